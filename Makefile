@@ -1,0 +1,67 @@
+# Two commands on a fresh machine: `make render` and `make test`. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANIFESTS := $(wildcard manifests/*.yaml)
+APT_PACKAGES := ffmpeg fonts-noto-core espeak-ng
+
+.PHONY: setup system venv render demo-media validate plan test test-fast e2e publish bench clean
+
+setup: system venv
+
+# System tools: ffmpeg/ffprobe (unless $$FFMPEG/$$FFPROBE point elsewhere), the Noto fonts,
+# espeak-ng for the demo's voice lines. Installed with apt-get as root, else a clear message.
+system:
+	@missing=""; \
+	command -v "$${FFMPEG:-ffmpeg}" >/dev/null || missing="$$missing ffmpeg"; \
+	command -v "$${FFPROBE:-ffprobe}" >/dev/null || missing="$$missing ffmpeg"; \
+	fc-list 2>/dev/null | grep -q "NotoSans-Regular" || missing="$$missing fonts-noto-core"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "missing:$$missing -- install with: sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo-media: setup
+	$(BIN)/python scripts/make_demo_media.py
+
+render: demo-media
+	$(BIN)/pipeline render $(MANIFESTS)
+
+validate: demo-media
+	$(BIN)/pipeline validate $(MANIFESTS)
+
+plan: demo-media
+	$(BIN)/pipeline plan $(MANIFESTS)
+
+publish: render
+	$(BIN)/pipeline publish $(MANIFESTS)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not e2e"
+
+e2e: setup
+	$(BIN)/python -m pytest -q -m e2e
+
+bench: setup
+	$(BIN)/python bench/bench_render.py
+
+clean:
+	rm -rf build dist media audio bench/work tests/artifacts

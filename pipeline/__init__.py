@@ -1,0 +1,6 @@
+"""Multilingual media asset pipeline: master spots plus per-language files become rendered variants."""
+
+__version__ = "0.1.0"
+
+# Bumped whenever a change to the render code changes output bytes, so old variants go stale.
+RENDER_VERSION = "1"

@@ -1,0 +1,122 @@
+"""One family of domain errors, and the diagnostics they are reported as.
+
+Core modules raise these (or collect `Diagnostic`s); only the CLI turns them into
+`PATH:LINE: error: MESSAGE` lines and exit code 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in a user's file: where it is, what is wrong, how to fix it."""
+
+    severity: Severity
+    message: str
+    path: Path | str | None = None
+    line: int | None = None
+    hint: str | None = None
+    code: str | None = None  # a short stable name for tools (`--json`), e.g. "overlap"
+
+    def format(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"{where}{self.severity}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+    def to_json(self) -> dict:
+        return {
+            "severity": self.severity,
+            "path": str(self.path) if self.path is not None else None,
+            "line": self.line,
+            "message": self.message,
+            "hint": self.hint,
+            "code": self.code,
+        }
+
+
+def error(message: str, path=None, line=None, hint=None, code=None) -> Diagnostic:
+    return Diagnostic("error", message, path, line, hint, code)
+
+
+def warning(message: str, path=None, line=None, hint=None, code=None) -> Diagnostic:
+    return Diagnostic("warning", message, path, line, hint, code)
+
+
+class PipelineError(Exception):
+    """Base of every error a user can cause; carries where it happened and a hint."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
+                 hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.hint = hint
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [error(self.message, self.path, self.line, self.hint)]
+
+    def __str__(self) -> str:
+        return "\n".join(d.format() for d in self.diagnostics)
+
+
+class ValidationError(PipelineError):
+    """Several problems found at once (a manifest, a subtitle file): every one is reported."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self._diagnostics = list(diagnostics)
+        first = next((d for d in self._diagnostics if d.severity == "error"), None)
+        super().__init__(first.message if first else "validation failed",
+                         first.path if first else None, first.line if first else None)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self._diagnostics
+
+
+class ManifestError(PipelineError):
+    """A manifest that cannot be read or does not follow the schema."""
+
+
+class SubtitleError(PipelineError):
+    """A subtitle file that cannot be used."""
+
+
+class MediaError(PipelineError):
+    """A media file ffprobe cannot read, or a missing ffmpeg."""
+
+
+class RenderError(PipelineError):
+    """ffmpeg failed or produced something that did not pass the checks."""
+
+    def __init__(self, message: str, path=None, line=None, hint=None, stderr_tail: str = ""):
+        super().__init__(message, path, line, hint)
+        self.stderr_tail = stderr_tail
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        message = self.message
+        if self.stderr_tail:
+            message += "\n  ffmpeg said:\n    " + "\n    ".join(self.stderr_tail.splitlines())
+        return [error(message, self.path, self.line, self.hint)]
+
+
+class StorageError(PipelineError):
+    """An upload, download or object-store problem (never carries secrets)."""
+
+
+def raise_if_errors(diagnostics: Iterable[Diagnostic]) -> None:
+    diagnostics = list(diagnostics)
+    if any(d.severity == "error" for d in diagnostics):
+        raise ValidationError(diagnostics)

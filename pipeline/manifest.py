@@ -1,0 +1,445 @@
+"""Load, validate and resolve a campaign manifest (YAML) into a frozen model.
+
+The YAML is composed into nodes with the safe loader and each scalar is interpreted by the
+schema, not by YAML 1.1's resolver: `no` stays the language code `no`, `1:30` stays a string,
+and every problem is reported with the line of the offending key, all in one run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Callable, Literal
+
+import langcodes
+import yaml
+
+from .errors import Diagnostic, ManifestError, ValidationError, error
+from .profiles import BUILTIN_PROFILES, Profile
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+TREATMENTS = ("burn", "soft", "dub", "mix")
+Treatment = Literal["burn", "soft", "dub", "mix"]
+AUDIO_SUFFIXES = (".wav", ".flac")
+
+
+@dataclass(frozen=True)
+class Style:
+    """The look of burned-in subtitles."""
+
+    font: str = "Noto Sans"
+    size: float = 0.05           # text height as a fraction of the frame height
+    outline: float = 2.0         # outline width in pixels at 1080 lines
+    position: Literal["bottom", "top"] = "bottom"
+    color: str = "#FFFFFF"
+    outline_color: str = "#000000"
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class QcSettings:
+    """Thresholds of the subtitle QC (Netflix Timed Text Style Guide defaults)."""
+
+    max_cps: float = 17.0
+    max_line_chars: int = 42
+    max_lines: int = 2
+    min_duration: float = 5 / 6
+    max_duration: float = 7.0
+    min_gap_frames: int = 2
+
+
+@dataclass(frozen=True)
+class Spot:
+    id: str
+    title: str
+    master: Path
+    music_bed: Path | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    treatment: Treatment
+    style: Style = Style()
+    qc: QcSettings = QcSettings()
+    line: int | None = None
+
+    @property
+    def alpha3(self) -> str:
+        """ISO 639-2/3 code for container language tags."""
+        return langcodes.Language.get(self.code).to_alpha3()
+
+    @property
+    def needs_subtitles(self) -> bool:
+        return self.treatment in ("burn", "soft")
+
+    @property
+    def needs_audio(self) -> bool:
+        return self.treatment in ("dub", "mix")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path
+    campaign: str
+    title: str
+    source_language: str
+    spots: tuple[Spot, ...]
+    languages: tuple[Language, ...]
+    profiles: tuple[Profile, ...]
+    subtitles_dir: Path
+    audio_dir: Path
+    output_dir: Path
+    style: Style = Style()
+    qc: QcSettings = QcSettings()
+    publish_to: str = "file://../dist"
+
+    def subtitle_path(self, spot: Spot, language: Language) -> Path:
+        return self.subtitles_dir / spot.id / f"{language.code}.srt"
+
+    def audio_path(self, spot: Spot, language: Language) -> Path:
+        """The language's track: the first of `<code>.wav`, `<code>.flac` that exists."""
+        base = self.audio_dir / spot.id
+        for suffix in AUDIO_SUFFIXES:
+            candidate = base / f"{language.code}{suffix}"
+            if candidate.exists():
+                return candidate
+        return base / f"{language.code}{AUDIO_SUFFIXES[0]}"
+
+    @property
+    def campaign_dir(self) -> Path:
+        return self.output_dir / self.campaign
+
+    def line_of(self, key: str) -> int | None:
+        return self._lines.get(key)
+
+    _lines: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+# --- reading typed values out of YAML nodes ------------------------------------------------
+
+class _Reader:
+    """Collects diagnostics while turning YAML nodes into typed values."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    def fail(self, node: yaml.Node | None, message: str, hint: str | None = None) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.diagnostics.append(error(message, self.path, line, hint))
+
+    def mapping(self, node: yaml.Node, where: str, allowed: dict[str, bool]) -> dict[str, tuple]:
+        """{key: (key_node, value_node)}; reports duplicates, unknown and missing keys.
+
+        `allowed` maps each key to whether it is required.
+        """
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{where} must be a mapping of keys to values")
+            return {}
+        items: dict[str, tuple] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key not in allowed:
+                self.fail(key_node, f"unknown key {key!r} in {where}",
+                          f"allowed keys: {', '.join(sorted(allowed))}")
+            elif key in items:
+                first = items[key][0].start_mark.line + 1
+                self.fail(key_node, f"duplicate key {key!r} in {where} (first given on line {first})",
+                          "keep one of them")
+            else:
+                items[key] = (key_node, value_node)
+        for key, required in allowed.items():
+            if required and key not in items:
+                self.fail(node, f"missing required key {key!r} in {where}")
+        return items
+
+    def scalar(self, node: yaml.Node, what: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"{what} must be a single value, not a list or mapping")
+            return None
+        return node.value
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        value = self.scalar(node, what)
+        if value is not None and (node.tag == "tag:yaml.org,2002:null" and node.style is None
+                                  and value in ("", "~", "null", "Null", "NULL")):
+            self.fail(node, f"{what} is empty")
+            return None
+        return value
+
+    def slug(self, node: yaml.Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and not SLUG.match(value):
+            self.fail(node, f"{what} {value!r} is not a valid id",
+                      "use lower-case letters, digits and '-', starting with a letter or digit "
+                      "(at most 63 characters); ids become folder names and object keys")
+            return None
+        return value
+
+    def number(self, node: yaml.Node, what: str, kind: Callable = float,
+               minimum: float | None = None, maximum: float | None = None):
+        value = self.scalar(node, what)
+        if value is None:
+            return None
+        try:
+            number = kind(value)
+        except ValueError:
+            self.fail(node, f"{what} must be a number, got {value!r}")
+            return None
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            self.fail(node, f"{what} {value} is out of range [{minimum}, {maximum}]")
+            return None
+        return number
+
+    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+        value = self.scalar(node, what)
+        if value in ("true", "false"):
+            return value == "true"
+        if value is not None:
+            self.fail(node, f"{what} must be true or false, got {value!r}")
+        return None
+
+    def choice(self, node: yaml.Node, what: str, choices: tuple[str, ...]) -> str | None:
+        value = self.text(node, what)
+        if value is not None and value not in choices:
+            self.fail(node, f"{what} {value!r} is not one of: {', '.join(choices)}")
+            return None
+        return value
+
+    def path(self, node: yaml.Node, what: str, base: Path, must_exist: bool = True) -> Path | None:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        resolved = (base / value).resolve() if not Path(value).is_absolute() else Path(value)
+        if must_exist and not resolved.exists():
+            self.fail(node, f"{what} not found: {resolved}",
+                      "check the path; relative paths start from the manifest's folder")
+            return None
+        return resolved
+
+    def language_code(self, node: yaml.Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and not langcodes.tag_is_valid(value):
+            self.fail(node, f"{what} {value!r} is not a valid ISO 639-3 code or BCP 47 tag",
+                      "use the language's ISO 639-3 code, e.g. 'nah' or 'yua'")
+            return None
+        return value
+
+    def dataclass_fields(self, node: yaml.Node, where: str, cls, base):
+        """A copy of `base` (a dataclass instance) with the keys in `node` replaced, typed by `cls`."""
+        types = {f.name: f.type for f in fields(cls)}
+        items = self.mapping(node, where, {name: False for name in types if name not in ("name",)})
+        values = {}
+        for key, (_, value_node) in items.items():
+            value = self.typed(value_node, f"{where}.{key}", types[key])
+            if value is not None:
+                values[key] = value
+        return replace(base, **values)
+
+    def typed(self, node: yaml.Node, what: str, annotation: str):
+        annotation = str(annotation)
+        if annotation.startswith("Literal["):
+            choices = tuple(re.findall(r"'([^']*)'", annotation))
+            return self.choice(node, what, choices)
+        if annotation.startswith("bool"):
+            return self.boolean(node, what)
+        if annotation.startswith("int"):
+            if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~"):
+                return None
+            return self.number(node, what, int, minimum=0)
+        if annotation.startswith("float"):
+            if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~"):
+                return None
+            return self.number(node, what, float)
+        if annotation == "Fit":
+            return self.choice(node, what, ("pad", "crop", "fit-width"))
+        return self.text(node, what)
+
+
+# --- the manifest ---------------------------------------------------------------------------
+
+TOP_KEYS = {"campaign": True, "title": True, "source_language": True, "spots": True,
+            "languages": True, "profiles": False, "subtitles_dir": False, "audio_dir": False,
+            "output_dir": False, "style": False, "qc": False, "publish": False}
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Read and validate a manifest; raises `ValidationError` listing every problem found."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError("manifest not found", path) from None
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"manifest is not UTF-8 (byte {exc.start})", path,
+                            hint="save the file as UTF-8") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ManifestError(f"invalid YAML: {problem}", path,
+                            mark.line + 1 if mark else None) from None
+    if root is None:
+        raise ManifestError("manifest is empty", path)
+
+    reader = _Reader(path)
+    base = path.parent.resolve()
+    top = reader.mapping(root, "the manifest", TOP_KEYS)
+
+    def value(key, parse, *args, default=None):
+        return parse(top[key][1], key, *args) if key in top else default
+
+    campaign = value("campaign", reader.slug)
+    title = value("title", reader.text)
+    source_language = value("source_language", reader.language_code)
+    style = (reader.dataclass_fields(top["style"][1], "style", Style, Style())
+             if "style" in top else Style())
+    qc = reader.dataclass_fields(top["qc"][1], "qc", QcSettings, QcSettings()) if "qc" in top else QcSettings()
+    spots = _spots(reader, top["spots"][1], base) if "spots" in top else ()
+    languages = _languages(reader, top["languages"][1], style, qc) if "languages" in top else ()
+    profiles = _profiles(reader, top["profiles"][1]) if "profiles" in top else (BUILTIN_PROFILES["web"],)
+    publish_to = "file://../dist"
+    if "publish" in top:
+        publish = reader.mapping(top["publish"][1], "publish", {"to": False})
+        if "to" in publish:
+            publish_to = reader.text(publish["to"][1], "publish.to") or publish_to
+
+    manifest = Manifest(
+        path=path, campaign=campaign or "", title=title or "", source_language=source_language or "",
+        spots=spots, languages=languages, profiles=profiles,
+        subtitles_dir=value("subtitles_dir", reader.path, base, False, default=(base / "../subtitles").resolve()),
+        audio_dir=value("audio_dir", reader.path, base, False, default=(base / "../audio").resolve()),
+        output_dir=value("output_dir", reader.path, base, False, default=(base / "../build").resolve()),
+        style=style, qc=qc, publish_to=publish_to,
+        _lines={key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
+    )
+    _check_inputs(reader, manifest)
+    if reader.diagnostics:
+        raise ValidationError(reader.diagnostics)
+    return manifest
+
+
+def _sequence(reader: _Reader, node: yaml.Node, what: str) -> list[yaml.Node]:
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        reader.fail(node, f"{what} must be a non-empty list")
+        return []
+    return node.value
+
+
+def _unique(reader: _Reader, seen: dict, key: str | None, node: yaml.Node, what: str) -> None:
+    if key is None:
+        return
+    if key in seen:
+        reader.fail(node, f"{what} {key!r} is listed twice (first on line {seen[key]})")
+    else:
+        seen[key] = node.start_mark.line + 1
+
+
+SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False}
+
+
+def _spots(reader: _Reader, node: yaml.Node, base: Path) -> tuple[Spot, ...]:
+    spots, seen = [], {}
+    for item in _sequence(reader, node, "spots"):
+        keys = reader.mapping(item, "a spot", SPOT_KEYS)
+        if "id" not in keys or "master" not in keys:
+            continue
+        spot_id = reader.slug(keys["id"][1], "spot id")
+        _unique(reader, seen, spot_id, keys["id"][1], "spot id")
+        master = reader.path(keys["master"][1], "master", base)
+        bed = reader.path(keys["music_bed"][1], "music_bed", base) if "music_bed" in keys else None
+        title = reader.text(keys["title"][1], "spot title") if "title" in keys else None
+        if spot_id and master:
+            spots.append(Spot(spot_id, title or spot_id, master, bed, item.start_mark.line + 1))
+    return tuple(spots)
+
+
+LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False}
+
+
+def _languages(reader: _Reader, node: yaml.Node, style: Style, qc: QcSettings) -> tuple[Language, ...]:
+    languages, seen = [], {}
+    for item in _sequence(reader, node, "languages"):
+        keys = reader.mapping(item, "a language", LANGUAGE_KEYS)
+        if "code" not in keys or "treatment" not in keys:
+            continue
+        code = reader.language_code(keys["code"][1], "language code")
+        if code is not None and not SLUG.match(code.lower()):
+            reader.fail(keys["code"][1], f"language code {code!r} cannot be used in file names")
+            code = None
+        _unique(reader, seen, code, keys["code"][1], "language")
+        treatment = reader.choice(keys["treatment"][1], "treatment", TREATMENTS)
+        name = reader.text(keys["name"][1], "language name") if "name" in keys else None
+        lang_style = (reader.dataclass_fields(keys["style"][1], f"style of {code}", Style, style)
+                      if "style" in keys else style)
+        lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)
+                   if "qc" in keys else qc)
+        if code and treatment:
+            name = name or langcodes.Language.get(code).display_name()
+            languages.append(Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1))
+    return tuple(languages)
+
+
+def _profiles(reader: _Reader, node: yaml.Node) -> tuple[Profile, ...]:
+    if isinstance(node, yaml.SequenceNode):
+        profiles = []
+        for item in _sequence(reader, node, "profiles"):
+            name = reader.choice(item, "profile", tuple(BUILTIN_PROFILES))
+            if name:
+                profiles.append(BUILTIN_PROFILES[name])
+        return tuple(profiles)
+    if not isinstance(node, yaml.MappingNode):
+        reader.fail(node, "profiles must be a list of built-in names or a mapping of profiles",
+                    f"built-in profiles: {', '.join(BUILTIN_PROFILES)}")
+        return ()
+    profiles, seen = [], {}
+    for key_node, value_node in node.value:
+        name = reader.slug(key_node, "profile name")
+        _unique(reader, seen, name, key_node, "profile")
+        if name is None:
+            continue
+        base = BUILTIN_PROFILES.get(name)
+        overrides = value_node
+        if isinstance(value_node, yaml.MappingNode):
+            base_key = next((v for k, v in value_node.value if k.value == "base"), None)
+            if base_key is not None:
+                base_name = reader.choice(base_key, f"base of profile {name}", tuple(BUILTIN_PROFILES))
+                base = BUILTIN_PROFILES.get(base_name or "")
+                overrides = yaml.MappingNode(value_node.tag, [(k, v) for k, v in value_node.value
+                                                              if k.value != "base"],
+                                             value_node.start_mark, value_node.end_mark)
+        if base is None:
+            reader.fail(key_node, f"profile {name!r} is not built in and names no base",
+                        f"add 'base: web' (or one of {', '.join(BUILTIN_PROFILES)})")
+            continue
+        if isinstance(overrides, yaml.ScalarNode) and overrides.value in ("", "~", "null"):
+            profiles.append(replace(base, name=name))
+            continue
+        profiles.append(replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
+                                name=name))
+    return tuple(profiles)
+
+
+def _check_inputs(reader: _Reader, manifest: Manifest) -> None:
+    """Every file a variant needs exists: subtitles, dubbed tracks, music beds."""
+    for spot in manifest.spots:
+        for language in manifest.languages:
+            where = f"spot {spot.id!r}, language {language.code!r} ({language.treatment})"
+            line = language.line
+            if language.needs_subtitles and not manifest.subtitle_path(spot, language).exists():
+                reader.diagnostics.append(error(
+                    f"subtitles missing for {where}: expected {manifest.subtitle_path(spot, language)}",
+                    manifest.path, line, "add the SRT file there, or change the treatment"))
+            if language.needs_audio and not manifest.audio_path(spot, language).exists():
+                reader.diagnostics.append(error(
+                    f"audio track missing for {where}: expected {manifest.audio_path(spot, language)} "
+                    f"(or .flac)", manifest.path, line, "add the WAV or FLAC file there"))
+            if language.treatment == "mix" and spot.music_bed is None:
+                reader.diagnostics.append(error(
+                    f"{where} needs the spot's music_bed, which is not given", manifest.path,
+                    spot.line, "add 'music_bed:' to the spot, or use the 'dub' treatment"))
