@@ -69,8 +69,7 @@ class Language:
 
     @property
     def alpha3(self) -> str:
-        """ISO 639-2/3 code for container language tags."""
-        return langcodes.Language.get(self.code).to_alpha3()
+        return alpha3(self.code)
 
     @property
     def needs_subtitles(self) -> bool:
@@ -117,6 +116,11 @@ class Manifest:
         return self._lines.get(key)
 
     _lines: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def alpha3(code: str) -> str:
+    """ISO 639-2/3 code for container language tags (MP4/MOV carry three letters)."""
+    return langcodes.Language.get(code).to_alpha3()
 
 
 # --- reading typed values out of YAML nodes ------------------------------------------------
@@ -210,16 +214,12 @@ class _Reader:
             return None
         return value
 
-    def path(self, node: yaml.Node, what: str, base: Path, must_exist: bool = True) -> Path | None:
+    def relative_path(self, node: yaml.Node, what: str, base: Path) -> Path | None:
+        """A path relative to the manifest's folder; existence is checked per variant by the plan."""
         value = self.text(node, what)
         if value is None:
             return None
-        resolved = (base / value).resolve() if not Path(value).is_absolute() else Path(value)
-        if must_exist and not resolved.exists():
-            self.fail(node, f"{what} not found: {resolved}",
-                      "check the path; relative paths start from the manifest's folder")
-            return None
-        return resolved
+        return (base / value).resolve()
 
     def language_code(self, node: yaml.Node, what: str) -> str | None:
         value = self.text(node, what)
@@ -312,13 +312,12 @@ def load_manifest(path: str | Path) -> Manifest:
     manifest = Manifest(
         path=path, campaign=campaign or "", title=title or "", source_language=source_language or "",
         spots=spots, languages=languages, profiles=profiles,
-        subtitles_dir=value("subtitles_dir", reader.path, base, False, default=(base / "../subtitles").resolve()),
-        audio_dir=value("audio_dir", reader.path, base, False, default=(base / "../audio").resolve()),
-        output_dir=value("output_dir", reader.path, base, False, default=(base / "../build").resolve()),
+        subtitles_dir=value("subtitles_dir", reader.relative_path, base, default=(base / "../subtitles").resolve()),
+        audio_dir=value("audio_dir", reader.relative_path, base, default=(base / "../audio").resolve()),
+        output_dir=value("output_dir", reader.relative_path, base, default=(base / "../build").resolve()),
         style=style, qc=qc, publish_to=publish_to,
         _lines={key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
     )
-    _check_inputs(reader, manifest)
     if reader.diagnostics:
         raise ValidationError(reader.diagnostics)
     return manifest
@@ -351,8 +350,9 @@ def _spots(reader: _Reader, node: yaml.Node, base: Path) -> tuple[Spot, ...]:
             continue
         spot_id = reader.slug(keys["id"][1], "spot id")
         _unique(reader, seen, spot_id, keys["id"][1], "spot id")
-        master = reader.path(keys["master"][1], "master", base)
-        bed = reader.path(keys["music_bed"][1], "music_bed", base) if "music_bed" in keys else None
+        master = reader.relative_path(keys["master"][1], "master", base)
+        bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
+               if "music_bed" in keys else None)
         title = reader.text(keys["title"][1], "spot title") if "title" in keys else None
         if spot_id and master:
             spots.append(Spot(spot_id, title or spot_id, master, bed, item.start_mark.line + 1))
@@ -423,23 +423,3 @@ def _profiles(reader: _Reader, node: yaml.Node) -> tuple[Profile, ...]:
         profiles.append(replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
                                 name=name))
     return tuple(profiles)
-
-
-def _check_inputs(reader: _Reader, manifest: Manifest) -> None:
-    """Every file a variant needs exists: subtitles, dubbed tracks, music beds."""
-    for spot in manifest.spots:
-        for language in manifest.languages:
-            where = f"spot {spot.id!r}, language {language.code!r} ({language.treatment})"
-            line = language.line
-            if language.needs_subtitles and not manifest.subtitle_path(spot, language).exists():
-                reader.diagnostics.append(error(
-                    f"subtitles missing for {where}: expected {manifest.subtitle_path(spot, language)}",
-                    manifest.path, line, "add the SRT file there, or change the treatment"))
-            if language.needs_audio and not manifest.audio_path(spot, language).exists():
-                reader.diagnostics.append(error(
-                    f"audio track missing for {where}: expected {manifest.audio_path(spot, language)} "
-                    f"(or .flac)", manifest.path, line, "add the WAV or FLAC file there"))
-            if language.treatment == "mix" and spot.music_bed is None:
-                reader.diagnostics.append(error(
-                    f"{where} needs the spot's music_bed, which is not given", manifest.path,
-                    spot.line, "add 'music_bed:' to the spot, or use the 'dub' treatment"))

@@ -1,0 +1,113 @@
+"""Shared fixtures: tiny real media generated once per session with ffmpeg's lavfi sources,
+and a factory for small campaigns (manifest + subtitle and audio files) in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+FFMPEG = shutil.which("ffmpeg")
+DURATION = 4.0
+
+
+def ffmpeg(*args: str) -> None:
+    assert FFMPEG, "ffmpeg is not installed: run `make setup` (apt-get install ffmpeg)"
+    subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory) -> dict[str, Path]:
+    """A 4 s 320x180 25 fps master (moving test picture, 440 Hz tone at about -30 LUFS), a music
+    bed, a dubbed track and a voice-over at other loudnesses, all generated here."""
+    folder = tmp_path_factory.mktemp("media")
+    files = {name: folder / name for name in
+             ("master.mp4", "bed.wav", "dub.wav", "voice.wav", "silent.mp4", "audio-only.m4a")}
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=25:duration={DURATION}",
+           "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
+           "-filter:a", "volume=-24dB,aformat=channel_layouts=stereo",
+           "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "high", "-pix_fmt", "yuv420p",
+           "-g", "25", "-c:a", "aac", "-b:a", "96k", str(files["master.mp4"]))
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=220:sample_rate=48000:duration={DURATION}",
+           "-filter:a", "volume=-18dB", "-ac", "2", str(files["bed.wav"]))
+    # The dub is a 1 kHz tone, so a test can tell it from the master's 440 Hz by its spectrum.
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=1000:sample_rate=44100:duration={DURATION - 0.5}",
+           "-filter:a", "volume=-8dB", str(files["dub.wav"]))
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=1500:sample_rate=48000:duration=1.5",
+           "-filter:a", "volume=-12dB,apad=whole_dur=4", str(files["voice.wav"]))
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=25:duration={DURATION}",
+           "-c:v", "libx264", "-preset", "ultrafast", str(files["silent.mp4"]))
+    ffmpeg("-f", "lavfi", "-i", f"sine=duration={DURATION}", "-c:a", "aac", str(files["audio-only.m4a"]))
+    return files
+
+
+SRT = textwrap.dedent("""\
+    1
+    00:00:00,500 --> 00:00:01,800
+    Los seres humanos
+
+    2
+    00:00:02,500 --> 00:00:03,600
+    no están a la venta
+    """)
+
+# Small profiles keep end-to-end renders to a second or two each.
+SMALL_PROFILES = {
+    "small": {"base": "web", "width": 320, "height": 180, "preset": "ultrafast", "crf": 30},
+    "tall": {"base": "vertical", "width": 180, "height": 320, "preset": "ultrafast", "crf": 30},
+}
+
+
+class Campaign:
+    """A campaign folder: manifest, subtitles/, audio/, media, written by tests."""
+
+    def __init__(self, root: Path, media: dict[str, Path]):
+        self.root = root
+        self.media = media
+        for sub in ("manifests", "subtitles/spot", "audio/spot", "media"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        shutil.copy(media["master.mp4"], root / "media/spot.mp4")
+        shutil.copy(media["bed.wav"], root / "media/spot.bed.wav")
+        self.manifest = root / "manifests/campaign.yaml"
+
+    def data(self, languages: list[dict], profiles=None, **extra) -> dict:
+        return {
+            "campaign": "test-campaign", "title": "Test campaign", "source_language": "spa",
+            "spots": [{"id": "spot", "title": "Test spot", "master": "../media/spot.mp4",
+                       "music_bed": "../media/spot.bed.wav"}],
+            "languages": languages,
+            "profiles": profiles if profiles is not None else {"small": SMALL_PROFILES["small"]},
+            **extra,
+        }
+
+    def write(self, languages: list[dict], profiles=None, **extra) -> Path:
+        self.manifest.write_text(yaml.safe_dump(self.data(languages, profiles, **extra),
+                                                allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return self.manifest
+
+    def write_text(self, text: str) -> Path:
+        self.manifest.write_text(textwrap.dedent(text), encoding="utf-8")
+        return self.manifest
+
+    def subtitle(self, code: str, text: str = SRT, encoding: str = "utf-8") -> Path:
+        path = self.root / "subtitles/spot" / f"{code}.srt"
+        path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+        return path
+
+    def audio(self, code: str, source: str = "dub.wav") -> Path:
+        path = self.root / "audio/spot" / f"{code}.wav"
+        shutil.copy(self.media[source], path)
+        return path
+
+    @property
+    def out(self) -> Path:
+        return self.root / "build/test-campaign/spot"
+
+
+@pytest.fixture
+def campaign(tmp_path, media) -> Campaign:
+    return Campaign(tmp_path, media)

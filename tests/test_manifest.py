@@ -1,0 +1,125 @@
+"""Manifest loading: the schema, every problem with its line, YAML 1.1 surprises."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errors import ManifestError, ValidationError
+from pipeline.manifest import load_manifest
+from pipeline.profiles import BUILTIN_PROFILES
+
+GOOD = """\
+    campaign: blue-heart
+    title: "Blue Heart"
+    source_language: spa
+    spots:
+      - id: spot
+        title: "Spot"
+        master: ../media/spot.mp4
+        music_bed: ../media/spot.bed.wav
+    languages:
+      - code: nah
+        name: "Náhuatl"
+        treatment: burn
+      - code: yua
+        treatment: dub
+      - code: no
+        treatment: soft
+        style: {size: 0.06}
+    profiles: [web, proxy]
+    style:
+      font: "Noto Sans"
+      size: 0.05
+"""
+
+
+def errors_of(campaign, text: str) -> list[str]:
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(campaign.write_text(text))
+    return [d.format() for d in caught.value.diagnostics]
+
+
+def test_good_manifest_resolves_paths_names_and_styles(campaign):
+    manifest = load_manifest(campaign.write_text(GOOD))
+    assert manifest.campaign == "blue-heart"
+    assert manifest.spots[0].master == (campaign.root / "media/spot.mp4").resolve()
+    assert [l.code for l in manifest.languages] == ["nah", "yua", "no"]
+    assert manifest.languages[0].name == "Náhuatl"
+    assert manifest.languages[1].name == "Yucateco"          # from the language table
+    # YAML 1.1 would read `no` as false; the schema keeps it as Norwegian's code.
+    assert manifest.languages[2].name == "Norwegian"
+    assert manifest.languages[2].style.size == 0.06
+    assert manifest.languages[2].style.font == "Noto Sans"   # the rest inherited
+    assert [p.name for p in manifest.profiles] == ["web", "proxy"]
+    assert manifest.subtitle_path(manifest.spots[0], manifest.languages[0]) == \
+        (campaign.root / "subtitles/spot/nah.srt").resolve()
+    assert manifest.output_dir == (campaign.root / "build").resolve()
+    assert manifest.languages[0].alpha3 == "nah" and manifest.languages[2].alpha3 == "nor"
+
+
+def test_unknown_and_duplicate_keys_are_reported_with_their_lines(campaign):
+    text = GOOD.replace("    title: \"Blue Heart\"\n",
+                        "    title: \"Blue Heart\"\n    colour: blue\n    title: again\n")
+    found = errors_of(campaign, text)
+    path = campaign.manifest
+    assert f"{path}:3: error: unknown key 'colour' in the manifest" in found[0]
+    assert f"{path}:4: error: duplicate key 'title' in the manifest (first given on line 2)" in found[1]
+
+
+def test_every_problem_is_reported_in_one_run(campaign):
+    text = (GOOD.replace("campaign: blue-heart", "campaign: ../escape")
+            .replace("code: yua", "code: xx")
+            .replace("treatment: burn", "treatment: shout")
+            .replace("size: 0.05", "size: 1:30"))
+    found = errors_of(campaign, text)
+    path = campaign.manifest
+    assert any(f"{path}:1: error: campaign '../escape' is not a valid id" in f for f in found)
+    assert any(f"{path}:12: error: treatment 'shout' is not one of: burn, soft, dub, mix" in f for f in found)
+    assert any(f"{path}:13: error: language code 'xx' is not a valid ISO 639-3" in f for f in found)
+    # YAML 1.1 reads 1:30 as 90; here it is simply not a number.
+    assert any(f"{path}:21: error: style.size must be a number, got '1:30'" in f for f in found)
+    assert len(found) == 4
+
+
+@pytest.mark.parametrize("spot_id", ["../up", "a/b", "UPPER", "-dash", "x" * 64, ""])
+def test_ids_that_could_escape_a_folder_or_key_are_refused(campaign, spot_id):
+    found = errors_of(campaign, GOOD.replace("id: spot", f"id: '{spot_id}'"))
+    assert any(":5: error: spot id" in f for f in found), found
+
+
+def test_duplicate_language_and_missing_required_keys(campaign):
+    text = GOOD.replace("code: yua", "code: nah").replace("    source_language: spa\n", "")
+    found = errors_of(campaign, text)
+    assert any("missing required key 'source_language' in the manifest" in f for f in found)
+    assert any(":12: error: language 'nah' is listed twice (first on line 9)" in f for f in found)
+
+
+def test_profiles_mapping_overrides_builtins_and_defines_new_ones(campaign):
+    text = GOOD.replace("profiles: [web, proxy]", """profiles:
+      web: {crf: 23}
+      small: {base: proxy, width: 320, height: 180}
+      broadcast:""")
+    manifest = load_manifest(campaign.write_text(text))
+    web, small, broadcast = manifest.profiles
+    assert web.crf == 23 and web.width == 1920
+    assert (small.name, small.width, small.height, small.preset) == ("small", 320, 180, "veryfast")
+    assert broadcast == BUILTIN_PROFILES["broadcast"]
+
+
+def test_unknown_profile_and_field(campaign):
+    text = GOOD.replace("profiles: [web, proxy]", "profiles:\n      web: {speed: 3}\n      custom: {width: 3}")
+    found = errors_of(campaign, text)
+    assert any(":19: error: unknown key 'speed' in profile web" in f for f in found)
+    assert any(":20: error: profile 'custom' is not built in and names no base" in f for f in found)
+
+
+def test_yaml_syntax_error_names_the_line(campaign):
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(campaign.write_text("campaign: x\nspots: [\n  - a\n"))
+    assert caught.value.line is not None
+    assert "invalid YAML" in caught.value.message
+
+
+def test_python_tags_are_not_constructed(campaign):
+    with pytest.raises(ValidationError):
+        load_manifest(campaign.write_text("campaign: !!python/object/apply:os.system ['true']\n"))
