@@ -1,0 +1,269 @@
+"""SRT cues to an ASS script for burning in with ffmpeg's `subtitles` filter (libass).
+
+We wrap lines ourselves, measuring real advances with HarfBuzz, instead of leaving it to libass:
+libass only knows the margins, while broadcast needs every line inside the title-safe area
+(the central 90 % of the frame), balanced like a subtitler would break it, and a word too long
+for any line shrunk rather than cut off at the frame's edge.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .errors import SubtitleError
+from .fonts import Font, ass_font_size, bold_variant, covers, text_width
+from .manifest import Style
+from .subtitles import ALIGNMENT_TAG, FORMAT_TAG, Cue, atomic_write_text
+
+SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height
+SAFE_MARGIN = (1 - SAFE_AREA) / 2
+SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, for rounding
+ALIGNMENT = {"bottom": 2, "top": 8}
+SRT_TO_ASS_TAG = {"<i>": r"{\i1}", "</i>": r"{\i0}", "<b>": r"{\b1}", "</b>": r"{\b0}",
+                  "<u>": r"{\u1}", "</u>": r"{\u0}"}
+# libass reads "\N", "\n" and "\h" as line breaks and spaces even after a literal backslash; a
+# word joiner (default-ignorable, zero width) between them keeps the backslash a backslash.
+JOINER_CANDIDATES = ("\u2060", "\u200b", "\ufeff")
+SAFE_FILTER_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+FILTER_SPECIAL = set("'\\:,[];=%")  # what the filter-graph and option parsers give a meaning
+
+HEADER = """\
+[Script Info]
+ScriptType: v4.00+
+PlayResX: {width}
+PlayResY: {height}
+WrapStyle: 2
+ScaledBorderAndShadow: yes
+YCbCr Matrix: None
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, \
+Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, \
+Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+Style: Default,{family},{fontsize:.2f},{colour},&H000000FF,{outline_colour},&H00000000,\
+{bold},0,0,0,100,100,0,0,1,{outline:.2f},0,{alignment},{margin_h},{margin_h},{margin_v},1
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+"""
+
+
+class _Tag(str):
+    """An ASS override already in ASS syntax (e.g. `{\\i1}`): zero width, never escaped."""
+
+
+Word = list[str]  # text pieces and `_Tag`s, no spaces
+
+
+@dataclass(frozen=True)
+class _Layout:
+    em_px: float
+    max_width: float
+    measure_font: Font
+    joiner: str
+
+
+def ass_colour(value: str) -> str:
+    """`#RRGGBB` to ASS `&HAABBGGRR` (alpha 00: opaque)."""
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        raise SubtitleError(f"colour {value!r} is not of the form #RRGGBB",
+                            hint="write colours as in HTML, e.g. #FFFFFF for white")
+    red, green, blue = value[1:3], value[3:5], value[5:7]
+    return f"&H00{blue}{green}{red}".upper()
+
+
+def ass_time(ms: int) -> str:
+    """`H:MM:SS.cc`, rounded up: a cue never appears before its SRT start, and since rounding up
+    keeps order, a cue that ended before the next began still does."""
+    centis = -(-ms // 10)
+    hours, rest = divmod(centis, 360_000)
+    minutes, rest = divmod(rest, 6000)
+    seconds, centis = divmod(rest, 100)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{centis:02d}"
+
+
+# --- text to words ----------------------------------------------------------------------------
+
+def _lines_of_words(text: str) -> list[list[Word]]:
+    """Split SRT text into lines of words, turning SRT tags into ASS tags attached to words."""
+    lines: list[list[Word]] = [[[]]]
+    for piece in re.split(f"({FORMAT_TAG.pattern})", text, flags=re.IGNORECASE):
+        if not piece:
+            continue
+        if FORMAT_TAG.fullmatch(piece):
+            tag = SRT_TO_ASS_TAG.get(piece.lower())
+            if tag:  # <font> is dropped: the style decides colours
+                lines[-1][-1].append(_Tag(tag))
+            continue
+        for char in piece.replace("\t", " "):
+            if char == "\n":
+                lines.append([[]])
+            elif char == " ":
+                lines[-1].append([])
+            elif lines[-1][-1] and not isinstance(lines[-1][-1][-1], _Tag):
+                lines[-1][-1][-1] += char
+            else:
+                lines[-1][-1].append(char)
+    return [_merge_tag_only_words(words) for words in lines]
+
+
+def _merge_tag_only_words(words: list[Word]) -> list[Word]:
+    """Glue words without text (runs of spaces, a lone tag) to a neighbour, so no extra spaces."""
+    merged: list[Word] = []
+    pending: Word = []
+    for word in words:
+        if any(not isinstance(piece, _Tag) for piece in word):
+            merged.append(pending + word)
+            pending = []
+        else:
+            pending += word
+    if pending:
+        if merged:
+            merged[-1] += pending
+        else:
+            merged.append(pending)
+    return merged
+
+
+def _plain(words: list[Word]) -> str:
+    return " ".join("".join(piece for piece in word if not isinstance(piece, _Tag))
+                    for word in words)
+
+
+def _escape(piece: str, joiner: str) -> str:
+    if isinstance(piece, _Tag):
+        return piece
+    out = []
+    for position, char in enumerate(piece):
+        if char in "{}":
+            out.append("\\" + char)
+        elif char == "\\":
+            following = piece[position + 1:position + 2]
+            # At the end of a piece the next output may be a tag's "{": guard that too.
+            out.append("\\" + joiner if following in ("N", "n", "h", "") else "\\")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _ass_line(words: list[Word], joiner: str) -> str:
+    return " ".join("".join(_escape(piece, joiner) for piece in word) for word in words)
+
+
+# --- wrapping ---------------------------------------------------------------------------------
+
+def _balanced(words: list[Word], width: Callable[[list[Word]], float],
+              limit: float) -> list[list[Word]]:
+    """The fewest lines that fit `limit`, broken so that the longest line is as short as possible
+    (two lines of similar length rather than a full line and an orphan)."""
+    if width(words) <= limit or len(words) < 2:
+        return [words]
+    count = len(words)
+    for lines in range(2, count + 1):
+        # best[j][k]: (longest line, breaks) for the first j words in k lines
+        best: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(0, 0): (0.0, ())}
+        for k in range(1, lines + 1):
+            for j in range(k, count - (lines - k) + 1):
+                options = [(max(best[i, k - 1][0], width(words[i:j])), best[i, k - 1][1] + (j,))
+                           for i in range(k - 1, j) if (i, k - 1) in best]
+                if options:
+                    best[j, k] = min(options)
+        longest, breaks = best[count, lines]
+        if longest <= limit:
+            starts = (0,) + breaks[:-1]
+            return [words[a:b] for a, b in zip(starts, breaks)]
+    return [[word] for word in words]
+
+
+def _layout_cue(text: str, layout: _Layout) -> tuple[list[str], float]:
+    """(ASS lines, em in pixels) for one cue: wrapped, and shrunk if one word cannot fit."""
+    lines = _lines_of_words(text)
+    em = layout.em_px
+    widest_word = max((text_width(_plain([word]), layout.measure_font, em)
+                       for words in lines for word in words), default=0.0)
+    if widest_word > layout.max_width:
+        em *= layout.max_width / widest_word * SHRINK_SLACK
+
+    def width(words: list[Word]) -> float:
+        return text_width(_plain(words), layout.measure_font, em)
+
+    wrapped = [part for words in lines for part in _balanced(words, width, layout.max_width)]
+    return [_ass_line(words, layout.joiner) for words in wrapped], em
+
+
+def _joiner(font: Font) -> str:
+    return next((char for char in JOINER_CANDIDATES if covers(font, char)), "")
+
+
+# --- the script -------------------------------------------------------------------------------
+
+def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int, height: int,
+              font: Font) -> None:
+    """Write an ASS script for a `width`x`height` frame, every line inside the title-safe area.
+
+    `style.size` is the em of the text as a fraction of the frame height; PlayRes is the frame
+    so that sizes, margins and outline are in the frame's own pixels.
+    """
+    outline = style.outline * height / 1080
+    em = style.size * height
+    cues = list(cues)
+    bold = style.bold or any("<b>" in cue.text.lower() for cue in cues)
+    # Measured with the bold face when bold is used anywhere: it is wider, and too wide is worse.
+    layout = _Layout(em, width * SAFE_AREA - 2 * outline,
+                     bold_variant(font) if bold else font, _joiner(font))
+    header = HEADER.format(
+        width=width, height=height, family=font.family, fontsize=ass_font_size(font, em),
+        colour=ass_colour(style.color), outline_colour=ass_colour(style.outline_color),
+        bold=-1 if style.bold else 0, outline=outline, alignment=ALIGNMENT[style.position],
+        margin_h=math.ceil(width * SAFE_MARGIN),
+        margin_v=math.ceil(height * SAFE_MARGIN + outline))
+    events = [_dialogue(cue, layout, font) for cue in cues]
+    atomic_write_text(Path(path), header + "".join(events))
+
+
+def _dialogue(cue: Cue, layout: _Layout, font: Font) -> str:
+    alignments = ALIGNMENT_TAG.findall(cue.text)
+    lines, em = _layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
+    prefix = alignments[-1] if alignments else ""  # the SRT convention {\an8}: kept
+    if em < layout.em_px:
+        prefix += rf"{{\fs{ass_font_size(font, em):.2f}}}"
+    text = prefix + r"\N".join(lines)
+    return f"Dialogue: 0,{ass_time(cue.start)},{ass_time(cue.end)},Default,,0,0,0,,{text}\n"
+
+
+# --- handing files to ffmpeg ------------------------------------------------------------------
+
+def ass_fontsdir(font: Font, tmpdir: Path) -> Path:
+    """A folder under `tmpdir` holding only `font`'s file, for the `subtitles` filter's fontsdir.
+
+    libass loads every file in fontsdir; a system font folder costs time and memory per render.
+    """
+    folder = Path(tmpdir) / "fonts"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / font.path.name
+    if not target.exists():
+        try:
+            target.symlink_to(font.path.resolve())
+        except OSError:  # file systems without symlinks
+            shutil.copyfile(font.path, target)
+    return folder
+
+
+def filter_safe_copy(src: Path, tmpdir: Path, name: str) -> Path:
+    """A copy of `src` at `tmpdir/name`, a path with nothing that filter-graph syntax would parse.
+
+    For hand-written filter strings; ffmpeg-python's keyword form (`filename=`) escapes by itself.
+    """
+    target = Path(tmpdir) / name
+    parts = target.resolve().parts[1:]
+    if (not SAFE_FILTER_NAME.match(name) or FILTER_SPECIAL & set(str(target.resolve()))
+            or any(part != part.strip() for part in parts)):
+        raise ValueError(f"{target} contains characters that filter graphs treat specially")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, target)
+    return target

@@ -1,0 +1,203 @@
+"""Fonts as libass sees them: which file a name resolves to, what it covers, how wide text is.
+
+Burned subtitles are drawn by libass, which finds fonts through fontconfig and quietly
+substitutes another family when the one asked for is missing, and draws a box ("tofu") for a
+character the font lacks. Both are checked here before anything is rendered.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import uharfbuzz as hb
+from fontTools.ttLib import TTFont
+
+from .errors import Diagnostic, SubtitleError, error
+from .subtitles import Cue, plain_text
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+INSTALL_HINT = ("install it (Noto fonts: 'apt-get install fonts-noto-core'), or give the path "
+                "of a .ttf/.otf file as the font")
+
+
+@dataclass(frozen=True)
+class Font:
+    family: str  # the family name libass is asked for in the ASS style
+    path: Path
+
+
+# --- resolving --------------------------------------------------------------------------------
+
+@functools.cache
+def resolve_font(name_or_path: str) -> Font:
+    """A font file's path, or a family name resolved by fontconfig as libass does.
+
+    Raises `SubtitleError` when the file is missing or fontconfig would substitute another family.
+    """
+    if name_or_path.lower().endswith(FONT_SUFFIXES) or "/" in name_or_path:
+        return _font_file(Path(name_or_path).expanduser())
+    path, families = _fc_match(name_or_path)
+    wanted = _normalise(name_or_path)
+    for family in families:
+        if _normalise(family) == wanted:
+            return Font(family, path)
+    raise SubtitleError(f'font "{name_or_path}" is not installed; fontconfig would substitute '
+                        f'"{families[0] if families else path.name}" ({path})', hint=INSTALL_HINT)
+
+
+def bold_variant(font: Font) -> Font:
+    """The face libass uses for bold text of `font`'s family (itself when there is none)."""
+    try:
+        path, families = _fc_match(f"{font.family}:weight=bold")
+    except SubtitleError:
+        return font
+    if any(_normalise(family) == _normalise(font.family) for family in families):
+        return Font(font.family, path)
+    return font
+
+
+def _normalise(family: str) -> str:
+    return "".join(family.split()).casefold()
+
+
+def _font_file(path: Path) -> Font:
+    if not path.is_file():
+        raise SubtitleError("font file not found", path, hint=INSTALL_HINT)
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            names = font["name"]
+            # libass and VSFilter match the legacy family name (ID 1), as GDI does.
+            family = names.getName(1, 3, 1, 0x409) or names.getDebugName(1)
+    except Exception as exc:  # fontTools raises many kinds of errors for a broken file
+        raise SubtitleError(f"cannot read the font file: {exc}", path,
+                            hint="use a TrueType or OpenType font file") from None
+    if not family:
+        raise SubtitleError("the font file has no family name", path)
+    return Font(str(family), path)
+
+
+@functools.cache
+def _fc_match(pattern: str) -> tuple[Path, tuple[str, ...]]:
+    binary = shutil.which("fc-match")
+    if binary is None:
+        raise SubtitleError("fc-match (fontconfig) not found",
+                            hint="install it with 'apt-get install fontconfig'")
+    # fontconfig's pattern syntax gives '-', ':' and ',' a meaning; family names need them literal.
+    if ":" in pattern:
+        family, _, properties = pattern.partition(":")
+        pattern = _fc_escape(family) + ":" + properties
+    else:
+        pattern = _fc_escape(pattern)
+    result = subprocess.run([binary, "--format=%{file}\n%{family}\n", pattern],
+                            capture_output=True, text=True, check=False)
+    lines = result.stdout.splitlines()
+    if result.returncode != 0 or not lines or not lines[0]:
+        raise SubtitleError(f'fontconfig found no font for "{pattern}"', hint=INSTALL_HINT)
+    families = tuple(name for name in (lines[1] if len(lines) > 1 else "").split(",") if name)
+    return Path(lines[0]), families
+
+
+def _fc_escape(name: str) -> str:
+    for char in "\\-:,":
+        name = name.replace(char, "\\" + char)
+    return name
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+@functools.cache
+def _cmap(path: Path) -> frozenset[int]:
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def covers(font: Font, char: str) -> bool:
+    """Whether `font` has a glyph for the character `char`."""
+    return ord(char) in _cmap(font.path)
+
+
+def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Diagnostic]:
+    """One error per cue that uses a character the font has no glyph for.
+
+    Combining marks are checked like any other character: libass would draw a box for them.
+    """
+    cmap = _cmap(font.path)
+    found = []
+    for cue in cues:
+        missing = [char for char in dict.fromkeys(plain_text(cue))
+                   if not char.isspace() and ord(char) not in cmap]
+        if missing:
+            listed = ", ".join(f"U+{ord(char):04X} ({char!r})" for char in missing)
+            found.append(error(
+                f'cue {cue.index} uses characters that font "{font.family}" ({font.path}) '
+                f"does not have: {listed}", path, cue.line,
+                'use a font that covers the language (e.g. "Noto Sans"), or fix the character',
+                "glyph"))
+    return found
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+@functools.cache
+def _hb_font(path: Path) -> tuple[hb.Font, int]:
+    face = hb.Face(hb.Blob.from_file_path(str(path)))
+    return hb.Font(face), face.upem
+
+
+@functools.lru_cache(maxsize=65536)
+def text_width(text: str, font: Font, size_px: float) -> float:
+    """Advance width in pixels of `text` (its widest line) set at an em of `size_px` pixels.
+
+    Shaped with HarfBuzz, as libass does, so kerning counts and combining marks add nothing.
+    """
+    hb_font, upem = _hb_font(font.path)
+    widest = 0
+    for line in text.split("\n"):
+        buffer = hb.Buffer()
+        buffer.add_str(line)
+        buffer.guess_segment_properties()
+        hb.shape(hb_font, buffer, {})
+        widest = max(widest, sum(position.x_advance for position in buffer.glyph_positions))
+    return widest * size_px / upem
+
+
+@functools.cache
+def _line_height_units(path: Path) -> tuple[int, int]:
+    """(ascender + descender, units per em) as libass's `set_font_metrics` takes them."""
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        upem = font["head"].unitsPerEm
+        os2 = font["OS/2"] if "OS/2" in font else None
+        if os2 is not None and os2.usWinAscent + os2.usWinDescent:
+            return os2.usWinAscent + os2.usWinDescent, upem
+        if "hhea" in font and font["hhea"].ascent - font["hhea"].descent:
+            return font["hhea"].ascent - font["hhea"].descent, upem
+        if os2 is not None and os2.sTypoAscender - os2.sTypoDescender:
+            return os2.sTypoAscender - os2.sTypoDescender, upem
+        return font["head"].yMax - font["head"].yMin, upem
+
+
+def ass_font_size(font: Font, em_px: float) -> float:
+    """The ASS `Fontsize` that sets `font` at an em of `em_px` pixels (PlayResY = frame height).
+
+    libass (ass_font.c) replaces FreeType's ascender/descender with the OS/2 table's usWinAscent
+    and usWinDescent (as GDI and VSFilter do), then asks FreeType for a size of type
+    FT_SIZE_REQUEST_TYPE_REAL_DIM with height = Fontsize: the font is scaled so that
+    winAscent + winDescent spans Fontsize pixels. Hence
+
+        Fontsize = em_px * (winAscent + winDescent) / unitsPerEm
+
+    e.g. Noto Sans (1069 + 293 over 1000 units): an em of 54 px needs Fontsize 73.5.
+    """
+    line, upem = _line_height_units(font.path)
+    return em_px * line / upem
+
+
+def em_from_ass_font_size(font: Font, fontsize: float) -> float:
+    """The inverse of `ass_font_size`: the em in pixels that an ASS Fontsize gives."""
+    line, upem = _line_height_units(font.path)
+    return fontsize * upem / line

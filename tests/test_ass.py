@@ -1,0 +1,182 @@
+"""SRT cues to ASS: frame geometry, wrapping inside the title-safe area, escaping, and one real
+burn with ffmpeg's `subtitles` filter."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import ffmpeg
+import pytest
+
+from pipeline.ass import ass_colour, ass_fontsdir, ass_time, filter_safe_copy, write_ass
+from pipeline.errors import PipelineError
+from pipeline.fonts import Font, ass_font_size, em_from_ass_font_size, resolve_font, text_width
+from pipeline.manifest import Style
+from pipeline.media import ffmpeg_binary
+from pipeline.subtitles import Cue
+
+LONG = ("Tlen nochi tlakamej tlen tlaltikpak nemij ayik moneki makinnamakakan, "
+        "ni tlakamej ni siuamej, ni konemej")
+LONG_WORD = "Nemaktilistlahtolnamakaltikpakayotl" * 2
+
+
+@pytest.fixture(scope="module")
+def noto() -> Font:
+    return resolve_font("Noto Sans")
+
+
+def write(tmp_path: Path, cues, font: Font, style: Style = Style(), width: int = 1920,
+          height: int = 1080) -> str:
+    path = tmp_path / "subtitles.ass"
+    write_ass(cues, path, style=style, width=width, height=height, font=font)
+    return path.read_text(encoding="utf-8")
+
+
+def field(script: str, key: str) -> str:
+    return re.search(rf"^{key}: (.*)$", script, re.MULTILINE).group(1)
+
+
+def style_fields(script: str) -> dict[str, str]:
+    names = [n.strip() for n in re.search(r"^\[V4\+ Styles\]\nFormat: (.*)$", script,
+                                          re.MULTILINE).group(1).split(",")]
+    return dict(zip(names, field(script, "Style").split(",")))
+
+
+def dialogue_texts(script: str) -> list[str]:
+    return [line.split(",", 9)[9] for line in script.splitlines() if line.startswith("Dialogue:")]
+
+
+def shown_lines(text: str) -> list[str]:
+    """The lines libass draws: override blocks dropped, escapes undone."""
+    text = re.sub(r"(?<!\\)\{[^}]*\}", "", text)
+    return [line.replace("\\{", "{").replace("\\}", "}").replace("\u2060", "")
+            for line in text.split("\\N")]
+
+
+def em_of(text: str, font: Font, style_em: float) -> float:
+    """The em a Dialogue is set at: the style's, or that of its \\fs override."""
+    override = re.match(r"(?:\{\\an\d\})?\{\\fs([\d.]+)\}", text)
+    return em_from_ass_font_size(font, float(override.group(1))) if override else style_em
+
+
+def test_play_resolution_is_the_frame_and_style_follows_the_manifest(tmp_path, noto):
+    style = Style(size=0.05, outline=3, position="top", color="#FFCC00",
+                  outline_color="#102030", bold=True)
+    script = write(tmp_path, [Cue(1, 0, 1000, "uno", 1)], noto, style, 1080, 1920)
+    assert (field(script, "PlayResX"), field(script, "PlayResY")) == ("1080", "1920")
+    assert field(script, "WrapStyle") == "2"
+    assert field(script, "ScaledBorderAndShadow") == "yes"
+    fields = style_fields(script)
+    assert fields["Fontname"] == "Noto Sans"
+    assert float(fields["Fontsize"]) == pytest.approx(ass_font_size(noto, 0.05 * 1920), abs=0.01)
+    assert fields["PrimaryColour"] == "&H0000CCFF" and fields["OutlineColour"] == "&H00302010"
+    assert fields["Bold"] == "-1" and fields["Alignment"] == "8"
+    assert float(fields["Outline"]) == pytest.approx(3 * 1920 / 1080, abs=0.01)
+    assert int(fields["MarginL"]) >= 0.05 * 1080 and int(fields["MarginR"]) >= 0.05 * 1080
+    assert int(fields["MarginV"]) >= 0.05 * 1920
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1080, 1920), (640, 360)])
+def test_long_text_is_wrapped_inside_the_safe_width(tmp_path, noto, width, height):
+    script = write(tmp_path, [Cue(1, 0, 1000, LONG, 1)], noto, Style(size=0.06), width, height)
+    (text,) = dialogue_texts(script)
+    lines = shown_lines(text)
+    em = em_of(text, noto, 0.06 * height)
+    widths = [text_width(line, noto, em) for line in lines]
+    assert len(lines) >= 2
+    assert max(widths) <= 0.9 * width
+    assert " ".join(lines) == LONG  # nothing lost, every break at a space
+    if len(lines) == 2:  # balanced: not a full line and an orphan
+        assert min(widths) / max(widths) > 0.7
+
+
+def test_lines_that_fit_keep_their_breaks(tmp_path, noto):
+    script = write(tmp_path, [Cue(1, 0, 1000, "Ni tlakatl\namo se tlamantli", 1)], noto)
+    assert dialogue_texts(script) == ["Ni tlakatl\\Namo se tlamantli"]
+
+
+def test_a_word_too_wide_for_any_line_shrinks_the_cue(tmp_path, noto):
+    script = write(tmp_path, [Cue(1, 0, 1000, f"{LONG_WORD} uno", 1)], noto, width=640, height=360)
+    (text,) = dialogue_texts(script)
+    em = em_of(text, noto, 0.05 * 360)
+    assert em < 0.05 * 360
+    assert all(text_width(line, noto, em) <= 0.9 * 640 for line in shown_lines(text))
+
+
+def test_override_syntax_in_the_text_is_escaped(tmp_path, noto):
+    cue = Cue(1, 0, 1000, "{\\b1}bold? <i>no</i> a\\Nb c\\<b>d</b> {\\an8}", 1)
+    (text,) = dialogue_texts(write(tmp_path, [cue], noto))
+    assert text.startswith("{\\an8}")  # the SRT convention for "top" is honoured
+    assert "\\{\\b1\\}bold?" in text
+    assert "{\\i1}no{\\i0}" in text
+    assert "a\\\u2060Nb" in text  # a literal backslash-N is not a line break
+    assert "c\\\u2060{\\b1}d{\\b0}" in text  # nor does it escape the tag that follows
+    assert shown_lines(text) == ["{\\b1}bold? no a\\Nb c\\d"]
+
+
+def test_ass_times_never_start_early():
+    assert ass_time(0) == "0:00:00.00"
+    assert ass_time(1005) == "0:00:01.01"
+    assert ass_time(1010) == "0:00:01.01"
+    assert ass_time(3_723_456) == "1:02:03.46"
+
+
+def test_colours_must_be_html_hex():
+    assert ass_colour("#12abEF") == "&H00EFAB12"
+    with pytest.raises(PipelineError, match="#RRGGBB"):
+        ass_colour("white")
+
+
+def test_fontsdir_holds_only_the_font(tmp_path, noto):
+    folder = ass_fontsdir(noto, tmp_path)
+    (tmp_path / "other.txt").write_text("x")
+    assert [p.name for p in folder.iterdir()] == ["NotoSans-Regular.ttf"]
+    assert ass_fontsdir(noto, tmp_path) == folder  # idempotent
+
+
+def test_filter_safe_copy(tmp_path):
+    hostile = tmp_path / "a'b:c,d[e];f=g\\h%i.ass"
+    hostile.write_text("x")
+    copy = filter_safe_copy(hostile, tmp_path / "safe", "subtitles.ass")
+    assert copy.read_text() == "x" and copy.name == "subtitles.ass"
+    with pytest.raises(ValueError):
+        filter_safe_copy(hostile, tmp_path, "a:b.ass")
+    with pytest.raises(ValueError):
+        filter_safe_copy(hostile, tmp_path / "x,y", "subtitles.ass")
+
+
+def lit_box(frame: bytes, width: int) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the white text's pixels (the black outline is invisible)."""
+    rows = [y for y in range(len(frame) // width) if max(frame[y * width:(y + 1) * width]) > 128]
+    columns = [x for x in range(width) if max(frame[x::width]) > 128]
+    return columns[0], rows[0], columns[-1], rows[-1]
+
+
+def test_burned_text_is_inside_title_safe_and_as_tall_as_asked(tmp_path, noto):
+    width, height, style = 640, 360, Style(size=0.1)
+    folder = tmp_path / "a'b:c,d[e];f=g%h"  # the filter graph must escape all of these
+    folder.mkdir()
+    ass = folder / "sub.ass"
+    write_ass([Cue(1, 0, 1000, "Hxgy", 1), Cue(2, 1000, 1500, LONG, 5),
+               Cue(3, 1500, 2000, LONG_WORD, 9)], ass, style=style, width=width, height=height,
+              font=noto)
+    args = (ffmpeg.input(f"color=c=black:s={width}x{height}:d=2:r=4", f="lavfi")
+            .filter("subtitles", filename=str(ass), fontsdir=str(ass_fontsdir(noto, folder)))
+            .output("pipe:", f="rawvideo", pix_fmt="gray")
+            .compile(cmd=[ffmpeg_binary(), "-hide_banner", "-loglevel", "error"]))
+    raw = subprocess.run(args, capture_output=True, check=True).stdout
+    size = width * height
+    frames = [raw[i:i + size] for i in range(0, len(raw), size)]
+    assert len(frames) == 8  # t = 0, 0.25, ... 1.75 s
+
+    for frame in (frames[1], frames[5], frames[7]):  # one frame inside each cue
+        left, top, right, bottom = lit_box(frame, width)
+        assert 0.05 * width <= left and right < 0.95 * width
+        assert 0.05 * height <= top and bottom < 0.95 * height
+
+    _, top, _, bottom = lit_box(frames[1], width)  # "Hxgy": cap height down to the descender
+    assert bottom - top + 1 == pytest.approx(style.size * height, rel=0.15)
+    _, top, _, bottom = lit_box(frames[5], width)
+    assert bottom - top > 1.5 * style.size * height  # wrapped: two lines

@@ -1,0 +1,100 @@
+"""Font resolution as libass does it, glyph coverage, and HarfBuzz measurement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fontTools import subset
+
+from pipeline.errors import PipelineError
+from pipeline.fonts import (Font, ass_font_size, bold_variant, em_from_ass_font_size,
+                            missing_glyphs, resolve_font, text_width)
+from pipeline.subtitles import Cue
+
+NOTO = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
+
+
+@pytest.fixture(scope="module")
+def noto() -> Font:
+    return resolve_font("Noto Sans")
+
+
+def test_resolves_a_family_through_fontconfig(noto):
+    assert noto.family == "Noto Sans"
+    assert noto.path.name == "NotoSans-Regular.ttf" and noto.path.is_file()
+
+
+def test_family_names_are_matched_loosely_on_case_and_spaces():
+    assert resolve_font("noto  sans").path.name == "NotoSans-Regular.ttf"
+
+
+def test_unknown_family_names_the_substitute():
+    with pytest.raises(PipelineError) as caught:
+        resolve_font("Noto Sans Foo")
+    message = str(caught.value)
+    assert 'font "Noto Sans Foo" is not installed' in message
+    assert 'fontconfig would substitute "' in message
+    assert "fonts-noto-core" in caught.value.hint
+
+
+def test_a_font_file_is_used_directly_with_its_family_name():
+    font = resolve_font(NOTO)
+    assert font == Font("Noto Sans", Path(NOTO))
+
+
+def test_a_missing_font_file_is_an_error(tmp_path):
+    with pytest.raises(PipelineError, match="font file not found"):
+        resolve_font(str(tmp_path / "nope.ttf"))
+
+
+def test_bold_variant_is_the_same_family(noto):
+    bold = bold_variant(noto)
+    assert bold.family == "Noto Sans" and bold.path.name == "NotoSans-Bold.ttf"
+
+
+def test_private_use_character_is_reported_with_its_cue_line(noto, tmp_path):
+    cues = [Cue(1, 0, 1000, "ok", 1), Cue(2, 1000, 2000, "ma\ue000x\ue000\n<i>ꞌ</i>", 5)]
+    (problem,) = missing_glyphs(cues, noto, tmp_path / "nah.srt")
+    assert (problem.severity, problem.line, problem.code) == ("error", 5, "glyph")
+    assert problem.path == tmp_path / "nah.srt"
+    assert "U+E000 ('\\ue000')" in problem.message
+    assert problem.message.count("U+E000") == 1
+    assert '"Noto Sans"' in problem.message and "NotoSans-Regular.ttf" in problem.message
+    assert "Noto Sans" in problem.hint
+
+
+def test_missing_combining_mark_is_reported(tmp_path):
+    # A Noto Sans cut down to basic Latin: U+0331 (combining macron below) would be a box.
+    latin = tmp_path / "NotoSans-Latin.ttf"
+    subset.main([NOTO, f"--output-file={latin}", "--unicodes=U+0020-007E"])
+    font = resolve_font(str(latin))
+    (problem,) = missing_glyphs([Cue(1, 0, 1, "ax\u0331 ẍ", 3)], font, tmp_path / "x.srt")
+    assert problem.line == 3
+    assert "U+0331 ('\u0331'), U+1E8D ('ẍ')" in problem.message
+
+
+def test_characters_of_the_languages_we_serve_are_in_noto_sans(noto, tmp_path):
+    # saltillo, combining macron below, x with diaeresis, barred u (and the precomposed forms)
+    text = "\ua78c \u0331 x\u0331 \u1e8d x\u0308 \u0289 ñáéíóú <b>ꞌ</b>"
+    assert missing_glyphs([Cue(1, 0, 1, text, 1)], noto, tmp_path / "x.srt") == []
+
+
+def test_text_width_grows_with_text_and_size(noto):
+    widths = [text_width("tlaka"[:n], noto, 40) for n in range(1, 6)]
+    assert widths == sorted(widths) and widths[0] > 0
+    assert text_width("tlaka", noto, 80) == pytest.approx(2 * widths[-1])
+
+
+def test_combining_mark_adds_no_width(noto):
+    assert text_width("x\u0331", noto, 50) == pytest.approx(text_width("x", noto, 50), abs=0.01)
+
+
+def test_text_width_is_the_widest_line(noto):
+    assert text_width("a\nlonger", noto, 20) == text_width("longer", noto, 20)
+
+
+def test_ass_font_size_follows_the_win_metrics(noto):
+    # Noto Sans: usWinAscent 1069 + usWinDescent 293 over 1000 units per em.
+    assert ass_font_size(noto, 100) == pytest.approx(136.2)
+    assert em_from_ass_font_size(noto, ass_font_size(noto, 54)) == pytest.approx(54)

@@ -1,0 +1,373 @@
+"""The strict SRT reader: every rule is tripped once, with its line and the message's substance."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import SubtitleError
+from pipeline.subtitles import Cue, plain_text, read_srt, write_srt, write_vtt
+
+GOOD = """\
+    1
+    00:00:01,000 --> 00:00:02,500
+    Ni tlakatl
+
+    2
+    00:00:03,000 --> 00:00:04,000
+    <i>amo se tlamantli</i>
+    tlen monamaka
+    """
+
+
+def srt(tmp_path: Path, text: str, *, encoding: str = "utf-8", newline: str = "\n",
+        name: str = "nah.srt") -> Path:
+    path = tmp_path / name
+    body = textwrap.dedent(text).replace("\n", newline)
+    path.write_bytes(body.encode(encoding))
+    return path
+
+
+def only(diagnostics, code):
+    found = [d for d in diagnostics if d.code == code]
+    assert len(found) == 1, diagnostics
+    return found[0]
+
+
+def test_reads_cues_with_times_text_and_first_line(tmp_path):
+    result = read_srt(srt(tmp_path, GOOD))
+    assert result.diagnostics == ()
+    assert result.encoding == "utf-8"
+    assert result.cues == (Cue(1, 1000, 2500, "Ni tlakatl", 1),
+                           Cue(2, 3000, 4000, "<i>amo se tlamantli</i>\ntlen monamaka", 5))
+
+
+@pytest.mark.parametrize("encoding, bom, label", [
+    ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+    ("utf-16-le", b"\xff\xfe", "utf-16-le"),
+    ("utf-16-be", b"\xfe\xff", "utf-16-be"),
+])
+def test_byte_order_marks_are_honoured_and_stripped(tmp_path, encoding, bom, label):
+    path = tmp_path / "nah.srt"
+    path.write_bytes(bom + textwrap.dedent(GOOD + "ꞌẍʉ\n").encode(encoding))
+    result = read_srt(path)
+    assert result.diagnostics == ()
+    assert result.encoding == label
+    assert result.cues[0].index == 1  # pysrt would have read "\ufeff1"
+    assert result.cues[1].text.endswith("ꞌẍʉ")
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_crlf_and_cr_line_endings(tmp_path, newline):
+    result = read_srt(srt(tmp_path, GOOD, newline=newline))
+    assert result.diagnostics == ()
+    assert [cue.line for cue in result.cues] == [1, 5]
+    assert result.cues[1].text == "<i>amo se tlamantli</i>\ntlen monamaka"
+
+
+def test_trailing_whitespace_and_no_final_blank_line(tmp_path):
+    path = tmp_path / "nah.srt"
+    path.write_text("1  \n00:00:01,000 --> 00:00:02,000   \nNi tlakatl \t\n   \n"
+                    "2\n00:00:03,000 --> 00:00:04,000\nkipia", encoding="utf-8")
+    result = read_srt(path)
+    assert result.diagnostics == ()
+    assert [cue.text for cue in result.cues] == ["Ni tlakatl", "kipia"]
+
+
+def test_latin1_byte_reports_its_line_offset_and_value(tmp_path):
+    text = textwrap.dedent(GOOD).replace("tlen monamaka", "tlen monamaká")
+    path = tmp_path / "nah.srt"
+    path.write_bytes(text.encode("latin-1"))
+    result = read_srt(path)
+    (problem,) = result.diagnostics
+    assert problem.severity == "error" and problem.code == "encoding"
+    assert problem.line == 8
+    assert "0xE1" in problem.message and f"offset {text.index('á')}" in problem.message
+    assert "'á'" in problem.message  # what it would be in Windows-1252
+    assert "UTF-8" in problem.hint
+    assert result.cues == ()
+
+
+def test_garbage_byte_line_with_crlf(tmp_path):
+    path = tmp_path / "nah.srt"
+    path.write_bytes(b"1\r\n00:00:01,000 --> 00:00:02,000\r\nok\r\n\r\n2\r\n"
+                     b"00:00:03,000 --> 00:00:04,000\r\nbad \xff\xfe here\r\n")
+    (problem,) = read_srt(path).errors
+    assert problem.line == 7 and "0xFF" in problem.message
+
+
+def test_bad_byte_after_a_bom_counts_the_bom_in_the_offset(tmp_path):
+    path = tmp_path / "nah.srt"
+    path.write_bytes(b"\xef\xbb\xbf1\n00:00:01,000 --> 00:00:02,000\nx\xe1\n")
+    (problem,) = read_srt(path).errors
+    assert problem.line == 3 and "UTF-8: byte 0xE1 at offset 36" in problem.message
+
+
+def test_utf16_without_bom_is_refused(tmp_path):
+    result = read_srt(srt(tmp_path, GOOD, encoding="utf-16-le"))
+    problem = only(result.errors, "encoding")
+    assert "NUL" in problem.message and "UTF-16" in problem.message
+
+
+def test_missing_blank_line_is_an_error_and_never_merges(tmp_path):
+    result = read_srt(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        Ni tlakatl
+        2
+        00:00:03,000 --> 00:00:04,000
+        kipia
+        """))
+    problem = only(result.errors, "missing-blank-line")
+    assert problem.line == 4
+    assert "missing blank line before cue 2" in problem.message
+    assert [(cue.index, cue.text, cue.line) for cue in result.cues] == [
+        (1, "Ni tlakatl", 1), (2, "kipia", 4)]
+
+
+def test_missing_blank_line_before_a_timing_line_without_number(tmp_path):
+    result = read_srt(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        Ni tlakatl
+        00:00:03,000 --> 00:00:04,000
+        kipia
+        """))
+    problem = only(result.errors, "missing-blank-line")
+    assert problem.line == 4
+    assert [cue.text for cue in result.cues] == ["Ni tlakatl", "kipia"]
+    assert only(result.warnings, "index").line == 4
+
+
+@pytest.mark.parametrize("timing", [
+    "00:00:01,000 -> 00:00:02,000",
+    "00:00:01,000 --> 00:00:2,000",
+    "00:61:01,000 --> 00:62:02,000",
+    "00:00:01,000 --> 00:00:02,000 trailing words",
+    "Ni tlakatl",
+])
+def test_malformed_timing_line(tmp_path, timing):
+    result = read_srt(srt(tmp_path, f"""\
+        1
+        00:00:00,000 --> 00:00:00,500
+        ok
+
+        2
+        {timing}
+        Ni tlakatl
+        """))
+    problem = only(result.errors, "timing")
+    assert problem.line == 6
+    assert "malformed timing line in cue 2" in problem.message
+    assert "HH:MM:SS,mmm" in problem.hint
+    assert [cue.index for cue in result.cues] == [1]
+
+
+def test_missing_timing_line(tmp_path):
+    result = read_srt(srt(tmp_path, "1\n\n"))
+    assert only(result.errors, "timing").line == 2
+
+
+def test_dot_before_milliseconds_is_a_warning_and_coordinates_are_accepted(tmp_path):
+    result = read_srt(srt(tmp_path, """\
+        1
+        00:00:01.000 --> 00:00:02.000
+        Ni tlakatl
+
+        2
+        00:00:03,000 --> 00:00:04,000 X1:100 X2:600 Y1:20 Y2:80
+        kipia
+        """))
+    assert result.errors == ()
+    assert only(result.warnings, "timing-format").line == 2
+    assert [(cue.start, cue.end) for cue in result.cues] == [(1000, 2000), (3000, 4000)]
+
+
+def test_non_increasing_and_missing_numbers_are_warnings(tmp_path):
+    result = read_srt(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        uno
+
+        1
+        00:00:03,000 --> 00:00:04,000
+        ome
+
+        00:00:05,000 --> 00:00:06,000
+        eyi
+        """))
+    assert result.errors == ()
+    repeated, missing = result.warnings
+    assert (repeated.line, repeated.code) == (5, "index")
+    assert "cue number 1 does not increase (previous cue is 1)" in repeated.message
+    assert (missing.line, missing.code) == (9, "index")
+    assert "no number" in missing.message
+    assert [cue.index for cue in result.cues] == [1, 1, 2]
+
+
+@pytest.mark.parametrize("end", ["00:00:01,999", "00:00:02,000"])
+def test_end_before_or_at_start(tmp_path, end):
+    result = read_srt(srt(tmp_path, f"""\
+        1
+        00:00:00,000 --> 00:00:01,000
+        ok
+
+        2
+        00:00:02,000 --> {end}
+        Ni tlakatl
+        """))
+    problem = only(result.errors, "end-before-start")
+    assert problem.line == 5
+    assert "cue 2 ends before it starts" in problem.message
+
+
+def test_overlap_names_both_cues_at_the_later_one(tmp_path):
+    result = read_srt(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        uno
+
+        2
+        00:00:02,500 --> 00:00:04,000
+        ome
+        """))
+    problem = only(result.errors, "overlap")
+    assert problem.line == 5
+    assert "cue 2" in problem.message and "overlaps cue 1" in problem.message
+    assert "00:00:03,000" in problem.message
+
+
+def test_overlap_with_a_long_cue_further_back(tmp_path):
+    result = read_srt(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:09,000
+        uno
+
+        2
+        00:00:02,000 --> 00:00:03,000
+        ome
+
+        3
+        00:00:04,000 --> 00:00:05,000
+        eyi
+        """))
+    assert [(d.line, "cue 1" in d.message) for d in result.errors] == [(5, True), (9, True)]
+
+
+def test_touching_cues_do_not_overlap(tmp_path):
+    result = read_srt(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        uno
+
+        2
+        00:00:02,000 --> 00:00:03,000
+        ome
+        """))
+    assert result.diagnostics == ()
+
+
+def test_cues_past_the_end_of_the_video(tmp_path):
+    result = read_srt(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        uno
+
+        2
+        00:00:09,000 --> 00:00:10,500
+        ome
+
+        3
+        00:00:10,000 --> 00:00:11,000
+        eyi
+        """), duration=10.0)
+    ends_late, starts_late = [d for d in result.diagnostics if d.code == "past-end"]
+    assert (ends_late.severity, ends_late.line) == ("warning", 5)
+    assert "ends at 00:00:10,500, after the end of the video (00:00:10,000)" in ends_late.message
+    assert (starts_late.severity, starts_late.line) == ("error", 9)
+    assert "cue 3 starts at 00:00:10,000" in starts_late.message
+
+
+@pytest.mark.parametrize("content, message", [("", "the file is empty"),
+                                               ("\n  \n\n", "the file is empty")])
+def test_empty_file(tmp_path, content, message):
+    (problem,) = read_srt(srt(tmp_path, content)).diagnostics
+    assert (problem.severity, problem.code, problem.message) == ("error", "empty", message)
+
+
+def test_file_without_any_cue(tmp_path):
+    result = read_srt(srt(tmp_path, "just some words\n"))
+    assert only(result.errors, "empty").message == "the file contains no cues"
+    assert only(result.errors, "structure").line == 1
+
+
+@pytest.mark.parametrize("text", ["", "<i></i>", "{\\an8}"])
+def test_cue_without_text(tmp_path, text):
+    result = read_srt(srt(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:02,000
+        {text}
+
+        2
+        00:00:03,000 --> 00:00:04,000
+        ome
+        """))
+    problem = only(result.errors, "empty")
+    assert problem.line == 1 and "cue 1 has no text" in problem.message
+
+
+def test_blank_line_inside_text_is_reported(tmp_path):
+    result = read_srt(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        uno
+
+        second line
+        """))
+    problem = only(result.errors, "structure")
+    assert problem.line == 5
+    assert "blank line inside cue 1's text" in problem.message
+
+
+def test_editing_tags_left_in_the_text_are_warned_about(tmp_path):
+    result = read_srt(srt(tmp_path, "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}{\\b1}uno\n"))
+    problem = only(result.warnings, "tags")
+    assert "'{\\\\b1}'" in problem.message and problem.line == 1
+
+
+def test_missing_file_raises(tmp_path):
+    with pytest.raises(SubtitleError, match="not found"):
+        read_srt(tmp_path / "nope.srt")
+
+
+def test_plain_text_strips_formatting_but_keeps_the_words():
+    cue = Cue(1, 0, 1, '{\\an8}<i>Ni</i> <B>tla</B><u>ka</u><font color="#ff0000">tl</font>', 1)
+    assert plain_text(cue) == "Ni tlakatl"
+    assert plain_text("x\u0331 {\\b1}") == "x\u0331 {\\b1}"
+
+
+def test_write_srt_round_trips(tmp_path):
+    cues = (Cue(1, 0, 1500, "Ni tlakatl\n<i>ꞌẍʉ</i>", 1),
+            Cue(7, 3_723_004, 3_724_000, "ome", 6))
+    target = tmp_path / "out.srt"
+    write_srt(cues, target)
+    back = read_srt(target)
+    assert back.diagnostics == () and back.encoding == "utf-8"
+    assert [(c.start, c.end, c.text) for c in back.cues] == [(c.start, c.end, c.text) for c in cues]
+    assert target.read_bytes().startswith(b"1\n00:00:00,000 --> 00:00:01,500\n")
+    assert "01:02:03,004 --> 01:02:04,000" in target.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.srt"]  # no temporary file left
+
+
+def test_write_vtt(tmp_path):
+    cues = (Cue(1, 0, 1500, '{\\an8}<i>Ni</i> <font color="red">a & b</font> <3', 1),
+            Cue(2, 3_723_004, 3_724_000, "ome", 6))
+    target = tmp_path / "out.vtt"
+    write_vtt(cues, target)
+    assert target.read_text(encoding="utf-8") == (
+        "WEBVTT\n\n"
+        "1\n00:00:00.000 --> 00:00:01.500\n<i>Ni</i> a &amp; b &lt;3\n\n"
+        "2\n01:02:03.004 --> 01:02:04.000\nome\n")
+    assert not target.read_bytes().startswith(b"\xef\xbb\xbf")
