@@ -196,7 +196,6 @@ class Loudness:
     true_peak: float       # dBTP
     lra: float             # LU
     threshold: float       # LUFS
-    offset: float = 0.0    # target offset loudnorm suggests for pass 2
 
     def to_json(self) -> dict:
         return {"integrated_lufs": round(self.integrated, 2), "true_peak_dbtp": round(self.true_peak, 2),
@@ -218,9 +217,7 @@ def parse_loudnorm(stderr: str, prefix: str = "input") -> Loudness:
         value = data[f"{prefix}_{key}"]
         return -99.0 if value in ("-inf", "inf") else float(value)
 
-    return Loudness(number("i"), number("tp"), number("lra"), number("thresh"),
-                    float(data.get("target_offset", 0.0)) if data.get("target_offset") not in
-                    ("-inf", "inf", None) else 0.0)
+    return Loudness(number("i"), number("tp"), number("lra"), number("thresh"))
 
 
 def loudnorm_filter(target: float, true_peak: float, lra: float,
@@ -230,7 +227,7 @@ def loudnorm_filter(target: float, true_peak: float, lra: float,
     if measured is not None:
         args.update(measured_I=measured.integrated, measured_TP=measured.true_peak,
                     measured_LRA=max(measured.lra, 0.0), measured_thresh=measured.threshold,
-                    offset=measured.offset, linear="true")
+                    linear="true")
     return args
 
 

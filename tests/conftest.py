@@ -30,14 +30,15 @@ def media(tmp_path_factory) -> dict[str, Path]:
     ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=25:duration={DURATION}",
            "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
            "-filter:a", "volume=-24dB,aformat=channel_layouts=stereo",
-           "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "high", "-pix_fmt", "yuv420p",
+           "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p",
            "-g", "25", "-c:a", "aac", "-b:a", "96k", str(files["master.mp4"]))
     ffmpeg("-f", "lavfi", "-i", f"sine=frequency=220:sample_rate=48000:duration={DURATION}",
            "-filter:a", "volume=-18dB", "-ac", "2", str(files["bed.wav"]))
     # The dub is a 1 kHz tone, so a test can tell it from the master's 440 Hz by its spectrum.
     ffmpeg("-f", "lavfi", "-i", f"sine=frequency=1000:sample_rate=44100:duration={DURATION - 0.5}",
            "-filter:a", "volume=-8dB", str(files["dub.wav"]))
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=1500:sample_rate=48000:duration=1.5",
+    # The voice-over speaks for the first 2.6 s, then the bed plays alone.
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=1500:sample_rate=48000:duration=2.6",
            "-filter:a", "volume=-12dB,apad=whole_dur=4", str(files["voice.wav"]))
     ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=25:duration={DURATION}",
            "-c:v", "libx264", "-preset", "ultrafast", str(files["silent.mp4"]))

@@ -1,0 +1,223 @@
+"""The `pipeline` command: parses options, calls one core function, prints.
+
+Domain errors become `PATH:LINE: error: MESSAGE` on stderr and exit code 1; Click's usage
+errors stay exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .batch import Outcome, default_jobs, render_plan
+from .catalog import write_catalog
+from .errors import Diagnostic, PipelineError
+from .plan import Plan, VariantPlan, build_plan
+from .progress import make_reporter
+
+MANIFESTS = click.argument("manifests", nargs=-1, required=True,
+                           type=click.Path(dir_okay=False, path_type=Path))
+
+
+class Context:
+    def __init__(self, verbose: int, quiet: bool):
+        self.verbose = verbose
+        self.quiet = quiet
+
+
+def emit(diagnostic: Diagnostic) -> None:
+    click.echo(diagnostic.format(), err=True)
+
+
+def fails_cleanly(command):
+    """Turn domain errors (and OS errors on users' files) into diagnostics and exit 1."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except PipelineError as exc:
+            for diagnostic in exc.diagnostics:
+                emit(diagnostic)
+            sys.exit(1)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"{where}error: {exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted: no partial files were left under final names", err=True)
+            sys.exit(130)
+    return wrapper
+
+
+@click.group(context_settings={"auto_envvar_prefix": "PIPELINE", "help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="Show more: -v the ffmpeg commands, -vv debug.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
+@click.version_option(__version__, "--version", prog_name="pipeline")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Render every language variant of a campaign from its manifest.
+
+    \b
+    Examples:
+      pipeline validate manifests/blue-heart.yaml
+      pipeline plan manifests/*.yaml
+      pipeline render manifests/blue-heart.yaml --lang nah -j 2
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    ctx.obj = Context(verbose, quiet)
+
+
+def report_plan_diagnostics(plan: Plan) -> None:
+    for diagnostic in plan.diagnostics:
+        emit(diagnostic)
+
+
+def plan_summary(plan: Plan) -> str:
+    return (f"{len(plan.variants)} variants: {plan.count('up-to-date')} up to date, "
+            f"{plan.count('stale')} to render, {plan.count('blocked')} blocked")
+
+
+@cli.command()
+@MANIFESTS
+@fails_cleanly
+def validate(manifests: tuple[Path, ...]) -> None:
+    """Check manifests, media, subtitles and fonts; render nothing.
+
+    Every problem is reported in one run as PATH:LINE: error: MESSAGE.
+
+    \b
+    Example:
+      pipeline validate manifests/blue-heart.yaml
+    """
+    plan = build_plan(manifests)
+    report_plan_diagnostics(plan)
+    errors = len(plan.errors)
+    warnings = len(plan.diagnostics) - errors
+    click.echo(f"{plan_summary(plan)}; {errors} errors, {warnings} warnings", err=True)
+    if errors:
+        sys.exit(1)
+
+
+def select(plan: Plan, spots, languages, profiles) -> Plan:
+    def wanted(v: VariantPlan) -> bool:
+        return ((not spots or v.variant.spot.id in spots)
+                and (not languages or v.variant.language.code in languages)
+                and (not profiles or v.variant.profile.name in profiles))
+    plan.variants = [v for v in plan.variants if wanted(v)]
+    return plan
+
+
+SELECTORS = [
+    click.option("--spot", "spots", multiple=True, metavar="ID", help="Only this spot (repeatable)."),
+    click.option("--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable)."),
+    click.option("--profile", "profiles", multiple=True, metavar="NAME", help="Only this profile (repeatable)."),
+]
+
+
+def with_selectors(command):
+    for option in reversed(SELECTORS):
+        command = option(command)
+    return command
+
+
+@cli.command("plan")
+@MANIFESTS
+@with_selectors
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@fails_cleanly
+def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
+    """Show every variant (spot x language x profile) and whether it must be rendered.
+
+    \b
+    Example:
+      pipeline plan manifests/blue-heart.yaml --lang nah
+      pipeline plan manifests/blue-heart.yaml --json | jq '.variants[] | select(.status=="stale")'
+    """
+    plan = select(build_plan(manifests), spots, languages, profiles)
+    plan.save_caches()
+    if as_json:
+        click.echo(json.dumps({"variants": [v.to_json() for v in plan.variants],
+                               "diagnostics": [d.to_json() for d in plan.diagnostics]},
+                              indent=2, ensure_ascii=False))
+    else:
+        report_plan_diagnostics(plan)
+        for v in plan.variants:
+            reasons = f"  ({'; '.join(v.reasons)})" if v.reasons else ""
+            click.echo(f"{v.status:<11} {v.variant.key:<45} {v.variant.language.treatment:<5}{reasons}")
+        click.echo(plan_summary(plan), err=True)
+    if plan.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@MANIFESTS
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Variants rendered at once (default: what the cores and memory allow).")
+@with_selectors
+@click.option("--force", is_flag=True, help="Render even what is up to date.")
+@click.option("--dry-run", is_flag=True, help="Print what would be rendered, and why; run nothing.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first failed variant.")
+@click.pass_obj
+@fails_cleanly
+def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry_run, fail_fast) -> None:
+    """Render every stale variant; keep going past failures and report them all at the end.
+
+    \b
+    Examples:
+      pipeline render manifests/blue-heart.yaml
+      pipeline render manifests/blue-heart.yaml --lang nah --profile web --force
+      pipeline render manifests/*.yaml -j 2 --dry-run
+    """
+    plan = select(build_plan(manifests, force=force), spots, languages, profiles)
+    report_plan_diagnostics(plan)
+    if dry_run:
+        for v in plan.variants:
+            if v.status != "up-to-date":
+                click.echo(f"{'would render' if v.status == 'stale' else 'blocked':<12} "
+                           f"{v.variant.key}  ({'; '.join(v.reasons)})")
+        click.echo(plan_summary(plan), err=True)
+        plan.save_caches()
+        sys.exit(1 if plan.errors else 0)
+    jobs = jobs or default_jobs()
+    reporter = make_reporter(plan, quiet=obj.quiet)
+    with reporter:
+        outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter)
+    for manifest in plan.manifests:
+        write_catalog(manifest)
+    failed = report_outcomes(outcomes, quiet=obj.quiet)
+    if failed or plan.errors:
+        sys.exit(1)
+
+
+def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
+    """A summary table on stdout, then every failure's diagnostics on stderr; returns failures."""
+    failures = [o for o in outcomes if o.status == "failed"]
+    if not quiet:
+        rendered = sorted((o for o in outcomes if o.status in ("rendered", "failed")),
+                          key=lambda o: o.plan.variant.key)
+        if rendered:
+            click.echo(f"\n{'variant':<45} {'status':<9} {'seconds':>7}  loudness")
+            for o in rendered:
+                loudness = ""
+                if o.record:
+                    loud = o.record["loudness"]
+                    loudness = f"{loud['integrated_lufs']:.1f} LUFS {loud['true_peak_dbtp']:.1f} dBTP"
+                click.echo(f"{o.plan.variant.key:<45} {o.status:<9} {o.seconds:>7.1f}  {loudness}")
+    counts = {status: sum(1 for o in outcomes if o.status == status)
+              for status in ("rendered", "up-to-date", "failed", "blocked")}
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()), err=True)
+    for o in failures:
+        for diagnostic in o.error.diagnostics:
+            emit(diagnostic)
+    return len(failures) + counts["blocked"]
+
+
+def main() -> None:
+    cli(prog_name="pipeline")

@@ -1,0 +1,314 @@
+"""Planning: every variant (spot x language x profile), its inputs, fingerprint and status.
+
+Validation happens here, all at once and before any rendering: a problem in one language's
+file blocks that language's variants only, and every problem is reported in one run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+from . import RENDER_VERSION
+from .errors import Diagnostic, PipelineError, error, raise_if_errors
+from .fingerprint import CACHE_NAME, HashCache, sha256_json
+from .fonts import Font, missing_glyphs, resolve_font
+from .manifest import Language, Manifest, Spot, alpha3, load_manifest
+from .media import MediaInfo, ffmpeg_version, probe_audio, probe_video
+from .profiles import Profile
+from .subtitles import Cue, read_srt
+
+Status = Literal["up-to-date", "stale", "blocked"]
+
+
+@dataclass(frozen=True)
+class Variant:
+    manifest: Manifest
+    spot: Spot
+    language: Language
+    profile: Profile
+
+    @property
+    def stem(self) -> str:
+        return f"{self.spot.id}.{self.language.code}.{self.profile.name}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.manifest.campaign}/{self.stem}"
+
+    @property
+    def folder(self) -> Path:
+        return self.manifest.campaign_dir / self.spot.id
+
+    @property
+    def output(self) -> Path:
+        return self.folder / f"{self.stem}.{self.profile.extension}"
+
+    @property
+    def record_path(self) -> Path:
+        return self.folder / f"{self.stem}.json"
+
+    @property
+    def poster_path(self) -> Path:
+        return self.folder / f"{self.stem}.jpg"
+
+    def sidecar_path(self, suffix: str) -> Path:
+        return self.folder / f"{self.spot.id}.{self.language.code}.{suffix}"
+
+
+@dataclass
+class VariantPlan:
+    variant: Variant
+    status: Status = "stale"
+    reasons: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    inputs: dict[str, dict] = field(default_factory=dict)   # role -> {"path", "sha256"}
+    settings: dict = field(default_factory=dict)
+    master: MediaInfo | None = None
+    cues: tuple[Cue, ...] | None = None
+    font: Font | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def subtitles(self) -> Path | None:
+        return Path(self.inputs["subtitles"]["path"]) if "subtitles" in self.inputs else None
+
+    @property
+    def audio(self) -> Path | None:
+        return Path(self.inputs["audio"]["path"]) if "audio" in self.inputs else None
+
+    def to_json(self) -> dict:
+        v = self.variant
+        return {"campaign": v.manifest.campaign, "spot": v.spot.id, "language": v.language.code,
+                "treatment": v.language.treatment, "profile": v.profile.name,
+                "status": self.status, "reasons": self.reasons, "output": str(v.output),
+                "inputs": self.inputs, "fingerprint": self.fingerprint}
+
+
+@dataclass
+class Plan:
+    manifests: list[Manifest]
+    variants: list[VariantPlan]
+    diagnostics: list[Diagnostic]
+    caches: dict[Path, HashCache]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for v in self.variants if v.status == status)
+
+    def save_caches(self) -> None:
+        for cache in self.caches.values():
+            cache.save()
+
+
+def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False) -> Plan:
+    manifests, variants, diagnostics = [], [], []
+    caches: dict[Path, HashCache] = {}
+    for path in manifest_paths:
+        try:
+            manifest = load_manifest(path)
+        except PipelineError as exc:
+            diagnostics.extend(exc.diagnostics)
+            continue
+        manifests.append(manifest)
+        cache = caches.setdefault(manifest.output_dir,
+                                  HashCache(manifest.output_dir / CACHE_NAME))
+        planner = _Planner(manifest, cache, force)
+        variants.extend(planner.plan())
+        diagnostics.extend(planner.diagnostics)
+    return Plan(manifests, variants, _unique(diagnostics), caches)
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return list(dict.fromkeys(diagnostics))
+
+
+class _Planner:
+    """Plans one manifest; each input is probed, read and hashed once however many variants use it."""
+
+    def __init__(self, manifest: Manifest, cache: HashCache, force: bool):
+        self.manifest = manifest
+        self.cache = cache
+        self.force = force
+        self.diagnostics: list[Diagnostic] = []
+        self._memo: dict = {}
+
+    def plan(self) -> list[VariantPlan]:
+        plans = []
+        for spot in self.manifest.spots:
+            for language in self.manifest.languages:
+                for profile in self.manifest.profiles:
+                    plans.append(self._plan_variant(Variant(self.manifest, spot, language, profile)))
+        return plans
+
+    def _once(self, key, compute):
+        """Memoise `compute()`, remembering a PipelineError so it is reported once."""
+        if key not in self._memo:
+            try:
+                self._memo[key] = (compute(), None)
+            except PipelineError as exc:
+                self._memo[key] = (None, exc)
+                self.diagnostics.extend(exc.diagnostics)
+        value, failure = self._memo[key]
+        if failure is not None:
+            raise _Blocked(failure.diagnostics)
+        return value
+
+    def _plan_variant(self, variant: Variant) -> VariantPlan:
+        plan = VariantPlan(variant)
+        try:
+            self._gather_inputs(plan)
+        except _Blocked as blocked:
+            plan.status = "blocked"
+            plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
+            return plan
+        plan.settings = self._settings(plan)
+        plan.fingerprint = sha256_json({
+            "inputs": {role: item["sha256"] for role, item in plan.inputs.items()},
+            "settings": plan.settings, "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})
+        plan.status, plan.reasons = self._status(plan)
+        return plan
+
+    def _gather_inputs(self, plan: VariantPlan) -> None:
+        variant = plan.variant
+        spot, language = variant.spot, variant.language
+        plan.master = self._once(("master", spot.master), lambda: self._probe_master(spot))
+        self._add_input(plan, "master", spot.master)
+        if language.treatment == "mix":
+            if spot.music_bed is None:
+                self._block(f"language {language.code!r} uses 'mix' but spot {spot.id!r} has no "
+                            "music_bed", spot.line, "add 'music_bed:' to the spot, or use 'dub'")
+            self._once(("audio", spot.music_bed),
+                       lambda: self._probe_input(spot.music_bed, probe_audio, language, "music bed"))
+            self._add_input(plan, "music_bed", spot.music_bed)
+        if language.needs_audio:
+            track = self.manifest.audio_path(spot, language)
+            self._once(("audio", track), lambda: self._probe_input(track, probe_audio, language,
+                                                                  "audio track"))
+            self._add_input(plan, "audio", track)
+        subtitles = self.manifest.subtitle_path(spot, language)
+        if language.needs_subtitles or subtitles.exists():
+            plan.cues, plan.warnings = self._once(
+                ("subtitles", subtitles, plan.master.duration),
+                lambda: self._read_subtitles(subtitles, language, plan.master.duration))
+            self._add_input(plan, "subtitles", subtitles)
+        if language.treatment == "burn":
+            plan.font = self._once(("font", language.style.font, language.line),
+                                   lambda: self._resolve_font(language))
+            self._once(("glyphs", subtitles, plan.font.path),
+                       lambda: raise_if_errors(missing_glyphs(plan.cues, plan.font, subtitles)))
+            self._add_input(plan, "font", plan.font.path)
+
+    def _add_input(self, plan: VariantPlan, role: str, path: Path) -> None:
+        plan.inputs[role] = {"path": str(path), "sha256": self.cache.sha256(path)}
+
+    def _block(self, message: str, line: int | None, hint: str | None = None):
+        diagnostic = error(message, self.manifest.path, line, hint)
+        self.diagnostics.append(diagnostic)
+        raise _Blocked([diagnostic])
+
+    def _probe_master(self, spot: Spot) -> MediaInfo:
+        if not spot.master.exists():
+            raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}",
+                                self.manifest.path, spot.line,
+                                "check the path; relative paths start from the manifest's folder")
+        info = probe_video(spot.master)
+        if info.audio is None:
+            raise PipelineError(f"master {spot.master} has no audio stream", self.manifest.path,
+                                spot.line, "export the master with its audio track")
+        return info
+
+    def _probe_input(self, path: Path, prober, language: Language, what: str) -> MediaInfo:
+        if not path.exists():
+            raise PipelineError(f"{what} missing for language {language.code!r} "
+                                f"({language.treatment}): expected {path} (or .flac)",
+                                self.manifest.path, language.line,
+                                "add the WAV or FLAC file there, or change the treatment")
+        return prober(path)
+
+    def _read_subtitles(self, path: Path, language: Language, duration: float):
+        if not path.exists():
+            raise PipelineError(f"subtitles missing for language {language.code!r} "
+                                f"({language.treatment}): expected {path}", self.manifest.path,
+                                language.line, "add the SRT file there, or change the treatment")
+        subtitles = read_srt(path, duration=duration)
+        raise_if_errors(subtitles.diagnostics)
+        self.diagnostics.extend(subtitles.warnings)
+        return subtitles.cues, list(subtitles.warnings)
+
+    def _resolve_font(self, language: Language) -> Font:
+        try:
+            return resolve_font(language.style.font)
+        except PipelineError as exc:
+            raise PipelineError(exc.message, self.manifest.path, language.line, exc.hint) from None
+
+    def _settings(self, plan: VariantPlan) -> dict:
+        variant = plan.variant
+        language = variant.language
+        settings = {"treatment": language.treatment, "profile": variant.profile.settings(),
+                    "language_tag": language.alpha3,
+                    "source_language_tag": alpha3(self.manifest.source_language)}
+        if language.treatment == "burn":
+            settings["style"] = asdict(language.style)
+        return settings
+
+    def _status(self, plan: VariantPlan) -> tuple[Status, list[str]]:
+        variant = plan.variant
+        if self.force:
+            return "stale", ["--force"]
+        record = read_record(variant.record_path)
+        if record is None:
+            return "stale", ["not rendered yet"]
+        if not variant.output.exists() or variant.output.stat().st_size != record.get("bytes"):
+            return "stale", ["rendered file missing or replaced"]
+        if record.get("fingerprint") == plan.fingerprint:
+            return "up-to-date", []
+        return "stale", _what_changed(record, plan)
+
+
+class _Blocked(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__()
+        self.diagnostics = diagnostics
+
+
+def read_record(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _what_changed(record: dict, plan: VariantPlan) -> list[str]:
+    reasons = []
+    old_inputs = record.get("inputs", {})
+    for role, item in plan.inputs.items():
+        old = old_inputs.get(role, {}).get("sha256")
+        if old != item["sha256"]:
+            reasons.append(f"{role} changed ({item['path']})" if old else f"new input: {role}")
+    for role in old_inputs.keys() - plan.inputs.keys():
+        reasons.append(f"input dropped: {role}")
+    if record.get("settings") != plan.settings:
+        reasons.append("settings changed: " + ", ".join(_changed_keys(record.get("settings", {}),
+                                                                       plan.settings)))
+    if record.get("render_version") != RENDER_VERSION:
+        reasons.append(f"render version {record.get('render_version')} -> {RENDER_VERSION}")
+    if record.get("ffmpeg") != ffmpeg_version():
+        reasons.append("ffmpeg version changed")
+    return reasons or ["fingerprint changed"]
+
+
+def _changed_keys(old: dict, new: dict, prefix: str = "") -> list[str]:
+    keys = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys += _changed_keys(a, b, f"{prefix}{key}.")
+        elif a != b:
+            keys.append(f"{prefix}{key}")
+    return keys

@@ -1,0 +1,106 @@
+"""Progress people can read: rich bars on a terminal, one plain line per event elsewhere."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import (BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
+
+from .batch import Outcome
+from .plan import Plan, VariantPlan
+
+
+class PlainReporter:
+    """One line per started and finished variant: for logs, CI and pipes."""
+
+    def __init__(self, plan: Plan, stream: TextIO | None = None, quiet: bool = False):
+        self.total = sum(1 for v in plan.variants if v.status == "stale")
+        self.done = 0
+        self.stream = stream or sys.stdout
+        self.quiet = quiet
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def _line(self, text: str) -> None:
+        if not self.quiet:
+            with self._lock:
+                print(text, file=self.stream, flush=True)
+
+    def started(self, plan: VariantPlan) -> None:
+        self._line(f"[{self.done}/{self.total}] start    {plan.variant.key}")
+
+    def progress(self, plan: VariantPlan, fraction: float) -> None:
+        return None
+
+    def finished(self, outcome: Outcome) -> None:
+        if outcome.status not in ("rendered", "failed"):
+            return
+        with self._lock:
+            self.done += 1
+        self._line(f"[{self.done}/{self.total}] {outcome.status:<8} {outcome.plan.variant.key} "
+                   f"{outcome.seconds:.1f}s")
+
+
+class RichReporter:
+    """Overall variants done / total with an ETA, and a bar with speed per running variant."""
+
+    def __init__(self, plan: Plan):
+        self.total = sum(1 for v in plan.variants if v.status == "stale")
+        self.progress = Progress(
+            TextColumn("{task.description:<45}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
+            TextColumn("{task.fields[speed]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+            console=Console(stderr=False), transient=False)
+        self._overall: TaskID | None = None
+        self._tasks: dict[str, tuple[TaskID, float]] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        self.progress.__enter__()
+        self._overall = self.progress.add_task(f"{self.total} variants", total=max(self.total, 1),
+                                               speed="")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def started(self, plan: VariantPlan) -> None:
+        with self._lock:
+            task = self.progress.add_task(plan.variant.key, total=1.0, speed="")
+            self._tasks[plan.variant.key] = (task, time.monotonic())
+
+    def progress(self, plan: VariantPlan, fraction: float) -> None:
+        with self._lock:
+            task, started = self._tasks.get(plan.variant.key, (None, 0.0))
+        if task is None:
+            return
+        elapsed = time.monotonic() - started
+        media_seconds = fraction * (plan.master.duration if plan.master else 0)
+        speed = f"{media_seconds / elapsed:4.1f}x" if elapsed > 0 else ""
+        self.progress.update(task, completed=fraction, speed=speed)
+
+    def finished(self, outcome: Outcome) -> None:
+        if outcome.status not in ("rendered", "failed"):
+            return
+        with self._lock:
+            task, _ = self._tasks.pop(outcome.plan.variant.key, (None, 0.0))
+        if task is not None:
+            self.progress.remove_task(task)
+        mark = "[green]rendered[/]" if outcome.status == "rendered" else "[red]failed[/]"
+        self.progress.console.print(f"{mark} {outcome.plan.variant.key} {outcome.seconds:.1f}s")
+        self.progress.advance(self._overall, 1)
+
+
+def make_reporter(plan: Plan, quiet: bool = False):
+    if sys.stdout.isatty() and not quiet:
+        return RichReporter(plan)
+    return PlainReporter(plan, quiet=quiet)

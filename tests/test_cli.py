@@ -1,0 +1,106 @@
+"""The command line: help everywhere, exit codes, diagnostics format, plan statuses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in cli.commands.items():
+        result = invoke(name, "--help")
+        assert result.exit_code == 0, name
+        assert command.help and "Example" in command.help, f"{name} has no example in its help"
+
+
+def test_version_and_usage_errors_exit_2():
+    assert invoke("--version").output.startswith("pipeline, version")
+    assert invoke("render").exit_code == 2                  # no manifest given
+    assert invoke("render", "x.yaml", "-j", "0").exit_code == 2
+
+
+def test_missing_manifest_is_an_error_not_a_traceback(tmp_path):
+    result = invoke("validate", tmp_path / "nope.yaml")
+    assert result.exit_code == 1
+    assert result.output.strip().startswith(f"{tmp_path / 'nope.yaml'}: error: manifest not found")
+
+
+def test_validate_reports_every_problem_with_path_and_line(campaign):
+    campaign.subtitle("nah", "1\n00:00:01,000 --> 00:00:00,500\nal revés\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"},
+                               {"code": "yua", "treatment": "mix"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    subtitles = campaign.root / "subtitles/spot/nah.srt"
+    assert any(line.startswith(f"{subtitles}:1: error:") and "end" in line for line in lines), lines
+    assert any(line.startswith(f"{manifest}:") and "subtitles missing for language 'tzo' (soft): "
+               f"expected {campaign.root / 'subtitles/spot/tzo.srt'}" in line for line in lines), lines
+    assert any("audio track missing for language 'yua' (mix)" in line for line in lines), lines
+    assert "3 blocked" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_refuses_a_master_ffprobe_cannot_read(campaign):
+    (campaign.root / "media/spot.mp4").write_bytes(b"not a video at all")
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    assert f"{campaign.root / 'media/spot.mp4'}: error: ffprobe cannot read this file" in result.output
+
+
+def test_validate_refuses_a_master_without_video(campaign):
+    import shutil
+    shutil.copy(campaign.media["audio-only.m4a"], campaign.root / "media/spot.mp4")
+    campaign.subtitle("nah")
+    result = invoke("validate", campaign.write([{"code": "nah", "treatment": "burn"}]))
+    assert result.exit_code == 1
+    assert "error: not a video" in result.output
+
+
+def test_missing_glyph_blocks_the_language_with_its_character(campaign):
+    path = campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,800\nfin \ue000\n")
+    result = invoke("validate", campaign.write([{"code": "nah", "treatment": "burn"}]))
+    assert result.exit_code == 1
+    assert f"{path}:1: error:" in result.output and "U+E000" in result.output
+
+
+def test_plan_statuses_and_json(campaign):
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"}])
+    result = invoke("plan", manifest, "--json")
+    assert result.exit_code == 1      # tzo is blocked
+    data = json.loads(result.stdout)
+    statuses = {v["language"]: (v["status"], v["reasons"]) for v in data["variants"]}
+    assert statuses["nah"] == ("stale", ["not rendered yet"])
+    assert statuses["tzo"][0] == "blocked" and "subtitles missing" in statuses["tzo"][1][0]
+
+
+def test_dry_run_renders_nothing(campaign):
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = invoke("render", manifest, "--dry-run")
+    assert result.exit_code == 0
+    assert "would render" in result.output and "test-campaign/spot.nah.small" in result.output
+    assert not campaign.out.exists()
+
+
+@pytest.mark.parametrize("selector,expected", [(("--lang", "tzo"), ["tzo"]), (("--spot", "other"), [])])
+def test_selectors_narrow_the_plan(campaign, selector, expected):
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}])
+    result = invoke("plan", manifest, "--json", *selector)
+    data = json.loads(result.stdout)
+    assert [v["language"] for v in data["variants"]] == expected

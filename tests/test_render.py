@@ -1,0 +1,170 @@
+"""End-to-end renders of every treatment from a few seconds of lavfi media, checked for real."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from tests.mediacheck import (band_rms_db, changed_fraction, duration, gray_frame,
+                              integrated_loudness, streams)
+
+pytestmark = pytest.mark.e2e
+
+W, H = 320, 180
+
+
+def render(*args: str):
+    return CliRunner().invoke(cli, ["render", *map(str, args)], catch_exceptions=False)
+
+
+@pytest.fixture
+def rendered(campaign):
+    """One campaign with one language per treatment, rendered once in the `small` profile."""
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    campaign.subtitle("yua")          # a dub with subtitles gets them as a track too
+    campaign.audio("yua", "dub.wav")
+    campaign.audio("mto", "voice.wav")
+    manifest = campaign.write([
+        {"code": "nah", "treatment": "burn"},
+        {"code": "tzo", "treatment": "soft"},
+        {"code": "yua", "treatment": "dub"},
+        {"code": "mto", "treatment": "mix"},
+    ])
+    result = render(manifest, "-j", "2")
+    assert result.exit_code == 0, result.output
+    return campaign
+
+
+def test_burned_text_is_in_the_picture_during_cues_only(rendered):
+    out, master = rendered.out / "spot.nah.small.mp4", rendered.root / "media/spot.mp4"
+    assert [s["codec_type"] for s in streams(out)] == ["video", "audio"]
+    assert abs(duration(out) - 4.0) < 0.1
+    bottom = range(int(H * 0.7), int(H * 0.95))
+    in_cue = changed_fraction(gray_frame(out, 1.2, W, H), gray_frame(master, 1.2, W, H), W, bottom)
+    between = changed_fraction(gray_frame(out, 2.2, W, H), gray_frame(master, 2.2, W, H), W, bottom)
+    assert in_cue > 0.01, in_cue
+    assert between < in_cue / 10, (between, in_cue)
+    # Nothing drawn above the title-safe bottom band.
+    top = range(0, int(H * 0.6))
+    assert changed_fraction(gray_frame(out, 1.2, W, H), gray_frame(master, 1.2, W, H), W, top) < 0.005
+
+
+def test_soft_variant_carries_a_tagged_track_and_sidecars(rendered):
+    out = rendered.out / "spot.tzo.small.mp4"
+    kinds = {s["codec_type"]: s for s in streams(out)}
+    assert kinds["subtitle"]["codec_name"] == "mov_text"
+    assert kinds["subtitle"]["tags"]["language"] == "tzo"
+    assert kinds["audio"]["tags"]["language"] == "spa"
+    assert (rendered.out / "spot.tzo.srt").read_text(encoding="utf-8").startswith("1\n00:00:00,500")
+    assert (rendered.out / "spot.tzo.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
+    # The master already fits the profile: its picture is copied, not re-encoded.
+    master_frame = gray_frame(rendered.root / "media/spot.mp4", 1.2, W, H)
+    assert gray_frame(out, 1.2, W, H) == master_frame
+
+
+def test_dub_replaces_the_audio_with_the_language_track(rendered):
+    out = rendered.out / "spot.yua.small.mp4"
+    assert band_rms_db(out, 1000) - band_rms_db(out, 440) > 15
+    master = rendered.root / "media/spot.mp4"
+    assert band_rms_db(master, 440) - band_rms_db(master, 1000) > 15
+    kinds = {s["codec_type"]: s for s in streams(out)}
+    assert kinds["audio"]["tags"]["language"] == "yua"
+    assert kinds["subtitle"]["tags"]["language"] == "yua"
+    assert abs(duration(out) - 4.0) < 0.1     # the 3.5 s track was padded to the picture
+
+
+def test_mix_ducks_the_bed_under_the_voice(rendered):
+    out = rendered.out / "spot.mto.small.mp4"
+    assert band_rms_db(out, 1500, 0.3, 1.0) > band_rms_db(out, 1500, 3.1, 0.8) + 30   # voice, then none
+    ducked = band_rms_db(out, 220, 0.3, 1.0)
+    free = band_rms_db(out, 220, 3.1, 0.8)
+    assert free - ducked > 6, (ducked, free)
+
+
+@pytest.mark.parametrize("code", ["nah", "tzo", "yua", "mto"])
+def test_loudness_meets_the_profile_target(rendered, code):
+    out = rendered.out / f"spot.{code}.small.mp4"
+    lufs, _ = integrated_loudness(out)
+    assert abs(lufs - (-16.0)) <= 0.5, lufs
+    record = json.loads((rendered.out / f"spot.{code}.small.json").read_text())
+    # Two meters (loudnorm's and ebur128's gating) differ slightly on 4 s of synthetic tones.
+    assert abs(record["loudness"]["integrated_lufs"] - lufs) <= 0.5
+    assert record["loudness"]["true_peak_dbtp"] <= -1.0 + 0.1
+
+
+def test_records_and_catalog_describe_the_outputs(rendered):
+    import hashlib
+    record = json.loads((rendered.out / "spot.nah.small.json").read_text())
+    out = rendered.out / record["file"]
+    assert record["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert record["bytes"] == out.stat().st_size
+    assert (record["width"], record["height"]) == (W, H)
+    assert set(record["inputs"]) == {"master", "subtitles", "font"}
+    assert (rendered.out / record["poster"]).stat().st_size > 0
+    catalog = json.loads((rendered.root / "build/test-campaign/catalog.json").read_text())
+    assert {(v["language"], v["profile"]) for v in catalog["variants"]} == \
+        {("nah", "small"), ("tzo", "small"), ("yua", "small"), ("mto", "small")}
+    assert not list(rendered.out.glob(".*partial*"))
+
+
+def test_second_render_is_skipped_and_one_changed_file_rerenders_one_language(rendered):
+    before = {p.name: p.stat().st_mtime_ns for p in rendered.out.glob("*.mp4")}
+    result = render(rendered.manifest)
+    assert result.exit_code == 0
+    assert "0 rendered, 4 up-to-date" in result.output
+    rendered.subtitle("tzo", (rendered.root / "subtitles/spot/tzo.srt").read_text().replace("venta", "VENTA"))
+    result = render(rendered.manifest)
+    assert "1 rendered, 3 up-to-date" in result.output
+    after = {p.name: p.stat().st_mtime_ns for p in rendered.out.glob("*.mp4")}
+    assert [name for name in before if before[name] != after[name]] == ["spot.tzo.small.mp4"]
+
+
+def test_a_bad_language_is_reported_and_the_others_still_render(campaign):
+    campaign.subtitle("nah")
+    bad = campaign.subtitle("tzo", "1\n00:00:00,500 --> 00:00:02,000\nuno\n\n"
+                                   "2\n00:00:01,500 --> 00:00:03,000\ndos\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "burn"},
+                               {"code": "yua", "treatment": "dub"}])
+    result = render(manifest)
+    assert result.exit_code == 1
+    assert f"{bad}:5: error:" in result.output and "overlap" in result.output
+    assert "audio track missing for language 'yua' (dub): expected" in result.output
+    assert "Traceback" not in result.output
+    assert (campaign.out / "spot.nah.small.mp4").exists()
+    assert not (campaign.out / "spot.tzo.small.mp4").exists()
+    assert sorted(p.name for p in campaign.out.iterdir() if p.name.startswith(".")) in ([], [".work"])
+
+
+def test_ffmpeg_failure_leaves_no_file_under_a_final_name(campaign):
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"bad": {"base": "web", "width": 320, "height": 180,
+                                                "preset": "no-such-preset"}})
+    result = render(manifest)
+    assert result.exit_code == 1
+    assert "error: ffmpeg failed while rendering spot.nah.bad (exit" in result.output
+    assert "ffmpeg said:" in result.output
+    assert not campaign.out.exists() or not [p for p in campaign.out.iterdir() if p.suffix == ".mp4"]
+    assert not list(campaign.out.glob(".*partial*")) if campaign.out.exists() else True
+
+
+def test_profiles_frame_the_picture(campaign):
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"tall": {"base": "vertical", "width": 180, "height": 320,
+                                                 "preset": "ultrafast"},
+                                        "sq": {"base": "square", "width": 120, "height": 120,
+                                               "preset": "ultrafast"}})
+    assert render(manifest).exit_code == 0
+    tall = {s["codec_type"]: s for s in streams(campaign.out / "spot.nah.tall.mp4")}["video"]
+    square = {s["codec_type"]: s for s in streams(campaign.out / "spot.nah.sq.mp4")}["video"]
+    assert (tall["width"], tall["height"]) == (180, 320)
+    assert (square["width"], square["height"]) == (120, 120)
+    # Fitted to the width: black bars above and below the 16:9 picture.
+    frame = gray_frame(campaign.out / "spot.nah.tall.mp4", 2.2, 180, 320)
+    assert max(frame[: 180 * 60]) < 30
