@@ -1,0 +1,264 @@
+"""The campaign's catalog: render records read back, as `catalog.json` and as the broadcasters' page.
+
+A variant is in the catalog when its record exists: the renderer writes the record last, next to
+the variant, poster and sidecars. Plain URLs are relative to the catalog's folder, so a published
+folder or prefix works as a file, from the bucket, behind a CDN, or after being copied elsewhere;
+presigned URLs are absolute by nature.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import tempfile
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import __version__
+from .errors import error, raise_if_errors
+from .manifest import Language, Manifest, Spot
+from .profiles import Profile
+
+TEMPLATES = Path(__file__).parent / "templates"
+CATALOG_NAME = "catalog.json"
+PAGE_NAME = "index.html"
+UrlFor = Callable[[str], str]  # campaign-relative file -> URL
+
+_PLAIN_NAME = re.compile(r"^[^/\\]+$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+TREATMENT_LABELS = {"burn": "Open captions", "soft": "Subtitle track", "dub": "Dubbed audio",
+                    "mix": "Voice-over mix"}
+
+
+# --- records --------------------------------------------------------------------------------
+
+def record_path(manifest: Manifest, spot: Spot, language: Language, profile: Profile) -> Path:
+    return manifest.campaign_dir / spot.id / f"{spot.id}.{language.code}.{profile.name}.json"
+
+
+def expected_variants(manifest: Manifest) -> list[tuple[Spot, Language, Profile]]:
+    return [(spot, language, profile) for spot in manifest.spots
+            for language in manifest.languages for profile in manifest.profiles]
+
+
+def load_records(manifest: Manifest) -> list[dict]:
+    """Records of the manifest's current variants, in manifest order; unrendered ones are absent.
+
+    A record that cannot be read or does not describe its variant is an error (all reported at
+    once), since publishing it would hand broadcasters something nobody checked.
+    """
+    records, problems = [], []
+    for spot, language, profile in expected_variants(manifest):
+        path = record_path(manifest, spot, language, profile)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError) as exc:
+            problems.append(error(f"render record unreadable: {exc}", path, hint="render it again"))
+            continue
+        problem = _record_problem(record, spot, language, profile)
+        if problem:
+            problems.append(error(f"render record {problem}", path, hint="render it again"))
+        else:
+            records.append(record)
+    raise_if_errors(problems)
+    return records
+
+
+def _record_problem(record, spot: Spot, language: Language, profile: Profile) -> str | None:
+    if not isinstance(record, dict):
+        return "is not a JSON object"
+    expected = {"spot": spot.id, "language": language.code, "profile": profile.name}
+    for key, value in expected.items():
+        if record.get(key) != value:
+            return f"says {key} {record.get(key)!r}, expected {value!r}"
+    names = [record.get("file"), *([record["poster"]] if record.get("poster") else []),
+             *record.get("sidecars", [])]
+    if not all(isinstance(n, str) and _PLAIN_NAME.match(n) and n not in (".", "..") for n in names):
+        return "names a file outside its folder"
+    if not _SHA256.match(str(record.get("sha256", ""))) or not isinstance(record.get("bytes"), int):
+        return "has no valid sha256 and bytes"
+    return None
+
+
+def record_files(record: dict) -> list[str]:
+    """Campaign-relative paths of what a variant publishes: the file, its poster, its sidecars."""
+    names = [record["file"], *([record["poster"]] if record.get("poster") else []),
+             *record.get("sidecars", [])]
+    return [f"{record['spot']}/{name}" for name in names]
+
+
+# --- catalog.json ---------------------------------------------------------------------------
+
+def relative_url(file: str) -> str:
+    return quote(file, safe="/")
+
+
+def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | None = None,
+                  generated: str | None = None) -> dict:
+    """The contract's catalog.json shape, plus poster, sidecars and display names."""
+    url_for = url_for or relative_url
+    spots = {spot.id: spot for spot in manifest.spots}
+    languages = {language.code: language for language in manifest.languages}
+    return {
+        "campaign": manifest.campaign,
+        "title": manifest.title,
+        "generated": generated or utc_now(),
+        "pipeline_version": __version__,
+        "variants": [_variant(r, spots, languages, url_for) for r in records],
+    }
+
+
+def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor) -> dict:
+    folder = record["spot"]
+    file = f"{folder}/{record['file']}"
+    loudness = record.get("loudness") or {}
+    spot, language = spots.get(record["spot"]), languages.get(record["language"])
+    poster = f"{folder}/{record['poster']}" if record.get("poster") else None
+    return {
+        "spot": record["spot"],
+        "spot_title": spot.title if spot else record.get("spot_title", record["spot"]),
+        "language": record["language"],
+        "language_name": language.name if language else record.get("language_name", record["language"]),
+        "treatment": record.get("treatment"),
+        "profile": record["profile"],
+        "file": file,
+        "url": url_for(file),
+        "bytes": record["bytes"],
+        "sha256": record["sha256"],
+        "duration": record.get("duration"),
+        "width": record.get("width"),
+        "height": record.get("height"),
+        "loudness_lufs": loudness.get("integrated_lufs"),
+        "true_peak_dbtp": loudness.get("true_peak_dbtp"),
+        "poster": poster,
+        "poster_url": url_for(poster) if poster else None,
+        "sidecars": [{"file": f"{folder}/{name}", "url": url_for(f"{folder}/{name}"),
+                      "format": Path(name).suffix.lstrip(".").upper()}
+                     for name in record.get("sidecars", [])],
+        "rendered_at": record.get("rendered_at"),
+    }
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def catalog_bytes(catalog: dict) -> bytes:
+    return (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def keep_generated(catalog: dict, previous: bytes | None) -> dict:
+    """The catalog with the previous `generated` when nothing else changed.
+
+    An unchanged campaign then yields byte-identical catalog.json and index.html, which is what
+    lets a re-publish upload nothing.
+    """
+    try:
+        old = json.loads(previous) if previous else None
+    except ValueError:
+        return catalog
+    if isinstance(old, dict) and "generated" in old and \
+            {**old, "generated": None} == {**catalog, "generated": None}:
+        return {**catalog, "generated": old["generated"]}
+    return catalog
+
+
+def write_catalog(manifest: Manifest) -> Path:
+    """`<campaign_dir>/catalog.json` for the records present, written atomically."""
+    path = manifest.campaign_dir / CATALOG_NAME
+    previous = path.read_bytes() if path.exists() else None
+    catalog = keep_generated(build_catalog(manifest, load_records(manifest)), previous)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{CATALOG_NAME}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(catalog_bytes(catalog))
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return path
+
+
+# --- index.html -----------------------------------------------------------------------------
+
+def render_index_html(catalog: dict) -> str:
+    """The broadcasters' page: static, self-contained, every string escaped by Jinja2."""
+    css, js = _asset("page.css"), _asset("page.js")
+    csp = ("default-src 'none'; img-src * data: file:; "
+           f"style-src '{_csp_hash(css)}'; script-src '{_csp_hash(js)}'; "
+           "base-uri 'none'; form-action 'none'")
+    return _environment().get_template("index.html.j2").render(
+        catalog=catalog, spots=_group_by_spot(catalog["variants"]),
+        languages=_unique(catalog["variants"], "language", "language_name"),
+        profiles=_unique(catalog["variants"], "profile", "profile"),
+        css=Markup(css), js=Markup(js), csp=csp, labels=TREATMENT_LABELS)
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(filesize=filesize, duration=duration, safe_url=safe_url)
+    return env
+
+
+@cache
+def _asset(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+
+
+def _group_by_spot(variants: list[dict]) -> list[dict]:
+    spots: dict[str, dict] = {}
+    for variant in variants:
+        spots.setdefault(variant["spot"], {"id": variant["spot"], "title": variant["spot_title"],
+                                           "variants": []})["variants"].append(variant)
+    return list(spots.values())
+
+
+def _unique(variants: list[dict], key: str, label: str) -> list[dict]:
+    seen: dict[str, str] = {}
+    for variant in variants:
+        seen.setdefault(variant[key], variant[label])
+    return [{"value": value, "label": name} for value, name in seen.items()]
+
+
+def filesize(size: int | None) -> str:
+    if size is None:
+        return "?"
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return ""
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    minutes, rest = divmod(float(seconds), 60)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+def safe_url(url: str | None) -> str:
+    """Only the catalog's own kinds of link: relative, http(s) or file; anything else is inert."""
+    if not url:
+        return "#"
+    scheme = urlsplit(url).scheme.lower()
+    return url if scheme in ("", "http", "https", "file") else "#"
