@@ -1,0 +1,142 @@
+"""`pipeline publish` and `pipeline verify`: plain Click commands that `cli.py` adds to its group.
+
+They parse options, call one core function each, and print; errors become
+`PATH: error: MESSAGE` lines on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .catalog import filesize
+from .errors import Diagnostic, PipelineError
+from .manifest import load_manifest
+from .publish import ObjectResult, PublishReport, parse_duration
+from .publish import publish as publish_campaign
+from .publish import verify as verify_catalog
+
+
+class Duration(click.ParamType):
+    """`--presign`: a bad or too long duration is a command-line mistake (exit 2)."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        try:
+            parse_duration(value)
+        except PipelineError as exc:
+            self.fail(exc.message + (f" ({exc.hint})" if exc.hint else ""), param, ctx)
+        return value
+
+
+def _diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format(), err=True)
+
+
+def _object_line(result: ObjectResult) -> None:
+    if result.action == "not attempted":
+        return  # counted in the summary; the error above says why
+    size = filesize(result.bytes) if result.bytes else ""
+    click.echo(f"  {result.action:<14} {result.key}  {size}".rstrip())
+
+
+def _summary(report: PublishReport) -> str:
+    unchanged = len(report.skipped)
+    if report.dry_run:
+        return (f"{report.campaign}: dry run: {len(report.uploaded)} object(s) would be uploaded "
+                f"({filesize(report.bytes_uploaded)}), {unchanged} unchanged, to {report.target}")
+    if not report.uploaded and report.ok:
+        return (f"{report.campaign}: nothing to upload, all {unchanged} objects already up to "
+                f"date at {report.target}")
+    parts = [f"{len(report.uploaded)} uploaded ({filesize(report.bytes_uploaded)})", f"{unchanged} unchanged"]
+    not_attempted = sum(1 for o in report.objects if o.action == "not attempted")
+    if not_attempted:
+        parts.append(f"{not_attempted} not attempted")
+    if report.failures:
+        parts.append(f"{len(report.failures)} problem(s)")
+    return f"{report.campaign}: {', '.join(parts)}, to {report.target}"
+
+
+@click.command()
+@click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", metavar="URL",
+              help="s3://bucket/prefix or file://path (default: the manifest's publish.to, "
+                   "file://../dist).")
+@click.option("--endpoint-url", metavar="URL",
+              help="An S3-compatible store (MinIO, Ceph, R2); default: $AWS_ENDPOINT_URL, else AWS.")
+@click.option("--presign", metavar="DURATION", type=Duration(),
+              help="Put presigned links valid this long (90m, 12h, 7d; at most 7d) in the "
+                   "catalog, for a private bucket.")
+@click.option("--dry-run", is_flag=True, help="Show what would be uploaded; upload nothing.")
+def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | None,
+            presign: str | None, dry_run: bool) -> None:
+    """Upload rendered variants, posters and sidecars, then catalog.json and index.html.
+
+    Each file goes to <prefix>/<campaign>/<spot>/<file> with its sha256 in the object's
+    metadata; a file whose sha256 already matches is not uploaded again, so publishing
+    twice is safe. The catalog goes last, and only if everything else arrived.
+    Credentials come from the standard AWS chain (environment, profile, instance role).
+
+    \b
+    Examples:
+      pipeline publish manifests/blue-heart.yaml
+      pipeline publish manifests/*.yaml --to s3://spots/campaigns
+      pipeline publish manifests/blue-heart.yaml --to s3://private-spots --presign 7d
+      pipeline publish manifests/blue-heart.yaml --to s3://spots --endpoint-url http://127.0.0.1:9000
+    """
+    failed = False
+    for path in manifests:
+        try:
+            report = publish_campaign(load_manifest(path), to, endpoint_url, presign, dry_run,
+                                      progress=_object_line)
+        except PipelineError as exc:
+            _diagnostics(exc.diagnostics)
+            failed = True
+            continue
+        click.echo(_summary(report))
+        if report.catalog_updated and report.page_url:
+            click.echo(f"  page: {report.page_url}")
+        _diagnostics(report.diagnostics)
+        failed = failed or not report.ok
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@click.command()
+@click.argument("source", metavar="URL_OR_DIR")
+@click.option("--endpoint-url", metavar="URL",
+              help="An S3-compatible store, for s3:// sources; default: $AWS_ENDPOINT_URL, else AWS.")
+def verify(source: str, endpoint_url: str | None) -> None:
+    """Check that every published variant is byte for byte what was rendered.
+
+    Reads catalog.json from a folder, a file:// or http(s):// URL, or
+    s3://bucket/prefix/campaign, fetches every variant it lists and compares its
+    size and sha256 with the catalog. Exit code 1 if any differs or is missing.
+
+    \b
+    Examples:
+      pipeline verify dist/blue-heart
+      pipeline verify https://spots.example.org/campaigns/blue-heart/catalog.json
+      pipeline verify s3://spots/campaigns/blue-heart
+    """
+    try:
+        report = verify_catalog(source, endpoint_url)
+    except PipelineError as exc:
+        _diagnostics(exc.diagnostics)
+        raise click.exceptions.Exit(1)
+    for check in report.checks:
+        status = "ok" if check.ok else "FAILED"
+        click.echo(f"  {status:<7} {check.file}  {filesize(check.bytes) if check.bytes else ''}".rstrip())
+        if not check.ok:
+            click.echo(f"{check.file}: error: {check.message}", err=True)
+    if not report.checks:
+        click.echo(f"{report.source}: error: the catalog lists no variants", err=True)
+    passed = len(report.checks) - len(report.failures)
+    click.echo(f"{report.campaign or report.source}: {passed} of {len(report.checks)} variants "
+               f"verified at {report.source}")
+    if not report.ok:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,392 @@
+"""Publishing a campaign and verifying what was published.
+
+Order matters to broadcasters: variants, posters and sidecars go up first, `catalog.json` and
+`index.html` last, and only when everything else arrived, so a catalog never lists an object that
+is not there and a failed publish leaves the previous catalog in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import quote, urljoin, urlsplit
+
+from .catalog import (CATALOG_NAME, PAGE_NAME, build_catalog, catalog_bytes, expected_variants,
+                      keep_generated, load_records, record_files, record_path, render_index_html)
+from .errors import Diagnostic, PipelineError, StorageError, error, warning
+from .manifest import Manifest
+from .storage import (LocalTarget, S3Target, Target, TargetUnavailable, open_target, redact_url,
+                      sha256_file)
+
+PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DURATION = re.compile(r"^(?:\d+[smhd])+$|^\d+$")
+CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".jpg": "image/jpeg",
+                 ".srt": "application/x-subrip", ".vtt": "text/vtt; charset=utf-8",
+                 ".json": "application/json; charset=utf-8", ".html": "text/html; charset=utf-8"}
+NO_CACHE = "no-cache"  # the catalog and page change in place; variants never change under a name
+
+
+def parse_duration(text: str) -> int:
+    """`90m`, `12h`, `7d`, `1h30m` or plain seconds; at most 7 days."""
+    compact = re.sub(r"\s+", "", text.lower())
+    if not _DURATION.match(compact):
+        raise StorageError(f"presign duration {text!r} is not like 90m, 12h or 7d",
+                           hint="a number followed by s, m, h or d")
+    seconds = int(compact) if compact.isdigit() else sum(
+        int(number) * _UNITS[unit] for number, unit in re.findall(r"(\d+)([smhd])", compact))
+    if seconds <= 0:
+        raise StorageError(f"presign duration {text!r} is zero")
+    if seconds > PRESIGN_MAX_SECONDS:
+        raise StorageError(f"presign duration {text!r} is longer than 7 days, the most a SigV4 "
+                           "presigned URL can last", hint="use --presign 7d or less")
+    return seconds
+
+
+# --- publishing -----------------------------------------------------------------------------
+
+@dataclass
+class ObjectResult:
+    key: str                 # below the target's root: <campaign>/<spot>/<file>
+    path: Path | None        # the local file; None for the catalog and the page
+    action: str              # uploaded | unchanged | would upload | failed | not attempted
+    bytes: int = 0
+    message: str | None = None
+
+
+@dataclass
+class PublishReport:
+    campaign: str
+    target: str
+    dry_run: bool = False
+    objects: list[ObjectResult] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    catalog_updated: bool = False
+    page_url: str | None = None
+
+    @property
+    def uploaded(self) -> list[ObjectResult]:
+        return [o for o in self.objects if o.action in ("uploaded", "would upload")]
+
+    @property
+    def skipped(self) -> list[ObjectResult]:
+        return [o for o in self.objects if o.action == "unchanged"]
+
+    @property
+    def failures(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def bytes_uploaded(self) -> int:
+        return sum(o.bytes for o in self.uploaded)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass(frozen=True)
+class _LocalFile:
+    key: str
+    path: Path
+    sha256: str
+    size: int
+
+
+Progress = Callable[[ObjectResult], None]
+
+
+def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None = None,
+            presign: str | None = None, dry_run: bool = False, progress: Progress | None = None,
+            *, target: Target | None = None) -> PublishReport:
+    """Put every rendered variant, poster and sidecar, then the catalog and the page.
+
+    Objects whose sha256 already matches are left alone. Raises `PipelineError` when nothing can
+    start (bad records, bad options); failures of single objects are in the report.
+    """
+    presign_seconds = parse_duration(presign) if presign else None
+    target = target or open_target(to or manifest.publish_to, manifest.path.parent, endpoint_url)
+    records = load_records(manifest)
+    if not records:
+        raise PipelineError("nothing to publish: no variant of this campaign has been rendered",
+                            manifest.path, hint="run 'pipeline render' first")
+    report = PublishReport(manifest.campaign, target.location(manifest.campaign), dry_run)
+    report.diagnostics += _unrendered(manifest, records)
+    if presign_seconds and not target.supports_presign:
+        report.diagnostics.append(warning("--presign has no effect on a folder target",
+                                          manifest.path))
+        presign_seconds = None
+    files = _local_files(manifest, records, report)
+    _put_all(target, files, report, dry_run, progress)
+    if report.failures:
+        report.diagnostics.append(error(
+            f"catalog not updated at {report.target}: {len(report.failures)} problem(s) above; "
+            "broadcasters still see the previous catalog", manifest.path,
+            hint="fix them and publish again; objects already up are not sent twice"))
+        return report
+    _put_catalog(target, manifest, records, presign_seconds, report, dry_run, progress)
+    return report
+
+
+def _unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
+    done = {(r["spot"], r["language"], r["profile"]) for r in records}
+    return [warning(f"not rendered yet, not published: {spot.id} {language.code} {profile.name}",
+                    record_path(manifest, spot, language, profile))
+            for spot, language, profile in expected_variants(manifest)
+            if (spot.id, language.code, profile.name) not in done]
+
+
+def _local_files(manifest: Manifest, records: list[dict], report: PublishReport) -> list[_LocalFile]:
+    """Every file to publish, hashed; a variant that no longer matches its record is refused."""
+    files: dict[str, _LocalFile] = {}
+    for record in records:
+        for index, relative in enumerate(record_files(record)):
+            if relative in files:
+                continue  # sidecars are shared by a language's profiles
+            path = manifest.campaign_dir / relative
+            try:
+                size, sha256 = path.stat().st_size, sha256_file(path)
+            except OSError as exc:
+                report.diagnostics.append(error(f"cannot read: {exc.strerror or exc}", path,
+                                                hint="render the variant again"))
+                continue
+            if index == 0 and (size, sha256) != (record["bytes"], record["sha256"]):
+                report.diagnostics.append(error(
+                    "the file no longer matches its render record (size or sha256 changed "
+                    "since it was rendered)", path, hint="render it again; it is not published"))
+                continue
+            files[relative] = _LocalFile(f"{manifest.campaign}/{relative}", path, sha256, size)
+    return list(files.values())
+
+
+def _put_all(target: Target, files: list[_LocalFile], report: PublishReport, dry_run: bool,
+             progress: Progress | None) -> None:
+    for position, item in enumerate(files):
+        try:
+            result = _put_one(target, item, dry_run)
+        except TargetUnavailable as exc:
+            report.diagnostics.append(error(exc.message, item.path, hint=exc.hint))
+            _record(report, ObjectResult(item.key, item.path, "failed", 0, exc.message), progress)
+            for rest in files[position + 1:]:
+                _record(report, ObjectResult(rest.key, rest.path, "not attempted"), progress)
+            return
+        except StorageError as exc:
+            report.diagnostics.append(error(exc.message, item.path, hint=exc.hint))
+            result = ObjectResult(item.key, item.path, "failed", 0, exc.message)
+        _record(report, result, progress)
+
+
+def _put_one(target: Target, item: _LocalFile, dry_run: bool) -> ObjectResult:
+    existing = target.head(item.key)
+    if existing and existing.sha256 == item.sha256 and existing.size == item.size:
+        return ObjectResult(item.key, item.path, "unchanged", item.size)
+    if dry_run:
+        return ObjectResult(item.key, item.path, "would upload", item.size)
+    target.put(item.key, item.path, item.sha256, content_type(item.path.name))
+    return ObjectResult(item.key, item.path, "uploaded", item.size)
+
+
+def _record(report: PublishReport, result: ObjectResult, progress: Progress | None) -> None:
+    report.objects.append(result)
+    if progress:
+        progress(result)
+
+
+def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
+                 presign_seconds: int | None, report: PublishReport, dry_run: bool,
+                 progress: Progress | None) -> None:
+    campaign = manifest.campaign
+    url_for = None
+    if presign_seconds:
+        url_for = lambda relative: target.url(f"{campaign}/{relative}", presign_seconds)  # noqa: E731
+    try:
+        catalog = build_catalog(manifest, records, url_for)
+        if presign_seconds:
+            expires = datetime.now(timezone.utc) + timedelta(seconds=presign_seconds)
+            catalog["expires"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
+        catalog = keep_generated(catalog, target.get_bytes(f"{campaign}/{CATALOG_NAME}"))
+        page = render_index_html(catalog).encode("utf-8")
+        for name, data in ((CATALOG_NAME, catalog_bytes(catalog)), (PAGE_NAME, page)):
+            result = _put_small(target, f"{campaign}/{name}", data, dry_run)
+            _record(report, result, progress)
+        report.catalog_updated = not dry_run
+        report.page_url = target.url(f"{campaign}/{PAGE_NAME}")
+    except StorageError as exc:
+        report.diagnostics.append(error(f"catalog: {exc.message}", manifest.path, hint=exc.hint))
+
+
+def _put_small(target: Target, key: str, data: bytes, dry_run: bool) -> ObjectResult:
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = target.head(key)
+    if existing and existing.sha256 == sha256 and existing.size == len(data):
+        return ObjectResult(key, None, "unchanged", len(data))
+    if dry_run:
+        return ObjectResult(key, None, "would upload", len(data))
+    target.put_bytes(key, data, content_type(key), cache_control=NO_CACHE)
+    return ObjectResult(key, None, "uploaded", len(data))
+
+
+def content_type(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+# --- verifying ------------------------------------------------------------------------------
+
+@dataclass
+class VariantCheck:
+    file: str
+    spot: str
+    language: str
+    profile: str
+    ok: bool
+    bytes: int | None = None
+    message: str = ""
+
+
+@dataclass
+class VerifyReport:
+    source: str
+    campaign: str = ""
+    checks: list[VariantCheck] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[VariantCheck]:
+        return [c for c in self.checks if not c.ok]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and not self.failures
+
+
+class _Source:
+    """Where a published catalog and its files are read from."""
+
+    location: str
+
+    def catalog(self) -> bytes:
+        raise NotImplementedError
+
+    def chunks(self, variant: dict) -> Iterator[bytes]:
+        raise NotImplementedError
+
+
+class _TargetSource(_Source):
+    """A folder or a bucket prefix: files are read by their catalog path, not by URL."""
+
+    def __init__(self, target: Target, catalog_key: str):
+        self.target, self.catalog_key = target, catalog_key
+        self.location = target.location(catalog_key)
+
+    def catalog(self) -> bytes:
+        data = self.target.get_bytes(self.catalog_key)
+        if data is None:
+            raise StorageError(f"no catalog at {self.location}",
+                               hint="give the folder or s3://bucket/prefix/campaign that holds "
+                                    "catalog.json")
+        return data
+
+    def chunks(self, variant: dict) -> Iterator[bytes]:
+        folder = self.catalog_key.rpartition("/")[0]
+        return self.target.read_chunks(f"{folder}/{variant['file']}" if folder else variant["file"])
+
+
+class _HttpSource(_Source):
+    """A catalog URL: files are downloaded by their `url`, relative ones against the catalog's."""
+
+    TIMEOUT = 60
+
+    def __init__(self, url: str):
+        self.url = url
+        self.location = redact_url(url)
+
+    def catalog(self) -> bytes:
+        with self._open(self.url) as response:
+            return response.read()
+
+    def chunks(self, variant: dict) -> Iterator[bytes]:
+        url = urljoin(self.url, variant.get("url") or quote(variant["file"], safe="/"))
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise StorageError(f"refusing to follow a non-HTTP link for {variant['file']}")
+        with self._open(url) as response:
+            try:
+                yield from iter(lambda: response.read(1 << 20), b"")
+            except OSError as exc:
+                raise StorageError(f"download of {redact_url(url)} broke off: {exc}") from None
+
+    def _open(self, url: str):
+        try:
+            return urllib.request.urlopen(url, timeout=self.TIMEOUT)  # noqa: S310 (http(s) only)
+        except urllib.error.HTTPError as exc:
+            hint = "the presigned links may have expired" if exc.code == 403 else None
+            raise StorageError(f"{redact_url(url)} answered HTTP {exc.code}", hint=hint) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StorageError(f"cannot download {redact_url(url)}: {reason}") from None
+
+
+def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
+    scheme = urlsplit(url_or_dir).scheme.lower()
+    if scheme in ("http", "https"):
+        url = url_or_dir if urlsplit(url_or_dir).path.endswith(".json") else \
+            url_or_dir.rstrip("/") + "/" + CATALOG_NAME
+        return _HttpSource(url)
+    if scheme == "s3":
+        bucket, _, prefix = url_or_dir[len("s3://"):].partition("/")
+        prefix = prefix.strip("/")
+        if prefix.endswith(".json"):
+            prefix, _, name = prefix.rpartition("/")
+        else:
+            name = CATALOG_NAME
+        if not bucket:
+            raise StorageError(f"no bucket in {url_or_dir!r}", hint="write s3://bucket/prefix/campaign")
+        return _TargetSource(S3Target(bucket, prefix, endpoint_url=endpoint_url), name)
+    target = open_target(url_or_dir, Path.cwd())
+    assert isinstance(target, LocalTarget)
+    if target.root.suffix == ".json" and target.root.is_file():
+        return _TargetSource(LocalTarget(target.root.parent), target.root.name)
+    return _TargetSource(target, CATALOG_NAME)
+
+
+def verify(url_or_dir: str, endpoint_url: str | None = None) -> VerifyReport:
+    """Check every variant a published catalog lists: size and sha256 of the bytes one gets."""
+    source = _open_source(url_or_dir, endpoint_url)
+    try:
+        catalog = json.loads(source.catalog())
+        variants = catalog["variants"]
+    except (ValueError, KeyError, TypeError):
+        raise StorageError(f"{source.location} is not a pipeline catalog") from None
+    report = VerifyReport(source.location, str(catalog.get("campaign", "")))
+    for variant in variants:
+        report.checks.append(_check(source, variant))
+    return report
+
+
+def _check(source: _Source, variant: dict) -> VariantCheck:
+    check = VariantCheck(str(variant.get("file")), str(variant.get("spot")),
+                         str(variant.get("language")), str(variant.get("profile")), ok=False)
+    digest, size = hashlib.sha256(), 0
+    try:
+        for chunk in source.chunks(variant):
+            digest.update(chunk)
+            size += len(chunk)
+    except (StorageError, KeyError) as exc:
+        check.message = exc.message if isinstance(exc, StorageError) else "catalog entry has no file"
+        return check
+    check.bytes = size
+    if size != variant.get("bytes"):
+        check.message = f"size is {size} bytes, the catalog says {variant.get('bytes')}"
+    elif digest.hexdigest() != variant.get("sha256"):
+        check.message = (f"sha256 is {digest.hexdigest()}, the catalog says {variant.get('sha256')}: "
+                         "the file is not what was rendered")
+    else:
+        check.ok = True
+    return check

@@ -1,0 +1,271 @@
+"""Publishing a rendered campaign and verifying it: to a folder, and to a real S3 server."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+import urllib.request
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.catalog import load_records
+from pipeline.cli_publish import publish as publish_command
+from pipeline.cli_publish import verify as verify_command
+from pipeline.errors import StorageError
+from pipeline.publish import parse_duration, publish, verify
+from pipeline.storage import MiB, S3Target
+from tests.faultproxy import Fault, FaultProxy
+from tests.s3server import (SECRET, aws_env, bucket, campaign, free_port, media,  # noqa: F401
+                            render_variant, s3_client, s3_server, variant_cache)
+
+OBJECTS = 12 + 12 + 4  # variants, posters, sidecars (srt + vtt of one soft language x 2 spots)
+
+
+def target_for(endpoint: str, bucket: str, **options) -> S3Target:
+    settings = {"multipart_threshold": 5 * MiB, "multipart_chunksize": 5 * MiB, "max_attempts": 3,
+                "connect_timeout": 2, "read_timeout": 10, **options}
+    return S3Target(bucket, "campaigns", endpoint_url=endpoint, **settings)
+
+
+def flip_a_byte_keeping_the_size(path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-100] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def rerecord(manifest, variant_path) -> None:
+    """The renderer's record for a variant re-rendered with different bytes."""
+    record_path = variant_path.with_suffix(".json")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record["sha256"] = hashlib.sha256(variant_path.read_bytes()).hexdigest()
+    record["bytes"] = variant_path.stat().st_size
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+
+
+# --- presign durations --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, seconds", [("90m", 5400), ("1h", 3600), ("7d", 604800),
+                                           ("1h30m", 5400), ("3600", 3600)])
+def test_presign_durations(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text, message", [("8d", "longer than 7 days"), ("169h", "longer than 7 days"),
+                                           ("soon", "not like 90m"), ("0m", "zero")])
+def test_bad_presign_durations_are_refused(text, message):
+    with pytest.raises(StorageError, match=message):
+        parse_duration(text)
+
+
+def test_presign_over_7_days_is_a_usage_error(campaign):
+    result = CliRunner().invoke(publish_command, [str(campaign.path), "--presign", "8d"])
+    assert result.exit_code == 2
+    assert "longer than 7 days" in result.output
+    assert "Traceback" not in result.output
+
+
+# --- to a folder (the default target) ---------------------------------------------------------
+
+def test_publish_to_the_default_folder_then_verify(campaign):
+    report = publish(campaign)
+    assert report.ok, report.diagnostics
+    dist = campaign.path.parent.parent / "dist" / "blue-heart"
+    assert len(report.uploaded) == OBJECTS + 2 and report.catalog_updated
+    catalog = json.loads((dist / "catalog.json").read_text(encoding="utf-8"))
+    assert len(catalog["variants"]) == 12
+    assert (dist / "index.html").exists()
+    assert all(c.ok for c in verify(str(dist)).checks)
+    assert len(verify(dist.as_uri()).checks) == 12
+
+    again = publish(campaign)
+    assert again.ok and again.uploaded == [] and len(again.skipped) == OBJECTS + 2
+
+
+def test_publish_refuses_a_variant_changed_since_its_record(campaign):
+    variant = campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.nah.web.mp4"
+    flip_a_byte_keeping_the_size(variant)
+    report = publish(campaign)
+    assert not report.ok
+    assert any("no longer matches its render record" in d.message and d.path == variant
+               for d in report.failures)
+    assert not report.catalog_updated
+    assert not (campaign.path.parent.parent / "dist" / "blue-heart" / "catalog.json").exists()
+
+
+def test_unrendered_variants_are_left_out_with_a_warning(campaign):
+    (campaign.campaign_dir / "not-for-sale-30" / "not-for-sale-30.yua.broadcast.json").unlink()
+    report = publish(campaign)
+    assert report.ok
+    assert [d.message for d in report.diagnostics if d.severity == "warning"] == \
+        ["not rendered yet, not published: not-for-sale-30 yua broadcast"]
+    catalog = json.loads((campaign.path.parent.parent / "dist/blue-heart/catalog.json").read_text())
+    assert len(catalog["variants"]) == 11
+
+
+def test_verify_finds_a_tampered_download(campaign):
+    publish(campaign)
+    dist = campaign.path.parent.parent / "dist" / "blue-heart"
+    flip_a_byte_keeping_the_size(dist / "not-for-sale-30" / "not-for-sale-30.tzo.broadcast.mov")
+    result = CliRunner().invoke(verify_command, [str(dist)])
+    assert result.exit_code == 1
+    assert "11 of 12 variants verified" in result.stdout
+    assert "not-for-sale-30/not-for-sale-30.tzo.broadcast.mov: error: sha256 is" in result.stderr
+
+
+def test_dry_run_uploads_nothing(campaign):
+    report = publish(campaign, dry_run=True)
+    assert report.ok and len(report.uploaded) == OBJECTS + 2
+    assert {o.action for o in report.objects} == {"would upload"}
+    assert not (campaign.path.parent.parent / "dist").exists()
+
+
+# --- to S3 --------------------------------------------------------------------------------------
+
+def test_publish_to_s3_verify_and_republish_uploads_nothing(campaign, s3_server, bucket):
+    report = publish(campaign, target=target_for(s3_server, bucket))
+    assert report.ok, report.diagnostics
+    assert len(report.uploaded) == OBJECTS + 2
+    keys = [o.key for o in report.objects]
+    assert keys[-2:] == ["blue-heart/catalog.json", "blue-heart/index.html"]  # last, always
+
+    checked = verify(f"s3://{bucket}/campaigns/blue-heart", endpoint_url=s3_server)
+    assert checked.ok and len(checked.checks) == 12
+
+    again = publish(campaign, target=target_for(s3_server, bucket))
+    assert again.ok and again.uploaded == [] and len(again.skipped) == OBJECTS + 2
+
+
+def test_changed_content_of_the_same_size_is_uploaded(campaign, s3_server, bucket):
+    publish(campaign, target=target_for(s3_server, bucket))
+    variant = campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.yua.web.mp4"
+    size = variant.stat().st_size
+    flip_a_byte_keeping_the_size(variant)
+    rerecord(campaign, variant)
+    assert variant.stat().st_size == size
+
+    report = publish(campaign, target=target_for(s3_server, bucket))
+    assert report.ok
+    assert [o.key for o in report.uploaded] == ["blue-heart/not-for-sale-15/not-for-sale-15.yua.web.mp4",
+                                                "blue-heart/catalog.json", "blue-heart/index.html"]
+    assert verify(f"s3://{bucket}/campaigns/blue-heart", endpoint_url=s3_server).ok
+
+
+def test_presigned_catalog_urls_download_the_right_bytes(campaign, s3_server, bucket):
+    report = publish(campaign, presign="1h", target=target_for(s3_server, bucket))
+    assert report.ok
+    catalog = json.loads(s3_client(s3_server).get_object(
+        Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read())
+    assert catalog["expires"]
+    for variant in catalog["variants"][:3]:
+        assert "X-Amz-Signature=" in variant["url"] and "X-Amz-Expires=3600" in variant["url"]
+        data = urllib.request.urlopen(variant["url"], timeout=10).read()
+        assert hashlib.sha256(data).hexdigest() == variant["sha256"]
+        assert "X-Amz-Signature=" in variant["poster_url"]
+
+    catalog_url = target_for(s3_server, bucket).url("blue-heart/catalog.json", presign_seconds=600)
+    checked = verify(catalog_url)
+    assert checked.ok and len(checked.checks) == 12
+    assert "X-Amz" not in checked.source  # never shown to anyone
+
+
+@pytest.mark.e2e
+def test_cli_publish_and_verify_against_s3(campaign, s3_server, bucket, caplog):
+    caplog.set_level(logging.DEBUG)
+    runner = CliRunner()
+    args = [str(campaign.path), "--to", f"s3://{bucket}/campaigns", "--endpoint-url", s3_server,
+            "--presign", "2h"]
+    first = runner.invoke(publish_command, args)
+    assert first.exit_code == 0, first.stderr
+    assert f"blue-heart: {OBJECTS + 2} uploaded" in first.stdout
+    assert "uploaded       blue-heart/not-for-sale-15/not-for-sale-15.nah.web.mp4" in first.stdout
+
+    second = runner.invoke(publish_command, args[:-2])  # plain URLs: only catalog and page change
+    assert second.exit_code == 0
+    third = runner.invoke(publish_command, args[:-2])
+    assert third.exit_code == 0
+    assert f"nothing to upload, all {OBJECTS + 2} objects already up to date" in third.stdout
+
+    checked = runner.invoke(verify_command, [f"s3://{bucket}/campaigns/blue-heart",
+                                             "--endpoint-url", s3_server])
+    assert checked.exit_code == 0, checked.stderr
+    assert "12 of 12 variants verified" in checked.stdout
+    for text in (first.stdout, first.stderr, second.stdout, checked.stdout, caplog.text):
+        assert SECRET not in text and "X-Amz-Signature" not in text
+
+
+def test_cli_missing_bucket_is_one_clear_error(campaign, s3_server, aws_env):
+    result = CliRunner().invoke(
+        publish_command, [str(campaign.path), "--to", "s3://no-such-bucket/campaigns",
+                          "--endpoint-url", s3_server])
+    assert result.exit_code == 1
+    assert "error: bucket 'no-such-bucket' does not exist at " + s3_server in result.stderr
+    assert "27 not attempted" in result.stdout  # stopped at the first object, not 28 errors
+    assert result.stderr.count("does not exist") == 1
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_unreachable_endpoint_is_bounded_and_clear(campaign, aws_env, monkeypatch):
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        publish_command, [str(campaign.path), "--to", "s3://spots", "--endpoint-url", endpoint])
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1
+    assert f"cannot reach the object store at {endpoint}" in result.stderr
+
+
+def test_cli_no_credentials(campaign, s3_server, bucket, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    result = CliRunner().invoke(
+        publish_command, [str(campaign.path), "--to", f"s3://{bucket}", "--endpoint-url", s3_server])
+    assert result.exit_code == 1
+    assert "no AWS credentials found" in result.stderr
+
+
+def test_a_failed_publish_leaves_the_previous_catalog(campaign, s3_server, bucket, media, variant_cache):
+    publish(campaign, target=target_for(s3_server, bucket))
+    client = s3_client(s3_server)
+    before = client.get_object(Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read()
+
+    # A new variant to publish, whose upload keeps failing.
+    variant = campaign.campaign_dir / "not-for-sale-30" / "not-for-sale-30.nah.web.mp4"
+    flip_a_byte_keeping_the_size(variant)
+    rerecord(campaign, variant)
+    with FaultProxy(s3_server) as proxy:
+        proxy.add(Fault("reset", method="PUT", contains="not-for-sale-30.nah.web.mp4", times=None))
+        report = publish(campaign, target=target_for(proxy.url, bucket, max_attempts=2))
+    assert not report.ok
+    assert [o.action for o in report.objects if o.key.endswith("nah.web.mp4") and "30" in o.key] == ["failed"]
+    assert not any(o.key.endswith(("catalog.json", "index.html")) for o in report.objects)
+    after = client.get_object(Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read()
+    assert after == before
+    assert any("catalog not updated" in d.message for d in report.failures)
+
+
+def test_records_are_read_for_current_variants_only(campaign):
+    records = load_records(campaign)
+    assert [(r["spot"], r["language"], r["profile"]) for r in records][:3] == [
+        ("not-for-sale-15", "nah", "web"), ("not-for-sale-15", "nah", "broadcast"),
+        ("not-for-sale-15", "yua", "web")]
+    assert len(records) == 12
+
+
+def test_verify_over_http_resolves_relative_urls_against_the_catalog(campaign, s3_server, bucket):
+    assert publish(campaign, target=target_for(s3_server, bucket)).ok
+    # A public bucket, as a CDN or a website bucket in front of the catalog would be.
+    s3_client(s3_server).put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+                                                "Action": "s3:GetObject",
+                                                "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    checked = verify(f"{s3_server}/{bucket}/campaigns/blue-heart/")
+    assert checked.ok and len(checked.checks) == 12
+    s3_client(s3_server).delete_object(
+        Bucket=bucket, Key="campaigns/blue-heart/not-for-sale-15/not-for-sale-15.nah.web.mp4")
+    checked = verify(f"{s3_server}/{bucket}/campaigns/blue-heart/catalog.json")
+    assert [c.file for c in checked.failures] == ["not-for-sale-15/not-for-sale-15.nah.web.mp4"]
+    assert "answered HTTP 404" in checked.failures[0].message
