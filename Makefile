@@ -5,11 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANIFESTS := $(wildcard manifests/*.yaml)
-APT_PACKAGES := ffmpeg fonts-noto-core espeak-ng
 
-.PHONY: setup system venv render demo-media validate plan test test-fast e2e publish bench clean
+.PHONY: setup setup-test system system-test apt-install venv render demo-media validate plan test test-fast e2e publish bench clean
 
 setup: system venv
+setup-test: setup system-test
 
 # System tools: ffmpeg/ffprobe (unless $$FFMPEG/$$FFPROBE point elsewhere), the Noto fonts,
 # espeak-ng for the demo's voice lines. Installed with apt-get as root, else a clear message.
@@ -19,6 +19,16 @@ system:
 	command -v "$${FFPROBE:-ffprobe}" >/dev/null || missing="$$missing ffmpeg"; \
 	fc-list 2>/dev/null | grep -q "NotoSans-Regular" || missing="$$missing fonts-noto-core"; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	$(MAKE) --no-print-directory apt-install PACKAGES="$$missing"
+
+# The tests also open the catalog page in Debian's headless Chromium.
+system-test:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="chromium"; \
+	$(MAKE) --no-print-directory apt-install PACKAGES="$$missing"
+
+apt-install:
+	@missing="$(strip $(PACKAGES))"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing:$$missing"; \
@@ -51,13 +61,13 @@ plan: demo-media
 publish: render
 	$(BIN)/pipeline publish $(MANIFESTS)
 
-test: setup
+test: setup-test
 	$(BIN)/python -m pytest -q
 
-test-fast: setup
+test-fast: setup-test
 	$(BIN)/python -m pytest -q -m "not e2e"
 
-e2e: setup
+e2e: setup-test
 	$(BIN)/python -m pytest -q -m e2e
 
 bench: setup

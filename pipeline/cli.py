@@ -221,3 +221,13 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
 
 def main() -> None:
     cli(prog_name="pipeline")
+
+
+def _register() -> None:
+    """Commands that live beside their core modules, added to the one group."""
+    from .cli_publish import publish, verify
+    for command in (publish, verify):
+        cli.add_command(command)
+
+
+_register()

@@ -56,6 +56,14 @@ class HashCache:
             self._dirty = True
         return digest
 
+    def remembered(self, key: str, compute) -> dict:
+        """`compute()` once per key, kept across runs (the key must change when the answer may)."""
+        known = self.measure(key)
+        if known is None:
+            known = compute()
+            self.remember(key, known)
+        return known
+
     def measure(self, key: str) -> dict | None:
         with self._lock:
             return self._measures.get(key)

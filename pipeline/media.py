@@ -42,6 +42,12 @@ def _locate(variable: str, name: str) -> str:
     return found
 
 
+def ffmpeg_identity() -> str:
+    """What changes when the ffmpeg binary does, without running it."""
+    stat = os.stat(ffmpeg_binary())
+    return f"{ffmpeg_binary()}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
 @functools.cache
 def ffmpeg_version() -> str:
     """The first line of `ffmpeg -version`: part of every fingerprint."""
@@ -110,6 +116,10 @@ class Stream:
     def to_json(self) -> dict:
         return {key: value for key, value in self.__dict__.items() if value is not None}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Stream":
+        return cls(**data)
+
 
 @dataclass(frozen=True)
 class MediaInfo:
@@ -128,6 +138,15 @@ class MediaInfo:
 
     def of_kind(self, kind: str) -> list[Stream]:
         return [s for s in self.streams if s.kind == kind]
+
+    def to_json(self) -> dict:
+        return {"path": str(self.path), "duration": self.duration, "format_name": self.format_name,
+                "streams": [s.to_json() for s in self.streams]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "MediaInfo":
+        return cls(Path(data["path"]), data["duration"], data["format_name"],
+                   tuple(Stream.from_json(s) for s in data["streams"]))
 
 
 def _rate(text: str | None) -> float | None:
