@@ -51,7 +51,8 @@ def _summary(report: PublishReport) -> str:
     if not report.uploaded and report.ok:
         return (f"{report.campaign}: nothing to upload, all {unchanged} objects already up to "
                 f"date at {report.target}")
-    parts = [f"{len(report.uploaded)} uploaded ({filesize(report.bytes_uploaded)})", f"{unchanged} unchanged"]
+    parts = [f"{len(report.uploaded)} uploaded ({filesize(report.bytes_uploaded)})",
+             f"{unchanged} unchanged"]
     not_attempted = sum(1 for o in report.objects if o.action == "not attempted")
     if not_attempted:
         parts.append(f"{not_attempted} not attempted")
@@ -64,8 +65,8 @@ def _summary(report: PublishReport) -> str:
 @click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--to", metavar="URL",
-              help="s3://bucket/prefix or file://path (default: the manifest's publish.to, "
-                   "file://../dist).")
+              help="s3://bucket/prefix, or file://path relative to the current folder "
+                   "(default: the manifest's publish.to, file://../dist from the manifest's folder).")
 @click.option("--endpoint-url", metavar="URL",
               help="An S3-compatible store (MinIO, Ceph, R2); default: $AWS_ENDPOINT_URL, else AWS.")
 @click.option("--presign", metavar="DURATION", type=Duration(),

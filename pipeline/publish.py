@@ -32,6 +32,7 @@ _DURATION = re.compile(r"^(?:\d+[smhd])+$|^\d+$")
 CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".jpg": "image/jpeg",
                  ".srt": "application/x-subrip", ".vtt": "text/vtt; charset=utf-8",
                  ".json": "application/json; charset=utf-8", ".html": "text/html; charset=utf-8"}
+UNRENDERED_LISTED = 5
 NO_CACHE = "no-cache"  # the catalog and page change in place; variants never change under a name
 
 
@@ -112,8 +113,14 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
     Objects whose sha256 already matches are left alone. Raises `PipelineError` when nothing can
     start (bad records, bad options); failures of single objects are in the report.
     """
-    presign_seconds = parse_duration(presign) if presign else None
-    target = target or open_target(to or manifest.publish_to, manifest.path.parent, endpoint_url)
+    try:
+        presign_seconds = parse_duration(presign) if presign else None
+        # `publish.to` is relative to the manifest, like every path in it; `--to` to where one is.
+        target = target or open_target(to or manifest.publish_to,
+                                       Path.cwd() if to else manifest.path.parent, endpoint_url)
+    except PipelineError as exc:
+        exc.path = exc.path or manifest.path
+        raise
     records = load_records(manifest)
     if not records:
         raise PipelineError("nothing to publish: no variant of this campaign has been rendered",
@@ -138,10 +145,15 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
 
 def _unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
     done = {(r["spot"], r["language"], r["profile"]) for r in records}
+    missing = [(spot, language, profile) for spot, language, profile in expected_variants(manifest)
+               if (spot.id, language.code, profile.name) not in done]
+    if len(missing) > UNRENDERED_LISTED:  # a half-rendered campaign: one line, not one per variant
+        names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in missing[:3])
+        return [warning(f"{len(missing)} variants not rendered yet, not published ({names}, ...)",
+                        manifest.campaign_dir, hint="'pipeline plan' lists them")]
     return [warning(f"not rendered yet, not published: {spot.id} {language.code} {profile.name}",
                     record_path(manifest, spot, language, profile))
-            for spot, language, profile in expected_variants(manifest)
-            if (spot.id, language.code, profile.name) not in done]
+            for spot, language, profile in missing]
 
 
 def _local_files(manifest: Manifest, records: list[dict], report: PublishReport) -> list[_LocalFile]:
@@ -358,12 +370,17 @@ def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
 
 def verify(url_or_dir: str, endpoint_url: str | None = None) -> VerifyReport:
     """Check every variant a published catalog lists: size and sha256 of the bytes one gets."""
-    source = _open_source(url_or_dir, endpoint_url)
     try:
+        source = _open_source(url_or_dir, endpoint_url)
         catalog = json.loads(source.catalog())
         variants = catalog["variants"]
+        if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
+            raise TypeError
+    except PipelineError as exc:
+        exc.path = exc.path or url_or_dir
+        raise
     except (ValueError, KeyError, TypeError):
-        raise StorageError(f"{source.location} is not a pipeline catalog") from None
+        raise StorageError("not a pipeline catalog", url_or_dir) from None
     report = VerifyReport(source.location, str(catalog.get("campaign", "")))
     for variant in variants:
         report.checks.append(_check(source, variant))

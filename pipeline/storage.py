@@ -228,30 +228,30 @@ class LocalTarget(Target):
 class _Expected:
     """What the store should report for a file uploaded in `parts` parts."""
 
+    sha256: str            # hex, of the whole file as read now
     parts: int
     checksum_sha256: str   # base64; composite (checksum of part checksums) when multipart
     etag: str              # MD5, or MD5 of part MD5s with "-N"
 
 
 def _expected(path: Path, size: int, threshold: int, chunksize: int) -> _Expected:
+    """One pass over the file; parts cut as the transfer manager cuts them (it grows them
+    past 10,000 parts)."""
     from s3transfer.utils import ChunksizeAdjuster
 
-    if size < threshold:
-        sha, md5 = hashlib.sha256(), hashlib.md5()
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
-                sha.update(chunk)
-                md5.update(chunk)
-        return _Expected(1, base64.b64encode(sha.digest()).decode(), md5.hexdigest())
-    # The transfer manager cuts parts this way too (it grows them past 10,000 parts).
-    part_size = ChunksizeAdjuster().adjust_chunksize(chunksize, size)
-    shas, md5s, parts = bytearray(), bytearray(), 0
+    multipart = size >= threshold
+    part_size = ChunksizeAdjuster().adjust_chunksize(chunksize, size) if multipart else max(size, 1)
+    whole, shas, md5s, parts = hashlib.sha256(), bytearray(), bytearray(), 0
     with open(path, "rb") as handle:
         for part in iter(lambda: handle.read(part_size), b""):
+            whole.update(part)
             shas += hashlib.sha256(part).digest()
             md5s += hashlib.md5(part).digest()
             parts += 1
-    return _Expected(parts, base64.b64encode(hashlib.sha256(shas).digest()).decode(),
+    if not multipart:
+        return _Expected(whole.hexdigest(), 1, base64.b64encode(whole.digest()).decode(),
+                         md5s.hex() or hashlib.md5(b"").hexdigest())
+    return _Expected(whole.hexdigest(), parts, base64.b64encode(hashlib.sha256(shas).digest()).decode(),
                      f"{hashlib.md5(md5s).hexdigest()}-{parts}")
 
 
@@ -418,6 +418,9 @@ class S3Target(Target):
 
         size = Path(local_path).stat().st_size
         expected = _expected(Path(local_path), size, self.multipart_threshold, self.multipart_chunksize)
+        if expected.sha256 != sha256:
+            raise StorageError(f"{local_path} changed since it was hashed; not uploaded",
+                               hint="publish again once nothing writes to it")
         extra = {"Metadata": {"sha256": sha256}, "ContentType": content_type}
         if cache_control:
             extra["CacheControl"] = cache_control
@@ -488,7 +491,8 @@ class S3Target(Target):
             problems.append(f"the store holds {info.size} bytes instead of {size}")
         if info.sha256 != sha256:
             problems.append("its sha256 metadata is missing or different")
-        if info.checksum_sha256 and info.checksum_sha256.split("-")[0] != self._checksum_for(info, expected, sha256):
+        stored_checksum = (info.checksum_sha256 or "").split("-")[0]
+        if stored_checksum and stored_checksum != self._checksum_for(info, expected):
             problems.append("the SHA-256 the store computed differs from the local file's")
         etag = _ETAG.match(info.etag or "")
         if etag and not info.encrypted and int(etag.group(1) or 1) == expected.parts \
@@ -504,9 +508,9 @@ class S3Target(Target):
         return info
 
     @staticmethod
-    def _checksum_for(info: ObjectInfo, expected: _Expected, sha256: str) -> str:
-        if info.checksum_type == "FULL_OBJECT" or expected.parts == 1:
-            return base64.b64encode(bytes.fromhex(sha256)).decode()
+    def _checksum_for(info: ObjectInfo, expected: _Expected) -> str:
+        if info.checksum_type == "FULL_OBJECT":
+            return base64.b64encode(bytes.fromhex(expected.sha256)).decode()
         return expected.checksum_sha256
 
     def _delete(self, key: str) -> None:

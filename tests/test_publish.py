@@ -19,7 +19,7 @@ from pipeline.publish import parse_duration, publish, verify
 from pipeline.storage import MiB, S3Target
 from tests.faultproxy import Fault, FaultProxy
 from tests.s3server import (SECRET, aws_env, bucket, campaign, free_port, media,  # noqa: F401
-                            render_variant, s3_client, s3_server, variant_cache)
+                            s3_client, s3_server, variant_cache)
 
 OBJECTS = 12 + 12 + 4  # variants, posters, sidecars (srt + vtt of one soft language x 2 spots)
 
@@ -227,7 +227,7 @@ def test_cli_no_credentials(campaign, s3_server, bucket, monkeypatch):
     assert "no AWS credentials found" in result.stderr
 
 
-def test_a_failed_publish_leaves_the_previous_catalog(campaign, s3_server, bucket, media, variant_cache):
+def test_a_failed_publish_leaves_the_previous_catalog(campaign, s3_server, bucket):
     publish(campaign, target=target_for(s3_server, bucket))
     client = s3_client(s3_server)
     before = client.get_object(Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read()
@@ -240,7 +240,8 @@ def test_a_failed_publish_leaves_the_previous_catalog(campaign, s3_server, bucke
         proxy.add(Fault("reset", method="PUT", contains="not-for-sale-30.nah.web.mp4", times=None))
         report = publish(campaign, target=target_for(proxy.url, bucket, max_attempts=2))
     assert not report.ok
-    assert [o.action for o in report.objects if o.key.endswith("nah.web.mp4") and "30" in o.key] == ["failed"]
+    failed_key = "blue-heart/not-for-sale-30/not-for-sale-30.nah.web.mp4"
+    assert [o.action for o in report.objects if o.key == failed_key] == ["failed"]
     assert not any(o.key.endswith(("catalog.json", "index.html")) for o in report.objects)
     after = client.get_object(Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read()
     assert after == before
@@ -269,3 +270,26 @@ def test_verify_over_http_resolves_relative_urls_against_the_catalog(campaign, s
     checked = verify(f"{s3_server}/{bucket}/campaigns/blue-heart/catalog.json")
     assert [c.file for c in checked.failures] == ["not-for-sale-15/not-for-sale-15.nah.web.mp4"]
     assert "answered HTTP 404" in checked.failures[0].message
+
+
+def test_to_on_the_command_line_is_relative_to_the_current_folder(campaign, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(publish_command, [str(campaign.path), "--to", "file://out"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out" / "blue-heart" / "catalog.json").is_file()
+    result = CliRunner().invoke(verify_command, ["out/blue-heart"])
+    assert result.exit_code == 0 and "12 of 12 variants verified" in result.stdout
+
+
+def test_bad_targets_and_catalogs_are_errors_with_a_path(campaign, tmp_path):
+    result = CliRunner().invoke(publish_command, [str(campaign.path), "--to", "ftp://host/x"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{campaign.path}: error: cannot publish to ftp://host/x")
+    (tmp_path / "bogus").mkdir()
+    (tmp_path / "bogus" / "catalog.json").write_text('{"variants": 3}')
+    result = CliRunner().invoke(verify_command, [str(tmp_path / "bogus")])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'bogus'}: error: not a pipeline catalog" in result.stderr
+    result = CliRunner().invoke(verify_command, [str(tmp_path / "nothing-here")])
+    assert result.exit_code == 1 and "error: no catalog at" in result.stderr
+    assert "Traceback" not in result.output

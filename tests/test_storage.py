@@ -163,7 +163,8 @@ def test_unreachable_endpoint_fails_fast_and_names_it(aws_env, small_file):
     endpoint = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     started = time.monotonic()
     with pytest.raises(TargetUnavailable) as caught:
-        fast_target(endpoint, "spots", max_attempts=2, connect_timeout=1).put("c/f.mp4", path, sha, "video/mp4")
+        target = fast_target(endpoint, "spots", max_attempts=2, connect_timeout=1)
+        target.put("c/f.mp4", path, sha, "video/mp4")
     assert time.monotonic() - started < 10
     assert f"cannot reach the object store at {endpoint}" in str(caught.value)
 
