@@ -7,9 +7,11 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, Protocol
 
-from .errors import PipelineError
+from .errors import PipelineError, ValidationError
+from .fingerprint import HashCache
 from .plan import Plan, VariantPlan
 from .render import render_variant
 
@@ -62,8 +64,12 @@ def estimated_cost(plan: VariantPlan) -> float:
 
 
 def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
-                reporter: Reporter | None = None) -> list[Outcome]:
-    """Render every stale variant; blocked and up-to-date ones are reported, not run."""
+                reporter: Reporter | None = None, scheduler: str | None = None) -> list[Outcome]:
+    """Render every stale variant; blocked and up-to-date ones are reported, not run.
+
+    With `scheduler` (a Dask address such as tcp://host:8786) the renders run on that cluster's
+    workers instead of local threads.
+    """
     outcomes: list[Outcome] = []
     todo = []
     for variant in plan.variants:
@@ -75,8 +81,25 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
             if reporter:
                 reporter.finished(outcome)
     todo.sort(key=estimated_cost, reverse=True)
+
+    def record(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if reporter:
+            reporter.finished(outcome)
+
+    try:
+        if scheduler:
+            _render_on_dask(plan, todo, scheduler, fail_fast, reporter, record)
+        else:
+            _render_locally(plan, todo, jobs, fail_fast, reporter, record)
+    finally:
+        plan.save_caches()
+    return outcomes
+
+
+def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: bool,
+                    reporter: Reporter | None, record) -> None:
     threads = encoder_threads(jobs)
-    cache_of = {id(v): plan.caches[v.variant.manifest.output_dir] for v in todo}
     stop = threading.Event()
 
     def run(variant: VariantPlan) -> Outcome:
@@ -87,13 +110,14 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
             reporter.started(variant)
         started = time.monotonic()
         try:
-            record = render_variant(variant, cache_of[id(variant)], threads=threads,
+            result = render_variant(variant, plan.caches[variant.variant.manifest.output_dir],
+                                    threads=threads,
                                     progress=(lambda f: reporter.progress(variant, f)) if reporter else None)
         except PipelineError as exc:
             if fail_fast:
                 stop.set()
             return Outcome(variant, "failed", time.monotonic() - started, error=exc)
-        return Outcome(variant, "rendered", time.monotonic() - started, record=record)
+        return Outcome(variant, "rendered", time.monotonic() - started, record=result)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="render") as pool:
         pending: set[Future] = {pool.submit(run, variant) for variant in todo}
@@ -101,15 +125,59 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    outcome = future.result()
-                    outcomes.append(outcome)
-                    if reporter:
-                        reporter.finished(outcome)
+                    record(future.result())
         except KeyboardInterrupt:
             # ffmpeg got the same SIGINT; let the workers clean their partial files, then stop.
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-        finally:
-            plan.save_caches()
-    return outcomes
+
+
+def render_on_worker(variant: VariantPlan, cache_path: str) -> tuple[dict | None, list, float]:
+    """Runs on a Dask worker: (record, diagnostics, seconds). Errors travel as diagnostics,
+    which pickle cleanly, rather than as exceptions."""
+    started = time.monotonic()
+    cache = HashCache(Path(cache_path))
+    try:
+        result = render_variant(variant, cache)
+    except PipelineError as exc:
+        return None, exc.diagnostics, time.monotonic() - started
+    finally:
+        cache.save()
+    return result, [], time.monotonic() - started
+
+
+def _render_on_dask(plan: Plan, todo: list[VariantPlan], scheduler: str, fail_fast: bool,
+                    reporter: Reporter | None, record) -> None:
+    """Workers share the output folder's file system with this machine (or mount it at the
+    same path): inputs are read and outputs written there, as locally."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise PipelineError("the Dask executor needs the 'distributed' package",
+                            hint="pip install '.[dask]'") from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise PipelineError(f"cannot reach the Dask scheduler at {scheduler}: {exc}",
+                            hint="start one with 'dask scheduler' and point --scheduler at it") from None
+    with client:
+        futures = {}
+        for variant in todo:
+            cache_path = str(plan.caches[variant.variant.manifest.output_dir].path)
+            future = client.submit(render_on_worker, variant, cache_path, key=f"render-{variant.variant.key}-"
+                                   f"{variant.fingerprint[:12]}", priority=int(estimated_cost(variant)),
+                                   pure=False)
+            futures[future] = variant
+            if reporter:
+                reporter.started(variant)
+        for future in as_completed(futures):
+            variant = futures[future]
+            result, diagnostics, seconds = future.result()
+            if result is None:
+                record(Outcome(variant, "failed", seconds, error=ValidationError(diagnostics)))
+                if fail_fast:
+                    client.cancel([f for f in futures if not f.done()])
+                    break
+            else:
+                record(Outcome(variant, "rendered", seconds, record=result))

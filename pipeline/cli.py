@@ -164,9 +164,14 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Render even what is up to date.")
 @click.option("--dry-run", is_flag=True, help="Print what would be rendered, and why; run nothing.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed variant.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where renders run: local processes, or the workers of a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask).")
 @click.pass_obj
 @fails_cleanly
-def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry_run, fail_fast) -> None:
+def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry_run, fail_fast,
+           executor, scheduler) -> None:
     """Render every stale variant; keep going past failures and report them all at the end.
 
     \b
@@ -174,7 +179,10 @@ def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry
       pipeline render manifests/blue-heart.yaml
       pipeline render manifests/blue-heart.yaml --lang nah --profile web --force
       pipeline render manifests/*.yaml -j 2 --dry-run
+      pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786
     """
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     plan = select(build_plan(manifests, force=force), spots, languages, profiles)
     report_plan_diagnostics(plan)
     if dry_run:
@@ -188,7 +196,8 @@ def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry
     jobs = jobs or default_jobs()
     reporter = make_reporter(plan, quiet=obj.quiet)
     with reporter:
-        outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter)
+        outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter,
+                               scheduler=scheduler if executor == "dask" else None)
     for manifest in plan.manifests:
         write_catalog(manifest)
     failed = report_outcomes(outcomes, quiet=obj.quiet)

@@ -1,0 +1,160 @@
+"""Only the work that must be done: fingerprints, no-op runs, the job limit, the shared picture,
+plain progress lines, and the Dask executor on a real LocalCluster."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import batch, plan as plan_module
+from pipeline.cli import cli
+from pipeline.plan import build_plan
+from tests.mediacheck import FFMPEG, gray_frame
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def fingerprints(manifest) -> dict[str, str]:
+    return {v.variant.language.code: v.fingerprint for v in build_plan([manifest]).variants}
+
+
+LANGUAGES = [{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}]
+
+
+def test_fingerprint_changes_exactly_with_inputs_settings_and_ffmpeg(campaign, monkeypatch):
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write(LANGUAGES)
+    first = fingerprints(manifest)
+    assert fingerprints(manifest) == first                     # stable
+    campaign.subtitle("tzo", (campaign.root / "subtitles/spot/tzo.srt").read_text().replace("venta", "Venta"))
+    changed = fingerprints(manifest)
+    assert changed["nah"] == first["nah"] and changed["tzo"] != first["tzo"]
+    # A style only matters where subtitles are burned.
+    manifest = campaign.write(LANGUAGES, style={"size": 0.06})
+    styled = fingerprints(manifest)
+    assert styled["nah"] != changed["nah"] and styled["tzo"] == changed["tzo"]
+    # A profile setting changes every variant of that profile.
+    profiles = {"small": {"base": "web", "width": 320, "height": 180, "preset": "ultrafast", "crf": 31}}
+    reprofiled = fingerprints(campaign.write(LANGUAGES, profiles=profiles, style={"size": 0.06}))
+    assert all(reprofiled[code] != styled[code] for code in styled)
+    # Another ffmpeg build changes everything.
+    (campaign.root / "build/.pipeline-cache.json").unlink(missing_ok=True)
+    monkeypatch.setattr(plan_module, "ffmpeg_version", lambda: "ffmpeg version 99")
+    assert all(fingerprints(manifest)[code] != reprofiled[code] for code in styled)
+
+
+@pytest.mark.e2e
+def test_an_up_to_date_run_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write(LANGUAGES)
+    assert invoke("render", manifest).exit_code == 0
+    started = []
+    real_popen = subprocess.Popen.__init__
+
+    def spy(self, args, *rest, **kwargs):          # records, then runs the real process
+        started.append(args)
+        real_popen(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    result = invoke("render", manifest)
+    assert "0 rendered, 2 up-to-date" in result.output
+    assert started == []
+
+
+@pytest.mark.e2e
+def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
+    languages = []
+    for code in ("nah", "tzo", "yua", "mto", "tzh"):
+        campaign.subtitle(code)
+        languages.append({"code": code, "treatment": "burn"})
+    manifest = campaign.write(languages)
+    running, peak, lock = [0], [0], threading.Lock()
+    real = batch.render_variant
+
+    def counted(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(batch, "render_variant", counted)
+    assert invoke("render", manifest, "-j", "2").exit_code == 0
+    assert peak[0] == 2
+
+
+@pytest.mark.e2e
+def test_plain_progress_lines_when_not_a_terminal(campaign):
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    result = invoke("render", campaign.write(LANGUAGES), "-j", "1")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(lines) == 4
+    pattern = re.compile(r"^\[(\d)/2\] (start   |rendered) test-campaign/spot\.(nah|tzo)\.small( [\d.]+s)?$")
+    assert all(pattern.match(line) for line in lines), lines
+    # Longest first: the burned variant starts before the remux.
+    assert lines[0] == "[0/2] start    test-campaign/spot.nah.small"
+    assert lines[-1].startswith("[2/2] rendered")
+
+
+@pytest.mark.e2e
+def test_shared_picture_is_identical_to_a_per_variant_encode(campaign):
+    """When the master does not fit, soft/dub/mix share one encode; its frames are exactly those
+    of encoding the picture inside the variant's own command."""
+    campaign.subtitle("tzo")
+    campaign.audio("yua")
+    profiles = {"half": {"base": "web", "width": 160, "height": 90, "preset": "ultrafast", "crf": 30}}
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}],
+                              profiles=profiles)
+    assert invoke("render", manifest, "-j", "1").exit_code == 0
+    direct = campaign.root / "direct.mp4"
+    subprocess.run([FFMPEG, "-v", "error", "-i", str(campaign.root / "media/spot.mp4"), "-vf",
+                    "scale=160:90:force_original_aspect_ratio=decrease,pad=160:90:(ow-iw)/2:(oh-ih)/2,"
+                    "setsar=1,format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30",
+                    "-profile:v", "high", "-an", str(direct)], check=True)
+    for at in (0.5, 2.0, 3.5):
+        reference = gray_frame(direct, at, 160, 90)
+        assert gray_frame(campaign.out / "spot.tzo.half.mp4", at, 160, 90) == reference
+        assert gray_frame(campaign.out / "spot.yua.half.mp4", at, 160, 90) == reference
+    assert len(list((campaign.out / ".work").glob("*.picture.mp4"))) == 1
+
+
+@pytest.mark.e2e
+def test_dask_executor_renders_like_the_local_one(campaign, tmp_path_factory, media):
+    from distributed import LocalCluster
+
+    from tests.conftest import Campaign
+
+    local = Campaign(tmp_path_factory.mktemp("local"), media)
+    for target in (campaign, local):
+        target.subtitle("nah")
+        target.subtitle("tzo")
+        target.audio("yua")
+    languages = LANGUAGES + [{"code": "yua", "treatment": "dub"}]
+    assert invoke("render", local.write(languages), "-j", "1").exit_code == 0
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        result = invoke("render", campaign.write(languages), "--executor", "dask",
+                        "--scheduler", cluster.scheduler_address)
+    assert result.exit_code == 0, result.output
+    assert "3 rendered" in result.output
+    for code in ("nah", "tzo", "yua"):
+        remote = json.loads((campaign.out / f"spot.{code}.small.json").read_text())
+        here = json.loads((local.out / f"spot.{code}.small.json").read_text())
+        assert remote["fingerprint"] == here["fingerprint"]
+        assert remote["streams"] == here["streams"]
+        assert remote["duration"] == here["duration"]
+        assert abs(remote["loudness"]["integrated_lufs"] - here["loudness"]["integrated_lufs"]) < 0.2
+    assert invoke("render", campaign.manifest).output.count("up-to-date") >= 1
