@@ -168,3 +168,28 @@ def test_profiles_frame_the_picture(campaign):
     # Fitted to the width: black bars above and below the 16:9 picture.
     frame = gray_frame(campaign.out / "spot.nah.tall.mp4", 2.2, 180, 320)
     assert max(frame[: 180 * 60]) < 30
+
+
+def test_ctrl_c_leaves_no_partial_or_temporary_files(campaign):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"big": {"base": "web", "width": 1280, "height": 720,
+                                                "preset": "slow"}})
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "render", str(manifest)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not list(campaign.out.glob(".*partial*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(campaign.out.glob(".*partial*")), "the render never started writing"
+    os.killpg(process.pid, signal.SIGINT)       # what Ctrl-C in a terminal does
+    _, err = process.communicate(timeout=30)
+    assert process.returncode != 0
+    assert "Traceback" not in err
+    assert [p.name for p in campaign.out.iterdir() if not p.name.startswith(".work")] == []
