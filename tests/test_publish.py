@@ -138,6 +138,7 @@ def test_publish_to_s3_verify_and_republish_uploads_nothing(campaign, s3_server,
     assert again.ok and again.uploaded == [] and len(again.skipped) == OBJECTS + 2
 
 
+@pytest.mark.e2e
 def test_changed_content_of_the_same_size_is_uploaded(campaign, s3_server, bucket):
     publish(campaign, target=target_for(s3_server, bucket))
     variant = campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.yua.web.mp4"
