@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 from .errors import PipelineError, ValidationError
 from .fingerprint import HashCache
 from .plan import Plan, VariantPlan
+from .remote import Store, fetch_outputs, render_from_store, upload_inputs
 from .render import render_variant
 
 OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked"]
@@ -64,11 +65,13 @@ def estimated_cost(plan: VariantPlan) -> float:
 
 
 def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
-                reporter: Reporter | None = None, scheduler: str | None = None) -> list[Outcome]:
+                reporter: Reporter | None = None, scheduler: str | None = None,
+                store: Store | None = None) -> list[Outcome]:
     """Render every stale variant; blocked and up-to-date ones are reported, not run.
 
     With `scheduler` (a Dask address such as tcp://host:8786) the renders run on that cluster's
-    workers instead of local threads.
+    workers instead of local threads; with `store` too, inputs and outputs travel through that
+    object store instead of a shared file system.
     """
     outcomes: list[Outcome] = []
     todo = []
@@ -89,7 +92,7 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
 
     try:
         if scheduler:
-            _render_on_dask(plan, todo, scheduler, fail_fast, reporter, record)
+            _render_on_dask(plan, todo, scheduler, fail_fast, reporter, record, store)
         else:
             _render_locally(plan, todo, jobs, fail_fast, reporter, record)
     finally:
@@ -148,14 +151,17 @@ def render_on_worker(variant: VariantPlan, cache_path: str) -> tuple[dict | None
 
 
 def _render_on_dask(plan: Plan, todo: list[VariantPlan], scheduler: str, fail_fast: bool,
-                    reporter: Reporter | None, record) -> None:
-    """Workers share the output folder's file system with this machine (or mount it at the
-    same path): inputs are read and outputs written there, as locally."""
+                    reporter: Reporter | None, record, store: Store | None) -> None:
+    """Without a store, workers share the output folder's file system with this machine (or
+    mount it at the same path): inputs are read and outputs written there, as locally."""
     try:
         from distributed import Client, as_completed
     except ImportError:
         raise PipelineError("the Dask executor needs the 'distributed' package",
                             hint="pip install '.[dask]'") from None
+    target = store.open() if store else None
+    if target is not None:
+        upload_inputs(todo, target)
     try:
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
@@ -164,16 +170,25 @@ def _render_on_dask(plan: Plan, todo: list[VariantPlan], scheduler: str, fail_fa
     with client:
         futures = {}
         for variant in todo:
-            cache_path = str(plan.caches[variant.variant.manifest.output_dir].path)
-            future = client.submit(render_on_worker, variant, cache_path, key=f"render-{variant.variant.key}-"
-                                   f"{variant.fingerprint[:12]}", priority=int(estimated_cost(variant)),
-                                   pure=False)
+            key = f"render-{variant.variant.key}-{variant.fingerprint[:12]}"
+            if store:
+                future = client.submit(render_from_store, variant, store, key=key,
+                                       priority=int(estimated_cost(variant)), pure=False)
+            else:
+                cache_path = str(plan.caches[variant.variant.manifest.output_dir].path)
+                future = client.submit(render_on_worker, variant, cache_path, key=key,
+                                       priority=int(estimated_cost(variant)), pure=False)
             futures[future] = variant
             if reporter:
                 reporter.started(variant)
         for future in as_completed(futures):
             variant = futures[future]
             result, diagnostics, seconds = future.result()
+            if result is not None and target is not None:
+                try:
+                    fetch_outputs(variant, result, target)
+                except PipelineError as exc:
+                    result, diagnostics = None, exc.diagnostics
             if result is None:
                 record(Outcome(variant, "failed", seconds, error=ValidationError(diagnostics)))
                 if fail_fast:

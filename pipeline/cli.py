@@ -20,6 +20,7 @@ from .catalog import write_catalog
 from .errors import Diagnostic, PipelineError
 from .plan import Plan, VariantPlan, build_plan
 from .progress import make_reporter
+from .remote import Store
 
 MANIFESTS = click.argument("manifests", nargs=-1, required=True,
                            type=click.Path(dir_okay=False, path_type=Path))
@@ -168,10 +169,14 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
               help="Where renders run: local processes, or the workers of a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask).")
+@click.option("--store", metavar="URL",
+              help="With --executor dask: move inputs and outputs through this object store "
+                   "(s3://bucket/prefix) for workers that share no disk with this machine.")
+@click.option("--endpoint-url", metavar="URL", help="S3-compatible endpoint of --store.")
 @click.pass_obj
 @fails_cleanly
 def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry_run, fail_fast,
-           executor, scheduler) -> None:
+           executor, scheduler, store, endpoint_url) -> None:
     """Render every stale variant; keep going past failures and report them all at the end.
 
     \b
@@ -180,9 +185,13 @@ def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry
       pipeline render manifests/blue-heart.yaml --lang nah --profile web --force
       pipeline render manifests/*.yaml -j 2 --dry-run
       pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786
+      pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786 \\
+          --store s3://render-cache/blue-heart
     """
     if executor == "dask" and not scheduler:
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    if store and executor != "dask":
+        raise click.UsageError("--store goes with --executor dask")
     plan = select(build_plan(manifests, force=force), spots, languages, profiles)
     report_plan_diagnostics(plan)
     if dry_run:
@@ -197,7 +206,8 @@ def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry
     reporter = make_reporter(plan, quiet=obj.quiet)
     with reporter:
         outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter,
-                               scheduler=scheduler if executor == "dask" else None)
+                               scheduler=scheduler if executor == "dask" else None,
+                               store=Store(store, endpoint_url) if store else None)
     for manifest in plan.manifests:
         write_catalog(manifest)
     failed = report_outcomes(outcomes, quiet=obj.quiet)

@@ -18,6 +18,7 @@ from .fonts import Font, missing_glyphs, resolve_font
 from .manifest import Language, Manifest, Spot, alpha3, load_manifest
 from .media import MediaInfo, ffmpeg_version, probe_audio, probe_video
 from .profiles import Profile
+from .qc import check_cues, narrowest_frame
 from .subtitles import Cue, read_srt
 
 Status = Literal["up-to-date", "stale", "blocked"]
@@ -195,7 +196,7 @@ class _Planner:
         if language.needs_subtitles or subtitles.exists():
             plan.cues, plan.warnings = self._once(
                 ("subtitles", subtitles, plan.master.duration),
-                lambda: self._read_subtitles(subtitles, language, plan.master.duration))
+                lambda: self._read_subtitles(subtitles, language, plan.master))
             self._add_input(plan, "subtitles", subtitles)
         if language.treatment == "burn":
             plan.font = self._once(("font", language.style.font, language.line),
@@ -231,15 +232,28 @@ class _Planner:
                                 "add the WAV or FLAC file there, or change the treatment")
         return prober(path)
 
-    def _read_subtitles(self, path: Path, language: Language, duration: float):
+    def _read_subtitles(self, path: Path, language: Language, master: MediaInfo):
         if not path.exists():
             raise PipelineError(f"subtitles missing for language {language.code!r} "
                                 f"({language.treatment}): expected {path}", self.manifest.path,
                                 language.line, "add the SRT file there, or change the treatment")
-        subtitles = read_srt(path, duration=duration)
+        subtitles = read_srt(path, duration=master.duration)
         raise_if_errors(subtitles.diagnostics)
-        self.diagnostics.extend(subtitles.warnings)
-        return subtitles.cues, list(subtitles.warnings)
+        # QC at the master's real frame rate; a burned language's text is also measured on the
+        # narrowest frame it is burned into.
+        fit = {"style": None, "font": None}
+        if language.treatment == "burn":
+            width, height = narrowest_frame(self.manifest.profiles)
+            try:
+                fit = {"style": language.style, "font": resolve_font(language.style.font),
+                       "frame_width": width, "frame_height": height}
+            except PipelineError:  # reported, and blocking, in _gather_inputs
+                pass
+        fps = master.video.fps if master.video else None
+        warnings = list(subtitles.warnings) + check_cues(subtitles.cues, path, qc=language.qc,
+                                                         fps=fps, **fit)
+        self.diagnostics.extend(warnings)
+        return subtitles.cues, warnings
 
     def _resolve_font(self, language: Language) -> Font:
         try:

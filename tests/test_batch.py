@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from pipeline import batch, plan as plan_module
 from pipeline.cli import cli
 from pipeline.plan import build_plan
+from tests.conftest import SRT
 from tests.mediacheck import FFMPEG, gray_frame
+from tests.s3server import aws_env, bucket, s3_server  # noqa: F401  (fixtures)
 
 
 def invoke(*args):
@@ -158,3 +160,32 @@ def test_dask_executor_renders_like_the_local_one(campaign, tmp_path_factory, me
         assert remote["duration"] == here["duration"]
         assert abs(remote["loudness"]["integrated_lufs"] - here["loudness"]["integrated_lufs"]) < 0.2
     assert invoke("render", campaign.manifest).output.count("up-to-date") >= 1
+
+
+@pytest.mark.e2e
+def test_dask_workers_without_a_shared_disk_go_through_the_object_store(campaign, s3_server, bucket):
+    from distributed import LocalCluster
+
+    from tests.s3server import s3_client
+
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo", SRT.replace("venta", "Venta"))
+    campaign.audio("yua")
+    manifest = campaign.write(LANGUAGES + [{"code": "yua", "treatment": "dub"}])
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        result = invoke("render", manifest, "--executor", "dask", "--scheduler", cluster.scheduler_address,
+                        "--store", f"s3://{bucket}/cache", "--endpoint-url", s3_server)
+    assert result.exit_code == 0, result.output
+    keys = {o["Key"] for o in s3_client(s3_server).list_objects_v2(Bucket=bucket)["Contents"]}
+    # Inputs once each, by content: master, dub track, two subtitle files, the font.
+    assert len([k for k in keys if k.startswith("cache/inputs/")]) == 5
+    assert "cache/outputs/test-campaign/spot/spot.nah.small.mp4" in keys
+    for code in ("nah", "tzo", "yua"):
+        record = json.loads((campaign.out / f"spot.{code}.small.json").read_text())
+        out = campaign.out / record["file"]
+        import hashlib
+        assert hashlib.sha256(out.read_bytes()).hexdigest() == record["sha256"]
+        # The record names the media team's files, not the worker's scratch copies.
+        assert record["inputs"]["master"]["path"] == str(campaign.root / "media/spot.mp4")
+    assert "0 rendered, 3 up-to-date" in invoke("render", manifest).output

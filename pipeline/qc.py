@@ -1,0 +1,305 @@
+"""Subtitle QC as professional subtitlers work to it (Netflix Timed Text Style Guide, Subtitle
+Edit's Netflix checker): reading speed, line length and count, durations, gaps, fit inside the
+title-safe area at the real font, and look-alike apostrophes.
+
+These are warnings: the file can be rendered, but a viewer may not manage to read it. What makes
+a file unusable (malformed timing, overlaps, cues past the end, missing glyphs) is an error,
+found by `subtitles.read_srt` and `fonts.missing_glyphs`; `check_file` gathers both.
+
+Characters are counted as user-perceived characters (Unicode extended grapheme clusters,
+regex's `\\X`): "a̱" (a + U+0331 combining macron below) is one character to a reader, as the
+Netflix guide and Subtitle Edit count it, not two code points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import regex
+
+from .ass import SAFE_AREA, _Layout, _layout_cue
+from .errors import Diagnostic, PipelineError, warning
+from .fonts import Font, bold_variant, missing_glyphs, resolve_font, text_width
+from .manifest import Manifest, QcSettings, Style
+from .media import probe_video
+from .subtitles import ALIGNMENT_TAG, Cue, format_time, plain_text, read_srt
+
+DEFAULT_FPS = 25.0
+GRAPHEME = regex.compile(r"\X")
+APOSTROPHES = {
+    "\u0027": "apostrophe",
+    "\u2019": "right single quotation mark",
+    "\u02bc": "modifier letter apostrophe",
+    "\ua78c": "Latin small letter saltillo",
+}
+LISTED_LINES = 8  # lines named per form in the apostrophe warning; the rest are counted
+
+
+def graphemes(text: str) -> int:
+    """User-perceived characters in `text`: a base letter with its combining marks counts once."""
+    return len(GRAPHEME.findall(text))
+
+
+def _lines(cue: Cue) -> list[str]:
+    """The cue's text lines as shown on screen (tags removed), without empty ones."""
+    return [line.strip() for line in plain_text(cue).split("\n") if line.strip()]
+
+
+def reading_speed(cue: Cue) -> float | None:
+    """Characters per second: every character including spaces, line breaks excluded (Netflix)."""
+    seconds = (cue.end - cue.start) / 1000
+    if seconds <= 0:
+        return None
+    return sum(graphemes(line) for line in _lines(cue)) / seconds
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: float | None,
+               style: Style | None, font: Font | None, frame_width: int = 1920,
+               frame_height: int = 1080) -> list[Diagnostic]:
+    """Every QC warning for `cues`, each on the cue's first line with a short hint.
+
+    `fps` is the master's frame rate (gaps are counted in frames; 25 is assumed when unknown).
+    The title-safe fit is measured only when both `style` and `font` are given, at the style's
+    size on a `frame_width` x `frame_height` frame, wrapped exactly as the burner wraps it.
+    """
+    cues = list(cues)
+    found: list[Diagnostic] = []
+    for cue in cues:
+        found += _reading_speed(cue, path, qc)
+        found += _line_lengths(cue, path, qc)
+        found += _duration(cue, path, qc)
+    found += _gaps(cues, path, qc, fps)
+    if style is not None and font is not None:
+        fitter = _Fitter(style, font, frame_width, frame_height)
+        for cue in cues:
+            found += fitter.check(cue, path, qc)
+    found += _apostrophes(cues, path)
+    found.sort(key=lambda d: d.line or 0)
+    return found
+
+
+def _reading_speed(cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
+    cps = reading_speed(cue)
+    if cps is None or cps <= qc.max_cps:
+        return []
+    seconds = (cue.end - cue.start) / 1000
+    characters = sum(graphemes(line) for line in _lines(cue))
+    needed = characters / qc.max_cps
+    return [warning(
+        f"cue {cue.index} reads too fast: {characters} characters in {seconds:.2f} s is "
+        f"{cps:.1f} characters per second (at most {qc.max_cps:g})", path, cue.line,
+        f"shorten the text, or show it for at least {needed:.2f} s", "reading-speed")]
+
+
+def _line_lengths(cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
+    found = []
+    lines = _lines(cue)
+    for number, line in enumerate(lines, 1):
+        length = graphemes(line)
+        if length > qc.max_line_chars:
+            found.append(warning(
+                f"cue {cue.index}, text line {number}, has {length} characters "
+                f"(at most {qc.max_line_chars})", path, cue.line,
+                "break the line in two at a natural pause, or shorten it", "line-length"))
+    if len(lines) > qc.max_lines:
+        found.append(warning(
+            f"cue {cue.index} has {len(lines)} lines of text (at most {qc.max_lines})", path,
+            cue.line, "shorten the text, or split the cue into two cues", "line-count"))
+    return found
+
+
+def _duration(cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
+    length = cue.end - cue.start
+    if length <= 0:  # an error already (ends before it starts)
+        return []
+    shortest, longest = round(qc.min_duration * 1000), round(qc.max_duration * 1000)
+    times = f"{format_time(cue.start)} --> {format_time(cue.end)}"
+    if length < shortest:
+        return [warning(
+            f"cue {cue.index} is on screen for only {length / 1000:.3f} s ({times}; at least "
+            f"{shortest / 1000:.3f} s)", path, cue.line,
+            "show it longer, or join it with the cue before or after", "too-short")]
+    if length > longest:
+        return [warning(
+            f"cue {cue.index} stays on screen for {length / 1000:.3f} s ({times}; at most "
+            f"{longest / 1000:g} s)", path, cue.line,
+            "split it into two cues at a natural pause", "too-long")]
+    return []
+
+
+def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None) -> list[Diagnostic]:
+    if qc.min_gap_frames <= 0:
+        return []
+    rate = fps or DEFAULT_FPS
+    assumed = "" if fps else " (25 fps assumed: give the master's frame rate with --fps)"
+    needed_ms = qc.min_gap_frames * 1000 / rate
+    found = []
+    for previous, cue in zip(cues, cues[1:]):
+        gap = cue.start - previous.end
+        # Half a millisecond of slack: SRT times are whole milliseconds, frames are not.
+        if 0 <= gap and gap + 0.5 < needed_ms:
+            frames = gap * rate / 1000
+            found.append(warning(
+                f"cue {cue.index} starts {gap} ms ({frames:.1f} frames) after cue "
+                f"{previous.index} ends; leave at least {qc.min_gap_frames} frames "
+                f"({needed_ms:.0f} ms at {rate:g} fps){assumed}", path, cue.line,
+                f"end cue {previous.index} at {format_time(cue.start - round(needed_ms + 0.5))} "
+                "or earlier, so the eye sees the subtitle change", "gap"))
+    return found
+
+
+class _Fitter:
+    """Wraps each cue as `ass.write_ass` does and reports what will not fit the title-safe area."""
+
+    def __init__(self, style: Style, font: Font, width: int, height: int):
+        outline = style.outline * height / 1080
+        self.em = style.size * height
+        self.max_width = width * SAFE_AREA - 2 * outline
+        self.style, self.font, self.width, self.height = style, font, width, height
+        self.bold_font = bold_variant(font)
+
+    def check(self, cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
+        bold = self.style.bold or "<b>" in cue.text.lower()
+        measure = self.bold_font if bold else self.font
+        layout = _Layout(self.em, self.max_width, measure, "")
+        wrapped, em = _layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
+        where = (f'at {self.style.size:g} of the height in "{self.font.family}" on a '
+                 f"{self.width}x{self.height} frame")
+        safe = f"{self.max_width:.0f} px"
+        if em < self.em:
+            words = [word for line in _lines(cue) for word in line.split()]
+            widest = max(words, key=lambda word: text_width(word, measure, self.em))
+            return [warning(
+                f"cue {cue.index}: the word {widest!r} is wider than the title-safe area "
+                f"({text_width(widest, measure, self.em):.0f} px of {safe} {where}); the whole "
+                f"cue will be drawn smaller", path, cue.line,
+                "hyphenate or shorten the word", "fit")]
+        written = len(_lines(cue))
+        if len(wrapped) > max(qc.max_lines, written):
+            widest = max(_lines(cue), key=lambda line: text_width(line, measure, self.em))
+            return [warning(
+                f"cue {cue.index} does not fit the title-safe width: a line is "
+                f"{text_width(widest, measure, self.em):.0f} px wide, {safe} fit {where}, so it "
+                f"will be drawn on {len(wrapped)} lines (at most {qc.max_lines})", path, cue.line,
+                "shorten the text, or split the cue into two cues", "fit")]
+        return []
+
+
+def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
+    where: dict[str, list[int]] = {}
+    for cue in cues:
+        for char in set(plain_text(cue)) & APOSTROPHES.keys():
+            where.setdefault(char, []).append(cue.line)
+    if len(where) < 2:
+        return []
+    # Most used first: the others are probably the slips.
+    forms = sorted(where, key=lambda char: (-len(where[char]), char))
+
+    def describe(char: str) -> str:
+        lines = where[char]
+        listed = ", ".join(map(str, lines[:LISTED_LINES]))
+        more = f" and {len(lines) - LISTED_LINES} more" if len(lines) > LISTED_LINES else ""
+        label = "line" if len(lines) == 1 else "lines"
+        return f"U+{ord(char):04X} {char} ({APOSTROPHES[char]}) on {label} {listed}{more}"
+
+    first_slip = min(line for char in forms[1:] for line in where[char])
+    return [warning(
+        "look-alike apostrophes are mixed: " + "; ".join(describe(char) for char in forms),
+        path, first_slip,
+        f"the language's spelling uses one of them; most of this file uses U+{ord(forms[0]):04X} "
+        f"{forms[0]}: replace the others with it (or all with the right one)", "apostrophes")]
+
+
+def narrowest_frame(profiles: Iterable) -> tuple[int, int]:
+    """(width, height) of the profile whose frame holds the fewest ems across: the one burned
+    text is most likely not to fit (1080x1920 vertical before 1920x1080 web)."""
+    frame = min(profiles, key=lambda p: p.width / p.height, default=None)
+    return (frame.width, frame.height) if frame else (1920, 1080)
+
+
+# --- one file, as translators check it -------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckResult:
+    path: Path
+    cues: int
+    diagnostics: tuple[Diagnostic, ...]
+    language: str | None = None
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self, name: str | None = None) -> str:
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+        return (f"{name or self.path}: {plural(self.cues, 'cue')}, "
+                f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}")
+
+    def to_json(self) -> dict:
+        return {"path": str(self.path), "language": self.language, "cues": self.cues,
+                "errors": len(self.errors), "warnings": len(self.warnings),
+                "diagnostics": [d.to_json() for d in self.diagnostics]}
+
+
+def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: float | None = None,
+               fps: float | None = None, font_name: str | None = None, style: Style | None = None,
+               burned: bool = True, frame_width: int = 1920, frame_height: int = 1080,
+               language: str | None = None) -> CheckResult:
+    """Everything wrong with one subtitle file: reader errors, missing glyphs, QC warnings.
+
+    The font is `font_name` (a family or a file), else the style's. With `burned` false (a
+    subtitle track the viewer's player draws) glyph coverage and the title-safe fit are skipped.
+    Raises `SubtitleError` only when the font cannot be found; an unreadable subtitle file is
+    an error in the result, so the other files of a batch are still checked.
+    """
+    path = Path(path)
+    style = style or Style()
+    try:
+        subtitles = read_srt(path, duration=duration)
+    except PipelineError as exc:
+        return CheckResult(path, 0, tuple(exc.diagnostics), language)
+    cues = list(subtitles.cues)
+    diagnostics = list(subtitles.diagnostics)
+    font = None
+    if burned:
+        font = resolve_font(font_name or style.font)
+        diagnostics += missing_glyphs(cues, font, path)
+    diagnostics += check_cues(cues, path, qc=qc, fps=fps, style=style if burned else None,
+                              font=font, frame_width=frame_width, frame_height=frame_height)
+    diagnostics.sort(key=lambda d: (d.line or 0, d.severity != "error"))
+    return CheckResult(path, len(cues), tuple(diagnostics), language)
+
+
+
+def manifest_settings(manifest: Manifest, path: Path, language: str | None = None) -> dict:
+    """`check_file`'s keyword arguments for `path` as `manifest` would render it.
+
+    The language is `language`, else the file's name (`nah.srt`); the spot is the file's folder
+    (`subtitles/<spot id>/`), whose master gives the real duration and frame rate.
+    """
+    code = language or Path(path).stem
+    lang = next((l for l in manifest.languages if l.code == code), None)
+    spot = next((s for s in manifest.spots if s.id == Path(path).resolve().parent.name), None)
+    width, height = narrowest_frame(manifest.profiles)
+    settings: dict = {"qc": lang.qc if lang else manifest.qc,
+                      "style": lang.style if lang else manifest.style,
+                      "burned": lang.treatment == "burn" if lang else True,
+                      "frame_width": width, "frame_height": height, "language": code}
+    if spot is not None and spot.master.exists():
+        master = probe_video(spot.master)
+        settings["duration"] = master.duration
+        settings["fps"] = master.video.fps
+    return settings

@@ -1,0 +1,349 @@
+"""Subtitle QC: every rule is tripped once and passed once, with the exact line it reports."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pipeline.fonts import resolve_font
+from pipeline.manifest import QcSettings, Style
+from pipeline.qc import check_cues, check_file, graphemes, reading_speed
+from pipeline.subtitles import read_srt
+
+QC = QcSettings()
+A_MACRON_BELOW = "a\u0331"   # a̱: one character to a reader, two code points
+
+
+def srt(tmp_path: Path, text: str, name: str = "nah.srt") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def qc(tmp_path: Path, text: str, *, fps: float | None = 25, style=None, font=None,
+       width: int = 1920, settings: QcSettings = QC):
+    path = srt(tmp_path, text)
+    subtitles = read_srt(path)
+    assert not subtitles.errors, subtitles.errors
+    return check_cues(subtitles.cues, path, qc=settings, fps=fps, style=style, font=font,
+                      frame_width=width)
+
+
+def codes(diagnostics) -> list[tuple[str, int]]:
+    return [(d.code, d.line) for d in diagnostics]
+
+
+def only(diagnostics, code):
+    found = [d for d in diagnostics if d.code == code]
+    assert len(found) == 1, diagnostics
+    assert found[0].severity == "warning" and found[0].hint
+    return found[0]
+
+
+def test_graphemes_count_a_vowel_with_a_combining_mark_once():
+    assert len(A_MACRON_BELOW) == 2
+    assert graphemes(A_MACRON_BELOW) == 1
+    assert graphemes("ñu̱u̱ savi") == 8
+    assert graphemes("a\u0331\u0301") == 1           # two marks on one vowel
+
+
+# --- reading speed ---------------------------------------------------------------------------
+
+def test_reading_speed_over_17_cps_warns_on_the_cue_line(tmp_path):
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        Ni tlakatl
+
+        2
+        00:00:04,000 --> 00:00:06,000
+        Los seres humanos
+        no están a la venta, nunca
+        """)
+    warning = only(found, "reading-speed")
+    assert warning.line == 5
+    assert "43 characters in 2.00 s is 21.5 characters per second (at most 17)" in warning.message
+    assert "at least 2.53 s" in warning.hint
+
+
+def test_reading_speed_counts_spaces_but_not_line_breaks(tmp_path):
+    # 36 characters in 2.118 s: 16.997 per second, allowed; with the line break counted as
+    # a character it would be 37, 17.5 per second.
+    text = """\
+        1
+        00:00:01,000 --> 00:00:03,118
+        Los seres humanos
+        no están a la venta
+        """
+    assert qc(tmp_path, text) == []
+    cue = read_srt(srt(tmp_path, text)).cues[0]
+    assert reading_speed(cue) == 36 / 2.118
+
+
+def test_reading_speed_counts_graphemes_not_code_points(tmp_path):
+    # 17 vowels with a combining macron below (34 code points) in 1 s: 17 per second, allowed.
+    seventeen = A_MACRON_BELOW * 17
+    assert qc(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:02,000
+        {seventeen}
+        """) == []
+    found = qc(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:02,000
+        {seventeen}{A_MACRON_BELOW}
+        """)
+    assert "18 characters in 1.00 s" in only(found, "reading-speed").message
+
+
+def test_reading_speed_threshold_is_configurable(tmp_path):
+    text = """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        Los seres humanos no están a la venta
+        """
+    assert codes(qc(tmp_path, text)) == [("reading-speed", 1)]
+    assert qc(tmp_path, text, settings=QcSettings(max_cps=20)) == []
+
+
+# --- lines -----------------------------------------------------------------------------------
+
+def test_a_line_over_42_characters_warns(tmp_path):
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        Ni tlakatl
+
+        2
+        00:00:03,000 --> 00:00:07,000
+        Los seres humanos no están a la venta, nunca.
+        ok
+        """)
+    warning = only(found, "line-length")
+    assert warning.line == 5
+    assert "text line 1, has 45 characters (at most 42)" in warning.message
+
+
+def test_42_characters_with_combining_marks_are_42(tmp_path):
+    line = " ".join([A_MACRON_BELOW * 6] * 6)            # 41 characters, 77 code points
+    assert graphemes(line) == 41 and len(line) == 77
+    assert qc(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:04,000
+        {line}b
+        """) == []
+
+
+def test_more_than_two_lines_warns(tmp_path):
+    text = """\
+        1
+        00:00:01,000 --> 00:00:04,000
+        uno
+        dos
+
+        2
+        00:00:05,000 --> 00:00:08,000
+        uno
+        dos
+        tres
+        """
+    assert codes(qc(tmp_path, text)) == [("line-count", 6)]
+    assert "3 lines of text (at most 2)" in only(qc(tmp_path, text), "line-count").message
+
+
+# --- durations and gaps --------------------------------------------------------------------------
+
+def test_too_short_and_too_long_cues_warn(tmp_path):
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:01,833
+        breve
+
+        2
+        00:00:02,000 --> 00:00:02,800
+        breve
+
+        3
+        00:00:03,000 --> 00:00:10,000
+        siete segundos
+
+        4
+        00:00:11,000 --> 00:00:18,001
+        más de siete
+        """)
+    assert codes(found) == [("too-short", 5), ("too-long", 13)]
+    assert "only 0.800 s" in only(found, "too-short").message
+    assert "7.001 s" in only(found, "too-long").message
+
+
+def test_a_gap_under_two_frames_warns_on_the_later_cue(tmp_path):
+    text = """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        uno
+
+        2
+        00:00:02,080 --> 00:00:03,000
+        dos
+
+        3
+        00:00:03,040 --> 00:00:04,000
+        tres
+        """
+    found = qc(tmp_path, text, fps=25)
+    warning = only(found, "gap")
+    assert warning.line == 9
+    assert "40 ms (1.0 frames) after cue 2" in warning.message and "80 ms at 25 fps" in warning.message
+    assert "00:00:02,960" in warning.hint
+    # At 50 fps, 40 ms are two frames: enough.
+    assert qc(tmp_path, text, fps=50) == []
+
+
+def test_contiguous_cues_warn_and_unknown_fps_says_25_is_assumed(tmp_path):
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        uno
+
+        2
+        00:00:02,000 --> 00:00:03,000
+        dos
+        """, fps=None)
+    warning = only(found, "gap")
+    assert warning.line == 5 and "25 fps assumed" in warning.message
+
+
+# --- fit inside the title-safe area ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def noto():
+    return resolve_font("Noto Sans")
+
+
+def test_text_wider_than_title_safe_after_wrapping_warns(tmp_path, noto):
+    # On a 960-pixel-wide frame at the default size, one line of this wraps to two.
+    text = """\
+        1
+        00:00:01,000 --> 00:00:06,000
+        Los seres humanos no están a la venta
+
+        2
+        00:00:07,000 --> 00:00:13,000
+        Los seres humanos no están a la venta
+        Los seres humanos no están a la venta
+        """
+    found = qc(tmp_path, text, style=Style(), font=noto, width=960)
+    warning = only(found, "fit")
+    assert warning.line == 5
+    assert "will be drawn on 4 lines (at most 2)" in warning.message
+    assert "960x1080" in warning.message and "Noto Sans" in warning.message
+    assert qc(tmp_path, text, style=Style(), font=noto, width=1920) == []
+
+
+def test_a_word_wider_than_title_safe_warns(tmp_path, noto):
+    long_word = "Tlamachtiltlakatl" * 5
+    found = qc(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:06,000
+        amo
+
+        2
+        00:00:07,000 --> 00:00:13,000
+        {long_word} ok
+        """, style=Style(), font=noto, settings=QcSettings(max_line_chars=100, max_cps=100))
+    warning = only(found, "fit")
+    assert warning.line == 5 and repr(long_word) in warning.message and "smaller" in warning.message
+
+
+def test_fit_is_measured_with_real_advances_not_character_counts(tmp_path, noto):
+    # The same number of characters: narrow letters fit, wide letters do not.
+    narrow = " ".join(["iiiiiii"] * 8)
+    wide = " ".join(["WWWWWWW"] * 8)
+    settings = QcSettings(max_line_chars=100, max_cps=100)
+
+    def fit(line):
+        return [d for d in qc(tmp_path, f"""\
+            1
+            00:00:01,000 --> 00:00:06,000
+            {line}
+            """, style=Style(), font=noto, width=960, settings=settings) if d.code == "fit"]
+
+    assert fit(narrow) == []
+    assert len(fit(wide)) == 1
+
+
+# --- apostrophes -------------------------------------------------------------------------------
+
+def test_mixed_look_alike_apostrophes_warn_once_naming_both(tmp_path):
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        Batsʼil kʼop
+
+        2
+        00:00:03,000 --> 00:00:04,000
+        chʼ kʼ pʼ
+
+        3
+        00:00:05,000 --> 00:00:06,000
+        ts'ijil
+        """)
+    warning = only(found, "apostrophes")
+    assert warning.line == 9
+    assert "U+02BC ʼ (modifier letter apostrophe) on lines 1, 5" in warning.message
+    assert "U+0027 ' (apostrophe) on line 9" in warning.message
+    assert "U+02BC" in warning.hint
+
+
+def test_one_apostrophe_form_is_fine(tmp_path):
+    assert qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        Tuꞌun savi
+
+        2
+        00:00:03,000 --> 00:00:04,000
+        ñuꞌu
+        """) == []
+
+
+# --- check_file --------------------------------------------------------------------------------
+
+def test_check_file_gathers_reader_errors_glyphs_and_warnings(tmp_path):
+    path = srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        fin \ue000
+
+        2
+        00:00:02,500 --> 00:00:04,000
+        se encima
+
+        3
+        00:00:04,500 --> 00:00:04,900
+        breve
+        """)
+    result = check_file(path, duration=4.0, fps=25)
+    assert [(d.severity, d.code, d.line) for d in result.diagnostics] == [
+        ("error", "glyph", 1), ("error", "overlap", 5), ("error", "past-end", 9),
+        ("warning", "too-short", 9)]
+    assert result.cues == 3 and not result.ok
+    assert result.summary("nah.srt") == "nah.srt: 3 cues, 3 errors, 1 warning"
+    data = result.to_json()
+    assert data["errors"] == 3 and data["diagnostics"][0]["code"] == "glyph"
+
+
+def test_check_file_on_a_missing_file_is_an_error_not_an_exception(tmp_path):
+    result = check_file(tmp_path / "nope.srt")
+    assert [d.message for d in result.errors] == ["subtitle file not found"]
+
+
+def test_check_file_of_a_track_skips_glyphs_and_fit(tmp_path):
+    path = srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        fin \ue000
+        """)
+    assert check_file(path, burned=False).diagnostics == ()
