@@ -1,0 +1,202 @@
+"""`pipeline check`, `pipeline preview` and `pipeline watch`: the translators' commands.
+
+Plain Click commands that `cli.py` adds to its group. Each parses options, calls one core
+function (`qc.check_file`, `preview.make_previews`, `watch.watch`) and prints.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+import langcodes
+
+from .batch import Outcome
+from .cli import emit, fails_cleanly
+from .manifest import QcSettings, Style, load_manifest
+from .preview import make_previews
+from .qc import CheckResult, check_file, manifest_settings
+from .watch import WatchEvent, watch as watch_manifest
+
+MANIFEST = click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+
+
+def _language(ctx, param, value: str | None) -> str | None:
+    if value is not None and not langcodes.tag_is_valid(value):
+        raise click.BadParameter(f"{value!r} is not an ISO 639-3 code or BCP 47 tag (e.g. nah, yua)")
+    return value
+
+
+# --- check ------------------------------------------------------------------------------------
+
+@click.command()
+@click.argument("subtitles", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", metavar="CODE", callback=_language,
+              help="The files' language (default: the file name, e.g. nah.srt is nah).")
+@click.option("--duration", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
+              help="Length of the video: cues after its end are reported.")
+@click.option("--fps", type=click.FloatRange(0, min_open=True), metavar="N",
+              help="Frame rate of the video, for the gap between cues (default 25).")
+@click.option("--font", metavar="NAME_OR_PATH",
+              help='Font of the burned subtitles, a family or a file (default "Noto Sans").')
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
+              help="Take thresholds, font, duration and frame rate from this campaign manifest.")
+@click.option("--max-cps", type=click.FloatRange(0, min_open=True), metavar="N",
+              help="Most characters per second (default 17).")
+@click.option("--max-line-chars", type=click.IntRange(1), metavar="N",
+              help="Most characters in a line (default 42).")
+@click.option("--max-lines", type=click.IntRange(1), metavar="N",
+              help="Most lines in a subtitle (default 2).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (for tools).")
+@fails_cleanly
+def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_cps,
+          max_line_chars, max_lines, as_json: bool) -> None:
+    """Check subtitle files the way professional subtitlers do, without a manifest.
+
+    Prints PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem, then one summary
+    line per file. Errors stop the file from being rendered; warnings are worth fixing
+    (reading speed, line length, durations, gaps, text that will not fit the screen,
+    mixed apostrophes). Exit code 1 if any file has an error.
+
+    \b
+    Examples:
+      pipeline check subtitles/not-for-sale-15/nah.srt
+      pipeline check subtitles/not-for-sale-15/*.srt --duration 15 --fps 25
+      pipeline check nah.srt --font "Noto Sans" --max-cps 15 --json
+      pipeline check subtitles/not-for-sale-15/tzh.srt --manifest manifests/blue-heart.yaml
+    """
+    campaign = load_manifest(manifest) if manifest else None
+    results: list[CheckResult] = []
+    for path in subtitles:
+        settings = manifest_settings(campaign, path, lang) if campaign else {
+            "qc": QcSettings(), "style": Style(), "language": lang or _code_of(path)}
+        overrides = {key: value for key, value in (("max_cps", max_cps),
+                                                   ("max_line_chars", max_line_chars),
+                                                   ("max_lines", max_lines)) if value}
+        settings["qc"] = replace(settings["qc"], **overrides)
+        settings.update({key: value for key, value in (("duration", duration), ("fps", fps))
+                         if value})
+        if font:
+            settings["burned"] = True
+        results.append(check_file(path, font_name=font, **settings))
+    errors = sum(len(r.errors) for r in results)
+    if as_json:
+        click.echo(json.dumps({"files": [r.to_json() for r in results], "errors": errors,
+                               "warnings": sum(len(r.warnings) for r in results)},
+                              indent=2, ensure_ascii=False))
+    else:
+        for result in results:
+            for diagnostic in result.diagnostics:
+                emit(diagnostic)
+        for result in results:
+            click.echo(result.summary())
+    if errors:
+        sys.exit(1)
+
+
+def _code_of(path: Path) -> str | None:
+    return path.stem if langcodes.tag_is_valid(path.stem) else None
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+@click.command()
+@MANIFEST
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="The language to preview (repeatable; default: every one with subtitles).")
+@click.option("--spot", "spots", multiple=True, metavar="ID",
+              help="Only this spot (repeatable; default: every spot).")
+@click.option("--profile", metavar="NAME",
+              help="Lay the subtitles out on this profile's frame (default: the manifest's first).")
+@click.option("--no-video", is_flag=True, help="Only the contact sheet, no 360p video.")
+@fails_cleanly
+def preview(manifest: Path, languages, spots, profile, no_video: bool) -> None:
+    """Show how a language's subtitles will look on screen, without a full render.
+
+    Writes, next to the variants, a contact sheet (one frame from the middle of every cue,
+    subtitles burned as they will air) and a small 360p video with the subtitles burned:
+    <output_dir>/<campaign>/<spot>/<spot>.<lang>.preview.png and .preview.mp4
+
+    \b
+    Examples:
+      pipeline preview manifests/blue-heart.yaml --lang nah
+      pipeline preview manifests/blue-heart.yaml --spot not-for-sale-15 --no-video
+      pipeline preview manifests/blue-heart.yaml --lang tzh --profile vertical
+    """
+    if not languages and not spots:
+        raise click.UsageError("say which language (--lang CODE) or spot (--spot ID) to preview")
+    previews = make_previews(manifest, languages=languages, spots=spots, profile=profile,
+                             video=not no_video)
+    for item in previews:
+        for diagnostic in item.warnings:
+            emit(diagnostic)
+        click.echo(f"{item.spot} {item.language}: {item.cues} cues in {item.seconds:.1f} s")
+        click.echo(f"  contact sheet: {item.sheet}")
+        if item.proxy:
+            click.echo(f"  video:         {item.proxy}")
+
+
+# --- watch ------------------------------------------------------------------------------------
+
+@click.command()
+@MANIFEST
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Variants rendered at once after a change.")
+@click.option("--debounce", type=click.IntRange(50, 60_000), default=800, show_default=True,
+              metavar="MS", help="Wait this long for more changes before starting.")
+@fails_cleanly
+def watch(manifest: Path, jobs: int, debounce: int) -> None:
+    """Check and re-render as soon as a subtitle or audio file changes.
+
+    Watches the manifest and its subtitles and audio folders. A new or saved file is checked
+    at once; the variants of its spot and language are rendered again. A file with errors is
+    reported and the previous good render is kept. Stop with Ctrl-C.
+
+    \b
+    Example:
+      pipeline watch manifests/blue-heart.yaml
+    """
+    watch_manifest(manifest, on_event=print_event, debounce_ms=debounce, jobs=jobs)
+
+
+def print_event(event: WatchEvent) -> None:
+    if event.kind == "ready":
+        click.echo("watching " + ", ".join(map(str, event.watching)) + " (Ctrl-C to stop)",
+                   err=True)
+        return
+    for path in event.paths:
+        click.echo(f"{'removed' if path in event.removed else 'changed'}: {path}")
+    for diagnostic in event.diagnostics if event.kind == "error" else ():
+        emit(diagnostic)
+    if event.kind == "error":
+        click.echo("the manifest has errors: nothing rendered; fix it and save again", err=True)
+        return
+    for check in event.checks:
+        for diagnostic in check.diagnostics:
+            emit(diagnostic)
+        click.echo(check.summary())
+    for diagnostic in event.diagnostics:
+        emit(diagnostic)
+    for outcome in event.outcomes:
+        click.echo(outcome_line(outcome))
+    if not event.outcomes:
+        click.echo("no variant uses this file")
+
+
+def outcome_line(outcome: Outcome) -> str:
+    variant = outcome.plan.variant
+    if outcome.status == "rendered":
+        return f"  rendered    {variant.key} in {outcome.seconds:.1f} s"
+    if outcome.status == "failed":
+        return f"  failed      {variant.key}: {outcome.error.message if outcome.error else ''}"
+    if outcome.status == "blocked":
+        kept = "previous render kept" if variant.output.exists() else "not rendered"
+        return f"  blocked     {variant.key} ({kept}; fix the errors above)"
+    return f"  up to date  {variant.key}"
+
+
+COMMANDS = (check, preview, watch)

@@ -1,0 +1,252 @@
+"""A preview a translator can look at, without a full render: a contact sheet with one frame
+from the middle of every cue, subtitles burned as they will air, and a 360p proxy video.
+
+The sheet seeks: each tile is its own input opened with `-ss` before `-i` (decoding from the
+keyframe before the cue's middle, a few dozen frames), so a 30 s spot's sheet costs about as
+much as a few poster frames, not a decode of the whole master. `-ss` before `-i` restarts
+timestamps at zero, so each frame is put back at its time (`setpts=...+T/TB`) before the
+`subtitles` filter draws the cue that is on screen then. The proxy is one decode, scaled to
+360 lines and encoded with x264 `veryfast`, while the sheet is made beside it.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import ffmpeg
+
+from .ass import ass_fontsdir, write_ass
+from .errors import Diagnostic, PipelineError, RenderError, raise_if_errors
+from .fonts import Font, missing_glyphs, resolve_font
+from .manifest import Language, Manifest, Spot, load_manifest
+from .media import MediaInfo, probe, probe_video, run_ffmpeg
+from .profiles import BUILTIN_PROFILES, Profile
+from .qc import check_cues
+from .render import atomic_output, audio_encoder_args, container_args, fit_picture, video_encoder_args
+from .subtitles import Cue, format_time, read_srt
+
+TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
+COLUMNS = 4
+GAP = 8               # pixels between tiles and around the sheet
+BACKGROUND = "0x202020"
+PROXY_LINES = 360     # the proxy's shorter side
+SEEK_WINDOW = 0.5     # seconds read after each seek: enough for one frame at any frame rate
+TILES_PER_RUN = 16    # inputs (seeks) per ffmpeg process
+TILE_NAME = "tile-%04d.png"
+
+
+@dataclass(frozen=True)
+class Preview:
+    spot: str
+    language: str
+    sheet: Path
+    proxy: Path | None
+    cues: int
+    seconds: float
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> tuple[Path, Path]:
+    """Where the sheet and the proxy go: beside the spot's variants."""
+    folder = manifest.campaign_dir / spot.id
+    stem = f"{spot.id}.{language.code}.preview"
+    return folder / f"{stem}.png", folder / f"{stem}.mp4"
+
+
+def tile_size(profile: Profile) -> tuple[int, int]:
+    scale = min(1.0, TILE / max(profile.width, profile.height))
+    return _even(profile.width * scale), _even(profile.height * scale)
+
+
+def sheet_size(profile: Profile, cues: int) -> tuple[int, int]:
+    """The contact sheet's size in pixels for `cues` tiles."""
+    width, height = tile_size(profile)
+    columns = min(COLUMNS, cues)
+    rows = math.ceil(cues / columns)
+    return columns * width + (columns + 1) * GAP, rows * height + (rows + 1) * GAP
+
+
+def proxy_profile(profile: Profile) -> Profile:
+    """The built-in `proxy` settings on a frame of the profile's shape, 360 lines on its short side."""
+    if profile.width >= profile.height:
+        width, height = _even(PROXY_LINES * profile.width / profile.height), PROXY_LINES
+    else:
+        width, height = PROXY_LINES, _even(PROXY_LINES * profile.height / profile.width)
+    return replace(BUILTIN_PROFILES["proxy"], name="preview", width=width, height=height,
+                   fit=profile.fit, fps=None)
+
+
+def _even(value: float) -> int:
+    return max(2, int(round(value / 2)) * 2)
+
+
+# --- choosing what to preview ---------------------------------------------------------------
+
+def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
+                  spots: tuple[str, ...] = (), profile: str | None = None,
+                  video: bool = True) -> list[Preview]:
+    """Previews of every selected spot and language that has a subtitle file.
+
+    Languages and spots not named are all taken; at least one of them should be named.
+    """
+    manifest = load_manifest(manifest_path)
+    chosen_languages = _select(manifest, manifest.languages, languages, "language", "code")
+    chosen_spots = _select(manifest, manifest.spots, spots, "spot", "id")
+    frame = _profile(manifest, profile)
+    pairs = [(spot, language) for spot in chosen_spots for language in chosen_languages
+             if manifest.subtitle_path(spot, language).exists()]
+    if not pairs:
+        wanted = ", ".join(str(manifest.subtitle_path(s, l)) for s in chosen_spots
+                           for l in chosen_languages)
+        raise PipelineError(f"no subtitle file to preview (looked for {wanted})", manifest.path,
+                            hint="put the file at subtitles/<spot id>/<language code>.srt")
+    return [preview(manifest, spot, language, frame, video=video) for spot, language in pairs]
+
+
+def _select(manifest: Manifest, items, wanted: tuple[str, ...], what: str, key: str):
+    known = {getattr(item, key): item for item in items}
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise PipelineError(f"{what} {unknown[0]!r} is not in the manifest", manifest.path,
+                            hint=f"{what}s in it: {', '.join(known)}")
+    return [known[name] for name in wanted] if wanted else list(items)
+
+
+def _profile(manifest: Manifest, name: str | None) -> Profile:
+    """The frame the subtitles are laid out on: the named profile, else the manifest's first."""
+    if name is None:
+        return manifest.profiles[0] if manifest.profiles else BUILTIN_PROFILES["web"]
+    for profile in manifest.profiles:
+        if profile.name == name:
+            return profile
+    if name in BUILTIN_PROFILES:
+        return BUILTIN_PROFILES[name]
+    raise PipelineError(f"profile {name!r} is neither in the manifest nor built in", manifest.path,
+                        hint=f"profiles: {', '.join(p.name for p in manifest.profiles)}")
+
+
+# --- one preview ------------------------------------------------------------------------------
+
+def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile, *,
+            video: bool = True) -> Preview:
+    """Write the sheet (and the proxy) of one spot and language; raise if the file cannot air."""
+    started = time.monotonic()
+    if not spot.master.exists():
+        raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}", manifest.path,
+                            spot.line)
+    master = probe_video(spot.master)
+    path = manifest.subtitle_path(spot, language)
+    subtitles = read_srt(path, duration=master.duration)
+    font = resolve_font(language.style.font)
+    raise_if_errors(list(subtitles.diagnostics) + missing_glyphs(subtitles.cues, font, path))
+    cues = list(subtitles.cues)
+    warnings = list(subtitles.warnings) + check_cues(
+        cues, path, qc=language.qc, fps=master.video.fps, style=language.style, font=font,
+        frame_width=profile.width, frame_height=profile.height)
+    sheet, proxy = preview_paths(manifest, spot, language)
+    with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
+        work = Path(workdir)
+        fontsdir = ass_fontsdir(font, work)
+        jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet)]
+        if video:
+            jobs.append(lambda: write_proxy(master, cues, language, font, profile, work, fontsdir,
+                                            proxy))
+        # Two processes side by side: the sheet's seeks finish while the proxy encodes.
+        with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="preview") as pool:
+            for future in [pool.submit(job) for job in jobs]:
+                future.result()
+    return Preview(spot.id, language.code, sheet, proxy if video else None, len(cues),
+                   time.monotonic() - started, tuple(warnings))
+
+
+def cue_middle(cue: Cue, duration: float) -> float:
+    """The middle of the part of the cue that is on screen (a cue may run past the video's end)."""
+    end = min(cue.end / 1000, duration)
+    return (cue.start / 1000 + end) / 2
+
+
+def tiles_graph(master: MediaInfo, cues: list[Cue], font: Font, profile: Profile, ass: Path,
+                fontsdir: Path, folder: Path, first: int):
+    """One input per cue, seeked to its middle; each frame fitted, subtitled, scaled, labelled
+    and written as `folder/tile-NNNN.png`, numbered from `first`."""
+    width, height = tile_size(profile)
+    frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
+    outputs = []
+    for number, cue in enumerate(cues, first):
+        at = cue_middle(cue, master.duration)
+        # One decoder thread per input: tiles decode one after another anyway, and each
+        # thread would hold its own frames.
+        picture = (ffmpeg.input(str(master.path), ss=f"{at:.3f}", t=SEEK_WINDOW, threads=1)["v:0"]
+                   .trim(end_frame=1)
+                   .setpts(f"PTS-STARTPTS+{at:.3f}/TB"))
+        picture = (fit_picture(picture, frame)
+                   .filter("subtitles", filename=str(ass), fontsdir=str(fontsdir))
+                   .filter("scale", width, height)
+                   .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
+                             fontsize=max(10, height // 12), fontcolor="white", x=6, y=6,
+                             box=1, boxcolor="black@0.6", boxborderw=4))
+        outputs.append(picture.output(str(folder / (TILE_NAME % number)), vframes=1, f="image2",
+                                      vcodec="png"))
+    return ffmpeg.merge_outputs(*outputs)
+
+
+def sheet_graph(folder: Path, count: int, output: Path):
+    """The tiles in reading order, `COLUMNS` to a row."""
+    columns = min(COLUMNS, count)
+    rows = math.ceil(count / columns)
+    return (ffmpeg.input(str(folder / TILE_NAME), f="image2", start_number=0, framerate=25)
+            .filter("tile", f"{columns}x{rows}", padding=GAP, margin=GAP, color=BACKGROUND)
+            .output(str(output), vframes=1, f="image2", vcodec="png"))
+
+
+def write_sheet(master: MediaInfo, cues: list[Cue], language: Language, font: Font,
+                profile: Profile, work: Path, fontsdir: Path, target: Path) -> Path:
+    ass = work / "sheet.ass"
+    write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
+              font=font)
+    folder = work / "tiles"
+    folder.mkdir()
+    # A bounded number of inputs per process: every open input holds a decoder's frames.
+    for first in range(0, len(cues), TILES_PER_RUN):
+        _run(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass, fontsdir,
+                         folder, first), f"taking the frames of {target.name}", target)
+    with atomic_output(target) as partial:
+        _run(sheet_graph(folder, len(cues), partial), f"making the contact sheet {target.name}",
+             target)
+    return target
+
+
+def proxy_graph(master: MediaInfo, profile: Profile, ass: Path, fontsdir: Path, output: Path):
+    """The whole master at 360 lines with the subtitles burned, and the master's audio."""
+    source = ffmpeg.input(str(master.path))
+    picture = fit_picture(source["v:0"], profile).filter("subtitles", filename=str(ass),
+                                                          fontsdir=str(fontsdir))
+    streams = [picture] + ([source["a:0"]] if master.audio else [])
+    args = video_encoder_args(profile) | container_args(profile)
+    if master.audio:
+        args |= audio_encoder_args(profile)
+    return ffmpeg.output(*streams, str(output), t=f"{master.duration:.3f}", **args)
+
+
+def write_proxy(master: MediaInfo, cues: list[Cue], language: Language, font: Font,
+                profile: Profile, work: Path, fontsdir: Path, target: Path) -> Path:
+    small = proxy_profile(profile)
+    ass = work / "proxy.ass"
+    write_ass(cues, ass, style=language.style, width=small.width, height=small.height, font=font)
+    with atomic_output(target) as partial:
+        _run(proxy_graph(master, small, ass, fontsdir, partial),
+             f"encoding the preview video {target.name}", target)
+        info = probe(partial)
+        if info.video is None or (info.video.width, info.video.height) != (small.width, small.height):
+            raise RenderError(f"the preview video is not {small.width}x{small.height}", target)
+    return target
+
+
+def _run(graph, what: str, target: Path) -> None:
+    args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
+    run_ffmpeg(["-loglevel", "error", *args], what=what, path=target)

@@ -1,0 +1,172 @@
+"""Watch mode: a translator saves a subtitle file (or a dubbed track), it is checked at once and
+the variants it affects are rendered again.
+
+File-system events come from `watchfiles` (inotify and its kin, through the Rust `notify`
+crate), debounced, so an editor's save in several writes is one change. A bad file blocks its
+variants in the plan, and blocked variants are never rendered: the previous good render stays
+where it is until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Literal
+
+import watchfiles
+
+from .batch import Outcome, render_plan
+from .catalog import write_catalog
+from .errors import Diagnostic, PipelineError
+from .manifest import AUDIO_SUFFIXES, Manifest, load_manifest
+from .plan import Plan, VariantPlan, build_plan
+from .qc import CheckResult, check_file, narrowest_frame
+
+EventKind = Literal["ready", "changed", "error"]
+Pair = tuple[str, str]  # (spot id, language code)
+
+
+@dataclass(frozen=True)
+class WatchEvent:
+    """What happened after a change: the files, their checks, what blocked, what was rendered."""
+
+    kind: EventKind
+    paths: tuple[Path, ...] = ()
+    checks: tuple[CheckResult, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()   # problems that block the affected variants
+    outcomes: tuple[Outcome, ...] = ()
+    watching: tuple[Path, ...] = ()
+    removed: tuple[Path, ...] = ()
+
+
+def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
+          stop_event: threading.Event | None = None, debounce_ms: int = 800,
+          jobs: int = 1) -> None:
+    """Watch the manifest, its subtitles and audio folders until `stop_event` is set.
+
+    Calls `on_event` with a "ready" event once the watcher is listening, then once per batch
+    of changes. Raises `PipelineError` if the manifest is invalid at the start; later mistakes
+    in it are reported as "error" events and the last good manifest is kept.
+    """
+    manifest_path = Path(manifest_path)
+    manifest = load_manifest(manifest_path)
+    while not (stop_event and stop_event.is_set()):
+        roots = watched_roots(manifest)
+        ready = False
+        # yield_on_timeout: an empty batch tells us the watcher is listening (then "ready").
+        for changes in watchfiles.watch(*roots, watch_filter=_Filter(manifest), debounce=debounce_ms,
+                                        stop_event=stop_event, rust_timeout=250,
+                                        yield_on_timeout=True):
+            if not ready:
+                ready = True
+                on_event(WatchEvent("ready", watching=roots))
+            if not changes:
+                continue
+            event, reloaded = handle_changes(manifest, {Path(path) for _, path in changes},
+                                             jobs=jobs)
+            on_event(event)
+            if reloaded is not None:
+                folders_moved = watched_roots(reloaded) != roots
+                manifest = reloaded
+                if folders_moved:
+                    break  # listen again, on the folders the manifest names now
+
+
+def watched_roots(manifest: Manifest) -> tuple[Path, ...]:
+    """The manifest's folder and its subtitles and audio folders (those that exist)."""
+    folders = [manifest.path.parent, manifest.subtitles_dir, manifest.audio_dir]
+    resolved = []
+    for folder in folders:
+        folder = folder.resolve()
+        if folder.is_dir() and folder not in resolved:
+            resolved.append(folder)
+    # A folder inside another watched folder is already watched (recursively).
+    return tuple(f for f in resolved if not any(o != f and o in f.parents for o in resolved))
+
+
+class _Filter:
+    """Only the manifest itself, `*.srt` under subtitles_dir and audio tracks under audio_dir."""
+
+    def __init__(self, manifest: Manifest):
+        self.manifest = manifest.path.resolve()
+        self.subtitles = manifest.subtitles_dir.resolve()
+        self.audio = manifest.audio_dir.resolve()
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        path = Path(path)
+        if path.name.startswith("."):  # editors' and our own temporary files
+            return False
+        return (path == self.manifest
+                or (path.suffix.lower() == ".srt" and self.subtitles in path.parents)
+                or (path.suffix.lower() in AUDIO_SUFFIXES and self.audio in path.parents))
+
+
+def affected_pair(manifest: Manifest, path: Path) -> Pair | None:
+    """(spot, language) of `<subtitles_dir>/<spot>/<code>.srt` or `<audio_dir>/<spot>/<code>.wav`."""
+    for folder in (manifest.subtitles_dir.resolve(), manifest.audio_dir.resolve()):
+        try:
+            parts = path.resolve().relative_to(folder).parts
+        except ValueError:
+            continue
+        if len(parts) == 2:
+            return parts[0], Path(parts[1]).stem
+    return None
+
+
+def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1
+                   ) -> tuple[WatchEvent, Manifest | None]:
+    """Check the changed files and render what they affect; (event, the reloaded manifest)."""
+    ordered = tuple(sorted(paths))
+    removed = tuple(p for p in ordered if not p.exists())
+    reloaded = None
+    if manifest.path.resolve() in {p.resolve() for p in paths}:
+        try:
+            reloaded = load_manifest(manifest.path)
+        except PipelineError as exc:
+            return WatchEvent("error", ordered, diagnostics=tuple(exc.diagnostics),
+                              removed=removed), None
+        manifest = reloaded
+        wanted = None  # everything may have changed
+    else:
+        wanted = {pair for pair in (affected_pair(manifest, p) for p in paths) if pair}
+    plan = build_plan([manifest.path])
+    if not plan.manifests:  # the manifest broke between the event and now
+        return WatchEvent("error", ordered, diagnostics=tuple(plan.diagnostics),
+                          removed=removed), reloaded
+    selected = [v for v in plan.variants
+                if wanted is None or (v.variant.spot.id, v.variant.language.code) in wanted]
+    checks = tuple(_check(manifest, plan, path) for path in ordered
+                   if path.suffix.lower() == ".srt" and path.exists())
+    checked = {check.path.resolve() for check in checks}
+    blocking = _blocking(plan, selected, checked)
+    narrowed = Plan(plan.manifests, selected, plan.diagnostics, plan.caches)
+    outcomes = render_plan(narrowed, jobs=jobs)
+    if any(o.status == "rendered" for o in outcomes):
+        write_catalog(manifest)
+    return WatchEvent("changed", ordered, checks, blocking, tuple(outcomes),
+                      removed=removed), reloaded
+
+
+def _check(manifest: Manifest, plan: Plan, path: Path) -> CheckResult:
+    """The translator's check of one file, at the master's real duration and frame rate."""
+    pair = affected_pair(manifest, path)
+    spot_id, code = pair if pair else (None, None)
+    language = next((l for l in manifest.languages if l.code == code), None)
+    master = next((v.master for v in plan.variants
+                   if v.variant.spot.id == spot_id and v.master is not None), None)
+    width, height = narrowest_frame(manifest.profiles)
+    return check_file(
+        path, qc=language.qc if language else manifest.qc,
+        duration=master.duration if master else None,
+        fps=master.video.fps if master and master.video else None,
+        style=language.style if language else manifest.style,
+        burned=bool(language and language.treatment == "burn"),
+        frame_width=width, frame_height=height, language=code)
+
+
+def _blocking(plan: Plan, selected: list[VariantPlan], checked: set[Path]) -> tuple[Diagnostic, ...]:
+    """The plan's errors that block a selected variant, except those of files just checked."""
+    reasons = {reason for v in selected if v.status == "blocked" for reason in v.reasons}
+    return tuple(d for d in plan.errors if d.format() in reasons
+                 and not (d.path is not None and Path(d.path).resolve() in checked))

@@ -1,0 +1,155 @@
+"""`pipeline check` as translators run it, and the same QC inside `pipeline validate`."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.cli_translate import check
+
+GOOD = """\
+    1
+    00:00:00,500 --> 00:00:01,800
+    Ni tlakatl
+
+    2
+    00:00:02,500 --> 00:00:03,600
+    amo tlanamakalli
+    """
+
+# Cue 2 starts one frame after cue 1 ends; cue 3 reads at 30 characters per second.
+WARNINGS = """\
+    1
+    00:00:00,500 --> 00:00:01,800
+    Ni tlakatl
+
+    2
+    00:00:01,840 --> 00:00:02,800
+    amo
+
+    3
+    00:00:03,000 --> 00:00:04,000
+    Los seres humanos no están a la venta
+    """
+
+BROKEN = """\
+    1
+    00:00:01,000 --> 00:00:00,500
+    al revés
+    """
+
+
+def invoke(*args):
+    return CliRunner().invoke(check, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def files(tmp_path, monkeypatch):
+    """Writes SRT files into tmp_path, which is the working folder (paths print as given)."""
+    monkeypatch.chdir(tmp_path)
+
+    def write(name: str, text: str) -> str:
+        (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        return name
+    return write
+
+
+def test_a_good_file_prints_its_summary_and_exits_0(files):
+    result = invoke(files("nah.srt", GOOD))
+    assert result.exit_code == 0
+    assert result.stdout == "nah.srt: 2 cues, 0 errors, 0 warnings\n"
+    assert result.stderr == ""
+
+
+def test_warnings_have_path_line_and_hint_and_still_exit_0(files):
+    result = invoke(files("nah.srt", WARNINGS))
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("nah.srt:5: warning: cue 2 starts 40 ms (1.0 frames) after cue 1")
+    assert "25 fps assumed" in lines[0] and "(hint: end cue 1 at 00:00:01,760" in lines[0]
+    assert lines[1].startswith("nah.srt:9: warning: cue 3 reads too fast: 37 characters in "
+                               "1.00 s is 37.0 characters per second (at most 17)")
+    assert result.stdout == "nah.srt: 3 cues, 0 errors, 2 warnings\n"
+
+
+def test_an_error_exits_1_and_every_file_is_summarised(files):
+    result = invoke(files("nah.srt", GOOD), files("tzh.srt", BROKEN), "missing.srt")
+    assert result.exit_code == 1
+    assert "tzh.srt:1: error: cue 1 ends before it starts" in result.stderr
+    assert "missing.srt: error: subtitle file not found" in result.stderr
+    assert result.stdout.splitlines() == ["nah.srt: 2 cues, 0 errors, 0 warnings",
+                                          "tzh.srt: 1 cue, 1 error, 0 warnings",
+                                          "missing.srt: 0 cues, 1 error, 0 warnings"]
+    assert "Traceback" not in result.output
+
+
+def test_json_for_tools(files):
+    result = invoke(files("nah.srt", WARNINGS), files("tzh.srt", BROKEN), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert (data["errors"], data["warnings"]) == (1, 2)
+    first, second = data["files"]
+    assert first["path"] == "nah.srt" and first["language"] == "nah" and first["cues"] == 3
+    assert [(d["severity"], d["code"], d["line"]) for d in first["diagnostics"]] == [
+        ("warning", "gap", 5), ("warning", "reading-speed", 9)]
+    assert first["diagnostics"][0]["hint"].startswith("end cue 1 at")
+    assert second["diagnostics"][0]["code"] == "end-before-start"
+
+
+def test_duration_fps_and_thresholds_are_options(files):
+    name = files("nah.srt", WARNINGS)
+    result = invoke(name, "--fps", "50", "--max-cps", "40", "--duration", "3.5", "--json")
+    data = json.loads(result.stdout)
+    assert [(d["severity"], d["code"], d["line"]) for d in data["files"][0]["diagnostics"]] == [
+        ("warning", "past-end", 9)]
+    assert result.exit_code == 0
+
+
+def test_missing_glyphs_are_errors_with_the_font_asked_for(files):
+    name = files("nah.srt", "1\n00:00:00,500 --> 00:00:01,800\nfin \ue000\n")
+    result = invoke(name)
+    assert result.exit_code == 1
+    assert "nah.srt:1: error: cue 1 uses characters that font \"Noto Sans\"" in result.stderr
+    assert "U+E000" in result.stderr
+
+
+def test_a_font_that_is_not_installed_is_an_error_not_a_traceback(files):
+    result = invoke(files("nah.srt", GOOD), "--font", "No Such Font Sans")
+    assert result.exit_code == 1
+    assert 'error: font "No Such Font Sans" is not installed' in result.stderr
+
+
+def test_usage_errors_exit_2(files):
+    assert invoke(files("nah.srt", GOOD), "--lang", "not a language!").exit_code == 2
+    assert invoke().exit_code == 2
+    assert invoke("nah.srt", "--fps", "0").exit_code == 2
+
+
+def test_manifest_gives_per_language_thresholds_and_the_masters_length(campaign):
+    path = campaign.subtitle("nah", textwrap.dedent(WARNINGS) + textwrap.dedent("""\
+
+        4
+        00:00:04,200 --> 00:00:05,200
+        despues del final
+        """))
+    manifest = campaign.write([{"code": "nah", "treatment": "burn", "qc": {"max_cps": 40}}])
+    result = invoke(path, "--manifest", manifest, "--json")
+    diagnostics = json.loads(result.stdout)["files"][0]["diagnostics"]
+    # 25 fps from the master, not assumed; cue 3 allowed by max_cps 40; the master is 4 s long.
+    assert [(d["code"], d["line"]) for d in diagnostics] == [("gap", 5), ("past-end", 13)]
+    assert "assumed" not in diagnostics[0]["message"]
+    assert result.exit_code == 1
+
+
+def test_validate_reports_qc_warnings_at_the_masters_frame_rate(campaign):
+    path = campaign.subtitle("nah", textwrap.dedent(WARNINGS))
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:5: warning: cue 2 starts 40 ms (1.0 frames) after cue 1 ends" in result.stderr
+    assert "assumed" not in result.stderr
+    assert f"{path}:9: warning: cue 3 reads too fast" in result.stderr

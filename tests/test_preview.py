@@ -1,0 +1,141 @@
+"""`pipeline preview`: the contact sheet as an image, the 360p proxy probed, nothing half-written."""
+
+from __future__ import annotations
+
+import textwrap
+
+import ffmpeg
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from pipeline.cli_translate import preview
+from pipeline.fonts import resolve_font
+from pipeline.media import probe_video
+from pipeline.preview import (COLUMNS, GAP, cue_middle, proxy_profile, sheet_size, tile_size,
+                              tiles_graph)
+from pipeline.profiles import BUILTIN_PROFILES, Profile
+from pipeline.subtitles import Cue
+from tests.conftest import SMALL_PROFILES
+from tests.mediacheck import changed_fraction, duration, gray_frame, streams
+
+pytestmark = pytest.mark.e2e
+
+W, H = SMALL_PROFILES["small"]["width"], SMALL_PROFILES["small"]["height"]
+SMALL = Profile("small", W, H)
+SRT = textwrap.dedent("""\
+    1
+    00:00:00,500 --> 00:00:01,800
+    Los seres humanos
+
+    2
+    00:00:02,500 --> 00:00:03,600
+    no están a la venta
+    """)
+
+
+def invoke(*args):
+    return CliRunner().invoke(preview, [str(a) for a in args], catch_exceptions=False)
+
+
+def tile(sheet: Image.Image, number: int) -> bytes:
+    """Tile `number` (from 0) of a sheet of W x H tiles, as 8-bit gray pixels."""
+    column, row = number % COLUMNS, number // COLUMNS
+    left, top = GAP + column * (W + GAP), GAP + row * (H + GAP)
+    return sheet.crop((left, top, left + W, top + H)).convert("L").tobytes()
+
+
+def test_sizes_of_tiles_sheets_and_proxies():
+    web = BUILTIN_PROFILES["web"]
+    assert tile_size(web) == (480, 270)
+    assert sheet_size(web, 12) == (4 * 480 + 5 * GAP, 3 * 270 + 4 * GAP)
+    assert sheet_size(web, 1) == (480 + 2 * GAP, 270 + 2 * GAP)
+    assert tile_size(BUILTIN_PROFILES["vertical"]) == (270, 480)
+    assert (proxy_profile(web).width, proxy_profile(web).height) == (640, 360)
+    assert (proxy_profile(BUILTIN_PROFILES["vertical"]).width,
+            proxy_profile(BUILTIN_PROFILES["vertical"]).height) == (360, 640)
+    assert proxy_profile(web).preset == "veryfast" and proxy_profile(web).crf == 28
+
+
+def test_sheet_and_proxy_show_the_subtitles_as_they_will_air(campaign):
+    campaign.subtitle("nah", SRT)
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = invoke(manifest, "--lang", "nah")
+    assert result.exit_code == 0, result.output
+    sheet_path = campaign.out / "spot.nah.preview.png"
+    proxy_path = campaign.out / "spot.nah.preview.mp4"
+    assert f"contact sheet: {sheet_path}" in result.stdout
+
+    sheet = Image.open(sheet_path)
+    assert sheet.size == sheet_size(SMALL, 2) == (2 * W + 3 * GAP, H + 2 * GAP)
+    master = campaign.root / "media/spot.mp4"
+    bottom, middle = range(int(H * 0.7), int(H * 0.95)), range(int(H * 0.3), int(H * 0.6))
+    for number, middle_of_cue in enumerate((1.15, 3.05)):
+        shown, original = tile(sheet, number), gray_frame(master, middle_of_cue, W, H)
+        # The subtitle is drawn at the bottom, over the frame from the cue's middle.
+        subtitled = changed_fraction(shown, original, W, bottom)
+        elsewhere = changed_fraction(shown, original, W, middle)
+        assert subtitled > 0.01 and elsewhere < subtitled / 10, (number, subtitled, elsewhere)
+
+    video = {s["codec_type"]: s for s in streams(proxy_path)}
+    assert (video["video"]["width"], video["video"]["height"]) == (640, 360)
+    assert video["video"]["codec_name"] == "h264" and video["audio"]["codec_name"] == "aac"
+    assert abs(duration(proxy_path) - 4.0) < 0.1
+    in_cue = changed_fraction(gray_frame(proxy_path, 1.2, W, H), gray_frame(master, 1.2, W, H), W, bottom)
+    between = changed_fraction(gray_frame(proxy_path, 2.2, W, H), gray_frame(master, 2.2, W, H), W, bottom)
+    assert in_cue > 0.01 and between < in_cue / 10, (in_cue, between)
+
+    # Written atomically: nothing else is left in the folder.
+    assert sorted(p.name for p in campaign.out.iterdir()) == ["spot.nah.preview.mp4",
+                                                               "spot.nah.preview.png"]
+
+
+def test_a_soft_language_previews_burned_and_a_spot_selects_every_language(campaign):
+    campaign.subtitle("tzo", SRT)
+    campaign.subtitle("nah", SRT)
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
+                               {"code": "nah", "treatment": "burn"},
+                               {"code": "yua", "treatment": "dub"}])    # no subtitles: skipped
+    result = invoke(manifest, "--spot", "spot", "--no-video")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in campaign.out.iterdir()) == ["spot.nah.preview.png",
+                                                               "spot.tzo.preview.png"]
+
+
+def test_many_cues_take_several_seeking_runs_and_fill_rows(campaign):
+    cues = [f"{n}\n00:00:0{n // 5},{200 * (n % 5):03d} --> 00:00:0{n // 5},{200 * (n % 5) + 150:03d}\n{n}\n"
+            for n in range(1, 19)]
+    campaign.subtitle("nah", "\n".join(cues))
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = invoke(manifest, "--lang", "nah", "--no-video")
+    assert result.exit_code == 0, result.output
+    assert Image.open(campaign.out / "spot.nah.preview.png").size == sheet_size(SMALL, 18)
+
+
+def test_a_file_with_errors_is_reported_and_nothing_is_written(campaign):
+    path = campaign.subtitle("nah", "1\n00:00:01,000 --> 00:00:00,500\nal revés\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = invoke(manifest, "--lang", "nah")
+    assert result.exit_code == 1
+    assert f"{path}:1: error: cue 1 ends before it starts" in result.stderr
+    assert not campaign.out.exists()
+
+
+def test_unknown_language_and_missing_selection(campaign):
+    campaign.subtitle("nah", SRT)
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = invoke(manifest, "--lang", "zzz")
+    assert result.exit_code == 1 and "language 'zzz' is not in the manifest" in result.stderr
+    assert invoke(manifest).exit_code == 2
+
+
+def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campaign, tmp_path):
+    cue = Cue(7, 2000, 3000, "x", 1)
+    master = probe_video(campaign.root / "media/spot.mp4")
+    args = ffmpeg.compile(tiles_graph(master, [cue], resolve_font("Noto Sans"), SMALL,
+                                      tmp_path / "a.ass", tmp_path, tmp_path, 0), cmd="ffmpeg")
+    line = " ".join(args)
+    assert "-ss 2.500" in line and line.index("-ss 2.500") < line.index("-i ")
+    graph = args[args.index("-filter_complex") + 1]
+    assert graph.index("setpts=PTS-STARTPTS+2.500/TB") < graph.index("subtitles=")
+    assert cue_middle(Cue(1, 3000, 9000, "x", 1), 4.0) == 3.5   # the part on screen

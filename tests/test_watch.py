@@ -1,0 +1,121 @@
+"""Watch mode: a saved file is checked and only its variants are rendered again; a bad file
+keeps the previous render. Real files, a real watcher, bounded waits."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.cli_translate import print_event
+from pipeline.manifest import load_manifest
+from pipeline.watch import WatchEvent, _Filter, affected_pair, handle_changes, watch, watched_roots
+
+SRT_NEW = "1\n00:00:00,500 --> 00:00:01,800\nYancuic tlahtolli\n"
+SRT_BAD = "1\n00:00:01,000 --> 00:00:00,500\nal revés\n"
+WAIT = 30.0
+
+
+@pytest.fixture
+def rendered(campaign):
+    """nah (burn) and tzo (soft), rendered once."""
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"}])
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return campaign
+
+
+def outputs(campaign) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(campaign.out.glob("*.small.*"))}
+
+
+def test_only_the_manifests_files_are_watched(campaign):
+    manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn"}]))
+    keep = _Filter(manifest)
+    root = campaign.root
+    assert keep(None, str(root / "subtitles/spot/nah.srt"))
+    assert keep(None, str(root / "audio/spot/yua.flac"))
+    assert keep(None, str(manifest.path.resolve()))
+    assert not keep(None, str(root / "subtitles/spot/.nah.srt.swp"))
+    assert not keep(None, str(root / "subtitles/spot/notes.txt"))
+    assert not keep(None, str(root / "build/test-campaign/spot/spot.nah.small.mp4"))
+    assert not keep(None, str(root / "manifests/other.yaml"))
+    assert affected_pair(manifest, root / "subtitles/spot/nah.srt") == ("spot", "nah")
+    assert affected_pair(manifest, root / "audio/spot/yua.wav") == ("spot", "yua")
+    assert affected_pair(manifest, root / "subtitles/nah.srt") is None
+    assert watched_roots(manifest) == tuple(p.resolve() for p in
+                                            (root / "manifests", root / "subtitles", root / "audio"))
+
+
+@pytest.mark.e2e
+def test_a_bad_file_is_reported_and_the_previous_render_kept(rendered, capsys):
+    manifest = load_manifest(rendered.manifest)
+    before = outputs(rendered)
+    path = rendered.subtitle("nah", SRT_BAD)
+    event, _ = handle_changes(manifest, {path})
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "blocked")]
+    assert [d.code for d in event.checks[0].errors] == ["end-before-start"]
+    assert event.diagnostics == ()      # the file's own errors are in its check, once
+    assert outputs(rendered) == before
+    print_event(event)
+    out, err = capsys.readouterr()
+    assert f"{path}:1: error: cue 1 ends before it starts" in err
+    assert "blocked     test-campaign/spot.nah.small (previous render kept; fix the errors above)" in out
+
+
+def test_a_broken_manifest_is_reported_and_nothing_rendered(campaign):
+    manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn"}]))
+    campaign.manifest.write_text("campaign: [unclosed\n", encoding="utf-8")
+    event, reloaded = handle_changes(manifest, {campaign.manifest})
+    assert event.kind == "error" and reloaded is None and event.outcomes == ()
+    assert event.diagnostics[0].path == campaign.manifest
+    assert "invalid YAML" in event.diagnostics[0].message
+
+
+@pytest.mark.e2e
+def test_watch_notices_a_saved_file_and_renders_it_again(rendered):
+    events: queue.Queue[WatchEvent] = queue.Queue()
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(rendered.manifest,),
+                               kwargs={"on_event": events.put, "stop_event": stop, "debounce_ms": 200},
+                               daemon=True)
+    watcher.start()
+    try:
+        assert next_event(events).kind == "ready"
+        before = outputs(rendered)
+
+        rendered.subtitle("nah", SRT_BAD)
+        event = next_event(events)
+        assert event.kind == "changed" and Path(event.paths[0]).name == "nah.srt"
+        assert [o.status for o in event.outcomes] == ["blocked"]
+        assert outputs(rendered) == before
+
+        rendered.subtitle("nah", SRT_NEW)
+        event = next_event(events)
+        assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "rendered")]
+        assert [c.summary("nah.srt") for c in event.checks] == ["nah.srt: 1 cue, 0 errors, 0 warnings"]
+        after = outputs(rendered)
+        assert after["spot.nah.small.mp4"] != before["spot.nah.small.mp4"]
+        assert after["spot.tzo.small.mp4"] == before["spot.tzo.small.mp4"]
+    finally:
+        stop.set()
+        watcher.join(timeout=WAIT)
+    assert not watcher.is_alive()
+
+
+def next_event(events: queue.Queue) -> WatchEvent:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            return events.get(timeout=0.2)
+        except queue.Empty:
+            continue
+    raise AssertionError(f"no watch event within {WAIT} s")
