@@ -245,7 +245,8 @@ def main() -> None:
 def _register() -> None:
     """Commands that live beside their core modules, added to the one group."""
     from .cli_publish import publish, verify
-    for command in (publish, verify):
+    from .cli_translate import check, preview, watch
+    for command in (check, preview, watch, publish, verify):
         cli.add_command(command)
 
 

@@ -7,7 +7,7 @@ file blocks that language's variants only, and every problem is reported in one 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Literal
 
@@ -16,7 +16,7 @@ from .errors import Diagnostic, PipelineError, error, raise_if_errors
 from .fingerprint import CACHE_NAME, HashCache, sha256_json
 from .fonts import Font, missing_glyphs, resolve_font
 from .manifest import Language, Manifest, Spot, alpha3, load_manifest
-from .media import MediaInfo, ffmpeg_version, probe_audio, probe_video
+from .media import MediaInfo, ffmpeg_identity, ffmpeg_version, probe_audio, probe_video
 from .profiles import Profile
 from .qc import check_cues, narrowest_frame
 from .subtitles import Cue, read_srt
@@ -138,6 +138,9 @@ class _Planner:
         self.force = force
         self.diagnostics: list[Diagnostic] = []
         self._memo: dict = {}
+        # Remembered per binary, so planning an up-to-date campaign starts no ffmpeg process.
+        self.ffmpeg = cache.remembered(f"ffmpeg-version:{ffmpeg_identity()}",
+                                       lambda: {"version": ffmpeg_version()})["version"]
 
     def plan(self) -> list[VariantPlan]:
         plans = []
@@ -171,7 +174,7 @@ class _Planner:
         plan.settings = self._settings(plan)
         plan.fingerprint = sha256_json({
             "inputs": {role: item["sha256"] for role, item in plan.inputs.items()},
-            "settings": plan.settings, "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})
+            "settings": plan.settings, "render_version": RENDER_VERSION, "ffmpeg": self.ffmpeg})
         plan.status, plan.reasons = self._status(plan)
         return plan
 
@@ -218,7 +221,7 @@ class _Planner:
             raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}",
                                 self.manifest.path, spot.line,
                                 "check the path; relative paths start from the manifest's folder")
-        info = probe_video(spot.master)
+        info = self._probe(spot.master, probe_video)
         if info.audio is None:
             raise PipelineError(f"master {spot.master} has no audio stream", self.manifest.path,
                                 spot.line, "export the master with its audio track")
@@ -230,7 +233,17 @@ class _Planner:
                                 f"({language.treatment}): expected {path} (or .flac)",
                                 self.manifest.path, language.line,
                                 "add the WAV or FLAC file there, or change the treatment")
-        return prober(path)
+        return self._probe(path, prober)
+
+    def _probe(self, path: Path, prober) -> MediaInfo:
+        """ffprobe once per file content; the answer is kept with the file's hash."""
+        key = f"probe:{prober.__name__}:{self.cache.sha256(path)}"
+        known = self.cache.measure(key)
+        if known is not None:
+            return replace(MediaInfo.from_json(known), path=path)
+        info = prober(path)
+        self.cache.remember(key, info.to_json())
+        return info
 
     def _read_subtitles(self, path: Path, language: Language, master: MediaInfo):
         if not path.exists():
@@ -282,7 +295,7 @@ class _Planner:
             return "stale", ["rendered file missing or replaced"]
         if record.get("fingerprint") == plan.fingerprint:
             return "up-to-date", []
-        return "stale", _what_changed(record, plan)
+        return "stale", _what_changed(record, plan, self.ffmpeg)
 
 
 class _Blocked(Exception):
@@ -298,7 +311,7 @@ def read_record(path: Path) -> dict | None:
         return None
 
 
-def _what_changed(record: dict, plan: VariantPlan) -> list[str]:
+def _what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[str]:
     reasons = []
     old_inputs = record.get("inputs", {})
     for role, item in plan.inputs.items():
@@ -312,7 +325,7 @@ def _what_changed(record: dict, plan: VariantPlan) -> list[str]:
                                                                        plan.settings)))
     if record.get("render_version") != RENDER_VERSION:
         reasons.append(f"render version {record.get('render_version')} -> {RENDER_VERSION}")
-    if record.get("ffmpeg") != ffmpeg_version():
+    if record.get("ffmpeg") != ffmpeg:
         reasons.append("ffmpeg version changed")
     return reasons or ["fingerprint changed"]
 
