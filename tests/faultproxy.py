@@ -124,32 +124,35 @@ class _Handler(BaseHTTPRequestHandler):
             flipped = bytearray(body)
             flipped[len(flipped) // 2] ^= 0x01
             body, outcome = bytes(flipped), "flipped"
-        status = self._forward(body)
+        status, headers, data = self._forward(body)
+        # Logged before the client gets its answer, so the log's order is the client's order.
         proxy.record(self.command, self.path, f"{outcome} {status}")
+        self._respond(status, headers, data)
 
-    def _forward(self, body: bytes) -> int:
+    def _forward(self, body: bytes) -> tuple[int, list, bytes]:
         host, port = self.server.proxy.upstream
         connection = http.client.HTTPConnection(host, port, timeout=30)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         try:
             connection.request(self.command, self.path, body=body or None, headers=headers)
             response = connection.getresponse()
-            data = response.read()
-            self.send_response(response.status)
-            has_length = False
-            for key, value in response.getheaders():
-                if key.lower() in HOP_BY_HOP or key.lower() in ("date", "server"):
-                    continue
-                has_length = has_length or key.lower() == "content-length"
-                self.send_header(key, value)
-            if not has_length:
-                self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
-            return response.status
+            return response.status, response.getheaders(), response.read()
         finally:
             connection.close()
+
+    def _respond(self, status: int, headers: list, data: bytes) -> None:
+        self.send_response(status)
+        has_length = False
+        for key, value in headers:
+            if key.lower() in HOP_BY_HOP or key.lower() in ("date", "server"):
+                continue
+            has_length = has_length or key.lower() == "content-length"
+            self.send_header(key, value)
+        if not has_length:
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
     def _error(self, fault: Fault) -> None:
         body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{fault.code}</Code>'

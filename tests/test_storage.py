@@ -240,6 +240,7 @@ def test_failed_multipart_upload_is_aborted(s3_server, bucket, proxy, big_file):
     assert len(proxy.log) <= 20 and time.monotonic() - started < 20
     # The transfer manager aborts on its own; our listing afterwards is the backstop.
     order = [(e.method, "uploadId=" in e.path or "uploads&" in e.path) for e in proxy.log]
+    assert ("DELETE", True) in order and ("GET", True) in order, proxy.log
     assert order.index(("DELETE", True)) < order.index(("GET", True))
     assert no_uploads_in_progress(s3_server, bucket)
     assert fast_target(s3_server, bucket).head("c/big.mov") is None
