@@ -61,11 +61,25 @@ Word = list[str]  # text pieces and `_Tag`s, no spaces
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
+    """How cues are wrapped on one frame: the em, the title-safe width, the face measured."""
+
     em_px: float
     max_width: float
     measure_font: Font
     joiner: str
+
+    @classmethod
+    def for_frame(cls, style: Style, font: Font, width: int, height: int, bold: bool) -> "Layout":
+        # Measured with the bold face when bold is used: it is wider, and too wide is worse.
+        outline = outline_px(style, height)
+        return cls(style.size * height, width * SAFE_AREA - 2 * outline,
+                   bold_variant(font) if bold else font, _joiner(font))
+
+
+def outline_px(style: Style, height: int) -> float:
+    """The outline is given at 1080 lines and scales with the frame."""
+    return style.outline * height / 1080
 
 
 def ass_colour(value: str) -> str:
@@ -180,7 +194,7 @@ def _balanced(words: list[Word], width: Callable[[list[Word]], float],
     return [[word] for word in words]
 
 
-def _layout_cue(text: str, layout: _Layout) -> tuple[list[str], float]:
+def layout_cue(text: str, layout: Layout) -> tuple[list[str], float]:
     """(ASS lines, em in pixels) for one cue: wrapped, and shrunk if one word cannot fit."""
     lines = _lines_of_words(text)
     em = layout.em_px
@@ -209,13 +223,11 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     `style.size` is the em of the text as a fraction of the frame height; PlayRes is the frame
     so that sizes, margins and outline are in the frame's own pixels.
     """
-    outline = style.outline * height / 1080
-    em = style.size * height
+    outline = outline_px(style, height)
     cues = list(cues)
     bold = style.bold or any("<b>" in cue.text.lower() for cue in cues)
-    # Measured with the bold face when bold is used anywhere: it is wider, and too wide is worse.
-    layout = _Layout(em, width * SAFE_AREA - 2 * outline,
-                     bold_variant(font) if bold else font, _joiner(font))
+    layout = Layout.for_frame(style, font, width, height, bold)
+    em = layout.em_px
     header = HEADER.format(
         width=width, height=height, family=font.family, fontsize=ass_font_size(font, em),
         colour=ass_colour(style.color), outline_colour=ass_colour(style.outline_color),
@@ -226,9 +238,9 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     atomic_write_text(Path(path), header + "".join(events))
 
 
-def _dialogue(cue: Cue, layout: _Layout, font: Font) -> str:
+def _dialogue(cue: Cue, layout: Layout, font: Font) -> str:
     alignments = ALIGNMENT_TAG.findall(cue.text)
-    lines, em = _layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
+    lines, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
     prefix = alignments[-1] if alignments else ""  # the SRT convention {\an8}: kept
     if em < layout.em_px:
         prefix += rf"{{\fs{ass_font_size(font, em):.2f}}}"

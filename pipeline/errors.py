@@ -52,6 +52,20 @@ def warning(message: str, path=None, line=None, hint=None, code=None) -> Diagnos
     return Diagnostic("warning", message, path, line, hint, code)
 
 
+class Findings:
+    """What a check found, split by severity (for classes with a `diagnostics` tuple)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+
 class PipelineError(Exception):
     """Base of every error a user can cause; carries where it happened and a hint."""
 

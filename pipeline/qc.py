@@ -19,9 +19,9 @@ from typing import Iterable
 
 import regex
 
-from .ass import SAFE_AREA, _Layout, _layout_cue
-from .errors import Diagnostic, PipelineError, warning
-from .fonts import Font, bold_variant, missing_glyphs, resolve_font, text_width
+from .ass import Layout, layout_cue
+from .errors import Diagnostic, Findings, PipelineError, warning
+from .fonts import Font, missing_glyphs, resolve_font, text_width
 from .manifest import Manifest, QcSettings, Style
 from .media import probe_video
 from .subtitles import ALIGNMENT_TAG, Cue, format_time, plain_text, read_srt
@@ -156,17 +156,15 @@ class _Fitter:
     """Wraps each cue as `ass.write_ass` does and reports what will not fit the title-safe area."""
 
     def __init__(self, style: Style, font: Font, width: int, height: int):
-        outline = style.outline * height / 1080
-        self.em = style.size * height
-        self.max_width = width * SAFE_AREA - 2 * outline
+        self.layouts = {bold: Layout.for_frame(style, font, width, height, bold) for bold in (False, True)}
+        self.em = self.layouts[False].em_px
+        self.max_width = self.layouts[False].max_width
         self.style, self.font, self.width, self.height = style, font, width, height
-        self.bold_font = bold_variant(font)
 
     def check(self, cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
-        bold = self.style.bold or "<b>" in cue.text.lower()
-        measure = self.bold_font if bold else self.font
-        layout = _Layout(self.em, self.max_width, measure, "")
-        wrapped, em = _layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
+        layout = self.layouts[self.style.bold or "<b>" in cue.text.lower()]
+        measure = layout.measure_font
+        wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
         where = (f'at {self.style.size:g} of the height in "{self.font.family}" on a '
                  f"{self.width}x{self.height} frame")
         safe = f"{self.max_width:.0f} px"
@@ -224,19 +222,11 @@ def narrowest_frame(profiles: Iterable) -> tuple[int, int]:
 # --- one file, as translators check it -------------------------------------------------------
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(Findings):
     path: Path
     cues: int
     diagnostics: tuple[Diagnostic, ...]
     language: str | None = None
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity == "warning")
 
     @property
     def ok(self) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .errors import Diagnostic, SubtitleError, error, warning
+from .errors import Diagnostic, Findings, SubtitleError, error, warning
 
 INDEX = re.compile(r"^\d+$")
 _TIME = r"(\d+):(\d{2}):(\d{2})([,.])(\d{3})"
@@ -41,19 +41,11 @@ class Cue:
 
 
 @dataclass(frozen=True)
-class SubtitleFile:
+class SubtitleFile(Findings):
     path: Path
     cues: tuple[Cue, ...]
     diagnostics: tuple[Diagnostic, ...]
     encoding: str
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity == "warning")
 
 
 def plain_text(cue: Cue | str) -> str:
