@@ -22,9 +22,10 @@ from urllib.parse import quote, urljoin, urlsplit
 from .catalog import (CATALOG_NAME, PAGE_NAME, build_catalog, catalog_bytes, expected_variants,
                       keep_generated, load_records, record_files, record_path, render_index_html)
 from .errors import Diagnostic, PipelineError, StorageError, error, warning
+from .fingerprint import sha256_file
 from .manifest import Manifest
-from .storage import (LocalTarget, S3Target, Target, TargetUnavailable, open_target, redact_url,
-                      sha256_file)
+from .s3 import S3Target
+from .storage import LocalTarget, Target, TargetUnavailable, open_target, redact_url
 
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -7,51 +7,27 @@ adds its own prefix. Every object carries the sha256 of its bytes:
   broadcaster can also run `sha256sum -c`. A sidecar older than its file is ignored: a file edited
   in place after publishing is treated as unknown and copied again. (Extended attributes were the
   other option; they vanish on copies, archives and many file systems.)
-- `S3Target` (`s3://bucket/prefix`) stores it as user metadata `x-amz-meta-sha256`.
+- `S3Target` (`s3://bucket/prefix`, in `s3.py`) stores it as user metadata `x-amz-meta-sha256`.
 
 Messages name the bucket, endpoint and key, never a credential, signature or presigned URL.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import logging
 import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import StorageError
 
-log = logging.getLogger(__name__)
-
 MiB = 1024 * 1024
 READ_CHUNK = MiB
-
-# Transfer tuning. A 30 s web spot is ~10-20 MB and goes up in one PUT, whose SHA-256 the store
-# checks as a whole; a 20 Mb/s broadcast MOV (~80 MB) goes in 16 MiB parts, four at a time:
-# parts of 8-16 MiB are what AWS recommends, a reset connection resends at most 16 MiB, and 4 x 16
-# MiB of buffers stays small on a 2-core machine whose uplink, not its CPU, is the limit.
-MULTIPART_THRESHOLD = 32 * MiB
-MULTIPART_CHUNKSIZE = 16 * MiB
-MAX_CONCURRENCY = 4
-MAX_ATTEMPTS = 5           # botocore "standard" mode: 1 try + 4 retries with jittered backoff
-CONNECT_TIMEOUT = 10.0     # seconds
-READ_TIMEOUT = 60.0        # seconds without a byte from the store
-
-# Error codes of stores that do not understand flexible checksums (x-amz-checksum-*, trailers).
-CHECKSUM_REJECTIONS = {"NotImplemented", "InvalidArgument", "InvalidRequest", "UnsupportedHeader",
-                       "XAmzContentSHA256Mismatch", "MissingContentLength", "InvalidDigest"}
-DENIED = {"AccessDenied", "403", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
-          "InvalidToken", "ExpiredToken", "InvalidSecurity"}
-THROTTLED = {"SlowDown", "503", "ServiceUnavailable", "Throttling", "RequestLimitExceeded"}
-_ETAG = re.compile(r"^[0-9a-f]{32}(?:-(\d+))?$")
-
 
 @dataclass(frozen=True)
 class ObjectInfo:
@@ -66,14 +42,6 @@ class ObjectInfo:
 
 class TargetUnavailable(StorageError):
     """The target cannot be used at all (no bucket, no access, unreachable): stop, do not retry."""
-
-
-def sha256_file(path: Path | str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class Target(ABC):
@@ -222,38 +190,7 @@ class LocalTarget(Target):
         return str(self._path(key)) if key else str(self.root)
 
 
-# --- an S3-compatible bucket ----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Expected:
-    """What the store should report for a file uploaded in `parts` parts."""
-
-    sha256: str            # hex, of the whole file as read now
-    parts: int
-    checksum_sha256: str   # base64; composite (checksum of part checksums) when multipart
-    etag: str              # MD5, or MD5 of part MD5s with "-N"
-
-
-def _expected(path: Path, size: int, threshold: int, chunksize: int) -> _Expected:
-    """One pass over the file; parts cut as the transfer manager cuts them (it grows them
-    past 10,000 parts)."""
-    from s3transfer.utils import ChunksizeAdjuster
-
-    multipart = size >= threshold
-    part_size = ChunksizeAdjuster().adjust_chunksize(chunksize, size) if multipart else max(size, 1)
-    whole, shas, md5s, parts = hashlib.sha256(), bytearray(), bytearray(), 0
-    with open(path, "rb") as handle:
-        for part in iter(lambda: handle.read(part_size), b""):
-            whole.update(part)
-            shas += hashlib.sha256(part).digest()
-            md5s += hashlib.md5(part).digest()
-            parts += 1
-    if not multipart:
-        return _Expected(whole.hexdigest(), 1, base64.b64encode(whole.digest()).decode(),
-                         md5s.hex() or hashlib.md5(b"").hexdigest())
-    return _Expected(whole.hexdigest(), parts, base64.b64encode(hashlib.sha256(shas).digest()).decode(),
-                     f"{hashlib.md5(md5s).hexdigest()}-{parts}")
-
+# --- URLs: redacted for messages, parsed into a target --------------------------------------
 
 def redact_url(url: str | None) -> str:
     """An endpoint or URL fit for a message: no user info, no query (signatures live there)."""
@@ -266,326 +203,14 @@ def redact_url(url: str | None) -> str:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
-def _quiet_sdk_loggers() -> None:
-    # botocore logs request headers (Authorization, signatures) at DEBUG; keep them out of `-v`.
-    for name in ("botocore", "boto3", "s3transfer", "urllib3"):
-        logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.INFO:
-            logger.setLevel(logging.INFO)
-
-
-@dataclass
-class S3Target(Target):
-    """`s3://bucket/prefix` on AWS S3 or any S3-compatible store (MinIO, Ceph, R2, moto).
-
-    Uploads ask the store to verify a SHA-256 (`ChecksumAlgorithm="SHA256"`). A store that
-    rejects flexible checksums gets the same upload once more without them (and without
-    botocore's default CRC32), and that choice sticks for this target. Either way a HEAD after
-    the upload must show the right size and sha256 metadata, and whatever the store computed
-    (its SHA-256, or an MD5 ETag) must match the local bytes; a mismatch deletes the object so
-    no corrupt object ever carries a matching sha256.
-    """
-
-    bucket: str
-    prefix: str = ""
-    endpoint_url: str | None = None
-    max_attempts: int | None = None        # None: $AWS_MAX_ATTEMPTS, else MAX_ATTEMPTS
-    connect_timeout: float = CONNECT_TIMEOUT
-    read_timeout: float = READ_TIMEOUT
-    multipart_threshold: int = MULTIPART_THRESHOLD
-    multipart_chunksize: int = MULTIPART_CHUNKSIZE
-    max_concurrency: int = MAX_CONCURRENCY
-    flexible_checksums: bool = True
-    _clients: dict = field(default_factory=dict, repr=False)
-    supports_presign = True
-
-    def __post_init__(self) -> None:
-        self.prefix = self.prefix.strip("/")
-        self.endpoint_url = (self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3")
-                             or os.environ.get("AWS_ENDPOINT_URL") or None)
-        if self.max_attempts is None:
-            env = os.environ.get("AWS_MAX_ATTEMPTS", "")
-            self.max_attempts = int(env) if env.isdigit() and int(env) > 0 else MAX_ATTEMPTS
-        _quiet_sdk_loggers()
-
-    # clients ----------------------------------------------------------------------------
-
-    def _client(self, kind: str = "checked"):
-        """`checked`: flexible checksums; `plain`: only what the API requires; `unsigned`: URLs."""
-        if kind not in self._clients:
-            import boto3
-            from botocore import UNSIGNED
-            from botocore.config import Config
-
-            checksums = "when_supported" if kind == "checked" else "when_required"
-            config = Config(
-                signature_version=UNSIGNED if kind == "unsigned" else "s3v4",
-                retries={"mode": "standard", "total_max_attempts": self.max_attempts},
-                connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
-                request_checksum_calculation=checksums, response_checksum_validation=checksums,
-                max_pool_connections=max(10, self.max_concurrency * 2))
-            self._clients[kind] = boto3.session.Session().client(
-                "s3", endpoint_url=self.endpoint_url, config=config)
-        return self._clients[kind]
-
-    @property
-    def endpoint(self) -> str:
-        try:
-            return redact_url(self._client().meta.endpoint_url)
-        except Exception:  # an unusable configuration still deserves a message
-            return redact_url(self.endpoint_url) if self.endpoint_url else "the default AWS endpoint"
-
-    def _key(self, key: str) -> str:
-        _check_key(key)
-        return f"{self.prefix}/{key}" if self.prefix else key
-
-    def location(self, key: str = "") -> str:
-        path = "/".join(p for p in (self.prefix, key) if p)
-        return f"s3://{self.bucket}/{path}" if path else f"s3://{self.bucket}"
-
-    # reading ----------------------------------------------------------------------------
-
-    def head(self, key: str) -> ObjectInfo | None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        args = {"Bucket": self.bucket, "Key": self._key(key)}
-        if self.flexible_checksums:
-            args["ChecksumMode"] = "ENABLED"
-        try:
-            response = self._client().head_object(**args)
-        except ClientError as exc:
-            if _status(exc) == 404:
-                return None
-            raise self._explain(exc, "reading", key) from None
-        except BotoCoreError as exc:
-            raise self._explain(exc, "reading", key) from None
-        return ObjectInfo(
-            key, int(response["ContentLength"]), response.get("Metadata", {}).get("sha256"),
-            etag=(response.get("ETag") or "").strip('"') or None,
-            checksum_sha256=response.get("ChecksumSHA256"), checksum_type=response.get("ChecksumType"),
-            encrypted=response.get("ServerSideEncryption") == "aws:kms"
-            or bool(response.get("SSECustomerAlgorithm")))
-
-    def _get(self, key: str):
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            return self._client().get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
-        except ClientError as exc:
-            if _code(exc) == "NoSuchKey":
-                return None
-            raise self._explain(exc, "reading", key) from None
-        except BotoCoreError as exc:
-            raise self._explain(exc, "reading", key) from None
-
-    def get_bytes(self, key: str) -> bytes | None:
-        from botocore.exceptions import BotoCoreError
-
-        body = self._get(key)
-        try:
-            return body.read() if body is not None else None
-        except BotoCoreError as exc:
-            raise self._explain(exc, "reading", key) from None
-
-    def read_chunks(self, key: str) -> Iterator[bytes]:
-        from botocore.exceptions import BotoCoreError
-
-        body = self._get(key)
-        if body is None:
-            raise StorageError(f"{self.location(key)} does not exist at {self.endpoint}")
-        try:
-            yield from body.iter_chunks(READ_CHUNK)
-        except BotoCoreError as exc:
-            raise self._explain(exc, "reading", key) from None
-
-    def url(self, key: str, presign_seconds: int | None = None) -> str:
-        from botocore.exceptions import BotoCoreError
-
-        params = {"Bucket": self.bucket, "Key": self._key(key)}
-        try:
-            if presign_seconds:
-                return self._client().generate_presigned_url(
-                    "get_object", Params=params, ExpiresIn=presign_seconds)
-            return self._client("unsigned").generate_presigned_url("get_object", Params=params)
-        except BotoCoreError as exc:
-            raise self._explain(exc, "presigning", key) from None
-
-    # writing ----------------------------------------------------------------------------
-
-    def put(self, key: str, local_path: Path, sha256: str, content_type: str,
-            cache_control: str | None = None) -> ObjectInfo:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        size = Path(local_path).stat().st_size
-        expected = _expected(Path(local_path), size, self.multipart_threshold, self.multipart_chunksize)
-        if expected.sha256 != sha256:
-            raise StorageError(f"{local_path} changed since it was hashed; not uploaded",
-                               hint="publish again once nothing writes to it")
-        extra = {"Metadata": {"sha256": sha256}, "ContentType": content_type}
-        if cache_control:
-            extra["CacheControl"] = cache_control
-        try:
-            self._upload(Path(local_path), key, extra)
-        except BaseException as exc:  # Ctrl-C included: no orphaned parts billed forever
-            if expected.parts > 1:
-                self._abort_leftovers(key)
-            if isinstance(exc, (ClientError, BotoCoreError)):
-                raise self._explain(exc, "uploading", key) from None
-            raise
-        return self._confirm(key, size, sha256, expected)
-
-    def _upload(self, path: Path, key: str, extra: dict) -> None:
-        from botocore.exceptions import ClientError
-
-        if self.flexible_checksums:
-            try:
-                self._transfer("checked", path, key, {**extra, "ChecksumAlgorithm": "SHA256"})
-                return
-            except ClientError as exc:
-                if _code(exc) not in CHECKSUM_REJECTIONS:
-                    raise
-                log.warning("%s rejected the SHA-256 upload checksum (%s); uploading without "
-                            "flexible checksums and checking size, sha256 metadata and ETag "
-                            "after each upload instead", self.endpoint, _code(exc))
-                if path.stat().st_size >= self.multipart_threshold:
-                    self._abort_leftovers(key)
-                self.flexible_checksums = False
-        self._transfer("plain", path, key, extra)
-
-    def _transfer(self, kind: str, path: Path, key: str, extra: dict) -> None:
-        from boto3.s3.transfer import TransferConfig, create_transfer_manager
-
-        config = TransferConfig(
-            multipart_threshold=self.multipart_threshold, multipart_chunksize=self.multipart_chunksize,
-            max_concurrency=self.max_concurrency, use_threads=True,
-            preferred_transfer_client="classic")  # the CRT client aborts and checksums differently
-        with create_transfer_manager(self._client(kind), config) as manager:
-            manager.upload(str(path), self.bucket, self._key(key), extra_args=extra).result()
-
-    def _abort_leftovers(self, key: str) -> None:
-        """Abort unfinished multipart uploads of this key (the transfer manager tries too).
-
-        Another publisher of the very same key at the same moment would lose its upload; two
-        publishers of one campaign at once is already a conflict.
-        """
-        client, full_key = self._client("plain"), self._key(key)
-        try:
-            listing = client.list_multipart_uploads(Bucket=self.bucket, Prefix=full_key)
-            for upload in listing.get("Uploads", []):
-                if upload["Key"] == full_key:
-                    client.abort_multipart_upload(Bucket=self.bucket, Key=full_key,
-                                                  UploadId=upload["UploadId"])
-        except Exception as exc:  # best effort: the upload's own error is what the user needs
-            if _code(exc) in ("NoSuchBucket", *DENIED):
-                return  # nothing can have been started there, or we may not look
-            log.warning("could not abort unfinished uploads of %s at %s (%s)",
-                        self.location(key), self.endpoint, type(exc).__name__)
-
-    def _confirm(self, key: str, size: int, sha256: str, expected: _Expected) -> ObjectInfo:
-        info = self.head(key)
-        if info is None:
-            raise StorageError(f"{self.location(key)} is missing right after its upload "
-                               f"to {self.endpoint}", hint="publish again")
-        problems = []
-        if info.size != size:
-            problems.append(f"the store holds {info.size} bytes instead of {size}")
-        if info.sha256 != sha256:
-            problems.append("its sha256 metadata is missing or different")
-        stored_checksum = (info.checksum_sha256 or "").split("-")[0]
-        if stored_checksum and stored_checksum != self._checksum_for(info, expected):
-            problems.append("the SHA-256 the store computed differs from the local file's")
-        etag = _ETAG.match(info.etag or "")
-        if etag and not info.encrypted and int(etag.group(1) or 1) == expected.parts \
-                and info.etag != expected.etag:
-            problems.append("the store's MD5 (ETag) differs from the local file's")
-        if problems:
-            self._delete(key)
-            raise StorageError(
-                f"upload of {self.location(key)} to {self.endpoint} arrived corrupted: "
-                f"{'; '.join(problems)}; the object was deleted",
-                hint="publish again; if it repeats, something between here and the store "
-                     "alters data (a proxy, a faulty network card)")
-        return info
-
-    @staticmethod
-    def _checksum_for(info: ObjectInfo, expected: _Expected) -> str:
-        if info.checksum_type == "FULL_OBJECT":
-            return base64.b64encode(bytes.fromhex(expected.sha256)).decode()
-        return expected.checksum_sha256
-
-    def _delete(self, key: str) -> None:
-        try:
-            self._client("plain").delete_object(Bucket=self.bucket, Key=self._key(key))
-        except Exception as exc:
-            log.warning("could not delete corrupted %s (%s)", self.location(key), type(exc).__name__)
-
-    # errors -----------------------------------------------------------------------------
-
-    def _explain(self, exc: Exception, action: str, key: str | None) -> StorageError:
-        """A message that says what happened and where, and how to fix it; nothing secret."""
-        from botocore.exceptions import (ClientError, ConnectionClosedError, ConnectTimeoutError,
-                                         EndpointConnectionError, NoCredentialsError,
-                                         PartialCredentialsError, ReadTimeoutError)
-
-        where, endpoint = self.location(key or ""), self.endpoint
-        if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
-            return TargetUnavailable(
-                f"no AWS credentials found for {action} {where} ({endpoint})",
-                hint="set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
-                     "or run where an instance role is available")
-        if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError)):
-            return TargetUnavailable(
-                f"cannot reach the object store at {endpoint} while {action} {where} "
-                f"(tried {self.max_attempts} times)",
-                hint="check --endpoint-url / AWS_ENDPOINT_URL and that the store is running")
-        if isinstance(exc, ReadTimeoutError):
-            return StorageError(f"{endpoint} did not answer within {self.read_timeout:g} s while "
-                                f"{action} {where}", hint="try again; check the network")
-        if isinstance(exc, ConnectionClosedError):
-            return StorageError(f"{endpoint} kept closing the connection while {action} {where} "
-                                f"(tried {self.max_attempts} times)", hint="try again later")
-        if not isinstance(exc, ClientError):
-            return StorageError(f"{action} {where} at {endpoint} failed: {type(exc).__name__}")
-        code, message = _code(exc), exc.response.get("Error", {}).get("Message", "")
-        if code == "NoSuchBucket":
-            return TargetUnavailable(f"bucket {self.bucket!r} does not exist at {endpoint}",
-                                hint=f"create it first (aws s3 mb s3://{self.bucket}), "
-                                     "or fix the bucket in --to / publish.to")
-        if code == "RequestTimeTooSkewed":
-            return TargetUnavailable(
-                f"{endpoint} refused {action} {where}: this machine's clock differs too much "
-                "from the store's (RequestTimeTooSkewed)",
-                hint="synchronise the clock (e.g. 'timedatectl set-ntp true' or chrony)")
-        if code in DENIED:
-            return TargetUnavailable(f"access denied {action} {where} at {endpoint} ({code})",
-                                hint="check the credentials in use and that their policy allows "
-                                     "s3:GetObject, s3:PutObject and s3:AbortMultipartUpload here")
-        if code in THROTTLED:
-            return StorageError(f"{endpoint} is still throttling ({code}) after "
-                                f"{self.max_attempts} attempts at {action} {where}",
-                                hint="publish again later; objects already up are not re-sent")
-        detail = f"{code}: {message}" if message else code
-        return StorageError(f"{action} {where} at {endpoint} failed ({detail})")
-
-
-def _code(exc) -> str:
-    response = getattr(exc, "response", None) or {}
-    return str(response.get("Error", {}).get("Code", ""))
-
-
-def _status(exc) -> int:
-    response = getattr(exc, "response", None) or {}
-    return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-
-
-# --- parsing a target URL -------------------------------------------------------------------
-
 def open_target(url: str, base_dir: Path, endpoint_url: str | None = None, **s3_options) -> Target:
     """`file://path` (relative to `base_dir`), a plain path, or `s3://bucket/prefix`."""
     if url.startswith("s3://"):
         bucket, _, prefix = url[len("s3://"):].partition("/")
         if not bucket:
             raise StorageError(f"no bucket in {url!r}", hint="write s3://bucket/prefix")
+        from .s3 import S3Target  # not at the top: s3.py imports this module
+
         return S3Target(bucket, prefix, endpoint_url=endpoint_url, **s3_options)
     if url.startswith("file://"):
         rest = url[len("file://"):]

@@ -16,7 +16,8 @@ from pipeline.cli_publish import publish as publish_command
 from pipeline.cli_publish import verify as verify_command
 from pipeline.errors import StorageError
 from pipeline.publish import parse_duration, publish, verify
-from pipeline.storage import MiB, S3Target
+from pipeline.s3 import S3Target
+from pipeline.storage import MiB
 from tests.faultproxy import Fault, FaultProxy
 from tests.s3server import (SECRET, aws_env, bucket, campaign, free_port, media,  # noqa: F401
                             s3_client, s3_server, variant_cache)

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import StorageError
-from pipeline.storage import (MiB, LocalTarget, S3Target, TargetUnavailable, open_target,
-                              sha256_file)
+from pipeline.fingerprint import sha256_file
+from pipeline.s3 import S3Target
+from pipeline.storage import MiB, LocalTarget, TargetUnavailable, open_target
 from tests.faultproxy import Fault, FaultProxy
 from tests.s3server import SECRET, aws_env, bucket, free_port, s3_client, s3_server  # noqa: F401
 
