@@ -196,11 +196,11 @@ def shared_picture(plan: VariantPlan, threads: int = 0,
         lock = _picture_locks.setdefault(str(target), threading.Lock())
     with lock:
         if not target.exists():
-            graph = ffmpeg.output(fit_picture(ffmpeg.input(master["path"])["v:0"], variant.profile),
-                                  "{output}", an=None, sn=None, f="mp4",
-                                  **video_encoder_args(variant.profile, threads))
             with atomic_output(target) as partial:
-                _run(graph, partial, f"encoding the shared picture of {variant.spot.id} "
+                graph = ffmpeg.output(fit_picture(ffmpeg.input(master["path"])["v:0"], variant.profile),
+                                      str(partial), an=None, sn=None, f="mp4",
+                                      **video_encoder_args(variant.profile, threads))
+                _run(graph, target, f"encoding the shared picture of {variant.spot.id} "
                      f"for {variant.profile.name}", plan.master.duration, progress)
             for stale in target.parent.glob(f"{variant.spot.id}.{variant.profile.name}.*.picture.mp4"):
                 if stale != target:
@@ -221,12 +221,20 @@ class Job:
     progress: Progress | None = None
 
 
-def build_burn(job: Job) -> tuple[Stream, ...]:
+def burn_files(job: Job) -> tuple[Path, Path]:
+    """The ASS script at the output's frame size, and a fonts folder holding just its font."""
     plan, profile = job.plan, job.plan.variant.profile
-    ass = job.workdir / "subtitles.ass"
+    folder = job.workdir / plan.variant.language.code
+    folder.mkdir(parents=True, exist_ok=True)
+    ass = folder / "subtitles.ass"
     write_ass(plan.cues, ass, style=plan.variant.language.style, width=profile.width,
               height=profile.height, font=plan.font)
-    fontsdir = ass_fontsdir(plan.font, job.workdir / "fonts")
+    return ass, ass_fontsdir(plan.font, folder / "fonts")
+
+
+def build_burn(job: Job) -> tuple[Stream, ...]:
+    plan, profile = job.plan, job.plan.variant.profile
+    ass, fontsdir = burn_files(job)
     master = ffmpeg.input(plan.inputs["master"]["path"])
     video = fit_picture(master["v:0"], profile).filter("subtitles", filename=str(ass),
                                                        fontsdir=str(fontsdir))
@@ -272,21 +280,49 @@ def output_args(plan: VariantPlan) -> dict:
     return args
 
 
-def build_graph(job: Job, destination: str = "{output}"):
+def encoding_args(plan: VariantPlan, threads: int) -> dict:
+    args = output_args(plan)
+    if threads and args.get("c:v") != "copy":
+        args["threads"] = threads
+    return args
+
+
+def build_graph(job: Job, destination: Path):
     streams = TREATMENTS[job.plan.variant.language.treatment](job)
-    args = output_args(job.plan)
-    if job.threads and args.get("c:v") != "copy":
-        args["threads"] = job.threads
-    return ffmpeg.output(*streams, destination, **args)
+    return ffmpeg.output(*streams, str(destination), **encoding_args(job.plan, job.threads))
+
+
+def build_burn_group(jobs: list[Job], destinations: list[Path]):
+    """Several languages of one spot and profile burned from one decode: the fitted picture and
+    the normalised audio are split to one subtitles filter and encoder per language."""
+    first = jobs[0]
+    profile, count = first.plan.variant.profile, len(jobs)
+    master = ffmpeg.input(first.plan.inputs["master"]["path"])
+    pictures = fit_picture(master["v:0"], profile).filter_multi_output("split", count)
+    source = master_audio(first.plan)
+    sounds = normalise(source.build(), profile,
+                       measured_loudness(source, first.cache)).filter_multi_output("asplit", count)
+    outputs = []
+    for index, (job, destination) in enumerate(zip(jobs, destinations)):
+        ass, fontsdir = burn_files(job)
+        video = pictures[index].filter("subtitles", filename=str(ass), fontsdir=str(fontsdir))
+        outputs.append(ffmpeg.output(video, sounds[index], str(destination),
+                                     **encoding_args(job.plan, job.threads)))
+    return ffmpeg.merge_outputs(*outputs)
 
 
 # --- running, checking, recording -----------------------------------------------------------
 
+def partial_path(final: Path) -> Path:
+    """A temporary name beside `final`, unique to this process and thread."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return final.with_name(f".{final.stem}.partial-{os.getpid()}-{threading.get_ident()}{final.suffix}")
+
+
 @contextmanager
 def atomic_output(final: Path) -> Iterator[Path]:
     """A temporary name beside `final`, renamed into place only if the block succeeds."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_name(f".{final.stem}.partial-{os.getpid()}-{threading.get_ident()}{final.suffix}")
+    partial = partial_path(final)
     try:
         yield partial
         os.replace(partial, final)
@@ -294,11 +330,10 @@ def atomic_output(final: Path) -> Iterator[Path]:
         partial.unlink(missing_ok=True)
 
 
-def _run(graph, partial: Path, what: str, duration: float, progress: Progress | None) -> None:
-    args = [str(partial) if arg == "{output}" else arg for arg in ffmpeg.compile(graph, cmd="ffmpeg")[1:]]
+def _run(graph, path: Path, what: str, duration: float, progress: Progress | None) -> None:
+    args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
     report = (lambda seconds: progress(min(1.0, seconds / duration))) if progress and duration else None
-    run_ffmpeg(["-loglevel", "error", *args], what=what, path=partial.with_name(partial.name),
-                progress=report)
+    run_ffmpeg(["-loglevel", "error", *args], what=what, path=path, progress=report)
 
 
 def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
@@ -308,14 +343,52 @@ def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
         job = Job(plan, Path(workdir), cache, threads, progress)
-        with atomic_output(variant.output) as partial:
-            _run(build_graph(job), partial, f"rendering {variant.stem}", plan.master.duration, progress)
-            info = check_output(plan, partial)
-            loudness = measure_loudness(partial)
-            record = make_record(plan, partial, info, loudness, time.monotonic() - started)
-            write_poster(plan, partial)
-        write_sidecars(plan)
-    write_json(variant.record_path, record)
+        partial = partial_path(variant.output)
+        try:
+            _run(build_graph(job, partial), variant.output, f"rendering {variant.stem}",
+                 plan.master.duration, progress)
+            return finish(plan, partial, started)
+        finally:
+            partial.unlink(missing_ok=True)
+
+
+def render_burn_group(plans: list[VariantPlan], cache: HashCache, *, threads: int = 0,
+                      progress: Progress | None = None) -> list[dict | RenderError]:
+    """Burn several languages of one spot and profile in one ffmpeg process (one decode).
+
+    Returns each variant's record, or the error that kept it from its final name.
+    """
+    started = time.monotonic()
+    partials = [partial_path(plan.variant.output) for plan in plans]
+    first = plans[0].variant
+    try:
+        with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
+            jobs = [Job(plan, Path(workdir), cache, threads, progress) for plan in plans]
+            _run(build_burn_group(jobs, partials), first.output,
+                 f"burning {', '.join(p.variant.language.code for p in plans)} into "
+                 f"{first.spot.id} for {first.profile.name}", plans[0].master.duration, progress)
+        results: list[dict | RenderError] = []
+        for plan, partial in zip(plans, partials):
+            try:
+                results.append(finish(plan, partial, started))
+            except RenderError as exc:
+                results.append(exc)
+        return results
+    finally:
+        for partial in partials:
+            partial.unlink(missing_ok=True)
+
+
+def finish(plan: VariantPlan, partial: Path, started: float) -> dict:
+    """Check a rendered file, measure it, extract its poster, then move it and its record into
+    place: the record last, so a variant is up to date only once everything is there."""
+    info = check_output(plan, partial)
+    loudness = measure_loudness(partial)
+    record = make_record(plan, partial, info, loudness, time.monotonic() - started)
+    write_poster(plan, partial)
+    os.replace(partial, plan.variant.output)
+    write_sidecars(plan)
+    write_json(plan.variant.record_path, record)
     return record
 
 

@@ -74,27 +74,64 @@ def test_an_up_to_date_run_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
 
 @pytest.mark.e2e
 def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
+    from pipeline import media, render
+
     languages = []
     for code in ("nah", "tzo", "yua", "mto", "tzh"):
         campaign.subtitle(code)
         languages.append({"code": code, "treatment": "burn"})
+    for code in ("ote", "maz"):
+        campaign.subtitle(code)
+        languages.append({"code": code, "treatment": "soft"})
     manifest = campaign.write(languages)
     running, peak, lock = [0], [0], threading.Lock()
-    real = batch.render_variant
 
-    def counted(*args, **kwargs):
-        with lock:
-            running[0] += 1
-            peak[0] = max(peak[0], running[0])
-        try:
-            return real(*args, **kwargs)
-        finally:
+    def counting(real):
+        def run(*args, **kwargs):               # counts, then runs the real ffmpeg
             with lock:
-                running[0] -= 1
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            try:
+                return real(*args, **kwargs)
+            finally:
+                with lock:
+                    running[0] -= 1
+        return run
 
-    monkeypatch.setattr(batch, "render_variant", counted)
+    monkeypatch.setattr(render, "run_ffmpeg", counting(render.run_ffmpeg))
+    monkeypatch.setattr(media, "run_ffmpeg", counting(media.run_ffmpeg))
     assert invoke("render", manifest, "-j", "2").exit_code == 0
     assert peak[0] == 2
+    # Five burned languages, two job slots: two processes share a decode (3 + 2 encoders).
+    assert [len(unit) for unit in batch.work_units(
+        [v for v in build_plan([manifest], force=True).variants
+         if v.variant.language.treatment == "burn"], 2)] == [3, 2]
+
+
+@pytest.mark.e2e
+def test_a_shared_decode_burns_the_same_pictures_as_one_render_per_language(campaign, tmp_path_factory,
+                                                                           media):
+    from tests.conftest import Campaign
+
+    single = Campaign(tmp_path_factory.mktemp("single"), media)
+    other = SRT.replace("Los seres humanos", "Ñuu savi ꞌa̱")
+    for target in (campaign, single):
+        target.subtitle("nah")
+        target.subtitle("mix", other)
+    languages = [{"code": "nah", "treatment": "burn"}, {"code": "mix", "treatment": "burn"}]
+    together = campaign.write(languages)
+    assert [len(u) for u in batch.work_units(build_plan([together]).variants, 1)] == [2]
+    result = invoke("render", together, "-j", "1")
+    assert result.exit_code == 0 and "2 rendered" in result.output
+    manifest = single.write(languages)
+    for code in ("nah", "mix"):                 # one ffmpeg per language
+        assert invoke("render", manifest, "--lang", code, "-j", "1").exit_code == 0
+    for code in ("nah", "mix"):
+        for at in (1.0, 2.2, 3.0):
+            assert gray_frame(campaign.out / f"spot.{code}.small.mp4", at, 320, 180) == \
+                gray_frame(single.out / f"spot.{code}.small.mp4", at, 320, 180)
+    assert gray_frame(campaign.out / "spot.nah.small.mp4", 1.0, 320, 180) != \
+        gray_frame(campaign.out / "spot.mix.small.mp4", 1.0, 320, 180)
 
 
 @pytest.mark.e2e
