@@ -193,3 +193,24 @@ def test_ctrl_c_leaves_no_partial_or_temporary_files(campaign):
     assert process.returncode != 0
     assert "Traceback" not in err
     assert [p.name for p in campaign.out.iterdir() if not p.name.startswith(".work")] == []
+
+
+def test_hostile_paths_reach_the_filter_graph_safely(tmp_path, media, monkeypatch):
+    """Every character ffmpeg's filter syntax gives meaning to, in the campaign's folder and in
+    the temporary folder that holds the ASS script."""
+    from tests.conftest import Campaign
+
+    hostile = "it's: a,b[c];d=e\\f%g"
+    scratch = tmp_path / f"tmp {hostile}"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)       # re-read TMPDIR
+    campaign = Campaign(tmp_path / hostile, media)
+    campaign.subtitle("nah")
+    result = render(campaign.write([{"code": "nah", "treatment": "burn"}]))
+    assert result.exit_code == 0, result.output
+    out = campaign.out / "spot.nah.small.mp4"
+    master = campaign.root / "media/spot.mp4"
+    bottom = range(int(H * 0.7), int(H * 0.95))
+    assert changed_fraction(gray_frame(out, 1.2, W, H), gray_frame(master, 1.2, W, H), W, bottom) > 0.01
