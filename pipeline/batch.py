@@ -16,7 +16,7 @@ from .errors import PipelineError, ValidationError
 from .fingerprint import HashCache
 from .plan import Plan, VariantPlan
 from .remote import Store, fetch_outputs, render_from_store, upload_inputs
-from .render import render_burn_group, render_variant
+from .render import master_fits, render_burn_group, render_variant
 
 OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked"]
 
@@ -49,21 +49,26 @@ def default_jobs() -> int:
     return max(1, min(cores, memory // MEMORY_PER_JOB))
 
 
-def encoder_threads(jobs: int) -> int:
-    """x264 threads per job so that N jobs together do not oversubscribe the cores (0: auto)."""
-    if jobs <= 1:
+def encoder_threads(running: int) -> int:
+    """x264 threads per job so that the jobs running together do not oversubscribe the cores;
+    a job that runs alone (the last one, or a re-render of one language) gets them all (0: auto)."""
+    if running <= 1:
         return 0
     cores = os.cpu_count() or 1
-    return max(1, cores // jobs)
+    return max(1, cores // running)
+
+
+def picture_cost(plan: VariantPlan) -> float:
+    profile = plan.variant.profile
+    seconds = plan.master.duration if plan.master else 0.0
+    return seconds * profile.width * profile.height / 1e4
 
 
 def estimated_cost(plan: VariantPlan) -> float:
     """Relative cost, to start the longest jobs first: a new picture costs ~100x a remux."""
-    profile = plan.variant.profile
-    seconds = plan.master.duration if plan.master else 0.0
     if plan.variant.language.treatment == "burn":
-        return seconds * profile.width * profile.height / 1e4
-    return seconds
+        return picture_cost(plan)
+    return plan.master.duration if plan.master else 0.0
 
 
 def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
@@ -121,16 +126,39 @@ def work_units(todo: list[VariantPlan], jobs: int) -> list[list[VariantPlan]]:
     for members in groups.values():
         size = min(MAX_BURN_GROUP, math.ceil(len(members) / min(jobs, len(members))))
         units += [members[i:i + size] for i in range(0, len(members), size)]
-    units.sort(key=lambda unit: sum(map(estimated_cost, unit)), reverse=True)
+    # The first remux of a spot and profile whose master does not fit also encodes the picture
+    # the others share: it goes early, so the others do not wait for it holding a job slot.
+    picture_owner = {}
+    for unit in units:
+        v = unit[0].variant
+        if v.language.treatment != "burn" and unit[0].master and not master_fits(unit[0].master, v.profile):
+            picture_owner.setdefault((v.manifest.output_dir, v.spot.id, v.profile.name), id(unit))
+
+    def cost(unit: list[VariantPlan]) -> float:
+        extra = picture_cost(unit[0]) if id(unit) in picture_owner.values() else 0.0
+        return sum(map(estimated_cost, unit)) + extra
+
+    units.sort(key=cost, reverse=True)
     return units
 
 
 def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: bool,
                     reporter: Reporter | None, record) -> None:
-    threads = encoder_threads(jobs)
+    units = work_units(todo, jobs)
+    unfinished = [len(units)]
+    lock = threading.Lock()
     stop = threading.Event()
 
     def run(unit: list[VariantPlan]) -> list[Outcome]:
+        with lock:
+            threads = encoder_threads(min(jobs, unfinished[0]))
+        try:
+            return _run_unit(unit, threads)
+        finally:
+            with lock:
+                unfinished[0] -= 1
+
+    def _run_unit(unit: list[VariantPlan], threads: int) -> list[Outcome]:
         if stop.is_set():
             return [Outcome(v, "failed", error=PipelineError("not started: an earlier variant failed "
                                                              "and --fail-fast is on")) for v in unit]
@@ -161,7 +189,7 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
         return outcomes
 
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="render") as pool:
-        pending: set[Future] = {pool.submit(run, unit) for unit in work_units(todo, jobs)}
+        pending: set[Future] = {pool.submit(run, unit) for unit in units}
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
