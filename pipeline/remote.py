@@ -18,7 +18,8 @@ from pathlib import Path
 from .errors import PipelineError, StorageError
 from .fingerprint import CACHE_NAME, HashCache, sha256_file
 from .plan import VariantPlan
-from .render import render_variant, write_json
+from .record import write_json
+from .render import render_variant
 from .storage import Target, open_target
 
 CONTENT_TYPE = "application/octet-stream"

@@ -1,34 +1,32 @@
-"""Rendering one variant: an ffmpeg graph per treatment, checked output, atomic rename, record.
+"""Rendering variants: an ffmpeg graph per treatment, run, then checked and recorded.
 
-Each treatment is a small builder in `TREATMENTS`; they share the pieces below: fitting the
-master's picture to a profile, the profile's encoder settings, and two-pass loudness
-normalisation (pass 1 measured once per audio source and cached, pass 2 linear).
+Each treatment is a small builder in `TREATMENTS`; they share fitting the master's picture to a
+profile, the profile's encoder settings, and the audio of `audio.py`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import ffmpeg
 
-from . import RENDER_VERSION, __version__
+from . import RENDER_VERSION
 from .ass import ass_fontsdir, write_ass
+from .audio import dub_audio, master_audio, measured_loudness, mixed_audio, normalise
 from .errors import RenderError
-from .fingerprint import HashCache, sha256_file, sha256_json
-from .media import (Loudness, MediaInfo, ffmpeg_version, loudnorm_filter, measure_loudness,
-                    parse_loudnorm, probe, run_ffmpeg)
+from .fingerprint import HashCache, sha256_json
+from .media import MediaInfo, ffmpeg_version, measure_loudness, run_ffmpeg
 from .plan import VariantPlan
 from .profiles import Profile
-from .subtitles import write_srt, write_vtt
+from .record import (atomic_output, check_output, make_record, partial_path, write_json,
+                     write_poster, write_sidecars)
+from .subtitles import write_srt
 
 Stream = ffmpeg.nodes.FilterableStream
 Progress = Callable[[float], None]   # fraction done, 0..1
@@ -82,82 +80,6 @@ def container_args(profile: Profile) -> dict:
     if profile.faststart:
         args["movflags"] = "+faststart"
     return args
-
-
-def normalise(audio: Stream, profile: Profile, measured: Loudness) -> Stream:
-    """Pass 2 of loudnorm, linear, then back to 48 kHz (loudnorm outputs 192 kHz)."""
-    args = loudnorm_filter(profile.loudness, profile.true_peak, profile.loudness_range, measured)
-    return (audio.filter("loudnorm", **args)
-            .filter("aresample", profile.sample_rate)
-            .filter("aformat", sample_fmts="s32p" if profile.audio_codec.startswith("pcm") else "fltp",
-                    channel_layouts="stereo" if profile.channels == 2 else "mono"))
-
-
-# --- audio sources per treatment ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class AudioSource:
-    """The audio a treatment starts from, before loudness normalisation."""
-
-    key: str                                   # identifies the measurement in the cache
-    build: Callable[[], Stream]                # a fresh graph each call (ffmpeg-python graphs are DAGs)
-
-
-def master_audio(plan: VariantPlan, cache: HashCache | None = None) -> AudioSource:
-    master = plan.inputs["master"]
-    return AudioSource(f"master:{master['sha256']}",
-                       lambda: ffmpeg.input(master["path"])["a:0"])
-
-
-# Levels of the `mix` treatment: the voice-over sits 6 LU above the bed before ducking, and the
-# compressor (threshold -30 dBFS) pulls the bed down a further ~10 dB while the voice speaks.
-VOICE_LEVEL, BED_LEVEL = -20.0, -26.0
-DUCKING = {"threshold": 0.03, "ratio": 8, "attack": 15, "release": 400}
-
-
-def file_audio(item: dict, duration: float) -> AudioSource:
-    """An audio file as stereo 48 kHz, padded with silence or cut to `duration`."""
-    return AudioSource(f"file:{item['sha256']}:{duration}",
-                       lambda: ffmpeg.input(item["path"])["a:0"]
-                       .filter("aformat", sample_rates=48000, channel_layouts="stereo")
-                       .filter("apad", whole_dur=duration).filter("atrim", duration=duration))
-
-
-def dub_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
-    # The dub is padded or cut to the master's length so picture and sound end together.
-    return file_audio(plan.inputs["audio"], plan.master.duration)
-
-
-def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
-    """Voice-over over the music bed, both levelled first (tracks arrive anywhere from -30 to
-    -14 LUFS), the bed ducked under the voice by a sidechain compressor."""
-    duration = plan.master.duration
-    voice = file_audio(plan.inputs["audio"], duration)
-    bed = file_audio(plan.inputs["music_bed"], duration)
-    voice_gain = VOICE_LEVEL - measured_loudness(voice, cache).integrated
-    bed_gain = BED_LEVEL - measured_loudness(bed, cache).integrated
-
-    def build() -> Stream:
-        split = voice.build().filter("volume", f"{voice_gain:.2f}dB").filter_multi_output("asplit", 2)
-        music = bed.build().filter("volume", f"{bed_gain:.2f}dB")
-        ducked = ffmpeg.filter([music, split[0]], "sidechaincompress", **DUCKING)
-        return ffmpeg.filter([ducked, split[1]], "amix", inputs=2, duration="first", normalize=0)
-
-    return AudioSource(f"mix:{bed.key}:{voice.key}:{VOICE_LEVEL}:{BED_LEVEL}:{DUCKING}", build)
-
-
-def measured_loudness(source: AudioSource, cache: HashCache) -> Loudness:
-    """Pass 1 of loudnorm on the source, once per source (cached by content)."""
-    known = cache.measure(source.key)
-    if known:
-        return Loudness(**known)
-    graph = (source.build().filter("loudnorm", print_format="json")
-             .output("-", f="null"))
-    args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
-    stderr = run_ffmpeg(["-loglevel", "info", "-nostats", *args], what="measuring loudness")
-    loudness = parse_loudnorm(stderr)
-    cache.remember(source.key, loudness.__dict__)
-    return loudness
 
 
 # --- the shared picture of soft, dub and mix variants ---------------------------------------
@@ -313,23 +235,6 @@ def build_burn_group(jobs: list[Job], destinations: list[Path]):
 
 # --- running, checking, recording -----------------------------------------------------------
 
-def partial_path(final: Path) -> Path:
-    """A temporary name beside `final`, unique to this process and thread."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    return final.with_name(f".{final.stem}.partial-{os.getpid()}-{threading.get_ident()}{final.suffix}")
-
-
-@contextmanager
-def atomic_output(final: Path) -> Iterator[Path]:
-    """A temporary name beside `final`, renamed into place only if the block succeeds."""
-    partial = partial_path(final)
-    try:
-        yield partial
-        os.replace(partial, final)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def _run(graph, path: Path, what: str, duration: float, progress: Progress | None) -> None:
     args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
     report = (lambda seconds: progress(min(1.0, seconds / duration))) if progress and duration else None
@@ -390,89 +295,3 @@ def finish(plan: VariantPlan, partial: Path, started: float) -> dict:
     write_sidecars(plan)
     write_json(plan.variant.record_path, record)
     return record
-
-
-def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
-    """The rendered file has the profile's frame, the master's length and the expected tracks."""
-    profile, variant = plan.variant.profile, plan.variant
-    info = probe(path)
-    problems = []
-    video = info.video
-    if video is None or (video.width, video.height) != (profile.width, profile.height):
-        size = f"{video.width}x{video.height}" if video else "no picture"
-        problems.append(f"picture is {size}, the profile wants {profile.width}x{profile.height}")
-    if info.audio is None or info.audio.sample_rate != profile.sample_rate:
-        problems.append(f"audio is not {profile.sample_rate} Hz")
-    frame = 1 / (video.fps or 25) if video else 0.04
-    if abs(info.duration - plan.master.duration) > max(2 * frame, 0.1):
-        problems.append(f"duration {info.duration:.3f} s differs from the master's "
-                        f"{plan.master.duration:.3f} s")
-    if plan.subtitles is not None and variant.language.treatment != "burn" and not info.of_kind("subtitle"):
-        problems.append("the subtitle track is missing")
-    if problems:
-        raise RenderError(f"{variant.stem}: the rendered file failed its checks: " + "; ".join(problems),
-                          variant.output)
-    return info
-
-
-def loudness_warnings(plan: VariantPlan, loudness: Loudness) -> list[str]:
-    profile = plan.variant.profile
-    warnings = []
-    if abs(loudness.integrated - profile.loudness) > profile.loudness_tolerance:
-        warnings.append(f"integrated loudness {loudness.integrated:.1f} LUFS is more than "
-                        f"{profile.loudness_tolerance} LU from the target {profile.loudness} LUFS")
-    if loudness.true_peak > profile.true_peak + 0.1:
-        warnings.append(f"true peak {loudness.true_peak:.1f} dBTP is above {profile.true_peak} dBTP")
-    return warnings
-
-
-def make_record(plan: VariantPlan, path: Path, info: MediaInfo, loudness: Loudness,
-                seconds: float) -> dict:
-    variant = plan.variant
-    video = info.video
-    sidecars = [variant.sidecar_path(s).name for s in ("srt", "vtt")] \
-        if plan.subtitles is not None and variant.language.treatment != "burn" else []
-    return {
-        "render_version": RENDER_VERSION, "pipeline_version": __version__, "ffmpeg": ffmpeg_version(),
-        "fingerprint": plan.fingerprint, "campaign": variant.manifest.campaign,
-        "spot": variant.spot.id, "spot_title": variant.spot.title,
-        "language": variant.language.code, "language_name": variant.language.name,
-        "treatment": variant.language.treatment, "profile": variant.profile.name,
-        "file": variant.output.name, "poster": variant.poster_path.name, "sidecars": sidecars,
-        "bytes": path.stat().st_size, "sha256": sha256_file(path),
-        "duration": round(info.duration, 3), "width": video.width, "height": video.height,
-        "streams": [s.to_json() for s in info.streams],
-        "loudness": loudness.to_json(),
-        "inputs": plan.inputs, "settings": plan.settings,
-        "qc": {"warnings": [w.format() for w in plan.warnings] + loudness_warnings(plan, loudness)},
-        "render_seconds": round(seconds, 2),
-        "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-
-
-def poster_time(plan: VariantPlan) -> float:
-    """The middle of the first cue for burned variants (so the poster shows the subtitles)."""
-    if plan.variant.language.treatment == "burn" and plan.cues:
-        cue = plan.cues[0]
-        return (cue.start + cue.end) / 2000
-    return plan.master.duration * 0.4
-
-
-def write_poster(plan: VariantPlan, video: Path) -> None:
-    target = plan.variant.poster_path
-    with atomic_output(target) as partial:
-        run_ffmpeg(["-loglevel", "error", "-ss", f"{poster_time(plan):.3f}", "-i", str(video),
-                    "-frames:v", "1", "-vf", "scale=480:-2", "-q:v", "3", "-f", "image2",
-                    str(partial)], what="extracting the poster frame", path=target)
-
-
-def write_sidecars(plan: VariantPlan) -> None:
-    if plan.subtitles is None or plan.variant.language.treatment == "burn":
-        return
-    write_srt(plan.cues, plan.variant.sidecar_path("srt"))
-    write_vtt(plan.cues, plan.variant.sidecar_path("vtt"))
-
-
-def write_json(path: Path, value: dict) -> None:
-    with atomic_output(path) as partial:
-        partial.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,121 @@
+"""What a render leaves: files moved into place atomically, checked, measured and recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from . import RENDER_VERSION, __version__
+from .errors import RenderError
+from .fingerprint import sha256_file
+from .media import Loudness, MediaInfo, ffmpeg_version, probe, run_ffmpeg
+from .plan import VariantPlan
+from .subtitles import write_srt, write_vtt
+
+
+def partial_path(final: Path) -> Path:
+    """A temporary name beside `final`, unique to this process and thread."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return final.with_name(f".{final.stem}.partial-{os.getpid()}-{threading.get_ident()}{final.suffix}")
+
+
+@contextmanager
+def atomic_output(final: Path) -> Iterator[Path]:
+    """A temporary name beside `final`, renamed into place only if the block succeeds."""
+    partial = partial_path(final)
+    try:
+        yield partial
+        os.replace(partial, final)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
+    """The rendered file has the profile's frame, the master's length and the expected tracks."""
+    profile, variant = plan.variant.profile, plan.variant
+    info = probe(path)
+    problems = []
+    video = info.video
+    if video is None or (video.width, video.height) != (profile.width, profile.height):
+        size = f"{video.width}x{video.height}" if video else "no picture"
+        problems.append(f"picture is {size}, the profile wants {profile.width}x{profile.height}")
+    if info.audio is None or info.audio.sample_rate != profile.sample_rate:
+        problems.append(f"audio is not {profile.sample_rate} Hz")
+    frame = 1 / (video.fps or 25) if video else 0.04
+    if abs(info.duration - plan.master.duration) > max(2 * frame, 0.1):
+        problems.append(f"duration {info.duration:.3f} s differs from the master's "
+                        f"{plan.master.duration:.3f} s")
+    if plan.subtitles is not None and variant.language.treatment != "burn" and not info.of_kind("subtitle"):
+        problems.append("the subtitle track is missing")
+    if problems:
+        raise RenderError(f"{variant.stem}: the rendered file failed its checks: " + "; ".join(problems),
+                          variant.output)
+    return info
+
+
+def loudness_warnings(plan: VariantPlan, loudness: Loudness) -> list[str]:
+    profile = plan.variant.profile
+    warnings = []
+    if abs(loudness.integrated - profile.loudness) > profile.loudness_tolerance:
+        warnings.append(f"integrated loudness {loudness.integrated:.1f} LUFS is more than "
+                        f"{profile.loudness_tolerance} LU from the target {profile.loudness} LUFS")
+    if loudness.true_peak > profile.true_peak + 0.1:
+        warnings.append(f"true peak {loudness.true_peak:.1f} dBTP is above {profile.true_peak} dBTP")
+    return warnings
+
+
+def make_record(plan: VariantPlan, path: Path, info: MediaInfo, loudness: Loudness,
+                seconds: float) -> dict:
+    variant = plan.variant
+    video = info.video
+    sidecars = [variant.sidecar_path(s).name for s in ("srt", "vtt")] \
+        if plan.subtitles is not None and variant.language.treatment != "burn" else []
+    return {
+        "render_version": RENDER_VERSION, "pipeline_version": __version__, "ffmpeg": ffmpeg_version(),
+        "fingerprint": plan.fingerprint, "campaign": variant.manifest.campaign,
+        "spot": variant.spot.id, "spot_title": variant.spot.title,
+        "language": variant.language.code, "language_name": variant.language.name,
+        "treatment": variant.language.treatment, "profile": variant.profile.name,
+        "file": variant.output.name, "poster": variant.poster_path.name, "sidecars": sidecars,
+        "bytes": path.stat().st_size, "sha256": sha256_file(path),
+        "duration": round(info.duration, 3), "width": video.width, "height": video.height,
+        "streams": [s.to_json() for s in info.streams],
+        "loudness": loudness.to_json(),
+        "inputs": plan.inputs, "settings": plan.settings,
+        "qc": {"warnings": [w.format() for w in plan.warnings] + loudness_warnings(plan, loudness)},
+        "render_seconds": round(seconds, 2),
+        "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def poster_time(plan: VariantPlan) -> float:
+    """The middle of the first cue for burned variants (so the poster shows the subtitles)."""
+    if plan.variant.language.treatment == "burn" and plan.cues:
+        cue = plan.cues[0]
+        return (cue.start + cue.end) / 2000
+    return plan.master.duration * 0.4
+
+
+def write_poster(plan: VariantPlan, video: Path) -> None:
+    target = plan.variant.poster_path
+    with atomic_output(target) as partial:
+        run_ffmpeg(["-loglevel", "error", "-ss", f"{poster_time(plan):.3f}", "-i", str(video),
+                    "-frames:v", "1", "-vf", "scale=480:-2", "-q:v", "3", "-f", "image2",
+                    str(partial)], what="extracting the poster frame", path=target)
+
+
+def write_sidecars(plan: VariantPlan) -> None:
+    if plan.subtitles is None or plan.variant.language.treatment == "burn":
+        return
+    write_srt(plan.cues, plan.variant.sidecar_path("srt"))
+    write_vtt(plan.cues, plan.variant.sidecar_path("vtt"))
+
+
+def write_json(path: Path, value: dict) -> None:
+    with atomic_output(path) as partial:
+        partial.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
