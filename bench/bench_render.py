@@ -656,6 +656,16 @@ def check_outputs(c: Campaign, contender: str) -> dict:
 
 # --- the run ------------------------------------------------------------------------------------
 
+def code_state() -> dict:
+    """The commit, and the pipeline files that differ from it: other people edit the pipeline while
+    it is measured, so each pipeline run says which code it ran."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "pipeline"],
+                           capture_output=True, text=True, check=False).stdout.split("\n")
+    return {"commit": commit, "pipeline_files_changed": [line[3:] for line in dirty if line.strip()]}
+
+
 def machine() -> dict:
     version = subprocess.run([ffmpeg_binary(), "-hide_banner", "-version"], capture_output=True,
                              text=True, check=False).stdout.splitlines()
@@ -668,14 +678,15 @@ def machine() -> dict:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    git = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                         text=True, check=False).stdout.strip()
+    code = code_state()
     pipeline_version = subprocess.run([pipeline_binary(), "--version"], capture_output=True, text=True,
                                       check=False).stdout.strip()
     return {"nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "memory_gib": round(memory / 2**30, 1),
             "ffmpeg": version[0] if version else "unknown", "libx264": x264,
             "python": platform.python_version(), "kernel": platform.release(),
-            "pipeline": pipeline_version, "git_commit": git}
+            "pipeline": pipeline_version, "git_commit": code["commit"],
+            "pipeline_files_changed_since_commit": code["pipeline_files_changed"],
+            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
 def median(values: list[float]) -> float | None:
@@ -716,7 +727,10 @@ def main(argv: list[str] | None = None) -> int:
 
     def record(name: str, m: Measurement, round_no: int) -> None:
         results[name].append(m)
-        extra = " ".join(f"{k}={v}" for k, v in m.extra.items() if v is not None)
+        extra = " ".join(f"{k}={v}" for k, v in m.extra.items() if v is not None and k != "code")
+        if "code" in m.extra:
+            changed = m.extra["code"]["pipeline_files_changed"]
+            extra += f" code={m.extra['code']['commit']}{'+' + ','.join(changed) if changed else ''}"
         print(f"  round {round_no}  {name:<9} {m.wall:8.2f} s  cpu {m.cpu:7.1f} s  load {m.load:4.1f}  largest {m.largest_mib:6.0f} MiB  "
               f"tree {m.tree_mib:6.0f} MiB  {extra}", flush=True)
 
@@ -741,6 +755,7 @@ def main(argv: list[str] | None = None) -> int:
         print("bench: interrupted", file=sys.stderr)
         return 130
 
+    info["git_commit_at_end"] = code_state()["commit"]
     summary = summarise(results, runs, variants, rerun_notes)
     print_table(summary)
     write_results(args.output, info, campaign, runs, only, summary, results, checks, variants, rerun_notes)
@@ -751,7 +766,10 @@ def run_pipeline_group(c: Campaign, logs: Path, only: list[str], round_no: int, 
                        variants: list[dict], rerun_notes: list[dict]) -> None:
     if "pipeline" in only:
         clean_pipeline_output(c)
-        record("pipeline", measure(run_pipeline(c, logs, f"pipeline-{round_no}", force=True)), round_no)
+        code = code_state()
+        m = measure(run_pipeline(c, logs, f"pipeline-{round_no}", force=True))
+        m.extra["code"] = code
+        record("pipeline", m, round_no)
         variants.append(pipeline_variants(c))
     else:   # only the re-runs are measured: bring the output up to date first, untimed
         run(pipeline_command(c, force=False), log=logs / f"setup-{round_no}.log", what="pipeline render (setup)")
