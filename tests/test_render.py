@@ -214,3 +214,20 @@ def test_hostile_paths_reach_the_filter_graph_safely(tmp_path, media, monkeypatc
     master = campaign.root / "media/spot.mp4"
     bottom = range(int(H * 0.7), int(H * 0.95))
     assert changed_fraction(gray_frame(out, 1.2, W, H), gray_frame(master, 1.2, W, H), W, bottom) > 0.01
+
+
+def test_broadcast_profile_is_a_mov_with_24_bit_pcm_at_minus_23_lufs(campaign):
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}],
+                              profiles={"bc": {"base": "broadcast", "width": 320, "height": 180,
+                                               "preset": "ultrafast", "video_bitrate": "2M"}})
+    assert render(manifest).exit_code == 0
+    for code in ("nah", "tzo"):
+        out = campaign.out / f"spot.{code}.bc.mov"
+        kinds = {s["codec_type"]: s for s in streams(out)}
+        assert kinds["audio"]["codec_name"] == "pcm_s24le"
+        assert int(kinds["audio"]["sample_rate"]) == 48000 and kinds["audio"]["channels"] == 2
+        lufs, _ = integrated_loudness(out)
+        assert abs(lufs - (-23.0)) <= 0.5, lufs
+    assert {s["codec_type"] for s in streams(campaign.out / "spot.tzo.bc.mov")} == {"video", "audio", "subtitle"}
