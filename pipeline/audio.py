@@ -1,7 +1,9 @@
-"""The audio of each treatment, and its two-pass loudness normalisation.
+"""The audio of each treatment, normalised in two passes and encoded once per source and profile.
 
-Pass 1 of `loudnorm` is measured once per audio source and kept in the cache (a master's audio
-serves every burned and soft variant of every profile); pass 2 is linear with those figures.
+Pass 1 of `loudnorm` is measured once per audio source and kept in the cache; pass 2 is linear
+with those figures. The normalised, encoded track is a shared file (like the shared picture):
+every burned and soft variant of a spot and profile copies the same master track, and its
+loudness, measured once on that file, is the loudness of every variant that carries it.
 """
 
 from __future__ import annotations
@@ -11,12 +13,23 @@ from typing import Callable
 
 import ffmpeg
 
-from .fingerprint import HashCache
-from .media import Loudness, loudnorm_filter, parse_loudnorm, run_ffmpeg
+from pathlib import Path
+
+from . import RENDER_VERSION
+from .fingerprint import HashCache, sha256_json
+from .media import Loudness, ffmpeg_version, loudnorm_filter, measure_loudness, parse_loudnorm, run_ffmpeg
 from .plan import VariantPlan
 from .profiles import Profile
+from .record import atomic_output, made_once
 
 Stream = ffmpeg.nodes.FilterableStream
+
+
+def audio_encoder_args(profile: Profile) -> dict:
+    args: dict = {"c:a": profile.audio_codec, "ar": profile.sample_rate, "ac": profile.channels}
+    if profile.audio_bitrate:
+        args["b:a"] = profile.audio_bitrate
+    return args
 
 
 def normalise(audio: Stream, profile: Profile, measured: Loudness) -> Stream:
@@ -93,3 +106,22 @@ def measured_loudness(source: AudioSource, cache: HashCache) -> Loudness:
     loudness = parse_loudnorm(stderr)
     cache.remember(source.key, loudness.__dict__)
     return loudness
+
+
+def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> tuple[Path, Loudness]:
+    """The source normalised and encoded for the variant's profile, made once (in the spot's
+    `.work/` folder), and its loudness measured once on the encoded file."""
+    profile = plan.variant.profile
+    key = sha256_json({"source": source.key, "audio": audio_encoder_args(profile),
+                       "target": [profile.loudness, profile.true_peak, profile.loudness_range],
+                       "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
+    track = plan.variant.folder / ".work" / f"{plan.variant.spot.id}.{profile.name}.{key}.audio.mka"
+    with made_once(track) as needed:
+        if needed:
+            normalised = normalise(source.build(), profile, measured_loudness(source, cache))
+            with atomic_output(track) as partial:
+                graph = normalised.output(str(partial), f="matroska", **audio_encoder_args(profile))
+                run_ffmpeg(["-loglevel", "error", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]],
+                           what=f"normalising the audio of {plan.variant.stem}", path=track)
+    measured = cache.remembered(f"encoded-loudness:{key}", lambda: measure_loudness(track).__dict__)
+    return track, Loudness(**measured)

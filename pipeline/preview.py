@@ -28,7 +28,8 @@ from .media import MediaInfo, probe, probe_video, run_ffmpeg
 from .profiles import BUILTIN_PROFILES, Profile
 from .qc import check_cues
 from .record import atomic_output
-from .render import audio_encoder_args, container_args, fit_picture, video_encoder_args
+from .audio import audio_encoder_args
+from .render import container_args, fit_picture, video_encoder_args
 from .subtitles import Cue, format_time, read_srt
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -12,7 +13,7 @@ from typing import Iterator
 
 from . import RENDER_VERSION, __version__
 from .errors import RenderError
-from .fingerprint import sha256_file
+from .fingerprint import sha256_file, sha256_json
 from .media import Loudness, MediaInfo, ffmpeg_version, probe, run_ffmpeg
 from .plan import VariantPlan
 from .subtitles import write_srt, write_vtt
@@ -22,6 +23,19 @@ def partial_path(final: Path) -> Path:
     """A temporary name beside `final`, unique to this process and thread."""
     final.parent.mkdir(parents=True, exist_ok=True)
     return final.with_name(f".{final.stem}.partial-{os.getpid()}-{threading.get_ident()}{final.suffix}")
+
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+@contextmanager
+def made_once(target: Path) -> Iterator[bool]:
+    """Serialise the threads that need the same shared file; yields whether it must be made."""
+    with _locks_guard:
+        lock = _locks.setdefault(str(target), threading.Lock())
+    with lock:
+        yield not target.exists()
 
 
 @contextmanager
@@ -101,12 +115,28 @@ def poster_time(plan: VariantPlan) -> float:
     return plan.master.duration * 0.4
 
 
-def write_poster(plan: VariantPlan, video: Path) -> None:
-    target = plan.variant.poster_path
+def extract_poster(video: Path, at: float, target: Path) -> None:
     with atomic_output(target) as partial:
-        run_ffmpeg(["-loglevel", "error", "-ss", f"{poster_time(plan):.3f}", "-i", str(video),
+        run_ffmpeg(["-loglevel", "error", "-ss", f"{at:.3f}", "-i", str(video),
                     "-frames:v", "1", "-vf", "scale=480:-2", "-q:v", "3", "-f", "image2",
                     str(partial)], what="extracting the poster frame", path=target)
+
+
+def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = None) -> None:
+    """A burned variant's own frame; the others share their picture, and so one poster file
+    per picture, made once and copied."""
+    at = poster_time(plan)
+    if shared_picture is None:
+        extract_poster(video, at, plan.variant.poster_path)
+        return
+    key = sha256_json({"picture": str(shared_picture), "at": at, "size": shared_picture.stat().st_size,
+                       "mtime": shared_picture.stat().st_mtime_ns})[:16]
+    poster = plan.variant.folder / ".work" / f"poster-{key}.jpg"
+    with made_once(poster) as needed:
+        if needed:
+            extract_poster(shared_picture, at, poster)
+    with atomic_output(plan.variant.poster_path) as partial:
+        shutil.copyfile(poster, partial)
 
 
 def write_sidecars(plan: VariantPlan) -> None:

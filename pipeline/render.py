@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,14 +17,14 @@ import ffmpeg
 
 from . import RENDER_VERSION
 from .ass import ass_fontsdir, write_ass
-from .audio import dub_audio, master_audio, measured_loudness, mixed_audio, normalise
+from .audio import dub_audio, master_audio, mixed_audio, shared_audio
 from .errors import RenderError
 from .fingerprint import HashCache, sha256_json
-from .media import MediaInfo, ffmpeg_version, measure_loudness, run_ffmpeg
+from .media import Loudness, MediaInfo, ffmpeg_version, run_ffmpeg
 from .plan import VariantPlan
 from .profiles import Profile
-from .record import (atomic_output, check_output, make_record, partial_path, write_json,
-                     write_poster, write_sidecars)
+from .record import (atomic_output, check_output, made_once, make_record, partial_path,
+                     write_json, write_poster, write_sidecars)
 from .subtitles import write_srt
 
 Stream = ffmpeg.nodes.FilterableStream
@@ -49,6 +48,7 @@ def fit_picture(video: Stream, profile: Profile) -> Stream:
 
 
 def video_encoder_args(profile: Profile, threads: int = 0) -> dict:
+    """x264 settings of the profile; `threads` 0 lets x264 decide."""
     args: dict = {"c:v": profile.video_codec, "preset": profile.preset, "pix_fmt": "yuv420p"}
     if profile.x264_profile:
         args["profile:v"] = profile.x264_profile
@@ -68,13 +68,6 @@ def _double(rate: str) -> str:
     return f"{float(number) * 2:g}{unit}"
 
 
-def audio_encoder_args(profile: Profile) -> dict:
-    args: dict = {"c:a": profile.audio_codec, "ar": profile.sample_rate, "ac": profile.channels}
-    if profile.audio_bitrate:
-        args["b:a"] = profile.audio_bitrate
-    return args
-
-
 def container_args(profile: Profile) -> dict:
     args: dict = {"f": "mp4" if profile.container == "mp4" else "mov"}
     if profile.faststart:
@@ -83,10 +76,6 @@ def container_args(profile: Profile) -> dict:
 
 
 # --- the shared picture of soft, dub and mix variants ---------------------------------------
-
-_picture_locks: dict[str, threading.Lock] = {}
-_picture_locks_guard = threading.Lock()
-
 
 def master_fits(info: MediaInfo, profile: Profile) -> bool:
     """The master's video can be copied as it is: same codec, frame, rate and pixel format."""
@@ -114,10 +103,8 @@ def shared_picture(plan: VariantPlan, threads: int = 0,
                                variant.profile.fps],
                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
     target = variant.folder / ".work" / f"{variant.spot.id}.{variant.profile.name}.{key}.picture.mp4"
-    with _picture_locks_guard:
-        lock = _picture_locks.setdefault(str(target), threading.Lock())
-    with lock:
-        if not target.exists():
+    with made_once(target) as needed:
+        if needed:
             with atomic_output(target) as partial:
                 graph = ffmpeg.output(fit_picture(ffmpeg.input(master["path"])["v:0"], variant.profile),
                                       str(partial), an=None, sn=None, f="mp4",
@@ -134,13 +121,25 @@ def shared_picture(plan: VariantPlan, threads: int = 0,
 
 @dataclass
 class Job:
-    """What a treatment builder needs besides the plan."""
+    """What a treatment builder needs besides the plan, and what it leaves for the checks."""
 
     plan: VariantPlan
     workdir: Path
     cache: HashCache
     threads: int = 0
     progress: Progress | None = None
+    loudness: Loudness | None = None      # of the shared audio track the variant copies
+    picture: Path | None = None           # the shared picture, for non-burned variants
+
+
+AUDIO_SOURCES = {"burn": master_audio, "soft": master_audio, "dub": dub_audio, "mix": mixed_audio}
+
+
+def audio_track(job: Job) -> Stream:
+    """The variant's audio: the shared, normalised track of its source, copied."""
+    source = AUDIO_SOURCES[job.plan.variant.language.treatment](job.plan, job.cache)
+    track, job.loudness = shared_audio(job.plan, source, job.cache)
+    return ffmpeg.input(str(track))["a:0"]
 
 
 def burn_files(job: Job) -> tuple[Path, Path]:
@@ -154,21 +153,20 @@ def burn_files(job: Job) -> tuple[Path, Path]:
     return ass, ass_fontsdir(plan.font, folder / "fonts")
 
 
-def build_burn(job: Job) -> tuple[Stream, ...]:
-    plan, profile = job.plan, job.plan.variant.profile
+def burned(picture: Stream, job: Job) -> Stream:
     ass, fontsdir = burn_files(job)
-    master = ffmpeg.input(plan.inputs["master"]["path"])
-    video = fit_picture(master["v:0"], profile).filter("subtitles", filename=str(ass),
-                                                       fontsdir=str(fontsdir))
-    source = master_audio(plan)
-    return video, normalise(source.build(), profile, measured_loudness(source, job.cache))
+    return picture.filter("subtitles", filename=str(ass), fontsdir=str(fontsdir))
 
 
-def _picture_and_audio(job: Job, audio_source) -> tuple[Stream, ...]:
-    picture, _ = shared_picture(job.plan, job.threads)
-    source = audio_source(job.plan, job.cache)
-    audio = normalise(source.build(), job.plan.variant.profile, measured_loudness(source, job.cache))
-    streams: tuple[Stream, ...] = (ffmpeg.input(str(picture))["v:0"], audio)
+def build_burn(job: Job) -> tuple[Stream, ...]:
+    master = ffmpeg.input(job.plan.inputs["master"]["path"])
+    return burned(fit_picture(master["v:0"], job.plan.variant.profile), job), audio_track(job)
+
+
+def build_remux(job: Job) -> tuple[Stream, ...]:
+    """soft, dub and mix: the shared picture and the shared audio track, plus subtitles if any."""
+    job.picture, _ = shared_picture(job.plan, job.threads)
+    streams: tuple[Stream, ...] = (ffmpeg.input(str(job.picture))["v:0"], audio_track(job))
     if job.plan.subtitles is not None:
         # The translator's file may be UTF-16 or carry a BOM: ffmpeg gets our clean UTF-8 copy.
         track = job.workdir / "track.srt"
@@ -178,19 +176,16 @@ def _picture_and_audio(job: Job, audio_source) -> tuple[Stream, ...]:
 
 
 TREATMENTS: dict[str, Callable[[Job], tuple[Stream, ...]]] = {
-    "burn": build_burn,
-    "soft": lambda job: _picture_and_audio(job, master_audio),
-    "dub": lambda job: _picture_and_audio(job, dub_audio),
-    "mix": lambda job: _picture_and_audio(job, mixed_audio),
+    "burn": build_burn, "soft": build_remux, "dub": build_remux, "mix": build_remux,
 }
 
 
-def output_args(plan: VariantPlan) -> dict:
+def output_args(plan: VariantPlan, threads: int = 0) -> dict:
     """Codecs, stream metadata and container flags of the variant's output file."""
     variant, profile = plan.variant, plan.variant.profile
     treatment = variant.language.treatment
-    args = audio_encoder_args(profile) | container_args(profile)
-    args.update(video_encoder_args(profile) if treatment == "burn" else {"c:v": "copy"})
+    args = container_args(profile) | {"c:a": "copy"}
+    args.update(video_encoder_args(profile, threads) if treatment == "burn" else {"c:v": "copy"})
     spoken = plan.settings["language_tag"] if treatment in ("dub", "mix") \
         else plan.settings["source_language_tag"]
     args["metadata:s:a:0"] = f"language={spoken}"
@@ -202,34 +197,23 @@ def output_args(plan: VariantPlan) -> dict:
     return args
 
 
-def encoding_args(plan: VariantPlan, threads: int) -> dict:
-    args = output_args(plan)
-    if threads and args.get("c:v") != "copy":
-        args["threads"] = threads
-    return args
-
-
 def build_graph(job: Job, destination: Path):
     streams = TREATMENTS[job.plan.variant.language.treatment](job)
-    return ffmpeg.output(*streams, str(destination), **encoding_args(job.plan, job.threads))
+    return ffmpeg.output(*streams, str(destination), **output_args(job.plan, job.threads))
 
 
 def build_burn_group(jobs: list[Job], destinations: list[Path]):
-    """Several languages of one spot and profile burned from one decode: the fitted picture and
-    the normalised audio are split to one subtitles filter and encoder per language."""
+    """Several languages of one spot and profile burned from one decode: the fitted picture is
+    split to one subtitles filter and encoder per language; they all copy one audio track."""
     first = jobs[0]
-    profile, count = first.plan.variant.profile, len(jobs)
     master = ffmpeg.input(first.plan.inputs["master"]["path"])
-    pictures = fit_picture(master["v:0"], profile).filter_multi_output("split", count)
-    source = master_audio(first.plan)
-    sounds = normalise(source.build(), profile,
-                       measured_loudness(source, first.cache)).filter_multi_output("asplit", count)
+    pictures = fit_picture(master["v:0"], first.plan.variant.profile).filter_multi_output("split", len(jobs))
+    audio = audio_track(first)
     outputs = []
     for index, (job, destination) in enumerate(zip(jobs, destinations)):
-        ass, fontsdir = burn_files(job)
-        video = pictures[index].filter("subtitles", filename=str(ass), fontsdir=str(fontsdir))
-        outputs.append(ffmpeg.output(video, sounds[index], str(destination),
-                                     **encoding_args(job.plan, job.threads)))
+        job.loudness = first.loudness
+        outputs.append(ffmpeg.output(burned(pictures[index], job), audio, str(destination),
+                                     **output_args(job.plan, job.threads)))
     return ffmpeg.merge_outputs(*outputs)
 
 
@@ -252,7 +236,7 @@ def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
         try:
             _run(build_graph(job, partial), variant.output, f"rendering {variant.stem}",
                  plan.master.duration, progress)
-            return finish(plan, partial, started)
+            return finish(job, partial, started)
         finally:
             partial.unlink(missing_ok=True)
 
@@ -273,9 +257,9 @@ def render_burn_group(plans: list[VariantPlan], cache: HashCache, *, threads: in
                  f"burning {', '.join(p.variant.language.code for p in plans)} into "
                  f"{first.spot.id} for {first.profile.name}", plans[0].master.duration, progress)
         results: list[dict | RenderError] = []
-        for plan, partial in zip(plans, partials):
+        for job, partial in zip(jobs, partials):
             try:
-                results.append(finish(plan, partial, started))
+                results.append(finish(job, partial, started))
             except RenderError as exc:
                 results.append(exc)
         return results
@@ -284,13 +268,13 @@ def render_burn_group(plans: list[VariantPlan], cache: HashCache, *, threads: in
             partial.unlink(missing_ok=True)
 
 
-def finish(plan: VariantPlan, partial: Path, started: float) -> dict:
-    """Check a rendered file, measure it, extract its poster, then move it and its record into
-    place: the record last, so a variant is up to date only once everything is there."""
+def finish(job: Job, partial: Path, started: float) -> dict:
+    """Check a rendered file, extract its poster, then move it and its record into place: the
+    record last, so a variant is up to date only once everything is there."""
+    plan = job.plan
     info = check_output(plan, partial)
-    loudness = measure_loudness(partial)
-    record = make_record(plan, partial, info, loudness, time.monotonic() - started)
-    write_poster(plan, partial)
+    record = make_record(plan, partial, info, job.loudness, time.monotonic() - started)
+    write_poster(plan, partial, job.picture)
     os.replace(partial, plan.variant.output)
     write_sidecars(plan)
     write_json(plan.variant.record_path, record)
