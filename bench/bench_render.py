@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from pipeline.media import escape_filter_value
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -114,15 +115,6 @@ def pipeline_binary() -> str:
     if not found:
         raise BenchError("the `pipeline` command is not installed (make setup)")
     return found
-
-
-def escape_filter_value(value: str) -> str:
-    """A filter option value inside a filtergraph string (both levels of ffmpeg's escaping)."""
-    for char in "\\':":
-        value = value.replace(char, "\\" + char)
-    for char in "\\'[],;":
-        value = value.replace(char, "\\" + char)
-    return value
 
 
 class Usage:

@@ -97,6 +97,16 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
     return stderr
 
 
+def escape_filter_value(value: str) -> str:
+    """A filter option value written into a filtergraph string by hand: escaped for the option
+    parser, then for the graph parser (ffmpeg's two levels of escaping)."""
+    for char in "\\':":
+        value = value.replace(char, "\\" + char)
+    for char in "\\'[],;":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
 # --- probing --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from pipeline.media import escape_filter_value
 
 # Bump when the look or sound of anything generated here changes: every file is then remade.
 VERSION = "1"
@@ -140,15 +141,6 @@ def run(args: list[str], what: str) -> str:
 
 def ffmpeg(*args: str, what: str) -> str:
     return run([ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", *args], what)
-
-
-def escape_value(value: str) -> str:
-    """Escape a filter option value for a filtergraph string (both levels of ffmpeg escaping)."""
-    for char in "\\':":
-        value = value.replace(char, "\\" + char)
-    for char in "\\'[],;":
-        value = value.replace(char, "\\" + char)
-    return value
 
 
 def font_file(pattern: str) -> str:
@@ -307,12 +299,12 @@ def start_video(work: Path, target: Path) -> subprocess.Popen:
     for name, text in (("title", TITLE), ("line", LINE), ("tag", TAG)):
         texts[name] = work / f"{name}.txt"
         texts[name].write_text(text, encoding="utf-8")
-    regular = escape_value(font_file("Noto Sans"))
-    bold = escape_value(font_file("Noto Sans:bold"))
+    regular = escape_filter_value(font_file("Noto Sans"))
+    bold = escape_filter_value(font_file("Noto Sans:bold"))
 
     def drawtext(font: str, name: str, size: int, y: int, alpha: str, x: str = "(w-text_w)/2",
                  color: str = "white", shadow: int = 3) -> str:
-        return (f"drawtext=fontfile={font}:textfile={escape_value(str(texts[name]))}"
+        return (f"drawtext=fontfile={font}:textfile={escape_filter_value(str(texts[name]))}"
                 f":fontsize={size}:fontcolor={color}:x={x}:y={y}:alpha='{alpha}'"
                 f":shadowcolor=black@0.35:shadowx=0:shadowy={shadow}")
 
