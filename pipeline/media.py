@@ -260,20 +260,10 @@ def loudnorm_filter(target: float, true_peak: float, lra: float,
     return args
 
 
-def measure_loudness(path: Path | str, *, audio_filter: str | None = None,
-                     extra_inputs: Sequence[str] = (), stream: str = "0:a:0",
-                     filter_complex: str | None = None) -> Loudness:
-    """Integrated loudness, true peak and LRA of one audio stream (`-vn`: no picture decode)."""
-    args = ["-loglevel", "info", "-nostats"]
-    args += ["-i", str(path)]
-    for extra in extra_inputs:
-        args += ["-i", extra]
-    if filter_complex:
-        args += ["-filter_complex", f"{filter_complex},loudnorm=print_format=json[measured]",
-                 "-map", "[measured]"]
-    else:
-        chain = "loudnorm=print_format=json" if not audio_filter else f"{audio_filter},loudnorm=print_format=json"
-        args += ["-map", stream, "-af", chain]
-    args += ["-vn", "-sn", "-f", "null", "-"]
-    stderr = run_ffmpeg(args, what="measuring loudness", path=path)
+def measure_loudness(path: Path | str) -> Loudness:
+    """Integrated loudness, true peak and LRA of a file's first audio stream (`-vn`: MEASURED.md
+    found analysing a video's audio without it decodes the picture too, 3.7x the time)."""
+    stderr = run_ffmpeg(["-loglevel", "info", "-nostats", "-i", str(path), "-map", "0:a:0",
+                         "-af", "loudnorm=print_format=json", "-vn", "-sn", "-f", "null", "-"],
+                        what="measuring loudness", path=path)
     return parse_loudnorm(stderr)
