@@ -9,13 +9,11 @@ from collections import defaultdict
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal, Protocol
 
 from .errors import PipelineError, ValidationError
-from .fingerprint import HashCache
 from .plan import Plan, VariantPlan
-from .remote import Store, fetch_outputs, render_from_store, upload_inputs
+from .remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from .render import master_fits, render_burn_group, render_variant
 
 OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked"]
@@ -203,20 +201,6 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
             raise
 
 
-def render_on_worker(variant: VariantPlan, cache_path: str) -> tuple[dict | None, list, float]:
-    """Runs on a Dask worker: (record, diagnostics, seconds). Errors travel as diagnostics,
-    which pickle cleanly, rather than as exceptions."""
-    started = time.monotonic()
-    cache = HashCache(Path(cache_path))
-    try:
-        result = render_variant(variant, cache)
-    except PipelineError as exc:
-        return None, exc.diagnostics, time.monotonic() - started
-    finally:
-        cache.save()
-    return result, [], time.monotonic() - started
-
-
 def _render_on_dask(plan: Plan, todo: list[VariantPlan], scheduler: str, fail_fast: bool,
                     reporter: Reporter | None, record, store: Store | None) -> None:
     """Without a store, workers share the output folder's file system with this machine (or
@@ -238,13 +222,9 @@ def _render_on_dask(plan: Plan, todo: list[VariantPlan], scheduler: str, fail_fa
         futures = {}
         for variant in todo:
             key = f"render-{variant.variant.key}-{variant.fingerprint[:12]}"
-            if store:
-                future = client.submit(render_from_store, variant, store, key=key,
-                                       priority=int(estimated_cost(variant)), pure=False)
-            else:
-                cache_path = str(plan.caches[variant.variant.manifest.output_dir].path)
-                future = client.submit(render_on_worker, variant, cache_path, key=key,
-                                       priority=int(estimated_cost(variant)), pure=False)
+            cache_path = str(plan.caches[variant.variant.manifest.output_dir].path)
+            future = client.submit(render_on_worker, variant, store, cache_path, key=key,
+                                   priority=int(estimated_cost(variant)), pure=False)
             futures[future] = variant
             if reporter:
                 reporter.started(variant)

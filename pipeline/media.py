@@ -10,7 +10,7 @@ import re
 import shlex
 import shutil
 import subprocess
-from collections import deque
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -72,11 +72,10 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
         command += ["-progress", "pipe:1", "-nostats"]
     command += list(args)
     log.info("%s", shlex.join(command))
-    stderr_tail: deque[str] = deque(maxlen=15)
     with subprocess.Popen(command, stdout=subprocess.PIPE if progress else subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, errors="replace") as process:
         if progress:
-            import threading
+            # stderr is drained beside stdout, or a chatty ffmpeg blocks on a full pipe.
             collected: list[str] = []
             reader = threading.Thread(target=lambda: collected.extend(process.stderr), daemon=True)
             reader.start()
@@ -91,9 +90,9 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
             stderr = process.stderr.read()
         returncode = process.wait()
     if returncode != 0:
-        stderr_tail.extend(line for line in stderr.splitlines() if line.strip())
+        tail = [line for line in stderr.splitlines() if line.strip()][-15:]
         raise RenderError(f"ffmpeg failed while {what} (exit {returncode})", path,
-                          stderr_tail="\n".join(stderr_tail))
+                          stderr_tail="\n".join(tail))
     return stderr
 
 

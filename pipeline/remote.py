@@ -1,4 +1,4 @@
-"""Render jobs for workers that share no disk with us: inputs and outputs travel through an
+"""Render jobs on Dask workers; for workers that share no disk with us: inputs and outputs travel through an
 object store (any `s3://` or `file://` target of `storage.py`).
 
 Inputs go up once, content-addressed (`<prefix>/inputs/<sha256>`), so a master used by 60
@@ -101,13 +101,21 @@ def outputs_of(variant: VariantPlan, record: dict) -> list[str]:
     return [record["file"], record["poster"], *record["sidecars"], variant.variant.record_path.name]
 
 
-def render_from_store(variant: VariantPlan, store: Store) -> tuple[dict | None, list, float]:
-    """Runs on a Dask worker: fetch inputs, render, upload outputs. (record, diagnostics, seconds)."""
+def render_on_worker(variant: VariantPlan, store: Store | None,
+                     cache_path: str | None = None) -> tuple[dict | None, list, float]:
+    """Runs on a Dask worker: (record, diagnostics, seconds). Errors travel as diagnostics,
+    which pickle cleanly, rather than as exceptions.
+
+    With a store: fetch the inputs, render in scratch space, upload the outputs. Without one,
+    the worker shares our file system and renders in place, with the output folder's cache.
+    """
     started = time.monotonic()
     scratch = _scratch()
-    scratch.mkdir(parents=True, exist_ok=True)
-    cache = HashCache(scratch / CACHE_NAME)
+    cache = HashCache(Path(cache_path) if store is None else scratch / CACHE_NAME)
     try:
+        if store is None:
+            return render_variant(variant, cache), [], time.monotonic() - started
+        scratch.mkdir(parents=True, exist_ok=True)
         target = store.open()
         local = localise(variant, target, scratch)
         record = render_variant(local, cache)
@@ -117,11 +125,11 @@ def render_from_store(variant: VariantPlan, store: Store) -> tuple[dict | None, 
             path = local.variant.folder / name
             target.put(output_key(variant, name), path, sha256_file(path), CONTENT_TYPE)
             path.unlink()
+        return record, [], time.monotonic() - started
     except PipelineError as exc:
         return None, exc.diagnostics, time.monotonic() - started
     finally:
         cache.save()
-    return record, [], time.monotonic() - started
 
 
 def fetch_outputs(variant: VariantPlan, record: dict, target: Target) -> None:

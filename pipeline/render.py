@@ -88,16 +88,15 @@ def master_fits(info: MediaInfo, profile: Profile) -> bool:
         and (profile.x264_profile is None or (video.profile or "").lower() == profile.x264_profile))
 
 
-def shared_picture(plan: VariantPlan, threads: int = 0,
-                   progress: Progress | None = None) -> tuple[Path, bool]:
-    """(file, encoded): the picture every non-burned variant of this spot and profile uses.
+def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | None = None) -> Path:
+    """The picture every non-burned variant of this spot and profile uses.
 
     The master itself when it already fits the profile; otherwise one encode per spot and
     profile, kept in the spot's `.work/` folder under a name that carries its fingerprint.
     """
     variant, master = plan.variant, plan.inputs["master"]
     if master_fits(plan.master, variant.profile):
-        return Path(master["path"]), False
+        return Path(master["path"])
     key = sha256_json({"master": master["sha256"], "video": video_encoder_args(variant.profile),
                        "fit": [variant.profile.width, variant.profile.height, variant.profile.fit,
                                variant.profile.fps],
@@ -114,7 +113,7 @@ def shared_picture(plan: VariantPlan, threads: int = 0,
             for stale in target.parent.glob(f"{variant.spot.id}.{variant.profile.name}.*.picture.mp4"):
                 if stale != target:
                     stale.unlink(missing_ok=True)
-    return target, True
+    return target
 
 
 # --- treatments -----------------------------------------------------------------------------
@@ -165,7 +164,7 @@ def build_burn(job: Job) -> tuple[Stream, ...]:
 
 def build_remux(job: Job) -> tuple[Stream, ...]:
     """soft, dub and mix: the shared picture and the shared audio track, plus subtitles if any."""
-    job.picture, _ = shared_picture(job.plan, job.threads)
+    job.picture = shared_picture(job.plan, job.threads)
     streams: tuple[Stream, ...] = (ffmpeg.input(str(job.picture))["v:0"], audio_track(job))
     if job.plan.subtitles is not None:
         # The translator's file may be UTF-16 or carry a BOM: ffmpeg gets our clean UTF-8 copy.
