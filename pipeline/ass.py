@@ -17,8 +17,9 @@ from typing import Callable, Iterable
 
 from .errors import SubtitleError
 from .fonts import Font, ass_font_size, bold_variant, covers, text_width
+from .files import write_atomically
 from .manifest import Style
-from .subtitles import ALIGNMENT_TAG, FORMAT_TAG, Cue, atomic_write_text
+from .subtitles import ALIGNMENT_TAG, FORMAT_TAG, Cue
 
 SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height
 SAFE_MARGIN = (1 - SAFE_AREA) / 2
@@ -235,7 +236,7 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
         margin_h=math.ceil(width * SAFE_MARGIN),
         margin_v=math.ceil(height * SAFE_MARGIN + outline))
     events = [_dialogue(cue, layout, font) for cue in cues]
-    atomic_write_text(Path(path), header + "".join(events))
+    write_atomically(Path(path), header + "".join(events))
 
 
 def _dialogue(cue: Cue, layout: Layout, font: Font) -> str:

@@ -20,7 +20,8 @@ from .fingerprint import HashCache, sha256_json
 from .media import Loudness, ffmpeg_version, loudnorm_filter, measure_loudness, parse_loudnorm, run_ffmpeg
 from .plan import VariantPlan
 from .profiles import Profile
-from .record import atomic_output, made_once
+from .files import atomic_output
+from .record import made_once
 
 Stream = ffmpeg.nodes.FilterableStream
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
-import tempfile
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -25,6 +23,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import error, raise_if_errors
+from .files import write_atomically
 from .manifest import Language, Manifest, Spot
 from .profiles import Profile
 
@@ -179,16 +178,7 @@ def write_catalog(manifest: Manifest) -> Path:
     path = manifest.campaign_dir / CATALOG_NAME
     previous = path.read_bytes() if path.exists() else None
     catalog = keep_generated(build_catalog(manifest, load_records(manifest)), previous)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{CATALOG_NAME}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(catalog_bytes(catalog))
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    write_atomically(path, catalog_bytes(catalog))
     return path
 
 

@@ -27,7 +27,7 @@ from .manifest import Language, Manifest, Spot, load_manifest
 from .media import MediaInfo, probe, probe_video, run_ffmpeg
 from .profiles import BUILTIN_PROFILES, Profile
 from .qc import check_cues
-from .record import atomic_output
+from .files import atomic_output
 from .audio import audio_encoder_args
 from .render import container_args, fit_picture, video_encoder_args
 from .subtitles import Cue, format_time, read_srt

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 from contextlib import contextmanager
@@ -13,16 +12,11 @@ from typing import Iterator
 
 from . import RENDER_VERSION, __version__
 from .errors import RenderError
+from .files import atomic_output, write_atomically
 from .fingerprint import sha256_file, sha256_json
 from .media import Loudness, MediaInfo, ffmpeg_version, probe, run_ffmpeg
 from .plan import VariantPlan
 from .subtitles import write_srt, write_vtt
-
-
-def partial_path(final: Path) -> Path:
-    """A temporary name beside `final`, unique to this process and thread."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    return final.with_name(f".{final.stem}.partial-{os.getpid()}-{threading.get_ident()}{final.suffix}")
 
 
 _locks: dict[str, threading.Lock] = {}
@@ -36,17 +30,6 @@ def made_once(target: Path) -> Iterator[bool]:
         lock = _locks.setdefault(str(target), threading.Lock())
     with lock:
         yield not target.exists()
-
-
-@contextmanager
-def atomic_output(final: Path) -> Iterator[Path]:
-    """A temporary name beside `final`, renamed into place only if the block succeeds."""
-    partial = partial_path(final)
-    try:
-        yield partial
-        os.replace(partial, final)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
@@ -147,5 +130,4 @@ def write_sidecars(plan: VariantPlan) -> None:
 
 
 def write_json(path: Path, value: dict) -> None:
-    with atomic_output(path) as partial:
-        partial.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_atomically(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")

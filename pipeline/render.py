@@ -23,8 +23,8 @@ from .fingerprint import HashCache, sha256_json
 from .media import Loudness, MediaInfo, ffmpeg_version, run_ffmpeg
 from .plan import VariantPlan
 from .profiles import Profile
-from .record import (atomic_output, check_output, made_once, make_record, partial_path,
-                     write_json, write_poster, write_sidecars)
+from .files import atomic_output, partial_path
+from .record import check_output, made_once, make_record, write_json, write_poster, write_sidecars
 from .subtitles import write_srt
 
 Stream = ffmpeg.nodes.FilterableStream

@@ -25,6 +25,7 @@ from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import StorageError
+from .files import atomic_output, write_atomically
 
 MiB = 1024 * 1024
 READ_CHUNK = MiB
@@ -131,7 +132,7 @@ class LocalTarget(Target):
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
             size = self._copy_atomically(local_path, dest, sha256)
-            self._write_atomically(self._sidecar(dest), f"{sha256}  {dest.name}\n".encode())
+            write_atomically(self._sidecar(dest), f"{sha256}  {dest.name}\n")
         except OSError as exc:
             raise StorageError(f"cannot write {dest}: {exc.strerror or exc}",
                                hint="check that the folder is writable and the disk has room") from None
@@ -139,10 +140,10 @@ class LocalTarget(Target):
 
     @staticmethod
     def _copy_atomically(source: Path, dest: Path, sha256: str) -> int:
-        fd, temp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-        try:
+        """Copy, hashing on the way: the bytes put in place are the bytes that were checked."""
+        with atomic_output(dest) as partial:
             digest, size = hashlib.sha256(), 0
-            with open(source, "rb") as src, os.fdopen(fd, "wb") as out:
+            with open(source, "rb") as src, open(partial, "wb") as out:
                 for chunk in iter(lambda: src.read(READ_CHUNK), b""):
                     digest.update(chunk)
                     size += len(chunk)
@@ -152,20 +153,7 @@ class LocalTarget(Target):
             if digest.hexdigest() != sha256:
                 raise StorageError(f"{source} changed while it was being published",
                                    hint="publish again once nothing writes to it")
-            os.chmod(temp, 0o644)  # mkstemp makes 0600; published files are for others to read
-            os.replace(temp, dest)
-            return size
-        finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
-
-    @staticmethod
-    def _write_atomically(dest: Path, data: bytes) -> None:
-        fd, temp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, dest)
+        return size
 
     def get_bytes(self, key: str) -> bytes | None:
         try:

@@ -7,14 +7,13 @@ every problem becomes a `Diagnostic` with the file, the line and a hint, and not
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from .errors import Diagnostic, Findings, SubtitleError, error, warning
+from .files import write_atomically
 
 INDEX = re.compile(r"^\d+$")
 _TIME = r"(\d+):(\d{2}):(\d{2})([,.])(\d{3})"
@@ -308,24 +307,11 @@ def read_srt(path: str | Path, *, duration: float | None = None) -> SubtitleFile
 
 # --- writing --------------------------------------------------------------------------------
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write UTF-8 (no BOM) to a temporary file beside `path`, then rename it into place."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_srt(cues: Iterable[Cue], path: str | Path) -> None:
     """Write cues as SRT, numbered 1, 2, 3, ... (the numbers in the source may have gaps)."""
     blocks = [f"{number}\n{format_time(cue.start)} --> {format_time(cue.end)}\n{cue.text}\n"
               for number, cue in enumerate(cues, 1)]
-    atomic_write_text(Path(path), "\n".join(blocks))
+    write_atomically(Path(path), "\n".join(blocks))
 
 
 VTT_TAG = re.compile(r"</?[ibu]>", re.IGNORECASE)
@@ -348,4 +334,4 @@ def write_vtt(cues: Iterable[Cue], path: str | Path) -> None:
     for number, cue in enumerate(cues, 1):
         blocks.append(f"{number}\n{format_time(cue.start, '.')} --> {format_time(cue.end, '.')}\n"
                       f"{_vtt_text(cue.text)}\n")
-    atomic_write_text(Path(path), "\n".join(blocks))
+    write_atomically(Path(path), "\n".join(blocks))

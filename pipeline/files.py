@@ -1,0 +1,35 @@
+"""Files that appear whole or not at all: written under a temporary name beside their final
+name, renamed into place only when complete. A crash or Ctrl-C leaves the old file, never half
+a new one."""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+def partial_path(final: Path) -> Path:
+    """A temporary name beside `final`, unique to this process and thread."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return final.with_name(f".{final.stem}.partial-{os.getpid()}-{threading.get_ident()}{final.suffix}")
+
+
+@contextmanager
+def atomic_output(final: Path) -> Iterator[Path]:
+    """A temporary name beside `final`, renamed into place only if the block succeeds."""
+    partial = partial_path(final)
+    try:
+        yield partial
+        os.replace(partial, final)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def write_atomically(final: Path, data: bytes | str) -> None:
+    """Bytes, or text as UTF-8 with `\\n` line ends, put in place whole (mode 0644 under the
+    usual umask, like any file the user writes)."""
+    with atomic_output(Path(final)) as partial:
+        partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
