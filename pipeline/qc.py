@@ -20,7 +20,7 @@ from typing import Iterable
 import regex
 
 from .ass import Layout, layout_cue
-from .errors import Diagnostic, Findings, PipelineError, warning
+from .errors import Diagnostic, Findings, PipelineError, error, warning
 from .fonts import Font, missing_glyphs, resolve_font, text_width
 from .manifest import Manifest, QcSettings, Style
 from .media import probe_video
@@ -252,8 +252,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
 
     The font is `font_name` (a family or a file), else the style's. With `burned` false (a
     subtitle track the viewer's player draws) glyph coverage and the title-safe fit are skipped.
-    Raises `SubtitleError` only when the font cannot be found; an unreadable subtitle file is
-    an error in the result, so the other files of a batch are still checked.
+    An unreadable file or a font that cannot be found is an error in the result, so the other
+    files of a batch are still checked.
     """
     path = Path(path)
     style = style or Style()
@@ -265,9 +265,13 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     diagnostics = list(subtitles.diagnostics)
     font = None
     if burned:
-        font = resolve_font(font_name or style.font)
-        diagnostics += missing_glyphs(cues, font, path)
-    diagnostics += check_cues(cues, path, qc=qc, fps=fps, style=style if burned else None,
+        try:
+            font = resolve_font(font_name or style.font)
+        except PipelineError as exc:   # reported on this file; the batch goes on
+            diagnostics.append(error(exc.message, path, None, exc.hint, "font"))
+        else:
+            diagnostics += missing_glyphs(cues, font, path)
+    diagnostics += check_cues(cues, path, qc=qc, fps=fps, style=style if font else None,
                               font=font, frame_width=frame_width, frame_height=frame_height)
     diagnostics.sort(key=lambda d: (d.line or 0, d.severity != "error"))
     return CheckResult(path, len(cues), tuple(diagnostics), language)

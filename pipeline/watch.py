@@ -63,8 +63,12 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                 on_event(WatchEvent("ready", watching=roots))
             if not changes:
                 continue
-            event, reloaded = handle_changes(manifest, {Path(path) for _, path in changes},
-                                             jobs=jobs)
+            changed = {Path(path) for _, path in changes}
+            try:
+                event, reloaded = handle_changes(manifest, changed, jobs=jobs)
+            except PipelineError as exc:      # a mistake in a file never stops the watcher
+                event, reloaded = WatchEvent("error", tuple(sorted(changed)),
+                                             diagnostics=tuple(exc.diagnostics)), None
             on_event(event)
             if reloaded is not None:
                 folders_moved = watched_roots(reloaded) != roots

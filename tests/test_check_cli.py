@@ -117,10 +117,12 @@ def test_missing_glyphs_are_errors_with_the_font_asked_for(files):
     assert "U+E000" in result.stderr
 
 
-def test_a_font_that_is_not_installed_is_an_error_not_a_traceback(files):
-    result = invoke(files("nah.srt", GOOD), "--font", "No Such Font Sans")
+def test_a_font_that_is_not_installed_is_an_error_on_every_file_not_a_traceback(files):
+    result = invoke(files("nah.srt", GOOD), files("tzo.srt", GOOD), "--font", "No Such Font Sans")
     assert result.exit_code == 1
-    assert 'error: font "No Such Font Sans" is not installed' in result.stderr
+    for name in ("nah.srt", "tzo.srt"):
+        assert f'{name}: error: font "No Such Font Sans" is not installed' in result.stderr
+        assert f"{name}: 2 cues, 1 error" in result.stdout
 
 
 def test_usage_errors_exit_2(files):

@@ -119,3 +119,13 @@ def next_event(events: queue.Queue) -> WatchEvent:
         except queue.Empty:
             continue
     raise AssertionError(f"no watch event within {WAIT} s")
+
+
+def test_a_language_whose_font_is_missing_is_reported_not_fatal(campaign):
+    campaign.subtitle("nah")
+    manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn",
+                                              "style": {"font": "No Such Font Sans"}}]))
+    path = campaign.subtitle("nah", SRT_NEW)
+    event, _ = handle_changes(manifest, {path})
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "blocked")]
+    assert 'font "No Such Font Sans" is not installed' in event.checks[0].errors[0].message
