@@ -71,8 +71,11 @@ class Layout:
     joiner: str
 
     @classmethod
-    def for_frame(cls, style: Style, font: Font, width: int, height: int, bold: bool) -> "Layout":
-        # Measured with the bold face when bold is used: it is wider, and too wide is worse.
+    def for_cues(cls, style: Style, font: Font, width: int, height: int,
+                 cues: Iterable[Cue]) -> "Layout":
+        """The layout a whole file is burned with: measured with the bold face when bold is
+        used anywhere in it (it is wider, and too wide is worse)."""
+        bold = style.bold or any("<b>" in cue.text.lower() for cue in cues)
         outline = outline_px(style, height)
         return cls(style.size * height, width * SAFE_AREA - 2 * outline,
                    bold_variant(font) if bold else font, _joiner(font))
@@ -226,8 +229,7 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     """
     outline = outline_px(style, height)
     cues = list(cues)
-    bold = style.bold or any("<b>" in cue.text.lower() for cue in cues)
-    layout = Layout.for_frame(style, font, width, height, bold)
+    layout = Layout.for_cues(style, font, width, height, cues)
     em = layout.em_px
     header = HEADER.format(
         width=width, height=height, family=font.family, fontsize=ass_font_size(font, em),

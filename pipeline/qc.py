@@ -74,7 +74,7 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
         found += _duration(cue, path, qc)
     found += _gaps(cues, path, qc, fps)
     if style is not None and font is not None:
-        fitter = _Fitter(style, font, frame_width, frame_height)
+        fitter = _Fitter(style, font, frame_width, frame_height, cues)
         for cue in cues:
             found += fitter.check(cue, path, qc)
     found += _apostrophes(cues, path)
@@ -155,14 +155,14 @@ def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None) -> list[Diag
 class _Fitter:
     """Wraps each cue as `ass.write_ass` does and reports what will not fit the title-safe area."""
 
-    def __init__(self, style: Style, font: Font, width: int, height: int):
-        self.layouts = {bold: Layout.for_frame(style, font, width, height, bold) for bold in (False, True)}
-        self.em = self.layouts[False].em_px
-        self.max_width = self.layouts[False].max_width
+    def __init__(self, style: Style, font: Font, width: int, height: int, cues: list[Cue]):
+        self.layout = Layout.for_cues(style, font, width, height, cues)
+        self.em = self.layout.em_px
+        self.max_width = self.layout.max_width
         self.style, self.font, self.width, self.height = style, font, width, height
 
     def check(self, cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
-        layout = self.layouts[self.style.bold or "<b>" in cue.text.lower()]
+        layout = self.layout
         measure = layout.measure_font
         wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
         where = (f'at {self.style.size:g} of the height in "{self.font.family}" on a '

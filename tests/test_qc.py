@@ -347,3 +347,24 @@ def test_check_file_of_a_track_skips_glyphs_and_fit(tmp_path):
         fin \ue000
         """)
     assert check_file(path, burned=False).diagnostics == ()
+
+
+def test_fit_is_measured_as_the_whole_file_is_burned_bold_anywhere_means_bold_everywhere():
+    """write_ass measures every cue with the bold face once any cue uses <b>; so must the check."""
+    from pipeline.ass import Layout, layout_cue
+    from pipeline.subtitles import Cue
+
+    font, style = resolve_font("Noto Sans"), Style(size=0.08)
+    regular = Layout.for_cues(style, font, 640, 360, [])
+    bold = Layout.for_cues(style, font, 640, 360, [Cue(1, 0, 1000, "<b>x</b>", 1)])
+    # The shortest text that fits on two lines in the regular face but needs three in bold.
+    candidates = (" ".join(["mmm"] * n + ["i" * j]) for n in range(8, 16) for j in range(1, 8))
+    words = next(text for text in candidates if len(layout_cue(text, regular)[0]) == 2
+                 and len(layout_cue(text, bold)[0]) == 3)
+    long_cue = Cue(2, 2000, 6000, words, 5)
+    settings = dict(qc=QcSettings(max_cps=1000, max_line_chars=1000), fps=25, style=style,
+                    font=font, frame_width=640, frame_height=360)
+    alone = check_cues([long_cue], "x.srt", **settings)
+    with_bold = check_cues([Cue(1, 0, 1000, "<b>Sí</b>", 1), long_cue], "x.srt", **settings)
+    assert not [d for d in alone if d.code == "fit"]
+    assert [(d.code, d.line) for d in with_bold if d.code == "fit"] == [("fit", 5)]
