@@ -6,7 +6,6 @@ errors stay exit code 2.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import sys
@@ -17,7 +16,9 @@ import click
 from . import __version__
 from .batch import Outcome, default_jobs, render_plan
 from .catalog import write_catalog
-from .errors import Diagnostic, PipelineError
+from .cli_common import emit, fails_cleanly
+from .cli_publish import publish, verify
+from .cli_translate import check, preview, watch
 from .plan import Plan, VariantPlan, build_plan
 from .progress import make_reporter
 from .remote import Store
@@ -30,30 +31,6 @@ class Context:
     def __init__(self, verbose: int, quiet: bool):
         self.verbose = verbose
         self.quiet = quiet
-
-
-def emit(diagnostic: Diagnostic) -> None:
-    click.echo(diagnostic.format(), err=True)
-
-
-def fails_cleanly(command):
-    """Turn domain errors (and OS errors on users' files) into diagnostics and exit 1."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except PipelineError as exc:
-            for diagnostic in exc.diagnostics:
-                emit(diagnostic)
-            sys.exit(1)
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"{where}error: {exc.strerror or exc}", err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("interrupted: no partial files were left under final names", err=True)
-            sys.exit(130)
-    return wrapper
 
 
 @click.group(context_settings={"auto_envvar_prefix": "PIPELINE", "help_option_names": ["-h", "--help"]})
@@ -242,15 +219,8 @@ def main() -> None:
     cli(prog_name="pipeline")
 
 
-def _register() -> None:
-    """Commands that live beside their core modules, added to the one group."""
-    from .cli_publish import publish, verify
-    from .cli_translate import check, preview, watch
-    for command in (check, preview, watch, publish, verify):
-        cli.add_command(command)
-
-
-_register()
+for _command in (check, preview, watch, publish, verify):
+    cli.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from .catalog import filesize
-from .errors import Diagnostic, PipelineError
+from .cli_common import emit, fails_cleanly
+from .errors import PipelineError
 from .manifest import load_manifest
 from .publish import ObjectResult, PublishReport, parse_duration
 from .publish import publish as publish_campaign
@@ -29,11 +30,6 @@ class Duration(click.ParamType):
         except PipelineError as exc:
             self.fail(exc.message + (f" ({exc.hint})" if exc.hint else ""), param, ctx)
         return value
-
-
-def _diagnostics(diagnostics: list[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        click.echo(diagnostic.format(), err=True)
 
 
 def _object_line(result: ObjectResult) -> None:
@@ -73,6 +69,7 @@ def _summary(report: PublishReport) -> str:
               help="Put presigned links valid this long (90m, 12h, 7d; at most 7d) in the "
                    "catalog, for a private bucket.")
 @click.option("--dry-run", is_flag=True, help="Show what would be uploaded; upload nothing.")
+@fails_cleanly
 def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | None,
             presign: str | None, dry_run: bool) -> None:
     """Upload rendered variants, posters and sidecars, then catalog.json and index.html.
@@ -95,13 +92,15 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
             report = publish_campaign(load_manifest(path), to, endpoint_url, presign, dry_run,
                                       progress=_object_line)
         except PipelineError as exc:
-            _diagnostics(exc.diagnostics)
+            for diagnostic in exc.diagnostics:
+                emit(diagnostic)
             failed = True
             continue
         click.echo(_summary(report))
         if report.catalog_updated and report.page_url:
             click.echo(f"  page: {report.page_url}")
-        _diagnostics(report.diagnostics)
+        for diagnostic in report.diagnostics:
+            emit(diagnostic)
         failed = failed or not report.ok
     if failed:
         raise click.exceptions.Exit(1)
@@ -111,6 +110,7 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
 @click.argument("source", metavar="URL_OR_DIR")
 @click.option("--endpoint-url", metavar="URL",
               help="An S3-compatible store, for s3:// sources; default: $AWS_ENDPOINT_URL, else AWS.")
+@fails_cleanly
 def verify(source: str, endpoint_url: str | None) -> None:
     """Check that every published variant is byte for byte what was rendered.
 
@@ -124,11 +124,7 @@ def verify(source: str, endpoint_url: str | None) -> None:
       pipeline verify https://spots.example.org/campaigns/blue-heart/catalog.json
       pipeline verify s3://spots/campaigns/blue-heart
     """
-    try:
-        report = verify_catalog(source, endpoint_url)
-    except PipelineError as exc:
-        _diagnostics(exc.diagnostics)
-        raise click.exceptions.Exit(1)
+    report = verify_catalog(source, endpoint_url)
     for check in report.checks:
         status = "ok" if check.ok else "FAILED"
         click.echo(f"  {status:<7} {check.file}  {filesize(check.bytes) if check.bytes else ''}".rstrip())

@@ -6,7 +6,6 @@ function (`qc.check_file`, `preview.make_previews`, `watch.watch`) and prints.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from dataclasses import replace
@@ -16,26 +15,11 @@ import click
 import langcodes
 
 from .batch import Outcome
-from .errors import Diagnostic
+from .cli_common import emit, fails_cleanly
 from .manifest import QcSettings, Style, load_manifest
 from .preview import make_previews
 from .qc import CheckResult, check_file, manifest_settings
 from .watch import WatchEvent, watch as watch_manifest
-
-def fails_cleanly(command):
-    """`cli.fails_cleanly`, looked up when the command runs: `cli.py` imports this module to
-    register its commands, so importing `cli` here at import time would be circular."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from .cli import fails_cleanly as clean
-        return clean(command)(*args, **kwargs)
-    return wrapper
-
-
-def emit(diagnostic: Diagnostic) -> None:
-    from .cli import emit as cli_emit
-    cli_emit(diagnostic)
-
 
 MANIFEST = click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
 

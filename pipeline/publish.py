@@ -388,16 +388,33 @@ def verify(url_or_dir: str, endpoint_url: str | None = None) -> VerifyReport:
     return report
 
 
+def _entry_problem(variant: dict) -> str | None:
+    """What makes a catalog entry unusable (a hand-edited or foreign catalog), if anything."""
+    if not isinstance(variant.get("file"), str) or not variant["file"]:
+        return "no file"
+    if variant.get("url") is not None and not isinstance(variant["url"], str):
+        return "url is not text"
+    if not isinstance(variant.get("bytes"), int) or isinstance(variant.get("bytes"), bool):
+        return "bytes is not a whole number"
+    if not isinstance(variant.get("sha256"), str):
+        return "sha256 is not text"
+    return None
+
+
 def _check(source: _Source, variant: dict) -> VariantCheck:
     check = VariantCheck(str(variant.get("file")), str(variant.get("spot")),
                          str(variant.get("language")), str(variant.get("profile")), ok=False)
+    problem = _entry_problem(variant)
+    if problem:
+        check.message = f"catalog entry is malformed: {problem}"
+        return check
     digest, size = hashlib.sha256(), 0
     try:
         for chunk in source.chunks(variant):
             digest.update(chunk)
             size += len(chunk)
-    except (StorageError, KeyError) as exc:
-        check.message = exc.message if isinstance(exc, StorageError) else "catalog entry has no file"
+    except StorageError as exc:
+        check.message = exc.message
         return check
     check.bytes = size
     if size != variant.get("bytes"):

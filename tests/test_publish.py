@@ -116,6 +116,18 @@ def test_verify_finds_a_tampered_download(campaign):
     assert "not-for-sale-30/not-for-sale-30.tzo.broadcast.mov: error: sha256 is" in result.stderr
 
 
+def test_verify_reports_malformed_catalog_entries_without_a_traceback(tmp_path):
+    (tmp_path / "catalog.json").write_text(json.dumps({"campaign": "x", "variants": [
+        {"file": None}, {"file": "a.mp4", "url": 7, "bytes": 1, "sha256": "0"},
+        {"file": "b.mp4", "bytes": "12", "sha256": "0"}]}))
+    result = CliRunner().invoke(verify_command, [str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "0 of 3 variants verified" in result.stdout
+    for problem in ("no file", "url is not text", "bytes is not a whole number"):
+        assert f"catalog entry is malformed: {problem}" in result.stderr
+
+
 def test_dry_run_uploads_nothing(campaign):
     report = publish(campaign, dry_run=True)
     assert report.ok and len(report.uploaded) == OBJECTS + 2
