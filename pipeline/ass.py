@@ -30,8 +30,6 @@ SRT_TO_ASS_TAG = {"<i>": r"{\i1}", "</i>": r"{\i0}", "<b>": r"{\b1}", "</b>": r"
 # libass reads "\N", "\n" and "\h" as line breaks and spaces even after a literal backslash; a
 # word joiner (default-ignorable, zero width) between them keeps the backslash a backslash.
 JOINER_CANDIDATES = ("\u2060", "\u200b", "\ufeff")
-SAFE_FILTER_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
-FILTER_SPECIAL = set("'\\:,[];=%")  # what the filter-graph and option parsers give a meaning
 
 HEADER = """\
 [Script Info]
@@ -267,18 +265,3 @@ def ass_fontsdir(font: Font, tmpdir: Path) -> Path:
         except OSError:  # file systems without symlinks
             shutil.copyfile(font.path, target)
     return folder
-
-
-def filter_safe_copy(src: Path, tmpdir: Path, name: str) -> Path:
-    """A copy of `src` at `tmpdir/name`, a path with nothing that filter-graph syntax would parse.
-
-    For hand-written filter strings; ffmpeg-python's keyword form (`filename=`) escapes by itself.
-    """
-    target = Path(tmpdir) / name
-    parts = target.resolve().parts[1:]
-    if (not SAFE_FILTER_NAME.match(name) or FILTER_SPECIAL & set(str(target.resolve()))
-            or any(part != part.strip() for part in parts)):
-        raise ValueError(f"{target} contains characters that filter graphs treat specially")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, target)
-    return target

@@ -232,11 +232,13 @@ def _unique(variants: list[dict], key: str, label: str) -> list[dict]:
 def filesize(size: int | None) -> str:
     if size is None:
         return "?"
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+    if size < 1000:
+        return f"{size} B"
+    for unit in ("KB", "MB"):
         size /= 1000
-    return ""
+        if size < 1000:
+            return f"{size:.1f} {unit}"
+    return f"{size / 1000:.1f} GB"
 
 
 def duration(seconds: float | None) -> str:

@@ -291,7 +291,7 @@ def read_srt(path: str | Path, *, duration: float | None = None) -> SubtitleFile
     text, encoding, diagnostics = _decode(data, path)
     if text is None:
         return SubtitleFile(path, (), tuple(diagnostics), encoding)
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")   # _decode removed any BOM
     parser = _Parser(text.split("\n"), path)
     cues = parser.run()
     diagnostics += parser.diagnostics

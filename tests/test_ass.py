@@ -10,7 +10,7 @@ from pathlib import Path
 import ffmpeg
 import pytest
 
-from pipeline.ass import ass_colour, ass_fontsdir, ass_time, filter_safe_copy, write_ass
+from pipeline.ass import ass_colour, ass_fontsdir, ass_time, write_ass
 from pipeline.errors import PipelineError
 from pipeline.fonts import Font, ass_font_size, em_from_ass_font_size, resolve_font, text_width
 from pipeline.manifest import Style
@@ -134,17 +134,6 @@ def test_fontsdir_holds_only_the_font(tmp_path, noto):
     (tmp_path / "other.txt").write_text("x")
     assert [p.name for p in folder.iterdir()] == ["NotoSans-Regular.ttf"]
     assert ass_fontsdir(noto, tmp_path) == folder  # idempotent
-
-
-def test_filter_safe_copy(tmp_path):
-    hostile = tmp_path / "a'b:c,d[e];f=g\\h%i.ass"
-    hostile.write_text("x")
-    copy = filter_safe_copy(hostile, tmp_path / "safe", "subtitles.ass")
-    assert copy.read_text() == "x" and copy.name == "subtitles.ass"
-    with pytest.raises(ValueError):
-        filter_safe_copy(hostile, tmp_path, "a:b.ass")
-    with pytest.raises(ValueError):
-        filter_safe_copy(hostile, tmp_path / "x,y", "subtitles.ass")
 
 
 def lit_box(frame: bytes, width: int) -> tuple[int, int, int, int]:
