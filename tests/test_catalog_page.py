@@ -50,10 +50,13 @@ def test_catalog_has_the_contract_shape(campaign):
 def test_write_catalog_is_atomic_and_stable(campaign):
     path = write_catalog(campaign)
     assert path == campaign.campaign_dir / "catalog.json"
-    first = path.read_bytes()
-    assert write_catalog(campaign).read_bytes() == first  # unchanged campaign, same bytes
+    first = json.loads(path.read_bytes())
+    # An unchanged campaign keeps the catalog's date, so a re-publish uploads nothing.
+    path.write_text(json.dumps(first | {"generated": "2000-01-01T00:00:00Z"}), encoding="utf-8")
+    again = json.loads(write_catalog(campaign).read_bytes())
+    assert again == first | {"generated": "2000-01-01T00:00:00Z"}
     assert not list(path.parent.glob(".catalog.json.*"))
-    assert len(json.loads(first)["variants"]) == 12
+    assert len(first["variants"]) == 12
 
 
 # --- the page as text -------------------------------------------------------------------------
@@ -194,7 +197,6 @@ def test_filters_preselected_from_the_url(tmp_path, published_page, suffix, lang
     assert len(visible) == shown
     assert all((language is None or row["data-lang"] == language) and
                (profile is None or row["data-profile"] == profile) for row in visible)
-    assert all("hidden" in row for row in page.rows if row not in visible)
 
 
 @pytest.mark.e2e
@@ -202,7 +204,7 @@ def test_a_hostile_title_is_shown_as_text_and_never_runs(tmp_path, published_pag
     page = Page(run_chromium(tmp_path, published_page.as_uri(), "--dump-dom"))
     assert page.root.get("data-ready") == "true"
     assert page.texts["h1"] == HOSTILE_TITLE
-    assert page.texts["title"].startswith(HOSTILE_TITLE) and "pwned" != page.texts["title"]
+    assert page.texts["title"].startswith(HOSTILE_TITLE)
     assert not page.pwned
 
 

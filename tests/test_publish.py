@@ -79,7 +79,8 @@ def test_publish_to_the_default_folder_then_verify(campaign):
     assert len(catalog["variants"]) == 12
     assert (dist / "index.html").exists()
     assert all(c.ok for c in verify(str(dist)).checks)
-    assert len(verify(dist.as_uri()).checks) == 12
+    by_url = verify(dist.as_uri())
+    assert by_url.ok and len(by_url.checks) == 12
 
     again = publish(campaign)
     assert again.ok and again.uploaded == [] and len(again.skipped) == OBJECTS + 2

@@ -231,3 +231,15 @@ def test_broadcast_profile_is_a_mov_with_24_bit_pcm_at_minus_23_lufs(campaign):
         lufs, _ = integrated_loudness(out)
         assert abs(lufs - (-23.0)) <= 0.5, lufs
     assert {s["codec_type"] for s in streams(campaign.out / "spot.tzo.bc.mov")} == {"video", "audio", "subtitle"}
+
+
+def test_real_records_publish_and_verify(rendered, tmp_path):
+    """The publish tests build records by hand; this one publishes what a render really left."""
+    from pipeline.cli_publish import publish, verify
+
+    result = CliRunner().invoke(publish, [str(rendered.manifest), "--to", f"file://{tmp_path}/dist"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(verify, [str(tmp_path / "dist/test-campaign")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "4 of 4 variants verified" in result.stdout
