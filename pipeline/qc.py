@@ -23,7 +23,7 @@ from .ass import Layout, layout_cue
 from .errors import Diagnostic, Findings, PipelineError, error, warning
 from .fonts import Font, missing_glyphs, resolve_font, text_width
 from .manifest import Manifest, QcSettings, Style
-from .media import probe_video
+from .media import MediaInfo, probe_video
 from .subtitles import ALIGNMENT_TAG, Cue, format_time, plain_text, read_srt
 
 DEFAULT_FPS = 25.0
@@ -278,11 +278,13 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
 
 
 
-def manifest_settings(manifest: Manifest, path: Path, language: str | None = None) -> dict:
+def manifest_settings(manifest: Manifest, path: Path, language: str | None = None,
+                      master: MediaInfo | None = None) -> dict:
     """`check_file`'s keyword arguments for `path` as `manifest` would render it.
 
     The language is `language`, else the file's name (`nah.srt`); the spot is the file's folder
-    (`subtitles/<spot id>/`), whose master gives the real duration and frame rate.
+    (`subtitles/<spot id>/`), whose master (`master` when already probed) gives the real
+    duration and frame rate.
     """
     code = language or Path(path).stem
     lang = next((l for l in manifest.languages if l.code == code), None)
@@ -292,8 +294,9 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
                       "style": lang.style if lang else manifest.style,
                       "burned": lang.treatment == "burn" if lang else True,
                       "frame_width": width, "frame_height": height, "language": code}
-    if spot is not None and spot.master.exists():
+    if master is None and spot is not None and spot.master.exists():
         master = probe_video(spot.master)
+    if master is not None:
         settings["duration"] = master.duration
         settings["fps"] = master.video.fps
     return settings

@@ -21,7 +21,7 @@ from .catalog import write_catalog
 from .errors import Diagnostic, PipelineError
 from .manifest import AUDIO_SUFFIXES, Manifest, load_manifest
 from .plan import Plan, VariantPlan, build_plan
-from .qc import CheckResult, check_file, narrowest_frame
+from .qc import CheckResult, check_file, manifest_settings
 
 EventKind = Literal["ready", "changed", "error"]
 Pair = tuple[str, str]  # (spot id, language code)
@@ -153,20 +153,11 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1
 
 
 def _check(manifest: Manifest, plan: Plan, path: Path) -> CheckResult:
-    """The translator's check of one file, at the master's real duration and frame rate."""
+    """The translator's check of one file, with the master the plan already probed."""
     pair = affected_pair(manifest, path)
-    spot_id, code = pair if pair else (None, None)
-    language = next((l for l in manifest.languages if l.code == code), None)
     master = next((v.master for v in plan.variants
-                   if v.variant.spot.id == spot_id and v.master is not None), None)
-    width, height = narrowest_frame(manifest.profiles)
-    return check_file(
-        path, qc=language.qc if language else manifest.qc,
-        duration=master.duration if master else None,
-        fps=master.video.fps if master and master.video else None,
-        style=language.style if language else manifest.style,
-        burned=bool(language and language.treatment == "burn"),
-        frame_width=width, frame_height=height, language=code)
+                   if pair and v.variant.spot.id == pair[0] and v.master is not None), None)
+    return check_file(path, **manifest_settings(manifest, path, pair[1] if pair else None, master))
 
 
 def _blocking(plan: Plan, selected: list[VariantPlan], checked: set[Path]) -> tuple[Diagnostic, ...]:
