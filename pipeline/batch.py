@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import threading
@@ -11,10 +12,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from .errors import PipelineError, ValidationError
+from .errors import PipelineError, ValidationError, internal_error
 from .plan import Plan, VariantPlan
 from .remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from .render import master_fits, render_burn_group, render_variant
+
+log = logging.getLogger(__name__)
 
 OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked"]
 
@@ -179,6 +182,9 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
                                             progress=progress if reporter else None)
         except PipelineError as exc:
             results = [exc] * len(unit)
+        except Exception as exc:  # noqa: BLE001 - a bug fails its variants, not the batch
+            log.debug("internal error while rendering %s", unit[0].variant.key, exc_info=True)
+            results = [internal_error(exc, unit[0].variant.output)] * len(unit)
         seconds = time.monotonic() - started
         outcomes = [Outcome(v, "failed", seconds, error=r) if isinstance(r, PipelineError)
                     else Outcome(v, "rendered", seconds, record=r) for v, r in zip(unit, results)]

@@ -7,7 +7,6 @@ errors stay exit code 2.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import click
 from . import __version__
 from .batch import Outcome, default_jobs, render_plan
 from .catalog import write_catalog
-from .cli_common import emit, fails_cleanly
+from .cli_common import emit, fails_cleanly, verbosity, verbosity_options
 from .cli_publish import publish, verify
 from .cli_translate import check, preview, watch
 from .plan import Plan, VariantPlan, build_plan
@@ -27,18 +26,10 @@ MANIFESTS = click.argument("manifests", nargs=-1, required=True,
                            type=click.Path(dir_okay=False, path_type=Path))
 
 
-class Context:
-    def __init__(self, verbose: int, quiet: bool):
-        self.verbose = verbose
-        self.quiet = quiet
-
-
 @click.group(context_settings={"auto_envvar_prefix": "PIPELINE", "help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="Show more: -v the ffmpeg commands, -vv debug.")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
+@verbosity_options
 @click.version_option(__version__, "--version", prog_name="pipeline")
-@click.pass_context
-def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+def cli() -> None:
     """Render every language variant of a campaign from its manifest.
 
     \b
@@ -46,10 +37,9 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
       pipeline validate manifests/blue-heart.yaml
       pipeline plan manifests/*.yaml
       pipeline render manifests/blue-heart.yaml --lang nah -j 2
+
+    -v and -q go before or after the command's name.
     """
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
-    ctx.obj = Context(verbose, quiet)
 
 
 def report_plan_diagnostics(plan: Plan) -> None:
@@ -150,9 +140,8 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
               help="With --executor dask: move inputs and outputs through this object store "
                    "(s3://bucket/prefix) for workers that share no disk with this machine.")
 @click.option("--endpoint-url", metavar="URL", help="S3-compatible endpoint of --store.")
-@click.pass_obj
 @fails_cleanly
-def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry_run, fail_fast,
+def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fast,
            executor, scheduler, store, endpoint_url) -> None:
     """Render every stale variant; keep going past failures and report them all at the end.
 
@@ -180,14 +169,14 @@ def render(obj: Context, manifests, jobs, spots, languages, profiles, force, dry
         plan.save_caches()
         sys.exit(1 if plan.errors else 0)
     jobs = jobs or default_jobs()
-    reporter = make_reporter(plan, quiet=obj.quiet)
+    reporter = make_reporter(plan, quiet=verbosity().quiet)
     with reporter:
         outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter,
                                scheduler=scheduler if executor == "dask" else None,
                                store=Store(store, endpoint_url) if store else None)
     for manifest in plan.manifests:
         write_catalog(manifest)
-    failed = report_outcomes(outcomes, quiet=obj.quiet)
+    failed = report_outcomes(outcomes, quiet=verbosity().quiet)
     if failed or plan.errors:
         sys.exit(1)
 
@@ -221,6 +210,8 @@ def main() -> None:
 
 for _command in (check, preview, watch, publish, verify):
     cli.add_command(_command)
+for _command in cli.commands.values():
+    verbosity_options(_command)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,60 @@
-"""What every command module shares: printing diagnostics, and turning errors into exit codes."""
+"""What every command module shares: verbosity options, printing diagnostics, and turning
+errors into exit codes."""
 
 from __future__ import annotations
 
 import functools
+import logging
 import sys
+import traceback
+from dataclasses import dataclass
 
 import click
 
-from .errors import Diagnostic, PipelineError
+from .errors import Diagnostic, PipelineError, internal_error
+
+
+@dataclass
+class Verbosity:
+    """`-v` (repeatable) and `-q`, wherever they were typed: before or after the subcommand."""
+
+    verbose: int = 0
+    quiet: bool = False
+
+    @property
+    def level(self) -> int:
+        if self.verbose >= 2:
+            return logging.DEBUG
+        if self.verbose == 1:
+            return logging.INFO
+        return logging.ERROR if self.quiet else logging.WARNING
+
+
+def verbosity(ctx: click.Context | None = None) -> Verbosity:
+    ctx = ctx or click.get_current_context(silent=True)
+    if ctx is None:
+        return Verbosity()
+    return ctx.find_root().ensure_object(Verbosity)
+
+
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
+    state = verbosity(ctx)
+    if param.name == "verbose":
+        state.verbose += value
+    elif value:
+        state.quiet = True
+    logging.basicConfig(format="%(message)s", stream=sys.stderr)
+    logging.getLogger().setLevel(state.level)
+
+
+def verbosity_options(command):
+    """`-v/--verbose` and `-q/--quiet`, accepted by the group and by every subcommand."""
+    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True,
+                           callback=_set_verbosity,
+                           help="Only errors and the final summary.")(command)
+    return click.option("-v", "--verbose", count=True, expose_value=False, is_eager=True,
+                        callback=_set_verbosity,
+                        help="Show more: -v the ffmpeg commands, -vv debug details.")(command)
 
 
 def emit(diagnostic: Diagnostic) -> None:
@@ -15,7 +62,8 @@ def emit(diagnostic: Diagnostic) -> None:
 
 
 def fails_cleanly(command):
-    """Turn domain errors (and OS errors on users' files) into diagnostics and exit 1."""
+    """Turn domain errors (and OS errors on users' files) into diagnostics and exit 1; an
+    unexpected exception is one line and exit 1 too, its traceback shown only with -vv."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
@@ -31,4 +79,12 @@ def fails_cleanly(command):
         except KeyboardInterrupt:
             click.echo("interrupted: no partial files were left under final names", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug: one line for users, details with -vv
+            if verbosity().verbose >= 2:
+                traceback.print_exc()
+            for diagnostic in internal_error(exc).diagnostics:
+                emit(diagnostic)
+            sys.exit(1)
     return wrapper

@@ -130,6 +130,18 @@ class StorageError(PipelineError):
     """An upload, download or object-store problem (never carries secrets)."""
 
 
+class InternalError(PipelineError):
+    """An exception nobody planned for (a bug), as one line for users."""
+
+
+def internal_error(exc: BaseException, path: Path | str | None = None) -> InternalError:
+    """`exc` as a one-line failure naming its kind, with the way to see the details."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    reason = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return InternalError(f"internal error: {reason}", path,
+                         hint="this is a bug in the pipeline; re-run with -vv to see the details")
+
+
 def raise_if_errors(diagnostics: Iterable[Diagnostic]) -> None:
     diagnostics = list(diagnostics)
     if any(d.severity == "error" for d in diagnostics):

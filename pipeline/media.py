@@ -75,16 +75,19 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
     with subprocess.Popen(command, stdout=subprocess.PIPE if progress else subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, errors="replace") as process:
         if progress:
-            # stderr is drained beside stdout, or a chatty ffmpeg blocks on a full pipe.
+            # stderr is drained beside stdout, or a chatty ffmpeg blocks on a full pipe; the
+            # reader is always joined before the pipes close, whatever happens on stdout.
             collected: list[str] = []
             reader = threading.Thread(target=lambda: collected.extend(process.stderr), daemon=True)
             reader.start()
-            for line in process.stdout:
-                if line.startswith("out_time_us="):
-                    value = line.split("=", 1)[1].strip()
-                    if value.lstrip("-").isdigit():
-                        progress(max(0, int(value)) / 1e6)
-            reader.join()
+            try:
+                _follow_progress(process.stdout, progress)
+            except BaseException:   # Ctrl-C: ffmpeg got the SIGINT too; make sure it stops
+                process.kill()
+                raise
+            finally:
+                process.wait()
+                reader.join()
             stderr = "".join(collected)
         else:
             stderr = process.stderr.read()
@@ -94,6 +97,27 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
         raise RenderError(f"ffmpeg failed while {what} (exit {returncode})", path,
                           stderr_tail="\n".join(tail))
     return stderr
+
+
+def _follow_progress(lines, progress: Progress) -> None:
+    """Feed `progress` the output time from ffmpeg's `-progress` stream, to its end.
+
+    A display that fails must not fail the render nor leave ffmpeg blocked on a full pipe: the
+    failure is logged once, progress stops, and the stream is still read to the end.
+    """
+    for line in lines:
+        if progress is None or not line.startswith("out_time_us="):
+            continue
+        value = line.split("=", 1)[1].strip()
+        if not value.lstrip("-").isdigit():
+            continue
+        try:
+            progress(max(0, int(value)) / 1e6)
+        except Exception as exc:  # noqa: BLE001 - any display bug; the render goes on
+            log.warning("warning: the progress display failed (%s: %s); rendering goes on",
+                        type(exc).__name__, exc)
+            log.debug("progress display failure", exc_info=True)
+            progress = None
 
 
 def escape_filter_value(value: str) -> str:

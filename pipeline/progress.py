@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 
@@ -56,26 +58,26 @@ class RichReporter:
 
     def __init__(self, plan: Plan):
         self.total = sum(1 for v in plan.variants if v.status == "stale")
-        self.progress = Progress(
+        self._bars = Progress(
             TextColumn("{task.description:<45}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
             TextColumn("{task.fields[speed]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-            console=Console(stderr=False), transient=False)
+            console=Console(stderr=False, highlight=False), transient=False)
         self._overall: TaskID | None = None
         self._tasks: dict[str, tuple[TaskID, float]] = {}
         self._lock = threading.Lock()
 
     def __enter__(self):
-        self.progress.__enter__()
-        self._overall = self.progress.add_task(f"{self.total} variants", total=max(self.total, 1),
+        self._bars.__enter__()
+        self._overall = self._bars.add_task(f"{self.total} variants", total=max(self.total, 1),
                                                speed="")
         return self
 
     def __exit__(self, *exc) -> None:
-        self.progress.__exit__(*exc)
+        self._bars.__exit__(*exc)
 
     def started(self, plan: VariantPlan) -> None:
         with self._lock:
-            task = self.progress.add_task(plan.variant.key, total=1.0, speed="")
+            task = self._bars.add_task(plan.variant.key, total=1.0, speed="")
             self._tasks[plan.variant.key] = (task, time.monotonic())
 
     def progress(self, plan: VariantPlan, fraction: float) -> None:
@@ -86,7 +88,7 @@ class RichReporter:
         elapsed = time.monotonic() - started
         media_seconds = fraction * (plan.master.duration if plan.master else 0)
         speed = f"{media_seconds / elapsed:4.1f}x" if elapsed > 0 else ""
-        self.progress.update(task, completed=fraction, speed=speed)
+        self._bars.update(task, completed=fraction, speed=speed)
 
     def finished(self, outcome: Outcome) -> None:
         if outcome.status not in ("rendered", "failed"):
@@ -94,13 +96,14 @@ class RichReporter:
         with self._lock:
             task, _ = self._tasks.pop(outcome.plan.variant.key, (None, 0.0))
         if task is not None:
-            self.progress.remove_task(task)
+            self._bars.remove_task(task)
         mark = "[green]rendered[/]" if outcome.status == "rendered" else "[red]failed[/]"
-        self.progress.console.print(f"{mark} {outcome.plan.variant.key} {outcome.seconds:.1f}s")
-        self.progress.advance(self._overall, 1)
+        self._bars.console.print(f"{mark} {escape(outcome.plan.variant.key)} {outcome.seconds:.1f}s")
+        self._bars.advance(self._overall, 1)
 
 
 def make_reporter(plan: Plan, quiet: bool = False):
-    if sys.stdout.isatty() and not quiet:
+    """Bars on a terminal that can redraw lines; plain lines on a pipe, a file or TERM=dumb."""
+    if sys.stdout.isatty() and not quiet and os.environ.get("TERM", "") not in ("dumb", "unknown"):
         return RichReporter(plan)
     return PlainReporter(plan, quiet=quiet)

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import PipelineError, StorageError
+from .errors import PipelineError, StorageError, internal_error
 from .fingerprint import CACHE_NAME, HashCache, sha256_file
 from .plan import VariantPlan
 from .record import write_json
@@ -128,6 +128,8 @@ def render_on_worker(variant: VariantPlan, store: Store | None,
         return record, [], time.monotonic() - started
     except PipelineError as exc:
         return None, exc.diagnostics, time.monotonic() - started
+    except Exception as exc:  # noqa: BLE001 - a bug fails its variant, not the batch
+        return None, internal_error(exc, variant.variant.output).diagnostics, time.monotonic() - started
     finally:
         cache.save()
 
