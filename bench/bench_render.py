@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
-from pipeline.media import escape_filter_value
+
+from pipeline.media.ffmpeg import escape_filter_value
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent

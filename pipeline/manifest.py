@@ -15,8 +15,8 @@ from typing import Callable, Literal
 import langcodes
 import yaml
 
-from .errors import Diagnostic, ManifestError, ValidationError, error
-from .profiles import BUILTIN_PROFILES, Profile
+from pipeline.errors import Diagnostic, ManifestError, ValidationError, error
+from pipeline.profiles import BUILTIN_PROFILES, Profile
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TREATMENTS = ("burn", "soft", "dub", "mix")

@@ -34,7 +34,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from pipeline.media import escape_filter_value
+
+from pipeline.media.ffmpeg import escape_filter_value
 
 # Bump when the look or sound of anything generated here changes: every file is then remade.
 VERSION = "1"

@@ -27,7 +27,8 @@ import boto3
 import pytest
 
 from pipeline.manifest import Manifest, load_manifest
-from pipeline.media import ffmpeg_binary, probe
+from pipeline.media.ffmpeg import ffmpeg_binary
+from pipeline.media.probe import probe
 
 CAMPAIGN = "blue-heart"
 SPOTS = {"not-for-sale-15": "Human beings are not for sale (15 s)",

@@ -10,12 +10,18 @@ from pathlib import Path
 import ffmpeg
 import pytest
 
-from pipeline.ass import ass_colour, ass_fontsdir, ass_time, write_ass
 from pipeline.errors import PipelineError
-from pipeline.fonts import Font, ass_font_size, em_from_ass_font_size, resolve_font, text_width
 from pipeline.manifest import Style
-from pipeline.media import ffmpeg_binary
-from pipeline.subtitles import Cue
+from pipeline.media.ffmpeg import ffmpeg_binary
+from pipeline.subtitles.ass import ass_colour, ass_fontsdir, ass_time, write_ass
+from pipeline.subtitles.fonts import (
+    Font,
+    ass_font_size,
+    em_from_ass_font_size,
+    resolve_font,
+    text_width,
+)
+from pipeline.subtitles.model import Cue
 
 LONG = ("Tlen nochi tlakamej tlen tlaltikpak nemij ayik moneki makinnamakakan, "
         "ni tlakamej ni siuamej, ni konemej")

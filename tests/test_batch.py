@@ -11,9 +11,10 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from pipeline import batch, plan as plan_module
-from pipeline.cli import cli
-from pipeline.plan import build_plan
+from pipeline.cli.main import cli
+from pipeline.render import batch
+from pipeline.render import plan as plan_module
+from pipeline.render.plan import build_plan
 from tests.conftest import SRT
 from tests.mediacheck import FFMPEG, gray_frame
 from tests.s3server import aws_env, bucket, s3_server  # noqa: F401  (fixtures)
@@ -74,7 +75,8 @@ def test_an_up_to_date_run_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
 
 @pytest.mark.e2e
 def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
-    from pipeline import media, render
+    from pipeline.media import loudness
+    from pipeline.render import audio, record, treatments
 
     languages = []
     for code in ("nah", "tzo", "yua", "mto", "tzh"):
@@ -98,8 +100,8 @@ def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
                     running[0] -= 1
         return run
 
-    monkeypatch.setattr(render, "run_ffmpeg", counting(render.run_ffmpeg))
-    monkeypatch.setattr(media, "run_ffmpeg", counting(media.run_ffmpeg))
+    for module in (treatments, audio, record, loudness):   # every caller of the runner
+        monkeypatch.setattr(module, "run_ffmpeg", counting(module.run_ffmpeg))
     assert invoke("render", manifest, "-j", "2").exit_code == 0
     assert peak[0] == 2
     # Five burned languages, two job slots: two processes share a decode (3 + 2 encoders).

@@ -15,9 +15,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from pipeline.catalog import (build_catalog, load_records, render_index_html, safe_url,
-                              write_catalog)
-from pipeline.publish import publish
+from pipeline.publish.catalog import build_catalog, load_records, write_catalog
+from pipeline.publish.page import render_index_html, safe_url
+from pipeline.publish.upload import publish
 from tests.s3server import campaign, make_campaign, media, variant_cache  # noqa: F401
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import cli
-from pipeline.cli_translate import check
+from pipeline.cli.main import cli
+from pipeline.cli.translate import check
 
 GOOD = """\
     1

@@ -8,9 +8,16 @@ import pytest
 from fontTools import subset
 
 from pipeline.errors import PipelineError
-from pipeline.fonts import (Font, ass_font_size, bold_variant, em_from_ass_font_size,
-                            missing_glyphs, resolve_font, text_width)
-from pipeline.subtitles import Cue
+from pipeline.subtitles.fonts import (
+    Font,
+    ass_font_size,
+    bold_variant,
+    em_from_ass_font_size,
+    missing_glyphs,
+    resolve_font,
+    text_width,
+)
+from pipeline.subtitles.model import Cue
 
 NOTO = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
 

@@ -9,13 +9,20 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from pipeline.cli_translate import preview
-from pipeline.fonts import resolve_font
-from pipeline.media import probe_video
-from pipeline.preview import (COLUMNS, GAP, cue_middle, proxy_profile, sheet_size, tile_size,
-                              tiles_graph)
+from pipeline.cli.translate import preview
+from pipeline.media.probe import probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
-from pipeline.subtitles import Cue
+from pipeline.render.preview import (
+    COLUMNS,
+    GAP,
+    cue_middle,
+    proxy_profile,
+    sheet_size,
+    tile_size,
+    tiles_graph,
+)
+from pipeline.subtitles.fonts import resolve_font
+from pipeline.subtitles.model import Cue
 from tests.conftest import SMALL_PROFILES
 from tests.mediacheck import changed_fraction, duration, gray_frame, streams
 

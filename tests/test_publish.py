@@ -11,16 +11,26 @@ import urllib.request
 import pytest
 from click.testing import CliRunner
 
-from pipeline.catalog import load_records
-from pipeline.cli_publish import publish as publish_command
-from pipeline.cli_publish import verify as verify_command
+from pipeline.cli.publish import publish as publish_command
+from pipeline.cli.publish import verify as verify_command
 from pipeline.errors import StorageError
-from pipeline.publish import parse_duration, publish, verify
-from pipeline.s3 import S3Target
-from pipeline.storage import MiB
+from pipeline.publish.catalog import load_records
+from pipeline.publish.s3 import S3Target
+from pipeline.publish.target import MiB
+from pipeline.publish.upload import parse_duration, publish
+from pipeline.publish.verify import verify
 from tests.faultproxy import Fault, FaultProxy
-from tests.s3server import (SECRET, aws_env, bucket, campaign, free_port, media,  # noqa: F401
-                            s3_client, s3_server, variant_cache)
+from tests.s3server import (  # noqa: F401
+    SECRET,
+    aws_env,
+    bucket,
+    campaign,
+    free_port,
+    media,
+    s3_client,
+    s3_server,
+    variant_cache,
+)
 
 OBJECTS = 12 + 12 + 4  # variants, posters, sidecars (srt + vtt of one soft language x 2 spots)
 

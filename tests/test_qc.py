@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.fonts import resolve_font
 from pipeline.manifest import QcSettings, Style
-from pipeline.qc import check_cues, check_file, graphemes, reading_speed
-from pipeline.subtitles import read_srt
+from pipeline.subtitles.fonts import resolve_font
+from pipeline.subtitles.qc import check_cues, check_file, graphemes, reading_speed
+from pipeline.subtitles.srt import read_srt
 
 QC = QcSettings()
 A_MACRON_BELOW = "a\u0331"   # a̱: one character to a reader, two code points
@@ -351,8 +351,8 @@ def test_check_file_of_a_track_skips_glyphs_and_fit(tmp_path):
 
 def test_fit_is_measured_as_the_whole_file_is_burned_bold_anywhere_means_bold_everywhere():
     """write_ass measures every cue with the bold face once any cue uses <b>; so must the check."""
-    from pipeline.ass import Layout, layout_cue
-    from pipeline.subtitles import Cue
+    from pipeline.subtitles.ass import Layout, layout_cue
+    from pipeline.subtitles.model import Cue
 
     font, style = resolve_font("Noto Sans"), Style(size=0.08)
     regular = Layout.for_cues(style, font, 640, 360, [])

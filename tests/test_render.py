@@ -7,9 +7,15 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import cli
-from tests.mediacheck import (band_rms_db, changed_fraction, duration, gray_frame,
-                              integrated_loudness, streams)
+from pipeline.cli.main import cli
+from tests.mediacheck import (
+    band_rms_db,
+    changed_fraction,
+    duration,
+    gray_frame,
+    integrated_loudness,
+    streams,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -181,7 +187,7 @@ def test_ctrl_c_leaves_no_partial_or_temporary_files(campaign):
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
                               profiles={"big": {"base": "web", "width": 1280, "height": 720,
                                                 "preset": "slow"}})
-    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "render", str(manifest)],
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "render", str(manifest)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     deadline = time.monotonic() + 30
@@ -235,7 +241,7 @@ def test_broadcast_profile_is_a_mov_with_24_bit_pcm_at_minus_23_lufs(campaign):
 
 def test_real_records_publish_and_verify(rendered, tmp_path):
     """The publish tests build records by hand; this one publishes what a render really left."""
-    from pipeline.cli_publish import publish, verify
+    from pipeline.cli.publish import publish, verify
 
     result = CliRunner().invoke(publish, [str(rendered.manifest), "--to", f"file://{tmp_path}/dist"],
                                 catch_exceptions=False)

@@ -13,8 +13,9 @@ import pytest
 
 from pipeline.errors import StorageError
 from pipeline.fingerprint import sha256_file
-from pipeline.s3 import S3Target
-from pipeline.storage import MiB, LocalTarget, TargetUnavailable, open_target
+from pipeline.publish.s3 import S3Target
+from pipeline.publish.storage import LocalTarget, open_target
+from pipeline.publish.target import MiB, TargetUnavailable
 from tests.faultproxy import Fault, FaultProxy
 from tests.s3server import SECRET, aws_env, bucket, free_port, s3_client, s3_server  # noqa: F401
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import SubtitleError
-from pipeline.subtitles import Cue, plain_text, read_srt, write_srt, write_vtt
+from pipeline.subtitles.model import Cue, plain_text
+from pipeline.subtitles.srt import read_srt, write_srt
+from pipeline.subtitles.vtt import write_vtt
 
 GOOD = """\
     1

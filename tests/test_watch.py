@@ -11,10 +11,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import cli
-from pipeline.cli_translate import print_event
+from pipeline.cli.main import cli
+from pipeline.cli.translate import print_event
 from pipeline.manifest import load_manifest
-from pipeline.watch import WatchEvent, _Filter, affected_pair, handle_changes, watch, watched_roots
+from pipeline.render.watch import (
+    WatchEvent,
+    _Filter,
+    affected_pair,
+    handle_changes,
+    watch,
+    watched_roots,
+)
 
 SRT_NEW = "1\n00:00:00,500 --> 00:00:01,800\nYancuic tlahtolli\n"
 SRT_BAD = "1\n00:00:01,000 --> 00:00:00,500\nal revés\n"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import click
 
-from .errors import Diagnostic, PipelineError, internal_error
+from pipeline.errors import Diagnostic, PipelineError, internal_error
 
 
 @dataclass

@@ -17,8 +17,8 @@ from typing import Iterable
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
-from .errors import Diagnostic, SubtitleError, error
-from .subtitles import Cue, plain_text
+from pipeline.errors import Diagnostic, SubtitleError, error
+from pipeline.subtitles.model import Cue, plain_text
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 INSTALL_HINT = ("install it (Noto fonts: 'apt-get install fonts-noto-core'), or give the path "

@@ -11,15 +11,17 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Literal
 
-from . import RENDER_VERSION
-from .errors import Diagnostic, PipelineError, error, raise_if_errors
-from .fingerprint import CACHE_NAME, HashCache, sha256_json
-from .fonts import Font, missing_glyphs, resolve_font
-from .manifest import Language, Manifest, Spot, alpha3, load_manifest
-from .media import MediaInfo, ffmpeg_identity, ffmpeg_version, probe_audio, probe_video
-from .profiles import Profile
-from .qc import check_cues, narrowest_frame
-from .subtitles import Cue, read_srt
+from pipeline import RENDER_VERSION
+from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors
+from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
+from pipeline.manifest import Language, Manifest, Spot, alpha3, load_manifest
+from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
+from pipeline.media.probe import MediaInfo, probe_audio, probe_video
+from pipeline.profiles import Profile
+from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
+from pipeline.subtitles.model import Cue
+from pipeline.subtitles.qc import check_cues, narrowest_frame
+from pipeline.subtitles.srt import read_srt
 
 Status = Literal["up-to-date", "stale", "blocked"]
 

@@ -19,12 +19,13 @@ from typing import Iterable
 
 import regex
 
-from .ass import Layout, layout_cue
-from .errors import Diagnostic, Findings, PipelineError, error, warning
-from .fonts import Font, missing_glyphs, resolve_font, text_width
-from .manifest import Manifest, QcSettings, Style
-from .media import MediaInfo, probe_video
-from .subtitles import ALIGNMENT_TAG, Cue, format_time, plain_text, read_srt
+from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
+from pipeline.manifest import Manifest, QcSettings, Style
+from pipeline.media.probe import MediaInfo, probe_video
+from pipeline.subtitles.ass import Layout, layout_cue
+from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font, text_width
+from pipeline.subtitles.model import ALIGNMENT_TAG, Cue, format_time, plain_text
+from pipeline.subtitles.srt import read_srt
 
 DEFAULT_FPS = 25.0
 GRAPHEME = regex.compile(r"\X")

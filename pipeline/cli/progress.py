@@ -10,11 +10,17 @@ from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from .batch import Outcome
-from .plan import Plan, VariantPlan
+from pipeline.render.batch import Outcome
+from pipeline.render.plan import Plan, VariantPlan
 
 
 class PlainReporter:

@@ -9,19 +9,19 @@ loudness, measured once on that file, is the loudness of every variant that carr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import ffmpeg
 
-from pathlib import Path
-
-from . import RENDER_VERSION
-from .fingerprint import HashCache, sha256_json
-from .media import Loudness, ffmpeg_version, loudnorm_filter, measure_loudness, parse_loudnorm, run_ffmpeg
-from .plan import VariantPlan
-from .profiles import Profile
-from .files import atomic_output
-from .record import made_once
+from pipeline import RENDER_VERSION
+from pipeline.files import atomic_output
+from pipeline.fingerprint import HashCache, sha256_json
+from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
+from pipeline.media.loudness import Loudness, loudnorm_filter, measure_loudness, parse_loudnorm
+from pipeline.profiles import Profile
+from pipeline.render.plan import VariantPlan
+from pipeline.render.record import made_once
 
 Stream = ffmpeg.nodes.FilterableStream
 

@@ -1,5 +1,5 @@
 """Render jobs on Dask workers; for workers that share no disk with us: inputs and outputs travel through an
-object store (any `s3://` or `file://` target of `storage.py`).
+object store (any `s3://` or `file://` target of `publish/storage.py`).
 
 Inputs go up once, content-addressed (`<prefix>/inputs/<sha256>`), so a master used by 60
 variants is uploaded once and a worker downloads it once. A worker renders into its own scratch
@@ -15,12 +15,13 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import PipelineError, StorageError, internal_error
-from .fingerprint import CACHE_NAME, HashCache, sha256_file
-from .plan import VariantPlan
-from .record import write_json
-from .render import render_variant
-from .storage import Target, open_target
+from pipeline.errors import PipelineError, StorageError, internal_error
+from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_file
+from pipeline.publish.storage import open_target
+from pipeline.publish.target import Target
+from pipeline.render.plan import VariantPlan
+from pipeline.render.record import write_json
+from pipeline.render.treatments import render_variant
 
 CONTENT_TYPE = "application/octet-stream"
 

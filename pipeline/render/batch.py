@@ -6,16 +6,16 @@ import logging
 import math
 import os
 import threading
-from collections import defaultdict
 import time
+from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from .errors import PipelineError, ValidationError, internal_error
-from .plan import Plan, VariantPlan
-from .remote import Store, fetch_outputs, render_on_worker, upload_inputs
-from .render import master_fits, render_burn_group, render_variant
+from pipeline.errors import PipelineError, ValidationError, internal_error
+from pipeline.render.plan import Plan, VariantPlan
+from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
+from pipeline.render.treatments import master_fits, render_burn_group, render_variant
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .errors import StorageError
-from .storage import MiB, READ_CHUNK, ObjectInfo, Target, TargetUnavailable, _check_key, redact_url
+from pipeline.errors import StorageError
+from pipeline.publish.target import (
+    READ_CHUNK,
+    MiB,
+    ObjectInfo,
+    Target,
+    TargetUnavailable,
+    _check_key,
+    redact_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -329,9 +337,15 @@ class S3Target(Target):
 
     def _explain(self, exc: Exception, action: str, key: str | None) -> StorageError:
         """A message that says what happened and where, and how to fix it; nothing secret."""
-        from botocore.exceptions import (ClientError, ConnectionClosedError, ConnectTimeoutError,
-                                         EndpointConnectionError, NoCredentialsError,
-                                         PartialCredentialsError, ReadTimeoutError)
+        from botocore.exceptions import (
+            ClientError,
+            ConnectionClosedError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+            NoCredentialsError,
+            PartialCredentialsError,
+            ReadTimeoutError,
+        )
 
         where, endpoint = self.location(key or ""), self.endpoint
         if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):

@@ -20,17 +20,20 @@ from pathlib import Path
 
 import ffmpeg
 
-from .ass import ass_fontsdir, write_ass
-from .errors import Diagnostic, PipelineError, RenderError, raise_if_errors
-from .fonts import Font, missing_glyphs, resolve_font
-from .manifest import Language, Manifest, Spot, load_manifest
-from .media import MediaInfo, probe, probe_video, run_ffmpeg
-from .profiles import BUILTIN_PROFILES, Profile
-from .qc import check_cues
-from .files import atomic_output
-from .audio import audio_encoder_args
-from .render import container_args, fit_picture, video_encoder_args
-from .subtitles import Cue, format_time, read_srt
+from pipeline.errors import Diagnostic, PipelineError, RenderError, raise_if_errors
+from pipeline.files import atomic_output
+from pipeline.manifest import Language, Manifest, Spot, load_manifest
+from pipeline.media.conform import fit_picture
+from pipeline.media.ffmpeg import run_ffmpeg
+from pipeline.media.probe import MediaInfo, probe, probe_video
+from pipeline.profiles import BUILTIN_PROFILES, Profile
+from pipeline.render.audio import audio_encoder_args
+from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.subtitles.ass import ass_fontsdir, write_ass
+from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
+from pipeline.subtitles.model import Cue, format_time
+from pipeline.subtitles.qc import check_cues
+from pipeline.subtitles.srt import read_srt
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
 COLUMNS = 4

@@ -1,7 +1,7 @@
 """Rendering variants: an ffmpeg graph per treatment, run, then checked and recorded.
 
 Each treatment is a small builder in `TREATMENTS`; they share fitting the master's picture to a
-profile, the profile's encoder settings, and the audio of `audio.py`.
+profile, the profile's encoder settings, and the audio of `render/audio.py`.
 """
 
 from __future__ import annotations
@@ -15,67 +15,31 @@ from typing import Callable
 
 import ffmpeg
 
-from . import RENDER_VERSION
-from .ass import ass_fontsdir, write_ass
-from .audio import dub_audio, master_audio, mixed_audio, shared_audio
-from .errors import RenderError
-from .fingerprint import HashCache, sha256_json
-from .media import Loudness, MediaInfo, ffmpeg_version, run_ffmpeg
-from .plan import VariantPlan
-from .profiles import Profile
-from .files import atomic_output, partial_path
-from .record import check_output, made_once, make_record, write_json, write_poster, write_sidecars
-from .subtitles import write_srt
+from pipeline import RENDER_VERSION
+from pipeline.errors import RenderError
+from pipeline.files import atomic_output, partial_path
+from pipeline.fingerprint import HashCache, sha256_json
+from pipeline.media.conform import Stream, fit_picture
+from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
+from pipeline.media.loudness import Loudness
+from pipeline.media.probe import MediaInfo
+from pipeline.profiles import Profile
+from pipeline.render.audio import dub_audio, master_audio, mixed_audio, shared_audio
+from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.render.plan import VariantPlan
+from pipeline.render.record import (
+    check_output,
+    made_once,
+    make_record,
+    write_json,
+    write_poster,
+    write_sidecars,
+)
+from pipeline.subtitles.ass import ass_fontsdir, write_ass
+from pipeline.subtitles.srt import write_srt
 
-Stream = ffmpeg.nodes.FilterableStream
 Progress = Callable[[float], None]   # fraction done, 0..1
 
-
-# --- shared pieces --------------------------------------------------------------------------
-
-def fit_picture(video: Stream, profile: Profile) -> Stream:
-    """Scale the master into the profile's frame: letterbox (pad), centre crop, or fit width."""
-    w, h = profile.width, profile.height
-    if profile.fit == "crop":
-        video = video.filter("scale", w, h, force_original_aspect_ratio="increase").filter("crop", w, h)
-    else:  # pad and fit-width: the whole picture stays visible, bars fill the rest
-        video = (video.filter("scale", w, h, force_original_aspect_ratio="decrease")
-                 .filter("pad", w, h, "(ow-iw)/2", "(oh-ih)/2"))
-    video = video.filter("setsar", 1)
-    if profile.fps:
-        video = video.filter("fps", profile.fps)
-    return video.filter("format", "yuv420p")
-
-
-def video_encoder_args(profile: Profile, threads: int = 0) -> dict:
-    """x264 settings of the profile; `threads` 0 lets x264 decide."""
-    args: dict = {"c:v": profile.video_codec, "preset": profile.preset, "pix_fmt": "yuv420p"}
-    if profile.x264_profile:
-        args["profile:v"] = profile.x264_profile
-    if profile.video_bitrate:
-        # Constant-rate deliverable (broadcast): cap the rate and give the VBV a 2 s buffer.
-        rate = profile.video_bitrate
-        args.update({"b:v": rate, "maxrate": rate, "bufsize": _double(rate)})
-    else:
-        args["crf"] = profile.crf
-    if threads:
-        args["threads"] = threads
-    return args
-
-
-def _double(rate: str) -> str:
-    number, unit = (rate[:-1], rate[-1]) if rate[-1].isalpha() else (rate, "")
-    return f"{float(number) * 2:g}{unit}"
-
-
-def container_args(profile: Profile) -> dict:
-    args: dict = {"f": "mp4" if profile.container == "mp4" else "mov"}
-    if profile.faststart:
-        args["movflags"] = "+faststart"
-    return args
-
-
-# --- the shared picture of soft, dub and mix variants ---------------------------------------
 
 def master_fits(info: MediaInfo, profile: Profile) -> bool:
     """The master's video can be copied as it is: same codec, frame, rate and pixel format."""
@@ -115,8 +79,6 @@ def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | Non
                     stale.unlink(missing_ok=True)
     return target
 
-
-# --- treatments -----------------------------------------------------------------------------
 
 @dataclass
 class Job:
@@ -215,8 +177,6 @@ def build_burn_group(jobs: list[Job], destinations: list[Path]):
                                      **output_args(job.plan, job.threads)))
     return ffmpeg.merge_outputs(*outputs)
 
-
-# --- running, checking, recording -----------------------------------------------------------
 
 def _run(graph, path: Path, what: str, duration: float, progress: Progress | None) -> None:
     args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import SubtitleError
-from .fonts import Font, ass_font_size, bold_variant, covers, text_width
-from .files import write_atomically
-from .manifest import Style
-from .subtitles import ALIGNMENT_TAG, FORMAT_TAG, Cue
+from pipeline.errors import SubtitleError
+from pipeline.files import write_atomically
+from pipeline.manifest import Style
+from pipeline.subtitles.fonts import Font, ass_font_size, bold_variant, covers, text_width
+from pipeline.subtitles.model import ALIGNMENT_TAG, FORMAT_TAG, Cue
 
 SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height
 SAFE_MARGIN = (1 - SAFE_AREA) / 2

@@ -1,6 +1,6 @@
 """`pipeline check`, `pipeline preview` and `pipeline watch`: the translators' commands.
 
-Plain Click commands that `cli.py` adds to its group. Each parses options, calls one core
+Plain Click commands that `cli/main.py` adds to its group. Each parses options, calls one core
 function (`qc.check_file`, `preview.make_previews`, `watch.watch`) and prints.
 """
 
@@ -14,12 +14,13 @@ from pathlib import Path
 import click
 import langcodes
 
-from .batch import Outcome
-from .cli_common import emit, fails_cleanly
-from .manifest import QcSettings, Style, load_manifest
-from .preview import make_previews
-from .qc import CheckResult, check_file, manifest_settings
-from .watch import WatchEvent, watch as watch_manifest
+from pipeline.cli.common import emit, fails_cleanly
+from pipeline.manifest import QcSettings, Style, load_manifest
+from pipeline.render.batch import Outcome
+from pipeline.render.preview import make_previews
+from pipeline.render.watch import WatchEvent
+from pipeline.render.watch import watch as watch_manifest
+from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
 
 MANIFEST = click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
 

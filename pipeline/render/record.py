@@ -10,14 +10,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import RENDER_VERSION, __version__
-from .errors import RenderError
-from .files import atomic_output, write_atomically
-from .fingerprint import sha256_file, sha256_json
-from .media import Loudness, MediaInfo, ffmpeg_version, probe, run_ffmpeg
-from .plan import VariantPlan
-from .subtitles import write_srt, write_vtt
-
+from pipeline import RENDER_VERSION, __version__
+from pipeline.errors import RenderError
+from pipeline.files import atomic_output, write_atomically
+from pipeline.fingerprint import sha256_file, sha256_json
+from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
+from pipeline.media.loudness import Loudness
+from pipeline.media.probe import MediaInfo, probe
+from pipeline.render.plan import VariantPlan
+from pipeline.subtitles.srt import write_srt
+from pipeline.subtitles.vtt import write_vtt
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()

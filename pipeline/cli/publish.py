@@ -1,4 +1,4 @@
-"""`pipeline publish` and `pipeline verify`: plain Click commands that `cli.py` adds to its group.
+"""`pipeline publish` and `pipeline verify`: plain Click commands that `cli/main.py` adds to its group.
 
 They parse options, call one core function each, and print; errors become
 `PATH: error: MESSAGE` lines on stderr and exit code 1, never a traceback.
@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 
-from .catalog import filesize
-from .cli_common import emit, fails_cleanly
-from .errors import PipelineError
-from .manifest import load_manifest
-from .publish import ObjectResult, PublishReport, parse_duration
-from .publish import publish as publish_campaign
-from .publish import verify as verify_catalog
+from pipeline.cli.common import emit, fails_cleanly
+from pipeline.errors import PipelineError
+from pipeline.manifest import load_manifest
+from pipeline.publish.page import filesize
+from pipeline.publish.upload import ObjectResult, PublishReport, parse_duration
+from pipeline.publish.upload import publish as publish_campaign
+from pipeline.publish.verify import verify as verify_catalog
 
 
 class Duration(click.ParamType):

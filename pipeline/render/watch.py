@@ -16,12 +16,12 @@ from typing import Callable, Literal
 
 import watchfiles
 
-from .batch import Outcome, render_plan
-from .catalog import write_catalog
-from .errors import Diagnostic, PipelineError
-from .manifest import AUDIO_SUFFIXES, Manifest, load_manifest
-from .plan import Plan, VariantPlan, build_plan
-from .qc import CheckResult, check_file, manifest_settings
+from pipeline.errors import Diagnostic, PipelineError
+from pipeline.manifest import AUDIO_SUFFIXES, Manifest, load_manifest
+from pipeline.publish.catalog import write_catalog
+from pipeline.render.batch import Outcome, render_plan
+from pipeline.render.plan import Plan, VariantPlan, build_plan
+from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
 
 EventKind = Literal["ready", "changed", "error"]
 Pair = tuple[str, str]  # (spot id, language code)

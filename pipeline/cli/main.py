@@ -12,15 +12,15 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .batch import Outcome, default_jobs, render_plan
-from .catalog import write_catalog
-from .cli_common import emit, fails_cleanly, verbosity, verbosity_options
-from .cli_publish import publish, verify
-from .cli_translate import check, preview, watch
-from .plan import Plan, VariantPlan, build_plan
-from .progress import make_reporter
-from .remote import Store
+from pipeline import __version__
+from pipeline.cli.common import emit, fails_cleanly, verbosity, verbosity_options
+from pipeline.cli.progress import make_reporter
+from pipeline.cli.publish import publish, verify
+from pipeline.cli.translate import check, preview, watch
+from pipeline.publish.catalog import write_catalog
+from pipeline.render.batch import Outcome, default_jobs, render_plan
+from pipeline.render.plan import Plan, VariantPlan, build_plan
+from pipeline.render.remote import Store
 
 MANIFESTS = click.argument("manifests", nargs=-1, required=True,
                            type=click.Path(dir_okay=False, path_type=Path))
@@ -213,6 +213,3 @@ for _command in (check, preview, watch, publish, verify):
 for _command in cli.commands.values():
     verbosity_options(_command)
 
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,126 @@
+"""ffmpeg and ffprobe: locating them once, and running ffmpeg with progress and clean errors."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shlex
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from typing import Callable, Sequence
+
+from pipeline.errors import MediaError, RenderError
+
+log = logging.getLogger(__name__)
+
+
+INSTALL_HINT = ("install it with 'apt-get install ffmpeg' (or 'make setup'), "
+                "or point $FFMPEG and $FFPROBE at the binaries")
+
+
+@functools.cache
+def ffmpeg_binary() -> str:
+    return _locate("FFMPEG", "ffmpeg")
+
+
+@functools.cache
+def ffprobe_binary() -> str:
+    return _locate("FFPROBE", "ffprobe")
+
+
+def _locate(variable: str, name: str) -> str:
+    configured = os.environ.get(variable)
+    found = shutil.which(configured or name)
+    if not found:
+        where = f"${variable}={configured!r}" if configured else f"{name!r} on PATH"
+        raise MediaError(f"{name} not found ({where})", hint=INSTALL_HINT)
+    return found
+
+
+def ffmpeg_identity() -> str:
+    """What changes when the ffmpeg binary does, without running it."""
+    stat = os.stat(ffmpeg_binary())
+    return f"{ffmpeg_binary()}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+@functools.cache
+def ffmpeg_version() -> str:
+    """The first line of `ffmpeg -version`: part of every fingerprint."""
+    out = subprocess.run([ffmpeg_binary(), "-hide_banner", "-version"], capture_output=True,
+                         text=True, check=False).stdout
+    return out.splitlines()[0].strip() if out else "unknown"
+
+
+Progress = Callable[[float], None]  # seconds of output written so far
+
+
+def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None,
+               progress: Progress | None = None) -> str:
+    """Run ffmpeg with `args` (without the binary); return stderr; raise `RenderError` on failure.
+
+    With `progress`, ffmpeg's `-progress` key=value stream on stdout feeds it the output time.
+    """
+    command = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y"]
+    if progress:
+        command += ["-progress", "pipe:1", "-nostats"]
+    command += list(args)
+    log.info("%s", shlex.join(command))
+    with subprocess.Popen(command, stdout=subprocess.PIPE if progress else subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, errors="replace") as process:
+        if progress:
+            # stderr is drained beside stdout, or a chatty ffmpeg blocks on a full pipe; the
+            # reader is always joined before the pipes close, whatever happens on stdout.
+            collected: list[str] = []
+            reader = threading.Thread(target=lambda: collected.extend(process.stderr), daemon=True)
+            reader.start()
+            try:
+                _follow_progress(process.stdout, progress)
+            except BaseException:   # Ctrl-C: ffmpeg got the SIGINT too; make sure it stops
+                process.kill()
+                raise
+            finally:
+                process.wait()
+                reader.join()
+            stderr = "".join(collected)
+        else:
+            stderr = process.stderr.read()
+        returncode = process.wait()
+    if returncode != 0:
+        tail = [line for line in stderr.splitlines() if line.strip()][-15:]
+        raise RenderError(f"ffmpeg failed while {what} (exit {returncode})", path,
+                          stderr_tail="\n".join(tail))
+    return stderr
+
+
+def _follow_progress(lines, progress: Progress) -> None:
+    """Feed `progress` the output time from ffmpeg's `-progress` stream, to its end.
+
+    A display that fails must not fail the render nor leave ffmpeg blocked on a full pipe: the
+    failure is logged once, progress stops, and the stream is still read to the end.
+    """
+    for line in lines:
+        if progress is None or not line.startswith("out_time_us="):
+            continue
+        value = line.split("=", 1)[1].strip()
+        if not value.lstrip("-").isdigit():
+            continue
+        try:
+            progress(max(0, int(value)) / 1e6)
+        except Exception as exc:  # noqa: BLE001 - any display bug; the render goes on
+            log.warning("warning: the progress display failed (%s: %s); rendering goes on",
+                        type(exc).__name__, exc)
+            log.debug("progress display failure", exc_info=True)
+            progress = None
+
+
+def escape_filter_value(value: str) -> str:
+    """A filter option value written into a filtergraph string by hand: escaped for the option
+    parser, then for the graph parser (ffmpeg's two levels of escaping)."""
+    for char in "\\':":
+        value = value.replace(char, "\\" + char)
+    for char in "\\'[],;":
+        value = value.replace(char, "\\" + char)
+    return value

@@ -1,0 +1,192 @@
+"""`verify`: a published catalog's files checked against their sha256, from a folder, a
+bucket or any HTTP(S) URL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote, urljoin, urlsplit
+
+from pipeline.errors import PipelineError, StorageError
+from pipeline.publish.catalog import CATALOG_NAME
+from pipeline.publish.s3 import S3Target
+from pipeline.publish.storage import LocalTarget, open_target
+from pipeline.publish.target import Target, redact_url
+
+
+@dataclass
+class VariantCheck:
+    file: str
+    spot: str
+    language: str
+    profile: str
+    ok: bool
+    bytes: int | None = None
+    message: str = ""
+
+
+@dataclass
+class VerifyReport:
+    source: str
+    campaign: str = ""
+    checks: list[VariantCheck] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[VariantCheck]:
+        return [c for c in self.checks if not c.ok]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and not self.failures
+
+
+class _Source:
+    """Where a published catalog and its files are read from."""
+
+    location: str
+
+    def catalog(self) -> bytes:
+        raise NotImplementedError
+
+    def chunks(self, variant: dict) -> Iterator[bytes]:
+        raise NotImplementedError
+
+
+class _TargetSource(_Source):
+    """A folder or a bucket prefix: files are read by their catalog path, not by URL."""
+
+    def __init__(self, target: Target, catalog_key: str):
+        self.target, self.catalog_key = target, catalog_key
+        self.location = target.location(catalog_key)
+
+    def catalog(self) -> bytes:
+        data = self.target.get_bytes(self.catalog_key)
+        if data is None:
+            raise StorageError(f"no catalog at {self.location}",
+                               hint="give the folder or s3://bucket/prefix/campaign that holds "
+                                    "catalog.json")
+        return data
+
+    def chunks(self, variant: dict) -> Iterator[bytes]:
+        folder = self.catalog_key.rpartition("/")[0]
+        return self.target.read_chunks(f"{folder}/{variant['file']}" if folder else variant["file"])
+
+
+class _HttpSource(_Source):
+    """A catalog URL: files are downloaded by their `url`, relative ones against the catalog's."""
+
+    TIMEOUT = 60
+
+    def __init__(self, url: str):
+        self.url = url
+        self.location = redact_url(url)
+
+    def catalog(self) -> bytes:
+        with self._open(self.url) as response:
+            return response.read()
+
+    def chunks(self, variant: dict) -> Iterator[bytes]:
+        url = urljoin(self.url, variant.get("url") or quote(variant["file"], safe="/"))
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise StorageError(f"refusing to follow a non-HTTP link for {variant['file']}")
+        with self._open(url) as response:
+            try:
+                yield from iter(lambda: response.read(1 << 20), b"")
+            except OSError as exc:
+                raise StorageError(f"download of {redact_url(url)} broke off: {exc}") from None
+
+    def _open(self, url: str):
+        try:
+            return urllib.request.urlopen(url, timeout=self.TIMEOUT)  # noqa: S310 (http(s) only)
+        except urllib.error.HTTPError as exc:
+            hint = "the presigned links may have expired" if exc.code == 403 else None
+            raise StorageError(f"{redact_url(url)} answered HTTP {exc.code}", hint=hint) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StorageError(f"cannot download {redact_url(url)}: {reason}") from None
+
+
+def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
+    scheme = urlsplit(url_or_dir).scheme.lower()
+    if scheme in ("http", "https"):
+        url = url_or_dir if urlsplit(url_or_dir).path.endswith(".json") else \
+            url_or_dir.rstrip("/") + "/" + CATALOG_NAME
+        return _HttpSource(url)
+    if scheme == "s3":
+        bucket, _, prefix = url_or_dir[len("s3://"):].partition("/")
+        prefix = prefix.strip("/")
+        if prefix.endswith(".json"):
+            prefix, _, name = prefix.rpartition("/")
+        else:
+            name = CATALOG_NAME
+        if not bucket:
+            raise StorageError(f"no bucket in {url_or_dir!r}", hint="write s3://bucket/prefix/campaign")
+        return _TargetSource(S3Target(bucket, prefix, endpoint_url=endpoint_url), name)
+    target = open_target(url_or_dir, Path.cwd())
+    assert isinstance(target, LocalTarget)
+    if target.root.suffix == ".json" and target.root.is_file():
+        return _TargetSource(LocalTarget(target.root.parent), target.root.name)
+    return _TargetSource(target, CATALOG_NAME)
+
+
+def verify(url_or_dir: str, endpoint_url: str | None = None) -> VerifyReport:
+    """Check every variant a published catalog lists: size and sha256 of the bytes one gets."""
+    try:
+        source = _open_source(url_or_dir, endpoint_url)
+        catalog = json.loads(source.catalog())
+        variants = catalog["variants"]
+        if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
+            raise TypeError
+    except PipelineError as exc:
+        exc.path = exc.path or url_or_dir
+        raise
+    except (ValueError, KeyError, TypeError):
+        raise StorageError("not a pipeline catalog", url_or_dir) from None
+    report = VerifyReport(source.location, str(catalog.get("campaign", "")))
+    for variant in variants:
+        report.checks.append(_check(source, variant))
+    return report
+
+
+def _entry_problem(variant: dict) -> str | None:
+    """What makes a catalog entry unusable (a hand-edited or foreign catalog), if anything."""
+    if not isinstance(variant.get("file"), str) or not variant["file"]:
+        return "no file"
+    if variant.get("url") is not None and not isinstance(variant["url"], str):
+        return "url is not text"
+    if not isinstance(variant.get("bytes"), int) or isinstance(variant.get("bytes"), bool):
+        return "bytes is not a whole number"
+    if not isinstance(variant.get("sha256"), str):
+        return "sha256 is not text"
+    return None
+
+
+def _check(source: _Source, variant: dict) -> VariantCheck:
+    check = VariantCheck(str(variant.get("file")), str(variant.get("spot")),
+                         str(variant.get("language")), str(variant.get("profile")), ok=False)
+    problem = _entry_problem(variant)
+    if problem:
+        check.message = f"catalog entry is malformed: {problem}"
+        return check
+    digest, size = hashlib.sha256(), 0
+    try:
+        for chunk in source.chunks(variant):
+            digest.update(chunk)
+            size += len(chunk)
+    except StorageError as exc:
+        check.message = exc.message
+        return check
+    check.bytes = size
+    if size != variant.get("bytes"):
+        check.message = f"size is {size} bytes, the catalog says {variant.get('bytes')}"
+    elif digest.hexdigest() != variant.get("sha256"):
+        check.message = (f"sha256 is {digest.hexdigest()}, the catalog says {variant.get('sha256')}: "
+                         "the file is not what was rendered")
+    else:
+        check.ok = True
+    return check

@@ -1,0 +1,55 @@
+"""What makes cues unusable whatever their format: no text, end before start, overlaps,
+cues past the end of the video."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, error, warning
+from pipeline.subtitles.model import ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, plain_text
+
+
+def _check_cues(cues: list[Cue], path: Path, duration: float | None) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    latest: Cue | None = None  # the cue ending last so far: a long cue can overlap several
+    end_of_video = round(duration * 1000) if duration is not None else None
+    for cue in cues:
+        where = f"cue {cue.index}"
+        if not plain_text(cue).strip():
+            found.append(error(f"{where} has no text", path, cue.line,
+                               "write the subtitle text, or delete the cue", "empty"))
+        for block in dict.fromkeys(OVERRIDE_BLOCK.findall(ALIGNMENT_TAG.sub("", cue.text))):
+            found.append(warning(f"{where} contains the editing tag {block!r}; burned-in "
+                                 "subtitles show it as typed", path, cue.line,
+                                 "remove editing tags from the text", "tags"))
+        if cue.end <= cue.start:
+            found.append(error(
+                f"{where} ends before it starts ({format_time(cue.start)} --> "
+                f"{format_time(cue.end)})", path, cue.line,
+                "the second time is when the subtitle disappears: it must be later",
+                "end-before-start"))
+        if latest is not None and cue.start < latest.end:
+            overlap = "overlaps" if cue.start >= latest.start else "starts before"
+            found.append(error(
+                f"{where} (starts {format_time(cue.start)}) {overlap} cue {latest.index} "
+                f"(line {latest.line}, {format_time(latest.start)} --> {format_time(latest.end)})",
+                path, cue.line, f"make cue {latest.index} end before cue {cue.index} starts, "
+                "or fix the order of the cues", "overlap"))
+        if end_of_video is not None:
+            found.extend(_check_past_end(cue, path, end_of_video))
+        if latest is None or cue.end > latest.end:
+            latest = cue
+    return found
+
+
+def _check_past_end(cue: Cue, path: Path, end_of_video: int) -> list[Diagnostic]:
+    video = format_time(end_of_video)
+    if cue.start >= end_of_video:
+        return [error(f"cue {cue.index} starts at {format_time(cue.start)}, after the end of the "
+                      f"video ({video})", path, cue.line,
+                      "check the times, or that the file belongs to this spot", "past-end")]
+    if cue.end > end_of_video:
+        return [warning(f"cue {cue.index} ends at {format_time(cue.end)}, after the end of the "
+                        f"video ({video}); it will be cut", path, cue.line,
+                        f"end it at {video} at the latest", "past-end")]
+    return []

@@ -1,0 +1,63 @@
+"""Text encodings of subtitle files: UTF-8 (with or without BOM) and BOM-marked UTF-16, and
+nothing guessed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, error
+
+UTF8_HINT = "save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8')"
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    # CR-only files exist (old Mac editors); count each CRLF, CR or LF once.
+    prefix = data[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return prefix.count(b"\n") + 1
+
+
+def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[Diagnostic]]:
+    """(text, encoding, diagnostics); text is None when the bytes cannot be trusted.
+
+    Only UTF-8 and BOM-marked UTF-16 are accepted. We do not fall back to Windows-1252 or
+    Latin-1: every byte sequence is "valid" in them, and so it is in Windows-1250, ISO-8859-15
+    or MacRoman, so a guess cannot be told apart from mojibake, and mojibake burned into a
+    broadcast cannot be recalled. The languages this pipeline serves (saltillo, ẍ, ʉ, combining
+    macron below) are not even representable in those code pages. Asking for UTF-8 is cheap.
+    """
+    boms = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+    for bom, encoding in boms:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            try:
+                return body.decode(encoding.replace("-sig", "")), encoding, []
+            except UnicodeDecodeError as exc:
+                return None, encoding, [_decode_error(body, exc, path,
+                                                      encoding.replace("-sig", ""), len(bom))]
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        return None, "unknown", [error(
+            f"the file contains NUL bytes (first at byte {offset}); it looks like UTF-16 "
+            "without a byte order mark", path, _line_of_offset(data, offset),
+            UTF8_HINT, "encoding")]
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        return None, "unknown", [_decode_error(data, exc, path, "utf-8")]
+
+
+def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: str,
+                  bom_length: int = 0) -> Diagnostic:
+    value = data[exc.start]
+    message = (f"the file is not valid {encoding.upper()}: byte 0x{value:02X} at offset "
+               f"{exc.start + bom_length} cannot be decoded")
+    if encoding == "utf-8" and not bom_length:  # with a BOM it was saved as UTF-8 and damaged
+        guess = bytes([value]).decode("cp1252", errors="replace")
+        if guess != "\ufffd":
+            message += f" (in Windows-1252 it would be {guess!r}: it was probably saved as ANSI)"
+    if encoding.startswith("utf-16"):
+        line = data[:exc.start].decode(encoding, errors="replace").replace("\r\n", "\n") \
+            .replace("\r", "\n").count("\n") + 1
+    else:
+        line = _line_of_offset(data, exc.start)
+    return error(message, path, line, UTF8_HINT, "encoding")

@@ -1,0 +1,178 @@
+"""SubRip (SRT): a strict reader and a writer.
+
+The reader is strict on purpose: pysrt silently drops cues it cannot parse and glues a cue onto
+the previous one when a blank line is missing, so a mistake would reach the air unnoticed. Here
+every problem becomes a `Diagnostic` with the file, the line and a hint, and nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from pipeline.errors import Diagnostic, SubtitleError, error, warning
+from pipeline.files import write_atomically
+from pipeline.subtitles.checks import _check_cues
+from pipeline.subtitles.encoding import _decode
+from pipeline.subtitles.model import Cue, SubtitleFile, format_time
+
+INDEX = re.compile(r"^\d+$")
+
+
+_TIME = r"(\d+):(\d{2}):(\d{2})([,.])(\d{3})"
+
+
+# Position coordinates after the times are an old SubRip extension that some tools still write.
+TIMING = re.compile(rf"^{_TIME}\s*-->\s*{_TIME}"
+                    r"(?:\s+X1:-?\d+\s+X2:-?\d+\s+Y1:-?\d+\s+Y2:-?\d+)?$", re.IGNORECASE)
+
+
+# Loose on purpose: a line resembling a timing line inside a cue's text means a lost blank line.
+TIMING_LIKE = re.compile(r"^\d+:\d+:\d+([,.:]\d+)?\s*-->")
+
+
+TIMING_HINT = "write it as HH:MM:SS,mmm --> HH:MM:SS,mmm, e.g. 00:00:01,500 --> 00:00:03,000"
+
+
+def _parse_time(match: re.Match, first: int) -> int | None:
+    hours, minutes, seconds, _, millis = match.groups()[first:first + 5]
+    if int(minutes) > 59 or int(seconds) > 59:
+        return None
+    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis)
+
+
+class _Parser:
+    """A line-by-line state machine over the decoded text; collects cues and diagnostics."""
+
+    def __init__(self, lines: list[str], path: Path):
+        self.lines = [line.rstrip() for line in lines]
+        self.path = path
+        self.cues: list[Cue] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.i = 0
+
+    def fail(self, message: str, line: int, hint: str | None, code: str) -> None:
+        self.diagnostics.append(error(message, self.path, line, hint, code))
+
+    def warn(self, message: str, line: int, hint: str | None, code: str) -> None:
+        self.diagnostics.append(warning(message, self.path, line, hint, code))
+
+    def blank(self, i: int) -> bool:
+        return i >= len(self.lines) or not self.lines[i].strip()
+
+    def skip_to_blank(self) -> None:
+        while not self.blank(self.i):
+            self.i += 1
+
+    def run(self) -> list[Cue]:
+        while self.i < len(self.lines):
+            if self.blank(self.i):
+                self.i += 1
+            else:
+                self.cue()
+        return self.cues
+
+    def cue(self) -> None:
+        first = self.i + 1
+        head = self.lines[self.i].strip()
+        previous = self.cues[-1].index if self.cues else 0
+        if INDEX.match(head):
+            index = int(head)
+            self.i += 1
+        elif TIMING_LIKE.match(head):
+            index = previous + 1
+            self.warn(f"cue has no number before its timing line (taken as cue {index})", first,
+                      "put the cue number on the line above the times", "index")
+        else:
+            after = f" (is there a blank line inside cue {previous}'s text?)" if self.cues else ""
+            self.fail(f"expected a cue number, found {head[:40]!r}{after}", first,
+                      "each cue is: a number, a timing line, text lines, then a blank line",
+                      "structure")
+            self.skip_to_blank()
+            return
+        if self.cues and index <= previous:
+            self.warn(f"cue number {index} does not increase (previous cue is {previous})",
+                      first, "number the cues 1, 2, 3, ... in order", "index")
+        times = self.timing(index)
+        if times is None:
+            self.skip_to_blank()
+            return
+        text = self.text(index)
+        self.cues.append(Cue(index, times[0], times[1], "\n".join(text), first))
+
+    def timing(self, index: int) -> tuple[int, int] | None:
+        number = self.i + 1
+        if self.blank(self.i):
+            self.fail(f"cue {index} has no timing line", number, TIMING_HINT, "timing")
+            return None
+        raw = self.lines[self.i].strip()
+        match = TIMING.match(raw)
+        start = _parse_time(match, 0) if match else None
+        end = _parse_time(match, 5) if match else None
+        if start is None or end is None:
+            self.fail(f"malformed timing line in cue {index}: {raw[:60]!r}", number, TIMING_HINT,
+                      "timing")
+            return None
+        self.i += 1
+        if "." in (match.group(4), match.group(9)):
+            self.warn(f"cue {index} uses '.' before the milliseconds; SRT uses ','", number,
+                      TIMING_HINT, "timing-format")
+        return start, end
+
+    def text(self, index: int) -> list[str]:
+        text: list[str] = []
+        while not self.blank(self.i):
+            line = self.lines[self.i]
+            if TIMING_LIKE.match(line.strip()):
+                # Never merge: the lost blank line is an error, and the next cue starts here.
+                if text and INDEX.match(text[-1].strip()):
+                    text.pop()
+                    self.i -= 1
+                following = self.lines[self.i].strip()
+                label = f"cue {following}" if INDEX.match(following) else "the next timing line"
+                self.fail(f"missing blank line before {label}", self.i + 1,
+                          f"add an empty line between the text of cue {index} and the next cue",
+                          "missing-blank-line")
+                break
+            text.append(line)
+            self.i += 1
+        return text
+
+
+def read_srt(path: str | Path, *, duration: float | None = None) -> SubtitleFile:
+    """Read and check an SRT file; content problems become diagnostics, never exceptions.
+
+    `duration` is the master's length in seconds; cues beyond it are reported.
+    Raises `SubtitleError` only when the file cannot be opened.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SubtitleError("subtitle file not found", path,
+                            hint="check the file name and folder") from None
+    except OSError as exc:
+        raise SubtitleError(f"cannot read the subtitle file: {exc.strerror}", path) from None
+    text, encoding, diagnostics = _decode(data, path)
+    if text is None:
+        return SubtitleFile(path, (), tuple(diagnostics), encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")   # _decode removed any BOM
+    parser = _Parser(text.split("\n"), path)
+    cues = parser.run()
+    diagnostics += parser.diagnostics
+    if not cues:
+        message = "the file is empty" if not text.strip() else "the file contains no cues"
+        diagnostics.append(error(message, path, None,
+                                 "an SRT cue is a number, a timing line, text, then a blank line",
+                                 "empty"))
+    diagnostics += _check_cues(cues, path, duration)
+    diagnostics.sort(key=lambda d: d.line or 0)
+    return SubtitleFile(path, tuple(cues), tuple(diagnostics), encoding)
+
+
+def write_srt(cues: Iterable[Cue], path: str | Path) -> None:
+    """Write cues as SRT, numbered 1, 2, 3, ... (the numbers in the source may have gaps)."""
+    blocks = [f"{number}\n{format_time(cue.start)} --> {format_time(cue.end)}\n{cue.text}\n"
+              for number, cue in enumerate(cues, 1)]
+    write_atomically(Path(path), "\n".join(blocks))
