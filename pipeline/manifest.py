@@ -22,6 +22,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TREATMENTS = ("burn", "soft", "dub", "mix")
 Treatment = Literal["burn", "soft", "dub", "mix"]
 AUDIO_SUFFIXES = (".wav", ".flac")
+PAGE_LANGUAGES = ("es", "en")  # languages of the broadcasters' page; the first is the default
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Manifest:
     style: Style = Style()
     qc: QcSettings = QcSettings()
     publish_to: str = "file://../dist"
+    page_language: str = PAGE_LANGUAGES[0]
 
     def subtitle_path(self, spot: Spot, language: Language) -> Path:
         return self.subtitles_dir / spot.id / f"{language.code}.srt"
@@ -303,11 +305,14 @@ def load_manifest(path: str | Path) -> Manifest:
     spots = _spots(reader, top["spots"][1], base) if "spots" in top else ()
     languages = _languages(reader, top["languages"][1], style, qc) if "languages" in top else ()
     profiles = _profiles(reader, top["profiles"][1]) if "profiles" in top else (BUILTIN_PROFILES["web"],)
-    publish_to = "file://../dist"
+    publish_to, page_language = "file://../dist", PAGE_LANGUAGES[0]
     if "publish" in top:
-        publish = reader.mapping(top["publish"][1], "publish", {"to": False})
+        publish = reader.mapping(top["publish"][1], "publish", {"to": False, "page_language": False})
         if "to" in publish:
             publish_to = reader.text(publish["to"][1], "publish.to") or publish_to
+        if "page_language" in publish:
+            page_language = reader.choice(publish["page_language"][1], "publish.page_language",
+                                          PAGE_LANGUAGES) or page_language
 
     manifest = Manifest(
         path=path, campaign=campaign or "", title=title or "", source_language=source_language or "",
@@ -315,7 +320,7 @@ def load_manifest(path: str | Path) -> Manifest:
         subtitles_dir=value("subtitles_dir", reader.relative_path, base, default=(base / "../subtitles").resolve()),
         audio_dir=value("audio_dir", reader.relative_path, base, default=(base / "../audio").resolve()),
         output_dir=value("output_dir", reader.relative_path, base, default=(base / "../build").resolve()),
-        style=style, qc=qc, publish_to=publish_to,
+        style=style, qc=qc, publish_to=publish_to, page_language=page_language,
         _lines={key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
     )
     if reader.diagnostics:

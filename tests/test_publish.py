@@ -33,6 +33,7 @@ from tests.s3server import (  # noqa: F401
 )
 
 OBJECTS = 12 + 12 + 4  # variants, posters, sidecars (srt + vtt of one soft language x 2 spots)
+LISTS_AND_PAGES = 3 * 2 + 3  # urls.txt and SHA256SUMS of 3 languages; catalog.json, index.html, index.en.html
 
 
 def target_for(endpoint: str, bucket: str, **options) -> S3Target:
@@ -84,7 +85,7 @@ def test_publish_to_the_default_folder_then_verify(campaign):
     report = publish(campaign)
     assert report.ok, report.diagnostics
     dist = campaign.path.parent.parent / "dist" / "blue-heart"
-    assert len(report.uploaded) == OBJECTS + 2 and report.catalog_updated
+    assert len(report.uploaded) == OBJECTS + LISTS_AND_PAGES and report.catalog_updated
     catalog = json.loads((dist / "catalog.json").read_text(encoding="utf-8"))
     assert len(catalog["variants"]) == 12
     assert (dist / "index.html").exists()
@@ -93,7 +94,7 @@ def test_publish_to_the_default_folder_then_verify(campaign):
     assert by_url.ok and len(by_url.checks) == 12
 
     again = publish(campaign)
-    assert again.ok and again.uploaded == [] and len(again.skipped) == OBJECTS + 2
+    assert again.ok and again.uploaded == [] and len(again.skipped) == OBJECTS + LISTS_AND_PAGES
 
 
 def test_publish_refuses_a_variant_changed_since_its_record(campaign):
@@ -141,7 +142,7 @@ def test_verify_reports_malformed_catalog_entries_without_a_traceback(tmp_path):
 
 def test_dry_run_uploads_nothing(campaign):
     report = publish(campaign, dry_run=True)
-    assert report.ok and len(report.uploaded) == OBJECTS + 2
+    assert report.ok and len(report.uploaded) == OBJECTS + LISTS_AND_PAGES
     assert {o.action for o in report.objects} == {"would upload"}
     assert not (campaign.path.parent.parent / "dist").exists()
 
@@ -151,7 +152,7 @@ def test_dry_run_uploads_nothing(campaign):
 def test_publish_to_s3_verify_and_republish_uploads_nothing(campaign, s3_server, bucket):
     report = publish(campaign, target=target_for(s3_server, bucket))
     assert report.ok, report.diagnostics
-    assert len(report.uploaded) == OBJECTS + 2
+    assert len(report.uploaded) == OBJECTS + LISTS_AND_PAGES
     keys = [o.key for o in report.objects]
     assert keys[-2:] == ["blue-heart/catalog.json", "blue-heart/index.html"]  # last, always
 
@@ -159,7 +160,7 @@ def test_publish_to_s3_verify_and_republish_uploads_nothing(campaign, s3_server,
     assert checked.ok and len(checked.checks) == 12
 
     again = publish(campaign, target=target_for(s3_server, bucket))
-    assert again.ok and again.uploaded == [] and len(again.skipped) == OBJECTS + 2
+    assert again.ok and again.uploaded == [] and len(again.skipped) == OBJECTS + LISTS_AND_PAGES
 
 
 @pytest.mark.e2e
@@ -174,6 +175,7 @@ def test_changed_content_of_the_same_size_is_uploaded(campaign, s3_server, bucke
     report = publish(campaign, target=target_for(s3_server, bucket))
     assert report.ok
     assert [o.key for o in report.uploaded] == ["blue-heart/not-for-sale-15/not-for-sale-15.yua.web.mp4",
+                                                "blue-heart/yua.SHA256SUMS", "blue-heart/index.en.html",
                                                 "blue-heart/catalog.json", "blue-heart/index.html"]
     assert verify(f"s3://{bucket}/campaigns/blue-heart", endpoint_url=s3_server).ok
 
@@ -204,14 +206,14 @@ def test_cli_publish_and_verify_against_s3(campaign, s3_server, bucket, caplog):
             "--presign", "2h"]
     first = runner.invoke(publish_command, args)
     assert first.exit_code == 0, first.stderr
-    assert f"blue-heart: {OBJECTS + 2} uploaded" in first.stdout
+    assert f"blue-heart: {OBJECTS + LISTS_AND_PAGES} uploaded" in first.stdout
     assert "uploaded       blue-heart/not-for-sale-15/not-for-sale-15.nah.web.mp4" in first.stdout
 
     second = runner.invoke(publish_command, args[:-2])  # plain URLs: only catalog and page change
     assert second.exit_code == 0
     third = runner.invoke(publish_command, args[:-2])
     assert third.exit_code == 0
-    assert f"nothing to upload, all {OBJECTS + 2} objects already up to date" in third.stdout
+    assert f"nothing to upload, all {OBJECTS + LISTS_AND_PAGES} objects already up to date" in third.stdout
 
     checked = runner.invoke(verify_command, [f"s3://{bucket}/campaigns/blue-heart",
                                              "--endpoint-url", s3_server])

@@ -13,10 +13,12 @@ import click
 from pipeline.cli.common import emit, fails_cleanly
 from pipeline.errors import PipelineError
 from pipeline.manifest import load_manifest
-from pipeline.publish.page import filesize
+from pipeline.publish.i18n import Formats
 from pipeline.publish.upload import ObjectResult, PublishReport, parse_duration
 from pipeline.publish.upload import publish as publish_campaign
 from pipeline.publish.verify import verify as verify_catalog
+
+_size = Formats("en").size  # the terminal speaks English, like every diagnostic
 
 
 class Duration(click.ParamType):
@@ -35,7 +37,7 @@ class Duration(click.ParamType):
 def _object_line(result: ObjectResult) -> None:
     if result.action == "not attempted":
         return  # counted in the summary; the error above says why
-    size = filesize(result.bytes) if result.bytes else ""
+    size = _size(result.bytes) if result.bytes else ""
     click.echo(f"  {result.action:<14} {result.key}  {size}".rstrip())
 
 
@@ -43,11 +45,11 @@ def _summary(report: PublishReport) -> str:
     unchanged = len(report.skipped)
     if report.dry_run:
         return (f"{report.campaign}: dry run: {len(report.uploaded)} object(s) would be uploaded "
-                f"({filesize(report.bytes_uploaded)}), {unchanged} unchanged, to {report.target}")
+                f"({_size(report.bytes_uploaded)}), {unchanged} unchanged, to {report.target}")
     if not report.uploaded and report.ok:
         return (f"{report.campaign}: nothing to upload, all {unchanged} objects already up to "
                 f"date at {report.target}")
-    parts = [f"{len(report.uploaded)} uploaded ({filesize(report.bytes_uploaded)})",
+    parts = [f"{len(report.uploaded)} uploaded ({_size(report.bytes_uploaded)})",
              f"{unchanged} unchanged"]
     not_attempted = sum(1 for o in report.objects if o.action == "not attempted")
     if not_attempted:
@@ -127,7 +129,7 @@ def verify(source: str, endpoint_url: str | None) -> None:
     report = verify_catalog(source, endpoint_url)
     for check in report.checks:
         status = "ok" if check.ok else "FAILED"
-        click.echo(f"  {status:<7} {check.file}  {filesize(check.bytes) if check.bytes else ''}".rstrip())
+        click.echo(f"  {status:<7} {check.file}  {_size(check.bytes) if check.bytes else ''}".rstrip())
         if not check.ok:
             click.echo(f"{check.file}: error: {check.message}", err=True)
     if not report.checks:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from pipeline import __version__
 from pipeline.errors import error, raise_if_errors
 from pipeline.files import write_atomically
+from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.profiles import Profile
 
@@ -75,7 +76,7 @@ def _record_problem(record, spot: Spot, language: Language, profile: Profile) ->
         if record.get(key) != value:
             return f"says {key} {record.get(key)!r}, expected {value!r}"
     names = [record.get("file"), *([record["poster"]] if record.get("poster") else []),
-             *record.get("sidecars", [])]
+             *_attachments(record)]
     if not all(isinstance(n, str) and _PLAIN_NAME.match(n) and n not in (".", "..") for n in names):
         return "names a file outside its folder"
     if not _SHA256.match(str(record.get("sha256", ""))) or not isinstance(record.get("bytes"), int):
@@ -83,11 +84,31 @@ def _record_problem(record, spot: Spot, language: Language, profile: Profile) ->
     return None
 
 
+def _attachments(record: dict) -> list:
+    """A variant's other files: subtitle sidecars, and a loudness certificate where one was made."""
+    return [*record.get("sidecars", []), *([record["certificate"]] if record.get("certificate") else [])]
+
+
 def record_files(record: dict) -> list[str]:
-    """Campaign-relative paths of what a variant publishes: the file, its poster, its sidecars."""
+    """Campaign-relative paths of what a variant publishes: the file, its poster, its attachments."""
     names = [record["file"], *([record["poster"]] if record.get("poster") else []),
-             *record.get("sidecars", [])]
+             *_attachments(record)]
     return [f"{record['spot']}/{name}" for name in names]
+
+
+Hashes = dict[str, tuple[int, str]]  # campaign-relative file -> (bytes, sha256)
+
+
+def attachment_hashes(manifest: Manifest, records: list[dict]) -> Hashes:
+    """Size and sha256 of every attachment present (small files: sidecars, certificates)."""
+    hashes: Hashes = {}
+    for record in records:
+        for name in _attachments(record):
+            relative = f"{record['spot']}/{name}"
+            path = manifest.campaign_dir / relative
+            if relative not in hashes and path.is_file():
+                hashes[relative] = (path.stat().st_size, sha256_file(path))
+    return hashes
 
 
 def relative_url(file: str) -> str:
@@ -95,9 +116,13 @@ def relative_url(file: str) -> str:
 
 
 def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | None = None,
-                  generated: str | None = None) -> dict:
-    """The contract's catalog.json shape, plus poster, sidecars and display names."""
+                  generated: str | None = None, hashes: Hashes | None = None) -> dict:
+    """The contract's catalog.json shape, plus poster, attachments, QC warnings and display names.
+
+    `hashes` gives the size and sha256 of attachments (read from disk when not given).
+    """
     url_for = url_for or relative_url
+    hashes = attachment_hashes(manifest, records) if hashes is None else hashes
     spots = {spot.id: spot for spot in manifest.spots}
     languages = {language.code: language for language in manifest.languages}
     return {
@@ -105,11 +130,11 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
         "title": manifest.title,
         "generated": generated or utc_now(),
         "pipeline_version": __version__,
-        "variants": [_variant(r, spots, languages, url_for) for r in records],
+        "variants": [_variant(r, spots, languages, url_for, hashes) for r in records],
     }
 
 
-def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor) -> dict:
+def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes: Hashes) -> dict:
     folder = record["spot"]
     file = f"{folder}/{record['file']}"
     loudness = record.get("loudness") or {}
@@ -133,11 +158,17 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor) -> dic
         "true_peak_dbtp": loudness.get("true_peak_dbtp"),
         "poster": poster,
         "poster_url": url_for(poster) if poster else None,
-        "sidecars": [{"file": f"{folder}/{name}", "url": url_for(f"{folder}/{name}"),
-                      "format": Path(name).suffix.lstrip(".").upper()}
-                     for name in record.get("sidecars", [])],
+        "sidecars": [_attachment(f"{folder}/{name}", url_for, hashes) for name in _attachments(record)],
+        "warnings": [str(w) for w in (record.get("qc") or {}).get("warnings", [])],
+        **({"medium": record["medium"]} if record.get("medium") else {}),
         "rendered_at": record.get("rendered_at"),
     }
+
+
+def _attachment(file: str, url_for: UrlFor, hashes: Hashes) -> dict:
+    size, sha256 = hashes.get(file, (None, None))
+    return {"file": file, "url": url_for(file), "format": Path(file).suffix.lstrip(".").upper(),
+            "bytes": size, "sha256": sha256}
 
 
 def utc_now() -> str:

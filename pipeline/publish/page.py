@@ -1,10 +1,19 @@
-"""The broadcasters' page: a static, self-contained `index.html` made from the catalog, every
-string escaped by Jinja2 and a strict Content-Security-Policy with hashed script and style."""
+"""The broadcasters' page: static and self-contained, one file per page language.
+
+`index.html` is in the manifest's `publish.page_language` (Spanish unless it says otherwise) and
+`index.<lang>.html` in each other language, all rendered from the same catalog through Jinja2's
+i18n extension (`i18n.py` holds the catalogs). Two static pages rather than both languages in
+one keep the page light (1,000 variants) and work without script; a tiny script in the head
+sends a reader of the default page to the language they chose before (localStorage), and the
+switcher is a plain link. Every string is escaped by Jinja2, and a strict Content-Security-
+Policy admits only the page's own hashed script and style.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import shlex
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,34 +21,69 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from pipeline.manifest import PAGE_LANGUAGES
+from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
+from pipeline.publish.deliverables import MEDIA, SUBTITLE_LABELS, extension
+from pipeline.publish.i18n import Formats, N_, language_name, native_name, translations
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 PAGE_NAME = "index.html"
 
 
-TREATMENT_LABELS = {"burn": "Open captions", "soft": "Subtitle track", "dub": "Dubbed audio",
-                    "mix": "Voice-over mix"}
+TREATMENTS = {
+    "burn": N_("Subtitles drawn into the picture: always on screen."),
+    "soft": N_("Subtitles viewers can turn on, also given as separate files."),
+    "dub": N_("Dubbed: a voice in the language replaces the original sound."),
+    "mix": N_("Voice-over in the language, mixed over the spot's music."),
+}
 
 
-def render_index_html(catalog: dict) -> str:
-    """The broadcasters' page: static, self-contained, every string escaped by Jinja2."""
-    css, js = _asset("page.css"), _asset("page.js")
-    csp = ("default-src 'none'; img-src * data: file:; "
-           f"style-src '{_csp_hash(css)}'; script-src '{_csp_hash(js)}'; "
+def page_names(default_language: str = PAGE_LANGUAGES[0]) -> dict[str, str]:
+    """File name of the page in each language: `index.html` for the default one."""
+    return {language: PAGE_NAME if language == default_language else f"index.{language}.html"
+            for language in PAGE_LANGUAGES}
+
+
+def render_pages(catalog: dict, default_language: str = PAGE_LANGUAGES[0]) -> dict[str, str]:
+    """Every page language's HTML, by file name (see `page_names`)."""
+    spots = page_model(catalog)
+    names = page_names(default_language)
+    return {names[language]: render_page(catalog, language, names, spots)
+            for language in PAGE_LANGUAGES}
+
+
+def render_page(catalog: dict, language: str, names: dict[str, str] | None = None,
+                spots: list | None = None) -> str:
+    """The page in one language; `names` are the file names of all of them (`page_names`)."""
+    names = names or page_names()
+    css, head_js, js = _asset("page.css"), _asset("head.js"), _asset("page.js")
+    csp = ("default-src 'none'; img-src * data: blob: file:; media-src * blob: file:; "
+           f"style-src '{_csp_hash(css)}'; script-src '{_csp_hash(head_js)}' '{_csp_hash(js)}'; "
            "base-uri 'none'; form-action 'none'")
-    return _environment().get_template("index.html.j2").render(
-        catalog=catalog, spots=_group_by_spot(catalog["variants"]),
-        languages=_unique(catalog["variants"], "language", "language_name"),
-        profiles=_unique(catalog["variants"], "profile", "profile"),
-        css=Markup(css), js=Markup(js), csp=csp, labels=TREATMENT_LABELS)
+    pages = [{"language": other, "file": names[other], "name": native_name(other)}
+             for other in PAGE_LANGUAGES]
+    spots = page_model(catalog) if spots is None else spots
+    return _environment(language).get_template("index.html.j2").render(
+        catalog=catalog, spots=spots, page_language=language, pages=pages,
+        is_default=names[language] == PAGE_NAME, fmt=Formats(language),
+        language_name=lambda code: language_name(code, language),
+        languages={variant["language"] for variant in catalog["variants"]},
+        media=MEDIA, media_present=[m for m in MEDIA if any(m in c.media for s in spots for c in s.cards)],
+        treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS,
+        fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
+        css=Markup(css), head_js=Markup(head_js), js=Markup(js), csp=csp)
 
 
 @cache
-def _environment() -> Environment:
+def _environment(language: str) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(filesize=filesize, duration=duration, safe_url=safe_url)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(language), newstyle=True)
+    env.filters.update(safe_url=safe_url, shell_quote=shlex.quote,
+                       basename=lambda file: file.rsplit("/", 1)[-1])
     return env
 
 
@@ -50,40 +94,6 @@ def _asset(name: str) -> str:
 
 def _csp_hash(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
-
-
-def _group_by_spot(variants: list[dict]) -> list[dict]:
-    spots: dict[str, dict] = {}
-    for variant in variants:
-        spots.setdefault(variant["spot"], {"id": variant["spot"], "title": variant["spot_title"],
-                                           "variants": []})["variants"].append(variant)
-    return list(spots.values())
-
-
-def _unique(variants: list[dict], key: str, label: str) -> list[dict]:
-    seen: dict[str, str] = {}
-    for variant in variants:
-        seen.setdefault(variant[key], variant[label])
-    return [{"value": value, "label": name} for value, name in seen.items()]
-
-
-def filesize(size: int | None) -> str:
-    if size is None:
-        return "?"
-    if size < 1000:
-        return f"{size} B"
-    for unit in ("KB", "MB"):
-        size /= 1000
-        if size < 1000:
-            return f"{size:.1f} {unit}"
-    return f"{size / 1000:.1f} GB"
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    minutes, rest = divmod(float(seconds), 60)
-    return f"{int(minutes)}:{rest:04.1f}"
 
 
 def safe_url(url: str | None) -> str:

@@ -112,6 +112,7 @@ class S3Target(Target):
     flexible_checksums: bool = True
     _clients: dict = field(default_factory=dict, repr=False)
     supports_presign = True
+    public_urls = True
 
     def __post_init__(self) -> None:
         self.prefix = self.prefix.strip("/")
@@ -218,6 +219,11 @@ class S3Target(Target):
         params = {"Bucket": self.bucket, "Key": self._key(key)}
         try:
             if presign_seconds:
+                # A presigned URL's query would end up in the name wget saves it under; the
+                # store's Content-Disposition gives the object's own name instead (S3 allows
+                # response-* overrides on signed requests only).
+                name = key.rpartition("/")[2].replace('"', "")
+                params["ResponseContentDisposition"] = f'attachment; filename="{name}"'
                 return self._client().generate_presigned_url(
                     "get_object", Params=params, ExpiresIn=presign_seconds)
             return self._client("unsigned").generate_presigned_url("get_object", Params=params)

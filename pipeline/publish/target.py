@@ -49,6 +49,7 @@ class Target(ABC):
     """A place objects are put: local folder or bucket."""
 
     supports_presign = False
+    public_urls = False  # url() is an address other machines can fetch (a bucket's, not file://)
 
     @abstractmethod
     def head(self, key: str) -> ObjectInfo | None:

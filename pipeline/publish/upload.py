@@ -27,8 +27,10 @@ from pipeline.publish.catalog import (
     load_records,
     record_files,
     record_path,
+    relative_url,
 )
-from pipeline.publish.page import PAGE_NAME, render_index_html
+from pipeline.publish.bundles import language_bundles
+from pipeline.publish.page import PAGE_NAME, render_pages
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
 
@@ -41,8 +43,12 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"^(?:\d+[smhd])+$|^\d+$")
 
 
-CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".jpg": "image/jpeg",
+CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mxf": "application/mxf",
+                 ".jpg": "image/jpeg", ".png": "image/png", ".wav": "audio/wav",
+                 ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".opus": "audio/ogg",
                  ".srt": "application/x-subrip", ".vtt": "text/vtt; charset=utf-8",
+                 ".ttml": "application/ttml+xml; charset=utf-8",
+                 ".txt": "text/plain; charset=utf-8", ".sha256sums": "text/plain; charset=utf-8",
                  ".json": "application/json; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
 
@@ -153,7 +159,7 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
             "broadcasters still see the previous catalog", manifest.path,
             hint="fix them and publish again; objects already up are not sent twice"))
         return report
-    _put_catalog(target, manifest, records, presign_seconds, report, dry_run, progress)
+    _put_catalog(target, manifest, records, files, presign_seconds, report, dry_run, progress)
     return report
 
 
@@ -226,23 +232,38 @@ def _record(report: PublishReport, result: ObjectResult, progress: Progress | No
         progress(result)
 
 
-def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
+def _put_catalog(target: Target, manifest: Manifest, records: list[dict], files: list[_LocalFile],
                  presign_seconds: int | None, report: PublishReport, dry_run: bool,
                  progress: Progress | None) -> None:
+    """The language lists, the other languages' pages, then `catalog.json` and `index.html`."""
     campaign = manifest.campaign
-    url_for = None
-    if presign_seconds:
-        url_for = lambda relative: target.url(f"{campaign}/{relative}", presign_seconds)  # noqa: E731
+    hashes = {item.key.removeprefix(f"{campaign}/"): (item.size, item.sha256) for item in files}
+
+    def absolute(relative: str) -> str | None:
+        if presign_seconds:
+            return target.url(f"{campaign}/{relative}", presign_seconds)
+        return target.url(f"{campaign}/{relative}") if target.public_urls else None
+
+    url_for = absolute if presign_seconds else relative_url
     try:
-        catalog = build_catalog(manifest, records, url_for)
+        bundles = language_bundles(records, hashes,
+                                   lambda relative: absolute(relative) or relative_url(relative))
+        catalog = build_catalog(manifest, records, url_for, hashes=hashes)
+        catalog["bundles"] = [{"language": b.language, "files": len(b.files),
+                               "sha256sums": {"file": b.sums_name, "url": url_for(b.sums_name)},
+                               "urls": {"file": b.urls_name, "url": url_for(b.urls_name),
+                                        "absolute": absolute(b.urls_name)}}
+                              for b in bundles]
         if presign_seconds:
             expires = datetime.now(timezone.utc) + timedelta(seconds=presign_seconds)
             catalog["expires"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
         catalog = keep_generated(catalog, target.get_bytes(f"{campaign}/{CATALOG_NAME}"))
-        page = render_index_html(catalog).encode("utf-8")
-        for name, data in ((CATALOG_NAME, catalog_bytes(catalog)), (PAGE_NAME, page)):
-            result = _put_small(target, f"{campaign}/{name}", data, dry_run)
-            _record(report, result, progress)
+        pages = render_pages(catalog, manifest.page_language)
+        small = [item for b in bundles for item in ((b.urls_name, b.urls), (b.sums_name, b.sums))]
+        small += [(name, html.encode("utf-8")) for name, html in pages.items() if name != PAGE_NAME]
+        small += [(CATALOG_NAME, catalog_bytes(catalog)), (PAGE_NAME, pages[PAGE_NAME].encode("utf-8"))]
+        for name, data in small:
+            _record(report, _put_small(target, f"{campaign}/{name}", data, dry_run), progress)
         report.catalog_updated = not dry_run
         report.page_url = target.url(f"{campaign}/{PAGE_NAME}")
     except StorageError as exc:

@@ -1,12 +1,32 @@
-
 (function () {
   "use strict";
-  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.variant"));
+  var STORED_LANGUAGE = "pipeline-page-language";
+  var each = function (selector, action) { Array.prototype.forEach.call(document.querySelectorAll(selector), action); };
+  var cards = Array.prototype.slice.call(document.querySelectorAll("li.card"));
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.spot"));
-  var lang = document.getElementById("filter-lang");
-  var profile = document.getElementById("filter-profile");
+  var search = document.getElementById("search");
+  var count = document.getElementById("count");
+  var announce = document.getElementById("announce");
+  var language = document.documentElement.getAttribute("lang");
 
-  // ?lang=nah&profile=web or #lang=nah: the hash wins, so a shared link keeps its filter.
+  // The same folding as cards.fold() in Python: lower case, no accents, no apostrophes.
+  var ignored = new RegExp("[" + search.getAttribute("data-ignore").replace(/[\\\]\^\-]/g, "\\$&") + "]", "gu");
+  var foldFrom = Array.from(search.getAttribute("data-fold-from"));
+  var foldTo = Array.from(search.getAttribute("data-fold-to"));
+  function fold(text) {
+    var folded = Array.from(text.toLowerCase().normalize("NFKD")).map(function (c) {
+      var at = foldFrom.indexOf(c);
+      return at < 0 ? c : foldTo[at];
+    }).join("");
+    return folded.replace(/\p{M}/gu, "").replace(ignored, "").split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  function medium() {
+    var checked = document.querySelector('input[name="medium"]:checked');
+    return checked ? checked.value : "";
+  }
+
+  // #q=hnahnu&medium=radio&lang=ote (or the same as ?query): a shared link keeps its view.
   function requested() {
     var query = new URLSearchParams(window.location.search);
     var hash = new URLSearchParams(window.location.hash.replace(/^#/, ""));
@@ -14,47 +34,61 @@
     return query;
   }
 
-  function choose(select, value) {
-    if (value && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
-      select.value = value;
-    }
-  }
+  var onlyLanguage = requested().get("lang") || "";
 
   function apply() {
+    var words = fold(search.value).split(" ").filter(Boolean);
+    var wanted = medium();
     var shown = 0;
-    rows.forEach(function (row) {
-      var visible = (!lang.value || row.dataset.lang === lang.value) &&
-                    (!profile.value || row.dataset.profile === profile.value);
-      row.hidden = !visible;
+    cards.forEach(function (card) {
+      var media = card.getAttribute("data-media").split(" ");
+      var key = card.getAttribute("data-search");
+      var visible = (!onlyLanguage || card.getAttribute("data-lang") === onlyLanguage) &&
+        (!wanted || media.indexOf(wanted) >= 0) &&
+        words.every(function (word) { return key.indexOf(word) >= 0; });
+      card.hidden = !visible;
+      Array.prototype.forEach.call(card.querySelectorAll("li.file[data-medium]"), function (file) {
+        file.hidden = Boolean(wanted) && file.getAttribute("data-medium") !== wanted;
+      });
       if (visible) { shown += 1; }
     });
     sections.forEach(function (section) {
-      section.hidden = !section.querySelector("tr.variant:not([hidden])");
+      section.hidden = !section.querySelector("li.card:not([hidden])");
     });
-    document.getElementById("shown-count").textContent = String(shown);
-    document.getElementById("no-match").hidden = shown > 0 || rows.length === 0;
+    count.textContent = count.getAttribute("data-template")
+      .replace("{shown}", shown.toLocaleString(language))
+      .replace("{total}", cards.length.toLocaleString(language));
+    document.getElementById("no-match").hidden = shown > 0 || cards.length === 0;
   }
 
   function remember() {
     var state = new URLSearchParams();
-    if (lang.value) { state.set("lang", lang.value); }
-    if (profile.value) { state.set("profile", profile.value); }
+    if (search.value) { state.set("q", search.value); }
+    if (medium()) { state.set("medium", medium()); }
+    if (onlyLanguage) { state.set("lang", onlyLanguage); }
     try {
       history.replaceState(null, "", state.toString() ? "#" + state.toString() : window.location.pathname + window.location.search);
-    } catch (ignored) { /* some file:// contexts refuse it; the filter still works */ }
+    } catch (ignored) { /* some file:// contexts refuse it; the view still works */ }
   }
 
   function copy(button) {
-    var text = button.getAttribute("data-copy");
+    var source = document.getElementById(button.getAttribute("data-copy-from"));
+    var text = source.textContent.trim();
+    var label = button.firstChild;
     var done = function () {
-      button.textContent = "Copied";
+      var before = label.nodeValue;
+      label.nodeValue = announce.getAttribute("data-copied");
+      announce.textContent = announce.getAttribute("data-copied");
       button.classList.add("copied");
-      window.setTimeout(function () { button.textContent = "Copy"; button.classList.remove("copied"); }, 1500);
+      window.setTimeout(function () {
+        label.nodeValue = before;
+        button.classList.remove("copied");
+        announce.textContent = "";
+      }, 1500);
     };
     var fallback = function () {
-      var code = button.parentNode.querySelector("code");
       var range = document.createRange();
-      range.selectNodeContents(code);
+      range.selectNodeContents(source);
       var selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
@@ -67,16 +101,47 @@
     }
   }
 
+  // Posters load as their card comes near the screen, not all at once.
+  function showPoster(video) {
+    video.setAttribute("poster", video.getAttribute("data-poster"));
+    video.removeAttribute("data-poster");
+  }
+  if ("IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { showPoster(entry.target); observer.unobserve(entry.target); }
+      });
+    }, {rootMargin: "400px"});
+    each("video[data-poster]", function (video) { observer.observe(video); });
+  } else {
+    each("video[data-poster]", showPoster);
+  }
+
+  // Served over HTTP(S), the download command can name this folder's address.
+  if (/^https?:$/.test(window.location.protocol)) {
+    var folder = window.location.href.replace(/[#?].*$/, "").replace(/[^\/]*$/, "");
+    each("[data-folder-url]", function (span) { span.textContent = folder.replace(/'/g, "'\\''"); });
+  }
+
+  each("a[data-page-language]", function (link) {
+    link.addEventListener("click", function () {
+      try { window.localStorage.setItem(STORED_LANGUAGE, link.getAttribute("data-page-language")); } catch (ignored) { /* private mode */ }
+      link.setAttribute("href", link.getAttribute("href").replace(/#.*$/, "") + window.location.hash);
+    });
+  });
+
   var wanted = requested();
-  choose(lang, wanted.get("lang"));
-  choose(profile, wanted.get("profile"));
-  document.getElementById("filters").hidden = false;
-  lang.addEventListener("change", function () { apply(); remember(); });
-  profile.addEventListener("change", function () { apply(); remember(); });
-  document.getElementById("filters").addEventListener("submit", function (e) { e.preventDefault(); });
-  Array.prototype.forEach.call(document.querySelectorAll("button.copy"), function (button) {
+  search.value = wanted.get("q") || "";
+  each('input[name="medium"]', function (radio) {
+    radio.checked = radio.value === (wanted.get("medium") || "");
+    radio.addEventListener("change", function () { apply(); remember(); });
+  });
+  if (!medium()) { document.querySelector('input[name="medium"]').checked = true; }
+  search.addEventListener("input", function () { onlyLanguage = ""; apply(); remember(); });
+  each("button.copy", function (button) {
     button.addEventListener("click", function () { copy(button); });
   });
+  document.getElementById("tools").hidden = false;
   apply();
   document.documentElement.setAttribute("data-ready", "true");
 }());

@@ -1,0 +1,155 @@
+"""The page's model: the catalog's variants gathered into one card per spot and language.
+
+A card holds the language's names, its treatment, its deliverables (one per variant, ordered
+masters first, with each variant's QC warnings and loudness certificate), the language's
+subtitle files, what a browser can preview in place (a video and a sound), the media it serves
+(TV, radio, web, messaging) and a search key. Nothing here depends on the page's language:
+the template translates labels and formats figures per locale.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from pipeline.manifest import PAGE_LANGUAGES
+from pipeline.publish.deliverables import (
+    MEDIA,
+    SUBTITLE_LABELS,
+    Kind,
+    attachment_role,
+    extension,
+    kind_of,
+    media_type,
+    playable,
+)
+from pipeline.publish.i18n import language_name
+
+# Typed in place of what people write: apostrophes and glottal-stop letters are skipped, barred
+# vowels read as plain ones (ɨ, ʉ of Rarámuri, Mixtec, Mazahua), and every accent is dropped.
+IGNORED = "'\u2018\u2019\u02bc\ua78b\ua78c\u00b4`\u02bb\u02b9"
+FOLD_FROM, FOLD_TO = "\u0268\u0289\u00f8\u0142\u0111", "iuold"
+_IGNORED = re.compile(f"[{re.escape(IGNORED)}]")
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents or apostrophes ("Hñähñu" -> "hnahnu"); page.js does the same."""
+    text = unicodedata.normalize("NFKD", text.lower()).translate(_FOLD)
+    text = "".join(c for c in text if not unicodedata.category(c).startswith("M"))
+    return " ".join(_IGNORED.sub("", text).split())
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    variant: dict
+    kind: Kind
+    certificate: dict | None = None
+    plot: dict | None = None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.variant["file"]).name
+
+    @property
+    def format(self) -> str:
+        return extension(self.variant["file"]).upper()
+
+
+@dataclass(frozen=True)
+class Preview:
+    variant: dict
+    label: str                      # the deliverable's kind, a message
+    type: str                       # MIME type for <source type=...>
+    tracks: tuple[dict, ...] = ()   # WebVTT subtitle files
+
+
+@dataclass
+class Card:
+    spot: str
+    spot_title: str
+    language: str
+    community_name: str
+    treatment: str | None
+    deliverables: list[Deliverable] = field(default_factory=list)
+    subtitles: list[dict] = field(default_factory=list)
+    video: Preview | None = None
+    audio: Preview | None = None
+    bundle: dict | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.spot}-{self.language}"
+
+    @property
+    def media(self) -> list[str]:
+        present = {d.kind.medium for d in self.deliverables}
+        return [medium for medium in MEDIA if medium in present]
+
+    @property
+    def duration(self) -> float | None:
+        return next((d.variant["duration"] for d in self.deliverables
+                     if d.variant.get("duration") is not None), None)
+
+    @property
+    def search(self) -> str:
+        names = [self.community_name, self.language,
+                 *(language_name(self.language, page) for page in PAGE_LANGUAGES)]
+        return fold(" ".join(names))
+
+
+@dataclass
+class SpotCards:
+    id: str
+    title: str
+    cards: list[Card] = field(default_factory=list)
+
+
+def page_model(catalog: dict) -> list[SpotCards]:
+    """Spots in catalog order, each with a card per language in catalog order."""
+    spots: dict[str, SpotCards] = {}
+    cards: dict[tuple[str, str], Card] = {}
+    bundles = {bundle["language"]: bundle for bundle in catalog.get("bundles", [])}
+    for variant in catalog["variants"]:
+        spot = spots.setdefault(variant["spot"], SpotCards(variant["spot"], variant["spot_title"]))
+        key = (variant["spot"], variant["language"])
+        if key not in cards:
+            cards[key] = Card(variant["spot"], variant["spot_title"], variant["language"],
+                              variant["language_name"], variant.get("treatment"),
+                              bundle=bundles.get(variant["language"]))
+            spot.cards.append(cards[key])
+        _add(cards[key], variant)
+    for card in cards.values():
+        card.deliverables.sort(key=lambda d: d.kind.order)
+        card.subtitles.sort(key=lambda s: list(SUBTITLE_LABELS).index(extension(s["file"])))
+        card.video, card.audio = _previews(card)
+    return list(spots.values())
+
+
+def _add(card: Card, variant: dict) -> None:
+    by_role: dict[str, list[dict]] = {}
+    for attachment in variant.get("sidecars", []):
+        by_role.setdefault(attachment_role(attachment["file"]), []).append(attachment)
+    known = {s["file"] for s in card.subtitles}
+    card.subtitles += [s for s in by_role.get("subtitles", []) if s["file"] not in known]
+    card.deliverables.append(Deliverable(variant, kind_of(variant),
+                                         next(iter(by_role.get("certificate", [])), None),
+                                         next(iter(by_role.get("plot", [])), None)))
+
+
+def _previews(card: Card) -> tuple[Preview | None, Preview | None]:
+    """The proxy (else the lightest playable video), and the lightest radio sound (else any)."""
+    videos = [d for d in card.deliverables if playable(d.variant) == "video"]
+    sounds = [d for d in card.deliverables if playable(d.variant) == "audio"]
+    video = min(videos, key=lambda d: (d.variant["profile"] != "proxy", d.variant["bytes"]),
+                default=None)
+    sound = min(sounds, key=lambda d: (d.kind.medium != "radio", d.variant["bytes"]), default=None)
+    tracks = tuple(s for s in card.subtitles if extension(s["file"]) == "vtt")
+    return (_preview(video, tracks) if video else None, _preview(sound) if sound else None)
+
+
+def _preview(deliverable: Deliverable, tracks: tuple[dict, ...] = ()) -> Preview:
+    variant = deliverable.variant
+    return Preview(variant, deliverable.kind.label, media_type(variant["file"]), tracks)

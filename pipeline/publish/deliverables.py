@@ -1,0 +1,119 @@
+"""What each published file is for a broadcaster: its kind, the medium it serves, whether a
+browser can play it.
+
+A variant's kind is found from what its catalog entry says, in this order: its profile's name
+(the built-in profiles of CONTRACT.md, present and announced), else its file's extension (a
+manifest's own profile named `radio-aac` that writes `.m4a` is still radio), with the spot's
+`medium` telling an audio-only file from a video. Attachments (sidecars, certificates, plots)
+are known by their extension. New kinds of file slot in here, as one line of a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Literal
+
+from pipeline.publish.i18n import N_
+
+Medium = Literal["tv", "radio", "web", "messaging"]
+Playable = Literal["video", "audio"] | None
+
+
+MEDIA: dict[str, str] = {"tv": N_("TV"), "radio": N_("Radio"), "web": N_("Web and social media"),
+                         "messaging": N_("Messaging apps")}  # the page's filter, in this order
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str           # a message, translated where shown
+    medium: Medium
+    order: int           # within a card: masters first, previews last
+
+
+BY_PROFILE: dict[str, Kind] = {
+    "broadcast": Kind(N_("TV master (MOV, PCM audio)"), "tv", 10),
+    "broadcast-mxf": Kind(N_("TV master, MXF XDCAM HD422"), "tv", 11),
+    "broadcast-prores": Kind(N_("TV master, ProRes 422 HQ"), "tv", 12),
+    "radio": Kind(N_("Radio master, Broadcast WAV"), "radio", 20),
+    "radio-mp3": Kind(N_("Radio, MP3"), "radio", 21),
+    "web": Kind(N_("Web video"), "web", 30),
+    "square": Kind(N_("Square video for social media"), "web", 31),
+    "vertical": Kind(N_("Vertical video for stories and reels"), "web", 32),
+    "messaging": Kind(N_("Video for messaging apps"), "messaging", 40),
+    "voice-note": Kind(N_("Voice note"), "messaging", 41),
+    "proxy": Kind(N_("Light preview video"), "web", 50),
+}
+
+
+BY_EXTENSION: dict[str, Kind] = {
+    "mxf": Kind(N_("TV master (MXF)"), "tv", 13),
+    "mov": Kind(N_("TV master (MOV)"), "tv", 14),
+    "wav": Kind(N_("Radio master (WAV)"), "radio", 22),
+    "flac": Kind(N_("Radio master (FLAC)"), "radio", 23),
+    "mp3": Kind(N_("Radio, MP3"), "radio", 24),
+    "m4a": Kind(N_("Radio, AAC"), "radio", 25),
+    "aac": Kind(N_("Radio, AAC"), "radio", 25),
+    "ogg": Kind(N_("Voice note"), "messaging", 42),
+    "opus": Kind(N_("Voice note"), "messaging", 42),
+    "mp4": Kind(N_("Video (MP4)"), "web", 33),
+    "webm": Kind(N_("Video (WebM)"), "web", 34),
+}
+
+
+OTHER = Kind(N_("Other file"), "web", 90)
+
+
+# What Chromium, Firefox and Safari play from a <video>/<audio> element (type= of <source>).
+VIDEO_TYPES = {"mp4": "video/mp4", "m4v": "video/mp4", "webm": "video/webm"}
+
+
+AUDIO_TYPES = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "aac": "audio/aac", "ogg": "audio/ogg",
+               "opus": "audio/ogg", "wav": "audio/wav", "flac": "audio/flac"}
+
+
+SUBTITLE_LABELS = {"srt": N_("Subtitles, SubRip (SRT)"), "vtt": N_("Subtitles, WebVTT"),
+                   "ttml": N_("Subtitles, TTML (IMSC1)")}
+
+
+CERTIFICATE_SUFFIX = ".loudness.html"
+
+
+PLOT_SUFFIXES = (".loudness.png", ".loudness.svg")
+
+
+def extension(file: str) -> str:
+    return PurePosixPath(file).suffix.lstrip(".").lower()
+
+
+def kind_of(variant: dict) -> Kind:
+    """The kind of a catalog variant, from its profile name, else its extension."""
+    known = BY_PROFILE.get(variant.get("profile", ""))
+    return known or BY_EXTENSION.get(extension(variant["file"]), OTHER)
+
+
+def playable(variant: dict) -> Playable:
+    """How a browser can preview the variant in place, if it can.
+
+    A radio spot's MP4 (`medium: radio`, or a file with no picture) plays as audio.
+    """
+    ext = extension(variant["file"])
+    if ext in VIDEO_TYPES:
+        has_picture = variant.get("width") is not None and variant.get("medium") != "radio"
+        return "video" if has_picture else "audio"
+    return "audio" if ext in AUDIO_TYPES else None
+
+
+def media_type(file: str) -> str:
+    ext = extension(file)
+    return VIDEO_TYPES.get(ext) or AUDIO_TYPES.get(ext, "application/octet-stream")
+
+
+def attachment_role(file: str) -> str:
+    """`subtitles`, `certificate`, `plot` or `other`, by the file's name."""
+    name = file.lower()
+    if name.endswith(CERTIFICATE_SUFFIX):
+        return "certificate"
+    if name.endswith(PLOT_SUFFIXES):
+        return "plot"
+    return "subtitles" if extension(name) in SUBTITLE_LABELS else "other"

@@ -1,0 +1,127 @@
+"""The page's languages: gettext catalogs read with Babel, and figures written for a locale.
+
+Messages are written in English in the templates and in Python (marked with `N_`); Spanish is a
+gettext catalog, `locale/es/LC_MESSAGES/page.po`, kept with `make translations` (pybabel
+extract/update). No `.mo` file is committed or built: Babel reads the `.po` and compiles it in
+memory once per process, so a fresh clone needs no build step and a stale `.mo` can never be
+served. A fuzzy or empty translation falls back to the English text.
+
+Language names: what the community writes comes from the manifest; the name in the page's
+language comes from the `languages` catalog of that locale (Spanish names of Mexico's languages
+as INALI's catalogue writes them, which CLDR lacks), else from CLDR through `langcodes` and
+`language_data`, else the English name of the IANA registry.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+import langcodes
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+from babel.units import format_unit
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+SOURCE_LANGUAGE = "en"  # the language msgids are written in
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+@cache
+def translations(language: str, domain: str = "page") -> gettext.NullTranslations:
+    """The compiled catalog of `domain` in `language`; the source language has none.
+
+    Raises `OSError` or `babel.messages.pofile.PoFileError` when a shipped catalog is missing or
+    broken: a packaging mistake, not a user's.
+    """
+    if language == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    source = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+    with open(source, "rb") as handle:
+        catalog = read_po(handle, locale=language, domain=domain, abort_invalid=True)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=domain)
+
+
+def language_name(code: str, language: str) -> str:
+    """The name of the language `code` written in `language` ("tzo" in "es": "tsotsil")."""
+    curated = translations(language, "languages").gettext(code)
+    return curated if curated != code else langcodes.Language.get(code).display_name(language)
+
+
+def native_name(language: str) -> str:
+    """A page language's name in itself, for the language switcher ("español", "English")."""
+    return Locale(language).get_display_name(language)
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Sizes, durations, levels and dates as a reader of `language` writes them (CLDR, via Babel)."""
+
+    language: str
+
+    def size(self, size: int | None) -> str:
+        """Bytes in decimal units (kB, MB, GB: 1000-based, as disks and downloads count them)."""
+        if size is None:
+            return "?"
+        for unit, scale in (("gigabyte", 1e9), ("megabyte", 1e6), ("kilobyte", 1e3)):
+            if size >= scale:
+                return format_unit(size / scale, f"digital-{unit}", "short", format="#,##0.#",
+                                   locale=self.language)
+        return format_unit(size, "digital-byte", "short", locale=self.language)
+
+    def duration(self, seconds: float | None) -> str:
+        """A spot's length: tenths of a second under a minute, then minutes and seconds."""
+        if seconds is None:
+            return "?"
+        if seconds < 60:
+            return format_unit(round(seconds, 1), "duration-second", "short", format="#,##0.#",
+                               locale=self.language)
+        minutes, rest = divmod(round(seconds), 60)
+        parts = [format_unit(minutes, "duration-minute", "short", locale=self.language)]
+        if rest:
+            parts.append(format_unit(rest, "duration-second", "short", locale=self.language))
+        return format_list(parts, style="unit-short", locale=self.language)
+
+    def decimal(self, value: float | None, digits: int = 1) -> str:
+        if value is None:
+            return "?"
+        return format_decimal(value, "#,##0." + "0" * digits, locale=self.language)
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self.language)
+
+    def datetime(self, iso: str | None) -> str:
+        """`2026-11-29T10:00:00Z` as a date and time in UTC, the catalog's zone."""
+        moment = _parse_utc(iso)
+        if moment is None:
+            return iso or "?"
+        return format_datetime(moment, "long", tzinfo=timezone.utc, locale=self.language)
+
+    def date(self, iso: str | None) -> str:
+        moment = _parse_utc(iso)
+        return format_date(moment, "long", locale=self.language) if moment else (iso or "?")
+
+
+def _parse_utc(iso: str | None) -> datetime | None:
+    try:
+        return datetime.strptime(iso or "", "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
