@@ -16,6 +16,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from pipeline.manifest import Manifest, load_manifest
 from pipeline.media.ffmpeg import ffmpeg_binary
 
@@ -64,8 +66,13 @@ def make_sources(folder: Path) -> dict[str, Path]:
 
 
 def _tagged_copy(source: Path, out: Path) -> None:
-    """The source's streams under a metadata tag naming `out`: distinct bytes per variant."""
-    ffmpeg("-i", str(source), "-map", "0", "-c", "copy", "-metadata", f"comment={out.name}", str(out))
+    """The source's streams under a metadata tag naming `out`: distinct bytes per variant (made
+    once per session, beside the source)."""
+    tagged = source.parent / out.name
+    if not tagged.exists():
+        ffmpeg("-i", str(source), "-map", "0", "-c", "copy", "-metadata", f"comment={out.name}",
+               str(tagged))
+    shutil.copyfile(tagged, out)
 
 
 def _sha256(path: Path) -> str:
@@ -137,3 +144,13 @@ def _render(manifest: Manifest, spot: str, code: str, name: str, treatment: str,
             shutil.copyfile(sources["png"], folder / f"{stem}.loudness.png")
             record["sidecars"].append(f"{stem}.loudness.png")
     (folder / f"{stem}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def page_sources(tmp_path_factory) -> dict[str, Path]:
+    return make_sources(tmp_path_factory.mktemp("page-sources"))
+
+
+@pytest.fixture
+def page_campaign(tmp_path, page_sources) -> Manifest:
+    return make_page_campaign(tmp_path / "project", page_sources)

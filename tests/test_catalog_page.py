@@ -1,4 +1,4 @@
-"""catalog.json and the broadcasters' page, the page opened in headless Chromium."""
+"""catalog.json, and the broadcasters' pages as text (the pages in Chromium: test_page_browser.py)."""
 
 from __future__ import annotations
 
@@ -6,23 +6,20 @@ import base64
 import hashlib
 import json
 import re
-import shutil
-import subprocess
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from pipeline.errors import ValidationError
+from pipeline.manifest import load_manifest
 from pipeline.publish.catalog import build_catalog, load_records, write_catalog
-from pipeline.publish.page import render_index_html, safe_url
+from pipeline.publish.page import page_names, render_pages, safe_url
 from pipeline.publish.upload import publish
-from tests.s3server import campaign, make_campaign, media, variant_cache  # noqa: F401
+from tests.pagecampaign import HOSTILE, WARNING, page_campaign, page_sources, write_manifest  # noqa: F401
+from tests.s3server import campaign, media, variant_cache  # noqa: F401
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
 HOSTILE_TITLE = "Blue Heart <script>document.title='pwned'</script> & \"friends\""
-HOSTILE_SPOT = "Spot </td><script>document.body.setAttribute('data-pwned','1')</script> (30 s)"
 CONTRACT_KEYS = {"spot", "language", "language_name", "treatment", "profile", "file", "url", "bytes",
                  "sha256", "duration", "width", "height", "loudness_lufs", "true_peak_dbtp"}
 
@@ -41,9 +38,13 @@ def test_catalog_has_the_contract_shape(campaign):
     assert first["language_name"] == "Náhuatl" and first["treatment"] == "burn"
     assert (first["loudness_lufs"], first["true_peak_dbtp"]) == (-16.1, -1.4)
     assert first["poster"] == "not-for-sale-15/not-for-sale-15.nah.web.jpg"
+    assert first["warnings"] == [] and "medium" not in first
     soft = next(v for v in catalog["variants"] if v["treatment"] == "soft")
     assert [s["file"] for s in soft["sidecars"]] == ["not-for-sale-15/not-for-sale-15.tzo.srt",
                                                      "not-for-sale-15/not-for-sale-15.tzo.vtt"]
+    srt = campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.tzo.srt"
+    assert soft["sidecars"][0]["bytes"] == srt.stat().st_size
+    assert soft["sidecars"][0]["sha256"] == hashlib.sha256(srt.read_bytes()).hexdigest()
     json.dumps(catalog)
 
 
@@ -59,28 +60,105 @@ def test_write_catalog_is_atomic_and_stable(campaign):
     assert len(first["variants"]) == 12
 
 
-# --- the page as text -------------------------------------------------------------------------
+def test_catalog_carries_medium_warnings_and_certificates(page_campaign):
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    by_name = {v["file"].rsplit("/", 1)[1]: v for v in catalog["variants"]}
+    assert by_name["radio-20.yua.radio.wav"]["medium"] == "radio"
+    mxf = by_name["not-for-sale-15.yua.broadcast-mxf.mxf"]
+    assert mxf["warnings"] == [WARNING]
+    assert [s["file"].rsplit("/", 1)[1] for s in mxf["sidecars"]] == [
+        "not-for-sale-15.yua.broadcast-mxf.loudness.png", "not-for-sale-15.yua.broadcast-mxf.loudness.html"]
+    certificate = page_campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.yua.broadcast-mxf.loudness.html"
+    assert mxf["sidecars"][1]["sha256"] == hashlib.sha256(certificate.read_bytes()).hexdigest()
 
-def page_for(campaign, **changes) -> str:
+
+# --- the pages as text ------------------------------------------------------------------------
+
+def pages_for(campaign, **changes) -> dict[str, str]:
     catalog = build_catalog(campaign, load_records(campaign))
     catalog.update(changes)
-    return render_index_html(catalog)
+    return render_pages(catalog)
 
 
-def test_every_string_is_escaped(campaign):
-    html = page_for(campaign, title=HOSTILE_TITLE)
-    assert "<script>document.title" not in html
-    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt; &amp; &#34;friends&#34;" in html
-    assert html.count("<script>") == 1  # the page's own
+def test_every_string_is_escaped(page_campaign):
+    for html in pages_for(page_campaign, title=HOSTILE_TITLE).values():
+        assert "<script>document.title" not in html
+        assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt; &amp; &#34;friends&#34;" in html
+        assert HOSTILE not in html and "&lt;img src=x onerror=" in html  # a language's name
+        assert "<b>check</b>" not in html and "&lt;b&gt;check&lt;/b&gt;" in html  # a QC warning
+        assert html.count("<script>") == 2  # the page's own
 
 
-def test_inline_script_and_style_match_the_content_security_policy(campaign):
-    html = page_for(campaign)
-    policy = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
-    for tag in ("script", "style"):
-        body = re.search(rf"<{tag}>(.*?)</{tag}>", html, re.S).group(1)
-        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
-        assert f"'sha256-{digest}'" in policy
+def test_inline_scripts_and_style_match_the_content_security_policy(page_campaign):
+    for html in pages_for(page_campaign).values():
+        policy = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
+        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+        bodies = re.findall(r"<(script|style)>(.*?)</\1>", html, re.S)
+        assert sorted(tag for tag, _ in bodies) == ["script", "script", "style"]
+        for tag, body in bodies:
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in re.search(rf"{tag}-src ([^;]+)", policy).group(1)
+        assert not [name for name in attribute_names(html) if name == "style" or name.startswith("on")]
+
+
+def attribute_names(html: str) -> set[str]:
+    names: set[str] = set()
+
+    class Attributes(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            names.update(name for name, _ in attrs)
+
+    Attributes().feed(html)
+    return names
+
+
+def test_spanish_first_english_beside_it(page_campaign):
+    pages = pages_for(page_campaign)
+    assert set(pages) == {"index.html", "index.en.html"}
+    spanish, english = pages["index.html"], pages["index.en.html"]
+    assert '<html lang="es" data-default-page="true">' in spanish
+    assert '<html lang="en" data-default-page="false">' in english
+    assert "Buscar una lengua" in spanish and "Find a language" in english
+    # The community's name first, then the language's name in the page's language.
+    assert '<span class="local-name">tsotsil</span>' in spanish
+    assert '<span class="local-name">Tzotzil</span>' in english
+    assert "Máster para TV, MXF XDCAM HD422" in spanish and "TV master, MXF XDCAM HD422" in english
+    # Figures as each locale writes them (CLDR through Babel).
+    mxf = page_campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.yua.broadcast-mxf.mxf"
+    kilobytes = mxf.stat().st_size / 1000
+    assert f"{kilobytes:.1f} kB".replace(".", ",") in spanish and f"{kilobytes:.1f} kB" in english
+    assert "-23,0 LUFS" in spanish and "-23.0 LUFS" in english
+    assert re.search(r"publicado el <time[^>]*>\d{1,2} de [a-z]+ de \d{4}", spanish)
+    assert re.search(r"published <time[^>]*>[A-Z][a-z]+ \d{1,2}, \d{4}", english)
+
+
+def test_the_manifest_names_the_default_language(tmp_path, page_sources):
+    manifest = load_manifest(write_manifest(tmp_path, page_language="en"))
+    assert manifest.page_language == "en"
+    assert page_names(manifest.page_language) == {"en": "index.html", "es": "index.es.html"}
+
+
+def test_an_unknown_page_language_is_an_error_with_its_line(tmp_path):
+    path = write_manifest(tmp_path, page_language="fr")
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(path)
+    (problem,) = caught.value.diagnostics
+    line = path.read_text().splitlines().index("  page_language: fr") + 1
+    assert (problem.path, problem.line) == (path, line)
+    assert "publish.page_language 'fr' is not one of: es, en" in problem.message
+
+
+def test_publish_puts_both_pages_and_the_language_lists(page_campaign):
+    report = publish(page_campaign)
+    assert report.ok, report.diagnostics
+    dist = page_campaign.path.parent.parent / "dist" / "blue-heart"
+    keys = [o.key.removeprefix("blue-heart/") for o in report.objects]
+    assert keys[-2:] == ["catalog.json", "index.html"] and "index.en.html" in keys
+    assert {"ote", "tzo", "yua", "tar"} == {k.split(".")[0] for k in keys if k.endswith(".SHA256SUMS")}
+    catalog = json.loads((dist / "catalog.json").read_text(encoding="utf-8"))
+    yua = next(b for b in catalog["bundles"] if b["language"] == "yua")
+    assert yua["files"] == 11 and yua["urls"]["absolute"] is None  # a folder has no address
+    assert (dist / "yua.urls.txt").read_text().splitlines()[-1] == "yua.SHA256SUMS"
 
 
 @pytest.mark.parametrize("url, expected", [("a/b.mp4", "a/b.mp4"), ("https://x/y?z=1", "https://x/y?z=1"),
@@ -88,132 +166,3 @@ def test_inline_script_and_style_match_the_content_security_policy(campaign):
                                            (None, "#")])
 def test_only_catalog_kinds_of_link_survive(url, expected):
     assert safe_url(url) == expected
-
-
-# --- the page in Chromium -----------------------------------------------------------------------
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        pytest.fail("chromium not found: the catalog page test needs it "
-                    "(apt-get install chromium)")
-    return found
-
-
-def run_chromium(tmp_path: Path, url: str, *extra: str) -> str:
-    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--disable-extensions", f"--user-data-dir={tmp_path / 'chromium-profile'}",
-               "--virtual-time-budget=2000", *extra, url]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
-
-
-class Page(HTMLParser):
-    """What a test needs from a dumped DOM: variant rows, their links, the title texts."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.rows: list[dict] = []
-        self.root: dict = {}
-        self.texts: dict[str, str] = {"title": "", "h1": ""}
-        self.pwned = False
-        self._in: str | None = None
-        self._row: dict | None = None
-        self._in_code = False
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.pwned = self.pwned or "data-pwned" in attrs
-        if tag == "html":
-            self.root = attrs
-        elif tag == "tr" and "variant" in (attrs.get("class") or ""):
-            self._row = {**attrs, "links": [], "img": None, "sha": ""}
-            self.rows.append(self._row)
-        elif self._row and tag == "a" and "download" in attrs:
-            self._row["links"].append(attrs["href"])
-        elif self._row and tag == "img":
-            self._row["img"] = attrs["src"]
-        elif tag in self.texts:
-            self._in = tag
-        self._in_code = tag == "code" and self._row is not None
-
-    def handle_endtag(self, tag):
-        if tag == self._in:
-            self._in = None
-        if tag == "code":
-            self._in_code = False
-        if tag == "tr":
-            self._row = None
-
-    def handle_data(self, data):
-        if self._in:
-            self.texts[self._in] += data
-        if self._in_code:
-            self._row["sha"] += data.strip()
-
-
-@pytest.fixture
-def published_page(tmp_path, media, variant_cache) -> Path:
-    manifest = make_campaign(tmp_path / "project", media, variant_cache, title=HOSTILE_TITLE,
-                             spot_titles={"not-for-sale-15": "Human beings are not for sale (15 s)",
-                                          "not-for-sale-30": HOSTILE_SPOT})
-    assert publish(manifest).ok
-    return tmp_path / "project" / "dist" / "blue-heart" / "index.html"
-
-
-def local_path(page_url: str, href: str) -> Path:
-    return Path(unquote(urlsplit(urljoin(page_url, href)).path))
-
-
-@pytest.mark.e2e
-def test_page_lists_every_variant_and_its_links_resolve(tmp_path, published_page):
-    url = published_page.as_uri()
-    page = Page(run_chromium(tmp_path, url, "--dump-dom"))
-    assert page.root.get("data-ready") == "true"  # the page's script ran under its CSP
-    assert len(page.rows) == 12
-    assert not any("hidden" in row for row in page.rows)
-    for row in page.rows:
-        download = local_path(url, row["links"][0])
-        assert download.is_file(), download
-        assert hashlib.sha256(download.read_bytes()).hexdigest() == row["sha"]
-        assert local_path(url, row["img"]).is_file()
-        for sidecar in row["links"][1:]:
-            assert local_path(url, sidecar).is_file()
-    assert sum(len(row["links"]) - 1 for row in page.rows) == 8  # SRT + VTT of 4 soft variants
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize("suffix, language, profile, shown", [
-    ("#lang=nah", "nah", None, 4),
-    ("?profile=broadcast", None, "broadcast", 6),
-    ("?lang=yua#lang=tzo&profile=web", "tzo", "web", 2),
-])
-def test_filters_preselected_from_the_url(tmp_path, published_page, suffix, language, profile, shown):
-    page = Page(run_chromium(tmp_path, published_page.as_uri() + suffix, "--dump-dom"))
-    visible = [row for row in page.rows if "hidden" not in row]
-    assert len(visible) == shown
-    assert all((language is None or row["data-lang"] == language) and
-               (profile is None or row["data-profile"] == profile) for row in visible)
-
-
-@pytest.mark.e2e
-def test_a_hostile_title_is_shown_as_text_and_never_runs(tmp_path, published_page):
-    page = Page(run_chromium(tmp_path, published_page.as_uri(), "--dump-dom"))
-    assert page.root.get("data-ready") == "true"
-    assert page.texts["h1"] == HOSTILE_TITLE
-    assert page.texts["title"].startswith(HOSTILE_TITLE)
-    assert not page.pwned
-
-
-@pytest.mark.e2e
-def test_screenshot_of_the_page(tmp_path, published_page):
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "catalog-page.png"
-    shot.unlink(missing_ok=True)
-    run_chromium(tmp_path, published_page.as_uri(), "--window-size=1400,1800", "--hide-scrollbars",
-                 f"--screenshot={shot}")
-    data = shot.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000

@@ -98,7 +98,8 @@ class Formats:
         parts = [format_unit(minutes, "duration-minute", "short", locale=self.language)]
         if rest:
             parts.append(format_unit(rest, "duration-second", "short", locale=self.language))
-        return format_list(parts, style="unit-short", locale=self.language)
+        # "1 min 30 s": Babel 2.19 has no "unit-short" list pattern for Spanish.
+        return format_list(parts, style="unit-narrow", locale=self.language)
 
     def decimal(self, value: float | None, digits: int = 1) -> str:
         if value is None:

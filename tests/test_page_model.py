@@ -1,0 +1,200 @@
+"""The page's model (cards, kinds of deliverable, previews, search keys), its language lists,
+and its i18n layer: message catalogs, language names, figures per locale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from pipeline.errors import PipelineError
+from pipeline.manifest import PAGE_LANGUAGES
+from pipeline.publish.bundles import language_bundles
+from pipeline.publish.cards import fold, page_model
+from pipeline.publish.deliverables import kind_of, playable
+from pipeline.publish.i18n import LOCALE_DIR, SOURCE_LANGUAGE, Formats, language_name, translations
+
+ROOT = Path(__file__).parent.parent
+
+
+def variant(profile: str, ext: str, language: str = "tzo", spot: str = "spot", size: int = 1000,
+            width: int | None = 640, **extra) -> dict:
+    file = f"{spot}/{spot}.{language}.{profile}.{ext}"
+    return {"spot": spot, "spot_title": "Spot", "language": language, "language_name": "Batsʼi kʼop",
+            "treatment": "soft", "profile": profile, "file": file, "url": file, "bytes": size,
+            "sha256": "0" * 64, "duration": 30.0, "width": width, "height": 360 if width else None,
+            "sidecars": [], "warnings": [], **extra}
+
+
+# --- kinds and previews -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("profile, ext, medium, label", [
+    ("broadcast", "mov", "tv", "TV master (MOV, PCM audio)"),
+    ("broadcast-mxf", "mxf", "tv", "TV master, MXF XDCAM HD422"),
+    ("broadcast-prores", "mov", "tv", "TV master, ProRes 422 HQ"),
+    ("radio", "wav", "radio", "Radio master, Broadcast WAV"),
+    ("radio-mp3", "mp3", "radio", "Radio, MP3"),
+    ("voice-note", "ogg", "messaging", "Voice note"),
+    ("messaging", "mp4", "messaging", "Video for messaging apps"),
+    ("vertical", "mp4", "web", "Vertical video for stories and reels"),
+    # A manifest's own profile names: known by their file's extension.
+    ("station-a", "mxf", "tv", "TV master (MXF)"),
+    ("radio-aac", "m4a", "radio", "Radio, AAC"),
+    ("whatsapp", "opus", "messaging", "Voice note"),
+    ("small", "mp4", "web", "Video (MP4)"),
+    ("odd", "xyz", "web", "Other file"),
+])
+def test_a_deliverable_is_known_by_its_profile_else_its_extension(profile, ext, medium, label):
+    kind = kind_of(variant(profile, ext))
+    assert (kind.medium, kind.label) == (medium, label)
+
+
+def test_what_plays_in_place():
+    assert playable(variant("web", "mp4")) == "video"
+    assert playable(variant("broadcast-mxf", "mxf")) is None  # browsers do not play MXF
+    assert playable(variant("radio", "wav", width=None)) == "audio"
+    assert playable(variant("messaging", "mp4", width=None, medium="radio")) == "audio"
+
+
+def test_one_card_per_spot_and_language_with_its_previews():
+    catalog = {"variants": [
+        variant("web", "mp4", size=9000),
+        variant("proxy", "mp4", size=3000, sidecars=[
+            {"file": "spot/spot.tzo.vtt", "url": "spot/spot.tzo.vtt", "format": "VTT"},
+            {"file": "spot/spot.tzo.srt", "url": "spot/spot.tzo.srt", "format": "SRT"}]),
+        variant("messaging", "mp4", size=1000),
+        variant("radio", "wav", size=5000, width=None),
+        variant("voice-note", "ogg", size=100, width=None),
+        variant("radio-mp3", "mp3", size=2000, width=None),
+        variant("broadcast-mxf", "mxf", size=90000, sidecars=[
+            {"file": "spot/spot.tzo.broadcast-mxf.loudness.html", "url": "c.html", "format": "HTML"}]),
+        variant("web", "mp4", language="ote"),
+        variant("web", "mp4", spot="other"),
+    ], "bundles": [{"language": "tzo"}]}
+    spots = page_model(catalog)
+    assert [(s.id, [c.language for c in s.cards]) for s in spots] == [("spot", ["tzo", "ote"]),
+                                                                     ("other", ["tzo"])]
+    card = spots[0].cards[0]
+    assert [d.variant["profile"] for d in card.deliverables] == [
+        "broadcast-mxf", "radio", "radio-mp3", "web", "messaging", "voice-note", "proxy"]
+    assert card.media == ["tv", "radio", "web", "messaging"]
+    # The proxy even though messaging is lighter; radio's lightest sound before the voice note.
+    assert card.video.variant["profile"] == "proxy" and card.video.type == "video/mp4"
+    assert [t["file"] for t in card.video.tracks] == ["spot/spot.tzo.vtt"]
+    assert card.audio.variant["profile"] == "radio-mp3" and card.audio.type == "audio/mpeg"
+    assert [s["file"] for s in card.subtitles] == ["spot/spot.tzo.srt", "spot/spot.tzo.vtt"]
+    assert card.deliverables[0].certificate["url"] == "c.html"
+    assert card.bundle == {"language": "tzo"} and spots[0].cards[1].bundle is None
+    assert spots[0].cards[1].audio is None
+
+
+@pytest.mark.parametrize("written, typed", [
+    ("Hñähñu", "hnahnu"), ("Batsʼi kʼop", "batsi kop"), ("Tuꞌun savi", "tuun savi"),
+    ("Rarámuri", "raramuri"), ("Meʼphaa", "mephaa"), ("Jñatrjo", "jnatrjo"),
+    ("Ñomndaa", "nomndaa"), ("NgiGua Ɨ", "ngigua i"), ("Diidxazá  (ZAPOTECO)", "diidxaza (zapoteco)"),
+])
+def test_search_keys_fold_what_people_cannot_type(written, typed):
+    assert fold(written) == typed
+
+
+def test_a_card_is_found_by_every_name_and_its_code():
+    (spot,) = page_model({"variants": [variant("web", "mp4")]})
+    key = spot.cards[0].search
+    for query in ("batsi kop", "tzo", "tsotsil", "tzotzil"):
+        assert fold(query) in key
+
+
+# --- the language lists -----------------------------------------------------------------------
+
+def records() -> list[dict]:
+    return [{"spot": spot, "language": language, "profile": profile,
+             "file": f"{spot}.{language}.{profile}.mp4", "poster": f"{spot}.{language}.{profile}.jpg",
+             "sidecars": [f"{spot}.{language}.vtt"] if language == "tzo" else [],
+             "certificate": f"{spot}.{language}.{profile}.loudness.html" if profile == "tv" else None}
+            for spot in ("a", "b") for language in ("tzo", "yua") for profile in ("web", "tv")]
+
+
+def test_language_lists_name_files_as_wget_saves_them():
+    hashes = {}
+    for record in records():
+        for name in (record["file"], record["poster"], *record["sidecars"],
+                     *([record["certificate"]] if record["certificate"] else [])):
+            hashes[f"{record['spot']}/{name}"] = (1, name[:1] * 64)
+    bundles = language_bundles(records(), hashes, lambda relative: f"https://cdn.example/c/{relative}")
+    assert [b.language for b in bundles] == ["tzo", "yua"]
+    tzo = bundles[0]
+    lines = tzo.sums.decode().splitlines()
+    assert lines[0] == f"{'a' * 64}  a.tzo.web.mp4"
+    assert [line.split("  ")[1] for line in lines] == [
+        "a.tzo.web.mp4", "a.tzo.vtt", "a.tzo.tv.mp4", "a.tzo.tv.loudness.html",
+        "b.tzo.web.mp4", "b.tzo.vtt", "b.tzo.tv.mp4", "b.tzo.tv.loudness.html"]  # no posters
+    urls = tzo.urls.decode().splitlines()
+    assert urls[0] == "https://cdn.example/c/a/a.tzo.web.mp4"
+    assert urls[-1] == "https://cdn.example/c/tzo.SHA256SUMS" and len(urls) == len(lines) + 1
+    assert (tzo.sums_name, tzo.urls_name) == ("tzo.SHA256SUMS", "tzo.urls.txt")
+
+
+def test_two_files_of_a_language_on_one_basename_are_refused():
+    clash = [{"spot": spot, "language": "tzo", "profile": "web", "file": "same.mp4", "poster": None,
+              "sidecars": []} for spot in ("a", "b")]
+    with pytest.raises(PipelineError, match="another file of language tzo has the name 'same.mp4'"):
+        language_bundles(clash, {"a/same.mp4": (1, "a" * 64), "b/same.mp4": (1, "b" * 64)}, str)
+
+
+# --- the i18n layer ---------------------------------------------------------------------------
+
+def extracted_messages() -> set:
+    """Every message the page's Python and templates mark, extracted as `make translations` does."""
+    method_map = [("pipeline/publish/**.py", "python"), ("pipeline/publish/templates/**.j2", "jinja2")]
+    options = {"pipeline/publish/templates/**.j2": {"trim_blocks": "True", "lstrip_blocks": "True",
+                                                     "extensions": "jinja2.ext.i18n"}}
+    return {message if isinstance(message, str) else message[0]
+            for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options,
+                                                        keywords={"_": None, "N_": None,
+                                                                  "gettext": None,
+                                                                  "ngettext": (1, 2)})}
+
+
+@pytest.mark.parametrize("language", [lang for lang in PAGE_LANGUAGES if lang != SOURCE_LANGUAGE])
+def test_every_message_of_the_page_is_translated(language):
+    with open(LOCALE_DIR / language / "LC_MESSAGES" / "page.po", "rb") as handle:
+        catalog = read_po(handle, locale=language)
+    translated = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
+    wanted = extracted_messages()
+    assert len(wanted) > 60
+    assert wanted - set(translated) == set(), "run `make translations` and translate the new messages"
+    for message_id in wanted:
+        message = translated[message_id]
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        assert all(strings) and not message.fuzzy, f"untranslated or fuzzy: {message_id!r}"
+    assert [(m.id, errors) for m, errors in catalog.check() if errors] == []  # %(name)s placeholders
+
+
+def test_translations_are_compiled_from_the_po():
+    assert translations("es").gettext("Download") == "Descargar"
+    assert translations("es").ngettext("%(num)s language", "%(num)s languages", 21) == "%(num)s lenguas"
+    assert translations("en").gettext("Download") == "Download"
+
+
+@pytest.mark.parametrize("code, spanish, english", [
+    ("tzo", "tsotsil", "Tzotzil"),          # the curated catalog (CLDR has no Spanish name)
+    ("zap", "zapoteco", "Zapotec"),         # CLDR, through langcodes and language_data
+    ("es-MX", "español (México)", "Spanish (Mexico)"),
+    ("yua", "maya", "Yucateco"),
+])
+def test_language_names_in_the_page_language(code, spanish, english):
+    assert (language_name(code, "es"), language_name(code, "en")) == (spanish, english)
+
+
+def test_figures_as_each_locale_writes_them():
+    spanish, english = Formats("es"), Formats("en")
+    assert (spanish.size(12_345_678), english.size(12_345_678)) == ("12,3 MB", "12.3 MB")
+    assert (spanish.size(999), spanish.size(1_500), spanish.size(2_000_000_000)) == ("999 B", "1,5 kB", "2 GB")
+    assert (spanish.duration(29.97), english.duration(29.97)) == ("30 s", "30 sec")
+    assert (spanish.duration(14.96), spanish.duration(90)) == ("15 s", "1 min 30 s")
+    assert (spanish.decimal(-23.04), english.decimal(-23.04)) == ("-23,0", "-23.0")
+    assert spanish.datetime("2026-11-29T10:00:00Z") == "29 de noviembre de 2026, 10:00:00 UTC"
+    assert english.datetime("2026-11-29T10:00:00Z") == "November 29, 2026, 10:00:00\u202fAM UTC"
+    assert spanish.datetime("not a date") == "not a date"
