@@ -6,10 +6,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANIFESTS := $(wildcard manifests/*.yaml)
 
-.PHONY: setup setup-test system system-test apt-install venv render demo-media validate plan test test-fast e2e publish bench clean
+.PHONY: setup setup-test system system-test apt-install venv axe translations render demo-media validate plan test test-fast e2e publish bench clean
 
 setup: system venv
-setup-test: setup system-test
+setup-test: setup system-test axe
+
+# axe-core, the accessibility engine the page's tests inject into Chromium, from the npm registry.
+AXE_VERSION := 4.10.3
+AXE := tests/.cache/npm/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix tests/.cache/npm axe-core@$(AXE_VERSION)
 
 # System tools: ffmpeg/ffprobe (unless $$FFMPEG/$$FFPROBE point elsewhere), the Noto fonts,
 # espeak-ng for the demo's voice lines. Installed with apt-get as root, else a clear message.
@@ -21,10 +28,13 @@ system:
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	$(MAKE) --no-print-directory apt-install PACKAGES="$$missing"
 
-# The tests also open the catalog page in Debian's headless Chromium.
+# The tests also open the catalog page in Debian's headless Chromium, fetch a language's files
+# with wget as a station would, and get axe-core with npm.
 system-test:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="chromium"; \
+	command -v wget >/dev/null || missing="$$missing wget"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	$(MAKE) --no-print-directory apt-install PACKAGES="$$missing"
 
 apt-install:
@@ -70,8 +80,17 @@ test-fast: setup-test
 e2e: setup-test
 	$(BIN)/python -m pytest -q -m e2e
 
+# Messages of the broadcasters' page: extract them into page.pot and merge them into each
+# language's .po (then translate what is new; tests/test_page_model.py checks nothing is left).
+LOCALE := pipeline/publish/locale
+translations: venv
+	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -k N_ --no-location --sort-output \
+	  --project=pipeline -o $(LOCALE)/page.pot .
+	$(BIN)/pybabel update -D page -i $(LOCALE)/page.pot -d $(LOCALE) --no-fuzzy-matching \
+	  --ignore-obsolete --width 100
+
 bench: setup
 	$(BIN)/python bench/bench_render.py
 
 clean:
-	rm -rf build dist media audio bench/work tests/artifacts
+	rm -rf build dist media audio bench/work tests/artifacts tests/.cache

@@ -213,17 +213,18 @@ class S3Target(Target):
         except BotoCoreError as exc:
             raise self._explain(exc, "reading", key) from None
 
-    def url(self, key: str, presign_seconds: int | None = None) -> str:
+    def url(self, key: str, presign_seconds: int | None = None, download: bool = False) -> str:
         from botocore.exceptions import BotoCoreError
 
         params = {"Bucket": self.bucket, "Key": self._key(key)}
         try:
             if presign_seconds:
-                # A presigned URL's query would end up in the name wget saves it under; the
-                # store's Content-Disposition gives the object's own name instead (S3 allows
-                # response-* overrides on signed requests only).
-                name = key.rpartition("/")[2].replace('"', "")
-                params["ResponseContentDisposition"] = f'attachment; filename="{name}"'
+                if download:
+                    # A presigned URL's query would end up in the name wget saves it under; the
+                    # store's Content-Disposition names it after the object instead (S3 allows
+                    # response-* overrides on signed requests only).
+                    name = key.rpartition("/")[2].replace('"', "")
+                    params["ResponseContentDisposition"] = f'attachment; filename="{name}"'
                 return self._client().generate_presigned_url(
                     "get_object", Params=params, ExpiresIn=presign_seconds)
             return self._client("unsigned").generate_presigned_url("get_object", Params=params)

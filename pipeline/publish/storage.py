@@ -90,7 +90,7 @@ class LocalTarget(Target):
         except OSError as exc:
             raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
-    def url(self, key: str, presign_seconds: int | None = None) -> str:
+    def url(self, key: str, presign_seconds: int | None = None, download: bool = False) -> str:
         return self._path(key).resolve().as_uri()
 
     def location(self, key: str = "") -> str:

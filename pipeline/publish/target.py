@@ -69,8 +69,9 @@ class Target(ABC):
         """The object's bytes, streamed; `StorageError` when it cannot be read."""
 
     @abstractmethod
-    def url(self, key: str, presign_seconds: int | None = None) -> str:
-        """Where a browser gets the object; presigned for that long when asked."""
+    def url(self, key: str, presign_seconds: int | None = None, download: bool = False) -> str:
+        """Where a browser gets the object; presigned for that long when asked. `download`: a
+        presigned URL also asks the store to name the file (Content-Disposition) after the key."""
 
     @abstractmethod
     def location(self, key: str = "") -> str:

@@ -239,20 +239,21 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict], files:
     campaign = manifest.campaign
     hashes = {item.key.removeprefix(f"{campaign}/"): (item.size, item.sha256) for item in files}
 
-    def absolute(relative: str) -> str | None:
+    def absolute(relative: str, download: bool = False) -> str | None:
+        key = f"{campaign}/{relative}"
         if presign_seconds:
-            return target.url(f"{campaign}/{relative}", presign_seconds)
-        return target.url(f"{campaign}/{relative}") if target.public_urls else None
+            return target.url(key, presign_seconds, download=download)
+        return target.url(key) if target.public_urls else None
 
     url_for = absolute if presign_seconds else relative_url
     try:
-        bundles = language_bundles(records, hashes,
-                                   lambda relative: absolute(relative) or relative_url(relative))
+        bundles = language_bundles(records, hashes, lambda relative: absolute(relative, download=True)
+                                   or relative_url(relative))
         catalog = build_catalog(manifest, records, url_for, hashes=hashes)
         catalog["bundles"] = [{"language": b.language, "files": len(b.files),
                                "sha256sums": {"file": b.sums_name, "url": url_for(b.sums_name)},
                                "urls": {"file": b.urls_name, "url": url_for(b.urls_name),
-                                        "absolute": absolute(b.urls_name)}}
+                                        "absolute": absolute(b.urls_name, download=True)}}
                               for b in bundles]
         if presign_seconds:
             expires = datetime.now(timezone.utc) + timedelta(seconds=presign_seconds)

@@ -117,6 +117,13 @@
     each("video[data-poster]", showPoster);
   }
 
+  // A soft language's subtitles come on with its video; a `default` track would load with the page.
+  each("video[data-show-subtitles]", function (video) {
+    video.addEventListener("play", function () {
+      if (video.textTracks.length) { video.textTracks[0].mode = "showing"; }
+    }, {once: true});
+  });
+
   // Served over HTTP(S), the download command can name this folder's address.
   if (/^https?:$/.test(window.location.protocol)) {
     var folder = window.location.href.replace(/[#?].*$/, "").replace(/[^\/]*$/, "");
