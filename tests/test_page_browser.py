@@ -368,16 +368,21 @@ def test_a_page_of_a_thousand_variants_loads_fast(browser, tmp_path):
             return {dom_content_loaded_ms: nav.domContentLoadedEventEnd, load_ms: nav.loadEventEnd,
                     first_contentful_paint_ms: paint ? paint.startTime : null,
                     cards: document.querySelectorAll('li.card').length}; }""")
-        started = time.perf_counter()
+        # From a keystroke to the next frame drawn: filter, then show everything again.
+        search_ms = [page.evaluate("""query => new Promise(done => {
+            const search = document.getElementById('search'), started = performance.now();
+            search.value = query;
+            search.dispatchEvent(new Event('input'));
+            requestAnimationFrame(() => setTimeout(() => done(performance.now() - started)));
+        })""", query) for query in ("x42", "")]
         page.get_by_label("Buscar una lengua").fill("x42")
-        search_ms = (time.perf_counter() - started) * 1000
         assert len(visible_cards(page)) == 2
     finally:
         context.close()
-    figures = {**timing, "search_ms": round(search_ms, 1), "render_seconds": round(render_seconds, 2),
+    figures = {**timing, "search_ms": [round(ms) for ms in search_ms], "render_seconds": round(render_seconds, 2),
                "html_bytes": len(pages["index.html"].encode())}
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "page-1000-variants.json").write_text(json.dumps(figures, indent=2) + "\n")
     print(f"1,000 variants: {figures}")
     assert timing["cards"] == 100
-    assert timing["load_ms"] < 5000, figures  # measured about a tenth of that on 2 cores
+    assert timing["load_ms"] < 5000 and max(search_ms) < 2000, figures  # about 1/4 and 1/10 here
