@@ -10,7 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from pipeline.errors import PipelineError
-from pipeline.manifest import PAGE_LANGUAGES
+from pipeline.manifest import PAGE_LANGUAGES, load_manifest
 from pipeline.publish.bundles import language_bundles
 from pipeline.publish.cards import fold, page_model
 from pipeline.publish.deliverables import kind_of, playable
@@ -198,3 +198,10 @@ def test_figures_as_each_locale_writes_them():
     assert spanish.datetime("2026-11-29T10:00:00Z") == "29 de noviembre de 2026, 10:00:00 UTC"
     assert english.datetime("2026-11-29T10:00:00Z") == "November 29, 2026, 10:00:00\u202fAM UTC"
     assert spanish.datetime("not a date") == "not a date"
+
+
+def test_every_language_of_the_demo_has_a_spanish_name():
+    demo = load_manifest(ROOT / "manifests" / "blue-heart.yaml")
+    english_only = [lang.code for lang in demo.languages
+                    if language_name(lang.code, "es") == language_name(lang.code, "en")]
+    assert english_only == [], "add them to locale/es/LC_MESSAGES/languages.po"
