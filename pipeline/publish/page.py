@@ -65,12 +65,13 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
     pages = [{"language": other, "file": names[other], "name": native_name(other)}
              for other in PAGE_LANGUAGES]
     spots = page_model(catalog) if spots is None else spots
+    present = {medium for spot in spots for card in spot.cards for medium in card.media}
     return _environment(language).get_template("index.html.j2").render(
         catalog=catalog, spots=spots, page_language=language, pages=pages,
         is_default=names[language] == PAGE_NAME, fmt=Formats(language),
         language_name=lambda code: language_name(code, language),
         languages={variant["language"] for variant in catalog["variants"]},
-        media=MEDIA, media_present=[m for m in MEDIA if any(m in c.media for s in spots for c in s.cards)],
+        media=MEDIA, media_present=[medium for medium in MEDIA if medium in present],
         treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS,
         fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
         css=Markup(css), head_js=Markup(head_js), js=Markup(js), csp=csp)
