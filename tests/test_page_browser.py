@@ -38,6 +38,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-extensions", "--autoplay-policy=no-user-gesture-required"]
 MEDIA_SUFFIXES = (".mp4", ".mxf", ".wav", ".mp3", ".ogg", ".vtt", ".srt", ".ttml")
 
+pytestmark = pytest.mark.e2e  # a browser and real media: left out of `make test-fast`
+
 
 @pytest.fixture(scope="module")
 def browser():
