@@ -21,7 +21,8 @@ from pipeline.profiles import BUILTIN_PROFILES, Profile
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TREATMENTS = ("burn", "soft", "dub", "mix")
 Treatment = Literal["burn", "soft", "dub", "mix"]
-AUDIO_SUFFIXES = (".wav", ".flac")
+# Audio deliveries, in the formats studios and phones send (CONTRACT.md "Next"); ffmpeg decodes them.
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus")
 PAGE_LANGUAGES = ("es", "en")  # languages of the broadcasters' page; the first is the default
 
 
@@ -40,7 +41,7 @@ class Style:
 
 @dataclass(frozen=True)
 class QcSettings:
-    """Thresholds of the subtitle QC (Netflix Timed Text Style Guide defaults)."""
+    """Thresholds of the QC: subtitles (Netflix Timed Text Style Guide defaults) and deliveries."""
 
     max_cps: float = 17.0
     max_line_chars: int = 42
@@ -48,6 +49,7 @@ class QcSettings:
     min_duration: float = 5 / 6
     max_duration: float = 7.0
     min_gap_frames: int = 2
+    duration_tolerance: float = 0.5    # seconds a dub or voice-over may differ from its spot
 
 
 @dataclass(frozen=True)
@@ -100,15 +102,6 @@ class Manifest:
 
     def subtitle_path(self, spot: Spot, language: Language) -> Path:
         return self.subtitles_dir / spot.id / f"{language.code}.srt"
-
-    def audio_path(self, spot: Spot, language: Language) -> Path:
-        """The language's track: the first of `<code>.wav`, `<code>.flac` that exists."""
-        base = self.audio_dir / spot.id
-        for suffix in AUDIO_SUFFIXES:
-            candidate = base / f"{language.code}{suffix}"
-            if candidate.exists():
-                return candidate
-        return base / f"{language.code}{AUDIO_SUFFIXES[0]}"
 
     @property
     def campaign_dir(self) -> Path:

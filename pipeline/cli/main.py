@@ -74,12 +74,12 @@ def validate(manifests: tuple[Path, ...]) -> None:
 
 
 def select(plan: Plan, spots, languages, profiles) -> Plan:
+    """The selected variants, and only the diagnostics that concern them (or no variant)."""
     def wanted(v: VariantPlan) -> bool:
         return ((not spots or v.variant.spot.id in spots)
                 and (not languages or v.variant.language.code in languages)
                 and (not profiles or v.variant.profile.name in profiles))
-    plan.variants = [v for v in plan.variants if wanted(v)]
-    return plan
+    return plan.select(wanted)
 
 
 SELECTORS = [
@@ -132,6 +132,8 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Render even what is up to date.")
 @click.option("--dry-run", is_flag=True, help="Print what would be rendered, and why; run nothing.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed variant.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when a selected variant carries QC warnings (loudness, subtitles, lengths).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where renders run: local processes, or the workers of a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -141,7 +143,7 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
                    "(s3://bucket/prefix) for workers that share no disk with this machine.")
 @click.option("--endpoint-url", metavar="URL", help="S3-compatible endpoint of --store.")
 @fails_cleanly
-def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fast,
+def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fast, strict,
            executor, scheduler, store, endpoint_url) -> None:
     """Render every stale variant; keep going past failures and report them all at the end.
 
@@ -149,6 +151,7 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
     Examples:
       pipeline render manifests/blue-heart.yaml
       pipeline render manifests/blue-heart.yaml --lang nah --profile web --force
+      pipeline render manifests/blue-heart.yaml --strict
       pipeline render manifests/*.yaml -j 2 --dry-run
       pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786
       pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786 \\
@@ -159,8 +162,8 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
     if store and executor != "dask":
         raise click.UsageError("--store goes with --executor dask")
     plan = select(build_plan(manifests, force=force), spots, languages, profiles)
-    report_plan_diagnostics(plan)
     if dry_run:
+        report_plan_diagnostics(plan)
         for v in plan.variants:
             if v.status != "up-to-date":
                 click.echo(f"{'would render' if v.status == 'stale' else 'blocked':<12} "
@@ -168,6 +171,11 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
         click.echo(plan_summary(plan), err=True)
         plan.save_caches()
         sys.exit(1 if plan.errors else 0)
+    # Warnings of the variants about to be rendered are printed with them, after the render.
+    later = {d for v in plan.variants if v.status == "stale" for d in v.warnings}
+    for diagnostic in plan.diagnostics:
+        if diagnostic not in later:
+            emit(diagnostic)
     jobs = jobs or default_jobs()
     reporter = make_reporter(plan, quiet=verbosity().quiet)
     with reporter:
@@ -177,24 +185,36 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
     for manifest in plan.manifests:
         write_catalog(manifest)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
-    if failed or plan.errors:
+    warned = [o for o in outcomes if o.status in ("rendered", "up-to-date") and o.warnings]
+    if strict and warned:
+        click.echo(f"--strict: {len(warned)} variant{'s' if len(warned) != 1 else ''} "
+                   "carry QC warnings", err=True)
+    if failed or plan.errors or (strict and warned):
         sys.exit(1)
 
 
 def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
-    """A summary table on stdout, then every failure's diagnostics on stderr; returns failures."""
+    """A summary table on stdout; on stderr, the QC warnings of each variant just rendered (or
+    failed) under its name, a count of those up to date that carry some, the counts, and every
+    failure's diagnostics. Returns failures."""
     failures = [o for o in outcomes if o.status == "failed"]
+    rendered = sorted((o for o in outcomes if o.status in ("rendered", "failed")),
+                      key=lambda o: o.plan.variant.key)
     if not quiet:
-        rendered = sorted((o for o in outcomes if o.status in ("rendered", "failed")),
-                          key=lambda o: o.plan.variant.key)
         if rendered:
             click.echo(f"\n{'variant':<45} {'status':<9} {'seconds':>7}  loudness")
             for o in rendered:
-                loudness = ""
-                if o.record:
-                    loud = o.record["loudness"]
-                    loudness = f"{loud['integrated_lufs']:.1f} LUFS {loud['true_peak_dbtp']:.1f} dBTP"
+                loudness = loudness_text(o.record["loudness"]) if o.record else ""
                 click.echo(f"{o.plan.variant.key:<45} {o.status:<9} {o.seconds:>7.1f}  {loudness}")
+        for o in rendered:
+            if o.warnings:
+                click.echo(f"{o.plan.variant.key}: {plural(len(o.warnings), 'warning')}", err=True)
+                for line in o.warnings:
+                    click.echo(f"  {line}", err=True)
+        kept = [o for o in outcomes if o.status == "up-to-date" and o.warnings]
+        if kept:
+            click.echo(f"{plural(len(kept), 'up-to-date variant')} carry QC warnings "
+                       "(listed in catalog.json; --force renders them again)", err=True)
     counts = {status: sum(1 for o in outcomes if o.status == status)
               for status in ("rendered", "up-to-date", "failed", "blocked")}
     click.echo(", ".join(f"{n} {status}" for status, n in counts.items()), err=True)
@@ -202,6 +222,17 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
         for diagnostic in o.error.diagnostics:
             emit(diagnostic)
     return len(failures) + counts["blocked"]
+
+
+def loudness_text(loudness: dict) -> str:
+    """The meter's figures, or what they are when undefined (silence)."""
+    if loudness.get("integrated_lufs") is None:
+        return "silent (loudness undefined)"
+    return f"{loudness['integrated_lufs']:.1f} LUFS {loudness['true_peak_dbtp']:.1f} dBTP"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def main() -> None:

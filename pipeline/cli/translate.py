@@ -184,6 +184,9 @@ def print_event(event: WatchEvent) -> None:
         emit(diagnostic)
     for outcome in event.outcomes:
         click.echo(outcome_line(outcome))
+        if outcome.status in ("rendered", "failed"):
+            for line in outcome.warnings:
+                click.echo(f"    {line}", err=True)
     if not event.outcomes:
         click.echo("no variant uses this file")
 

@@ -1,63 +1,144 @@
-"""Loudness as EBU R128 measures it: `loudnorm`'s two passes and its JSON report."""
+"""Loudness as EBU R128 measures it, by ffmpeg's `ebur128` filter (an ITU-R BS.1770-4 meter):
+integrated loudness, loudness range and true peak, and where a track's sound ends.
+
+The same meter measures what the pipeline starts from and checks what it delivers; it is not
+the tool that changes the level (a plain gain and a limiter, `render/audio.py`), so a delivered
+figure is an independent reading, not the normaliser's own claim (`loudnorm` reports its target
+even where it missed it: on inputs under 3 s it switches to dynamic mode, MEASURED.md).
+"""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import ffmpeg
 
 from pipeline.errors import RenderError
 from pipeline.media.ffmpeg import run_ffmpeg
 
+Stream = ffmpeg.nodes.FilterableStream
+
+# EBU R128 / BS.1770-4 absolute gate: a track none of whose 400 ms blocks reaches it has no
+# defined integrated loudness (ebur128 then prints its floor, -70.0 LUFS).
+ABSOLUTE_GATE = -70.0          # LUFS
+# Where sound ends is read from the sample peak of each 100 ms block (`astats`, reset every block):
+# ebur128's per-block true peak lags by its oversampling filter and would put the tail of a sound
+# that stops on a block boundary into the next block.
+BLOCK = 0.1                    # seconds
+# A block holds sound when its peak is within SOUND_RANGE dB of the track's true peak (and above
+# the absolute floor): speech's quietest syllables sit 25-35 dB under its peaks, while a usable
+# recording's noise floor sits 45 dB or more under them (EBU Tech 3276's studio noise limits are
+# stricter still), so room tone and hiss are silence and a last quiet word is sound.
+SOUND_RANGE = 40.0             # dB under the track's true peak
+SOUND_FLOOR = -70.0            # dBFS
+
 
 @dataclass(frozen=True)
 class Loudness:
-    """EBU R128 figures as `loudnorm` reports them."""
+    """EBU R128 figures of one audio signal, as `ebur128=peak=true` reports them."""
 
-    integrated: float      # LUFS
-    true_peak: float       # dBTP
-    lra: float             # LU
-    threshold: float       # LUFS
+    integrated: float | None   # LUFS; None when undefined (silence: no block above the gate)
+    true_peak: float | None    # dBTP; None for digital silence
+    lra: float                 # LU
+
+    @property
+    def defined(self) -> bool:
+        return self.integrated is not None
 
     def to_json(self) -> dict:
-        return {"integrated_lufs": round(self.integrated, 2), "true_peak_dbtp": round(self.true_peak, 2),
-                "lra_lu": round(self.lra, 2)}
+        """For records and the catalog: an undefined figure is null, never a number."""
+        return {"integrated_lufs": _round(self.integrated), "true_peak_dbtp": _round(self.true_peak),
+                "lra_lu": round(self.lra, 2), "meter": "ebur128"}
+
+    def to_cache(self) -> dict:
+        return asdict(self)
 
 
-_JSON_BLOCK = re.compile(r"\{\s*\"input_i\".*?\}", re.S)
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
-def parse_loudnorm(stderr: str, prefix: str = "input") -> Loudness:
-    match = None
-    for match in _JSON_BLOCK.finditer(stderr):
-        pass
-    if match is None:
-        raise RenderError("loudnorm printed no measurement", stderr_tail=stderr[-2000:])
-    data = json.loads(match.group(0))
+@dataclass(frozen=True)
+class SoundAnalysis:
+    """What a delivered track holds: its loudness, and where its last sound ends."""
 
-    def number(key: str) -> float:
-        value = data[f"{prefix}_{key}"]
-        return -99.0 if value in ("-inf", "inf") else float(value)
+    loudness: Loudness
+    sound_end: float | None    # seconds: end of the last 100 ms block holding sound; None: none
 
-    return Loudness(number("i"), number("tp"), number("lra"), number("thresh"))
+    def to_cache(self) -> dict:
+        return {"loudness": self.loudness.to_cache(), "sound_end": self.sound_end}
 
-
-def loudnorm_filter(target: float, true_peak: float, lra: float,
-                    measured: Loudness | None = None) -> dict:
-    """The keyword arguments of a `loudnorm` filter: analysis only, or linear pass 2."""
-    args = {"I": target, "TP": true_peak, "LRA": lra, "print_format": "json"}
-    if measured is not None:
-        args.update(measured_I=measured.integrated, measured_TP=measured.true_peak,
-                    measured_LRA=max(measured.lra, 0.0), measured_thresh=measured.threshold,
-                    linear="true")
-    return args
+    @classmethod
+    def from_cache(cls, data: dict) -> "SoundAnalysis":
+        return cls(Loudness(**data["loudness"]), data["sound_end"])
 
 
-def measure_loudness(path: Path | str) -> Loudness:
-    """Integrated loudness, true peak and LRA of a file's first audio stream (`-vn`: MEASURED.md
-    found analysing a video's audio without it decodes the picture too, 3.7x the time)."""
-    stderr = run_ffmpeg(["-loglevel", "info", "-nostats", "-i", str(path), "-map", "0:a:0",
-                         "-af", "loudnorm=print_format=json", "-vn", "-sn", "-f", "null", "-"],
-                        what="measuring loudness", path=path)
-    return parse_loudnorm(stderr)
+_SUMMARY_I = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+) LUFS")
+_SUMMARY_LRA = re.compile(r"Loudness range:\s*LRA:\s*(-?[\d.]+) LU")
+_SUMMARY_PEAK = re.compile(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS")
+_BLOCK_PEAK = re.compile(r"pts_time:\s*([\d.]+)\s*\n[^\n]*lavfi\.astats\.Overall\.Peak_level=(-?[\d.]+|-inf)")
+
+
+def parse_ebur128(stderr: str) -> Loudness:
+    """The summary `ebur128` prints at the end of its input; `RenderError` when there is none."""
+    at = stderr.rfind("Summary:")
+    summary = stderr[at:] if at >= 0 else ""
+    integrated, lra, peak = (_SUMMARY_I.search(summary), _SUMMARY_LRA.search(summary),
+                             _SUMMARY_PEAK.search(summary))
+    if not (integrated and lra and peak):
+        raise RenderError("the ebur128 meter printed no summary", stderr_tail=stderr[-2000:])
+    value = float(integrated.group(1))
+    return Loudness(integrated=value if value > ABSOLUTE_GATE else None,
+                    true_peak=None if peak.group(1) == "-inf" else float(peak.group(1)),
+                    lra=float(lra.group(1)))
+
+
+def sound_end(stderr: str, true_peak: float | None, block: float) -> float | None:
+    """End (s) of the last block whose sample peak is within SOUND_RANGE dB of `true_peak`."""
+    if true_peak is None:
+        return None
+    threshold = max(SOUND_FLOOR, true_peak - SOUND_RANGE)
+    end = None
+    for match in _BLOCK_PEAK.finditer(stderr):
+        if match.group(2) != "-inf" and float(match.group(2)) >= threshold:
+            end = round(float(match.group(1)) + block, 3)
+    return end
+
+
+def _meter_args(audio: Stream, framelog: str) -> list[str]:
+    graph = audio.filter("ebur128", peak="true", framelog=framelog).output("-", f="null")
+    return ["-loglevel", "info", "-nostats", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]]
+
+
+def measure(audio: Stream, *, what: str = "measuring loudness", path: Path | str | None = None
+            ) -> Loudness:
+    """Integrated loudness, true peak and LRA of a signal (an ffmpeg-python audio stream).
+
+    Raises `RenderError` when ffmpeg cannot decode it.
+    """
+    return parse_ebur128(run_ffmpeg(_meter_args(audio, "verbose"), what=what, path=path))
+
+
+def measure_file(path: Path | str) -> Loudness:
+    """The loudness of a file's first audio stream (only that stream is decoded: MEASURED.md
+    found analysing a video's audio along with its picture takes 3.7x the time)."""
+    return measure(ffmpeg.input(str(path))["a:0"], path=path)
+
+
+def analyse_sound(path: Path | str, sample_rate: int) -> SoundAnalysis:
+    """Loudness of a delivered track and where its sound ends, from one decode.
+
+    `sample_rate` (Hz, from the probe) cuts the signal into blocks of BLOCK seconds. Raises
+    `RenderError` when ffmpeg cannot decode the file.
+    """
+    samples = max(1, round(sample_rate * BLOCK))
+    audio = (ffmpeg.input(str(path))["a:0"]
+             .filter("asetnsamples", n=samples, p=0)
+             .filter("astats", metadata=1, reset=1, measure_perchannel="none",
+                     measure_overall="Peak_level")
+             .filter("ametadata", mode="print", key="lavfi.astats.Overall.Peak_level"))
+    stderr = run_ffmpeg(_meter_args(audio, "verbose"), what="analysing the sound", path=path)
+    loudness = parse_ebur128(stderr)
+    return SoundAnalysis(loudness, sound_end(stderr, loudness.true_peak, samples / sample_rate))

@@ -113,5 +113,5 @@ def probe_audio(path: Path | str) -> MediaInfo:
     info = probe(path)
     if info.audio is None or info.duration <= 0:
         raise MediaError("not an audio file: ffprobe finds no audio stream", path,
-                         hint="give a WAV or FLAC file")
+                         hint="give a WAV, FLAC, MP3, M4A/AAC, Ogg or Opus file")
     return info

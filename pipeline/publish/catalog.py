@@ -162,6 +162,7 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes
         "warnings": [str(w) for w in (record.get("qc") or {}).get("warnings", [])],
         **({"medium": record["medium"]} if record.get("medium") else {}),
         "rendered_at": record.get("rendered_at"),
+        "warnings": list((record.get("qc") or {}).get("warnings", [])),
     }
 
 

@@ -1,9 +1,11 @@
-"""The audio of each treatment, normalised in two passes and encoded once per source and profile.
+"""The audio of each treatment, levelled and encoded once per source and profile.
 
-Pass 1 of `loudnorm` is measured once per audio source and kept in the cache; pass 2 is linear
-with those figures. The normalised, encoded track is a shared file (like the shared picture):
-every burned and soft variant of a spot and profile copies the same master track, and its
-loudness, measured once on that file, is the loudness of every variant that carries it.
+Each source is measured once by the EBU R128 meter (kept in the cache), brought to the profile's
+target by `render/leveling.py` (a gain, a true-peak limiter where needed), encoded into a shared
+file (like the shared picture) and measured again there, corrected if it missed. Every variant
+of a spot and profile that carries this source stream-copies that file's audio packets, so the
+figure measured once on the shared file is the loudness of each of those variants: the same
+bytes, decoded by the same decoder, without decoding every variant again.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Callable
 import ffmpeg
 
 from pipeline import RENDER_VERSION
+from pipeline.errors import RenderError
 from pipeline.files import atomic_output
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
-from pipeline.media.loudness import Loudness, loudnorm_filter, measure_loudness, parse_loudnorm
+from pipeline.media.loudness import Loudness, measure, measure_file
 from pipeline.profiles import Profile
+from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.plan import VariantPlan
 from pipeline.render.record import made_once
 
@@ -31,15 +35,6 @@ def audio_encoder_args(profile: Profile) -> dict:
     if profile.audio_bitrate:
         args["b:a"] = profile.audio_bitrate
     return args
-
-
-def normalise(audio: Stream, profile: Profile, measured: Loudness) -> Stream:
-    """Pass 2 of loudnorm, linear, then back to 48 kHz (loudnorm outputs 192 kHz)."""
-    args = loudnorm_filter(profile.loudness, profile.true_peak, profile.loudness_range, measured)
-    return (audio.filter("loudnorm", **args)
-            .filter("aresample", profile.sample_rate)
-            .filter("aformat", sample_fmts="s32p" if profile.audio_codec.startswith("pcm") else "fltp",
-                    channel_layouts="stereo" if profile.channels == 2 else "mono"))
 
 
 # --- audio sources per treatment ------------------------------------------------------------
@@ -83,8 +78,8 @@ def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     duration = plan.master.duration
     voice = file_audio(plan.inputs["audio"], duration)
     bed = file_audio(plan.inputs["music_bed"], duration)
-    voice_gain = VOICE_LEVEL - measured_loudness(voice, cache).integrated
-    bed_gain = BED_LEVEL - measured_loudness(bed, cache).integrated
+    voice_gain = gain_to(VOICE_LEVEL, measured_loudness(voice, cache))
+    bed_gain = gain_to(BED_LEVEL, measured_loudness(bed, cache))
 
     def build() -> Stream:
         split = voice.build().filter("volume", f"{voice_gain:.2f}dB").filter_multi_output("asplit", 2)
@@ -95,34 +90,50 @@ def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     return AudioSource(f"mix:{bed.key}:{voice.key}:{VOICE_LEVEL}:{BED_LEVEL}:{DUCKING}", build)
 
 
+def gain_to(target: float, measured: Loudness) -> float:
+    """dB from `measured` to `target` LUFS; none for silence, whose loudness is undefined."""
+    return target - measured.integrated if measured.defined else 0.0
+
+
 def measured_loudness(source: AudioSource, cache: HashCache) -> Loudness:
-    """Pass 1 of loudnorm on the source, once per source (cached by content)."""
-    known = cache.measure(source.key)
+    """The source's loudness by the EBU R128 meter, once per source (cached by content)."""
+    key = f"ebur128:{source.key}"
+    known = cache.measure(key)
     if known:
         return Loudness(**known)
-    graph = (source.build().filter("loudnorm", print_format="json")
-             .output("-", f="null"))
-    args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
-    stderr = run_ffmpeg(["-loglevel", "info", "-nostats", *args], what="measuring loudness")
-    loudness = parse_loudnorm(stderr)
-    cache.remember(source.key, loudness.__dict__)
+    loudness = measure(source.build())
+    cache.remember(key, loudness.to_cache())
     return loudness
 
 
-def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> tuple[Path, Loudness]:
-    """The source normalised and encoded for the variant's profile, made once (in the spot's
-    `.work/` folder), and its loudness measured once on the encoded file."""
+def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> SharedTrack:
+    """The source levelled and encoded for the variant's profile, made once (in the spot's
+    `.work/` folder) and measured once; `RenderError` when it cannot be brought within the
+    profile's tolerance and ceiling."""
     profile = plan.variant.profile
     key = sha256_json({"source": source.key, "audio": audio_encoder_args(profile),
-                       "target": [profile.loudness, profile.true_peak, profile.loudness_range],
+                       "target": [profile.loudness, profile.loudness_tolerance, profile.true_peak],
                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
     track = plan.variant.folder / ".work" / f"{plan.variant.spot.id}.{profile.name}.{key}.audio.mka"
+    measured_key = f"levelled:{key}"
     with made_once(track) as needed:
-        if needed:
-            normalised = normalise(source.build(), profile, measured_loudness(source, cache))
-            with atomic_output(track) as partial:
-                graph = normalised.output(str(partial), f="matroska", **audio_encoder_args(profile))
-                run_ffmpeg(["-loglevel", "error", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]],
-                           what=f"normalising the audio of {plan.variant.stem}", path=track)
-    measured = cache.remembered(f"encoded-loudness:{key}", lambda: measure_loudness(track).__dict__)
-    return track, Loudness(**measured)
+        known = None if needed else cache.measure(measured_key)
+        if known is None:
+            def encode(leveling: Leveling) -> None:
+                with atomic_output(track) as partial:
+                    graph = level(source.build(), profile, leveling).output(
+                        str(partial), f="matroska", **audio_encoder_args(profile))
+                    run_ffmpeg(["-loglevel", "error", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]],
+                               what=f"levelling the audio of {plan.variant.stem}", path=track)
+
+            try:
+                loudness, leveling = level_and_verify(
+                    profile, measured_loudness(source, cache), encode, lambda: measure_file(track),
+                    what=f"the audio of {plan.variant.stem}")
+            except RenderError as exc:
+                track.unlink(missing_ok=True)
+                exc.path = plan.variant.output
+                raise
+            known = {"loudness": loudness.to_cache(), "leveling": leveling.__dict__}
+            cache.remember(measured_key, known)
+    return SharedTrack(track, Loudness(**known["loudness"]), Leveling(**known["leveling"]))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from pipeline.errors import PipelineError, ValidationError, internal_error
-from pipeline.render.plan import Plan, VariantPlan
+from pipeline.render.plan import Plan, VariantPlan, read_record
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from pipeline.render.treatments import master_fits, render_burn_group, render_variant
 
@@ -31,7 +31,15 @@ class Outcome:
     status: OutcomeStatus
     seconds: float = 0.0
     error: PipelineError | None = None
-    record: dict | None = None
+    record: dict | None = None            # of a rendered or up-to-date variant
+
+    @property
+    def warnings(self) -> list[str]:
+        """QC warnings of the variant as rendered (its record: inputs and output), or of its
+        inputs when it failed."""
+        if self.record is not None:
+            return list((self.record.get("qc") or {}).get("warnings", []))
+        return [d.format() for d in self.plan.warnings] if self.status == "failed" else []
 
 
 class Reporter(Protocol):
@@ -87,7 +95,8 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
         if variant.status == "stale":
             todo.append(variant)
         else:
-            outcome = Outcome(variant, "blocked" if variant.status == "blocked" else "up-to-date")
+            outcome = (Outcome(variant, "blocked") if variant.status == "blocked" else
+                       Outcome(variant, "up-to-date", record=read_record(variant.variant.record_path)))
             outcomes.append(outcome)
             if reporter:
                 reporter.finished(outcome)

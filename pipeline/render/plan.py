@@ -9,15 +9,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal
 
 from pipeline import RENDER_VERSION
 from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot, alpha3, load_manifest
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
+from pipeline.media.loudness import SoundAnalysis
 from pipeline.media.probe import MediaInfo, probe_audio, probe_video
 from pipeline.profiles import Profile
+from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery, index_folder
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.qc import check_cues, narrowest_frame
@@ -73,6 +75,12 @@ class VariantPlan:
     cues: tuple[Cue, ...] | None = None
     font: Font | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)   # what blocks it
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every problem found in this variant's inputs: what blocks it, and its warnings."""
+        return self.problems + self.warnings
 
     @property
     def subtitles(self) -> Path | None:
@@ -100,6 +108,15 @@ class Plan:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
+
+    def select(self, wanted: Callable[[VariantPlan], bool]) -> Plan:
+        """The plan narrowed to the variants `wanted` accepts, with the diagnostics that concern
+        them; a problem that concerns no variant at all (a manifest that cannot be read) stays."""
+        variants = [v for v in self.variants if wanted(v)]
+        attached = {d for v in self.variants for d in v.diagnostics}
+        concerning = {d for v in variants for d in v.diagnostics}
+        diagnostics = [d for d in self.diagnostics if d in concerning or d not in attached]
+        return Plan(self.manifests, variants, diagnostics, self.caches)
 
     def count(self, status: Status) -> int:
         return sum(1 for v in self.variants if v.status == status)
@@ -171,6 +188,7 @@ class _Planner:
             self._gather_inputs(plan)
         except _Blocked as blocked:
             plan.status = "blocked"
+            plan.problems = list(blocked.diagnostics)
             plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
             return plan
         plan.settings = self._settings(plan)
@@ -189,19 +207,18 @@ class _Planner:
             if spot.music_bed is None:
                 self._block(f"language {language.code!r} uses 'mix' but spot {spot.id!r} has no "
                             "music_bed", spot.line, "add 'music_bed:' to the spot, or use 'dub'")
-            self._once(("audio", spot.music_bed),
-                       lambda: self._probe_input(spot.music_bed, probe_audio, language, "music bed"))
+            self._once(("audio", spot.music_bed), lambda: self._probe_bed(spot))
             self._add_input(plan, "music_bed", spot.music_bed)
         if language.needs_audio:
-            track = self.manifest.audio_path(spot, language)
-            self._once(("audio", track), lambda: self._probe_input(track, probe_audio, language,
-                                                                  "audio track"))
+            track, warnings = self._delivery(spot, language, plan.master)
+            plan.warnings += warnings
             self._add_input(plan, "audio", track)
         subtitles = self.manifest.subtitle_path(spot, language)
         if language.needs_subtitles or subtitles.exists():
-            plan.cues, plan.warnings = self._once(
+            plan.cues, warnings = self._once(
                 ("subtitles", subtitles, plan.master.duration),
                 lambda: self._read_subtitles(subtitles, language, plan.master))
+            plan.warnings += warnings
             self._add_input(plan, "subtitles", subtitles)
         if language.treatment == "burn":
             plan.font = self._once(("font", language.style.font, language.line),
@@ -229,13 +246,41 @@ class _Planner:
                                 spot.line, "export the master with its audio track")
         return info
 
-    def _probe_input(self, path: Path, prober, language: Language, what: str) -> MediaInfo:
-        if not path.exists():
-            raise PipelineError(f"{what} missing for language {language.code!r} "
-                                f"({language.treatment}): expected {path} (or .flac)",
-                                self.manifest.path, language.line,
-                                "add the WAV or FLAC file there, or change the treatment")
-        return self._probe(path, prober)
+    def _probe_bed(self, spot: Spot) -> MediaInfo:
+        if not spot.music_bed.exists():
+            raise PipelineError(f"music bed of spot {spot.id!r} not found: {spot.music_bed}",
+                                self.manifest.path, spot.line,
+                                "check the path; relative paths start from the manifest's folder")
+        return self._probe(spot.music_bed, probe_audio)
+
+    def _delivery(self, spot: Spot, language: Language, master: MediaInfo
+                  ) -> tuple[Path, list[Diagnostic]]:
+        """The language's audio delivery, found, probed, analysed and checked against the spot;
+        its warnings. Each step once per folder, file or (file, spot length, rule)."""
+        folder = self.manifest.audio_dir / spot.id
+        index = self._once(("audio-folder", folder), lambda: index_folder(folder))
+        track = self._once(("delivery", spot.id, language.code),
+                           lambda: find_delivery(self.manifest, spot, language, index))
+        info = self._once(("audio", track), lambda: self._probe(track, probe_audio))
+        analysis = self._once(("sound", track), lambda: self._analyse(track, info))
+        what = "dub" if language.treatment == "dub" else "voice-over"
+        warnings = self._once(
+            ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
+            lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
+                                                 language.qc, what)))
+        return track, warnings
+
+    def _analyse(self, path: Path, info: MediaInfo) -> SoundAnalysis:
+        """Loudness and sound end of a delivery, once per file content (kept with its hash)."""
+        key = f"sound:{self.cache.sha256(path)}"
+        return SoundAnalysis.from_cache(self.cache.remembered(
+            key, lambda: analyse_delivery(path, info.audio.sample_rate or 48000).to_cache()))
+
+    def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Errors raise (and block); warnings are reported and returned."""
+        raise_if_errors(diagnostics)
+        self.diagnostics.extend(diagnostics)
+        return diagnostics
 
     def _probe(self, path: Path, prober) -> MediaInfo:
         """ffprobe once per file content; the answer is kept with the file's hash."""

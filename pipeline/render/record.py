@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline import RENDER_VERSION, __version__
-from pipeline.errors import RenderError
+from pipeline.errors import Diagnostic, RenderError, warning
 from pipeline.files import atomic_output, write_atomically
 from pipeline.fingerprint import sha256_file, sha256_json
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
-from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo, probe
+from pipeline.render.leveling import SharedTrack
 from pipeline.render.plan import VariantPlan
 from pipeline.subtitles.srt import write_srt
 from pipeline.subtitles.vtt import write_vtt
@@ -57,23 +57,23 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     return info
 
 
-def loudness_warnings(plan: VariantPlan, loudness: Loudness) -> list[str]:
-    profile = plan.variant.profile
-    warnings = []
-    if abs(loudness.integrated - profile.loudness) > profile.loudness_tolerance:
-        warnings.append(f"integrated loudness {loudness.integrated:.1f} LUFS is more than "
-                        f"{profile.loudness_tolerance} LU from the target {profile.loudness} LUFS")
-    if loudness.true_peak > profile.true_peak + 0.1:
-        warnings.append(f"true peak {loudness.true_peak:.1f} dBTP is above {profile.true_peak} dBTP")
-    return warnings
+def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
+    """What QC finds on the rendered file itself (its inputs' warnings are in the plan)."""
+    if not audio.loudness.defined:
+        return [warning("the audio is silent: its loudness is undefined (no 400 ms block reaches "
+                        "EBU R128's -70 LUFS gate)", plan.variant.output,
+                        hint="check the source's audio", code="silent-audio")]
+    return []
 
 
-def make_record(plan: VariantPlan, path: Path, info: MediaInfo, loudness: Loudness,
+def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTrack,
                 seconds: float) -> dict:
+    """The variant's record; its loudness is the meter's reading of the audio it carries."""
     variant = plan.variant
     video = info.video
     sidecars = [variant.sidecar_path(s).name for s in ("srt", "vtt")] \
         if plan.subtitles is not None and variant.language.treatment != "burn" else []
+    warnings = list(plan.warnings) + output_warnings(plan, audio)
     return {
         "render_version": RENDER_VERSION, "pipeline_version": __version__, "ffmpeg": ffmpeg_version(),
         "fingerprint": plan.fingerprint, "campaign": variant.manifest.campaign,
@@ -84,9 +84,9 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, loudness: Loudne
         "bytes": path.stat().st_size, "sha256": sha256_file(path),
         "duration": round(info.duration, 3), "width": video.width, "height": video.height,
         "streams": [s.to_json() for s in info.streams],
-        "loudness": loudness.to_json(),
+        "loudness": audio.to_json(),
         "inputs": plan.inputs, "settings": plan.settings,
-        "qc": {"warnings": [w.format() for w in plan.warnings] + loudness_warnings(plan, loudness)},
+        "qc": {"warnings": [w.format() for w in warnings]},
         "render_seconds": round(seconds, 2),
         "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

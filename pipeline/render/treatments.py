@@ -21,11 +21,11 @@ from pipeline.files import atomic_output, partial_path
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.media.conform import Stream, fit_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
-from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
 from pipeline.render.audio import dub_audio, master_audio, mixed_audio, shared_audio
 from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.render.leveling import SharedTrack
 from pipeline.render.plan import VariantPlan
 from pipeline.render.record import (
     check_output,
@@ -89,7 +89,7 @@ class Job:
     cache: HashCache
     threads: int = 0
     progress: Progress | None = None
-    loudness: Loudness | None = None      # of the shared audio track the variant copies
+    audio: SharedTrack | None = None      # the shared audio track the variant copies
     picture: Path | None = None           # the shared picture, for non-burned variants
 
 
@@ -99,8 +99,8 @@ AUDIO_SOURCES = {"burn": master_audio, "soft": master_audio, "dub": dub_audio, "
 def audio_track(job: Job) -> Stream:
     """The variant's audio: the shared, normalised track of its source, copied."""
     source = AUDIO_SOURCES[job.plan.variant.language.treatment](job.plan, job.cache)
-    track, job.loudness = shared_audio(job.plan, source, job.cache)
-    return ffmpeg.input(str(track))["a:0"]
+    job.audio = shared_audio(job.plan, source, job.cache)
+    return ffmpeg.input(str(job.audio.path))["a:0"]
 
 
 def burn_files(job: Job) -> tuple[Path, Path]:
@@ -172,7 +172,7 @@ def build_burn_group(jobs: list[Job], destinations: list[Path]):
     audio = audio_track(first)
     outputs = []
     for index, (job, destination) in enumerate(zip(jobs, destinations)):
-        job.loudness = first.loudness
+        job.audio = first.audio
         outputs.append(ffmpeg.output(burned(pictures[index], job), audio, str(destination),
                                      **output_args(job.plan, job.threads)))
     return ffmpeg.merge_outputs(*outputs)
@@ -232,7 +232,7 @@ def finish(job: Job, partial: Path, started: float) -> dict:
     record last, so a variant is up to date only once everything is there."""
     plan = job.plan
     info = check_output(plan, partial)
-    record = make_record(plan, partial, info, job.loudness, time.monotonic() - started)
+    record = make_record(plan, partial, info, job.audio, time.monotonic() - started)
     write_poster(plan, partial, job.picture)
     os.replace(partial, plan.variant.output)
     write_sidecars(plan)

@@ -1,0 +1,113 @@
+"""Audio deliveries (dubs and voice-overs) found and checked before anything is rendered.
+
+A language's track is `<audio_dir>/<spot>/<code>.<ext>`, exactly one per language, in any format
+ffmpeg decodes that recording studios and phones send: WAV, FLAC, MP3, M4A/AAC, Ogg, Opus. Each
+file is analysed once (cached by its content's hash): its loudness by the EBU R128 meter and where
+its sound ends (`media/loudness.py`), so that a track which would be cut, padded or published
+silent is reported to the translator in `validate`, `render` and `watch` alike.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, error, warning
+from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
+from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound
+
+# Below this integrated loudness a track is noise floor, not a recording: levelling it to a
+# -23 LUFS broadcast target would lift its noise by more than 37 dB.
+NEAR_SILENT = -60.0        # LUFS
+
+FolderIndex = dict[str, list[str]]     # file stem -> names in the folder with that stem
+
+
+def index_folder(folder: Path) -> FolderIndex:
+    """The names in `folder` by stem, listed once however many languages look there."""
+    index: FolderIndex = defaultdict(list)
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir()):
+            if entry.is_file() and not entry.name.startswith("."):
+                index[entry.name.split(".", 1)[0]].append(entry.name)
+    return dict(index)
+
+
+def _accepted(name: str) -> bool:
+    return Path(name).suffix.lower() in AUDIO_SUFFIXES
+
+
+def _formats() -> str:
+    first, *rest = AUDIO_SUFFIXES
+    return f"{first}, " + ", ".join(rest[:-1]) + f" or {rest[-1]}"
+
+
+def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: FolderIndex) -> Path:
+    """The one audio file of `language` for `spot`; `PipelineError` when there is none (saying
+    what is there instead) or more than one (listing them)."""
+    folder = manifest.audio_dir / spot.id
+    names = index.get(language.code, [])
+    accepted = [name for name in names if Path(name).stem == language.code and _accepted(name)]
+    if len(accepted) == 1:
+        return folder / accepted[0]
+    if accepted:
+        raise PipelineError(f"{len(accepted)} audio deliveries for language {language.code!r}: "
+                            f"{', '.join(accepted)}; exactly one is used", folder,
+                            hint="keep one of them: remove or rename the others")
+    if names:
+        there = f"the folder holds {', '.join(names)}, not in an accepted format"
+    elif folder.is_dir():
+        there = f"nothing named {language.code}.* is there"
+    else:
+        there = "that folder does not exist"
+    raise PipelineError(f"audio track missing for language {language.code!r} "
+                        f"({language.treatment}): expected {folder / language.code}"
+                        f"{_formats()}; {there}", manifest.path, language.line,
+                        "add the recording there (WAV, FLAC, MP3, M4A/AAC, Ogg or Opus), "
+                        "or change the treatment")
+
+
+def analyse_delivery(path: Path, sample_rate: int) -> SoundAnalysis:
+    """`analyse_sound`, with ffmpeg's failure to decode the file as an error on that file."""
+    try:
+        return analyse_sound(path, sample_rate)
+    except RenderError as exc:
+        said = exc.stderr_tail.strip().splitlines()[-1] if exc.stderr_tail.strip() else "unreadable"
+        raise MediaError(f"ffmpeg cannot decode this audio: {said}", path,
+                         hint="export it again as WAV or FLAC") from None
+
+
+def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
+                   qc: QcSettings, what: str) -> list[Diagnostic]:
+    """What is wrong with a delivered track of `duration` seconds for a spot of `spot_duration`.
+
+    Errors: silence (undefined loudness, EBU R128's gate), near-silence (under NEAR_SILENT),
+    sound in a block that starts at or after the spot's end (it would be cut). Warning: a length
+    more than `qc.duration_tolerance` seconds from the spot's (cut or padded with silence).
+    """
+    loudness = analysis.loudness
+    if not loudness.defined:
+        return [error(f"the {what} is silent: its loudness is undefined (no 400 ms block reaches "
+                      "EBU R128's -70 LUFS gate)", path,
+                      hint="check that the right file, take and channels were exported",
+                      code="silent")]
+    if loudness.integrated < NEAR_SILENT:
+        return [error(f"the {what} is nearly silent: {loudness.integrated:.1f} LUFS integrated, "
+                      f"under the {NEAR_SILENT:g} LUFS floor", path,
+                      hint="check that the right file, take and channels were exported",
+                      code="near-silent")]
+    end = analysis.sound_end
+    if end is not None and end - BLOCK >= spot_duration - 1e-3:
+        return [error(f"sound continues past the spot's end: speech would be cut at "
+                      f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)", path,
+                      hint=f"trim or re-time the recording to the spot's {spot_duration:.2f} s",
+                      code="sound-past-end")]
+    difference = duration - spot_duration
+    if abs(difference) > qc.duration_tolerance:
+        consequence = ("its end is silence and will be cut" if difference > 0
+                       else "it will be padded with silence")
+        return [warning(f"the {what} is {duration:.2f} s long, the spot {spot_duration:.2f} s: "
+                        f"{abs(difference):.2f} s {'longer' if difference > 0 else 'shorter'} "
+                        f"(tolerance {qc.duration_tolerance:g} s); {consequence}", path,
+                        hint="check that this is the recording for this spot", code="length")]
+    return []
