@@ -44,6 +44,14 @@ class Diagnostic:
         }
 
 
+def diagnostic_from_json(data) -> Diagnostic:
+    """A diagnostic written by `Diagnostic.to_json` (in a record); other text as a warning."""
+    if isinstance(data, dict):
+        return Diagnostic(data.get("severity", "warning"), str(data.get("message", "")),
+                          data.get("path"), data.get("line"), data.get("hint"), data.get("code"))
+    return Diagnostic("warning", str(data))
+
+
 def error(message: str, path=None, line=None, hint=None, code=None) -> Diagnostic:
     return Diagnostic("error", message, path, line, hint, code)
 

@@ -97,8 +97,8 @@ def test_loudness_meets_the_profile_target(rendered, code):
     lufs, _ = integrated_loudness(out)
     assert abs(lufs - (-16.0)) <= 0.5, lufs
     record = json.loads((rendered.out / f"spot.{code}.small.json").read_text())
-    # Two meters (loudnorm's and ebur128's gating) differ slightly on 4 s of synthetic tones.
-    assert abs(record["loudness"]["integrated_lufs"] - lufs) <= 0.5
+    # The record's figure is the same meter's reading of the same audio packets.
+    assert abs(record["loudness"]["integrated_lufs"] - lufs) <= 0.15
     assert record["loudness"]["true_peak_dbtp"] <= -1.0 + 0.1
 
 

@@ -187,8 +187,7 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
     warned = [o for o in outcomes if o.status in ("rendered", "up-to-date") and o.warnings]
     if strict and warned:
-        click.echo(f"--strict: {len(warned)} variant{'s' if len(warned) != 1 else ''} "
-                   "carry QC warnings", err=True)
+        click.echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)
     if failed or plan.errors or (strict and warned):
         sys.exit(1)
 
@@ -209,11 +208,11 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
         for o in rendered:
             if o.warnings:
                 click.echo(f"{o.plan.variant.key}: {plural(len(o.warnings), 'warning')}", err=True)
-                for line in o.warnings:
-                    click.echo(f"  {line}", err=True)
+                for diagnostic in o.warnings:
+                    click.echo(f"  {diagnostic.format()}", err=True)
         kept = [o for o in outcomes if o.status == "up-to-date" and o.warnings]
         if kept:
-            click.echo(f"{plural(len(kept), 'up-to-date variant')} carry QC warnings "
+            click.echo(f"QC warnings on {plural(len(kept), 'up-to-date variant')} "
                        "(listed in catalog.json; --force renders them again)", err=True)
     counts = {status: sum(1 for o in outcomes if o.status == status)
               for status in ("rendered", "up-to-date", "failed", "blocked")}

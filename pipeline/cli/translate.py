@@ -185,8 +185,8 @@ def print_event(event: WatchEvent) -> None:
     for outcome in event.outcomes:
         click.echo(outcome_line(outcome))
         if outcome.status in ("rendered", "failed"):
-            for line in outcome.warnings:
-                click.echo(f"    {line}", err=True)
+            for diagnostic in outcome.warnings:
+                click.echo(f"    {diagnostic.format()}", err=True)
     if not event.outcomes:
         click.echo("no variant uses this file")
 

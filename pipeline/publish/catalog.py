@@ -16,7 +16,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from pipeline import __version__
-from pipeline.errors import error, raise_if_errors
+from pipeline.errors import diagnostic_from_json, error, raise_if_errors
 from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Language, Manifest, Spot
@@ -159,10 +159,9 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes
         "poster": poster,
         "poster_url": url_for(poster) if poster else None,
         "sidecars": [_attachment(f"{folder}/{name}", url_for, hashes) for name in _attachments(record)],
-        "warnings": [str(w) for w in (record.get("qc") or {}).get("warnings", [])],
+        "warnings": [_public_warning(w) for w in (record.get("qc") or {}).get("warnings", [])],
         **({"medium": record["medium"]} if record.get("medium") else {}),
         "rendered_at": record.get("rendered_at"),
-        "warnings": list((record.get("qc") or {}).get("warnings", [])),
     }
 
 
@@ -170,6 +169,16 @@ def _attachment(file: str, url_for: UrlFor, hashes: Hashes) -> dict:
     size, sha256 = hashes.get(file, (None, None))
     return {"file": file, "url": url_for(file), "format": Path(file).suffix.lstrip(".").upper(),
             "bytes": size, "sha256": sha256}
+
+
+def _public_warning(data) -> str:
+    """A QC warning as broadcasters read it: the file's name (never a path on the machine that
+    rendered), the line, the message."""
+    found = diagnostic_from_json(data)
+    if found.path is None:
+        return found.message
+    where = Path(str(found.path)).name + (f":{found.line}" if found.line else "")
+    return f"{where}: {found.message}"
 
 
 def utc_now() -> str:

@@ -12,7 +12,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from pipeline.errors import PipelineError, ValidationError, internal_error
+from pipeline.errors import (
+    Diagnostic,
+    PipelineError,
+    ValidationError,
+    diagnostic_from_json,
+    internal_error,
+)
 from pipeline.render.plan import Plan, VariantPlan, read_record
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from pipeline.render.treatments import master_fits, render_burn_group, render_variant
@@ -34,12 +40,12 @@ class Outcome:
     record: dict | None = None            # of a rendered or up-to-date variant
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Diagnostic]:
         """QC warnings of the variant as rendered (its record: inputs and output), or of its
         inputs when it failed."""
         if self.record is not None:
-            return list((self.record.get("qc") or {}).get("warnings", []))
-        return [d.format() for d in self.plan.warnings] if self.status == "failed" else []
+            return [diagnostic_from_json(w) for w in (self.record.get("qc") or {}).get("warnings", [])]
+        return list(self.plan.warnings) if self.status == "failed" else []
 
 
 class Reporter(Protocol):

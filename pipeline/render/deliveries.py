@@ -63,7 +63,7 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
     raise PipelineError(f"audio track missing for language {language.code!r} "
                         f"({language.treatment}): expected {folder / language.code}"
                         f"{_formats()}; {there}", manifest.path, language.line,
-                        "add the recording there (WAV, FLAC, MP3, M4A/AAC, Ogg or Opus), "
+                        "add the recording there as WAV, FLAC, MP3, M4A/AAC, Ogg or Opus, "
                         "or change the treatment")
 
 
@@ -96,7 +96,8 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                       f"under the {NEAR_SILENT:g} LUFS floor", path,
                       hint="check that the right file, take and channels were exported",
                       code="near-silent")]
-    end = analysis.sound_end
+    # The last block may run past the decoded samples (a file's length is rarely whole blocks).
+    end = None if analysis.sound_end is None else min(analysis.sound_end, duration)
     if end is not None and end - BLOCK >= spot_duration - 1e-3:
         return [error(f"sound continues past the spot's end: speech would be cut at "
                       f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)", path,

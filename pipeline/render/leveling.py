@@ -29,6 +29,7 @@ LIMITER_HEADROOM = 0.5         # dB kept under the ceiling: resampling and lossy
 LIMITER_FLOOR = -24.0          # dBFS: the lowest limit alimiter takes (0.0625)
 CORRECTIONS = 2                # encodes after the first, before a track that still misses fails
 MARGIN = 0.1                   # dB: how far a correction aims inside the ceiling
+MIN_SLOPE = 0.2                # LU per dB of gain: a correction's step is at most 5x the miss
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,19 @@ def miss(profile: Profile, result: Loudness, slack: float = 1.0) -> str | None:
     return "; ".join(problems) or None
 
 
-def corrected(profile: Profile, applied: Leveling, result: Loudness) -> Leveling:
-    """A second gain step: the loudness still missing is added to the gain. A limiter is added
-    when the new gain would take the measured peak past the ceiling; an existing one is lowered
-    by the overshoot the resampler and encoder added above it."""
-    gain = applied.gain + (profile.loudness - result.integrated if result.defined else 0.0)
+def corrected(profile: Profile, applied: Leveling, result: Loudness,
+              before: tuple[Leveling, Loudness] | None = None) -> Leveling:
+    """A further gain step toward the target. Where a limiter holds the peaks, part of any extra
+    gain goes into limiting rather than loudness: with an earlier step (`before`), the gain is
+    stepped by the secant of the two measured results (how many LU a dB of gain bought), not
+    dB for LU. A limiter is added when the new gain would take the measured peak past the
+    ceiling; an existing one is lowered by the overshoot the resampler and encoder added."""
+    missing = profile.loudness - result.integrated if result.defined else 0.0
+    slope = 1.0
+    if before is not None and before[1].defined and result.defined and applied.gain != before[0].gain:
+        slope = (result.integrated - before[1].integrated) / (applied.gain - before[0].gain)
+        slope = min(1.0, max(MIN_SLOPE, slope))
+    gain = applied.gain + missing / slope
     ceiling = applied.ceiling
     if result.true_peak is not None:
         if ceiling is None:
@@ -120,7 +129,7 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
     figures sit well inside the tolerance; one still outside the whole tolerance, or over the
     ceiling, after the corrections raises `RenderError`. Returns (measured result, leveling).
     """
-    leveling = first_leveling(profile, measured)
+    leveling, before = first_leveling(profile, measured), None
     while True:
         encode(leveling)
         result = meter()
@@ -128,7 +137,7 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
             return result, leveling
         if leveling.corrections >= CORRECTIONS:
             break
-        leveling = corrected(profile, leveling, result)
+        leveling, before = corrected(profile, leveling, result, before), (leveling, result)
     problem = miss(profile, result)
     if problem is None:
         return result, leveling

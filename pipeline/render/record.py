@@ -86,7 +86,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
         "streams": [s.to_json() for s in info.streams],
         "loudness": audio.to_json(),
         "inputs": plan.inputs, "settings": plan.settings,
-        "qc": {"warnings": [w.format() for w in warnings]},
+        "qc": {"warnings": [w.to_json() for w in warnings]},
         "render_seconds": round(seconds, 2),
         "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

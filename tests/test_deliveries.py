@@ -1,0 +1,220 @@
+"""Audio deliveries checked before rendering: formats, one file per language, silence, sound past
+the spot's end, length; each rule's exact message, on tiny files made by ffmpeg's lavfi."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.media import loudness
+from pipeline.render import plan as plan_module
+from tests.conftest import ffmpeg
+
+SPOT = 4.0      # seconds: the campaign fixture's master
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def tone(path: Path, seconds: float, *, level_db: float = -12.0, pad_to: float | None = None,
+         codec: list[str] = ()) -> Path:
+    """A 700 Hz tone of `seconds`, then silence up to `pad_to` seconds."""
+    chain = f"volume={level_db}dB" + (f",apad=whole_dur={pad_to}" if pad_to else "")
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=700:sample_rate=48000:duration={seconds}",
+           "-filter:a", chain, *codec, str(path))
+    return path
+
+
+def track(campaign, name: str) -> Path:
+    return campaign.root / "audio/spot" / name
+
+
+def lines(result) -> list[str]:
+    return result.output.splitlines()
+
+
+# Encoders of the formats the contract accepts, as studios and phones send them.
+FORMATS = {"wav": [], "flac": [], "mp3": ["-c:a", "libmp3lame"], "m4a": ["-c:a", "aac"],
+           "aac": ["-c:a", "aac", "-f", "adts"], "ogg": ["-c:a", "libvorbis"],
+           "opus": ["-c:a", "libopus"]}
+CODES = ["yua", "mto", "tzh", "ote", "maz", "zap", "cho"]
+
+
+def test_every_accepted_format_is_found_and_decoded(campaign):
+    languages = []
+    for code, (suffix, codec) in zip(CODES, FORMATS.items()):
+        tone(track(campaign, f"{code}.{suffix}"), SPOT, codec=codec)
+        languages.append({"code": code, "treatment": "dub"})
+    result = invoke("validate", campaign.write(languages))
+    assert result.exit_code == 0, result.output
+    assert "7 to render, 0 blocked; 0 errors, 0 warnings" in result.output
+
+
+def test_two_deliveries_for_one_language_are_an_error_listing_both(campaign):
+    tone(track(campaign, "yua.wav"), SPOT)
+    tone(track(campaign, "yua.mp3"), SPOT)
+    result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"}]))
+    assert result.exit_code == 1
+    assert lines(result)[0] == (
+        f"{campaign.root / 'audio/spot'}: error: 2 audio deliveries for language 'yua': yua.mp3, "
+        "yua.wav; exactly one is used (hint: keep one of them: remove or rename the others)")
+
+
+def test_a_missing_delivery_says_what_is_there_instead(campaign):
+    (track(campaign, "yua.aiff")).write_bytes(b"FORM")
+    (track(campaign, "yua.txt")).write_text("notes")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}, {"code": "mto", "treatment": "mix"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    expected = f"expected {campaign.root / 'audio/spot'}/%s.wav, .flac, .mp3, .m4a, .aac, .ogg or .opus"
+    assert lines(result)[:2] == [
+        f"{manifest}:10: error: audio track missing for language 'yua' (dub): {expected % 'yua'}; "
+        "the folder holds yua.aiff, yua.txt, not in an accepted format (hint: add the recording "
+        "there as WAV, FLAC, MP3, M4A/AAC, Ogg or Opus, or change the treatment)",
+        f"{manifest}:12: error: audio track missing for language 'mto' (mix): {expected % 'mto'}; "
+        "nothing named mto.* is there (hint: add the recording there as WAV, FLAC, MP3, M4A/AAC, "
+        "Ogg or Opus, or change the treatment)"]
+
+
+def test_a_length_off_by_more_than_the_tolerance_is_a_warning_with_both_durations(campaign):
+    longer = tone(track(campaign, "yua.wav"), 3.5, pad_to=6.0)      # speech ends in time, then silence
+    shorter = tone(track(campaign, "mto.flac"), 2.0)
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}, {"code": "mto", "treatment": "mix"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    assert lines(result)[:2] == [
+        f"{longer}: warning: the dub is 6.00 s long, the spot 4.00 s: 2.00 s longer (tolerance "
+        "0.5 s); its end is silence and will be cut (hint: check that this is the recording for "
+        "this spot)",
+        f"{shorter}: warning: the voice-over is 2.00 s long, the spot 4.00 s: 2.00 s shorter "
+        "(tolerance 0.5 s); it will be padded with silence (hint: check that this is the "
+        "recording for this spot)"]
+    # The manifest's qc: sets the tolerance, for every language or for one.
+    relaxed = campaign.write([{"code": "yua", "treatment": "dub"},
+                              {"code": "mto", "treatment": "mix", "qc": {"duration_tolerance": 0.5}}],
+                             qc={"duration_tolerance": 2.5})
+    result = invoke("validate", relaxed)
+    assert "0 errors, 1 warning" in result.output and f"{shorter}: warning:" in result.output
+
+
+def test_sound_past_the_spots_end_is_an_error_naming_where_speech_is_cut(campaign):
+    path = tone(track(campaign, "yua.wav"), 6.3, pad_to=7.0)
+    result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"}]))
+    assert result.exit_code == 1
+    assert lines(result)[0] == (
+        f"{path}: error: sound continues past the spot's end: speech would be cut at 4.00 s "
+        "(the dub has sound until 6.3 s) (hint: trim or re-time the recording to the spot's 4.00 s)")
+
+
+def test_sound_that_stops_at_the_spots_end_is_not_cut(campaign):
+    # The tone stops exactly on the spot's end, on a block boundary: only the length is off.
+    path = tone(track(campaign, "yua.wav"), SPOT, pad_to=5.0)
+    result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"}]))
+    assert result.exit_code == 0, result.output
+    assert lines(result)[0].startswith(f"{path}: warning: the dub is 5.00 s long")
+
+
+def test_a_quiet_last_word_is_sound_and_room_tone_is_not(tmp_path):
+    quiet_end = tmp_path / "quiet-end.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000:duration=1",
+           "-filter_complex", "[0]volume=-6dB[a];[1]volume=-36dB[b];[a][b]concat=n=2:v=0:a=1,"
+                              "apad=whole_dur=4", str(quiet_end))
+    assert loudness.analyse_sound(quiet_end, 48000).sound_end == pytest.approx(3.0, abs=0.01)
+    room_tone = tmp_path / "room-tone.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=2",
+           "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.001:sample_rate=48000:duration=4",
+           "-filter_complex", "[0]volume=15dB,apad=whole_dur=4[a];[a][1]amix=inputs=2:normalize=0",
+           str(room_tone))
+    assert loudness.analyse_sound(room_tone, 48000).sound_end == pytest.approx(2.0, abs=0.01)
+
+
+def test_a_silent_or_nearly_silent_track_is_an_error(campaign):
+    silent = track(campaign, "yua.wav")
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=sample_rate=48000:channel_layout=stereo", "-t", "4",
+           str(silent))
+    hum = tone(track(campaign, "mto.wav"), SPOT, level_db=-42)         # about -64 LUFS
+    result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"},
+                                                {"code": "mto", "treatment": "mix"}]))
+    assert result.exit_code == 1
+    hint = " (hint: check that the right file, take and channels were exported)"
+    assert lines(result)[0] == (f"{silent}: error: the dub is silent: its loudness is undefined "
+                                "(no 400 ms block reaches EBU R128's -70 LUFS gate)" + hint)
+    assert lines(result)[1].startswith(f"{hum}: error: the voice-over is nearly silent: -6")
+    assert lines(result)[1].endswith(" LUFS integrated, under the -60 LUFS floor" + hint)
+
+
+def test_a_file_ffmpeg_cannot_read_is_an_error_on_that_file(campaign):
+    path = track(campaign, "yua.mp3")
+    path.write_bytes(b"\xff\xfb" + b"\x00" * 400)
+    result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"}]))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{path}: error: ")
+    assert "Traceback" not in result.output
+
+
+def test_each_delivery_is_analysed_once_then_remembered_by_its_content(campaign, monkeypatch):
+    path = tone(track(campaign, "yua.wav"), SPOT)
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}, {"code": "mto", "treatment": "dub"}],
+                              profiles={"a": {"base": "proxy"}, "b": {"base": "web"}})
+    tone(track(campaign, "mto.wav"), SPOT, level_db=-14)
+    calls = []
+    real = plan_module.analyse_delivery
+    monkeypatch.setattr(plan_module, "analyse_delivery",
+                        lambda *args: calls.append(args[0]) or real(*args))
+    assert invoke("plan", manifest).exit_code == 0
+    assert sorted(calls) == [track(campaign, "mto.wav"), path]     # once each, for two profiles
+    assert invoke("plan", manifest).exit_code == 0
+    assert len(calls) == 2                                           # the cache answered
+    tone(path, SPOT, level_db=-20)                                   # new content: analysed again
+    assert invoke("plan", manifest).exit_code == 0
+    assert calls[2:] == [path]
+
+
+def test_selecting_a_language_reports_and_exits_on_that_language_only(campaign):
+    campaign.subtitle("tzo")
+    silent = track(campaign, "yua.wav")
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=sample_rate=48000", "-t", "4", str(silent))
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}])
+    for command in (("plan",), ("render", "--dry-run")):
+        result = invoke(*command, manifest, "--lang", "tzo")
+        assert result.exit_code == 0, result.output
+        assert str(silent) not in result.output
+        result = invoke(*command, manifest, "--lang", "yua")
+        assert result.exit_code == 1
+        assert f"{silent}: error: the dub is silent" in result.output
+    # Problems of the manifest itself concern every selection.
+    broken = campaign.manifest.read_text().replace("campaign: test-campaign", "campaign: Bad Name")
+    campaign.manifest.write_text(broken)
+    result = invoke("plan", manifest, "--lang", "tzo")
+    assert result.exit_code == 1 and "is not a valid id" in result.output
+
+
+@pytest.mark.e2e
+def test_render_prints_each_variants_warnings_and_strict_fails_on_them(campaign):
+    campaign.subtitle("tzo", "1\n00:00:00,500 --> 00:00:02,500\nNo están a la venta\n")
+    shorter = tone(track(campaign, "yua.wav"), 2.0)
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}])
+    result = invoke("render", manifest, "--lang", "yua")
+    assert result.exit_code == 0, result.output
+    warning = (f"{shorter}: warning: the dub is 2.00 s long, the spot 4.00 s: 2.00 s shorter "
+               "(tolerance 0.5 s); it will be padded with silence (hint: check that this is the "
+               "recording for this spot)")
+    out = lines(result)
+    assert out[out.index("test-campaign/spot.yua.small: 1 warning") + 1] == f"  {warning}"
+    assert out.count(warning) + out.count(f"  {warning}") == 1            # said once, with its variant
+    catalog = json.loads((campaign.root / "build/test-campaign/catalog.json").read_text())
+    assert catalog["variants"][0]["warnings"] == [
+        "yua.wav: the dub is 2.00 s long, the spot 4.00 s: 2.00 s shorter (tolerance 0.5 s); it "
+        "will be padded with silence"]
+    result = invoke("render", manifest, "--lang", "tzo", "--strict")        # no warnings there
+    assert result.exit_code == 0, result.output
+    result = invoke("render", manifest, "--strict")                         # yua is up to date
+    assert result.exit_code == 1
+    assert "QC warnings on 1 up-to-date variant" in result.output
+    assert lines(result)[-1] == "--strict: QC warnings on 1 variant"

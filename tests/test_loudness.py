@@ -1,0 +1,149 @@
+"""Loudness: levelled by a gain and a limiter, verified on the delivered audio by the EBU R128
+meter, corrected or refused; checked here again with ffmpeg's ebur128 on the final files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.media.loudness import Loudness
+from pipeline.profiles import BUILTIN_PROFILES
+from pipeline.render import audio
+from pipeline.render.leveling import LIMITER_HEADROOM, Leveling, corrected, first_leveling, miss
+from tests.conftest import ffmpeg
+from tests.mediacheck import integrated_loudness
+
+WEB, BROADCAST = BUILTIN_PROFILES["web"], BUILTIN_PROFILES["broadcast"]
+SMALL = {"bc": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast",
+                "video_bitrate": "1M"},
+         "px": {"base": "proxy", "width": 320, "height": 180, "preset": "ultrafast"}}
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+# --- the leveling rules, on figures ---------------------------------------------------------
+
+def test_the_first_step_is_a_gain_with_a_limiter_only_where_peaks_would_pass_the_ceiling():
+    quiet_peaks = Loudness(integrated=-30.0, true_peak=-20.0, lra=3.0)
+    assert first_leveling(WEB, quiet_peaks) == Leveling(14.0, None)
+    assert first_leveling(BROADCAST, quiet_peaks) == Leveling(7.0, None)
+    sharp = Loudness(integrated=-30.0, true_peak=-6.0, lra=3.0)
+    assert first_leveling(WEB, sharp) == Leveling(14.0, -1.0 - LIMITER_HEADROOM)
+    assert first_leveling(WEB, Loudness(None, None, 0.0)) == Leveling()   # silence: nothing to level
+
+
+def test_a_miss_is_more_than_the_tolerance_or_over_the_ceiling():
+    assert miss(BROADCAST, Loudness(-23.4, -3.0, 2.0)) is None
+    assert miss(BROADCAST, Loudness(-21.8, -3.0, 2.0)) == (
+        "integrated loudness -21.8 LUFS is more than 0.5 LU from the target -23 LUFS")
+    assert miss(WEB, Loudness(-16.0, -0.6, 2.0)) == "true peak -0.6 dBTP is above the ceiling -1 dBTP"
+    assert miss(WEB, Loudness(-16.6, -2.0, 2.0), slack=0.5) is not None
+    assert miss(WEB, Loudness(None, None, 0.0)) is None
+
+
+def test_a_correction_adds_the_missing_gain_and_lowers_the_limiter_by_the_overshoot():
+    applied = Leveling(14.0, -1.5)
+    again = corrected(WEB, applied, Loudness(-16.8, -0.8, 2.0))
+    assert again.gain == pytest.approx(14.8)
+    assert again.ceiling == pytest.approx(-1.0 - 0.1 - 0.7)       # 0.7 dB over the limiter's -1.5
+    assert again.corrections == 1
+    # After two steps, the gain follows what a dB bought: 0.5 LU here, so 0.8 LU takes 1.6 dB.
+    before = (Leveling(13.0, -1.5), Loudness(-17.3, -1.5, 2.0))
+    assert corrected(WEB, applied, Loudness(-16.8, -1.5, 2.0), before).gain == pytest.approx(15.6)
+    # No limiter yet, and the extra gain would take the peaks past the ceiling: one is added.
+    assert corrected(WEB, Leveling(3.0, None), Loudness(-17.5, -2.0, 2.0)).ceiling == -1.5
+
+
+# --- on rendered files --------------------------------------------------------------------
+
+@pytest.fixture
+def ident(campaign):
+    """A 4 s ident dubbed with one short word at 1.2 s: 0.35 s of a quiet tone with plosive
+    clicks (about -27 LUFS, true peak -1.7 dBTP), then silence."""
+    word = campaign.root / "audio/spot/yua.wav"
+    ffmpeg("-f", "lavfi", "-i", "aevalsrc=exprs='0.05*sin(2*PI*200*t)+0.7*lt(mod(t,0.1),0.0005)'"
+                                ":d=0.35:s=48000",
+           "-filter:a", "adelay=1200,apad=whole_dur=4", str(word))
+    campaign.subtitle("tzo", "1\n00:00:00,500 --> 00:00:02,500\nNo están a la venta\n")
+    return campaign
+
+
+@pytest.mark.e2e
+def test_a_short_dub_reaches_the_target_on_every_chain_by_an_independent_meter(ident):
+    manifest = ident.write([{"code": "yua", "treatment": "dub"}], profiles=SMALL)
+    result = invoke("render", manifest, "--strict")
+    assert result.exit_code == 0, result.output
+    for profile, target in (("bc", -23.0), ("px", -16.0)):
+        out = ident.out / f"spot.yua.{profile}.{'mov' if profile == 'bc' else 'mp4'}"
+        lufs, peak = integrated_loudness(out)
+        tolerance = 0.5 if profile == "bc" else 1.0
+        assert abs(lufs - target) <= tolerance / 2, (profile, lufs)   # corrected well inside it
+        assert peak <= -1.0, (profile, peak)
+        record = json.loads((ident.out / f"spot.yua.{profile}.json").read_text())
+        # The record's figure is the meter's reading of the same audio packets.
+        assert record["loudness"]["integrated_lufs"] == pytest.approx(lufs, abs=0.15)
+        assert record["loudness"]["meter"] == "ebur128"
+    px = json.loads((ident.out / "spot.yua.px.json").read_text())["loudness"]
+    assert px["limiter_dbtp"] is not None       # +11 dB on a word whose peaks sit near full scale
+
+
+@pytest.mark.e2e
+def test_a_target_no_gain_and_limiter_can_reach_fails_the_variant(ident):
+    manifest = ident.write([{"code": "yua", "treatment": "dub"}],
+                           profiles={"loud": {"base": "proxy", "width": 320, "height": 180,
+                                              "preset": "ultrafast", "loudness": -5.0,
+                                              "true_peak": -22.0}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 1
+    assert ("error: the audio of spot.yua.loud: integrated loudness" in result.output
+            and "after 2 corrections" in result.output), result.output
+    assert not (ident.out / "spot.yua.loud.mp4").exists()
+    assert not list((ident.out / ".work").glob("*.audio.mka"))
+
+
+@pytest.mark.e2e
+def test_silence_is_never_a_number_and_is_flagged(campaign):
+    master = campaign.root / "media/spot.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=4",
+           "-f", "lavfi", "-i", "anullsrc=sample_rate=48000:channel_layout=stereo",
+           "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+           "-c:a", "aac", str(master))
+    campaign.subtitle("tzo", "1\n00:00:00,500 --> 00:00:02,500\nNo están a la venta\n")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    out = campaign.out / "spot.tzo.small.mp4"
+    assert "test-campaign/spot.tzo.small                  rendered" in result.output
+    assert "silent (loudness undefined)" in result.output
+    assert (f"  {out}: warning: the audio is silent: its loudness is undefined (no 400 ms block "
+            "reaches EBU R128's -70 LUFS gate) (hint: check the source's audio)") in result.output
+    record = json.loads((campaign.out / "spot.tzo.small.json").read_text())
+    assert record["loudness"]["integrated_lufs"] is None and record["loudness"]["true_peak_dbtp"] is None
+    variant = json.loads((campaign.root / "build/test-campaign/catalog.json").read_text())["variants"][0]
+    assert variant["loudness_lufs"] is None and variant["true_peak_dbtp"] is None
+    assert variant["warnings"] == ["spot.tzo.small.mp4: the audio is silent: its loudness is "
+                                   "undefined (no 400 ms block reaches EBU R128's -70 LUFS gate)"]
+    assert invoke("render", manifest, "--strict").exit_code == 1
+
+
+@pytest.mark.e2e
+def test_one_measurement_per_shared_track_however_many_variants_carry_it(campaign, monkeypatch):
+    measured = []
+    real = audio.measure_file
+    monkeypatch.setattr(audio, "measure_file", lambda path: measured.append(path) or real(path))
+    for code in ("nah", "tzo", "ote"):
+        campaign.subtitle(code, "1\n00:00:00,500 --> 00:00:02,500\nNo están a la venta\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
+                               {"code": "ote", "treatment": "soft"}])
+    assert invoke("render", manifest, "-j", "2").exit_code == 0
+    assert len(measured) == 1 and measured[0].name.endswith(".audio.mka")
+    records = [json.loads((campaign.out / f"spot.{code}.small.json").read_text())
+               for code in ("nah", "tzo", "ote")]
+    assert len({json.dumps(r["loudness"]) for r in records}) == 1
+    lufs, _ = integrated_loudness(campaign.out / "spot.tzo.small.mp4")
+    assert records[0]["loudness"]["integrated_lufs"] == pytest.approx(lufs, abs=0.15)
