@@ -57,6 +57,9 @@ def test_only_the_manifests_files_are_watched(campaign):
     assert not keep(None, str(root / "manifests/other.yaml"))
     assert affected_pair(manifest, root / "subtitles/spot/nah.srt") == ("spot", "nah")
     assert affected_pair(manifest, root / "audio/spot/yua.wav") == ("spot", "yua")
+    for suffix in ("mp3", "m4a", "aac", "ogg", "opus"):
+        assert keep(None, str(root / f"audio/spot/yua.{suffix}"))
+        assert affected_pair(manifest, root / f"audio/spot/yua.{suffix}") == ("spot", "yua")
     assert affected_pair(manifest, root / "subtitles/nah.srt") is None
     assert watched_roots(manifest) == tuple(p.resolve() for p in
                                             (root / "manifests", root / "subtitles", root / "audio"))
@@ -136,3 +139,26 @@ def test_a_language_whose_font_is_missing_is_reported_not_fatal(campaign):
     event, _ = handle_changes(manifest, {path})
     assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "blocked")]
     assert 'font "No Such Font Sans" is not installed' in event.checks[0].errors[0].message
+
+
+@pytest.mark.e2e
+def test_a_saved_dub_is_checked_at_once_and_its_warnings_shown_with_its_render(campaign, capsys):
+    from tests.conftest import ffmpeg
+
+    manifest = load_manifest(campaign.write([{"code": "yua", "treatment": "dub"}]))
+    silent = campaign.root / "audio/spot/yua.mp3"
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=sample_rate=48000", "-t", "4", str(silent))
+    event, _ = handle_changes(manifest, {silent})
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("yua", "blocked")]
+    assert [d.code for d in event.diagnostics] == ["silent"]
+    silent.unlink()
+    short = campaign.root / "audio/spot/yua.m4a"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=2", "-c:a", "aac",
+           str(short))
+    event, _ = handle_changes(manifest, {silent, short})
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("yua", "rendered")]
+    capsys.readouterr()
+    print_event(event)
+    out, err = capsys.readouterr()
+    assert "  rendered    test-campaign/spot.yua.small in" in out
+    assert f"    {short}: warning: the dub is 2.0" in err and "shorter (tolerance 0.5 s)" in err
