@@ -28,7 +28,7 @@ class Profile:
     loudness: float = -16.0            # integrated LUFS target
     loudness_tolerance: float = 1.0    # LU either side of the target that QC accepts
     true_peak: float = -1.0            # dBTP ceiling
-    loudness_range: float = 11.0       # LRA hint for loudnorm
+    loudness_range: float = 11.0       # LU: a wider loudness range (EBU Tech 3342) is a QC warning
     faststart: bool = True
 
     @property

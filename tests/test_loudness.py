@@ -147,3 +147,22 @@ def test_one_measurement_per_shared_track_however_many_variants_carry_it(campaig
     assert len({json.dumps(r["loudness"]) for r in records}) == 1
     lufs, _ = integrated_loudness(campaign.out / "spot.tzo.small.mp4")
     assert records[0]["loudness"]["integrated_lufs"] == pytest.approx(lufs, abs=0.15)
+
+
+@pytest.mark.e2e
+def test_a_loudness_range_wider_than_the_profiles_is_a_warning(campaign):
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=2",
+           "-filter_complex", "[0]volume=-2dB[a];[1]volume=-26dB[b];[a][b]concat=n=2:v=0:a=1",
+           str(campaign.root / "audio/spot/yua.wav"))                  # LRA about 2.8 LU
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}],
+                              profiles={"narrow": {"base": "proxy", "width": 320, "height": 180,
+                                                   "preset": "ultrafast", "loudness_range": 1.0}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    record = json.loads((campaign.out / "spot.yua.narrow.json").read_text())
+    assert [w["code"] for w in record["qc"]["warnings"]] == ["loudness-range"]
+    lra = record["loudness"]["lra_lu"]
+    assert 2.0 < lra < 4.0
+    assert (f"  {campaign.out / 'spot.yua.narrow.mp4'}: warning: loudness range {lra:.1f} LU is "
+            "wider than the profile's 1 LU (EBU Tech 3342)") in result.output

@@ -58,11 +58,19 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
 
 
 def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
-    """What QC finds on the rendered file itself (its inputs' warnings are in the plan)."""
-    if not audio.loudness.defined:
+    """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence,
+    and a loudness range wider than the profile's (levelling is a plain gain: nothing compresses
+    a mix whose quiet passages would be lost on air)."""
+    profile, loudness = plan.variant.profile, audio.loudness
+    if not loudness.defined:
         return [warning("the audio is silent: its loudness is undefined (no 400 ms block reaches "
                         "EBU R128's -70 LUFS gate)", plan.variant.output,
                         hint="check the source's audio", code="silent-audio")]
+    if loudness.lra > profile.loudness_range:
+        return [warning(f"loudness range {loudness.lra:.1f} LU is wider than the profile's "
+                        f"{profile.loudness_range:g} LU (EBU Tech 3342)", plan.variant.output,
+                        hint="quiet passages may be lost on air: master the mix with less dynamics",
+                        code="loudness-range")]
     return []
 
 
