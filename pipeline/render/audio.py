@@ -11,7 +11,6 @@ bytes, decoded by the same decoder, without decoding every variant again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import ffmpeg

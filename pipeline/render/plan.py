@@ -16,7 +16,7 @@ from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot, alpha3, load_manifest
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
-from pipeline.media.loudness import SoundAnalysis
+from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import MediaInfo, probe_audio, probe_video
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery, index_folder
@@ -272,7 +272,8 @@ class _Planner:
 
     def _analyse(self, path: Path, info: MediaInfo) -> SoundAnalysis:
         """Loudness and sound end of a delivery, once per file content (kept with its hash)."""
-        key = f"sound:{self.cache.sha256(path)}"
+        # The thresholds are in the key: changing one analyses every file again.
+        key = f"sound:{BLOCK}:{SOUND_RANGE}:{SOUND_FLOOR}:{self.cache.sha256(path)}"
         return SoundAnalysis.from_cache(self.cache.remembered(
             key, lambda: analyse_delivery(path, info.audio.sample_rate or 48000).to_cache()))
 
