@@ -3,9 +3,9 @@ pass the ceiling, and a check of the encoded result by the meter, corrected or r
 
 Why not `loudnorm`: its second pass is linear only when the input is 3 s or longer, its loudness
 range is within the target's and the gain leaves the true peak under the ceiling; otherwise it
-silently switches to dynamic mode and misses its target (MEASURED.md: a 4 s ident with one spoken
-word landed 1.4 LU too loud on the broadcast chain, and the record said -23.0 because loudnorm
-measured itself). A gain has no such conditions, at any length; the limiter (run at 4x the sample
+silently switches to dynamic mode and misses its target (MEASURED.md lists the 3 s trap; with
+it, a 4 s ident dubbed with one word landed at -21.6 LUFS on the broadcast chain by ebur128 while
+the record, loudnorm measuring itself, said -23.0). A gain has no such conditions, at any length; the limiter (run at 4x the sample
 rate, where sample peaks approach true peaks as ITU-R BS.1770-4 measures them) handles the peaks;
 and the encoded file is measured by `ebur128` (EBU R128), the figure records and catalogs carry.
 """
