@@ -11,6 +11,7 @@ import http.client
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "expect", "proxy-
 
 @dataclass
 class Fault:
-    kind: str                       # "reset" | "status" | "flip"
+    kind: str                       # "reset" | "status" | "flip" | "delay"
     method: str | None = None       # only requests with this method
     contains: str | None = None     # only requests whose path (with query) contains this
     header_prefix: str | None = None  # only requests carrying a header starting with this
@@ -29,6 +30,7 @@ class Fault:
     status: int = 503
     code: str = "SlowDown"
     message: str = "Please reduce your request rate."
+    seconds: float = 0.5            # "delay": how long a slow store takes before it answers
     hits: int = 0
 
     def matches(self, method: str, path: str, headers) -> bool:
@@ -120,6 +122,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(fault)
             return
         outcome = "forwarded"
+        if fault and fault.kind == "delay":
+            time.sleep(fault.seconds)
+            outcome = "delayed"
         if fault and fault.kind == "flip" and body:
             flipped = bytearray(body)
             flipped[len(flipped) // 2] ^= 0x01

@@ -43,8 +43,20 @@ def _set_verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
         state.verbose += value
     elif value:
         state.quiet = True
-    logging.basicConfig(format="%(message)s", stream=sys.stderr)
+    logging.basicConfig(format="%(message)s", stream=_CurrentStderr())
     logging.getLogger().setLevel(state.level)
+
+
+class _CurrentStderr:
+    """Whatever `sys.stderr` is when a line is logged, not when logging was set up: while the
+    progress bars are drawn, rich puts its own there, which prints above the bars instead of
+    through them."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
 
 
 def verbosity_options(command):
@@ -58,7 +70,9 @@ def verbosity_options(command):
 
 
 def emit(diagnostic: Diagnostic) -> None:
-    click.echo(diagnostic.format(), err=True)
+    """A diagnostic on stderr; with -q, errors only."""
+    if diagnostic.severity == "error" or not verbosity().quiet:
+        click.echo(diagnostic.format(), err=True)
 
 
 def fails_cleanly(command):

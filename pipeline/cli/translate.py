@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 import langcodes
 
-from pipeline.cli.common import emit, fails_cleanly
+from pipeline.cli.common import emit, fails_cleanly, verbosity
+from pipeline.cli.progress import make_reporter
 from pipeline.manifest import QcSettings, Style, load_manifest
 from pipeline.render.batch import Outcome
 from pipeline.render.preview import make_previews
@@ -155,13 +156,31 @@ def watch(manifest: Path, jobs: int, debounce: int) -> None:
 
     Watches the manifest and its subtitles and audio folders. A new or saved file is checked
     at once; the variants of its spot and language are rendered again. A file with errors is
-    reported and the previous good render is kept. Stop with Ctrl-C.
+    reported and the previous good render is kept. Stop with Ctrl-C: exit code 0, or 130 if
+    a render was running then (it is abandoned: nothing partial is left, the previous render
+    of those variants stays).
 
     \b
     Example:
       pipeline watch manifests/blue-heart.yaml
     """
-    watch_manifest(manifest, on_event=print_event, debounce_ms=debounce, jobs=jobs)
+    displays = []   # the progress display of the latest change (it knows what is running)
+
+    def progress_display(plan):
+        displays[:] = [make_reporter(plan, quiet=verbosity().quiet, transient=True)]
+        return displays[0]
+
+    try:
+        watch_manifest(manifest, on_event=print_event, debounce_ms=debounce, jobs=jobs,
+                       reporter=progress_display)
+    except KeyboardInterrupt:
+        running = sorted(displays[0].running) if displays else []
+        if running:
+            click.echo(f"stopped watching; the render of {', '.join(running)} was abandoned "
+                       "(no partial file left; save again or run `pipeline render` to finish it)",
+                       err=True)
+            sys.exit(130)
+        click.echo("stopped watching", err=True)
 
 
 def print_event(event: WatchEvent) -> None:

@@ -9,8 +9,9 @@ import shlex
 import shutil
 import subprocess
 import threading
+from concurrent.futures import Future, wait
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from pipeline.errors import MediaError, RenderError
 
@@ -56,6 +57,33 @@ def ffmpeg_version() -> str:
 
 Progress = Callable[[float], None]  # seconds of output written so far
 
+# The ffmpeg processes running now, and whether new ones may start (see `stop_jobs`).
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+def stop_jobs(futures: Iterable[Future]) -> None:
+    """After Ctrl-C, wind a batch of jobs down: those not started are cancelled; the ffmpeg
+    processes of those running are stopped (SIGTERM: a SIGINT sent to this process alone never
+    reached them) and no new one starts; returns once every running job has ended, having
+    cleaned its partial files. A further Ctrl-C meanwhile does not cut this short: it takes a
+    moment, and cutting it would leave those files behind."""
+    futures = [future for future in futures if not future.cancel()]
+    _stopping.set()
+    try:
+        with _running_lock:
+            for process in _running:
+                process.terminate()
+        while futures:
+            try:
+                wait(futures)
+            except KeyboardInterrupt:
+                pass
+            futures = [future for future in futures if not future.done()]
+    finally:
+        _stopping.clear()
+
 
 def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None,
                progress: Progress | None = None) -> str:
@@ -68,8 +96,27 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
         command += ["-progress", "pipe:1", "-nostats"]
     command += list(args)
     log.info("%s", shlex.join(command))
-    with subprocess.Popen(command, stdout=subprocess.PIPE if progress else subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, errors="replace") as process:
+    with _running_lock:
+        if _stopping.is_set():
+            raise RenderError(f"ffmpeg not started for {what}: interrupted", path)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE if progress else subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True, errors="replace")
+        _running.add(process)
+    try:
+        stderr, returncode = _wait(process, progress)
+    finally:
+        with _running_lock:
+            _running.discard(process)
+    if returncode != 0:
+        tail = [line for line in stderr.splitlines() if line.strip()][-15:]
+        raise RenderError(f"ffmpeg failed while {what} (exit {returncode})", path,
+                          stderr_tail="\n".join(tail))
+    return stderr
+
+
+def _wait(process: subprocess.Popen, progress: Progress | None) -> tuple[str, int]:
+    """ffmpeg's stderr and exit code, once it ended; `progress` fed on the way."""
+    with process:
         if progress:
             # stderr is drained beside stdout, or a chatty ffmpeg blocks on a full pipe; the
             # reader is always joined before the pipes close, whatever happens on stdout.
@@ -87,12 +134,7 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
             stderr = "".join(collected)
         else:
             stderr = process.stderr.read()
-        returncode = process.wait()
-    if returncode != 0:
-        tail = [line for line in stderr.splitlines() if line.strip()][-15:]
-        raise RenderError(f"ffmpeg failed while {what} (exit {returncode})", path,
-                          stderr_tail="\n".join(tail))
-    return stderr
+        return stderr, process.wait()
 
 
 def _follow_progress(lines, progress: Progress) -> None:

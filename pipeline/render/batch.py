@@ -19,6 +19,7 @@ from pipeline.errors import (
     diagnostic_from_json,
     internal_error,
 )
+from pipeline.media.ffmpeg import stop_jobs
 from pipeline.render.plan import Plan, VariantPlan, read_record
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from pipeline.render.treatments import master_fits, render_burn_group, render_variant
@@ -216,9 +217,8 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
                     for outcome in future.result():
                         record(outcome)
         except KeyboardInterrupt:
-            # ffmpeg got the same SIGINT; let the workers clean their partial files, then stop.
             stop.set()
-            pool.shutdown(wait=True, cancel_futures=True)
+            stop_jobs(pending)
             raise
 
 

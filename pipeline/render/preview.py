@@ -24,7 +24,7 @@ from pipeline.errors import Diagnostic, PipelineError, RenderError, raise_if_err
 from pipeline.files import atomic_output
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
 from pipeline.media.conform import fit_picture
-from pipeline.media.ffmpeg import run_ffmpeg
+from pipeline.media.ffmpeg import run_ffmpeg, stop_jobs
 from pipeline.media.probe import MediaInfo, probe, probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
@@ -163,8 +163,13 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
                                             proxy))
         # Two processes side by side: the sheet's seeks finish while the proxy encodes.
         with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="preview") as pool:
-            for future in [pool.submit(job) for job in jobs]:
-                future.result()
+            futures = [pool.submit(job) for job in jobs]
+            try:
+                for future in futures:
+                    future.result()
+            except KeyboardInterrupt:
+                stop_jobs(futures)
+                raise
     return Preview(spot.id, language.code, sheet, proxy if video else None, len(cues),
                    time.monotonic() - started, tuple(warnings))
 

@@ -10,6 +10,7 @@ where it is until the file is fixed.
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal
@@ -19,12 +20,14 @@ import watchfiles
 from pipeline.errors import Diagnostic, PipelineError
 from pipeline.manifest import AUDIO_SUFFIXES, Manifest, load_manifest
 from pipeline.publish.catalog import write_catalog
-from pipeline.render.batch import Outcome, render_plan
+from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.plan import Plan, VariantPlan, build_plan
 from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
 
 EventKind = Literal["ready", "changed", "error"]
 Pair = tuple[str, str]  # (spot id, language code)
+# Makes the progress display of one change's renders: entered before they start, left after.
+ReporterFactory = Callable[[Plan], AbstractContextManager[Reporter]]
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,13 @@ class WatchEvent:
 
 def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
           stop_event: threading.Event | None = None, debounce_ms: int = 800,
-          jobs: int = 1) -> None:
+          jobs: int = 1, reporter: ReporterFactory | None = None) -> None:
     """Watch the manifest, its subtitles and audio folders until `stop_event` is set.
 
     Calls `on_event` with a "ready" event once the watcher is listening, then once per batch
-    of changes. Raises `PipelineError` if the manifest is invalid at the start; later mistakes
-    in it are reported as "error" events and the last good manifest is kept.
+    of changes, after its renders (which a `reporter(plan)` follows while they run). Raises
+    `PipelineError` if the manifest is invalid at the start; later mistakes in it are reported
+    as "error" events and the last good manifest is kept.
     """
     manifest_path = Path(manifest_path)
     manifest = load_manifest(manifest_path)
@@ -65,7 +69,7 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                 continue
             changed = {Path(path) for _, path in changes}
             try:
-                event, reloaded = handle_changes(manifest, changed, jobs=jobs)
+                event, reloaded = handle_changes(manifest, changed, jobs=jobs, reporter=reporter)
             except PipelineError as exc:      # a mistake in a file never stops the watcher
                 event, reloaded = WatchEvent("error", tuple(sorted(changed)),
                                              diagnostics=tuple(exc.diagnostics)), None
@@ -118,8 +122,8 @@ def affected_pair(manifest: Manifest, path: Path) -> Pair | None:
     return None
 
 
-def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1
-                   ) -> tuple[WatchEvent, Manifest | None]:
+def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
+                   reporter: ReporterFactory | None = None) -> tuple[WatchEvent, Manifest | None]:
     """Check the changed files and render what they affect; (event, the reloaded manifest)."""
     ordered = tuple(sorted(paths))
     removed = tuple(p for p in ordered if not p.exists())
@@ -145,7 +149,8 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1
     checked = {check.path.resolve() for check in checks}
     blocking = _blocking(plan, selected, checked)
     narrowed = Plan(plan.manifests, selected, plan.diagnostics, plan.caches)
-    outcomes = render_plan(narrowed, jobs=jobs)
+    with reporter(narrowed) if reporter else nullcontext() as progress:
+        outcomes = render_plan(narrowed, jobs=jobs, reporter=progress)
     if any(o.status == "rendered" for o in outcomes):
         write_catalog(manifest)
     return WatchEvent("changed", ordered, checks, blocking, tuple(outcomes),

@@ -1,0 +1,368 @@
+"""Every command as people run it: the real `pipeline` script in a pseudo-terminal.
+
+What CliRunner cannot show: the live progress display (only drawn on a terminal), colours,
+cursor movement, a narrow window, Ctrl-C pressed on the keyboard (SIGINT to the whole
+foreground process group, ffmpeg included), stdout piped while stderr stays on the terminal.
+Each run asserts its exit code and that no Python traceback reached the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from tests import mediacheck
+from tests import terminal as tty
+from tests.conftest import Campaign, ffmpeg
+from tests.faultproxy import Fault, FaultProxy
+from tests.s3server import aws_env, bucket, s3_client, s3_server  # noqa: F401
+
+# A master long and heavy enough that ffmpeg reports progress (every 0.5 s) at least once
+# before it finishes burning subtitles into it, and that Ctrl-C lands mid-encode.
+SLOW_SECONDS = 6.0
+SLOW_PROFILE = {"slow": {"base": "web", "width": 640, "height": 360, "preset": "medium", "crf": 30}}
+FAST_PROFILE = {"small": {"base": "web", "width": 320, "height": 180, "preset": "ultrafast",
+                          "crf": 30}}
+LANGUAGES = [{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
+             {"code": "yua", "treatment": "dub"}]
+INTERRUPTED = "interrupted: no partial files were left under final names"
+
+
+@pytest.fixture(scope="module")
+def slow_master(tmp_path_factory) -> Path:
+    """640x360 25 fps H.264 High (what the `slow` profile asks, so soft and dub copy it) with a
+    tone, SLOW_SECONDS long."""
+    path = tmp_path_factory.mktemp("slow") / "master.mp4"
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=25:duration={SLOW_SECONDS}",
+           "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SLOW_SECONDS}",
+           "-filter:a", "volume=-24dB,aformat=channel_layouts=stereo", "-c:v", "libx264",
+           "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", "25",
+           "-c:a", "aac", "-b:a", "96k", str(path))
+    return path
+
+
+def make_campaign(campaign: Campaign, profiles: dict, master: Path | None = None) -> Campaign:
+    if master:
+        shutil.copy(master, campaign.root / "media/spot.mp4")
+    for language in LANGUAGES:
+        if language["treatment"] in ("burn", "soft"):
+            campaign.subtitle(language["code"])
+        else:
+            campaign.audio(language["code"])
+    campaign.write(LANGUAGES, profiles=profiles)
+    (campaign.root / "tmp").mkdir(exist_ok=True)
+    return campaign
+
+
+@pytest.fixture
+def slow(campaign, slow_master) -> Campaign:
+    return make_campaign(campaign, SLOW_PROFILE, slow_master)
+
+
+@pytest.fixture
+def fast(campaign) -> Campaign:
+    return make_campaign(campaign, FAST_PROFILE)
+
+
+def run(campaign: Campaign, *args, env: dict | None = None, **options) -> tty.TerminalRun:
+    """`pipeline ARGS` in the campaign's folder on a terminal; temporary files in its tmp/."""
+    result = tty.run([str(a) for a in args], cwd=campaign.root,
+                     env={"TMPDIR": str(campaign.root / "tmp"), **(env or {})}, **options)
+    assert "Traceback" not in result.text, result.describe()
+    assert "progress display failed" not in result.text, result.describe()
+    return result
+
+
+def manifest(campaign: Campaign) -> str:
+    return str(campaign.manifest.relative_to(campaign.root))
+
+
+def leftovers(campaign: Campaign) -> list[Path]:
+    """Temporary files a run must never leave: partial outputs, temporary folders."""
+    return (sorted(campaign.root.rglob("*.partial*")) + sorted((campaign.root / "tmp").iterdir()))
+
+
+def assert_complete_or_absent(campaign: Campaign, seconds: float) -> None:
+    """Every variant under its final name is whole: its record is there and it plays to the end."""
+    for output in campaign.out.glob("spot.*.mp4"):
+        if ".preview." in output.name:
+            continue
+        assert output.with_suffix(".json").exists(), f"{output} has no record"
+        assert abs(mediacheck.duration(output) - seconds) < 0.2, output
+
+
+def assert_cursor_shown(result: tty.TerminalRun) -> None:
+    """The live display hid the cursor; it must be shown again, whatever ended the run."""
+    assert "\x1b[?25l" in result.output, "the live display never started"
+    assert result.output.rindex("\x1b[?25h") > result.output.rindex("\x1b[?25l"), result.describe()
+
+
+def variant_percentages(result: tty.TerminalRun, key: str) -> list[float]:
+    """The percentages drawn on the rows of one variant's bar."""
+    return [value for line in tty.drawn_lines(result.output) if key in line
+            for value in tty.percentages(line)]
+
+
+# --- render ---------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_render_on_a_terminal_shows_live_progress_and_the_summary(slow):
+    """The main job as the media team runs it (issue 8: it crashed here, and only here)."""
+    result = run(slow, "render", manifest(slow), "-j", "1")
+    assert result.status == 0, result.describe()
+    burned = variant_percentages(result, "test-campaign/spot.nah.slow")
+    assert any(0 < value < 100 for value in burned), f"the bar never moved: {burned}"
+    assert burned == sorted(burned), "the bar went backwards"
+    for key in ("nah", "tzo", "yua"):
+        assert f"rendered test-campaign/spot.{key}.slow" in result.text
+    assert "3 rendered, 0 up-to-date, 0 failed, 0 blocked" in result.screen
+    assert [row for row in result.all_rows if row.startswith("3 variants")] == [
+        next(row for row in result.all_rows if row.startswith("3 variants"))], \
+        "the overall bar was drawn more than once: a redraw went wrong"
+    assert "100.0%" in next(row for row in result.all_rows if row.startswith("3 variants"))
+    assert_cursor_shown(result)
+    assert leftovers(slow) == [], result.describe()
+
+
+@pytest.mark.e2e
+def test_ctrl_c_during_a_render_leaves_nothing_partial(slow):
+    result = run(slow, "render", manifest(slow), "-j", "2",
+                 steps=[(tty.has_file(slow.root / "build", ".*.partial*"), tty.ctrl_c)])
+    assert result.steps, "Ctrl-C was never pressed: the render ended first"
+    assert result.status == 130, result.describe()
+    assert result.text.count(INTERRUPTED) == 1, result.describe()
+    assert_cursor_shown(result)
+    assert leftovers(slow) == [], result.describe()
+    assert_complete_or_absent(slow, SLOW_SECONDS)
+    assert not (slow.out / "spot.nah.slow.mp4").exists()   # the longest job was still running
+
+
+@pytest.mark.e2e
+def test_ctrl_c_twice_still_cleans_up(slow):
+    """Impatient people press it again while the first one is being handled."""
+    result = run(slow, "render", manifest(slow), "-j", "2",
+                 steps=[(tty.has_file(slow.root / "build", ".*.partial*"), tty.ctrl_c),
+                        (lambda output: True, tty.ctrl_c)])
+    assert len(result.steps) == 2, result.describe()
+    assert result.status == 130, result.describe()
+    assert result.text.count(INTERRUPTED) == 1, result.describe()
+    assert leftovers(slow) == [], result.describe()
+    assert_complete_or_absent(slow, SLOW_SECONDS)
+
+
+@pytest.mark.e2e
+def test_a_narrow_terminal_gets_bars_that_fit(slow):
+    result = run(slow, "render", manifest(slow), "-j", "1", columns=40)
+    assert result.status == 0, result.describe()
+    drawn = [line for line in tty.drawn_lines(result.output) if "%" in line]
+    assert drawn and all(len(line) <= 40 for line in drawn), [l for l in drawn if len(l) > 40]
+    assert any(0 < value < 100 for value in variant_percentages(result, "nah.slow"))
+    overall = [row for row in result.all_rows if row.startswith("3 variants")]
+    assert len(overall) == 1, result.describe()
+    assert "3 rendered, 0 up-to-date, 0 failed, 0" in result.text
+
+
+@pytest.mark.e2e
+def test_no_color_means_no_colour_escapes(fast):
+    result = run(fast, "render", manifest(fast), env={"NO_COLOR": "1"})
+    assert result.status == 0, result.describe()
+    assert "%" in result.text   # the live display was there
+    assert tty.colour_codes(result.output) == []
+    assert "3 rendered" in result.text
+
+
+@pytest.mark.e2e
+def test_a_dumb_terminal_gets_plain_lines(fast):
+    result = run(fast, "render", manifest(fast), env={"TERM": "dumb"})
+    assert result.status == 0, result.describe()
+    assert tty.cursor_codes(result.output) == []
+    assert tty.colour_codes(result.output) == []
+    lines = result.text.splitlines()
+    assert "[3/3] rendered" in result.text and "[0/3] start    test-campaign/spot.nah.small" in lines
+    assert "3 rendered, 0 up-to-date, 0 failed, 0 blocked" in lines
+
+
+@pytest.mark.e2e
+def test_piped_stdout_gets_plain_lines_and_stderr_stays_on_the_terminal(fast):
+    result = run(fast, "render", manifest(fast), stdout_to_pipe=True)
+    assert result.status == 0, result.describe()
+    assert tty.cursor_codes(result.output) == [] and "%" not in result.text
+    assert "test-campaign/spot.yua.small" in result.text
+    assert "3 rendered, 0 up-to-date, 0 failed, 0 blocked" in result.text.splitlines()
+
+
+@pytest.mark.e2e
+def test_quiet_prints_errors_and_the_summary_only(fast):
+    slow_cps = "1\n00:00:00,500 --> 00:00:01,000\nUna línea demasiado larga para medio segundo\n"
+    fast.subtitle("nah", slow_cps)           # a warning: reads too fast
+    result = run(fast, "render", manifest(fast), "-q")
+    assert result.status == 0, result.describe()
+    assert result.text.strip().splitlines() == ["3 rendered, 0 up-to-date, 0 failed, 0 blocked"]
+    fast.audio("yua", "silent.mp4")          # an error: a dub track without audio
+    result = run(fast, "render", manifest(fast), "--force", "-q")
+    assert result.status == 1, result.describe()
+    lines = result.text.strip().splitlines()
+    assert lines[-1] == "2 rendered, 0 up-to-date, 0 failed, 1 blocked", result.describe()
+    assert all(": error: " in line for line in lines[:-1]) and lines[:-1], result.describe()
+
+
+@pytest.mark.e2e
+def test_verbose_logging_goes_above_the_live_display(fast):
+    result = run(fast, "render", manifest(fast), "-v", "-j", "1")
+    assert result.status == 0, result.describe()
+    assert "ffmpeg -hide_banner" in result.text
+    overall = [row for row in result.all_rows if row.startswith("3 variants")]
+    assert len(overall) == 1, result.describe()
+
+
+# --- plan and check: --json stays JSON on a terminal ----------------------------------------
+
+def test_plan_json_on_a_terminal_is_json(fast):
+    errors = fast.root / "stderr.txt"
+    result = run(fast, "plan", manifest(fast), "--json", stderr_to=errors)
+    assert result.status == 0, result.describe()
+    plan = json.loads(result.text)
+    assert sorted(v["status"] for v in plan["variants"]) == ["stale"] * 3
+    text_plan = run(fast, "plan", manifest(fast))
+    assert text_plan.status == 0 and "3 to render" in text_plan.text
+
+
+def test_check_on_a_terminal(fast):
+    good = fast.root / "subtitles/spot/nah.srt"
+    bad = fast.subtitle("tzo", "1\n00:00:01,000 --> 00:00:00,500\nal revés\n")
+    result = run(fast, "check", good)
+    assert result.status == 0, result.describe()
+    assert "nah.srt: 2 cues, 0 errors" in result.text
+    result = run(fast, "check", good, bad, columns=40)
+    assert result.status == 1, result.describe()
+    assert f"{bad}:1: error: cue 1 ends before it starts" in result.text.replace("\n", "")
+    errors = fast.root / "stderr.txt"
+    result = run(fast, "check", good, bad, "--json", stderr_to=errors)
+    assert result.status == 1, result.describe()
+    report = json.loads(result.text)
+    assert report["errors"] == 1 and [f["path"] for f in report["files"]] == [str(good), str(bad)]
+
+
+# --- preview --------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_preview_on_a_terminal(fast):
+    result = run(fast, "preview", manifest(fast), "--lang", "nah")
+    assert result.status == 0, result.describe()
+    assert "spot nah: 2 cues" in result.text
+    assert (fast.out / "spot.nah.preview.png").exists() and (fast.out / "spot.nah.preview.mp4").exists()
+    assert leftovers(fast) == []
+
+
+@pytest.mark.e2e
+def test_ctrl_c_during_a_preview_leaves_nothing_partial(slow):
+    result = run(slow, "preview", manifest(slow), "--lang", "nah",
+                 steps=[(tty.has_file(slow.root / "build", ".*.partial*"), tty.ctrl_c)])
+    assert result.steps, "Ctrl-C was never pressed: the preview ended first"
+    assert result.status == 130, result.describe()
+    assert result.text.count(INTERRUPTED) == 1, result.describe()
+    assert leftovers(slow) == [], result.describe()
+    assert not (slow.out / "spot.nah.preview.mp4").exists()
+
+
+# --- publish and verify ---------------------------------------------------------------------
+
+@pytest.fixture
+def rendered(fast) -> Campaign:
+    result = CliRunner().invoke(cli, ["render", str(fast.manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return fast
+
+
+@pytest.mark.e2e
+def test_publish_and_verify_on_a_terminal(rendered):
+    result = run(rendered, "publish", manifest(rendered), "--to", "file://dist")
+    assert result.status == 0, result.describe()
+    assert "test-campaign: 10 uploaded" in result.text, result.describe()
+    assert leftovers(rendered) == []
+    result = run(rendered, "verify", "dist/test-campaign")
+    assert result.status == 0, result.describe()
+    assert "test-campaign: 3 of 3 variants verified" in result.text
+    published = rendered.root / "dist/test-campaign/spot/spot.tzo.small.mp4"
+    data = bytearray(published.read_bytes())
+    data[-100] ^= 0xFF
+    published.write_bytes(bytes(data))
+    result = run(rendered, "verify", "dist/test-campaign", columns=40)
+    assert result.status == 1, result.describe()
+    assert "FAILED" in result.text and "2 of 3 variants verified" in result.text
+
+
+@pytest.mark.e2e
+def test_ctrl_c_during_a_publish_leaves_no_catalog_and_no_partial_upload(rendered, s3_server,
+                                                                         bucket):
+    with FaultProxy(s3_server) as proxy:
+        # A slow store: every upload takes a while, so Ctrl-C lands between two of them.
+        proxy.add(Fault("delay", method="PUT", times=None, seconds=0.4))
+        result = run(rendered, "publish", manifest(rendered), "--to", f"s3://{bucket}/spots",
+                     "--endpoint-url", proxy.url,
+                     steps=[(tty.shows("uploaded"), tty.ctrl_c)])
+    assert result.steps, "Ctrl-C was never pressed"
+    assert result.status == 130, result.describe()
+    assert result.text.count(INTERRUPTED) == 1, result.describe()
+    client = s3_client(s3_server)
+    keys = [o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert keys and not any(k.endswith(("catalog.json", "index.html")) for k in keys), keys
+    assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    again = run(rendered, "publish", manifest(rendered), "--to", f"s3://{bucket}/spots",
+                "--endpoint-url", s3_server)
+    assert again.status == 0, again.describe()
+    assert f"{len(keys)} unchanged" in again.text, again.describe()
+
+
+# --- watch ----------------------------------------------------------------------------------
+
+SRT_NEW = "1\n00:00:00,500 --> 00:00:02,800\nYancuic tlahtolli\n"
+
+
+@pytest.fixture
+def watched(slow) -> Campaign:
+    result = CliRunner().invoke(cli, ["render", str(slow.manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return slow
+
+
+def save(campaign: Campaign):
+    return lambda child: campaign.subtitle("nah", SRT_NEW)
+
+
+@pytest.mark.e2e
+def test_watch_on_a_terminal_shows_progress_and_stops_cleanly(watched):
+    before = (watched.out / "spot.nah.slow.mp4").read_bytes()
+    result = run(watched, "watch", manifest(watched), "--debounce", "100",
+                 steps=[(tty.shows("Ctrl-C to stop"), save(watched)),
+                        (tty.shows("rendered    test-campaign/spot.nah.slow"), tty.ctrl_c)])
+    assert len(result.steps) == 2, result.describe()
+    assert result.status == 0, result.describe()
+    assert any(0 < value < 100 for value in variant_percentages(result, "nah.slow")), \
+        result.describe()
+    assert "stopped watching" in result.screen[-1] or "stopped watching" in result.all_rows[-1]
+    assert result.text.count("stopped watching") == 1
+    assert (watched.out / "spot.nah.slow.mp4").read_bytes() != before
+    assert_cursor_shown(result)
+    assert leftovers(watched) == []
+
+
+@pytest.mark.e2e
+def test_ctrl_c_while_watch_renders_keeps_the_previous_render(watched):
+    before = (watched.out / "spot.nah.slow.mp4").read_bytes()
+    result = run(watched, "watch", manifest(watched), "--debounce", "100",
+                 steps=[(tty.shows("Ctrl-C to stop"), save(watched)),
+                        (tty.has_file(watched.root / "build", ".*.partial*"), tty.ctrl_c)])
+    assert len(result.steps) == 2, result.describe()
+    assert result.status == 130, result.describe()
+    assert "the render of test-campaign/spot.nah.slow was abandoned" in result.text
+    assert result.text.count("stopped watching") == 1
+    assert (watched.out / "spot.nah.slow.mp4").read_bytes() == before
+    assert leftovers(watched) == []
+    assert_cursor_shown(result)
