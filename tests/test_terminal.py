@@ -109,6 +109,19 @@ def variant_percentages(result: tty.TerminalRun, key: str) -> list[float]:
             for value in tty.percentages(line)]
 
 
+def interrupted(campaign: Campaign, *args, presses: int = 1) -> tty.TerminalRun:
+    """`pipeline ARGS` with Ctrl-C pressed `presses` times as soon as a partial file exists;
+    checked: it stopped with 130, said so once, and left no temporary file."""
+    partial = tty.has_file(campaign.root / "build", ".*.partial*")
+    result = run(campaign, *args,
+                 steps=[(partial, tty.ctrl_c)] + [(lambda output: True, tty.ctrl_c)] * (presses - 1))
+    assert len(result.steps) == presses, f"Ctrl-C not pressed: it ended first\n{result.describe()}"
+    assert result.status == 130, result.describe()
+    assert result.text.count(INTERRUPTED) == 1, result.describe()
+    assert leftovers(campaign) == [], result.describe()
+    return result
+
+
 # --- render ---------------------------------------------------------------------------------
 
 @pytest.mark.e2e
@@ -132,13 +145,8 @@ def test_render_on_a_terminal_shows_live_progress_and_the_summary(slow):
 
 @pytest.mark.e2e
 def test_ctrl_c_during_a_render_leaves_nothing_partial(slow):
-    result = run(slow, "render", manifest(slow), "-j", "2",
-                 steps=[(tty.has_file(slow.root / "build", ".*.partial*"), tty.ctrl_c)])
-    assert result.steps, "Ctrl-C was never pressed: the render ended first"
-    assert result.status == 130, result.describe()
-    assert result.text.count(INTERRUPTED) == 1, result.describe()
+    result = interrupted(slow, "render", manifest(slow), "-j", "2")
     assert_cursor_shown(result)
-    assert leftovers(slow) == [], result.describe()
     assert_complete_or_absent(slow, SLOW_SECONDS)
     assert not (slow.out / "spot.nah.slow.mp4").exists()   # the longest job was still running
 
@@ -146,13 +154,7 @@ def test_ctrl_c_during_a_render_leaves_nothing_partial(slow):
 @pytest.mark.e2e
 def test_ctrl_c_twice_still_cleans_up(slow):
     """Impatient people press it again while the first one is being handled."""
-    result = run(slow, "render", manifest(slow), "-j", "2",
-                 steps=[(tty.has_file(slow.root / "build", ".*.partial*"), tty.ctrl_c),
-                        (lambda output: True, tty.ctrl_c)])
-    assert len(result.steps) == 2, result.describe()
-    assert result.status == 130, result.describe()
-    assert result.text.count(INTERRUPTED) == 1, result.describe()
-    assert leftovers(slow) == [], result.describe()
+    interrupted(slow, "render", manifest(slow), "-j", "2", presses=2)
     assert_complete_or_absent(slow, SLOW_SECONDS)
 
 
@@ -262,12 +264,7 @@ def test_preview_on_a_terminal(fast):
 
 @pytest.mark.e2e
 def test_ctrl_c_during_a_preview_leaves_nothing_partial(slow):
-    result = run(slow, "preview", manifest(slow), "--lang", "nah",
-                 steps=[(tty.has_file(slow.root / "build", ".*.partial*"), tty.ctrl_c)])
-    assert result.steps, "Ctrl-C was never pressed: the preview ended first"
-    assert result.status == 130, result.describe()
-    assert result.text.count(INTERRUPTED) == 1, result.describe()
-    assert leftovers(slow) == [], result.describe()
+    interrupted(slow, "preview", manifest(slow), "--lang", "nah")
     assert not (slow.out / "spot.nah.preview.mp4").exists()
 
 
