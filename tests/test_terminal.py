@@ -141,6 +141,10 @@ def test_render_on_a_terminal_shows_live_progress_and_the_summary(slow):
     assert "100.0%" in next(row for row in result.all_rows if row.startswith("3 variants"))
     assert_cursor_shown(result)
     assert leftovers(slow) == [], result.describe()
+    again = run(slow, "render", manifest(slow))
+    assert again.status == 0, again.describe()
+    assert "%" not in again.text and tty.cursor_codes(again.output) == [], again.describe()
+    assert "0 rendered, 3 up-to-date, 0 failed, 0 blocked" in again.screen
 
 
 @pytest.mark.e2e

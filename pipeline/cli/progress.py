@@ -180,13 +180,15 @@ class RichReporter:
         self._lock = threading.Lock()
 
     def __enter__(self):
-        self._bars.__enter__()
-        self._overall = self._bars.add_task(f"{self.total} variants", total=max(self.total, 1),
-                                            speed="")
+        if self.total:   # nothing to render (all up to date): no display at all
+            self._bars.__enter__()
+            self._overall = self._bars.add_task(f"{self.total} variants", total=self.total,
+                                                speed="")
         return self
 
     def __exit__(self, *exc) -> None:
-        self._bars.__exit__(*exc)
+        if self.total:
+            self._bars.__exit__(*exc)
 
     def started(self, plan: VariantPlan) -> None:
         with self._lock:
