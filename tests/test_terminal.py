@@ -285,7 +285,11 @@ def rendered(fast) -> Campaign:
 def test_publish_and_verify_on_a_terminal(rendered):
     result = run(rendered, "publish", manifest(rendered), "--to", "file://dist")
     assert result.status == 0, result.describe()
-    assert "test-campaign: 10 uploaded" in result.text, result.describe()
+    uploaded = [line.split()[1] for line in result.text.splitlines()
+                if line.startswith("  uploaded ")]
+    assert {f"test-campaign/spot/spot.{code}.small.mp4" for code in ("nah", "tzo", "yua")} <= \
+        set(uploaded) and "test-campaign/catalog.json" in uploaded, result.describe()
+    assert f"test-campaign: {len(uploaded)} uploaded" in result.text, result.describe()
     assert leftovers(rendered) == []
     result = run(rendered, "verify", "dist/test-campaign")
     assert result.status == 0, result.describe()
