@@ -16,6 +16,8 @@ import langcodes
 import yaml
 
 from pipeline.errors import Diagnostic, ManifestError, ValidationError, error
+from pipeline.media.audio_layout import AudioChoice
+from pipeline.media.geometry import Crop
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -59,6 +61,8 @@ class Spot:
     master: Path
     music_bed: Path | None = None
     line: int | None = None
+    audio: AudioChoice = AudioChoice()     # which master audio streams make the sound, or silent
+    crop: Crop | None = None               # the active picture, in the upright frame's pixels
 
 
 @dataclass(frozen=True)
@@ -337,7 +341,9 @@ def _unique(reader: _Reader, seen: dict, key: str | None, node: yaml.Node, what:
         seen[key] = node.start_mark.line + 1
 
 
-SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False}
+SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "audio": False,
+             "crop": False}
+CROP_KEYS = ("width", "height", "x", "y")
 
 
 def _spots(reader: _Reader, node: yaml.Node, base: Path) -> tuple[Spot, ...]:
@@ -352,9 +358,46 @@ def _spots(reader: _Reader, node: yaml.Node, base: Path) -> tuple[Spot, ...]:
         bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
                if "music_bed" in keys else None)
         title = reader.text(keys["title"][1], "spot title") if "title" in keys else None
+        audio = _spot_audio(reader, *keys["audio"]) if "audio" in keys else AudioChoice()
+        crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
         if spot_id and master:
-            spots.append(Spot(spot_id, title or spot_id, master, bed, item.start_mark.line + 1))
+            spots.append(Spot(spot_id, title or spot_id, master, bed, item.start_mark.line + 1,
+                              audio, crop))
     return tuple(spots)
+
+
+def _spot_audio(reader: _Reader, key: yaml.Node, node: yaml.Node) -> AudioChoice:
+    """`audio: silent`, or `audio: {streams: [N, ...]}` (the master's audio streams counted from
+    0, as ffmpeg's `0:a:N`)."""
+    line = key.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        if node.value != "silent":
+            reader.fail(node, f"audio {node.value!r} is not 'silent' nor a mapping",
+                        "write 'audio: silent' or 'audio: {streams: [0, 1]}'")
+        return AudioChoice(silent=True, line=line)
+    keys = reader.mapping(node, "audio", {"streams": True})
+    if "streams" not in keys:
+        return AudioChoice(line=line)
+    items = keys["streams"][1]
+    numbers = [reader.number(item, "audio stream", int, minimum=0)
+               for item in _sequence(reader, items, "audio.streams")]
+    if None in numbers:
+        return AudioChoice(line=line)
+    if len(set(numbers)) != len(numbers):
+        reader.fail(items, "audio.streams lists a stream twice")
+    return AudioChoice(tuple(numbers), line=line)
+
+
+def _crop(reader: _Reader, node: yaml.Node) -> Crop | None:
+    keys = reader.mapping(node, "crop", {key: True for key in CROP_KEYS})
+    values = {key: reader.number(keys[key][1], f"crop.{key}", int, minimum=0)
+              for key in CROP_KEYS if key in keys}
+    if len(values) != len(CROP_KEYS) or None in values.values():
+        return None
+    if values["width"] < 2 or values["height"] < 2:
+        reader.fail(node, "crop is smaller than 2x2 pixels")
+        return None
+    return Crop(**values)
 
 
 LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False}

@@ -17,6 +17,7 @@ class Profile:
     container: Literal["mp4", "mov"] = "mp4"
     video_codec: str = "libx264"
     x264_profile: str | None = "high"
+    max_level: float | None = 4.2      # highest H.264 level of a master copied as it is (4.2: 1080p60)
     preset: str = "medium"
     crf: int | None = 20
     video_bitrate: str | None = None   # e.g. "20M": constant-rate encode instead of CRF

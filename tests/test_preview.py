@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli.translate import preview
+from pipeline.media.conform import examine
 from pipeline.media.probe import probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.preview import (
@@ -138,7 +139,7 @@ def test_unknown_language_and_missing_selection(campaign):
 
 def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campaign, tmp_path):
     cue = Cue(7, 2000, 3000, "x", 1)
-    master = probe_video(campaign.root / "media/spot.mp4")
+    master = examine(probe_video(campaign.root / "media/spot.mp4"))
     args = ffmpeg.compile(tiles_graph(master, [cue], resolve_font("Noto Sans"), SMALL,
                                       tmp_path / "a.ass", tmp_path, tmp_path, 0), cmd="ffmpeg")
     line = " ".join(args)

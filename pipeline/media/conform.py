@@ -1,23 +1,138 @@
-"""Turning a master's picture into a profile's frame."""
+"""The conform step: any master into a profile's picture and sound.
+
+A master is examined once (`examine`: probe facts, plus an `idet` sample when its scan is in
+doubt, cached by content) into a `Master`; every treatment, the shared picture, burn groups and
+the preview then build their graphs from it:
+
+- picture (`conform_picture`): deinterlaced when interlaced (media/scan.py), cropped to the active
+  picture when the spot says so, scaled by its display shape (SAR, rotation: media/geometry.py)
+  into the profile's frame, square pixels and progressive out;
+- sound (`master_sound`): the streams the spot names (media/audio_layout.py), each at its place
+  against the first frame of the picture (start offsets and edit lists kept), downmixed to
+  stereo by one documented matrix, exactly as long as the picture;
+- the copy path (`master_fits`): the master's own video stream goes into a variant unchanged
+  only when nothing above would change it and the profile's encoder would make the same kind of
+  stream.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import ffmpeg
 
+from pipeline.errors import PipelineError
+from pipeline.fingerprint import HashCache
+from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams
+from pipeline.media.audio_layout import master_sound as _master_sound
+from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
+from pipeline.media.probe import MediaInfo
+from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
+    detect_fields, needs_detection
 from pipeline.profiles import Profile
 
 Stream = ffmpeg.nodes.FilterableStream
 
+# The start of the picture and of the file may differ by rounding in the container's clock.
+SAME_START = 0.001      # seconds
 
-def fit_picture(video: Stream, profile: Profile) -> Stream:
-    """Scale the master into the profile's frame: letterbox (pad), centre crop, or fit width."""
-    w, h = profile.width, profile.height
-    if profile.fit == "crop":
-        video = video.filter("scale", w, h, force_original_aspect_ratio="increase").filter("crop", w, h)
-    else:  # pad and fit-width: the whole picture stays visible, bars fill the rest
-        video = (video.filter("scale", w, h, force_original_aspect_ratio="decrease")
-                 .filter("pad", w, h, "(ow-iw)/2", "(oh-ih)/2"))
-    video = video.filter("setsar", 1)
+
+@dataclass(frozen=True)
+class Master:
+    """A master as the conform step sees it; picklable (it travels to remote workers)."""
+
+    info: MediaInfo
+    geometry: Geometry
+    scan: ScanDecision
+    sound: SoundMap | None             # None: no sound (no audio stream, or `audio: silent`)
+    silent: bool = False               # the spot asked for a silent track
+    warnings: tuple[str, ...] = ()     # streams left out, default choices made
+
+    @property
+    def picture_settings(self) -> dict:
+        """What decides the conformed picture (for fingerprints and records)."""
+        return {"geometry": self.geometry.to_json(), "scan": self.scan.scan}
+
+    @property
+    def sound_settings(self) -> dict | None:
+        return self.sound.to_json() if self.sound else {"silent": self.silent}
+
+    def describe(self) -> dict:
+        return {"picture": self.geometry.to_json() | {"scan": self.scan.to_json()},
+                "sound": self.sound_settings}
+
+
+def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | None = None,
+            cache: HashCache | None = None) -> Master:
+    """Everything the conform step needs to know about a probed master.
+
+    Runs `idet` on a sample only when the probe does not prove the picture progressive; with
+    `cache` its counts are kept by the file's content. Raises `PipelineError` without a path (the
+    caller knows the manifest; the line is the `audio:` key's) for an `audio:` key that names no
+    usable streams or a crop that does not fit, and `RenderError` if the sample cannot be read.
+    """
+    video = info.video
+    if video is None:
+        raise PipelineError(f"{info.path} has no picture")
+    counts = None
+    if needs_detection(video):
+        if cache is None:
+            counts = detect_fields(info)
+        else:
+            counts = FieldCounts(**cache.remembered(
+                f"idet:{SCAN_VERSION}:{cache.sha256(info.path)}",
+                lambda: detect_fields(info).to_json()))
+    try:
+        sound, warnings = choose_streams(info, choice)
+    except PipelineError as exc:
+        raise PipelineError(exc.message, None, choice.line, exc.hint) from None
+    return Master(info, geometry_of(video, crop), decide(video, counts), sound, choice.silent,
+                  tuple(warnings))
+
+
+def conform_picture(video: Stream, master: Master, profile: Profile) -> Stream:
+    """Frames of the master (as decoded, upright) into the profile's frame: progressive, square
+    pixels, the profile's frame rate when it sets one, 4:2:0."""
+    video = fit(deinterlace(video, master.scan.scan), master.geometry, profile)
     if profile.fps:
         video = video.filter("fps", profile.fps)
     return video.filter("format", "yuv420p")
+
+
+def master_picture(path: str, master: Master, profile: Profile) -> Stream:
+    """The master's picture from its first frame (time zero: the sound is placed against it),
+    conformed to the profile."""
+    return conform_picture(ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS"), master, profile)
+
+
+def master_sound(path: str, master: Master) -> Stream:
+    """The master's sound, stereo, placed against its picture and as long as it (see
+    media/audio_layout.py); `PipelineError` when the master has none."""
+    if master.sound is None:
+        raise PipelineError(f"{master.info.path} has no sound to use")
+    return _master_sound(ffmpeg.input(path), master.sound, master.info.duration)
+
+
+def starts_with_picture(info: MediaInfo) -> bool:
+    """The picture is the file's first stream to start: copied as it is, it starts at zero."""
+    video = info.video
+    return video is not None and (video.start_time or 0.0) - info.start_time <= SAME_START
+
+
+def master_fits(master: Master, profile: Profile) -> bool:
+    """The master's video stream can go into the variant as it is: it is what the profile's
+    encoder would make (H.264, profile, level, 4:2:0) at the profile's frame size and rate, with
+    square pixels, upright, progressive, starting the file, and nothing to crop."""
+    video, info = master.info.video, master.info
+    if video is None:
+        return False
+    level_ok = profile.max_level is None or (video.level or 0) <= round(profile.max_level * 10)
+    return bool(
+        video.codec == "h264" and profile.video_codec == "libx264" and not profile.video_bitrate
+        and (video.width, video.height) == (profile.width, profile.height)
+        and master.geometry.square_upright and master.scan.scan == "progressive"
+        and (profile.fps is None or abs((video.fps or 0) - profile.fps) < 0.01)
+        and not video.variable_rate
+        and video.pix_fmt == "yuv420p" and level_ok and video.level is not None
+        and (profile.x264_profile is None or (video.profile or "").lower() == profile.x264_profile)
+        and starts_with_picture(info))

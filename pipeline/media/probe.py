@@ -1,4 +1,8 @@
-"""What ffprobe says of a media file: its streams and duration, as a frozen model."""
+"""What ffprobe says of a media file: its streams and duration, as a frozen model.
+
+The model is cached by file content (render/plan.py); `PROBE_VERSION` is part of that cache's
+key and moves whenever the model gains or changes a field, so an old entry is never misread.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,30 @@ from pipeline.errors import MediaError
 from pipeline.media.ffmpeg import ffprobe_binary
 
 
+PROBE_VERSION = 2
+
+
 @dataclass(frozen=True)
 class Stream:
     index: int
     kind: str            # video | audio | subtitle | data
     codec: str
     language: str | None = None
-    width: int | None = None
+    width: int | None = None           # stored pixels, before SAR and rotation
     height: int | None = None
     fps: float | None = None
     sample_rate: int | None = None
     channels: int | None = None
     pix_fmt: str | None = None
     profile: str | None = None
+    level: int | None = None           # codec level as ffprobe gives it (H.264: 40 is 4.0)
+    sar: str | None = None             # sample (pixel) aspect ratio "N:D"; None when not given
+    field_order: str | None = None     # progressive | tt | bb | tb | bt | unknown; None: not given
+    rotation: int | None = None        # display matrix rotation, degrees counter-clockwise
+    variable_rate: bool | None = None  # average and base frame rates differ (phone video)
+    start_time: float | None = None    # seconds, on the file's clock (edit lists applied)
+    duration: float | None = None      # seconds
+    channel_layout: str | None = None  # ffmpeg's name: mono, stereo, 5.1(side), 7.1...
 
     def to_json(self) -> dict:
         return {key: value for key, value in self.__dict__.items() if value is not None}
@@ -35,10 +50,14 @@ class Stream:
 
 @dataclass(frozen=True)
 class MediaInfo:
+    """A file's streams. `duration` is its picture's length when it has a picture (the spot's
+    length: sound running past the last frame is not part of it), else the file's length."""
+
     path: Path
     duration: float
     format_name: str
     streams: tuple[Stream, ...]
+    start_time: float = 0.0            # seconds: where the earliest stream starts
 
     @property
     def video(self) -> Stream | None:
@@ -53,12 +72,12 @@ class MediaInfo:
 
     def to_json(self) -> dict:
         return {"path": str(self.path), "duration": self.duration, "format_name": self.format_name,
-                "streams": [s.to_json() for s in self.streams]}
+                "streams": [s.to_json() for s in self.streams], "start_time": self.start_time}
 
     @classmethod
     def from_json(cls, data: dict) -> "MediaInfo":
         return cls(Path(data["path"]), data["duration"], data["format_name"],
-                   tuple(Stream.from_json(s) for s in data["streams"]))
+                   tuple(Stream.from_json(s) for s in data["streams"]), data.get("start_time", 0.0))
 
 
 def _rate(text: str | None) -> float | None:
@@ -66,6 +85,45 @@ def _rate(text: str | None) -> float | None:
         return None
     num, _, den = text.partition("/")
     return float(num) / float(den or 1) if float(den or 1) else None
+
+
+def _number(text) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _rotation(raw: dict) -> int | None:
+    """The display matrix's rotation (ffprobe's side data), or the older `rotate` tag (which
+    counts clockwise), as degrees counter-clockwise in 0..359."""
+    for data in raw.get("side_data_list", []):
+        if "rotation" in data:
+            return round(float(data["rotation"])) % 360
+    tag = _number(raw.get("tags", {}).get("rotate"))
+    return round(-tag) % 360 if tag is not None else None
+
+
+def _stream(raw: dict, kind: str) -> Stream:
+    video = kind == "video"
+    avg, base = _rate(raw.get("avg_frame_rate")), _rate(raw.get("r_frame_rate"))
+    sar = raw.get("sample_aspect_ratio")
+    level = raw.get("level")
+    return Stream(
+        index=int(raw["index"]), kind=kind, codec=raw.get("codec_name", "unknown"),
+        language=raw.get("tags", {}).get("language"),
+        width=raw.get("width"), height=raw.get("height"),
+        fps=(avg or base) if video else None,
+        sample_rate=int(raw["sample_rate"]) if raw.get("sample_rate") else None,
+        channels=raw.get("channels"), pix_fmt=raw.get("pix_fmt"), profile=raw.get("profile"),
+        level=level if isinstance(level, int) and level > 0 else None,
+        sar=sar if video and sar and not sar.startswith("0:") else None,
+        field_order=raw.get("field_order") if video else None,
+        rotation=_rotation(raw) if video else None,
+        variable_rate=bool(avg and base and abs(avg - base) > 0.01 * base) if video else None,
+        start_time=_number(raw.get("start_time")), duration=_number(raw.get("duration")),
+        channel_layout=raw.get("channel_layout") if kind == "audio" else None,
+    )
 
 
 def probe(path: Path | str) -> MediaInfo:
@@ -87,17 +145,13 @@ def probe(path: Path | str) -> MediaInfo:
         # A cover picture is a "video" stream in ffprobe's eyes; it is not a picture track.
         if kind == "video" and raw.get("disposition", {}).get("attached_pic"):
             kind = "data"
-        streams.append(Stream(
-            index=int(raw["index"]), kind=kind, codec=raw.get("codec_name", "unknown"),
-            language=raw.get("tags", {}).get("language"),
-            width=raw.get("width"), height=raw.get("height"),
-            fps=_rate(raw.get("avg_frame_rate")) or _rate(raw.get("r_frame_rate")) if kind == "video" else None,
-            sample_rate=int(raw["sample_rate"]) if raw.get("sample_rate") else None,
-            channels=raw.get("channels"), pix_fmt=raw.get("pix_fmt"), profile=raw.get("profile"),
-        ))
+        streams.append(_stream(raw, kind))
     fmt = data.get("format", {})
-    duration = float(fmt.get("duration") or 0.0)
-    return MediaInfo(path, duration, fmt.get("format_name", ""), tuple(streams))
+    picture = next((s for s in streams if s.kind == "video"), None)
+    duration = (picture.duration if picture and picture.duration else None) \
+        or float(fmt.get("duration") or 0.0)
+    return MediaInfo(path, duration, fmt.get("format_name", ""), tuple(streams),
+                     _number(fmt.get("start_time")) or 0.0)
 
 
 def probe_video(path: Path | str) -> MediaInfo:

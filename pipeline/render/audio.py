@@ -6,6 +6,12 @@ file (like the shared picture) and measured again there, corrected if it missed.
 of a spot and profile that carries this source stream-copies that file's audio packets, so the
 figure measured once on the shared file is the loudness of each of those variants: the same
 bytes, decoded by the same decoder, without decoding every variant again.
+
+Every source is stereo before anything measures it (media/audio_layout.py's one downmix), and
+the measurement and the levelling are built from the same graph, so they hear the same signal.
+AAC is encoded into an MP4 (`.m4a`) track, never Matroska: MP4 carries the encoder delay (1024
+priming samples) in an edit list that survives the copy into the variant; Matroska loses it and
+the sound plays ~21 ms late (MEASURED.md).
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ from pipeline import RENDER_VERSION
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output
 from pipeline.fingerprint import HashCache, sha256_json
+from pipeline.media.audio_layout import DOWNMIX_VERSION, fit_length, layout_of, to_stereo
+from pipeline.media.conform import master_sound
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Loudness, measure, measure_file
+from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.plan import VariantPlan
@@ -47,9 +56,20 @@ class AudioSource:
 
 
 def master_audio(plan: VariantPlan, cache: HashCache | None = None) -> AudioSource:
-    master = plan.inputs["master"]
-    return AudioSource(f"master:{master['sha256']}",
-                       lambda: ffmpeg.input(master["path"])["a:0"])
+    """The master's sound as the conform step makes it, or silence when the spot says
+    `audio: silent`."""
+    master, duration = plan.inputs["master"], plan.master.duration
+    if plan.conform.sound is None:
+        return AudioSource(f"silence:{duration}", lambda: silence(duration))
+    return AudioSource(f"master:{master['sha256']}:{plan.conform.sound_settings}:{DOWNMIX_VERSION}",
+                       lambda: master_sound(master["path"], plan.conform))
+
+
+def silence(duration: float) -> Stream:
+    """`duration` seconds of stereo digital silence (the meter finds its loudness undefined, and
+    levelling leaves it as it is)."""
+    return ffmpeg.input("anullsrc=channel_layout=stereo:sample_rate=48000", f="lavfi",
+                        t=f"{duration:.6f}")["a:0"]
 
 
 # Levels of the `mix` treatment: the voice-over sits 6 LU above the bed before ducking, and the
@@ -58,25 +78,27 @@ VOICE_LEVEL, BED_LEVEL = -20.0, -26.0
 DUCKING = {"threshold": 0.03, "ratio": 8, "attack": 15, "release": 400}
 
 
-def file_audio(item: dict, duration: float) -> AudioSource:
-    """An audio file as stereo 48 kHz, padded with silence or cut to `duration`."""
-    return AudioSource(f"file:{item['sha256']}:{duration}",
-                       lambda: ffmpeg.input(item["path"])["a:0"]
-                       .filter("aformat", sample_rates=48000, channel_layouts="stereo")
-                       .filter("apad", whole_dur=duration).filter("atrim", duration=duration))
+def file_audio(item: dict, info: MediaInfo, duration: float) -> AudioSource:
+    """An audio file's first stream downmixed to stereo, padded with silence or cut to
+    `duration`."""
+    stream = info.audio
+    layout = layout_of(stream.channels or 0, stream.channel_layout)
+    return AudioSource(f"file:{item['sha256']}:{duration}:{layout}:{DOWNMIX_VERSION}",
+                       lambda: fit_length(to_stereo(ffmpeg.input(item["path"])["a:0"], layout),
+                                          duration))
 
 
 def dub_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     # The dub is padded or cut to the master's length so picture and sound end together.
-    return file_audio(plan.inputs["audio"], plan.master.duration)
+    return file_audio(plan.inputs["audio"], plan.tracks["audio"], plan.master.duration)
 
 
 def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     """Voice-over over the music bed, both levelled first (tracks arrive anywhere from -30 to
     -14 LUFS), the bed ducked under the voice by a sidechain compressor."""
     duration = plan.master.duration
-    voice = file_audio(plan.inputs["audio"], duration)
-    bed = file_audio(plan.inputs["music_bed"], duration)
+    voice = file_audio(plan.inputs["audio"], plan.tracks["audio"], duration)
+    bed = file_audio(plan.inputs["music_bed"], plan.tracks["music_bed"], duration)
     voice_gain = gain_to(VOICE_LEVEL, measured_loudness(voice, cache))
     bed_gain = gain_to(BED_LEVEL, measured_loudness(bed, cache))
 
@@ -105,6 +127,12 @@ def measured_loudness(source: AudioSource, cache: HashCache) -> Loudness:
     return loudness
 
 
+def track_container(profile: Profile) -> tuple[str, str]:
+    """(file extension, ffmpeg format) of a shared audio track: MP4 for AAC (it keeps the encoder
+    delay), Matroska for the rest."""
+    return ("m4a", "mp4") if profile.audio_codec == "aac" else ("mka", "matroska")
+
+
 def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> SharedTrack:
     """The source levelled and encoded for the variant's profile, made once (in the spot's
     `.work/` folder) and measured once; `RenderError` when it cannot be brought within the
@@ -113,7 +141,8 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
     key = sha256_json({"source": source.key, "audio": audio_encoder_args(profile),
                        "target": [profile.loudness, profile.loudness_tolerance, profile.true_peak],
                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
-    track = plan.variant.folder / ".work" / f"{plan.variant.spot.id}.{profile.name}.{key}.audio.mka"
+    extension, container = track_container(profile)
+    track = plan.variant.folder / ".work" / f"{plan.variant.spot.id}.{profile.name}.{key}.audio.{extension}"
     measured_key = f"levelled:{key}"
     with made_once(track) as needed:
         known = None if needed else cache.measure(measured_key)
@@ -121,7 +150,7 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
             def encode(leveling: Leveling) -> None:
                 with atomic_output(track) as partial:
                     graph = level(source.build(), profile, leveling).output(
-                        str(partial), f="matroska", **audio_encoder_args(profile))
+                        str(partial), f=container, **audio_encoder_args(profile))
                     run_ffmpeg(["-loglevel", "error", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]],
                                what=f"levelling the audio of {plan.variant.stem}", path=track)
 

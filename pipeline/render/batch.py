@@ -19,10 +19,11 @@ from pipeline.errors import (
     diagnostic_from_json,
     internal_error,
 )
+from pipeline.media.conform import master_fits
 from pipeline.media.ffmpeg import stop_jobs
 from pipeline.render.plan import Plan, VariantPlan, read_record
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
-from pipeline.render.treatments import master_fits, render_burn_group, render_variant
+from pipeline.render.treatments import render_burn_group, render_variant
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def work_units(todo: list[VariantPlan], jobs: int) -> list[list[VariantPlan]]:
     picture_owner = {}
     for unit in units:
         v = unit[0].variant
-        if v.language.treatment != "burn" and unit[0].master and not master_fits(unit[0].master, v.profile):
+        if v.language.treatment != "burn" and unit[0].conform and not master_fits(unit[0].conform, v.profile):
             picture_owner.setdefault((v.manifest.output_dir, v.spot.id, v.profile.name), id(unit))
 
     def cost(unit: list[VariantPlan]) -> float:

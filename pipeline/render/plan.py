@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Literal
 
 from pipeline import RENDER_VERSION
-from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors
+from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors, warning
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot, alpha3, load_manifest
+from pipeline.media.conform import Master, examine
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
-from pipeline.media.probe import MediaInfo, probe_audio, probe_video
+from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_video
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery, index_folder
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
@@ -26,6 +27,9 @@ from pipeline.subtitles.qc import check_cues, narrowest_frame
 from pipeline.subtitles.srt import read_srt
 
 Status = Literal["up-to-date", "stale", "blocked"]
+
+# The treatments that carry the master's own sound.
+MASTER_SOUND = ("burn", "soft")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class VariantPlan:
     inputs: dict[str, dict] = field(default_factory=dict)   # role -> {"path", "sha256"}
     settings: dict = field(default_factory=dict)
     master: MediaInfo | None = None
+    conform: Master | None = None                           # the master as the conform step sees it
+    tracks: dict[str, MediaInfo] = field(default_factory=dict)   # role -> probe of an audio input
     cues: tuple[Cue, ...] | None = None
     font: Font | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -203,14 +209,24 @@ class _Planner:
         spot, language = variant.spot, variant.language
         plan.master = self._once(("master", spot.master), lambda: self._probe_master(spot))
         self._add_input(plan, "master", spot.master)
+        plan.conform = self._once(("conform", spot.id, spot.master),
+                                  lambda: self._examine(spot, plan.master))
+        if language.treatment in MASTER_SOUND:
+            if plan.conform.sound is None and not plan.conform.silent:
+                self._block(f"master {spot.master} of spot {spot.id!r} has no audio stream: its "
+                            f"{' and '.join(MASTER_SOUND)} languages would have no sound",
+                            spot.line, "add 'audio: silent' to the spot for a silent track, or "
+                                       "export the master with its sound")
+            plan.warnings = plan.warnings + self._sound_warnings(spot, plan.conform)
         if language.treatment == "mix":
             if spot.music_bed is None:
                 self._block(f"language {language.code!r} uses 'mix' but spot {spot.id!r} has no "
                             "music_bed", spot.line, "add 'music_bed:' to the spot, or use 'dub'")
-            self._once(("audio", spot.music_bed), lambda: self._probe_bed(spot))
+            plan.tracks["music_bed"] = self._once(("audio", spot.music_bed),
+                                                  lambda: self._probe_bed(spot))
             self._add_input(plan, "music_bed", spot.music_bed)
         if language.needs_audio:
-            track, warnings = self._delivery(spot, language, plan.master)
+            track, plan.tracks["audio"], warnings = self._delivery(spot, language, plan.master)
             plan.warnings += warnings
             self._add_input(plan, "audio", track)
         subtitles = self.manifest.subtitle_path(spot, language)
@@ -240,11 +256,24 @@ class _Planner:
             raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}",
                                 self.manifest.path, spot.line,
                                 "check the path; relative paths start from the manifest's folder")
-        info = self._probe(spot.master, probe_video)
-        if info.audio is None:
-            raise PipelineError(f"master {spot.master} has no audio stream", self.manifest.path,
-                                spot.line, "export the master with its audio track")
-        return info
+        return self._probe(spot.master, probe_video)
+
+    def _examine(self, spot: Spot, info: MediaInfo) -> Master:
+        """The conform step's view of the master (an `idet` sample only when the probe leaves
+        the scan in doubt, cached by content); its choices about sound become warnings."""
+        try:
+            master = examine(info, spot.audio, spot.crop, self.cache)
+        except PipelineError as exc:
+            if exc.path is not None:      # ffmpeg could not read the master: its own error
+                raise
+            raise PipelineError(exc.message, self.manifest.path, exc.line or spot.line,
+                                exc.hint) from None
+        self.diagnostics.extend(self._sound_warnings(spot, master))
+        return master
+
+    def _sound_warnings(self, spot: Spot, master: Master) -> list[Diagnostic]:
+        return [warning(text, self.manifest.path, spot.audio.line or spot.line, code="audio-streams")
+                for text in master.warnings]
 
     def _probe_bed(self, spot: Spot) -> MediaInfo:
         if not spot.music_bed.exists():
@@ -254,9 +283,9 @@ class _Planner:
         return self._probe(spot.music_bed, probe_audio)
 
     def _delivery(self, spot: Spot, language: Language, master: MediaInfo
-                  ) -> tuple[Path, list[Diagnostic]]:
+                  ) -> tuple[Path, MediaInfo, list[Diagnostic]]:
         """The language's audio delivery, found, probed, analysed and checked against the spot;
-        its warnings. Each step once per folder, file or (file, spot length, rule)."""
+        its probe and warnings. Each step once per folder, file or (file, spot length, rule)."""
         folder = self.manifest.audio_dir / spot.id
         index = self._once(("audio-folder", folder), lambda: index_folder(folder))
         track = self._once(("delivery", spot.id, language.code),
@@ -268,7 +297,7 @@ class _Planner:
             ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
             lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
                                                  language.qc, what)))
-        return track, warnings
+        return track, info, warnings
 
     def _analyse(self, path: Path, info: MediaInfo) -> SoundAnalysis:
         """Loudness and sound end of a delivery, once per file content (kept with its hash)."""
@@ -285,7 +314,7 @@ class _Planner:
 
     def _probe(self, path: Path, prober) -> MediaInfo:
         """ffprobe once per file content; the answer is kept with the file's hash."""
-        key = f"probe:{prober.__name__}:{self.cache.sha256(path)}"
+        key = f"probe:{PROBE_VERSION}:{prober.__name__}:{self.cache.sha256(path)}"
         known = self.cache.measure(key)
         if known is not None:
             return replace(MediaInfo.from_json(known), path=path)
@@ -327,7 +356,10 @@ class _Planner:
         language = variant.language
         settings = {"treatment": language.treatment, "profile": variant.profile.settings(),
                     "language_tag": language.alpha3,
-                    "source_language_tag": alpha3(self.manifest.source_language)}
+                    "source_language_tag": alpha3(self.manifest.source_language),
+                    "picture": plan.conform.picture_settings}
+        if language.treatment in MASTER_SOUND:
+            settings["sound"] = plan.conform.sound_settings
         if language.treatment == "burn":
             settings["style"] = asdict(language.style)
         return settings

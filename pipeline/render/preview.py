@@ -23,9 +23,9 @@ import ffmpeg
 from pipeline.errors import Diagnostic, PipelineError, RenderError, raise_if_errors
 from pipeline.files import atomic_output
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
-from pipeline.media.conform import fit_picture
+from pipeline.media.conform import Master, conform_picture, examine, master_picture, master_sound
 from pipeline.media.ffmpeg import run_ffmpeg, stop_jobs
-from pipeline.media.probe import MediaInfo, probe, probe_video
+from pipeline.media.probe import probe, probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args
@@ -144,14 +144,19 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
     if not spot.master.exists():
         raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}", manifest.path,
                             spot.line)
-    master = probe_video(spot.master)
+    try:
+        master = examine(probe_video(spot.master), spot.audio, spot.crop)
+    except PipelineError as exc:
+        if exc.path is not None:
+            raise
+        raise PipelineError(exc.message, manifest.path, exc.line or spot.line, exc.hint) from None
     path = manifest.subtitle_path(spot, language)
-    subtitles = read_srt(path, duration=master.duration)
+    subtitles = read_srt(path, duration=master.info.duration)
     font = resolve_font(language.style.font)
     raise_if_errors(list(subtitles.diagnostics) + missing_glyphs(subtitles.cues, font, path))
     cues = list(subtitles.cues)
     warnings = list(subtitles.warnings) + check_cues(
-        cues, path, qc=language.qc, fps=master.video.fps, style=language.style, font=font,
+        cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
         frame_width=profile.width, frame_height=profile.height)
     sheet, proxy = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
@@ -180,21 +185,21 @@ def cue_middle(cue: Cue, duration: float) -> float:
     return (cue.start / 1000 + end) / 2
 
 
-def tiles_graph(master: MediaInfo, cues: list[Cue], font: Font, profile: Profile, ass: Path,
+def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
                 fontsdir: Path, folder: Path, first: int):
-    """One input per cue, seeked to its middle; each frame fitted, subtitled, scaled, labelled
-    and written as `folder/tile-NNNN.png`, numbered from `first`."""
+    """One input per cue, seeked to its middle; each frame conformed, subtitled, scaled,
+    labelled and written as `folder/tile-NNNN.png`, numbered from `first`."""
     width, height = tile_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
     outputs = []
     for number, cue in enumerate(cues, first):
-        at = cue_middle(cue, master.duration)
+        at = cue_middle(cue, master.info.duration)
         # One decoder thread per input: tiles decode one after another anyway, and each
         # thread would hold its own frames.
-        picture = (ffmpeg.input(str(master.path), ss=f"{at:.3f}", t=SEEK_WINDOW, threads=1)["v:0"]
+        picture = (ffmpeg.input(str(master.info.path), ss=f"{at:.3f}", t=SEEK_WINDOW, threads=1)["v:0"]
                    .trim(end_frame=1)
                    .setpts(f"PTS-STARTPTS+{at:.3f}/TB"))
-        picture = (fit_picture(picture, frame)
+        picture = (conform_picture(picture, master, frame)
                    .filter("subtitles", filename=str(ass), fontsdir=str(fontsdir))
                    .filter("scale", width, height)
                    .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
@@ -214,7 +219,7 @@ def sheet_graph(folder: Path, count: int, output: Path):
             .output(str(output), vframes=1, f="image2", vcodec="png"))
 
 
-def write_sheet(master: MediaInfo, cues: list[Cue], language: Language, font: Font,
+def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
                 profile: Profile, work: Path, fontsdir: Path, target: Path) -> Path:
     ass = work / "sheet.ass"
     write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
@@ -231,19 +236,19 @@ def write_sheet(master: MediaInfo, cues: list[Cue], language: Language, font: Fo
     return target
 
 
-def proxy_graph(master: MediaInfo, profile: Profile, ass: Path, fontsdir: Path, output: Path):
-    """The whole master at 360 lines with the subtitles burned, and the master's audio."""
-    source = ffmpeg.input(str(master.path))
-    picture = fit_picture(source["v:0"], profile).filter("subtitles", filename=str(ass),
-                                                          fontsdir=str(fontsdir))
-    streams = [picture] + ([source["a:0"]] if master.audio else [])
+def proxy_graph(master: Master, profile: Profile, ass: Path, fontsdir: Path, output: Path):
+    """The whole master at 360 lines with the subtitles burned, and the master's sound."""
+    path = str(master.info.path)
+    picture = master_picture(path, master, profile).filter("subtitles", filename=str(ass),
+                                                           fontsdir=str(fontsdir))
+    streams = [picture] + ([master_sound(path, master)] if master.sound else [])
     args = video_encoder_args(profile) | container_args(profile)
-    if master.audio:
+    if master.sound:
         args |= audio_encoder_args(profile)
-    return ffmpeg.output(*streams, str(output), t=f"{master.duration:.3f}", **args)
+    return ffmpeg.output(*streams, str(output), t=f"{master.info.duration:.3f}", **args)
 
 
-def write_proxy(master: MediaInfo, cues: list[Cue], language: Language, font: Font,
+def write_proxy(master: Master, cues: list[Cue], language: Language, font: Font,
                 profile: Profile, work: Path, fontsdir: Path, target: Path) -> Path:
     small = proxy_profile(profile)
     ass = work / "proxy.ass"

@@ -17,7 +17,7 @@ from pipeline.fingerprint import sha256_file, sha256_json
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.render.leveling import SharedTrack
-from pipeline.render.plan import VariantPlan
+from pipeline.render.plan import MASTER_SOUND, VariantPlan
 from pipeline.subtitles.srt import write_srt
 from pipeline.subtitles.vtt import write_vtt
 
@@ -58,11 +58,14 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
 
 
 def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
-    """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence,
-    and a loudness range wider than the profile's (levelling is a plain gain: nothing compresses
-    a mix whose quiet passages would be lost on air)."""
+    """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence
+    nobody asked for (a spot's `audio: silent` asks for it), and a loudness range wider than the
+    profile's (levelling is a plain gain: nothing compresses a mix whose quiet passages would be
+    lost on air)."""
     profile, loudness = plan.variant.profile, audio.loudness
     if not loudness.defined:
+        if plan.conform.silent and plan.variant.language.treatment in MASTER_SOUND:
+            return []
         return [warning("the audio is silent: its loudness is undefined (no 400 ms block reaches "
                         "EBU R128's -70 LUFS gate)", plan.variant.output,
                         hint="check the source's audio", code="silent-audio")]
@@ -94,6 +97,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
         "streams": [s.to_json() for s in info.streams],
         "loudness": audio.to_json(),
         "inputs": plan.inputs, "settings": plan.settings,
+        "conform": plan.conform.describe(),
         "qc": {"warnings": [w.to_json() for w in warnings]},
         "render_seconds": round(seconds, 2),
         "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -1,7 +1,7 @@
 """Rendering variants: an ffmpeg graph per treatment, run, then checked and recorded.
 
-Each treatment is a small builder in `TREATMENTS`; they share fitting the master's picture to a
-profile, the profile's encoder settings, and the audio of `render/audio.py`.
+Each treatment is a small builder in `TREATMENTS`; they share the conform step's picture
+(media/conform.py), the profile's encoder settings, and the audio of `render/audio.py`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from pipeline import RENDER_VERSION
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output, partial_path
 from pipeline.fingerprint import HashCache, sha256_json
-from pipeline.media.conform import Stream, fit_picture
+from pipeline.media.conform import Stream, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
-from pipeline.media.probe import MediaInfo
-from pipeline.profiles import Profile
 from pipeline.render.audio import dub_audio, master_audio, mixed_audio, shared_audio
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.render.leveling import SharedTrack
@@ -41,17 +39,6 @@ from pipeline.subtitles.srt import write_srt
 Progress = Callable[[float], None]   # fraction done, 0..1
 
 
-def master_fits(info: MediaInfo, profile: Profile) -> bool:
-    """The master's video can be copied as it is: same codec, frame, rate and pixel format."""
-    video = info.video
-    return bool(
-        video and video.codec == "h264" and profile.video_codec == "libx264"
-        and (video.width, video.height) == (profile.width, profile.height)
-        and (profile.fps is None or abs((video.fps or 0) - profile.fps) < 0.01)
-        and video.pix_fmt == "yuv420p" and not profile.video_bitrate
-        and (profile.x264_profile is None or (video.profile or "").lower() == profile.x264_profile))
-
-
 def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | None = None) -> Path:
     """The picture every non-burned variant of this spot and profile uses.
 
@@ -59,17 +46,18 @@ def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | Non
     profile, kept in the spot's `.work/` folder under a name that carries its fingerprint.
     """
     variant, master = plan.variant, plan.inputs["master"]
-    if master_fits(plan.master, variant.profile):
+    if master_fits(plan.conform, variant.profile):
         return Path(master["path"])
     key = sha256_json({"master": master["sha256"], "video": video_encoder_args(variant.profile),
                        "fit": [variant.profile.width, variant.profile.height, variant.profile.fit,
                                variant.profile.fps],
+                       "conform": plan.conform.picture_settings,
                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
     target = variant.folder / ".work" / f"{variant.spot.id}.{variant.profile.name}.{key}.picture.mp4"
     with made_once(target) as needed:
         if needed:
             with atomic_output(target) as partial:
-                graph = ffmpeg.output(fit_picture(ffmpeg.input(master["path"])["v:0"], variant.profile),
+                graph = ffmpeg.output(master_picture(master["path"], plan.conform, variant.profile),
                                       str(partial), an=None, sn=None, f="mp4",
                                       **video_encoder_args(variant.profile, threads))
                 _run(graph, target, f"encoding the shared picture of {variant.spot.id} "
@@ -120,8 +108,9 @@ def burned(picture: Stream, job: Job) -> Stream:
 
 
 def build_burn(job: Job) -> tuple[Stream, ...]:
-    master = ffmpeg.input(job.plan.inputs["master"]["path"])
-    return burned(fit_picture(master["v:0"], job.plan.variant.profile), job), audio_track(job)
+    plan = job.plan
+    picture = master_picture(plan.inputs["master"]["path"], plan.conform, plan.variant.profile)
+    return burned(picture, job), audio_track(job)
 
 
 def build_remux(job: Job) -> tuple[Stream, ...]:
@@ -166,13 +155,13 @@ def build_graph(job: Job, destination: Path):
 def build_burn_group(jobs: list[Job], destinations: list[Path]):
     """Several languages of one spot and profile burned from one decode: the fitted picture is
     split to one subtitles filter and encoder per language; they all copy one audio track."""
-    first = jobs[0]
-    master = ffmpeg.input(first.plan.inputs["master"]["path"])
-    pictures = fit_picture(master["v:0"], first.plan.variant.profile).filter_multi_output("split", len(jobs))
-    audio = audio_track(first)
+    first = jobs[0].plan
+    pictures = (master_picture(first.inputs["master"]["path"], first.conform, first.variant.profile)
+                .filter_multi_output("split", len(jobs)))
+    audio = audio_track(jobs[0])
     outputs = []
     for index, (job, destination) in enumerate(zip(jobs, destinations)):
-        job.audio = first.audio
+        job.audio = jobs[0].audio
         outputs.append(ffmpeg.output(burned(pictures[index], job), audio, str(destination),
                                      **output_args(job.plan, job.threads)))
     return ffmpeg.merge_outputs(*outputs)

@@ -1,0 +1,201 @@
+"""Which of a master's audio streams make its sound, and the one downmix to stereo.
+
+Every audio source (a master's streams, a dubbed track, a music bed) reaches loudness
+measurement and normalisation through `to_stereo`, so pass 1 and pass 2 of loudnorm see the same
+signal: MEASURED.md found an automatic downmix of 5.1 can differ between two passes.
+
+The downmix is ITU-R BS.775-3's 3/2 to 2/0 matrix (Table 2): L0 = L + 0.7071 C + 0.7071 Ls,
+R0 = R + 0.7071 C + 0.7071 Rs, the LFE channel left out. 7.1 extends it the usual way (both
+side and back surrounds at -3 dB into their side); a back centre goes at -3 dB into both. A mono
+stream goes unchanged into both channels. It is computed in floating point (no clipping);
+loudness normalisation follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ffmpeg
+
+from pipeline.errors import PipelineError
+from pipeline.media.probe import MediaInfo, Stream
+
+Node = ffmpeg.nodes.FilterableStream
+
+# Moves whenever the matrix or the mapping rules change: part of every cached loudness key.
+DOWNMIX_VERSION = 1
+
+MINUS_3DB = 0.7071
+
+# Each input channel's gain into (left, right) of the stereo downmix (ITU-R BS.775-3, Table 2).
+GAINS: dict[str, tuple[float, float]] = {
+    "FL": (1.0, 0.0), "FR": (0.0, 1.0), "FC": (MINUS_3DB, MINUS_3DB), "LFE": (0.0, 0.0),
+    "BL": (MINUS_3DB, 0.0), "BR": (0.0, MINUS_3DB), "SL": (MINUS_3DB, 0.0), "SR": (0.0, MINUS_3DB),
+    "BC": (MINUS_3DB, MINUS_3DB), "FLC": (1.0, 0.0), "FRC": (0.0, 1.0),
+}
+
+# Channel order of ffmpeg's named layouts (libavutil/channel_layout.c).
+LAYOUTS: dict[str, tuple[str, ...]] = {
+    "stereo": ("FL", "FR"),
+    "2.1": ("FL", "FR", "LFE"),
+    "3.0": ("FL", "FR", "FC"),
+    "quad": ("FL", "FR", "BL", "BR"),
+    "4.0": ("FL", "FR", "FC", "BC"),
+    "5.0": ("FL", "FR", "FC", "BL", "BR"),
+    "5.0(side)": ("FL", "FR", "FC", "SL", "SR"),
+    "5.1": ("FL", "FR", "FC", "LFE", "BL", "BR"),
+    "5.1(side)": ("FL", "FR", "FC", "LFE", "SL", "SR"),
+    "6.1": ("FL", "FR", "FC", "LFE", "BC", "SL", "SR"),
+    "7.1": ("FL", "FR", "FC", "LFE", "BL", "BR", "SL", "SR"),
+    "7.1(wide)": ("FL", "FR", "FC", "LFE", "BL", "BR", "FLC", "FRC"),
+    "7.1(wide-side)": ("FL", "FR", "FC", "LFE", "FLC", "FRC", "SL", "SR"),
+}
+
+# The layout assumed when a stream (or several merged) gives only a channel count.
+BY_COUNT = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
+
+
+def layout_of(channels: int, name: str | None) -> str:
+    """The layout a stream's channels are read as: its own name, else the usual one for its
+    channel count; `PipelineError` when neither is known."""
+    if name in LAYOUTS or name == "mono":
+        return name
+    if (name is None or name == "unknown" or name.endswith("channels")) and channels in BY_COUNT:
+        return BY_COUNT[channels]
+    raise PipelineError(f"the {name or f'{channels}-channel'} channel layout is not supported",
+                        hint="supported: mono, stereo, 5.1 and 7.1 (and the other ffmpeg layouts "
+                             f"{', '.join(sorted(LAYOUTS))})")
+
+
+def pan_expression(layout: str) -> str:
+    """`pan` filter arguments mixing `layout`'s channels (by position) to stereo."""
+    if layout == "mono":
+        return "stereo|c0=c0|c1=c0"
+    names = LAYOUTS[layout]
+    sides = []
+    for side in (0, 1):
+        terms = [f"{GAINS[name][side]:g}*c{i}" for i, name in enumerate(names) if GAINS[name][side]]
+        sides.append(f"c{side}=" + "+".join(terms))
+    return "stereo|" + "|".join(sides)
+
+
+def to_stereo(audio: Node, layout: str) -> Node:
+    """`audio` (channels in `layout`'s order) downmixed to stereo in 32-bit float."""
+    return (audio.filter("aformat", sample_fmts="fltp")
+            .filter("pan", args=pan_expression(layout))
+            .filter("aformat", channel_layouts="stereo"))
+
+
+# --- which streams --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AudioChoice:
+    """A spot's `audio:` key: the master's audio streams that make the sound (numbered from 0
+    among its audio streams, as ffmpeg's `0:a:N`), or a silent track."""
+
+    streams: tuple[int, ...] | None = None
+    silent: bool = False
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SoundMap:
+    """The master's streams that make the sound, their layout together, and when each starts
+    relative to the first frame of the picture (seconds; negative: before it)."""
+
+    streams: tuple[int, ...]
+    layout: str
+    delays: tuple[float, ...]
+    sample_rates: tuple[int, ...]
+
+    def describe(self) -> str:
+        names = ", ".join(f"a:{n}" for n in self.streams)
+        return f"{names} as {self.layout}"
+
+    def to_json(self) -> dict:
+        return {"streams": list(self.streams), "layout": self.layout,
+                "delays": [round(d, 6) for d in self.delays]}
+
+
+def describe_stream(number: int, stream: Stream) -> str:
+    layout = stream.channel_layout or f"{stream.channels} channels"
+    return f"a:{number} (stream #{stream.index}, {stream.codec} {layout})"
+
+
+def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | None, list[str]]:
+    """The master's sound under the spot's `audio:` key, and warnings to give the user.
+
+    Default without the key: the only audio stream; two mono streams as left and right (said in
+    a warning); else the first stream. Every stream left out is named in a warning.
+    Raises `PipelineError` (without a place: the caller knows the manifest line) when the key
+    names streams that do not exist or whose channels make no known layout.
+    """
+    audio = info.of_kind("audio")
+    described = [describe_stream(n, s) for n, s in enumerate(audio)]
+    warnings: list[str] = []
+    if choice.silent:
+        chosen: tuple[int, ...] = ()
+    elif choice.streams is not None:
+        missing = [n for n in choice.streams if n >= len(audio)]
+        if missing:
+            have = "; ".join(described) if described else "none"
+            raise PipelineError(f"audio stream a:{missing[0]} does not exist in {info.path} "
+                                f"(its audio streams: {have})")
+        chosen = choice.streams
+    elif len(audio) == 2 and all(s.channels == 1 for s in audio):
+        chosen = (0, 1)
+        warnings.append(f"{info.path} has two mono audio streams: {described[0]} is used as "
+                        f"left, {described[1]} as right (set 'audio: {{streams: [...]}}' on the "
+                        "spot to choose)")
+    else:
+        chosen = (0,) if audio else ()
+    unused = [described[n] for n in range(len(audio)) if n not in chosen]
+    if unused:
+        why = "the spot says 'audio: silent'" if choice.silent else "not in the spot's mix"
+        warnings.append(f"audio stream{'s' if len(unused) > 1 else ''} of {info.path} not used "
+                        f"({why}): {'; '.join(unused)}")
+    if not chosen:
+        return None, warnings
+    streams = [audio[n] for n in chosen]
+    if len(streams) == 1:
+        layout = layout_of(streams[0].channels or 0, streams[0].channel_layout)
+    else:
+        total = sum(s.channels or 0 for s in streams)
+        if total not in BY_COUNT:
+            raise PipelineError(f"audio streams {', '.join(f'a:{n}' for n in chosen)} of "
+                                f"{info.path} give {total} channels together",
+                                hint="list streams that make mono, stereo (2 channels), 5.1 (6) "
+                                     "or 7.1 (8), e.g. 'audio: {streams: [0]}'")
+        layout = BY_COUNT[total]
+    picture = info.video
+    origin = picture.start_time if picture and picture.start_time is not None else info.start_time
+    delays = tuple((s.start_time if s.start_time is not None else origin) - origin for s in streams)
+    return SoundMap(chosen, layout, delays, tuple(s.sample_rate or 48000 for s in streams)), warnings
+
+
+def master_sound(source, sound: SoundMap, duration: float) -> Node:
+    """The chosen streams of an ffmpeg input, each put at its place against the picture, merged,
+    downmixed to stereo and made exactly `duration` seconds long, timestamps from zero."""
+    parts = [align(source[f"a:{n}"], delay, rate)
+             for n, delay, rate in zip(sound.streams, sound.delays, sound.sample_rates)]
+    merged = parts[0] if len(parts) == 1 else ffmpeg.filter(parts, "amerge", inputs=len(parts))
+    return fit_length(to_stereo(merged, sound.layout), duration)
+
+
+def align(audio: Node, delay: float, sample_rate: int) -> Node:
+    """A stream starting `delay` seconds after the picture (before it when negative), as one that
+    starts with the picture: silence put before it, or its head cut."""
+    audio = audio.filter("asetpts", "PTS-STARTPTS")
+    samples = round(delay * sample_rate)
+    if samples > 0:
+        audio = audio.filter("adelay", delays=f"{samples}S", all=1)
+    elif samples < 0:
+        audio = audio.filter("atrim", start_sample=-samples).filter("asetpts", "PTS-STARTPTS")
+    return audio
+
+
+def fit_length(audio: Node, duration: float) -> Node:
+    """Padded with silence or cut to `duration` seconds, with contiguous timestamps from zero
+    (an encoder then writes exactly what it is given, no gap or overlap)."""
+    return (audio.filter("apad", whole_dur=duration).filter("atrim", duration=duration)
+            .filter("asetpts", "N/SR/TB"))

@@ -1,0 +1,139 @@
+"""A master's picture as it is meant to be seen, and how it fills a profile's frame.
+
+ffmpeg's `scale` works on stored pixels (MEASURED.md): a 720x480 NTSC master with square-pixel
+arithmetic comes out 10 % too wide. Here the picture is sized by its display shape: stored size
+times the sample aspect ratio (SAR), turned by the display matrix. ffmpeg rotates on decode by
+default (`-autorotate`, which also drops the matrix from encoded outputs), so the frames a filter
+graph receives are already upright, with width and height swapped, and SAR inverted, for a
+quarter turn; the sizes here are of those upright frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import ffmpeg
+
+from pipeline.errors import PipelineError
+from pipeline.media.probe import Stream
+from pipeline.profiles import Profile
+
+Node = ffmpeg.nodes.FilterableStream
+
+
+@dataclass(frozen=True)
+class Crop:
+    """The active picture inside the upright decoded frame, in its pixels."""
+
+    width: int
+    height: int
+    x: int
+    y: int
+
+    def to_json(self) -> dict:
+        return {"width": self.width, "height": self.height, "x": self.x, "y": self.y}
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The upright decoded frame (pixels), its pixels' shape, and the active area in it."""
+
+    width: int
+    height: int
+    sar: Fraction = Fraction(1)
+    rotation: int = 0                  # quarter turns applied on decode, in degrees: 0/90/180/270
+    crop: Crop | None = None
+
+    @property
+    def active(self) -> tuple[int, int]:
+        return (self.crop.width, self.crop.height) if self.crop else (self.width, self.height)
+
+    @property
+    def display_aspect(self) -> Fraction:
+        """Width over height of the active picture as it is meant to be seen."""
+        width, height = self.active
+        return Fraction(width) * self.sar / height
+
+    @property
+    def square_upright(self) -> bool:
+        return self.sar == 1 and self.rotation == 0 and self.crop is None
+
+    def to_json(self) -> dict:
+        aspect = self.display_aspect.limit_denominator(1000)
+        return {"size": [self.width, self.height], "sar": f"{self.sar.numerator}:{self.sar.denominator}",
+                "rotation": self.rotation, "display_aspect": f"{aspect.numerator}:{aspect.denominator}",
+                "crop": self.crop.to_json() if self.crop else None}
+
+
+def geometry_of(video: Stream, crop: Crop | None = None) -> Geometry:
+    """The geometry of a probed video stream; `crop` in upright pixels, checked against it."""
+    width, height = video.width or 0, video.height or 0
+    sar = Fraction(1)
+    if video.sar:
+        num, _, den = video.sar.partition(":")
+        if int(num) > 0 and int(den or 0) > 0:
+            sar = Fraction(int(num), int(den))
+    # A display matrix of a few degrees off a quarter turn is a quarter turn to ffmpeg too.
+    rotation = (round((video.rotation or 0) / 90) % 4) * 90
+    if rotation in (90, 270):
+        width, height, sar = height, width, 1 / sar
+    if crop and (crop.width <= 0 or crop.height <= 0 or crop.x < 0 or crop.y < 0
+                 or crop.x + crop.width > width or crop.y + crop.height > height):
+        raise PipelineError(f"crop {crop.width}x{crop.height} at {crop.x},{crop.y} does not fit "
+                            f"in the {width}x{height} picture")
+    return Geometry(width, height, sar, rotation, crop)
+
+
+def even(value: float) -> int:
+    """The nearest even size of at least 2 px (4:2:0 chroma needs even sizes)."""
+    return max(2, int(round(value / 2)) * 2)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the active picture goes: scaled to `width` x `height`, then padded (letterbox,
+    pillarbox) or centre-cropped to the profile's frame."""
+
+    width: int
+    height: int
+    frame_width: int
+    frame_height: int
+
+    @property
+    def fills(self) -> bool:
+        return (self.width, self.height) == (self.frame_width, self.frame_height)
+
+
+def placement(geometry: Geometry, profile: Profile) -> Placement:
+    """The profile's fit applied to the display shape: `crop` covers the frame, `pad` and
+    `fit-width` keep the whole picture visible (bars fill the rest)."""
+    width, height = geometry.active
+    display_width = width * geometry.sar
+    ratios = (Fraction(profile.width) / display_width, Fraction(profile.height, height))
+    scale = max(ratios) if profile.fit == "crop" else min(ratios)
+    width, height = even(display_width * scale), even(height * scale)
+    if profile.fit == "crop":
+        width, height = max(width, profile.width), max(height, profile.height)
+    else:
+        width, height = min(width, profile.width), min(height, profile.height)
+    return Placement(width, height, profile.width, profile.height)
+
+
+def fit(video: Node, geometry: Geometry, profile: Profile) -> Node:
+    """Upright frames of `geometry` into the profile's frame, square pixels out (`setsar=1`).
+
+    Scaling is skipped when the active picture already has the right size and square pixels.
+    """
+    if geometry.crop:
+        crop = geometry.crop
+        video = video.filter("crop", crop.width, crop.height, crop.x, crop.y)
+    place = placement(geometry, profile)
+    if (place.width, place.height) != geometry.active or geometry.sar != 1:
+        video = video.filter("scale", place.width, place.height)
+    if not place.fills:
+        if profile.fit == "crop":
+            video = video.filter("crop", profile.width, profile.height)
+        else:
+            video = video.filter("pad", profile.width, profile.height, "(ow-iw)/2", "(oh-ih)/2")
+    return video.filter("setsar", 1)
