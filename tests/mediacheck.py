@@ -68,3 +68,75 @@ def integrated_loudness(path: Path) -> tuple[float, float]:
     lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
     return lufs, peak
+
+
+def channel_band_rms_db(path: Path, channel: int, frequency: float) -> float:
+    """RMS level (dBFS) of one channel of the first audio stream, in a narrow band (three
+    band-pass filters in a row: a tone half an octave away is some 50 dB down)."""
+    band = f"bandpass=f={frequency}:width_type=q:w=8"
+    err = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-vn", "-af",
+                          f"pan=mono|c0=c{channel},{band},{band},{band},"
+                          "astats=measure_overall=RMS_level:measure_perchannel=none",
+                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
+    found = re.findall(r"RMS level dB: (-?[\d.]+|-inf)", err)
+    assert found, err[-500:]
+    return -200.0 if found[-1] == "-inf" else float(found[-1])
+
+
+def field_counts(path: Path) -> dict[str, int]:
+    """ffmpeg's `idet` over the whole picture: multi-frame TFF, BFF, progressive, undetermined."""
+    err = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-map", "0:v:0",
+                          "-vf", "idet", "-f", "null", "-"], capture_output=True, text=True,
+                         check=True).stderr
+    found = re.findall(r"Multi frame detection:\s*TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*Progressive:\s*(\d+)"
+                       r"\s*Undetermined:\s*(\d+)", err)
+    assert found, err[-500:]
+    return dict(zip(("tff", "bff", "progressive", "undetermined"), map(int, found[-1])))
+
+
+def flash_time(path: Path) -> float:
+    """When the first bright frame of a black picture is shown, on the file's own clock
+    (`blackdetect`, timestamps as stored: -copyts)."""
+    err = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-copyts", "-i", str(path),
+                          "-map", "0:v:0", "-vf", "blackdetect=d=0.01:pix_th=0.3", "-f", "null", "-"],
+                         capture_output=True, text=True, check=True).stderr
+    found = re.search(r"black_end:\s*(-?[\d.]+)", err)
+    assert found, err[-500:]
+    return float(found.group(1))
+
+
+def beep_time(path: Path, threshold: float = 0.05) -> float:
+    """When the first sample louder than `threshold` (any channel) is heard, on the file's own
+    clock: the first decoded frame's time (ffprobe) plus the sample's position in the decoded
+    signal (encoder delay and edit lists applied by the decoder, as players do)."""
+    import array
+
+    frames = json.loads(subprocess.run(
+        [FFPROBE, "-v", "error", "-select_streams", "a:0", "-show_frames", "-read_intervals", "%+#8",
+         "-show_entries", "frame=pts_time,sample_rate", "-of", "json", str(path)],
+        capture_output=True, text=True, check=True).stdout)["frames"]
+    first = next(f for f in frames if f.get("pts_time") not in (None, "N/A"))
+    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1",
+                          "-ar", "48000", "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    samples = array.array("f", raw)
+    index = next(i for i, value in enumerate(samples) if abs(value) > threshold)
+    return float(first["pts_time"]) + index / 48000
+
+
+def rotation(path: Path) -> float:
+    """The display rotation a player applies to the first video stream (0 when none)."""
+    for stream in streams(path):
+        if stream["codec_type"] == "video":
+            for data in stream.get("side_data_list", []):
+                if "rotation" in data:
+                    return float(data["rotation"])
+            return float(stream.get("tags", {}).get("rotate", 0))
+    raise AssertionError(f"no video in {path}")
+
+
+def bright_box(frame: bytes, width: int, height: int, threshold: int = 128) -> tuple[int, int]:
+    """Width and height (pixels) of the bounding box of the pixels brighter than `threshold`."""
+    columns = [x for x in range(width) if any(frame[y * width + x] > threshold for y in range(height))]
+    rows = [y for y in range(height) if any(frame[y * width + x] > threshold for x in range(width))]
+    assert columns and rows, "nothing bright in the frame"
+    return columns[-1] - columns[0] + 1, rows[-1] - rows[0] + 1

@@ -118,7 +118,11 @@ class SoundMap:
 
 
 def describe_stream(number: int, stream: Stream) -> str:
-    layout = stream.channel_layout or f"{stream.channels} channels"
+    """`a:N (stream #I, codec layout)`: how ffmpeg and ffprobe users find the stream."""
+    try:
+        layout = layout_of(stream.channels or 0, stream.channel_layout)
+    except PipelineError:
+        layout = stream.channel_layout or f"{stream.channels} channels"
     return f"a:{number} (stream #{stream.index}, {stream.codec} {layout})"
 
 

@@ -217,7 +217,6 @@ class _Planner:
                             f"{' and '.join(MASTER_SOUND)} languages would have no sound",
                             spot.line, "add 'audio: silent' to the spot for a silent track, or "
                                        "export the master with its sound")
-            plan.warnings = plan.warnings + self._sound_warnings(spot, plan.conform)
         if language.treatment == "mix":
             if spot.music_bed is None:
                 self._block(f"language {language.code!r} uses 'mix' but spot {spot.id!r} has no "
@@ -242,6 +241,8 @@ class _Planner:
             self._once(("glyphs", subtitles, plan.font.path),
                        lambda: raise_if_errors(missing_glyphs(plan.cues, plan.font, subtitles)))
             self._add_input(plan, "font", plan.font.path)
+        if language.treatment in MASTER_SOUND:
+            plan.warnings = plan.warnings + self._sound_warnings(spot, plan.conform)
 
     def _add_input(self, plan: VariantPlan, role: str, path: Path) -> None:
         plan.inputs[role] = {"path": str(path), "sha256": self.cache.sha256(path)}

@@ -1,0 +1,156 @@
+"""Masters as they really arrive, made tiny with lavfi, and campaigns with one spot each.
+
+Each generator writes one file; what it should look or sound like is in its docstring, so a test
+can measure the rendered variant against it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import ffmpeg
+
+SECONDS = 3
+# Two cues inside the 3 s spots, with nothing on screen at 1.9-2.3 s.
+SRT = "1\n00:00:00,500 --> 00:00:01,800\nLos seres humanos\n\n2\n00:00:02,300 --> 00:00:02,900\nventa\n"
+X264 = ("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p")
+TONE = f"sine=frequency=440:sample_rate=48000:duration={SECONDS}"
+
+
+def disc_master(path: Path, width: int, height: int, sar: tuple[int, int], radius: int) -> Path:
+    """A white disc, round as displayed (stored as an ellipse), on black; non-square pixels."""
+    num, den = sar
+    # Drawn once (geq evaluates every pixel), then the frame is repeated.
+    disc = (f"geq=lum='if(lte(pow((X-{width // 2})*{num}/{den},2)+pow(Y-{height // 2},2),"
+            f"{radius * radius}),235,16)':cb=128:cr=128,loop=loop={SECONDS * 25 - 1}:size=1,"
+            f"setpts=N/25/TB,setsar={num}/{den}")
+    ffmpeg("-f", "lavfi", "-i", f"color=black:size={width}x{height}:rate=25:duration=0.04",
+           "-f", "lavfi", "-i", TONE, "-vf", disc, *X264, "-c:a", "aac", "-ac", "2", str(path))
+    return path
+
+
+MARKER = "drawbox=x=10:y=10:w=50:h=50:color=white:t=fill"
+
+
+def upright_reference(path: Path) -> Path:
+    """A 180x320 portrait picture with a white square near its top-left corner."""
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=180x320:rate=25:duration={SECONDS}",
+           "-vf", MARKER, *X264, str(path))
+    return path
+
+
+def phone_master(path: Path) -> Path:
+    """The upright reference as a phone stores it: landscape pixels (320x180) and a display
+    matrix turning them a quarter turn back to portrait."""
+    stored = path.with_name(f"stored-{path.name}")
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=180x320:rate=25:duration={SECONDS}",
+           "-f", "lavfi", "-i", TONE, "-vf", f"{MARKER},transpose=clock", *X264, "-c:a", "aac",
+           str(stored))
+    # ffmpeg 5.1 writes the display matrix from the `rotate` tag on a stream copy.
+    ffmpeg("-i", str(stored), "-c", "copy", "-metadata:s:v:0", "rotate=90", str(path))
+    stored.unlink()
+    return path
+
+
+MOVING = (f"testsrc2=size=320x180:rate=50:duration={SECONDS}[b];color=white:size=16x180:rate=50[bar];"
+          "[b][bar]overlay=x='mod(t*600,300)':shortest=1,interlace=scan=tff")
+
+
+def interlaced_master(path: Path) -> Path:
+    """320x180 interlaced, top field first, fast motion; H.264 coded interlaced and flagged."""
+    ffmpeg("-f", "lavfi", "-i", MOVING, "-f", "lavfi", "-i", TONE, *X264,
+           "-flags", "+ildct+ilme", "-x264opts", "tff=1", "-c:a", "aac", str(path))
+    return path
+
+
+def unflagged_interlaced_master(path: Path) -> Path:
+    """The same woven fields as Motion JPEG in AVI: no field order anywhere (ffprobe: unknown)."""
+    ffmpeg("-f", "lavfi", "-i", MOVING, "-f", "lavfi", "-i", TONE, "-c:v", "mjpeg", "-q:v", "3",
+           "-c:a", "pcm_s16le", str(path))
+    return path
+
+
+class Spots:
+    """A campaign folder whose spots are the given masters; every spot gets the same subtitle
+    file for each subtitled language and the same dub track for each dubbed one."""
+
+    def __init__(self, root: Path, masters: dict[str, Path], dub: Path | None = None,
+                 spot_keys: dict[str, dict] | None = None):
+        self.root = root
+        self.masters = masters
+        self.dub = dub
+        self.spot_keys = spot_keys or {}
+        self.manifest = root / "manifests/campaign.yaml"
+        self.manifest.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(self, languages: list[dict], profiles: dict) -> Path:
+        for spot in self.masters:
+            for language in languages:
+                if language["treatment"] in ("burn", "soft"):
+                    folder = self.root / "subtitles" / spot
+                    folder.mkdir(parents=True, exist_ok=True)
+                    (folder / f"{language['code']}.srt").write_text(SRT, encoding="utf-8")
+                elif self.dub is not None:
+                    folder = self.root / "audio" / spot
+                    folder.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(self.dub, folder / f"{language['code']}{self.dub.suffix}")
+        data = {"campaign": "conform", "title": "Masters as they arrive", "source_language": "spa",
+                "spots": [{"id": spot, "master": str(master), **self.spot_keys.get(spot, {})}
+                          for spot, master in self.masters.items()],
+                "languages": languages, "profiles": profiles}
+        self.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return self.manifest
+
+    def out(self, spot: str, language: str, profile: str, extension: str = "mp4") -> Path:
+        return self.root / "build/conform" / spot / f"{spot}.{language}.{profile}.{extension}"
+
+
+def flash_master(path: Path, audio_offset: float = 0.0, video_offset: float = 0.0) -> Path:
+    """Black picture with one white frame and a 0.1 s 1 kHz beep, both at 1.0 s of the picture's
+    own clock; each stream starts `*_offset` seconds into the file (an edit list), so on the
+    file's clock the flash is at `video_offset + 1.0` and the beep with it."""
+    beep = 1.0 + video_offset - audio_offset
+    ffmpeg("-f", "lavfi", "-i", f"color=black:size=320x180:rate=25:duration={SECONDS},"
+                                "drawbox=color=white:t=fill:enable='eq(n,25)'",
+           "-f", "lavfi", "-i", f"aevalsrc='if(between(t,{beep},{beep + 0.1}),0.5*sin(2*PI*1000*t),0)'"
+                                f":s=48000:d={SECONDS}",
+           "-map", "0:v", "-map", "1:a", *X264, "-c:a", "pcm_s16le", str(path.with_suffix(".mov")))
+    ffmpeg("-itsoffset", f"{video_offset}", "-i", str(path.with_suffix(".mov")),
+           "-itsoffset", f"{audio_offset}", "-i", str(path.with_suffix(".mov")),
+           "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", str(path))
+    path.with_suffix(".mov").unlink()
+    return path
+
+
+# One tone per channel, the LFE loudest of all (a downmix must leave it out).
+TONES = {"FL": (300, 0.1), "FR": (400, 0.1), "FC": (500, 0.2), "LFE": (60, 0.5), "BL": (700, 0.08),
+         "BR": (800, 0.08), "SL": (900, 0.08), "SR": (1000, 0.08)}
+CHANNELS = {"5.1": ("FL", "FR", "FC", "LFE", "BL", "BR"),
+            "7.1": ("FL", "FR", "FC", "LFE", "BL", "BR", "SL", "SR")}
+
+
+def surround(layout: str) -> str:
+    expressions = "|".join(f"{TONES[c][1]}*sin(2*PI*{TONES[c][0]}*t)" for c in CHANNELS[layout])
+    return f"aevalsrc='{expressions}':c={layout}:s=48000:d={SECONDS}"
+
+
+PICTURE = f"testsrc2=size=320x180:rate=25:duration={SECONDS}"
+
+
+def sound_master(path: Path, *audio: str, codec: str = "aac") -> Path:
+    """The usual small picture with one audio stream per lavfi source in `audio`."""
+    inputs = ["-f", "lavfi", "-i", PICTURE]
+    for source in audio:
+        inputs += ["-f", "lavfi", "-i", source]
+    maps = [arg for n in range(len(audio) + 1) for arg in ("-map", f"{n}:0")]
+    ffmpeg(*inputs, *maps, *X264, "-profile:v", "high", "-c:a", codec, str(path))
+    return path
+
+
+def surround_track(path: Path, layout: str) -> Path:
+    """A delivered dub as a multichannel WAV (WAVE_FORMAT_EXTENSIBLE with its channel mask)."""
+    ffmpeg("-f", "lavfi", "-i", surround(layout), "-c:a", "pcm_s16le", str(path))
+    return path

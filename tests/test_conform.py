@@ -1,0 +1,221 @@
+"""The conform step's rules, on their own: geometry, downmix, scan decision, copy path, the
+manifest's `audio:` and `crop:` keys, and what the plan decides for masters as they arrive.
+
+Renders of real-world masters, measured from the outputs, are in test_conform_picture.py and
+test_conform_sound.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg
+import pytest
+
+from pipeline.errors import PipelineError, ValidationError
+from pipeline.manifest import load_manifest
+from pipeline.media.audio_layout import AudioChoice, choose_streams, pan_expression
+from pipeline.media.conform import Master, examine, master_fits, master_picture, master_sound
+from pipeline.media.geometry import Crop, geometry_of, placement
+from pipeline.media.probe import MediaInfo, Stream
+from pipeline.media.scan import FieldCounts, ScanDecision, decide
+from pipeline.profiles import BUILTIN_PROFILES, Profile
+
+WEB = BUILTIN_PROFILES["web"]
+SMALL = Profile("small", 320, 180)
+
+
+def video(**fields) -> Stream:
+    base = dict(index=0, kind="video", codec="h264", width=1920, height=1080, fps=25.0,
+                pix_fmt="yuv420p", profile="High", level=40, sar="1:1", field_order="progressive",
+                start_time=0.0, duration=4.0)
+    return Stream(**(base | fields))
+
+
+def audio(index: int, channels: int = 2, layout: str | None = "stereo", start: float = 0.0) -> Stream:
+    return Stream(index=index, kind="audio", codec="aac", channels=channels, channel_layout=layout,
+                  sample_rate=48000, start_time=start, duration=4.0)
+
+
+def info(*streams: Stream) -> MediaInfo:
+    return MediaInfo(Path("/m/master.mov"), 4.0, "mov", streams)
+
+
+# --- geometry -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sar,size,profile,expected", [
+    ("10:11", (720, 480), SMALL, (246, 180)),       # NTSC 4:3: 654.5x480 shown, pillarboxed
+    ("64:45", (720, 576), SMALL, (320, 180)),       # PAL 16:9: 1024x576 shown, fills the frame
+    ("16:15", (720, 576), SMALL, (240, 180)),       # PAL 4:3
+    ("1:1", (1920, 1080), WEB, (1920, 1080)),
+    ("4:3", (1440, 1080), WEB, (1920, 1080)),       # HDV
+])
+def test_pictures_are_sized_by_their_display_shape(sar, size, profile, expected):
+    place = placement(geometry_of(video(width=size[0], height=size[1], sar=sar)), profile)
+    assert (place.width, place.height) == expected
+
+
+def test_a_quarter_turn_swaps_the_frame_and_inverts_the_pixel_shape():
+    phone = geometry_of(video(width=1920, height=1080, rotation=90))
+    assert (phone.width, phone.height, phone.rotation) == (1080, 1920, 90)
+    assert (placement(phone, WEB).width, placement(phone, WEB).height) == (608, 1080)
+    assert geometry_of(video(rotation=270)).rotation == 270
+    assert geometry_of(video(rotation=180)).width == 1920
+    anamorphic = geometry_of(video(width=720, height=480, sar="10:11", rotation=90))
+    assert anamorphic.sar == Fraction(11, 10) and anamorphic.display_aspect == Fraction(480 * 11, 7200)
+
+
+def test_crop_keeps_the_active_picture_and_must_fit():
+    letterboxed = geometry_of(video(), Crop(1440, 1080, 240, 0))     # 4:3 inside 16:9
+    assert letterboxed.display_aspect == Fraction(4, 3)
+    assert (placement(letterboxed, WEB).width, placement(letterboxed, WEB).height) == (1440, 1080)
+    with pytest.raises(PipelineError, match="does not fit"):
+        geometry_of(video(), Crop(1920, 1080, 10, 0))
+
+
+def test_fit_filters_only_what_needs_doing():
+    square = examine(info(video(), audio(1)))
+    args = " ".join(ffmpeg.compile(master_picture("m.mp4", square, WEB).output("o.mp4")))
+    assert "scale" not in args and "pad" not in args and "bwdif" not in args
+    assert "setsar=1" in args and "setpts=PTS-STARTPTS" in args
+    ntsc = replace(square, geometry=geometry_of(video(width=720, height=480, sar="10:11")))
+    args = " ".join(ffmpeg.compile(master_picture("m.mp4", ntsc, SMALL).output("o.mp4")))
+    assert "scale=246:180" in args and "pad=320:180" in args
+
+
+# --- scan -----------------------------------------------------------------------------------
+
+def test_scan_follows_a_clear_sample_and_the_flag_otherwise():
+    tt = video(field_order="tt")
+    assert decide(video(), None) == ScanDecision("progressive", "flag")
+    assert decide(tt, FieldCounts(50, 0, 0, 0)).scan == "tff"
+    assert decide(tt, FieldCounts(0, 40, 3, 7)).scan == "bff"          # the flag was wrong
+    assert decide(tt, FieldCounts(0, 0, 50, 0)).scan == "progressive"  # PsF flagged interlaced
+    assert decide(tt, FieldCounts(1, 0, 1, 48)).scan == "tff"          # still picture: the flag
+    assert decide(video(field_order=None), FieldCounts(1, 0, 1, 48)).scan == "progressive"
+    assert decide(video(field_order="bt"), FieldCounts(0, 0, 0, 50)).scan == "tff"
+
+
+# --- sound ----------------------------------------------------------------------------------
+
+def test_downmix_is_bs775_with_the_lfe_left_out():
+    assert pan_expression("mono") == "stereo|c0=c0|c1=c0"
+    assert pan_expression("stereo") == "stereo|c0=1*c0|c1=1*c1"
+    assert pan_expression("5.1") == "stereo|c0=1*c0+0.7071*c2+0.7071*c4|c1=1*c1+0.7071*c2+0.7071*c5"
+    assert pan_expression("5.1(side)") == pan_expression("5.1")
+    assert pan_expression("7.1") == ("stereo|c0=1*c0+0.7071*c2+0.7071*c4+0.7071*c6"
+                                     "|c1=1*c1+0.7071*c2+0.7071*c5+0.7071*c7")
+
+
+def test_one_stream_is_used_and_any_other_is_named():
+    sound, warnings = choose_streams(info(video(), audio(1)), AudioChoice())
+    assert (sound.streams, sound.layout, warnings) == ((0,), "stereo", [])
+    sound, warnings = choose_streams(info(video(), audio(1, 6, "5.1(side)"), audio(2)), AudioChoice())
+    assert (sound.streams, sound.layout) == ((0,), "5.1(side)")
+    assert len(warnings) == 1 and "a:1 (stream #2, aac stereo)" in warnings[0] and "not used" in warnings[0]
+
+
+def test_two_mono_streams_default_to_left_and_right_and_say_so():
+    master = info(video(), audio(1, 1, "mono"), audio(2, 1, "mono"))
+    sound, warnings = choose_streams(master, AudioChoice())
+    assert (sound.streams, sound.layout) == ((0, 1), "stereo")
+    assert "a:0 (stream #1, aac mono) is used as left, a:1 (stream #2, aac mono) as right" in warnings[0]
+    sound, warnings = choose_streams(master, AudioChoice((1, 0)))
+    assert sound.streams == (1, 0) and warnings == []
+
+
+def test_six_mono_streams_make_5_1_and_bad_choices_are_refused():
+    master = info(video(), *(audio(i, 1, "mono") for i in range(1, 9)))
+    sound, warnings = choose_streams(master, AudioChoice((0, 1, 2, 3, 4, 5)))
+    assert sound.layout == "5.1" and "a:6" in warnings[0] and "a:7" in warnings[0]
+    with pytest.raises(PipelineError, match="give 3 channels together"):
+        choose_streams(master, AudioChoice((0, 1, 2)))
+    with pytest.raises(PipelineError, match=r"audio stream a:9 does not exist .* a:0 \(stream #1"):
+        choose_streams(master, AudioChoice((9,)))
+
+
+def test_sound_is_placed_against_the_first_frame():
+    late = info(video(start_time=0.0), audio(1, start=0.48))
+    assert choose_streams(late, AudioChoice())[0].delays == (0.48,)
+    early = MediaInfo(Path("m.mp4"), 4.0, "mp4", (video(start_time=0.2), audio(1, start=0.0)))
+    assert choose_streams(early, AudioChoice())[0].delays == (-0.2,)
+    args = " ".join(ffmpeg.compile(master_sound("m.mp4", examine(late)).output("o.wav")))
+    assert "adelay=all=1:delays=23040S" in args and "atrim=duration=4.0" in args
+
+
+def test_silent_and_soundless_masters():
+    master = examine(info(video(), audio(1)), AudioChoice(silent=True))
+    assert master.sound is None and master.silent and "audio: silent" in master.warnings[0]
+    master = examine(info(video()))
+    assert master.sound is None and not master.silent and master.warnings == ()
+
+
+# --- the copy path --------------------------------------------------------------------------
+
+def fitting(**fields) -> Master:
+    return examine(info(video(**fields), audio(1)))
+
+
+def test_the_copy_path_needs_a_master_that_truly_fits():
+    assert master_fits(fitting(), WEB)
+    assert not master_fits(fitting(sar="4:3", width=1440), WEB)
+    assert not master_fits(fitting(width=1080, height=1920, rotation=90), Profile("p", 1080, 1920))
+    assert not master_fits(fitting(rotation=90), WEB)
+    assert not master_fits(fitting(level=51), WEB)
+    assert not master_fits(fitting(pix_fmt="yuv422p"), WEB)
+    assert not master_fits(fitting(profile="Main"), WEB)
+    assert not master_fits(fitting(fps=50.0), replace(WEB, fps=25.0))
+    assert not master_fits(fitting(variable_rate=True), WEB)
+    assert not master_fits(replace(fitting(), scan=ScanDecision("tff", "idet")), WEB)
+    assert not master_fits(fitting(start_time=0.3), WEB)      # the sound starts before the picture
+    assert master_fits(examine(info(video(), audio(1, start=0.3))), WEB)   # the sound moves instead
+
+
+# --- manifest keys --------------------------------------------------------------------------
+
+MANIFEST = """\
+campaign: c
+title: t
+source_language: spa
+spots:
+  - id: a
+    master: m.mp4
+{spot}
+languages:
+  - code: nah
+    treatment: burn
+"""
+
+
+def spot_errors(tmp_path, spot: str) -> list[str]:
+    path = tmp_path / "m.yaml"
+    path.write_text(MANIFEST.format(spot=spot))
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(path)
+    return [d.format() for d in caught.value.diagnostics]
+
+
+def test_audio_and_crop_keys_are_read(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(MANIFEST.format(spot="    audio: {streams: [1, 0]}\n    crop: {width: 1440, "
+                                         "height: 1080, x: 240, y: 0}"))
+    spot = load_manifest(path).spots[0]
+    assert spot.audio == AudioChoice((1, 0), line=7)
+    assert spot.crop == Crop(1440, 1080, 240, 0)
+    path.write_text(MANIFEST.format(spot="    audio: silent"))
+    assert load_manifest(path).spots[0].audio == AudioChoice(silent=True, line=7)
+
+
+@pytest.mark.parametrize("spot,message", [
+    ("    audio: loud", "7: error: audio 'loud' is not 'silent' nor a mapping"),
+    ("    audio: {streams: []}", "7: error: audio.streams must be a non-empty list"),
+    ("    audio: {streams: [x]}", "7: error: audio stream must be a number, got 'x'"),
+    ("    audio: {streams: [0, 0]}", "7: error: audio.streams lists a stream twice"),
+    ("    audio:\n      channels: 2", "8: error: unknown key 'channels' in audio"),
+    ("    crop: {width: 10, height: 10}", "7: error: missing required key 'x' in crop"),
+])
+def test_bad_audio_and_crop_keys_are_reported_with_their_line(tmp_path, spot, message):
+    errors = spot_errors(tmp_path, spot)
+    assert any(line.startswith(f"{tmp_path / 'm.yaml'}:{message}") for line in errors), errors

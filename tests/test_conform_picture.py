@@ -1,0 +1,105 @@
+"""Pictures as they really arrive, rendered on every path (burn, soft, dub) and measured from the
+output's pixels: anamorphic SD, a phone's rotated video, interlaced masters with and without a
+field-order flag."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from tests.conformmedia import (
+    Spots,
+    disc_master,
+    interlaced_master,
+    phone_master,
+    unflagged_interlaced_master,
+    upright_reference,
+)
+from tests.mediacheck import bright_box, field_counts, gray_frame, rotation, streams
+
+pytestmark = pytest.mark.e2e
+
+W, H = 320, 180
+PATHS = ("nah", "tzo", "yua")          # burn, soft (shared picture), dub (shared picture)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, media):
+    root = tmp_path_factory.mktemp("conform-picture")
+    masters = root / "media"
+    masters.mkdir()
+    spots = Spots(root, {
+        "ntsc": disc_master(masters / "ntsc.mp4", 720, 480, (10, 11), 150),
+        "pal": disc_master(masters / "pal.mp4", 720, 576, (64, 45), 180),
+        "phone": phone_master(masters / "phone.mp4"),
+        "interlaced": interlaced_master(masters / "interlaced.mp4"),
+        "unflagged": unflagged_interlaced_master(masters / "unflagged.avi"),
+    }, dub=media["dub.wav"])
+    manifest = spots.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
+                            {"code": "yua", "treatment": "dub"}],
+                           {"small": {"base": "web", "width": W, "height": H, "preset": "ultrafast",
+                                      "crf": 23}})
+    result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    spots.reference = upright_reference(masters / "upright.mp4")
+    return spots
+
+
+@pytest.mark.parametrize("spot", ["ntsc", "pal"])
+@pytest.mark.parametrize("language", PATHS)
+def test_a_disc_on_an_anamorphic_master_stays_round(rendered, spot, language):
+    out = rendered.out(spot, language, "small")
+    width, height = bright_box(gray_frame(out, 2.1, W, H), W, H)     # between two cues
+    # 150 and 180 px radii on 480 and 576 lines: 112.5 px across in 180 lines.
+    assert abs(height - 112) <= 2, height
+    assert abs(width / height - 1) < 0.03, (width, height)
+
+
+@pytest.mark.parametrize("language", PATHS)
+def test_a_phone_video_comes_out_upright_on_every_path(rendered, language):
+    out = rendered.out("phone", language, "small")
+    assert rotation(out) == 0                   # players add no turn of their own
+    video = next(s for s in streams(out) if s["codec_type"] == "video")
+    assert (video["width"], video["height"]) == (W, H)
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert (record["width"], record["height"]) == (W, H)
+    # Portrait 9:16 in a 16:9 frame: 102x180 in the middle, black bars on both sides.
+    frame = gray_frame(out, 1.0, W, H)
+    left = (W - 102) // 2
+    picture = bytes(frame[y * W + x] for y in range(H) for x in range(left, left + 102))
+    reference = gray_frame(rendered.reference, 1.0, 102, H)
+    difference = sum(abs(a - b) for a, b in zip(picture, reference)) / len(picture)
+    assert difference < 12, difference
+    # The marker (top-left of the upright picture) is where it belongs, bright.
+    marker = [frame[y * W + x] for y in range(8, 30) for x in range(left + 8, left + 30)]
+    assert min(marker) > 180, min(marker)
+    assert max(frame[y * W + x] for y in range(H) for x in range(0, left - 2)) < 30
+
+
+@pytest.mark.parametrize("spot", ["interlaced", "unflagged"])
+@pytest.mark.parametrize("language", PATHS)
+def test_interlaced_masters_come_out_progressive(rendered, spot, language):
+    master = rendered.masters[spot]
+    woven = field_counts(master)
+    assert woven["tff"] > 10 * max(1, woven["progressive"]), woven     # the test can fail
+    out = rendered.out(spot, language, "small")
+    counts = field_counts(out)
+    assert counts["progressive"] > 10 * max(1, counts["tff"] + counts["bff"]), counts
+    video = next(s for s in streams(out) if s["codec_type"] == "video")
+    assert video.get("field_order", "progressive") == "progressive"
+    assert abs(float(video["duration"]) - 3.0) < 0.05        # one frame per frame: 25 fps kept
+    assert video["avg_frame_rate"] == "25/1"
+
+
+def test_records_say_what_the_conform_step_decided(rendered):
+    record = json.loads(rendered.out("unflagged", "nah", "small").with_suffix(".json").read_text())
+    assert record["conform"]["picture"]["scan"]["scan"] == "tff"
+    assert record["conform"]["picture"]["scan"]["because"] == "idet"
+    ntsc = json.loads(rendered.out("ntsc", "tzo", "small").with_suffix(".json").read_text())
+    assert ntsc["conform"]["picture"]["sar"] == "10:11"
+    assert ntsc["settings"]["picture"]["scan"] == "progressive"
+    phone = json.loads(rendered.out("phone", "yua", "small").with_suffix(".json").read_text())
+    assert phone["conform"]["picture"]["rotation"] == 90

@@ -1,0 +1,169 @@
+"""Sound as it really arrives, rendered and measured from the output with other tools than the
+pipeline's: picture/sound sync after offsets and the AAC encoder delay (blackdetect against the
+decoded samples), loudness of every channel layout on two chains (ebur128), split mono kept in
+its two channels (band levels per channel), masters without sound."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from tests.conformmedia import Spots, flash_master, sound_master, surround, surround_track
+from tests.mediacheck import (
+    beep_time,
+    channel_band_rms_db,
+    flash_time,
+    integrated_loudness,
+    streams,
+)
+
+pytestmark = pytest.mark.e2e
+
+AUDIO_FRAME = 1024 / 48000          # seconds: one AAC frame
+SMALL = {"base": "web", "width": 320, "height": 180, "preset": "ultrafast", "crf": 30}
+BROADCAST = {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast",
+             "video_bitrate": "1M"}
+
+
+def render(manifest, *args):
+    return CliRunner().invoke(cli, ["render", str(manifest), "-j", "2", *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory):
+    root = tmp_path_factory.mktemp("conform-sync")
+    (root / "media").mkdir()
+    spots = Spots(root, {
+        "plain": flash_master(root / "media/plain.mp4"),
+        "late-sound": flash_master(root / "media/late-sound.mp4", audio_offset=0.48),
+        "late-picture": flash_master(root / "media/late-picture.mp4", video_offset=0.2),
+    })
+    manifest = spots.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}],
+                           {"small": SMALL})
+    result = render(manifest)
+    assert result.exit_code == 0, result.output
+    return spots
+
+
+@pytest.mark.parametrize("spot,event", [("plain", 1.0), ("late-sound", 1.0), ("late-picture", 1.2)])
+def test_the_masters_flash_and_beep_together(synced, spot, event):
+    master = synced.masters[spot]
+    assert abs(flash_time(master) - event) < 0.001
+    assert abs(beep_time(master) - event) < 0.002
+
+
+@pytest.mark.parametrize("spot", ["plain", "late-sound", "late-picture"])
+@pytest.mark.parametrize("language", ["nah", "tzo"])
+def test_flash_and_beep_stay_together(synced, spot, language):
+    out = synced.out(spot, language, "small")
+    flash, beep = flash_time(out), beep_time(out)
+    # The picture starts the variant: the flash is 1 s in (the late picture's lead-in is gone).
+    assert abs(flash - 1.0) < 0.001, flash
+    # Within a fraction of one audio frame (the AAC encoder delay, 21 ms, is kept in the MP4).
+    assert abs(beep - flash) < AUDIO_FRAME / 4, (flash, beep)
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory):
+    root = tmp_path_factory.mktemp("conform-layouts")
+    media = root / "media"
+    media.mkdir()
+    tone = "sine=frequency={}:sample_rate=48000:duration=3,volume={}dB"
+    spots = Spots(root, {
+        "surround51": sound_master(media / "surround51.mp4", surround("5.1")),
+        "surround71": sound_master(media / "surround71.mov", surround("7.1"), codec="pcm_s24le"),
+        "mono": sound_master(media / "mono.mp4", tone.format(440, -30)),
+        "split": sound_master(media / "split.mov", tone.format(440, -20), tone.format(660, -26),
+                              codec="pcm_s24le"),
+        "three": sound_master(media / "three.mov", tone.format(440, -20), tone.format(660, -26),
+                              tone.format(880, -20), codec="pcm_s24le"),
+    }, dub=surround_track(media / "dub51.wav", "5.1"),
+        spot_keys={"three": {"audio": {"streams": [1, 0]}}})
+    manifest = spots.write([{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}],
+                           {"small": SMALL, "bc": BROADCAST})
+    result = render(manifest)
+    assert result.exit_code == 0, result.output
+    spots.output = result.output
+    return spots
+
+
+TARGETS = {"small": ("mp4", -16.0), "bc": ("mov", -23.0)}
+
+
+@pytest.mark.parametrize("profile", ["small", "bc"])
+@pytest.mark.parametrize("spot,language", [("surround51", "tzo"), ("surround71", "tzo"),
+                                           ("mono", "tzo"), ("split", "tzo"), ("surround51", "yua")])
+def test_every_layout_lands_on_the_target(layouts, spot, language, profile):
+    extension, target = TARGETS[profile]
+    out = layouts.out(spot, language, profile, extension)
+    audio = [s for s in streams(out) if s["codec_type"] == "audio"]
+    assert len(audio) == 1 and audio[0]["channels"] == 2
+    lufs, peak = integrated_loudness(out)
+    assert abs(lufs - target) <= 0.5, (lufs, target)
+    assert peak <= -0.5, peak
+
+
+def test_split_mono_keeps_one_tone_per_channel(layouts):
+    out = layouts.out("split", "tzo", "small")
+    assert channel_band_rms_db(out, 0, 440) - channel_band_rms_db(out, 0, 660) > 20
+    assert channel_band_rms_db(out, 1, 660) - channel_band_rms_db(out, 1, 440) > 20
+    # Their balance is kept: the right stream was mastered 6 dB below the left one.
+    assert abs(channel_band_rms_db(out, 0, 440) - channel_band_rms_db(out, 1, 660) - 6) < 1
+    assert "is used as left" in layouts.output and "a:1 (stream #2, pcm_s24le mono)" in layouts.output
+
+
+def test_the_spot_chooses_streams_and_the_others_are_named(layouts):
+    out = layouts.out("three", "tzo", "small")
+    assert channel_band_rms_db(out, 0, 660) - channel_band_rms_db(out, 0, 440) > 20   # a:1 left
+    assert channel_band_rms_db(out, 1, 440) - channel_band_rms_db(out, 1, 660) > 20   # a:0 right
+    assert channel_band_rms_db(out, 0, 880) < -60 and channel_band_rms_db(out, 1, 880) < -60
+    warning = next(line for line in layouts.output.splitlines() if "not used" in line)
+    assert warning.startswith(f"{layouts.manifest}:") and "a:2 (stream #3, pcm_s24le mono)" in warning
+    record = json.loads(layouts.out("three", "tzo", "small").with_suffix(".json").read_text())
+    assert any("a:2" in text for text in record["qc"]["warnings"])
+
+
+def test_the_lfe_is_left_out_of_the_downmix(layouts):
+    out = layouts.out("surround51", "tzo", "small")
+    assert channel_band_rms_db(out, 0, 60) < channel_band_rms_db(out, 0, 300) - 40
+    assert channel_band_rms_db(out, 0, 700) - channel_band_rms_db(out, 0, 800) > 20   # BL left
+
+
+@pytest.fixture
+def soundless(campaign, media):
+    import shutil
+    shutil.copy(media["silent.mp4"], campaign.root / "media/spot.mp4")
+    campaign.subtitle("nah")
+    campaign.audio("yua")
+    return campaign
+
+
+def test_a_master_without_sound_refuses_burn_and_still_renders_dub(soundless):
+    manifest = soundless.write([{"code": "nah", "treatment": "burn"}, {"code": "yua", "treatment": "dub"}])
+    result = render(manifest)
+    assert result.exit_code == 1
+    spot_line = next(n for n, line in enumerate(manifest.read_text().splitlines(), 1) if "- id: spot" in line)
+    assert f"{manifest}:{spot_line}: error: master {soundless.root / 'media/spot.mp4'} of spot 'spot' " \
+           "has no audio stream" in result.output
+    assert "audio: silent" in result.output and "Traceback" not in result.output
+    assert not (soundless.out / "spot.nah.small.mp4").exists()
+    dub = soundless.out / "spot.yua.small.mp4"
+    assert channel_band_rms_db(dub, 0, 1000) > -40
+
+
+def test_audio_silent_gives_a_silent_track_of_the_profile(soundless):
+    data = soundless.data([{"code": "nah", "treatment": "burn"}])
+    data["spots"][0]["audio"] = "silent"
+    import yaml
+    soundless.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = render(soundless.manifest)
+    assert result.exit_code == 0, result.output
+    out = soundless.out / "spot.nah.small.mp4"
+    audio = next(s for s in streams(out) if s["codec_type"] == "audio")
+    assert (audio["codec_name"], audio["sample_rate"], audio["channels"]) == ("aac", "48000", 2)
+    assert channel_band_rms_db(out, 0, 440) < -90
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["loudness"] is None and record["settings"]["sound"] == {"silent": True}
