@@ -219,3 +219,43 @@ def test_audio_and_crop_keys_are_read(tmp_path):
 def test_bad_audio_and_crop_keys_are_reported_with_their_line(tmp_path, spot, message):
     errors = spot_errors(tmp_path, spot)
     assert any(line.startswith(f"{tmp_path / 'm.yaml'}:{message}") for line in errors), errors
+
+
+# --- what examining a master costs ----------------------------------------------------------
+
+def started_processes(monkeypatch) -> list[list[str]]:
+    """Every process started from now on (recorded, then really run)."""
+    import subprocess
+
+    started: list[list[str]] = []
+    real = subprocess.Popen.__init__
+
+    def spy(self, args, *rest, **kwargs):
+        started.append(list(map(str, args)))
+        real(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    return started
+
+
+def test_a_progressive_master_costs_one_probe_and_an_interlaced_one_idet_once(campaign, monkeypatch):
+    from pipeline.render.plan import build_plan
+    from tests.conformmedia import interlaced_master
+
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    started = started_processes(monkeypatch)
+    plan = build_plan([manifest])
+    assert plan.variants[0].conform.scan.because == "flag"
+    assert not [args for args in started if "idet" in args]           # the probe proved it
+    plan.save_caches()
+
+    interlaced_master(campaign.root / "media/spot.mp4")
+    started.clear()
+    plan = build_plan([manifest])
+    assert plan.variants[0].conform.scan.scan == "tff"
+    assert len([args for args in started if "idet" in args]) == 1
+    plan.save_caches()
+    started.clear()
+    assert build_plan([manifest]).variants[0].conform.scan.scan == "tff"
+    assert not [args for args in started if "idet" in args]           # kept by content

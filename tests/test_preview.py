@@ -147,3 +147,19 @@ def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campa
     graph = args[args.index("-filter_complex") + 1]
     assert graph.index("setpts=PTS-STARTPTS+2.500/TB") < graph.index("subtitles=")
     assert cue_middle(Cue(1, 3000, 9000, "x", 1), 4.0) == 3.5   # the part on screen
+
+
+def test_tiles_of_an_interlaced_master_are_deinterlaced_with_their_neighbours(campaign, tmp_path):
+    from dataclasses import replace
+
+    from pipeline.media.scan import ScanDecision
+
+    master = examine(probe_video(campaign.root / "media/spot.mp4"))
+    interlaced = replace(master, scan=ScanDecision("tff", "idet"))
+    args = ffmpeg.compile(tiles_graph(interlaced, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
+                                      SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0), cmd="ffmpeg")
+    graph = args[args.index("-filter_complex") + 1]
+    assert graph.index("bwdif=deint=all:mode=send_frame:parity=tff") < graph.index("trim=end_frame=1")
+    args = ffmpeg.compile(tiles_graph(master, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
+                                      SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0), cmd="ffmpeg")
+    assert "bwdif" not in " ".join(args)

@@ -93,7 +93,18 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
 def conform_picture(video: Stream, master: Master, profile: Profile) -> Stream:
     """Frames of the master (as decoded, upright) into the profile's frame: progressive, square
     pixels, the profile's frame rate when it sets one, 4:2:0."""
-    video = fit(deinterlace(video, master.scan.scan), master.geometry, profile)
+    return framed(progressive(video, master), master, profile)
+
+
+def progressive(video: Stream, master: Master) -> Stream:
+    """The master's frames deinterlaced when they are interlaced (the deinterlacer needs the
+    frames around each one: take single frames after this step, not before)."""
+    return deinterlace(video, master.scan.scan)
+
+
+def framed(video: Stream, master: Master, profile: Profile) -> Stream:
+    """Progressive frames of the master into the profile's frame, rate and pixel format."""
+    video = fit(video, master.geometry, profile)
     if profile.fps:
         video = video.filter("fps", profile.fps)
     return video.filter("format", "yuv420p")

@@ -23,7 +23,7 @@ import ffmpeg
 from pipeline.errors import Diagnostic, PipelineError, RenderError, raise_if_errors
 from pipeline.files import atomic_output
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
-from pipeline.media.conform import Master, conform_picture, examine, master_picture, master_sound
+from pipeline.media.conform import Master, examine, framed, master_picture, master_sound, progressive
 from pipeline.media.ffmpeg import run_ffmpeg, stop_jobs
 from pipeline.media.probe import probe, probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
@@ -187,8 +187,9 @@ def cue_middle(cue: Cue, duration: float) -> float:
 
 def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
                 fontsdir: Path, folder: Path, first: int):
-    """One input per cue, seeked to its middle; each frame conformed, subtitled, scaled,
-    labelled and written as `folder/tile-NNNN.png`, numbered from `first`."""
+    """One input per cue, seeked to its middle; each frame conformed (deinterlaced with its
+    neighbours), subtitled, scaled, labelled and written as `folder/tile-NNNN.png`, numbered
+    from `first`."""
     width, height = tile_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
     outputs = []
@@ -196,10 +197,10 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
         at = cue_middle(cue, master.info.duration)
         # One decoder thread per input: tiles decode one after another anyway, and each
         # thread would hold its own frames.
-        picture = (ffmpeg.input(str(master.info.path), ss=f"{at:.3f}", t=SEEK_WINDOW, threads=1)["v:0"]
-                   .trim(end_frame=1)
+        source = ffmpeg.input(str(master.info.path), ss=f"{at:.3f}", t=SEEK_WINDOW, threads=1)
+        picture = (progressive(source["v:0"], master).trim(end_frame=1)
                    .setpts(f"PTS-STARTPTS+{at:.3f}/TB"))
-        picture = (conform_picture(picture, master, frame)
+        picture = (framed(picture, master, frame)
                    .filter("subtitles", filename=str(ass), fontsdir=str(fontsdir))
                    .filter("scale", width, height)
                    .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
