@@ -259,3 +259,23 @@ def test_a_progressive_master_costs_one_probe_and_an_interlaced_one_idet_once(ca
     started.clear()
     assert build_plan([manifest]).variants[0].conform.scan.scan == "tff"
     assert not [args for args in started if "idet" in args]           # kept by content
+
+
+def test_probe_entries_of_an_older_model_are_not_read(campaign):
+    """The probe cache is keyed by the model's version: an entry written before the model knew
+    about SAR, rotation or start times is probed again, not misread as square and upright."""
+    import json
+
+    from pipeline.fingerprint import CACHE_NAME, sha256_file
+    from pipeline.render.plan import build_plan
+
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    master = campaign.root / "media/spot.mp4"
+    old = {"path": str(master), "duration": 99.0, "format_name": "mov",
+           "streams": [{"index": 0, "kind": "video", "codec": "h264", "width": 2, "height": 2}]}
+    cache = campaign.root / "build" / CACHE_NAME
+    cache.parent.mkdir(parents=True)
+    cache.write_text(json.dumps({"measures": {f"probe:probe_video:{sha256_file(master)}": old}}))
+    plan = build_plan([manifest]).variants[0]
+    assert plan.master.duration == 4.0 and plan.master.video.width == 320
