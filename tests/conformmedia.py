@@ -73,6 +73,13 @@ def unflagged_interlaced_master(path: Path) -> Path:
     return path
 
 
+def dub_track(path: Path) -> Path:
+    """A 1 kHz mono dub, 2.8 s: within the 3 s spots and their length tolerance."""
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=2.8",
+           "-filter:a", "volume=-8dB", str(path))
+    return path
+
+
 class Spots:
     """A campaign folder whose spots are the given masters; every spot gets the same subtitle
     file for each subtitled language and the same dub track for each dubbed one."""

@@ -13,6 +13,7 @@ from pipeline.cli.main import cli
 from tests.conformmedia import (
     Spots,
     disc_master,
+    dub_track,
     interlaced_master,
     phone_master,
     unflagged_interlaced_master,
@@ -27,7 +28,7 @@ PATHS = ("nah", "tzo", "yua")          # burn, soft (shared picture), dub (share
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, media):
+def rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("conform-picture")
     masters = root / "media"
     masters.mkdir()
@@ -37,7 +38,7 @@ def rendered(tmp_path_factory, media):
         "phone": phone_master(masters / "phone.mp4"),
         "interlaced": interlaced_master(masters / "interlaced.mp4"),
         "unflagged": unflagged_interlaced_master(masters / "unflagged.avi"),
-    }, dub=media["dub.wav"])
+    }, dub=dub_track(masters / "dub.wav"))
     manifest = spots.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
                             {"code": "yua", "treatment": "dub"}],
                            {"small": {"base": "web", "width": W, "height": H, "preset": "ultrafast",

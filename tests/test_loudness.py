@@ -141,7 +141,7 @@ def test_one_measurement_per_shared_track_however_many_variants_carry_it(campaig
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
                                {"code": "ote", "treatment": "soft"}])
     assert invoke("render", manifest, "-j", "2").exit_code == 0
-    assert len(measured) == 1 and measured[0].name.endswith(".audio.mka")
+    assert len(measured) == 1 and measured[0].name.endswith(".audio.m4a")   # AAC: an MP4 track
     records = [json.loads((campaign.out / f"spot.{code}.small.json").read_text())
                for code in ("nah", "tzo", "ote")]
     assert len({json.dumps(r["loudness"]) for r in records}) == 1

@@ -241,8 +241,10 @@ class _Planner:
             self._once(("glyphs", subtitles, plan.font.path),
                        lambda: raise_if_errors(missing_glyphs(plan.cues, plan.font, subtitles)))
             self._add_input(plan, "font", plan.font.path)
-        if language.treatment in MASTER_SOUND:
-            plan.warnings = plan.warnings + self._sound_warnings(spot, plan.conform)
+        if language.treatment in MASTER_SOUND:     # the choices about sound concern these only
+            warnings = self._sound_warnings(spot, plan.conform)
+            self.diagnostics.extend(warnings)
+            plan.warnings += warnings
 
     def _add_input(self, plan: VariantPlan, role: str, path: Path) -> None:
         plan.inputs[role] = {"path": str(path), "sha256": self.cache.sha256(path)}
@@ -261,18 +263,18 @@ class _Planner:
 
     def _examine(self, spot: Spot, info: MediaInfo) -> Master:
         """The conform step's view of the master (an `idet` sample only when the probe leaves
-        the scan in doubt, cached by content); its choices about sound become warnings."""
+        the scan in doubt, cached by content)."""
         try:
-            master = examine(info, spot.audio, spot.crop, self.cache)
+            return examine(info, spot.audio, spot.crop, self.cache)
         except PipelineError as exc:
             if exc.path is not None:      # ffmpeg could not read the master: its own error
                 raise
             raise PipelineError(exc.message, self.manifest.path, exc.line or spot.line,
                                 exc.hint) from None
-        self.diagnostics.extend(self._sound_warnings(spot, master))
-        return master
 
     def _sound_warnings(self, spot: Spot, master: Master) -> list[Diagnostic]:
+        """The conform step's choices about the master's sound (streams left out, a default
+        taken), as warnings on the spot's `audio:` key or the spot."""
         return [warning(text, self.manifest.path, spot.audio.line or spot.line, code="audio-streams")
                 for text in master.warnings]
 
