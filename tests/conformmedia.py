@@ -161,3 +161,11 @@ def surround_track(path: Path, layout: str) -> Path:
     """A delivered dub as a multichannel WAV (WAVE_FORMAT_EXTENSIBLE with its channel mask)."""
     ffmpeg("-f", "lavfi", "-i", surround(layout), "-c:a", "pcm_s16le", str(path))
     return path
+
+
+def windowboxed_master(path: Path) -> Path:
+    """A 16:9 picture (320x180) letterboxed inside a 4:3 frame (320x240, 30 px bars above and
+    below), as archives deliver widescreen spots in SD: the active picture is 320x180 at y=30."""
+    ffmpeg("-f", "lavfi", "-i", PICTURE, "-f", "lavfi", "-i", TONE,
+           "-vf", "pad=320:240:0:30:black", *X264, "-c:a", "aac", str(path))
+    return path

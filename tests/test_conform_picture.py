@@ -18,6 +18,7 @@ from tests.conformmedia import (
     phone_master,
     unflagged_interlaced_master,
     upright_reference,
+    windowboxed_master,
 )
 from tests.mediacheck import bright_box, field_counts, gray_frame, rotation, streams
 
@@ -38,7 +39,9 @@ def rendered(tmp_path_factory):
         "phone": phone_master(masters / "phone.mp4"),
         "interlaced": interlaced_master(masters / "interlaced.mp4"),
         "unflagged": unflagged_interlaced_master(masters / "unflagged.avi"),
-    }, dub=dub_track(masters / "dub.wav"))
+        "windowbox": windowboxed_master(masters / "windowbox.mp4"),
+    }, dub=dub_track(masters / "dub.wav"),
+        spot_keys={"windowbox": {"crop": {"width": 320, "height": 180, "x": 0, "y": 30}}})
     manifest = spots.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
                             {"code": "yua", "treatment": "dub"}],
                            {"small": {"base": "web", "width": W, "height": H, "preset": "ultrafast",
@@ -104,3 +107,12 @@ def test_records_say_what_the_conform_step_decided(rendered):
     assert ntsc["settings"]["picture"]["scan"] == "progressive"
     phone = json.loads(rendered.out("phone", "yua", "small").with_suffix(".json").read_text())
     assert phone["conform"]["picture"]["rotation"] == 90
+
+
+@pytest.mark.parametrize("language", PATHS)
+def test_a_letterboxed_master_cropped_to_its_active_picture_fills_the_frame(rendered, language):
+    frame = gray_frame(rendered.out("windowbox", language, "small"), 2.1, W, H)
+    # Uncropped, the 4:3 frame would be pillarboxed (40 px bars) and keep its own bars inside.
+    for x in (2, W - 3):
+        assert sum(frame[y * W + x] for y in range(H)) / H > 60, x
+    assert sum(frame[3 * W: 4 * W]) / W > 60 and sum(frame[(H - 4) * W: (H - 3) * W]) / W > 20
