@@ -108,10 +108,6 @@ class SoundMap:
     delays: tuple[float, ...]
     sample_rates: tuple[int, ...]
 
-    def describe(self) -> str:
-        names = ", ".join(f"a:{n}" for n in self.streams)
-        return f"{names} as {self.layout}"
-
     def to_json(self) -> dict:
         return {"streams": list(self.streams), "layout": self.layout,
                 "delays": [round(d, 6) for d in self.delays]}
@@ -177,7 +173,7 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     return SoundMap(chosen, layout, delays, tuple(s.sample_rate or 48000 for s in streams)), warnings
 
 
-def master_sound(source, sound: SoundMap, duration: float) -> Node:
+def stereo_sound(source, sound: SoundMap, duration: float) -> Node:
     """The chosen streams of an ffmpeg input, each put at its place against the picture, merged,
     downmixed to stereo and made exactly `duration` seconds long, timestamps from zero."""
     parts = [align(source[f"a:{n}"], delay, rate)

@@ -23,8 +23,7 @@ import ffmpeg
 
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import HashCache
-from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams
-from pipeline.media.audio_layout import master_sound as _master_sound
+from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams, stereo_sound
 from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
@@ -121,7 +120,7 @@ def master_sound(path: str, master: Master) -> Stream:
     media/audio_layout.py); `PipelineError` when the master has none."""
     if master.sound is None:
         raise PipelineError(f"{master.info.path} has no sound to use")
-    return _master_sound(ffmpeg.input(path), master.sound, master.info.duration)
+    return stereo_sound(ffmpeg.input(path), master.sound, master.info.duration)
 
 
 def starts_with_picture(info: MediaInfo) -> bool:
