@@ -1,5 +1,5 @@
 """SRT cues to ASS: frame geometry, wrapping inside the title-safe area, escaping, and one real
-burn with ffmpeg's `subtitles` filter."""
+burn through `burn_in` (ffmpeg's `ass` filter)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from pipeline.errors import PipelineError
 from pipeline.manifest import Style
 from pipeline.media.ffmpeg import ffmpeg_binary
-from pipeline.subtitles.ass import ass_colour, ass_fontsdir, ass_time, write_ass
+from pipeline.subtitles.ass import ass_colour, ass_fontsdir, ass_time, burn_in, write_ass
 from pipeline.subtitles.fonts import (
     Font,
     ass_font_size,
@@ -157,8 +157,8 @@ def test_burned_text_is_inside_title_safe_and_as_tall_as_asked(tmp_path, noto):
     write_ass([Cue(1, 0, 1000, "Hxgy", 1), Cue(2, 1000, 1500, LONG, 5),
                Cue(3, 1500, 2000, LONG_WORD, 9)], ass, style=style, width=width, height=height,
               font=noto)
-    args = (ffmpeg.input(f"color=c=black:s={width}x{height}:d=2:r=4", f="lavfi")
-            .filter("subtitles", filename=str(ass), fontsdir=str(ass_fontsdir(noto, folder)))
+    args = (burn_in(ffmpeg.input(f"color=c=black:s={width}x{height}:d=2:r=4", f="lavfi"), ass,
+                    ass_fontsdir(noto, folder))
             .output("pipe:", f="rawvideo", pix_fmt="gray")
             .compile(cmd=[ffmpeg_binary(), "-hide_banner", "-loglevel", "error"]))
     raw = subprocess.run(args, capture_output=True, check=True).stdout

@@ -145,7 +145,7 @@ def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campa
     line = " ".join(args)
     assert "-ss 2.500" in line and line.index("-ss 2.500") < line.index("-i ")
     graph = args[args.index("-filter_complex") + 1]
-    assert graph.index("setpts=PTS-STARTPTS+2.500/TB") < graph.index("subtitles=")
+    assert graph.index("setpts=PTS-STARTPTS+2.500/TB") < graph.index("ass=")
     assert cue_middle(Cue(1, 3000, 9000, "x", 1), 4.0) == 3.5   # the part on screen
 
 

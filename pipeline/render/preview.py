@@ -5,7 +5,7 @@ The sheet seeks: each tile is its own input opened with `-ss` before `-i` (decod
 keyframe before the cue's middle, a few dozen frames), so a 30 s spot's sheet costs about as
 much as a few poster frames, not a decode of the whole master. `-ss` before `-i` restarts
 timestamps at zero, so each frame is put back at its time (`setpts=...+T/TB`) before the
-`subtitles` filter draws the cue that is on screen then. The proxy is one decode, scaled to
+`ass` filter draws the cue that is on screen then. The proxy is one decode, scaled to
 360 lines and encoded with x264 `veryfast`, while the sheet is made beside it.
 """
 
@@ -29,7 +29,7 @@ from pipeline.media.probe import probe, probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args
-from pipeline.subtitles.ass import ass_fontsdir, write_ass
+from pipeline.subtitles.ass import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
 from pipeline.subtitles.model import Cue, format_time
 from pipeline.subtitles.qc import check_cues
@@ -200,8 +200,7 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
         source = ffmpeg.input(str(master.info.path), ss=f"{at:.3f}", t=SEEK_WINDOW, threads=1)
         picture = (progressive(source["v:0"], master).trim(end_frame=1)
                    .setpts(f"PTS-STARTPTS+{at:.3f}/TB"))
-        picture = (framed(picture, master, frame)
-                   .filter("subtitles", filename=str(ass), fontsdir=str(fontsdir))
+        picture = (burn_in(framed(picture, master, frame), ass, fontsdir)
                    .filter("scale", width, height)
                    .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
                              fontsize=max(10, height // 12), fontcolor="white", x=6, y=6,
@@ -240,8 +239,7 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
 def proxy_graph(master: Master, profile: Profile, ass: Path, fontsdir: Path, output: Path):
     """The whole master at 360 lines with the subtitles burned, and the master's sound."""
     path = str(master.info.path)
-    picture = master_picture(path, master, profile).filter("subtitles", filename=str(ass),
-                                                           fontsdir=str(fontsdir))
+    picture = burn_in(master_picture(path, master, profile), ass, fontsdir)
     streams = [picture] + ([master_sound(path, master)] if master.sound else [])
     args = video_encoder_args(profile) | container_args(profile)
     if master.sound:

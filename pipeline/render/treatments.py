@@ -33,7 +33,7 @@ from pipeline.render.record import (
     write_poster,
     write_sidecars,
 )
-from pipeline.subtitles.ass import ass_fontsdir, write_ass
+from pipeline.subtitles.ass import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.srt import write_srt
 
 Progress = Callable[[float], None]   # fraction done, 0..1
@@ -103,8 +103,7 @@ def burn_files(job: Job) -> tuple[Path, Path]:
 
 
 def burned(picture: Stream, job: Job) -> Stream:
-    ass, fontsdir = burn_files(job)
-    return picture.filter("subtitles", filename=str(ass), fontsdir=str(fontsdir))
+    return burn_in(picture, *burn_files(job))
 
 
 def build_burn(job: Job) -> tuple[Stream, ...]:
@@ -154,7 +153,7 @@ def build_graph(job: Job, destination: Path):
 
 def build_burn_group(jobs: list[Job], destinations: list[Path]):
     """Several languages of one spot and profile burned from one decode: the fitted picture is
-    split to one subtitles filter and encoder per language; they all copy one audio track."""
+    split to one burn (`ass` filter) and encoder per language; they all copy one audio track."""
     first = jobs[0].plan
     pictures = (master_picture(first.inputs["master"]["path"], first.conform, first.variant.profile)
                 .filter_multi_output("split", len(jobs)))

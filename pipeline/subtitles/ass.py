@@ -1,4 +1,4 @@
-"""SRT cues to an ASS script for burning in with ffmpeg's `subtitles` filter (libass).
+"""SRT cues to an ASS script, burned in by libass through ffmpeg's `ass` filter.
 
 We wrap lines ourselves, measuring real advances with HarfBuzz, instead of leaving it to libass:
 libass only knows the margins, while broadcast needs every line inside the title-safe area
@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 from pipeline.errors import SubtitleError
 from pipeline.files import write_atomically
 from pipeline.manifest import Style
+from pipeline.media.conform import Stream
 from pipeline.subtitles.fonts import Font, ass_font_size, bold_variant, covers, text_width
 from pipeline.subtitles.model import ALIGNMENT_TAG, FORMAT_TAG, Cue
 
@@ -251,8 +252,22 @@ def _dialogue(cue: Cue, layout: Layout, font: Font) -> str:
 
 # --- handing files to ffmpeg ------------------------------------------------------------------
 
+def burn_in(picture: Stream, ass: Path, fontsdir: Path) -> Stream:
+    """`picture` with the ASS script drawn on it by libass, shaped with HarfBuzz.
+
+    Every burn (variants, burn groups, preview tiles and proxy, specimen) goes through here.
+    ffmpeg's `subtitles` filter has no `shaping` option and leaves the field at 0, which it
+    hands libass as ASS_SHAPING_SIMPLE (libavfilter/vf_subtitles.c): FriBidi only, no OpenType
+    mark positioning, so a combining macron below (U+0331) is drawn after its vowel instead of
+    under it, and decomposed text looks unlike composed text. The `ass` filter reads the script
+    itself (PlayRes, styles and fontsdir as before) and takes `shaping=complex`. File names go
+    as keyword values, which ffmpeg-python escapes for the filter graph.
+    """
+    return picture.filter("ass", filename=str(ass), fontsdir=str(fontsdir), shaping="complex")
+
+
 def ass_fontsdir(font: Font, tmpdir: Path) -> Path:
-    """A folder under `tmpdir` holding only `font`'s file, for the `subtitles` filter's fontsdir.
+    """A folder under `tmpdir` holding only `font`'s file, for the `ass` filter's fontsdir.
 
     libass loads every file in fontsdir; a system font folder costs time and memory per render.
     """
