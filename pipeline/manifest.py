@@ -19,6 +19,7 @@ from pipeline.errors import Diagnostic, ManifestError, ValidationError, error
 from pipeline.media.audio_layout import AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.profiles import BUILTIN_PROFILES, Profile
+from pipeline.subtitles.normalise import nfc
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TREATMENTS = ("burn", "soft", "dub", "mix")
@@ -174,6 +175,12 @@ class _Reader:
             return None
         return value
 
+    def display_text(self, node: yaml.Node, what: str) -> str | None:
+        """A title or name: it reaches the catalog, records and file metadata in Unicode NFC,
+        like subtitle text (paths and codes are left exactly as typed)."""
+        value = self.text(node, what)
+        return nfc(value) if value is not None else None
+
     def slug(self, node: yaml.Node, what: str) -> str | None:
         value = self.text(node, what)
         if value is not None and not SLUG.match(value):
@@ -294,7 +301,7 @@ def load_manifest(path: str | Path) -> Manifest:
         return parse(top[key][1], key, *args) if key in top else default
 
     campaign = value("campaign", reader.slug)
-    title = value("title", reader.text)
+    title = value("title", reader.display_text)
     source_language = value("source_language", reader.language_code)
     style = (reader.dataclass_fields(top["style"][1], "style", Style, Style())
              if "style" in top else Style())
@@ -357,7 +364,7 @@ def _spots(reader: _Reader, node: yaml.Node, base: Path) -> tuple[Spot, ...]:
         master = reader.relative_path(keys["master"][1], "master", base)
         bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
                if "music_bed" in keys else None)
-        title = reader.text(keys["title"][1], "spot title") if "title" in keys else None
+        title = reader.display_text(keys["title"][1], "spot title") if "title" in keys else None
         audio = _spot_audio(reader, *keys["audio"]) if "audio" in keys else AudioChoice()
         crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
         if spot_id and master:
@@ -415,7 +422,7 @@ def _languages(reader: _Reader, node: yaml.Node, style: Style, qc: QcSettings) -
             code = None
         _unique(reader, seen, code, keys["code"][1], "language")
         treatment = reader.choice(keys["treatment"][1], "treatment", TREATMENTS)
-        name = reader.text(keys["name"][1], "language name") if "name" in keys else None
+        name = reader.display_text(keys["name"][1], "language name") if "name" in keys else None
         lang_style = (reader.dataclass_fields(keys["style"][1], f"style of {code}", Style, style)
                       if "style" in keys else style)
         lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)

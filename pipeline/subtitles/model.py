@@ -18,6 +18,9 @@ FORMAT_TAG = re.compile(r"</?[ibu]>|<font(?:\s[^>]*)?>|</font>", re.IGNORECASE)
 OVERRIDE_BLOCK = re.compile(r"\{\\[^}]*\}")
 
 
+LISTED_LINES = 8  # lines named in a warning about many cues; the rest are counted
+
+
 @dataclass(frozen=True)
 class Cue:
     index: int
@@ -50,3 +53,10 @@ def format_time(ms: int, separator: str = ",") -> str:
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
+
+
+def line_list(lines: list[int]) -> str:
+    """`line 3`, or `lines 3, 7, ... and 4 more` (at most `LISTED_LINES` named)."""
+    listed = ", ".join(map(str, lines[:LISTED_LINES]))
+    more = f" and {len(lines) - LISTED_LINES} more" if len(lines) > LISTED_LINES else ""
+    return f"{'line' if len(lines) == 1 else 'lines'} {listed}{more}"

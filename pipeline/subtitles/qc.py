@@ -17,25 +17,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import regex
-
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
 from pipeline.manifest import Manifest, QcSettings, Style
 from pipeline.media.probe import MediaInfo, probe_video
 from pipeline.subtitles.ass import Layout, layout_cue
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font, text_width
-from pipeline.subtitles.model import ALIGNMENT_TAG, Cue, format_time, plain_text
+from pipeline.subtitles.model import ALIGNMENT_TAG, Cue, format_time, line_list, plain_text
+from pipeline.subtitles.normalise import GRAPHEME
 from pipeline.subtitles.srt import read_srt
 
 DEFAULT_FPS = 25.0
-GRAPHEME = regex.compile(r"\X")
 APOSTROPHES = {
     "\u0027": "apostrophe",
     "\u2019": "right single quotation mark",
     "\u02bc": "modifier letter apostrophe",
     "\ua78c": "Latin small letter saltillo",
 }
-LISTED_LINES = 8  # lines named per form in the apostrophe warning; the rest are counted
 
 
 def graphemes(text: str) -> int:
@@ -199,11 +196,7 @@ def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
     forms = sorted(where, key=lambda char: (-len(where[char]), char))
 
     def describe(char: str) -> str:
-        lines = where[char]
-        listed = ", ".join(map(str, lines[:LISTED_LINES]))
-        more = f" and {len(lines) - LISTED_LINES} more" if len(lines) > LISTED_LINES else ""
-        label = "line" if len(lines) == 1 else "lines"
-        return f"U+{ord(char):04X} {char} ({APOSTROPHES[char]}) on {label} {listed}{more}"
+        return f"U+{ord(char):04X} {char} ({APOSTROPHES[char]}) on {line_list(where[char])}"
 
     first_slip = min(line for char in forms[1:] for line in where[char])
     return [warning(

@@ -16,6 +16,7 @@ from pipeline.files import write_atomically
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import _decode
 from pipeline.subtitles.model import Cue, SubtitleFile, format_time
+from pipeline.subtitles.normalise import composed_cues
 
 INDEX = re.compile(r"^\d+$")
 
@@ -143,6 +144,8 @@ class _Parser:
 def read_srt(path: str | Path, *, duration: float | None = None) -> SubtitleFile:
     """Read and check an SRT file; content problems become diagnostics, never exceptions.
 
+    The cues' text is in Unicode NFC whatever form the file uses; the file is only read.
+
     `duration` is the master's length in seconds; cues beyond it are reported.
     Raises `SubtitleError` only when the file cannot be opened.
     """
@@ -159,8 +162,9 @@ def read_srt(path: str | Path, *, duration: float | None = None) -> SubtitleFile
         return SubtitleFile(path, (), tuple(diagnostics), encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")   # _decode removed any BOM
     parser = _Parser(text.split("\n"), path)
-    cues = parser.run()
-    diagnostics += parser.diagnostics
+    # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
+    cues, mixed_forms = composed_cues(parser.run(), path)
+    diagnostics += parser.diagnostics + mixed_forms
     if not cues:
         message = "the file is empty" if not text.strip() else "the file contains no cues"
         diagnostics.append(error(message, path, None,

@@ -1,0 +1,72 @@
+"""One Unicode normalisation for everything the pipeline writes: NFC (composed).
+
+Translators' editors and copies from PDFs give the same letter in two forms: composed ("ä",
+U+00E4) or decomposed ("a" + U+0308 combining diaeresis). They look alike but are different
+text: shaped, measured, searched and sorted differently. Cues are turned to NFC once, as they
+leave the reader (`composed_cues`), so the ASS script, the sidecars, the subtitle track and the
+QC all see one form; the translator's file itself is never rewritten. Letters that have no
+composed form (a + U+0331 combining macron below) are the same in NFC and NFD and are left as
+typed. Unicode Standard Annex #15 (Unicode Normalization Forms).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable
+
+import regex
+
+from pipeline.errors import Diagnostic, warning
+from pipeline.subtitles.model import Cue, line_list
+
+GRAPHEME = regex.compile(r"\X")   # a user-perceived character (extended grapheme cluster)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def composed_cues(cues: Iterable[Cue], path: Path | str) -> tuple[list[Cue], list[Diagnostic]]:
+    """The cues with their text in NFC, and one warning if the file mixes the composed and the
+    decomposed form of a letter (each form's lines listed)."""
+    cues = list(cues)
+    return [replace(cue, text=nfc(cue.text)) for cue in cues], _mixed_forms(cues, path)
+
+
+def _code_points(text: str) -> str:
+    return " + ".join(f"U+{ord(char):04X}" for char in text)
+
+
+def _mixed_forms(cues: list[Cue], path: Path | str) -> list[Diagnostic]:
+    # letter (NFC) -> form ("composed" / "decomposed") -> (as typed, lines)
+    seen: dict[str, dict[str, tuple[str, list[int]]]] = {}
+    for cue in cues:
+        if cue.text.isascii():
+            continue
+        for grapheme in dict.fromkeys(GRAPHEME.findall(cue.text)):
+            letter = nfc(grapheme)
+            if unicodedata.normalize("NFD", letter) == letter:
+                continue   # nothing to compose: one form only
+            form = "composed" if grapheme == letter else "decomposed"
+            seen.setdefault(letter, {}).setdefault(form, (grapheme, []))[1].append(cue.line)
+    mixed = {letter: forms for letter, forms in seen.items() if len(forms) == 2}
+    if not mixed:
+        return []
+
+    def describe(letter: str) -> str:
+        parts = []
+        for form in ("composed", "decomposed"):
+            typed, lines = mixed[letter][form]
+            parts.append(f"{form} ({_code_points(typed)}) on {line_list(lines)}")
+        return f"{letter} " + ", ".join(parts)
+
+    # The less used form of each letter is probably the slip: point at its first line.
+    slips = [min(forms.values(), key=lambda item: len(item[1]))[1][0] for forms in mixed.values()]
+    return [warning(
+        "the same letter is typed in two Unicode forms: " + "; ".join(map(describe, mixed)),
+        path, min(slips),
+        "they look alike and are burned alike (the pipeline writes text composed, Unicode NFC), "
+        "but search, spell-checkers and sorting treat them as different letters: retype them "
+        "one way, or convert the file to NFC in your editor", "unicode-forms")]

@@ -1,0 +1,102 @@
+"""One normalisation: whatever form a translator's file uses, everything written is NFC, QC counts
+the same, and a file mixing both forms of a letter gets one warning naming the lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import unicodedata
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.manifest import Style
+from pipeline.subtitles.ass import write_ass
+from pipeline.subtitles.fonts import resolve_font
+from pipeline.subtitles.qc import check_file
+from pipeline.subtitles.srt import read_srt
+from tests.mediacheck import FFMPEG
+
+NFC_SRT = ("1\n00:00:00,500 --> 00:00:01,800\nHñähñu: ä ë ö é\n\n"
+           "2\n00:00:02,000 --> 00:00:03,600\nya̱ jä'i, ʉ̱ ẍ\n")
+NFD_SRT = unicodedata.normalize("NFD", NFC_SRT)
+
+
+def nfc(text: str) -> bool:
+    return unicodedata.is_normalized("NFC", text)
+
+
+def test_fixture_really_differs():
+    assert NFD_SRT != NFC_SRT and not nfc(NFD_SRT) and nfc(NFC_SRT)
+
+
+def test_the_reader_gives_nfc_and_leaves_the_file_alone(tmp_path):
+    path = tmp_path / "ote.srt"
+    path.write_text(NFD_SRT, encoding="utf-8")
+    before = path.read_bytes()
+    subtitles = read_srt(path)
+    assert [cue.text for cue in subtitles.cues] == [cue.text for cue in read_srt(_write(
+        tmp_path / "nfc.srt", NFC_SRT)).cues]
+    assert all(nfc(cue.text) for cue in subtitles.cues)
+    assert "a\u0331" in subtitles.cues[1].text      # no composed form: stays as typed
+    assert not subtitles.warnings                   # one form throughout: nothing to say
+    assert path.read_bytes() == before
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_qc_and_the_ass_script_are_identical_for_either_form(tmp_path):
+    long = "ä" * 30 + " " + "ö" * 30       # too long a line, too fast, and a wrap to measure
+    text = f"1\n00:00:00,500 --> 00:00:01,300\n{long}\n"
+    results = []
+    scripts = []
+    for form in ("NFC", "NFD"):
+        path = _write(tmp_path / f"{form}.srt", unicodedata.normalize(form, text))
+        results.append([d.message for d in check_file(path, frame_width=640, frame_height=360).diagnostics])
+        ass = tmp_path / f"{form}.ass"
+        write_ass(read_srt(path).cues, ass, style=Style(), width=640, height=360,
+                  font=resolve_font("Noto Sans"))
+        scripts.append(ass.read_text(encoding="utf-8"))
+    assert results[0] == results[1]
+    assert any("61 characters" in message for message in results[0]), results[0]
+    assert scripts[0] == scripts[1] and nfc(scripts[0])
+
+
+def test_a_file_mixing_forms_gets_one_warning_with_the_lines(tmp_path):
+    composed, decomposed = "ä", "a\u0308"
+    text = "".join(f"{n}\n00:00:0{n},000 --> 00:00:0{n},900\n{word}\n\n" for n, word in enumerate(
+        [f"j{composed}", f"b{composed}", f"t{decomposed}", "é", "e\u0301", "a\u0331"], 1))
+    path = _write(tmp_path / "ote.srt", text)
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    lines = [line for line in result.stderr.splitlines() if "two Unicode forms" in line]
+    assert len(lines) == 1, result.stderr
+    # The slip (the rarer form) is where the warning points: cue 3 starts on line 9.
+    assert lines[0].startswith(f"{path}:9: warning: the same letter is typed in two Unicode forms")
+    assert "ä composed (U+00E4) on lines 1, 5, decomposed (U+0061 + U+0308) on line 9" in lines[0]
+    assert "é composed (U+00E9) on line 13, decomposed (U+0065 + U+0301) on line 17" in lines[0]
+    assert "U+0331" not in lines[0]
+    assert result.exit_code == 0            # a warning: the file can be used
+
+
+@pytest.mark.e2e
+def test_sidecars_track_and_catalog_are_written_nfc(campaign):
+    campaign.subtitle("maz", NFD_SRT)
+    manifest = campaign.write([{"code": "maz", "name": unicodedata.normalize("NFD", "Jñatrjo"),
+                                "treatment": "soft"}])
+    source = (campaign.root / "subtitles/spot/maz.srt").read_bytes()
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for sidecar in ("spot.maz.srt", "spot.maz.vtt"):
+        text = (campaign.out / sidecar).read_text(encoding="utf-8")
+        assert "Hñähñu" in text and nfc(text), sidecar
+    track = subprocess.run([FFMPEG, "-v", "error", "-i", str(campaign.out / "spot.maz.small.mp4"),
+                            "-map", "0:s:0", "-f", "srt", "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "Hñähñu" in track and nfc(track)
+    catalog = json.loads((campaign.root / "build/test-campaign/catalog.json").read_text())
+    assert catalog["variants"][0]["language_name"] == "Jñatrjo"
+    assert (campaign.root / "subtitles/spot/maz.srt").read_bytes() == source
