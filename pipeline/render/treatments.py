@@ -98,7 +98,7 @@ def burn_files(job: Job) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     ass = folder / "subtitles.ass"
     write_ass(plan.cues, ass, style=plan.variant.language.style, width=profile.width,
-              height=profile.height, font=plan.font)
+              height=profile.height, font=plan.font, language=plan.variant.language.code)
     return ass, ass_fontsdir(plan.font, folder / "fonts")
 
 

@@ -20,7 +20,8 @@ from pipeline.files import write_atomically
 from pipeline.manifest import Style
 from pipeline.media.conform import Stream
 from pipeline.subtitles.fonts import Font, ass_font_size, bold_variant, covers, text_width
-from pipeline.subtitles.model import ALIGNMENT_TAG, FORMAT_TAG, Cue
+from pipeline.subtitles.direction import RLM, cue_direction
+from pipeline.subtitles.model import ALIGNMENT_TAG, FORMAT_TAG, Cue, plain_text
 
 SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height
 SAFE_MARGIN = (1 - SAFE_AREA) / 2
@@ -220,11 +221,12 @@ def _joiner(font: Font) -> str:
 # --- the script -------------------------------------------------------------------------------
 
 def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int, height: int,
-              font: Font) -> None:
+              font: Font, language: str | None = None) -> None:
     """Write an ASS script for a `width`x`height` frame, every line inside the title-safe area.
 
     `style.size` is the em of the text as a fraction of the frame height; PlayRes is the frame
-    so that sizes, margins and outline are in the frame's own pixels.
+    so that sizes, margins and outline are in the frame's own pixels. `language` (a BCP 47 tag
+    or ISO 639 code) gives each cue its base direction (`subtitles/direction.py`).
     """
     outline = outline_px(style, height)
     cues = list(cues)
@@ -236,16 +238,20 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
         bold=-1 if style.bold else 0, outline=outline, alignment=ALIGNMENT[style.position],
         margin_h=math.ceil(width * SAFE_MARGIN),
         margin_v=math.ceil(height * SAFE_MARGIN + outline))
-    events = [_dialogue(cue, layout, font) for cue in cues]
+    events = [_dialogue(cue, layout, font, language) for cue in cues]
     write_atomically(Path(path), header + "".join(events))
 
 
-def _dialogue(cue: Cue, layout: Layout, font: Font) -> str:
+def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None) -> str:
     alignments = ALIGNMENT_TAG.findall(cue.text)
     lines, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
     prefix = alignments[-1] if alignments else ""  # the SRT convention {\an8}: kept
     if em < layout.em_px:
         prefix += rf"{{\fs{ass_font_size(font, em):.2f}}}"
+    if cue_direction(plain_text(cue), language) == "rtl":
+        # The style's Encoding 1 makes libass lay every line out left-to-right; -1 lets it take
+        # the direction from the first strong character, which the mark makes right-to-left.
+        prefix += r"{\fe-1}" + (RLM if covers(font, RLM) else "")
     text = prefix + r"\N".join(lines)
     return f"Dialogue: 0,{ass_time(cue.start)},{ass_time(cue.end)},Default,,0,0,0,,{text}\n"
 
