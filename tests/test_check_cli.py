@@ -24,7 +24,7 @@ GOOD = """\
 # Cue 2 starts one frame after cue 1 ends; cue 3 reads at 30 characters per second.
 WARNINGS = """\
     1
-    00:00:00,500 --> 00:00:01,800
+    00:00:00,520 --> 00:00:01,800
     Ni tlakatl
 
     2
@@ -69,7 +69,7 @@ def test_warnings_have_path_line_and_hint_and_still_exit_0(files):
     result = invoke(files("nah.srt", WARNINGS))
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("nah.srt:5: warning: cue 2 starts 40 ms (1.0 frames) after cue 1")
+    assert lines[0].startswith("nah.srt:5: warning: cue 2 starts 40 ms (1 frame) after cue 1")
     assert "25 fps assumed" in lines[0] and "(hint: end cue 1 at 00:00:01,760" in lines[0]
     assert lines[1].startswith("nah.srt:9: warning: cue 3 reads too fast: 37 characters in "
                                "1.00 s is 37.0 characters per second (at most 17)")
@@ -152,6 +152,6 @@ def test_validate_reports_qc_warnings_at_the_masters_frame_rate(campaign):
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
     result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert f"{path}:5: warning: cue 2 starts 40 ms (1.0 frames) after cue 1 ends" in result.stderr
+    assert f"{path}:5: warning: cue 2 starts 40 ms (1 frame) after cue 1 ends" in result.stderr
     assert "assumed" not in result.stderr
     assert f"{path}:9: warning: cue 3 reads too fast" in result.stderr

@@ -77,7 +77,7 @@ def test_reading_speed_counts_spaces_but_not_line_breaks(tmp_path):
         Los seres humanos
         no están a la venta
         """
-    assert qc(tmp_path, text) == []
+    assert qc(tmp_path, text, fps=None) == []
     cue = read_srt(srt(tmp_path, text)).cues[0]
     assert reading_speed(cue) == 36 / 2.118
 
@@ -172,7 +172,7 @@ def test_too_short_and_too_long_cues_warn(tmp_path):
         4
         00:00:11,000 --> 00:00:18,001
         más de siete
-        """)
+        """, fps=None)
     assert codes(found) == [("too-short", 5), ("too-long", 13)]
     assert "only 0.800 s" in only(found, "too-short").message
     assert "7.001 s" in only(found, "too-long").message
@@ -195,7 +195,7 @@ def test_a_gap_under_two_frames_warns_on_the_later_cue(tmp_path):
     found = qc(tmp_path, text, fps=25)
     warning = only(found, "gap")
     assert warning.line == 9
-    assert "40 ms (1.0 frames) after cue 2" in warning.message and "80 ms at 25 fps" in warning.message
+    assert "40 ms (1 frame) after cue 2" in warning.message and "80 ms at 25 fps" in warning.message
     assert "00:00:02,960" in warning.hint
     # At 50 fps, 40 ms are two frames: enough.
     assert qc(tmp_path, text, fps=50) == []
@@ -327,10 +327,10 @@ def test_check_file_gathers_reader_errors_glyphs_and_warnings(tmp_path):
         """)
     result = check_file(path, duration=4.0, fps=25)
     assert [(d.severity, d.code, d.line) for d in result.diagnostics] == [
-        ("error", "glyph", 1), ("error", "overlap", 5), ("error", "past-end", 9),
-        ("warning", "too-short", 9)]
+        ("error", "glyph", 1), ("error", "overlap", 5), ("warning", "frame-grid", 5),
+        ("error", "past-end", 9), ("warning", "too-short", 9)]
     assert result.cues == 3 and not result.ok
-    assert result.summary("nah.srt") == "nah.srt: 3 cues, 3 errors, 1 warning"
+    assert result.summary("nah.srt") == "nah.srt: 3 cues, 3 errors, 2 warnings"
     data = result.to_json()
     assert data["errors"] == 3 and data["diagnostics"][0]["code"] == "glyph"
 

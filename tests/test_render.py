@@ -65,7 +65,8 @@ def test_soft_variant_carries_a_tagged_track_and_sidecars(rendered):
     assert kinds["subtitle"]["codec_name"] == "mov_text"
     assert kinds["subtitle"]["tags"]["language"] == "tzo"
     assert kinds["audio"]["tags"]["language"] == "spa"
-    assert (rendered.out / "spot.tzo.srt").read_text(encoding="utf-8").startswith("1\n00:00:00,500")
+    # 0.5 s is half-way through frame 12 at 25 fps: snapped to the start of frame 13.
+    assert (rendered.out / "spot.tzo.srt").read_text(encoding="utf-8").startswith("1\n00:00:00,520")
     assert (rendered.out / "spot.tzo.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
     # The master already fits the profile: its picture is copied, not re-encoded.
     master_frame = gray_frame(rendered.root / "media/spot.mp4", 1.2, W, H)

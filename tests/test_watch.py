@@ -23,7 +23,7 @@ from pipeline.render.watch import (
     watched_roots,
 )
 
-SRT_NEW = "1\n00:00:00,500 --> 00:00:01,800\nYancuic tlahtolli\n"
+SRT_NEW = "1\n00:00:00,520 --> 00:00:01,800\nYancuic tlahtolli\n"
 SRT_BAD = "1\n00:00:01,000 --> 00:00:00,500\nal revés\n"
 WAIT = 30.0
 

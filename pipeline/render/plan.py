@@ -22,6 +22,7 @@ from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_vi
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery, index_folder
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
+from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.qc import check_cues, narrowest_frame
 from pipeline.subtitles.srt import read_srt
@@ -346,7 +347,8 @@ class _Planner:
         warnings = list(subtitles.warnings) + check_cues(subtitles.cues, path, qc=language.qc,
                                                          fps=fps, **fit)
         self.diagnostics.extend(warnings)
-        return subtitles.cues, warnings
+        # What is rendered (burned, sidecars, track) is on the master's frames.
+        return tuple(snap_cues(subtitles.cues, fps)), warnings
 
     def _resolve_font(self, language: Language) -> Font:
         try:

@@ -98,7 +98,8 @@ def burn_files(job: Job) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     ass = folder / "subtitles.ass"
     write_ass(plan.cues, ass, style=plan.variant.language.style, width=profile.width,
-              height=profile.height, font=plan.font, language=plan.variant.language.code)
+              height=profile.height, font=plan.font, language=plan.variant.language.code,
+              fps=profile.fps or plan.master.video.fps)
     return ass, ass_fontsdir(plan.font, folder / "fonts")
 
 

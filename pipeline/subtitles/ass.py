@@ -19,8 +19,9 @@ from pipeline.errors import SubtitleError
 from pipeline.files import write_atomically
 from pipeline.manifest import Style
 from pipeline.media.conform import Stream
-from pipeline.subtitles.fonts import Font, ass_font_size, bold_variant, covers, text_width
 from pipeline.subtitles.direction import RLM, cue_direction
+from pipeline.subtitles.fonts import Font, ass_font_size, bold_variant, covers, text_width
+from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import ALIGNMENT_TAG, FORMAT_TAG, Cue, plain_text
 
 SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height
@@ -98,11 +99,23 @@ def ass_colour(value: str) -> str:
 def ass_time(ms: int) -> str:
     """`H:MM:SS.cc`, rounded up: a cue never appears before its SRT start, and since rounding up
     keeps order, a cue that ended before the next began still does."""
-    centis = -(-ms // 10)
+    return _clock(-(-ms // 10))
+
+
+def _clock(centis: int) -> str:
     hours, rest = divmod(centis, 360_000)
     minutes, rest = divmod(rest, 6000)
     seconds, centis = divmod(rest, 100)
     return f"{hours}:{minutes:02d}:{seconds:02d}.{centis:02d}"
+
+
+def ass_times(cue: Cue, grid: FrameGrid | None) -> tuple[str, str]:
+    """The Start and End of a cue's Dialogue line: on exactly the frames it covers when the
+    video's frame grid is known (`subtitles/frames.py`), else its times rounded up."""
+    if grid is None:
+        return ass_time(cue.start), ass_time(cue.end)
+    first, end = grid.frames(cue)
+    return _clock(grid.ass_centiseconds(first)), _clock(grid.ass_centiseconds(end))
 
 
 # --- text to words ----------------------------------------------------------------------------
@@ -221,12 +234,13 @@ def _joiner(font: Font) -> str:
 # --- the script -------------------------------------------------------------------------------
 
 def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int, height: int,
-              font: Font, language: str | None = None) -> None:
+              font: Font, language: str | None = None, fps: float | None = None) -> None:
     """Write an ASS script for a `width`x`height` frame, every line inside the title-safe area.
 
     `style.size` is the em of the text as a fraction of the frame height; PlayRes is the frame
     so that sizes, margins and outline are in the frame's own pixels. `language` (a BCP 47 tag
-    or ISO 639 code) gives each cue its base direction (`subtitles/direction.py`).
+    or ISO 639 code) gives each cue its base direction (`subtitles/direction.py`); `fps`, the
+    frame rate of the picture it is burned into, puts each cue on exactly its frames.
     """
     outline = outline_px(style, height)
     cues = list(cues)
@@ -238,11 +252,13 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
         bold=-1 if style.bold else 0, outline=outline, alignment=ALIGNMENT[style.position],
         margin_h=math.ceil(width * SAFE_MARGIN),
         margin_v=math.ceil(height * SAFE_MARGIN + outline))
-    events = [_dialogue(cue, layout, font, language) for cue in cues]
+    grid = FrameGrid.at(fps) if fps else None
+    events = [_dialogue(cue, layout, font, language, grid) for cue in cues]
     write_atomically(Path(path), header + "".join(events))
 
 
-def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None) -> str:
+def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None,
+              grid: FrameGrid | None) -> str:
     alignments = ALIGNMENT_TAG.findall(cue.text)
     lines, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
     prefix = alignments[-1] if alignments else ""  # the SRT convention {\an8}: kept
@@ -253,7 +269,8 @@ def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None) -> str
         # the direction from the first strong character, which the mark makes right-to-left.
         prefix += r"{\fe-1}" + (RLM if covers(font, RLM) else "")
     text = prefix + r"\N".join(lines)
-    return f"Dialogue: 0,{ass_time(cue.start)},{ass_time(cue.end)},Default,,0,0,0,,{text}\n"
+    start, end = ass_times(cue, grid)
+    return f"Dialogue: 0,{start},{end},Default,,0,0,0,,{text}\n"
 
 
 # --- handing files to ffmpeg ------------------------------------------------------------------

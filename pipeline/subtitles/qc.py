@@ -22,11 +22,13 @@ from pipeline.manifest import Manifest, QcSettings, Style
 from pipeline.media.probe import MediaInfo, probe_video
 from pipeline.subtitles.ass import Layout, layout_cue
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font, text_width
+from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import ALIGNMENT_TAG, Cue, format_time, line_list, plain_text
 from pipeline.subtitles.normalise import GRAPHEME
 from pipeline.subtitles.srt import read_srt
 
 DEFAULT_FPS = 25.0
+LISTED_TIMES = 6   # moved cue times named in the frame-grid warning; the rest are counted
 APOSTROPHES = {
     "\u0027": "apostrophe",
     "\u2019": "right single quotation mark",
@@ -60,7 +62,8 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
                frame_height: int = 1080) -> list[Diagnostic]:
     """Every QC warning for `cues`, each on the cue's first line with a short hint.
 
-    `fps` is the master's frame rate (gaps are counted in frames; 25 is assumed when unknown).
+    `fps` is the master's frame rate: gaps are counted in frames (25 fps is assumed when unknown)
+    and times that are not on a frame boundary are reported (only when it is known).
     The title-safe fit is measured only when both `style` and `font` are given, at the style's
     size on a `frame_width` x `frame_height` frame, wrapped exactly as the burner wraps it.
     """
@@ -71,6 +74,7 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
         found += _line_lengths(cue, path, qc)
         found += _duration(cue, path, qc)
     found += _gaps(cues, path, qc, fps)
+    found += _frame_grid(cues, path, fps)
     if style is not None and font is not None:
         fitter = _Fitter(style, font, frame_width, frame_height, cues)
         for cue in cues:
@@ -130,24 +134,53 @@ def _duration(cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
 
 
 def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None) -> list[Diagnostic]:
+    """Frames between cues, counted on the grid the cues are snapped to when rendered."""
     if qc.min_gap_frames <= 0:
         return []
-    rate = fps or DEFAULT_FPS
+    grid = FrameGrid.at(fps or DEFAULT_FPS)
     assumed = "" if fps else " (25 fps assumed: give the master's frame rate with --fps)"
-    needed_ms = qc.min_gap_frames * 1000 / rate
     found = []
     for previous, cue in zip(cues, cues[1:]):
-        gap = cue.start - previous.end
-        # Half a millisecond of slack: SRT times are whole milliseconds, frames are not.
-        if 0 <= gap and gap + 0.5 < needed_ms:
-            frames = gap * rate / 1000
+        if cue.start < previous.end:   # an overlap: an error of the reader
+            continue
+        gap = grid.frames(cue)[0] - grid.frames(previous)[1]
+        if gap < qc.min_gap_frames:
+            latest = grid.player_ms(grid.frames(cue)[0] - qc.min_gap_frames)
             found.append(warning(
-                f"cue {cue.index} starts {gap} ms ({frames:.1f} frames) after cue "
-                f"{previous.index} ends; leave at least {qc.min_gap_frames} frames "
-                f"({needed_ms:.0f} ms at {rate:g} fps){assumed}", path, cue.line,
-                f"end cue {previous.index} at {format_time(cue.start - round(needed_ms + 0.5))} "
-                "or earlier, so the eye sees the subtitle change", "gap"))
+                f"cue {cue.index} starts {cue.start - previous.end} ms ({_frames(gap)}) after cue "
+                f"{previous.index} ends; leave at least {_frames(qc.min_gap_frames)} "
+                f"({qc.min_gap_frames * 1000 / grid.fps:.0f} ms at {grid}){assumed}", path, cue.line,
+                f"end cue {previous.index} at {format_time(latest)} or earlier, so the eye sees "
+                "the subtitle change", "gap"))
     return found
+
+
+def _frames(count: int) -> str:
+    return f"{count} frame{'' if count == 1 else 's'}"
+
+
+def _frame_grid(cues: list[Cue], path, fps: float | None) -> list[Diagnostic]:
+    """One warning naming the cue times that are not on a frame boundary of the video."""
+    if not fps:
+        return []
+    grid = FrameGrid.at(fps)
+    moved = []
+    for cue in cues:
+        for edge, ms, frame in zip(("starts", "ends"), (cue.start, cue.end), grid.frames(cue)):
+            if grid.off_grid(ms):
+                moved.append((cue, f"cue {cue.index} {edge} at {format_time(grid.player_ms(frame))} "
+                                   f"(frame {frame}), not {format_time(ms)}"))
+    if not moved:
+        return []
+    shown = "; ".join(text for _, text in moved[:LISTED_TIMES])
+    more = f"; and {len(moved) - LISTED_TIMES} more" if len(moved) > LISTED_TIMES else ""
+    times = f"{len(moved)} cue times fall" if len(moved) > 1 else "1 cue time falls"
+    return [warning(
+        f"{times} between the frames of the {grid} video and will be moved to the nearest "
+        f"frame: {shown}{more}",
+        path, moved[0][0].line,
+        "time cues to frames (in your subtitle editor, set the video's frame rate and snap to "
+        "frames); a subtitle is shown on whole frames only", "frame-grid")]
 
 
 class _Fitter:

@@ -1,0 +1,96 @@
+"""Cue times on the video's frame grid.
+
+Subtitlers time cues to frames (to the shot changes), and a subtitle that shows one frame early
+or stays one frame over a cut is a QC reject. A file's times are milliseconds, frames are not
+(1001/24 ms at 23.976 fps), and ASS times are centiseconds, so each boundary is snapped to the
+nearest frame boundary: a frame is covered by a cue when more than half of it lies inside the
+cue (an exact half goes to the later frame, so nothing appears before its time). Then each
+output format is given a time that lands on exactly those frames:
+
+- ASS (burned by libass through ffmpeg's `ass` filter): the filter hands libass each frame's
+  time as `pts * time_base * 1000` converted to whole milliseconds by truncation
+  (libavfilter/vf_subtitles.c), and libass shows an event when `Start <= now < End`
+  (ass_render.c). A boundary at frame `k` is written as the centisecond nearest the middle of
+  the open interval between the times of frames `k-1` and `k`: at least 3 ms from both ends at
+  59.94 fps, so neither float error nor a millisecond time base moves a cue by a frame.
+- SRT, WebVTT and the mov_text track (drawn by players, which show a cue once the clock reaches
+  it): the frame's time rounded down to the millisecond, never after the frame itself.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Iterable
+
+from pipeline.subtitles.model import Cue
+
+NTSC = Fraction(1000, 1001)
+TOLERANCE_MS = 1   # a time this close to a frame boundary is on it (SRT has whole milliseconds)
+
+
+def frame_rate(fps: float) -> Fraction:
+    """The exact rate behind a probed or typed frame rate: 24000/1001 for 23.976, 25 for 25."""
+    for rate in (Fraction(round(fps)), round(fps / NTSC) * NTSC):
+        if rate and abs(float(rate) - fps) < 0.001:
+            return rate
+    return Fraction(fps).limit_denominator(1001)
+
+
+@dataclass(frozen=True)
+class FrameGrid:
+    rate: Fraction   # frames per second
+
+    @classmethod
+    def at(cls, fps: float) -> "FrameGrid":
+        return cls(frame_rate(fps))
+
+    @property
+    def fps(self) -> float:
+        return float(self.rate)
+
+    def __str__(self) -> str:
+        return f"{self.fps:.3f}".rstrip("0").rstrip(".") + " fps"   # 25 fps, 23.976 fps
+
+    def time_ms(self, frame: int) -> Fraction:
+        """When `frame` (numbered from 0) starts, in exact milliseconds."""
+        return frame * 1000 / self.rate
+
+    def nearest(self, ms: int) -> int:
+        """The frame boundary nearest `ms` milliseconds; a tie goes to the later frame."""
+        return math.floor(ms * self.rate / 1000 + Fraction(1, 2))
+
+    def frames(self, cue: Cue) -> tuple[int, int]:
+        """(first frame, frame after the last) the cue is on screen for: at least one frame."""
+        first = self.nearest(cue.start)
+        return first, max(first + 1, self.nearest(cue.end))
+
+    def off_grid(self, ms: int) -> bool:
+        """Whether `ms` is not a frame boundary written to the millisecond."""
+        return abs(ms - self.time_ms(self.nearest(ms))) >= TOLERANCE_MS
+
+    def player_ms(self, frame: int) -> int:
+        """The millisecond time a player shows `frame` at or after: the frame's, rounded down."""
+        return math.floor(self.time_ms(frame))
+
+    def ass_centiseconds(self, frame: int) -> int:
+        """An ASS time (in centiseconds) that libass, fed frame times truncated to milliseconds,
+        reaches at frame `frame` and not at frame `frame - 1`."""
+        if frame <= 0:
+            return 0
+        middle = (self.time_ms(frame - 1) + self.time_ms(frame)) / 2
+        return round(middle / 10)
+
+
+def snap_cues(cues: Iterable[Cue], fps: float | None) -> list[Cue]:
+    """The cues with their times on the frame grid of `fps`, as players should get them
+    (`player_ms`); unchanged when the frame rate is unknown."""
+    if not fps:
+        return list(cues)
+    grid = FrameGrid.at(fps)
+    snapped = []
+    for cue in cues:
+        first, end = grid.frames(cue)
+        snapped.append(replace(cue, start=grid.player_ms(first), end=grid.player_ms(end)))
+    return snapped

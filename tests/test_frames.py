@@ -1,0 +1,140 @@
+"""Frame-exact cues: a cue covering frames a..b is on screen on exactly frames a..b, at every
+frame rate broadcasters use; the file's off-grid times and short gaps are reported in frames."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from fractions import Fraction
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.manifest import QcSettings, Style
+from pipeline.subtitles.ass import write_ass
+from pipeline.subtitles.fonts import resolve_font
+from pipeline.subtitles.frames import FrameGrid, frame_rate, snap_cues
+from pipeline.subtitles.model import Cue, format_time
+from pipeline.subtitles.qc import check_cues
+from tests.conftest import Campaign, ffmpeg
+from tests.mediacheck import FFMPEG, changed_fraction
+
+RATES = {"23.976": Fraction(24000, 1001), "24": Fraction(24), "25": Fraction(25),
+         "29.97": Fraction(30000, 1001), "30": Fraction(30), "50": Fraction(50),
+         "59.94": Fraction(60000, 1001)}
+
+
+@pytest.mark.parametrize("typed, exact", [(23.976, "23.976"), (23.976023976, "23.976"),
+                                          (29.97, "29.97"), (29.97002997, "29.97"),
+                                          (59.94, "59.94"), (24.0, "24"), (25.0, "25"),
+                                          (30.0, "30"), (50.0, "50")])
+def test_frame_rates_are_exact(typed, exact):
+    assert frame_rate(typed) == RATES[exact]
+    assert str(FrameGrid.at(typed)) == f"{exact} fps"
+
+
+def boundary_ms(frame: int, rate: Fraction, rounding) -> int:
+    """A frame boundary as a subtitle editor writes it: rounded, truncated or rounded up."""
+    return rounding(frame * 1000 / rate)
+
+
+def libass_frames(script: str, rate: Fraction, time_base: Fraction, frames: range) -> list[int]:
+    """The frames on which libass shows the script's one event, as ffmpeg's `ass` filter asks:
+    the frame's time `pts * time_base * 1000` in double precision, truncated to whole
+    milliseconds (vf_subtitles.c), shown when Start <= now < End (ass_render.c)."""
+    start, end = (int(h) * 3_600_000 + int(m) * 60_000 + int(s) * 1000 + int(c) * 10
+                  for h, m, s, c in re.findall(r"(\d+):(\d\d):(\d\d)\.(\d\d)",
+                                               script.split("Dialogue:")[1])[:2])
+    shown = []
+    for frame in frames:
+        pts = round(frame / rate / time_base)            # the container's integer timestamp
+        now = int(pts * float(time_base) * 1000)
+        if start <= now < end:
+            shown.append(frame)
+    return shown
+
+
+@pytest.mark.parametrize("rate_name", RATES)
+@pytest.mark.parametrize("rounding", [round, int, lambda ms: -int(-ms // 1)],
+                         ids=["rounded", "truncated", "rounded-up"])
+def test_a_cue_covering_frames_a_to_b_is_shown_on_exactly_those_frames(tmp_path, rate_name,
+                                                                       rounding):
+    rate = RATES[rate_name]
+    font = resolve_font("Noto Sans")
+    # The time bases the frames reach the filter in: MP4 as ffmpeg writes it (movenc doubles
+    # the rate's timescale until it reaches 10000: 1/24000, 1/12800...), Matroska
+    # (milliseconds), MPEG-TS (90 kHz).
+    scale = rate.numerator
+    while scale < 10000:
+        scale *= 2
+    mp4 = Fraction(1, scale)
+    for first, last in [(0, 11), (24, 47), (25, 25), (1001, 1439), (86_300, 86_399)]:
+        cue = Cue(1, boundary_ms(first, rate, rounding), boundary_ms(last + 1, rate, rounding),
+                  "uno", 1)
+        ass = tmp_path / "frames.ass"
+        write_ass([cue], ass, style=Style(), width=320, height=180, font=font, fps=float(rate))
+        script = ass.read_text(encoding="utf-8")
+        for time_base in (mp4, Fraction(1, 1000), Fraction(1, 90000)):
+            window = range(max(0, first - 3), last + 4)
+            assert libass_frames(script, rate, time_base, window) == list(range(first, last + 1)), \
+                (rate_name, first, last, time_base, format_time(cue.start), format_time(cue.end))
+
+
+def test_sidecar_times_are_frame_starts_rounded_down():
+    rate = RATES["23.976"]
+    (cue,) = snap_cues([Cue(1, 1043, 2000, "x", 1)], float(rate))
+    assert (cue.start, cue.end) == (1042, 2002)          # frames 25 and 48 start at 1042.7, 2002
+    assert FrameGrid(rate).frames(cue) == (25, 48)       # and read back as the same frames
+    assert snap_cues([cue], None) == [cue]
+
+
+def test_off_grid_times_get_one_warning_and_gaps_count_frames(tmp_path):
+    cues = [Cue(1, 3000, 4000, "uno", 1), Cue(2, 4504, 5005, "dos", 5),
+            Cue(3, 5038, 6000, "tres", 9)]
+    found = check_cues(cues, tmp_path / "x.srt", qc=QcSettings(), fps=30000 / 1001, style=None,
+                       font=None)
+    grid = [d for d in found if d.code == "frame-grid"]
+    assert len(grid) == 1 and grid[0].line == 1
+    assert grid[0].message.startswith("3 cue times fall between the frames of the 29.97 fps video")
+    assert "cue 1 starts at 00:00:03,003 (frame 90), not 00:00:03,000" in grid[0].message
+    assert "00:00:05,005" not in grid[0].message      # frame 150 starts at 5005.0 ms: on the grid
+    (gap,) = [d for d in found if d.code == "gap"]
+    # 5005 -> 5038 ms is 33 ms, but the frames 150 and 151: one frame.
+    assert gap.line == 9 and "33 ms (1 frame) after cue 2" in gap.message
+    assert check_cues(cues[:1], tmp_path / "x.srt", qc=QcSettings(), fps=None, style=None,
+                      font=None) == []
+
+
+# --- from the pixels of real renders ---------------------------------------------------------
+
+W, H = 320, 180
+
+
+def decoded_frames(path) -> list[bytes]:
+    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-f", "rawvideo",
+                          "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
+    return [raw[i:i + W * H] for i in range(0, len(raw), W * H)]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("rate, first, last", [("24000/1001", 24, 47), ("30000/1001", 24, 45)])
+def test_a_render_shows_the_cue_on_exactly_its_frames(tmp_path, media, rate, first, last):
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={rate}:duration=2.5",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2.5",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    grid = FrameGrid.at(float(Fraction(rate)))
+    start, end = grid.player_ms(first), grid.player_ms(last + 1)
+    campaign.subtitle("nah", f"1\n{format_time(start)} --> {format_time(end)}\nLos seres humanos\n")
+    result = CliRunner().invoke(cli, ["render", str(campaign.write(
+        [{"code": "nah", "treatment": "burn"}]))], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rendered = decoded_frames(campaign.out / "spot.nah.small.mp4")
+    master = decoded_frames(campaign.root / "media/spot.mp4")
+    bottom = range(int(H * 0.7), int(H * 0.95))
+    # Outside the cue the two differ by compression noise only (under the change threshold).
+    shown = [n for n, (a, b) in enumerate(zip(rendered, master))
+             if changed_fraction(a, b, W, bottom) > 0.003]
+    assert shown == list(range(first, last + 1)), (format_time(start), format_time(end))
