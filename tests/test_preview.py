@@ -95,7 +95,8 @@ def test_sheet_and_proxy_show_the_subtitles_as_they_will_air(campaign):
 
     # Written atomically: nothing else is left in the folder.
     assert sorted(p.name for p in campaign.out.iterdir()) == ["spot.nah.preview.mp4",
-                                                               "spot.nah.preview.png"]
+                                                               "spot.nah.preview.png",
+                                                               "spot.nah.specimen.png"]
 
 
 def test_a_soft_language_previews_burned_and_a_spot_selects_every_language(campaign):
@@ -106,8 +107,9 @@ def test_a_soft_language_previews_burned_and_a_spot_selects_every_language(campa
                                {"code": "yua", "treatment": "dub"}])    # no subtitles: skipped
     result = invoke(manifest, "--spot", "spot", "--no-video")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in campaign.out.iterdir()) == ["spot.nah.preview.png",
-                                                               "spot.tzo.preview.png"]
+    assert sorted(p.name for p in campaign.out.iterdir()) == [
+        "spot.nah.preview.png", "spot.nah.specimen.png", "spot.tzo.preview.png",
+        "spot.tzo.specimen.png"]
 
 
 def test_many_cues_take_several_seeking_runs_and_fill_rows(campaign):

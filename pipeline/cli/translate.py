@@ -114,14 +114,16 @@ def _code_of(path: Path) -> str | None:
               help="Only this spot (repeatable; default: every spot).")
 @click.option("--profile", metavar="NAME",
               help="Lay the subtitles out on this profile's frame (default: the manifest's first).")
-@click.option("--no-video", is_flag=True, help="Only the contact sheet, no 360p video.")
+@click.option("--no-video", is_flag=True, help="Only the pictures (sheet, specimen), no 360p video.")
 @fails_cleanly
 def preview(manifest: Path, languages, spots, profile, no_video: bool) -> None:
     """Show how a language's subtitles will look on screen, without a full render.
 
     Writes, next to the variants, a contact sheet (one frame from the middle of every cue,
-    subtitles burned as they will air) and a small 360p video with the subtitles burned:
-    <output_dir>/<campaign>/<spot>/<spot>.<lang>.preview.png and .preview.mp4
+    subtitles burned as they will air), a specimen of every character of the file (drawn as it
+    will air, with its code points, for a native-speaker reviewer) and a small 360p video with
+    the subtitles burned: <output_dir>/<campaign>/<spot>/<spot>.<lang>.preview.png,
+    <spot>.<lang>.specimen.png and <spot>.<lang>.preview.mp4
 
     \b
     Examples:
@@ -138,6 +140,7 @@ def preview(manifest: Path, languages, spots, profile, no_video: bool) -> None:
             emit(diagnostic)
         click.echo(f"{item.spot} {item.language}: {item.cues} cues in {item.seconds:.1f} s")
         click.echo(f"  contact sheet: {item.sheet}")
+        click.echo(f"  specimen:      {item.specimen}")
         if item.proxy:
             click.echo(f"  video:         {item.proxy}")
 

@@ -1,5 +1,6 @@
 """A preview a translator can look at, without a full render: a contact sheet with one frame
-from the middle of every cue, subtitles burned as they will air, and a 360p proxy video.
+from the middle of every cue, subtitles burned as they will air, a specimen of every character
+of the file (`render/specimen.py`), and a 360p proxy video.
 
 The sheet seeks: each tile is its own input opened with `-ss` before `-i` (decoding from the
 keyframe before the cue's middle, a few dozen frames), so a 30 s spot's sheet costs about as
@@ -29,6 +30,7 @@ from pipeline.media.probe import probe, probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.render.specimen import write_specimen
 from pipeline.subtitles.ass import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
 from pipeline.subtitles.model import Cue, format_time
@@ -51,16 +53,18 @@ class Preview:
     language: str
     sheet: Path
     proxy: Path | None
+    specimen: Path
     cues: int
     seconds: float
     warnings: tuple[Diagnostic, ...] = ()
 
 
-def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> tuple[Path, Path]:
-    """Where the sheet and the proxy go: beside the spot's variants."""
+def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> tuple[Path, Path, Path]:
+    """Where the sheet, the proxy and the specimen go: beside the spot's variants."""
     folder = manifest.campaign_dir / spot.id
-    stem = f"{spot.id}.{language.code}.preview"
-    return folder / f"{stem}.png", folder / f"{stem}.mp4"
+    stem = f"{spot.id}.{language.code}"
+    return (folder / f"{stem}.preview.png", folder / f"{stem}.preview.mp4",
+            folder / f"{stem}.specimen.png")
 
 
 def tile_size(profile: Profile) -> tuple[int, int]:
@@ -158,15 +162,16 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
     warnings = list(subtitles.warnings) + check_cues(
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
         frame_width=profile.width, frame_height=profile.height)
-    sheet, proxy = preview_paths(manifest, spot, language)
+    sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
         work = Path(workdir)
         fontsdir = ass_fontsdir(font, work)
-        jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet)]
+        jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet),
+                lambda: write_specimen(cues, language, font, profile, work, fontsdir, specimen)]
         if video:
             jobs.append(lambda: write_proxy(master, cues, language, font, profile, work, fontsdir,
                                             proxy))
-        # Two processes side by side: the sheet's seeks finish while the proxy encodes.
+        # Side by side: the sheet's seeks and the one-frame specimen finish while the proxy encodes.
         with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="preview") as pool:
             futures = [pool.submit(job) for job in jobs]
             try:
@@ -175,7 +180,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
             except KeyboardInterrupt:
                 stop_jobs(futures)
                 raise
-    return Preview(spot.id, language.code, sheet, proxy if video else None, len(cues),
+    return Preview(spot.id, language.code, sheet, proxy if video else None, specimen, len(cues),
                    time.monotonic() - started, tuple(warnings))
 
 

@@ -242,19 +242,29 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     or ISO 639 code) gives each cue its base direction (`subtitles/direction.py`); `fps`, the
     frame rate of the picture it is burned into, puts each cue on exactly its frames.
     """
-    outline = outline_px(style, height)
     cues = list(cues)
     layout = Layout.for_cues(style, font, width, height, cues)
-    em = layout.em_px
-    header = HEADER.format(
-        width=width, height=height, family=font.family, fontsize=ass_font_size(font, em),
+    grid = FrameGrid.at(fps) if fps else None
+    events = [_dialogue(cue, layout, font, language, grid) for cue in cues]
+    write_atomically(Path(path), script_header(style, font, width, height) + "".join(events))
+
+
+def script_header(style: Style, font: Font, width: int, height: int) -> str:
+    """[Script Info] and the `Default` style of a `width`x`height` frame: PlayRes is the frame,
+    the text's em is `style.size` of its height, the margins keep it inside title-safe."""
+    outline = outline_px(style, height)
+    return HEADER.format(
+        width=width, height=height, family=font.family,
+        fontsize=ass_font_size(font, style.size * height),
         colour=ass_colour(style.color), outline_colour=ass_colour(style.outline_color),
         bold=-1 if style.bold else 0, outline=outline, alignment=ALIGNMENT[style.position],
         margin_h=math.ceil(width * SAFE_MARGIN),
         margin_v=math.ceil(height * SAFE_MARGIN + outline))
-    grid = FrameGrid.at(fps) if fps else None
-    events = [_dialogue(cue, layout, font, language, grid) for cue in cues]
-    write_atomically(Path(path), header + "".join(events))
+
+
+def escape_text(text: str, font: Font) -> str:
+    """Plain `text` as ASS Dialogue text that libass shows as typed (no tags, no line breaks)."""
+    return _escape(text, _joiner(font))
 
 
 def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None,
