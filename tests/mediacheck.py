@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import ffmpeg
+
 FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
 FFPROBE = shutil.which("ffprobe") or "ffprobe"
 
@@ -31,6 +33,20 @@ def gray_frame(path: Path, at: float, width: int, height: int) -> bytes:
                          capture_output=True, check=True).stdout
     assert len(out) == width * height, f"no frame at {at}s in {path}"
     return out
+
+
+def burned_frames(ass: Path, fontsdir: Path, width: int, height: int, seconds: float,
+                  rate: int = 1) -> list[bytes]:
+    """8-bit gray frames of a black picture with `ass` drawn on it the way every render burns
+    (the pipeline's `burn_in`), one every 1/`rate` s from 0."""
+    from pipeline.subtitles.ass import burn_in   # the path under test, not a measurement
+
+    source = ffmpeg.input(f"color=c=black:s={width}x{height}:d={seconds}:r={rate}", f="lavfi")
+    args = (burn_in(source, ass, fontsdir).output("pipe:", f="rawvideo", pix_fmt="gray")
+            .compile(cmd=[FFMPEG, "-hide_banner", "-loglevel", "error"]))
+    raw = subprocess.run(args, capture_output=True, check=True).stdout
+    size = width * height
+    return [raw[i:i + size] for i in range(0, len(raw), size)]
 
 
 def changed_fraction(a: bytes, b: bytes, width: int, rows: range, threshold: int = 60) -> float:

@@ -1,19 +1,16 @@
 """SRT cues to ASS: frame geometry, wrapping inside the title-safe area, escaping, and one real
-burn through `burn_in` (ffmpeg's `ass` filter)."""
+burn through `burn_in` (ffmpeg's `ass` filter, in `tests/mediacheck.burned_frames`)."""
 
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
-import ffmpeg
 import pytest
 
 from pipeline.errors import PipelineError
 from pipeline.manifest import Style
-from pipeline.media.ffmpeg import ffmpeg_binary
-from pipeline.subtitles.ass import ass_colour, ass_fontsdir, ass_time, burn_in, write_ass
+from pipeline.subtitles.ass import ass_colour, ass_fontsdir, ass_time, write_ass
 from pipeline.subtitles.fonts import (
     Font,
     ass_font_size,
@@ -22,6 +19,7 @@ from pipeline.subtitles.fonts import (
     text_width,
 )
 from pipeline.subtitles.model import Cue
+from tests.mediacheck import burned_frames
 
 LONG = ("Tlen nochi tlakamej tlen tlaltikpak nemij ayik moneki makinnamakakan, "
         "ni tlakamej ni siuamej, ni konemej")
@@ -157,13 +155,7 @@ def test_burned_text_is_inside_title_safe_and_as_tall_as_asked(tmp_path, noto):
     write_ass([Cue(1, 0, 1000, "Hxgy", 1), Cue(2, 1000, 1500, LONG, 5),
                Cue(3, 1500, 2000, LONG_WORD, 9)], ass, style=style, width=width, height=height,
               font=noto)
-    args = (burn_in(ffmpeg.input(f"color=c=black:s={width}x{height}:d=2:r=4", f="lavfi"), ass,
-                    ass_fontsdir(noto, folder))
-            .output("pipe:", f="rawvideo", pix_fmt="gray")
-            .compile(cmd=[ffmpeg_binary(), "-hide_banner", "-loglevel", "error"]))
-    raw = subprocess.run(args, capture_output=True, check=True).stdout
-    size = width * height
-    frames = [raw[i:i + size] for i in range(0, len(raw), size)]
+    frames = burned_frames(ass, ass_fontsdir(noto, folder), width, height, 2, rate=4)
     assert len(frames) == 8  # t = 0, 0.25, ... 1.75 s
 
     for frame in (frames[1], frames[5], frames[7]):  # one frame inside each cue

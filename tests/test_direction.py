@@ -3,17 +3,14 @@ end for the script (checked from the pixels of a real burn)."""
 
 from __future__ import annotations
 
-import subprocess
-
-import ffmpeg
 import pytest
 
 from pipeline.manifest import Style
-from pipeline.media.ffmpeg import ffmpeg_binary
-from pipeline.subtitles.ass import ass_fontsdir, burn_in, write_ass
+from pipeline.subtitles.ass import ass_fontsdir, write_ass
 from pipeline.subtitles.direction import cue_direction, language_direction
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.model import Cue
+from tests.mediacheck import burned_frames
 
 W, H = 480, 120
 HELLO = "مرحبا بالعالم."   # "hello, world." in logical order: the full stop typed last
@@ -58,12 +55,7 @@ def burn_frames(tmp_path, texts: list[str], language: str, font_name: str) -> li
     ass = tmp_path / "rtl.ass"
     write_ass(cues, ass, style=Style(font=font_name, size=0.3, outline=0), width=W, height=H,
               font=font, language=language)
-    source = ffmpeg.input(f"color=c=black:s={W}x{H}:d={len(cues)}:r=1", f="lavfi")
-    args = (burn_in(source, ass, ass_fontsdir(font, tmp_path))
-            .output("pipe:", f="rawvideo", pix_fmt="gray")
-            .compile(cmd=[ffmpeg_binary(), "-hide_banner", "-loglevel", "error"]))
-    raw = subprocess.run(args, capture_output=True, check=True).stdout
-    return [raw[i:i + W * H] for i in range(0, len(raw), W * H)]
+    return burned_frames(ass, ass_fontsdir(font, tmp_path), W, H, len(cues))
 
 
 def is_full_stop(group, text_top: int, text_bottom: int) -> bool:

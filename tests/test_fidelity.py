@@ -5,22 +5,20 @@ same font and size, and the file typed decomposed (NFD) burns to the same pixels
 
 from __future__ import annotations
 
-import subprocess
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-import ffmpeg
 import pytest
 import regex
 import uharfbuzz as hb
 
 from pipeline.manifest import load_manifest
-from pipeline.media.ffmpeg import ffmpeg_binary
-from pipeline.subtitles.ass import ass_fontsdir, burn_in, write_ass
+from pipeline.subtitles.ass import ass_fontsdir, write_ass
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.model import Cue, plain_text
 from pipeline.subtitles.srt import read_srt
+from tests.mediacheck import burned_frames
 
 pytestmark = pytest.mark.e2e
 
@@ -54,12 +52,7 @@ def burn(tmp_path: Path, texts: list[str], language, font: Font) -> list[bytes]:
     ass = tmp_path / "inventory.ass"
     style = replace(language.style, size=EM / H)
     write_ass(cues, ass, style=style, width=W, height=H, font=font, language=language.code)
-    source = ffmpeg.input(f"color=c=black:s={W}x{H}:d={len(texts)}:r=1", f="lavfi")
-    args = (burn_in(source, ass, ass_fontsdir(font, tmp_path))
-            .output("pipe:", f="rawvideo", pix_fmt="gray")
-            .compile(cmd=[ffmpeg_binary(), "-hide_banner", "-loglevel", "error"]))
-    raw = subprocess.run(args, capture_output=True, check=True).stdout
-    return [raw[i:i + W * H] for i in range(0, len(raw), W * H)]
+    return burned_frames(ass, ass_fontsdir(font, tmp_path), W, H, len(texts))
 
 
 def columns(mask: set[tuple[int, int]]) -> list[tuple[int, int]]:
