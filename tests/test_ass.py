@@ -167,3 +167,29 @@ def test_burned_text_is_inside_title_safe_and_as_tall_as_asked(tmp_path, noto):
     assert bottom - top + 1 == pytest.approx(style.size * height, rel=0.15)
     _, top, _, bottom = lit_box(frames[5], width)
     assert bottom - top > 1.5 * style.size * height  # wrapped: two lines
+
+
+def test_a_font_known_only_to_fontsdir_is_the_one_drawn(tmp_path):
+    """The `ass` filter takes its fonts from fontsdir, as `subtitles` did: Noto Serif renamed to
+    a family no system has draws exactly like Noto Serif, not like fontconfig's fallback (here
+    Noto Sans)."""
+    from fontTools.ttLib import TTFont
+
+    serif = resolve_font("Noto Serif")
+    private = tmp_path / "private" / "PipelineTestSerif.ttf"
+    private.parent.mkdir()
+    with TTFont(serif.path) as font:
+        for record in font["name"].names:
+            if record.nameID in (1, 4, 6, 16):
+                record.string = "Pipeline Test Serif"
+        font.save(private)
+    frames = []
+    for font in (resolve_font(str(private)), serif):
+        folder = tmp_path / font.family.replace(" ", "")
+        folder.mkdir()
+        ass = folder / "sub.ass"
+        write_ass([Cue(1, 0, 1000, "Hxgy a\u0331", 1)], ass, style=Style(size=0.3), width=320,
+                  height=120, font=font)
+        assert style_fields(ass.read_text(encoding="utf-8"))["Fontname"] == font.family
+        frames += burned_frames(ass, ass_fontsdir(font, folder), 320, 120, 1)
+    assert max(frames[0]) > 128 and frames[0] == frames[1]
