@@ -77,7 +77,7 @@ def test_reading_speed_counts_spaces_but_not_line_breaks(tmp_path):
         Los seres humanos
         no están a la venta
         """
-    assert qc(tmp_path, text, fps=None) == []
+    assert qc(tmp_path, text) == []
     cue = read_srt(srt(tmp_path, text)).cues[0]
     assert reading_speed(cue) == 36 / 2.118
 
@@ -172,7 +172,7 @@ def test_too_short_and_too_long_cues_warn(tmp_path):
         4
         00:00:11,000 --> 00:00:18,001
         más de siete
-        """, fps=None)
+        """)
     assert codes(found) == [("too-short", 5), ("too-long", 13)]
     assert "only 0.800 s" in only(found, "too-short").message
     assert "7.001 s" in only(found, "too-long").message

@@ -34,7 +34,7 @@ from pipeline.render.specimen import write_specimen
 from pipeline.subtitles.ass import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
 from pipeline.subtitles.model import Cue, format_time
-from pipeline.subtitles.qc import check_cues
+from pipeline.subtitles.qc import check_cues, off_grid_times
 from pipeline.subtitles.srt import read_srt
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
@@ -161,7 +161,8 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
     cues = list(subtitles.cues)
     warnings = list(subtitles.warnings) + check_cues(
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
-        frame_width=profile.width, frame_height=profile.height)
+        frame_width=profile.width, frame_height=profile.height) + off_grid_times(
+        cues, path, master.info.video.fps)
     sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
         work = Path(workdir)

@@ -62,8 +62,7 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
                frame_height: int = 1080) -> list[Diagnostic]:
     """Every QC warning for `cues`, each on the cue's first line with a short hint.
 
-    `fps` is the master's frame rate: gaps are counted in frames (25 fps is assumed when unknown)
-    and times that are not on a frame boundary are reported (only when it is known).
+    `fps` is the master's frame rate: gaps are counted in frames (25 fps is assumed when unknown).
     The title-safe fit is measured only when both `style` and `font` are given, at the style's
     size on a `frame_width` x `frame_height` frame, wrapped exactly as the burner wraps it.
     """
@@ -74,7 +73,6 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
         found += _line_lengths(cue, path, qc)
         found += _duration(cue, path, qc)
     found += _gaps(cues, path, qc, fps)
-    found += _frame_grid(cues, path, fps)
     if style is not None and font is not None:
         fitter = _Fitter(style, font, frame_width, frame_height, cues)
         for cue in cues:
@@ -159,8 +157,12 @@ def _frames(count: int) -> str:
     return f"{count} frame{'' if count == 1 else 's'}"
 
 
-def _frame_grid(cues: list[Cue], path, fps: float | None) -> list[Diagnostic]:
-    """One warning naming the cue times that are not on a frame boundary of the video."""
+def off_grid_times(cues: Iterable[Cue], path, fps: float | None) -> list[Diagnostic]:
+    """One warning naming the cue times that are not on a frame boundary of the video, with the
+    frame each one is moved to (`subtitles/frames.py`); none when the frame rate is unknown.
+
+    For translators (`check`, `watch`, `preview`): the render snaps the times itself, so it is
+    not one of the render's QC warnings (which `render --strict` fails on)."""
     if not fps:
         return []
     grid = FrameGrid.at(fps)
@@ -300,6 +302,7 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
             diagnostics += missing_glyphs(cues, font, path)
     diagnostics += check_cues(cues, path, qc=qc, fps=fps, style=style if font else None,
                               font=font, frame_width=frame_width, frame_height=frame_height)
+    diagnostics += off_grid_times(cues, path, fps)
     diagnostics.sort(key=lambda d: (d.line or 0, d.severity != "error"))
     return CheckResult(path, len(cues), tuple(diagnostics), language)
 
