@@ -229,7 +229,7 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
                 profile: Profile, work: Path, fontsdir: Path, target: Path) -> Path:
     ass = work / "sheet.ass"
     write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
-              font=font, language=language.code, fps=master.video.fps)
+              font=font, language=language.code, fps=master.info.video.fps)
     folder = work / "tiles"
     folder.mkdir()
     # A bounded number of inputs per process: every open input holds a decoder's frames.
@@ -258,7 +258,7 @@ def write_proxy(master: Master, cues: list[Cue], language: Language, font: Font,
     small = proxy_profile(profile)
     ass = work / "proxy.ass"
     write_ass(cues, ass, style=language.style, width=small.width, height=small.height, font=font,
-              language=language.code, fps=master.video.fps)
+              language=language.code, fps=master.info.video.fps)
     with atomic_output(target) as partial:
         _run(proxy_graph(master, small, ass, fontsdir, partial),
              f"encoding the preview video {target.name}", target)
