@@ -15,10 +15,11 @@ from typing import Callable, Literal
 import langcodes
 import yaml
 
-from pipeline.errors import Diagnostic, ManifestError, ValidationError, error
+from pipeline.errors import Diagnostic, ManifestError, SubtitleError, ValidationError, error
 from pipeline.media.audio_layout import AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.profiles import BUILTIN_PROFILES, Profile
+from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
 from pipeline.subtitles.normalise import nfc
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -40,6 +41,7 @@ class Style:
     color: str = "#FFFFFF"
     outline_color: str = "#000000"
     bold: bool = False
+    from_file: bool = False      # an ASS/SSA file is burned with its own styles
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,11 @@ class Language:
         return alpha3(self.code)
 
     @property
+    def bcp47(self) -> str:
+        """The code as a BCP 47 tag in its shortest form (`spa` is `es`), for `xml:lang`."""
+        return langcodes.standardize_tag(self.code)
+
+    @property
     def needs_subtitles(self) -> bool:
         return self.treatment in ("burn", "soft")
 
@@ -105,8 +112,38 @@ class Manifest:
     publish_to: str = "file://../dist"
     page_language: str = PAGE_LANGUAGES[0]
 
+    def subtitle_files(self, spot: Spot, language: Language) -> list[Path]:
+        """The language's subtitle files in the spot's folder: `<code>.srt`, `.vtt`, `.ass`,
+        `.ssa`, `.ttml`, `.xml` or `.dfxp` (the suffix in any case). One is expected."""
+        return [path for path in _folder_files(self.subtitles_dir / spot.id)
+                if path.stem == language.code and path.suffix.lower() in SUBTITLE_SUFFIXES]
+
     def subtitle_path(self, spot: Spot, language: Language) -> Path:
-        return self.subtitles_dir / spot.id / f"{language.code}.srt"
+        """The language's one subtitle file.
+
+        Raises `SubtitleError` (on the language's line of the manifest) when there is none,
+        naming the files of that code with other suffixes that are there, or when there are
+        several, naming them: which one was meant cannot be guessed.
+        """
+        found = self.subtitle_files(spot, language)
+        if len(found) == 1:
+            return found[0]
+        folder = self.subtitles_dir / spot.id
+        if found:
+            raise SubtitleError(
+                f"language {language.code!r} has {len(found)} subtitle files for spot "
+                f"{spot.id!r}: {', '.join(str(p) for p in found)}", self.path, language.line,
+                "keep only the one to use (move the others out of the folder)")
+        others = [p.name for p in _folder_files(folder)
+                  if p.name.lower().startswith(f"{language.code.lower()}.")]
+        there = (f"; the folder has {', '.join(others)}, which is no subtitle format read here"
+                 if others else f"; there is no file for {language.code!r} in {folder}")
+        expected = folder / f"{language.code}{SUBTITLE_SUFFIXES[0]}"
+        raise SubtitleError(
+            f"subtitles missing for language {language.code!r} ({language.treatment}): expected "
+            f"{expected} (or {', '.join(SUBTITLE_SUFFIXES[1:])}){there}", self.path,
+            language.line, "add the subtitle file there (SubRip, WebVTT, ASS/SSA or TTML), or "
+            "change the treatment")
 
     @property
     def campaign_dir(self) -> Path:
@@ -116,6 +153,13 @@ class Manifest:
         return self._lines.get(key)
 
     _lines: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        return []
 
 
 def alpha3(code: str) -> str:

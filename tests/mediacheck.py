@@ -39,7 +39,7 @@ def burned_frames(ass: Path, fontsdir: Path, width: int, height: int, seconds: f
                   rate: int = 1) -> list[bytes]:
     """8-bit gray frames of a black picture with `ass` drawn on it the way every render burns
     (the pipeline's `burn_in`), one every 1/`rate` s from 0."""
-    from pipeline.subtitles.ass import burn_in   # the path under test, not a measurement
+    from pipeline.subtitles.burn import burn_in   # the path under test, not a measurement
 
     source = ffmpeg.input(f"color=c=black:s={width}x{height}:d={seconds}:r={rate}", f="lavfi")
     args = (burn_in(source, ass, fontsdir).output("pipe:", f="rawvideo", pix_fmt="gray")

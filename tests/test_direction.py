@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.manifest import Style
-from pipeline.subtitles.ass import ass_fontsdir, write_ass
+from pipeline.subtitles.burn import ass_fontsdir, write_ass
 from pipeline.subtitles.direction import cue_direction, language_direction
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.model import Cue

@@ -14,10 +14,10 @@ import regex
 import uharfbuzz as hb
 
 from pipeline.manifest import load_manifest
-from pipeline.subtitles.ass import ass_fontsdir, write_ass
+from pipeline.subtitles.burn import ass_fontsdir, write_ass
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.model import Cue, plain_text
-from pipeline.subtitles.srt import read_srt
+from pipeline.subtitles.formats import read_subtitles
 from tests.mediacheck import burned_frames
 
 pytestmark = pytest.mark.e2e
@@ -105,9 +105,9 @@ def test_each_diacritic_sits_over_its_own_letter_and_nfd_burns_like_nfc(tmp_path
     decomposed = tmp_path / source.name
     decomposed.write_text(unicodedata.normalize("NFD", source.read_text(encoding="utf-8")),
                           encoding="utf-8")
-    line = inventory_line(read_srt(source).cues)
+    line = inventory_line(read_subtitles(source).cues)
     font = resolve_font(language.style.font)
-    full, from_nfd, bare = burn(tmp_path, [line, inventory_line(read_srt(decomposed).cues),
+    full, from_nfd, bare = burn(tmp_path, [line, inventory_line(read_subtitles(decomposed).cues),
                                            strip_marks(line)], language, font)
 
     assert from_nfd == full, "the decomposed file burns differently"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.manifest import QcSettings, Style
-from pipeline.subtitles.ass import write_ass
+from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.frames import FrameGrid, frame_rate, snap_cues
 from pipeline.subtitles.model import Cue, format_time

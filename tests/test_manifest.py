@@ -51,8 +51,9 @@ def test_good_manifest_resolves_paths_names_and_styles(campaign):
     assert manifest.languages[2].style.size == 0.06
     assert manifest.languages[2].style.font == "Noto Sans"   # the rest inherited
     assert [p.name for p in manifest.profiles] == ["web", "proxy"]
+    (campaign.root / "subtitles/spot/nah.vtt").write_text("WEBVTT\n", encoding="utf-8")
     assert manifest.subtitle_path(manifest.spots[0], manifest.languages[0]) == \
-        (campaign.root / "subtitles/spot/nah.srt").resolve()
+        (campaign.root / "subtitles/spot/nah.vtt").resolve()
     assert manifest.output_dir == (campaign.root / "build").resolve()
     assert manifest.languages[0].alpha3 == "nah" and manifest.languages[2].alpha3 == "nor"
 

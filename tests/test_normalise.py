@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.manifest import Style
-from pipeline.subtitles.ass import write_ass
+from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.qc import check_file
-from pipeline.subtitles.srt import read_srt
+from pipeline.subtitles.formats import read_subtitles
 from tests.mediacheck import FFMPEG
 
 NFC_SRT = ("1\n00:00:00,500 --> 00:00:01,800\nHñähñu: ä ë ö é\n\n"
@@ -35,8 +35,8 @@ def test_the_reader_gives_nfc_and_leaves_the_file_alone(tmp_path):
     path = tmp_path / "ote.srt"
     path.write_text(NFD_SRT, encoding="utf-8")
     before = path.read_bytes()
-    subtitles = read_srt(path)
-    assert [cue.text for cue in subtitles.cues] == [cue.text for cue in read_srt(_write(
+    subtitles = read_subtitles(path)
+    assert [cue.text for cue in subtitles.cues] == [cue.text for cue in read_subtitles(_write(
         tmp_path / "nfc.srt", NFC_SRT)).cues]
     assert all(nfc(cue.text) for cue in subtitles.cues)
     assert "a\u0331" in subtitles.cues[1].text      # no composed form: stays as typed
@@ -58,7 +58,7 @@ def test_qc_and_the_ass_script_are_identical_for_either_form(tmp_path):
         path = _write(tmp_path / f"{form}.srt", unicodedata.normalize(form, text))
         results.append([d.message for d in check_file(path, frame_width=640, frame_height=360).diagnostics])
         ass = tmp_path / f"{form}.ass"
-        write_ass(read_srt(path).cues, ass, style=Style(), width=640, height=360,
+        write_ass(read_subtitles(path).cues, ass, style=Style(), width=640, height=360,
                   font=resolve_font("Noto Sans"))
         scripts.append(ass.read_text(encoding="utf-8"))
     assert results[0] == results[1]

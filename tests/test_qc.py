@@ -10,7 +10,7 @@ import pytest
 from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.qc import check_cues, check_file, graphemes, reading_speed
-from pipeline.subtitles.srt import read_srt
+from pipeline.subtitles.formats import read_subtitles
 
 QC = QcSettings()
 A_MACRON_BELOW = "a\u0331"   # a̱: one character to a reader, two code points
@@ -25,7 +25,7 @@ def srt(tmp_path: Path, text: str, name: str = "nah.srt") -> Path:
 def qc(tmp_path: Path, text: str, *, fps: float | None = 25, style=None, font=None,
        width: int = 1920, settings: QcSettings = QC):
     path = srt(tmp_path, text)
-    subtitles = read_srt(path)
+    subtitles = read_subtitles(path)
     assert not subtitles.errors, subtitles.errors
     return check_cues(subtitles.cues, path, qc=settings, fps=fps, style=style, font=font,
                       frame_width=width)
@@ -78,7 +78,7 @@ def test_reading_speed_counts_spaces_but_not_line_breaks(tmp_path):
         no están a la venta
         """
     assert qc(tmp_path, text) == []
-    cue = read_srt(srt(tmp_path, text)).cues[0]
+    cue = read_subtitles(srt(tmp_path, text)).cues[0]
     assert reading_speed(cue) == 36 / 2.118
 
 
@@ -351,7 +351,7 @@ def test_check_file_of_a_track_skips_glyphs_and_fit(tmp_path):
 
 def test_fit_is_measured_as_the_whole_file_is_burned_bold_anywhere_means_bold_everywhere():
     """write_ass measures every cue with the bold face once any cue uses <b>; so must the check."""
-    from pipeline.subtitles.ass import Layout, layout_cue
+    from pipeline.subtitles.burn import Layout, layout_cue
     from pipeline.subtitles.model import Cue
 
     font, style = resolve_font("Noto Sans"), Style(size=0.08)

@@ -9,7 +9,8 @@ import pytest
 
 from pipeline.errors import SubtitleError
 from pipeline.subtitles.model import Cue, plain_text
-from pipeline.subtitles.srt import read_srt, write_srt
+from pipeline.subtitles.formats import read_subtitles
+from pipeline.subtitles.srt import write_srt
 from pipeline.subtitles.vtt import write_vtt
 
 GOOD = """\
@@ -39,7 +40,7 @@ def only(diagnostics, code):
 
 
 def test_reads_cues_with_times_text_and_first_line(tmp_path):
-    result = read_srt(srt(tmp_path, GOOD))
+    result = read_subtitles(srt(tmp_path, GOOD))
     assert result.diagnostics == ()
     assert result.encoding == "utf-8"
     assert result.cues == (Cue(1, 1000, 2500, "Ni tlakatl", 1),
@@ -54,7 +55,7 @@ def test_reads_cues_with_times_text_and_first_line(tmp_path):
 def test_byte_order_marks_are_honoured_and_stripped(tmp_path, encoding, bom, label):
     path = tmp_path / "nah.srt"
     path.write_bytes(bom + textwrap.dedent(GOOD + "ꞌẍʉ\n").encode(encoding))
-    result = read_srt(path)
+    result = read_subtitles(path)
     assert result.diagnostics == ()
     assert result.encoding == label
     assert result.cues[0].index == 1  # pysrt would have read "\ufeff1"
@@ -63,7 +64,7 @@ def test_byte_order_marks_are_honoured_and_stripped(tmp_path, encoding, bom, lab
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
 def test_crlf_and_cr_line_endings(tmp_path, newline):
-    result = read_srt(srt(tmp_path, GOOD, newline=newline))
+    result = read_subtitles(srt(tmp_path, GOOD, newline=newline))
     assert result.diagnostics == ()
     assert [cue.line for cue in result.cues] == [1, 5]
     assert result.cues[1].text == "<i>amo se tlamantli</i>\ntlen monamaka"
@@ -73,7 +74,7 @@ def test_trailing_whitespace_and_no_final_blank_line(tmp_path):
     path = tmp_path / "nah.srt"
     path.write_text("1  \n00:00:01,000 --> 00:00:02,000   \nNi tlakatl \t\n   \n"
                     "2\n00:00:03,000 --> 00:00:04,000\nkipia", encoding="utf-8")
-    result = read_srt(path)
+    result = read_subtitles(path)
     assert result.diagnostics == ()
     assert [cue.text for cue in result.cues] == ["Ni tlakatl", "kipia"]
 
@@ -82,7 +83,7 @@ def test_latin1_byte_reports_its_line_offset_and_value(tmp_path):
     text = textwrap.dedent(GOOD).replace("tlen monamaka", "tlen monamaká")
     path = tmp_path / "nah.srt"
     path.write_bytes(text.encode("latin-1"))
-    result = read_srt(path)
+    result = read_subtitles(path)
     (problem,) = result.diagnostics
     assert problem.severity == "error" and problem.code == "encoding"
     assert problem.line == 8
@@ -96,25 +97,25 @@ def test_garbage_byte_line_with_crlf(tmp_path):
     path = tmp_path / "nah.srt"
     path.write_bytes(b"1\r\n00:00:01,000 --> 00:00:02,000\r\nok\r\n\r\n2\r\n"
                      b"00:00:03,000 --> 00:00:04,000\r\nbad \xff\xfe here\r\n")
-    (problem,) = read_srt(path).errors
+    (problem,) = read_subtitles(path).errors
     assert problem.line == 7 and "0xFF" in problem.message
 
 
 def test_bad_byte_after_a_bom_counts_the_bom_in_the_offset(tmp_path):
     path = tmp_path / "nah.srt"
     path.write_bytes(b"\xef\xbb\xbf1\n00:00:01,000 --> 00:00:02,000\nx\xe1\n")
-    (problem,) = read_srt(path).errors
+    (problem,) = read_subtitles(path).errors
     assert problem.line == 3 and "UTF-8: byte 0xE1 at offset 36" in problem.message
 
 
 def test_utf16_without_bom_is_refused(tmp_path):
-    result = read_srt(srt(tmp_path, GOOD, encoding="utf-16-le"))
+    result = read_subtitles(srt(tmp_path, GOOD, encoding="utf-16-le"))
     problem = only(result.errors, "encoding")
     assert "NUL" in problem.message and "UTF-16" in problem.message
 
 
 def test_missing_blank_line_is_an_error_and_never_merges(tmp_path):
-    result = read_srt(srt(tmp_path, """\
+    result = read_subtitles(srt(tmp_path, """\
         1
         00:00:01,000 --> 00:00:02,000
         Ni tlakatl
@@ -130,7 +131,7 @@ def test_missing_blank_line_is_an_error_and_never_merges(tmp_path):
 
 
 def test_missing_blank_line_before_a_timing_line_without_number(tmp_path):
-    result = read_srt(srt(tmp_path, """\
+    result = read_subtitles(srt(tmp_path, """\
         1
         00:00:01,000 --> 00:00:02,000
         Ni tlakatl
@@ -151,7 +152,7 @@ def test_missing_blank_line_before_a_timing_line_without_number(tmp_path):
     "Ni tlakatl",
 ])
 def test_malformed_timing_line(tmp_path, timing):
-    result = read_srt(srt(tmp_path, f"""\
+    result = read_subtitles(srt(tmp_path, f"""\
         1
         00:00:00,000 --> 00:00:00,500
         ok
@@ -168,12 +169,12 @@ def test_malformed_timing_line(tmp_path, timing):
 
 
 def test_missing_timing_line(tmp_path):
-    result = read_srt(srt(tmp_path, "1\n\n"))
+    result = read_subtitles(srt(tmp_path, "1\n\n"))
     assert only(result.errors, "timing").line == 2
 
 
 def test_dot_before_milliseconds_is_a_warning_and_coordinates_are_accepted(tmp_path):
-    result = read_srt(srt(tmp_path, """\
+    result = read_subtitles(srt(tmp_path, """\
         1
         00:00:01.000 --> 00:00:02.000
         Ni tlakatl
@@ -188,7 +189,7 @@ def test_dot_before_milliseconds_is_a_warning_and_coordinates_are_accepted(tmp_p
 
 
 def test_non_increasing_and_missing_numbers_are_warnings(tmp_path):
-    result = read_srt(srt(tmp_path, """\
+    result = read_subtitles(srt(tmp_path, """\
         1
         00:00:01,000 --> 00:00:02,000
         uno
@@ -211,7 +212,7 @@ def test_non_increasing_and_missing_numbers_are_warnings(tmp_path):
 
 @pytest.mark.parametrize("end", ["00:00:01,999", "00:00:02,000"])
 def test_end_before_or_at_start(tmp_path, end):
-    result = read_srt(srt(tmp_path, f"""\
+    result = read_subtitles(srt(tmp_path, f"""\
         1
         00:00:00,000 --> 00:00:01,000
         ok
@@ -226,7 +227,7 @@ def test_end_before_or_at_start(tmp_path, end):
 
 
 def test_overlap_names_both_cues_at_the_later_one(tmp_path):
-    result = read_srt(srt(tmp_path, """\
+    result = read_subtitles(srt(tmp_path, """\
         1
         00:00:01,000 --> 00:00:03,000
         uno
@@ -242,7 +243,7 @@ def test_overlap_names_both_cues_at_the_later_one(tmp_path):
 
 
 def test_overlap_with_a_long_cue_further_back(tmp_path):
-    result = read_srt(srt(tmp_path, """\
+    result = read_subtitles(srt(tmp_path, """\
         1
         00:00:01,000 --> 00:00:09,000
         uno
@@ -259,7 +260,7 @@ def test_overlap_with_a_long_cue_further_back(tmp_path):
 
 
 def test_touching_cues_do_not_overlap(tmp_path):
-    result = read_srt(srt(tmp_path, """\
+    result = read_subtitles(srt(tmp_path, """\
         1
         00:00:01,000 --> 00:00:02,000
         uno
@@ -272,7 +273,7 @@ def test_touching_cues_do_not_overlap(tmp_path):
 
 
 def test_cues_past_the_end_of_the_video(tmp_path):
-    result = read_srt(srt(tmp_path, """\
+    result = read_subtitles(srt(tmp_path, """\
         1
         00:00:01,000 --> 00:00:02,000
         uno
@@ -295,19 +296,19 @@ def test_cues_past_the_end_of_the_video(tmp_path):
 @pytest.mark.parametrize("content, message", [("", "the file is empty"),
                                                ("\n  \n\n", "the file is empty")])
 def test_empty_file(tmp_path, content, message):
-    (problem,) = read_srt(srt(tmp_path, content)).diagnostics
+    (problem,) = read_subtitles(srt(tmp_path, content)).diagnostics
     assert (problem.severity, problem.code, problem.message) == ("error", "empty", message)
 
 
 def test_file_without_any_cue(tmp_path):
-    result = read_srt(srt(tmp_path, "just some words\n"))
+    result = read_subtitles(srt(tmp_path, "just some words\n"))
     assert only(result.errors, "empty").message == "the file contains no cues"
     assert only(result.errors, "structure").line == 1
 
 
 @pytest.mark.parametrize("text", ["", "<i></i>", "{\\an8}"])
 def test_cue_without_text(tmp_path, text):
-    result = read_srt(srt(tmp_path, f"""\
+    result = read_subtitles(srt(tmp_path, f"""\
         1
         00:00:01,000 --> 00:00:02,000
         {text}
@@ -321,7 +322,7 @@ def test_cue_without_text(tmp_path, text):
 
 
 def test_blank_line_inside_text_is_reported(tmp_path):
-    result = read_srt(srt(tmp_path, """\
+    result = read_subtitles(srt(tmp_path, """\
         1
         00:00:01,000 --> 00:00:02,000
         uno
@@ -334,14 +335,14 @@ def test_blank_line_inside_text_is_reported(tmp_path):
 
 
 def test_editing_tags_left_in_the_text_are_warned_about(tmp_path):
-    result = read_srt(srt(tmp_path, "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}{\\b1}uno\n"))
+    result = read_subtitles(srt(tmp_path, "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}{\\b1}uno\n"))
     problem = only(result.warnings, "tags")
     assert "'{\\\\b1}'" in problem.message and problem.line == 1
 
 
 def test_missing_file_raises(tmp_path):
     with pytest.raises(SubtitleError, match="not found"):
-        read_srt(tmp_path / "nope.srt")
+        read_subtitles(tmp_path / "nope.srt")
 
 
 def test_plain_text_strips_formatting_but_keeps_the_words():
@@ -355,7 +356,7 @@ def test_write_srt_round_trips(tmp_path):
             Cue(7, 3_723_004, 3_724_000, "ome", 6))
     target = tmp_path / "out.srt"
     write_srt(cues, target)
-    back = read_srt(target)
+    back = read_subtitles(target)
     assert back.diagnostics == () and back.encoding == "utf-8"
     assert [(c.start, c.end, c.text) for c in back.cues] == [(c.start, c.end, c.text) for c in cues]
     assert target.read_bytes().startswith(b"1\n00:00:00,000 --> 00:00:01,500\n")
@@ -370,6 +371,6 @@ def test_write_vtt(tmp_path):
     write_vtt(cues, target)
     assert target.read_text(encoding="utf-8") == (
         "WEBVTT\n\n"
-        "1\n00:00:00.000 --> 00:00:01.500\n<i>Ni</i> a &amp; b &lt;3\n\n"
+        "1\n00:00:00.000 --> 00:00:01.500 line:0\n<i>Ni</i> a &amp; b &lt;3\n\n"
         "2\n01:02:03.004 --> 01:02:04.000\nome\n")
     assert not target.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -22,10 +22,10 @@ from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_vi
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery, index_folder
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
+from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.qc import check_cues, narrowest_frame
-from pipeline.subtitles.srt import read_srt
 
 Status = Literal["up-to-date", "stale", "blocked"]
 
@@ -229,10 +229,13 @@ class _Planner:
             track, plan.tracks["audio"], warnings = self._delivery(spot, language, plan.master)
             plan.warnings += warnings
             self._add_input(plan, "audio", track)
-        subtitles = self.manifest.subtitle_path(spot, language)
-        if language.needs_subtitles or subtitles.exists():
+        delivered = self._once(("subtitle-files", spot.id, language.code),
+                               lambda: self.manifest.subtitle_files(spot, language))
+        if language.needs_subtitles or delivered:
+            subtitles = self._once(("subtitle-file", spot.id, language.code),
+                                   lambda: self.manifest.subtitle_path(spot, language))
             plan.cues, warnings = self._once(
-                ("subtitles", subtitles, plan.master.duration),
+                ("subtitles", subtitles, plan.master.duration, language.style.from_file),
                 lambda: self._read_subtitles(subtitles, language, plan.master))
             plan.warnings += warnings
             self._add_input(plan, "subtitles", subtitles)
@@ -327,11 +330,8 @@ class _Planner:
         return info
 
     def _read_subtitles(self, path: Path, language: Language, master: MediaInfo):
-        if not path.exists():
-            raise PipelineError(f"subtitles missing for language {language.code!r} "
-                                f"({language.treatment}): expected {path}", self.manifest.path,
-                                language.line, "add the SRT file there, or change the treatment")
-        subtitles = read_srt(path, duration=master.duration)
+        subtitles = read_subtitles(path, duration=master.duration,
+                                   keep_style=language.style.from_file)
         raise_if_errors(subtitles.diagnostics)
         # QC at the master's real frame rate; a burned language's text is also measured on the
         # narrowest frame it is burned into.

@@ -31,11 +31,11 @@ from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.render.specimen import write_specimen
-from pipeline.subtitles.ass import ass_fontsdir, burn_in, write_ass
+from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
+from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.model import Cue, format_time
 from pipeline.subtitles.qc import check_cues, off_grid_times
-from pipeline.subtitles.srt import read_srt
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
 COLUMNS = 4
@@ -108,12 +108,13 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
     chosen_spots = _select(manifest, manifest.spots, spots, "spot", "id")
     frame = _profile(manifest, profile)
     pairs = [(spot, language) for spot in chosen_spots for language in chosen_languages
-             if manifest.subtitle_path(spot, language).exists()]
+             if manifest.subtitle_files(spot, language)]
     if not pairs:
-        wanted = ", ".join(str(manifest.subtitle_path(s, l)) for s in chosen_spots
+        wanted = ", ".join(f"{manifest.subtitles_dir / s.id / l.code}.*" for s in chosen_spots
                            for l in chosen_languages)
         raise PipelineError(f"no subtitle file to preview (looked for {wanted})", manifest.path,
-                            hint="put the file at subtitles/<spot id>/<language code>.srt")
+                            hint="put the file at subtitles/<spot id>/<language code>.srt "
+                            "(or .vtt, .ass, .ssa, .ttml, .xml, .dfxp)")
     return [preview(manifest, spot, language, frame, video=video) for spot, language in pairs]
 
 
@@ -155,7 +156,8 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
             raise
         raise PipelineError(exc.message, manifest.path, exc.line or spot.line, exc.hint) from None
     path = manifest.subtitle_path(spot, language)
-    subtitles = read_srt(path, duration=master.info.duration)
+    subtitles = read_subtitles(path, duration=master.info.duration,
+                               keep_style=language.style.from_file)
     font = resolve_font(language.style.font)
     raise_if_errors(list(subtitles.diagnostics) + missing_glyphs(subtitles.cues, font, path))
     cues = list(subtitles.cues)

@@ -18,8 +18,7 @@ from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.plan import MASTER_SOUND, VariantPlan
-from pipeline.subtitles.srt import write_srt
-from pipeline.subtitles.vtt import write_vtt
+from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES, write_sidecars as write_subtitle_sidecars
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -82,7 +81,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
     """The variant's record; its loudness is the meter's reading of the audio it carries."""
     variant = plan.variant
     video = info.video
-    sidecars = [variant.sidecar_path(s).name for s in ("srt", "vtt")] \
+    sidecars = [variant.sidecar_path(s).name for s in SIDECAR_SUFFIXES] \
         if plan.subtitles is not None and variant.language.treatment != "burn" else []
     warnings = list(plan.warnings) + output_warnings(plan, audio)
     return {
@@ -139,8 +138,7 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
 def write_sidecars(plan: VariantPlan) -> None:
     if plan.subtitles is None or plan.variant.language.treatment == "burn":
         return
-    write_srt(plan.cues, plan.variant.sidecar_path("srt"))
-    write_vtt(plan.cues, plan.variant.sidecar_path("vtt"))
+    write_subtitle_sidecars(plan.cues, plan.variant.sidecar_path, plan.variant.language.bcp47)
 
 
 def write_json(path: Path, value: dict) -> None:

@@ -22,7 +22,7 @@ from pipeline.files import atomic_output, write_atomically
 from pipeline.manifest import Language
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.profiles import Profile
-from pipeline.subtitles.ass import burn_in, escape_text, script_header
+from pipeline.subtitles.burn import burn_in, escape_text, script_header
 from pipeline.subtitles.fonts import Font, ass_font_size, text_width
 from pipeline.subtitles.model import Cue, plain_text
 from pipeline.subtitles.normalise import GRAPHEME

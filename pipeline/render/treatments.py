@@ -33,7 +33,7 @@ from pipeline.render.record import (
     write_poster,
     write_sidecars,
 )
-from pipeline.subtitles.ass import ass_fontsdir, burn_in, write_ass
+from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.srt import write_srt
 
 Progress = Callable[[float], None]   # fraction done, 0..1

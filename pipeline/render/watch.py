@@ -18,7 +18,7 @@ from typing import Callable, Literal
 import watchfiles
 
 from pipeline.errors import Diagnostic, PipelineError
-from pipeline.manifest import AUDIO_SUFFIXES, Manifest, load_manifest
+from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.plan import Plan, VariantPlan, build_plan
@@ -94,7 +94,8 @@ def watched_roots(manifest: Manifest) -> tuple[Path, ...]:
 
 
 class _Filter:
-    """Only the manifest itself, `*.srt` under subtitles_dir and audio tracks under audio_dir."""
+    """Only the manifest itself, subtitle files (`.srt`, `.vtt`, `.ass`, ...) under
+    subtitles_dir and audio tracks under audio_dir."""
 
     def __init__(self, manifest: Manifest):
         self.manifest = manifest.path.resolve()
@@ -106,12 +107,13 @@ class _Filter:
         if path.name.startswith("."):  # editors' and our own temporary files
             return False
         return (path == self.manifest
-                or (path.suffix.lower() == ".srt" and self.subtitles in path.parents)
+                or (path.suffix.lower() in SUBTITLE_SUFFIXES and self.subtitles in path.parents)
                 or (path.suffix.lower() in AUDIO_SUFFIXES and self.audio in path.parents))
 
 
 def affected_pair(manifest: Manifest, path: Path) -> Pair | None:
-    """(spot, language) of `<subtitles_dir>/<spot>/<code>.srt` or `<audio_dir>/<spot>/<code>.wav`."""
+    """(spot, language) of `<subtitles_dir>/<spot>/<code>.vtt` (any subtitle suffix) or
+    `<audio_dir>/<spot>/<code>.wav`."""
     for folder in (manifest.subtitles_dir.resolve(), manifest.audio_dir.resolve()):
         try:
             parts = path.resolve().relative_to(folder).parts
@@ -145,7 +147,7 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     selected = [v for v in plan.variants
                 if wanted is None or (v.variant.spot.id, v.variant.language.code) in wanted]
     checks = tuple(_check(manifest, plan, path) for path in ordered
-                   if path.suffix.lower() == ".srt" and path.exists())
+                   if path.suffix.lower() in SUBTITLE_SUFFIXES and path.exists())
     checked = {check.path.resolve() for check in checks}
     blocking = _blocking(plan, selected, checked)
     narrowed = Plan(plan.manifests, selected, plan.diagnostics, plan.caches)

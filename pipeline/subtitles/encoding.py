@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.errors import Diagnostic, error
+from pipeline.errors import Diagnostic, SubtitleError, error
 
 UTF8_HINT = "save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8')"
 
@@ -61,3 +61,24 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: st
     else:
         line = _line_of_offset(data, exc.start)
     return error(message, path, line, UTF8_HINT, "encoding")
+
+
+def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
+    """The file's text with `\\n` line ends (no BOM), its encoding, and what was wrong with its
+    bytes; the text is None when they cannot be trusted (see `_decode`).
+
+    Raises `SubtitleError` only when the file cannot be opened.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SubtitleError("subtitle file not found", path,
+                            hint="check the file name and folder") from None
+    except IsADirectoryError:
+        raise SubtitleError("this is a folder, not a subtitle file", path) from None
+    except OSError as exc:
+        raise SubtitleError(f"cannot read the subtitle file: {exc.strerror}", path) from None
+    text, encoding, diagnostics = _decode(data, path)
+    if text is not None:   # CR-only files exist (old Mac editors): each CRLF, CR or LF is one
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, encoding, diagnostics

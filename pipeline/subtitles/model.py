@@ -1,13 +1,22 @@
-"""The subtitle model every format reads into and writes from: cues in milliseconds,
-with their text and the line they came from."""
+"""The subtitle model every format reads into and writes from: cues in milliseconds, with their
+text in SubRip markup and the line they came from.
+
+Whatever the file's format, a cue's text is kept as SubRip writes it: lines joined with "\\n",
+`<i>`, `<b>`, `<u>` for italics, bold and underline, and `{\\anN}` for its place on screen
+(N as on a numeric keypad: 8 top centre, 2 bottom centre, 7 top left...). Readers of other
+formats translate their markup into this; writers translate it back out.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, Findings
+
+SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height (EBU R 95)
+SAFE_MARGIN = (1 - SAFE_AREA) / 2
 
 ALIGNMENT_TAG = re.compile(r"\{\\an[1-9]\}")
 
@@ -22,12 +31,26 @@ LISTED_LINES = 8  # lines named in a warning about many cues; the rest are count
 
 
 @dataclass(frozen=True)
+class Margins:
+    """How far a positioned cue's text stays from the frame's edges, as fractions of the frame:
+    `left` and `right` of its width, `vertical` of its height from the edge the cue is aligned
+    to (top or bottom; unused in the middle). Burned text never comes closer than the
+    title-safe area allows, whatever these say."""
+
+    left: float = 0.0
+    right: float = 0.0
+    vertical: float = 0.0
+
+
+@dataclass(frozen=True)
 class Cue:
     index: int
     start: int  # milliseconds
     end: int    # milliseconds
-    text: str   # lines joined with "\n", SRT tags kept
+    text: str   # lines joined with "\n", SubRip tags kept (see the module's docstring)
     line: int   # 1-based line of the cue's first line (its index line) in the file
+    margins: Margins | None = None  # from the file's positions; None: the style's defaults
+    style: str | None = None        # the ASS/SSA style it names, for `style: {from_file: true}`
 
 
 @dataclass(frozen=True)
@@ -36,16 +59,71 @@ class SubtitleFile(Findings):
     cues: tuple[Cue, ...]
     diagnostics: tuple[Diagnostic, ...]
     encoding: str
+    format: str = "srt"             # the registry's name of the format found in the file
+    styled_lines: tuple[int, ...] = ()  # lines whose colours or fonts the campaign's style replaces
+    styles: dict = field(default_factory=dict)  # ASS/SSA: style name -> `ssa.FileStyle`
 
 
 def plain_text(cue: Cue | str) -> str:
     """The text as it appears on screen: without `<i>`, `<b>`, `<u>`, `<font>` and `{\\anN}`.
 
-    Other `{\\...}` blocks are not removed: the burner shows them as typed (see `subtitles/ass.py`),
-    so their characters need glyphs like any other.
+    Other `{\\...}` blocks are not removed: the burner shows them as typed (see
+    `subtitles/burn.py`), so their characters need glyphs like any other.
     """
     text = cue.text if isinstance(cue, Cue) else cue
     return FORMAT_TAG.sub("", ALIGNMENT_TAG.sub("", text))
+
+
+def alignment(cue: Cue | str) -> int | None:
+    """The cue's `{\\anN}` (1-9, numeric keypad), the last one when there are several (as the
+    burner has always honoured it); None when it has none."""
+    text = cue.text if isinstance(cue, Cue) else cue
+    tags = ALIGNMENT_TAG.findall(text)
+    return int(tags[-1][4]) if tags else None
+
+
+def with_alignment(text: str, align: int | None) -> str:
+    """`text` with `{\\anN}` in front (nothing for None)."""
+    return f"{{\\an{align}}}{text}" if align else text
+
+
+def placed(text: str, align: int | None, margins: Margins | None) -> tuple[str, Margins | None]:
+    """(text with `{\\anN}`, margins) as every reader stores a position. Margins within the
+    title-safe area are dropped (every output keeps text at least that far in), and the default
+    place (bottom centre, no margins) is left unsaid, so the campaign's style decides it."""
+    if margins is not None:
+        margins = Margins(*(value if value > SAFE_MARGIN + 1e-9 else 0.0
+                            for value in (margins.left, margins.right, margins.vertical)))
+        if margins == Margins():
+            margins = None
+    if align == 2 and margins is None:
+        align = None
+    return with_alignment(text, align), margins
+
+
+ROWS = ("bottom", "middle", "top")
+COLUMNS = ("left", "center", "right")
+
+
+def place(align: int) -> tuple[str, str]:
+    """(row, column) of a keypad alignment: 8 is ("top", "center"), 1 ("bottom", "left")."""
+    return ROWS[(align - 1) // 3], COLUMNS[(align - 1) % 3]
+
+
+def keypad(row: str, column: str) -> int:
+    """The keypad alignment (ASS `\\an`) of a row and column: the inverse of `place`."""
+    return ROWS.index(row) * 3 + COLUMNS.index(column) + 1
+
+
+def row_at(at: float) -> tuple[str, float]:
+    """(row, margin) of text placed at `at` (a fraction of the height from the top): the edge
+    it is nearer to keeps the distance. Where the text box's own edge falls depends on the
+    player's line height, so this is the nearest keypad row, not an exact position."""
+    if at < 1 / 3:
+        return "top", at
+    if at > 2 / 3:
+        return "bottom", 1 - at
+    return "middle", 0.0
 
 
 def format_time(ms: int, separator: str = ",") -> str:
@@ -60,3 +138,33 @@ def line_list(lines: list[int]) -> str:
     listed = ", ".join(map(str, lines[:LISTED_LINES]))
     more = f" and {len(lines) - LISTED_LINES} more" if len(lines) > LISTED_LINES else ""
     return f"{'line' if len(lines) == 1 else 'lines'} {listed}{more}"
+
+
+def styled_runs(text: str) -> list[tuple[str, frozenset[str]]]:
+    """The cue's text without `{\\anN}` as runs of (text, {"i", "b", "u"} in force), in order;
+    `<font>` tags are left out (colours are the campaign's), line breaks stay in the text.
+    An unclosed tag runs to the end of the cue, as players draw it."""
+    runs: list[tuple[str, frozenset[str]]] = []
+    active: set[str] = set()
+    for piece in re.split(f"({FORMAT_TAG.pattern})", ALIGNMENT_TAG.sub("", text),
+                          flags=re.IGNORECASE):
+        if not piece:
+            continue
+        if FORMAT_TAG.fullmatch(piece):
+            name = piece.strip("</>").lower()
+            if name in ("i", "b", "u"):
+                (active.discard if piece.startswith("</") else active.add)(name)
+            continue
+        runs.append((piece, frozenset(active)))
+    return runs
+
+
+@dataclass
+class Parsed:
+    """What a format's reader found in the decoded text; the registry adds the checks common to
+    every format (`subtitles/formats.py`)."""
+
+    cues: list[Cue] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    styled_lines: list[int] = field(default_factory=list)  # colours, fonts the campaign replaces
+    styles: dict = field(default_factory=dict)

@@ -4,7 +4,7 @@ title-safe area at the real font, and look-alike apostrophes.
 
 These are warnings: the file can be rendered, but a viewer may not manage to read it. What makes
 a file unusable (malformed timing, overlaps, cues past the end, missing glyphs) is an error,
-found by `subtitles.read_srt` and `fonts.missing_glyphs`; `check_file` gathers both.
+found by `formats.read_subtitles` and `fonts.missing_glyphs`; `check_file` gathers both.
 
 Characters are counted as user-perceived characters (Unicode extended grapheme clusters,
 regex's `\\X`): "a̱" (a + U+0331 combining macron below) is one character to a reader, as the
@@ -20,12 +20,12 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
 from pipeline.manifest import Manifest, QcSettings, Style
 from pipeline.media.probe import MediaInfo, probe_video
-from pipeline.subtitles.ass import Layout, layout_cue
+from pipeline.subtitles.burn import Layout, layout_cue
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font, text_width
+from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import ALIGNMENT_TAG, Cue, format_time, line_list, plain_text
 from pipeline.subtitles.normalise import GRAPHEME
-from pipeline.subtitles.srt import read_srt
 
 DEFAULT_FPS = 25.0
 LISTED_TIMES = 6   # moved cue times named in the frame-grid warning; the rest are counted
@@ -256,6 +256,7 @@ class CheckResult(Findings):
     cues: int
     diagnostics: tuple[Diagnostic, ...]
     language: str | None = None
+    format: str | None = None       # the registry's name of the format found in the file
 
     @property
     def ok(self) -> bool:
@@ -264,11 +265,17 @@ class CheckResult(Findings):
     def summary(self, name: str | None = None) -> str:
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
-        return (f"{name or self.path}: {plural(self.cues, 'cue')}, "
+        # The format is named when the file's name does not already say it (`nah.srt` that
+        # holds WebVTT, or `notes.txt`).
+        named = format_of_name(self.path)
+        found = f" ({FORMATS[self.format].label})" \
+            if self.format and (named is None or named.name != self.format) else ""
+        return (f"{name or self.path}{found}: {plural(self.cues, 'cue')}, "
                 f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}")
 
     def to_json(self) -> dict:
-        return {"path": str(self.path), "language": self.language, "cues": self.cues,
+        return {"path": str(self.path), "language": self.language, "format": self.format,
+                "cues": self.cues,
                 "errors": len(self.errors), "warnings": len(self.warnings),
                 "diagnostics": [d.to_json() for d in self.diagnostics]}
 
@@ -287,7 +294,7 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     path = Path(path)
     style = style or Style()
     try:
-        subtitles = read_srt(path, duration=duration)
+        subtitles = read_subtitles(path, duration=duration, keep_style=style.from_file)
     except PipelineError as exc:
         return CheckResult(path, 0, tuple(exc.diagnostics), language)
     cues = list(subtitles.cues)
@@ -304,7 +311,7 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                               font=font, frame_width=frame_width, frame_height=frame_height)
     diagnostics += off_grid_times(cues, path, fps)
     diagnostics.sort(key=lambda d: (d.line or 0, d.severity != "error"))
-    return CheckResult(path, len(cues), tuple(diagnostics), language)
+    return CheckResult(path, len(cues), tuple(diagnostics), language, subtitles.format)
 
 
 
@@ -312,7 +319,7 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
                       master: MediaInfo | None = None) -> dict:
     """`check_file`'s keyword arguments for `path` as `manifest` would render it.
 
-    The language is `language`, else the file's name (`nah.srt`); the spot is the file's folder
+    The language is `language`, else the file's name (`nah.vtt`); the spot is the file's folder
     (`subtitles/<spot id>/`), whose master (`master` when already probed) gives the real
     duration and frame rate.
     """

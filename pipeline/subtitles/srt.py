@@ -11,12 +11,9 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import Diagnostic, SubtitleError, error, warning
+from pipeline.errors import Diagnostic, error, warning
 from pipeline.files import write_atomically
-from pipeline.subtitles.checks import _check_cues
-from pipeline.subtitles.encoding import _decode
-from pipeline.subtitles.model import Cue, SubtitleFile, format_time
-from pipeline.subtitles.normalise import composed_cues
+from pipeline.subtitles.model import Cue, Parsed, format_time
 
 INDEX = re.compile(r"^\d+$")
 
@@ -141,38 +138,16 @@ class _Parser:
         return text
 
 
-def read_srt(path: str | Path, *, duration: float | None = None) -> SubtitleFile:
-    """Read and check an SRT file; content problems become diagnostics, never exceptions.
+FONT_STYLE = re.compile(r"<font\s[^>]*\b(?:color|face|size)\s*=", re.IGNORECASE)
 
-    The cues' text is in Unicode NFC whatever form the file uses; the file is only read.
 
-    `duration` is the master's length in seconds; cues beyond it are reported.
-    Raises `SubtitleError` only when the file cannot be opened.
-    """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SubtitleError("subtitle file not found", path,
-                            hint="check the file name and folder") from None
-    except OSError as exc:
-        raise SubtitleError(f"cannot read the subtitle file: {exc.strerror}", path) from None
-    text, encoding, diagnostics = _decode(data, path)
-    if text is None:
-        return SubtitleFile(path, (), tuple(diagnostics), encoding)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")   # _decode removed any BOM
+def parse_srt(text: str, path: Path) -> Parsed:
+    """Cues and problems of decoded SRT text; `<font color|face|size>` lines are noted as
+    styling the campaign's style replaces."""
     parser = _Parser(text.split("\n"), path)
-    # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
-    cues, mixed_forms = composed_cues(parser.run(), path)
-    diagnostics += parser.diagnostics + mixed_forms
-    if not cues:
-        message = "the file is empty" if not text.strip() else "the file contains no cues"
-        diagnostics.append(error(message, path, None,
-                                 "an SRT cue is a number, a timing line, text, then a blank line",
-                                 "empty"))
-    diagnostics += _check_cues(cues, path, duration)
-    diagnostics.sort(key=lambda d: d.line or 0)
-    return SubtitleFile(path, tuple(cues), tuple(diagnostics), encoding)
+    cues = parser.run()
+    styled = [number for number, line in enumerate(parser.lines, 1) if FONT_STYLE.search(line)]
+    return Parsed(cues, parser.diagnostics, styled)
 
 
 def write_srt(cues: Iterable[Cue], path: str | Path) -> None:

@@ -1,32 +1,290 @@
-"""WebVTT sidecars."""
+"""WebVTT (W3C WebVTT): a strict reader and the sidecar writer.
+
+The reader is our own small block parser because webvtt-py (the well-kept library) keeps no
+line numbers and, in strict mode, stops at the first problem with a message that does not say
+where it is. Each block's timestamps, cue settings and region settings are still checked by
+webvtt-py's own strict validators, so what counts as valid WebVTT is the library's view; we add
+only the line, the hint, and going on to the next block.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.files import write_atomically
-from pipeline.subtitles.model import ALIGNMENT_TAG, FORMAT_TAG, Cue, format_time
+from webvtt.errors import MalformedCaptionError
+from webvtt.models import CueSettings, Region, Timestamp
 
-VTT_TAG = re.compile(r"</?[ibu]>", re.IGNORECASE)
+from pipeline.errors import error, warning
+from pipeline.files import write_atomically
+from pipeline.subtitles.model import (
+    Cue,
+    Margins,
+    Parsed,
+    alignment,
+    format_time,
+    keypad,
+    place,
+    row_at,
+    styled_runs,
+    placed,
+)
+
+HEADER = re.compile(r"WEBVTT(?:[ \t].*)?$")
+_TIMESTAMP = r"(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}"
+# As the WebVTT parser collects timings: spaces are optional around the arrow; what follows the
+# end time (after a space) is the cue settings.
+TIMING = re.compile(rf"({_TIMESTAMP})[ \t]*-->[ \t]*({_TIMESTAMP})(?:[ \t]+(.*))?$")
+TIMING_HINT = ("write it as HH:MM:SS.mmm --> HH:MM:SS.mmm (a dot before the milliseconds), "
+               "e.g. 00:00:01.500 --> 00:00:03.000")
+TAG = re.compile(r"<(/?)([^\s.>/]*)((?:\.[^\s.>]+)*)(?:\s[^>]*)?>")
+KEPT_TAGS = {"i", "b", "u"}
+SILENT_TAGS = {"v", "lang", "c"}  # no look of their own: the speaker, the language, a class
+STYLE_CSS = re.compile(r"\b(color|background(?:-color)?|font(?:-family|-size)?)\s*:", re.I)
+
+
+class _Reader:
+    def __init__(self, text: str, path: Path):
+        self.lines = text.split("\n")
+        self.path = path
+        self.parsed = Parsed()
+        self.regions: dict[str, Region] = {}
+        self.seen_cue = False
+
+    def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
+        self.parsed.diagnostics.append(error(message, self.path, line, hint, code))
+
+    def warn(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
+        self.parsed.diagnostics.append(warning(message, self.path, line, hint, code))
+
+    def run(self) -> Parsed:
+        blocks = self._blocks()
+        if not HEADER.match(self.lines[0] if self.lines else ""):
+            self.fail("a WebVTT file starts with the line WEBVTT", 1,
+                      "put WEBVTT alone on the first line, then a blank line", "syntax")
+        elif blocks:
+            header = blocks.pop(0)
+            arrow = next((i for i, (_, text) in enumerate(header) if "-->" in text), None)
+            if arrow is not None:
+                self.fail("missing blank line after the WEBVTT line", header[arrow][0],
+                          "leave an empty line between the header and the first cue",
+                          "missing-blank-line")
+                blocks.insert(0, header[arrow:])
+        for block in blocks:
+            self._block(block)
+        return self.parsed
+
+    def _blocks(self) -> list[list[tuple[int, str]]]:
+        """Runs of non-empty lines as (line number, text); a line with an arrow inside a cue's
+        text starts a new block, as WebVTT players read it, and is reported."""
+        blocks: list[list[tuple[int, str]]] = []
+        current: list[tuple[int, str]] = []
+        for number, text in enumerate(self.lines, 1):
+            if not text.strip():
+                if current:
+                    blocks.append(current)
+                current = []
+                continue
+            timing_at = next((i for i, (_, t) in enumerate(current) if "-->" in t), None)
+            if "-->" in text and current and blocks and (timing_at is not None or len(current) > 1):
+                self.fail(f"missing blank line before the timing line {text.strip()[:40]!r}",
+                          number, "add an empty line between one cue's text and the next cue",
+                          "missing-blank-line")
+                blocks.append(current)
+                current = []
+            current.append((number, text))
+        if current:
+            blocks.append(current)
+        return blocks
+
+    def _block(self, block: list[tuple[int, str]]) -> None:
+        number, first = block[0]
+        keyword = first.split(maxsplit=1)[0] if first.strip() else ""
+        if keyword == "NOTE" and "-->" not in first:
+            return
+        if keyword == "STYLE" and first.strip() == "STYLE":
+            if self.seen_cue:
+                self.fail("a STYLE block after the first cue is ignored by players", number,
+                          "move it before the first cue, or remove it")
+            styled = [n for n, text in block[1:] if STYLE_CSS.search(text)]
+            self.parsed.styled_lines += styled or [number]
+            return
+        if keyword == "REGION" and first.strip() == "REGION":
+            self._region(block)
+            return
+        self._cue(block)
+
+    def _region(self, block: list[tuple[int, str]]) -> None:
+        number = block[0][0]
+        if self.seen_cue:
+            self.fail("a REGION block after the first cue is ignored by players", number,
+                      "move it before the first cue")
+            return
+        try:
+            region = Region.from_string(" ".join(text for _, text in block[1:]), strict=True)
+        except MalformedCaptionError as exc:
+            self.fail(f"WebVTT region: {exc}", number, "region settings are id:, width:, lines:, "
+                      "regionanchor:, viewportanchor: and scroll:up")
+            return
+        if region.id:
+            self.regions[region.id] = region
+
+    def _cue(self, block: list[tuple[int, str]]) -> None:
+        index = sum(1 for cue in self.parsed.cues) + 1
+        head = 0 if "-->" in block[0][1] else 1
+        first = block[0][0]
+        if head >= len(block) or "-->" not in block[head][1]:
+            self.fail(f"expected a timing line after {block[0][1].strip()[:40]!r}",
+                      block[min(head, len(block) - 1)][0],
+                      "a WebVTT cue is an optional identifier line, a timing line "
+                      "(00:00:01.000 --> 00:00:02.500), text lines, then a blank line", "timing")
+            return
+        self.seen_cue = True
+        number, raw = block[head]
+        match = TIMING.match(raw.strip())
+        if not match:
+            self.fail(f"malformed WebVTT timing line in cue {index}: {raw.strip()[:60]!r}",
+                      number, TIMING_HINT, "timing")
+            return
+        try:
+            start = Timestamp.from_string(match.group(1)).in_milliseconds()
+            end = Timestamp.from_string(match.group(2)).in_milliseconds()
+        except MalformedCaptionError:   # minutes or seconds over 59
+            self.fail(f"malformed WebVTT timing line in cue {index}: {raw.strip()[:60]!r}",
+                      number, TIMING_HINT, "timing")
+            return
+        try:
+            settings = CueSettings.from_string(match.group(3) or "", strict=True)
+        except MalformedCaptionError as exc:
+            self.fail(f"cue {index}: {str(exc)[0].lower()}{str(exc)[1:]}", number,
+                      "cue settings are line:, position:, size:, align: and region:, "
+                      "e.g. line:0 align:center", "settings")
+            return
+        text = self._text(block[head + 1:], index)
+        text, margins = placed(text, *self._placement(settings, number, index))
+        self.parsed.cues.append(Cue(index, start, end, text, first, margins))
+
+    def _text(self, lines: list[tuple[int, str]], index: int) -> str:
+        out = []
+        for number, line in lines:
+            pieces = []
+            position = 0
+            for match in TAG.finditer(line):
+                pieces.append(html.unescape(line[position:match.start()]))
+                position = match.end()
+                pieces.append(self._tag(match, number, index))
+            pieces.append(html.unescape(line[position:]))
+            out.append("".join(pieces).rstrip())
+        return "\n".join(out)
+
+    def _tag(self, match: re.Match, number: int, index: int) -> str:
+        closing, name, classes = match.group(1), match.group(2), match.group(3)
+        if name in KEPT_TAGS:
+            if classes:
+                self.parsed.styled_lines.append(number)
+            return f"<{closing}{name}>"
+        if name in SILENT_TAGS:
+            if name == "c" and classes and not closing:
+                self.parsed.styled_lines.append(number)
+            return ""
+        if re.fullmatch(r"[\d:.]+", name):
+            what = "karaoke timestamp tags are not supported: the whole cue is shown at once"
+        elif name in ("ruby", "rt"):
+            what = "ruby annotations are not supported: the annotation is shown after its text"
+        else:
+            what = f"<{name}> is not a WebVTT tag: players ignore it, and so does the pipeline"
+        self.warn(f"cue {index}: {what}", number, "remove the tag", "tags")
+        return ""
+
+    def _placement(self, settings: CueSettings, number: int, index: int
+                   ) -> tuple[int | None, Margins | None]:
+        """The keypad alignment and margins closest to the cue's settings (or its region's)."""
+        row, column, vertical, left, right = "bottom", "center", 0.0, 0.0, 0.0
+        region = self.regions.get(settings.region) if settings.region else None
+        if settings.region and region is None:
+            self.fail(f"cue {index} names region {settings.region!r}, which no REGION block "
+                      "defines", number, "define the region before the first cue", "settings")
+        if region is not None and region.viewportanchor:
+            x, y = (float(v.rstrip("%")) / 100 for v in region.viewportanchor.split(","))
+            row, vertical = row_at(y)
+        if settings.line:
+            value, _, _ = settings.line.partition(",")
+            if value.endswith("%"):
+                row, vertical = row_at(float(value[:-1]) / 100)
+            else:   # a line number: from the top when positive, from the bottom when negative
+                row, vertical = ("bottom" if int(value) < 0 else "top"), 0.0
+        align = settings.align or "center"
+        if align in ("left", "start"):
+            column = "left"
+        elif align in ("right", "end"):
+            column = "right"
+        if settings.position:
+            at = float(settings.position.partition(",")[0].rstrip("%")) / 100
+            if column == "left":
+                left = at
+            elif column == "right":
+                right = 1 - at
+            else:
+                column = "left" if at < 1 / 3 else "right" if at > 2 / 3 else "center"
+        return keypad(row, column), Margins(left, right, vertical)
+
+
+def parse_vtt(text: str, path: Path) -> Parsed:
+    """Cues and problems of decoded WebVTT text; positions become `{\\anN}` and margins,
+    `<c.class>` spans and STYLE blocks are noted as styling the campaign's style replaces."""
+    return _Reader(text, path).run()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def _percent(fraction: float) -> str:
+    return f"{round(min(max(fraction, 0.0), 1.0) * 100, 2):g}%"
+
+
+def cue_settings(cue: Cue) -> str:
+    """The WebVTT cue settings that place `cue` where its `{\\anN}` and margins say."""
+    align = alignment(cue)
+    if align is None:
+        return ""
+    row, column = place(align)
+    margins = cue.margins or Margins()
+    settings = []
+    if row == "top":
+        settings.append(f"line:{_percent(margins.vertical)},start" if margins.vertical else "line:0")
+    elif row == "middle":
+        settings.append("line:50%,center")
+    elif margins.vertical:
+        settings.append(f"line:{_percent(1 - margins.vertical)},end")
+    if column == "left":
+        if margins.left:
+            settings.append(f"position:{_percent(margins.left)},line-left")
+        settings.append("align:left")
+    elif column == "right":
+        if margins.right:
+            settings.append(f"position:{_percent(1 - margins.right)},line-right")
+        settings.append("align:right")
+    return " ".join(settings)
 
 
 def _vtt_text(text: str) -> str:
-    # WebVTT knows <i>, <b>, <u> but not <font>; any other '<' or '&' would start markup.
-    text = FORMAT_TAG.sub(lambda m: m.group(0).lower() if VTT_TAG.fullmatch(m.group(0)) else "",
-                          ALIGNMENT_TAG.sub("", text))
-    parts = re.split(r"(</?[ibu]>)", text)
-    escaped = [part if VTT_TAG.fullmatch(part) else
-               part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-               for part in parts]
-    return "".join(escaped)
+    # WebVTT knows <i>, <b>, <u>; any other '<' or '&' would start markup.
+    out = []
+    for piece, active in styled_runs(text):
+        escaped = piece.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for tag in sorted(active):
+            escaped = f"<{tag}>{escaped}</{tag}>"
+        out.append(escaped)
+    return "".join(out)
 
 
 def write_vtt(cues: Iterable[Cue], path: str | Path) -> None:
-    """Write cues as WebVTT (UTF-8, `HH:MM:SS.mmm` times)."""
+    """Write cues as WebVTT (UTF-8, `HH:MM:SS.mmm` times), positions as cue settings."""
     blocks = ["WEBVTT\n"]
     for number, cue in enumerate(cues, 1):
-        blocks.append(f"{number}\n{format_time(cue.start, '.')} --> {format_time(cue.end, '.')}\n"
+        settings = cue_settings(cue)
+        timing = f"{format_time(cue.start, '.')} --> {format_time(cue.end, '.')}"
+        blocks.append(f"{number}\n{timing}{' ' + settings if settings else ''}\n"
                       f"{_vtt_text(cue.text)}\n")
     write_atomically(Path(path), "\n".join(blocks))

@@ -1,4 +1,4 @@
-"""SRT cues to an ASS script, burned in by libass through ffmpeg's `ass` filter.
+"""Cues to an ASS script, burned in by libass through ffmpeg's `ass` filter.
 
 We wrap lines ourselves, measuring real advances with HarfBuzz, instead of leaving it to libass:
 libass only knows the margins, while broadcast needs every line inside the title-safe area
@@ -22,10 +22,15 @@ from pipeline.media.conform import Stream
 from pipeline.subtitles.direction import RLM, cue_direction
 from pipeline.subtitles.fonts import Font, ass_font_size, bold_variant, covers, text_width
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import ALIGNMENT_TAG, FORMAT_TAG, Cue, plain_text
+from pipeline.subtitles.model import (
+    ALIGNMENT_TAG,
+    FORMAT_TAG,
+    SAFE_AREA,
+    SAFE_MARGIN,
+    Cue,
+    plain_text,
+)
 
-SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height
-SAFE_MARGIN = (1 - SAFE_AREA) / 2
 SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, for rounding
 ALIGNMENT = {"bottom": 2, "top": 8}
 SRT_TO_ASS_TAG = {"<i>": r"{\i1}", "</i>": r"{\i0}", "<b>": r"{\b1}", "</b>": r"{\b0}",

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.errors import PipelineError
 from pipeline.manifest import Style
-from pipeline.subtitles.ass import ass_colour, ass_fontsdir, ass_time, write_ass
+from pipeline.subtitles.burn import ass_colour, ass_fontsdir, ass_time, write_ass
 from pipeline.subtitles.fonts import (
     Font,
     ass_font_size,

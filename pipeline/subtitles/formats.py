@@ -1,0 +1,154 @@
+"""The subtitle formats, behind one registry (as pysubs2's `formats/`): which one a file is,
+reading it strictly into `Cue`s, writing cues out.
+
+A file's format is told by its content, not trusted from its name: a WebVTT file saved as
+`nah.srt` is read as WebVTT and reported as such. The name decides only when the content
+does not say (an empty file, or text that is no known format yet).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pipeline.errors import Diagnostic, error, warning
+from pipeline.subtitles import srt, ssa, ttml, vtt
+from pipeline.subtitles.checks import _check_cues
+from pipeline.subtitles.encoding import load_text
+from pipeline.subtitles.model import Cue, Parsed, SubtitleFile
+from pipeline.subtitles.normalise import composed_cues
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    label: str                       # what messages call it
+    suffixes: tuple[str, ...]        # the first is the one files of this format should have
+    parse: Callable[[str, Path], Parsed]
+    cue_hint: str                    # what a cue looks like, for a file without any
+    write: Callable[..., None] | None = None
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("srt", "SubRip", (".srt",), srt.parse_srt,
+           "an SRT cue is a number, a timing line, text, then a blank line", srt.write_srt),
+    Format("vtt", "WebVTT", (".vtt",), vtt.parse_vtt,
+           "a WebVTT file starts with WEBVTT; each cue is a timing line "
+           "(00:00:01.000 --> 00:00:02.500), text, then a blank line", vtt.write_vtt),
+    Format("ass", "ASS", (".ass",), ssa.parse_ass,
+           "each subtitle is a Dialogue: line in the [Events] section"),
+    Format("ssa", "SSA", (".ssa",), ssa.parse_ssa,
+           "each subtitle is a Dialogue: line in the [Events] section"),
+    Format("ttml", "TTML", (".ttml", ".xml", ".dfxp"), ttml.parse_ttml,
+           "each subtitle is a <p> element with begin and end times inside <body>",
+           ttml.write_ttml),
+)}
+
+SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS.values() for s in f.suffixes)
+
+# Checked against the decoded text's first characters (and, for ASS, its section names).
+_WEBVTT = re.compile(r"WEBVTT(?:[ \t\n]|$)")
+_SRT_START = re.compile(r"\d+[ \t]*\n[ \t]*\d+:\d{2}:\d{2},\d{3}[ \t]*-->|\d+:\d{2}:\d{2},\d{3}[ \t]*-->")
+_SSA_SECTION = re.compile(r"^\s*\[(Script Info|V4\+? Styles|Events)\]", re.IGNORECASE | re.MULTILINE)
+
+
+def sniff(text: str) -> str | None:
+    """The format `text` (decoded) is written in, or None when its first lines do not say.
+
+    Only certain signs count: a `WEBVTT` first line, XML, ASS/SSA section headings, or an SRT
+    cue with a comma before its milliseconds. A timing line with a dot could be SRT written
+    loosely or WebVTT without its header: the file's name decides that one.
+    """
+    head = text.lstrip(" \t\n\ufeff")[:8192]
+    if _WEBVTT.match(head):
+        return "vtt"
+    if head.startswith("<"):
+        return "ttml"   # any XML: the TTML reader says so when it is XML of another kind
+    sections = {m.lower() for m in _SSA_SECTION.findall(head)}
+    if sections:
+        return "ssa" if "v4 styles" in sections and "v4+ styles" not in sections else "ass"
+    if _SRT_START.match(head):
+        return "srt"
+    return None
+
+
+def format_of_name(path: Path) -> Format | None:
+    suffix = path.suffix.lower()
+    return next((f for f in FORMATS.values() if suffix in f.suffixes), None)
+
+
+def read_subtitles(path: str | Path, *, duration: float | None = None,
+                   keep_style: bool = False) -> SubtitleFile:
+    """Read and check a subtitle file of any known format; content problems become
+    diagnostics (each with its line), never exceptions. The cues' text is in Unicode NFC
+    whatever form the file uses; the file is only read.
+
+    `duration` is the master's length in seconds: cues beyond it are reported. Colours and
+    fonts in the file are reported in one warning unless `keep_style` (the language's
+    `style: {from_file: true}`). Raises `SubtitleError` only when the file cannot be opened.
+    """
+    path = Path(path)
+    text, encoding, diagnostics = load_text(path)
+    named = format_of_name(path)
+    if text is None:
+        return SubtitleFile(path, (), tuple(diagnostics), encoding, (named or FORMATS["srt"]).name)
+    found = sniff(text)
+    fmt = FORMATS[found] if found else named or FORMATS["srt"]
+    if named is not None and fmt.name != named.name and not {fmt.name, named.name} <= {"ass", "ssa"}:
+        diagnostics.append(warning(
+            f"this is a {fmt.label} file, but its name ends in {path.suffix}: it is read as "
+            f"{fmt.label}", path, 1, f"rename it to {path.stem}{fmt.suffixes[0]}", "format"))
+    parsed = fmt.parse(text, path)
+    # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
+    parsed.cues, mixed_forms = composed_cues(parsed.cues, path)
+    diagnostics += parsed.diagnostics + mixed_forms
+    if not parsed.cues and not any(d.code == "syntax" for d in parsed.diagnostics):
+        message = "the file is empty" if not text.strip() else "the file contains no cues"
+        diagnostics.append(error(message, path, None, fmt.cue_hint, "empty"))
+    if parsed.styled_lines and not keep_style:
+        diagnostics.append(style_warning(path, parsed.styled_lines, fmt))
+    diagnostics += _check_cues(parsed.cues, path, duration)
+    diagnostics.sort(key=lambda d: d.line or 0)
+    return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
+                        tuple(parsed.styled_lines), parsed.styles)
+
+
+LISTED_LINES = 8
+
+
+def line_list(lines: Iterable[int]) -> str:
+    """'line 4', 'lines 4, 9-12, 20' or '... and 7 more': runs of lines as ranges."""
+    numbers = sorted(set(lines))
+    runs: list[str] = []
+    first = previous = numbers[0]
+    for number in numbers[1:] + [None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        runs.append(str(first) if first == previous else f"{first}-{previous}")
+        if number is not None:
+            first = previous = number
+    listed = ", ".join(runs[:LISTED_LINES])
+    more = f" and {len(runs) - LISTED_LINES} more" if len(runs) > LISTED_LINES else ""
+    return f"{'line' if len(numbers) == 1 else 'lines'} {listed}{more}"
+
+
+def style_warning(path: Path, lines: list[int], fmt: Format) -> Diagnostic:
+    """The one warning that the file's colours and fonts give way to the campaign's style."""
+    hint = ("to burn the file's own styles, set `style: {from_file: true}` for this language in "
+            "the manifest" if fmt.name in ("ass", "ssa") else
+            "colours and fonts come from the campaign's manifest; remove them from the file")
+    return warning(f"the colours and fonts of this {fmt.label} file are not used: subtitles take "
+                   f"the campaign's style ({line_list(lines)})", path, min(lines), hint, "style")
+
+
+def write_subtitles(cues: Iterable[Cue], path: str | Path, format_name: str | None = None,
+                    **options) -> None:
+    """Write `cues` in `format_name` (default: from the file's suffix): SRT, WebVTT or TTML."""
+    path = Path(path)
+    fmt = FORMATS[format_name] if format_name else format_of_name(path)
+    if fmt is None or fmt.write is None:
+        raise ValueError(f"no writer for {path.name} ({format_name or path.suffix})")
+    fmt.write(cues, path, **options)

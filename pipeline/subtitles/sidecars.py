@@ -1,0 +1,140 @@
+"""Subtitle sidecars (SubRip, WebVTT, IMSC1 TTML), each read back by an independent reader
+before it is put in place: pysrt for SubRip, webvtt-py for WebVTT, ttconv (the reference IMSC
+implementation's converter) for TTML. A sidecar that does not read back as the same cues, at
+the same times and on the same row of the screen, is an error, not a published file.
+"""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pysrt
+import webvtt
+from ttconv.imsc.reader import to_model
+from ttconv.model import Br, Span, Text
+from ttconv.style_properties import DisplayAlignType, StyleProperties
+from webvtt.models import Timestamp
+
+from pipeline.errors import RenderError
+from pipeline.files import atomic_output
+from pipeline.subtitles.model import Cue, alignment, place, plain_text, row_at
+from pipeline.subtitles.srt import write_srt
+from pipeline.subtitles.ttml import write_ttml
+from pipeline.subtitles.vtt import write_vtt
+
+SIDECAR_SUFFIXES = ("srt", "vtt", "ttml")
+
+Shown = tuple[int, int, tuple[str, ...], str | None]   # start ms, end ms, lines, row (None: any)
+
+
+def shown(cue: Cue, positioned: bool = True) -> Shown:
+    """What a viewer gets of `cue`: its times, its text lines, and its row on the screen."""
+    lines = tuple(line.strip() for line in plain_text(cue).split("\n"))
+    align = alignment(cue)
+    return cue.start, cue.end, lines, (place(align)[0] if align else "bottom") if positioned else None
+
+
+def read_back_srt(path: Path) -> list[Shown]:
+    return [(item.start.ordinal, item.end.ordinal,
+             tuple(line.strip() for line in plain_text(item.text).split("\n")), None)
+            for item in pysrt.open(str(path), encoding="utf-8")]
+
+
+def _vtt_row(line: str | None) -> str:
+    if not line:
+        return "bottom"
+    value = line.partition(",")[0]
+    if value.endswith("%"):
+        return row_at(float(value[:-1]) / 100)[0]
+    return "bottom" if int(value) < 0 else "top"
+
+
+def read_back_vtt(path: Path) -> list[Shown]:
+    return [(Timestamp.from_string(caption.start).in_milliseconds(),
+             Timestamp.from_string(caption.end).in_milliseconds(),
+             tuple(html.unescape(line).strip() for line in caption.text.split("\n")),
+             _vtt_row(caption.settings.line))
+            for caption in webvtt.read(str(path))]
+
+
+def _ttml_lines(paragraph) -> tuple[str, ...]:
+    text: list[str] = []
+
+    def visit(element) -> None:
+        for child in element:
+            if isinstance(child, Text):
+                text.append(child.get_text())
+            elif isinstance(child, Br):
+                text.append("\n")
+            elif isinstance(child, Span):
+                visit(child)
+
+    visit(paragraph)
+    return tuple(line.strip() for line in "".join(text).split("\n"))
+
+
+def _ttml_row(region) -> str:
+    origin = region.get_style(StyleProperties.Origin)
+    extent = region.get_style(StyleProperties.Extent)
+    top, height = origin.y.value / 100, extent.height.value / 100
+    display = region.get_style(StyleProperties.DisplayAlign)
+    anchor = {DisplayAlignType.before: top, DisplayAlignType.center: top + height / 2,
+              DisplayAlignType.after: top + height}[display]
+    return row_at(anchor)[0]
+
+
+def read_back_ttml(path: Path) -> tuple[list[Shown], str]:
+    """(what ttconv reads, the document's language)."""
+    document = to_model(ElementTree.parse(path))
+    if document is None:
+        return [], ""
+    found = []
+    for division in document.get_body():
+        for paragraph in division:
+            found.append((round(paragraph.get_begin() * 1000), round(paragraph.get_end() * 1000),
+                          _ttml_lines(paragraph), _ttml_row(paragraph.get_region())))
+    return found, document.get_lang()
+
+
+def _compare(kind: str, wrote: list[Shown], read: list[Shown], target: Path) -> None:
+    if len(wrote) != len(read):
+        raise RenderError(f"the {kind} sidecar reads back as {len(read)} cues, not {len(wrote)}",
+                          target, hint="this is a bug in the pipeline's writer")
+    for number, (mine, theirs) in enumerate(zip(wrote, read), 1):
+        if theirs[3] is None:
+            mine = mine[:3] + (None,)
+        if mine != theirs:
+            raise RenderError(f"the {kind} sidecar's cue {number} reads back as {theirs}, "
+                              f"not as written {mine}", target,
+                              hint="this is a bug in the pipeline's writer")
+
+
+def write_sidecars(cues: Iterable[Cue], path_for: Callable[[str], Path], language: str
+                   ) -> list[Path]:
+    """The `.srt`, `.vtt` and `.ttml` (IMSC1 text, `xml:lang` the BCP 47 tag `language`)
+    sidecars at `path_for(suffix)`, each put in place only once its independent reader agrees.
+    Raises `RenderError` otherwise."""
+    cues = list(cues)
+    wrote = [shown(cue) for cue in cues]
+    written = []
+    for suffix in SIDECAR_SUFFIXES:
+        target = path_for(suffix)
+        with atomic_output(target) as partial:
+            if suffix == "srt":
+                write_srt(cues, partial)
+                _compare("SubRip", wrote, read_back_srt(partial), target)
+            elif suffix == "vtt":
+                write_vtt(cues, partial)
+                _compare("WebVTT", wrote, read_back_vtt(partial), target)
+            else:
+                write_ttml(cues, partial, language=language)
+                read, lang = read_back_ttml(partial)
+                _compare("TTML", wrote, read, target)
+                if lang != language:
+                    raise RenderError(f"the TTML sidecar's language reads back as {lang!r}, "
+                                      f"not {language!r}", target)
+        written.append(target)
+    return written

@@ -1,0 +1,297 @@
+"""Advanced SubStation Alpha (ASS) and SubStation Alpha (SSA): a strict reader, by pysubs2.
+
+pysubs2 reads the script (styles, events, times, italics and bold through `parse_tags`), but
+it keeps no line numbers, assumes the standard field order whatever the `Format:` line says,
+gives up on the whole file at one bad time, and fills a missing field with a default. So a
+first pass of our own walks the lines the way pysubs2 does, reports each of those problems on
+its line and blanks the line, and only then hands the script to pysubs2; its events come back
+in file order, so the n-th event is the n-th event line we kept.
+
+A cue's text becomes SubRip markup (see `model.py`): `\\N` a line break, `\\h` a no-break space,
+`{\\i1}` `<i>`, the alignment (`\\an`, `\\a`, the style's) and `\\pos` a `{\\anN}` and margins.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pysubs2
+from pysubs2.formats.substation import (
+    EVENT_FORMAT_LINE,
+    SECTION_HEADING,
+    STYLE_FIELDS,
+    STYLE_FORMAT_LINE,
+    parse_tags,
+)
+
+from pipeline.errors import error, warning
+from pipeline.subtitles.model import Cue, Margins, Parsed, place, placed
+
+TIME = re.compile(r"\d+:\d{2}:\d{2}\.\d{2}$")   # H:MM:SS.cc, as Aegisub and libass write it
+TIME_HINT = "times are H:MM:SS.cc (centiseconds, two digits), e.g. 0:00:01.50"
+OVERRIDE = re.compile(r"\{([^}]*)\}")
+OVERRIDE_TAG = re.compile(r"\\(\d?[a-zA-Z]+)(\([^)]*\)|[^\\]*)")
+STYLING_TAGS = {"c", "1c", "2c", "3c", "4c", "alpha", "1a", "2a", "3a", "4a", "fn", "fs", "fe"}
+HANDLED_TAGS = {"i", "b", "u", "r", "p", "an", "a", "pos"}
+NUMBER_FIELDS = {"fontsize", "scalex", "scaley", "spacing", "angle", "outline", "shadow",
+                 "borderstyle", "alignment", "marginl", "marginr", "marginv", "alphalevel",
+                 "encoding", "bold", "italic", "underline", "strikeout"}
+EVENT_TYPES = ("Dialogue", "Comment")
+UNSUPPORTED_EVENTS = ("Picture", "Sound", "Movie", "Command")
+
+
+@dataclass(frozen=True)
+class FileStyle:
+    """A style of the translator's script, for burning it as the file says
+    (`style: {from_file: true}`): pysubs2's style and the script's own frame."""
+
+    name: str
+    style: pysubs2.SSAStyle
+    play_res: tuple[int, int]
+    line: int
+
+
+class _Walker:
+    """The first pass: sections, `Format:` lines, field counts, times and style names."""
+
+    def __init__(self, text: str, path: Path, kind: str):
+        self.lines = text.split("\n")
+        self.path = path
+        self.kind = kind                       # "ass" or "ssa"
+        self.label = "ASS" if kind == "ass" else "SSA"
+        self.parsed = Parsed()
+        self.info: dict[str, str] = {}
+        self.style_lines: dict[str, int] = {}
+        self.event_lines: list[int] = []       # 1-based, in order, of the events pysubs2 reads
+        self.event_styles: list[tuple[int, str]] = []
+
+    def fail(self, message: str, number: int, hint: str | None = None, code: str = "structure"):
+        self.parsed.diagnostics.append(error(message, self.path, number, hint, code))
+        self.lines[number - 1] = ""            # pysubs2 never sees it
+
+    def run(self) -> str:
+        section = None
+        for number, raw in enumerate(self.lines, 1):
+            line = raw.strip()
+            if SECTION_HEADING.match(line):
+                section = line.lstrip("\ufeff").lower()
+                continue
+            if not line or line.startswith(";") or line.startswith("!:"):
+                continue
+            if section is None:
+                self.fail(f"{line[:40]!r} is outside any section of this {self.label} script",
+                          number, "a script starts with [Script Info]")
+            elif section == "[script info]":
+                key, colon, value = line.partition(":")
+                if colon:
+                    self.info[key.strip()] = value.strip()
+            elif section in ("[v4+ styles]", "[v4 styles]"):
+                self._style(line, number)
+            elif section == "[events]":
+                self._event(line, number)
+        for number, name in self.event_styles:
+            if name not in self.style_lines and name.lstrip("*") not in self.style_lines:
+                self.fail(f"style {name!r} is not defined in the styles section", number,
+                          f"define it, or use one of: {', '.join(self.style_lines) or 'none'}",
+                          "style")
+        return "\n".join(self.lines)
+
+    def _format(self, line: str, number: int, expected: str) -> None:
+        fields = [f.strip().lower() for f in line.partition(":")[2].split(",")]
+        wanted = [f.strip().lower() for f in expected.partition(":")[2].split(",")]
+        if fields != wanted:
+            self.fail(f"this {self.label} script's Format line lists other fields than the "
+                      f"standard ones", number, f"use {expected!r}", "format-line")
+
+    def _style(self, line: str, number: int) -> None:
+        if line.startswith("Format:"):
+            self._format(line, number, STYLE_FORMAT_LINE[self.kind])
+            return
+        if not line.startswith("Style:"):
+            self.fail(f"expected a Style: line, found {line[:40]!r}", number)
+            return
+        values = line.partition(":")[2].strip().split(",")
+        names = ["name", *STYLE_FIELDS[self.kind]]
+        if len(values) != len(names):
+            self.fail(f"this style has {len(values)} fields; {self.label} styles have "
+                      f"{len(names)}", number, "check for a missing or extra comma", "style")
+            return
+        for name, value in zip(names, values):
+            if name in NUMBER_FIELDS and not re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+                self.fail(f"style {values[0]!r}: {name} must be a number, not {value!r}", number,
+                          code="style")
+                return
+        alignment = int(values[names.index("alignment")])
+        valid = range(1, 10) if self.kind == "ass" else pysubs2.common.SSA_ALIGNMENT
+        if alignment not in valid:
+            self.fail(f"style {values[0]!r}: alignment {alignment} is not a valid {self.label} "
+                      "alignment", number, code="style")
+            return
+        self.style_lines[values[0]] = number
+
+    def _event(self, line: str, number: int) -> None:
+        kind, colon, rest = line.partition(":")
+        if line.startswith("Format:"):
+            self._format(line, number, EVENT_FORMAT_LINE[self.kind])
+            return
+        if kind in UNSUPPORTED_EVENTS:
+            self.parsed.diagnostics.append(warning(
+                f"{kind} events are not supported and are left out", self.path, number,
+                "remove the line", "event"))
+            self.lines[number - 1] = ""
+            return
+        if kind not in EVENT_TYPES or not colon:
+            self.fail(f"expected a Dialogue: line, found {line[:40]!r}", number)
+            return
+        fields = rest.strip().split(",", 9)
+        if len(fields) != 10:
+            self.fail(f"this {kind} line has {len(fields)} fields before its text; it needs 10",
+                      number, "check for a missing comma", "structure")
+            return
+        start, end = fields[1].strip(), fields[2].strip()
+        if not TIME.match(start) or not TIME.match(end):
+            self.fail(f"malformed time in this {kind} line: {start!r}, {end!r}", number,
+                      TIME_HINT, "timing")
+            return
+        self.event_lines.append(number)
+        if kind == "Dialogue":
+            self.event_styles.append((number, fields[3].strip()))
+
+
+def _play_res(info: dict[str, str]) -> tuple[int, int]:
+    """The script's frame (PlayResX, PlayResY), defaulted as libass does (384x288, or one from
+    the other at 4:3)."""
+    def number(key: str) -> int:
+        try:
+            return max(0, int(info.get(key, "0")))
+        except ValueError:
+            return 0
+    x, y = number("PlayResX"), number("PlayResY")
+    if not x and not y:
+        return 384, 288
+    if not y:
+        return x, 1024 if x == 1280 else round(x * 3 / 4)
+    if not x:
+        return 1280 if y == 1024 else round(y * 4 / 3), y
+    return x, y
+
+
+class _Converter:
+    """One event's text, style, alignment and margins as a `Cue`."""
+
+    def __init__(self, walker: _Walker, subs: pysubs2.SSAFile):
+        self.walker = walker
+        self.subs = subs
+        self.play_res = _play_res(walker.info)
+        self.hard_breaks = walker.info.get("WrapStyle", "").strip() == "2"
+        self.used_styles: set[str] = set()
+
+    def warn(self, message: str, number: int, code: str = "tags") -> None:
+        self.walker.parsed.diagnostics.append(warning(message, self.walker.path, number,
+                                                      "remove the tags", code))
+
+    def cue(self, index: int, event: pysubs2.SSAEvent, number: int) -> Cue:
+        style = self.subs.styles.get(event.style) or self.subs.styles.get(event.style.lstrip("*"))
+        style = style or pysubs2.SSAStyle()
+        self.used_styles.add(event.style)
+        # libass honours the first \\an or \\a of an event and the first \\pos, not the last.
+        tag_align, position, others = None, None, []
+        for block in OVERRIDE.findall(event.text):
+            for name, argument in OVERRIDE_TAG.findall(block):
+                name, argument = name.lower(), argument.strip()
+                if name == "an" and tag_align is None and argument in tuple("123456789"):
+                    tag_align = int(argument)
+                elif name == "a" and tag_align is None and argument.isdigit() \
+                        and int(argument) in pysubs2.common.SSA_ALIGNMENT:
+                    tag_align = pysubs2.Alignment.from_ssa_alignment(int(argument)).value
+                elif name == "pos" and position is None:
+                    position = _numbers(argument)
+                elif name in STYLING_TAGS:
+                    self.walker.parsed.styled_lines.append(number)
+                elif name == "move":
+                    position = position or _numbers(argument)[:2]
+                    others.append(name)
+                elif name == "s":
+                    others.append("s (strikeout)")
+                elif name not in HANDLED_TAGS:
+                    others.append(name)
+        align = tag_align or style.alignment.value
+        if others:
+            listed = ", ".join(f"\\{tag}" for tag in dict.fromkeys(others))
+            self.warn(f"cue {index}: the effect tags {listed} are not supported and are left out",
+                      number)
+        text = self._text(event.text, style, index, number)
+        margins = self._margins(event, style, align, position)
+        text, margins = placed(text, align, margins)
+        return Cue(index, event.start, event.end, text, number, margins, event.style)
+
+    def _text(self, text: str, style: pysubs2.SSAStyle, index: int, number: int) -> str:
+        out, active = [], set()
+        for fragment, computed in parse_tags(text, style, self.subs.styles):
+            if computed.drawing:
+                self.walker.fail(f"cue {index} draws a shape (\\p drawing mode): it cannot be "
+                                 "burned as text", number, "remove the drawing", "tags")
+                continue
+            wanted = {tag for tag, on in (("i", computed.italic), ("b", computed.bold),
+                                          ("u", computed.underline)) if on}
+            out += [f"</{tag}>" for tag in sorted(active - wanted)]
+            out += [f"<{tag}>" for tag in sorted(wanted - active)]
+            active = wanted
+            out.append(fragment.replace("\\N", "\n").replace("\\h", "\u00a0")
+                       .replace("\\n", "\n" if self.hard_breaks else " "))
+        out += [f"</{tag}>" for tag in sorted(active)]
+        return "\n".join(line.strip() for line in "".join(out).split("\n"))
+
+    def _margins(self, event: pysubs2.SSAEvent, style: pysubs2.SSAStyle, align: int,
+                 position: list[float] | None) -> Margins | None:
+        width, height = self.play_res
+        row, column = place(align)
+        if position and len(position) >= 2:
+            x, y = position[0] / width, position[1] / height
+            return Margins(x if column == "left" else 0.0, 1 - x if column == "right" else 0.0,
+                           y if row == "top" else 1 - y if row == "bottom" else 0.0)
+        left = (event.marginl or style.marginl) / width
+        right = (event.marginr or style.marginr) / width
+        vertical = (event.marginv or style.marginv) / height if row != "middle" else 0.0
+        return Margins(left, right, vertical)
+
+
+def _numbers(argument: str) -> list[float]:
+    try:
+        return [float(v) for v in argument.strip("()").split(",")]
+    except ValueError:
+        return []
+
+
+def _parse(text: str, path: Path, kind: str) -> Parsed:
+    walker = _Walker(text, path, kind)
+    cleaned = walker.run()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")      # every case it warns about was reported above
+        subs = pysubs2.SSAFile.from_string(cleaned, format_=kind)
+    converter = _Converter(walker, subs)
+    parsed = walker.parsed
+    index = 0
+    for event, number in zip(subs.events, walker.event_lines):
+        if event.is_comment:
+            continue
+        index += 1
+        parsed.cues.append(converter.cue(index, event, number))
+    used = {walker.style_lines[name] for name in converter.used_styles if name in walker.style_lines}
+    parsed.styled_lines += sorted(used)
+    parsed.styles = {name: FileStyle(name, style, converter.play_res, walker.style_lines.get(name, 0))
+                     for name, style in subs.styles.items()}
+    return parsed
+
+
+def parse_ass(text: str, path: Path) -> Parsed:
+    """Cues and problems of a decoded ASS script."""
+    return _parse(text, path, "ass")
+
+
+def parse_ssa(text: str, path: Path) -> Parsed:
+    """Cues and problems of a decoded SSA (v4) script."""
+    return _parse(text, path, "ssa")

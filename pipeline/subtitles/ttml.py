@@ -1,0 +1,476 @@
+"""TTML (W3C Timed Text Markup Language): IMSC1 text profile, DFXP and the older TTAF drafts.
+
+Read with lxml, whose elements keep their `sourceline`, so every problem is reported on the
+line of the element it is about; entities are not expanded and nothing is fetched from the
+network. Written as an IMSC1 text profile document (W3C IMSC 1.0.1), whose players are
+broadcasters' and streaming platforms' (`sidecar.py` reads it back through ttconv).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterable
+
+from lxml import etree
+
+from pipeline.errors import error, warning
+from pipeline.files import write_atomically
+from pipeline.subtitles.model import (
+    SAFE_MARGIN,
+    Cue,
+    Margins,
+    Parsed,
+    alignment,
+    format_time,
+    keypad,
+    place,
+    row_at,
+    placed,
+    styled_runs,
+)
+
+TT_NAMESPACES = ("http://www.w3.org/ns/ttml", "http://www.w3.org/2006/10/ttaf1",
+                 "http://www.w3.org/2006/04/ttaf1")
+XML = "http://www.w3.org/XML/1998/namespace"
+IMSC1_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1/text"
+CLOCK = re.compile(r"(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
+OFFSET = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms|f|t)$")
+TIME_HINT = 'write times as HH:MM:SS.mmm (e.g. begin="00:00:01.500") or as 1.5s'
+STYLING = {"color", "backgroundColor", "fontFamily", "fontSize"}   # what the campaign decides
+LENGTH = re.compile(r"(-?\d+(?:\.\d+)?)(%|px|c)$")
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+@dataclass
+class _Styles:
+    """`tts:*` values set on an element, with the line each came from."""
+
+    values: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def merged(self, other: "_Styles") -> "_Styles":
+        return _Styles(self.values | other.values)
+
+
+class _Reader:
+    def __init__(self, root, path: Path):
+        self.root = root
+        self.path = path
+        self.ns = etree.QName(root).namespace
+        self.tts = self.ns + "#styling"
+        self.ttp = self.ns + "#parameter"
+        self.parsed = Parsed()
+        self.styles: dict[str, tuple[_Styles, list[str]]] = {}
+        self.regions: dict[str, tuple[_Styles, list[str], int]] = {}
+        self.frame_rate = self._frame_rate()
+        self.tick_rate = self._number(root, "tickRate", self.frame_rate or 1)
+        self.cells = self._pair(root.get(f"{{{self.ttp}}}cellResolution"), (32, 15))
+        self.pixels = self._pixels(root)
+
+    # --- problems ---------------------------------------------------------------------------
+
+    def fail(self, message: str, element, hint: str | None = None, code: str = "structure"):
+        self.parsed.diagnostics.append(error(message, self.path, element.sourceline, hint, code))
+
+    def warn(self, message: str, element, hint: str | None = None, code: str = "structure"):
+        self.parsed.diagnostics.append(warning(message, self.path, element.sourceline, hint, code))
+
+    # --- parameters -------------------------------------------------------------------------
+
+    def _number(self, element, name: str, default: float) -> float:
+        value = element.get(f"{{{self.ttp}}}{name}")
+        if value is None:
+            return default
+        try:
+            return float(value)
+        except ValueError:
+            self.fail(f"ttp:{name} must be a number, not {value!r}", element)
+            return default
+
+    def _frame_rate(self) -> float | None:
+        rate = self._number(self.root, "frameRate", 0) or None
+        multiplier = self.root.get(f"{{{self.ttp}}}frameRateMultiplier")
+        if rate and multiplier:
+            numerator, _, denominator = multiplier.partition(" ")
+            try:
+                rate *= int(numerator) / int(denominator or 1)
+            except (ValueError, ZeroDivisionError):
+                self.fail(f"ttp:frameRateMultiplier must be two whole numbers, not {multiplier!r}",
+                          self.root)
+        base = self.root.get(f"{{{self.ttp}}}timeBase", "media")
+        if base != "media":
+            self.fail(f"ttp:timeBase {base!r} is not supported: times must be media times",
+                      self.root, 'use ttp:timeBase="media" (the default)', "timing")
+        return rate
+
+    def _pair(self, value: str | None, default: tuple[float, float]) -> tuple[float, float]:
+        try:
+            first, second = (float(v.rstrip("px")) for v in value.split()) if value else default
+            return first, second
+        except ValueError:
+            self.fail(f"expected two numbers, not {value!r}", self.root)
+            return default
+
+    def _pixels(self, root) -> tuple[float, float] | None:
+        extent = root.get(f"{{{self.tts}}}extent")
+        return self._pair(extent, (0, 0)) if extent and extent.endswith("px") else None
+
+    # --- time -------------------------------------------------------------------------------
+
+    def time(self, element, name: str) -> Fraction | None:
+        """`begin`, `end` or `dur` of `element` in seconds; None when absent or wrong (reported)."""
+        value = element.get(name)
+        if value is None:
+            return None
+        value = value.strip()
+        clock, offset = CLOCK.match(value), OFFSET.match(value)
+        if clock:
+            hours, minutes, seconds, fraction, frames, subframes = clock.groups()
+            if int(minutes) > 59 or int(seconds) > 60:
+                clock = None
+            else:
+                total = Fraction(int(hours) * 3600 + int(minutes) * 60 + int(seconds))
+                if fraction:
+                    total += Fraction(fraction)
+                if frames:
+                    if not self.frame_rate:
+                        self.fail(f"{name}={value!r} counts frames, but the file gives no "
+                                  "ttp:frameRate", element, TIME_HINT, "timing")
+                        return None
+                    total += Fraction(int(frames)) / Fraction(self.frame_rate)
+                return total
+        if offset:
+            count, unit = Fraction(offset.group(1)), offset.group(2)
+            if unit == "f" and not self.frame_rate:
+                self.fail(f"{name}={value!r} counts frames, but the file gives no ttp:frameRate",
+                          element, TIME_HINT, "timing")
+                return None
+            scale = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1),
+                     "ms": Fraction(1, 1000), "t": 1 / Fraction(self.tick_rate),
+                     "f": 1 / Fraction(self.frame_rate or 1)}[unit]
+            return count * scale
+        self.fail(f"malformed TTML time {name}={value!r}", element, TIME_HINT, "timing")
+        return None
+
+    # --- styles and regions -----------------------------------------------------------------
+
+    def own_styles(self, element) -> tuple[_Styles, list[str]]:
+        values = {etree.QName(name).localname: (value, element.sourceline)
+                  for name, value in element.attrib.items() if name.startswith(f"{{{self.tts}}}")}
+        return _Styles(values), (element.get("style") or "").split()
+
+    def resolve(self, element, own: tuple[_Styles, list[str]], seen=()) -> _Styles:
+        """The element's `tts:*` values: those of the styles it names, then its own."""
+        styles, references = own
+        result = _Styles()
+        for reference in references:
+            if reference in seen:
+                self.fail(f"style {reference!r} refers to itself", element)
+                continue
+            if reference not in self.styles:
+                self.fail(f"style {reference!r} is not defined", element,
+                          "define it in <head><styling>", "style")
+                continue
+            result = result.merged(self.resolve(element, self.styles[reference], seen + (reference,)))
+        return result.merged(styles)
+
+    def read_head(self) -> None:
+        for element in self.root.iter(f"{{{self.ns}}}style"):
+            if element.getparent() is not None and _local(element.getparent()) == "styling":
+                self.styles[element.get(f"{{{XML}}}id", "")] = self.own_styles(element)
+        for element in self.root.iter(f"{{{self.ns}}}region"):
+            own, references = self.own_styles(element)
+            for child in element.iterchildren(f"{{{self.ns}}}style"):
+                own = own.merged(self.own_styles(child)[0])
+            self.regions[element.get(f"{{{XML}}}id", "")] = (own, references, element.sourceline)
+
+    def length(self, value: str, axis: int, element) -> float | None:
+        """One length of `tts:origin` or `tts:extent` as a fraction of the frame."""
+        match = LENGTH.match(value)
+        if not match:
+            self.fail(f"cannot read the length {value!r}", element, "use percentages, e.g. 10% 80%")
+            return None
+        number, unit = float(match.group(1)), match.group(2)
+        if unit == "%":
+            return number / 100
+        if unit == "c":
+            return number / self.cells[axis]
+        if not self.pixels:
+            self.fail(f"the length {value!r} is in pixels, but <tt> gives no tts:extent in pixels",
+                      element, 'add tts:extent="1920px 1080px" to <tt>, or use percentages')
+            return None
+        return number / self.pixels[axis]
+
+    def placement(self, region_id: str, element) -> tuple[int | None, Margins | None]:
+        """The keypad alignment and margins nearest to where the region puts its text."""
+        if region_id not in self.regions:
+            self.fail(f"region {region_id!r} is not defined", element,
+                      "define it in <head><layout>", "region")
+            return None, None
+        own, references, _ = self.regions[region_id]
+        values = self.resolve(element, (own, references)).values
+        box = []
+        for name, default in (("origin", "0% 0%"), ("extent", "100% 100%")):
+            parts = values.get(name, (default, 0))[0].split()
+            if len(parts) != 2:
+                self.fail(f"tts:{name} of region {region_id!r} needs two lengths", element)
+                return None, None
+            box += [self.length(parts[0], 0, element), self.length(parts[1], 1, element)]
+        if None in box:
+            return None, None
+        x, y, width, height = box
+        display = values.get("displayAlign", ("before", 0))[0]
+        anchor = {"before": y, "center": y + height / 2, "after": y + height}.get(display, y)
+        row, vertical = row_at(anchor)
+        # The specification's default is "start", but subtitle tools always say "center" when
+        # they mean it and files without it are meant centred: it is taken as the centre.
+        text_align = values.get("textAlign", ("center", 0))[0]
+        column = {"left": "left", "start": "left", "right": "right", "end": "right"}.get(
+            text_align, "center")
+        left = x if column == "left" else 0.0
+        right = 1 - x - width if column == "right" else 0.0
+        return keypad(row, column), Margins(max(left, 0.0), max(right, 0.0), max(vertical, 0.0))
+
+    # --- content ----------------------------------------------------------------------------
+
+    def run(self) -> Parsed:
+        self.read_head()
+        body = self.root.find(f"{{{self.ns}}}body")
+        if body is None:
+            self.fail("this TTML file has no <body>", self.root, code="syntax")
+            return self.parsed
+        self.walk(body, Fraction(0), None, _Styles(), body.get("region"), False)
+        return self.parsed
+
+    def walk(self, element, parent_begin: Fraction, parent_end: Fraction | None,
+             inherited: _Styles, region: str | None, preserve: bool) -> None:
+        begin, end = self.interval(element, parent_begin, parent_end)
+        if element.get("timeContainer") == "seq":
+            self.fail("sequential timing (timeContainer=\"seq\") is not supported", element,
+                      "give each paragraph its own begin and end", "timing")
+            return
+        styles = inherited.merged(self.resolve(element, self.own_styles(element)))
+        region = element.get("region") or region
+        preserve = element.get(f"{{{XML}}}space", "preserve" if preserve else "default") == "preserve"
+        for child in element:
+            name = _local(child)
+            if name == "div":
+                self.walk(child, begin, end, styles, region, preserve)
+            elif name == "p":
+                self.paragraph(child, begin, end, styles, region, preserve)
+            elif name not in ("metadata", "") and not name.startswith("set"):
+                self.warn(f"<{name}> is not supported here and is left out", child, code="element")
+
+    def interval(self, element, parent_begin: Fraction, parent_end: Fraction | None
+                 ) -> tuple[Fraction, Fraction | None]:
+        own_begin, own_end, dur = (self.time(element, n) for n in ("begin", "end", "dur"))
+        begin = parent_begin + (own_begin or 0)
+        end = parent_begin + own_end if own_end is not None else (
+            begin + dur if dur is not None else parent_end)
+        if parent_end is not None and end is not None:
+            end = min(end, parent_end)
+        return begin, end
+
+    def paragraph(self, element, parent_begin, parent_end, inherited: _Styles,
+                  region: str | None, preserve: bool) -> None:
+        index = len(self.parsed.cues) + 1
+        begin, end = self.interval(element, parent_begin, parent_end)
+        if end is None:
+            if any(element.get(name) is not None for name in ("end", "dur")):
+                return   # malformed, and reported
+            self.fail(f"paragraph {index} has no end time (no end, dur, or timed parent)",
+                      element, TIME_HINT, "timing")
+            return
+        region = element.get("region") or region
+        region_styles = _Styles()
+        align, margins = None, None
+        if region is not None:
+            align, margins = self.placement(region, element)
+            if region in self.regions:
+                own, references, _ = self.regions[region]
+                region_styles = self.resolve(element, (own, references))
+        elif self.regions:
+            self.warn(f"paragraph {index} is in no region: TTML players may not show it; it is "
+                      "placed where the campaign's style puts subtitles", element,
+                      'add region="..." to it or to <body>', "region")
+        styles = region_styles.merged(inherited).merged(self.resolve(element, self.own_styles(element)))
+        preserve = element.get(f"{{{XML}}}space", "preserve" if preserve else "default") == "preserve"
+        text, margins = placed(self.text(element, styles, preserve, index), align, margins)
+        self.parsed.cues.append(Cue(index, round(begin * 1000), round(end * 1000), text,
+                                    element.sourceline, margins))
+
+    def text(self, element, styles: _Styles, preserve: bool, index: int) -> str:
+        """The paragraph's text in SubRip markup: spans' italics, bold and underline as tags."""
+        out: list[str] = []
+        self._styled(styles)
+
+        def add(piece: str | None) -> None:
+            if piece:
+                out.append(piece if preserve else re.sub(r"[ \t\r\n]+", " ", piece))
+
+        def visit(node, inherited: _Styles) -> None:
+            add(node.text)
+            for child in node:
+                name = _local(child)
+                if name == "br":
+                    out.append("\n")
+                elif name == "span":
+                    if any(child.get(n) is not None for n in ("begin", "end", "dur")):
+                        self.fail(f"paragraph {index} has a timed span (karaoke): this is not "
+                                  "supported", child, "split the paragraph into one per time",
+                                  "timing")
+                    own = inherited.merged(self.resolve(child, self.own_styles(child)))
+                    self._styled(own)
+                    tags = _tags(own)
+                    out.extend(f"<{tag}>" for tag in tags)
+                    visit(child, own)
+                    out.extend(f"</{tag}>" for tag in reversed(tags))
+                elif name not in ("metadata", "set", ""):
+                    self.warn(f"<{name}> inside a paragraph is not supported and is left out",
+                              child, code="element")
+                add(child.tail)
+
+        tags = _tags(styles)
+        visit(element, styles)
+        text = "".join(out)
+        if not preserve:
+            text = "\n".join(line.strip() for line in text.split("\n"))
+        return "".join(f"<{t}>" for t in tags) + text + "".join(f"</{t}>" for t in reversed(tags))
+
+    def _styled(self, styles: _Styles) -> None:
+        self.parsed.styled_lines += [line for name, (_, line) in styles.values.items()
+                                     if name in STYLING]
+
+
+def _tags(styles: _Styles) -> list[str]:
+    values = {name: value for name, (value, _) in styles.values.items()}
+    tags = []
+    if values.get("fontStyle") in ("italic", "oblique"):
+        tags.append("i")
+    if values.get("fontWeight") == "bold":
+        tags.append("b")
+    if "underline" in values.get("textDecoration", "").split():
+        tags.append("u")
+    return tags
+
+
+def parse_ttml(text: str, path: Path) -> Parsed:
+    """Cues and problems of a decoded TTML document; regions become `{\\anN}` and margins,
+    colours and fonts are noted as styling the campaign's style replaces."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                             remove_comments=True, remove_pis=True, encoding="utf-8")
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        return Parsed(diagnostics=[error(f"this file is not well-formed XML: {exc.msg}", path,
+                                         exc.lineno or None, "fix the XML (an editor with XML "
+                                         "checking shows where)", "syntax")])
+    if _local(root) != "tt" or etree.QName(root).namespace not in TT_NAMESPACES:
+        return Parsed(diagnostics=[error(
+            f"this is an XML file, but not TTML: its root element is <{_local(root)}>"
+            f"{' in ' + etree.QName(root).namespace if etree.QName(root).namespace else ''}",
+            path, root.sourceline, f'TTML starts with <tt xmlns="{TT_NAMESPACES[0]}">', "syntax")])
+    return _Reader(root, path).run()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+TT = "{%s}" % TT_NAMESPACES[0]
+TTS = "{%s#styling}" % TT_NAMESPACES[0]
+TTP = "{%s#parameter}" % TT_NAMESPACES[0]
+NSMAP = {None: TT_NAMESPACES[0], "tts": TT_NAMESPACES[0] + "#styling",
+         "ttp": TT_NAMESPACES[0] + "#parameter"}
+TEXT_ALIGN = {"left": "left", "center": "center", "right": "right"}
+DISPLAY_ALIGN = {"top": "before", "middle": "center", "bottom": "after"}
+
+
+def _percent(fraction: float) -> str:
+    return f"{round(fraction * 100, 3):g}%"
+
+
+def region_box(align: int | None, margins: Margins | None) -> dict[str, str]:
+    """`tts:` attributes of the region that puts text where `align` and `margins` say, never
+    outside the title-safe area."""
+    row, column = place(align or 2)
+    margins = margins or Margins()
+    left = max(SAFE_MARGIN, margins.left) if column == "left" else SAFE_MARGIN
+    right = max(SAFE_MARGIN, margins.right) if column == "right" else SAFE_MARGIN
+    top = max(SAFE_MARGIN, margins.vertical) if row == "top" else SAFE_MARGIN
+    bottom = max(SAFE_MARGIN, margins.vertical) if row == "bottom" else SAFE_MARGIN
+    return {"origin": f"{_percent(left)} {_percent(top)}",
+            "extent": f"{_percent(1 - left - right)} {_percent(1 - top - bottom)}",
+            "displayAlign": DISPLAY_ALIGN[row], "textAlign": TEXT_ALIGN[column]}
+
+
+def _clock(ms: int) -> str:
+    return format_time(ms, ".")
+
+
+def ttml_document(cues: Iterable[Cue], language: str) -> bytes:
+    """An IMSC1 text profile document of `cues`, `xml:lang` the BCP 47 tag `language`."""
+    cues = list(cues)
+    root = etree.Element(f"{TT}tt", nsmap=NSMAP)
+    root.set(f"{{{XML}}}lang", language)
+    root.set(f"{TTP}profile", IMSC1_TEXT)
+    root.set(f"{TTP}timeBase", "media")
+    head = etree.SubElement(root, f"{TT}head")
+    styling = etree.SubElement(head, f"{TT}styling")
+    etree.SubElement(styling, f"{TT}style", {
+        f"{{{XML}}}id": "base", f"{TTS}color": "white", f"{TTS}fontFamily": "proportionalSansSerif",
+        f"{TTS}fontSize": "100%", f"{TTS}lineHeight": "125%", f"{TTS}textOutline": "black 5%"})
+    layout = etree.SubElement(head, f"{TT}layout")
+    regions: dict[tuple, str] = {}
+    for cue in cues:
+        key = (alignment(cue) or 2, cue.margins)
+        if key not in regions:
+            row, column = place(key[0])
+            name = row if column == "center" else f"{row}-{column}"
+            regions[key] = name if key[1] is None else f"{name}-{len(regions) + 1}"
+            box = region_box(*key)
+            etree.SubElement(layout, f"{TT}region", {f"{{{XML}}}id": regions[key],
+                                                     **{f"{TTS}{k}": v for k, v in box.items()}})
+    body = etree.SubElement(root, f"{TT}body", {"style": "base"})
+    div = etree.SubElement(body, f"{TT}div")
+    for number, cue in enumerate(cues, 1):
+        paragraph = etree.SubElement(div, f"{TT}p", {
+            f"{{{XML}}}id": f"cue{number}", "begin": _clock(cue.start), "end": _clock(cue.end),
+            "region": regions[(alignment(cue) or 2, cue.margins)]})
+        _add_text(paragraph, cue.text)
+        paragraph.tail = "\n"
+    # Indentation is added by hand around paragraphs only: inside one, any whitespace is text.
+    etree.indent(head, level=1)
+    root.text = head.tail = div.text = body.text = div.tail = body.tail = "\n"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _add_text(paragraph, text: str) -> None:
+    """SubRip markup into the paragraph: a span per styled run, `<br/>` per line break."""
+    for piece, active in styled_runs(text):
+        attributes = {name: value for tag, name, value in (
+            ("i", f"{TTS}fontStyle", "italic"), ("b", f"{TTS}fontWeight", "bold"),
+            ("u", f"{TTS}textDecoration", "underline")) if tag in active}
+        parent = etree.SubElement(paragraph, f"{TT}span", attributes) if attributes else paragraph
+        for position, line in enumerate(piece.split("\n")):
+            if position:
+                etree.SubElement(parent, f"{TT}br")
+            _append(parent, line)
+
+
+def _append(parent, text: str) -> None:
+    """`text` at the end of `parent`'s content: after its last child, or as its text."""
+    if not text:
+        return
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def write_ttml(cues: Iterable[Cue], path: str | Path, *, language: str = "und") -> None:
+    """Write cues as an IMSC1 text profile TTML document (UTF-8), positions as regions."""
+    write_atomically(Path(path), ttml_document(cues, language))
