@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -245,12 +245,19 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     `style.size` is the em of the text as a fraction of the frame height; PlayRes is the frame
     so that sizes, margins and outline are in the frame's own pixels. `language` (a BCP 47 tag
     or ISO 639 code) gives each cue its base direction (`subtitles/direction.py`); `fps`, the
-    frame rate of the picture it is burned into, puts each cue on exactly its frames.
+    frame rate of the picture it is burned into, puts each cue on exactly its frames. A cue's
+    `{\\anN}` and margins (from the translator's file) place it, never closer to an edge than
+    title-safe.
     """
     cues = list(cues)
     layout = Layout.for_cues(style, font, width, height, cues)
     grid = FrameGrid.at(fps) if fps else None
-    events = [_dialogue(cue, layout, font, language, grid) for cue in cues]
+    outline = outline_px(style, height)
+    events = []
+    for cue in cues:
+        margins = cue_margins(cue, width, height, outline)
+        events.append(_dialogue(cue, cue_layout(layout, margins, width), font, language, grid,
+                                margins))
     write_atomically(Path(path), script_header(style, font, width, height) + "".join(events))
 
 
@@ -267,13 +274,33 @@ def script_header(style: Style, font: Font, width: int, height: int) -> str:
         margin_v=math.ceil(height * SAFE_MARGIN + outline))
 
 
+def cue_margins(cue: Cue, width: int, height: int, outline: float) -> tuple[int, int, int] | None:
+    """The Dialogue's MarginL, MarginR, MarginV in frame pixels for a cue with margins of its
+    own, each at least the title-safe margin (the style's); None for a cue without."""
+    if cue.margins is None:
+        return None
+    safe_h, safe_v = math.ceil(width * SAFE_MARGIN), math.ceil(height * SAFE_MARGIN + outline)
+    return (max(safe_h, math.ceil(cue.margins.left * width)),
+            max(safe_h, math.ceil(cue.margins.right * width)),
+            max(safe_v, math.ceil(cue.margins.vertical * height + outline)))
+
+
+def cue_layout(layout: Layout, margins: tuple[int, int, int] | None, width: int) -> Layout:
+    """`layout` narrowed to what a cue's own left and right margins leave of the width."""
+    if margins is None:
+        return layout
+    extra = margins[0] + margins[1] - 2 * math.ceil(width * SAFE_MARGIN)
+    return replace(layout, max_width=layout.max_width - extra)
+
+
 def escape_text(text: str, font: Font) -> str:
     """Plain `text` as ASS Dialogue text that libass shows as typed (no tags, no line breaks)."""
     return _escape(text, _joiner(font))
 
 
 def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None,
-              grid: FrameGrid | None) -> str:
+              grid: FrameGrid | None, margins: tuple[int, int, int] | None = None,
+              style_name: str = "Default") -> str:
     alignments = ALIGNMENT_TAG.findall(cue.text)
     lines, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
     prefix = alignments[-1] if alignments else ""  # the SRT convention {\an8}: kept
@@ -285,7 +312,8 @@ def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None,
         prefix += r"{\fe-1}" + (RLM if covers(font, RLM) else "")
     text = prefix + r"\N".join(lines)
     start, end = ass_times(cue, grid)
-    return f"Dialogue: 0,{start},{end},Default,,0,0,0,,{text}\n"
+    left, right, vertical = margins or (0, 0, 0)   # 0: the style's
+    return f"Dialogue: 0,{start},{end},{style_name},,{left},{right},{vertical},,{text}\n"
 
 
 # --- handing files to ffmpeg ------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
 from pipeline.manifest import Manifest, QcSettings, Style
 from pipeline.media.probe import MediaInfo, probe_video
-from pipeline.subtitles.burn import Layout, layout_cue
+from pipeline.subtitles.burn import Layout, cue_layout, cue_margins, layout_cue, outline_px
 from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font, text_width
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
@@ -191,16 +191,16 @@ class _Fitter:
     def __init__(self, style: Style, font: Font, width: int, height: int, cues: list[Cue]):
         self.layout = Layout.for_cues(style, font, width, height, cues)
         self.em = self.layout.em_px
-        self.max_width = self.layout.max_width
         self.style, self.font, self.width, self.height = style, font, width, height
 
     def check(self, cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
-        layout = self.layout
+        margins = cue_margins(cue, self.width, self.height, outline_px(self.style, self.height))
+        layout = cue_layout(self.layout, margins, self.width)
         measure = layout.measure_font
         wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
         where = (f'at {self.style.size:g} of the height in "{self.font.family}" on a '
                  f"{self.width}x{self.height} frame")
-        safe = f"{self.max_width:.0f} px"
+        safe = f"{layout.max_width:.0f} px"
         if em < self.em:
             words = [word for line in _lines(cue) for word in line.split()]
             widest = max(words, key=lambda word: text_width(word, measure, self.em))
