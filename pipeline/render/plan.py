@@ -21,7 +21,8 @@ from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalys
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_video
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery, index_folder
-from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
+from pipeline.subtitles.burn import StyleFont, style_fonts, style_glyphs
+from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.model import Cue
@@ -81,6 +82,7 @@ class VariantPlan:
     tracks: dict[str, MediaInfo] = field(default_factory=dict)   # role -> probe of an audio input
     cues: tuple[Cue, ...] | None = None
     font: Font | None = None
+    file_styles: dict[str, StyleFont] = field(default_factory=dict)  # style: {from_file: true}
     warnings: list[Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)   # what blocks it
 
@@ -234,7 +236,7 @@ class _Planner:
         if language.needs_subtitles or delivered:
             subtitles = self._once(("subtitle-file", spot.id, language.code),
                                    lambda: self.manifest.subtitle_path(spot, language))
-            plan.cues, warnings = self._once(
+            plan.cues, warnings, plan.file_styles = self._once(
                 ("subtitles", subtitles, plan.master.duration, language.style.from_file),
                 lambda: self._read_subtitles(subtitles, language, plan.master))
             plan.warnings += warnings
@@ -243,8 +245,11 @@ class _Planner:
             plan.font = self._once(("font", language.style.font, language.line),
                                    lambda: self._resolve_font(language))
             self._once(("glyphs", subtitles, plan.font.path),
-                       lambda: raise_if_errors(missing_glyphs(plan.cues, plan.font, subtitles)))
+                       lambda: raise_if_errors(style_glyphs(plan.cues, plan.file_styles, plan.font,
+                                                            subtitles)))
             self._add_input(plan, "font", plan.font.path)
+            for name, chosen in sorted(plan.file_styles.items()):
+                self._add_input(plan, f"font:{name}", chosen.font.path)
         if language.treatment in MASTER_SOUND:     # the choices about sound concern these only
             warnings = self._sound_warnings(spot, plan.conform)
             self.diagnostics.extend(warnings)
@@ -333,6 +338,9 @@ class _Planner:
         subtitles = read_subtitles(path, duration=master.duration,
                                    keep_style=language.style.from_file)
         raise_if_errors(subtitles.diagnostics)
+        own_styles = {}
+        if language.treatment == "burn" and language.style.from_file:
+            own_styles = style_fonts(subtitles)   # empty unless ASS/SSA
         # QC at the master's real frame rate; a burned language's text is also measured on the
         # narrowest frame it is burned into.
         fit = {"style": None, "font": None}
@@ -340,7 +348,7 @@ class _Planner:
             width, height = narrowest_frame(self.manifest.profiles)
             try:
                 fit = {"style": language.style, "font": resolve_font(language.style.font),
-                       "frame_width": width, "frame_height": height}
+                       "frame_width": width, "frame_height": height, "file_styles": own_styles}
             except PipelineError:  # reported, and blocking, in _gather_inputs
                 pass
         fps = master.video.fps if master.video else None
@@ -348,7 +356,7 @@ class _Planner:
                                                          fps=fps, **fit)
         self.diagnostics.extend(warnings)
         # What is rendered (burned, sidecars, track) is on the master's frames.
-        return tuple(snap_cues(subtitles.cues, fps)), warnings
+        return tuple(snap_cues(subtitles.cues, fps)), warnings, own_styles
 
     def _resolve_font(self, language: Language) -> Font:
         try:

@@ -31,8 +31,15 @@ from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.render.specimen import write_specimen
-from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
-from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font
+from pipeline.subtitles.burn import (
+    StyleFont,
+    ass_fontsdir,
+    burn_in,
+    style_fonts,
+    style_glyphs,
+    write_ass,
+)
+from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.model import Cue, format_time
 from pipeline.subtitles.qc import check_cues, off_grid_times
@@ -159,21 +166,24 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
     subtitles = read_subtitles(path, duration=master.info.duration,
                                keep_style=language.style.from_file)
     font = resolve_font(language.style.font)
-    raise_if_errors(list(subtitles.diagnostics) + missing_glyphs(subtitles.cues, font, path))
+    raise_if_errors(subtitles.diagnostics)
+    own_styles = style_fonts(subtitles) if language.style.from_file else {}
+    raise_if_errors(style_glyphs(subtitles.cues, own_styles, font, path))
     cues = list(subtitles.cues)
     warnings = list(subtitles.warnings) + check_cues(
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
-        frame_width=profile.width, frame_height=profile.height) + off_grid_times(
-        cues, path, master.info.video.fps)
+        frame_width=profile.width, frame_height=profile.height, file_styles=own_styles) + \
+        off_grid_times(cues, path, master.info.video.fps)
     sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
         work = Path(workdir)
-        fontsdir = ass_fontsdir(font, work)
-        jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet),
+        fontsdir = ass_fontsdir(font, work, *(chosen.font for chosen in own_styles.values()))
+        jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet,
+                                    own_styles),
                 lambda: write_specimen(cues, language, font, profile, work, fontsdir, specimen)]
         if video:
             jobs.append(lambda: write_proxy(master, cues, language, font, profile, work, fontsdir,
-                                            proxy))
+                                            proxy, own_styles))
         # Side by side: the sheet's seeks and the one-frame specimen finish while the proxy encodes.
         with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="preview") as pool:
             futures = [pool.submit(job) for job in jobs]
@@ -228,10 +238,12 @@ def sheet_graph(folder: Path, count: int, output: Path):
 
 
 def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
-                profile: Profile, work: Path, fontsdir: Path, target: Path) -> Path:
+                profile: Profile, work: Path, fontsdir: Path, target: Path,
+                file_styles: dict[str, StyleFont] | None = None) -> Path:
     ass = work / "sheet.ass"
     write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
-              font=font, language=language.code, fps=master.info.video.fps)
+              font=font, language=language.code, fps=master.info.video.fps,
+              file_styles=file_styles)
     folder = work / "tiles"
     folder.mkdir()
     # A bounded number of inputs per process: every open input holds a decoder's frames.
@@ -256,11 +268,12 @@ def proxy_graph(master: Master, profile: Profile, ass: Path, fontsdir: Path, out
 
 
 def write_proxy(master: Master, cues: list[Cue], language: Language, font: Font,
-                profile: Profile, work: Path, fontsdir: Path, target: Path) -> Path:
+                profile: Profile, work: Path, fontsdir: Path, target: Path,
+                file_styles: dict[str, StyleFont] | None = None) -> Path:
     small = proxy_profile(profile)
     ass = work / "proxy.ass"
     write_ass(cues, ass, style=language.style, width=small.width, height=small.height, font=font,
-              language=language.code, fps=master.info.video.fps)
+              language=language.code, fps=master.info.video.fps, file_styles=file_styles)
     with atomic_output(target) as partial:
         _run(proxy_graph(master, small, ass, fontsdir, partial),
              f"encoding the preview video {target.name}", target)

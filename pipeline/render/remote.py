@@ -94,7 +94,11 @@ def localise(variant: VariantPlan, target: Target, scratch: Path) -> VariantPlan
     v = variant.variant
     manifest = replace(v.manifest, output_dir=scratch / "out")
     font = replace(variant.font, path=Path(inputs["font"]["path"])) if variant.font else None
-    return replace(variant, variant=replace(v, manifest=manifest), inputs=inputs, font=font)
+    file_styles = {name: replace(chosen, font=replace(chosen.font,
+                                                      path=Path(inputs[f"font:{name}"]["path"])))
+                   for name, chosen in variant.file_styles.items()}
+    return replace(variant, variant=replace(v, manifest=manifest), inputs=inputs, font=font,
+                   file_styles=file_styles)
 
 
 def outputs_of(variant: VariantPlan, record: dict) -> list[str]:

@@ -20,7 +20,16 @@ from pipeline.files import write_atomically
 from pipeline.manifest import Style
 from pipeline.media.conform import Stream
 from pipeline.subtitles.direction import RLM, cue_direction
-from pipeline.subtitles.fonts import Font, ass_font_size, bold_variant, covers, text_width
+from pipeline.subtitles.fonts import (
+    Font,
+    ass_font_size,
+    bold_variant,
+    covers,
+    em_from_ass_font_size,
+    missing_glyphs,
+    resolve_font,
+    text_width,
+)
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (
     ALIGNMENT_TAG,
@@ -28,8 +37,10 @@ from pipeline.subtitles.model import (
     SAFE_AREA,
     SAFE_MARGIN,
     Cue,
+    SubtitleFile,
     plain_text,
 )
+from pipeline.subtitles.ssa import FileStyle
 
 SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, for rounding
 ALIGNMENT = {"bottom": 2, "top": 8}
@@ -239,7 +250,8 @@ def _joiner(font: Font) -> str:
 # --- the script -------------------------------------------------------------------------------
 
 def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int, height: int,
-              font: Font, language: str | None = None, fps: float | None = None) -> None:
+              font: Font, language: str | None = None, fps: float | None = None,
+              file_styles: dict[str, "StyleFont"] | None = None) -> None:
     """Write an ASS script for a `width`x`height` frame, every line inside the title-safe area.
 
     `style.size` is the em of the text as a fraction of the frame height; PlayRes is the frame
@@ -247,18 +259,23 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     or ISO 639 code) gives each cue its base direction (`subtitles/direction.py`); `fps`, the
     frame rate of the picture it is burned into, puts each cue on exactly its frames. A cue's
     `{\\anN}` and margins (from the translator's file) place it, never closer to an edge than
-    title-safe.
+    title-safe. With `file_styles` (`style: {from_file: true}` on an ASS/SSA file), each cue is
+    drawn in its own style of the file, scaled to the frame, inside the same title-safe area.
     """
     cues = list(cues)
     layout = Layout.for_cues(style, font, width, height, cues)
     grid = FrameGrid.at(fps) if fps else None
     outline = outline_px(style, height)
+    styles = FileStyles(file_styles or {}, width, height)
+    header = script_header(style, font, width, height)
+    header = header.replace("\n\n[Events]", "".join(styles.lines) + "\n\n[Events]")
     events = []
     for cue in cues:
-        margins = cue_margins(cue, width, height, outline)
-        events.append(_dialogue(cue, cue_layout(layout, margins, width), font, language, grid,
-                                margins))
-    write_atomically(Path(path), script_header(style, font, width, height) + "".join(events))
+        name, own = styles.of(cue)
+        margins = cue_margins(cue, width, height, own.outline if own else outline)
+        events.append(_dialogue(cue, cue_layout(own.layout if own else layout, margins, width),
+                                own.font if own else font, language, grid, margins, name))
+    write_atomically(Path(path), header + "".join(events))
 
 
 def script_header(style: Style, font: Font, width: int, height: int) -> str:
@@ -316,6 +333,97 @@ def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None,
     return f"Dialogue: 0,{start},{end},{style_name},,{left},{right},{vertical},,{text}\n"
 
 
+# --- the translator's own styles ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StyleFont:
+    """A style of the translator's ASS/SSA file and the installed font its Fontname is."""
+
+    style: FileStyle
+    font: Font
+
+
+@dataclass(frozen=True)
+class _Scaled:
+    line: str
+    layout: Layout
+    font: Font
+    outline: float
+
+
+class FileStyles:
+    """The file's styles at the frame's size: script units scaled from the file's PlayRes, the
+    margins at least title-safe, the width text may take measured at the style's font."""
+
+    def __init__(self, styles: dict[str, StyleFont], width: int, height: int):
+        self.names = {name: f"File{number}" for number, name in enumerate(sorted(styles), 1)}
+        self.scaled = {name: self._scale(self.names[name], styles[name], width, height)
+                       for name in sorted(styles)}
+        self.lines = ["\n" + scaled.line for scaled in self.scaled.values()]
+
+    def of(self, cue: Cue) -> tuple[str, _Scaled | None]:
+        if cue.style in self.scaled:
+            return self.names[cue.style], self.scaled[cue.style]
+        return "Default", None
+
+    @staticmethod
+    def _scale(name: str, chosen: StyleFont, width: int, height: int) -> _Scaled:
+        style, (res_x, res_y) = chosen.style.style, chosen.style.play_res
+        y, x = height / res_y, width / res_x
+        fontsize, outline, shadow = style.fontsize * y, style.outline * y, style.shadow * y
+        safe_h, safe_v = math.ceil(width * SAFE_MARGIN), math.ceil(height * SAFE_MARGIN + outline)
+        left, right = max(safe_h, math.ceil(style.marginl * x)), max(safe_h, math.ceil(style.marginr * x))
+        vertical = max(safe_v, math.ceil(style.marginv * y))
+        scale_x = max(style.scalex, 1) / 100
+        measure = bold_variant(chosen.font) if style.bold else chosen.font
+        # Text is wrapped unscaled, so the width it may take is divided by the style's ScaleX.
+        layout = Layout(em_from_ass_font_size(chosen.font, fontsize),
+                        (width - left - right - 2 * outline) / scale_x, measure,
+                        _joiner(chosen.font))
+        # Angle 0: turned text would leave the title-safe area.
+        line = (f"Style: {name},{chosen.font.family},{fontsize:.2f},{_colour(style.primarycolor)},"
+                f"{_colour(style.secondarycolor)},{_colour(style.outlinecolor)},"
+                f"{_colour(style.backcolor)},{-1 if style.bold else 0},{-1 if style.italic else 0},"
+                f"{-1 if style.underline else 0},{-1 if style.strikeout else 0},{style.scalex:g},"
+                f"{style.scaley:g},{style.spacing * x:g},0,{style.borderstyle},{outline:.2f},"
+                f"{shadow:.2f},{int(style.alignment)},{left},{right},{vertical},1")
+        return _Scaled(line, layout, chosen.font, outline)
+
+
+def _colour(color) -> str:
+    """pysubs2's Color as ASS `&HAABBGGRR`."""
+    return f"&H{color.a:02X}{color.b:02X}{color.g:02X}{color.r:02X}"
+
+
+def style_fonts(subtitles: SubtitleFile) -> dict[str, StyleFont]:
+    """The font of each style the file's cues use, resolved as libass would find it.
+
+    Raises `SubtitleError` on the style's line when its font is not installed.
+    """
+    chosen = {}
+    for name in sorted({cue.style for cue in subtitles.cues if cue.style in subtitles.styles}):
+        style = subtitles.styles[name]
+        try:
+            chosen[name] = StyleFont(style, resolve_font(style.style.fontname))
+        except SubtitleError as exc:
+            raise SubtitleError(f"style {name!r}: {exc.message}", subtitles.path, style.line,
+                                exc.hint) from None
+    return chosen
+
+
+def style_glyphs(cues: Iterable[Cue], fonts: dict[str, StyleFont], fallback: Font,
+                 path: Path) -> list:
+    """`missing_glyphs` of each cue in the font it is drawn in (its style's, or `fallback`)."""
+    found = []
+    groups: dict[Path, tuple[Font, list[Cue]]] = {}
+    for cue in cues:
+        font = fonts[cue.style].font if cue.style in fonts else fallback
+        groups.setdefault(font.path, (font, []))[1].append(cue)
+    for font, members in groups.values():
+        found += missing_glyphs(members, font, path)
+    return sorted(found, key=lambda d: d.line or 0)
+
+
 # --- handing files to ffmpeg ------------------------------------------------------------------
 
 def burn_in(picture: Stream, ass: Path, fontsdir: Path) -> Stream:
@@ -332,17 +440,18 @@ def burn_in(picture: Stream, ass: Path, fontsdir: Path) -> Stream:
     return picture.filter("ass", filename=str(ass), fontsdir=str(fontsdir), shaping="complex")
 
 
-def ass_fontsdir(font: Font, tmpdir: Path) -> Path:
-    """A folder under `tmpdir` holding only `font`'s file, for the `ass` filter's fontsdir.
+def ass_fontsdir(font: Font, tmpdir: Path, *others: Font) -> Path:
+    """A folder under `tmpdir` holding only the fonts' files, for the `ass` filter's fontsdir.
 
     libass loads every file in fontsdir; a system font folder costs time and memory per render.
     """
     folder = Path(tmpdir) / "fonts"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / font.path.name
-    if not target.exists():
-        try:
-            target.symlink_to(font.path.resolve())
-        except OSError:  # file systems without symlinks
-            shutil.copyfile(font.path, target)
+    for each in (font, *others):
+        target = folder / each.path.name
+        if not target.exists():
+            try:
+                target.symlink_to(each.path.resolve())
+            except OSError:  # file systems without symlinks
+                shutil.copyfile(each.path, target)
     return folder

@@ -107,8 +107,8 @@ def read_subtitles(path: str | Path, *, duration: float | None = None,
     if not parsed.cues and not any(d.code == "syntax" for d in parsed.diagnostics):
         message = "the file is empty" if not text.strip() else "the file contains no cues"
         diagnostics.append(error(message, path, None, fmt.cue_hint, "empty"))
-    if parsed.styled_lines and not keep_style:
-        diagnostics.append(style_warning(path, parsed.styled_lines, fmt))
+    if parsed.styled_lines and not (keep_style and fmt.name in ("ass", "ssa")):
+        diagnostics.append(style_warning(path, parsed.styled_lines, fmt, keep_style))
     diagnostics += _check_cues(parsed.cues, path, duration)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
@@ -135,11 +135,15 @@ def line_list(lines: Iterable[int]) -> str:
     return f"{'line' if len(numbers) == 1 else 'lines'} {listed}{more}"
 
 
-def style_warning(path: Path, lines: list[int], fmt: Format) -> Diagnostic:
+def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False) -> Diagnostic:
     """The one warning that the file's colours and fonts give way to the campaign's style."""
-    hint = ("to burn the file's own styles, set `style: {from_file: true}` for this language in "
-            "the manifest" if fmt.name in ("ass", "ssa") else
-            "colours and fonts come from the campaign's manifest; remove them from the file")
+    if fmt.name in ("ass", "ssa"):
+        hint = ("to burn the file's own styles, set `style: {from_file: true}` for this "
+                "language in the manifest")
+    elif asked:
+        hint = "`style: {from_file: true}` keeps the styles of ASS/SSA files only"
+    else:
+        hint = "colours and fonts come from the campaign's manifest; remove them from the file"
     return warning(f"the colours and fonts of this {fmt.label} file are not used: subtitles take "
                    f"the campaign's style ({line_list(lines)})", path, min(lines), hint, "style")
 

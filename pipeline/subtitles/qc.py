@@ -20,8 +20,17 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
 from pipeline.manifest import Manifest, QcSettings, Style
 from pipeline.media.probe import MediaInfo, probe_video
-from pipeline.subtitles.burn import Layout, cue_layout, cue_margins, layout_cue, outline_px
-from pipeline.subtitles.fonts import Font, missing_glyphs, resolve_font, text_width
+from pipeline.subtitles.burn import (
+    Layout,
+    FileStyles,
+    cue_layout,
+    cue_margins,
+    layout_cue,
+    outline_px,
+    style_fonts,
+    style_glyphs,
+)
+from pipeline.subtitles.fonts import Font, resolve_font, text_width
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import ALIGNMENT_TAG, Cue, format_time, line_list, plain_text
@@ -59,12 +68,13 @@ def reading_speed(cue: Cue) -> float | None:
 
 def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: float | None,
                style: Style | None, font: Font | None, frame_width: int = 1920,
-               frame_height: int = 1080) -> list[Diagnostic]:
+               frame_height: int = 1080, file_styles: dict | None = None) -> list[Diagnostic]:
     """Every QC warning for `cues`, each on the cue's first line with a short hint.
 
     `fps` is the master's frame rate: gaps are counted in frames (25 fps is assumed when unknown).
     The title-safe fit is measured only when both `style` and `font` are given, at the style's
-    size on a `frame_width` x `frame_height` frame, wrapped exactly as the burner wraps it.
+    size on a `frame_width` x `frame_height` frame, wrapped exactly as the burner wraps it
+    (a cue of one of `file_styles`, `burn.style_fonts`, in that style).
     """
     cues = list(cues)
     found: list[Diagnostic] = []
@@ -74,7 +84,7 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
         found += _duration(cue, path, qc)
     found += _gaps(cues, path, qc, fps)
     if style is not None and font is not None:
-        fitter = _Fitter(style, font, frame_width, frame_height, cues)
+        fitter = _Fitter(style, font, frame_width, frame_height, cues, file_styles or {})
         for cue in cues:
             found += fitter.check(cue, path, qc)
     found += _apostrophes(cues, path)
@@ -188,33 +198,37 @@ def off_grid_times(cues: Iterable[Cue], path, fps: float | None) -> list[Diagnos
 class _Fitter:
     """Wraps each cue as `ass.write_ass` does and reports what will not fit the title-safe area."""
 
-    def __init__(self, style: Style, font: Font, width: int, height: int, cues: list[Cue]):
+    def __init__(self, style: Style, font: Font, width: int, height: int, cues: list[Cue],
+                 file_styles: dict):
         self.layout = Layout.for_cues(style, font, width, height, cues)
-        self.em = self.layout.em_px
+        self.file_styles = FileStyles(file_styles, width, height)
         self.style, self.font, self.width, self.height = style, font, width, height
 
     def check(self, cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
-        margins = cue_margins(cue, self.width, self.height, outline_px(self.style, self.height))
-        layout = cue_layout(self.layout, margins, self.width)
+        _, own = self.file_styles.of(cue)
+        margins = cue_margins(cue, self.width, self.height,
+                              own.outline if own else outline_px(self.style, self.height))
+        layout = cue_layout(own.layout if own else self.layout, margins, self.width)
         measure = layout.measure_font
         wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
-        where = (f'at {self.style.size:g} of the height in "{self.font.family}" on a '
-                 f"{self.width}x{self.height} frame")
+        where = (f'in style {cue.style!r} ("{own.font.family}")' if own else
+                 f'at {self.style.size:g} of the height in "{self.font.family}"') + \
+            f" on a {self.width}x{self.height} frame"
         safe = f"{layout.max_width:.0f} px"
-        if em < self.em:
+        if em < layout.em_px:
             words = [word for line in _lines(cue) for word in line.split()]
-            widest = max(words, key=lambda word: text_width(word, measure, self.em))
+            widest = max(words, key=lambda word: text_width(word, measure, layout.em_px))
             return [warning(
                 f"cue {cue.index}: the word {widest!r} is wider than the title-safe area "
-                f"({text_width(widest, measure, self.em):.0f} px of {safe} {where}); the whole "
+                f"({text_width(widest, measure, layout.em_px):.0f} px of {safe} {where}); the whole "
                 f"cue will be drawn smaller", path, cue.line,
                 "hyphenate or shorten the word", "fit")]
         written = len(_lines(cue))
         if len(wrapped) > max(qc.max_lines, written):
-            widest = max(_lines(cue), key=lambda line: text_width(line, measure, self.em))
+            widest = max(_lines(cue), key=lambda line: text_width(line, measure, layout.em_px))
             return [warning(
                 f"cue {cue.index} does not fit the title-safe width: a line is "
-                f"{text_width(widest, measure, self.em):.0f} px wide, {safe} fit {where}, so it "
+                f"{text_width(widest, measure, layout.em_px):.0f} px wide, {safe} fit {where}, so it "
                 f"will be drawn on {len(wrapped)} lines (at most {qc.max_lines})", path, cue.line,
                 "shorten the text, or split the cue into two cues", "fit")]
         return []
@@ -299,20 +313,23 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
         return CheckResult(path, 0, tuple(exc.diagnostics), language)
     cues = list(subtitles.cues)
     diagnostics = list(subtitles.diagnostics)
-    font = None
+    font, own_styles = None, {}
     if burned:
         try:
             font = resolve_font(font_name or style.font)
+            own_styles = style_fonts(subtitles) if style.from_file else {}
         except PipelineError as exc:   # reported on this file; the batch goes on
-            diagnostics.append(error(exc.message, path, None, exc.hint, "font"))
+            diagnostics.append(error(exc.message, path, exc.line if exc.path == path else None,
+                                     exc.hint, "font"))
+            font = None
         else:
-            diagnostics += missing_glyphs(cues, font, path)
+            diagnostics += style_glyphs(cues, own_styles, font, path)
     diagnostics += check_cues(cues, path, qc=qc, fps=fps, style=style if font else None,
-                              font=font, frame_width=frame_width, frame_height=frame_height)
+                              font=font, frame_width=frame_width, frame_height=frame_height,
+                              file_styles=own_styles)
     diagnostics += off_grid_times(cues, path, fps)
     diagnostics.sort(key=lambda d: (d.line or 0, d.severity != "error"))
     return CheckResult(path, len(cues), tuple(diagnostics), language, subtitles.format)
-
 
 
 def manifest_settings(manifest: Manifest, path: Path, language: str | None = None,

@@ -34,7 +34,6 @@ TIME = re.compile(r"\d+:\d{2}:\d{2}\.\d{2}$")   # H:MM:SS.cc, as Aegisub and lib
 TIME_HINT = "times are H:MM:SS.cc (centiseconds, two digits), e.g. 0:00:01.50"
 OVERRIDE = re.compile(r"\{([^}]*)\}")
 OVERRIDE_TAG = re.compile(r"\\(\d?[a-zA-Z]+)(\([^)]*\)|[^\\]*)")
-STYLING_TAGS = {"c", "1c", "2c", "3c", "4c", "alpha", "1a", "2a", "3a", "4a", "fn", "fs", "fe"}
 HANDLED_TAGS = {"i", "b", "u", "r", "p", "an", "a", "pos"}
 NUMBER_FIELDS = {"fontsize", "scalex", "scaley", "spacing", "angle", "outline", "shadow",
                  "borderstyle", "alignment", "marginl", "marginr", "marginv", "alphalevel",
@@ -209,8 +208,6 @@ class _Converter:
                     tag_align = pysubs2.Alignment.from_ssa_alignment(int(argument)).value
                 elif name == "pos" and position is None:
                     position = _numbers(argument)
-                elif name in STYLING_TAGS:
-                    self.walker.parsed.styled_lines.append(number)
                 elif name == "move":
                     position = position or _numbers(argument)[:2]
                     others.append(name)
@@ -219,10 +216,10 @@ class _Converter:
                 elif name not in HANDLED_TAGS:
                     others.append(name)
         align = tag_align or style.alignment.value
-        if others:
+        if others:   # colours and fonts included: only the styles' are kept, with from_file
             listed = ", ".join(f"\\{tag}" for tag in dict.fromkeys(others))
-            self.warn(f"cue {index}: the effect tags {listed} are not supported and are left out",
-                      number)
+            self.warn(f"cue {index}: the override tags {listed} are not supported and are left "
+                      "out", number)
         text = self._text(event.text, style, index, number)
         margins = self._margins(event, style, align, position)
         text, margins = placed(text, align, margins)
