@@ -56,6 +56,40 @@ SRT = textwrap.dedent("""\
     no están a la venta
     """)
 
+# The same two cues as SRT, in every other format a translator may deliver.
+VTT = textwrap.dedent("""\
+    WEBVTT
+
+    00:00:00.500 --> 00:00:01.800
+    Los seres humanos
+
+    00:00:02.500 --> 00:00:03.600
+    no están a la venta
+    """)
+
+ASS_STYLES = ("Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+              "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+              "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
+              "Style: Default,Noto Sans,24,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,"
+              "100,100,0,0,1,2,0,2,10,10,10,1\n")
+ASS = ("[Script Info]\nScriptType: v4.00+\nPlayResX: 640\nPlayResY: 360\n\n[V4+ Styles]\n"
+       + ASS_STYLES + "\n[Events]\n"
+       "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+       "Dialogue: 0,0:00:00.50,0:00:01.80,Default,,0,0,0,,Los seres humanos\n"
+       "Dialogue: 0,0:00:02.50,0:00:03.60,Default,,0,0,0,,no están a la venta\n")
+
+TTML = textwrap.dedent("""\
+    <?xml version="1.0" encoding="UTF-8"?>
+    <tt xmlns="http://www.w3.org/ns/ttml" xml:lang="es">
+      <body>
+        <div>
+          <p begin="00:00:00.500" end="00:00:01.800">Los seres humanos</p>
+          <p begin="2.5s" end="3.6s">no están a la venta</p>
+        </div>
+      </body>
+    </tt>
+    """)
+
 # Small profiles keep end-to-end renders to a second or two each.
 SMALL_PROFILES = {
     "small": {"base": "web", "width": 320, "height": 180, "preset": "ultrafast", "crf": 30},
@@ -94,8 +128,9 @@ class Campaign:
         self.manifest.write_text(textwrap.dedent(text), encoding="utf-8")
         return self.manifest
 
-    def subtitle(self, code: str, text: str = SRT, encoding: str = "utf-8") -> Path:
-        path = self.root / "subtitles/spot" / f"{code}.srt"
+    def subtitle(self, code: str, text: str = SRT, encoding: str = "utf-8",
+                 suffix: str = ".srt") -> Path:
+        path = self.root / "subtitles/spot" / f"{code}{suffix}"
         path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
         return path
 

@@ -70,6 +70,8 @@ class _Walker:
     def fail(self, message: str, number: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, number, hint, code))
         self.lines[number - 1] = ""            # pysubs2 never sees it
+        if number in self.event_lines:
+            self.event_lines.remove(number)
 
     def run(self) -> str:
         section = None
@@ -192,7 +194,8 @@ class _Converter:
         self.walker.parsed.diagnostics.append(warning(message, self.walker.path, number,
                                                       "remove the tags", code))
 
-    def cue(self, index: int, event: pysubs2.SSAEvent, number: int) -> Cue:
+    def cue(self, index: int, event: pysubs2.SSAEvent, number: int) -> Cue | None:
+        """The event as a cue; None for a drawing (reported)."""
         style = self.subs.styles.get(event.style) or self.subs.styles.get(event.style.lstrip("*"))
         style = style or pysubs2.SSAStyle()
         self.used_styles.add(event.style)
@@ -221,17 +224,20 @@ class _Converter:
             self.warn(f"cue {index}: the override tags {listed} are not supported and are left "
                       "out", number)
         text = self._text(event.text, style, index, number)
+        if text is None:
+            return None
         margins = self._margins(event, style, align, position)
         text, margins = placed(text, align, margins)
         return Cue(index, event.start, event.end, text, number, margins, event.style)
 
-    def _text(self, text: str, style: pysubs2.SSAStyle, index: int, number: int) -> str:
+    def _text(self, text: str, style: pysubs2.SSAStyle, index: int, number: int) -> str | None:
         out, active = [], set()
         for fragment, computed in parse_tags(text, style, self.subs.styles):
             if computed.drawing:
-                self.walker.fail(f"cue {index} draws a shape (\\p drawing mode): it cannot be "
-                                 "burned as text", number, "remove the drawing", "tags")
-                continue
+                self.walker.parsed.diagnostics.append(error(
+                    f"cue {index} draws a shape (\\p drawing mode): it cannot be burned as text",
+                    self.walker.path, number, "remove the drawing", "tags"))
+                return None
             wanted = {tag for tag, on in (("i", computed.italic), ("b", computed.bold),
                                           ("u", computed.underline)) if on}
             out += [f"</{tag}>" for tag in sorted(active - wanted)]
@@ -275,8 +281,10 @@ def _parse(text: str, path: Path, kind: str) -> Parsed:
     for event, number in zip(subs.events, walker.event_lines):
         if event.is_comment:
             continue
-        index += 1
-        parsed.cues.append(converter.cue(index, event, number))
+        cue = converter.cue(index + 1, event, number)
+        if cue is not None:
+            index += 1
+            parsed.cues.append(cue)
     used = {walker.style_lines[name] for name in converter.used_styles if name in walker.style_lines}
     parsed.styled_lines += sorted(used)
     parsed.styles = {name: FileStyle(name, style, converter.play_res, walker.style_lines.get(name, 0))

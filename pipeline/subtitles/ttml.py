@@ -317,7 +317,10 @@ class _Reader:
             add(node.text)
             for child in node:
                 name = _local(child)
-                if name == "br":
+                if child.tag is etree.Entity:
+                    self.fail(f"entity {child.text} is not expanded: write the characters "
+                              "themselves", element, code="entity")
+                elif name == "br":
                     out.append("\n")
                 elif name == "span":
                     if any(child.get(n) is not None for n in ("begin", "end", "dur")):

@@ -1,0 +1,319 @@
+"""The readers of WebVTT, ASS/SSA and TTML, and the registry that picks them by content: every
+file is read into the same cues, and every problem is reported on its own line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pipeline.subtitles.formats import SUFFIXES, read_subtitles, sniff
+from pipeline.subtitles.model import Margins, alignment
+from tests.conftest import ASS, ASS_STYLES, SRT, TTML, VTT
+
+TWO_CUES = [(500, 1800, "Los seres humanos"), (2500, 3600, "no están a la venta")]
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(textwrap.dedent(text).encode(encoding))
+    return path
+
+
+def cues_of(result) -> list[tuple[int, int, str]]:
+    return [(cue.start, cue.end, cue.text) for cue in result.cues]
+
+
+def problems(result, severity: str = "error") -> list[tuple[int | None, str]]:
+    return [(d.line, d.code) for d in result.diagnostics if d.severity == severity]
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, text, found", [
+    ("nah.srt", SRT, "srt"), ("nah.vtt", VTT, "vtt"), ("nah.ass", ASS, "ass"),
+    ("nah.ttml", TTML, "ttml"), ("nah.xml", TTML, "ttml"), ("nah.dfxp", TTML, "ttml"),
+])
+def test_every_format_reads_into_the_same_cues(tmp_path, name, text, found):
+    result = read_subtitles(write(tmp_path, name, text), duration=4.0)
+    assert result.format == found
+    assert cues_of(result) == TWO_CUES
+    assert result.errors == ()
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe")])
+def test_the_encoding_rule_is_the_same_for_every_format(tmp_path, encoding, bom):
+    path = tmp_path / "nah.vtt"
+    path.write_bytes(bom + VTT.encode(encoding))
+    assert cues_of(read_subtitles(path)) == TWO_CUES
+    latin = tmp_path / "tzo.ttml"
+    latin.write_bytes(TTML.encode("latin-1"))
+    (problem,) = read_subtitles(latin).errors
+    assert problem.code == "encoding" and problem.line == 6 and "0xE1" in problem.message
+
+
+def test_content_decides_the_format_and_the_name_is_reported(tmp_path):
+    result = read_subtitles(write(tmp_path, "nah.srt", VTT))
+    assert result.format == "vtt" and cues_of(result) == TWO_CUES
+    (named,) = [d for d in result.warnings if d.code == "format"]
+    assert named.line == 1
+    assert "this is a WebVTT file, but its name ends in .srt" in named.message
+    assert "rename it to nah.vtt" in named.hint
+    # An ASS script named .srt used to be "expected a cue number, found '[Script Info]'".
+    assert read_subtitles(write(tmp_path, "tzo.srt", ASS)).format == "ass"
+
+
+def test_sniffing_needs_a_sure_sign():
+    assert sniff("\ufeff\n\nWEBVTT - made by Subtitle Edit\n") == "vtt"
+    assert sniff("WEBVTTX\n") is None
+    assert sniff("  <?xml version='1.0'?><tt/>") == "ttml"
+    assert sniff("[Script Info]\n[V4 Styles]\n") == "ssa"
+    assert sniff("1\n00:00:01,000 --> 00:00:02,000\nx\n") == "srt"
+    # A dot before the milliseconds: SRT written loosely or WebVTT without its header.
+    assert sniff("1\n00:00:01.000 --> 00:00:02.000\nx\n") is None
+    assert set(SUFFIXES) == {".srt", ".vtt", ".ass", ".ssa", ".ttml", ".xml", ".dfxp"}
+
+
+def test_colours_and_fonts_are_one_warning_naming_the_lines(tmp_path):
+    text = SRT.replace("Los seres humanos", '<font color="#ffff00">Los seres</font> humanos') \
+        .replace("no están", '<font face="Arial">no</font> están')
+    result = read_subtitles(write(tmp_path, "nah.srt", text))
+    (style,) = [d for d in result.diagnostics if d.code == "style"]
+    assert style.severity == "warning" and style.line == 3
+    assert "colours and fonts of this SubRip file are not used" in style.message
+    assert "(lines 3, 7)" in style.message
+    assert cues_of(result)[0][2] == '<font color="#ffff00">Los seres</font> humanos'
+    assert not [d for d in read_subtitles(write(tmp_path, "tzo.srt", SRT)).diagnostics]
+
+
+# --- WebVTT ---------------------------------------------------------------------------------------
+
+def test_vtt_positions_tags_entities_and_comments(tmp_path):
+    result = read_subtitles(write(tmp_path, "nah.vtt", """\
+        WEBVTT
+        Kind: captions
+
+        NOTE made by hand
+        with two lines
+
+        uno
+        00:00:00.500 --> 00:00:01.800 line:0
+        <v Ana>Los <i>seres</i> &amp; humanos</v>
+
+        00:00:02.000 --> 00:00:02.400 line:85%,end align:left position:12%
+        <b>ome</b>
+
+        00:02.500 --> 00:02.900
+        x
+
+        00:00:03.000 --> 00:00:03.500 align:right line:50%
+        <lang nah>eyi</lang>
+        """))
+    assert result.errors == ()
+    first, second, third, fourth = result.cues
+    assert (first.text, first.line, first.margins) == ("{\\an8}Los <i>seres</i> & humanos", 7, None)
+    assert second.text == "{\\an1}<b>ome</b>"
+    assert second.margins == Margins(0.12, 0.0, pytest.approx(0.15))
+    assert (third.start, third.text) == (2500, "x")     # mm:ss.ttt is valid WebVTT
+    assert alignment(fourth) == 6 and fourth.text.endswith("eyi")
+
+
+def test_vtt_errors_carry_their_lines(tmp_path):
+    result = read_subtitles(write(tmp_path, "nah.vtt", """\
+        WEBVTT
+
+        00:00:00.500 --> 00:00:01,800
+        coma
+
+        00:00:02.000 --> 00:00:03.000 line:0 colour:red
+        ajuste
+
+        00:00:04.000 --> 00:00:05.000
+        uno
+        00:00:05.500 --> 00:00:06.000
+        pegado
+
+        id-sin-tiempo
+        texto
+
+        00:00:07.000 --> 00:00:06.000
+        al revés
+        """), duration=10.0)
+    assert problems(result) == [(3, "timing"), (6, "settings"), (11, "missing-blank-line"),
+                                (15, "timing"), (17, "end-before-start")]
+    by_line = {d.line: d for d in result.errors}
+    assert "malformed WebVTT timing line" in by_line[3].message
+    assert "HH:MM:SS.mmm" in by_line[3].hint
+    assert "colour:red" in by_line[6].message
+    # Nothing merged: the cue after the missing blank line is its own cue.
+    assert [c.text for c in result.cues] == ["uno", "pegado", "al revés"]
+
+
+def test_vtt_header_and_late_style(tmp_path):
+    result = read_subtitles(write(tmp_path, "nah.vtt", """\
+        00:00:00.500 --> 00:00:01.800
+        sin cabecera
+        """))
+    assert (1, "syntax") in problems(result)
+    assert "starts with the line WEBVTT" in result.errors[0].message
+    late = read_subtitles(write(tmp_path, "tzo.vtt", """\
+        WEBVTT
+
+        00:00:00.500 --> 00:00:01.800
+        uno
+
+        STYLE
+        ::cue { color: yellow }
+        """))
+    assert problems(late) == [(6, "structure")]
+    assert [d.line for d in late.warnings if d.code == "style"] == [7]
+
+
+def test_vtt_unsupported_tags_are_warned_about_on_their_line(tmp_path):
+    result = read_subtitles(write(tmp_path, "nah.vtt", """\
+        WEBVTT
+
+        00:00:00.500 --> 00:00:01.800
+        primero
+        <00:00:01.000>karaoke <font color=red>rojo</font>
+        """))
+    warnings = [d for d in result.warnings if d.code == "tags"]
+    assert [d.line for d in warnings] == [5, 5, 5]
+    assert "karaoke" in warnings[0].message and "<font> is not a WebVTT tag" in warnings[1].message
+    assert result.cues[0].text == "primero\nkaraoke rojo"
+
+
+# --- ASS / SSA --------------------------------------------------------------------------------
+
+def ass(events: str, info: str = "PlayResX: 640\nPlayResY: 360\n", styles: str = ASS_STYLES) -> str:
+    return ("[Script Info]\nScriptType: v4.00+\n" + info + "\n[V4+ Styles]\n" + styles
+            + "Style: Top,Noto Sans,24,&H0000FFFF,&H000000FF,&H00000000,&H00000000,0,-1,0,0,"
+            "100,100,0,0,1,2,0,8,10,10,72,1\n"
+            "\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
+            "Effect, Text\n" + events)
+
+
+def test_ass_text_tags_positions_and_styles(tmp_path):
+    result = read_subtitles(write(tmp_path, "nah.ass", ass(
+        "Comment: 0,0:00:00.00,0:00:05.00,Default,,0,0,0,,a note, not a cue\n"
+        "Dialogue: 0,0:00:00.50,0:00:01.80,Default,,0,0,0,,Los {\\i1}seres{\\i0}\\Nhumanos\n"
+        "Dialogue: 0,0:00:02.00,0:00:02.90,Top,,0,0,0,,ome\\hni\n"
+        "Dialogue: 0,0:00:03.00,0:00:03.50,Default,,0,0,0,,{\\an7\\fad(100,100)}eyi\n"
+        "Dialogue: 0,0:00:03.60,0:00:04.00,Default,,0,0,0,,{\\pos(320,300)}nahui\n")))
+    assert result.errors == ()
+    first, second, third, fourth = result.cues
+    assert (first.index, first.line, first.text) == (1, 14, "Los <i>seres</i>\nhumanos")
+    # The Top style: alignment 8, italic, MarginV 72 of 360 lines (20 %), yellow (a colour).
+    assert (second.text, second.margins, second.style) == \
+        ("{\\an8}<i>ome\u00a0ni</i>", Margins(0.0, 0.0, 0.2), "Top")
+    assert third.text == "{\\an7}eyi"
+    # \pos(320,300) with the style's bottom centre: 60 of 360 lines above the bottom.
+    assert fourth.text == "{\\an2}nahui" and fourth.margins.vertical == pytest.approx(60 / 360)
+    (tags,) = [d for d in result.warnings if d.code == "tags"]
+    assert tags.line == 16 and "\\fad" in tags.message
+    (style,) = [d for d in result.warnings if d.code == "style"]
+    assert "lines 8-9" in style.message and "from_file: true" in style.hint
+
+
+def test_ass_errors_carry_their_lines(tmp_path):
+    broken_styles = ASS_STYLES + "Style: Broken,Noto Sans,big,&H00FFFFFF\n"
+    result = read_subtitles(write(tmp_path, "nah.ass", ass(
+        "Dialogue: 0,0:00:00.50,0:00:01.80,Default,,0,0,0,,bien\n"
+        "Dialogue: 0,0:00:02.5,0:00:03.60,Default,,0,0,0,,centésimas\n"
+        "Dialogue: 0,0:00:04.00,0:00:05.00,Nadie,,0,0,0,,estilo\n"
+        "Dialogue: 0,0:00:05.00\n"
+        "tres palabras sueltas\n"
+        "Dialogue: 0,0:00:06.00,0:00:07.00,Default,,0,0,0,,{\\p1}m 0 0 l 100 0 100 100\n",
+        styles=broken_styles)))
+    assert problems(result) == [(9, "style"), (15, "timing"), (16, "style"), (17, "structure"),
+                                (18, "structure"), (19, "tags")]
+    messages = {d.line: d.message for d in result.errors}
+    assert "this style has 4 fields; ASS styles have 23" in messages[9]
+    assert "H:MM:SS.cc" in result.errors[1].hint
+    assert "style 'Nadie' is not defined" in messages[16]
+    assert "expected a Dialogue: line, found 'tres palabras sueltas'" in messages[18]
+    assert "draws a shape" in messages[19]
+    assert [c.text for c in result.cues] == ["bien"]
+
+
+def test_ssa_alignment_numbers_are_converted(tmp_path):
+    script = ("[Script Info]\nScriptType: v4.00\n\n[V4 Styles]\n"
+              "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, TertiaryColour, "
+              "BackColour, Bold, Italic, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, "
+              "MarginV, AlphaLevel, Encoding\n"
+              "Style: Default,Noto Sans,20,16777215,255,0,0,0,0,1,2,0,6,10,10,10,0,1\n\n"
+              "[Events]\nFormat: Marked, Start, End, Style, Name, MarginL, MarginR, MarginV, "
+              "Effect, Text\n"
+              "Dialogue: Marked=0,0:00:00.50,0:00:01.80,Default,,0000,0000,0000,,arriba\n")
+    result = read_subtitles(write(tmp_path, "nah.ssa", script))
+    assert result.format == "ssa" and result.errors == ()
+    assert result.cues[0].text == "{\\an8}arriba"    # SSA 6 is top centre (ASS 8)
+
+
+# --- TTML -------------------------------------------------------------------------------------
+
+DFXP = """\
+<?xml version="1.0" encoding="utf-8"?>
+<tt xmlns="http://www.w3.org/ns/ttml" xmlns:tts="http://www.w3.org/ns/ttml#styling"
+    xmlns:ttp="http://www.w3.org/ns/ttml#parameter" ttp:frameRate="25" xml:lang="nah">
+  <head>
+    <styling>
+      <style xml:id="it" tts:fontStyle="italic"/>
+      <style xml:id="yellow" tts:color="yellow"/>
+    </styling>
+    <layout>
+      <region xml:id="bottom" tts:origin="10% 10%" tts:extent="80% 80%" tts:displayAlign="after"/>
+      <region xml:id="top" tts:origin="10% 10%" tts:extent="80% 80%" tts:displayAlign="before"/>
+    </layout>
+  </head>
+  <body region="bottom">
+    <div>
+      <p begin="00:00:00:12" end="00:00:01.800">Los   seres
+        <br/> <span style="it">humanos</span></p>
+      <p begin="2s" dur="900ms" region="top" style="yellow">arriba</p>
+    </div>
+  </body>
+</tt>
+"""
+
+
+def test_ttml_times_regions_spans_and_whitespace(tmp_path):
+    result = read_subtitles(write(tmp_path, "nah.dfxp", DFXP))
+    assert result.errors == ()
+    first, second = result.cues
+    assert (first.start, first.end, first.line) == (480, 1800, 16)     # 12 frames at 25 fps
+    assert first.text == "{\\an2}Los seres\n<i>humanos</i>"
+    assert first.margins == Margins(0.0, 0.0, pytest.approx(0.1))
+    assert (second.start, second.end, second.text) == (2000, 2900, "{\\an8}arriba")
+    (style,) = [d for d in result.warnings if d.code == "style"]
+    assert "(line 7)" in style.message
+
+
+def test_ttml_errors_carry_the_elements_line(tmp_path):
+    text = DFXP.replace('begin="2s" dur="900ms"', 'begin="2s" dur="nueve"') \
+        .replace('<p begin="00:00:00:12"', '<p region="arriba" begin="00:00:00:12"') \
+        .replace('<span style="it">', '<span style="cursiva">')
+    result = read_subtitles(write(tmp_path, "nah.ttml", text))
+    assert problems(result) == [(16, "region"), (17, "style"), (18, "timing")]
+    assert "region 'arriba' is not defined" in result.errors[0].message
+    assert "malformed TTML time dur='nueve'" in result.errors[2].message
+
+
+def test_xml_that_is_not_ttml_or_not_well_formed(tmp_path):
+    other = read_subtitles(write(tmp_path, "nah.xml", "<?xml version='1.0'?>\n\n<html/>\n"))
+    assert problems(other) == [(3, "syntax")]
+    assert "this is an XML file, but not TTML: its root element is <html>" in other.errors[0].message
+    broken = read_subtitles(write(tmp_path, "tzo.ttml", TTML.replace("</p>\n      <p", "\n      <p", 1)))
+    (problem,) = broken.errors
+    assert problem.code == "syntax" and problem.line == 7 and "not well-formed" in problem.message
+
+
+def test_ttml_entities_are_not_expanded(tmp_path):
+    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE tt [<!ENTITY a "aaaaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n' + TTML.split("\n", 1)[1]
+            .replace("Los seres humanos", "&b;"))
+    result = read_subtitles(write(tmp_path, "nah.ttml", bomb))
+    problem, empty = result.errors
+    assert problem.line == 6 and "entity &b; is not expanded" in problem.message
+    assert empty.code == "empty" and result.cues[0].text == ""
