@@ -136,7 +136,7 @@ class Manifest:
                 "keep only the one to use (move the others out of the folder)")
         others = [p.name for p in _folder_files(folder)
                   if p.name.lower().startswith(f"{language.code.lower()}.")]
-        there = (f"; the folder has {', '.join(others)}, which is no subtitle format read here"
+        there = (f"; the folder has {', '.join(others)} (not a subtitle format read here)"
                  if others else f"; there is no file for {language.code!r} in {folder}")
         expected = folder / f"{language.code}{SUBTITLE_SUFFIXES[0]}"
         raise SubtitleError(

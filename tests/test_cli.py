@@ -50,6 +50,31 @@ def test_validate_reports_every_problem_with_path_and_line(campaign):
     assert "Traceback" not in result.output
 
 
+def test_validate_accepts_every_format_and_names_wrong_or_doubled_files(campaign):
+    from tests.conftest import ASS, TTML, VTT
+    campaign.subtitle("nah", VTT, suffix=".vtt")
+    campaign.subtitle("tzo", ASS, suffix=".ass")
+    campaign.subtitle("yua", TTML, suffix=".xml")
+    campaign.subtitle("mix", suffix=".srt")
+    campaign.subtitle("mix", VTT, suffix=".vtt")
+    campaign.subtitle("ote", suffix=".sub")
+    manifest = campaign.write([{"code": code, "treatment": "burn"}
+                               for code in ("nah", "tzo", "yua", "mix", "ote")])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    folder = campaign.root / "subtitles/spot"
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert errors == [
+        f"{manifest}:16: error: language 'mix' has 2 subtitle files for spot 'spot': "
+        f"{folder / 'mix.srt'}, {folder / 'mix.vtt'} (hint: keep only the one to use (move the "
+        "others out of the folder))",
+        f"{manifest}:18: error: subtitles missing for language 'ote' (burn): expected "
+        f"{folder / 'ote.srt'} (or .vtt, .ass, .ssa, .ttml, .xml, .dfxp); the folder has ote.sub "
+        "(not a subtitle format read here) (hint: add the subtitle file there (SubRip, WebVTT, "
+        "ASS/SSA or TTML), or change the treatment)"], result.output
+    assert "2 blocked" in result.output
+
+
 def test_validate_refuses_a_master_ffprobe_cannot_read(campaign):
     (campaign.root / "media/spot.mp4").write_bytes(b"not a video at all")
     campaign.subtitle("nah")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.errors import ManifestError, ValidationError
+from pipeline.errors import ManifestError, SubtitleError, ValidationError
 from pipeline.manifest import load_manifest
 from pipeline.profiles import BUILTIN_PROFILES
 
@@ -124,3 +124,42 @@ def test_yaml_syntax_error_names_the_line(campaign):
 def test_python_tags_are_not_constructed(campaign):
     with pytest.raises(ValidationError):
         load_manifest(campaign.write_text("campaign: !!python/object/apply:os.system ['true']\n"))
+
+
+# --- where a language's subtitle file is ---------------------------------------------------------
+
+def test_a_languages_file_may_be_any_subtitle_format_in_any_case_of_suffix(campaign):
+    manifest = load_manifest(campaign.write_text(GOOD))
+    spot, nah = manifest.spots[0], manifest.languages[0]
+    path = campaign.subtitle("nah", "WEBVTT\n", suffix=".VTT")
+    assert manifest.subtitle_files(spot, nah) == [path]
+    assert manifest.subtitle_path(spot, nah) == path
+
+
+def test_two_files_for_one_language_are_an_error_naming_both(campaign):
+    manifest = load_manifest(campaign.write_text(GOOD))
+    srt = campaign.subtitle("nah")
+    ttml = campaign.subtitle("nah", "<tt/>", suffix=".ttml")
+    with pytest.raises(SubtitleError) as caught:
+        manifest.subtitle_path(manifest.spots[0], manifest.languages[0])
+    problem = caught.value
+    assert (problem.path, problem.line) == (campaign.manifest, 10)
+    assert f"language 'nah' has 2 subtitle files for spot 'spot': {srt}, {ttml}" in problem.message
+    assert "keep only the one" in problem.hint
+
+
+def test_a_missing_file_names_what_is_there_for_the_language(campaign):
+    manifest = load_manifest(campaign.write_text(GOOD))
+    spot, nah = manifest.spots[0], manifest.languages[0]
+    with pytest.raises(SubtitleError, match="there is no file for 'nah' in "):
+        manifest.subtitle_path(spot, nah)
+    campaign.subtitle("nah", suffix=".srt.txt")
+    campaign.subtitle("nah", suffix=".sub")
+    campaign.subtitle("nahu", suffix=".srt")          # another code: not listed
+    with pytest.raises(SubtitleError) as caught:
+        manifest.subtitle_path(spot, nah)
+    message = caught.value.message
+    assert message.startswith("subtitles missing for language 'nah' (burn): expected "
+                              f"{campaign.root / 'subtitles/spot/nah.srt'} (or .vtt, .ass, .ssa, "
+                              ".ttml, .xml, .dfxp); the folder has nah.srt.txt, nah.sub (not a "
+                              "subtitle format read here)"), message

@@ -1,0 +1,132 @@
+"""Sidecars keep what the translator's file said: times, text, italics and the place on screen,
+re-read here by independent readers (pysrt, webvtt-py, ttconv), not by our own."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pysrt
+import pytest
+import webvtt
+from ttconv.imsc.reader import to_model
+from ttconv.model import Br, Span, Text
+from ttconv.style_properties import DisplayAlignType, FontStyleType, StyleProperties
+
+from pipeline.errors import RenderError
+from pipeline.manifest import Language
+from pipeline.subtitles.formats import read_subtitles
+from pipeline.subtitles.model import Cue, Margins, plain_text
+from pipeline.subtitles.sidecars import _compare, shown, write_sidecars
+from tests.test_formats import ass
+
+CUES = (Cue(1, 500, 1800, "{\\an8}Los seres <i>humanos</i>", 1),
+        Cue(2, 2500, 3600, "no están\na la venta & <más>", 5),
+        Cue(3, 3700, 3900, "{\\an1}ʼa̱ ẍʉ", 9, Margins(0.2, 0.0, 0.25)))
+
+
+@pytest.fixture
+def sidecars(tmp_path) -> dict[str, Path]:
+    written = write_sidecars(CUES, lambda suffix: tmp_path / f"spot.nah.{suffix}", "nah")
+    return {path.suffix[1:]: path for path in written}
+
+
+def lines(cue: Cue) -> list[str]:
+    return plain_text(cue).split("\n")
+
+
+def test_srt_reads_back_through_pysrt(sidecars):
+    items = pysrt.open(str(sidecars["srt"]), encoding="utf-8")
+    assert [(i.start.ordinal, i.end.ordinal) for i in items] == [(c.start, c.end) for c in CUES]
+    assert [i.text for i in items] == [c.text for c in CUES]   # {\an8} is SubRip's own "top"
+
+
+def test_vtt_reads_back_through_webvtt_py_with_positions(sidecars):
+    captions = webvtt.read(str(sidecars["vtt"]))
+    assert [(c.start, c.end) for c in captions] == [
+        ("00:00:00.500", "00:00:01.800"), ("00:00:02.500", "00:00:03.600"),
+        ("00:00:03.700", "00:00:03.900")]
+    top, plain, bottom_left = captions
+    assert top.settings.line == "0"                       # the {\an8} cue is at the top
+    assert top.raw_text == "Los seres <i>humanos</i>"
+    assert plain.settings.line is None                    # the default: bottom
+    assert plain.raw_text == "no están\na la venta &amp; &lt;más&gt;"
+    assert (bottom_left.settings.line, bottom_left.settings.position,
+            bottom_left.settings.align) == ("75%,end", "20%,line-left", "left")
+
+
+def paragraphs(path: Path):
+    document = to_model(ElementTree.parse(path))
+    return document, [p for division in document.get_body() for p in division]
+
+
+def text_of(paragraph) -> str:
+    out = []
+
+    def visit(element):
+        for child in element:
+            if isinstance(child, Text):
+                out.append(child.get_text())
+            elif isinstance(child, Br):
+                out.append("\n")
+            elif isinstance(child, Span):
+                visit(child)
+    visit(paragraph)
+    return "".join(out)
+
+
+def test_ttml_reads_back_through_ttconv_with_regions_and_language(sidecars):
+    document, found = paragraphs(sidecars["ttml"])
+    assert document.get_lang() == "nah"
+    assert [(p.get_begin() * 1000, p.get_end() * 1000) for p in found] == \
+        [(c.start, c.end) for c in CUES]
+    assert [text_of(p) for p in found] == [plain_text(c) for c in CUES]
+    top, plain, bottom_left = (p.get_region() for p in found)
+    assert top.get_style(StyleProperties.DisplayAlign) == DisplayAlignType.before
+    assert top.get_style(StyleProperties.Origin).y.value == 5.0       # the title-safe top
+    assert plain.get_style(StyleProperties.DisplayAlign) == DisplayAlignType.after
+    origin, extent = (bottom_left.get_style(p) for p in (StyleProperties.Origin,
+                                                         StyleProperties.Extent))
+    assert (origin.x.value, origin.y.value + extent.height.value) == (20.0, 75.0)
+    italic = [span for span in found[0] if isinstance(span, Span)
+              and span.get_style(StyleProperties.FontStyle) == FontStyleType.italic]
+    assert text_of(italic[0]) == "humanos"
+
+
+@pytest.mark.parametrize("name, text", [
+    ("nah.srt", "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}arriba\n"),
+    ("nah.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000 line:0\narriba\n"),
+    ("nah.ass", None),
+    ("nah.ttml", '<tt xmlns="http://www.w3.org/ns/ttml" '
+                 'xmlns:tts="http://www.w3.org/ns/ttml#styling"><head><layout>'
+                 '<region xml:id="t" tts:origin="10% 10%" tts:extent="80% 80%" '
+                 'tts:displayAlign="before"/></layout></head><body><div>'
+                 '<p begin="1s" end="2s" region="t">arriba</p></div></body></tt>'),
+])
+def test_a_top_cue_of_every_format_is_top_in_every_sidecar(tmp_path, name, text):
+    source = tmp_path / name
+    source.write_text(text or ass("Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,"
+                                  "{\\an8}arriba\n"), encoding="utf-8")
+    cues = read_subtitles(source).cues
+    written = write_sidecars(cues, lambda suffix: tmp_path / f"out.{suffix}", "nah")
+    assert [p.name for p in written] == ["out.srt", "out.vtt", "out.ttml"]
+    assert webvtt.read(str(tmp_path / "out.vtt"))[0].settings.line in ("0", "10%,start")
+    _, (paragraph,) = paragraphs(tmp_path / "out.ttml")
+    assert paragraph.get_region().get_style(StyleProperties.DisplayAlign) == DisplayAlignType.before
+    assert pysrt.open(str(tmp_path / "out.srt"))[0].text == cues[0].text
+
+
+def test_a_sidecar_that_reads_back_differently_is_refused(tmp_path):
+    wrote = [shown(cue) for cue in CUES]
+    read = list(wrote)
+    read[1] = (2500, 3600, ("no están", "a la venta"), "bottom")
+    with pytest.raises(RenderError, match="cue 2 reads back as"):
+        _compare("WebVTT", wrote, read, tmp_path / "x.vtt")
+    with pytest.raises(RenderError, match="reads back as 2 cues, not 3"):
+        _compare("TTML", wrote, wrote[:2], tmp_path / "x.ttml")
+
+
+def test_language_tags_are_bcp47():
+    assert Language("spa", "Español", "soft").bcp47 == "es"
+    assert Language("nah", "Náhuatl", "soft").bcp47 == "nah"
+    assert Language("es-MX", "Español de México", "soft").bcp47 == "es-MX"
