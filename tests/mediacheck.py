@@ -156,3 +156,12 @@ def bright_box(frame: bytes, width: int, height: int, threshold: int = 128) -> t
     rows = [y for y in range(height) if any(frame[y * width + x] > threshold for x in range(width))]
     assert columns and rows, "nothing bright in the frame"
     return columns[-1] - columns[0] + 1, rows[-1] - rows[0] + 1
+
+
+def rgb_frame(path: Path, at: float, width: int, height: int) -> bytes:
+    """One decoded frame as 8-bit RGB pixels, row by row."""
+    out = subprocess.run([FFMPEG, "-v", "error", "-ss", f"{at}", "-i", str(path), "-frames:v", "1",
+                          "-vf", f"scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    assert len(out) == width * height * 3, f"no frame at {at}s in {path}"
+    return out

@@ -1,0 +1,92 @@
+"""Every subtitle format a translator delivers renders: its text burned at the right time and
+place, its position and styles kept as asked, its sidecars written. Real renders of lavfi media."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from tests.conftest import ASS, TTML, VTT, Campaign
+from tests.mediacheck import changed_fraction, gray_frame, rgb_frame, streams
+
+pytestmark = pytest.mark.e2e
+
+W, H = 320, 180
+BOTTOM, TOP = range(int(H * 0.7), int(H * 0.95)), range(int(H * 0.05), int(H * 0.3))
+YELLOW_ASS = ASS.replace("Style: Default,Noto Sans,24,&H00FFFFFF", "Style: Default,Noto Sans,48,&H0000FFFF")
+TOP_VTT = VTT.replace("00:00:01.800\n", "00:00:01.800 line:0\n", 1)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, media):
+    campaign = Campaign(tmp_path_factory.mktemp("formats"), media)
+    campaign.subtitle("nah")                              # SubRip
+    campaign.subtitle("tzo", VTT, suffix=".vtt")
+    campaign.subtitle("yua", YELLOW_ASS, suffix=".ass")
+    campaign.subtitle("zai", YELLOW_ASS, suffix=".ass")
+    campaign.subtitle("mix", TTML, suffix=".ttml")
+    campaign.subtitle("toj", TOP_VTT, suffix=".vtt")
+    campaign.subtitle("ote", TOP_VTT, suffix=".vtt")
+    manifest = campaign.write([
+        {"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "burn"},
+        {"code": "yua", "treatment": "burn"},
+        {"code": "zai", "treatment": "burn", "style": {"from_file": True}},
+        {"code": "mix", "treatment": "burn"}, {"code": "toj", "treatment": "burn"},
+        {"code": "ote", "treatment": "soft"}])
+    result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return campaign
+
+
+def drawn(campaign, code: str, at: float, rows: range) -> float:
+    out, master = campaign.out / f"spot.{code}.small.mp4", campaign.root / "media/spot.mp4"
+    return changed_fraction(gray_frame(out, at, W, H), gray_frame(master, at, W, H), W, rows)
+
+
+@pytest.mark.parametrize("code", ["nah", "tzo", "yua", "zai", "mix"])
+def test_every_format_burns_its_text_at_the_right_time(rendered, code):
+    first, between, second = (drawn(rendered, code, at, BOTTOM) for at in (1.2, 2.2, 3.0))
+    assert first > 0.01 and second > 0.01, (first, second)
+    assert between < first / 10, (between, first)
+    assert drawn(rendered, code, 1.2, TOP) < 0.005
+
+
+def test_a_top_positioned_cue_is_burned_at_the_top(rendered):
+    assert drawn(rendered, "toj", 1.2, TOP) > 0.01
+    assert drawn(rendered, "toj", 1.2, BOTTOM) < 0.005
+    assert drawn(rendered, "toj", 3.0, BOTTOM) > 0.01       # the next cue has no position
+
+
+def yellow_pixels(campaign, code: str) -> int:
+    """Pixels of the bottom band that are yellow in the variant but not in the master (whose
+    test pattern has a yellow bar)."""
+    frame = rgb_frame(campaign.out / f"spot.{code}.small.mp4", 1.2, W, H)
+    master = rgb_frame(campaign.root / "media/spot.mp4", 1.2, W, H)
+
+    def yellow(pixels: bytes, i: int) -> bool:
+        red, green, blue = pixels[3 * i:3 * i + 3]
+        return red > 180 and green > 180 and blue < 90
+
+    return sum(1 for y in BOTTOM for x in range(W)
+               if yellow(frame, y * W + x) and not yellow(master, y * W + x))
+
+
+def test_file_styles_are_burned_only_when_the_manifest_asks(rendered):
+    assert yellow_pixels(rendered, "zai") > 60           # style: {from_file: true}: its yellow
+    assert yellow_pixels(rendered, "yua") < 5            # otherwise the campaign's white
+
+
+def test_a_soft_vtt_language_gets_positioned_sidecars_and_a_track(rendered):
+    out = rendered.out
+    kinds = {s["codec_type"]: s for s in streams(out / "spot.ote.small.mp4")}
+    assert kinds["subtitle"]["codec_name"] == "mov_text"
+    assert "line:0" in (out / "spot.ote.vtt").read_text(encoding="utf-8").splitlines()[3]
+    assert (out / "spot.ote.srt").read_text(encoding="utf-8").splitlines()[2] == \
+        "{\\an8}Los seres humanos"
+    ttml = (out / "spot.ote.ttml").read_text(encoding="utf-8")
+    assert 'xml:lang="ote"' in ttml and 'region="top"' in ttml
+    record = json.loads((out / "spot.ote.small.json").read_text())
+    assert record["sidecars"] == ["spot.ote.srt", "spot.ote.vtt", "spot.ote.ttml"]
