@@ -94,7 +94,8 @@ def read_back_ttml(path: Path) -> tuple[list[Shown], str]:
     found = []
     for division in document.get_body():
         for paragraph in division:
-            found.append((round(paragraph.get_begin() * 1000), round(paragraph.get_end() * 1000),
+            # ttconv leaves out a begin of 0 (None).
+            found.append((round((paragraph.get_begin() or 0) * 1000), round(paragraph.get_end() * 1000),
                           _ttml_lines(paragraph), _ttml_row(paragraph.get_region())))
     return found, document.get_lang()
 

@@ -65,13 +65,13 @@ class _Walker:
         self.info: dict[str, str] = {}
         self.style_lines: dict[str, int] = {}
         self.event_lines: list[int] = []       # 1-based, in order, of the events pysubs2 reads
+        self.dropped: set[int] = set()         # lines blanked after they were listed
         self.event_styles: list[tuple[int, str]] = []
 
     def fail(self, message: str, number: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, number, hint, code))
         self.lines[number - 1] = ""            # pysubs2 never sees it
-        if number in self.event_lines:
-            self.event_lines.remove(number)
+        self.dropped.add(number)
 
     def run(self) -> str:
         section = None
@@ -278,7 +278,8 @@ def _parse(text: str, path: Path, kind: str) -> Parsed:
     converter = _Converter(walker, subs)
     parsed = walker.parsed
     index = 0
-    for event, number in zip(subs.events, walker.event_lines):
+    kept = [number for number in walker.event_lines if number not in walker.dropped]
+    for event, number in zip(subs.events, kept):
         if event.is_comment:
             continue
         cue = converter.cue(index + 1, event, number)

@@ -69,6 +69,9 @@ class _Reader:
         self.regions: dict[str, tuple[_Styles, list[str], int]] = {}
         self.frame_rate = self._frame_rate()
         self.tick_rate = self._number(root, "tickRate", self.frame_rate or 1)
+        self.units = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1),
+                      "ms": Fraction(1, 1000), "t": 1 / Fraction(self.tick_rate),
+                      "f": 1 / Fraction(self.frame_rate or 1)}
         self.cells = self._pair(root.get(f"{{{self.ttp}}}cellResolution"), (32, 15))
         self.pixels = self._pixels(root)
 
@@ -150,10 +153,7 @@ class _Reader:
                 self.fail(f"{name}={value!r} counts frames, but the file gives no ttp:frameRate",
                           element, TIME_HINT, "timing")
                 return None
-            scale = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1),
-                     "ms": Fraction(1, 1000), "t": 1 / Fraction(self.tick_rate),
-                     "f": 1 / Fraction(self.frame_rate or 1)}[unit]
-            return count * scale
+            return count * self.units[unit]
         self.fail(f"malformed TTML time {name}={value!r}", element, TIME_HINT, "timing")
         return None
 

@@ -81,20 +81,21 @@ class _Reader:
         text starts a new block, as WebVTT players read it, and is reported."""
         blocks: list[list[tuple[int, str]]] = []
         current: list[tuple[int, str]] = []
+        timed = False              # the current block has its timing line already
         for number, text in enumerate(self.lines, 1):
             if not text.strip():
                 if current:
                     blocks.append(current)
-                current = []
+                current, timed = [], False
                 continue
-            timing_at = next((i for i, (_, t) in enumerate(current) if "-->" in t), None)
-            if "-->" in text and current and blocks and (timing_at is not None or len(current) > 1):
+            if "-->" in text and current and blocks and (timed or len(current) > 1):
                 self.fail(f"missing blank line before the timing line {text.strip()[:40]!r}",
                           number, "add an empty line between one cue's text and the next cue",
                           "missing-blank-line")
                 blocks.append(current)
-                current = []
+                current, timed = [], False
             current.append((number, text))
+            timed = timed or "-->" in text
         if current:
             blocks.append(current)
         return blocks
@@ -132,7 +133,7 @@ class _Reader:
             self.regions[region.id] = region
 
     def _cue(self, block: list[tuple[int, str]]) -> None:
-        index = sum(1 for cue in self.parsed.cues) + 1
+        index = len(self.parsed.cues) + 1
         head = 0 if "-->" in block[0][1] else 1
         first = block[0][0]
         if head >= len(block) or "-->" not in block[head][1]:
