@@ -87,6 +87,18 @@ def test_an_error_exits_1_and_every_file_is_summarised(files):
     assert "Traceback" not in result.output
 
 
+def test_every_format_is_checked_and_a_misnamed_file_says_what_it_is(files):
+    from tests.conftest import ASS, VTT
+    vtt, misnamed, ass = files("nah.vtt", VTT), files("tzo.srt", VTT), files("yua.ass", ASS)
+    result = invoke(vtt, misnamed, ass, "--max-cps", "20")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["nah.vtt: 2 cues, 0 errors, 0 warnings",
+                                          "tzo.srt (WebVTT): 2 cues, 0 errors, 1 warning",
+                                          "yua.ass: 2 cues, 0 errors, 1 warning"]
+    assert "tzo.srt:1: warning: this is a WebVTT file, but its name ends in .srt" in result.stderr
+    assert "yua.ass:8: warning: the colours and fonts of this ASS file are not used" in result.stderr
+
+
 def test_json_for_tools(files):
     result = invoke(files("nah.srt", WARNINGS), files("tzh.srt", BROKEN), "--json")
     assert result.exit_code == 1

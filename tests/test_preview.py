@@ -112,6 +112,19 @@ def test_a_soft_language_previews_burned_and_a_spot_selects_every_language(campa
         "spot.tzo.specimen.png"]
 
 
+def test_a_webvtt_or_ttml_file_previews_like_an_srt(campaign):
+    from tests.conftest import TTML, VTT
+    campaign.subtitle("tzo", VTT, suffix=".vtt")
+    campaign.subtitle("nah", TTML, suffix=".ttml")
+    manifest = campaign.write([{"code": "tzo", "treatment": "burn"},
+                               {"code": "nah", "treatment": "burn"}])
+    result = invoke(manifest, "--spot", "spot", "--no-video")
+    assert result.exit_code == 0, result.output
+    assert "tzo: 2 cues" in result.output and "nah: 2 cues" in result.output
+    for code in ("tzo", "nah"):
+        assert Image.open(campaign.out / f"spot.{code}.preview.png").size == sheet_size(SMALL, 2)
+
+
 def test_many_cues_take_several_seeking_runs_and_fill_rows(campaign):
     cues = [f"{n}\n00:00:0{n // 5},{200 * (n % 5):03d} --> 00:00:0{n // 5},{200 * (n % 5) + 150:03d}\n{n}\n"
             for n in range(1, 19)]

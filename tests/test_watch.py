@@ -53,6 +53,9 @@ def test_only_the_manifests_files_are_watched(campaign):
     assert keep(None, str(manifest.path.resolve()))
     assert not keep(None, str(root / "subtitles/spot/.nah.srt.swp"))
     assert not keep(None, str(root / "subtitles/spot/notes.txt"))
+    for name in ("tzo.vtt", "yua.ass", "mix.ssa", "zai.ttml", "toj.XML", "ote.dfxp"):
+        assert keep(None, str(root / "subtitles/spot" / name)), name
+    assert affected_pair(manifest, root / "subtitles/spot/tzo.ttml") == ("spot", "tzo")
     assert not keep(None, str(root / "build/test-campaign/spot/spot.nah.small.mp4"))
     assert not keep(None, str(root / "manifests/other.yaml"))
     assert affected_pair(manifest, root / "subtitles/spot/nah.srt") == ("spot", "nah")
