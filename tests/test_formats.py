@@ -290,6 +290,41 @@ def test_ttml_times_regions_spans_and_whitespace(tmp_path):
     assert "(line 7)" in style.message
 
 
+EBU_TT_D = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<tt:tt xmlns:tt="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+  xmlns:tts="http://www.w3.org/ns/ttml#styling" xmlns:ebuttm="urn:ebu:tt:metadata"
+  ttp:timeBase="media" ttp:cellResolution="50 30" xml:lang="es">
+  <tt:head>
+    <tt:metadata><ebuttm:documentMetadata><ebuttm:conformsToStandard>urn:ebu:tt:distribution:2014-01</ebuttm:conformsToStandard></ebuttm:documentMetadata></tt:metadata>
+    <tt:styling>
+      <tt:style xml:id="defaultStyle" tts:fontFamily="monospaceSansSerif" tts:fontSize="1c 1c" tts:lineHeight="normal" tts:textAlign="center" tts:color="white" tts:backgroundColor="transparent" tts:fontStyle="normal" tts:fontWeight="normal" tts:textDecoration="none"/>
+      <tt:style xml:id="WhiteOnBlack" tts:color="white" tts:backgroundColor="black"/>
+      <tt:style xml:id="textLeft" tts:textAlign="left"/>
+    </tt:styling>
+    <tt:layout>
+      <tt:region xml:id="bottom" tts:origin="10% 10%" tts:extent="80% 80%" tts:padding="0c" tts:displayAlign="after" tts:writingMode="lrtb"/>
+    </tt:layout>
+  </tt:head>
+  <tt:body dur="00:00:10">
+    <tt:div style="defaultStyle">
+      <tt:p xml:id="sub1" region="bottom" begin="00:00:00.500" end="00:00:01.800"><tt:span style="WhiteOnBlack">Los seres humanos</tt:span></tt:p>
+      <tt:p xml:id="sub2" region="bottom" style="textLeft" begin="00:00:02.500" end="00:00:03.600"><tt:span style="WhiteOnBlack">no están</tt:span><tt:br/><tt:span style="WhiteOnBlack">a la venta</tt:span></tt:p>
+    </tt:div>
+  </tt:body>
+</tt:tt>
+"""
+
+
+def test_ebu_tt_d_with_prefixed_elements_and_text_align_on_the_paragraph(tmp_path):
+    result = read_subtitles(write(tmp_path, "nah.xml", EBU_TT_D), duration=10.0)
+    assert result.errors == ()
+    first, second = result.cues
+    assert first.text == "{\\an2}Los seres humanos" and first.line == 18
+    assert second.text == "{\\an1}no están\na la venta"
+    assert second.margins == Margins(pytest.approx(0.1), 0.0, pytest.approx(0.1))
+
+
 def test_ttml_errors_carry_the_elements_line(tmp_path):
     text = DFXP.replace('begin="2s" dur="900ms"', 'begin="2s" dur="nueve"') \
         .replace('<p begin="00:00:00:12"', '<p region="arriba" begin="00:00:00:12"') \

@@ -206,7 +206,7 @@ class _Reader:
             return None
         return number / self.pixels[axis]
 
-    def placement(self, region_id: str, element) -> tuple[int | None, Margins | None]:
+    def placement(self, region_id: str, element, column: str) -> tuple[int | None, Margins | None]:
         """The keypad alignment and margins nearest to where the region puts its text."""
         if region_id not in self.regions:
             self.fail(f"region {region_id!r} is not defined", element,
@@ -227,11 +227,6 @@ class _Reader:
         display = values.get("displayAlign", ("before", 0))[0]
         anchor = {"before": y, "center": y + height / 2, "after": y + height}.get(display, y)
         row, vertical = row_at(anchor)
-        # The specification's default is "start", but subtitle tools always say "center" when
-        # they mean it and files without it are meant centred: it is taken as the centre.
-        text_align = values.get("textAlign", ("center", 0))[0]
-        column = {"left": "left", "start": "left", "right": "right", "end": "right"}.get(
-            text_align, "center")
         left = x if column == "left" else 0.0
         right = 1 - x - width if column == "right" else 0.0
         return keypad(row, column), Margins(max(left, 0.0), max(right, 0.0), max(vertical, 0.0))
@@ -288,17 +283,18 @@ class _Reader:
             return
         region = element.get("region") or region
         region_styles = _Styles()
-        align, margins = None, None
-        if region is not None:
-            align, margins = self.placement(region, element)
-            if region in self.regions:
-                own, references, _ = self.regions[region]
-                region_styles = self.resolve(element, (own, references))
-        elif self.regions:
+        if region in self.regions:
+            own, references, _ = self.regions[region]
+            region_styles = self.resolve(element, (own, references))
+        elif region is None and self.regions:
             self.warn(f"paragraph {index} is in no region: TTML players may not show it; it is "
                       "placed where the campaign's style puts subtitles", element,
                       'add region="..." to it or to <body>', "region")
         styles = region_styles.merged(inherited).merged(self.resolve(element, self.own_styles(element)))
+        # tts:textAlign applies to the paragraph: set on it (or its style), or from the region.
+        column = _column(styles.values.get("textAlign", ("center", 0))[0])
+        align, margins = self.placement(region, element, column) if region is not None \
+            else (keypad("bottom", column), None)
         preserve = element.get(f"{{{XML}}}space", "preserve" if preserve else "default") == "preserve"
         text, margins = placed(self.text(element, styles, preserve, index), align, margins)
         self.parsed.cues.append(Cue(index, round(begin * 1000), round(end * 1000), text,
@@ -348,6 +344,13 @@ class _Reader:
     def _styled(self, styles: _Styles) -> None:
         self.parsed.styled_lines += [line for name, (_, line) in styles.values.items()
                                      if name in STYLING]
+
+
+def _column(text_align: str) -> str:
+    """The keypad column of a `tts:textAlign`. The specification's default is "start", but
+    subtitle tools say "center" when they mean it and files without it are meant centred."""
+    return {"left": "left", "start": "left", "right": "right", "end": "right"}.get(
+        text_align, "center")
 
 
 def _tags(styles: _Styles) -> list[str]:
