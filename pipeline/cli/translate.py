@@ -38,7 +38,7 @@ def _language(ctx, param, value: str | None) -> str | None:
 @click.argument("subtitles", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", metavar="CODE", callback=_language,
-              help="The files' language (default: the file name, e.g. nah.srt is nah).")
+              help="The files' language (default: the file name, e.g. nah.vtt is nah).")
 @click.option("--duration", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
               help="Length of the video: cues after its end are reported.")
 @click.option("--fps", type=click.FloatRange(0, min_open=True), metavar="N",
@@ -59,6 +59,9 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_
           max_line_chars, max_lines, as_json: bool) -> None:
     """Check subtitle files the way professional subtitlers do, without a manifest.
 
+    SubRip (.srt), WebVTT (.vtt), ASS/SSA (.ass, .ssa) and TTML (.ttml, .xml, .dfxp) files
+    are read, each by what its content is.
+
     Prints PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem, then one summary
     line per file. Errors stop the file from being rendered; warnings are worth fixing
     (reading speed, line length, durations, gaps, text that will not fit the screen,
@@ -68,6 +71,7 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_
     Examples:
       pipeline check subtitles/not-for-sale-15/nah.srt
       pipeline check subtitles/not-for-sale-15/*.srt --duration 15 --fps 25
+      pipeline check subtitles/not-for-sale-15/tzh.vtt subtitles/not-for-sale-15/mix.ass
       pipeline check nah.srt --font "Noto Sans" --max-cps 15 --json
       pipeline check subtitles/not-for-sale-15/tzh.srt --manifest manifests/blue-heart.yaml
     """
