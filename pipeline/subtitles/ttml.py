@@ -39,7 +39,11 @@ IMSC1_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1/text"
 CLOCK = re.compile(r"(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
 OFFSET = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms|f|t)$")
 TIME_HINT = 'write times as HH:MM:SS.mmm (e.g. begin="00:00:01.500") or as 1.5s'
-STYLING = {"color", "backgroundColor", "fontFamily", "fontSize"}   # what the campaign decides
+STYLING = {"color", "backgroundColor", "fontFamily"}   # what the campaign's style decides
+# Values that ask for nothing a player would not do anyway: not worth a warning.
+NEUTRAL = {"white", "#ffffff", "#ffffffff", "transparent", "default", "sansserif", "serif",
+           "monospace", "proportionalsansserif", "monospacesansserif", "proportionalserif",
+           "monospaceserif"}
 LENGTH = re.compile(r"(-?\d+(?:\.\d+)?)(%|px|c)$")
 
 
@@ -342,8 +346,8 @@ class _Reader:
         return "".join(f"<{t}>" for t in tags) + text + "".join(f"</{t}>" for t in reversed(tags))
 
     def _styled(self, styles: _Styles) -> None:
-        self.parsed.styled_lines += [line for name, (_, line) in styles.values.items()
-                                     if name in STYLING]
+        self.parsed.styled_lines += [line for name, (value, line) in styles.values.items()
+                                     if name in STYLING and value.strip().lower() not in NEUTRAL]
 
 
 def _column(text_align: str) -> str:
