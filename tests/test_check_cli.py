@@ -106,6 +106,7 @@ def test_json_for_tools(files):
     assert (data["errors"], data["warnings"]) == (1, 2)
     first, second = data["files"]
     assert first["path"] == "nah.srt" and first["language"] == "nah" and first["cues"] == 3
+    assert first["format"] == "srt"
     assert [(d["severity"], d["code"], d["line"]) for d in first["diagnostics"]] == [
         ("warning", "gap", 5), ("warning", "reading-speed", 9)]
     assert first["diagnostics"][0]["hint"].startswith("end cue 1 at")

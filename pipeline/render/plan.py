@@ -27,6 +27,7 @@ from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.qc import check_cues, narrowest_frame
+from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 Status = Literal["up-to-date", "stale", "blocked"]
 
@@ -375,6 +376,10 @@ class _Planner:
             settings["sound"] = plan.conform.sound_settings
         if language.treatment == "burn":
             settings["style"] = asdict(language.style)
+        elif plan.subtitles is not None:
+            # A variant rendered before a sidecar format was added is stale: it lacks that file.
+            settings["sidecars"] = list(SIDECAR_SUFFIXES)
+            settings["subtitle_language_tag"] = language.bcp47
         return settings
 
     def _status(self, plan: VariantPlan) -> tuple[Status, list[str]]:

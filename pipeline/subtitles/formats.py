@@ -28,7 +28,7 @@ class Format:
     suffixes: tuple[str, ...]        # the first is the one files of this format should have
     parse: Callable[[str, Path], Parsed]
     cue_hint: str                    # what a cue looks like, for a file without any
-    write: Callable[..., None] | None = None
+    write: Callable[..., None] | None = None   # (cues, path, **options); sidecars.py uses it
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -146,13 +146,3 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
         hint = "colours and fonts come from the campaign's manifest; remove them from the file"
     return warning(f"the colours and fonts of this {fmt.label} file are not used: subtitles take "
                    f"the campaign's style ({line_list(lines)})", path, min(lines), hint, "style")
-
-
-def write_subtitles(cues: Iterable[Cue], path: str | Path, format_name: str | None = None,
-                    **options) -> None:
-    """Write `cues` in `format_name` (default: from the file's suffix): SRT, WebVTT or TTML."""
-    path = Path(path)
-    fmt = FORMATS[format_name] if format_name else format_of_name(path)
-    if fmt is None or fmt.write is None:
-        raise ValueError(f"no writer for {path.name} ({format_name or path.suffix})")
-    fmt.write(cues, path, **options)

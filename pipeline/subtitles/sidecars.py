@@ -20,10 +20,8 @@ from webvtt.models import Timestamp
 
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output
+from pipeline.subtitles.formats import FORMATS
 from pipeline.subtitles.model import Cue, alignment, place, plain_text, row_at
-from pipeline.subtitles.srt import write_srt
-from pipeline.subtitles.ttml import write_ttml
-from pipeline.subtitles.vtt import write_vtt
 
 SIDECAR_SUFFIXES = ("srt", "vtt", "ttml")
 
@@ -116,26 +114,23 @@ def _compare(kind: str, wrote: list[Shown], read: list[Shown], target: Path) -> 
 def write_sidecars(cues: Iterable[Cue], path_for: Callable[[str], Path], language: str
                    ) -> list[Path]:
     """The `.srt`, `.vtt` and `.ttml` (IMSC1 text, `xml:lang` the BCP 47 tag `language`)
-    sidecars at `path_for(suffix)`, each put in place only once its independent reader agrees.
-    Raises `RenderError` otherwise."""
+    sidecars at `path_for(suffix)`, each written by the registry's writer of its format and
+    put in place only once its independent reader agrees. Raises `RenderError` otherwise."""
     cues = list(cues)
     wrote = [shown(cue) for cue in cues]
     written = []
     for suffix in SIDECAR_SUFFIXES:
-        target = path_for(suffix)
+        fmt, target = FORMATS[suffix], path_for(suffix)
         with atomic_output(target) as partial:
-            if suffix == "srt":
-                write_srt(cues, partial)
-                _compare("SubRip", wrote, read_back_srt(partial), target)
-            elif suffix == "vtt":
-                write_vtt(cues, partial)
-                _compare("WebVTT", wrote, read_back_vtt(partial), target)
-            else:
-                write_ttml(cues, partial, language=language)
+            if suffix == "ttml":
+                fmt.write(cues, partial, language=language)
                 read, lang = read_back_ttml(partial)
-                _compare("TTML", wrote, read, target)
                 if lang != language:
                     raise RenderError(f"the TTML sidecar's language reads back as {lang!r}, "
                                       f"not {language!r}", target)
+            else:
+                fmt.write(cues, partial)
+                read = (read_back_srt if suffix == "srt" else read_back_vtt)(partial)
+            _compare(fmt.label, wrote, read, target)
         written.append(target)
     return written
