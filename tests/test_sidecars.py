@@ -22,7 +22,8 @@ from tests.test_formats import ass
 
 CUES = (Cue(1, 500, 1800, "{\\an8}Los seres <i>humanos</i>", 1),
         Cue(2, 2500, 3600, "no están\na la venta & <más>", 5),
-        Cue(3, 3700, 3900, "{\\an1}ʼa̱ ẍʉ", 9, Margins(0.2, 0.0, 0.25)))
+        Cue(3, 3700, 3900, "{\\an1}ʼa̱ ẍʉ", 9, Margins(0.2, 0.0, 0.25)),
+        Cue(4, 4000, 4500, "alzado", 13, Margins(0.0, 0.0, 0.45)))   # bottom, lifted to the middle
 
 
 @pytest.fixture
@@ -41,14 +42,15 @@ def test_vtt_reads_back_through_webvtt_py_with_positions(sidecars):
     captions = webvtt.read(str(sidecars["vtt"]))
     assert [(c.start, c.end) for c in captions] == [
         ("00:00:00.500", "00:00:01.800"), ("00:00:02.500", "00:00:03.600"),
-        ("00:00:03.700", "00:00:03.900")]
-    top, plain, bottom_left = captions
+        ("00:00:03.700", "00:00:03.900"), ("00:00:04.000", "00:00:04.500")]
+    top, plain, bottom_left, lifted = captions
     assert top.settings.line == "0"                       # the {\an8} cue is at the top
     assert top.raw_text == "Los seres <i>humanos</i>"
     assert plain.settings.line is None                    # the default: bottom
     assert plain.raw_text == "no están\na la venta &amp; &lt;más&gt;"
     assert (bottom_left.settings.line, bottom_left.settings.position,
             bottom_left.settings.align) == ("75%,end", "20%,line-left", "left")
+    assert (lifted.settings.line, lifted.settings.align) == ("55%,end", None)
 
 
 def paragraphs(path: Path):
@@ -63,14 +65,17 @@ def test_ttml_reads_back_through_ttconv_with_regions_and_language(sidecars):
     converted = pysrt.from_string(srt_writer.from_model(document))
     assert [(i.start.ordinal, i.end.ordinal, i.text) for i in converted] == [
         (500, 1800, "Los seres <i>humanos</i>"),
-        (2500, 3600, "no están\na la venta & <más>"), (3700, 3900, "ʼa̱ ẍʉ")]
-    top, plain, bottom_left = (p.get_region() for p in found)
+        (2500, 3600, "no están\na la venta & <más>"), (3700, 3900, "ʼa̱ ẍʉ"),
+        (4000, 4500, "alzado")]
+    top, plain, bottom_left, lifted = (p.get_region() for p in found)
     assert top.get_style(StyleProperties.DisplayAlign) == DisplayAlignType.before
     assert top.get_style(StyleProperties.Origin).y.value == 5.0       # the title-safe top
     assert plain.get_style(StyleProperties.DisplayAlign) == DisplayAlignType.after
     origin, extent = (bottom_left.get_style(p) for p in (StyleProperties.Origin,
                                                          StyleProperties.Extent))
     assert (origin.x.value, origin.y.value + extent.height.value) == (20.0, 75.0)
+    origin, extent = (lifted.get_style(p) for p in (StyleProperties.Origin, StyleProperties.Extent))
+    assert origin.y.value + extent.height.value == 55.0
 
 
 @pytest.mark.parametrize("name, text", [
@@ -102,7 +107,7 @@ def test_a_sidecar_that_reads_back_differently_is_refused(tmp_path):
     read[1] = (2500, 3600, ("no están", "a la venta"), "bottom")
     with pytest.raises(RenderError, match="cue 2 reads back as"):
         _compare("WebVTT", wrote, read, tmp_path / "x.vtt")
-    with pytest.raises(RenderError, match="reads back as 2 cues, not 3"):
+    with pytest.raises(RenderError, match="reads back as 2 cues, not 4"):
         _compare("TTML", wrote, wrote[:2], tmp_path / "x.ttml")
 
 

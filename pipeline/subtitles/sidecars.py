@@ -29,10 +29,16 @@ Shown = tuple[int, int, tuple[str, ...], str | None]   # start ms, end ms, lines
 
 
 def shown(cue: Cue, positioned: bool = True) -> Shown:
-    """What a viewer gets of `cue`: its times, its text lines, and its row on the screen."""
+    """What a viewer gets of `cue`: its times, its text lines, and the third of the screen its
+    text is anchored in (a bottom cue lifted by a large margin is in the middle third)."""
     lines = tuple(line.strip() for line in plain_text(cue).split("\n"))
-    align = alignment(cue)
-    return cue.start, cue.end, lines, (place(align)[0] if align else "bottom") if positioned else None
+    if not positioned:
+        return cue.start, cue.end, lines, None
+    row, _ = place(alignment(cue) or 2)
+    vertical = cue.margins.vertical if cue.margins else 0.0
+    if row != "middle":
+        row = row_at(vertical if row == "top" else 1 - vertical)[0]
+    return cue.start, cue.end, lines, row
 
 
 def read_back_srt(path: Path) -> list[Shown]:

@@ -451,10 +451,15 @@ def ttml_document(cues: Iterable[Cue], language: str) -> bytes:
             f"{{{XML}}}id": f"cue{number}", "begin": _clock(cue.start), "end": _clock(cue.end),
             "region": regions[(alignment(cue) or 2, cue.margins)]})
         _add_text(paragraph, cue.text)
-        paragraph.tail = "\n"
+        paragraph.tail = "\n      "
     # Indentation is added by hand around paragraphs only: inside one, any whitespace is text.
-    etree.indent(head, level=1)
-    root.text = head.tail = div.text = body.text = div.tail = body.tail = "\n"
+    etree.indent(head, space="  ", level=1)
+    root.text = head.tail = div.tail = "\n  "
+    body.text = "\n    "
+    div.text = "\n      "
+    if len(div):
+        div[-1].tail = "\n    "
+    body.tail = "\n"
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 

@@ -246,7 +246,7 @@ def _percent(fraction: float) -> str:
 
 def cue_settings(cue: Cue) -> str:
     """The WebVTT cue settings that place `cue` where its `{\\anN}` and margins say."""
-    align = alignment(cue)
+    align = alignment(cue) or (2 if cue.margins else None)
     if align is None:
         return ""
     row, column = place(align)
