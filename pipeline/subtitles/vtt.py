@@ -137,7 +137,9 @@ class _Reader:
         head = 0 if "-->" in block[0][1] else 1
         first = block[0][0]
         if head >= len(block) or "-->" not in block[head][1]:
-            self.fail(f"expected a timing line after {block[0][1].strip()[:40]!r}",
+            after = (f" (is there a blank line inside cue {index - 1}'s text?)"
+                     if self.parsed.cues else "")
+            self.fail(f"expected a timing line after {block[0][1].strip()[:40]!r}{after}",
                       block[min(head, len(block) - 1)][0],
                       "a WebVTT cue is an optional identifier line, a timing line "
                       "(00:00:01.000 --> 00:00:02.500), text lines, then a blank line", "timing")
