@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -33,3 +34,17 @@ def write_atomically(final: Path, data: bytes | str) -> None:
     usual umask, like any file the user writes)."""
     with atomic_output(Path(final)) as partial:
         partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+FolderIndex = dict[str, list[str]]     # file stem -> names in the folder with that stem
+
+
+def index_folder(folder: Path) -> FolderIndex:
+    """The names in `folder` by stem (up to the first dot), hidden files left out: where a
+    language's delivery (`<code>.<ext>`) and any misnamed copies of it are found."""
+    index: FolderIndex = defaultdict(list)
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir()):
+            if entry.is_file() and not entry.name.startswith("."):
+                index[entry.name.split(".", 1)[0]].append(entry.name)
+    return dict(index)

@@ -16,6 +16,7 @@ import langcodes
 import yaml
 
 from pipeline.errors import Diagnostic, ManifestError, SubtitleError, ValidationError, error
+from pipeline.files import index_folder
 from pipeline.media.audio_layout import AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.profiles import BUILTIN_PROFILES, Profile
@@ -115,8 +116,10 @@ class Manifest:
     def subtitle_files(self, spot: Spot, language: Language) -> list[Path]:
         """The language's subtitle files in the spot's folder: `<code>.srt`, `.vtt`, `.ass`,
         `.ssa`, `.ttml`, `.xml` or `.dfxp` (the suffix in any case). One is expected."""
-        return [path for path in _folder_files(self.subtitles_dir / spot.id)
-                if path.stem == language.code and path.suffix.lower() in SUBTITLE_SUFFIXES]
+        folder = self.subtitles_dir / spot.id
+        return [folder / name for name in index_folder(folder).get(language.code, [])
+                if Path(name).stem == language.code
+                and Path(name).suffix.lower() in SUBTITLE_SUFFIXES]
 
     def subtitle_path(self, spot: Spot, language: Language) -> Path:
         """The language's one subtitle file.
@@ -134,8 +137,7 @@ class Manifest:
                 f"language {language.code!r} has {len(found)} subtitle files for spot "
                 f"{spot.id!r}: {', '.join(str(p) for p in found)}", self.path, language.line,
                 "keep only the one to use (move the others out of the folder)")
-        others = [p.name for p in _folder_files(folder)
-                  if p.name.lower().startswith(f"{language.code.lower()}.")]
+        others = index_folder(folder).get(language.code, [])
         there = (f"; the folder has {', '.join(others)} (not a subtitle format read here)"
                  if others else f"; there is no file for {language.code!r} in {folder}")
         expected = folder / f"{language.code}{SUBTITLE_SUFFIXES[0]}"
@@ -153,13 +155,6 @@ class Manifest:
         return self._lines.get(key)
 
     _lines: dict = field(default_factory=dict, repr=False, compare=False)
-
-
-def _folder_files(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    except OSError:
-        return []
 
 
 def alpha3(code: str) -> str:

@@ -9,29 +9,16 @@ silent is reported to the translator in `validate`, `render` and `watch` alike.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, error, warning
+from pipeline.files import FolderIndex
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
 # -23 LUFS broadcast target would lift its noise by more than 37 dB.
 NEAR_SILENT = -60.0        # LUFS
-
-FolderIndex = dict[str, list[str]]     # file stem -> names in the folder with that stem
-
-
-def index_folder(folder: Path) -> FolderIndex:
-    """The names in `folder` by stem, listed once however many languages look there."""
-    index: FolderIndex = defaultdict(list)
-    if folder.is_dir():
-        for entry in sorted(folder.iterdir()):
-            if entry.is_file() and not entry.name.startswith("."):
-                index[entry.name.split(".", 1)[0]].append(entry.name)
-    return dict(index)
-
 
 def _accepted(name: str) -> bool:
     return Path(name).suffix.lower() in AUDIO_SUFFIXES

@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Literal
 
 from pipeline import RENDER_VERSION
 from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors, warning
+from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot, alpha3, load_manifest
 from pipeline.media.conform import Master, examine
@@ -20,7 +21,7 @@ from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_video
 from pipeline.profiles import Profile
-from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery, index_folder
+from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
 from pipeline.subtitles.burn import StyleFont, style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
