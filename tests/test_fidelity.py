@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = load_manifest(ROOT / "manifests/blue-heart.yaml")
 SPOT = MANIFEST.spots[0]
 LANGUAGES = [language for language in MANIFEST.languages
-             if MANIFEST.subtitle_path(SPOT, language).exists()]
+             if MANIFEST.subtitle_files(SPOT, language)]
 W, H, EM = 960, 144, 48          # a wide strip: the inventory line never wraps
 LIT = 160                        # white text; the dark outline is not counted
 DARK = 60                        # ...and where nothing was drawn

@@ -213,7 +213,7 @@ def test_ass_text_tags_positions_and_styles(tmp_path):
     (tags,) = [d for d in result.warnings if d.code == "tags"]
     assert tags.line == 16 and "\\fad" in tags.message
     (style,) = [d for d in result.warnings if d.code == "style"]
-    assert "lines 8-9" in style.message and "from_file: true" in style.hint
+    assert "lines 8, 9" in style.message and "from_file: true" in style.hint
 
 
 def test_ass_errors_carry_their_lines(tmp_path):

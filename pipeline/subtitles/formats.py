@@ -17,7 +17,7 @@ from pipeline.errors import Diagnostic, error, warning
 from pipeline.subtitles import srt, ssa, ttml, vtt
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
-from pipeline.subtitles.model import Cue, Parsed, SubtitleFile
+from pipeline.subtitles.model import Parsed, SubtitleFile, line_list
 from pipeline.subtitles.normalise import composed_cues
 
 
@@ -115,26 +115,6 @@ def read_subtitles(path: str | Path, *, duration: float | None = None,
                         tuple(parsed.styled_lines), parsed.styles)
 
 
-LISTED_LINES = 8
-
-
-def line_list(lines: Iterable[int]) -> str:
-    """'line 4', 'lines 4, 9-12, 20' or '... and 7 more': runs of lines as ranges."""
-    numbers = sorted(set(lines))
-    runs: list[str] = []
-    first = previous = numbers[0]
-    for number in numbers[1:] + [None]:
-        if number is not None and number == previous + 1:
-            previous = number
-            continue
-        runs.append(str(first) if first == previous else f"{first}-{previous}")
-        if number is not None:
-            first = previous = number
-    listed = ", ".join(runs[:LISTED_LINES])
-    more = f" and {len(runs) - LISTED_LINES} more" if len(runs) > LISTED_LINES else ""
-    return f"{'line' if len(numbers) == 1 else 'lines'} {listed}{more}"
-
-
 def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False) -> Diagnostic:
     """The one warning that the file's colours and fonts give way to the campaign's style."""
     if fmt.name in ("ass", "ssa"):
@@ -145,4 +125,4 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
     else:
         hint = "colours and fonts come from the campaign's manifest; remove them from the file"
     return warning(f"the colours and fonts of this {fmt.label} file are not used: subtitles take "
-                   f"the campaign's style ({line_list(lines)})", path, min(lines), hint, "style")
+                   f"the campaign's style ({line_list(sorted(set(lines)))})", path, min(lines), hint, "style")
