@@ -96,6 +96,14 @@ Moment = Callable[[str], bool]            # given the output so far: is it time?
 Action = Callable[[pexpect.spawn], object]
 
 
+def default_interrupt_signals() -> None:
+    """Ctrl-C and Ctrl-\\ as a terminal session has them: a test run started in the background
+    of a non-interactive shell (a CI job, `cmd &`) inherits SIGINT ignored, and so would the
+    program in the pty, which then could not be interrupted at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def ctrl_c(child: pexpect.spawn) -> None:
     """Press Ctrl-C on the terminal: its VINTR character, so the kernel's line discipline sends
     SIGINT to the terminal's foreground process group (the command and its ffmpegs)."""
@@ -134,7 +142,7 @@ def run(args: list[str], *, cwd: Path, env: dict[str, str | None] | None = None,
     started = time.monotonic()
     child = pexpect.spawn(program, argv, cwd=str(cwd), env=environment,
                           dimensions=(rows, columns), encoding="utf-8", codec_errors="replace",
-                          echo=False)
+                          echo=False, preexec_fn=default_interrupt_signals)
     chunks: list[str] = []
     pending = list(steps)
     taken: list[float] = []

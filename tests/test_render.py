@@ -178,6 +178,8 @@ def test_profiles_frame_the_picture(campaign):
 
 
 def test_ctrl_c_leaves_no_partial_or_temporary_files(campaign):
+    from tests.terminal import default_interrupt_signals
+
     import os
     import signal
     import subprocess
@@ -190,7 +192,7 @@ def test_ctrl_c_leaves_no_partial_or_temporary_files(campaign):
                                                 "preset": "slow"}})
     process = subprocess.Popen([sys.executable, "-m", "pipeline", "render", str(manifest)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=default_interrupt_signals)
     deadline = time.monotonic() + 30
     while not list(campaign.out.glob(".*partial*")) and time.monotonic() < deadline:
         time.sleep(0.05)
