@@ -172,6 +172,10 @@ def test_a_narrow_terminal_gets_bars_that_fit(slow):
     overall = [row for row in result.all_rows if row.startswith("3 variants")]
     assert len(overall) == 1, result.describe()
     assert "3 rendered, 0 up-to-date, 0 failed, 0" in result.text
+    # The summary's rows would not fit: each variant's key on a row of its own, figures under it.
+    rows = [row.rstrip() for row in result.all_rows]
+    assert "test-campaign/spot.nah.slow" in rows, result.describe()
+    assert any(row.startswith("  rendered") for row in rows), result.describe()
 
 
 @pytest.mark.e2e

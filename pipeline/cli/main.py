@@ -7,6 +7,7 @@ errors stay exit code 2.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -201,10 +202,7 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
                       key=lambda o: o.plan.variant.key)
     if not quiet:
         if rendered:
-            click.echo(f"\n{'variant':<45} {'status':<9} {'seconds':>7}  loudness")
-            for o in rendered:
-                loudness = loudness_text(o.record["loudness"]) if o.record else ""
-                click.echo(f"{o.plan.variant.key:<45} {o.status:<9} {o.seconds:>7.1f}  {loudness}")
+            print_table(rendered)
         for o in rendered:
             if o.warnings:
                 click.echo(f"{o.plan.variant.key}: {plural(len(o.warnings), 'warning')}", err=True)
@@ -221,6 +219,24 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
         for diagnostic in o.error.diagnostics:
             emit(diagnostic)
     return len(failures) + counts["blocked"]
+
+
+def print_table(rendered: list[Outcome]) -> None:
+    """One row per variant; where a row would not fit the terminal's width, the variant's key
+    goes on a line of its own and its figures under it (a narrow terminal never wraps a row)."""
+    rows = [(o.plan.variant.key, f"{o.status:<9} {o.seconds:>7.1f}  "
+             + (loudness_text(o.record["loudness"]) if o.record else "")) for o in rendered]
+    key_width = max(len("variant"), *(len(key) for key, _ in rows))
+    header_figures = f"{'status':<9} {'seconds':>7}  loudness"
+    widest = key_width + 1 + max(len(header_figures), *(len(figures) for _, figures in rows))
+    if sys.stdout.isatty() and widest > shutil.get_terminal_size().columns:
+        click.echo(f"\nvariant\n  {header_figures}")
+        for key, figures in rows:
+            click.echo(f"{key}\n  {figures}")
+        return
+    click.echo(f"\n{'variant':<{key_width}} {header_figures}")
+    for key, figures in rows:
+        click.echo(f"{key:<{key_width}} {figures}")
 
 
 def loudness_text(loudness: dict) -> str:
