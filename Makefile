@@ -29,10 +29,11 @@ system:
 	$(MAKE) --no-print-directory apt-install PACKAGES="$$missing"
 
 # The tests also open the catalog page in Debian's headless Chromium, fetch a language's files
-# with wget as a station would, and get axe-core with npm.
+# with wget as a station would, get axe-core with npm, and read masters' wrappers with mediainfo.
 system-test:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="chromium"; \
+	command -v mediainfo >/dev/null || missing="$$missing mediainfo"; \
 	command -v wget >/dev/null || missing="$$missing wget"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	$(MAKE) --no-print-directory apt-install PACKAGES="$$missing"

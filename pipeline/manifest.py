@@ -15,11 +15,15 @@ from typing import Callable, Literal
 import langcodes
 import yaml
 
+from pipeline.clock import HINT as CLOCK_HINT
+from pipeline.clock import ClockPattern, clock_problem, pattern_problem
 from pipeline.errors import Diagnostic, ManifestError, SubtitleError, ValidationError, error
 from pipeline.files import index_folder
 from pipeline.media.audio_layout import AudioChoice
 from pipeline.media.geometry import Crop
-from pipeline.profiles import BUILTIN_PROFILES, Profile
+from pipeline.media.timecode import syntax_problem
+from pipeline.profiles import BUILTIN_PROFILES, Leader, Profile
+from pipeline.standards import STANDARDS
 from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
 from pipeline.subtitles.normalise import nfc
 
@@ -77,6 +81,7 @@ class Language:
     style: Style = Style()
     qc: QcSettings = QcSettings()
     line: int | None = None
+    clock: ClockPattern | None = None      # this language's clock number (a pattern or a value)
 
     @property
     def alpha3(self) -> str:
@@ -112,6 +117,13 @@ class Manifest:
     qc: QcSettings = QcSettings()
     publish_to: str = "file://../dist"
     page_language: str = PAGE_LANGUAGES[0]
+    clock: ClockPattern | None = None      # the clock number pattern of every variant
+
+    def clock_for(self, spot: Spot, language: Language, profile: Profile) -> str | None:
+        """The variant's clock number: its language's pattern, else the manifest's; None
+        when neither gives one."""
+        pattern = language.clock or self.clock
+        return pattern.expand(self.campaign, spot.id, language.code, profile.name) if pattern else None
 
     def subtitle_files(self, spot: Spot, language: Language) -> list[Path]:
         """The language's subtitle files in the spot's folder: `<code>.srt`, `.vtt`, `.ass`,
@@ -302,14 +314,34 @@ class _Reader:
             return self.number(node, what, float)
         if annotation == "Fit":
             return self.choice(node, what, ("pad", "crop", "fit-width"))
+        if annotation == "Scan":
+            return self.choice(node, what, ("progressive", "tff", "bff"))
+        if annotation.startswith("Leader"):
+            return self.leader(node, what)
         return self.text(node, what)
+
+    def leader(self, node: yaml.Node, what: str) -> Leader | None:
+        """`{bars: S, slate: S, black: S, tone: dBFS}`: parts left out are not in the leader;
+        `null` (or `none`) is no leader."""
+        if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~", "", "none"):
+            return Leader()
+        keys = self.mapping(node, what, {"bars": False, "slate": False, "black": False, "tone": False})
+        values = {}
+        for key, (_, value_node) in keys.items():
+            if key == "tone":
+                number = self.number(value_node, f"{what}.tone", float, minimum=-60.0, maximum=0.0)
+            else:
+                number = self.number(value_node, f"{what}.{key}", float, minimum=0.0, maximum=60.0)
+            if number is not None:
+                values[key] = number
+        return Leader(**values)
 
 
 # --- the manifest ---------------------------------------------------------------------------
 
 TOP_KEYS = {"campaign": True, "title": True, "source_language": True, "spots": True,
             "languages": True, "profiles": False, "subtitles_dir": False, "audio_dir": False,
-            "output_dir": False, "style": False, "qc": False, "publish": False}
+            "output_dir": False, "style": False, "qc": False, "publish": False, "clock": False}
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -348,6 +380,7 @@ def load_manifest(path: str | Path) -> Manifest:
     spots = _spots(reader, top["spots"][1], base) if "spots" in top else ()
     languages = _languages(reader, top["languages"][1], style, qc) if "languages" in top else ()
     profiles = _profiles(reader, top["profiles"][1]) if "profiles" in top else (BUILTIN_PROFILES["web"],)
+    clock = _clock(reader, *top["clock"]) if "clock" in top else None
     publish_to, page_language = "file://../dist", PAGE_LANGUAGES[0]
     if "publish" in top:
         publish = reader.mapping(top["publish"][1], "publish", {"to": False, "page_language": False})
@@ -363,9 +396,11 @@ def load_manifest(path: str | Path) -> Manifest:
         subtitles_dir=value("subtitles_dir", reader.relative_path, base, default=(base / "../subtitles").resolve()),
         audio_dir=value("audio_dir", reader.relative_path, base, default=(base / "../audio").resolve()),
         output_dir=value("output_dir", reader.relative_path, base, default=(base / "../build").resolve()),
-        style=style, qc=qc, publish_to=publish_to, page_language=page_language,
+        style=style, qc=qc, publish_to=publish_to, page_language=page_language, clock=clock,
         _lines={key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
     )
+    if not reader.diagnostics:
+        _check_clocks(reader, manifest)
     if reader.diagnostics:
         raise ValidationError(reader.diagnostics)
     return manifest
@@ -446,7 +481,8 @@ def _crop(reader: _Reader, node: yaml.Node) -> Crop | None:
     return Crop(**values)
 
 
-LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False}
+LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False,
+                 "clock": False}
 
 
 def _languages(reader: _Reader, node: yaml.Node, style: Style, qc: QcSettings) -> tuple[Language, ...]:
@@ -466,9 +502,11 @@ def _languages(reader: _Reader, node: yaml.Node, style: Style, qc: QcSettings) -
                       if "style" in keys else style)
         lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)
                    if "qc" in keys else qc)
+        clock = _clock(reader, *keys["clock"]) if "clock" in keys else None
         if code and treatment:
             name = name or langcodes.Language.get(code).display_name()
-            languages.append(Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1))
+            languages.append(Language(code, name, treatment, lang_style, lang_qc,
+                                      item.start_mark.line + 1, clock))
     return tuple(languages)
 
 
@@ -507,6 +545,77 @@ def _profiles(reader: _Reader, node: yaml.Node) -> tuple[Profile, ...]:
         if isinstance(overrides, yaml.ScalarNode) and overrides.value in ("", "~", "null"):
             profiles.append(replace(base, name=name))
             continue
-        profiles.append(replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
-                                name=name))
+        profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base), name=name)
+        given = {k.value for k, _ in overrides.value} if isinstance(overrides, yaml.MappingNode) else set()
+        profile = _with_standard(reader, key_node, profile, given)
+        for problem in _profile_problems(profile):
+            reader.fail(key_node, f"profile {name!r}: {problem}")
+        profiles.append(profile)
     return tuple(profiles)
+
+
+# The figures a loudness standard fixes (profiles.py's fields, standards.py's names).
+STANDARD_FIGURES = {"loudness": "target", "loudness_tolerance": "tolerance", "true_peak": "true_peak"}
+
+
+def _with_standard(reader: _Reader, key_node: yaml.Node, profile: Profile, given: set[str]) -> Profile:
+    """A profile that names a loudness standard takes its target, tolerance and ceiling; one
+    that also sets them must agree with it (a stricter tolerance or ceiling is fine)."""
+    if "loudness_standard" not in given or profile.loudness_standard is None:
+        return profile
+    standard = STANDARDS[profile.loudness_standard]
+    figures = {field: getattr(standard, name) for field, name in STANDARD_FIGURES.items()}
+    for field in given & figures.keys():
+        value, fixed = getattr(profile, field), figures[field]
+        stricter = field != "loudness" and value <= fixed
+        if value != fixed and not stricter:
+            reader.fail(key_node, f"profile {profile.name!r}: {field} {value:g} contradicts "
+                                  f"{standard.title} ({fixed:g})",
+                        f"leave {field} out: the standard sets it")
+        figures[field] = value
+    return replace(profile, **figures)
+
+
+def _profile_problems(profile: Profile) -> list[str]:
+    problems = []
+    if profile.timecode is not None and syntax_problem(profile.timecode):
+        problems.append(syntax_problem(profile.timecode))
+    if profile.audio_tracks and not 2 <= profile.audio_tracks <= 16:
+        problems.append(f"audio_tracks {profile.audio_tracks} must be 0 (one track) or 2 to 16 "
+                        "(mono tracks, the stereo mix on the first two)")
+    if profile.audio_tracks and profile.channels != 2:
+        problems.append("audio_tracks carries a stereo mix: channels must be 2")
+    return problems
+
+
+def _clock(reader: _Reader, key: yaml.Node, node: yaml.Node) -> ClockPattern | None:
+    value = reader.text(node, "clock")
+    if value is None:
+        return None
+    problem = pattern_problem(value)
+    if problem:
+        reader.fail(node, problem, CLOCK_HINT)
+        return None
+    return ClockPattern(value, key.start_mark.line + 1)
+
+
+def _check_clocks(reader: _Reader, manifest: Manifest) -> None:
+    """Every expanded clock number usable, and none given to two spots or languages (one spot in
+    one language may share its number across profiles: the same content in two wrappers)."""
+    owners: dict[str, tuple[str, str]] = {}
+    reported = set()
+    for spot in manifest.spots:
+        for language in manifest.languages:
+            pattern = language.clock or manifest.clock
+            if pattern is None:
+                continue
+            for profile in manifest.profiles:
+                value = manifest.clock_for(spot, language, profile)
+                problem = clock_problem(value)
+                owner = owners.setdefault(value, (spot.id, language.code))
+                if owner != (spot.id, language.code):
+                    problem = (f"clock number {value!r} is given to {owner[0]} in {owner[1]!r} and "
+                               f"to {spot.id} in {language.code!r}")
+                if problem and (pattern.line, problem) not in reported:
+                    reported.add((pattern.line, problem))
+                    reader.diagnostics.append(error(problem, reader.path, pattern.line, CLOCK_HINT))

@@ -6,6 +6,25 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 Fit = Literal["pad", "crop", "fit-width"]
+Scan = Literal["progressive", "tff", "bff"]
+
+
+@dataclass(frozen=True)
+class Leader:
+    """What comes before the programme in a master, in seconds (each rounded to whole frames):
+    SMPTE colour bars with a 1 kHz alignment tone, a slate identifying the spot, then black.
+
+    `tone` is the tone's level in dBFS; None takes the profile's loudness standard's alignment
+    level (EBU R68: -18 dBFS for EBU R128; SMPTE RP 155: -20 dBFS for ATSC A/85)."""
+
+    bars: float = 0.0
+    slate: float = 0.0
+    black: float = 0.0
+    tone: float | None = None
+
+    @property
+    def seconds(self) -> float:
+        return self.bars + self.slate + self.black
 
 
 @dataclass(frozen=True)
@@ -14,38 +33,70 @@ class Profile:
     width: int
     height: int
     fit: Fit = "pad"              # pad: letterbox; crop: centre crop; fit-width: scale to width, pad height
-    container: Literal["mp4", "mov"] = "mp4"
-    video_codec: str = "libx264"
+    container: Literal["mp4", "mov", "mxf"] = "mp4"
+    video_codec: str = "libx264"       # libx264, mpeg2video (XDCAM HD422) or prores_ks (ProRes 422 HQ)
     x264_profile: str | None = "high"
     max_level: float | None = 4.2      # highest H.264 level of a master copied as it is (4.2: 1080p60)
     preset: str = "medium"
     crf: int | None = 20
     video_bitrate: str | None = None   # e.g. "20M": constant-rate encode instead of CRF
     fps: float | None = None           # None: the master's frame rate
+    pix_fmt: str = "yuv420p"           # of the encoded picture (4:2:2 for the mastering profiles)
+    scan: Scan = "progressive"         # the encoded picture's scan: interlaced top or bottom field first
     audio_codec: str = "aac"
     audio_bitrate: str | None = "192k"
     sample_rate: int = 48000
     channels: int = 2
+    audio_tracks: int = 0              # 0: one track of `channels`; N: N mono tracks, the mix on 1-2
+    audio_fill: Literal["silence", "copy"] = "silence"   # tracks past 2: silent, or the mix again
     loudness: float = -16.0            # integrated LUFS target
     loudness_tolerance: float = 1.0    # LU either side of the target that QC accepts
     true_peak: float = -1.0            # dBTP ceiling
     loudness_range: float = 11.0       # LU: a wider loudness range (EBU Tech 3342) is a QC warning
+    loudness_standard: Literal["ebu-r128", "atsc-a85"] | None = None   # sets the three above
     faststart: bool = True
+    timecode: str | None = None        # "HH:MM:SS:FF" (";FF" drop-frame) of the programme's first frame
+    leader: Leader | None = None       # bars, tone, slate and black before the programme
+    clock_in_name: bool = False        # the file is named `<clock number>.<ext>`
 
     @property
     def extension(self) -> str:
         return self.container
 
+    @property
+    def mastered(self) -> bool:
+        """Rendered as a master: leader, start timecode or discrete mono tracks (render/mastering.py)."""
+        return bool(self.timecode or (self.leader and self.leader.seconds) or self.audio_tracks)
+
     def settings(self) -> dict:
         """Every field, for records and fingerprints."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+def _plain(value):
+    return value.__dict__.copy() if isinstance(value, Leader) else value
+
+
+# Mastering profiles (CONTRACT.md "Next"): what stations' traffic departments ask for. The leader
+# is 12 s (bars 5, slate 5, black 2): long enough to line up and read, as most station specs ask.
+MASTER_LEADER = Leader(bars=5.0, slate=5.0, black=2.0)
+_MASTER = dict(width=1920, height=1080, x264_profile=None, max_level=None, crf=None,
+               audio_codec="pcm_s24le", audio_bitrate=None, loudness=-23.0, loudness_tolerance=0.5,
+               true_peak=-1.0, loudness_range=7.0, loudness_standard="ebu-r128", faststart=False,
+               timecode="10:00:00:00", leader=MASTER_LEADER)
 
 
 BUILTIN_PROFILES: dict[str, Profile] = {
     "web": Profile("web", 1920, 1080, crf=20, audio_bitrate="192k"),
     "broadcast": Profile("broadcast", 1920, 1080, container="mov", crf=None, video_bitrate="20M",
                          audio_codec="pcm_s24le", audio_bitrate=None, loudness=-23.0,
-                         loudness_tolerance=0.5, loudness_range=7.0, faststart=False),
+                         loudness_tolerance=0.5, loudness_range=7.0, loudness_standard="ebu-r128",
+                         faststart=False),
+    "broadcast-mxf": Profile("broadcast-mxf", container="mxf", video_codec="mpeg2video",
+                             video_bitrate="50M", pix_fmt="yuv422p", scan="tff", audio_tracks=8,
+                             audio_fill="silence", **_MASTER),
+    "broadcast-prores": Profile("broadcast-prores", container="mov", video_codec="prores_ks",
+                                pix_fmt="yuv422p10le", audio_tracks=4, audio_fill="copy", **_MASTER),
     "square": Profile("square", 1080, 1080, fit="crop", crf=21, audio_bitrate="128k"),
     "vertical": Profile("vertical", 1080, 1920, fit="fit-width", crf=21, audio_bitrate="128k"),
     "proxy": Profile("proxy", 640, 360, x264_profile=None, preset="veryfast", crf=28,

@@ -91,7 +91,7 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
 
 def conform_picture(video: Stream, master: Master, profile: Profile) -> Stream:
     """Frames of the master (as decoded, upright) into the profile's frame: progressive, square
-    pixels, the profile's frame rate when it sets one, 4:2:0."""
+    pixels, the profile's frame rate when it sets one, its pixel format (4:2:0 or 4:2:2)."""
     return framed(progressive(video, master), master, profile)
 
 
@@ -106,7 +106,7 @@ def framed(video: Stream, master: Master, profile: Profile) -> Stream:
     video = fit(video, master.geometry, profile)
     if profile.fps:
         video = video.filter("fps", profile.fps)
-    return video.filter("format", "yuv420p")
+    return video.filter("format", profile.pix_fmt)
 
 
 def master_picture(path: str, master: Master, profile: Profile) -> Stream:
@@ -143,6 +143,7 @@ def master_fits(master: Master, profile: Profile) -> bool:
         and master.geometry.square_upright and master.scan.scan == "progressive"
         and (profile.fps is None or abs((video.fps or 0) - profile.fps) < 0.01)
         and not video.variable_rate
-        and video.pix_fmt == "yuv420p" and level_ok and video.level is not None
+        and video.pix_fmt == profile.pix_fmt and profile.scan == "progressive"
+        and level_ok and video.level is not None
         and (profile.x264_profile is None or (video.profile or "").lower() == profile.x264_profile)
         and starts_with_picture(info))

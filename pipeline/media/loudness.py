@@ -42,6 +42,8 @@ class Loudness:
     integrated: float | None   # LUFS; None when undefined (silence: no block above the gate)
     true_peak: float | None    # dBTP; None for digital silence
     lra: float                 # LU
+    max_momentary: float | None = None    # LUFS, highest 400 ms (momentary) loudness
+    max_short_term: float | None = None   # LUFS, highest 3 s (short-term) loudness
 
     @property
     def defined(self) -> bool:
@@ -50,7 +52,8 @@ class Loudness:
     def to_json(self) -> dict:
         """For records and the catalog: an undefined figure is null, never a number."""
         return {"integrated_lufs": _round(self.integrated), "true_peak_dbtp": _round(self.true_peak),
-                "lra_lu": round(self.lra, 2), "meter": "ebur128"}
+                "lra_lu": round(self.lra, 2), "max_momentary_lufs": _round(self.max_momentary),
+                "max_short_term_lufs": _round(self.max_short_term), "meter": "ebur128"}
 
     def to_cache(self) -> dict:
         return asdict(self)
@@ -78,11 +81,42 @@ class SoundAnalysis:
 _SUMMARY_I = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+) LUFS")
 _SUMMARY_LRA = re.compile(r"Loudness range:\s*LRA:\s*(-?[\d.]+) LU")
 _SUMMARY_PEAK = re.compile(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS")
+# One line per 100 ms when the frame log is printed (`framelog=info`): time, momentary, short-term.
+_FRAME = re.compile(r"\bt:\s*([\d.]+)\s+TARGET:\S+\s+\w+\s+M:\s*(-?[\d.]+|-?inf|nan)\s+"
+                    r"S:\s*(-?[\d.]+|-?inf|nan)")
 _BLOCK_PEAK = re.compile(r"pts_time:\s*([\d.]+)\s*\n[^\n]*lavfi\.astats\.Overall\.Peak_level=(-?[\d.]+|-inf)")
 
 
+@dataclass(frozen=True)
+class Frame:
+    """The meter's reading every 100 ms: momentary (400 ms) and short-term (3 s) loudness, LUFS;
+    None under the absolute gate (silence, or a window not filled yet)."""
+
+    time: float                # seconds from the start of the measured signal (end of the block)
+    momentary: float | None
+    short_term: float | None
+
+
+def parse_frames(stderr: str) -> list[Frame]:
+    """The frame log `ebur128=framelog=info` prints, in order."""
+    return [Frame(float(t), _gated(m), _gated(s)) for t, m, s in _FRAME.findall(stderr)]
+
+
+def _gated(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value > ABSOLUTE_GATE else None
+
+
+def _highest(values) -> float | None:
+    return max((v for v in values if v is not None), default=None)
+
+
 def parse_ebur128(stderr: str) -> Loudness:
-    """The summary `ebur128` prints at the end of its input; `RenderError` when there is none."""
+    """The summary `ebur128` prints at the end of its input, with the highest momentary and
+    short-term readings of its frame log when it printed one; `RenderError` without a summary."""
     at = stderr.rfind("Summary:")
     summary = stderr[at:] if at >= 0 else ""
     integrated, lra, peak = (_SUMMARY_I.search(summary), _SUMMARY_LRA.search(summary),
@@ -90,9 +124,12 @@ def parse_ebur128(stderr: str) -> Loudness:
     if not (integrated and lra and peak):
         raise RenderError("the ebur128 meter printed no summary", stderr_tail=stderr[-2000:])
     value = float(integrated.group(1))
+    frames = parse_frames(stderr[:at])
     return Loudness(integrated=value if value > ABSOLUTE_GATE else None,
                     true_peak=None if peak.group(1) == "-inf" else float(peak.group(1)),
-                    lra=float(lra.group(1)))
+                    lra=float(lra.group(1)),
+                    max_momentary=_highest(f.momentary for f in frames),
+                    max_short_term=_highest(f.short_term for f in frames))
 
 
 def sound_end(stderr: str, true_peak: float | None, block: float) -> float | None:
@@ -114,11 +151,16 @@ def _meter_args(audio: Stream, framelog: str) -> list[str]:
 
 def measure(audio: Stream, *, what: str = "measuring loudness", path: Path | str | None = None
             ) -> Loudness:
-    """Integrated loudness, true peak and LRA of a signal (an ffmpeg-python audio stream).
+    """Integrated loudness, true peak, LRA and highest momentary and short-term loudness of a
+    signal (an ffmpeg-python audio stream). Raises `RenderError` when ffmpeg cannot decode it."""
+    return measure_with_frames(audio, what=what, path=path)[0]
 
-    Raises `RenderError` when ffmpeg cannot decode it.
-    """
-    return parse_ebur128(run_ffmpeg(_meter_args(audio, "verbose"), what=what, path=path))
+
+def measure_with_frames(audio: Stream, *, what: str = "measuring loudness",
+                        path: Path | str | None = None) -> tuple[Loudness, list[Frame]]:
+    """`measure`, and the meter's 100 ms readings (for a plot of loudness over time)."""
+    stderr = run_ffmpeg(_meter_args(audio, "info"), what=what, path=path)
+    return parse_ebur128(stderr), parse_frames(stderr[:stderr.rfind("Summary:")])
 
 
 def measure_file(path: Path | str) -> Loudness:

@@ -15,7 +15,7 @@ from pipeline.errors import MediaError
 from pipeline.media.ffmpeg import ffprobe_binary
 
 
-PROBE_VERSION = 2
+PROBE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class MediaInfo:
     format_name: str
     streams: tuple[Stream, ...]
     start_time: float = 0.0            # seconds: where the earliest stream starts
+    timecode: str | None = None        # SMPTE timecode of the first frame (MXF, MOV tmcd), if any
 
     @property
     def video(self) -> Stream | None:
@@ -72,12 +73,14 @@ class MediaInfo:
 
     def to_json(self) -> dict:
         return {"path": str(self.path), "duration": self.duration, "format_name": self.format_name,
-                "streams": [s.to_json() for s in self.streams], "start_time": self.start_time}
+                "streams": [s.to_json() for s in self.streams], "start_time": self.start_time,
+                "timecode": self.timecode}
 
     @classmethod
     def from_json(cls, data: dict) -> "MediaInfo":
         return cls(Path(data["path"]), data["duration"], data["format_name"],
-                   tuple(Stream.from_json(s) for s in data["streams"]), data.get("start_time", 0.0))
+                   tuple(Stream.from_json(s) for s in data["streams"]), data.get("start_time", 0.0),
+                   data.get("timecode"))
 
 
 def _rate(text: str | None) -> float | None:
@@ -150,8 +153,11 @@ def probe(path: Path | str) -> MediaInfo:
     picture = next((s for s in streams if s.kind == "video"), None)
     duration = (picture.duration if picture and picture.duration else None) \
         or float(fmt.get("duration") or 0.0)
+    # MXF keeps its timecode in the file's tags, MOV in its tmcd track's.
+    timecodes = [fmt.get("tags", {}).get("timecode")] + \
+        [raw.get("tags", {}).get("timecode") for raw in data.get("streams", [])]
     return MediaInfo(path, duration, fmt.get("format_name", ""), tuple(streams),
-                     _number(fmt.get("start_time")) or 0.0)
+                     _number(fmt.get("start_time")) or 0.0, next(filter(None, timecodes), None))
 
 
 def probe_video(path: Path | str) -> MediaInfo:

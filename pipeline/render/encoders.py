@@ -4,18 +4,50 @@ from __future__ import annotations
 
 from pipeline.profiles import Profile
 
+# XDCAM HD422 (Sony's name for MPEG-2 4:2:2P@HL long GOP at 50 Mb/s CBR, SMPTE RDD 9): what
+# mediainfo recognises by that commercial name and stations' ingest servers take. A fixed GOP of
+# 12 (M=3: two B-frames between anchors), open as XDCAM's long GOP is (ffmpeg closes a GOP by
+# ending it on a P-frame: 10 or 13 frames, never 12; the file's first GOP is closed anyway), and
+# no extra I-frame at scene changes (it would break the fixed pattern); 10-bit DC
+# precision, the intra VLC table and non-linear quantiser as 4:2:2P@HL encoders use them. The VBV
+# buffer stays within 4:2:2P@HL's 47,185,920 bits.
+XDCAM_HD422 = {"profile:v": 0, "level:v": 2, "g": 12, "bf": 2,
+               "sc_threshold": 1_000_000_000, "intra_vlc": 1, "non_linear_quant": 1, "dc": 10,
+               "qmin": 1, "qmax": 12, "lmin": "1*QP2LAMBDA", "bufsize": 36_408_333,
+               "rc_init_occupancy": 36_408_333, "rc_max_vbv_use": 1, "rc_min_vbv_use": 1}
+
+# ProRes 422 HQ (`prores_ks` profile 3), tagged as Apple's own encoder writes it ("apl0"), which
+# some ingest tools check before they trust a file.
+PRORES_422_HQ = {"profile:v": 3, "vendor": "apl0"}
+
+# Rec. 709 tags for the mastering codecs (H.264 variants leave them to the player, as before).
+BT709 = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709"}
+
 
 def video_encoder_args(profile: Profile, threads: int = 0) -> dict:
-    """x264 settings of the profile; `threads` 0 lets x264 decide."""
-    args: dict = {"c:v": profile.video_codec, "preset": profile.preset, "pix_fmt": "yuv420p"}
-    if profile.x264_profile:
-        args["profile:v"] = profile.x264_profile
-    if profile.video_bitrate:
-        # Constant-rate deliverable (broadcast): cap the rate and give the VBV a 2 s buffer.
-        rate = profile.video_bitrate
-        args.update({"b:v": rate, "maxrate": rate, "bufsize": _double(rate)})
+    """The profile's video encoder settings; `threads` 0 lets the encoder decide."""
+    args: dict = {"c:v": profile.video_codec, "pix_fmt": profile.pix_fmt}
+    if profile.video_codec == "mpeg2video":
+        args |= XDCAM_HD422 | BT709
+    elif profile.video_codec == "prores_ks":
+        args |= PRORES_422_HQ | BT709
     else:
+        args["preset"] = profile.preset
+        if profile.x264_profile:
+            args["profile:v"] = profile.x264_profile
+    if profile.video_bitrate:
+        # Constant-rate deliverable (broadcast): cap the rate (and floor it, for MPEG-2's CBR),
+        # with a 2 s VBV buffer unless the codec's own is set above.
+        rate = profile.video_bitrate
+        args = {"b:v": rate, "maxrate": rate, "bufsize": _double(rate)} | args
+        if profile.video_codec == "mpeg2video":
+            args["minrate"] = rate
+    elif profile.crf is not None:
         args["crf"] = profile.crf
+    if profile.scan != "progressive":
+        # Interlaced DCT and motion estimation, the field order in the stream's header.
+        args["flags"] = "+ildct+ilme"
+        args["top"] = 1 if profile.scan == "tff" else 0
     if threads:
         args["threads"] = threads
     return args
@@ -27,7 +59,7 @@ def _double(rate: str) -> str:
 
 
 def container_args(profile: Profile) -> dict:
-    args: dict = {"f": "mp4" if profile.container == "mp4" else "mov"}
+    args: dict = {"f": {"mp4": "mp4", "mov": "mov", "mxf": "mxf"}[profile.container]}
     if profile.faststart:
         args["movflags"] = "+faststart"
     return args

@@ -20,8 +20,11 @@ from pipeline.media.conform import Master, examine
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_video
+from pipeline.media.timecode import rate_problem
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
+from pipeline.render.leader import output_rate
+from pipeline.render.slate import slate_problems, slate_text
 from pipeline.subtitles.burn import StyleFont, style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
@@ -56,8 +59,15 @@ class Variant:
         return self.manifest.campaign_dir / self.spot.id
 
     @property
+    def clock(self) -> str | None:
+        """The variant's clock number, when the manifest gives one."""
+        return self.manifest.clock_for(self.spot, self.language, self.profile)
+
+    @property
     def output(self) -> Path:
-        return self.folder / f"{self.stem}.{self.profile.extension}"
+        """`<spot>.<lang>.<profile>.<ext>`, or `<clock>.<ext>` where the profile asks for it."""
+        name = self.clock if self.profile.clock_in_name and self.clock else self.stem
+        return self.folder / f"{name}.{self.profile.extension}"
 
     @property
     def record_path(self) -> Path:
@@ -178,7 +188,26 @@ class _Planner:
             for language in self.manifest.languages:
                 for profile in self.manifest.profiles:
                     plans.append(self._plan_variant(Variant(self.manifest, spot, language, profile)))
+        self._block_shared_names(plans)
         return plans
+
+    def _block_shared_names(self, plans: list[VariantPlan]) -> None:
+        """Variants that would write the same file (clock numbers in names, the same extension)."""
+        by_output: dict[Path, list[VariantPlan]] = {}
+        for plan in plans:
+            by_output.setdefault(plan.variant.output, []).append(plan)
+        for output, sharing in by_output.items():
+            if len(sharing) < 2:
+                continue
+            diagnostic = error(f"{', '.join(p.variant.stem for p in sharing)} would all be written "
+                               f"to {output.name}", self.manifest.path,
+                               self.manifest.line_of("clock") or self.manifest.line_of("profiles"),
+                               "put {profile} in the clock pattern, or name files by clock number "
+                               "in one profile per extension")
+            self.diagnostics.append(diagnostic)
+            for plan in sharing:
+                plan.status, plan.problems = "blocked", plan.problems + [diagnostic]
+                plan.reasons = plan.reasons + [diagnostic.format()]
 
     def _once(self, key, compute):
         """Memoise `compute()`, remembering a PipelineError so it is reported once."""
@@ -256,6 +285,35 @@ class _Planner:
             warnings = self._sound_warnings(spot, plan.conform)
             self.diagnostics.extend(warnings)
             plan.warnings += warnings
+        if variant.profile.mastered:
+            self._check_master(plan)
+
+    def _check_master(self, plan: VariantPlan) -> None:
+        """A master's timecode fits the master's frame rate, and its slate's text the font."""
+        variant, profile = plan.variant, plan.variant.profile
+        if profile.timecode:
+            rate = output_rate(profile, plan.master.video.fps if plan.master.video else None)
+            problem = rate_problem(profile.timecode, rate)
+            if problem:
+                self._once(("timecode", profile.name, variant.spot.id), lambda: self._raise(
+                    f"profile {profile.name!r}: {problem} (spot {variant.spot.id})",
+                    self.manifest.line_of("profiles")))
+        if profile.leader and profile.leader.slate:
+            font = self._once(("font", self.manifest.style.font, None),
+                              lambda: self._resolve_slate_font())
+            self._once(("slate-glyphs", variant.key, font.path),
+                       lambda: raise_if_errors(slate_problems(variant, font)))
+            self._add_input(plan, "slate_font", font.path)
+
+    def _raise(self, message: str, line: int | None):
+        raise PipelineError(message, self.manifest.path, line)
+
+    def _resolve_slate_font(self) -> Font:
+        try:
+            return resolve_font(self.manifest.style.font)
+        except PipelineError as exc:
+            raise PipelineError(f"the slate's font: {exc.message}", self.manifest.path,
+                                self.manifest.line_of("style"), exc.hint) from None
 
     def _add_input(self, plan: VariantPlan, role: str, path: Path) -> None:
         plan.inputs[role] = {"path": str(path), "sha256": self.cache.sha256(path)}
@@ -381,6 +439,11 @@ class _Planner:
             # A variant rendered before a sidecar format was added is stale: it lacks that file.
             settings["sidecars"] = list(SIDECAR_SUFFIXES)
             settings["subtitle_language_tag"] = language.bcp47
+        if variant.clock:
+            settings["clock"] = variant.clock
+        if variant.profile.leader and variant.profile.leader.slate:
+            # What the slate shows besides its figures: a change re-renders the master.
+            settings["slate"] = {"text": slate_text(variant), "style": asdict(self.manifest.style)}
         return settings
 
     def _status(self, plan: VariantPlan) -> tuple[Status, list[str]]:

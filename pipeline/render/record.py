@@ -16,6 +16,7 @@ from pipeline.files import atomic_output, write_atomically
 from pipeline.fingerprint import sha256_file, sha256_json
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
+from pipeline.render.leader import leader_seconds
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.plan import MASTER_SOUND, VariantPlan
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES, write_sidecars as write_subtitle_sidecars
@@ -34,9 +35,11 @@ def made_once(target: Path) -> Iterator[bool]:
 
 
 def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
-    """The rendered file has the profile's frame, the master's length and the expected tracks."""
+    """The rendered file has the profile's frame, the master's length (after any leader) and the
+    expected tracks."""
     profile, variant = plan.variant.profile, plan.variant
     info = probe(path)
+    expected = plan.master.duration + leader_offset(plan)
     problems = []
     video = info.video
     if video is None or (video.width, video.height) != (profile.width, profile.height):
@@ -45,15 +48,21 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     if info.audio is None or info.audio.sample_rate != profile.sample_rate:
         problems.append(f"audio is not {profile.sample_rate} Hz")
     frame = 1 / (video.fps or 25) if video else 0.04
-    if abs(info.duration - plan.master.duration) > max(2 * frame, 0.1):
-        problems.append(f"duration {info.duration:.3f} s differs from the master's "
-                        f"{plan.master.duration:.3f} s")
-    if plan.subtitles is not None and variant.language.treatment != "burn" and not info.of_kind("subtitle"):
+    if abs(info.duration - expected) > max(2 * frame, 0.1):
+        problems.append(f"duration {info.duration:.3f} s differs from the expected {expected:.3f} s "
+                        f"(the master's {plan.master.duration:.3f} s after any leader)")
+    if plan.subtitles is not None and variant.language.treatment != "burn" and not profile.mastered \
+            and not info.of_kind("subtitle"):
         problems.append("the subtitle track is missing")
     if problems:
         raise RenderError(f"{variant.stem}: the rendered file failed its checks: " + "; ".join(problems),
                           variant.output)
     return info
+
+
+def leader_offset(plan: VariantPlan) -> float:
+    """Seconds before the programme in the variant's file (a master's leader)."""
+    return leader_seconds(plan.variant.profile, plan.master.video.fps if plan.master.video else None)
 
 
 def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
@@ -90,6 +99,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
         "spot": variant.spot.id, "spot_title": variant.spot.title,
         "language": variant.language.code, "language_name": variant.language.name,
         "treatment": variant.language.treatment, "profile": variant.profile.name,
+        **({"clock": variant.clock} if variant.clock else {}),
         "file": variant.output.name, "poster": variant.poster_path.name, "sidecars": sidecars,
         "bytes": path.stat().st_size, "sha256": sha256_file(path),
         "duration": round(info.duration, 3), "width": video.width, "height": video.height,
@@ -104,11 +114,12 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
 
 
 def poster_time(plan: VariantPlan) -> float:
-    """The middle of the first cue for burned variants (so the poster shows the subtitles)."""
+    """The middle of the first cue for burned variants (so the poster shows the subtitles), in
+    the programme (after a master's leader)."""
     if plan.variant.language.treatment == "burn" and plan.cues:
         cue = plan.cues[0]
-        return (cue.start + cue.end) / 2000
-    return plan.master.duration * 0.4
+        return leader_offset(plan) + (cue.start + cue.end) / 2000
+    return leader_offset(plan) + plan.master.duration * 0.4
 
 
 def extract_poster(video: Path, at: float, target: Path) -> None:

@@ -23,7 +23,9 @@ from pipeline.media.conform import Stream, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.render.audio import dub_audio, master_audio, mixed_audio, shared_audio
 from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.render.certificate import certify, check_programme
 from pipeline.render.leveling import SharedTrack
+from pipeline.render.mastering import master_graph, master_problems, master_record
 from pipeline.render.plan import VariantPlan
 from pipeline.render.record import (
     check_output,
@@ -85,9 +87,13 @@ AUDIO_SOURCES = {"burn": master_audio, "soft": master_audio, "dub": dub_audio, "
 
 
 def audio_track(job: Job) -> Stream:
-    """The variant's audio: the shared, normalised track of its source, copied."""
-    source = AUDIO_SOURCES[job.plan.variant.language.treatment](job.plan, job.cache)
-    job.audio = shared_audio(job.plan, source, job.cache)
+    """The variant's audio: the shared, normalised track of its source, copied. A profile that
+    names a loudness standard refuses a track that breaks it before anything is encoded."""
+    plan = job.plan
+    source = AUDIO_SOURCES[plan.variant.language.treatment](plan, job.cache)
+    job.audio = shared_audio(plan, source, job.cache)
+    check_programme(plan.variant.profile, job.audio.loudness, plan.master.duration,
+                    f"the audio of {plan.variant.stem}")
     return ffmpeg.input(str(job.audio.path))["a:0"]
 
 
@@ -148,7 +154,22 @@ def output_args(plan: VariantPlan, threads: int = 0) -> dict:
     return args
 
 
+def build_master(job: Job, destination: Path):
+    """A master (render/mastering.py): the treatment's picture from the master itself (a shared
+    4:2:0 H.264 picture would be a generation down), burned where the treatment says, and the
+    shared mix, after the leader. Subtitles of other treatments travel as sidecar files."""
+    plan = job.plan
+    picture = master_picture(plan.inputs["master"]["path"], plan.conform, plan.variant.profile)
+    if plan.variant.language.treatment == "burn":
+        picture = burned(picture, job)
+    audio = audio_track(job)
+    return master_graph(plan, picture, audio, job.audio.loudness, destination, job.workdir,
+                        job.threads)
+
+
 def build_graph(job: Job, destination: Path):
+    if job.plan.variant.profile.mastered:
+        return build_master(job, destination)
     streams = TREATMENTS[job.plan.variant.language.treatment](job)
     return ffmpeg.output(*streams, str(destination), **output_args(job.plan, job.threads))
 
@@ -222,7 +243,15 @@ def finish(job: Job, partial: Path, started: float) -> dict:
     record last, so a variant is up to date only once everything is there."""
     plan = job.plan
     info = check_output(plan, partial)
+    if plan.variant.profile.mastered:
+        problems = master_problems(plan, info)
+        if problems:
+            raise RenderError(f"{plan.variant.stem}: the rendered master failed its checks: "
+                              + "; ".join(problems), plan.variant.output)
     record = make_record(plan, partial, info, job.audio, time.monotonic() - started)
+    if plan.variant.profile.mastered:
+        record |= master_record(plan)
+    certify(plan, partial, record, job.audio)
     write_poster(plan, partial, job.picture)
     os.replace(partial, plan.variant.output)
     write_sidecars(plan)

@@ -121,21 +121,29 @@ def covers(font: Font, char: str) -> bool:
     return ord(char) in _cmap(font.path)
 
 
-def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Diagnostic]:
-    """One error per cue that uses a character the font has no glyph for.
+def uncovered(text: str, font: Font) -> list[str]:
+    """The distinct characters of `text` (spaces aside) `font` has no glyph for, in order.
 
     Combining marks are checked like any other character: libass would draw a box for them.
     """
     cmap = _cmap(font.path)
+    return [char for char in dict.fromkeys(text) if not char.isspace() and ord(char) not in cmap]
+
+
+def listed(chars: Iterable[str]) -> str:
+    """Characters as a reader can find them: `U+00E1 ('á')`, ..."""
+    return ", ".join(f"U+{ord(char):04X} ({char!r})" for char in chars)
+
+
+def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Diagnostic]:
+    """One error per cue that uses a character the font has no glyph for."""
     found = []
     for cue in cues:
-        missing = [char for char in dict.fromkeys(plain_text(cue))
-                   if not char.isspace() and ord(char) not in cmap]
+        missing = uncovered(plain_text(cue), font)
         if missing:
-            listed = ", ".join(f"U+{ord(char):04X} ({char!r})" for char in missing)
             found.append(error(
                 f'cue {cue.index} uses characters that font "{font.family}" ({font.path}) '
-                f"does not have: {listed}", path, cue.line,
+                f"does not have: {listed(missing)}", path, cue.line,
                 'use a font that covers the language (e.g. "Noto Sans"), or fix the character',
                 "glyph"))
     return found

@@ -1,0 +1,52 @@
+"""Clock numbers: the identifier a station's traffic department files a spot under.
+
+A manifest gives a pattern (`clock: "BH-{spot}-{lang}-{profile}"`) for every variant, or a
+language gives its own (a pattern or a plain value). Placeholders are `{campaign}`, `{spot}`,
+`{lang}` and `{profile}`; the expanded number must be usable as a file name and in MXF/MOV
+metadata: letters, digits and '-' (capitals allowed, as clock numbers are usually written),
+starting with a letter or digit, at most 63 characters.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+FIELDS = ("campaign", "spot", "lang", "profile")
+CLOCK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
+HINT = ("use letters, digits and '-' with the placeholders {campaign}, {spot}, {lang} and "
+        "{profile}, e.g. \"BH-{spot}-{lang}\"")
+
+
+@dataclass(frozen=True)
+class ClockPattern:
+    pattern: str
+    line: int | None = None        # where the manifest gives it
+
+    def expand(self, campaign: str, spot: str, lang: str, profile: str) -> str:
+        return self.pattern.format(campaign=campaign, spot=spot, lang=lang, profile=profile)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` cannot be expanded (unbalanced braces, an unknown placeholder, a format
+    spec), or None."""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        return f"clock pattern {pattern!r} is malformed: {exc}"
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in FIELDS:
+            return f"clock pattern {pattern!r} uses an unknown placeholder {{{name}}}"
+        if spec or conversion:
+            return f"clock pattern {pattern!r} formats {{{name}}}: write the placeholder alone"
+    return None
+
+
+def clock_problem(value: str) -> str | None:
+    """Why an expanded clock number is not usable, or None."""
+    if CLOCK.match(value):
+        return None
+    return f"clock number {value!r} is not usable in file names and metadata"

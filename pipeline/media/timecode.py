@@ -1,0 +1,70 @@
+"""SMPTE timecode (SMPTE ST 12-1) of a master: checked, and counted back over the leader.
+
+Arithmetic, and drop-frame counting at 29.97 and 59.94 fps, are the `timecode` library's; here
+are the rules a profile's `timecode: "HH:MM:SS:FF"` must follow and the exact frame rate a master
+is encoded at.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from timecode import Timecode
+
+TIMECODE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)([:;])(\d\d)$")
+# Rates written as ffmpeg reports them, to the exact fractions NTSC uses.
+NTSC_DENOMINATOR = 1001
+
+
+def syntax_problem(text: str) -> str | None:
+    """Why `text` is not a timecode `HH:MM:SS:FF` (or `HH:MM:SS;FF`, drop-frame), or None."""
+    if TIMECODE.match(text):
+        return None
+    return f"timecode {text!r} is not of the form HH:MM:SS:FF (HH:MM:SS;FF for drop-frame)"
+
+
+def exact_rate(fps: float) -> Fraction:
+    """The rational frame rate a probed rate stands for (29.97002997 -> 30000/1001)."""
+    rate = Fraction(fps).limit_denominator(NTSC_DENOMINATOR)
+    whole = Fraction(round(fps))
+    return whole if abs(float(whole) - fps) < 1e-3 else rate
+
+
+def nominal(rate: Fraction) -> int:
+    """Frames counted per timecode second (30 for 29.97)."""
+    return round(rate)
+
+
+def drop_frame_allowed(rate: Fraction) -> bool:
+    return rate.denominator == NTSC_DENOMINATOR and nominal(rate) in (30, 60)
+
+
+def rate_problem(text: str, rate: Fraction) -> str | None:
+    """Why `text` cannot label frames at `rate`: a frame number past the second, or drop-frame
+    at a rate that has none."""
+    match = TIMECODE.match(text)
+    if match is None:
+        return syntax_problem(text)
+    if int(match.group(5)) >= nominal(rate):
+        return f"timecode {text!r} numbers frame {match.group(5)} at {float(rate):.3f} fps"
+    if match.group(4) == ";" and not drop_frame_allowed(rate):
+        return f"timecode {text!r} is drop-frame, which only 29.97 and 59.94 fps have"
+    return None
+
+
+def _timecode(rate: Fraction, drop: bool, text: str | None = None,
+              frames: int | None = None) -> Timecode:
+    return Timecode(f"{rate.numerator}/{rate.denominator}", text, frames=frames,
+                    force_non_drop_frame=not drop)
+
+
+def counted_back(text: str, rate: Fraction, frames: int) -> str:
+    """The timecode `frames` frames before `text` (where a file starts when its programme starts
+    at `text` after a leader of `frames` frames), wrapping past midnight."""
+    drop = ";" in text
+    start = _timecode(rate, drop, text)
+    last = f"23:59:59{';' if drop else ':'}{nominal(rate) - 1:02d}"
+    day = _timecode(rate, drop, last).frames
+    # The library counts frames from 1 (00:00:00:00 is frame 1).
+    return str(_timecode(rate, drop, frames=(start.frames - 1 - frames) % day + 1))

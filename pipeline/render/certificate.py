@@ -1,0 +1,160 @@
+"""Loudness certificates: the programme of a delivered file measured again, judged against the
+profile's standard, and written down for the station as `<stem>.loudness.html` with a plot of
+its loudness over time, also as `<stem>.loudness.png` for the page's thumbnail.
+
+The measurement is the meter's (`ebur128`, ITU-R BS.1770-4) on the file itself, from the
+programme's first sample (a master's leader, bars and tone, is not programme), on the mix: the
+one stereo track, or mono tracks 1 and 2 joined. Its figures are the record's, the catalog's and
+the certificate's. The HTML is self-contained (the plot inline as a data: URI), every string
+escaped by Jinja2; the plot is drawn by matplotlib (Agg, no display, no pyplot state).
+
+No PDF: the HTML prints to one page from any browser, and a PDF library (fpdf2, WeasyPrint)
+would be a dependency for a copy of the same page.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import cache
+from pathlib import Path
+
+import ffmpeg
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from pipeline.errors import RenderError
+from pipeline.files import write_atomically
+from pipeline.media.loudness import Frame, Loudness, measure_with_frames
+from pipeline.profiles import Profile
+from pipeline.publish.i18n import Formats, language_name, translations
+from pipeline.render.leader import leader_seconds
+from pipeline.render.leveling import SharedTrack
+from pipeline.standards import SHORT_TERM_ABOVE_TARGET, STANDARDS, Check, Standard, failures, \
+    verdict
+
+TEMPLATES = Path(__file__).parent / "templates"
+CERTIFICATE_SUFFIX, PLOT_SUFFIX = "loudness.html", "loudness.png"
+PLOT_SIZE = (10.0, 5.0)        # inches at PLOT_DPI: 1000 x 500 px, the page's 2:1 thumbnail
+PLOT_DPI = 100
+
+
+def standard_of(profile: Profile) -> Standard | None:
+    return STANDARDS.get(profile.loudness_standard or "")
+
+
+def check_programme(profile: Profile, loudness: Loudness, seconds: float, what: str) -> list[Check]:
+    """The standard's verdict on a programme of `seconds`; `RenderError` with the figures when
+    a rule is broken (what levelling could correct, it has: what is left is the mix's)."""
+    standard = standard_of(profile)
+    if standard is None:
+        return []
+    checks = verdict(standard, loudness, seconds)
+    problem = failures(checks)
+    if problem:
+        raise RenderError(f"{what} breaks {standard.title}: {problem}",
+                          hint="the loudest 3 s are too loud for the spot's level: remix them "
+                               "quieter (EBU R128 s1 holds short-form spots to target + 5 LU)"
+                          if "short-term" in problem else "master the mix with less dynamic range")
+    return checks
+
+
+def measure_programme(path: Path, start: float, profile: Profile) -> tuple[Loudness, list[Frame]]:
+    """The mix of a delivered file from `start` seconds to its end, by the meter."""
+    source = ffmpeg.input(str(path), ss=f"{start:.6f}") if start else ffmpeg.input(str(path))
+    if profile.audio_tracks:
+        mix = ffmpeg.filter([source["a:0"], source["a:1"]], "amerge", inputs=2)
+    else:
+        mix = source["a:0"]
+    return measure_with_frames(mix, what="measuring the delivered programme", path=path)
+
+
+def programme_record(loudness: Loudness, checks: list[Check], profile: Profile,
+                     start: float) -> dict:
+    """The record's `loudness_standard`: the standard, each rule and the verdict."""
+    standard = standard_of(profile)
+    return {"name": standard.name, "title": standard.title, "passed": all(c.passed for c in checks),
+            "checks": [c.to_json() for c in checks], "programme_start_seconds": round(start, 6),
+            "short_form": short_form_rule(checks)}
+
+
+def short_form_rule(checks: list[Check]) -> bool:
+    return any("R128 s1" in c.rule for c in checks)
+
+
+def certify(plan, path: Path, record: dict, audio: SharedTrack) -> None:
+    """For a profile that names a loudness standard: measure the programme in the rendered file
+    at `path`, put the figures and the verdict in `record` (in place of the shared track's, which
+    they equal: the same samples), and write the certificate and its plot beside the variant.
+    `RenderError` with the figures when the delivered programme breaks the standard."""
+    variant, profile = plan.variant, plan.variant.profile
+    if standard_of(profile) is None:
+        return
+    start = leader_seconds(profile, plan.master.video.fps if plan.master.video else None)
+    loudness, frames = measure_programme(path, start, profile)
+    checks = check_programme(profile, loudness, plan.master.duration,
+                             f"the delivered programme of {variant.stem}")
+    record["loudness"] = loudness.to_json() | audio.leveling.to_json()
+    record["loudness_standard"] = programme_record(loudness, checks, profile, start)
+    html, png = (variant.folder / f"{variant.stem}.{suffix}" for suffix in (CERTIFICATE_SUFFIX,
+                                                                               PLOT_SUFFIX))
+    record["certificate"] = html.name
+    record["sidecars"] = record["sidecars"] + [png.name]
+    write_certificate(record, profile, variant.manifest.page_language,
+                      plot_png(frames, standard_of(profile), loudness), html, png)
+
+
+def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness) -> bytes:
+    """Momentary and short-term loudness over the programme, the target band, R128 s1's
+    short-term limit and the integrated figure, as a PNG."""
+    figure = Figure(figsize=PLOT_SIZE, dpi=PLOT_DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    times = [f.time for f in frames]
+    floor = -50.0
+    axes.axhspan(standard.target - standard.tolerance, standard.target + standard.tolerance,
+                 color="#2e7d32", alpha=0.18, label=f"target {standard.target:g} ± {standard.tolerance:g} LU")
+    axes.axhline(standard.target + SHORT_TERM_ABOVE_TARGET, color="#c62828", linestyle="--",
+                 linewidth=1.2, label="short-term limit (R128 s1)")
+    axes.plot(times, [f.momentary if f.momentary is not None else float("nan") for f in frames],
+              color="#90a4ae", linewidth=0.9, label="momentary (400 ms)")
+    axes.plot(times, [f.short_term if f.short_term is not None else float("nan") for f in frames],
+              color="#0b3d91", linewidth=2.2, label="short-term (3 s)")
+    if loudness.defined:
+        axes.axhline(loudness.integrated, color="#0b3d91", linestyle=":", linewidth=1.2,
+                     label=f"integrated {loudness.integrated:.1f} LUFS")
+    axes.set_ylim(floor, max(-10.0, (loudness.max_momentary or floor) + 2))
+    axes.set_xlim(0, max(times, default=1.0))
+    axes.set_xlabel("programme time (s)")
+    axes.set_ylabel("LUFS")
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def write_certificate(record: dict, profile: Profile, page_language: str, png: bytes,
+                      html_path: Path, png_path: Path) -> None:
+    """The certificate (HTML, the plot inline) and the plot (PNG), each put in place whole.
+    Every figure comes from `record`, so the certificate says what the record says."""
+    standard = standard_of(profile)
+    html = _environment(page_language).get_template("certificate.html.j2").render(
+        record=record, standard=standard, checks=record["loudness_standard"]["checks"],
+        passed=record["loudness_standard"]["passed"], loudness=record["loudness"],
+        spanish_name=language_name(record["language"], "es"), fmt=Formats(page_language),
+        page_language=page_language,
+        plot="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+    write_atomically(png_path, png)
+    write_atomically(html_path, html)
+
+
+@cache
+def _environment(language: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(language), newstyle=True)
+    return env

@@ -1,0 +1,125 @@
+"""The leader before a master's programme: SMPTE colour bars with a 1 kHz alignment tone, the
+slate (render/slate.py), then black, each a whole number of frames at the master's rate.
+
+The programme starts at the profile's timecode (default 10:00:00:00), so the file starts at that
+timecode minus the leader: 09:59:48:00 after a 12 s leader at 25 fps.
+
+Bars are ffmpeg's `smptehdbars` (SMPTE RP 219 HD bars); the tone is a 1 kHz sine on both
+channels of the mix at the alignment level of the profile's loudness standard (EBU R68:
+-18 dBFS; SMPTE RP 155: -20 dBFS) unless the leader sets `tone`. Slate and black are silent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import ffmpeg
+
+from pipeline.media.timecode import counted_back, exact_rate
+from pipeline.profiles import Leader, Profile
+from pipeline.standards import STANDARDS
+
+Stream = ffmpeg.nodes.FilterableStream
+
+TONE_HZ = 1000
+DEFAULT_TONE = -18.0           # dBFS (EBU R68) when the profile names no standard
+
+
+@dataclass(frozen=True)
+class LeaderTiming:
+    """A profile's leader at one frame rate: frames of each part."""
+
+    rate: Fraction
+    bars: int = 0
+    slate: int = 0
+    black: int = 0
+    tone: float = DEFAULT_TONE     # dBFS
+
+    @property
+    def frames(self) -> int:
+        return self.bars + self.slate + self.black
+
+    @property
+    def seconds(self) -> float:
+        return float(self.frames / self.rate)
+
+    def start_of(self, part: str) -> float:
+        """Seconds from the file's start to the first frame of `part` (bars, slate, black,
+        programme)."""
+        order = ["bars", "slate", "black", "programme"]
+        before = order[:order.index(part)]
+        return float(sum(getattr(self, name) for name in before) / self.rate)
+
+    def to_json(self) -> dict:
+        return {"bars_frames": self.bars, "slate_frames": self.slate, "black_frames": self.black,
+                "seconds": round(self.seconds, 6), "tone_dbfs": self.tone, "tone_hz": TONE_HZ}
+
+
+def output_rate(profile: Profile, master_fps: float | None) -> Fraction:
+    """The master's frame rate (or the profile's), as the exact fraction it stands for."""
+    return exact_rate(profile.fps or master_fps or 25.0)
+
+
+def leader_timing(profile: Profile, master_fps: float | None) -> LeaderTiming:
+    rate = output_rate(profile, master_fps)
+    leader = profile.leader or Leader()
+    standard = STANDARDS.get(profile.loudness_standard or "")
+    tone = leader.tone if leader.tone is not None else (standard.tone if standard else DEFAULT_TONE)
+    frames = {part: round(getattr(leader, part) * rate) for part in ("bars", "slate", "black")}
+    return LeaderTiming(rate, tone=tone, **frames)
+
+
+def leader_seconds(profile: Profile, master_fps: float | None) -> float:
+    """Length of the profile's leader in seconds (0 without one)."""
+    return leader_timing(profile, master_fps).seconds if profile.leader else 0.0
+
+
+def file_timecode(profile: Profile, timing: LeaderTiming) -> str | None:
+    """Timecode of the file's first frame: the programme's, counted back over the leader."""
+    if profile.timecode is None:
+        return None
+    return counted_back(profile.timecode, timing.rate, timing.frames)
+
+
+def samples(frames: int, rate: Fraction, sample_rate: int) -> int:
+    return round(frames / rate * sample_rate)
+
+
+def _source(graph: str, timing: LeaderTiming, frames: int, profile: Profile) -> Stream:
+    """`frames` frames of a lavfi video source at the profile's frame size and the rate."""
+    options = f"s={profile.width}x{profile.height}:r={timing.rate.numerator}/{timing.rate.denominator}"
+    return (ffmpeg.input(graph + (":" if "=" in graph else "=") + options, f="lavfi")["v:0"]
+            .trim(end_frame=frames).setpts("PTS-STARTPTS"))
+
+
+def bars(timing: LeaderTiming, profile: Profile) -> Stream:
+    return _source("smptehdbars", timing, timing.bars, profile)
+
+
+def black(timing: LeaderTiming, profile: Profile, frames: int) -> Stream:
+    return _source("color=c=black", timing, frames, profile)
+
+
+def backdrop(colour: str, timing: LeaderTiming, profile: Profile, frames: int) -> Stream:
+    """A plain picture of `colour` (`0xRRGGBB`) for `frames` frames: what the slate is drawn on."""
+    return _source(f"color=c={colour}", timing, frames, profile)
+
+
+def tone(timing: LeaderTiming, profile: Profile) -> Stream:
+    """The alignment tone, stereo, as long as the bars."""
+    amplitude = 10 ** (timing.tone / 20)
+    wave = f"{amplitude:.6f}*sin(2*PI*{TONE_HZ}*t)"
+    source = ffmpeg.input(f"aevalsrc=exprs={wave}|{wave}:channel_layout=stereo:"
+                          f"sample_rate={profile.sample_rate}", f="lavfi")["a:0"]
+    return _trimmed(source, samples(timing.bars, timing.rate, profile.sample_rate))
+
+
+def silence(timing: LeaderTiming, profile: Profile, frames: int) -> Stream:
+    source = ffmpeg.input(f"anullsrc=channel_layout=stereo:sample_rate={profile.sample_rate}",
+                          f="lavfi")["a:0"]
+    return _trimmed(source, samples(frames, timing.rate, profile.sample_rate))
+
+
+def _trimmed(audio: Stream, count: int) -> Stream:
+    return audio.filter("atrim", end_sample=count).filter("asetpts", "N/SR/TB")

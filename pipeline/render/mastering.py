@@ -1,0 +1,176 @@
+"""Masters for stations' playout: the leader, then the programme at its start timecode, the mix
+on discrete mono tracks, the clock number in the wrapper's metadata; checked from the file.
+
+One ffmpeg run per master: leader parts (render/leader.py, render/slate.py) and the programme
+(the treatment's picture, progressive, in the profile's pixel format; the shared levelled mix)
+are joined by `concat`, then the picture is flagged with the profile's field order and the mix
+split into mono tracks: 1 left, 2 right, the rest silence or the mix again (`audio_fill`).
+
+A progressive master becomes an interlaced master as progressive segmented frames (both fields
+from one instant), which is how stations carry 25p material in a 1080i25 house format.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import ffmpeg
+
+from pipeline.media.loudness import Loudness
+from pipeline.media.probe import MediaInfo
+from pipeline.profiles import Profile
+from pipeline.render import leader
+from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.render.leader import LeaderTiming, file_timecode, leader_timing
+from pipeline.render.plan import VariantPlan
+from pipeline.render.slate import BACKGROUND, SlateFacts, slate_picture, write_slate
+from pipeline.subtitles.fonts import resolve_font
+
+Stream = ffmpeg.nodes.FilterableStream
+
+# What ffprobe must find in a master of each codec (CONTRACT.md "Next": XDCAM HD422, ProRes 422 HQ).
+CODEC_CHECKS = {"mpeg2video": ("mpeg2video", "4:2:2"), "prores_ks": ("prores", "HQ")}
+FIELD_ORDERS = {"progressive": "progressive", "tff": "tt", "bff": "bb"}
+
+
+def timing_of(plan: VariantPlan) -> LeaderTiming:
+    return leader_timing(plan.variant.profile, plan.master.video.fps if plan.master.video else None)
+
+
+def programme_frames(plan: VariantPlan, timing: LeaderTiming) -> int:
+    """The programme's length in whole frames at the output rate."""
+    return round(plan.master.duration * timing.rate)
+
+
+def master_streams(plan: VariantPlan, picture: Stream, audio: Stream, loudness: Loudness | None,
+                   workdir: Path) -> tuple[Stream, list[Stream]]:
+    """The master's picture and its audio tracks: leader parts, then the programme (`picture`
+    and `audio` from their first frame and sample), joined."""
+    profile = plan.variant.profile
+    timing = timing_of(plan)
+    frames = programme_frames(plan, timing)
+    pictures: list[Stream] = []
+    sounds: list[Stream] = []
+    if timing.bars:
+        pictures.append(leader.bars(timing, profile))
+        sounds.append(leader.tone(timing, profile))
+    if timing.slate:
+        pictures.append(_slate(plan, timing, frames, loudness, workdir))
+    if timing.black:
+        pictures.append(leader.black(timing, profile, timing.black))
+    if timing.slate + timing.black:
+        sounds.append(leader.silence(timing, profile, timing.slate + timing.black))
+    count = leader.samples(frames, timing.rate, profile.sample_rate)
+    pictures.append(picture.filter("fps", f"{timing.rate.numerator}/{timing.rate.denominator}")
+                    .trim(end_frame=frames).setpts("PTS-STARTPTS"))
+    sounds.append(audio.filter("apad", whole_len=count).filter("atrim", end_sample=count)
+                  .filter("asetpts", "N/SR/TB"))
+    # Picture and sound are joined apart: each part's sound is exactly as long as its frames.
+    video = _joined([_frame(p, profile) for p in pictures], video=True)
+    if profile.scan != "progressive":
+        video = video.filter("setfield", profile.scan)
+    return video, tracks(_joined(sounds, video=False), profile)
+
+
+def _joined(parts: list[Stream], video: bool) -> Stream:
+    if len(parts) == 1:
+        return parts[0]
+    return ffmpeg.concat(*parts, v=int(video), a=int(not video))
+
+
+def _frame(video: Stream, profile: Profile) -> Stream:
+    """Every part of a master in one pixel format and pixel shape (concat takes nothing else)."""
+    return video.filter("format", profile.pix_fmt).filter("setsar", 1)
+
+
+def _slate(plan: VariantPlan, timing: LeaderTiming, frames: int, loudness: Loudness | None,
+           workdir: Path) -> Stream:
+    variant, profile = plan.variant, plan.variant.profile
+    font = resolve_font(plan.inputs["slate_font"]["path"])
+    facts = SlateFacts(frames, timing.rate, variant.clock, loudness, profile.timecode,
+                       datetime.now(timezone.utc).strftime("%Y-%m-%d"))
+    ass = workdir / "slate" / "slate.ass"
+    ass.parent.mkdir(parents=True, exist_ok=True)
+    write_slate(variant, facts, font, profile.width, profile.height, ass)
+    return slate_picture(leader.backdrop(BACKGROUND, timing, profile, timing.slate), ass, font)
+
+
+def tracks(mix: Stream, profile: Profile) -> list[Stream]:
+    """The stereo mix as the profile carries it: one track, or mono tracks with the mix on 1-2
+    and the rest silent (digital zero) or the mix again, left on odd tracks and right on even."""
+    if not profile.audio_tracks:
+        return [mix]
+    copies = mix.filter_multi_output("asplit", profile.audio_tracks)
+    out = []
+    for number in range(profile.audio_tracks):
+        channel = f"c{number % 2}"
+        gain = "" if number < 2 or profile.audio_fill == "copy" else "0*"
+        out.append(copies[number].filter("pan", args=f"mono|c0={gain}{channel}"))
+    return out
+
+
+def output_args(plan: VariantPlan, threads: int = 0) -> dict:
+    """Codecs, start timecode and metadata of a master."""
+    variant, profile = plan.variant, plan.variant.profile
+    timing = timing_of(plan)
+    args = container_args(profile) | video_encoder_args(profile, threads)
+    args |= {"c:a": profile.audio_codec, "ar": profile.sample_rate}
+    timecode = file_timecode(profile, timing)
+    if timecode:
+        args["timecode"] = timecode
+    title = f"{variant.spot.title} ({variant.language.name})"
+    metadata = {"title": title, "comment": f"clock number {variant.clock}" if variant.clock else title,
+                "creation_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if profile.container == "mxf" and variant.clock:
+        # MXF's material package name and the source's reel name (mediainfo: "Package name").
+        metadata |= {"material_package_name": variant.clock, "reel_name": variant.clock}
+    for number, (key, value) in enumerate(metadata.items()):
+        args["metadata" if number == 0 else f"metadata:g:{number}"] = f"{key}={value}"
+    return args
+
+
+def master_graph(plan: VariantPlan, picture: Stream, audio: Stream, loudness: Loudness | None,
+                 destination: Path, workdir: Path, threads: int = 0):
+    video, audio_tracks = master_streams(plan, picture, audio, loudness, workdir)
+    return ffmpeg.output(video, *audio_tracks, str(destination), **output_args(plan, threads))
+
+
+def master_problems(plan: VariantPlan, info: MediaInfo) -> list[str]:
+    """What ffprobe finds wrong in a rendered master: codec and its profile, pixel format, field
+    order, the number and shape of its audio tracks, the start timecode."""
+    profile = plan.variant.profile
+    problems = []
+    video = info.video
+    codec, codec_profile = CODEC_CHECKS.get(profile.video_codec, (None, None))
+    if video is not None and codec and (video.codec, video.profile) != (codec, codec_profile):
+        problems.append(f"video is {video.codec} {video.profile}, not {codec} {codec_profile}")
+    if video is not None and video.pix_fmt != profile.pix_fmt:
+        problems.append(f"pixels are {video.pix_fmt}, not {profile.pix_fmt}")
+    if video is not None and codec and video.field_order != FIELD_ORDERS[profile.scan]:
+        problems.append(f"field order is {video.field_order}, not {FIELD_ORDERS[profile.scan]}")
+    audio = info.of_kind("audio")
+    wanted = profile.audio_tracks or 1
+    channels = 1 if profile.audio_tracks else profile.channels
+    if len(audio) != wanted or any(s.channels != channels or s.codec != profile.audio_codec
+                                   for s in audio):
+        problems.append(f"audio is {len(audio)} tracks of {[s.channels for s in audio]} channels, "
+                        f"not {wanted} of {channels} ({profile.audio_codec})")
+    expected = file_timecode(profile, timing_of(plan))
+    if expected and info.timecode != expected:
+        problems.append(f"timecode starts at {info.timecode}, not {expected}")
+    return problems
+
+
+def master_record(plan: VariantPlan) -> dict:
+    """What a record says of a master: leader, timecodes, programme length, track layout."""
+    profile = plan.variant.profile
+    timing = timing_of(plan)
+    frames = programme_frames(plan, timing)
+    layout = ["mix L", "mix R"] + [("mix L", "mix R")[n % 2] if profile.audio_fill == "copy"
+                                   else "silence" for n in range(2, profile.audio_tracks)]
+    return {"master": {
+        "leader": timing.to_json(), "rate": f"{timing.rate.numerator}/{timing.rate.denominator}",
+        "programme_timecode": profile.timecode, "file_timecode": file_timecode(profile, timing),
+        "programme_frames": frames, "programme_seconds": round(float(frames / timing.rate), 6),
+        "scan": profile.scan, "audio_tracks": layout if profile.audio_tracks else ["mix"]}}
