@@ -161,6 +161,7 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes
         "sidecars": [_attachment(f"{folder}/{name}", url_for, hashes) for name in _attachments(record)],
         "warnings": [_public_warning(w) for w in (record.get("qc") or {}).get("warnings", [])],
         **({"medium": record["medium"]} if record.get("medium") else {}),
+        **({"clock": record["clock"]} if record.get("clock") else {}),
         "rendered_at": record.get("rendered_at"),
     }
 

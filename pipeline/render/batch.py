@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked"]
 
+# A master's encode against a burn's (ProRes 422 HQ, the slowest, measured ~1.5x libx264 medium
+# per frame here, plus the leader).
+MASTER_COST = 2.0
+
 # Memory one 1080p x264 `medium` encode needs at most (MEASURED.md: 532 MiB peak RSS).
 MEMORY_PER_JOB = 600 * 1024 * 1024
 
@@ -82,7 +86,10 @@ def picture_cost(plan: VariantPlan) -> float:
 
 
 def estimated_cost(plan: VariantPlan) -> float:
-    """Relative cost, to start the longest jobs first: a new picture costs ~100x a remux."""
+    """Relative cost, to start the longest jobs first: a new picture costs ~100x a remux; a
+    master encodes its whole picture, leader included, whatever its treatment."""
+    if plan.variant.profile.mastered:
+        return picture_cost(plan) * MASTER_COST
     if plan.variant.language.treatment == "burn":
         return picture_cost(plan)
     return plan.master.duration if plan.master else 0.0
@@ -137,7 +144,7 @@ def work_units(todo: list[VariantPlan], jobs: int) -> list[list[VariantPlan]]:
     units = []
     for plan in todo:
         v = plan.variant
-        if v.language.treatment == "burn":
+        if v.language.treatment == "burn" and not v.profile.mastered:   # a master has its own leader
             groups[(v.manifest.output_dir, v.manifest.campaign, v.spot.id, v.profile.name)].append(plan)
         else:
             units.append([plan])
@@ -149,7 +156,8 @@ def work_units(todo: list[VariantPlan], jobs: int) -> list[list[VariantPlan]]:
     picture_owner = {}
     for unit in units:
         v = unit[0].variant
-        if v.language.treatment != "burn" and unit[0].conform and not master_fits(unit[0].conform, v.profile):
+        if v.language.treatment != "burn" and not v.profile.mastered and unit[0].conform \
+                and not master_fits(unit[0].conform, v.profile):
             picture_owner.setdefault((v.manifest.output_dir, v.spot.id, v.profile.name), id(unit))
 
     def cost(unit: list[VariantPlan]) -> float:

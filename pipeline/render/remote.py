@@ -103,7 +103,9 @@ def localise(variant: VariantPlan, target: Target, scratch: Path) -> VariantPlan
 
 def outputs_of(variant: VariantPlan, record: dict) -> list[str]:
     """The files a render leaves for one variant, the record last."""
-    return [record["file"], record["poster"], *record["sidecars"], variant.variant.record_path.name]
+    certificate = [record["certificate"]] if record.get("certificate") else []
+    return [record["file"], record["poster"], *record["sidecars"], *certificate,
+            variant.variant.record_path.name]
 
 
 def render_on_worker(variant: VariantPlan, store: Store | None,
