@@ -1,0 +1,291 @@
+"""Masters for stations, rendered from a 2 s lavfi master and checked from the files: XDCAM
+HD422 in MXF OP1a and ProRes 422 HQ in MOV (ffprobe, frame types, mediainfo's view of the
+wrapper), the leader's bars, tone, slate and black at their frames and samples, the slate's
+text and its shaping, timecodes, tracks, clock numbers and the loudness certificate."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.manifest import load_manifest
+from pipeline.publish.catalog import build_catalog, load_records
+from pipeline.publish.page import render_page
+from pipeline.render import slate
+from pipeline.subtitles.fonts import bold_variant, resolve_font, text_width
+from tests.conftest import Campaign, ffmpeg
+from tests.mediacheck import FFMPEG, streams
+
+pytestmark = pytest.mark.e2e
+
+W, H = 1920, 1080
+FPS = 25
+NAME = "Ta̱ta̱ta̱ta̱"          # a language name with U+0331 under each vowel: shaped, or not
+LEADER = {"bars": 1, "slate": 1, "black": 1}
+SRT = "1\n00:00:00,200 --> 00:00:01,800\nLos seres humanos\n"
+
+
+def render(*args):
+    return CliRunner().invoke(cli, ["render", *map(str, args)], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def masters(tmp_path_factory, media) -> Campaign:
+    """One burned language rendered in both mastering profiles, with a 1 s leader of each part."""
+    campaign = Campaign(tmp_path_factory.mktemp("masters"), media)
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={FPS}:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
+           "-filter:a", "volume=-20dB,aformat=channel_layouts=stereo", "-c:v", "libx264",
+           "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "name": NAME, "treatment": "burn"}],
+                   profiles={"broadcast-mxf": {"leader": LEADER},
+                             "broadcast-prores": {"leader": LEADER}},
+                   clock="BH-{spot}-{lang}-{profile}")
+    result = render(campaign.manifest, "-j", "2")
+    assert result.exit_code == 0, result.output
+    return campaign
+
+
+def mxf(campaign: Campaign) -> Path:
+    return campaign.out / "spot.nah.broadcast-mxf.mxf"
+
+
+def mov(campaign: Campaign) -> Path:
+    return campaign.out / "spot.nah.broadcast-prores.mov"
+
+
+def record(campaign: Campaign, profile: str) -> dict:
+    return json.loads((campaign.out / f"spot.nah.{profile}.json").read_text(encoding="utf-8"))
+
+
+def probe(path: Path) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
+                          "-show_streams", str(path)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def frame_types(path: Path, count: int) -> str:
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals",
+                          f"%+#{count + 8}", "-show_entries", "frame=pict_type", "-of", "csv=p=0",
+                          str(path)], capture_output=True, text=True, check=True).stdout
+    return "".join(out.replace(",", "").split())[:count]
+
+
+def mediainfo(path: Path) -> str:
+    binary = shutil.which("mediainfo")
+    assert binary, "mediainfo is not installed: run `make setup-test` (apt-get install mediainfo)"
+    return subprocess.run([binary, str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def samples(path: Path, track: int, start: float, length: float) -> np.ndarray:
+    """Mono track `track` (0-based) from `start` for `length` seconds, as floats."""
+    out = subprocess.run([FFMPEG, "-v", "error", "-ss", f"{start}", "-t", f"{length}", "-i", str(path),
+                          "-map", f"0:a:{track}", "-f", "f32le", "-ac", "1", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(out, dtype="<f4")
+
+
+def rgb_frame(path: Path, number: int) -> np.ndarray:
+    """Frame `number` (from 0) as an H x W x 3 array, selected by its index, not by seeking."""
+    out = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-vf",
+                          f"select=eq(n\\,{number})", "-frames:v", "1", "-f", "rawvideo",
+                          "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    assert len(out) == W * H * 3, f"no frame {number} in {path}"
+    return np.frombuffer(out, dtype=np.uint8).reshape(H, W, 3).astype(int)
+
+
+# --- the wrappers and their streams -----------------------------------------------------------
+
+def test_mxf_is_xdcam_hd422_in_op1a_with_eight_mono_tracks_and_the_start_timecode(masters):
+    info = probe(mxf(masters))
+    video, *audio = info["streams"]
+    assert (video["codec_name"], video["profile"], video["pix_fmt"]) == ("mpeg2video", "4:2:2", "yuv422p")
+    assert (video["width"], video["height"], video["r_frame_rate"]) == (W, H, "25/1")
+    assert video["field_order"] == "tt"
+    assert int(video["bit_rate"]) == 50_000_000
+    assert info["format"]["format_name"] == "mxf"
+    assert info["format"]["tags"]["timecode"] == "09:59:57:00"      # 10:00:00:00 less 3 s
+    assert info["format"]["tags"]["material_package_name"] == "BH-spot-nah-broadcast-mxf"
+    assert [(a["codec_name"], a["channels"], a["sample_rate"], a["bits_per_raw_sample"])
+            for a in audio] == [("pcm_s24le", 1, "48000", "24")] * 8
+    # Long GOP: 12 frames, two B-frames between anchors, from the first frame on.
+    assert frame_types(mxf(masters), 36) == "IBBPBBPBBPBB" * 3
+    wrapper = mediainfo(mxf(masters))
+    assert re.search(r"Commercial name\s*: XDCAM HD422", wrapper)
+    assert re.search(r"Format profile\s*: OP-1a", wrapper)
+    assert re.search(r"Scan order\s*: Top Field First", wrapper)
+    assert re.search(r"Time code of first frame\s*: 09:59:57:00", wrapper)
+    assert re.search(r"Package name\s*: BH-spot-nah-broadcast-mxf", wrapper)
+
+
+def test_prores_is_422_hq_with_four_mono_tracks_and_a_timecode_track(masters):
+    info = probe(mov(masters))
+    video = info["streams"][0]
+    audio = [s for s in info["streams"] if s["codec_type"] == "audio"]
+    data = [s for s in info["streams"] if s["codec_type"] == "data"]
+    assert (video["codec_name"], video["profile"], video["pix_fmt"]) == ("prores", "HQ", "yuv422p10le")
+    assert video["codec_tag_string"] == "apch"
+    # Each frame's header names its encoder: "apl0", as Apple's own writes it.
+    assert re.search(rb"icpf.{4}apl0", mov(masters).read_bytes()[:2_000_000], re.DOTALL)
+    assert video["field_order"] == "progressive"
+    assert [(a["codec_name"], a["channels"]) for a in audio] == [("pcm_s24le", 1)] * 4
+    assert data[0]["codec_tag_string"] == "tmcd" and data[0]["tags"]["timecode"] == "09:59:57:00"
+    assert info["format"]["tags"]["comment"] == "clock number BH-spot-nah-broadcast-prores"
+    wrapper = mediainfo(mov(masters))
+    assert re.search(r"Format profile\s*: 422 HQ", wrapper)
+    assert re.search(r"Time code of first frame\s*: 09:59:57:00", wrapper)
+
+
+def test_tracks_carry_the_mix_then_silence_or_copies_of_it(masters):
+    programme = 3.0
+    left, right = (samples(mxf(masters), n, programme, 1.5) for n in (0, 1))
+    assert np.abs(left).max() > 0.01 and np.abs(right).max() > 0.01
+    for track in range(2, 8):                          # broadcast-mxf: silence past track 2
+        assert not np.any(samples(mxf(masters), track, 0, 4.5))
+    # broadcast-prores: tracks 3-4 are 1-2 again, sample for sample
+    assert np.array_equal(samples(mov(masters), 0, 0, 5), samples(mov(masters), 2, 0, 5))
+    assert np.array_equal(samples(mov(masters), 1, 0, 5), samples(mov(masters), 3, 0, 5))
+
+
+# --- the leader ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("which", [mxf, mov])
+def test_leader_bars_slate_black_and_programme_at_their_frames(masters, which):
+    path = which(masters)
+    last_bars, first_slate = rgb_frame(path, FPS - 1), rgb_frame(path, FPS)
+    last_slate, first_black = rgb_frame(path, 2 * FPS - 1), rgb_frame(path, 2 * FPS)
+    last_black, first_programme = rgb_frame(path, 3 * FPS - 1), rgb_frame(path, 3 * FPS)
+    for bars in (last_bars,):
+        # SMPTE RP 219 bars: 40 % grey at the left, then yellow, cyan, green, magenta, red, blue.
+        row = bars[H // 4]
+        colours = [row[int(W * (0.125 + 0.75 * (i + 0.5) / 7))] for i in range(7)]
+        assert np.allclose(colours[0], [191, 191, 191], atol=12)       # 75 % white
+        assert colours[1][2] < 40 < colours[1][0]                       # yellow: no blue
+        assert colours[6][2] > 150 and colours[6][0] < 40               # blue
+    for picture in (first_slate, last_slate):
+        assert np.allclose(picture[5, 5], [11, 61, 145], atol=8)        # Blue Heart blue
+    for picture in (first_black, last_black):
+        assert picture.max() <= 20
+    assert first_programme.std() > 30                                  # testsrc2's picture
+
+
+@pytest.mark.parametrize("which", [mxf, mov])
+def test_leader_tone_is_1_khz_at_minus_18_dbfs_then_silence(masters, which):
+    path = which(masters)
+    tone = samples(path, 0, 0.0, 1.0)
+    assert len(tone) == 48000
+    peak = 20 * np.log10(np.abs(tone).max())
+    assert peak == pytest.approx(-18.0, abs=0.1)                       # EBU R68 alignment level
+    spectrum = np.abs(np.fft.rfft(tone))
+    assert np.argmax(spectrum) * 48000 / len(tone) == pytest.approx(1000, abs=2)
+    assert np.array_equal(tone, samples(path, 1, 0.0, 1.0))             # both channels of the mix
+    assert not np.any(samples(path, 0, 1.0, 2.0))                       # slate and black: silent
+    assert np.abs(samples(path, 0, 3.0, 1.0)).max() > 0.01              # the programme's sound
+
+
+# --- the slate ----------------------------------------------------------------------------------
+
+def _ink(picture: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    """Pixels of the region that are text (brighter than the blue backdrop), as a boolean mask."""
+    region = picture[top:bottom, left:right]
+    return region.min(axis=2) > 120
+
+
+def test_slate_shows_its_rows_and_shapes_the_language_name(masters):
+    picture = rgb_frame(mxf(masters), FPS + 5)
+    rows_top = int(slate.ROWS_TOP * H)
+    text = _ink(picture, rows_top, H - int(0.05 * H), 0, W)
+    assert text.sum() > 20_000                                        # text was drawn
+    # The language row's value: "Ta̱ta̱ta̱ta̱" (and its Spanish name); U+0331 sits under its vowel
+    # with complex shaping; the simple shaper would put each mark after its letter.
+    top = int((slate.ROWS_TOP + slate.ROW_STEP) * H)
+    band = _ink(picture, top, top + int(slate.ROW_STEP * H), int(slate.VALUE * W), W)
+    rows = np.flatnonzero(band.any(axis=1))
+    gaps = np.flatnonzero(np.diff(rows) > 1)
+    assert len(gaps) >= 1, "no separate row of marks under the letters"
+    letters, marks = band[:rows[gaps[0]] + 1], band[rows[gaps[0]] + 1:]
+    mark_columns = np.flatnonzero(marks.any(axis=0))
+    # Every mark's ink lies within the first word's letters, which end where HarfBuzz says.
+    font = bold_variant(resolve_font("Noto Sans"))
+    em = slate.ROW_SIZE * H
+    word = text_width(NAME, font, em)
+    letter_columns = np.flatnonzero(letters.any(axis=0))
+    assert abs(letter_columns[0] - 0) <= 6
+    assert mark_columns.max() <= word + 2
+    assert len(mark_columns) > 0 and mark_columns.min() >= letter_columns[0]
+
+
+def test_a_name_the_font_cannot_draw_blocks_the_master_before_rendering(masters, tmp_path, media):
+    campaign = Campaign(tmp_path, media)
+    campaign.subtitle("nah")
+    campaign.write([{"code": "nah", "name": "Náhuatl 𓀀", "treatment": "burn"}],
+                   profiles={"broadcast-mxf": {"leader": LEADER}})
+    result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert result.exit_code == 1
+    assert "the slate of spot.nah.broadcast-mxf uses characters" in result.output
+    assert "U+13000" in result.output and "campaign.yaml:" in result.output
+
+
+# --- records, certificate, page -----------------------------------------------------------------
+
+class _Figures(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.verdict = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "data-key" in attrs and "data-value" in attrs:
+            self.values[attrs["data-key"]] = attrs["data-value"]
+        if attrs.get("id") == "verdict":
+            self.verdict = attrs["data-passed"]
+
+
+@pytest.mark.parametrize("profile", ["broadcast-mxf", "broadcast-prores"])
+def test_certificate_says_what_the_record_says(masters, profile):
+    data = record(masters, profile)
+    loudness = data["loudness"]
+    assert loudness["integrated_lufs"] == pytest.approx(-23.0, abs=0.25)
+    assert data["loudness_standard"]["passed"] and data["loudness_standard"]["name"] == "ebu-r128"
+    assert data["clock"] == f"BH-spot-nah-{profile}"
+    assert data["master"]["file_timecode"] == "09:59:57:00"
+    html = (masters.out / data["certificate"]).read_text(encoding="utf-8")
+    figures = _Figures()
+    figures.feed(html)
+    for key in ("integrated_lufs", "lra_lu", "true_peak_dbtp", "max_momentary_lufs",
+                "max_short_term_lufs"):
+        assert figures.values[key] == str(loudness[key]), key     # None: under 3 s, no S
+    assert figures.verdict == "true"
+    assert "data:image/png;base64," in html and "<script" not in html
+    png = masters.out / f"spot.nah.{profile}.loudness.png"
+    assert png.name in data["sidecars"] and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The same figures measured independently on the file's programme, by ebur128 on tracks 1-2.
+    out = subprocess.run([FFMPEG, "-nostats", "-ss", "3", "-i", str(masters.out / data["file"]),
+                          "-filter_complex", "[0:a:0][0:a:1]amerge=inputs=2,ebur128=peak=true",
+                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
+    assert float(re.findall(r"I:\s*(-?[\d.]+) LUFS", out)[-1]) == pytest.approx(
+        loudness["integrated_lufs"], abs=0.1)
+
+
+def test_the_page_links_each_certificate_with_its_plot(masters):
+    manifest = load_manifest(masters.manifest)
+    catalog = build_catalog(manifest, load_records(manifest))
+    assert {v["clock"] for v in catalog["variants"]} == {"BH-spot-nah-broadcast-mxf",
+                                                         "BH-spot-nah-broadcast-prores"}
+    html = render_page(catalog, "es")
+    for profile in ("broadcast-mxf", "broadcast-prores"):
+        assert f'href="spot/spot.nah.{profile}.loudness.html"' in html
+        assert f'src="spot/spot.nah.{profile}.loudness.png"' in html
+        assert f"BH-spot-nah-{profile}</code>" in html
