@@ -206,7 +206,9 @@ class _Planner:
                                "in one profile per extension")
             self.diagnostics.append(diagnostic)
             for plan in sharing:
-                plan.status, plan.problems = "blocked", plan.problems + [diagnostic]
+                if plan.status != "blocked":
+                    plan.status, plan.reasons = "blocked", []
+                plan.problems = plan.problems + [diagnostic]
                 plan.reasons = plan.reasons + [diagnostic.format()]
 
     def _once(self, key, compute):

@@ -1,0 +1,152 @@
+"""The rules of masters without rendering a picture: timecodes, loudness standards and R128 s1,
+clock numbers in manifests and file names, profile overrides; and an R128 s1 breach caught on a
+spot with a loud short burst."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.errors import ValidationError
+from pipeline.manifest import load_manifest
+from pipeline.media.loudness import Loudness
+from pipeline.media.timecode import counted_back, exact_rate, rate_problem
+from pipeline.render.leader import file_timecode, leader_timing
+from pipeline.render.plan import build_plan
+from pipeline.standards import STANDARDS, failures, verdict
+from tests.conftest import ffmpeg
+
+NTSC = Fraction(30000, 1001)
+
+
+@pytest.mark.parametrize("start, rate, frames, expected", [
+    ("10:00:00:00", Fraction(25), 300, "09:59:48:00"),
+    ("10:00:00:00", Fraction(25), 0, "10:00:00:00"),
+    ("00:00:05:00", Fraction(25), 300, "23:59:53:00"),          # past midnight
+    ("10:00:00;00", NTSC, 360, "09:59:48;00"),                   # drop-frame counts 29.97 right
+    ("00:01:00;02", NTSC, 1, "00:00:59;29"),                     # ...and skips ;00 and ;01
+    ("00:10:00;00", NTSC, 1, "00:09:59;29"),                     # ...except every tenth minute
+    ("10:00:00:00", NTSC, 360, "09:59:48:00"),                   # non-drop at 29.97
+])
+def test_file_timecode_counts_back_over_the_leader(start, rate, frames, expected):
+    assert counted_back(start, rate, frames) == expected
+
+
+def test_rates_and_timecodes_that_do_not_fit():
+    assert exact_rate(29.97002997) == NTSC and exact_rate(25.0) == 25
+    assert rate_problem("10:00:00:24", Fraction(25)) is None
+    assert "frame 25" in rate_problem("10:00:00:25", Fraction(25))
+    assert "drop-frame" in rate_problem("10:00:00;00", Fraction(25))
+
+
+def test_leader_is_whole_frames_and_the_standard_sets_the_tone(campaign):
+    manifest = load_manifest(campaign.write(
+        [{"code": "nah", "treatment": "dub"}],
+        profiles={"atsc": {"base": "broadcast-prores", "loudness_standard": "atsc-a85"},
+                  "broadcast-mxf": None}))
+    atsc, mxf = manifest.profiles
+    assert (atsc.loudness, atsc.loudness_tolerance, atsc.true_peak) == (-24.0, 2.0, -2.0)
+    timing = leader_timing(atsc, 29.97002997)
+    assert (timing.bars, timing.slate, timing.black, timing.tone) == (150, 150, 60, -20.0)
+    assert file_timecode(atsc, timing) == "09:59:48:00"
+    assert leader_timing(mxf, 25.0).tone == -18.0
+
+
+def test_a_standard_and_figures_that_contradict_it_are_an_error(campaign):
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(campaign.write([{"code": "nah", "treatment": "dub"}], profiles={
+            "loud": {"base": "broadcast-mxf", "loudness_standard": "ebu-r128", "loudness": -16},
+            "strict": {"base": "broadcast-mxf", "loudness_standard": "ebu-r128", "true_peak": -2}}))
+    [problem] = [d.format() for d in caught.value.diagnostics]
+    assert "profile 'loud': loudness -16 contradicts EBU R128 (2023) (-23)" in problem
+
+
+def test_verdict_holds_short_form_spots_to_r128_s1():
+    r128 = STANDARDS["ebu-r128"]
+    fine = Loudness(-23.1, -2.0, 4.0, max_momentary=-17.0, max_short_term=-18.5)
+    assert failures(verdict(r128, fine, 30.0)) is None
+    loud_burst = Loudness(-23.0, -1.5, 9.0, max_momentary=-9.0, max_short_term=-12.4)
+    assert failures(verdict(r128, loud_burst, 30.0)) == (
+        "maximum short-term loudness (EBU R128 s1) -12.4 LUFS (must be ≤ -18.0 LUFS)")
+    assert failures(verdict(r128, loud_burst, 600.0)) is None      # long-form: no s1 rule
+    atsc = STANDARDS["atsc-a85"]
+    assert failures(verdict(atsc, Loudness(-25.9, -2.5, 3.0), 30.0)) is None
+    assert "true peak -1.5 dBTP (must be ≤ -2.0 dBTP)" in failures(
+        verdict(atsc, Loudness(-24.0, -1.5, 3.0), 30.0))
+    assert "integrated loudness undefined" in failures(verdict(r128, Loudness(None, None, 0.0), 30.0))
+
+
+# --- clock numbers ---------------------------------------------------------------------------
+
+def errors_of(campaign, **extra) -> list[str]:
+    languages = extra.pop("languages", [{"code": "nah", "treatment": "dub"},
+                                        {"code": "yua", "treatment": "dub"}])
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(campaign.write(languages, profiles=["broadcast-mxf"], **extra))
+    return [d.format() for d in caught.value.diagnostics]
+
+
+def test_clock_patterns_are_checked_with_their_lines(campaign):
+    [unknown] = errors_of(campaign, clock="BH-{spot}-{language}")
+    assert "campaign.yaml:" in unknown and "unknown placeholder {language}" in unknown
+    bad = errors_of(campaign, clock="BH/{spot}/{lang}")
+    assert len(bad) == 2 and "clock number 'BH/spot/nah' is not usable in file names" in bad[0]
+    [braces] = errors_of(campaign, clock="BH-{spot")
+    assert "malformed" in braces
+    [twice] = errors_of(campaign, languages=[
+        {"code": "nah", "treatment": "dub", "clock": "BH-0042"},
+        {"code": "yua", "treatment": "dub", "clock": "BH-0042"}])
+    assert "clock number 'BH-0042' is given to spot in 'nah' and to spot in 'yua'" in twice
+    lines = campaign.manifest.read_text().splitlines()
+    line = len(lines) - lines[::-1].index("  clock: BH-0042")      # the second one given
+    assert twice.startswith(f"{campaign.manifest}:{line}: error:")
+
+
+def test_clock_numbers_expand_per_variant_and_name_files_where_asked(campaign, media):
+    campaign.audio("nah")
+    campaign.audio("yua")
+    manifest = campaign.write(
+        [{"code": "nah", "treatment": "dub"}, {"code": "yua", "treatment": "dub", "clock": "BH-7-YUA"}],
+        profiles={"broadcast-mxf": {"clock_in_name": True}, "broadcast-prores": None},
+        clock="BH-{campaign}-{spot}-{lang}")
+    plan = build_plan([manifest])
+    outputs = {(v.variant.language.code, v.variant.profile.name): v.variant.output.name
+               for v in plan.variants}
+    assert outputs == {("nah", "broadcast-mxf"): "BH-test-campaign-spot-nah.mxf",
+                       ("nah", "broadcast-prores"): "spot.nah.broadcast-prores.mov",
+                       ("yua", "broadcast-mxf"): "BH-7-YUA.mxf",
+                       ("yua", "broadcast-prores"): "spot.yua.broadcast-prores.mov"}
+    assert {v.settings["clock"] for v in plan.variants} == {"BH-test-campaign-spot-nah", "BH-7-YUA"}
+    # Two profiles naming files by one clock number and extension would overwrite each other.
+    manifest = campaign.write([{"code": "nah", "treatment": "dub"}], profiles={
+        "broadcast-prores": {"clock_in_name": True}, "broadcast": {"clock_in_name": True}},
+        clock="BH-{spot}-{lang}")
+    plan = build_plan([manifest])
+    assert [v.status for v in plan.variants] == ["blocked", "blocked"]
+    assert "would all be written to BH-spot-nah.mov" in plan.variants[0].reasons[0]
+
+
+# --- R128 s1 on a spot with a loud short burst ------------------------------------------------
+
+@pytest.mark.e2e
+def test_a_loud_short_burst_breaks_r128_s1_and_fails_with_its_figure(campaign):
+    # 20 s at one level with a 3 s burst 12 dB louder: levelled to -23 LUFS integrated (the
+    # steady part stays above the relative gate), the burst's 3 s loudness is ~-16 LUFS.
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=20",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=20",
+           "-filter:a", "volume='if(between(t,10,13),0.4,0.1)':eval=frame,aformat=channel_layouts=stereo",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", "1\n00:00:00,200 --> 00:00:01,800\nLos seres humanos\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}], profiles={
+        "tv": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}})
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "breaks EBU R128 (2023): maximum short-term loudness (EBU R128 s1)" in result.output
+    figure = float(result.output.split("(EBU R128 s1) ")[1].split(" LUFS")[0])
+    assert -18.0 + 1 < figure < -18.0 + 3                         # the burst, ~1.9 LU over
+    assert not list(campaign.out.glob("spot.nah.tv.*"))            # nothing under a final name
