@@ -23,7 +23,7 @@ from pipeline.publish.page import render_page
 from pipeline.render import slate
 from pipeline.subtitles.fonts import bold_variant, resolve_font, text_width
 from tests.conftest import Campaign, ffmpeg
-from tests.mediacheck import FFMPEG, streams
+from tests.mediacheck import FFMPEG, field_counts
 
 pytestmark = pytest.mark.e2e
 
@@ -289,3 +289,25 @@ def test_the_page_links_each_certificate_with_its_plot(masters):
         assert f'href="spot/spot.nah.{profile}.loudness.html"' in html
         assert f'src="spot/spot.nah.{profile}.loudness.png"' in html
         assert f"BH-spot-nah-{profile}</code>" in html
+
+
+def test_an_interlaced_master_keeps_its_fields_and_a_progressive_one_becomes_segmented_frames(
+        masters, tmp_path, media):
+    # The progressive master's MXF: both fields of each frame from one instant.
+    psf = field_counts(mxf(masters))
+    assert psf["progressive"] > 5 * (psf["tff"] + psf["bff"])
+    # A 25i master (50 moving moments a second, top field first) into the same profile.
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=50:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
+           "-filter:v", "interlace=scan=tff:lowpass=off", "-filter:a", "volume=-20dB",
+           "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme", "-top", "1",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", str(campaign.root / "media/spot.mp4"))
+    campaign.write([{"code": "nah", "treatment": "soft"}],
+                   profiles={"broadcast-mxf": {"leader": None}})
+    campaign.subtitle("nah", SRT)
+    result = render(campaign.manifest)
+    assert result.exit_code == 0, result.output
+    woven = field_counts(campaign.out / "spot.nah.broadcast-mxf.mxf")
+    assert woven["tff"] > 5 * (woven["progressive"] + woven["bff"]), woven
+    assert record(campaign, "broadcast-mxf")["master"]["woven_from_fields"] is True

@@ -115,6 +115,13 @@ def master_picture(path: str, master: Master, profile: Profile) -> Stream:
     return conform_picture(ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS"), master, profile)
 
 
+def field_picture(path: str, master: Master, profile: Profile) -> Stream:
+    """An interlaced master's picture as one progressive frame per field (50i to 50p), framed
+    for the profile: what an interlaced output is woven from again without losing motion."""
+    video = ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS")
+    return framed(deinterlace(video, master.scan.scan, per_field=True), master, profile)
+
+
 def master_sound(path: str, master: Master) -> Stream:
     """The master's sound, stereo, placed against its picture and as long as it (see
     media/audio_layout.py); `PipelineError` when the master has none."""

@@ -104,8 +104,10 @@ def decide(video: Stream, counts: FieldCounts | None) -> ScanDecision:
     return ScanDecision(flag or "progressive", "idet unclear, flag", counts)
 
 
-def deinterlace(video: Node, scan: Scan) -> Node:
-    """Progressive frames, one per interlaced frame (`bwdif`, the field order given)."""
+def deinterlace(video: Node, scan: Scan, per_field: bool = False) -> Node:
+    """Progressive frames, one per interlaced frame (`bwdif`, the field order given), or one per
+    field (`per_field`: 50i becomes 50p, for a picture that is interlaced again afterwards)."""
     if scan == "progressive":
         return video
-    return video.filter("bwdif", mode="send_frame", parity=scan, deint="all")
+    return video.filter("bwdif", mode="send_field" if per_field else "send_frame", parity=scan,
+                        deint="all")

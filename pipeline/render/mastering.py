@@ -7,7 +7,10 @@ are joined by `concat`, then the picture is flagged with the profile's field ord
 split into mono tracks: 1 left, 2 right, the rest silence or the mix again (`audio_fill`).
 
 A progressive master becomes an interlaced master as progressive segmented frames (both fields
-from one instant), which is how stations carry 25p material in a 1080i25 house format.
+from one instant), which is how stations carry 25p material in a 1080i25 house format. An
+interlaced master going to an interlaced profile keeps its motion: each field becomes a frame
+(`bwdif` per field), is scaled and burned at the field rate, and the frames are woven into fields
+again (`interlace`), so 50 moments a second stay 50.
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ def timing_of(plan: VariantPlan) -> LeaderTiming:
     return leader_timing(plan.variant.profile, plan.master.video.fps if plan.master.video else None)
 
 
+def weaves_fields(plan: VariantPlan) -> bool:
+    """The master is interlaced and so is the profile: the picture is handled per field."""
+    return plan.variant.profile.scan != "progressive" and plan.conform.scan.scan != "progressive"
+
+
 def programme_frames(plan: VariantPlan, timing: LeaderTiming) -> int:
     """The programme's length in whole frames at the output rate."""
     return round(plan.master.duration * timing.rate)
@@ -62,8 +70,12 @@ def master_streams(plan: VariantPlan, picture: Stream, audio: Stream, loudness: 
     if timing.slate + timing.black:
         sounds.append(leader.silence(timing, profile, timing.slate + timing.black))
     count = leader.samples(frames, timing.rate, profile.sample_rate)
-    pictures.append(picture.filter("fps", f"{timing.rate.numerator}/{timing.rate.denominator}")
-                    .trim(end_frame=frames).setpts("PTS-STARTPTS"))
+    if weaves_fields(plan):
+        picture = (picture.filter("fps", _rate(timing.rate * 2))
+                   .filter("interlace", scan=profile.scan, lowpass="off"))
+    else:
+        picture = picture.filter("fps", _rate(timing.rate))
+    pictures.append(picture.trim(end_frame=frames).setpts("PTS-STARTPTS"))
     sounds.append(audio.filter("apad", whole_len=count).filter("atrim", end_sample=count)
                   .filter("asetpts", "N/SR/TB"))
     # Picture and sound are joined apart: each part's sound is exactly as long as its frames.
@@ -71,6 +83,10 @@ def master_streams(plan: VariantPlan, picture: Stream, audio: Stream, loudness: 
     if profile.scan != "progressive":
         video = video.filter("setfield", profile.scan)
     return video, tracks(_joined(sounds, video=False), profile)
+
+
+def _rate(rate) -> str:
+    return f"{rate.numerator}/{rate.denominator}"
 
 
 def _joined(parts: list[Stream], video: bool) -> Stream:
@@ -173,4 +189,4 @@ def master_record(plan: VariantPlan) -> dict:
         "leader": timing.to_json(), "rate": f"{timing.rate.numerator}/{timing.rate.denominator}",
         "programme_timecode": profile.timecode, "file_timecode": file_timecode(profile, timing),
         "programme_frames": frames, "programme_seconds": round(float(frames / timing.rate), 6),
-        "scan": profile.scan, "audio_tracks": layout if profile.audio_tracks else ["mix"]}}
+        "scan": profile.scan, "woven_from_fields": weaves_fields(plan), "audio_tracks": layout if profile.audio_tracks else ["mix"]}}

@@ -19,13 +19,13 @@ from pipeline import RENDER_VERSION
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output, partial_path
 from pipeline.fingerprint import HashCache, sha256_json
-from pipeline.media.conform import Stream, master_fits, master_picture
+from pipeline.media.conform import Stream, field_picture, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.render.audio import dub_audio, master_audio, mixed_audio, shared_audio
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.render.certificate import certify, check_programme
 from pipeline.render.leveling import SharedTrack
-from pipeline.render.mastering import master_graph, master_problems, master_record
+from pipeline.render.mastering import master_graph, master_problems, master_record, weaves_fields
 from pipeline.render.plan import VariantPlan
 from pipeline.render.record import (
     check_output,
@@ -159,7 +159,8 @@ def build_master(job: Job, destination: Path):
     4:2:0 H.264 picture would be a generation down), burned where the treatment says, and the
     shared mix, after the leader. Subtitles of other treatments travel as sidecar files."""
     plan = job.plan
-    picture = master_picture(plan.inputs["master"]["path"], plan.conform, plan.variant.profile)
+    build = field_picture if weaves_fields(plan) else master_picture
+    picture = build(plan.inputs["master"]["path"], plan.conform, plan.variant.profile)
     if plan.variant.language.treatment == "burn":
         picture = burned(picture, job)
     audio = audio_track(job)
