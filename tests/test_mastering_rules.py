@@ -4,7 +4,6 @@ spot with a loud short burst."""
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 
 import pytest

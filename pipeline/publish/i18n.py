@@ -30,6 +30,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 from babel.units import format_unit
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -58,6 +59,17 @@ def translations(language: str, domain: str = "page") -> gettext.NullTranslation
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
     return Translations(compiled, domain=domain)
+
+
+@cache
+def template_environment(folder: Path, language: str) -> Environment:
+    """Jinja2 templates of `folder` in `language`: autoescaped, strict about undefined names,
+    with `_()` translating through the page's catalog (the page, the loudness certificate)."""
+    env = Environment(loader=FileSystemLoader(folder), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(language), newstyle=True)
+    return env
 
 
 def language_name(code: str, language: str) -> str:

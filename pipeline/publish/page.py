@@ -18,13 +18,13 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from pipeline.manifest import PAGE_LANGUAGES
 from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
 from pipeline.publish.deliverables import MEDIA, SUBTITLE_LABELS, extension
-from pipeline.publish.i18n import Formats, N_, language_name, native_name, translations
+from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -79,10 +79,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
 
 @cache
 def _environment(language: str) -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      extensions=["jinja2.ext.i18n"])
-    env.install_gettext_translations(translations(language), newstyle=True)
+    env = template_environment(TEMPLATES, language)
     env.filters.update(safe_url=safe_url, shell_quote=shlex.quote,
                        basename=lambda file: file.rsplit("/", 1)[-1])
     return env

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import base64
 import io
-from functools import cache
 from pathlib import Path
 
 import ffmpeg
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -28,7 +26,7 @@ from pipeline.errors import RenderError
 from pipeline.files import write_atomically
 from pipeline.media.loudness import Frame, Loudness, measure_with_frames
 from pipeline.profiles import Profile
-from pipeline.publish.i18n import Formats, language_name, translations
+from pipeline.publish.i18n import Formats, language_name, template_environment
 from pipeline.render.leader import leader_seconds
 from pipeline.render.leveling import SharedTrack
 from pipeline.standards import SHORT_TERM_ABOVE_TARGET, STANDARDS, Check, Standard, failures, \
@@ -141,7 +139,7 @@ def write_certificate(record: dict, profile: Profile, page_language: str, png: b
     """The certificate (HTML, the plot inline) and the plot (PNG), each put in place whole.
     Every figure comes from `record`, so the certificate says what the record says."""
     standard = standard_of(profile)
-    html = _environment(page_language).get_template("certificate.html.j2").render(
+    html = template_environment(TEMPLATES, page_language).get_template("certificate.html.j2").render(
         record=record, standard=standard, checks=record["loudness_standard"]["checks"],
         passed=record["loudness_standard"]["passed"], loudness=record["loudness"],
         spanish_name=language_name(record["language"], "es"), fmt=Formats(page_language),
@@ -149,12 +147,3 @@ def write_certificate(record: dict, profile: Profile, page_language: str, png: b
         plot="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
     write_atomically(png_path, png)
     write_atomically(html_path, html)
-
-
-@cache
-def _environment(language: str) -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      extensions=["jinja2.ext.i18n"])
-    env.install_gettext_translations(translations(language), newstyle=True)
-    return env
