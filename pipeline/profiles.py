@@ -40,6 +40,7 @@ class Profile:
     preset: str = "medium"
     crf: int | None = 20
     video_bitrate: str | None = None   # e.g. "20M": constant-rate encode instead of CRF
+    qscale: int | None = None          # a fixed quantiser for codecs that take one (ProRes: 1-31)
     fps: float | None = None           # None: the master's frame rate
     pix_fmt: str = "yuv420p"           # of the encoded picture (4:2:2 for the mastering profiles)
     scan: Scan = "progressive"         # the encoded picture's scan: interlaced top or bottom field first
@@ -95,8 +96,12 @@ BUILTIN_PROFILES: dict[str, Profile] = {
     "broadcast-mxf": Profile("broadcast-mxf", container="mxf", video_codec="mpeg2video",
                              video_bitrate="50M", pix_fmt="yuv422p", scan="tff", audio_tracks=8,
                              audio_fill="silence", **_MASTER),
+    # qscale 2: prores_ks skips its per-slice search of quantisers (measured on the demo master:
+    # 5.8x less CPU, PSNR 59.8 dB against 57.6 dB, 49 Mb/s against 73 Mb/s; like Apple's encoder
+    # the rate then follows the picture, under HQ's nominal 184 Mb/s for such content).
     "broadcast-prores": Profile("broadcast-prores", container="mov", video_codec="prores_ks",
-                                pix_fmt="yuv422p10le", audio_tracks=4, audio_fill="copy", **_MASTER),
+                                qscale=2, pix_fmt="yuv422p10le", audio_tracks=4, audio_fill="copy",
+                                **_MASTER),
     "square": Profile("square", 1080, 1080, fit="crop", crf=21, audio_bitrate="128k"),
     "vertical": Profile("vertical", 1080, 1920, fit="fit-width", crf=21, audio_bitrate="128k"),
     "proxy": Profile("proxy", 640, 360, x264_profile=None, preset="veryfast", crf=28,

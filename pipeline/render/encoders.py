@@ -44,6 +44,8 @@ def video_encoder_args(profile: Profile, threads: int = 0) -> dict:
             args["minrate"] = rate
     elif profile.crf is not None:
         args["crf"] = profile.crf
+    if profile.qscale is not None:
+        args["q:v"] = profile.qscale
     if profile.scan != "progressive":
         # Interlaced DCT and motion estimation, the field order in the stream's header.
         args["flags"] = "+ildct+ilme"
