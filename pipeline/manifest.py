@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Callable, Literal, get_args
 
 import langcodes
 import yaml
@@ -22,7 +22,8 @@ from pipeline.files import index_folder
 from pipeline.media.audio_layout import AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.media.timecode import syntax_problem
-from pipeline.profiles import BUILTIN_PROFILES, Leader, Profile
+from pipeline.profiles import (BUILTIN_PROFILES, Container, Fit, Leader, Medium, Profile, Scan,
+                               profile_problem)
 from pipeline.standards import STANDARDS
 from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
 from pipeline.subtitles.normalise import nfc
@@ -30,6 +31,10 @@ from pipeline.subtitles.normalise import nfc
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TREATMENTS = ("burn", "soft", "dub", "mix")
 Treatment = Literal["burn", "soft", "dub", "mix"]
+SpotMedium = Literal["video", "radio"]
+# Profile fields typed by a named Literal: their choices.
+NAMED_CHOICES = {"Fit": get_args(Fit), "Scan": get_args(Scan), "Medium": get_args(Medium),
+                 "Container": get_args(Container)}
 # Audio deliveries, in the formats studios and phones send (CONTRACT.md "Next"); ffmpeg decodes them.
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus")
 PAGE_LANGUAGES = ("es", "en")  # languages of the broadcasters' page; the first is the default
@@ -71,6 +76,7 @@ class Spot:
     line: int | None = None
     audio: AudioChoice = AudioChoice()     # which master audio streams make the sound, or silent
     crop: Crop | None = None               # the active picture, in the upright frame's pixels
+    medium: SpotMedium | None = None       # None: radio when the master has no picture
 
 
 @dataclass(frozen=True)
@@ -312,10 +318,8 @@ class _Reader:
             if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~"):
                 return None
             return self.number(node, what, float)
-        if annotation == "Fit":
-            return self.choice(node, what, ("pad", "crop", "fit-width"))
-        if annotation == "Scan":
-            return self.choice(node, what, ("progressive", "tff", "bff"))
+        if annotation in NAMED_CHOICES:
+            return self.choice(node, what, NAMED_CHOICES[annotation])
         if annotation.startswith("Leader"):
             return self.leader(node, what)
         return self.text(node, what)
@@ -423,7 +427,7 @@ def _unique(reader: _Reader, seen: dict, key: str | None, node: yaml.Node, what:
 
 
 SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "audio": False,
-             "crop": False}
+             "crop": False, "medium": False}
 CROP_KEYS = ("width", "height", "x", "y")
 
 
@@ -441,9 +445,11 @@ def _spots(reader: _Reader, node: yaml.Node, base: Path) -> tuple[Spot, ...]:
         title = reader.display_text(keys["title"][1], "spot title") if "title" in keys else None
         audio = _spot_audio(reader, *keys["audio"]) if "audio" in keys else AudioChoice()
         crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
+        medium = (reader.choice(keys["medium"][1], "spot medium", get_args(SpotMedium))
+                  if "medium" in keys else None)
         if spot_id and master:
             spots.append(Spot(spot_id, title or spot_id, master, bed, item.start_mark.line + 1,
-                              audio, crop))
+                              audio, crop, medium))
     return tuple(spots)
 
 
@@ -543,11 +549,12 @@ def _profiles(reader: _Reader, node: yaml.Node) -> tuple[Profile, ...]:
                         f"add 'base: web' (or one of {', '.join(BUILTIN_PROFILES)})")
             continue
         if isinstance(overrides, yaml.ScalarNode) and overrides.value in ("", "~", "null"):
-            profiles.append(replace(base, name=name))
-            continue
-        profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base), name=name)
-        given = {k.value for k, _ in overrides.value} if isinstance(overrides, yaml.MappingNode) else set()
-        profile = _with_standard(reader, key_node, profile, given)
+            profile = replace(base, name=name)
+        else:
+            profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
+                              name=name)
+            given = {k.value for k, _ in overrides.value} if isinstance(overrides, yaml.MappingNode) else set()
+            profile = _with_standard(reader, key_node, profile, given)
         for problem in _profile_problems(profile):
             reader.fail(key_node, f"profile {name!r}: {problem}")
         profiles.append(profile)
@@ -577,7 +584,7 @@ def _with_standard(reader: _Reader, key_node: yaml.Node, profile: Profile, given
 
 
 def _profile_problems(profile: Profile) -> list[str]:
-    problems = []
+    problems = [problem] if (problem := profile_problem(profile)) else []
     if profile.timecode is not None and syntax_problem(profile.timecode):
         problems.append(syntax_problem(profile.timecode))
     if profile.audio_tracks and not 2 <= profile.audio_tracks <= 16:

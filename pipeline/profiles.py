@@ -1,12 +1,23 @@
-"""Output profiles: frame, codecs and loudness target of one kind of deliverable."""
+"""Output profiles: frame, codecs and loudness target of one kind of deliverable.
+
+A profile's `medium` says what it delivers: `video` (a picture and its sound) or `audio` (the
+sound alone: radio masters, MP3s, voice notes). Its file's extension follows from its container.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Literal
 
 Fit = Literal["pad", "crop", "fit-width"]
 Scan = Literal["progressive", "tff", "bff"]
+Medium = Literal["video", "audio"]
+Container = Literal["mp4", "mov", "mxf", "wav", "mp3", "ogg"]
+
+# Which containers serve which medium, and the audio codecs each audio container takes.
+VIDEO_CONTAINERS = ("mp4", "mov", "mxf")
+AUDIO_CODECS = {"wav": ("pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le"),
+                "mp3": ("libmp3lame",), "ogg": ("libopus", "libvorbis", "flac"), "mp4": ("aac",)}
 
 
 @dataclass(frozen=True)
@@ -30,10 +41,12 @@ class Leader:
 @dataclass(frozen=True)
 class Profile:
     name: str
-    width: int
+    width: int                         # px; 0 for an audio profile
     height: int
     fit: Fit = "pad"              # pad: letterbox; crop: centre crop; fit-width: scale to width, pad height
-    container: Literal["mp4", "mov", "mxf"] = "mp4"
+    orient: bool = False               # the frame turns on its side for a portrait master
+    medium: Medium = "video"
+    container: Container = "mp4"
     video_codec: str = "libx264"       # libx264, mpeg2video (XDCAM HD422) or prores_ks (ProRes 422 HQ)
     x264_profile: str | None = "high"
     max_level: float | None = 4.2      # highest H.264 level of a master copied as it is (4.2: 1080p60)
@@ -41,11 +54,13 @@ class Profile:
     crf: int | None = 20
     video_bitrate: str | None = None   # e.g. "20M": constant-rate encode instead of CRF
     qscale: int | None = None          # a fixed quantiser for codecs that take one (ProRes: 1-31)
+    max_mb_per_minute: float | None = None  # size cap (10^6 bytes a minute): two-pass bitrate
     fps: float | None = None           # None: the master's frame rate
     pix_fmt: str = "yuv420p"           # of the encoded picture (4:2:2 for the mastering profiles)
     scan: Scan = "progressive"         # the encoded picture's scan: interlaced top or bottom field first
     audio_codec: str = "aac"
     audio_bitrate: str | None = "192k"
+    opus_application: str | None = None     # libopus tuning: voip (speech), audio, lowdelay
     sample_rate: int = 48000
     channels: int = 2
     audio_tracks: int = 0              # 0: one track of `channels`; N: N mono tracks, the mix on 1-2
@@ -56,18 +71,31 @@ class Profile:
     loudness_range: float = 11.0       # LU: a wider loudness range (EBU Tech 3342) is a QC warning
     loudness_standard: Literal["ebu-r128", "atsc-a85"] | None = None   # sets the three above
     faststart: bool = True
+    bext: bool = False                 # WAV: a Broadcast Wave `bext` chunk (EBU Tech 3285 v2)
     timecode: str | None = None        # "HH:MM:SS:FF" (";FF" drop-frame) of the programme's first frame
     leader: Leader | None = None       # bars, tone, slate and black before the programme
     clock_in_name: bool = False        # the file is named `<clock number>.<ext>`
 
     @property
     def extension(self) -> str:
-        return self.container
+        """The file's extension: the container's, `.m4a` for sound alone in MP4."""
+        return "m4a" if self.medium == "audio" and self.container == "mp4" else self.container
+
+    @property
+    def audio_only(self) -> bool:
+        return self.medium == "audio"
 
     @property
     def mastered(self) -> bool:
         """Rendered as a master: leader, start timecode or discrete mono tracks (render/mastering.py)."""
         return bool(self.timecode or (self.leader and self.leader.seconds) or self.audio_tracks)
+
+    def oriented(self, display_aspect: float) -> "Profile":
+        """The profile for a master of `display_aspect` (width / height): with `orient`, a
+        portrait master (phone video) gets the frame on its side, 720x1280 for 1280x720."""
+        if self.orient and display_aspect < 1 < self.width / max(1, self.height):
+            return replace(self, width=self.height, height=self.width)
+        return self
 
     def settings(self) -> dict:
         """Every field, for records and fingerprints."""
@@ -76,6 +104,30 @@ class Profile:
 
 def _plain(value):
     return value.__dict__.copy() if isinstance(value, Leader) else value
+
+
+def profile_problem(profile: Profile) -> str | None:
+    """Why a profile (built in or overridden) cannot be rendered, or None."""
+    if profile.medium == "video":
+        if profile.container not in VIDEO_CONTAINERS:
+            return (f"a video profile's container is one of {', '.join(VIDEO_CONTAINERS)}, "
+                    f"not {profile.container!r} (set 'medium: audio' for sound alone)")
+        if profile.width < 2 or profile.height < 2:
+            return "a video profile needs a width and a height of at least 2 px"
+        return None
+    if profile.container not in AUDIO_CODECS:
+        return (f"an audio profile's container is one of {', '.join(AUDIO_CODECS)}, "
+                f"not {profile.container!r}")
+    if profile.audio_codec not in AUDIO_CODECS[profile.container]:
+        return (f"audio codec {profile.audio_codec!r} does not go in {profile.container!r} "
+                f"(use {' or '.join(AUDIO_CODECS[profile.container])})")
+    if profile.channels not in (1, 2):
+        return "an audio profile is mono (channels: 1) or stereo (channels: 2)"
+    if profile.bext and profile.container != "wav":
+        return "a bext chunk goes in a WAV file only"
+    if profile.mastered:
+        return "an audio profile has no leader, timecode or mono tracks (a video master's)"
+    return None
 
 
 # Mastering profiles (CONTRACT.md "Next"): what stations' traffic departments ask for. The leader
@@ -106,4 +158,21 @@ BUILTIN_PROFILES: dict[str, Profile] = {
     "vertical": Profile("vertical", 1080, 1920, fit="fit-width", crf=21, audio_bitrate="128k"),
     "proxy": Profile("proxy", 640, 360, x264_profile=None, preset="veryfast", crf=28,
                      audio_bitrate="96k"),
+    # Messaging apps refuse or recompress videos over ~16 MB; H.264 Main plays on older phones;
+    # 720p, or 720x1280 for a portrait spot.
+    "messaging": Profile("messaging", 1280, 720, orient=True, x264_profile="main", crf=None,
+                         max_mb_per_minute=16.0, audio_bitrate="128k"),
+    # A station's playout: Broadcast WAV at EBU R128's -23 LUFS (true peak -1 dBTP).
+    "radio": Profile("radio", 0, 0, medium="audio", container="wav", x264_profile=None, crf=None,
+                     audio_codec="pcm_s24le", audio_bitrate=None, loudness=-23.0,
+                     loudness_tolerance=0.5, loudness_range=7.0, faststart=False, bext=True),
+    # Stations and portals that take MP3: CBR 256 kb/s at the streaming level, -16 LUFS.
+    "radio-mp3": Profile("radio-mp3", 0, 0, medium="audio", container="mp3", x264_profile=None,
+                         crf=None, audio_codec="libmp3lame", audio_bitrate="256k",
+                         faststart=False),
+    # A voice note messaging apps play as one (WhatsApp, Telegram, Signal): Ogg Opus, mono,
+    # libopus tuned for speech.
+    "voice-note": Profile("voice-note", 0, 0, medium="audio", container="ogg", x264_profile=None,
+                          crf=None, audio_codec="libopus", audio_bitrate="32k",
+                          opus_application="voip", channels=1, faststart=False),
 }

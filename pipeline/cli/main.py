@@ -49,8 +49,9 @@ def report_plan_diagnostics(plan: Plan) -> None:
 
 
 def plan_summary(plan: Plan) -> str:
+    skipped = f" ({len(plan.skipped)} not applicable, skipped)" if plan.skipped else ""
     return (f"{len(plan.variants)} variants: {plan.count('up-to-date')} up to date, "
-            f"{plan.count('stale')} to render, {plan.count('blocked')} blocked")
+            f"{plan.count('stale')} to render, {plan.count('blocked')} blocked{skipped}")
 
 
 @cli.command()
@@ -112,12 +113,12 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
     plan = select(build_plan(manifests), spots, languages, profiles)
     plan.save_caches()
     if as_json:
-        click.echo(json.dumps({"variants": [v.to_json() for v in plan.variants],
+        click.echo(json.dumps({"variants": [v.to_json() for v in plan.variants + plan.skipped],
                                "diagnostics": [d.to_json() for d in plan.diagnostics]},
                               indent=2, ensure_ascii=False))
     else:
         report_plan_diagnostics(plan)
-        for v in plan.variants:
+        for v in plan.variants + plan.skipped:
             reasons = f"  ({'; '.join(v.reasons)})" if v.reasons else ""
             click.echo(f"{v.status:<11} {v.variant.key:<45} {v.variant.language.treatment:<5}{reasons}")
         click.echo(plan_summary(plan), err=True)

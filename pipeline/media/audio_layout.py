@@ -194,8 +194,21 @@ def align(audio: Node, delay: float, sample_rate: int) -> Node:
     return audio
 
 
-def fit_length(audio: Node, duration: float) -> Node:
+# A track padded with silence, or cut at the spot's end, fades out over its last 20 ms there:
+# a waveform stopped mid-cycle clicks (an audible step), a 20 ms fade does not and takes no word.
+FADE = 0.02             # seconds
+
+
+def fit_length(audio: Node, duration: float, length: float | None = None) -> Node:
     """Padded with silence or cut to `duration` seconds, with contiguous timestamps from zero
-    (an encoder then writes exactly what it is given, no gap or overlap)."""
+    (an encoder then writes exactly what it is given, no gap or overlap).
+
+    With the track's own `length` (seconds) known, it fades out over FADE where it ends: at its
+    own end when it is padded, at `duration` when it is cut.
+    """
+    if length is not None:
+        end = min(length, duration)
+        audio = audio.filter("afade", type="out", start_time=f"{max(0.0, end - FADE):.6f}",
+                             duration=f"{min(FADE, end):.6f}")
     return (audio.filter("apad", whole_dur=duration).filter("atrim", duration=duration)
             .filter("asetpts", "N/SR/TB"))

@@ -144,8 +144,10 @@ def sound_end(stderr: str, true_peak: float | None, block: float) -> float | Non
     return end
 
 
-def _meter_args(audio: Stream, framelog: str) -> list[str]:
-    graph = audio.filter("ebur128", peak="true", framelog=framelog).output("-", f="null")
+def _meter_args(audio: Stream, framelog: str, dualmono: bool = False) -> list[str]:
+    """`framelog`: "info" prints the meter's figures every 100 ms, "verbose" hides them."""
+    graph = audio.filter("ebur128", peak="true", framelog=framelog,
+                         **({"dualmono": "true"} if dualmono else {})).output("-", f="null")
     return ["-loglevel", "info", "-nostats", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]]
 
 
@@ -167,6 +169,54 @@ def measure_file(path: Path | str) -> Loudness:
     """The loudness of a file's first audio stream (only that stream is decoded: MEASURED.md
     found analysing a video's audio along with its picture takes 3.7x the time)."""
     return measure(ffmpeg.input(str(path))["a:0"], path=path)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A delivered sound file as it decodes: the meter's figures, the loudest momentary (400 ms)
+    and short-term (3 s) windows (EBU Tech 3341; None where the file is too short for one), and
+    its length in samples (per channel)."""
+
+    loudness: Loudness
+    max_momentary: float | None        # LUFS
+    max_short_term: float | None       # LUFS
+    samples: int
+
+
+# ebur128 prints -120.7 LUFS for a window it has not filled yet (or digital silence).
+_UNFILLED = -120.0
+_FRAME = re.compile(r"\bM:\s*(-?[\d.]+)\s+S:\s*(-?[\d.]+)")
+_SAMPLES = re.compile(r"Number of samples:\s*(\d+)")
+
+
+def read_decoded(path: Path | str, *, dualmono: bool = False) -> Reading:
+    """Decode a delivered file once (the bytes a listener's decoder gets: an MP3's decoded
+    overshoot included) and read its loudness, maxima and length in samples.
+
+    `dualmono`: a mono file is measured as if played on both loudspeakers of a stereo system
+    (ebur128's `dualmono`: +3 LU over BS.1770's single channel), so a mono voice note at -16 LUFS
+    sounds as loud as stereo at -16 (AES TD1004's -16 stereo / -19 mono, the other way round).
+    Raises `RenderError` when ffmpeg cannot decode the file.
+    """
+    audio = (ffmpeg.input(str(path))["a:0"]
+             .filter("astats", metadata=0, measure_overall="Number_of_samples",
+                     measure_perchannel="none"))
+    stderr = run_ffmpeg(_meter_args(audio, "info", dualmono), what="measuring the delivered sound",
+                        path=path)
+    momentary, short_term = [], []
+    for match in _FRAME.finditer(stderr):
+        momentary.append(float(match.group(1)))
+        short_term.append(float(match.group(2)))
+    samples = _SAMPLES.search(stderr)
+    if samples is None:
+        raise RenderError("astats printed no sample count", path, stderr_tail=stderr[-2000:])
+
+    def loudest(values: list[float]) -> float | None:
+        top = max(values, default=_UNFILLED)
+        return top if top > _UNFILLED else None
+
+    return Reading(parse_ebur128(stderr), loudest(momentary), loudest(short_term),
+                   int(samples.group(1)))
 
 
 def analyse_sound(path: Path | str, sample_rate: int) -> SoundAnalysis:

@@ -169,6 +169,17 @@ def probe_video(path: Path | str) -> MediaInfo:
     return info
 
 
+def probe_master(path: Path | str) -> MediaInfo:
+    """A spot's master: a video, or a sound alone (a radio spot's master)."""
+    info = probe(path)
+    if (info.video is None and info.audio is None) or info.duration <= 0:
+        raise MediaError("neither a picture nor a sound: ffprobe finds no video or audio stream "
+                         "with a duration", path,
+                         hint="a master is a video (MP4, MOV, MXF) or, for radio, a sound file "
+                              "(WAV, FLAC, MP3)")
+    return info
+
+
 def probe_audio(path: Path | str) -> MediaInfo:
     info = probe(path)
     if info.audio is None or info.duration <= 0:

@@ -25,7 +25,7 @@ from pipeline import RENDER_VERSION
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output
 from pipeline.fingerprint import HashCache, sha256_json
-from pipeline.media.audio_layout import DOWNMIX_VERSION, fit_length, layout_of, to_stereo
+from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE, fit_length, layout_of, to_stereo
 from pipeline.media.conform import master_sound
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Loudness, measure, measure_file
@@ -80,12 +80,12 @@ DUCKING = {"threshold": 0.03, "ratio": 8, "attack": 15, "release": 400}
 
 def file_audio(item: dict, info: MediaInfo, duration: float) -> AudioSource:
     """An audio file's first stream downmixed to stereo, padded with silence or cut to
-    `duration`."""
+    `duration`, faded out where it ends (audio_layout.FADE)."""
     stream = info.audio
     layout = layout_of(stream.channels or 0, stream.channel_layout)
-    return AudioSource(f"file:{item['sha256']}:{duration}:{layout}:{DOWNMIX_VERSION}",
+    return AudioSource(f"file:{item['sha256']}:{duration}:{layout}:{DOWNMIX_VERSION}:fade{FADE}",
                        lambda: fit_length(to_stereo(ffmpeg.input(item["path"])["a:0"], layout),
-                                          duration))
+                                          duration, info.duration))
 
 
 def dub_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
@@ -109,6 +109,16 @@ def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
         return ffmpeg.filter([ducked, split[1]], "amix", inputs=2, duration="first", normalize=0)
 
     return AudioSource(f"mix:{bed.key}:{voice.key}:{VOICE_LEVEL}:{BED_LEVEL}:{DUCKING}", build)
+
+
+AUDIO_SOURCES: dict[str, Callable[[VariantPlan, HashCache], AudioSource]] = {
+    "burn": master_audio, "soft": master_audio, "dub": dub_audio, "mix": mixed_audio}
+
+
+def audio_source(plan: VariantPlan, cache: HashCache) -> AudioSource:
+    """What the variant's treatment sounds like before levelling: the same source (and so the
+    same cached measurement) for every profile of a spot and language, video or audio-only."""
+    return AUDIO_SOURCES[plan.variant.language.treatment](plan, cache)
 
 
 def gain_to(target: float, measured: Loudness) -> float:

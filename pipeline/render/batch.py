@@ -156,7 +156,8 @@ def work_units(todo: list[VariantPlan], jobs: int) -> list[list[VariantPlan]]:
     picture_owner = {}
     for unit in units:
         v = unit[0].variant
-        if v.language.treatment != "burn" and not v.profile.mastered and unit[0].conform \
+        if v.language.treatment != "burn" and not v.profile.mastered and not v.profile.audio_only \
+                and unit[0].conform \
                 and not master_fits(unit[0].conform, v.profile):
             picture_owner.setdefault((v.manifest.output_dir, v.spot.id, v.profile.name), id(unit))
 

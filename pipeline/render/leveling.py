@@ -111,7 +111,10 @@ def corrected(profile: Profile, applied: Leveling, result: Loudness,
 
 def level(audio: Stream, profile: Profile, leveling: Leveling) -> Stream:
     """The gain, the limiter if any (at OVERSAMPLE x the rate, delay compensated), then the
-    profile's rate and sample format."""
+    profile's rate and sample format. A mono profile gets the stereo source's two channels
+    averaged first, before the limiter watches the peaks."""
+    if profile.channels == 1:
+        audio = audio.filter("pan", args="mono|c0=0.5*c0+0.5*c1")
     audio = audio.filter("volume", volume=f"{leveling.gain:.2f}dB")
     if leveling.ceiling is not None:
         audio = (audio.filter("aresample", profile.sample_rate * OVERSAMPLE)

@@ -19,7 +19,7 @@ from pipeline.manifest import Language, Manifest, Spot, alpha3, load_manifest
 from pipeline.media.conform import Master, examine
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
-from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_video
+from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
 from pipeline.media.timecode import rate_problem
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
@@ -33,7 +33,7 @@ from pipeline.subtitles.model import Cue
 from pipeline.subtitles.qc import check_cues, narrowest_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
-Status = Literal["up-to-date", "stale", "blocked"]
+Status = Literal["up-to-date", "stale", "blocked", "skipped"]
 
 # The treatments that carry the master's own sound.
 MASTER_SOUND = ("burn", "soft")
@@ -90,7 +90,9 @@ class VariantPlan:
     inputs: dict[str, dict] = field(default_factory=dict)   # role -> {"path", "sha256"}
     settings: dict = field(default_factory=dict)
     master: MediaInfo | None = None
-    conform: Master | None = None                           # the master as the conform step sees it
+    radio: bool = False                                     # the spot is sound alone (a radio spot)
+    conform: Master | None = None                           # the master as the conform step sees it;
+                                                            # None for a radio spot
     tracks: dict[str, MediaInfo] = field(default_factory=dict)   # role -> probe of an audio input
     cues: tuple[Cue, ...] | None = None
     font: Font | None = None
@@ -111,10 +113,16 @@ class VariantPlan:
     def audio(self) -> Path | None:
         return Path(self.inputs["audio"]["path"]) if "audio" in self.inputs else None
 
+    @property
+    def slot_samples(self) -> int:
+        """The spot's length in samples at the profile's rate: what a radio variant lasts."""
+        return round(self.master.duration * self.variant.profile.sample_rate)
+
     def to_json(self) -> dict:
         v = self.variant
         return {"campaign": v.manifest.campaign, "spot": v.spot.id, "language": v.language.code,
                 "treatment": v.language.treatment, "profile": v.profile.name,
+                "medium": v.profile.medium,
                 "status": self.status, "reasons": self.reasons, "output": str(v.output),
                 "inputs": self.inputs, "fingerprint": self.fingerprint}
 
@@ -125,6 +133,7 @@ class Plan:
     variants: list[VariantPlan]
     diagnostics: list[Diagnostic]
     caches: dict[Path, HashCache]
+    skipped: list[VariantPlan] = field(default_factory=list)   # combinations that do not apply
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -137,7 +146,8 @@ class Plan:
         attached = {d for v in self.variants for d in v.diagnostics}
         concerning = {d for v in variants for d in v.diagnostics}
         diagnostics = [d for d in self.diagnostics if d in concerning or d not in attached]
-        return Plan(self.manifests, variants, diagnostics, self.caches)
+        return Plan(self.manifests, variants, diagnostics, self.caches,
+                    [v for v in self.skipped if wanted(v)])
 
     def count(self, status: Status) -> int:
         return sum(1 for v in self.variants if v.status == status)
@@ -148,7 +158,10 @@ class Plan:
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False) -> Plan:
-    manifests, variants, diagnostics = [], [], []
+    """Every variant of the manifests, planned; combinations that do not apply (a video profile
+    on a radio spot, an audio-only profile for a language without a sound of its own) are in
+    `skipped`, with the reason."""
+    manifests, variants, skipped, diagnostics = [], [], [], []
     caches: dict[Path, HashCache] = {}
     for path in manifest_paths:
         try:
@@ -160,9 +173,10 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False) -> 
         cache = caches.setdefault(manifest.output_dir,
                                   HashCache(manifest.output_dir / CACHE_NAME))
         planner = _Planner(manifest, cache, force)
-        variants.extend(planner.plan())
+        for planned in planner.plan():
+            (skipped if planned.status == "skipped" else variants).append(planned)
         diagnostics.extend(planner.diagnostics)
-    return Plan(manifests, variants, _unique(diagnostics), caches)
+    return Plan(manifests, variants, _unique(diagnostics), caches, skipped)
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -228,6 +242,9 @@ class _Planner:
         plan = VariantPlan(variant)
         try:
             self._gather_inputs(plan)
+        except _Skipped as skipped:
+            plan.status, plan.reasons = "skipped", [skipped.reason]
+            return plan
         except _Blocked as blocked:
             plan.status = "blocked"
             plan.problems = list(blocked.diagnostics)
@@ -245,8 +262,11 @@ class _Planner:
         spot, language = variant.spot, variant.language
         plan.master = self._once(("master", spot.master), lambda: self._probe_master(spot))
         self._add_input(plan, "master", spot.master)
-        plan.conform = self._once(("conform", spot.id, spot.master),
-                                  lambda: self._examine(spot, plan.master))
+        plan.radio = self._once(("medium", spot.id), lambda: self._is_radio(spot, plan.master))
+        self._applies(plan)
+        if not plan.radio:
+            plan.conform = self._once(("conform", spot.id, spot.master),
+                                      lambda: self._examine(spot, plan.master))
         if language.treatment in MASTER_SOUND:
             if plan.conform.sound is None and not plan.conform.silent:
                 self._block(f"master {spot.master} of spot {spot.id!r} has no audio stream: its "
@@ -264,6 +284,8 @@ class _Planner:
             track, plan.tracks["audio"], warnings = self._delivery(spot, language, plan.master)
             plan.warnings += warnings
             self._add_input(plan, "audio", track)
+        if variant.profile.audio_only:     # sound alone: no subtitles to carry
+            return
         delivered = self._once(("subtitle-files", spot.id, language.code),
                                lambda: self.manifest.subtitle_files(spot, language))
         if language.needs_subtitles or delivered:
@@ -330,7 +352,44 @@ class _Planner:
             raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}",
                                 self.manifest.path, spot.line,
                                 "check the path; relative paths start from the manifest's folder")
-        return self._probe(spot.master, probe_video)
+        return self._probe(spot.master, probe_master)
+
+    def _is_radio(self, spot: Spot, master: MediaInfo) -> bool:
+        """A radio spot: `medium: radio`, or a master without a picture (CONTRACT.md "Next")."""
+        if spot.medium == "video" and master.video is None:
+            raise PipelineError(f"spot {spot.id!r} says 'medium: video' but its master "
+                                f"{spot.master.name} has no picture", self.manifest.path,
+                                spot.line, "give a video master, or write 'medium: radio'")
+        if master.audio is None and (spot.medium == "radio" or master.video is None):
+            raise PipelineError(f"the master of radio spot {spot.id!r} has no sound",
+                                self.manifest.path, spot.line)
+        return spot.medium == "radio" or master.video is None
+
+    def _applies(self, plan: VariantPlan) -> None:
+        """Skip what does not apply; block a treatment a radio spot cannot have.
+
+        A radio spot has no picture for a video profile; an audio-only profile of a video spot
+        serves the languages with a sound of their own (`dub`, `mix`): a `burn` or `soft`
+        language's sound is the master's, in the source language. `burn` and `soft` on a radio
+        spot have nothing to show their subtitles on: an error on the language's line.
+        """
+        variant = plan.variant
+        spot, language, profile = variant.spot, variant.language, variant.profile
+        if plan.radio and language.needs_subtitles:
+            self._once(("radio-treatment", spot.id, language.code), lambda: self._refuse(
+                f"language {language.code!r} uses '{language.treatment}', but spot {spot.id!r} "
+                "is a radio spot (sound alone): its languages use 'dub' or 'mix'",
+                language.line, "give the language a recorded track (dub) or a voice-over (mix)"))
+        if plan.radio and not profile.audio_only:
+            raise _Skipped(f"spot {spot.id!r} is a radio spot: video profile {profile.name!r} "
+                           "does not apply")
+        if not plan.radio and profile.audio_only and language.treatment in MASTER_SOUND:
+            raise _Skipped(f"'{language.treatment}' keeps the master's own sound "
+                           f"({self.manifest.source_language}): audio-only profile "
+                           f"{profile.name!r} serves dub and mix languages")
+
+    def _refuse(self, message: str, line: int | None, hint: str) -> None:
+        raise PipelineError(message, self.manifest.path, line, hint)
 
     def _examine(self, spot: Spot, info: MediaInfo) -> Master:
         """The conform step's view of the master (an `idet` sample only when the probe leaves
@@ -431,8 +490,17 @@ class _Planner:
         language = variant.language
         settings = {"treatment": language.treatment, "profile": variant.profile.settings(),
                     "language_tag": language.alpha3,
-                    "source_language_tag": alpha3(self.manifest.source_language),
-                    "picture": plan.conform.picture_settings}
+                    "source_language_tag": alpha3(self.manifest.source_language)}
+        if variant.profile.audio_only:
+            # What the file's own tags say (bext, ID3, Vorbis comments): a new title re-renders.
+            settings["slot_samples"] = plan.slot_samples
+            settings["tags"] = {"campaign": self.manifest.campaign,
+                                "campaign_title": self.manifest.title,
+                                "spot_title": variant.spot.title, "language_name": language.name}
+            if variant.clock:
+                settings["clock"] = variant.clock
+            return settings
+        settings["picture"] = plan.conform.picture_settings
         if language.treatment in MASTER_SOUND:
             settings["sound"] = plan.conform.sound_settings
         if language.treatment == "burn":
@@ -460,6 +528,12 @@ class _Planner:
         if record.get("fingerprint") == plan.fingerprint:
             return "up-to-date", []
         return "stale", _what_changed(record, plan, self.ffmpeg)
+
+
+class _Skipped(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class _Blocked(Exception):

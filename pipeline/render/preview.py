@@ -135,14 +135,17 @@ def _select(manifest: Manifest, items, wanted: tuple[str, ...], what: str, key: 
 
 
 def _profile(manifest: Manifest, name: str | None) -> Profile:
-    """The frame the subtitles are laid out on: the named profile, else the manifest's first."""
+    """The frame the subtitles are laid out on: the named profile, else the manifest's first
+    video profile."""
     if name is None:
-        return manifest.profiles[0] if manifest.profiles else BUILTIN_PROFILES["web"]
-    for profile in manifest.profiles:
-        if profile.name == name:
-            return profile
-    if name in BUILTIN_PROFILES:
-        return BUILTIN_PROFILES[name]
+        return next((p for p in manifest.profiles if p.medium == "video"), BUILTIN_PROFILES["web"])
+    found = next((p for p in manifest.profiles if p.name == name), BUILTIN_PROFILES.get(name))
+    if found is not None and found.medium != "video":
+        raise PipelineError(f"profile {name!r} is audio only: subtitles are laid out on a video "
+                            "profile's frame", manifest.path,
+                            hint=f"name a video profile, e.g. {BUILTIN_PROFILES['web'].name}")
+    if found is not None:
+        return found
     raise PipelineError(f"profile {name!r} is neither in the manifest nor built in", manifest.path,
                         hint=f"profiles: {', '.join(p.name for p in manifest.profiles)}")
 

@@ -72,7 +72,7 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     lost on air)."""
     profile, loudness = plan.variant.profile, audio.loudness
     if not loudness.defined:
-        if plan.conform.silent and plan.variant.language.treatment in MASTER_SOUND:
+        if plan.variant.language.treatment in MASTER_SOUND and plan.conform.silent:
             return []
         return [warning("the audio is silent: its loudness is undefined (no 400 ms block reaches "
                         "EBU R128's -70 LUFS gate)", plan.variant.output,
@@ -92,6 +92,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
     video = info.video
     sidecars = [variant.sidecar_path(s).name for s in SIDECAR_SUFFIXES] \
         if plan.subtitles is not None and variant.language.treatment != "burn" else []
+    # A variant without a picture (a radio spot's, or an audio-only profile's) has no poster.
     warnings = list(plan.warnings) + output_warnings(plan, audio)
     return {
         "render_version": RENDER_VERSION, "pipeline_version": __version__, "ffmpeg": ffmpeg_version(),
@@ -100,13 +101,15 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
         "language": variant.language.code, "language_name": variant.language.name,
         "treatment": variant.language.treatment, "profile": variant.profile.name,
         **({"clock": variant.clock} if variant.clock else {}),
-        "file": variant.output.name, "poster": variant.poster_path.name, "sidecars": sidecars,
-        "bytes": path.stat().st_size, "sha256": sha256_file(path),
-        "duration": round(info.duration, 3), "width": video.width, "height": video.height,
+        "medium": "radio" if plan.radio else "video",
+        "file": variant.output.name, "poster": variant.poster_path.name if video else None,
+        "sidecars": sidecars, "bytes": path.stat().st_size, "sha256": sha256_file(path),
+        "duration": round(info.duration, 3), "width": video.width if video else None,
+        "height": video.height if video else None,
         "streams": [s.to_json() for s in info.streams],
         "loudness": audio.to_json(),
         "inputs": plan.inputs, "settings": plan.settings,
-        "conform": plan.conform.describe(),
+        "conform": plan.conform.describe() if plan.conform else None,
         "qc": {"warnings": [w.to_json() for w in warnings]},
         "render_seconds": round(seconds, 2),
         "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -104,7 +104,8 @@ def localise(variant: VariantPlan, target: Target, scratch: Path) -> VariantPlan
 def outputs_of(variant: VariantPlan, record: dict) -> list[str]:
     """The files a render leaves for one variant, the record last."""
     certificate = [record["certificate"]] if record.get("certificate") else []
-    return [record["file"], record["poster"], *record["sidecars"], *certificate,
+    poster = [record["poster"]] if record.get("poster") else []       # none without a picture
+    return [record["file"], *poster, *record["sidecars"], *certificate,
             variant.variant.record_path.name]
 
 

@@ -21,7 +21,8 @@ from pipeline.files import atomic_output, partial_path
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.media.conform import Stream, field_picture, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
-from pipeline.render.audio import dub_audio, master_audio, mixed_audio, shared_audio
+from pipeline.render.audio import audio_source, shared_audio
+from pipeline.render.audio_only import render_sound
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.render.certificate import certify, check_programme
 from pipeline.render.leveling import SharedTrack
@@ -83,15 +84,11 @@ class Job:
     picture: Path | None = None           # the shared picture, for non-burned variants
 
 
-AUDIO_SOURCES = {"burn": master_audio, "soft": master_audio, "dub": dub_audio, "mix": mixed_audio}
-
-
 def audio_track(job: Job) -> Stream:
     """The variant's audio: the shared, normalised track of its source, copied. A profile that
     names a loudness standard refuses a track that breaks it before anything is encoded."""
     plan = job.plan
-    source = AUDIO_SOURCES[plan.variant.language.treatment](plan, job.cache)
-    job.audio = shared_audio(plan, source, job.cache)
+    job.audio = shared_audio(plan, audio_source(plan, job.cache), job.cache)
     check_programme(plan.variant.profile, job.audio.loudness, plan.master.duration,
                     f"the audio of {plan.variant.stem}")
     return ffmpeg.input(str(job.audio.path))["a:0"]
@@ -200,6 +197,8 @@ def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
                    progress: Progress | None = None) -> dict:
     """Render one planned variant; return its record. Nothing appears under a final name on failure."""
     variant = plan.variant
+    if variant.profile.audio_only:
+        return render_sound(plan, cache, progress=progress)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
         job = Job(plan, Path(workdir), cache, threads, progress)

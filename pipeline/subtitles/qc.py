@@ -257,8 +257,10 @@ def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
 
 def narrowest_frame(profiles: Iterable) -> tuple[int, int]:
     """(width, height) of the profile whose frame holds the fewest ems across: the one burned
-    text is most likely not to fit (1080x1920 vertical before 1920x1080 web)."""
-    frame = min(profiles, key=lambda p: p.width / p.height, default=None)
+    text is most likely not to fit (1080x1920 vertical before 1920x1080 web). Audio profiles
+    have no frame."""
+    frame = min((p for p in profiles if p.medium == "video"), key=lambda p: p.width / p.height,
+                default=None)
     return (frame.width, frame.height) if frame else (1920, 1080)
 
 

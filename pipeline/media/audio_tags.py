@@ -1,0 +1,138 @@
+"""What a sound file says about itself: the Broadcast Wave `bext` chunk and ID3v2.4 tags.
+
+Broadcast WAV (EBU Tech 3285): ffmpeg's wav muxer writes the `bext` chunk (`-write_bext 1`, its
+text fields from the output's metadata) as version 1, whose 190 reserved bytes after the UMID are
+zeros. Version 2 gives the first 10 of those bytes to five loudness figures (EBU R128); no
+well-kept tool on Debian writes them (BWF MetaEdit is not packaged in bookworm; libsndfile's
+SF_BROADCAST_INFO has them but python-soundfile does not expose it, and it would write the whole
+file again), so `write_bext_loudness` puts them in place in the chunk ffmpeg wrote: fixed
+offsets, fixed sizes, nothing else moves.
+
+MP3s carry ID3v2.4 tags written by mutagen (title, album for the campaign, TLAN with the
+ISO 639-3 code, recording year).
+"""
+
+from __future__ import annotations
+
+import struct
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from mutagen.id3 import ID3, TALB, TDRC, TIT2, TLAN, TXXX
+
+from pipeline.errors import RenderError
+from pipeline.media.loudness import Reading
+
+# EBU Tech 3285 v2, offsets within the chunk's data: Description[256] Originator[32]
+# OriginatorReference[32] OriginationDate[10] OriginationTime[8] TimeReferenceLow/High[4+4]
+# Version[2] UMID[64] LoudnessValue LoudnessRange MaxTruePeakLevel MaxMomentaryLoudness
+# MaxShortTermLoudness [2 each, signed, 1/100 LU/LUFS/dBTP] Reserved[180] CodingHistory[...].
+BEXT_FIELDS = {"description": 256, "originator": 32, "originator_reference": 32}
+VERSION_AT = 346
+LOUDNESS_AT = 412
+CODING_HISTORY_AT = 602
+NOT_MEASURED = 0x7FFF          # Tech 3285 v2: a loudness field whose value was not computed
+
+
+def ascii_text(text: str, limit: int) -> str:
+    """`text` in the ASCII bext's fields take (accents dropped, other letters left out), at most
+    `limit` characters."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(folded.split())[:limit]
+
+
+@dataclass(frozen=True)
+class Bext:
+    """The text fields of a `bext` chunk, before ffmpeg writes them."""
+
+    description: str              # free text: what the recording is
+    originator: str               # who made it
+    originator_reference: str     # a unique reference of this file
+    origination: datetime         # when it was made
+    coding_history: str           # EBU R98 lines: how it was coded, e.g. A=PCM,F=48000,W=24,...
+
+    def metadata(self) -> dict[str, str]:
+        """ffmpeg's `-metadata` keys of the wav muxer's bext chunk, each fitted to its field."""
+        values = {key: ascii_text(getattr(self, key), size) for key, size in BEXT_FIELDS.items()}
+        return values | {"origination_date": self.origination.strftime("%Y-%m-%d"),
+                         "origination_time": self.origination.strftime("%H:%M:%S"),
+                         "coding_history": ascii_text(self.coding_history, 1024) + "\r\n"}
+
+
+def coding_history(sample_rate: int, bits: int, channels: int, tool: str) -> str:
+    """One EBU R98 coding history line of a PCM file made by `tool`."""
+    mode = "mono" if channels == 1 else "stereo"
+    return f"A=PCM,F={sample_rate},W={bits},M={mode},T={tool}"
+
+
+def _centi(value: float | None) -> int:
+    if value is None:
+        return NOT_MEASURED
+    return max(-32768, min(32766, round(value * 100)))
+
+
+def loudness_fields(reading: Reading) -> bytes:
+    """The five v2 loudness fields (10 bytes, little-endian int16 in hundredths)."""
+    loudness = reading.loudness
+    return struct.pack("<5h", _centi(loudness.integrated),
+                       _centi(loudness.lra if loudness.defined else None),
+                       _centi(loudness.true_peak), _centi(reading.max_momentary),
+                       _centi(reading.max_short_term))
+
+
+def _bext_offset(path: Path) -> int:
+    """Where the `bext` chunk's data starts in a RIFF/RF64 WAVE file; `RenderError` if none."""
+    with open(path, "rb") as handle:
+        header = handle.read(12)
+        if len(header) < 12 or header[:4] not in (b"RIFF", b"RF64") or header[8:12] != b"WAVE":
+            raise RenderError("not a WAVE file: no bext chunk to complete", path)
+        position = 12
+        while True:
+            handle.seek(position)
+            chunk = handle.read(8)
+            if len(chunk) < 8:
+                raise RenderError("the WAVE file has no bext chunk", path)
+            name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if name == b"bext":
+                if size < CODING_HISTORY_AT:
+                    raise RenderError(f"the bext chunk is {size} bytes, shorter than EBU Tech "
+                                      f"3285's {CODING_HISTORY_AT}", path)
+                return position + 8
+            if name == b"data":      # bext comes before the samples (ffmpeg writes it there)
+                raise RenderError("the WAVE file has no bext chunk before its data", path)
+            position += 8 + size + (size & 1)
+
+
+def write_bext_loudness(path: Path, reading: Reading) -> None:
+    """Make the file's `bext` chunk version 2 with the measured loudness of its own samples
+    (EBU Tech 3285 v2); in place, nothing else in the file changes."""
+    start = _bext_offset(path)
+    with open(path, "r+b") as handle:
+        handle.seek(start + VERSION_AT)
+        handle.write(struct.pack("<H", 2))
+        handle.seek(start + LOUDNESS_AT)
+        handle.write(loudness_fields(reading))
+
+
+@dataclass(frozen=True)
+class Id3:
+    """The ID3v2.4 frames of a radio MP3."""
+
+    title: str
+    album: str                    # the campaign's title
+    language: str                 # ISO 639-3 (TLAN)
+    year: int
+    campaign: str                 # the campaign's id, for machines (TXXX:CAMPAIGN)
+
+
+def write_id3(path: Path, tags: Id3) -> None:
+    """Replace the file's ID3 tag with `tags`, as ID3v2.4 (mutagen)."""
+    id3 = ID3()
+    id3.add(TIT2(encoding=3, text=tags.title))
+    id3.add(TALB(encoding=3, text=tags.album))
+    id3.add(TLAN(encoding=3, text=tags.language))
+    id3.add(TDRC(encoding=3, text=str(tags.year)))
+    id3.add(TXXX(encoding=3, desc="CAMPAIGN", text=tags.campaign))
+    id3.save(path, v2_version=4)

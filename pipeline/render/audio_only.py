@@ -1,0 +1,174 @@
+"""Audio-only variants: a station's Broadcast WAV, an MP3, a voice note.
+
+The sound is the language's own (`dub`: its recorded spot; `mix`: its voice over the spot's
+music bed), built by `render/audio.py` exactly as for the video variants, so its measurement by
+the EBU R128 meter is the one already made (cached by source). It is levelled to the audio
+profile's own target and encoded straight into the variant's file, exactly as long as the spot
+to the sample (radio sells time by the second: a 20 s slot is 960,000 samples at 48 kHz). The
+file is then decoded and measured again (an MP3's decoder overshoot is heard by the meter, not
+assumed), corrected or refused as any shared track (`render/leveling.py`), and tagged: a `bext`
+chunk with its v2 loudness figures in a Broadcast WAV, ID3v2.4 in an MP3, Vorbis comments in Ogg.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import ffmpeg
+
+from pipeline import __version__
+from pipeline.errors import RenderError
+from pipeline.files import partial_path
+from pipeline.fingerprint import HashCache
+from pipeline.media.audio_tags import Bext, Id3, coding_history, write_bext_loudness, write_id3
+from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
+from pipeline.media.loudness import Reading, read_decoded
+from pipeline.media.probe import MediaInfo, probe
+from pipeline.profiles import Profile
+from pipeline.render.audio import audio_encoder_args, audio_source, measured_loudness
+from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
+from pipeline.render.plan import VariantPlan
+from pipeline.render.record import make_record, write_json
+
+FORMATS = {"wav": "wav", "mp3": "mp3", "ogg": "ogg", "mp4": "mp4"}
+# What ffprobe calls the stream each encoder makes.
+CODEC_NAMES = {"libmp3lame": "mp3", "libopus": "opus", "libvorbis": "vorbis"}
+# ffmpeg 5.1's MP4 muxer marks the AAC encoder's priming samples (an edit list) but not the
+# padding of the last frame: an AAC track decodes up to one frame (1024 samples) long.
+AAC_FRAME = 1024
+
+
+def exact_length(audio, samples: int):
+    """Padded with silence or cut to exactly `samples` samples (at the stream's rate)."""
+    return audio.filter("apad", whole_len=samples).filter("atrim", end_sample=samples)
+
+
+def tool() -> str:
+    """The coding history's `T=`: this pipeline and the ffmpeg that encoded ("ffmpeg version
+    5.1.9-0+deb12u1 Copyright ..." gives 5.1.9-0+deb12u1)."""
+    words = ffmpeg_version().split()
+    version = words[2] if len(words) > 2 and words[:2] == ["ffmpeg", "version"] else "unknown"
+    return f"pipeline {__version__}, ffmpeg {version}"
+
+
+def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]]:
+    """Encoder and container options, and the container's own tags (the ID3 tag of an MP3 is
+    written after)."""
+    variant, profile = plan.variant, plan.variant.profile
+    manifest, language = variant.manifest, variant.language
+    title = f"{variant.spot.title} ({language.name})"
+    args = audio_encoder_args(profile) | {"f": FORMATS[profile.container], "map_metadata": "-1"}
+    if profile.opus_application:
+        args["application"] = profile.opus_application
+    metadata = {}
+    if profile.container == "wav":
+        args["rf64"] = "auto"          # past 4 GiB a WAV needs RF64 (EBU Tech 3306)
+        if profile.bext:
+            args["write_bext"] = 1
+            metadata = Bext(
+                description=f"{manifest.title} | spot {variant.spot.id}: {variant.spot.title} | "
+                            f"language {language.code} ({language.name})",
+                originator=manifest.campaign, originator_reference=plan.fingerprint[:32],
+                origination=when,
+                coding_history=coding_history(profile.sample_rate, _bits(profile),
+                                              profile.channels, tool())).metadata()
+        metadata |= {"title": title}
+    elif profile.container == "mp3":
+        args["id3v2_version"] = 0      # mutagen writes the whole ID3v2.4 tag
+        args["write_id3v1"] = 0
+    else:
+        metadata = {"title": title, "album": manifest.title, "language": language.alpha3,
+                    "date": str(when.year)}
+        if profile.container == "mp4":
+            args["metadata:s:a:0"] = f"language={language.alpha3}"
+    return args, metadata
+
+
+def encode_args(audio, destination: Path, plan: VariantPlan, when: datetime) -> list[str]:
+    """ffmpeg's arguments: the graph, then one `-metadata KEY=VALUE` per tag before the output
+    (ffmpeg-python takes one value per option)."""
+    options, metadata = output_args(plan, when)
+    args = ffmpeg.compile(audio.output(str(destination), **options), cmd="ffmpeg")[1:]
+    tags = [item for key, value in metadata.items() for item in ("-metadata", f"{key}={value}")]
+    return args[:-1] + tags + args[-1:]
+
+
+def _bits(profile: Profile) -> int:
+    return {"pcm_s16le": 16, "pcm_s24le": 24, "pcm_s32le": 32, "pcm_f32le": 32}.get(
+        profile.audio_codec, 24)
+
+
+def check_sound(plan: VariantPlan, path: Path, reading: Reading) -> MediaInfo:
+    """The file is sound alone, in the profile's codec, rate and channels, and decodes to exactly
+    the spot's length in samples; `RenderError` saying what is not."""
+    profile, variant = plan.variant.profile, plan.variant
+    info = probe(path)
+    audio, problems = info.audio, []
+    if info.video is not None:
+        problems.append("it has a picture")
+    codec = CODEC_NAMES.get(profile.audio_codec, profile.audio_codec)
+    if audio is None or audio.codec != codec:
+        problems.append(f"its audio is {audio.codec if audio else 'missing'}, not {codec}")
+    elif (audio.sample_rate, audio.channels) != (profile.sample_rate, profile.channels):
+        problems.append(f"its audio is {audio.sample_rate} Hz {audio.channels} channels, not "
+                        f"{profile.sample_rate} Hz {profile.channels}")
+    slot = plan.slot_samples
+    extra = AAC_FRAME if profile.audio_codec == "aac" else 0
+    if not slot <= reading.samples <= slot + extra:
+        problems.append(f"it decodes to {reading.samples} samples, the spot's slot is {slot} "
+                        f"({slot / profile.sample_rate:.3f} s at {profile.sample_rate} Hz)")
+    if problems:
+        raise RenderError(f"{variant.stem}: the rendered file failed its checks: "
+                          + "; ".join(problems), variant.output)
+    return info
+
+
+def render_sound(plan: VariantPlan, cache: HashCache, *,
+                 progress: Callable[[float], None] | None = None) -> dict:
+    """Render one audio-only variant; return its record. Nothing appears under a final name on
+    failure (RenderError)."""
+    variant, profile = plan.variant, plan.variant.profile
+    started = time.monotonic()
+    when = datetime.now(timezone.utc).replace(microsecond=0)
+    source = audio_source(plan, cache)
+    partial = partial_path(variant.output)
+    readings: list[Reading] = []
+
+    def encode(leveling: Leveling) -> None:
+        audio = exact_length(level(source.build(), profile, leveling), plan.slot_samples)
+        run_ffmpeg(["-loglevel", "error", *encode_args(audio, partial, plan, when)],
+                   what=f"rendering {variant.stem}", path=variant.output)
+
+    def meter():
+        readings.append(read_decoded(partial, dualmono=profile.channels == 1))
+        return readings[-1].loudness
+
+    try:
+        loudness, leveling = level_and_verify(profile, measured_loudness(source, cache), encode,
+                                              meter, what=f"the audio of {variant.stem}")
+        reading = readings[-1]
+        if profile.bext:
+            write_bext_loudness(partial, reading)
+        if profile.container == "mp3":
+            write_id3(partial, Id3(f"{variant.spot.title} ({variant.language.name})",
+                                   variant.manifest.title, variant.language.alpha3, when.year,
+                                   variant.manifest.campaign))
+        info = check_sound(plan, partial, reading)
+        record = make_record(plan, partial, info, SharedTrack(partial, loudness, leveling),
+                             time.monotonic() - started)
+        record |= {"duration": round(reading.samples / profile.sample_rate, 6),
+                   "slot": {"samples": plan.slot_samples, "sample_rate": profile.sample_rate},
+                   "samples": reading.samples}
+        record["loudness"] |= {"max_momentary_lufs": reading.max_momentary,
+                               "max_short_term_lufs": reading.max_short_term}
+        os.replace(partial, variant.output)
+        write_json(variant.record_path, record)
+        if progress:
+            progress(1.0)
+        return record
+    finally:
+        partial.unlink(missing_ok=True)
