@@ -138,14 +138,15 @@ def starts_with_picture(info: MediaInfo) -> bool:
 
 def master_fits(master: Master, profile: Profile) -> bool:
     """The master's video stream can go into the variant as it is: it is what the profile's
-    encoder would make (H.264, profile, level, 4:2:0) at the profile's frame size and rate, with
-    square pixels, upright, progressive, starting the file, and nothing to crop."""
+    encoder would make (H.264, profile, level, 4:2:0) at the profile's frame size and rate (a
+    size-capped profile's bitrate is its own: never copied), with square pixels, upright, progressive, starting the file, and nothing to crop."""
     video, info = master.info.video, master.info
     if video is None:
         return False
     level_ok = profile.max_level is None or (video.level or 0) <= round(profile.max_level * 10)
     return bool(
         video.codec == "h264" and profile.video_codec == "libx264" and not profile.video_bitrate
+        and not profile.max_mb_per_minute
         and (video.width, video.height) == (profile.width, profile.height)
         and master.geometry.square_upright and master.scan.scan == "progressive"
         and (profile.fps is None or abs((video.fps or 0) - profile.fps) < 0.01)

@@ -24,8 +24,38 @@ PRORES_422_HQ = {"profile:v": 3, "vendor": "apl0"}
 BT709 = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709"}
 
 
-def video_encoder_args(profile: Profile, threads: int = 0) -> dict:
-    """The profile's video encoder settings; `threads` 0 lets the encoder decide."""
+# A size-capped file's budget: the container (moov, headers) takes about this much, and two-pass
+# x264 lands within a few per cent of its target bitrate, so it aims at 92 % of what is left.
+CONTAINER_BYTES = 64_000
+RATE_MARGIN = 0.92
+
+
+def capped_video_bitrate(profile: Profile, duration: float | None) -> int:
+    """bits/s of video that keep a `duration`-second file, with its audio, under the profile's
+    size cap (`max_mb_per_minute`, 10^6 bytes a minute); a minute when the duration is not
+    known. A short spot's fixed container cost weighs more on each second."""
+    seconds = duration if duration and duration > 0 else 60.0
+    budget = profile.max_mb_per_minute * 1e6 * seconds / 60 - CONTAINER_BYTES
+    audio = _bits_per_second(profile.audio_bitrate) if profile.audio_bitrate else 0
+    return max(100_000, int(budget * 8 * RATE_MARGIN / seconds - audio))
+
+
+def _bits_per_second(rate: str) -> float:
+    units = {"k": 1e3, "K": 1e3, "M": 1e6}
+    return float(rate[:-1]) * units[rate[-1]] if rate[-1] in units else float(rate)
+
+
+def two_pass(profile: Profile) -> bool:
+    """A size-capped profile's video is encoded in two passes (x264's stats file from the first
+    places the bits of the second), so the file meets its size."""
+    return profile.max_mb_per_minute is not None
+
+
+def video_encoder_args(profile: Profile, threads: int = 0, *, duration: float | None = None,
+                       passlog: str | None = None, pass_number: int | None = None) -> dict:
+    """The profile's video encoder settings; `threads` 0 lets the encoder decide. A size-capped
+    profile gets its bitrate from the spot's `duration` (seconds) and, with `passlog`, the x264
+    pass it is (1 or 2)."""
     args: dict = {"c:v": profile.video_codec, "pix_fmt": profile.pix_fmt}
     if profile.video_codec == "mpeg2video":
         args |= XDCAM_HD422 | BT709
@@ -35,7 +65,11 @@ def video_encoder_args(profile: Profile, threads: int = 0) -> dict:
         args["preset"] = profile.preset
         if profile.x264_profile:
             args["profile:v"] = profile.x264_profile
-    if profile.video_bitrate:
+    if two_pass(profile):
+        args["b:v"] = str(capped_video_bitrate(profile, duration))
+        if passlog:
+            args |= {"pass": pass_number or 2, "passlogfile": passlog}
+    elif profile.video_bitrate:
         # Constant-rate deliverable (broadcast): cap the rate (and floor it, for MPEG-2's CBR),
         # with a 2 s VBV buffer unless the codec's own is set above.
         rate = profile.video_bitrate

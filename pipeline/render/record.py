@@ -35,8 +35,8 @@ def made_once(target: Path) -> Iterator[bool]:
 
 
 def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
-    """The rendered file has the profile's frame, the master's length (after any leader) and the
-    expected tracks."""
+    """The rendered file has the profile's frame, the master's length (after any leader), the
+    expected tracks and, for a size-capped profile, a size under its cap."""
     profile, variant = plan.variant.profile, plan.variant
     info = probe(path)
     expected = plan.master.duration + leader_offset(plan)
@@ -54,6 +54,11 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     if plan.subtitles is not None and variant.language.treatment != "burn" and not profile.mastered \
             and not info.of_kind("subtitle"):
         problems.append("the subtitle track is missing")
+    if profile.max_mb_per_minute:
+        cap, size = profile.max_mb_per_minute * 1e6 * plan.master.duration / 60, path.stat().st_size
+        if size > cap:
+            problems.append(f"it is {size / 1e6:.2f} MB, over the profile's cap of {cap / 1e6:.2f} MB "
+                            f"({profile.max_mb_per_minute:g} MB a minute)")
     if problems:
         raise RenderError(f"{variant.stem}: the rendered file failed its checks: " + "; ".join(problems),
                           variant.output)

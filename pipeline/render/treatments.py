@@ -23,7 +23,7 @@ from pipeline.media.conform import Stream, field_picture, master_fits, master_pi
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.render.audio import audio_source, shared_audio
 from pipeline.render.audio_only import render_sound
-from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.render.encoders import container_args, two_pass, video_encoder_args
 from pipeline.render.certificate import certify, check_programme
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.mastering import master_graph, master_problems, master_record, weaves_fields
@@ -51,7 +51,9 @@ def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | Non
     variant, master = plan.variant, plan.inputs["master"]
     if master_fits(plan.conform, variant.profile):
         return Path(master["path"])
-    key = sha256_json({"master": master["sha256"], "video": video_encoder_args(variant.profile),
+    duration = plan.master.duration
+    key = sha256_json({"master": master["sha256"],
+                       "video": video_encoder_args(variant.profile, duration=duration),
                        "fit": [variant.profile.width, variant.profile.height, variant.profile.fit,
                                variant.profile.fps],
                        "conform": plan.conform.picture_settings,
@@ -59,12 +61,21 @@ def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | Non
     target = variant.folder / ".work" / f"{variant.spot.id}.{variant.profile.name}.{key}.picture.mp4"
     with made_once(target) as needed:
         if needed:
-            with atomic_output(target) as partial:
-                graph = ffmpeg.output(master_picture(master["path"], plan.conform, variant.profile),
-                                      str(partial), an=None, sn=None, f="mp4",
-                                      **video_encoder_args(variant.profile, threads))
-                _run(graph, target, f"encoding the shared picture of {variant.spot.id} "
-                     f"for {variant.profile.name}", plan.master.duration, progress)
+            with atomic_output(target) as partial, \
+                    tempfile.TemporaryDirectory(prefix="pipeline-pass-") as passes:
+                picture = master_picture(master["path"], plan.conform, variant.profile)
+                passlog = str(Path(passes) / "x264")
+
+                def graph(pass_number: int | None):
+                    args = video_encoder_args(variant.profile, threads, duration=duration,
+                                              passlog=passlog if pass_number else None,
+                                              pass_number=pass_number)
+                    if pass_number == 1:
+                        return ffmpeg.output(picture, os.devnull, f="null", **args)
+                    return ffmpeg.output(picture, str(partial), an=None, sn=None, f="mp4", **args)
+
+                _encode(graph, variant.profile, target, f"encoding the shared picture of "
+                        f"{variant.spot.id} for {variant.profile.name}", duration, progress)
             for stale in target.parent.glob(f"{variant.spot.id}.{variant.profile.name}.*.picture.mp4"):
                 if stale != target:
                     stale.unlink(missing_ok=True)
@@ -134,12 +145,14 @@ TREATMENTS: dict[str, Callable[[Job], tuple[Stream, ...]]] = {
 }
 
 
-def output_args(plan: VariantPlan, threads: int = 0) -> dict:
-    """Codecs, stream metadata and container flags of the variant's output file."""
+def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None) -> dict:
+    """Codecs, stream metadata and container flags of the variant's output file (`passlog`: the
+    second pass of a size-capped burn)."""
     variant, profile = plan.variant, plan.variant.profile
     treatment = variant.language.treatment
     args = container_args(profile) | {"c:a": "copy"}
-    args.update(video_encoder_args(profile, threads) if treatment == "burn" else {"c:v": "copy"})
+    args.update(video_encoder_args(profile, threads, duration=plan.master.duration,
+                                   passlog=passlog) if treatment == "burn" else {"c:v": "copy"})
     spoken = plan.settings["language_tag"] if treatment in ("dub", "mix") \
         else plan.settings["source_language_tag"]
     args["metadata:s:a:0"] = f"language={spoken}"
@@ -165,26 +178,69 @@ def build_master(job: Job, destination: Path):
                         job.threads)
 
 
+def _passlog(job: Job) -> str:
+    return str(job.workdir / f"x264-{job.plan.variant.language.code}")
+
+
+def first_pass(job: Job, picture: Stream):
+    """x264's first pass of a size-capped burn: statistics only, to the null muxer."""
+    plan = job.plan
+    return ffmpeg.output(picture, os.devnull, f="null",
+                         **video_encoder_args(plan.variant.profile, job.threads,
+                                              duration=plan.master.duration,
+                                              passlog=_passlog(job), pass_number=1))
+
+
 def build_graph(job: Job, destination: Path):
+    """The variant's graph as a function of the x264 pass (None: a single encode)."""
     if job.plan.variant.profile.mastered:
-        return build_master(job, destination)
+        master = build_master(job, destination)
+        return lambda pass_number: master
     streams = TREATMENTS[job.plan.variant.language.treatment](job)
-    return ffmpeg.output(*streams, str(destination), **output_args(job.plan, job.threads))
+
+    def graph(pass_number: int | None):
+        if pass_number == 1:
+            return first_pass(job, streams[0])
+        return ffmpeg.output(*streams, str(destination),
+                             **output_args(job.plan, job.threads,
+                                           _passlog(job) if pass_number else None))
+    return graph
 
 
 def build_burn_group(jobs: list[Job], destinations: list[Path]):
     """Several languages of one spot and profile burned from one decode: the fitted picture is
-    split to one burn (`ass` filter) and encoder per language; they all copy one audio track."""
+    split to one burn (`ass` filter) and encoder per language; they all copy one audio track.
+    Returns the graph as a function of the x264 pass, as `build_graph`."""
     first = jobs[0].plan
     pictures = (master_picture(first.inputs["master"]["path"], first.conform, first.variant.profile)
                 .filter_multi_output("split", len(jobs)))
     audio = audio_track(jobs[0])
-    outputs = []
-    for index, (job, destination) in enumerate(zip(jobs, destinations)):
+    streams = []
+    for index, job in enumerate(jobs):
         job.audio = jobs[0].audio
-        outputs.append(ffmpeg.output(burned(pictures[index], job), audio, str(destination),
-                                     **output_args(job.plan, job.threads)))
-    return ffmpeg.merge_outputs(*outputs)
+        streams.append(burned(pictures[index], job))
+
+    def graph(pass_number: int | None):
+        if pass_number == 1:
+            return ffmpeg.merge_outputs(*(first_pass(job, picture)
+                                          for job, picture in zip(jobs, streams)))
+        return ffmpeg.merge_outputs(*(
+            ffmpeg.output(picture, audio, str(destination),
+                          **output_args(job.plan, job.threads, _passlog(job) if pass_number else None))
+            for job, picture, destination in zip(jobs, streams, destinations)))
+    return graph
+
+
+def _encode(graph: Callable[[int | None], object], profile, path: Path, what: str,
+            duration: float, progress: Progress | None) -> None:
+    """One ffmpeg run, or two for a size-capped profile (encoders.two_pass), each reporting
+    half of the progress."""
+    if not two_pass(profile):
+        _run(graph(None), path, what, duration, progress)
+        return
+    for number in (1, 2):
+        half = (lambda done, n=number: progress((n - 1 + done) / 2)) if progress else None
+        _run(graph(number), path, f"{what} (pass {number} of 2)", duration, half)
 
 
 def _run(graph, path: Path, what: str, duration: float, progress: Progress | None) -> None:
@@ -204,8 +260,8 @@ def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
         job = Job(plan, Path(workdir), cache, threads, progress)
         partial = partial_path(variant.output)
         try:
-            _run(build_graph(job, partial), variant.output, f"rendering {variant.stem}",
-                 plan.master.duration, progress)
+            _encode(build_graph(job, partial), variant.profile, variant.output,
+                    f"rendering {variant.stem}", plan.master.duration, progress)
             return finish(job, partial, started)
         finally:
             partial.unlink(missing_ok=True)
@@ -223,9 +279,10 @@ def render_burn_group(plans: list[VariantPlan], cache: HashCache, *, threads: in
     try:
         with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
             jobs = [Job(plan, Path(workdir), cache, threads, progress) for plan in plans]
-            _run(build_burn_group(jobs, partials), first.output,
-                 f"burning {', '.join(p.variant.language.code for p in plans)} into "
-                 f"{first.spot.id} for {first.profile.name}", plans[0].master.duration, progress)
+            _encode(build_burn_group(jobs, partials), first.profile, first.output,
+                    f"burning {', '.join(p.variant.language.code for p in plans)} into "
+                    f"{first.spot.id} for {first.profile.name}", plans[0].master.duration,
+                    progress)
         results: list[dict | RenderError] = []
         for job, partial in zip(jobs, partials):
             try:
