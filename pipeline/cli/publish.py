@@ -129,7 +129,8 @@ def verify(source: str, endpoint_url: str | None) -> None:
     report = verify_catalog(source, endpoint_url)
     for check in report.checks:
         status = "ok" if check.ok else "FAILED"
-        click.echo(f"  {status:<7} {check.file}  {_size(check.bytes) if check.bytes else ''}".rstrip())
+        size = _size(check.bytes) if check.bytes else ""
+        click.echo(f"  {status:<7} {check.file}  {size}  {check.describe()}".rstrip())
         if not check.ok:
             click.echo(f"{check.file}: error: {check.message}", err=True)
     if not report.checks:

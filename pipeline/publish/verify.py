@@ -28,6 +28,17 @@ class VariantCheck:
     ok: bool
     bytes: int | None = None
     message: str = ""
+    duration: float | None = None      # seconds, as the catalog says
+    loudness: float | None = None      # integrated LUFS, as the catalog says
+
+    def describe(self) -> str:
+        """The catalog's duration and loudness, as a station reads them: "20.000 s, -23.0 LUFS"."""
+        parts = []
+        if self.duration is not None:
+            parts.append(f"{self.duration:.3f} s")
+        if self.loudness is not None:
+            parts.append(f"{self.loudness:.1f} LUFS")
+        return ", ".join(parts)
 
 
 @dataclass
@@ -166,9 +177,15 @@ def _entry_problem(variant: dict) -> str | None:
     return None
 
 
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _check(source: _Source, variant: dict) -> VariantCheck:
     check = VariantCheck(str(variant.get("file")), str(variant.get("spot")),
-                         str(variant.get("language")), str(variant.get("profile")), ok=False)
+                         str(variant.get("language")), str(variant.get("profile")), ok=False,
+                         duration=_number(variant.get("duration")),
+                         loudness=_number(variant.get("loudness_lufs")))
     problem = _entry_problem(variant)
     if problem:
         check.message = f"catalog entry is malformed: {problem}"

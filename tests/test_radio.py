@@ -1,0 +1,389 @@
+"""Radio spots and community channels: audio-only masters and profiles (radio, radio-mp3,
+voice-note), the size-capped messaging video, checked on the files by other tools (wavinfo for
+the bext chunk, mutagen for ID3, ffprobe for streams, ffmpeg's ebur128 and a raw decode for
+loudness and length)."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+from wavinfo import WavInfoReader
+
+from pipeline.cli.main import cli
+from pipeline.errors import RenderError, ValidationError
+from pipeline.manifest import load_manifest
+from pipeline.media.audio_tags import Bext, NOT_MEASURED, loudness_fields, write_bext_loudness
+from pipeline.media.loudness import Loudness, Reading
+from pipeline.profiles import BUILTIN_PROFILES, Profile, profile_problem
+from pipeline.render.encoders import capped_video_bitrate
+from pipeline.fingerprint import CACHE_NAME
+from pipeline.render.plan import build_plan
+from pipeline.render.remote import Store, render_on_worker, upload_inputs
+from tests.conftest import SMALL_PROFILES, ffmpeg
+from tests.mediacheck import FFMPEG, streams
+
+RATE = 48000
+RADIO_SECONDS = 4.0
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def radio_master(tmp_path_factory) -> Path:
+    """A 4 s stereo WAV at 44.1 kHz (a studio's rate, not the deliverables')."""
+    path = tmp_path_factory.mktemp("radio") / "radio.wav"
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=44100:duration={RADIO_SECONDS}",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(path))
+    return path
+
+
+def radio_campaign(campaign, radio_master, languages, profiles, **spot) -> Path:
+    """The test campaign with one spot whose master is sound alone."""
+    (campaign.root / "media/radio.wav").write_bytes(radio_master.read_bytes())
+    spots = [{"id": "spot", "title": "Radio spot", "master": "../media/radio.wav",
+              "music_bed": "../media/spot.bed.wav", **spot}]
+    return campaign.write(languages, profiles, spots=spots)
+
+
+def decoded_samples(path: Path, channels: int) -> int:
+    """Samples per channel a plain decode to 16-bit PCM gives (not the pipeline's own count)."""
+    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-f", "s16le", "-ac",
+                          str(channels), "-"], capture_output=True, check=True).stdout
+    return len(raw) // (2 * channels)
+
+
+def ebur128(path: Path, dualmono: bool = False) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of the decoded file, by ffmpeg's ebur128."""
+    err = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-af",
+                          f"ebur128=peak=true:dualmono={'true' if dualmono else 'false'}",
+                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
+    summary = err[err.rindex("Summary:"):]
+    return (float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1)),
+            float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1)))
+
+
+# --- profiles and the manifest ---------------------------------------------------------------
+
+def test_built_in_audio_profiles_and_their_files():
+    radio, mp3, note = (BUILTIN_PROFILES[n] for n in ("radio", "radio-mp3", "voice-note"))
+    assert (radio.extension, radio.audio_codec, radio.loudness, radio.bext) == ("wav", "pcm_s24le", -23.0, True)
+    assert (mp3.extension, mp3.audio_bitrate, mp3.loudness, mp3.true_peak) == ("mp3", "256k", -16.0, -1.0)
+    assert (note.extension, note.audio_codec, note.channels, note.opus_application) == \
+        ("ogg", "libopus", 1, "voip")
+    assert all(profile_problem(p) is None for p in BUILTIN_PROFILES.values())
+    assert Profile("x", 0, 0, medium="audio", container="mp4").extension == "m4a"
+    assert "does not go in 'mp3'" in profile_problem(Profile("x", 0, 0, medium="audio", container="mp3"))
+    assert "container" in profile_problem(Profile("x", 1920, 1080, container="wav"))
+
+
+def test_a_profile_override_that_cannot_be_rendered_is_refused_with_its_line(campaign):
+    manifest = campaign.write_text("""\
+        campaign: c
+        title: t
+        source_language: spa
+        spots: [{id: s, master: ../media/spot.mp4}]
+        languages: [{code: yua, treatment: dub}]
+        profiles:
+          radio-opus: {base: radio, container: ogg}
+          tv: {base: web, medium: sound}
+        """)
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(manifest)
+    messages = [(d.line, d.message) for d in caught.value.diagnostics]
+    assert (7, "profile 'radio-opus': audio codec 'pcm_s24le' does not go in 'ogg' "
+               "(use libopus or libvorbis or flac)") in messages
+    assert any(line == 8 and "'sound' is not one of: video, audio" in m for line, m in messages)
+
+
+def test_a_size_capped_bitrate_keeps_a_minute_under_16_mb():
+    messaging = BUILTIN_PROFILES["messaging"]
+    video = capped_video_bitrate(messaging, 60.0)
+    assert (video + 128_000) * 60 / 8 + 64_000 < 16e6
+    assert video > 1_500_000                       # and does not starve 720p
+    # A short spot pays the container's fixed cost over fewer seconds.
+    assert capped_video_bitrate(messaging, 5.0) < video
+
+
+# --- the bext chunk's v2 loudness fields ------------------------------------------------------
+
+@pytest.fixture
+def bwf(tmp_path) -> Path:
+    """A Broadcast WAV as ffmpeg's wav muxer writes it (bext version 1)."""
+    path = tmp_path / "bwf.wav"
+    fields = Bext("Campaign | spot s | language yua (Maaya t\u02bcaan)", "campaign", "ref",
+                  datetime(2026, 3, 4, 5, 6, 7),
+                  "A=PCM,F=48000,W=24,M=stereo,T=test").metadata()
+    ffmpeg("-f", "lavfi", "-i", "sine=sample_rate=48000:duration=1", "-c:a", "pcm_s24le",
+           "-write_bext", "1", *[a for k, v in fields.items() for a in ("-metadata", f"{k}={v}")],
+           str(path))
+    return path
+
+
+def test_bext_loudness_fields_are_written_in_place_and_read_back_by_wavinfo(bwf):
+    before = bwf.read_bytes()
+    assert WavInfoReader(str(bwf)).bext.version == 1
+    reading = Reading(Loudness(-23.04, -1.26, 5.5), -20.5, None, 48000)
+    write_bext_loudness(bwf, reading)
+    after = bwf.read_bytes()
+    bext = WavInfoReader(str(bwf)).bext
+    assert bext.version == 2
+    assert (bext.loudness_value, bext.loudness_range, bext.max_true_peak,
+            bext.max_momentary_loudness) == (-23.04, 5.5, -1.26, -20.5)
+    # A figure that was not measured (under 3 s: no short-term window) is 0x7FFF.
+    assert bext.max_shortterm_loudness == NOT_MEASURED / 100
+    assert bext.description == "Campaign | spot s | language yua (Maaya taan)"
+    assert (bext.originator_date, bext.originator_time) == ("2026-03-04", "05:06:07")
+    # Only the version and the ten loudness bytes changed; the samples are untouched.
+    assert len(after) == len(before)
+    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    start = before.index(b"bext") + 8
+    assert all(start + 346 <= i < start + 348 or start + 412 <= i < start + 422 for i in changed)
+
+
+def test_silence_has_no_loudness_in_the_bext_fields():
+    fields = struct.unpack("<5h", loudness_fields(Reading(Loudness(None, None, 0.0), None, None, 1)))
+    assert fields == (NOT_MEASURED,) * 5
+
+
+def test_a_wav_without_bext_is_an_error(tmp_path):
+    plain = tmp_path / "plain.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=0.2", str(plain))
+    with pytest.raises(RenderError, match="no bext chunk"):
+        write_bext_loudness(plain, Reading(Loudness(-20.0, -3.0, 1.0), -19.0, None, 9600))
+
+
+# --- planning radio spots ----------------------------------------------------------------------
+
+def test_a_sound_master_is_a_radio_spot_and_burn_on_it_is_refused_on_the_language_line(
+        campaign, radio_master):
+    campaign.audio("yua")
+    campaign.subtitle("nah")
+    manifest = radio_campaign(campaign, radio_master, [
+        {"code": "yua", "treatment": "dub"}, {"code": "nah", "treatment": "burn"},
+        {"code": "tzo", "treatment": "soft"}], ["radio", "web"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    text = manifest.read_text()
+    nah_line = text.splitlines().index("- code: nah") + 1
+    assert (f"{manifest}:{nah_line}: error: language 'nah' uses 'burn', but spot 'spot' is a "
+            "radio spot (sound alone): its languages use 'dub' or 'mix'") in result.stderr
+    assert f"{manifest}:{nah_line + 2}: error: language 'tzo' uses 'soft'" in result.stderr
+    plan = build_plan([manifest])
+    by_key = {(v.variant.language.code, v.variant.profile.name): v for v in plan.variants + plan.skipped}
+    assert by_key["yua", "radio"].status == "stale" and by_key["yua", "radio"].radio
+    assert by_key["nah", "radio"].status == "blocked"
+    assert by_key["yua", "web"].status == "skipped"
+    assert by_key["yua", "web"].reasons == ["spot 'spot' is a radio spot: video profile 'web' "
+                                            "does not apply"]
+    shown = invoke("plan", manifest)
+    assert re.search(r"skipped\s+test-campaign/spot\.yua\.web\s+dub\s+\(spot 'spot' is a radio", shown.stdout)
+
+
+def test_medium_in_the_manifest_decides_over_the_streams(campaign, radio_master):
+    campaign.audio("yua")
+    # A video master declared a radio spot: its picture is not used.
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], ["radio", "web"],
+                              spots=[{"id": "spot", "master": "../media/spot.mp4", "medium": "radio"}])
+    plan = build_plan([manifest])
+    assert [v.variant.profile.name for v in plan.variants] == ["radio"]
+    assert plan.variants[0].radio and plan.variants[0].conform is None
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"], medium="video")
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    assert "spot 'spot' says 'medium: video' but its master radio.wav has no picture" in result.stderr
+
+
+def test_audio_profiles_of_a_video_spot_serve_the_languages_with_their_own_sound(campaign):
+    campaign.audio("yua")
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}, {"code": "nah", "treatment": "burn"}],
+                              ["radio-mp3"])
+    plan = build_plan([manifest])
+    assert [(v.variant.language.code, v.status) for v in plan.variants] == [("yua", "stale")]
+    assert plan.skipped[0].reasons == ["'burn' keeps the master's own sound (spa): audio-only "
+                                       "profile 'radio-mp3' serves dub and mix languages"]
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_master):
+    campaign.audio("yua")                        # 3.5 s of 1 kHz at 44.1 kHz: padded
+    campaign.audio("maj", "voice.wav")           # voice-over over the bed
+    manifest = radio_campaign(campaign, radio_master, [
+        {"code": "yua", "name": "Maaya tʼaan", "treatment": "dub"},
+        {"code": "maj", "treatment": "mix"}], ["radio", "radio-mp3", "voice-note"])
+    result = invoke("render", manifest, "-j", "2")
+    assert result.exit_code == 0, result.output
+    assert "6 rendered" in result.stderr
+    slot = int(RADIO_SECONDS * RATE)
+    out = campaign.out
+
+    wav = out / "spot.yua.radio.wav"
+    bext = WavInfoReader(str(wav)).bext
+    assert bext.version == 2
+    assert bext.description == ("Test campaign | spot spot: Radio spot | language yua (Maaya taan)")
+    assert bext.originator == "test-campaign" and len(bext.originator_ref) == 32
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", bext.originator_date)
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", bext.originator_time)
+    assert bext.coding_history.startswith("A=PCM,F=48000,W=24,M=stereo,T=pipeline ")
+    assert WavInfoReader(str(wav)).data.frame_count == slot
+    lufs, peak = ebur128(wav)
+    assert abs(lufs + 23) <= 0.5 and peak <= -1.0
+    assert abs(bext.loudness_value - lufs) <= 0.1 and abs(bext.max_true_peak - peak) <= 0.1
+    info = streams(wav)[0]
+    assert (info["codec_name"], int(info["sample_rate"]), info["channels"]) == ("pcm_s24le", RATE, 2)
+
+    mp3 = out / "spot.yua.radio-mp3.mp3"
+    tags = ID3(str(mp3))
+    assert tags.version == (2, 4, 0)
+    assert str(tags["TIT2"]) == "Radio spot (Maaya tʼaan)"
+    assert str(tags["TALB"]) == "Test campaign"
+    assert str(tags["TLAN"]) == "yua"
+    assert re.fullmatch(r"20\d\d", str(tags["TDRC"]))
+    info = MP3(str(mp3)).info
+    assert (info.bitrate, info.sample_rate, info.channels) == (256000, RATE, 2)
+    assert decoded_samples(mp3, 2) == slot
+    lufs, peak = ebur128(mp3)                     # measured on the decoded MP3
+    assert abs(lufs + 16) <= 1.0 and peak <= -1.0
+
+    for code in ("yua", "maj"):
+        note = out / f"spot.{code}.voice-note.ogg"
+        (audio,) = streams(note)
+        assert (audio["codec_name"], audio["channels"], int(audio["sample_rate"])) == ("opus", 1, RATE)
+        assert decoded_samples(note, 1) == slot
+        lufs, peak = ebur128(note, dualmono=True)
+        assert abs(lufs + 16) <= 1.0 and peak <= -1.0
+        assert decoded_samples(out / f"spot.{code}.radio.wav", 2) == slot
+
+    record = json.loads((out / "spot.maj.radio.json").read_text())
+    assert record["medium"] == "radio" and record["poster"] is None and record["width"] is None
+    assert record["samples"] == slot and record["duration"] == RADIO_SECONDS
+    assert record["slot"] == {"samples": slot, "sample_rate": RATE}
+    catalog = json.loads((out.parent / "catalog.json").read_text())
+    entry = next(v for v in catalog["variants"] if v["file"] == "spot/spot.maj.radio-mp3.mp3")
+    assert entry["medium"] == "radio" and entry["duration"] == RADIO_SECONDS
+    assert abs(entry["loudness_lufs"] + 16) <= 1.0
+    assert "0 rendered, 6 up-to-date" in invoke("render", manifest).stderr
+
+
+@pytest.mark.e2e
+def test_a_padded_dub_fades_out_where_it_ends(campaign, radio_master, tmp_path):
+    campaign.audio("yua")                        # a 1 kHz tone that stops at 3.5 s
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}], ["radio"])
+    assert invoke("render", manifest).exit_code == 0
+    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(campaign.out / "spot.yua.radio.wav"),
+                          "-ac", "1", "-f", "s16le", "-"], capture_output=True, check=True).stdout
+    samples = struct.unpack(f"<{len(raw) // 2}h", raw)
+
+    def peak(start: float, end: float) -> int:
+        return max(abs(s) for s in samples[int(start * RATE):int(end * RATE)])
+
+    steady = peak(3.0, 3.45)
+    assert peak(3.47, 3.479) > 0.9 * steady           # before the 20 ms fade
+    assert 0.3 * steady < peak(3.489, 3.491) < 0.7 * steady     # half way down
+    assert peak(3.4985, 3.5) < 0.1 * steady           # the last 1.5 ms nearly at rest
+    assert peak(3.5, RADIO_SECONDS) == 0              # then silence to the slot's end
+
+
+@pytest.mark.e2e
+def test_sound_past_the_slot_is_an_error_naming_the_overrun(campaign, radio_master, tmp_path):
+    long = tmp_path / "long.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=5.2", str(long))
+    (campaign.root / "audio/spot/yua.wav").write_bytes(long.read_bytes())
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}], ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    assert ("yua.wav: error: sound continues past the spot's end: speech would be cut at 4.00 s "
+            "(the dub has sound until 5.2 s)") in result.stderr
+
+
+@pytest.mark.e2e
+def test_a_video_spot_gives_its_dub_to_radio_from_the_same_measured_sound(campaign):
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}],
+                              {"small": SMALL_PROFILES["small"], "radio": None})
+    assert invoke("render", manifest).exit_code == 0
+    video = json.loads((campaign.out / "spot.yua.small.json").read_text())
+    radio = json.loads((campaign.out / "spot.yua.radio.json").read_text())
+    # One source, measured once (one meter reading in the cache), levelled to two targets: the
+    # two gains differ by the targets' 7 LU.
+    measures = json.loads((campaign.root / "build" / CACHE_NAME).read_text())["measures"]
+    assert len([key for key in measures if key.startswith("ebur128:file:")]) == 1
+    assert abs((video["loudness"]["gain_db"] - radio["loudness"]["gain_db"]) - 7.0) < 0.3
+    assert radio["medium"] == "video" and radio["samples"] == round(4.0 * RATE)
+    lufs, _ = ebur128(campaign.out / "spot.yua.radio.wav")
+    assert abs(lufs + 23) <= 0.5
+
+
+@pytest.mark.e2e
+def test_the_messaging_video_stays_under_its_size_cap(campaign):
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              {"messaging": {"preset": "veryfast"}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    out = campaign.out / "spot.nah.messaging.mp4"
+    video, audio = streams(out)
+    assert (video["codec_name"], video["profile"], video["width"], video["height"]) == \
+        ("h264", "Main", 1280, 720)
+    assert audio["codec_name"] == "aac"
+    assert out.stat().st_size <= 16e6 * 4.0 / 60        # 16 MB a minute, for a 4 s spot
+    # A cap it cannot meet is a failed variant, not a file under its final name.
+    tight = campaign.write([{"code": "nah", "treatment": "burn"}],
+                           {"messaging": {"preset": "veryfast", "max_mb_per_minute": 0.5}})
+    result = invoke("render", tight, "--force")
+    assert result.exit_code == 1
+    assert "over the profile's cap" in result.stderr
+
+
+# --- the Dask worker, publishing and verifying ----------------------------------------------
+
+@pytest.mark.e2e
+def test_a_worker_renders_a_radio_variant_through_the_object_store(campaign, radio_master, tmp_path):
+    campaign.audio("maj", "voice.wav")
+    manifest = radio_campaign(campaign, radio_master, [{"code": "maj", "treatment": "mix"}], ["radio-mp3"])
+    (variant,) = build_plan([manifest]).variants
+    store = Store((tmp_path / "store").as_uri())
+    assert upload_inputs([variant], store.open()) == 3          # master, bed, voice-over
+    record, diagnostics, _ = render_on_worker(variant, store)
+    assert diagnostics == [] and record["file"] == "spot.maj.radio-mp3.mp3"
+    names = sorted(p.name for p in (tmp_path / "store/outputs/test-campaign/spot").iterdir()
+                   if not p.name.endswith(".sha256"))     # the folder store's checksum files
+    assert names == ["spot.maj.radio-mp3.json", "spot.maj.radio-mp3.mp3"]      # no poster
+
+
+@pytest.mark.e2e
+def test_a_radio_campaign_publishes_with_players_and_verifies(campaign, radio_master, tmp_path):
+    campaign.audio("yua")
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio", "radio-mp3"])
+    assert invoke("render", manifest).exit_code == 0
+    dist = tmp_path / "dist"
+    assert invoke("publish", manifest, "--to", dist.as_uri()).exit_code == 0
+    page = (dist / "test-campaign/index.html").read_text(encoding="utf-8")
+    assert '<audio controls preload="none"' in page
+    assert 'src="spot/spot.yua.radio-mp3.mp3" type="audio/mpeg"' in page
+    assert "spot.yua.radio.wav" in page and re.search(r"[-\u2212]23,0 LUFS", page)
+    result = invoke("verify", dist / "test-campaign")
+    assert result.exit_code == 0, result.output
+    assert "ok      spot/spot.yua.radio.wav" in result.stdout and "4.000 s, -23.0 LUFS" in result.stdout
+    assert "2 of 2 variants verified" in result.stdout
+    wav = dist / "test-campaign/spot/spot.yua.radio.wav"
+    data = bytearray(wav.read_bytes())
+    data[-1] ^= 0xFF
+    wav.write_bytes(bytes(data))
+    result = invoke("verify", dist / "test-campaign")
+    assert result.exit_code == 1 and "1 of 2 variants verified" in result.stdout
