@@ -13,6 +13,11 @@ demo manifest `manifests/blue-heart.yaml` can be rendered on a fresh machine:
                                        `mix` language of the demo (spoken in Spanish: we do not
                                        invent translations); `dub` tracks carry the bed under the
                                        voice, `mix` tracks are the voice alone (mono)
+    media/not-for-sale-radio-20.wav    a 20 s radio spot (no picture; 48 kHz 24-bit stereo): its
+                                       own bed and a Spanish radio line, for
+                                       manifests/blue-heart-radio.yaml
+    media/not-for-sale-radio-20.bed.wav  that spot's bed alone, for its `mix` languages
+    audio/not-for-sale-radio-20/<code>.wav  SAMPLE voice tracks of the radio spot's languages
 
 The lower fifth of the picture stays free of text (subtitles go there). The sample tracks are
 deliberately mastered at different loudness (-30 to -14 LUFS) so the pipeline's loudness
@@ -75,9 +80,11 @@ class SampleTrack:
     lufs: float              # integrated loudness the track is mastered at
     variant: str             # espeak-ng voice variant, so the samples do not all sound alike
 
+    spot: str = SPOT
+
     @property
     def path(self) -> Path:
-        return AUDIO_DIR / SPOT / f"{self.code}.wav"
+        return AUDIO_DIR / self.spot / f"{self.code}.wav"
 
     @property
     def text(self) -> str:
@@ -94,6 +101,21 @@ TRACKS = (
     SampleTrack("tcf", "dub", "tlapaneco, mefá", -18.0, "m7"),
     SampleTrack("maj", "mix", "mazateco", -28.0, "f3"),
     SampleTrack("cuc", "mix", "chinanteco", -16.0, "m2"),
+)
+
+# The radio spot: sound alone, 20 s (a common radio slot), its own bed and a Spanish line that
+# says what the picture would have shown. Its languages are in manifests/blue-heart-radio.yaml.
+RADIO_SPOT = "not-for-sale-radio-20"
+RADIO_MASTER = MEDIA_DIR / f"{RADIO_SPOT}.wav"
+RADIO_BED = MEDIA_DIR / f"{RADIO_SPOT}.bed.wav"
+RADIO_DURATION = 20.0
+RADIO_LINE = ("Corazón Azul, campaña contra la trata de personas. "
+              "Los seres humanos no están a la venta.")
+RADIO_TRACKS = (
+    SampleTrack("nah", "dub", "náhuatl", -19.0, "m2", RADIO_SPOT),
+    SampleTrack("yua", "dub", "maya yucateco", -25.0, "f1", RADIO_SPOT),
+    SampleTrack("tzo", "mix", "tsotsil", -21.0, "m4", RADIO_SPOT),
+    SampleTrack("zai", "mix", "zapoteco del Istmo", -27.0, "f2", RADIO_SPOT),
 )
 
 # The music bed: a slow Am - F - C - G progression of sine tones (3.75 s a chord), each note with
@@ -169,19 +191,21 @@ def loudness(path: Path) -> tuple[float, float]:
     return float(integrated.group(1)), float(peak.group(1))
 
 
-def wav_out(path: Path, channels: int) -> list[str]:
-    return ["-ar", str(RATE), "-ac", str(channels), "-c:a", "pcm_s16le", "-bitexact",
+def wav_out(path: Path, channels: int, codec: str = "pcm_s16le") -> list[str]:
+    return ["-ar", str(RATE), "-ac", str(channels), "-c:a", codec, "-bitexact",
             "-map_metadata", "-1", "-f", "wav", str(path)]
 
 
-def normalise(source: Path, target: Path, lufs: float, channels: int) -> float:
-    """Write `source` to `target` at about `lufs` (a peak limiter keeps it off 0 dBFS)."""
+def normalise(source: Path, target: Path, lufs: float, channels: int, samples: int = SAMPLES,
+              codec: str = "pcm_s16le") -> float:
+    """Write `source` to `target` at about `lufs` (a peak limiter keeps it off 0 dBFS),
+    `samples` long."""
     measured, _ = loudness(source)
     gain = lufs - measured
     ffmpeg("-i", str(source), "-af",
            f"volume={gain:.2f}dB,alimiter=limit={TRUE_PEAK_LIMIT}:level=false:latency=true,"
-           f"apad=whole_len={SAMPLES},atrim=end_sample={SAMPLES}",
-           *wav_out(target, channels), what=f"writing {target.name}")
+           f"apad=whole_len={samples},atrim=end_sample={samples}",
+           *wav_out(target, channels, codec), what=f"writing {target.name}")
     return loudness(target)[0]
 
 
@@ -201,11 +225,14 @@ def speak(text: str, target: Path, variant: str = "") -> None:
 
 # --- what each file is made of ----------------------------------------------------------------
 
-def bed_expression() -> str:
-    """aevalsrc expressions (left|right) of the music bed."""
+def bed_expression(duration: float = DURATION) -> str:
+    """aevalsrc expressions (left|right) of a music bed `duration` seconds long (the chords
+    repeat)."""
+    chords = [CHORDS[i % len(CHORDS)] for i in range(int(-(-duration // CHORD_SECONDS)))]
+
     def channel(detune: float, phase: float) -> str:
         terms = []
-        for i, notes in enumerate(CHORDS):
+        for i, notes in enumerate(chords):
             start, end = i * CHORD_SECONDS, (i + 1) * CHORD_SECONDS
             a, b = start - 0.35, end + 0.35          # chords cross-fade over 0.7 s
             window = f"clip((t-{a:.3f})/0.7,0,1)*clip(({b:.3f}-t)/0.7,0,1)"
@@ -226,14 +253,14 @@ def bed_expression() -> str:
     return channel(1.0, 0.0) + "|" + channel(1.0015, 1.3)
 
 
-def make_bed(work: Path, target: Path) -> str:
-    raw = work / "bed-raw.wav"
+def make_bed(work: Path, target: Path, duration: float = DURATION) -> str:
+    raw = work / f"{target.stem}-raw.wav"
     ffmpeg("-f", "lavfi", "-i",
-           f"aevalsrc=exprs='{bed_expression()}':s={RATE}:d={DURATION}",
+           f"aevalsrc=exprs='{bed_expression(duration)}':s={RATE}:d={duration}",
            "-af", "aecho=0.8:0.6:90|170:0.25|0.15,apulsator=hz=0.08:amount=0.35,"
-                  f"afade=t=in:d=1.5,afade=t=out:st={DURATION - 1.8}:d=1.8",
+                  f"afade=t=in:d=1.5,afade=t=out:st={duration - 1.8}:d=1.8",
            "-c:a", "pcm_f32le", "-f", "wav", str(raw), what="generating the music bed")
-    measured = normalise(raw, target, BED_LUFS, 2)
+    measured = normalise(raw, target, BED_LUFS, 2, int(duration * RATE))
     return f"music bed, {measured:.1f} LUFS"
 
 
@@ -254,16 +281,18 @@ def make_voice(work: Path, text: str, name: str, variant: str = "", lufs: float 
     return voice
 
 
-def voice_over_bed(bed: Path, voice: Path, start: float, target: Path, what: str) -> None:
-    """The bed, ducked under the voice (which starts at `start` s), mixed to 15 s of stereo."""
+def voice_over_bed(bed: Path, voice: Path, start: float, target: Path, what: str,
+                   samples: int = SAMPLES) -> None:
+    """The bed, ducked under the voice (which starts at `start` s), mixed to `samples` of
+    stereo."""
     delay = int(start * 1000)
     ffmpeg("-i", str(bed), "-i", str(voice), "-filter_complex",
            f"[1:a]aformat=channel_layouts=stereo,adelay={delay}|{delay},"
-           f"apad=whole_len={SAMPLES},asplit[v][key];"
+           f"apad=whole_len={samples},asplit[v][key];"
            "[0:a][key]sidechaincompress=threshold=0.03:ratio=5:attack=30:release=500[ducked];"
            "[ducked][v]amix=inputs=2:normalize=0:duration=first,"
            f"alimiter=limit={TRUE_PEAK_LIMIT}:level=false:latency=true,"
-           f"atrim=end_sample={SAMPLES}[out]",
+           f"atrim=end_sample={samples}[out]",
            "-map", "[out]", "-c:a", "pcm_f32le", "-ar", str(RATE), "-f", "wav", str(target),
            what=what)
 
@@ -364,29 +393,43 @@ def mux_master(video: Path, audio: Path, target: Path) -> str:
     return f"master {WIDTH}x{HEIGHT} {FPS} fps {DURATION:g} s, {measured:.1f} LUFS"
 
 
-def make_track(work: Path, track: SampleTrack, bed: Path, target: Path) -> str:
-    voice = make_voice(work, track.text, track.code, track.variant)
+def make_track(work: Path, track: SampleTrack, bed: Path, target: Path,
+               samples: int = SAMPLES) -> str:
+    name = f"{track.spot}-{track.code}"
+    voice = make_voice(work, track.text, name, track.variant)
     if track.treatment == "dub":
-        full = work / f"{track.code}-full.wav"
-        voice_over_bed(bed, voice, 2.0, full, f"mixing the sample track {track.code}")
-        measured = normalise(full, target, track.lufs, 2)
+        full = work / f"{name}-full.wav"
+        voice_over_bed(bed, voice, 2.0, full, f"mixing the sample track {track.code}", samples)
+        measured = normalise(full, target, track.lufs, 2, samples)
         kind = "voice over the bed, stereo"
     else:
-        padded = work / f"{track.code}-padded.wav"
-        ffmpeg("-i", str(voice), "-af", f"adelay=2000,apad=whole_len={SAMPLES},"
-               f"atrim=end_sample={SAMPLES}", "-c:a", "pcm_f32le", "-f", "wav", str(padded),
+        padded = work / f"{name}-padded.wav"
+        ffmpeg("-i", str(voice), "-af", f"adelay=2000,apad=whole_len={samples},"
+               f"atrim=end_sample={samples}", "-c:a", "pcm_f32le", "-f", "wav", str(padded),
                what=f"placing the sample voice {track.code}")
-        measured = normalise(padded, target, track.lufs, 1)
+        measured = normalise(padded, target, track.lufs, 1, samples)
         kind = "voice only, mono"
     return f"SAMPLE {track.treatment} track ({kind}), {measured:.1f} LUFS"
+
+
+def make_radio_master(work: Path, bed: Path, target: Path) -> str:
+    """The radio spot: the Spanish radio line over its bed, 24-bit 48 kHz stereo, 20 s."""
+    samples = int(RADIO_DURATION * RATE)
+    voice = make_voice(work, RADIO_LINE, "radio-master")
+    mixed = work / "radio-master.wav"
+    voice_over_bed(bed, voice, 1.5, mixed, "mixing the radio spot", samples)
+    measured = normalise(mixed, target, -18.0, 2, samples, codec="pcm_s24le")
+    return f"radio spot {RADIO_DURATION:g} s, no picture, {measured:.1f} LUFS"
 
 
 # --- what is up to date -------------------------------------------------------------------------
 
 def recipes() -> dict[Path, str]:
     """Each output and a key of what it is made from: a file whose key changed is made again."""
-    keys = {BED: f"{VERSION}:bed:{BED_LUFS}", MASTER: f"{VERSION}:master:{VOICE_START}:{VOICE_LUFS}"}
-    for track in TRACKS:
+    keys = {BED: f"{VERSION}:bed:{BED_LUFS}", MASTER: f"{VERSION}:master:{VOICE_START}:{VOICE_LUFS}",
+            RADIO_BED: f"{VERSION}:radio-bed:{RADIO_DURATION}:{BED_LUFS}",
+            RADIO_MASTER: f"{VERSION}:radio-master:{RADIO_DURATION}:{RADIO_LINE}"}
+    for track in TRACKS + RADIO_TRACKS:
         keys[track.path] = f"{VERSION}:track:{track}"
     return keys
 
@@ -448,6 +491,17 @@ def main() -> int:
                 if track.path in todo:
                     partial = in_place(track.path)
                     done(track.path, partial, make_track(work, track, BED, partial))
+            if RADIO_BED in todo:
+                partial = in_place(RADIO_BED)
+                done(RADIO_BED, partial, make_bed(work, partial, RADIO_DURATION))
+            if RADIO_MASTER in todo:
+                partial = in_place(RADIO_MASTER)
+                done(RADIO_MASTER, partial, make_radio_master(work, RADIO_BED, partial))
+            for track in RADIO_TRACKS:
+                if track.path in todo:
+                    partial = in_place(track.path)
+                    done(track.path, partial, make_track(work, track, RADIO_BED, partial,
+                                                         int(RADIO_DURATION * RATE)))
             if video is not None:
                 finish_video(video, work / "picture.log")
                 video = None

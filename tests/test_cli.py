@@ -84,13 +84,15 @@ def test_validate_refuses_a_master_ffprobe_cannot_read(campaign):
     assert f"{campaign.root / 'media/spot.mp4'}: error: ffprobe cannot read this file" in result.output
 
 
-def test_validate_refuses_a_master_without_video(campaign):
+def test_validate_refuses_burn_on_a_master_without_video(campaign):
     import shutil
     shutil.copy(campaign.media["audio-only.m4a"], campaign.root / "media/spot.mp4")
     campaign.subtitle("nah")
     result = invoke("validate", campaign.write([{"code": "nah", "treatment": "burn"}]))
     assert result.exit_code == 1
-    assert "error: not a video" in result.output
+    # Sound alone is a radio spot: subtitles have no picture to go on.
+    assert "campaign.yaml:10: error: language 'nah' uses 'burn', but spot 'spot' is a radio spot" \
+        in result.output
 
 
 def test_missing_glyph_blocks_the_language_with_its_character(campaign):
