@@ -28,6 +28,7 @@ from pipeline.render.encoders import capped_video_bitrate
 from pipeline.fingerprint import CACHE_NAME
 from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store, render_on_worker, upload_inputs
+from pipeline.render.watch import handle_changes
 from tests.conftest import SMALL_PROFILES, ffmpeg
 from tests.mediacheck import FFMPEG, streams
 
@@ -216,7 +217,29 @@ def test_audio_profiles_of_a_video_spot_serve_the_languages_with_their_own_sound
                                        "profile 'radio-mp3' serves dub and mix languages"]
 
 
+def test_a_radio_dub_further_from_the_slot_than_the_tolerance_is_a_warning(campaign, radio_master):
+    campaign.audio("yua")                        # 3.5 s for a 4 s slot
+    manifest = radio_campaign(campaign, radio_master, [
+        {"code": "yua", "treatment": "dub", "qc": {"duration_tolerance": 0.2}}], ["radio"])
+    (variant,) = build_plan([manifest]).variants
+    assert [w.message for w in variant.warnings] == [
+        "the dub is 3.50 s long, the spot 4.00 s: 0.50 s shorter (tolerance 0.2 s); it will be "
+        "padded with silence"]
+
+
 # --- rendering -----------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_watch_renders_a_radio_variant_again_when_its_dub_is_saved(campaign, radio_master):
+    campaign.audio("yua")
+    manifest = load_manifest(radio_campaign(campaign, radio_master,
+                                            [{"code": "yua", "treatment": "dub"}], ["radio-mp3", "web"]))
+    path = campaign.audio("yua", "voice.wav")
+    event, _ = handle_changes(manifest, {path})
+    assert [(o.plan.variant.stem, o.status) for o in event.outcomes] == [("spot.yua.radio-mp3", "rendered")]
+    record = json.loads((campaign.out / "spot.yua.radio-mp3.json").read_text())
+    assert record["inputs"]["audio"]["path"] == str(path) and record["samples"] == RADIO_SECONDS * RATE
+
 
 @pytest.mark.e2e
 def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_master):
