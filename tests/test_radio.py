@@ -372,6 +372,21 @@ def test_the_messaging_video_stays_under_its_size_cap(campaign):
     assert "over the profile's cap" in result.stderr
 
 
+@pytest.mark.e2e
+def test_a_portrait_spot_gets_the_messaging_frame_on_its_side(campaign, tmp_path):
+    portrait = campaign.root / "media/spot.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=180x320:rate=25:duration=4", "-f", "lavfi", "-i",
+           "sine=frequency=440:sample_rate=48000:duration=4", "-c:v", "libx264", "-preset",
+           "ultrafast", "-c:a", "aac", str(portrait))
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], {"messaging": {"preset": "veryfast"}})
+    (variant,) = build_plan([manifest]).variants
+    assert (variant.variant.profile.width, variant.variant.profile.height) == (720, 1280)
+    assert invoke("render", manifest).exit_code == 0
+    video = streams(campaign.out / "spot.yua.messaging.mp4")[0]
+    assert (video["width"], video["height"], video["profile"]) == (720, 1280, "Main")
+
+
 # --- the Dask worker, publishing and verifying ----------------------------------------------
 
 @pytest.mark.e2e

@@ -267,6 +267,10 @@ class _Planner:
         if not plan.radio:
             plan.conform = self._once(("conform", spot.id, spot.master),
                                       lambda: self._examine(spot, plan.master))
+            # A profile that follows the spot's shape gets its frame for this spot.
+            profile = variant.profile.oriented(float(plan.conform.geometry.display_aspect))
+            if profile != variant.profile:
+                plan.variant = variant = replace(variant, profile=profile)
         if language.treatment in MASTER_SOUND:
             if plan.conform.sound is None and not plan.conform.silent:
                 self._block(f"master {spot.master} of spot {spot.id!r} has no audio stream: its "
