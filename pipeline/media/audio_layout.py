@@ -199,16 +199,20 @@ def align(audio: Node, delay: float, sample_rate: int) -> Node:
 FADE = 0.02             # seconds
 
 
-def fit_length(audio: Node, duration: float, length: float | None = None) -> Node:
+def fit_length(audio: Node, duration: float, fade: bool = False) -> Node:
     """Padded with silence or cut to `duration` seconds, with contiguous timestamps from zero
     (an encoder then writes exactly what it is given, no gap or overlap).
 
-    With the track's own `length` (seconds) known, it fades out over FADE where it ends: at its
-    own end when it is padded, at `duration` when it is cut.
+    With `fade`, the track fades out over FADE where it ends and again where it is cut. Its own
+    end is found by decoding (the track is reversed, faded in, reversed back: a fade-in of the
+    reversed track ends exactly at the last decoded sample), not from the container's duration,
+    which ffprobe only estimates for ADTS AAC and header-less MP3: a fade placed by an estimate
+    could silence the last syllable. Either fade lies over silence where it does not apply.
     """
-    if length is not None:
-        end = min(length, duration)
-        audio = audio.filter("afade", type="out", start_time=f"{max(0.0, end - FADE):.6f}",
-                             duration=f"{min(FADE, end):.6f}")
+    if fade:
+        audio = (audio.filter("areverse").filter("afade", type="in", duration=FADE)
+                 .filter("areverse").filter("asetpts", "N/SR/TB")     # times from zero
+                 .filter("afade", type="out", start_time=f"{max(0.0, duration - FADE):.6f}",
+                         duration=FADE))
     return (audio.filter("apad", whole_dur=duration).filter("atrim", duration=duration)
             .filter("asetpts", "N/SR/TB"))

@@ -83,9 +83,9 @@ def file_audio(item: dict, info: MediaInfo, duration: float) -> AudioSource:
     `duration`, faded out where it ends (audio_layout.FADE)."""
     stream = info.audio
     layout = layout_of(stream.channels or 0, stream.channel_layout)
-    return AudioSource(f"file:{item['sha256']}:{duration}:{layout}:{DOWNMIX_VERSION}:fade{FADE}",
+    return AudioSource(f"file:{item['sha256']}:{duration}:{layout}:{DOWNMIX_VERSION}:fade{FADE}:decoded",
                        lambda: fit_length(to_stereo(ffmpeg.input(item["path"])["a:0"], layout),
-                                          duration, info.duration))
+                                          duration, fade=True))
 
 
 def dub_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
