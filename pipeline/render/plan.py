@@ -23,6 +23,7 @@ from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_ma
 from pipeline.media.timecode import rate_problem
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
+from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
 from pipeline.render.leader import output_rate
 from pipeline.render.slate import slate_problems, slate_text
 from pipeline.subtitles.burn import StyleFont, style_fonts, style_glyphs
@@ -35,8 +36,6 @@ from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 Status = Literal["up-to-date", "stale", "blocked", "skipped"]
 
-# The treatments that carry the master's own sound.
-MASTER_SOUND = ("burn", "soft")
 
 
 @dataclass(frozen=True)
@@ -262,8 +261,14 @@ class _Planner:
         spot, language = variant.spot, variant.language
         plan.master = self._once(("master", spot.master), lambda: self._probe_master(spot))
         self._add_input(plan, "master", spot.master)
-        plan.radio = self._once(("medium", spot.id), lambda: self._is_radio(spot, plan.master))
-        self._applies(plan)
+        plan.radio = self._once(("medium", spot.id),
+                                lambda: is_radio(self.manifest, spot, plan.master))
+        if plan.radio and language.needs_subtitles:
+            self._once(("radio-treatment", spot.id, language.code),
+                       lambda: refuse_subtitles(self.manifest, spot, language))
+        reason = not_applicable(self.manifest, plan.radio, spot, language, variant.profile)
+        if reason:
+            raise _Skipped(reason)
         if not plan.radio:
             plan.conform = self._once(("conform", spot.id, spot.master),
                                       lambda: self._examine(spot, plan.master))
@@ -358,42 +363,6 @@ class _Planner:
                                 "check the path; relative paths start from the manifest's folder")
         return self._probe(spot.master, probe_master)
 
-    def _is_radio(self, spot: Spot, master: MediaInfo) -> bool:
-        """A radio spot: `medium: radio`, or a master without a picture (CONTRACT.md "Next")."""
-        if spot.medium == "video" and master.video is None:
-            raise PipelineError(f"spot {spot.id!r} says 'medium: video' but its master "
-                                f"{spot.master.name} has no picture", self.manifest.path,
-                                spot.line, "give a video master, or write 'medium: radio'")
-        if master.audio is None and (spot.medium == "radio" or master.video is None):
-            raise PipelineError(f"the master of radio spot {spot.id!r} has no sound",
-                                self.manifest.path, spot.line)
-        return spot.medium == "radio" or master.video is None
-
-    def _applies(self, plan: VariantPlan) -> None:
-        """Skip what does not apply; block a treatment a radio spot cannot have.
-
-        A radio spot has no picture for a video profile; an audio-only profile of a video spot
-        serves the languages with a sound of their own (`dub`, `mix`): a `burn` or `soft`
-        language's sound is the master's, in the source language. `burn` and `soft` on a radio
-        spot have nothing to show their subtitles on: an error on the language's line.
-        """
-        variant = plan.variant
-        spot, language, profile = variant.spot, variant.language, variant.profile
-        if plan.radio and language.needs_subtitles:
-            self._once(("radio-treatment", spot.id, language.code), lambda: self._refuse(
-                f"language {language.code!r} uses '{language.treatment}', but spot {spot.id!r} "
-                "is a radio spot (sound alone): its languages use 'dub' or 'mix'",
-                language.line, "give the language a recorded track (dub) or a voice-over (mix)"))
-        if plan.radio and not profile.audio_only:
-            raise _Skipped(f"spot {spot.id!r} is a radio spot: video profile {profile.name!r} "
-                           "does not apply")
-        if not plan.radio and profile.audio_only and language.treatment in MASTER_SOUND:
-            raise _Skipped(f"'{language.treatment}' keeps the master's own sound "
-                           f"({self.manifest.source_language}): audio-only profile "
-                           f"{profile.name!r} serves dub and mix languages")
-
-    def _refuse(self, message: str, line: int | None, hint: str) -> None:
-        raise PipelineError(message, self.manifest.path, line, hint)
 
     def _examine(self, spot: Spot, info: MediaInfo) -> Master:
         """The conform step's view of the master (an `idet` sample only when the probe leaves

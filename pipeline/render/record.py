@@ -18,7 +18,8 @@ from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.render.leader import leader_seconds
 from pipeline.render.leveling import SharedTrack
-from pipeline.render.plan import MASTER_SOUND, VariantPlan
+from pipeline.render.medium import MASTER_SOUND
+from pipeline.render.plan import VariantPlan
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES, write_sidecars as write_subtitle_sidecars
 
 _locks: dict[str, threading.Lock] = {}
