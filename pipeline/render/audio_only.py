@@ -148,8 +148,12 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         return readings[-1].loudness
 
     try:
-        loudness, leveling = level_and_verify(profile, measured_loudness(source, cache), encode,
-                                              meter, what=f"the audio of {variant.stem}")
+        try:
+            loudness, leveling = level_and_verify(profile, measured_loudness(source, cache),
+                                                  encode, meter, what=f"the audio of {variant.stem}")
+        except RenderError as exc:
+            exc.path = exc.path or variant.output
+            raise
         reading = readings[-1]
         if profile.bext:
             write_bext_loudness(partial, reading)
