@@ -162,10 +162,12 @@ BUILTIN_PROFILES: dict[str, Profile] = {
     # 720p, or 720x1280 for a portrait spot.
     "messaging": Profile("messaging", 1280, 720, orient=True, x264_profile="main", crf=None,
                          max_mb_per_minute=16.0, audio_bitrate="128k"),
-    # A station's playout: Broadcast WAV at EBU R128's -23 LUFS (true peak -1 dBTP).
+    # A station's playout: Broadcast WAV at EBU R128's -23 LUFS (true peak -1 dBTP), with its
+    # loudness certificate.
     "radio": Profile("radio", 0, 0, medium="audio", container="wav", x264_profile=None, crf=None,
                      audio_codec="pcm_s24le", audio_bitrate=None, loudness=-23.0,
-                     loudness_tolerance=0.5, loudness_range=7.0, faststart=False, bext=True),
+                     loudness_tolerance=0.5, loudness_range=7.0, loudness_standard="ebu-r128",
+                     faststart=False, bext=True),
     # Stations and portals that take MP3: CBR 256 kb/s at the streaming level, -16 LUFS.
     "radio-mp3": Profile("radio-mp3", 0, 0, medium="audio", container="mp3", x264_profile=None,
                          crf=None, audio_codec="libmp3lame", audio_bitrate="256k",

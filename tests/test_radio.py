@@ -134,7 +134,7 @@ def bwf(tmp_path) -> Path:
 def test_bext_loudness_fields_are_written_in_place_and_read_back_by_wavinfo(bwf):
     before = bwf.read_bytes()
     assert WavInfoReader(str(bwf)).bext.version == 1
-    reading = Reading(Loudness(-23.04, -1.26, 5.5), -20.5, None, 48000)
+    reading = Reading(Loudness(-23.04, -1.26, 5.5, max_momentary=-20.5), 48000)
     write_bext_loudness(bwf, reading)
     after = bwf.read_bytes()
     bext = WavInfoReader(str(bwf)).bext
@@ -153,7 +153,7 @@ def test_bext_loudness_fields_are_written_in_place_and_read_back_by_wavinfo(bwf)
 
 
 def test_silence_has_no_loudness_in_the_bext_fields():
-    fields = struct.unpack("<5h", loudness_fields(Reading(Loudness(None, None, 0.0), None, None, 1)))
+    fields = struct.unpack("<5h", loudness_fields(Reading(Loudness(None, None, 0.0), 1)))
     assert fields == (NOT_MEASURED,) * 5
 
 
@@ -161,7 +161,7 @@ def test_a_wav_without_bext_is_an_error(tmp_path):
     plain = tmp_path / "plain.wav"
     ffmpeg("-f", "lavfi", "-i", "sine=duration=0.2", str(plain))
     with pytest.raises(RenderError, match="no bext chunk"):
-        write_bext_loudness(plain, Reading(Loudness(-20.0, -3.0, 1.0), -19.0, None, 9600))
+        write_bext_loudness(plain, Reading(Loudness(-20.0, -3.0, 1.0), 9600))
 
 
 # --- planning radio spots ----------------------------------------------------------------------
@@ -268,6 +268,10 @@ def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_mas
     assert abs(bext.loudness_value - lufs) <= 0.1 and abs(bext.max_true_peak - peak) <= 0.1
     info = streams(wav)[0]
     assert (info["codec_name"], int(info["sample_rate"]), info["channels"]) == ("pcm_s24le", RATE, 2)
+    # The playout master's loudness certificate (EBU R128), as for TV masters.
+    record = json.loads((out / "spot.yua.radio.json").read_text())
+    assert record["certificate"] == "spot.yua.radio.loudness.html"
+    assert record["loudness_standard"]["passed"] and (out / record["certificate"]).is_file()
 
     mp3 = out / "spot.yua.radio-mp3.mp3"
     tags = ID3(str(mp3))

@@ -78,8 +78,8 @@ def loudness_fields(reading: Reading) -> bytes:
     loudness = reading.loudness
     return struct.pack("<5h", _centi(loudness.integrated),
                        _centi(loudness.lra if loudness.defined else None),
-                       _centi(loudness.true_peak), _centi(reading.max_momentary),
-                       _centi(reading.max_short_term))
+                       _centi(loudness.true_peak), _centi(loudness.max_momentary),
+                       _centi(loudness.max_short_term))
 
 
 def _bext_offset(path: Path) -> int:

@@ -173,25 +173,19 @@ def measure_file(path: Path | str) -> Loudness:
 
 @dataclass(frozen=True)
 class Reading:
-    """A delivered sound file as it decodes: the meter's figures, the loudest momentary (400 ms)
-    and short-term (3 s) windows (EBU Tech 3341; None where the file is too short for one), and
-    its length in samples (per channel)."""
+    """A delivered sound file as it decodes: the meter's figures and its length in samples (per
+    channel)."""
 
     loudness: Loudness
-    max_momentary: float | None        # LUFS
-    max_short_term: float | None       # LUFS
     samples: int
 
 
-# ebur128 prints -120.7 LUFS for a window it has not filled yet (or digital silence).
-_UNFILLED = -120.0
-_FRAME = re.compile(r"\bM:\s*(-?[\d.]+)\s+S:\s*(-?[\d.]+)")
 _SAMPLES = re.compile(r"Number of samples:\s*(\d+)")
 
 
 def read_decoded(path: Path | str, *, dualmono: bool = False) -> Reading:
     """Decode a delivered file once (the bytes a listener's decoder gets: an MP3's decoded
-    overshoot included) and read its loudness, maxima and length in samples.
+    overshoot included) and read its loudness and length in samples.
 
     `dualmono`: a mono file is measured as if played on both loudspeakers of a stereo system
     (ebur128's `dualmono`: +3 LU over BS.1770's single channel), so a mono voice note at -16 LUFS
@@ -203,20 +197,10 @@ def read_decoded(path: Path | str, *, dualmono: bool = False) -> Reading:
                      measure_perchannel="none"))
     stderr = run_ffmpeg(_meter_args(audio, "info", dualmono), what="measuring the delivered sound",
                         path=path)
-    momentary, short_term = [], []
-    for match in _FRAME.finditer(stderr):
-        momentary.append(float(match.group(1)))
-        short_term.append(float(match.group(2)))
     samples = _SAMPLES.search(stderr)
     if samples is None:
         raise RenderError("astats printed no sample count", path, stderr_tail=stderr[-2000:])
-
-    def loudest(values: list[float]) -> float | None:
-        top = max(values, default=_UNFILLED)
-        return top if top > _UNFILLED else None
-
-    return Reading(parse_ebur128(stderr), loudest(momentary), loudest(short_term),
-                   int(samples.group(1)))
+    return Reading(parse_ebur128(stderr), int(samples.group(1)))
 
 
 def analyse_sound(path: Path | str, sample_rate: int) -> SoundAnalysis:

@@ -30,6 +30,7 @@ from pipeline.media.loudness import Reading, read_decoded
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.profiles import Profile
 from pipeline.render.audio import audio_encoder_args, audio_source, measured_loudness
+from pipeline.render.certificate import certify
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.plan import VariantPlan
 from pipeline.render.record import make_record, write_json
@@ -162,13 +163,12 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
                                    variant.manifest.title, variant.language.alpha3, when.year,
                                    variant.manifest.campaign))
         info = check_sound(plan, partial, reading)
-        record = make_record(plan, partial, info, SharedTrack(partial, loudness, leveling),
-                             time.monotonic() - started)
+        track = SharedTrack(partial, loudness, leveling)
+        record = make_record(plan, partial, info, track, time.monotonic() - started)
+        certify(plan, partial, record, track)        # a profile that names a loudness standard
         record |= {"duration": round(reading.samples / profile.sample_rate, 6),
                    "slot": {"samples": plan.slot_samples, "sample_rate": profile.sample_rate},
                    "samples": reading.samples}
-        record["loudness"] |= {"max_momentary_lufs": reading.max_momentary,
-                               "max_short_term_lufs": reading.max_short_term}
         os.replace(partial, variant.output)
         write_json(variant.record_path, record)
         if progress:
