@@ -1,0 +1,26 @@
+"""Campaign manifests: the YAML a media team writes, read into a frozen, validated model.
+
+`model` holds the dataclasses, `load` reads and checks the YAML (`nodes` types its values, every
+problem on its line), `outputs` reads the profiles and clock numbers.
+"""
+
+from pipeline.manifest.load import load_manifest
+from pipeline.manifest.model import (
+                                     AUDIO_SUFFIXES,
+                                     PAGE_LANGUAGES,
+                                     SLUG,
+                                     SUBTITLE_SUFFIXES,
+                                     TREATMENTS,
+                                     Language,
+                                     Manifest,
+                                     QcSettings,
+                                     Spot,
+                                     SpotMedium,
+                                     Style,
+                                     Treatment,
+                                     alpha3,
+)
+
+__all__ = ["AUDIO_SUFFIXES", "PAGE_LANGUAGES", "SLUG", "SUBTITLE_SUFFIXES", "TREATMENTS", "Language",
+           "Manifest", "QcSettings", "Spot", "SpotMedium", "Style", "Treatment", "alpha3",
+           "load_manifest"]

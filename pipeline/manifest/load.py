@@ -1,0 +1,184 @@
+"""Load and validate a campaign manifest (YAML) into its frozen model, reporting every problem
+found with the line of the offending key, all in one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import get_args
+
+import langcodes
+import yaml
+
+from pipeline.errors import ManifestError, ValidationError
+from pipeline.manifest.model import (
+    PAGE_LANGUAGES,
+    SLUG,
+    TREATMENTS,
+    Language,
+    Manifest,
+    QcSettings,
+    Spot,
+    SpotMedium,
+    Style,
+)
+from pipeline.manifest.nodes import NodeReader
+from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
+from pipeline.media.audio_layout import AudioChoice
+from pipeline.media.geometry import Crop
+from pipeline.profiles import BUILTIN_PROFILES
+
+TOP_KEYS = {"campaign": True, "title": True, "source_language": True, "spots": True,
+            "languages": True, "profiles": False, "subtitles_dir": False, "audio_dir": False,
+            "output_dir": False, "style": False, "qc": False, "publish": False, "clock": False}
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Read and validate a manifest; raises `ValidationError` listing every problem found."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError("manifest not found", path) from None
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"manifest is not UTF-8 (byte {exc.start})", path,
+                            hint="save the file as UTF-8") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ManifestError(f"invalid YAML: {problem}", path,
+                            mark.line + 1 if mark else None) from None
+    if root is None:
+        raise ManifestError("manifest is empty", path)
+
+    reader = NodeReader(path)
+    base = path.parent.resolve()
+    top = reader.mapping(root, "the manifest", TOP_KEYS)
+
+    def value(key, parse, *args, default=None):
+        return parse(top[key][1], key, *args) if key in top else default
+
+    campaign = value("campaign", reader.slug)
+    title = value("title", reader.display_text)
+    source_language = value("source_language", reader.language_code)
+    style = (reader.dataclass_fields(top["style"][1], "style", Style, Style())
+             if "style" in top else Style())
+    qc = reader.dataclass_fields(top["qc"][1], "qc", QcSettings, QcSettings()) if "qc" in top else QcSettings()
+    spots = _spots(reader, top["spots"][1], base) if "spots" in top else ()
+    languages = _languages(reader, top["languages"][1], style, qc) if "languages" in top else ()
+    profiles = read_profiles(reader, top["profiles"][1]) if "profiles" in top else (BUILTIN_PROFILES["web"],)
+    clock = read_clock(reader, *top["clock"]) if "clock" in top else None
+    publish_to, page_language = "file://../dist", PAGE_LANGUAGES[0]
+    if "publish" in top:
+        publish = reader.mapping(top["publish"][1], "publish", {"to": False, "page_language": False})
+        if "to" in publish:
+            publish_to = reader.text(publish["to"][1], "publish.to") or publish_to
+        if "page_language" in publish:
+            page_language = reader.choice(publish["page_language"][1], "publish.page_language",
+                                          PAGE_LANGUAGES) or page_language
+
+    manifest = Manifest(
+        path=path, campaign=campaign or "", title=title or "", source_language=source_language or "",
+        spots=spots, languages=languages, profiles=profiles,
+        subtitles_dir=value("subtitles_dir", reader.relative_path, base, default=(base / "../subtitles").resolve()),
+        audio_dir=value("audio_dir", reader.relative_path, base, default=(base / "../audio").resolve()),
+        output_dir=value("output_dir", reader.relative_path, base, default=(base / "../build").resolve()),
+        style=style, qc=qc, publish_to=publish_to, page_language=page_language, clock=clock,
+        _lines={key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
+    )
+    if not reader.diagnostics:
+        check_clocks(reader, manifest)
+    if reader.diagnostics:
+        raise ValidationError(reader.diagnostics)
+    return manifest
+
+
+SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "audio": False,
+             "crop": False, "medium": False}
+CROP_KEYS = ("width", "height", "x", "y")
+
+
+def _spots(reader: NodeReader, node: yaml.Node, base: Path) -> tuple[Spot, ...]:
+    spots, seen = [], {}
+    for item in reader.sequence(node, "spots"):
+        keys = reader.mapping(item, "a spot", SPOT_KEYS)
+        if "id" not in keys or "master" not in keys:
+            continue
+        spot_id = reader.slug(keys["id"][1], "spot id")
+        reader.unique(seen, spot_id, keys["id"][1], "spot id")
+        master = reader.relative_path(keys["master"][1], "master", base)
+        bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
+               if "music_bed" in keys else None)
+        title = reader.display_text(keys["title"][1], "spot title") if "title" in keys else None
+        audio = _spot_audio(reader, *keys["audio"]) if "audio" in keys else AudioChoice()
+        crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
+        medium = (reader.choice(keys["medium"][1], "spot medium", get_args(SpotMedium))
+                  if "medium" in keys else None)
+        if spot_id and master:
+            spots.append(Spot(spot_id, title or spot_id, master, bed, item.start_mark.line + 1,
+                              audio, crop, medium))
+    return tuple(spots)
+
+
+def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioChoice:
+    """`audio: silent`, or `audio: {streams: [N, ...]}` (the master's audio streams counted from
+    0, as ffmpeg's `0:a:N`)."""
+    line = key.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        if node.value != "silent":
+            reader.fail(node, f"audio {node.value!r} is not 'silent' nor a mapping",
+                        "write 'audio: silent' or 'audio: {streams: [0, 1]}'")
+        return AudioChoice(silent=True, line=line)
+    keys = reader.mapping(node, "audio", {"streams": True})
+    if "streams" not in keys:
+        return AudioChoice(line=line)
+    items = keys["streams"][1]
+    numbers = [reader.number(item, "audio stream", int, minimum=0)
+               for item in reader.sequence(items, "audio.streams")]
+    if None in numbers:
+        return AudioChoice(line=line)
+    if len(set(numbers)) != len(numbers):
+        reader.fail(items, "audio.streams lists a stream twice")
+    return AudioChoice(tuple(numbers), line=line)
+
+
+def _crop(reader: NodeReader, node: yaml.Node) -> Crop | None:
+    keys = reader.mapping(node, "crop", {key: True for key in CROP_KEYS})
+    values = {key: reader.number(keys[key][1], f"crop.{key}", int, minimum=0)
+              for key in CROP_KEYS if key in keys}
+    if len(values) != len(CROP_KEYS) or None in values.values():
+        return None
+    if values["width"] < 2 or values["height"] < 2:
+        reader.fail(node, "crop is smaller than 2x2 pixels")
+        return None
+    return Crop(**values)
+
+
+LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False,
+                 "clock": False}
+
+
+def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings) -> tuple[Language, ...]:
+    languages, seen = [], {}
+    for item in reader.sequence(node, "languages"):
+        keys = reader.mapping(item, "a language", LANGUAGE_KEYS)
+        if "code" not in keys or "treatment" not in keys:
+            continue
+        code = reader.language_code(keys["code"][1], "language code")
+        if code is not None and not SLUG.match(code.lower()):
+            reader.fail(keys["code"][1], f"language code {code!r} cannot be used in file names")
+            code = None
+        reader.unique(seen, code, keys["code"][1], "language")
+        treatment = reader.choice(keys["treatment"][1], "treatment", TREATMENTS)
+        name = reader.display_text(keys["name"][1], "language name") if "name" in keys else None
+        lang_style = (reader.dataclass_fields(keys["style"][1], f"style of {code}", Style, style)
+                      if "style" in keys else style)
+        lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)
+                   if "qc" in keys else qc)
+        clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
+        if code and treatment:
+            name = name or langcodes.Language.get(code).display_name()
+            languages.append(Language(code, name, treatment, lang_style, lang_qc,
+                                      item.start_mark.line + 1, clock))
+    return tuple(languages)

@@ -1,0 +1,169 @@
+"""The campaign manifest's model: spots, languages, their style and QC thresholds, frozen.
+
+`pipeline.manifest.load.load_manifest` builds it from the YAML; every path in it is absolute.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import langcodes
+
+from pipeline.clock import ClockPattern
+from pipeline.errors import SubtitleError
+from pipeline.files import index_folder
+from pipeline.media.audio_layout import AudioChoice
+from pipeline.media.geometry import Crop
+from pipeline.profiles import Profile
+from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+TREATMENTS = ("burn", "soft", "dub", "mix")
+Treatment = Literal["burn", "soft", "dub", "mix"]
+SpotMedium = Literal["video", "radio"]
+# Audio deliveries, in the formats studios and phones send (CONTRACT.md "Next"); ffmpeg decodes them.
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus")
+PAGE_LANGUAGES = ("es", "en")  # languages of the broadcasters' page; the first is the default
+
+
+@dataclass(frozen=True)
+class Style:
+    """The look of burned-in subtitles."""
+
+    font: str = "Noto Sans"
+    size: float = 0.05           # text height as a fraction of the frame height
+    outline: float = 2.0         # outline width in pixels at 1080 lines
+    position: Literal["bottom", "top"] = "bottom"
+    color: str = "#FFFFFF"
+    outline_color: str = "#000000"
+    bold: bool = False
+    from_file: bool = False      # an ASS/SSA file is burned with its own styles
+
+
+@dataclass(frozen=True)
+class QcSettings:
+    """Thresholds of the QC: subtitles (Netflix Timed Text Style Guide defaults) and deliveries."""
+
+    max_cps: float = 17.0
+    max_line_chars: int = 42
+    max_lines: int = 2
+    min_duration: float = 5 / 6
+    max_duration: float = 7.0
+    min_gap_frames: int = 2
+    duration_tolerance: float = 0.5    # seconds a dub or voice-over may differ from its spot
+
+
+@dataclass(frozen=True)
+class Spot:
+    id: str
+    title: str
+    master: Path
+    music_bed: Path | None = None
+    line: int | None = None
+    audio: AudioChoice = AudioChoice()     # which master audio streams make the sound, or silent
+    crop: Crop | None = None               # the active picture, in the upright frame's pixels
+    medium: SpotMedium | None = None       # None: radio when the master has no picture
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    treatment: Treatment
+    style: Style = Style()
+    qc: QcSettings = QcSettings()
+    line: int | None = None
+    clock: ClockPattern | None = None      # this language's clock number (a pattern or a value)
+
+    @property
+    def alpha3(self) -> str:
+        return alpha3(self.code)
+
+    @property
+    def bcp47(self) -> str:
+        """The code as a BCP 47 tag in its shortest form (`spa` is `es`), for `xml:lang`."""
+        return langcodes.standardize_tag(self.code)
+
+    @property
+    def needs_subtitles(self) -> bool:
+        return self.treatment in ("burn", "soft")
+
+    @property
+    def needs_audio(self) -> bool:
+        return self.treatment in ("dub", "mix")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path
+    campaign: str
+    title: str
+    source_language: str
+    spots: tuple[Spot, ...]
+    languages: tuple[Language, ...]
+    profiles: tuple[Profile, ...]
+    subtitles_dir: Path
+    audio_dir: Path
+    output_dir: Path
+    style: Style = Style()
+    qc: QcSettings = QcSettings()
+    publish_to: str = "file://../dist"
+    page_language: str = PAGE_LANGUAGES[0]
+    clock: ClockPattern | None = None      # the clock number pattern of every variant
+
+    def clock_for(self, spot: Spot, language: Language, profile: Profile) -> str | None:
+        """The variant's clock number: its language's pattern, else the manifest's; None
+        when neither gives one."""
+        pattern = language.clock or self.clock
+        return pattern.expand(self.campaign, spot.id, language.code, profile.name) if pattern else None
+
+    def subtitle_files(self, spot: Spot, language: Language) -> list[Path]:
+        """The language's subtitle files in the spot's folder: `<code>.srt`, `.vtt`, `.ass`,
+        `.ssa`, `.ttml`, `.xml` or `.dfxp` (the suffix in any case). One is expected."""
+        folder = self.subtitles_dir / spot.id
+        return [folder / name for name in index_folder(folder).get(language.code, [])
+                if Path(name).stem == language.code
+                and Path(name).suffix.lower() in SUBTITLE_SUFFIXES]
+
+    def subtitle_path(self, spot: Spot, language: Language) -> Path:
+        """The language's one subtitle file.
+
+        Raises `SubtitleError` (on the language's line of the manifest) when there is none,
+        naming the files of that code with other suffixes that are there, or when there are
+        several, naming them: which one was meant cannot be guessed.
+        """
+        found = self.subtitle_files(spot, language)
+        if len(found) == 1:
+            return found[0]
+        folder = self.subtitles_dir / spot.id
+        if found:
+            raise SubtitleError(
+                f"language {language.code!r} has {len(found)} subtitle files for spot "
+                f"{spot.id!r}: {', '.join(str(p) for p in found)}", self.path, language.line,
+                "keep only the one to use (move the others out of the folder)")
+        others = index_folder(folder).get(language.code, [])
+        there = (f"; the folder has {', '.join(others)} (not a subtitle format read here)"
+                 if others else f"; there is no file for {language.code!r} in {folder}")
+        expected = folder / f"{language.code}{SUBTITLE_SUFFIXES[0]}"
+        raise SubtitleError(
+            f"subtitles missing for language {language.code!r} ({language.treatment}): expected "
+            f"{expected} (or {', '.join(SUBTITLE_SUFFIXES[1:])}){there}", self.path,
+            language.line, "add the subtitle file there (SubRip, WebVTT, ASS/SSA or TTML), or "
+            "change the treatment")
+
+    @property
+    def campaign_dir(self) -> Path:
+        return self.output_dir / self.campaign
+
+    def line_of(self, key: str) -> int | None:
+        return self._lines.get(key)
+
+    _lines: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def alpha3(code: str) -> str:
+    """ISO 639-2/3 code for container language tags (MP4/MOV carry three letters)."""
+    return langcodes.Language.get(code).to_alpha3()

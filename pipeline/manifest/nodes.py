@@ -1,0 +1,201 @@
+"""Typed values out of YAML nodes, with every problem collected on its line.
+
+The manifest is composed into nodes by the safe loader, never constructed: each scalar is read
+as the schema says (`no` stays the language code `no`, `1:30` stays a string), not by YAML 1.1's
+resolver.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import get_args
+
+import langcodes
+import yaml
+
+from pipeline.errors import Diagnostic, error
+from pipeline.manifest.model import SLUG
+from pipeline.profiles import Container, Fit, Leader, Medium, Scan
+from pipeline.subtitles.normalise import nfc
+
+# Profile fields typed by a named Literal: their choices.
+NAMED_CHOICES = {"Fit": get_args(Fit), "Scan": get_args(Scan), "Medium": get_args(Medium),
+                 "Container": get_args(Container)}
+
+
+class NodeReader:
+    """Collects diagnostics while turning YAML nodes into typed values."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    def fail(self, node: yaml.Node | None, message: str, hint: str | None = None) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.diagnostics.append(error(message, self.path, line, hint))
+
+    def mapping(self, node: yaml.Node, where: str, allowed: dict[str, bool]) -> dict[str, tuple]:
+        """{key: (key_node, value_node)}; reports duplicates, unknown and missing keys.
+
+        `allowed` maps each key to whether it is required.
+        """
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{where} must be a mapping of keys to values")
+            return {}
+        items: dict[str, tuple] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key not in allowed:
+                self.fail(key_node, f"unknown key {key!r} in {where}",
+                          f"allowed keys: {', '.join(sorted(allowed))}")
+            elif key in items:
+                first = items[key][0].start_mark.line + 1
+                self.fail(key_node, f"duplicate key {key!r} in {where} (first given on line {first})",
+                          "keep one of them")
+            else:
+                items[key] = (key_node, value_node)
+        for key, required in allowed.items():
+            if required and key not in items:
+                self.fail(node, f"missing required key {key!r} in {where}")
+        return items
+
+    def scalar(self, node: yaml.Node, what: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"{what} must be a single value, not a list or mapping")
+            return None
+        return node.value
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        value = self.scalar(node, what)
+        if value is not None and (node.tag == "tag:yaml.org,2002:null" and node.style is None
+                                  and value in ("", "~", "null", "Null", "NULL")):
+            self.fail(node, f"{what} is empty")
+            return None
+        return value
+
+    def display_text(self, node: yaml.Node, what: str) -> str | None:
+        """A title or name: it reaches the catalog, records and file metadata in Unicode NFC,
+        like subtitle text (paths and codes are left exactly as typed)."""
+        value = self.text(node, what)
+        return nfc(value) if value is not None else None
+
+    def slug(self, node: yaml.Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and not SLUG.match(value):
+            self.fail(node, f"{what} {value!r} is not a valid id",
+                      "use lower-case letters, digits and '-', starting with a letter or digit "
+                      "(at most 63 characters); ids become folder names and object keys")
+            return None
+        return value
+
+    def number(self, node: yaml.Node, what: str, kind: Callable = float,
+               minimum: float | None = None, maximum: float | None = None):
+        value = self.scalar(node, what)
+        if value is None:
+            return None
+        try:
+            number = kind(value)
+        except ValueError:
+            self.fail(node, f"{what} must be a number, got {value!r}")
+            return None
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            self.fail(node, f"{what} {value} is out of range [{minimum}, {maximum}]")
+            return None
+        return number
+
+    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+        value = self.scalar(node, what)
+        if value in ("true", "false"):
+            return value == "true"
+        if value is not None:
+            self.fail(node, f"{what} must be true or false, got {value!r}")
+        return None
+
+    def choice(self, node: yaml.Node, what: str, choices: tuple[str, ...]) -> str | None:
+        value = self.text(node, what)
+        if value is not None and value not in choices:
+            self.fail(node, f"{what} {value!r} is not one of: {', '.join(choices)}")
+            return None
+        return value
+
+    def relative_path(self, node: yaml.Node, what: str, base: Path) -> Path | None:
+        """A path relative to the manifest's folder; existence is checked per variant by the plan."""
+        value = self.text(node, what)
+        if value is None:
+            return None
+        return (base / value).resolve()
+
+    def language_code(self, node: yaml.Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and not langcodes.tag_is_valid(value):
+            self.fail(node, f"{what} {value!r} is not a valid ISO 639-3 code or BCP 47 tag",
+                      "use the language's ISO 639-3 code, e.g. 'nah' or 'yua'")
+            return None
+        return value
+
+    def dataclass_fields(self, node: yaml.Node, where: str, cls, base):
+        """A copy of `base` (a dataclass instance) with the keys in `node` replaced, typed by `cls`."""
+        types = {f.name: f.type for f in fields(cls)}
+        items = self.mapping(node, where, {name: False for name in types if name not in ("name",)})
+        values = {}
+        for key, (_, value_node) in items.items():
+            value = self.typed(value_node, f"{where}.{key}", types[key])
+            if value is not None:
+                values[key] = value
+        return replace(base, **values)
+
+    def typed(self, node: yaml.Node, what: str, annotation: str):
+        annotation = str(annotation)
+        if annotation.startswith("Literal["):
+            choices = tuple(re.findall(r"'([^']*)'", annotation))
+            return self.choice(node, what, choices)
+        if annotation.startswith("bool"):
+            return self.boolean(node, what)
+        if annotation.startswith("int"):
+            if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~"):
+                return None
+            return self.number(node, what, int, minimum=0)
+        if annotation.startswith("float"):
+            if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~"):
+                return None
+            return self.number(node, what, float)
+        if annotation in NAMED_CHOICES:
+            return self.choice(node, what, NAMED_CHOICES[annotation])
+        if annotation.startswith("Leader"):
+            return self.leader(node, what)
+        return self.text(node, what)
+
+    def leader(self, node: yaml.Node, what: str) -> Leader | None:
+        """`{bars: S, slate: S, black: S, tone: dBFS}`: parts left out are not in the leader;
+        `null` (or `none`) is no leader."""
+        if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~", "", "none"):
+            return Leader()
+        keys = self.mapping(node, what, {"bars": False, "slate": False, "black": False, "tone": False})
+        values = {}
+        for key, (_, value_node) in keys.items():
+            if key == "tone":
+                number = self.number(value_node, f"{what}.tone", float, minimum=-60.0, maximum=0.0)
+            else:
+                number = self.number(value_node, f"{what}.{key}", float, minimum=0.0, maximum=60.0)
+            if number is not None:
+                values[key] = number
+        return Leader(**values)
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        """The items of a non-empty YAML list (an empty or missing one is reported)."""
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.fail(node, f"{what} must be a non-empty list")
+            return []
+        return node.value
+
+    def unique(self, seen: dict, key: str | None, node: yaml.Node, what: str) -> None:
+        """Reports `key` given twice; `seen` maps the keys met so far to their line."""
+        if key is None:
+            return
+        if key in seen:
+            self.fail(node, f"{what} {key!r} is listed twice (first on line {seen[key]})")
+        else:
+            seen[key] = node.start_mark.line + 1

@@ -1,0 +1,129 @@
+"""The manifest's output sections: profiles (built in, or overridden field by field, with the
+figures of a named loudness standard) and clock numbers (patterns, expanded and checked)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import yaml
+
+from pipeline.clock import HINT as CLOCK_HINT
+from pipeline.clock import ClockPattern, clock_problem, pattern_problem
+from pipeline.errors import error
+from pipeline.manifest.model import Manifest
+from pipeline.manifest.nodes import NodeReader
+from pipeline.media.timecode import syntax_problem
+from pipeline.profiles import BUILTIN_PROFILES, Profile, profile_problem
+from pipeline.standards import STANDARDS
+
+
+def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
+    if isinstance(node, yaml.SequenceNode):
+        profiles = []
+        for item in reader.sequence(node, "profiles"):
+            name = reader.choice(item, "profile", tuple(BUILTIN_PROFILES))
+            if name:
+                profiles.append(BUILTIN_PROFILES[name])
+        return tuple(profiles)
+    if not isinstance(node, yaml.MappingNode):
+        reader.fail(node, "profiles must be a list of built-in names or a mapping of profiles",
+                    f"built-in profiles: {', '.join(BUILTIN_PROFILES)}")
+        return ()
+    profiles, seen = [], {}
+    for key_node, value_node in node.value:
+        name = reader.slug(key_node, "profile name")
+        reader.unique(seen, name, key_node, "profile")
+        if name is None:
+            continue
+        base = BUILTIN_PROFILES.get(name)
+        overrides = value_node
+        if isinstance(value_node, yaml.MappingNode):
+            base_key = next((v for k, v in value_node.value if k.value == "base"), None)
+            if base_key is not None:
+                base_name = reader.choice(base_key, f"base of profile {name}", tuple(BUILTIN_PROFILES))
+                base = BUILTIN_PROFILES.get(base_name or "")
+                overrides = yaml.MappingNode(value_node.tag, [(k, v) for k, v in value_node.value
+                                                              if k.value != "base"],
+                                             value_node.start_mark, value_node.end_mark)
+        if base is None:
+            reader.fail(key_node, f"profile {name!r} is not built in and names no base",
+                        f"add 'base: web' (or one of {', '.join(BUILTIN_PROFILES)})")
+            continue
+        if isinstance(overrides, yaml.ScalarNode) and overrides.value in ("", "~", "null"):
+            profile = replace(base, name=name)
+        else:
+            profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
+                              name=name)
+            given = {k.value for k, _ in overrides.value} if isinstance(overrides, yaml.MappingNode) else set()
+            profile = _with_standard(reader, key_node, profile, given)
+        for problem in _profile_problems(profile):
+            reader.fail(key_node, f"profile {name!r}: {problem}")
+        profiles.append(profile)
+    return tuple(profiles)
+
+
+# The figures a loudness standard fixes (profiles.py's fields, standards.py's names).
+STANDARD_FIGURES = {"loudness": "target", "loudness_tolerance": "tolerance", "true_peak": "true_peak"}
+
+
+def _with_standard(reader: NodeReader, key_node: yaml.Node, profile: Profile, given: set[str]) -> Profile:
+    """A profile that names a loudness standard takes its target, tolerance and ceiling; one
+    that also sets them must agree with it (a stricter tolerance or ceiling is fine)."""
+    if "loudness_standard" not in given or profile.loudness_standard is None:
+        return profile
+    standard = STANDARDS[profile.loudness_standard]
+    figures = {field: getattr(standard, name) for field, name in STANDARD_FIGURES.items()}
+    for field in given & figures.keys():
+        value, fixed = getattr(profile, field), figures[field]
+        stricter = field != "loudness" and value <= fixed
+        if value != fixed and not stricter:
+            reader.fail(key_node, f"profile {profile.name!r}: {field} {value:g} contradicts "
+                                  f"{standard.title} ({fixed:g})",
+                        f"leave {field} out: the standard sets it")
+        figures[field] = value
+    return replace(profile, **figures)
+
+
+def _profile_problems(profile: Profile) -> list[str]:
+    problems = [problem] if (problem := profile_problem(profile)) else []
+    if profile.timecode is not None and syntax_problem(profile.timecode):
+        problems.append(syntax_problem(profile.timecode))
+    if profile.audio_tracks and not 2 <= profile.audio_tracks <= 16:
+        problems.append(f"audio_tracks {profile.audio_tracks} must be 0 (one track) or 2 to 16 "
+                        "(mono tracks, the stereo mix on the first two)")
+    if profile.audio_tracks and profile.channels != 2:
+        problems.append("audio_tracks carries a stereo mix: channels must be 2")
+    return problems
+
+
+def read_clock(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> ClockPattern | None:
+    value = reader.text(node, "clock")
+    if value is None:
+        return None
+    problem = pattern_problem(value)
+    if problem:
+        reader.fail(node, problem, CLOCK_HINT)
+        return None
+    return ClockPattern(value, key.start_mark.line + 1)
+
+
+def check_clocks(reader: NodeReader, manifest: Manifest) -> None:
+    """Every expanded clock number usable, and none given to two spots or languages (one spot in
+    one language may share its number across profiles: the same content in two wrappers)."""
+    owners: dict[str, tuple[str, str]] = {}
+    reported = set()
+    for spot in manifest.spots:
+        for language in manifest.languages:
+            pattern = language.clock or manifest.clock
+            if pattern is None:
+                continue
+            for profile in manifest.profiles:
+                value = manifest.clock_for(spot, language, profile)
+                problem = clock_problem(value)
+                owner = owners.setdefault(value, (spot.id, language.code))
+                if owner != (spot.id, language.code):
+                    problem = (f"clock number {value!r} is given to {owner[0]} in {owner[1]!r} and "
+                               f"to {spot.id} in {language.code!r}")
+                if problem and (pattern.line, problem) not in reported:
+                    reported.add((pattern.line, problem))
+                    reader.diagnostics.append(error(problem, reader.path, pattern.line, CLOCK_HINT))
