@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.subtitles import srt, ssa, ttml, vtt
+from pipeline.subtitles import imsc, srt, ssa, ttml, vtt
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
 from pipeline.subtitles.model import Parsed, SubtitleFile, line_list
@@ -43,7 +43,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "each subtitle is a Dialogue: line in the [Events] section"),
     Format("ttml", "TTML", (".ttml", ".xml", ".dfxp"), ttml.parse_ttml,
            "each subtitle is a <p> element with begin and end times inside <body>",
-           ttml.write_ttml),
+           imsc.write_ttml),
 )}
 
 SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS.values() for s in f.suffixes)

@@ -1,0 +1,114 @@
+"""TTML written as an IMSC1 text profile document (W3C IMSC 1.0.1), whose players are
+broadcasters' and streaming platforms'; positions become regions inside the title-safe area
+(`sidecars.py` reads every document back through ttconv)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from lxml import etree
+
+from pipeline.files import write_atomically
+from pipeline.subtitles.model import SAFE_MARGIN, Cue, Margins, alignment, format_time, place, styled_runs
+from pipeline.subtitles.ttml import IMSC1_TEXT, TT_NAMESPACES, XML
+
+TT = "{%s}" % TT_NAMESPACES[0]
+TTS = "{%s#styling}" % TT_NAMESPACES[0]
+TTP = "{%s#parameter}" % TT_NAMESPACES[0]
+NSMAP = {None: TT_NAMESPACES[0], "tts": TT_NAMESPACES[0] + "#styling",
+         "ttp": TT_NAMESPACES[0] + "#parameter"}
+TEXT_ALIGN = {"left": "left", "center": "center", "right": "right"}
+DISPLAY_ALIGN = {"top": "before", "middle": "center", "bottom": "after"}
+
+
+def _percent(fraction: float) -> str:
+    return f"{round(fraction * 100, 3):g}%"
+
+
+def region_box(align: int | None, margins: Margins | None) -> dict[str, str]:
+    """`tts:` attributes of the region that puts text where `align` and `margins` say, never
+    outside the title-safe area."""
+    row, column = place(align or 2)
+    margins = margins or Margins()
+    left = max(SAFE_MARGIN, margins.left) if column == "left" else SAFE_MARGIN
+    right = max(SAFE_MARGIN, margins.right) if column == "right" else SAFE_MARGIN
+    top = max(SAFE_MARGIN, margins.vertical) if row == "top" else SAFE_MARGIN
+    bottom = max(SAFE_MARGIN, margins.vertical) if row == "bottom" else SAFE_MARGIN
+    return {"origin": f"{_percent(left)} {_percent(top)}",
+            "extent": f"{_percent(1 - left - right)} {_percent(1 - top - bottom)}",
+            "displayAlign": DISPLAY_ALIGN[row], "textAlign": TEXT_ALIGN[column]}
+
+
+def _clock(ms: int) -> str:
+    return format_time(ms, ".")
+
+
+def ttml_document(cues: Iterable[Cue], language: str) -> bytes:
+    """An IMSC1 text profile document of `cues`, `xml:lang` the BCP 47 tag `language`."""
+    cues = list(cues)
+    root = etree.Element(f"{TT}tt", nsmap=NSMAP)
+    root.set(f"{{{XML}}}lang", language)
+    root.set(f"{TTP}profile", IMSC1_TEXT)
+    root.set(f"{TTP}timeBase", "media")
+    head = etree.SubElement(root, f"{TT}head")
+    styling = etree.SubElement(head, f"{TT}styling")
+    etree.SubElement(styling, f"{TT}style", {
+        f"{{{XML}}}id": "base", f"{TTS}color": "white", f"{TTS}fontFamily": "proportionalSansSerif",
+        f"{TTS}fontSize": "100%", f"{TTS}lineHeight": "125%", f"{TTS}textOutline": "black 5%"})
+    layout = etree.SubElement(head, f"{TT}layout")
+    regions: dict[tuple, str] = {}
+    for cue in cues:
+        key = (alignment(cue) or 2, cue.margins)
+        if key not in regions:
+            row, column = place(key[0])
+            name = row if column == "center" else f"{row}-{column}"
+            regions[key] = name if key[1] is None else f"{name}-{len(regions) + 1}"
+            box = region_box(*key)
+            etree.SubElement(layout, f"{TT}region", {f"{{{XML}}}id": regions[key],
+                                                     **{f"{TTS}{k}": v for k, v in box.items()}})
+    body = etree.SubElement(root, f"{TT}body", {"style": "base"})
+    div = etree.SubElement(body, f"{TT}div")
+    for number, cue in enumerate(cues, 1):
+        paragraph = etree.SubElement(div, f"{TT}p", {
+            f"{{{XML}}}id": f"cue{number}", "begin": _clock(cue.start), "end": _clock(cue.end),
+            "region": regions[(alignment(cue) or 2, cue.margins)]})
+        _add_text(paragraph, cue.text)
+        paragraph.tail = "\n      "
+    # Indentation is added by hand around paragraphs only: inside one, any whitespace is text.
+    etree.indent(head, space="  ", level=1)
+    root.text = head.tail = div.tail = "\n  "
+    body.text = "\n    "
+    div.text = "\n      "
+    if len(div):
+        div[-1].tail = "\n    "
+    body.tail = "\n"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _add_text(paragraph, text: str) -> None:
+    """SubRip markup into the paragraph: a span per styled run, `<br/>` per line break."""
+    for piece, active in styled_runs(text):
+        attributes = {name: value for tag, name, value in (
+            ("i", f"{TTS}fontStyle", "italic"), ("b", f"{TTS}fontWeight", "bold"),
+            ("u", f"{TTS}textDecoration", "underline")) if tag in active}
+        parent = etree.SubElement(paragraph, f"{TT}span", attributes) if attributes else paragraph
+        for position, line in enumerate(piece.split("\n")):
+            if position:
+                etree.SubElement(parent, f"{TT}br")
+            _append(parent, line)
+
+
+def _append(parent, text: str) -> None:
+    """`text` at the end of `parent`'s content: after its last child, or as its text."""
+    if not text:
+        return
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def write_ttml(cues: Iterable[Cue], path: str | Path, *, language: str = "und") -> None:
+    """Write cues as an IMSC1 text profile TTML document (UTF-8), positions as regions."""
+    write_atomically(Path(path), ttml_document(cues, language))
