@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
+from pipeline.render import treatments
 from tests.mediacheck import (
     band_rms_db,
     changed_fraction,
@@ -158,6 +160,37 @@ def test_ffmpeg_failure_leaves_no_file_under_a_final_name(campaign):
     assert "ffmpeg said:" in result.output
     left = [p.name for p in campaign.out.rglob("*")] if campaign.out.exists() else []
     assert not [name for name in left if name.endswith(".mp4") or "partial" in name], left
+
+
+def test_a_bug_in_one_variant_is_one_line_with_a_hint_and_the_batch_goes_on(campaign, monkeypatch, caplog):
+    """Issue 8: an exception nobody planned for fails its variant, not the batch or the terminal."""
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"}])
+    real = treatments.TREATMENTS["soft"]
+
+    def buggy(job):
+        if job.plan.variant.language.code == "tzo":
+            raise ZeroDivisionError("division by zero in a made-up bug")
+        return real(job)
+
+    monkeypatch.setitem(treatments.TREATMENTS, "soft", buggy)
+    result = render(manifest)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    (line,) = [line for line in result.output.splitlines() if "ZeroDivisionError" in line]
+    assert "error: internal error: ZeroDivisionError: division by zero in a made-up bug" in line
+    assert "re-run with -vv" in line
+    assert (campaign.out / "spot.nah.small.mp4").exists()           # the other language rendered
+    assert not (campaign.out / "spot.tzo.small.mp4").exists()
+    assert "1 rendered" in result.output and "1 failed" in result.output
+
+    # With -vv the details are logged at DEBUG (pytest's log capture holds them here).
+    assert not [r for r in caplog.records if r.exc_info]
+    render(manifest, "-vv")
+    (logged,) = [r for r in caplog.records if r.exc_info and r.exc_info[0] is ZeroDivisionError]
+    assert logged.levelno == logging.DEBUG and "spot.tzo.small" in logged.getMessage()
 
 
 def test_profiles_frame_the_picture(campaign):
