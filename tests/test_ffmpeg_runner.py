@@ -1,0 +1,70 @@
+"""The ffmpeg runner (pipeline/media/ffmpeg.py) with a progress display that fails (issue 8):
+the render goes on, ffmpeg's stderr is still read to its end by the reader thread (no
+"I/O operation on closed file"), and when ffmpeg itself fails, its own error is what is raised."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+
+from pipeline.errors import RenderError
+from pipeline.media.ffmpeg import run_ffmpeg
+
+# Two seconds of a test picture, encoded to nothing: enough `-progress` lines for the display.
+ENCODE = ["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=2", "-c:v", "mpeg4", "-f", "null", "-"]
+
+
+class Broken:
+    """A progress display whose every call raises, as RichReporter's did (issue 8)."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, seconds: float) -> None:
+        self.calls += 1
+        raise TypeError("'Progress' object is not callable")
+
+
+@pytest.fixture
+def thread_errors(monkeypatch) -> list[BaseException]:
+    """Exceptions raised in any thread (the runner's stderr reader among them)."""
+    seen: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: seen.append(args.exc_value))
+    return seen
+
+
+def test_a_failing_display_is_one_warning_and_the_run_completes(caplog, thread_errors):
+    display = Broken()
+    with caplog.at_level(logging.WARNING):
+        stderr = run_ffmpeg(ENCODE, what="encoding a test picture", progress=display)
+    assert display.calls == 1                            # tried once, then left alone
+    warnings = [r.getMessage() for r in caplog.records if "progress display failed" in r.getMessage()]
+    assert len(warnings) == 1 and "TypeError" in warnings[0], warnings
+    assert "Output #0" in stderr                         # stderr was read to its end
+    assert not thread_errors, thread_errors
+
+
+@pytest.fixture
+def corrupt(tmp_path) -> str:
+    """An MPEG-TS whose second half is garbage: ffmpeg reports progress, then fails on it."""
+    path = tmp_path / "corrupt.ts"
+    run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=4", "-c:v", "mpeg2video",
+                "-f", "mpegts", str(path)], what="making a test stream")
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 20000] = b"\x55" * 20000
+    path.write_bytes(bytes(data))
+    return str(path)
+
+
+def test_ffmpegs_own_error_is_raised_even_when_the_display_failed(corrupt, thread_errors):
+    display = Broken()
+    with pytest.raises(RenderError) as caught:
+        run_ffmpeg(["-xerror", "-i", corrupt, "-f", "null", "-"], what="decoding a test stream",
+                   path="out.mp4", progress=display)
+    assert display.calls == 1                                  # the display failed first
+    assert "ffmpeg failed while decoding a test stream" in caught.value.message
+    assert "corrupt" in caught.value.stderr_tail               # ffmpeg's words, not the display's
+    assert not thread_errors, thread_errors
