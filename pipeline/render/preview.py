@@ -30,7 +30,7 @@ from pipeline.media.probe import probe, probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args
-from pipeline.render.specimen import write_specimen
+from pipeline.render.specimen import label_font, write_specimen
 from pipeline.subtitles.burn import (
     StyleFont,
     ass_fontsdir,
@@ -180,7 +180,8 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
     sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
         work = Path(workdir)
-        fontsdir = ass_fontsdir(font, work, *(chosen.font for chosen in own_styles.values()))
+        fontsdir = ass_fontsdir(font, work, label_font(font),
+                                *(chosen.font for chosen in own_styles.values()))
         jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet,
                                     own_styles),
                 lambda: write_specimen(cues, language, font, profile, work, fontsdir, specimen)]
