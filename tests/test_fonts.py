@@ -13,6 +13,7 @@ from pipeline.subtitles.fonts import (
     ass_font_size,
     bold_variant,
     em_from_ass_font_size,
+    fonts_with,
     missing_glyphs,
     resolve_font,
     text_width,
@@ -68,7 +69,17 @@ def test_private_use_character_is_reported_with_its_cue_line(noto, tmp_path):
     assert "U+E000 ('\\ue000')" in problem.message
     assert problem.message.count("U+E000") == 1
     assert '"Noto Sans"' in problem.message and "NotoSans-Regular.ttf" in problem.message
-    assert "Noto Sans" in problem.hint
+    assert problem.hint.startswith("no installed font has them")     # nothing has U+E000
+
+
+def test_the_hint_names_an_installed_font_that_has_the_missing_characters(noto, tmp_path):
+    (problem,) = missing_glyphs([Cue(1, 0, 1, "البشر ليسوا للبيع.", 2)], noto, tmp_path / "ar.srt")
+    assert "U+0627" in problem.message
+    assert '"Noto Sans Arabic"' in problem.hint and "style: {font: ...}" in problem.hint
+    assert fonts_with("ا")[0] == "Noto Sans Arabic"             # Noto Sans families first
+    assert "Noto Sans" in fonts_with("a") and fonts_with("\ue000") == []
+    assert not missing_glyphs([Cue(1, 0, 1, "البشر", 2)], resolve_font("Noto Sans Arabic"),
+                              tmp_path / "ar.srt")
 
 
 def test_missing_combining_mark_is_reported(tmp_path):

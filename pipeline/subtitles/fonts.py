@@ -136,17 +136,43 @@ def listed(chars: Iterable[str]) -> str:
 
 
 def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Diagnostic]:
-    """One error per cue that uses a character the font has no glyph for."""
+    """One error per cue that uses a character the font has no glyph for; the hint names the
+    installed fonts that have every such character of the cue."""
     found = []
     for cue in cues:
         missing = uncovered(plain_text(cue), font)
         if missing:
             found.append(error(
                 f'cue {cue.index} uses characters that font "{font.family}" ({font.path}) '
-                f"does not have: {listed(missing)}", path, cue.line,
-                'use a font that covers the language (e.g. "Noto Sans"), or fix the character',
+                f"does not have: {listed(missing)}", path, cue.line, _font_hint(frozenset(missing)),
                 "glyph"))
     return found
+
+
+@functools.cache
+def _font_hint(chars: frozenset[str]) -> str:
+    families = fonts_with(chars)
+    if not families:
+        return ("no installed font has them: install one that covers the language (Noto fonts: "
+                "'apt-get install fonts-noto-core'), or fix the character")
+    named = ", ".join(f'"{family}"' for family in families)
+    return (f"use a font that has them ({named} installed): `style: {{font: ...}}` for the "
+            "language in the manifest, `--font` for check; or fix the character")
+
+
+def fonts_with(chars: Iterable[str], limit: int = 3) -> list[str]:
+    """Up to `limit` installed families (fontconfig) with a glyph for every one of `chars`,
+    Noto Sans families first (the pipeline's default is one)."""
+    binary = shutil.which("fc-list")
+    if binary is None:
+        return []
+    charset = " ".join(f"{ord(char):x}" for char in sorted(set(chars)))
+    result = subprocess.run([binary, f":charset={charset}", "family"],
+                            capture_output=True, text=True, check=False)
+    families = sorted({line.split(",")[0].strip() for line in result.stdout.splitlines()
+                       if line.strip()}, key=lambda family: (not family.startswith("Noto Sans"),
+                                                             len(family), family))
+    return families[:limit]
 
 
 # --- measuring --------------------------------------------------------------------------------
