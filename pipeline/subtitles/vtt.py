@@ -52,6 +52,7 @@ class _Reader:
         self.parsed = Parsed()
         self.regions: dict[str, Region] = {}
         self.seen_cue = False
+        self.tag_warnings: set[tuple[int, str]] = set()   # (line, what): <font> and </font> warn once
 
     def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, line, hint, code))
@@ -198,7 +199,9 @@ class _Reader:
             what = "ruby annotations are not supported: the annotation is shown after its text"
         else:
             what = f"<{name}> is not a WebVTT tag: players ignore it, and so does the pipeline"
-        self.warn(f"cue {index}: {what}", number, "remove the tag", "tags")
+        if (number, what) not in self.tag_warnings:
+            self.tag_warnings.add((number, what))
+            self.warn(f"cue {index}: {what}", number, "remove the tag", "tags")
         return ""
 
     def _placement(self, settings: CueSettings, number: int, index: int
