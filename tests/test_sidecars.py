@@ -101,6 +101,16 @@ def test_a_top_cue_of_every_format_is_top_in_every_sidecar(tmp_path, name, text)
     assert pysrt.open(str(tmp_path / "out.srt"))[0].text == cues[0].text
 
 
+def test_colours_and_fonts_of_the_file_are_in_no_sidecar(tmp_path):
+    """The reader warns that a file's colours and fonts are not used: no sidecar carries them."""
+    cue = Cue(1, 500, 1800, '<font color="#ff0000">rojo</font> y <FONT face="Arial">sub</FONT>', 1)
+    written = write_sidecars([cue], lambda suffix: tmp_path / f"spot.nah.{suffix}", "nah")
+    for path in written:
+        text = path.read_text(encoding="utf-8").lower()
+        assert "rojo y sub" in text and "<font" not in text and "ff0000" not in text, path.name
+        assert "arial" not in text, path.name
+
+
 def test_a_sidecar_that_reads_back_differently_is_refused(tmp_path):
     wrote = [shown(cue) for cue in CUES]
     read = list(wrote)

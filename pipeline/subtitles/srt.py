@@ -138,6 +138,7 @@ class _Parser:
         return text
 
 
+FONT_TAG = re.compile(r"<font(?:\s[^>]*)?>|</font>", re.IGNORECASE)
 FONT_STYLE = re.compile(r"<font\s[^>]*\b(?:color|face|size)\s*=", re.IGNORECASE)
 
 
@@ -151,7 +152,11 @@ def parse_srt(text: str, path: Path) -> Parsed:
 
 
 def write_srt(cues: Iterable[Cue], path: str | Path) -> None:
-    """Write cues as SRT, numbered 1, 2, 3, ... (the numbers in the source may have gaps)."""
-    blocks = [f"{number}\n{format_time(cue.start)} --> {format_time(cue.end)}\n{cue.text}\n"
-              for number, cue in enumerate(cues, 1)]
+    """Write cues as SRT, numbered 1, 2, 3, ... (the numbers in the source may have gaps).
+
+    `<font>` tags are left out: the file's colours and fonts give way to the campaign's style
+    (the reader's warning says so), in this sidecar and the track made from it as in the others.
+    """
+    blocks = [f"{number}\n{format_time(cue.start)} --> {format_time(cue.end)}\n"
+              f"{FONT_TAG.sub('', cue.text)}\n" for number, cue in enumerate(cues, 1)]
     write_atomically(Path(path), "\n".join(blocks))
