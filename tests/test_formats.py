@@ -139,13 +139,25 @@ def test_vtt_errors_carry_their_lines(tmp_path):
 
         00:00:07.000 --> 00:00:06.000
         al revés
+
+        00:00:08.000 -> 00:00:09.000
+        flecha
+
+        id-3
+        00:00:09.000 – 00:00:09.500
+        guion
         """), duration=10.0)
     assert problems(result) == [(3, "timing"), (6, "settings"), (11, "missing-blank-line"),
-                                (15, "timing"), (17, "end-before-start")]
+                                (15, "timing"), (17, "end-before-start"), (20, "timing"),
+                                (24, "timing")]
     by_line = {d.line: d for d in result.errors}
     assert "malformed WebVTT timing line" in by_line[3].message
     assert "HH:MM:SS.mmm" in by_line[3].hint
     assert "colour:red" in by_line[6].message
+    assert "expected a timing line after 'id-sin-tiempo'" in by_line[15].message
+    # A timing line with a mistyped arrow is named as such, on its own line.
+    assert "malformed WebVTT timing line in cue 4: '00:00:08.000 -> 00:00:09.000'" in by_line[20].message
+    assert "malformed WebVTT timing line" in by_line[24].message
     # Nothing merged: the cue after the missing blank line is its own cue.
     assert [c.text for c in result.cues] == ["uno", "pegado", "al revés"]
 

@@ -37,6 +37,7 @@ _TIMESTAMP = r"(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}"
 # As the WebVTT parser collects timings: spaces are optional around the arrow; what follows the
 # end time (after a space) is the cue settings.
 TIMING = re.compile(rf"({_TIMESTAMP})[ \t]*-->[ \t]*({_TIMESTAMP})(?:[ \t]+(.*))?$")
+TIME_FIRST = re.compile(r"\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d")
 TIMING_HINT = ("write it as HH:MM:SS.mmm --> HH:MM:SS.mmm (a dot before the milliseconds), "
                "e.g. 00:00:01.500 --> 00:00:03.000")
 TAG = re.compile(r"<(/?)([^\s.>/]*)((?:\.[^\s.>]+)*)(?:\s[^>]*)?>")
@@ -138,6 +139,13 @@ class _Reader:
         head = 0 if "-->" in block[0][1] else 1
         first = block[0][0]
         if head >= len(block) or "-->" not in block[head][1]:
+            # A line that starts with a time but has no "-->" ("->", "- ->", an en dash) is the
+            # cue's timing line mistyped, not an identifier followed by a missing timing line.
+            typo = next(((n, text) for n, text in block[:2] if TIME_FIRST.match(text)), None)
+            if typo:
+                self.fail(f"malformed WebVTT timing line in cue {index}: {typo[1].strip()[:60]!r}",
+                          typo[0], TIMING_HINT, "timing")
+                return
             after = (f" (is there a blank line inside cue {index - 1}'s text?)"
                      if self.parsed.cues else "")
             self.fail(f"expected a timing line after {block[0][1].strip()[:40]!r}{after}",
