@@ -228,6 +228,20 @@ def test_ass_text_tags_positions_and_styles(tmp_path):
     assert "lines 8, 9" in style.message and "from_file: true" in style.hint
 
 
+def test_inline_colours_and_fonts_are_one_warning_naming_their_lines(tmp_path):
+    path = write(tmp_path, "nah.ass", ass(
+        "Dialogue: 0,0:00:00.50,0:00:01.80,Default,,0,0,0,,{\\c&H0000FF&}rojo\n"
+        "Dialogue: 0,0:00:02.00,0:00:02.90,Default,,0,0,0,,sin color\n"
+        "Dialogue: 0,0:00:03.00,0:00:03.50,Default,,0,0,0,,{\\fnArial\\1a&H80&}letra\n"))
+    result = read_subtitles(path)
+    assert [d for d in result.warnings if d.code == "tags"] == []
+    (style,) = [d for d in result.warnings if d.code == "style"]
+    assert "lines 8, 13, 15" in style.message and "from_file: true" in style.hint
+    # Burned with the file's own styles, the styles are used but the inline tags still are not.
+    (kept,) = [d for d in read_subtitles(path, keep_style=True).warnings if d.code == "style"]
+    assert "inline colour and font tags" in kept.message and "lines 13, 15" in kept.message
+
+
 def test_ass_errors_carry_their_lines(tmp_path):
     broken_styles = ASS_STYLES + "Style: Broken,Noto Sans,big,&H00FFFFFF\n"
     result = read_subtitles(write(tmp_path, "nah.ass", ass(

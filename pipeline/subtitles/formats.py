@@ -107,8 +107,10 @@ def read_subtitles(path: str | Path, *, duration: float | None = None,
     if not parsed.cues and not any(d.code == "syntax" for d in parsed.diagnostics):
         message = "the file is empty" if not text.strip() else "the file contains no cues"
         diagnostics.append(error(message, path, None, fmt.cue_hint, "empty"))
-    if parsed.styled_lines and not (keep_style and fmt.name in ("ass", "ssa")):
-        diagnostics.append(style_warning(path, parsed.styled_lines, fmt, keep_style))
+    kept = keep_style and fmt.name in ("ass", "ssa")
+    dropped = parsed.inline_style_lines + ([] if kept else parsed.styled_lines)
+    if dropped:
+        diagnostics.append(style_warning(path, dropped, fmt, keep_style))
     diagnostics += _check_cues(parsed.cues, path, duration)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
@@ -116,7 +118,12 @@ def read_subtitles(path: str | Path, *, duration: float | None = None,
 
 
 def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False) -> Diagnostic:
-    """The one warning that the file's colours and fonts give way to the campaign's style."""
+    """The one warning that the file's colours and fonts give way to the campaign's style (or,
+    for ASS/SSA burned with its own styles, that its inline colour and font tags are dropped)."""
+    if asked and fmt.name in ("ass", "ssa"):
+        return warning(f"the inline colour and font tags of this {fmt.label} file are not used: "
+                       f"only its styles are burned ({line_list(sorted(set(lines)))})", path,
+                       min(lines), "set colours and fonts in the file's styles", "style")
     if fmt.name in ("ass", "ssa"):
         hint = ("to burn the file's own styles, set `style: {from_file: true}` for this "
                 "language in the manifest")

@@ -167,4 +167,6 @@ class Parsed:
     cues: list[Cue] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     styled_lines: list[int] = field(default_factory=list)  # colours, fonts the campaign replaces
+    # ASS/SSA events with inline colour or font tags: dropped even when the file's styles are kept
+    inline_style_lines: list[int] = field(default_factory=list)
     styles: dict = field(default_factory=dict)

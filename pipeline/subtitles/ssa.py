@@ -35,6 +35,8 @@ TIME_HINT = "times are H:MM:SS.cc (centiseconds, two digits), e.g. 0:00:01.50"
 OVERRIDE = re.compile(r"\{([^}]*)\}")
 OVERRIDE_TAG = re.compile(r"\\(\d?[a-zA-Z]+)(\([^)]*\)|[^\\]*)")
 HANDLED_TAGS = {"i", "b", "u", "r", "p", "an", "a", "pos"}
+# Inline colours, transparency and fonts: reported with the file's styles, in one warning.
+COLOUR_FONT_TAGS = {"c", "1c", "2c", "3c", "4c", "alpha", "1a", "2a", "3a", "4a", "fn", "fs"}
 NUMBER_FIELDS = {"fontsize", "scalex", "scaley", "spacing", "angle", "outline", "shadow",
                  "borderstyle", "alignment", "marginl", "marginr", "marginv", "alphalevel",
                  "encoding", "bold", "italic", "underline", "strikeout"}
@@ -189,6 +191,7 @@ class _Converter:
         self.play_res = _play_res(walker.info)
         self.hard_breaks = walker.info.get("WrapStyle", "").strip() == "2"
         self.used_styles: set[str] = set()
+        self.inline_style_lines: set[int] = set()
 
     def warn(self, message: str, number: int, code: str = "tags") -> None:
         self.walker.parsed.diagnostics.append(warning(message, self.walker.path, number,
@@ -204,6 +207,10 @@ class _Converter:
         for block in OVERRIDE.findall(event.text):
             for name, argument in OVERRIDE_TAG.findall(block):
                 name, argument = name.lower(), argument.strip()
+                # \fn and \r take a name, which the tag pattern reads as part of the tag's.
+                for prefix in ("fn", "r"):
+                    if name.startswith(prefix) and name != prefix:
+                        name, argument = prefix, name[len(prefix):] + argument
                 if name == "an" and tag_align is None and argument in tuple("123456789"):
                     tag_align = int(argument)
                 elif name == "a" and tag_align is None and argument.isdigit() \
@@ -216,10 +223,12 @@ class _Converter:
                     others.append(name)
                 elif name == "s":
                     others.append("s (strikeout)")
+                elif name in COLOUR_FONT_TAGS:
+                    self.inline_style_lines.add(number)
                 elif name not in HANDLED_TAGS:
                     others.append(name)
         align = tag_align or style.alignment.value
-        if others:   # colours and fonts included: only the styles' are kept, with from_file
+        if others:
             listed = ", ".join(f"\\{tag}" for tag in dict.fromkeys(others))
             self.warn(f"cue {index}: the override tags {listed} are not supported and are left "
                       "out", number)
@@ -288,6 +297,7 @@ def _parse(text: str, path: Path, kind: str) -> Parsed:
             parsed.cues.append(cue)
     used = {walker.style_lines[name] for name in converter.used_styles if name in walker.style_lines}
     parsed.styled_lines += sorted(used)
+    parsed.inline_style_lines += sorted(converter.inline_style_lines)
     parsed.styles = {name: FileStyle(name, style, converter.play_res, walker.style_lines.get(name, 0))
                      for name, style in subs.styles.items()}
     return parsed
