@@ -83,7 +83,7 @@ def test_a_soft_vtt_language_gets_positioned_sidecars_and_a_track(rendered):
     out = rendered.out
     kinds = {s["codec_type"]: s for s in streams(out / "spot.ote.small.mp4")}
     assert kinds["subtitle"]["codec_name"] == "mov_text"
-    assert "line:0" in (out / "spot.ote.vtt").read_text(encoding="utf-8").splitlines()[3]
+    assert "line:5%,start" in (out / "spot.ote.vtt").read_text(encoding="utf-8").splitlines()[3]
     assert (out / "spot.ote.srt").read_text(encoding="utf-8").splitlines()[2] == \
         "{\\an8}Los seres humanos"
     ttml = (out / "spot.ote.ttml").read_text(encoding="utf-8")

@@ -44,7 +44,7 @@ def test_vtt_reads_back_through_webvtt_py_with_positions(sidecars):
         ("00:00:00.500", "00:00:01.800"), ("00:00:02.500", "00:00:03.600"),
         ("00:00:03.700", "00:00:03.900"), ("00:00:04.000", "00:00:04.500")]
     top, plain, bottom_left, lifted = captions
-    assert top.settings.line == "0"                       # the {\an8} cue is at the top
+    assert top.settings.line == "5%,start"      # the {\an8} cue: top of the title-safe area
     assert top.raw_text == "Los seres <i>humanos</i>"
     assert plain.settings.line is None                    # the default: bottom
     assert plain.raw_text == "no están\na la venta &amp; &lt;más&gt;"
@@ -95,7 +95,7 @@ def test_a_top_cue_of_every_format_is_top_in_every_sidecar(tmp_path, name, text)
     cues = read_subtitles(source).cues
     written = write_sidecars(cues, lambda suffix: tmp_path / f"out.{suffix}", "nah")
     assert [p.name for p in written] == ["out.srt", "out.vtt", "out.ttml"]
-    assert webvtt.read(str(tmp_path / "out.vtt"))[0].settings.line in ("0", "10%,start")
+    assert webvtt.read(str(tmp_path / "out.vtt"))[0].settings.line in ("5%,start", "10%,start")
     _, (paragraph,) = paragraphs(tmp_path / "out.ttml")
     assert paragraph.get_region().get_style(StyleProperties.DisplayAlign) == DisplayAlignType.before
     assert pysrt.open(str(tmp_path / "out.srt"))[0].text == cues[0].text

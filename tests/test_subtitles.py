@@ -371,6 +371,6 @@ def test_write_vtt(tmp_path):
     write_vtt(cues, target)
     assert target.read_text(encoding="utf-8") == (
         "WEBVTT\n\n"
-        "1\n00:00:00.000 --> 00:00:01.500 line:0\n<i>Ni</i> a &amp; b &lt;3\n\n"
+        "1\n00:00:00.000 --> 00:00:01.500 line:5%,start\n<i>Ni</i> a &amp; b &lt;3\n\n"
         "2\n01:02:03.004 --> 01:02:04.000\nome\n")
     assert not target.read_bytes().startswith(b"\xef\xbb\xbf")

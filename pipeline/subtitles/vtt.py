@@ -21,6 +21,7 @@ from pipeline.errors import error, warning
 from pipeline.files import write_atomically
 from pipeline.subtitles.model import (
     Cue,
+    SAFE_MARGIN,
     Margins,
     Parsed,
     alignment,
@@ -266,7 +267,8 @@ def cue_settings(cue: Cue) -> str:
     margins = cue.margins or Margins()
     settings = []
     if row == "top":
-        settings.append(f"line:{_percent(margins.vertical)},start" if margins.vertical else "line:0")
+        # Inside the title-safe area, as the burn and the TTML regions are (`line:0` is the edge).
+        settings.append(f"line:{_percent(max(SAFE_MARGIN, margins.vertical))},start")
     elif row == "middle":
         settings.append("line:50%,center")
     elif margins.vertical:
