@@ -46,8 +46,9 @@ def test_good_manifest_resolves_paths_names_and_styles(campaign):
     assert [l.code for l in manifest.languages] == ["nah", "yua", "no"]
     assert manifest.languages[0].name == "Náhuatl"
     assert manifest.languages[1].name == "Yucateco"          # from the language table
-    # YAML 1.1 would read `no` as false; the schema keeps it as Norwegian's code.
-    assert manifest.languages[2].name == "Norwegian"
+    # YAML 1.1 would read `no` as false; the schema keeps it as Norwegian's code. With no
+    # name given, the language's name in itself (CLDR's autonym), as the page shows it.
+    assert manifest.languages[2].name == "norsk"
     assert manifest.languages[2].style.size == 0.06
     assert manifest.languages[2].style.font == "Noto Sans"   # the rest inherited
     assert [p.name for p in manifest.profiles] == ["web", "proxy"]

@@ -178,7 +178,7 @@ def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings
                    if "qc" in keys else qc)
         clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
         if code and treatment:
-            name = name or langcodes.Language.get(code).display_name()
+            name = name or langcodes.Language.get(code).autonym()
             languages.append(Language(code, name, treatment, lang_style, lang_qc,
                                       item.start_mark.line + 1, clock))
     return tuple(languages)
