@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from pipeline.media.loudness import Loudness
+from pipeline.media.loudness import Loudness, measure_file
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.render import audio
 from pipeline.render.leveling import LIMITER_HEADROOM, Leveling, corrected, first_leveling, miss
-from tests.conftest import ffmpeg
+from tests.conftest import FFMPEG, ffmpeg
 from tests.mediacheck import integrated_loudness
 
 WEB, BROADCAST = BUILTIN_PROFILES["web"], BUILTIN_PROFILES["broadcast"]
@@ -167,3 +168,23 @@ def test_a_loudness_range_wider_than_the_profiles_is_a_warning(campaign):
     assert 2.0 < lra < 4.0
     assert (f"  {campaign.out / 'spot.yua.narrow.mp4'}: warning: loudness range {lra:.1f} LU is "
             "wider than the profile's 1 LU (EBU Tech 3342)") in result.output
+
+
+@pytest.mark.parametrize("seconds,lra", [(3.2, 0.0), (10.0, 0.0)])
+def test_a_steady_tone_has_no_loudness_range_however_short(tmp_path, seconds, lra):
+    tone = tmp_path / "tone.wav"
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}", str(tone))
+    if seconds < 3.5:   # what ffmpeg's own summary says: its relative gate, not a range
+        summary = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(tone), "-af",
+                                  "ebur128", "-f", "null", "-"], capture_output=True, text=True).stderr
+        assert re.search(r"LRA:\s+20\.0 LU", summary[summary.rfind("Summary:"):]), summary[-400:]
+    assert measure_file(tone).lra == lra
+
+
+def test_a_short_programme_ending_loud_has_the_range_of_its_readings(tmp_path):
+    step = tmp_path / "step.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3.3",
+           "-af", "volume='if(lt(t,3.0),0.05,0.5)':eval=frame", str(step))   # +20 dB from 3.0 s
+    # Short-term readings (3 s windows) at 3.0, 3.1, 3.2 and 3.3 s hold 0, 0.1, 0.2 and 0.3 s
+    # of the +20 dB end: 0, 6.3, 8.8 and 10.4 dB over the quiet tone, all inside the relative gate.
+    assert measure_file(step).lra == pytest.approx(10.4, abs=0.3)

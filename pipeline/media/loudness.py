@@ -9,6 +9,7 @@ even where it missed it: on inputs under 3 s it switches to dynamic mode, MEASUR
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,6 +34,13 @@ BLOCK = 0.1                    # seconds
 # stricter still), so room tone and hiss are silence and a last quiet word is sound.
 SOUND_RANGE = 40.0             # dB under the track's true peak
 SOUND_FLOOR = -70.0            # dBFS
+# EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
+# range runs from their 10th to their 95th percentile.
+LRA_GATE = 20.0                # LU
+# ffmpeg's ebur128 rounds 10 % of the gated readings to a count, and with fewer than 5 of them
+# (a programme of 3.0 to 3.5 s) that count is 0: it reports the relative gate itself, 20 LU, as
+# the range, even for a steady tone.
+FEW_READINGS = 5
 
 
 @dataclass(frozen=True)
@@ -114,9 +122,22 @@ def _highest(values) -> float | None:
     return max((v for v in values if v is not None), default=None)
 
 
+def short_term_range(frames: list[Frame]) -> float | None:
+    """LRA (LU) of a frame log holding fewer than FEW_READINGS gated short-term readings, where
+    ffmpeg's figure is its gate's width: their 10th and 95th percentiles by nearest rank are the
+    quietest and the loudest of them. None when there are none or enough for ffmpeg's figure."""
+    readings = [f.short_term for f in frames if f.short_term is not None]
+    if not readings:
+        return None
+    mean = 10 * math.log10(sum(10 ** (r / 10) for r in readings) / len(readings))
+    kept = [r for r in readings if r >= mean - LRA_GATE]
+    return max(kept) - min(kept) if len(kept) < FEW_READINGS else None
+
+
 def parse_ebur128(stderr: str) -> Loudness:
     """The summary `ebur128` prints at the end of its input, with the highest momentary and
-    short-term readings of its frame log when it printed one; `RenderError` without a summary."""
+    short-term readings of its frame log when it printed one (and, from them, the loudness range
+    of a programme too short for ffmpeg's: `short_term_range`); `RenderError` without a summary."""
     at = stderr.rfind("Summary:")
     summary = stderr[at:] if at >= 0 else ""
     integrated, lra, peak = (_SUMMARY_I.search(summary), _SUMMARY_LRA.search(summary),
@@ -125,9 +146,10 @@ def parse_ebur128(stderr: str) -> Loudness:
         raise RenderError("the ebur128 meter printed no summary", stderr_tail=stderr[-2000:])
     value = float(integrated.group(1))
     frames = parse_frames(stderr[:at])
+    few = short_term_range(frames)
     return Loudness(integrated=value if value > ABSOLUTE_GATE else None,
                     true_peak=None if peak.group(1) == "-inf" else float(peak.group(1)),
-                    lra=float(lra.group(1)),
+                    lra=float(lra.group(1)) if few is None else round(few, 1),
                     max_momentary=_highest(f.momentary for f in frames),
                     max_short_term=_highest(f.short_term for f in frames))
 
