@@ -17,6 +17,10 @@ FIELDS = ("campaign", "spot", "lang", "profile")
 CLOCK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 HINT = ("use letters, digits and '-' with the placeholders {campaign}, {spot}, {lang} and "
         "{profile}, e.g. \"BH-{spot}-{lang}\"")
+# A station files each spot and language under its own number (a pattern without {spot} or
+# {lang} gives one number to several).
+DUPLICATE_HINT = ("one number per spot and language: put {spot} and {lang} in the pattern, or "
+                  "give the language its own 'clock:' value")
 
 
 @dataclass(frozen=True)

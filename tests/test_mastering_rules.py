@@ -100,6 +100,8 @@ def test_clock_patterns_are_checked_with_their_lines(campaign):
         {"code": "nah", "treatment": "dub", "clock": "BH-0042"},
         {"code": "yua", "treatment": "dub", "clock": "BH-0042"}])
     assert "clock number 'BH-0042' is given to spot in 'nah' and to spot in 'yua'" in twice
+    # The hint says how to give each its own number, not how to spell one.
+    assert "(hint: one number per spot and language: put {spot} and {lang} in the pattern" in twice
     lines = campaign.manifest.read_text().splitlines()
     line = len(lines) - lines[::-1].index("  clock: BH-0042")      # the second one given
     assert twice.startswith(f"{campaign.manifest}:{line}: error:")

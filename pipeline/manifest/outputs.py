@@ -8,7 +8,7 @@ from dataclasses import replace
 import yaml
 
 from pipeline.clock import HINT as CLOCK_HINT
-from pipeline.clock import ClockPattern, clock_problem, pattern_problem
+from pipeline.clock import DUPLICATE_HINT, ClockPattern, clock_problem, pattern_problem
 from pipeline.errors import error
 from pipeline.manifest.model import Manifest
 from pipeline.manifest.nodes import NodeReader
@@ -119,11 +119,12 @@ def check_clocks(reader: NodeReader, manifest: Manifest) -> None:
                 continue
             for profile in manifest.profiles:
                 value = manifest.clock_for(spot, language, profile)
-                problem = clock_problem(value)
+                problem, hint = clock_problem(value), CLOCK_HINT
                 owner = owners.setdefault(value, (spot.id, language.code))
                 if owner != (spot.id, language.code):
                     problem = (f"clock number {value!r} is given to {owner[0]} in {owner[1]!r} and "
                                f"to {spot.id} in {language.code!r}")
+                    hint = DUPLICATE_HINT
                 if problem and (pattern.line, problem) not in reported:
                     reported.add((pattern.line, problem))
-                    reader.diagnostics.append(error(problem, reader.path, pattern.line, CLOCK_HINT))
+                    reader.diagnostics.append(error(problem, reader.path, pattern.line, hint))
