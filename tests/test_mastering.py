@@ -311,3 +311,31 @@ def test_an_interlaced_master_keeps_its_fields_and_a_progressive_one_becomes_seg
     woven = field_counts(campaign.out / "spot.nah.broadcast-mxf.mxf")
     assert woven["tff"] > 5 * (woven["progressive"] + woven["bff"]), woven
     assert record(campaign, "broadcast-mxf")["master"]["woven_from_fields"] is True
+
+
+def test_a_50p_master_becomes_1080i25_with_each_frame_a_field(tmp_path, media):
+    # Interlaced HD has no 50-frame form: each of the 50 frames a second becomes one field.
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=50:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
+           "-filter:a", "volume=-20dB", "-c:v", "libx264", "-preset", "ultrafast",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", str(campaign.root / "media/spot.mp4"))
+    campaign.write([{"code": "nah", "treatment": "soft"}],
+                   profiles={"broadcast-mxf": {"leader": LEADER}})
+    campaign.subtitle("nah", SRT)
+    result = render(campaign.manifest)
+    assert result.exit_code == 0, result.output
+    out = campaign.out / "spot.nah.broadcast-mxf.mxf"
+    probed = probe(out)
+    [video] = [s for s in probed["streams"] if s["codec_type"] == "video"]
+    assert (video["r_frame_rate"], video["field_order"]) == ("25/1", "tt")
+    assert float(probed["format"]["duration"]) == pytest.approx(5.0, abs=0.02)   # 3 s leader + 2 s
+    info = mediainfo(out)
+    assert re.search(r"Frame rate\s*:\s*25\.000 FPS", info) and "Interlaced" in info
+    # The programme's two fields hold two instants (combing where things move): woven, not PsF;
+    # the still leader's 75 frames read progressive or undetermined.
+    counts = field_counts(out)
+    assert counts["tff"] >= 0.8 * 50 and counts["bff"] == 0, counts
+    master = record(campaign, "broadcast-mxf")["master"]
+    assert master["rate"] == "25/1" and master["woven_from_fields"] is True
+    assert master["file_timecode"] == "09:59:57:00"

@@ -24,6 +24,10 @@ Stream = ffmpeg.nodes.FilterableStream
 
 TONE_HZ = 1000
 DEFAULT_TONE = -18.0           # dBFS (EBU R68) when the profile names no standard
+# Interlaced HD has 25 and 29.97 frames (50 and 59.94 fields) a second (SMPTE ST 274, and the
+# XDCAM HD422 formats): a 50p or 59.94p master goes into an interlaced profile at half its rate,
+# one field for each of its frames (render/mastering.py weaves them), so no motion is lost.
+INTERLACED_MAX_RATE = 30       # frames a second
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,12 @@ class LeaderTiming:
 
 
 def output_rate(profile: Profile, master_fps: float | None) -> Fraction:
-    """The master's frame rate (or the profile's), as the exact fraction it stands for."""
-    return exact_rate(profile.fps or master_fps or 25.0)
+    """The master's frame rate (or the profile's), as the exact fraction it stands for; half a
+    rate over INTERLACED_MAX_RATE for an interlaced profile that sets none."""
+    rate = exact_rate(profile.fps or master_fps or 25.0)
+    if profile.scan != "progressive" and not profile.fps and rate > INTERLACED_MAX_RATE:
+        return rate / 2
+    return rate
 
 
 def leader_timing(profile: Profile, master_fps: float | None) -> LeaderTiming:

@@ -10,7 +10,8 @@ A progressive master becomes an interlaced master as progressive segmented frame
 from one instant), which is how stations carry 25p material in a 1080i25 house format. An
 interlaced master going to an interlaced profile keeps its motion: each field becomes a frame
 (`bwdif` per field), is scaled and burned at the field rate, and the frames are woven into fields
-again (`interlace`), so 50 moments a second stay 50.
+again (`interlace`), so 50 moments a second stay 50; a 50p or 59.94p master's frames are woven
+the same way, into 1080i at half its rate (render/leader.py's `output_rate`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import ffmpeg
 
 from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
+from pipeline.media.timecode import exact_rate
 from pipeline.profiles import Profile
 from pipeline.render import leader
 from pipeline.render.encoders import container_args, video_encoder_args
@@ -42,8 +44,15 @@ def timing_of(plan: VariantPlan) -> LeaderTiming:
 
 
 def weaves_fields(plan: VariantPlan) -> bool:
-    """The master is interlaced and so is the profile: the picture is handled per field."""
-    return plan.variant.profile.scan != "progressive" and plan.conform.scan.scan != "progressive"
+    """The profile is interlaced and the master has a moment for each of its fields (it is
+    interlaced too, or progressive at the field rate: 50p into 1080i25): the picture is handled
+    per field."""
+    if plan.variant.profile.scan == "progressive":
+        return False
+    video = plan.master.video
+    return plan.conform.scan.scan != "progressive" or (
+        video is not None and video.fps is not None
+        and exact_rate(video.fps) == 2 * timing_of(plan).rate)
 
 
 def programme_frames(plan: VariantPlan, timing: LeaderTiming) -> int:
