@@ -291,18 +291,25 @@ def test_the_page_links_each_certificate_with_its_plot(masters):
         assert f"BH-spot-nah-{profile}</code>" in html
 
 
+def moving_master(root: Path, media, *video_args: str) -> Campaign:
+    """A campaign whose 2 s master moves at 50 pictures a second (testsrc2 at 50p; `video_args`
+    make it 25i), with a tone."""
+    campaign = Campaign(root, media)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=50:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
+           "-filter:a", "volume=-20dB", *video_args, "-c:v", "libx264", "-preset", "ultrafast",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", str(campaign.root / "media/spot.mp4"))
+    return campaign
+
+
 def test_an_interlaced_master_keeps_its_fields_and_a_progressive_one_becomes_segmented_frames(
         masters, tmp_path, media):
     # The progressive master's MXF: both fields of each frame from one instant.
     psf = field_counts(mxf(masters))
     assert psf["progressive"] > 5 * (psf["tff"] + psf["bff"])
     # A 25i master (50 moving moments a second, top field first) into the same profile.
-    campaign = Campaign(tmp_path, media)
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=50:duration=2",
-           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
-           "-filter:v", "interlace=scan=tff:lowpass=off", "-filter:a", "volume=-20dB",
-           "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme", "-top", "1",
-           "-pix_fmt", "yuv420p", "-c:a", "aac", str(campaign.root / "media/spot.mp4"))
+    campaign = moving_master(tmp_path, media, "-filter:v", "interlace=scan=tff:lowpass=off",
+                             "-flags", "+ildct+ilme", "-top", "1")
     campaign.write([{"code": "nah", "treatment": "soft"}],
                    profiles={"broadcast-mxf": {"leader": None}})
     campaign.subtitle("nah", SRT)
@@ -315,11 +322,7 @@ def test_an_interlaced_master_keeps_its_fields_and_a_progressive_one_becomes_seg
 
 def test_a_50p_master_becomes_1080i25_with_each_frame_a_field(tmp_path, media):
     # Interlaced HD has no 50-frame form: each of the 50 frames a second becomes one field.
-    campaign = Campaign(tmp_path, media)
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=50:duration=2",
-           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
-           "-filter:a", "volume=-20dB", "-c:v", "libx264", "-preset", "ultrafast",
-           "-pix_fmt", "yuv420p", "-c:a", "aac", str(campaign.root / "media/spot.mp4"))
+    campaign = moving_master(tmp_path, media)
     campaign.write([{"code": "nah", "treatment": "soft"}],
                    profiles={"broadcast-mxf": {"leader": LEADER}})
     campaign.subtitle("nah", SRT)
