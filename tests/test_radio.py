@@ -217,6 +217,22 @@ def test_audio_profiles_of_a_video_spot_serve_the_languages_with_their_own_sound
                                        "profile 'radio-mp3' serves dub and mix languages"]
 
 
+@pytest.mark.e2e
+def test_publishing_does_not_ask_for_variants_a_video_spot_does_not_make(campaign, tmp_path):
+    campaign.audio("yua")
+    campaign.audio("maz")
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}, {"code": "maz", "treatment": "dub"},
+                               {"code": "nah", "treatment": "burn"}], ["radio-mp3"])
+    assert invoke("render", manifest).exit_code == 0
+    result = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
+    assert result.exit_code == 0 and "not rendered yet" not in result.output, result.output
+    # A variant that is made but not rendered is still said.
+    (campaign.out / "spot.yua.radio-mp3.json").unlink()
+    result = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
+    assert "not rendered yet, not published: spot yua radio-mp3" in result.output, result.output
+
+
 def test_a_radio_dub_further_from_the_slot_than_the_tolerance_is_a_warning(campaign, radio_master):
     campaign.audio("yua")                        # 3.5 s for a 4 s slot
     manifest = radio_campaign(campaign, radio_master, [
@@ -410,11 +426,13 @@ def test_a_worker_renders_a_radio_variant_through_the_object_store(campaign, rad
 @pytest.mark.e2e
 def test_a_radio_campaign_publishes_with_players_and_verifies(campaign, radio_master, tmp_path):
     campaign.audio("yua")
+    # `web` makes no variant of a radio spot: skipped, not "not rendered yet".
     manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
-                              ["radio", "radio-mp3"])
+                              ["radio", "radio-mp3", "web"])
     assert invoke("render", manifest).exit_code == 0
     dist = tmp_path / "dist"
-    assert invoke("publish", manifest, "--to", dist.as_uri()).exit_code == 0
+    result = invoke("publish", manifest, "--to", dist.as_uri())
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
     page = (dist / "test-campaign/index.html").read_text(encoding="utf-8")
     assert '<audio controls preload="none"' in page
     assert 'src="spot/spot.yua.radio-mp3.mp3" type="audio/mpeg"' in page

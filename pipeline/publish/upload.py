@@ -33,6 +33,7 @@ from pipeline.publish.bundles import language_bundles
 from pipeline.publish.page import PAGE_NAME, render_pages
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
+from pipeline.render.medium import not_applicable
 
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
 
@@ -164,9 +165,15 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
 
 
 def _unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
+    """Warnings for the variants the manifest makes that have no record yet; a combination that
+    makes no variant (the plan's `skipped`: render/medium.py) is not one of them. A spot is a
+    radio spot when it says so or its rendered records do (its master was probed then)."""
     done = {(r["spot"], r["language"], r["profile"]) for r in records}
+    radio = {r["spot"] for r in records if r.get("medium") == "radio"}
     missing = [(spot, language, profile) for spot, language, profile in expected_variants(manifest)
-               if (spot.id, language.code, profile.name) not in done]
+               if (spot.id, language.code, profile.name) not in done
+               and not not_applicable(manifest, spot.medium == "radio" or spot.id in radio,
+                                      spot, language, profile)]
     if len(missing) > UNRENDERED_LISTED:  # a half-rendered campaign: one line, not one per variant
         names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in missing[:3])
         return [warning(f"{len(missing)} variants not rendered yet, not published ({names}, ...)",
