@@ -235,6 +235,10 @@ def test_a_name_the_font_cannot_draw_blocks_the_master_before_rendering(masters,
     assert result.exit_code == 1
     assert "the slate of spot.nah.broadcast-mxf uses characters" in result.output
     assert "U+13000" in result.output and "campaign.yaml:" in result.output
+    # The hint names what fontconfig finds for the character, never the font already in use.
+    assert ("no installed font has them" in result.output
+            or "use a font that has them (" in result.output), result.output
+    assert 'e.g. "Noto Sans"' not in result.output
 
 
 # --- records, certificate, page -----------------------------------------------------------------

@@ -25,7 +25,8 @@ from pipeline.media.loudness import Loudness
 from pipeline.publish.i18n import N_, language_name, translations
 from pipeline.standards import STANDARDS
 from pipeline.subtitles.burn import HEADER, ass_colour, ass_fontsdir, burn_in, escape_text
-from pipeline.subtitles.fonts import Font, ass_font_size, bold_variant, listed, text_width, uncovered
+from pipeline.subtitles.fonts import (Font, ass_font_size, bold_variant, font_hint, listed,
+                                      text_width, uncovered)
 
 if TYPE_CHECKING:                  # the planner checks slates: no import back at run time
     from pipeline.render.plan import Variant
@@ -107,8 +108,9 @@ def slate_problems(variant: Variant, font: Font) -> list[Diagnostic]:
         return []
     return [error(f'the slate of {variant.stem} uses characters that font "{font.family}" '
                   f"({font.path}) does not have: {listed(missing)}", variant.manifest.path,
-                  variant.language.line, 'set style.font to a font that covers the language '
-                  '(e.g. "Noto Sans")', "glyph")]
+                  variant.language.line,
+                  font_hint(frozenset(missing), "the manifest's top-level `style: {font: ...}`, "
+                            "which the slates use"), "glyph")]
 
 
 def write_slate(variant: Variant, facts: SlateFacts, font: Font, width: int, height: int,

@@ -144,20 +144,22 @@ def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Di
         if missing:
             found.append(error(
                 f'cue {cue.index} uses characters that font "{font.family}" ({font.path}) '
-                f"does not have: {listed(missing)}", path, cue.line, _font_hint(frozenset(missing)),
-                "glyph"))
+                f"does not have: {listed(missing)}", path, cue.line,
+                font_hint(frozenset(missing), "`style: {font: ...}` for the language in the "
+                          "manifest, `--font` for check"), "glyph"))
     return found
 
 
 @functools.cache
-def _font_hint(chars: frozenset[str]) -> str:
+def font_hint(chars: frozenset[str], setting: str) -> str:
+    """The hint of a missing-glyph error: the installed fonts that have every one of `chars`,
+    to be set where `setting` says, or that no installed font has them."""
     families = fonts_with(chars)
     if not families:
         return ("no installed font has them: install one that covers the language (Noto fonts: "
                 "'apt-get install fonts-noto-core'), or fix the character")
     named = ", ".join(f'"{family}"' for family in families)
-    return (f"use a font that has them ({named} installed): `style: {{font: ...}}` for the "
-            "language in the manifest, `--font` for check; or fix the character")
+    return f"use a font that has them ({named} installed): {setting}; or fix the character"
 
 
 def fonts_with(chars: Iterable[str], limit: int = 3) -> list[str]:
