@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import signal
 import sys
 import traceback
 from dataclasses import dataclass
@@ -75,6 +76,12 @@ def emit(diagnostic: Diagnostic) -> None:
         click.echo(diagnostic.format(), err=True)
 
 
+def ignore_further_interrupts() -> None:
+    """Once an interrupt has been handled (its work stopped, its files cleaned), another Ctrl-C
+    must not cut the exit short: Python would print a traceback from joining its threads."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def fails_cleanly(command):
     """Turn domain errors (and OS errors on users' files) into diagnostics and exit 1; an
     unexpected exception is one line and exit 1 too, its traceback shown only with -vv."""
@@ -91,6 +98,7 @@ def fails_cleanly(command):
             click.echo(f"{where}error: {exc.strerror or exc}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
+            ignore_further_interrupts()
             click.echo("interrupted: no partial files were left under final names", err=True)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
