@@ -19,8 +19,6 @@ import io
 from pathlib import Path
 
 import ffmpeg
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from pipeline.errors import RenderError
 from pipeline.files import write_atomically
@@ -106,6 +104,11 @@ def certify(plan, path: Path, record: dict, audio: SharedTrack) -> None:
 def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness) -> bytes:
     """Momentary and short-term loudness over the programme, the target band, R128 s1's
     short-term limit and the integrated figure, as a PNG."""
+    # Imported here: matplotlib takes half a second to import, and most runs plot nothing
+    # (a no-op re-render must stay under a second).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=PLOT_SIZE, dpi=PLOT_DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
