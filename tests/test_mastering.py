@@ -346,3 +346,23 @@ def test_a_50p_master_becomes_1080i25_with_each_frame_a_field(tmp_path, media):
     master = record(campaign, "broadcast-mxf")["master"]
     assert master["rate"] == "25/1" and master["woven_from_fields"] is True
     assert master["file_timecode"] == "09:59:57:00"
+
+
+def test_a_film_rate_master_is_refused_by_an_interlaced_profile_and_taken_by_a_progressive_one(
+        tmp_path, media):
+    # 1080i at 23.976 fps exists in no station's format; the 2:3 pulldown it would need is an
+    # editorial decision. The master is refused before anything is encoded.
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24000/1001:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "treatment": "soft"}], profiles={"broadcast-mxf": {}})
+    result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert result.exit_code == 1, result.output
+    assert "a 23.976 fps master cannot be an interlaced (tff) master" in result.output
+    assert "campaign.yaml:" in result.output and "Traceback" not in result.output
+    campaign.write([{"code": "nah", "treatment": "soft"}],
+                   profiles={"broadcast-mxf": {"scan": "progressive"}})
+    assert CliRunner().invoke(cli, ["validate", str(campaign.manifest)]).exit_code == 0

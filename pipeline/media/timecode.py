@@ -25,10 +25,15 @@ def syntax_problem(text: str) -> str | None:
 
 
 def exact_rate(fps: float) -> Fraction:
-    """The rational frame rate a probed rate stands for (29.97002997 -> 30000/1001)."""
-    rate = Fraction(fps).limit_denominator(NTSC_DENOMINATOR)
+    """The rational frame rate a probed or typed rate stands for (29.97002997 and 29.97 ->
+    30000/1001; 25.0 -> 25)."""
     whole = Fraction(round(fps))
-    return whole if abs(float(whole) - fps) < 1e-3 else rate
+    if abs(float(whole) - fps) < 1e-3:
+        return whole
+    ntsc = Fraction(round(fps * NTSC_DENOMINATOR / 1000) * 1000, NTSC_DENOMINATOR)
+    if abs(float(ntsc) - fps) < 5e-3:         # 29.97, 23.976, 59.94 as people type them
+        return ntsc
+    return Fraction(fps).limit_denominator(NTSC_DENOMINATOR)
 
 
 def nominal(rate: Fraction) -> int:

@@ -69,6 +69,25 @@ def output_rate(profile: Profile, master_fps: float | None) -> Fraction:
     return rate
 
 
+# Frame rates interlaced HD is made at (SMPTE ST 274: 1080i25 and 1080i29.97, and 1080i30).
+INTERLACED_RATES = (Fraction(25), Fraction(30000, 1001), Fraction(30))
+
+
+def scan_problem(profile: Profile, master_fps: float | None) -> str | None:
+    """Why the master cannot go into an interlaced profile: a rate no interlaced format has
+    (23.976 and 24 fps film rates need a 2:3 pulldown, which is an editorial decision, not
+    something to do silently)."""
+    if profile.scan == "progressive":
+        return None
+    rate = output_rate(profile, master_fps)
+    if rate in INTERLACED_RATES:
+        return None
+    return (f"a {float(rate):.3f} fps master cannot be an interlaced ({profile.scan}) master: "
+            "interlaced HD is 25 or 29.97 frames (50 or 59.94 fields) a second; give the "
+            "profile `scan: progressive` if the station takes progressive masters at this rate, "
+            "or ask for a 25 or 29.97 fps master")
+
+
 def leader_timing(profile: Profile, master_fps: float | None) -> LeaderTiming:
     rate = output_rate(profile, master_fps)
     leader = profile.leader or Leader()

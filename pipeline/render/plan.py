@@ -24,7 +24,7 @@ from pipeline.media.timecode import rate_problem
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
-from pipeline.render.leader import output_rate
+from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.slate import slate_problems, slate_text
 from pipeline.subtitles.burn import StyleFont, style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
@@ -322,15 +322,16 @@ class _Planner:
             self._check_master(plan)
 
     def _check_master(self, plan: VariantPlan) -> None:
-        """A master's timecode fits the master's frame rate, and its slate's text the font."""
+        """A master's frame rate has an interlaced form if the profile is interlaced, its timecode
+        fits that rate, and its slate's text the font."""
         variant, profile = plan.variant, plan.variant.profile
-        if profile.timecode:
-            rate = output_rate(profile, plan.master.video.fps if plan.master.video else None)
-            problem = rate_problem(profile.timecode, rate)
-            if problem:
-                self._once(("timecode", profile.name, variant.spot.id), lambda: self._raise(
-                    f"profile {profile.name!r}: {problem} (spot {variant.spot.id})",
-                    self.manifest.line_of("profiles")))
+        master_fps = plan.master.video.fps if plan.master.video else None
+        problem = scan_problem(profile, master_fps) or (
+            profile.timecode and rate_problem(profile.timecode, output_rate(profile, master_fps)))
+        if problem:
+            self._once(("timecode", profile.name, variant.spot.id), lambda: self._raise(
+                f"profile {profile.name!r}: {problem} (spot {variant.spot.id})",
+                self.manifest.line_of("profiles")))
         if profile.leader and profile.leader.slate:
             font = self._once(("font", self.manifest.style.font, None),
                               lambda: self._resolve_slate_font())
