@@ -3,6 +3,8 @@ burn through `burn_in` (ffmpeg's `ass` filter, in `tests/mediacheck.burned_frame
 
 from __future__ import annotations
 
+import itertools
+import random
 import re
 from pathlib import Path
 
@@ -10,7 +12,15 @@ import pytest
 
 from pipeline.errors import PipelineError
 from pipeline.manifest import Style
-from pipeline.subtitles.burn import ass_colour, ass_fontsdir, ass_time, write_ass
+from pipeline.subtitles.burn import (
+    Layout,
+    _break_lines,
+    ass_colour,
+    ass_fontsdir,
+    ass_time,
+    layout_cue,
+    write_ass,
+)
 from pipeline.subtitles.fonts import (
     Font,
     ass_font_size,
@@ -118,6 +128,62 @@ def test_override_syntax_in_the_text_is_escaped(tmp_path, noto):
     assert "a\\\u2060Nb" in text  # a literal backslash-N is not a line break
     assert "c\\\u2060{\\b1}d{\\b0}" in text  # nor does it escape the tag that follows
     assert shown_lines(text) == ["{\\b1}bold? no a\\Nb c\\d"]
+
+
+def exhaustive_breaks(widths, gaps, limit):
+    """The objective `_break_lines` promises, by trying every set of breaks: fewest lines within
+    `limit`, then the shortest longest line, then the least sum of squared shortfalls."""
+    def span(first, end):
+        return sum(widths[first:end]) + sum(gaps[first:end - 1])
+
+    best = None
+    for count in range(len(widths)):
+        for inner in itertools.combinations(range(1, len(widths)), count):
+            firsts = [0, *inner]
+            spans = [span(a, b) for a, b in zip(firsts, [*inner, len(widths)])]
+            if max(spans) <= limit:
+                longest = max(spans)
+                cost = (len(spans), longest, sum((longest - w) ** 2 for w in spans))
+                best = min(best or cost, cost)
+    return best
+
+
+def objective(firsts, widths, gaps):
+    spans = [sum(widths[a:b]) + sum(gaps[a:b - 1])
+             for a, b in zip(firsts, [*firsts[1:], len(widths)])]
+    return len(spans), max(spans), sum((max(spans) - w) ** 2 for w in spans)
+
+
+def test_line_breaking_finds_the_best_breaks_of_an_exhaustive_search():
+    generator = random.Random(15)
+    for _ in range(400):
+        count = generator.randint(1, 10)
+        widths = [generator.randint(0, 300) for _ in range(count)]
+        gaps = [generator.choice([60, 60, 55, 70]) for _ in range(count - 1)] + [0]
+        limit = generator.uniform(max(widths), sum(widths) + sum(gaps) + 10)
+        firsts = _break_lines(widths, gaps, limit)
+        assert firsts[0] == 0 and firsts == sorted(set(firsts))
+        assert objective(firsts, widths, gaps) == exhaustive_breaks(widths, gaps, limit)
+
+
+def test_a_word_wider_than_the_limit_puts_every_word_on_its_own_line():
+    assert _break_lines([100, 500, 100], [10, 10, 0], 300) == [0, 1, 2]
+
+
+def test_wrapped_lines_are_as_few_as_the_shaped_text_allows(noto):
+    # Measured again by shaping each line whole: word widths summed must not have made a line
+    # wider than the limit, nor used more lines than filling each line greedily does.
+    layout = Layout.for_cues(Style(), noto, 960, 540, [])
+    words = (LONG + " " + LONG.upper()).split() * 3
+    lines, em = layout_cue(" ".join(words), layout)
+    assert em == layout.em_px
+    assert max(text_width(line, noto, em) for line in lines) <= layout.max_width
+    greedy = [[]]
+    for word in words:
+        if text_width(" ".join(greedy[-1] + [word]), noto, em) > layout.max_width:
+            greedy.append([])
+        greedy[-1].append(word)
+    assert len(lines) == len(greedy) and " ".join(lines) == " ".join(words)
 
 
 def test_ass_times_never_start_early():

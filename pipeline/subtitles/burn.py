@@ -13,7 +13,7 @@ import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable, Sequence
 
 from pipeline.errors import SubtitleError
 from pipeline.files import write_atomically
@@ -22,6 +22,7 @@ from pipeline.media.conform import Stream
 from pipeline.subtitles.direction import RLM, cue_direction
 from pipeline.subtitles.fonts import (
     Font,
+    advance,
     ass_font_size,
     bold_variant,
     covers,
@@ -29,6 +30,7 @@ from pipeline.subtitles.fonts import (
     missing_glyphs,
     resolve_font,
     text_width,
+    units_per_em,
 )
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (
@@ -204,42 +206,92 @@ def _ass_line(words: list[Word], joiner: str) -> str:
 
 # --- wrapping ---------------------------------------------------------------------------------
 
-def _balanced(words: list[Word], width: Callable[[list[Word]], float],
-              limit: float) -> list[list[Word]]:
-    """The fewest lines that fit `limit`, broken so that the longest line is as short as possible
-    (two lines of similar length rather than a full line and an orphan)."""
-    if width(words) <= limit or len(words) < 2:
-        return [words]
-    count = len(words)
-    for lines in range(2, count + 1):
-        # best[j][k]: (longest line, breaks) for the first j words in k lines
-        best: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(0, 0): (0.0, ())}
-        for k in range(1, lines + 1):
-            for j in range(k, count - (lines - k) + 1):
-                options = [(max(best[i, k - 1][0], width(words[i:j])), best[i, k - 1][1] + (j,))
-                           for i in range(k - 1, j) if (i, k - 1) in best]
-                if options:
-                    best[j, k] = min(options)
-        longest, breaks = best[count, lines]
-        if longest <= limit:
-            starts = (0,) + breaks[:-1]
-            return [words[a:b] for a, b in zip(starts, breaks)]
-    return [[word] for word in words]
+def _break_lines(widths: Sequence[int], gaps: Sequence[int], limit: float) -> list[int]:
+    """Where a run of words breaks into lines: the index of each line's first word.
+
+    `widths[i]` is the advance of word i and `gaps[i]` that of the space after it, in integer
+    units (the last gap is not drawn). The fewest lines that fit `limit`; among those, the
+    longest line as short as possible (two lines of similar length rather than a full line and
+    an orphan); among those, the most even: the least sum of squared shortfalls from the longest
+    line, the minimum-raggedness cost of Knuth and Plass ("Breaking paragraphs into lines",
+    1981). A word wider than `limit` gets a line of its own, and so does every other word then.
+
+    Time O(n log W + n k) for n words, k words on a line and W the limit in units: a binary
+    search on the longest line with one greedy pass per step, then one pass of the raggedness
+    programme, which only looks back as far as a line can reach.
+    """
+    count = len(widths)
+    starts = [0]
+    for width, gap in zip(widths, gaps):
+        starts.append(starts[-1] + width + gap)
+
+    def span(first: int, end: int) -> int:  # the drawn width of words first..end-1
+        return starts[end] - starts[first] - gaps[end - 1]
+
+    cap = math.floor(limit)
+    if count < 2 or span(0, count) <= cap:
+        return [0]
+    if max(widths) > cap:
+        return list(range(count))
+
+    def greedy_lines(longest: int) -> int:
+        lines, first = 1, 0
+        for end in range(2, count + 1):
+            if span(first, end) > longest:
+                lines, first = lines + 1, end - 1
+        return lines
+
+    fewest = greedy_lines(cap)
+    too_short, enough = max(widths) - 1, cap  # the shortest longest line lies in (too_short, enough]
+    while enough - too_short > 1:
+        middle = (too_short + enough) // 2
+        if greedy_lines(middle) <= fewest:
+            enough = middle
+        else:
+            too_short = middle
+    # cost[end]: (lines, raggedness) of the best breaking of words 0..end-1 under `enough`;
+    # on a tie the earlier break wins, leaving the lower line the longer (bottom-heavy).
+    cost: list[tuple[int, int]] = [(0, 0)]
+    line_start = [0]
+    for end in range(1, count + 1):
+        best, best_first = None, end - 1
+        first = end - 1
+        while first >= 0 and span(first, end) <= enough:
+            lines, ragged = cost[first]
+            candidate = (lines + 1, ragged + (enough - span(first, end)) ** 2)
+            if best is None or candidate <= best:
+                best, best_first = candidate, first
+            first -= 1
+        cost.append(best)
+        line_start.append(best_first)
+    breaks, end = [], count
+    while end > 0:
+        end = line_start[end]
+        breaks.append(end)
+    return breaks[::-1]
 
 
 def layout_cue(text: str, layout: Layout) -> tuple[list[str], float]:
-    """(ASS lines, em in pixels) for one cue: wrapped, and shrunk if one word cannot fit."""
+    """(ASS lines, em in pixels) for one cue: wrapped, and shrunk if one word cannot fit.
+
+    Each word and each pair of neighbours is shaped once (the pair gives the space between
+    them, kerning included), and line widths are sums of those: exact, and linear in the words.
+    """
     lines = _lines_of_words(text)
-    em = layout.em_px
-    widest_word = max((text_width(_plain([word]), layout.measure_font, em)
-                       for words in lines for word in words), default=0.0)
+    font, em = layout.measure_font, layout.em_px
+    if text_width("\n".join(map(_plain, lines)), font, em) <= layout.max_width:
+        return [_ass_line(words, layout.joiner) for words in lines], em  # fits as written
+    upem = units_per_em(font)
+    widths = [[advance(_plain([word]), font) for word in words] for words in lines]
+    widest_word = max((width for line in widths for width in line), default=0) * em / upem
     if widest_word > layout.max_width:
         em *= layout.max_width / widest_word * SHRINK_SLACK
-
-    def width(words: list[Word]) -> float:
-        return text_width(_plain(words), layout.measure_font, em)
-
-    wrapped = [part for words in lines for part in _balanced(words, width, layout.max_width)]
+    wrapped = []
+    for words, line in zip(lines, widths):
+        gaps = [advance(_plain(pair), font) - left - right
+                for pair, left, right in zip(zip(words, words[1:]), line, line[1:])] + [0]
+        firsts = _break_lines(line, gaps, layout.max_width * upem / em)
+        wrapped += [words[a:b] for a, b in zip(firsts, firsts[1:] + [len(words)])]
     return [_ass_line(words, layout.joiner) for words in wrapped], em
 
 

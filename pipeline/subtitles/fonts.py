@@ -138,9 +138,13 @@ def listed(chars: Iterable[str]) -> str:
 def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Diagnostic]:
     """One error per cue that uses a character the font has no glyph for; the hint names the
     installed fonts that have every such character of the cue."""
+    texts = [(cue, plain_text(cue)) for cue in cues]
+    # The file's distinct characters first: most files have none missing, and then no cue is
+    # looked at again.
+    absent = set(uncovered("".join(set().union(*(text for _, text in texts))), font))
     found = []
-    for cue in cues:
-        missing = uncovered(plain_text(cue), font)
+    for cue, text in texts if absent else ():
+        missing = [char for char in dict.fromkeys(text) if char in absent]
         if missing:
             found.append(error(
                 f'cue {cue.index} uses characters that font "{font.family}" ({font.path}) '
@@ -185,21 +189,30 @@ def _hb_font(path: Path) -> tuple[hb.Font, int]:
     return hb.Font(face), face.upem
 
 
+def units_per_em(font: Font) -> int:
+    """The font's design units per em: what `advance` counts in."""
+    return _hb_font(font.path)[1]
+
+
 @functools.lru_cache(maxsize=65536)
-def text_width(text: str, font: Font, size_px: float) -> float:
-    """Advance width in pixels of `text` (its widest line) set at an em of `size_px` pixels.
+def advance(line: str, font: Font) -> int:
+    """Advance width of one line of text, in the font's design units (see `units_per_em`).
 
     Shaped with HarfBuzz, as libass does, so kerning counts and combining marks add nothing.
+    In units, not pixels, so that one shaping serves every size and sums of widths are exact.
     """
-    hb_font, upem = _hb_font(font.path)
-    widest = 0
-    for line in text.split("\n"):
-        buffer = hb.Buffer()
-        buffer.add_str(line)
-        buffer.guess_segment_properties()
-        hb.shape(hb_font, buffer, {})
-        widest = max(widest, sum(position.x_advance for position in buffer.glyph_positions))
-    return widest * size_px / upem
+    hb_font, _ = _hb_font(font.path)
+    buffer = hb.Buffer()
+    buffer.add_str(line)
+    buffer.guess_segment_properties()
+    hb.shape(hb_font, buffer, {})
+    return sum(position.x_advance for position in buffer.glyph_positions)
+
+
+def text_width(text: str, font: Font, size_px: float) -> float:
+    """Advance width in pixels of `text` (its widest line) set at an em of `size_px` pixels."""
+    widest = max(advance(line, font) for line in text.split("\n"))
+    return widest * size_px / units_per_em(font)
 
 
 @functools.cache

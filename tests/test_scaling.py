@@ -1,0 +1,119 @@
+"""Time grows at most n log n with the input (issue 15): the same work is timed on n and on 4n
+items, and 4n must take under 6x as long (linear is 4x, n log n a little more, quadratic 16x).
+
+Ratios, not absolute times, so that a slow or busy machine does not fail them: CPU time of this
+process (other processes on a shared machine do not count), the least of a few repetitions, n
+large enough to be measured. A run of 4n is stopped when it passes the limit, so a cubic
+regression fails in seconds instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+from pathlib import Path
+from typing import Callable
+
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.manifest import Style
+from pipeline.subtitles.burn import Layout, layout_cue
+from pipeline.subtitles.fonts import advance, resolve_font
+
+GROWTH = 4
+LIMIT = 6.0
+REPEATS = 3
+PATIENCE = 20.0  # CPU seconds for n: tens of times what a linear time needs here
+SYLLABLES = ["tla", "ka", "mej", "ni", "si", "ua", "ko", "ne", "ʼa", "chʼi", "xo", "ā", "ti",
+             "pak", "ma", "kin", "na", "ya", "tsʼo", "lo", "se", "hu", "ñu", "a\u0331"]
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _cpu_seconds(work: Callable[[], object], deadline: float | None = None) -> float:
+    """CPU seconds `work()` took, or infinity once it passes `deadline` CPU seconds."""
+    def stop(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGPROF, stop)
+    if deadline is not None:
+        signal.setitimer(signal.ITIMER_PROF, deadline)
+    start = time.process_time()
+    try:
+        work()
+        return time.process_time() - start
+    except _TooSlow:
+        return float("inf")
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def assert_scales(prepare: Callable[[int, int], Callable[[], object]], n: int) -> None:
+    """`prepare(size, repetition)` sets up the input and returns the work to time on it."""
+    small = float("inf")
+    for rep in range(REPEATS):
+        small = min(small, _cpu_seconds(prepare(n, rep), PATIENCE))
+        assert small < PATIENCE, f"n={n} took over {PATIENCE} s: far from linear, or n too large"
+    assert small > 0.02, f"n={n} is too small to time ({small:.3f} s)"
+    large = min(_cpu_seconds(prepare(GROWTH * n, rep), LIMIT * small) for rep in range(REPEATS))
+    assert large < LIMIT * small, (f"{GROWTH}x the input took {large / small:.1f}x the time "
+                                   f"({small:.3f} s for {n}, {large:.3f} s for {GROWTH * n})")
+
+
+def words(count: int, seed: int) -> list[str]:
+    generator = random.Random(seed)
+    return ["".join(generator.choice(SYLLABLES) for _ in range(generator.randint(1, 4)))
+            for _ in range(count)]
+
+
+def srt_time(ms: int) -> str:
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+
+def write_srt(path: Path, texts: list[str], seconds: float = 3.0) -> Path:
+    step = round(seconds * 1000) + 500
+    path.write_text("".join(f"{i}\n{srt_time(i * step)} --> {srt_time(i * step + step - 500)}\n"
+                            f"{text}\n\n" for i, text in enumerate(texts, 1)), encoding="utf-8")
+    return path
+
+
+def test_wrapping_a_cue_grows_linearly_with_its_words():
+    layout = Layout.for_cues(Style(), resolve_font("Noto Sans"), 1920, 1080, [])
+
+    def prepare(size: int, rep: int):
+        text = " ".join(words(size, rep))
+        advance.cache_clear()  # every word shaped again, as in a fresh process
+        return lambda: layout_cue(text, layout)
+
+    assert_scales(prepare, 1500)
+
+
+def test_check_of_one_pasted_paragraph_grows_linearly_with_its_words(tmp_path):
+    def prepare(size: int, rep: int):
+        path = write_srt(tmp_path / f"nah-{size}-{rep}.srt", [" ".join(words(size, rep))])
+        advance.cache_clear()
+        return lambda: CliRunner().invoke(cli, ["check", str(path)])
+
+    assert_scales(prepare, 1250)
+
+
+def test_check_of_a_file_grows_linearly_with_its_cues(tmp_path):
+    def prepare(size: int, rep: int):
+        generator = random.Random(rep)
+        texts = []
+        for index in range(size):
+            # Mostly one or two short lines; every tenth cue too wide for one line, so wrapping
+            # is measured too.
+            count = generator.choice([3, 5, 7, 4, 6, 5, 3, 8, 6, 30 if index % 10 == 0 else 5])
+            line = " ".join(words(count, rep * 1_000_003 + index))
+            texts.append(line.replace(" ", "\n", 1) if index % 3 == 0 else line)
+        path = write_srt(tmp_path / f"nah-{size}-{rep}.srt", texts)
+        advance.cache_clear()
+        return lambda: CliRunner().invoke(cli, ["check", str(path)])
+
+    assert_scales(prepare, 2000)
