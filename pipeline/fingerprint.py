@@ -34,6 +34,7 @@ class HashCache:
     def __init__(self, path: Path):
         self.path = path
         self._lock = threading.Lock()
+        self._computing: dict[str, threading.Lock] = {}
         self._dirty = False
         try:
             data = json.loads(path.read_text())
@@ -57,11 +58,18 @@ class HashCache:
         return digest
 
     def remembered(self, key: str, compute) -> dict:
-        """`compute()` once per key, kept across runs (the key must change when the answer may)."""
-        known = self.measure(key)
-        if known is None:
-            known = compute()
-            self.remember(key, known)
+        """`compute()` once per key, kept across runs (the key must change when the answer may).
+
+        Threads asking for the same key wait for the first one's answer instead of computing
+        it again (two variants sharing an audio track are often rendered side by side).
+        """
+        with self._lock:
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            known = self.measure(key)
+            if known is None:
+                known = compute()
+                self.remember(key, known)
         return known
 
     def measure(self, key: str) -> dict | None:

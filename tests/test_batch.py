@@ -7,6 +7,8 @@ import json
 import re
 import subprocess
 import threading
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +17,7 @@ from pipeline.cli.main import cli
 from pipeline.render import batch
 from pipeline.render import plan as plan_module
 from pipeline.render.plan import build_plan
-from tests.conftest import SRT
+from tests.conftest import SMALL_PROFILES, SRT
 from tests.mediacheck import FFMPEG, gray_frame
 from tests.s3server import aws_env, bucket, s3_server  # noqa: F401  (fixtures)
 
@@ -71,6 +73,48 @@ def test_an_up_to_date_run_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
     result = invoke("render", manifest)
     assert "0 rendered, 2 up-to-date" in result.output
     assert started == []
+
+
+def normalised(args: list[str]) -> tuple[str, ...]:
+    """A command with the names that differ between two runs of the same work made equal:
+    temporary folders, the partial names of outputs (per process and thread), and an ffmpeg's
+    (last) output file: the same work written to two files is still done twice."""
+    if Path(args[0]).name == "ffmpeg":
+        args = args[:-1]
+    return tuple(re.sub(r"\.partial-\d+-\d+", ".partial",
+                        re.sub(r"/pipeline-[^/]+/", "/TMP/", str(arg))) for arg in args)
+
+
+@pytest.mark.e2e
+def test_no_ffmpeg_or_ffprobe_work_is_done_twice(campaign, monkeypatch):
+    # Every treatment, three profiles (the master fits `small` and is re-framed for `tall` and
+    # `box`, which has the same audio settings as `tall`), two job slots: shared audio tracks,
+    # pictures and posters are used by several variants at once, and each must be made,
+    # measured and probed once.
+    languages = [{"code": "nah", "treatment": "burn"}, {"code": "zai", "treatment": "burn"},
+                 {"code": "tzo", "treatment": "soft"}, {"code": "ote", "treatment": "soft"},
+                 {"code": "yua", "treatment": "dub"}, {"code": "mto", "treatment": "mix"}]
+    for code in ("nah", "zai", "tzo", "ote", "yua"):
+        campaign.subtitle(code)
+    campaign.audio("yua", "dub.wav")
+    campaign.audio("mto", "voice.wav")
+    box = {"base": "square", "width": 180, "height": 180, "preset": "ultrafast", "crf": 30}
+    manifest = campaign.write(languages, profiles={**SMALL_PROFILES, "box": box})
+    started = []
+    real_popen = subprocess.Popen.__init__
+
+    def spy(self, args, *rest, **kwargs):          # records, then runs the real process
+        if Path(args[0]).name in ("ffmpeg", "ffprobe"):
+            started.append(normalised(args))
+        real_popen(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    result = invoke("render", manifest, "-j", "2")
+    assert result.exit_code == 0 and "18 rendered" in result.output, result.output
+    twice = [f"{n}x {' '.join(args)}" for args, n in Counter(started).items() if n > 1]
+    assert not twice, "work done more than once:\n" + "\n".join(twice)
+    meters = [args for args in started if any("ebur128" in arg for arg in args)]
+    assert meters, "the spy saw no loudness measurement: it watches the wrong calls"
 
 
 @pytest.mark.e2e

@@ -128,13 +128,8 @@ def gain_to(target: float, measured: Loudness) -> float:
 
 def measured_loudness(source: AudioSource, cache: HashCache) -> Loudness:
     """The source's loudness by the EBU R128 meter, once per source (cached by content)."""
-    key = f"ebur128:{source.key}"
-    known = cache.measure(key)
-    if known:
-        return Loudness(**known)
-    loudness = measure(source.build())
-    cache.remember(key, loudness.to_cache())
-    return loudness
+    return Loudness(**cache.remembered(f"ebur128:{source.key}",
+                                       lambda: measure(source.build()).to_cache()))
 
 
 def track_container(profile: Profile) -> tuple[str, str]:
@@ -146,13 +141,14 @@ def track_container(profile: Profile) -> tuple[str, str]:
 def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> SharedTrack:
     """The source levelled and encoded for the variant's profile, made once (in the spot's
     `.work/` folder) and measured once; `RenderError` when it cannot be brought within the
-    profile's tolerance and ceiling."""
+    profile's tolerance and ceiling. Named for what it holds, not for the profile: profiles with
+    the same audio settings (`square` and `vertical`) share it."""
     profile = plan.variant.profile
     key = sha256_json({"source": source.key, "audio": audio_encoder_args(profile),
                        "target": [profile.loudness, profile.loudness_tolerance, profile.true_peak],
                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
     extension, container = track_container(profile)
-    track = plan.variant.folder / ".work" / f"{plan.variant.spot.id}.{profile.name}.{key}.audio.{extension}"
+    track = plan.variant.folder / ".work" / f"{plan.variant.spot.id}.{key}.audio.{extension}"
     measured_key = f"levelled:{key}"
     with made_once(track) as needed:
         known = None if needed else cache.measure(measured_key)
