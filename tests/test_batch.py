@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from pipeline.render import batch
 from pipeline.render import plan as plan_module
+from pipeline.render.batch import render_plan
 from pipeline.render.plan import build_plan
+from pipeline.render.schedule import build_units
 from tests.conftest import SMALL_PROFILES, SRT
 from tests.mediacheck import FFMPEG, gray_frame
 from tests.s3server import aws_env, bucket, s3_server  # noqa: F401  (fixtures)
@@ -148,10 +149,27 @@ def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
         monkeypatch.setattr(module, "run_ffmpeg", counting(module.run_ffmpeg))
     assert invoke("render", manifest, "-j", "2").exit_code == 0
     assert peak[0] == 2
-    # Five burned languages, two job slots: two processes share a decode (3 + 2 encoders).
-    assert [len(unit) for unit in batch.work_units(
-        [v for v in build_plan([manifest], force=True).variants
-         if v.variant.language.treatment == "burn"], 2)] == [3, 2]
+    # Five burned languages on two cores with memory to spare: one process, one decode.
+    units = build_units([v for v in build_plan([manifest], force=True).variants],
+                        cores=2, slots=2, memory_mib=8000)
+    assert [len(u.plans) for u in units if u.kind == "pictures"] == [5]
+
+
+@pytest.mark.e2e
+def test_variants_waiting_for_a_track_that_could_not_be_made_fail_with_its_error(campaign):
+    # The dub's track disappears between planning and rendering: the unit making its audio
+    # fails, the variant waiting for it fails with that error, the others still render.
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    track = campaign.audio("yua")
+    manifest = campaign.write(LANGUAGES + [{"code": "yua", "treatment": "dub"}])
+    plan = build_plan([manifest])
+    track.unlink()
+    outcomes = {o.plan.variant.language.code: o for o in render_plan(plan, jobs=2)}
+    assert outcomes["nah"].status == outcomes["tzo"].status == "rendered"
+    assert outcomes["yua"].status == "failed"
+    assert "measuring loudness" in outcomes["yua"].error.message
+    assert not (campaign.out / "spot.yua.small.mp4").exists()
 
 
 @pytest.mark.e2e
@@ -166,7 +184,8 @@ def test_a_shared_decode_burns_the_same_pictures_as_one_render_per_language(camp
         target.subtitle("mix", other)
     languages = [{"code": "nah", "treatment": "burn"}, {"code": "mix", "treatment": "burn"}]
     together = campaign.write(languages)
-    assert [len(u) for u in batch.work_units(build_plan([together]).variants, 1)] == [2]
+    units = build_units(build_plan([together]).variants, cores=2, slots=1, memory_mib=8000)
+    assert [len(u.plans) for u in units if u.kind == "pictures"] == [2]
     result = invoke("render", together, "-j", "1")
     assert result.exit_code == 0 and "2 rendered" in result.output
     manifest = single.write(languages)

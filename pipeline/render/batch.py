@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import math
 import os
 import threading
 import time
-from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -19,19 +17,17 @@ from pipeline.errors import (
     diagnostic_from_json,
     internal_error,
 )
-from pipeline.media.conform import master_fits
 from pipeline.media.ffmpeg import stop_jobs
+from pipeline.render import costs
+from pipeline.render.pictures import render_picture_group
 from pipeline.render.plan import Plan, VariantPlan, read_record
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
-from pipeline.render.treatments import render_burn_group, render_variant
+from pipeline.render.schedule import Unit, build_units
+from pipeline.render.treatments import prepare_audio, render_variant
 
 log = logging.getLogger(__name__)
 
 OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked"]
-
-# A master's encode against a burn's (ProRes 422 HQ, the slowest, measured ~1.5x libx264 medium
-# per frame here, plus the leader).
-MASTER_COST = 2.0
 
 # Memory one 1080p x264 `medium` encode needs at most (MEASURED.md: 532 MiB peak RSS).
 MEMORY_PER_JOB = 600 * 1024 * 1024
@@ -62,37 +58,44 @@ class Reporter(Protocol):
 
 def default_jobs() -> int:
     """As many jobs as cores, fewer when memory would not hold that many 1080p encoders."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     try:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
-        return cores
-    return max(1, min(cores, memory // MEMORY_PER_JOB))
+        return cores()
+    return max(1, min(cores(), memory // MEMORY_PER_JOB))
 
 
-def encoder_threads(running: int) -> int:
-    """x264 threads per job so that the jobs running together do not oversubscribe the cores;
-    a job that runs alone (the last one, or a re-render of one language) gets them all (0: auto)."""
-    if running <= 1:
-        return 0
-    cores = os.cpu_count() or 1
-    return max(1, cores // running)
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def picture_cost(plan: VariantPlan) -> float:
-    profile = plan.variant.profile
-    seconds = plan.master.duration if plan.master else 0.0
-    return seconds * profile.width * profile.height / 1e4
+def memory_budget_mib() -> float:
+    """What the render's processes may use together: the memory available now (Linux
+    MemAvailable), else half the machine's."""
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 / 2**20
+    except (ValueError, OSError):
+        return float("inf")
 
 
 def estimated_cost(plan: VariantPlan) -> float:
     """Relative cost, to start the longest jobs first: a new picture costs ~100x a remux; a
-    master encodes its whole picture, leader included, whatever its treatment."""
-    if plan.variant.profile.mastered:
-        return picture_cost(plan) * MASTER_COST
-    if plan.variant.language.treatment == "burn":
-        return picture_cost(plan)
-    return plan.master.duration if plan.master else 0.0
+    master encodes its whole picture, leader included, whatever its treatment (costs.MASTER)."""
+    seconds = plan.master.duration if plan.master else 0.0
+    profile = plan.variant.profile
+    picture = seconds * profile.width * profile.height / 1e4
+    if profile.mastered:
+        return picture * costs.MASTER
+    if plan.variant.language.treatment == "burn" and not profile.audio_only:
+        return picture
+    return seconds
 
 
 def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
@@ -132,103 +135,93 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
     return outcomes
 
 
-# Burned languages of one spot and profile share one decode, up to this many encoders in one
-# ffmpeg process (MEASURED.md: split=4 ran in 0.83x the wall time of separate runs, ~1 GiB).
-MAX_BURN_GROUP = 4
-
-
-def work_units(todo: list[VariantPlan], jobs: int) -> list[list[VariantPlan]]:
-    """What each ffmpeg job renders: one variant, or a group of burned variants that share a
-    decode, cut into enough groups to keep every job slot busy; longest first."""
-    groups: dict[tuple, list[VariantPlan]] = defaultdict(list)
-    units = []
-    for plan in todo:
-        v = plan.variant
-        if v.language.treatment == "burn" and not v.profile.mastered:   # a master has its own leader
-            groups[(v.manifest.output_dir, v.manifest.campaign, v.spot.id, v.profile.name)].append(plan)
-        else:
-            units.append([plan])
-    for members in groups.values():
-        size = min(MAX_BURN_GROUP, math.ceil(len(members) / min(jobs, len(members))))
-        units += [members[i:i + size] for i in range(0, len(members), size)]
-    # The first remux of a spot and profile whose master does not fit also encodes the picture
-    # the others share: it goes early, so the others do not wait for it holding a job slot.
-    picture_owner = {}
-    for unit in units:
-        v = unit[0].variant
-        if v.language.treatment != "burn" and not v.profile.mastered and not v.profile.audio_only \
-                and unit[0].conform \
-                and not master_fits(unit[0].conform, v.profile):
-            picture_owner.setdefault((v.manifest.output_dir, v.spot.id, v.profile.name), id(unit))
-
-    def cost(unit: list[VariantPlan]) -> float:
-        extra = picture_cost(unit[0]) if id(unit) in picture_owner.values() else 0.0
-        return sum(map(estimated_cost, unit)) + extra
-
-    units.sort(key=cost, reverse=True)
-    return units
-
-
 def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: bool,
                     reporter: Reporter | None, record) -> None:
-    units = work_units(todo, jobs)
-    unfinished = [len(units)]
-    lock = threading.Lock()
+    """Run the units of `schedule.build_units` on `jobs` threads: each as soon as what it needs
+    is made and the memory of the units running allows, the longest chain of work first."""
+    machine_cores, budget = cores(), memory_budget_mib()
+    waiting = build_units(todo, cores=machine_cores, slots=jobs, memory_mib=budget)
+    running: dict[Future, Unit] = {}
+    finished: set[int] = set()
+    failed: dict[int, PipelineError] = {}
     stop = threading.Event()
 
-    def run(unit: list[VariantPlan]) -> list[Outcome]:
-        with lock:
-            threads = encoder_threads(min(jobs, unfinished[0]))
-        try:
-            return _run_unit(unit, threads)
-        finally:
-            with lock:
-                unfinished[0] -= 1
-
-    def _run_unit(unit: list[VariantPlan], threads: int) -> list[Outcome]:
+    def execute(unit: Unit, threads: int) -> tuple[list[Outcome], PipelineError | None]:
+        variants = unit.variants
         if stop.is_set():
-            return [Outcome(v, "failed", error=PipelineError("not started: an earlier variant failed "
-                                                             "and --fail-fast is on")) for v in unit]
+            error = PipelineError("not started: an earlier variant failed and --fail-fast is on")
+            return [Outcome(v, "failed", error=error) for v in variants], error
         if reporter:
-            for variant in unit:
+            for variant in variants:
                 reporter.started(variant)
 
         def progress(fraction: float) -> None:
-            for variant in unit:
+            for variant in variants:
                 reporter.progress(variant, fraction)
 
-        cache = plan.caches[unit[0].variant.manifest.output_dir]
-        started = time.monotonic()
+        cache = plan.caches[unit.first.variant.manifest.output_dir]
+        report = progress if reporter and variants else None
+        started, error = time.monotonic(), None
         try:
-            if len(unit) == 1:
-                results = [render_variant(unit[0], cache, threads=threads,
-                                          progress=progress if reporter else None)]
+            if unit.kind == "audio":
+                prepare_audio(unit.plans[0], cache)
+                results: list = []
+            elif unit.kind == "pictures":
+                results = render_picture_group(unit.plans, unit.shared, cache, threads=threads,
+                                               progress=report)
             else:
-                results = render_burn_group(unit, cache, threads=threads,
-                                            progress=progress if reporter else None)
+                results = [render_variant(unit.plans[0], cache, threads=threads, progress=report)]
         except PipelineError as exc:
-            results = [exc] * len(unit)
+            error, results = exc, [exc] * len(variants)
         except Exception as exc:  # noqa: BLE001 - a bug fails its variants, not the batch
-            log.debug("internal error while rendering %s", unit[0].variant.key, exc_info=True)
-            results = [internal_error(exc, unit[0].variant.output)] * len(unit)
+            log.debug("internal error in %s", unit.first.variant.key, exc_info=True)
+            error = internal_error(exc, unit.first.variant.output)
+            results = [error] * len(variants)
         seconds = time.monotonic() - started
         outcomes = [Outcome(v, "failed", seconds, error=r) if isinstance(r, PipelineError)
-                    else Outcome(v, "rendered", seconds, record=r) for v, r in zip(unit, results)]
-        if fail_fast and any(o.status == "failed" for o in outcomes):
+                    else Outcome(v, "rendered", seconds, record=r) for v, r in zip(variants, results)]
+        if fail_fast and (error or any(o.status == "failed" for o in outcomes)):
             stop.set()
-        return outcomes
+        return outcomes, error
+
+    def start_ready(pool: ThreadPoolExecutor) -> None:
+        ready = sorted((u for u in waiting if all(id(n) in finished for n in u.needs)),
+                       key=lambda u: u.rank, reverse=True)
+        for unit in ready:
+            blocked = next((failed[id(n)] for n in unit.needs if id(n) in failed), None)
+            if blocked is not None:  # what it needs was not made: its variants fail with that
+                waiting.remove(unit)
+                finished.add(id(unit))
+                failed[id(unit)] = blocked
+                for variant in unit.variants:
+                    record(Outcome(variant, "failed", error=blocked))
+                continue
+            in_use = sum(u.memory for u in running.values())
+            if len(running) >= jobs or (running and in_use + unit.memory > budget):
+                continue
+            pictures = 1 + sum(u.kind in ("pictures", "master") for u in running.values())
+            threads = costs.x264_threads(max(1, unit.encoders), pictures, machine_cores)
+            waiting.remove(unit)
+            running[pool.submit(execute, unit, threads)] = unit
 
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="render") as pool:
-        pending: set[Future] = {pool.submit(run, unit) for unit in units}
         try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            while waiting or running:
+                start_ready(pool)
+                if not running:
+                    continue  # only units whose needs failed were left: recorded above
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    for outcome in future.result():
+                    unit = running.pop(future)
+                    outcomes, error = future.result()
+                    for outcome in outcomes:
                         record(outcome)
+                    finished.add(id(unit))
+                    if error is not None:
+                        failed[id(unit)] = error
         except KeyboardInterrupt:
             stop.set()
-            stop_jobs(pending)
+            stop_jobs(running)
             raise
 
 

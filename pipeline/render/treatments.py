@@ -21,7 +21,8 @@ from pipeline.files import atomic_output, partial_path
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.media.conform import Stream, field_picture, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
-from pipeline.render.audio import audio_source, shared_audio
+from pipeline.profiles import Profile
+from pipeline.render.audio import AUDIO_SOURCES, audio_encoder_args, audio_source, shared_audio
 from pipeline.render.audio_only import render_sound
 from pipeline.render.encoders import container_args, two_pass, video_encoder_args
 from pipeline.render.certificate import certify, check_programme
@@ -42,23 +43,38 @@ from pipeline.subtitles.srt import write_srt
 Progress = Callable[[float], None]   # fraction done, 0..1
 
 
-def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | None = None) -> Path:
-    """The picture every non-burned variant of this spot and profile uses.
-
-    The master itself when it already fits the profile; otherwise one encode per spot and
-    profile, kept in the spot's `.work/` folder under a name that carries its fingerprint.
-    """
+def shared_picture_target(plan: VariantPlan) -> Path | None:
+    """Where the picture every non-burned variant of this spot and profile copies is kept: in
+    the spot's `.work/` folder, under a name that carries its fingerprint. None when the master
+    itself fits the profile."""
     variant, master = plan.variant, plan.inputs["master"]
     if master_fits(plan.conform, variant.profile):
-        return Path(master["path"])
-    duration = plan.master.duration
+        return None
     key = sha256_json({"master": master["sha256"],
-                       "video": video_encoder_args(variant.profile, duration=duration),
+                       "video": video_encoder_args(variant.profile, duration=plan.master.duration),
                        "fit": [variant.profile.width, variant.profile.height, variant.profile.fit,
                                variant.profile.fps],
                        "conform": plan.conform.picture_settings,
                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
-    target = variant.folder / ".work" / f"{variant.spot.id}.{variant.profile.name}.{key}.picture.mp4"
+    return variant.folder / ".work" / f"{variant.spot.id}.{variant.profile.name}.{key}.picture.mp4"
+
+
+def drop_stale_pictures(plan: VariantPlan, target: Path) -> None:
+    """Shared pictures of this spot and profile made for other settings or masters."""
+    pattern = f"{plan.variant.spot.id}.{plan.variant.profile.name}.*.picture.mp4"
+    for stale in target.parent.glob(pattern):
+        if stale != target:
+            stale.unlink(missing_ok=True)
+
+
+def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | None = None) -> Path:
+    """The picture every non-burned variant of this spot and profile uses: the master itself
+    when it already fits the profile, else one encode per spot and profile (made here unless a
+    picture group made it already, see `render/pictures.py`)."""
+    variant, master = plan.variant, plan.inputs["master"]
+    target = shared_picture_target(plan)
+    if target is None:
+        return Path(master["path"])
     with made_once(target) as needed:
         if needed:
             with atomic_output(target) as partial, \
@@ -67,19 +83,35 @@ def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | Non
                 passlog = str(Path(passes) / "x264")
 
                 def graph(pass_number: int | None):
-                    args = video_encoder_args(variant.profile, threads, duration=duration,
-                                              passlog=passlog if pass_number else None,
-                                              pass_number=pass_number)
                     if pass_number == 1:
-                        return ffmpeg.output(picture, os.devnull, f="null", **args)
-                    return ffmpeg.output(picture, str(partial), an=None, sn=None, f="mp4", **args)
+                        return first_pass(picture, variant.profile, threads,
+                                          plan.master.duration, passlog)
+                    return ffmpeg.output(picture, str(partial),
+                                         **picture_args(variant.profile, threads,
+                                                        plan.master.duration,
+                                                        passlog if pass_number else None))
 
-                _encode(graph, variant.profile, target, f"encoding the shared picture of "
-                        f"{variant.spot.id} for {variant.profile.name}", duration, progress)
-            for stale in target.parent.glob(f"{variant.spot.id}.{variant.profile.name}.*.picture.mp4"):
-                if stale != target:
-                    stale.unlink(missing_ok=True)
+                encode(graph, two_pass(variant.profile), target, f"encoding the shared picture "
+                       f"of {variant.spot.id} for {variant.profile.name}", plan.master.duration,
+                       progress)
+            drop_stale_pictures(plan, target)
     return target
+
+
+def picture_args(profile: Profile, threads: int, duration: float,
+                 passlog: str | None = None) -> dict:
+    """Output arguments of a shared picture: the profile's video, nothing else (`passlog`: the
+    second pass of a size-capped profile)."""
+    return {"an": None, "sn": None, "f": "mp4",
+            **video_encoder_args(profile, threads, duration=duration, passlog=passlog)}
+
+
+def first_pass(picture: Stream, profile: Profile, threads: int, duration: float, passlog: str):
+    """x264's first pass of a size-capped picture: statistics only (in `passlog`), to the null
+    muxer."""
+    return ffmpeg.output(picture, os.devnull, f="null",
+                         **video_encoder_args(profile, threads, duration=duration,
+                                              passlog=passlog, pass_number=1))
 
 
 @dataclass
@@ -95,11 +127,28 @@ class Job:
     picture: Path | None = None           # the shared picture, for non-burned variants
 
 
+def prepare_audio(plan: VariantPlan, cache: HashCache) -> SharedTrack:
+    """The shared, levelled audio track the variant copies, made if needed, and its loudness."""
+    return shared_audio(plan, audio_source(plan, cache), cache)
+
+
+def audio_identity(plan: VariantPlan) -> tuple:
+    """What tells two variants' audio tracks apart, known before anything is measured: the
+    source's inputs and the profile's audio settings (see `audio.shared_audio`)."""
+    profile, treatment = plan.variant.profile, plan.variant.language.treatment
+    roles = {"burn": ("master",), "soft": ("master",), "dub": ("audio",),
+             "mix": ("music_bed", "audio")}[treatment]
+    return (AUDIO_SOURCES[treatment].__name__, *(plan.inputs[role]["sha256"] for role in roles),
+            plan.master.duration if treatment in ("dub", "mix") else None,
+            tuple(sorted(audio_encoder_args(profile).items())),
+            profile.loudness, profile.loudness_tolerance, profile.true_peak)
+
+
 def audio_track(job: Job) -> Stream:
     """The variant's audio: the shared, normalised track of its source, copied. A profile that
     names a loudness standard refuses a track that breaks it before anything is encoded."""
     plan = job.plan
-    job.audio = shared_audio(plan, audio_source(plan, job.cache), job.cache)
+    job.audio = prepare_audio(plan, job.cache)
     check_programme(plan.variant.profile, job.audio.loudness, plan.master.duration,
                     f"the audio of {plan.variant.stem}")
     return ffmpeg.input(str(job.audio.path))["a:0"]
@@ -178,17 +227,18 @@ def build_master(job: Job, destination: Path):
                         job.threads)
 
 
-def _passlog(job: Job) -> str:
-    return str(job.workdir / f"x264-{job.plan.variant.language.code}")
+def passlog(job: Job) -> str:
+    """Where x264 keeps a size-capped burn's first-pass statistics: one file per language and
+    profile, as a picture group may burn several of each."""
+    variant = job.plan.variant
+    return str(job.workdir / f"x264-{variant.language.code}-{variant.profile.name}")
 
 
-def first_pass(job: Job, picture: Stream):
-    """x264's first pass of a size-capped burn: statistics only, to the null muxer."""
+def burn_first_pass(job: Job, picture: Stream):
+    """x264's first pass of a size-capped burn."""
     plan = job.plan
-    return ffmpeg.output(picture, os.devnull, f="null",
-                         **video_encoder_args(plan.variant.profile, job.threads,
-                                              duration=plan.master.duration,
-                                              passlog=_passlog(job), pass_number=1))
+    return first_pass(picture, plan.variant.profile, job.threads, plan.master.duration,
+                      passlog(job))
 
 
 def build_graph(job: Job, destination: Path):
@@ -200,50 +250,26 @@ def build_graph(job: Job, destination: Path):
 
     def graph(pass_number: int | None):
         if pass_number == 1:
-            return first_pass(job, streams[0])
+            return burn_first_pass(job, streams[0])
         return ffmpeg.output(*streams, str(destination),
                              **output_args(job.plan, job.threads,
-                                           _passlog(job) if pass_number else None))
+                                           passlog(job) if pass_number else None))
     return graph
 
 
-def build_burn_group(jobs: list[Job], destinations: list[Path]):
-    """Several languages of one spot and profile burned from one decode: the fitted picture is
-    split to one burn (`ass` filter) and encoder per language; they all copy one audio track.
-    Returns the graph as a function of the x264 pass, as `build_graph`."""
-    first = jobs[0].plan
-    pictures = (master_picture(first.inputs["master"]["path"], first.conform, first.variant.profile)
-                .filter_multi_output("split", len(jobs)))
-    audio = audio_track(jobs[0])
-    streams = []
-    for index, job in enumerate(jobs):
-        job.audio = jobs[0].audio
-        streams.append(burned(pictures[index], job))
-
-    def graph(pass_number: int | None):
-        if pass_number == 1:
-            return ffmpeg.merge_outputs(*(first_pass(job, picture)
-                                          for job, picture in zip(jobs, streams)))
-        return ffmpeg.merge_outputs(*(
-            ffmpeg.output(picture, audio, str(destination),
-                          **output_args(job.plan, job.threads, _passlog(job) if pass_number else None))
-            for job, picture, destination in zip(jobs, streams, destinations)))
-    return graph
-
-
-def _encode(graph: Callable[[int | None], object], profile, path: Path, what: str,
-            duration: float, progress: Progress | None) -> None:
-    """One ffmpeg run, or two for a size-capped profile (encoders.two_pass), each reporting
-    half of the progress."""
-    if not two_pass(profile):
-        _run(graph(None), path, what, duration, progress)
+def encode(graph: Callable[[int | None], object], passes: bool, path: Path, what: str,
+           duration: float, progress: Progress | None) -> None:
+    """One ffmpeg run of `graph(None)`, or, with `passes` (a size-capped picture in it,
+    encoders.two_pass), `graph(1)` then `graph(2)`, each reporting half of the progress."""
+    if not passes:
+        run_graph(graph(None), path, what, duration, progress)
         return
     for number in (1, 2):
         half = (lambda done, n=number: progress((n - 1 + done) / 2)) if progress else None
-        _run(graph(number), path, f"{what} (pass {number} of 2)", duration, half)
+        run_graph(graph(number), path, f"{what} (pass {number} of 2)", duration, half)
 
 
-def _run(graph, path: Path, what: str, duration: float, progress: Progress | None) -> None:
+def run_graph(graph, path: Path, what: str, duration: float, progress: Progress | None) -> None:
     args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
     report = (lambda seconds: progress(min(1.0, seconds / duration))) if progress and duration else None
     run_ffmpeg(["-loglevel", "error", *args], what=what, path=path, progress=report)
@@ -260,38 +286,10 @@ def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
         job = Job(plan, Path(workdir), cache, threads, progress)
         partial = partial_path(variant.output)
         try:
-            _encode(build_graph(job, partial), variant.profile, variant.output,
-                    f"rendering {variant.stem}", plan.master.duration, progress)
+            encode(build_graph(job, partial), two_pass(variant.profile), variant.output,
+                   f"rendering {variant.stem}", plan.master.duration, progress)
             return finish(job, partial, started)
         finally:
-            partial.unlink(missing_ok=True)
-
-
-def render_burn_group(plans: list[VariantPlan], cache: HashCache, *, threads: int = 0,
-                      progress: Progress | None = None) -> list[dict | RenderError]:
-    """Burn several languages of one spot and profile in one ffmpeg process (one decode).
-
-    Returns each variant's record, or the error that kept it from its final name.
-    """
-    started = time.monotonic()
-    partials = [partial_path(plan.variant.output) for plan in plans]
-    first = plans[0].variant
-    try:
-        with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
-            jobs = [Job(plan, Path(workdir), cache, threads, progress) for plan in plans]
-            _encode(build_burn_group(jobs, partials), first.profile, first.output,
-                    f"burning {', '.join(p.variant.language.code for p in plans)} into "
-                    f"{first.spot.id} for {first.profile.name}", plans[0].master.duration,
-                    progress)
-        results: list[dict | RenderError] = []
-        for job, partial in zip(jobs, partials):
-            try:
-                results.append(finish(job, partial, started))
-            except RenderError as exc:
-                results.append(exc)
-        return results
-    finally:
-        for partial in partials:
             partial.unlink(missing_ok=True)
 
 

@@ -1,0 +1,152 @@
+"""Several pictures of one master from one decode: burned variants of any profile, and the
+pictures that profiles' soft, dub and mix variants share.
+
+The decoded frame is split once per profile frame, fitted once per frame, then split again to
+each picture's subtitles filter and encoder (MEASURED.md: four 1080p burns sharing a decode took
+0.83x the wall time of separate runs, with identical output bytes). Which pictures go together
+is decided by `render/costs.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+
+import ffmpeg
+
+from pipeline.errors import RenderError
+from pipeline.files import atomic_output, partial_path
+from pipeline.fingerprint import HashCache
+from pipeline.media.conform import Master, framed, progressive
+from pipeline.profiles import Profile
+from pipeline.render.encoders import two_pass
+from pipeline.render.plan import VariantPlan
+from pipeline.render.record import made_once
+from pipeline.render.treatments import (
+    Job,
+    Progress,
+    audio_track,
+    burn_first_pass,
+    burned,
+    drop_stale_pictures,
+    encode,
+    finish,
+    first_pass,
+    output_args,
+    passlog,
+    picture_args,
+    shared_picture_target,
+)
+
+
+def _frame(profile: Profile) -> tuple:
+    """What conforming a master for this profile depends on: equal for equal frames."""
+    return (profile.width, profile.height, profile.fit, profile.fps)
+
+
+def _branches(path: str, master: Master, profiles: list[Profile]) -> dict[tuple, list]:
+    """The master's picture decoded (and deinterlaced) once, split once per distinct frame
+    among `profiles`, framed once per frame, then split to as many consumers as that frame has:
+    {frame: [stream, ...]}."""
+    consumers: dict[tuple, list[Profile]] = {}
+    for profile in profiles:
+        consumers.setdefault(_frame(profile), []).append(profile)
+    video = progressive(ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS"), master)
+    decoded = video.filter_multi_output("split", len(consumers)) if len(consumers) > 1 else None
+    branches = {}
+    for index, (frame, users) in enumerate(consumers.items()):
+        fitted = framed(decoded[index] if decoded is not None else video, master, users[0])
+        split = fitted.filter_multi_output("split", len(users)) if len(users) > 1 else None
+        branches[frame] = [split[i] for i in range(len(users))] if split is not None else [fitted]
+    return branches
+
+
+def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], cache: HashCache,
+                         *, threads: int = 0, progress: Progress | None = None
+                         ) -> list[dict | RenderError]:
+    """Burn `burns` and encode the shared picture of each plan in `shared` (one per spot and
+    profile) in one ffmpeg process, all from one decode of their spot's master. A size-capped
+    picture among them (encoders.two_pass) takes a first-pass run before it, decoding for the
+    size-capped pictures alone.
+
+    Returns each burned variant's record, or the error that kept it from its final name.
+    Raises `RenderError` when ffmpeg fails: then nothing was made.
+    """
+    started = time.monotonic()
+    first = (burns or shared)[0]
+    targets = [shared_picture_target(plan) for plan in shared]
+    partials = [partial_path(plan.variant.output) for plan in burns]
+    with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
+        wanted = [(plan, target) for plan, target in zip(shared, targets)
+                  if stack.enter_context(made_once(target))]
+        if not burns and not wanted:
+            return []  # made meanwhile by another group
+        jobs = [Job(plan, Path(workdir), cache, threads, progress) for plan in burns]
+        audio = {}
+        for job in jobs:
+            profile = job.plan.variant.profile
+            if profile not in audio:   # one input per audio track, copied into every burn
+                audio[profile] = (audio_track(job), job.audio)
+            job.audio = audio[profile][1]
+        made = [(plan, stack.enter_context(atomic_output(target)), str(Path(workdir) / f"x264-{index}"))
+                for index, (plan, target) in enumerate(wanted)]
+        duration = first.master.duration
+
+        def graph(pass_number: int | None):
+            """Every picture (None: single passes; 2: the second pass of the size-capped ones),
+            or the first pass of the size-capped ones alone (1)."""
+            capped = pass_number == 1
+            burning = [job for job in jobs if not capped or two_pass(job.plan.variant.profile)]
+            making = [m for m in made if not capped or two_pass(m[0].variant.profile)]
+            branches = _branches(first.inputs["master"]["path"], first.conform,
+                                 [job.plan.variant.profile for job in burning]
+                                 + [plan.variant.profile for plan, _, _ in making])
+            outputs = []
+            for job in burning:
+                profile = job.plan.variant.profile
+                picture = burned(branches[_frame(profile)].pop(), job)
+                if capped:
+                    outputs.append(burn_first_pass(job, picture))
+                    continue
+                log = passlog(job) if pass_number and two_pass(profile) else None
+                outputs.append(ffmpeg.output(picture, audio[profile][0],
+                                             str(partials[jobs.index(job)]),
+                                             **output_args(job.plan, threads, log)))
+            for plan, partial, log in making:
+                profile = plan.variant.profile
+                picture = branches[_frame(profile)].pop()
+                if capped:
+                    outputs.append(first_pass(picture, profile, threads, duration, log))
+                    continue
+                outputs.append(ffmpeg.output(picture, str(partial), **picture_args(
+                    profile, threads, duration, log if pass_number and two_pass(profile) else None)))
+            return ffmpeg.merge_outputs(*outputs)
+
+        what = ", ".join([p.variant.stem for p in burns] + [
+            f"the shared picture of {p.variant.spot.id} for {p.variant.profile.name}" for p, _ in wanted])
+        passes = any(two_pass(p.variant.profile) for p in burns + [p for p, _ in wanted])
+        try:
+            encode(graph, passes, first.variant.output, f"rendering {what}", duration, progress)
+        except BaseException:
+            for partial in partials:
+                partial.unlink(missing_ok=True)
+            raise
+    for plan, target in wanted:
+        drop_stale_pictures(plan, target)
+
+    def finished(job: Job, partial: Path) -> dict | RenderError:
+        try:
+            return finish(job, partial, started)
+        except RenderError as exc:
+            return exc
+        finally:
+            partial.unlink(missing_ok=True)
+
+    # Each variant's check, poster and records side by side: the encodes ended together, and
+    # one after another these would hold the group's slot with one core busy.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        return list(pool.map(finished, jobs, partials))

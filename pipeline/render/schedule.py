@@ -1,0 +1,156 @@
+"""What a local render runs and in which order: its work cut into units, each waiting for what
+it needs.
+
+- `audio`: one shared, normalised audio track (and its loudness) per source and audio settings;
+- `pictures`: one ffmpeg process making some of a spot's pictures from one decode, its burned
+  variants and the pictures shared by soft, dub and mix variants, grouped by
+  `costs.group_pictures`;
+- `remux`: one soft, dub or mix variant copying its picture and audio track;
+- `master`: one master (render/mastering.py), never in a shared decode: its leader and codec
+  are its own, and its picture comes from the master itself; it waits for its audio track;
+- `sound`: one audio-only variant (render/audio_only.py), which levels its own sound.
+
+The ready unit with the longest chain of work behind it goes first (list scheduling): the audio
+a long burn waits for is made before anything else, the picture processes start as early as
+they can, and the short copies fill the gaps between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipeline.render import costs
+from pipeline.render.encoders import two_pass
+from pipeline.render.plan import VariantPlan
+from pipeline.render.treatments import audio_identity, shared_picture_target
+
+UnitKind = Literal["audio", "pictures", "remux", "master", "sound"]
+
+
+@dataclass(eq=False)
+class Unit:
+    kind: UnitKind
+    plans: list[VariantPlan]         # audio: one variant that copies the track; else the variants
+    shared: list[VariantPlan] = field(default_factory=list)  # pictures: a plan per shared picture
+    needs: list["Unit"] = field(default_factory=list)
+    cost: float = 0.0                # estimated CPU seconds
+    memory: float = 0.0              # estimated peak MiB
+    encoders: int = 0                # x264 encoders it runs
+    rank: float = 0.0                # its cost plus that of the longest chain waiting for it
+
+    @property
+    def first(self) -> VariantPlan:
+        """A plan of the unit's spot (a pictures unit may make only shared pictures)."""
+        return (self.plans or self.shared)[0]
+
+    @property
+    def variants(self) -> list[VariantPlan]:
+        """The variants whose outcome this unit decides."""
+        return [] if self.kind == "audio" else self.plans
+
+
+def _picture(item: tuple[str, VariantPlan]) -> costs.Picture:
+    kind, plan = item
+    profile, video = plan.variant.profile, plan.master.video
+    return costs.Picture(profile.width, profile.height, profile.preset,
+                         refit=(video.width, video.height) != (profile.width, profile.height),
+                         burned=kind == "burn", passes=2 if two_pass(profile) else 1)
+
+
+def _master_size(plan: VariantPlan) -> tuple[float, float]:
+    """(megapixels of the master's frame, frames in the spot)."""
+    master = plan.master
+    return (master.video.width * master.video.height / costs.MEGAPIXEL,
+            master.duration * (master.video.fps or 25))
+
+
+def _alone(plan: VariantPlan, audio: dict[tuple, "Unit"]) -> "Unit":
+    """A unit for a variant rendered in a process of its own: a master or an audio-only one."""
+    if plan.variant.profile.audio_only:
+        return Unit("sound", [plan], memory=costs.PROCESS_MIB,
+                    cost=costs.AUDIO * plan.master.duration + costs.FINISH)
+    estimate = costs.master_estimate(_picture(("burn" if plan.variant.language.treatment == "burn"
+                                               else "master", plan)), *_master_size(plan))
+    return Unit("master", [plan], needs=[audio[audio_identity(plan)]],
+                cost=estimate.cpu + costs.FINISH, memory=estimate.memory, encoders=1)
+
+
+def _partition(plans: list[VariantPlan], test) -> tuple[list[VariantPlan], list[VariantPlan]]:
+    """(the plans that pass `test`, the others), in order."""
+    chosen, others = [], []
+    for plan in plans:
+        (chosen if test(plan) else others).append(plan)
+    return chosen, others
+
+
+def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: float) -> list[Unit]:
+    """The units that render `todo` (stale variants) with `slots` jobs at a time on `cores`,
+    picture groups sized so that `slots` of them fit in `memory_mib` together."""
+    alone, todo = _partition(todo, lambda p: p.variant.profile.mastered or p.variant.profile.audio_only)
+    audio: dict[tuple, Unit] = {}
+    # Every video variant copies one shared audio track (an audio-only variant levels its own).
+    for plan in todo + [plan for plan in alone if not plan.variant.profile.audio_only]:
+        key = audio_identity(plan)
+        if key not in audio:
+            audio[key] = Unit("audio", [plan], cost=costs.AUDIO * plan.master.duration
+                              + 3 * costs.START_SECONDS, memory=costs.PROCESS_MIB)
+    masters: dict[tuple, list[tuple[str, VariantPlan]]] = {}
+    shared_targets = {}
+    for plan in todo:
+        variant = plan.variant
+        items = masters.setdefault((variant.manifest.output_dir, variant.manifest.campaign,
+                                    variant.spot.id), [])
+        if variant.language.treatment == "burn":
+            items.append(("burn", plan))
+            continue
+        target = shared_picture_target(plan)
+        if target is not None and not target.exists() and target not in shared_targets:
+            shared_targets[target] = plan
+            items.append(("shared", plan))
+    units: list[Unit] = list(audio.values())
+    maker: dict = {}
+    for items in masters.values():
+        if not items:
+            continue
+        megapixels, frames = _master_size(items[0][1])
+        for group in costs.group_pictures(items, _picture, megapixels, frames, cores=cores,
+                                          slots=slots, memory_mib=memory_mib):
+            burns = [plan for kind, plan in group if kind == "burn"]
+            estimate = costs.estimate([_picture(i) for i in group], megapixels, frames)
+            unit = Unit("pictures", burns, [plan for kind, plan in group if kind == "shared"],
+                        needs=list({id(u): u for u in (audio[audio_identity(p)] for p in burns)}
+                                   .values()),
+                        cost=estimate.cpu + costs.FINISH * len(burns), memory=estimate.memory,
+                        encoders=len(group))
+            units.append(unit)
+            for plan in unit.shared:
+                maker[shared_picture_target(plan)] = unit
+    for plan in todo:
+        if plan.variant.language.treatment == "burn":
+            continue
+        target = shared_picture_target(plan)
+        needs = [audio[audio_identity(plan)]] + ([maker[target]] if target in maker else [])
+        units.append(Unit("remux", [plan], needs=needs, memory=costs.PROCESS_MIB,
+                          cost=costs.REMUX * plan.master.duration + costs.FINISH))
+    units += [_alone(plan, audio) for plan in alone]
+    _rank(units)
+    return units
+
+
+def _rank(units: list[Unit]) -> None:
+    """rank = cost + the largest rank among the units waiting for this one."""
+    waiting: dict[int, list[Unit]] = {}
+    for unit in units:
+        for need in unit.needs:
+            waiting.setdefault(id(need), []).append(unit)
+    done: set[int] = set()
+
+    def rank(unit: Unit) -> float:
+        if id(unit) not in done:
+            unit.rank = unit.cost + max((rank(u) for u in waiting.get(id(unit), [])), default=0.0)
+            done.add(id(unit))
+        return unit.rank
+
+    for unit in units:
+        rank(unit)
