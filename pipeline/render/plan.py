@@ -7,6 +7,7 @@ file blocks that language's variants only, and every problem is reported in one 
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Literal
@@ -35,6 +36,7 @@ from pipeline.subtitles.qc import check_cues, narrowest_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 Status = Literal["up-to-date", "stale", "blocked", "skipped"]
+PROBES_AT_ONCE = 4
 
 
 
@@ -196,6 +198,7 @@ class _Planner:
                                        lambda: {"version": ffmpeg_version()})["version"]
 
     def plan(self) -> list[VariantPlan]:
+        self._probe_all()
         plans = []
         for spot in self.manifest.spots:
             for language in self.manifest.languages:
@@ -223,6 +226,35 @@ class _Planner:
                     plan.status, plan.reasons = "blocked", []
                 plan.problems = plan.problems + [diagnostic]
                 plan.reasons = plan.reasons + [diagnostic.format()]
+
+    def _probe_all(self) -> None:
+        """Every master and audio file probed at once, a few at a time (ffprobe mostly waits on
+        its start-up and the disk); each answer, or error, is then found by `_once`."""
+        work: dict = {}
+        for spot in self.manifest.spots:
+            work[("master", spot.master)] = lambda spot=spot: self._probe_master(spot)
+            for language in self.manifest.languages:
+                if language.treatment == "mix" and spot.music_bed is not None:
+                    work.setdefault(("audio", spot.music_bed), lambda spot=spot, language=language:
+                                    self._probe_input(spot.music_bed, probe_audio, language,
+                                                      "music bed"))
+                if language.needs_audio:
+                    track = self.manifest.audio_path(spot, language)
+                    work.setdefault(("audio", track), lambda track=track, language=language:
+                                    self._probe_input(track, probe_audio, language, "audio track"))
+
+        def attempt(compute):
+            try:
+                return compute(), None
+            except PipelineError as exc:
+                return None, exc
+
+        with ThreadPoolExecutor(max_workers=PROBES_AT_ONCE) as pool:
+            answers = dict(zip(work, pool.map(attempt, work.values())))
+        for key, (value, failure) in answers.items():
+            self._memo[key] = (value, failure)
+            if failure is not None:
+                self.diagnostics.extend(failure.diagnostics)
 
     def _once(self, key, compute):
         """Memoise `compute()`, remembering a PipelineError so it is reported once."""
