@@ -228,33 +228,54 @@ class _Planner:
                 plan.reasons = plan.reasons + [diagnostic.format()]
 
     def _probe_all(self) -> None:
-        """Every master and audio file probed at once, a few at a time (ffprobe mostly waits on
-        its start-up and the disk); each answer, or error, is then found by `_once`."""
-        work: dict = {}
+        """What each spot's files take an ffprobe or ffmpeg to learn, all at once, a few at a
+        time (each mostly waits on its start-up and the disk): the master's probe and conform
+        examination, the music bed's probe, each audio delivery's probe and sound analysis.
+        `_once` then finds every answer, or error, as if it had computed it."""
+        work = []
         for spot in self.manifest.spots:
-            work[("master", spot.master)] = lambda spot=spot: self._probe_master(spot)
+            work.append(lambda spot=spot: self._chain(
+                (("master", spot.master), lambda: self._probe_master(spot)),
+                (("conform", spot.id, spot.master),
+                 lambda: self._examine(spot, self._memo[("master", spot.master)][0]))))
+            if spot.music_bed is not None and any(language.treatment == "mix"
+                                                  for language in self.manifest.languages):
+                work.append(lambda spot=spot: self._chain(
+                    (("audio", spot.music_bed), lambda: self._probe_bed(spot))))
+            folder = self.manifest.audio_dir / spot.id
             for language in self.manifest.languages:
-                if language.treatment == "mix" and spot.music_bed is not None:
-                    work.setdefault(("audio", spot.music_bed), lambda spot=spot, language=language:
-                                    self._probe_input(spot.music_bed, probe_audio, language,
-                                                      "music bed"))
-                if language.needs_audio:
-                    track = self.manifest.audio_path(spot, language)
-                    work.setdefault(("audio", track), lambda track=track, language=language:
-                                    self._probe_input(track, probe_audio, language, "audio track"))
-
-        def attempt(compute):
-            try:
-                return compute(), None
-            except PipelineError as exc:
-                return None, exc
-
+                if not language.needs_audio:
+                    continue
+                try:
+                    track = find_delivery(self.manifest, spot, language, index_folder(folder))
+                except PipelineError:
+                    continue  # reported when its variants are planned
+                work.append(lambda track=track: self._chain(
+                    (("audio", track), lambda: self._probe(track, probe_audio)),
+                    (("sound", track), lambda: self._analyse(track, self._memo[("audio", track)][0]))))
         with ThreadPoolExecutor(max_workers=PROBES_AT_ONCE) as pool:
-            answers = dict(zip(work, pool.map(attempt, work.values())))
-        for key, (value, failure) in answers.items():
-            self._memo[key] = (value, failure)
-            if failure is not None:
-                self.diagnostics.extend(failure.diagnostics)
+            answers = [answer for chain in pool.map(lambda run: run(), work) for answer in chain]
+        for key, value, failure in answers:   # failures reported in manifest order
+            if key not in self._memo:
+                self._memo[key] = (value, failure)
+                if failure is not None:
+                    self.diagnostics.extend(failure.diagnostics)
+
+    def _chain(self, *steps) -> list[tuple]:
+        """(key, value, error) of each step, in order, up to the first that fails; a step may
+        read the answers of those before it from the memo."""
+        answers = []
+        for key, compute in steps:
+            if key in self._memo:
+                continue
+            try:
+                value = compute()
+            except PipelineError as exc:
+                answers.append((key, None, exc))
+                break
+            self._memo[key] = (value, None)
+            answers.append((key, value, None))
+        return answers
 
     def _once(self, key, compute):
         """Memoise `compute()`, remembering a PipelineError so it is reported once."""
