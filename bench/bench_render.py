@@ -93,39 +93,44 @@ def main(argv: list[str] | None = None) -> int:
     results = {key: {name: [] for name in CONTENDERS} for key in shapes}
     variants: dict[str, list[dict]] = {key: [] for key in shapes}
     checks: dict[str, dict] = {key: {} for key in shapes}
+    def save(rounds: int, final: bool) -> None:
+        """The results so far: written after every round, so a long run stopped early keeps
+        the rounds it finished (`config.rounds_done` says how many)."""
+        info["git_commit_at_end"] = code_state()["commit"]
+        summaries = {key: summarise_shape(key, results[key], variants[key]) for key in shapes}
+        if final:
+            for key in shapes:
+                print_shape(key, summaries[key])
+            print("\nlargest = peak RSS of the largest single process (wait4); tree = peak of "
+                  "the summed RSS of all processes, sampled every 50 ms\n")
+            print(markdown_table(summaries))
+        write_results(args.output, {
+            "machine": info,
+            "config": {"master_seconds": args.seconds, "runs": runs, "rounds_done": rounds,
+                       "contenders": only, "hand_written_workers": contenders_module.WORKERS},
+            "shapes": {key: {"title": SHAPES[key].title,
+                             "languages": dict(SHAPES[key].languages),
+                             "spots": SHAPES[key].spots, "profiles": SHAPES[key].profiles,
+                             "summary": summaries[key],
+                             "runs": {name: [m.to_json() for m in ms]
+                                      for name, ms in results[key].items() if ms},
+                             "pipeline_variants_last_run": variants[key][-1] if variants[key] else None,
+                             "output_checks": checks[key]}
+                       for key in shapes},
+        })
+
     try:
         for round_no in range(1, runs + 1):
             for key in shapes:
                 run_shape(campaigns[key], only, round_no, results[key], variants[key],
                           checks[key], not args.no_check)
+            save(round_no, final=round_no == runs)
     except BenchError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("bench: interrupted", file=sys.stderr)
         return 130
-
-    info["git_commit_at_end"] = code_state()["commit"]
-    summaries = {key: summarise_shape(key, results[key], variants[key]) for key in shapes}
-    for key in shapes:
-        print_shape(key, summaries[key])
-    print("\nlargest = peak RSS of the largest single process (wait4); tree = peak of the summed "
-          "RSS of all processes, sampled every 50 ms\n")
-    print(markdown_table(summaries))
-    write_results(args.output, {
-        "machine": info,
-        "config": {"master_seconds": args.seconds, "runs": runs, "contenders": only,
-                   "hand_written_workers": contenders_module.WORKERS},
-        "shapes": {key: {"title": SHAPES[key].title,
-                         "languages": dict(SHAPES[key].languages),
-                         "spots": SHAPES[key].spots, "profiles": SHAPES[key].profiles,
-                         "summary": summaries[key],
-                         "runs": {name: [m.to_json() for m in ms]
-                                  for name, ms in results[key].items() if ms},
-                         "pipeline_variants_last_run": variants[key][-1] if variants[key] else None,
-                         "output_checks": checks[key]}
-                   for key in shapes},
-    })
     return 0
 
 
