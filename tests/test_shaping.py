@@ -48,11 +48,11 @@ def test_every_burn_render_group_and_preview_uses_complex_shaping(campaign, ffmp
     for code in ("nah", "ote", "maz"):
         campaign.subtitle(code)
     manifest = campaign.write([{"code": code, "treatment": "burn"} for code in ("nah", "ote", "maz")])
-    # -j 2 over three burns: one shared-decode group of two, and one single burn.
+    # Three burns of one spot on two cores: one shared-decode group (render/costs.py).
     result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     rendered = burns(ffmpeg_commands)
-    grouped = [c for c in ffmpeg_commands if "split=2" in " ".join(c)]
+    grouped = [c for c in ffmpeg_commands if "split=3" in " ".join(c)]
     assert grouped, "no shared-decode burn group ran"
     result = CliRunner().invoke(cli, ["preview", str(manifest), "--lang", "ote"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
