@@ -3,10 +3,15 @@ spread, and what waits for what."""
 
 from __future__ import annotations
 
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
 from pipeline.render import costs
 from pipeline.render.plan import build_plan
 from pipeline.render.schedule import build_units
 from tests.conftest import SMALL_PROFILES
+from tests.mediacheck import streams as ffprobe_streams
 
 WEB = costs.Picture(1920, 1080, "medium", refit=False, burned=True)
 PROXY = costs.Picture(640, 360, "veryfast", refit=True, burned=True)
@@ -75,3 +80,69 @@ def test_units_wait_for_the_audio_and_the_picture_they_copy(campaign):
     # The longest chain first: the master's audio, which the pictures wait for, outranks all.
     master_audio = max(pictures.needs, key=lambda u: u.rank)
     assert master_audio.rank > pictures.rank > max(u.rank for u in kinds["remux"])
+
+
+def test_a_size_capped_picture_pays_its_first_pass_and_a_second_decode():
+    capped = costs.Picture(1280, 720, "medium", refit=True, burned=True, passes=2)
+    single = costs.Picture(1280, 720, "medium", refit=True, burned=True)
+    two, one = (costs.estimate([p], MASTER, FRAMES) for p in (capped, single))
+    assert two.cpu > one.cpu + FRAMES * costs.DECODE * MASTER           # the pass-1 run's decode
+    assert two.serial == 2 * one.serial                                 # its filters run twice
+    assert two.memory == one.memory                                     # the runs follow each other
+    # With a single-pass picture beside it, only the capped one is filtered again.
+    both = costs.estimate([capped, WEB], MASTER, FRAMES)
+    assert both.serial == pytest.approx(two.serial + costs.estimate([WEB], MASTER, FRAMES).serial)
+
+
+def test_masters_and_audio_only_variants_are_units_of_their_own(campaign):
+    campaign.subtitle("nah")
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "yua", "treatment": "dub"}],
+                              {"small": SMALL_PROFILES["small"],
+                               "broadcast-prores": {"leader": None}, "radio-mp3": None})
+    plan = build_plan([manifest])
+    assert not plan.errors, plan.errors
+    units = build_units(plan.variants, cores=2, slots=2, memory_mib=8000)
+    by_profile = {}
+    for unit in units:
+        for p in unit.plans + unit.shared:
+            if unit.kind != "audio":
+                by_profile.setdefault(p.variant.profile.name, set()).add(unit.kind)
+    # A master is never burned or framed in a shared decode: a process of its own, which waits
+    # for its audio track and costs more than the burn of its frame.
+    assert by_profile == {"small": {"pictures", "remux"}, "broadcast-prores": {"master"},
+                          "radio-mp3": {"sound"}}
+    masters = [u for u in units if u.kind == "master"]
+    assert len(masters) == 2 and all([n.kind for n in u.needs] == ["audio"] for u in masters)
+    burn = costs.estimate([costs.Picture(1920, 1080, "medium", refit=False, burned=True)],
+                          masters[0].plans[0].master.video.width
+                          * masters[0].plans[0].master.video.height / costs.MEGAPIXEL, 1)
+    assert masters[0].cost > burn.cpu and masters[0].encoders == 1
+    # The radio MP3 levels its own sound (no shared track to wait for); only `dub` has one.
+    (sound,) = [u for u in units if u.kind == "sound"]
+    assert sound.needs == [] and sound.plans[0].variant.language.code == "yua"
+
+
+@pytest.mark.e2e
+def test_a_size_capped_picture_shares_a_decode_with_other_profiles(campaign):
+    # messaging (two passes, size-capped) and small burned from one decode, with messaging's
+    # shared picture for the soft language: a first-pass run for the messaging pictures alone,
+    # then every picture.
+    for code in ("nah", "tzo"):
+        campaign.subtitle(code)
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"}],
+                              {"small": SMALL_PROFILES["small"], "messaging": {"preset": "veryfast"}})
+    units = build_units(build_plan([manifest]).variants, cores=2, slots=2, memory_mib=8000)
+    (pictures,) = [u for u in units if u.kind == "pictures"]
+    assert sorted(p.variant.stem for p in pictures.plans) == ["spot.nah.messaging", "spot.nah.small"]
+    assert [p.variant.profile.name for p in pictures.shared] == ["messaging"]
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for name in ("spot.nah.messaging.mp4", "spot.tzo.messaging.mp4"):
+        out = campaign.out / name
+        assert out.stat().st_size <= 16e6 * 4.0 / 60, name      # 16 MB a minute, a 4 s spot
+        video = ffprobe_streams(out)[0]
+        assert (video["codec_name"], video["width"], video["height"]) == ("h264", 1280, 720)
+    assert ffprobe_streams(campaign.out / "spot.nah.small.mp4")[0]["width"] == 320

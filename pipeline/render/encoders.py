@@ -40,6 +40,11 @@ def capped_video_bitrate(profile: Profile, duration: float | None) -> int:
     return max(100_000, int(budget * 8 * RATE_MARGIN / seconds - audio))
 
 
+def _x264_escaped(value: str) -> str:
+    """A value inside `-x264-params` (key=value:key=value, read by av_dict_parse_string)."""
+    return "".join("\\" + char if char in "\\:='\"" else char for char in value)
+
+
 def _bits_per_second(rate: str) -> float:
     units = {"k": 1e3, "K": 1e3, "M": 1e6}
     return float(rate[:-1]) * units[rate[-1]] if rate[-1] in units else float(rate)
@@ -68,7 +73,11 @@ def video_encoder_args(profile: Profile, threads: int = 0, *, duration: float | 
     if two_pass(profile):
         args["b:v"] = str(capped_video_bitrate(profile, duration))
         if passlog:
-            args |= {"pass": pass_number or 2, "passlogfile": passlog}
+            # x264's statistics file named outright: ffmpeg would name it after the output
+            # stream's index among all outputs, which differs between a picture group's first
+            # pass (size-capped pictures alone) and its second (every picture, with audio).
+            args |= {"pass": pass_number or 2, "passlogfile": passlog,
+                     "x264-params": f"stats={_x264_escaped(passlog)}"}
     elif profile.video_bitrate:
         # Constant-rate deliverable (broadcast): cap the rate (and floor it, for MPEG-2's CBR),
         # with a 2 s VBV buffer unless the codec's own is set above.

@@ -236,8 +236,7 @@ class _Planner:
         for spot in self.manifest.spots:
             work.append(lambda spot=spot: self._chain(
                 (("master", spot.master), lambda: self._probe_master(spot)),
-                (("conform", spot.id, spot.master),
-                 lambda: self._examine(spot, self._memo[("master", spot.master)][0]))))
+                (("conform", spot.id, spot.master), lambda: self._examine_video(spot))))
             if spot.music_bed is not None and any(language.treatment == "mix"
                                                   for language in self.manifest.languages):
                 work.append(lambda spot=spot: self._chain(
@@ -272,6 +271,8 @@ class _Planner:
                 value = compute()
             except PipelineError as exc:
                 answers.append((key, None, exc))
+                break
+            if value is None:     # not asked of this file (a radio spot's picture)
                 break
             self._memo[key] = (value, None)
             answers.append((key, value, None))
@@ -417,6 +418,11 @@ class _Planner:
                                 "check the path; relative paths start from the manifest's folder")
         return self._probe(spot.master, probe_master)
 
+    def _examine_video(self, spot: Spot) -> Master | None:
+        """`_examine` of a spot's probed master, or None for a radio spot (medium.is_radio
+        decides, and reports a contradiction, when the spot is planned)."""
+        info = self._memo[("master", spot.master)][0]
+        return None if spot.medium == "radio" or info.video is None else self._examine(spot, info)
 
     def _examine(self, spot: Spot, info: MediaInfo) -> Master:
         """The conform step's view of the master (an `idet` sample only when the probe leaves
