@@ -20,7 +20,8 @@ from pipeline.cli.publish import publish, verify
 from pipeline.cli.translate import check, preview, watch
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import Outcome, default_jobs, render_plan
-from pipeline.render.plan import Plan, VariantPlan, build_plan
+from pipeline.render.plan import build_plan
+from pipeline.render.variants import Plan, VariantPlan
 from pipeline.render.remote import Store
 
 MANIFESTS = click.argument("manifests", nargs=-1, required=True,

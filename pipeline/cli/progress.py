@@ -24,7 +24,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from pipeline.render.batch import Outcome
-from pipeline.render.plan import Plan, VariantPlan
+from pipeline.render.variants import Plan, VariantPlan
 
 
 def can_redraw(stream: TextIO | None = None) -> bool:

@@ -32,7 +32,7 @@ from pipeline.media.loudness import Loudness, measure, measure_file
 from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
-from pipeline.render.plan import VariantPlan
+from pipeline.render.variants import VariantPlan
 from pipeline.render.record import made_once
 
 Stream = ffmpeg.nodes.FilterableStream

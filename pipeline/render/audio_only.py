@@ -32,7 +32,7 @@ from pipeline.profiles import Profile
 from pipeline.render.audio import audio_encoder_args, audio_source, measured_loudness
 from pipeline.render.certificate import certify
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
-from pipeline.render.plan import VariantPlan
+from pipeline.render.variants import VariantPlan
 from pipeline.render.record import make_record, write_json
 
 FORMATS = {"wav": "wav", "mp3": "mp3", "ogg": "ogg", "mp4": "mp4"}

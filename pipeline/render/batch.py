@@ -20,7 +20,8 @@ from pipeline.errors import (
 from pipeline.media.ffmpeg import stop_jobs
 from pipeline.render import costs
 from pipeline.render.pictures import render_picture_group
-from pipeline.render.plan import Plan, VariantPlan, read_record
+from pipeline.render.record import read_record
+from pipeline.render.variants import Plan, VariantPlan
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from pipeline.render.schedule import Unit, build_units
 from pipeline.render.treatments import prepare_audio, render_variant

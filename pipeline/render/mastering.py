@@ -28,7 +28,7 @@ from pipeline.profiles import Profile
 from pipeline.render import leader
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.render.leader import LeaderTiming, file_timecode, leader_timing
-from pipeline.render.plan import VariantPlan
+from pipeline.render.variants import VariantPlan
 from pipeline.render.slate import BACKGROUND, SlateFacts, slate_picture, write_slate
 from pipeline.subtitles.fonts import resolve_font
 

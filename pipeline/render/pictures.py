@@ -24,7 +24,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.media.conform import Master, framed, progressive
 from pipeline.profiles import Profile
 from pipeline.render.encoders import two_pass
-from pipeline.render.plan import VariantPlan
+from pipeline.render.variants import VariantPlan
 from pipeline.render.record import made_once
 from pipeline.render.treatments import (
     Job,

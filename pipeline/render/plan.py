@@ -6,11 +6,10 @@ file blocks that language's variants only, and every problem is reported in one 
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Iterable
 
 from pipeline import RENDER_VERSION
 from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors, warning
@@ -22,140 +21,20 @@ from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
 from pipeline.media.timecode import rate_problem
-from pipeline.profiles import Profile
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
-from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
 from pipeline.render.leader import output_rate, scan_problem
+from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
+from pipeline.render.record import read_record, what_changed
 from pipeline.render.slate import slate_problems, slate_text
-from pipeline.subtitles.burn import StyleFont, style_fonts, style_glyphs
+from pipeline.render.variants import Plan, Status, Variant, VariantPlan
+from pipeline.subtitles.burn import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
-from pipeline.subtitles.model import Cue
 from pipeline.subtitles.qc import check_cues, narrowest_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
-Status = Literal["up-to-date", "stale", "blocked", "skipped"]
 PROBES_AT_ONCE = 4
-
-
-
-@dataclass(frozen=True)
-class Variant:
-    manifest: Manifest
-    spot: Spot
-    language: Language
-    profile: Profile
-
-    @property
-    def stem(self) -> str:
-        return f"{self.spot.id}.{self.language.code}.{self.profile.name}"
-
-    @property
-    def key(self) -> str:
-        return f"{self.manifest.campaign}/{self.stem}"
-
-    @property
-    def folder(self) -> Path:
-        return self.manifest.campaign_dir / self.spot.id
-
-    @property
-    def clock(self) -> str | None:
-        """The variant's clock number, when the manifest gives one."""
-        return self.manifest.clock_for(self.spot, self.language, self.profile)
-
-    @property
-    def output(self) -> Path:
-        """`<spot>.<lang>.<profile>.<ext>`, or `<clock>.<ext>` where the profile asks for it."""
-        name = self.clock if self.profile.clock_in_name and self.clock else self.stem
-        return self.folder / f"{name}.{self.profile.extension}"
-
-    @property
-    def record_path(self) -> Path:
-        return self.folder / f"{self.stem}.json"
-
-    @property
-    def poster_path(self) -> Path:
-        return self.folder / f"{self.stem}.jpg"
-
-    def sidecar_path(self, suffix: str) -> Path:
-        return self.folder / f"{self.spot.id}.{self.language.code}.{suffix}"
-
-
-@dataclass
-class VariantPlan:
-    variant: Variant
-    status: Status = "stale"
-    reasons: list[str] = field(default_factory=list)
-    fingerprint: str = ""
-    inputs: dict[str, dict] = field(default_factory=dict)   # role -> {"path", "sha256"}
-    settings: dict = field(default_factory=dict)
-    master: MediaInfo | None = None
-    radio: bool = False                                     # the spot is sound alone (a radio spot)
-    conform: Master | None = None                           # the master as the conform step sees it;
-                                                            # None for a radio spot
-    tracks: dict[str, MediaInfo] = field(default_factory=dict)   # role -> probe of an audio input
-    cues: tuple[Cue, ...] | None = None
-    font: Font | None = None
-    file_styles: dict[str, StyleFont] = field(default_factory=dict)  # style: {from_file: true}
-    warnings: list[Diagnostic] = field(default_factory=list)
-    problems: list[Diagnostic] = field(default_factory=list)   # what blocks it
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        """Every problem found in this variant's inputs: what blocks it, and its warnings."""
-        return self.problems + self.warnings
-
-    @property
-    def subtitles(self) -> Path | None:
-        return Path(self.inputs["subtitles"]["path"]) if "subtitles" in self.inputs else None
-
-    @property
-    def audio(self) -> Path | None:
-        return Path(self.inputs["audio"]["path"]) if "audio" in self.inputs else None
-
-    @property
-    def slot_samples(self) -> int:
-        """The spot's length in samples at the profile's rate: what a radio variant lasts."""
-        return round(self.master.duration * self.variant.profile.sample_rate)
-
-    def to_json(self) -> dict:
-        v = self.variant
-        return {"campaign": v.manifest.campaign, "spot": v.spot.id, "language": v.language.code,
-                "treatment": v.language.treatment, "profile": v.profile.name,
-                "medium": v.profile.medium,
-                "status": self.status, "reasons": self.reasons, "output": str(v.output),
-                "inputs": self.inputs, "fingerprint": self.fingerprint}
-
-
-@dataclass
-class Plan:
-    manifests: list[Manifest]
-    variants: list[VariantPlan]
-    diagnostics: list[Diagnostic]
-    caches: dict[Path, HashCache]
-    skipped: list[VariantPlan] = field(default_factory=list)   # combinations that do not apply
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
-
-    def select(self, wanted: Callable[[VariantPlan], bool]) -> Plan:
-        """The plan narrowed to the variants `wanted` accepts, with the diagnostics that concern
-        them; a problem that concerns no variant at all (a manifest that cannot be read) stays."""
-        variants = [v for v in self.variants if wanted(v)]
-        attached = {d for v in self.variants for d in v.diagnostics}
-        concerning = {d for v in variants for d in v.diagnostics}
-        diagnostics = [d for d in self.diagnostics if d in concerning or d not in attached]
-        return Plan(self.manifests, variants, diagnostics, self.caches,
-                    [v for v in self.skipped if wanted(v)])
-
-    def count(self, status: Status) -> int:
-        return sum(1 for v in self.variants if v.status == status)
-
-    def save_caches(self) -> None:
-        for cache in self.caches.values():
-            cache.save()
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False) -> Plan:
@@ -560,7 +439,7 @@ class _Planner:
             return "stale", ["rendered file missing or replaced"]
         if record.get("fingerprint") == plan.fingerprint:
             return "up-to-date", []
-        return "stale", _what_changed(record, plan, self.ffmpeg)
+        return "stale", what_changed(record, plan, self.ffmpeg)
 
 
 class _Skipped(Exception):
@@ -573,40 +452,3 @@ class _Blocked(Exception):
     def __init__(self, diagnostics: list[Diagnostic]):
         super().__init__()
         self.diagnostics = diagnostics
-
-
-def read_record(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[str]:
-    reasons = []
-    old_inputs = record.get("inputs", {})
-    for role, item in plan.inputs.items():
-        old = old_inputs.get(role, {}).get("sha256")
-        if old != item["sha256"]:
-            reasons.append(f"{role} changed ({item['path']})" if old else f"new input: {role}")
-    for role in old_inputs.keys() - plan.inputs.keys():
-        reasons.append(f"input dropped: {role}")
-    if record.get("settings") != plan.settings:
-        reasons.append("settings changed: " + ", ".join(_changed_keys(record.get("settings", {}),
-                                                                       plan.settings)))
-    if record.get("render_version") != RENDER_VERSION:
-        reasons.append(f"render version {record.get('render_version')} -> {RENDER_VERSION}")
-    if record.get("ffmpeg") != ffmpeg:
-        reasons.append("ffmpeg version changed")
-    return reasons or ["fingerprint changed"]
-
-
-def _changed_keys(old: dict, new: dict, prefix: str = "") -> list[str]:
-    keys = []
-    for key in sorted(old.keys() | new.keys()):
-        a, b = old.get(key), new.get(key)
-        if isinstance(a, dict) and isinstance(b, dict):
-            keys += _changed_keys(a, b, f"{prefix}{key}.")
-        elif a != b:
-            keys.append(f"{prefix}{key}")
-    return keys

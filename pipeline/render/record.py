@@ -19,7 +19,7 @@ from pipeline.media.probe import MediaInfo, probe
 from pipeline.render.leader import leader_seconds
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND
-from pipeline.render.plan import VariantPlan
+from pipeline.render.variants import VariantPlan
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES, write_sidecars as write_subtitle_sidecars
 
 _locks: dict[str, threading.Lock] = {}
@@ -163,3 +163,45 @@ def write_sidecars(plan: VariantPlan) -> None:
 
 def write_json(path: Path, value: dict) -> None:
     write_atomically(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+# --- reading a record back ------------------------------------------------------------------
+
+def read_record(path: Path) -> dict | None:
+    """A variant's record, or None when there is none or it cannot be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[str]:
+    """Why a variant's record no longer matches its plan: inputs, settings, render version or
+    ffmpeg changed (what `plan` shows as a stale variant's reasons)."""
+    reasons = []
+    old_inputs = record.get("inputs", {})
+    for role, item in plan.inputs.items():
+        old = old_inputs.get(role, {}).get("sha256")
+        if old != item["sha256"]:
+            reasons.append(f"{role} changed ({item['path']})" if old else f"new input: {role}")
+    for role in old_inputs.keys() - plan.inputs.keys():
+        reasons.append(f"input dropped: {role}")
+    if record.get("settings") != plan.settings:
+        reasons.append("settings changed: " + ", ".join(_changed_keys(record.get("settings", {}),
+                                                                       plan.settings)))
+    if record.get("render_version") != RENDER_VERSION:
+        reasons.append(f"render version {record.get('render_version')} -> {RENDER_VERSION}")
+    if record.get("ffmpeg") != ffmpeg:
+        reasons.append("ffmpeg version changed")
+    return reasons or ["fingerprint changed"]
+
+
+def _changed_keys(old: dict, new: dict, prefix: str = "") -> list[str]:
+    keys = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys += _changed_keys(a, b, f"{prefix}{key}.")
+        elif a != b:
+            keys.append(f"{prefix}{key}")
+    return keys

@@ -19,7 +19,7 @@ from pipeline.errors import PipelineError, StorageError, internal_error
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_file
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target
-from pipeline.render.plan import VariantPlan
+from pipeline.render.variants import VariantPlan
 from pipeline.render.record import write_json
 from pipeline.render.treatments import render_variant
 

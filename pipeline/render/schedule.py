@@ -22,7 +22,7 @@ from typing import Literal
 
 from pipeline.render import costs
 from pipeline.render.encoders import two_pass
-from pipeline.render.plan import VariantPlan
+from pipeline.render.variants import VariantPlan
 from pipeline.render.treatments import audio_identity, shared_picture_target
 
 UnitKind = Literal["audio", "pictures", "remux", "master", "sound"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import ffmpeg
 
@@ -23,13 +22,11 @@ from pipeline.errors import Diagnostic, error
 from pipeline.files import write_atomically
 from pipeline.media.loudness import Loudness
 from pipeline.publish.i18n import N_, language_name, translations
+from pipeline.render.variants import Variant
 from pipeline.standards import STANDARDS
 from pipeline.subtitles.burn import HEADER, ass_colour, ass_fontsdir, burn_in, escape_text
 from pipeline.subtitles.fonts import (Font, ass_font_size, bold_variant, font_hint, listed,
                                       text_width, uncovered)
-
-if TYPE_CHECKING:                  # the planner checks slates: no import back at run time
-    from pipeline.render.plan import Variant
 
 Stream = ffmpeg.nodes.FilterableStream
 

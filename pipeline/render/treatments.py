@@ -28,7 +28,7 @@ from pipeline.render.encoders import container_args, two_pass, video_encoder_arg
 from pipeline.render.certificate import certify, check_programme
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.mastering import master_graph, master_problems, master_record, weaves_fields
-from pipeline.render.plan import VariantPlan
+from pipeline.render.variants import VariantPlan
 from pipeline.render.record import (
     check_output,
     made_once,

@@ -21,7 +21,8 @@ from pipeline.errors import Diagnostic, PipelineError
 from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import Outcome, Reporter, render_plan
-from pipeline.render.plan import Plan, VariantPlan, build_plan
+from pipeline.render.plan import build_plan
+from pipeline.render.variants import Plan, VariantPlan
 from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
 
 EventKind = Literal["ready", "changed", "error"]

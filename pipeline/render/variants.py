@@ -1,0 +1,138 @@
+"""What is planned: a variant (spot x language x profile) and where its files go, its plan
+(inputs, fingerprint, status, what was read and probed for it), and the plan of a whole run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Literal
+
+from pipeline.errors import Diagnostic
+from pipeline.fingerprint import HashCache
+from pipeline.manifest import Language, Manifest, Spot
+from pipeline.media.conform import Master
+from pipeline.media.probe import MediaInfo
+from pipeline.profiles import Profile
+from pipeline.subtitles.burn import StyleFont
+from pipeline.subtitles.fonts import Font
+from pipeline.subtitles.model import Cue
+
+Status = Literal["up-to-date", "stale", "blocked", "skipped"]
+
+
+@dataclass(frozen=True)
+class Variant:
+    manifest: Manifest
+    spot: Spot
+    language: Language
+    profile: Profile
+
+    @property
+    def stem(self) -> str:
+        return f"{self.spot.id}.{self.language.code}.{self.profile.name}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.manifest.campaign}/{self.stem}"
+
+    @property
+    def folder(self) -> Path:
+        return self.manifest.campaign_dir / self.spot.id
+
+    @property
+    def clock(self) -> str | None:
+        """The variant's clock number, when the manifest gives one."""
+        return self.manifest.clock_for(self.spot, self.language, self.profile)
+
+    @property
+    def output(self) -> Path:
+        """`<spot>.<lang>.<profile>.<ext>`, or `<clock>.<ext>` where the profile asks for it."""
+        name = self.clock if self.profile.clock_in_name and self.clock else self.stem
+        return self.folder / f"{name}.{self.profile.extension}"
+
+    @property
+    def record_path(self) -> Path:
+        return self.folder / f"{self.stem}.json"
+
+    @property
+    def poster_path(self) -> Path:
+        return self.folder / f"{self.stem}.jpg"
+
+    def sidecar_path(self, suffix: str) -> Path:
+        return self.folder / f"{self.spot.id}.{self.language.code}.{suffix}"
+
+
+@dataclass
+class VariantPlan:
+    variant: Variant
+    status: Status = "stale"
+    reasons: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    inputs: dict[str, dict] = field(default_factory=dict)   # role -> {"path", "sha256"}
+    settings: dict = field(default_factory=dict)
+    master: MediaInfo | None = None
+    radio: bool = False                                     # the spot is sound alone (a radio spot)
+    conform: Master | None = None                           # the master as the conform step sees it;
+                                                            # None for a radio spot
+    tracks: dict[str, MediaInfo] = field(default_factory=dict)   # role -> probe of an audio input
+    cues: tuple[Cue, ...] | None = None
+    font: Font | None = None
+    file_styles: dict[str, StyleFont] = field(default_factory=dict)  # style: {from_file: true}
+    warnings: list[Diagnostic] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)   # what blocks it
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every problem found in this variant's inputs: what blocks it, and its warnings."""
+        return self.problems + self.warnings
+
+    @property
+    def subtitles(self) -> Path | None:
+        return Path(self.inputs["subtitles"]["path"]) if "subtitles" in self.inputs else None
+
+    @property
+    def audio(self) -> Path | None:
+        return Path(self.inputs["audio"]["path"]) if "audio" in self.inputs else None
+
+    @property
+    def slot_samples(self) -> int:
+        """The spot's length in samples at the profile's rate: what a radio variant lasts."""
+        return round(self.master.duration * self.variant.profile.sample_rate)
+
+    def to_json(self) -> dict:
+        v = self.variant
+        return {"campaign": v.manifest.campaign, "spot": v.spot.id, "language": v.language.code,
+                "treatment": v.language.treatment, "profile": v.profile.name,
+                "medium": v.profile.medium,
+                "status": self.status, "reasons": self.reasons, "output": str(v.output),
+                "inputs": self.inputs, "fingerprint": self.fingerprint}
+
+
+@dataclass
+class Plan:
+    manifests: list[Manifest]
+    variants: list[VariantPlan]
+    diagnostics: list[Diagnostic]
+    caches: dict[Path, HashCache]
+    skipped: list[VariantPlan] = field(default_factory=list)   # combinations that do not apply
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    def select(self, wanted: Callable[[VariantPlan], bool]) -> Plan:
+        """The plan narrowed to the variants `wanted` accepts, with the diagnostics that concern
+        them; a problem that concerns no variant at all (a manifest that cannot be read) stays."""
+        variants = [v for v in self.variants if wanted(v)]
+        attached = {d for v in self.variants for d in v.diagnostics}
+        concerning = {d for v in variants for d in v.diagnostics}
+        diagnostics = [d for d in self.diagnostics if d in concerning or d not in attached]
+        return Plan(self.manifests, variants, diagnostics, self.caches,
+                    [v for v in self.skipped if wanted(v)])
+
+    def count(self, status: Status) -> int:
+        return sum(1 for v in self.variants if v.status == status)
+
+    def save_caches(self) -> None:
+        for cache in self.caches.values():
+            cache.save()
