@@ -12,15 +12,8 @@ import pytest
 
 from pipeline.errors import PipelineError
 from pipeline.manifest import Style
-from pipeline.subtitles.burn import (
-    Layout,
-    _break_lines,
-    ass_colour,
-    ass_fontsdir,
-    ass_time,
-    layout_cue,
-    write_ass,
-)
+from pipeline.subtitles.burn import ass_colour, ass_fontsdir, ass_time, write_ass
+from pipeline.subtitles.linebreak import Layout, _break_lines, layout_cue
 from pipeline.subtitles.fonts import (
     Font,
     ass_font_size,

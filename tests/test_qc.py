@@ -351,7 +351,7 @@ def test_check_file_of_a_track_skips_glyphs_and_fit(tmp_path):
 
 def test_fit_is_measured_as_the_whole_file_is_burned_bold_anywhere_means_bold_everywhere():
     """write_ass measures every cue with the bold face once any cue uses <b>; so must the check."""
-    from pipeline.subtitles.burn import Layout, layout_cue
+    from pipeline.subtitles.linebreak import Layout, layout_cue
     from pipeline.subtitles.model import Cue
 
     font, style = resolve_font("Noto Sans"), Style(size=0.08)

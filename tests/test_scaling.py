@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.manifest import Style
-from pipeline.subtitles.burn import Layout, layout_cue
+from pipeline.subtitles.linebreak import Layout, layout_cue
 from pipeline.subtitles.fonts import advance, resolve_font
 
 GROWTH = 4

@@ -1,9 +1,7 @@
-"""Cues to an ASS script, burned in by libass through ffmpeg's `ass` filter.
-
-We wrap lines ourselves, measuring real advances with HarfBuzz, instead of leaving it to libass:
-libass only knows the margins, while broadcast needs every line inside the title-safe area
-(the central 90 % of the frame), balanced like a subtitler would break it, and a word too long
-for any line shrunk rather than cut off at the frame's edge.
+"""Cues to an ASS script, burned in by libass through ffmpeg's `ass` filter with complex
+(HarfBuzz) shaping: the script's header and styles (the campaign's, or with `from_file` the
+translator's own, scaled to the frame), each cue's lines as `linebreak.py` wraps them, placed on
+its frames (`frames.py`), and the fonts folder handed to libass.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from pipeline.errors import SubtitleError
 from pipeline.files import write_atomically
@@ -22,35 +20,25 @@ from pipeline.media.conform import Stream
 from pipeline.subtitles.direction import RLM, cue_direction
 from pipeline.subtitles.fonts import (
     Font,
-    advance,
     ass_font_size,
     bold_variant,
     covers,
     em_from_ass_font_size,
     missing_glyphs,
     resolve_font,
-    text_width,
-    units_per_em,
 )
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (
     ALIGNMENT_TAG,
-    FORMAT_TAG,
-    SAFE_AREA,
     SAFE_MARGIN,
     Cue,
     SubtitleFile,
     plain_text,
 )
+from pipeline.subtitles.linebreak import Layout, escape_piece, font_joiner, layout_cue, outline_px
 from pipeline.subtitles.ssa import FileStyle
 
-SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, for rounding
 ALIGNMENT = {"bottom": 2, "top": 8}
-SRT_TO_ASS_TAG = {"<i>": r"{\i1}", "</i>": r"{\i0}", "<b>": r"{\b1}", "</b>": r"{\b0}",
-                  "<u>": r"{\u1}", "</u>": r"{\u0}"}
-# libass reads "\N", "\n" and "\h" as line breaks and spaces even after a literal backslash; a
-# word joiner (default-ignorable, zero width) between them keeps the backslash a backslash.
-JOINER_CANDIDATES = ("\u2060", "\u200b", "\ufeff")
 
 HEADER = """\
 [Script Info]
@@ -71,38 +59,6 @@ Style: Default,{family},{fontsize:.2f},{colour},&H000000FF,{outline_colour},&H00
 [Events]
 Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 """
-
-
-class _Tag(str):
-    """An ASS override already in ASS syntax (e.g. `{\\i1}`): zero width, never escaped."""
-
-
-Word = list[str]  # text pieces and `_Tag`s, no spaces
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How cues are wrapped on one frame: the em, the title-safe width, the face measured."""
-
-    em_px: float
-    max_width: float
-    measure_font: Font
-    joiner: str
-
-    @classmethod
-    def for_cues(cls, style: Style, font: Font, width: int, height: int,
-                 cues: Iterable[Cue]) -> "Layout":
-        """The layout a whole file is burned with: measured with the bold face when bold is
-        used anywhere in it (it is wider, and too wide is worse)."""
-        bold = style.bold or any("<b>" in cue.text.lower() for cue in cues)
-        outline = outline_px(style, height)
-        return cls(style.size * height, width * SAFE_AREA - 2 * outline,
-                   bold_variant(font) if bold else font, _joiner(font))
-
-
-def outline_px(style: Style, height: int) -> float:
-    """The outline is given at 1080 lines and scales with the frame."""
-    return style.outline * height / 1080
 
 
 def ass_colour(value: str) -> str:
@@ -134,169 +90,6 @@ def ass_times(cue: Cue, grid: FrameGrid | None) -> tuple[str, str]:
         return ass_time(cue.start), ass_time(cue.end)
     first, end = grid.frames(cue)
     return _clock(grid.ass_centiseconds(first)), _clock(grid.ass_centiseconds(end))
-
-
-# --- text to words ----------------------------------------------------------------------------
-
-def _lines_of_words(text: str) -> list[list[Word]]:
-    """Split SRT text into lines of words, turning SRT tags into ASS tags attached to words."""
-    lines: list[list[Word]] = [[[]]]
-    for piece in re.split(f"({FORMAT_TAG.pattern})", text, flags=re.IGNORECASE):
-        if not piece:
-            continue
-        if FORMAT_TAG.fullmatch(piece):
-            tag = SRT_TO_ASS_TAG.get(piece.lower())
-            if tag:  # <font> is dropped: the style decides colours
-                lines[-1][-1].append(_Tag(tag))
-            continue
-        for char in piece.replace("\t", " "):
-            if char == "\n":
-                lines.append([[]])
-            elif char == " ":
-                lines[-1].append([])
-            elif lines[-1][-1] and not isinstance(lines[-1][-1][-1], _Tag):
-                lines[-1][-1][-1] += char
-            else:
-                lines[-1][-1].append(char)
-    return [_merge_tag_only_words(words) for words in lines]
-
-
-def _merge_tag_only_words(words: list[Word]) -> list[Word]:
-    """Glue words without text (runs of spaces, a lone tag) to a neighbour, so no extra spaces."""
-    merged: list[Word] = []
-    pending: Word = []
-    for word in words:
-        if any(not isinstance(piece, _Tag) for piece in word):
-            merged.append(pending + word)
-            pending = []
-        else:
-            pending += word
-    if pending:
-        if merged:
-            merged[-1] += pending
-        else:
-            merged.append(pending)
-    return merged
-
-
-def _plain(words: list[Word]) -> str:
-    return " ".join("".join(piece for piece in word if not isinstance(piece, _Tag))
-                    for word in words)
-
-
-def _escape(piece: str, joiner: str) -> str:
-    if isinstance(piece, _Tag):
-        return piece
-    out = []
-    for position, char in enumerate(piece):
-        if char in "{}":
-            out.append("\\" + char)
-        elif char == "\\":
-            following = piece[position + 1:position + 2]
-            # At the end of a piece the next output may be a tag's "{": guard that too.
-            out.append("\\" + joiner if following in ("N", "n", "h", "") else "\\")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def _ass_line(words: list[Word], joiner: str) -> str:
-    return " ".join("".join(_escape(piece, joiner) for piece in word) for word in words)
-
-
-# --- wrapping ---------------------------------------------------------------------------------
-
-def _break_lines(widths: Sequence[int], gaps: Sequence[int], limit: float) -> list[int]:
-    """Where a run of words breaks into lines: the index of each line's first word.
-
-    `widths[i]` is the advance of word i and `gaps[i]` that of the space after it, in integer
-    units (the last gap is not drawn). The fewest lines that fit `limit`; among those, the
-    longest line as short as possible (two lines of similar length rather than a full line and
-    an orphan); among those, the most even: the least sum of squared shortfalls from the longest
-    line, the minimum-raggedness cost of Knuth and Plass ("Breaking paragraphs into lines",
-    1981). A word wider than `limit` gets a line of its own, and so does every other word then.
-
-    Time O(n log W + n k) for n words, k words on a line and W the limit in units: a binary
-    search on the longest line with one greedy pass per step, then one pass of the raggedness
-    programme, which only looks back as far as a line can reach.
-    """
-    count = len(widths)
-    starts = [0]
-    for width, gap in zip(widths, gaps):
-        starts.append(starts[-1] + width + gap)
-
-    def span(first: int, end: int) -> int:  # the drawn width of words first..end-1
-        return starts[end] - starts[first] - gaps[end - 1]
-
-    cap = math.floor(limit)
-    if count < 2 or span(0, count) <= cap:
-        return [0]
-    if max(widths) > cap:
-        return list(range(count))
-
-    def greedy_lines(longest: int) -> int:
-        lines, first = 1, 0
-        for end in range(2, count + 1):
-            if span(first, end) > longest:
-                lines, first = lines + 1, end - 1
-        return lines
-
-    fewest = greedy_lines(cap)
-    too_short, enough = max(widths) - 1, cap  # the shortest longest line lies in (too_short, enough]
-    while enough - too_short > 1:
-        middle = (too_short + enough) // 2
-        if greedy_lines(middle) <= fewest:
-            enough = middle
-        else:
-            too_short = middle
-    # cost[end]: (lines, raggedness) of the best breaking of words 0..end-1 under `enough`;
-    # on a tie the earlier break wins, leaving the lower line the longer (bottom-heavy).
-    cost: list[tuple[int, int]] = [(0, 0)]
-    line_start = [0]
-    for end in range(1, count + 1):
-        best, best_first = None, end - 1
-        first = end - 1
-        while first >= 0 and span(first, end) <= enough:
-            lines, ragged = cost[first]
-            candidate = (lines + 1, ragged + (enough - span(first, end)) ** 2)
-            if best is None or candidate <= best:
-                best, best_first = candidate, first
-            first -= 1
-        cost.append(best)
-        line_start.append(best_first)
-    breaks, end = [], count
-    while end > 0:
-        end = line_start[end]
-        breaks.append(end)
-    return breaks[::-1]
-
-
-def layout_cue(text: str, layout: Layout) -> tuple[list[str], float]:
-    """(ASS lines, em in pixels) for one cue: wrapped, and shrunk if one word cannot fit.
-
-    Each word and each pair of neighbours is shaped once (the pair gives the space between
-    them, kerning included), and line widths are sums of those: exact, and linear in the words.
-    """
-    lines = _lines_of_words(text)
-    font, em = layout.measure_font, layout.em_px
-    if text_width("\n".join(map(_plain, lines)), font, em) <= layout.max_width:
-        return [_ass_line(words, layout.joiner) for words in lines], em  # fits as written
-    upem = units_per_em(font)
-    widths = [[advance(_plain([word]), font) for word in words] for words in lines]
-    widest_word = max((width for line in widths for width in line), default=0) * em / upem
-    if widest_word > layout.max_width:
-        em *= layout.max_width / widest_word * SHRINK_SLACK
-    wrapped = []
-    for words, line in zip(lines, widths):
-        gaps = [advance(_plain(pair), font) - left - right
-                for pair, left, right in zip(zip(words, words[1:]), line, line[1:])] + [0]
-        firsts = _break_lines(line, gaps, layout.max_width * upem / em)
-        wrapped += [words[a:b] for a, b in zip(firsts, firsts[1:] + [len(words)])]
-    return [_ass_line(words, layout.joiner) for words in wrapped], em
-
-
-def _joiner(font: Font) -> str:
-    return next((char for char in JOINER_CANDIDATES if covers(font, char)), "")
 
 
 # --- the script -------------------------------------------------------------------------------
@@ -364,7 +157,7 @@ def cue_layout(layout: Layout, margins: tuple[int, int, int] | None, width: int)
 
 def escape_text(text: str, font: Font) -> str:
     """Plain `text` as ASS Dialogue text that libass shows as typed (no tags, no line breaks)."""
-    return _escape(text, _joiner(font))
+    return escape_piece(text, font_joiner(font))
 
 
 def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None,
@@ -431,7 +224,7 @@ class FileStyles:
         # Text is wrapped unscaled, so the width it may take is divided by the style's ScaleX.
         layout = Layout(em_from_ass_font_size(chosen.font, fontsize),
                         (width - left - right - 2 * outline) / scale_x, measure,
-                        _joiner(chosen.font))
+                        font_joiner(chosen.font))
         # Angle 0: turned text would leave the title-safe area.
         line = (f"Style: {name},{chosen.font.family},{fontsize:.2f},{_colour(style.primarycolor)},"
                 f"{_colour(style.secondarycolor)},{_colour(style.outlinecolor)},"

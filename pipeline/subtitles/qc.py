@@ -22,16 +22,8 @@ import regex
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
 from pipeline.manifest import Manifest, QcSettings, Style
 from pipeline.media.probe import MediaInfo, probe_video
-from pipeline.subtitles.burn import (
-    Layout,
-    FileStyles,
-    cue_layout,
-    cue_margins,
-    layout_cue,
-    outline_px,
-    style_fonts,
-    style_glyphs,
-)
+from pipeline.subtitles.burn import FileStyles, cue_layout, cue_margins, style_fonts, style_glyphs
+from pipeline.subtitles.linebreak import Layout, layout_cue, outline_px
 from pipeline.subtitles.fonts import Font, resolve_font, text_width
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
