@@ -59,7 +59,7 @@ def assert_scales(prepare: Callable[[int, int], Callable[[], object]], n: int) -
     for rep in range(REPEATS):
         small = min(small, _cpu_seconds(prepare(n, rep), PATIENCE))
         assert small < PATIENCE, f"n={n} took over {PATIENCE} s: far from linear, or n too large"
-    assert small > 0.02, f"n={n} is too small to time ({small:.3f} s)"
+    assert small > 0.05, f"n={n} is too small to time ({small:.3f} s)"
     large = min(_cpu_seconds(prepare(GROWTH * n, rep), LIMIT * small) for rep in range(REPEATS))
     assert large < LIMIT * small, (f"{GROWTH}x the input took {large / small:.1f}x the time "
                                    f"({small:.3f} s for {n}, {large:.3f} s for {GROWTH * n})")
@@ -90,7 +90,7 @@ def test_wrapping_a_cue_grows_linearly_with_its_words():
         advance.cache_clear()  # every word shaped again, as in a fresh process
         return lambda: layout_cue(text, layout)
 
-    assert_scales(prepare, 1500)
+    assert_scales(prepare, 5000)
 
 
 def test_check_of_one_pasted_paragraph_grows_linearly_with_its_words(tmp_path):
@@ -99,7 +99,7 @@ def test_check_of_one_pasted_paragraph_grows_linearly_with_its_words(tmp_path):
         advance.cache_clear()
         return lambda: CliRunner().invoke(cli, ["check", str(path)])
 
-    assert_scales(prepare, 1250)
+    assert_scales(prepare, 4000)
 
 
 def test_check_of_a_file_grows_linearly_with_its_cues(tmp_path):
