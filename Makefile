@@ -4,12 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 MANIFESTS := $(wildcard manifests/*.yaml)
 
-.PHONY: setup setup-test system system-test apt-install venv axe translations render demo-media validate plan test test-fast e2e publish bench clean
+.PHONY: setup setup-test system system-test apt-install venv venv-test axe translations render demo-media validate plan test test-fast e2e publish bench clean
 
 setup: system venv
-setup-test: setup system-test axe
+setup-test: setup system-test axe venv-test
 
 # axe-core, the accessibility engine the page's tests inject into Chromium, from the npm registry.
 AXE_VERSION := 4.10.3
@@ -49,13 +50,19 @@ apt-install:
 	  fi; \
 	fi
 
+# `make render` installs what the pipeline runs on; `make test` adds the test tools (moto,
+# Playwright, Dask's distributed...), which would add half a minute to a first render.
 venv: $(STAMP)
+venv-test: $(TEST_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --disable-pip-version-check -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	touch $(TEST_STAMP)
 
 demo-media: setup
 	$(BIN)/python scripts/make_demo_media.py
