@@ -66,6 +66,13 @@ def interlaced_master(path: Path) -> Path:
     return path
 
 
+def misflagged_interlaced_master(path: Path) -> Path:
+    """The same woven fields coded as progressive H.264: the stream says `progressive` (as an
+    edit suite's export or a careless transcode leaves it)."""
+    ffmpeg("-f", "lavfi", "-i", MOVING, "-f", "lavfi", "-i", TONE, *X264, "-c:a", "aac", str(path))
+    return path
+
+
 def unflagged_interlaced_master(path: Path) -> Path:
     """The same woven fields as Motion JPEG in AVI: no field order anywhere (ffprobe: unknown)."""
     ffmpeg("-f", "lavfi", "-i", MOVING, "-f", "lavfi", "-i", TONE, "-c:v", "mjpeg", "-q:v", "3",

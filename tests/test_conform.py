@@ -27,6 +27,19 @@ WEB = BUILTIN_PROFILES["web"]
 SMALL = Profile("small", 320, 180)
 
 
+
+@pytest.fixture(autouse=True)
+def _made_up_masters_sample_progressive(monkeypatch):
+    """A MediaInfo made up by a test has no file for `idet` to sample: its sample reads as
+    progressive frames. Masters that exist are sampled for real."""
+    from pipeline.media import conform
+    from pipeline.media.scan import SAMPLE_FRAMES, FieldCounts
+
+    real = conform.detect_fields
+    monkeypatch.setattr(conform, "detect_fields", lambda info: real(info) if Path(info.path).exists()
+                        else FieldCounts(0, 0, SAMPLE_FRAMES, 0))
+
+
 def video(**fields) -> Stream:
     base = dict(index=0, kind="video", codec="h264", width=1920, height=1080, fps=25.0,
                 pix_fmt="yuv420p", profile="High", level=40, sar="1:1", field_order="progressive",
@@ -238,7 +251,8 @@ def started_processes(monkeypatch) -> list[list[str]]:
     return started
 
 
-def test_a_progressive_master_costs_one_probe_and_an_interlaced_one_idet_once(campaign, monkeypatch):
+def test_each_master_is_sampled_once_and_a_progressive_flag_stands_on_progressive_content(
+        campaign, monkeypatch):
     from pipeline.render.plan import build_plan
     from tests.conformmedia import interlaced_master
 
@@ -246,9 +260,13 @@ def test_a_progressive_master_costs_one_probe_and_an_interlaced_one_idet_once(ca
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
     started = started_processes(monkeypatch)
     plan = build_plan([manifest])
-    assert plan.variants[0].conform.scan.because == "flag"
-    assert not [args for args in started if "idet" in args]           # the probe proved it
+    assert (plan.variants[0].conform.scan.scan, plan.variants[0].conform.scan.because) == \
+        ("progressive", "flag")
+    assert len([args for args in started if "idet" in args]) == 1
     plan.save_caches()
+    started.clear()
+    build_plan([manifest])
+    assert not [args for args in started if "idet" in args]           # kept by content
 
     interlaced_master(campaign.root / "media/spot.mp4")
     started.clear()
@@ -279,3 +297,16 @@ def test_probe_entries_of_an_older_model_are_not_read(campaign):
     cache.write_text(json.dumps({"measures": {f"probe:probe_video:{sha256_file(master)}": old}}))
     plan = build_plan([manifest]).variants[0]
     assert plan.master.duration == 4.0 and plan.master.video.width == 320
+
+
+def test_woven_fields_flagged_progressive_are_found_and_deinterlaced(campaign):
+    """Issue 10: `idet` when the flag is wrong. The fields of a 50i picture coded as progressive
+    (the stream says so) are found by their combing, in one field order on nearly every frame."""
+    from pipeline.render.plan import build_plan
+    from tests.conformmedia import misflagged_interlaced_master
+
+    misflagged_interlaced_master(campaign.root / "media/spot.mp4")
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    scan = build_plan([manifest]).variants[0].conform.scan
+    assert scan.scan == "tff" and scan.because == "idet overrules the progressive flag", scan

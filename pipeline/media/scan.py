@@ -3,12 +3,15 @@
 A 1080i or 576i master scaled as if it were progressive keeps its two fields woven into every
 frame: combing on every moving edge, and browsers never deinterlace an MP4. The decision:
 
-- the stream says `progressive` (ffprobe's field order): trusted, nothing else runs (a clean
-  progressive master such as the demo's costs nothing more);
-- it says interlaced (`tt`, `bb`, `tb`, `bt`) or says nothing: ffmpeg's `idet` filter counts
-  interlaced and progressive frames on a short sample, because flags are often missing or wrong
-  (muxers disagree on the meaning of `tb`/`bt`; PsF material is flagged interlaced). The sample's
-  verdict wins when it is clear; when it is not (a still picture shows no combing), the flag does.
+- ffmpeg's `idet` filter counts interlaced and progressive frames on a short sample (once per
+  master file: the counts are cached by its content), because flags are often missing or wrong:
+  muxers disagree on the meaning of `tb`/`bt`, PsF material is flagged interlaced, and an edit
+  suite's export or a transcode can flag woven fields `progressive`;
+- a stream flagged interlaced (`tt`, `bb`, `tb`, `bt`) or not flagged: the sample's verdict wins
+  when it is clear; when it is not (a still picture shows no combing), the flag does;
+- a stream flagged `progressive`: the flag stands unless the sample is plainly interlaced, one
+  field order in nearly every frame (`idet` reads fast progressive motion as combing now and
+  then, in either order: a moving test card read 42 TFF, 24 BFF, 9 progressive).
 
 Interlaced pictures are deinterlaced with `bwdif`, one frame per frame (`send_frame`: a 50i
 master stays 25 fps), with the field order found, before anything scales or burns into them.
@@ -29,11 +32,12 @@ Node = ffmpeg.nodes.FilterableStream
 Scan = Literal["progressive", "tff", "bff"]
 
 # Moves when the detection or the decision changes: part of the cached analysis' key.
-SCAN_VERSION = 1
+SCAN_VERSION = 2
 SAMPLE_FRAMES = 120          # frames `idet` looks at: ~5 s of 25 fps, a fraction of a second's work
 SAMPLE_FROM = 0.25           # where the sample starts, as a fraction of the duration (past slates)
 CLEAR = 2.0                  # a verdict is clear when it outnumbers the other one this many times
 MINIMUM = 10                 # ... and counts at least this many frames
+OVERRULE = 4.0               # a progressive flag falls to one field order outnumbering the rest 4:1
 
 # ffprobe's field order -> the field displayed first (AVFieldOrder: TT top coded and shown first,
 # BB bottom, TB top coded first but bottom shown first, BT the reverse).
@@ -70,10 +74,6 @@ def flagged(video: Stream) -> Scan | None:
     return FLAGS.get(video.field_order or "")
 
 
-def needs_detection(video: Stream) -> bool:
-    return flagged(video) != "progressive"
-
-
 _IDET = re.compile(r"Multi frame detection:\s*TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*"
                    r"Progressive:\s*(\d+)\s*Undetermined:\s*(\d+)")
 
@@ -96,6 +96,12 @@ def decide(video: Stream, counts: FieldCounts | None) -> ScanDecision:
     flag = flagged(video)
     if counts is None:
         return ScanDecision(flag or "progressive", "flag" if flag else "no flag, no sample")
+    if flag == "progressive":
+        order: Scan = "tff" if counts.tff >= counts.bff else "bff"
+        first, rest = max(counts.tff, counts.bff), min(counts.tff, counts.bff) + counts.progressive
+        if first >= MINIMUM and first >= OVERRULE * rest:
+            return ScanDecision(order, "idet overrules the progressive flag", counts)
+        return ScanDecision("progressive", "flag", counts)
     interlaced = counts.tff + counts.bff
     if interlaced >= MINIMUM and interlaced >= CLEAR * counts.progressive:
         return ScanDecision("tff" if counts.tff >= counts.bff else "bff", "idet", counts)
