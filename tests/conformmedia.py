@@ -67,9 +67,12 @@ def interlaced_master(path: Path) -> Path:
 
 
 def misflagged_interlaced_master(path: Path) -> Path:
-    """The same woven fields coded as progressive H.264: the stream says `progressive` (as an
-    edit suite's export or a careless transcode leaves it)."""
-    ffmpeg("-f", "lavfi", "-i", MOVING, "-f", "lavfi", "-i", TONE, *X264, "-c:a", "aac", str(path))
+    """A 576i picture (PAL SD, woven fields, fast motion) coded as progressive H.264: the stream
+    says `progressive`, as an edit suite's export or a careless transcode leaves it."""
+    woven = (f"testsrc2=size=720x576:rate=50:duration={SECONDS}[b];"
+             "color=white:size=16x576:rate=50[bar];"
+             "[b][bar]overlay=x='mod(t*1200,700)':shortest=1,interlace=scan=tff")
+    ffmpeg("-f", "lavfi", "-i", woven, "-f", "lavfi", "-i", TONE, *X264, "-c:a", "aac", str(path))
     return path
 
 

@@ -9,9 +9,12 @@ frame: combing on every moving edge, and browsers never deinterlace an MP4. The 
   suite's export or a transcode can flag woven fields `progressive`;
 - a stream flagged interlaced (`tt`, `bb`, `tb`, `bt`) or not flagged: the sample's verdict wins
   when it is clear; when it is not (a still picture shows no combing), the flag does;
-- a stream flagged `progressive`: the flag stands unless the sample is plainly interlaced, one
-  field order in nearly every frame (`idet` reads fast progressive motion as combing now and
-  then, in either order: a moving test card read 42 TFF, 24 BFF, 9 progressive).
+- a stream flagged `progressive`: the flag stands unless the picture has the height of an
+  interlaced format (480, 486 or 576 lines, ITU-R BT.601; 1080, SMPTE ST 274) and the sample is
+  plainly interlaced, one field order in nearly every frame. `idet` reads fast progressive
+  motion as combing now and then (a grainy 1080p master read 32 TFF, 30 BFF, 59 progressive),
+  and often on small pictures (a 320x180 moving test card: 44 TFF, 1 BFF, 5 progressive), where
+  no interlaced format exists.
 
 Interlaced pictures are deinterlaced with `bwdif`, one frame per frame (`send_frame`: a 50i
 master stays 25 fps), with the field order found, before anything scales or burns into them.
@@ -38,6 +41,7 @@ SAMPLE_FROM = 0.25           # where the sample starts, as a fraction of the dur
 CLEAR = 2.0                  # a verdict is clear when it outnumbers the other one this many times
 MINIMUM = 10                 # ... and counts at least this many frames
 OVERRULE = 4.0               # a progressive flag falls to one field order outnumbering the rest 4:1
+INTERLACED_HEIGHTS = (480, 486, 576, 1080, 1088)   # lines of the interlaced formats (1088: coded)
 
 # ffprobe's field order -> the field displayed first (AVFieldOrder: TT top coded and shown first,
 # BB bottom, TB top coded first but bottom shown first, BT the reverse).
@@ -96,6 +100,8 @@ def decide(video: Stream, counts: FieldCounts | None) -> ScanDecision:
     flag = flagged(video)
     if counts is None:
         return ScanDecision(flag or "progressive", "flag" if flag else "no flag, no sample")
+    if flag == "progressive" and video.height not in INTERLACED_HEIGHTS:
+        return ScanDecision("progressive", "flag", counts)
     if flag == "progressive":
         order: Scan = "tff" if counts.tff >= counts.bff else "bff"
         first, rest = max(counts.tff, counts.bff), min(counts.tff, counts.bff) + counts.progressive
