@@ -27,7 +27,7 @@ from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams, s
 from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
-    detect_fields
+    detect_fields, needs_sample
 from pipeline.profiles import Profile
 
 Stream = ffmpeg.nodes.FilterableStream
@@ -65,19 +65,18 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
             cache: HashCache | None = None) -> Master:
     """Everything the conform step needs to know about a probed master.
 
-    Runs `idet` on a sample of the picture (media/scan.py says how flag and sample decide); with
-    `cache` its counts are kept by the file's content. Raises `PipelineError` without a path (the
+    Runs `idet` on a sample of the picture where it could change the decision (media/scan.py says
+    how flag and sample decide); with `cache` its counts are kept by the file's content. Raises `PipelineError` without a path (the
     caller knows the manifest; the line is the `audio:` key's) for an `audio:` key that names no
     usable streams or a crop that does not fit, and `RenderError` if the sample cannot be read.
     """
     video = info.video
     if video is None:
         raise PipelineError(f"{info.path} has no picture")
-    if cache is None:
-        counts = detect_fields(info)
-    else:
-        counts = FieldCounts(**cache.remembered(f"idet:{SCAN_VERSION}:{cache.sha256(info.path)}",
-                                                lambda: detect_fields(info).to_json()))
+    counts = None
+    if needs_sample(video):
+        counts = detect_fields(info) if cache is None else FieldCounts(**cache.remembered(
+            f"idet:{SCAN_VERSION}:{cache.sha256(info.path)}", lambda: detect_fields(info).to_json()))
     try:
         sound, warnings = choose_streams(info, choice)
     except PipelineError as exc:

@@ -95,13 +95,17 @@ def detect_fields(info: MediaInfo) -> FieldCounts:
     return FieldCounts(*map(int, found[-1]))
 
 
+def needs_sample(video: Stream) -> bool:
+    """Whether an `idet` sample could change the decision: not for a picture flagged progressive
+    at a height no interlaced format has (a phone's 1080x1920, a 320x180 test master)."""
+    return flagged(video) != "progressive" or video.height in INTERLACED_HEIGHTS
+
+
 def decide(video: Stream, counts: FieldCounts | None) -> ScanDecision:
     """The scan of a picture from its flag and, when there is one, the `idet` sample."""
     flag = flagged(video)
     if counts is None:
         return ScanDecision(flag or "progressive", "flag" if flag else "no flag, no sample")
-    if flag == "progressive" and video.height not in INTERLACED_HEIGHTS:
-        return ScanDecision("progressive", "flag", counts)
     if flag == "progressive":
         order: Scan = "tff" if counts.tff >= counts.bff else "bff"
         first, rest = max(counts.tff, counts.bff), min(counts.tff, counts.bff) + counts.progressive
