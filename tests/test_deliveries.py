@@ -125,13 +125,13 @@ def test_a_quiet_last_word_is_sound_and_room_tone_is_not(tmp_path):
            "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000:duration=1",
            "-filter_complex", "[0]volume=-6dB[a];[1]volume=-36dB[b];[a][b]concat=n=2:v=0:a=1,"
                               "apad=whole_dur=4", str(quiet_end))
-    assert loudness.analyse_sound(quiet_end, 48000).sound_end == pytest.approx(3.0, abs=0.01)
+    assert loudness.analyse_sound(quiet_end, 48000, "mono").sound_end == pytest.approx(3.0, abs=0.01)
     room_tone = tmp_path / "room-tone.wav"
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=2",
            "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.001:sample_rate=48000:duration=4",
            "-filter_complex", "[0]volume=15dB,apad=whole_dur=4[a];[a][1]amix=inputs=2:normalize=0",
            str(room_tone))
-    assert loudness.analyse_sound(room_tone, 48000).sound_end == pytest.approx(2.0, abs=0.01)
+    assert loudness.analyse_sound(room_tone, 48000, "mono").sound_end == pytest.approx(2.0, abs=0.01)
 
 
 def test_a_silent_or_nearly_silent_track_is_an_error(campaign):
@@ -218,3 +218,22 @@ def test_render_prints_each_variants_warnings_and_strict_fails_on_them(campaign)
     assert result.exit_code == 1
     assert "QC warnings on 1 up-to-date variant" in result.output
     assert lines(result)[-1] == "--strict: QC warnings on 1 variant"
+
+
+def test_planning_meters_the_track_as_levelling_takes_it_in_the_same_decode(campaign):
+    # A 1.5 s tone for a 4 s spot: padded with silence, the 400 ms blocks over its end count
+    # (they are within BS.1770's relative gate), so the fitted track measures quieter than the
+    # file. The plan's figure must be the fitted track's, read by a separate meter run.
+    from pipeline.render.audio import file_audio
+    from pipeline.render.plan import build_plan
+
+    tone(track(campaign, "yua.wav"), 1.5, level_db=-20)
+    plan = build_plan([campaign.write([{"code": "yua", "treatment": "dub"}])])
+    variant = plan.variants[0]
+    planned = variant.sounds["audio"]
+    fitted = loudness.measure(file_audio(variant.inputs["audio"], variant.tracks["audio"],
+                                         variant.master.duration).build())
+    whole = loudness.measure_file(track(campaign, "yua.wav"))
+    assert planned.integrated == pytest.approx(fitted.integrated, abs=0.05)
+    assert planned.true_peak == pytest.approx(fitted.true_peak, abs=0.05)
+    assert abs(whole.integrated + 3.0 - fitted.integrated) > 0.1     # mono, read as dual mono

@@ -13,10 +13,12 @@ import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 import ffmpeg
 
 from pipeline.errors import RenderError
+from pipeline.media.audio_layout import to_stereo
 from pipeline.media.ffmpeg import run_ffmpeg
 
 Stream = ffmpeg.nodes.FilterableStream
@@ -73,17 +75,22 @@ def _round(value: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class SoundAnalysis:
-    """What a delivered track holds: its loudness, and where its last sound ends."""
+    """What a delivered track holds: its loudness (of its stereo downmix), where its last sound
+    ends, and the loudness of the signal levelling starts from when it was asked for."""
 
     loudness: Loudness
     sound_end: float | None    # seconds: end of the last 100 ms block holding sound; None: none
+    fitted: Loudness | None = None
 
     def to_cache(self) -> dict:
-        return {"loudness": self.loudness.to_cache(), "sound_end": self.sound_end}
+        return {"loudness": self.loudness.to_cache(), "sound_end": self.sound_end,
+                "fitted": self.fitted.to_cache() if self.fitted else None}
 
     @classmethod
     def from_cache(cls, data: dict) -> "SoundAnalysis":
-        return cls(Loudness(**data["loudness"]), data["sound_end"])
+        fitted = data.get("fitted")
+        return cls(Loudness(**data["loudness"]), data["sound_end"],
+                   Loudness(**fitted) if fitted else None)
 
 
 _SUMMARY_I = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+) LUFS")
@@ -166,10 +173,15 @@ def sound_end(stderr: str, true_peak: float | None, block: float) -> float | Non
     return end
 
 
+def _metered(audio: Stream, framelog: str, dualmono: bool = False):
+    """`audio` through the meter into the null muxer. `framelog`: "info" prints the meter's
+    figures every 100 ms, "verbose" hides them."""
+    return audio.filter("ebur128", peak="true", framelog=framelog,
+                        **({"dualmono": "true"} if dualmono else {})).output("-", f="null")
+
+
 def _meter_args(audio: Stream, framelog: str, dualmono: bool = False) -> list[str]:
-    """`framelog`: "info" prints the meter's figures every 100 ms, "verbose" hides them."""
-    graph = audio.filter("ebur128", peak="true", framelog=framelog,
-                         **({"dualmono": "true"} if dualmono else {})).output("-", f="null")
+    graph = _metered(audio, framelog, dualmono)
     return ["-loglevel", "info", "-nostats", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]]
 
 
@@ -225,18 +237,57 @@ def read_decoded(path: Path | str, *, dualmono: bool = False) -> Reading:
     return Reading(parse_ebur128(stderr), int(samples.group(1)))
 
 
-def analyse_sound(path: Path | str, sample_rate: int) -> SoundAnalysis:
+def analyse_sound(path: Path | str, sample_rate: int, layout: str,
+                  fitted: Callable[[Stream], Stream] | None = None) -> SoundAnalysis:
     """Loudness of a delivered track and where its sound ends, from one decode.
 
-    `sample_rate` (Hz, from the probe) cuts the signal into blocks of BLOCK seconds. Raises
+    The track is read as `layout` and measured as its stereo downmix (audio_layout.to_stereo).
+    `sample_rate` (Hz, from the probe) cuts the signal into blocks of BLOCK seconds. With
+    `fitted` (what makes the downmix the signal levelling starts from: cut or padded to the
+    spot), that signal is metered too, in the same decode (`SoundAnalysis.fitted`). Raises
     `RenderError` when ffmpeg cannot decode the file.
     """
     samples = max(1, round(sample_rate * BLOCK))
-    audio = (ffmpeg.input(str(path))["a:0"]
-             .filter("asetnsamples", n=samples, p=0)
-             .filter("astats", metadata=1, reset=1, measure_perchannel="none",
-                     measure_overall="Peak_level")
-             .filter("ametadata", mode="print", key="lavfi.astats.Overall.Peak_level"))
-    stderr = run_ffmpeg(_meter_args(audio, "verbose"), what="analysing the sound", path=path)
-    loudness = parse_ebur128(stderr)
-    return SoundAnalysis(loudness, sound_end(stderr, loudness.true_peak, samples / sample_rate))
+    decoded = to_stereo(ffmpeg.input(str(path))["a:0"], layout)
+    if fitted is not None:
+        split = decoded.filter_multi_output("asplit", 2)
+        decoded, part = split[0], split[1]
+    blocks = (decoded.filter("asetnsamples", n=samples, p=0)
+              .filter("astats", metadata=1, reset=1, measure_perchannel="none",
+                      measure_overall="Peak_level")
+              .filter("ametadata", mode="print", key="lavfi.astats.Overall.Peak_level"))
+    # The whole track's meter keeps its frame log hidden; the fitted signal's prints its own,
+    # which tells the two meters' summaries apart (_meter_logs).
+    outputs = [_metered(blocks, "verbose")]
+    if fitted is not None:
+        outputs.append(_metered(fitted(part), "info"))
+    stderr = run_ffmpeg(["-loglevel", "info", "-nostats",
+                         *ffmpeg.compile(ffmpeg.merge_outputs(*outputs), cmd="ffmpeg")[1:]],
+                        what="analysing the sound", path=path)
+    if fitted is None:
+        loudness, measured = parse_ebur128(stderr), None
+    else:
+        logs = sorted(_meter_logs(stderr).values(), key=lambda log: bool(_FRAME.search(log)))
+        if len(logs) != 2:
+            raise RenderError("the ebur128 meters printed no summary", path, stderr_tail=stderr[-2000:])
+        loudness, measured = parse_ebur128(logs[0]), parse_ebur128(logs[1])
+    return SoundAnalysis(loudness, sound_end(stderr, loudness.true_peak, samples / sample_rate),
+                         measured)
+
+
+_PREFIX = re.compile(r"^\[(\w+) @ 0x[0-9a-f]+\] ?")
+
+
+def _meter_logs(stderr: str) -> dict[str, str]:
+    """What each `ebur128` instance of a graph printed (its frame log and summaries), by the
+    instance's name: a line prefixed with a filter's name, and the unprefixed lines after it."""
+    logs: dict[str, list[str]] = {}
+    current = None
+    for line in stderr.splitlines():
+        prefix = _PREFIX.match(line)
+        if prefix:
+            current = prefix.group(1) if prefix.group(1).startswith("Parsed_ebur128_") else None
+            line = line[prefix.end():]
+        if current is not None:
+            logs.setdefault(current, []).append(line)
+    return {name: "\n".join(lines) for name, lines in logs.items()}

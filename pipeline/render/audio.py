@@ -53,6 +53,7 @@ class AudioSource:
 
     key: str                                   # identifies the measurement in the cache
     build: Callable[[], Stream]                # a fresh graph each call (ffmpeg-python graphs are DAGs)
+    measured: Loudness | None = None           # its loudness, when planning measured it already
 
 
 def master_audio(plan: VariantPlan, cache: HashCache | None = None) -> AudioSource:
@@ -78,26 +79,31 @@ VOICE_LEVEL, BED_LEVEL = -20.0, -26.0
 DUCKING = {"threshold": 0.03, "ratio": 8, "attack": 15, "release": 400}
 
 
-def file_audio(item: dict, info: MediaInfo, duration: float) -> AudioSource:
+def file_audio(item: dict, info: MediaInfo, duration: float,
+               measured: Loudness | None = None) -> AudioSource:
     """An audio file's first stream downmixed to stereo, padded with silence or cut to
-    `duration`, faded out where it ends (audio_layout.FADE)."""
+    `duration`, faded out where it ends (audio_layout.FADE).
+
+    `measured`: this signal's loudness, when planning metered it while analysing the delivery
+    (`deliveries.analyse_delivery`, one decode for both)."""
     stream = info.audio
     layout = layout_of(stream.channels or 0, stream.channel_layout)
     return AudioSource(f"file:{item['sha256']}:{duration}:{layout}:{DOWNMIX_VERSION}:fade{FADE}:decoded",
                        lambda: fit_length(to_stereo(ffmpeg.input(item["path"])["a:0"], layout),
-                                          duration, fade=True))
+                                          duration, fade=True), measured)
 
 
 def dub_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     # The dub is padded or cut to the master's length so picture and sound end together.
-    return file_audio(plan.inputs["audio"], plan.tracks["audio"], plan.master.duration)
+    return file_audio(plan.inputs["audio"], plan.tracks["audio"], plan.master.duration,
+                      plan.sounds.get("audio"))
 
 
 def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     """Voice-over over the music bed, both levelled first (tracks arrive anywhere from -30 to
     -14 LUFS), the bed ducked under the voice by a sidechain compressor."""
     duration = plan.master.duration
-    voice = file_audio(plan.inputs["audio"], plan.tracks["audio"], duration)
+    voice = file_audio(plan.inputs["audio"], plan.tracks["audio"], duration, plan.sounds.get("audio"))
     bed = file_audio(plan.inputs["music_bed"], plan.tracks["music_bed"], duration)
     voice_gain = gain_to(VOICE_LEVEL, measured_loudness(voice, cache))
     bed_gain = gain_to(BED_LEVEL, measured_loudness(bed, cache))
@@ -127,7 +133,10 @@ def gain_to(target: float, measured: Loudness) -> float:
 
 
 def measured_loudness(source: AudioSource, cache: HashCache) -> Loudness:
-    """The source's loudness by the EBU R128 meter, once per source (cached by content)."""
+    """The source's loudness by the EBU R128 meter, once per source (cached by content), unless
+    planning measured it already."""
+    if source.measured is not None:
+        return source.measured
     return Loudness(**cache.remembered(f"ebur128:{source.key}",
                                        lambda: measure(source.build()).to_cache()))
 

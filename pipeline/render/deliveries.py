@@ -2,9 +2,11 @@
 
 A language's track is `<audio_dir>/<spot>/<code>.<ext>`, exactly one per language, in any format
 ffmpeg decodes that recording studios and phones send: WAV, FLAC, MP3, M4A/AAC, Ogg, Opus. Each
-file is analysed once (cached by its content's hash): its loudness by the EBU R128 meter and where
-its sound ends (`media/loudness.py`), so that a track which would be cut, padded or published
-silent is reported to the translator in `validate`, `render` and `watch` alike.
+file is analysed once (cached by its content's hash and the spot's length): its loudness by the
+EBU R128 meter and where its sound ends (`media/loudness.py`), so that a track which would be
+cut, padded or published silent is reported to the translator in `validate`, `render` and
+`watch` alike; and, from the same decode, the loudness of the track fitted to the spot, which
+levelling starts from (no second decode of it at render time).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, error, warning
 from pipeline.files import FolderIndex
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
+from pipeline.media.audio_layout import fit_length, layout_of
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound
+from pipeline.media.probe import MediaInfo
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
 # -23 LUFS broadcast target would lift its noise by more than 37 dB.
@@ -54,10 +58,19 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
                         "or change the treatment")
 
 
-def analyse_delivery(path: Path, sample_rate: int) -> SoundAnalysis:
-    """`analyse_sound`, with ffmpeg's failure to decode the file as an error on that file."""
+def analyse_delivery(path: Path, info: MediaInfo, duration: float) -> SoundAnalysis:
+    """`analyse_sound` of the file's first audio stream (`info`: its probe), and in the same
+    decode the loudness of the track as levelling takes it, fitted to a spot of `duration`
+    seconds (render/audio.py's `file_audio`); an unsupported channel layout or ffmpeg's failure
+    to decode the file is an error on that file."""
+    stream = info.audio
     try:
-        return analyse_sound(path, sample_rate)
+        layout = layout_of(stream.channels or 0, stream.channel_layout)
+    except PipelineError as exc:
+        raise MediaError(exc.message, path, hint=exc.hint) from None
+    try:
+        return analyse_sound(path, stream.sample_rate or 48000, layout,
+                             lambda audio: fit_length(audio, duration, fade=True))
     except RenderError as exc:
         said = exc.stderr_tail.strip().splitlines()[-1] if exc.stderr_tail.strip() else "unreadable"
         raise MediaError(f"ffmpeg cannot decode this audio: {said}", path,

@@ -6,6 +6,7 @@ file blocks that language's variants only, and every problem is reported in one 
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors, w
 from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot, alpha3, load_manifest
+from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
 from pipeline.media.conform import Master, examine
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
@@ -113,9 +115,8 @@ class _Planner:
         `_once` then finds every answer, or error, as if it had computed it."""
         work = []
         for spot in self.manifest.spots:
-            work.append(lambda spot=spot: self._chain(
-                (("master", spot.master), lambda: self._probe_master(spot)),
-                (("conform", spot.id, spot.master), lambda: self._examine_video(spot))))
+            probed = threading.Event()     # the master's length is known (or its probe failed)
+            work.append(lambda spot=spot, probed=probed: self._master_chain(spot, probed))
             if spot.music_bed is not None and any(language.treatment == "mix"
                                                   for language in self.manifest.languages):
                 work.append(lambda spot=spot: self._chain(
@@ -128,9 +129,10 @@ class _Planner:
                     track = find_delivery(self.manifest, spot, language, index_folder(folder))
                 except PipelineError:
                     continue  # reported when its variants are planned
-                work.append(lambda track=track: self._chain(
-                    (("audio", track), lambda: self._probe(track, probe_audio)),
-                    (("sound", track), lambda: self._analyse(track, self._memo[("audio", track)][0]))))
+                # Queued after its spot's master chain, which a worker has started by then: the
+                # wait cannot hold every worker.
+                work.append(lambda spot=spot, track=track, probed=probed:
+                            self._delivery_chain(spot, track, probed))
         with ThreadPoolExecutor(max_workers=PROBES_AT_ONCE) as pool:
             answers = [answer for chain in pool.map(lambda run: run(), work) for answer in chain]
         for key, value, failure in answers:   # failures reported in manifest order
@@ -138,6 +140,27 @@ class _Planner:
                 self._memo[key] = (value, failure)
                 if failure is not None:
                     self.diagnostics.extend(failure.diagnostics)
+
+    def _master_chain(self, spot: Spot, probed: threading.Event) -> list[tuple]:
+        try:
+            answers = self._chain((("master", spot.master), lambda: self._probe_master(spot)))
+        finally:
+            probed.set()
+        if ("master", spot.master) not in self._memo:
+            return answers
+        return answers + self._chain((("conform", spot.id, spot.master),
+                                      lambda: self._examine_video(spot)))
+
+    def _delivery_chain(self, spot: Spot, track: Path, probed: threading.Event) -> list[tuple]:
+        """A delivery's probe, then (its spot's length known) its analysis."""
+        answers = self._chain((("audio", track), lambda: self._probe(track, probe_audio)))
+        probed.wait()
+        master, info = self._memo.get(("master", spot.master)), self._memo.get(("audio", track))
+        if master is None or info is None:
+            return answers
+        duration = master[0].duration
+        return answers + self._chain((("sound", track, duration),
+                                      lambda: self._analyse(track, info[0], duration)))
 
     def _chain(self, *steps) -> list[tuple]:
         """(key, value, error) of each step, in order, up to the first that fails; a step may
@@ -223,7 +246,10 @@ class _Planner:
                                                   lambda: self._probe_bed(spot))
             self._add_input(plan, "music_bed", spot.music_bed)
         if language.needs_audio:
-            track, plan.tracks["audio"], warnings = self._delivery(spot, language, plan.master)
+            track, plan.tracks["audio"], analysis, warnings = self._delivery(spot, language,
+                                                                              plan.master)
+            if analysis.fitted is not None:
+                plan.sounds["audio"] = analysis.fitted
             plan.warnings += warnings
             self._add_input(plan, "audio", track)
         if variant.profile.audio_only:     # sound alone: no subtitles to carry
@@ -328,28 +354,31 @@ class _Planner:
         return self._probe(spot.music_bed, probe_audio)
 
     def _delivery(self, spot: Spot, language: Language, master: MediaInfo
-                  ) -> tuple[Path, MediaInfo, list[Diagnostic]]:
+                  ) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """The language's audio delivery, found, probed, analysed and checked against the spot;
-        its probe and warnings. Each step once per folder, file or (file, spot length, rule)."""
+        its probe, analysis and warnings. Each step once per folder, file or (file, spot length, rule)."""
         folder = self.manifest.audio_dir / spot.id
         index = self._once(("audio-folder", folder), lambda: index_folder(folder))
         track = self._once(("delivery", spot.id, language.code),
                            lambda: find_delivery(self.manifest, spot, language, index))
         info = self._once(("audio", track), lambda: self._probe(track, probe_audio))
-        analysis = self._once(("sound", track), lambda: self._analyse(track, info))
+        analysis = self._once(("sound", track, master.duration),
+                              lambda: self._analyse(track, info, master.duration))
         what = "dub" if language.treatment == "dub" else "voice-over"
         warnings = self._once(
             ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
             lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
                                                  language.qc, what)))
-        return track, info, warnings
+        return track, info, analysis, warnings
 
-    def _analyse(self, path: Path, info: MediaInfo) -> SoundAnalysis:
-        """Loudness and sound end of a delivery, once per file content (kept with its hash)."""
-        # The thresholds are in the key: changing one analyses every file again.
-        key = f"sound:{BLOCK}:{SOUND_RANGE}:{SOUND_FLOOR}:{self.cache.sha256(path)}"
+    def _analyse(self, path: Path, info: MediaInfo, duration: float) -> SoundAnalysis:
+        """Loudness and sound end of a delivery, and its loudness fitted to a spot of `duration`
+        seconds, once per file content and spot length (kept with its hash)."""
+        # The thresholds, the downmix and the fit are in the key: changing one analyses again.
+        key = (f"sound:{BLOCK}:{SOUND_RANGE}:{SOUND_FLOOR}:stereo{DOWNMIX_VERSION}:"
+               f"fit{duration}:fade{FADE}:{self.cache.sha256(path)}")
         return SoundAnalysis.from_cache(self.cache.remembered(
-            key, lambda: analyse_delivery(path, info.audio.sample_rate or 48000).to_cache()))
+            key, lambda: analyse_delivery(path, info, duration).to_cache()))
 
     def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Errors raise (and block); warnings are reported and returned."""

@@ -11,6 +11,7 @@ from pipeline.errors import Diagnostic
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.conform import Master
+from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
 from pipeline.subtitles.burn import StyleFont
@@ -75,6 +76,8 @@ class VariantPlan:
     conform: Master | None = None                           # the master as the conform step sees it;
                                                             # None for a radio spot
     tracks: dict[str, MediaInfo] = field(default_factory=dict)   # role -> probe of an audio input
+    sounds: dict[str, Loudness] = field(default_factory=dict)    # role -> its whole stereo downmix
+                                                                 # measured when planning
     cues: tuple[Cue, ...] | None = None
     font: Font | None = None
     file_styles: dict[str, StyleFont] = field(default_factory=dict)  # style: {from_file: true}
