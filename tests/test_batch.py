@@ -19,7 +19,7 @@ from pipeline.render.batch import render_plan
 from pipeline.render.plan import build_plan
 from pipeline.render.schedule import build_units
 from tests.conftest import SMALL_PROFILES, SRT
-from tests.mediacheck import FFMPEG, gray_frame
+from tests.mediacheck import FFMPEG, FFPROBE, gray_frame
 from tests.s3server import aws_env, bucket, s3_server  # noqa: F401  (fixtures)
 
 
@@ -168,7 +168,8 @@ def test_variants_waiting_for_a_track_that_could_not_be_made_fail_with_its_error
     outcomes = {o.plan.variant.language.code: o for o in render_plan(plan, jobs=2)}
     assert outcomes["nah"].status == outcomes["tzo"].status == "rendered"
     assert outcomes["yua"].status == "failed"
-    assert "measuring loudness" in outcomes["yua"].error.message
+    # Planning measured the track: the levelling is what finds it gone.
+    assert "levelling the audio of spot.yua.small" in outcomes["yua"].error.message
     assert not (campaign.out / "spot.yua.small.mp4").exists()
 
 
@@ -291,3 +292,53 @@ def test_dask_workers_without_a_shared_disk_go_through_the_object_store(campaign
         # The record names the media team's files, not the worker's scratch copies.
         assert record["inputs"]["master"]["path"] == str(campaign.root / "media/spot.mp4")
     assert "0 rendered, 3 up-to-date" in invoke("render", manifest).output
+
+
+@pytest.mark.e2e
+def test_the_copies_of_a_spot_and_profile_share_one_ffmpeg(campaign, monkeypatch):
+    for code in ("tzo", "ote"):
+        campaign.subtitle(code)
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "ote", "treatment": "soft"},
+                               {"code": "yua", "treatment": "dub"}])
+    started = []
+    real_popen = subprocess.Popen.__init__
+
+    def spy(self, args, *rest, **kwargs):          # records, then runs the real process
+        if Path(args[0]).name == "ffmpeg":
+            started.append([str(a) for a in args])
+        real_popen(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    result = invoke("render", manifest, "-j", "2")
+    assert result.exit_code == 0 and "3 rendered" in result.output, result.output
+    writers = [[a for a in args if re.search(r"spot\.\w+\.small\.partial", a)] for args in started]
+    assert [sorted(Path(a).name.split(".")[2] for a in w) for w in writers if w] == \
+        [["ote", "tzo", "yua"]]
+    for code in ("tzo", "ote", "yua"):
+        streams = json.loads(subprocess.run(
+            [FFPROBE, "-v", "error", "-show_streams", "-of", "json",
+             str(campaign.out / f"spot.{code}.small.mp4")], capture_output=True, check=True).stdout)
+        kinds = sorted(s["codec_type"] for s in streams["streams"])
+        assert kinds == (["audio", "subtitle", "video"] if code != "yua" else ["audio", "video"])
+
+
+@pytest.mark.e2e
+def test_a_copy_that_cannot_be_read_fails_alone_in_its_group(campaign):
+    from pipeline.render.remuxes import render_remux_group
+    from pipeline.render.treatments import prepare_audio
+
+    campaign.subtitle("tzo")
+    campaign.audio("yua")
+    plan = build_plan([campaign.write([{"code": "tzo", "treatment": "soft"},
+                                       {"code": "yua", "treatment": "dub"}])])
+    plans = sorted(plan.variants, key=lambda p: p.variant.language.code)
+    cache = plan.caches[plans[0].variant.manifest.output_dir]
+    tracks = [prepare_audio(p, cache).path for p in plans]
+    tracks[1].write_bytes(b"not an m4a")       # the dub's shared track, made and then broken
+    results = render_remux_group(plans, cache)
+    assert isinstance(results[0], dict) and results[0]["language"] == "tzo"
+    assert not isinstance(results[1], dict) and "yua" in results[1].message
+    assert (campaign.out / "spot.tzo.small.mp4").exists()
+    assert not (campaign.out / "spot.yua.small.mp4").exists()
+    assert not [p for p in campaign.out.iterdir() if ".partial" in p.name]

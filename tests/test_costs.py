@@ -73,10 +73,16 @@ def test_units_wait_for_the_audio_and_the_picture_they_copy(campaign):
     # One audio track per source and profile audio settings: master x 2 profiles, dub x 2.
     assert len(kinds["audio"]) == 4
     assert all(need.kind == "audio" for need in pictures.needs) and len(pictures.needs) == 2
+    # One copying unit per profile, holding its soft and dub variants: each variant waits for
+    # its own audio track, and on tall for the shared picture too.
+    assert sorted(sorted(p.variant.stem for p in remux.plans) for remux in kinds["remux"]) == \
+        [["spot.tzo.small", "spot.yua.small"], ["spot.tzo.tall", "spot.yua.tall"]]
     for remux in kinds["remux"]:
-        (plan,) = remux.plans
-        expected = {"audio", "pictures"} if plan.variant.profile.name == "tall" else {"audio"}
-        assert {need.kind for need in remux.needs} == expected
+        tall = remux.plans[0].variant.profile.name == "tall"
+        for plan, needs in zip(remux.plans, remux.needs_of):
+            assert {need.kind for need in needs} == ({"audio", "pictures"} if tall else {"audio"})
+        assert len({id(need) for needs in remux.needs_of for need in needs[:1]}) == 2
+        assert {id(need) for need in remux.needs} == {id(n) for needs in remux.needs_of for n in needs}
     # The longest chain first: the master's audio, which the pictures wait for, outranks all.
     master_audio = max(pictures.needs, key=lambda u: u.rank)
     assert master_audio.rank > pictures.rank > max(u.rank for u in kinds["remux"])

@@ -23,6 +23,7 @@ from pipeline.render.pictures import render_picture_group
 from pipeline.render.record import read_record
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
+from pipeline.render.remuxes import render_remux_group
 from pipeline.render.schedule import Unit, build_units
 from pipeline.render.treatments import prepare_audio, render_variant
 
@@ -170,6 +171,8 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
             elif unit.kind == "pictures":
                 results = render_picture_group(unit.plans, unit.shared, cache, threads=threads,
                                                progress=report)
+            elif unit.kind == "remux":
+                results = render_remux_group(unit.plans, cache, threads=threads, progress=report)
             else:
                 results = [render_variant(unit.plans[0], cache, threads=threads, progress=report)]
         except PipelineError as exc:
@@ -185,10 +188,26 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
             stop.set()
         return outcomes, error
 
+    def drop_blocked(unit: Unit) -> None:
+        """A remux unit's variants whose audio or picture was not made fail with that error;
+        the others are copied all the same."""
+        kept = []
+        for plan, needs in zip(unit.plans, unit.needs_of):
+            blocked = next((failed[id(n)] for n in needs if id(n) in failed), None)
+            if blocked is None:
+                kept.append((plan, needs))
+            else:
+                record(Outcome(plan, "failed", error=blocked))
+        unit.plans, unit.needs_of = [plan for plan, _ in kept], [needs for _, needs in kept]
+        if kept:   # else the unit is blocked below, with no variant left to report
+            unit.needs = list({id(n): n for _, needs in kept for n in needs}.values())
+
     def start_ready(pool: ThreadPoolExecutor) -> None:
         ready = sorted((u for u in waiting if all(id(n) in finished for n in u.needs)),
                        key=lambda u: u.rank, reverse=True)
         for unit in ready:
+            if unit.needs_of and any(id(n) in failed for n in unit.needs):
+                drop_blocked(unit)
             blocked = next((failed[id(n)] for n in unit.needs if id(n) in failed), None)
             if blocked is not None:  # what it needs was not made: its variants fail with that
                 waiting.remove(unit)

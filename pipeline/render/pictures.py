@@ -9,10 +9,8 @@ is decided by `render/costs.py`.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -34,7 +32,7 @@ from pipeline.render.treatments import (
     burned,
     drop_stale_pictures,
     encode,
-    finish,
+    finish_each,
     first_pass,
     output_args,
     passlog,
@@ -138,15 +136,4 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
     for plan, target in wanted:
         drop_stale_pictures(plan, target)
 
-    def finished(job: Job, partial: Path) -> dict | RenderError:
-        try:
-            return finish(job, partial, started)
-        except RenderError as exc:
-            return exc
-        finally:
-            partial.unlink(missing_ok=True)
-
-    # Each variant's check, poster and records side by side: the encodes ended together, and
-    # one after another these would hold the group's slot with one core busy.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
-        return list(pool.map(finished, jobs, partials))
+    return finish_each(jobs, partials, started)

@@ -5,7 +5,8 @@ it needs.
 - `pictures`: one ffmpeg process making some of a spot's pictures from one decode, its burned
   variants and the pictures shared by soft, dub and mix variants, grouped by
   `costs.group_pictures`;
-- `remux`: one soft, dub or mix variant copying its picture and audio track;
+- `remux`: the soft, dub and mix variants of a spot and profile, copying its picture and
+  their audio tracks in one process (render/remuxes.py);
 - `master`: one master (render/mastering.py), never in a shared decode: its leader and codec
   are its own, and its picture comes from the master itself; it waits for its audio track;
 - `sound`: one audio-only variant (render/audio_only.py), which levels its own sound.
@@ -34,6 +35,7 @@ class Unit:
     plans: list[VariantPlan]         # audio: one variant that copies the track; else the variants
     shared: list[VariantPlan] = field(default_factory=list)  # pictures: a plan per shared picture
     needs: list["Unit"] = field(default_factory=list)
+    needs_of: list[list["Unit"]] = field(default_factory=list)  # remux: what each plan needs
     cost: float = 0.0                # estimated CPU seconds
     memory: float = 0.0              # estimated peak MiB
     encoders: int = 0                # x264 encoders it runs
@@ -126,13 +128,25 @@ def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: 
             units.append(unit)
             for plan in unit.shared:
                 maker[shared_picture_target(plan)] = unit
+    remuxes: dict[tuple, Unit] = {}
+    needed: dict[tuple, set[int]] = {}
     for plan in todo:
-        if plan.variant.language.treatment == "burn":
+        variant = plan.variant
+        if variant.language.treatment == "burn":
             continue
         target = shared_picture_target(plan)
         needs = [audio[audio_identity(plan)]] + ([maker[target]] if target in maker else [])
-        units.append(Unit("remux", [plan], needs=needs, memory=costs.PROCESS_MIB,
-                          cost=costs.REMUX * plan.master.duration + costs.FINISH))
+        key = (variant.manifest.output_dir, variant.manifest.campaign, variant.spot.id,
+               variant.profile.name)
+        if key not in remuxes:
+            remuxes[key], needed[key] = Unit("remux", [], memory=costs.PROCESS_MIB), set()
+            units.append(remuxes[key])
+        unit = remuxes[key]
+        unit.plans.append(plan)
+        unit.needs_of.append(needs)
+        unit.needs += [need for need in needs if id(need) not in needed[key]]
+        needed[key].update(id(need) for need in needs)
+        unit.cost += costs.REMUX * plan.master.duration + costs.FINISH
     units += [_alone(plan, audio) for plan in alone]
     _rank(units)
     return units

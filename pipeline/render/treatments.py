@@ -7,6 +7,7 @@ Each treatment is a small builder in `TREATMENTS`; they share the conform step's
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 import tempfile
 import time
 from dataclasses import dataclass
@@ -291,6 +292,23 @@ def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
             return finish(job, partial, started)
         finally:
             partial.unlink(missing_ok=True)
+
+
+def finish_each(jobs: list[Job], partials: list[Path], started: float) -> list[dict | RenderError]:
+    """`finish` of each job's partial file, side by side: the record, or the error that kept
+    that variant from its final name (its partial file removed either way)."""
+    def finished(job: Job, partial: Path) -> dict | RenderError:
+        try:
+            return finish(job, partial, started)
+        except RenderError as exc:
+            return exc
+        finally:
+            partial.unlink(missing_ok=True)
+
+    # One after another, these checks, posters and records would hold the group's slot with
+    # one core busy: the renders ended together.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        return list(pool.map(finished, jobs, partials))
 
 
 def finish(job: Job, partial: Path, started: float) -> dict:

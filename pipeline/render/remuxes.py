@@ -1,0 +1,87 @@
+"""Soft, dub and mix variants of one spot and profile copied by one ffmpeg process.
+
+Each of these variants is a stream copy of the picture its spot and profile share and of its
+own shared audio track, plus a subtitle track for soft ones: no frame is decoded. What a copy
+costs is mostly starting ffmpeg and probing its inputs (~0.1 s each on this machine kind,
+MEASURED.md), so one process reads the shared picture once and writes every variant of the
+group, each to its own partial file. Which variants go together is `render/schedule.py`'s call.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import ffmpeg
+
+from pipeline.errors import PipelineError, RenderError
+from pipeline.files import partial_path
+from pipeline.fingerprint import HashCache
+from pipeline.render.treatments import (
+    Job,
+    Progress,
+    build_remux,
+    finish_each,
+    output_args,
+    render_variant,
+    run_graph,
+)
+from pipeline.render.variants import VariantPlan
+
+
+def render_remux_group(plans: list[VariantPlan], cache: HashCache, *, threads: int = 0,
+                       progress: Progress | None = None) -> list[dict | PipelineError]:
+    """Copy every plan's picture, audio and subtitles into its file in one ffmpeg run; then
+    check, record and move each into place.
+
+    Returns each variant's record, or the error that kept it from its final name: a variant
+    whose streams cannot be made (its audio refused by a loudness standard, say) fails alone.
+    If the shared run fails, each variant is rendered on its own, so that one unreadable input
+    fails its variant and no other.
+    """
+    if len(plans) == 1:
+        return [render_variant(plans[0], cache, threads=threads, progress=progress)]
+    started = time.monotonic()
+    results: dict[int, dict | PipelineError] = {}
+    with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
+        jobs, outputs, partials = [], [], []
+        for index, plan in enumerate(plans):
+            folder = Path(workdir) / str(index)   # each variant's subtitle track has its own
+            folder.mkdir()
+            job = Job(plan, folder, cache, threads, progress)
+            partial = partial_path(plan.variant.output)
+            try:
+                outputs.append(ffmpeg.output(*build_remux(job), str(partial),
+                                             **output_args(plan, threads)))
+            except RenderError as exc:
+                results[index] = exc
+                continue
+            jobs.append(job)
+            partials.append(partial)
+        if jobs:
+            stems = ", ".join(job.plan.variant.stem for job in jobs)
+            try:
+                run_graph(ffmpeg.merge_outputs(*outputs), jobs[0].plan.variant.output,
+                          f"rendering {stems}", jobs[0].plan.master.duration, progress)
+            except RenderError:
+                for partial in partials:
+                    partial.unlink(missing_ok=True)
+                return [results.get(i) or _alone(plan, cache, threads)
+                        for i, plan in enumerate(plans)]
+            except BaseException:
+                for partial in partials:
+                    partial.unlink(missing_ok=True)
+                raise
+            made = iter(finish_each(jobs, partials, started))
+            for index in range(len(plans)):
+                if index not in results:
+                    results[index] = next(made)
+    return [results[index] for index in range(len(plans))]
+
+
+def _alone(plan: VariantPlan, cache: HashCache, threads: int) -> dict | PipelineError:
+    try:
+        return render_variant(plan, cache, threads=threads)
+    except PipelineError as exc:
+        return exc
