@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from mutagen.id3 import ID3, TALB, TDRC, TIT2, TLAN, TXXX
 
 from pipeline.errors import RenderError
 from pipeline.media.loudness import Reading
@@ -129,6 +128,8 @@ class Id3:
 
 def write_id3(path: Path, tags: Id3) -> None:
     """Replace the file's ID3 tag with `tags`, as ID3v2.4 (mutagen)."""
+    from mutagen.id3 import ID3, TALB, TDRC, TIT2, TLAN, TXXX   # only radio MP3s need it
+
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
     id3.add(TALB(encoding=3, text=tags.album))

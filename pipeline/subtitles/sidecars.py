@@ -13,9 +13,6 @@ from typing import Callable, Iterable
 
 import pysrt
 import webvtt
-from ttconv.imsc.reader import to_model
-from ttconv.model import Br, Span, Text
-from ttconv.style_properties import DisplayAlignType, StyleProperties
 from webvtt.models import Timestamp
 
 from pipeline.errors import RenderError
@@ -65,6 +62,8 @@ def read_back_vtt(path: Path) -> list[Shown]:
 
 
 def _ttml_lines(paragraph) -> tuple[str, ...]:
+    from ttconv.model import Br, Span, Text
+
     text: list[str] = []
 
     def visit(element) -> None:
@@ -81,6 +80,8 @@ def _ttml_lines(paragraph) -> tuple[str, ...]:
 
 
 def _ttml_row(region) -> str:
+    from ttconv.style_properties import DisplayAlignType, StyleProperties
+
     origin = region.get_style(StyleProperties.Origin)
     extent = region.get_style(StyleProperties.Extent)
     top, height = origin.y.value / 100, extent.height.value / 100
@@ -92,6 +93,10 @@ def _ttml_row(region) -> str:
 
 def read_back_ttml(path: Path) -> tuple[list[Shown], str]:
     """(what ttconv reads, the document's language)."""
+    # ttconv is imported where a sidecar is read back: it takes a tenth of a second to import,
+    # which planning and an up-to-date run need not pay.
+    from ttconv.imsc.reader import to_model
+
     document = to_model(ElementTree.parse(path))
     if document is None:
         return [], ""

@@ -1,0 +1,174 @@
+"""Rich progress bars on a terminal that can redraw its lines (imported only there: rich takes
+a tenth of a second to import, which a piped or quiet run need not pay)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Column, Table
+from rich.text import Text
+
+from pipeline.render.batch import Outcome
+from pipeline.render.variants import Plan, VariantPlan
+
+
+class KeyColumn(ProgressColumn):
+    """A variant's key (or the overall count) in `width` cells, shortened from the left when it
+    does not fit: the end (language and profile) is what tells variants apart. Shown as plain
+    text: no markup, no highlighting of its numbers."""
+
+    def __init__(self, width: int):
+        self.width = width
+        super().__init__(table_column=Column(width=width, no_wrap=True))
+
+    def render(self, task: Task) -> Text:
+        return Text(shorten(task.description, self.width), no_wrap=True, overflow="crop")
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` cells, its beginning replaced by "…" when it is too long."""
+    if cell_len(text) <= width:
+        return text
+    cells = 0
+    for index in range(len(text) - 1, -1, -1):
+        cells += cell_len(text[index])
+        if cells > width - 1:
+            return "…" + text[index + 1:]
+    return text
+
+
+# Columns after the key, in the order they are given up when the terminal is narrow (the
+# remaining time first), each with the cells it needs; the percentage is never given up.
+PERCENT_CELLS = 6          # "100.0%"
+OPTIONAL_CELLS = {"speed": 6, "elapsed": 7, "remaining": 7}
+DROP_ORDER = ("remaining", "elapsed", "speed")
+KEY_CELLS = (12, 45)       # the key column's least and most width
+BAR_CELLS = (10, 40)       # the bar's least and most width
+
+
+def layout(width: int, key_cells: int) -> tuple[int, int, tuple[str, ...]]:
+    """(key width, bar width or 0 for no bar, optional columns kept) for a terminal `width`
+    cells wide whose longest key is `key_cells` wide; every line fits in `width`."""
+    kept = [name for name in OPTIONAL_CELLS]
+    key_wanted = max(KEY_CELLS[0], min(key_cells, KEY_CELLS[1]))
+
+    def room(columns: list[str], bar: bool) -> int:
+        cells = [PERCENT_CELLS] + [OPTIONAL_CELLS[c] for c in columns]
+        separators = len(cells) + (1 if bar else 0)   # one space between two columns
+        return width - sum(cells) - separators
+
+    for name in DROP_ORDER:
+        if room(kept, True) >= min(key_wanted, 24) + BAR_CELLS[0]:
+            break
+        kept.remove(name)
+    available = room(kept, True)
+    if available < KEY_CELLS[0] + BAR_CELLS[0]:
+        return max(1, room(kept, False)), 0, tuple(kept)
+    key = min(key_wanted, available - BAR_CELLS[0])
+    return key, min(BAR_CELLS[1], available - key), tuple(kept)
+
+
+class Bars(Progress):
+    """rich's Progress, laid out again for the terminal's width at every refresh, so that no
+    line is ever wider than the terminal (a wrapped line would break the redraw)."""
+
+    def __init__(self, console: Console, transient: bool = False):
+        self._layouts: dict[tuple, tuple[ProgressColumn, ...]] = {}
+        self._width_of = console   # rich renders once while building, before `self.console` exists
+        self._longest = 0          # the widest key so far: columns do not jump as variants end
+        super().__init__(console=console, transient=transient)
+
+    def make_tasks_table(self, tasks) -> Table:
+        tasks = [task for task in tasks if task.visible]
+        self._longest = max([self._longest, *(cell_len(task.description) for task in tasks)])
+        self.columns = self._columns(layout(self._width_of.width, self._longest))
+        return super().make_tasks_table(tasks)
+
+    def _columns(self, plan: tuple[int, int, tuple[str, ...]]) -> tuple[ProgressColumn, ...]:
+        if plan not in self._layouts:
+            key, bar, kept = plan
+            columns: list[ProgressColumn] = [KeyColumn(key)]
+            if bar:
+                columns.append(BarColumn(bar_width=bar))
+            columns.append(TextColumn("{task.percentage:>5.1f}%", markup=False,
+                                      table_column=Column(width=PERCENT_CELLS, no_wrap=True)))
+            optional = {"speed": TextColumn("{task.fields[speed]:>6}", markup=False,
+                                            table_column=Column(width=6, no_wrap=True)),
+                        "elapsed": TimeElapsedColumn(), "remaining": TimeRemainingColumn()}
+            columns += [optional[name] for name in OPTIONAL_CELLS if name in kept]
+            self._layouts[plan] = tuple(columns)
+        return self._layouts[plan]
+
+
+class RichReporter:
+    """Overall variants done / total with an ETA, and a bar with speed per running variant.
+
+    `transient`: the bars vanish when the batch ends and no line is printed per variant (for
+    `watch`, which reports each change's outcomes itself).
+    """
+
+    def __init__(self, plan: Plan, transient: bool = False, console: Console | None = None):
+        self.total = sum(1 for v in plan.variants if v.status == "stale")
+        self.transient = transient
+        self.running: set[str] = set()
+        # highlight=False: numbers and paths in variant keys are not coloured as if they meant
+        # something; NO_COLOR is honoured by rich itself.
+        self._bars = Bars(console or Console(highlight=False), transient=transient)
+        self._overall: TaskID | None = None
+        self._tasks: dict[str, tuple[TaskID, float]] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        if self.total:   # nothing to render (all up to date): no display at all
+            self._bars.__enter__()
+            self._overall = self._bars.add_task(f"{self.total} variants", total=self.total,
+                                                speed="")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.total:
+            self._bars.__exit__(*exc)
+
+    def started(self, plan: VariantPlan) -> None:
+        with self._lock:
+            task = self._bars.add_task(plan.variant.key, total=1.0, speed="")
+            self._tasks[plan.variant.key] = (task, time.monotonic())
+            self.running.add(plan.variant.key)
+
+    def progress(self, plan: VariantPlan, fraction: float) -> None:
+        with self._lock:
+            task, started = self._tasks.get(plan.variant.key, (None, 0.0))
+        if task is None:
+            return
+        elapsed = time.monotonic() - started
+        media_seconds = fraction * (plan.master.duration if plan.master else 0)
+        speed = f"{media_seconds / elapsed:4.1f}x" if elapsed > 0 else ""
+        self._bars.update(task, completed=fraction, speed=speed)
+
+    def finished(self, outcome: Outcome) -> None:
+        if outcome.status not in ("rendered", "failed"):
+            return
+        with self._lock:
+            task, _ = self._tasks.pop(outcome.plan.variant.key, (None, 0.0))
+            self.running.discard(outcome.plan.variant.key)
+        if task is not None:
+            self._bars.remove_task(task)
+        if not self.transient:
+            style = "green" if outcome.status == "rendered" else "red"
+            self._bars.console.print(
+                Text.assemble((outcome.status, style),
+                              f" {outcome.plan.variant.key} {outcome.seconds:.1f}s"))
+        self._bars.advance(self._overall, 1)
