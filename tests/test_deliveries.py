@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.media import loudness
-from pipeline.render import plan as plan_module
+from pipeline.render import inputs as inputs_module
 from tests.conftest import ffmpeg
 
 SPOT = 4.0      # seconds: the campaign fixture's master
@@ -164,8 +164,8 @@ def test_each_delivery_is_analysed_once_then_remembered_by_its_content(campaign,
                               profiles={"a": {"base": "proxy"}, "b": {"base": "web"}})
     tone(track(campaign, "mto.wav"), SPOT, level_db=-14)
     calls = []
-    real = plan_module.analyse_delivery
-    monkeypatch.setattr(plan_module, "analyse_delivery",
+    real = inputs_module.analyse_delivery
+    monkeypatch.setattr(inputs_module, "analyse_delivery",
                         lambda *args: calls.append(args[0]) or real(*args))
     assert invoke("plan", manifest).exit_code == 0
     assert sorted(calls) == [track(campaign, "mto.wav"), path]     # once each, for two profiles

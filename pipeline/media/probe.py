@@ -1,6 +1,6 @@
 """What ffprobe says of a media file: its streams and duration, as a frozen model.
 
-The model is cached by file content (render/plan.py); `PROBE_VERSION` is part of that cache's
+The model is cached by file content (render/inputs.py); `PROBE_VERSION` is part of that cache's
 key and moves whenever the model gains or changes a field, so an old entry is never misread.
 """
 

@@ -6,24 +6,18 @@ file blocks that language's variants only, and every problem is reported in one 
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Iterable
 
 from pipeline import RENDER_VERSION
-from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors, warning
-from pipeline.files import index_folder
+from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
-from pipeline.manifest import Language, Manifest, Spot, alpha3, load_manifest
-from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
-from pipeline.media.conform import Master, examine
+from pipeline.manifest import Language, Manifest, alpha3, load_manifest
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
-from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
-from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
+from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import rate_problem
-from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
+from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
 from pipeline.render.record import read_record, what_changed
@@ -36,7 +30,6 @@ from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.qc import check_cues, narrowest_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
-PROBES_AT_ONCE = 4
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False) -> Plan:
@@ -65,15 +58,13 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return list(dict.fromkeys(diagnostics))
 
 
-class _Planner:
-    """Plans one manifest; each input is probed, read and hashed once however many variants use it."""
+class _Planner(Inputs):
+    """Plans one manifest; each input is probed, read and hashed once however many variants use
+    it (render/inputs.py)."""
 
     def __init__(self, manifest: Manifest, cache: HashCache, force: bool):
-        self.manifest = manifest
-        self.cache = cache
+        super().__init__(manifest, cache)
         self.force = force
-        self.diagnostics: list[Diagnostic] = []
-        self._memo: dict = {}
         # Remembered per binary, so planning an up-to-date campaign starts no ffmpeg process.
         self.ffmpeg = cache.remembered(f"ffmpeg-version:{ffmpeg_identity()}",
                                        lambda: {"version": ffmpeg_version()})["version"]
@@ -108,91 +99,6 @@ class _Planner:
                 plan.problems = plan.problems + [diagnostic]
                 plan.reasons = plan.reasons + [diagnostic.format()]
 
-    def _probe_all(self) -> None:
-        """What each spot's files take an ffprobe or ffmpeg to learn, all at once, a few at a
-        time (each mostly waits on its start-up and the disk): the master's probe and conform
-        examination, the music bed's probe, each audio delivery's probe and sound analysis.
-        `_once` then finds every answer, or error, as if it had computed it."""
-        work = []
-        for spot in self.manifest.spots:
-            probed = threading.Event()     # the master's length is known (or its probe failed)
-            work.append(lambda spot=spot, probed=probed: self._master_chain(spot, probed))
-            if spot.music_bed is not None and any(language.treatment == "mix"
-                                                  for language in self.manifest.languages):
-                work.append(lambda spot=spot: self._chain(
-                    (("audio", spot.music_bed), lambda: self._probe_bed(spot))))
-            folder = self.manifest.audio_dir / spot.id
-            for language in self.manifest.languages:
-                if not language.needs_audio:
-                    continue
-                try:
-                    track = find_delivery(self.manifest, spot, language, index_folder(folder))
-                except PipelineError:
-                    continue  # reported when its variants are planned
-                # Queued after its spot's master chain, which a worker has started by then: the
-                # wait cannot hold every worker.
-                work.append(lambda spot=spot, track=track, probed=probed:
-                            self._delivery_chain(spot, track, probed))
-        with ThreadPoolExecutor(max_workers=PROBES_AT_ONCE) as pool:
-            answers = [answer for chain in pool.map(lambda run: run(), work) for answer in chain]
-        for key, value, failure in answers:   # failures reported in manifest order
-            if key not in self._memo:
-                self._memo[key] = (value, failure)
-                if failure is not None:
-                    self.diagnostics.extend(failure.diagnostics)
-
-    def _master_chain(self, spot: Spot, probed: threading.Event) -> list[tuple]:
-        try:
-            answers = self._chain((("master", spot.master), lambda: self._probe_master(spot)))
-        finally:
-            probed.set()
-        if ("master", spot.master) not in self._memo:
-            return answers
-        return answers + self._chain((("conform", spot.id, spot.master),
-                                      lambda: self._examine_video(spot)))
-
-    def _delivery_chain(self, spot: Spot, track: Path, probed: threading.Event) -> list[tuple]:
-        """A delivery's probe, then (its spot's length known) its analysis."""
-        answers = self._chain((("audio", track), lambda: self._probe(track, probe_audio)))
-        probed.wait()
-        master, info = self._memo.get(("master", spot.master)), self._memo.get(("audio", track))
-        if master is None or info is None:
-            return answers
-        duration = master[0].duration
-        return answers + self._chain((("sound", track, duration),
-                                      lambda: self._analyse(track, info[0], duration)))
-
-    def _chain(self, *steps) -> list[tuple]:
-        """(key, value, error) of each step, in order, up to the first that fails; a step may
-        read the answers of those before it from the memo."""
-        answers = []
-        for key, compute in steps:
-            if key in self._memo:
-                continue
-            try:
-                value = compute()
-            except PipelineError as exc:
-                answers.append((key, None, exc))
-                break
-            if value is None:     # not asked of this file (a radio spot's picture)
-                break
-            self._memo[key] = (value, None)
-            answers.append((key, value, None))
-        return answers
-
-    def _once(self, key, compute):
-        """Memoise `compute()`, remembering a PipelineError so it is reported once."""
-        if key not in self._memo:
-            try:
-                self._memo[key] = (compute(), None)
-            except PipelineError as exc:
-                self._memo[key] = (None, exc)
-                self.diagnostics.extend(exc.diagnostics)
-        value, failure = self._memo[key]
-        if failure is not None:
-            raise _Blocked(failure.diagnostics)
-        return value
-
     def _plan_variant(self, variant: Variant) -> VariantPlan:
         plan = VariantPlan(variant)
         try:
@@ -200,7 +106,7 @@ class _Planner:
         except _Skipped as skipped:
             plan.status, plan.reasons = "skipped", [skipped.reason]
             return plan
-        except _Blocked as blocked:
+        except Blocked as blocked:
             plan.status = "blocked"
             plan.problems = list(blocked.diagnostics)
             plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
@@ -314,87 +220,7 @@ class _Planner:
     def _block(self, message: str, line: int | None, hint: str | None = None):
         diagnostic = error(message, self.manifest.path, line, hint)
         self.diagnostics.append(diagnostic)
-        raise _Blocked([diagnostic])
-
-    def _probe_master(self, spot: Spot) -> MediaInfo:
-        if not spot.master.exists():
-            raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}",
-                                self.manifest.path, spot.line,
-                                "check the path; relative paths start from the manifest's folder")
-        return self._probe(spot.master, probe_master)
-
-    def _examine_video(self, spot: Spot) -> Master | None:
-        """`_examine` of a spot's probed master, or None for a radio spot (medium.is_radio
-        decides, and reports a contradiction, when the spot is planned)."""
-        info = self._memo[("master", spot.master)][0]
-        return None if spot.medium == "radio" or info.video is None else self._examine(spot, info)
-
-    def _examine(self, spot: Spot, info: MediaInfo) -> Master:
-        """The conform step's view of the master (an `idet` sample only when the probe leaves
-        the scan in doubt, cached by content)."""
-        try:
-            return examine(info, spot.audio, spot.crop, self.cache)
-        except PipelineError as exc:
-            if exc.path is not None:      # ffmpeg could not read the master: its own error
-                raise
-            raise PipelineError(exc.message, self.manifest.path, exc.line or spot.line,
-                                exc.hint) from None
-
-    def _sound_warnings(self, spot: Spot, master: Master) -> list[Diagnostic]:
-        """The conform step's choices about the master's sound (streams left out, a default
-        taken), as warnings on the spot's `audio:` key or the spot."""
-        return [warning(text, self.manifest.path, spot.audio.line or spot.line, code="audio-streams")
-                for text in master.warnings]
-
-    def _probe_bed(self, spot: Spot) -> MediaInfo:
-        if not spot.music_bed.exists():
-            raise PipelineError(f"music bed of spot {spot.id!r} not found: {spot.music_bed}",
-                                self.manifest.path, spot.line,
-                                "check the path; relative paths start from the manifest's folder")
-        return self._probe(spot.music_bed, probe_audio)
-
-    def _delivery(self, spot: Spot, language: Language, master: MediaInfo
-                  ) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
-        """The language's audio delivery, found, probed, analysed and checked against the spot;
-        its probe, analysis and warnings. Each step once per folder, file or (file, spot length, rule)."""
-        folder = self.manifest.audio_dir / spot.id
-        index = self._once(("audio-folder", folder), lambda: index_folder(folder))
-        track = self._once(("delivery", spot.id, language.code),
-                           lambda: find_delivery(self.manifest, spot, language, index))
-        info = self._once(("audio", track), lambda: self._probe(track, probe_audio))
-        analysis = self._once(("sound", track, master.duration),
-                              lambda: self._analyse(track, info, master.duration))
-        what = "dub" if language.treatment == "dub" else "voice-over"
-        warnings = self._once(
-            ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
-            lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
-                                                 language.qc, what)))
-        return track, info, analysis, warnings
-
-    def _analyse(self, path: Path, info: MediaInfo, duration: float) -> SoundAnalysis:
-        """Loudness and sound end of a delivery, and its loudness fitted to a spot of `duration`
-        seconds, once per file content and spot length (kept with its hash)."""
-        # The thresholds, the downmix and the fit are in the key: changing one analyses again.
-        key = (f"sound:{BLOCK}:{SOUND_RANGE}:{SOUND_FLOOR}:stereo{DOWNMIX_VERSION}:"
-               f"fit{duration}:fade{FADE}:{self.cache.sha256(path)}")
-        return SoundAnalysis.from_cache(self.cache.remembered(
-            key, lambda: analyse_delivery(path, info, duration).to_cache()))
-
-    def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-        """Errors raise (and block); warnings are reported and returned."""
-        raise_if_errors(diagnostics)
-        self.diagnostics.extend(diagnostics)
-        return diagnostics
-
-    def _probe(self, path: Path, prober) -> MediaInfo:
-        """ffprobe once per file content; the answer is kept with the file's hash."""
-        key = f"probe:{PROBE_VERSION}:{prober.__name__}:{self.cache.sha256(path)}"
-        known = self.cache.measure(key)
-        if known is not None:
-            return replace(MediaInfo.from_json(known), path=path)
-        info = prober(path)
-        self.cache.remember(key, info.to_json())
-        return info
+        raise Blocked([diagnostic])
 
     def _read_subtitles(self, path: Path, language: Language, master: MediaInfo):
         subtitles = read_subtitles(path, duration=master.duration,
@@ -475,9 +301,3 @@ class _Skipped(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-class _Blocked(Exception):
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__()
-        self.diagnostics = diagnostics

@@ -1,0 +1,210 @@
+"""What planning learns from a manifest's files, each once: the masters' probes and conform
+examination, the music beds' probes, and each audio delivery's probe, analysis and checks.
+
+`_probe_all` starts every ffprobe and ffmpeg these take at once, a few at a time, before any
+variant is planned; the planner (`render/plan.py`) then finds each answer, or error, in the memo
+as if it had computed it (`_once`). Answers that cost a process are kept in the hash cache, keyed
+by the files' content.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
+from pipeline.files import index_folder
+from pipeline.fingerprint import HashCache
+from pipeline.manifest import Language, Manifest, Spot
+from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
+from pipeline.media.conform import Master, examine
+from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
+from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
+from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
+
+PROBES_AT_ONCE = 4
+
+
+class Blocked(Exception):
+    """A variant cannot be planned: these diagnostics say why (reported once, where found)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__()
+        self.diagnostics = diagnostics
+
+
+class Inputs:
+    """A manifest's files as planning reads them; each probed, examined and analysed once."""
+
+    def __init__(self, manifest: Manifest, cache: HashCache):
+        self.manifest = manifest
+        self.cache = cache
+        self.diagnostics: list[Diagnostic] = []
+        self._memo: dict = {}
+
+    def _probe_all(self) -> None:
+        """What each spot's files take an ffprobe or ffmpeg to learn, all at once, a few at a
+        time (each mostly waits on its start-up and the disk): the master's probe and conform
+        examination, the music bed's probe, each audio delivery's probe and sound analysis.
+        `_once` then finds every answer, or error, as if it had computed it."""
+        work = []
+        for spot in self.manifest.spots:
+            probed = threading.Event()     # the master's length is known (or its probe failed)
+            work.append(lambda spot=spot, probed=probed: self._master_chain(spot, probed))
+            if spot.music_bed is not None and any(language.treatment == "mix"
+                                                  for language in self.manifest.languages):
+                work.append(lambda spot=spot: self._chain(
+                    (("audio", spot.music_bed), lambda: self._probe_bed(spot))))
+            folder = self.manifest.audio_dir / spot.id
+            for language in self.manifest.languages:
+                if not language.needs_audio:
+                    continue
+                try:
+                    track = find_delivery(self.manifest, spot, language, index_folder(folder))
+                except PipelineError:
+                    continue  # reported when its variants are planned
+                # Queued after its spot's master chain, which a worker has started by then: the
+                # wait cannot hold every worker.
+                work.append(lambda spot=spot, track=track, probed=probed:
+                            self._delivery_chain(spot, track, probed))
+        with ThreadPoolExecutor(max_workers=PROBES_AT_ONCE) as pool:
+            answers = [answer for chain in pool.map(lambda run: run(), work) for answer in chain]
+        for key, value, failure in answers:   # failures reported in manifest order
+            if key not in self._memo:
+                self._memo[key] = (value, failure)
+                if failure is not None:
+                    self.diagnostics.extend(failure.diagnostics)
+
+    def _master_chain(self, spot: Spot, probed: threading.Event) -> list[tuple]:
+        try:
+            answers = self._chain((("master", spot.master), lambda: self._probe_master(spot)))
+        finally:
+            probed.set()
+        if ("master", spot.master) not in self._memo:
+            return answers
+        return answers + self._chain((("conform", spot.id, spot.master),
+                                      lambda: self._examine_video(spot)))
+
+    def _delivery_chain(self, spot: Spot, track: Path, probed: threading.Event) -> list[tuple]:
+        """A delivery's probe, then (its spot's length known) its analysis."""
+        answers = self._chain((("audio", track), lambda: self._probe(track, probe_audio)))
+        probed.wait()
+        master, info = self._memo.get(("master", spot.master)), self._memo.get(("audio", track))
+        if master is None or info is None:
+            return answers
+        duration = master[0].duration
+        return answers + self._chain((("sound", track, duration),
+                                      lambda: self._analyse(track, info[0], duration)))
+
+    def _chain(self, *steps) -> list[tuple]:
+        """(key, value, error) of each step, in order, up to the first that fails; a step may
+        read the answers of those before it from the memo."""
+        answers = []
+        for key, compute in steps:
+            if key in self._memo:
+                continue
+            try:
+                value = compute()
+            except PipelineError as exc:
+                answers.append((key, None, exc))
+                break
+            if value is None:     # not asked of this file (a radio spot's picture)
+                break
+            self._memo[key] = (value, None)
+            answers.append((key, value, None))
+        return answers
+
+    def _once(self, key, compute):
+        """Memoise `compute()`, remembering a PipelineError so it is reported once."""
+        if key not in self._memo:
+            try:
+                self._memo[key] = (compute(), None)
+            except PipelineError as exc:
+                self._memo[key] = (None, exc)
+                self.diagnostics.extend(exc.diagnostics)
+        value, failure = self._memo[key]
+        if failure is not None:
+            raise Blocked(failure.diagnostics)
+        return value
+
+    def _probe_master(self, spot: Spot) -> MediaInfo:
+        return self._probe_spot_file(spot, spot.master, "master", probe_master)
+
+    def _probe_spot_file(self, spot: Spot, path: Path, what: str, prober) -> MediaInfo:
+        """A file the spot names, probed; an error on the spot's line when it is missing."""
+        if not path.exists():
+            raise PipelineError(f"{what} of spot {spot.id!r} not found: {path}",
+                                self.manifest.path, spot.line,
+                                "check the path; relative paths start from the manifest's folder")
+        return self._probe(path, prober)
+
+    def _examine_video(self, spot: Spot) -> Master | None:
+        """`_examine` of a spot's probed master, or None for a radio spot (medium.is_radio
+        decides, and reports a contradiction, when the spot is planned)."""
+        info = self._memo[("master", spot.master)][0]
+        return None if spot.medium == "radio" or info.video is None else self._examine(spot, info)
+
+    def _examine(self, spot: Spot, info: MediaInfo) -> Master:
+        """The conform step's view of the master (an `idet` sample only when the probe leaves
+        the scan in doubt, cached by content)."""
+        try:
+            return examine(info, spot.audio, spot.crop, self.cache)
+        except PipelineError as exc:
+            if exc.path is not None:      # ffmpeg could not read the master: its own error
+                raise
+            raise PipelineError(exc.message, self.manifest.path, exc.line or spot.line,
+                                exc.hint) from None
+
+    def _sound_warnings(self, spot: Spot, master: Master) -> list[Diagnostic]:
+        """The conform step's choices about the master's sound (streams left out, a default
+        taken), as warnings on the spot's `audio:` key or the spot."""
+        return [warning(text, self.manifest.path, spot.audio.line or spot.line, code="audio-streams")
+                for text in master.warnings]
+
+    def _probe_bed(self, spot: Spot) -> MediaInfo:
+        return self._probe_spot_file(spot, spot.music_bed, "music bed", probe_audio)
+
+    def _delivery(self, spot: Spot, language: Language, master: MediaInfo
+                  ) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
+        """The language's audio delivery, found, probed, analysed and checked against the spot;
+        its probe, analysis and warnings. Each step once per folder, file or (file, spot length, rule)."""
+        folder = self.manifest.audio_dir / spot.id
+        index = self._once(("audio-folder", folder), lambda: index_folder(folder))
+        track = self._once(("delivery", spot.id, language.code),
+                           lambda: find_delivery(self.manifest, spot, language, index))
+        info = self._once(("audio", track), lambda: self._probe(track, probe_audio))
+        analysis = self._once(("sound", track, master.duration),
+                              lambda: self._analyse(track, info, master.duration))
+        what = "dub" if language.treatment == "dub" else "voice-over"
+        warnings = self._once(
+            ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
+            lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
+                                                 language.qc, what)))
+        return track, info, analysis, warnings
+
+    def _analyse(self, path: Path, info: MediaInfo, duration: float) -> SoundAnalysis:
+        """Loudness and sound end of a delivery, and its loudness fitted to a spot of `duration`
+        seconds, once per file content and spot length (kept with its hash)."""
+        # The thresholds, the downmix and the fit are in the key: changing one analyses again.
+        key = (f"sound:{BLOCK}:{SOUND_RANGE}:{SOUND_FLOOR}:stereo{DOWNMIX_VERSION}:"
+               f"fit{duration}:fade{FADE}:{self.cache.sha256(path)}")
+        return SoundAnalysis.from_cache(self.cache.remembered(
+            key, lambda: analyse_delivery(path, info, duration).to_cache()))
+
+    def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Errors raise (and block); warnings are reported and returned."""
+        raise_if_errors(diagnostics)
+        self.diagnostics.extend(diagnostics)
+        return diagnostics
+
+    def _probe(self, path: Path, prober) -> MediaInfo:
+        """ffprobe once per file content; the answer is kept with the file's hash."""
+        key = f"probe:{PROBE_VERSION}:{prober.__name__}:{self.cache.sha256(path)}"
+        known = self.cache.measure(key)
+        if known is not None:
+            return replace(MediaInfo.from_json(known), path=path)
+        info = prober(path)
+        self.cache.remember(key, info.to_json())
+        return info
