@@ -131,3 +131,18 @@ def test_selectors_narrow_the_plan(campaign, selector, expected):
     result = invoke("plan", manifest, "--json", *selector)
     data = json.loads(result.stdout)
     assert [v["language"] for v in data["variants"]] == expected
+
+
+@pytest.mark.parametrize("missing, what", [("spot.mp4", "master"), ("spot.bed.wav", "music bed")])
+def test_a_missing_master_or_music_bed_is_an_error_on_the_spot_line(campaign, missing, what):
+    campaign.subtitle("nah")
+    campaign.audio("yua", "voice.wav")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}, {"code": "yua", "treatment": "mix"}])
+    (campaign.root / "media" / missing).unlink()
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line = next(n for n, text in enumerate(manifest.read_text().splitlines(), 1) if "- id: spot" in text)
+    assert (f"{manifest}:{line}: error: {what} of spot 'spot' not found: "
+            f"{campaign.root / 'media' / missing}") in result.output
+    if what == "music bed":      # the soft language needs no bed: it is still planned
+        assert "1 to render" in result.output
