@@ -220,20 +220,27 @@ def test_render_prints_each_variants_warnings_and_strict_fails_on_them(campaign)
     assert lines(result)[-1] == "--strict: QC warnings on 1 variant"
 
 
-def test_planning_meters_the_track_as_levelling_takes_it_in_the_same_decode(campaign):
+@pytest.mark.parametrize("layout", ["mono", "5.1"])
+def test_planning_meters_the_track_as_levelling_takes_it_in_the_same_decode(campaign, layout):
     # A 1.5 s tone for a 4 s spot: padded with silence, the 400 ms blocks over its end count
     # (they are within BS.1770's relative gate), so the fitted track measures quieter than the
-    # file. The plan's figure must be the fitted track's, read by a separate meter run.
+    # file. The plan's figure must be the fitted track's (downmixed by BS.775 for 5.1), read by
+    # a separate meter run.
     from pipeline.render.audio import file_audio
     from pipeline.render.plan import build_plan
 
-    tone(track(campaign, "yua.wav"), 1.5, level_db=-20)
+    path = track(campaign, "yua.wav")
+    spread = {"mono": "anull", "5.1": "pan=5.1|FL=c0|FR=0.5*c0|FC=c0|LFE=c0|BL=0.3*c0|BR=c0"}
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=1.5",
+           "-filter:a", f"volume=-20dB,{spread[layout]}", str(path))
     plan = build_plan([campaign.write([{"code": "yua", "treatment": "dub"}])])
     variant = plan.variants[0]
+    assert variant.tracks["audio"].audio.channels == {"mono": 1, "5.1": 6}[layout]
     planned = variant.sounds["audio"]
     fitted = loudness.measure(file_audio(variant.inputs["audio"], variant.tracks["audio"],
                                          variant.master.duration).build())
-    whole = loudness.measure_file(track(campaign, "yua.wav"))
     assert planned.integrated == pytest.approx(fitted.integrated, abs=0.05)
     assert planned.true_peak == pytest.approx(fitted.true_peak, abs=0.05)
-    assert abs(whole.integrated + 3.0 - fitted.integrated) > 0.1     # mono, read as dual mono
+    if layout == "mono":      # read as dual mono: 3 dB over the file's own single channel
+        whole = loudness.measure_file(path)
+        assert abs(whole.integrated + 3.0 - fitted.integrated) > 0.1

@@ -54,7 +54,7 @@ def render_remux_group(plans: list[VariantPlan], cache: HashCache, *, threads: i
             try:
                 outputs.append(ffmpeg.output(*build_remux(job), str(partial),
                                              **output_args(plan, threads)))
-            except RenderError as exc:
+            except PipelineError as exc:
                 results[index] = exc
                 continue
             jobs.append(job)
