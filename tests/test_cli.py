@@ -15,7 +15,11 @@ def invoke(*args):
 
 
 def test_every_command_has_help_with_an_example():
-    for name, command in cli.commands.items():
+    with cli.make_context("pipeline", ["--help"], resilient_parsing=True) as ctx:
+        names = cli.list_commands(ctx)
+        commands = {name: cli.get_command(ctx, name) for name in names}
+    assert {"render", "check", "publish", "verify", "watch"} <= set(names)   # lazy ones too
+    for name, command in commands.items():
         result = invoke(name, "--help")
         assert result.exit_code == 0, name
         assert command.help and "Example" in command.help, f"{name} has no example in its help"
