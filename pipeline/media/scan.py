@@ -35,8 +35,8 @@ Node = ffmpeg.nodes.FilterableStream
 Scan = Literal["progressive", "tff", "bff"]
 
 # Moves when the detection or the decision changes: part of the cached analysis' key.
-SCAN_VERSION = 3
-SAMPLE_FRAMES = 75           # frames `idet` looks at: 3 s of 25 fps (1080p: ~1 CPU-s with the seek)
+SCAN_VERSION = 4
+SAMPLE_FRAMES = 75           # frames `idet` looks at: 3 s of 25 fps (1080p: ~0.6 CPU-s with the seek)
 SAMPLE_FROM = 0.25           # where the sample starts, as a fraction of the duration (past slates)
 CLEAR = 2.0                  # a verdict is clear when it outnumbers the other one this many times
 MINIMUM = 10                 # ... and counts at least this many frames
@@ -85,7 +85,11 @@ _IDET = re.compile(r"Multi frame detection:\s*TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*"
 def detect_fields(info: MediaInfo) -> FieldCounts:
     """Run `idet` on up to `SAMPLE_FRAMES` frames of the master's picture."""
     start = info.duration * SAMPLE_FROM if info.duration > 4 else 0.0
-    stderr = run_ffmpeg(["-loglevel", "info", "-nostats", "-ss", f"{start:.3f}", "-i", str(info.path),
+    # One decoding thread, no deblocking: 0.57 CPU-s instead of 1.2 on a 1080p25 H.264 master
+    # (frame threads cost CPU on 2 cores that planning's other probes are using). Deblocking
+    # smooths 4x4/8x8 block edges; the combing idet compares, line against line, is left as is.
+    stderr = run_ffmpeg(["-loglevel", "info", "-nostats", "-threads", "1", "-skip_loop_filter", "all",
+                         "-ss", f"{start:.3f}", "-i", str(info.path),
                          "-map", "0:v:0", "-an", "-sn", "-dn", "-frames:v", str(SAMPLE_FRAMES),
                          "-vf", "idet", "-f", "null", "-"],
                         what="looking for interlaced fields", path=info.path)
