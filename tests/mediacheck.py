@@ -26,9 +26,10 @@ def duration(path: Path) -> float:
     return float(out.stdout)
 
 
-def gray_frame(path: Path, at: float, width: int, height: int) -> bytes:
-    """One decoded frame as 8-bit gray pixels, row by row."""
-    out = subprocess.run([FFMPEG, "-v", "error", "-ss", f"{at}", "-i", str(path), "-frames:v", "1",
+def gray_frame(path: Path, at: float | None, width: int, height: int) -> bytes:
+    """One decoded frame as 8-bit gray pixels, row by row (`at` None: a still picture's)."""
+    seek = ["-ss", f"{at}"] if at is not None else []
+    out = subprocess.run([FFMPEG, "-v", "error", *seek, "-i", str(path), "-frames:v", "1",
                           "-vf", f"scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
                          capture_output=True, check=True).stdout
     assert len(out) == width * height, f"no frame at {at}s in {path}"

@@ -198,6 +198,19 @@ def test_a_shared_decode_burns_the_same_pictures_as_one_render_per_language(camp
                 gray_frame(single.out / f"spot.{code}.small.mp4", at, 320, 180)
     assert gray_frame(campaign.out / "spot.nah.small.mp4", 1.0, 320, 180) != \
         gray_frame(campaign.out / "spot.mix.small.mp4", 1.0, 320, 180)
+    # Each poster, taken from the frames its encoder got, is its file's frame at the middle of
+    # the first cue (1.15 s: frame 29), read back from the file; not the frames either side,
+    # nor the other language's. Compared on the lower third, where the subtitles are.
+    def distance(a: bytes, b: bytes) -> float:
+        lower = slice(480 * 180, None)
+        return sum(abs(x - y) for x, y in zip(a[lower], b[lower])) / len(a[lower])
+
+    for code, other in (("nah", "mix"), ("mix", "nah")):
+        poster = gray_frame(campaign.out / f"spot.{code}.small.jpg", None, 480, 270)
+        candidates = {(name, at): distance(poster, gray_frame(campaign.out / f"spot.{name}.small.mp4",
+                                                               at, 480, 270))
+                      for name, at in ((code, 1.15), (code, 1.11), (code, 1.19), (other, 1.15))}
+        assert min(candidates, key=candidates.get) == (code, 1.15), candidates
 
 
 @pytest.mark.e2e

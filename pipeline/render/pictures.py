@@ -23,7 +23,7 @@ from pipeline.media.conform import Master, framed, progressive
 from pipeline.profiles import Profile
 from pipeline.render.encoders import two_pass
 from pipeline.render.variants import VariantPlan
-from pipeline.render.record import made_once
+from pipeline.render.record import made_once, poster_output, poster_time
 from pipeline.render.treatments import (
     Job,
     Progress,
@@ -83,7 +83,9 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
                   if stack.enter_context(made_once(target))]
         if not burns and not wanted:
             return []  # made meanwhile by another group
-        jobs = [Job(plan, Path(workdir), cache, threads, progress) for plan in burns]
+        # Each burn's poster is taken from the frames its encoder gets: no decode of its file.
+        jobs = [Job(plan, Path(workdir), cache, threads, progress,
+                    poster=partial_path(plan.variant.poster_path)) for plan in burns]
         audio = {}
         for job in jobs:
             profile = job.plan.variant.profile
@@ -111,9 +113,11 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
                     outputs.append(burn_first_pass(job, picture))
                     continue
                 log = passlog(job) if pass_number and two_pass(profile) else None
-                outputs.append(ffmpeg.output(picture, audio[profile][0],
+                split = picture.filter_multi_output("split", 2)
+                outputs.append(ffmpeg.output(split[0], audio[profile][0],
                                              str(partials[jobs.index(job)]),
                                              **output_args(job.plan, threads, log)))
+                outputs.append(poster_output(split[1], poster_time(job.plan), job.poster))
             for plan, partial, log in making:
                 profile = plan.variant.profile
                 picture = branches[_frame(profile)].pop()
@@ -130,7 +134,7 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
         try:
             encode(graph, passes, first.variant.output, f"rendering {what}", duration, progress)
         except BaseException:
-            for partial in partials:
+            for partial in partials + [job.poster for job in jobs]:
                 partial.unlink(missing_ok=True)
             raise
     for plan, target in wanted:

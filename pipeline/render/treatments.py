@@ -126,6 +126,7 @@ class Job:
     progress: Progress | None = None
     audio: SharedTrack | None = None      # the shared audio track the variant copies
     picture: Path | None = None           # the shared picture, for non-burned variants
+    poster: Path | None = None            # a burned variant's poster, taken in its picture group
 
 
 def prepare_audio(plan: VariantPlan, cache: HashCache) -> SharedTrack:
@@ -304,6 +305,8 @@ def finish_each(jobs: list[Job], partials: list[Path], started: float) -> list[d
             return exc
         finally:
             partial.unlink(missing_ok=True)
+            if job.poster is not None:
+                job.poster.unlink(missing_ok=True)
 
     # One after another, these checks, posters and records would hold the group's slot with
     # one core busy: the renders ended together.
@@ -325,7 +328,7 @@ def finish(job: Job, partial: Path, started: float) -> dict:
     if plan.variant.profile.mastered:
         record |= master_record(plan)
     certify(plan, partial, record, job.audio)
-    write_poster(plan, partial, job.picture)
+    write_poster(plan, partial, job.picture, job.poster)
     os.replace(partial, plan.variant.output)
     write_sidecars(plan)
     write_json(plan.variant.record_path, record)
