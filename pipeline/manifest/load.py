@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import get_args
 
-import langcodes
 import yaml
 
 from pipeline.errors import ManifestError, ValidationError
@@ -178,7 +177,6 @@ def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings
                    if "qc" in keys else qc)
         clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
         if code and treatment:
-            name = name or langcodes.Language.get(code).autonym()
             languages.append(Language(code, name, treatment, lang_style, lang_qc,
                                       item.start_mark.line + 1, clock))
     return tuple(languages)
