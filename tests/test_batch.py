@@ -27,6 +27,20 @@ def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
+def nearest_frame(poster: Path, frames: list[tuple[Path, float]]) -> int:
+    """Which of `frames` (file, seconds) a 480x270 poster is closest to, compared on the lower
+    third (where subtitles are) as 8-bit gray pixels."""
+    lower = slice(480 * 180, None)
+    seen = gray_frame(poster, None, 480, 270)[lower]
+
+    def distance(frame: tuple[Path, float]) -> float:
+        other = gray_frame(*frame, 480, 270)[lower]
+        return sum(abs(x - y) for x, y in zip(seen, other)) / len(seen)
+
+    distances = [distance(frame) for frame in frames]
+    return distances.index(min(distances))
+
+
 def fingerprints(manifest) -> dict[str, str]:
     return {v.variant.language.code: v.fingerprint for v in build_plan([manifest]).variants}
 
@@ -200,17 +214,31 @@ def test_a_shared_decode_burns_the_same_pictures_as_one_render_per_language(camp
         gray_frame(campaign.out / "spot.mix.small.mp4", 1.0, 320, 180)
     # Each poster, taken from the frames its encoder got, is its file's frame at the middle of
     # the first cue (1.15 s: frame 29), read back from the file; not the frames either side,
-    # nor the other language's. Compared on the lower third, where the subtitles are.
-    def distance(a: bytes, b: bytes) -> float:
-        lower = slice(480 * 180, None)
-        return sum(abs(x - y) for x, y in zip(a[lower], b[lower])) / len(a[lower])
-
+    # nor the other language's.
     for code, other in (("nah", "mix"), ("mix", "nah")):
-        poster = gray_frame(campaign.out / f"spot.{code}.small.jpg", None, 480, 270)
-        candidates = {(name, at): distance(poster, gray_frame(campaign.out / f"spot.{name}.small.mp4",
-                                                               at, 480, 270))
-                      for name, at in ((code, 1.15), (code, 1.11), (code, 1.19), (other, 1.15))}
-        assert min(candidates, key=candidates.get) == (code, 1.15), candidates
+        assert nearest_frame(campaign.out / f"spot.{code}.small.jpg",
+                             [(campaign.out / f"spot.{name}.small.mp4", at) for name, at in
+                              ((code, 1.15), (code, 1.11), (code, 1.19), (other, 1.15))]) == 0
+
+
+@pytest.mark.e2e
+def test_a_first_cue_running_past_the_end_still_gets_its_poster(campaign, tmp_path):
+    # Its middle (4.9 s) is past the 4 s picture: the poster is the middle of what is shown.
+    from pipeline.errors import RenderError
+    from pipeline.render.record import extract_poster
+
+    campaign.subtitle("nah", "1\n00:00:03,000 --> 00:00:06,800\nhasta el final\n")
+    result = invoke("render", campaign.write([{"code": "nah", "treatment": "burn"}]))
+    assert result.exit_code == 0 and "1 rendered" in result.output, result.output
+    output = campaign.out / "spot.nah.small.mp4"
+    assert nearest_frame(campaign.out / "spot.nah.small.jpg",
+                         [(output, 3.5), (output, 3.0), (output, 3.92)]) == 0
+    # Asked for a frame past the end, the reader of a file's poster says so (no traceback).
+    folder = tmp_path / "posters"
+    folder.mkdir()
+    with pytest.raises(RenderError, match="no frame at 9.000 s"):
+        extract_poster(campaign.out / "spot.nah.small.mp4", 9.0, folder / "poster.jpg")
+    assert not list(folder.iterdir())
 
 
 @pytest.mark.e2e

@@ -126,12 +126,16 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
 
 
 def poster_time(plan: VariantPlan) -> float:
-    """The middle of the first cue for burned variants (so the poster shows the subtitles), in
-    the programme (after a master's leader)."""
+    """Seconds into the variant's file: for a burned variant the middle of its first cue as the
+    picture shows it (a cue running past the end is cut there), so the poster shows the
+    subtitles; else 40 % of the programme. Always on a frame: at most the last one's time."""
+    duration = plan.master.duration
+    last = duration - 1 / (plan.master.video.fps if plan.master.video and plan.master.video.fps else 25)
+    at = duration * 0.4
     if plan.variant.language.treatment == "burn" and plan.cues:
-        cue = plan.cues[0]
-        return leader_offset(plan) + (cue.start + cue.end) / 2000
-    return leader_offset(plan) + plan.master.duration * 0.4
+        start, end = plan.cues[0].start / 1000, plan.cues[0].end / 1000
+        at = (start + min(max(start, end), duration)) / 2
+    return leader_offset(plan) + max(0.0, min(at, last))
 
 
 POSTER_WIDTH = 480                               # pixels; the height in proportion
@@ -144,6 +148,8 @@ def extract_poster(video: Path, at: float, target: Path) -> None:
                     "-vf", f"scale={POSTER_WIDTH}:-2",
                     *(arg for key, value in POSTER_JPEG.items() for arg in (f"-{key}", str(value))),
                     str(partial)], what="extracting the poster frame", path=target)
+        if not partial.exists():   # ffmpeg writes no image, and says nothing, past the last frame
+            raise RenderError(f"no frame at {at:.3f} s to make the poster from", video)
 
 
 def poster_output(picture: ffmpeg.nodes.FilterableStream, at: float, target: Path):
