@@ -93,7 +93,8 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
     """
     command = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y"]
     if progress:
-        command += ["-progress", "pipe:1", "-nostats"]
+        # Four reports a second, not ffmpeg's two: a short render's bar moves, not only ends.
+        command += ["-progress", "pipe:1", "-stats_period", "0.25", "-nostats"]
     command += list(args)
     log.info("%s", shlex.join(command))
     with _running_lock:
