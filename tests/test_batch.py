@@ -212,27 +212,32 @@ def test_a_shared_decode_burns_the_same_pictures_as_one_render_per_language(camp
                 gray_frame(single.out / f"spot.{code}.small.mp4", at, 320, 180)
     assert gray_frame(campaign.out / "spot.nah.small.mp4", 1.0, 320, 180) != \
         gray_frame(campaign.out / "spot.mix.small.mp4", 1.0, 320, 180)
-    # Each poster, taken from the frames its encoder got, is its file's frame at the middle of
-    # the first cue (1.15 s: frame 29), read back from the file; not the frames either side,
-    # nor the other language's.
+    # Each poster, taken from the frames its encoder got, is the frame its file shows at the
+    # middle of the first cue (snapped to frames 13-45: 1.16 s, frame 29), read back from the
+    # file; not the frames either side, nor the other language's.
     for code, other in (("nah", "mix"), ("mix", "nah")):
         assert nearest_frame(campaign.out / f"spot.{code}.small.jpg",
                              [(campaign.out / f"spot.{name}.small.mp4", at) for name, at in
-                              ((code, 1.15), (code, 1.11), (code, 1.19), (other, 1.15))]) == 0
+                              ((code, 1.159), (code, 1.119), (code, 1.199), (other, 1.159))]) == 0
 
 
 @pytest.mark.e2e
-def test_a_first_cue_running_past_the_end_still_gets_its_poster(campaign, tmp_path):
-    # Its middle (4.9 s) is past the 4 s picture: the poster is the middle of what is shown.
+def test_a_first_cue_past_the_end_or_one_frame_long_still_shows_on_its_poster(campaign, tmp_path):
+    # nah's middle (4.9 s) is past the 4 s picture: its poster is the middle of what is shown
+    # (3.5 s: frame 87, from 3.48 s). mix's cue is frame 0 alone: its middle, 0.02 s, is in it.
     from pipeline.errors import RenderError
     from pipeline.render.record import extract_poster
 
     campaign.subtitle("nah", "1\n00:00:03,000 --> 00:00:06,800\nhasta el final\n")
-    result = invoke("render", campaign.write([{"code": "nah", "treatment": "burn"}]))
-    assert result.exit_code == 0 and "1 rendered" in result.output, result.output
+    campaign.subtitle("mix", "1\n00:00:00,000 --> 00:00:00,040\nun cuadro\n")
+    result = invoke("render", campaign.write([{"code": "nah", "treatment": "burn"},
+                                              {"code": "mix", "treatment": "burn"}]))
+    assert result.exit_code == 0 and "2 rendered" in result.output, result.output
     output = campaign.out / "spot.nah.small.mp4"
     assert nearest_frame(campaign.out / "spot.nah.small.jpg",
-                         [(output, 3.5), (output, 3.0), (output, 3.92)]) == 0
+                         [(output, 3.479), (output, 3.0), (output, 3.92), (output, 3.519)]) == 0
+    output = campaign.out / "spot.mix.small.mp4"
+    assert nearest_frame(campaign.out / "spot.mix.small.jpg", [(output, 0), (output, 0.039)]) == 0
     # Asked for a frame past the end, the reader of a file's poster says so (no traceback).
     folder = tmp_path / "posters"
     folder.mkdir()

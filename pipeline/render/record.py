@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
 
@@ -19,7 +21,7 @@ from pipeline.files import atomic_output, write_atomically
 from pipeline.fingerprint import sha256_file, sha256_json
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
-from pipeline.render.leader import leader_seconds
+from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.variants import VariantPlan
@@ -126,16 +128,25 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
 
 
 def poster_time(plan: VariantPlan) -> float:
-    """Seconds into the variant's file: for a burned variant the middle of its first cue as the
-    picture shows it (a cue running past the end is cut there), so the poster shows the
-    subtitles; else 40 % of the programme. Always on a frame: at most the last one's time."""
+    """Seconds into the variant's file, the start of the frame shown then: for a burned variant
+    the middle of its first cue as the picture shows it (a cue running past the end is cut
+    there), so the poster shows the subtitles; else 40 % of the programme. A frame is shown
+    from its start to the next one's, so the time is rounded down to a frame, and is at most
+    the last frame's."""
     duration = plan.master.duration
-    last = duration - 1 / (plan.master.video.fps if plan.master.video and plan.master.video.fps else 25)
     at = duration * 0.4
     if plan.variant.language.treatment == "burn" and plan.cues:
         start, end = plan.cues[0].start / 1000, plan.cues[0].end / 1000
         at = (start + min(max(start, end), duration)) / 2
-    return leader_offset(plan) + max(0.0, min(at, last))
+    rate = output_rate(plan.variant.profile, plan.master.video.fps if plan.master.video else None)
+    frame = min(math.floor(Fraction(at) * rate), math.ceil(Fraction(duration) * rate) - 1)
+    return leader_offset(plan) + float(max(0, frame) / rate)
+
+
+def _from(at: float) -> str:
+    """`at` as ffmpeg's `-ss` and `trim` read it, a little early: both keep the frames from that
+    time on, and a frame starting exactly then must not be lost to a rounding."""
+    return f"{max(0.0, at - 0.0005):.4f}"
 
 
 POSTER_WIDTH = 480                               # pixels; the height in proportion
@@ -144,7 +155,7 @@ POSTER_JPEG = {"frames:v": 1, "q:v": 3, "f": "image2"}
 
 def extract_poster(video: Path, at: float, target: Path) -> None:
     with atomic_output(target) as partial:
-        run_ffmpeg(["-loglevel", "error", "-ss", f"{at:.3f}", "-i", str(video),
+        run_ffmpeg(["-loglevel", "error", "-ss", _from(at), "-i", str(video),
                     "-vf", f"scale={POSTER_WIDTH}:-2",
                     *(arg for key, value in POSTER_JPEG.items() for arg in (f"-{key}", str(value))),
                     str(partial)], what="extracting the poster frame", path=target)
@@ -156,7 +167,7 @@ def poster_output(picture: ffmpeg.nodes.FilterableStream, at: float, target: Pat
     """An ffmpeg-python output writing the first frame of `picture` at or after `at` seconds
     as the poster JPEG `target`: a frame the encoder of the same process gets, taken without
     a decode of the encoded file (0.1-0.4 CPU-s a 1080p burn, for its seek)."""
-    frame = picture.filter("trim", start=f"{at:.3f}").filter("trim", end_frame=1)
+    frame = picture.filter("trim", start=_from(at)).filter("trim", end_frame=1)
     return ffmpeg.output(frame.filter("scale", POSTER_WIDTH, -2), str(target), **POSTER_JPEG)
 
 
