@@ -101,6 +101,29 @@ def normalised(args: list[str]) -> tuple[str, ...]:
 
 
 @pytest.mark.e2e
+def test_a_language_shows_its_name_as_the_manifest_now_says_without_loading_cldr_names(campaign):
+    # A name given, then taken away: the catalog shows the autonym at once (nothing is
+    # rendered again). An up-to-date run does not load CLDR's names table: the autonym was
+    # remembered in the render cache the first time.
+    import sys
+
+    campaign.subtitle("tzo")
+    named = [{"code": "tzo", "treatment": "soft", "name": "Batsʼi kʼop"}]
+    assert invoke("render", campaign.write(named)).exit_code == 0
+    catalog = campaign.out.parent / "catalog.json"
+    names = {v["language_name"] for v in json.loads(catalog.read_text(encoding="utf-8"))["variants"]}
+    assert names == {"Batsʼi kʼop"}
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    for _ in range(2):      # the first run remembers the autonym, the second only reads it
+        run = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline", "render",
+                              str(manifest)], capture_output=True, text=True, check=True)
+        assert "0 rendered, 1 up-to-date" in run.stderr, run.stderr[-2000:]
+    assert "language_data.name_data" not in run.stderr
+    names = {v["language_name"] for v in json.loads(catalog.read_text(encoding="utf-8"))["variants"]}
+    assert names == {"Tzotzil"}
+
+
+@pytest.mark.e2e
 def test_no_ffmpeg_or_ffprobe_work_is_done_twice(campaign, monkeypatch):
     # Every treatment, three profiles (the master fits `small` and is re-framed for `tall` and
     # `box`, which has the same audio settings as `tall`), two job slots: shared audio tracks,

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-import functools
+import importlib.util
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,11 +171,29 @@ class Manifest:
     _lines: dict = field(default_factory=dict, repr=False, compare=False)
 
 
-@functools.cache
+_AUTONYMS: dict[str, str] = {}    # looked up, or known already (render/plan.py's cache)
+
+
 def autonym(code: str) -> str:
     """A language's name for itself, from CLDR through langcodes. Asked only when a name is
     needed: the names' table takes 0.13 s to load, more than the rest of a no-op run's planning."""
-    return langcodes.Language.get(code).autonym()
+    if code not in _AUTONYMS:
+        _AUTONYMS[code] = langcodes.Language.get(code).autonym()
+    return _AUTONYMS[code]
+
+
+def known_autonyms(names: dict[str, str]) -> None:
+    """Autonyms found earlier (kept in a render cache, see `autonym_table`): `autonym` answers
+    them without loading the table."""
+    _AUTONYMS.update(names)
+
+
+def autonym_table() -> str:
+    """What changes when langcodes' table of names does (the `language_data` module it reads),
+    without loading it: part of the key of a remembered autonym."""
+    origin = importlib.util.find_spec("language_data.name_data").origin
+    stat = os.stat(origin)
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def alpha3(code: str) -> str:

@@ -144,10 +144,7 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes
         "spot": record["spot"],
         "spot_title": spot.title if spot else record.get("spot_title", record["spot"]),
         "language": record["language"],
-        # A name the manifest gives, as it is now (renaming a language renders nothing again);
-        # else the autonym the record kept.
-        "language_name": (language.given_name if language else None)
-        or record.get("language_name") or (language.name if language else record["language"]),
+        "language_name": language.name if language else record.get("language_name", record["language"]),
         "treatment": record.get("treatment"),
         "profile": record["profile"],
         "file": file,

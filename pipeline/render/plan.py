@@ -15,6 +15,7 @@ from pipeline import RENDER_VERSION
 from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, alpha3, load_manifest
+from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import rate_problem
@@ -75,8 +76,10 @@ class _Planner(Inputs):
         with ThreadPoolExecutor(max_workers=1) as pool:
             version = pool.submit(self.cache.remembered, self._ffmpeg_key,
                                   lambda: {"version": ffmpeg_version()})
+            names = pool.submit(self._remember_autonyms)
             self._probe_all()
         self.ffmpeg = version.result()["version"]
+        names.result()
         plans = []
         for spot in self.manifest.spots:
             for language in self.manifest.languages:
@@ -84,6 +87,17 @@ class _Planner(Inputs):
                     plans.append(self._plan_variant(Variant(self.manifest, spot, language, profile)))
         self._block_shared_names(plans)
         return plans
+
+    def _remember_autonyms(self) -> None:
+        """The names of the languages the manifest does not name, kept in the cache: a later
+        run (the catalog it writes, an up-to-date campaign) does not load CLDR's table."""
+        table, found = autonym_table(), {}
+        for language in self.manifest.languages:
+            if language.given_name is None:
+                found[language.code] = self.cache.remembered(
+                    f"autonym:{table}:{language.code}",
+                    lambda code=language.code: {"name": autonym(code)})["name"]
+        known_autonyms(found)
 
     def _block_shared_names(self, plans: list[VariantPlan]) -> None:
         """Variants that would write the same file (clock numbers in names, the same extension)."""
