@@ -55,12 +55,15 @@ def _cpu_seconds(work: Callable[[], object], deadline: float | None = None) -> f
 
 def assert_scales(prepare: Callable[[int, int], Callable[[], object]], n: int) -> None:
     """`prepare(size, repetition)` sets up the input and returns the work to time on it."""
-    small = float("inf")
+    # n and 4n in turns, not all of n first: a spell of load on the other core can slow this
+    # one's CPU seconds too, and must fall on both sizes alike (in one full test run, wrapping
+    # 20000 words took over 6x the time of 5000, measured after them; alone it takes 4x).
+    small = large = float("inf")
     for rep in range(REPEATS):
         small = min(small, _cpu_seconds(prepare(n, rep), PATIENCE))
         assert small < PATIENCE, f"n={n} took over {PATIENCE} s: far from linear, or n too large"
+        large = min(large, _cpu_seconds(prepare(GROWTH * n, rep), LIMIT * small))
     assert small > 0.05, f"n={n} is too small to time ({small:.3f} s)"
-    large = min(_cpu_seconds(prepare(GROWTH * n, rep), LIMIT * small) for rep in range(REPEATS))
     assert large < LIMIT * small, (f"{GROWTH}x the input took {large / small:.1f}x the time "
                                    f"({small:.3f} s for {n}, {large:.3f} s for {GROWTH * n})")
 
