@@ -56,7 +56,7 @@ venv: $(STAMP)
 venv-test: $(TEST_STAMP)
 
 # The package is installed editable, so pip never byte-compiles it; where PYTHONDONTWRITEBYTECODE
-# is set (as on these machines) every command would compile ~70 modules again: 0.1 s a start.
+# is set (as on these machines) every command would compile ~70 modules again: 0.19 s a start.
 # Python still checks each .pyc against its source, so a stale one is only slower, never wrong.
 bytecode: venv
 	$(BIN)/python -m compileall -q pipeline

@@ -143,7 +143,7 @@ def poster_time(plan: VariantPlan) -> float:
     return leader_offset(plan) + float(max(0, frame) / rate)
 
 
-def _from(at: float) -> str:
+def _ffmpeg_time(at: float) -> str:
     """`at` as ffmpeg's `-ss` and `trim` read it, a little early: both keep the frames from that
     time on, and a frame starting exactly then must not be lost to a rounding."""
     return f"{max(0.0, at - 0.0005):.4f}"
@@ -155,7 +155,7 @@ POSTER_JPEG = {"frames:v": 1, "q:v": 3, "f": "image2"}
 
 def extract_poster(video: Path, at: float, target: Path) -> None:
     with atomic_output(target) as partial:
-        run_ffmpeg(["-loglevel", "error", "-ss", _from(at), "-i", str(video),
+        run_ffmpeg(["-loglevel", "error", "-ss", _ffmpeg_time(at), "-i", str(video),
                     "-vf", f"scale={POSTER_WIDTH}:-2",
                     *(arg for key, value in POSTER_JPEG.items() for arg in (f"-{key}", str(value))),
                     str(partial)], what="extracting the poster frame", path=target)
@@ -167,7 +167,7 @@ def poster_output(picture: ffmpeg.nodes.FilterableStream, at: float, target: Pat
     """An ffmpeg-python output writing the first frame of `picture` at or after `at` seconds
     as the poster JPEG `target`: a frame the encoder of the same process gets, taken without
     a decode of the encoded file (0.1-0.4 CPU-s a 1080p burn, for its seek)."""
-    frame = picture.filter("trim", start=_from(at)).filter("trim", end_frame=1)
+    frame = picture.filter("trim", start=_ffmpeg_time(at)).filter("trim", end_frame=1)
     return ffmpeg.output(frame.filter("scale", POSTER_WIDTH, -2), str(target), **POSTER_JPEG)
 
 
@@ -175,8 +175,8 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
                  taken: Path | None = None) -> None:
     """A burned variant's own frame; the others share their picture, and so one poster file
     per picture, made once and copied. `taken`: the burned frame, already taken where it was
-    encoded (render/pictures.py), moved into place; when that process wrote none (the cue
-    begins past the picture's end), the frame is read from `video`."""
+    encoded (render/pictures.py), moved into place; when that process wrote none (a picture
+    shorter than its probe said), the frame is read from `video`."""
     if taken is not None and taken.exists():
         os.replace(taken, plan.variant.poster_path)
         return
