@@ -309,3 +309,20 @@ def test_woven_fields_flagged_progressive_are_found_and_deinterlaced(campaign):
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
     scan = build_plan([manifest]).variants[0].conform.scan
     assert scan.scan == "tff" and scan.because == "idet overrules the progressive flag", scan
+    # `pipeline plan` says so before anything renders: on stderr (stdout stays one line per
+    # variant) and in its JSON.
+    import json
+
+    from click.testing import CliRunner
+
+    from pipeline.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["plan", str(manifest)])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.stderr.splitlines() if line.startswith("master "))
+    assert line.startswith("master test-campaign/spot: 720x576, SAR 1:1 (5:4), 25 fps, interlaced, "
+                           f"top field first (idet overrules the progressive flag; idet: "
+                           f"{scan.counts.tff} TFF, {scan.counts.bff} BFF,"), line
+    assert not [line for line in result.stdout.splitlines() if line.startswith("master ")]
+    masters = json.loads(CliRunner().invoke(cli, ["plan", str(manifest), "--json"]).stdout)["masters"]
+    assert [(m["spot"], m["picture"]["scan"]["scan"]) for m in masters] == [("spot", "tff")]

@@ -136,8 +136,13 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
     """
     plan = select(build_plan(manifests), spots, languages, profiles)
     plan.save_caches()
+    masters = {(v.variant.manifest.campaign, v.variant.spot.id): v.conform
+               for v in plan.variants + plan.skipped if v.conform is not None}
     if as_json:
         click.echo(json.dumps({"variants": [v.to_json() for v in plan.variants + plan.skipped],
+                               "masters": [{"campaign": campaign, "spot": spot,
+                                            "path": str(master.info.path)} | master.describe()
+                                           for (campaign, spot), master in masters.items()],
                                "diagnostics": [d.to_json() for d in plan.diagnostics]},
                               indent=2, ensure_ascii=False))
     else:
@@ -145,6 +150,10 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
         for v in plan.variants + plan.skipped:
             reasons = f"  ({'; '.join(v.reasons)})" if v.reasons else ""
             click.echo(f"{v.status:<11} {v.variant.key:<45} {v.variant.language.treatment:<5}{reasons}")
+        # How each master's picture will be read (scan, shape), on stderr: stdout stays one
+        # line per variant for scripts.
+        for (campaign, spot), master in masters.items():
+            click.echo(f"master {campaign}/{spot}: {master.summary()}", err=True)
         click.echo(plan_summary(plan), err=True)
     if plan.errors:
         sys.exit(1)

@@ -60,6 +60,22 @@ class Master:
         return {"picture": self.geometry.to_json() | {"scan": self.scan.to_json()},
                 "sound": self.sound_settings}
 
+    def summary(self) -> str:
+        """One line on how the picture will be read: `1920x1080, SAR 1:1 (16:9), 25 fps,
+        progressive (flag)`; a crop and a rotation when there are."""
+        geometry, video = self.geometry, self.info.video
+        aspect = geometry.display_aspect.limit_denominator(1000)
+        parts = [f"{geometry.width}x{geometry.height}, SAR {geometry.sar.numerator}:"
+                 f"{geometry.sar.denominator} ({aspect.numerator}:{aspect.denominator})"]
+        if video and video.fps:
+            parts.append(f"{video.fps:.3f}".rstrip("0").rstrip(".") + " fps")
+        if geometry.rotation:
+            parts.append(f"rotated {geometry.rotation} degrees")
+        if geometry.crop:
+            crop = geometry.crop
+            parts.append(f"cropped to {crop.width}x{crop.height} at {crop.x},{crop.y}")
+        return ", ".join(parts + [self.scan.describe()])
+
 
 def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | None = None,
             cache: HashCache | None = None) -> Master:

@@ -45,6 +45,8 @@ INTERLACED_HEIGHTS = (480, 486, 576, 1080, 1088)   # lines of the interlaced for
 
 # ffprobe's field order -> the field displayed first (AVFieldOrder: TT top coded and shown first,
 # BB bottom, TB top coded first but bottom shown first, BT the reverse).
+SCAN_NAMES: dict[Scan, str] = {"progressive": "progressive", "tff": "interlaced, top field first",
+                               "bff": "interlaced, bottom field first"}
 FLAGS: dict[str, Scan] = {"progressive": "progressive", "tt": "tff", "bt": "tff", "bb": "bff",
                           "tb": "bff"}
 
@@ -71,6 +73,16 @@ class ScanDecision:
     def to_json(self) -> dict:
         return {"scan": self.scan, "because": self.because,
                 "idet": self.counts.to_json() if self.counts else None}
+
+    def describe(self) -> str:
+        """The decision as the media team reads it, e.g. `interlaced, top field first (idet
+        overrules the progressive flag; idet: 70 TFF, 0 BFF, 3 progressive, 2 undetermined)`."""
+        sample = ""
+        if self.counts:
+            counts = self.counts
+            sample = (f"; idet: {counts.tff} TFF, {counts.bff} BFF, {counts.progressive} "
+                      f"progressive, {counts.undetermined} undetermined")
+        return f"{SCAN_NAMES[self.scan]} ({self.because}{sample})"
 
 
 def flagged(video: Stream) -> Scan | None:
