@@ -181,7 +181,11 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
     """A burned variant's own frame; the others share their picture, and so one poster file
     per picture, made once and copied. `taken`: the burned frame, already taken where it was
     encoded (render/pictures.py), moved into place; when that process wrote none (a picture
-    shorter than its probe said), the frame is read from `video`."""
+    shorter than its probe said), the frame is read from `video`.
+
+    A shared picture's poster is read from `video`, the variant's MP4 copying it, not from the
+    picture itself, which may be the master: ffmpeg 5.1's seek in MPEG-TS and MPEG-PS lands on
+    the next keyframe (21 of 29 seeks in an H.264 TS with a 12-frame GOP, up to 8 frames late)."""
     if taken is not None and taken.exists():
         os.replace(taken, plan.variant.poster_path)
         return
@@ -194,7 +198,7 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
     poster = plan.variant.folder / ".work" / f"poster-{key}.jpg"
     with made_once(poster) as needed:
         if needed:
-            extract_poster(shared_picture, at, poster)
+            extract_poster(video, at, poster)
     with atomic_output(plan.variant.poster_path) as partial:
         shutil.copyfile(poster, partial)
 
