@@ -296,6 +296,28 @@ def test_probe_entries_of_an_older_model_are_not_read(campaign):
     assert plan.master.duration == 4.0 and plan.master.video.width == 320
 
 
+def test_woven_fields_in_an_mpeg_ts_with_one_keyframe_are_still_sampled(campaign):
+    """ffmpeg 5.1's seek in MPEG-TS lands on the next keyframe: in a file with one, the sample
+    a quarter in read no frame, and the `progressive` flag won over woven fields, silently
+    (found by a fresh-user trial). The sample is taken again from the start."""
+    import yaml
+
+    from pipeline.render.plan import build_plan
+    from tests.conformmedia import X264, ffmpeg
+
+    woven = ("testsrc2=size=720x576:rate=50:duration=6[b];color=white:size=16x576:rate=50[bar];"
+             "[b][bar]overlay=x='mod(t*1200,700)':shortest=1,interlace=scan=tff")
+    ffmpeg("-f", "lavfi", "-i", woven, *X264, "-g", "1000", "-an", "-f", "mpegts",
+           str(campaign.root / "media/spot.ts"))
+    campaign.subtitle("nah")
+    data = campaign.data([{"code": "nah", "treatment": "burn"}])
+    data["spots"][0] |= {"master": "../media/spot.ts", "audio": "silent"}
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    scan = build_plan([campaign.manifest]).variants[0].conform.scan
+    assert scan.counts.frames >= 75 and scan.scan == "tff", scan
+    assert scan.because == "idet overrules the progressive flag", scan
+
+
 def test_woven_fields_flagged_progressive_are_found_and_deinterlaced(campaign):
     """Issue 10: `idet` when the flag is wrong. The fields of a 576i picture coded as progressive
     (the stream says so) are found by their combing, in one field order on nearly every frame;

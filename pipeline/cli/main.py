@@ -141,7 +141,10 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"variants": [v.to_json() for v in plan.variants + plan.skipped],
                                "masters": [{"campaign": campaign, "spot": spot,
-                                            "path": str(master.info.path)} | master.describe()
+                                            "path": str(master.info.path),
+                                            "fps": master.info.video.fps if master.info.video else None,
+                                            "field_order": master.info.video.field_order
+                                            if master.info.video else None} | master.describe()
                                            for (campaign, spot), master in masters.items()],
                                "diagnostics": [d.to_json() for d in plan.diagnostics]},
                               indent=2, ensure_ascii=False))

@@ -18,6 +18,7 @@ the preview then build their graphs from it:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import ffmpeg
 
@@ -68,9 +69,12 @@ class Master:
         parts = [f"{geometry.width}x{geometry.height}, SAR {geometry.sar.numerator}:"
                  f"{geometry.sar.denominator} ({aspect.numerator}:{aspect.denominator})"]
         if video and video.fps:
-            parts.append(f"{video.fps:.3f}".rstrip("0").rstrip(".") + " fps")
-        if geometry.rotation:
-            parts.append(f"rotated {geometry.rotation} degrees")
+            rate = Fraction(video.fps).limit_denominator(1001)
+            parts.append(f"{video.fps:.3f}".rstrip("0").rstrip(".") + " fps"
+                         + (f" ({rate.numerator}/{rate.denominator})" if rate.denominator > 1 else ""))
+        if geometry.rotation and video:
+            parts.append(f"upright from the stored {video.width}x{video.height} "
+                         f"(display matrix: {geometry.rotation} degrees)")
         if geometry.crop:
             crop = geometry.crop
             parts.append(f"cropped to {crop.width}x{crop.height} at {crop.x},{crop.y}")
