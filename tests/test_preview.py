@@ -178,3 +178,42 @@ def test_tiles_of_an_interlaced_master_are_deinterlaced_with_their_neighbours(ca
     args = ffmpeg.compile(tiles_graph(master, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
                                       SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0), cmd="ffmpeg")
     assert "bwdif" not in " ".join(args)
+
+
+def test_tiles_of_an_mpeg_ts_master_show_the_frame_at_the_middle_of_each_cue(campaign):
+    # ffmpeg 5.1's seek in MPEG-TS often lands on the next keyframe: each tile is decoded from
+    # 2 s before its time and trimmed there. Cue middles at frames 30, 41 and 66, between the
+    # keyframes of a 12-frame GOP.
+    import subprocess
+
+    import yaml
+
+    from tests.mediacheck import FFMPEG
+
+    master = campaign.root / "media/spot.ts"
+    subprocess.run([FFMPEG, "-v", "error", "-f", "lavfi", "-i",
+                    "testsrc2=size=320x180:rate=25:duration=4", "-c:v", "libx264", "-preset",
+                    "veryfast", "-g", "12", "-keyint_min", "12", "-sc_threshold", "0", "-bf", "2",
+                    "-pix_fmt", "yuv420p", "-f", "mpegts", str(master)], check=True)
+    campaign.subtitle("nah", "".join(f"{n}\n00:00:{start} --> 00:00:{end}\n.\n\n" for n, (start, end)
+                                     in enumerate((("01,000", "01,400"), ("01,480", "01,800"),
+                                                   ("02,400", "02,880")), 1)))
+    data = campaign.data([{"code": "nah", "treatment": "burn"}])
+    data["spots"][0] |= {"master": "../media/spot.ts", "audio": "silent"}
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = invoke(campaign.manifest, "--lang", "nah")
+    assert result.exit_code == 0, result.output
+    sheet = Image.open(campaign.out / "spot.nah.preview.png")
+    middle = slice(int(H * 0.3) * W, int(H * 0.6) * W)      # above the subtitle, below the label
+
+    def frame(index: int) -> bytes:
+        return subprocess.run([FFMPEG, "-v", "error", "-i", str(master), "-vf",
+                               f"select=eq(n\\,{index}),scale={W}:{H}", "-frames:v", "1", "-f",
+                               "rawvideo", "-pix_fmt", "gray", "-"], capture_output=True,
+                              check=True).stdout[middle]
+
+    for number, index in enumerate((30, 41, 66)):
+        shown = tile(sheet, number)[middle]
+        distances = {other: sum(abs(x - y) for x, y in zip(shown, frame(other)))
+                     for other in (index - 1, index, index + 1, 48 if index < 48 else 72)}
+        assert min(distances, key=distances.get) == index, (number, distances)

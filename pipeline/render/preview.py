@@ -216,12 +216,16 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
     outputs = []
     for number, cue in enumerate(cues, first):
-        at = cue_middle(cue, master.info.duration)
+        at = round(cue_middle(cue, master.info.duration), 3)
+        seek = round(max(0.0, at - master.info.seek_lead_in), 3)
         # One decoder thread per input: tiles decode one after another anyway, and each
         # thread would hold its own frames.
-        source = ffmpeg.input(str(master.info.path), ss=f"{at:.3f}", t=SEEK_WINDOW, threads=1)
-        picture = (progressive(source["v:0"], master).trim(end_frame=1)
-                   .setpts(f"PTS-STARTPTS+{at:.3f}/TB"))
+        source = ffmpeg.input(str(master.info.path), ss=f"{seek:.3f}", t=SEEK_WINDOW + at - seek,
+                              threads=1)
+        picture = progressive(source["v:0"], master)
+        if at > seek:        # a container whose seek lands late: decoded from earlier, trimmed
+            picture = picture.trim(start=f"{at - seek:.3f}")
+        picture = picture.trim(end_frame=1).setpts(f"PTS-STARTPTS+{at:.3f}/TB")
         picture = (burn_in(framed(picture, master, frame), ass, fontsdir)
                    .filter("scale", width, height)
                    .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
