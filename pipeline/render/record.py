@@ -184,8 +184,8 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
     shorter than its probe said), the frame is read from `video`.
 
     A shared picture's poster is read from `video`, the variant's MP4 copying it, not from the
-    picture itself, which may be the master: ffmpeg 5.1's seek in MPEG-TS and MPEG-PS lands on
-    the next keyframe (21 of 29 seeks in an H.264 TS with a 12-frame GOP, up to 8 frames late)."""
+    picture itself, which may be the master: ffmpeg's seek in MPEG-TS and MPEG-PS lands late
+    (see `MediaInfo.seek_lead_in`), in an MP4 on the frame."""
     if taken is not None and taken.exists():
         os.replace(taken, plan.variant.poster_path)
         return
