@@ -18,6 +18,7 @@ import click
 from pipeline import __version__
 from pipeline.cli.common import emit, fails_cleanly, verbosity, verbosity_options
 from pipeline.cli.progress import make_reporter
+from pipeline.media.conform import Master
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import Outcome, default_jobs, render_plan
 from pipeline.render.plan import build_plan
@@ -121,6 +122,14 @@ def with_selectors(command):
     return command
 
 
+def _master_json(campaign: str, spot: str, master: Master) -> dict:
+    """How `plan --json` shows a master: the conform step's view, its file's rate and flag."""
+    video = master.info.video
+    return {"campaign": campaign, "spot": spot, "path": str(master.info.path),
+            "fps": video.fps if video else None,
+            "field_order": video.field_order if video else None} | master.describe()
+
+
 @cli.command("plan")
 @MANIFESTS
 @with_selectors
@@ -140,11 +149,7 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
                for v in plan.variants + plan.skipped if v.conform is not None}
     if as_json:
         click.echo(json.dumps({"variants": [v.to_json() for v in plan.variants + plan.skipped],
-                               "masters": [{"campaign": campaign, "spot": spot,
-                                            "path": str(master.info.path),
-                                            "fps": master.info.video.fps if master.info.video else None,
-                                            "field_order": master.info.video.field_order
-                                            if master.info.video else None} | master.describe()
+                               "masters": [_master_json(campaign, spot, master)
                                            for (campaign, spot), master in masters.items()],
                                "diagnostics": [d.to_json() for d in plan.diagnostics]},
                               indent=2, ensure_ascii=False))

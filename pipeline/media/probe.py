@@ -73,8 +73,8 @@ class MediaInfo:
         """Seconds to seek before a time and decode up to it, for a frame at that time. ffmpeg
         5.1's seek in MPEG-TS and MPEG-PS often lands on the keyframe after the time asked (21
         of 29 seeks in an H.264 TS with a 12-frame GOP, up to 8 frames late); MP4, MOV,
-        Matroska and MXF land before it, and need none. 2 s covers the GOPs of 1 s and under
-        that broadcast streams use."""
+        Matroska and MXF land before it, and need none. Landing at most a GOP late, a seek 2 s
+        early lands in time for GOPs up to 2 s (broadcast streams keep theirs near 0.5 s)."""
         return 2.0 if self.format_name in ("mpegts", "mpeg") else 0.0
 
     def of_kind(self, kind: str) -> list[Stream]:

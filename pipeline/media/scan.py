@@ -43,10 +43,10 @@ MINIMUM = 10                 # ... and counts at least this many frames
 OVERRULE = 4.0               # a progressive flag falls to one field order outnumbering the rest 4:1
 INTERLACED_HEIGHTS = (480, 486, 576, 1080, 1088)   # lines of the interlaced formats (1088: coded)
 
-# ffprobe's field order -> the field displayed first (AVFieldOrder: TT top coded and shown first,
-# BB bottom, TB top coded first but bottom shown first, BT the reverse).
 SCAN_NAMES: dict[Scan, str] = {"progressive": "progressive", "tff": "interlaced, top field first",
                                "bff": "interlaced, bottom field first"}
+# ffprobe's field order -> the field displayed first (AVFieldOrder: TT top coded and shown first,
+# BB bottom, TB top coded first but bottom shown first, BT the reverse).
 FLAGS: dict[str, Scan] = {"progressive": "progressive", "tt": "tff", "bt": "tff", "bb": "bff",
                           "tb": "bff"}
 
