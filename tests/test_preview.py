@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import ffmpeg
 import pytest
@@ -18,6 +19,7 @@ from pipeline.render.preview import (
     GAP,
     cue_middle,
     proxy_profile,
+    seekable_picture,
     sheet_size,
     tile_size,
     tiles_graph,
@@ -156,7 +158,8 @@ def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campa
     cue = Cue(7, 2000, 3000, "x", 1)
     master = examine(probe_video(campaign.root / "media/spot.mp4"))
     args = ffmpeg.compile(tiles_graph(master, [cue], resolve_font("Noto Sans"), SMALL,
-                                      tmp_path / "a.ass", tmp_path, tmp_path, 0), cmd="ffmpeg")
+                                      tmp_path / "a.ass", tmp_path, tmp_path, 0,
+                                      seekable_picture(master, tmp_path)), cmd="ffmpeg")
     line = " ".join(args)
     assert "-ss 2.500" in line and line.index("-ss 2.500") < line.index("-i ")
     graph = args[args.index("-filter_complex") + 1]
@@ -172,48 +175,97 @@ def test_tiles_of_an_interlaced_master_are_deinterlaced_with_their_neighbours(ca
     master = examine(probe_video(campaign.root / "media/spot.mp4"))
     interlaced = replace(master, scan=ScanDecision("tff", "idet"))
     args = ffmpeg.compile(tiles_graph(interlaced, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
-                                      SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0), cmd="ffmpeg")
+                                      SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0,
+                                      seekable_picture(master, tmp_path)), cmd="ffmpeg")
     graph = args[args.index("-filter_complex") + 1]
     assert graph.index("bwdif=deint=all:mode=send_frame:parity=tff") < graph.index("trim=end_frame=1")
     args = ffmpeg.compile(tiles_graph(master, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
-                                      SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0), cmd="ffmpeg")
+                                      SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0,
+                                      seekable_picture(master, tmp_path)), cmd="ffmpeg")
     assert "bwdif" not in " ".join(args)
 
 
-def test_tiles_of_an_mpeg_ts_master_show_the_frame_at_the_middle_of_each_cue(campaign):
-    # ffmpeg 5.1's seek in MPEG-TS often lands on the next keyframe: each tile is decoded from
-    # 2 s before its time and trimmed there. Cue middles at frames 30, 41 and 66, between the
-    # keyframes of a 12-frame GOP.
+# H.264 with a 12-frame GOP; MPEG-2 interlaced in a program stream; one keyframe; the picture
+# 1.6 s after the sound. The last two came from a fresh-user trial of a first fix.
+MPEG_MASTERS = {
+    "ts": ["-c:v", "libx264", "-preset", "veryfast", "-g", "12", "-keyint_min", "12",
+           "-sc_threshold", "0", "-bf", "2", "-pix_fmt", "yuv420p", "-an", "-f", "mpegts"],
+    "ps": ["-vf", "interlace=scan=tff", "-c:v", "mpeg2video", "-g", "15", "-bf", "2", "-q:v", "3",
+           "-flags", "+ilme+ildct", "-top", "1", "-an", "-f", "vob"],
+    "ts-one-keyframe": ["-c:v", "libx264", "-preset", "veryfast", "-g", "1000", "-bf", "2",
+                        "-pix_fmt", "yuv420p", "-an", "-f", "mpegts"],
+    "ts-late-picture": ["-c:v", "libx264", "-preset", "veryfast", "-g", "12", "-bf", "2",
+                        "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mpegts"],
+}
+
+
+def mpeg_campaign(campaign, kind: str) -> Path:
+    """`campaign` with a 4 s master of `kind` (MPEG_MASTERS) and a language `nah` whose three
+    cues have their middles at frames 30, 41 and 66; the master's path."""
     import subprocess
 
     import yaml
 
     from tests.mediacheck import FFMPEG
 
-    master = campaign.root / "media/spot.ts"
-    subprocess.run([FFMPEG, "-v", "error", "-f", "lavfi", "-i",
-                    "testsrc2=size=320x180:rate=25:duration=4", "-c:v", "libx264", "-preset",
-                    "veryfast", "-g", "12", "-keyint_min", "12", "-sc_threshold", "0", "-bf", "2",
-                    "-pix_fmt", "yuv420p", "-f", "mpegts", str(master)], check=True)
+    master = campaign.root / f"media/spot.{'mpg' if kind == 'ps' else 'ts'}"
+    rate = 50 if kind == "ps" else 25      # woven from 50p into 25 interlaced frames
+    inputs = ["-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={rate}:duration=4"]
+    if kind == "ts-late-picture":
+        inputs = ["-itsoffset", "1.6", *inputs, "-f", "lavfi", "-i",
+                  "sine=frequency=440:sample_rate=48000:duration=6"]
+    subprocess.run([FFMPEG, "-v", "error", *inputs, *MPEG_MASTERS[kind], str(master)], check=True)
     campaign.subtitle("nah", "".join(f"{n}\n00:00:{start} --> 00:00:{end}\n.\n\n" for n, (start, end)
                                      in enumerate((("01,000", "01,400"), ("01,480", "01,800"),
                                                    ("02,400", "02,880")), 1)))
     data = campaign.data([{"code": "nah", "treatment": "burn"}])
-    data["spots"][0] |= {"master": "../media/spot.ts", "audio": "silent"}
+    data["spots"][0] |= {"master": f"../media/{master.name}", "audio": "silent"}
     campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    result = invoke(campaign.manifest, "--lang", "nah")
+    return master
+
+
+@pytest.mark.parametrize("kind", MPEG_MASTERS)
+def test_tiles_of_mpeg_ts_and_ps_masters_show_the_frame_at_the_middle_of_each_cue(campaign, kind):
+    # ffmpeg 5.1's seek in MPEG-TS and MPEG-PS lands late, or past the end, or stamps frames
+    # wrong: the tiles seek in a copy of the picture into MP4, counted from its first frame.
+    # Cue middles at frames 30, 41 and 66; 30 and 66 between keyframes.
+    import subprocess
+
+    from tests.mediacheck import FFMPEG
+
+    master = mpeg_campaign(campaign, kind)
+    result = invoke(campaign.manifest, "--lang", "nah", "--no-video")
     assert result.exit_code == 0, result.output
     sheet = Image.open(campaign.out / "spot.nah.preview.png")
     middle = slice(int(H * 0.3) * W, int(H * 0.6) * W)      # above the subtitle, below the label
+    # The master's frames in decoding order from its start (counted, not timed), as the
+    # tiles show them: deinterlaced where interlaced.
+    deinterlace = "bwdif=mode=send_frame:parity=tff," if kind == "ps" else ""
+    frames = subprocess.run([FFMPEG, "-v", "error", "-i", str(master), "-map", "0:v:0", "-vf",
+                             f"{deinterlace}scale={W}:{H}", "-frames:v", "80", "-f", "rawvideo",
+                             "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
 
     def frame(index: int) -> bytes:
-        return subprocess.run([FFMPEG, "-v", "error", "-i", str(master), "-vf",
-                               f"select=eq(n\\,{index}),scale={W}:{H}", "-frames:v", "1", "-f",
-                               "rawvideo", "-pix_fmt", "gray", "-"], capture_output=True,
-                              check=True).stdout[middle]
+        return frames[index * W * H:(index + 1) * W * H][middle]
 
     for number, index in enumerate((30, 41, 66)):
         shown = tile(sheet, number)[middle]
         distances = {other: sum(abs(x - y) for x, y in zip(shown, frame(other)))
-                     for other in (index - 1, index, index + 1, 48 if index < 48 else 72)}
-        assert min(distances, key=distances.get) == index, (number, distances)
+                     for other in (index - 3, index - 1, index, index + 1, index + 8)}
+        assert min(distances, key=distances.get) == index, (kind, number, distances)
+
+
+def test_a_tile_with_no_frame_fails_the_sheet_instead_of_leaving_a_hole(campaign, monkeypatch):
+    # What the copy prevents: seeking in the one-keyframe TS itself finds no frame past 0, and
+    # ffmpeg writes no tile without a word. The sheet would be one tile on a grey background.
+    from pipeline.render import preview as preview_module
+    from pipeline.render.preview import SeekablePicture
+
+    master = mpeg_campaign(campaign, "ts-one-keyframe")
+    monkeypatch.setattr(preview_module, "seekable_picture",
+                        lambda master_, work: SeekablePicture(master, 0.0))
+    result = invoke(campaign.manifest, "--lang", "nah", "--no-video")
+    assert result.exit_code == 1
+    assert "no frame of the master at the middle of cue 1 (1.200 s)" in result.output, result.output
+    assert "Traceback" not in result.output
+    assert not (campaign.out / "spot.nah.preview.png").exists()

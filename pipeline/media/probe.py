@@ -69,13 +69,13 @@ class MediaInfo:
         return next((s for s in self.streams if s.kind == "audio"), None)
 
     @property
-    def seek_lead_in(self) -> float:
-        """Seconds to seek before a time and decode up to it, for a frame at that time. ffmpeg
-        5.1's seek in MPEG-TS and MPEG-PS often lands on the keyframe after the time asked (21
-        of 29 seeks in an H.264 TS with a 12-frame GOP, up to 8 frames late); MP4, MOV,
-        Matroska and MXF land before it, and need none. Landing at most a GOP late, a seek 2 s
-        early lands in time for GOPs up to 2 s (broadcast streams keep theirs near 0.5 s)."""
-        return 2.0 if self.format_name in ("mpegts", "mpeg") else 0.0
+    def seeks_exactly(self) -> bool:
+        """Whether ffmpeg's `-ss` finds a frame at the time asked. Not in MPEG-TS and MPEG-PS:
+        ffmpeg 5.1 often lands on the keyframe after it (21 of 29 seeks in an H.264 TS with a
+        12-frame GOP, up to 8 frames late), past the end of a file with one keyframe, and in
+        an MPEG-2 program stream stamps the frames after a seek 1-3 frames wrong. MP4, MOV,
+        Matroska and MXF, with an index, land on the frame."""
+        return self.format_name not in ("mpegts", "mpeg")
 
     def of_kind(self, kind: str) -> list[Stream]:
         return [s for s in self.streams if s.kind == kind]

@@ -207,32 +207,55 @@ def cue_middle(cue: Cue, duration: float) -> float:
     return (cue.start / 1000 + end) / 2
 
 
+@dataclass(frozen=True)
+class SeekablePicture:
+    """A file holding the master's picture where `-ss` lands on the frame asked, and `offset`:
+    seconds from that file's start (its earliest stream) to the picture's first frame."""
+
+    path: Path
+    offset: float
+
+
+def seekable_picture(master: Master, work: Path) -> SeekablePicture:
+    """The master itself when its container seeks exactly; else (MPEG-TS, MPEG-PS: see
+    `MediaInfo.seeks_exactly`) its picture copied into an MP4 in `work`, read once from the
+    start (0.1 s for a 10 s 1080p TS), whose timestamps are then those of that linear read."""
+    info = master.info
+    if info.seeks_exactly:
+        start = info.video.start_time if info.video and info.video.start_time is not None \
+            else info.start_time
+        return SeekablePicture(info.path, max(0.0, start - info.start_time))
+    copy = work / "picture.mp4"
+    run_ffmpeg(["-loglevel", "error", "-fflags", "+genpts", "-i", str(info.path), "-map", "0:v:0",
+                "-c", "copy", "-f", "mp4", str(copy)],
+               what="copying the master's picture to seek in it", path=info.path)
+    return SeekablePicture(copy, 0.0)
+
+
 def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
-                fontsdir: Path, folder: Path, first: int):
+                fontsdir: Path, folder: Path, first: int, picture: SeekablePicture):
     """One input per cue, seeked to its middle; each frame conformed (deinterlaced with its
     neighbours), subtitled, scaled, labelled and written as `folder/tile-NNNN.png`, numbered
-    from `first`."""
+    from `first`. Cue times count from the picture's first frame, as the render's do; the
+    frames are read from `picture` (`seekable_picture`)."""
     width, height = tile_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
     outputs = []
     for number, cue in enumerate(cues, first):
-        at = round(cue_middle(cue, master.info.duration), 3)
-        seek = round(max(0.0, at - master.info.seek_lead_in), 3)
+        at = cue_middle(cue, master.info.duration)
         # One decoder thread per input: tiles decode one after another anyway, and each
         # thread would hold its own frames.
-        source = ffmpeg.input(str(master.info.path), ss=f"{seek:.3f}", t=SEEK_WINDOW + at - seek,
+        source = ffmpeg.input(str(picture.path), ss=f"{at + picture.offset:.3f}", t=SEEK_WINDOW,
                               threads=1)
-        picture = progressive(source["v:0"], master)
-        if at > seek:        # a container whose seek lands late: decoded from earlier, trimmed
-            picture = picture.trim(start=f"{at - seek:.3f}")
-        picture = picture.trim(end_frame=1).setpts(f"PTS-STARTPTS+{at:.3f}/TB")
-        picture = (burn_in(framed(picture, master, frame), ass, fontsdir)
-                   .filter("scale", width, height)
-                   .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
-                             fontsize=max(10, height // 12), fontcolor="white", x=6, y=6,
-                             box=1, boxcolor="black@0.6", boxborderw=4))
-        outputs.append(picture.output(str(folder / (TILE_NAME % number)), vframes=1, f="image2",
-                                      vcodec="png"))
+        tile = (progressive(source["v:0"], master).trim(end_frame=1)
+                .setpts(f"PTS-STARTPTS+{at:.3f}/TB"))
+        tile = (burn_in(framed(tile, master, frame), ass, fontsdir)
+                .filter("scale", width, height)
+                .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
+                          fontsize=max(10, height // 12), fontcolor="white", x=6, y=6,
+                          box=1, boxcolor="black@0.6", boxborderw=4))
+        outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1, f="image2",
+                                   vcodec="png"))
     return ffmpeg.merge_outputs(*outputs)
 
 
@@ -254,10 +277,16 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
               file_styles=file_styles)
     folder = work / "tiles"
     folder.mkdir()
+    picture = seekable_picture(master, work)
     # A bounded number of inputs per process: every open input holds a decoder's frames.
     for first in range(0, len(cues), TILES_PER_RUN):
         _run(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass, fontsdir,
-                         folder, first), f"taking the frames of {target.name}", target)
+                         folder, first, picture), f"taking the frames of {target.name}", target)
+    missing = [cue for number, cue in enumerate(cues) if not (folder / (TILE_NAME % number)).exists()]
+    if missing:     # ffmpeg writes no image, and says nothing, where a seek finds no frame
+        raise RenderError(f"no frame of the master at the middle of cue {missing[0].index} "
+                          f"({cue_middle(missing[0], master.info.duration):.3f} s) for the "
+                          f"contact sheet", target)
     with atomic_output(target) as partial:
         _run(sheet_graph(folder, len(cues), partial), f"making the contact sheet {target.name}",
              target)

@@ -185,7 +185,7 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
 
     A shared picture's poster is read from `video`, the variant's MP4 copying it, not from the
     picture itself, which may be the master: ffmpeg's seek in MPEG-TS and MPEG-PS lands late
-    (see `MediaInfo.seek_lead_in`), in an MP4 on the frame."""
+    (see `MediaInfo.seeks_exactly`), in an MP4 on the frame."""
     if taken is not None and taken.exists():
         os.replace(taken, plan.variant.poster_path)
         return
