@@ -186,7 +186,8 @@ def test_tiles_of_an_interlaced_master_are_deinterlaced_with_their_neighbours(ca
 
 
 # H.264 with a 12-frame GOP; MPEG-2 interlaced in a program stream; one keyframe; the picture
-# 1.6 s after the sound. The last two came from a fresh-user trial of a first fix.
+# 1.6 s after the sound (the last two from a fresh-user trial of a first fix); and a Matroska
+# master whose picture starts 1.6 s after its sound.
 MPEG_MASTERS = {
     "ts": ["-c:v", "libx264", "-preset", "veryfast", "-g", "12", "-keyint_min", "12",
            "-sc_threshold", "0", "-bf", "2", "-pix_fmt", "yuv420p", "-an", "-f", "mpegts"],
@@ -196,6 +197,9 @@ MPEG_MASTERS = {
                         "-pix_fmt", "yuv420p", "-an", "-f", "mpegts"],
     "ts-late-picture": ["-c:v", "libx264", "-preset", "veryfast", "-g", "12", "-bf", "2",
                         "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mpegts"],
+    # Matroska seeks exactly: the tiles seek in the master, counted from its picture's start.
+    "mkv-late-picture": ["-c:v", "libx264", "-preset", "veryfast", "-g", "12", "-bf", "2",
+                         "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "matroska"],
 }
 
 
@@ -208,10 +212,10 @@ def mpeg_campaign(campaign, kind: str) -> Path:
 
     from tests.mediacheck import FFMPEG
 
-    master = campaign.root / f"media/spot.{'mpg' if kind == 'ps' else 'ts'}"
+    master = campaign.root / f"media/spot.{MPEG_MASTERS[kind][-1].replace('vob', 'mpg').replace('mpegts', 'ts').replace('matroska', 'mkv')}"
     rate = 50 if kind == "ps" else 25      # woven from 50p into 25 interlaced frames
     inputs = ["-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={rate}:duration=4"]
-    if kind == "ts-late-picture":
+    if kind.endswith("late-picture"):
         inputs = ["-itsoffset", "1.6", *inputs, "-f", "lavfi", "-i",
                   "sine=frequency=440:sample_rate=48000:duration=6"]
     subprocess.run([FFMPEG, "-v", "error", *inputs, *MPEG_MASTERS[kind], str(master)], check=True)
@@ -238,11 +242,12 @@ def test_tiles_of_mpeg_ts_and_ps_masters_show_the_frame_at_the_middle_of_each_cu
     assert result.exit_code == 0, result.output
     sheet = Image.open(campaign.out / "spot.nah.preview.png")
     middle = slice(int(H * 0.3) * W, int(H * 0.6) * W)      # above the subtitle, below the label
-    # The master's frames in decoding order from its start (counted, not timed), as the
-    # tiles show them: deinterlaced where interlaced.
+    # The master's frames in decoding order from its start (counted, not timed, none repeated
+    # to fill a late start), as the tiles show them: deinterlaced where interlaced.
     deinterlace = "bwdif=mode=send_frame:parity=tff," if kind == "ps" else ""
     frames = subprocess.run([FFMPEG, "-v", "error", "-i", str(master), "-map", "0:v:0", "-vf",
-                             f"{deinterlace}scale={W}:{H}", "-frames:v", "80", "-f", "rawvideo",
+                             f"{deinterlace}scale={W}:{H}", "-fps_mode", "passthrough",
+                             "-frames:v", "80", "-f", "rawvideo",
                              "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
 
     def frame(index: int) -> bytes:
