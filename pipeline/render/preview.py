@@ -50,6 +50,11 @@ GAP = 8               # pixels between tiles and around the sheet
 BACKGROUND = "0x202020"
 PROXY_LINES = 360     # the proxy's shorter side
 SEEK_WINDOW = 0.5     # seconds read after each seek: enough for one frame at any frame rate
+# Seconds a tile's decode starts before its time. In an open GOP (long-GOP MPEG-2's habit), the
+# frames shown just before a keyframe are decoded after it, from the GOP before: a seek to their
+# time lands on that keyframe (decoded before, shown after) and they are lost, a tile one or two
+# frames late. A quarter second covers a reordering delay of 6 frames at 25 fps.
+OPEN_GOP_LEAD = 0.25
 TILES_PER_RUN = 16    # inputs (seeks) per ffmpeg process
 TILE_NAME = "tile-%04d.png"
 
@@ -242,13 +247,16 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
     outputs = []
     for number, cue in enumerate(cues, first):
-        at = cue_middle(cue, master.info.duration)
+        at = round(cue_middle(cue, master.info.duration), 3)
+        seek = round(max(0.0, at - OPEN_GOP_LEAD), 3)
         # One decoder thread per input: tiles decode one after another anyway, and each
         # thread would hold its own frames.
-        source = ffmpeg.input(str(picture.path), ss=f"{at + picture.offset:.3f}", t=SEEK_WINDOW,
-                              threads=1)
-        tile = (progressive(source["v:0"], master).trim(end_frame=1)
-                .setpts(f"PTS-STARTPTS+{at:.3f}/TB"))
+        source = ffmpeg.input(str(picture.path), ss=f"{seek + picture.offset:.3f}",
+                              t=f"{SEEK_WINDOW + at - seek:.3f}", threads=1)
+        tile = progressive(source["v:0"], master)
+        if at > seek:
+            tile = tile.trim(start=f"{at - seek:.3f}")
+        tile = tile.trim(end_frame=1).setpts(f"PTS-STARTPTS+{at:.3f}/TB")
         tile = (burn_in(framed(tile, master, frame), ass, fontsdir)
                 .filter("scale", width, height)
                 .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
