@@ -299,7 +299,7 @@ def test_probe_entries_of_an_older_model_are_not_read(campaign):
 def test_woven_fields_in_an_mpeg_ts_with_one_keyframe_are_still_sampled(campaign):
     """ffmpeg 5.1's seek in MPEG-TS lands on the next keyframe: in a file with one, the sample
     a quarter in read no frame, and the `progressive` flag won over woven fields, silently
-    (found by a fresh-user trial). The sample is taken again from the start."""
+    (found by a fresh-user trial). The sample is taken in a copy of the picture into MOV."""
     import yaml
 
     from pipeline.render.plan import build_plan

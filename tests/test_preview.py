@@ -13,13 +13,13 @@ from PIL import Image
 from pipeline.cli.translate import preview
 from pipeline.media.conform import examine
 from pipeline.media.probe import probe_video
+from pipeline.media.seeking import SeekablePicture, seekable_picture
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.preview import (
     COLUMNS,
     GAP,
     cue_middle,
     proxy_profile,
-    seekable_picture,
     sheet_size,
     tile_size,
     tiles_graph,
@@ -80,7 +80,7 @@ def test_sheet_and_proxy_show_the_subtitles_as_they_will_air(campaign):
     assert sheet.size == sheet_size(SMALL, 2) == (2 * W + 3 * GAP, H + 2 * GAP)
     master = campaign.root / "media/spot.mp4"
     bottom, middle = range(int(H * 0.7), int(H * 0.95)), range(int(H * 0.3), int(H * 0.6))
-    for number, middle_of_cue in enumerate((1.15, 3.05)):
+    for number, middle_of_cue in enumerate((1.12, 3.04)):   # frames shown at 1.15 s and 3.05 s
         shown, original = tile(sheet, number), gray_frame(master, middle_of_cue, W, H)
         # The subtitle is drawn at the bottom, over the frame from the cue's middle.
         subtitled = changed_fraction(shown, original, W, bottom)
@@ -159,13 +159,14 @@ def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campa
     master = examine(probe_video(campaign.root / "media/spot.mp4"))
     args = ffmpeg.compile(tiles_graph(master, [cue], resolve_font("Noto Sans"), SMALL,
                                       tmp_path / "a.ass", tmp_path, tmp_path, 0,
-                                      seekable_picture(master, tmp_path)), cmd="ffmpeg")
+                                      seekable_picture(master.info, tmp_path)), cmd="ffmpeg")
     line = " ".join(args)
-    # Decoded from a quarter second before the cue's middle (open GOPs), trimmed at it.
-    assert "-ss 2.250" in line and line.index("-ss 2.250") < line.index("-i ")
+    # The frame shown at the cue's middle (2.5 s: frame 62, from 2.48 s), decoded from a
+    # quarter second before (open GOPs) and trimmed at it.
+    assert "-ss 2.230000" in line and line.index("-ss 2.230000") < line.index("-i ")
     graph = args[args.index("-filter_complex") + 1]
-    assert graph.index("trim=start=0.250") < graph.index("trim=end_frame=1") < \
-        graph.index("setpts=PTS-STARTPTS+2.500/TB") < graph.index("ass=")
+    assert graph.index("trim=start=0.250000") < graph.index("trim=end_frame=1") < \
+        graph.index("setpts=PTS-STARTPTS+2.480000/TB") < graph.index("ass=")
     assert cue_middle(Cue(1, 3000, 9000, "x", 1), 4.0) == 3.5   # the part on screen
 
 
@@ -178,12 +179,12 @@ def test_tiles_of_an_interlaced_master_are_deinterlaced_with_their_neighbours(ca
     interlaced = replace(master, scan=ScanDecision("tff", "idet"))
     args = ffmpeg.compile(tiles_graph(interlaced, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
                                       SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0,
-                                      seekable_picture(master, tmp_path)), cmd="ffmpeg")
+                                      seekable_picture(master.info, tmp_path)), cmd="ffmpeg")
     graph = args[args.index("-filter_complex") + 1]
     assert graph.index("bwdif=deint=all:mode=send_frame:parity=tff") < graph.index("trim=end_frame=1")
     args = ffmpeg.compile(tiles_graph(master, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
                                       SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0,
-                                      seekable_picture(master, tmp_path)), cmd="ffmpeg")
+                                      seekable_picture(master.info, tmp_path)), cmd="ffmpeg")
     assert "bwdif" not in " ".join(args)
 
 
@@ -254,7 +255,7 @@ def test_tiles_of_mpeg_ts_and_ps_masters_show_the_frame_at_the_middle_of_each_cu
     assert result.exit_code == 0, result.output
     sheet = Image.open(campaign.out / "spot.nah.preview.png")
     middle = slice(int(H * 0.3) * W, int(H * 0.6) * W)      # above the subtitle, below the label
-    # The master's frames in decoding order from its start (counted, not timed, none repeated
+    # The master's frames in display order from its start (counted, not timed, none repeated
     # to fill a late start), as the tiles show them: deinterlaced where interlaced.
     deinterlace = "bwdif=mode=send_frame:parity=tff," if kind == "ps" else ""
     frames = subprocess.run([FFMPEG, "-v", "error", "-i", str(master), "-map", "0:v:0", "-vf",
@@ -273,16 +274,30 @@ def test_tiles_of_mpeg_ts_and_ps_masters_show_the_frame_at_the_middle_of_each_cu
 
 
 def test_a_tile_with_no_frame_fails_the_sheet_instead_of_leaving_a_hole(campaign, monkeypatch):
-    # What the copy prevents: seeking in the one-keyframe TS itself finds no frame past 0, and
-    # ffmpeg writes no tile without a word. The sheet would be one tile on a grey background.
+    # ffmpeg writes no image, without a word, where a seek finds no frame (as in a TS with one
+    # keyframe, seeked in directly): here a picture said to start 100 s into the file.
     from pipeline.render import preview as preview_module
-    from pipeline.render.preview import SeekablePicture
 
-    master = mpeg_campaign(campaign, "ts-one-keyframe")
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "treatment": "burn"}])
     monkeypatch.setattr(preview_module, "seekable_picture",
-                        lambda master_, work: SeekablePicture(master, 0.0))
+                        lambda info, work: SeekablePicture(info.path, 100.0))
     result = invoke(campaign.manifest, "--lang", "nah", "--no-video")
     assert result.exit_code == 1
-    assert "no frame of the master at the middle of cue 1 (1.200 s)" in result.output, result.output
+    assert ("error: no picture found for the contact sheet at the middle of cue 1 (1.120 s), "
+            "2 (3.040 s)") in result.output, result.output
     assert "Traceback" not in result.output
     assert not (campaign.out / "spot.nah.preview.png").exists()
+
+
+def test_a_one_frame_cue_on_the_last_frame_has_its_tile(campaign):
+    # Its middle, 3.98 s, is after the last frame's start (3.96 s): the tile is the frame shown
+    # then, not the first one starting after it (there is none).
+    campaign.subtitle("nah", SRT + "\n3\n00:00:03,960 --> 00:00:04,000\nfin\n")
+    campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = invoke(campaign.manifest, "--lang", "nah", "--no-video")
+    assert result.exit_code == 0, result.output
+    shown = tile(Image.open(campaign.out / "spot.nah.preview.png"), 2)
+    middle = range(int(H * 0.3), int(H * 0.6))
+    assert changed_fraction(shown, gray_frame(campaign.root / "media/spot.mp4", 3.96, W, H), W,
+                            middle) < 0.01

@@ -42,13 +42,15 @@ def _cpu_seconds(work: Callable[[], object], deadline: float | None = None) -> f
 
     # The collector off while timing: its full passes walk every object the test run holds
     # (some 280,000 late in `make test`), a cost of the heap, not of the work timed.
+    # (With it off, cyclic garbage piles up until the deadline stops the work: a few seconds.)
+    collecting = gc.isenabled()
     gc.collect()
-    gc.disable()
     previous = signal.signal(signal.SIGPROF, stop)
-    if deadline is not None:
-        signal.setitimer(signal.ITIMER_PROF, deadline)
-    start = time.process_time()
     try:
+        gc.disable()
+        if deadline is not None:
+            signal.setitimer(signal.ITIMER_PROF, deadline)
+        start = time.process_time()
         work()
         return time.process_time() - start
     except _TooSlow:
@@ -56,7 +58,8 @@ def _cpu_seconds(work: Callable[[], object], deadline: float | None = None) -> f
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
-        gc.enable()
+        if collecting:
+            gc.enable()
 
 
 def assert_scales(prepare: Callable[[int, int], Callable[[], object]], n: int) -> None:

@@ -18,7 +18,6 @@ the preview then build their graphs from it:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 import ffmpeg
 
@@ -29,6 +28,7 @@ from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
     detect_fields, needs_sample
+from pipeline.media.timecode import exact_rate
 from pipeline.profiles import Profile
 
 Stream = ffmpeg.nodes.FilterableStream
@@ -69,9 +69,10 @@ class Master:
         parts = [f"{geometry.width}x{geometry.height}, SAR {geometry.sar.numerator}:"
                  f"{geometry.sar.denominator} ({aspect.numerator}:{aspect.denominator})"]
         if video and video.fps:
-            rate = Fraction(video.fps).limit_denominator(1001)
+            rate = exact_rate(video.fps)
             parts.append(f"{video.fps:.3f}".rstrip("0").rstrip(".") + " fps"
-                         + (f" ({rate.numerator}/{rate.denominator})" if rate.denominator > 1 else ""))
+                         + (f" ({rate.numerator}/{rate.denominator})" if rate.denominator > 1 else "")
+                         + (", variable" if video.variable_rate else ""))
         if geometry.rotation and video:
             parts.append(f"upright from the stored {video.width}x{video.height} "
                          f"(display matrix: {geometry.rotation} degrees)")

@@ -68,15 +68,6 @@ class MediaInfo:
     def audio(self) -> Stream | None:
         return next((s for s in self.streams if s.kind == "audio"), None)
 
-    @property
-    def seeks_exactly(self) -> bool:
-        """Whether ffmpeg's `-ss` finds a frame at the time asked. Not in MPEG-TS and MPEG-PS:
-        ffmpeg 5.1 often lands on the keyframe after it (21 of 29 seeks in an H.264 TS with a
-        12-frame GOP, up to 8 frames late), past the end of a file with one keyframe, and in
-        an MPEG-2 program stream stamps the frames after a seek 1-3 frames wrong. MP4, MOV,
-        Matroska and MXF, with an index, land on the frame."""
-        return self.format_name not in ("mpegts", "mpeg")
-
     def of_kind(self, kind: str) -> list[Stream]:
         return [s for s in self.streams if s.kind == kind]
 

@@ -23,19 +23,22 @@ master stays 25 fps), with the field order found, before anything scales or burn
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import ffmpeg
 
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.probe import MediaInfo, Stream
+from pipeline.media.seeking import seekable_picture
 
 Node = ffmpeg.nodes.FilterableStream
 Scan = Literal["progressive", "tff", "bff"]
 
 # Moves when the detection or the decision changes: part of the cached analysis' key.
-SCAN_VERSION = 5
+SCAN_VERSION = 6
 SAMPLE_FRAMES = 75           # frames `idet` looks at: 3 s of 25 fps (1080p: ~0.6 CPU-s with the seek)
 SAMPLE_FROM = 0.25           # where the sample starts, as a fraction of the duration (past slates)
 CLEAR = 2.0                  # a verdict is clear when it outnumbers the other one this many times
@@ -100,25 +103,21 @@ _IDET = re.compile(r"Multi frame detection:\s*TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*"
 
 def detect_fields(info: MediaInfo) -> FieldCounts:
     """Run `idet` on up to `SAMPLE_FRAMES` frames of the master's picture, from a quarter in
-    (past slates), or from the start when that seek yields no frame: ffmpeg 5.1's seek in
-    MPEG-TS lands on the next keyframe, past the end of a file with one keyframe."""
+    (past slates). A picture in a container without an index is sampled in a copy (see
+    media/seeking.py): a seek in MPEG-TS lands on a later keyframe, past the end of a file with
+    one, and the sample was of the end card or of nothing."""
     start = info.duration * SAMPLE_FROM if info.duration > 4 else 0.0
-    counts = _sample(info, start)
-    if start and not counts.frames:
-        counts = _sample(info, 0.0)
-    return counts
-
-
-def _sample(info: MediaInfo, start: float) -> FieldCounts:
-    # One decoding thread, no deblocking: 0.57 CPU-s instead of 1.2 on a 1080p25 H.264 master
-    # (frame threads cost CPU on 2 cores that planning's other probes are using). Deblocking
-    # smooths 4x4/8x8 block edges; the combing idet compares, line against line, is left as is.
-    seek = ["-ss", f"{start:.3f}"] if start else []
-    stderr = run_ffmpeg(["-loglevel", "info", "-nostats", "-threads", "1", "-skip_loop_filter", "all",
-                         *seek, "-i", str(info.path),
-                         "-map", "0:v:0", "-an", "-sn", "-dn", "-frames:v", str(SAMPLE_FRAMES),
-                         "-vf", "idet", "-f", "null", "-"],
-                        what="looking for interlaced fields", path=info.path)
+    with tempfile.TemporaryDirectory(prefix="pipeline-idet-") as work:
+        picture = seekable_picture(info, Path(work))
+        # One decoding thread, no deblocking: 0.57 CPU-s instead of 1.2 on a 1080p25 H.264
+        # master (frame threads cost CPU on 2 cores that planning's other probes are using).
+        # Deblocking smooths 4x4/8x8 block edges; the combing idet compares, line against
+        # line, is left as is.
+        seek = ["-ss", f"{start + picture.offset:.3f}"] if start else []
+        stderr = run_ffmpeg(["-loglevel", "info", "-nostats", "-threads", "1", "-skip_loop_filter",
+                             "all", *seek, "-i", str(picture.path), "-map", "0:v:0", "-an", "-sn",
+                             "-dn", "-frames:v", str(SAMPLE_FRAMES), "-vf", "idet", "-f", "null",
+                             "-"], what="looking for interlaced fields", path=info.path)
     found = _IDET.findall(stderr)
     if not found:
         return FieldCounts(0, 0, 0, 0)

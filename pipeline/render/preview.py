@@ -4,9 +4,11 @@ of the file (`render/specimen.py`), and a 360p proxy video.
 
 The sheet seeks: each tile is its own input opened with `-ss` before `-i` (decoding from the
 keyframe before the cue's middle, a few dozen frames), so a 30 s spot's sheet costs about as
-much as a few poster frames, not a decode of the whole master. `-ss` before `-i` restarts
-timestamps at zero, so each frame is put back at its time (`setpts=...+T/TB`) before the
-`ass` filter draws the cue that is on screen then. The proxy is one decode, scaled to
+much as a few poster frames, not a decode of the whole master. Each decode starts a quarter
+second early and is trimmed at the frame (open GOPs), in the master or, for a container
+without an index (MPEG-TS, MPEG-PS), in a copy of its picture (media/seeking.py). `-ss` before
+`-i` restarts timestamps at zero, so each frame is put back at its time (`setpts=...+T/TB`)
+before the `ass` filter draws the cue that is on screen then. The proxy is one decode, scaled to
 360 lines and encoded with x264 `veryfast`, while the sheet is made beside it.
 """
 
@@ -17,6 +19,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 
 import ffmpeg
@@ -27,6 +30,9 @@ from pipeline.manifest import Language, Manifest, Spot, load_manifest
 from pipeline.media.conform import Master, examine, framed, master_picture, master_sound, progressive
 from pipeline.media.ffmpeg import run_ffmpeg, stop_jobs
 from pipeline.media.probe import probe, probe_video
+from pipeline.media.seeking import OPEN_GOP_LEAD, SeekablePicture, ffmpeg_seconds, frame_start, \
+    seekable_picture
+from pipeline.media.timecode import exact_rate
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args
@@ -50,11 +56,6 @@ GAP = 8               # pixels between tiles and around the sheet
 BACKGROUND = "0x202020"
 PROXY_LINES = 360     # the proxy's shorter side
 SEEK_WINDOW = 0.5     # seconds read after each seek: enough for one frame at any frame rate
-# Seconds a tile's decode starts before its time. In an open GOP (long-GOP MPEG-2's habit), the
-# frames shown just before a keyframe are decoded after it, from the GOP before: a seek to their
-# time lands on that keyframe (decoded before, shown after) and they are lost, a tile one or two
-# frames late. A quarter second covers a reordering delay of 6 frames at 25 fps.
-OPEN_GOP_LEAD = 0.25
 TILES_PER_RUN = 16    # inputs (seeks) per ffmpeg process
 TILE_NAME = "tile-%04d.png"
 
@@ -212,51 +213,33 @@ def cue_middle(cue: Cue, duration: float) -> float:
     return (cue.start / 1000 + end) / 2
 
 
-@dataclass(frozen=True)
-class SeekablePicture:
-    """A file holding the master's picture where `-ss` lands on the frame asked, and `offset`:
-    seconds from that file's start (its earliest stream) to the picture's first frame."""
-
-    path: Path
-    offset: float
-
-
-def seekable_picture(master: Master, work: Path) -> SeekablePicture:
-    """The master itself when its container seeks exactly; else (MPEG-TS, MPEG-PS: see
-    `MediaInfo.seeks_exactly`) its picture copied into an MP4 in `work`, read once from the
-    start (0.1 s for a 10 s 1080p TS), whose timestamps are then those of that linear read."""
-    info = master.info
-    if info.seeks_exactly:
-        start = info.video.start_time if info.video and info.video.start_time is not None \
-            else info.start_time
-        return SeekablePicture(info.path, max(0.0, start - info.start_time))
-    copy = work / "picture.mp4"
-    run_ffmpeg(["-loglevel", "error", "-fflags", "+genpts", "-i", str(info.path), "-map", "0:v:0",
-                "-c", "copy", "-f", "mp4", str(copy)],
-               what="copying the master's picture to seek in it", path=info.path)
-    return SeekablePicture(copy, 0.0)
+def tile_time(cue: Cue, master: Master) -> float:
+    """Seconds from the picture's first frame: the start of the frame shown at the middle of
+    the part of `cue` on screen (so a one-frame cue in the last frame has its tile)."""
+    rate = exact_rate(master.info.video.fps or 25.0) if master.info.video else Fraction(25)
+    return frame_start(cue_middle(cue, master.info.duration), rate, master.info.duration)
 
 
 def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
                 fontsdir: Path, folder: Path, first: int, picture: SeekablePicture):
-    """One input per cue, seeked to its middle; each frame conformed (deinterlaced with its
-    neighbours), subtitled, scaled, labelled and written as `folder/tile-NNNN.png`, numbered
-    from `first`. Cue times count from the picture's first frame, as the render's do; the
-    frames are read from `picture` (`seekable_picture`)."""
+    """One input per cue, each the frame shown at the cue's middle (`tile_time`), read from
+    `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
+    (deinterlaced with its neighbours), subtitled, scaled, labelled and written as
+    `folder/tile-NNNN.png`, numbered from `first`."""
     width, height = tile_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
     outputs = []
     for number, cue in enumerate(cues, first):
-        at = round(cue_middle(cue, master.info.duration), 3)
-        seek = round(max(0.0, at - OPEN_GOP_LEAD), 3)
+        at = tile_time(cue, master)
+        seek = max(0.0, at - OPEN_GOP_LEAD)
         # One decoder thread per input: tiles decode one after another anyway, and each
         # thread would hold its own frames.
-        source = ffmpeg.input(str(picture.path), ss=f"{seek + picture.offset:.3f}",
-                              t=f"{SEEK_WINDOW + at - seek:.3f}", threads=1)
+        source = ffmpeg.input(str(picture.path), ss=ffmpeg_seconds(seek + picture.offset),
+                              t=f"{SEEK_WINDOW + at - seek:.6f}", threads=1)
         tile = progressive(source["v:0"], master)
         if at > seek:
-            tile = tile.trim(start=f"{at - seek:.3f}")
-        tile = tile.trim(end_frame=1).setpts(f"PTS-STARTPTS+{at:.3f}/TB")
+            tile = tile.trim(start=ffmpeg_seconds(at - seek))
+        tile = tile.trim(end_frame=1).setpts(f"PTS-STARTPTS+{at:.6f}/TB")
         tile = (burn_in(framed(tile, master, frame), ass, fontsdir)
                 .filter("scale", width, height)
                 .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
@@ -285,16 +268,16 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
               file_styles=file_styles)
     folder = work / "tiles"
     folder.mkdir()
-    picture = seekable_picture(master, work)
+    picture = seekable_picture(master.info, work)
     # A bounded number of inputs per process: every open input holds a decoder's frames.
     for first in range(0, len(cues), TILES_PER_RUN):
         _run(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass, fontsdir,
                          folder, first, picture), f"taking the frames of {target.name}", target)
     missing = [cue for number, cue in enumerate(cues) if not (folder / (TILE_NAME % number)).exists()]
     if missing:     # ffmpeg writes no image, and says nothing, where a seek finds no frame
-        raise RenderError(f"no frame of the master at the middle of cue {missing[0].index} "
-                          f"({cue_middle(missing[0], master.info.duration):.3f} s) for the "
-                          f"contact sheet", target)
+        raise RenderError("no picture found for the contact sheet at the middle of cue "
+                          + ", ".join(f"{cue.index} ({tile_time(cue, master):.3f} s)"
+                                      for cue in missing), target)
     with atomic_output(target) as partial:
         _run(sheet_graph(folder, len(cues), partial), f"making the contact sheet {target.name}",
              target)

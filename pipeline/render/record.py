@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
 
@@ -21,6 +19,7 @@ from pipeline.files import atomic_output, write_atomically
 from pipeline.fingerprint import sha256_file, sha256_json
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
+from pipeline.media.seeking import ffmpeg_seconds, frame_start
 from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND
@@ -139,19 +138,7 @@ def poster_time(plan: VariantPlan) -> float:
         start, end = plan.cues[0].start / 1000, plan.cues[0].end / 1000
         at = (start + min(max(start, end), duration)) / 2
     rate = output_rate(plan.variant.profile, plan.master.video.fps if plan.master.video else None)
-    frame = min(math.floor(Fraction(at) * rate), math.ceil(Fraction(duration) * rate) - 1)
-    return leader_offset(plan) + float(max(0, frame) / rate)
-
-
-def _ffmpeg_time(at: float) -> str:
-    """`at` (a frame's start, in seconds) as ffmpeg's `-ss` and `trim` read it: rounded down
-    to the microsecond they count in. Both turn it into the stream's ticks to the nearest, so a
-    time a fraction of a microsecond early is that frame's own tick (every time base in use
-    ticks at 90 kHz or slower). Not earlier: `-ss` starts decoding from the last keyframe at or
-    before it, and half a millisecond early, on a frame that is a keyframe (40 % of a 10 s spot
-    is 4 s, a GOP boundary), cost the decode of the whole GOP before it: 0.49 CPU-s for one
-    1080p poster instead of 0.17."""
-    return f"{math.floor(max(0.0, at) * 1_000_000) / 1_000_000:.6f}"
+    return leader_offset(plan) + frame_start(at, rate, duration)
 
 
 POSTER_WIDTH = 480                               # pixels; the height in proportion
@@ -160,7 +147,7 @@ POSTER_JPEG = {"frames:v": 1, "q:v": 3, "f": "image2"}
 
 def extract_poster(video: Path, at: float, target: Path) -> None:
     with atomic_output(target) as partial:
-        run_ffmpeg(["-loglevel", "error", "-ss", _ffmpeg_time(at), "-i", str(video),
+        run_ffmpeg(["-loglevel", "error", "-ss", ffmpeg_seconds(at), "-i", str(video),
                     "-vf", f"scale={POSTER_WIDTH}:-2",
                     *(arg for key, value in POSTER_JPEG.items() for arg in (f"-{key}", str(value))),
                     str(partial)], what="extracting the poster frame", path=target)
@@ -172,7 +159,7 @@ def poster_output(picture: ffmpeg.nodes.FilterableStream, at: float, target: Pat
     """An ffmpeg-python output writing the first frame of `picture` at or after `at` seconds
     as the poster JPEG `target`: a frame the encoder of the same process gets, taken without
     a decode of the encoded file (0.1-0.4 CPU-s a 1080p burn, for its seek)."""
-    frame = picture.filter("trim", start=_ffmpeg_time(at)).filter("trim", end_frame=1)
+    frame = picture.filter("trim", start=ffmpeg_seconds(at)).filter("trim", end_frame=1)
     return ffmpeg.output(frame.filter("scale", POSTER_WIDTH, -2), str(target), **POSTER_JPEG)
 
 
@@ -183,9 +170,9 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
     encoded (render/pictures.py), moved into place; when that process wrote none (a picture
     shorter than its probe said), the frame is read from `video`.
 
-    A shared picture's poster is read from `video`, the variant's MP4 copying it, not from the
+    A shared picture's poster is read from `video`, the variant's file copying it, not from the
     picture itself, which may be the master: ffmpeg's seek in MPEG-TS and MPEG-PS lands late
-    (see `MediaInfo.seeks_exactly`), in an MP4 on the frame."""
+    (see media/seeking.py), in the variant's MP4 or MOV on the frame."""
     if taken is not None and taken.exists():
         os.replace(taken, plan.variant.poster_path)
         return
