@@ -18,14 +18,13 @@ from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.preview import (
     COLUMNS,
     GAP,
-    cue_middle,
     proxy_profile,
     sheet_size,
     tile_size,
     tiles_graph,
 )
 from pipeline.subtitles.fonts import resolve_font
-from pipeline.subtitles.model import Cue
+from pipeline.subtitles.model import Cue, cue_middle
 from tests.conftest import SMALL_PROFILES
 from tests.mediacheck import changed_fraction, duration, gray_frame, streams
 

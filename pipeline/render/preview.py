@@ -19,7 +19,6 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from pathlib import Path
 
 import ffmpeg
@@ -47,7 +46,7 @@ from pipeline.subtitles.burn import (
 )
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.model import Cue, format_time
+from pipeline.subtitles.model import Cue, cue_middle, format_time
 from pipeline.subtitles.qc import check_cues, off_grid_times
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
@@ -207,16 +206,10 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
                    time.monotonic() - started, tuple(warnings))
 
 
-def cue_middle(cue: Cue, duration: float) -> float:
-    """The middle of the part of the cue that is on screen (a cue may run past the video's end)."""
-    end = min(cue.end / 1000, duration)
-    return (cue.start / 1000 + end) / 2
-
-
 def tile_time(cue: Cue, master: Master) -> float:
     """Seconds from the picture's first frame: the start of the frame shown at the middle of
     the part of `cue` on screen (so a one-frame cue in the last frame has its tile)."""
-    rate = exact_rate(master.info.video.fps or 25.0) if master.info.video else Fraction(25)
+    rate = exact_rate(master.info.video.fps or 25.0)     # a preview's master has a picture
     return frame_start(cue_middle(cue, master.info.duration), rate, master.info.duration)
 
 

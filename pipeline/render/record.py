@@ -24,6 +24,7 @@ from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.variants import VariantPlan
+from pipeline.subtitles.model import cue_middle
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES, write_sidecars as write_subtitle_sidecars
 
 _locks: dict[str, threading.Lock] = {}
@@ -135,8 +136,7 @@ def poster_time(plan: VariantPlan) -> float:
     duration = plan.master.duration
     at = duration * 0.4
     if plan.variant.language.treatment == "burn" and plan.cues:
-        start, end = plan.cues[0].start / 1000, plan.cues[0].end / 1000
-        at = (start + min(max(start, end), duration)) / 2
+        at = cue_middle(plan.cues[0], duration)
     rate = output_rate(plan.variant.profile, plan.master.video.fps if plan.master.video else None)
     return leader_offset(plan) + frame_start(at, rate, duration)
 

@@ -64,6 +64,13 @@ class SubtitleFile(Findings):
     styles: dict = field(default_factory=dict)  # ASS/SSA: style name -> `ssa.FileStyle`
 
 
+def cue_middle(cue: Cue, duration: float) -> float:
+    """Seconds: the middle of the part of `cue` on screen in a picture `duration` seconds long
+    (a cue may run past the picture's end), where a poster or a contact sheet shows it."""
+    start = cue.start / 1000
+    return (start + min(max(start, cue.end / 1000), duration)) / 2
+
+
 def plain_text(cue: Cue | str) -> str:
     """The text as it appears on screen: without `<i>`, `<b>`, `<u>`, `<font>` and `{\\anN}`.
 
