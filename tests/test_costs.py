@@ -10,8 +10,8 @@ from pipeline.cli.main import cli
 from pipeline.render import costs
 from pipeline.render.plan import build_plan
 from pipeline.render.schedule import build_units
-from tests.conftest import SMALL_PROFILES
-from tests.mediacheck import streams as ffprobe_streams
+from tests.conftest import SMALL_PROFILES, SRT
+from tests.mediacheck import FFMPEG, streams as ffprobe_streams
 
 WEB = costs.Picture(1920, 1080, "medium", refit=False, burned=True)
 PROXY = costs.Picture(640, 360, "veryfast", refit=True, burned=True)
@@ -152,3 +152,82 @@ def test_a_size_capped_picture_shares_a_decode_with_other_profiles(campaign):
         video = ffprobe_streams(out)[0]
         assert (video["codec_name"], video["width"], video["height"]) == ("h264", 1280, 720)
     assert ffprobe_streams(campaign.out / "spot.nah.small.mp4")[0]["width"] == 320
+
+
+def test_two_spots_dubbed_with_the_same_recording_each_have_their_audio_unit(campaign):
+    # A track is kept in its spot's folder: the second spot's is made by an audio unit of its
+    # own, up front beside the encodes, not late inside its copying unit (found in make bench:
+    # shape e's two spots share their dub recordings, and two levellings ran after the last
+    # encode).
+    import shutil
+
+    import yaml
+
+    campaign.audio("yua")
+    (campaign.root / "audio/spot2").mkdir()
+    shutil.copy(campaign.root / "audio/spot/yua.wav", campaign.root / "audio/spot2/yua.wav")
+    data = campaign.data([{"code": "yua", "treatment": "dub"}])
+    data["spots"].append({**data["spots"][0], "id": "spot2"})
+    campaign.manifest.write_text(yaml.safe_dump(data), encoding="utf-8")
+    plan = build_plan([campaign.manifest])
+    assert not plan.errors, plan.errors
+    units = build_units(plan.variants, cores=2, slots=3, memory_mib=8000)
+    remuxes = [u for u in units if u.kind == "remux"]
+    assert sorted(u.plans[0].variant.spot.id for u in remuxes) == ["spot", "spot2"]
+    (first,), (second,) = (u.needs for u in remuxes)
+    assert first is not second and first.kind == second.kind == "audio"
+
+
+@pytest.mark.e2e
+def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campaign, tmp_path,
+                                                                         monkeypatch):
+    # A real ffmpeg behind a wrapper that logs when each process starts and ends. Three spots
+    # (three picture processes), a soft language, "two cores" and four jobs: never more than two
+    # x264 processes at once, never more than four processes.
+    import yaml
+
+    from pipeline.media import ffmpeg as ffmpeg_module
+    from pipeline.render import batch
+
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    data = campaign.data([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}])
+    for spot in ("spot2", "spot3"):
+        data["spots"].append({**data["spots"][0], "id": spot})
+        (campaign.root / "subtitles" / spot).mkdir()
+        for code in ("nah", "tzo"):
+            (campaign.root / "subtitles" / spot / f"{code}.srt").write_text(SRT, encoding="utf-8")
+    campaign.manifest.write_text(yaml.safe_dump(data), encoding="utf-8")
+    log, wrapper = tmp_path / "calls.log", tmp_path / "ffmpeg"
+    wrapper.write_text(f'#!/bin/bash\necho "start $(date +%s.%N) $$ $*" >> {log}\n'
+                       f'{FFMPEG} "$@"\nstatus=$?\necho "end $(date +%s.%N) $$" >> {log}\n'
+                       'exit $status\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("FFMPEG", str(wrapper))
+    monkeypatch.setattr(batch, "cores", lambda: 2)
+    ffmpeg_module.ffmpeg_binary.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["render", str(campaign.manifest), "-j", "4"],
+                                    catch_exceptions=False)
+    finally:
+        ffmpeg_module.ffmpeg_binary.cache_clear()
+    assert result.exit_code == 0 and "6 rendered" in result.output, result.output
+    events, encodes = [], set()
+    for line in log.read_text().splitlines():
+        kind, at, pid, *args = line.split(" ")
+        events.append((float(at), kind == "start", pid))
+        if "libx264" in args:
+            encodes.add(pid)
+    assert len(encodes) == 3, "one picture process per spot"
+    running, peak, peak_encodes = set(), 0, 0
+    for _, starts, pid in sorted(events):
+        (running.add if starts else running.discard)(pid)
+        peak, peak_encodes = max(peak, len(running)), max(peak_encodes, len(running & encodes))
+    assert peak_encodes == 2 and 2 < peak <= 4
+
+
+def test_by_default_one_job_more_than_cores(monkeypatch):
+    from pipeline.render import batch
+
+    monkeypatch.setattr(batch, "cores", lambda: 2)
+    assert batch.default_jobs() == 3

@@ -170,7 +170,8 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
 @cli.command()
 @MANIFESTS
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Variants rendered at once (default: what the cores and memory allow).")
+              help="Jobs (ffmpeg processes) at once, never more picture encodes than cores "
+                   "(default: one more than cores, fewer if memory is short).")
 @with_selectors
 @click.option("--force", is_flag=True, help="Render even what is up to date.")
 @click.option("--dry-run", is_flag=True, help="Print what would be rendered, and why; run nothing.")

@@ -33,6 +33,8 @@ OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked"]
 
 # Memory one 1080p x264 `medium` encode needs at most (MEASURED.md: 532 MiB peak RSS).
 MEMORY_PER_JOB = 600 * 1024 * 1024
+# Units that encode a picture: never more at once than cores (more would only share them).
+ENCODES = ("pictures", "master")
 
 
 @dataclass
@@ -59,12 +61,14 @@ class Reporter(Protocol):
 
 
 def default_jobs() -> int:
-    """As many jobs as cores, fewer when memory would not hold that many 1080p encoders."""
+    """One job more than cores: as many picture encodes as cores, and the audio and copies
+    beside them, so that they do not wait for an encode to end (_render_locally); fewer when
+    memory would not hold that many 1080p encoders."""
     try:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
-        return cores()
-    return max(1, min(cores(), memory // MEMORY_PER_JOB))
+        return cores() + 1
+    return max(1, min(cores() + 1, memory // MEMORY_PER_JOB))
 
 
 def cores() -> int:
@@ -140,7 +144,9 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
 def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: bool,
                     reporter: Reporter | None, record) -> None:
     """Run the units of `schedule.build_units` on `jobs` threads: each as soon as what it needs
-    is made and the memory of the units running allows, the longest chain of work first."""
+    is made and the memory of the units running allows, the longest chain of work first. At
+    most as many picture encodes as cores; the other units (audio, copies) run beside them in
+    the slots left (default_jobs: one more than cores), not after them."""
     machine_cores, budget = cores(), memory_budget_mib()
     waiting = build_units(todo, cores=machine_cores, slots=jobs, memory_mib=budget)
     running: dict[Future, Unit] = {}
@@ -217,10 +223,11 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
                     record(Outcome(variant, "failed", error=blocked))
                 continue
             in_use = sum(u.memory for u in running.values())
-            if len(running) >= jobs or (running and in_use + unit.memory > budget):
+            encoding = sum(u.kind in ENCODES for u in running.values())
+            if len(running) >= jobs or (running and in_use + unit.memory > budget) \
+                    or (unit.kind in ENCODES and encoding >= machine_cores):
                 continue
-            pictures = 1 + sum(u.kind in ("pictures", "master") for u in running.values())
-            threads = costs.x264_threads(max(1, unit.encoders), pictures, machine_cores)
+            threads = costs.x264_threads(max(1, unit.encoders), 1 + encoding, machine_cores)
             waiting.remove(unit)
             running[pool.submit(execute, unit, threads)] = unit
 

@@ -135,12 +135,14 @@ def prepare_audio(plan: VariantPlan, cache: HashCache) -> SharedTrack:
 
 
 def audio_identity(plan: VariantPlan) -> tuple:
-    """What tells two variants' audio tracks apart, known before anything is measured: the
-    source's inputs and the profile's audio settings (see `audio.shared_audio`)."""
+    """What tells two variants' audio tracks apart, known before anything is measured: where
+    the track is kept (its spot's folder), the source's inputs and the profile's audio settings
+    (see `audio.shared_audio`). Two spots dubbed with the same recording each have a track."""
     profile, treatment = plan.variant.profile, plan.variant.language.treatment
     roles = {"burn": ("master",), "soft": ("master",), "dub": ("audio",),
              "mix": ("music_bed", "audio")}[treatment]
-    return (AUDIO_SOURCES[treatment].__name__, *(plan.inputs[role]["sha256"] for role in roles),
+    return (str(plan.variant.folder), plan.variant.spot.id, AUDIO_SOURCES[treatment].__name__,
+            *(plan.inputs[role]["sha256"] for role in roles),
             plan.master.duration if treatment in ("dub", "mix") else None,
             tuple(sorted(audio_encoder_args(profile).items())),
             profile.loudness, profile.loudness_tolerance, profile.true_peak)
