@@ -146,7 +146,8 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
     """Run the units of `schedule.build_units` on `jobs` threads: each as soon as what it needs
     is made and the memory of the units running allows, the longest chain of work first. At
     most as many picture encodes as cores; the other units (audio, copies) run beside them in
-    the slots left (default_jobs: one more than cores), not after them."""
+    the slots left (default_jobs: one more than cores), not after them, but no more processes
+    than cores while an encode still waits."""
     machine_cores, budget = cores(), memory_budget_mib()
     waiting = build_units(todo, cores=machine_cores, slots=jobs, memory_mib=budget)
     running: dict[Future, Unit] = {}
@@ -211,11 +212,13 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
     def start_ready(pool: ThreadPoolExecutor) -> None:
         ready = sorted((u for u in waiting if all(id(n) in finished for n in u.needs)),
                        key=lambda u: u.rank, reverse=True)
+        encodes_waiting = sum(u.kind in ENCODES for u in waiting)
         for unit in ready:
             if unit.needs_of and any(id(n) in failed for n in unit.needs):
                 drop_blocked(unit)
             blocked = next((failed[id(n)] for n in unit.needs if id(n) in failed), None)
             if blocked is not None:  # what it needs was not made: its variants fail with that
+                encodes_waiting -= unit.kind in ENCODES
                 waiting.remove(unit)
                 finished.add(id(unit))
                 failed[id(unit)] = blocked
@@ -224,10 +227,18 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
                 continue
             in_use = sum(u.memory for u in running.values())
             encoding = sum(u.kind in ENCODES for u in running.values())
-            if len(running) >= jobs or (running and in_use + unit.memory > budget) \
-                    or (unit.kind in ENCODES and encoding >= machine_cores):
+            if unit.kind in ENCODES:
+                limit = jobs if encoding < machine_cores else 0
+            elif encodes_waiting and encoding < machine_cores:
+                # An encode waits for a core (or for its audio): the other units keep to the
+                # cores, so that the audio it waits for is not slowed by a third process.
+                limit = min(jobs, machine_cores)
+            else:
+                limit = jobs
+            if len(running) >= limit or (running and in_use + unit.memory > budget):
                 continue
             threads = costs.x264_threads(max(1, unit.encoders), 1 + encoding, machine_cores)
+            encodes_waiting -= unit.kind in ENCODES
             waiting.remove(unit)
             running[pool.submit(execute, unit, threads)] = unit
 
