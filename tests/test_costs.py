@@ -181,9 +181,11 @@ def test_two_spots_dubbed_with_the_same_recording_each_have_their_audio_unit(cam
 @pytest.mark.e2e
 def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campaign, tmp_path,
                                                                          monkeypatch):
-    # A real ffmpeg behind a wrapper that logs when each process starts and ends. Three spots
-    # (three picture processes), a soft language, "two cores" and four jobs: never more than two
-    # x264 processes at once, never more than four processes.
+    # A real ffmpeg behind a wrapper that logs when each process starts and ends, and holds an
+    # x264 process 2 s longer (tiny test pictures encode in a blink: without it, whether two of
+    # them overlap is luck). Three spots (three picture processes), a soft language, "two
+    # cores" and four jobs: two x264 processes at once, never three, never more than four
+    # processes.
     import yaml
 
     from pipeline.media import ffmpeg as ffmpeg_module
@@ -200,8 +202,9 @@ def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campai
     campaign.manifest.write_text(yaml.safe_dump(data), encoding="utf-8")
     log, wrapper = tmp_path / "calls.log", tmp_path / "ffmpeg"
     wrapper.write_text(f'#!/bin/bash\necho "start $(date +%s.%N) $$ $*" >> {log}\n'
-                       f'{FFMPEG} "$@"\nstatus=$?\necho "end $(date +%s.%N) $$" >> {log}\n'
-                       'exit $status\n')
+                       f'{FFMPEG} "$@"\nstatus=$?\n'
+                       'case " $* " in *" libx264 "*) sleep 2;; esac\n'
+                       f'echo "end $(date +%s.%N) $$" >> {log}\nexit $status\n')
     wrapper.chmod(0o755)
     monkeypatch.setenv("FFMPEG", str(wrapper))
     monkeypatch.setattr(batch, "cores", lambda: 2)
