@@ -1,17 +1,22 @@
 """The grouping rule and the schedule: which pictures share a decode, how x264 threads are
-spread, and what waits for what."""
+spread, how many processes run at once, and what waits for what."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from pipeline.render import costs
+from pipeline.media import ffmpeg as ffmpeg_module
+from pipeline.render import batch, costs
 from pipeline.render.plan import build_plan
 from pipeline.render.schedule import build_units
 from tests.conftest import SMALL_PROFILES, SRT
-from tests.mediacheck import FFMPEG, streams as ffprobe_streams
+from tests.mediacheck import FFMPEG
+from tests.mediacheck import streams as ffprobe_streams
 
 WEB = costs.Picture(1920, 1080, "medium", refit=False, burned=True)
 PROXY = costs.Picture(640, 360, "veryfast", refit=True, burned=True)
@@ -159,10 +164,6 @@ def test_two_spots_dubbed_with_the_same_recording_each_have_their_audio_unit(cam
     # own, up front beside the encodes, not late inside its copying unit (found in make bench:
     # shape e's two spots share their dub recordings, and two levellings ran after the last
     # encode).
-    import shutil
-
-    import yaml
-
     campaign.audio("yua")
     (campaign.root / "audio/spot2").mkdir()
     shutil.copy(campaign.root / "audio/spot/yua.wav", campaign.root / "audio/spot2/yua.wav")
@@ -186,11 +187,6 @@ def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campai
     # them overlap is luck). Three spots (three picture processes), a soft language, "two
     # cores" and four jobs: two x264 processes at once, never three, never more than four
     # processes.
-    import yaml
-
-    from pipeline.media import ffmpeg as ffmpeg_module
-    from pipeline.render import batch
-
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
     data = campaign.data([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}])
@@ -230,7 +226,5 @@ def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campai
 
 
 def test_by_default_one_job_more_than_cores(monkeypatch):
-    from pipeline.render import batch
-
     monkeypatch.setattr(batch, "cores", lambda: 2)
     assert batch.default_jobs() == 3
