@@ -21,6 +21,7 @@ from pipeline.cli.progress import make_reporter
 from pipeline.media.conform import Master
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import Outcome, default_jobs, render_plan
+from pipeline.render.inputs import PROBES_AT_ONCE
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.render.remote import Store
@@ -170,8 +171,9 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
 @cli.command()
 @MANIFESTS
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Jobs (ffmpeg processes) at once, never more picture encodes than cores "
-                   "(default: one more than cores, fewer if memory is short).")
+              help="Render jobs at once, never more picture encodes than cores (default: one "
+                   "more than cores, fewer if memory is short). Planning probes up to "
+                   f"{PROBES_AT_ONCE} inputs at once whatever -j says.")
 @with_selectors
 @click.option("--force", is_flag=True, help="Render even what is up to date.")
 @click.option("--dry-run", is_flag=True, help="Print what would be rendered, and why; run nothing.")
