@@ -186,7 +186,8 @@ def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campai
     # x264 process 2 s longer (tiny test pictures encode in a blink: without it, whether two of
     # them overlap is luck). Three spots (three picture processes), a soft language, "two
     # cores" and four jobs: two x264 processes at once, never three, never more than four
-    # processes.
+    # processes; and before the first encode, no more processes than cores (the audio the
+    # encodes wait for is not slowed by a third process).
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
     data = campaign.data([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}])
@@ -211,18 +212,28 @@ def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campai
     finally:
         ffmpeg_module.ffmpeg_binary.cache_clear()
     assert result.exit_code == 0 and "6 rendered" in result.output, result.output
-    events, encodes = [], set()
+    events, encodes, levellings = [], set(), set()
     for line in log.read_text().splitlines():
         kind, at, pid, *args = line.split(" ")
         events.append((float(at), kind == "start", pid))
         if "libx264" in args:
             encodes.add(pid)
+        if any(".audio.partial" in arg for arg in args):   # the render's, after planning
+            levellings.add(pid)
     assert len(encodes) == 3, "one picture process per spot"
-    running, peak, peak_encodes = set(), 0, 0
+    running, peak, peak_encodes, before_encodes = set(), 0, 0, 0
+    phase = "planning"          # then "audio" (from the first levelling), then "encoding"
     for _, starts, pid in sorted(events):
         (running.add if starts else running.discard)(pid)
         peak, peak_encodes = max(peak, len(running)), max(peak_encodes, len(running & encodes))
+        if pid in encodes:
+            phase = "encoding"
+        elif pid in levellings and phase == "planning":
+            phase = "audio"
+        if phase == "audio":
+            before_encodes = max(before_encodes, len(running))
     assert peak_encodes == 2 and 2 < peak <= 4
+    assert 0 < before_encodes <= 2
 
 
 def test_by_default_one_job_more_than_cores(monkeypatch):

@@ -141,7 +141,7 @@ def audio_identity(plan: VariantPlan) -> tuple:
     profile, treatment = plan.variant.profile, plan.variant.language.treatment
     roles = {"burn": ("master",), "soft": ("master",), "dub": ("audio",),
              "mix": ("music_bed", "audio")}[treatment]
-    return (str(plan.variant.folder), plan.variant.spot.id, AUDIO_SOURCES[treatment].__name__,
+    return (str(plan.variant.folder), AUDIO_SOURCES[treatment].__name__,
             *(plan.inputs[role]["sha256"] for role in roles),
             plan.master.duration if treatment in ("dub", "mix") else None,
             tuple(sorted(audio_encoder_args(profile).items())),
