@@ -110,6 +110,14 @@ def ctrl_c(child: pexpect.spawn) -> None:
     child.sendintr()
 
 
+def ctrl_c_held(child: pexpect.spawn, presses: int = 40, every: float = 0.025) -> None:
+    """Ctrl-C pressed `presses` times, `every` seconds apart: an impatient user's presses land
+    anywhere in the handling of the first one, including the narrow moments between steps."""
+    for _ in range(presses):
+        child.sendintr()
+        time.sleep(every)
+
+
 def run(args: list[str], *, cwd: Path, env: dict[str, str | None] | None = None,
         columns: int = 100, rows: int = 40, timeout: float = 120.0,
         steps: list[tuple[Moment, Action]] = (), stdout_to_pipe: bool = False,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 import pytest
 from click.testing import CliRunner
 
+from pipeline.cli.common import interrupts_once
 from pipeline.cli.main import cli
 
 
@@ -150,3 +153,31 @@ def test_a_missing_master_or_music_bed_is_an_error_on_the_spot_line(campaign, mi
             f"{campaign.root / 'media' / missing}") in result.output
     if what == "music bed":      # the soft language needs no bed: it is still planned
         assert "1 to render" in result.output
+
+
+def test_a_second_ctrl_c_is_ignored_from_the_instant_of_the_first():
+    """The clean-up after Ctrl-C must not be cut short by the next press, however soon it comes:
+    here it comes before a single line of the clean-up has run."""
+    before = signal.getsignal(signal.SIGINT)
+    caught = []
+    try:
+        with interrupts_once():
+            os.kill(os.getpid(), signal.SIGINT)
+            signal.pthread_sigmask(signal.SIG_BLOCK, [])   # a point where the handler has run
+    except KeyboardInterrupt:
+        caught.append("first")
+        os.kill(os.getpid(), signal.SIGINT)   # with Python's default handler: KeyboardInterrupt
+        signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        caught.append("clean-up ran to its end")
+    finally:
+        ignoring = signal.getsignal(signal.SIGINT)
+        signal.signal(signal.SIGINT, before)
+    assert caught == ["first", "clean-up ran to its end"]
+    assert ignoring == signal.SIG_IGN
+
+
+def test_without_an_interrupt_ctrl_c_is_handled_as_before_afterwards():
+    before = signal.getsignal(signal.SIGINT)
+    with interrupts_once():
+        assert signal.getsignal(signal.SIGINT) != before
+    assert signal.getsignal(signal.SIGINT) == before

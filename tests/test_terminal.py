@@ -164,6 +164,20 @@ def test_ctrl_c_twice_still_cleans_up(slow):
 
 
 @pytest.mark.e2e
+def test_ctrl_c_held_down_still_cleans_up_and_says_so_once(slow):
+    """Presses every 25 ms through the whole clean-up: one of them used to land between the
+    first interrupt and the handler that ignores the rest, and the command died with a traceback
+    instead of its "interrupted" line."""
+    partial = tty.has_file(slow.root / "build", ".*.partial*")
+    result = run(slow, "render", manifest(slow), "-j", "2", steps=[(partial, tty.ctrl_c_held)])
+    assert result.status == 130, result.describe()
+    assert result.text.count(INTERRUPTED) == 1, result.describe()
+    assert "Traceback" not in result.text, result.describe()
+    assert leftovers(slow) == [], result.describe()
+    assert_complete_or_absent(slow, SLOW_SECONDS)
+
+
+@pytest.mark.e2e
 def test_a_narrow_terminal_gets_bars_that_fit(slow):
     result = run(slow, "render", manifest(slow), "-j", "1", columns=40)
     assert result.status == 0, result.describe()

@@ -3,10 +3,12 @@ errors into exit codes."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import signal
 import sys
+import threading
 import traceback
 from dataclasses import dataclass
 
@@ -76,10 +78,28 @@ def emit(diagnostic: Diagnostic) -> None:
         click.echo(diagnostic.format(), err=True)
 
 
-def ignore_further_interrupts() -> None:
-    """Once an interrupt has been handled (its work stopped, its files cleaned), another Ctrl-C
-    must not cut the exit short: Python would print a traceback from joining its threads."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+@contextlib.contextmanager
+def interrupts_once():
+    """Within: the first Ctrl-C raises `KeyboardInterrupt`, and later ones are ignored from that
+    instant until the process ends, so none can cut the clean-up short (one landing between two
+    of its steps, say just after a lock was taken, would leave a traceback, partial files or a
+    thread waiting forever). Outside the main thread, where no handler can be set, a no-op."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    interrupted = []
+
+    def interrupt_once(signum, frame) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        interrupted.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt_once)
+    try:
+        yield
+    finally:
+        if not interrupted:   # after an interrupt the process is on its way out: keep ignoring
+            signal.signal(signal.SIGINT, previous)
 
 
 def fails_cleanly(command):
@@ -88,7 +108,8 @@ def fails_cleanly(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            with interrupts_once():
+                return command(*args, **kwargs)
         except PipelineError as exc:
             for diagnostic in exc.diagnostics:
                 emit(diagnostic)
@@ -98,7 +119,6 @@ def fails_cleanly(command):
             click.echo(f"{where}error: {exc.strerror or exc}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            ignore_further_interrupts()
             click.echo("interrupted: no partial files were left under final names", err=True)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):

@@ -23,8 +23,8 @@ from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import Outcome, default_jobs, render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
 from pipeline.render.plan import build_plan
-from pipeline.render.variants import Plan, VariantPlan
 from pipeline.render.remote import Store
+from pipeline.render.variants import Plan, VariantPlan
 
 MANIFESTS = click.argument("manifests", nargs=-1, required=True,
                            type=click.Path(dir_okay=False, path_type=Path))

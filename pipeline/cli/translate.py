@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import langcodes
 
-from pipeline.cli.common import emit, fails_cleanly, ignore_further_interrupts, verbosity
+from pipeline.cli.common import emit, fails_cleanly, verbosity
 from pipeline.cli.progress import make_reporter
 from pipeline.manifest import QcSettings, Style, load_manifest
 from pipeline.render.batch import Outcome
@@ -180,8 +180,7 @@ def watch(manifest: Path, jobs: int, debounce: int) -> None:
     try:
         watch_manifest(manifest, on_event=print_event, debounce_ms=debounce, jobs=jobs,
                        reporter=progress_display)
-    except KeyboardInterrupt:
-        ignore_further_interrupts()
+    except KeyboardInterrupt:     # later presses are ignored (fails_cleanly)
         running = sorted(displays[0].running) if displays else []
         if running:
             click.echo(f"stopped watching; the render of {', '.join(running)} was abandoned "
