@@ -59,7 +59,7 @@ def test_x264_threads_never_serialise_the_encoders_of_a_shared_decode():
     assert costs.x264_threads(4, pictures_running=2, cores=16) == 8
 
 
-def test_units_wait_for_the_audio_and_the_picture_they_copy(campaign):
+def test_copies_wait_for_the_audio_and_the_picture_they_copy_and_pictures_for_nothing(campaign):
     # The master fits `small` and is re-framed for `tall`: tall's soft and dub variants copy a
     # picture that the pictures unit makes along with the burns.
     for code in ("nah", "zai", "tzo"):
@@ -77,7 +77,8 @@ def test_units_wait_for_the_audio_and_the_picture_they_copy(campaign):
     assert [p.variant.profile.name for p in pictures.shared] == ["tall"]
     # One audio track per source and profile audio settings: master x 2 profiles, dub x 2.
     assert len(kinds["audio"]) == 4
-    assert all(need.kind == "audio" for need in pictures.needs) and len(pictures.needs) == 2
+    # The pictures wait for nothing: the burns' audio is copied in after their encode.
+    assert pictures.needs == []
     # One copying unit per profile, holding its soft and dub variants: each variant waits for
     # its own audio track, and on tall for the shared picture too.
     assert sorted(sorted(p.variant.stem for p in remux.plans) for remux in kinds["remux"]) == \
@@ -88,9 +89,8 @@ def test_units_wait_for_the_audio_and_the_picture_they_copy(campaign):
             assert {need.kind for need in needs} == ({"audio", "pictures"} if tall else {"audio"})
         assert len({id(need) for needs in remux.needs_of for need in needs[:1]}) == 2
         assert {id(need) for need in remux.needs} == {id(n) for needs in remux.needs_of for n in needs}
-    # The longest chain first: the master's audio, which the pictures wait for, outranks all.
-    master_audio = max(pictures.needs, key=lambda u: u.rank)
-    assert master_audio.rank > pictures.rank > max(u.rank for u in kinds["remux"])
+    # The longest chain first: the pictures, which a copy waits for, outrank all.
+    assert pictures.rank > max(u.rank for u in kinds["audio"] + kinds["remux"])
 
 
 def test_a_size_capped_picture_pays_its_first_pass_and_a_second_decode():
@@ -186,8 +186,8 @@ def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campai
     # x264 process 2 s longer (tiny test pictures encode in a blink: without it, whether two of
     # them overlap is luck). Three spots (three picture processes), a soft language, "two
     # cores" and four jobs: two x264 processes at once, never three, never more than four
-    # processes; and before the first encode, no more processes than cores (the audio the
-    # encodes wait for is not slowed by a third process).
+    # processes; and the encodes do not wait for the audio (it is copied in at their end): the
+    # first x264 process starts before the first levelling ends.
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
     data = campaign.data([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}])
@@ -221,19 +221,17 @@ def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campai
         if any(".audio.partial" in arg for arg in args):   # the render's, after planning
             levellings.add(pid)
     assert len(encodes) == 3, "one picture process per spot"
-    running, peak, peak_encodes, before_encodes = set(), 0, 0, 0
-    phase = "planning"          # then "audio" (from the first levelling), then "encoding"
-    for _, starts, pid in sorted(events):
+    running, peak, peak_encodes = set(), 0, 0
+    first_encode = first_levelling_end = None
+    for at, starts, pid in sorted(events):
         (running.add if starts else running.discard)(pid)
         peak, peak_encodes = max(peak, len(running)), max(peak_encodes, len(running & encodes))
-        if pid in encodes:
-            phase = "encoding"
-        elif pid in levellings and phase == "planning":
-            phase = "audio"
-        if phase == "audio":
-            before_encodes = max(before_encodes, len(running))
+        if starts and pid in encodes and first_encode is None:
+            first_encode = at
+        if not starts and pid in levellings and first_levelling_end is None:
+            first_levelling_end = at
     assert peak_encodes == 2 and 2 < peak <= 4
-    assert 0 < before_encodes <= 2
+    assert first_encode < first_levelling_end
 
 
 def test_by_default_one_job_more_than_cores(monkeypatch):

@@ -17,6 +17,7 @@ from pipeline.media.timecode import counted_back, exact_rate, rate_problem
 from pipeline.render.leader import file_timecode, leader_timing
 from pipeline.render.plan import build_plan
 from pipeline.standards import STANDARDS, failures, verdict
+from tests import mediacheck
 from tests.conftest import ffmpeg
 
 NTSC = Fraction(30000, 1001)
@@ -151,3 +152,27 @@ def test_a_loud_short_burst_breaks_r128_s1_and_fails_with_its_figure(campaign):
     figure = float(result.output.split("(EBU R128 s1) ")[1].split(" LUFS")[0])
     assert -18.0 + 1 < figure < -18.0 + 3                         # the burst, ~1.9 LU over
     assert not list(campaign.out.glob("spot.nah.tv.*"))            # nothing under a final name
+
+
+@pytest.mark.e2e
+def test_a_burn_whose_sound_breaks_r128_fails_alone_after_its_shared_encode(campaign):
+    # Two profiles of one frame burn in one picture process (their pictures are encoded before
+    # the sound is copied in): the one naming EBU R128 refuses the burst, the other renders.
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=20",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=20",
+           "-filter:a", "volume='if(between(t,10,13),0.4,0.1)':eval=frame,aformat=channel_layouts=stereo",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", "1\n00:00:00,200 --> 00:00:01,800\nLos seres humanos\n")
+    small = {"base": "web", "width": 320, "height": 180, "preset": "ultrafast"}
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}], profiles={
+        "strict": {**small, "loudness_standard": "ebu-r128"}, "loose": small})
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert "the audio of spot.nah.strict breaks EBU R128 (2023): maximum short-term" in result.output
+    assert "1 rendered" in result.output and "1 failed" in result.output, result.output
+    assert not list(campaign.out.glob("spot.nah.strict.*"))
+    made = campaign.out / "spot.nah.loose.mp4"
+    assert [s["codec_type"] for s in mediacheck.streams(made)] == ["video", "audio"]
+    assert abs(mediacheck.duration(made) - 20.0) < 0.1
+    assert [p.name for p in campaign.out.rglob("*partial*")] == []

@@ -5,6 +5,11 @@ The decoded frame is split once per profile frame, fitted once per frame, then s
 each picture's subtitles filter and encoder (MEASURED.md: four 1080p burns sharing a decode took
 0.83x the wall time of separate runs, with identical output bytes). Which pictures go together
 is decided by `render/costs.py`.
+
+Burned pictures are encoded without sound, then copied with their profile's levelled audio
+track into their files by one more process: the encode need not wait for the audio to be
+measured and levelled (1.5-3 s of a cold render on this machine kind), and that copy costs
+about 0.2 s at its end.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from pipeline.errors import RenderError
+from pipeline.errors import PipelineError
 from pipeline.files import atomic_output, partial_path
 from pipeline.fingerprint import HashCache
 from pipeline.media.conform import Master, framed, progressive
@@ -37,6 +42,7 @@ from pipeline.render.treatments import (
     output_args,
     passlog,
     picture_args,
+    run_graph,
     shared_picture_target,
 )
 
@@ -65,79 +71,125 @@ def _branches(path: str, master: Master, profiles: list[Profile]) -> dict[tuple,
 
 def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], cache: HashCache,
                          *, threads: int = 0, progress: Progress | None = None
-                         ) -> list[dict | RenderError]:
+                         ) -> list[dict | PipelineError]:
     """Burn `burns` and encode the shared picture of each plan in `shared` (one per spot and
-    profile) in one ffmpeg process, all from one decode of their spot's master. A size-capped
-    picture among them (encoders.two_pass) takes a first-pass run before it, decoding for the
-    size-capped pictures alone.
+    profile) in one ffmpeg process, all from one decode of their spot's master; then give each
+    burn its sound (`_with_sound`). A size-capped picture among them (encoders.two_pass) takes
+    a first-pass run before it, decoding for the size-capped pictures alone.
 
     Returns each burned variant's record, or the error that kept it from its final name.
-    Raises `RenderError` when ffmpeg fails: then nothing was made.
+    Raises `RenderError` when an ffmpeg run fails: then no variant was made (shared pictures
+    encoded before a failed copy of the sound are kept).
     """
     started = time.monotonic()
-    first = (burns or shared)[0]
-    targets = [shared_picture_target(plan) for plan in shared]
-    partials = [partial_path(plan.variant.output) for plan in burns]
-    with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
-        wanted = [(plan, target) for plan, target in zip(shared, targets)
-                  if stack.enter_context(made_once(target))]
-        if not burns and not wanted:
-            return []  # made meanwhile by another group
+    with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
         # Each burn's poster is taken from the frames its encoder gets: no decode of its file.
         jobs = [Job(plan, Path(workdir), cache, threads, progress,
                     poster=partial_path(plan.variant.poster_path)) for plan in burns]
-        audio = {}
-        for job in jobs:
+        silent = [Path(workdir) / f"burn-{index}.mp4" for index in range(len(jobs))]
+        with ExitStack() as stack:
+            targets = [shared_picture_target(plan) for plan in shared]
+            wanted = [(plan, target) for plan, target in zip(shared, targets)
+                      if stack.enter_context(made_once(target))]
+            if not burns and not wanted:
+                return []  # made meanwhile by another group
+            made = [(plan, stack.enter_context(atomic_output(target)), str(Path(workdir) / f"x264-{i}"))
+                    for i, (plan, target) in enumerate(wanted)]
+            try:
+                _encode(jobs, silent, made, (burns or shared)[0], threads, progress)
+            except BaseException:
+                for job in jobs:
+                    job.poster.unlink(missing_ok=True)
+                raise
+        for plan, target in wanted:
+            drop_stale_pictures(plan, target)
+        return _with_sound(jobs, silent, started) if jobs else []
+
+
+def _encode(jobs: list[Job], silent: list[Path], made: list[tuple[VariantPlan, Path, str]],
+            first: VariantPlan, threads: int, progress: Progress | None) -> None:
+    """One ffmpeg run (two with a size-capped picture) from one decode of `first`'s master:
+    each job's burned picture, without sound, into its `silent` file and its poster; each
+    shared picture of `made` (plan, partial file, x264 pass log) into its partial file."""
+    duration = first.master.duration
+
+    def graph(pass_number: int | None):
+        """Every picture (None: single passes; 2: the second pass of the size-capped ones),
+        or the first pass of the size-capped ones alone (1)."""
+        capped = pass_number == 1
+        burning = [job for job in jobs if not capped or two_pass(job.plan.variant.profile)]
+        making = [m for m in made if not capped or two_pass(m[0].variant.profile)]
+        branches = _branches(first.inputs["master"]["path"], first.conform,
+                             [job.plan.variant.profile for job in burning]
+                             + [plan.variant.profile for plan, _, _ in making])
+        outputs = []
+        for job in burning:
             profile = job.plan.variant.profile
-            if profile not in audio:   # one input per audio track, copied into every burn
-                audio[profile] = (audio_track(job), job.audio)
-            job.audio = audio[profile][1]
-        made = [(plan, stack.enter_context(atomic_output(target)), str(Path(workdir) / f"x264-{index}"))
-                for index, (plan, target) in enumerate(wanted)]
-        duration = first.master.duration
+            picture = burned(branches[_frame(profile)].pop(), job)
+            if capped:
+                outputs.append(burn_first_pass(job, picture))
+                continue
+            log = passlog(job) if pass_number and two_pass(profile) else None
+            split = picture.filter_multi_output("split", 2)
+            outputs.append(ffmpeg.output(split[0], str(silent[jobs.index(job)]),
+                                         **picture_args(profile, threads, duration, log)))
+            outputs.append(poster_output(split[1], poster_time(job.plan), job.poster))
+        for plan, partial, log in making:
+            profile = plan.variant.profile
+            picture = branches[_frame(profile)].pop()
+            if capped:
+                outputs.append(first_pass(picture, profile, threads, duration, log))
+                continue
+            outputs.append(ffmpeg.output(picture, str(partial), **picture_args(
+                profile, threads, duration, log if pass_number and two_pass(profile) else None)))
+        return ffmpeg.merge_outputs(*outputs)
 
-        def graph(pass_number: int | None):
-            """Every picture (None: single passes; 2: the second pass of the size-capped ones),
-            or the first pass of the size-capped ones alone (1)."""
-            capped = pass_number == 1
-            burning = [job for job in jobs if not capped or two_pass(job.plan.variant.profile)]
-            making = [m for m in made if not capped or two_pass(m[0].variant.profile)]
-            branches = _branches(first.inputs["master"]["path"], first.conform,
-                                 [job.plan.variant.profile for job in burning]
-                                 + [plan.variant.profile for plan, _, _ in making])
-            outputs = []
-            for job in burning:
-                profile = job.plan.variant.profile
-                picture = burned(branches[_frame(profile)].pop(), job)
-                if capped:
-                    outputs.append(burn_first_pass(job, picture))
-                    continue
-                log = passlog(job) if pass_number and two_pass(profile) else None
-                split = picture.filter_multi_output("split", 2)
-                outputs.append(ffmpeg.output(split[0], audio[profile][0],
-                                             str(partials[jobs.index(job)]),
-                                             **output_args(job.plan, threads, log)))
-                outputs.append(poster_output(split[1], poster_time(job.plan), job.poster))
-            for plan, partial, log in making:
-                profile = plan.variant.profile
-                picture = branches[_frame(profile)].pop()
-                if capped:
-                    outputs.append(first_pass(picture, profile, threads, duration, log))
-                    continue
-                outputs.append(ffmpeg.output(picture, str(partial), **picture_args(
-                    profile, threads, duration, log if pass_number and two_pass(profile) else None)))
-            return ffmpeg.merge_outputs(*outputs)
+    what = ", ".join([job.plan.variant.stem for job in jobs] + [
+        f"the shared picture of {p.variant.spot.id} for {p.variant.profile.name}" for p, _, _ in made])
+    passes = any(two_pass(p.variant.profile) for p in [job.plan for job in jobs] + [m[0] for m in made])
+    encode(graph, passes, first.variant.output, f"rendering {what}", duration, progress)
 
-        what = ", ".join([p.variant.stem for p in burns] + [
-            f"the shared picture of {p.variant.spot.id} for {p.variant.profile.name}" for p, _ in wanted])
-        passes = any(two_pass(p.variant.profile) for p in burns + [p for p, _ in wanted])
+
+def _with_sound(jobs: list[Job], silent: list[Path], started: float) -> list[dict | PipelineError]:
+    """Each burned picture in `silent` copied with its profile's shared audio track into its
+    variant's partial file, all by one ffmpeg process; then checked, recorded and moved into
+    place. The tracks are levelled here if their audio units have not done it yet.
+
+    Returns each variant's record, or the error that kept it from its final name: a track that
+    a loudness standard refuses fails its variants alone. Raises `RenderError` when the copy
+    fails (nothing is left under a final name)."""
+    results: dict[int, dict | PipelineError] = {}
+    outputs, kept, partials = [], [], []
+    tracks: dict = {}
+    for index, (job, picture) in enumerate(zip(jobs, silent)):
+        profile = job.plan.variant.profile
         try:
-            encode(graph, passes, first.variant.output, f"rendering {what}", duration, progress)
+            if profile not in tracks:   # one input per audio track, copied into every burn
+                tracks[profile] = (audio_track(job), job.audio)
+        except PipelineError as exc:
+            tracks[profile] = exc
+        if isinstance(tracks[profile], PipelineError):
+            results[index] = tracks[profile]
+            job.poster.unlink(missing_ok=True)
+            continue
+        audio, job.audio = tracks[profile]
+        partial = partial_path(job.plan.variant.output)
+        outputs.append(ffmpeg.output(ffmpeg.input(str(picture))["v:0"], audio, str(partial),
+                                     **output_args(job.plan, copy_picture=True)))
+        kept.append(job)
+        partials.append(partial)
+    if kept:
+        plan = kept[0].plan
+        try:
+            run_graph(ffmpeg.merge_outputs(*outputs), plan.variant.output,
+                      f"adding the sound to {', '.join(job.plan.variant.stem for job in kept)}",
+                      plan.master.duration, None)
         except BaseException:
-            for partial in partials + [job.poster for job in jobs]:
-                partial.unlink(missing_ok=True)
+            for path in partials + [job.poster for job in kept]:
+                path.unlink(missing_ok=True)
             raise
-    for plan, target in wanted:
-        drop_stale_pictures(plan, target)
-
-    return finish_each(jobs, partials, started)
+        made = iter(finish_each(kept, partials, started))
+        for index in range(len(jobs)):
+            if index not in results:
+                results[index] = next(made)
+    return [results[index] for index in range(len(jobs))]

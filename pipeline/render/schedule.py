@@ -4,16 +4,16 @@ it needs.
 - `audio`: one shared, normalised audio track (and its loudness) per source and audio settings;
 - `pictures`: one ffmpeg process making some of a spot's pictures from one decode, its burned
   variants and the pictures shared by soft, dub and mix variants, grouped by
-  `costs.group_pictures`;
+  `costs.group_pictures`; it waits for nothing (its burns' audio is copied in at its end);
 - `remux`: the soft, dub and mix variants of a spot and profile, copying its picture and
   their audio tracks in one process (render/remuxes.py);
 - `master`: one master (render/mastering.py), never in a shared decode: its leader and codec
   are its own, and its picture comes from the master itself; it waits for its audio track;
 - `sound`: one audio-only variant (render/audio_only.py), which levels its own sound.
 
-The ready unit with the longest chain of work behind it goes first (list scheduling): the audio
-a long burn waits for is made before anything else, the picture processes start as early as
-they can, and the short copies fill the gaps between them.
+The ready unit with the longest chain of work behind it goes first (list scheduling): the
+picture processes start at once, the audio levels beside them, and the short copies fill the
+gaps between them.
 """
 
 from __future__ import annotations
@@ -120,9 +120,9 @@ def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: 
                                           slots=slots, memory_mib=memory_mib):
             burns = [plan for kind, plan in group if kind == "burn"]
             estimate = costs.estimate([_picture(i) for i in group], megapixels, frames)
+            # No need of the burns' audio: their pictures are encoded without it, and the
+            # tracks are copied in at the end (render/pictures.py).
             unit = Unit("pictures", burns, [plan for kind, plan in group if kind == "shared"],
-                        needs=list({id(u): u for u in (audio[audio_identity(p)] for p in burns)}
-                                   .values()),
                         cost=estimate.cpu + costs.FINISH * len(burns), memory=estimate.memory,
                         encoders=len(group))
             units.append(unit)

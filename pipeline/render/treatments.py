@@ -198,14 +198,17 @@ TREATMENTS: dict[str, Callable[[Job], tuple[Stream, ...]]] = {
 }
 
 
-def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None) -> dict:
+def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None, *,
+                copy_picture: bool = False) -> dict:
     """Codecs, stream metadata and container flags of the variant's output file (`passlog`: the
-    second pass of a size-capped burn)."""
+    second pass of a size-capped burn; `copy_picture`: a burn whose picture was encoded
+    before, see `render/pictures.py`)."""
     variant, profile = plan.variant, plan.variant.profile
     treatment = variant.language.treatment
     args = container_args(profile) | {"c:a": "copy"}
+    encoded_here = treatment == "burn" and not copy_picture
     args.update(video_encoder_args(profile, threads, duration=plan.master.duration,
-                                   passlog=passlog) if treatment == "burn" else {"c:v": "copy"})
+                                   passlog=passlog) if encoded_here else {"c:v": "copy"})
     spoken = plan.settings["language_tag"] if treatment in ("dub", "mix") \
         else plan.settings["source_language_tag"]
     args["metadata:s:a:0"] = f"language={spoken}"
