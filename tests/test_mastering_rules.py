@@ -134,16 +134,20 @@ def test_clock_numbers_expand_per_variant_and_name_files_where_asked(campaign, m
 
 # --- R128 s1 on a spot with a loud short burst ------------------------------------------------
 
-@pytest.mark.e2e
-def test_a_loud_short_burst_breaks_r128_s1_and_fails_with_its_figure(campaign):
-    # 20 s at one level with a 3 s burst 12 dB louder: levelled to -23 LUFS integrated (the
-    # steady part stays above the relative gate), the burst's 3 s loudness is ~-16 LUFS.
+def loud_burst_spot(campaign) -> None:
+    """20 s at one level with a 3 s burst 12 dB louder: levelled to -23 LUFS integrated (the
+    steady part stays above the relative gate), the burst's 3 s loudness is ~-16 LUFS."""
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=20",
            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=20",
            "-filter:a", "volume='if(between(t,10,13),0.4,0.1)':eval=frame,aformat=channel_layouts=stereo",
            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
            str(campaign.root / "media/spot.mp4"))
     campaign.subtitle("nah", "1\n00:00:00,200 --> 00:00:01,800\nLos seres humanos\n")
+
+
+@pytest.mark.e2e
+def test_a_loud_short_burst_breaks_r128_s1_and_fails_with_its_figure(campaign):
+    loud_burst_spot(campaign)
     manifest = campaign.write([{"code": "nah", "treatment": "soft"}], profiles={
         "tv": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}})
     result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
@@ -158,12 +162,7 @@ def test_a_loud_short_burst_breaks_r128_s1_and_fails_with_its_figure(campaign):
 def test_a_burn_whose_sound_breaks_r128_fails_alone_after_its_shared_encode(campaign):
     # Two profiles of one frame burn in one picture process (their pictures are encoded before
     # the sound is copied in): the one naming EBU R128 refuses the burst, the other renders.
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=20",
-           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=20",
-           "-filter:a", "volume='if(between(t,10,13),0.4,0.1)':eval=frame,aformat=channel_layouts=stereo",
-           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-           str(campaign.root / "media/spot.mp4"))
-    campaign.subtitle("nah", "1\n00:00:00,200 --> 00:00:01,800\nLos seres humanos\n")
+    loud_burst_spot(campaign)
     small = {"base": "web", "width": 320, "height": 180, "preset": "ultrafast"}
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}], profiles={
         "strict": {**small, "loudness_standard": "ebu-r128"}, "loose": small})
