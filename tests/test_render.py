@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.render import treatments
+from tests.conftest import ffmpeg
 from tests.mediacheck import (
     band_rms_db,
     changed_fraction,
@@ -285,3 +286,37 @@ def test_real_records_publish_and_verify(rendered, tmp_path):
     result = CliRunner().invoke(verify, [str(tmp_path / "dist/test-campaign")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "4 of 4 variants verified" in result.stdout
+
+
+def test_a_language_burned_in_two_frames_in_one_process_is_laid_out_for_each(campaign):
+    # One picture process burns nah into a tall and a wide frame: each burn needs its own
+    # subtitle script (its frame size, its line breaks). They once shared one file, the last
+    # written won, and one of the two pictures got the other's layout. A black master: only
+    # the text is bright.
+    ffmpeg("-f", "lavfi", "-i", "color=black:size=320x180:rate=25:duration=4",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:03,500\n"
+                             "Los seres humanos no están a la venta en ningún lugar\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"tall": {"base": "vertical", "width": 180, "height": 320,
+                                                 "preset": "ultrafast"},
+                                        "wide": {"base": "web", "width": 320, "height": 180,
+                                                 "preset": "ultrafast"}})
+    assert render(manifest).exit_code == 0
+
+    def text_lines(name: str, width: int, height: int) -> tuple[int, bool]:
+        """(lines of burned text, whether the text touches the frame's sides)."""
+        frame = gray_frame(campaign.out / name, 2.0, width, height)
+        rows = [frame[y * width:(y + 1) * width] for y in range(height)]
+        lit = [max(row) > 150 for row in rows]
+        lines = sum(1 for y in range(1, height) if lit[y] and not lit[y - 1])
+        touches = any(max(row[:3]) > 60 or max(row[-3:]) > 60 for row in rows)
+        return lines, touches
+
+    # Each frame laid out for itself, inside its sides: three lines in the narrow one (with
+    # the wide one's script: one line, cut by both sides), one line in the wide one (with the
+    # tall one's: three small lines).
+    assert text_lines("spot.nah.tall.mp4", 180, 320) == (3, False)
+    assert text_lines("spot.nah.wide.mp4", 320, 180) == (1, False)

@@ -159,9 +159,11 @@ def audio_track(job: Job) -> Stream:
 
 
 def burn_files(job: Job) -> tuple[Path, Path]:
-    """The ASS script at the output's frame size, and a fonts folder holding just its font."""
+    """The ASS script at the output's frame size, and a fonts folder holding just its font:
+    one folder per language and profile, as a picture group may burn a language into several
+    frames (one script for all of them would lay every frame out as the last one written)."""
     plan, profile = job.plan, job.plan.variant.profile
-    folder = job.workdir / plan.variant.language.code
+    folder = job.workdir / f"{plan.variant.language.code}-{profile.name}"
     folder.mkdir(parents=True, exist_ok=True)
     ass = folder / "subtitles.ass"
     write_ass(plan.cues, ass, style=plan.variant.language.style, width=profile.width,
