@@ -4,6 +4,7 @@ spot with a loud short burst."""
 
 from __future__ import annotations
 
+import logging
 from fractions import Fraction
 
 import pytest
@@ -159,19 +160,30 @@ def test_a_loud_short_burst_breaks_r128_s1_and_fails_with_its_figure(campaign):
 
 
 @pytest.mark.e2e
-def test_a_burn_whose_sound_breaks_r128_fails_alone_after_its_shared_encode(campaign):
-    # Two profiles of one frame burn in one picture process (their pictures are encoded before
-    # the sound is copied in): the one naming EBU R128 refuses the burst, the other renders.
+def test_burns_whose_sound_breaks_r128_fail_alone_each_named_and_are_not_encoded(campaign, caplog):
+    # Two languages burned into two profiles of one frame, in one picture process: the profile
+    # naming EBU R128 refuses the burst, and its burns fail, each with its own name, before any
+    # of their pictures is encoded; the other profile's burns render.
     loud_burst_spot(campaign)
+    campaign.subtitle("tzo", "1\n00:00:00,200 --> 00:00:01,800\nJkʼoplal\n")
     small = {"base": "web", "width": 320, "height": 180, "preset": "ultrafast"}
-    manifest = campaign.write([{"code": "nah", "treatment": "burn"}], profiles={
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "burn"}], profiles={
         "strict": {**small, "loudness_standard": "ebu-r128"}, "loose": small})
-    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    with caplog.at_level(logging.INFO, logger="pipeline.media.ffmpeg"):
+        result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
     assert result.exit_code == 1, result.output
-    assert "the audio of spot.nah.strict breaks EBU R128 (2023): maximum short-term" in result.output
-    assert "1 rendered" in result.output and "1 failed" in result.output, result.output
-    assert not list(campaign.out.glob("spot.nah.strict.*"))
-    made = campaign.out / "spot.nah.loose.mp4"
-    assert [s["codec_type"] for s in mediacheck.streams(made)] == ["video", "audio"]
-    assert abs(mediacheck.duration(made) - 20.0) < 0.1
+    for code in ("nah", "tzo"):
+        assert f"the audio of spot.{code}.strict breaks EBU R128 (2023): maximum short-term" \
+            in result.output, result.output
+        assert not list(campaign.out.glob(f"spot.{code}.strict.*"))
+        made = campaign.out / f"spot.{code}.loose.mp4"
+        assert [s["codec_type"] for s in mediacheck.streams(made)] == ["video", "audio"]
+        assert abs(mediacheck.duration(made) - 20.0) < 0.1
+    assert "2 rendered" in result.output and "2 failed" in result.output, result.output
+    # The encodes burn each language's script for its frame (render/treatments.burn_files):
+    # none burns one for strict.
+    commands = " ".join(record.getMessage() for record in caplog.records)
+    assert "nah-loose/subtitles.ass" in commands and "tzo-loose/subtitles.ass" in commands
+    assert "-strict/subtitles.ass" not in commands
     assert [p.name for p in campaign.out.rglob("*partial*")] == []

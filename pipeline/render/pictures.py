@@ -24,8 +24,9 @@ import ffmpeg
 from pipeline.errors import PipelineError
 from pipeline.files import atomic_output, partial_path
 from pipeline.fingerprint import HashCache
-from pipeline.media.conform import Master, framed, progressive
+from pipeline.media.conform import Master, Stream, framed, progressive
 from pipeline.profiles import Profile
+from pipeline.render.certificate import standard_of
 from pipeline.render.encoders import two_pass
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import made_once, poster_output, poster_time
@@ -82,28 +83,40 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
     encoded before a failed copy of the sound are kept).
     """
     started = time.monotonic()
+    refused: dict[int, PipelineError] = {}
     with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
         # Each burn's poster is taken from the frames its encoder gets: no decode of its file.
         jobs = [Job(plan, Path(workdir), cache, threads, progress,
                     poster=partial_path(plan.variant.poster_path)) for plan in burns]
-        silent = [Path(workdir) / f"burn-{index}.mp4" for index in range(len(jobs))]
+        # A profile naming a loudness standard may refuse a track: its burns waited for their
+        # audio (render/schedule.py), and one refused is not encoded.
+        for index, job in enumerate(jobs):
+            if standard_of(job.plan.variant.profile) is not None:
+                try:
+                    audio_track(job)
+                except PipelineError as exc:
+                    refused[index] = exc
+        encoding = [job for index, job in enumerate(jobs) if index not in refused]
+        silent = [Path(workdir) / f"burn-{index}.mp4" for index in range(len(encoding))]
         with ExitStack() as stack:
             targets = [shared_picture_target(plan) for plan in shared]
             wanted = [(plan, target) for plan, target in zip(shared, targets)
                       if stack.enter_context(made_once(target))]
-            if not burns and not wanted:
-                return []  # made meanwhile by another group
+            if not encoding and not wanted:
+                return [refused[index] for index in range(len(burns))]  # shared: made meanwhile
             made = [(plan, stack.enter_context(atomic_output(target)), str(Path(workdir) / f"x264-{i}"))
                     for i, (plan, target) in enumerate(wanted)]
             try:
-                _encode(jobs, silent, made, (burns or shared)[0], threads, progress)
+                _encode(encoding, silent, made, (burns or shared)[0], threads, progress)
             except BaseException:
-                for job in jobs:
+                for job in encoding:
                     job.poster.unlink(missing_ok=True)
                 raise
         for plan, target in wanted:
             drop_stale_pictures(plan, target)
-        return _with_sound(jobs, silent, started) if jobs else []
+        made_burns = iter(_with_sound(encoding, silent, started) if encoding else [])
+        return [refused[index] if index in refused else next(made_burns)
+                for index in range(len(burns))]
 
 
 def _encode(jobs: list[Job], silent: list[Path], made: list[tuple[VariantPlan, Path, str]],
@@ -160,19 +173,15 @@ def _with_sound(jobs: list[Job], silent: list[Path], started: float) -> list[dic
     fails (nothing is left under a final name)."""
     results: dict[int, dict | PipelineError] = {}
     outputs, kept, partials = [], [], []
-    tracks: dict = {}
+    tracks: dict[Path, Stream] = {}   # one input per audio track, copied into all its burns
     for index, (job, picture) in enumerate(zip(jobs, silent)):
-        profile = job.plan.variant.profile
         try:
-            if profile not in tracks:   # one input per audio track, copied into every burn
-                tracks[profile] = (audio_track(job), job.audio)
+            audio = audio_track(job)
         except PipelineError as exc:
-            tracks[profile] = exc
-        if isinstance(tracks[profile], PipelineError):
-            results[index] = tracks[profile]
+            results[index] = exc
             job.poster.unlink(missing_ok=True)
             continue
-        audio, job.audio = tracks[profile]
+        audio = tracks.setdefault(job.audio.path, audio)
         partial = partial_path(job.plan.variant.output)
         outputs.append(ffmpeg.output(ffmpeg.input(str(picture))["v:0"], audio, str(partial),
                                      **output_args(job.plan, copy_picture=True)))

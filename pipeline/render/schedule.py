@@ -4,7 +4,8 @@ it needs.
 - `audio`: one shared, normalised audio track (and its loudness) per source and audio settings;
 - `pictures`: one ffmpeg process making some of a spot's pictures from one decode, its burned
   variants and the pictures shared by soft, dub and mix variants, grouped by
-  `costs.group_pictures`; it waits for nothing (its burns' audio is copied in at its end);
+  `costs.group_pictures`; its burns' audio is copied in at its end, so it waits only for
+  the tracks a loudness standard may refuse;
 - `remux`: the soft, dub and mix variants of a spot and profile, copying its picture and
   their audio tracks in one process (render/remuxes.py);
 - `master`: one master (render/mastering.py), never in a shared decode: its leader and codec
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline.render import costs
+from pipeline.render.certificate import standard_of
 from pipeline.render.encoders import two_pass
 from pipeline.render.variants import VariantPlan
 from pipeline.render.treatments import audio_identity, shared_picture_target
@@ -120,9 +122,13 @@ def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: 
                                           slots=slots, memory_mib=memory_mib):
             burns = [plan for kind, plan in group if kind == "burn"]
             estimate = costs.estimate([_picture(i) for i in group], megapixels, frames)
-            # No need of the burns' audio: their pictures are encoded without it, and the
-            # tracks are copied in at the end (render/pictures.py).
+            # Burned pictures are encoded without sound, the tracks copied in at the end
+            # (render/pictures.py): only a profile naming a loudness standard, which may refuse
+            # its track, waits for it, so that a refused burn is not encoded.
+            judged = [plan for plan in burns if standard_of(plan.variant.profile) is not None]
             unit = Unit("pictures", burns, [plan for kind, plan in group if kind == "shared"],
+                        needs=list({id(u): u for u in (audio[audio_identity(p)] for p in judged)}
+                                   .values()),
                         cost=estimate.cpu + costs.FINISH * len(burns), memory=estimate.memory,
                         encoders=len(group))
             units.append(unit)
