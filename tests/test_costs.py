@@ -179,18 +179,16 @@ def test_two_spots_dubbed_with_the_same_recording_each_have_their_audio_unit(cam
     assert first is not second and first.kind == second.kind == "audio"
 
 
-@pytest.mark.e2e
-def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campaign, tmp_path,
-                                                                         monkeypatch):
-    # A real ffmpeg behind a wrapper that logs when each process starts and ends, and holds an
-    # x264 process 2 s longer (tiny test pictures encode in a blink: without it, whether two of
-    # them overlap is luck). Three spots (three picture processes), a soft language, "two
-    # cores" and four jobs: two x264 processes at once, never three, never more than four
-    # processes; and the encodes do not wait for the audio (it is copied in at their end): the
-    # first x264 process starts before the first levelling ends.
+def scheduled_render(campaign, tmp_path, monkeypatch, profiles=None) -> list[tuple]:
+    """Three spots, each with a burned and a soft language, rendered with "two cores" and four
+    jobs through a real ffmpeg behind a wrapper that logs when each process starts and ends,
+    and holds an x264 process 2 s longer (tiny test pictures encode in a blink: without it,
+    whether two of them overlap is luck). Returns the processes as the scheduler ran them:
+    (time, "start" or "end", what: "encode", "levelling" or "other"), in time order."""
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
-    data = campaign.data([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}])
+    data = campaign.data([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}],
+                         profiles)
     for spot in ("spot2", "spot3"):
         data["spots"].append({**data["spots"][0], "id": spot})
         (campaign.root / "subtitles" / spot).mkdir()
@@ -212,26 +210,56 @@ def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campai
     finally:
         ffmpeg_module.ffmpeg_binary.cache_clear()
     assert result.exit_code == 0 and "6 rendered" in result.output, result.output
-    events, encodes, levellings = [], set(), set()
+    events, what = [], {}
     for line in log.read_text().splitlines():
         kind, at, pid, *args = line.split(" ")
-        events.append((float(at), kind == "start", pid))
-        if "libx264" in args:
-            encodes.add(pid)
-        if any(".audio.partial" in arg for arg in args):   # the render's, after planning
-            levellings.add(pid)
-    assert len(encodes) == 3, "one picture process per spot"
-    running, peak, peak_encodes = set(), 0, 0
-    first_encode = first_levelling_end = None
-    for at, starts, pid in sorted(events):
-        (running.add if starts else running.discard)(pid)
-        peak, peak_encodes = max(peak, len(running)), max(peak_encodes, len(running & encodes))
-        if starts and pid in encodes and first_encode is None:
-            first_encode = at
-        if not starts and pid in levellings and first_levelling_end is None:
-            first_levelling_end = at
-    assert peak_encodes == 2 and 2 < peak <= 4
-    assert first_encode < first_levelling_end
+        events.append((float(at), kind, pid))
+        if kind == "start":
+            what[pid] = ("encode" if "libx264" in args else
+                         # the render's levelling (planning's measurements write no track)
+                         "levelling" if any(".audio.partial" in arg for arg in args) else "other")
+    assert sum(kind == "encode" for kind in what.values()) == 3, "one picture process per spot"
+    return [(at, kind, pid, what[pid]) for at, kind, pid in sorted(events)]
+
+
+def running_counts(events: list[tuple]):
+    """(time, start or end, what, processes running, encodes running) after each event."""
+    running: dict[str, str] = {}
+    for at, kind, pid, what in events:
+        if kind == "start":
+            running[pid] = what
+        else:
+            running.pop(pid, None)
+        yield at, kind, what, len(running), sum(w == "encode" for w in running.values())
+
+
+@pytest.mark.e2e
+def test_never_more_encodes_at_once_than_cores_and_other_work_beside_them(campaign, tmp_path,
+                                                                         monkeypatch):
+    # Two x264 processes at once, never three, never more than four processes; and the encodes
+    # do not wait for the audio (it is copied in at their end): the first x264 process starts
+    # before the first levelling ends.
+    events = scheduled_render(campaign, tmp_path, monkeypatch)
+    counts = list(running_counts(events))
+    assert max(c[4] for c in counts) == 2 and 2 < max(c[3] for c in counts) <= 4
+    first_encode = next(at for at, kind, what, _, _ in counts if kind == "start" and what == "encode")
+    first_levelled = next(at for at, kind, what, _, _ in counts if kind == "end" and what == "levelling")
+    assert first_encode < first_levelled
+
+
+@pytest.mark.e2e
+def test_burns_a_loudness_standard_may_refuse_wait_for_their_audio_on_the_cores_alone(
+        campaign, tmp_path, monkeypatch):
+    # A profile naming EBU R128 (`broadcast`) may refuse a track: its burns wait for their
+    # audio. Meanwhile the other units keep to the cores (no third process slowing the audio
+    # the encodes wait for), and then two x264 processes run at once, never three.
+    profiles = {"tv": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}}
+    counts = list(running_counts(scheduled_render(campaign, tmp_path, monkeypatch, profiles)))
+    assert max(c[4] for c in counts) == 2 and max(c[3] for c in counts) <= 4
+    first_levelling = next(i for i, c in enumerate(counts) if c[1] == "start" and c[2] == "levelling")
+    first_encode = next(i for i, c in enumerate(counts) if c[1] == "start" and c[2] == "encode")
+    assert any(c[1] == "end" and c[2] == "levelling" for c in counts[first_levelling:first_encode])
+    assert max(c[3] for c in counts[first_levelling:first_encode]) <= 2
 
 
 def test_by_default_one_job_more_than_cores(monkeypatch):
