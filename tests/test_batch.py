@@ -428,12 +428,16 @@ def test_dask_workers_without_a_shared_disk_go_through_the_object_store(campaign
 
 
 @pytest.mark.e2e
-def test_the_copies_of_a_spot_and_profile_share_one_ffmpeg(campaign, monkeypatch):
+def test_the_soft_copies_of_a_spot_and_profile_share_one_ffmpeg_and_the_dubbed_ones_another(
+        campaign, monkeypatch):
+    # Soft copies take the master's track, dubbed ones their own, which may be made much later:
+    # apart, the soft ones need not wait for the last recording to be levelled.
     for code in ("tzo", "ote"):
         campaign.subtitle(code)
     campaign.audio("yua")
+    campaign.audio("zai")
     manifest = campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "ote", "treatment": "soft"},
-                               {"code": "yua", "treatment": "dub"}])
+                               {"code": "yua", "treatment": "dub"}, {"code": "zai", "treatment": "dub"}])
     started = []
     real_popen = subprocess.Popen.__init__
 
@@ -444,18 +448,18 @@ def test_the_copies_of_a_spot_and_profile_share_one_ffmpeg(campaign, monkeypatch
 
     monkeypatch.setattr(subprocess.Popen, "__init__", spy)
     result = invoke("render", manifest, "-j", "2")
-    assert result.exit_code == 0 and "3 rendered" in result.output, result.output
+    assert result.exit_code == 0 and "4 rendered" in result.output, result.output
     # Files written, not read (a poster is read from a variant's partial file).
     writers = [[a for a, before in zip(args[1:], args) if before != "-i"
                 and re.search(r"spot\.\w+\.small\.partial", a)] for args in started]
-    assert [sorted(Path(a).name.split(".")[2] for a in w) for w in writers if w] == \
-        [["ote", "tzo", "yua"]]
-    for code in ("tzo", "ote", "yua"):
+    assert sorted(sorted(Path(a).name.split(".")[2] for a in w) for w in writers if w) == \
+        [["ote", "tzo"], ["yua", "zai"]]
+    for code in ("tzo", "ote", "yua", "zai"):
         streams = json.loads(subprocess.run(
             [FFPROBE, "-v", "error", "-show_streams", "-of", "json",
              str(campaign.out / f"spot.{code}.small.mp4")], capture_output=True, check=True).stdout)
         kinds = sorted(s["codec_type"] for s in streams["streams"])
-        assert kinds == (["audio", "subtitle", "video"] if code != "yua" else ["audio", "video"])
+        assert kinds == (["audio", "video"] if code in ("yua", "zai") else ["audio", "subtitle", "video"])
 
 
 @pytest.mark.e2e

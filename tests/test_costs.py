@@ -79,16 +79,17 @@ def test_copies_wait_for_the_audio_and_the_picture_they_copy_and_pictures_for_no
     assert len(kinds["audio"]) == 4
     # The pictures wait for nothing: the burns' audio is copied in after their encode.
     assert pictures.needs == []
-    # One copying unit per profile, holding its soft and dub variants: each variant waits for
-    # its own audio track, and on tall for the shared picture too.
+    # Per profile, one copying unit for the soft variants (the master's track, made early) and
+    # one for the dubbed ones (their own tracks): each variant waits for its audio track, and
+    # on tall for the shared picture too.
     assert sorted(sorted(p.variant.stem for p in remux.plans) for remux in kinds["remux"]) == \
-        [["spot.tzo.small", "spot.yua.small"], ["spot.tzo.tall", "spot.yua.tall"]]
+        [["spot.tzo.small"], ["spot.tzo.tall"], ["spot.yua.small"], ["spot.yua.tall"]]
     for remux in kinds["remux"]:
         tall = remux.plans[0].variant.profile.name == "tall"
         for plan, needs in zip(remux.plans, remux.needs_of):
             assert {need.kind for need in needs} == ({"audio", "pictures"} if tall else {"audio"})
-        assert len({id(need) for needs in remux.needs_of for need in needs[:1]}) == 2
         assert {id(need) for need in remux.needs} == {id(n) for needs in remux.needs_of for n in needs}
+    assert len({id(remux.needs[0]) for remux in kinds["remux"]}) == 4   # four audio tracks
     # The longest chain first: the pictures, which a copy waits for, outrank all.
     assert pictures.rank > max(u.rank for u in kinds["audio"] + kinds["remux"])
 

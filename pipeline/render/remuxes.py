@@ -1,4 +1,4 @@
-"""Soft, dub and mix variants of one spot and profile copied by one ffmpeg process.
+"""Soft (or dub and mix) variants of one spot and profile copied by one ffmpeg process.
 
 Each of these variants is a stream copy of the picture its spot and profile share and of its
 own shared audio track, plus a subtitle track for soft ones: no frame is decoded. What a copy

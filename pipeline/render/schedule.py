@@ -6,8 +6,8 @@ it needs.
   variants and the pictures shared by soft, dub and mix variants, grouped by
   `costs.group_pictures`; its burns' audio is copied in at its end, so it waits only for
   the tracks a loudness standard may refuse;
-- `remux`: the soft, dub and mix variants of a spot and profile, copying its picture and
-  their audio tracks in one process (render/remuxes.py);
+- `remux`: the soft variants of a spot and profile, or its dub and mix variants, copying its
+  picture and their audio tracks in one process (render/remuxes.py);
 - `master`: one master (render/mastering.py), never in a shared decode: its leader and codec
   are its own, and its picture comes from the master itself; it waits for its audio track;
 - `sound`: one audio-only variant (render/audio_only.py), which levels its own sound.
@@ -142,8 +142,11 @@ def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: 
             continue
         target = shared_picture_target(plan)
         needs = [audio[audio_identity(plan)]] + ([maker[target]] if target in maker else [])
+        # Soft variants copy the master's track, made early; dub and mix ones their own, the
+        # last of which may be made much later: two copying units, so that the soft copies
+        # (and their checks) run beside the levelling of the recordings, not after it.
         key = (variant.manifest.output_dir, variant.manifest.campaign, variant.spot.id,
-               variant.profile.name)
+               variant.profile.name, variant.language.treatment == "soft")
         if key not in remuxes:
             remuxes[key], needed[key] = Unit("remux", [], memory=costs.PROCESS_MIB), set()
             units.append(remuxes[key])
