@@ -181,3 +181,18 @@ def test_without_an_interrupt_ctrl_c_is_handled_as_before_afterwards():
     with interrupts_once():
         assert signal.getsignal(signal.SIGINT) != before
     assert signal.getsignal(signal.SIGINT) == before
+
+
+def test_render_names_each_blocked_variant_again_at_the_end(campaign):
+    # A blocked variant's error is printed before the render starts: after a long render, far
+    # above. The summary names it again with its reason, next to the counts.
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"},
+                               {"code": "tzo", "treatment": "soft"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    (named,) = [line for line in lines if line.startswith("blocked ")]
+    assert named.startswith("blocked test-campaign/spot.tzo.small: ") and \
+        ": error: subtitles missing for language 'tzo' (soft)" in named, named
+    assert lines.index(named) < lines.index("1 rendered, 0 up-to-date, 0 failed, 1 blocked")

@@ -240,8 +240,8 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
 
 def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
     """A summary table on stdout; on stderr, the QC warnings of each variant just rendered (or
-    failed) under its name, a count of those up to date that carry some, the counts, and every
-    failure's diagnostics. Returns failures."""
+    failed) under its name, a count of those up to date that carry some, each blocked variant
+    with its reasons, the counts, and every failure's diagnostics. Returns failures."""
     failures = [o for o in outcomes if o.status == "failed"]
     rendered = sorted((o for o in outcomes if o.status in ("rendered", "failed")),
                       key=lambda o: o.plan.variant.key)
@@ -257,6 +257,10 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
         if kept:
             click.echo(f"QC warnings on {plural(len(kept), 'up-to-date variant')} "
                        "(listed in catalog.json; --force renders them again)", err=True)
+        # Their errors were printed before the render, far above by now: named again here.
+        for o in sorted((o for o in outcomes if o.status == "blocked"),
+                        key=lambda o: o.plan.variant.key):
+            click.echo(f"blocked {o.plan.variant.key}: {'; '.join(o.plan.reasons)}", err=True)
     counts = {status: sum(1 for o in outcomes if o.status == status)
               for status in ("rendered", "up-to-date", "failed", "blocked")}
     click.echo(", ".join(f"{n} {status}" for status, n in counts.items()), err=True)
