@@ -23,6 +23,7 @@ from tests.mediacheck import (
 pytestmark = pytest.mark.e2e
 
 W, H = 320, 180
+TALL = {"base": "vertical", "width": 180, "height": 320, "preset": "ultrafast"}   # a portrait frame
 
 
 def render(*args: str):
@@ -197,10 +198,8 @@ def test_a_bug_in_one_variant_is_one_line_with_a_hint_and_the_batch_goes_on(camp
 def test_profiles_frame_the_picture(campaign):
     campaign.subtitle("nah")
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
-                              profiles={"tall": {"base": "vertical", "width": 180, "height": 320,
-                                                 "preset": "ultrafast"},
-                                        "sq": {"base": "square", "width": 120, "height": 120,
-                                               "preset": "ultrafast"}})
+                              profiles={"tall": TALL, "sq": {"base": "square", "width": 120,
+                                                             "height": 120, "preset": "ultrafast"}})
     assert render(manifest).exit_code == 0
     tall = {s["codec_type"]: s for s in streams(campaign.out / "spot.nah.tall.mp4")}["video"]
     square = {s["codec_type"]: s for s in streams(campaign.out / "spot.nah.sq.mp4")}["video"]
@@ -300,10 +299,8 @@ def test_a_language_burned_in_two_frames_in_one_process_is_laid_out_for_each(cam
     campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:03,500\n"
                              "Los seres humanos no están a la venta en ningún lugar\n")
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
-                              profiles={"tall": {"base": "vertical", "width": 180, "height": 320,
-                                                 "preset": "ultrafast"},
-                                        "wide": {"base": "web", "width": 320, "height": 180,
-                                                 "preset": "ultrafast"}})
+                              profiles={"tall": TALL, "wide": {"base": "web", "width": 320,
+                                                               "height": 180, "preset": "ultrafast"}})
     assert render(manifest).exit_code == 0
 
     def text_lines(name: str, width: int, height: int) -> tuple[int, bool]:
