@@ -139,6 +139,7 @@ def probe(path: Path | str) -> MediaInfo:
          str(path)], capture_output=True, text=True, errors="replace", check=False)
     if result.returncode != 0:
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unreadable"
+        reason = reason.removeprefix(f"{path}: ")   # the diagnostic names the file already
         raise MediaError(f"ffprobe cannot read this file: {reason}", path,
                          hint="export the file again as MP4/MOV (video) or WAV/FLAC (audio)")
     data = json.loads(result.stdout or "{}")
