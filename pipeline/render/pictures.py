@@ -114,7 +114,7 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
                 raise
         for plan, target in wanted:
             drop_stale_pictures(plan, target)
-        made_burns = iter(_with_sound(encoding, silent, started) if encoding else [])
+        made_burns = iter(_with_sound(encoding, silent, started))
         return [refused[index] if index in refused else next(made_burns)
                 for index in range(len(burns))]
 
