@@ -5,6 +5,7 @@ a new one."""
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
@@ -34,6 +35,16 @@ def write_atomically(final: Path, data: bytes | str) -> None:
     usual umask, like any file the user writes)."""
     with atomic_output(Path(final)) as partial:
         partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def link_atomically(source: Path, final: Path) -> None:
+    """`final` made the same file as `source` (a hard link: no bytes copied; a copy on a file
+    system without hard links), put in place whole."""
+    with atomic_output(final) as partial:
+        try:
+            os.link(source, partial)
+        except OSError:
+            shutil.copyfile(source, partial)
 
 
 FolderIndex = dict[str, list[str]]     # file stem -> names in the folder with that stem

@@ -155,6 +155,56 @@ def test_no_ffmpeg_or_ffprobe_work_is_done_twice(campaign, monkeypatch):
     assert meters, "the spy saw no loudness measurement: it watches the wrong calls"
 
 
+def video_md5(path: Path) -> str:
+    """The MD5 of the file's video packets, copied as they are (ffmpeg's md5 muxer)."""
+    return subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:v", "-c", "copy",
+                           "-f", "md5", "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.e2e
+def test_a_picture_that_two_profiles_carry_is_encoded_once(campaign, monkeypatch):
+    # `quiet` is `tall` with another loudness target: the same picture, its own sound. The
+    # burned language's picture and the one the soft and dub variants copy are each encoded
+    # once for both profiles; a third such profile added later links the shared picture there.
+    from tests.mediacheck import integrated_loudness
+
+    for code in ("nah", "tzo"):
+        campaign.subtitle(code)
+    campaign.audio("yua", "dub.wav")
+    languages = [{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
+                 {"code": "yua", "treatment": "dub"}]
+    tall = SMALL_PROFILES["tall"]
+    profiles = {"tall": tall, "quiet": {**tall, "loudness": -23.0}}
+    encoders = []
+    real_popen = subprocess.Popen.__init__
+
+    def spy(self, args, *rest, **kwargs):          # counts x264 outputs, then runs the process
+        encoders.extend(arg for arg in args if arg == "libx264")
+        real_popen(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    result = invoke("render", campaign.write(languages, profiles=profiles), "-j", "2")
+    assert result.exit_code == 0 and "6 rendered" in result.output, result.output
+    assert len(encoders) == 2, "nah's burned picture and the shared picture, once each"
+    for code in ("nah", "tzo", "yua"):
+        assert video_md5(campaign.out / f"spot.{code}.tall.mp4") == \
+            video_md5(campaign.out / f"spot.{code}.quiet.mp4")
+    assert integrated_loudness(campaign.out / "spot.nah.tall.mp4")[0] == pytest.approx(-16, abs=1)
+    assert integrated_loudness(campaign.out / "spot.nah.quiet.mp4")[0] == pytest.approx(-23, abs=1)
+    assert (campaign.out / "spot.nah.tall.jpg").read_bytes() == \
+        (campaign.out / "spot.nah.quiet.jpg").read_bytes()
+    pictures = sorted((campaign.out / ".work").glob("*.picture.mp4"))
+    assert len(pictures) == 2 and len({p.stat().st_ino for p in pictures}) == 1
+
+    encoders.clear()
+    profiles["later"] = {**tall, "loudness": -20.0}
+    result = invoke("render", campaign.write(languages, profiles=profiles), "-j", "2")
+    assert result.exit_code == 0 and "3 rendered" in result.output, result.output
+    assert len(encoders) == 1, "only the burn: its picture without sound is not kept"
+    assert video_md5(campaign.out / "spot.tzo.later.mp4") == \
+        video_md5(campaign.out / "spot.tzo.tall.mp4")
+
+
 @pytest.mark.e2e
 def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
     from pipeline.media import loudness

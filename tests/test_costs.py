@@ -94,6 +94,28 @@ def test_copies_wait_for_the_audio_and_the_picture_they_copy_and_pictures_for_no
     assert pictures.rank > max(u.rank for u in kinds["audio"] + kinds["remux"])
 
 
+def test_a_picture_two_profiles_carry_is_one_encoder_of_its_unit(campaign):
+    # `quiet` differs from `tall` only in its sound: nah's burned picture and the picture the
+    # soft variants copy are the same for both, one encoder each; each profile's soft variants
+    # wait for the unit that makes their picture; a language burned alone is one encoder more.
+    for code in ("nah", "tzo"):
+        campaign.subtitle(code)
+    tall = SMALL_PROFILES["tall"]
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"}],
+                              profiles={"tall": tall, "quiet": {**tall, "loudness": -23.0},
+                                        "wide": SMALL_PROFILES["small"]})
+    units = build_units(build_plan([manifest]).variants, cores=2, slots=2, memory_mib=8000)
+    (pictures,) = [u for u in units if u.kind == "pictures"]
+    assert sorted(p.variant.stem for p in pictures.plans) == \
+        ["spot.nah.quiet", "spot.nah.tall", "spot.nah.wide"]
+    assert sorted(p.variant.profile.name for p in pictures.shared) == ["quiet", "tall"]
+    assert pictures.encoders == 3          # nah in the tall frame, in the wide one, the shared
+    for remux in (u for u in units if u.kind == "remux"):
+        copies_a_picture = remux.plans[0].variant.profile.name != "wide"   # the master fits wide
+        assert (pictures in remux.needs) == copies_a_picture
+
+
 def test_a_size_capped_picture_pays_its_first_pass_and_a_second_decode():
     capped = costs.Picture(1280, 720, "medium", refit=True, burned=True, passes=2)
     single = costs.Picture(1280, 720, "medium", refit=True, burned=True)

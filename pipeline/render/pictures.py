@@ -14,6 +14,7 @@ about 0.2 s at its end.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from contextlib import ExitStack
@@ -22,7 +23,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.errors import PipelineError
-from pipeline.files import atomic_output, partial_path
+from pipeline.files import atomic_output, link_atomically, partial_path
 from pipeline.fingerprint import HashCache
 from pipeline.media.conform import Master, Stream, framed, progressive
 from pipeline.profiles import Profile
@@ -43,6 +44,7 @@ from pipeline.render.treatments import (
     output_args,
     passlog,
     picture_args,
+    picture_identity,
     run_graph,
     shared_picture_target,
 )
@@ -76,7 +78,9 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
     """Burn `burns` and encode the shared picture of each plan in `shared` (one per spot and
     profile) in one ffmpeg process, all from one decode of their spot's master; then give each
     burn its sound (`_with_sound`). A size-capped picture among them (encoders.two_pass) takes
-    a first-pass run before it, decoding for the size-capped pictures alone.
+    a first-pass run before it, decoding for the size-capped pictures alone. Plans of profiles
+    that differ only in their sound carry the same picture (treatments.picture_identity): it is
+    encoded once, its poster copied and its shared picture file linked.
 
     Returns each burned variant's record, or the error that kept it from its final name.
     Raises `RenderError` when an ffmpeg run fails: then no variant was made (shared pictures
@@ -97,26 +101,46 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
                 except PipelineError as exc:
                     refused[index] = exc
         encoding = [job for index, job in enumerate(jobs) if index not in refused]
-        silent = [Path(workdir) / f"burn-{index}.mp4" for index in range(len(encoding))]
+        # Burns of profiles that differ only in their sound are one picture: encoded once.
+        lead = _leads([job.plan for job in encoding])
+        silent = [Path(workdir) / f"burn-{lead[index]}.mp4" for index in range(len(encoding))]
+        encoded = [index for index in range(len(encoding)) if lead[index] == index]
         with ExitStack() as stack:
             targets = [shared_picture_target(plan) for plan in shared]
-            wanted = [(plan, target) for plan, target in zip(shared, targets)
-                      if stack.enter_context(made_once(target))]
-            if not encoding and not wanted:
-                return [refused[index] for index in range(len(burns))]  # shared: made meanwhile
+            first = _leads(shared)
+            wanted = [(plan, target) for index, (plan, target) in enumerate(zip(shared, targets))
+                      if first[index] == index and stack.enter_context(made_once(target))]
             made = [(plan, stack.enter_context(atomic_output(target)), str(Path(workdir) / f"x264-{i}"))
                     for i, (plan, target) in enumerate(wanted)]
-            try:
-                _encode(encoding, silent, made, (burns or shared)[0], threads, progress)
-            except BaseException:
-                for job in encoding:
-                    job.poster.unlink(missing_ok=True)
-                raise
+            if encoded or made:
+                try:
+                    _encode([encoding[i] for i in encoded], [silent[i] for i in encoded], made,
+                            (burns or shared)[0], threads, progress)
+                except BaseException:
+                    for job in encoding:
+                        job.poster.unlink(missing_ok=True)
+                    raise
+        for index, job in enumerate(encoding):
+            if lead[index] != index:
+                shutil.copyfile(encoding[lead[index]].poster, job.poster)
         for plan, target in wanted:
             drop_stale_pictures(plan, target)
+        for index, (plan, target) in enumerate(zip(shared, targets)):
+            if first[index] != index:
+                with made_once(target) as needed:
+                    if needed:
+                        link_atomically(targets[first[index]], target)
+                        drop_stale_pictures(plan, target)
         made_burns = iter(_with_sound(encoding, silent, started))
         return [refused[index] if index in refused else next(made_burns)
                 for index in range(len(burns))]
+
+
+def _leads(plans: list[VariantPlan]) -> list[int]:
+    """For each plan, the index of the first of `plans` that carries the same picture
+    (treatments.picture_identity): its own index when it is the first."""
+    first: dict[tuple, int] = {}
+    return [first.setdefault(picture_identity(plan), index) for index, plan in enumerate(plans)]
 
 
 def _encode(jobs: list[Job], silent: list[Path], made: list[tuple[VariantPlan, Path, str]],

@@ -4,8 +4,9 @@ it needs.
 - `audio`: one shared, normalised audio track (and its loudness) per source and audio settings;
 - `pictures`: one ffmpeg process making some of a spot's pictures from one decode, its burned
   variants and the pictures shared by soft, dub and mix variants, grouped by
-  `costs.group_pictures`; its burns' audio is copied in at its end, so it waits only for
-  the tracks a loudness standard may refuse;
+  `costs.group_pictures`, each picture once however many profiles carry it
+  (`treatments.picture_identity`); its burns' audio is copied in at its end, so it waits only
+  for the tracks a loudness standard may refuse;
 - `remux`: the soft variants of a spot and profile, or its dub and mix variants, copying its
   picture and their audio tracks in one process (render/remuxes.py);
 - `master`: one master (render/mastering.py), never in a shared decode: its leader and codec
@@ -26,7 +27,12 @@ from pipeline.render import costs
 from pipeline.render.certificate import standard_of
 from pipeline.render.encoders import two_pass
 from pipeline.render.variants import VariantPlan
-from pipeline.render.treatments import audio_identity, shared_picture_target
+from pipeline.render.treatments import (
+    audio_identity,
+    picture_identity,
+    shared_picture_target,
+    shared_picture_twin,
+)
 
 UnitKind = Literal["audio", "pictures", "remux", "master", "sound"]
 
@@ -100,18 +106,28 @@ def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: 
             audio[key] = Unit("audio", [plan], cost=costs.AUDIO * plan.master.duration
                               + 3 * costs.START_SECONDS, memory=costs.PROCESS_MIB)
     masters: dict[tuple, list[tuple[str, VariantPlan]]] = {}
-    shared_targets = {}
+    shared_targets = set()
+    # A picture is encoded once however many profiles carry it (profiles that differ only in
+    # their sound): its first plan is the item grouped, the others ride along as its twins.
+    first_of: dict[tuple, VariantPlan] = {}
+    twins: dict[int, list[VariantPlan]] = {}
     for plan in todo:
         variant = plan.variant
         items = masters.setdefault((variant.manifest.output_dir, variant.manifest.campaign,
                                     variant.spot.id), [])
-        if variant.language.treatment == "burn":
-            items.append(("burn", plan))
+        burn = variant.language.treatment == "burn"
+        if not burn:
+            target = shared_picture_target(plan)
+            if target is None or target in shared_targets or target.exists() \
+                    or shared_picture_twin(target) is not None:   # linked by its copies
+                continue
+            shared_targets.add(target)
+        identity = picture_identity(plan)
+        if identity in first_of:
+            twins[id(first_of[identity])].append(plan)
             continue
-        target = shared_picture_target(plan)
-        if target is not None and not target.exists() and target not in shared_targets:
-            shared_targets[target] = plan
-            items.append(("shared", plan))
+        first_of[identity], twins[id(plan)] = plan, []
+        items.append(("burn" if burn else "shared", plan))
     units: list[Unit] = list(audio.values())
     maker: dict = {}
     for items in masters.values():
@@ -120,13 +136,14 @@ def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: 
         megapixels, frames = _master_size(items[0][1])
         for group in costs.group_pictures(items, _picture, megapixels, frames, cores=cores,
                                           slots=slots, memory_mib=memory_mib):
-            burns = [plan for kind, plan in group if kind == "burn"]
+            burns, shared = ([each for kind, plan in group if kind == wanted
+                              for each in (plan, *twins[id(plan)])] for wanted in ("burn", "shared"))
             estimate = costs.estimate([_picture(i) for i in group], megapixels, frames)
             # Burned pictures are encoded without sound, the tracks copied in at the end
             # (render/pictures.py): only a profile naming a loudness standard, which may refuse
             # its track, waits for it, so that a refused burn is not encoded.
             judged = [plan for plan in burns if standard_of(plan.variant.profile) is not None]
-            unit = Unit("pictures", burns, [plan for kind, plan in group if kind == "shared"],
+            unit = Unit("pictures", burns, shared,
                         needs=list({id(u): u for u in (audio[audio_identity(p)] for p in judged)}
                                    .values()),
                         cost=estimate.cpu + costs.FINISH * len(burns), memory=estimate.memory,

@@ -18,7 +18,7 @@ import ffmpeg
 
 from pipeline import RENDER_VERSION
 from pipeline.errors import RenderError
-from pipeline.files import atomic_output, partial_path
+from pipeline.files import atomic_output, link_atomically, partial_path
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.media.conform import Stream, field_picture, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
@@ -44,20 +44,49 @@ from pipeline.subtitles.srt import write_srt
 Progress = Callable[[float], None]   # fraction done, 0..1
 
 
+def _picture_key(plan: VariantPlan) -> str:
+    """The fingerprint of the picture the variant's profile makes of its master (its frame, the
+    conform step's settings, x264's): equal for two profiles that differ only in their sound."""
+    variant = plan.variant
+    return sha256_json({"master": plan.inputs["master"]["sha256"],
+                        "video": video_encoder_args(variant.profile, duration=plan.master.duration),
+                        "fit": [variant.profile.width, variant.profile.height, variant.profile.fit,
+                                variant.profile.fps],
+                        "conform": plan.conform.picture_settings,
+                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
+
+
+def picture_identity(plan: VariantPlan) -> tuple:
+    """What tells the encoded pictures of two variants apart, known before anything is encoded: the
+    spot's folder, the picture's fingerprint and, for a burn, what its ASS script is written
+    from besides the frame: the language (its direction), its style, its subtitle file and
+    fonts. Variants of two profiles that differ only in their sound carry the same picture,
+    which is encoded once (render/schedule.py, render/pictures.py)."""
+    variant = plan.variant
+    burned_in = (variant.language.code, variant.language.style,
+                 *(plan.inputs[role]["sha256"] for role in sorted(plan.inputs)
+                   if role == "subtitles" or role.startswith("font"))) \
+        if variant.language.treatment == "burn" else ()
+    return (str(variant.folder), _picture_key(plan), *burned_in)
+
+
 def shared_picture_target(plan: VariantPlan) -> Path | None:
     """Where the picture every non-burned variant of this spot and profile copies is kept: in
     the spot's `.work/` folder, under a name that carries its fingerprint. None when the master
     itself fits the profile."""
-    variant, master = plan.variant, plan.inputs["master"]
+    variant = plan.variant
     if master_fits(plan.conform, variant.profile):
         return None
-    key = sha256_json({"master": master["sha256"],
-                       "video": video_encoder_args(variant.profile, duration=plan.master.duration),
-                       "fit": [variant.profile.width, variant.profile.height, variant.profile.fit,
-                               variant.profile.fps],
-                       "conform": plan.conform.picture_settings,
-                       "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
-    return variant.folder / ".work" / f"{variant.spot.id}.{variant.profile.name}.{key}.picture.mp4"
+    name = f"{variant.spot.id}.{variant.profile.name}.{_picture_key(plan)}.picture.mp4"
+    return variant.folder / ".work" / name
+
+
+def shared_picture_twin(target: Path) -> Path | None:
+    """Another profile's shared picture of the same spot and fingerprint, made before: the same
+    picture, to be linked rather than encoded again."""
+    spot, _, key = target.name.removesuffix(".picture.mp4").split(".")
+    return next((twin for twin in sorted(target.parent.glob(f"{spot}.*.{key}.picture.mp4"))
+                 if twin != target), None)
 
 
 def drop_stale_pictures(plan: VariantPlan, target: Path) -> None:
@@ -70,33 +99,40 @@ def drop_stale_pictures(plan: VariantPlan, target: Path) -> None:
 
 def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | None = None) -> Path:
     """The picture every non-burned variant of this spot and profile uses: the master itself
-    when it already fits the profile, else one encode per spot and profile (made here unless a
-    picture group made it already, see `render/pictures.py`)."""
-    variant, master = plan.variant, plan.inputs["master"]
+    when it already fits the profile, else one encode per spot and picture fingerprint (made
+    here unless a picture group made it already, see `render/pictures.py`; another profile's
+    picture of the same fingerprint is linked, not encoded again)."""
     target = shared_picture_target(plan)
     if target is None:
-        return Path(master["path"])
+        return Path(plan.inputs["master"]["path"])
     with made_once(target) as needed:
         if needed:
-            with atomic_output(target) as partial, \
-                    tempfile.TemporaryDirectory(prefix="pipeline-pass-") as passes:
-                picture = master_picture(master["path"], plan.conform, variant.profile)
-                passlog = str(Path(passes) / "x264")
-
-                def graph(pass_number: int | None):
-                    if pass_number == 1:
-                        return first_pass(picture, variant.profile, threads,
-                                          plan.master.duration, passlog)
-                    return ffmpeg.output(picture, str(partial),
-                                         **picture_args(variant.profile, threads,
-                                                        plan.master.duration,
-                                                        passlog if pass_number else None))
-
-                encode(graph, two_pass(variant.profile), target, f"encoding the shared picture "
-                       f"of {variant.spot.id} for {variant.profile.name}", plan.master.duration,
-                       progress)
+            twin = shared_picture_twin(target)
+            if twin is not None:
+                link_atomically(twin, target)
+            else:
+                _encode_shared_picture(plan, target, threads, progress)
             drop_stale_pictures(plan, target)
     return target
+
+
+def _encode_shared_picture(plan: VariantPlan, target: Path, threads: int,
+                           progress: Progress | None) -> None:
+    variant, master = plan.variant, plan.inputs["master"]
+    with atomic_output(target) as partial, \
+            tempfile.TemporaryDirectory(prefix="pipeline-pass-") as passes:
+        picture = master_picture(master["path"], plan.conform, variant.profile)
+        passlog = str(Path(passes) / "x264")
+
+        def graph(pass_number: int | None):
+            if pass_number == 1:
+                return first_pass(picture, variant.profile, threads, plan.master.duration, passlog)
+            return ffmpeg.output(picture, str(partial),
+                                 **picture_args(variant.profile, threads, plan.master.duration,
+                                                passlog if pass_number else None))
+
+        encode(graph, two_pass(variant.profile), target, f"encoding the shared picture of "
+               f"{variant.spot.id} for {variant.profile.name}", plan.master.duration, progress)
 
 
 def picture_args(profile: Profile, threads: int, duration: float,
