@@ -531,3 +531,20 @@ def test_a_copy_that_cannot_be_read_fails_alone_in_its_group(campaign):
     assert (campaign.out / "spot.tzo.small.mp4").exists()
     assert not (campaign.out / "spot.yua.small.mp4").exists()
     assert not [p for p in campaign.out.iterdir() if ".partial" in p.name]
+
+
+@pytest.mark.e2e
+def test_a_burn_whose_sound_cannot_be_copied_leaves_no_file_and_no_poster(campaign):
+    from pipeline.errors import RenderError
+    from pipeline.render.pictures import render_picture_group
+    from pipeline.render.treatments import prepare_audio
+
+    campaign.subtitle("nah")
+    plan = build_plan([campaign.write([{"code": "nah", "treatment": "burn"}])])
+    (burn,) = plan.variants
+    cache = plan.caches[burn.variant.manifest.output_dir]
+    prepare_audio(burn, cache).path.write_bytes(b"not an m4a")   # made, then broken
+    with pytest.raises(RenderError, match="adding the sound to spot.nah.small"):
+        render_picture_group([burn], [], cache)
+    assert not [p.name for p in campaign.out.iterdir() if p.name.startswith("spot.nah")]
+    assert not [p for p in campaign.out.rglob("*") if ".partial" in p.name]

@@ -39,15 +39,14 @@ from pipeline.render.treatments import (
     burned,
     drop_stale_pictures,
     encode,
-    finish_each,
     first_pass,
     output_args,
     passlog,
     picture_args,
     picture_identity,
-    run_graph,
     shared_picture_target,
 )
+from pipeline.render.remuxes import copy_group, in_order
 
 
 def _frame(profile: Profile) -> tuple:
@@ -131,9 +130,7 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
                     if needed:
                         link_atomically(targets[first[index]], target)
                         drop_stale_pictures(plan, target)
-        made_burns = iter(_with_sound(encoding, silent, started))
-        return [refused[index] if index in refused else next(made_burns)
-                for index in range(len(burns))]
+        return in_order(refused, _with_sound(encoding, silent, started), len(burns))
 
 
 def _leads(plans: list[VariantPlan]) -> list[int]:
@@ -195,34 +192,19 @@ def _with_sound(jobs: list[Job], silent: list[Path], started: float) -> list[dic
     Returns each variant's record, or the error that kept it from its final name: a track that
     a loudness standard refuses fails its variants alone. Raises `RenderError` when the copy
     fails (nothing is left under a final name)."""
-    results: dict[int, dict | PipelineError] = {}
-    outputs, kept, partials = [], [], []
+    failed: dict[int, PipelineError] = {}
+    kept, outputs = [], []
     tracks: dict[Path, Stream] = {}   # one input per audio track, copied into all its burns
     for index, (job, picture) in enumerate(zip(jobs, silent)):
         try:
             audio = audio_track(job)
         except PipelineError as exc:
-            results[index] = exc
+            failed[index] = exc
             job.poster.unlink(missing_ok=True)
             continue
         audio = tracks.setdefault(job.audio.path, audio)
-        partial = partial_path(job.plan.variant.output)
-        outputs.append(ffmpeg.output(ffmpeg.input(str(picture))["v:0"], audio, str(partial),
+        outputs.append(ffmpeg.output(ffmpeg.input(str(picture))["v:0"], audio,
+                                     str(partial_path(job.plan.variant.output)),
                                      **output_args(job.plan, copy_picture=True)))
         kept.append(job)
-        partials.append(partial)
-    if kept:
-        plan = kept[0].plan
-        try:
-            run_graph(ffmpeg.merge_outputs(*outputs), plan.variant.output,
-                      f"adding the sound to {', '.join(job.plan.variant.stem for job in kept)}",
-                      plan.master.duration, None)
-        except BaseException:
-            for path in partials + [job.poster for job in kept]:
-                path.unlink(missing_ok=True)
-            raise
-        made = iter(finish_each(kept, partials, started))
-        for index in range(len(jobs)):
-            if index not in results:
-                results[index] = next(made)
-    return [results[index] for index in range(len(jobs))]
+    return in_order(failed, copy_group(kept, outputs, "adding the sound to", started), len(jobs))

@@ -5,6 +5,7 @@ own shared audio track, plus a subtitle track for soft ones: no frame is decoded
 costs is mostly starting ffmpeg and probing its inputs (~0.1 s each on this machine kind,
 MEASURED.md), so one process reads the shared picture once and writes every variant of the
 group, each to its own partial file. Which variants go together is `render/schedule.py`'s call.
+The burns' sound is copied in the same way (`copy_group`, render/pictures.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterable
 
 import ffmpeg
 
@@ -43,41 +45,55 @@ def render_remux_group(plans: list[VariantPlan], cache: HashCache, *, threads: i
     if len(plans) == 1:
         return [render_variant(plans[0], cache, threads=threads, progress=progress)]
     started = time.monotonic()
-    results: dict[int, dict | PipelineError] = {}
+    failed: dict[int, PipelineError] = {}
     with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
-        jobs, outputs, partials = [], [], []
+        jobs, outputs = [], []
         for index, plan in enumerate(plans):
             folder = Path(workdir) / str(index)   # each variant's subtitle track has its own
             folder.mkdir()
             job = Job(plan, folder, cache, threads, progress)
-            partial = partial_path(plan.variant.output)
             try:
+                partial = partial_path(plan.variant.output)
                 outputs.append(ffmpeg.output(*build_remux(job), str(partial),
                                              **output_args(plan, threads)))
             except PipelineError as exc:
-                results[index] = exc
+                failed[index] = exc
                 continue
             jobs.append(job)
-            partials.append(partial)
-        if jobs:
-            stems = ", ".join(job.plan.variant.stem for job in jobs)
-            try:
-                run_graph(ffmpeg.merge_outputs(*outputs), jobs[0].plan.variant.output,
-                          f"rendering {stems}", jobs[0].plan.master.duration, progress)
-            except RenderError:
-                for partial in partials:
-                    partial.unlink(missing_ok=True)
-                return [results.get(i) or _alone(plan, cache, threads)
-                        for i, plan in enumerate(plans)]
-            except BaseException:
-                for partial in partials:
-                    partial.unlink(missing_ok=True)
-                raise
-            made = iter(finish_each(jobs, partials, started))
-            for index in range(len(plans)):
-                if index not in results:
-                    results[index] = next(made)
-    return [results[index] for index in range(len(plans))]
+        try:
+            made = copy_group(jobs, outputs, "rendering", started, progress)
+        except RenderError:
+            return [failed.get(i) or _alone(plan, cache, threads) for i, plan in enumerate(plans)]
+    return in_order(failed, made, len(plans))
+
+
+def copy_group(jobs: list[Job], outputs: list, what: str, started: float,
+               progress: Progress | None = None) -> list[dict | RenderError]:
+    """One ffmpeg run of `outputs` (outputs[i] writes jobs[i]'s variant to its `partial_path`),
+    then `finish_each`: each variant's record, or the error that kept it from its final name.
+    Raises `RenderError` when the run fails, its partial files and posters removed."""
+    if not jobs:
+        return []
+    partials = [partial_path(job.plan.variant.output) for job in jobs]
+    plan = jobs[0].plan
+    try:
+        run_graph(ffmpeg.merge_outputs(*outputs), plan.variant.output,
+                  f"{what} {', '.join(job.plan.variant.stem for job in jobs)}",
+                  plan.master.duration, progress)
+    except BaseException:
+        for job, partial in zip(jobs, partials):
+            partial.unlink(missing_ok=True)
+            if job.poster is not None:
+                job.poster.unlink(missing_ok=True)
+        raise
+    return finish_each(jobs, partials, started)
+
+
+def in_order(failed: dict[int, PipelineError], made: Iterable[dict | PipelineError],
+             count: int) -> list[dict | PipelineError]:
+    """`count` results by index: `failed`'s where it has one, else the next of `made`."""
+    rest = iter(made)
+    return [failed[index] if index in failed else next(rest) for index in range(count)]
 
 
 def _alone(plan: VariantPlan, cache: HashCache, threads: int) -> dict | PipelineError:
