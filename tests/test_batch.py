@@ -72,6 +72,24 @@ def test_fingerprint_changes_exactly_with_inputs_settings_and_ffmpeg(campaign, m
 
 
 @pytest.mark.e2e
+def test_a_variant_whose_poster_or_sidecar_was_deleted_is_made_again(campaign):
+    # The catalog and page link to them: a variant missing one is not up to date.
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write(LANGUAGES)
+    assert invoke("render", manifest).exit_code == 0
+    soft = json.loads((campaign.out / "spot.tzo.small.json").read_text(encoding="utf-8"))
+    (campaign.out / "spot.nah.small.jpg").unlink()
+    (campaign.out / soft["sidecars"][0]).unlink()
+    result = invoke("plan", manifest)
+    assert "spot.nah.small.jpg missing" in result.output, result.output
+    assert f"{soft['sidecars'][0]} missing" in result.output, result.output
+    assert "2 rendered, 0 up-to-date" in invoke("render", manifest).output
+    assert (campaign.out / "spot.nah.small.jpg").exists()
+    assert (campaign.out / soft["sidecars"][0]).exists()
+
+
+@pytest.mark.e2e
 def test_an_up_to_date_run_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
@@ -178,14 +196,18 @@ def test_a_picture_that_two_profiles_carry_is_encoded_once(campaign, monkeypatch
     encoders = []
     real_popen = subprocess.Popen.__init__
 
+    posters = []
+
     def spy(self, args, *rest, **kwargs):          # counts x264 outputs, then runs the process
         encoders.extend(arg for arg in args if arg == "libx264")
+        posters.extend(arg for arg in args if Path(str(arg)).name.lstrip(".").startswith("poster-"))
         real_popen(self, args, *rest, **kwargs)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", spy)
     result = invoke("render", campaign.write(languages, profiles=profiles), "-j", "2")
     assert result.exit_code == 0 and "6 rendered" in result.output, result.output
     assert len(encoders) == 2, "nah's burned picture and the shared picture, once each"
+    assert len(posters) == 1, "the soft and dub variants' poster: one picture, one frame taken"
     for code in ("nah", "tzo", "yua"):
         assert video_md5(campaign.out / f"spot.{code}.tall.mp4") == \
             video_md5(campaign.out / f"spot.{code}.quiet.mp4")
@@ -531,6 +553,35 @@ def test_a_copy_that_cannot_be_read_fails_alone_in_its_group(campaign):
     assert (campaign.out / "spot.tzo.small.mp4").exists()
     assert not (campaign.out / "spot.yua.small.mp4").exists()
     assert not [p for p in campaign.out.iterdir() if ".partial" in p.name]
+
+
+@pytest.mark.e2e
+def test_a_variant_whose_file_cannot_be_checked_fails_alone_and_leaves_nothing(campaign, tmp_path):
+    # ffprobe cannot read tzo's rendered file (what a Ctrl-C reaching ffprobe looks like too):
+    # tzo fails with that error; the other copies of its group are finished, and no partial
+    # file is left, whichever variants were being finished then.
+    import os
+    import stat
+    import sys
+
+    codes = ("tzo", "ote", "zai", "nah")
+    for code in codes:
+        campaign.subtitle(code)
+    manifest = campaign.write([{"code": code, "treatment": "soft"} for code in codes])
+    wrapper = tmp_path / "ffprobe"
+    wrapper.write_text(f"#!{sys.executable}\nimport os, sys\n"
+                       "if '.tzo.' in sys.argv[-1] and '.partial-' in sys.argv[-1]:\n"
+                       "    sys.exit('Invalid data found when processing input')\n"
+                       f"os.execv({FFPROBE!r}, [{FFPROBE!r}] + sys.argv[1:])\n")
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    run = subprocess.run([sys.executable, "-m", "pipeline", "render", str(manifest), "-j", "2"],
+                         capture_output=True, text=True, env={**os.environ, "FFPROBE": str(wrapper)})
+    assert run.returncode == 1, run.stderr
+    assert "3 rendered, 0 up-to-date, 1 failed" in run.stderr, run.stderr
+    assert re.search(r"spot\.tzo\.small\..*error: .*cannot read", run.stderr), run.stderr
+    assert sorted(p.name for p in campaign.out.glob("spot.*.mp4")) == \
+        ["spot.nah.small.mp4", "spot.ote.small.mp4", "spot.zai.small.mp4"]
+    assert not [p for p in campaign.out.rglob("*") if ".partial" in p.name]
 
 
 @pytest.mark.e2e

@@ -104,33 +104,32 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
         lead = _leads([job.plan for job in encoding])
         silent = [Path(workdir) / f"burn-{lead[index]}.mp4" for index in range(len(encoding))]
         encoded = [index for index in range(len(encoding)) if lead[index] == index]
-        with ExitStack() as stack:
-            targets = [shared_picture_target(plan) for plan in shared]
-            first = _leads(shared)
-            wanted = [(plan, target) for index, (plan, target) in enumerate(zip(shared, targets))
-                      if first[index] == index and stack.enter_context(made_once(target))]
-            made = [(plan, stack.enter_context(atomic_output(target)), str(Path(workdir) / f"x264-{i}"))
-                    for i, (plan, target) in enumerate(wanted)]
-            if encoded or made:
-                try:
+        try:
+            with ExitStack() as stack:
+                targets = [shared_picture_target(plan) for plan in shared]
+                first = _leads(shared)
+                wanted = [(plan, target) for index, (plan, target) in enumerate(zip(shared, targets))
+                          if first[index] == index and stack.enter_context(made_once(target))]
+                made = [(plan, stack.enter_context(atomic_output(target)), str(Path(workdir) / f"x264-{i}"))
+                        for i, (plan, target) in enumerate(wanted)]
+                if encoded or made:
                     _encode([encoding[i] for i in encoded], [silent[i] for i in encoded], made,
                             (burns or shared)[0], threads, progress)
-                except BaseException:
-                    for job in encoding:
-                        job.poster.unlink(missing_ok=True)
-                    raise
-        for index, job in enumerate(encoding):
-            if lead[index] != index:
-                shutil.copyfile(encoding[lead[index]].poster, job.poster)
-        for plan, target in wanted:
-            drop_stale_pictures(plan, target)
-        for index, (plan, target) in enumerate(zip(shared, targets)):
-            if first[index] != index:
-                with made_once(target) as needed:
-                    if needed:
-                        link_atomically(targets[first[index]], target)
-                        drop_stale_pictures(plan, target)
-        return in_order(refused, _with_sound(encoding, silent, started), len(burns))
+            for index, job in enumerate(encoding):
+                if lead[index] != index:
+                    shutil.copyfile(encoding[lead[index]].poster, job.poster)
+            for plan, target in wanted:
+                drop_stale_pictures(plan, target)
+            for index, (plan, target) in enumerate(zip(shared, targets)):
+                if first[index] != index:
+                    with made_once(target) as needed:
+                        if needed:
+                            link_atomically(targets[first[index]], target)
+                            drop_stale_pictures(plan, target)
+            return in_order(refused, _with_sound(encoding, silent, started), len(burns))
+        finally:   # a failure or an interrupt anywhere: no poster left under its partial name
+            for job in jobs:
+                job.poster.unlink(missing_ok=True)
 
 
 def _leads(plans: list[VariantPlan]) -> list[int]:
@@ -200,7 +199,6 @@ def _with_sound(jobs: list[Job], silent: list[Path], started: float) -> list[dic
             audio = audio_track(job)
         except PipelineError as exc:
             failed[index] = exc
-            job.poster.unlink(missing_ok=True)
             continue
         audio = tracks.setdefault(job.audio.path, audio)
         outputs.append(ffmpeg.output(ffmpeg.input(str(picture))["v:0"], audio,

@@ -180,8 +180,10 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
     if shared_picture is None:
         extract_poster(video, at, plan.variant.poster_path)
         return
-    key = sha256_json({"picture": str(shared_picture), "at": at, "size": shared_picture.stat().st_size,
-                       "mtime": shared_picture.stat().st_mtime_ns})[:16]
+    # The picture's file, not its name: profiles carrying the same picture hard-link it.
+    stat = shared_picture.stat()
+    key = sha256_json({"file": [stat.st_dev, stat.st_ino], "at": at, "size": stat.st_size,
+                       "mtime": stat.st_mtime_ns})[:16]
     poster = plan.variant.folder / ".work" / f"poster-{key}.jpg"
     with made_once(poster) as needed:
         if needed:

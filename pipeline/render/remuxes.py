@@ -68,10 +68,10 @@ def render_remux_group(plans: list[VariantPlan], cache: HashCache, *, threads: i
 
 
 def copy_group(jobs: list[Job], outputs: list, what: str, started: float,
-               progress: Progress | None = None) -> list[dict | RenderError]:
+               progress: Progress | None = None) -> list[dict | PipelineError]:
     """One ffmpeg run of `outputs` (outputs[i] writes jobs[i]'s variant to its `partial_path`),
     then `finish_each`: each variant's record, or the error that kept it from its final name.
-    Raises `RenderError` when the run fails, its partial files and posters removed."""
+    Raises `RenderError` when the run fails, its partial files removed."""
     if not jobs:
         return []
     partials = [partial_path(job.plan.variant.output) for job in jobs]
@@ -81,10 +81,8 @@ def copy_group(jobs: list[Job], outputs: list, what: str, started: float,
                   f"{what} {', '.join(job.plan.variant.stem for job in jobs)}",
                   plan.master.duration, progress)
     except BaseException:
-        for job, partial in zip(jobs, partials):
+        for partial in partials:
             partial.unlink(missing_ok=True)
-            if job.poster is not None:
-                job.poster.unlink(missing_ok=True)
         raise
     return finish_each(jobs, partials, started)
 

@@ -17,7 +17,7 @@ from typing import Callable
 import ffmpeg
 
 from pipeline import RENDER_VERSION
-from pipeline.errors import RenderError
+from pipeline.errors import PipelineError, RenderError
 from pipeline.files import atomic_output, link_atomically, partial_path
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.media.conform import Stream, field_picture, master_fits, master_picture
@@ -338,23 +338,27 @@ def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
             partial.unlink(missing_ok=True)
 
 
-def finish_each(jobs: list[Job], partials: list[Path], started: float) -> list[dict | RenderError]:
+def finish_each(jobs: list[Job], partials: list[Path], started: float) -> list[dict | PipelineError]:
     """`finish` of each job's partial file, side by side: the record, or the error that kept
-    that variant from its final name (its partial file removed either way)."""
-    def finished(job: Job, partial: Path) -> dict | RenderError:
+    that variant from its final name. Every partial file and poster is gone when it returns or
+    raises (an interrupt, say), whichever variants were finished by then."""
+    def finished(job: Job, partial: Path) -> dict | PipelineError:
         try:
             return finish(job, partial, started)
-        except RenderError as exc:
+        except PipelineError as exc:     # its own failure: the other variants go on
             return exc
-        finally:
-            partial.unlink(missing_ok=True)
-            if job.poster is not None:
-                job.poster.unlink(missing_ok=True)
 
     # One after another, these checks, posters and records would hold the group's slot with
     # one core busy: the renders ended together.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1)))
+    try:
         return list(pool.map(finished, jobs, partials))
+    finally:
+        pool.shutdown(cancel_futures=True)     # an interrupt: those running end, no other starts
+        for job, partial in zip(jobs, partials):
+            partial.unlink(missing_ok=True)
+            if job.poster is not None:
+                job.poster.unlink(missing_ok=True)
 
 
 def finish(job: Job, partial: Path, started: float) -> dict:
