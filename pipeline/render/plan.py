@@ -312,6 +312,11 @@ class _Planner(Inputs):
             return "stale", ["not rendered yet"]
         if not variant.output.exists() or variant.output.stat().st_size != record.get("bytes"):
             return "stale", ["rendered file missing or replaced"]
+        # What the catalog and page link to beside it: its poster, sidecars and certificate.
+        beside = [record.get("poster"), record.get("certificate"), *record.get("sidecars", [])]
+        missing = [name for name in beside if name and not (variant.folder / name).exists()]
+        if missing:
+            return "stale", [f"{', '.join(missing)} missing"]
         if record.get("fingerprint") == plan.fingerprint:
             return "up-to-date", []
         return "stale", what_changed(record, plan, self.ffmpeg)
