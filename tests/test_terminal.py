@@ -8,6 +8,7 @@ Each run asserts its exit code and that no Python traceback reached the terminal
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -89,12 +90,17 @@ def leftovers(campaign: Campaign) -> list[Path]:
 
 
 def assert_complete_or_absent(campaign: Campaign, seconds: float) -> None:
-    """Every variant under its final name is whole: its record is there and it plays to the end."""
+    """Every variant under its final name is whole: its record is there, it plays to the end,
+    and the catalog lists it with its bytes' checksum (and lists nothing else)."""
+    made = {}
     for output in campaign.out.glob("spot.*.mp4"):
         if ".preview." in output.name:
             continue
         assert output.with_suffix(".json").exists(), f"{output} has no record"
         assert abs(mediacheck.duration(output) - seconds) < 0.2, output
+        made[f"{campaign.out.name}/{output.name}"] = hashlib.sha256(output.read_bytes()).hexdigest()
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text(encoding="utf-8"))
+    assert {v["file"]: v["sha256"] for v in catalog["variants"]} == made
 
 
 def assert_cursor_shown(result: tty.TerminalRun) -> None:

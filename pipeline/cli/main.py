@@ -224,12 +224,15 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
             emit(diagnostic)
     jobs = jobs or default_jobs()
     reporter = make_reporter(plan, quiet=verbosity().quiet)
-    with reporter:
-        outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter,
-                               scheduler=scheduler if executor == "dask" else None,
-                               store=Store(store, endpoint_url) if store else None)
-    for manifest in plan.manifests:
-        write_catalog(manifest)
+    try:
+        with reporter:
+            outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter,
+                                   scheduler=scheduler if executor == "dask" else None,
+                                   store=Store(store, endpoint_url) if store else None)
+    finally:
+        # Interrupted too: the catalog lists the files in place, those made before the Ctrl-C.
+        for manifest in plan.manifests:
+            write_catalog(manifest)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
     warned = [o for o in outcomes if o.status in ("rendered", "up-to-date") and o.warnings]
     if strict and warned:
