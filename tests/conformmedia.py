@@ -32,6 +32,15 @@ def disc_master(path: Path, width: int, height: int, sar: tuple[int, int], radiu
     return path
 
 
+def bars_master(path: Path) -> Path:
+    """SMPTE colour bars on an untagged 720x576 16:9 master (SAR 64:45), as an SD tape
+    transfer arrives: BT.601 samples (75 % bars: 191 and 0 in R'G'B')."""
+    ffmpeg("-f", "lavfi", "-i", f"smptebars=size=720x576:rate=25:duration={SECONDS}",
+           "-f", "lavfi", "-i", TONE, "-vf", "setsar=64/45", *X264, "-qp", "0",
+           "-c:a", "aac", "-ac", "2", str(path))
+    return path
+
+
 MARKER = "drawbox=x=10:y=10:w=50:h=50:color=white:t=fill"
 
 

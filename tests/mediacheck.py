@@ -166,3 +166,32 @@ def rgb_frame(path: Path, at: float, width: int, height: int) -> bytes:
                          capture_output=True, check=True).stdout
     assert len(out) == width * height * 3, f"no frame at {at}s in {path}"
     return out
+
+
+# Kr, Kb of the two Y'CbCr matrices (ITU-R BT.601-7, BT.709-6).
+LUMA_WEIGHTS = {"bt601": (0.299, 0.114), "bt709": (0.2126, 0.0722)}
+
+
+def rgb_as_decoded(path: Path, at: float, points: list[tuple[int, int]],
+                   matrix: str) -> list[tuple[float, float, float]]:
+    """R'G'B' (0-255) at `points` (x, y in stored pixels) of the frame shown at `at`, from its
+    4:2:0 samples as stored (no ffmpeg conversion) read with `matrix`, limited range: what a
+    player that reads the file as `matrix` shows."""
+    video = next(s for s in streams(path) if s["codec_type"] == "video")
+    width, height = video["width"], video["height"]
+    out = subprocess.run([FFMPEG, "-v", "error", "-ss", f"{at}", "-i", str(path), "-frames:v", "1",
+                          "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"],
+                         capture_output=True, check=True).stdout
+    assert len(out) == width * height * 3 // 2, f"no 4:2:0 frame at {at}s in {path}"
+    kr, kb = LUMA_WEIGHTS[matrix]
+    kg = 1 - kr - kb
+    chroma = (width // 2) * (height // 2)
+    colours = []
+    for x, y in points:
+        luma = (out[y * width + x] - 16) / 219
+        at_chroma = width * height + (y // 2) * (width // 2) + x // 2
+        cb, cr = ((out[at_chroma + offset] - 128) / 224 for offset in (0, chroma))
+        red, blue = luma + 2 * (1 - kr) * cr, luma + 2 * (1 - kb) * cb
+        green = (luma - kr * red - kb * blue) / kg
+        colours.append(tuple(255 * value for value in (red, green, blue)))
+    return colours

@@ -7,6 +7,7 @@ test_conform_sound.py.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from pipeline.errors import PipelineError, ValidationError
 from pipeline.manifest import load_manifest
 from pipeline.media.audio_layout import AudioChoice, choose_streams, pan_expression
+from pipeline.media.colour import conversion, source_matrix, unconverted
 from pipeline.media.conform import Master, examine, master_fits, master_picture, master_sound
 from pipeline.media.geometry import Crop, geometry_of, placement
 from pipeline.media.probe import MediaInfo, Stream
@@ -93,9 +95,31 @@ def test_fit_filters_only_what_needs_doing():
     args = " ".join(ffmpeg.compile(master_picture("m.mp4", square, WEB).output("o.mp4")))
     assert "scale" not in args and "pad" not in args and "bwdif" not in args
     assert "setsar=1" in args and "setpts=PTS-STARTPTS" in args
-    ntsc = replace(square, geometry=geometry_of(video(width=720, height=480, sar="10:11")))
+    ntsc = examine(info(video(width=720, height=480, sar="10:11"), audio(1)))
     args = " ".join(ffmpeg.compile(master_picture("m.mp4", ntsc, SMALL).output("o.mp4")))
-    assert "scale=246:180" in args and "pad=320:180" in args
+    assert "scale=246:180:in_color_matrix=bt601:out_color_matrix=bt709" in args
+    assert "pad=320:180" in args
+    # A BT.601 master already in the profile's frame still gets its samples converted.
+    sd = examine(info(video(width=320, height=180, color_space="smpte170m"), audio(1)))
+    args = " ".join(ffmpeg.compile(master_picture("m.mp4", sd, SMALL).output("o.mp4")))
+    assert "scale=320:180:in_color_matrix=bt601:out_color_matrix=bt709" in args
+
+
+# --- colour ---------------------------------------------------------------------------------
+
+def test_the_matrix_is_the_tag_else_bt601_only_on_sd_broadcast_rasters():
+    assert source_matrix(video()) == "bt709"
+    assert source_matrix(video(width=720, height=576)) == "bt601"
+    assert source_matrix(video(width=704, height=480)) == "bt601"
+    assert source_matrix(video(width=640, height=360)) == "bt709"       # web video, untagged
+    assert source_matrix(video(width=720, height=576, color_space="bt709")) == "bt709"
+    assert source_matrix(video(color_space="bt470bg")) == "bt601"
+    assert conversion(video()) == {}
+    assert unconverted(video(color_space="bt709", color_transfer="bt709")) is None
+    assert "HLG" in unconverted(video(color_space="bt2020nc", color_transfer="arib-std-b67"))
+    assert "PQ" in unconverted(video(color_space="bt2020nc", color_transfer="smpte2084"))
+    assert "bt2020nc" in unconverted(video(color_space="bt2020nc", color_transfer="bt709"))
+    assert unconverted(video(color_space="unknown")) is None
 
 
 # --- scan -----------------------------------------------------------------------------------
@@ -183,6 +207,7 @@ def test_the_copy_path_needs_a_master_that_truly_fits():
     assert not master_fits(fitting(variable_rate=True), WEB)
     assert not master_fits(replace(fitting(), scan=ScanDecision("tff", "idet")), WEB)
     assert not master_fits(fitting(start_time=0.3), WEB)      # the sound starts before the picture
+    assert not master_fits(fitting(color_space="smpte170m"), WEB)   # BT.601 samples: converted
     assert master_fits(examine(info(video(), audio(1, start=0.3))), WEB)   # the sound moves instead
 
 
@@ -348,3 +373,23 @@ def test_woven_fields_flagged_progressive_are_found_and_deinterlaced(campaign):
     assert not [line for line in result.stdout.splitlines() if line.startswith("master ")]
     masters = json.loads(CliRunner().invoke(cli, ["plan", str(manifest), "--json"]).stdout)["masters"]
     assert [(m["spot"], m["picture"]["scan"]["scan"]) for m in masters] == [("spot", "tff")]
+
+
+def test_an_hdr_master_is_named_where_the_user_looks(campaign):
+    """A phone's HLG video: nothing tone-maps it, and `plan` says so on the spot's line."""
+    from click.testing import CliRunner
+
+    from pipeline.cli.main import cli
+    from tests.conformmedia import ffmpeg
+
+    master = campaign.root / "media/spot.mp4"
+    tagged = master.with_name("hlg.mp4")
+    ffmpeg("-i", str(master), "-c", "copy", "-bsf:v", "h264_metadata=colour_primaries=9:"
+           "transfer_characteristics=18:matrix_coefficients=9", str(tagged))
+    tagged.replace(master)
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = CliRunner().invoke(cli, ["plan", str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"campaign\.yaml:\d+: warning: the master's picture is HDR \(HLG\): it is "
+                     r"not tone-mapped", result.output), result.output

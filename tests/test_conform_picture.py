@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from tests.conformmedia import (
     Spots,
+    bars_master,
     disc_master,
     dub_track,
     interlaced_master,
@@ -20,7 +21,7 @@ from tests.conformmedia import (
     upright_reference,
     windowboxed_master,
 )
-from tests.mediacheck import bright_box, field_counts, gray_frame, rotation, streams
+from tests.mediacheck import bright_box, field_counts, gray_frame, rgb_as_decoded, rotation, streams
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +41,7 @@ def rendered(tmp_path_factory):
         "interlaced": interlaced_master(masters / "interlaced.mp4"),
         "unflagged": unflagged_interlaced_master(masters / "unflagged.avi"),
         "windowbox": windowboxed_master(masters / "windowbox.mp4"),
+        "bars": bars_master(masters / "bars.mp4"),
     }, dub=dub_track(masters / "dub.wav"),
         spot_keys={"windowbox": {"crop": {"width": 320, "height": 180, "x": 0, "y": 30}}})
     manifest = spots.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
@@ -96,6 +98,25 @@ def test_interlaced_masters_come_out_progressive(rendered, spot, language):
     assert video.get("field_order", "progressive") == "progressive"
     assert abs(float(video["duration"]) - 3.0) < 0.05        # one frame per frame: 25 fps kept
     assert video["avg_frame_rate"] == "25/1"
+
+
+@pytest.mark.parametrize("language", PATHS)
+def test_an_sd_master_s_colours_reach_hd_players_unchanged(rendered, language):
+    # An SD master's BT.601 samples are converted to BT.709 and the file says so: a player
+    # reading it as tagged shows the master's bars (read as BT.601). Without the conversion,
+    # the green bar showed G' 161 instead of 191, the magenta one G' 30 instead of 0.
+    out = rendered.out("bars", language, "small")
+    video = next(s for s in streams(out) if s["codec_type"] == "video")
+    assert [video.get(k) for k in ("color_space", "color_primaries", "color_transfer")] == ["bt709"] * 3
+    row = 100 / 576                                  # the top bars, far above any subtitle
+    master = rgb_as_decoded(rendered.masters["bars"], 2.1,
+                            [(int(720 * (i + 0.5) / 7), int(576 * row)) for i in range(7)], "bt601")
+    shown = rgb_as_decoded(out, 2.1, [(int(W * (i + 0.5) / 7), int(H * row)) for i in range(7)],
+                           "bt709")
+    worst = max(abs(a - b) for want, got in zip(master, shown) for a, b in zip(want, got))
+    assert worst < 12, (master, shown)
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["settings"]["picture"]["matrix"] == "bt601"
 
 
 def test_records_say_what_the_conform_step_decided(rendered):

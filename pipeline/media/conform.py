@@ -6,7 +6,8 @@ the preview then build their graphs from it:
 
 - picture (`conform_picture`): deinterlaced when interlaced (media/scan.py), cropped to the active
   picture when the spot says so, scaled by its display shape (SAR, rotation: media/geometry.py)
-  into the profile's frame, square pixels and progressive out;
+  into the profile's frame, its samples converted to BT.709 (media/colour.py), square pixels
+  and progressive out;
 - sound (`master_sound`): the streams the spot names (media/audio_layout.py), each at its place
   against the first frame of the picture (start offsets and edit lists kept), downmixed to
   stereo by one documented matrix, exactly as long as the picture;
@@ -24,6 +25,7 @@ import ffmpeg
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import HashCache
 from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams, stereo_sound
+from pipeline.media.colour import OUTPUT, conversion, source_matrix, unconverted
 from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
@@ -46,12 +48,22 @@ class Master:
     scan: ScanDecision
     sound: SoundMap | None             # None: no sound (no audio stream, or `audio: silent`)
     silent: bool = False               # the spot asked for a silent track
-    warnings: tuple[str, ...] = ()     # streams left out, default choices made
+    warnings: tuple[str, ...] = ()     # about the sound: streams left out, default choices made
+
+    @property
+    def matrix(self) -> str:
+        """The Y'CbCr matrix of the master's samples (media/colour.py)."""
+        return source_matrix(self.info.video)
+
+    @property
+    def colour_warning(self) -> str | None:
+        """What the variants cannot show as the master does (media/colour.py: HDR, BT.2020)."""
+        return unconverted(self.info.video)
 
     @property
     def picture_settings(self) -> dict:
         """What decides the conformed picture (for fingerprints and records)."""
-        return {"geometry": self.geometry.to_json(), "scan": self.scan.scan}
+        return {"geometry": self.geometry.to_json(), "scan": self.scan.scan, "matrix": self.matrix}
 
     @property
     def sound_settings(self) -> dict | None:
@@ -120,7 +132,7 @@ def progressive(video: Stream, master: Master) -> Stream:
 
 def framed(video: Stream, master: Master, profile: Profile) -> Stream:
     """Progressive frames of the master into the profile's frame, rate and pixel format."""
-    video = fit(video, master.geometry, profile)
+    video = fit(video, master.geometry, profile, conversion(master.info.video))
     if profile.fps:
         video = video.filter("fps", profile.fps)
     return video.filter("format", profile.pix_fmt)
@@ -156,7 +168,8 @@ def starts_with_picture(info: MediaInfo) -> bool:
 def master_fits(master: Master, profile: Profile) -> bool:
     """The master's video stream can go into the variant as it is: it is what the profile's
     encoder would make (H.264, profile, level, 4:2:0) at the profile's frame size and rate (a
-    size-capped profile's bitrate is its own: never copied), with square pixels, upright, progressive, starting the file, and nothing to crop."""
+    size-capped profile's bitrate is its own: never copied), with square pixels, upright,
+    progressive, in BT.709 (media/colour.py), starting the file, and nothing to crop."""
     video, info = master.info.video, master.info
     if video is None:
         return False
@@ -171,4 +184,4 @@ def master_fits(master: Master, profile: Profile) -> bool:
         and video.pix_fmt == profile.pix_fmt and profile.scan == "progressive"
         and level_ok and video.level is not None
         and (profile.x264_profile is None or (video.profile or "").lower() == profile.x264_profile)
-        and starts_with_picture(info))
+        and master.matrix == OUTPUT and starts_with_picture(info))

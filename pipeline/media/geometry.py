@@ -120,17 +120,20 @@ def placement(geometry: Geometry, profile: Profile) -> Placement:
     return Placement(width, height, profile.width, profile.height)
 
 
-def fit(video: Node, geometry: Geometry, profile: Profile) -> Node:
+def fit(video: Node, geometry: Geometry, profile: Profile, colour: dict | None = None) -> Node:
     """Upright frames of `geometry` into the profile's frame, square pixels out (`setsar=1`).
+    `colour`: the `scale` options that convert the samples' matrix (media/colour.py), applied
+    in the same pass.
 
-    Scaling is skipped when the active picture already has the right size and square pixels.
+    Scaling is skipped when the active picture already has the right size and square pixels,
+    and there is no matrix to convert.
     """
     if geometry.crop:
         crop = geometry.crop
         video = video.filter("crop", crop.width, crop.height, crop.x, crop.y)
     place = placement(geometry, profile)
-    if (place.width, place.height) != geometry.active or geometry.sar != 1:
-        video = video.filter("scale", place.width, place.height)
+    if (place.width, place.height) != geometry.active or geometry.sar != 1 or colour:
+        video = video.filter("scale", place.width, place.height, **(colour or {}))
     if not place.fills:
         if profile.fit == "crop":
             video = video.filter("crop", profile.width, profile.height)

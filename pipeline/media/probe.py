@@ -15,7 +15,7 @@ from pipeline.errors import MediaError
 from pipeline.media.ffmpeg import ffprobe_binary
 
 
-PROBE_VERSION = 3
+PROBE_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class Stream:
     start_time: float | None = None    # seconds, on the file's clock (edit lists applied)
     duration: float | None = None      # seconds
     channel_layout: str | None = None  # ffmpeg's name: mono, stereo, 5.1(side), 7.1...
+    color_space: str | None = None     # Y'CbCr matrix as ffprobe names it: bt709, smpte170m...
+    color_transfer: str | None = None  # transfer curve: bt709, smpte2084 (PQ), arib-std-b67 (HLG)
 
     def to_json(self) -> dict:
         return {key: value for key, value in self.__dict__.items() if value is not None}
@@ -126,6 +128,8 @@ def _stream(raw: dict, kind: str) -> Stream:
         variable_rate=bool(avg and base and abs(avg - base) > 0.01 * base) if video else None,
         start_time=_number(raw.get("start_time")), duration=_number(raw.get("duration")),
         channel_layout=raw.get("channel_layout") if kind == "audio" else None,
+        color_space=raw.get("color_space") if video else None,
+        color_transfer=raw.get("color_transfer") if video else None,
     )
 
 

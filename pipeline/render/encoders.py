@@ -20,7 +20,8 @@ XDCAM_HD422 = {"profile:v": 0, "level:v": 2, "g": 12, "bf": 2,
 # some ingest tools check before they trust a file.
 PRORES_422_HQ = {"profile:v": 3, "vendor": "apl0"}
 
-# Rec. 709 tags for the mastering codecs (H.264 variants leave them to the player, as before).
+# Rec. 709 tags: every picture is converted to BT.709 (media/colour.py), and says so, so that no
+# player guesses the matrix from the frame size.
 BT709 = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709"}
 
 
@@ -67,6 +68,7 @@ def video_encoder_args(profile: Profile, threads: int = 0, *, duration: float | 
     elif profile.video_codec == "prores_ks":
         args |= PRORES_422_HQ | BT709
     else:
+        args |= BT709
         args["preset"] = profile.preset
         if profile.x264_profile:
             args["profile:v"] = profile.x264_profile

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline import RENDER_VERSION
-from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors
+from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors, warning
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, alpha3, load_manifest
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
@@ -203,6 +203,12 @@ class _Planner(Inputs):
             warnings = self._sound_warnings(spot, plan.conform)
             self.diagnostics.extend(warnings)
             plan.warnings += warnings
+        if plan.conform is not None and plan.conform.colour_warning:
+            colour = warning(plan.conform.colour_warning, self.manifest.path, spot.line,
+                             code="picture-colour",
+                             hint="export the master in SDR, BT.709 (BT.601 for SD)")
+            self.diagnostics.append(colour)
+            plan.warnings.append(colour)
         if variant.profile.mastered:
             self._check_master(plan)
 
