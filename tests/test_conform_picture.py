@@ -8,6 +8,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from pipeline.cli.main import cli
 from tests.conformmedia import (
@@ -117,6 +118,13 @@ def test_an_sd_master_s_colours_reach_hd_players_unchanged(rendered, language):
     assert worst < 12, (master, shown)
     record = json.loads(out.with_suffix(".json").read_text())
     assert record["settings"]["picture"]["matrix"] == "bt601"
+    # The poster (JPEG: BT.601, full range, as every viewer reads it), decoded by Pillow. It was
+    # written with the BT.709 samples as they were: the green bar showed G' 224.
+    poster = Image.open(out.with_suffix(".jpg")).convert("RGB")
+    width, height = poster.size
+    shown = [poster.getpixel((int(width * (i + 0.5) / 7), int(height * row))) for i in range(7)]
+    worst = max(abs(a - b) for want, got in zip(master, shown) for a, b in zip(want, got))
+    assert worst < 12, (master, shown)
 
 
 def test_records_say_what_the_conform_step_decided(rendered):

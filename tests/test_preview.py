@@ -300,3 +300,29 @@ def test_a_one_frame_cue_on_the_last_frame_has_its_tile(campaign):
     middle = range(int(H * 0.3), int(H * 0.6))
     assert changed_fraction(shown, gray_frame(campaign.root / "media/spot.mp4", 3.96, W, H), W,
                             middle) < 0.01
+
+
+def test_tiles_show_the_master_s_colours(campaign):
+    # An untagged HD-style master of colour bars (BT.709 samples, as media/colour.py takes an
+    # untagged picture that is not an SD raster): a tile (PNG, R'G'B') shows the bars as the
+    # master's samples read as BT.709 say.
+    from tests.conftest import ffmpeg as run
+    from tests.mediacheck import rgb_as_decoded
+
+    master = campaign.root / "media/spot.mp4"
+    run("-f", "lavfi", "-i", f"smptebars=size={W}x{H}:rate=25:duration=4", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=48000:duration=4",
+        "-vf", "scale=in_color_matrix=bt601:out_color_matrix=bt709", "-c:v", "libx264",
+        "-qp", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", str(master.with_name("bars.mp4")))
+    master.with_name("bars.mp4").replace(master)
+    campaign.subtitle("nah", SRT)
+    result = invoke(campaign.write([{"code": "nah", "treatment": "burn"}]), "--lang", "nah",
+                    "--no-video")
+    assert result.exit_code == 0, result.output
+    sheet = Image.open(campaign.out / "spot.nah.preview.png").convert("RGB")
+    row = int(H * 0.4)                                # under the label, above the subtitles
+    points = [(int(W * (i + 0.5) / 7), row) for i in range(1, 7)]
+    expected = rgb_as_decoded(master, 1.12, points, "bt709")
+    shown = [sheet.getpixel((GAP + x, GAP + y)) for x, y in points]
+    worst = max(abs(a - b) for want, got in zip(expected, shown) for a, b in zip(want, got))
+    assert worst < 12, (expected, shown)

@@ -26,6 +26,7 @@ import ffmpeg
 from pipeline.errors import Diagnostic, PipelineError, RenderError, raise_if_errors
 from pipeline.files import atomic_output
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
+from pipeline.media.colour import OUTPUT
 from pipeline.media.conform import Master, examine, framed, master_picture, master_sound, progressive
 from pipeline.media.ffmpeg import run_ffmpeg, stop_jobs
 from pipeline.media.probe import probe, probe_video
@@ -233,8 +234,10 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
         if at > seek:
             tile = tile.trim(start=ffmpeg_seconds(at - seek))
         tile = tile.trim(end_frame=1).setpts(f"PTS-STARTPTS+{at:.6f}/TB")
+        # The conformed picture is BT.709 (media/colour.py); an untagged frame would be taken
+        # as BT.601 by the conversion to the PNG's R'G'B'.
         tile = (burn_in(framed(tile, master, frame), ass, fontsdir)
-                .filter("scale", width, height)
+                .filter("scale", width, height, in_color_matrix=OUTPUT).filter("format", "rgb24")
                 .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
                           fontsize=max(10, height // 12), fontcolor="white", x=6, y=6,
                           box=1, boxcolor="black@0.6", boxborderw=4))

@@ -17,6 +17,7 @@ from pipeline import RENDER_VERSION, __version__
 from pipeline.errors import Diagnostic, RenderError, warning
 from pipeline.files import atomic_output, write_atomically
 from pipeline.fingerprint import sha256_file, sha256_json
+from pipeline.media.colour import OUTPUT
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.media.seeking import ffmpeg_seconds, frame_start
@@ -143,12 +144,16 @@ def poster_time(plan: VariantPlan) -> float:
 
 POSTER_WIDTH = 480                               # pixels; the height in proportion
 POSTER_JPEG = {"frames:v": 1, "q:v": 3, "f": "image2"}
+# JPEG (JFIF) samples are BT.601, full range, and every viewer reads them so: the pictures'
+# BT.709 samples are converted, or a 75 % green bar shows G' 224 instead of 191.
+POSTER_SCALE = {"in_color_matrix": OUTPUT, "out_color_matrix": "bt601", "out_range": "full"}
 
 
 def extract_poster(video: Path, at: float, target: Path) -> None:
     with atomic_output(target) as partial:
         run_ffmpeg(["-loglevel", "error", "-ss", ffmpeg_seconds(at), "-i", str(video),
-                    "-vf", f"scale={POSTER_WIDTH}:-2",
+                    "-vf", f"scale={POSTER_WIDTH}:-2:"
+                           + ":".join(f"{key}={value}" for key, value in POSTER_SCALE.items()),
                     *(arg for key, value in POSTER_JPEG.items() for arg in (f"-{key}", str(value))),
                     str(partial)], what="extracting the poster frame", path=target)
         if not partial.exists():   # ffmpeg writes no image, and says nothing, past the last frame
@@ -160,7 +165,8 @@ def poster_output(picture: ffmpeg.nodes.FilterableStream, at: float, target: Pat
     as the poster JPEG `target`: a frame the encoder of the same process gets, taken without
     a decode of the encoded file (0.1-0.4 CPU-s a 1080p burn, for its seek)."""
     frame = picture.filter("trim", start=ffmpeg_seconds(at)).filter("trim", end_frame=1)
-    return ffmpeg.output(frame.filter("scale", POSTER_WIDTH, -2), str(target), **POSTER_JPEG)
+    return ffmpeg.output(frame.filter("scale", POSTER_WIDTH, -2, **POSTER_SCALE), str(target),
+                         **POSTER_JPEG)
 
 
 def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = None,
