@@ -3,6 +3,7 @@ plain progress lines, and the Dask executor on a real LocalCluster."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -87,6 +88,26 @@ def test_a_variant_whose_poster_or_sidecar_was_deleted_is_made_again(campaign):
     assert "2 rendered, 0 up-to-date" in invoke("render", manifest).output
     assert (campaign.out / "spot.nah.small.jpg").exists()
     assert (campaign.out / soft["sidecars"][0]).exists()
+
+
+@pytest.mark.e2e
+def test_an_unreadable_record_is_reported_and_the_catalog_lists_the_others(campaign):
+    # The catalog used to stay as it was (old checksums for the files just made) when one
+    # record could not be read: now it lists the others and the broken one is an error.
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write(LANGUAGES)
+    assert invoke("render", manifest).exit_code == 0
+    (campaign.out / "spot.tzo.small.json").write_text('{"broken', encoding="utf-8")
+    campaign.subtitle("nah", SRT.replace("humanos", "humanas"))
+    result = invoke("render", manifest, "--lang", "nah")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"spot\.tzo\.small\.json: error: render record unreadable", result.output)
+    assert "1 rendered" in result.output, result.output
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text(encoding="utf-8"))
+    made = campaign.out / "spot.nah.small.mp4"
+    assert {v["file"]: v["sha256"] for v in catalog["variants"]} == \
+        {"spot/spot.nah.small.mp4": hashlib.sha256(made.read_bytes()).hexdigest()}
 
 
 @pytest.mark.e2e

@@ -169,6 +169,19 @@ def test_ctrl_c_twice_still_cleans_up(slow):
 
 
 @pytest.mark.e2e
+def test_ctrl_c_beside_an_unreadable_record_still_says_interrupted(slow):
+    """The catalog written after the interrupt cannot list a broken record: that is reported,
+    and the interrupt stays what ends the command (it used to end with exit 1 and no
+    "interrupted" line, the catalog not written)."""
+    slow.out.mkdir(parents=True, exist_ok=True)
+    (slow.out / "spot.yua.slow.json").write_text('{"broken', encoding="utf-8")
+    result = interrupted(slow, "render", manifest(slow), "--lang", "nah", "--lang", "tzo")
+    assert "spot.yua.slow.json: error: render record unreadable" in result.text, result.describe()
+    catalog = json.loads((slow.out.parent / "catalog.json").read_text(encoding="utf-8"))
+    assert all("yua" not in v["file"] for v in catalog["variants"])
+
+
+@pytest.mark.e2e
 def test_ctrl_c_held_down_still_cleans_up_and_says_so_once(slow):
     """Presses every 25 ms through the whole clean-up: one of them used to land between the
     first interrupt and the handler that ignores the rest, and the command died with a traceback

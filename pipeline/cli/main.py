@@ -231,13 +231,15 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
                                    store=Store(store, endpoint_url) if store else None)
     finally:
         # Interrupted too: the catalog lists the files in place, those made before the Ctrl-C.
-        for manifest in plan.manifests:
-            write_catalog(manifest)
+        # A record it cannot list is reported, and the others are listed all the same.
+        unlisted = [problem for manifest in plan.manifests for problem in write_catalog(manifest)]
+        for problem in unlisted:
+            emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
     warned = [o for o in outcomes if o.status in ("rendered", "up-to-date") and o.warnings]
     if strict and warned:
         click.echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)
-    if failed or plan.errors or (strict and warned):
+    if failed or plan.errors or unlisted or (strict and warned):
         sys.exit(1)
 
 

@@ -16,7 +16,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from pipeline import __version__
-from pipeline.errors import diagnostic_from_json, error, raise_if_errors
+from pipeline.errors import Diagnostic, diagnostic_from_json, error, raise_if_errors
 from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Language, Manifest, Spot
@@ -49,6 +49,13 @@ def load_records(manifest: Manifest) -> list[dict]:
     A record that cannot be read or does not describe its variant is an error (all reported at
     once), since publishing it would hand broadcasters something nobody checked.
     """
+    records, problems = read_records(manifest)
+    raise_if_errors(problems)
+    return records
+
+
+def read_records(manifest: Manifest) -> tuple[list[dict], list[Diagnostic]]:
+    """(the records `load_records` returns, an error for each record it would refuse)."""
     records, problems = [], []
     for spot, language, profile in expected_variants(manifest):
         path = record_path(manifest, spot, language, profile)
@@ -64,8 +71,7 @@ def load_records(manifest: Manifest) -> list[dict]:
             problems.append(error(f"render record {problem}", path, hint="render it again"))
         else:
             records.append(record)
-    raise_if_errors(problems)
-    return records
+    return records, problems
 
 
 def _record_problem(record, spot: Spot, language: Language, profile: Profile) -> str | None:
@@ -206,10 +212,13 @@ def keep_generated(catalog: dict, previous: bytes | None) -> dict:
     return catalog
 
 
-def write_catalog(manifest: Manifest) -> Path:
-    """`<campaign_dir>/catalog.json` for the records present, written atomically."""
+def write_catalog(manifest: Manifest) -> list[Diagnostic]:
+    """`<campaign_dir>/catalog.json` for the records present, written atomically. Returns an
+    error for each record left out, unreadable or not describing its variant (its file stays
+    out of the catalog until it is rendered again): the others are listed as they are."""
     path = manifest.campaign_dir / CATALOG_NAME
     previous = path.read_bytes() if path.exists() else None
-    catalog = keep_generated(build_catalog(manifest, load_records(manifest)), previous)
+    records, problems = read_records(manifest)
+    catalog = keep_generated(build_catalog(manifest, records), previous)
     write_atomically(path, catalog_bytes(catalog))
-    return path
+    return problems

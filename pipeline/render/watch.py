@@ -17,7 +17,7 @@ from typing import Callable, Literal
 
 import watchfiles
 
-from pipeline.errors import Diagnostic, PipelineError
+from pipeline.errors import Diagnostic, PipelineError, raise_if_errors
 from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import Outcome, Reporter, render_plan
@@ -155,7 +155,7 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     with reporter(narrowed) if reporter else nullcontext() as progress:
         outcomes = render_plan(narrowed, jobs=jobs, reporter=progress)
     if any(o.status == "rendered" for o in outcomes):
-        write_catalog(manifest)
+        raise_if_errors(write_catalog(manifest))
     return WatchEvent("changed", ordered, checks, blocking, tuple(outcomes),
                       removed=removed), reloaded
 
