@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import click
 
+from pipeline.cli import HeldInterrupt
 from pipeline.errors import Diagnostic, PipelineError, internal_error
 
 
@@ -78,12 +79,16 @@ def emit(diagnostic: Diagnostic) -> None:
         click.echo(diagnostic.format(), err=True)
 
 
+INTERRUPTED = "interrupted: no partial files were left under final names"
+
+
 @contextlib.contextmanager
 def interrupts_once():
     """Within: the first Ctrl-C raises `KeyboardInterrupt`, and later ones are ignored from that
     instant until the process ends, so none can cut the clean-up short (one landing between two
     of its steps, say just after a lock was taken, would leave a traceback, partial files or a
-    thread waiting forever). Outside the main thread, where no handler can be set, a no-op."""
+    thread waiting forever). A Ctrl-C held since the console script started (`HeldInterrupt`)
+    ends the command at once. Outside the main thread, where no handler can be set, a no-op."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -96,6 +101,8 @@ def interrupts_once():
 
     previous = signal.signal(signal.SIGINT, interrupt_once)
     try:
+        if isinstance(previous, HeldInterrupt) and previous.pressed:
+            interrupt_once(signal.SIGINT, None)      # pressed before the command started
         yield
     finally:
         if not interrupted:   # after an interrupt the process is on its way out: keep ignoring
@@ -119,7 +126,7 @@ def fails_cleanly(command):
             click.echo(f"{where}error: {exc.strerror or exc}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("interrupted: no partial files were left under final names", err=True)
+            click.echo(INTERRUPTED, err=True)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
