@@ -73,8 +73,9 @@ def test_fingerprint_changes_exactly_with_inputs_settings_and_ffmpeg(campaign, m
 
 
 @pytest.mark.e2e
-def test_a_variant_whose_poster_or_sidecar_was_deleted_is_made_again(campaign):
-    # The catalog and page link to them: a variant missing one is not up to date.
+def test_a_variant_whose_poster_or_sidecar_was_deleted_or_replaced_is_made_again(campaign):
+    # The catalog and page link to them: a variant missing one, or with one of another size
+    # than it made, is not up to date.
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
     manifest = campaign.write(LANGUAGES)
@@ -88,6 +89,14 @@ def test_a_variant_whose_poster_or_sidecar_was_deleted_is_made_again(campaign):
     assert "2 rendered, 0 up-to-date" in invoke("render", manifest).output
     assert (campaign.out / "spot.nah.small.jpg").exists()
     assert (campaign.out / soft["sidecars"][0]).exists()
+    # Replaced by something else (a size of its own): made again too.
+    (campaign.out / soft["sidecars"][1]).write_text("garbage", encoding="utf-8")
+    (campaign.out / "spot.nah.small.jpg").write_bytes(b"")
+    result = invoke("plan", manifest)
+    assert f"{soft['sidecars'][1]} replaced" in result.output, result.output
+    assert "spot.nah.small.jpg replaced" in result.output, result.output
+    assert "2 rendered, 0 up-to-date" in invoke("render", manifest).output
+    assert (campaign.out / "spot.nah.small.jpg").stat().st_size > 1000
 
 
 @pytest.mark.e2e

@@ -323,6 +323,11 @@ class _Planner(Inputs):
         missing = [name for name in beside if name and not (variant.folder / name).exists()]
         if missing:
             return "stale", [f"{', '.join(missing)} missing"]
+        sizes = record.get("beside", {})   # records before 2026-11-30 have none
+        replaced = [name for name, size in sizes.items()
+                    if (variant.folder / name).stat().st_size != size]
+        if replaced:
+            return "stale", [f"{', '.join(replaced)} replaced"]
         if record.get("fingerprint") == plan.fingerprint:
             return "up-to-date", []
         return "stale", what_changed(record, plan, self.ffmpeg)

@@ -72,6 +72,14 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     return info
 
 
+def files_beside(folder: Path, record: dict) -> dict[str, int]:
+    """{name: bytes} of the files a record names beside its variant (poster, certificate,
+    sidecars): what the up-to-date check compares, so that one deleted or replaced is made
+    again."""
+    names = [record.get("poster"), record.get("certificate"), *record.get("sidecars", [])]
+    return {name: (folder / name).stat().st_size for name in names if name}
+
+
 def leader_offset(plan: VariantPlan) -> float:
     """Seconds before the programme in the variant's file (a master's leader)."""
     return leader_seconds(plan.variant.profile, plan.master.video.fps if plan.master.video else None)

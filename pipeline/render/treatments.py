@@ -32,6 +32,7 @@ from pipeline.render.mastering import master_graph, master_problems, master_reco
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import (
     check_output,
+    files_beside,
     made_once,
     make_record,
     write_json,
@@ -378,5 +379,6 @@ def finish(job: Job, partial: Path, started: float) -> dict:
     write_poster(plan, partial, job.picture, job.poster)
     os.replace(partial, plan.variant.output)
     write_sidecars(plan)
+    record["beside"] = files_beside(plan.variant.folder, record)
     write_json(plan.variant.record_path, record)
     return record
