@@ -20,7 +20,7 @@ from pipeline.render.batch import render_plan
 from pipeline.render.plan import build_plan
 from pipeline.render.schedule import build_units
 from tests.conftest import SMALL_PROFILES, SRT
-from tests.mediacheck import FFMPEG, FFPROBE, gray_frame
+from tests.mediacheck import FFMPEG, FFPROBE, gray_frame, streams
 from tests.s3server import aws_env, bucket, s3_server  # noqa: F401  (fixtures)
 
 
@@ -117,6 +117,26 @@ def test_an_unreadable_record_is_reported_and_the_catalog_lists_the_others(campa
     made = campaign.out / "spot.nah.small.mp4"
     assert {v["file"]: v["sha256"] for v in catalog["variants"]} == \
         {"spot/spot.nah.small.mp4": hashlib.sha256(made.read_bytes()).hexdigest()}
+
+
+@pytest.mark.e2e
+def test_every_picture_is_tagged_bt709_copied_or_encoded(campaign):
+    # The untagged master fits `small`: soft and dub copy its stream (the burn is encoded). A
+    # copy kept the master's "unknown" colour while the burn beside it said BT.709.
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    campaign.audio("yua")
+    manifest = campaign.write(LANGUAGES + [{"code": "yua", "treatment": "dub"}])
+    assert invoke("render", manifest).exit_code == 0
+    master = next(s for s in streams(campaign.root / "media/spot.mp4") if s["codec_type"] == "video")
+    assert master.get("color_space", "unknown") == "unknown"          # the test can fail
+    for code in ("nah", "tzo", "yua"):
+        video = next(s for s in streams(campaign.out / f"spot.{code}.small.mp4")
+                     if s["codec_type"] == "video")
+        assert [video.get(k) for k in ("color_primaries", "color_transfer", "color_space")] == \
+            ["bt709"] * 3, code
+        if code != "nah":                                              # still a copy
+            assert (video["nb_frames"], video["bit_rate"]) == (master["nb_frames"], master["bit_rate"])
 
 
 @pytest.mark.e2e

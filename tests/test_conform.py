@@ -208,6 +208,8 @@ def test_the_copy_path_needs_a_master_that_truly_fits():
     assert not master_fits(replace(fitting(), scan=ScanDecision("tff", "idet")), WEB)
     assert not master_fits(fitting(start_time=0.3), WEB)      # the sound starts before the picture
     assert not master_fits(fitting(color_space="smpte170m"), WEB)   # BT.601 samples: converted
+    # HDR: re-encoded and tagged BT.709 like its other variants, not copied with its HLG tags.
+    assert not master_fits(fitting(color_space="bt2020nc", color_transfer="arib-std-b67"), WEB)
     assert master_fits(examine(info(video(), audio(1, start=0.3))), WEB)   # the sound moves instead
 
 

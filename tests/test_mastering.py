@@ -111,6 +111,7 @@ def test_mxf_is_xdcam_hd422_in_op1a_with_eight_mono_tracks_and_the_start_timecod
     info = probe(mxf(masters))
     video, *audio = info["streams"]
     assert (video["codec_name"], video["profile"], video["pix_fmt"]) == ("mpeg2video", "4:2:2", "yuv422p")
+    assert [video.get(k) for k in ("color_primaries", "color_transfer", "color_space")] == ["bt709"] * 3
     assert (video["width"], video["height"], video["r_frame_rate"]) == (W, H, "25/1")
     assert video["field_order"] == "tt"
     assert int(video["bit_rate"]) == 50_000_000
@@ -136,6 +137,8 @@ def test_prores_is_422_hq_with_four_mono_tracks_and_a_timecode_track(masters):
     data = [s for s in info["streams"] if s["codec_type"] == "data"]
     assert (video["codec_name"], video["profile"], video["pix_fmt"]) == ("prores", "HQ", "yuv422p10le")
     assert video["codec_tag_string"] == "apch"
+    # In every frame header, not only the MOV box: ffprobe reads the frames'.
+    assert [video.get(k) for k in ("color_primaries", "color_transfer", "color_space")] == ["bt709"] * 3
     # Each frame's header names its encoder: "apl0", as Apple's own writes it.
     assert re.search(rb"icpf.{4}apl0", mov(masters).read_bytes()[:2_000_000], re.DOTALL)
     assert video["field_order"] == "progressive"

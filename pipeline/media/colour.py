@@ -7,8 +7,9 @@ read with the other matrix show greens darker and reds and blues brighter (75 % 
 both matrices, so an SD master scaled into an HD frame kept its BT.601 samples in a file that
 players read as BT.709.
 
-Every picture the pipeline encodes is BT.709 and says so (`encoders.BT709`): the web, phones
-and HD broadcast all read it, and a tagged file is never guessed. A master's matrix is its
+Every picture the pipeline makes is BT.709 and says so (`BT709`: its frames in the filter
+graph, so every encoder writes it; a copied H.264 stream gets the same in its VUI,
+`H264_BT709`): the web, phones and HD broadcast all read it, and a tagged file is never guessed. A master's matrix is its
 tag when it has one; an untagged master is BT.601 when its frame is an SD broadcast raster
 (720 or 704 pixels wide, 480, 486 or 576 lines: ITU-R BT.601's own sampling), else BT.709 (what
 players assume for any other untagged picture).
@@ -23,6 +24,10 @@ from pipeline.media.probe import Stream
 Matrix = Literal["bt601", "bt709"]
 
 OUTPUT: Matrix = "bt709"
+# Primaries, transfer and matrix: the `setparams` filter's and the encoders' option names alike.
+BT709 = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709"}
+# The same in a copied H.264 stream's VUI (ITU-T H.264 tables E-3 to E-5: 1 is BT.709).
+H264_BT709 = "h264_metadata=colour_primaries=1:transfer_characteristics=1:matrix_coefficients=1"
 
 # ffprobe's `color_space` names (libavutil's AVColorSpace) of the two matrices.
 _TAGS: dict[str, Matrix] = {"bt709": "bt709", "bt470bg": "bt601", "smpte170m": "bt601",

@@ -25,7 +25,7 @@ import ffmpeg
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import HashCache
 from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams, stereo_sound
-from pipeline.media.colour import OUTPUT, conversion, source_matrix, unconverted
+from pipeline.media.colour import BT709, OUTPUT, conversion, source_matrix, unconverted
 from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
@@ -135,7 +135,7 @@ def framed(video: Stream, master: Master, profile: Profile) -> Stream:
     video = fit(video, master.geometry, profile, conversion(master.info.video))
     if profile.fps:
         video = video.filter("fps", profile.fps)
-    return video.filter("format", profile.pix_fmt)
+    return video.filter("format", profile.pix_fmt).filter("setparams", **BT709)
 
 
 def master_picture(path: str, master: Master, profile: Profile) -> Stream:
@@ -169,7 +169,7 @@ def master_fits(master: Master, profile: Profile) -> bool:
     """The master's video stream can go into the variant as it is: it is what the profile's
     encoder would make (H.264, profile, level, 4:2:0) at the profile's frame size and rate (a
     size-capped profile's bitrate is its own: never copied), with square pixels, upright,
-    progressive, in BT.709 (media/colour.py), starting the file, and nothing to crop."""
+    progressive, in BT.709 SDR (media/colour.py), starting the file, and nothing to crop."""
     video, info = master.info.video, master.info
     if video is None:
         return False
@@ -184,4 +184,5 @@ def master_fits(master: Master, profile: Profile) -> bool:
         and video.pix_fmt == profile.pix_fmt and profile.scan == "progressive"
         and level_ok and video.level is not None
         and (profile.x264_profile is None or (video.profile or "").lower() == profile.x264_profile)
-        and master.matrix == OUTPUT and starts_with_picture(info))
+        and master.matrix == OUTPUT and master.colour_warning is None
+        and starts_with_picture(info))

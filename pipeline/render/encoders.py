@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.media.colour import BT709
 from pipeline.profiles import Profile
 
 # XDCAM HD422 (Sony's name for MPEG-2 4:2:2P@HL long GOP at 50 Mb/s CBR, SMPTE RDD 9): what
@@ -20,9 +21,6 @@ XDCAM_HD422 = {"profile:v": 0, "level:v": 2, "g": 12, "bf": 2,
 # some ingest tools check before they trust a file.
 PRORES_422_HQ = {"profile:v": 3, "vendor": "apl0"}
 
-# Rec. 709 tags: every picture is converted to BT.709 (media/colour.py), and says so, so that no
-# player guesses the matrix from the frame size.
-BT709 = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709"}
 
 
 # A size-capped file's budget: the container (moov, headers) takes about this much, and two-pass

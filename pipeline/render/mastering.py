@@ -21,6 +21,7 @@ from pathlib import Path
 
 import ffmpeg
 
+from pipeline.media.colour import BT709
 from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import exact_rate
@@ -158,6 +159,9 @@ def output_args(plan: VariantPlan, threads: int = 0) -> dict:
 def master_graph(plan: VariantPlan, picture: Stream, audio: Stream, loudness: Loudness | None,
                  destination: Path, workdir: Path, threads: int = 0):
     video, audio_tracks = master_streams(plan, picture, audio, loudness, workdir)
+    # The encoders take their colour tags from the frames, and the leader's carry none: ProRes
+    # wrote "unspecified" in its frame headers (its MOV box said BT.709, from the options).
+    video = video.filter("setparams", **BT709)
     return ffmpeg.output(video, *audio_tracks, str(destination), **output_args(plan, threads))
 
 
@@ -174,6 +178,8 @@ def master_problems(plan: VariantPlan, info: MediaInfo) -> list[str]:
         problems.append(f"pixels are {video.pix_fmt}, not {profile.pix_fmt}")
     if video is not None and codec and video.field_order != FIELD_ORDERS[profile.scan]:
         problems.append(f"field order is {video.field_order}, not {FIELD_ORDERS[profile.scan]}")
+    if video is not None and (video.color_space, video.color_transfer) != ("bt709", "bt709"):
+        problems.append(f"colour is tagged {video.color_space}/{video.color_transfer}, not bt709")
     audio = info.of_kind("audio")
     wanted = profile.audio_tracks or 1
     channels = 1 if profile.audio_tracks else profile.channels

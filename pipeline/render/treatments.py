@@ -20,6 +20,7 @@ from pipeline import RENDER_VERSION
 from pipeline.errors import PipelineError, RenderError
 from pipeline.files import atomic_output, link_atomically, partial_path
 from pipeline.fingerprint import HashCache, sha256_json
+from pipeline.media.colour import H264_BT709
 from pipeline.media.conform import Stream, field_picture, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.profiles import Profile
@@ -246,8 +247,9 @@ def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None,
     treatment = variant.language.treatment
     args = container_args(profile) | {"c:a": "copy"}
     encoded_here = treatment == "burn" and not copy_picture
-    args.update(video_encoder_args(profile, threads, duration=plan.master.duration,
-                                   passlog=passlog) if encoded_here else {"c:v": "copy"})
+    # A copied picture (the master's own, or one encoded before) is tagged BT.709 like the rest.
+    args.update(video_encoder_args(profile, threads, duration=plan.master.duration, passlog=passlog)
+                if encoded_here else {"c:v": "copy", "bsf:v": H264_BT709})
     spoken = plan.settings["language_tag"] if treatment in ("dub", "mix") \
         else plan.settings["source_language_tag"]
     args["metadata:s:a:0"] = f"language={spoken}"
