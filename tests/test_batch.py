@@ -49,6 +49,15 @@ def fingerprints(manifest) -> dict[str, str]:
 LANGUAGES = [{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}]
 
 
+def rendered(campaign) -> Path:
+    """The campaign's manifest of LANGUAGES, rendered once."""
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write(LANGUAGES)
+    assert invoke("render", manifest).exit_code == 0
+    return manifest
+
+
 def test_fingerprint_changes_exactly_with_inputs_settings_and_ffmpeg(campaign, monkeypatch):
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
@@ -76,10 +85,7 @@ def test_fingerprint_changes_exactly_with_inputs_settings_and_ffmpeg(campaign, m
 def test_a_variant_whose_poster_or_sidecar_was_deleted_or_replaced_is_made_again(campaign):
     # The catalog and page link to them: a variant missing one, or with one of another size
     # than it made, is not up to date.
-    campaign.subtitle("nah")
-    campaign.subtitle("tzo")
-    manifest = campaign.write(LANGUAGES)
-    assert invoke("render", manifest).exit_code == 0
+    manifest = rendered(campaign)
     soft = json.loads((campaign.out / "spot.tzo.small.json").read_text(encoding="utf-8"))
     (campaign.out / "spot.nah.small.jpg").unlink()
     (campaign.out / soft["sidecars"][0]).unlink()
@@ -103,10 +109,7 @@ def test_a_variant_whose_poster_or_sidecar_was_deleted_or_replaced_is_made_again
 def test_an_unreadable_record_is_reported_and_the_catalog_lists_the_others(campaign):
     # The catalog used to stay as it was (old checksums for the files just made) when one
     # record could not be read: now it lists the others and the broken one is an error.
-    campaign.subtitle("nah")
-    campaign.subtitle("tzo")
-    manifest = campaign.write(LANGUAGES)
-    assert invoke("render", manifest).exit_code == 0
+    manifest = rendered(campaign)
     (campaign.out / "spot.tzo.small.json").write_text('{"broken', encoding="utf-8")
     campaign.subtitle("nah", SRT.replace("humanos", "humanas"))
     result = invoke("render", manifest, "--lang", "nah")
@@ -141,10 +144,7 @@ def test_every_picture_is_tagged_bt709_copied_or_encoded(campaign):
 
 @pytest.mark.e2e
 def test_an_up_to_date_run_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
-    campaign.subtitle("nah")
-    campaign.subtitle("tzo")
-    manifest = campaign.write(LANGUAGES)
-    assert invoke("render", manifest).exit_code == 0
+    manifest = rendered(campaign)
     started = []
     real_popen = subprocess.Popen.__init__
 
