@@ -116,8 +116,9 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
                     _encode([encoding[i] for i in encoded], [silent[i] for i in encoded], made,
                             (burns or shared)[0], threads, progress)
             for index, job in enumerate(encoding):
-                if lead[index] != index:
-                    shutil.copyfile(encoding[lead[index]].poster, job.poster)
+                taken = encoding[lead[index]].poster
+                if lead[index] != index and taken.exists():   # else read from its file, as the lead's
+                    shutil.copyfile(taken, job.poster)
             for plan, target in wanted:
                 drop_stale_pictures(plan, target)
             for index, (plan, target) in enumerate(zip(shared, targets)):
