@@ -9,10 +9,10 @@ players read as BT.709.
 
 Every picture the pipeline makes is BT.709 and says so (`BT709`: its frames in the filter
 graph, so every encoder writes it; a copied H.264 stream gets the same in its VUI,
-`H264_BT709`): the web, phones and HD broadcast all read it, and a tagged file is never guessed. A master's matrix is its
-tag when it has one; an untagged master is BT.601 when its frame is an SD broadcast raster
-(720 or 704 pixels wide, 480, 486 or 576 lines: ITU-R BT.601's own sampling), else BT.709 (what
-players assume for any other untagged picture).
+`H264_BT709`): the web, phones and HD broadcast all read it, and a tagged file is never
+guessed. A master's matrix is its tag when it has one; an untagged master is BT.601 when its
+frame is an SD broadcast raster (720 or 704 pixels wide, 480, 486 or 576 lines: ITU-R BT.601's
+own sampling), else BT.709 (what players assume for any other untagged picture).
 """
 
 from __future__ import annotations

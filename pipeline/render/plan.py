@@ -22,7 +22,7 @@ from pipeline.media.timecode import rate_problem
 from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
-from pipeline.render.record import read_record, what_changed
+from pipeline.render.record import names_beside, read_record, what_changed
 from pipeline.render.slate import slate_problems, slate_text
 from pipeline.render.variants import Plan, Status, Variant, VariantPlan
 from pipeline.subtitles.burn import style_fonts, style_glyphs
@@ -318,9 +318,7 @@ class _Planner(Inputs):
             return "stale", ["not rendered yet"]
         if not variant.output.exists() or variant.output.stat().st_size != record.get("bytes"):
             return "stale", ["rendered file missing or replaced"]
-        # What the catalog and page link to beside it: its poster, sidecars and certificate.
-        beside = [record.get("poster"), record.get("certificate"), *record.get("sidecars", [])]
-        missing = [name for name in beside if name and not (variant.folder / name).exists()]
+        missing = [name for name in names_beside(record) if not (variant.folder / name).exists()]
         if missing:
             return "stale", [f"{', '.join(missing)} missing"]
         sizes = record.get("beside", {})   # records before 2026-11-30 have none

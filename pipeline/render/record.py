@@ -72,12 +72,17 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     return info
 
 
-def files_beside(folder: Path, record: dict) -> dict[str, int]:
-    """{name: bytes} of the files a record names beside its variant (poster, certificate,
-    sidecars): what the up-to-date check compares, so that one deleted or replaced is made
-    again."""
+def names_beside(record: dict) -> list[str]:
+    """The files a record names beside its variant, which the catalog and page link to: its
+    poster, certificate and sidecars."""
     names = [record.get("poster"), record.get("certificate"), *record.get("sidecars", [])]
-    return {name: (folder / name).stat().st_size for name in names if name}
+    return [name for name in names if name]
+
+
+def files_beside(folder: Path, record: dict) -> dict[str, int]:
+    """{name: bytes} of `names_beside(record)`: what the up-to-date check compares, so that one
+    deleted or replaced is made again."""
+    return {name: (folder / name).stat().st_size for name in names_beside(record)}
 
 
 def leader_offset(plan: VariantPlan) -> float:
