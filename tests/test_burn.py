@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.errors import PipelineError
 from pipeline.manifest import Style
-from pipeline.subtitles.burn import ass_colour, ass_fontsdir, ass_time, write_ass
+from pipeline.subtitles.burn import ass_colour, ass_fontsdir, ass_time, coloured, write_ass
 from pipeline.subtitles.linebreak import Layout, _break_lines, layout_cue
 from pipeline.subtitles.fonts import (
     Font,
@@ -190,6 +190,23 @@ def test_colours_must_be_html_hex():
     assert ass_colour("#12abEF") == "&H00EFAB12"
     with pytest.raises(PipelineError, match="#RRGGBB"):
         ass_colour("white")
+
+
+def test_a_script_is_coloured_when_it_draws_anything_but_greys(tmp_path, noto):
+    # Greys are the same Y'CbCr in BT.601 and BT.709: such a script is burned without the
+    # matrix change around the `ass` filter (burn_in); any other colour needs it.
+    white = write(tmp_path, [Cue(1, 0, 1000, "Hola", 1)], noto)
+    assert not coloured(white)
+    assert coloured(write(tmp_path, [Cue(1, 0, 1000, "Hola", 1)], noto, Style(color="#FFFF00")))
+    assert coloured(write(tmp_path, [Cue(1, 0, 1000, "Hola", 1)], noto, Style(outline_color="#000080")))
+    events = white.index("[Events]")
+    for tags, expected in [(r"{\1c&H00FFFF&}", True), (r"{\c&HFF&}", True), (r"{\3c&H0000FF}", True),
+                           (r"{\4c&H808080&}", False), (r"{\clip(0,0,9,9)\1a&HFF&}", False),
+                           (r"{\c}", False), (r"{\2c&Hzz&}", False)]:
+        script = white[:events] + white[events:].replace("Hola", tags + "Hola")
+        assert coloured(script) is expected, tags
+    decimal = white.replace(ass_colour("#FFFFFF"), str(0x0000FF), 1)   # SSA's decimal colours
+    assert coloured(decimal) and not coloured(white.replace(ass_colour("#FFFFFF"), "16777215", 1))
 
 
 def test_fontsdir_holds_only_the_font(tmp_path, noto):

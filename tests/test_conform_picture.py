@@ -12,10 +12,14 @@ from PIL import Image
 
 from pipeline.cli.main import cli
 from tests.conformmedia import (
+    SECONDS,
+    TONE,
+    X264,
     Spots,
     bars_master,
     disc_master,
     dub_track,
+    ffmpeg,
     interlaced_master,
     phone_master,
     unflagged_interlaced_master,
@@ -125,6 +129,39 @@ def test_an_sd_master_s_colours_reach_hd_players_unchanged(rendered, language):
     shown = [poster.getpixel((int(width * (i + 0.5) / 7), int(height * row))) for i in range(7)]
     worst = max(abs(a - b) for want, got in zip(master, shown) for a, b in zip(want, got))
     assert worst < 12, (master, shown)
+
+
+def _text_colour(path, at: float, width: int, height: int) -> tuple[float, ...]:
+    """The median R'G'B' of the brightest pixels of the frame's lower third, read as BT.709:
+    the burned text's fill, away from its outline and the grey behind it."""
+    points = [(x, y) for y in range(height * 2 // 3, height) for x in range(0, width, 2)]
+    colours = rgb_as_decoded(path, at, points, "bt709")
+    lumas = sorted(0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in colours)
+    fill = [c for c in colours if 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] >= lumas[-200]]
+    return tuple(sorted(channel)[len(channel) // 2] for channel in zip(*fill))
+
+
+def test_burned_colours_are_the_style_s_in_bt709(tmp_path):
+    # ffmpeg's `ass` filter draws R'G'B' with BT.601's weights: yellow text in our BT.709
+    # pictures showed G' 240 (and cyan R' 25). White is the same in both, and stays unconverted.
+    master = tmp_path / "grey.mp4"
+    ffmpeg("-f", "lavfi", "-i", f"color=c=0x808080:size=640x360:rate=25:duration={SECONDS}",
+           "-f", "lavfi", "-i", TONE, *X264, "-c:a", "aac", str(master))
+    spots = Spots(tmp_path, {"grey": master})
+    colours = {"nah": "#FFFF00", "tzo": "#00FFFF", "yua": "#FFFFFF"}
+    manifest = spots.write(
+        [{"code": code, "treatment": "burn", "style": {"color": colour, "size": 0.2, "bold": True}}
+         for code, colour in colours.items()],
+        {"small": {"base": "web", "width": 640, "height": 360, "preset": "ultrafast", "crf": 10}})
+    result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for code, colour in colours.items():
+        want = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+        shown = _text_colour(spots.out("grey", code, "small"), 1.0, 640, 360)
+        assert max(abs(a - b) for a, b in zip(want, shown)) < 6, (code, want, shown)
+        # The picture around it is as it was, there and back through BT.601's matrix.
+        (grey,) = rgb_as_decoded(spots.out("grey", code, "small"), 1.0, [(20, 20)], "bt709")
+        assert max(abs(channel - 128) for channel in grey) < 3, (code, grey)
 
 
 def test_records_say_what_the_conform_step_decided(rendered):

@@ -23,7 +23,7 @@ from pipeline.publish.page import render_page
 from pipeline.render import slate
 from pipeline.subtitles.fonts import bold_variant, resolve_font, text_width
 from tests.conftest import Campaign, ffmpeg
-from tests.mediacheck import FFMPEG, field_counts
+from tests.mediacheck import FFMPEG, field_counts, rgb_as_decoded
 
 pytestmark = pytest.mark.e2e
 
@@ -178,6 +178,10 @@ def test_leader_bars_slate_black_and_programme_at_their_frames(masters, which):
         assert colours[6][2] > 150 and colours[6][0] < 40               # blue
     for picture in (first_slate, last_slate):
         assert np.allclose(picture[5, 5], [11, 61, 145], atol=8)        # Blue Heart blue
+    # Read as the file is tagged, with BT.709's own equations: the `color` source draws with
+    # BT.601's weights, which showed R' 5.5 for the blue's 11.
+    (shown,) = rgb_as_decoded(path, 1.5, [(6, 6)], "bt709")
+    assert np.allclose(shown, [11, 61, 145], atol=3), shown
     for picture in (first_black, last_black):
         assert picture.max() <= 20
     assert first_programme.std() > 30                                  # testsrc2's picture

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli.translate import preview
+from pipeline.manifest import Style
 from pipeline.media.conform import examine
 from pipeline.media.probe import probe_video
 from pipeline.media.seeking import SeekablePicture, seekable_picture
@@ -23,6 +24,7 @@ from pipeline.render.preview import (
     tile_size,
     tiles_graph,
 )
+from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.model import Cue, cue_middle
 from tests.conftest import SMALL_PROFILES
@@ -32,6 +34,16 @@ pytestmark = pytest.mark.e2e
 
 W, H = SMALL_PROFILES["small"]["width"], SMALL_PROFILES["small"]["height"]
 SMALL = Profile("small", W, H)
+
+
+def script(tmp_path: Path) -> Path:
+    """An ASS script of no cues in the campaign's default (white) style, for graphs built
+    without rendering (burn_in reads its colours)."""
+    path = tmp_path / "a.ass"
+    write_ass([], path, style=Style(), width=W, height=H, font=resolve_font("Noto Sans"))
+    return path
+
+
 SRT = textwrap.dedent("""\
     1
     00:00:00,500 --> 00:00:01,800
@@ -157,7 +169,7 @@ def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campa
     cue = Cue(7, 2000, 3000, "x", 1)
     master = examine(probe_video(campaign.root / "media/spot.mp4"))
     args = ffmpeg.compile(tiles_graph(master, [cue], resolve_font("Noto Sans"), SMALL,
-                                      tmp_path / "a.ass", tmp_path, tmp_path, 0,
+                                      script(tmp_path), tmp_path, tmp_path, 0,
                                       seekable_picture(master.info, tmp_path)), cmd="ffmpeg")
     line = " ".join(args)
     # The frame shown at the cue's middle (2.5 s: frame 62, from 2.48 s), decoded from a
@@ -177,12 +189,12 @@ def test_tiles_of_an_interlaced_master_are_deinterlaced_with_their_neighbours(ca
     master = examine(probe_video(campaign.root / "media/spot.mp4"))
     interlaced = replace(master, scan=ScanDecision("tff", "idet"))
     args = ffmpeg.compile(tiles_graph(interlaced, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
-                                      SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0,
+                                      SMALL, script(tmp_path), tmp_path, tmp_path, 0,
                                       seekable_picture(master.info, tmp_path)), cmd="ffmpeg")
     graph = args[args.index("-filter_complex") + 1]
     assert graph.index("bwdif=deint=all:mode=send_frame:parity=tff") < graph.index("trim=end_frame=1")
     args = ffmpeg.compile(tiles_graph(master, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
-                                      SMALL, tmp_path / "a.ass", tmp_path, tmp_path, 0,
+                                      SMALL, script(tmp_path), tmp_path, tmp_path, 0,
                                       seekable_picture(master.info, tmp_path)), cmd="ffmpeg")
     assert "bwdif" not in " ".join(args)
 

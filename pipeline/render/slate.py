@@ -141,6 +141,8 @@ def _line(text: str, font: Font, x: float, y: float, em: float, room: float,
 
 
 def slate_picture(backdrop: Stream, ass: Path, font: Font) -> Stream:
-    """`backdrop` with the slate drawn by libass, shaped with HarfBuzz, as burned subtitles are
-    (`burn_in`), its regular and bold faces in the fonts folder."""
-    return burn_in(backdrop, ass, ass_fontsdir(font, ass.parent, bold_variant(font)))
+    """`backdrop` (a lavfi `color` source) with the slate drawn by libass, shaped with HarfBuzz,
+    as burned subtitles are (`burn_in`), its regular and bold faces in the fonts folder; brought
+    to BT.709 after, as the source draws its colour with BT.601's weights."""
+    return burn_in(backdrop, ass, ass_fontsdir(font, ass.parent, bold_variant(font)),
+                   samples="bt601")

@@ -113,8 +113,8 @@ def write_specimen(cues: Iterable[Cue], language: Language, font: Font, profile:
     write_atomically(ass, script)
     with atomic_output(target) as partial:
         source = ffmpeg.input(f"color=c={BACKGROUND}:s={width}x{height}:d=1:r=1", f="lavfi")
-        graph = burn_in(source, ass, fontsdir).output(str(partial), vframes=1, f="image2",
-                                                      vcodec="png")
+        graph = burn_in(source, ass, fontsdir, samples="rgb").output(
+            str(partial), vframes=1, f="image2", vcodec="png")
         run_ffmpeg(["-loglevel", "error", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]],
                    what=f"drawing the specimen {target.name}", path=target)
     return target

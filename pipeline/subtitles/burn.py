@@ -11,11 +11,12 @@ import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Literal
 
 from pipeline.errors import SubtitleError
 from pipeline.files import write_atomically
 from pipeline.manifest import Style
+from pipeline.media.colour import FROM_BT601, TO_BT601
 from pipeline.media.conform import Stream
 from pipeline.subtitles.direction import RLM, cue_direction
 from pipeline.subtitles.fonts import (
@@ -39,6 +40,8 @@ from pipeline.subtitles.linebreak import Layout, escape_piece, font_joiner, layo
 from pipeline.subtitles.ssa import FileStyle
 
 ALIGNMENT = {"bottom": 2, "top": 8}
+# What a picture handed to `burn_in` holds.
+Samples = Literal["bt709", "bt601", "rgb"]
 
 HEADER = """\
 [Script Info]
@@ -53,7 +56,7 @@ YCbCr Matrix: None
 Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, \
 Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, \
 Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
-Style: Default,{family},{fontsize:.2f},{colour},&H000000FF,{outline_colour},&H00000000,\
+Style: Default,{family},{fontsize:.2f},{colour},{colour},{outline_colour},&H00000000,\
 {bold},0,0,0,100,100,0,0,1,{outline:.2f},0,{alignment},{margin_h},{margin_h},{margin_v},1
 
 [Events]
@@ -271,18 +274,57 @@ def style_glyphs(cues: Iterable[Cue], fonts: dict[str, StyleFont], fallback: Fon
 
 # --- handing files to ffmpeg ------------------------------------------------------------------
 
-def burn_in(picture: Stream, ass: Path, fontsdir: Path) -> Stream:
+def burn_in(picture: Stream, ass: Path, fontsdir: Path, *, samples: Samples = "bt709") -> Stream:
     """`picture` with the ASS script drawn on it by libass, shaped with HarfBuzz.
 
-    Every burn (variants, burn groups, preview tiles and proxy, specimen) goes through here.
-    ffmpeg's `subtitles` filter has no `shaping` option and leaves the field at 0, which it
+    Every burn (variants, burn groups, preview tiles and proxy, slate, specimen) goes through
+    here. ffmpeg's `subtitles` filter has no `shaping` option and leaves the field at 0, which it
     hands libass as ASS_SHAPING_SIMPLE (libavfilter/vf_subtitles.c): FriBidi only, no OpenType
     mark positioning, so a combining macron below (U+0331) is drawn after its vowel instead of
     under it, and decomposed text looks unlike composed text. The `ass` filter reads the script
     itself (PlayRes, styles and fontsdir as before) and takes `shaping=complex`. File names go
     as keyword values, which ffmpeg-python escapes for the filter graph.
+
+    `samples` says what `picture` holds. The `ass` filter draws the script's colours with
+    BT.601's weights (`colour.TO_BT601`): yellow text in a BT.709 picture came out G' 240, not
+    255.
+    - "bt709": BT.709 Y'CbCr, every video picture. When the script draws a colour that is not
+      a grey (`coloured`), the picture is drawn on in BT.601's matrix and brought back; a grey
+      is the same in both, so white text costs nothing.
+    - "bt601": Y'CbCr drawn by a lavfi `color` source (the slate's backdrop), which has the same
+      weights: brought to BT.709 after the text.
+    - "rgb": R'G'B' (the specimen's PNG), drawn as it is.
     """
-    return picture.filter("ass", filename=str(ass), fontsdir=str(fontsdir), shaping="complex")
+    convert = samples == "bt601" or (samples == "bt709" and coloured(Path(ass).read_text("utf-8")))
+    if samples == "bt709" and convert:
+        picture = picture.filter("colorspace", **TO_BT601)
+    drawn = picture.filter("ass", filename=str(ass), fontsdir=str(fontsdir), shaping="complex")
+    return drawn.filter("colorspace", **FROM_BT601) if convert else drawn
+
+
+# A style's four colours (`&HAABBGGRR`, or a decimal number), and an override tag's (`\c`, `\1c`
+# to `\4c`, hex after any `&` and `H`: libass's parse_color_tag), never `\clip`.
+_STYLE_COLOURS = re.compile(r"^Style:(?:[^,\n]*,){3}([^,\n]*),([^,\n]*),([^,\n]*),([^,\n]*),", re.M)
+_TAG_COLOUR = re.compile(r"\\[1-4]?c(?!lip)[&Hh]*([0-9A-Fa-f]*)")
+
+
+def coloured(script: str) -> bool:
+    """Whether the ASS script draws a colour that is not a grey (R' = G' = B'), in a style or an
+    override tag. A grey has the same Y'CbCr in BT.601 and BT.709 (Cb = Cr = 0, Y' = R'); an
+    unreadable colour counts as coloured."""
+    values = [value for match in _STYLE_COLOURS.finditer(script) for value in match.groups()]
+    values += [f"&H{digits}" for digits in _TAG_COLOUR.findall(script) if digits]
+    return any(not _grey(value) for value in values)
+
+
+def _grey(value: str) -> bool:
+    value = value.strip()
+    try:
+        number = int(value[2:], 16) if value[:2].upper() == "&H" else int(value)
+    except ValueError:
+        return False
+    blue, green, red = (number >> 16) & 0xFF, (number >> 8) & 0xFF, number & 0xFF
+    return blue == green == red
 
 
 def ass_fontsdir(font: Font, tmpdir: Path, *others: Font) -> Path:
