@@ -41,6 +41,19 @@ def bars_master(path: Path) -> Path:
     return path
 
 
+def hd_bars(path: Path, full_range: bool = False) -> Path:
+    """SMPTE RP 219 bars at 640x360, BT.709 and tagged; with `full_range`, in full-range
+    samples (0-255, `yuvj420p`), as many phones record."""
+    conversion = ("scale=in_color_matrix=bt709:out_color_matrix=bt709:out_range=pc,"
+                  "format=yuvj420p" if full_range else "format=yuv420p")
+    ffmpeg("-f", "lavfi", "-i", f"smptehdbars=size=640x360:rate=25:duration={SECONDS}",
+           "-f", "lavfi", "-i", TONE, "-vf", conversion, "-c:v", "libx264", "-preset",
+           "ultrafast", "-qp", "0", "-color_range", "pc" if full_range else "tv",
+           "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+           "-c:a", "aac", "-ac", "2", str(path))
+    return path
+
+
 MARKER = "drawbox=x=10:y=10:w=50:h=50:color=white:t=fill"
 
 

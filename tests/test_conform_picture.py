@@ -20,6 +20,7 @@ from tests.conformmedia import (
     disc_master,
     dub_track,
     ffmpeg,
+    hd_bars,
     interlaced_master,
     phone_master,
     unflagged_interlaced_master,
@@ -47,6 +48,7 @@ def rendered(tmp_path_factory):
         "unflagged": unflagged_interlaced_master(masters / "unflagged.avi"),
         "windowbox": windowboxed_master(masters / "windowbox.mp4"),
         "bars": bars_master(masters / "bars.mp4"),
+        "fullrange": hd_bars(masters / "fullrange.mp4", full_range=True),
     }, dub=dub_track(masters / "dub.wav"),
         spot_keys={"windowbox": {"crop": {"width": 320, "height": 180, "x": 0, "y": 30}}})
     manifest = spots.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
@@ -129,6 +131,25 @@ def test_an_sd_master_s_colours_reach_hd_players_unchanged(rendered, language):
     shown = [poster.getpixel((int(width * (i + 0.5) / 7), int(height * row))) for i in range(7)]
     worst = max(abs(a - b) for want, got in zip(master, shown) for a, b in zip(want, got))
     assert worst < 12, (master, shown)
+
+
+@pytest.mark.parametrize("language", PATHS)
+def test_a_full_range_master_comes_out_in_limited_range_with_its_colours(rendered, language,
+                                                                        tmp_path):
+    # A phone's full-range samples (0-255) are brought to the limited range (16-235) every
+    # player and broadcaster expects, and the file says so: its bars show as the same bars in
+    # limited range do, read with our own equations.
+    out = rendered.out("fullrange", language, "small")
+    video = next(s for s in streams(out) if s["codec_type"] == "video")
+    assert (video["pix_fmt"], video.get("color_range")) == ("yuv420p", "tv")
+    reference = hd_bars(tmp_path / "limited.mp4")
+    row = 0.2                                        # the top bars, far above any subtitle
+    want = rgb_as_decoded(reference, 1.0, [(int(640 * (0.125 + 0.75 * (i + 0.5) / 7)), int(360 * row))
+                                           for i in range(7)], "bt709")
+    shown = rgb_as_decoded(out, 1.0, [(int(W * (0.125 + 0.75 * (i + 0.5) / 7)), int(H * row))
+                                      for i in range(7)], "bt709")
+    worst = max(abs(a - b) for w, s in zip(want, shown) for a, b in zip(w, s))
+    assert worst < 10, (want, shown)
 
 
 def _text_colour(path, at: float, width: int, height: int) -> tuple[float, ...]:
