@@ -1,16 +1,19 @@
 """The ffmpeg runner (pipeline/media/ffmpeg.py) with a progress display that fails (issue 8):
 the render goes on, ffmpeg's stderr is still read to its end by the reader thread (no
-"I/O operation on closed file"), and when ffmpeg itself fails, its own error is what is raised."""
+"I/O operation on closed file"), and when ffmpeg itself fails, its own error is what is raised;
+and a Ctrl-C's `stop_jobs` ends a running encode at once."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from pipeline.errors import RenderError
-from pipeline.media.ffmpeg import run_ffmpeg
+from pipeline.media.ffmpeg import run_ffmpeg, stop_jobs
 
 # Two seconds of a test picture, encoded to nothing: enough `-progress` lines for the display.
 ENCODE = ["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=2", "-c:v", "mpeg4", "-f", "null", "-"]
@@ -68,3 +71,24 @@ def test_ffmpegs_own_error_is_raised_even_when_the_display_failed(corrupt, threa
     assert "ffmpeg failed while decoding a test stream" in caught.value.message
     assert "corrupt" in caught.value.stderr_tail               # ffmpeg's words, not the display's
     assert not thread_errors, thread_errors
+
+
+def test_stopping_ends_a_running_encode_at_once_instead_of_finishing_its_file(tmp_path):
+    # ffmpeg takes SIGTERM (and the terminal's SIGINT) as "finish the file": x264 encodes the
+    # frames in its lookahead and every trailer is written, for files deleted right after. On
+    # the demo campaign a Ctrl-C took 12-25 s to give the prompt back.
+    out = tmp_path / "long.mp4"
+    args = ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=25", "-t", "600",
+            "-c:v", "libx264", "-preset", "veryslow", "-rc-lookahead", "250", "-f", "mp4", str(out)]
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(run_ffmpeg, args, what="a long encode", path=out)
+        deadline = time.monotonic() + 30
+        while not out.exists() and time.monotonic() < deadline:   # x264 has frames in hand
+            time.sleep(0.05)
+        time.sleep(1.0)
+        asked = time.monotonic()
+        stop_jobs([future])
+        took = time.monotonic() - asked
+        with pytest.raises(RenderError):
+            future.result()
+    assert took < 1.0, f"stopping took {took:.1f} s"
