@@ -6,13 +6,22 @@ from __future__ import annotations
 import itertools
 import random
 import re
+import subprocess
 from pathlib import Path
 
+import ffmpeg
 import pytest
 
 from pipeline.errors import PipelineError
 from pipeline.manifest import Style
-from pipeline.subtitles.burn import ass_colour, ass_fontsdir, ass_time, coloured, write_ass
+from pipeline.subtitles.burn import (
+    ass_colour,
+    ass_fontsdir,
+    ass_time,
+    burn_in,
+    coloured,
+    write_ass,
+)
 from pipeline.subtitles.linebreak import Layout, _break_lines, layout_cue
 from pipeline.subtitles.fonts import (
     Font,
@@ -22,7 +31,7 @@ from pipeline.subtitles.fonts import (
     text_width,
 )
 from pipeline.subtitles.model import Cue
-from tests.mediacheck import burned_frames
+from tests.mediacheck import FFMPEG, burned_frames
 
 LONG = ("Tlen nochi tlakamej tlen tlaltikpak nemij ayik moneki makinnamakakan, "
         "ni tlakamej ni siuamej, ni konemej")
@@ -205,6 +214,13 @@ def test_a_script_is_coloured_when_it_draws_anything_but_greys(tmp_path, noto):
                            (r"{\c}", False), (r"{\2c&Hzz&}", False)]:
         script = white[:events] + white[events:].replace("Hola", tags + "Hola")
         assert coloured(script) is expected, tags
+    # Aegisub's default style: white, with a red SecondaryColour that only karaoke draws.
+    style_line = next(line for line in white.splitlines() if line.startswith("Style: Default"))
+    fields = style_line.split(",")
+    fields[4] = "&H000000FF"
+    aegisub = white.replace(style_line, ",".join(fields))
+    assert not coloured(aegisub)
+    assert coloured(aegisub.replace("Hola", r"{\k20}Hola"))
     decimal = white.replace(ass_colour("#FFFFFF"), str(0x0000FF), 1)   # SSA's decimal colours
     assert coloured(decimal) and not coloured(white.replace(ass_colour("#FFFFFF"), "16777215", 1))
 
@@ -243,6 +259,39 @@ def test_burned_text_is_inside_title_safe_and_as_tall_as_asked(tmp_path, noto):
     assert bottom - top + 1 == pytest.approx(style.size * height, rel=0.15)
     _, top, _, bottom = lit_box(frames[5], width)
     assert bottom - top > 1.5 * style.size * height  # wrapped: two lines
+
+
+def _planes(graph, width: int, height: int) -> tuple[list[int], list[int]]:
+    """Y' and the two chroma planes (4:2:0) of the one frame `graph` makes, as stored."""
+    args = graph.output("pipe:", vframes=1, f="rawvideo", pix_fmt="yuv420p").compile(
+        cmd=[FFMPEG, "-hide_banner", "-loglevel", "error"])
+    raw = subprocess.run(args, capture_output=True, check=True).stdout
+    assert len(raw) == width * height * 3 // 2
+    return list(raw[:width * height]), list(raw[width * height:])
+
+
+def test_coloured_text_is_drawn_as_libass_draws_it_in_r_g_b(tmp_path, noto):
+    # The reference: libass drawing in R'G'B' (its colours exact), converted to BT.709 by
+    # swscale. burn_in draws in Y'CbCr; their Y' must agree at every pixel, edges included. In
+    # 4:2:0, the way back from BT.601 took each pixel's Y' from its 2x2 block's chroma: 19 off
+    # at the edges of magenta text, and its black outline pushed to Y' 0, below black.
+    width, height = 640, 360
+    style = Style(color="#FF00FF", outline=24.0, size=0.2, bold=True)
+    ass = tmp_path / "magenta.ass"
+    write_ass([Cue(1, 0, 1000, "Hola mundo", 1)], ass, style=style, width=width, height=height,
+              font=noto)
+    fontsdir = ass_fontsdir(noto, tmp_path)
+    green = ffmpeg.input(f"color=c=0x00A000:s={width}x{height}:d=0.04:r=25", f="lavfi")
+    to_709 = {"out_color_matrix": "bt709", "out_range": "tv"}
+    picture = green.filter("format", "rgb24").filter("scale", **to_709).filter("format", "yuv420p")
+    ours, our_chroma = _planes(burn_in(picture, ass, fontsdir), width, height)
+    drawn = green.filter("format", "rgb24").filter("ass", filename=str(ass),
+                                                   fontsdir=str(fontsdir), shaping="complex")
+    reference, chroma = _planes(drawn.filter("scale", **to_709), width, height)
+    assert ours[:width] == reference[:width]             # the top row: the picture alone
+    assert max(abs(a - b) for a, b in zip(reference, ours)) <= 3
+    assert min(ours) >= 16                                # black outline: never below black
+    assert sum(abs(a - b) for a, b in zip(chroma, our_chroma)) / len(chroma) < 1.0
 
 
 def test_a_font_known_only_to_fontsdir_is_the_one_drawn(tmp_path):

@@ -294,25 +294,43 @@ def burn_in(picture: Stream, ass: Path, fontsdir: Path, *, samples: Samples = "b
     - "bt601": Y'CbCr drawn by a lavfi `color` source (the slate's backdrop), which has the same
       weights: brought to BT.709 after the text.
     - "rgb": R'G'B' (the specimen's PNG), drawn as it is.
+
+    A converted picture is drawn on and brought back in 4:4:4 (chroma repeated, then averaged
+    back: the picture itself comes back unchanged). In 4:2:0, the way back took each pixel's
+    Y' from its 2x2 block's shared chroma, which at the edge of coloured text mixes fill and
+    outline: Y' up to 19 off there, and a black outline pushed below black (Y' 0, outside
+    EBU R103) next to magenta text.
     """
     convert = samples == "bt601" or (samples == "bt709" and coloured(Path(ass).read_text("utf-8")))
-    if samples == "bt709" and convert:
+    if not convert:
+        return _ass(picture, ass, fontsdir)
+    if samples == "bt709":
         picture = picture.filter("colorspace", **TO_BT601)
-    drawn = picture.filter("ass", filename=str(ass), fontsdir=str(fontsdir), shaping="complex")
-    return drawn.filter("colorspace", **FROM_BT601) if convert else drawn
+    full = picture.filter("scale", flags="neighbor").filter("format", "yuv444p|yuv444p10le")
+    back = _ass(full, ass, fontsdir).filter("colorspace", **FROM_BT601)
+    return back.filter("scale", flags="area")   # to the pixel format the graph asks for next
+
+
+def _ass(picture: Stream, ass: Path, fontsdir: Path) -> Stream:
+    return picture.filter("ass", filename=str(ass), fontsdir=str(fontsdir), shaping="complex")
 
 
 # A style's four colours (`&HAABBGGRR`, or a decimal number), and an override tag's (`\c`, `\1c`
 # to `\4c`, hex after any `&` and `H`: libass's parse_color_tag), never `\clip`.
 _STYLE_COLOURS = re.compile(r"^Style:(?:[^,\n]*,){3}([^,\n]*),([^,\n]*),([^,\n]*),([^,\n]*),", re.M)
 _TAG_COLOUR = re.compile(r"\\[1-4]?c(?!lip)[&Hh]*([0-9A-Fa-f]*)")
+_KARAOKE = re.compile(r"\\(?:k[fo]?|K)\d")
 
 
 def coloured(script: str) -> bool:
     """Whether the ASS script draws a colour that is not a grey (R' = G' = B'), in a style or an
     override tag. A grey has the same Y'CbCr in BT.601 and BT.709 (Cb = Cr = 0, Y' = R'); an
-    unreadable colour counts as coloured."""
-    values = [value for match in _STYLE_COLOURS.finditer(script) for value in match.groups()]
+    unreadable colour counts as coloured. A style's SecondaryColour counts only in a script
+    with karaoke tags (`\\k`, `\\kf`, `\\ko`, `\\K`), the only thing that draws it: Aegisub's
+    default style has a red one."""
+    karaoke = _KARAOKE.search(script) is not None
+    values = [value for match in _STYLE_COLOURS.finditer(script)
+              for number, value in enumerate(match.groups()) if number != 1 or karaoke]
     values += [f"&H{digits}" for digits in _TAG_COLOUR.findall(script) if digits]
     return any(not _grey(value) for value in values)
 
