@@ -94,18 +94,34 @@ def test_a_short_dub_reaches_the_target_on_every_chain_by_an_independent_meter(i
     assert px["limiter_dbtp"] is not None       # +11 dB on a word whose peaks sit near full scale
 
 
+UNREACHABLE = {"loud": {"base": "proxy", "width": 320, "height": 180, "preset": "ultrafast",
+                        "loudness": -5.0, "true_peak": -22.0}}
+
+
 @pytest.mark.e2e
 def test_a_target_no_gain_and_limiter_can_reach_fails_the_variant(ident):
-    manifest = ident.write([{"code": "yua", "treatment": "dub"}],
-                           profiles={"loud": {"base": "proxy", "width": 320, "height": 180,
-                                              "preset": "ultrafast", "loudness": -5.0,
-                                              "true_peak": -22.0}})
+    manifest = ident.write([{"code": "yua", "treatment": "dub"}], profiles=UNREACHABLE)
     result = invoke("render", manifest)
     assert result.exit_code == 1
     assert ("error: the audio of spot.yua.loud: integrated loudness" in result.output
             and "after 2 corrections" in result.output), result.output
     assert not (ident.out / "spot.yua.loud.mp4").exists()
     assert not list((ident.out / ".work").glob("*.audio.mka"))
+
+
+@pytest.mark.e2e
+def test_a_shared_track_that_fails_is_said_once_with_every_variant_it_failed(ident):
+    # The burn and the soft variant copy one levelled master sound: its error used to be
+    # printed twice, both times under the burn's name, and the soft variant never named.
+    ident.subtitle("nah", "1\n00:00:00,500 --> 00:00:02,500\nAmo tlanamakalo\n")
+    manifest = ident.write([{"code": "nah", "treatment": "burn"},
+                            {"code": "tzo", "treatment": "soft"}], profiles=UNREACHABLE)
+    result = invoke("render", manifest)
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if "error: the audio of" in line]
+    assert len(errors) == 1, result.output
+    assert ("2 variants failed with it: test-campaign/spot.nah.loud, test-campaign/spot.tzo.loud"
+            in result.output), result.output
 
 
 @pytest.mark.e2e

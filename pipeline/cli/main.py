@@ -246,7 +246,8 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
 def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
     """A summary table on stdout; on stderr, the QC warnings of each variant just rendered (or
     failed) under its name, a count of those up to date that carry some, each blocked variant
-    with its reasons, the counts, and every failure's diagnostics. Returns failures."""
+    with its reasons, the counts, and every failure's diagnostics, once for the variants that
+    failed by the same error. Returns failures."""
     failures = [o for o in outcomes if o.status == "failed"]
     rendered = sorted((o for o in outcomes if o.status in ("rendered", "failed")),
                       key=lambda o: o.plan.variant.key)
@@ -269,9 +270,17 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
     counts = {status: sum(1 for o in outcomes if o.status == status)
               for status in ("rendered", "up-to-date", "failed", "blocked")}
     click.echo(", ".join(f"{n} {status}" for status, n in counts.items()), err=True)
+    # One error may fail several variants (their shared audio track, the one ffmpeg run that
+    # made a group's pictures): said once, with the variants it failed.
+    failed_by: dict[tuple, list[Outcome]] = {}
     for o in failures:
-        for diagnostic in o.error.diagnostics:
+        failed_by.setdefault(tuple(o.error.diagnostics), []).append(o)
+    for diagnostics, members in failed_by.items():
+        for diagnostic in diagnostics:
             emit(diagnostic)
+        if len(members) > 1:
+            click.echo(f"  {len(members)} variants failed with it: "
+                       + ", ".join(sorted(o.plan.variant.key for o in members)), err=True)
     return len(failures) + counts["blocked"]
 
 
