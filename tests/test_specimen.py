@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from fontTools.ttLib import TTFont
@@ -16,8 +17,9 @@ from pipeline.render.specimen import (code_points, distinct_graphemes, label_fon
                                       specimen_script, write_specimen)
 from pipeline.manifest import Language, Style
 from pipeline.subtitles.burn import ass_fontsdir
-from pipeline.subtitles.fonts import resolve_font
+from pipeline.subtitles.fonts import bold_variant, em_from_ass_font_size, resolve_font
 from pipeline.subtitles.model import Cue
+from tests.conftest import ASS
 
 INVENTORY = "1\n00:00:00,520 --> 00:00:02,000\n<i>Hñähñu</i> a̱ ʼ H\n\n" \
             "2\n00:00:02,520 --> 00:00:03,600\nJä'i, 1.\n"
@@ -33,7 +35,7 @@ def test_graphemes_are_distinct_letters_first_each_beside_its_variants():
 def test_the_script_is_at_the_profiles_em_and_has_every_cell():
     language = Language("ote", "Hñähñu", "burn")
     font = resolve_font("Noto Sans")
-    script, width, height = specimen_script(["a̱", "ä", "ʼ"], language, font,
+    script, width, height = specimen_script([Cue(1, 0, 1, "a̱ ä ʼ", 1)], language, font,
                                             BUILTIN_PROFILES["web"])
     assert width % 2 == 0 and height % 2 == 0 and width <= 1600
     assert script.count("Dialogue:") == 1 + 2 * 3          # the title, each character and label
@@ -52,8 +54,8 @@ def test_preview_writes_a_specimen_drawn_at_the_render_size(campaign):
     assert f"specimen:      {path}" in result.stdout
     language = Language("ote", "Hñähñu", "burn")
     font = resolve_font("Noto Sans")
-    graphemes = distinct_graphemes([Cue(1, 0, 1, "<i>Hñähñu</i> a̱ ʼ H Jä'i, 1.", 1)])
-    script, width, height = specimen_script(graphemes, language, font, BUILTIN_PROFILES["web"])
+    script, width, height = specimen_script([Cue(1, 0, 1, "<i>Hñähñu</i> a̱ ʼ H Jä'i, 1.", 1)],
+                                            language, font, BUILTIN_PROFILES["web"])
     image = Image.open(path).convert("L")
     assert image.size == (width, height)
 
@@ -76,7 +78,7 @@ def test_labels_of_a_script_without_latin_letters_stay_in_their_cells(tmp_path):
     language = Language("ar", "العربية", "burn", Style(font="Noto Sans Arabic"))
     cues = [Cue(1, 0, 1, "البشر ليسوا للبيع.", 1)]
     profile = BUILTIN_PROFILES["proxy"]
-    script, width, height = specimen_script(distinct_graphemes(cues), language, font, profile)
+    script, width, height = specimen_script(cues, language, font, profile)
     target = write_specimen(cues, language, font, profile, tmp_path,
                             ass_fontsdir(font, tmp_path, label_font(font)), tmp_path / "s.png")
     image = Image.open(target).convert("L")
@@ -95,3 +97,35 @@ def test_labels_of_a_script_without_latin_letters_stay_in_their_cells(tmp_path):
         start = max(x for x in range(int(left), middle) if x in ink)
         end = min(x for x in range(middle, int(right)) if x in ink)
         assert end - start - 1 >= 5.4, f"labels at {left:.0f} and {right:.0f} px {end - start - 1} px apart"
+
+
+@pytest.mark.e2e
+def test_a_file_s_own_styles_are_drawn_in_the_specimen(campaign):
+    """With `style: {from_file: true}` the render burns the file's styles: so does the
+    specimen, each character in the style of the cues it is in. It was drawn in the campaign's
+    white, whatever the file said."""
+    two_styles = ASS.replace(
+        "Style: Default,Noto Sans,24,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,",
+        "Style: Default,Noto Sans,48,&H0000FFFF,&H000000FF,&H00000000,&H00000000,-1,") \
+        .replace("[Events]", "Style: Sign,Noto Sans,24,&H00FFFF00,&H000000FF,&H00000000,"
+                 "&H00000000,0,0,0,0,100,100,0,0,1,2,0,8,10,10,10,1\n\n[Events]") \
+        .replace("Default,,0,0,0,,no están a la venta", "Sign,,0,0,0,,VENTA")
+    campaign.subtitle("zai", two_styles, suffix=".ass")
+    manifest = campaign.write([{"code": "zai", "treatment": "burn", "style": {"from_file": True}}])
+    result = CliRunner().invoke(preview, [str(manifest), "--lang", "zai", "--profile", "web",
+                                          "--no-video"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    image = Image.open(campaign.out / "spot.zai.specimen.png").convert("RGB")
+    red, green, blue = np.asarray(image).astype(int).transpose(2, 0, 1)
+    yellow = (red > 200) & (green > 200) & (blue < 60)
+    cyan = (red < 60) & (green > 200) & (blue > 200)
+    assert yellow.sum() > 2000 and cyan.sum() > 200, (yellow.sum(), cyan.sum())
+    # As large as the render draws it on the 1080-line web frame: 48 units of the file's
+    # 360-line PlayRes, bold; its first row (a e h L ...) is as tall as the bold face's "h".
+    bold = bold_variant(resolve_font("Noto Sans"))
+    em = em_from_ass_font_size(bold, 48 * 1080 / 360)
+    with TTFont(bold.path, lazy=True) as ttf:
+        ascender = ttf["glyf"]["h"].yMax / ttf["head"].unitsPerEm
+    rows = np.flatnonzero(yellow.any(axis=1))
+    first_row = rows[rows < rows[0] + em * 1.2]
+    assert first_row[-1] - first_row[0] + 1 == pytest.approx(ascender * em, abs=3)

@@ -190,7 +190,8 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
                                 *(chosen.font for chosen in own_styles.values()))
         jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet,
                                     own_styles),
-                lambda: write_specimen(cues, language, font, profile, work, fontsdir, specimen)]
+                lambda: write_specimen(cues, language, font, profile, work, fontsdir, specimen,
+                                       own_styles)]
         if video:
             jobs.append(lambda: write_proxy(master, cues, language, font, profile, work, fontsdir,
                                             proxy, own_styles))

@@ -6,13 +6,15 @@ One look tells a reviewer whether the orthography is right: each letter with its
 with complex shaping, in the same font, at the same em in pixels as on the profile's frame, with
 the same outline and colours, and labelled `U+0061 U+0331` so that look-alikes are told apart.
 One ffmpeg draws every cell: each character and its label is an ASS event placed with `\\pos`.
+A file burned with its own styles (`style: {from_file: true}`) gets a section per style its cues
+use, each character in that style (font, size, weight, colours), as the render draws it.
 """
 
 from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -22,7 +24,7 @@ from pipeline.files import atomic_output, write_atomically
 from pipeline.manifest import Language
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.profiles import Profile
-from pipeline.subtitles.burn import burn_in, escape_text, script_header
+from pipeline.subtitles.burn import FileStyles, StyleFont, burn_in, escape_text, script_header
 from pipeline.subtitles.fonts import Font, ass_font_size, resolve_font, text_width, uncovered
 from pipeline.subtitles.model import Cue, plain_text
 from pipeline.subtitles.normalise import GRAPHEME
@@ -60,55 +62,101 @@ def label_font(font: Font) -> Font:
     return font if not uncovered(LABEL_CHARS, font) else resolve_font(LABEL_FONT)
 
 
-def specimen_script(graphemes: list[str], language: Language, font: Font,
-                    profile: Profile) -> tuple[str, int, int]:
-    """(ASS script, width, height) of the specimen: a grid of cells, one per grapheme; the labels
-    in `label_font(font)`, which the caller puts in the `ass` filter's fontsdir."""
-    em = language.style.size * profile.height
-    label_em = max(MIN_LABEL, em * LABEL_EM)
+@dataclass(frozen=True)
+class _Section:
+    """The cells of the graphemes drawn in one style: the campaign's (`Default`) or one of the
+    translator's file's."""
+
+    style: str            # its name in the script
+    graphemes: list[str]
+    font: Font            # the face the text is drawn and measured in
+    em: float             # px, as on the profile's frame
+    heading: str          # what the section's title says of the style
+
+
+def _sections(cues: list[Cue], language: Language, font: Font, profile: Profile,
+              styles: FileStyles) -> list[_Section]:
+    """One section per style the cues are drawn in, in the order the file first uses them."""
+    groups: dict[str | None, list[Cue]] = {}
+    for cue in cues:
+        groups.setdefault(cue.style if cue.style in styles.scaled else None, []).append(cue)
+    found = {name: distinct_graphemes(members) for name, members in groups.items()}
+    sections = []
+    for name, graphemes in ({name: g for name, g in found.items() if g} or {None: []}).items():
+        if name is None:
+            em = language.style.size * profile.height
+            sections.append(_Section("Default", graphemes, font, em,
+                                     f"{font.family}, {em:.0f} px em"))
+            continue
+        own = styles.scaled[name]
+        sections.append(_Section(styles.names[name], graphemes,
+                                 own.layout.measure_font, own.layout.em_px,
+                                 f"style {name}: {own.font.family}, {own.layout.em_px:.0f} px em"))
+    return sections
+
+
+def specimen_script(cues: list[Cue], language: Language, font: Font, profile: Profile,
+                    file_styles: dict[str, StyleFont] | None = None) -> tuple[str, int, int]:
+    """(ASS script, width, height) of the specimen: for each style the cues are drawn in (the
+    campaign's; with `file_styles`, each of the translator's file's as the render scales it to
+    the profile's frame), a title, then a grid of cells, one per grapheme; the labels in
+    `label_font(font)`, which the caller puts in the `ass` filter's fontsdir."""
+    styles = FileStyles(file_styles or {}, profile.width, profile.height)
+    sections = _sections(cues, language, font, profile, styles)
     labels = label_font(font)
-    cell_width = math.ceil(max([text_width(g, font, em) for g in graphemes] +
-                               [text_width(code_points(g), labels, label_em) for g in graphemes]
-                               + [em]) + em * 0.6)
-    cell_height = math.ceil(em * 1.9 + label_em * 1.6)
-    columns = max(1, min(len(graphemes), MAX_WIDTH // cell_width))
-    rows = math.ceil(len(graphemes) / columns)
-    title_height = math.ceil(label_em * 2.5)
-    width = _even(columns * cell_width)
-    height = _even(title_height + rows * cell_height)
+    placed, top, width = [], 0, 0
+    for section in sections:
+        em, graphemes = section.em, section.graphemes
+        label_em = max(MIN_LABEL, em * LABEL_EM)
+        cell_width = math.ceil(max([text_width(g, section.font, em) for g in graphemes] +
+                                   [text_width(code_points(g), labels, label_em) for g in graphemes]
+                                   + [em]) + em * 0.6)
+        cell_height = math.ceil(em * 1.9 + label_em * 1.6)
+        columns = max(1, min(len(graphemes), MAX_WIDTH // cell_width))
+        placed.append((section, top, label_em, cell_width, cell_height, columns))
+        top += math.ceil(label_em * 2.5) + math.ceil(len(graphemes) / columns) * cell_height
+        width = max(width, columns * cell_width)
+    width, height = _even(width), _even(top)
     # The script's frame is the specimen, but the em and outline are the profile frame's.
+    em = language.style.size * profile.height
     style = replace(language.style, size=em / height,
                     outline=language.style.outline * profile.height / height)
-    label_style = rf"\fs{ass_font_size(labels, label_em):.2f}\bord0" + \
-        ("" if labels == font else rf"\fn{labels.family}")
-    title = escape_text(f"{language.code} · {language.name} · {font.family}, "
-                        f"{em:.0f} px em as on {profile.width}x{profile.height} ({profile.name})",
-                        labels)
-    events = [_event(rf"{{\an7\pos({label_em:.0f},{label_em * 0.6:.0f}){label_style}}}{title}")]
-    for number, grapheme in enumerate(graphemes):
-        row, column = divmod(number, columns)
-        centre = column * cell_width + cell_width / 2
-        top = title_height + row * cell_height
-        events.append(_event(rf"{{\an2\pos({centre:.1f},{top + em * 1.55:.1f})}}"
-                             + escape_text(grapheme, font)))
-        events.append(_event(rf"{{\an8\pos({centre:.1f},{top + em * 1.75:.1f}){label_style}}}"
-                             + code_points(grapheme)))
-    return script_header(style, font, width, height) + "".join(events), width, height
+    events = []
+    for section, top, label_em, cell_width, cell_height, columns in placed:
+        label_style = rf"\fs{ass_font_size(labels, label_em):.2f}\bord0" + \
+            ("" if labels == font else rf"\fn{labels.family}")
+        title = escape_text(f"{language.code} · {language.name} · {section.heading} as on "
+                            f"{profile.width}x{profile.height} ({profile.name})", labels)
+        events.append(_event(rf"{{\an7\pos({label_em:.0f},{top + label_em * 0.6:.0f}){label_style}}}"
+                             + title))
+        top += math.ceil(label_em * 2.5)
+        for number, grapheme in enumerate(section.graphemes):
+            row, column = divmod(number, columns)
+            centre = column * cell_width + cell_width / 2
+            cell_top = top + row * cell_height
+            events.append(_event(rf"{{\an2\pos({centre:.1f},{cell_top + section.em * 1.55:.1f})}}"
+                                 + escape_text(grapheme, section.font), section.style))
+            events.append(_event(rf"{{\an8\pos({centre:.1f},{cell_top + section.em * 1.75:.1f})"
+                                 rf"{label_style}}}" + code_points(grapheme)))
+    header = script_header(style, font, width, height)
+    header = header.replace("\n\n[Events]", "".join(styles.lines) + "\n\n[Events]")
+    return header + "".join(events), width, height
 
 
 def _even(value: int) -> int:
     return value + value % 2
 
 
-def _event(text: str) -> str:
-    return f"Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,{text}\n"
+def _event(text: str, style: str = "Default") -> str:
+    return f"Dialogue: 0,0:00:00.00,0:00:01.00,{style},,0,0,0,,{text}\n"
 
 
 def write_specimen(cues: Iterable[Cue], language: Language, font: Font, profile: Profile,
-                   work: Path, fontsdir: Path, target: Path) -> Path:
-    """Write the specimen PNG of the cues' characters (see the module's docstring)."""
-    graphemes = distinct_graphemes(cues)
-    script, width, height = specimen_script(graphemes, language, font, profile)
+                   work: Path, fontsdir: Path, target: Path,
+                   file_styles: dict[str, StyleFont] | None = None) -> Path:
+    """Write the specimen PNG of the cues' characters (see the module's docstring), each in
+    the style it is drawn in (`file_styles`: the translator's, with `style: {from_file: true}`)."""
+    script, width, height = specimen_script(list(cues), language, font, profile, file_styles)
     ass = work / "specimen.ass"
     write_atomically(ass, script)
     with atomic_output(target) as partial:
