@@ -68,7 +68,8 @@ def conversion(video: Stream) -> dict:
 # picture's matrix (libavfilter/drawutils.c, ff_draw_color: the `ass` filter's text, the `color`
 # source). The `colorspace` filter re-expresses a BT.709 picture in BT.601's matrix and back,
 # primaries, transfer and limited range unchanged: a matrix change only, which keeps every
-# colour (there and back: 73 dB PSNR on testsrc2; 1.7 ms a 1080p frame, measured).
+# colour (there and back on testsrc2: 73 dB PSNR in 4:2:0, no change in 4:4:4, measured).
+# `subtitles/burn.burn_in` draws between the two.
 TO_BT601 = {"iall": "bt709", "space": "bt470bg", "trc": "bt709", "primaries": "bt709",
             "irange": "tv", "range": "tv"}
 FROM_BT601 = {"iall": "bt709", "ispace": "bt470bg", "all": "bt709", "irange": "tv", "range": "tv"}
