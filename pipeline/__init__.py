@@ -3,11 +3,12 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "10"   # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "11"   # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
                        # the loudness range of short programmes; 8: SD masters' BT.601
                        # samples converted to BT.709, and every picture tagged BT.709; 9: the
                        # tags in copied H.264 streams and ProRes frame headers too; 10: burned
-                       # colours and the slate's backdrop in BT.709's weights
+                       # colours and the slate's backdrop in BT.709's weights; 11: a master's
+                       # sound cut before its picture starts fades in

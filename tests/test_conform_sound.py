@@ -6,13 +6,17 @@ its two channels (band levels per channel), masters without sound."""
 from __future__ import annotations
 
 import json
+import subprocess
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from tests.conformmedia import Spots, flash_master, sound_master, surround, surround_track
+from tests.conformmedia import X264, Spots, flash_master, sound_master, surround, surround_track
+from tests.conftest import ffmpeg
 from tests.mediacheck import (
+    FFMPEG,
     beep_time,
     channel_band_rms_db,
     flash_time,
@@ -26,6 +30,13 @@ AUDIO_FRAME = 1024 / 48000          # seconds: one AAC frame
 SMALL = {"base": "web", "width": 320, "height": 180, "preset": "ultrafast", "crf": 30}
 BROADCAST = {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast",
              "video_bitrate": "1M"}
+
+
+def decoded_samples(path) -> np.ndarray:
+    """The first audio stream of `path`, decoded and mixed to mono, as floats."""
+    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1",
+                          "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype=np.float32)
 
 
 def render(manifest, *args):
@@ -64,6 +75,27 @@ def test_flash_and_beep_stay_together(synced, spot, language):
     assert abs(flash - 1.0) < 0.001, flash
     # Within a fraction of one audio frame (the AAC encoder delay, 21 ms, is kept in the MP4).
     assert abs(beep - flash) < AUDIO_FRAME / 4, (flash, beep)
+
+
+def test_a_sound_cut_before_its_picture_fades_in(tmp_path):
+    # The master's sound starts 0.2 s before its picture, on a steady tone: cut there, its
+    # first samples were a step from silence to the tone's full swing (a click on every
+    # variant). Faded in over 20 ms, the first millisecond stays near silence.
+    master = tmp_path / "media/hum.mp4"
+    master.parent.mkdir()
+    ffmpeg("-f", "lavfi", "-i", "color=black:size=320x180:rate=25:duration=3",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3.2",
+           "-map", "0:v", "-map", "1:a", *X264, "-c:a", "pcm_s16le", str(master.with_suffix(".mov")))
+    ffmpeg("-itsoffset", "0.2", "-i", str(master.with_suffix(".mov")), "-i",
+           str(master.with_suffix(".mov")), "-map", "0:v", "-map", "1:a", "-c:v", "copy",
+           "-c:a", "aac", "-b:a", "256k", str(master))
+    spots = Spots(tmp_path, {"hum": master})
+    result = render(spots.write([{"code": "tzo", "treatment": "soft"}], {"small": SMALL}))
+    assert result.exit_code == 0, result.output
+    sound = decoded_samples(spots.out("hum", "tzo", "small"))
+    steady = np.abs(sound[4800:9600]).max()                  # 0.1-0.2 s in: the tone
+    assert np.abs(sound[:48]).max() < 0.2 * steady, (np.abs(sound[:48]).max(), steady)
+    assert np.abs(sound[960:1440]).max() > 0.8 * steady       # 20-30 ms: the tone, whole
 
 
 @pytest.fixture(scope="module")

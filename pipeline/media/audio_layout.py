@@ -22,8 +22,9 @@ from pipeline.media.probe import MediaInfo, Stream
 
 Node = ffmpeg.nodes.FilterableStream
 
-# Moves whenever the matrix or the mapping rules change: part of every cached loudness key.
-DOWNMIX_VERSION = 1
+# Moves whenever the matrix, the mapping rules or the alignment change: part of every cached
+# loudness key. 2: a head cut before the picture fades in.
+DOWNMIX_VERSION = 2
 
 MINUS_3DB = 0.7071
 
@@ -184,18 +185,21 @@ def stereo_sound(source, sound: SoundMap, duration: float) -> Node:
 
 def align(audio: Node, delay: float, sample_rate: int) -> Node:
     """A stream starting `delay` seconds after the picture (before it when negative), as one that
-    starts with the picture: silence put before it, or its head cut."""
+    starts with the picture: silence put before it, or its head cut and faded in over FADE (a
+    cut mid-waveform is a step: a click at the start of every variant)."""
     audio = audio.filter("asetpts", "PTS-STARTPTS")
     samples = round(delay * sample_rate)
     if samples > 0:
         audio = audio.filter("adelay", delays=f"{samples}S", all=1)
     elif samples < 0:
-        audio = audio.filter("atrim", start_sample=-samples).filter("asetpts", "PTS-STARTPTS")
+        audio = (audio.filter("atrim", start_sample=-samples).filter("asetpts", "PTS-STARTPTS")
+                 .filter("afade", type="in", duration=FADE))
     return audio
 
 
-# A track padded with silence, or cut at the spot's end, fades out over its last 20 ms there:
-# a waveform stopped mid-cycle clicks (an audible step), a 20 ms fade does not and takes no word.
+# A track padded with silence, or cut at the spot's end, fades out over its last 20 ms there (and
+# a master's sound cut before its picture starts fades in): a waveform stopped mid-cycle clicks
+# (an audible step), a 20 ms fade does not and takes no word.
 FADE = 0.02             # seconds
 
 
