@@ -11,4 +11,4 @@ RENDER_VERSION = "11"   # 3: conform step; 4: complex shaping, NFC, base directi
                        # samples converted to BT.709, and every picture tagged BT.709; 9: the
                        # tags in copied H.264 streams and ProRes frame headers too; 10: burned
                        # colours and the slate's backdrop in BT.709's weights; 11: a master's
-                       # sound cut before its picture starts fades in
+                       # sound cut where its picture starts or ends fades in or out

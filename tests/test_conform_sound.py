@@ -77,14 +77,15 @@ def test_flash_and_beep_stay_together(synced, spot, language):
     assert abs(beep - flash) < AUDIO_FRAME / 4, (flash, beep)
 
 
-def test_a_sound_cut_before_its_picture_fades_in(tmp_path):
-    # The master's sound starts 0.2 s before its picture, on a steady tone: cut there, its
-    # first samples were a step from silence to the tone's full swing (a click on every
-    # variant). Faded in over 20 ms, the first millisecond stays near silence.
+def test_a_sound_cut_where_its_picture_starts_and_ends_fades_in_and_out(tmp_path):
+    # The master's sound, a steady tone, runs from 0.2 s before its picture to 0.4 s after it:
+    # cut there, the variant's sound started and ended with a step between silence and the
+    # tone's full swing (a click). Faded over 20 ms, its first and last millisecond stay near
+    # silence.
     master = tmp_path / "media/hum.mp4"
     master.parent.mkdir()
     ffmpeg("-f", "lavfi", "-i", "color=black:size=320x180:rate=25:duration=3",
-           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3.2",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3.6",
            "-map", "0:v", "-map", "1:a", *X264, "-c:a", "pcm_s16le", str(master.with_suffix(".mov")))
     ffmpeg("-itsoffset", "0.2", "-i", str(master.with_suffix(".mov")), "-i",
            str(master.with_suffix(".mov")), "-map", "0:v", "-map", "1:a", "-c:v", "copy",
@@ -93,9 +94,13 @@ def test_a_sound_cut_before_its_picture_fades_in(tmp_path):
     result = render(spots.write([{"code": "tzo", "treatment": "soft"}], {"small": SMALL}))
     assert result.exit_code == 0, result.output
     sound = decoded_samples(spots.out("hum", "tzo", "small"))
+    assert len(sound) >= 3 * 48000
+    sound = sound[:3 * 48000]       # the programme; the decoder adds the last AAC frame's padding
     steady = np.abs(sound[4800:9600]).max()                  # 0.1-0.2 s in: the tone
-    assert np.abs(sound[:48]).max() < 0.2 * steady, (np.abs(sound[:48]).max(), steady)
+    for edge in (sound[:48], sound[-48:]):
+        assert np.abs(edge).max() < 0.2 * steady, (np.abs(edge).max(), steady)
     assert np.abs(sound[960:1440]).max() > 0.8 * steady       # 20-30 ms: the tone, whole
+    assert np.abs(sound[-1440:-960]).max() > 0.8 * steady
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from pipeline.media.probe import MediaInfo, Stream
 Node = ffmpeg.nodes.FilterableStream
 
 # Moves whenever the matrix, the mapping rules or the alignment change: part of every cached
-# loudness key. 2: a head cut before the picture fades in.
+# loudness key. 2: a sound cut where its picture starts or ends fades in or out.
 DOWNMIX_VERSION = 2
 
 MINUS_3DB = 0.7071
@@ -108,6 +108,7 @@ class SoundMap:
     layout: str
     delays: tuple[float, ...]
     sample_rates: tuple[int, ...]
+    ends: tuple[float | None, ...] = ()   # where each ends against the picture (None: unknown)
 
     def to_json(self) -> dict:
         return {"streams": list(self.streams), "layout": self.layout,
@@ -171,16 +172,23 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     picture = info.video
     origin = picture.start_time if picture and picture.start_time is not None else info.start_time
     delays = tuple((s.start_time if s.start_time is not None else origin) - origin for s in streams)
-    return SoundMap(chosen, layout, delays, tuple(s.sample_rate or 48000 for s in streams)), warnings
+    ends = tuple(delay + s.duration if s.duration else None for delay, s in zip(delays, streams))
+    return SoundMap(chosen, layout, delays, tuple(s.sample_rate or 48000 for s in streams),
+                    ends), warnings
 
 
 def stereo_sound(source, sound: SoundMap, duration: float) -> Node:
     """The chosen streams of an ffmpeg input, each put at its place against the picture, merged,
-    downmixed to stereo and made exactly `duration` seconds long, timestamps from zero."""
+    downmixed to stereo and made exactly `duration` seconds long, timestamps from zero; faded
+    in where cut before the picture starts (`align`) and out where cut at its end."""
     parts = [align(source[f"a:{n}"], delay, rate)
              for n, delay, rate in zip(sound.streams, sound.delays, sound.sample_rates)]
     merged = parts[0] if len(parts) == 1 else ffmpeg.filter(parts, "amerge", inputs=len(parts))
-    return fit_length(to_stereo(merged, sound.layout), duration)
+    stereo = to_stereo(merged, sound.layout)
+    if any(end is not None and end > duration + 0.001 for end in sound.ends):   # cut at the end
+        stereo = stereo.filter("afade", type="out", start_time=f"{max(0.0, duration - FADE):.6f}",
+                               duration=FADE)
+    return fit_length(stereo, duration)
 
 
 def align(audio: Node, delay: float, sample_rate: int) -> Node:
@@ -198,7 +206,7 @@ def align(audio: Node, delay: float, sample_rate: int) -> Node:
 
 
 # A track padded with silence, or cut at the spot's end, fades out over its last 20 ms there (and
-# a master's sound cut before its picture starts fades in): a waveform stopped mid-cycle clicks
+# a master's sound cut where its picture starts fades in): a waveform stopped mid-cycle clicks
 # (an audible step), a 20 ms fade does not and takes no word.
 FADE = 0.02             # seconds
 
