@@ -315,6 +315,28 @@ def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
 
 
 @pytest.mark.e2e
+def test_variants_failed_the_same_way_are_listed_under_one_error(campaign):
+    # A master cut short by an interrupted copy (its index, at the front, still says 5 s): every
+    # variant comes out short and fails its check. The error was printed once per variant.
+    full = campaign.root / "media/full.mp4"
+    subprocess.run([FFMPEG, "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=5",
+                    "-f", "lavfi", "-i", "sine=frequency=300:duration=5", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2",
+                    "-movflags", "+faststart", str(full)], check=True)
+    data = full.read_bytes()
+    (campaign.root / "media/spot.mp4").write_bytes(data[:len(data) * 45 // 100])
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    result = invoke("render", campaign.write([{"code": "nah", "treatment": "soft"},
+                                              {"code": "tzo", "treatment": "soft"}]))
+    assert result.exit_code == 1
+    failures = [line for line in result.output.splitlines() if "failed its checks" in line]
+    assert len(failures) == 1, result.output
+    assert "2 variants failed the same way: test-campaign/spot.nah.small, " \
+        "test-campaign/spot.tzo.small" in result.output, result.output
+
+
+@pytest.mark.e2e
 def test_variants_waiting_for_a_track_that_could_not_be_made_fail_with_its_error(campaign):
     # The dub's track disappears between planning and rendering: the unit making its audio
     # fails, the variant waiting for it fails with that error, the others still render.
@@ -328,7 +350,7 @@ def test_variants_waiting_for_a_track_that_could_not_be_made_fail_with_its_error
     assert outcomes["nah"].status == outcomes["tzo"].status == "rendered"
     assert outcomes["yua"].status == "failed"
     # Planning measured the track: the levelling is what finds it gone.
-    assert "levelling the audio of spot.yua.small" in outcomes["yua"].error.message
+    assert "levelling the yua dub of spot at -16 LUFS" in outcomes["yua"].error.message
     assert not (campaign.out / "spot.yua.small.mp4").exists()
 
 

@@ -103,7 +103,8 @@ def test_a_target_no_gain_and_limiter_can_reach_fails_the_variant(ident):
     manifest = ident.write([{"code": "yua", "treatment": "dub"}], profiles=UNREACHABLE)
     result = invoke("render", manifest)
     assert result.exit_code == 1
-    assert ("error: the audio of spot.yua.loud: integrated loudness" in result.output
+    assert ("audio/spot/yua.wav: error: the yua dub of spot at -5 LUFS: integrated loudness"
+            in result.output
             and "after 2 corrections" in result.output), result.output
     assert not (ident.out / "spot.yua.loud.mp4").exists()
     assert not list((ident.out / ".work").glob("*.audio.mka"))
@@ -112,13 +113,15 @@ def test_a_target_no_gain_and_limiter_can_reach_fails_the_variant(ident):
 @pytest.mark.e2e
 def test_a_shared_track_that_fails_is_said_once_with_every_variant_it_failed(ident):
     # The burn and the soft variant copy one levelled master sound: its error used to be
-    # printed twice, both times under the burn's name, and the soft variant never named.
+    # printed twice, both times under the burn's name, and the soft variant never named. It
+    # names the track and the file to fix.
     ident.subtitle("nah", "1\n00:00:00,500 --> 00:00:02,500\nAmo tlanamakalo\n")
     manifest = ident.write([{"code": "nah", "treatment": "burn"},
                             {"code": "tzo", "treatment": "soft"}], profiles=UNREACHABLE)
     result = invoke("render", manifest)
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if "error: the audio of" in line]
+    errors = [line for line in result.output.splitlines()
+              if "media/spot.mp4: error: the sound of spot's master at -5 LUFS" in line]
     assert len(errors) == 1, result.output
     assert ("2 variants failed with it: test-campaign/spot.nah.loud, test-campaign/spot.tzo.loud"
             in result.output), result.output

@@ -271,17 +271,27 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
               for status in ("rendered", "up-to-date", "failed", "blocked")}
     click.echo(", ".join(f"{n} {status}" for status, n in counts.items()), err=True)
     # One error may fail several variants (their shared audio track, the one ffmpeg run that
-    # made a group's pictures): said once, with the variants it failed.
+    # made a group's pictures), or one cause each of them the same way (a truncated master):
+    # said once, with the variants it failed.
     failed_by: dict[tuple, list[Outcome]] = {}
     for o in failures:
-        failed_by.setdefault(tuple(o.error.diagnostics), []).append(o)
-    for diagnostics, members in failed_by.items():
-        for diagnostic in diagnostics:
+        failed_by.setdefault(_shape(o), []).append(o)
+    for members in failed_by.values():
+        for diagnostic in members[0].error.diagnostics:
             emit(diagnostic)
         if len(members) > 1:
-            click.echo(f"  {len(members)} variants failed with it: "
+            same = all(o.error.diagnostics == members[0].error.diagnostics for o in members)
+            click.echo(f"  {len(members)} variants failed {'with it' if same else 'the same way'}: "
                        + ", ".join(sorted(o.plan.variant.key for o in members)), err=True)
     return len(failures) + counts["blocked"]
+
+
+def _shape(outcome: Outcome) -> tuple:
+    """A failure's diagnostics with the variant's own name taken out of them."""
+    stem = outcome.plan.variant.stem
+    return tuple((d.severity, d.message.replace(stem, "\0"),
+                  str(d.path).replace(stem, "\0") if d.path is not None else None,
+                  d.line, d.hint, d.code) for d in outcome.error.diagnostics)
 
 
 def print_table(rendered: list[Outcome]) -> None:

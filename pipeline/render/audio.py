@@ -17,6 +17,7 @@ the sound plays ~21 ms late (MEASURED.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import ffmpeg
@@ -117,6 +118,18 @@ def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     return AudioSource(f"mix:{bed.key}:{voice.key}:{VOICE_LEVEL}:{BED_LEVEL}:{DUCKING}", build)
 
 
+def track_name(plan: VariantPlan) -> tuple[str, Path]:
+    """The variant's shared audio track in words, at the profile's target, and the file it is
+    made from: the same for every variant that copies the track, so an error about it reads the
+    same for each, points at what to fix, and is said once (cli `report_outcomes`)."""
+    spot, language = plan.variant.spot, plan.variant.language
+    target = f"at {plan.variant.profile.loudness:g} LUFS"
+    if language.treatment in ("burn", "soft"):
+        return f"the sound of {spot.id}'s master {target}", Path(plan.inputs["master"]["path"])
+    kind = "dub" if language.treatment == "dub" else "voice-over"
+    return f"the {language.code} {kind} of {spot.id} {target}", Path(plan.inputs["audio"]["path"])
+
+
 AUDIO_SOURCES: dict[str, Callable[[VariantPlan, HashCache], AudioSource]] = {
     "burn": master_audio, "soft": master_audio, "dub": dub_audio, "mix": mixed_audio}
 
@@ -158,6 +171,7 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
     extension, container = track_container(profile)
     track = plan.variant.folder / ".work" / f"{plan.variant.spot.id}.{key}.audio.{extension}"
+    name, origin = track_name(plan)
     measured_key = f"levelled:{key}"
     with made_once(track) as needed:
         known = None if needed else cache.measure(measured_key)
@@ -167,15 +181,15 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
                     graph = level(source.build(), profile, leveling).output(
                         str(partial), f=container, **audio_encoder_args(profile))
                     run_ffmpeg(["-loglevel", "error", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]],
-                               what=f"levelling the audio of {plan.variant.stem}", path=track)
+                               what=f"levelling {name}", path=track)
 
             try:
                 loudness, leveling = level_and_verify(
                     profile, measured_loudness(source, cache), encode, lambda: measure_file(track),
-                    what=f"the audio of {plan.variant.stem}")
+                    what=name)
             except RenderError as exc:
                 track.unlink(missing_ok=True)
-                exc.path = plan.variant.output
+                exc.path = origin
                 raise
             known = {"loudness": loudness.to_cache(), "leveling": leveling.__dict__}
             cache.remember(measured_key, known)

@@ -40,16 +40,18 @@ def standard_of(profile: Profile) -> Standard | None:
     return STANDARDS.get(profile.loudness_standard or "")
 
 
-def check_programme(profile: Profile, loudness: Loudness, seconds: float, what: str) -> list[Check]:
-    """The standard's verdict on a programme of `seconds`; `RenderError` with the figures when
-    a rule is broken (what levelling could correct, it has: what is left is the mix's)."""
+def check_programme(profile: Profile, loudness: Loudness, seconds: float, what: str,
+                    path: Path | None = None) -> list[Check]:
+    """The standard's verdict on a programme of `seconds`; `RenderError` (at `path`) with the
+    figures when a rule is broken (what levelling could correct, it has: what is left is the
+    mix's)."""
     standard = standard_of(profile)
     if standard is None:
         return []
     checks = verdict(standard, loudness, seconds)
     problem = failures(checks)
     if problem:
-        raise RenderError(f"{what} breaks {standard.title}: {problem}",
+        raise RenderError(f"{what} breaks {standard.title}: {problem}", path,
                           hint="the loudest 3 s are too loud for the spot's level: remix them "
                                "quieter (EBU R128 s1 holds short-form spots to target + 5 LU)"
                           if "short-term" in problem else "master the mix with less dynamic range")

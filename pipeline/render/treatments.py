@@ -24,7 +24,13 @@ from pipeline.media.colour import H264_BT709
 from pipeline.media.conform import Stream, field_picture, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.profiles import Profile
-from pipeline.render.audio import AUDIO_SOURCES, audio_encoder_args, audio_source, shared_audio
+from pipeline.render.audio import (
+    AUDIO_SOURCES,
+    audio_encoder_args,
+    audio_source,
+    shared_audio,
+    track_name,
+)
 from pipeline.render.audio_only import render_sound
 from pipeline.render.encoders import container_args, two_pass, video_encoder_args
 from pipeline.render.certificate import certify, check_programme
@@ -192,7 +198,7 @@ def audio_track(job: Job) -> Stream:
     plan = job.plan
     job.audio = prepare_audio(plan, job.cache)
     check_programme(plan.variant.profile, job.audio.loudness, plan.master.duration,
-                    f"the audio of {plan.variant.stem}")
+                    *track_name(plan))
     return ffmpeg.input(str(job.audio.path))["a:0"]
 
 
