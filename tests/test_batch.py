@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
@@ -314,21 +315,43 @@ def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
     assert [len(u.plans) for u in units if u.kind == "pictures"] == [5]
 
 
-@pytest.mark.e2e
-def test_variants_failed_the_same_way_are_listed_under_one_error(campaign):
-    # A master cut short by an interrupted copy (its index, at the front, still says 5 s): every
-    # variant comes out short and fails its check. The error was printed once per variant.
+def cut_short_master(campaign, sound: bool) -> None:
+    """The campaign's master as an interrupted copy leaves it: a 5 s faststart MP4 cut at 45 %,
+    its index (at the front) still listing 5 s, so ffprobe finds nothing wrong."""
     full = campaign.root / "media/full.mp4"
+    tone = ["-f", "lavfi", "-i", "sine=frequency=300:duration=5", "-c:a", "aac", "-ac", "2"]
     subprocess.run([FFMPEG, "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=5",
-                    "-f", "lavfi", "-i", "sine=frequency=300:duration=5", "-c:v", "libx264",
-                    "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2",
-                    "-movflags", "+faststart", str(full)], check=True)
+                    *(tone if sound else []), "-c:v", "libx264", "-preset", "ultrafast",
+                    "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(full)], check=True)
     data = full.read_bytes()
     (campaign.root / "media/spot.mp4").write_bytes(data[:len(data) * 45 // 100])
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
+
+
+@pytest.mark.e2e
+def test_a_master_cut_short_is_said_once_at_its_file(campaign):
+    # Its sound is decoded to be measured: the demuxer finds the data missing, and the error
+    # is the master's, once, naming the variants it failed. Each used to fail on its own, as
+    # "duration 2.280 s differs from the expected 5.000 s".
+    cut_short_master(campaign, sound=True)
     result = invoke("render", campaign.write([{"code": "nah", "treatment": "soft"},
                                               {"code": "tzo", "treatment": "soft"}]))
+    assert result.exit_code == 1
+    assert result.output.count("media/spot.mp4: error: the file is cut short") == 1, result.output
+    assert "2 variants failed with it: test-campaign/spot.nah.small, " \
+        "test-campaign/spot.tzo.small" in result.output, result.output
+
+
+@pytest.mark.e2e
+def test_variants_failed_the_same_way_are_listed_under_one_error(campaign):
+    # A master without sound cut short: nothing is decoded before the variants, which come out
+    # short and each fail their check. The error was printed once per variant.
+    cut_short_master(campaign, sound=False)
+    data = campaign.data([{"code": "nah", "treatment": "soft"}, {"code": "tzo", "treatment": "soft"}])
+    data["spots"][0]["audio"] = "silent"
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = invoke("render", campaign.manifest)
     assert result.exit_code == 1
     failures = [line for line in result.output.splitlines() if "failed its checks" in line]
     assert len(failures) == 1, result.output

@@ -17,7 +17,7 @@ from typing import Callable
 
 import ffmpeg
 
-from pipeline.errors import RenderError
+from pipeline.errors import MediaError, RenderError
 from pipeline.media.audio_layout import to_stereo
 from pipeline.media.ffmpeg import run_ffmpeg
 
@@ -192,10 +192,20 @@ def measure(audio: Stream, *, what: str = "measuring loudness", path: Path | str
     return measure_with_frames(audio, what=what, path=path)[0]
 
 
+# The MP4/MOV demuxer's word for samples its index lists past the end of the file's data: a
+# faststart file cut short keeps its whole index at the front, so ffprobe finds nothing wrong.
+_CUT_SHORT = re.compile(r"^\[mov,mp4[^\]]*\] stream \d+, offset 0x[0-9a-f]+: partial file$", re.M)
+
+
 def measure_with_frames(audio: Stream, *, what: str = "measuring loudness",
                         path: Path | str | None = None) -> tuple[Loudness, list[Frame]]:
-    """`measure`, and the meter's 100 ms readings (for a plot of loudness over time)."""
+    """`measure`, and the meter's 100 ms readings (for a plot of loudness over time).
+    `MediaError` when an input is cut short (`_CUT_SHORT`)."""
     stderr = run_ffmpeg(_meter_args(audio, "info"), what=what, path=path)
+    if _CUT_SHORT.search(stderr):
+        raise MediaError("the file is cut short: its data ends before the end its index lists "
+                         "(an interrupted copy or download?)", path,
+                         hint="copy the file again from where it came from")
     return parse_ebur128(stderr), parse_frames(stderr[:stderr.rfind("Summary:")])
 
 

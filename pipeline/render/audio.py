@@ -23,7 +23,7 @@ from typing import Callable
 import ffmpeg
 
 from pipeline import RENDER_VERSION
-from pipeline.errors import RenderError
+from pipeline.errors import PipelineError
 from pipeline.files import atomic_output
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE, fit_length, layout_of, to_stereo
@@ -163,7 +163,8 @@ def track_container(profile: Profile) -> tuple[str, str]:
 def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> SharedTrack:
     """The source levelled and encoded for the variant's profile, made once (in the spot's
     `.work/` folder) and measured once; `RenderError` when it cannot be brought within the
-    profile's tolerance and ceiling. Named for what it holds, not for the profile: profiles with
+    profile's tolerance and ceiling, `MediaError` when its source is cut short; either at the
+    source's file (`track_name`). Named for what it holds, not for the profile: profiles with
     the same audio settings (`square` and `vertical`) share it."""
     profile = plan.variant.profile
     key = sha256_json({"source": source.key, "audio": audio_encoder_args(profile),
@@ -187,7 +188,7 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
                 loudness, leveling = level_and_verify(
                     profile, measured_loudness(source, cache), encode, lambda: measure_file(track),
                     what=name)
-            except RenderError as exc:
+            except PipelineError as exc:   # the track's error, at the file it is made from
                 track.unlink(missing_ok=True)
                 exc.path = origin
                 raise
