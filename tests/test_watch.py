@@ -165,3 +165,18 @@ def test_a_saved_dub_is_checked_at_once_and_its_warnings_shown_with_its_render(c
     out, err = capsys.readouterr()
     assert "  rendered    test-campaign/spot.yua.small in" in out
     assert f"    {short}: warning: the dub is 2.0" in err and "shorter (tolerance 0.5 s)" in err
+
+
+@pytest.mark.e2e
+def test_a_saved_file_s_warnings_are_shown_once(campaign, capsys):
+    # The file's check shows its QC warnings; the variant rendered from it carries the same
+    # ones, which were shown again under it.
+    manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn"}]))
+    quick = campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,000\nAmo tlanamakalo\n")
+    event, _ = handle_changes(manifest, {quick})
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "rendered")]
+    capsys.readouterr()
+    print_event(event)
+    out, err = capsys.readouterr()
+    assert (out + err).count("cue 1 is on screen for only 0.500 s") == 1, out + err
+    assert "  rendered    test-campaign/spot.nah.small in" in out

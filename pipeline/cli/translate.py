@@ -202,17 +202,21 @@ def print_event(event: WatchEvent) -> None:
     if event.kind == "error":
         click.echo("the manifest has errors: nothing rendered; fix it and save again", err=True)
         return
+    shown = set()
     for check in event.checks:
         for diagnostic in check.diagnostics:
             emit(diagnostic)
+        shown.update(d.format() for d in check.diagnostics)
         click.echo(check.summary())
     for diagnostic in event.diagnostics:
         emit(diagnostic)
     for outcome in event.outcomes:
         click.echo(outcome_line(outcome))
         if outcome.status in ("rendered", "failed"):
+            # A variant's QC warnings that its file's check just showed are not shown again.
             for diagnostic in outcome.warnings:
-                click.echo(f"    {diagnostic.format()}", err=True)
+                if diagnostic.format() not in shown:
+                    click.echo(f"    {diagnostic.format()}", err=True)
     if not event.outcomes:
         click.echo("no variant uses this file")
 
