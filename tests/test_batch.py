@@ -315,43 +315,70 @@ def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
     assert [len(u.plans) for u in units if u.kind == "pictures"] == [5]
 
 
-def cut_short_master(campaign, sound: bool) -> None:
-    """The campaign's master as an interrupted copy leaves it: a 5 s faststart MP4 cut at 45 %,
-    its index (at the front) still listing 5 s, so ffprobe finds nothing wrong."""
-    full = campaign.root / "media/full.mp4"
+def cut_short_master(campaign, keep: float, sound: bool = True, suffix: str = "mp4") -> Path:
+    """The campaign's master as an interrupted copy leaves it: 5 s of picture (and sound) of
+    which only the first `keep` of the bytes arrived; an MP4 is written faststart, its index
+    at the front listing all 5 s. The spot's manifest entry names it."""
+    full = campaign.root / f"media/full.{suffix}"
     tone = ["-f", "lavfi", "-i", "sine=frequency=300:duration=5", "-c:a", "aac", "-ac", "2"]
     subprocess.run([FFMPEG, "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=5",
                     *(tone if sound else []), "-c:v", "libx264", "-preset", "ultrafast",
                     "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(full)], check=True)
     data = full.read_bytes()
-    (campaign.root / "media/spot.mp4").write_bytes(data[:len(data) * 45 // 100])
+    master = campaign.root / f"media/cut.{suffix}"
+    master.write_bytes(data[:int(len(data) * keep)])
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
+    return master
+
+
+def two_soft_languages(campaign, master: Path, silent: bool = False) -> Path:
+    data = campaign.data([{"code": "nah", "treatment": "soft"}, {"code": "tzo", "treatment": "soft"}])
+    data["spots"][0]["master"] = f"../media/{master.name}"
+    if silent:
+        data["spots"][0]["audio"] = "silent"
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return campaign.manifest
 
 
 @pytest.mark.e2e
-def test_a_master_cut_short_is_said_once_at_its_file(campaign):
-    # Its sound is decoded to be measured: the demuxer finds the data missing, and the error
-    # is the master's, once, naming the variants it failed. Each used to fail on its own, as
-    # "duration 2.280 s differs from the expected 5.000 s".
-    cut_short_master(campaign, sound=True)
-    result = invoke("render", campaign.write([{"code": "nah", "treatment": "soft"},
-                                              {"code": "tzo", "treatment": "soft"}]))
+def test_a_master_cut_short_is_found_before_anything_is_rendered(campaign):
+    # ffprobe reads a faststart MP4 cut at 45 % as whole (its index is at the front): its
+    # variants came out 2.28 s long and each failed its own length check. The file's size
+    # against the bytes its index lists says it is cut short, in `validate` and `render`.
+    master = cut_short_master(campaign, keep=0.45, sound=False)
+    manifest = two_soft_languages(campaign, master, silent=True)
+    said = "media/cut.mp4: error: the file is cut short: it holds 45% of the data its index lists"
+    validated = invoke("validate", manifest)
+    assert validated.exit_code == 1 and said in validated.output, validated.output
+    result = invoke("render", manifest)
     assert result.exit_code == 1
-    assert result.output.count("media/spot.mp4: error: the file is cut short") == 1, result.output
+    assert "0 rendered, 0 up-to-date, 0 failed, 2 blocked" in result.output, result.output
+    assert f"blocked 2 variants: {master.parent}/cut.mp4: error: the file is cut short" \
+        in result.output, result.output
+    assert "  test-campaign/spot.nah.small, test-campaign/spot.tzo.small" in result.output
+
+
+@pytest.mark.e2e
+def test_a_master_cut_in_its_last_bytes_is_said_once_at_its_file(campaign):
+    # Cut in its last 0.3 %, it still holds 99 % of what its index lists; the demuxer finds
+    # the missing samples when the master's sound is decoded to be measured.
+    master = cut_short_master(campaign, keep=0.997)
+    result = invoke("render", two_soft_languages(campaign, master))
+    assert result.exit_code == 1
+    assert result.output.count("media/cut.mp4: error: the file is cut short: its data ends") == 1, \
+        result.output
     assert "2 variants failed with it: test-campaign/spot.nah.small, " \
         "test-campaign/spot.tzo.small" in result.output, result.output
 
 
 @pytest.mark.e2e
 def test_variants_failed_the_same_way_are_listed_under_one_error(campaign):
-    # A master without sound cut short: nothing is decoded before the variants, which come out
-    # short and each fail their check. The error was printed once per variant.
-    cut_short_master(campaign, sound=False)
-    data = campaign.data([{"code": "nah", "treatment": "soft"}, {"code": "tzo", "treatment": "soft"}])
-    data["spots"][0]["audio"] = "silent"
-    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    result = invoke("render", campaign.manifest)
+    # A Matroska master without sound, cut short: its header still gives 5 s, nothing decodes
+    # it before the variants, which come out short and each fail their length check. The
+    # error was printed once per variant.
+    master = cut_short_master(campaign, keep=0.45, sound=False, suffix="mkv")
+    result = invoke("render", two_soft_languages(campaign, master, silent=True))
     assert result.exit_code == 1
     failures = [line for line in result.output.splitlines() if "failed its checks" in line]
     assert len(failures) == 1, result.output

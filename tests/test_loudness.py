@@ -111,6 +111,18 @@ def test_a_target_no_gain_and_limiter_can_reach_fails_the_variant(ident):
 
 
 @pytest.mark.e2e
+def test_a_sound_only_variant_out_of_reach_names_the_dub_to_fix(ident):
+    # It levels its own sound: its error named the variant's output file, which does not exist.
+    manifest = ident.write([{"code": "yua", "treatment": "dub"}], profiles={
+        "spot-mp3": {"base": "radio-mp3", "loudness": -5.0, "true_peak": -22.0}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 1
+    assert "audio/spot/yua.wav: error: the yua dub of spot at -5 LUFS: integrated loudness" \
+        in result.output, result.output
+    assert not list(ident.out.glob("spot.yua.spot-mp3*"))
+
+
+@pytest.mark.e2e
 def test_a_shared_track_that_fails_is_said_once_with_every_variant_it_failed(ident):
     # The burn and the soft variant copy one levelled master sound: its error used to be
     # printed twice, both times under the burn's name, and the soft variant never named. It

@@ -263,10 +263,18 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
         if kept:
             click.echo(f"QC warnings on {plural(len(kept), 'up-to-date variant')} "
                        "(listed in catalog.json; --force renders them again)", err=True)
-        # Their errors were printed before the render, far above by now: named again here.
-        for o in sorted((o for o in outcomes if o.status == "blocked"),
-                        key=lambda o: o.plan.variant.key):
-            click.echo(f"blocked {o.plan.variant.key}: {'; '.join(o.plan.reasons)}", err=True)
+        # Their errors were printed before the render, far above by now: named again here,
+        # once for the variants one cause blocks (a master cut short blocks all of its spot's).
+        blocked_by: dict[str, list[str]] = {}
+        for o in outcomes:
+            if o.status == "blocked":
+                blocked_by.setdefault("; ".join(o.plan.reasons), []).append(o.plan.variant.key)
+        for reasons, keys in sorted(blocked_by.items(), key=lambda item: min(item[1])):
+            if len(keys) == 1:
+                click.echo(f"blocked {keys[0]}: {reasons}", err=True)
+            else:
+                click.echo(f"blocked {len(keys)} variants: {reasons}\n  {', '.join(sorted(keys))}",
+                           err=True)
     counts = {status: sum(1 for o in outcomes if o.status == status)
               for status in ("rendered", "up-to-date", "failed", "blocked")}
     click.echo(", ".join(f"{n} {status}" for status, n in counts.items()), err=True)

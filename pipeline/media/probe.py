@@ -15,7 +15,7 @@ from pipeline.errors import MediaError
 from pipeline.media.ffmpeg import ffprobe_binary
 
 
-PROBE_VERSION = 4
+PROBE_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,11 @@ def probe(path: Path | str) -> MediaInfo:
         raise MediaError(f"ffprobe cannot read this file: {reason}", path,
                          hint="export the file again as MP4/MOV (video) or WAV/FLAC (audio)")
     data = json.loads(result.stdout or "{}")
+    held = _share_held(data)
+    if held is not None and held < 0.99:
+        raise MediaError(f"the file is cut short: it holds {held:.0%} of the data its index lists "
+                         "(an interrupted copy or download?)", path,
+                         hint="copy the file again from where it came from")
     streams = []
     for raw in data.get("streams", []):
         kind = raw.get("codec_type", "data")
@@ -163,6 +168,27 @@ def probe(path: Path | str) -> MediaInfo:
         [raw.get("tags", {}).get("timecode") for raw in data.get("streams", [])]
     return MediaInfo(path, duration, fmt.get("format_name", ""), tuple(streams),
                      _number(fmt.get("start_time")) or 0.0, next(filter(None, timecodes), None))
+
+
+def _share_held(data: dict) -> float | None:
+    """For MP4 and MOV: the file's size over the bytes its index lists for its pictures and
+    sounds (ffprobe's stream bit rates are their sample sizes summed, over their durations). A
+    faststart file cut short by an interrupted copy keeps its whole index at the front, so
+    ffprobe reads it as whole; its data ends early. None for other containers, or when a
+    stream's rate or length is not given."""
+    fmt = data.get("format", {})
+    size = _number(fmt.get("size"))
+    if "mp4" not in fmt.get("format_name", "") or not size:
+        return None
+    listed = 0.0
+    for raw in data.get("streams", []):
+        if raw.get("codec_type") not in ("video", "audio"):
+            continue
+        rate, seconds = _number(raw.get("bit_rate")), _number(raw.get("duration") or fmt.get("duration"))
+        if not rate or not seconds:
+            return None
+        listed += rate * seconds / 8
+    return size / listed if listed else None
 
 
 def probe_video(path: Path | str) -> MediaInfo:

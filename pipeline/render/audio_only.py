@@ -29,7 +29,7 @@ from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, read_decoded
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.profiles import Profile
-from pipeline.render.audio import audio_encoder_args, audio_source, measured_loudness
+from pipeline.render.audio import audio_encoder_args, audio_source, measured_loudness, track_name
 from pipeline.render.certificate import certify
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.variants import VariantPlan
@@ -149,11 +149,12 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         return readings[-1].loudness
 
     try:
+        name, origin = track_name(plan)
         try:
             loudness, leveling = level_and_verify(profile, measured_loudness(source, cache),
-                                                  encode, meter, what=f"the audio of {variant.stem}")
-        except RenderError as exc:
-            exc.path = exc.path or variant.output
+                                                  encode, meter, what=name)
+        except RenderError as exc:   # out of tolerance: at the file to fix, as a shared track's
+            exc.path = exc.path or origin
             raise
         reading = readings[-1]
         if profile.bext:
