@@ -103,6 +103,22 @@ def test_a_sound_cut_where_its_picture_starts_and_ends_fades_in_and_out(tmp_path
     assert np.abs(sound[-1440:-960]).max() > 0.8 * steady
 
 
+def test_a_matroska_master_whose_sound_runs_past_its_picture_is_the_picture_s_length(tmp_path):
+    # ffprobe gives Matroska streams no duration, only a DURATION tag: the master took the
+    # file's length (its sound's, 3.5 s) as the spot's, and every variant failed its check.
+    master = tmp_path / "media/long-sound.mkv"
+    master.parent.mkdir()
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3.5",
+           *X264, "-c:a", "flac", str(master))
+    spots = Spots(tmp_path, {"long": master})
+    result = render(spots.write([{"code": "tzo", "treatment": "soft"}], {"small": SMALL}))
+    assert result.exit_code == 0, result.output
+    sound = decoded_samples(spots.out("long", "tzo", "small"))[:3 * 48000]
+    assert len(sound) == 3 * 48000
+    assert np.abs(sound[-48:]).max() < 0.2 * np.abs(sound[4800:9600]).max()   # cut: faded
+
+
 @pytest.fixture(scope="module")
 def layouts(tmp_path_factory):
     root = tmp_path_factory.mktemp("conform-layouts")

@@ -15,7 +15,7 @@ from pipeline.errors import MediaError
 from pipeline.media.ffmpeg import ffprobe_binary
 
 
-PROBE_VERSION = 5
+PROBE_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,20 @@ def _rotation(raw: dict) -> int | None:
     return round(-tag) % 360 if tag is not None else None
 
 
+def _duration(raw: dict) -> float | None:
+    """A stream's length in seconds: ffprobe's, else Matroska's `DURATION` tag (HH:MM:SS.nnn,
+    written by ffmpeg and mkvmerge), where ffprobe gives none: without it an MKV master whose
+    sound runs past its picture took the file's length, the sound's, as the spot's."""
+    seconds = _number(raw.get("duration"))
+    if seconds is not None:
+        return seconds
+    tag = next((v for k, v in raw.get("tags", {}).items() if k.upper() == "DURATION"), None)
+    parts = tag.split(":") if isinstance(tag, str) else []
+    if len(parts) != 3 or _number(parts[2]) is None or not all(p.isdigit() for p in parts[:2]):
+        return None
+    return int(parts[0]) * 3600 + int(parts[1]) * 60 + float(parts[2])
+
+
 def _stream(raw: dict, kind: str) -> Stream:
     video = kind == "video"
     avg, base = _rate(raw.get("avg_frame_rate")), _rate(raw.get("r_frame_rate"))
@@ -126,7 +140,7 @@ def _stream(raw: dict, kind: str) -> Stream:
         field_order=raw.get("field_order") if video else None,
         rotation=_rotation(raw) if video else None,
         variable_rate=bool(avg and base and abs(avg - base) > 0.01 * base) if video else None,
-        start_time=_number(raw.get("start_time")), duration=_number(raw.get("duration")),
+        start_time=_number(raw.get("start_time")), duration=_duration(raw),
         channel_layout=raw.get("channel_layout") if kind == "audio" else None,
         color_space=raw.get("color_space") if video else None,
         color_transfer=raw.get("color_transfer") if video else None,
