@@ -17,9 +17,10 @@ from typing import Callable
 
 import ffmpeg
 
-from pipeline.errors import MediaError, RenderError
+from pipeline.errors import RenderError
 from pipeline.media.audio_layout import to_stereo
 from pipeline.media.ffmpeg import run_ffmpeg
+from pipeline.media.probe import cut_short
 
 Stream = ffmpeg.nodes.FilterableStream
 
@@ -203,9 +204,7 @@ def measure_with_frames(audio: Stream, *, what: str = "measuring loudness",
     `MediaError` when an input is cut short (`_CUT_SHORT`)."""
     stderr = run_ffmpeg(_meter_args(audio, "info"), what=what, path=path)
     if _CUT_SHORT.search(stderr):
-        raise MediaError("the file is cut short: its data ends before the end its index lists "
-                         "(an interrupted copy or download?)", path,
-                         hint="copy the file again from where it came from")
+        raise cut_short(path, "its data ends before the end its index lists")
     return parse_ebur128(stderr), parse_frames(stderr[:stderr.rfind("Summary:")])
 
 

@@ -163,9 +163,7 @@ def probe(path: Path | str) -> MediaInfo:
     data = json.loads(result.stdout or "{}")
     held = _share_held(data)
     if held is not None and held < 0.99:
-        raise MediaError(f"the file is cut short: it holds {held:.0%} of the data its index lists "
-                         "(an interrupted copy or download?)", path,
-                         hint="copy the file again from where it came from")
+        raise cut_short(path, f"it holds {held:.0%} of the data its index lists")
     streams = []
     for raw in data.get("streams", []):
         kind = raw.get("codec_type", "data")
@@ -182,6 +180,12 @@ def probe(path: Path | str) -> MediaInfo:
         [raw.get("tags", {}).get("timecode") for raw in data.get("streams", [])]
     return MediaInfo(path, duration, fmt.get("format_name", ""), tuple(streams),
                      _number(fmt.get("start_time")) or 0.0, next(filter(None, timecodes), None))
+
+
+def cut_short(path: Path | str | None, how: str) -> MediaError:
+    """The error for a file an interrupted copy or download cut short; `how` says how it shows."""
+    return MediaError(f"the file is cut short: {how} (an interrupted copy or download?)", path,
+                      hint="copy the file again from where it came from")
 
 
 def _share_held(data: dict) -> float | None:
