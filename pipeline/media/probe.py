@@ -202,7 +202,8 @@ def _share_held(data: dict) -> float | None:
     for raw in data.get("streams", []):
         if raw.get("codec_type") not in ("video", "audio"):
             continue
-        rate, seconds = _number(raw.get("bit_rate")), _number(raw.get("duration") or fmt.get("duration"))
+        rate = _number(raw.get("bit_rate"))
+        seconds = _number(raw.get("duration") or fmt.get("duration"))
         if not rate or not seconds:
             return None
         listed += rate * seconds / 8

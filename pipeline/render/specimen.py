@@ -127,8 +127,8 @@ def specimen_script(cues: list[Cue], language: Language, font: Font, profile: Pr
             ("" if labels == font else rf"\fn{labels.family}")
         title = escape_text(f"{language.code} · {language.name} · {section.heading} as on "
                             f"{profile.width}x{profile.height} ({profile.name})", labels)
-        events.append(_event(rf"{{\an7\pos({label_em:.0f},{top + label_em * 0.6:.0f}){label_style}}}"
-                             + title))
+        at = rf"\an7\pos({label_em:.0f},{top + label_em * 0.6:.0f})"
+        events.append(_event(f"{{{at}{label_style}}}{title}"))
         top += math.ceil(label_em * 2.5)
         for number, grapheme in enumerate(section.graphemes):
             row, column = divmod(number, columns)
