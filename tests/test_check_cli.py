@@ -87,6 +87,21 @@ def test_an_error_exits_1_and_every_file_is_summarised(files):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("name,text", [
+    ("empty.srt", "1\n00:00:00,500 --> 00:00:02,000\n\n2\n00:00:02,500 --> 00:00:04,000\nDos\n"),
+    ("tags.srt", "1\n00:00:00,500 --> 00:00:02,000\n<i></i>\n\n2\n00:00:02,500 --> 00:00:04,000\nDos\n"),
+    ("empty.vtt", "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\n\n00:00:02.500 --> 00:00:04.000\nDos\n"),
+])
+def test_a_cue_with_no_text_is_an_error_not_a_crash(files, name, text):
+    # Its empty line was measured: uharfbuzz gives no glyph positions (None) for no glyphs, and
+    # `check` ended in an internal error (`watch` with it) instead of saying what is wrong.
+    result = invoke(files(name, text))
+    assert result.exit_code == 1
+    assert f"{name}:" in result.output and ": error: cue 1 has no text" in result.output, result.output
+    assert "internal error" not in result.output
+    assert f"{name}: 2 cues, 1 error" in result.output
+
+
 def test_every_format_is_checked_and_a_misnamed_file_says_what_it_is(files):
     from tests.conftest import ASS, VTT
     vtt, misnamed, ass = files("nah.vtt", VTT), files("tzo.srt", VTT), files("yua.ass", ASS)

@@ -180,3 +180,17 @@ def test_a_saved_file_s_warnings_are_shown_once(campaign, capsys):
     out, err = capsys.readouterr()
     assert (out + err).count("cue 1 is on screen for only 0.500 s") == 1, out + err
     assert "  rendered    test-campaign/spot.nah.small in" in out
+
+
+@pytest.mark.e2e
+def test_a_saved_cue_with_no_text_is_reported_and_watching_goes_on(rendered, capsys):
+    # A half-edited file, a cue's text not typed yet: measuring its empty line raised, and the
+    # watcher ended with an internal error.
+    manifest = load_manifest(rendered.manifest)
+    before = outputs(rendered)
+    path = rendered.subtitle("nah", "1\n00:00:00,500 --> 00:00:02,000\n\n2\n00:00:02,500 --> "
+                                    "00:00:04,000\nDos\n")
+    event, _ = handle_changes(manifest, {path})
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "blocked")]
+    assert [d.code for d in event.checks[0].errors] == ["empty"]
+    assert outputs(rendered) == before

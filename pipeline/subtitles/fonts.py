@@ -206,7 +206,8 @@ def advance(line: str, font: Font) -> int:
     buffer.add_str(line)
     buffer.guess_segment_properties()
     hb.shape(hb_font, buffer, {})
-    return sum(position.x_advance for position in buffer.glyph_positions)
+    # An empty line shapes to no glyphs, and uharfbuzz gives None for their positions.
+    return sum(position.x_advance for position in buffer.glyph_positions or ())
 
 
 def text_width(text: str, font: Font, size_px: float) -> float:
