@@ -157,6 +157,21 @@ def test_a_file_with_errors_is_reported_and_nothing_is_written(campaign):
     assert not campaign.out.exists()
 
 
+def test_one_language_s_errors_keep_no_other_preview_from_being_made_and_shown(campaign):
+    # The errors of the first file ended the command: the languages after it were never
+    # previewed, and those before it were made but not shown.
+    bad = campaign.subtitle("nah", "1\n00:00:01,000 --> 00:00:00,500\nal revés\n")
+    campaign.subtitle("tzo", SRT)
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "burn"}])
+    result = invoke(manifest, "--spot", "spot", "--no-video")
+    assert result.exit_code == 1
+    assert f"{bad}:1: error: cue 1 ends before it starts" in result.stderr
+    assert f"contact sheet: {campaign.out / 'spot.tzo.preview.png'}" in result.stdout
+    assert (campaign.out / "spot.tzo.preview.png").exists()
+    assert not (campaign.out / "spot.nah.preview.png").exists()
+
+
 def test_unknown_language_and_missing_selection(campaign):
     campaign.subtitle("nah", SRT)
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}])

@@ -16,6 +16,7 @@ import langcodes
 
 from pipeline.cli.common import emit, fails_cleanly, verbosity
 from pipeline.cli.progress import make_reporter
+from pipeline.errors import PipelineError
 from pipeline.manifest import QcSettings, Style, load_manifest
 from pipeline.render.batch import Outcome
 from pipeline.render.preview import make_previews
@@ -42,7 +43,9 @@ def _language(ctx, param, value: str | None) -> str | None:
 @click.option("--duration", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
               help="Length of the video: cues after its end are reported.")
 @click.option("--fps", type=click.FloatRange(0, min_open=True), metavar="N",
-              help="Frame rate of the video, for the gap between cues (default 25).")
+              help="Frame rate of the video: gaps between cues are counted in its frames (25 "
+                   "when not given), and cue times between its frames are reported (only when "
+                   "given).")
 @click.option("--font", metavar="NAME_OR_PATH",
               help='Font of the burned subtitles, a family or a file (default "Noto Sans").')
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
@@ -113,7 +116,8 @@ def _code_of(path: Path) -> str | None:
 @click.command()
 @MANIFEST
 @click.option("--lang", "languages", multiple=True, metavar="CODE",
-              help="The language to preview (repeatable; default: every one with subtitles).")
+              help="The language to preview (repeatable; with --spot alone: every one with "
+                   "subtitles).")
 @click.option("--spot", "spots", multiple=True, metavar="ID",
               help="Only this spot (repeatable; default: every spot).")
 @click.option("--profile", metavar="NAME",
@@ -140,6 +144,10 @@ def preview(manifest: Path, languages, spots, profile, no_video: bool) -> None:
     previews = make_previews(manifest, languages=languages, spots=spots, profile=profile,
                              video=not no_video)
     for item in previews:
+        if isinstance(item, PipelineError):
+            for diagnostic in item.diagnostics:
+                emit(diagnostic)
+            continue
         for diagnostic in item.warnings:
             emit(diagnostic)
         click.echo(f"{item.spot} {item.language}: {item.cues} cues in {item.seconds:.1f} s")
@@ -147,6 +155,8 @@ def preview(manifest: Path, languages, spots, profile, no_video: bool) -> None:
         click.echo(f"  specimen:      {item.specimen}")
         if item.proxy:
             click.echo(f"  video:         {item.proxy}")
+    if any(isinstance(item, PipelineError) for item in previews):
+        sys.exit(1)
 
 
 # --- watch ------------------------------------------------------------------------------------

@@ -111,10 +111,13 @@ def _even(value: float) -> int:
 
 def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
                   spots: tuple[str, ...] = (), profile: str | None = None,
-                  video: bool = True) -> list[Preview]:
-    """Previews of every selected spot and language that has a subtitle file.
+                  video: bool = True) -> list[Preview | PipelineError]:
+    """Previews of every selected spot and language that has a subtitle file, in order: each a
+    `Preview`, or the error that kept it from being made (one file's error never keeps the
+    others' previews from being made and shown).
 
     Languages and spots not named are all taken; at least one of them should be named.
+    Raises `PipelineError` when nothing can be previewed (a name not in the manifest, no file).
     """
     manifest = load_manifest(manifest_path)
     chosen_languages = _select(manifest, manifest.languages, languages, "language", "code")
@@ -128,7 +131,13 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
         raise PipelineError(f"no subtitle file to preview (looked for {wanted})", manifest.path,
                             hint="put the file at subtitles/<spot id>/<language code>.srt "
                             "(or .vtt, .ass, .ssa, .ttml, .xml, .dfxp)")
-    return [preview(manifest, spot, language, frame, video=video) for spot, language in pairs]
+    made: list[Preview | PipelineError] = []
+    for spot, language in pairs:
+        try:
+            made.append(preview(manifest, spot, language, frame, video=video))
+        except PipelineError as exc:
+            made.append(exc)
+    return made
 
 
 def _select(manifest: Manifest, items, wanted: tuple[str, ...], what: str, key: str):
