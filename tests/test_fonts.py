@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,18 @@ def test_the_hint_names_an_installed_font_that_has_the_missing_characters(noto, 
     assert "Noto Sans" in fonts_with("a") and fonts_with("\ue000") == []
     assert not missing_glyphs([Cue(1, 0, 1, "البشر", 2)], resolve_font("Noto Sans Arabic"),
                               tmp_path / "ar.srt")
+
+
+def test_the_hint_names_fonts_that_have_every_character_of_the_file(tmp_path):
+    # Arabic with Latin letters and brackets: Noto Sans has no Arabic, Noto Sans Arabic no
+    # Latin letters or brackets. Each error's hint named the other font, and following it only
+    # moved the error. The hint now names fonts that have the whole file, and one of them does.
+    cues = [Cue(1, 0, 1, "مرحبا بالعالم 2024 (نص)", 1), Cue(2, 1, 2, "أهلاً CNN وسهلاً", 5)]
+    for font in (resolve_font("Noto Sans"), resolve_font("Noto Sans Arabic")):
+        problems = missing_glyphs(cues, font, tmp_path / "ar.srt")
+        assert problems and all("every character of the file" in p.hint for p in problems)
+        named = re.search(r'\("([^"]+)"', problems[0].hint).group(1)
+        assert not missing_glyphs(cues, resolve_font(named), tmp_path / "ar.srt"), named
 
 
 def test_missing_combining_mark_is_reported(tmp_path):

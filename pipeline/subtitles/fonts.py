@@ -141,7 +141,8 @@ def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Di
     texts = [(cue, plain_text(cue)) for cue in cues]
     # The file's distinct characters first: most files have none missing, and then no cue is
     # looked at again.
-    absent = set(uncovered("".join(set().union(*(text for _, text in texts))), font))
+    used = set().union(*(text for _, text in texts)) - {"\n", "\r"}
+    absent = set(uncovered("".join(used), font))
     found = []
     for cue, text in texts if absent else ():
         missing = [char for char in dict.fromkeys(text) if char in absent]
@@ -150,14 +151,22 @@ def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Di
                 f'cue {cue.index} uses characters that font "{font.family}" ({font.path}) '
                 f"does not have: {listed(missing)}", path, cue.line,
                 font_hint(frozenset(missing), "`style: {font: ...}` for the language in the "
-                          "manifest, `--font` for check"), "glyph"))
+                          "manifest, `--font` for check", frozenset(used)), "glyph"))
     return found
 
 
 @functools.cache
-def font_hint(chars: frozenset[str], setting: str) -> str:
+def font_hint(chars: frozenset[str], setting: str, whole: frozenset[str] = frozenset()) -> str:
     """The hint of a missing-glyph error: the installed fonts that have every one of `chars`,
-    to be set where `setting` says, or that no installed font has them."""
+    to be set where `setting` says, or that no installed font has them. With `whole` (every
+    character of the file), fonts that have all of those come first: a font that has only
+    this cue's missing ones may lack others (Noto Sans Arabic has no Latin letters), and
+    following the hint would only move the error."""
+    families = fonts_with(whole) if whole else []
+    if families:
+        named = ", ".join(f'"{family}"' for family in families)
+        return (f"use a font that has every character of the file ({named} installed): "
+                f"{setting}; or fix the character")
     families = fonts_with(chars)
     if not families:
         return ("no installed font has them: install one that covers the language (Noto fonts: "
@@ -168,7 +177,7 @@ def font_hint(chars: frozenset[str], setting: str) -> str:
 
 def fonts_with(chars: Iterable[str], limit: int = 3) -> list[str]:
     """Up to `limit` installed families (fontconfig) with a glyph for every one of `chars`,
-    Noto Sans families first (the pipeline's default is one)."""
+    Noto Sans families first (the pipeline's default is one), monospaced ones last."""
     binary = shutil.which("fc-list")
     if binary is None:
         return []
@@ -177,7 +186,7 @@ def fonts_with(chars: Iterable[str], limit: int = 3) -> list[str]:
                             capture_output=True, text=True, check=False)
     families = sorted({line.split(",")[0].strip() for line in result.stdout.splitlines()
                        if line.strip()}, key=lambda family: (not family.startswith("Noto Sans"),
-                                                             len(family), family))
+                                                             "Mono" in family, len(family), family))
     return families[:limit]
 
 
