@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.cli.translate import check
+from tests.conftest import ASS
 
 GOOD = """\
     1
@@ -41,6 +42,9 @@ BROKEN = """\
     00:00:01,000 --> 00:00:00,500
     al revés
     """
+
+
+ASS_HEADER = ASS.split("Dialogue:")[0]
 
 
 def invoke(*args):
@@ -100,6 +104,20 @@ def test_a_cue_with_no_text_is_an_error_not_a_crash(files, name, text):
     assert f"{name}:" in result.output and ": error: cue 1 has no text" in result.output, result.output
     assert "internal error" not in result.output
     assert f"{name}: 2 cues, 1 error" in result.output
+
+
+def test_times_in_diagnostics_are_written_as_the_file_writes_them(files):
+    # They were written as SRT writes them (00:00:02,000) whatever the file: a translator
+    # searching a WebVTT or ASS file for them found nothing.
+    vtt = files("t.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nuno\n\n"
+                         "00:00:02.000 --> 00:00:04.000\ndos\n")
+    result = invoke(vtt)
+    assert "cue 2 (starts 00:00:02.000) overlaps cue 1 (line 3, 00:00:01.000 --> 00:00:03.000)" \
+        in result.output, result.output
+    ass = files("t.ass", ASS_HEADER + "Dialogue: 0,0:00:00.50,0:00:01.00,Default,,0,0,0,,uno\n")
+    result = invoke(ass, "--fps", "25")
+    assert "(0:00:00.50 --> 0:00:01.00; at least 0.833 s)" in result.output, result.output
+    assert "cue 1 starts at 0:00:00.52 (frame 13), not 0:00:00.50" in result.output
 
 
 def test_every_format_is_checked_and_a_misnamed_file_says_what_it_is(files):

@@ -29,6 +29,7 @@ from pipeline.subtitles.burn import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
+from pipeline.subtitles.model import in_file_syntax
 from pipeline.subtitles.qc import check_cues, narrowest_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
@@ -266,8 +267,8 @@ class _Planner(Inputs):
             except PipelineError:  # reported, and blocking, in _gather_inputs
                 pass
         fps = master.video.fps if master.video else None
-        warnings = list(subtitles.warnings) + check_cues(subtitles.cues, path, qc=language.qc,
-                                                         fps=fps, **fit)
+        warnings = list(subtitles.warnings) + in_file_syntax(
+            check_cues(subtitles.cues, path, qc=language.qc, fps=fps, **fit), subtitles.format)
         self.diagnostics.extend(warnings)
         # What is rendered (burned, sidecars, track) is on the master's frames.
         return tuple(snap_cues(subtitles.cues, fps)), warnings, own_styles

@@ -47,7 +47,7 @@ from pipeline.subtitles.burn import (
 )
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.model import Cue, cue_middle, format_time
+from pipeline.subtitles.model import Cue, cue_middle, format_time, in_file_syntax
 from pipeline.subtitles.qc import check_cues, off_grid_times
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
@@ -188,10 +188,10 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
     own_styles = style_fonts(subtitles) if language.style.from_file else {}
     raise_if_errors(style_glyphs(subtitles.cues, own_styles, font, path))
     cues = list(subtitles.cues)
-    warnings = list(subtitles.warnings) + check_cues(
+    warnings = list(subtitles.warnings) + in_file_syntax(check_cues(
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
-        frame_width=profile.width, frame_height=profile.height, file_styles=own_styles) + \
-        off_grid_times(cues, path, master.info.video.fps)
+        frame_width=profile.width, frame_height=profile.height, file_styles=own_styles) +
+        off_grid_times(cues, path, master.info.video.fps), subtitles.format)
     sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
         work = Path(workdir)

@@ -17,7 +17,7 @@ from pipeline.errors import Diagnostic, error, warning
 from pipeline.subtitles import imsc, srt, ssa, ttml, vtt
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
-from pipeline.subtitles.model import Parsed, SubtitleFile, line_list
+from pipeline.subtitles.model import Parsed, SubtitleFile, in_file_syntax, line_list
 from pipeline.subtitles.normalise import composed_cues
 
 
@@ -111,7 +111,7 @@ def read_subtitles(path: str | Path, *, duration: float | None = None,
     dropped = parsed.inline_style_lines + ([] if kept else parsed.styled_lines)
     if dropped:
         diagnostics.append(style_warning(path, dropped, fmt, keep_style))
-    diagnostics += _check_cues(parsed.cues, path, duration)
+    diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration), fmt.name)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
                         tuple(parsed.styled_lines), parsed.styles)

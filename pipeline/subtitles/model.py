@@ -10,8 +10,9 @@ formats translate their markup into this; writers translate it back out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings
 
@@ -138,6 +139,29 @@ def format_time(ms: int, separator: str = ",") -> str:
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
+
+
+# A time as `format_time` writes it in a diagnostic (SRT's syntax).
+_QUOTED_TIME = re.compile(r"\b(\d{2}):(\d{2}):(\d{2}),(\d{3})\b")
+
+
+def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str) -> list[Diagnostic]:
+    """The checks' diagnostics with the times they give (written as SRT writes them) written
+    as the file's format writes them: `00:00:03.500` in WebVTT and TTML, `0:00:03.50` in
+    ASS/SSA (centiseconds, rounded down), what a translator searches the file for. Only for
+    times the checks computed: a parser's message quotes the file's own text as it is."""
+    if fmt == "srt":
+        return list(diagnostics)
+
+    def syntax(match: re.Match) -> str:
+        hours, minutes, seconds, millis = match.groups()
+        if fmt in ("ass", "ssa"):
+            return f"{int(hours)}:{minutes}:{seconds}.{int(millis) // 10:02d}"
+        return f"{hours}:{minutes}:{seconds}.{millis}"
+
+    return [replace(d, message=_QUOTED_TIME.sub(syntax, d.message),
+                    hint=_QUOTED_TIME.sub(syntax, d.hint) if d.hint else d.hint)
+            for d in diagnostics]
 
 
 def line_list(lines: list[int]) -> str:

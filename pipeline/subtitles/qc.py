@@ -27,7 +27,14 @@ from pipeline.subtitles.linebreak import Layout, layout_cue, outline_px
 from pipeline.subtitles.fonts import Font, resolve_font, text_width
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import ALIGNMENT_TAG, Cue, format_time, line_list, plain_text
+from pipeline.subtitles.model import (
+    ALIGNMENT_TAG,
+    Cue,
+    format_time,
+    in_file_syntax,
+    line_list,
+    plain_text,
+)
 from pipeline.subtitles.normalise import GRAPHEME
 
 DEFAULT_FPS = 25.0
@@ -331,10 +338,10 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
             font = None
         else:
             diagnostics += style_glyphs(cues, own_styles, font, path)
-    diagnostics += check_cues(cues, path, qc=qc, fps=fps, style=style if font else None,
-                              font=font, frame_width=frame_width, frame_height=frame_height,
-                              file_styles=own_styles)
-    diagnostics += off_grid_times(cues, path, fps)
+    diagnostics += in_file_syntax(
+        check_cues(cues, path, qc=qc, fps=fps, style=style if font else None, font=font,
+                   frame_width=frame_width, frame_height=frame_height, file_styles=own_styles)
+        + off_grid_times(cues, path, fps), subtitles.format)
     diagnostics.sort(key=lambda d: (d.line or 0, d.severity != "error"))
     return CheckResult(path, len(cues), tuple(diagnostics), language, subtitles.format)
 
