@@ -21,8 +21,6 @@ XDCAM_HD422 = {"profile:v": 0, "level:v": 2, "g": 12, "bf": 2,
 # some ingest tools check before they trust a file.
 PRORES_422_HQ = {"profile:v": 3, "vendor": "apl0"}
 
-
-
 # A size-capped file's budget: the container (moov, headers) takes about this much, and two-pass
 # x264 lands within a few per cent of its target bitrate, so it aims at 92 % of what is left.
 CONTAINER_BYTES = 64_000
