@@ -201,6 +201,31 @@ def test_a_gap_under_two_frames_warns_on_the_later_cue(tmp_path):
     assert qc(tmp_path, text, fps=50) == []
 
 
+def test_gaps_are_counted_between_cues_of_one_row_of_the_screen(tmp_path):
+    # The sign at the top changes 1 frame after a line of dialogue ends, and the dialogue 1
+    # frame after the sign ends: neither is a change of the same subtitle. The dialogue's
+    # own gap (cue 1 to cue 3) is 1 frame too short.
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        uno
+
+        2
+        00:00:02,040 --> 00:00:03,960
+        {\\an8}LETRERO
+
+        3
+        00:00:02,040 --> 00:00:03,000
+        dos
+
+        4
+        00:00:04,000 --> 00:00:05,000
+        tres
+        """, fps=25)
+    assert codes(found) == [("gap", 9)], found
+    assert "after cue 1 ends" in found[0].message
+
+
 def test_contiguous_cues_warn_and_unknown_fps_says_25_is_assumed(tmp_path):
     found = qc(tmp_path, """\
         1

@@ -4,7 +4,9 @@ place, its position and styles kept as asked, its sidecars written. Real renders
 from __future__ import annotations
 
 import json
+import subprocess
 
+import pysrt
 import pytest
 from click.testing import CliRunner
 
@@ -18,6 +20,10 @@ W, H = 320, 180
 BOTTOM, TOP = range(int(H * 0.7), int(H * 0.95)), range(int(H * 0.05), int(H * 0.3))
 YELLOW_ASS = ASS.replace("Style: Default,Noto Sans,24,&H00FFFFFF", "Style: Default,Noto Sans,48,&H0000FFFF")
 TOP_VTT = VTT.replace("00:00:01.800\n", "00:00:01.800 line:0\n", 1)
+# A sign at the top on screen over both lines of dialogue at the bottom, as Aegisub files have.
+SIGN_ASS = (ASS.replace("\n\n[Events]", "\nStyle: Sign,Noto Sans,24,&H00FFFFFF,&H000000FF,&H00000000,"
+                        "&H00000000,0,0,0,0,100,100,0,0,1,2,0,8,10,10,10,1\n\n[Events]")
+            + "Dialogue: 0,0:00:00.50,0:00:03.80,Sign,,0,0,0,,ALTO A LA TRATA DE PERSONAS\n")
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +36,15 @@ def rendered(tmp_path_factory, media):
     campaign.subtitle("mix", TTML, suffix=".ttml")
     campaign.subtitle("toj", TOP_VTT, suffix=".vtt")
     campaign.subtitle("ote", TOP_VTT, suffix=".vtt")
+    campaign.subtitle("maz", SIGN_ASS, suffix=".ass")
+    campaign.subtitle("mxq", SIGN_ASS, suffix=".ass")
     manifest = campaign.write([
         {"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "burn"},
         {"code": "yua", "treatment": "burn"},
         {"code": "zai", "treatment": "burn", "style": {"from_file": True}},
         {"code": "mix", "treatment": "burn"}, {"code": "toj", "treatment": "burn"},
-        {"code": "ote", "treatment": "soft"}])
+        {"code": "ote", "treatment": "soft"}, {"code": "maz", "treatment": "burn"},
+        {"code": "mxq", "treatment": "soft"}])
     result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return campaign
@@ -90,3 +99,29 @@ def test_a_soft_vtt_language_gets_positioned_sidecars_and_a_track(rendered):
     assert 'xml:lang="ote"' in ttml and 'region="top"' in ttml
     record = json.loads((out / "spot.ote.small.json").read_text())
     assert record["sidecars"] == ["spot.ote.srt", "spot.ote.vtt", "spot.ote.ttml"]
+
+
+def test_a_sign_at_the_top_is_burned_over_the_dialogue_under_it(rendered):
+    assert drawn(rendered, "maz", 1.2, TOP) > 0.01 and drawn(rendered, "maz", 1.2, BOTTOM) > 0.01
+    assert drawn(rendered, "maz", 2.2, TOP) > 0.01 and drawn(rendered, "maz", 2.2, BOTTOM) < 0.005
+    assert drawn(rendered, "maz", 3.0, TOP) > 0.01 and drawn(rendered, "maz", 3.0, BOTTOM) > 0.01
+    assert drawn(rendered, "maz", 3.9, TOP) < 0.005
+
+
+def test_a_sign_at_the_top_stays_in_the_track_while_the_dialogue_changes(rendered):
+    """mov_text samples cannot overlap: ffmpeg ended the sign where the first dialogue cue
+    started. Read back by ffmpeg's mov_text decoder as SubRip."""
+    out = rendered.out
+    track = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out / "spot.mxq.small.mp4"),
+                            "-map", "0:s", "-f", "srt", "-"], capture_output=True, text=True,
+                           check=True).stdout
+    shown = [(item.start.ordinal, item.end.ordinal, item.text.split("\n"))
+             for item in pysrt.from_string(track)]
+    sign = "ALTO A LA TRATA DE PERSONAS"
+    # Times on the 25 fps grid, as players get them (subtitles/frames.py): 0.5 s is 0.52 s.
+    assert shown == [(520, 1800, [sign, "Los seres humanos"]), (1800, 2520, [sign]),
+                     (2520, 3600, [sign, "no están a la venta"]), (3600, 3800, [sign])], track
+    sidecar = pysrt.open(str(out / "spot.mxq.srt"), encoding="utf-8")
+    assert [(item.start.ordinal, item.end.ordinal, item.text) for item in sidecar] == [
+        (520, 1800, "Los seres humanos"), (2520, 3600, "no están a la venta"),
+        (520, 3800, "{\\an8}" + sign)]

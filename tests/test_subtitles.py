@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import SubtitleError
-from pipeline.subtitles.model import Cue, plain_text
+from pipeline.subtitles.model import Cue, one_at_a_time, plain_text
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.srt import write_srt
 from pipeline.subtitles.vtt import write_vtt
@@ -257,6 +257,70 @@ def test_overlap_with_a_long_cue_further_back(tmp_path):
         eyi
         """))
     assert [(d.line, "cue 1" in d.message) for d in result.errors] == [(5, True), (9, True)]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("nah.srt", """\
+        1
+        00:00:01,000 --> 00:00:05,000
+        {\\an8}LETRERO
+
+        2
+        00:00:02,000 --> 00:00:03,000
+        uno
+
+        3
+        00:00:03,500 --> 00:00:04,500
+        ome
+        """),
+    ("nah.vtt", """\
+        WEBVTT
+
+        00:00:01.000 --> 00:00:05.000 line:0
+        LETRERO
+
+        00:00:02.000 --> 00:00:03.000
+        uno
+
+        00:00:03.500 --> 00:00:04.500
+        ome
+        """),
+])
+def test_cues_in_different_rows_of_the_screen_may_be_shown_together(tmp_path, name, text):
+    assert read_subtitles(srt(tmp_path, text, name=name)).errors == ()
+
+
+def test_cues_in_the_same_row_overlap_wherever_that_row_is(tmp_path):
+    result = read_subtitles(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:05,000
+        {\\an8}LETRERO
+
+        2
+        00:00:02,000 --> 00:00:03,000
+        uno
+
+        3
+        00:00:03,500 --> 00:00:04,500
+        {\\an7}ome
+        """))
+    problem = only(result.errors, "overlap")
+    assert problem.line == 9 and "overlaps cue 1" in problem.message
+    assert "at the top of the screen" in problem.message
+    assert "place one at the top of the screen" in problem.hint
+
+
+def test_one_at_a_time_merges_what_shares_a_time_top_row_first():
+    cues = [Cue(1, 1000, 2000, "uno", 1), Cue(2, 500, 3000, "{\\an8}LETRERO", 5),
+            Cue(3, 2000, 2500, "{\\an5}<i>medio</i>", 9), Cue(4, 4000, 4500, "ome", 13)]
+    assert [(c.index, c.start, c.end, c.text, c.line) for c in one_at_a_time(cues)] == [
+        (1, 500, 1000, "{\\an8}LETRERO", 5),
+        (2, 1000, 2000, "LETRERO\nuno", 1),
+        (3, 2000, 2500, "LETRERO\n<i>medio</i>", 5),
+        (4, 2500, 3000, "{\\an8}LETRERO", 5),
+        (5, 4000, 4500, "ome", 13)]
+    alone = [Cue(1, 0, 1000, "uno", 1), Cue(2, 1000, 2000, "ome", 5)]
+    assert one_at_a_time(alone) == alone
 
 
 def test_touching_cues_do_not_overlap(tmp_path):

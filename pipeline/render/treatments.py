@@ -47,6 +47,7 @@ from pipeline.render.record import (
     write_sidecars,
 )
 from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
+from pipeline.subtitles.model import one_at_a_time
 from pipeline.subtitles.srt import write_srt
 
 Progress = Callable[[float], None]   # fraction done, 0..1
@@ -232,9 +233,10 @@ def build_remux(job: Job) -> tuple[Stream, ...]:
     job.picture = shared_picture(job.plan, job.threads)
     streams: tuple[Stream, ...] = (ffmpeg.input(str(job.picture))["v:0"], audio_track(job))
     if job.plan.subtitles is not None:
-        # The translator's file may be UTF-16 or carry a BOM: ffmpeg gets our clean UTF-8 copy.
+        # The translator's file may be UTF-16 or carry a BOM: ffmpeg gets our clean UTF-8 copy,
+        # its simultaneous cues merged (mov_text samples cannot overlap).
         track = job.workdir / "track.srt"
-        write_srt(job.plan.cues, track)
+        write_srt(one_at_a_time(job.plan.cues), track)
         streams += (ffmpeg.input(str(track), f="srt")["s:0"],)
     return streams
 

@@ -1,17 +1,23 @@
 """What makes cues unusable whatever their format: no text, end before start, overlaps,
-cues past the end of the video."""
+cues past the end of the video.
+
+Two cues overlap when they share a time and a row of the screen (`model.screen_row`): cues in
+different rows, a sign at the top over dialogue at the bottom, are shown together, as
+Aegisub, WebVTT and IMSC files often have them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.subtitles.model import ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, plain_text
+from pipeline.subtitles.model import (ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, plain_text,
+                                      screen_row)
 
 
 def _check_cues(cues: list[Cue], path: Path, duration: float | None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    latest: Cue | None = None  # the cue ending last so far: a long cue can overlap several
+    # Per row, the cue ending last so far: a long cue can overlap several.
+    latest_in: dict[str, Cue] = {}
     end_of_video = round(duration * 1000) if duration is not None else None
     for cue in cues:
         where = f"cue {cue.index}"
@@ -28,17 +34,20 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None) -> list[Dia
                 f"{format_time(cue.end)})", path, cue.line,
                 "the second time is when the subtitle disappears: it must be later",
                 "end-before-start"))
+        row = screen_row(cue)
+        latest = latest_in.get(row)
         if latest is not None and cue.start < latest.end:
             overlap = "overlaps" if cue.start >= latest.start else "starts before"
             found.append(error(
                 f"{where} (starts {format_time(cue.start)}) {overlap} cue {latest.index} "
-                f"(line {latest.line}, {format_time(latest.start)} --> {format_time(latest.end)})",
-                path, cue.line, f"make cue {latest.index} end before cue {cue.index} starts, "
-                "or fix the order of the cues", "overlap"))
+                f"(line {latest.line}, {format_time(latest.start)} --> {format_time(latest.end)})"
+                f" at the {row} of the screen", path, cue.line,
+                f"make cue {latest.index} end before cue {cue.index} starts, or fix the order "
+                "of the cues; to show both at once, place one at the top of the screen", "overlap"))
         if end_of_video is not None:
             found.extend(_check_past_end(cue, path, end_of_video))
         if latest is None or cue.end > latest.end:
-            latest = cue
+            latest_in[row] = cue
     return found
 
 

@@ -34,6 +34,7 @@ from pipeline.subtitles.model import (
     in_file_syntax,
     line_list,
     plain_text,
+    screen_row,
 )
 from pipeline.subtitles.normalise import GRAPHEME
 
@@ -150,14 +151,19 @@ def _duration(cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
 
 
 def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None) -> list[Diagnostic]:
-    """Frames between cues, counted on the grid the cues are snapped to when rendered."""
+    """Frames between cues, counted on the grid the cues are snapped to when rendered, between
+    consecutive cues of one row of the screen (a sign at the top changes apart from the
+    dialogue at the bottom)."""
     if qc.min_gap_frames <= 0:
         return []
     grid = FrameGrid.at(fps or DEFAULT_FPS)
     assumed = "" if fps else " (25 fps assumed: give the master's frame rate with --fps)"
     found = []
-    for previous, cue in zip(cues, cues[1:]):
-        if cue.start < previous.end:   # an overlap: an error of the reader
+    previous_in: dict[str, Cue] = {}
+    for cue in cues:
+        row = screen_row(cue)
+        previous, previous_in[row] = previous_in.get(row), cue
+        if previous is None or cue.start < previous.end:   # an overlap: an error of the reader
             continue
         gap = grid.frames(cue)[0] - grid.frames(previous)[1]
         if gap < qc.min_gap_frames:

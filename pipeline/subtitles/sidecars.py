@@ -18,7 +18,7 @@ from webvtt.models import Timestamp
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output
 from pipeline.subtitles.formats import FORMATS
-from pipeline.subtitles.model import Cue, alignment, place, plain_text, row_at
+from pipeline.subtitles.model import Cue, plain_text, row_at, screen_row
 
 SIDECAR_SUFFIXES = ("srt", "vtt", "ttml")
 
@@ -29,13 +29,7 @@ def shown(cue: Cue, positioned: bool = True) -> Shown:
     """What a viewer gets of `cue`: its times, its text lines, and the third of the screen its
     text is anchored in (a bottom cue lifted by a large margin is in the middle third)."""
     lines = tuple(line.strip() for line in plain_text(cue).split("\n"))
-    if not positioned:
-        return cue.start, cue.end, lines, None
-    row, _ = place(alignment(cue) or 2)
-    vertical = cue.margins.vertical if cue.margins else 0.0
-    if row != "middle":
-        row = row_at(vertical if row == "top" else 1 - vertical)[0]
-    return cue.start, cue.end, lines, row
+    return cue.start, cue.end, lines, screen_row(cue) if positioned else None
 
 
 def read_back_srt(path: Path) -> list[Shown]:
