@@ -185,7 +185,7 @@ def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campa
     master = examine(probe_video(campaign.root / "media/spot.mp4"))
     args = ffmpeg.compile(tiles_graph(master, [cue], resolve_font("Noto Sans"), SMALL,
                                       script(tmp_path), tmp_path, tmp_path, 0,
-                                      seekable_picture(master.info, tmp_path)), cmd="ffmpeg")
+                                      seekable_picture(master.info, tmp_path), "vtt"), cmd="ffmpeg")
     line = " ".join(args)
     # The frame shown at the cue's middle (2.5 s: frame 62, from 2.48 s), decoded from a
     # quarter second before (open GOPs) and trimmed at it.
@@ -193,6 +193,8 @@ def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campa
     graph = args[args.index("-filter_complex") + 1]
     assert graph.index("trim=start=0.250000") < graph.index("trim=end_frame=1") < \
         graph.index("setpts=PTS-STARTPTS+2.480000/TB") < graph.index("ass=")
+    # Labelled with the cue's start as the WebVTT file writes it.
+    assert "text=7  00\\\\:00\\\\:02.000" in graph, graph
     assert cue_middle(Cue(1, 3000, 9000, "x", 1), 4.0) == 3.5   # the part on screen
 
 
@@ -205,12 +207,12 @@ def test_tiles_of_an_interlaced_master_are_deinterlaced_with_their_neighbours(ca
     interlaced = replace(master, scan=ScanDecision("tff", "idet"))
     args = ffmpeg.compile(tiles_graph(interlaced, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
                                       SMALL, script(tmp_path), tmp_path, tmp_path, 0,
-                                      seekable_picture(master.info, tmp_path)), cmd="ffmpeg")
+                                      seekable_picture(master.info, tmp_path), "srt"), cmd="ffmpeg")
     graph = args[args.index("-filter_complex") + 1]
     assert graph.index("bwdif=deint=all:mode=send_frame:parity=tff") < graph.index("trim=end_frame=1")
     args = ffmpeg.compile(tiles_graph(master, [Cue(1, 2000, 3000, "x", 1)], resolve_font("Noto Sans"),
                                       SMALL, script(tmp_path), tmp_path, tmp_path, 0,
-                                      seekable_picture(master.info, tmp_path)), cmd="ffmpeg")
+                                      seekable_picture(master.info, tmp_path), "srt"), cmd="ffmpeg")
     assert "bwdif" not in " ".join(args)
 
 

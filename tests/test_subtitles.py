@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import SubtitleError
-from pipeline.subtitles.model import Cue, one_at_a_time, plain_text
+from pipeline.subtitles.model import Cue, file_time, one_at_a_time, plain_text
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.srt import write_srt
 from pipeline.subtitles.vtt import write_vtt
@@ -438,3 +438,10 @@ def test_write_vtt(tmp_path):
         "1\n00:00:00.000 --> 00:00:01.500 line:5%,start\n<i>Ni</i> a &amp; b &lt;3\n\n"
         "2\n01:02:03.004 --> 01:02:04.000\nome\n")
     assert not target.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("fmt, written", [("srt", "01:02:03,456"), ("vtt", "01:02:03.456"),
+                                          ("ttml", "01:02:03.456"), ("ass", "1:02:03.45"),
+                                          ("ssa", "1:02:03.45")])
+def test_a_time_is_written_as_each_format_writes_it(fmt, written):
+    assert file_time(3_723_456, fmt) == written

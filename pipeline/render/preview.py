@@ -47,7 +47,7 @@ from pipeline.subtitles.burn import (
 )
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.model import Cue, cue_middle, format_time, in_file_syntax
+from pipeline.subtitles.model import Cue, cue_middle, file_time, in_file_syntax
 from pipeline.subtitles.qc import check_cues, off_grid_times
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
@@ -198,7 +198,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
         fontsdir = ass_fontsdir(font, work, label_font(font),
                                 *(chosen.font for chosen in own_styles.values()))
         jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet,
-                                    own_styles),
+                                    own_styles, subtitles.format),
                 lambda: write_specimen(cues, language, font, profile, work, fontsdir, specimen,
                                        own_styles)]
         if video:
@@ -225,11 +225,12 @@ def tile_time(cue: Cue, master: Master) -> float:
 
 
 def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
-                fontsdir: Path, folder: Path, first: int, picture: SeekablePicture):
+                fontsdir: Path, folder: Path, first: int, picture: SeekablePicture, fmt: str):
     """One input per cue, each the frame shown at the cue's middle (`tile_time`), read from
     `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
-    (deinterlaced with its neighbours), subtitled, scaled, labelled and written as
-    `folder/tile-NNNN.png`, numbered from `first`."""
+    (deinterlaced with its neighbours), subtitled, scaled, labelled with the cue's number and
+    start as the file's format `fmt` writes it, and written as `folder/tile-NNNN.png`,
+    numbered from `first`."""
     width, height = tile_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
     outputs = []
@@ -248,7 +249,7 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
         # as BT.601 by the conversion to the PNG's R'G'B'.
         tile = (burn_in(framed(tile, master, frame), ass, fontsdir)
                 .filter("scale", width, height, in_color_matrix=OUTPUT).filter("format", "rgb24")
-                .drawtext(text=f"{cue.index}  {format_time(cue.start)}", fontfile=str(font.path),
+                .drawtext(text=f"{cue.index}  {file_time(cue.start, fmt)}", fontfile=str(font.path),
                           fontsize=max(10, height // 12), fontcolor="white", x=6, y=6,
                           box=1, boxcolor="black@0.6", boxborderw=4))
         outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1, f="image2",
@@ -267,7 +268,7 @@ def sheet_graph(folder: Path, count: int, output: Path):
 
 def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
                 profile: Profile, work: Path, fontsdir: Path, target: Path,
-                file_styles: dict[str, StyleFont] | None = None) -> Path:
+                file_styles: dict[str, StyleFont] | None, fmt: str) -> Path:
     ass = work / "sheet.ass"
     write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
               font=font, language=language.code, fps=master.info.video.fps,
@@ -278,7 +279,8 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
     # A bounded number of inputs per process: every open input holds a decoder's frames.
     for first in range(0, len(cues), TILES_PER_RUN):
         _run(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass, fontsdir,
-                         folder, first, picture), f"taking the frames of {target.name}", target)
+                         folder, first, picture, fmt), f"taking the frames of {target.name}",
+             target)
     missing = [cue for number, cue in enumerate(cues) if not (folder / (TILE_NAME % number)).exists()]
     if missing:     # ffmpeg writes no image, and says nothing, where a seek finds no frame
         raise RenderError("no picture found for the contact sheet at the middle of cue "

@@ -190,6 +190,16 @@ def format_time(ms: int, separator: str = ",") -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
 
 
+def file_time(ms: int, fmt: str) -> str:
+    """`ms` as a file of the registry's format `fmt` writes a time: `00:00:03,500` in SubRip,
+    `00:00:03.500` in WebVTT and TTML, `0:00:03.50` in ASS/SSA (centiseconds, rounded down)."""
+    if fmt in ("ass", "ssa"):
+        hours, rest = divmod(ms // 10, 360_000)
+        minutes, rest = divmod(rest, 6000)
+        return f"{hours}:{minutes:02d}:{rest // 100:02d}.{rest % 100:02d}"
+    return format_time(ms, "," if fmt == "srt" else ".")
+
+
 # A time as `format_time` writes it in a diagnostic (SRT's syntax).
 _QUOTED_TIME = re.compile(r"\b(\d{2}):(\d{2}):(\d{2}),(\d{3})\b")
 
@@ -203,10 +213,8 @@ def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str) -> list[Diagnost
         return list(diagnostics)
 
     def syntax(match: re.Match) -> str:
-        hours, minutes, seconds, millis = match.groups()
-        if fmt in ("ass", "ssa"):
-            return f"{int(hours)}:{minutes}:{seconds}.{int(millis) // 10:02d}"
-        return f"{hours}:{minutes}:{seconds}.{millis}"
+        hours, minutes, seconds, millis = map(int, match.groups())
+        return file_time(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis, fmt)
 
     return [replace(d, message=_QUOTED_TIME.sub(syntax, d.message),
                     hint=_QUOTED_TIME.sub(syntax, d.hint) if d.hint else d.hint)
