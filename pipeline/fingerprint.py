@@ -1,7 +1,9 @@
-"""Content hashes that are computed once: a file is hashed again only when its size or mtime moved.
+"""Content hashes that are computed once: a file is hashed again only when its stat moved.
 
-Like git's index, the cache trusts (size, mtime_ns) and keeps the sha256; it also keeps the
-loudness measured for a given audio source so a master is analysed once, not once per variant.
+Like git's index, the cache trusts a file's size, mtime, ctime, inode and device and keeps its
+sha256: `cp -p` or `touch -r` can give another file the same size and mtime, but not the same
+ctime (which only the kernel sets) and inode. It also keeps the loudness measured for a given
+audio source so a master is analysed once, not once per variant.
 """
 
 from __future__ import annotations
@@ -28,10 +30,17 @@ def sha256_json(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-class HashCache:
-    """sha256 of files and loudness of audio sources, persisted in one JSON file."""
+def _stamp(stat: os.stat_result) -> dict:
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "ctime_ns": stat.st_ctime_ns,
+            "inode": stat.st_ino, "device": stat.st_dev}
 
-    def __init__(self, path: Path):
+
+class HashCache:
+    """sha256 of files and loudness of audio sources, persisted in one JSON file. `fresh`
+    (`render --force`): nothing saved before is trusted; every file is hashed and every source
+    measured again, and what other runs saved is kept for them."""
+
+    def __init__(self, path: Path, *, fresh: bool = False):
         self.path = path
         self._lock = threading.Lock()
         self._computing: dict[str, threading.Lock] = {}
@@ -40,20 +49,21 @@ class HashCache:
             data = json.loads(path.read_text())
         except (OSError, ValueError):
             data = {}
-        self._files: dict = data.get("files", {})
-        self._measures: dict = data.get("measures", {})
+        saved = (data.get("files", {}), data.get("measures", {}))
+        self._saved: tuple[dict, dict] = saved if fresh else ({}, {})
+        self._files, self._measures = ({}, {}) if fresh else saved
 
     def sha256(self, path: Path) -> str:
         path = Path(path).resolve()
-        stat = path.stat()
+        stamp = _stamp(path.stat())
         key = str(path)
         with self._lock:
             entry = self._files.get(key)
-            if entry and entry["size"] == stat.st_size and entry["mtime_ns"] == stat.st_mtime_ns:
+            if entry and all(entry.get(name) == value for name, value in stamp.items()):
                 return entry["sha256"]
         digest = sha256_file(path)
         with self._lock:
-            self._files[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
+            self._files[key] = stamp | {"sha256": digest}
             self._dirty = True
         return digest
 
@@ -87,6 +97,8 @@ class HashCache:
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"files": self._files, "measures": self._measures}))
+            files, measures = self._saved
+            temporary.write_text(json.dumps({"files": files | self._files,
+                                             "measures": measures | self._measures}))
             os.replace(temporary, self.path)
             self._dirty = False

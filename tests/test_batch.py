@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import threading
@@ -104,6 +105,47 @@ def test_a_variant_whose_poster_or_sidecar_was_deleted_or_replaced_is_made_again
     assert "spot.nah.small.jpg replaced" in result.output, result.output
     assert "2 rendered, 0 up-to-date" in invoke("render", manifest).output
     assert (campaign.out / "spot.nah.small.jpg").stat().st_size > 1000
+
+
+def _record_sha(campaign, stem: str, role: str = "master") -> str:
+    record = json.loads((campaign.out / f"{stem}.json").read_text(encoding="utf-8"))
+    return record["inputs"][role]["sha256"]
+
+
+def test_a_master_replaced_by_one_of_the_same_size_and_mtime_is_seen(campaign):
+    # `cp -p` of another master of the same size (or `touch -r`) keeps size and mtime: the
+    # hash cache, keyed on them alone, kept the old sha256, so nothing was made again, not
+    # even with --force, and the catalog's checksums matched the stale files.
+    manifest = rendered(campaign)
+    master = campaign.root / "media/spot.mp4"
+    before = master.stat()
+    data = master.read_bytes()
+    assert data.count(b"Lavf") >= 1
+    master.write_bytes(data.replace(b"Lavf", b"Lavg"))   # the same size, other bytes
+    os.utime(master, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (master.stat().st_size, master.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    result = invoke("plan", manifest)
+    assert result.output.count("stale") >= 2 and "up-to-date" not in result.output, result.output
+    assert "2 rendered" in invoke("render", manifest).output
+    now = hashlib.sha256(master.read_bytes()).hexdigest()
+    assert _record_sha(campaign, "spot.nah.small") == _record_sha(campaign, "spot.tzo.small") == now
+
+
+def test_force_hashes_every_input_again(campaign):
+    # Where a file system's stat cannot be trusted (a network mount), --force is the way out:
+    # it must not take a sha256 from the cache.
+    manifest = rendered(campaign)
+    cache_path = campaign.root / "build/.pipeline-cache.json"
+    cache = json.loads(cache_path.read_text())
+    master = str((campaign.root / "media/spot.mp4").resolve())
+    cache["files"][master]["sha256"] = "0" * 64
+    cache_path.write_text(json.dumps(cache))
+    assert "2 rendered" in invoke("render", manifest, "--force").output
+    true = hashlib.sha256((campaign.root / "media/spot.mp4").read_bytes()).hexdigest()
+    assert _record_sha(campaign, "spot.nah.small") == true
+    saved = json.loads(cache_path.read_text())
+    assert saved["files"][master]["sha256"] == true
+    assert len(saved["files"]) == len(cache["files"])   # other entries kept
 
 
 @pytest.mark.e2e

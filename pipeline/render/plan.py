@@ -49,7 +49,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False) -> 
             continue
         manifests.append(manifest)
         cache = caches.setdefault(manifest.output_dir,
-                                  HashCache(manifest.output_dir / CACHE_NAME))
+                                  HashCache(manifest.output_dir / CACHE_NAME, fresh=force))
         planner = _Planner(manifest, cache, force)
         for planned in planner.plan():
             (skipped if planned.status == "skipped" else variants).append(planned)
