@@ -243,6 +243,41 @@ def test_a_radio_dub_further_from_the_slot_than_the_tolerance_is_a_warning(campa
         "padded with silence"]
 
 
+@pytest.mark.parametrize("suffix, codec", [("wav", ["-c:a", "pcm_f32le"]),
+                                           ("mp3", ["-c:a", "libmp3lame", "-b:a", "192k"]),
+                                           ("flac", ["-c:a", "flac"])])
+def test_a_delivery_cut_short_is_an_error_at_its_file(campaign, radio_master, tmp_path, suffix, codec):
+    # Their headers give the whole length, so ffprobe reads them as whole: each rendered as a
+    # spot with seconds of dead air at the end, under "-23.0 LUFS" and no warning.
+    whole = tmp_path / f"whole.{suffix}"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000:duration=4", *codec, str(whole))
+    cut = campaign.root / "audio/spot" / f"yua.{suffix}"
+    cut.write_bytes(whole.read_bytes()[:len(whole.read_bytes()) * 2 // 5])
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}], ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1, result.output
+    assert f"{cut}: error: the file is cut short: it " in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.e2e
+def test_an_mp3_master_is_as_long_as_its_sound_not_its_encoder_s_frames(campaign, radio_master):
+    # An MP3's header counts the encoder's delay and padding: a 4.000 s master was read as
+    # 4.032 s, and every variant was made 0.032 s too long.
+    ffmpeg("-i", str(radio_master), "-c:a", "libmp3lame", "-b:a", "256k",
+           str(campaign.root / "media/radio.mp3"))
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], ["radio"], spots=[
+        {"id": "spot", "title": "Radio spot", "master": "../media/radio.mp3"}])
+    assert decoded_samples(campaign.root / "media/radio.mp3", 2) == RADIO_SECONDS * 44100
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    wav = campaign.out / "spot.yua.radio.wav"
+    assert WavInfoReader(str(wav)).data.frame_count == RADIO_SECONDS * RATE
+    record = json.loads((campaign.out / "spot.yua.radio.json").read_text())
+    assert record["slot"]["samples"] == RADIO_SECONDS * RATE
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
 @pytest.mark.e2e

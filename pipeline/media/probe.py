@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import MediaError
-from pipeline.media.ffmpeg import ffprobe_binary
+from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
 
 
-PROBE_VERSION = 6
+PROBE_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,8 @@ def probe(path: Path | str) -> MediaInfo:
     data = json.loads(result.stdout or "{}")
     held = _share_held(data)
     if held is not None and held < 0.99:
-        raise cut_short(path, f"it holds {held:.0%} of the data its index lists")
+        listed_by = "index" if "mp4" in data["format"]["format_name"] else "header"
+        raise cut_short(path, f"it holds {held:.0%} of the data its {listed_by} lists")
     streams = []
     for raw in data.get("streams", []):
         kind = raw.get("codec_type", "data")
@@ -178,8 +179,9 @@ def probe(path: Path | str) -> MediaInfo:
     # MXF keeps its timecode in the file's tags, MOV in its tmcd track's.
     timecodes = [fmt.get("tags", {}).get("timecode")] + \
         [raw.get("tags", {}).get("timecode") for raw in data.get("streams", [])]
-    return MediaInfo(path, duration, fmt.get("format_name", ""), tuple(streams),
+    info = MediaInfo(path, duration, fmt.get("format_name", ""), tuple(streams),
                      _number(fmt.get("start_time")) or 0.0, next(filter(None, timecodes), None))
+    return _as_decoded(info) if info.format_name in DECODED_FOR_LENGTH and info.audio else info
 
 
 def cut_short(path: Path | str | None, how: str) -> MediaError:
@@ -188,15 +190,26 @@ def cut_short(path: Path | str | None, how: str) -> MediaError:
                       hint="copy the file again from where it came from")
 
 
+# Containers whose streams' bit rates and lengths, as ffprobe gives them, come from an index
+# or a header written for the whole file: MP4/MOV (sample sizes summed), WAV, AIFF (PCM's
+# constant rate) and MP3 (its Xing/Info header's byte count).
+INDEXED = ("mp4", "wav", "w64", "aiff", "mp3")
+
+# Sounds whose length is taken from decoding them: an MP3's header counts its encoder's delay
+# and padding (a 20.000 s spot read as 20.040 s), a FLAC's STREAMINFO its samples as encoded,
+# whatever an interrupted copy left of them.
+DECODED_FOR_LENGTH = ("mp3", "flac")
+
+
 def _share_held(data: dict) -> float | None:
-    """For MP4 and MOV: the file's size over the bytes its index lists for its pictures and
-    sounds (ffprobe's stream bit rates are their sample sizes summed, over their durations). A
-    faststart file cut short by an interrupted copy keeps its whole index at the front, so
-    ffprobe reads it as whole; its data ends early. None for other containers, or when a
-    stream's rate or length is not given."""
+    """For the `INDEXED` containers: the file's size over the bytes its index or header lists
+    for its pictures and sounds (ffprobe's stream bit rates, over their durations). A file cut
+    short by an interrupted copy keeps its whole index or header at the front, so ffprobe reads
+    it as whole; its data ends early. None for other containers, or when a stream's rate or
+    length is not given (a variable-rate MP3 without a Xing header)."""
     fmt = data.get("format", {})
     size = _number(fmt.get("size"))
-    if "mp4" not in fmt.get("format_name", "") or not size:
+    if not any(name in INDEXED for name in fmt.get("format_name", "").split(",")) or not size:
         return None
     listed = 0.0
     for raw in data.get("streams", []):
@@ -208,6 +221,32 @@ def _share_held(data: dict) -> float | None:
             return None
         listed += rate * seconds / 8
     return size / listed if listed else None
+
+
+def _as_decoded(info: MediaInfo) -> MediaInfo:
+    """`info` with its length, and its sound's, as long as ffmpeg decodes its first sound
+    (decoder delay and padding trimmed, as every render hears it); `MediaError` when it is
+    shorter than its header gives by more than 1 % or 0.1 s: a file cut short. One decode of
+    the sound, without output (about 0.2 s for a 30 s MP3 here)."""
+    sound = info.audio
+    result = subprocess.run(
+        [ffmpeg_binary(), "-nostdin", "-v", "error", "-nostats", "-i", str(info.path),
+         "-map", f"0:{sound.index}", "-f", "null", "-", "-progress", "pipe:1"],
+        capture_output=True, text=True, errors="replace", check=False)
+    ends = [line.partition("=")[2] for line in result.stdout.splitlines()
+            if line.startswith("out_time_us=")]
+    if result.returncode != 0 or not ends or not ends[-1].strip().isdigit():
+        reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "no sound"
+        raise MediaError(f"ffmpeg cannot decode this file: {reason.removeprefix(f'{info.path}: ')}",
+                         info.path, hint="export the file again as WAV or FLAC")
+    decoded = int(ends[-1]) / 1e6
+    # An encoder's delay and padding are up to two frames (0.05 s of MP3 at 44.1 kHz).
+    if decoded < info.duration - max(0.1, 0.01 * info.duration):
+        raise cut_short(info.path, f"it decodes to {decoded:.2f} s of sound, its header gives "
+                                   f"{info.duration:.2f} s")
+    streams = tuple(replace(stream, duration=decoded) if stream is sound else stream
+                    for stream in info.streams)
+    return replace(info, duration=decoded, streams=streams)
 
 
 def probe_video(path: Path | str) -> MediaInfo:
