@@ -8,6 +8,7 @@ audio source so a master is analysed once, not once per variant.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -92,13 +93,20 @@ class HashCache:
             self._dirty = True
 
     def save(self) -> None:
+        """Written atomically. An output folder that cannot be written is left without a
+        cache (the next run hashes again): its variants fail, and say why, on their own."""
         with self._lock:
             if not self._dirty:
                 return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             files, measures = self._saved
-            temporary.write_text(json.dumps({"files": files | self._files,
-                                             "measures": measures | self._measures}))
-            os.replace(temporary, self.path)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                temporary.write_text(json.dumps({"files": files | self._files,
+                                                 "measures": measures | self._measures}))
+                os.replace(temporary, self.path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+                return
             self._dirty = False

@@ -763,3 +763,42 @@ def test_a_burn_whose_sound_cannot_be_copied_leaves_no_file_and_no_poster(campai
         render_picture_group([burn], [], cache)
     assert not [p.name for p in campaign.out.iterdir() if p.name.startswith("spot.nah")]
     assert not [p for p in campaign.out.rglob("*") if ".partial" in p.name]
+
+
+def _second_manifest(campaign, name: str, changes: dict) -> Path:
+    data = campaign.data([{"code": "tzo", "treatment": "soft"}]) | changes
+    path = campaign.root / "manifests" / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.e2e
+def test_a_manifest_whose_output_folder_cannot_be_written_fails_alone(campaign):
+    # Listed first, it stopped the run at its cache and catalog: the other manifest's variants
+    # were rendered but its catalog was not written (old checksums), and no summary was shown.
+    campaign.subtitle("tzo")
+    (campaign.root / "not-a-folder").write_text("", encoding="utf-8")
+    bad = _second_manifest(campaign, "bad.yaml", {"campaign": "elsewhere",
+                                                  "output_dir": "../not-a-folder/build"})
+    good = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    result = invoke("render", bad, good)
+    assert result.exit_code == 1
+    assert "1 rendered, 0 up-to-date, 1 failed, 0 blocked" in result.output, result.output
+    assert "not-a-folder/build/elsewhere/catalog.json: error: the catalog cannot be written" \
+        in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text(encoding="utf-8"))
+    assert [v["file"] for v in catalog["variants"]] == ["spot/spot.tzo.small.mp4"]
+
+
+def test_two_manifests_of_one_campaign_folder_are_an_error(campaign):
+    # Each wrote the one catalog.json with its own variants only: the last one rendered hid
+    # the other's files from publishing, and validate said nothing.
+    campaign.subtitle("tzo")
+    first = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    second = _second_manifest(campaign, "second.yaml", {"title": "Another title"})
+    result = invoke("validate", first, second, first)
+    assert result.exit_code == 1
+    assert (f"{second}:1: error: campaign 'test-campaign' is also {first}'s, with the same "
+            "output folder") in result.output, result.output
+    assert result.output.count("error:") == 1      # the first named twice is the same manifest

@@ -61,7 +61,7 @@ def read_records(manifest: Manifest) -> tuple[list[dict], list[Diagnostic]]:
         path = record_path(manifest, spot, language, profile)
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):   # not rendered (or no folder for it)
             continue
         except (OSError, ValueError) as exc:
             problems.append(error(f"render record unreadable: {exc}", path, hint="render it again"))
@@ -217,8 +217,13 @@ def write_catalog(manifest: Manifest) -> list[Diagnostic]:
     error for each record left out, unreadable or not describing its variant (its file stays
     out of the catalog until it is rendered again): the others are listed as they are."""
     path = manifest.campaign_dir / CATALOG_NAME
-    previous = path.read_bytes() if path.exists() else None
     records, problems = read_records(manifest)
-    catalog = keep_generated(build_catalog(manifest, records), previous)
-    write_atomically(path, catalog_bytes(catalog))
+    try:
+        previous = path.read_bytes() if path.exists() else None
+        catalog = keep_generated(build_catalog(manifest, records), previous)
+        write_atomically(path, catalog_bytes(catalog))
+    except OSError as exc:   # an output folder that cannot be written: the other manifests' go on
+        return problems + [error(f"the catalog cannot be written: {exc.strerror or exc}", path,
+                                 hint="check that the manifest's output_dir is a folder you can "
+                                      "write to")]
     return problems

@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 from pipeline.errors import (
     Diagnostic,
     PipelineError,
+    RenderError,
     ValidationError,
     diagnostic_from_json,
     internal_error,
@@ -184,6 +185,12 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
                 results = [render_variant(unit.plans[0], cache, threads=threads, progress=report)]
         except PipelineError as exc:
             error, results = exc, [exc] * len(variants)
+        except OSError as exc:   # the machine's (a full disk, an output folder not writable)
+            error = RenderError(f"the render could not use this path: {exc.strerror or exc}",
+                                exc.filename or unit.first.variant.output,
+                                hint="check free space, permissions, and that its folders are "
+                                     "folders")
+            results = [error] * len(variants)
         except Exception as exc:  # noqa: BLE001 - a bug fails its variants, not the batch
             log.debug("internal error in %s", unit.first.variant.key, exc_info=True)
             error = internal_error(exc, unit.first.variant.output)

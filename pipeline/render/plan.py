@@ -41,11 +41,24 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False) -> 
     `skipped`, with the reason."""
     manifests, variants, skipped, diagnostics = [], [], [], []
     caches: dict[Path, HashCache] = {}
+    campaigns: dict[Path, Manifest] = {}
     for path in manifest_paths:
         try:
             manifest = load_manifest(path)
         except PipelineError as exc:
             diagnostics.extend(exc.diagnostics)
+            continue
+        other = campaigns.setdefault(manifest.campaign_dir.resolve(), manifest)
+        if other.path.resolve() == manifest.path.resolve() and other is not manifest:
+            continue                                   # the same manifest named twice
+        if other is not manifest:
+            # One catalog per campaign folder: each manifest's render would list its own
+            # variants only, and the last one written would hide the other's from publishing.
+            diagnostics.append(error(
+                f"campaign {manifest.campaign!r} is also {other.path}'s, with the same output "
+                f"folder ({manifest.campaign_dir}): its variants are not planned", manifest.path,
+                manifest.line_of("campaign"), "give this manifest a campaign name of its own, or "
+                "merge the two manifests into one"))
             continue
         manifests.append(manifest)
         cache = caches.setdefault(manifest.output_dir,
