@@ -6,6 +6,7 @@ sound alone: radio masters, MP3s, voice notes). Its file's extension follows fro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Literal
 
@@ -104,6 +105,50 @@ class Profile:
 
 def _plain(value):
     return value.__dict__.copy() if isinstance(value, Leader) else value
+
+
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+                "slower", "veryslow", "placebo")
+X264_PROFILES = ("baseline", "main", "high", "high10", "high422", "high444")
+VIDEO_CODECS = ("libx264", "mpeg2video", "prores_ks")
+OPUS_APPLICATIONS = ("voip", "audio", "lowdelay")
+BITRATE = re.compile(r"\d+(\.\d+)?[kM]?")
+
+
+def encoder_problems(profile: Profile) -> list[tuple[str, str]]:
+    """(field, why) for each encoder setting ffmpeg would refuse only once rendering: an x264
+    preset or profile it does not have, a CRF outside x264's 0-51, a bit rate it cannot read.
+    Found when the manifest is read, at the field's line."""
+    found = []
+    if profile.medium == "video":
+        if profile.video_codec not in VIDEO_CODECS:
+            found.append(("video_codec", f"video_codec is one of {', '.join(VIDEO_CODECS)}, "
+                                         f"not {profile.video_codec!r}"))
+        elif profile.video_codec == "libx264":
+            if profile.preset not in X264_PRESETS:
+                found.append(("preset", f"preset {profile.preset!r} is not an x264 preset "
+                                        f"({', '.join(X264_PRESETS)})"))
+            if profile.x264_profile is not None and profile.x264_profile not in X264_PROFILES:
+                found.append(("x264_profile", f"x264_profile {profile.x264_profile!r} is not one "
+                                              f"of {', '.join(X264_PROFILES)}"))
+            if profile.crf is not None and not 0 <= profile.crf <= 51:
+                found.append(("crf", f"crf {profile.crf} is outside x264's 0 to 51"))
+        if profile.qscale is not None and not 1 <= profile.qscale <= 31:
+            found.append(("qscale", f"qscale {profile.qscale} is outside 1 to 31"))
+        if profile.fps is not None and not 0 < profile.fps <= 300:
+            found.append(("fps", f"fps {profile.fps:g} is not a frame rate (0 to 300)"))
+    for name in ("video_bitrate", "audio_bitrate"):
+        value = getattr(profile, name)
+        if value is not None and not BITRATE.fullmatch(str(value)):
+            found.append((name, f"{name} {value!r} is not a bit rate (like 192k or 20M)"))
+    if profile.opus_application is not None and profile.opus_application not in OPUS_APPLICATIONS:
+        found.append(("opus_application", f"opus_application is one of "
+                                          f"{', '.join(OPUS_APPLICATIONS)}, not "
+                                          f"{profile.opus_application!r}"))
+    if not 8000 <= profile.sample_rate <= 192000:
+        found.append(("sample_rate", f"sample_rate {profile.sample_rate} is not an audio rate "
+                                     "(8000 to 192000 Hz)"))
+    return found
 
 
 def profile_problem(profile: Profile) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from pipeline.errors import ManifestError, SubtitleError, ValidationError
@@ -164,3 +166,35 @@ def test_a_missing_file_names_what_is_there_for_the_language(campaign):
                               f"{campaign.root / 'subtitles/spot/nah.srt'} (or .vtt, .ass, .ssa, "
                               ".ttml, .xml, .dfxp); the folder has nah.srt.txt, nah.sub (not a "
                               "subtitle format read here)"), message
+
+
+def test_encoder_settings_ffmpeg_would_refuse_are_errors_at_their_line(tmp_path):
+    # A bogus preset passed validate, then failed at render every variant sharing its ffmpeg
+    # run, the same error printed once per variant.
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(textwrap.dedent("""\
+        campaign: c
+        title: t
+        source_language: spa
+        spots: [{id: s, master: spot.mp4}]
+        languages: [{code: nah, treatment: soft}]
+        profiles:
+          proxy: {preset: bogus}
+          tiny:
+            base: proxy
+            crf: 60
+            audio_bitrate: 96 kbps
+            x264_profile: ultra
+          note: {base: voice-note, opus_application: speech}
+        """), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(manifest)
+    found = [(d.line, d.message) for d in caught.value.diagnostics if "profile" in d.message]
+    assert found == [
+        (7, "profile 'proxy': preset 'bogus' is not an x264 preset (ultrafast, superfast, "
+            "veryfast, faster, fast, medium, slow, slower, veryslow, placebo)"),
+        (12, "profile 'tiny': x264_profile 'ultra' is not one of baseline, main, high, high10, "
+             "high422, high444"),
+        (10, "profile 'tiny': crf 60 is outside x264's 0 to 51"),
+        (11, "profile 'tiny': audio_bitrate '96 kbps' is not a bit rate (like 192k or 20M)"),
+        (13, "profile 'note': opus_application is one of voip, audio, lowdelay, not 'speech'")]

@@ -13,7 +13,7 @@ from pipeline.errors import error
 from pipeline.manifest.model import Manifest
 from pipeline.manifest.nodes import NodeReader
 from pipeline.media.timecode import syntax_problem
-from pipeline.profiles import BUILTIN_PROFILES, Profile, profile_problem
+from pipeline.profiles import BUILTIN_PROFILES, Profile, encoder_problems, profile_problem
 from pipeline.standards import STANDARDS
 
 
@@ -58,6 +58,11 @@ def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
             profile = _with_standard(reader, key_node, profile, given)
         for problem in _profile_problems(profile):
             reader.fail(key_node, f"profile {name!r}: {problem}")
+        given_at = {k.value: k for k, _ in overrides.value} \
+            if isinstance(overrides, yaml.MappingNode) else {}
+        for field, problem in encoder_problems(profile):
+            # At the field's own line when this manifest sets it, else at the profile's.
+            reader.fail(given_at.get(field, key_node), f"profile {name!r}: {problem}")
         profiles.append(profile)
     return tuple(profiles)
 
