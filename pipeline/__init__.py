@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "11"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "12"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -11,4 +11,6 @@ RENDER_VERSION = "11"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # samples converted to BT.709, and every picture tagged BT.709; 9: the
                        # tags in copied H.264 streams and ProRes frame headers too; 10: burned
                        # colours and the slate's backdrop in BT.709's weights; 11: a master's
-                       # sound cut where its picture starts or ends fades in or out
+                       # sound cut where its picture starts or ends fades in or out; 12: levelling
+                       # corrects up to 4 times, never across limiters, keeps the best encode,
+                       # Opus's first limiter 1.5 dB under the ceiling, R128 s1 corrected

@@ -58,6 +58,15 @@ def short_form(seconds: float) -> bool:
     return seconds <= SHORT_FORM
 
 
+def short_term_limit(standard_name: str | None, seconds: float) -> float | None:
+    """EBU R128 s1's maximum short-term loudness (LUFS) for a programme of `seconds` held to the
+    named standard; None when it has no standard or is longer than short-form content."""
+    standard = STANDARDS.get(standard_name or "")
+    if standard is None or not short_form(seconds):
+        return None
+    return standard.target + SHORT_TERM_ABOVE_TARGET
+
+
 def verdict(standard: Standard, loudness: Loudness, seconds: float) -> list[Check]:
     """Each rule of `standard` (and R128 s1's for a short-form programme of `seconds`) checked
     against `loudness`. Undefined loudness (silence) fails the integrated rule: a spot without
@@ -69,8 +78,8 @@ def verdict(standard: Standard, loudness: Loudness, seconds: float) -> list[Chec
         Check("true peak", loudness.true_peak, "dBTP", f"≤ {standard.true_peak:.1f}",
               loudness.true_peak is None or loudness.true_peak <= standard.true_peak),
     ]
-    if short_form(seconds):
-        limit = standard.target + SHORT_TERM_ABOVE_TARGET
+    limit = short_term_limit(standard.name, seconds)
+    if limit is not None:
         checks.append(Check("maximum short-term loudness (EBU R128 s1)", loudness.max_short_term,
                             "LUFS", f"≤ {limit:.1f}",
                             loudness.max_short_term is None or loudness.max_short_term <= limit))

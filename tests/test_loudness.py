@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -14,7 +15,8 @@ from pipeline.cli.main import cli
 from pipeline.media.loudness import Loudness, measure_file
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.render import audio
-from pipeline.render.leveling import LIMITER_HEADROOM, Leveling, corrected, first_leveling, miss
+from pipeline.render.leveling import (CORRECTIONS, LIMITER_HEADROOM, MAX_CORRECTION, PEAK_MARGIN,
+                                      Leveling, corrected, first_leveling, level_and_verify, miss)
 from tests.conftest import FFMPEG, ffmpeg
 from tests.mediacheck import integrated_loudness
 
@@ -50,15 +52,59 @@ def test_a_miss_is_more_than_the_tolerance_or_over_the_ceiling():
 
 def test_a_correction_adds_the_missing_gain_and_lowers_the_limiter_by_the_overshoot():
     applied = Leveling(14.0, -1.5)
-    again = corrected(WEB, applied, Loudness(-16.8, -0.8, 2.0))
+    again = corrected(WEB, [(applied, Loudness(-16.8, -0.8, 2.0))])
     assert again.gain == pytest.approx(14.8)
-    assert again.ceiling == pytest.approx(-1.0 - 0.1 - 0.7)       # 0.7 dB over the limiter's -1.5
+    # 0.2 dB over the ceiling: the limiter goes down by that and PEAK_MARGIN.
+    assert again.ceiling == pytest.approx(-1.5 - 0.2 - PEAK_MARGIN)
     assert again.corrections == 1
-    # After two steps, the gain follows what a dB bought: 0.5 LU here, so 0.8 LU takes 1.6 dB.
-    before = (Leveling(13.0, -1.5), Loudness(-17.3, -1.5, 2.0))
-    assert corrected(WEB, applied, Loudness(-16.8, -1.5, 2.0), before).gain == pytest.approx(15.6)
+    # After two steps under one limiter, the gain follows what a dB bought: 0.5 LU here, so
+    # 0.8 LU takes 1.6 dB.
+    tries = [(Leveling(13.0, -1.5), Loudness(-17.3, -1.5, 2.0)),
+             (Leveling(14.0, -1.5, 1), Loudness(-16.8, -1.5, 2.0))]
+    assert corrected(WEB, tries).gain == pytest.approx(15.6)
     # No limiter yet, and the extra gain would take the peaks past the ceiling: one is added.
-    assert corrected(WEB, Leveling(3.0, None), Loudness(-17.5, -2.0, 2.0)).ceiling == -1.5
+    assert corrected(WEB, [(Leveling(3.0, None), Loudness(-17.5, -2.0, 2.0))]).ceiling == -1.5
+
+
+def test_encodes_under_different_limiters_never_make_one_slope():
+    # The split-stream master the radio engineer sent to `web`: +5.2 dB gave -16.8 LUFS; +6.0 dB
+    # under a lower limiter gave -20.0 LUFS. The secant of the two (-4 LU per dB, clamped to
+    # 0.2) stepped the gain to +26 dB (-9.7 LUFS, +0.1 dBTP). Under the new limiter only one
+    # encode is known: the step is the miss, dB for LU.
+    tries = [(Leveling(5.2, -1.5), Loudness(-16.8, -0.6, 3.0)),
+             (Leveling(6.0, -2.1, 1), Loudness(-20.0, -2.4, 3.0))]
+    step = corrected(WEB, tries)
+    assert step.ceiling == -2.1 and step.gain == pytest.approx(10.0)
+    # Bracketed under one limiter: interpolated between the two, never past them.
+    tries.append((step, Loudness(-15.0, -1.2, 3.0)))
+    inside = corrected(WEB, tries)
+    assert inside.ceiling == -2.1 and 6.0 < inside.gain < 10.0
+    assert inside.gain == pytest.approx(6.0 + 4.0 * 4.0 / 5.0)
+    # However little a dB buys, a correction stays within MAX_CORRECTION of the first gain.
+    far = corrected(WEB, [(Leveling(5.0, -1.5), Loudness(-21.0, -1.5, 3.0)),
+                          (Leveling(6.0, -1.5, 1), Loudness(-20.9, -1.5, 3.0))])
+    assert far.gain <= 5.0 + MAX_CORRECTION
+    # More gain under one limiter bought nothing: no gain reaches the target; nothing to try.
+    assert corrected(WEB, [(Leveling(5.0, -1.5), Loudness(-19.0, -1.5, 3.0)),
+                           (Leveling(7.0, -1.5, 1), Loudness(-19.0, -1.5, 3.0))]) is None
+
+
+def test_the_best_encode_is_kept_and_a_hopeless_one_says_so():
+    # A meter that answers from a table: every further gain overshoots the loudness it aims at.
+    readings = {(5.0, -1.5): Loudness(-16.6, -1.2, 3.0)}
+    encoded = []
+
+    def encode(leveling):
+        encoded.append((round(leveling.gain, 2), leveling.ceiling))
+
+    def meter():
+        return readings.get(encoded[-1], Loudness(-14.8, -1.1, 3.0))
+
+    result, leveling = level_and_verify(WEB, Loudness(-21.0, -4.0, 3.0), encode, meter, "x")
+    assert leveling.gain == pytest.approx(5.0) and result.integrated == -16.6
+    assert len(set(encoded)) > 2             # it tried others first
+    assert encoded[-1] == (5.0, -1.5)        # made again: the file on disk is the best encode's
+    assert len(encoded) <= CORRECTIONS + 2
 
 
 # --- on rendered files --------------------------------------------------------------------
@@ -94,6 +140,34 @@ def test_a_short_dub_reaches_the_target_on_every_chain_by_an_independent_meter(i
     assert px["limiter_dbtp"] is not None       # +11 dB on a word whose peaks sit near full scale
 
 
+@pytest.mark.e2e
+def test_a_master_of_split_mono_streams_settles_at_its_target_without_a_runaway_gain(campaign):
+    # Stream 0 a voice, stream 1 a quiet 330 Hz tone (float PCM, as an editor exports them):
+    # the first encode's AAC peak passed the ceiling, the lower limiter took 0.6 LU, and the
+    # secant across the two limiters stepped the gain from +11.6 to +17.6 dB: -14.3 LUFS, failed.
+    voice = campaign.root / "voice.wav"
+    assert shutil.which("espeak-ng"), "espeak-ng is not installed: run `make setup`"
+    subprocess.run(["espeak-ng", "-v", "es", "-s", "150", "-w", str(voice),
+                    "Los seres humanos no están a la venta. Llame hoy mismo al número gratuito, "
+                    "la trata de personas es un delito."], check=True)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=8", "-i", str(voice),
+           "-f", "lavfi", "-i", "aevalsrc=0.025*sin(2*PI*330*t):s=48000:d=8",
+           "-filter_complex", "[1:a]aresample=48000,volume=0.5,apad,atrim=0:8[v]",
+           "-map", "0:v", "-map", "[v]", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast",
+           "-c:a", "pcm_f32le", str(campaign.root / "media/split.mov"))
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}], spots=[
+        {"id": "spot", "title": "Split", "master": "../media/split.mov",
+         "audio": {"streams": [0, 1]}}], profiles={"web": {"base": "web", "width": 320, "height": 180,
+                                                        "preset": "ultrafast", "crf": 30}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    lufs, peak = integrated_loudness(campaign.out / "spot.nah.web.mp4")
+    assert abs(lufs + 16) <= 0.5 and peak <= -1.0, (lufs, peak)
+    record = json.loads((campaign.out / "spot.nah.web.json").read_text())["loudness"]
+    assert record["gain_db"] < 11.0 + MAX_CORRECTION, record     # the first step was +10.8 dB
+
+
 UNREACHABLE = {"loud": {"base": "proxy", "width": 320, "height": 180, "preset": "ultrafast",
                         "loudness": -5.0, "true_peak": -22.0}}
 
@@ -104,8 +178,10 @@ def test_a_target_no_gain_and_limiter_can_reach_fails_the_variant(ident):
     result = invoke("render", manifest)
     assert result.exit_code == 1
     assert ("audio/spot/yua.wav: error: the yua dub of spot at -5 LUFS: integrated loudness"
-            in result.output
-            and "after 2 corrections" in result.output), result.output
+            in result.output), result.output
+    # It stops as soon as more gain buys nothing under the limiter the ceiling needs, and says so.
+    assert "after 1 correction (the nearest encode: gain +19.2 dB, limiter at -22.5 dBTP); " \
+        "2 encodes, and more gain bought too little loudness: the limiter took it" in result.output
     assert not (ident.out / "spot.yua.loud.mp4").exists()
     assert not list((ident.out / ".work").glob("*.audio.mka"))
 

@@ -35,6 +35,7 @@ from pipeline.profiles import Profile
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import made_once
+from pipeline.standards import short_term_limit
 
 Stream = ffmpeg.nodes.FilterableStream
 
@@ -154,6 +155,12 @@ def measured_loudness(source: AudioSource, cache: HashCache) -> Loudness:
                                        lambda: measure(source.build()).to_cache()))
 
 
+def programme_short_term_limit(plan: VariantPlan) -> float | None:
+    """EBU R128 s1's limit (LUFS) on the variant's programme, which levelling keeps under where
+    the tolerance allows; None when its profile names no standard or the spot is not short-form."""
+    return short_term_limit(plan.variant.profile.loudness_standard, plan.master.duration)
+
+
 def track_container(profile: Profile) -> tuple[str, str]:
     """(file extension, ffmpeg format) of a shared audio track: MP4 for AAC (it keeps the encoder
     delay), Matroska for the rest."""
@@ -167,8 +174,10 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
     source's file (`track_name`). Named for what it holds, not for the profile: profiles with
     the same audio settings (`square` and `vertical`) share it."""
     profile = plan.variant.profile
+    limit = programme_short_term_limit(plan)
     key = sha256_json({"source": source.key, "audio": audio_encoder_args(profile),
                        "target": [profile.loudness, profile.loudness_tolerance, profile.true_peak],
+                       "short_term_limit": limit,
                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
     extension, container = track_container(profile)
     track = plan.variant.folder / ".work" / f"{plan.variant.spot.id}.{key}.audio.{extension}"
@@ -187,7 +196,7 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
             try:
                 loudness, leveling = level_and_verify(
                     profile, measured_loudness(source, cache), encode, lambda: measure_file(track),
-                    what=name)
+                    what=name, short_term_limit=limit)
             except PipelineError as exc:   # the track's error, at the file it is made from
                 track.unlink(missing_ok=True)
                 exc.path = origin

@@ -29,7 +29,8 @@ from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, read_decoded
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.profiles import Profile
-from pipeline.render.audio import audio_encoder_args, audio_source, measured_loudness, track_name
+from pipeline.render.audio import (audio_encoder_args, audio_source, measured_loudness,
+                                   programme_short_term_limit, track_name)
 from pipeline.render.certificate import certify
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.variants import VariantPlan
@@ -151,8 +152,9 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
     try:
         name, origin = track_name(plan)
         try:
-            loudness, leveling = level_and_verify(profile, measured_loudness(source, cache),
-                                                  encode, meter, what=name)
+            loudness, leveling = level_and_verify(
+                profile, measured_loudness(source, cache), encode, meter, what=name,
+                short_term_limit=programme_short_term_limit(plan))
         except RenderError as exc:   # out of tolerance: at the file to fix, as a shared track's
             exc.path = exc.path or origin
             raise

@@ -12,6 +12,7 @@ and the encoded file is measured by `ebur128` (EBU R128), the figure records and
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -23,13 +24,26 @@ from pipeline.media.loudness import Loudness
 from pipeline.profiles import Profile
 
 Stream = ffmpeg.nodes.FilterableStream
+log = logging.getLogger(__name__)
 
 OVERSAMPLE = 4                 # the limiter runs at 4x the output rate (BS.1770-4's true-peak rate)
 LIMITER_HEADROOM = 0.5         # dB kept under the ceiling: resampling and lossy encoders overshoot
+# libopus at a voice note's 32 kb/s overshot a limited speech-over-music track by 0.6 to 1.5 dB
+# (decoded and measured by ebur128, 9 encodes of one dub): its first limiter sits lower, so
+# the first encode usually passes.
+CODEC_HEADROOM = {"libopus": 1.5}
 LIMITER_FLOOR = -24.0          # dBFS: the lowest limit alimiter takes (0.0625)
-CORRECTIONS = 2                # encodes after the first, before a track that still misses fails
-MARGIN = 0.1                   # dB: how far a correction aims inside the ceiling
-MIN_SLOPE = 0.2                # LU per dB of gain: a correction's step is at most 5x the miss
+CORRECTIONS = 4                # encodes after the first, before a track that still misses fails
+MARGIN = 0.1                   # LU: how far a correction aims inside a loudness limit
+# dB a lowered limiter is set under what the last encode needed: a lossy encoder's overshoot
+# moved by up to 0.5 dB between encodes of nearly the same signal (libopus 32 kb/s, AAC 192 kb/s)
+PEAK_MARGIN = 0.5
+MIN_SLOPE = 1 / 3              # LU per dB of gain: a correction's step is at most 3x the miss
+# dB: corrections stay this close to the first gain, whatever the slope says (a runaway went
+# 20 dB past it); a 0.35 s word of plosives needed 7.7 dB more than its first gain, its limiter
+# taking 5 LU of it.
+MAX_CORRECTION = 10.0
+SAME_CEILING = 0.05            # dB: limiters this close are the same limiter
 
 
 @dataclass(frozen=True)
@@ -58,21 +72,47 @@ class SharedTrack:
         return self.loudness.to_json() | self.leveling.to_json()
 
 
-def first_leveling(profile: Profile, measured: Loudness) -> Leveling:
-    """The gain that takes `measured` to the target; a limiter when that gain would push the
-    true peak within LIMITER_HEADROOM of the ceiling. Silence gets neither (nothing to level)."""
+def headroom(profile: Profile) -> float:
+    """dB under the profile's true-peak ceiling at which the first limiter is set."""
+    return CODEC_HEADROOM.get(profile.audio_codec, LIMITER_HEADROOM)
+
+
+def aim(profile: Profile, loudness: Loudness, short_term_limit: float | None = None
+        ) -> float | None:
+    """The integrated loudness (LUFS) to level to: the profile's target, or under it by as much
+    as `loudness`'s maximum short-term loudness is over `short_term_limit` (EBU R128 s1: target
+    + 5 LU for short-form content), plus MARGIN. A gain moves both figures alike, so lowering
+    the integrated loudness by the excess brings the loudest 3 s under the limit. None when the
+    target's tolerance leaves no room for that: the programme's check then refuses the mix with
+    its figure (render/certificate.py)."""
+    target = profile.loudness
+    if short_term_limit is None or not loudness.defined or loudness.max_short_term is None:
+        return target
+    lowered = loudness.integrated - (loudness.max_short_term - short_term_limit) - MARGIN
+    if lowered >= target:
+        return target
+    return lowered if lowered >= target - profile.loudness_tolerance + MARGIN / 2 else None
+
+
+def first_leveling(profile: Profile, measured: Loudness,
+                   short_term_limit: float | None = None) -> Leveling:
+    """The gain that takes `measured` to the target (`aim`); a limiter when that gain would push
+    the true peak within the codec's headroom of the ceiling. Silence gets neither (nothing to
+    level)."""
     if not measured.defined:
         return Leveling()
-    gain = profile.loudness - measured.integrated
-    ceiling = profile.true_peak - LIMITER_HEADROOM
+    gain = (aim(profile, measured, short_term_limit) or profile.loudness) - measured.integrated
+    ceiling = profile.true_peak - headroom(profile)
     peak = (measured.true_peak if measured.true_peak is not None else -99.0) + gain
     return Leveling(gain, ceiling if peak > ceiling else None)
 
 
-def miss(profile: Profile, result: Loudness, slack: float = 1.0) -> str | None:
+def miss(profile: Profile, result: Loudness, slack: float = 1.0,
+         short_term_limit: float | None = None) -> str | None:
     """Why `result` misses the profile, or None: integrated loudness more than `slack` times the
-    profile's tolerance from its target (EBU R128: broadcast +-0.5 LU), or true peak over the
-    ceiling. Undefined loudness (silence) misses nothing here; the record flags it."""
+    profile's tolerance from its target (EBU R128: broadcast +-0.5 LU), true peak over the
+    ceiling, or (given a limit) maximum short-term loudness over it. Undefined loudness
+    (silence) misses nothing here; the record flags it."""
     problems = []
     if result.defined and abs(result.integrated - profile.loudness) > profile.loudness_tolerance * slack:
         problems.append(f"integrated loudness {result.integrated:.1f} LUFS is more than "
@@ -81,32 +121,99 @@ def miss(profile: Profile, result: Loudness, slack: float = 1.0) -> str | None:
     if result.true_peak is not None and result.true_peak > profile.true_peak:
         problems.append(f"true peak {result.true_peak:.1f} dBTP is above the ceiling "
                         f"{profile.true_peak:g} dBTP")
+    if (short_term_limit is not None and result.max_short_term is not None
+            and result.max_short_term > short_term_limit):
+        problems.append(f"maximum short-term loudness {result.max_short_term:.1f} LUFS is above "
+                        f"{short_term_limit:.1f} LUFS (EBU R128 s1)")
     return "; ".join(problems) or None
 
 
-def corrected(profile: Profile, applied: Leveling, result: Loudness,
-              before: tuple[Leveling, Loudness] | None = None) -> Leveling:
-    """A further gain step toward the target. Where a limiter holds the peaks, part of any extra
-    gain goes into limiting rather than loudness: with an earlier step (`before`), the gain is
-    stepped by the secant of the two measured results (how many LU a dB of gain bought), not
-    dB for LU. A limiter is added when the new gain would take the measured peak past the
-    ceiling; an existing one is lowered by the overshoot the resampler and encoder added."""
-    missing = profile.loudness - result.integrated if result.defined else 0.0
-    slope = 1.0
-    if before is not None and before[1].defined and result.defined and applied.gain != before[0].gain:
-        slope = (result.integrated - before[1].integrated) / (applied.gain - before[0].gain)
-        slope = min(1.0, max(MIN_SLOPE, slope))
-    gain = applied.gain + missing / slope
+Try = tuple[Leveling, Loudness]
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < SAME_CEILING)
+
+
+def next_ceiling(profile: Profile, applied: Leveling, result: Loudness, gain: float) -> float | None:
+    """The limiter of the next encode. One that let the encoded peak past the profile's ceiling
+    is lowered by the excess plus PEAK_MARGIN (the encoder's overshoot is not the same twice);
+    a track without one gets one when the new gain would take its measured peak within the
+    codec's headroom of the ceiling."""
     ceiling = applied.ceiling
-    if result.true_peak is not None:
-        if ceiling is None:
-            if result.true_peak + gain - applied.gain > profile.true_peak - LIMITER_HEADROOM:
-                ceiling = profile.true_peak - LIMITER_HEADROOM
-        else:
-            overshoot = max(0.0, result.true_peak - ceiling)
-            ceiling = min(ceiling, profile.true_peak - MARGIN - overshoot)
-    return Leveling(gain, None if ceiling is None else max(ceiling, LIMITER_FLOOR),
-                    applied.corrections + 1)
+    if result.true_peak is None:
+        return ceiling
+    if ceiling is None:
+        if result.true_peak + gain - applied.gain > profile.true_peak - headroom(profile):
+            ceiling = profile.true_peak - headroom(profile)
+    elif result.true_peak > profile.true_peak:
+        ceiling -= result.true_peak - profile.true_peak + PEAK_MARGIN
+    return None if ceiling is None else max(ceiling, LIMITER_FLOOR)
+
+
+def _slope(tries: list[Try]) -> float:
+    """LU the last two encodes under one limiter bought per dB of gain (1.0 without such a
+    pair), kept within [MIN_SLOPE, 1]: a limiter only ever takes loudness away."""
+    pairs = [(a, b) for i, a in enumerate(tries) for b in tries[i + 1:]
+             if _same(a[0].ceiling, b[0].ceiling) and a[1].defined and b[1].defined
+             and abs(a[0].gain - b[0].gain) > 0.01]
+    if not pairs:
+        return 1.0
+    (l1, r1), (l2, r2) = pairs[-1]
+    slope = (r2.integrated - r1.integrated) / (l2.gain - l1.gain)
+    return min(1.0, max(MIN_SLOPE, slope))
+
+
+def next_gain(tries: list[Try], ceiling: float | None, target: float) -> float | None:
+    """The gain (dB) of the next encode under `ceiling`, toward `target` LUFS, from the encodes
+    made so far: between the two nearest under this limiter that fall either side of the target
+    (interpolated, never outside them); else a step from the nearest by the measured slope
+    (`_slope`). None when more gain under this limiter bought no loudness (it all went into
+    limiting) and the target is above what was reached: no gain reaches it."""
+    under = sorted(((l.gain, r.integrated) for l, r in tries
+                    if _same(l.ceiling, ceiling) and r.defined), key=lambda t: t[0])
+    low = [t for t in under if t[1] < target]
+    high = [t for t in under if t[1] >= target]
+    if low and high:
+        (g1, i1), (g2, i2) = max(low, key=lambda t: t[1]), min(high, key=lambda t: t[1])
+        if g1 < g2 and i2 > i1:
+            return g1 + (g2 - g1) * (target - i1) / (i2 - i1)
+    if len(low) >= 2 and not high:
+        (g1, i1), (g2, i2) = low[-2], low[-1]
+        if i2 - i1 <= 0.05:
+            return None
+    if under:
+        gain, reached = min(under, key=lambda t: abs(t[1] - target))
+    else:
+        last = tries[-1]
+        gain, reached = last[0].gain, last[1].integrated
+    return gain + (target - reached) / _slope(tries)
+
+
+def corrected(profile: Profile, tries: list[Try], target: float | None = None) -> Leveling | None:
+    """The next encode's gain and limiter after the measured `tries` (oldest first), or None
+    when nothing new is left to try. The limiter is lowered first when the last peak passed the
+    ceiling (`next_ceiling`); the gain then comes from the encodes under that limiter
+    (`next_gain`), bracketed or stepped by what a dB bought, never more than MAX_CORRECTION from
+    the first gain. Encodes under different limiters are never mixed in one slope: a lower
+    limiter takes loudness away by itself (a voice's peaks held 4 dB lower cost 3 LU), which a
+    secant across the two read as gain buying no loudness, and stepped the gain 20 dB up."""
+    applied, result = tries[-1]
+    target = profile.loudness if target is None else target
+    missing = target - result.integrated if result.defined else 0.0
+    ceiling = next_ceiling(profile, applied, result, applied.gain + missing)
+    if _same(ceiling, applied.ceiling) or not result.defined:
+        gain = next_gain(tries, ceiling, target) if result.defined else applied.gain
+    else:
+        # A new limiter: nothing measured under it yet; step as the last encode missed.
+        gain = applied.gain + missing
+    if gain is None:
+        return None
+    first = tries[0][0].gain
+    gain = min(first + MAX_CORRECTION, max(first - MAX_CORRECTION, gain))
+    if any(_same(l.ceiling, ceiling) and abs(l.gain - gain) < 0.05 for l, _ in tries):
+        return None
+    return Leveling(gain, ceiling, applied.corrections + 1)
 
 
 def level(audio: Stream, profile: Profile, leveling: Leveling) -> Stream:
@@ -125,29 +232,73 @@ def level(audio: Stream, profile: Profile, leveling: Leveling) -> Stream:
 
 
 def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Leveling], None],
-                     meter: Callable[[], Loudness], what: str) -> tuple[Loudness, Leveling]:
+                     meter: Callable[[], Loudness], what: str,
+                     short_term_limit: float | None = None) -> tuple[Loudness, Leveling]:
     """Encode with the first leveling, measure the result, correct up to CORRECTIONS times.
 
-    A result more than half the tolerance off (or over the ceiling) is corrected, so delivered
-    figures sit well inside the tolerance; one still outside the whole tolerance, or over the
-    ceiling, after the corrections raises `RenderError`. Returns (measured result, leveling).
+    A result more than half the tolerance from its aim (the target, or under it where EBU R128
+    s1's `short_term_limit` (LUFS) asks and the tolerance allows: `aim`), over the ceiling, or
+    over that limit is corrected, so delivered figures sit well inside the tolerance. When the
+    corrections run out, the best encode (inside the whole tolerance and under the ceiling,
+    nearest its aim) is kept, encoded again if it was not the last and measured again; none
+    such raises `RenderError` with the nearest figures. Returns (measured result, leveling).
+    At most CORRECTIONS + 2 encodes.
     """
-    leveling, before = first_leveling(profile, measured), None
+    leveling = first_leveling(profile, measured, short_term_limit)
+    target = aim(profile, measured, short_term_limit)
+    limit = short_term_limit if target is not None else None   # None: s1 is past correcting
+    target = profile.loudness if target is None else target
+    tries: list[Try] = []
     while True:
         encode(leveling)
         result = meter()
-        if miss(profile, result, slack=0.5) is None:
+        tries.append((leveling, result))
+        log.info("%s: gain %+.2f dB, limiter %s dBTP: %s LUFS, %s dBTP", what, leveling.gain,
+                 leveling.ceiling, result.integrated, result.true_peak)
+        if limit is not None:
+            lowered = aim(profile, result, limit)
+            limit = None if lowered is None else limit
+            target = profile.loudness if lowered is None else min(target, lowered)
+        if _accepted(profile, result, target, limit):
             return result, leveling
         if leveling.corrections >= CORRECTIONS:
             break
-        leveling, before = corrected(profile, leveling, result, before), (leveling, result)
-    problem = miss(profile, result)
-    if problem is None:
-        return result, leveling
-    raise RenderError(f"{what}: {problem} after {leveling.corrections} corrections "
-                      f"(gain {leveling.gain:+.1f} dB"
-                      + (f", limiter at {leveling.ceiling:.1f} dBTP)" if leveling.ceiling is not None
-                         else ")"),
+        following = corrected(profile, tries, target)
+        if following is None:
+            break
+        leveling = following
+    stuck = (f"; {len(tries)} encodes, and more gain bought too little loudness: the limiter "
+             "took it" if following is None else "")
+    kept = [(l, r) for l, r in tries if miss(profile, r) is None]
+    if kept:
+        best, result = min(kept, key=lambda t: abs(t[1].integrated - target) if t[1].defined else 0)
+        if best is not tries[-1][0]:
+            encode(best)             # the file on disk is the last encode's: make the best again
+            result = meter()
+        problem = miss(profile, result)
+        if problem is None:
+            return result, best
+    else:
+        best, result = min(tries, key=lambda t: _badness(profile, t[1]))
+        problem = miss(profile, result)
+    count = leveling.corrections
+    raise RenderError(f"{what}: {problem} after {count} correction{'' if count == 1 else 's'} "
+                      f"(the nearest encode: gain {best.gain:+.1f} dB"
+                      + (f", limiter at {best.ceiling:.1f} dBTP)" if best.ceiling is not None
+                         else ")") + stuck,
                       hint="the track's peaks are far above its loudness; master it with less "
                            "dynamic range")
 
+
+def _accepted(profile: Profile, result: Loudness, target: float, limit: float | None) -> bool:
+    """Inside the profile's tolerance and ceiling (and `limit`), and within half the tolerance
+    of the loudness aimed at."""
+    near = not result.defined or abs(result.integrated - target) <= profile.loudness_tolerance / 2
+    return near and miss(profile, result, short_term_limit=limit) is None
+
+
+def _badness(profile: Profile, result: Loudness) -> float:
+    """How far (dB or LU) a result is outside the profile's tolerance and ceiling."""
+    off = abs(result.integrated - profile.loudness) - profile.loudness_tolerance if result.defined else 0
+    over = result.true_peak - profile.true_peak if result.true_peak is not None else 0
+    return max(0.0, off) + max(0.0, over)

@@ -28,6 +28,7 @@ from pipeline.render.audio import (
     AUDIO_SOURCES,
     audio_encoder_args,
     audio_source,
+    programme_short_term_limit,
     shared_audio,
     track_name,
 )
@@ -190,7 +191,8 @@ def audio_identity(plan: VariantPlan) -> tuple:
             *(plan.inputs[role]["sha256"] for role in roles),
             plan.master.duration if treatment in ("dub", "mix") else None,
             tuple(sorted(audio_encoder_args(profile).items())),
-            profile.loudness, profile.loudness_tolerance, profile.true_peak)
+            profile.loudness, profile.loudness_tolerance, profile.true_peak,
+            programme_short_term_limit(plan))
 
 
 def audio_track(job: Job) -> Stream:
