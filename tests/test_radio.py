@@ -401,6 +401,55 @@ def test_a_voice_note_of_speech_over_a_bed_meets_its_ceiling_at_its_target(campa
     assert record["loudness"]["limiter_dbtp"] < -1.0
 
 
+def max_short_term(path: Path) -> float:
+    """The highest 3 s (short-term) loudness of the decoded file, from ebur128's frame log."""
+    err = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-af",
+                          "ebur128=framelog=info", "-f", "null", "-"],
+                         capture_output=True, text=True, check=True).stderr
+    return max(float(s) for s in re.findall(r"\bS:\s*(-?[\d.]+)", err[:err.rindex("Summary:")]))
+
+
+def burst_dub(campaign, louder: float) -> Path:
+    """A 20 s radio spot (sound alone) dubbed with a steady tone that is `louder` dB louder
+    for 3 s: its loudest 3 s sit that much over the steady part, and less over the whole's
+    integrated loudness (7.4 dB: about 5.1 LU over it)."""
+    master = campaign.root / "media/radio20.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000:duration=20",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    burst = 0.1 * 10 ** (louder / 20)
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=20",
+           "-filter:a", f"volume='if(between(t,10,13),{burst},0.1)':eval=frame",
+           str(campaign.root / "audio/spot/yua.wav"))
+    return radio_campaign(campaign, master, [{"code": "yua", "treatment": "dub"}], ["radio"])
+
+
+@pytest.mark.e2e
+def test_a_spot_a_little_over_r128_s1_is_levelled_under_it_inside_the_tolerance(campaign):
+    # Levelled to -23.0 LUFS, its loudest 3 s read -17.9 LUFS, 0.1 LU over EBU R128 s1's -18.0:
+    # it was refused, though 0.2 dB less gain keeps it inside -23 +-0.5.
+    manifest = burst_dub(campaign, 7.4)
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    wav = campaign.out / "spot.yua.radio.wav"
+    lufs, peak = ebur128(wav)
+    assert -23.5 <= lufs < -23.0 and peak <= -1.0, (lufs, peak)
+    assert max_short_term(wav) <= -18.0
+    record = json.loads((campaign.out / "spot.yua.radio.json").read_text())
+    assert record["loudness_standard"]["passed"]
+
+
+@pytest.mark.e2e
+def test_a_spot_far_over_r128_s1_is_refused_at_the_dub_to_fix(campaign):
+    # 3.6 LU over the limit: more than the tolerance leaves room for. The error had no PATH.
+    manifest = burst_dub(campaign, 12.0)
+    result = invoke("render", manifest)
+    assert result.exit_code == 1
+    dub = campaign.root / "audio/spot/yua.wav"
+    assert (f"{dub}: error: the delivered programme of spot.yua.radio breaks EBU R128 (2023): "
+            "maximum short-term loudness (EBU R128 s1)") in result.output, result.output
+    assert not list(campaign.out.glob("spot.yua.radio.*"))
+
+
 @pytest.mark.e2e
 def test_a_padded_dub_fades_out_where_it_ends(campaign, radio_master, tmp_path):
     campaign.audio("yua")                        # a 1 kHz tone that stops at 3.5 s

@@ -25,6 +25,7 @@ from pipeline.files import write_atomically
 from pipeline.media.loudness import Frame, Loudness, measure_with_frames
 from pipeline.profiles import Profile
 from pipeline.publish.i18n import Formats, language_name, template_environment
+from pipeline.render.audio import track_name
 from pipeline.render.leader import leader_seconds
 from pipeline.render.leveling import SharedTrack
 from pipeline.standards import SHORT_TERM_ABOVE_TARGET, STANDARDS, Check, Standard, failures, \
@@ -91,8 +92,10 @@ def certify(plan, path: Path, record: dict, audio: SharedTrack) -> None:
         return
     start = leader_seconds(profile, plan.master.video.fps if plan.master.video else None)
     loudness, frames = measure_programme(path, start, profile)
+    # The error is at the file to fix (the dub, voice-over or master the sound comes from),
+    # as levelling's own errors are (CONTRACT.md: PATH:LINE: error:).
     checks = check_programme(profile, loudness, plan.master.duration,
-                             f"the delivered programme of {variant.stem}")
+                             f"the delivered programme of {variant.stem}", track_name(plan)[1])
     record["loudness"] = loudness.to_json() | audio.leveling.to_json()
     record["loudness_standard"] = programme_record(loudness, checks, profile, start)
     html, png = (variant.folder / f"{variant.stem}.{suffix}" for suffix in (CERTIFICATE_SUFFIX,
