@@ -24,7 +24,7 @@ from pipeline.errors import RenderError
 from pipeline.files import write_atomically
 from pipeline.media.loudness import Frame, Loudness, measure_with_frames
 from pipeline.profiles import Profile
-from pipeline.publish.i18n import Formats, language_name, template_environment
+from pipeline.publish.i18n import N_, Formats, language_name, template_environment, translations
 from pipeline.render.audio import track_name
 from pipeline.render.leader import leader_seconds
 from pipeline.render.leveling import SharedTrack
@@ -35,6 +35,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 CERTIFICATE_SUFFIX, PLOT_SUFFIX = "loudness.html", "loudness.png"
 PLOT_SIZE = (10.0, 5.0)        # inches at PLOT_DPI: 1000 x 500 px, the page's 2:1 thumbnail
 PLOT_DPI = 100
+
+# The rules' names as standards.py words them (`Check.rule`), marked here for `make
+# translations`: the certificate shows them in the page's language.
+RULES = (N_("integrated loudness"), N_("true peak"),
+         N_("maximum short-term loudness (EBU R128 s1)"))
 
 
 def standard_of(profile: Profile) -> Standard | None:
@@ -102,17 +107,20 @@ def certify(plan, path: Path, record: dict, audio: SharedTrack) -> None:
                                                                                PLOT_SUFFIX))
     record["certificate"] = html.name
     record["sidecars"] = record["sidecars"] + [png.name]
-    write_certificate(record, profile, variant.manifest.page_language,
-                      plot_png(frames, standard_of(profile), loudness), html, png)
+    language = variant.manifest.page_language
+    write_certificate(record, profile, language,
+                      plot_png(frames, standard_of(profile), loudness, language), html, png)
 
 
-def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness) -> bytes:
+def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness, language: str) -> bytes:
     """Momentary and short-term loudness over the programme, the target band, R128 s1's
-    short-term limit and the integrated figure, as a PNG."""
+    short-term limit and the integrated figure, as a PNG labelled in `language` (the page's)."""
+    _, fmt = translations(language).gettext, Formats(language)
     # Imported here: matplotlib takes half a second to import, and most runs plot nothing
     # (a no-op re-render must stay under a second).
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     figure = Figure(figsize=PLOT_SIZE, dpi=PLOT_DPI)
     FigureCanvasAgg(figure)
@@ -120,19 +128,24 @@ def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness) -> byt
     times = [f.time for f in frames]
     floor = -50.0
     axes.axhspan(standard.target - standard.tolerance, standard.target + standard.tolerance,
-                 color="#2e7d32", alpha=0.18, label=f"target {standard.target:g} ± {standard.tolerance:g} LU")
+                 color="#2e7d32", alpha=0.18,
+                 label=_("target %(target)s ± %(tolerance)s LU") % {
+                     "target": fmt.decimal(standard.target),
+                     "tolerance": fmt.decimal(standard.tolerance)})
     axes.axhline(standard.target + SHORT_TERM_ABOVE_TARGET, color="#c62828", linestyle="--",
-                 linewidth=1.2, label="short-term limit (R128 s1)")
+                 linewidth=1.2, label=_("short-term limit (R128 s1)"))
     axes.plot(times, [f.momentary if f.momentary is not None else float("nan") for f in frames],
-              color="#90a4ae", linewidth=0.9, label="momentary (400 ms)")
+              color="#90a4ae", linewidth=0.9, label=_("momentary (400 ms)"))
     axes.plot(times, [f.short_term if f.short_term is not None else float("nan") for f in frames],
-              color="#0b3d91", linewidth=2.2, label="short-term (3 s)")
+              color="#0b3d91", linewidth=2.2, label=_("short-term (3 s)"))
     if loudness.defined:
         axes.axhline(loudness.integrated, color="#0b3d91", linestyle=":", linewidth=1.2,
-                     label=f"integrated {loudness.integrated:.1f} LUFS")
+                     label=_("integrated %(value)s LUFS")
+                     % {"value": fmt.decimal(loudness.integrated)})
     axes.set_ylim(floor, max(-10.0, (loudness.max_momentary or floor) + 2))
     axes.set_xlim(0, max(times, default=1.0))
-    axes.set_xlabel("programme time (s)")
+    axes.set_xlabel(_("programme time (s)"))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda seconds, _position: fmt.number(seconds)))
     axes.set_ylabel("LUFS")
     axes.grid(True, alpha=0.3)
     axes.legend(loc="lower right", fontsize=8, framealpha=0.9)
