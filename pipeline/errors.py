@@ -138,6 +138,16 @@ class StorageError(PipelineError):
     """An upload, download or object-store problem (never carries secrets)."""
 
 
+class CommandLineError(PipelineError):
+    """A value typed on the command line that cannot be right: it names nothing the manifests
+    have, or a kind of URL nothing here writes to. Raised by the core, which knows what exists;
+    the CLI reports it as a usage error (exit code 2), since no file is wrong."""
+
+    def __init__(self, message: str, option: str, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.option = option
+
+
 class InternalError(PipelineError):
     """An exception nobody planned for (a bug), as one line for users."""
 

@@ -6,7 +6,9 @@ import json
 import os
 import signal
 
+import click
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pipeline.cli.common import interrupts_once
@@ -133,7 +135,8 @@ def test_dry_run_renders_nothing(campaign):
     assert not campaign.out.exists()
 
 
-@pytest.mark.parametrize("selector,expected", [(("--lang", "tzo"), ["tzo"]), (("--spot", "other"), [])])
+@pytest.mark.parametrize("selector,expected", [(("--lang", "tzo"), ["tzo"]),
+                                               (("--spot", "spot"), ["nah", "tzo"])])
 def test_selectors_narrow_the_plan(campaign, selector, expected):
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
@@ -228,3 +231,79 @@ def test_render_names_each_blocked_variant_again_at_the_end(campaign):
     assert named.startswith("blocked test-campaign/spot.tzo.small: ") and \
         ": error: subtitles missing for language 'tzo' (soft)" in named, named
     assert lines.index(named) < lines.index("1 rendered, 0 up-to-date, 0 failed, 1 blocked")
+
+
+# --- which variants: --spot, --lang, --profile ------------------------------------------------
+
+TWO_LANGUAGES = [{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}]
+
+
+def two_languages(campaign):
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    return campaign.write(TWO_LANGUAGES)
+
+
+@pytest.mark.parametrize("command", ["plan", "render"])
+@pytest.mark.parametrize("option, value, listed", [("--lang", "xx", "languages there: nah, tzo"),
+                                                   ("--spot", "nope", "spots there: spot"),
+                                                   ("--profile", "nope", "profiles there: small")])
+def test_a_selector_that_matches_nothing_is_a_usage_error(campaign, command, option, value, listed):
+    # It selected nothing: "0 rendered" and exit 0, a typo looking like nothing left to do.
+    manifest = two_languages(campaign)
+    result = invoke(command, manifest, option, value)
+    assert result.exit_code == 2, result.output
+    assert f"Error: {option} {value}: no " in result.output and listed in result.output
+    assert "rendered" not in result.output and "Traceback" not in result.output
+    assert not campaign.out.exists()
+
+
+def test_a_selector_that_one_of_several_manifests_has_is_fine(campaign):
+    first = two_languages(campaign)
+    campaign.subtitle("ote")
+    second = campaign.root / "manifests/other.yaml"
+    second.write_text(yaml.safe_dump(campaign.data([{"code": "ote", "treatment": "soft"}])
+                                     | {"campaign": "other-campaign"}), encoding="utf-8")
+    result = invoke("plan", first, second, "--lang", "ote", "--json")
+    assert result.exit_code == 0, result.output
+    assert [v["language"] for v in json.loads(result.stdout)["variants"]] == ["ote"]
+    result = invoke("plan", first, second, "--lang", "ote", "--lang", "xx")
+    assert result.exit_code == 2
+    assert "--lang xx: no language of that name in any of the 2 manifests (languages there: " \
+        "nah, tzo, ote)" in result.output
+
+
+def test_a_selector_beside_a_manifest_that_cannot_be_read_is_not_judged(campaign, tmp_path):
+    # The manifest that cannot be read may be the one that has the name: its error is reported.
+    result = invoke("plan", two_languages(campaign), tmp_path / "nope.yaml", "--lang", "xx")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nope.yaml'}: error: manifest not found" in result.output
+
+
+def test_options_come_from_environment_variables_named_after_them(campaign):
+    # The contract's PIPELINE_<OPTION>: PIPELINE_RENDER_LANG for --lang, not the parameter's
+    # name (PIPELINE_RENDER_LANGUAGES was read, PIPELINE_RENDER_LANG silently ignored).
+    manifest = two_languages(campaign)
+    runner = CliRunner(env={"PIPELINE_RENDER_LANG": "tzo", "PIPELINE_RENDER_SPOT": "spot",
+                            "PIPELINE_RENDER_PROFILE": "small"})
+    result = runner.invoke(cli, ["render", str(manifest), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would render test-campaign/spot.tzo.small" in result.output
+    assert "spot.nah" not in result.output
+    result = CliRunner(env={"PIPELINE_PLAN_LANG": "nah tzo", "PIPELINE_PLAN_JSON": "1"}).invoke(
+        cli, ["plan", str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert [v["language"] for v in json.loads(result.stdout)["variants"]] == ["nah", "tzo"]
+    result = CliRunner(env={"PIPELINE_RENDER_PROFILE": "nope"}).invoke(cli, ["render", str(manifest)])
+    assert result.exit_code == 2 and "--profile nope: no profile" in result.output
+
+
+def test_every_option_s_environment_variable_is_named_after_the_option():
+    with cli.make_context("pipeline", ["--help"], resilient_parsing=True) as ctx:
+        commands = {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+    for name, command in commands.items():
+        for param in command.params:
+            longest = max(param.opts, key=len)
+            if isinstance(param, click.Option) and longest.startswith("--"):
+                assert param.name == longest[2:].replace("-", "_"), \
+                    f"{name} {longest} is read from PIPELINE_{name.upper()}_{param.name.upper()}"

@@ -176,7 +176,12 @@ def test_unknown_language_and_missing_selection(campaign):
     campaign.subtitle("nah", SRT)
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
     result = invoke(manifest, "--lang", "zzz")
-    assert result.exit_code == 1 and "language 'zzz' is not in the manifest" in result.stderr
+    assert result.exit_code == 2 and "--lang zzz: no language of that name in" in result.stderr
+    assert "languages there: nah" in result.stderr
+    result = invoke(manifest, "--spot", "nope")
+    assert result.exit_code == 2 and "--spot nope: no spot of that name in" in result.stderr
+    result = invoke(manifest, "--lang", "nah", "--profile", "nope")
+    assert result.exit_code == 2 and "--profile nope: no profile of that name" in result.stderr
     assert invoke(manifest).exit_code == 2
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import click
 
 from pipeline.cli import HeldInterrupt
-from pipeline.errors import Diagnostic, PipelineError, internal_error
+from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error
 
 
 @dataclass
@@ -109,14 +109,23 @@ def interrupts_once():
             signal.signal(signal.SIGINT, previous)
 
 
+def usage_error(exc: CommandLineError) -> click.UsageError:
+    """A value the core found wrong, as Click reports its own usage errors (exit code 2)."""
+    hint = f" (hint: {exc.hint})" if exc.hint else ""
+    return click.UsageError(exc.message + hint, click.get_current_context(silent=True))
+
+
 def fails_cleanly(command):
-    """Turn domain errors (and OS errors on users' files) into diagnostics and exit 1; an
-    unexpected exception is one line and exit 1 too, its traceback shown only with -vv."""
+    """Turn domain errors (and OS errors on users' files) into diagnostics and exit 1, and a
+    wrong command-line value into a usage error (exit 2); an unexpected exception is one line
+    and exit 1 too, its traceback shown only with -vv."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             with interrupts_once():
                 return command(*args, **kwargs)
+        except CommandLineError as exc:
+            raise usage_error(exc) from None
         except PipelineError as exc:
             for diagnostic in exc.diagnostics:
                 emit(diagnostic)

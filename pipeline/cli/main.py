@@ -24,7 +24,7 @@ from pipeline.render.batch import Outcome, default_jobs, render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
 from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store
-from pipeline.render.variants import Plan, VariantPlan
+from pipeline.render.variants import Plan, Selection
 
 MANIFESTS = click.argument("manifests", nargs=-1, required=True,
                            type=click.Path(dir_okay=False, path_type=Path))
@@ -101,19 +101,12 @@ def validate(manifests: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-def select(plan: Plan, spots, languages, profiles) -> Plan:
-    """The selected variants, and only the diagnostics that concern them (or no variant)."""
-    def wanted(v: VariantPlan) -> bool:
-        return ((not spots or v.variant.spot.id in spots)
-                and (not languages or v.variant.language.code in languages)
-                and (not profiles or v.variant.profile.name in profiles))
-    return plan.select(wanted)
-
-
+# Each parameter is named after its option, so that Click's auto_envvar_prefix reads
+# PIPELINE_RENDER_LANG for --lang, as the contract's PIPELINE_<OPTION> promises.
 SELECTORS = [
-    click.option("--spot", "spots", multiple=True, metavar="ID", help="Only this spot (repeatable)."),
-    click.option("--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable)."),
-    click.option("--profile", "profiles", multiple=True, metavar="NAME", help="Only this profile (repeatable)."),
+    click.option("--spot", multiple=True, metavar="ID", help="Only this spot (repeatable)."),
+    click.option("--lang", multiple=True, metavar="CODE", help="Only this language (repeatable)."),
+    click.option("--profile", multiple=True, metavar="NAME", help="Only this profile (repeatable)."),
 ]
 
 
@@ -131,12 +124,20 @@ def _master_json(campaign: str, spot: str, master: Master) -> dict:
             "field_order": video.field_order if video else None} | master.describe()
 
 
+def _plan_json(plan: Plan, masters: dict[tuple[str, str], Master]) -> str:
+    return json.dumps({"variants": [v.to_json() for v in plan.variants + plan.skipped],
+                       "masters": [_master_json(campaign, spot, master)
+                                   for (campaign, spot), master in masters.items()],
+                       "diagnostics": [d.to_json() for d in plan.diagnostics]},
+                      indent=2, ensure_ascii=False)
+
+
 @cli.command("plan")
 @MANIFESTS
 @with_selectors
-@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--json", is_flag=True, help="Print the plan as JSON.")
 @fails_cleanly
-def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
+def plan_command(manifests, spot, lang, profile, json: bool) -> None:
     """Show every variant (spot x language x profile) and whether it must be rendered.
 
     \b
@@ -144,16 +145,12 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
       pipeline plan manifests/blue-heart.yaml --lang nah
       pipeline plan manifests/blue-heart.yaml --json | jq '.variants[] | select(.status=="stale")'
     """
-    plan = select(build_plan(manifests), spots, languages, profiles)
+    plan = build_plan(manifests, selection=Selection(spot, lang, profile))
     plan.save_caches()
     masters = {(v.variant.manifest.campaign, v.variant.spot.id): v.conform
                for v in plan.variants + plan.skipped if v.conform is not None}
-    if as_json:
-        click.echo(json.dumps({"variants": [v.to_json() for v in plan.variants + plan.skipped],
-                               "masters": [_master_json(campaign, spot, master)
-                                           for (campaign, spot), master in masters.items()],
-                               "diagnostics": [d.to_json() for d in plan.diagnostics]},
-                              indent=2, ensure_ascii=False))
+    if json:
+        click.echo(_plan_json(plan, masters))
     else:
         report_plan_diagnostics(plan)
         for v in plan.variants + plan.skipped:
@@ -189,7 +186,7 @@ def plan_command(manifests, spots, languages, profiles, as_json: bool) -> None:
                    "(s3://bucket/prefix) for workers that share no disk with this machine.")
 @click.option("--endpoint-url", metavar="URL", help="S3-compatible endpoint of --store.")
 @fails_cleanly
-def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fast, strict,
+def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, strict,
            executor, scheduler, store, endpoint_url) -> None:
     """Render every stale variant; keep going past failures and report them all at the end.
 
@@ -207,7 +204,7 @@ def render(manifests, jobs, spots, languages, profiles, force, dry_run, fail_fas
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     if store and executor != "dask":
         raise click.UsageError("--store goes with --executor dask")
-    plan = select(build_plan(manifests, force=force), spots, languages, profiles)
+    plan = build_plan(manifests, force=force, selection=Selection(spot, lang, profile))
     if dry_run:
         report_plan_diagnostics(plan)
         for v in plan.variants:

@@ -56,10 +56,10 @@ def _language(ctx, param, value: str | None) -> str | None:
               help="Most characters in a line (default 42).")
 @click.option("--max-lines", type=click.IntRange(1), metavar="N",
               help="Most lines in a subtitle (default 2).")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (for tools).")
+@click.option("--json", is_flag=True, help="Print the results as JSON (for tools).")
 @fails_cleanly
 def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_cps,
-          max_line_chars, max_lines, as_json: bool) -> None:
+          max_line_chars, max_lines, json: bool) -> None:
     """Check subtitle files the way professional subtitlers do, without a manifest.
 
     SubRip (.srt), WebVTT (.vtt), ASS/SSA (.ass, .ssa) and TTML (.ttml, .xml, .dfxp) files
@@ -93,10 +93,8 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_
             settings["burned"] = True
         results.append(check_file(path, font_name=font, **settings))
     errors = sum(len(r.errors) for r in results)
-    if as_json:
-        click.echo(json.dumps({"files": [r.to_json() for r in results], "errors": errors,
-                               "warnings": sum(len(r.warnings) for r in results)},
-                              indent=2, ensure_ascii=False))
+    if json:
+        click.echo(_results_json(results, errors))
     else:
         for result in results:
             for diagnostic in result.diagnostics:
@@ -107,6 +105,12 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_
         sys.exit(1)
 
 
+def _results_json(results: list[CheckResult], errors: int) -> str:
+    return json.dumps({"files": [r.to_json() for r in results], "errors": errors,
+                       "warnings": sum(len(r.warnings) for r in results)},
+                      indent=2, ensure_ascii=False)
+
+
 def _code_of(path: Path) -> str | None:
     return path.stem if langcodes.tag_is_valid(path.stem) else None
 
@@ -115,16 +119,17 @@ def _code_of(path: Path) -> str | None:
 
 @click.command()
 @MANIFEST
-@click.option("--lang", "languages", multiple=True, metavar="CODE",
+# Parameters are named after their options: PIPELINE_PREVIEW_LANG is read for --lang.
+@click.option("--lang", multiple=True, metavar="CODE",
               help="The language to preview (repeatable; with --spot alone: every one with "
                    "subtitles).")
-@click.option("--spot", "spots", multiple=True, metavar="ID",
+@click.option("--spot", multiple=True, metavar="ID",
               help="Only this spot (repeatable; default: every spot).")
 @click.option("--profile", metavar="NAME",
               help="Lay the subtitles out on this profile's frame (default: the manifest's first).")
 @click.option("--no-video", is_flag=True, help="Only the pictures (sheet, specimen), no 360p video.")
 @fails_cleanly
-def preview(manifest: Path, languages, spots, profile, no_video: bool) -> None:
+def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
     """Show how a language's subtitles will look on screen, without a full render.
 
     Writes, next to the variants, a contact sheet (one frame from the middle of every cue,
@@ -139,9 +144,9 @@ def preview(manifest: Path, languages, spots, profile, no_video: bool) -> None:
       pipeline preview manifests/blue-heart.yaml --spot not-for-sale-15 --no-video
       pipeline preview manifests/blue-heart.yaml --lang tzh --profile vertical
     """
-    if not languages and not spots:
+    if not lang and not spot:
         raise click.UsageError("say which language (--lang CODE) or spot (--spot ID) to preview")
-    previews = make_previews(manifest, languages=languages, spots=spots, profile=profile,
+    previews = make_previews(manifest, languages=lang, spots=spot, profile=profile,
                              video=not no_video)
     for item in previews:
         if isinstance(item, PipelineError):

@@ -24,7 +24,7 @@ from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
 from pipeline.render.record import names_beside, read_record, what_changed
 from pipeline.render.slate import slate_problems, slate_text
-from pipeline.render.variants import Plan, Status, Variant, VariantPlan
+from pipeline.render.variants import Plan, Selection, Status, Variant, VariantPlan
 from pipeline.subtitles.burn import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
@@ -35,18 +35,22 @@ from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 
 
-def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False) -> Plan:
+def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
+               selection: Selection | None = None) -> Plan:
     """Every variant of the manifests, planned; combinations that do not apply (a video profile
     on a radio spot, an audio-only profile for a language without a sound of its own) are in
-    `skipped`, with the reason."""
+    `skipped`, with the reason. With `selection`, the plan is narrowed to the variants it
+    wants, and a value it names that no manifest has raises `UnknownSelection` before anything
+    is probed."""
     manifests, variants, skipped, diagnostics = [], [], [], []
-    caches: dict[Path, HashCache] = {}
     campaigns: dict[Path, Manifest] = {}
+    unreadable = False
     for path in manifest_paths:
         try:
             manifest = load_manifest(path)
         except PipelineError as exc:
             diagnostics.extend(exc.diagnostics)
+            unreadable = True
             continue
         other = campaigns.setdefault(manifest.campaign_dir.resolve(), manifest)
         if other.path.resolve() == manifest.path.resolve() and other is not manifest:
@@ -61,13 +65,20 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False) -> 
                 "merge the two manifests into one"))
             continue
         manifests.append(manifest)
+    # A manifest that cannot be read may be the one that has the name: its error is reported
+    # then, not the name.
+    if selection is not None and not unreadable:
+        selection.check(manifests)
+    caches: dict[Path, HashCache] = {}
+    for manifest in manifests:
         cache = caches.setdefault(manifest.output_dir,
                                   HashCache(manifest.output_dir / CACHE_NAME, fresh=force))
         planner = _Planner(manifest, cache, force)
         for planned in planner.plan():
             (skipped if planned.status == "skipped" else variants).append(planned)
         diagnostics.extend(planner.diagnostics)
-    return Plan(manifests, variants, _unique(diagnostics), caches, skipped)
+    plan = Plan(manifests, variants, _unique(diagnostics), caches, skipped)
+    return plan.select(selection.wants) if selection is not None else plan
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from pipeline.errors import Diagnostic, PipelineError, RenderError, raise_if_errors
+from pipeline.errors import CommandLineError, Diagnostic, PipelineError, RenderError, raise_if_errors
 from pipeline.files import atomic_output
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
 from pipeline.media.colour import OUTPUT
@@ -37,6 +37,7 @@ from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.render.specimen import label_font, write_specimen
+from pipeline.render.variants import UnknownSelection
 from pipeline.subtitles.burn import (
     StyleFont,
     ass_fontsdir,
@@ -120,8 +121,8 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
     Raises `PipelineError` when nothing can be previewed (a name not in the manifest, no file).
     """
     manifest = load_manifest(manifest_path)
-    chosen_languages = _select(manifest, manifest.languages, languages, "language", "code")
-    chosen_spots = _select(manifest, manifest.spots, spots, "spot", "id")
+    chosen_languages = _select(manifest, manifest.languages, languages, "--lang", "language", "code")
+    chosen_spots = _select(manifest, manifest.spots, spots, "--spot", "spot", "id")
     frame = _profile(manifest, profile)
     pairs = [(spot, language) for spot in chosen_spots for language in chosen_languages
              if manifest.subtitle_files(spot, language)]
@@ -140,12 +141,11 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
     return made
 
 
-def _select(manifest: Manifest, items, wanted: tuple[str, ...], what: str, key: str):
+def _select(manifest: Manifest, items, wanted: tuple[str, ...], option: str, what: str, key: str):
     known = {getattr(item, key): item for item in items}
     unknown = [name for name in wanted if name not in known]
     if unknown:
-        raise PipelineError(f"{what} {unknown[0]!r} is not in the manifest", manifest.path,
-                            hint=f"{what}s in it: {', '.join(known)}")
+        raise UnknownSelection([(option, what, unknown, list(known))], str(manifest.path))
     return [known[name] for name in wanted] if wanted else list(items)
 
 
@@ -156,13 +156,14 @@ def _profile(manifest: Manifest, name: str | None) -> Profile:
         return next((p for p in manifest.profiles if p.medium == "video"), BUILTIN_PROFILES["web"])
     found = next((p for p in manifest.profiles if p.name == name), BUILTIN_PROFILES.get(name))
     if found is not None and found.medium != "video":
-        raise PipelineError(f"profile {name!r} is audio only: subtitles are laid out on a video "
-                            "profile's frame", manifest.path,
-                            hint=f"name a video profile, e.g. {BUILTIN_PROFILES['web'].name}")
+        raise CommandLineError(f"--profile {name}: an audio-only profile; subtitles are laid out "
+                               "on a video profile's frame", "--profile",
+                               hint=f"name a video profile, e.g. {BUILTIN_PROFILES['web'].name}")
     if found is not None:
         return found
-    raise PipelineError(f"profile {name!r} is neither in the manifest nor built in", manifest.path,
-                        hint=f"profiles: {', '.join(p.name for p in manifest.profiles)}")
+    raise CommandLineError(f"--profile {name}: no profile of that name in {manifest.path}, nor "
+                           "built in", "--profile",
+                           hint=f"profiles there: {', '.join(p.name for p in manifest.profiles)}")
 
 
 # --- one preview ------------------------------------------------------------------------------

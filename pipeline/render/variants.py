@@ -1,13 +1,14 @@
 """What is planned: a variant (spot x language x profile) and where its files go, its plan
-(inputs, fingerprint, status, what was read and probed for it), and the plan of a whole run."""
+(inputs, fingerprint, status, what was read and probed for it), the plan of a whole run, and
+the variants a command is about (its `--spot`, `--lang` and `--profile`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Callable, Iterable, Literal
 
-from pipeline.errors import Diagnostic
+from pipeline.errors import CommandLineError, Diagnostic
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.conform import Master
@@ -139,3 +140,68 @@ class Plan:
     def save_caches(self) -> None:
         for cache in self.caches.values():
             cache.save()
+
+
+
+# --- selection ---------------------------------------------------------------------------------
+
+# A value is checked against the manifests before anything is planned: one that names nothing in
+# any of them would select nothing, and the run would end with "0 rendered" and exit code 0, a
+# typo looking like a campaign with nothing left to do.
+
+# option, what it names, and the names a manifest has for it
+FILTERS: tuple[tuple[str, str, Callable[[Manifest], list[str]]], ...] = (
+    ("--spot", "spot", lambda manifest: [spot.id for spot in manifest.spots]),
+    ("--lang", "language", lambda manifest: [language.code for language in manifest.languages]),
+    ("--profile", "profile", lambda manifest: [profile.name for profile in manifest.profiles]),
+)
+
+
+class UnknownSelection(CommandLineError):
+    """Values of `--spot`, `--lang` or `--profile` that no manifest has, each with the names the
+    manifests do have."""
+
+    def __init__(self, unknown: list[tuple[str, str, list[str], list[str]]], where: str):
+        self.unknown = unknown    # (option, what, values not found, names the manifests have)
+        lines = [f"{option} {', '.join(values)}: no {what} of that name in {where} "
+                 f"({what}s there: {', '.join(known) or 'none'})"
+                 for option, what, values, known in unknown]
+        super().__init__("\n".join(lines), unknown[0][0])
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The values given; an empty tuple selects everything."""
+
+    spots: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+
+    def wants(self, plan: VariantPlan) -> bool:
+        variant = plan.variant
+        return ((not self.spots or variant.spot.id in self.spots)
+                and (not self.languages or variant.language.code in self.languages)
+                and (not self.profiles or variant.profile.name in self.profiles))
+
+    def check(self, manifests: list[Manifest]) -> None:
+        """Raise `UnknownSelection` naming every value that is in none of `manifests`; a value
+        that one of several manifests has is fine (the others simply contribute nothing)."""
+        unknown = []
+        for (option, what, names), given in zip(FILTERS, (self.spots, self.languages,
+                                                          self.profiles)):
+            known = _unique(name for manifest in manifests for name in names(manifest))
+            missing = [value for value in _unique(given) if value not in known]
+            if missing:
+                unknown.append((option, what, missing, known))
+        if unknown:
+            raise UnknownSelection(unknown, _where(manifests))
+
+
+def _where(manifests: list[Manifest]) -> str:
+    if len(manifests) == 1:
+        return str(manifests[0].path)
+    return f"any of the {len(manifests)} manifests"
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
