@@ -34,6 +34,11 @@ def test_version_and_usage_errors_exit_2():
     assert invoke("--version").output.startswith("pipeline, version")
     assert invoke("render").exit_code == 2                  # no manifest given
     assert invoke("render", "x.yaml", "-j", "0").exit_code == 2
+    result = invoke("render", "x.yaml", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1",
+                    "--store", "ftp://host/x")
+    assert result.exit_code == 2
+    assert "Invalid value for '--store': cannot publish to ftp://host/x: unsupported scheme" \
+        in result.output
 
 
 def test_missing_manifest_is_an_error_not_a_traceback(tmp_path):

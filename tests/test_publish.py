@@ -309,7 +309,17 @@ def test_to_on_the_command_line_is_relative_to_the_current_folder(campaign, tmp_
 
 
 def test_bad_targets_and_catalogs_are_errors_with_a_path(campaign, tmp_path):
-    result = CliRunner().invoke(publish_command, [str(campaign.path), "--to", "ftp://host/x"])
+    # On the command line, a URL of a kind nothing here writes to is the command line's mistake.
+    for url, said in (("ftp://host/x", "cannot publish to ftp://host/x: unsupported scheme"),
+                      ("s3:///x", "no bucket in 's3:///x'")):
+        result = CliRunner().invoke(publish_command, [str(campaign.path), "--to", url])
+        assert result.exit_code == 2, result.output
+        assert "Error: Invalid value for '--to': " + said in result.stderr
+        assert str(campaign.path) not in result.stderr
+    # In the manifest, it is the manifest's error, at its file.
+    with open(campaign.path, "a", encoding="utf-8") as manifest:
+        manifest.write("publish:\n  to: ftp://host/x\n")
+    result = CliRunner().invoke(publish_command, [str(campaign.path)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{campaign.path}: error: cannot publish to ftp://host/x")
     (tmp_path / "bogus").mkdir()

@@ -73,6 +73,23 @@ def verbosity_options(command):
                         help="Show more: -v the ffmpeg commands, -vv debug details.")(command)
 
 
+class TargetUrl(click.ParamType):
+    """`--to` and `--store`: a URL of a kind nothing here writes to (ftp://, s3:// without a
+    bucket) is a command-line mistake (exit 2), not the manifest's error."""
+
+    name = "url"
+
+    def convert(self, value, param, ctx):
+        # Imported when a URL is given: the translators' commands never load the storage stack.
+        from pipeline.publish.storage import check_target_url
+
+        try:
+            check_target_url(value)
+        except PipelineError as exc:
+            self.fail(exc.message + (f" (hint: {exc.hint})" if exc.hint else ""), param, ctx)
+        return value
+
+
 def emit(diagnostic: Diagnostic) -> None:
     """A diagnostic on stderr; with -q, errors only."""
     if diagnostic.severity == "error" or not verbosity().quiet:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import emit, fails_cleanly
+from pipeline.cli.common import TargetUrl, emit, fails_cleanly
 from pipeline.errors import PipelineError
 from pipeline.manifest import load_manifest
 from pipeline.publish.i18n import Formats
@@ -62,7 +62,7 @@ def _summary(report: PublishReport) -> str:
 @click.command()
 @click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
                 type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--to", metavar="URL",
+@click.option("--to", metavar="URL", type=TargetUrl(),
               help="s3://bucket/prefix, or file://path relative to the current folder "
                    "(default: the manifest's publish.to, file://../dist from the manifest's folder).")
 @click.option("--endpoint-url", metavar="URL",

@@ -97,20 +97,27 @@ class LocalTarget(Target):
         return str(self._path(key)) if key else str(self.root)
 
 
+def check_target_url(url: str) -> None:
+    """Raise `StorageError` for a URL no target here writes to: an `s3://` without a bucket, or
+    another scheme than `s3://` and `file://`. Called for `--to` and `--store` before any
+    manifest is read, so that a wrong value is said to be the command line's (exit 2)."""
+    if url.startswith("s3://"):
+        if not url[len("s3://"):].partition("/")[0]:
+            raise StorageError(f"no bucket in {url!r}", hint="write s3://bucket/prefix")
+    elif "://" in url and not url.startswith("file://"):
+        raise StorageError(f"cannot publish to {redact_url(url)}: unsupported scheme",
+                           hint="use s3://bucket/prefix for object storage or file://path for a folder")
+
+
 def open_target(url: str, base_dir: Path, endpoint_url: str | None = None, **s3_options) -> Target:
     """`file://path` (relative to `base_dir`), a plain path, or `s3://bucket/prefix`."""
+    check_target_url(url)
     if url.startswith("s3://"):
         bucket, _, prefix = url[len("s3://"):].partition("/")
-        if not bucket:
-            raise StorageError(f"no bucket in {url!r}", hint="write s3://bucket/prefix")
-
         return S3Target(bucket, prefix, endpoint_url=endpoint_url, **s3_options)
     if url.startswith("file://"):
         rest = url[len("file://"):]
         if rest.startswith("localhost/"):
             rest = rest[len("localhost"):]
         return LocalTarget((base_dir / rest).resolve() if rest else base_dir.resolve())
-    if "://" in url:
-        raise StorageError(f"cannot publish to {redact_url(url)}: unsupported scheme",
-                           hint="use s3://bucket/prefix for object storage or file://path for a folder")
     return LocalTarget((base_dir / url).resolve())
