@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import TargetUrl, emit, fails_cleanly
+from pipeline.cli.common import TargetUrl, emit, fails_cleanly, verbosity
 from pipeline.errors import PipelineError
 from pipeline.manifest import load_manifest
 from pipeline.publish.i18n import Formats
@@ -91,8 +91,9 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
     failed = False
     for path in manifests:
         try:
+            # -q: only errors, warnings and the summary, as `render -q`.
             report = publish_campaign(load_manifest(path), to, endpoint_url, presign, dry_run,
-                                      progress=_object_line)
+                                      progress=None if verbosity().quiet else _object_line)
         except PipelineError as exc:
             for diagnostic in exc.diagnostics:
                 emit(diagnostic)
