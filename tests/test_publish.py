@@ -229,7 +229,9 @@ def test_cli_missing_bucket_is_one_clear_error(campaign, s3_server, aws_env):
                           "--endpoint-url", s3_server])
     assert result.exit_code == 1
     assert "error: bucket 'no-such-bucket' does not exist at " + s3_server in result.stderr
-    assert "27 not attempted" in result.stdout  # stopped at the first object, not 28 errors
+    # Stopped at the first object, not 28 errors; the catalog, pages and lists not attempted.
+    assert f"1 failed, {OBJECTS + LISTS_AND_PAGES - 1} not attempted of " \
+        f"{OBJECTS + LISTS_AND_PAGES} objects" in result.stdout
     assert result.stderr.count("does not exist") == 1
     assert "Traceback" not in result.stderr + result.stdout
 
@@ -269,7 +271,8 @@ def test_a_failed_publish_leaves_the_previous_catalog(campaign, s3_server, bucke
     assert not report.ok
     failed_key = "blue-heart/not-for-sale-30/not-for-sale-30.nah.web.mp4"
     assert [o.action for o in report.objects if o.key == failed_key] == ["failed"]
-    assert not any(o.key.endswith(("catalog.json", "index.html")) for o in report.objects)
+    assert {o.action for o in report.objects if o.key.endswith(("catalog.json", "index.html"))} \
+        == {"not attempted"}
     after = client.get_object(Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read()
     assert after == before
     assert any("catalog not updated" in d.message for d in report.failures)

@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
+from pipeline.publish.upload import publish
+from tests.faultproxy import Fault, FaultProxy
 from tests.s3server import (  # noqa: F401
     aws_env,
     bucket,
@@ -53,3 +55,52 @@ def test_quiet_publish_prints_the_summary_alone(campaign):
     loud = invoke("publish", campaign.path)     # without -q: one line per object, as before
     assert len([line for line in loud.stdout.splitlines() if line.startswith("  unchanged")]) \
         == ALL
+
+
+def assert_truthful(result, target: str, problem: str) -> None:
+    """Every object counted once, the counts adding up to all of them; one problem, said once,
+    and the catalog's line counting it as the summary does."""
+    assert result.exit_code == 1, result.output
+    (summary,) = [line for line in result.stdout.splitlines() if line.startswith("blue-heart:")]
+    found = counts(summary)
+    assert sum(found.values()) == ALL, summary
+    assert found == {"uploaded": 0, "unchanged": 0, "failed": 1, "not attempted": ALL - 1}, summary
+    assert summary.endswith(f"of {ALL} objects, to {target}; 1 problem"), summary
+    said = errors(result.stderr)
+    assert len(said) == 2 and problem in said[0], said
+    assert said[1].endswith(f"error: catalog not updated at {target}: 1 problem above; "
+                            "broadcasters still see the previous catalog (hint: fix them and "
+                            "publish again; objects already up are not sent twice)"), said
+    assert "Traceback" not in result.output
+
+
+def test_a_wrong_secret_key_is_one_problem_and_every_object_is_counted(campaign, s3_server, bucket):
+    # moto takes any key: the store's answer to a wrong one comes from the proxy in front.
+    with FaultProxy(s3_server) as proxy:
+        proxy.add(Fault("status", times=None, status=403, code="SignatureDoesNotMatch",
+                        message="The request signature we calculated does not match"))
+        result = invoke("publish", campaign.path, "--to", f"s3://{bucket}/campaigns",
+                        "--endpoint-url", proxy.url)
+    assert_truthful(result, f"s3://{bucket}/campaigns/blue-heart", "access denied reading")
+
+
+def test_an_endpoint_nobody_listens_on_is_one_problem_and_every_object_is_counted(campaign,
+                                                                                  aws_env):
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    result = invoke("publish", campaign.path, "--to", "s3://spots/campaigns", "--endpoint-url",
+                    endpoint, "-q", env={"AWS_MAX_ATTEMPTS": "2"})
+    assert_truthful(result, "s3://spots/campaigns/blue-heart",
+                    f"cannot reach the object store at {endpoint}")
+    assert result.stdout.count("\n") == 1     # -q: the summary alone on stdout
+
+
+def test_a_refused_file_is_counted_as_failed(campaign):
+    variant = campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.nah.web.mp4"
+    variant.write_bytes(variant.read_bytes()[:-10])
+    result = invoke("publish", campaign.path)
+    assert result.exit_code == 1
+    (summary,) = [line for line in result.stdout.splitlines() if line.startswith("blue-heart:")]
+    assert counts(summary) == {"uploaded": OBJECTS - 1, "unchanged": 0, "failed": 1,
+                               "not attempted": LISTS_AND_PAGES}, summary
+    assert summary.endswith("; 1 problem")
+    assert "no longer matches its render record" in errors(result.stderr)[0]

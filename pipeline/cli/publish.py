@@ -42,21 +42,25 @@ def _object_line(result: ObjectResult) -> None:
 
 
 def _summary(report: PublishReport) -> str:
+    """One line; when something went wrong, every object is in exactly one of its counts (they
+    add up to the total it gives) and the problems are counted as the errors below show them."""
     unchanged = len(report.skipped)
-    if report.dry_run:
+    if report.ok and report.dry_run:
         return (f"{report.campaign}: dry run: {len(report.uploaded)} object(s) would be uploaded "
                 f"({_size(report.bytes_uploaded)}), {unchanged} unchanged, to {report.target}")
-    if not report.uploaded and report.ok:
+    if report.ok and not report.uploaded:
         return (f"{report.campaign}: nothing to upload, all {unchanged} objects already up to "
                 f"date at {report.target}")
-    parts = [f"{len(report.uploaded)} uploaded ({_size(report.bytes_uploaded)})",
-             f"{unchanged} unchanged"]
-    not_attempted = sum(1 for o in report.objects if o.action == "not attempted")
-    if not_attempted:
-        parts.append(f"{not_attempted} not attempted")
-    if report.failures:
-        parts.append(f"{len(report.failures)} problem(s)")
-    return f"{report.campaign}: {', '.join(parts)}, to {report.target}"
+    parts = [f"{len(report.uploaded)} {'would be uploaded' if report.dry_run else 'uploaded'} "
+             f"({_size(report.bytes_uploaded)})", f"{unchanged} unchanged"]
+    parts += [f"{count} {action}" for action in ("failed", "not attempted")
+              if (count := report.count(action))]
+    summary = f"{report.campaign}: {'dry run: ' if report.dry_run else ''}{', '.join(parts)}"
+    if report.ok:
+        return f"{summary}, to {report.target}"
+    problems = len(report.problems)
+    return (f"{summary} of {len(report.objects)} objects, to {report.target}; "
+            f"{problems} problem{'' if problems == 1 else 's'}")
 
 
 @click.command()

@@ -29,8 +29,8 @@ from pipeline.publish.catalog import (
     record_path,
     relative_url,
 )
-from pipeline.publish.bundles import language_bundles
-from pipeline.publish.page import PAGE_NAME, render_pages
+from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
+from pipeline.publish.page import PAGE_NAME, page_names, render_pages
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
 from pipeline.render.medium import not_applicable
@@ -55,6 +55,8 @@ CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mxf": "applic
 
 UNRENDERED_LISTED = 5
 
+
+HELD_BACK = "catalog-not-updated"   # the code of the error that says so
 
 NO_CACHE = "no-cache"  # the catalog and page change in place; variants never change under a name
 
@@ -107,6 +109,15 @@ class PublishReport:
         return [d for d in self.diagnostics if d.severity == "error"]
 
     @property
+    def problems(self) -> list[Diagnostic]:
+        """The errors that went wrong, without the one that only says the catalog was held back
+        because of them: what "N problems" counts."""
+        return [d for d in self.failures if d.code != HELD_BACK]
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.objects if o.action == action)
+
+    @property
     def bytes_uploaded(self) -> int:
         return sum(o.bytes for o in self.uploaded)
 
@@ -152,13 +163,19 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
         report.diagnostics.append(warning("--presign has no effect on a folder target",
                                           manifest.path))
         presign_seconds = None
-    files = _local_files(manifest, records, report)
+    files = _local_files(manifest, records, report, progress)
     _put_all(target, files, report, dry_run, progress)
     if report.failures:
+        # Counted as objects too, so that the summary's counts add up to every object.
+        for name in _catalog_names(manifest, records):
+            _record(report, ObjectResult(f"{manifest.campaign}/{name}", None, "not attempted"),
+                    progress)
+        problems = len(report.problems)
         report.diagnostics.append(error(
-            f"catalog not updated at {report.target}: {len(report.failures)} problem(s) above; "
-            "broadcasters still see the previous catalog", manifest.path,
-            hint="fix them and publish again; objects already up are not sent twice"))
+            f"catalog not updated at {report.target}: {problems} problem{'' if problems == 1 else 's'} "
+            "above; broadcasters still see the previous catalog", manifest.path,
+            hint="fix them and publish again; objects already up are not sent twice",
+            code=HELD_BACK))
         return report
     _put_catalog(target, manifest, records, files, presign_seconds, report, dry_run, progress)
     return report
@@ -183,26 +200,33 @@ def _unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
             for spot, language, profile in missing]
 
 
-def _local_files(manifest: Manifest, records: list[dict], report: PublishReport) -> list[_LocalFile]:
-    """Every file to publish, hashed; a variant that no longer matches its record is refused."""
+def _local_files(manifest: Manifest, records: list[dict], report: PublishReport,
+                 progress: Progress | None) -> list[_LocalFile]:
+    """Every file to publish, hashed; a variant that no longer matches its record is refused
+    (an object that failed)."""
     files: dict[str, _LocalFile] = {}
+    refused: set[str] = set()
     for record in records:
         for index, relative in enumerate(record_files(record)):
-            if relative in files:
+            if relative in files or relative in refused:
                 continue  # sidecars are shared by a language's profiles
-            path = manifest.campaign_dir / relative
+            path, problem = manifest.campaign_dir / relative, None
             try:
                 size, sha256 = path.stat().st_size, sha256_file(path)
             except OSError as exc:
-                report.diagnostics.append(error(f"cannot read: {exc.strerror or exc}", path,
-                                                hint="render the variant again"))
+                problem = error(f"cannot read: {exc.strerror or exc}", path,
+                                hint="render the variant again")
+            if not problem and index == 0 and (size, sha256) != (record["bytes"], record["sha256"]):
+                problem = error("the file no longer matches its render record (size or sha256 "
+                                "changed since it was rendered)", path,
+                                hint="render it again; it is not published")
+            key = f"{manifest.campaign}/{relative}"
+            if problem:
+                refused.add(relative)
+                report.diagnostics.append(problem)
+                _record(report, ObjectResult(key, path, "failed", 0, problem.message), progress)
                 continue
-            if index == 0 and (size, sha256) != (record["bytes"], record["sha256"]):
-                report.diagnostics.append(error(
-                    "the file no longer matches its render record (size or sha256 changed "
-                    "since it was rendered)", path, hint="render it again; it is not published"))
-                continue
-            files[relative] = _LocalFile(f"{manifest.campaign}/{relative}", path, sha256, size)
+            files[relative] = _LocalFile(key, path, sha256, size)
     return list(files.values())
 
 
@@ -253,6 +277,7 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict], files:
         return target.url(key) if target.public_urls else None
 
     url_for = absolute if presign_seconds else relative_url
+    putting = None
     try:
         bundles = language_bundles(records, hashes, lambda relative: absolute(relative, download=True)
                                    or relative_url(relative))
@@ -270,12 +295,28 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict], files:
         small = [item for b in bundles for item in ((b.urls_name, b.urls), (b.sums_name, b.sums))]
         small += [(name, html.encode("utf-8")) for name, html in pages.items() if name != PAGE_NAME]
         small += [(CATALOG_NAME, catalog_bytes(catalog)), (PAGE_NAME, pages[PAGE_NAME].encode("utf-8"))]
-        for name, data in small:
-            _record(report, _put_small(target, f"{campaign}/{name}", data, dry_run), progress)
+        for putting, data in small:
+            _record(report, _put_small(target, f"{campaign}/{putting}", data, dry_run), progress)
         report.catalog_updated = not dry_run
         report.page_url = target.url(f"{campaign}/{PAGE_NAME}")
     except StorageError as exc:
         report.diagnostics.append(error(f"catalog: {exc.message}", manifest.path, hint=exc.hint))
+        done = {o.key for o in report.objects}
+        for name in _catalog_names(manifest, records):
+            if f"{campaign}/{name}" not in done:
+                action = "failed" if name == putting else "not attempted"
+                _record(report, ObjectResult(f"{campaign}/{name}", None, action, 0,
+                                             exc.message if action == "failed" else None), progress)
+
+
+def _catalog_names(manifest: Manifest, records: list[dict]) -> list[str]:
+    """What `_put_catalog` puts beside the files, in its order: each language's lists, the
+    pages in the other languages, `catalog.json`, then `index.html`."""
+    languages = dict.fromkeys(record["language"] for record in records)
+    lists = [name for language in languages
+             for name in (f"{language}{URLS_SUFFIX}", f"{language}{SUMS_SUFFIX}")]
+    pages = [name for name in page_names(manifest.page_language).values() if name != PAGE_NAME]
+    return [*lists, *pages, CATALOG_NAME, PAGE_NAME]
 
 
 def _put_small(target: Target, key: str, data: bytes, dry_run: bool) -> ObjectResult:
