@@ -104,3 +104,31 @@ def test_a_refused_file_is_counted_as_failed(campaign):
                                "not attempted": LISTS_AND_PAGES}, summary
     assert summary.endswith("; 1 problem")
     assert "no longer matches its render record" in errors(result.stderr)[0]
+
+
+@pytest.mark.e2e
+def test_verify_speaks_of_expired_links_only_where_links_were_presigned(campaign, s3_server, bucket):
+    # A private bucket read over HTTP: its plain URLs are refused (403) because it is private,
+    # not because a link expired; presigned links that expired are.
+    assert publish(campaign, target=target_for(s3_server, bucket)).ok
+    result = invoke("verify", f"{s3_server}/{bucket}/campaigns/blue-heart/")
+    assert result.exit_code == 1
+    assert "answered HTTP 403" in result.stderr and "presigned" not in result.stderr.replace(
+        "publish with --presign", ""), result.stderr
+    assert "the bucket may be private" in result.stderr
+
+    catalog = target_for(s3_server, bucket).url("blue-heart/catalog.json", presign_seconds=600)
+    result = invoke("verify", catalog)      # the catalog presigned, the files' URLs plain
+    assert result.exit_code == 1
+    assert "expired" not in result.stderr and "the bucket may be private" in result.stderr
+
+    # moto does not expire presigned links: the proxy in front refuses them as a store does.
+    with FaultProxy(s3_server) as proxy:
+        assert publish(campaign, presign="1h", target=target_for(proxy.url, bucket)).ok
+        proxy.add(Fault("status", method="GET", contains="not-for-sale", times=None, status=403,
+                        code="AccessDenied", message="Request has expired"))
+        result = invoke("verify", target_for(proxy.url, bucket).url("blue-heart/catalog.json",
+                                                                      presign_seconds=600))
+    assert result.exit_code == 1
+    assert "answered HTTP 403 (hint: the presigned links may have expired)" in result.stderr, \
+        result.stderr

@@ -137,7 +137,8 @@ def verify(source: str, endpoint_url: str | None) -> None:
         size = _size(check.bytes) if check.bytes else ""
         click.echo(f"  {status:<7} {check.file}  {size}  {check.describe()}".rstrip())
         if not check.ok:
-            click.echo(f"{check.file}: error: {check.message}", err=True)
+            hint = f" (hint: {check.hint})" if check.hint else ""
+            click.echo(f"{check.file}: error: {check.message}{hint}", err=True)
     if not report.checks:
         click.echo(f"{report.source}: error: the catalog lists no variants", err=True)
     passed = len(report.checks) - len(report.failures)

@@ -10,13 +10,17 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 from pipeline.errors import PipelineError, StorageError
 from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.s3 import S3Target
 from pipeline.publish.storage import LocalTarget, open_target
 from pipeline.publish.target import Target, redact_url
+
+
+# Query parameters that make a URL presigned: SigV4's, and SigV2's that some stores still sign.
+PRESIGNED_QUERY = {"x-amz-signature", "signature"}
 
 
 @dataclass
@@ -28,6 +32,7 @@ class VariantCheck:
     ok: bool
     bytes: int | None = None
     message: str = ""
+    hint: str | None = None
     duration: float | None = None      # seconds, as the catalog says
     loudness: float | None = None      # integrated LUFS, as the catalog says
 
@@ -115,11 +120,20 @@ class _HttpSource(_Source):
         try:
             return urllib.request.urlopen(url, timeout=self.TIMEOUT)  # noqa: S310 (http(s) only)
         except urllib.error.HTTPError as exc:
-            hint = "the presigned links may have expired" if exc.code == 403 else None
+            hint = _refused_hint(url) if exc.code == 403 else None
             raise StorageError(f"{redact_url(url)} answered HTTP {exc.code}", hint=hint) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise StorageError(f"cannot download {redact_url(url)}: {reason}") from None
+
+
+def _refused_hint(url: str) -> str:
+    """Why a store refuses a URL: a presigned one has most likely expired; a plain one is of a
+    private bucket (the catalog was published without --presign), which no link can open."""
+    if {name.lower() for name in parse_qs(urlsplit(url).query)} & PRESIGNED_QUERY:
+        return "the presigned links may have expired"
+    return ("the bucket may be private: verify s3://bucket/prefix/campaign with credentials, or "
+            "publish with --presign")
 
 
 def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
@@ -196,7 +210,7 @@ def _check(source: _Source, variant: dict) -> VariantCheck:
             digest.update(chunk)
             size += len(chunk)
     except StorageError as exc:
-        check.message = exc.message
+        check.message, check.hint = exc.message, exc.hint
         return check
     check.bytes = size
     if size != variant.get("bytes"):
