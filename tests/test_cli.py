@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 
 import click
@@ -312,3 +313,42 @@ def test_every_option_s_environment_variable_is_named_after_the_option():
             if isinstance(param, click.Option) and longest.startswith("--"):
                 assert param.name == longest[2:].replace("-", "_"), \
                     f"{name} {longest} is read from PIPELINE_{name.upper()}_{param.name.upper()}"
+
+
+def test_fail_fast_reports_what_never_started_as_not_started(campaign, tmp_path):
+    # ffmpeg fails nah's burn; with --fail-fast the variants after it never start. They were
+    # listed as "failed", counted in "N failed", under an error of their own.
+    import subprocess
+    import sys
+
+    from tests.mediacheck import FFMPEG
+
+    for code in ("nah", "tzo", "ote"):
+        campaign.subtitle(code)
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"},
+                               {"code": "ote", "treatment": "soft"},
+                               {"code": "yua", "treatment": "dub"}])
+    wrapper = tmp_path / "ffmpeg"
+    wrapper.write_text(f"#!{sys.executable}\nimport os, sys\n"
+                       "if any('spot.nah.' in arg for arg in sys.argv):\n"
+                       "    sys.exit('Conversion failed!')\n"
+                       f"os.execv({FFMPEG!r}, [{FFMPEG!r}] + sys.argv[1:])\n")
+    wrapper.chmod(0o755)
+    run = subprocess.run([sys.executable, "-m", "pipeline", "render", str(manifest), "-j", "1",
+                          "--fail-fast"], capture_output=True, text=True,
+                         env={**os.environ, "FFMPEG": str(wrapper)})
+    assert run.returncode == 1, run.stderr
+    (counts,) = [line for line in run.stderr.splitlines() if line.endswith("blocked")
+                 or "not started" in line and "up-to-date" in line]
+    rendered, not_started = (int(n) for n in re.search(
+        r"(\d+) rendered, 0 up-to-date, 1 failed, 0 blocked, (\d+) not started", counts).groups())
+    assert rendered + not_started == 3 and not_started >= 1, counts
+    rows = {line.split()[0]: line.split()[1] for line in run.stdout.splitlines()
+            if line.startswith("test-campaign/")}
+    assert rows["test-campaign/spot.nah.small"] == "failed"
+    assert list(rows.values()).count("failed") == 1, run.stdout
+    assert "error: not started" not in run.stderr
+    assert re.search(rf"not started \(--fail-fast\): {not_started} variants?: test-campaign/",
+                     run.stderr), run.stderr

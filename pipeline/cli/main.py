@@ -273,8 +273,14 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
                 click.echo(f"blocked {len(keys)} variants: {reasons}\n  {', '.join(sorted(keys))}",
                            err=True)
     counts = {status: sum(1 for o in outcomes if o.status == status)
-              for status in ("rendered", "up-to-date", "failed", "blocked")}
-    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()), err=True)
+              for status in ("rendered", "up-to-date", "failed", "blocked", "not started")}
+    # Only --fail-fast leaves variants not started: the count is there when it says something.
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()
+                         if n or status != "not started"), err=True)
+    held = sorted(o.plan.variant.key for o in outcomes if o.status == "not started")
+    if held and not quiet:
+        click.echo(f"not started (--fail-fast): {plural(len(held), 'variant')}: {', '.join(held)}",
+                   err=True)
     # One error may fail several variants (their shared audio track, the one ffmpeg run that
     # made a group's pictures), or one cause each of them the same way (a truncated master):
     # said once, with the variants it failed.
@@ -288,7 +294,7 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
             same = all(o.error.diagnostics == members[0].error.diagnostics for o in members)
             click.echo(f"  {len(members)} variants failed {'with it' if same else 'the same way'}: "
                        + ", ".join(sorted(o.plan.variant.key for o in members)), err=True)
-    return len(failures) + counts["blocked"]
+    return len(failures) + counts["blocked"] + counts["not started"]
 
 
 def _shape(outcome: Outcome) -> tuple:

@@ -30,7 +30,8 @@ from pipeline.render.treatments import prepare_audio, render_variant
 
 log = logging.getLogger(__name__)
 
-OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked"]
+# "not started": --fail-fast stopped the run before the variant's work began.
+OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked", "not started"]
 
 # Memory one 1080p x264 `medium` encode needs at most (MEASURED.md: 532 MiB peak RSS).
 MEMORY_PER_JOB = 600 * 1024 * 1024
@@ -53,6 +54,17 @@ class Outcome:
         if self.record is not None:
             return [diagnostic_from_json(w) for w in (self.record.get("qc") or {}).get("warnings", [])]
         return list(self.plan.warnings) if self.status == "failed" else []
+
+
+class NotStarted(PipelineError):
+    """What a variant that --fail-fast kept from starting is held back by: not an error of its
+    own, and not reported as one."""
+
+
+def _held_back(plan: VariantPlan, error: PipelineError) -> Outcome:
+    """The outcome of a variant whose work cannot be done: what it needs failed, or was never
+    started."""
+    return Outcome(plan, "not started" if isinstance(error, NotStarted) else "failed", error=error)
 
 
 class Reporter(Protocol):
@@ -159,8 +171,8 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
     def execute(unit: Unit, threads: int) -> tuple[list[Outcome], PipelineError | None]:
         variants = unit.variants
         if stop.is_set():
-            error = PipelineError("not started: an earlier variant failed and --fail-fast is on")
-            return [Outcome(v, "failed", error=error) for v in variants], error
+            error = NotStarted("not started: an earlier variant failed and --fail-fast is on")
+            return [_held_back(v, error) for v in variants], error
         if reporter:
             for variant in variants:
                 reporter.started(variant)
@@ -211,7 +223,7 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
             if blocked is None:
                 kept.append((plan, needs))
             else:
-                record(Outcome(plan, "failed", error=blocked))
+                record(_held_back(plan, blocked))
         unit.plans, unit.needs_of = [plan for plan, _ in kept], [needs for _, needs in kept]
         if kept:   # else the unit is blocked below, with no variant left to report
             unit.needs = list({id(n): n for _, needs in kept for n in needs}.values())
@@ -230,7 +242,7 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
                 finished.add(id(unit))
                 failed[id(unit)] = blocked
                 for variant in unit.variants:
-                    record(Outcome(variant, "failed", error=blocked))
+                    record(_held_back(variant, blocked))
                 continue
             in_use = sum(u.memory for u in running.values())
             encoding = sum(u.kind in ENCODES for u in running.values())
@@ -297,7 +309,9 @@ def _render_on_dask(plan: Plan, todo: list[VariantPlan], scheduler: str, fail_fa
             futures[future] = variant
             if reporter:
                 reporter.started(variant)
+        seen = set()
         for future in as_completed(futures):
+            seen.add(future)
             variant = futures[future]
             result, diagnostics, seconds = future.result()
             if result is not None and target is not None:
@@ -309,6 +323,13 @@ def _render_on_dask(plan: Plan, todo: list[VariantPlan], scheduler: str, fail_fa
                 record(Outcome(variant, "failed", seconds, error=ValidationError(diagnostics)))
                 if fail_fast:
                     client.cancel([f for f in futures if not f.done()])
+                    # Those not reported yet report nothing now (cancelled, or done meanwhile):
+                    # each is counted, as not started.
+                    stopped = NotStarted("not started: an earlier variant failed and "
+                                         "--fail-fast is on")
+                    for other, held in futures.items():
+                        if other not in seen:
+                            record(_held_back(held, stopped))
                     break
             else:
                 record(Outcome(variant, "rendered", seconds, record=result))
