@@ -428,6 +428,24 @@ def test_variants_failed_the_same_way_are_listed_under_one_error(campaign):
         "test-campaign/spot.tzo.small" in result.output, result.output
 
 
+def test_a_picture_group_s_failure_is_said_once_for_every_variant_it_failed(campaign):
+    # One ffmpeg run makes both profiles' burns and shared pictures; its error names them, so
+    # each variant's copy of it read differently once its own name was taken out: printed
+    # three times (once per burn, once for the soft variants waiting for the pictures).
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    bad = {"base": "web", "width": 320, "height": 180, "x264_profile": "baseline",
+           "pix_fmt": "yuv422p"}    # x264 refuses 4:2:2 in Baseline only when it opens
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"}],
+                              profiles={"small": bad, "tiny": bad | {"width": 256, "height": 144}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 1
+    assert result.output.count("ffmpeg failed while rendering") == 1, result.output
+    assert "4 variants failed with it: test-campaign/spot.nah.small, test-campaign/spot.nah.tiny, " \
+        "test-campaign/spot.tzo.small, test-campaign/spot.tzo.tiny" in result.output, result.output
+
+
 @pytest.mark.e2e
 def test_variants_waiting_for_a_track_that_could_not_be_made_fail_with_its_error(campaign):
     # The dub's track disappears between planning and rendering: the unit making its audio

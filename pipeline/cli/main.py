@@ -285,8 +285,12 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
     # made a group's pictures), or one cause each of them the same way (a truncated master):
     # said once, with the variants it failed.
     failed_by: dict[tuple, list[Outcome]] = {}
+    group_of: dict[tuple, tuple] = {}   # an error's diagnostics -> the group it was put in
     for o in failures:
-        failed_by.setdefault(_shape(o), []).append(o)
+        # The same error first (a group's ffmpeg run names its variants, so its shape differs
+        # from variant to variant), then the same shape.
+        key = group_of.setdefault(tuple(o.error.diagnostics), _shape(o))
+        failed_by.setdefault(key, []).append(o)
     for members in failed_by.values():
         for diagnostic in members[0].error.diagnostics:
             emit(diagnostic)
