@@ -19,6 +19,7 @@ import ffmpeg
 
 from pipeline.errors import RenderError
 from pipeline.media.audio_layout import to_stereo
+from pipeline.media.defects import Block, Defects, block_stats, find_defects, parse_blocks
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.probe import cut_short
 
@@ -37,6 +38,9 @@ BLOCK = 0.1                    # seconds
 # stricter still), so room tone and hiss are silence and a last quiet word is sound.
 SOUND_RANGE = 40.0             # dB under the track's true peak
 SOUND_FLOOR = -70.0            # dBFS
+# Part of the cache key of every `analyse_sound` result: moves when it measures something new,
+# so analyses kept from before are made again. 2: DC offset, clipping and silences (defects.py).
+ANALYSIS_VERSION = 2
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU
@@ -77,21 +81,25 @@ def _round(value: float | None) -> float | None:
 @dataclass(frozen=True)
 class SoundAnalysis:
     """What a delivered track holds: its loudness (of its stereo downmix), where its last sound
-    ends, and the loudness of the signal levelling starts from when it was asked for."""
+    ends, the loudness of the signal levelling starts from when it was asked for, and its
+    DC offset, clipping and silences (media/defects.py)."""
 
     loudness: Loudness
     sound_end: float | None    # seconds: end of the last 100 ms block holding sound; None: none
     fitted: Loudness | None = None
+    defects: Defects | None = None
 
     def to_cache(self) -> dict:
         return {"loudness": self.loudness.to_cache(), "sound_end": self.sound_end,
-                "fitted": self.fitted.to_cache() if self.fitted else None}
+                "fitted": self.fitted.to_cache() if self.fitted else None,
+                "defects": self.defects.to_cache() if self.defects else None}
 
     @classmethod
     def from_cache(cls, data: dict) -> "SoundAnalysis":
-        fitted = data.get("fitted")
+        fitted, defects = data.get("fitted"), data.get("defects")
         return cls(Loudness(**data["loudness"]), data["sound_end"],
-                   Loudness(**fitted) if fitted else None)
+                   Loudness(**fitted) if fitted else None,
+                   Defects.from_cache(defects) if defects else None)
 
 
 _SUMMARY_I = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+) LUFS")
@@ -100,7 +108,6 @@ _SUMMARY_PEAK = re.compile(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS")
 # One line per 100 ms when the frame log is printed (`framelog=info`): time, momentary, short-term.
 _FRAME = re.compile(r"\bt:\s*([\d.]+)\s+TARGET:\S+\s+\w+\s+M:\s*(-?[\d.]+|-?inf|nan)\s+"
                     r"S:\s*(-?[\d.]+|-?inf|nan)")
-_BLOCK_PEAK = re.compile(r"pts_time:\s*([\d.]+)\s*\n[^\n]*lavfi\.astats\.Overall\.Peak_level=(-?[\d.]+|-inf)")
 
 
 @dataclass(frozen=True)
@@ -162,15 +169,17 @@ def parse_ebur128(stderr: str) -> Loudness:
                     max_short_term=_highest(f.short_term for f in frames))
 
 
-def sound_end(stderr: str, true_peak: float | None, block: float) -> float | None:
-    """End (s) of the last block whose sample peak is within SOUND_RANGE dB of `true_peak`."""
+def sound_end(blocks: list[Block], true_peak: float | None, block: float,
+              dc: tuple[float, ...] = ()) -> float | None:
+    """End (s) of the last block whose sample peak, less the track's offset `dc` (a constant is
+    no sound), is within SOUND_RANGE dB of `true_peak`."""
     if true_peak is None:
         return None
-    threshold = max(SOUND_FLOOR, true_peak - SOUND_RANGE)
+    threshold = 10 ** (max(SOUND_FLOOR, true_peak - SOUND_RANGE) / 20)
     end = None
-    for match in _BLOCK_PEAK.finditer(stderr):
-        if match.group(2) != "-inf" and float(match.group(2)) >= threshold:
-            end = round(float(match.group(1)) + block, 3)
+    for each in blocks:
+        if each.level(dc or (0.0,) * len(each.low)) >= threshold:
+            end = round(each.time + block, 3)
     return end
 
 
@@ -261,10 +270,7 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
     if fitted is not None:
         split = decoded.filter_multi_output("asplit", 2)
         decoded, part = split[0], split[1]
-    blocks = (decoded.filter("asetnsamples", n=samples, p=0)
-              .filter("astats", metadata=1, reset=1, measure_perchannel="none",
-                      measure_overall="Peak_level")
-              .filter("ametadata", mode="print", key="lavfi.astats.Overall.Peak_level"))
+    blocks = block_stats(decoded, samples)
     # The whole track's meter keeps its frame log hidden; the fitted signal's prints its own,
     # which tells the two meters' summaries apart (_meter_logs).
     outputs = [_metered(blocks, "verbose")]
@@ -280,8 +286,10 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
         if len(logs) != 2:
             raise RenderError("the ebur128 meters printed no summary", path, stderr_tail=stderr[-2000:])
         loudness, measured = parse_ebur128(logs[0]), parse_ebur128(logs[1])
-    return SoundAnalysis(loudness, sound_end(stderr, loudness.true_peak, samples / sample_rate),
-                         measured)
+    read = parse_blocks(stderr)
+    defects = find_defects(read, sample_rate)
+    return SoundAnalysis(loudness, sound_end(read, loudness.true_peak, samples / sample_rate,
+                                             defects.dc), measured, defects)
 
 
 _PREFIX = re.compile(r"^\[(\w+) @ 0x[0-9a-f]+\] ?")

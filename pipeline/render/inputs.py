@@ -20,7 +20,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
 from pipeline.media.conform import Master, examine
-from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
+from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
 from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
 
@@ -188,8 +188,8 @@ class Inputs:
         """Loudness and sound end of a delivery, and its loudness fitted to a spot of `duration`
         seconds, once per file content and spot length (kept with its hash)."""
         # The thresholds, the downmix and the fit are in the key: changing one analyses again.
-        key = (f"sound:{BLOCK}:{SOUND_RANGE}:{SOUND_FLOOR}:stereo{DOWNMIX_VERSION}:"
-               f"fit{duration}:fade{FADE}:{self.cache.sha256(path)}")
+        key = (f"sound:{ANALYSIS_VERSION}:{BLOCK}:{SOUND_RANGE}:{SOUND_FLOOR}:"
+               f"stereo{DOWNMIX_VERSION}:fit{duration}:fade{FADE}:{self.cache.sha256(path)}")
         return SoundAnalysis.from_cache(self.cache.remembered(
             key, lambda: analyse_delivery(path, info, duration).to_cache()))
 

@@ -1,0 +1,190 @@
+"""Delivery defects a meter of loudness does not see: DC offset, clipping and dead air.
+
+They are read from the 100 ms blocks that `loudness.analyse_sound` already cuts a delivered
+track into (`astats`, reset every block), so finding them costs no decode and no process of
+its own: per channel of the stereo downmix, each block's mean (DC), lowest and highest sample,
+and the count and flatness of the samples at its extremes (`Peak_count`, `Flat_factor`).
+
+- DC offset: the mean of every sample. A constant offset is no sound at all, but it is a step
+  where the track starts or is cut (a click), eats headroom, and upsets limiters and the
+  transmitter's own processing. AES17 measures a converter's DC offset as the mean of its
+  output, in dB relative to full scale (dBFS); so does this.
+- Clipping: samples held at full scale in runs. A converter or a plug-in that runs out of
+  range holds the rail for several samples; a recording that merely reaches 0 dBFS touches it
+  for one or two. The classic "over" indicator of digital meters counts 3 consecutive samples at
+  full scale; AES17 defines full scale as the largest positive sample.
+- Dead air: a block is silent when the swing of every channel (half its peak-to-peak, which a
+  DC offset does not change) stays under SILENCE_LEVEL.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass
+
+import ffmpeg
+
+Stream = ffmpeg.nodes.FilterableStream
+
+# What each block's `astats` reports (per channel of the downmix, and overall).
+PER_CHANNEL = "DC_offset+Min_level+Max_level+Peak_count+Flat_factor"
+OVERALL = "Peak_level+Number_of_samples"
+
+# A block is clipped when one channel's extreme is within CLIP_LEVEL of full scale and the
+# samples at that extreme form runs of CLIP_RUN samples on average (astats' flat factor is the
+# mean run length, weighted by length, in dB). A clean recording normalised to 0 dBFS: 1-2
+# samples at its peak and a flat factor of 0 dB (espeak-ng's voice: -0.05 dBFS, 2 samples).
+CLIP_LEVEL = -0.1              # dBFS
+CLIP_RUN = 3                   # samples
+# Under SILENCE_LEVEL every channel is silence: the dead-air floor (room tone of a usable
+# recording, EBU Tech 3276, sits around -70 dBFS; speech's pauses keep their breaths above it).
+SILENCE_LEVEL = -60.0          # dBFS
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block as `astats` reads it: start (s), samples per channel, and per channel its
+    mean, lowest and highest sample (full scale = 1.0) and the samples clipped in it."""
+
+    time: float
+    samples: int
+    peak: float | None         # dBFS, overall sample peak; None for digital silence
+    dc: tuple[float, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    clipped: tuple[int, ...]
+
+    @property
+    def swing(self) -> float:
+        """Half the largest channel's peak-to-peak swing: its level without its offset."""
+        return max(((h - lo) / 2 for lo, h in zip(self.low, self.high)), default=0.0)
+
+    def level(self, dc: tuple[float, ...]) -> float:
+        """The block's sample peak (full scale = 1.0) once the track's offset `dc` is removed."""
+        return max((max(abs(lo - d), abs(h - d)) for lo, h, d in zip(self.low, self.high, dc)),
+                   default=0.0)
+
+
+@dataclass(frozen=True)
+class Defects:
+    """What a track's blocks show: its DC offset per channel (full scale = 1.0), its clipped
+    samples (in its most clipped channel), and where its sound starts and ends (seconds)."""
+
+    dc: tuple[float, ...]
+    clipped_samples: int = 0
+    clipped_blocks: int = 0
+    clipped_from: float | None = None    # start of the first clipped block, s
+    clipped_to: float | None = None      # end of the last clipped block, s
+    first_sound: float | None = None     # start of the first block over SILENCE_LEVEL, s
+    last_sound: float | None = None      # end of the last block over SILENCE_LEVEL, s
+    length: float = 0.0                  # seconds decoded
+
+    @property
+    def dc_dbfs(self) -> float | None:
+        """The largest channel's offset in dBFS (AES17); None when there is none."""
+        worst = max((abs(value) for value in self.dc), default=0.0)
+        return 20 * math.log10(worst) if worst > 0 else None
+
+    def to_cache(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_cache(cls, data: dict) -> "Defects":
+        return cls(**{**data, "dc": tuple(data["dc"])})
+
+
+def block_stats(audio: Stream, samples: int) -> Stream:
+    """`audio` cut into blocks of `samples` and read by `astats`, each block's figures printed
+    (ametadata) for `parse_blocks`. In doubles: `Min_level`/`Max_level` are then fractions of
+    full scale whatever the decoder's format, and no value is rounded."""
+    return (audio.filter("aformat", sample_fmts="dbl")
+            .filter("asetnsamples", n=samples, p=0)
+            .filter("astats", metadata=1, reset=1, measure_perchannel=PER_CHANNEL,
+                    measure_overall=OVERALL)
+            .filter("ametadata", mode="print"))
+
+
+_TIME = re.compile(r"^\[Parsed_ametadata_\d+ @ [^\]]+\] frame:\d+\s+pts:\S+\s+pts_time:([\d.]+)",
+                   re.M)
+_VALUE = re.compile(r"^\[Parsed_ametadata_\d+ @ [^\]]+\] lavfi\.astats\.(\w+)\.(\w+)=(\S+)", re.M)
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse_blocks(stderr: str) -> list[Block]:
+    """The blocks `block_stats` printed, in order."""
+    starts = list(_TIME.finditer(stderr))
+    blocks = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(stderr)
+        channels: dict[int, dict[str, float | None]] = {}
+        overall: dict[str, float | None] = {}
+        for match in _VALUE.finditer(stderr, start.end(), end):
+            where, key, value = match.groups()
+            target = overall if where == "Overall" else channels.setdefault(int(where), {})
+            target[key] = _number(value)
+        ordered = [channels[c] for c in sorted(channels)]
+        blocks.append(Block(
+            time=float(start.group(1)), samples=int(overall.get("Number_of_samples") or 0),
+            peak=overall.get("Peak_level"),
+            dc=tuple(c.get("DC_offset") or 0.0 for c in ordered),
+            low=tuple(c.get("Min_level") or 0.0 for c in ordered),
+            high=tuple(c.get("Max_level") or 0.0 for c in ordered),
+            clipped=tuple(_clipped(c) for c in ordered)))
+    return blocks
+
+
+def _clipped(channel: dict[str, float | None]) -> int:
+    """Samples at full scale in runs (`CLIP_LEVEL`, `CLIP_RUN`) in one channel of a block."""
+    extreme = max(abs(channel.get("Min_level") or 0.0), abs(channel.get("Max_level") or 0.0))
+    flat = channel.get("Flat_factor")
+    if extreme < 10 ** (CLIP_LEVEL / 20) or flat is None or 10 ** (flat / 20) < CLIP_RUN:
+        return 0
+    return int(channel.get("Peak_count") or 0)
+
+
+def find_defects(blocks: list[Block], sample_rate: int) -> Defects:
+    """The DC offset, clipping and sound span of a track from its blocks (`sample_rate`: Hz)."""
+    total = sum(block.samples for block in blocks)
+    if not total:
+        return Defects(dc=())
+    width = max(len(block.dc) for block in blocks)
+    dc = tuple(round(sum(b.samples * b.dc[c] for b in blocks if c < len(b.dc)) / total, 7)
+               for c in range(width))
+    floor = 10 ** (SILENCE_LEVEL / 20)
+    sound = [b for b in blocks if b.swing >= floor]
+    clipped = [b for b in blocks if max(b.clipped, default=0)]
+
+    def end(block: Block) -> float:
+        return round(block.time + block.samples / sample_rate, 3)
+
+    return Defects(
+        dc=dc, clipped_samples=sum(max(b.clipped) for b in clipped), clipped_blocks=len(clipped),
+        clipped_from=clipped[0].time if clipped else None,
+        clipped_to=end(clipped[-1]) if clipped else None,
+        first_sound=sound[0].time if sound else None,
+        last_sound=end(sound[-1]) if sound else None,
+        length=round(total / sample_rate, 6))
+
+
+def remove_dc(audio: Stream, dc: tuple[float, ...]) -> Stream:
+    """`audio` with each channel's measured offset subtracted (`aeval`, in doubles).
+
+    A subtraction, not a high-pass: it changes no frequency but 0 Hz, so speech and music are
+    untouched, and it needs no settling. A high-pass starts from rest: on a track that starts
+    at +0.2 of DC its first output sample is still +0.2 (measured: first-order at 10 Hz
+    +0.19987, second-order at 20 Hz +0.19963), the very step at the start it was meant to remove,
+    decaying over tens of milliseconds; a first-order filter at 10 Hz also left a mean of
+    +0.0008 over 4 s. The subtraction's first sample is the signal's own. `dcshift` would do the
+    same for one value on every channel, but works on 32-bit integers and clips the floating
+    point downmix (audio_layout.to_stereo) above full scale.
+    """
+    exprs = "|".join(f"val({c}){-value:+.7f}" for c, value in enumerate(dc))
+    return audio.filter("aeval", exprs=exprs, c="same")
