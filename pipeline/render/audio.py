@@ -28,6 +28,7 @@ from pipeline.files import atomic_output
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE, fit_length, layout_of, to_stereo
 from pipeline.media.conform import master_sound
+from pipeline.media.defects import remove_dc
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Loudness, measure, measure_file
 from pipeline.media.probe import MediaInfo
@@ -82,30 +83,39 @@ DUCKING = {"threshold": 0.03, "ratio": 8, "attack": 15, "release": 400}
 
 
 def file_audio(item: dict, info: MediaInfo, duration: float,
-               measured: Loudness | None = None) -> AudioSource:
+               measured: Loudness | None = None, dc: tuple[float, ...] | None = None
+               ) -> AudioSource:
     """An audio file's first stream downmixed to stereo, padded with silence or cut to
     `duration`, faded out where it ends (audio_layout.FADE).
 
     `measured`: this signal's loudness, when planning metered it while analysing the delivery
-    (`deliveries.analyse_delivery`, one decode for both)."""
+    (`deliveries.analyse_delivery`, one decode for both). `dc`: the offset of each channel of
+    the downmix, subtracted before the fit, so the padding and the fades start and end at rest
+    (defects.remove_dc); None leaves the graph as it always was."""
     stream = info.audio
     layout = layout_of(stream.channels or 0, stream.channel_layout)
-    return AudioSource(f"file:{item['sha256']}:{duration}:{layout}:{DOWNMIX_VERSION}:fade{FADE}:decoded",
-                       lambda: fit_length(to_stereo(ffmpeg.input(item["path"])["a:0"], layout),
-                                          duration, fade=True), measured)
+    key = f"file:{item['sha256']}:{duration}:{layout}:{DOWNMIX_VERSION}:fade{FADE}:decoded"
+
+    def build() -> Stream:
+        audio = to_stereo(ffmpeg.input(item["path"])["a:0"], layout)
+        return fit_length(remove_dc(audio, dc) if dc else audio, duration, fade=True)
+
+    return AudioSource(key + (f":dc{','.join(f'{v:.7f}' for v in dc)}" if dc else ""), build,
+                       measured)
 
 
 def dub_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     # The dub is padded or cut to the master's length so picture and sound end together.
     return file_audio(plan.inputs["audio"], plan.tracks["audio"], plan.master.duration,
-                      plan.sounds.get("audio"))
+                      plan.sounds.get("audio"), plan.dc.get("audio"))
 
 
 def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     """Voice-over over the music bed, both levelled first (tracks arrive anywhere from -30 to
     -14 LUFS), the bed ducked under the voice by a sidechain compressor."""
     duration = plan.master.duration
-    voice = file_audio(plan.inputs["audio"], plan.tracks["audio"], duration, plan.sounds.get("audio"))
+    voice = file_audio(plan.inputs["audio"], plan.tracks["audio"], duration,
+                       plan.sounds.get("audio"), plan.dc.get("audio"))
     bed = file_audio(plan.inputs["music_bed"], plan.tracks["music_bed"], duration)
     voice_gain = gain_to(VOICE_LEVEL, measured_loudness(voice, cache))
     bed_gain = gain_to(BED_LEVEL, measured_loudness(bed, cache))

@@ -6,7 +6,9 @@ file is analysed once (cached by its content's hash and the spot's length): its 
 EBU R128 meter and where its sound ends (`media/loudness.py`), so that a track which would be
 cut, padded or published silent is reported to the translator in `validate`, `render` and
 `watch` alike; and, from the same decode, the loudness of the track fitted to the spot, which
-levelling starts from (no second decode of it at render time).
+levelling starts from (no second decode of it at render time), and the defects a loudness
+meter does not see (`media/defects.py`): a DC offset (removed from the rendered sound, and
+said).
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from pipeline.media.probe import MediaInfo
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
 # -23 LUFS broadcast target would lift its noise by more than 37 dB.
 NEAR_SILENT = -60.0        # LUFS
+# A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
+# well under it (measured: espeak-ng's synthetic voice -62.5 dBFS, a mixed music-like signal
+# -71.7 dBFS; microphones and their preamps pass no DC at all), while a faulty converter or
+# plug-in puts it at -40 dBFS and over (the defect found: `dcshift=0.2`, -14 dBFS). Under the
+# limit nothing is done, so a clean delivery renders to the same bytes as before.
+DC_LIMIT = -50.0           # dBFS (AES17: the mean, relative to full scale)
 
 def _accepted(name: str) -> bool:
     return Path(name).suffix.lower() in AUDIO_SUFFIXES
@@ -77,13 +85,23 @@ def analyse_delivery(path: Path, info: MediaInfo, duration: float) -> SoundAnaly
                          hint="export it again as WAV or FLAC") from None
 
 
+def dc_correction(analysis: SoundAnalysis) -> tuple[float, ...] | None:
+    """The per-channel offset (full scale = 1.0) to subtract from the track's stereo downmix,
+    when its largest is over DC_LIMIT; None otherwise (nothing done: the same bytes as ever)."""
+    defects = analysis.defects
+    if defects is None or defects.dc_dbfs is None or defects.dc_dbfs <= DC_LIMIT:
+        return None
+    return defects.dc
+
+
 def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
                    qc: QcSettings, what: str) -> list[Diagnostic]:
     """What is wrong with a delivered track of `duration` seconds for a spot of `spot_duration`.
 
     Errors: silence (undefined loudness, EBU R128's gate), near-silence (under NEAR_SILENT),
-    sound in a block that starts at or after the spot's end (it would be cut). Warning: a length
-    more than `qc.duration_tolerance` seconds from the spot's (cut or padded with silence).
+    sound in a block that starts at or after the spot's end (it would be cut). Warnings: a length
+    more than `qc.duration_tolerance` seconds from the spot's (cut or padded with silence), and
+    the defects of `defect_warnings`.
     """
     loudness = analysis.loudness
     if not loudness.defined:
@@ -103,12 +121,31 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                       f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)", path,
                       hint=f"trim or re-time the recording to the spot's {spot_duration:.2f} s",
                       code="sound-past-end")]
+    found = []
     difference = duration - spot_duration
     if abs(difference) > qc.duration_tolerance:
         consequence = ("its end is silence and will be cut" if difference > 0
                        else "it will be padded with silence")
-        return [warning(f"the {what} is {duration:.2f} s long, the spot {spot_duration:.2f} s: "
-                        f"{abs(difference):.2f} s {'longer' if difference > 0 else 'shorter'} "
-                        f"(tolerance {qc.duration_tolerance:g} s); {consequence}", path,
-                        hint="check that this is the recording for this spot", code="length")]
-    return []
+        found.append(warning(
+            f"the {what} is {duration:.2f} s long, the spot {spot_duration:.2f} s: "
+            f"{abs(difference):.2f} s {'longer' if difference > 0 else 'shorter'} "
+            f"(tolerance {qc.duration_tolerance:g} s); {consequence}", path,
+            hint="check that this is the recording for this spot", code="length"))
+    if analysis.defects is not None:
+        found += defect_warnings(path, analysis, what)
+    return found
+
+
+def defect_warnings(path: Path, analysis: SoundAnalysis, what: str) -> list[Diagnostic]:
+    """A warning for a DC offset over DC_LIMIT."""
+    defects, found = analysis.defects, []
+    dc = dc_correction(analysis)
+    if dc is not None:
+        sides = ", ".join(f"{name} {value:+.4f}" for name, value in zip(("left", "right"), dc))
+        found.append(warning(
+            f"the {what} has a DC offset of {defects.dc_dbfs:.1f} dBFS ({sides} of full scale): "
+            "it would click where the sound starts and ends and takes headroom; it is "
+            "subtracted from the rendered sound", path,
+            hint="check the recording chain (converter, plug-ins) and export it again",
+            code="dc-offset"))
+    return found

@@ -19,6 +19,7 @@ from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import rate_problem
+from pipeline.render.deliveries import dc_correction
 from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
@@ -199,7 +200,12 @@ class _Planner(Inputs):
         if language.needs_audio:
             track, plan.tracks["audio"], analysis, warnings = self._delivery(spot, language,
                                                                               plan.master)
-            if analysis.fitted is not None:
+            dc = dc_correction(analysis)
+            if dc is not None:
+                # Levelling measures the corrected track itself: the planned figure heard the
+                # offset (its true peak above all).
+                plan.dc["audio"] = dc
+            elif analysis.fitted is not None:
                 plan.sounds["audio"] = analysis.fitted
             plan.warnings += warnings
             self._add_input(plan, "audio", track)
@@ -309,6 +315,10 @@ class _Planner(Inputs):
         settings = {"treatment": language.treatment, "profile": variant.profile.settings(),
                     "language_tag": language.alpha3,
                     "source_language_tag": alpha3(self.manifest.source_language)}
+        if plan.dc:
+            # Only a track with an offset is rendered differently: a clean one keeps its bytes
+            # and its fingerprint, one rendered before the offset was removed goes stale.
+            settings["dc_removed"] = {role: list(dc) for role, dc in sorted(plan.dc.items())}
         if variant.profile.audio_only:
             # What the file's own tags say (bext, ID3, Vorbis comments): a new title re-renders.
             settings["slot_samples"] = plan.slot_samples

@@ -79,6 +79,8 @@ class VariantPlan:
     tracks: dict[str, MediaInfo] = field(default_factory=dict)   # role -> probe of an audio input
     sounds: dict[str, Loudness] = field(default_factory=dict)    # role -> its whole stereo downmix
                                                                  # measured when planning
+    dc: dict[str, tuple[float, ...]] = field(default_factory=dict)  # role -> DC offset per channel
+                                                                    # of its downmix, to remove
     cues: tuple[Cue, ...] | None = None
     font: Font | None = None
     file_styles: dict[str, StyleFont] = field(default_factory=dict)  # style: {from_file: true}

@@ -1,0 +1,137 @@
+"""Delivery defects a loudness meter does not see, through the real pipeline: a dub's DC offset
+(removed from the rendered sound, and said); no word about clean speech or music. The rendered files are checked by
+decoding them here (numpy on ffmpeg's raw output), not by the pipeline's own figures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import ffmpeg
+from tests.mediacheck import FFMPEG
+from tests.test_radio import RATE, invoke, radio_campaign
+from tests.test_radio import radio_master  # noqa: F401  (the fixture, used by name)
+
+RADIO_PROFILES = ["radio", "radio-mp3"]
+
+
+def samples(path: Path, channels: int | None = None) -> np.ndarray:
+    """The decoded file as floats (full scale = 1.0), one row per sample, one column per channel."""
+    args = ["-ac", str(channels)] if channels else []
+    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), *args, "-f", "f64le",
+                          "-c:a", "pcm_f64le", "-"], capture_output=True, check=True).stdout
+    data = np.frombuffer(raw, "<f8")
+    return data.reshape(-1, channels) if channels else data
+
+
+def dub(campaign, source: str, chain: str, *, seconds: float = 2.6,
+        codec: tuple[str, ...] = ("-c:a", "pcm_s24le")) -> Path:
+    """The yua dub: `source` (a lavfi source) for `seconds`, through `chain`."""
+    path = campaign.root / "audio/spot/yua.wav"
+    ffmpeg("-f", "lavfi", "-i", f"{source}:sample_rate=48000:duration={seconds}",
+           "-filter:a", chain, *codec, str(path))
+    return path
+
+
+def warnings_of(result, path: Path) -> list[str]:
+    return [line.strip() for line in result.output.splitlines()
+            if line.strip().startswith(f"{path}: warning:")]
+
+
+# --- DC offset --------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_a_dub_with_a_dc_offset_is_rendered_without_it_and_said(campaign, radio_master):
+    # Before: the radio WAV's mean was +0.398 and its first sample jumped from silence to +0.399
+    # (a click); the MP3 at -16 LUFS failed ("the limiter took it"): the offset ate the headroom.
+    path = dub(campaign, "sine=frequency=1500", "volume=-12dB,apad=whole_dur=4,dcshift=0.2")
+    assert samples(path).mean() == pytest.approx(0.2, abs=0.01)
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              RADIO_PROFILES)
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    said = (f"{path}: warning: the dub has a DC offset of -14.0 dBFS (left +0.2000, right "
+            "+0.2000 of full scale): it would click where the sound starts and ends and takes "
+            "headroom; it is subtracted from the rendered sound")
+    assert [w.startswith(said) for w in warnings_of(result, path)] == [True, True], result.output
+    for name in ("spot.yua.radio.wav", "spot.yua.radio-mp3.mp3"):
+        sound = samples(campaign.out / name, 2)
+        assert len(sound) == 4 * RATE
+        assert abs(sound.mean()) < 1e-3, (name, sound.mean())
+        # No step where it starts: the tone's own first samples, from rest (sin(0) = 0).
+        assert abs(sound[0]).max() < 0.01 and abs(sound[:3]).max() < 0.3, (name, sound[:3])
+        assert abs(sound[-1]).max() < 1e-3                      # and it ends at rest
+    record = json.loads((campaign.out / "spot.yua.radio.json").read_text())
+    assert "dc-offset" in [w["code"] for w in record["qc"]["warnings"]]
+    assert record["settings"]["dc_removed"] == {"audio": [0.2, 0.2]}
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
+    assert all(any(w.startswith("yua.wav: the dub has a DC offset of -14.0 dBFS")
+                   for w in v["warnings"]) for v in catalog["variants"])
+    strict = invoke("render", manifest, "--strict")
+    assert strict.exit_code == 1 and "0 rendered, 2 up-to-date" in strict.output
+
+
+@pytest.mark.e2e
+def test_a_video_dub_and_a_voice_over_lose_their_offset_too(campaign):
+    voice = campaign.root / "audio/spot/maj.wav"
+    ffmpeg("-i", str(campaign.media["voice.wav"]), "-filter:a", "dcshift=-0.1", "-c:a", "pcm_s24le",
+           str(voice))
+    dub(campaign, "sine=frequency=1000", "volume=-8dB,dcshift=0.05", seconds=3.5)
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "maj", "treatment": "mix"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert f"{voice}: warning: the voice-over has a DC offset of -20.0 dBFS" in result.output
+    for code in ("yua", "maj"):
+        sound = samples(campaign.out / f"spot.{code}.small.mp4", 2)
+        assert abs(sound.mean()) < 2e-3, (code, sound.mean())
+
+
+# --- no false alarms --------------------------------------------------------------------------
+
+def espeak(path: Path) -> Path:
+    """A Spanish sentence by espeak-ng, with its pauses, mono 22.05 kHz, peaks at -0.05 dBFS and
+    a DC offset of its own at -62.5 dBFS: a clean synthetic voice."""
+    assert shutil.which("espeak-ng"), "espeak-ng is not installed: run `make setup`"
+    subprocess.run(["espeak-ng", "-v", "es", "-s", "150", "-w", str(path),
+                    "Los seres humanos no están a la venta. Llame hoy mismo al número gratuito, "
+                    "la trata de personas es un delito."], check=True)
+    return path
+
+
+@pytest.mark.e2e
+def test_clean_speech_and_music_get_no_defect_warning(campaign, tmp_path):
+    master = tmp_path / "radio7.wav"            # as long as the sentence, give or take 0.3 s
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=7.5",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    espeak(campaign.root / "audio/spot/yua.wav")
+    # Music-like: a chord on 55-330 Hz with pink noise, stereo, peaks around -8 dBFS.
+    ffmpeg(*[a for f in (55, 110, 220, 330) for a in ("-f", "lavfi", "-i", f"sine=f={f}:d=7.5")],
+           "-f", "lavfi", "-i", "anoisesrc=color=pink:a=0.05:d=7.5:seed=3", "-filter_complex",
+           "amix=inputs=5:normalize=0,volume=1.5,pan=stereo|c0=c0|c1=0.8*c0",
+           "-ar", "48000", str(campaign.root / "audio/spot/maz.wav"))
+    # The same voice through a faulty interface: the one said.
+    faulty = campaign.root / "audio/spot/tzo.wav"
+    ffmpeg("-i", str(campaign.root / "audio/spot/yua.wav"), "-filter:a", "dcshift=0.02",
+           "-c:a", "pcm_s24le", str(faulty))
+    manifest = radio_campaign(campaign, master, [{"code": code, "treatment": "dub"}
+                                                 for code in ("yua", "maz", "tzo")], ["radio"])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    said = [line.strip() for line in result.output.splitlines() if "warning:" in line]
+    assert said and all(line.startswith(f"{faulty}: warning: the dub has a DC offset of -33.")
+                        for line in said), said
+    for code in ("yua", "maz"):
+        record = json.loads((campaign.out / f"spot.{code}.radio.json").read_text())
+        assert record["qc"]["warnings"] == []
+        assert "dc_removed" not in record["settings"]      # its graph and bytes as before
+    # The corrected voice is the clean one: they differ by a constant (espeak-ng's own -62.5 dBFS
+    # offset, left in the clean one, removed with the added one) and a hair of levelling gain.
+    clean, fixed = (samples(campaign.out / f"spot.{code}.radio.wav", 2) for code in ("yua", "tzo"))
+    rest = (clean - fixed) - (clean - fixed).mean()
+    assert np.sqrt((rest ** 2).mean() / (clean ** 2).mean()) < 0.01      # under -40 dB
