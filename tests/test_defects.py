@@ -1,10 +1,12 @@
 """Delivery defects a loudness meter does not see, through the real pipeline: a dub's DC offset
-(removed from the rendered sound, and said); no word about clean speech or music. The rendered files are checked by
+(removed from the rendered sound, and said), clipping, and dead air at the start or end of a
+dub heard alone; no word about clean speech or music. The rendered files are checked by
 decoding them here (numpy on ffmpeg's raw output), not by the pipeline's own figures."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -90,6 +92,55 @@ def test_a_video_dub_and_a_voice_over_lose_their_offset_too(campaign):
     for code in ("yua", "maj"):
         sound = samples(campaign.out / f"spot.{code}.small.mp4", 2)
         assert abs(sound.mean()) < 2e-3, (code, sound.mean())
+
+
+# --- clipping -----------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_a_clipped_dub_is_said_with_how_much_and_where(campaign, radio_master):
+    # A 200 Hz tone driven 6 dB past full scale into 16 bits from 1.0 to 2.0 s: flat tops.
+    path = dub(campaign, "sine=frequency=200",
+               "volume='if(between(t,1,2),16,2)':eval=frame,apad=whole_dur=4", seconds=3.6,
+               codec=("-c:a", "pcm_s16le"))
+    at_rail = int(np.count_nonzero(np.abs(samples(path)) >= 32767 / 32768))
+    assert 30000 < at_rail < 33000           # two thirds of every period, for 1 s
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    (said,) = [w for w in warnings_of(result, path) if "clipped" in w]
+    found = re.fullmatch(rf"{re.escape(str(path))}: warning: the dub is clipped: (\d+) samples "
+                         r"held at full scale \(runs of 3 or more within 0.1 dB of it\) in "
+                         r"(\d+) of its 100 ms blocks, between 1.0 s and 2.\d s \(hint: .*\)", said)
+    assert found, said
+    assert abs(int(found.group(1)) - at_rail) <= at_rail * 0.02 and int(found.group(2)) in (10, 11)
+    assert "0 errors, 1 warning" in result.output
+
+
+# --- dead air -----------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_dead_air_at_the_start_or_end_of_a_radio_dub_is_said(campaign, radio_master):
+    path = dub(campaign, "sine=frequency=700", "volume=-12dB,adelay=2000", seconds=2.0)
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("render", manifest, "--strict")
+    assert result.exit_code == 1
+    assert warnings_of(result, path) == [
+        f"{path}: warning: the dub starts with 2.0 s of silence (under -60 dBFS; more than 1 s is "
+        "dead air on radio) (hint: trim the silence before the first word)"], result.output
+    record = json.loads((campaign.out / "spot.yua.radio.json").read_text())
+    assert [w["code"] for w in record["qc"]["warnings"]] == ["leading-silence"]
+
+    path = dub(campaign, "sine=frequency=700", "volume=-12dB,apad=whole_dur=3.8", seconds=1.5)
+    result = invoke("validate", manifest)
+    assert warnings_of(result, path) == [
+        f"{path}: warning: the last 2.5 s of the spot would be silence: the dub's sound ends at "
+        "1.5 s (under -60 dBFS after it; more than 2 s is dead air on radio) (hint: re-time the "
+        "recording to fill the spot's 4.00 s)"], result.output
+    # Under a picture a dub is timed to it: its silences are the picture's, not dead air.
+    video = campaign.write([{"code": "yua", "treatment": "dub"}])
+    assert "0 errors, 0 warnings" in invoke("validate", video).output
 
 
 # --- no false alarms --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ cut, padded or published silent is reported to the translator in `validate`, `re
 `watch` alike; and, from the same decode, the loudness of the track fitted to the spot, which
 levelling starts from (no second decode of it at render time), and the defects a loudness
 meter does not see (`media/defects.py`): a DC offset (removed from the rendered sound, and
-said).
+said), clipping, and dead air at the start or end of a dub (said).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, 
 from pipeline.files import FolderIndex
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
 from pipeline.media.audio_layout import fit_length, layout_of
+from pipeline.media.defects import CLIP_LEVEL, CLIP_RUN, SILENCE_LEVEL
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound
 from pipeline.media.probe import MediaInfo
 
@@ -31,6 +32,10 @@ NEAR_SILENT = -60.0        # LUFS
 # plug-in puts it at -40 dBFS and over (the defect found: `dcshift=0.2`, -14 dBFS). Under the
 # limit nothing is done, so a clean delivery renders to the same bytes as before.
 DC_LIMIT = -50.0           # dBFS (AES17: the mean, relative to full scale)
+# Dead air a dub may start or end with before it is said: a radio spot's sound starts at once
+# and runs to its end; pauses inside speech are not looked at.
+LEADING_SILENCE = 1.0      # seconds
+TRAILING_SILENCE = 2.0     # seconds
 
 def _accepted(name: str) -> bool:
     return Path(name).suffix.lower() in AUDIO_SUFFIXES
@@ -137,7 +142,7 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
 
 
 def defect_warnings(path: Path, analysis: SoundAnalysis, what: str) -> list[Diagnostic]:
-    """A warning for a DC offset over DC_LIMIT."""
+    """Warnings for a DC offset over DC_LIMIT and for clipped samples (media/defects.py's rule)."""
     defects, found = analysis.defects, []
     dc = dc_correction(analysis)
     if dc is not None:
@@ -148,4 +153,36 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str) -> list[Diag
             "subtracted from the rendered sound", path,
             hint="check the recording chain (converter, plug-ins) and export it again",
             code="dc-offset"))
+    if defects.clipped_samples:
+        found.append(warning(
+            f"the {what} is clipped: {defects.clipped_samples} samples held at full scale "
+            f"(runs of {CLIP_RUN} or more within {-CLIP_LEVEL:g} dB of it) in "
+            f"{defects.clipped_blocks} of its {BLOCK * 1000:.0f} ms blocks, between "
+            f"{defects.clipped_from:.1f} s and {defects.clipped_to:.1f} s", path,
+            hint="record or export it again with headroom (peaks under -1 dBFS); levelling "
+                 "cannot restore what clipping cut off", code="clipping"))
+    return found
+
+
+def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
+             what: str) -> list[Diagnostic]:
+    """Warnings for a dub heard alone (on radio) that starts with more than LEADING_SILENCE of
+    silence, or leaves more than TRAILING_SILENCE of the spot silent at its end (padding
+    included: it is what goes on air). Not for a voice-over: the bed plays under it."""
+    defects, found = analysis.defects, []
+    if what != "dub" or defects is None or defects.first_sound is None:
+        return found
+    if defects.first_sound > LEADING_SILENCE:
+        found.append(warning(
+            f"the {what} starts with {defects.first_sound:.1f} s of silence (under "
+            f"{SILENCE_LEVEL:g} dBFS; more than {LEADING_SILENCE:g} s is dead air on radio)",
+            path, hint="trim the silence before the first word", code="leading-silence"))
+    end = min(defects.last_sound, spot_duration)
+    if spot_duration - end > TRAILING_SILENCE:
+        found.append(warning(
+            f"the last {spot_duration - end:.1f} s of the spot would be silence: the {what}'s "
+            f"sound ends at {end:.1f} s (under {SILENCE_LEVEL:g} dBFS after it; more than "
+            f"{TRAILING_SILENCE:g} s is dead air on radio)", path,
+            hint=f"re-time the recording to fill the spot's {spot_duration:.2f} s",
+            code="trailing-silence"))
     return found

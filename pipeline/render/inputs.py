@@ -22,7 +22,7 @@ from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
 from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
-from pipeline.render.deliveries import analyse_delivery, check_delivery, find_delivery
+from pipeline.render.deliveries import analyse_delivery, check_delivery, dead_air, find_delivery
 
 PROBES_AT_ONCE = 4
 
@@ -166,10 +166,12 @@ class Inputs:
     def _probe_bed(self, spot: Spot) -> MediaInfo:
         return self._probe_spot_file(spot, spot.music_bed, "music bed", probe_audio)
 
-    def _delivery(self, spot: Spot, language: Language, master: MediaInfo
+    def _delivery(self, spot: Spot, language: Language, master: MediaInfo, on_air: bool = False
                   ) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """The language's audio delivery, found, probed, analysed and checked against the spot;
-        its probe, analysis and warnings. Each step once per folder, file or (file, spot length, rule)."""
+        its probe, analysis and warnings. Each step once per folder, file or (file, spot length, rule).
+        `on_air`: the variant is sound alone (a radio spot or an audio-only profile), where a
+        dub's silence at the start or end is dead air; a dub under a picture is timed to it."""
         folder = self.manifest.audio_dir / spot.id
         index = self._once(("audio-folder", folder), lambda: index_folder(folder))
         track = self._once(("delivery", spot.id, language.code),
@@ -182,6 +184,10 @@ class Inputs:
             ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
             lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
                                                  language.qc, what)))
+        if on_air:
+            warnings = warnings + self._once(
+                ("dead-air", track, master.duration, what),
+                lambda: self._checked(dead_air(track, analysis, master.duration, what)))
         return track, info, analysis, warnings
 
     def _analyse(self, path: Path, info: MediaInfo, duration: float) -> SoundAnalysis:

@@ -198,8 +198,8 @@ class _Planner(Inputs):
                                                   lambda: self._probe_bed(spot))
             self._add_input(plan, "music_bed", spot.music_bed)
         if language.needs_audio:
-            track, plan.tracks["audio"], analysis, warnings = self._delivery(spot, language,
-                                                                              plan.master)
+            track, plan.tracks["audio"], analysis, warnings = self._delivery(
+                spot, language, plan.master, plan.radio or variant.profile.audio_only)
             dc = dc_correction(analysis)
             if dc is not None:
                 # Levelling measures the corrected track itself: the planned figure heard the
