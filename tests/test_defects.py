@@ -94,6 +94,27 @@ def test_a_video_dub_and_a_voice_over_lose_their_offset_too(campaign):
         assert abs(sound.mean()) < 2e-3, (code, sound.mean())
 
 
+
+@pytest.mark.e2e
+def test_an_offset_stereo_dub_of_unknown_layout_is_limited_without_error(campaign, radio_master):
+    # A 44.1 kHz stereo WAV without a channel mask (ffprobe: layout "unknown"), with a DC
+    # offset, whose gain to -16 LUFS needs the limiter: ffmpeg failed to reinitialise the graph
+    # ("Cannot select channel layout for the link between filters ... and ...alimiter"), as
+    # `aeval` kept the unknown layout.
+    path = campaign.root / "audio/spot/yua.wav"
+    # A quiet tone with a loud click every second: the gain it needs takes the clicks past
+    # the ceiling.
+    ffmpeg("-f", "lavfi", "-i", "aevalsrc=exprs=0.05*sin(2*PI*300*t)+0.6*lt(mod(t\\,1)\\,0.002)"
+           ":sample_rate=44100:duration=4", "-filter:a", "dcshift=0.15", "-ac", "2",
+           "-c:a", "pcm_s16le", str(path))
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio-mp3"])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    sound = samples(campaign.out / "spot.yua.radio-mp3.mp3", 2)
+    # The clicks have a mean of their own (+0.0012 before the gain); the offset was +0.107.
+    assert len(sound) == 4 * RATE and abs(sound.mean()) < 0.01, sound.mean()
+
 # --- clipping -----------------------------------------------------------------------------------
 
 @pytest.mark.e2e

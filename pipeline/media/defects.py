@@ -174,8 +174,12 @@ def find_defects(blocks: list[Block], sample_rate: int) -> Defects:
         length=round(total / sample_rate, 6))
 
 
-def remove_dc(audio: Stream, dc: tuple[float, ...]) -> Stream:
-    """`audio` with each channel's measured offset subtracted (`aeval`, in doubles).
+def remove_dc(audio: Stream, dc: tuple[float, float]) -> Stream:
+    """`audio`, a stereo downmix (audio_layout.to_stereo), with each channel's measured offset
+    subtracted (`aeval`, in doubles), then declared stereo again: `aeval` keeps a WAV's
+    unknown layout (no channel mask), and ffmpeg then failed to link the limiter's resampler
+    when it reinitialised the graph ("Cannot select channel layout"); `aeval`'s own
+    `c=stereo` failed the same way on a mono delivery's upmix.
 
     A subtraction, not a high-pass: it changes no frequency but 0 Hz, so speech and music are
     untouched, and it needs no settling. A high-pass starts from rest: on a track that starts
@@ -187,4 +191,4 @@ def remove_dc(audio: Stream, dc: tuple[float, ...]) -> Stream:
     point downmix (audio_layout.to_stereo) above full scale.
     """
     exprs = "|".join(f"val({c}){-value:+.7f}" for c, value in enumerate(dc))
-    return audio.filter("aeval", exprs=exprs, c="same")
+    return audio.filter("aeval", exprs=exprs, c="same").filter("aformat", channel_layouts="stereo")
