@@ -267,11 +267,13 @@ def test_a_radio_dub_further_from_the_slot_than_the_tolerance_is_a_warning(campa
 
 
 @pytest.mark.parametrize("suffix, codec", [("wav", ["-c:a", "pcm_f32le"]),
+                                           ("wav", ["-c:a", "pcm_s16le", "-ac", "2"]),
                                            ("mp3", ["-c:a", "libmp3lame", "-b:a", "192k"]),
                                            ("flac", ["-c:a", "flac"])])
 def test_a_delivery_cut_short_is_an_error_at_its_file(campaign, radio_master, tmp_path, suffix, codec):
-    # Their headers give the whole length, so ffprobe reads them as whole: each rendered as a
-    # spot with seconds of dead air at the end, under "-23.0 LUFS" and no warning.
+    # Their headers give the whole length, so ffprobe reads them as whole (a 16-bit WAV as a
+    # shorter whole, from its size): each rendered as a spot with seconds of dead air at the
+    # end, under "-23.0 LUFS" and no warning.
     whole = tmp_path / f"whole.{suffix}"
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000:duration=4", *codec, str(whole))
     cut = campaign.root / "audio/spot" / f"yua.{suffix}"
@@ -281,6 +283,21 @@ def test_a_delivery_cut_short_is_an_error_at_its_file(campaign, radio_master, tm
     assert result.exit_code == 1, result.output
     assert f"{cut}: error: the file is cut short: it " in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_a_radio_master_wav_cut_short_is_an_error_at_it(campaign, radio_master):
+    # ffprobe reads a 16-bit WAV's length from its size: half a master was a shorter spot,
+    # and the error blamed the whole dub for running past its end.
+    campaign.audio("yua")
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    master = campaign.root / "media/radio.wav"
+    master.write_bytes(master.read_bytes()[:master.stat().st_size // 2])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    assert f"{master}: error: the file is cut short: it holds 50% of the sound its header " \
+        "lists (2.00 s of 4.00 s)" in result.output, result.output
+    assert "yua.wav" not in result.output
 
 
 @pytest.mark.e2e

@@ -165,6 +165,8 @@ def probe(path: Path | str) -> MediaInfo:
     if held is not None and held < 0.99:
         listed_by = "index" if "mp4" in data["format"]["format_name"] else "header"
         raise cut_short(path, f"it holds {held:.0%} of the data its {listed_by} lists")
+    if data.get("format", {}).get("format_name") == "wav":
+        _check_wav_header(path, _number(data["format"].get("duration")))
     streams = []
     for raw in data.get("streams", []):
         kind = raw.get("codec_type", "data")
@@ -221,6 +223,30 @@ def _share_held(data: dict) -> float | None:
             return None
         listed += rate * seconds / 8
     return size / listed if listed else None
+
+
+# A WAV written while it records (a stream, a crashed recorder) leaves its data size unset.
+_UNSET_SIZES = (0, 0xFFFFFFFF)
+
+
+def _check_wav_header(path: Path, seconds: float | None) -> None:
+    """`MediaError` when a WAV holds less sound than its data chunk's size says: ffprobe takes a
+    PCM WAV's length from the file's size, so a WAV cut short by an interrupted copy reads as a
+    whole, shorter file (a dub half uploaded rendered as a spot with 10 s of dead air, a master
+    so cut as a shorter spot). The header is read by mutagen."""
+    from mutagen.wave import WAVE   # only for WAVs: planning an MP4 campaign need not load it
+
+    try:
+        header = WAVE(path).info
+    except Exception:   # noqa: BLE001 - mutagen's own errors: ffprobe read the file, so go on
+        return
+    declared = header._number_of_samples * header.channels * header.bits_per_sample // 8
+    if not seconds or not header.length or round(declared) in _UNSET_SIZES:
+        return
+    held = seconds / header.length
+    if seconds < header.length - max(0.1, 0.01 * header.length):
+        raise cut_short(path, f"it holds {held:.0%} of the sound its header lists "
+                              f"({seconds:.2f} s of {header.length:.2f} s)")
 
 
 def _as_decoded(info: MediaInfo) -> MediaInfo:
