@@ -301,6 +301,23 @@ def test_a_radio_master_wav_cut_short_is_an_error_at_it(campaign, radio_master):
 
 
 @pytest.mark.e2e
+def test_a_voice_note_from_a_44_1_khz_dub_is_as_long_as_its_slot(campaign, tmp_path):
+    # A 19.5 s dub at 44.1 kHz in a 20 s slot: the Ogg Opus file decoded to 959999 samples
+    # of 960000 (libopus's wrapper took the length from resampled, rounded frame times), and
+    # the variant failed its length check.
+    master = tmp_path / "radio20.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=20",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=500:sample_rate=44100:duration=19.5",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(campaign.root / "audio/spot/yua.wav"))
+    manifest = radio_campaign(campaign, master, [{"code": "yua", "treatment": "dub"}],
+                              ["voice-note"])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert decoded_samples(campaign.out / "spot.yua.voice-note.ogg", 1) == 20 * RATE
+
+
+@pytest.mark.e2e
 def test_an_mp3_master_is_as_long_as_its_sound_not_its_encoder_s_frames(campaign, radio_master):
     # An MP3's header counts the encoder's delay and padding: a 4.000 s master was read as
     # 4.032 s, and every variant was made 0.032 s too long.

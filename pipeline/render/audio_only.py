@@ -44,9 +44,13 @@ CODEC_NAMES = {"libmp3lame": "mp3", "libopus": "opus", "libvorbis": "vorbis"}
 AAC_FRAME = 1024
 
 
-def exact_length(audio, samples: int):
-    """Padded with silence or cut to exactly `samples` samples (at the stream's rate)."""
-    return audio.filter("apad", whole_len=samples).filter("atrim", end_sample=samples)
+def exact_length(audio, samples: int, rate: int):
+    """Padded with silence or cut to exactly `samples` samples at `rate` Hz, each frame then
+    stamped with its first sample's number: libopus's wrapper takes the stream's length from
+    the frames' times, and times resampled from 44.1 kHz, rounded, made an Ogg Opus file of
+    960000 samples decode to 959999."""
+    return (audio.filter("apad", whole_len=samples).filter("atrim", end_sample=samples)
+            .filter("asettb", f"1/{rate}").filter("asetpts", "N"))
 
 
 def tool() -> str:
@@ -141,7 +145,8 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
     readings: list[Reading] = []
 
     def encode(leveling: Leveling) -> None:
-        audio = exact_length(level(source.build(), profile, leveling), plan.slot_samples)
+        audio = exact_length(level(source.build(), profile, leveling), plan.slot_samples,
+                             profile.sample_rate)
         run_ffmpeg(["-loglevel", "error", *encode_args(audio, partial, plan, when)],
                    what=f"rendering {variant.stem}", path=variant.output)
 
