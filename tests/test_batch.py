@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.render import plan as plan_module
+from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import render_plan
 from pipeline.render.plan import build_plan
 from pipeline.render.schedule import build_units
@@ -791,22 +792,42 @@ def _second_manifest(campaign, name: str, changes: dict) -> Path:
 
 
 @pytest.mark.e2e
-def test_a_manifest_whose_output_folder_cannot_be_written_fails_alone(campaign):
-    # Listed first, it stopped the run at its cache and catalog: the other manifest's variants
-    # were rendered but its catalog was not written (old checksums), and no summary was shown.
+def test_a_manifest_whose_output_folder_cannot_be_made_is_an_error_at_its_line(campaign):
+    # validate and plan said nothing; render then failed every variant of it.
     campaign.subtitle("tzo")
     (campaign.root / "not-a-folder").write_text("", encoding="utf-8")
     bad = _second_manifest(campaign, "bad.yaml", {"campaign": "elsewhere",
                                                   "output_dir": "../not-a-folder/build"})
     good = campaign.write([{"code": "tzo", "treatment": "soft"}])
-    result = invoke("render", bad, good)
+    result = invoke("validate", bad, good)
+    line = bad.read_text(encoding="utf-8").splitlines().index(
+        next(x for x in bad.read_text(encoding="utf-8").splitlines() if x.startswith("output_dir"))) + 1
     assert result.exit_code == 1
-    assert "1 rendered, 0 up-to-date, 1 failed, 0 blocked" in result.output, result.output
-    assert "not-a-folder/build/elsewhere/catalog.json: error: the catalog cannot be written" \
-        in result.output
-    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert f"{bad}:{line}: error: output_dir {campaign.root}/not-a-folder/build cannot be a " \
+        f"folder: {campaign.root}/not-a-folder is a file" in result.output, result.output
+    result = invoke("render", bad, good)
+    assert result.exit_code == 1 and "1 rendered, 0 up-to-date, 0 failed" in result.output
+
+
+def test_a_manifest_whose_output_folder_breaks_during_the_render_fails_alone(campaign):
+    # Listed first, it stopped the run at its cache and catalog: the other manifest's variants
+    # were rendered but its catalog was not written (old checksums), no summary was shown,
+    # and its variants failed as "internal error".
+    campaign.subtitle("tzo")
+    bad = _second_manifest(campaign, "bad.yaml", {"campaign": "elsewhere",
+                                                  "output_dir": "../elsewhere"})
+    good = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    plan = build_plan([bad, good])
+    (campaign.root / "elsewhere").write_text("", encoding="utf-8")   # the folder became a file
+    outcomes = render_plan(plan, jobs=2)
+    assert sorted(o.status for o in outcomes) == ["failed", "rendered"]
+    (failure,) = [o for o in outcomes if o.status == "failed"]
+    assert "the render could not use this path: Not a directory" in failure.error.message
+    assert [d.message for manifest in plan.manifests for d in write_catalog(manifest)] == [
+        "the catalog cannot be written: Not a directory"]
     catalog = json.loads((campaign.out.parent / "catalog.json").read_text(encoding="utf-8"))
     assert [v["file"] for v in catalog["variants"]] == ["spot/spot.tzo.small.mp4"]
+    plan.save_caches()        # a cache that cannot be saved is no error
 
 
 def test_two_manifests_of_one_campaign_folder_are_an_error(campaign):

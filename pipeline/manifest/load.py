@@ -3,6 +3,7 @@ found with the line of the offending key, all in one run."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import get_args
 
@@ -88,9 +89,26 @@ def load_manifest(path: str | Path) -> Manifest:
     )
     if not reader.diagnostics:
         check_clocks(reader, manifest)
+        _check_output_dir(reader, manifest, top["output_dir"][0] if "output_dir" in top else None)
     if reader.diagnostics:
         raise ValidationError(reader.diagnostics)
     return manifest
+
+
+def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | None) -> None:
+    """The output folder must be a folder, or be one that can be made: its nearest existing
+    ancestor a folder this user may write in. Else every variant of the manifest would fail
+    at render, which validate and plan did not say."""
+    folder = manifest.output_dir
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        reader.fail(node, f"output_dir {manifest.output_dir} cannot be a folder: {folder} is a "
+                          "file", "point output_dir at a folder")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        reader.fail(node, f"output_dir {manifest.output_dir} cannot be written: {folder} is "
+                          "not writable by this user", "point output_dir at a folder you can "
+                                                       "write to, or change its permissions")
 
 
 SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "audio": False,
