@@ -830,6 +830,22 @@ def test_a_manifest_whose_output_folder_breaks_during_the_render_fails_alone(cam
     plan.save_caches()        # a cache that cannot be saved is no error
 
 
+def test_a_variant_published_after_its_inputs_changed_is_said_to_be(campaign, tmp_path):
+    # A translator's corrected subtitles, not rendered yet: publish sent the old file, which
+    # broadcasters would air, without a word.
+    manifest = rendered(campaign)
+    subtitles = campaign.subtitle("tzo", SRT.replace("humanos", "humanas"))
+    result = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
+    assert result.exit_code == 0, result.output
+    assert (f"{campaign.out}/spot.tzo.small.mp4: warning: published as rendered before its "
+            f"inputs or settings changed: subtitles changed ({subtitles})") in result.output, \
+        result.output
+    assert "spot.nah.small" not in result.output.split("warning:", 1)[-1]
+    assert invoke("render", manifest).exit_code == 0
+    again = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
+    assert again.exit_code == 0 and "warning" not in again.output, again.output
+
+
 def test_two_manifests_of_one_campaign_folder_are_an_error(campaign):
     # Each wrote the one catalog.json with its own variants only: the last one rendered hid
     # the other's files from publishing, and validate said nothing.

@@ -112,7 +112,10 @@ def test_unrendered_variants_are_left_out_with_a_warning(campaign):
     (campaign.campaign_dir / "not-for-sale-30" / "not-for-sale-30.yua.broadcast.json").unlink()
     report = publish(campaign)
     assert report.ok
-    assert [d.message for d in report.diagnostics if d.severity == "warning"] == \
+    # (This campaign's records are written by hand, not rendered: every variant is also
+    # "published as rendered before its inputs changed", tested in test_batch.py.)
+    assert [d.message for d in report.diagnostics if d.severity == "warning"
+            and d.message.startswith("not rendered")] == \
         ["not rendered yet, not published: not-for-sale-30 yua broadcast"]
     catalog = json.loads((campaign.path.parent.parent / "dist/blue-heart/catalog.json").read_text())
     assert len(catalog["variants"]) == 11

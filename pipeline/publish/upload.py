@@ -22,18 +22,16 @@ from pipeline.publish.catalog import (
     CATALOG_NAME,
     build_catalog,
     catalog_bytes,
-    expected_variants,
     keep_generated,
     load_records,
     record_files,
-    record_path,
     relative_url,
 )
 from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
+from pipeline.publish.freshness import outdated, unrendered
 from pipeline.publish.page import PAGE_NAME, page_names, render_pages
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
-from pipeline.render.medium import not_applicable
 
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
 
@@ -52,8 +50,6 @@ CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mxf": "applic
                  ".txt": "text/plain; charset=utf-8", ".sha256sums": "text/plain; charset=utf-8",
                  ".json": "application/json; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
-
-UNRENDERED_LISTED = 5
 
 
 HELD_BACK = "catalog-not-updated"   # the code of the error that says so
@@ -158,7 +154,7 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
         raise PipelineError("nothing to publish: no variant of this campaign has been rendered",
                             manifest.path, hint="run 'pipeline render' first")
     report = PublishReport(manifest.campaign, target.location(manifest.campaign), dry_run)
-    report.diagnostics += _unrendered(manifest, records)
+    report.diagnostics += unrendered(manifest, records) + outdated(manifest, records)
     if presign_seconds and not target.supports_presign:
         report.diagnostics.append(warning("--presign has no effect on a folder target",
                                           manifest.path))
@@ -179,25 +175,6 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
         return report
     _put_catalog(target, manifest, records, files, presign_seconds, report, dry_run, progress)
     return report
-
-
-def _unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
-    """Warnings for the variants the manifest makes that have no record yet; a combination that
-    makes no variant (the plan's `skipped`: render/medium.py) is not one of them. A spot is a
-    radio spot when it says so or its rendered records do (its master was probed then)."""
-    done = {(r["spot"], r["language"], r["profile"]) for r in records}
-    radio = {r["spot"] for r in records if r.get("medium") == "radio"}
-    missing = [(spot, language, profile) for spot, language, profile in expected_variants(manifest)
-               if (spot.id, language.code, profile.name) not in done
-               and not not_applicable(manifest, spot.medium == "radio" or spot.id in radio,
-                                      spot, language, profile)]
-    if len(missing) > UNRENDERED_LISTED:  # a half-rendered campaign: one line, not one per variant
-        names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in missing[:3])
-        return [warning(f"{len(missing)} variants not rendered yet, not published ({names}, ...)",
-                        manifest.campaign_dir, hint="'pipeline plan' lists them")]
-    return [warning(f"not rendered yet, not published: {spot.id} {language.code} {profile.name}",
-                    record_path(manifest, spot, language, profile))
-            for spot, language, profile in missing]
 
 
 def _local_files(manifest: Manifest, records: list[dict], report: PublishReport,

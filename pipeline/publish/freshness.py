@@ -1,0 +1,51 @@
+"""What a publish sends against what the manifest makes now: variants not rendered yet (not
+published), and variants rendered before their inputs changed (published as they were rendered:
+an old subtitle file or dub that broadcasters would air). Each is said, as a warning of the
+publish, so that nothing outdated goes out without a word.
+"""
+
+from __future__ import annotations
+
+from pipeline.errors import Diagnostic, warning
+from pipeline.manifest import Manifest
+from pipeline.publish.catalog import expected_variants, record_path
+from pipeline.render.medium import not_applicable
+from pipeline.render.plan import build_plan
+
+LISTED = 5   # variants named one by one; a half-rendered campaign gets one line
+
+
+def unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
+    """Warnings for the variants the manifest makes that have no record yet; a combination that
+    makes no variant (the plan's `skipped`: render/medium.py) is not one of them. A spot is a
+    radio spot when it says so or its rendered records do (its master was probed then)."""
+    done = {(r["spot"], r["language"], r["profile"]) for r in records}
+    radio = {r["spot"] for r in records if r.get("medium") == "radio"}
+    missing = [(spot, language, profile) for spot, language, profile in expected_variants(manifest)
+               if (spot.id, language.code, profile.name) not in done
+               and not not_applicable(manifest, spot.medium == "radio" or spot.id in radio,
+                                      spot, language, profile)]
+    if len(missing) > LISTED:
+        names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in missing[:3])
+        return [warning(f"{len(missing)} variants not rendered yet, not published ({names}, ...)",
+                        manifest.campaign_dir, hint="'pipeline plan' lists them")]
+    return [warning(f"not rendered yet, not published: {spot.id} {language.code} {profile.name}",
+                    record_path(manifest, spot, language, profile))
+            for spot, language, profile in missing]
+
+
+def outdated(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
+    """Warnings for the rendered variants whose inputs or settings changed since they were
+    rendered (`plan`'s stale or blocked ones), with what changed: their files are published as
+    they are. Planning reads the inputs' hashes and probes from the render's cache."""
+    rendered = {(r["spot"], r["language"], r["profile"]) for r in records}
+    old = [v for v in build_plan([manifest.path]).variants if v.status != "up-to-date"
+           and (v.variant.spot.id, v.variant.language.code, v.variant.profile.name) in rendered]
+    hint = "render them ('pipeline render'), then publish again"
+    if len(old) > LISTED:
+        names = ", ".join(v.variant.stem for v in old[:3])
+        return [warning(f"{len(old)} variants are published as rendered before their inputs "
+                        f"or settings changed ({names}, ...)", manifest.campaign_dir,
+                        hint="'pipeline plan' says what changed; " + hint)]
+    return [warning("published as rendered before its inputs or settings changed: "
+                    + "; ".join(v.reasons), v.variant.output, hint=hint) for v in old]
