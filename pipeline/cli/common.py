@@ -11,6 +11,7 @@ import sys
 import threading
 import traceback
 from dataclasses import dataclass
+from typing import Callable
 
 import click
 
@@ -73,21 +74,30 @@ def verbosity_options(command):
                         help="Show more: -v the ffmpeg commands, -vv debug details.")(command)
 
 
-class TargetUrl(click.ParamType):
-    """`--to` and `--store`: a URL of a kind nothing here writes to (ftp://, s3:// without a
-    bucket) is a command-line mistake (exit 2), not the manifest's error."""
+class Checked(click.ParamType):
+    """An option's value that `check` refuses with a `PipelineError` is a command-line mistake
+    (exit 2), not a manifest's error: `--to` and `--store` of a kind nothing here writes to
+    (ftp://, s3:// without a bucket), a `--presign` duration too long."""
 
-    name = "url"
+    def __init__(self, name: str, check: Callable[[str], object]):
+        self.name, self._check = name, check
 
     def convert(self, value, param, ctx):
-        # Imported when a URL is given: the translators' commands never load the storage stack.
-        from pipeline.publish.storage import check_target_url
-
         try:
-            check_target_url(value)
+            self._check(value)
         except PipelineError as exc:
             self.fail(exc.message + (f" (hint: {exc.hint})" if exc.hint else ""), param, ctx)
         return value
+
+
+def _check_target_url(value: str) -> None:
+    # Imported when a URL is given: the translators' commands never load the storage stack.
+    from pipeline.publish.storage import check_target_url
+
+    check_target_url(value)
+
+
+TARGET_URL = Checked("url", _check_target_url)
 
 
 def emit(diagnostic: Diagnostic) -> None:

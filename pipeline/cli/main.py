@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.cli.common import TargetUrl, emit, fails_cleanly, verbosity, verbosity_options
+from pipeline.cli.common import TARGET_URL, emit, fails_cleanly, verbosity, verbosity_options
 from pipeline.cli.progress import make_reporter
 from pipeline.media.conform import Master
 from pipeline.publish.catalog import write_catalog
@@ -181,7 +181,7 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
               help="Where renders run: local processes, or the workers of a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask).")
-@click.option("--store", metavar="URL", type=TargetUrl(),
+@click.option("--store", metavar="URL", type=TARGET_URL,
               help="With --executor dask: move inputs and outputs through this object store "
                    "(s3://bucket/prefix) for workers that share no disk with this machine.")
 @click.option("--endpoint-url", metavar="URL", help="S3-compatible endpoint of --store.")

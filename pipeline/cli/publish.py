@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import TargetUrl, emit, fails_cleanly, verbosity
+from pipeline.cli.common import TARGET_URL, Checked, emit, fails_cleanly, verbosity
 from pipeline.errors import PipelineError
 from pipeline.manifest import load_manifest
 from pipeline.publish.i18n import Formats
@@ -19,19 +19,6 @@ from pipeline.publish.upload import publish as publish_campaign
 from pipeline.publish.verify import verify as verify_catalog
 
 _size = Formats("en").size  # the terminal speaks English, like every diagnostic
-
-
-class Duration(click.ParamType):
-    """`--presign`: a bad or too long duration is a command-line mistake (exit 2)."""
-
-    name = "duration"
-
-    def convert(self, value, param, ctx):
-        try:
-            parse_duration(value)
-        except PipelineError as exc:
-            self.fail(exc.message + (f" ({exc.hint})" if exc.hint else ""), param, ctx)
-        return value
 
 
 def _object_line(result: ObjectResult) -> None:
@@ -66,12 +53,12 @@ def _summary(report: PublishReport) -> str:
 @click.command()
 @click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
                 type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--to", metavar="URL", type=TargetUrl(),
+@click.option("--to", metavar="URL", type=TARGET_URL,
               help="s3://bucket/prefix, or file://path relative to the current folder "
                    "(default: the manifest's publish.to, file://../dist from the manifest's folder).")
 @click.option("--endpoint-url", metavar="URL",
               help="An S3-compatible store (MinIO, Ceph, R2); default: $AWS_ENDPOINT_URL, else AWS.")
-@click.option("--presign", metavar="DURATION", type=Duration(),
+@click.option("--presign", metavar="DURATION", type=Checked("duration", parse_duration),
               help="Put presigned links valid this long (90m, 12h, 7d; at most 7d) in the "
                    "catalog, for a private bucket.")
 @click.option("--dry-run", is_flag=True, help="Show what would be uploaded; upload nothing.")
