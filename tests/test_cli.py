@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.common import interrupts_once
 from pipeline.cli.main import cli
+from tests.conftest import SMALL_PROFILES
 
 
 def invoke(*args):
@@ -277,6 +278,19 @@ def test_a_selector_that_one_of_several_manifests_has_is_fine(campaign):
     assert result.exit_code == 2
     assert "--lang xx: no language of that name in any of the 2 manifests (languages there: " \
         "nah, tzo, ote)" in result.output
+
+
+def test_selectors_that_together_select_nothing_are_a_usage_error(campaign):
+    # Each exists, but a subtitled language has no sound of its own for a radio profile: the
+    # render made nothing and exited 0.
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"small": SMALL_PROFILES["small"], "radio-mp3": None})
+    result = invoke("render", manifest, "--lang", "nah", "--profile", "radio-mp3")
+    assert result.exit_code == 2, result.output
+    assert "--lang nah --profile radio-mp3: no variant is made with all of these " \
+        "(spot.nah.radio-mp3: " in result.output, result.output
+    assert invoke("plan", manifest, "--lang", "nah", "--profile", "small").exit_code == 0
 
 
 def test_a_selector_beside_a_manifest_that_cannot_be_read_is_not_judged(campaign, tmp_path):

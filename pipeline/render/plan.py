@@ -79,7 +79,12 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
             (skipped if planned.status == "skipped" else variants).append(planned)
         diagnostics.extend(planner.diagnostics)
     plan = Plan(manifests, variants, _unique(diagnostics), caches, skipped)
-    return plan.select(selection.wants) if selection is not None else plan
+    if selection is None:
+        return plan
+    selected = plan.select(selection.wants)
+    if not unreadable:
+        selection.check_selected(selected)
+    return selected
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

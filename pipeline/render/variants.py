@@ -144,7 +144,6 @@ class Plan:
             cache.save()
 
 
-
 # --- selection ---------------------------------------------------------------------------------
 
 # A value is checked against the manifests before anything is planned: one that names nothing in
@@ -157,6 +156,9 @@ FILTERS: tuple[tuple[str, str, Callable[[Manifest], list[str]]], ...] = (
     ("--lang", "language", lambda manifest: [language.code for language in manifest.languages]),
     ("--profile", "profile", lambda manifest: [profile.name for profile in manifest.profiles]),
 )
+
+
+LISTED_SKIPPED = 3   # combinations named when a selection makes no variant
 
 
 class UnknownSelection(CommandLineError):
@@ -197,6 +199,23 @@ class Selection:
                 unknown.append((option, what, missing, known))
         if unknown:
             raise UnknownSelection(unknown, _where(manifests))
+
+    def check_selected(self, selected: "Plan") -> None:
+        """Raise `CommandLineError` when the values, each of which some manifest has, select no
+        variant together (`--lang nah --profile radio-mp3` for a subtitled language, which has
+        no sound of its own), saying why the combinations they name are not made."""
+        if selected.variants or not (self.spots or self.languages or self.profiles):
+            return
+        given = " ".join(f"{option} {value}" for (option, _, _), values
+                         in zip(FILTERS, (self.spots, self.languages, self.profiles))
+                         for value in values)
+        why = "; ".join(dict.fromkeys(f"{v.variant.stem}: {'; '.join(v.reasons)}"
+                                      for v in selected.skipped[:LISTED_SKIPPED]))
+        raise CommandLineError(f"{given}: no variant is made with all of these"
+                               + (f" ({why})" if why else ""),
+                               next(option for (option, _, _), values in zip(
+                                   FILTERS, (self.spots, self.languages, self.profiles))
+                                   if values))
 
 
 def _where(manifests: list[Manifest]) -> str:
