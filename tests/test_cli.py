@@ -316,6 +316,10 @@ def test_options_come_from_environment_variables_named_after_them(campaign):
     assert [v["language"] for v in json.loads(result.stdout)["variants"]] == ["nah", "tzo"]
     result = CliRunner(env={"PIPELINE_RENDER_PROFILE": "nope"}).invoke(cli, ["render", str(manifest)])
     assert result.exit_code == 2 and "--profile nope: no profile" in result.output
+    # Nobody typed --profile: the error names where the value came from.
+    assert "(from the environment variable PIPELINE_RENDER_PROFILE)" in result.output, result.output
+    typed = CliRunner().invoke(cli, ["render", str(manifest), "--profile", "nope"])
+    assert typed.exit_code == 2 and "environment variable" not in typed.output
 
 
 def test_every_option_s_environment_variable_is_named_after_the_option():

@@ -137,9 +137,19 @@ def interrupts_once():
 
 
 def usage_error(exc: CommandLineError) -> click.UsageError:
-    """A value the core found wrong, as Click reports its own usage errors (exit code 2)."""
+    """A value the core found wrong, as Click reports its own usage errors (exit code 2), saying
+    which environment variable gave it when none was typed (`PIPELINE_RENDER_LANG=nahh` read as
+    `--lang nahh`)."""
+    ctx = click.get_current_context(silent=True)
     hint = f" (hint: {exc.hint})" if exc.hint else ""
-    return click.UsageError(exc.message + hint, click.get_current_context(silent=True))
+    source = ""
+    param = next((p for p in ctx.command.params if exc.option in getattr(p, "opts", ())),
+                 None) if ctx is not None else None
+    if param is not None and \
+            ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
+        name = param.envvar or f"{ctx.auto_envvar_prefix}_{param.name.upper()}"
+        source = f" (from the environment variable {name})"
+    return click.UsageError(exc.message + source + hint, ctx)
 
 
 def fails_cleanly(command):
