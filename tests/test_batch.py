@@ -841,6 +841,14 @@ def test_a_variant_published_after_its_inputs_changed_is_said_to_be(campaign, tm
             f"inputs or settings changed: subtitles changed ({subtitles})") in result.output, \
         result.output
     assert "spot.nah.small" not in result.output.split("warning:", 1)[-1]
+    # Deleted: the variant is blocked; its error is validate's to show, not nested in here.
+    subtitles.unlink()
+    gone = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
+    assert (f"{campaign.out}/spot.tzo.small.mp4: warning: published as rendered before its "
+            "inputs or settings changed: they now have errors ('pipeline validate' shows them)") \
+        in gone.output, gone.output
+    assert "error:" not in gone.output
+    campaign.subtitle("tzo", SRT.replace("humanos", "humanas"))
     assert invoke("render", manifest).exit_code == 0
     again = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
     assert again.exit_code == 0 and "warning" not in again.output, again.output

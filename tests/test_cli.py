@@ -291,6 +291,15 @@ def test_selectors_that_together_select_nothing_are_a_usage_error(campaign):
     assert "--lang nah --profile radio-mp3: no variant is made with all of these " \
         "(spot.nah.radio-mp3: " in result.output, result.output
     assert invoke("plan", manifest, "--lang", "nah", "--profile", "small").exit_code == 0
+    # In two manifests, one with the language, the other with the profile: said so.
+    campaign.subtitle("ote")
+    other = campaign.root / "manifests/other.yaml"
+    other.write_text(yaml.safe_dump(campaign.data([{"code": "ote", "treatment": "soft"}])
+                                    | {"campaign": "other-campaign"}), encoding="utf-8")
+    result = invoke("plan", manifest, other, "--lang", "ote", "--profile", "radio-mp3")
+    assert result.exit_code == 2
+    assert "--lang ote --profile radio-mp3: no variant is made with all of these: no manifest " \
+        "has them all" in result.output, result.output
 
 
 def test_a_selector_beside_a_manifest_that_cannot_be_read_is_not_judged(campaign, tmp_path):

@@ -307,7 +307,7 @@ def test_cues_in_the_same_row_overlap_wherever_that_row_is(tmp_path):
     problem = only(result.errors, "overlap")
     assert problem.line == 9 and "overlaps cue 1" in problem.message
     assert "at the top of the screen" in problem.message
-    assert "place one at the top of the screen" in problem.hint
+    assert "place them in different rows of the screen" in problem.hint
 
 
 def test_one_at_a_time_merges_what_shares_a_time_top_row_first():

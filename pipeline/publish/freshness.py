@@ -47,5 +47,8 @@ def outdated(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
         return [warning(f"{len(old)} variants are published as rendered before their inputs "
                         f"or settings changed ({names}, ...)", manifest.campaign_dir,
                         hint="'pipeline plan' says what changed; " + hint)]
+    # A blocked variant's reasons are its inputs' errors, which `validate` shows at their lines.
     return [warning("published as rendered before its inputs or settings changed: "
-                    + "; ".join(v.reasons), v.variant.output, hint=hint) for v in old]
+                    + ("; ".join(v.reasons) if v.status != "blocked" else
+                       "they now have errors ('pipeline validate' shows them)"),
+                    v.variant.output, hint=hint) for v in old]

@@ -211,8 +211,9 @@ class Selection:
                          for value in values)
         why = "; ".join(dict.fromkeys(f"{v.variant.stem}: {'; '.join(v.reasons)}"
                                       for v in selected.skipped[:LISTED_SKIPPED]))
+        # No combination to explain: the values are in different manifests.
         raise CommandLineError(f"{given}: no variant is made with all of these"
-                               + (f" ({why})" if why else ""),
+                               + (f" ({why})" if why else ": no manifest has them all"),
                                next(option for (option, _, _), values in zip(
                                    FILTERS, (self.spots, self.languages, self.profiles))
                                    if values))

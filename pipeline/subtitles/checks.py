@@ -43,7 +43,8 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None) -> list[Dia
                 f"(line {latest.line}, {format_time(latest.start)} --> {format_time(latest.end)})"
                 f" at the {row} of the screen", path, cue.line,
                 f"make cue {latest.index} end before cue {cue.index} starts, or fix the order "
-                "of the cues; to show both at once, place one at the top of the screen", "overlap"))
+                "of the cues; to show both at once, place them in different rows of the screen "
+                "(top, middle, bottom)", "overlap"))
         if end_of_video is not None:
             found.extend(_check_past_end(cue, path, end_of_video))
         if latest is None or cue.end > latest.end:
