@@ -147,8 +147,10 @@ def _stream(raw: dict, kind: str) -> Stream:
     )
 
 
-def probe(path: Path | str) -> MediaInfo:
-    """Streams and duration of a media file; `MediaError` naming the file when unreadable."""
+def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
+    """Streams and duration of a media file; `MediaError` naming the file when unreadable.
+    An MP3 or FLAC is decoded for its length (`_as_decoded`) unless `decode` is False: for a
+    file the caller decodes anyway (a sound-only variant, whose meter counts its samples)."""
     path = Path(path)
     if not path.exists():
         raise MediaError("file not found", path)
@@ -183,7 +185,9 @@ def probe(path: Path | str) -> MediaInfo:
         [raw.get("tags", {}).get("timecode") for raw in data.get("streams", [])]
     info = MediaInfo(path, duration, fmt.get("format_name", ""), tuple(streams),
                      _number(fmt.get("start_time")) or 0.0, next(filter(None, timecodes), None))
-    return _as_decoded(info) if info.format_name in DECODED_FOR_LENGTH and info.audio else info
+    if decode and info.format_name in DECODED_FOR_LENGTH and info.audio:
+        return _as_decoded(info)
+    return info
 
 
 def cut_short(path: Path | str | None, how: str) -> MediaError:
@@ -240,8 +244,9 @@ def _check_wav_header(path: Path, seconds: float | None) -> None:
         header = WAVE(path).info
     except Exception:   # noqa: BLE001 - mutagen's own errors: ffprobe read the file, so go on
         return
-    declared = header._number_of_samples * header.channels * header.bits_per_sample // 8
-    if not seconds or not header.length or round(declared) in _UNSET_SIZES:
+    bytes_per_frame = header.channels * header.bits_per_sample // 8
+    declared = round(header.length * header.sample_rate) * bytes_per_frame   # the data size
+    if not seconds or not header.length or declared in _UNSET_SIZES:
         return
     held = seconds / header.length
     if seconds < header.length - max(0.1, 0.01 * header.length):

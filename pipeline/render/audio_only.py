@@ -112,7 +112,7 @@ def check_sound(plan: VariantPlan, path: Path, reading: Reading) -> MediaInfo:
     """The file is sound alone, in the profile's codec, rate and channels, and decodes to exactly
     the spot's length in samples; `RenderError` saying what is not."""
     profile, variant = plan.variant.profile, plan.variant
-    info = probe(path)
+    info = probe(path, decode=False)   # `reading` decoded it: its samples are the length
     audio, problems = info.audio, []
     if info.video is not None:
         problems.append("it has a picture")

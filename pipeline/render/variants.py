@@ -204,19 +204,17 @@ class Selection:
         """Raise `CommandLineError` when the values, each of which some manifest has, select no
         variant together (`--lang nah --profile radio-mp3` for a subtitled language, which has
         no sound of its own), saying why the combinations they name are not made."""
-        if selected.variants or not (self.spots or self.languages or self.profiles):
+        given = [(option, value) for (option, _, _), values
+                 in zip(FILTERS, (self.spots, self.languages, self.profiles)) for value in values]
+        if selected.variants or not given:
             return
-        given = " ".join(f"{option} {value}" for (option, _, _), values
-                         in zip(FILTERS, (self.spots, self.languages, self.profiles))
-                         for value in values)
         why = "; ".join(dict.fromkeys(f"{v.variant.stem}: {'; '.join(v.reasons)}"
                                       for v in selected.skipped[:LISTED_SKIPPED]))
         # No combination to explain: the values are in different manifests.
-        raise CommandLineError(f"{given}: no variant is made with all of these"
+        raise CommandLineError(" ".join(f"{option} {value}" for option, value in given)
+                               + ": no variant is made with all of these"
                                + (f" ({why})" if why else ": no manifest has them all"),
-                               next(option for (option, _, _), values in zip(
-                                   FILTERS, (self.spots, self.languages, self.profiles))
-                                   if values))
+                               given[0][0])
 
 
 def _where(manifests: list[Manifest]) -> str:
