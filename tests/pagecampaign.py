@@ -36,6 +36,10 @@ RADIO_PROFILES = ["radio", "radio-mp3", "voice-note"]
 EXTENSIONS = {"web": "mp4", "proxy": "mp4", "messaging": "mp4", "broadcast-mxf": "mxf",
               "radio": "wav", "radio-mp3": "mp3", "voice-note": "ogg"}
 WARNING = "true peak -0.4 dBTP is above -1.0 dBTP <b>check</b>"
+# A warning as a render records it: with the path on the machine that rendered, and its code.
+CLIPPED = {"severity": "warning", "path": "/home/media/recordings/radio-20/yua.wav", "line": None,
+           "message": "the recording is clipped: 12 samples held at full scale (at 3.2 s)",
+           "hint": "ask for the take again", "code": "clipping"}
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:00.900\nJaʼ ta sventa\n"
 SRT = "1\n00:00:00,000 --> 00:00:00,900\nJaʼ ta sventa\n"
 TTML = ('<?xml version="1.0" encoding="UTF-8"?>\n<tt xmlns="http://www.w3.org/ns/ttml" xml:lang="tzo">'
@@ -124,7 +128,8 @@ def _render(manifest: Manifest, spot: str, code: str, name: str, treatment: str,
         "duration": 1.0, "width": 320 if video else None, "height": 180 if video else None,
         "loudness": {"integrated_lufs": -23.0 if profile in ("broadcast-mxf", "radio") else -16.0,
                      "true_peak_dbtp": -1.5},
-        "qc": {"warnings": [WARNING] if (code, profile) == ("yua", "broadcast-mxf") else []},
+        "qc": {"warnings": [WARNING] if (code, profile) == ("yua", "broadcast-mxf") else
+               [CLIPPED] if (code, spot, profile) == ("yua", RADIO_SPOT, "radio") else []},
         "rendered_at": "2026-11-29T10:00:00Z",
     }
     if spot == RADIO_SPOT:

@@ -16,7 +16,7 @@ from pipeline.manifest import load_manifest
 from pipeline.publish.catalog import build_catalog, load_records, write_catalog
 from pipeline.publish.page import page_names, render_pages, safe_url
 from pipeline.publish.upload import publish
-from tests.pagecampaign import HOSTILE, WARNING, page_campaign, page_sources, write_manifest  # noqa: F401
+from tests.pagecampaign import CLIPPED, HOSTILE, WARNING, page_campaign, page_sources, write_manifest  # noqa: F401
 from tests.s3server import campaign, media, variant_cache  # noqa: F401
 
 HOSTILE_TITLE = "Blue Heart <script>document.title='pwned'</script> & \"friends\""
@@ -66,7 +66,11 @@ def test_catalog_carries_medium_warnings_and_certificates(page_campaign):
     by_name = {v["file"].rsplit("/", 1)[1]: v for v in catalog["variants"]}
     assert by_name["radio-20.yua.radio.wav"]["medium"] == "radio"
     mxf = by_name["not-for-sale-15.yua.broadcast-mxf.mxf"]
-    assert mxf["warnings"] == [WARNING]
+    assert (mxf["warnings"], mxf["warning_codes"]) == ([WARNING], [None])
+    wav = by_name["radio-20.yua.radio.wav"]
+    # The file's name only: never a folder of the machine that rendered.
+    assert wav["warnings"] == ["yua.wav: " + CLIPPED["message"]]
+    assert wav["warning_codes"] == ["clipping"]
     assert [s["file"].rsplit("/", 1)[1] for s in mxf["sidecars"]] == [
         "not-for-sale-15.yua.broadcast-mxf.loudness.png", "not-for-sale-15.yua.broadcast-mxf.loudness.html"]
     certificate = page_campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.yua.broadcast-mxf.loudness.html"
@@ -111,6 +115,16 @@ def attribute_names(html: str) -> set[str]:
 
     Attributes().feed(html)
     return names
+
+
+def test_a_warning_says_what_kind_of_problem_it_is_in_the_page_s_language(page_campaign):
+    pages = pages_for(page_campaign)
+    detail = '<span lang="en">yua.wav: the recording is clipped: 12 samples held at full scale'
+    assert '<span class="warning-kind">Grabación saturada (recortada)</span>: ' + detail \
+        in pages["index.html"]
+    assert '<span class="warning-kind">Clipped recording</span>: ' + detail in pages["index.en.html"]
+    # A warning without a code (an older record's) is its text alone.
+    assert '<li><span lang="en">true peak -0.4 dBTP' in pages["index.html"]
 
 
 def test_spanish_first_english_beside_it(page_campaign):

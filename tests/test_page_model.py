@@ -3,6 +3,7 @@ and its i18n layer: message catalogs, language names, figures per locale."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pipeline.publish.bundles import language_bundles
 from pipeline.publish.cards import fold, page_model
 from pipeline.publish.deliverables import kind_of, playable
 from pipeline.publish.i18n import LOCALE_DIR, SOURCE_LANGUAGE, Formats, language_name, translations
+from pipeline.publish.qc_kinds import qc_kind
 
 ROOT = Path(__file__).parent.parent
 
@@ -205,3 +207,36 @@ def test_every_language_of_the_demo_has_a_spanish_name():
     english_only = [lang.code for lang in demo.languages
                     if language_name(lang.code, "es") == language_name(lang.code, "en")]
     assert english_only == [], "add them to locale/es/LC_MESSAGES/languages.po"
+
+
+def warning_codes_in_the_code_base() -> dict[str, str]:
+    """{code: where} of every code a check gives its warnings: `warning(..., code)` (fifth
+    argument or keyword), the subtitle readers' `self.warn(..., code)` (last argument, or the
+    keyword, or the default of their `def warn`)."""
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            candidates: list[ast.expr] = []
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                candidates = [k.value for k in node.keywords if k.arg == "code"]
+                if name == "warning" and len(node.args) >= 5:
+                    candidates.append(node.args[4])
+                elif name == "warn" and len(node.args) >= 3:
+                    candidates.append(node.args[-1])
+                if name not in ("warning", "warn"):
+                    candidates = []
+            elif isinstance(node, ast.FunctionDef) and node.name == "warn":
+                candidates = [d for a, d in zip(node.args.args[::-1], node.args.defaults[::-1])
+                              if a.arg == "code"]
+            for value in candidates:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    found[value.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    return found
+
+
+def test_every_kind_of_qc_warning_is_named_for_the_page():
+    codes = warning_codes_in_the_code_base()
+    assert {"reading-speed", "clipping", "structure", "tags", "event", "loudness-range"} <= set(codes)
+    unnamed = {code: where for code, where in codes.items() if qc_kind(code) is None}
+    assert unnamed == {}, "add a label to pipeline/publish/qc_kinds.py"

@@ -26,6 +26,7 @@ from pipeline.publish.deliverables import (
     playable,
 )
 from pipeline.publish.i18n import language_name
+from pipeline.publish.qc_kinds import qc_kind
 
 # Typed in place of what people write: apostrophes and glottal-stop letters are skipped, barred
 # vowels read as plain ones (ɨ, ʉ of Rarámuri, Mixtec, Mazahua), and every accent is dropped.
@@ -56,6 +57,14 @@ class Deliverable:
     @property
     def format(self) -> str:
         return extension(self.variant["file"]).upper()
+
+    @property
+    def warnings(self) -> list[tuple[str | None, str]]:
+        """(the kind of problem, a message to translate or None; the English text) of each QC
+        warning."""
+        codes = self.variant.get("warning_codes") or []
+        return [(qc_kind(codes[n] if n < len(codes) else None), text)
+                for n, text in enumerate(self.variant.get("warnings", []))]
 
 
 @dataclass(frozen=True)

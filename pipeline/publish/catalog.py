@@ -125,6 +125,9 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
                   generated: str | None = None, hashes: Hashes | None = None) -> dict:
     """The contract's catalog.json shape, plus poster, attachments, QC warnings and display names.
 
+    `warnings` are the QC warnings' texts; `warning_codes` the code of each, in the same order
+    (null for one without), which the page names in its language (publish/qc_kinds.py).
+
     `hashes` gives the size and sha256 of attachments (read from disk when not given).
     """
     url_for = url_for or relative_url
@@ -146,6 +149,7 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes
     loudness = record.get("loudness") or {}
     spot, language = spots.get(record["spot"]), languages.get(record["language"])
     poster = f"{folder}/{record['poster']}" if record.get("poster") else None
+    warnings = (record.get("qc") or {}).get("warnings", [])
     return {
         "spot": record["spot"],
         "spot_title": spot.title if spot else record.get("spot_title", record["spot"]),
@@ -165,7 +169,8 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes
         "poster": poster,
         "poster_url": url_for(poster) if poster else None,
         "sidecars": [_attachment(f"{folder}/{name}", url_for, hashes) for name in _attachments(record)],
-        "warnings": [_public_warning(w) for w in (record.get("qc") or {}).get("warnings", [])],
+        "warnings": [_public_warning(w) for w in warnings],
+        "warning_codes": [diagnostic_from_json(w).code for w in warnings],
         **({"medium": record["medium"]} if record.get("medium") else {}),
         **({"clock": record["clock"]} if record.get("clock") else {}),
         "rendered_at": record.get("rendered_at"),

@@ -1,0 +1,63 @@
+"""What each QC warning is about, said to a broadcaster in the page's language.
+
+A warning's text is written once, in English, where the check finds it (with its figures, the
+cue and the rule), and the terminal, records and catalog carry it as it is. The page puts
+before it the kind of problem, from the warning's `code`, translated like every other label
+(`locale/es/LC_MESSAGES/page.po`): a Spanish-speaking radio operator reads "Grabación saturada"
+and decides whether to air the file, and the English detail stays for whoever fixes it.
+
+Every code a check gives has a line here (a test walks the code base's `warning(...)` calls);
+a warning without a code, or of a code added later, is shown as its text alone.
+"""
+
+from __future__ import annotations
+
+from pipeline.publish.i18n import N_
+
+# Subtitle files as read (the readers' repairs and what they leave out).
+_READING = {
+    "format": N_("Subtitle file with the wrong extension"),
+    "structure": N_("Subtitle file repaired when read"),
+    "index": N_("Subtitle numbering repaired when read"),
+    "timing-format": N_("Subtitle times written in another format"),
+    "tags": N_("Editing tags in the subtitles"),
+    "style": N_("The subtitle file's colours and fonts are not used"),
+    "event": N_("Part of the subtitle file left out"),
+    "element": N_("Part of the subtitle file left out"),
+    "region": N_("Subtitle without a place on screen"),
+    "unicode-forms": N_("A letter typed in two different ways"),
+    "apostrophes": N_("Look-alike apostrophes mixed"),
+}
+
+# Subtitles against the rules of reading (Netflix TTSG, EBU-TT-D practice) and the picture.
+_SUBTITLES = {
+    "reading-speed": N_("Subtitle too fast to read"),
+    "line-length": N_("Subtitle line too long"),
+    "line-count": N_("Subtitle with too many lines"),
+    "too-short": N_("Subtitle on screen too briefly"),
+    "too-long": N_("Subtitle on screen too long"),
+    "gap": N_("Subtitles too close together"),
+    "fit": N_("Subtitle wider than the safe area"),
+    "past-end": N_("Subtitle after the end of the spot"),
+    "frame-grid": N_("Subtitle times moved to the video's frames"),
+}
+
+# The sound and picture of the inputs and of the rendered file.
+_MEDIA = {
+    "length": N_("Recording not as long as the spot"),
+    "dc-offset": N_("DC offset in the recording (removed)"),
+    "clipping": N_("Clipped recording"),
+    "leading-silence": N_("Silence at the start"),
+    "trailing-silence": N_("Silence at the end"),
+    "audio-streams": N_("Master's audio streams chosen"),
+    "silent-audio": N_("Silent audio"),
+    "loudness-range": N_("Loudness range too wide for broadcast"),
+    "picture-colour": N_("Picture colours not as in the master"),
+}
+
+QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA
+
+
+def qc_kind(code: str | None) -> str | None:
+    """The English label (a message to translate) of a warning's code, or None."""
+    return QC_KINDS.get(code) if code else None
