@@ -98,6 +98,15 @@ def misflagged_interlaced_master(path: Path) -> Path:
     return path
 
 
+def progressive_coded_interlaced_master(path: Path) -> Path:
+    """A 576-line progressive picture (25p, fine moving detail) coded as interlaced H.264, top
+    field first, as a PAL broadcast chain carries 25p (PsF): the stream says `tt`, and `idet`
+    reads its detail as combing of both field orders."""
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=720x576:rate=25:duration={SECONDS}", "-f", "lavfi",
+           "-i", TONE, *X264, "-flags", "+ildct+ilme", "-x264opts", "tff=1", "-c:a", "aac", str(path))
+    return path
+
+
 def unflagged_interlaced_master(path: Path) -> Path:
     """The same woven fields as Motion JPEG in AVI: no field order anywhere (ffprobe: unknown)."""
     ffmpeg("-f", "lavfi", "-i", MOVING, "-f", "lavfi", "-i", TONE, "-c:v", "mjpeg", "-q:v", "3",

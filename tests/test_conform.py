@@ -21,9 +21,10 @@ from pipeline.media.audio_layout import AudioChoice, choose_streams, pan_express
 from pipeline.media.colour import conversion, source_matrix, unconverted
 from pipeline.media.conform import Master, examine, master_fits, master_picture, master_sound
 from pipeline.media.geometry import Crop, geometry_of, placement
-from pipeline.media.probe import MediaInfo, Stream
+from pipeline.media.probe import MediaInfo, Stream, probe
 from pipeline.media.scan import FieldCounts, ScanDecision, decide
 from pipeline.profiles import BUILTIN_PROFILES, Profile
+from tests.conformmedia import progressive_coded_interlaced_master
 
 WEB = BUILTIN_PROFILES["web"]
 SMALL = Profile("small", 320, 180)
@@ -133,6 +134,18 @@ def test_scan_follows_a_clear_sample_and_the_flag_otherwise():
     assert decide(tt, FieldCounts(1, 0, 1, 48)).scan == "tff"          # still picture: the flag
     assert decide(video(field_order=None), FieldCounts(1, 0, 1, 48)).scan == "progressive"
     assert decide(video(field_order="bt"), FieldCounts(0, 0, 0, 50)).scan == "tff"
+    # Both orders in one sample: no field order to trust but the flag's.
+    assert decide(tt, FieldCounts(26, 37, 13, 0)) == ScanDecision(
+        "tff", "idet unclear, flag", FieldCounts(26, 37, 13, 0))
+    assert decide(video(field_order=None), FieldCounts(26, 37, 13, 0)).scan == "progressive"
+
+
+def test_a_progressive_picture_coded_interlaced_keeps_its_flag_s_field_order(tmp_path):
+    master = examine(probe(progressive_coded_interlaced_master(tmp_path / "psf.mp4")), AudioChoice())
+    counts = master.scan.counts
+    assert master.info.video.field_order == "tt" and min(counts.tff, counts.bff) >= 10   # both orders
+    # Before, the larger of the two won: bottom field first, against the flag.
+    assert (master.scan.scan, master.scan.because) == ("tff", "idet unclear, flag")
 
 
 # --- sound ----------------------------------------------------------------------------------

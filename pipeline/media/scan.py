@@ -8,7 +8,8 @@ frame: combing on every moving edge, and browsers never deinterlace an MP4. The 
   muxers disagree on the meaning of `tb`/`bt`, PsF material is flagged interlaced, and an edit
   suite's export or a transcode can flag woven fields `progressive`;
 - a stream flagged interlaced (`tt`, `bb`, `tb`, `bt`) or not flagged: the sample's verdict wins
-  when it is clear; when it is not (a still picture shows no combing), the flag does;
+  when it is clear, one field order outnumbering the other; when it is not (a still picture
+  shows no combing, a progressive picture's fine detail reads as both orders), the flag does;
 - a stream flagged `progressive`: the flag stands unless the picture has the height of an
   interlaced format (480, 486 or 576 lines, ITU-R BT.601; 1080, SMPTE ST 274) and the sample is
   plainly interlaced, one field order in nearly every frame. `idet` reads fast progressive
@@ -145,7 +146,12 @@ def decide(video: Stream, counts: FieldCounts | None) -> ScanDecision:
             return ScanDecision(order, "idet overrules the progressive flag", counts)
         return ScanDecision("progressive", "flag", counts)
     interlaced = counts.tff + counts.bff
-    if interlaced >= MINIMUM and interlaced >= CLEAR * counts.progressive:
+    # Woven fields show one order in nearly every frame; a sample split between the two orders
+    # is fine moving detail read as combing (a 576-line progressive test card coded as TFF
+    # interlaced read 26 TFF, 37 BFF, 13 progressive), and its order says nothing: the flag's
+    # stands.
+    consistent = max(counts.tff, counts.bff) >= CLEAR * min(counts.tff, counts.bff)
+    if interlaced >= MINIMUM and interlaced >= CLEAR * counts.progressive and consistent:
         return ScanDecision("tff" if counts.tff >= counts.bff else "bff", "idet", counts)
     if counts.progressive >= MINIMUM and counts.progressive >= CLEAR * interlaced:
         return ScanDecision("progressive", "idet", counts)
