@@ -4,12 +4,16 @@ re-read here by independent readers (pysrt, webvtt-py, ttconv), not by our own."
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 from pathlib import Path
 
 import pysrt
 import pytest
 import webvtt
+from ttconv.filters.doc.imsc11text import IMSC11TextFilter
 from ttconv.imsc.reader import to_model
+from ttconv.isd import ISD
+from ttconv.model import Br, P
 import ttconv.srt.writer as srt_writer
 from ttconv.style_properties import DisplayAlignType, StyleProperties
 
@@ -17,7 +21,7 @@ from pipeline.errors import RenderError
 from pipeline.manifest import Language
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.model import Cue, Margins
-from pipeline.subtitles.sidecars import _compare, shown, write_sidecars
+from pipeline.subtitles.sidecars import _compare, read_back_ttml, shown, write_sidecars
 from tests.test_formats import ass
 
 CUES = (Cue(1, 500, 1800, "{\\an8}Los seres <i>humanos</i>", 1),
@@ -76,6 +80,77 @@ def test_ttml_reads_back_through_ttconv_with_regions_and_language(sidecars):
     assert (origin.x.value, origin.y.value + extent.height.value) == (20.0, 75.0)
     origin, extent = (lifted.get_style(p) for p in (StyleProperties.Origin, StyleProperties.Extent))
     assert origin.y.value + extent.height.value == 55.0
+
+
+# A sign at the top over three lines of dialogue at the bottom, then a bottom cue lifted into
+# the middle third under another sign: cues of different rows on screen at once.
+SIGN_OVER_DIALOGUE = (
+    Cue(1, 0, 4000, "{\\an8}SALIDA DE EMERGENCIA", 1),
+    Cue(2, 1000, 3000, "Los seres humanos no están a la venta,\nni aquí ni en ningún lugar\n"
+                       "del mundo, nunca.", 5),
+    Cue(3, 4000, 6000, "{\\an8}FARMACIA", 10),
+    Cue(4, 4500, 5500, "alzado\nen dos líneas", 14, Margins(0.0, 0.0, 0.45)))
+
+
+def presented(path: Path):
+    """(seconds, [(region id, top, bottom, left, right in % of the frame, lines, line height
+    in % of the height)]) of every intermediate synchronic document ttconv computes."""
+    for begin, isd in ISD.generate_isd_sequence(to_model(ElementTree.parse(path))):
+        boxes = []
+        for region in isd.iter_regions():
+            if not region.is_presented():
+                continue
+            origin, extent = (region.get_style(StyleProperties.Origin),
+                              region.get_style(StyleProperties.Extent))
+            (paragraph,) = [e for e in region.dfs_iterator() if isinstance(e, P)]
+            lines = 1 + sum(isinstance(e, Br) for e in paragraph.dfs_iterator())
+            boxes.append((region.get_id(), origin.y.value, origin.y.value + extent.height.value,
+                          origin.x.value, origin.x.value + extent.width.value, lines,
+                          paragraph.get_style(StyleProperties.LineHeight).value))
+        yield begin, boxes
+
+
+def test_regions_of_cues_shown_at_once_do_not_overlap(tmp_path):
+    """IMSC 1.0.1, Dimensions and Position: no two presented regions of an intermediate
+    synchronic document overlap. Checked on ttconv's ISDs, and by ttconv's own IMSC text
+    profile filter, which raises on overlapping regions."""
+    write_sidecars(SIGN_OVER_DIALOGUE, lambda suffix: tmp_path / f"spot.es.{suffix}", "es")
+    path = tmp_path / "spot.es.ttml"
+    at_once = [boxes for _, boxes in presented(path) if len(boxes) > 1]
+    assert len(at_once) == 2
+    for boxes in at_once:
+        for number, (name, top, bottom, left, right, *_) in enumerate(boxes):
+            for other, top2, bottom2, left2, right2, *_ in boxes[number + 1:]:
+                apart = bottom <= top2 or bottom2 <= top or right <= left2 or right2 <= left
+                assert apart, (name, other)
+    IMSC11TextFilter().process(to_model(ElementTree.parse(path)))
+    # Each where the file put it, as ttconv reads it: the sign at the top of the title-safe
+    # area, the dialogue at its bottom, the lifted cue's last line 45 % above the frame's bottom.
+    rows = [row for *_, row in read_back_ttml(path)[0]]
+    assert rows == ["top", "bottom", "top", "middle"]
+    sign, dialogue = at_once[0]
+    assert (sign[0], sign[1]) == ("top", 5.0) and (dialogue[0], dialogue[2]) == ("bottom", 95.0)
+    lifted = at_once[1][1]
+    assert lifted[2] == 55.0
+
+
+def test_every_region_holds_its_cues_lines(tmp_path):
+    """Regions small enough not to overlap still hold three lines (the QC's two and one the
+    player wraps) at the line height ttconv computes: 8.333 % of the height, 1c of 15 rows at
+    125 %. Every cue of `CUES` and `SIGN_OVER_DIALOGUE`, one of them of three lines."""
+    cues = SIGN_OVER_DIALOGUE + CUES
+    cues = [replace(cue, start=cue.start + 10_000 * (n >= len(SIGN_OVER_DIALOGUE)),
+                    end=cue.end + 10_000 * (n >= len(SIGN_OVER_DIALOGUE)))
+            for n, cue in enumerate(cues)]
+    write_sidecars(cues, lambda suffix: tmp_path / f"spot.es.{suffix}", "es")
+    seen = 0
+    for _, boxes in presented(tmp_path / "spot.es.ttml"):
+        for name, top, bottom, _, _, lines, line_height in boxes:
+            assert line_height == pytest.approx(100 / 15 * 1.25)
+            assert bottom - top >= 3 * line_height - 1e-9, name   # one line to spare for wrapping
+            assert bottom - top >= lines * line_height - 1e-9, name
+            seen = max(seen, lines)
+    assert seen == 3
 
 
 @pytest.mark.parametrize("name, text", [

@@ -26,17 +26,46 @@ def _percent(fraction: float) -> str:
     return f"{round(fraction * 100, 3):g}%"
 
 
+# The text's size as the document leaves it: tts:fontSize 100% of the initial 1c, a cell being
+# 1/15 of the height (the initial ttp:cellResolution "32 15", TTML1 7.2.1), and the base style's
+# tts:lineHeight 125%. ttconv computes the same: fontSize 6.667rh, lineHeight 8.333rh.
+CELL_ROWS = 15
+LINE_HEIGHT = 1.25 / CELL_ROWS       # fraction of the frame's height per line of text
+# Lines a region holds: the two the QC allows (`QcSettings.max_lines`, Netflix TTSG), and one
+# more for a line the player wraps: 42 characters at 1c are 1,500-1,650 px of the 1,728 px a
+# 90 % wide region has on a 1080p frame in Noto Sans or DejaVu Sans, and wide glyphs wrap.
+LINES_HELD = 3
+REGION_HEIGHT = LINES_HELD * LINE_HEIGHT   # 25 % of the frame: a third of the title-safe
+                                           # height (30 %) holds it, with gaps between rows
+
+
 def region_box(align: int | None, margins: Margins | None) -> dict[str, str]:
-    """`tts:` attributes of the region that puts text where `align` and `margins` say, never
-    outside the title-safe area."""
+    """`tts:` attributes of the region that puts text where `align` and `margins` say, inside
+    the title-safe area: `LINES_HELD` lines tall, its edge the text is aligned to where the
+    cue is anchored (the top or bottom of the title-safe area, or the cue's margin from the
+    frame's edge; a middle cue is centred).
+
+    IMSC 1.0.1 (W3C Recommendation, 24 April 2018), section "Dimensions and Position"
+    (https://www.w3.org/TR/ttml-imsc1.0.1/#region-dim-pos): "No two presented regions in a
+    given intermediate synchronic document SHALL overlap, i.e. the intersection of the sets of
+    coordinates within each presented region is empty." Cues of different rows may be shown at
+    once (a sign at the top over the dialogue at the bottom), so a region is no taller than
+    its text may be: the top, middle and bottom regions of the title-safe area are then 7.5 %
+    of the height apart. Cues the file lifted by margins overlap only where their texts of
+    `LINES_HELD` lines would, less than 25 % of the height apart."""
     row, column = place(align or 2)
     margins = margins or Margins()
     left = max(SAFE_MARGIN, margins.left) if column == "left" else SAFE_MARGIN
     right = max(SAFE_MARGIN, margins.right) if column == "right" else SAFE_MARGIN
-    top = max(SAFE_MARGIN, margins.vertical) if row == "top" else SAFE_MARGIN
-    bottom = max(SAFE_MARGIN, margins.vertical) if row == "bottom" else SAFE_MARGIN
+    if row == "top":
+        top = min(max(SAFE_MARGIN, margins.vertical), 1 - SAFE_MARGIN - REGION_HEIGHT)
+    elif row == "bottom":
+        top = max(1 - max(SAFE_MARGIN, margins.vertical), SAFE_MARGIN + REGION_HEIGHT) \
+            - REGION_HEIGHT
+    else:
+        top = (1 - REGION_HEIGHT) / 2
     return {"origin": f"{_percent(left)} {_percent(top)}",
-            "extent": f"{_percent(1 - left - right)} {_percent(1 - top - bottom)}",
+            "extent": f"{_percent(1 - left - right)} {_percent(REGION_HEIGHT)}",
             "displayAlign": DISPLAY_ALIGN[row], "textAlign": TEXT_ALIGN[column]}
 
 
