@@ -248,6 +248,18 @@ TREATMENTS: dict[str, Callable[[Job], tuple[Stream, ...]]] = {
 }
 
 
+# The selectable subtitle track's disposition. `soft`: the subtitles are the language's only
+# carrier (Spanish audio, Nahuatl text), so a player shows them unasked: "default", which
+# ffprobe, mpv and VLC read as the track to select. `dub`/`mix`: the audio already speaks the
+# language and the track is its same-language text, for a viewer who asks for it: neither
+# default nor "forced" (forced marks text shown to every viewer, such as the translation of a
+# sign or a foreign line, Netflix TTSG "forced narratives"; a full transcript is not that).
+# ffmpeg's MP4/MOV muxer (movenc.c enable_tracks, ffmpeg 5.1) sets the tkhd "enabled" flag on
+# the first text track when none is default, and its demuxer reads that flag as default: a
+# lone `dub`/`mix` track is muxed enabled all the same; "0" only keeps it from being asked for.
+SUBTITLE_DISPOSITION = {"soft": "default", "dub": "0", "mix": "0"}
+
+
 def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None, *,
                 copy_picture: bool = False) -> dict:
     """Codecs, stream metadata and container flags of the variant's output file (`passlog`: the
@@ -265,7 +277,7 @@ def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None,
     args["metadata:s:a:0"] = f"language={spoken}"
     if plan.subtitles is not None and treatment != "burn":
         args.update({"c:s": "mov_text", "metadata:s:s:0": f"language={plan.settings['language_tag']}",
-                     "disposition:s:0": "0"})
+                     "disposition:s:0": SUBTITLE_DISPOSITION[treatment]})
     args["t"] = f"{plan.master.duration:.3f}"
     args["metadata"] = f"title={variant.spot.title} ({variant.language.name})"
     return args
