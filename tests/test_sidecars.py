@@ -153,6 +153,19 @@ def test_every_region_holds_its_cues_lines(tmp_path):
     assert seen == 3
 
 
+def test_a_cue_of_more_lines_than_a_region_holds_is_not_clipped(tmp_path):
+    """A region clips what overflows it: one of a cue of five lines (over the QC's limit, a
+    warning, but the file is the translator's) grows to hold them; the others keep their size."""
+    five = Cue(2, 1000, 3000, "uno\ndos\ntres\ncuatro\ncinco", 5)
+    write_sidecars([SIGN_OVER_DIALOGUE[0], five], lambda suffix: tmp_path / f"spot.es.{suffix}", "es")
+    heights = {name: (bottom - top, lines * line_height)
+               for _, boxes in presented(tmp_path / "spot.es.ttml")
+               for name, top, bottom, _, _, lines, line_height in boxes}
+    assert heights["bottom"][0] == pytest.approx(heights["bottom"][1], abs=0.001)   # five lines
+    assert heights["bottom"][1] == pytest.approx(5 * 100 / 15 * 1.25)
+    assert heights["top"][0] == pytest.approx(3 * 100 / 15 * 1.25, abs=0.001)
+
+
 @pytest.mark.parametrize("name, text", [
     ("nah.srt", "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}arriba\n"),
     ("nah.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000 line:0\narriba\n"),

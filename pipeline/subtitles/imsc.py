@@ -34,12 +34,11 @@ LINE_HEIGHT = 1.25 / CELL_ROWS       # fraction of the frame's height per line o
 # Lines a region holds: the two the QC allows (`QcSettings.max_lines`, Netflix TTSG), and one
 # more for a line the player wraps: 42 characters at 1c are 1,500-1,650 px of the 1,728 px a
 # 90 % wide region has on a 1080p frame in Noto Sans or DejaVu Sans, and wide glyphs wrap.
-LINES_HELD = 3
-REGION_HEIGHT = LINES_HELD * LINE_HEIGHT   # 25 % of the frame: a third of the title-safe
-                                           # height (30 %) holds it, with gaps between rows
+LINES_HELD = 3                     # 25 % of the frame: a third of the title-safe height
+                                   # (30 %) holds it, with gaps between rows
 
 
-def region_box(align: int | None, margins: Margins | None) -> dict[str, str]:
+def region_box(align: int | None, margins: Margins | None, lines: int = LINES_HELD) -> dict[str, str]:
     """`tts:` attributes of the region that puts text where `align` and `margins` say, inside
     the title-safe area: `LINES_HELD` lines tall, its edge the text is aligned to where the
     cue is anchored (the top or bottom of the title-safe area, or the cue's margin from the
@@ -52,20 +51,25 @@ def region_box(align: int | None, margins: Margins | None) -> dict[str, str]:
     once (a sign at the top over the dialogue at the bottom), so a region is no taller than
     its text may be: the top, middle and bottom regions of the title-safe area are then 7.5 %
     of the height apart. Cues the file lifted by margins overlap only where their texts of
-    `LINES_HELD` lines would, less than 25 % of the height apart."""
+    `LINES_HELD` lines would, less than 25 % of the height apart.
+
+    `lines`: the most lines a cue of the region has, when more than `LINES_HELD`: the region
+    grows to hold them (at most the title-safe height), since a region clips what overflows it
+    (tts:overflow "hidden") and a line lost is worse than regions that may touch."""
+    height = min(max(LINES_HELD, lines) * LINE_HEIGHT, 1 - 2 * SAFE_MARGIN)
     row, column = place(align or 2)
     margins = margins or Margins()
     left = max(SAFE_MARGIN, margins.left) if column == "left" else SAFE_MARGIN
     right = max(SAFE_MARGIN, margins.right) if column == "right" else SAFE_MARGIN
     if row == "top":
-        top = min(max(SAFE_MARGIN, margins.vertical), 1 - SAFE_MARGIN - REGION_HEIGHT)
+        top = min(max(SAFE_MARGIN, margins.vertical), 1 - SAFE_MARGIN - height)
     elif row == "bottom":
-        top = max(1 - max(SAFE_MARGIN, margins.vertical), SAFE_MARGIN + REGION_HEIGHT) \
-            - REGION_HEIGHT
+        top = max(1 - max(SAFE_MARGIN, margins.vertical), SAFE_MARGIN + height) \
+            - height
     else:
-        top = (1 - REGION_HEIGHT) / 2
+        top = (1 - height) / 2
     return {"origin": f"{_percent(left)} {_percent(top)}",
-            "extent": f"{_percent(1 - left - right)} {_percent(REGION_HEIGHT)}",
+            "extent": f"{_percent(1 - left - right)} {_percent(height)}",
             "displayAlign": DISPLAY_ALIGN[row], "textAlign": TEXT_ALIGN[column]}
 
 
@@ -86,16 +90,17 @@ def ttml_document(cues: Iterable[Cue], language: str) -> bytes:
         f"{{{XML}}}id": "base", f"{TTS}color": "white", f"{TTS}fontFamily": "proportionalSansSerif",
         f"{TTS}fontSize": "100%", f"{TTS}lineHeight": "125%", f"{TTS}textOutline": "black 5%"})
     layout = etree.SubElement(head, f"{TT}layout")
-    regions: dict[tuple, str] = {}
+    tallest: dict[tuple, int] = {}
     for cue in cues:
         key = (alignment(cue) or 2, cue.margins)
-        if key not in regions:
-            row, column = place(key[0])
-            name = row if column == "center" else f"{row}-{column}"
-            regions[key] = name if key[1] is None else f"{name}-{len(regions) + 1}"
-            box = region_box(*key)
-            etree.SubElement(layout, f"{TT}region", {f"{{{XML}}}id": regions[key],
-                                                     **{f"{TTS}{k}": v for k, v in box.items()}})
+        tallest[key] = max(tallest.get(key, 0), cue.text.count("\n") + 1)
+    regions: dict[tuple, str] = {}
+    for key, lines in tallest.items():
+        row, column = place(key[0])
+        name = row if column == "center" else f"{row}-{column}"
+        regions[key] = name if key[1] is None else f"{name}-{len(regions) + 1}"
+        etree.SubElement(layout, f"{TT}region", {f"{{{XML}}}id": regions[key], **{
+            f"{TTS}{k}": v for k, v in region_box(*key, lines).items()}})
     body = etree.SubElement(root, f"{TT}body", {"style": "base"})
     div = etree.SubElement(body, f"{TT}div")
     for number, cue in enumerate(cues, 1):
