@@ -183,3 +183,7 @@ def fails_cleanly(command):
                 emit(diagnostic)
             sys.exit(1)
     return wrapper
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

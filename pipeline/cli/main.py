@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.cli.common import TARGET_URL, emit, fails_cleanly, verbosity, verbosity_options
+from pipeline.cli.common import TARGET_URL, emit, fails_cleanly, plural, verbosity, verbosity_options
 from pipeline.cli.progress import make_reporter
 from pipeline.media.conform import Master
 from pipeline.publish.catalog import write_catalog
@@ -332,10 +332,6 @@ def loudness_text(loudness: dict) -> str:
     if loudness.get("integrated_lufs") is None:
         return "silent (loudness undefined)"
     return f"{loudness['integrated_lufs']:.1f} LUFS {loudness['true_peak_dbtp']:.1f} dBTP"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import TARGET_URL, Checked, emit, fails_cleanly, verbosity
+from pipeline.cli.common import TARGET_URL, Checked, emit, fails_cleanly, plural, verbosity
 from pipeline.errors import PipelineError
 from pipeline.manifest import load_manifest
 from pipeline.publish.i18n import Formats
@@ -95,6 +95,10 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
             click.echo(f"  page: {report.page_url}")
         for diagnostic in report.diagnostics:
             emit(diagnostic)
+        hidden = [d for d in report.diagnostics if d.severity == "warning"]
+        if hidden and verbosity().quiet:   # said, if not shown: they may be why a page is stale
+            click.echo(f"{report.campaign}: {plural(len(hidden), 'warning')} not shown (-q)",
+                       err=True)
         failed = failed or not report.ok
     if failed:
         raise click.exceptions.Exit(1)
