@@ -331,6 +331,19 @@ def test_options_come_from_environment_variables_named_after_them(campaign):
     assert typed.exit_code == 2 and "environment variable" not in typed.output
 
 
+def test_click_s_own_checks_name_the_environment_variable_a_value_came_from(campaign):
+    manifest = two_languages(campaign)
+    result = CliRunner(env={"PIPELINE_RENDER_JOBS": "abc"}).invoke(cli, ["render", str(manifest)])
+    assert result.exit_code == 2
+    assert "Invalid value for the environment variable PIPELINE_RENDER_JOBS: 'abc'" in result.output
+    result = CliRunner(env={"PIPELINE_PUBLISH_TO": "ftp://host/x"}).invoke(cli, ["publish", str(manifest)])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for the environment variable PIPELINE_PUBLISH_TO: cannot publish to " \
+        "ftp://host/x" in result.output
+    typed = CliRunner().invoke(cli, ["render", str(manifest), "-j", "abc"])
+    assert typed.exit_code == 2 and "Invalid value for '-j' / '--jobs': 'abc'" in typed.output
+
+
 def test_every_option_s_environment_variable_is_named_after_the_option():
     with cli.make_context("pipeline", ["--help"], resilient_parsing=True) as ctx:
         commands = {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}

@@ -136,20 +136,34 @@ def interrupts_once():
             signal.signal(signal.SIGINT, previous)
 
 
+def environment_variable(ctx: click.Context | None, param: click.Parameter | None) -> str | None:
+    """The environment variable `param`'s value was read from, or None when it was typed (or
+    defaulted)."""
+    if ctx is None or param is None or param.name is None or \
+            ctx.get_parameter_source(param.name) != click.core.ParameterSource.ENVIRONMENT:
+        return None
+    return param.envvar or f"{ctx.auto_envvar_prefix}_{param.name.upper()}"
+
+
 def usage_error(exc: CommandLineError) -> click.UsageError:
     """A value the core found wrong, as Click reports its own usage errors (exit code 2), saying
     which environment variable gave it when none was typed (`PIPELINE_RENDER_LANG=nahh` read as
     `--lang nahh`)."""
     ctx = click.get_current_context(silent=True)
     hint = f" (hint: {exc.hint})" if exc.hint else ""
-    source = ""
     param = next((p for p in ctx.command.params if exc.option in getattr(p, "opts", ())),
                  None) if ctx is not None else None
-    if param is not None and \
-            ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
-        name = param.envvar or f"{ctx.auto_envvar_prefix}_{param.name.upper()}"
-        source = f" (from the environment variable {name})"
+    name = environment_variable(ctx, param)
+    source = f" (from the environment variable {name})" if name else ""
     return click.UsageError(exc.message + source + hint, ctx)
+
+
+def name_the_environment_variable(exc: click.BadParameter) -> None:
+    """Click's own check of a value (`-j abc`: "Invalid value for '-j' / '--jobs'") names the
+    variable it was read from instead of an option nobody typed (`PIPELINE_RENDER_JOBS=abc`)."""
+    name = environment_variable(exc.ctx, exc.param)
+    if name and exc.param_hint is None:
+        exc.param_hint = f"the environment variable {name}"
 
 
 def fails_cleanly(command):

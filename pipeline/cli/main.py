@@ -16,7 +16,15 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.cli.common import TARGET_URL, emit, fails_cleanly, plural, verbosity, verbosity_options
+from pipeline.cli.common import (
+    TARGET_URL,
+    emit,
+    fails_cleanly,
+    name_the_environment_variable,
+    plural,
+    verbosity,
+    verbosity_options,
+)
 from pipeline.cli.progress import make_reporter
 from pipeline.media.conform import Master
 from pipeline.publish.catalog import write_catalog
@@ -46,6 +54,13 @@ class LazyGroup(click.Group):
         if name not in self.LAZY:
             return super().get_command(ctx, name)
         return _imported_command(self.LAZY[name], name)
+
+    def invoke(self, ctx: click.Context):
+        try:   # a subcommand's options are parsed, and Click's own checks raised, in here
+            return super().invoke(ctx)
+        except click.BadParameter as exc:
+            name_the_environment_variable(exc)
+            raise
 
 
 @functools.cache   # options are added once, however often a command is looked up (tests do)
