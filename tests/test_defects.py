@@ -138,6 +138,33 @@ def test_a_clipped_dub_is_said_with_how_much_and_where(campaign, radio_master):
     assert "0 errors, 1 warning" in result.output
 
 
+@pytest.mark.e2e
+def test_a_clip_in_one_channel_of_a_5_1_dub_is_said_with_its_channel(campaign, radio_master):
+    # The centre of a 5.1 dub clipped from 1.0 to 2.0 s, the other channels at a twentieth of
+    # its unclipped swing. The downmix takes the centre at -3 dB (BS.775): its peaks stay under
+    # 0.9 of full scale, and a clip read there was never seen.
+    path = dub(campaign, "sine=frequency=200",
+               "volume='if(between(t,1,2),16,2)':eval=frame,"
+               "pan=5.1|FL=0.05*c0|FR=0.05*c0|FC=c0|LFE=0*c0|BL=0.05*c0|BR=0.05*c0,apad=whole_dur=4",
+               seconds=3.6, codec=("-c:a", "pcm_s16le"))
+    decoded = samples(path, 6)
+    at_rail = int(np.count_nonzero(np.abs(decoded[:, 2]) >= 32767 / 32768))
+    assert 30000 < at_rail < 33000 and np.abs(decoded[:, [0, 1, 3, 4, 5]]).max() < 0.11
+    left = decoded[:, 0] + 0.7071 * (decoded[:, 2] + decoded[:, 4])      # BS.775's L0
+    assert np.abs(left).max() < 0.9
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    (said,) = [w for w in warnings_of(result, path) if "clipped" in w]
+    found = re.fullmatch(rf"{re.escape(str(path))}: warning: the dub is clipped: (\d+) samples "
+                         r"held at full scale \(runs of 3 or more within 0.1 dB of it\) in "
+                         r"(\d+) of its 100 ms blocks, between 1.0 s and 2.\d s, in its FC "
+                         r"channel \(of 5.1\) \(hint: .*\)", said)
+    assert found, said
+    assert abs(int(found.group(1)) - at_rail) <= at_rail * 0.02 and int(found.group(2)) in (10, 11)
+
+
 # --- dead air -----------------------------------------------------------------------------------
 
 @pytest.mark.e2e

@@ -3,7 +3,11 @@
 They are read from the 100 ms blocks that `loudness.analyse_sound` already cuts a delivered
 track into (`astats`, reset every block), so finding them costs no decode and no process of
 its own: per channel of the stereo downmix, each block's mean (DC), lowest and highest sample,
-and the count and flatness of the samples at its extremes (`Peak_count`, `Flat_factor`).
+and the count and flatness of the samples at its extremes (`Peak_count`, `Flat_factor`). A
+track of more than two channels is also read per channel before the downmix (`channel_stats`),
+for clipping only: the downmix takes a centre or a surround at -3 dB and adds the others, so a
+clipped channel's flat tops no longer reach full scale there (a clipped centre under quiet
+fronts peaked at 0.78 of it) and were missed.
 
 - DC offset: the mean of every sample. A constant offset is no sound at all, but it is a step
   where the track starts or is cut (a click), eats headroom, and upsets limiters and the
@@ -30,6 +34,9 @@ Stream = ffmpeg.nodes.FilterableStream
 # What each block's `astats` reports (per channel of the downmix, and overall).
 PER_CHANNEL = "DC_offset+Min_level+Max_level+Peak_count+Flat_factor"
 OVERALL = "Peak_level+Number_of_samples"
+# What `channel_stats` reports per channel of the source, and nothing overall: what tells its
+# blocks from the downmix's in ffmpeg's log (`parse_blocks`).
+SOURCE_CHANNEL = "Min_level+Max_level+Peak_count+Flat_factor"
 
 # A block is clipped when one channel's extreme is within CLIP_LEVEL of full scale and the
 # samples at that extreme form runs of CLIP_RUN samples on average (astats' flat factor is the
@@ -44,8 +51,9 @@ SILENCE_LEVEL = -60.0          # dBFS
 
 @dataclass(frozen=True)
 class Block:
-    """One block as `astats` reads it: start (s), samples per channel, and per channel its
-    mean, lowest and highest sample (full scale = 1.0) and the samples clipped in it."""
+    """One block as `astats` reads it: start (s), samples per channel, and per channel of the
+    downmix its mean, lowest and highest sample (full scale = 1.0); the samples clipped in it
+    per channel of the source when it was read (`channel_stats`), else of the downmix."""
 
     time: float
     samples: int
@@ -69,7 +77,9 @@ class Block:
 @dataclass(frozen=True)
 class Defects:
     """What a track's blocks show: its DC offset per channel (full scale = 1.0), its clipped
-    samples (in its most clipped channel), and where its sound starts and ends (seconds)."""
+    samples (in its most clipped channel), and where its sound starts and ends (seconds).
+    `clipped_channels`: the names of the source's clipped channels (ffmpeg's: FC, LFE...) when
+    it was read per channel before the downmix (`channel_stats`), and `layout` its layout."""
 
     dc: tuple[float, ...]
     clipped_samples: int = 0
@@ -79,6 +89,8 @@ class Defects:
     first_sound: float | None = None     # start of the first block over SILENCE_LEVEL, s
     last_sound: float | None = None      # end of the last block over SILENCE_LEVEL, s
     length: float = 0.0                  # seconds decoded
+    clipped_channels: tuple[str, ...] = ()
+    layout: str | None = None
 
     @property
     def dc_dbfs(self) -> float | None:
@@ -91,7 +103,8 @@ class Defects:
 
     @classmethod
     def from_cache(cls, data: dict) -> "Defects":
-        return cls(**{**data, "dc": tuple(data["dc"])})
+        return cls(**{**data, "dc": tuple(data["dc"]),
+                      "clipped_channels": tuple(data.get("clipped_channels", ()))})
 
 
 def block_stats(audio: Stream, samples: int) -> Stream:
@@ -105,9 +118,20 @@ def block_stats(audio: Stream, samples: int) -> Stream:
             .filter("ametadata", mode="print"))
 
 
-_TIME = re.compile(r"^\[Parsed_ametadata_\d+ @ [^\]]+\] frame:\d+\s+pts:\S+\s+pts_time:([\d.]+)",
-                   re.M)
-_VALUE = re.compile(r"^\[Parsed_ametadata_\d+ @ [^\]]+\] lavfi\.astats\.(\w+)\.(\w+)=(\S+)", re.M)
+def channel_stats(audio: Stream, samples: int) -> Stream:
+    """`audio` as decoded (every channel, before the downmix) cut into the same blocks of
+    `samples` as `block_stats`, each block's extremes per channel printed for `parse_blocks`;
+    the audio passes on unchanged (in doubles, which hold any decoder's samples exactly)."""
+    return (audio.filter("aformat", sample_fmts="dbl")
+            .filter("asetnsamples", n=samples, p=0)
+            .filter("astats", metadata=1, reset=1, measure_perchannel=SOURCE_CHANNEL,
+                    measure_overall="none")
+            .filter("ametadata", mode="print"))
+
+
+_LINE = re.compile(r"^\[(Parsed_ametadata_\d+) @ [^\]]+\] (.*)$", re.M)
+_TIME = re.compile(r"^frame:\d+\s+pts:\S+\s+pts_time:([\d.]+)", re.M)
+_VALUE = re.compile(r"^lavfi\.astats\.(\w+)\.(\w+)=(\S+)", re.M)
 
 
 def _number(text: str) -> float | None:
@@ -119,25 +143,42 @@ def _number(text: str) -> float | None:
 
 
 def parse_blocks(stderr: str) -> list[Block]:
-    """The blocks `block_stats` printed, in order."""
-    starts = list(_TIME.finditer(stderr))
-    blocks = []
-    for i, start in enumerate(starts):
-        end = starts[i + 1].start() if i + 1 < len(starts) else len(stderr)
-        channels: dict[int, dict[str, float | None]] = {}
-        overall: dict[str, float | None] = {}
-        for match in _VALUE.finditer(stderr, start.end(), end):
-            where, key, value = match.groups()
-            target = overall if where == "Overall" else channels.setdefault(int(where), {})
-            target[key] = _number(value)
-        ordered = [channels[c] for c in sorted(channels)]
-        blocks.append(Block(
-            time=float(start.group(1)), samples=int(overall.get("Number_of_samples") or 0),
+    """The blocks `block_stats` printed, in order; with their clipped samples per channel of
+    the source when `channel_stats` printed too (its blocks are the same samples)."""
+    printed: dict[str, list[str]] = {}
+    for match in _LINE.finditer(stderr):
+        printed.setdefault(match.group(1), []).append(match.group(2))
+    downmix, source = [], []
+    for lines in printed.values():
+        blocks = _read_blocks("\n".join(lines))
+        # Only the downmix's astats measures something overall (its sample count at least).
+        (downmix if any(block[1] for block in blocks) else source).extend(blocks)
+    found = []
+    for i, (time, overall, ordered) in enumerate(downmix):
+        channels = source[i][2] if i < len(source) else ordered
+        found.append(Block(
+            time=time, samples=int(overall.get("Number_of_samples") or 0),
             peak=overall.get("Peak_level"),
             dc=tuple(c.get("DC_offset") or 0.0 for c in ordered),
             low=tuple(c.get("Min_level") or 0.0 for c in ordered),
             high=tuple(c.get("Max_level") or 0.0 for c in ordered),
-            clipped=tuple(_clipped(c) for c in ordered)))
+            clipped=tuple(_clipped(c) for c in channels)))
+    return found
+
+
+def _read_blocks(text: str) -> list[tuple[float, dict, list[dict]]]:
+    """One ametadata's blocks: (start in s, overall values, values of each channel in order)."""
+    starts = list(_TIME.finditer(text))
+    blocks = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        channels: dict[int, dict[str, float | None]] = {}
+        overall: dict[str, float | None] = {}
+        for match in _VALUE.finditer(text, start.end(), end):
+            where, key, value = match.groups()
+            target = overall if where == "Overall" else channels.setdefault(int(where), {})
+            target[key] = _number(value)
+        blocks.append((float(start.group(1)), overall, [channels[c] for c in sorted(channels)]))
     return blocks
 
 
@@ -150,8 +191,11 @@ def _clipped(channel: dict[str, float | None]) -> int:
     return int(channel.get("Peak_count") or 0)
 
 
-def find_defects(blocks: list[Block], sample_rate: int) -> Defects:
-    """The DC offset, clipping and sound span of a track from its blocks (`sample_rate`: Hz)."""
+def find_defects(blocks: list[Block], sample_rate: int,
+                 channels: tuple[str, ...] | None = None, layout: str | None = None) -> Defects:
+    """The DC offset, clipping and sound span of a track from its blocks (`sample_rate`: Hz).
+    `channels`: the names of the source's channels, in order, when its blocks' clipped samples
+    were read per channel of the source (`channel_stats`; `layout` names it)."""
     total = sum(block.samples for block in blocks)
     if not total:
         return Defects(dc=())
@@ -165,8 +209,13 @@ def find_defects(blocks: list[Block], sample_rate: int) -> Defects:
     def end(block: Block) -> float:
         return round(block.time + block.samples / sample_rate, 3)
 
+    named = ()
+    if channels:
+        named = tuple(name for c, name in enumerate(channels)
+                      if any(c < len(b.clipped) and b.clipped[c] for b in clipped))
     return Defects(
         dc=dc, clipped_samples=sum(max(b.clipped) for b in clipped), clipped_blocks=len(clipped),
+        clipped_channels=named, layout=layout if channels else None,
         clipped_from=clipped[0].time if clipped else None,
         clipped_to=end(clipped[-1]) if clipped else None,
         first_sound=sound[0].time if sound else None,

@@ -18,8 +18,9 @@ from typing import Callable
 import ffmpeg
 
 from pipeline.errors import RenderError
-from pipeline.media.audio_layout import to_stereo
-from pipeline.media.defects import Block, Defects, block_stats, find_defects, parse_blocks
+from pipeline.media.audio_layout import LAYOUTS, to_stereo
+from pipeline.media.defects import (Block, Defects, block_stats, channel_stats, find_defects,
+                                    parse_blocks)
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.probe import cut_short
 
@@ -40,7 +41,8 @@ SOUND_RANGE = 40.0             # dB under the track's true peak
 SOUND_FLOOR = -70.0            # dBFS
 # Part of the cache key of every `analyse_sound` result: moves when it measures something new,
 # so analyses kept from before are made again. 2: DC offset, clipping and silences (defects.py).
-ANALYSIS_VERSION = 2
+# 3: clipping read per channel of a track of more than two channels.
+ANALYSIS_VERSION = 3
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU
@@ -259,14 +261,21 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
                   fitted: Callable[[Stream], Stream] | None = None) -> SoundAnalysis:
     """Loudness of a delivered track and where its sound ends, from one decode.
 
-    The track is read as `layout` and measured as its stereo downmix (audio_layout.to_stereo).
-    `sample_rate` (Hz, from the probe) cuts the signal into blocks of BLOCK seconds. With
+    The track is read as `layout` and measured as its stereo downmix (audio_layout.to_stereo);
+    a layout of more than two channels is also read per channel for clipping
+    (defects.channel_stats). `sample_rate` (Hz, from the probe) cuts the signal into blocks of
+    BLOCK seconds. With
     `fitted` (what makes the downmix the signal levelling starts from: cut or padded to the
     spot), that signal is metered too, in the same decode (`SoundAnalysis.fitted`). Raises
     `RenderError` when ffmpeg cannot decode the file.
     """
     samples = max(1, round(sample_rate * BLOCK))
-    decoded = to_stereo(ffmpeg.input(str(path))["a:0"], layout)
+    source = ffmpeg.input(str(path))["a:0"]
+    # Mono and stereo reach the downmix unmixed (each channel as it is, in float): read there.
+    channels = LAYOUTS.get(layout) if layout not in ("mono", "stereo") else None
+    if channels:
+        source = channel_stats(source, samples)
+    decoded = to_stereo(source, layout)
     if fitted is not None:
         split = decoded.filter_multi_output("asplit", 2)
         decoded, part = split[0], split[1]
@@ -287,7 +296,7 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
             raise RenderError("the ebur128 meters printed no summary", path, stderr_tail=stderr[-2000:])
         loudness, measured = parse_ebur128(logs[0]), parse_ebur128(logs[1])
     read = parse_blocks(stderr)
-    defects = find_defects(read, sample_rate)
+    defects = find_defects(read, sample_rate, channels, layout)
     return SoundAnalysis(loudness, sound_end(read, loudness.true_peak, samples / sample_rate,
                                              defects.dc), measured, defects)
 

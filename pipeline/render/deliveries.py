@@ -158,10 +158,19 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str) -> list[Diag
             f"the {what} is clipped: {defects.clipped_samples} samples held at full scale "
             f"(runs of {CLIP_RUN} or more within {-CLIP_LEVEL:g} dB of it) in "
             f"{defects.clipped_blocks} of its {BLOCK * 1000:.0f} ms blocks, between "
-            f"{defects.clipped_from:.1f} s and {defects.clipped_to:.1f} s", path,
+            f"{defects.clipped_from:.1f} s and {defects.clipped_to:.1f} s{_where(defects)}", path,
             hint="record or export it again with headroom (peaks under -1 dBFS); levelling "
                  "cannot restore what clipping cut off", code="clipping"))
     return found
+
+
+def _where(defects) -> str:
+    """Which channels of a track of more than two hold the clips: the one to fix."""
+    names = defects.clipped_channels
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f", in its {listed} channel{'s' if len(names) > 1 else ''} (of {defects.layout})"
 
 
 def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
