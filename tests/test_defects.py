@@ -191,6 +191,98 @@ def test_dead_air_at_the_start_or_end_of_a_radio_dub_is_said(campaign, radio_mas
     assert "0 errors, 0 warnings" in invoke("validate", video).output
 
 
+# --- the radio master and its music bed -------------------------------------------------------
+
+def master_of(campaign, chain: str, seconds: float = 4.0) -> Path:
+    """The radio spot's master: a 330 Hz tone at -20 dB, stereo, through `chain`."""
+    path = campaign.root / "media/radio.wav"
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=44100:duration={seconds}",
+           "-filter:a", f"volume=-20dB,pan=stereo|c0=c0|c1=c0,{chain}", "-c:a", "pcm_s24le",
+           str(path))
+    return path
+
+
+@pytest.mark.e2e
+def test_a_radio_masters_offset_and_clipping_are_said_at_the_master(campaign, radio_master):
+    # Before: only deliveries were analysed; a master with an offset of -20 dBFS and 1 s of
+    # flat tops went unsaid, though stations air it as the source language's spot.
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              RADIO_PROFILES)
+    master = master_of(campaign, "volume='if(between(t,1,2),200,1)':eval=frame,dcshift=0.1")
+    sound = samples(master, 2)
+    # Clipped at both rails for 1 s, that second's mean is 0: the file's is +0.09.
+    mean = sound.mean(axis=0)
+    assert mean == pytest.approx([0.09, 0.09], abs=0.002)
+    assert np.count_nonzero(sound[:, 0] >= 1 - 2 ** -23) > 10000     # flat tops for 1 s
+    dub(campaign, "sine=frequency=1000", "volume=-8dB", seconds=4.0)
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    said = warnings_of(result, master)
+    # The figures said are the mean measured here (numpy on a plain decode).
+    dc = re.compile(rf"{re.escape(str(master))}: warning: the master has a DC offset of "
+                    rf"{20 * np.log10(mean.max()):.1f} dBFS \(left \{mean[0]:+.4f}, right "
+                    rf"\{mean[1]:+.4f} of full scale\): it would click "
+                    "where the sound starts and ends and takes headroom; stations air the master "
+                    r"as delivered \(no variant made here carries its sound\) \(hint: check the "
+                    r"recording chain \(converter, plug-ins\) and export it again\)")
+    assert len([w for w in said if dc.fullmatch(w)]) == 2, result.output   # under each variant
+    clip, again = [w for w in said if "clipped" in w]
+    assert clip == again and re.match(rf"{re.escape(str(master))}: warning: the master is clipped: \d+ samples held "
+                    r"at full scale .* between 1.0 s and 2.\d s \(hint", clip), clip
+    for name in ("spot.yua.radio.json", "spot.yua.radio-mp3.json"):
+        record = json.loads((campaign.out / name).read_text())
+        codes = [(w["code"], Path(w["path"]).name) for w in record["qc"]["warnings"]]
+        assert codes == [("dc-offset", "radio.wav"), ("clipping", "radio.wav")], codes
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
+    assert all(any(w.startswith("radio.wav: the master has a DC offset of -20.8 dBFS")
+                   for w in v["warnings"]) for v in catalog["variants"])
+    strict = invoke("render", manifest, "--strict")
+    assert strict.exit_code == 1 and "0 rendered, 2 up-to-date" in strict.output
+
+
+@pytest.mark.e2e
+def test_a_radio_master_that_starts_with_3_s_of_silence_is_said(campaign, radio_master):
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    master = master_of(campaign, "adelay=3000:all=1", seconds=3.0)
+    assert np.abs(samples(master, 2)[:3 * 44100 - 10]).max() == 0       # 3 s of digital silence
+    dub(campaign, "sine=frequency=1000", "volume=-8dB", seconds=6.0)
+    result = invoke("validate", manifest)
+    assert warnings_of(result, master) == [
+        f"{master}: warning: the master starts with 3.0 s of silence (under -60 dBFS; more than "
+        "1 s is dead air on radio) (hint: trim the silence before the first word (every variant "
+        "lasts as long as the master: the silence is in each slot))"], result.output
+    # A radio master's silences are the spot's: its 6 s, nothing said of how long it is.
+    assert "0 errors, 1 warning" in result.output
+
+
+@pytest.mark.e2e
+def test_a_music_beds_offset_is_said_and_gone_from_the_mix(campaign, radio_master):
+    # Before: the bed was not analysed; its +0.1 offset went into every voice-over's mix, a
+    # step at its start and end.
+    manifest = radio_campaign(campaign, radio_master, [{"code": "tzo", "treatment": "mix"}],
+                              ["radio"])
+    bed = campaign.root / "media/spot.bed.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=4",
+           "-filter:a", "volume=-18dB,pan=stereo|c0=c0|c1=c0,dcshift=0.1", "-c:a", "pcm_s24le",
+           str(bed))
+    before = samples(bed, 2).mean(axis=0)
+    assert before == pytest.approx([0.1, 0.1], abs=0.005)
+    shutil.copy(campaign.media["voice.wav"], campaign.root / "audio/spot/tzo.wav")
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert [w.split(" (")[0] for w in warnings_of(result, bed)] == [
+        f"{bed}: warning: the music bed has a DC offset of -20.0 dBFS"], result.output
+    assert "it is subtracted from the rendered sound" in warnings_of(result, bed)[0]
+    after = samples(campaign.out / "spot.tzo.radio.wav", 2)
+    # The bed's offset, levelled and ducked, would be several hundredths; what is left is the
+    # tones' own (the fades and the ducking cut a few cycles short).
+    assert np.abs(after.mean(axis=0)).max() < 2e-3, after.mean(axis=0)
+    assert abs(after[0]).max() < 0.01 and abs(after[-1]).max() < 1e-3
+    record = json.loads((campaign.out / "spot.tzo.radio.json").read_text())
+    assert record["settings"]["dc_removed"] == {"music_bed": [0.1, 0.1]}
+
+
 # --- no false alarms --------------------------------------------------------------------------
 
 def espeak(path: Path) -> Path:

@@ -112,11 +112,14 @@ def dub_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
 
 def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     """Voice-over over the music bed, both levelled first (tracks arrive anywhere from -30 to
-    -14 LUFS), the bed ducked under the voice by a sidechain compressor."""
+    -14 LUFS), the bed ducked under the voice by a sidechain compressor. Either loses its DC
+    offset when planning found one (defects.remove_dc), and either's loudness is the one
+    planning metered when it did (render/inputs.py)."""
     duration = plan.master.duration
     voice = file_audio(plan.inputs["audio"], plan.tracks["audio"], duration,
                        plan.sounds.get("audio"), plan.dc.get("audio"))
-    bed = file_audio(plan.inputs["music_bed"], plan.tracks["music_bed"], duration)
+    bed = file_audio(plan.inputs["music_bed"], plan.tracks["music_bed"], duration,
+                     plan.sounds.get("music_bed"), plan.dc.get("music_bed"))
     voice_gain = gain_to(VOICE_LEVEL, measured_loudness(voice, cache))
     bed_gain = gain_to(BED_LEVEL, measured_loudness(bed, cache))
 

@@ -71,11 +71,12 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
                         "or change the treatment")
 
 
-def analyse_delivery(path: Path, info: MediaInfo, duration: float) -> SoundAnalysis:
+def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
     """`analyse_sound` of the file's first audio stream (`info`: its probe), and in the same
     decode the loudness of the track as levelling takes it, fitted to a spot of `duration`
-    seconds (render/audio.py's `file_audio`); an unsupported channel layout or ffmpeg's failure
-    to decode the file is an error on that file."""
+    seconds (render/audio.py's `file_audio`; None: not wanted, as for a radio master, which no
+    variant levels); an unsupported channel layout or ffmpeg's failure to decode the file is
+    an error on that file."""
     stream = info.audio
     try:
         layout = layout_of(stream.channels or 0, stream.channel_layout)
@@ -83,7 +84,8 @@ def analyse_delivery(path: Path, info: MediaInfo, duration: float) -> SoundAnaly
         raise MediaError(exc.message, path, hint=exc.hint) from None
     try:
         return analyse_sound(path, stream.sample_rate or 48000, layout,
-                             lambda audio: fit_length(audio, duration, fade=True))
+                             None if duration is None
+                             else lambda audio: fit_length(audio, duration, fade=True))
     except RenderError as exc:
         said = exc.stderr_tail.strip().splitlines()[-1] if exc.stderr_tail.strip() else "unreadable"
         raise MediaError(f"ffmpeg cannot decode this audio: {said}", path,
@@ -141,16 +143,20 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     return found
 
 
-def defect_warnings(path: Path, analysis: SoundAnalysis, what: str) -> list[Diagnostic]:
-    """Warnings for a DC offset over DC_LIMIT and for clipped samples (media/defects.py's rule)."""
+def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
+                    removed: bool = True) -> list[Diagnostic]:
+    """Warnings for a DC offset over DC_LIMIT and for clipped samples (media/defects.py's rule).
+    `removed`: the offset is subtracted from the rendered sound; not so for a radio master,
+    which stations air as delivered and no variant carries."""
     defects, found = analysis.defects, []
     dc = dc_correction(analysis)
     if dc is not None:
         sides = ", ".join(f"{name} {value:+.4f}" for name, value in zip(("left", "right"), dc))
+        done = ("it is subtracted from the rendered sound" if removed else
+                "stations air the master as delivered (no variant made here carries its sound)")
         found.append(warning(
             f"the {what} has a DC offset of {defects.dc_dbfs:.1f} dBFS ({sides} of full scale): "
-            "it would click where the sound starts and ends and takes headroom; it is "
-            "subtracted from the rendered sound", path,
+            f"it would click where the sound starts and ends and takes headroom; {done}", path,
             hint="check the recording chain (converter, plug-ins) and export it again",
             code="dc-offset"))
     if defects.clipped_samples:
@@ -177,21 +183,30 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
              what: str) -> list[Diagnostic]:
     """Warnings for a dub heard alone (on radio) that starts with more than LEADING_SILENCE of
     silence, or leaves more than TRAILING_SILENCE of the spot silent at its end (padding
-    included: it is what goes on air). Not for a voice-over: the bed plays under it."""
+    included: it is what goes on air). Not for a voice-over: the bed plays under it.
+
+    A radio `master` is held to the same limits: stations air it as it is, and its length is
+    the spot's, so its silences are paid airtime in every variant's slot too. A video master's
+    leader (black and silence before the first frame of the spot) is another matter: only a
+    radio master is given here."""
     defects, found = analysis.defects, []
-    if what != "dub" or defects is None or defects.first_sound is None:
+    if what not in ("dub", "master") or defects is None or defects.first_sound is None:
         return found
+    slot = (" (every variant lasts as long as the master: the silence is in each slot)"
+            if what == "master" else "")
     if defects.first_sound > LEADING_SILENCE:
         found.append(warning(
             f"the {what} starts with {defects.first_sound:.1f} s of silence (under "
             f"{SILENCE_LEVEL:g} dBFS; more than {LEADING_SILENCE:g} s is dead air on radio)",
-            path, hint="trim the silence before the first word", code="leading-silence"))
+            path, hint=f"trim the silence before the first word{slot}",
+            code="leading-silence"))
     end = min(defects.last_sound, spot_duration)
     if spot_duration - end > TRAILING_SILENCE:
         found.append(warning(
             f"the last {spot_duration - end:.1f} s of the spot would be silence: the {what}'s "
             f"sound ends at {end:.1f} s (under {SILENCE_LEVEL:g} dBFS after it; more than "
             f"{TRAILING_SILENCE:g} s is dead air on radio)", path,
-            hint=f"re-time the recording to fill the spot's {spot_duration:.2f} s",
+            hint=(f"trim the silence after the last word{slot}" if what == "master" else
+                  f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
             code="trailing-silence"))
     return found

@@ -1,5 +1,6 @@
 """What planning learns from a manifest's files, each once: the masters' probes and conform
-examination, the music beds' probes, and each audio delivery's probe, analysis and checks.
+examination (a radio master's sound analysis), the music beds' probes and analyses, and each
+audio delivery's probe, analysis and checks.
 
 `_probe_all` starts every ffprobe and ffmpeg these take at once, a few at a time, before any
 variant is planned; the planner (`render/plan.py`) then finds each answer, or error, in the memo
@@ -22,9 +23,17 @@ from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
 from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
-from pipeline.render.deliveries import analyse_delivery, check_delivery, dead_air, find_delivery
+from pipeline.render.deliveries import (analyse_delivery, check_delivery, dead_air, defect_warnings,
+                                       find_delivery)
 
 PROBES_AT_ONCE = 4
+
+
+def _radio_master(spot: Spot, info: MediaInfo) -> bool:
+    """The master is a radio spot's sound, to analyse (medium.is_radio's rule; a contradiction
+    is reported when the spot is planned)."""
+    return info.audio is not None and (spot.medium == "radio"
+                                       or (spot.medium is None and info.video is None))
 
 
 class Blocked(Exception):
@@ -47,7 +56,8 @@ class Inputs:
     def _probe_all(self) -> None:
         """What each spot's files take an ffprobe or ffmpeg to learn, all at once, a few at a
         time (each mostly waits on its start-up and the disk): the master's probe and conform
-        examination, the music bed's probe, each audio delivery's probe and sound analysis.
+        examination (a radio master's analysis), the music bed's probe and analysis, each audio
+        delivery's probe and sound analysis.
         `_once` then finds every answer, or error, as if it had computed it."""
         work = []
         for spot in self.manifest.spots:
@@ -55,8 +65,8 @@ class Inputs:
             work.append(lambda spot=spot, probed=probed: self._master_chain(spot, probed))
             if spot.music_bed is not None and any(language.treatment == "mix"
                                                   for language in self.manifest.languages):
-                work.append(lambda spot=spot: self._chain(
-                    (("audio", spot.music_bed), lambda: self._probe_bed(spot))))
+                work.append(lambda spot=spot, probed=probed: self._delivery_chain(
+                    spot, spot.music_bed, probed, lambda spot=spot: self._probe_bed(spot)))
             folder = self.manifest.audio_dir / spot.id
             for language in self.manifest.languages:
                 if not language.needs_audio:
@@ -84,12 +94,19 @@ class Inputs:
             probed.set()
         if ("master", spot.master) not in self._memo:
             return answers
+        info = self._memo[("master", spot.master)][0]
+        if _radio_master(spot, info):
+            return answers + self._chain((("master-sound", spot.master),
+                                          lambda: self._analyse(spot.master, info, None)))
         return answers + self._chain((("conform", spot.id, spot.master),
                                       lambda: self._examine_video(spot)))
 
-    def _delivery_chain(self, spot: Spot, track: Path, probed: threading.Event) -> list[tuple]:
-        """A delivery's probe, then (its spot's length known) its analysis."""
-        answers = self._chain((("audio", track), lambda: self._probe(track, probe_audio)))
+    def _delivery_chain(self, spot: Spot, track: Path, probed: threading.Event,
+                        prober=None) -> list[tuple]:
+        """A delivery's (or music bed's: `prober`) probe, then (its spot's length known) its
+        analysis."""
+        prober = prober or (lambda: self._probe(track, probe_audio))
+        answers = self._chain((("audio", track), prober))
         probed.wait()
         master, info = self._memo.get(("master", spot.master)), self._memo.get(("audio", track))
         if master is None or info is None:
@@ -166,6 +183,30 @@ class Inputs:
     def _probe_bed(self, spot: Spot) -> MediaInfo:
         return self._probe_spot_file(spot, spot.music_bed, "music bed", probe_audio)
 
+    def _music_bed(self, spot: Spot, master: MediaInfo
+                   ) -> tuple[MediaInfo, SoundAnalysis, list[Diagnostic]]:
+        """The spot's music bed probed and analysed as a delivery is (fitted to the spot: the
+        loudness its levelling starts from), and its DC offset and clipping as warnings on it:
+        stations air it under every voice-over. No word on its silences: the voice fills them."""
+        bed = spot.music_bed
+        info = self._once(("audio", bed), lambda: self._probe_bed(spot))
+        analysis = self._once(("sound", bed, master.duration),
+                              lambda: self._analyse(bed, info, master.duration))
+        warnings = self._once(("bed-check", bed, master.duration), lambda: self._checked(
+            defect_warnings(bed, analysis, "music bed") if analysis.defects else []))
+        return info, analysis, warnings
+
+    def _master_sound(self, spot: Spot, master: MediaInfo) -> list[Diagnostic]:
+        """A radio master's DC offset, clipping and dead air (deliveries.py's rules), as
+        warnings on its file: stations air it as delivered, the source language's spot."""
+        analysis = self._once(("master-sound", spot.master),
+                              lambda: self._analyse(spot.master, master, None))
+        if analysis.defects is None:
+            return []
+        return self._once(("master-check", spot.master), lambda: self._checked(
+            defect_warnings(spot.master, analysis, "master", removed=False)
+            + dead_air(spot.master, analysis, master.duration, "master")))
+
     def _delivery(self, spot: Spot, language: Language, master: MediaInfo, on_air: bool = False
                   ) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """The language's audio delivery, found, probed, analysed and checked against the spot;
@@ -190,9 +231,10 @@ class Inputs:
                 lambda: self._checked(dead_air(track, analysis, master.duration, what)))
         return track, info, analysis, warnings
 
-    def _analyse(self, path: Path, info: MediaInfo, duration: float) -> SoundAnalysis:
+    def _analyse(self, path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
         """Loudness and sound end of a delivery, and its loudness fitted to a spot of `duration`
-        seconds, once per file content and spot length (kept with its hash)."""
+        seconds (None: not fitted, a radio master), once per file content and spot length
+        (kept with its hash)."""
         # The thresholds, the downmix and the fit are in the key: changing one analyses again.
         key = (f"sound:{ANALYSIS_VERSION}:{BLOCK}:{SOUND_RANGE}:{SOUND_FLOOR}:"
                f"stereo{DOWNMIX_VERSION}:fit{duration}:fade{FADE}:{self.cache.sha256(path)}")

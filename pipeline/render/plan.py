@@ -182,6 +182,8 @@ class _Planner(Inputs):
         reason = not_applicable(self.manifest, plan.radio, spot, language, variant.profile)
         if reason:
             raise _Skipped(reason)
+        if plan.radio:
+            plan.warnings += self._master_sound(spot, plan.master)
         if not plan.radio:
             plan.conform = self._once(("conform", spot.id, spot.master),
                                       lambda: self._examine(spot, plan.master))
@@ -199,19 +201,14 @@ class _Planner(Inputs):
             if spot.music_bed is None:
                 self._block(f"language {language.code!r} uses 'mix' but spot {spot.id!r} has no "
                             "music_bed", spot.line, "add 'music_bed:' to the spot, or use 'dub'")
-            plan.tracks["music_bed"] = self._once(("audio", spot.music_bed),
-                                                  lambda: self._probe_bed(spot))
+            plan.tracks["music_bed"], analysis, warnings = self._music_bed(spot, plan.master)
+            _use_analysis(plan, "music_bed", analysis)
+            plan.warnings += warnings
             self._add_input(plan, "music_bed", spot.music_bed)
         if language.needs_audio:
             track, plan.tracks["audio"], analysis, warnings = self._delivery(
                 spot, language, plan.master, plan.radio or variant.profile.audio_only)
-            dc = dc_correction(analysis)
-            if dc is not None:
-                # Levelling measures the corrected track itself: the planned figure heard the
-                # offset (its true peak above all).
-                plan.dc["audio"] = dc
-            elif analysis.fitted is not None:
-                plan.sounds["audio"] = analysis.fitted
+            _use_analysis(plan, "audio", analysis)
             plan.warnings += warnings
             self._add_input(plan, "audio", track)
         if variant.profile.audio_only:     # sound alone: no subtitles to carry
@@ -369,6 +366,18 @@ class _Planner(Inputs):
         if record.get("fingerprint") == plan.fingerprint:
             return "up-to-date", []
         return "stale", what_changed(record, plan, self.ffmpeg)
+
+
+def _use_analysis(plan: VariantPlan, role: str, analysis) -> None:
+    """What the render takes from a track's analysis: the offset to subtract, or else the
+    loudness levelling starts from (one decode fewer at render time)."""
+    dc = dc_correction(analysis)
+    if dc is not None:
+        # Levelling measures the corrected track itself: the planned figure heard the offset
+        # (its true peak above all).
+        plan.dc[role] = dc
+    elif analysis.fitted is not None:
+        plan.sounds[role] = analysis.fitted
 
 
 class _Skipped(Exception):
