@@ -185,20 +185,18 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
     silence, or leaves more than TRAILING_SILENCE of the spot silent at its end (padding
     included: it is what goes on air). Not for a voice-over: the bed plays under it.
 
-    A radio `master` is held to the same limits: stations air it as it is, and its length is
-    the spot's, so its silences are paid airtime in every variant's slot too. A video master's
+    A radio `master` is held to the same limits: stations air it as it is, the source
+    language's spot, and its silences are paid airtime. A video master's
     leader (black and silence before the first frame of the spot) is another matter: only a
     radio master is given here."""
     defects, found = analysis.defects, []
     if what not in ("dub", "master") or defects is None or defects.first_sound is None:
         return found
-    slot = (" (every variant lasts as long as the master: the silence is in each slot)"
-            if what == "master" else "")
     if defects.first_sound > LEADING_SILENCE:
         found.append(warning(
             f"the {what} starts with {defects.first_sound:.1f} s of silence (under "
             f"{SILENCE_LEVEL:g} dBFS; more than {LEADING_SILENCE:g} s is dead air on radio)",
-            path, hint=f"trim the silence before the first word{slot}",
+            path, hint="trim the silence before the first word",
             code="leading-silence"))
     end = min(defects.last_sound, spot_duration)
     if spot_duration - end > TRAILING_SILENCE:
@@ -206,7 +204,7 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
             f"the last {spot_duration - end:.1f} s of the spot would be silence: the {what}'s "
             f"sound ends at {end:.1f} s (under {SILENCE_LEVEL:g} dBFS after it; more than "
             f"{TRAILING_SILENCE:g} s is dead air on radio)", path,
-            hint=(f"trim the silence after the last word{slot}" if what == "master" else
+            hint=("trim the silence after the last word" if what == "master" else
                   f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
             code="trailing-silence"))
     return found
