@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "12"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "13"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -13,4 +13,5 @@ RENDER_VERSION = "12"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # colours and the slate's backdrop in BT.709's weights; 11: a master's
                        # sound cut where its picture starts or ends fades in or out; 12: levelling
                        # corrects up to 4 times, never across limiters, keeps the best encode,
-                       # Opus's first limiter 1.5 dB under the ceiling, R128 s1 corrected
+                       # Opus's first limiter 1.5 dB under the ceiling, R128 s1 corrected;
+                       # 13: XDCAM HD422 in GOPs of 15 at 29.97

@@ -130,6 +130,24 @@ def test_mxf_is_xdcam_hd422_in_op1a_with_eight_mono_tracks_and_the_start_timecod
     assert re.search(r"Package name\s*: BH-spot-nah-broadcast-mxf", wrapper)
 
 
+def test_an_xdcam_master_at_29_97_has_sony_s_gop_of_15(tmp_path, media):
+    """1080i at 59.94 fields is coded in GOPs of 15 (12 at 25 frames: a GOP of 12 at 29.97 is
+    flagged by strict ingest checks)."""
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30000/1001:duration=1.5",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1.5",
+           "-filter:a", "volume=-20dB,aformat=channel_layouts=stereo", "-c:v", "libx264",
+           "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "name": "nah", "treatment": "burn"}],
+                   profiles={"broadcast-mxf": {"leader": {"bars": 0, "slate": 0, "black": 0}}})
+    result = render(campaign.manifest)
+    assert result.exit_code == 0, result.output
+    assert probe(mxf(campaign))["streams"][0]["r_frame_rate"] == "30000/1001"
+    assert frame_types(mxf(campaign), 30) == "IBBPBBPBBPBBPBB" * 2
+
+
 def test_prores_is_422_hq_with_four_mono_tracks_and_a_timecode_track(masters):
     info = probe(mov(masters))
     video = info["streams"][0]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from pipeline.media.colour import BT709
 from pipeline.profiles import Profile
 
 # XDCAM HD422 (Sony's name for MPEG-2 4:2:2P@HL long GOP at 50 Mb/s CBR, SMPTE RDD 9): what
-# mediainfo recognises by that commercial name and stations' ingest servers take. A fixed GOP of
-# 12 (M=3: two B-frames between anchors), open as XDCAM's long GOP is (ffmpeg closes a GOP by
+# mediainfo recognises by that commercial name and stations' ingest servers take. A fixed GOP
+# (12 frames at 25 a second, 15 at 29.97: `xdcam_gop`) with M=3 (two B-frames between anchors),
+# open as XDCAM's long GOP is (ffmpeg closes a GOP by
 # ending it on a P-frame: 10 or 13 frames, never 12; the file's first GOP is closed anyway), and
 # no extra I-frame at scene changes (it would break the fixed pattern); 10-bit DC
 # precision, the intra VLC table and non-linear quantiser as 4:2:2P@HL encoders use them. The VBV
@@ -16,6 +19,15 @@ XDCAM_HD422 = {"profile:v": 0, "level:v": 2, "g": 12, "bf": 2,
                "sc_threshold": 1_000_000_000, "intra_vlc": 1, "non_linear_quant": 1, "dc": 10,
                "qmin": 1, "qmax": 12, "lmin": "1*QP2LAMBDA", "bufsize": 36_408_333,
                "rc_init_occupancy": 36_408_333, "rc_max_vbv_use": 1, "rc_min_vbv_use": 1}
+
+
+
+def xdcam_gop(rate: Fraction) -> int:
+    """Frames in an XDCAM HD422 GOP at `rate` frames a second: 15 in the 29.97/30 family (1080i
+    at 59.94 fields, as stations of NTSC countries air), else 12 (25, 50i; 23.98 and 720p as
+    Sony's 12 too). A GOP of 12 at 29.97 is flagged by strict ingest checks."""
+    return 15 if round(float(rate)) == 30 else 12
+
 
 # ProRes 422 HQ (`prores_ks` profile 3), tagged as Apple's own encoder writes it ("apl0"), which
 # some ingest tools check before they trust a file.

@@ -27,7 +27,7 @@ from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import exact_rate
 from pipeline.profiles import Profile
 from pipeline.render import leader
-from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.render.encoders import container_args, video_encoder_args, xdcam_gop
 from pipeline.render.leader import LeaderTiming, file_timecode, leader_timing
 from pipeline.render.variants import VariantPlan
 from pipeline.render.slate import BACKGROUND, SlateFacts, slate_picture, write_slate
@@ -141,6 +141,8 @@ def output_args(plan: VariantPlan, threads: int = 0) -> dict:
     variant, profile = plan.variant, plan.variant.profile
     timing = timing_of(plan)
     args = container_args(profile) | video_encoder_args(profile, threads)
+    if profile.video_codec == "mpeg2video":
+        args["g"] = xdcam_gop(timing.rate)
     args |= {"c:a": profile.audio_codec, "ar": profile.sample_rate}
     timecode = file_timecode(profile, timing)
     if timecode:
