@@ -285,7 +285,8 @@ class _Planner(Inputs):
 
     def _read_subtitles(self, path: Path, language: Language, master: MediaInfo):
         subtitles = read_subtitles(path, duration=master.duration,
-                                   keep_style=language.style.from_file)
+                                   keep_style=language.style.from_file,
+                                   burned=language.treatment == "burn")
         raise_if_errors(subtitles.diagnostics)
         own_styles = {}
         if language.treatment == "burn" and language.style.from_file:

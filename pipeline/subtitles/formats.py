@@ -80,14 +80,15 @@ def format_of_name(path: Path) -> Format | None:
 
 
 def read_subtitles(path: str | Path, *, duration: float | None = None,
-                   keep_style: bool = False) -> SubtitleFile:
+                   keep_style: bool = False, burned: bool = True) -> SubtitleFile:
     """Read and check a subtitle file of any known format; content problems become
     diagnostics (each with its line), never exceptions. The cues' text is in Unicode NFC
     whatever form the file uses; the file is only read.
 
     `duration` is the master's length in seconds: cues beyond it are reported. Colours and
     fonts in the file are reported in one warning unless `keep_style` (the language's
-    `style: {from_file: true}`). Raises `SubtitleError` only when the file cannot be opened.
+    `style: {from_file: true}`); `burned` false: the cues go to a selectable track, which the
+    viewer's player draws in its own style. Raises `SubtitleError` only when the file cannot be opened.
     """
     path = Path(path)
     text, encoding, diagnostics = load_text(path)
@@ -110,19 +111,28 @@ def read_subtitles(path: str | Path, *, duration: float | None = None,
     kept = keep_style and fmt.name in ("ass", "ssa")
     dropped = parsed.inline_style_lines + ([] if kept else parsed.styled_lines)
     if dropped:
-        diagnostics.append(style_warning(path, dropped, fmt, keep_style))
+        diagnostics.append(style_warning(path, dropped, fmt, keep_style, burned))
     diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration), fmt.name)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
                         tuple(parsed.styled_lines), parsed.styles)
 
 
-def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False) -> Diagnostic:
+def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False,
+                  burned: bool = True) -> Diagnostic:
     """The one warning that the file's colours and fonts give way to the campaign's style (or,
-    for ASS/SSA burned with its own styles, that its inline colour and font tags are dropped)."""
+    for ASS/SSA burned with its own styles, that its inline colour and font tags are dropped;
+    or, not `burned`, to the player's)."""
+    listed = line_list(sorted(set(lines)))
+    if not burned:
+        # `from_file` cannot help here: a selectable track carries text and places, no styles.
+        return warning(f"the colours and fonts of this {fmt.label} file are not used: a "
+                       f"selectable subtitle track is drawn in the viewer's player's style "
+                       f"({listed})", path, min(lines),
+                       "only burned subtitles (treatment: burn) can keep a file's styles", "style")
     if asked and fmt.name in ("ass", "ssa"):
         return warning(f"the inline colour and font tags of this {fmt.label} file are not used: "
-                       f"only its styles are burned ({line_list(sorted(set(lines)))})", path,
+                       f"only its styles are burned ({listed})", path,
                        min(lines), "set colours and fonts in the file's styles", "style")
     if fmt.name in ("ass", "ssa"):
         hint = ("to burn the file's own styles, set `style: {from_file: true}` for this "
@@ -132,4 +142,4 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
     else:
         hint = "colours and fonts come from the campaign's manifest; remove them from the file"
     return warning(f"the colours and fonts of this {fmt.label} file are not used: subtitles take "
-                   f"the campaign's style ({line_list(sorted(set(lines)))})", path, min(lines), hint, "style")
+                   f"the campaign's style ({listed})", path, min(lines), hint, "style")

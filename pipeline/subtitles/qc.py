@@ -328,7 +328,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     path = Path(path)
     style = style or Style()
     try:
-        subtitles = read_subtitles(path, duration=duration, keep_style=style.from_file)
+        subtitles = read_subtitles(path, duration=duration, keep_style=style.from_file,
+                                   burned=burned)
     except PipelineError as exc:
         return CheckResult(path, 0, tuple(exc.diagnostics), language)
     cues = list(subtitles.cues)
