@@ -392,3 +392,16 @@ def test_fail_fast_reports_what_never_started_as_not_started(campaign, tmp_path)
     assert "error: not started" not in run.stderr
     assert re.search(rf"not started \(--fail-fast\): {not_started} variants?: test-campaign/",
                      run.stderr), run.stderr
+
+
+def test_warnings_shared_by_variants_are_listed_once_under_them(campaign):
+    # A reading-speed slip in a soft language's file is a warning of each of its variants.
+    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,500\nLos seres humanos no están a la venta\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}], profiles=SMALL_PROFILES)
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    header = "test-campaign/spot.nah.small, test-campaign/spot.nah.tall: 1 warning"
+    assert header in lines, result.stderr
+    assert lines[lines.index(header) + 1].startswith("  ") and "reads too fast" in result.stderr
+    assert result.stderr.count("reads too fast") == 1

@@ -168,9 +168,12 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         click.echo(_plan_json(plan, masters))
     else:
         report_plan_diagnostics(plan)
-        for v in plan.variants + plan.skipped:
+        listed = plan.variants + plan.skipped
+        width = max((len(v.variant.key) for v in listed), default=0)   # columns line up
+        for v in listed:
             reasons = f"  ({'; '.join(v.reasons)})" if v.reasons else ""
-            click.echo(f"{v.status:<11} {v.variant.key:<45} {v.variant.language.treatment:<5}{reasons}")
+            click.echo(f"{v.status:<11} {v.variant.key:<{width}} {v.variant.language.treatment:<5}"
+                       f"{reasons}")
         # How each master's picture will be read (scan, shape), on stderr: stdout stays one
         # line per variant for scripts.
         for (campaign, spot), master in masters.items():
@@ -266,11 +269,16 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
     if not quiet:
         if rendered:
             print_table(rendered)
+        # A language's subtitle warnings are every one of its variants': listed once, under
+        # the variants they are on (21 languages in 6 profiles repeated them 126 times).
+        warned: dict[tuple[str, ...], list[str]] = {}
         for o in rendered:
             if o.warnings:
-                click.echo(f"{o.plan.variant.key}: {plural(len(o.warnings), 'warning')}", err=True)
-                for diagnostic in o.warnings:
-                    click.echo(f"  {diagnostic.format()}", err=True)
+                warned.setdefault(tuple(d.format() for d in o.warnings), []).append(o.plan.variant.key)
+        for lines, keys in warned.items():
+            click.echo(f"{', '.join(keys)}: {plural(len(lines), 'warning')}", err=True)
+            for line in lines:
+                click.echo(f"  {line}", err=True)
         kept = [o for o in outcomes if o.status == "up-to-date" and o.warnings]
         if kept:
             click.echo(f"QC warnings on {plural(len(kept), 'up-to-date variant')} "
