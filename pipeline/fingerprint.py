@@ -68,6 +68,16 @@ class HashCache:
             self._dirty = True
         return digest
 
+    def known(self, path: Path, digest: str) -> None:
+        """`path`'s sha256 is `digest`, computed by the caller from the bytes it just wrote (a
+        render's output, hashed for its record): the next plan does not read it again. A file
+        changed later has another stamp, and is hashed then."""
+        path = Path(path).resolve()
+        stamp = _stamp(path.stat())
+        with self._lock:
+            self._files[str(path)] = stamp | {"sha256": digest}
+            self._dirty = True
+
     def remembered(self, key: str, compute) -> dict:
         """`compute()` once per key, kept across runs (the key must change when the answer may).
 

@@ -108,6 +108,30 @@ def test_a_variant_whose_poster_or_sidecar_was_deleted_or_replaced_is_made_again
     assert (campaign.out / "spot.nah.small.jpg").stat().st_size > 1000
 
 
+def test_a_rendered_file_deleted_or_replaced_by_hand_is_rendered_again_and_plan_says_which(campaign):
+    # The record stays when its file is deleted or replaced by hand: the plan names the file and
+    # what happened to it. Replaced by other bytes of the same size, the file passed the size
+    # check alone and stayed "up to date", its catalog entry's sha256 not its bytes'.
+    manifest = rendered(campaign)
+    burn, soft = campaign.out / "spot.nah.small.mp4", campaign.out / "spot.tzo.small.mp4"
+    cache = json.loads((campaign.root / "build/.pipeline-cache.json").read_text())["files"]
+    record = json.loads((campaign.out / "spot.nah.small.json").read_text(encoding="utf-8"))
+    assert cache[str(burn.resolve())]["sha256"] == record["sha256"], "the render told the cache"
+    data = bytearray(burn.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    burn.write_bytes(bytes(data))
+    soft.unlink()
+    result = invoke("plan", manifest)
+    assert "spot.nah.small.mp4 replaced" in result.output, result.output
+    assert "spot.tzo.small.mp4 missing" in result.output, result.output
+    assert "2 rendered, 0 up-to-date" in invoke("render", manifest).output
+    catalog = json.loads((campaign.root / "build/test-campaign/catalog.json").read_text())
+    for variant in catalog["variants"]:
+        path = campaign.root / "build/test-campaign" / variant["file"]
+        assert variant["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert "2 up to date, 0 to render" in invoke("plan", manifest).output
+
+
 def _record_sha(campaign, stem: str, role: str = "master") -> str:
     record = json.loads((campaign.out / f"{stem}.json").read_text(encoding="utf-8"))
     return record["inputs"][role]["sha256"]

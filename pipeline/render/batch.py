@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -210,6 +211,12 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
         seconds = time.monotonic() - started
         outcomes = [Outcome(v, "failed", seconds, error=r) if isinstance(r, PipelineError)
                     else Outcome(v, "rendered", seconds, record=r) for v, r in zip(variants, results)]
+        for outcome in outcomes:
+            if outcome.record is not None:
+                # The record's sha256 is of these bytes: the next plan, which checks the file
+                # is still the one rendered, does not read it again.
+                with contextlib.suppress(OSError):
+                    cache.known(outcome.plan.variant.output, outcome.record["sha256"])
         if fail_fast and (error or any(o.status == "failed" for o in outcomes)):
             stop.set()
         return outcomes, error

@@ -356,8 +356,9 @@ class _Planner(Inputs):
         record = read_record(variant.record_path)
         if record is None:
             return "stale", ["not rendered yet"]
-        if not variant.output.exists() or variant.output.stat().st_size != record.get("bytes"):
-            return "stale", ["rendered file missing or replaced"]
+        replaced = self._output_problem(variant, record)
+        if replaced:
+            return "stale", [replaced]
         missing = [name for name in names_beside(record) if not (variant.folder / name).exists()]
         if missing:
             return "stale", [f"{', '.join(missing)} missing"]
@@ -369,6 +370,18 @@ class _Planner(Inputs):
         if record.get("fingerprint") == plan.fingerprint:
             return "up-to-date", []
         return "stale", what_changed(record, plan, self.ffmpeg)
+
+    def _output_problem(self, variant: Variant, record: dict) -> str | None:
+        """Why the file under the variant's name is not the one its record describes: gone, or
+        other bytes (a copy or an edit by hand, the same size or not). Its sha256 comes from
+        the hash cache, which the render filled: an unchanged file is not read again."""
+        name = variant.output.name
+        if not variant.output.is_file():
+            return f"{name} missing (its record is there: rendered again)"
+        if variant.output.stat().st_size != record.get("bytes") \
+                or self.cache.sha256(variant.output) != record.get("sha256"):
+            return f"{name} replaced (not the file rendered: its bytes differ from its record's)"
+        return None
 
 
 def _use_analysis(plan: VariantPlan, role: str, analysis) -> None:
