@@ -84,28 +84,76 @@ def test_fingerprint_changes_exactly_with_inputs_settings_and_ffmpeg(campaign, m
     assert all(fingerprints(manifest)[code] != reprofiled[code] for code in styled)
 
 
+def _stamps(folder: Path, pattern: str) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.glob(pattern)}
+
+
+def _consistent(campaign) -> None:
+    """Each record's `beside` sizes, and the catalog's sha256 of each attachment, are those of
+    the files beside the variants."""
+    top = campaign.root / "build/test-campaign"
+    for path in campaign.out.glob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        assert record["beside"] == {n: (campaign.out / n).stat().st_size for n in record["beside"]}
+    for variant in json.loads((top / "catalog.json").read_text())["variants"]:
+        for attachment in variant["sidecars"]:
+            assert attachment["sha256"] == hashlib.sha256((top / attachment["file"]).read_bytes()).hexdigest()
+
+
 @pytest.mark.e2e
 def test_a_variant_whose_poster_or_sidecar_was_deleted_or_replaced_is_made_again(campaign):
     # The catalog and page link to them: a variant missing one, or with one of another size
-    # than it made, is not up to date.
+    # than it made, is not up to date. They are made again from the variant's file, which is
+    # not encoded again (a deleted poster once cost a burn's whole x264 encode).
     manifest = rendered(campaign)
     soft = json.loads((campaign.out / "spot.tzo.small.json").read_text(encoding="utf-8"))
+    encoded = _stamps(campaign.out, "*.mp4")
     (campaign.out / "spot.nah.small.jpg").unlink()
     (campaign.out / soft["sidecars"][0]).unlink()
     result = invoke("plan", manifest)
-    assert "spot.nah.small.jpg missing" in result.output, result.output
+    assert "spot.nah.small.jpg missing: made again from spot.nah.small.mp4" in result.output, \
+        result.output
     assert f"{soft['sidecars'][0]} missing" in result.output, result.output
-    assert "2 rendered, 0 up-to-date" in invoke("render", manifest).output
-    assert (campaign.out / "spot.nah.small.jpg").exists()
+    assert "0 to render, 2 to complete from their rendered files" in result.output, result.output
+    assert "would remake test-campaign/spot.nah.small" in invoke("render", manifest,
+                                                                  "--dry-run").output
+    assert "0 rendered, 2 remade, 0 up-to-date" in invoke("render", manifest).output
+    assert _stamps(campaign.out, "*.mp4") == encoded, "a variant's file was written again"
+    assert (campaign.out / "spot.nah.small.jpg").stat().st_size > 1000
     assert (campaign.out / soft["sidecars"][0]).exists()
+    _consistent(campaign)
     # Replaced by something else (a size of its own): made again too.
     (campaign.out / soft["sidecars"][1]).write_text("garbage", encoding="utf-8")
     (campaign.out / "spot.nah.small.jpg").write_bytes(b"")
     result = invoke("plan", manifest)
     assert f"{soft['sidecars'][1]} replaced" in result.output, result.output
     assert "spot.nah.small.jpg replaced" in result.output, result.output
-    assert "2 rendered, 0 up-to-date" in invoke("render", manifest).output
+    assert "0 rendered, 2 remade, 0 up-to-date" in invoke("render", manifest).output
+    assert _stamps(campaign.out, "*.mp4") == encoded
     assert (campaign.out / "spot.nah.small.jpg").stat().st_size > 1000
+    _consistent(campaign)
+    assert "2 up to date, 0 to render, 0 blocked" in invoke("plan", manifest).output
+
+
+@pytest.mark.e2e
+def test_a_deleted_loudness_certificate_is_written_again_from_the_record(campaign):
+    # The certificate says what the record says; its plot is the programme measured again in
+    # the same file: the same bytes as the first time, and the file is not rendered again.
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}],
+                              profiles={"bc": {"base": "broadcast", "width": 320, "height": 180,
+                                               "preset": "ultrafast", "video_bitrate": "1M"}})
+    assert invoke("render", manifest).exit_code == 0
+    html, png = (campaign.out / f"spot.tzo.bc.loudness.{suffix}" for suffix in ("html", "png"))
+    before, encoded = (html.read_bytes(), png.read_bytes()), _stamps(campaign.out, "*.mov")
+    html.unlink()
+    png.write_bytes(b"not a plot")
+    result = invoke("plan", manifest)
+    assert "spot.tzo.bc.loudness.html missing; spot.tzo.bc.loudness.png replaced" in result.output
+    assert "0 rendered, 1 remade, 0 up-to-date" in invoke("render", manifest).output
+    assert (html.read_bytes(), png.read_bytes()) == before
+    assert _stamps(campaign.out, "*.mov") == encoded
+    _consistent(campaign)
 
 
 def test_a_rendered_file_deleted_or_replaced_by_hand_is_rendered_again_and_plan_says_which(campaign):

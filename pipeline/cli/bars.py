@@ -159,7 +159,7 @@ class RichReporter:
         self._bars.update(task, completed=fraction, speed=speed)
 
     def finished(self, outcome: Outcome) -> None:
-        if outcome.status not in ("rendered", "failed"):
+        if outcome.status not in ("rendered", "remade", "failed"):
             return
         with self._lock:
             task, _ = self._tasks.pop(outcome.plan.variant.key, (None, 0.0))
@@ -167,7 +167,7 @@ class RichReporter:
         if task is not None:
             self._bars.remove_task(task)
         if not self.transient:
-            style = "green" if outcome.status == "rendered" else "red"
+            style = "red" if outcome.status == "failed" else "green"
             self._bars.console.print(
                 Text.assemble((outcome.status, style),
                               f" {outcome.plan.variant.key} {outcome.seconds:.1f}s"))

@@ -91,8 +91,11 @@ def report_plan_diagnostics(plan: Plan) -> None:
 
 def plan_summary(plan: Plan) -> str:
     skipped = f" ({len(plan.skipped)} not applicable, skipped)" if plan.skipped else ""
+    remakes = sum(1 for v in plan.variants if v.status == "stale" and v.remake)
+    remade = f", {remakes} to complete from their rendered files" if remakes else ""
     return (f"{len(plan.variants)} variants: {plan.count('up-to-date')} up to date, "
-            f"{plan.count('stale')} to render, {plan.count('blocked')} blocked{skipped}")
+            f"{plan.count('stale') - remakes} to render{remade}, {plan.count('blocked')} "
+            f"blocked{skipped}")
 
 
 @cli.command()
@@ -227,7 +230,9 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
         report_plan_diagnostics(plan)
         for v in plan.variants:
             if v.status != "up-to-date":
-                click.echo(f"{'would render' if v.status == 'stale' else 'blocked':<12} "
+                action = "blocked" if v.status == "blocked" else \
+                    "would remake" if v.remake else "would render"
+                click.echo(f"{action:<12} "
                            f"{v.variant.key}  ({'; '.join(v.reasons)})")
         click.echo(plan_summary(plan), err=True)
         plan.save_caches()
@@ -251,7 +256,7 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
         for problem in unlisted:
             emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
-    warned = [o for o in outcomes if o.status in ("rendered", "up-to-date") and o.warnings]
+    warned = [o for o in outcomes if o.status in ("rendered", "remade", "up-to-date") and o.warnings]
     if strict and warned:
         click.echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)
     if failed or plan.errors or unlisted or (strict and warned):
@@ -264,7 +269,7 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
     with its reasons, the counts, and every failure's diagnostics, once for the variants that
     failed by the same error. Returns failures."""
     failures = [o for o in outcomes if o.status == "failed"]
-    rendered = sorted((o for o in outcomes if o.status in ("rendered", "failed")),
+    rendered = sorted((o for o in outcomes if o.status in ("rendered", "remade", "failed")),
                       key=lambda o: o.plan.variant.key)
     if not quiet:
         if rendered:
@@ -296,10 +301,12 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
                 click.echo(f"blocked {len(keys)} variants: {reasons}\n  {', '.join(sorted(keys))}",
                            err=True)
     counts = {status: sum(1 for o in outcomes if o.status == status)
-              for status in ("rendered", "up-to-date", "failed", "blocked", "not started")}
-    # Only --fail-fast leaves variants not started: the count is there when it says something.
+              for status in ("rendered", "remade", "up-to-date", "failed", "blocked",
+                             "not started")}
+    # Only --fail-fast leaves variants not started, and only a deleted poster, certificate or
+    # sidecar variants remade: their counts are there when they say something.
     click.echo(", ".join(f"{n} {status}" for status, n in counts.items()
-                         if n or status != "not started"), err=True)
+                         if n or status not in ("remade", "not started")), err=True)
     held = sorted(o.plan.variant.key for o in outcomes if o.status == "not started")
     if held and not quiet:
         click.echo(f"not started (--fail-fast): {plural(len(held), 'variant')}: {', '.join(held)}",

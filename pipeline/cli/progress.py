@@ -48,7 +48,7 @@ class PlainReporter:
         return None
 
     def finished(self, outcome: Outcome) -> None:
-        if outcome.status not in ("rendered", "failed"):
+        if outcome.status not in ("rendered", "remade", "failed"):
             return
         with self._lock:
             self.done += 1

@@ -24,6 +24,7 @@ from pipeline.render import costs
 from pipeline.render.pictures import render_picture_group
 from pipeline.render.record import read_record
 from pipeline.render.variants import Plan, VariantPlan
+from pipeline.render.remake import remake_beside
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from pipeline.render.remuxes import render_remux_group
 from pipeline.render.schedule import Unit, build_units
@@ -32,7 +33,8 @@ from pipeline.render.treatments import prepare_audio, render_variant
 log = logging.getLogger(__name__)
 
 # "not started": --fail-fast stopped the run before the variant's work began.
-OutcomeStatus = Literal["rendered", "up-to-date", "failed", "blocked", "not started"]
+# "remade": an up-to-date variant whose poster, certificate or sidecars were made again.
+OutcomeStatus = Literal["rendered", "remade", "up-to-date", "failed", "blocked", "not started"]
 
 # Memory one 1080p x264 `medium` encode needs at most (MEASURED.md: 532 MiB peak RSS).
 MEMORY_PER_JOB = 600 * 1024 * 1024
@@ -128,10 +130,10 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
     object store instead of a shared file system.
     """
     outcomes: list[Outcome] = []
-    todo = []
+    todo, remakes = [], []
     for variant in plan.variants:
         if variant.status == "stale":
-            todo.append(variant)
+            (remakes if variant.remake else todo).append(variant)
         else:
             outcome = (Outcome(variant, "blocked") if variant.status == "blocked" else
                        Outcome(variant, "up-to-date", record=read_record(variant.variant.record_path)))
@@ -146,6 +148,12 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
             reporter.finished(outcome)
 
     try:
+        # Here, whatever the executor: a frame or a sound read from a file on this disk.
+        if not _remake_locally(plan, remakes, jobs, reporter, record) and fail_fast:
+            stopped = NotStarted("not started: an earlier variant failed and --fail-fast is on")
+            for variant in todo:
+                record(_held_back(variant, stopped))
+            return outcomes
         if scheduler:
             _render_on_dask(plan, todo, scheduler, fail_fast, reporter, record, store)
         else:
@@ -153,6 +161,34 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
     finally:
         plan.save_caches()
     return outcomes
+
+
+def _remake_locally(plan: Plan, remakes: list[VariantPlan], jobs: int,
+                    reporter: Reporter | None, record) -> bool:
+    """The files beside up-to-date variants made again (render/remake.py), `jobs` at once;
+    False if any could not be."""
+    def remake(variant: VariantPlan) -> Outcome:
+        if reporter:
+            reporter.started(variant)
+        started = time.monotonic()
+        try:
+            made = remake_beside(variant, plan.caches[variant.variant.manifest.output_dir])
+        except PipelineError as exc:
+            return Outcome(variant, "failed", time.monotonic() - started, error=exc)
+        except OSError as exc:
+            return Outcome(variant, "failed", time.monotonic() - started, error=RenderError(
+                f"the files beside it could not be made again: {exc.strerror or exc}",
+                exc.filename or variant.variant.output,
+                hint="check free space, permissions, and that its folders are folders"))
+        return Outcome(variant, "remade", time.monotonic() - started, record=made)
+
+    ok = True
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, cores())),
+                            thread_name_prefix="remake") as pool:
+        for outcome in pool.map(remake, remakes):
+            ok = ok and outcome.status == "remade"
+            record(outcome)
+    return ok
 
 
 def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: bool,

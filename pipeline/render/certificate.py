@@ -103,11 +103,30 @@ def certify(plan, path: Path, record: dict, audio: SharedTrack) -> None:
                              f"the delivered programme of {variant.stem}", track_name(plan)[1])
     record["loudness"] = loudness.to_json() | audio.leveling.to_json()
     record["loudness_standard"] = programme_record(loudness, checks, profile, start)
-    html, png = (variant.folder / f"{variant.stem}.{suffix}" for suffix in (CERTIFICATE_SUFFIX,
-                                                                               PLOT_SUFFIX))
+    html, png = certificate_paths(variant)
     record["certificate"] = html.name
     record["sidecars"] = record["sidecars"] + [png.name]
     language = variant.manifest.page_language
+    write_certificate(record, profile, language,
+                      plot_png(frames, standard_of(profile), loudness, language), html, png)
+
+
+def certificate_paths(variant) -> tuple[Path, Path]:
+    """The certificate (HTML) and its plot (PNG) beside the variant."""
+    return tuple(variant.folder / f"{variant.stem}.{suffix}"
+                 for suffix in (CERTIFICATE_SUFFIX, PLOT_SUFFIX))
+
+
+def write_certificate_again(plan, record: dict) -> None:
+    """The certificate and plot of a rendered variant, from the figures in its `record`; the
+    programme is measured again for the plot's curves only. The file is the one the record
+    describes (its sha256 was checked) and the meter the same (the ffmpeg version is in the
+    fingerprint): the same frames, the same plot."""
+    variant, profile = plan.variant, plan.variant.profile
+    start = record["loudness_standard"]["programme_start_seconds"]
+    loudness, frames = measure_programme(variant.output, start, profile)
+    language = variant.manifest.page_language
+    html, png = certificate_paths(variant)
     write_certificate(record, profile, language,
                       plot_png(frames, standard_of(profile), loudness, language), html, png)
 

@@ -359,17 +359,21 @@ class _Planner(Inputs):
         replaced = self._output_problem(variant, record)
         if replaced:
             return "stale", [replaced]
-        missing = [name for name in names_beside(record) if not (variant.folder / name).exists()]
-        if missing:
-            return "stale", [f"{', '.join(missing)} missing"]
+        if record.get("fingerprint") != plan.fingerprint:
+            return "stale", what_changed(record, plan, self.ffmpeg)
+        # The variant is up to date; what the catalog and page link to beside it is made again
+        # from its file, which was just checked (render/remake.py).
+        missing = [name for name in names_beside(record) if not (variant.folder / name).is_file()]
         sizes = record.get("beside", {})   # records before 2026-11-30 have none
         replaced = [name for name, size in sizes.items()
-                    if (variant.folder / name).stat().st_size != size]
-        if replaced:
-            return "stale", [f"{', '.join(replaced)} replaced"]
-        if record.get("fingerprint") == plan.fingerprint:
+                    if name not in missing and (variant.folder / name).stat().st_size != size]
+        if not missing and not replaced:
             return "up-to-date", []
-        return "stale", what_changed(record, plan, self.ffmpeg)
+        plan.remake = missing + replaced
+        reasons = [f"{', '.join(names)} {what}" for names, what in
+                   ((missing, "missing"), (replaced, "replaced")) if names]
+        return "stale", [f"{'; '.join(reasons)}: made again from {variant.output.name}, "
+                         "which is not rendered again"]
 
     def _output_problem(self, variant: Variant, record: dict) -> str | None:
         """Why the file under the variant's name is not the one its record describes: gone, or

@@ -86,6 +86,9 @@ class VariantPlan:
     file_styles: dict[str, StyleFont] = field(default_factory=dict)  # style: {from_file: true}
     warnings: list[Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)   # what blocks it
+    # Files beside an up-to-date variant to make again from its rendered file (a deleted
+    # poster, certificate or sidecar); the variant is "stale" but not rendered again.
+    remake: list[str] = field(default_factory=list)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -111,7 +114,7 @@ class VariantPlan:
                 "treatment": v.language.treatment, "profile": v.profile.name,
                 "medium": v.profile.medium,
                 "status": self.status, "reasons": self.reasons, "output": str(v.output),
-                "inputs": self.inputs, "fingerprint": self.fingerprint}
+                "inputs": self.inputs, "fingerprint": self.fingerprint, "remake": self.remake}
 
 
 @dataclass

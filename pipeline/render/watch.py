@@ -154,7 +154,7 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     narrowed = Plan(plan.manifests, selected, plan.diagnostics, plan.caches)
     with reporter(narrowed) if reporter else nullcontext() as progress:
         outcomes = render_plan(narrowed, jobs=jobs, reporter=progress)
-    if any(o.status == "rendered" for o in outcomes):
+    if any(o.status in ("rendered", "remade") for o in outcomes):
         raise_if_errors(write_catalog(manifest))
     return WatchEvent("changed", ordered, checks, blocking, tuple(outcomes),
                       removed=removed), reloaded

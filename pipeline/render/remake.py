@@ -1,0 +1,45 @@
+"""The files beside an up-to-date variant (its poster, loudness certificate and plot, subtitle
+sidecars) made again, when one was deleted or replaced, from the variant's rendered file and
+its record: a poster is one frame decoded, a certificate the sound measured again, sidecars the
+planned cues written out. The variant itself is not encoded again (a burn's x264 encode is
+~100 times a poster's cost), and its record keeps every figure: only the sizes of what is
+beside it change (`beside`, what the next plan compares)."""
+
+from __future__ import annotations
+
+from pipeline.errors import RenderError
+from pipeline.fingerprint import HashCache
+from pipeline.render.certificate import certificate_paths, write_certificate_again
+from pipeline.render.record import (
+    extract_poster,
+    files_beside,
+    poster_time,
+    read_record,
+    write_json,
+    write_sidecars,
+)
+from pipeline.render.variants import VariantPlan
+from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
+
+
+def remake_beside(plan: VariantPlan, cache: HashCache) -> dict:
+    """Make again the files `plan.remake` names; return the variant's record, rewritten with
+    their sizes. `RenderError` when the variant's file or record changed since it was planned
+    (the files would be made from something the record does not describe)."""
+    variant = plan.variant
+    record = read_record(variant.record_path)
+    if record is None or record.get("fingerprint") != plan.fingerprint \
+            or not variant.output.is_file() or cache.sha256(variant.output) != record.get("sha256"):
+        raise RenderError(f"{variant.stem}: its file or record changed while it was planned: "
+                          f"{', '.join(plan.remake)} not made again", variant.output,
+                          hint="run 'pipeline render' again")
+    wanted = set(plan.remake)
+    if record.get("poster") in wanted:
+        extract_poster(variant.output, poster_time(plan), variant.poster_path)
+    if record.get("certificate") and wanted & {path.name for path in certificate_paths(variant)}:
+        write_certificate_again(plan, record)
+    if wanted & {variant.sidecar_path(suffix).name for suffix in SIDECAR_SUFFIXES}:
+        write_sidecars(plan)
+    record["beside"] = files_beside(variant.folder, record)
+    write_json(variant.record_path, record)
+    return record
