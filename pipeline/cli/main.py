@@ -32,6 +32,7 @@ from pipeline.render.batch import Outcome, default_jobs, render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
 from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store
+from pipeline.render.strays import stray_files, stray_warning
 from pipeline.render.variants import Plan, Selection
 
 MANIFESTS = click.argument("manifests", nargs=-1, required=True,
@@ -43,7 +44,7 @@ class LazyGroup(click.Group):
     `render` does not pay for the publishing and translators' stacks (boto3's, Jinja's, the
     file watcher's): ~0.1 s a start. Click's documented "lazily loading subcommands" pattern."""
 
-    LAZY = {"check": "pipeline.cli.translate", "preview": "pipeline.cli.translate",
+    LAZY = {"clean": "pipeline.cli.clean", "check": "pipeline.cli.translate", "preview": "pipeline.cli.translate",
             "watch": "pipeline.cli.translate", "publish": "pipeline.cli.publish",
             "verify": "pipeline.cli.publish"}
 
@@ -87,6 +88,15 @@ def cli() -> None:
 def report_plan_diagnostics(plan: Plan) -> None:
     for diagnostic in plan.diagnostics:
         emit(diagnostic)
+
+
+def report_strays(plan: Plan) -> None:
+    """A warning per campaign folder holding files of no variant (render/strays.py): they are
+    never published, and only `pipeline clean --delete` deletes them."""
+    for manifest in plan.manifests:
+        found = stray_warning(manifest, stray_files(manifest))
+        if found is not None:
+            emit(found)
 
 
 def plan_summary(plan: Plan) -> str:
@@ -144,6 +154,8 @@ def _master_json(campaign: str, spot: str, master: Master) -> dict:
 
 def _plan_json(plan: Plan, masters: dict[tuple[str, str], Master]) -> str:
     return json.dumps({"variants": [v.to_json() for v in plan.variants + plan.skipped],
+                       "strays": [str(path) for manifest in plan.manifests
+                                  for path in stray_files(manifest)],
                        "masters": [_master_json(campaign, spot, master)
                                    for (campaign, spot), master in masters.items()],
                        "diagnostics": [d.to_json() for d in plan.diagnostics]},
@@ -181,6 +193,7 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         # line per variant for scripts.
         for (campaign, spot), master in masters.items():
             click.echo(f"master {campaign}/{spot}: {master.summary()}", err=True)
+        report_strays(plan)
         click.echo(plan_summary(plan), err=True)
     if plan.errors:
         sys.exit(1)
@@ -234,6 +247,7 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
                     "would remake" if v.remake else "would render"
                 click.echo(f"{action:<12} "
                            f"{v.variant.key}  ({'; '.join(v.reasons)})")
+        report_strays(plan)
         click.echo(plan_summary(plan), err=True)
         plan.save_caches()
         sys.exit(1 if plan.errors else 0)
@@ -256,6 +270,7 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
         for problem in unlisted:
             emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
+    report_strays(plan)     # after the counts: the last lines a user reads
     warned = [o for o in outcomes if o.status in ("rendered", "remade", "up-to-date") and o.warnings]
     if strict and warned:
         click.echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)

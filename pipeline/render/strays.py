@@ -1,0 +1,120 @@
+"""Files under a campaign's output folder that belong to no variant of its manifest: those of a
+spot, language or profile since removed or renamed, or a certificate left when a profile lost
+its loudness standard. They are never published (publish goes by the catalog) and never
+deleted unasked: `plan` and `render` say how many there are, `pipeline clean` lists them and,
+with `--delete`, deletes them.
+
+Only names the pipeline gives are considered, each in a folder directly under the campaign's
+(a spot's): `<spot>.<lang>.<...>` (variants, records, posters, certificates, sidecars,
+previews), and the files a stray record names (a clock-numbered variant). Anything else there,
+hidden files, symbolic links and folders are left alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, error, warning
+from pipeline.manifest import Manifest
+from pipeline.publish.catalog import CATALOG_NAME, expected_variants
+from pipeline.render.certificate import certificate_paths, standard_of
+from pipeline.render.preview import preview_paths
+from pipeline.render.record import names_beside, read_record
+from pipeline.render.variants import Variant
+from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
+
+LISTED = 3   # names a warning shows; `pipeline clean` lists them all
+
+
+def stray_files(manifest: Manifest) -> list[Path]:
+    """The files under `manifest.campaign_dir` the pipeline made for no variant the manifest has
+    now, sorted."""
+    campaign = manifest.campaign_dir
+    if not campaign.is_dir():
+        return []
+    owned = _owned(manifest)
+    strays = []
+    for folder in sorted(campaign.iterdir()):
+        if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir():
+            continue
+        files = {entry.name for entry in folder.iterdir() if not entry.name.startswith(".")
+                 and not entry.is_symlink() and entry.is_file()}
+        made = {name for name in files if _named_by_pipeline(folder.name, name)}
+        for name in sorted(made):
+            if name.endswith(".json") and folder / name not in owned:
+                made |= files & _named_in(folder / name)
+        strays += sorted(folder / name for name in made if folder / name not in owned)
+    return strays
+
+
+def _named_by_pipeline(spot: str, name: str) -> bool:
+    """`<spot>.<lang>.<suffix>` and longer: what the pipeline calls a spot's files."""
+    parts = name.split(".")
+    return len(parts) >= 3 and parts[0] == spot and all(parts)
+
+
+def _named_in(record_path: Path) -> set[str]:
+    """The plain names a record gives its variant's files (never a path elsewhere)."""
+    record = read_record(record_path)
+    if not isinstance(record, dict):
+        return set()
+    names = [record.get("file")]
+    with contextlib.suppress(AttributeError, TypeError):   # a record not of this pipeline's shape
+        names += names_beside(record)
+    return {name for name in names if isinstance(name, str) and "/" not in name
+            and "\\" not in name and name not in ("", ".", "..")}
+
+
+def _owned(manifest: Manifest) -> set[Path]:
+    """Every file a variant of the manifest makes, or its record says it made."""
+    owned: set[Path] = {manifest.campaign_dir / CATALOG_NAME}
+    for spot, language, profile in expected_variants(manifest):
+        variant = Variant(manifest, spot, language, profile)
+        # What its next render writes (its record may be gone, or not written yet), and what
+        # its record names (a file of another extension until it is rendered again).
+        owned |= {variant.output, variant.record_path, variant.poster_path,
+                  *preview_paths(manifest, spot, language)}
+        if standard_of(profile) is not None:     # else a certificate is a stray's
+            owned |= set(certificate_paths(variant))
+        if language.treatment != "burn":         # a burned language has no sidecars
+            owned |= {variant.sidecar_path(suffix) for suffix in SIDECAR_SUFFIXES}
+        owned |= {variant.folder / name for name in _named_in(variant.record_path)}
+    return owned
+
+
+def stray_warning(manifest: Manifest, strays: list[Path]) -> Diagnostic | None:
+    """What `plan` and `render` say about the campaign's stray files, the first few named."""
+    if not strays:
+        return None
+    names = [str(path.relative_to(manifest.campaign_dir)) for path in strays[:LISTED]]
+    more = ", ..." if len(strays) > LISTED else ""
+    count = f"{len(strays)} file{'s' if len(strays) != 1 else ''}"
+    return warning(f"{count} here belong{'s' if len(strays) == 1 else ''} to no variant of "
+                   f"{manifest.path.name} ({', '.join(names)}{more}): left from a spot, language "
+                   "or profile removed or renamed; never published", manifest.campaign_dir,
+                   hint=f"'pipeline clean {manifest.path}' lists them, and deletes them with "
+                        "--delete", code="stray-files")
+
+
+def delete_strays(manifest: Manifest) -> tuple[list[Path], list[Diagnostic]]:
+    """Delete the campaign's stray files, as `stray_files` finds them now: (deleted, an error
+    for each that could not be)."""
+    campaign = manifest.campaign_dir.resolve()
+    deleted, problems = [], []
+    for path in stray_files(manifest):
+        # Found by listing the campaign's own folders, not following links: this only guards
+        # the one promise a delete must keep, nothing outside the output folder.
+        if path.resolve().parent.parent != campaign:
+            problems.append(error("not deleted: outside the campaign's output folder", path))
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:      # gone meanwhile: nothing to delete
+            continue
+        except OSError as exc:
+            problems.append(error(f"not deleted: {exc.strerror or exc}", path,
+                                  hint="check the folder's permissions"))
+            continue
+        deleted.append(path)
+    return deleted, problems
