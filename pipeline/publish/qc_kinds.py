@@ -53,6 +53,7 @@ _MEDIA = {
     "silent-audio": N_("Silent audio"),
     "loudness-range": N_("Loudness range too wide for broadcast"),
     "picture-colour": N_("Picture colours not as in the master"),
+    "stray-files": N_("Files of no variant in the output folder"),
 }
 
 QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA
