@@ -15,7 +15,7 @@ from pipeline.errors import MediaError
 from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
 
 
-PROBE_VERSION = 7
+PROBE_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Stream:
     channel_layout: str | None = None  # ffmpeg's name: mono, stereo, 5.1(side), 7.1...
     color_space: str | None = None     # Y'CbCr matrix as ffprobe names it: bt709, smpte170m...
     color_transfer: str | None = None  # transfer curve: bt709, smpte2084 (PQ), arib-std-b67 (HLG)
+    color_primaries: str | None = None  # bt709, bt2020 (a phone's HDR video), smpte170m...
 
     def to_json(self) -> dict:
         return {key: value for key, value in self.__dict__.items() if value is not None}
@@ -144,6 +145,7 @@ def _stream(raw: dict, kind: str) -> Stream:
         channel_layout=raw.get("channel_layout") if kind == "audio" else None,
         color_space=raw.get("color_space") if video else None,
         color_transfer=raw.get("color_transfer") if video else None,
+        color_primaries=raw.get("color_primaries") if video else None,
     )
 
 
