@@ -54,6 +54,39 @@ def hd_bars(path: Path, full_range: bool = False) -> Path:
     return path
 
 
+# BT.2100 tags of each master `hdr_bars` makes, and the two lights above HDR reference white
+# drawn into its bottom row, as 8-bit grey levels of the HDR signal: 1000 and 500 cd/m^2 (HLG,
+# with its nominal 1000 cd/m^2 display: 100 % and 89.4 %; PQ: 75.2 % and 67.5 %).
+HDR_CURVES = {"hlg": ("arib-std-b67", (0xFF, 0xE4)), "pq": ("smpte2084", (0xC0, 0xAC)),
+              "sdr": ("bt2020-10", ())}
+HIGHLIGHTS = ((330, 280), (400, 280))    # their top-left corners, 60x60 each, at 640x360
+
+
+def hdr_bars(path: Path, curve: str) -> Path:
+    """`hd_bars` (SMPTE RP 219, 640x360, BT.709 SDR) as a phone's HDR video stores them:
+    10-bit HEVC, BT.2020 primaries and matrix, HLG, PQ or (`sdr`) BT.2020's SDR curve, tagged.
+    SDR is placed in HDR as Report ITU-R BT.2408 5.1 does (display light): its 100 % white at
+    HDR reference white, 203 cd/m^2 (HLG 75 %, PQ 58 %), so an HDR-to-SDR conversion can be
+    measured against the SDR bars. Lossless: what is measured is the conversion, not this
+    encode. HLG and PQ masters carry two brighter grey patches (`HIGHLIGHTS`, `HDR_CURVES`)
+    where RP 219's bottom row is black."""
+    transfer, lights = HDR_CURVES[curve]
+    graph = (f"smptehdbars=size=640x360:rate=25:duration={SECONDS},zscale=tin=bt709:pin=bt709:"
+             f"min=bt709:rin=tv:t={transfer}:p=bt2020:m=bt2020nc:r=tv:npl=203,format=yuv420p10le")
+    # Overlaid in 10 bits (`drawbox` would bring the whole picture down to 8 bits); brought to
+    # 10 bits by zscale, which keeps grey neutral (`format`'s swscale made Cb, Cr 514 of 512).
+    for n, ((x, y), level) in enumerate(zip(HIGHLIGHTS, lights)):
+        graph += (f"[b{n}];color=c=0x{level:02X}{level:02X}{level:02X}:size=60x60,format=yuv420p,"
+                  f"zscale,format=yuv420p10le[l{n}];"
+                  f"[b{n}][l{n}]overlay={x}:{y}:format=yuv420p10:shortest=1")
+    ffmpeg("-f", "lavfi", "-i", TONE, "-filter_complex", graph + "[v]", "-map", "[v]", "-map", "0:a",
+           "-pix_fmt", "yuv420p10le", "-c:v", "libx265", "-preset", "ultrafast",
+           "-x265-params", "log-level=error:lossless=1", "-tag:v", "hvc1",
+           "-color_primaries", "bt2020", "-color_trc", transfer, "-colorspace", "bt2020nc",
+           "-color_range", "tv", "-c:a", "aac", "-ac", "2", str(path))
+    return path
+
+
 MARKER = "drawbox=x=10:y=10:w=50:h=50:color=white:t=fill"
 
 

@@ -18,7 +18,7 @@ import pytest
 from pipeline.errors import PipelineError, ValidationError
 from pipeline.manifest import load_manifest
 from pipeline.media.audio_layout import AudioChoice, choose_streams, pan_expression
-from pipeline.media.colour import conversion, source_matrix, unconverted
+from pipeline.media.colour import Remap, conversion, remap, source_matrix, unconverted
 from pipeline.media.conform import Master, examine, master_fits, master_picture, master_sound
 from pipeline.media.geometry import Crop, geometry_of, placement
 from pipeline.media.probe import MediaInfo, Stream, probe
@@ -117,10 +117,43 @@ def test_the_matrix_is_the_tag_else_bt601_only_on_sd_broadcast_rasters():
     assert source_matrix(video(color_space="bt470bg")) == "bt601"
     assert conversion(video()) == {}
     assert unconverted(video(color_space="bt709", color_transfer="bt709")) is None
-    assert "HLG" in unconverted(video(color_space="bt2020nc", color_transfer="arib-std-b67"))
-    assert "PQ" in unconverted(video(color_space="bt2020nc", color_transfer="smpte2084"))
-    assert "bt2020nc" in unconverted(video(color_space="bt2020nc", color_transfer="bt709"))
     assert unconverted(video(color_space="unknown")) is None
+    # What nothing converts is still named: another curve, another matrix.
+    assert "log100" in unconverted(video(color_transfer="log100"))
+    assert "ycgco" in unconverted(video(color_space="ycgco"))
+
+
+def test_hdr_and_bt2020_masters_are_remapped_to_bt709_sdr_and_no_longer_warned_of():
+    # A phone's HDR video and a BT.2020 SDR master: converted (media/colour.py), not warned of.
+    hlg = video(color_space="bt2020nc", color_transfer="arib-std-b67", color_primaries="bt2020")
+    assert remap(hlg) == Remap("bt2020", "arib-std-b67", "bt2020nc", "hlg")
+    assert unconverted(hlg) is None and conversion(hlg) == {} and source_matrix(hlg) == "bt2020"
+    # Untagged primaries and matrix of an HDR curve are BT.2020's (BT.2100).
+    assert remap(video(color_transfer="smpte2084")) == Remap("bt2020", "smpte2084", "bt2020nc", "pq")
+    sdr = video(color_space="bt2020nc", color_transfer="bt2020-10", color_primaries="bt2020")
+    assert remap(sdr) == Remap("bt2020", "bt2020-10", "bt2020nc", None)
+    assert remap(video(color_space="bt2020nc")).transfer == "bt709"
+    assert unconverted(sdr) is None
+    assert remap(video()) is None and remap(video(color_space="smpte170m")) is None
+    assert remap(video(color_space="bt709", color_transfer="bt709", color_primaries="bt709")) is None
+
+
+def test_an_hdr_master_s_graph_tone_maps_it_in_linear_light_after_scaling():
+    hlg = examine(info(video(width=640, height=360, color_space="bt2020nc",
+                             color_transfer="arib-std-b67", color_primaries="bt2020"), audio(1)))
+    args = " ".join(ffmpeg.compile(master_picture("m.mp4", hlg, SMALL).output("o.mp4")))
+    chain = ["scale=320:180", "zscale=matrixin=bt2020nc:npl=203.0:primaries=bt709:"
+             "primariesin=bt2020:transfer=linear:transferin=arib-std-b67", "format=gbrpf32le",
+             "tonemap=desat=0:param=0.5:peak=4.9261:tonemap=mobius",
+             "zscale=dither=ordered:matrix=bt709:primaries=bt709:range=tv:transfer=bt709",
+             "format=yuv420p", "setparams=color_primaries=bt709"]
+    at = [args.find(step) for step in chain]
+    assert -1 not in at and at == sorted(at), (at, args)
+    assert "in_color_matrix" not in args
+    assert hlg.picture_settings["colour"]["tone_map"] == "mobius"
+    assert "tone-mapped to BT.709 SDR" in hlg.summary()
+    # A BT.709 master's settings are as they were: its variants keep their fingerprints.
+    assert "colour" not in examine(info(video(), audio(1))).picture_settings
 
 
 # --- scan -----------------------------------------------------------------------------------
@@ -391,7 +424,8 @@ def test_woven_fields_flagged_progressive_are_found_and_deinterlaced(campaign):
 
 
 def test_an_hdr_master_is_named_where_the_user_looks(campaign):
-    """A phone's HLG video: nothing tone-maps it, and `plan` says so on the spot's line."""
+    """A phone's HLG video is tone-mapped: `plan` says so where it says how each master's
+    picture is read (stderr), and warns of nothing (it warned "not tone-mapped")."""
     from click.testing import CliRunner
 
     from pipeline.cli.main import cli
@@ -406,5 +440,7 @@ def test_an_hdr_master_is_named_where_the_user_looks(campaign):
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
     result = CliRunner().invoke(cli, ["plan", str(manifest)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"campaign\.yaml:\d+: warning: the master's picture is HDR \(HLG\): it is "
-                     r"not tone-mapped", result.output), result.output
+    line = next(line for line in result.stderr.splitlines() if line.startswith("master "))
+    assert "HDR HLG (BT.2020), tone-mapped to BT.709 SDR: reference white 203 cd/m2" in line, line
+    assert "picture-colour" not in result.output and "HDR" not in result.stdout, result.output
+    assert "the master's" not in result.output, result.output

@@ -1,6 +1,6 @@
 """Pictures as they really arrive, rendered on every path (burn, soft, dub) and measured from the
 output's pixels: anamorphic SD, a phone's rotated video, interlaced masters with and without a
-field-order flag."""
+field-order flag, a phone's HDR video (HLG, PQ) and BT.2020 SDR."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from tests.conformmedia import (
     SECONDS,
     TONE,
     X264,
+    HIGHLIGHTS,
     Spots,
     bars_master,
     disc_master,
     dub_track,
     ffmpeg,
     hd_bars,
+    hdr_bars,
     interlaced_master,
     phone_master,
     unflagged_interlaced_master,
@@ -49,6 +51,7 @@ def rendered(tmp_path_factory):
         "windowbox": windowboxed_master(masters / "windowbox.mp4"),
         "bars": bars_master(masters / "bars.mp4"),
         "fullrange": hd_bars(masters / "fullrange.mp4", full_range=True),
+        **{curve: hdr_bars(masters / f"{curve}.mp4", curve) for curve in ("hlg", "pq", "sdr")},
     }, dub=dub_track(masters / "dub.wav"),
         spot_keys={"windowbox": {"crop": {"width": 320, "height": 180, "x": 0, "y": 30}}})
     manifest = spots.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
@@ -150,6 +153,61 @@ def test_a_full_range_master_comes_out_in_limited_range_with_its_colours(rendere
                                       for i in range(7)], "bt709")
     worst = max(abs(a - b) for w, s in zip(want, shown) for a, b in zip(w, s))
     assert worst < 10, (want, shown)
+
+
+# Where RP 219 bars are measured (x, y at 640x360): the 40 % grey, the seven 75 % bars, 75 %
+# white in the second row, the ramp at 25 and 50 %; all below HDR reference white.
+_BARS = [(40, 100)] + [(int(80 + 480 * (i + 0.5) / 7), 100) for i in range(7)] + \
+        [(350, 225), (250, 255), (352, 255)]
+_WHITE, _BLACK = (250, 315), (120, 315)      # the bottom row's 100 % white and 0 % black
+
+
+def _luma(colour) -> float:
+    """Y' (8-bit, limited range) of an R'G'B' colour (0-255), BT.709's weights."""
+    red, green, blue = colour
+    return 16 + 219 * (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+def _light(colour) -> tuple[float, ...]:
+    """The linear R, G, B (1.0: 100 % white) a display shows for an R'G'B' colour (0-255):
+    ITU-R BT.1886's EOTF with its black at zero (a 2.4 power)."""
+    return tuple((max(channel, 0) / 255) ** 2.4 for channel in colour)
+
+
+@pytest.mark.parametrize("curve", ["hlg", "pq", "sdr"])
+@pytest.mark.parametrize("language", PATHS)
+def test_an_hdr_or_bt2020_master_comes_out_as_its_sdr_bars(rendered, curve, language, tmp_path):
+    # The SDR bars the master was made from (placed in HDR as BT.2408 5.1 does) come back,
+    # tagged BT.709 SDR: each patch below reference white shows the light the SDR bars show
+    # (measured: R, G, B within 0.008 of white's 1.0, luminance within 5 %). Compared in
+    # display light, not in code values: BT.1886's power makes a 0.0006 residue of PQ's 10 bits
+    # in the magenta bar's G a G' of 11 (Y' +7), which no display shows. Shown unconverted
+    # (before), R, G or B was off by up to 0.25 (HLG) and 0.34 (PQ), luminance by 34 and 61 %:
+    # the HLG master's 75 % green bar was R'G'B' 104, 156, 63 for 0, 191, 0, its white Y' 181;
+    # PQ's white 144.
+    out = rendered.out(curve, language, "small")
+    video = next(s for s in streams(out) if s["codec_type"] == "video")
+    assert [video.get(k) for k in ("color_space", "color_primaries", "color_transfer",
+                                   "color_range", "pix_fmt")] == ["bt709"] * 3 + ["tv", "yuv420p"]
+    points = _BARS + [_WHITE, _BLACK] + [(x + 30, y + 30) for x, y in HIGHLIGHTS]
+    want = rgb_as_decoded(hd_bars(tmp_path / "sdr.mp4"), 2.1, points, "bt709")
+    shown = rgb_as_decoded(out, 2.1, [(x * W // 640, y * H // 360) for x, y in points], "bt709")
+    bars = len(_BARS)
+    for (x, y), w, s in zip(points[:bars], want, shown):
+        light, seen = _light(w), _light(s)
+        assert max(abs(a - b) for a, b in zip(light, seen)) < 0.02, ((x, y), w, s)
+        luminance = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in (light, seen)]
+        assert abs(luminance[1] / luminance[0] - 1) < 0.08, ((x, y), w, s)
+    white, black, peak, half = (_luma(c) for c in shown[bars:])     # 1000, 500 cd/m^2
+    assert abs(black - 16) < 3, black
+    if curve == "sdr":                      # no tone curve: 100 % white stays 100 %
+        assert abs(white - 235) < 4, white
+        return
+    # HDR reference white at about 90 % (Y' 212, measured: BT.2446-1's place for it) leaves
+    # room for the lights above it: 500 and 1000 cd/m^2 stay apart (229, 235), none falls to
+    # the white.
+    assert abs(white - 212) < 5, white
+    assert white + 10 < half < peak - 3 and peak > 230, (white, half, peak)
 
 
 def _text_colour(path, at: float, width: int, height: int) -> tuple[float, ...]:

@@ -6,8 +6,8 @@ the preview then build their graphs from it:
 
 - picture (`conform_picture`): deinterlaced when interlaced (media/scan.py), cropped to the active
   picture when the spot says so, scaled by its display shape (SAR, rotation: media/geometry.py)
-  into the profile's frame, its samples converted to BT.709 (media/colour.py), square pixels
-  and progressive out;
+  into the profile's frame, its samples converted to BT.709 (media/colour.py; an HDR or
+  BT.2020 master tone-mapped or converted into BT.709 SDR), square pixels and progressive out;
 - sound (`master_sound`): the streams the spot names (media/audio_layout.py), each at its place
   against the first frame of the picture (start offsets and edit lists kept), downmixed to
   stereo by one documented matrix, exactly as long as the picture;
@@ -25,7 +25,8 @@ import ffmpeg
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import HashCache
 from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams, stereo_sound
-from pipeline.media.colour import BT709, OUTPUT, conversion, source_matrix, unconverted
+from pipeline.media.colour import BT709, OUTPUT, Remap, conversion, remap, source_matrix, \
+    unconverted
 from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
@@ -57,13 +58,26 @@ class Master:
 
     @property
     def colour_warning(self) -> str | None:
-        """What the variants cannot show as the master does (media/colour.py: HDR, BT.2020)."""
+        """What the variants cannot show as the master does (media/colour.py: a curve or matrix
+        no conversion covers)."""
         return unconverted(self.info.video)
 
     @property
+    def remap(self) -> Remap | None:
+        """How an HDR or BT.2020 master is brought into BT.709 SDR (media/colour.py)."""
+        return remap(self.info.video)
+
+    @property
     def picture_settings(self) -> dict:
-        """What decides the conformed picture (for fingerprints and records)."""
-        return {"geometry": self.geometry.to_json(), "scan": self.scan.scan, "matrix": self.matrix}
+        """What decides the conformed picture (for fingerprints and records). `colour` only for
+        a master that is converted into BT.709 SDR: the variants of every other master keep
+        their fingerprints, and those of an HDR master rendered before it was tone-mapped go
+        stale ("settings changed: picture.colour")."""
+        settings = {"geometry": self.geometry.to_json(), "scan": self.scan.scan,
+                    "matrix": self.matrix}
+        if self.remap is not None:
+            settings["colour"] = self.remap.settings()
+        return settings
 
     @property
     def sound_settings(self) -> dict | None:
@@ -91,6 +105,8 @@ class Master:
         if geometry.crop:
             crop = geometry.crop
             parts.append(f"cropped to {crop.width}x{crop.height} at {crop.x},{crop.y}")
+        if self.remap is not None:
+            parts.append(self.remap.describe())
         return ", ".join(parts + [self.scan.describe()])
 
 
@@ -133,6 +149,10 @@ def progressive(video: Stream, master: Master) -> Stream:
 def framed(video: Stream, master: Master, profile: Profile) -> Stream:
     """Progressive frames of the master into the profile's frame, rate and pixel format."""
     video = fit(video, master.geometry, profile, conversion(master.info.video))
+    if master.remap is not None:
+        # After `fit`: the float steps run on the profile's frame, mostly smaller than a
+        # phone's 4K (the samples are scaled as the curve encodes them, as `scale` does SDR).
+        video = master.remap.apply(video)
     if profile.fps:
         video = video.filter("fps", profile.fps)
     return video.filter("format", profile.pix_fmt).filter("setparams", **BT709)
@@ -184,5 +204,5 @@ def master_fits(master: Master, profile: Profile) -> bool:
         and video.pix_fmt == profile.pix_fmt and profile.scan == "progressive"
         and level_ok and video.level is not None
         and (profile.x264_profile is None or (video.profile or "").lower() == profile.x264_profile)
-        and master.matrix == OUTPUT and master.colour_warning is None
+        and master.matrix == OUTPUT and master.colour_warning is None and master.remap is None
         and starts_with_picture(info))
