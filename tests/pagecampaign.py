@@ -1,11 +1,12 @@
 """A rendered campaign of every kind of deliverable the page shows, for the page's tests.
 
 Real files made with ffmpeg's lavfi sources (each variant's bytes distinct): a video spot in
-`web`, `proxy`, `broadcast-mxf` (MXF, with a loudness certificate and its plot), `radio-mp3` and
-`messaging`; a radio spot in `radio` (WAV), `radio-mp3` and `voice-note` (Ogg Opus). Subtitle
-sidecars (SRT, WebVTT, TTML) for the soft language, QC warnings on one variant, and records
-written as the renderer writes them, so `load_records`, `build_catalog` and `publish` read them
-for real. Profiles the manifest does not have built in yet are declared with a `base`.
+`web`, `proxy`, `broadcast-mxf` (MXF with a 2 s leader of bars and tone before its 1 s programme,
+a loudness certificate and its plot), `radio-mp3` and `messaging`; a radio spot in `radio`
+(WAV), `radio-mp3` and `voice-note` (Ogg Opus). Subtitle sidecars (SRT, WebVTT, TTML) for the
+soft language, QC warnings on one variant, and records written as the renderer writes them, so
+`load_records`, `build_catalog` and `publish` read them for real. Profiles the manifest does not
+have built in yet are declared with a `base`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ VIDEO_PROFILES = ["web", "proxy", "broadcast-mxf", "radio-mp3", "messaging"]
 RADIO_PROFILES = ["radio", "radio-mp3", "voice-note"]
 EXTENSIONS = {"web": "mp4", "proxy": "mp4", "messaging": "mp4", "broadcast-mxf": "mxf",
               "radio": "wav", "radio-mp3": "mp3", "voice-note": "ogg"}
+LEADER_SECONDS = 2          # before the programme in the broadcast master (render/leader.py)
 WARNING = "true peak -0.4 dBTP is above -1.0 dBTP <b>check</b>"
 # A warning as a render records it: with the path on the machine that rendered, and its code.
 CLIPPED = {"severity": "warning", "path": "/home/media/recordings/radio-20/yua.wav", "line": None,
@@ -59,8 +61,12 @@ def make_sources(folder: Path) -> dict[str, Path]:
     sources = {ext: folder / f"source.{ext}" for ext in ("mp4", "mxf", "wav", "mp3", "ogg", "jpg", "png")}
     ffmpeg(*picture, *tone, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
            "-c:a", "aac", "-ac", "2", "-movflags", "+faststart", "-shortest", str(sources["mp4"]))
-    ffmpeg(*picture, *tone, "-c:v", "mpeg2video", "-pix_fmt", "yuv422p", "-b:v", "2M",
-           "-c:a", "pcm_s24le", "-shortest", "-f", "mxf", str(sources["mxf"]))
+    # A TV master carries its leader before the programme: bars and tone, then the second.
+    bars = ["-f", "lavfi", "-i", f"smptehdbars=size=320x180:duration={LEADER_SECONDS}:rate=25",
+            "-f", "lavfi", "-i", f"sine=frequency=1000:duration={LEADER_SECONDS}:sample_rate=48000"]
+    ffmpeg(*bars, *picture, *tone, "-filter_complex", "[0:v][1:a][2:v][3:a]concat=n=2:v=1:a=1[v][a]",
+           "-map", "[v]", "-map", "[a]", "-c:v", "mpeg2video", "-pix_fmt", "yuv422p", "-b:v", "2M",
+           "-c:a", "pcm_s24le", "-f", "mxf", str(sources["mxf"]))
     ffmpeg(*tone, "-ac", "2", "-c:a", "pcm_s24le", str(sources["wav"]))
     ffmpeg(*tone, "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", str(sources["mp3"]))
     ffmpeg(*tone, "-ac", "1", "-c:a", "libopus", "-b:a", "32k", str(sources["ogg"]))
@@ -134,6 +140,12 @@ def _render(manifest: Manifest, spot: str, code: str, name: str, treatment: str,
     }
     if spot == RADIO_SPOT:
         record["medium"] = "radio"
+    if ext == "mxf":
+        # As render/mastering.py's master_record: the file is the leader and the programme.
+        record["duration"] = 1.0 + LEADER_SECONDS
+        record["master"] = {"leader": {"bars_frames": 25 * LEADER_SECONDS, "slate_frames": 0,
+                                       "black_frames": 0, "seconds": float(LEADER_SECONDS)},
+                            "rate": "25/1", "programme_frames": 25, "programme_seconds": 1.0}
     if video:
         shutil.copyfile(sources["jpg"], folder / f"{stem}.jpg")
         record["poster"] = f"{stem}.jpg"

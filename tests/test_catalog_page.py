@@ -77,6 +77,24 @@ def test_catalog_carries_medium_warnings_and_certificates(page_campaign):
     assert mxf["sidecars"][1]["sha256"] == hashlib.sha256(certificate.read_bytes()).hexdigest()
 
 
+def test_a_card_gives_the_programme_s_length_not_the_master_s_file_with_its_leader(page_campaign):
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    by_name = {v["file"].rsplit("/", 1)[1]: v for v in catalog["variants"]}
+    mxf = by_name["not-for-sale-15.yua.broadcast-mxf.mxf"]
+    assert (mxf["duration"], mxf["programme_duration"], mxf["leader_duration"]) == (3.0, 1.0, 2.0)
+    web = by_name["not-for-sale-15.yua.web.mp4"]
+    assert (web["programme_duration"], "leader_duration" in web) == (1.0, False)
+    pages = render_pages(catalog)
+    for name, programme, master in (("index.html", "1 s", "3 s con barras y claqueta"),
+                                    ("index.en.html", "1 sec", "3 sec with leader")):
+        card = pages[name].split('id="card-not-for-sale-15-yua"', 1)[1].split('<li class="card"', 1)[0]
+        # The master is the card's first file: its length used to be the card's.
+        assert f'<span class="duration">{programme}</span>' in card
+        lines = re.findall(r'<li class="file" data-medium="(\w+)">(.*?)</li>', card, re.S)
+        with_leader = [medium for medium, line in lines if master in line]
+        assert with_leader == ["tv"], name  # the master's own line, and no other
+
+
 # --- the pages as text ------------------------------------------------------------------------
 
 def pages_for(campaign, **changes) -> dict[str, str]:

@@ -59,6 +59,12 @@ class Deliverable:
         return extension(self.variant["file"]).upper()
 
     @property
+    def length_with_leader(self) -> float | None:
+        """The file's length when it holds a leader before the programme (a master's): said on
+        its line, since the card's length is the programme's."""
+        return self.variant.get("duration") if self.variant.get("leader_duration") else None
+
+    @property
     def warnings(self) -> list[tuple[str | None, str]]:
         """(the kind of problem, a message to translate or None; the English text) of each QC
         warning."""
@@ -99,7 +105,15 @@ class Card:
 
     @property
     def duration(self) -> float | None:
-        return next((d.variant["duration"] for d in self.deliverables
+        """The programme's length, what a station books: never a master's file length, which
+        counts its leader too (a catalog older than `programme_duration` gives the length of a
+        file without a leader, when it has one)."""
+        programme = next((d.variant["programme_duration"] for d in self.deliverables
+                          if d.variant.get("programme_duration") is not None), None)
+        if programme is not None:
+            return programme
+        plain = [d for d in self.deliverables if not d.variant.get("leader_duration")]
+        return next((d.variant["duration"] for d in plain or self.deliverables
                      if d.variant.get("duration") is not None), None)
 
     @property

@@ -162,6 +162,8 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes
         "bytes": record["bytes"],
         "sha256": record["sha256"],
         "duration": record.get("duration"),
+        "programme_duration": _programme_duration(record),
+        **({"leader_duration": leader} if (leader := _leader_duration(record)) else {}),
         "width": record.get("width"),
         "height": record.get("height"),
         "loudness_lufs": loudness.get("integrated_lufs"),
@@ -175,6 +177,20 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes
         **({"clock": record["clock"]} if record.get("clock") else {}),
         "rendered_at": record.get("rendered_at"),
     }
+
+
+def _programme_duration(record: dict) -> float | None:
+    """The spot's length on air. A master's file holds its leader (bars, slate, black) before
+    the programme, and `duration` is the file's: a station reading it would book the spot for
+    the programme and the leader together."""
+    programme = (record.get("master") or {}).get("programme_seconds")
+    return round(programme, 3) if programme is not None else record.get("duration")
+
+
+def _leader_duration(record: dict) -> float | None:
+    """Seconds of leader before a master's programme; None for a file without one."""
+    seconds = ((record.get("master") or {}).get("leader") or {}).get("seconds")
+    return round(seconds, 3) if seconds else None
 
 
 def _attachment(file: str, url_for: UrlFor, hashes: Hashes) -> dict:
