@@ -328,6 +328,38 @@ def test_screenshot_of_each_language(browser, published, name, language):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 100_000
 
 
+@pytest.mark.parametrize("name, language", [("index.html", "es"), ("index.en.html", "en")])
+@pytest.mark.parametrize("mobile", [True, False], ids=["phone", "narrow-window"])
+def test_a_phone_never_scrolls_sideways(browser, published, name, language, mobile):
+    """At a phone's width (390 x 844, an iPhone 12-15) the page fits: no sideways scroll into an
+    empty band, neither at load, while cards off screen are not laid out yet (`content-visibility:
+    auto` sizes them from `contain-intrinsic-size`), nor once every card has been scrolled past.
+    A phone's browser would rather zoom out to a wider layout (innerWidth grows): that fails too."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=mobile, has_touch=mobile)
+    try:
+        page = open_page(context, (published / name).as_uri())
+        widths = "({scroll: document.documentElement.scrollWidth, inner: innerWidth})"
+        at_load = page.evaluate(widths)
+        ARTIFACTS.mkdir(exist_ok=True)
+        shots = f"page-{'phone' if mobile else 'narrow'}-{language}"
+        page.screenshot(path=str(ARTIFACTS / f"{shots}-top.png"))
+        # Down the page a screen at a time, as a thumb does, so each card is laid out in turn.
+        for _ in range(100):
+            if page.evaluate("scrollY + innerHeight >= document.documentElement.scrollHeight - 1"):
+                break
+            page.mouse.wheel(0, 700)
+            page.wait_for_timeout(50)
+        at_end = page.evaluate(widths)
+        page.screenshot(path=str(ARTIFACTS / f"{shots}-end.png"))
+        sideways = page.evaluate("scrollBy(400, 0), scrollX")
+    finally:
+        context.close()
+    assert at_load["scroll"] <= at_load["inner"] == 390, at_load
+    assert at_end["scroll"] <= at_end["inner"], at_end
+    assert sideways == 0
+
+
 # --- a large campaign ---------------------------------------------------------------------------
 
 def thousand_variants() -> dict:
