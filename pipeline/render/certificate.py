@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from pathlib import Path
 
 import ffmpeg
@@ -174,15 +175,33 @@ def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness, langua
     return buffer.getvalue()
 
 
+# A figure of a rule as standards.py words it ("-23.0 ± 0.5", "≤ -1.0"): C-locale decimals.
+_FIGURE = re.compile(r"-?\d+(?:\.(\d+))?")
+
+
+def local_rule(limit: str, fmt: Formats) -> str:
+    """A rule's words with each figure written for the page's locale, to as many decimals as
+    the record has ("-23.0 ± 0.5" -> "-23,0 ± 0,5" in Spanish): the record keeps the rule in
+    the C locale, and the certificate's measured figures beside it are in the locale's."""
+    def local(figure: re.Match) -> str:
+        decimals = len(figure.group(1) or "")
+        return fmt.decimal(float(figure.group(0)), decimals) if decimals else \
+            fmt.number(int(figure.group(0)))
+    return _FIGURE.sub(local, limit)
+
+
 def write_certificate(record: dict, profile: Profile, page_language: str, png: bytes,
                       html_path: Path, png_path: Path) -> None:
     """The certificate (HTML, the plot inline) and the plot (PNG), each put in place whole.
     Every figure comes from `record`, so the certificate says what the record says."""
     standard = standard_of(profile)
+    fmt = Formats(page_language)
+    checks = [check | {"limit": local_rule(check["limit"], fmt)}
+              for check in record["loudness_standard"]["checks"]]
     html = template_environment(TEMPLATES, page_language).get_template("certificate.html.j2").render(
-        record=record, standard=standard, checks=record["loudness_standard"]["checks"],
+        record=record, standard=standard, checks=checks,
         passed=record["loudness_standard"]["passed"], loudness=record["loudness"],
-        spanish_name=language_name(record["language"], "es"), fmt=Formats(page_language),
+        spanish_name=language_name(record["language"], "es"), fmt=fmt,
         page_language=page_language,
         plot="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
     write_atomically(png_path, png)
