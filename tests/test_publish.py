@@ -115,8 +115,11 @@ def test_unrendered_variants_are_left_out_with_a_warning(campaign):
     # (This campaign's records are written by hand, not rendered: every variant is also
     # "published as rendered before its inputs changed", tested in test_batch.py.)
     assert [d.message for d in report.diagnostics if d.severity == "warning"
-            and d.message.startswith("not rendered")] == \
-        ["not rendered yet, not published: not-for-sale-30 yua broadcast"]
+            and d.message.startswith("no rendered file")] == \
+        ["no rendered file (not rendered yet, or its render failed), not published: "
+         "not-for-sale-30 yua broadcast"]
+    (said,) = [d for d in report.diagnostics if d.message.startswith("no rendered file")]
+    assert "pipeline render" in said.hint and "errors" in said.hint
     catalog = json.loads((campaign.path.parent.parent / "dist/blue-heart/catalog.json").read_text())
     assert len(catalog["variants"]) == 11
 

@@ -1,5 +1,5 @@
-"""What a publish sends against what the manifest makes now: variants not rendered yet (not
-published), and variants rendered before their inputs changed (published as they were rendered:
+"""What a publish sends against what the manifest makes now: variants with no rendered file (not
+rendered yet, or their render failed: not published), and variants rendered before their inputs changed (published as they were rendered:
 an old subtitle file or dub that broadcasters would air). Each is said, as a warning of the
 publish, so that nothing outdated goes out without a word.
 """
@@ -25,12 +25,19 @@ def unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
                if (spot.id, language.code, profile.name) not in done
                and not not_applicable(manifest, spot.medium == "radio" or spot.id in radio,
                                       spot, language, profile)]
+    # Without a record, nothing tells a variant never rendered from one whose render failed
+    # (a failed render leaves no file and no record): the warning says both, and where to look.
     if len(missing) > LISTED:
         names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in missing[:3])
-        return [warning(f"{len(missing)} variants not rendered yet, not published ({names}, ...)",
-                        manifest.campaign_dir, hint="'pipeline plan' lists them")]
-    return [warning(f"not rendered yet, not published: {spot.id} {language.code} {profile.name}",
-                    record_path(manifest, spot, language, profile))
+        return [warning(f"{len(missing)} variants have no rendered file (not rendered yet, or "
+                        f"their render failed), not published ({names}, ...)",
+                        manifest.campaign_dir,
+                        hint="'pipeline plan' lists them; 'pipeline render' renders them, or "
+                             "its errors say why their render fails")]
+    return [warning("no rendered file (not rendered yet, or its render failed), not published: "
+                    f"{spot.id} {language.code} {profile.name}",
+                    record_path(manifest, spot, language, profile),
+                    hint="'pipeline render' renders it, or its errors say why its render fails")
             for spot, language, profile in missing]
 
 
