@@ -193,7 +193,9 @@ def test_language_names_in_the_page_language(code, spanish, english):
 def test_figures_as_each_locale_writes_them():
     spanish, english = Formats("es"), Formats("en")
     assert (spanish.size(12_345_678), english.size(12_345_678)) == ("12,3 MB", "12.3 MB")
-    assert (spanish.size(999), spanish.size(1_500), spanish.size(2_000_000_000)) == ("999 B", "1,5 kB", "2 GB")
+    assert (spanish.size(999), spanish.size(1_500), spanish.size(2_000_000_000)) == \
+        ("999 bytes", "1,5 kB", "2 GB")
+    assert (english.size(695), english.size(1), spanish.size(1)) == ("695 bytes", "1 byte", "1 byte")
     assert (spanish.duration(29.97), english.duration(29.97)) == ("30 s", "30 sec")
     assert (spanish.duration(14.96), spanish.duration(90)) == ("15 s", "1 min 30 s")
     assert (spanish.decimal(-23.04), english.decimal(-23.04)) == ("-23,0", "-23.0")

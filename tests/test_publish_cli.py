@@ -58,6 +58,15 @@ def test_quiet_publish_prints_the_summary_alone(campaign):
         == ALL
 
 
+def test_publish_writes_small_sizes_in_bytes_with_their_plural(campaign):
+    result = invoke("publish", campaign.path)
+    assert result.exit_code == 0, result.output
+    # Subtitle sidecars and the language lists (urls.txt, SHA256SUMS): under a kilobyte each.
+    small = re.findall(r"  uploaded +\S+  (\d+ \w+)$", result.stdout, re.M)
+    small = [size for size in small if not size.endswith("B")]
+    assert small and all(re.fullmatch(r"\d+ bytes", size) for size in small), result.stdout
+
+
 def test_quiet_publish_counts_the_warnings_it_does_not_show(campaign):
     quiet = invoke("publish", campaign.path, "-q", "--presign", "1d")   # no effect on a folder
     assert quiet.exit_code == 0, quiet.output

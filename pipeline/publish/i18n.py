@@ -97,7 +97,9 @@ class Formats:
             if size >= scale:
                 return format_unit(size / scale, f"digital-{unit}", "short", format="#,##0.#",
                                    locale=self.language)
-        return format_unit(size, "digital-byte", "short", locale=self.language)
+        # CLDR's short English byte is "byte" whatever the count ("695 byte"), and its Spanish
+        # one a bare "B": the long form has the plural ("1 byte", "695 bytes").
+        return format_unit(size, "digital-byte", "long", locale=self.language)
 
     def duration(self, seconds: float | None) -> str:
         """A spot's length: tenths of a second under a minute, then minutes and seconds."""
