@@ -14,4 +14,5 @@ RENDER_VERSION = "13"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # sound cut where its picture starts or ends fades in or out; 12: levelling
                        # corrects up to 4 times, never across limiters, keeps the best encode,
                        # Opus's first limiter 1.5 dB under the ceiling, R128 s1 corrected;
-                       # 13: XDCAM HD422 in GOPs of 15 at 29.97
+                       # 13: XDCAM HD422 in GOPs of 15 at 29.97; AAC under 192 kb/s coded with
+                       # ffmpeg's fast coder (render/audio.py)

@@ -168,6 +168,44 @@ def test_a_master_of_split_mono_streams_settles_at_its_target_without_a_runaway_
     assert record["gain_db"] < 11.0 + MAX_CORRECTION, record     # the first step was +10.8 dB
 
 
+def voice_on_the_right_51(campaign, path) -> None:
+    """A 12 s 5.1 master as a user's was: a voice on the front right alone (peaks 1 dB under
+    full scale, 1.2 s to ~6 s), steady tones at -41 dBFS RMS on the left, the centre and (6 dB
+    lower) the surrounds from start to end, nothing on the LFE."""
+    voice = campaign.root / "voice.wav"
+    assert shutil.which("espeak-ng"), "espeak-ng is not installed: run `make setup`"
+    subprocess.run(["espeak-ng", "-v", "es", "-s", "150", "-w", str(voice),
+                    "Los seres humanos no están a la venta. Llame hoy mismo al número gratuito."],
+                   check=True)
+    mono = "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=mono"
+    tones = [arg for f in (330, 220, 440, 550) for arg in ("-f", "lavfi", "-i", f"sine=f={f}:d=12")]
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=12", "-i", str(voice),
+           *tones, "-filter_complex",
+           f"[1:a]aresample=48000,{mono},volume=-1dB,adelay=1200,apad,atrim=0:12[v];"
+           f"[2:a]{mono},volume=-20dB[fl];[3:a]{mono},volume=-20dB[fc];"
+           f"[4:a]{mono},volume=-26dB[sl];[5:a]{mono},volume=-26dB[sr];"
+           f"anullsrc=r=48000:cl=mono,atrim=0:12,{mono}[lfe];"
+           "[fl][v][fc][lfe][sl][sr]amerge=inputs=6,pan=5.1|c0=c0|c1=c1|c2=c2|c3=c3|c4=c4|c5=c5[a]",
+           "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "384k", str(path))
+
+
+@pytest.mark.e2e
+def test_a_51_master_reaches_the_proxy_target_through_low_bitrate_aac(campaign):
+    # ffmpeg 5.1's AAC encoder with its default coder (twoloop) at 96 kb/s put the voice back
+    # 8 dB over its own error and 2.5 dB over the -1.5 dBTP limiter; the lowered limiter took
+    # the voice down until the tones' 6 s passed EBU R128's relative gate: from 1 dB more gain,
+    # 3 LU less loudness, and the proxy failed on every render (gain +8.1 dB, -20.3 LUFS).
+    voice_on_the_right_51(campaign, campaign.root / "media/spot.mp4")
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}], profiles={
+        "px": {"base": "proxy", "width": 320, "height": 180, "preset": "ultrafast"}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    lufs, peak = integrated_loudness(campaign.out / "spot.nah.px.mp4")
+    assert abs(lufs + 16) <= 0.5 and peak <= -1.0, (lufs, peak)
+
+
 UNREACHABLE = {"loud": {"base": "proxy", "width": 320, "height": 180, "preset": "ultrafast",
                         "loudness": -5.0, "true_peak": -22.0}}
 

@@ -45,7 +45,7 @@ def capped_video_bitrate(profile: Profile, duration: float | None) -> int:
     known. A short spot's fixed container cost weighs more on each second."""
     seconds = duration if duration and duration > 0 else 60.0
     budget = profile.max_mb_per_minute * 1e6 * seconds / 60 - CONTAINER_BYTES
-    audio = _bits_per_second(profile.audio_bitrate) if profile.audio_bitrate else 0
+    audio = bits_per_second(profile.audio_bitrate) if profile.audio_bitrate else 0
     return max(100_000, int(budget * 8 * RATE_MARGIN / seconds - audio))
 
 
@@ -54,7 +54,8 @@ def _x264_escaped(value: str) -> str:
     return "".join("\\" + char if char in "\\:='\"" else char for char in value)
 
 
-def _bits_per_second(rate: str) -> float:
+def bits_per_second(rate: str) -> float:
+    """A bit rate as profiles write it ("96k", "20M", "128000") in bits a second."""
     units = {"k": 1e3, "K": 1e3, "M": 1e6}
     return float(rate[:-1]) * units[rate[-1]] if rate[-1] in units else float(rate)
 
