@@ -254,6 +254,25 @@ def test_a_shared_track_that_fails_is_said_once_with_every_variant_it_failed(ide
 
 
 @pytest.mark.e2e
+def test_a_track_that_failed_is_not_levelled_again_for_the_burn_that_copies_it(ident, monkeypatch):
+    # A burn's picture is encoded beside its audio unit and takes the track when it is done
+    # (render/pictures.py); the audio unit had failed and left no track, so the burn levelled
+    # it again: every encode twice, for the same error.
+    encodes = []
+    real = audio.run_ffmpeg
+    monkeypatch.setattr(audio, "run_ffmpeg",
+                        lambda args, **kw: encodes.append(kw["what"]) or real(args, **kw))
+    ident.subtitle("nah", "1\n00:00:00,500 --> 00:00:02,500\nAmo tlanamakalo\n")
+    manifest = ident.write([{"code": "nah", "treatment": "burn"}], profiles=UNREACHABLE)
+    result = invoke("render", manifest, "-j", "2")
+    assert result.exit_code == 1
+    assert "2 encodes, and more gain bought too little loudness" in result.output, result.output
+    assert len(encodes) == 2, encodes
+    assert result.output.count("media/spot.mp4: error: the sound of spot's master") == 1, \
+        result.output
+
+
+@pytest.mark.e2e
 def test_silence_is_never_a_number_and_is_flagged(campaign):
     master = campaign.root / "media/spot.mp4"
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=4",

@@ -16,9 +16,11 @@ the sound plays ~21 ms late (MEASURED.md).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from weakref import WeakKeyDictionary
 
 import ffmpeg
 
@@ -195,6 +197,14 @@ def track_container(profile: Profile) -> tuple[str, str]:
     return ("m4a", "mp4") if profile.audio_codec == "aac" else ("mka", "matroska")
 
 
+# The tracks whose making failed, by the cache of the run that tried (one per render and
+# output folder): a burn encodes its picture beside its track's audio unit and asks for the
+# track when done (render/pictures.py), and found none where the unit had failed, so it
+# levelled it again, every encode repeated for the same error. A later run tries again.
+_failed: "WeakKeyDictionary[HashCache, dict[Path, PipelineError]]" = WeakKeyDictionary()
+_failed_guard = threading.Lock()     # made_once serialises one track's threads, not two tracks'
+
+
 def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> SharedTrack:
     """The source levelled and encoded for the variant's profile, made once (in the spot's
     `.work/` folder) and measured once; `RenderError` when it cannot be brought within the
@@ -212,6 +222,10 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
     name, origin = track_name(plan)
     measured_key = f"levelled:{key}"
     with made_once(track) as needed:
+        with _failed_guard:
+            failed = _failed.get(cache, {}).get(track)
+        if failed is not None:
+            raise failed
         known = None if needed else cache.measure(measured_key)
         if known is None:
             def encode(leveling: Leveling) -> None:
@@ -228,6 +242,8 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
             except PipelineError as exc:   # the track's error, at the file it is made from
                 track.unlink(missing_ok=True)
                 exc.path = origin
+                with _failed_guard:
+                    _failed.setdefault(cache, {})[track] = exc
                 raise
             known = {"loudness": loudness.to_cache(), "leveling": leveling.__dict__}
             cache.remember(measured_key, known)
