@@ -76,6 +76,10 @@ class Profile:
     timecode: str | None = None        # "HH:MM:SS:FF" (";FF" drop-frame) of the programme's first frame
     leader: Leader | None = None       # bars, tone, slate and black before the programme
     clock_in_name: bool = False        # the file is named `<clock number>.<ext>`
+    # The built-in profile a manifest's own derives from (`base:`, or the built-in it
+    # overrides), None for a built-in itself: what the file is for a broadcaster (its kind on
+    # the published page); not a setting of the render.
+    base: str | None = None
 
     @property
     def extension(self) -> str:
@@ -100,7 +104,12 @@ class Profile:
 
     def settings(self) -> dict:
         """Every field, for records and fingerprints."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != "base"}
+
+    @property
+    def kind(self) -> str:
+        """The built-in profile this one is, or derives from."""
+        return self.base or self.name
 
 
 def _plain(value):

@@ -53,6 +53,23 @@ def test_a_deliverable_is_known_by_its_profile_else_its_extension(profile, ext, 
     assert (kind.medium, kind.label) == (medium, label)
 
 
+def test_a_profile_derived_from_a_built_in_is_known_as_it(tmp_path):
+    # `whatsapp: {base: messaging}`: a messaging video, not "Video (MP4)" filed under web.
+    kind = kind_of(variant("whatsapp", "mp4", profile_base="messaging"))
+    assert (kind.medium, kind.label) == ("messaging", "Video for messaging apps")
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("campaign: c\ntitle: C\nsource_language: spa\n"
+                        "spots: [{id: s, master: s.mp4}]\n"
+                        "languages: [{code: nah, treatment: burn}]\n"
+                        "profiles: {whatsapp: {base: messaging, crf: 26}, web: {crf: 22}, "
+                        "proxy: ~}\n", encoding="utf-8")
+    profiles = {p.name: p for p in load_manifest(manifest).profiles}
+    assert [profiles[name].kind for name in ("whatsapp", "web", "proxy")] == \
+        ["messaging", "web", "proxy"]
+    # Not a setting of the render: variants keep their fingerprints.
+    assert "base" not in profiles["whatsapp"].settings()
+
+
 def test_what_plays_in_place():
     assert playable(variant("web", "mp4")) == "video"
     assert playable(variant("broadcast-mxf", "mxf")) is None  # browsers do not play MXF
@@ -242,3 +259,16 @@ def test_every_kind_of_qc_warning_is_named_for_the_page():
     assert {"reading-speed", "clipping", "structure", "tags", "event", "loudness-range"} <= set(codes)
     unnamed = {code: where for code, where in codes.items() if qc_kind(code) is None}
     assert unnamed == {}, "add a label to pipeline/publish/qc_kinds.py"
+
+
+def test_the_catalog_says_which_built_in_a_profile_derives_from(tmp_path):
+    from pipeline.publish.catalog import build_catalog
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("campaign: c\ntitle: C\nsource_language: spa\n"
+                        "spots: [{id: s, master: s.mp4}]\nlanguages: [{code: nah, treatment: burn}]\n"
+                        "profiles: {whatsapp: {base: messaging}, web: ~}\n", encoding="utf-8")
+    records = [{"spot": "s", "language": "nah", "profile": name, "file": f"s.nah.{name}.mp4",
+                "bytes": 1, "sha256": "0" * 64} for name in ("whatsapp", "web")]
+    whatsapp, web = build_catalog(load_manifest(manifest), records, hashes={})["variants"]
+    assert whatsapp["profile_base"] == "messaging" and "profile_base" not in web
+    assert kind_of(whatsapp).label == "Video for messaging apps"

@@ -50,10 +50,10 @@ def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
                         f"add 'base: web' (or one of {', '.join(BUILTIN_PROFILES)})")
             continue
         if isinstance(overrides, yaml.ScalarNode) and overrides.value in ("", "~", "null"):
-            profile = replace(base, name=name)
+            profile = replace(base, name=name, base=_kind(base, name))
         else:
             profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
-                              name=name)
+                              name=name, base=_kind(base, name))
             given = {k.value for k, _ in overrides.value} if isinstance(overrides, yaml.MappingNode) else set()
             profile = _with_standard(reader, key_node, profile, given)
         for problem in _profile_problems(profile):
@@ -65,6 +65,12 @@ def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
             reader.fail(given_at.get(field, key_node), f"profile {name!r}: {problem}")
         profiles.append(profile)
     return tuple(profiles)
+
+
+def _kind(base: Profile, name: str) -> str | None:
+    """The built-in a profile named `name`, made from `base`, derives from; None when it is
+    that built-in, overridden."""
+    return None if base.kind == name else base.kind
 
 
 # The figures a loudness standard fixes (profiles.py's fields, standards.py's names).

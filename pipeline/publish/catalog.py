@@ -134,16 +134,18 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     hashes = attachment_hashes(manifest, records) if hashes is None else hashes
     spots = {spot.id: spot for spot in manifest.spots}
     languages = {language.code: language for language in manifest.languages}
+    kinds = {profile.name: profile.kind for profile in manifest.profiles}
     return {
         "campaign": manifest.campaign,
         "title": manifest.title,
         "generated": generated or utc_now(),
         "pipeline_version": __version__,
-        "variants": [_variant(r, spots, languages, url_for, hashes) for r in records],
+        "variants": [_variant(r, spots, languages, kinds, url_for, hashes) for r in records],
     }
 
 
-def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes: Hashes) -> dict:
+def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: UrlFor,
+             hashes: Hashes) -> dict:
     folder = record["spot"]
     file = f"{folder}/{record['file']}"
     loudness = record.get("loudness") or {}
@@ -157,6 +159,9 @@ def _variant(record: dict, spots: dict, languages: dict, url_for: UrlFor, hashes
         "language_name": language.name if language else record.get("language_name", record["language"]),
         "treatment": record.get("treatment"),
         "profile": record["profile"],
+        # The built-in profile it is or derives from (`base:`): what the page calls the file.
+        **({"profile_base": kinds[record["profile"]]}
+           if kinds.get(record["profile"], record["profile"]) != record["profile"] else {}),
         "file": file,
         "url": url_for(file),
         "bytes": record["bytes"],

@@ -2,7 +2,8 @@
 browser can play it.
 
 A variant's kind is found from what its catalog entry says, in this order: its profile's name
-(the built-in profiles of CONTRACT.md, present and announced), else its file's extension (a
+(the built-in profiles of CONTRACT.md, present and announced), or the built-in profile a
+manifest's own derives from (`profile_base`), else its file's extension (a
 manifest's own profile named `radio-aac` that writes `.m4a` is still radio), with the spot's
 `medium` telling an audio-only file from a video. Attachments (sidecars, certificates, plots)
 are known by their extension. New kinds of file slot in here, as one line of a table.
@@ -87,8 +88,10 @@ def extension(file: str) -> str:
 
 
 def kind_of(variant: dict) -> Kind:
-    """The kind of a catalog variant, from its profile name, else its extension."""
-    known = BY_PROFILE.get(variant.get("profile", ""))
+    """The kind of a catalog variant, from its profile name or the built-in profile it derives
+    from (`profile_base`: a manifest's `whatsapp: {base: messaging}`), else its extension."""
+    known = (BY_PROFILE.get(variant.get("profile", ""))
+             or BY_PROFILE.get(variant.get("profile_base", "")))
     return known or BY_EXTENSION.get(extension(variant["file"]), OTHER)
 
 
