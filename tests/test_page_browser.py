@@ -351,6 +351,11 @@ def test_a_phone_never_scrolls_sideways(browser, published, name, language, mobi
             page.mouse.wheel(0, 700)
             page.wait_for_timeout(50)
         at_end = page.evaluate(widths)
+        # The search and filter scrolled away with the top, not left over every card.
+        tools_bottom = page.evaluate("document.querySelector('.tools').getBoundingClientRect().bottom")
+        # A figure broken over two lines ("17" and "kB") has two boxes.
+        broken = page.evaluate("[...document.querySelectorAll('.figure, .duration')]"
+                               ".filter(e => e.getClientRects().length > 1).map(e => e.textContent)")
         page.screenshot(path=str(ARTIFACTS / f"{shots}-end.png"))
         sideways = page.evaluate("scrollBy(400, 0), scrollX")
     finally:
@@ -358,6 +363,8 @@ def test_a_phone_never_scrolls_sideways(browser, published, name, language, mobi
     assert at_load["scroll"] <= at_load["inner"] == 390, at_load
     assert at_end["scroll"] <= at_end["inner"], at_end
     assert sideways == 0
+    assert tools_bottom <= 0
+    assert broken == []
 
 
 # --- a large campaign ---------------------------------------------------------------------------
