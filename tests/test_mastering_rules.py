@@ -191,3 +191,22 @@ def test_burns_whose_sound_breaks_r128_fail_alone_each_named_and_are_not_encoded
     assert "nah-loose/subtitles.ass" in commands and "tzo-loose/subtitles.ass" in commands
     assert "-strict/subtitles.ass" not in commands
     assert [p.name for p in campaign.out.rglob("*partial*")] == []
+
+
+def test_an_interlaced_master_for_a_progressive_master_profile_is_said_once(campaign):
+    # Woven fields (320x180 TFF, coded interlaced): a ProRes master (progressive by default)
+    # halves their motion; said once per spot and profile, with how to keep them.
+    from tests.conformmedia import interlaced_master
+    interlaced_master(campaign.root / "media/spot.mp4")
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}, {"code": "tzo", "treatment": "burn"}],
+                              profiles={"broadcast-prores": None, "broadcast-mxf": None})
+    result = CliRunner().invoke(cli, ["plan", str(manifest)])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if "is deinterlaced into whole frames" in line]
+    assert said == [f"{manifest}:{load_manifest(manifest).line_of('profiles')}: warning: profile "
+                    "'broadcast-prores' is progressive: spot spot's interlaced master (interlaced, "
+                    "top field first) is deinterlaced into whole frames, half of its fields' "
+                    "motion (hint: to keep the fields, give the profile 'scan: tff' (HD's field "
+                    "order, SMPTE ST 274))"], result.stderr

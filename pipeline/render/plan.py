@@ -18,6 +18,7 @@ from pipeline.manifest import Language, Manifest, alpha3, load_manifest
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.probe import MediaInfo
+from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import rate_problem
 from pipeline.render.deliveries import dc_correction
 from pipeline.render.inputs import Blocked, Inputs
@@ -258,6 +259,17 @@ class _Planner(Inputs):
             self._once(("timecode", profile.name, variant.spot.id), lambda: self._raise(
                 f"profile {profile.name!r}: {problem} (spot {variant.spot.id})",
                 self.manifest.line_of("profiles")))
+        scan = plan.conform.scan.scan if plan.conform is not None else "progressive"
+        if scan != "progressive" and profile.scan == "progressive":
+            # Said once a spot and profile, not a QC warning of the file: the profile asks for
+            # progressive frames, and a station may want them; the fields' motion is halved.
+            self._once(("woven", profile.name, variant.spot.id), lambda: self.diagnostics.append(
+                warning(f"profile {profile.name!r} is progressive: spot {variant.spot.id}'s "
+                        f"interlaced master ({SCAN_NAMES[scan]}) is deinterlaced into whole "
+                        "frames, half of its fields' motion", self.manifest.path,
+                        self.manifest.line_of("profiles"), code="deinterlaced",
+                        hint="to keep the fields, give the profile 'scan: tff' (HD's field "
+                             "order, SMPTE ST 274)")))
         if profile.leader and profile.leader.slate:
             font = self._once(("font", self.manifest.style.font, None),
                               lambda: self._resolve_slate_font())
