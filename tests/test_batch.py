@@ -924,6 +924,15 @@ def test_a_variant_published_after_its_inputs_changed_is_said_to_be(campaign, tm
     assert invoke("render", manifest).exit_code == 0
     again = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
     assert again.exit_code == 0 and "warning" not in again.output, again.output
+    # A sidecar replaced by hand: the variant is current, the file beside it is not; not
+    # "rendered before its inputs changed", and render only makes the sidecar again.
+    (campaign.out / "spot.tzo.vtt").write_text("WEBVTT\n\n", encoding="utf-8")
+    beside = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
+    assert (f"{campaign.out}/spot.tzo.small.mp4: warning: not as rendered beside it: spot.tzo.vtt "
+            "(missing or replaced since) (hint: 'pipeline render' makes them again from the "
+            "rendered file, without encoding it again; then publish again)") in beside.output, \
+        beside.output
+    assert "inputs or settings changed" not in beside.output
 
 
 def test_two_manifests_of_one_campaign_folder_are_an_error(campaign):

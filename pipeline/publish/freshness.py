@@ -46,8 +46,20 @@ def outdated(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
     rendered (`plan`'s stale or blocked ones), with what changed: their files are published as
     they are. Planning reads the inputs' hashes and probes from the render's cache."""
     rendered = {(r["spot"], r["language"], r["profile"]) for r in records}
-    old = [v for v in build_plan([manifest.path]).variants if v.status != "up-to-date"
-           and (v.variant.spot.id, v.variant.language.code, v.variant.profile.name) in rendered]
+    changed = [v for v in build_plan([manifest.path]).variants if v.status != "up-to-date"
+               and (v.variant.spot.id, v.variant.language.code, v.variant.profile.name) in rendered]
+    # A variant whose file is current but a poster, certificate or sidecar beside it is
+    # missing or replaced: not "rendered before its inputs changed" (render/remake.py).
+    incomplete = [v for v in changed if v.remake]
+    old = [v for v in changed if not v.remake]
+    found = [warning(f"not as rendered beside it: {', '.join(v.remake)} (missing or replaced "
+                     "since)", v.variant.output,
+                     hint="'pipeline render' makes them again from the rendered file, without "
+                          "encoding it again; then publish again") for v in incomplete]
+    return found + _outdated(manifest, old)
+
+
+def _outdated(manifest: Manifest, old: list) -> list[Diagnostic]:
     hint = "render them ('pipeline render'), then publish again"
     if len(old) > LISTED:
         names = ", ".join(v.variant.stem for v in old[:3])
