@@ -946,3 +946,56 @@ def test_two_manifests_of_one_campaign_folder_are_an_error(campaign):
     assert (f"{second}:1: error: campaign 'test-campaign' is also {first}'s, with the same "
             "output folder") in result.output, result.output
     assert result.output.count("error:") == 1      # the first named twice is the same manifest
+
+
+def test_a_failed_render_is_remembered_until_the_variant_renders(campaign, tmp_path):
+    # A variant whose render failed three times showed in `plan` as "not rendered yet", and
+    # publish could only guess ("not rendered yet, or its render failed"): a failed render
+    # leaves no file and no record. Its memo says when it failed and with what error.
+    campaign.subtitle("tzo")
+    bad = {"base": "web", "width": 320, "height": 180, "x264_profile": "baseline",
+           "pix_fmt": "yuv422p"}    # x264 refuses 4:2:2 in Baseline only when it opens
+    # `ok` is rendered: publish has something to send.
+    profiles = {"small": bad, "ok": SMALL_PROFILES["small"]}
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}], profiles=profiles)
+    result = invoke("render", manifest)
+    assert result.exit_code == 1 and "1 rendered, 0 up-to-date, 1 failed" in result.output
+    memo = campaign.out / "spot.tzo.small.failed.json"
+    assert memo.is_file() and not (campaign.out / "spot.tzo.small.json").exists()
+    failed = json.loads(memo.read_text(encoding="utf-8"))["failed"]
+    assert failed["message"].startswith("ffmpeg failed while rendering") \
+        and "\n" not in failed["message"] and failed["path"], failed
+
+    said = (rf"its last render failed \(\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ\): "
+            rf"{re.escape(failed['message'])}, at {re.escape(failed['path'])}")
+    result = invoke("plan", manifest)
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.stdout.splitlines() if "spot.tzo.small" in x]
+    assert line.startswith("stale") and re.search(said + r"\)$", line), line
+    assert "not rendered yet" not in result.output
+    result = invoke("plan", manifest, "--json")
+    planned = {v["profile"]: v for v in json.loads(result.stdout)["variants"]}
+    assert planned["small"]["last_failure"]["message"] == failed["message"]
+    assert planned["ok"]["last_failure"] is None
+    result = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"warning: no rendered file, not published: spot tzo small: " + said,
+                     result.output), result.output
+    assert "not rendered yet" not in result.output
+
+    # The memo is its variant's while the variant exists: no stray, nothing to clean.
+    assert invoke("clean", manifest).stdout == ""
+    # Renamed, the profile leaves it behind: a stray now, as the variant's other files are.
+    campaign.write([{"code": "tzo", "treatment": "soft"}],
+                   profiles={"other": bad, "ok": SMALL_PROFILES["small"]})
+    assert invoke("clean", manifest).stdout.split() == [str(memo)]
+
+    # Fixed (and renamed back), it renders, and the memo goes.
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}],
+                              profiles={"small": SMALL_PROFILES["small"],
+                                        "ok": SMALL_PROFILES["small"]})
+    result = invoke("render", manifest)
+    assert result.exit_code == 0 and "1 rendered" in result.output, result.output
+    assert not memo.exists()
+    result = invoke("plan", manifest)
+    assert "last render failed" not in result.output and "2 up to date" in result.output

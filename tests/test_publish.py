@@ -116,10 +116,9 @@ def test_unrendered_variants_are_left_out_with_a_warning(campaign):
     # "published as rendered before its inputs changed", tested in test_batch.py.)
     assert [d.message for d in report.diagnostics if d.severity == "warning"
             and d.message.startswith("no rendered file")] == \
-        ["no rendered file (not rendered yet, or its render failed), not published: "
-         "not-for-sale-30 yua broadcast"]
+        ["no rendered file, not published: not-for-sale-30 yua broadcast: not rendered yet"]
     (said,) = [d for d in report.diagnostics if d.message.startswith("no rendered file")]
-    assert "pipeline render" in said.hint and "errors" in said.hint
+    assert "pipeline render" in said.hint
     catalog = json.loads((campaign.path.parent.parent / "dist/blue-heart/catalog.json").read_text())
     assert len(catalog["variants"]) == 11
 

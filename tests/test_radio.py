@@ -253,8 +253,8 @@ def test_publishing_does_not_ask_for_variants_a_video_spot_does_not_make(campaig
     # A variant that is made but not rendered is still said.
     (campaign.out / "spot.yua.radio-mp3.json").unlink()
     result = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
-    assert "no rendered file (not rendered yet, or its render failed), not published: " \
-           "spot yua radio-mp3" in result.output, result.output
+    assert "no rendered file, not published: spot yua radio-mp3: not rendered yet" \
+        in result.output, result.output
 
 
 def test_a_radio_dub_further_from_the_slot_than_the_tolerance_is_a_warning(campaign, radio_master):

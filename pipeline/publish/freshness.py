@@ -1,7 +1,8 @@
 """What a publish sends against what the manifest makes now: variants with no rendered file (not
-rendered yet, or their render failed: not published), and variants rendered before their inputs changed (published as they were rendered:
-an old subtitle file or dub that broadcasters would air). Each is said, as a warning of the
-publish, so that nothing outdated goes out without a word.
+published: not rendered yet, or their last render failed, with its error), and variants
+rendered before their inputs changed (published as they were rendered: an old subtitle file or
+dub that broadcasters would air). Each is said, as a warning of the publish, so that nothing
+outdated goes out without a word.
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from __future__ import annotations
 from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import Manifest
 from pipeline.publish.catalog import expected_variants, record_path
+from pipeline.render.failures import read_failure
 from pipeline.render.medium import not_applicable
 from pipeline.render.plan import build_plan
+from pipeline.render.variants import Variant
 
 LISTED = 5   # variants named one by one; a half-rendered campaign gets one line
 
 
 def unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
-    """Warnings for the variants the manifest makes that have no record yet; a combination that
+    """Warnings for the variants the manifest makes that have no record yet, each that failed
+    with its last failure, the others as not rendered yet; a combination that
     makes no variant (the plan's `skipped`: render/medium.py) is not one of them. A spot is a
     radio spot when it says so or its rendered records do (its master was probed then)."""
     done = {(r["spot"], r["language"], r["profile"]) for r in records}
@@ -25,20 +29,41 @@ def unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
                if (spot.id, language.code, profile.name) not in done
                and not not_applicable(manifest, spot.medium == "radio" or spot.id in radio,
                                       spot, language, profile)]
-    # Without a record, nothing tells a variant never rendered from one whose render failed
-    # (a failed render leaves no file and no record): the warning says both, and where to look.
-    if len(missing) > LISTED:
-        names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in missing[:3])
-        return [warning(f"{len(missing)} variants have no rendered file (not rendered yet, or "
-                        f"their render failed), not published ({names}, ...)",
-                        manifest.campaign_dir,
-                        hint="'pipeline plan' lists them; 'pipeline render' renders them, or "
-                             "its errors say why their render fails")]
-    return [warning("no rendered file (not rendered yet, or its render failed), not published: "
-                    f"{spot.id} {language.code} {profile.name}",
+    # A failed render leaves no file and no record, only its memo (render/failures.py): each
+    # is said for what it is, the failure with its error, so nobody has to guess.
+    failed = [(spot, language, profile, failure) for spot, language, profile in missing
+              for failure in [read_failure(Variant(manifest, spot, language, profile))]
+              if failure is not None]
+    named = {(spot.id, language.code, profile.name) for spot, language, profile, _ in failed}
+    never = [(spot, language, profile) for spot, language, profile in missing
+             if (spot.id, language.code, profile.name) not in named]
+    return _failed(manifest, failed) + _never_rendered(manifest, never)
+
+
+def _failed(manifest: Manifest, failed: list) -> list[Diagnostic]:
+    hint = "fix what its error says, then 'pipeline render' (or 'pipeline plan' to see it again)"
+    if len(failed) > LISTED:
+        names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p, _ in failed[:3])
+        return [warning(f"{len(failed)} variants have no rendered file, not published: their "
+                        f"last render failed ({names}, ...)", manifest.campaign_dir,
+                        hint="'pipeline plan' says when and with what error each failed")]
+    return [warning(f"no rendered file, not published: {spot.id} {language.code} "
+                    f"{profile.name}: {failure.describe()}", record_path(manifest, spot, language, profile),
+                    hint=hint)
+            for spot, language, profile, failure in failed]
+
+
+def _never_rendered(manifest: Manifest, never: list) -> list[Diagnostic]:
+    if len(never) > LISTED:
+        names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in never[:3])
+        return [warning(f"{len(never)} variants have no rendered file, not published: not "
+                        f"rendered yet ({names}, ...)", manifest.campaign_dir,
+                        hint="'pipeline plan' lists them; 'pipeline render' renders them")]
+    return [warning("no rendered file, not published: "
+                    f"{spot.id} {language.code} {profile.name}: not rendered yet",
                     record_path(manifest, spot, language, profile),
-                    hint="'pipeline render' renders it, or its errors say why its render fails")
-            for spot, language, profile in missing]
+                    hint="'pipeline render' renders it")
+            for spot, language, profile in never]
 
 
 def outdated(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:

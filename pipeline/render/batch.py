@@ -21,6 +21,7 @@ from pipeline.errors import (
 )
 from pipeline.media.ffmpeg import stop_jobs
 from pipeline.render import costs
+from pipeline.render.failures import forget_failure, remember_failure
 from pipeline.render.pictures import render_picture_group
 from pipeline.render.record import read_record
 from pipeline.render.variants import Plan, VariantPlan
@@ -143,6 +144,7 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
     todo.sort(key=estimated_cost, reverse=True)
 
     def record(outcome: Outcome) -> None:
+        _remember(outcome)
         outcomes.append(outcome)
         if reporter:
             reporter.finished(outcome)
@@ -161,6 +163,24 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
     finally:
         plan.save_caches()
     return outcomes
+
+
+def _remember(outcome: Outcome) -> None:
+    """A failed variant's memo written, a rendered one's deleted (render/failures.py): what
+    `plan` and `publish` say of a variant without a file. A variant --fail-fast kept from
+    starting did not fail; an up-to-date one keeps any memo of a forced render that failed."""
+    variant = outcome.plan.variant
+    try:
+        if outcome.status == "failed" and outcome.error is not None:
+            remember_failure(outcome.plan, outcome.error)
+        elif outcome.status in ("rendered", "remade"):
+            forget_failure(variant)
+    except OSError as exc:   # the failure itself is reported all the same
+        log.warning("%s: warning: the memo of its %s could not be %s (%s): 'pipeline plan' and "
+                    "'pipeline publish' cannot tell", variant.failure_path,
+                    "failure" if outcome.status == "failed" else "earlier failure",
+                    "written" if outcome.status == "failed" else "deleted",
+                    exc.strerror or exc)
 
 
 def _remake_locally(plan: Plan, remakes: list[VariantPlan], jobs: int,

@@ -21,6 +21,7 @@ from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import rate_problem
 from pipeline.render.deliveries import dc_correction
+from pipeline.render.failures import read_failure
 from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
@@ -35,6 +36,8 @@ from pipeline.subtitles.model import in_file_syntax
 from pipeline.subtitles.qc import check_cues, narrowest_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
+
+NOT_RENDERED = "not rendered yet"
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
@@ -362,12 +365,23 @@ class _Planner(Inputs):
         return settings
 
     def _status(self, plan: VariantPlan) -> tuple[Status, list[str]]:
+        """Its status and why, and, for a variant to render whose last render failed, that
+        failure (render/failures.py): so one that failed is not taken for one never tried."""
+        status, reasons = self._record_status(plan)
+        if status == "stale":
+            plan.failure = read_failure(plan.variant)
+        if plan.failure is None:
+            return status, reasons
+        said = plan.failure.describe(plan.fingerprint)
+        return status, [said] if reasons == [NOT_RENDERED] else reasons + [said]
+
+    def _record_status(self, plan: VariantPlan) -> tuple[Status, list[str]]:
         variant = plan.variant
         if self.force:
             return "stale", ["--force"]
         record = read_record(variant.record_path)
         if record is None:
-            return "stale", ["not rendered yet"]
+            return "stale", [NOT_RENDERED]
         replaced = self._output_problem(variant, record)
         if replaced:
             return "stale", [replaced]

@@ -6,8 +6,8 @@ with `--delete`, deletes them.
 
 Only names the pipeline gives are considered, each in a folder directly under the campaign's
 (a spot's): `<spot>.<lang>.<...>` (variants, records, posters, certificates, sidecars,
-previews), and the files a stray record names (a clock-numbered variant). Anything else there,
-hidden files, symbolic links and folders are left alone.
+previews, the memos of failed renders), and the files a stray record names (a clock-numbered
+variant). Anything else there, hidden files, symbolic links and folders are left alone.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def _owned(manifest: Manifest) -> set[Path]:
         # What its next render writes (its record may be gone, or not written yet), and what
         # its record names (a file of another extension until it is rendered again).
         owned |= {variant.output, variant.record_path, variant.poster_path,
-                  *preview_paths(manifest, spot, language)}
+                  variant.failure_path, *preview_paths(manifest, spot, language)}
         if standard_of(profile) is not None:     # else a certificate is a stray's
             owned |= set(certificate_paths(variant))
         if language.treatment != "burn":         # a burned language has no sidecars

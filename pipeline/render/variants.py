@@ -15,6 +15,7 @@ from pipeline.media.conform import Master
 from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
+from pipeline.render.failures import Failure
 from pipeline.subtitles.burn import StyleFont
 from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.model import Cue
@@ -60,6 +61,11 @@ class Variant:
     def poster_path(self) -> Path:
         return self.folder / f"{self.stem}.jpg"
 
+    @property
+    def failure_path(self) -> Path:
+        """The memo of its last failed render (render/failures.py), beside its record."""
+        return self.folder / f"{self.stem}.failed.json"
+
     def sidecar_path(self, suffix: str) -> Path:
         return self.folder / f"{self.spot.id}.{self.language.code}.{suffix}"
 
@@ -89,6 +95,7 @@ class VariantPlan:
     # Files beside an up-to-date variant to make again from its rendered file (a deleted
     # poster, certificate or sidecar); the variant is "stale" but not rendered again.
     remake: list[str] = field(default_factory=list)
+    failure: Failure | None = None          # its last render failed (a stale variant's memo)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -114,7 +121,8 @@ class VariantPlan:
                 "treatment": v.language.treatment, "profile": v.profile.name,
                 "medium": v.profile.medium,
                 "status": self.status, "reasons": self.reasons, "output": str(v.output),
-                "inputs": self.inputs, "fingerprint": self.fingerprint, "remake": self.remake}
+                "inputs": self.inputs, "fingerprint": self.fingerprint, "remake": self.remake,
+                "last_failure": self.failure.to_json() if self.failure else None}
 
 
 @dataclass
