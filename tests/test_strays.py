@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from click.testing import CliRunner
@@ -44,7 +45,10 @@ def test_files_of_a_removed_language_are_reported_and_cleaned_only_when_asked(ca
 
     result = invoke("clean", manifest)
     assert result.exit_code == 0, result.output
-    assert result.stdout.split() == [str(out / name) for name in strays], result.stdout
+    # tzo's poster of the shared picture (the master, which fits `small`) is no one's now either.
+    posters = sorted(str(path) for path in (out / ".work").glob("poster-*.jpg"))
+    assert len(posters) == 1
+    assert result.stdout.split() == [str(out / name) for name in strays] + posters, result.stdout
     assert "7 files of no variant (" in result.output and "not deleted: --delete" in result.output
     assert all((out / name).exists() for name in strays), "listing deleted something"
 
@@ -74,3 +78,84 @@ def test_clean_reads_every_manifest_before_deleting_anything(campaign):
     result = CliRunner().invoke(cli, ["clean", str(manifest)], env={"PIPELINE_CLEAN_DELETE": "1"})
     assert result.exit_code == 0 and "6 files of no variant deleted" in result.output, result.output
     assert not (campaign.out / "spot.tzo.small.mp4").exists()
+
+
+def work_files(out) -> dict[str, tuple[int, int]]:
+    """The files in the spot's .work/ by name: (inode, mtime), which a file made again changes."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (out / ".work").iterdir()
+            if not p.is_symlink()}
+
+
+def test_intermediates_no_variant_uses_are_listed_and_deleted_and_the_used_ones_stay(campaign,
+                                                                                     tmp_path):
+    # A profile renamed (and its audio bitrate changed) left the old profile's shared picture
+    # (hard-linked under the new name), and the tracks levelled for the old bitrate, in .work/
+    # forever: named for a fingerprint, they are never made again, and `clean` never said so.
+    campaign.subtitle("tzo")
+    campaign.audio("yua", "dub.wav")
+    campaign.audio("mto", "voice.wav")
+    languages = [{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"},
+                 {"code": "mto", "treatment": "mix"}]
+    # Smaller than the master: the soft copies share a picture encoded into .work/.
+    old = {"base": "web", "width": 256, "height": 144, "preset": "ultrafast", "crf": 30}
+    manifest = campaign.write(languages, profiles={"old": old})
+    assert invoke("render", manifest).exit_code == 0
+    out = campaign.out
+    before = set(work_files(out))
+    assert sum(name.endswith(".picture.mp4") for name in before) == 1 and \
+        sum(".audio." in name for name in before) == 3 and \
+        sum(name.startswith("poster-") for name in before) == 1, before
+    # Not the pipeline's to judge: a user's file and a link named like a track.
+    (out / ".work/notes.txt").write_text("mine", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere.m4a"
+    elsewhere.write_bytes(b"not in build")
+    os.symlink(elsewhere, out / ".work/spot.0123456789abcdef.audio.m4a")
+
+    manifest = campaign.write(languages, profiles={"new": old | {"audio_bitrate": "128k"}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 0 and "3 rendered" in result.output, result.output
+    current = set(work_files(out)) - before - {"notes.txt"}
+    unused = sorted(str(out / ".work" / name) for name in before
+                    if name.endswith(".picture.mp4") or ".audio." in name)
+    assert len(unused) == 4 and len(current) == 4, (before, current)   # a picture, 3 tracks
+    assert "4 intermediate files, " in result.output and "under .work/ are used by no " \
+        "variant of campaign.yaml (spot/.work/spot." in result.output, result.output
+    result = invoke("plan", manifest)
+    assert "4 intermediate files, " in result.output, result.output
+    planned = json.loads(invoke("plan", manifest, "--json").stdout)
+    assert planned["unused_intermediates"] == unused
+    # A selection does not know what the other variants use: it says nothing of them.
+    assert "under .work/" not in invoke("plan", manifest, "--lang", "tzo").output
+
+    result = invoke("clean", manifest)
+    assert result.exit_code == 0, result.output
+    listed = [line for line in result.stdout.split() if "/.work/" in line]
+    assert listed == unused, result.stdout
+    size = sum(os.stat(path).st_size for path in unused)
+    # The old picture is the new one's hard link: deleting it frees nothing.
+    tracks = sum(os.stat(path).st_size for path in unused if ".audio." in path)
+    assert (f"4 intermediate files, {size / 1e6:.1f} MB ({tracks / 1e6:.1f} MB of it freed by "
+            "deleting them: the rest is hard-linked to files in use), under .work/ are used by "
+            "no variant, not deleted: --delete deletes them") in result.output, result.output
+    assert all(os.path.exists(path) for path in unused), "listing deleted something"
+
+    kept = {name: stamp for name, stamp in work_files(out).items() if str(out / ".work" / name)
+            not in unused}
+    result = invoke("clean", manifest, "--delete")
+    assert result.exit_code == 0, result.output
+    assert "4 intermediate files under .work/ of no variant deleted" in result.output
+    assert work_files(out) == kept and (out / ".work/notes.txt").exists()
+    assert (out / ".work/spot.0123456789abcdef.audio.m4a").is_symlink() \
+        and elsewhere.read_bytes() == b"not in build"
+    assert "under .work/" not in invoke("plan", manifest).output
+    assert "every intermediate under .work/ is used by a variant" in \
+        invoke("clean", manifest).output
+
+    # Rendered again (their files deleted), the variants copy what clean kept: nothing in
+    # .work/ is encoded, levelled or taken again.
+    for path in out.glob("spot.*.new.mp4"):
+        path.unlink()
+    result = invoke("render", manifest)
+    assert result.exit_code == 0 and "3 rendered, 0 up-to-date, 0 failed" in result.output, \
+        result.output
+    assert work_files(out) == kept

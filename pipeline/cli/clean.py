@@ -1,5 +1,6 @@
 """`pipeline clean`: the files under a campaign's output folder that belong to no variant of
-its manifest, listed, and deleted only when asked (render/strays.py)."""
+its manifest (render/strays.py), and the intermediates under its spots' `.work/` that none
+uses (render/intermediates.py), listed, and deleted only when asked."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import click
 
 from pipeline.cli.common import emit, fails_cleanly, verbosity
 from pipeline.errors import PipelineError, ValidationError
-from pipeline.manifest import load_manifest
+from pipeline.manifest import Manifest, load_manifest
+from pipeline.render.intermediates import (
+    delete_unused,
+    size_text,
+    unjudged_warning,
+    unused_intermediates,
+)
+from pipeline.render.plan import build_plan
 from pipeline.render.strays import delete_strays, stray_files
 
 
@@ -21,11 +29,17 @@ from pipeline.render.strays import delete_strays, stray_files
 @fails_cleanly
 def clean(manifests: tuple[Path, ...], delete: bool) -> None:
     """List files under each campaign's output folder that belong to no variant of its manifest
-    (a spot, language or profile removed or renamed); delete them with --delete.
+    (a spot, language or profile removed or renamed), and the intermediates under its spots'
+    .work/ folders (shared pictures, levelled audio tracks, posters) that no variant uses now
+    (a profile removed or renamed, settings changed); delete them with --delete.
 
-    Only names the pipeline gives (<spot>.<lang>.<...> in a spot's folder, and the files a stray
-    record names) are considered; anything else in the output folder is left alone. Stray files
-    are never published, since publish goes by the catalog. Paths go to stdout, one a line.
+    Only names the pipeline gives (<spot>.<lang>.<...> in a spot's folder, the files a stray
+    record names, and in .work/ <spot>.<profile>.<key>.picture.mp4, <spot>.<key>.audio.<ext>
+    and poster-<key>.jpg) are considered; anything else in the output folder is left alone.
+    The manifests' inputs are planned (from the cache when unchanged) to know which
+    intermediates are used; a spot with a blocked variant keeps its .work/ as it is. Stray
+    files are never published, since publish goes by the catalog. Paths go to stdout, one a
+    line.
 
     \b
     Examples:
@@ -62,5 +76,39 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
             said = "every file belongs to a variant"
         if strays or errors or not verbosity().quiet:
             click.echo(f"{manifest.campaign_dir}: {said}", err=True)
+        failed = _clean_intermediates(manifest, delete) or failed
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _clean_intermediates(manifest: Manifest, delete: bool) -> bool:
+    """List (or delete) the campaign's intermediates that no variant uses, with their size;
+    whether any could not be deleted."""
+    plan = build_plan([manifest.path])
+    plan.save_caches()          # what planning hashed and probed, as `plan` keeps it
+    unused = unused_intermediates(manifest, plan.variants)
+    said = unjudged_warning(manifest, unused)
+    if said is not None:
+        emit(said)
+    size, freed = unused.size, unused.freed     # before anything is deleted
+    paths, errors = delete_unused(manifest, unused) if delete else (unused.paths, [])
+    for path in paths:
+        click.echo(str(path))
+    for diagnostic in errors:
+        emit(diagnostic)
+    count = f"{len(paths)} intermediate file{'s' if len(paths) != 1 else ''}"
+    # Hard links (a renamed profile's picture, linked under its new name) free nothing.
+    linked = f" ({size_text(freed)} of it freed by deleting them: the rest is hard-linked " \
+             "to files in use)" if freed != size else ""
+    if delete:
+        text = f"{count} under .work/ of no variant deleted, {size_text(freed)} freed" \
+            + (f", {len(errors)} could not be" if errors else "")
+    elif paths:
+        text = f"{count}, {size_text(size)}{linked}, under .work/ " \
+               f"{'are' if len(paths) != 1 else 'is'} used by no variant, not deleted: " \
+               "--delete deletes them"
+    else:
+        text = "every intermediate under .work/ is used by a variant"
+    if paths or errors or not verbosity().quiet:
+        click.echo(f"{manifest.campaign_dir}: {text}", err=True)
+    return bool(errors)

@@ -30,6 +30,7 @@ from pipeline.media.conform import Master
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import Outcome, default_jobs, render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
+from pipeline.render.intermediates import unused_intermediates, unused_warning
 from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store
 from pipeline.render.strays import stray_files, stray_warning
@@ -90,13 +91,18 @@ def report_plan_diagnostics(plan: Plan) -> None:
         emit(diagnostic)
 
 
-def report_strays(plan: Plan) -> None:
+def report_strays(plan: Plan, whole: bool) -> None:
     """A warning per campaign folder holding files of no variant (render/strays.py): they are
-    never published, and only `pipeline clean --delete` deletes them."""
+    never published, and only `pipeline clean --delete` deletes them. With `whole` (no
+    --spot, --lang or --profile: the plan has every variant), another for the intermediates
+    under `.work/` none of them uses (render/intermediates.py)."""
     for manifest in plan.manifests:
-        found = stray_warning(manifest, stray_files(manifest))
-        if found is not None:
-            emit(found)
+        found = [stray_warning(manifest, stray_files(manifest))]
+        if whole:
+            found.append(unused_warning(manifest, unused_intermediates(manifest, plan.variants)))
+        for diagnostic in found:
+            if diagnostic is not None:
+                emit(diagnostic)
 
 
 def plan_summary(plan: Plan) -> str:
@@ -152,10 +158,15 @@ def _master_json(campaign: str, spot: str, master: Master) -> dict:
             "field_order": video.field_order if video else None} | master.describe()
 
 
-def _plan_json(plan: Plan, masters: dict[tuple[str, str], Master]) -> str:
+def _plan_json(plan: Plan, masters: dict[tuple[str, str], Master], whole: bool) -> str:
     return json.dumps({"variants": [v.to_json() for v in plan.variants + plan.skipped],
                        "strays": [str(path) for manifest in plan.manifests
                                   for path in stray_files(manifest)],
+                       # Known for the whole plan only: a selection's would list the others'.
+                       "unused_intermediates": [
+                           str(path) for manifest in plan.manifests
+                           for path in unused_intermediates(manifest, plan.variants).paths]
+                       if whole else None,
                        "masters": [_master_json(campaign, spot, master)
                                    for (campaign, spot), master in masters.items()],
                        "diagnostics": [d.to_json() for d in plan.diagnostics]},
@@ -179,8 +190,9 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
     plan.save_caches()
     masters = {(v.variant.manifest.campaign, v.variant.spot.id): v.conform
                for v in plan.variants + plan.skipped if v.conform is not None}
+    whole = not (spot or lang or profile)
     if json:
-        click.echo(_plan_json(plan, masters))
+        click.echo(_plan_json(plan, masters, whole))
     else:
         report_plan_diagnostics(plan)
         listed = plan.variants + plan.skipped
@@ -193,7 +205,7 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         # line per variant for scripts.
         for (campaign, spot), master in masters.items():
             click.echo(f"master {campaign}/{spot}: {master.summary()}", err=True)
-        report_strays(plan)
+        report_strays(plan, whole)
         click.echo(plan_summary(plan), err=True)
     if plan.errors:
         sys.exit(1)
@@ -247,7 +259,7 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
                     "would remake" if v.remake else "would render"
                 click.echo(f"{action:<12} "
                            f"{v.variant.key}  ({'; '.join(v.reasons)})")
-        report_strays(plan)
+        report_strays(plan, whole=not (spot or lang or profile))
         click.echo(plan_summary(plan), err=True)
         plan.save_caches()
         sys.exit(1 if plan.errors else 0)
@@ -270,7 +282,7 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
         for problem in unlisted:
             emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
-    report_strays(plan)     # after the counts: the last lines a user reads
+    report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last
     warned = [o for o in outcomes if o.status in ("rendered", "remade", "up-to-date") and o.warnings]
     if strict and warned:
         click.echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)

@@ -132,11 +132,7 @@ def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     -14 LUFS), the bed ducked under the voice by a sidechain compressor. Either loses its DC
     offset when planning found one (defects.remove_dc), and either's loudness is the one
     planning metered when it did (render/inputs.py)."""
-    duration = plan.master.duration
-    voice = file_audio(plan.inputs["audio"], plan.tracks["audio"], duration,
-                       plan.sounds.get("audio"), plan.dc.get("audio"))
-    bed = file_audio(plan.inputs["music_bed"], plan.tracks["music_bed"], duration,
-                     plan.sounds.get("music_bed"), plan.dc.get("music_bed"))
+    voice, bed, key = _mix_parts(plan)
     voice_gain = gain_to(VOICE_LEVEL, measured_loudness(voice, cache))
     bed_gain = gain_to(BED_LEVEL, measured_loudness(bed, cache))
 
@@ -146,7 +142,25 @@ def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
         ducked = ffmpeg.filter([music, split[0]], "sidechaincompress", **DUCKING)
         return ffmpeg.filter([ducked, split[1]], "amix", inputs=2, duration="first", normalize=0)
 
-    return AudioSource(f"mix:{bed.key}:{voice.key}:{VOICE_LEVEL}:{BED_LEVEL}:{DUCKING}", build)
+    return AudioSource(key, build)
+
+
+def _mix_parts(plan: VariantPlan) -> tuple[AudioSource, AudioSource, str]:
+    """The voice-over and the bed as sources, and the key of their mix: nothing measured."""
+    duration = plan.master.duration
+    voice = file_audio(plan.inputs["audio"], plan.tracks["audio"], duration,
+                       plan.sounds.get("audio"), plan.dc.get("audio"))
+    bed = file_audio(plan.inputs["music_bed"], plan.tracks["music_bed"], duration,
+                     plan.sounds.get("music_bed"), plan.dc.get("music_bed"))
+    return voice, bed, f"mix:{bed.key}:{voice.key}:{VOICE_LEVEL}:{BED_LEVEL}:{DUCKING}"
+
+
+def source_key(plan: VariantPlan) -> str:
+    """`audio_source(plan, cache).key` without building or measuring anything (a mix's
+    measures its voice and bed): what names its shared track (`shared_track_path`)."""
+    if plan.variant.language.treatment == "mix":
+        return _mix_parts(plan)[2]
+    return AUDIO_SOURCES[plan.variant.language.treatment](plan, None).key
 
 
 def track_name(plan: VariantPlan) -> tuple[str, Path]:
@@ -205,6 +219,26 @@ _failed: "WeakKeyDictionary[HashCache, dict[Path, PipelineError]]" = WeakKeyDict
 _failed_guard = threading.Lock()     # made_once serialises one track's threads, not two tracks'
 
 
+def _track_key(plan: VariantPlan, source_key: str) -> str:
+    """The fingerprint of a shared track: its source, the profile's audio settings and target,
+    the render version and the ffmpeg planned with (known without starting ffmpeg)."""
+    profile = plan.variant.profile
+    return sha256_json({"source": source_key, "audio": audio_encoder_args(profile),
+                        "target": [profile.loudness, profile.loudness_tolerance,
+                                   profile.true_peak],
+                        "short_term_limit": programme_short_term_limit(plan),
+                        "render_version": RENDER_VERSION,
+                        "ffmpeg": plan.ffmpeg or ffmpeg_version()})[:16]
+
+
+def shared_track_path(plan: VariantPlan, source_key: str) -> Path:
+    """Where the variant's shared track of the source `source_key` is kept: the spot's
+    `.work/<spot>.<key>.audio.<m4a|mka>` (`clean` names the tracks no variant uses)."""
+    extension = track_container(plan.variant.profile)[0]
+    return (plan.variant.folder / ".work"
+            / f"{plan.variant.spot.id}.{_track_key(plan, source_key)}.audio.{extension}")
+
+
 def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> SharedTrack:
     """The source levelled and encoded for the variant's profile, made once (in the spot's
     `.work/` folder) and measured once; `RenderError` when it cannot be brought within the
@@ -213,12 +247,8 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
     the same audio settings (`square` and `vertical`) share it."""
     profile = plan.variant.profile
     limit = programme_short_term_limit(plan)
-    key = sha256_json({"source": source.key, "audio": audio_encoder_args(profile),
-                       "target": [profile.loudness, profile.loudness_tolerance, profile.true_peak],
-                       "short_term_limit": limit,
-                       "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
-    extension, container = track_container(profile)
-    track = plan.variant.folder / ".work" / f"{plan.variant.spot.id}.{key}.audio.{extension}"
+    key, track = _track_key(plan, source.key), shared_track_path(plan, source.key)
+    container = track_container(profile)[1]
     name, origin = track_name(plan)
     measured_key = f"levelled:{key}"
     with made_once(track) as needed:

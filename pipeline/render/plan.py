@@ -155,7 +155,7 @@ class _Planner(Inputs):
                 plan.reasons = plan.reasons + [diagnostic.format()]
 
     def _plan_variant(self, variant: Variant) -> VariantPlan:
-        plan = VariantPlan(variant)
+        plan = VariantPlan(variant, ffmpeg=self.ffmpeg)
         try:
             self._gather_inputs(plan)
         except _Skipped as skipped:

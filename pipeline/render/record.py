@@ -182,6 +182,17 @@ def poster_output(picture: ffmpeg.nodes.FilterableStream, at: float, target: Pat
                          **POSTER_JPEG)
 
 
+def shared_poster_path(plan: VariantPlan, shared_picture: Path) -> Path:
+    """Where the poster of a shared picture at the variant's poster time is kept, in the
+    spot's `.work/`: named for the picture's file, not its name (profiles carrying the same
+    picture hard-link it), so a picture made again gets a poster of its own. OSError when
+    the picture is not there."""
+    stat = shared_picture.stat()
+    key = sha256_json({"file": [stat.st_dev, stat.st_ino], "at": poster_time(plan),
+                       "size": stat.st_size, "mtime": stat.st_mtime_ns})[:16]
+    return plan.variant.folder / ".work" / f"poster-{key}.jpg"
+
+
 def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = None,
                  taken: Path | None = None) -> None:
     """A burned variant's own frame; the others share their picture, and so one poster file
@@ -199,11 +210,7 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
     if shared_picture is None:
         extract_poster(video, at, plan.variant.poster_path)
         return
-    # The picture's file, not its name: profiles carrying the same picture hard-link it.
-    stat = shared_picture.stat()
-    key = sha256_json({"file": [stat.st_dev, stat.st_ino], "at": at, "size": stat.st_size,
-                       "mtime": stat.st_mtime_ns})[:16]
-    poster = plan.variant.folder / ".work" / f"poster-{key}.jpg"
+    poster = shared_poster_path(plan, shared_picture)
     with made_once(poster) as needed:
         if needed:
             extract_poster(video, at, poster)

@@ -63,7 +63,10 @@ def _picture_key(plan: VariantPlan) -> str:
                         "fit": [variant.profile.width, variant.profile.height, variant.profile.fit,
                                 variant.profile.fps],
                         "conform": plan.conform.picture_settings,
-                        "render_version": RENDER_VERSION, "ffmpeg": ffmpeg_version()})[:16]
+                        "render_version": RENDER_VERSION,
+                        # The version planned with: the same string, known without starting
+                        # ffmpeg (`clean` names the pictures no variant uses).
+                        "ffmpeg": plan.ffmpeg or ffmpeg_version()})[:16]
 
 
 def picture_identity(plan: VariantPlan) -> tuple:

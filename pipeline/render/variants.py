@@ -96,6 +96,8 @@ class VariantPlan:
     # poster, certificate or sidecar); the variant is "stale" but not rendered again.
     remake: list[str] = field(default_factory=list)
     failure: Failure | None = None          # its last render failed (a stale variant's memo)
+    ffmpeg: str = ""                        # the ffmpeg version planned with (in its fingerprint);
+                                            # names its intermediates without starting ffmpeg
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

@@ -1,0 +1,177 @@
+"""Intermediates under each spot's `.work/` that no variant of the manifest uses now: shared
+pictures, levelled audio tracks and posters of shared pictures are named for a fingerprint
+(the master, the profile's settings, the ffmpeg), so a profile removed or renamed, or a setting
+changed, leaves the old ones behind, and `.work/` grew forever without a word. `plan` and
+`render` say how many there are and their size; `pipeline clean` lists them and, with
+`--delete`, deletes them.
+
+What the variants use is computed from their plans, without rendering: the names the modules
+that make these files give them (`treatments.shared_picture_target`,
+`audio.shared_track_path`, `record.shared_poster_path`). Only files directly in a spot's
+`.work/` with those names are considered; anything else there (a partial file, which is
+hidden, a user's file, a link, a folder) is left alone. A spot with a blocked variant is not
+judged: what its variant would use cannot be known until its inputs are fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, error, warning
+from pipeline.manifest import Manifest
+from pipeline.render.audio import shared_track_path, source_key
+from pipeline.render.record import shared_poster_path
+from pipeline.render.treatments import shared_picture_target
+from pipeline.render.variants import VariantPlan
+
+WORK = ".work"
+LISTED = 3    # names a warning shows; `pipeline clean` lists them all
+_KEY = "[0-9a-f]{16}"
+# <spot>.<profile>.<key>.picture.mp4, <spot>.<key>.audio.<m4a|mka>, poster-<key>.jpg
+_PICTURE = re.compile(rf"(?P<spot>[^.]+)\.[^.]+\.{_KEY}\.picture\.mp4")
+_TRACK = re.compile(rf"(?P<spot>[^.]+)\.{_KEY}\.audio\.(m4a|mka)")
+_POSTER = re.compile(rf"poster-{_KEY}\.jpg")
+
+
+@dataclass
+class Unused:
+    """A campaign's intermediates of no variant, and the spots not judged (a blocked variant)."""
+
+    paths: list[Path] = field(default_factory=list)
+    unjudged: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return sum(_size(path) for path in self.paths)
+
+    @property
+    def freed(self) -> int:
+        """Bytes deleting them frees: a file also linked under a name in use (a renamed
+        profile's picture, hard-linked to the new name) frees nothing."""
+        listed: dict[tuple[int, int], list[Path]] = {}
+        for path in self.paths:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            listed.setdefault((stat.st_dev, stat.st_ino), []).append(path)
+        freed = 0
+        for paths in listed.values():
+            stat = paths[0].stat()
+            if stat.st_nlink <= len(paths):
+                freed += stat.st_size
+        return freed
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:      # deleted meanwhile
+        return 0
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.1f} MB"
+
+
+def used_intermediates(plan: VariantPlan) -> set[Path]:
+    """The `.work/` files the variant's render uses (made, or to be made): its shared audio
+    track; for a copy of the master's picture (soft, dub, mix), the shared picture and the
+    poster taken from it. Audio-only variants, and radio spots, level their own sound."""
+    variant = plan.variant
+    if plan.conform is None or variant.profile.audio_only:
+        return set()
+    used = {shared_track_path(plan, source_key(plan))}
+    if variant.language.treatment == "burn" or variant.profile.mastered:
+        return used    # their pictures are made from the master in their own ffmpeg
+    target = shared_picture_target(plan)
+    picture = target if target is not None else Path(plan.inputs["master"]["path"])
+    if target is not None:
+        used.add(target)
+    if picture.is_file():     # else no poster of it exists yet: any there is of another picture
+        used.add(shared_poster_path(plan, picture))
+    return used
+
+
+def unused_intermediates(manifest: Manifest, plans: list[VariantPlan]) -> Unused:
+    """The pipeline's files directly in `<campaign>/<spot>/.work/` that none of `plans` (the
+    manifest's whole plan, not a selection of it) uses, sorted."""
+    unused = Unused()
+    campaign = manifest.campaign_dir
+    if not campaign.is_dir():
+        return unused
+    mine = [p for p in plans if p.variant.manifest.campaign_dir == campaign]
+    blocked = {p.variant.spot.id for p in mine if p.status == "blocked"}
+    used = {path for p in mine if p.status in ("up-to-date", "stale")
+            for path in used_intermediates(p)}
+    for folder in sorted(campaign.iterdir()):
+        work = folder / WORK
+        if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir() \
+                or work.is_symlink() or not work.is_dir():
+            continue
+        if folder.name in blocked:
+            unused.unjudged.append(folder.name)
+            continue
+        unused.paths += sorted(path for path in work.iterdir()
+                               if _named_by_pipeline(folder.name, path.name)
+                               and not path.is_symlink() and path.is_file() and path not in used)
+    return unused
+
+
+def _named_by_pipeline(spot: str, name: str) -> bool:
+    for pattern in (_PICTURE, _TRACK):
+        found = pattern.fullmatch(name)
+        if found:
+            return found["spot"] == spot
+    return _POSTER.fullmatch(name) is not None
+
+
+def unused_warning(manifest: Manifest, unused: Unused) -> Diagnostic | None:
+    """What `plan` and `render` say about the campaign's unused intermediates."""
+    if not unused.paths:
+        return None
+    names = [str(path.relative_to(manifest.campaign_dir)) for path in unused.paths[:LISTED]]
+    more = ", ..." if len(unused.paths) > LISTED else ""
+    count = len(unused.paths)
+    return warning(f"{count} intermediate file{'s' if count != 1 else ''}, "
+                   f"{size_text(unused.size)}, under .work/ {'are' if count != 1 else 'is'} "
+                   f"used by no variant of {manifest.path.name} ({', '.join(names)}{more}): "
+                   "left from a profile removed or renamed, or settings since changed",
+                   manifest.campaign_dir,
+                   hint=f"'pipeline clean {manifest.path}' lists them, and deletes them with "
+                        "--delete", code="unused-intermediates")
+
+
+def unjudged_warning(manifest: Manifest, unused: Unused) -> Diagnostic | None:
+    """What `clean` says of the spots whose `.work/` it did not judge."""
+    if not unused.unjudged:
+        return None
+    return warning(f".work/ of {', '.join(unused.unjudged)} not examined: "
+                   f"{'its' if len(unused.unjudged) == 1 else 'their'} blocked variants would "
+                   "use intermediates nobody can name until their inputs are fixed",
+                   manifest.campaign_dir, hint=f"'pipeline validate {manifest.path}' says why "
+                                               "they are blocked")
+
+
+def delete_unused(manifest: Manifest, unused: Unused) -> tuple[list[Path], list[Diagnostic]]:
+    """Delete the files `unused` lists: (deleted, an error for each that could not be)."""
+    campaign = manifest.campaign_dir.resolve()
+    deleted, problems = [], []
+    for path in unused.paths:
+        # Found by listing the spots' own `.work/` folders, links not followed: this only
+        # guards the one promise a delete must keep, nothing outside the output folder.
+        if path.resolve().parent.parent.parent != campaign or path.parent.name != WORK:
+            problems.append(error("not deleted: outside the campaign's output folder", path))
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:      # gone meanwhile: nothing to delete
+            continue
+        except OSError as exc:
+            problems.append(error(f"not deleted: {exc.strerror or exc}", path,
+                                  hint="check the folder's permissions"))
+            continue
+        deleted.append(path)
+    return deleted, problems
