@@ -54,6 +54,7 @@ _MEDIA = {
     "loudness-range": N_("Loudness range too wide for broadcast"),
     "picture-colour": N_("Picture colours not as in the master"),
     "stray-files": N_("Files of no variant in the output folder"),
+    "unused-intermediates": N_("Intermediate files no variant uses"),
     "deinterlaced": N_("Interlaced master made progressive"),
 }
 
