@@ -243,3 +243,17 @@ def windowboxed_master(path: Path) -> Path:
     ffmpeg("-f", "lavfi", "-i", PICTURE, "-f", "lavfi", "-i", TONE,
            "-vf", "pad=320:240:0:30:black", *X264, "-c:a", "aac", str(path))
     return path
+
+
+def variable_rate_master(path: Path) -> Path:
+    """A phone's variable-rate video: 320x180, 1 s at 30 fps, then 1 s at 15 and 1 s at 10 (light
+    falling), each frame's time jittered by up to 3 ms as a phone's clock stamps it; 440 Hz tone.
+    Written with the timestamps as they are (`-fps_mode passthrough`): ffprobe's base rate
+    (r_frame_rate) is 30, its average about 18 fps."""
+    # Keep every frame for 1 s, every 2nd for the next, every 3rd for the last.
+    keep = "if(lt(t,1),1,if(lt(t,2),not(mod(n,2)),not(mod(n,3))))"
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=30:duration={SECONDS}",
+           "-f", "lavfi", "-i", TONE,
+           "-vf", f"select='{keep}',setpts='PTS+0.003*sin(7*N)/TB'", "-fps_mode", "passthrough",
+           "-video_track_timescale", "90000", *X264, "-c:a", "aac", str(path))
+    return path

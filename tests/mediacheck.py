@@ -195,3 +195,14 @@ def rgb_as_decoded(path: Path, at: float, points: list[tuple[int, int]],
         green = (luma - kr * red - kb * blue) / kg
         colours.append(tuple(255 * value for value in (red, green, blue)))
     return colours
+
+
+def counted_streams(path: Path) -> dict[str, dict]:
+    """The first stream of each kind with the frames a decoder reads from it (`nb_read_frames`,
+    counted, not the container's word) and its length in seconds."""
+    out = subprocess.run([FFPROBE, "-v", "error", "-count_frames", "-print_format", "json",
+                          "-show_streams", str(path)], capture_output=True, text=True, check=True)
+    found: dict[str, dict] = {}
+    for stream in json.loads(out.stdout)["streams"]:
+        found.setdefault(stream["codec_type"], stream)
+    return found

@@ -21,8 +21,9 @@ from pipeline.media.audio_layout import AudioChoice, choose_streams, pan_express
 from pipeline.media.colour import Remap, conversion, remap, source_matrix, unconverted
 from pipeline.media.conform import Master, examine, master_fits, master_picture, master_sound
 from pipeline.media.geometry import Crop, geometry_of, placement
-from pipeline.media.probe import MediaInfo, Stream, probe
+from pipeline.media.probe import MediaInfo, Stream, _stream, probe
 from pipeline.media.scan import FieldCounts, ScanDecision, decide
+from pipeline.media.timecode import constant_rate
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from tests.conformmedia import progressive_coded_interlaced_master
 
@@ -444,3 +445,23 @@ def test_an_hdr_master_is_named_where_the_user_looks(campaign):
     assert "HDR HLG (BT.2020), tone-mapped to BT.709 SDR: reference white 203 cd/m2" in line, line
     assert "picture-colour" not in result.output and "HDR" not in result.stdout, result.output
     assert "the master's" not in result.output, result.output
+
+
+def test_a_variable_rate_master_is_made_constant_at_the_standard_rate_nearest_its_base():
+    # The probe reads a variable-rate picture's rate as the constant one it is made at: the
+    # standard rate nearest ffprobe's base rate (its fastest stretch), not its average.
+    raw = {"index": 0, "codec_type": "video", "codec_name": "h264", "r_frame_rate": "30/1",
+           "avg_frame_rate": "4950/263"}
+    phone = _stream(raw, "video")
+    assert phone.variable_rate and phone.fps == 30.0 and phone.average_fps == pytest.approx(18.821, abs=1e-3)
+    assert _stream(raw | {"avg_frame_rate": "30/1"}, "video").fps == 30.0
+    assert constant_rate(30.2) == 30 and constant_rate(29.97) == Fraction(30000, 1001)
+    assert constant_rate(90000) == 120            # a timescale read as a rate
+    master = examine(info(video(fps=phone.fps, variable_rate=True, average_fps=18.82), audio(1)))
+    assert master.constant_rate == 30 and master.picture_settings["constant_rate"] == "30"
+    args = " ".join(ffmpeg.compile(master_picture("m.mp4", master, SMALL).output("o.mp4")))
+    assert "fps=30/1" in args and "trim=end_frame=120" in args, args     # 4 s at 30
+    # A constant-rate master's graph, settings and so fingerprints are as they were.
+    steady = examine(info(video(fps=30.0), audio(1)))
+    args = " ".join(ffmpeg.compile(master_picture("m.mp4", steady, SMALL).output("o.mp4")))
+    assert "fps=" not in args and "trim" not in args and "constant_rate" not in steady.picture_settings

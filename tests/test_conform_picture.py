@@ -27,9 +27,11 @@ from tests.conformmedia import (
     phone_master,
     unflagged_interlaced_master,
     upright_reference,
+    variable_rate_master,
     windowboxed_master,
 )
-from tests.mediacheck import bright_box, field_counts, gray_frame, rgb_as_decoded, rotation, streams
+from tests.mediacheck import bright_box, counted_streams, field_counts, gray_frame, rgb_as_decoded, \
+    rotation, streams
 
 pytestmark = pytest.mark.e2e
 
@@ -261,3 +263,37 @@ def test_a_letterboxed_master_cropped_to_its_active_picture_fills_the_frame(rend
     for x in (2, W - 3):
         assert sum(frame[y * W + x] for y in range(H)) / H > 60, x
     assert sum(frame[3 * W: 4 * W]) / W > 60 and sum(frame[(H - 4) * W: (H - 3) * W]) / W > 20
+
+
+def test_a_variable_rate_master_renders_at_one_constant_rate_on_every_path(tmp_path):
+    # A phone's 30/15/10 fps video failed every size-capped variant, and the web and proxy
+    # variants rendered in the same ffmpeg run with it: x264's first pass (to the null muxer)
+    # saw its frames as they were, the second (to MP4) with frames duplicated to a constant
+    # rate, and stopped on "Incomplete MB-tree stats file". The others came out 0.1 s longer
+    # than the master. Now the conform step makes it 30 fps, cut at its length, for every pass.
+    master = variable_rate_master(tmp_path / "vfr.mp4")
+    video = counted_streams(master)["video"]
+    assert video["avg_frame_rate"] != video["r_frame_rate"] == "30/1"     # really variable
+    assert int(video["nb_read_frames"]) == 55
+    length = float(video["duration"])
+    spots = Spots(tmp_path, {"vfr": master}, dub=dub_track(tmp_path / "dub.wav"))
+    # The size-capped profile keeps its own preset: `ultrafast` has no MB-tree, whose stats
+    # file is what the second pass found short.
+    manifest = spots.write([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
+                            {"code": "yua", "treatment": "dub"}],
+                           {"small": {"base": "web", "width": W, "height": H, "preset": "ultrafast",
+                                      "crf": 23},
+                            "capped": {"base": "messaging", "width": W, "height": H}})
+    result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
+    assert result.exit_code == 0 and "6 rendered" in result.output, result.output
+    frames = round(length * 30)
+    for language in PATHS:
+        for profile in ("small", "capped"):
+            out = counted_streams(spots.out("vfr", language, profile))
+            picture, sound = out["video"], out["audio"]
+            where = f"{language}.{profile}: {picture}"
+            assert picture["r_frame_rate"] == picture["avg_frame_rate"] == "30/1", where
+            assert int(picture["nb_read_frames"]) == frames, where
+            # The picture, and the sound, as long as the master's picture, within a frame.
+            assert abs(float(picture["duration"]) - length) < 1 / 30, where
+            assert abs(float(sound["duration"]) - length) < 1 / 30, (where, sound["duration"])

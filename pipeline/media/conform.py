@@ -19,6 +19,7 @@ the preview then build their graphs from it:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import ffmpeg
 
@@ -68,6 +69,13 @@ class Master:
         return remap(self.info.video)
 
     @property
+    def constant_rate(self) -> Fraction | None:
+        """The rate a variable-rate master's picture is made constant at (media/timecode.py
+        `constant_rate`, read by the probe as its `fps`); None for a constant-rate master."""
+        video = self.info.video
+        return exact_rate(video.fps) if video and video.variable_rate and video.fps else None
+
+    @property
     def picture_settings(self) -> dict:
         """What decides the conformed picture (for fingerprints and records). `colour` only for
         a master that is converted into BT.709 SDR: the variants of every other master keep
@@ -77,6 +85,9 @@ class Master:
                     "matrix": self.matrix}
         if self.remap is not None:
             settings["colour"] = self.remap.settings()
+        if self.constant_rate is not None:
+            # Only here, as `colour`: the fingerprints of constant-rate masters stay as they were.
+            settings["constant_rate"] = str(self.constant_rate)
         return settings
 
     @property
@@ -98,7 +109,8 @@ class Master:
             rate = exact_rate(video.fps)
             parts.append(f"{video.fps:.3f}".rstrip("0").rstrip(".") + " fps"
                          + (f" ({rate.numerator}/{rate.denominator})" if rate.denominator > 1 else "")
-                         + (", variable" if video.variable_rate else ""))
+                         + (f", made constant from a variable rate ({video.average_fps:.3f} fps "
+                            "on average)" if video.variable_rate and video.average_fps else ""))
         if geometry.rotation and video:
             parts.append(f"upright from the stored {video.width}x{video.height} "
                          f"(display matrix: {geometry.rotation} degrees)")
@@ -155,6 +167,17 @@ def framed(video: Stream, master: Master, profile: Profile) -> Stream:
         video = master.remap.apply(video)
     if profile.fps:
         video = video.filter("fps", profile.fps)
+    elif master.constant_rate is not None:
+        # A variable-rate master is made constant here, before any encoder sees it: left to the
+        # muxers, the null muxer of a first x264 pass kept its 165 frames and MP4 made 269 of
+        # them (duplicates), and the second pass stopped on "Incomplete MB-tree stats file".
+        rate = master.constant_rate
+        video = video.filter("fps", f"{rate.numerator}/{rate.denominator}")
+    if master.constant_rate is not None:
+        # Cut at the master's picture's length, as its sound is: its last frame, held to the
+        # next frame time at its own slower rate, ran past it (8.93 s of picture for 8.77 s).
+        rate = profile.fps or master.constant_rate
+        video = video.trim(end_frame=round(master.info.duration * rate))
     return video.filter("format", profile.pix_fmt).filter("setparams", **BT709)
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from pipeline.errors import MediaError
 from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
+from pipeline.media.timecode import constant_rate
 
 
-PROBE_VERSION = 8
+PROBE_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Stream:
     language: str | None = None
     width: int | None = None           # stored pixels, before SAR and rotation
     height: int | None = None
-    fps: float | None = None
+    fps: float | None = None           # the rate the picture is made at (see `_stream`)
     sample_rate: int | None = None
     channels: int | None = None
     pix_fmt: str | None = None
@@ -36,6 +37,7 @@ class Stream:
     field_order: str | None = None     # progressive | tt | bb | tb | bt | unknown; None: not given
     rotation: int | None = None        # display matrix rotation, degrees counter-clockwise
     variable_rate: bool | None = None  # average and base frame rates differ (phone video)
+    average_fps: float | None = None   # a variable-rate picture's average rate, for people
     start_time: float | None = None    # seconds, on the file's clock (edit lists applied)
     duration: float | None = None      # seconds
     channel_layout: str | None = None  # ffmpeg's name: mono, stereo, 5.1(side), 7.1...
@@ -127,20 +129,24 @@ def _duration(raw: dict) -> float | None:
 def _stream(raw: dict, kind: str) -> Stream:
     video = kind == "video"
     avg, base = _rate(raw.get("avg_frame_rate")), _rate(raw.get("r_frame_rate"))
+    variable = bool(avg and base and abs(avg - base) > 0.01 * base) if video else None
     sar = raw.get("sample_aspect_ratio")
     level = raw.get("level")
     return Stream(
         index=int(raw["index"]), kind=kind, codec=raw.get("codec_name", "unknown"),
         language=raw.get("tags", {}).get("language"),
         width=raw.get("width"), height=raw.get("height"),
-        fps=(avg or base) if video else None,
+        # A variable-rate picture is conformed to a constant rate (media/conform.py): that rate
+        # is its frame grid everywhere (subtitle times, leader, poster, the encoders' frames),
+        # not the average, on which no frame of it falls (18.8 fps for a 30/15/10 phone clip).
+        fps=(float(constant_rate(base)) if variable else avg or base) if video else None,
         sample_rate=int(raw["sample_rate"]) if raw.get("sample_rate") else None,
         channels=raw.get("channels"), pix_fmt=raw.get("pix_fmt"), profile=raw.get("profile"),
         level=level if isinstance(level, int) and level > 0 else None,
         sar=sar if video and sar and not sar.startswith("0:") else None,
         field_order=raw.get("field_order") if video else None,
         rotation=_rotation(raw) if video else None,
-        variable_rate=bool(avg and base and abs(avg - base) > 0.01 * base) if video else None,
+        variable_rate=variable, average_fps=avg if variable else None,
         start_time=_number(raw.get("start_time")), duration=_duration(raw),
         channel_layout=raw.get("channel_layout") if kind == "audio" else None,
         color_space=raw.get("color_space") if video else None,

@@ -36,6 +36,22 @@ def exact_rate(fps: float) -> Fraction:
     return Fraction(fps).limit_denominator(NTSC_DENOMINATOR)
 
 
+# The frame rates cameras, phones and players are made for (ATSC A/53, SMPTE ST 2036, EBU).
+STANDARD_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001),
+                  Fraction(30), Fraction(48), Fraction(50), Fraction(60000, 1001), Fraction(60),
+                  Fraction(100), Fraction(120000, 1001), Fraction(120))
+
+
+def constant_rate(base: float) -> Fraction:
+    """The constant rate a variable-rate picture is made at: the standard rate nearest its base
+    rate (ffprobe's r_frame_rate, the rate of its fastest stretch: a phone recording at 30 that
+    drops to 15 or 10 in low light reads 30 there, its average 18.8). Nothing the fastest
+    stretch shows is dropped, the slower ones repeat frames, and the rate is one every player
+    and platform takes; a jittered base read as 30.2 is 30, and a timescale read as a
+    rate (90000) is 120, the fastest a phone records at."""
+    return min(STANDARD_RATES, key=lambda rate: abs(float(rate) - base))
+
+
 def nominal(rate: Fraction) -> int:
     """Frames counted per timecode second (30 for 29.97)."""
     return round(rate)
