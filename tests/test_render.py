@@ -333,3 +333,37 @@ def test_a_language_burned_in_two_frames_in_one_process_is_laid_out_for_each(cam
     # tall one's: three small lines).
     assert text_lines("spot.nah.tall.mp4", 180, 320) == (3, False)
     assert text_lines("spot.nah.wide.mp4", 320, 180) == (1, False)
+
+
+def test_a_copied_picture_gets_no_first_pass_of_its_own(campaign, monkeypatch):
+    # Each soft or dub variant of a size-capped profile ran x264's first pass over the shared
+    # picture it then copied (`-i ….picture.mp4 … -pass 1`, 2.9 s where the remux takes 0.8):
+    # statistics nobody read. The shared picture is encoded in two passes once; then each
+    # variant is one remux.
+    campaign.subtitle("tzo")
+    campaign.audio("yua", "dub.wav")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}],
+                              profiles={"capped": {"base": "messaging", "width": W, "height": H,
+                                                   "preset": "ultrafast"}})
+    commands: list[list[str]] = []
+    real = treatments.run_ffmpeg
+
+    def logged(args, **kwargs):                 # notes the command, then runs the real ffmpeg
+        commands.append(list(args))
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(treatments, "run_ffmpeg", logged)
+    result = render(manifest, "-j", "1")
+    assert result.exit_code == 0 and "2 rendered" in result.output, result.output
+
+    def first_pass(args):
+        return any(a == "-pass" and b == "1" for a, b in zip(args, args[1:]))
+
+    def input_of(args):
+        return args[args.index("-i") + 1]
+    passes = [input_of(args) for args in commands if first_pass(args)]
+    assert not [i for i in passes if i.endswith(".picture.mp4")], passes
+    assert len(passes) == 1 and passes[0].endswith("spot.mp4"), passes      # the shared picture's
+    remuxes = [args for args in commands if any(a.endswith(".picture.mp4") for a in args)
+               and "copy" in args]
+    assert len(remuxes) == 2, commands
