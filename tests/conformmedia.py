@@ -257,3 +257,13 @@ def variable_rate_master(path: Path) -> Path:
            "-vf", f"select='{keep}',setpts='PTS+0.003*sin(7*N)/TB'", "-fps_mode", "passthrough",
            "-video_track_timescale", "90000", *X264, "-c:a", "aac", str(path))
     return path
+
+
+def dropped_frame_master(path: Path) -> Path:
+    """6 s at 30 fps with frame 40 missing (a phone that skipped one): its average rate 29.83
+    is within 1 % of its base rate, so it is not taken as variable-rate; 440 Hz tone."""
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30:duration=6",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=6",
+           "-vf", "select='not(eq(n,40))'", "-fps_mode", "passthrough", *X264, "-c:a", "aac",
+           str(path))
+    return path

@@ -19,6 +19,7 @@ from tests.conformmedia import (
     Spots,
     bars_master,
     disc_master,
+    dropped_frame_master,
     dub_track,
     ffmpeg,
     hd_bars,
@@ -297,3 +298,20 @@ def test_a_variable_rate_master_renders_at_one_constant_rate_on_every_path(tmp_p
             # The picture, and the sound, as long as the master's picture, within a frame.
             assert abs(float(picture["duration"]) - length) < 1 / 30, where
             assert abs(float(sound["duration"]) - length) < 1 / 30, (where, sound["duration"])
+
+
+def test_a_master_missing_a_frame_passes_both_x264_passes(tmp_path):
+    # One frame missing in 6 s is not a variable rate (the average is within 1 % of the base),
+    # so no fps filter makes it constant; the first pass (null muxer) saw 179 frames and the
+    # second (MP4, constant rate) 180, and x264 stopped on "Incomplete MB-tree stats file".
+    # The first pass now counts frames as MP4 does.
+    master = dropped_frame_master(tmp_path / "gap.mp4")
+    video = counted_streams(master)["video"]
+    assert int(video["nb_read_frames"]) == 179 and video["r_frame_rate"] == "30/1"
+    spots = Spots(tmp_path, {"gap": master})
+    manifest = spots.write([{"code": "tzo", "treatment": "soft"}],
+                           {"capped": {"base": "messaging", "width": W, "height": H}})
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0 and "1 rendered" in result.output, result.output
+    picture = counted_streams(spots.out("gap", "tzo", "capped"))["video"]
+    assert int(picture["nb_read_frames"]) == 180 and picture["avg_frame_rate"] == "30/1", picture

@@ -158,8 +158,13 @@ def picture_args(profile: Profile, threads: int, duration: float,
 
 def first_pass(picture: Stream, profile: Profile, threads: int, duration: float, passlog: str):
     """x264's first pass of a size-capped picture: statistics only (in `passlog`), to the null
-    muxer."""
-    return ffmpeg.output(picture, os.devnull, f="null",
+    muxer, with the frames the second pass's MP4 gets: the null muxer passes timestamps as they
+    are, MP4 makes the rate constant (a frame repeated or dropped at a gap), and x264 stops when
+    the second pass has more frames than the first's statistics. The conform step makes a
+    variable-rate master constant (media/conform.py); this keeps a master whose timestamps
+    stray by less than that step's threshold from failing the same way. For a constant-rate
+    picture the statistics, and the file, are the same bytes."""
+    return ffmpeg.output(picture, os.devnull, f="null", fps_mode="cfr",
                          **video_encoder_args(profile, threads, duration=duration,
                                               passlog=passlog, pass_number=1))
 
