@@ -127,17 +127,9 @@ def test_a_clipped_dub_is_said_with_how_much_and_where(campaign, radio_master):
                codec=("-c:a", "pcm_s16le"))
     at_rail = int(np.count_nonzero(np.abs(samples(path)) >= 32767 / 32768))
     assert 30000 < at_rail < 33000           # two thirds of every period, for 1 s
-    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
-                              ["radio"])
-    result = invoke("validate", manifest)
-    assert result.exit_code == 0, result.output
-    (said,) = [w for w in warnings_of(result, path) if "clipped" in w]
-    found = re.fullmatch(rf"{re.escape(str(path))}: warning: the dub is clipped: (\d+) samples "
-                         r"held at full scale \(runs of 3 or more within 0.1 dB of it\) in "
-                         r"(\d+) of its 100 ms blocks, between 1.0 s and 2.\d s \(hint: .*\)", said)
-    assert found, said
+    found, output = clipping_said(campaign, radio_master, path)
     assert abs(int(found.group(1)) - at_rail) <= at_rail * 0.02 and int(found.group(2)) in (10, 11)
-    assert "0 errors, 1 warning" in result.output
+    assert "0 errors, 1 warning" in output
 
 
 @pytest.mark.e2e
@@ -154,16 +146,7 @@ def test_a_clip_in_one_channel_of_a_5_1_dub_is_said_with_its_channel(campaign, r
     assert 30000 < at_rail < 33000 and np.abs(decoded[:, [0, 1, 3, 4, 5]]).max() < 0.11
     left = decoded[:, 0] + 0.7071 * (decoded[:, 2] + decoded[:, 4])      # BS.775's L0
     assert np.abs(left).max() < 0.9
-    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
-                              ["radio"])
-    result = invoke("validate", manifest)
-    assert result.exit_code == 0, result.output
-    (said,) = [w for w in warnings_of(result, path) if "clipped" in w]
-    found = re.fullmatch(rf"{re.escape(str(path))}: warning: the dub is clipped: (\d+) samples "
-                         r"held at full scale \(runs of 3 or more within 0.1 dB of it\) in "
-                         r"(\d+) of its 100 ms blocks, between 1.0 s and 2.\d s, in its FC "
-                         r"channel \(of 5.1\) \(hint: .*\)", said)
-    assert found, said
+    found, _ = clipping_said(campaign, radio_master, path, r", in its FC channel \(of 5.1\)")
     assert abs(int(found.group(1)) - at_rail) <= at_rail * 0.02 and int(found.group(2)) in (10, 11)
 
 
@@ -325,3 +308,18 @@ def test_clean_speech_and_music_get_no_defect_warning(campaign, tmp_path):
     clean, fixed = (samples(campaign.out / f"spot.{code}.radio.wav", 2) for code in ("yua", "tzo"))
     rest = (clean - fixed) - (clean - fixed).mean()
     assert np.sqrt((rest ** 2).mean() / (clean ** 2).mean()) < 0.01      # under -40 dB
+
+def clipping_said(campaign, radio_master, path, where: str = "") -> tuple[re.Match, str]:
+    """`validate`'s one clipping warning on the dub at `path` (its radio campaign written),
+    matched for its count of samples and of blocks; `where`: the channel part it ends with."""
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    (said,) = [w for w in warnings_of(result, path) if "clipped" in w]
+    found = re.fullmatch(rf"{re.escape(str(path))}: warning: the dub is clipped: (\d+) samples "
+                         r"held at full scale \(runs of 3 or more within 0.1 dB of it\) in "
+                         rf"(\d+) of its 100 ms blocks, between 1.0 s and 2.\d s{where} "
+                         r"\(hint: .*\)", said)
+    assert found, said
+    return found, result.output

@@ -19,10 +19,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import Diagnostic, error, warning
+from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import Manifest
 from pipeline.render.audio import shared_track_path, source_key
 from pipeline.render.record import shared_poster_path
+from pipeline.render.strays import delete_files
 from pipeline.render.treatments import shared_picture_target
 from pipeline.render.variants import VariantPlan
 
@@ -158,20 +159,7 @@ def unjudged_warning(manifest: Manifest, unused: Unused) -> Diagnostic | None:
 def delete_unused(manifest: Manifest, unused: Unused) -> tuple[list[Path], list[Diagnostic]]:
     """Delete the files `unused` lists: (deleted, an error for each that could not be)."""
     campaign = manifest.campaign_dir.resolve()
-    deleted, problems = [], []
-    for path in unused.paths:
-        # Found by listing the spots' own `.work/` folders, links not followed: this only
-        # guards the one promise a delete must keep, nothing outside the output folder.
-        if path.resolve().parent.parent.parent != campaign or path.parent.name != WORK:
-            problems.append(error("not deleted: outside the campaign's output folder", path))
-            continue
-        try:
-            path.unlink()
-        except FileNotFoundError:      # gone meanwhile: nothing to delete
-            continue
-        except OSError as exc:
-            problems.append(error(f"not deleted: {exc.strerror or exc}", path,
-                                  hint="check the folder's permissions"))
-            continue
-        deleted.append(path)
-    return deleted, problems
+    # Found by listing the spots' own `.work/` folders, links not followed: this only guards
+    # the one promise a delete must keep, nothing outside the output folder.
+    return delete_files(unused.paths, lambda path: path.parent.name == WORK
+                        and path.resolve().parent.parent.parent == campaign)

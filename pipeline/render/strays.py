@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Callable
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import Manifest
@@ -101,11 +102,18 @@ def delete_strays(manifest: Manifest) -> tuple[list[Path], list[Diagnostic]]:
     """Delete the campaign's stray files, as `stray_files` finds them now: (deleted, an error
     for each that could not be)."""
     campaign = manifest.campaign_dir.resolve()
+    # Found by listing the campaign's own folders, not following links: this only guards the
+    # one promise a delete must keep, nothing outside the output folder.
+    return delete_files(stray_files(manifest), lambda path: path.resolve().parent.parent == campaign)
+
+
+def delete_files(paths: list[Path], inside: Callable[[Path], bool]
+                 ) -> tuple[list[Path], list[Diagnostic]]:
+    """Delete each of `paths` that `inside` accepts (the output folder's own): (deleted, an
+    error for each that could not be, or was outside)."""
     deleted, problems = [], []
-    for path in stray_files(manifest):
-        # Found by listing the campaign's own folders, not following links: this only guards
-        # the one promise a delete must keep, nothing outside the output folder.
-        if path.resolve().parent.parent != campaign:
+    for path in paths:
+        if not inside(path):
             problems.append(error("not deleted: outside the campaign's output folder", path))
             continue
         try:
