@@ -45,9 +45,9 @@ class LazyGroup(click.Group):
     `render` does not pay for the publishing and translators' stacks (boto3's, Jinja's, the
     file watcher's): ~0.1 s a start. Click's documented "lazily loading subcommands" pattern."""
 
-    LAZY = {"clean": "pipeline.cli.clean", "check": "pipeline.cli.translate", "preview": "pipeline.cli.translate",
-            "watch": "pipeline.cli.translate", "publish": "pipeline.cli.publish",
-            "verify": "pipeline.cli.publish"}
+    LAZY = {"clean": "pipeline.cli.clean", "check": "pipeline.cli.translate",
+            "preview": "pipeline.cli.translate", "watch": "pipeline.cli.translate",
+            "publish": "pipeline.cli.publish", "verify": "pipeline.cli.publish"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
@@ -283,7 +283,8 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
             emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
     report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last
-    warned = [o for o in outcomes if o.status in ("rendered", "remade", "up-to-date") and o.warnings]
+    warned = [o for o in outcomes
+              if o.status in ("rendered", "remade", "up-to-date") and o.warnings]
     if strict and warned:
         click.echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)
     if failed or plan.errors or unlisted or (strict and warned):
@@ -306,7 +307,8 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
         warned: dict[tuple[str, ...], list[str]] = {}
         for o in rendered:
             if o.warnings:
-                warned.setdefault(tuple(d.format() for d in o.warnings), []).append(o.plan.variant.key)
+                said = tuple(d.format() for d in o.warnings)
+                warned.setdefault(said, []).append(o.plan.variant.key)
         for lines, keys in warned.items():
             click.echo(f"{', '.join(keys)}: {plural(len(lines), 'warning')}", err=True)
             for line in lines:

@@ -48,7 +48,8 @@ def _failed(manifest: Manifest, failed: list) -> list[Diagnostic]:
                         f"last render failed ({names}, ...)", manifest.campaign_dir,
                         hint="'pipeline plan' says when and with what error each failed")]
     return [warning(f"no rendered file, not published: {spot.id} {language.code} "
-                    f"{profile.name}: {failure.describe()}", record_path(manifest, spot, language, profile),
+                    f"{profile.name}: {failure.describe()}",
+                    record_path(manifest, spot, language, profile),
                     hint=hint)
             for spot, language, profile, failure in failed]
 
