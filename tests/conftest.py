@@ -15,6 +15,15 @@ FFMPEG = shutil.which("ffmpeg")
 DURATION = 4.0
 
 
+def made_after_failing(folder: Path, stem: str) -> list[Path]:
+    """What a failed variant left under its name in `folder`: nothing but its failure memo
+    (render/failures.py) may be there, no part of a file under a final name. Asserts the memo
+    is there."""
+    memo = folder / f"{stem}.failed.json"
+    assert memo.is_file(), f"{memo} not written"
+    return [path for path in folder.glob(f"{stem}.*") if path != memo]
+
+
 def ffmpeg(*args: str) -> None:
     assert FFMPEG, "ffmpeg is not installed: run `make setup` (apt-get install ffmpeg)"
     subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args], check=True)
