@@ -76,8 +76,10 @@ def test_a_file_mixing_forms_gets_one_warning_with_the_lines(tmp_path):
     assert len(lines) == 1, result.stderr
     # The slip (the rarer form) is where the warning points: cue 3 starts on line 9.
     assert lines[0].startswith(f"{path}:9: warning: the same letter is typed in two Unicode forms")
-    assert "ä composed (U+00E4) on lines 1, 5, decomposed (U+0061 + U+0308) on line 9" in lines[0]
-    assert "é composed (U+00E9) on line 13, decomposed (U+0065 + U+0301) on line 17" in lines[0]
+    assert ("ä composed (U+00E4) in the cues at lines 1, 5, decomposed (U+0061 + U+0308) in the "
+            "cue at line 9") in lines[0]
+    assert ("é composed (U+00E9) in the cue at line 13, decomposed (U+0065 + U+0301) in the cue "
+            "at line 17") in lines[0]
     assert "U+0331" not in lines[0]
     assert result.exit_code == 0            # a warning: the file can be used
 

@@ -317,9 +317,38 @@ def test_mixed_look_alike_apostrophes_warn_once_naming_both(tmp_path):
         """)
     warning = only(found, "apostrophes")
     assert warning.line == 9
-    assert "U+02BC ʼ (modifier letter apostrophe) on lines 1, 5" in warning.message
-    assert "U+0027 ' (apostrophe) on line 9" in warning.message
+    assert "U+02BC ʼ (modifier letter apostrophe) 5 times, in the cues at lines 1, 5" \
+        in warning.message
+    assert "U+0027 ' (apostrophe) 1 time, in the cue at line 9" in warning.message
     assert "U+02BC" in warning.hint
+
+
+def test_the_apostrophe_typed_most_is_the_one_recommended_and_a_tie_names_none(tmp_path):
+    # Four saltillos in one cue, two modifier apostrophes in two: counting cues recommended
+    # U+02BC, and a Mixtec translator following the hint would have replaced every saltillo.
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        Tuꞌun savi ñuꞌu kaꞌan ndaꞌa
+
+        2
+        00:00:03,000 --> 00:00:04,000
+        kʼop
+
+        3
+        00:00:05,000 --> 00:00:06,000
+        chʼ
+        """)
+    warning = only(found, "apostrophes")
+    assert warning.message.startswith("look-alike apostrophes are mixed: U+A78C ꞌ (Latin small "
+                                      "letter saltillo) 4 times, in the cue at line 1; U+02BC")
+    assert "most of this file uses U+A78C ꞌ" in warning.hint
+    tie = only(qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        ts'ijil batsʼi
+        """), "apostrophes")
+    assert "most of this file" not in tie.hint and "Tsotsil" in tie.hint
 
 
 def test_one_apostrophe_form_is_fine(tmp_path):

@@ -221,11 +221,16 @@ def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str) -> list[Diagnost
             for d in diagnostics]
 
 
-def line_list(lines: list[int]) -> str:
-    """`line 3`, or `lines 3, 7, ... and 4 more` (at most `LISTED_LINES` named)."""
+def line_list(lines: list[int], cues: bool = False) -> str:
+    """`line 3`, or `lines 3, 7, ... and 4 more` (at most `LISTED_LINES` named); with `cues`,
+    `the cue at line 3` / `the cues at lines 3, 7`: where a cue starts, not the line of the text
+    it is about (a cue's text starts a line or two below, as its format puts it)."""
     listed = ", ".join(map(str, lines[:LISTED_LINES]))
     more = f" and {len(lines) - LISTED_LINES} more" if len(lines) > LISTED_LINES else ""
-    return f"{'line' if len(lines) == 1 else 'lines'} {listed}{more}"
+    where = f"{'line' if len(lines) == 1 else 'lines'} {listed}{more}"
+    if not cues:
+        return where
+    return f"{'the cue' if len(lines) == 1 else 'the cues'} at {where}"
 
 
 def styled_runs(text: str) -> list[tuple[str, frozenset[str]]]:

@@ -59,7 +59,7 @@ def _mixed_forms(cues: list[Cue], path: Path | str) -> list[Diagnostic]:
         parts = []
         for form in ("composed", "decomposed"):
             typed, lines = mixed[letter][form]
-            parts.append(f"{form} ({_code_points(typed)}) on {line_list(lines)}")
+            parts.append(f"{form} ({_code_points(typed)}) in {line_list(lines, cues=True)}")
         return f"{letter} " + ", ".join(parts)
 
     # The less used form of each letter is probably the slip: point at its first line.

@@ -13,6 +13,7 @@ Netflix guide and Subtitle Edit count it, not two code points.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -254,23 +255,33 @@ class _Fitter:
 
 def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
     where: dict[str, list[int]] = {}
+    used: Counter = Counter()
     for cue in cues:
-        for char in set(plain_text(cue)) & APOSTROPHES.keys():
+        text = plain_text(cue)
+        for char in set(text) & APOSTROPHES.keys():
             where.setdefault(char, []).append(cue.line)
+            used[char] += text.count(char)
     if len(where) < 2:
         return []
-    # Most used first: the others are probably the slips.
-    forms = sorted(where, key=lambda char: (-len(where[char]), char))
+    # Most typed first (each occurrence counts, not each cue): the others are probably the
+    # slips. A tie names no winner: the language's spelling decides, not a code point's order.
+    forms = sorted(where, key=lambda char: (-used[char], char))
 
     def describe(char: str) -> str:
-        return f"U+{ord(char):04X} {char} ({APOSTROPHES[char]}) on {line_list(where[char])}"
+        times = f"{used[char]} time{'' if used[char] == 1 else 's'}"
+        return (f"U+{ord(char):04X} {char} ({APOSTROPHES[char]}) {times}, in "
+                f"{line_list(where[char], cues=True)}")
 
     first_slip = min(line for char in forms[1:] for line in where[char])
-    return [warning(
-        "look-alike apostrophes are mixed: " + "; ".join(describe(char) for char in forms),
-        path, first_slip,
-        f"the language's spelling uses one of them; most of this file uses U+{ord(forms[0]):04X} "
-        f"{forms[0]}: replace the others with it (or all with the right one)", "apostrophes")]
+    if used[forms[0]] == used[forms[1]]:
+        hint = ("the language's spelling uses one of them (Mixtec writes the saltillo ꞌ, Tsotsil "
+                "and Tseltal ʼ): replace the others with it")
+    else:
+        hint = (f"the language's spelling uses one of them; most of this file uses "
+                f"U+{ord(forms[0]):04X} {forms[0]}: replace the others with it (or all with the "
+                "right one)")
+    return [warning("look-alike apostrophes are mixed: " + "; ".join(map(describe, forms)),
+                    path, first_slip, hint, "apostrophes")]
 
 
 def narrowest_frame(profiles: Iterable) -> tuple[int, int]:
