@@ -130,7 +130,8 @@ def validate(manifests: tuple[Path, ...]) -> None:
     report_plan_diagnostics(plan)
     errors = len(plan.errors)
     warnings = len(plan.diagnostics) - errors
-    click.echo(f"{plan_summary(plan)}; {errors} errors, {warnings} warnings", err=True)
+    click.echo(f"{plan_summary(plan)}; {plural(errors, 'error')}, {plural(warnings, 'warning')}",
+               err=True)
     if errors:
         sys.exit(1)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import langcodes
 
-from pipeline.cli.common import emit, fails_cleanly, verbosity
+from pipeline.cli.common import emit, fails_cleanly, plural, verbosity
 from pipeline.cli.progress import make_reporter
 from pipeline.errors import PipelineError
 from pipeline.manifest import QcSettings, Style, load_manifest
@@ -155,7 +155,7 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
             continue
         for diagnostic in item.warnings:
             emit(diagnostic)
-        click.echo(f"{item.spot} {item.language}: {item.cues} cues in {item.seconds:.1f} s")
+        click.echo(f"{item.spot} {item.language}: {plural(item.cues, 'cue')} in {item.seconds:.1f} s")
         click.echo(f"  contact sheet: {item.sheet}")
         click.echo(f"  specimen:      {item.specimen}")
         if item.proxy:
