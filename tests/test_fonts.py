@@ -73,6 +73,13 @@ def test_private_use_character_is_reported_with_its_cue_line(noto, tmp_path):
     assert problem.hint.startswith("no installed font has them")     # nothing has U+E000
 
 
+def test_invisible_characters_pasted_from_phones_are_not_asked_of_the_font(noto, tmp_path):
+    # An emoji's variation selector (U+FE0F after ©), a joiner, a soft hyphen: HarfBuzz draws
+    # none of them (U+FE0F, which Noto Sans lacks, blocked the file with an empty-looking error).
+    cues = [Cue(1, 0, 1000, "Tu\u00adun \u00a9\ufe0f ka\u200dni", 1)]
+    assert missing_glyphs(cues, noto, tmp_path / "mix.srt") == []
+
+
 def test_the_hint_names_an_installed_font_that_has_the_missing_characters(noto, tmp_path):
     (problem,) = missing_glyphs([Cue(1, 0, 1, "البشر ليسوا للبيع.", 2)], noto, tmp_path / "ar.srt")
     assert "U+0627" in problem.message

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+import regex
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
@@ -121,13 +122,21 @@ def covers(font: Font, char: str) -> bool:
     return ord(char) in _cmap(font.path)
 
 
+# Unicode's default-ignorable characters (variation selectors, joiners, the soft hyphen, ...):
+# HarfBuzz, which libass shapes with, draws none of them, with or without a glyph (measured: an
+# emoji's U+FE0F after © in Noto Sans, which has no glyph for it, shapes to a zero-width space).
+IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+
+
 def uncovered(text: str, font: Font) -> list[str]:
-    """The distinct characters of `text` (spaces aside) `font` has no glyph for, in order.
+    """The distinct characters of `text` (spaces and default-ignorable characters aside) `font`
+    has no glyph for, in order.
 
     Combining marks are checked like any other character: libass would draw a box for them.
     """
     cmap = _cmap(font.path)
-    return [char for char in dict.fromkeys(text) if not char.isspace() and ord(char) not in cmap]
+    return [char for char in dict.fromkeys(text) if not char.isspace() and ord(char) not in cmap
+            and not IGNORABLE.match(char)]
 
 
 def listed(chars: Iterable[str]) -> str:
