@@ -130,6 +130,23 @@ def test_missing_blank_line_is_an_error_and_never_merges(tmp_path):
         (1, "Ni tlakatl", 1), (2, "kipia", 4)]
 
 
+@pytest.mark.parametrize("arrow", ["->", "- >", "=>", "—"])
+def test_a_missing_blank_line_with_a_mistyped_arrow_is_an_error_too(tmp_path, arrow):
+    # Either slip alone was an error; together the next cue's number and timing line were
+    # taken as text of the first (one cue of 4 lines, only warnings: they would have burned).
+    result = read_subtitles(srt(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:03,000
+        Hola
+        2
+        00:00:03,500 {arrow} 00:00:05,000
+        Foo
+        """))
+    assert only(result.errors, "missing-blank-line").line == 4
+    assert only(result.errors, "timing").line == 5
+    assert [cue.text for cue in result.cues] == ["Hola"]
+
+
 def test_missing_blank_line_before_a_timing_line_without_number(tmp_path):
     result = read_subtitles(srt(tmp_path, """\
         1

@@ -26,8 +26,10 @@ TIMING = re.compile(rf"^{_TIME}\s*-->\s*{_TIME}"
                     r"(?:\s+X1:-?\d+\s+X2:-?\d+\s+Y1:-?\d+\s+Y2:-?\d+)?$", re.IGNORECASE)
 
 
-# Loose on purpose: a line resembling a timing line inside a cue's text means a lost blank line.
-TIMING_LIKE = re.compile(r"^\d+:\d+:\d+([,.:]\d+)?\s*-->")
+# Loose on purpose: a line resembling a timing line inside a cue's text means a lost blank line,
+# not text to burn: a time and `-->`, or a time, an arrow however mistyped (->, - >, =>, an en
+# or em dash) and another time.
+TIMING_LIKE = re.compile(r"^\d+:\d+:\d+([,.:]\d+)?\s*(?:-->|[-–—=]+\s*>?\s*\d+:\d+)")
 
 
 TIMING_HINT = "write it as HH:MM:SS,mmm --> HH:MM:SS,mmm, e.g. 00:00:01,500 --> 00:00:03,000"
