@@ -405,3 +405,16 @@ def test_warnings_shared_by_variants_are_listed_once_under_them(campaign):
     assert header in lines, result.stderr
     assert lines[lines.index(header) + 1].startswith("  ") and "reads too fast" in result.stderr
     assert result.stderr.count("reads too fast") == 1
+
+
+def test_a_pasted_paragraph_blocks_its_burned_language_only(campaign):
+    paragraph = " ".join(["Ñuu savi kuu ndaꞌa ñayiu tu kuu xiko"] * 38)
+    campaign.subtitle("nah", f"1\n00:00:00,500 --> 00:00:03,500\n{paragraph}\n")
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "burn"}])
+    result = invoke("plan", manifest)
+    assert result.exit_code == 1, result.output
+    assert "nah.srt:1: error: cue 1 cannot fit the frame" in result.output
+    assert "blocked     test-campaign/spot.nah.small" in result.output
+    assert "stale       test-campaign/spot.tzo.small" in result.output

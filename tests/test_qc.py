@@ -267,6 +267,26 @@ def test_text_wider_than_title_safe_after_wrapping_warns(tmp_path, noto):
     assert qc(tmp_path, text, style=Style(), font=noto, width=1920) == []
 
 
+def test_text_taller_than_the_frame_is_an_error(tmp_path, noto):
+    # A pasted paragraph (300 words): wrapped to the width, it takes more lines than the
+    # title-safe height holds (1080 x 0.9 / (0.05 x 1080 x 1.362) = 13 at the default size),
+    # and was burned with its first lines above the frame's top edge, after a warning only.
+    paragraph = " ".join(["Ñuu savi kuu ndaꞌa ñayiu tu kuu xiko"] * 38)
+    found = qc(tmp_path, f"1\n00:00:01,000 --> 00:00:14,000\n{paragraph}\n", style=Style(),
+               font=noto, settings=QcSettings(max_line_chars=10_000, max_cps=10_000,
+                                              max_duration=100))
+    (problem,) = [d for d in found if d.code == "fit"]
+    assert problem.severity == "error" and problem.line == 1
+    assert "cue 1 cannot fit the frame: its text takes" in problem.message
+    assert "13 fit the title-safe height" in problem.message
+    # Written as short lines that each fit the width, too many of them is the same error.
+    column = "\n".join(["ñuu"] * 14)
+    (short,) = [d for d in qc(tmp_path, f"1\n00:00:01,000 --> 00:00:14,000\n{column}\n",
+                              style=Style(), font=noto, settings=QcSettings(max_lines=20))
+                if d.code == "fit"]
+    assert short.severity == "error" and "takes 14 lines" in short.message
+
+
 def test_a_word_wider_than_title_safe_warns(tmp_path, noto):
     long_word = "Tlamachtiltlakatl" * 5
     found = qc(tmp_path, f"""\

@@ -317,8 +317,10 @@ class _Planner(Inputs):
             except PipelineError:  # reported, and blocking, in _gather_inputs
                 pass
         fps = master.video.fps if master.video else None
-        warnings = list(subtitles.warnings) + in_file_syntax(
+        checked = in_file_syntax(
             check_cues(subtitles.cues, path, qc=language.qc, fps=fps, **fit), subtitles.format)
+        raise_if_errors(checked)     # text the frame cannot hold: it would be burned cut off
+        warnings = list(subtitles.warnings) + checked
         self.diagnostics.extend(warnings)
         # What is rendered (burned, sidecars, track) is on the master's frames.
         return tuple(snap_cues(subtitles.cues, fps)), warnings, own_styles

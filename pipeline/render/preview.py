@@ -189,10 +189,12 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
     own_styles = style_fonts(subtitles) if language.style.from_file else {}
     raise_if_errors(style_glyphs(subtitles.cues, own_styles, font, path))
     cues = list(subtitles.cues)
-    warnings = list(subtitles.warnings) + in_file_syntax(check_cues(
+    checked = in_file_syntax(check_cues(
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
         frame_width=profile.width, frame_height=profile.height, file_styles=own_styles) +
         off_grid_times(cues, path, master.info.video.fps), subtitles.format)
+    raise_if_errors(checked)
+    warnings = list(subtitles.warnings) + checked
     sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
         work = Path(workdir)

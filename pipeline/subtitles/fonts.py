@@ -117,6 +117,19 @@ def _cmap(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap() or {})
 
 
+@functools.cache
+def line_height_em(font: Font) -> float:
+    """The distance between two lines of text in `font`, in ems: its ascent plus descent (the
+    hhea table's, which libass lays lines out with; OS/2's typographic figures when hhea has
+    none). Noto Sans: 1.362."""
+    with TTFont(font.path, lazy=True, fontNumber=0) as face:
+        hhea, units = face["hhea"], face["head"].unitsPerEm
+        span = hhea.ascent - hhea.descent
+        if span <= 0 and "OS/2" in face:
+            span = face["OS/2"].sTypoAscender - face["OS/2"].sTypoDescender
+    return span / units if span > 0 else 1.2
+
+
 def covers(font: Font, char: str) -> bool:
     """Whether `font` has a glyph for the character `char`."""
     return ord(char) in _cmap(font.path)

@@ -25,11 +25,12 @@ from pipeline.manifest import Manifest, QcSettings, Style
 from pipeline.media.probe import MediaInfo, probe_video
 from pipeline.subtitles.burn import FileStyles, cue_layout, cue_margins, style_fonts, style_glyphs
 from pipeline.subtitles.linebreak import Layout, layout_cue, outline_px
-from pipeline.subtitles.fonts import Font, resolve_font, text_width
+from pipeline.subtitles.fonts import Font, line_height_em, resolve_font, text_width
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (
     ALIGNMENT_TAG,
+    SAFE_AREA,
     Cue,
     format_time,
     in_file_syntax,
@@ -79,7 +80,8 @@ def _per_second(characters: int, cue: Cue) -> float | None:
 def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: float | None,
                style: Style | None, font: Font | None, frame_width: int = 1920,
                frame_height: int = 1080, file_styles: dict | None = None) -> list[Diagnostic]:
-    """Every QC warning for `cues`, each on the cue's first line with a short hint.
+    """Every QC warning for `cues`, each on the cue's first line with a short hint, and an
+    error for a cue whose text the frame cannot hold (it would be burned cut off).
 
     `fps` is the master's frame rate: gaps are counted in frames (25 fps is assumed when unknown).
     The title-safe fit is measured only when both `style` and `font` are given, at the style's
@@ -226,14 +228,14 @@ class _Fitter:
                               own.outline if own else outline_px(self.style, self.height))
         layout = cue_layout(own.layout if own else self.layout, margins, self.width)
         measure = layout.measure_font
-        # Lines that fit as written are burned as written: one measure, no wrapping. (Runs of
-        # spaces make these lines wider than the burner's, never narrower.)
-        if text_width("\n".join(lines), measure, layout.em_px) <= layout.max_width:
-            return []
-        wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
         where = (f'in style {cue.style!r} ("{own.font.family}")' if own else
                  f'at {self.style.size:g} of the height in "{self.font.family}"') + \
             f" on a {self.width}x{self.height} frame"
+        # Lines that fit as written are burned as written: one measure, no wrapping. (Runs of
+        # spaces make these lines wider than the burner's, never narrower.)
+        if text_width("\n".join(lines), measure, layout.em_px) <= layout.max_width:
+            return self._too_tall(cue, len(lines), layout.em_px, measure, where, path)
+        wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
         safe = f"{layout.max_width:.0f} px"
         if em < layout.em_px:
             words = [word for line in lines for word in line.split()]
@@ -243,6 +245,9 @@ class _Fitter:
                 f"({text_width(widest, measure, layout.em_px):.0f} px of {safe} {where}); the whole "
                 f"cue will be drawn smaller", path, cue.line,
                 "hyphenate or shorten the word", "fit")]
+        too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path)
+        if too_tall:
+            return too_tall
         if len(wrapped) > max(qc.max_lines, len(lines)):
             widest = max(lines, key=lambda line: text_width(line, measure, layout.em_px))
             return [warning(
@@ -251,6 +256,20 @@ class _Fitter:
                 f"will be drawn on {len(wrapped)} lines (at most {qc.max_lines})", path, cue.line,
                 "shorten the text, or split the cue into two cues", "fit")]
         return []
+
+    def _too_tall(self, cue: Cue, count: int, em: float, measure: Font, where: str,
+                  path) -> list[Diagnostic]:
+        """An error when `count` lines at `em` px are taller than the title-safe height (EBU
+        R 95's 90 %): lines would be cut off the frame (a pasted paragraph burned 21 lines into
+        a 360-line frame, its first line above the top edge)."""
+        line = em * line_height_em(measure)
+        if count * line <= self.height * SAFE_AREA:
+            return []
+        return [error(
+            f"cue {cue.index} cannot fit the frame: its text takes {count} lines, "
+            f"{count * line:.0f} px, and {int(self.height * SAFE_AREA // line)} fit the title-safe "
+            f"height {where}: the rest would be cut off", path, cue.line,
+            "split it into cues of one or two lines each, timed with the speech", "fit")]
 
 
 def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
