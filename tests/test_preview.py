@@ -112,6 +112,30 @@ def test_sheet_and_proxy_show_the_subtitles_as_they_will_air(campaign):
                                                                "spot.nah.specimen.png"]
 
 
+def test_a_tile_s_label_leaves_a_subtitle_at_the_top_left_readable(campaign):
+    # The label's dark box sat at the top left, over a sign or a `line:0 align:start` cue.
+    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,800\n{\\an7}Los seres humanos\n\n"
+                             "2\n00:00:02,500 --> 00:00:03,600\nno están a la venta\n")
+    result = invoke(campaign.write([{"code": "nah", "treatment": "burn"}]), "--lang", "nah",
+                    "--no-video")
+    assert result.exit_code == 0, result.output
+    sheet = Image.open(campaign.out / "spot.nah.preview.png")
+    master = campaign.root / "media/spot.mp4"
+
+    def changed(number: int, at: float, left: bool) -> float:
+        """Fraction of a corner's pixels (a quarter of the width, a tenth of the height) the
+        tile changed from the master's frame: where the label is."""
+        box = (0, 0, W // 4, H // 10) if left else (W - W // 4, 0, W, H // 10)
+        shown = Image.frombytes("L", (W, H), tile(sheet, number)).crop(box).getdata()
+        original = Image.frombytes("L", (W, H), gray_frame(master, at, W, H)).crop(box).getdata()
+        return sum(abs(a - b) > 30 for a, b in zip(shown, original)) / len(shown)
+
+    # Tile 1 (a cue at the top left): its label at the top right, the cue's own text alone at
+    # the top left; tile 2 (at the bottom): its label at the top left, as before.
+    assert changed(0, 1.12, left=False) > 0.2 and changed(1, 3.04, left=False) < 0.02
+    assert changed(1, 3.04, left=True) > 0.2
+
+
 def test_a_soft_language_previews_burned_and_a_spot_selects_every_language(campaign):
     campaign.subtitle("tzo", SRT)
     campaign.subtitle("nah", SRT)

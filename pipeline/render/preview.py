@@ -48,7 +48,15 @@ from pipeline.subtitles.burn import (
 )
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.model import Cue, cue_middle, file_time, in_file_syntax
+from pipeline.subtitles.model import (
+    Cue,
+    alignment,
+    cue_middle,
+    file_time,
+    in_file_syntax,
+    place,
+    screen_row,
+)
 from pipeline.subtitles.qc import check_cues, off_grid_times
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
@@ -253,11 +261,19 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
         tile = (burn_in(framed(tile, master, frame), ass, fontsdir)
                 .filter("scale", width, height, in_color_matrix=OUTPUT).filter("format", "rgb24")
                 .drawtext(text=f"{cue.index}  {file_time(cue.start, fmt)}", fontfile=str(font.path),
-                          fontsize=max(10, height // 12), fontcolor="white", x=6, y=6,
+                          fontsize=max(10, height // 12), fontcolor="white", x=_label_x(cue), y=6,
                           box=1, boxcolor="black@0.6", boxborderw=4))
         outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1, f="image2",
                                    vcodec="png"))
     return ffmpeg.merge_outputs(*outputs)
+
+
+def _label_x(cue: Cue) -> str:
+    """Where the tile's label goes across its top (a `drawtext` x): the top left, unless the
+    cue itself is at the top left or centre (a sign, a `line:0` WebVTT cue), whose text the
+    label's box covered; then the top right."""
+    at_top_left = screen_row(cue) == "top" and place(alignment(cue) or 2)[1] != "right"
+    return "w-tw-6" if at_top_left else "6"
 
 
 def sheet_graph(folder: Path, count: int, output: Path):
