@@ -382,3 +382,20 @@ def test_ttml_entities_are_not_expanded(tmp_path):
     problem, empty = result.errors
     assert problem.line == 6 and "entity &b; is not expanded" in problem.message
     assert empty.code == "empty" and result.cues[0].text == ""
+
+
+@pytest.mark.parametrize("setting, hint", [
+    ("position:150%", "position: takes a percentage from 0% to 100% of the width"),
+    ("align:begin", "align: takes start, center, end, left or right"),
+    ("line:abc", "line: takes a line number"),
+    ("colour:red", "cue settings are line:, position:, size:, align: and region:"),
+])
+def test_a_wrong_webvtt_cue_setting_is_told_what_it_takes(tmp_path, setting, hint):
+    result = read_subtitles(write(tmp_path, "tar.vtt", f"""\
+        WEBVTT
+
+        00:00:00.500 --> 00:00:01.800 {setting}
+        Rejói
+        """))
+    (problem,) = [d for d in result.errors if d.code == "settings"]
+    assert problem.line == 3 and problem.hint.startswith(hint)

@@ -47,6 +47,19 @@ SILENT_TAGS = {"v", "lang", "c"}  # no look of their own: the speaker, the langu
 STYLE_CSS = re.compile(r"\b(color|background(?:-color)?|font(?:-family|-size)?)\s*:", re.I)
 
 
+SETTINGS_HINT = ("cue settings are line:, position:, size:, align: and region:, e.g. line:0 "
+                 "align:center")
+# What each setting takes (W3C WebVTT, 6.3 "WebVTT cue settings"): the hint for a wrong value.
+SETTING_HINTS = {
+    "line": "line: takes a line number (line:0 is the top, line:-1 the bottom) or a percentage "
+            "from 0% to 100% of the height, optionally followed by ,start ,center or ,end",
+    "position": "position: takes a percentage from 0% to 100% of the width, optionally followed "
+                "by ,line-left ,center or ,line-right",
+    "size": "size: takes a percentage from 0% to 100% of the width",
+    "align": "align: takes start, center, end, left or right",
+}
+
+
 class _Reader:
     def __init__(self, text: str, path: Path):
         self.lines = text.split("\n")
@@ -171,9 +184,10 @@ class _Reader:
         try:
             settings = CueSettings.from_string(match.group(3) or "", strict=True)
         except MalformedCaptionError as exc:
+            named = re.search(r"'(\w+):", str(exc))
             self.fail(f"cue {index}: {str(exc)[0].lower()}{str(exc)[1:]}", number,
-                      "cue settings are line:, position:, size:, align: and region:, "
-                      "e.g. line:0 align:center", "settings")
+                      SETTING_HINTS.get(named.group(1) if named else "", SETTINGS_HINT),
+                      "settings")
             return
         text = self._text(block[head + 1:], index)
         text, margins = placed(text, *self._placement(settings, number, index))
