@@ -84,6 +84,28 @@ def test_a_bad_file_is_reported_and_the_previous_render_kept(rendered, capsys):
     assert "blocked     test-campaign/spot.nah.small (previous render kept; fix the errors above)" in out
 
 
+@pytest.mark.e2e
+def test_a_saved_file_s_check_is_told_before_its_render_starts(rendered, capsys):
+    # Its check waited behind the render's progress bars (minutes on a real profile), and a
+    # render stopped with Ctrl-C never showed it.
+    manifest = load_manifest(rendered.manifest)
+    path = rendered.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,500\n" + "ñuꞌu " * 12 + "\n")
+    told: list = []
+
+    def on_checked(event):
+        told.append(event)
+        print_event(event)      # as `pipeline watch` does: before the renders start
+
+    event, _ = handle_changes(manifest, {path}, on_checked=on_checked)
+    (checked,) = told
+    assert checked.kind == "checked" and checked.outcomes == () and event.told
+    print_event(event)
+    out, err = capsys.readouterr()
+    # The check's summary and warnings once, before the render's line; the outcome after.
+    assert out.index("nah.srt: 1 cue, 0 errors") < out.index("rendered    test-campaign/spot.nah")
+    assert out.count(f"changed: {path}") == 1 and err.count("reads too fast") == 1
+
+
 def test_a_broken_manifest_is_reported_and_nothing_rendered(campaign):
     manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn"}]))
     campaign.manifest.write_text("campaign: [unclosed\n", encoding="utf-8")
@@ -106,12 +128,15 @@ def test_watch_notices_a_saved_file_and_renders_it_again(rendered):
         before = outputs(rendered)
 
         rendered.subtitle("nah", SRT_BAD)
+        checked = next_event(events)       # the check first, before anything renders
+        assert checked.kind == "checked" and checked.outcomes == () and checked.checks
         event = next_event(events)
-        assert event.kind == "changed" and Path(event.paths[0]).name == "nah.srt"
+        assert event.kind == "changed" and Path(event.paths[0]).name == "nah.srt" and event.told
         assert [o.status for o in event.outcomes] == ["blocked"]
         assert outputs(rendered) == before
 
         rendered.subtitle("nah", SRT_NEW)
+        assert next_event(events).kind == "checked"
         event = next_event(events)
         assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "rendered")]
         assert [c.summary("nah.srt") for c in event.checks] == ["nah.srt: 1 cue, 0 errors, 0 warnings"]

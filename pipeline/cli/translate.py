@@ -210,7 +210,8 @@ def print_event(event: WatchEvent) -> None:
         click.echo("watching " + ", ".join(map(str, event.watching)) + " (Ctrl-C to stop)",
                    err=True)
         return
-    for path in event.paths:
+    # A "changed" event told before its renders (a "checked" one) adds only its outcomes.
+    for path in event.paths if not event.told else ():
         click.echo(f"{'removed' if path in event.removed else 'changed'}: {path}")
     for diagnostic in event.diagnostics if event.kind == "error" else ():
         emit(diagnostic)
@@ -219,12 +220,15 @@ def print_event(event: WatchEvent) -> None:
         return
     shown = set()
     for check in event.checks:
-        for diagnostic in check.diagnostics:
-            emit(diagnostic)
+        if not event.told:
+            for diagnostic in check.diagnostics:
+                emit(diagnostic)
+            click.echo(check.summary())
         shown.update(d.format() for d in check.diagnostics)
-        click.echo(check.summary())
-    for diagnostic in event.diagnostics:
+    for diagnostic in event.diagnostics if not event.told else ():
         emit(diagnostic)
+    if event.kind == "checked":
+        return
     for outcome in event.outcomes:
         click.echo(outcome_line(outcome))
         if outcome.status in ("rendered", "failed"):

@@ -25,7 +25,7 @@ from pipeline.render.plan import build_plan
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
 
-EventKind = Literal["ready", "changed", "error"]
+EventKind = Literal["ready", "checked", "changed", "error"]
 Pair = tuple[str, str]  # (spot id, language code)
 # Makes the progress display of one change's renders: entered before they start, left after.
 ReporterFactory = Callable[[Plan], AbstractContextManager[Reporter]]
@@ -42,6 +42,9 @@ class WatchEvent:
     outcomes: tuple[Outcome, ...] = ()
     watching: tuple[Path, ...] = ()
     removed: tuple[Path, ...] = ()
+    # A "changed" event whose paths, checks and blocking problems a "checked" event gave
+    # before its renders started: only the outcomes are new.
+    told: bool = False
 
 
 def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
@@ -49,8 +52,9 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
           jobs: int = 1, reporter: ReporterFactory | None = None) -> None:
     """Watch the manifest, its subtitles and audio folders until `stop_event` is set.
 
-    Calls `on_event` with a "ready" event once the watcher is listening, then once per batch
-    of changes, after its renders (which a `reporter(plan)` follows while they run). Raises
+    Calls `on_event` with a "ready" event once the watcher is listening, then per batch of
+    changes a "checked" event (the files' checks, at once) and a "changed" one after its
+    renders (which a `reporter(plan)` follows while they run). Raises
     `PipelineError` if the manifest is invalid at the start; later mistakes in it are reported
     as "error" events and the last good manifest is kept.
     """
@@ -70,7 +74,8 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                 continue
             changed = {Path(path) for _, path in changes}
             try:
-                event, reloaded = handle_changes(manifest, changed, jobs=jobs, reporter=reporter)
+                event, reloaded = handle_changes(manifest, changed, jobs=jobs, reporter=reporter,
+                                                 on_checked=on_event)
             except PipelineError as exc:      # a mistake in a file never stops the watcher
                 event, reloaded = WatchEvent("error", tuple(sorted(changed)),
                                              diagnostics=tuple(exc.diagnostics)), None
@@ -126,8 +131,13 @@ def affected_pair(manifest: Manifest, path: Path) -> Pair | None:
 
 
 def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
-                   reporter: ReporterFactory | None = None) -> tuple[WatchEvent, Manifest | None]:
-    """Check the changed files and render what they affect; (event, the reloaded manifest)."""
+                   reporter: ReporterFactory | None = None,
+                   on_checked: Callable[[WatchEvent], None] | None = None
+                   ) -> tuple[WatchEvent, Manifest | None]:
+    """Check the changed files and render what they affect; (event, the reloaded manifest).
+    `on_checked` is given the checks as a "checked" event before the renders start: a
+    translator reads them at once, not after the render (whose progress display would hold
+    them back), nor never if the render is stopped."""
     ordered = tuple(sorted(paths))
     removed = tuple(p for p in ordered if not p.exists())
     reloaded = None
@@ -151,13 +161,15 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
                    if path.suffix.lower() in SUBTITLE_SUFFIXES and path.exists())
     checked = {check.path.resolve() for check in checks}
     blocking = _blocking(plan, selected, checked)
+    if on_checked is not None:
+        on_checked(WatchEvent("checked", ordered, checks, blocking, removed=removed))
     narrowed = Plan(plan.manifests, selected, plan.diagnostics, plan.caches)
     with reporter(narrowed) if reporter else nullcontext() as progress:
         outcomes = render_plan(narrowed, jobs=jobs, reporter=progress)
     if any(o.status in ("rendered", "remade") for o in outcomes):
         raise_if_errors(write_catalog(manifest))
-    return WatchEvent("changed", ordered, checks, blocking, tuple(outcomes),
-                      removed=removed), reloaded
+    return WatchEvent("changed", ordered, checks, blocking, tuple(outcomes), removed=removed,
+                      told=on_checked is not None), reloaded
 
 
 def _check(manifest: Manifest, plan: Plan, path: Path) -> CheckResult:
