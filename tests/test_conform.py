@@ -7,7 +7,6 @@ test_conform_sound.py.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
