@@ -156,7 +156,10 @@ def test_vtt_errors_carry_their_lines(tmp_path):
     assert "colour:red" in by_line[6].message
     assert "expected a timing line after 'id-sin-tiempo'" in by_line[15].message
     # A timing line with a mistyped arrow is named as such, on its own line.
-    assert "malformed WebVTT timing line in cue 4: '00:00:08.000 -> 00:00:09.000'" in by_line[20].message
+    # Cues are named by their place in the file, rejected ones counted: this is the seventh
+    # (it was "cue 4": only the cues kept were counted, and two cues were both "cue 1").
+    assert "malformed WebVTT timing line in cue 7: '00:00:08.000 -> 00:00:09.000'" in by_line[20].message
+    assert [c.index for c in result.cues] == [3, 4, 6]
     assert "malformed WebVTT timing line" in by_line[24].message
     # Nothing merged: the cue after the missing blank line is its own cue.
     assert [c.text for c in result.cues] == ["uno", "pegado", "al revés"]
@@ -399,3 +402,16 @@ def test_a_wrong_webvtt_cue_setting_is_told_what_it_takes(tmp_path, setting, hin
         """))
     (problem,) = [d for d in result.errors if d.code == "settings"]
     assert problem.line == 3 and problem.hint.startswith(hint)
+
+
+def test_a_ttml_paragraph_keeps_its_number_after_a_rejected_one(tmp_path):
+    result = read_subtitles(write(tmp_path, "nah.ttml", """\
+        <tt xmlns="http://www.w3.org/ns/ttml"><head><layout><region xml:id="r"/></layout></head>
+        <body><div>
+        <p begin="1s" end="2s" region="r">uno</p>
+        <p begin="3s" end="8x" region="r">dos</p>
+        <p begin="5s" end="6s">tres</p>
+        </div></body></tt>
+        """))
+    (unplaced,) = [d for d in result.warnings if d.code == "region"]
+    assert unplaced.message.startswith("paragraph 3 is in no region"), unplaced.message

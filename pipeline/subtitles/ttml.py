@@ -61,6 +61,7 @@ class _Reader:
         self.tts = self.ns + "#styling"
         self.ttp = self.ns + "#parameter"
         self.parsed = Parsed()
+        self.paragraphs = 0      # paragraphs met, kept or not: each is named by its place
         self.styles: dict[str, tuple[_Styles, list[str]]] = {}
         self.regions: dict[str, tuple[_Styles, list[str], int]] = {}
         self.frame_rate = self._frame_rate()
@@ -269,7 +270,9 @@ class _Reader:
 
     def paragraph(self, element, parent_begin, parent_end, inherited: _Styles,
                   region: str | None, preserve: bool) -> None:
-        index = len(self.parsed.cues) + 1
+        # Counted with the rejected ones: a paragraph after a bad one keeps its own number.
+        self.paragraphs += 1
+        index = self.paragraphs
         begin, end = self.interval(element, parent_begin, parent_end)
         if end is None:
             if any(element.get(name) is not None for name in ("end", "dur")):

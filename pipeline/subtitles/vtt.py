@@ -67,6 +67,7 @@ class _Reader:
         self.parsed = Parsed()
         self.regions: dict[str, Region] = {}
         self.seen_cue = False
+        self.cue_blocks = 0      # cues met, kept or not: a cue is named by its place in the file
         self.tag_warnings: set[tuple[int, str]] = set()   # (line, what): <font> and </font> warn once
 
     def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
@@ -149,7 +150,9 @@ class _Reader:
             self.regions[region.id] = region
 
     def _cue(self, block: list[tuple[int, str]]) -> None:
-        index = len(self.parsed.cues) + 1
+        # Counted with the rejected ones: after a cue with an error, the next is not "cue 1" too.
+        self.cue_blocks += 1
+        index = self.cue_blocks
         head = 0 if "-->" in block[0][1] else 1
         first = block[0][0]
         if head >= len(block) or "-->" not in block[head][1]:
