@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import ffmpeg
+from tests.conftest import DURATION, ffmpeg
 from tests.mediacheck import FFMPEG
 from tests.test_radio import RATE, invoke, radio_campaign
 from tests.test_radio import radio_master  # noqa: F401  (the fixture, used by name)
@@ -323,3 +323,94 @@ def clipping_said(campaign, radio_master, path, where: str = "") -> tuple[re.Mat
                          r"\(hint: .*\)", said)
     assert found, said
     return found, result.output
+
+
+# --- a video master's own sound ---------------------------------------------------------------
+
+def video_master(campaign, chain: str, layout: str = "stereo") -> Path:
+    """The campaign's master picture with a 440 Hz tone through `chain` as its sound, in PCM
+    (as an edit suite's MOV carries it), in place of spot.mp4's."""
+    path = campaign.root / "media/spot.mov"
+    ffmpeg("-i", str(campaign.media["master.mp4"]), "-f", "lavfi", "-i",
+           f"sine=frequency=440:sample_rate=48000:duration={DURATION}", "-map", "0:v",
+           "-map", "1:a", "-c:v", "copy", "-filter:a", chain, "-c:a", "pcm_s24le",
+           "-channel_layout", layout, str(path))
+    return path
+
+
+@pytest.mark.e2e
+def test_a_video_masters_clipped_and_offset_sound_is_said_and_its_offset_removed(campaign):
+    # Before: only deliveries, beds and radio masters were analysed; the sound of a video
+    # master, which every burned and subtitled variant carries, went to air with an offset
+    # of -20 dBFS and 1 s of flat tops, without a word.
+    master = video_master(campaign, "volume=-18dB,volume='if(between(t,1,2),200,1)':eval=frame,"
+                                    "pan=stereo|c0=c0|c1=c0,dcshift=0.1")
+    sound = samples(master, 2)
+    assert sound.mean(axis=0) == pytest.approx([0.09, 0.09], abs=0.002)
+    assert np.count_nonzero(sound[:, 0] >= 1 - 2 ** -23) > 10000
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    data = campaign.data([{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
+                          {"code": "yua", "treatment": "dub"}])
+    data["spots"][0]["master"] = "../media/spot.mov"
+    campaign.manifest.write_text(json.dumps(data), encoding="utf-8")
+    campaign.audio("yua")
+    result = invoke("render", campaign.manifest)
+    assert result.exit_code == 0, result.output
+    # Said once, under the variants that carry the sound.
+    said = warnings_of(result, master)
+    assert len(said) == 2, result.output
+    lines = result.output.splitlines()
+    assert lines[lines.index(f"  {said[0]}") - 1] == \
+        "test-campaign/spot.nah.small, test-campaign/spot.tzo.small: 2 warnings", result.output
+    mean = sound.mean(axis=0)
+    assert said[0].startswith(f"{master}: warning: the master's sound has a DC offset of "
+                              f"{20 * np.log10(mean.max()):.1f} dBFS"), said
+    assert "it is subtracted from the rendered sound" in said[0]
+    assert re.match(rf"{re.escape(str(master))}: warning: the master's sound is clipped: \d+ "
+                    r"samples held at full scale .* between 1.0 s and 2.\d s \(hint", said[1]), said
+    for code in ("nah", "tzo"):
+        record = json.loads((campaign.out / f"spot.{code}.small.json").read_text())
+        codes = [w["code"] for w in record["qc"]["warnings"]]
+        assert codes.count("dc-offset") == 1 and codes.count("clipping") == 1, codes
+        assert record["settings"]["dc_removed"] == {"master": pytest.approx([0.09, 0.09], abs=0.002)}
+        # The offset measured here, on the decoded variant: gone (the tone's own mean is ~0).
+        assert np.abs(samples(campaign.out / f"spot.{code}.small.mp4", 2).mean(axis=0)).max() < 2e-3
+    # The dub carries none of the master's sound: none of its warnings.
+    record = json.loads((campaign.out / "spot.yua.small.json").read_text())
+    assert not [w for w in record["qc"]["warnings"] if w["code"] in ("dc-offset", "clipping")]
+
+
+@pytest.mark.e2e
+def test_a_clip_in_the_centre_of_a_5_1_video_master_is_said_with_its_channel(campaign):
+    master = video_master(campaign, "volume='if(between(t,1,2),16,0.5)':eval=frame,"
+                                    "pan=5.1|FL=0.05*c0|FR=0.05*c0|FC=c0|LFE=0*c0|BL=0.05*c0|BR=0.05*c0",
+                          layout="5.1")
+    campaign.subtitle("tzo")
+    data = campaign.data([{"code": "tzo", "treatment": "soft"}])
+    data["spots"][0]["master"] = "../media/spot.mov"
+    campaign.manifest.write_text(json.dumps(data), encoding="utf-8")
+    result = invoke("validate", campaign.manifest)
+    assert result.exit_code == 0, result.output
+    (said,) = [w for w in warnings_of(result, master) if "clipped" in w]
+    assert re.search(r"the master's sound is clipped: \d+ samples .* between 1.0 s and 2.\d s, in "
+                     r"its FC channel \(of 5.1\)", said), said
+
+
+@pytest.mark.e2e
+def test_a_clean_video_masters_sound_is_measured_once_and_rendered_as_before(campaign, caplog):
+    # The analysis takes the place of levelling's own meter reading of the master: no decode
+    # more, no word said, and a clean master's graph (so its variants' bytes) as before.
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    with caplog.at_level("INFO", logger="pipeline.media.ffmpeg"):
+        result = invoke("-v", "render", manifest)
+    assert result.exit_code == 0, result.output
+    master = campaign.root / "media/spot.mp4"
+    assert warnings_of(result, master) == []
+    metered = [r.getMessage() for r in caplog.records
+               if f"-i {master} -filter_complex" in r.getMessage() and "ebur128" in r.getMessage()]
+    assert len(metered) == 1 and "astats" in metered[0], metered
+    record = json.loads((campaign.out / "spot.tzo.small.json").read_text())
+    assert "dc_removed" not in record["settings"]
+    assert not [w for w in record["qc"]["warnings"] if w["code"] in ("dc-offset", "clipping")]

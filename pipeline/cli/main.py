@@ -303,14 +303,17 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
     if not quiet:
         if rendered:
             print_table(rendered)
-        # A language's subtitle warnings are every one of its variants': listed once, under
-        # the variants they are on (21 languages in 6 profiles repeated them 126 times).
-        warned: dict[tuple[str, ...], list[str]] = {}
+        # Each warning once, under the variants it is on: a language's subtitle warnings are
+        # every one of its variants' (21 languages in 6 profiles repeated them 126 times), a
+        # master's sound's every burned and subtitled variant's.
+        on: dict[str, list[str]] = {}
         for o in rendered:
-            if o.warnings:
-                said = tuple(d.format() for d in o.warnings)
-                warned.setdefault(said, []).append(o.plan.variant.key)
-        for lines, keys in warned.items():
+            for line in dict.fromkeys(d.format() for d in o.warnings):
+                on.setdefault(line, []).append(o.plan.variant.key)
+        warned: dict[tuple[str, ...], list[str]] = {}
+        for line, keys in on.items():
+            warned.setdefault(tuple(keys), []).append(line)
+        for keys, lines in warned.items():
             click.echo(f"{', '.join(keys)}: {plural(len(lines), 'warning')}", err=True)
             for line in lines:
                 click.echo(f"  {line}", err=True)

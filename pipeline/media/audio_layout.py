@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import ffmpeg
 
 from pipeline.errors import PipelineError
+from pipeline.media.defects import remove_dc
 from pipeline.media.probe import MediaInfo, Stream
 
 Node = ffmpeg.nodes.FilterableStream
@@ -177,14 +178,26 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
                     ends), warnings
 
 
-def stereo_sound(source, sound: SoundMap, duration: float) -> Node:
+def stereo_sound(source, sound: SoundMap, duration: float,
+                 dc: tuple[float, ...] | None = None) -> Node:
     """The chosen streams of an ffmpeg input, each put at its place against the picture, merged,
     downmixed to stereo and made exactly `duration` seconds long, timestamps from zero; faded
-    in where cut before the picture starts (`align`) and out where cut at its end."""
+    in where cut before the picture starts (`align`) and out where cut at its end. `dc`: each
+    channel's offset in the downmix (full scale 1.0), subtracted before the fades
+    (defects.remove_dc)."""
+    stereo = to_stereo(merged_sound(source, sound), sound.layout)
+    return fitted_to_picture(remove_dc(stereo, dc) if dc else stereo, sound, duration)
+
+
+def merged_sound(source, sound: SoundMap) -> Node:
+    """The chosen streams, each aligned with the picture, as one stream of `sound.layout`."""
     parts = [align(source[f"a:{n}"], delay, rate)
              for n, delay, rate in zip(sound.streams, sound.delays, sound.sample_rates)]
-    merged = parts[0] if len(parts) == 1 else ffmpeg.filter(parts, "amerge", inputs=len(parts))
-    stereo = to_stereo(merged, sound.layout)
+    return parts[0] if len(parts) == 1 else ffmpeg.filter(parts, "amerge", inputs=len(parts))
+
+
+def fitted_to_picture(stereo: Node, sound: SoundMap, duration: float) -> Node:
+    """The downmix of `merged_sound` made `duration` seconds long, faded out where cut."""
     if any(end is not None and end > duration + 0.001 for end in sound.ends):   # cut at the end
         stereo = stereo.filter("afade", type="out", start_time=f"{max(0.0, duration - FADE):.6f}",
                                duration=FADE)

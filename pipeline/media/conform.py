@@ -194,12 +194,13 @@ def field_picture(path: str, master: Master, profile: Profile) -> Stream:
     return framed(deinterlace(video, master.scan.scan, per_field=True), master, profile)
 
 
-def master_sound(path: str, master: Master) -> Stream:
+def master_sound(path: str, master: Master, dc: tuple[float, ...] | None = None) -> Stream:
     """The master's sound, stereo, placed against its picture and as long as it (see
-    media/audio_layout.py); `PipelineError` when the master has none."""
+    media/audio_layout.py), less the DC offset `dc` of each channel when given;
+    `PipelineError` when the master has none."""
     if master.sound is None:
         raise PipelineError(f"{master.info.path} has no sound to use")
-    return stereo_sound(ffmpeg.input(path), master.sound, master.info.duration)
+    return stereo_sound(ffmpeg.input(path), master.sound, master.info.duration, dc)
 
 
 def starts_with_picture(info: MediaInfo) -> bool:

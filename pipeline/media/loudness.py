@@ -269,8 +269,14 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
     spot), that signal is metered too, in the same decode (`SoundAnalysis.fitted`). Raises
     `RenderError` when ffmpeg cannot decode the file.
     """
+    return analyse_stream(ffmpeg.input(str(path))["a:0"], path, sample_rate, layout, fitted)
+
+
+def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: str,
+                   fitted: Callable[[Stream], Stream] | None = None) -> SoundAnalysis:
+    """`analyse_sound` of a stream of `layout` built from the file at `path` (a video master's
+    chosen sound streams, aligned with its picture and merged: audio_layout.merged_sound)."""
     samples = max(1, round(sample_rate * BLOCK))
-    source = ffmpeg.input(str(path))["a:0"]
     # Mono and stereo reach the downmix unmixed (each channel as it is, in float): read there.
     channels = LAYOUTS.get(layout) if layout not in ("mono", "stereo") else None
     if channels:

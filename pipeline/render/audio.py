@@ -77,13 +77,16 @@ class AudioSource:
 
 
 def master_audio(plan: VariantPlan, cache: HashCache | None = None) -> AudioSource:
-    """The master's sound as the conform step makes it, or silence when the spot says
-    `audio: silent`."""
+    """The master's sound as the conform step makes it, less its DC offset when planning found
+    one, or silence when the spot says `audio: silent`; its loudness when planning metered it
+    (render/inputs.py)."""
     master, duration = plan.inputs["master"], plan.master.duration
     if plan.conform.sound is None:
         return AudioSource(f"silence:{duration}", lambda: silence(duration))
-    return AudioSource(f"master:{master['sha256']}:{plan.conform.sound_settings}:{DOWNMIX_VERSION}",
-                       lambda: master_sound(master["path"], plan.conform))
+    dc = plan.dc.get("master")
+    return AudioSource(f"master:{master['sha256']}:{plan.conform.sound_settings}:{DOWNMIX_VERSION}"
+                       + _dc_key(dc), lambda: master_sound(master["path"], plan.conform, dc),
+                       plan.sounds.get("master"))
 
 
 def silence(duration: float) -> Stream:
@@ -117,8 +120,12 @@ def file_audio(item: dict, info: MediaInfo, duration: float,
         audio = to_stereo(ffmpeg.input(item["path"])["a:0"], layout)
         return fit_length(remove_dc(audio, dc) if dc else audio, duration, fade=True)
 
-    return AudioSource(key + (f":dc{','.join(f'{v:.7f}' for v in dc)}" if dc else ""), build,
-                       measured)
+    return AudioSource(key + _dc_key(dc), build, measured)
+
+
+def _dc_key(dc: tuple[float, ...] | None) -> str:
+    """What a subtracted offset adds to a source's key (nothing when none is)."""
+    return f":dc{','.join(f'{v:.7f}' for v in dc)}" if dc else ""
 
 
 def dub_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:

@@ -8,19 +8,23 @@ cut, padded or published silent is reported to the translator in `validate`, `re
 `watch` alike; and, from the same decode, the loudness of the track fitted to the spot, which
 levelling starts from (no second decode of it at render time), and the defects a loudness
 meter does not see (`media/defects.py`): a DC offset (removed from the rendered sound, and
-said), clipping, and dead air at the start or end of a dub (said).
+said), clipping, and dead air at the start or end of a dub (said). A video master's sound,
+which its burned and subtitled variants carry, is analysed the same way (`analyse_master_sound`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import ffmpeg
+
 from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, error, warning
 from pipeline.files import FolderIndex
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
-from pipeline.media.audio_layout import fit_length, layout_of
+from pipeline.media.audio_layout import fit_length, fitted_to_picture, layout_of, merged_sound
+from pipeline.media.conform import Master
 from pipeline.media.defects import CLIP_LEVEL, CLIP_RUN, SILENCE_LEVEL
-from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound
+from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.media.probe import MediaInfo
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
@@ -87,9 +91,29 @@ def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> Sou
                              None if duration is None
                              else lambda audio: fit_length(audio, duration, fade=True))
     except RenderError as exc:
-        said = exc.stderr_tail.strip().splitlines()[-1] if exc.stderr_tail.strip() else "unreadable"
-        raise MediaError(f"ffmpeg cannot decode this audio: {said}", path,
-                         hint="export it again as WAV or FLAC") from None
+        raise _undecodable(exc, "this audio", path, "export it again as WAV or FLAC") from None
+
+
+def analyse_master_sound(master: Master) -> SoundAnalysis:
+    """A video master's sound as its variants carry it (the streams the conform step chose,
+    aligned with the picture and merged: audio_layout.stereo_sound), analysed as a delivery is,
+    in one decode: DC offset and clipping (per channel too when the layout has more than two,
+    a split-mono pair's included), and the loudness levelling starts from (`fitted`: the
+    downmix made as long as the picture). ffmpeg's failure to decode it is an error on the
+    master."""
+    sound, path = master.sound, master.info.path
+    source = merged_sound(ffmpeg.input(str(path)), sound)
+    try:
+        return analyse_stream(source, path, sound.sample_rates[0], sound.layout,
+                              lambda stereo: fitted_to_picture(stereo, sound, master.info.duration))
+    except RenderError as exc:
+        raise _undecodable(exc, "the master's sound", path, "export the master again") from None
+
+
+def _undecodable(exc: RenderError, what: str, path: Path, hint: str) -> MediaError:
+    """ffmpeg's last word on a file it could not decode, as an error on that file."""
+    said = exc.stderr_tail.strip().splitlines()[-1] if exc.stderr_tail.strip() else "unreadable"
+    return MediaError(f"ffmpeg cannot decode {what}: {said}", path, hint=hint)
 
 
 def dc_correction(analysis: SoundAnalysis) -> tuple[float, ...] | None:

@@ -1,5 +1,5 @@
 """What planning learns from a manifest's files, each once: the masters' probes and conform
-examination (a radio master's sound analysis), the music beds' probes and analyses, and each
+examination and their sound's analysis, the music beds' probes and analyses, and each
 audio delivery's probe, analysis and checks.
 
 `_probe_all` starts every ffprobe and ffmpeg these take at once, a few at a time, before any
@@ -17,14 +17,15 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
 from pipeline.files import index_folder
-from pipeline.fingerprint import HashCache
+from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
 from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
-from pipeline.render.deliveries import (analyse_delivery, check_delivery, dead_air, defect_warnings,
-                                       find_delivery)
+from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_delivery,
+                                       dead_air, defect_warnings, find_delivery)
+from pipeline.render.medium import MASTER_SOUND
 
 PROBES_AT_ONCE = 4
 
@@ -56,7 +57,7 @@ class Inputs:
     def _probe_all(self) -> None:
         """What each spot's files take an ffprobe or ffmpeg to learn, all at once, a few at a
         time (each mostly waits on its start-up and the disk): the master's probe and conform
-        examination (a radio master's analysis), the music bed's probe and analysis, each audio
+        examination (and its sound's analysis), the music bed's probe and analysis, each audio
         delivery's probe and sound analysis.
         `_once` then finds every answer, or error, as if it had computed it."""
         work = []
@@ -98,8 +99,14 @@ class Inputs:
         if _radio_master(spot, info):
             return answers + self._chain((("master-sound", spot.master),
                                           lambda: self._analyse(spot.master, info, None)))
-        return answers + self._chain((("conform", spot.id, spot.master),
-                                      lambda: self._examine_video(spot)))
+        answers += self._chain((("conform", spot.id, spot.master),
+                                lambda: self._examine_video(spot)))
+        conform = self._memo.get(("conform", spot.id, spot.master), (None,))[0]
+        if conform is None or conform.sound is None or not any(
+                language.treatment in MASTER_SOUND for language in self.manifest.languages):
+            return answers
+        return answers + self._chain((("video-sound", spot.master),
+                                      lambda: self._analyse_master(conform)))
 
     def _delivery_chain(self, spot: Spot, track: Path, probed: threading.Event,
                         prober=None) -> list[tuple]:
@@ -206,6 +213,24 @@ class Inputs:
         return self._once(("master-check", spot.master), lambda: self._checked(
             defect_warnings(spot.master, analysis, "master", removed=False)
             + dead_air(spot.master, analysis, master.duration, "master")))
+
+    def _video_master_sound(self, spot: Spot, master: Master
+                            ) -> tuple[SoundAnalysis, list[Diagnostic]]:
+        """A video master's sound analysed (the loudness its levelling starts from, its DC
+        offset subtracted when it has one), and its DC offset and clipping as warnings on the
+        master, for the burned and subtitled variants that carry it."""
+        analysis = self._once(("video-sound", spot.master), lambda: self._analyse_master(master))
+        warnings = self._once(("video-sound-check", spot.master), lambda: self._checked(
+            defect_warnings(spot.master, analysis, "master's sound") if analysis.defects else []))
+        return analysis, warnings
+
+    def _analyse_master(self, master: Master) -> SoundAnalysis:
+        """`analyse_master_sound`, once per master content and choice of its sound streams."""
+        key = (f"master-sound:{ANALYSIS_VERSION}:{BLOCK}:{SOUND_RANGE}:{SOUND_FLOOR}:"
+               f"stereo{DOWNMIX_VERSION}:fade{FADE}:{sha256_json(master.sound_settings)}:"
+               f"{master.info.duration}:{self.cache.sha256(master.info.path)}")
+        return SoundAnalysis.from_cache(self.cache.remembered(
+            key, lambda: analyse_master_sound(master).to_cache()))
 
     def _delivery(self, spot: Spot, language: Language, master: MediaInfo, on_air: bool = False
                   ) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:

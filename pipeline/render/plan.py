@@ -197,6 +197,10 @@ class _Planner(Inputs):
             profile = variant.profile.oriented(float(plan.conform.geometry.display_aspect))
             if profile != variant.profile:
                 plan.variant = variant = replace(variant, profile=profile)
+            if language.treatment in MASTER_SOUND and plan.conform.sound is not None:
+                analysis, warnings = self._video_master_sound(spot, plan.conform)
+                _use_analysis(plan, "master", analysis)
+                plan.warnings += warnings
         if language.treatment in MASTER_SOUND:
             if plan.conform.sound is None and not plan.conform.silent:
                 self._block(f"master {spot.master} of spot {spot.id!r} has no audio stream: its "
