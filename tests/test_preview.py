@@ -126,8 +126,8 @@ def test_a_tile_s_label_leaves_a_subtitle_at_the_top_left_readable(campaign):
         """Fraction of a corner's pixels (a quarter of the width, a tenth of the height) the
         tile changed from the master's frame: where the label is."""
         box = (0, 0, W // 4, H // 10) if left else (W - W // 4, 0, W, H // 10)
-        shown = Image.frombytes("L", (W, H), tile(sheet, number)).crop(box).getdata()
-        original = Image.frombytes("L", (W, H), gray_frame(master, at, W, H)).crop(box).getdata()
+        shown = Image.frombytes("L", (W, H), tile(sheet, number)).crop(box).get_flattened_data()
+        original = Image.frombytes("L", (W, H), gray_frame(master, at, W, H)).crop(box).get_flattened_data()
         return sum(abs(a - b) > 30 for a, b in zip(shown, original)) / len(shown)
 
     # Tile 1 (a cue at the top left): its label at the top right, the cue's own text alone at
