@@ -14,11 +14,13 @@ from pipeline.cli.translate import preview
 from pipeline.manifest import Style
 from pipeline.media.conform import examine
 from pipeline.media.probe import probe_video
-from pipeline.media.seeking import SeekablePicture, seekable_picture
+from pipeline.media.seeking import SeekablePicture, frame_start, seekable_picture
+from pipeline.media.timecode import exact_rate
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.preview import (
     COLUMNS,
     GAP,
+    label_time,
     proxy_profile,
     sheet_size,
     tile_size,
@@ -222,9 +224,26 @@ def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campa
     graph = args[args.index("-filter_complex") + 1]
     assert graph.index("trim=start=0.250000") < graph.index("trim=end_frame=1") < \
         graph.index("setpts=PTS-STARTPTS+2.480000/TB") < graph.index("ass=")
-    # Labelled with the cue's start as the WebVTT file writes it.
-    assert "text=7  00\\\\:00\\\\:02.000" in graph, graph
+    # Labelled with the time of the frame shown, as the WebVTT file writes a time: what the
+    # subtitler's editor shows at that frame (it was the cue's start, 2.000, a frame not shown).
+    assert "text=7  00\\\\:00\\\\:02.480" in graph, graph
     assert cue_middle(Cue(1, 3000, 9000, "x", 1), 4.0) == 3.5   # the part on screen
+
+
+def test_a_tile_s_time_is_its_frame_s_in_the_file_s_syntax_rounded_into_the_frame():
+    # A cue typed at 00:00:01,230 -> 00:00:01,630 at 25 fps is on frames 31-40: the tile is
+    # the frame at its middle (frame 35, at 1.400 s), not 1,230.
+    rate = exact_rate(25.0)
+    at = frame_start(cue_middle(Cue(1, 1230, 1630, "x", 1), 15.0), rate, 15.0)
+    assert [label_time(at, fmt) for fmt in ("srt", "vtt", "ass")] == \
+        ["00:00:01,400", "00:00:01.400", "0:00:01.40"]
+    # At 29.97 fps frame 1 starts at 33.37 ms and frame 37 at 1234.57 ms: rounded down, an
+    # editor sent to the label would show the frame before.
+    ntsc = exact_rate(29.97)
+    assert label_time(float(1 / ntsc), "srt") == "00:00:00,034"
+    assert label_time(float(37 / ntsc), "vtt") == "00:00:01.235"
+    assert label_time(float(37 / ntsc), "ssa") == "0:00:01.24"
+    assert label_time(2.48, "srt") == "00:00:02,480"     # a float a hair over is not rounded up
 
 
 def test_tiles_of_an_interlaced_master_are_deinterlaced_with_their_neighbours(campaign, tmp_path):

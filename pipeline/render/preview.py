@@ -240,8 +240,8 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
     """One input per cue, each the frame shown at the cue's middle (`tile_time`), read from
     `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
     (deinterlaced with its neighbours), subtitled, scaled, labelled with the cue's number and
-    start as the file's format `fmt` writes it, and written as `folder/tile-NNNN.png`,
-    numbered from `first`."""
+    the time of the frame shown as the file's format `fmt` writes it (`label_time`), and
+    written as `folder/tile-NNNN.png`, numbered from `first`."""
     width, height = tile_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
     outputs = []
@@ -260,12 +260,25 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
         # as BT.601 by the conversion to the PNG's R'G'B'.
         tile = (burn_in(framed(tile, master, frame), ass, fontsdir)
                 .filter("scale", width, height, in_color_matrix=OUTPUT).filter("format", "rgb24")
-                .drawtext(text=f"{cue.index}  {file_time(cue.start, fmt)}", fontfile=str(font.path),
+                .drawtext(text=f"{cue.index}  {label_time(at, fmt)}", fontfile=str(font.path),
                           fontsize=max(10, height // 12), fontcolor="white", x=_label_x(cue), y=6,
                           box=1, boxcolor="black@0.6", boxborderw=4))
         outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1, f="image2",
                                    vcodec="png"))
     return ffmpeg.merge_outputs(*outputs)
+
+
+def label_time(at: float, fmt: str) -> str:
+    """A tile's time: `at` seconds (the start of the frame it shows) as the file's format `fmt`
+    writes a time, rounded up to that format's precision (milliseconds; centiseconds in
+    ASS/SSA) so that it falls inside the frame: a subtitler's editor sent to it shows that
+    frame (at 29.97 fps the second frame starts at 33.37 ms: 00:00:00,034, as 33 ms is still
+    the first). Not the cue's start as typed: the tile is the frame at the cue's middle, and
+    frames fall on their grid, not on typed times (at 25 fps a cue typed to start at 1.230 s
+    is first shown on the frame at 1.240 s)."""
+    microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
+    step = 10_000 if fmt in ("ass", "ssa") else 1_000
+    return file_time(-(-microseconds // step) * step // 1_000, fmt)
 
 
 def _label_x(cue: Cue) -> str:
