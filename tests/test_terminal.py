@@ -415,3 +415,19 @@ def test_ctrl_c_while_watch_renders_keeps_the_previous_render(watched):
     assert (watched.out / "spot.nah.slow.mp4").read_bytes() == before
     assert leftovers(watched) == []
     assert_cursor_shown(result)
+
+
+
+@pytest.mark.e2e
+def test_watch_with_a_language_from_the_environment_renders_that_language_only(fast):
+    # Both languages saved; only PIPELINE_WATCH_LANG's is checked and rendered.
+    result = run(fast, "watch", manifest(fast), "--debounce", "100",
+                 env={"PIPELINE_WATCH_LANG": "tzo"},
+                 steps=[(tty.shows("Ctrl-C to stop"),
+                         lambda child: (fast.subtitle("nah", SRT_NEW), fast.subtitle("tzo", SRT_NEW))),
+                        (tty.shows("rendered    test-campaign/spot.tzo.small"), tty.ctrl_c)])
+    assert len(result.steps) == 2, result.describe()
+    assert result.status == 0, result.describe()
+    assert "nah" not in result.text, result.describe()
+    assert not (fast.out / "spot.nah.small.mp4").exists()
+    assert leftovers(fast) == []

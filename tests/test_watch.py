@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.cli.translate import print_event
 from pipeline.manifest import load_manifest
+from pipeline.render.variants import Selection
 from pipeline.render.watch import (
     WatchEvent,
     _Filter,
@@ -219,3 +220,45 @@ def test_a_saved_cue_with_no_text_is_reported_and_watching_goes_on(rendered, cap
     assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "blocked")]
     assert [d.code for d in event.checks[0].errors] == ["empty"]
     assert outputs(rendered) == before
+
+
+def test_watch_takes_render_s_selection_and_refuses_a_typo_as_render_does(campaign):
+    # A translator working on one language waited for every language's renders: watch had no
+    # --spot, --lang or --profile.
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"}])
+    result = CliRunner().invoke(cli, ["watch", str(manifest), "--lang", "nahh"])
+    assert result.exit_code == 2, result.output
+    assert (f"--lang nahh: no language of that name in {manifest} (languages there: nah, tzo)"
+            in result.stderr), result.stderr
+    result = CliRunner(env={"PIPELINE_WATCH_PROFILE": "webb"}).invoke(cli, ["watch", str(manifest)])
+    assert result.exit_code == 2, result.output
+    assert "--profile webb: no profile of that name" in result.stderr
+    assert "(from the environment variable PIPELINE_WATCH_PROFILE)" in result.stderr
+
+
+def test_a_selection_watches_its_own_spots_and_languages_files_only(campaign):
+    manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn"},
+                                             {"code": "tzo", "treatment": "soft"},
+                                             {"code": "yua", "treatment": "dub"}]))
+    root = campaign.root
+    keep = _Filter(manifest, Selection(languages=("nah", "yua")))
+    assert keep(None, str(root / "subtitles/spot/nah.srt"))
+    assert keep(None, str(root / "audio/spot/yua.wav"))
+    assert keep(None, str(manifest.path.resolve()))        # a new language, a changed setting
+    assert not keep(None, str(root / "subtitles/spot/tzo.vtt"))
+    assert not _Filter(manifest, Selection(spots=("other",)))(None, str(root / "subtitles/spot/nah.srt"))
+    assert _Filter(manifest, Selection(profiles=("small",)))(None, str(root / "subtitles/spot/tzo.srt"))
+
+
+@pytest.mark.e2e
+def test_a_selection_renders_its_variants_only(campaign):
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn"},
+                                             {"code": "tzo", "treatment": "soft"}]))
+    # A saved manifest re-plans every variant: the selection's are the only ones rendered.
+    event, _ = handle_changes(manifest, {campaign.manifest}, selection=Selection(languages=("tzo",)))
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("tzo", "rendered")]
+    assert not (campaign.out / "spot.nah.small.mp4").exists()
+    assert (campaign.out / "spot.tzo.small.mp4").exists()

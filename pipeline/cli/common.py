@@ -74,6 +74,23 @@ def verbosity_options(command):
                         help="Show more: -v the ffmpeg commands, -vv debug details.")(command)
 
 
+# Each parameter is named after its option, so that Click's auto_envvar_prefix reads
+# PIPELINE_RENDER_LANG for --lang (PIPELINE_WATCH_LANG for watch's), as the contract's
+# PIPELINE_<OPTION> promises.
+SELECTORS = [
+    click.option("--spot", multiple=True, metavar="ID", help="Only this spot (repeatable)."),
+    click.option("--lang", multiple=True, metavar="CODE", help="Only this language (repeatable)."),
+    click.option("--profile", multiple=True, metavar="NAME", help="Only this profile (repeatable)."),
+]
+
+
+def with_selectors(command):
+    """`--spot`, `--lang` and `--profile`, as `plan`, `render` and `watch` take them."""
+    for option in reversed(SELECTORS):
+        command = option(command)
+    return command
+
+
 class Checked(click.ParamType):
     """An option's value that `check` refuses with a `PipelineError` is a command-line mistake
     (exit 2), not a manifest's error: `--to` and `--store` of a kind nothing here writes to

@@ -24,6 +24,7 @@ from pipeline.cli.common import (
     plural,
     verbosity,
     verbosity_options,
+    with_selectors,
 )
 from pipeline.cli.progress import make_reporter
 from pipeline.media.conform import Master
@@ -134,21 +135,6 @@ def validate(manifests: tuple[Path, ...]) -> None:
                err=True)
     if errors:
         sys.exit(1)
-
-
-# Each parameter is named after its option, so that Click's auto_envvar_prefix reads
-# PIPELINE_RENDER_LANG for --lang, as the contract's PIPELINE_<OPTION> promises.
-SELECTORS = [
-    click.option("--spot", multiple=True, metavar="ID", help="Only this spot (repeatable)."),
-    click.option("--lang", multiple=True, metavar="CODE", help="Only this language (repeatable)."),
-    click.option("--profile", multiple=True, metavar="NAME", help="Only this profile (repeatable)."),
-]
-
-
-def with_selectors(command):
-    for option in reversed(SELECTORS):
-        command = option(command)
-    return command
 
 
 def _master_json(campaign: str, spot: str, master: Master) -> dict:

@@ -14,11 +14,12 @@ from pathlib import Path
 import click
 import langcodes
 
-from pipeline.cli.common import emit, fails_cleanly, plural, verbosity
+from pipeline.cli.common import emit, fails_cleanly, plural, verbosity, with_selectors
 from pipeline.cli.progress import make_reporter
 from pipeline.errors import PipelineError
 from pipeline.manifest import QcSettings, Style, load_manifest
 from pipeline.render.batch import Outcome
+from pipeline.render.variants import Selection
 from pipeline.render.preview import make_previews
 from pipeline.render.watch import WatchEvent
 from pipeline.render.watch import watch as watch_manifest
@@ -172,19 +173,22 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
               help="Variants rendered at once after a change.")
 @click.option("--debounce", type=click.IntRange(50, 60_000), default=800, show_default=True,
               metavar="MS", help="Wait this long for more changes before starting.")
+@with_selectors
 @fails_cleanly
-def watch(manifest: Path, jobs: int, debounce: int) -> None:
+def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None:
     """Check and re-render as soon as a subtitle or audio file changes.
 
     Watches the manifest and its subtitles and audio folders. A new or saved file is checked
     at once; the variants of its spot and language are rendered again. A file with errors is
-    reported and the previous good render is kept. Stop with Ctrl-C: exit code 0, or 130 if
-    a render was running then (it is abandoned: nothing partial is left, the previous render
-    of those variants stays).
+    reported and the previous good render is kept. --spot, --lang and --profile narrow it as
+    they narrow `pipeline render`: only those files are watched, only those variants
+    rendered. Stop with Ctrl-C: exit code 0, or 130 if a render was running then (it is
+    abandoned: nothing partial is left, the previous render of those variants stays).
 
     \b
-    Example:
+    Examples:
       pipeline watch manifests/blue-heart.yaml
+      pipeline watch manifests/blue-heart.yaml --lang nah --profile proxy
     """
     displays = []   # the progress display of the latest change (it knows what is running)
 
@@ -194,7 +198,8 @@ def watch(manifest: Path, jobs: int, debounce: int) -> None:
 
     try:
         watch_manifest(manifest, on_event=print_event, debounce_ms=debounce, jobs=jobs,
-                       reporter=progress_display)
+                       reporter=progress_display,
+                       selection=Selection(spot, lang, profile) if spot or lang or profile else None)
     except KeyboardInterrupt:     # later presses are ignored (fails_cleanly)
         running = sorted(displays[0].running) if displays else []
         if running:

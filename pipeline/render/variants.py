@@ -196,9 +196,13 @@ class Selection:
 
     def wants(self, plan: VariantPlan) -> bool:
         variant = plan.variant
-        return ((not self.spots or variant.spot.id in self.spots)
-                and (not self.languages or variant.language.code in self.languages)
+        return (self.covers(variant.spot.id, variant.language.code)
                 and (not self.profiles or variant.profile.name in self.profiles))
+
+    def covers(self, spot: str, language: str) -> bool:
+        """Whether some selected variant is of this spot and language (uses its files)."""
+        return ((not self.spots or spot in self.spots)
+                and (not self.languages or language in self.languages))
 
     def check(self, manifests: list[Manifest]) -> None:
         """Raise `UnknownSelection` naming every value that is in none of `manifests`; a value

@@ -22,7 +22,7 @@ from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.plan import build_plan
-from pipeline.render.variants import Plan, VariantPlan
+from pipeline.render.variants import Plan, Selection, VariantPlan
 from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
 
 EventKind = Literal["ready", "checked", "changed", "error"]
@@ -49,22 +49,31 @@ class WatchEvent:
 
 def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
           stop_event: threading.Event | None = None, debounce_ms: int = 800,
-          jobs: int = 1, reporter: ReporterFactory | None = None) -> None:
+          jobs: int = 1, reporter: ReporterFactory | None = None,
+          selection: Selection | None = None) -> None:
     """Watch the manifest, its subtitles and audio folders until `stop_event` is set.
 
     Calls `on_event` with a "ready" event once the watcher is listening, then per batch of
     changes a "checked" event (the files' checks, at once) and a "changed" one after its
-    renders (which a `reporter(plan)` follows while they run). Raises
-    `PipelineError` if the manifest is invalid at the start; later mistakes in it are reported
-    as "error" events and the last good manifest is kept.
+    renders (which a `reporter(plan)` follows while they run). With `selection`, only the
+    files of its spots and languages are watched and only its variants rendered (a
+    translator's one language). Raises `PipelineError` if the manifest is invalid at the
+    start, `CommandLineError` if the selection names what it does not have (as `render`
+    does); later mistakes in it are reported as "error" events and the last good manifest is
+    kept.
     """
     manifest_path = Path(manifest_path)
     manifest = load_manifest(manifest_path)
+    if selection is not None:
+        # Checked as render checks it, names and combinations, before anything is watched: a
+        # typo would otherwise watch nothing, silently.
+        build_plan([manifest_path], selection=selection).save_caches()
     while not (stop_event and stop_event.is_set()):
         roots = watched_roots(manifest)
         ready = False
         # yield_on_timeout: an empty batch tells us the watcher is listening (then "ready").
-        for changes in watchfiles.watch(*roots, watch_filter=_Filter(manifest), debounce=debounce_ms,
+        for changes in watchfiles.watch(*roots, watch_filter=_Filter(manifest, selection),
+                                        debounce=debounce_ms,
                                         stop_event=stop_event, rust_timeout=250,
                                         yield_on_timeout=True):
             if not ready:
@@ -75,7 +84,7 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
             changed = {Path(path) for _, path in changes}
             try:
                 event, reloaded = handle_changes(manifest, changed, jobs=jobs, reporter=reporter,
-                                                 on_checked=on_event)
+                                                 on_checked=on_event, selection=selection)
             except PipelineError as exc:      # a mistake in a file never stops the watcher
                 event, reloaded = WatchEvent("error", tuple(sorted(changed)),
                                              diagnostics=tuple(exc.diagnostics)), None
@@ -101,20 +110,27 @@ def watched_roots(manifest: Manifest) -> tuple[Path, ...]:
 
 class _Filter:
     """Only the manifest itself, subtitle files (`.srt`, `.vtt`, `.ass`, ...) under
-    subtitles_dir and audio tracks under audio_dir."""
+    subtitles_dir and audio tracks under audio_dir; with a selection, only those of its spots
+    and languages (another translator's saves in a shared folder start nothing)."""
 
-    def __init__(self, manifest: Manifest):
+    def __init__(self, manifest: Manifest, selection: Selection | None = None):
         self.manifest = manifest.path.resolve()
         self.subtitles = manifest.subtitles_dir.resolve()
         self.audio = manifest.audio_dir.resolve()
+        self.campaign = manifest
+        self.selection = selection
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         path = Path(path)
         if path.name.startswith("."):  # editors' and our own temporary files
             return False
-        return (path == self.manifest
-                or (path.suffix.lower() in SUBTITLE_SUFFIXES and self.subtitles in path.parents)
-                or (path.suffix.lower() in AUDIO_SUFFIXES and self.audio in path.parents))
+        if path == self.manifest:
+            return True
+        if not ((path.suffix.lower() in SUBTITLE_SUFFIXES and self.subtitles in path.parents)
+                or (path.suffix.lower() in AUDIO_SUFFIXES and self.audio in path.parents)):
+            return False
+        pair = affected_pair(self.campaign, path) if self.selection else None
+        return pair is None or self.selection.covers(*pair)
 
 
 def affected_pair(manifest: Manifest, path: Path) -> Pair | None:
@@ -132,12 +148,13 @@ def affected_pair(manifest: Manifest, path: Path) -> Pair | None:
 
 def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
                    reporter: ReporterFactory | None = None,
-                   on_checked: Callable[[WatchEvent], None] | None = None
+                   on_checked: Callable[[WatchEvent], None] | None = None,
+                   selection: Selection | None = None
                    ) -> tuple[WatchEvent, Manifest | None]:
-    """Check the changed files and render what they affect; (event, the reloaded manifest).
-    `on_checked` is given the checks as a "checked" event before the renders start: a
-    translator reads them at once, not after the render (whose progress display would hold
-    them back), nor never if the render is stopped."""
+    """Check the changed files and render what they affect (of `selection`'s variants only);
+    (event, the reloaded manifest). `on_checked` is given the checks as a "checked" event
+    before the renders start: a translator reads them at once, not after the render (whose
+    progress display would hold them back), nor never if the render is stopped."""
     ordered = tuple(sorted(paths))
     removed = tuple(p for p in ordered if not p.exists())
     reloaded = None
@@ -155,8 +172,11 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     if not plan.manifests:  # the manifest broke between the event and now
         return WatchEvent("error", ordered, diagnostics=tuple(plan.diagnostics),
                           removed=removed), reloaded
+    # Not checked against a reloaded manifest (no usage error in the middle of watching): a
+    # language the manifest no longer has simply selects nothing.
     selected = [v for v in plan.variants
-                if wanted is None or (v.variant.spot.id, v.variant.language.code) in wanted]
+                if (wanted is None or (v.variant.spot.id, v.variant.language.code) in wanted)
+                and (selection is None or selection.wants(v))]
     checks = tuple(_check(manifest, plan, path) for path in ordered
                    if path.suffix.lower() in SUBTITLE_SUFFIXES and path.exists())
     checked = {check.path.resolve() for check in checks}
