@@ -431,3 +431,33 @@ def test_watch_with_a_language_from_the_environment_renders_that_language_only(f
     assert "nah" not in result.text, result.describe()
     assert not (fast.out / "spot.nah.small.mp4").exists()
     assert leftovers(fast) == []
+
+def renewed(campaign: Campaign, names: list[str]):
+    """A moment: as soon as one of the variants `names` (file names in the spot's folder) has a
+    record other than the one it had when this was called: rendered again, in place."""
+    before = {name: (campaign.out / name).with_suffix(".json").read_bytes() for name in names}
+
+    def moment(output: str) -> bool:
+        for name, record in before.items():
+            path = (campaign.out / name).with_suffix(".json")
+            if path.exists() and path.read_bytes() != record:
+                return True
+        return False
+    return moment
+
+
+@pytest.mark.e2e
+def test_ctrl_c_as_watch_finishes_a_variant_leaves_the_catalog_listing_it(watched):
+    # Two languages saved at once: Ctrl-C as soon as the first is rendered again, while the
+    # other renders. The catalog kept the first's old checksum (it was written only after the
+    # whole change's renders), and a translator opening the page saw the previous render.
+    names = ["spot.nah.slow.mp4", "spot.tzo.slow.mp4"]
+    result = run(watched, "watch", manifest(watched), "--debounce", "100",
+                 steps=[(tty.shows("Ctrl-C to stop"),
+                         lambda child: (watched.subtitle("tzo", SRT_NEW), save(watched)(child))),
+                        (renewed(watched, names), tty.ctrl_c)])
+    assert len(result.steps) == 2, result.describe()
+    assert result.status == 130, result.describe()      # the other one was still rendering
+    assert "was abandoned" in result.text, result.describe()
+    assert_complete_or_absent(watched, SLOW_SECONDS)
+    assert leftovers(watched) == []

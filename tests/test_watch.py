@@ -262,3 +262,32 @@ def test_a_selection_renders_its_variants_only(campaign):
     assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("tzo", "rendered")]
     assert not (campaign.out / "spot.nah.small.mp4").exists()
     assert (campaign.out / "spot.tzo.small.mp4").exists()
+
+
+@pytest.mark.e2e
+def test_a_ctrl_c_landing_in_the_catalog_s_write_still_leaves_it_listing_the_render(rendered,
+                                                                                    monkeypatch):
+    # The likeliest moment of a Ctrl-C pressed as a render ends: while the catalog is written.
+    # It was left listing the previous render's file.
+    import hashlib
+    import json
+
+    from pipeline.render import watch as watch_module
+
+    manifest = load_manifest(rendered.manifest)
+    write_catalog = watch_module.write_catalog
+    presses = []
+
+    def pressed_during(campaign):
+        if not presses:
+            presses.append(True)
+            raise KeyboardInterrupt
+        return write_catalog(campaign)
+
+    monkeypatch.setattr(watch_module, "write_catalog", pressed_during)
+    with pytest.raises(KeyboardInterrupt):
+        handle_changes(manifest, {rendered.subtitle("nah", SRT_NEW)})
+    catalog = json.loads((rendered.out.parent / "catalog.json").read_text(encoding="utf-8"))
+    listed = {v["file"]: v["sha256"] for v in catalog["variants"]}
+    made = (rendered.out / "spot.nah.small.mp4").read_bytes()
+    assert listed["spot/spot.nah.small.mp4"] == hashlib.sha256(made).hexdigest()

@@ -184,12 +184,27 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     if on_checked is not None:
         on_checked(WatchEvent("checked", ordered, checks, blocking, removed=removed))
     narrowed = Plan(plan.manifests, selected, plan.diagnostics, plan.caches)
-    with reporter(narrowed) if reporter else nullcontext() as progress:
-        outcomes = render_plan(narrowed, jobs=jobs, reporter=progress)
-    if any(o.status in ("rendered", "remade") for o in outcomes):
-        raise_if_errors(write_catalog(manifest))
+    try:
+        with reporter(narrowed) if reporter else nullcontext() as progress:
+            outcomes = render_plan(narrowed, jobs=jobs, reporter=progress)
+    finally:
+        # Interrupted too, as `render` does: a Ctrl-C as a render ends, or between two
+        # variants, left the files in place and the catalog listing the ones before them.
+        problems = _write_catalog_through(manifest)
+    raise_if_errors(problems)
     return WatchEvent("changed", ordered, checks, blocking, tuple(outcomes), removed=removed,
                       told=on_checked is not None), reloaded
+
+
+def _write_catalog_through(manifest: Manifest) -> list[Diagnostic]:
+    """`write_catalog`, finished even when a Ctrl-C lands in it (the likeliest moment of one
+    pressed as a render ends): written again, then the interrupt goes on. The CLI ignores the
+    presses after the first (cli/common.py `interrupts_once`), so that write is not cut short."""
+    try:
+        return write_catalog(manifest)
+    except KeyboardInterrupt:
+        write_catalog(manifest)
+        raise
 
 
 def _check(manifest: Manifest, plan: Plan, path: Path) -> CheckResult:
