@@ -19,8 +19,8 @@ from pipeline.cli.progress import make_reporter
 from pipeline.errors import PipelineError
 from pipeline.manifest import QcSettings, Style, load_manifest
 from pipeline.render.batch import Outcome
-from pipeline.render.variants import Selection
 from pipeline.render.preview import make_previews
+from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent
 from pipeline.render.watch import watch as watch_manifest
 from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
