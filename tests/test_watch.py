@@ -272,10 +272,10 @@ def test_a_ctrl_c_landing_in_the_catalog_s_write_still_leaves_it_listing_the_ren
     import hashlib
     import json
 
-    from pipeline.render import watch as watch_module
+    from pipeline.publish import catalog as catalog_module
 
     manifest = load_manifest(rendered.manifest)
-    write_catalog = watch_module.write_catalog
+    write_catalog = catalog_module.write_catalog
     presses = []
 
     def pressed_during(campaign):
@@ -284,7 +284,7 @@ def test_a_ctrl_c_landing_in_the_catalog_s_write_still_leaves_it_listing_the_ren
             raise KeyboardInterrupt
         return write_catalog(campaign)
 
-    monkeypatch.setattr(watch_module, "write_catalog", pressed_during)
+    monkeypatch.setattr(catalog_module, "write_catalog", pressed_during)
     with pytest.raises(KeyboardInterrupt):
         handle_changes(manifest, {rendered.subtitle("nah", SRT_NEW)})
     catalog = json.loads((rendered.out.parent / "catalog.json").read_text(encoding="utf-8"))

@@ -28,7 +28,7 @@ from pipeline.cli.common import (
 )
 from pipeline.cli.progress import make_reporter
 from pipeline.media.conform import Master
-from pipeline.publish.catalog import write_catalog
+from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, default_jobs, render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
 from pipeline.render.intermediates import unused_intermediates, unused_warning
@@ -265,7 +265,8 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
     finally:
         # Interrupted too: the catalog lists the files in place, those made before the Ctrl-C.
         # A record it cannot list is reported, and the others are listed all the same.
-        unlisted = [problem for manifest in plan.manifests for problem in write_catalog(manifest)]
+        unlisted = [problem for manifest in plan.manifests
+                    for problem in write_catalog_through(manifest)]
         for problem in unlisted:
             emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)

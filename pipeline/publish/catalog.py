@@ -253,3 +253,14 @@ def write_catalog(manifest: Manifest) -> list[Diagnostic]:
                                  hint="check that the manifest's output_dir is a folder you can "
                                       "write to")]
     return problems
+
+
+def write_catalog_through(manifest: Manifest) -> list[Diagnostic]:
+    """`write_catalog`, finished even when a Ctrl-C lands in it (the likeliest moment of one
+    pressed as a render ends): written again, then the interrupt goes on. The CLI ignores the
+    presses after the first (cli/common.py `interrupts_once`), so that write is not cut short."""
+    try:
+        return write_catalog(manifest)
+    except KeyboardInterrupt:
+        write_catalog(manifest)
+        raise

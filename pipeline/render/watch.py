@@ -19,7 +19,7 @@ import watchfiles
 
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors
 from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
-from pipeline.publish.catalog import write_catalog
+from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Plan, Selection, VariantPlan
@@ -190,21 +190,10 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     finally:
         # Interrupted too, as `render` does: a Ctrl-C as a render ends, or between two
         # variants, left the files in place and the catalog listing the ones before them.
-        problems = _write_catalog_through(manifest)
+        problems = write_catalog_through(manifest)
     raise_if_errors(problems)
     return WatchEvent("changed", ordered, checks, blocking, tuple(outcomes), removed=removed,
                       told=on_checked is not None), reloaded
-
-
-def _write_catalog_through(manifest: Manifest) -> list[Diagnostic]:
-    """`write_catalog`, finished even when a Ctrl-C lands in it (the likeliest moment of one
-    pressed as a render ends): written again, then the interrupt goes on. The CLI ignores the
-    presses after the first (cli/common.py `interrupts_once`), so that write is not cut short."""
-    try:
-        return write_catalog(manifest)
-    except KeyboardInterrupt:
-        write_catalog(manifest)
-        raise
 
 
 def _check(manifest: Manifest, plan: Plan, path: Path) -> CheckResult:
