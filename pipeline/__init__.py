@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "13"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "14"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -15,4 +15,5 @@ RENDER_VERSION = "13"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # corrects up to 4 times, never across limiters, keeps the best encode,
                        # Opus's first limiter 1.5 dB under the ceiling, R128 s1 corrected;
                        # 13: XDCAM HD422 in GOPs of 15 at 29.97; AAC under 192 kb/s coded with
-                       # ffmpeg's fast coder (render/audio.py)
+                       # ffmpeg's fast coder (render/audio.py); 14: a dub's or mix's subtitle
+                       # track switched off in MP4/MOV (media/track_header.py)

@@ -206,3 +206,34 @@ def counted_streams(path: Path) -> dict[str, dict]:
     for stream in json.loads(out.stdout)["streams"]:
         found.setdefault(stream["codec_type"], stream)
     return found
+
+
+def track_header_flags(path: Path) -> list[tuple[str, int]]:
+    """Each track's media handler type (`vide`, `soun`, `sbtl`, `text`...) and its track header's
+    24-bit flags (0x1 track_enabled), in file order: the boxes read byte by byte here (ISO/IEC
+    14496-12 4.2, 8.3.2, 8.4.3), not by the parser the pipeline uses."""
+    data = path.read_bytes()
+
+    def boxes(start: int, end: int):
+        while start < end:
+            size, kind = int.from_bytes(data[start:start + 4], "big"), data[start + 4:start + 8]
+            header = 8
+            if size == 1:
+                size, header = int.from_bytes(data[start + 8:start + 16], "big"), 16
+            elif size == 0:
+                size = end - start
+            assert size >= header, f"{path}: a box of {size} bytes at {start}"
+            yield kind, start + header, start + size
+            start += size
+
+    def child(kind: bytes, start: int, end: int) -> tuple[int, int]:
+        (found,) = [(s, e) for k, s, e in boxes(start, end) if k == kind]
+        return found
+
+    tracks = []
+    for kind, start, end in boxes(*child(b"moov", 0, len(data))):
+        if kind == b"trak":
+            tkhd, _ = child(b"tkhd", start, end)
+            hdlr, _ = child(b"hdlr", *child(b"mdia", start, end))
+            tracks.append((data[hdlr + 8:hdlr + 12].decode(), int.from_bytes(data[tkhd + 1:tkhd + 4], "big")))
+    return tracks

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.render import treatments
-from pipeline.render.plan import build_plan
 from tests.conftest import ffmpeg
 from tests.mediacheck import (
     band_rms_db,
@@ -76,19 +75,6 @@ def test_soft_variant_carries_a_tagged_track_and_sidecars(rendered):
     # The master already fits the profile: its picture is copied, not re-encoded.
     master_frame = gray_frame(rendered.root / "media/spot.mp4", 1.2, W, H)
     assert gray_frame(out, 1.2, W, H) == master_frame
-
-
-def test_a_soft_track_is_shown_by_default_and_a_dubs_is_not_forced(rendered):
-    """A soft variant's subtitles are its language: the player shows them unasked. A dub's
-    same-language track is asked for; ffmpeg's MP4 muxer enables a lone text track whatever
-    it is told (the tkhd flag ffprobe reads as default), so only "forced" tells them apart."""
-    plans = {p.variant.language.code: p for p in build_plan([rendered.manifest]).variants}
-    assert treatments.output_args(plans["tzo"])["disposition:s:0"] == "default"
-    assert treatments.output_args(plans["yua"])["disposition:s:0"] == "0"
-    for code in ("tzo", "yua"):
-        (track,) = [s for s in streams(rendered.out / f"spot.{code}.small.mp4")
-                    if s["codec_type"] == "subtitle"]
-        assert (track["disposition"]["default"], track["disposition"]["forced"]) == (1, 0), code
 
 
 def test_dub_replaces_the_audio_with_the_language_track(rendered):

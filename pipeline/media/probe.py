@@ -44,6 +44,9 @@ class Stream:
     color_space: str | None = None     # Y'CbCr matrix as ffprobe names it: bt709, smpte170m...
     color_transfer: str | None = None  # transfer curve: bt709, smpte2084 (PQ), arib-std-b67 (HLG)
     color_primaries: str | None = None  # bt709, bt2020 (a phone's HDR video), smpte170m...
+    # A subtitle track's "default" disposition: a player shows it unasked (in MP4/MOV, ffmpeg
+    # reads it from the track header's track_enabled flag, media/track_header.py).
+    default: bool | None = None
 
     def to_json(self) -> dict:
         return {key: value for key, value in self.__dict__.items() if value is not None}
@@ -152,6 +155,7 @@ def _stream(raw: dict, kind: str) -> Stream:
         color_space=raw.get("color_space") if video else None,
         color_transfer=raw.get("color_transfer") if video else None,
         color_primaries=raw.get("color_primaries") if video else None,
+        default=bool(raw.get("disposition", {}).get("default")) if kind == "subtitle" else None,
     )
 
 

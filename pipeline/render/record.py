@@ -58,9 +58,16 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     if abs(info.duration - expected) > max(2 * frame, 0.1):
         problems.append(f"duration {info.duration:.3f} s differs from the expected {expected:.3f} s "
                         f"(the master's {plan.master.duration:.3f} s after any leader)")
-    if plan.subtitles is not None and variant.language.treatment != "burn" and not profile.mastered \
-            and not info.of_kind("subtitle"):
-        problems.append("the subtitle track is missing")
+    if plan.subtitles is not None and variant.language.treatment != "burn" and not profile.mastered:
+        shown = [track.default for track in info.of_kind("subtitle")]
+        # soft: the track is the language, shown unasked; dub, mix: the sound speaks it already.
+        wanted = variant.language.treatment == "soft"
+        if not shown:
+            problems.append("the subtitle track is missing")
+        elif shown != [wanted]:
+            problems.append(f"its subtitle track is {'hidden' if wanted else 'shown'} by default "
+                            f"(a {variant.language.treatment} variant's is "
+                            f"{'shown' if wanted else 'hidden'})")
     if profile.max_mb_per_minute:
         cap, size = profile.max_mb_per_minute * 1e6 * plan.master.duration / 60, path.stat().st_size
         if size > cap:

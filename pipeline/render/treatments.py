@@ -23,6 +23,7 @@ from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.media.colour import H264_BT709
 from pipeline.media.conform import Stream, field_picture, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
+from pipeline.media.track_header import switch_off_text_tracks
 from pipeline.profiles import Profile
 from pipeline.render.audio import (
     AUDIO_SOURCES,
@@ -262,10 +263,15 @@ TREATMENTS: dict[str, Callable[[Job], tuple[Stream, ...]]] = {
 # language and the track is its same-language text, for a viewer who asks for it: neither
 # default nor "forced" (forced marks text shown to every viewer, such as the translation of a
 # sign or a foreign line, Netflix TTSG "forced narratives"; a full transcript is not that).
-# ffmpeg's MP4/MOV muxer (movenc.c enable_tracks, ffmpeg 5.1) sets the tkhd "enabled" flag on
-# the first text track when none is default, and its demuxer reads that flag as default: a
-# lone `dub`/`mix` track is muxed enabled all the same; "0" only keeps it from being asked for.
+# ffmpeg's MP4/MOV muxer enables a lone text track all the same: `finish` switches it off
+# (media/track_header.py).
 SUBTITLE_DISPOSITION = {"soft": "default", "dub": "0", "mix": "0"}
+
+
+def carries_hidden_text_track(plan: VariantPlan) -> bool:
+    """The variant's file carries a subtitle track that must not show unasked (`dub`, `mix`)."""
+    return (plan.subtitles is not None and not plan.variant.profile.mastered
+            and SUBTITLE_DISPOSITION.get(plan.variant.language.treatment) == "0")
 
 
 def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None, *,
@@ -403,9 +409,12 @@ def finish_each(jobs: list[Job], partials: list[Path], started: float) -> list[d
 
 
 def finish(job: Job, partial: Path, started: float) -> dict:
-    """Check a rendered file, extract its poster, then move it and its record into place: the
-    record last, so a variant is up to date only once everything is there."""
+    """Switch a dub's or mix's subtitle track off, check the rendered file, extract its poster,
+    then move it and its record into place: the record last, so a variant is up to date only
+    once everything is there."""
     plan = job.plan
+    if carries_hidden_text_track(plan):
+        switch_off_text_tracks(partial)
     info = check_output(plan, partial)
     if plan.variant.profile.mastered:
         problems = master_problems(plan, info)

@@ -1,0 +1,120 @@
+"""A variant's subtitle track shows by default only where it is the language's only carrier
+(`soft`); a dub's or mix's same-language track is there to be asked for. Checked on real renders
+in MP4 and MOV by ffprobe's disposition and by the track headers' flags read byte by byte, and
+`media/track_header.py` on small files ffmpeg made."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.errors import RenderError
+from pipeline.media.track_header import switch_off_text_tracks
+from pipeline.render.plan import build_plan
+from pipeline.render.record import check_output
+from tests.conftest import SMALL_PROFILES, SRT, Campaign, ffmpeg
+from tests.mediacheck import streams, track_header_flags
+
+pytestmark = pytest.mark.e2e
+
+TRACK_ENABLED = 0x1       # ISO/IEC 14496-12 8.3.2, tkhd flags
+PROFILES = {"small": SMALL_PROFILES["small"],
+            # The broadcast profile's MOV (PCM sound) at the test's size.
+            "small-mov": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}}
+SHOWN = {"tzo": True, "yua": False, "mto": False}     # soft, dub, mix
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, media):
+    """A soft, a dub and a mix language, each with subtitles, in an MP4 and a MOV profile: the
+    dub and the mix of a profile are copied by one ffmpeg process with two outputs."""
+    campaign = Campaign(tmp_path_factory.mktemp("tracks"), media)
+    for code in SHOWN:
+        campaign.subtitle(code)
+    campaign.audio("yua", "dub.wav")
+    campaign.audio("mto", "voice.wav")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
+                               {"code": "yua", "treatment": "dub"},
+                               {"code": "mto", "treatment": "mix"}], PROFILES)
+    result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return campaign
+
+
+@pytest.mark.parametrize("profile, extension", [("small", "mp4"), ("small-mov", "mov")])
+@pytest.mark.parametrize("code", list(SHOWN))
+def test_only_a_soft_variants_subtitle_track_is_on(rendered, code, profile, extension):
+    out = rendered.out / f"spot.{code}.{profile}.{extension}"
+    (track,) = [s for s in streams(out) if s["codec_type"] == "subtitle"]
+    assert track["disposition"]["default"] == SHOWN[code], track["disposition"]
+    assert track["disposition"]["forced"] == 0
+    flags = track_header_flags(out)
+    assert [handler for handler, _ in flags] == \
+        ["vide", "soun", "sbtl" if extension == "mp4" else "text"], flags
+    (picture, sound, text) = (value for _, value in flags)
+    assert picture & TRACK_ENABLED and sound & TRACK_ENABLED, flags
+    assert bool(text & TRACK_ENABLED) == SHOWN[code], flags
+    # The record describes the file as it is under its final name.
+    record = json.loads((rendered.out / f"spot.{code}.{profile}.json").read_text())
+    assert record["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert [s.get("default") for s in record["streams"] if s["kind"] == "subtitle"] == [SHOWN[code]]
+
+
+def test_a_dubs_file_with_its_track_on_fails_its_check(rendered):
+    """The check after the render reads the track's state: a soft variant's file (track on)
+    is refused as the dub's."""
+    plans = {(p.variant.language.code, p.variant.profile.name): p
+             for p in build_plan([rendered.manifest]).variants}
+    with pytest.raises(RenderError, match="subtitle track is shown by default"):
+        check_output(plans["yua", "small"], rendered.out / "spot.tzo.small.mp4")
+
+
+@pytest.fixture(scope="module")
+def muxed(tmp_path_factory):
+    """A 1 s MP4 with a picture, a sound and a mov_text track, as ffmpeg muxes them, and the
+    same without the text track."""
+    folder = tmp_path_factory.mktemp("muxed")
+    (folder / "cues.srt").write_text(SRT, encoding="utf-8")
+    sources = ["-f", "lavfi", "-i", "color=c=blue:s=64x36:r=25:d=1",
+               "-f", "lavfi", "-i", "sine=d=1"]
+    ffmpeg(*sources, "-i", str(folder / "cues.srt"), "-map", "0", "-map", "1", "-map", "2",
+           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-c:s", "mov_text",
+           "-disposition:s:0", "0", str(folder / "texted.mp4"))
+    ffmpeg(*sources, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+           str(folder / "plain.mp4"))
+    return folder
+
+
+def test_switching_a_track_off_changes_its_enabled_bit_and_nothing_else(muxed, tmp_path):
+    copy = tmp_path / "texted.mp4"
+    shutil.copy(muxed / "texted.mp4", copy)
+    assert [f & TRACK_ENABLED for _, f in track_header_flags(copy)] == [1, 1, 1]
+    assert switch_off_text_tracks(copy) == 1
+    before, after = (muxed / "texted.mp4").read_bytes(), copy.read_bytes()
+    assert len(before) == len(after)
+    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    assert len(changed) == 1 and before[changed[0]] ^ after[changed[0]] == TRACK_ENABLED, changed
+    assert [f & TRACK_ENABLED for _, f in track_header_flags(copy)] == [1, 1, 0]
+
+
+@pytest.mark.parametrize("shape", ["no text track", "cut short", "not an MP4"])
+def test_a_file_it_cannot_walk_is_an_error_not_a_silent_pass(muxed, tmp_path, shape):
+    target = tmp_path / "file.mp4"
+    if shape == "no text track":
+        shutil.copy(muxed / "plain.mp4", target)
+    elif shape == "cut short":
+        data = (muxed / "texted.mp4").read_bytes()
+        moov = data.index(b"moov") - 4
+        target.write_bytes(data[:moov + 200])     # the index ends inside the first track
+    else:
+        target.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(64))
+    untouched = target.read_bytes()
+    with pytest.raises(RenderError) as caught:
+        switch_off_text_tracks(target)
+    assert caught.value.path == target
+    assert target.read_bytes() == untouched
