@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.errors import RenderError
 from pipeline.media.track_header import switch_off_text_tracks
+from pipeline.render import remuxes, treatments
 from pipeline.render.plan import build_plan
 from pipeline.render.record import check_output
 from tests.conftest import SMALL_PROFILES, SRT, Campaign, ffmpeg
@@ -118,3 +119,29 @@ def test_a_file_it_cannot_walk_is_an_error_not_a_silent_pass(muxed, tmp_path, sh
         switch_off_text_tracks(target)
     assert caught.value.path == target
     assert target.read_bytes() == untouched
+
+
+def test_a_dub_whose_track_cannot_be_switched_off_fails_alone_and_says_why(campaign, monkeypatch):
+    """A dub's file that comes out of ffmpeg without its text track (a graph that lost it) is
+    not put in place: one error line naming the variant's file, no traceback, no partial file."""
+    for code in ("yua", "mto"):
+        campaign.subtitle(code)
+    campaign.audio("yua", "dub.wav")
+    campaign.audio("mto", "voice.wav")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "mto", "treatment": "mix"}])
+    real = treatments.build_remux
+
+    def losing_the_dubs_track(job):
+        streams = real(job)
+        return streams[:2] if job.plan.variant.language.code == "yua" else streams
+
+    # The remux group (render/remuxes.py) calls the builder by this name.
+    monkeypatch.setattr(remuxes, "build_remux", losing_the_dubs_track)
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    out = campaign.out / "spot.yua.small.mp4"
+    assert f"{out}: error: spot.yua.small: it has no text track" in result.output, result.output
+    assert not out.exists() and not list(campaign.out.glob(".*partial*"))
+    assert (campaign.out / "spot.mto.small.mp4").exists()      # its group's other variant went on

@@ -48,8 +48,9 @@ def switch_off_text_tracks(path: Path) -> int:
             headers = [trak[b"tkhd", ] for trak in texts]
             flags = [_payload(handle, tkhd)[1:4] for tkhd in headers]
         except (AtomError, KeyError, ValueError) as exc:
+            reason = exc.args[0] if exc.args else type(exc).__name__   # a KeyError's str() quotes it
             raise RenderError(f"its MP4 boxes cannot be read to switch its subtitle track off: "
-                              f"{exc}", path) from exc
+                              f"{reason}", path) from exc
         if not texts:
             raise RenderError("it has no text track (hdlr "
                               f"{'/'.join(h.decode() for h in TEXT_HANDLERS)}) to switch off", path)

@@ -414,7 +414,10 @@ def finish(job: Job, partial: Path, started: float) -> dict:
     once everything is there."""
     plan = job.plan
     if carries_hidden_text_track(plan):
-        switch_off_text_tracks(partial)
+        try:
+            switch_off_text_tracks(partial)
+        except RenderError as exc:   # named by the partial file, which is gone when it is told
+            raise RenderError(f"{plan.variant.stem}: {exc.message}", plan.variant.output) from exc
     info = check_output(plan, partial)
     if plan.variant.profile.mastered:
         problems = master_problems(plan, info)
