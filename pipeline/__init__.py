@@ -16,4 +16,5 @@ RENDER_VERSION = "14"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # Opus's first limiter 1.5 dB under the ceiling, R128 s1 corrected;
                        # 13: XDCAM HD422 in GOPs of 15 at 29.97; AAC under 192 kb/s coded with
                        # ffmpeg's fast coder (render/audio.py); 14: a dub's or mix's subtitle
-                       # track switched off in MP4/MOV (media/track_header.py)
+                       # track switched off in MP4/MOV (media/track_header.py);
+                       # records keep each QC warning's template and parameters (`detail`)

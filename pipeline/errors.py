@@ -6,9 +6,11 @@ Core modules raise these (or collect `Diagnostic`s); only the CLI turns them int
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal
+
+from pipeline.messages import Message
 
 Severity = Literal["error", "warning"]
 
@@ -23,6 +25,9 @@ class Diagnostic:
     line: int | None = None
     hint: str | None = None
     code: str | None = None  # a short stable name for tools (`--json`), e.g. "overlap"
+    # `message` as a template and parameters, for the page to say in its language (a QC warning
+    # a variant's record keeps); None for what only the terminal shows.
+    detail: Message | None = field(default=None, compare=False)
 
     def format(self) -> str:
         where = ""
@@ -41,6 +46,7 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
             "code": self.code,
+            **({"detail": self.detail.to_json()} if self.detail is not None else {}),
         }
 
 
@@ -56,8 +62,10 @@ def error(message: str, path=None, line=None, hint=None, code=None) -> Diagnosti
     return Diagnostic("error", message, path, line, hint, code)
 
 
-def warning(message: str, path=None, line=None, hint=None, code=None) -> Diagnostic:
-    return Diagnostic("warning", message, path, line, hint, code)
+def warning(message: str | Message, path=None, line=None, hint=None, code=None) -> Diagnostic:
+    """A warning; given a `Message`, its English text, and the message kept for the page."""
+    detail = message if isinstance(message, Message) else None
+    return Diagnostic("warning", str(message), path, line, hint, code, detail)
 
 
 class Findings:

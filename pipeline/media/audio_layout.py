@@ -20,6 +20,7 @@ import ffmpeg
 from pipeline.errors import PipelineError
 from pipeline.media.defects import remove_dc
 from pipeline.media.probe import MediaInfo, Stream
+from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 
 Node = ffmpeg.nodes.FilterableStream
 
@@ -135,7 +136,7 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     """
     audio = info.of_kind("audio")
     described = [describe_stream(n, s) for n, s in enumerate(audio)]
-    warnings: list[str] = []
+    warnings: list[Message] = []
     if choice.silent:
         chosen: tuple[int, ...] = ()
     elif choice.streams is not None:
@@ -147,16 +148,19 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
         chosen = choice.streams
     elif len(audio) == 2 and all(s.channels == 1 for s in audio):
         chosen = (0, 1)
-        warnings.append(f"{info.path} has two mono audio streams: {described[0]} is used as "
-                        f"left, {described[1]} as right (set 'audio: {{streams: [...]}}' on the "
-                        "spot to choose)")
+        warnings.append(say(N_("%(file)s has two mono audio streams: %(left)s is used as left, "
+                               "%(right)s as right (set 'audio: {streams: [...]}' on the spot to "
+                               "choose)"), file=str(info.path), left=described[0],
+                            right=described[1]))
     else:
         chosen = (0,) if audio else ()
     unused = [described[n] for n in range(len(audio)) if n not in chosen]
     if unused:
-        why = "the spot says 'audio: silent'" if choice.silent else "not in the spot's mix"
-        warnings.append(f"audio stream{'s' if len(unused) > 1 else ''} of {info.path} not used "
-                        f"({why}): {'; '.join(unused)}")
+        why = N_("the spot says 'audio: silent'") if choice.silent else N_("not in the spot's mix")
+        warnings.append(say_count(N_plural("audio stream of %(file)s not used (%(why)s): %(streams)s",
+                                           "audio streams of %(file)s not used (%(why)s): %(streams)s"),
+                                  len(unused), file=str(info.path), why=say(why),
+                                  streams=Items(tuple(unused), "; ")))
     if not chosen:
         return None, warnings
     streams = [audio[n] for n in chosen]

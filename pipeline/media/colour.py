@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pipeline.media.probe import Stream
+from pipeline.messages import N_, Message, say
 
 Matrix = Literal["bt601", "bt709", "bt2020"]
 Curve = Literal["hlg", "pq"]
@@ -74,17 +75,17 @@ def source_matrix(video: Stream) -> Matrix:
     return "bt601" if (video.width, video.height) in _SD_RASTERS else "bt709"
 
 
-def unconverted(video: Stream) -> str | None:
+def unconverted(video: Stream) -> Message | None:
     """A warning when the master's colour is one no conversion here covers (a transfer curve
     that is neither SDR nor HLG/PQ, a matrix other than BT.601, BT.709 and BT.2020), which the
     variants show as if it were BT.709 SDR."""
     space, transfer = video.color_space or "", video.color_transfer or ""
     if transfer not in _UNTAGGED and transfer not in _SDR_CURVES and transfer not in _CURVES:
-        return (f"the master's transfer curve is {transfer}: its samples are read as BT.709 SDR, "
-                "so the variants' contrast will be off")
+        return say(N_("the master's transfer curve is %(curve)s: its samples are read as BT.709 "
+                      "SDR, so the variants' contrast will be off"), curve=transfer)
     if space not in _UNTAGGED and space not in _TAGS:
-        return (f"the master's colour matrix is {space}: its samples are read as BT.709, so the "
-                "variants' colours will be off")
+        return say(N_("the master's colour matrix is %(matrix)s: its samples are read as BT.709, "
+                      "so the variants' colours will be off"), matrix=space)
     return None
 
 

@@ -25,6 +25,7 @@ import ffmpeg
 
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import HashCache
+from pipeline.messages import Message
 from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams, stereo_sound
 from pipeline.media.colour import BT709, OUTPUT, Remap, conversion, remap, source_matrix, \
     unconverted
@@ -50,7 +51,7 @@ class Master:
     scan: ScanDecision
     sound: SoundMap | None             # None: no sound (no audio stream, or `audio: silent`)
     silent: bool = False               # the spot asked for a silent track
-    warnings: tuple[str, ...] = ()     # about the sound: streams left out, default choices made
+    warnings: tuple[Message, ...] = ()  # about the sound: streams left out, default choices made
 
     @property
     def matrix(self) -> str:

@@ -32,15 +32,12 @@ from babel.support import Translations
 from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from pipeline.messages import N_  # noqa: F401  (re-exported: the page's modules mark with it)
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
 SOURCE_LANGUAGE = "en"  # the language msgids are written in
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
 
 
 @cache

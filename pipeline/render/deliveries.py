@@ -26,6 +26,7 @@ from pipeline.media.conform import Master
 from pipeline.media.defects import CLIP_LEVEL, CLIP_RUN, SILENCE_LEVEL
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.media.probe import MediaInfo
+from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
 # -23 LUFS broadcast target would lift its noise by more than 37 dB.
@@ -155,12 +156,15 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     found = []
     difference = duration - spot_duration
     if abs(difference) > qc.duration_tolerance:
-        consequence = ("its end is silence and will be cut" if difference > 0
-                       else "it will be padded with silence")
+        template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
+                       "longer (tolerance %(tolerance)s s); its end is silence and will be cut")
+                    if difference > 0 else
+                    N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
+                       "shorter (tolerance %(tolerance)s s); it will be padded with silence"))
         found.append(warning(
-            f"the {what} is {duration:.2f} s long, the spot {spot_duration:.2f} s: "
-            f"{abs(difference):.2f} s {'longer' if difference > 0 else 'shorter'} "
-            f"(tolerance {qc.duration_tolerance:g} s); {consequence}", path,
+            say(template, what=say(what), length=Number(duration, ".2f"),
+                spot=Number(spot_duration, ".2f"), difference=Number(abs(difference), ".2f"),
+                tolerance=Number(qc.duration_tolerance)), path,
             hint="check that this is the recording for this spot", code="length"))
     if analysis.defects is not None:
         found += defect_warnings(path, analysis, what)
@@ -175,32 +179,41 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
     defects, found = analysis.defects, []
     dc = dc_correction(analysis)
     if dc is not None:
-        sides = ", ".join(f"{name} {value:+.4f}" for name, value in zip(("left", "right"), dc))
-        done = ("it is subtracted from the rendered sound" if removed else
-                "stations air the master as delivered (no variant made here carries its sound)")
+        sides = Items(tuple(say(side, offset=Number(value, "+.4f"))
+                            for side, value in zip((N_("left %(offset)s"), N_("right %(offset)s")), dc)))
+        template = (N_("the %(what)s has a DC offset of %(level)s dBFS (%(channels)s of full "
+                       "scale): it would click where the sound starts and ends and takes "
+                       "headroom; it is subtracted from the rendered sound") if removed else
+                    N_("the %(what)s has a DC offset of %(level)s dBFS (%(channels)s of full "
+                       "scale): it would click where the sound starts and ends and takes "
+                       "headroom; stations air the master as delivered (no variant made here "
+                       "carries its sound)"))
         found.append(warning(
-            f"the {what} has a DC offset of {defects.dc_dbfs:.1f} dBFS ({sides} of full scale): "
-            f"it would click where the sound starts and ends and takes headroom; {done}", path,
+            say(template, what=say(what), level=Number(defects.dc_dbfs, ".1f"), channels=sides), path,
             hint="check the recording chain (converter, plug-ins) and export it again",
             code="dc-offset"))
     if defects.clipped_samples:
         found.append(warning(
-            f"the {what} is clipped: {defects.clipped_samples} samples held at full scale "
-            f"(runs of {CLIP_RUN} or more within {-CLIP_LEVEL:g} dB of it) in "
-            f"{defects.clipped_blocks} of its {BLOCK * 1000:.0f} ms blocks, between "
-            f"{defects.clipped_from:.1f} s and {defects.clipped_to:.1f} s{_where(defects)}", path,
+            say(N_("the %(what)s is clipped: %(samples)s samples held at full scale (runs of "
+                   "%(run)s or more within %(level)s dB of it) in %(blocks)s of its %(block)s ms "
+                   "blocks, between %(start)s s and %(end)s s%(channels)s"),
+                what=say(what), samples=Number(defects.clipped_samples, "d"), run=CLIP_RUN,
+                level=Number(-CLIP_LEVEL), blocks=Number(defects.clipped_blocks, "d"),
+                block=Number(BLOCK * 1000, ".0f"), start=Number(defects.clipped_from, ".1f"),
+                end=Number(defects.clipped_to, ".1f"), channels=_where(defects)), path,
             hint="record or export it again with headroom (peaks under -1 dBFS); levelling "
                  "cannot restore what clipping cut off", code="clipping"))
     return found
 
 
-def _where(defects) -> str:
+def _where(defects) -> Message | str:
     """Which channels of a track of more than two hold the clips: the one to fix."""
     names = defects.clipped_channels
     if not names:
         return ""
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
-    return f", in its {listed} channel{'s' if len(names) > 1 else ''} (of {defects.layout})"
+    return say_count(N_plural(", in its %(names)s channel (of %(layout)s)",
+                              ", in its %(names)s channels (of %(layout)s)"), len(names),
+                     names=Items(tuple(names), ", ", " and "), layout=defects.layout)
 
 
 def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
@@ -218,16 +231,20 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
         return found
     if defects.first_sound > LEADING_SILENCE:
         found.append(warning(
-            f"the {what} starts with {defects.first_sound:.1f} s of silence (under "
-            f"{SILENCE_LEVEL:g} dBFS; more than {LEADING_SILENCE:g} s is dead air on radio)",
+            say(N_("the %(what)s starts with %(silence)s s of silence (under %(level)s dBFS; more "
+                   "than %(limit)s s is dead air on radio)"), what=say(what),
+                silence=Number(defects.first_sound, ".1f"), level=Number(SILENCE_LEVEL),
+                limit=Number(LEADING_SILENCE)),
             path, hint="trim the silence before the first word",
             code="leading-silence"))
     end = min(defects.last_sound, spot_duration)
     if spot_duration - end > TRAILING_SILENCE:
         found.append(warning(
-            f"the last {spot_duration - end:.1f} s of the spot would be silence: the {what}'s "
-            f"sound ends at {end:.1f} s (under {SILENCE_LEVEL:g} dBFS after it; more than "
-            f"{TRAILING_SILENCE:g} s is dead air on radio)", path,
+            say(N_("the last %(silence)s s of the spot would be silence: the %(what)s's sound "
+                   "ends at %(end)s s (under %(level)s dBFS after it; more than %(limit)s s is "
+                   "dead air on radio)"), silence=Number(spot_duration - end, ".1f"),
+                what=say(what), end=Number(end, ".1f"), level=Number(SILENCE_LEVEL),
+                limit=Number(TRAILING_SILENCE)), path,
             hint=("trim the silence after the last word" if what == "master" else
                   f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
             code="trailing-silence"))

@@ -23,6 +23,7 @@ from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
 from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
+from pipeline.messages import N_
 from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_delivery,
                                        dead_air, defect_warnings, find_delivery)
 from pipeline.render.medium import MASTER_SOUND
@@ -200,7 +201,7 @@ class Inputs:
         analysis = self._once(("sound", bed, master.duration),
                               lambda: self._analyse(bed, info, master.duration))
         warnings = self._once(("bed-check", bed, master.duration), lambda: self._checked(
-            defect_warnings(bed, analysis, "music bed") if analysis.defects else []))
+            defect_warnings(bed, analysis, N_("music bed")) if analysis.defects else []))
         return info, analysis, warnings
 
     def _master_sound(self, spot: Spot, master: MediaInfo) -> list[Diagnostic]:
@@ -211,8 +212,8 @@ class Inputs:
         if analysis.defects is None:
             return []
         return self._once(("master-check", spot.master), lambda: self._checked(
-            defect_warnings(spot.master, analysis, "master", removed=False)
-            + dead_air(spot.master, analysis, master.duration, "master")))
+            defect_warnings(spot.master, analysis, N_("master"), removed=False)
+            + dead_air(spot.master, analysis, master.duration, N_("master"))))
 
     def _video_master_sound(self, spot: Spot, master: Master
                             ) -> tuple[SoundAnalysis, list[Diagnostic]]:
@@ -221,7 +222,7 @@ class Inputs:
         master, for the burned and subtitled variants that carry it."""
         analysis = self._once(("video-sound", spot.master), lambda: self._analyse_master(master))
         warnings = self._once(("video-sound-check", spot.master), lambda: self._checked(
-            defect_warnings(spot.master, analysis, "master's sound") if analysis.defects else []))
+            defect_warnings(spot.master, analysis, N_("master's sound")) if analysis.defects else []))
         return analysis, warnings
 
     def _analyse_master(self, master: Master) -> SoundAnalysis:
@@ -245,7 +246,8 @@ class Inputs:
         info = self._once(("audio", track), lambda: self._probe(track, probe_audio))
         analysis = self._once(("sound", track, master.duration),
                               lambda: self._analyse(track, info, master.duration))
-        what = "dub" if language.treatment == "dub" else "voice-over"
+        # The track as its warnings name it (a word the page translates).
+        what = N_("dub") if language.treatment == "dub" else N_("voice-over")
         warnings = self._once(
             ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
             lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,

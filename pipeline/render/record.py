@@ -17,6 +17,7 @@ from pipeline import RENDER_VERSION, __version__
 from pipeline.errors import Diagnostic, RenderError, warning
 from pipeline.files import atomic_output, write_atomically
 from pipeline.fingerprint import sha256_file, sha256_json
+from pipeline.messages import N_, Number, say
 from pipeline.media.colour import OUTPUT
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
@@ -106,12 +107,14 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     if not loudness.defined:
         if plan.variant.language.treatment in MASTER_SOUND and plan.conform.silent:
             return []
-        return [warning("the audio is silent: its loudness is undefined (no 400 ms block reaches "
-                        "EBU R128's -70 LUFS gate)", plan.variant.output,
+        return [warning(say(N_("the audio is silent: its loudness is undefined (no 400 ms block "
+                               "reaches EBU R128's -70 LUFS gate)")), plan.variant.output,
                         hint="check the source's audio", code="silent-audio")]
     if loudness.lra > profile.loudness_range:
-        return [warning(f"loudness range {loudness.lra:.1f} LU is wider than the profile's "
-                        f"{profile.loudness_range:g} LU (EBU Tech 3342)", plan.variant.output,
+        return [warning(say(N_("loudness range %(range)s LU is wider than the profile's "
+                               "%(limit)s LU (EBU Tech 3342)"),
+                            range=Number(loudness.lra, ".1f"),
+                            limit=Number(profile.loudness_range)), plan.variant.output,
                         hint="quiet passages may be lost on air: master the mix with less dynamics",
                         code="loudness-range")]
     return []

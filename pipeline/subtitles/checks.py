@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
+from pipeline.messages import N_, say
 from pipeline.subtitles.model import (ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, plain_text,
                                       screen_row)
 
@@ -25,8 +26,9 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None) -> list[Dia
             found.append(error(f"{where} has no text", path, cue.line,
                                "write the subtitle text, or delete the cue", "empty"))
         for block in dict.fromkeys(OVERRIDE_BLOCK.findall(ALIGNMENT_TAG.sub("", cue.text))):
-            found.append(warning(f"{where} contains the editing tag {block!r}; burned-in "
-                                 "subtitles show it as typed", path, cue.line,
+            found.append(warning(say(N_("cue %(cue)s contains the editing tag %(tag)s; burned-in "
+                                        "subtitles show it as typed"), cue=cue.index, tag=repr(block)),
+                                 path, cue.line,
                                  "remove editing tags from the text", "tags"))
         if cue.end <= cue.start:
             found.append(error(
@@ -59,7 +61,8 @@ def _check_past_end(cue: Cue, path: Path, end_of_video: int) -> list[Diagnostic]
                       f"video ({video})", path, cue.line,
                       "check the times, or that the file belongs to this spot", "past-end")]
     if cue.end > end_of_video:
-        return [warning(f"cue {cue.index} ends at {format_time(cue.end)}, after the end of the "
-                        f"video ({video}); it will be cut", path, cue.line,
+        return [warning(say(N_("cue %(cue)s ends at %(end)s, after the end of the video "
+                               "(%(video)s); it will be cut"), cue=cue.index,
+                            end=format_time(cue.end), video=video), path, cue.line,
                         f"end it at {video} at the latest", "past-end")]
     return []

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import Diagnostic, error, warning
+from pipeline.messages import N_, say
 from pipeline.subtitles import imsc, srt, ssa, ttml, vtt
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
@@ -99,8 +100,8 @@ def read_subtitles(path: str | Path, *, duration: float | None = None,
     fmt = FORMATS[found] if found else named or FORMATS["srt"]
     if named is not None and fmt.name != named.name and not {fmt.name, named.name} <= {"ass", "ssa"}:
         diagnostics.append(warning(
-            f"this is a {fmt.label} file, but its name ends in {path.suffix}: it is read as "
-            f"{fmt.label}", path, 1, f"rename it to {path.stem}{fmt.suffixes[0]}", "format"))
+            say(N_("this is a %(format)s file, but its name ends in %(suffix)s: it is read as "
+                   "%(format)s"), format=fmt.label, suffix=path.suffix), path, 1, f"rename it to {path.stem}{fmt.suffixes[0]}", "format"))
     parsed = fmt.parse(text, path)
     # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
     parsed.cues, mixed_forms = composed_cues(parsed.cues, path)
@@ -126,13 +127,14 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
     listed = line_list(sorted(set(lines)))
     if not burned:
         # `from_file` cannot help here: a selectable track carries text and places, no styles.
-        return warning(f"the colours and fonts of this {fmt.label} file are not used: a "
-                       f"selectable subtitle track is drawn in the viewer's player's style "
-                       f"({listed})", path, min(lines),
+        return warning(say(N_("the colours and fonts of this %(format)s file are not used: a "
+                              "selectable subtitle track is drawn in the viewer's player's style "
+                              "(%(lines)s)"), format=fmt.label, lines=listed), path, min(lines),
                        "only burned subtitles (treatment: burn) can keep a file's styles", "style")
     if asked and fmt.name in ("ass", "ssa"):
-        return warning(f"the inline colour and font tags of this {fmt.label} file are not used: "
-                       f"only its styles are burned ({listed})", path,
+        return warning(say(N_("the inline colour and font tags of this %(format)s file are not "
+                              "used: only its styles are burned (%(lines)s)"),
+                           format=fmt.label, lines=listed), path,
                        min(lines), "set colours and fonts in the file's styles", "style")
     if fmt.name in ("ass", "ssa"):
         hint = ("to burn the file's own styles, set `style: {from_file: true}` for this "
@@ -141,5 +143,6 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
         hint = "`style: {from_file: true}` keeps the styles of ASS/SSA files only"
     else:
         hint = "colours and fonts come from the campaign's manifest; remove them from the file"
-    return warning(f"the colours and fonts of this {fmt.label} file are not used: subtitles take "
-                   f"the campaign's style ({listed})", path, min(lines), hint, "style")
+    return warning(say(N_("the colours and fonts of this %(format)s file are not used: subtitles "
+                          "take the campaign's style (%(lines)s)"), format=fmt.label, lines=listed),
+                   path, min(lines), hint, "style")

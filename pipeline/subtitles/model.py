@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings
+from pipeline.messages import N_plural, Items, Message, say_count
 
 SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height (EBU R 95)
 SAFE_MARGIN = (1 - SAFE_AREA) / 2
@@ -216,21 +217,27 @@ def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str) -> list[Diagnost
         hours, minutes, seconds, millis = map(int, match.groups())
         return file_time(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis, fmt)
 
-    return [replace(d, message=_QUOTED_TIME.sub(syntax, d.message),
-                    hint=_QUOTED_TIME.sub(syntax, d.hint) if d.hint else d.hint)
+    def change(text: str) -> str:
+        return _QUOTED_TIME.sub(syntax, text)
+
+    return [replace(d, message=change(d.message), hint=change(d.hint) if d.hint else d.hint,
+                    detail=d.detail.map_text(change) if d.detail else None)
             for d in diagnostics]
 
 
-def line_list(lines: list[int], cues: bool = False) -> str:
+def line_list(lines: list[int], cues: bool = False) -> Message:
     """`line 3`, or `lines 3, 7, ... and 4 more` (at most `LISTED_LINES` named); with `cues`,
     `the cue at line 3` / `the cues at lines 3, 7`: where a cue starts, not the line of the text
     it is about (a cue's text starts a line or two below, as its format puts it)."""
-    listed = ", ".join(map(str, lines[:LISTED_LINES]))
-    more = f" and {len(lines) - LISTED_LINES} more" if len(lines) > LISTED_LINES else ""
-    where = f"{'line' if len(lines) == 1 else 'lines'} {listed}{more}"
-    if not cues:
-        return where
-    return f"{'the cue' if len(lines) == 1 else 'the cues'} at {where}"
+    listed: list = list(lines[:LISTED_LINES])
+    if len(lines) > LISTED_LINES:
+        more = len(lines) - LISTED_LINES
+        listed.append(say_count(N_plural("%(count)s more", "%(count)s more"), more, count=more))
+    # English: commas between the numbers, "and" before a count of the rest only.
+    numbers = Items(tuple(listed), ", ", " and " if len(lines) > LISTED_LINES else None)
+    forms = (N_plural("the cue at line %(lines)s", "the cues at lines %(lines)s") if cues else
+             N_plural("line %(lines)s", "lines %(lines)s"))
+    return say_count(forms, len(lines), lines=numbers)
 
 
 def styled_runs(text: str) -> list[tuple[str, frozenset[str]]]:

@@ -19,6 +19,7 @@ from typing import Iterable
 import regex
 
 from pipeline.errors import Diagnostic, warning
+from pipeline.messages import N_, Items, Message, say
 from pipeline.subtitles.model import Cue, line_list
 
 GRAPHEME = regex.compile(r"\X")   # a user-perceived character (extended grapheme cluster)
@@ -55,17 +56,20 @@ def _mixed_forms(cues: list[Cue], path: Path | str) -> list[Diagnostic]:
     if not mixed:
         return []
 
-    def describe(letter: str) -> str:
-        parts = []
-        for form in ("composed", "decomposed"):
-            typed, lines = mixed[letter][form]
-            parts.append(f"{form} ({_code_points(typed)}) in {line_list(lines, cues=True)}")
-        return f"{letter} " + ", ".join(parts)
+    def describe(letter: str) -> Message:
+        (composed, composed_lines), (decomposed, decomposed_lines) = \
+            mixed[letter]["composed"], mixed[letter]["decomposed"]
+        return say(N_("%(letter)s composed (%(composed)s) in %(composed_lines)s, decomposed "
+                      "(%(decomposed)s) in %(decomposed_lines)s"), letter=letter,
+                   composed=_code_points(composed), composed_lines=line_list(composed_lines, True),
+                   decomposed=_code_points(decomposed),
+                   decomposed_lines=line_list(decomposed_lines, True))
 
     # The less used form of each letter is probably the slip: point at its first line.
     slips = [min(forms.values(), key=lambda item: len(item[1]))[1][0] for forms in mixed.values()]
     return [warning(
-        "the same letter is typed in two Unicode forms: " + "; ".join(map(describe, mixed)),
+        say(N_("the same letter is typed in two Unicode forms: %(letters)s"),
+            letters=Items(tuple(map(describe, mixed)), "; ")),
         path, min(slips),
         "they look alike and are burned alike (the pipeline writes text composed, Unicode NFC), "
         "but search, spell-checkers and sorting treat them as different letters: retype them "

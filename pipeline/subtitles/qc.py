@@ -21,6 +21,7 @@ from typing import Iterable
 import regex
 
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
+from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.manifest import Manifest, QcSettings, Style
 from pipeline.media.probe import MediaInfo, probe_video
 from pipeline.subtitles.burn import FileStyles, cue_layout, cue_margins, style_fonts, style_glyphs
@@ -114,8 +115,10 @@ def _reading_speed(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[D
     seconds = (cue.end - cue.start) / 1000
     needed = characters / qc.max_cps
     return [warning(
-        f"cue {cue.index} reads too fast: {characters} characters in {seconds:.2f} s is "
-        f"{cps:.1f} characters per second (at most {qc.max_cps:g})", path, cue.line,
+        say(N_("cue %(cue)s reads too fast: %(characters)s characters in %(seconds)s s is "
+               "%(rate)s characters per second (at most %(limit)s)"), cue=cue.index,
+            characters=characters, seconds=Number(seconds, ".2f"), rate=Number(cps, ".1f"),
+            limit=Number(qc.max_cps)), path, cue.line,
         f"shorten the text, or show it for at least {needed:.2f} s", "reading-speed")]
 
 
@@ -124,13 +127,14 @@ def _line_lengths(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[Di
     for number, length in enumerate(lengths, 1):
         if length > qc.max_line_chars:
             found.append(warning(
-                f"cue {cue.index}, text line {number}, has {length} characters "
-                f"(at most {qc.max_line_chars})", path, cue.line,
+                say(N_("cue %(cue)s, text line %(line)s, has %(characters)s characters (at most "
+                       "%(limit)s)"), cue=cue.index, line=number, characters=length,
+                    limit=qc.max_line_chars), path, cue.line,
                 "break the line in two at a natural pause, or shorten it", "line-length"))
     if len(lengths) > qc.max_lines:
         found.append(warning(
-            f"cue {cue.index} has {len(lengths)} lines of text (at most {qc.max_lines})", path,
-            cue.line, "shorten the text, or split the cue into two cues", "line-count"))
+            say(N_("cue %(cue)s has %(lines)s lines of text (at most %(limit)s)"), cue=cue.index,
+                lines=len(lengths), limit=qc.max_lines), path, cue.line, "shorten the text, or split the cue into two cues", "line-count"))
     return found
 
 
@@ -141,15 +145,17 @@ def _duration(cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
     shortest, longest = round(qc.min_duration * 1000), round(qc.max_duration * 1000)
     if shortest <= length <= longest:
         return []
-    times = f"{format_time(cue.start)} --> {format_time(cue.end)}"
+    times = {"cue": cue.index, "seconds": Number(length / 1000, ".3f"),
+             "start": format_time(cue.start), "end": format_time(cue.end)}
     if length < shortest:
         return [warning(
-            f"cue {cue.index} is on screen for only {length / 1000:.3f} s ({times}; at least "
-            f"{shortest / 1000:.3f} s)", path, cue.line,
+            say(N_("cue %(cue)s is on screen for only %(seconds)s s (%(start)s --> %(end)s; at "
+                   "least %(minimum)s s)"), **times, minimum=Number(shortest / 1000, ".3f")),
+            path, cue.line,
             "show it longer, or join it with the cue before or after", "too-short")]
     return [warning(
-        f"cue {cue.index} stays on screen for {length / 1000:.3f} s ({times}; at most "
-        f"{longest / 1000:g} s)", path, cue.line,
+        say(N_("cue %(cue)s stays on screen for %(seconds)s s (%(start)s --> %(end)s; at most "
+               "%(maximum)s s)"), **times, maximum=Number(longest / 1000)), path, cue.line,
         "split it into two cues at a natural pause", "too-long")]
 
 
@@ -160,7 +166,7 @@ def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None) -> list[Diag
     if qc.min_gap_frames <= 0:
         return []
     grid = FrameGrid.at(fps or DEFAULT_FPS)
-    assumed = "" if fps else " (25 fps assumed: give the master's frame rate with --fps)"
+    assumed = "" if fps else say(N_(" (25 fps assumed: give the master's frame rate with --fps)"))
     found = []
     previous_in: dict[str, Cue] = {}
     for cue in cues:
@@ -172,16 +178,19 @@ def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None) -> list[Diag
         if gap < qc.min_gap_frames:
             latest = grid.player_ms(grid.frames(cue)[0] - qc.min_gap_frames)
             found.append(warning(
-                f"cue {cue.index} starts {cue.start - previous.end} ms ({_frames(gap)}) after cue "
-                f"{previous.index} ends; leave at least {_frames(qc.min_gap_frames)} "
-                f"({qc.min_gap_frames * 1000 / grid.fps:.0f} ms at {grid}){assumed}", path, cue.line,
+                say(N_("cue %(cue)s starts %(gap_ms)s ms (%(gap)s) after cue %(previous)s ends; "
+                       "leave at least %(minimum)s (%(minimum_ms)s ms at %(rate)s fps)%(assumed)s"),
+                    cue=cue.index, gap_ms=cue.start - previous.end, gap=_frames(gap),
+                    previous=previous.index, minimum=_frames(qc.min_gap_frames),
+                    minimum_ms=Number(qc.min_gap_frames * 1000 / grid.fps, ".0f"),
+                    rate=Number(round(grid.fps, 3)), assumed=assumed), path, cue.line,
                 f"end cue {previous.index} at {format_time(latest)} or earlier, so the eye sees "
                 "the subtitle change", "gap"))
     return found
 
 
-def _frames(count: int) -> str:
-    return f"{count} frame{'' if count == 1 else 's'}"
+def _frames(count: int) -> Message:
+    return say_count(N_plural("%(count)s frame", "%(count)s frames"), count, count=count)
 
 
 def off_grid_times(cues: Iterable[Cue], path, fps: float | None) -> list[Diagnostic]:
@@ -228,22 +237,26 @@ class _Fitter:
                               own.outline if own else outline_px(self.style, self.height))
         layout = cue_layout(own.layout if own else self.layout, margins, self.width)
         measure = layout.measure_font
-        where = (f'in style {cue.style!r} ("{own.font.family}")' if own else
-                 f'at {self.style.size:g} of the height in "{self.font.family}"') + \
-            f" on a {self.width}x{self.height} frame"
+        frame = {"width": self.width, "height": self.height}
+        where = (say(N_('in style %(style)s ("%(font)s") on a %(width)sx%(height)s frame'),
+                     style=repr(cue.style), font=own.font.family, **frame) if own else
+                 say(N_('at %(size)s of the height in "%(font)s" on a %(width)sx%(height)s frame'),
+                     size=Number(self.style.size), font=self.font.family, **frame))
         # Lines that fit as written are burned as written: one measure, no wrapping. (Runs of
         # spaces make these lines wider than the burner's, never narrower.)
         if text_width("\n".join(lines), measure, layout.em_px) <= layout.max_width:
             return self._too_tall(cue, len(lines), layout.em_px, measure, where, path)
         wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
-        safe = f"{layout.max_width:.0f} px"
+        safe = Number(layout.max_width, ".0f")
         if em < layout.em_px:
             words = [word for line in lines for word in line.split()]
             widest = max(words, key=lambda word: text_width(word, measure, layout.em_px))
             return [warning(
-                f"cue {cue.index}: the word {widest!r} is wider than the title-safe area "
-                f"({text_width(widest, measure, layout.em_px):.0f} px of {safe} {where}); the whole "
-                f"cue will be drawn smaller", path, cue.line,
+                say(N_("cue %(cue)s: the word %(word)s is wider than the title-safe area "
+                       "(%(width)s px of %(safe)s px %(where)s); the whole cue will be drawn "
+                       "smaller"), cue=cue.index, word=repr(widest),
+                    width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
+                    where=where), path, cue.line,
                 "hyphenate or shorten the word", "fit")]
         too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path)
         if too_tall:
@@ -251,13 +264,15 @@ class _Fitter:
         if len(wrapped) > max(qc.max_lines, len(lines)):
             widest = max(lines, key=lambda line: text_width(line, measure, layout.em_px))
             return [warning(
-                f"cue {cue.index} does not fit the title-safe width: a line is "
-                f"{text_width(widest, measure, layout.em_px):.0f} px wide, {safe} fit {where}, so it "
-                f"will be drawn on {len(wrapped)} lines (at most {qc.max_lines})", path, cue.line,
+                say(N_("cue %(cue)s does not fit the title-safe width: a line is %(width)s px "
+                       "wide, %(safe)s px fit %(where)s, so it will be drawn on %(lines)s lines "
+                       "(at most %(limit)s)"), cue=cue.index,
+                    width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
+                    where=where, lines=len(wrapped), limit=qc.max_lines), path, cue.line,
                 "shorten the text, or split the cue into two cues", "fit")]
         return []
 
-    def _too_tall(self, cue: Cue, count: int, em: float, measure: Font, where: str,
+    def _too_tall(self, cue: Cue, count: int, em: float, measure: Font, where: Message,
                   path) -> list[Diagnostic]:
         """An error when `count` lines at `em` px are taller than the title-safe height (EBU
         R 95's 90 %): lines would be cut off the frame (a pasted paragraph burned 21 lines into
@@ -286,10 +301,12 @@ def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
     # slips. A tie names no winner: the language's spelling decides, not a code point's order.
     forms = sorted(where, key=lambda char: (-used[char], char))
 
-    def describe(char: str) -> str:
-        times = f"{used[char]} time{'' if used[char] == 1 else 's'}"
-        return (f"U+{ord(char):04X} {char} ({APOSTROPHES[char]}) {times}, in "
-                f"{line_list(where[char], cues=True)}")
+    def describe(char: str) -> Message:
+        return say(N_("%(code_point)s %(character)s (%(name)s) %(times)s, in %(lines)s"),
+                   code_point=f"U+{ord(char):04X}", character=char, name=APOSTROPHES[char],
+                   times=say_count(N_plural("%(count)s time", "%(count)s times"), used[char],
+                                   count=used[char]),
+                   lines=line_list(where[char], cues=True))
 
     first_slip = min(line for char in forms[1:] for line in where[char])
     if used[forms[0]] == used[forms[1]]:
@@ -299,7 +316,8 @@ def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
         hint = (f"the language's spelling uses one of them; most of this file uses "
                 f"U+{ord(forms[0]):04X} {forms[0]}: replace the others with it (or all with the "
                 "right one)")
-    return [warning("look-alike apostrophes are mixed: " + "; ".join(map(describe, forms)),
+    return [warning(say(N_("look-alike apostrophes are mixed: %(forms)s"),
+                        forms=Items(tuple(map(describe, forms)), "; ")),
                     path, first_slip, hint, "apostrophes")]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.errors import Diagnostic, error, warning
+from pipeline.messages import N_, Message, say
 from pipeline.files import write_atomically
 from pipeline.subtitles.model import Cue, Parsed, format_time
 
@@ -55,7 +56,7 @@ class _Parser:
     def fail(self, message: str, line: int, hint: str | None, code: str) -> None:
         self.diagnostics.append(error(message, self.path, line, hint, code))
 
-    def warn(self, message: str, line: int, hint: str | None, code: str) -> None:
+    def warn(self, message: str | Message, line: int, hint: str | None, code: str) -> None:
         self.diagnostics.append(warning(message, self.path, line, hint, code))
 
     def blank(self, i: int) -> bool:
@@ -82,7 +83,8 @@ class _Parser:
             self.i += 1
         elif TIMING_LIKE.match(head):
             index = previous + 1
-            self.warn(f"cue has no number before its timing line (taken as cue {index})", first,
+            self.warn(say(N_("cue has no number before its timing line (taken as cue %(cue)s)"),
+                          cue=index), first,
                       "put the cue number on the line above the times", "index")
         else:
             after = f" (is there a blank line inside cue {previous}'s text?)" if self.cues else ""
@@ -92,7 +94,8 @@ class _Parser:
             self.skip_to_blank()
             return
         if self.cues and index <= previous:
-            self.warn(f"cue number {index} does not increase (previous cue is {previous})",
+            self.warn(say(N_("cue number %(cue)s does not increase (previous cue is %(previous)s)"),
+                          cue=index, previous=previous),
                       first, "number the cues 1, 2, 3, ... in order", "index")
         times = self.timing(index)
         if times is None:
@@ -116,7 +119,8 @@ class _Parser:
             return None
         self.i += 1
         if "." in (match.group(4), match.group(9)):
-            self.warn(f"cue {index} uses '.' before the milliseconds; SRT uses ','", number,
+            self.warn(say(N_("cue %(cue)s uses '.' before the milliseconds; SRT uses ','"),
+                          cue=index), number,
                       TIMING_HINT, "timing-format")
         return start, end
 

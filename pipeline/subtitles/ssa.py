@@ -28,6 +28,7 @@ from pysubs2.formats.substation import (
 )
 
 from pipeline.errors import error, warning
+from pipeline.messages import N_, Items, Message, say
 from pipeline.subtitles.model import Cue, Margins, Parsed, place, placed
 
 TIME = re.compile(r"\d+:\d{2}:\d{2}\.\d{2}$")   # H:MM:SS.cc, as Aegisub and libass write it
@@ -142,7 +143,8 @@ class _Walker:
             return
         if kind in UNSUPPORTED_EVENTS:
             self.parsed.diagnostics.append(warning(
-                f"{kind} events are not supported and are left out", self.path, number,
+                say(N_("%(kind)s events are not supported and are left out"), kind=kind),
+                self.path, number,
                 "remove the line", "event"))
             self.lines[number - 1] = ""
             return
@@ -193,7 +195,7 @@ class _Converter:
         self.used_styles: set[str] = set()
         self.inline_style_lines: set[int] = set()
 
-    def warn(self, message: str, number: int, code: str = "tags") -> None:
+    def warn(self, message: str | Message, number: int, code: str = "tags") -> None:
         self.walker.parsed.diagnostics.append(warning(message, self.walker.path, number,
                                                       "remove the tags", code))
 
@@ -229,9 +231,9 @@ class _Converter:
                     others.append(name)
         align = tag_align or style.alignment.value
         if others:
-            listed = ", ".join(f"\\{tag}" for tag in dict.fromkeys(others))
-            self.warn(f"cue {index}: the override tags {listed} are not supported and are left "
-                      "out", number)
+            listed = Items(tuple(f"\\{tag}" for tag in dict.fromkeys(others)))
+            self.warn(say(N_("cue %(cue)s: the override tags %(tags)s are not supported and are "
+                             "left out"), cue=index, tags=listed), number)
         text = self._text(event.text, style, index, number)
         if text is None:
             return None

@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.errors import error, warning
+from pipeline.messages import N_, Message, say
 from pipeline.subtitles.model import (
     Cue,
     Margins,
@@ -77,7 +78,7 @@ class _Reader:
     def fail(self, message: str, element, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, element.sourceline, hint, code))
 
-    def warn(self, message: str, element, hint: str | None = None, code: str = "structure"):
+    def warn(self, message: str | Message, element, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(warning(message, self.path, element.sourceline, hint, code))
 
     # --- parameters -------------------------------------------------------------------------
@@ -256,7 +257,8 @@ class _Reader:
             elif name == "p":
                 self.paragraph(child, begin, end, styles, region, preserve)
             elif name not in ("metadata", "") and not name.startswith("set"):
-                self.warn(f"<{name}> is not supported here and is left out", child, code="element")
+                self.warn(say(N_("<%(element)s> is not supported here and is left out"),
+                              element=name), child, code="element")
 
     def interval(self, element, parent_begin: Fraction, parent_end: Fraction | None
                  ) -> tuple[Fraction, Fraction | None]:
@@ -286,8 +288,9 @@ class _Reader:
             own, references, _ = self.regions[region]
             region_styles = self.resolve(element, (own, references))
         elif region is None and self.regions:
-            self.warn(f"paragraph {index} is in no region: TTML players may not show it; it is "
-                      "placed where the campaign's style puts subtitles", element,
+            self.warn(say(N_("paragraph %(paragraph)s is in no region: TTML players may not show "
+                             "it; it is placed where the campaign's style puts subtitles"),
+                          paragraph=index), element,
                       'add region="..." to it or to <body>', "region")
         styles = region_styles.merged(inherited).merged(self.resolve(element, self.own_styles(element)))
         # tts:textAlign applies to the paragraph: set on it (or its style), or from the region.
@@ -329,7 +332,8 @@ class _Reader:
                     visit(child, own)
                     out.extend(f"</{tag}>" for tag in reversed(tags))
                 elif name not in ("metadata", "set", ""):
-                    self.warn(f"<{name}> inside a paragraph is not supported and is left out",
+                    self.warn(say(N_("<%(element)s> inside a paragraph is not supported and is "
+                                     "left out"), element=name),
                               child, code="element")
                 add(child.tail)
 

@@ -18,6 +18,7 @@ from webvtt.errors import MalformedCaptionError
 from webvtt.models import CueSettings, Region, Timestamp
 
 from pipeline.errors import error, warning
+from pipeline.messages import N_, Message, say
 from pipeline.files import write_atomically
 from pipeline.subtitles.model import (
     Cue,
@@ -73,7 +74,7 @@ class _Reader:
     def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, line, hint, code))
 
-    def warn(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
+    def warn(self, message: str | Message, line: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(warning(message, self.path, line, hint, code))
 
     def run(self) -> Parsed:
@@ -220,14 +221,17 @@ class _Reader:
                 self.parsed.styled_lines.append(number)
             return ""
         if re.fullmatch(r"[\d:.]+", name):
-            what = "karaoke timestamp tags are not supported: the whole cue is shown at once"
+            what = say(N_("karaoke timestamp tags are not supported: the whole cue is shown at once"))
         elif name in ("ruby", "rt"):
-            what = "ruby annotations are not supported: the annotation is shown after its text"
+            what = say(N_("ruby annotations are not supported: the annotation is shown after its "
+                          "text"))
         else:
-            what = f"<{name}> is not a WebVTT tag: players ignore it, and so does the pipeline"
-        if (number, what) not in self.tag_warnings:
-            self.tag_warnings.add((number, what))
-            self.warn(f"cue {index}: {what}", number, "remove the tag", "tags")
+            what = say(N_("<%(tag)s> is not a WebVTT tag: players ignore it, and so does the "
+                          "pipeline"), tag=name)
+        if (number, str(what)) not in self.tag_warnings:
+            self.tag_warnings.add((number, str(what)))
+            self.warn(say(N_("cue %(cue)s: %(problem)s"), cue=index, problem=what), number,
+                      "remove the tag", "tags")
         return ""
 
     def _placement(self, settings: CueSettings, number: int, index: int

@@ -1,0 +1,115 @@
+"""Messages written once, in English, where a check finds a problem, and said again in the
+page's language from their template and parameters.
+
+A `Message` is a gettext msgid with named placeholders (`%(cue)s`, marked with `N_` so that
+`make translations` extracts it) and the values that fill them: names, times and cue texts as
+they are, numbers as numbers with the precision the English text gives them, lists of items,
+and other messages (a word such as "dub", a phrase counted in the singular or the plural).
+`str()` of it is the English text the terminal, the records and the catalog show; `to_json()`
+is what a record keeps so that the page can say it in Spanish (publish/wording.py) with the
+locale's numbers ("-23,0"), lists ("3, 7 y 9") and plural forms (gettext's ngettext).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural form (ngettext's two msgids) for extraction."""
+    return singular, plural
+
+
+@dataclass(frozen=True)
+class Number:
+    """A figure and the Python format spec the English text writes it with (".1f", "+.4f",
+    "g", "d"); the page writes it with as many decimals in its locale."""
+
+    value: float
+    spec: str = "g"
+
+    def __str__(self) -> str:
+        return format(self.value, self.spec)
+
+    def to_json(self) -> dict:
+        return {"number": self.value, "format": self.spec}
+
+
+@dataclass(frozen=True)
+class Items:
+    """A list said as one phrase. In English, `join` between the items and `last` before the
+    last one (as each message always wrote it); in the page's language, the locale's list
+    ("a, b y c", CLDR's `standard`) or, for `join="; "`, items that hold commas themselves,
+    the same semicolons."""
+
+    items: tuple
+    join: str = ", "
+    last: str | None = None
+
+    def __str__(self) -> str:
+        texts = [str(item) for item in self.items]
+        if self.last is None or len(texts) < 2:
+            return self.join.join(texts)
+        return self.join.join(texts[:-1]) + self.last + texts[-1]
+
+    def to_json(self) -> dict:
+        return {"list": [_json(item) for item in self.items],
+                **({"join": "; "} if self.join == "; " else {})}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A template (a msgid) and its parameters; with `plural`, the msgid of the plural form,
+    chosen by `count` as ngettext does."""
+
+    template: str
+    params: dict = field(default_factory=dict)
+    plural: str | None = None
+    count: int | None = None
+
+    def __str__(self) -> str:
+        template = self.plural if self.plural is not None and self.count != 1 else self.template
+        return template % {name: str(value) for name, value in self.params.items()}
+
+    def to_json(self) -> dict:
+        found = {"template": self.template, "params": {k: _json(v) for k, v in self.params.items()}}
+        if self.plural is not None:
+            found |= {"plural": self.plural, "n": self.count}
+        return found
+
+    def map_text(self, change: Callable[[str], str]) -> Message:
+        """The message with `change` applied to every text parameter (names, times, cue text)."""
+        return Message(self.template, {k: _map(v, change) for k, v in self.params.items()},
+                       self.plural, self.count)
+
+
+Param = Union[str, int, Number, Items, Message]
+
+
+def say(template: str, /, **params) -> Message:
+    return Message(template, params)
+
+
+def say_count(forms: tuple[str, str], count: int, /, **params) -> Message:
+    """`forms` (from `N_plural`) in the singular when `count` is 1, else in the plural."""
+    return Message(forms[0], params, forms[1], count)
+
+
+def _json(value):
+    return value.to_json() if hasattr(value, "to_json") else value
+
+
+def _map(value, change: Callable[[str], str]):
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, Message):
+        return value.map_text(change)
+    if isinstance(value, Items):
+        return Items(tuple(_map(item, change) for item in value.items), value.join, value.last)
+    return value
