@@ -98,7 +98,7 @@ e2e: setup-test
 # language's .po (then translate what is new; tests/test_page_model.py checks nothing is left).
 LOCALE := pipeline/publish/locale
 translations: venv
-	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -k N_ -k N_plural:1,2 --no-location --sort-output \
 	  --project=pipeline -o $(LOCALE)/page.pot .
 	$(BIN)/pybabel update -D page -i $(LOCALE)/page.pot -d $(LOCALE) --no-fuzzy-matching \
 	  --ignore-obsolete --width 100

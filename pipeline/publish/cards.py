@@ -65,11 +65,13 @@ class Deliverable:
         return self.variant.get("duration") if self.variant.get("leader_duration") else None
 
     @property
-    def warnings(self) -> list[tuple[str | None, str]]:
-        """(the kind of problem, a message to translate or None; the English text) of each QC
-        warning."""
+    def warnings(self) -> list[tuple[str | None, dict | None, str]]:
+        """(the kind of problem, a message to translate or None; its template and parameters,
+        or None; the English text) of each QC warning."""
         codes = self.variant.get("warning_codes") or []
-        return [(qc_kind(codes[n] if n < len(codes) else None), text)
+        details = self.variant.get("warning_details") or []
+        return [(qc_kind(codes[n] if n < len(codes) else None),
+                 details[n] if n < len(details) else None, text)
                 for n, text in enumerate(self.variant.get("warnings", []))]
 
 

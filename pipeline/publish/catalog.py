@@ -126,7 +126,9 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     """The contract's catalog.json shape, plus poster, attachments, QC warnings and display names.
 
     `warnings` are the QC warnings' texts; `warning_codes` the code of each, in the same order
-    (null for one without), which the page names in its language (publish/qc_kinds.py).
+    (null for one without), which the page names in its language (publish/qc_kinds.py);
+    `warning_details` each one's file and line (`where`), template and parameters (null for a
+    warning of an older record), which the page says in its language (publish/wording.py).
 
     `hashes` gives the size and sha256 of attachments (read from disk when not given).
     """
@@ -178,6 +180,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "sidecars": [_attachment(f"{folder}/{name}", url_for, hashes) for name in _attachments(record)],
         "warnings": [_public_warning(w) for w in warnings],
         "warning_codes": [diagnostic_from_json(w).code for w in warnings],
+        "warning_details": [_public_detail(w) for w in warnings],
         **({"medium": record["medium"]} if record.get("medium") else {}),
         **({"clock": record["clock"]} if record.get("clock") else {}),
         "rendered_at": record.get("rendered_at"),
@@ -208,10 +211,25 @@ def _public_warning(data) -> str:
     """A QC warning as broadcasters read it: the file's name (never a path on the machine that
     rendered), the line, the message."""
     found = diagnostic_from_json(data)
+    where = _public_place(found)
+    return f"{where}: {found.message}" if where else found.message
+
+
+def _public_detail(data) -> dict | None:
+    """A QC warning's template and parameters, with its place as `_public_warning` gives it;
+    None for a record written before warnings kept them."""
+    detail = data.get("detail") if isinstance(data, dict) else None
+    if not isinstance(detail, dict):
+        return None
+    where = _public_place(diagnostic_from_json(data))
+    return {**({"where": where} if where else {}), **detail}
+
+
+def _public_place(found: Diagnostic) -> str | None:
+    """The file's name (never a path on the machine that rendered) and the line."""
     if found.path is None:
-        return found.message
-    where = Path(str(found.path)).name + (f":{found.line}" if found.line else "")
-    return f"{where}: {found.message}"
+        return None
+    return Path(str(found.path)).name + (f":{found.line}" if found.line else "")
 
 
 def utc_now() -> str:

@@ -25,6 +25,7 @@ from pipeline.manifest import PAGE_LANGUAGES
 from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
 from pipeline.publish.deliverables import MEDIA, SUBTITLE_LABELS, extension
 from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
+from pipeline.publish.wording import localised
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -70,6 +71,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         catalog=catalog, spots=spots, page_language=language, pages=pages,
         is_default=names[language] == PAGE_NAME, fmt=Formats(language),
         language_name=lambda code: language_name(code, language),
+        localised=lambda detail: localised(detail, language),
         languages={variant["language"] for variant in catalog["variants"]},
         media=MEDIA, media_present=[medium for medium in MEDIA if medium in present],
         treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS,

@@ -4,7 +4,8 @@ A warning's text is written once, in English, where the check finds it (with its
 cue and the rule), and the terminal, records and catalog carry it as it is. The page puts
 before it the kind of problem, from the warning's `code`, translated like every other label
 (`locale/es/LC_MESSAGES/page.po`): a Spanish-speaking radio operator reads "Grabación saturada"
-and decides whether to air the file, and the English detail stays for whoever fixes it.
+and decides whether to air the file; the detail follows in the page's language too, from the
+template and figures the record keeps (`publish/wording.py`).
 
 Every code a check gives has a line here (a test walks the code base's `warning(...)` calls);
 a warning without a code, or of a code added later, is shown as its text alone.

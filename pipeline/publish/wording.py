@@ -1,0 +1,83 @@
+"""A QC warning said in the page's language, from the template and parameters its record keeps
+(`pipeline/messages.py`): the translated msgid (`locale/es/LC_MESSAGES/page.po`), filled with
+the figures written as the locale writes them (CLDR through Babel: "-23,0", "1,25"), lists
+joined as the locale joins them ("3, 7 y 9") and counted phrases in its plural forms (ngettext).
+
+The English page keeps each warning's English text as the record has it (the figures as the
+checks wrote them, "lines 3, 7"), so nothing is said here in the source language. A warning
+whose template, or a part of it, has no translation, or whose parameters do not fill it, is
+not said at all: the page shows its English text instead, marked `lang="en"`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+from pipeline.publish.i18n import SOURCE_LANGUAGE, translations
+
+# Python's format spec of a figure (messages.Number): sign, decimals, or "d" for a count.
+_SPEC = re.compile(r"^(?P<sign>\+?)(?:\.(?P<digits>\d+)f|(?P<kind>[dg]))$")
+
+
+class _Unsaid(Exception):
+    """A template or figure the page's language cannot say: the English text is shown."""
+
+
+def localised(detail, language: str) -> str | None:
+    """`detail` (a `Message.to_json()`) in `language`; None where the English text is shown."""
+    if language == SOURCE_LANGUAGE or not isinstance(detail, dict):
+        return None
+    try:
+        return _say(detail, language)
+    except (_Unsaid, KeyError, TypeError, ValueError):
+        return None
+
+
+def _say(message: dict, language: str) -> str:
+    catalog = translations(language)
+    template, plural = message["template"], message.get("plural")
+    if plural is None:
+        text = catalog.gettext(template)
+        said = text != template
+    else:
+        text = catalog.ngettext(template, plural, message["n"])
+        said = text not in (template, plural)
+    if not said:        # gettext gives the msgid back when the catalog has no (or a fuzzy) msgstr
+        raise _Unsaid(template)
+    params = {name: _value(value, language) for name, value in message.get("params", {}).items()}
+    return text % params
+
+
+def _value(value, language: str) -> str:
+    if isinstance(value, str):
+        return value        # a file name, a time, a cue's text, a code: as the file has it
+    if isinstance(value, bool) or not isinstance(value, (int, float, dict)):
+        raise _Unsaid(repr(value))
+    if isinstance(value, int):
+        return str(value)   # a cue, line or paragraph number: as the file numbers it
+    if isinstance(value, float):
+        raise _Unsaid(repr(value))   # a figure without its precision
+    if "template" in value:
+        return _say(value, language)
+    if "list" in value:
+        items = [_value(item, language) for item in value["list"]]
+        # Items that hold commas of their own are kept apart by semicolons, as in English.
+        return "; ".join(items) if value.get("join") == "; " else format_list(items, locale=language)
+    return _figure(value["number"], value["format"], language)
+
+
+def _figure(number: float, spec: str, language: str) -> str:
+    """`number` with as many decimals as the English text gives it, in the locale's digits."""
+    match = _SPEC.match(spec)
+    if match is None:
+        raise _Unsaid(spec)
+    if match["kind"] == "g":
+        return format_decimal(number, locale=language)
+    digits = int(match["digits"] or 0)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    if match["sign"]:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(number, pattern, locale=language)

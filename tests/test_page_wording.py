@@ -1,0 +1,202 @@
+"""QC warnings said in the page's language: every template a check writes has its Spanish, with
+the same placeholders; a real render's warnings read in Spanish on the Spanish page, with the
+locale's figures, and stay as they were in English (terminal, record, catalog, English page)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from pipeline.messages import N_, N_plural, Items, Number, say, say_count
+from pipeline.publish.i18n import LOCALE_DIR
+from pipeline.publish.wording import localised
+from pipeline.subtitles.model import line_list
+from tests.conftest import ffmpeg
+from tests.test_radio import invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+# Warnings only the terminal shows (plan-time, clean, publish): they never reach a record.
+TERMINAL_ONLY = {
+    ("pipeline/render/strays.py", "stray_warning"),
+    ("pipeline/render/intermediates.py", "unused_warning"),
+    ("pipeline/render/intermediates.py", "unjudged_warning"),
+    ("pipeline/render/plan.py", "_check_master"),          # deinterlaced: said once a profile
+    ("pipeline/subtitles/qc.py", "off_grid_times"),        # check, watch, preview
+    ("pipeline/publish/freshness.py", None),
+    ("pipeline/publish/upload.py", None),
+}
+
+
+def _text(node: ast.expr) -> str | None:
+    """A string literal, or literals joined by implicit concatenation (one Constant to ast)."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def marked_templates() -> dict[tuple[str, ...], str]:
+    """{(msgid,) or (msgid, msgid_plural): where} of every `N_` and `N_plural` in pipeline/."""
+    found = {}
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("N_", "N_plural"):
+                texts = tuple(_text(arg) for arg in node.args)
+                if texts and None not in texts:
+                    found[texts] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    return found
+
+
+def spanish() -> dict:
+    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "page.po", "rb") as handle:
+        catalog = read_po(handle, locale="es")
+    return {message.id if isinstance(message.id, tuple) else (message.id,): message
+            for message in catalog if message.id}
+
+
+def test_every_template_has_spanish_with_the_same_placeholders():
+    templates = {key: where for key, where in marked_templates().items()
+                 if any(PLACEHOLDER.search(text) for text in key)}
+    assert len(templates) > 40      # the warnings' templates, not only the page's labels
+    assert ("the cue at line %(lines)s", "the cues at lines %(lines)s") in templates
+    catalog, problems = spanish(), {}
+    for key, where in templates.items():
+        message = catalog.get(key)
+        strings = () if message is None else (
+            message.string if isinstance(message.string, tuple) else (message.string,))
+        if not strings or not all(strings) or (message and message.fuzzy):
+            problems[key[0]] = f"{where}: no Spanish (make translations, then page.po)"
+            continue
+        wanted = set(PLACEHOLDER.findall(key[-1]))
+        for string in strings:
+            if set(PLACEHOLDER.findall(string)) != wanted:
+                problems[key[0]] = f"{where}: placeholders {sorted(wanted)} in {string!r}"
+    assert problems == {}
+
+
+def test_every_warning_a_record_keeps_is_a_template_with_parameters():
+    """A warning written as an f-string or plain text could only be shown in English."""
+    plain = []
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        relative = str(path.relative_to(ROOT))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef) or (relative, None) in TERMINAL_ONLY \
+                    or (relative, function.name) in TERMINAL_ONLY:
+                continue
+            name = function.name
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and node.args and \
+                        (getattr(node.func, "id", None) == "warning"
+                         or getattr(node.func, "attr", None) == "warn") and \
+                        isinstance(node.args[0], (ast.JoinedStr, ast.Constant, ast.BinOp)):
+                    plain.append(f"{relative}:{node.lineno} ({name})")
+    assert sorted(set(plain)) == []
+
+
+def test_figures_lists_and_plurals_are_said_as_the_locale_writes_them():
+    lines = line_list([3, 7, 9], cues=True)
+    assert str(lines) == "the cues at lines 3, 7, 9"                     # English as ever
+    assert localised(lines.to_json(), "es") == "los subtítulos de las líneas 3, 7 y 9"
+    many = line_list(list(range(1, 12)))
+    assert str(many) == "lines 1, 2, 3, 4, 5, 6, 7, 8 and 3 more"
+    assert localised(many.to_json(), "es") == "líneas 1, 2, 3, 4, 5, 6, 7, 8 y 3 más"
+    assert localised(line_list([12]).to_json(), "es") == "línea 12"
+    loud = say(N_("loudness range %(range)s LU is wider than the profile's %(limit)s LU "
+                  "(EBU Tech 3342)"), range=Number(12.34, ".1f"), limit=Number(20.0))
+    assert str(loud) == "loudness range 12.3 LU is wider than the profile's 20 LU (EBU Tech 3342)"
+    assert localised(loud.to_json(), "es") == \
+        "el rango de sonoridad (12,3 LU) supera el máximo del perfil (20 LU, EBU Tech 3342)"
+    frames = say_count(N_plural("%(count)s frame", "%(count)s frames"), 1, count=1)
+    assert (str(frames), localised(frames.to_json(), "es")) == ("1 frame", "1 cuadro")
+    offsets = Items((say(N_("left %(offset)s"), offset=Number(-0.25, "+.4f")),
+                     say(N_("right %(offset)s"), offset=Number(0.2, "+.4f"))))
+    assert str(offsets) == "left -0.2500, right +0.2000"
+    assert localised(say(N_("the %(what)s has a DC offset of %(level)s dBFS (%(channels)s of full "
+                            "scale): it would click where the sound starts and ends and takes "
+                            "headroom; it is subtracted from the rendered sound"),
+                         what=say(N_("dub")), level=Number(-14.04, ".1f"),
+                         channels=offsets).to_json(), "es").startswith(
+        "el doblaje tiene una componente continua (DC) de -14,0 dBFS (izquierdo -0,2500 y "
+        "derecho +0,2000 de la escala completa)")
+    # The English page shows the record's text; a template without Spanish, or a part of one,
+    # falls back to it too; so does a parameter that does not fill the template.
+    assert localised(loud.to_json(), "en") is None
+    assert localised(say("an untranslated %(x)s", x=1).to_json(), "es") is None
+    assert localised(say(N_("left %(offset)s"), offset=say("no Spanish")).to_json(), "es") is None
+    assert localised(say(N_("left %(offset)s")).to_json(), "es") is None
+    assert localised(None, "es") is None
+
+
+# --- a real render, published -----------------------------------------------------------------
+
+FAST = "1\n00:00:00,500 --> 00:00:01,100\nLos seres humanos no están a la venta en ningún lugar\n"
+
+
+def _warning_items(html: str, file: str) -> list[str]:
+    """The text of each QC warning listed under the variant `file` on a page."""
+    row = html[html.index(f'<code class="file-name">{file}</code>'):]
+    box = row[row.index('<div class="warnings"'):row.index("</div>", row.index('<div class="warnings"'))]
+    return re.findall(r"<li>(.*?)</li>", box, re.S)
+
+
+@pytest.mark.e2e
+def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campaign, tmp_path):
+    # Quiet tone, then the same tone driven into 16 bits past full scale: a loudness range wider
+    # than 1 LU, and flat tops from 2 s on.
+    dub = campaign.root / "audio/spot/yua.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=200:sample_rate=48000:duration=4",
+           "-filter:a", "volume='if(lt(t,2),0.5,16)':eval=frame", "-c:a", "pcm_s16le", str(dub))
+    campaign.subtitle("yua", FAST)     # 53 characters in 0.6 s
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}],
+                              profiles={"narrow": {"base": "proxy", "width": 320, "height": 180,
+                                                   "preset": "ultrafast", "loudness_range": 1.0}})
+    rendered = invoke("render", manifest)
+    assert rendered.exit_code == 0, rendered.output
+    record = json.loads((campaign.out / "spot.yua.narrow.json").read_text(encoding="utf-8"))
+    codes = [w["code"] for w in record["qc"]["warnings"]]
+    assert {"clipping", "reading-speed", "loudness-range"} <= set(codes), codes
+    # The terminal says them in English, as before.
+    lra = record["loudness"]["lra_lu"]
+    assert (f"warning: loudness range {lra:.1f} LU is wider than the profile's 1 LU "
+            "(EBU Tech 3342)") in rendered.output
+    assert re.search(r"yua\.srt:1: warning: cue 1 reads too fast: 53 characters in 0\.60 s is "
+                     r"88\.3 characters per second \(at most \d+\)", rendered.output), rendered.output
+
+    published = invoke("publish", manifest, "--to", f"file://{tmp_path / 'dist'}")
+    assert published.exit_code == 0, published.output
+    folder = tmp_path / "dist" / "test-campaign"
+    catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    (variant,) = catalog["variants"]
+    assert len(variant["warning_details"]) == len(variant["warnings"]) == len(codes)
+    spanish_page = (folder / "index.html").read_text(encoding="utf-8")
+    english_page = (folder / "index.en.html").read_text(encoding="utf-8")
+    said = [unescape(re.sub(r"<[^>]+>", "", item))
+            for item in _warning_items(spanish_page, "spot.yua.narrow.mp4")]
+    english = [unescape(re.sub(r"<[^>]+>", "", item))
+               for item in _warning_items(english_page, "spot.yua.narrow.mp4")]
+    assert len(said) == len(english) == len(codes)
+    assert 'lang="en"' not in "".join(_warning_items(spanish_page, "spot.yua.narrow.mp4"))
+    by_code = dict(zip(codes, said))
+    assert by_code["loudness-range"] == (
+        "Rango de sonoridad demasiado amplio para emisión: spot.yua.narrow.mp4: el rango de "
+        f"sonoridad ({lra:.1f} LU) supera el máximo del perfil (1 LU, EBU Tech 3342)"
+        ).replace(f"{lra:.1f}", f"{lra:.1f}".replace(".", ","))
+    assert by_code["reading-speed"].startswith(
+        "Subtítulo demasiado rápido para leerlo: yua.srt:1: el subtítulo 1 se lee demasiado "
+        "rápido: 53 caracteres en 0,60 s son 88,3 caracteres por segundo (máximo ")
+    clipped = by_code["clipping"]
+    assert re.fullmatch(r"Grabación saturada \(recortada\): yua\.wav: el doblaje tiene saturación "
+                        r"\(recorte\): [\d.]+ muestras pegadas a la escala completa \(tramos de \d+ o "
+                        r"más a menos de [\d,]+ dB del máximo\) en \d+ de sus bloques de 100 ms, entre "
+                        r"\d+,\d s y \d+,\d s", clipped), clipped
+    # No English words of the checks' texts are left on the Spanish page's warnings.
+    for word in ("characters", "samples", "wider", "the dub", "cue 1"):
+        assert not any(word in text for text in said), (word, said)
+    # The English page shows each warning as the catalog has it, as before.
+    assert [text.split(": ", 1)[1] for text in english] == variant["warnings"]
