@@ -42,6 +42,14 @@ WARNING = "true peak -0.4 dBTP is above -1.0 dBTP <b>check</b>"
 CLIPPED = {"severity": "warning", "path": "/home/media/recordings/radio-20/yua.wav", "line": None,
            "message": "the recording is clipped: 12 samples held at full scale (at 3.2 s)",
            "hint": "ask for the take again", "code": "clipping"}
+# A warning as this version records it: its template and parameters too (pipeline/messages.py).
+WIDE = {"severity": "warning", "path": "/home/media/build/radio-20/radio-20.yua.radio-mp3.mp3",
+        "line": None, "code": "loudness-range", "hint": None,
+        "message": "loudness range 12.3 LU is wider than the profile's 20 LU (EBU Tech 3342)",
+        "detail": {"template": "loudness range %(range)s LU is wider than the profile's %(limit)s "
+                               "LU (EBU Tech 3342)",
+                   "params": {"range": {"number": 12.34, "format": ".1f"},
+                              "limit": {"number": 20.0, "format": "g"}}}}
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:00.900\nJaʼ ta sventa\n"
 SRT = "1\n00:00:00,000 --> 00:00:00,900\nJaʼ ta sventa\n"
 TTML = ('<?xml version="1.0" encoding="UTF-8"?>\n<tt xmlns="http://www.w3.org/ns/ttml" xml:lang="tzo">'
@@ -135,7 +143,8 @@ def _render(manifest: Manifest, spot: str, code: str, name: str, treatment: str,
         "loudness": {"integrated_lufs": -23.0 if profile in ("broadcast-mxf", "radio") else -16.0,
                      "true_peak_dbtp": -1.5},
         "qc": {"warnings": [WARNING] if (code, profile) == ("yua", "broadcast-mxf") else
-               [CLIPPED] if (code, spot, profile) == ("yua", RADIO_SPOT, "radio") else []},
+               [CLIPPED] if (code, spot, profile) == ("yua", RADIO_SPOT, "radio") else
+               [WIDE] if (code, spot, profile) == ("yua", RADIO_SPOT, "radio-mp3") else []},
         "rendered_at": "2026-11-29T10:00:00Z",
     }
     if spot == RADIO_SPOT:

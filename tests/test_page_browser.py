@@ -149,6 +149,25 @@ def test_spanish_by_default_english_on_request_and_remembered(context, published
     assert page.problems == []
 
 
+def test_a_warning_reads_in_the_page_s_language_and_an_older_one_in_english(context, published):
+    card = f"#card-{RADIO_SPOT}-yua"
+    page = open_page(context, (published / "index.html").as_uri())
+    said = page.eval_on_selector_all(
+        f"{card} .warnings li", "items => items.map(li => [li.textContent, "
+        "[...li.querySelectorAll('span:not(.warning-kind)')].map(s => s.closest('[lang]').lang)])")
+    assert said == [
+        ["Grabación saturada (recortada): yua.wav: the recording is clipped: 12 samples held at "
+         "full scale (at 3.2 s)", ["en"]],     # a record older than the templates: English
+        ["Rango de sonoridad demasiado amplio para emisión: radio-20.yua.radio-mp3.mp3: el rango "
+         "de sonoridad (12,3 LU) supera el máximo del perfil (20 LU, EBU Tech 3342)", ["es"]]]
+    english = open_page(context, (published / "index.en.html").as_uri())
+    assert english.eval_on_selector_all(f"{card} .warnings li", "items => items.map(li => "
+                                        "li.textContent)")[1] == (
+        "Loudness range too wide for broadcast: radio-20.yua.radio-mp3.mp3: loudness range 12.3 "
+        "LU is wider than the profile's 20 LU (EBU Tech 3342)")
+    assert page.problems == english.problems == []
+
+
 def test_search_finds_accented_names_typed_without_accents(context, published):
     page = open_page(context, (published / "index.html").as_uri())
     search = page.get_by_label("Buscar una lengua")
