@@ -157,9 +157,9 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     unused = [described[n] for n in range(len(audio)) if n not in chosen]
     if unused:
         why = N_("the spot says 'audio: silent'") if choice.silent else N_("not in the spot's mix")
-        warnings.append(say_count(N_plural("audio stream of %(file)s not used (%(why)s): %(streams)s",
-                                           "audio streams of %(file)s not used (%(why)s): %(streams)s"),
-                                  len(unused), file=str(info.path), why=say(why),
+        forms = N_plural("audio stream of %(file)s not used (%(why)s): %(streams)s",
+                         "audio streams of %(file)s not used (%(why)s): %(streams)s")
+        warnings.append(say_count(forms, len(unused), file=str(info.path), why=say(why),
                                   streams=Items(tuple(unused), "; ")))
     if not chosen:
         return None, warnings

@@ -179,8 +179,9 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
     defects, found = analysis.defects, []
     dc = dc_correction(analysis)
     if dc is not None:
+        channels = (N_("left %(offset)s"), N_("right %(offset)s"))
         sides = Items(tuple(say(side, offset=Number(value, "+.4f"))
-                            for side, value in zip((N_("left %(offset)s"), N_("right %(offset)s")), dc)))
+                            for side, value in zip(channels, dc)))
         template = (N_("the %(what)s has a DC offset of %(level)s dBFS (%(channels)s of full "
                        "scale): it would click where the sound starts and ends and takes "
                        "headroom; it is subtracted from the rendered sound") if removed else
