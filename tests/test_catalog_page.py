@@ -149,8 +149,8 @@ def test_spanish_first_english_beside_it(page_campaign):
     pages = pages_for(page_campaign)
     assert set(pages) == {"index.html", "index.en.html"}
     spanish, english = pages["index.html"], pages["index.en.html"]
-    assert '<html lang="es" data-default-page="true">' in spanish
-    assert '<html lang="en" data-default-page="false">' in english
+    assert '<html lang="es" data-figures="es-MX" data-default-page="true">' in spanish
+    assert '<html lang="en" data-figures="en" data-default-page="false">' in english
     assert "Buscar una lengua" in spanish and "Find a language" in english
     # The community's name first, then the language's name in the page's language.
     assert '<span class="local-name">tsotsil</span>' in spanish
@@ -159,8 +159,9 @@ def test_spanish_first_english_beside_it(page_campaign):
     # Figures as each locale writes them (CLDR through Babel).
     mxf = page_campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.yua.broadcast-mxf.mxf"
     kilobytes = mxf.stat().st_size / 1000
-    assert f"{kilobytes:.1f} kB".replace(".", ",") in spanish and f"{kilobytes:.1f} kB" in english
-    assert "-23,0 LUFS" in spanish and "-23.0 LUFS" in english
+    assert f"{kilobytes:.1f} kB" in spanish and f"{kilobytes:.1f} kB" in english
+    # Mexico writes a decimal point (CLDR es_MX), as English does.
+    assert "-23.0 LUFS" in spanish and "-23.0 LUFS" in english and "-23,0" not in spanish
     assert re.search(r"publicado el <time[^>]*>\d{1,2} de [a-z]+ de \d{4}", spanish)
     assert re.search(r"published <time[^>]*>[A-Z][a-z]+ \d{1,2}, \d{4}", english)
 

@@ -71,16 +71,15 @@ def certificate(measured, language: str, folder: Path) -> list[str]:
     return text.rows
 
 
-def test_a_spanish_certificate_writes_every_figure_with_a_decimal_comma(measured, tmp_path):
+def test_a_spanish_certificate_writes_every_figure_as_mexico_does(measured, tmp_path):
     rows = certificate(measured, "es", tmp_path)
-    version = measured[1]["ffmpeg"]
-    # Every row a reader sees, but ffmpeg's version (a name, not a figure: "7.1.1").
-    figures = [row for row in rows if version not in row]
-    assert [row for row in figures if re.search(r"\d\.\d", row)] == []
+    # Its rules and its measured figures alike with a decimal point (CLDR es_MX), never Spain's
+    # decimal comma ("-23,0"), which a Mexican station reads as a thousands separator.
+    assert [row for row in rows if re.search(r"\d,\d{1,2}(?!\d)", row)] == []
     rules = " | ".join(rows)
-    assert "-23,0 ± 0,5 LUFS" in rules and "≤ -1,0 dBTP" in rules and "≤ -18,0 LUFS" in rules
+    assert "-23.0 ± 0.5 LUFS" in rules and "≤ -1.0 dBTP" in rules and "≤ -18.0 LUFS" in rules
     # The measured figures beside them, as before.
-    assert re.search(r"sonoridad integrada-2[23],\d LUFS-23,0 ± 0,5 LUFScumple", rules)
+    assert re.search(r"sonoridad integrada-2[23]\.\d LUFS-23\.0 ± 0\.5 LUFScumple", rules)
 
 
 def test_an_english_certificate_keeps_its_decimal_points(measured, tmp_path):

@@ -159,7 +159,7 @@ def test_a_warning_reads_in_the_page_s_language_and_an_older_one_in_english(cont
         ["Grabación saturada (recortada): yua.wav: the recording is clipped: 12 samples held at "
          "full scale (at 3.2 s)", ["en"]],     # a record older than the templates: English
         ["Rango de sonoridad demasiado amplio para emisión: radio-20.yua.radio-mp3.mp3: el rango "
-         "de sonoridad (12,3 LU) supera el máximo del perfil (20 LU, EBU Tech 3342)", ["es"]]]
+         "de sonoridad (12.3 LU) supera el máximo del perfil (20 LU, EBU Tech 3342)", ["es"]]]
     english = open_page(context, (published / "index.en.html").as_uri())
     assert english.eval_on_selector_all(f"{card} .warnings li", "items => items.map(li => "
                                         "li.textContent)")[1] == (

@@ -209,14 +209,17 @@ def test_language_names_in_the_page_language(code, spanish, english):
 
 def test_figures_as_each_locale_writes_them():
     spanish, english = Formats("es"), Formats("en")
-    assert (spanish.size(12_345_678), english.size(12_345_678)) == ("12,3 MB", "12.3 MB")
+    assert (spanish.size(12_345_678), english.size(12_345_678)) == ("12.3 MB", "12.3 MB")
     assert (spanish.size(999), spanish.size(1_500), spanish.size(2_000_000_000)) == \
-        ("999 bytes", "1,5 kB", "2 GB")
+        ("999 bytes", "1.5 kB", "2 GB")
     assert (english.size(695), english.size(1), spanish.size(1)) == ("695 bytes", "1 byte", "1 byte")
     assert (spanish.duration(29.97), english.duration(29.97)) == ("30 s", "30 sec")
     assert (spanish.duration(14.96), spanish.duration(90)) == ("15 s", "1 min 30 s")
-    assert (spanish.decimal(-23.04), english.decimal(-23.04)) == ("-23,0", "-23.0")
-    assert spanish.datetime("2026-11-29T10:00:00Z") == "29 de noviembre de 2026, 10:00:00 UTC"
+    # The Spanish page is Mexico's: a decimal point and grouping commas (CLDR es_MX), not
+    # Spain's "-23,0" and "63.840", which read as sixty-three point eight there.
+    assert (spanish.decimal(-23.04), english.decimal(-23.04)) == ("-23.0", "-23.0")
+    assert spanish.number(63_840) == "63,840"
+    assert spanish.datetime("2026-11-29T10:00:00Z") == "29 de noviembre de 2026, 10:00:00\u202fa.m. UTC"
     assert english.datetime("2026-11-29T10:00:00Z") == "November 29, 2026, 10:00:00\u202fAM UTC"
     assert spanish.datetime("not a date") == "not a date"
 

@@ -80,11 +80,27 @@ def native_name(language: str) -> str:
     return Locale(language).get_display_name(language)
 
 
+# The page's Spanish is written for Mexico's stations: its figures, dates and lists as Mexico
+# writes them (CLDR es_MX: "-1,234.5", "10:00:00 a.m."), not as Spain does ("-1.234,5"); its
+# words are the one Spanish catalog, locale/es.
+REGIONS = {"es": "es_MX"}
+
+
+def formatting_locale(language: str) -> str:
+    """The CLDR locale that writes the figures of a page in `language` ("es": "es_MX")."""
+    return REGIONS.get(language, language)
+
+
 @dataclass(frozen=True)
 class Formats:
-    """Sizes, durations, levels and dates as a reader of `language` writes them (CLDR, via Babel)."""
+    """Sizes, durations, levels and dates as a reader of `language` writes them (CLDR, via
+    Babel, in `formatting_locale`)."""
 
     language: str
+
+    @property
+    def locale(self) -> str:
+        return formatting_locale(self.language)
 
     def size(self, size: int | None) -> str:
         """Bytes in decimal units (kB, MB, GB: 1000-based, as disks and downloads count them)."""
@@ -93,10 +109,10 @@ class Formats:
         for unit, scale in (("gigabyte", 1e9), ("megabyte", 1e6), ("kilobyte", 1e3)):
             if size >= scale:
                 return format_unit(size / scale, f"digital-{unit}", "short", format="#,##0.#",
-                                   locale=self.language)
+                                   locale=self.locale)
         # CLDR's short English byte is "byte" whatever the count ("695 byte"), and its Spanish
         # one a bare "B": the long form has the plural ("1 byte", "695 bytes").
-        return format_unit(size, "digital-byte", "long", locale=self.language)
+        return format_unit(size, "digital-byte", "long", locale=self.locale)
 
     def duration(self, seconds: float | None) -> str:
         """A spot's length: tenths of a second under a minute, then minutes and seconds."""
@@ -104,32 +120,32 @@ class Formats:
             return "?"
         if seconds < 60:
             return format_unit(round(seconds, 1), "duration-second", "short", format="#,##0.#",
-                               locale=self.language)
+                               locale=self.locale)
         minutes, rest = divmod(round(seconds), 60)
-        parts = [format_unit(minutes, "duration-minute", "short", locale=self.language)]
+        parts = [format_unit(minutes, "duration-minute", "short", locale=self.locale)]
         if rest:
-            parts.append(format_unit(rest, "duration-second", "short", locale=self.language))
+            parts.append(format_unit(rest, "duration-second", "short", locale=self.locale))
         # "1 min 30 s": Babel 2.19 has no "unit-short" list pattern for Spanish.
-        return format_list(parts, style="unit-narrow", locale=self.language)
+        return format_list(parts, style="unit-narrow", locale=self.locale)
 
     def decimal(self, value: float | None, digits: int = 1) -> str:
         if value is None:
             return "?"
-        return format_decimal(value, "#,##0." + "0" * digits, locale=self.language)
+        return format_decimal(value, "#,##0." + "0" * digits, locale=self.locale)
 
     def number(self, value: int) -> str:
-        return format_decimal(value, locale=self.language)
+        return format_decimal(value, locale=self.locale)
 
     def datetime(self, iso: str | None) -> str:
         """`2026-11-29T10:00:00Z` as a date and time in UTC, the catalog's zone."""
         moment = _parse_utc(iso)
         if moment is None:
             return iso or "?"
-        return format_datetime(moment, "long", tzinfo=timezone.utc, locale=self.language)
+        return format_datetime(moment, "long", tzinfo=timezone.utc, locale=self.locale)
 
     def date(self, iso: str | None) -> str:
         moment = _parse_utc(iso)
-        return format_date(moment, "long", locale=self.language) if moment else (iso or "?")
+        return format_date(moment, "long", locale=self.locale) if moment else (iso or "?")
 
 
 def _parse_utc(iso: str | None) -> datetime | None:

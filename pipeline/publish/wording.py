@@ -16,7 +16,7 @@ import re
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from pipeline.publish.i18n import SOURCE_LANGUAGE, translations
+from pipeline.publish.i18n import SOURCE_LANGUAGE, formatting_locale, translations
 
 # Python's format spec of a figure (messages.Number): sign, decimals, or "d" for a count.
 _SPEC = re.compile(r"^(?P<sign>\+?)(?:\.(?P<digits>\d+)f|(?P<kind>[dg]))$")
@@ -65,7 +65,9 @@ def _value(value, language: str) -> str:
     if "list" in value:
         items = [_value(item, language) for item in value["list"]]
         # Items that hold commas of their own are kept apart by semicolons, as in English.
-        return "; ".join(items) if value.get("join") == "; " else format_list(items, locale=language)
+        if value.get("join") == "; ":
+            return "; ".join(items)
+        return format_list(items, locale=formatting_locale(language))
     return _figure(value["number"], value["format"], language)
 
 
@@ -75,9 +77,9 @@ def _figure(number: float, spec: str, language: str) -> str:
     if match is None:
         raise _Unsaid(spec)
     if match["kind"] == "g":
-        return format_decimal(number, locale=language)
+        return format_decimal(number, locale=formatting_locale(language))
     digits = int(match["digits"] or 0)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     if match["sign"]:
         pattern = f"+{pattern};-{pattern}"
-    return format_decimal(number, pattern, locale=language)
+    return format_decimal(number, pattern, locale=formatting_locale(language))

@@ -8,6 +8,8 @@
   var count = document.getElementById("count");
   var announce = document.getElementById("announce");
   var language = document.documentElement.getAttribute("lang");
+  // Counts as the page writes its figures (es-MX for the Spanish page: "1,000").
+  var figures = document.documentElement.getAttribute("data-figures") || language;
 
   // The same folding as cards.fold() in Python: lower case, no accents, no apostrophes.
   var ignored = new RegExp("[" + search.getAttribute("data-ignore").replace(/[\\\]\^\-]/g, "\\$&") + "]", "gu");
@@ -56,8 +58,8 @@
       section.hidden = !section.querySelector("li.card:not([hidden])");
     });
     count.textContent = count.getAttribute("data-template")
-      .replace("{shown}", shown.toLocaleString(language))
-      .replace("{total}", cards.length.toLocaleString(language));
+      .replace("{shown}", shown.toLocaleString(figures))
+      .replace("{total}", cards.length.toLocaleString(figures));
     document.getElementById("no-match").hidden = shown > 0 || cards.length === 0;
   }
 
