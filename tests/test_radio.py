@@ -212,6 +212,10 @@ def test_a_sound_master_is_a_radio_spot_and_burn_on_it_is_refused_on_the_languag
                                             "does not apply"]
     shown = invoke("plan", manifest)
     assert re.search(r"skipped\s+test-campaign/spot\.yua\.web\s+dub\s+\(spot 'spot' is a radio", shown.stdout)
+    # The skipped are not among the blocked: "4 blocked (1 not applicable, skipped)" read as
+    # one of the four.
+    assert "5 variants: 0 up to date, 1 to render, 4 blocked; 1 more not applicable (skipped); " \
+        "2 errors" in result.output, result.output
 
 
 def test_medium_in_the_manifest_decides_over_the_streams(campaign, radio_master):

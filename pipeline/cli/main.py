@@ -107,7 +107,8 @@ def report_strays(plan: Plan, whole: bool) -> None:
 
 
 def plan_summary(plan: Plan) -> str:
-    skipped = f" ({len(plan.skipped)} not applicable, skipped)" if plan.skipped else ""
+    # Not among the counted variants: "56 blocked (42 not applicable)" read as 42 of the 56.
+    skipped = f"; {len(plan.skipped)} more not applicable (skipped)" if plan.skipped else ""
     remakes = sum(1 for v in plan.variants if v.status == "stale" and v.remake)
     remade = f", {remakes} to complete from their rendered files" if remakes else ""
     return (f"{len(plan.variants)} variants: {plan.count('up-to-date')} up to date, "
