@@ -211,6 +211,12 @@ def test_cli_publish_and_verify_against_s3(campaign, s3_server, bucket, caplog):
             "--presign", "2h"]
     first = runner.invoke(publish_command, args)
     assert first.exit_code == 0, first.stderr
+    # The private page's address is kept for its owner, never printed (it names the key).
+    link = campaign.path.parent.parent / "build" / "blue-heart" / "page-link.txt"
+    assert f"page: {s3_server}/{bucket}/campaigns/blue-heart/index.html (private: its presigned " \
+        f"address, valid as long as its links, is in {link}: send that to the stations)" \
+        in first.stdout, first.stdout
+    assert "X-Amz-Signature" in link.read_text() and link.stat().st_mode & 0o777 == 0o600
     assert f"blue-heart: {OBJECTS + LISTS_AND_PAGES} uploaded" in first.stdout
     assert "uploaded       blue-heart/not-for-sale-15/not-for-sale-15.nah.web.mp4" in first.stdout
 

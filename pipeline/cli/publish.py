@@ -92,7 +92,10 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
             continue
         click.echo(_summary(report))
         if report.catalog_updated and report.page_url:
-            click.echo(f"  page: {report.page_url}")
+            # A private bucket's plain address answers 403: where its presigned one is.
+            link = (f" (private: its presigned address, valid as long as its links, is in "
+                    f"{report.page_link}: send that to the stations)") if report.page_link else ""
+            click.echo(f"  page: {report.page_url}{link}")
         for diagnostic in report.diagnostics:
             emit(diagnostic)
         hidden = [d for d in report.diagnostics if d.severity == "warning"]

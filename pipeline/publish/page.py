@@ -16,6 +16,7 @@ import hashlib
 import shlex
 from functools import cache
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -31,6 +32,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 PAGE_NAME = "index.html"
+# Where `publish --presign` keeps the page's presigned address, beside the rendered campaign.
+PAGE_LINK_NAME = "page-link.txt"
 
 
 TREATMENTS = {
@@ -47,23 +50,28 @@ def page_names(default_language: str = PAGE_LANGUAGES[0]) -> dict[str, str]:
             for language in PAGE_LANGUAGES}
 
 
-def render_pages(catalog: dict, default_language: str = PAGE_LANGUAGES[0]) -> dict[str, str]:
-    """Every page language's HTML, by file name (see `page_names`)."""
+def render_pages(catalog: dict, default_language: str = PAGE_LANGUAGES[0],
+                 link: Callable[[str], str] | None = None) -> dict[str, str]:
+    """Every page language's HTML, by file name (see `page_names`). `link`: the address each
+    page gives another by its file name (a presigned URL in a private bucket, where a
+    relative link would be refused); the name itself without it."""
     spots = page_model(catalog)
     names = page_names(default_language)
-    return {names[language]: render_page(catalog, language, names, spots)
+    return {names[language]: render_page(catalog, language, names, spots, link)
             for language in PAGE_LANGUAGES}
 
 
 def render_page(catalog: dict, language: str, names: dict[str, str] | None = None,
-                spots: list | None = None) -> str:
-    """The page in one language; `names` are the file names of all of them (`page_names`)."""
+                spots: list | None = None, link: Callable[[str], str] | None = None) -> str:
+    """The page in one language; `names` are the file names of all of them (`page_names`),
+    linked by `link(name)` when given."""
     names = names or page_names()
     css, head_js, js = _asset("page.css"), _asset("head.js"), _asset("page.js")
     csp = ("default-src 'none'; img-src * data: blob: file:; media-src * blob: file:; "
            f"style-src '{_csp_hash(css)}'; script-src '{_csp_hash(head_js)}' '{_csp_hash(js)}'; "
            "base-uri 'none'; form-action 'none'")
-    pages = [{"language": other, "file": names[other], "name": native_name(other)}
+    pages = [{"language": other, "file": link(names[other]) if link else names[other],
+              "name": native_name(other)}
              for other in PAGE_LANGUAGES]
     spots = page_model(catalog) if spots is None else spots
     present = {medium for spot in spots for card in spot.cards for medium in card.media}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import Diagnostic, PipelineError, StorageError, error, warning
+from pipeline.files import atomic_output
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Manifest
 from pipeline.publish.catalog import (
@@ -29,7 +30,7 @@ from pipeline.publish.catalog import (
 )
 from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
 from pipeline.publish.freshness import outdated, unrendered
-from pipeline.publish.page import PAGE_NAME, page_names, render_pages
+from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_pages
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
 
@@ -91,6 +92,8 @@ class PublishReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     catalog_updated: bool = False
     page_url: str | None = None
+    # The file beside the rendered campaign that holds the page's presigned address (--presign).
+    page_link: Path | None = None
 
     @property
     def uploaded(self) -> list[ObjectResult]:
@@ -268,7 +271,7 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict], files:
             expires = datetime.now(timezone.utc) + timedelta(seconds=presign_seconds)
             catalog["expires"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
         catalog = keep_generated(catalog, target.get_bytes(f"{campaign}/{CATALOG_NAME}"))
-        pages = render_pages(catalog, manifest.page_language)
+        pages = render_pages(catalog, manifest.page_language, absolute if presign_seconds else None)
         small = [item for b in bundles for item in ((b.urls_name, b.urls), (b.sums_name, b.sums))]
         small += [(name, html.encode("utf-8")) for name, html in pages.items() if name != PAGE_NAME]
         small += [(CATALOG_NAME, catalog_bytes(catalog)), (PAGE_NAME, pages[PAGE_NAME].encode("utf-8"))]
@@ -276,6 +279,8 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict], files:
             _record(report, _put_small(target, f"{campaign}/{putting}", data, dry_run), progress)
         report.catalog_updated = not dry_run
         report.page_url = target.url(f"{campaign}/{PAGE_NAME}")
+        if presign_seconds and not dry_run:
+            report.page_link = _keep_page_link(manifest, absolute(PAGE_NAME))
     except StorageError as exc:
         report.diagnostics.append(error(f"catalog: {exc.message}", manifest.path, hint=exc.hint))
         done = {o.key for o in report.objects}
@@ -284,6 +289,18 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict], files:
                 action = "failed" if name == putting else "not attempted"
                 _record(report, ObjectResult(f"{campaign}/{name}", None, action, 0,
                                              exc.message if action == "failed" else None), progress)
+
+
+def _keep_page_link(manifest: Manifest, url: str) -> Path:
+    """The page's presigned address, in `PAGE_LINK_NAME` beside the rendered campaign, readable
+    by its owner alone. A private bucket answers 403 at the page's plain address; the presigned
+    one is what the stations are sent. It is a bearer link and names the access key, so it is
+    never printed, nor logged (s3.py)."""
+    path = manifest.campaign_dir / PAGE_LINK_NAME
+    with atomic_output(path) as partial:
+        partial.touch(mode=0o600)
+        partial.write_text(url + "\n", encoding="utf-8")
+    return path
 
 
 def _catalog_names(manifest: Manifest, records: list[dict]) -> list[str]:

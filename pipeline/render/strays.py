@@ -19,6 +19,7 @@ from typing import Callable
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import Manifest
 from pipeline.publish.catalog import CATALOG_NAME, expected_variants
+from pipeline.publish.page import PAGE_LINK_NAME
 from pipeline.render.certificate import certificate_paths, standard_of
 from pipeline.render.preview import preview_paths
 from pipeline.render.record import names_beside, read_record
@@ -69,7 +70,7 @@ def _named_in(record_path: Path) -> set[str]:
 
 def _owned(manifest: Manifest) -> set[Path]:
     """Every file a variant of the manifest makes, or its record says it made."""
-    owned: set[Path] = {manifest.campaign_dir / CATALOG_NAME}
+    owned: set[Path] = {manifest.campaign_dir / name for name in (CATALOG_NAME, PAGE_LINK_NAME)}
     for spot, language, profile in expected_variants(manifest):
         variant = Variant(manifest, spot, language, profile)
         # What its next render writes (its record may be gone, or not written yet), and what
