@@ -4,6 +4,7 @@ and its i18n layer: message catalogs, language names, figures per locale."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from pipeline.manifest import PAGE_LANGUAGES, load_manifest
 from pipeline.publish.bundles import language_bundles
 from pipeline.publish.cards import fold, page_model
 from pipeline.publish.deliverables import kind_of, playable
-from pipeline.publish.i18n import LOCALE_DIR, SOURCE_LANGUAGE, Formats, language_name, translations
+from pipeline.publish.i18n import (LOCALE_DIR, SOURCE_LANGUAGE, Formats, language_name, translations,
+                                   unnamed_languages)
+from pipeline.publish.page import render_page
 from pipeline.publish.qc_kinds import qc_kind
 
 ROOT = Path(__file__).parent.parent
@@ -222,6 +225,95 @@ def test_figures_as_each_locale_writes_them():
     assert spanish.datetime("2026-11-29T10:00:00Z") == "29 de noviembre de 2026, 10:00:00\u202fa.m. UTC"
     assert english.datetime("2026-11-29T10:00:00Z") == "November 29, 2026, 10:00:00\u202fAM UTC"
     assert spanish.datetime("not a date") == "not a date"
+
+
+# The trial's campaign (21 languages) showed these five in English on the Spanish page, its
+# download links ("Todo en San Jerónimo Tecóatl Mazatec de una vez") and its certificates.
+@pytest.mark.parametrize("code, spanish, english", [
+    ("maa", "mazateco de San Jerónimo Tecóatl", "San Jerónimo Tecóatl Mazatec"),
+    ("cux", "cuicateco de Tepeuxila", "Tepeuxila Cuicatec"),
+    ("huv", "huave de San Mateo del Mar", "San Mateo Del Mar Huave"),
+    ("chj", "chinanteco de Ojitlán", "Ojitlán Chinantec"),
+    ("mfy", "mayo (yoreme)", "Mayo"),
+])
+def test_the_trials_languages_are_named_in_spanish_and_english(code, spanish, english):
+    assert (language_name(code, "es"), language_name(code, "en")) == (spanish, english)
+
+
+def spanish_catalog() -> dict[str, tuple[str, str]]:
+    """{code: (ISO's English name, the Spanish name)} of locale/es/LC_MESSAGES/languages.po."""
+    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "languages.po", "rb") as handle:
+        catalog = read_po(handle, locale="es", domain="languages")
+    return {m.id: (" ".join(m.auto_comments), m.string) for m in catalog if m.id}
+
+
+# ISO's English words that a Spanish name must not keep: families, directions, landforms, and
+# ISO's capitalised "De", "Del", "La" of place names ("San Mateo Del Mar").
+ENGLISH = re.compile(
+    r"\b(Mazatec|Chinantec|Mixtec|Zapotec|Cuicatec|Totonac|Huastec|Tepehuan|Ixcatec|Chontal"
+    r"|Nahuatl|Otomi|Purepecha|Tlapanec|Me'phaa|Amuzgo|Triqui|Chatino|Popoloca|Popoluca|Huave"
+    r"|Zoque|Mixe|Pame|Cora|Mazahua|Matlatzinca|Tarahumara|Huarijio|Kanjobal|Kekchí|Aguacateco"
+    r"|Northern|Southern|Eastern|Western|Central|North|South|East|West|Northwest|Southeastern"
+    r"|Southwestern|Highland|Lowland|Upper|Isthmus|Valley|Sign|Language|Creole|Classical"
+    r"|Epigraphic|Mayan|Mexican|De|Del|La)\b")
+
+
+def test_every_spanish_name_is_spanish():
+    names = spanish_catalog()
+    assert len(names) > 280                       # every ISO 639-3 language of Mexico
+    for code, (iso, spanish) in names.items():
+        assert re.fullmatch(r"[a-z]{3}", code), code
+        assert iso, f"{code}: keep ISO's English name as the entry's comment"
+        assert spanish and spanish[0].islower(), f"{code}: {spanish!r}, lower case first"
+        assert not ENGLISH.search(spanish), f"{code}: {spanish!r} keeps English words"
+
+
+LOCAL = '<span class="local-name">%s</span>'   # the name in the page's language, on a card
+
+
+def mazatec_catalog() -> dict:
+    """A campaign of one language, San Jerónimo Tecóatl Mazatec as its community writes it."""
+    return {"campaign": "c", "title": "C", "pipeline_version": "0", "generated": "2026-11-29T10:00:00Z",
+            "variants": [variant("vertical", "mp4", language="maa", language_name="Énná", poster_url=None,
+                                 loudness_lufs=-23.0, true_peak_dbtp=-2.0, clock="BH-1", sha="0" * 64)]}
+
+
+def test_a_language_without_a_spanish_name_is_not_named_in_english(monkeypatch):
+    # As a code of Mexico not in the catalog: langcodes names it in English only.
+    spanish = translations("es", "languages")
+    monkeypatch.setattr(spanish, "gettext", lambda code: code)
+    assert language_name("maa", "es", "Énná") == "Énná"           # the community's name
+    assert language_name("maa", "es") == "maa"
+    assert language_name("maa", "en", "Énná") == "San Jerónimo Tecóatl Mazatec"
+    assert language_name("zap", "es", "Diidxazá") == "zapoteco"    # CLDR still names it
+    catalog = mazatec_catalog()
+    html = render_page(catalog, "es")
+    # The community's name once, then the code; no English (the search keys are folded).
+    assert '<span lang="maa">Énná</span>' in html and 'class="local-name"' not in html
+    assert "Mazatec" not in html
+    assert LOCAL % "San Jerónimo Tecóatl Mazatec" in render_page(catalog, "en")
+
+
+def test_the_english_page_keeps_english_names():
+    catalog = mazatec_catalog()
+    english, spanish = render_page(catalog, "en"), render_page(catalog, "es")
+    assert LOCAL % "San Jerónimo Tecóatl Mazatec" in english
+    assert LOCAL % "mazateco de San Jerónimo Tecóatl" in spanish and "Mazatec" not in spanish
+
+
+def test_validate_warns_of_a_language_the_pages_cannot_name(tmp_path, monkeypatch):
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("campaign: c\ntitle: C\nsource_language: spa\n"
+                        "spots: [{id: s, master: s.mp4}]\n"
+                        "languages:\n  - {code: maa, name: Énná, treatment: burn}\n"
+                        "  - {code: zap, treatment: burn}\n", encoding="utf-8")
+    loaded = load_manifest(manifest)
+    assert unnamed_languages(loaded) == []
+    spanish = translations("es", "languages")
+    monkeypatch.setattr(spanish, "gettext", lambda code: code)
+    found = unnamed_languages(loaded)
+    assert [(d.line, d.code) for d in found] == [(6, "language-name")]
+    assert "'Énná'" in found[0].format() and "languages.po" in found[0].format()
 
 
 def test_every_language_of_the_demo_has_a_spanish_name():

@@ -9,7 +9,7 @@ served. A fuzzy or empty translation falls back to the English text.
 Language names: what the community writes comes from the manifest; the name in the page's
 language comes from the `languages` catalog of that locale (Spanish names of Mexico's languages
 as INALI's catalogue writes them, which CLDR lacks), else from CLDR through `langcodes` and
-`language_data`, else the English name of the IANA registry.
+`language_data`. Never the English name on a page in another language: see `language_name`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from language_data.names import code_to_names
 
+from pipeline.errors import Diagnostic, warning
+from pipeline.manifest import PAGE_LANGUAGES, Manifest
 from pipeline.messages import N_  # noqa: F401  (re-exported: the page's modules mark with it)
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -69,10 +72,52 @@ def template_environment(folder: Path, language: str) -> Environment:
     return env
 
 
-def language_name(code: str, language: str) -> str:
-    """The name of the language `code` written in `language` ("tzo" in "es": "tsotsil")."""
+def named_in(code: str, language: str) -> str | None:
+    """The name of the language `code` written in `language` ("tzo" in "es": "tsotsil"): the
+    `languages` catalog of `language`, else CLDR's; None when neither names it in `language`.
+
+    langcodes alone would answer every code: where CLDR has no name in `language` it gives the
+    English one ("San Jerónimo Tecóatl Mazatec"), which is what this refuses; and for a code it
+    does not know, "Unknown language [xyz]" even in English.
+    """
     curated = translations(language, "languages").gettext(code)
-    return curated if curated != code else langcodes.Language.get(code).display_name(language)
+    if curated != code:
+        return curated
+    tag = langcodes.Language.get(code)
+    names = code_to_names(tag.language)
+    if not any(written == language or written.startswith(language + "-") for written in names):
+        return None
+    return tag.display_name(language)
+
+
+def language_name(code: str, language: str, own: str | None = None) -> str:
+    """The name of the language `code` written in `language`, else `own`, the manifest's (the
+    community's) name for it, else the code.
+
+    Not English: a Spanish-speaking station operator reads the community's own name, the name
+    the spot's card and slate already carry and the one the community will recognise on air,
+    better than an English name that is neither hers nor theirs ("San Jerónimo Tecóatl Mazatec");
+    the code alone says nothing to her, so it comes last. Where the name falls back, the card
+    shows the community's name once and the code beside it. `validate` warns of it
+    (`unnamed_languages`).
+    """
+    return named_in(code, language) or own or code
+
+
+def unnamed_languages(manifest: Manifest) -> list[Diagnostic]:
+    """A warning for each language of `manifest` that a page cannot name in its own language
+    (`named_in`): that page shows the manifest's name alone, as `language_name` says why."""
+    found = []
+    for language in manifest.languages:
+        for page in PAGE_LANGUAGES:
+            if named_in(language.code, page) is None:
+                found.append(warning(
+                    f"the {native_name(page)} page has no name in {native_name(page)} for "
+                    f"{language.code!r}: it shows the manifest's name, {language.name!r}, alone",
+                    manifest.path, language.line,
+                    hint=f"add {language.code} to pipeline/publish/locale/{page}/LC_MESSAGES/"
+                         "languages.po", code="language-name"))
+    return found
 
 
 def native_name(language: str) -> str:

@@ -78,7 +78,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
     return _environment(language).get_template("index.html.j2").render(
         catalog=catalog, spots=spots, page_language=language, pages=pages,
         is_default=names[language] == PAGE_NAME, fmt=Formats(language),
-        language_name=lambda code: language_name(code, language),
+        language_name=lambda code, own=None: language_name(code, language, own),
         localised=lambda detail: localised(detail, language),
         languages={variant["language"] for variant in catalog["variants"]},
         media=MEDIA, media_present=[medium for medium in MEDIA if medium in present],

@@ -59,7 +59,12 @@ _MEDIA = {
     "deinterlaced": N_("Interlaced master made progressive"),
 }
 
-QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA
+# The manifest's languages as the page names them.
+_NAMES = {
+    "language-name": N_("Language without a name in the page's language"),
+}
+
+QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES
 
 
 def qc_kind(code: str | None) -> str | None:

@@ -201,7 +201,7 @@ def write_certificate(record: dict, profile: Profile, page_language: str, png: b
     html = template_environment(TEMPLATES, page_language).get_template("certificate.html.j2").render(
         record=record, standard=standard, checks=checks,
         passed=record["loudness_standard"]["passed"], loudness=record["loudness"],
-        spanish_name=language_name(record["language"], "es"), fmt=fmt,
+        spanish_name=language_name(record["language"], "es", record["language_name"]), fmt=fmt,
         page_language=page_language,
         plot="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
     write_atomically(png_path, png)

@@ -17,6 +17,7 @@ from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, alpha3, load_manifest
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
+from pipeline.publish.i18n import unnamed_languages
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import rate_problem
@@ -82,6 +83,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
         for planned in planner.plan():
             (skipped if planned.status == "skipped" else variants).append(planned)
         diagnostics.extend(planner.diagnostics)
+        diagnostics.extend(unnamed_languages(manifest))
     plan = Plan(manifests, variants, _unique(diagnostics), caches, skipped)
     if selection is None:
         return plan

@@ -61,7 +61,7 @@ def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]
     """The slate's title and its (label, value) rows, in the page's language."""
     t = translations(variant.manifest.page_language).gettext
     language = variant.language
-    spanish = language_name(language.code, "es")
+    spanish = language_name(language.code, "es", language.name)
     names = language.name if spanish.casefold() == language.name.casefold() \
         else f"{language.name} · {spanish}"
     seconds = float(facts.frames / facts.rate)
