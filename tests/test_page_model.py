@@ -313,7 +313,8 @@ def test_validate_warns_of_a_language_the_pages_cannot_name(tmp_path, monkeypatc
     monkeypatch.setattr(spanish, "gettext", lambda code: code)
     found = unnamed_languages(loaded)
     assert [(d.line, d.code) for d in found] == [(6, "language-name")]
-    assert "'Énná'" in found[0].format() and "languages.po" in found[0].format()
+    assert "the Spanish page has no name in Spanish for 'maa': it shows the manifest's name, " \
+        "'Énná', alone" in found[0].format() and "languages.po" in found[0].format()
 
 
 def test_every_language_of_the_demo_has_a_spanish_name():

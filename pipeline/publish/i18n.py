@@ -111,9 +111,10 @@ def unnamed_languages(manifest: Manifest) -> list[Diagnostic]:
     for language in manifest.languages:
         for page in PAGE_LANGUAGES:
             if named_in(language.code, page) is None:
+                said = Locale(page).get_display_name("en")    # a terminal's line: English
                 found.append(warning(
-                    f"the {native_name(page)} page has no name in {native_name(page)} for "
-                    f"{language.code!r}: it shows the manifest's name, {language.name!r}, alone",
+                    f"the {said} page has no name in {said} for {language.code!r}: it shows "
+                    f"the manifest's name, {language.name!r}, alone",
                     manifest.path, language.line,
                     hint=f"add {language.code} to pipeline/publish/locale/{page}/LC_MESSAGES/"
                          "languages.po", code="language-name"))

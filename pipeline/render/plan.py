@@ -17,10 +17,10 @@ from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, alpha3, load_manifest
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
-from pipeline.publish.i18n import unnamed_languages
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import rate_problem
+from pipeline.publish.i18n import unnamed_languages
 from pipeline.render.deliveries import dc_correction
 from pipeline.render.failures import read_failure
 from pipeline.render.inputs import Blocked, Inputs
