@@ -38,7 +38,8 @@ PAGE_LINK_NAME = "page-link.txt"
 
 TREATMENTS = {
     "burn": N_("Subtitles drawn into the picture: always on screen."),
-    "soft": N_("Subtitles viewers can turn on, also given as separate files."),
+    # The track shows unasked (its file's default): a viewer may turn it off.
+    "soft": N_("Subtitles shown unless viewers turn them off, also given as separate files."),
     "dub": N_("Dubbed: a voice in the language replaces the original sound."),
     "mix": N_("Voice-over in the language, mixed over the spot's music."),
 }
