@@ -32,6 +32,7 @@ TERMINAL_ONLY = {
     ("pipeline/subtitles/qc.py", "off_grid_times"),        # check, watch, preview
     ("pipeline/publish/freshness.py", None),
     ("pipeline/publish/upload.py", None),
+    ("pipeline/publish/i18n.py", "unnamed_languages"),     # validate and plan, on the manifest
 }
 
 
