@@ -294,6 +294,8 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
     stderr = run_ffmpeg(["-loglevel", "info", "-nostats",
                          *ffmpeg.compile(ffmpeg.merge_outputs(*outputs), cmd="ffmpeg")[1:]],
                         what="analysing the sound", path=path)
+    if _CUT_SHORT.search(stderr):
+        raise cut_short(path, "its data ends before the end its index lists")
     if fitted is None:
         loudness, measured = parse_ebur128(stderr), None
     else:
