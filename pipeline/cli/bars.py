@@ -23,6 +23,7 @@ from rich.text import Text
 
 from pipeline.render.batch import Outcome
 from pipeline.render.variants import Plan, VariantPlan
+from pipeline.cli.progress import work_of
 
 
 class KeyColumn(ProgressColumn):
@@ -81,6 +82,25 @@ def layout(width: int, key_cells: int) -> tuple[int, int, tuple[str, ...]]:
     return key, min(BAR_CELLS[1], available - key), tuple(kept)
 
 
+class RemainingColumn(TimeRemainingColumn):
+    """rich's remaining time, but for the overall row: the time so far times the work left over
+    the work done. rich's own estimate is the speed of the last 30 s, which a total that moved
+    only when a variant ended froze for minutes ("0:00:20" for five minutes of a campaign's
+    render), and which the uneven rate of a batch (audio first, then encodes, then copies)
+    would make jump."""
+
+    def render(self, task: Task) -> Text:
+        if not task.fields.get("overall") or task.finished:
+            return super().render(task)
+        done = task.completed / task.total if task.total else 0.0
+        if done <= 0.005 or task.elapsed is None:   # too little done to say anything yet
+            return Text("-:--:--", style="progress.remaining")
+        seconds = int(task.elapsed * (1 - done) / done)
+        minutes, seconds = divmod(seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        return Text(f"{hours:d}:{minutes:02d}:{seconds:02d}", style="progress.remaining")
+
+
 class Bars(Progress):
     """rich's Progress, laid out again for the terminal's width at every refresh, so that no
     line is ever wider than the terminal (a wrapped line would break the redraw)."""
@@ -107,23 +127,30 @@ class Bars(Progress):
                                       table_column=Column(width=PERCENT_CELLS, no_wrap=True)))
             optional = {"speed": TextColumn("{task.fields[speed]:>6}", markup=False,
                                             table_column=Column(width=6, no_wrap=True)),
-                        "elapsed": TimeElapsedColumn(), "remaining": TimeRemainingColumn()}
+                        "elapsed": TimeElapsedColumn(), "remaining": RemainingColumn()}
             columns += [optional[name] for name in OPTIONAL_CELLS if name in kept]
             self._layouts[plan] = tuple(columns)
         return self._layouts[plan]
 
 
 class RichReporter:
-    """Overall variants done / total with an ETA, and a bar with speed per running variant.
+    """Overall work done with an ETA, and a bar with speed per running variant.
+
+    The overall row is the work done, not the variants finished: each variant's fraction
+    weighted by its expected cost (progress.work_of), so that it moves while the long encodes
+    run; with ~80 variants the running bars do not all fit, and that row is what is read.
 
     `transient`: the bars vanish when the batch ends and no line is printed per variant (for
     `watch`, which reports each change's outcomes itself).
     """
 
     def __init__(self, plan: Plan, transient: bool = False, console: Console | None = None):
-        self.total = sum(1 for v in plan.variants if v.status == "stale")
+        stale = [v for v in plan.variants if v.status == "stale"]
+        self.total = len(stale)
         self.transient = transient
         self.running: set[str] = set()
+        self._work = {v.variant.key: work_of(v) for v in stale}
+        self._done: dict[str, float] = {}   # key: fraction of its work done
         # highlight=False: numbers and paths in variant keys are not coloured as if they meant
         # something; NO_COLOR is honoured by rich itself.
         self._bars = Bars(console or Console(highlight=False), transient=transient)
@@ -134,13 +161,23 @@ class RichReporter:
     def __enter__(self):
         if self.total:   # nothing to render (all up to date): no display at all
             self._bars.__enter__()
-            self._overall = self._bars.add_task(f"{self.total} variants", total=self.total,
-                                                speed="")
+            self._overall = self._bars.add_task(f"{self.total} variants",
+                                                total=sum(self._work.values()) or 1.0,
+                                                speed="", overall=True)
         return self
 
     def __exit__(self, *exc) -> None:
         if self.total:
             self._bars.__exit__(*exc)
+
+    def _advance(self, key: str, fraction: float) -> None:
+        """The overall row at the work done, with `key` at `fraction` (never backwards: a
+        two-pass encode's report, say, or a bar restarted)."""
+        with self._lock:
+            self._done[key] = max(self._done.get(key, 0.0), min(1.0, fraction))
+            done = sum(self._work.get(k, 0.0) * f for k, f in self._done.items())
+        if self._overall is not None:
+            self._bars.update(self._overall, completed=done)
 
     def started(self, plan: VariantPlan) -> None:
         with self._lock:
@@ -157,6 +194,7 @@ class RichReporter:
         media_seconds = fraction * (plan.master.duration if plan.master else 0)
         speed = f"{media_seconds / elapsed:4.1f}x" if elapsed > 0 else ""
         self._bars.update(task, completed=fraction, speed=speed)
+        self._advance(plan.variant.key, fraction)
 
     def finished(self, outcome: Outcome) -> None:
         if outcome.status not in ("rendered", "remade", "failed"):
@@ -171,4 +209,4 @@ class RichReporter:
             self._bars.console.print(
                 Text.assemble((outcome.status, style),
                               f" {outcome.plan.variant.key} {outcome.seconds:.1f}s"))
-        self._bars.advance(self._overall, 1)
+        self._advance(outcome.plan.variant.key, 1.0)   # a failed variant's work is over too

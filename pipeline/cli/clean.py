@@ -4,11 +4,12 @@ uses (render/intermediates.py), listed, and deleted only when asked."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
-from pipeline.cli.common import emit, fails_cleanly, verbosity
+from pipeline.cli.common import emit, fails_cleanly, say_waiting, verbosity
 from pipeline.errors import PipelineError, ValidationError
 from pipeline.manifest import Manifest, load_manifest
 from pipeline.render.intermediates import (
@@ -17,6 +18,7 @@ from pipeline.render.intermediates import (
     unjudged_warning,
     unused_intermediates,
 )
+from pipeline.render.lock import campaign_lock
 from pipeline.render.plan import build_plan
 from pipeline.render.strays import delete_strays, stray_files
 
@@ -55,28 +57,32 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
     if problems:
         raise ValidationError(problems)
     failed = False
-    for manifest in loaded:
-        if delete:
-            strays, errors = delete_strays(manifest)
-        else:
-            strays, errors = stray_files(manifest), []
-        for path in strays:
-            click.echo(str(path))
-        for diagnostic in errors:
-            emit(diagnostic)
-        failed = failed or bool(errors)
-        size = sum(path.stat().st_size for path in strays if path.exists())
-        if delete:
-            said = f"{len(strays)} file{'s' if len(strays) != 1 else ''} of no variant deleted" \
-                + (f", {len(errors)} could not be" if errors else "")
-        elif strays:
-            said = f"{len(strays)} file{'s' if len(strays) != 1 else ''} of no variant " \
-                   f"({size / 1e6:.1f} MB), not deleted: --delete deletes them"
-        else:
-            said = "every file belongs to a variant"
-        if strays or errors or not verbosity().quiet:
-            click.echo(f"{manifest.campaign_dir}: {said}", err=True)
-        failed = _clean_intermediates(manifest, delete) or failed
+    # Deleting waits for a render of the campaign to end (render/lock.py): which files and
+    # intermediates are used is judged from the folder as it is, which that render changes.
+    folders = [m.campaign_dir for m in loaded if m.campaign_dir.is_dir()]
+    with campaign_lock(folders, "clean --delete", on_wait=say_waiting) if delete else nullcontext():
+        for manifest in loaded:
+            if delete:
+                strays, errors = delete_strays(manifest)
+            else:
+                strays, errors = stray_files(manifest), []
+            for path in strays:
+                click.echo(str(path))
+            for diagnostic in errors:
+                emit(diagnostic)
+            failed = failed or bool(errors)
+            size = sum(path.stat().st_size for path in strays if path.exists())
+            if delete:
+                said = f"{len(strays)} file{'s' if len(strays) != 1 else ''} of no variant deleted" \
+                    + (f", {len(errors)} could not be" if errors else "")
+            elif strays:
+                said = f"{len(strays)} file{'s' if len(strays) != 1 else ''} of no variant " \
+                       f"({size / 1e6:.1f} MB), not deleted: --delete deletes them"
+            else:
+                said = "every file belongs to a variant"
+            if strays or errors or not verbosity().quiet:
+                click.echo(f"{manifest.campaign_dir}: {said}", err=True)
+            failed = _clean_intermediates(manifest, delete) or failed
     if failed:
         raise click.exceptions.Exit(1)
 

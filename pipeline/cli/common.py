@@ -11,12 +11,15 @@ import sys
 import threading
 import traceback
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable
 
 import click
 
 from pipeline.cli import HeldInterrupt
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error
+from pipeline.manifest import load_manifest
+from pipeline.render.lock import Holder, campaign_lock
 
 
 @dataclass
@@ -218,3 +221,28 @@ def fails_cleanly(command):
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def say_waiting(holder: Holder) -> None:
+    """What a command that waits for another's lock on its campaign says, once, on stderr."""
+    who = f"pid {holder.pid}" if holder.pid else "another process"
+    if holder.started:
+        who += f", started {datetime.fromtimestamp(holder.started).strftime('%H:%M')}"
+    what = holder.command or "render"
+    click.echo(f"{holder.folder}: waiting for another {what} of this campaign ({who}) to "
+               "finish...", err=True)
+
+
+@contextlib.contextmanager
+def campaign_locked(manifest_paths, command: str):
+    """Within: the lock of every campaign the manifests name (render/lock.py), waiting for a
+    command holding one, and saying so. A manifest that cannot be read locks nothing: the
+    command reports it as it would have."""
+    folders = []
+    for path in manifest_paths:
+        try:
+            folders.append(load_manifest(path).campaign_dir)
+        except PipelineError:
+            continue
+    with campaign_lock(folders, command, on_wait=say_waiting):
+        yield

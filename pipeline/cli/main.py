@@ -11,6 +11,7 @@ import importlib
 import json
 import shutil
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -18,6 +19,7 @@ import click
 from pipeline import __version__
 from pipeline.cli.common import (
     TARGET_URL,
+    campaign_locked,
     emit,
     fails_cleanly,
     name_the_environment_variable,
@@ -26,7 +28,7 @@ from pipeline.cli.common import (
     verbosity_options,
     with_selectors,
 )
-from pipeline.cli.progress import make_reporter
+from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, default_jobs, render_plan
@@ -238,38 +240,42 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     if store and executor != "dask":
         raise click.UsageError("--store goes with --executor dask")
-    plan = build_plan(manifests, force=force, selection=Selection(spot, lang, profile))
-    if dry_run:
-        report_plan_diagnostics(plan)
-        for v in plan.variants:
-            if v.status != "up-to-date":
-                action = "blocked" if v.status == "blocked" else \
-                    "would remake" if v.remake else "would render"
-                click.echo(f"{action:<12} "
-                           f"{v.variant.key}  ({'; '.join(v.reasons)})")
-        report_strays(plan, whole=not (spot or lang or profile))
-        click.echo(plan_summary(plan), err=True)
-        plan.save_caches()
-        sys.exit(1 if plan.errors else 0)
-    # Warnings of the variants about to be rendered are printed with them, after the render.
-    later = {d for v in plan.variants if v.status == "stale" for d in v.warnings}
-    for diagnostic in plan.diagnostics:
-        if diagnostic not in later:
-            emit(diagnostic)
-    jobs = jobs or default_jobs()
-    reporter = make_reporter(plan, quiet=verbosity().quiet)
-    try:
-        with reporter:
-            outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter,
-                                   scheduler=scheduler if executor == "dask" else None,
-                                   store=Store(store, endpoint_url) if store else None)
-    finally:
-        # Interrupted too: the catalog lists the files in place, those made before the Ctrl-C.
-        # A record it cannot list is reported, and the others are listed all the same.
-        unlisted = [problem for manifest in plan.manifests
-                    for problem in write_catalog_through(manifest)]
-        for problem in unlisted:
-            emit(problem)
+    # Planning too: a render waiting for another of its campaign plans from what that one
+    # left (render/lock.py). A dry run writes nothing a render does: no lock.
+    with nullcontext() if dry_run else campaign_locked(manifests, "render"):
+        with planning(len(manifests), quiet=verbosity().quiet or dry_run):
+            plan = build_plan(manifests, force=force, selection=Selection(spot, lang, profile))
+        if dry_run:
+            report_plan_diagnostics(plan)
+            for v in plan.variants:
+                if v.status != "up-to-date":
+                    action = "blocked" if v.status == "blocked" else \
+                        "would remake" if v.remake else "would render"
+                    click.echo(f"{action:<12} "
+                               f"{v.variant.key}  ({'; '.join(v.reasons)})")
+            report_strays(plan, whole=not (spot or lang or profile))
+            click.echo(plan_summary(plan), err=True)
+            plan.save_caches()
+            sys.exit(1 if plan.errors else 0)
+        # Warnings of the variants about to be rendered are printed with them, after the render.
+        later = {d for v in plan.variants if v.status == "stale" for d in v.warnings}
+        for diagnostic in plan.diagnostics:
+            if diagnostic not in later:
+                emit(diagnostic)
+        jobs = jobs or default_jobs()
+        reporter = make_reporter(plan, quiet=verbosity().quiet)
+        try:
+            with reporter:
+                outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter,
+                                       scheduler=scheduler if executor == "dask" else None,
+                                       store=Store(store, endpoint_url) if store else None)
+        finally:
+            # Interrupted too: the catalog lists the files in place, those made before the Ctrl-C.
+            # A record it cannot list is reported, and the others are listed all the same.
+            unlisted = [problem for manifest in plan.manifests
+                        for problem in write_catalog_through(manifest)]
+            for problem in unlisted:
+                emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
     report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last
     warned = [o for o in outcomes

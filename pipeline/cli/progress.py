@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import TextIO
+from contextlib import contextmanager
+from typing import Iterator, TextIO
 
-from pipeline.render.batch import Outcome
+from pipeline.render.batch import Outcome, estimated_cost
 from pipeline.render.variants import Plan, VariantPlan
 
 
@@ -15,6 +16,13 @@ def can_redraw(stream: TextIO | None = None) -> bool:
     """A terminal that can move its cursor: a tty whose TERM is not dumb."""
     stream = stream or sys.stdout
     return stream.isatty() and os.environ.get("TERM", "") not in ("dumb", "unknown")
+
+
+def work_of(plan: VariantPlan) -> float:
+    """A stale variant's share of a render's work, in batch.estimated_cost's units (a picture
+    encoded ~100x a copy); a remake only makes the files beside its variant again: a copy's."""
+    seconds = plan.master.duration if plan.master else 0.0
+    return max(seconds, 0.1) if plan.remake else max(estimated_cost(plan), 0.1)
 
 
 class PlainReporter:
@@ -64,3 +72,18 @@ def make_reporter(plan: Plan, quiet: bool = False, transient: bool = False):
         from pipeline.cli.bars import RichReporter
         return RichReporter(plan, transient=transient)
     return PlainReporter(plan, quiet=quiet or transient)
+
+
+@contextmanager
+def planning(count: int, quiet: bool = False) -> Iterator[None]:
+    """On a terminal, a spinner saying what runs before any bar can: planning probes every
+    master and hashes every input (seconds for a campaign of 21 languages, minutes with cold
+    caches on a network disk), and a terminal that shows nothing then looks hung."""
+    if quiet or not can_redraw():
+        yield
+        return
+    from rich.console import Console
+    what = f"{count} manifests" if count != 1 else "the manifest"
+    with Console(highlight=False).status(f"planning: reading {what}, probing the masters, "
+                                         "hashing and checking the inputs..."):
+        yield

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import langcodes
 
-from pipeline.cli.common import emit, fails_cleanly, plural, verbosity, with_selectors
+from pipeline.cli.common import emit, fails_cleanly, plural, say_waiting, verbosity, with_selectors
 from pipeline.cli.progress import make_reporter
 from pipeline.errors import PipelineError
 from pipeline.manifest import QcSettings, Style, load_manifest
@@ -198,7 +198,7 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
 
     try:
         watch_manifest(manifest, on_event=print_event, debounce_ms=debounce, jobs=jobs,
-                       reporter=progress_display,
+                       reporter=progress_display, on_wait=say_waiting,
                        selection=Selection(spot, lang, profile) if spot or lang or profile else None)
     except KeyboardInterrupt:     # later presses are ignored (fails_cleanly)
         running = sorted(displays[0].running) if displays else []

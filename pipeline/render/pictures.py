@@ -115,6 +115,10 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
                 if encoded or made:
                     _encode([encoding[i] for i in encoded], [silent[i] for i in encoded], made,
                             (burns or shared)[0], threads, progress)
+            for index in encoded:   # the poster frame, if the picture reached its time
+                taken = poster_frames(encoding[index], 1)
+                if taken.exists():
+                    shutil.move(taken, encoding[index].poster)
             for index, job in enumerate(encoding):
                 taken = encoding[lead[index]].poster
                 if lead[index] != index and taken.exists():   # else read from its file, as the lead's
@@ -131,6 +135,14 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
         finally:   # a failure or an interrupt anywhere: no poster left under its partial name
             for job in jobs:
                 job.poster.unlink(missing_ok=True)
+
+
+def poster_frames(job: Job, number: int | None = None) -> Path:
+    """The image2 pattern of the frames `record.poster_output` takes for `job`, in its work
+    folder, or the file of frame `number` (1: the poster)."""
+    variant = job.plan.variant
+    name = f"poster-{variant.language.code}-{variant.profile.name}.{'%d' if number is None else number}.jpg"
+    return job.workdir / name
 
 
 def _leads(plans: list[VariantPlan]) -> list[int]:
@@ -167,7 +179,7 @@ def _encode(jobs: list[Job], silent: list[Path], made: list[tuple[VariantPlan, P
             split = picture.filter_multi_output("split", 2)
             outputs.append(ffmpeg.output(split[0], str(silent[jobs.index(job)]),
                                          **picture_args(profile, threads, duration, log)))
-            outputs.append(poster_output(split[1], poster_time(job.plan), job.poster))
+            outputs.append(poster_output(split[1], poster_time(job.plan), poster_frames(job)))
         for plan, partial, log in making:
             profile = plan.variant.profile
             picture = branches[_frame(profile)].pop()

@@ -21,6 +21,7 @@ from pipeline.errors import Diagnostic, PipelineError, raise_if_errors
 from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
+from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Plan, Selection, VariantPlan
 from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
@@ -50,7 +51,8 @@ class WatchEvent:
 def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
           stop_event: threading.Event | None = None, debounce_ms: int = 800,
           jobs: int = 1, reporter: ReporterFactory | None = None,
-          selection: Selection | None = None) -> None:
+          selection: Selection | None = None,
+          on_wait: Callable[[Holder], None] | None = None) -> None:
     """Watch the manifest, its subtitles and audio folders until `stop_event` is set.
 
     Calls `on_event` with a "ready" event once the watcher is listening, then per batch of
@@ -60,7 +62,8 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
     translator's one language). Raises `PipelineError` if the manifest is invalid at the
     start, `CommandLineError` if the selection names what it does not have (as `render`
     does); later mistakes in it are reported as "error" events and the last good manifest is
-    kept.
+    kept. Each batch of changes is planned and rendered holding the campaign's lock
+    (render/lock.py), `on_wait(holder)` called when it waits for another command's.
     """
     manifest_path = Path(manifest_path)
     manifest = load_manifest(manifest_path)
@@ -83,8 +86,12 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                 continue
             changed = {Path(path) for _, path in changes}
             try:
-                event, reloaded = handle_changes(manifest, changed, jobs=jobs, reporter=reporter,
-                                                 on_checked=on_event, selection=selection)
+                # Another render of the campaign (one typed beside the watch) first: this
+                # one then plans from the files it made.
+                with campaign_lock([manifest.campaign_dir], "watch", on_wait=on_wait):
+                    event, reloaded = handle_changes(manifest, changed, jobs=jobs,
+                                                     reporter=reporter, on_checked=on_event,
+                                                     selection=selection)
             except PipelineError as exc:      # a mistake in a file never stops the watcher
                 event, reloaded = WatchEvent("error", tuple(sorted(changed)),
                                              diagnostics=tuple(exc.diagnostics)), None
