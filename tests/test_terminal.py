@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -269,6 +272,55 @@ def test_verbose_logging_goes_above_the_live_display(fast):
     assert "ffmpeg -hide_banner" in result.text
     overall = [row for row in result.all_rows if row.startswith("3 variants")]
     assert len(overall) == 1, result.describe()
+
+
+@pytest.mark.e2e
+def test_the_total_rises_with_the_work_before_any_variant_is_done(slow):
+    """With ~80 variants the running bars are cut, and the total is the line people read: it
+    moved only when a variant ended (minutes at "28.6%"), and the bars of a burn group stayed
+    at 0 % until the decode reached its poster's time (ffmpeg 5.1 reports nothing until every
+    output has written its header). Here the burn's poster is at 60 % of the spot."""
+    slow.subtitle("nah", "1\n00:00:03,000 --> 00:00:04,200\ntarde\n")
+    result = run(slow, "render", manifest(slow), "-j", "1")
+    assert result.status == 0, result.describe()
+    before = tty.plain(result.output).split("rendered ")[0]
+    totals = [value for line in tty.drawn_lines(before) if line.startswith("3 variants")
+              for value in tty.percentages(line)]
+    assert any(0 < value < 100 for value in totals), f"the total did not move: {totals}"
+    burned = [value for line in tty.drawn_lines(before) if "spot.nah.slow" in line
+              for value in tty.percentages(line)]
+    # Its first report came with the poster: 27 % here (60 % less x264's lookahead); now
+    # with the first frames encoded.
+    assert 0 < next(value for value in burned if value > 0) < 15, f"the bar jumped: {burned}"
+
+
+@pytest.mark.e2e
+def test_a_second_render_of_a_campaign_waits_for_the_first_and_says_so(slow):
+    """Two renders side by side: the older one rewrote shared sidecars with old subtitles
+    after the newer one had written them. The second waits, says for whom, then plans from
+    what the first left (all up to date)."""
+    first = subprocess.Popen([str(tty.PIPELINE), "render", manifest(slow), "-j", "1"],
+                             cwd=slow.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env={**os.environ, "TMPDIR": str(slow.root / "tmp")})
+    try:
+        lock = slow.root / "build/test-campaign/.pipeline.lock"
+        deadline = time.monotonic() + 30
+        while f"pid={first.pid}" not in (lock.read_text() if lock.exists() else ""):
+            assert time.monotonic() < deadline and first.poll() is None, "the first never locked"
+            time.sleep(0.05)
+        still_running = []
+        second = run(slow, "render", manifest(slow),
+                     steps=[(tty.shows("waiting for another render of this campaign"),
+                             lambda child: still_running.append(first.poll() is None))])
+        assert still_running == [True], second.describe()
+        assert f"(pid {first.pid}, started " in second.text, second.describe()
+        assert first.wait(timeout=5) == 0
+        assert second.status == 0, second.describe()
+        assert "0 rendered, 3 up-to-date, 0 failed, 0 blocked" in second.screen, second.describe()
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
 
 
 # --- plan and check: --json stays JSON on a terminal ----------------------------------------

@@ -84,6 +84,16 @@ def planning(count: int, quiet: bool = False) -> Iterator[None]:
         return
     from rich.console import Console
     what = f"{count} manifests" if count != 1 else "the manifest"
-    with Console(highlight=False).status(f"planning: reading {what}, probing the masters, "
-                                         "hashing and checking the inputs..."):
+    status = Console(highlight=False).status(f"planning: reading {what}, probing the masters, "
+                                              "hashing and checking the inputs...")
+    # Shown after two seconds only: a plan from warm caches (a render with nothing to do) leaves
+    # the terminal as it was, no cursor codes.
+    timer = threading.Timer(2.0, status.start)
+    timer.daemon = True
+    timer.start()
+    try:
         yield
+    finally:
+        timer.cancel()
+        timer.join()
+        status.stop()
