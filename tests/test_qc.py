@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -285,6 +286,29 @@ def test_text_taller_than_the_frame_is_an_error(tmp_path, noto):
                               style=Style(), font=noto, settings=QcSettings(max_lines=20))
                 if d.code == "fit"]
     assert short.severity == "error" and "takes 14 lines" in short.message
+
+
+def test_a_pasted_paragraph_that_fits_the_height_is_still_an_error_when_burned(tmp_path, noto):
+    # A translator's trial: 800 characters pasted into one cue were burned on 12 lines over
+    # the picture (they fit the 1080-line frame's title-safe height), after warnings only.
+    paragraph = " ".join(["Ñuu savi kuu ndaꞌa ñayiu tu kuu xiko"] * 22)
+    settings = QcSettings(max_line_chars=10_000, max_cps=10_000, max_duration=100)
+    found = qc(tmp_path, f"1\n00:00:01,000 --> 00:00:14,000\n{paragraph}\n", style=Style(),
+               font=noto, settings=settings)
+    (problem,) = [d for d in found if d.code == "fit"]
+    assert problem.severity == "error" and problem.line == 1
+    assert re.match(r"cue 1 would be burned on \d+ lines, more than twice the 2 a cue may take "
+                    r"\(qc: max_lines\), over the picture at 0.05 of the height", problem.message), \
+        problem.message
+    lines = int(problem.message.split("burned on ")[1].split()[0])
+    assert 4 < lines <= 13          # under the height's limit: the new rule, not the old one
+    # Up to twice the limit it stays a warning (a verse of a song, a sign).
+    verse = "\n".join(["ñuu savi"] * 4)
+    (fit,) = [d for d in qc(tmp_path, f"1\n00:00:01,000 --> 00:00:14,000\n{verse}\n",
+                            style=Style(), font=noto) if d.code == "line-count"]
+    assert fit.severity == "warning"
+    assert not [d for d in qc(tmp_path, f"1\n00:00:01,000 --> 00:00:14,000\n{verse}\n",
+                              style=Style(), font=noto) if d.severity == "error"]
 
 
 def test_a_word_wider_than_title_safe_warns(tmp_path, noto):

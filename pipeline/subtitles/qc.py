@@ -245,7 +245,7 @@ class _Fitter:
         # Lines that fit as written are burned as written: one measure, no wrapping. (Runs of
         # spaces make these lines wider than the burner's, never narrower.)
         if text_width("\n".join(lines), measure, layout.em_px) <= layout.max_width:
-            return self._too_tall(cue, len(lines), layout.em_px, measure, where, path)
+            return self._too_tall(cue, len(lines), layout.em_px, measure, where, path, qc)
         wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
         safe = Number(layout.max_width, ".0f")
         if em < layout.em_px:
@@ -258,7 +258,7 @@ class _Fitter:
                     width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
                     where=where), path, cue.line,
                 "hyphenate or shorten the word", "fit")]
-        too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path)
+        too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path, qc)
         if too_tall:
             return too_tall
         if len(wrapped) > max(qc.max_lines, len(lines)):
@@ -273,13 +273,22 @@ class _Fitter:
         return []
 
     def _too_tall(self, cue: Cue, count: int, em: float, measure: Font, where: Message,
-                  path) -> list[Diagnostic]:
+                  path, qc: QcSettings) -> list[Diagnostic]:
         """An error when `count` lines at `em` px are taller than the title-safe height (EBU
         R 95's 90 %): lines would be cut off the frame (a pasted paragraph burned 21 lines into
-        a 360-line frame, its first line above the top edge)."""
+        a 360-line frame, its first line above the top edge); or when they are more than twice
+        `qc.max_lines`: a burned block no viewer can turn off, over the picture (a pasted
+        paragraph of 800 characters took 12 lines of a 1080-line frame, over the spot's
+        title). Up to twice the limit is a warning (`check`): a song's verse, a sign."""
         line = em * line_height_em(measure)
         if count * line <= self.height * SAFE_AREA:
-            return []
+            if count <= 2 * qc.max_lines:
+                return []
+            return [error(
+                f"cue {cue.index} would be burned on {count} lines, more than twice the "
+                f"{qc.max_lines} a cue may take (qc: max_lines), over the picture {where} "
+                "(a pasted paragraph?)", path, cue.line,
+                "split it into cues of one or two lines each, timed with the speech", "fit")]
         return [error(
             f"cue {cue.index} cannot fit the frame: its text takes {count} lines, "
             f"{count * line:.0f} px, and {int(self.height * SAFE_AREA // line)} fit the title-safe "
