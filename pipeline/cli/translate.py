@@ -179,7 +179,8 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
     """Check and re-render as soon as a subtitle or audio file changes.
 
     Watches the manifest and its subtitles and audio folders. A new or saved file is checked
-    at once; the variants of its spot and language are rendered again. A file with errors is
+    at once; the variants of its spot and language are rendered again. On starting, the
+    variants already out of date (a file edited before) are checked and rendered the same way. A file with errors is
     reported and the previous good render is kept. --spot, --lang and --profile narrow it as
     they narrow `pipeline render`: only those files are watched, only those variants
     rendered. Stop with Ctrl-C: exit code 0, or 130 if a render was running then (it is
@@ -218,6 +219,9 @@ def print_event(event: WatchEvent) -> None:
     # A "changed" event told before its renders (a "checked" one) adds only its outcomes.
     for path in event.paths if not event.told else ():
         click.echo(f"{'removed' if path in event.removed else 'changed'}: {path}")
+    # Rendered with no save of this session to explain it: edited before watch started.
+    for plan in event.behind if not event.told else ():
+        click.echo(f"out of date: {plan.variant.key} ({'; '.join(plan.reasons)})")
     for diagnostic in event.diagnostics if event.kind == "error" else ():
         emit(diagnostic)
     if event.kind == "error":

@@ -1,5 +1,6 @@
 """Watch mode: a translator saves a subtitle file (or a dubbed track), it is checked at once and
-the variants it affects are rendered again.
+the variants it affects are rendered again. On starting, it first catches up with what was
+saved while nothing watched: the out-of-date variants are checked and rendered as after a save.
 
 File-system events come from `watchfiles` (inotify and its kin, through the Rust `notify`
 crate), debounced, so an editor's save in several writes is one change. A bad file blocks its
@@ -13,7 +14,7 @@ import threading
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Callable, Iterable, Literal
 
 import watchfiles
 
@@ -46,6 +47,9 @@ class WatchEvent:
     # A "changed" event whose paths, checks and blocking problems a "checked" event gave
     # before its renders started: only the outcomes are new.
     told: bool = False
+    # Variants found stale when watch started or reloaded the manifest (an edit made before,
+    # a variant never rendered): named, since no save of this session explains their render.
+    behind: tuple[VariantPlan, ...] = ()
 
 
 def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
@@ -55,11 +59,13 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
           on_wait: Callable[[Holder], None] | None = None) -> None:
     """Watch the manifest, its subtitles and audio folders until `stop_event` is set.
 
-    Calls `on_event` with a "ready" event once the watcher is listening, then per batch of
-    changes a "checked" event (the files' checks, at once) and a "changed" one after its
-    renders (which a `reporter(plan)` follows while they run). With `selection`, only the
-    files of its spots and languages are watched and only its variants rendered (a
-    translator's one language). Raises `PipelineError` if the manifest is invalid at the
+    Once the watcher is listening, catches up (`catch_up`: the selection's variants out of
+    date are checked and rendered as if their files had just been saved, with a save's
+    events), then calls `on_event` with a "ready" event, then per batch of changes a
+    "checked" event (the files' checks, at once) and a "changed" one after its renders
+    (which a `reporter(plan)` follows while they run). With `selection`, only the files of
+    its spots and languages are watched and only its variants rendered (a translator's one
+    language). Raises `PipelineError` if the manifest is invalid at the
     start, `CommandLineError` if the selection names what it does not have (as `render`
     does); later mistakes in it are reported as "error" events and the last good manifest is
     kept. Each batch of changes is planned and rendered holding the campaign's lock
@@ -71,6 +77,7 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
         # Checked as render checks it, names and combinations, before anything is watched: a
         # typo would otherwise watch nothing, silently.
         build_plan([manifest_path], selection=selection).save_caches()
+    caught_up = False
     while not (stop_event and stop_event.is_set()):
         roots = watched_roots(manifest)
         ready = False
@@ -79,28 +86,42 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                                         debounce=debounce_ms,
                                         stop_event=stop_event, rust_timeout=250,
                                         yield_on_timeout=True):
+            if not caught_up:
+                # Once the watcher listens, so a save during these renders is not missed, and
+                # before "ready": a save after it is a new change, not one the catch-up saw.
+                # Once only: listening again on moved folders follows a reload, which caught up.
+                caught_up = True
+                event, _ = _locked(manifest, (manifest.path,), on_wait, lambda: (catch_up(
+                    manifest, jobs=jobs, reporter=reporter, on_checked=on_event,
+                    selection=selection), None))
+                if event is not None:
+                    on_event(event)
             if not ready:
                 ready = True
                 on_event(WatchEvent("ready", watching=roots))
             if not changes:
                 continue
             changed = {Path(path) for _, path in changes}
-            try:
-                # Another render of the campaign (one typed beside the watch) first: this
-                # one then plans from the files it made.
-                with campaign_lock([manifest.campaign_dir], "watch", on_wait=on_wait):
-                    event, reloaded = handle_changes(manifest, changed, jobs=jobs,
-                                                     reporter=reporter, on_checked=on_event,
-                                                     selection=selection)
-            except PipelineError as exc:      # a mistake in a file never stops the watcher
-                event, reloaded = WatchEvent("error", tuple(sorted(changed)),
-                                             diagnostics=tuple(exc.diagnostics)), None
+            event, reloaded = _locked(manifest, changed, on_wait, lambda: handle_changes(
+                manifest, changed, jobs=jobs, reporter=reporter, on_checked=on_event,
+                selection=selection))
             on_event(event)
             if reloaded is not None:
                 folders_moved = watched_roots(reloaded) != roots
                 manifest = reloaded
                 if folders_moved:
                     break  # listen again, on the folders the manifest names now
+
+
+def _locked(manifest: Manifest, paths, on_wait, work):
+    """`work()` holding the campaign's lock; a `PipelineError` it raises as an "error" event."""
+    try:
+        # Another render of the campaign (one typed beside the watch) first: this one then
+        # plans from the files it made.
+        with campaign_lock([manifest.campaign_dir], "watch", on_wait=on_wait):
+            return work()
+    except PipelineError as exc:      # a mistake in a file never stops the watcher
+        return WatchEvent("error", tuple(sorted(paths)), diagnostics=tuple(exc.diagnostics)), None
 
 
 def watched_roots(manifest: Manifest) -> tuple[Path, ...]:
@@ -161,7 +182,9 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     """Check the changed files and render what they affect (of `selection`'s variants only);
     (event, the reloaded manifest). `on_checked` is given the checks as a "checked" event
     before the renders start: a translator reads them at once, not after the render (whose
-    progress display would hold them back), nor never if the render is stopped."""
+    progress display would hold them back), nor never if the render is stopped. A reloaded
+    manifest catches up as watch does on starting: the files of the variants out of date
+    are checked too, and those variants named."""
     ordered = tuple(sorted(paths))
     removed = tuple(p for p in ordered if not p.exists())
     reloaded = None
@@ -184,12 +207,51 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     selected = [v for v in plan.variants
                 if (wanted is None or (v.variant.spot.id, v.variant.language.code) in wanted)
                 and (selection is None or selection.wants(v))]
-    checks = tuple(_check(manifest, plan, path) for path in ordered
+    behind = _behind(selected) if reloaded is not None else []
+    event = _check_and_render(manifest, plan, selected, ordered, removed, behind, jobs=jobs,
+                              reporter=reporter, on_checked=on_checked)
+    return event, reloaded
+
+
+def catch_up(manifest: Manifest, *, jobs: int = 1, reporter: ReporterFactory | None = None,
+             on_checked: Callable[[WatchEvent], None] | None = None,
+             selection: Selection | None = None) -> WatchEvent | None:
+    """What was saved while nothing watched: `selection`'s variants that are stale (an edit
+    made before watch started, never rendered) or blocked, their files checked and those
+    variants rendered as after a save of those files; the "changed" event, or None when all
+    are up to date (nothing checked, nothing rendered). A translator edited her file, then
+    started watch, and heard nothing until she saved it again."""
+    plan = build_plan([manifest.path])
+    if not plan.manifests:
+        return WatchEvent("error", (manifest.path,), diagnostics=tuple(plan.diagnostics))
+    selected = _behind(v for v in plan.variants if selection is None or selection.wants(v))
+    if not selected:
+        plan.save_caches()
+        return None
+    return _check_and_render(manifest, plan, selected, (), (), selected, jobs=jobs,
+                             reporter=reporter, on_checked=on_checked)
+
+
+def _behind(variants: Iterable[VariantPlan]) -> list[VariantPlan]:
+    return [v for v in variants if v.status in ("stale", "blocked")]
+
+
+def _check_and_render(manifest: Manifest, plan: Plan, selected: list[VariantPlan],
+                      changed: tuple[Path, ...], removed: tuple[Path, ...],
+                      behind: list[VariantPlan], *, jobs: int,
+                      reporter: ReporterFactory | None,
+                      on_checked: Callable[[WatchEvent], None] | None) -> WatchEvent:
+    """The changed files and those of the `behind` variants checked ("checked" event to
+    `on_checked`), then the `selected` variants rendered; the "changed" event."""
+    files = set(changed) | {path for v in behind for path in _files_of(manifest, v)}
+    checks = tuple(_check(manifest, plan, path) for path in sorted(files)
                    if path.suffix.lower() in SUBTITLE_SUFFIXES and path.exists())
     checked = {check.path.resolve() for check in checks}
     blocking = _blocking(plan, selected, checked)
+    named = tuple(v for v in behind if v.status == "stale")  # blocked ones: their outcome says
     if on_checked is not None:
-        on_checked(WatchEvent("checked", ordered, checks, blocking, removed=removed))
+        on_checked(WatchEvent("checked", changed, checks, blocking, removed=removed,
+                              behind=named))
     narrowed = Plan(plan.manifests, selected, plan.diagnostics, plan.caches)
     try:
         with reporter(narrowed) if reporter else nullcontext() as progress:
@@ -199,8 +261,17 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
         # variants, left the files in place and the catalog listing the ones before them.
         problems = write_catalog_through(manifest)
     raise_if_errors(problems)
-    return WatchEvent("changed", ordered, checks, blocking, tuple(outcomes), removed=removed,
-                      told=on_checked is not None), reloaded
+    return WatchEvent("changed", changed, checks, blocking, tuple(outcomes), removed=removed,
+                      told=on_checked is not None, behind=named)
+
+
+def _files_of(manifest: Manifest, plan: VariantPlan) -> list[Path]:
+    """The subtitle and audio files of a variant's spot and language, found as the watcher
+    finds them (a blocked variant's plan may not have got as far as naming them)."""
+    keep, pair = _Filter(manifest), (plan.variant.spot.id, plan.variant.language.code)
+    folders = ((manifest.subtitles_dir / pair[0]).resolve(), (manifest.audio_dir / pair[0]).resolve())
+    return [path for folder in folders if folder.is_dir() for path in sorted(folder.iterdir())
+            if keep(None, str(path)) and affected_pair(manifest, path) == pair]
 
 
 def _check(manifest: Manifest, plan: Plan, path: Path) -> CheckResult:
