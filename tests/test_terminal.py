@@ -472,7 +472,11 @@ def test_ctrl_c_while_watch_renders_keeps_the_previous_render(watched):
 
 @pytest.mark.e2e
 def test_watch_with_a_language_from_the_environment_renders_that_language_only(fast):
-    # Both languages saved; only PIPELINE_WATCH_LANG's is checked and rendered.
+    # Both languages saved; only PIPELINE_WATCH_LANG's is checked and rendered. tzo rendered
+    # first: watch would otherwise catch up with it on starting, before the saves.
+    rendered = CliRunner().invoke(cli, ["render", str(fast.manifest), "--lang", "tzo"],
+                                  catch_exceptions=False)
+    assert rendered.exit_code == 0, rendered.output
     result = run(fast, "watch", manifest(fast), "--debounce", "100",
                  env={"PIPELINE_WATCH_LANG": "tzo"},
                  steps=[(tty.shows("Ctrl-C to stop"),
@@ -513,3 +517,85 @@ def test_ctrl_c_as_watch_finishes_a_variant_leaves_the_catalog_listing_it(watche
     assert "was abandoned" in result.text, result.describe()
     assert_complete_or_absent(watched, SLOW_SECONDS)
     assert leftovers(watched) == []
+
+
+def logged_ffmpeg(campaign: Campaign) -> tuple[dict[str, str], Path]:
+    """An environment whose FFMPEG is the real ffmpeg behind a script that first writes its
+    arguments, one run a line, to the returned log: which ffmpeg runs a command started."""
+    log = campaign.root / "ffmpeg-runs.log"
+    script = campaign.root / "ffmpeg-logged"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{ffmpeg_path()}" "$@"\n',
+                      encoding="utf-8")
+    script.chmod(0o755)
+    return {"FFMPEG": str(script)}, log
+
+
+def ffmpeg_path() -> str:
+    found = shutil.which("ffmpeg")
+    assert found, "ffmpeg is not installed: run `make setup` (apt-get install ffmpeg)"
+    return found
+
+
+def encodes(log: Path) -> list[str]:
+    """The logged ffmpeg runs that read a file (not `ffmpeg -version` and the like)."""
+    runs = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return [line for line in runs if " -i " in f" {line} "]
+
+
+def for_a_while(moment, seconds: float):
+    """A moment: `seconds` after `moment` first said yes."""
+    since: list[float] = []
+
+    def later(output: str) -> bool:
+        if not since and moment(output):
+            since.append(time.monotonic())
+        return bool(since) and time.monotonic() - since[0] >= seconds
+    return later
+
+
+@pytest.mark.e2e
+def test_watch_catches_up_with_a_subtitle_edited_before_it_started(fast):
+    # A translator edited her file, then started watch: `plan` said her variant was stale,
+    # watch said "watching" and nothing more until she saved again.
+    done = CliRunner().invoke(cli, ["render", str(fast.manifest)], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    before = {p.name: p.read_bytes() for p in fast.out.glob("spot.*.small.mp4")}
+    fast.subtitle("nah", "1\n00:00:00,520 --> 00:00:02,800\nYancuic tlahtolli\n")
+    env, log = logged_ffmpeg(fast)
+    result = run(fast, "watch", manifest(fast), "--debounce", "100", "--lang", "nah",
+                 "--profile", "small", env=env, timeout=60,
+                 steps=[(tty.shows("rendered    test-campaign/spot.nah.small"), tty.ctrl_c)])
+    assert len(result.steps) == 1, result.describe()
+    assert result.status == 0, result.describe()
+    text = result.text
+    # Named, checked as a save is, rendered; in that order.
+    assert "nah.srt: 1 cue, 0 errors, 0 warnings" in text, result.describe()
+    named = text.index("out of date: test-campaign/spot.nah.small (subtitles changed")
+    checked = text.index("nah.srt: 1 cue, 0 errors, 0 warnings")
+    assert named < checked < text.index("rendered    test-campaign/spot.nah.small"), text
+    after = {p.name: p.read_bytes() for p in fast.out.glob("spot.*.small.mp4")}
+    assert after["spot.nah.small.mp4"] != before["spot.nah.small.mp4"]
+    assert {k: v for k, v in after.items() if "nah" not in k} == \
+        {k: v for k, v in before.items() if "nah" not in k}
+    assert encodes(log) and all("nah" in line for line in encodes(log)), encodes(log)
+    assert leftovers(fast) == []
+
+
+@pytest.mark.e2e
+def test_watch_on_an_up_to_date_campaign_renders_nothing_at_start(fast):
+    done = CliRunner().invoke(cli, ["render", str(fast.manifest)], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    records = {p.name: p.read_bytes() for p in fast.out.glob("spot.*.small.json")}
+    env, log = logged_ffmpeg(fast)
+    # Ctrl-C a few seconds after it says it watches: time enough to plan this small campaign
+    # and start a render, were one started.
+    result = run(fast, "watch", manifest(fast), "--debounce", "100", env=env, timeout=60,
+                 steps=[(for_a_while(tty.shows("Ctrl-C to stop"), 4.0), tty.ctrl_c)])
+    assert len(result.steps) == 1, result.describe()
+    assert result.status == 0, result.describe()
+    # Nothing said but that it watches and stopped: no check, no variant named.
+    said = [line for line in result.text.splitlines() if line.strip()]
+    assert len(said) == 2 and said[0].startswith("watching "), result.describe()
+    assert said[1] == "stopped watching", result.describe()
+    assert encodes(log) == []
+    assert {p.name: p.read_bytes() for p in fast.out.glob("spot.*.small.json")} == records

@@ -19,6 +19,7 @@ from pipeline.render.watch import (
     WatchEvent,
     _Filter,
     affected_pair,
+    catch_up,
     handle_changes,
     watch,
     watched_roots,
@@ -291,3 +292,20 @@ def test_a_ctrl_c_landing_in_the_catalog_s_write_still_leaves_it_listing_the_ren
     listed = {v["file"]: v["sha256"] for v in catalog["variants"]}
     made = (rendered.out / "spot.nah.small.mp4").read_bytes()
     assert listed["spot/spot.nah.small.mp4"] == hashlib.sha256(made).hexdigest()
+
+
+@pytest.mark.e2e
+def test_a_file_broken_before_watch_started_is_reported_at_start(rendered, capsys):
+    # Blocked variants are caught up with too: their file's errors shown as a save shows them.
+    manifest = load_manifest(rendered.manifest)
+    assert catch_up(manifest) is None           # all up to date: nothing checked or told
+    before = outputs(rendered)
+    path = rendered.subtitle("nah", SRT_BAD)
+    event = catch_up(manifest)
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "blocked")]
+    assert [d.code for d in event.checks[0].errors] == ["end-before-start"]
+    assert outputs(rendered) == before
+    print_event(event)
+    out, err = capsys.readouterr()
+    assert f"{path}:1: error: cue 1 ends before it starts" in err
+    assert "blocked     test-campaign/spot.nah.small (previous render kept; fix the errors above)" in out
