@@ -366,7 +366,8 @@ def test_a_picture_that_two_profiles_carry_is_encoded_once(campaign, monkeypatch
 
     def spy(self, args, *rest, **kwargs):          # counts x264 outputs, then runs the process
         encoders.extend(arg for arg in args if arg == "libx264")
-        posters.extend(arg for arg in args if Path(str(arg)).name.lstrip(".").startswith("poster-"))
+        # A shared picture's poster, taken from its file (a burn's comes from its encode).
+        posters.extend(arg for arg in args if Path(str(arg)).name.startswith(".poster-"))
         real_popen(self, args, *rest, **kwargs)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", spy)
