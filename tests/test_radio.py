@@ -440,6 +440,59 @@ def test_a_voice_note_of_speech_over_a_bed_meets_its_ceiling_at_its_target(campa
     assert record["loudness"]["limiter_dbtp"] < -1.0
 
 
+@pytest.mark.e2e
+def test_a_voice_note_s_dual_mono_figure_is_said_beside_its_single_channel_one(campaign, tmp_path):
+    # The page said "-16.2 LUFS" bare while `ebur128` on the file says -19.2: a mono note is
+    # measured as dual mono on purpose, and every place its figure shows must say so.
+    master = tmp_path / "radio.wav"
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=44100:duration={SPEECH_SECONDS}",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    speech_over_a_bed(campaign.root / "audio/spot/yua.wav")
+    # A station's mono note held to EBU R128 gets a certificate that must say it too.
+    manifest = radio_campaign(campaign, master, [{"code": "yua", "treatment": "dub"}], {
+        "voice-note": {}, "note-r128": {"base": "voice-note", "loudness": -23,
+                                        "loudness_standard": "ebu-r128"}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    note = campaign.out / "spot.yua.voice-note.ogg"
+    dual, peak = ebur128(note, dualmono=True)           # by another meter, both ways
+    single, _ = ebur128(note)
+    assert dual - single == pytest.approx(3.0, abs=0.1)
+    line = next(line for line in result.output.splitlines() if "voice-note " in line and "LUFS" in line)
+    figures = [float(f) for f in re.findall(r"(-?\d+\.\d) LUFS", line)]
+    assert "mono measured as dual mono" in line and "on one channel, BS.1770" in line, line
+    assert figures == pytest.approx([dual, single], abs=0.1), line
+    record = json.loads((campaign.out / "spot.yua.voice-note.json").read_text())
+    assert record["loudness"]["measured_as"] == "dual-mono"
+    assert record["loudness"]["single_channel_lufs"] == pytest.approx(single, abs=0.1)
+    dist = tmp_path / "dist"
+    assert invoke("publish", manifest, "--to", dist.as_uri()).exit_code == 0
+    entry = json.loads((dist / "test-campaign/catalog.json").read_text())["variants"][0]
+    assert entry["loudness_measured_as"] == "dual-mono"
+    assert entry["loudness_lufs"] == pytest.approx(dual, abs=0.1)
+    assert entry["loudness_single_channel_lufs"] == pytest.approx(single, abs=0.1)
+    for page, said in (("index.html", r"\((?:mono medido como mono dual); (-?[\d.]+) LUFS en un "
+                                      r"canal, BS\.1770\)"),
+                       ("index.en.html", r"\(mono measured as dual mono; (-?[\d.]+) LUFS on one "
+                                         r"channel, BS\.1770\)")):
+        html = (dist / "test-campaign" / page).read_text()
+        shown = re.search(r'<span class="figure">(-?[\d.]+) LUFS</span> <span class="figure '
+                          r'measured-as">' + said, html)
+        assert shown, (page, html[html.find("LUFS") - 200:html.find("LUFS") + 300])
+        assert float(shown.group(1)) == pytest.approx(dual, abs=0.1), page
+        assert float(shown.group(2)) == pytest.approx(single, abs=0.1), page
+    held = campaign.out / "spot.yua.note-r128.ogg"
+    dual, single = ebur128(held, dualmono=True)[0], ebur128(held)[0]
+    certificate = (campaign.out / "spot.yua.note-r128.loudness.html").read_text()
+    shown = re.search(r'data-key="integrated_lufs"[^>]*>(-?[\d.]+) LUFS <span class="measured-as">'
+                      r'\(mono medido como mono dual; (-?[\d.]+) LUFS en un canal, BS\.1770\)',
+                      certificate)
+    assert shown, certificate[certificate.find("integrated_lufs") - 100:][:600]
+    assert float(shown.group(1)) == pytest.approx(dual, abs=0.1)
+    assert float(shown.group(2)) == pytest.approx(single, abs=0.1)
+    assert dual == pytest.approx(-23, abs=0.5)          # judged as dual mono, as it was levelled
+
+
 def max_short_term(path: Path) -> float:
     """The highest 3 s (short-term) loudness of the decoded file, from ebur128's frame log."""
     err = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-af",

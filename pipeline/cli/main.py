@@ -388,7 +388,14 @@ def loudness_text(loudness: dict) -> str:
     """The meter's figures, or what they are when undefined (silence)."""
     if loudness.get("integrated_lufs") is None:
         return "silent (loudness undefined)"
-    return f"{loudness['integrated_lufs']:.1f} LUFS {loudness['true_peak_dbtp']:.1f} dBTP"
+    text = f"{loudness['integrated_lufs']:.1f} LUFS {loudness['true_peak_dbtp']:.1f} dBTP"
+    if loudness.get("measured_as") == "dual-mono":
+        # Any meter reads a mono file's one channel 3 LU lower: say which figure this is.
+        single = loudness.get("single_channel_lufs")
+        text += (" (mono measured as dual mono; "
+                 + (f"{single:.1f} LUFS" if single is not None else "undefined")
+                 + " on one channel, BS.1770)")
+    return text
 
 
 def main() -> None:

@@ -210,10 +210,12 @@ _CUT_SHORT = re.compile(r"^\[mov,mp4[^\]]*\] stream \d+, offset 0x[0-9a-f]+: par
 
 
 def measure_with_frames(audio: Stream, *, what: str = "measuring loudness",
-                        path: Path | str | None = None) -> tuple[Loudness, list[Frame]]:
-    """`measure`, and the meter's 100 ms readings (for a plot of loudness over time).
-    `MediaError` when an input is cut short (`_CUT_SHORT`)."""
-    stderr = run_ffmpeg(_meter_args(audio, "info"), what=what, path=path)
+                        path: Path | str | None = None, dualmono: bool = False
+                        ) -> tuple[Loudness, list[Frame]]:
+    """`measure`, and the meter's 100 ms readings (for a plot of loudness over time); a mono
+    signal as dual mono with `dualmono` (`read_decoded`). `MediaError` when an input is cut
+    short (`_CUT_SHORT`)."""
+    stderr = run_ffmpeg(_meter_args(audio, "info", dualmono), what=what, path=path)
     if _CUT_SHORT.search(stderr):
         raise cut_short(path, "its data ends before the end its index lists")
     return parse_ebur128(stderr), parse_frames(stderr[:stderr.rfind("Summary:")])
@@ -223,6 +225,16 @@ def measure_file(path: Path | str) -> Loudness:
     """The loudness of a file's first audio stream (only that stream is decoded: MEASURED.md
     found analysing a video's audio along with its picture takes 3.7x the time)."""
     return measure(ffmpeg.input(str(path))["a:0"], path=path)
+
+
+DUAL_MONO = "dual-mono"
+
+
+def dual_mono_json(single_channel: Loudness) -> dict:
+    """What a record's `loudness` adds for a mono file measured as dual mono: how it was
+    measured and BS.1770's figure for its one channel (the one `ebur128` gives unasked), so that
+    whoever measures the file again sees why their meter reads 3 LU less."""
+    return {"measured_as": DUAL_MONO, "single_channel_lufs": _round(single_channel.integrated)}
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,10 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "height": record.get("height"),
         "loudness_lufs": loudness.get("integrated_lufs"),
         "true_peak_dbtp": loudness.get("true_peak_dbtp"),
+        # A mono file's figure is dual mono's; its one channel by BS.1770 reads 3 LU less.
+        **({"loudness_measured_as": loudness["measured_as"],
+            "loudness_single_channel_lufs": loudness.get("single_channel_lufs")}
+           if loudness.get("measured_as") else {}),
         "poster": poster,
         "poster_url": url_for(poster) if poster else None,
         "sidecars": [_attachment(f"{folder}/{name}", url_for, hashes) for name in _attachments(record)],

@@ -26,7 +26,7 @@ from pipeline.files import partial_path
 from pipeline.fingerprint import HashCache
 from pipeline.media.audio_tags import Bext, Id3, coding_history, write_bext_loudness, write_id3
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
-from pipeline.media.loudness import Reading, read_decoded
+from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.profiles import Profile
 from pipeline.render.audio import (audio_encoder_args, audio_source, measured_loudness,
@@ -173,6 +173,10 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         info = check_sound(plan, partial, reading)
         track = SharedTrack(partial, loudness, leveling)
         record = make_record(plan, partial, info, track, time.monotonic() - started)
+        if profile.channels == 1:
+            # The file's own channel by BS.1770, as any meter reads it unasked: said beside
+            # the dual-mono figure wherever that is shown.
+            record["loudness"] |= dual_mono_json(measure_file(partial))
         certify(plan, partial, record, track)        # a profile that names a loudness standard
         record |= {"duration": round(reading.samples / profile.sample_rate, 6),
                    "slot": {"samples": plan.slot_samples, "sample_rate": profile.sample_rate},

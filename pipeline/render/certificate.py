@@ -72,7 +72,9 @@ def measure_programme(path: Path, start: float, profile: Profile) -> tuple[Loudn
         mix = ffmpeg.filter([source["a:0"], source["a:1"]], "amerge", inputs=2)
     else:
         mix = source["a:0"]
-    return measure_with_frames(mix, what="measuring the delivered programme", path=path)
+    # A mono file as the render measured it (audio_only.py): played on both loudspeakers.
+    return measure_with_frames(mix, what="measuring the delivered programme", path=path,
+                               dualmono=profile.channels == 1 and not profile.audio_tracks)
 
 
 def programme_record(loudness: Loudness, checks: list[Check], profile: Profile,
@@ -102,7 +104,10 @@ def certify(plan, path: Path, record: dict, audio: SharedTrack) -> None:
     # as levelling's own errors are (CONTRACT.md: PATH:LINE: error:).
     checks = check_programme(profile, loudness, plan.master.duration,
                              f"the delivered programme of {variant.stem}", track_name(plan)[1])
-    record["loudness"] = loudness.to_json() | audio.leveling.to_json()
+    # How a mono file was measured, and its single channel's figure, stay (dual_mono_json).
+    kept = {key: value for key, value in record["loudness"].items()
+            if key in ("measured_as", "single_channel_lufs")}
+    record["loudness"] = loudness.to_json() | audio.leveling.to_json() | kept
     record["loudness_standard"] = programme_record(loudness, checks, profile, start)
     html, png = certificate_paths(variant)
     record["certificate"] = html.name
