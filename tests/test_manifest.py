@@ -198,3 +198,58 @@ def test_encoder_settings_ffmpeg_would_refuse_are_errors_at_their_line(tmp_path)
         (10, "profile 'tiny': crf 60 is outside x264's 0 to 51"),
         (11, "profile 'tiny': audio_bitrate '96 kbps' is not a bit rate (like 192k or 20M)"),
         (13, "profile 'note': opus_application is one of voip, audio, lowdelay, not 'speech'")]
+
+
+# --- titles per page language -----------------------------------------------------------------
+
+TITLED = GOOD.replace('    title: "Blue Heart"\n', textwrap.indent(textwrap.dedent("""\
+    title:
+      es: "Corazón Azul"
+      en: "Blue Heart"
+    """), "    ")).replace('        title: "Spot"\n', '        title: {es: "Anuncio", en: "Spot"}\n')
+
+
+def test_a_title_is_given_per_page_language_or_plainly_for_every_one(campaign):
+    manifest = load_manifest(campaign.write_text(TITLED))
+    assert manifest.title == "Corazón Azul"                  # the default page's (Spanish)
+    assert (manifest.title_in("es"), manifest.title_in("en")) == ("Corazón Azul", "Blue Heart")
+    assert (manifest.spots[0].title, manifest.spots[0].title_in("en")) == ("Anuncio", "Spot")
+    english = load_manifest(campaign.write_text(TITLED + "    publish: {page_language: en}\n"))
+    assert english.title == "Blue Heart" and english.spots[0].title == "Spot"
+    plain = load_manifest(campaign.write_text(GOOD))
+    assert plain.title_in("es") == plain.title_in("en") == plain.title == "Blue Heart"
+    only = load_manifest(campaign.write_text(TITLED.replace('  es: "Corazón Azul"\n', "")))
+    assert only.title == only.title_in("es") == "Blue Heart"  # one language stands for both
+
+
+def test_a_title_of_a_bad_shape_or_an_unknown_language_is_an_error_at_its_line(campaign):
+    path = campaign.manifest
+    found = errors_of(campaign, TITLED.replace('  en: "Blue Heart"', '  fr: "Coeur bleu"')
+                      .replace('title: {es: "Anuncio", en: "Spot"}', "title: [Anuncio, Spot]"))
+    assert f"{path}:4: error: title has an unknown language 'fr'" in found[0], found
+    assert f"{path}:8: error: spot title must be text, or a mapping of a language code to " \
+        "text (es, en)" in found[1], found
+    found = errors_of(campaign, TITLED.replace('  en: "Blue Heart"', "  en: {a: b}"))
+    assert found == [f"{path}:4: error: title.en must be a single value, not a list or mapping"]
+
+
+def test_each_page_and_the_slate_show_the_title_in_their_language(campaign):
+    from pipeline.publish.catalog import build_catalog
+    from pipeline.publish.page import render_pages
+    from pipeline.render.slate import slate_text
+    from pipeline.render.variants import Variant
+
+    manifest = load_manifest(campaign.write_text(TITLED))
+    catalog = build_catalog(manifest, [])
+    assert catalog["title"] == "Corazón Azul"
+    assert catalog["titles"] == {"es": "Corazón Azul", "en": "Blue Heart"}
+    pages = render_pages(catalog)
+    assert '<h1 id="campaign-title">Corazón Azul</h1>' in pages["index.html"]
+    assert '<h1 id="campaign-title">Blue Heart</h1>' in pages["index.en.html"]
+    text = slate_text(Variant(manifest, manifest.spots[0], manifest.languages[0],
+                              BUILTIN_PROFILES["broadcast-mxf"]))
+    assert text.splitlines()[:2] == ["Corazón Azul", "Anuncio Anuncio"], text
+    english = load_manifest(campaign.write_text(TITLED + "    publish: {page_language: en}\n"))
+    text = slate_text(Variant(english, english.spots[0], english.languages[0],
+                              BUILTIN_PROFILES["broadcast-mxf"]))
+    assert text.splitlines()[:2] == ["Blue Heart", "Spot Spot"], text

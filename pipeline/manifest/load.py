@@ -60,15 +60,6 @@ def load_manifest(path: str | Path) -> Manifest:
         return parse(top[key][1], key, *args) if key in top else default
 
     campaign = value("campaign", reader.slug)
-    title = value("title", reader.display_text)
-    source_language = value("source_language", reader.language_code)
-    style = (reader.dataclass_fields(top["style"][1], "style", Style, Style())
-             if "style" in top else Style())
-    qc = reader.dataclass_fields(top["qc"][1], "qc", QcSettings, QcSettings()) if "qc" in top else QcSettings()
-    spots = _spots(reader, top["spots"][1], base) if "spots" in top else ()
-    languages = _languages(reader, top["languages"][1], style, qc) if "languages" in top else ()
-    profiles = read_profiles(reader, top["profiles"][1]) if "profiles" in top else (BUILTIN_PROFILES["web"],)
-    clock = read_clock(reader, *top["clock"]) if "clock" in top else None
     publish_to, page_language = "file://../dist", PAGE_LANGUAGES[0]
     if "publish" in top:
         publish = reader.mapping(top["publish"][1], "publish", {"to": False, "page_language": False})
@@ -77,9 +68,19 @@ def load_manifest(path: str | Path) -> Manifest:
         if "page_language" in publish:
             page_language = reader.choice(publish["page_language"][1], "publish.page_language",
                                           PAGE_LANGUAGES) or page_language
+    titles = value("title", reader.localised_text, PAGE_LANGUAGES) or {}
+    source_language = value("source_language", reader.language_code)
+    style = (reader.dataclass_fields(top["style"][1], "style", Style, Style())
+             if "style" in top else Style())
+    qc = reader.dataclass_fields(top["qc"][1], "qc", QcSettings, QcSettings()) if "qc" in top else QcSettings()
+    spots = _spots(reader, top["spots"][1], base, page_language) if "spots" in top else ()
+    languages = _languages(reader, top["languages"][1], style, qc) if "languages" in top else ()
+    profiles = read_profiles(reader, top["profiles"][1]) if "profiles" in top else (BUILTIN_PROFILES["web"],)
+    clock = read_clock(reader, *top["clock"]) if "clock" in top else None
 
     manifest = Manifest(
-        path=path, campaign=campaign or "", title=title or "", source_language=source_language or "",
+        path=path, campaign=campaign or "", title=in_default(titles, page_language) or "",
+        titles=tuple(titles.items()), source_language=source_language or "",
         spots=spots, languages=languages, profiles=profiles,
         subtitles_dir=value("subtitles_dir", reader.relative_path, base, default=(base / "../subtitles").resolve()),
         audio_dir=value("audio_dir", reader.relative_path, base, default=(base / "../audio").resolve()),
@@ -116,7 +117,14 @@ SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "au
 CROP_KEYS = ("width", "height", "x", "y")
 
 
-def _spots(reader: NodeReader, node: yaml.Node, base: Path) -> tuple[Spot, ...]:
+def in_default(titles: dict[str, str], default: str) -> str | None:
+    """The title in the manifest's default page language; one given only in the other language
+    stands for both."""
+    return titles.get(default) or next(iter(titles.values()), None)
+
+
+def _spots(reader: NodeReader, node: yaml.Node, base: Path, page_language: str
+           ) -> tuple[Spot, ...]:
     spots, seen = [], {}
     for item in reader.sequence(node, "spots"):
         keys = reader.mapping(item, "a spot", SPOT_KEYS)
@@ -127,14 +135,15 @@ def _spots(reader: NodeReader, node: yaml.Node, base: Path) -> tuple[Spot, ...]:
         master = reader.relative_path(keys["master"][1], "master", base)
         bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
                if "music_bed" in keys else None)
-        title = reader.display_text(keys["title"][1], "spot title") if "title" in keys else None
+        titles = (reader.localised_text(keys["title"][1], "spot title", PAGE_LANGUAGES) or {}
+                  if "title" in keys else {})
         audio = _spot_audio(reader, *keys["audio"]) if "audio" in keys else AudioChoice()
         crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
         medium = (reader.choice(keys["medium"][1], "spot medium", get_args(SpotMedium))
                   if "medium" in keys else None)
         if spot_id and master:
-            spots.append(Spot(spot_id, title or spot_id, master, bed, item.start_mark.line + 1,
-                              audio, crop, medium))
+            spots.append(Spot(spot_id, in_default(titles, page_language) or spot_id, master, bed,
+                              item.start_mark.line + 1, audio, crop, medium, tuple(titles.items())))
     return tuple(spots)
 
 

@@ -68,6 +68,10 @@ class Spot:
     audio: AudioChoice = AudioChoice()     # which master audio streams make the sound, or silent
     crop: Crop | None = None               # the active picture, in the upright frame's pixels
     medium: SpotMedium | None = None       # None: radio when the master has no picture
+    titles: tuple[tuple[str, str], ...] = ()   # (page language, title); `title` is the default's
+
+    def title_in(self, language: str) -> str:
+        return dict(self.titles).get(language, self.title)
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,11 @@ class Manifest:
     publish_to: str = "file://../dist"
     page_language: str = PAGE_LANGUAGES[0]
     clock: ClockPattern | None = None      # the clock number pattern of every variant
+    titles: tuple[tuple[str, str], ...] = ()   # (page language, title); `title` is the default's
+
+    def title_in(self, language: str) -> str:
+        """The campaign's title for a page (and slate) in `language`."""
+        return dict(self.titles).get(language, self.title)
 
     def clock_for(self, spot: Spot, language: Language, profile: Profile) -> str | None:
         """The variant's clock number: its language's pattern, else the manifest's; None

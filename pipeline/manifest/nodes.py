@@ -82,6 +82,34 @@ class NodeReader:
         value = self.text(node, what)
         return nfc(value) if value is not None else None
 
+    def localised_text(self, node: yaml.Node, what: str, languages: tuple[str, ...]
+                       ) -> dict[str, str] | None:
+        """A title given plainly (every language's) or per language, `{es: ..., en: ...}`
+        with codes from `languages`: each language's text, as `display_text`; None when wrong."""
+        if isinstance(node, yaml.ScalarNode):
+            value = self.display_text(node, what)
+            return None if value is None else {language: value for language in languages}
+        if not isinstance(node, yaml.MappingNode) or not node.value:
+            self.fail(node, f"{what} must be text, or a mapping of a language code to text "
+                            f"({', '.join(languages)})", f"e.g. {what}: {{es: \"...\", en: \"...\"}}")
+            return None
+        titles: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            code = self.scalar(key_node, f"a language of {what}")
+            if code is None:
+                continue
+            if code not in languages:
+                self.fail(key_node, f"{what} has an unknown language {code!r}",
+                          f"the page's languages are {', '.join(languages)}")
+                continue
+            if code in titles:
+                self.fail(key_node, f"{what} gives language {code!r} twice")
+                continue
+            value = self.display_text(value_node, f"{what}.{code}")
+            if value is not None:
+                titles[code] = value
+        return titles or None
+
     def slug(self, node: yaml.Node, what: str) -> str | None:
         value = self.text(node, what)
         if value is not None and not SLUG.match(value):

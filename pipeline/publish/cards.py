@@ -130,6 +130,7 @@ class SpotCards:
     id: str
     title: str
     cards: list[Card] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)   # by page language; else `title`
 
 
 def page_model(catalog: dict) -> list[SpotCards]:
@@ -138,7 +139,8 @@ def page_model(catalog: dict) -> list[SpotCards]:
     cards: dict[tuple[str, str], Card] = {}
     bundles = {bundle["language"]: bundle for bundle in catalog.get("bundles", [])}
     for variant in catalog["variants"]:
-        spot = spots.setdefault(variant["spot"], SpotCards(variant["spot"], variant["spot_title"]))
+        spot = spots.setdefault(variant["spot"], SpotCards(variant["spot"], variant["spot_title"],
+                                                            titles=variant.get("spot_titles") or {}))
         key = (variant["spot"], variant["language"])
         if key not in cards:
             cards[key] = Card(variant["spot"], variant["spot_title"], variant["language"],

@@ -19,7 +19,7 @@ from pipeline import __version__
 from pipeline.errors import Diagnostic, diagnostic_from_json, error, raise_if_errors
 from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
-from pipeline.manifest import Language, Manifest, Spot
+from pipeline.manifest import PAGE_LANGUAGES, Language, Manifest, Spot
 from pipeline.profiles import Profile
 
 CATALOG_NAME = "catalog.json"
@@ -140,6 +140,7 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     return {
         "campaign": manifest.campaign,
         "title": manifest.title,
+        "titles": dict(manifest.titles) or {language: manifest.title for language in PAGE_LANGUAGES},
         "generated": generated or utc_now(),
         "pipeline_version": __version__,
         "variants": [_variant(r, spots, languages, kinds, url_for, hashes) for r in records],
@@ -157,6 +158,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
     return {
         "spot": record["spot"],
         "spot_title": spot.title if spot else record.get("spot_title", record["spot"]),
+        **({"spot_titles": dict(spot.titles)} if spot and spot.titles else {}),
         "language": record["language"],
         "language_name": language.name if language else record.get("language_name", record["language"]),
         "treatment": record.get("treatment"),

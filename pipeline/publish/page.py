@@ -78,6 +78,8 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
     present = {medium for spot in spots for card in spot.cards for medium in card.media}
     return _environment(language).get_template("index.html.j2").render(
         catalog=catalog, spots=spots, page_language=language, pages=pages,
+        # A catalog older than `titles` has the one title for every page.
+        campaign_title=(catalog.get("titles") or {}).get(language, catalog.get("title")),
         is_default=names[language] == PAGE_NAME, fmt=Formats(language),
         language_name=lambda code, own=None: language_name(code, language, own),
         localised=lambda detail: localised(detail, language),

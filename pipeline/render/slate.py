@@ -66,7 +66,7 @@ def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]
         else f"{language.name} · {spanish}"
     seconds = float(facts.frames / facts.rate)
     table = [
-        (t(N_("Spot")), variant.spot.title),
+        (t(N_("Spot")), variant.spot.title_in(variant.manifest.page_language)),
         (t(N_("Language")), names),
         (t(N_("Language code")), language.code),
         (t(N_("Treatment")), t(TREATMENTS[language.treatment])),
@@ -76,7 +76,7 @@ def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]
         (t(N_("Programme starts")), facts.timecode or "—"),
         (t(N_("Date")), facts.date),
     ]
-    return variant.manifest.title, table
+    return variant.manifest.title_in(variant.manifest.page_language), table
 
 
 def _loudness(variant: Variant, loudness: Loudness | None) -> str:
