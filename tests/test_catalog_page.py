@@ -104,7 +104,9 @@ def pages_for(campaign, **changes) -> dict[str, str]:
 
 
 def test_every_string_is_escaped(page_campaign):
-    for html in pages_for(page_campaign, title=HOSTILE_TITLE).values():
+    # The page heads with its language's title (`titles`), the catalog's `title` the default's.
+    hostile = {"title": HOSTILE_TITLE, "titles": {"es": HOSTILE_TITLE, "en": HOSTILE_TITLE}}
+    for html in pages_for(page_campaign, **hostile).values():
         assert "<script>document.title" not in html
         assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt; &amp; &#34;friends&#34;" in html
         assert HOSTILE not in html and "&lt;img src=x onerror=" in html  # a language's name
