@@ -139,10 +139,15 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
 
 def poster_frames(job: Job, number: int | None = None) -> Path:
     """The image2 pattern of the frames `record.poster_output` takes for `job`, in its work
-    folder, or the file of frame `number` (1: the poster)."""
+    folder, or the file of frame `number` (1: the poster). In the pattern, a `%` of the
+    folder's own name is written `%%` (image2's literal percent sign): a temporary folder
+    named `...%g` failed the second frame ("Cannot write more than one file with the same
+    name")."""
     variant = job.plan.variant
-    name = f"poster-{variant.language.code}-{variant.profile.name}.{'%d' if number is None else number}.jpg"
-    return job.workdir / name
+    stem = f"poster-{variant.language.code}-{variant.profile.name}"
+    if number is not None:
+        return job.workdir / f"{stem}.{number}.jpg"
+    return Path(str(job.workdir).replace("%", "%%")) / f"{stem}.%d.jpg"
 
 
 def _leads(plans: list[VariantPlan]) -> list[int]:
