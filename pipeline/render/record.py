@@ -195,7 +195,10 @@ def poster_output(picture: ffmpeg.nodes.FilterableStream, at: float, frames: Pat
     split = picture.filter_multi_output("split", 2)
     first = split[0].filter("trim", end_frame=1)
     poster = split[1].filter("trim", start=ffmpeg_seconds(at)).filter("trim", end_frame=1)
-    both = ffmpeg.concat(first, poster, n=2, v=1, a=0)
+    # At 0 and 1 s: concat could give both frames one time (a poster at the first frame), or
+    # times closer than the encoder's time base; the JPEG encoder refused the second
+    # ("Invalid pts (0) <= last (0)"), now and then.
+    both = ffmpeg.concat(first, poster, n=2, v=1, a=0).filter("setpts", "N/TB")
     return ffmpeg.output(both.filter("scale", POSTER_WIDTH, -2, **POSTER_SCALE), str(frames),
                          # passthrough: image2 is a constant-rate muxer to ffmpeg, which would
                          # fill the gap between the two frames with copies of the first
