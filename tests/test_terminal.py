@@ -279,8 +279,8 @@ def test_the_total_rises_with_the_work_before_any_variant_is_done(slow):
     """With ~80 variants the running bars are cut, and the total is the line people read: it
     moved only when a variant ended (minutes at "28.6%"), and the bars of a burn group stayed
     at 0 % until the decode reached its poster's time (ffmpeg 5.1 reports nothing until every
-    output has written its header). Here the burn's poster is at 60 % of the spot."""
-    slow.subtitle("nah", "1\n00:00:03,000 --> 00:00:04,200\ntarde\n")
+    output has written its header). Here the burn's poster is at 90 % of the spot."""
+    slow.subtitle("nah", "1\n00:00:05,000 --> 00:00:05,800\ntarde\n")
     result = run(slow, "render", manifest(slow), "-j", "1")
     assert result.status == 0, result.describe()
     before = tty.plain(result.output).split("rendered ")[0]
@@ -289,9 +289,10 @@ def test_the_total_rises_with_the_work_before_any_variant_is_done(slow):
     assert any(0 < value < 100 for value in totals), f"the total did not move: {totals}"
     burned = [value for line in tty.drawn_lines(before) if "spot.nah.slow" in line
               for value in tty.percentages(line)]
-    # Its first report came with the poster: 27 % here (60 % less x264's lookahead); now
-    # with the first frames encoded.
-    assert 0 < next(value for value in burned if value > 0) < 15, f"the bar jumped: {burned}"
+    # Its first report came with the poster: 27 % with the poster at 60 % (x264's lookahead,
+    # ~2 s, behind the decode), so about 57 % here; now with the first frames encoded (up to
+    # 16 % seen, as the screen is sampled).
+    assert 0 < next(value for value in burned if value > 0) < 35, f"the bar jumped: {burned}"
 
 
 @pytest.mark.e2e
