@@ -419,16 +419,21 @@ def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_mas
     assert "0 rendered, 6 up-to-date" in invoke("render", manifest).stderr
 
 
+def speech_campaign(campaign, tmp_path, profiles) -> Path:
+    """A radio spot (a quiet tone as its master) dubbed in yua with `speech_over_a_bed`."""
+    master = tmp_path / "radio.wav"
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=44100:duration={SPEECH_SECONDS}",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    speech_over_a_bed(campaign.root / "audio/spot/yua.wav")
+    return radio_campaign(campaign, master, [{"code": "yua", "treatment": "dub"}], profiles)
+
+
 @pytest.mark.e2e
 def test_a_voice_note_of_speech_over_a_bed_meets_its_ceiling_at_its_target(campaign, tmp_path):
     # Opus at 32 kb/s overshot the limiter by up to 1.5 dB on such a dub, and two corrections
     # of 0.1 dB margin each were not enough: "true peak -0.8 dBTP is above the ceiling -1 dBTP
     # after 2 corrections (gain +12.9 dB, limiter at -2.2 dBTP)".
-    master = tmp_path / "radio.wav"
-    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=44100:duration={SPEECH_SECONDS}",
-           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
-    speech_over_a_bed(campaign.root / "audio/spot/yua.wav")
-    manifest = radio_campaign(campaign, master, [{"code": "yua", "treatment": "dub"}], ["voice-note"])
+    manifest = speech_campaign(campaign, tmp_path, ["voice-note"])
     result = invoke("render", manifest)
     assert result.exit_code == 0, result.output
     note = campaign.out / "spot.yua.voice-note.ogg"
@@ -444,12 +449,8 @@ def test_a_voice_note_of_speech_over_a_bed_meets_its_ceiling_at_its_target(campa
 def test_a_voice_note_s_dual_mono_figure_is_said_beside_its_single_channel_one(campaign, tmp_path):
     # The page said "-16.2 LUFS" bare while `ebur128` on the file says -19.2: a mono note is
     # measured as dual mono on purpose, and every place its figure shows must say so.
-    master = tmp_path / "radio.wav"
-    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=44100:duration={SPEECH_SECONDS}",
-           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
-    speech_over_a_bed(campaign.root / "audio/spot/yua.wav")
     # A station's mono note held to EBU R128 gets a certificate that must say it too.
-    manifest = radio_campaign(campaign, master, [{"code": "yua", "treatment": "dub"}], {
+    manifest = speech_campaign(campaign, tmp_path, {
         "voice-note": {}, "note-r128": {"base": "voice-note", "loudness": -23,
                                         "loudness_standard": "ebu-r128"}})
     result = invoke("render", manifest)
