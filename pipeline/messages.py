@@ -7,7 +7,7 @@ they are, numbers as numbers with the precision the English text gives them, lis
 and other messages (a word such as "dub", a phrase counted in the singular or the plural).
 `str()` of it is the English text the terminal, the records and the catalog show; `to_json()`
 is what a record keeps so that the page can say it in Spanish (publish/wording.py) with the
-locale's numbers ("-23,0"), lists ("3, 7 y 9") and plural forms (gettext's ngettext).
+locale's numbers ("63,840" in Mexico), lists ("3, 7 y 9") and plural forms (ngettext).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import emit, fails_cleanly, say_waiting, verbosity
+from pipeline.cli.common import emit, fails_cleanly, plural, say_waiting, verbosity
 from pipeline.errors import PipelineError, ValidationError
 from pipeline.manifest import Manifest, load_manifest
 from pipeline.render.intermediates import (
@@ -73,11 +73,11 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
             failed = failed or bool(errors)
             size = sum(path.stat().st_size for path in strays if path.exists())
             if delete:
-                said = f"{len(strays)} file{'s' if len(strays) != 1 else ''} of no variant deleted" \
+                said = f"{plural(len(strays), 'file')} of no variant deleted" \
                     + (f", {len(errors)} could not be" if errors else "")
             elif strays:
-                said = f"{len(strays)} file{'s' if len(strays) != 1 else ''} of no variant " \
-                       f"({size / 1e6:.1f} MB), not deleted: --delete deletes them"
+                said = f"{plural(len(strays), 'file')} of no variant ({size / 1e6:.1f} MB), " \
+                       "not deleted: --delete deletes them"
             else:
                 said = "every file belongs to a variant"
             if strays or errors or not verbosity().quiet:

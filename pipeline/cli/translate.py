@@ -180,11 +180,12 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
 
     Watches the manifest and its subtitles and audio folders. A new or saved file is checked
     at once; the variants of its spot and language are rendered again. On starting, the
-    variants already out of date (a file edited before) are checked and rendered the same way. A file with errors is
-    reported and the previous good render is kept. --spot, --lang and --profile narrow it as
-    they narrow `pipeline render`: only those files are watched, only those variants
-    rendered. Stop with Ctrl-C: exit code 0, or 130 if a render was running then (it is
-    abandoned: nothing partial is left, the previous render of those variants stays).
+    variants already out of date (a file edited before) are checked and rendered the same
+    way. A file with errors is reported and the previous good render is kept. --spot, --lang
+    and --profile narrow it as they narrow `pipeline render`: only those files are watched,
+    only those variants rendered. Stop with Ctrl-C: exit code 0, or 130 if a render was
+    running then (it is abandoned: nothing partial is left, the previous render of those
+    variants stays).
 
     \b
     Examples:

@@ -1,6 +1,6 @@
 """A QC warning said in the page's language, from the template and parameters its record keeps
 (`pipeline/messages.py`): the translated msgid (`locale/es/LC_MESSAGES/page.po`), filled with
-the figures written as the locale writes them (CLDR through Babel: "-23,0", "1,25"), lists
+the figures written as the locale writes them (CLDR through Babel: "63,840 muestras"), lists
 joined as the locale joins them ("3, 7 y 9") and counted phrases in its plural forms (ngettext).
 
 The English page keeps each warning's English text as the record has it (the figures as the

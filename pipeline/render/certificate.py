@@ -186,8 +186,8 @@ _FIGURE = re.compile(r"-?\d+(?:\.(\d+))?")
 
 def local_rule(limit: str, fmt: Formats) -> str:
     """A rule's words with each figure written for the page's locale, to as many decimals as
-    the record has ("-23.0 ± 0.5" -> "-23,0 ± 0,5" in Spanish): the record keeps the rule in
-    the C locale, and the certificate's measured figures beside it are in the locale's."""
+    the record has ("≤ -1.0"; "≤ -1,0" in a decimal-comma locale): the record keeps the rule
+    in the C locale, and the certificate's measured figures beside it are in the locale's."""
     def local(figure: re.Match) -> str:
         decimals = len(figure.group(1) or "")
         return fmt.decimal(float(figure.group(0)), decimals) if decimals else \
