@@ -150,6 +150,68 @@ def test_a_clip_in_one_channel_of_a_5_1_dub_is_said_with_its_channel(campaign, r
     assert abs(int(found.group(1)) - at_rail) <= at_rail * 0.02 and int(found.group(2)) in (10, 11)
 
 
+# --- sound in the LFE ------------------------------------------------------------------------
+
+def lfe_said(result, path: Path) -> list[str]:
+    return [w for w in warnings_of(result, path) if "LFE" in w]
+
+
+def rms_dbfs(channel: np.ndarray) -> float:
+    return 10 * np.log10((channel ** 2).mean())
+
+
+@pytest.mark.e2e
+def test_a_voice_routed_to_the_lfe_of_a_5_1_dub_is_said_and_a_band_limited_lfe_is_not(
+        campaign, radio_master):
+    # A 5.1 export with a wrong channel order: the voice (here a 1 kHz tone) lands in the LFE,
+    # which a stereo downmix leaves out (BS.775): every variant would go to air without it.
+    path = dub(campaign, "sine=frequency=1000",
+               "pan=5.1|FL=0.1*c0|FR=0.08*c0|FC=0*c0|LFE=c0|BL=0*c0|BR=0*c0",
+               codec=("-c:a", "pcm_s24le"))
+    decoded = samples(path, 6)
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    (said,) = lfe_said(result, path)
+    found = re.fullmatch(rf"{re.escape(str(path))}: warning: the dub carries sound above 240 Hz "
+                         r"in its LFE channel at (-[\d.]+) dBFS RMS \(its loudest main channel, "
+                         r"FL, at (-[\d.]+)\): a voice or a main channel seems routed there; .* "
+                         r"\(hint: check the channel order of the export .*\)", said)
+    assert found, said
+    # The figures against numpy's reading of the file (a 1 kHz tone passes the 240 Hz high-pass).
+    assert abs(float(found.group(1)) - rms_dbfs(decoded[:, 3])) < 0.5
+    assert abs(float(found.group(2)) - rms_dbfs(decoded[:, 0])) < 0.5
+
+    # A mix as it should be: its LFE band-limited (a 50 Hz tone) and only 3 dB under the mains,
+    # which carry a tone and noise; no word.
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=50:sample_rate=48000:duration=4",
+           "-f", "lavfi", "-i", "anoisesrc=color=pink:a=0.1:sample_rate=48000:duration=4:seed=5",
+           "-filter_complex", "[0][1]amerge=inputs=2,pan=5.1|FL=c1|FR=c1|FC=0.5*c1|LFE=c0"
+           "|BL=0.3*c1|BR=0.3*c1", "-c:a", "pcm_s24le", "-y", str(path))
+    decoded = samples(path, 6)
+    assert rms_dbfs(decoded[:, 3]) > max(rms_dbfs(decoded[:, c]) for c in (0, 1, 2, 4, 5)) - 6
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    assert lfe_said(result, path) == [] and "0 errors, 0 warnings" in result.output, result.output
+
+
+@pytest.mark.e2e
+def test_a_voice_in_the_lfe_of_a_5_1_video_master_is_said_on_its_variants(campaign):
+    master = video_master(campaign, "pan=5.1|FL=0.05*c0|FR=0.05*c0|FC=0*c0|LFE=c0|BL=0*c0|BR=0*c0",
+                          layout="5.1")
+    campaign.subtitle("tzo")
+    data = campaign.data([{"code": "tzo", "treatment": "soft"}])
+    data["spots"][0]["master"] = "../media/spot.mov"
+    campaign.manifest.write_text(json.dumps(data), encoding="utf-8")
+    result = invoke("render", campaign.manifest)
+    assert result.exit_code == 0, result.output
+    (said,) = lfe_said(result, master)
+    assert "the master's sound carries sound above 240 Hz in its LFE channel" in said, said
+    record = json.loads((campaign.out / "spot.tzo.small.json").read_text())
+    assert [w["code"] for w in record["qc"]["warnings"]].count("lfe-content") == 1
+
+
 # --- dead air -----------------------------------------------------------------------------------
 
 @pytest.mark.e2e

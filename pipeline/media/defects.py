@@ -19,6 +19,11 @@ fronts peaked at 0.78 of it) and were missed.
   full scale; AES17 defines full scale as the largest positive sample.
 - Dead air: a block is silent when the swing of every channel (half its peak-to-peak, which a
   DC offset does not change) stays under SILENCE_LEVEL.
+- Sound in the LFE channel above its band: the LFE carries only what lies under 120 Hz (ITU-R
+  BS.775-3; Dolby's and SMPTE's deliveries band-limit it there), and a stereo downmix leaves it
+  out. A voice or a main channel routed to it by a wrong channel order is lost in every stereo
+  variant. It is read on the LFE alone, high-passed an octave above its band (`lfe_band`), and
+  compared with the loudest main channel's level (each channel's RMS, from `channel_stats`).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ PER_CHANNEL = "DC_offset+Min_level+Max_level+Peak_count+Flat_factor"
 OVERALL = "Peak_level+Number_of_samples"
 # What `channel_stats` reports per channel of the source, and nothing overall: what tells its
 # blocks from the downmix's in ffmpeg's log (`parse_blocks`).
-SOURCE_CHANNEL = "Min_level+Max_level+Peak_count+Flat_factor"
+SOURCE_CHANNEL = "Min_level+Max_level+Peak_count+Flat_factor+RMS_level"
 
 # A block is clipped when one channel's extreme is within CLIP_LEVEL of full scale and the
 # samples at that extreme form runs of CLIP_RUN samples on average (astats' flat factor is the
@@ -47,6 +52,13 @@ CLIP_RUN = 3                   # samples
 # Under SILENCE_LEVEL every channel is silence: the dead-air floor (room tone of a usable
 # recording, EBU Tech 3276, sits around -70 dBFS; speech's pauses keep their breaths above it).
 SILENCE_LEVEL = -60.0          # dBFS
+# The LFE is read above LFE_BAND, an octave over its 120 Hz limit, through two second-order
+# high-passes (24 dB an octave): a band-limited LFE at its usual level (10 dB or more under the
+# mains) leaves there 40 dB or more under the loudest main channel, a voice routed to it about
+# its own level. Sound there is said when within LFE_MARGIN of that channel and over LFE_FLOOR.
+LFE_BAND = 240                 # Hz
+LFE_MARGIN = 20.0              # dB
+LFE_FLOOR = -60.0              # dBFS
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,7 @@ class Block:
     low: tuple[float, ...]
     high: tuple[float, ...]
     clipped: tuple[int, ...]
+    power: tuple[float, ...] = ()   # mean square per channel of the source, when it was read
 
     @property
     def swing(self) -> float:
@@ -91,6 +104,15 @@ class Defects:
     length: float = 0.0                  # seconds decoded
     clipped_channels: tuple[str, ...] = ()
     layout: str | None = None
+    lfe_band: float | None = None        # dBFS RMS of the LFE above LFE_BAND, when it has one
+    loudest: str | None = None           # the loudest main channel (not the LFE), by RMS
+    loudest_level: float | None = None   # its RMS, dBFS
+
+    @property
+    def lfe_misrouted(self) -> bool:
+        """Whether the LFE carries sound above its band at about a main channel's level."""
+        return (self.lfe_band is not None and self.loudest_level is not None
+                and self.lfe_band > max(LFE_FLOOR, self.loudest_level - LFE_MARGIN))
 
     @property
     def dc_dbfs(self) -> float | None:
@@ -162,8 +184,15 @@ def parse_blocks(stderr: str) -> list[Block]:
             dc=tuple(c.get("DC_offset") or 0.0 for c in ordered),
             low=tuple(c.get("Min_level") or 0.0 for c in ordered),
             high=tuple(c.get("Max_level") or 0.0 for c in ordered),
-            clipped=tuple(_clipped(c) for c in channels)))
+            clipped=tuple(_clipped(c) for c in channels),
+            power=tuple(_power(c) for c in source[i][2]) if i < len(source) else ()))
     return found
+
+
+def _power(channel: dict[str, float | None]) -> float:
+    """A channel's mean square in a block (full scale = 1.0) from its RMS level; 0 for silence."""
+    level = channel.get("RMS_level")
+    return 10 ** (level / 10) if level is not None else 0.0
 
 
 def _read_blocks(text: str) -> list[tuple[float, dict, list[dict]]]:
@@ -192,10 +221,12 @@ def _clipped(channel: dict[str, float | None]) -> int:
 
 
 def find_defects(blocks: list[Block], sample_rate: int,
-                 channels: tuple[str, ...] | None = None, layout: str | None = None) -> Defects:
+                 channels: tuple[str, ...] | None = None, layout: str | None = None,
+                 lfe: float | None = None) -> Defects:
     """The DC offset, clipping and sound span of a track from its blocks (`sample_rate`: Hz).
     `channels`: the names of the source's channels, in order, when its blocks' clipped samples
-    were read per channel of the source (`channel_stats`; `layout` names it)."""
+    and levels were read per channel of the source (`channel_stats`; `layout` names it).
+    `lfe`: the LFE's level above LFE_BAND (`parse_lfe_band`, dBFS), when it has one."""
     total = sum(block.samples for block in blocks)
     if not total:
         return Defects(dc=())
@@ -210,9 +241,14 @@ def find_defects(blocks: list[Block], sample_rate: int,
         return round(block.time + block.samples / sample_rate, 3)
 
     named = ()
+    loudest = loudest_level = None
     if channels:
         named = tuple(name for c, name in enumerate(channels)
                       if any(c < len(b.clipped) and b.clipped[c] for b in clipped))
+        levels = {name: _level(blocks, c, total) for c, name in enumerate(channels)
+                  if name != "LFE"}
+        loudest = max(levels, key=lambda name: levels[name] or -math.inf)
+        loudest_level = levels[loudest]
     return Defects(
         dc=dc, clipped_samples=sum(max(b.clipped) for b in clipped), clipped_blocks=len(clipped),
         clipped_channels=named, layout=layout if channels else None,
@@ -220,7 +256,32 @@ def find_defects(blocks: list[Block], sample_rate: int,
         clipped_to=end(clipped[-1]) if clipped else None,
         first_sound=sound[0].time if sound else None,
         last_sound=end(sound[-1]) if sound else None,
-        length=round(total / sample_rate, 6))
+        length=round(total / sample_rate, 6), lfe_band=lfe if channels else None,
+        loudest=loudest, loudest_level=loudest_level)
+
+
+def _level(blocks: list[Block], channel: int, total: int) -> float | None:
+    """A source channel's RMS over the whole track (dBFS): its blocks' mean squares, weighted by
+    their samples; None for digital silence."""
+    energy = sum(b.samples * b.power[channel] for b in blocks if channel < len(b.power))
+    return round(10 * math.log10(energy / total), 2) if energy > 0 else None
+
+
+def lfe_band(audio: Stream, index: int):
+    """The output that reads channel `index` (the LFE) of `audio` above LFE_BAND: its RMS level
+    printed by `volumedetect` (the only one in the graph) for `parse_lfe_band`."""
+    return (audio.filter("pan", args=f"mono|c0=c{index}")
+            .filter("highpass", f=LFE_BAND, poles=2).filter("highpass", f=LFE_BAND, poles=2)
+            .filter("volumedetect").output("-", f="null"))
+
+
+_MEAN_VOLUME = re.compile(r"^\[Parsed_volumedetect_\d+ @ [^\]]+\] mean_volume: (\S+) dB", re.M)
+
+
+def parse_lfe_band(stderr: str) -> float | None:
+    """The level `lfe_band` printed (dBFS), or None when it printed none."""
+    found = _MEAN_VOLUME.search(stderr)
+    return _number(found.group(1)) if found else None
 
 
 def remove_dc(audio: Stream, dc: tuple[float, float]) -> Stream:

@@ -20,7 +20,7 @@ import ffmpeg
 from pipeline.errors import RenderError
 from pipeline.media.audio_layout import LAYOUTS, to_stereo
 from pipeline.media.defects import (Block, Defects, block_stats, channel_stats, find_defects,
-                                    parse_blocks)
+                                    lfe_band, parse_blocks, parse_lfe_band)
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.probe import cut_short
 
@@ -41,8 +41,9 @@ SOUND_RANGE = 40.0             # dB under the track's true peak
 SOUND_FLOOR = -70.0            # dBFS
 # Part of the cache key of every `analyse_sound` result: moves when it measures something new,
 # so analyses kept from before are made again. 2: DC offset, clipping and silences (defects.py).
-# 3: clipping read per channel of a track of more than two channels.
-ANALYSIS_VERSION = 3
+# 3: clipping read per channel of a track of more than two channels. 4: each channel's level,
+# and the LFE's sound above its band (defects.lfe_band).
+ANALYSIS_VERSION = 4
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU
@@ -274,8 +275,8 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
     """Loudness of a delivered track and where its sound ends, from one decode.
 
     The track is read as `layout` and measured as its stereo downmix (audio_layout.to_stereo);
-    a layout of more than two channels is also read per channel for clipping
-    (defects.channel_stats). `sample_rate` (Hz, from the probe) cuts the signal into blocks of
+    a layout of more than two channels is also read per channel for clipping and level
+    (defects.channel_stats), and its LFE above the LFE's band (defects.lfe_band). `sample_rate` (Hz, from the probe) cuts the signal into blocks of
     BLOCK seconds. With
     `fitted` (what makes the downmix the signal levelling starts from: cut or padded to the
     spot), that signal is metered too, in the same decode (`SoundAnalysis.fitted`). Raises
@@ -291,8 +292,12 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
     samples = max(1, round(sample_rate * BLOCK))
     # Mono and stereo reach the downmix unmixed (each channel as it is, in float): read there.
     channels = LAYOUTS.get(layout) if layout not in ("mono", "stereo") else None
+    lfe = []
     if channels:
         source = channel_stats(source, samples)
+        if "LFE" in channels:
+            split = source.filter_multi_output("asplit", 2)
+            source, lfe = split[0], [lfe_band(split[1], channels.index("LFE"))]
     decoded = to_stereo(source, layout)
     if fitted is not None:
         split = decoded.filter_multi_output("asplit", 2)
@@ -300,7 +305,7 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
     blocks = block_stats(decoded, samples)
     # The whole track's meter keeps its frame log hidden; the fitted signal's prints its own,
     # which tells the two meters' summaries apart (_meter_logs).
-    outputs = [_metered(blocks, "verbose")]
+    outputs = [_metered(blocks, "verbose"), *lfe]
     if fitted is not None:
         outputs.append(_metered(fitted(part), "info"))
     stderr = run_ffmpeg(["-loglevel", "info", "-nostats",
@@ -316,7 +321,8 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
             raise RenderError("the ebur128 meters printed no summary", path, stderr_tail=stderr[-2000:])
         loudness, measured = parse_ebur128(logs[0]), parse_ebur128(logs[1])
     read = parse_blocks(stderr)
-    defects = find_defects(read, sample_rate, channels, layout)
+    defects = find_defects(read, sample_rate, channels, layout,
+                           parse_lfe_band(stderr) if lfe else None)
     return SoundAnalysis(loudness, sound_end(read, loudness.true_peak, samples / sample_rate,
                                              defects.dc), measured, defects)
 

@@ -48,6 +48,7 @@ _MEDIA = {
     "length": N_("Recording not as long as the spot"),
     "dc-offset": N_("DC offset in the recording (removed)"),
     "clipping": N_("Clipped recording"),
+    "lfe-content": N_("Sound in the LFE channel above its band"),
     "leading-silence": N_("Silence at the start"),
     "trailing-silence": N_("Silence at the end"),
     "audio-streams": N_("Master's audio streams chosen"),

@@ -23,7 +23,7 @@ from pipeline.files import FolderIndex
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
 from pipeline.media.audio_layout import fit_length, fitted_to_picture, layout_of, merged_sound
 from pipeline.media.conform import Master
-from pipeline.media.defects import CLIP_LEVEL, CLIP_RUN, SILENCE_LEVEL
+from pipeline.media.defects import CLIP_LEVEL, CLIP_RUN, LFE_BAND, SILENCE_LEVEL
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.media.probe import MediaInfo
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
@@ -173,7 +173,8 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
 
 def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                     removed: bool = True) -> list[Diagnostic]:
-    """Warnings for a DC offset over DC_LIMIT and for clipped samples (media/defects.py's rule).
+    """Warnings for a DC offset over DC_LIMIT, for clipped samples, and for sound in the LFE
+    above its band at about a main channel's level (media/defects.py's rules).
     `removed`: the offset is subtracted from the rendered sound; not so for a radio master,
     which stations air as delivered and no variant carries."""
     defects, found = analysis.defects, []
@@ -204,6 +205,17 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                 end=Number(defects.clipped_to, ".1f"), channels=_where(defects)), path,
             hint="record or export it again with headroom (peaks under -1 dBFS); levelling "
                  "cannot restore what clipping cut off", code="clipping"))
+    if defects.lfe_misrouted:
+        found.append(warning(
+            say(N_("the %(what)s carries sound above %(band)s Hz in its LFE channel at "
+                   "%(level)s dBFS RMS (its loudest main channel, %(channel)s, at %(loudest)s): "
+                   "a voice or a main channel seems routed there; a stereo downmix leaves the "
+                   "LFE out (ITU-R BS.775-3), so it loses that sound"),
+                what=say(what), band=LFE_BAND, level=Number(defects.lfe_band, ".1f"),
+                loudest=Number(defects.loudest_level, ".1f"), channel=defects.loudest), path,
+            hint="check the channel order of the export (L R C LFE Ls Rs: the order of a WAV's "
+                 "channel mask and of ffmpeg's 5.1), or choose the master's streams with the "
+                 "spot's audio: key", code="lfe-content"))
     return found
 
 
