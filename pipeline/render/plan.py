@@ -22,13 +22,12 @@ from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import rate_problem
 from pipeline.publish.i18n import unnamed_languages
 from pipeline.render.deliveries import dc_correction
-from pipeline.render.failures import read_failure
 from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
-from pipeline.render.record import names_beside, read_record, what_changed
 from pipeline.render.slate import slate_problems, slate_text
-from pipeline.render.variants import Plan, Selection, Status, Variant, VariantPlan
+from pipeline.render.status import variant_status
+from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.burn import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
@@ -36,9 +35,6 @@ from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.model import in_file_syntax
 from pipeline.subtitles.qc import check_cues, narrowest_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
-
-
-NOT_RENDERED = "not rendered yet"
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
@@ -172,7 +168,7 @@ class _Planner(Inputs):
         plan.fingerprint = sha256_json({
             "inputs": {role: item["sha256"] for role, item in plan.inputs.items()},
             "settings": plan.settings, "render_version": RENDER_VERSION, "ffmpeg": self.ffmpeg})
-        plan.status, plan.reasons = self._status(plan)
+        plan.status, plan.reasons = variant_status(plan, self.cache, self.ffmpeg, self.force)
         return plan
 
     def _gather_inputs(self, plan: VariantPlan) -> None:
@@ -371,55 +367,6 @@ class _Planner(Inputs):
             # What the slate shows besides its figures: a change re-renders the master.
             settings["slate"] = {"text": slate_text(variant), "style": asdict(self.manifest.style)}
         return settings
-
-    def _status(self, plan: VariantPlan) -> tuple[Status, list[str]]:
-        """Its status and why, and, for a variant to render whose last render failed, that
-        failure (render/failures.py): so one that failed is not taken for one never tried."""
-        status, reasons = self._record_status(plan)
-        if status == "stale":
-            plan.failure = read_failure(plan.variant)
-        if plan.failure is None:
-            return status, reasons
-        said = plan.failure.describe(plan.fingerprint)
-        return status, [said] if reasons == [NOT_RENDERED] else reasons + [said]
-
-    def _record_status(self, plan: VariantPlan) -> tuple[Status, list[str]]:
-        variant = plan.variant
-        if self.force:
-            return "stale", ["--force"]
-        record = read_record(variant.record_path)
-        if record is None:
-            return "stale", [NOT_RENDERED]
-        replaced = self._output_problem(variant, record)
-        if replaced:
-            return "stale", [replaced]
-        if record.get("fingerprint") != plan.fingerprint:
-            return "stale", what_changed(record, plan, self.ffmpeg)
-        # The variant is up to date; what the catalog and page link to beside it is made again
-        # from its file, which was just checked (render/remake.py).
-        missing = [name for name in names_beside(record) if not (variant.folder / name).is_file()]
-        sizes = record.get("beside", {})   # records before 2026-11-30 have none
-        replaced = [name for name, size in sizes.items()
-                    if name not in missing and (variant.folder / name).stat().st_size != size]
-        if not missing and not replaced:
-            return "up-to-date", []
-        plan.remake = missing + replaced
-        reasons = [f"{', '.join(names)} {what}" for names, what in
-                   ((missing, "missing"), (replaced, "replaced")) if names]
-        return "stale", [f"{'; '.join(reasons)}: made again from {variant.output.name}, "
-                         "which is not rendered again"]
-
-    def _output_problem(self, variant: Variant, record: dict) -> str | None:
-        """Why the file under the variant's name is not the one its record describes: gone, or
-        other bytes (a copy or an edit by hand, the same size or not). Its sha256 comes from
-        the hash cache, which the render filled: an unchanged file is not read again."""
-        name = variant.output.name
-        if not variant.output.is_file():
-            return f"{name} missing (its record is there: rendered again)"
-        if variant.output.stat().st_size != record.get("bytes") \
-                or self.cache.sha256(variant.output) != record.get("sha256"):
-            return f"{name} replaced (not the file rendered: its bytes differ from its record's)"
-        return None
 
 
 def _use_analysis(plan: VariantPlan, role: str, analysis) -> None:

@@ -260,35 +260,3 @@ def read_record(path: Path) -> dict | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-
-
-def what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[str]:
-    """Why a variant's record no longer matches its plan: inputs, settings, render version or
-    ffmpeg changed (what `plan` shows as a stale variant's reasons)."""
-    reasons = []
-    old_inputs = record.get("inputs", {})
-    for role, item in plan.inputs.items():
-        old = old_inputs.get(role, {}).get("sha256")
-        if old != item["sha256"]:
-            reasons.append(f"{role} changed ({item['path']})" if old else f"new input: {role}")
-    for role in old_inputs.keys() - plan.inputs.keys():
-        reasons.append(f"input dropped: {role}")
-    if record.get("settings") != plan.settings:
-        reasons.append("settings changed: " + ", ".join(_changed_keys(record.get("settings", {}),
-                                                                       plan.settings)))
-    if record.get("render_version") != RENDER_VERSION:
-        reasons.append(f"render version {record.get('render_version')} -> {RENDER_VERSION}")
-    if record.get("ffmpeg") != ffmpeg:
-        reasons.append("ffmpeg version changed")
-    return reasons or ["fingerprint changed"]
-
-
-def _changed_keys(old: dict, new: dict, prefix: str = "") -> list[str]:
-    keys = []
-    for key in sorted(old.keys() | new.keys()):
-        a, b = old.get(key), new.get(key)
-        if isinstance(a, dict) and isinstance(b, dict):
-            keys += _changed_keys(a, b, f"{prefix}{key}.")
-        elif a != b:
-            keys.append(f"{prefix}{key}")
-    return keys

@@ -1,0 +1,103 @@
+"""A planned variant's status: up to date, or stale and why, judged from what its last render
+left (its file, its record, the files beside it) and from its last failed render.
+
+It is separate from planning (render/plan.py), which gathers a variant's inputs and settings
+into its fingerprint, and from writing the record (render/record.py): this module only reads
+back what a render left and compares it with the plan.
+"""
+
+from __future__ import annotations
+
+from pipeline import RENDER_VERSION
+from pipeline.fingerprint import HashCache
+from pipeline.render.failures import read_failure
+from pipeline.render.record import names_beside, read_record
+from pipeline.render.variants import Status, Variant, VariantPlan
+
+NOT_RENDERED = "not rendered yet"
+
+
+def variant_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
+                   force: bool) -> tuple[Status, list[str]]:
+    """Its status and why, and, for a variant to render whose last render failed, that
+    failure (render/failures.py): so one that failed is not taken for one never tried."""
+    status, reasons = _record_status(plan, cache, ffmpeg, force)
+    if status == "stale":
+        plan.failure = read_failure(plan.variant)
+    if plan.failure is None:
+        return status, reasons
+    said = plan.failure.describe(plan.fingerprint)
+    return status, [said] if reasons == [NOT_RENDERED] else reasons + [said]
+
+
+def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
+                   force: bool) -> tuple[Status, list[str]]:
+    variant = plan.variant
+    if force:
+        return "stale", ["--force"]
+    record = read_record(variant.record_path)
+    if record is None:
+        return "stale", [NOT_RENDERED]
+    replaced = _output_problem(variant, record, cache)
+    if replaced:
+        return "stale", [replaced]
+    if record.get("fingerprint") != plan.fingerprint:
+        return "stale", what_changed(record, plan, ffmpeg)
+    # The variant is up to date; what the catalog and page link to beside it is made again
+    # from its file, which was just checked (render/remake.py).
+    missing = [name for name in names_beside(record) if not (variant.folder / name).is_file()]
+    sizes = record.get("beside", {})   # records before 2026-11-30 have none
+    replaced = [name for name, size in sizes.items()
+                if name not in missing and (variant.folder / name).stat().st_size != size]
+    if not missing and not replaced:
+        return "up-to-date", []
+    plan.remake = missing + replaced
+    reasons = [f"{', '.join(names)} {what}" for names, what in
+               ((missing, "missing"), (replaced, "replaced")) if names]
+    return "stale", [f"{'; '.join(reasons)}: made again from {variant.output.name}, "
+                     "which is not rendered again"]
+
+
+def _output_problem(variant: Variant, record: dict, cache: HashCache) -> str | None:
+    """Why the file under the variant's name is not the one its record describes: gone, or
+    other bytes (a copy or an edit by hand, the same size or not). Its sha256 comes from
+    the hash cache, which the render filled: an unchanged file is not read again."""
+    name = variant.output.name
+    if not variant.output.is_file():
+        return f"{name} missing (its record is there: rendered again)"
+    if variant.output.stat().st_size != record.get("bytes") \
+            or cache.sha256(variant.output) != record.get("sha256"):
+        return f"{name} replaced (not the file rendered: its bytes differ from its record's)"
+    return None
+
+
+def what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[str]:
+    """Why a variant's record no longer matches its plan: inputs, settings, render version or
+    ffmpeg changed (what `plan` shows as a stale variant's reasons)."""
+    reasons = []
+    old_inputs = record.get("inputs", {})
+    for role, item in plan.inputs.items():
+        old = old_inputs.get(role, {}).get("sha256")
+        if old != item["sha256"]:
+            reasons.append(f"{role} changed ({item['path']})" if old else f"new input: {role}")
+    for role in old_inputs.keys() - plan.inputs.keys():
+        reasons.append(f"input dropped: {role}")
+    if record.get("settings") != plan.settings:
+        reasons.append("settings changed: " + ", ".join(_changed_keys(record.get("settings", {}),
+                                                                       plan.settings)))
+    if record.get("render_version") != RENDER_VERSION:
+        reasons.append(f"render version {record.get('render_version')} -> {RENDER_VERSION}")
+    if record.get("ffmpeg") != ffmpeg:
+        reasons.append("ffmpeg version changed")
+    return reasons or ["fingerprint changed"]
+
+
+def _changed_keys(old: dict, new: dict, prefix: str = "") -> list[str]:
+    keys = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys += _changed_keys(a, b, f"{prefix}{key}.")
+        elif a != b:
+            keys.append(f"{prefix}{key}")
+    return keys
