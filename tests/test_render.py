@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from pipeline.render import treatments
+from pipeline.render import encoders, treatments
 from tests.conftest import ffmpeg
 from tests.mediacheck import (
     band_rms_db,
@@ -332,13 +332,13 @@ def test_a_copied_picture_gets_no_first_pass_of_its_own(campaign, monkeypatch):
                               profiles={"capped": {"base": "messaging", "width": W, "height": H,
                                                    "preset": "ultrafast"}})
     commands: list[list[str]] = []
-    real = treatments.run_ffmpeg
+    real = encoders.run_ffmpeg
 
     def logged(args, **kwargs):                 # notes the command, then runs the real ffmpeg
         commands.append(list(args))
         return real(args, **kwargs)
 
-    monkeypatch.setattr(treatments, "run_ffmpeg", logged)
+    monkeypatch.setattr(encoders, "run_ffmpeg", logged)
     result = render(manifest, "-j", "1")
     assert result.exit_code == 0 and "2 rendered" in result.output, result.output
 

@@ -1,11 +1,22 @@
-"""The encoder and container settings of a profile, as ffmpeg output arguments."""
+"""The encoder and container settings of a profile, as ffmpeg output arguments, and an encode
+run with them: once, or twice for a size-capped profile (`two_pass`). The shared picture
+(render/shared_picture.py) and the variants' own renders (render/treatments.py,
+render/pictures.py, render/remuxes.py) all run their graphs here.
+"""
 
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
+from typing import Callable
+
+import ffmpeg
 
 from pipeline.media.colour import BT709
+from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.profiles import Profile
+
+Progress = Callable[[float], None]   # fraction done, 0..1
 
 # XDCAM HD422 (Sony's name for MPEG-2 4:2:2P@HL long GOP at 50 Mb/s CBR, SMPTE RDD 9): what
 # mediainfo recognises by that commercial name and stations' ingest servers take. A fixed GOP
@@ -119,3 +130,22 @@ def container_args(profile: Profile) -> dict:
     if profile.faststart:
         args["movflags"] = "+faststart"
     return args
+
+
+def encode(graph: Callable[[int | None], object], passes: bool, path: Path, what: str,
+           duration: float, progress: Progress | None) -> None:
+    """One ffmpeg run of `graph(None)`, or, with `passes` (a size-capped picture in it,
+    encoders.two_pass), `graph(1)` then `graph(2)`, each reporting half of the progress."""
+    if not passes:
+        run_graph(graph(None), path, what, duration, progress)
+        return
+    for number in (1, 2):
+        half = (lambda done, n=number: progress((n - 1 + done) / 2)) if progress else None
+        run_graph(graph(number), path, f"{what} (pass {number} of 2)", duration, half)
+
+
+def run_graph(graph, path: Path, what: str, duration: float, progress: Progress | None) -> None:
+    args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
+    report = (lambda seconds: progress(min(1.0, seconds / duration))) \
+        if progress and duration else None
+    run_ffmpeg(["-loglevel", "error", *args], what=what, path=path, progress=report)

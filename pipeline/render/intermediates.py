@@ -6,7 +6,7 @@ changed, leaves the old ones behind, and `.work/` grew forever without a word. `
 `--delete`, deletes them.
 
 What the variants use is computed from their plans, without rendering: the names the modules
-that make these files give them (`treatments.shared_picture_target`,
+that make these files give them (`shared_picture.shared_picture_target`,
 `audio.shared_track_path`, `record.shared_poster_path`). Only files directly in a spot's
 `.work/` with those names are considered; anything else there (a partial file, which is
 hidden, a user's file, a link, a folder) is left alone. A spot with a blocked variant is not
@@ -24,7 +24,7 @@ from pipeline.manifest import Manifest
 from pipeline.render.audio import shared_track_path, source_key
 from pipeline.render.record import shared_poster_path
 from pipeline.render.strays import delete_files
-from pipeline.render.treatments import shared_picture_target
+from pipeline.render.shared_picture import shared_picture_target
 from pipeline.render.variants import VariantPlan
 
 WORK = ".work"

@@ -28,23 +28,23 @@ from pipeline.fingerprint import HashCache
 from pipeline.media.conform import Master, Stream, framed, progressive
 from pipeline.profiles import Profile
 from pipeline.render.certificate import standard_of
-from pipeline.render.encoders import two_pass
+from pipeline.render.encoders import Progress, encode, two_pass
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import made_once, poster_output, poster_time
-from pipeline.render.treatments import (
-    Job,
-    Progress,
-    audio_track,
-    burn_first_pass,
-    burned,
+from pipeline.render.shared_picture import (
     drop_stale_pictures,
-    encode,
     first_pass,
-    output_args,
-    passlog,
     picture_args,
     picture_identity,
     shared_picture_target,
+)
+from pipeline.render.treatments import (
+    Job,
+    audio_track,
+    burn_first_pass,
+    burned,
+    output_args,
+    passlog,
 )
 from pipeline.render.remuxes import copy_group, in_order
 
@@ -78,7 +78,7 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
     profile) in one ffmpeg process, all from one decode of their spot's master; then give each
     burn its sound (`_with_sound`). A size-capped picture among them (encoders.two_pass) takes
     a first-pass run before it, decoding for the size-capped pictures alone. Plans of profiles
-    that differ only in their sound carry the same picture (treatments.picture_identity): it is
+    that differ only in their sound carry the same picture (shared_picture.picture_identity): it is
     encoded once, its poster copied and its shared picture file linked.
 
     Returns each burned variant's record, or the error that kept it from its final name.
@@ -152,7 +152,7 @@ def poster_frames(job: Job, number: int | None = None) -> Path:
 
 def _leads(plans: list[VariantPlan]) -> list[int]:
     """For each plan, the index of the first of `plans` that carries the same picture
-    (treatments.picture_identity): its own index when it is the first."""
+    (shared_picture.picture_identity): its own index when it is the first."""
     first: dict[tuple, int] = {}
     return [first.setdefault(picture_identity(plan), index) for index, plan in enumerate(plans)]
 

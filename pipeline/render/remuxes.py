@@ -20,14 +20,13 @@ import ffmpeg
 from pipeline.errors import PipelineError, RenderError
 from pipeline.files import partial_path
 from pipeline.fingerprint import HashCache
+from pipeline.render.encoders import Progress, run_graph
 from pipeline.render.treatments import (
     Job,
-    Progress,
     build_remux,
     finish_each,
     output_args,
     render_variant,
-    run_graph,
 )
 from pipeline.render.variants import VariantPlan
 

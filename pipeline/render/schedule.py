@@ -5,7 +5,7 @@ it needs.
 - `pictures`: one ffmpeg process making some of a spot's pictures from one decode, its burned
   variants and the pictures shared by soft, dub and mix variants, grouped by
   `costs.group_pictures`, each picture once however many profiles carry it
-  (`treatments.picture_identity`); its burns' audio is copied in at its end, so it waits only
+  (`shared_picture.picture_identity`); its burns' audio is copied in at its end, so it waits only
   for the tracks a loudness standard may refuse;
 - `remux`: the soft variants of a spot and profile, or its dub and mix variants, copying its
   picture and their audio tracks in one process (render/remuxes.py);
@@ -27,12 +27,12 @@ from pipeline.render import costs
 from pipeline.render.certificate import standard_of
 from pipeline.render.encoders import two_pass
 from pipeline.render.variants import VariantPlan
-from pipeline.render.treatments import (
-    audio_identity,
+from pipeline.render.shared_picture import (
     picture_identity,
     shared_picture_target,
     shared_picture_twin,
 )
+from pipeline.render.treatments import audio_identity
 
 UnitKind = Literal["audio", "pictures", "remux", "master", "sound"]
 

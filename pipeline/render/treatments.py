@@ -16,15 +16,12 @@ from typing import Callable
 
 import ffmpeg
 
-from pipeline import RENDER_VERSION
 from pipeline.errors import PipelineError, RenderError
-from pipeline.files import atomic_output, link_atomically, partial_path
-from pipeline.fingerprint import HashCache, sha256_json
+from pipeline.files import partial_path
+from pipeline.fingerprint import HashCache
 from pipeline.media.colour import H264_BT709
-from pipeline.media.conform import Stream, field_picture, master_fits, master_picture
-from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
+from pipeline.media.conform import Stream, field_picture, master_picture
 from pipeline.media.track_header import switch_off_text_tracks
-from pipeline.profiles import Profile
 from pipeline.render.audio import (
     AUDIO_SOURCES,
     audio_encoder_args,
@@ -34,15 +31,21 @@ from pipeline.render.audio import (
     track_name,
 )
 from pipeline.render.audio_only import render_sound
-from pipeline.render.encoders import container_args, two_pass, video_encoder_args
+from pipeline.render.encoders import (
+    Progress,
+    container_args,
+    encode,
+    two_pass,
+    video_encoder_args,
+)
 from pipeline.render.certificate import certify, check_programme
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.mastering import master_graph, master_problems, master_record, weaves_fields
+from pipeline.render.shared_picture import first_pass, shared_picture
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import (
     check_output,
     files_beside,
-    made_once,
     make_record,
     write_json,
     write_poster,
@@ -51,123 +54,6 @@ from pipeline.render.record import (
 from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.model import one_at_a_time
 from pipeline.subtitles.srt import write_srt
-
-Progress = Callable[[float], None]   # fraction done, 0..1
-
-
-def _picture_key(plan: VariantPlan) -> str:
-    """The fingerprint of the picture the variant's profile makes of its master (its frame, the
-    conform step's settings, x264's): equal for two profiles that differ only in their sound."""
-    variant = plan.variant
-    return sha256_json({"master": plan.inputs["master"]["sha256"],
-                        "video": video_encoder_args(variant.profile, duration=plan.master.duration),
-                        "fit": [variant.profile.width, variant.profile.height, variant.profile.fit,
-                                variant.profile.fps],
-                        "conform": plan.conform.picture_settings,
-                        "render_version": RENDER_VERSION,
-                        # The version planned with: the same string, known without starting
-                        # ffmpeg (`clean` names the pictures no variant uses).
-                        "ffmpeg": plan.ffmpeg or ffmpeg_version()})[:16]
-
-
-def picture_identity(plan: VariantPlan) -> tuple:
-    """What tells the encoded pictures of two variants apart, known before anything is encoded: the
-    spot's folder, the picture's fingerprint and, for a burn, what its ASS script is written
-    from besides the frame: the language (its direction), its style, its subtitle file and
-    fonts. Variants of two profiles that differ only in their sound carry the same picture,
-    which is encoded once (render/schedule.py, render/pictures.py)."""
-    variant = plan.variant
-    burned_in = (variant.language.code, variant.language.style,
-                 *(plan.inputs[role]["sha256"] for role in sorted(plan.inputs)
-                   if role == "subtitles" or role.startswith("font"))) \
-        if variant.language.treatment == "burn" else ()
-    return (str(variant.folder), _picture_key(plan), *burned_in)
-
-
-def shared_picture_target(plan: VariantPlan) -> Path | None:
-    """Where the picture every non-burned variant of this spot and profile copies is kept: in
-    the spot's `.work/` folder, under a name that carries its fingerprint. None when the master
-    itself fits the profile."""
-    variant = plan.variant
-    if master_fits(plan.conform, variant.profile):
-        return None
-    name = f"{variant.spot.id}.{variant.profile.name}.{_picture_key(plan)}.picture.mp4"
-    return variant.folder / ".work" / name
-
-
-def shared_picture_twin(target: Path) -> Path | None:
-    """Another profile's shared picture of the same spot and fingerprint, made before: the same
-    picture, to be linked rather than encoded again."""
-    spot, _, key = target.name.removesuffix(".picture.mp4").split(".")
-    return next((twin for twin in sorted(target.parent.glob(f"{spot}.*.{key}.picture.mp4"))
-                 if twin != target), None)
-
-
-def drop_stale_pictures(plan: VariantPlan, target: Path) -> None:
-    """Shared pictures of this spot and profile made for other settings or masters."""
-    pattern = f"{plan.variant.spot.id}.{plan.variant.profile.name}.*.picture.mp4"
-    for stale in target.parent.glob(pattern):
-        if stale != target:
-            stale.unlink(missing_ok=True)
-
-
-def shared_picture(plan: VariantPlan, threads: int = 0, progress: Progress | None = None) -> Path:
-    """The picture every non-burned variant of this spot and profile uses: the master itself
-    when it already fits the profile, else one encode per spot and picture fingerprint (made
-    here unless a picture group made it already, see `render/pictures.py`; another profile's
-    picture of the same fingerprint is linked, not encoded again)."""
-    target = shared_picture_target(plan)
-    if target is None:
-        return Path(plan.inputs["master"]["path"])
-    with made_once(target) as needed:
-        if needed:
-            twin = shared_picture_twin(target)
-            if twin is not None:
-                link_atomically(twin, target)
-            else:
-                _encode_shared_picture(plan, target, threads, progress)
-            drop_stale_pictures(plan, target)
-    return target
-
-
-def _encode_shared_picture(plan: VariantPlan, target: Path, threads: int,
-                           progress: Progress | None) -> None:
-    variant, master = plan.variant, plan.inputs["master"]
-    with atomic_output(target) as partial, \
-            tempfile.TemporaryDirectory(prefix="pipeline-pass-") as passes:
-        picture = master_picture(master["path"], plan.conform, variant.profile)
-        passlog = str(Path(passes) / "x264")
-
-        def graph(pass_number: int | None):
-            if pass_number == 1:
-                return first_pass(picture, variant.profile, threads, plan.master.duration, passlog)
-            return ffmpeg.output(picture, str(partial),
-                                 **picture_args(variant.profile, threads, plan.master.duration,
-                                                passlog if pass_number else None))
-
-        encode(graph, two_pass(variant.profile), target, f"encoding the shared picture of "
-               f"{variant.spot.id} for {variant.profile.name}", plan.master.duration, progress)
-
-
-def picture_args(profile: Profile, threads: int, duration: float,
-                 passlog: str | None = None) -> dict:
-    """Output arguments of a shared picture: the profile's video, nothing else (`passlog`: the
-    second pass of a size-capped profile)."""
-    return {"an": None, "sn": None, "f": "mp4",
-            **video_encoder_args(profile, threads, duration=duration, passlog=passlog)}
-
-
-def first_pass(picture: Stream, profile: Profile, threads: int, duration: float, passlog: str):
-    """x264's first pass of a size-capped picture: statistics only (in `passlog`), to the null
-    muxer, with the frames the second pass's MP4 gets: the null muxer passes timestamps as they
-    are, MP4 makes the rate constant (a frame repeated or dropped at a gap), and x264 stops when
-    the second pass has more frames than the first's statistics. The conform step makes a
-    variable-rate master constant (media/conform.py); this keeps a master whose timestamps
-    stray by less than that step's threshold from failing the same way. For a constant-rate
-    picture the statistics, and the file, are the same bytes."""
-    return ffmpeg.output(picture, os.devnull, f="null", fps_mode="cfr",
-                         **video_encoder_args(profile, threads, duration=duration,
-                                              passlog=passlog, pass_number=1))
 
 
 @dataclass
@@ -346,24 +232,6 @@ def encodes_picture(plan: VariantPlan) -> bool:
     soft, dub and mix copy the shared picture, encoded (in two passes, if size-capped) before:
     a first pass over it ran x264 for statistics nothing read (2.9 s where the remux takes 0.8)."""
     return plan.variant.profile.mastered or plan.variant.language.treatment == "burn"
-
-
-def encode(graph: Callable[[int | None], object], passes: bool, path: Path, what: str,
-           duration: float, progress: Progress | None) -> None:
-    """One ffmpeg run of `graph(None)`, or, with `passes` (a size-capped picture in it,
-    encoders.two_pass), `graph(1)` then `graph(2)`, each reporting half of the progress."""
-    if not passes:
-        run_graph(graph(None), path, what, duration, progress)
-        return
-    for number in (1, 2):
-        half = (lambda done, n=number: progress((n - 1 + done) / 2)) if progress else None
-        run_graph(graph(number), path, f"{what} (pass {number} of 2)", duration, half)
-
-
-def run_graph(graph, path: Path, what: str, duration: float, progress: Progress | None) -> None:
-    args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
-    report = (lambda seconds: progress(min(1.0, seconds / duration))) if progress and duration else None
-    run_ffmpeg(["-loglevel", "error", *args], what=what, path=path, progress=report)
 
 
 def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
