@@ -33,8 +33,9 @@ from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.model import in_file_syntax
-from pipeline.subtitles.qc import check_cues, narrowest_frame
+from pipeline.subtitles.qc import check_cues
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
+from pipeline.subtitles.title_safe import narrowest_frame
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,

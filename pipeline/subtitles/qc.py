@@ -1,6 +1,6 @@
 """Subtitle QC as professional subtitlers work to it (Netflix Timed Text Style Guide, Subtitle
 Edit's Netflix checker): reading speed, line length and count, durations, gaps, fit inside the
-title-safe area at the real font, and look-alike apostrophes.
+title-safe area at the real font (subtitles/title_safe.py), and look-alike apostrophes.
 
 These are warnings: the file can be rendered, but a viewer may not manage to read it. What makes
 a file unusable (malformed timing, overlaps, cues past the end, missing glyphs) is an error,
@@ -24,14 +24,11 @@ from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.manifest import Manifest, QcSettings, Style
 from pipeline.media.probe import MediaInfo, probe_video
-from pipeline.subtitles.burn import FileStyles, cue_layout, cue_margins, style_fonts, style_glyphs
-from pipeline.subtitles.linebreak import Layout, layout_cue, outline_px
-from pipeline.subtitles.fonts import Font, line_height_em, resolve_font, text_width
+from pipeline.subtitles.burn import style_fonts, style_glyphs
+from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (
-    ALIGNMENT_TAG,
-    SAFE_AREA,
     Cue,
     format_time,
     in_file_syntax,
@@ -40,6 +37,7 @@ from pipeline.subtitles.model import (
     screen_row,
 )
 from pipeline.subtitles.normalise import GRAPHEME
+from pipeline.subtitles.title_safe import Fitter, narrowest_frame
 
 DEFAULT_FPS = 25.0
 LISTED_TIMES = 6   # moved cue times named in the frame-grid warning; the rest are counted
@@ -91,7 +89,7 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
     """
     cues = list(cues)
     found: list[Diagnostic] = []
-    fitter = (_Fitter(style, font, frame_width, frame_height, cues, file_styles or {})
+    fitter = (Fitter(style, font, frame_width, frame_height, cues, file_styles or {})
               if style is not None and font is not None else None)
     for cue in cues:
         lines = _lines(cue)  # once per cue: every rule below reads them
@@ -221,81 +219,6 @@ def off_grid_times(cues: Iterable[Cue], path, fps: float | None) -> list[Diagnos
         "frames); a subtitle is shown on whole frames only", "frame-grid")]
 
 
-class _Fitter:
-    """Wraps each cue as `ass.write_ass` does and reports what will not fit the title-safe area."""
-
-    def __init__(self, style: Style, font: Font, width: int, height: int, cues: list[Cue],
-                 file_styles: dict):
-        self.layout = Layout.for_cues(style, font, width, height, cues)
-        self.file_styles = FileStyles(file_styles, width, height)
-        self.style, self.font, self.width, self.height = style, font, width, height
-
-    def check(self, cue: Cue, lines: list[str], path, qc: QcSettings) -> list[Diagnostic]:
-        """`lines`: the cue's text lines as shown (see `_lines`)."""
-        _, own = self.file_styles.of(cue)
-        margins = cue_margins(cue, self.width, self.height,
-                              own.outline if own else outline_px(self.style, self.height))
-        layout = cue_layout(own.layout if own else self.layout, margins, self.width)
-        measure = layout.measure_font
-        frame = {"width": self.width, "height": self.height}
-        where = (say(N_('in style %(style)s ("%(font)s") on a %(width)sx%(height)s frame'),
-                     style=repr(cue.style), font=own.font.family, **frame) if own else
-                 say(N_('at %(size)s of the height in "%(font)s" on a %(width)sx%(height)s frame'),
-                     size=Number(self.style.size), font=self.font.family, **frame))
-        # Lines that fit as written are burned as written: one measure, no wrapping. (Runs of
-        # spaces make these lines wider than the burner's, never narrower.)
-        if text_width("\n".join(lines), measure, layout.em_px) <= layout.max_width:
-            return self._too_tall(cue, len(lines), layout.em_px, measure, where, path, qc)
-        wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
-        safe = Number(layout.max_width, ".0f")
-        if em < layout.em_px:
-            words = [word for line in lines for word in line.split()]
-            widest = max(words, key=lambda word: text_width(word, measure, layout.em_px))
-            return [warning(
-                say(N_("cue %(cue)s: the word %(word)s is wider than the title-safe area "
-                       "(%(width)s px of %(safe)s px %(where)s); the whole cue will be drawn "
-                       "smaller"), cue=cue.index, word=repr(widest),
-                    width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
-                    where=where), path, cue.line,
-                "hyphenate or shorten the word", "fit")]
-        too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path, qc)
-        if too_tall:
-            return too_tall
-        if len(wrapped) > max(qc.max_lines, len(lines)):
-            widest = max(lines, key=lambda line: text_width(line, measure, layout.em_px))
-            return [warning(
-                say(N_("cue %(cue)s does not fit the title-safe width: a line is %(width)s px "
-                       "wide, %(safe)s px fit %(where)s, so it will be drawn on %(lines)s lines "
-                       "(at most %(limit)s)"), cue=cue.index,
-                    width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
-                    where=where, lines=len(wrapped), limit=qc.max_lines), path, cue.line,
-                "shorten the text, or split the cue into two cues", "fit")]
-        return []
-
-    def _too_tall(self, cue: Cue, count: int, em: float, measure: Font, where: Message,
-                  path, qc: QcSettings) -> list[Diagnostic]:
-        """An error when `count` lines at `em` px are taller than the title-safe height (EBU
-        R 95's 90 %): lines would be cut off the frame (a pasted paragraph burned 21 lines into
-        a 360-line frame, its first line above the top edge); or when they are more than twice
-        `qc.max_lines`: a burned block no viewer can turn off, over the picture (a pasted
-        paragraph of 800 characters took 12 lines of a 1080-line frame, over the spot's
-        title). Up to twice the limit is a warning (`check`): a song's verse, a sign."""
-        line = em * line_height_em(measure)
-        if count * line <= self.height * SAFE_AREA:
-            if count <= 2 * qc.max_lines:
-                return []
-            return [error(
-                f"cue {cue.index} would be burned on {count} lines, more than twice the "
-                f"{qc.max_lines} a cue may take (qc: max_lines), over the picture {where} "
-                "(a pasted paragraph?)", path, cue.line,
-                "split it into cues of one or two lines each, timed with the speech", "fit")]
-        return [error(
-            f"cue {cue.index} cannot fit the frame: its text takes {count} lines, "
-            f"{count * line:.0f} px, and {int(self.height * SAFE_AREA // line)} fit the title-safe "
-            f"height {where}: the rest would be cut off", path, cue.line,
-            "split it into cues of one or two lines each, timed with the speech", "fit")]
-
-
 def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
     where: dict[str, list[int]] = {}
     used: Counter = Counter()
@@ -328,15 +251,6 @@ def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
     return [warning(say(N_("look-alike apostrophes are mixed: %(forms)s"),
                         forms=Items(tuple(map(describe, forms)), "; ")),
                     path, first_slip, hint, "apostrophes")]
-
-
-def narrowest_frame(profiles: Iterable) -> tuple[int, int]:
-    """(width, height) of the profile whose frame holds the fewest ems across: the one burned
-    text is most likely not to fit (1080x1920 vertical before 1920x1080 web). Audio profiles
-    have no frame."""
-    frame = min((p for p in profiles if p.medium == "video"), key=lambda p: p.width / p.height,
-                default=None)
-    return (frame.width, frame.height) if frame else (1920, 1080)
 
 
 # --- one file, as translators check it -------------------------------------------------------

@@ -1,0 +1,106 @@
+"""Whether a burned cue fits the title-safe area of the frame it is burned into, measured at
+the real font and wrapped exactly as the burner wraps it, and the frame that check is made on
+(the narrowest of a manifest's profiles).
+
+It is separate from the other QC rules (subtitles/qc.py), which count characters, lines and
+milliseconds in the text alone: this family lays the cue out in pixels with the font, the
+style and the frame (subtitles/burn.py, subtitles/linebreak.py), and only for burned
+languages. A cue the frame cannot hold at all is an error, not a warning: it would be burned
+cut off.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from pipeline.errors import Diagnostic, error, warning
+from pipeline.manifest import QcSettings, Style
+from pipeline.messages import N_, Message, Number, say
+from pipeline.subtitles.burn import FileStyles, cue_layout, cue_margins
+from pipeline.subtitles.fonts import Font, line_height_em, text_width
+from pipeline.subtitles.linebreak import Layout, layout_cue, outline_px
+from pipeline.subtitles.model import ALIGNMENT_TAG, SAFE_AREA, Cue
+
+
+class Fitter:
+    """Wraps each cue as `ass.write_ass` does and reports what will not fit the title-safe area."""
+
+    def __init__(self, style: Style, font: Font, width: int, height: int, cues: list[Cue],
+                 file_styles: dict):
+        self.layout = Layout.for_cues(style, font, width, height, cues)
+        self.file_styles = FileStyles(file_styles, width, height)
+        self.style, self.font, self.width, self.height = style, font, width, height
+
+    def check(self, cue: Cue, lines: list[str], path, qc: QcSettings) -> list[Diagnostic]:
+        """`lines`: the cue's text lines as shown (see `qc._lines`)."""
+        _, own = self.file_styles.of(cue)
+        margins = cue_margins(cue, self.width, self.height,
+                              own.outline if own else outline_px(self.style, self.height))
+        layout = cue_layout(own.layout if own else self.layout, margins, self.width)
+        measure = layout.measure_font
+        frame = {"width": self.width, "height": self.height}
+        where = (say(N_('in style %(style)s ("%(font)s") on a %(width)sx%(height)s frame'),
+                     style=repr(cue.style), font=own.font.family, **frame) if own else
+                 say(N_('at %(size)s of the height in "%(font)s" on a %(width)sx%(height)s frame'),
+                     size=Number(self.style.size), font=self.font.family, **frame))
+        # Lines that fit as written are burned as written: one measure, no wrapping. (Runs of
+        # spaces make these lines wider than the burner's, never narrower.)
+        if text_width("\n".join(lines), measure, layout.em_px) <= layout.max_width:
+            return self._too_tall(cue, len(lines), layout.em_px, measure, where, path, qc)
+        wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
+        safe = Number(layout.max_width, ".0f")
+        if em < layout.em_px:
+            words = [word for line in lines for word in line.split()]
+            widest = max(words, key=lambda word: text_width(word, measure, layout.em_px))
+            return [warning(
+                say(N_("cue %(cue)s: the word %(word)s is wider than the title-safe area "
+                       "(%(width)s px of %(safe)s px %(where)s); the whole cue will be drawn "
+                       "smaller"), cue=cue.index, word=repr(widest),
+                    width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
+                    where=where), path, cue.line,
+                "hyphenate or shorten the word", "fit")]
+        too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path, qc)
+        if too_tall:
+            return too_tall
+        if len(wrapped) > max(qc.max_lines, len(lines)):
+            widest = max(lines, key=lambda line: text_width(line, measure, layout.em_px))
+            return [warning(
+                say(N_("cue %(cue)s does not fit the title-safe width: a line is %(width)s px "
+                       "wide, %(safe)s px fit %(where)s, so it will be drawn on %(lines)s lines "
+                       "(at most %(limit)s)"), cue=cue.index,
+                    width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
+                    where=where, lines=len(wrapped), limit=qc.max_lines), path, cue.line,
+                "shorten the text, or split the cue into two cues", "fit")]
+        return []
+
+    def _too_tall(self, cue: Cue, count: int, em: float, measure: Font, where: Message,
+                  path, qc: QcSettings) -> list[Diagnostic]:
+        """An error when `count` lines at `em` px are taller than the title-safe height (EBU
+        R 95's 90 %): lines would be cut off the frame (a pasted paragraph burned 21 lines into
+        a 360-line frame, its first line above the top edge); or when they are more than twice
+        `qc.max_lines`: a burned block no viewer can turn off, over the picture (a pasted
+        paragraph of 800 characters took 12 lines of a 1080-line frame, over the spot's
+        title). Up to twice the limit is a warning (`check`): a song's verse, a sign."""
+        line = em * line_height_em(measure)
+        if count * line <= self.height * SAFE_AREA:
+            if count <= 2 * qc.max_lines:
+                return []
+            return [error(
+                f"cue {cue.index} would be burned on {count} lines, more than twice the "
+                f"{qc.max_lines} a cue may take (qc: max_lines), over the picture {where} "
+                "(a pasted paragraph?)", path, cue.line,
+                "split it into cues of one or two lines each, timed with the speech", "fit")]
+        return [error(
+            f"cue {cue.index} cannot fit the frame: its text takes {count} lines, "
+            f"{count * line:.0f} px, and {int(self.height * SAFE_AREA // line)} fit the title-safe "
+            f"height {where}: the rest would be cut off", path, cue.line,
+            "split it into cues of one or two lines each, timed with the speech", "fit")]
+
+
+def narrowest_frame(profiles: Iterable) -> tuple[int, int]:
+    """(width, height) of the profile whose frame holds the fewest ems across: the one burned
+    text is most likely not to fit (1080x1920 vertical before 1920x1080 web). Audio profiles
+    have no frame."""
+    frame = min((p for p in profiles if p.medium == "video"), key=lambda p: p.width / p.height,
+                default=None)
+    return (frame.width, frame.height) if frame else (1920, 1080)
