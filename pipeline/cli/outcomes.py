@@ -1,0 +1,130 @@
+"""What `pipeline render` prints once its variants are done: a table of those rendered, the
+QC warnings under the variants they are on, the blocked variants with their reasons, the
+counts, and each failure's diagnostics, said once for the variants one error failed.
+
+It is separate from the commands (cli/main.py) because it is a concern of its own, the shape
+of a batch's report: grouping repeated warnings, blocks and failures so that a campaign of
+many languages and profiles reads as a few causes, and fitting the table to the terminal.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import click
+
+from pipeline.cli.common import emit, plural
+from pipeline.render.batch import Outcome
+
+
+def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
+    """A summary table on stdout; on stderr, the QC warnings of each variant just rendered (or
+    failed) under its name, a count of those up to date that carry some, each blocked variant
+    with its reasons, the counts, and every failure's diagnostics, once for the variants that
+    failed by the same error. Returns failures."""
+    failures = [o for o in outcomes if o.status == "failed"]
+    rendered = sorted((o for o in outcomes if o.status in ("rendered", "remade", "failed")),
+                      key=lambda o: o.plan.variant.key)
+    if not quiet:
+        if rendered:
+            print_table(rendered)
+        # Each warning once, under the variants it is on: a language's subtitle warnings are
+        # every one of its variants' (21 languages in 6 profiles repeated them 126 times), a
+        # master's sound's every burned and subtitled variant's.
+        on: dict[str, list[str]] = {}
+        for o in rendered:
+            for line in dict.fromkeys(d.format() for d in o.warnings):
+                on.setdefault(line, []).append(o.plan.variant.key)
+        warned: dict[tuple[str, ...], list[str]] = {}
+        for line, keys in on.items():
+            warned.setdefault(tuple(keys), []).append(line)
+        for keys, lines in warned.items():
+            click.echo(f"{', '.join(keys)}: {plural(len(lines), 'warning')}", err=True)
+            for line in lines:
+                click.echo(f"  {line}", err=True)
+        kept = [o for o in outcomes if o.status == "up-to-date" and o.warnings]
+        if kept:
+            click.echo(f"QC warnings on {plural(len(kept), 'up-to-date variant')} "
+                       "(listed in catalog.json; --force renders them again)", err=True)
+        # Their errors were printed before the render, far above by now: named again here,
+        # once for the variants one cause blocks (a master cut short blocks all of its spot's).
+        blocked_by: dict[str, list[str]] = {}
+        for o in outcomes:
+            if o.status == "blocked":
+                blocked_by.setdefault("; ".join(o.plan.reasons), []).append(o.plan.variant.key)
+        for reasons, keys in sorted(blocked_by.items(), key=lambda item: min(item[1])):
+            if len(keys) == 1:
+                click.echo(f"blocked {keys[0]}: {reasons}", err=True)
+            else:
+                click.echo(f"blocked {len(keys)} variants: {reasons}\n  {', '.join(sorted(keys))}",
+                           err=True)
+    counts = {status: sum(1 for o in outcomes if o.status == status)
+              for status in ("rendered", "remade", "up-to-date", "failed", "blocked",
+                             "not started")}
+    # Only --fail-fast leaves variants not started, and only a deleted poster, certificate or
+    # sidecar variants remade: their counts are there when they say something.
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()
+                         if n or status not in ("remade", "not started")), err=True)
+    held = sorted(o.plan.variant.key for o in outcomes if o.status == "not started")
+    if held and not quiet:
+        click.echo(f"not started (--fail-fast): {plural(len(held), 'variant')}: {', '.join(held)}",
+                   err=True)
+    # One error may fail several variants (their shared audio track, the one ffmpeg run that
+    # made a group's pictures), or one cause each of them the same way (a truncated master):
+    # said once, with the variants it failed.
+    failed_by: dict[tuple, list[Outcome]] = {}
+    group_of: dict[tuple, tuple] = {}   # an error's diagnostics -> the group it was put in
+    for o in failures:
+        # The same error first (a group's ffmpeg run names its variants, so its shape differs
+        # from variant to variant), then the same shape.
+        key = group_of.setdefault(tuple(o.error.diagnostics), _shape(o))
+        failed_by.setdefault(key, []).append(o)
+    for members in failed_by.values():
+        for diagnostic in members[0].error.diagnostics:
+            emit(diagnostic)
+        if len(members) > 1:
+            same = all(o.error.diagnostics == members[0].error.diagnostics for o in members)
+            click.echo(f"  {len(members)} variants failed {'with it' if same else 'the same way'}: "
+                       + ", ".join(sorted(o.plan.variant.key for o in members)), err=True)
+    return len(failures) + counts["blocked"] + counts["not started"]
+
+
+def _shape(outcome: Outcome) -> tuple:
+    """A failure's diagnostics with the variant's own name taken out of them."""
+    stem = outcome.plan.variant.stem
+    return tuple((d.severity, d.message.replace(stem, "\0"),
+                  str(d.path).replace(stem, "\0") if d.path is not None else None,
+                  d.line, d.hint, d.code) for d in outcome.error.diagnostics)
+
+
+def print_table(rendered: list[Outcome]) -> None:
+    """One row per variant; where a row would not fit the terminal's width, the variant's key
+    goes on a line of its own and its figures under it (a narrow terminal never wraps a row)."""
+    rows = [(o.plan.variant.key, f"{o.status:<9} {o.seconds:>7.1f}  "
+             + (loudness_text(o.record["loudness"]) if o.record else "")) for o in rendered]
+    key_width = max(len("variant"), *(len(key) for key, _ in rows))
+    header_figures = f"{'status':<9} {'seconds':>7}  loudness"
+    widest = key_width + 1 + max(len(header_figures), *(len(figures) for _, figures in rows))
+    if sys.stdout.isatty() and widest > shutil.get_terminal_size().columns:
+        click.echo(f"\nvariant\n  {header_figures}")
+        for key, figures in rows:
+            click.echo(f"{key}\n  {figures}")
+        return
+    click.echo(f"\n{'variant':<{key_width}} {header_figures}")
+    for key, figures in rows:
+        click.echo(f"{key:<{key_width}} {figures}")
+
+
+def loudness_text(loudness: dict) -> str:
+    """The meter's figures, or what they are when undefined (silence)."""
+    if loudness.get("integrated_lufs") is None:
+        return "silent (loudness undefined)"
+    text = f"{loudness['integrated_lufs']:.1f} LUFS {loudness['true_peak_dbtp']:.1f} dBTP"
+    if loudness.get("measured_as") == "dual-mono":
+        # Any meter reads a mono file's one channel 3 LU lower: say which figure this is.
+        single = loudness.get("single_channel_lufs")
+        text += (" (mono measured as dual mono; "
+                 + (f"{single:.1f} LUFS" if single is not None else "undefined")
+                 + " on one channel, BS.1770)")
+    return text
