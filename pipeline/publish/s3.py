@@ -2,7 +2,8 @@
 
 The object's sha256 is stored as user metadata `x-amz-meta-sha256`. boto3 and botocore are
 imported inside the methods that need them, so a run that never touches a bucket never loads them.
-Messages name the bucket, endpoint and key, never a credential, signature or presigned URL.
+Messages name the bucket, endpoint and key, never a credential, signature or presigned URL
+(publish/s3_errors.py).
 """
 
 from __future__ import annotations
@@ -17,12 +18,19 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import StorageError
+from pipeline.publish.s3_errors import (
+    CHECKSUM_REJECTIONS,
+    DENIED,
+    error_code,
+    explain,
+    http_status,
+    quiet_sdk_loggers,
+)
 from pipeline.publish.target import (
     READ_CHUNK,
     MiB,
     ObjectInfo,
     Target,
-    TargetUnavailable,
     _check_key,
     redact_url,
 )
@@ -40,12 +48,6 @@ MAX_ATTEMPTS = 5           # botocore "standard" mode: 1 try + 4 retries with ji
 CONNECT_TIMEOUT = 10.0     # seconds
 READ_TIMEOUT = 60.0        # seconds without a byte from the store
 
-# Error codes of stores that do not understand flexible checksums (x-amz-checksum-*, trailers).
-CHECKSUM_REJECTIONS = {"NotImplemented", "InvalidArgument", "InvalidRequest", "UnsupportedHeader",
-                       "XAmzContentSHA256Mismatch", "MissingContentLength", "InvalidDigest"}
-DENIED = {"AccessDenied", "403", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
-          "InvalidToken", "ExpiredToken", "InvalidSecurity"}
-THROTTLED = {"SlowDown", "503", "ServiceUnavailable", "Throttling", "RequestLimitExceeded"}
 _ETAG = re.compile(r"^[0-9a-f]{32}(?:-(\d+))?$")
 
 
@@ -78,14 +80,6 @@ def _expected(path: Path, size: int, threshold: int, chunksize: int) -> _Expecte
                          md5s.hex() or hashlib.md5(b"").hexdigest())
     return _Expected(whole.hexdigest(), parts, base64.b64encode(hashlib.sha256(shas).digest()).decode(),
                      f"{hashlib.md5(md5s).hexdigest()}-{parts}")
-
-
-def _quiet_sdk_loggers() -> None:
-    # botocore logs request headers (Authorization, signatures) at DEBUG; keep them out of `-v`.
-    for name in ("botocore", "boto3", "s3transfer", "urllib3"):
-        logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.INFO:
-            logger.setLevel(logging.INFO)
 
 
 @dataclass
@@ -121,7 +115,7 @@ class S3Target(Target):
         if self.max_attempts is None:
             env = os.environ.get("AWS_MAX_ATTEMPTS", "")
             self.max_attempts = int(env) if env.isdigit() and int(env) > 0 else MAX_ATTEMPTS
-        _quiet_sdk_loggers()
+        quiet_sdk_loggers()
 
     # clients ----------------------------------------------------------------------------
 
@@ -169,11 +163,11 @@ class S3Target(Target):
         try:
             response = self._client().head_object(**args)
         except ClientError as exc:
-            if _status(exc) == 404:
+            if http_status(exc) == 404:
                 return None
-            raise self._explain(exc, "reading", key) from None
+            raise explain(self, exc, "reading", key) from None
         except BotoCoreError as exc:
-            raise self._explain(exc, "reading", key) from None
+            raise explain(self, exc, "reading", key) from None
         return ObjectInfo(
             key, int(response["ContentLength"]), response.get("Metadata", {}).get("sha256"),
             etag=(response.get("ETag") or "").strip('"') or None,
@@ -187,11 +181,11 @@ class S3Target(Target):
         try:
             return self._client().get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
         except ClientError as exc:
-            if _code(exc) == "NoSuchKey":
+            if error_code(exc) == "NoSuchKey":
                 return None
-            raise self._explain(exc, "reading", key) from None
+            raise explain(self, exc, "reading", key) from None
         except BotoCoreError as exc:
-            raise self._explain(exc, "reading", key) from None
+            raise explain(self, exc, "reading", key) from None
 
     def get_bytes(self, key: str) -> bytes | None:
         from botocore.exceptions import BotoCoreError
@@ -200,7 +194,7 @@ class S3Target(Target):
         try:
             return body.read() if body is not None else None
         except BotoCoreError as exc:
-            raise self._explain(exc, "reading", key) from None
+            raise explain(self, exc, "reading", key) from None
 
     def read_chunks(self, key: str) -> Iterator[bytes]:
         from botocore.exceptions import BotoCoreError
@@ -211,7 +205,7 @@ class S3Target(Target):
         try:
             yield from body.iter_chunks(READ_CHUNK)
         except BotoCoreError as exc:
-            raise self._explain(exc, "reading", key) from None
+            raise explain(self, exc, "reading", key) from None
 
     def url(self, key: str, presign_seconds: int | None = None, download: bool = False) -> str:
         from botocore.exceptions import BotoCoreError
@@ -229,7 +223,7 @@ class S3Target(Target):
                     "get_object", Params=params, ExpiresIn=presign_seconds)
             return self._client("unsigned").generate_presigned_url("get_object", Params=params)
         except BotoCoreError as exc:
-            raise self._explain(exc, "presigning", key) from None
+            raise explain(self, exc, "presigning", key) from None
 
     # writing ----------------------------------------------------------------------------
 
@@ -251,7 +245,7 @@ class S3Target(Target):
             if expected.parts > 1:
                 self._abort_leftovers(key)
             if isinstance(exc, (ClientError, BotoCoreError)):
-                raise self._explain(exc, "uploading", key) from None
+                raise explain(self, exc, "uploading", key) from None
             raise
         return self._confirm(key, size, sha256, expected)
 
@@ -263,11 +257,11 @@ class S3Target(Target):
                 self._transfer("checked", path, key, {**extra, "ChecksumAlgorithm": "SHA256"})
                 return
             except ClientError as exc:
-                if _code(exc) not in CHECKSUM_REJECTIONS:
+                if error_code(exc) not in CHECKSUM_REJECTIONS:
                     raise
                 log.warning("%s rejected the SHA-256 upload checksum (%s); uploading without "
                             "flexible checksums and checking size, sha256 metadata and ETag "
-                            "after each upload instead", self.endpoint, _code(exc))
+                            "after each upload instead", self.endpoint, error_code(exc))
                 if path.stat().st_size >= self.multipart_threshold:
                     self._abort_leftovers(key)
                 self.flexible_checksums = False
@@ -297,7 +291,7 @@ class S3Target(Target):
                     client.abort_multipart_upload(Bucket=self.bucket, Key=full_key,
                                                   UploadId=upload["UploadId"])
         except Exception as exc:  # best effort: the upload's own error is what the user needs
-            if _code(exc) in ("NoSuchBucket", *DENIED):
+            if error_code(exc) in ("NoSuchBucket", *DENIED):
                 return  # nothing can have been started there, or we may not look
             log.warning("could not abort unfinished uploads of %s at %s (%s)",
                         self.location(key), self.endpoint, type(exc).__name__)
@@ -339,67 +333,3 @@ class S3Target(Target):
             self._client("plain").delete_object(Bucket=self.bucket, Key=self._key(key))
         except Exception as exc:
             log.warning("could not delete corrupted %s (%s)", self.location(key), type(exc).__name__)
-
-    # errors -----------------------------------------------------------------------------
-
-    def _explain(self, exc: Exception, action: str, key: str | None) -> StorageError:
-        """A message that says what happened and where, and how to fix it; nothing secret."""
-        from botocore.exceptions import (
-            ClientError,
-            ConnectionClosedError,
-            ConnectTimeoutError,
-            EndpointConnectionError,
-            NoCredentialsError,
-            PartialCredentialsError,
-            ReadTimeoutError,
-        )
-
-        where, endpoint = self.location(key or ""), self.endpoint
-        if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
-            return TargetUnavailable(
-                f"no AWS credentials found for {action} {where} ({endpoint})",
-                hint="set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
-                     "or run where an instance role is available")
-        if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError)):
-            return TargetUnavailable(
-                f"cannot reach the object store at {endpoint} while {action} {where} "
-                f"(tried {self.max_attempts} times)",
-                hint="check --endpoint-url / AWS_ENDPOINT_URL and that the store is running")
-        if isinstance(exc, ReadTimeoutError):
-            return StorageError(f"{endpoint} did not answer within {self.read_timeout:g} s while "
-                                f"{action} {where}", hint="try again; check the network")
-        if isinstance(exc, ConnectionClosedError):
-            return StorageError(f"{endpoint} kept closing the connection while {action} {where} "
-                                f"(tried {self.max_attempts} times)", hint="try again later")
-        if not isinstance(exc, ClientError):
-            return StorageError(f"{action} {where} at {endpoint} failed: {type(exc).__name__}")
-        code, message = _code(exc), exc.response.get("Error", {}).get("Message", "")
-        if code == "NoSuchBucket":
-            return TargetUnavailable(f"bucket {self.bucket!r} does not exist at {endpoint}",
-                                hint=f"create it first (aws s3 mb s3://{self.bucket}), "
-                                     "or fix the bucket in --to / publish.to")
-        if code == "RequestTimeTooSkewed":
-            return TargetUnavailable(
-                f"{endpoint} refused {action} {where}: this machine's clock differs too much "
-                "from the store's (RequestTimeTooSkewed)",
-                hint="synchronise the clock (e.g. 'timedatectl set-ntp true' or chrony)")
-        if code in DENIED:
-            return TargetUnavailable(f"access denied {action} {where} at {endpoint} ({code})",
-                                hint="check the credentials in use and that their policy allows "
-                                     "s3:GetObject, s3:PutObject and s3:AbortMultipartUpload here")
-        if code in THROTTLED:
-            return StorageError(f"{endpoint} is still throttling ({code}) after "
-                                f"{self.max_attempts} attempts at {action} {where}",
-                                hint="publish again later; objects already up are not re-sent")
-        detail = f"{code}: {message}" if message else code
-        return StorageError(f"{action} {where} at {endpoint} failed ({detail})")
-
-
-def _code(exc) -> str:
-    response = getattr(exc, "response", None) or {}
-    return str(response.get("Error", {}).get("Code", ""))
-
-
-def _status(exc) -> int:
-    response = getattr(exc, "response", None) or {}
-    return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
