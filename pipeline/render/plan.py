@@ -7,14 +7,14 @@ file blocks that language's variants only, and every problem is reported in one 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
 from pipeline import RENDER_VERSION
 from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors, warning
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
-from pipeline.manifest import Language, Manifest, alpha3, load_manifest
+from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.probe import MediaInfo
@@ -25,8 +25,8 @@ from pipeline.render.deliveries import dc_correction
 from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
-from pipeline.render.slate import slate_problems, slate_text
-from pipeline.render.status import variant_status
+from pipeline.render.slate import slate_problems
+from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.burn import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
@@ -34,7 +34,6 @@ from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.model import in_file_syntax
 from pipeline.subtitles.qc import check_cues
-from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 from pipeline.subtitles.title_safe import narrowest_frame
 
 
@@ -165,7 +164,7 @@ class _Planner(Inputs):
             plan.problems = list(blocked.diagnostics)
             plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
             return plan
-        plan.settings = self._settings(plan)
+        plan.settings = variant_settings(plan, self.manifest)
         plan.fingerprint = sha256_json({
             "inputs": {role: item["sha256"] for role, item in plan.inputs.items()},
             "settings": plan.settings, "render_version": RENDER_VERSION, "ffmpeg": self.ffmpeg})
@@ -333,41 +332,6 @@ class _Planner(Inputs):
             return resolve_font(language.style.font)
         except PipelineError as exc:
             raise PipelineError(exc.message, self.manifest.path, language.line, exc.hint) from None
-
-    def _settings(self, plan: VariantPlan) -> dict:
-        variant = plan.variant
-        language = variant.language
-        settings = {"treatment": language.treatment, "profile": variant.profile.settings(),
-                    "language_tag": language.alpha3,
-                    "source_language_tag": alpha3(self.manifest.source_language)}
-        if plan.dc:
-            # Only a track with an offset is rendered differently: a clean one keeps its bytes
-            # and its fingerprint, one rendered before the offset was removed goes stale.
-            settings["dc_removed"] = {role: list(dc) for role, dc in sorted(plan.dc.items())}
-        if variant.profile.audio_only:
-            # What the file's own tags say (bext, ID3, Vorbis comments): a new title re-renders.
-            settings["slot_samples"] = plan.slot_samples
-            settings["tags"] = {"campaign": self.manifest.campaign,
-                                "campaign_title": self.manifest.title,
-                                "spot_title": variant.spot.title, "language_name": language.name}
-            if variant.clock:
-                settings["clock"] = variant.clock
-            return settings
-        settings["picture"] = plan.conform.picture_settings
-        if language.treatment in MASTER_SOUND:
-            settings["sound"] = plan.conform.sound_settings
-        if language.treatment == "burn":
-            settings["style"] = asdict(language.style)
-        elif plan.subtitles is not None:
-            # A variant rendered before a sidecar format was added is stale: it lacks that file.
-            settings["sidecars"] = list(SIDECAR_SUFFIXES)
-            settings["subtitle_language_tag"] = language.bcp47
-        if variant.clock:
-            settings["clock"] = variant.clock
-        if variant.profile.leader and variant.profile.leader.slate:
-            # What the slate shows besides its figures: a change re-renders the master.
-            settings["slate"] = {"text": slate_text(variant), "style": asdict(self.manifest.style)}
-        return settings
 
 
 def _use_analysis(plan: VariantPlan, role: str, analysis) -> None:

@@ -1,20 +1,65 @@
-"""A planned variant's status: up to date, or stale and why, judged from what its last render
-left (its file, its record, the files beside it) and from its last failed render.
+"""A planned variant's settings, what its fingerprint covers besides its inputs' bytes, and its
+status: up to date, or stale and why, judged from what its last render left (its file, its
+record, the files beside it) and from its last failed render.
 
-It is separate from planning (render/plan.py), which gathers a variant's inputs and settings
-into its fingerprint, and from writing the record (render/record.py): this module only reads
-back what a render left and compares it with the plan.
+It is separate from planning (render/plan.py), which probes, reads and checks a variant's
+inputs, and from writing the record (render/record.py): this module says what a render depends
+on, reads back what a render left, and compares the two.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from pipeline import RENDER_VERSION
 from pipeline.fingerprint import HashCache
+from pipeline.manifest import Manifest, alpha3
 from pipeline.render.failures import read_failure
+from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.record import names_beside, read_record
+from pipeline.render.slate import slate_text
 from pipeline.render.variants import Status, Variant, VariantPlan
+from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 NOT_RENDERED = "not rendered yet"
+
+
+def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
+    """What the variant's fingerprint covers besides its inputs' bytes: a change to any of it
+    makes the variant stale, and `what_changed` names the keys that changed."""
+    variant = plan.variant
+    language = variant.language
+    settings = {"treatment": language.treatment, "profile": variant.profile.settings(),
+                "language_tag": language.alpha3,
+                "source_language_tag": alpha3(manifest.source_language)}
+    if plan.dc:
+        # Only a track with an offset is rendered differently: a clean one keeps its bytes
+        # and its fingerprint, one rendered before the offset was removed goes stale.
+        settings["dc_removed"] = {role: list(dc) for role, dc in sorted(plan.dc.items())}
+    if variant.profile.audio_only:
+        # What the file's own tags say (bext, ID3, Vorbis comments): a new title re-renders.
+        settings["slot_samples"] = plan.slot_samples
+        settings["tags"] = {"campaign": manifest.campaign,
+                            "campaign_title": manifest.title,
+                            "spot_title": variant.spot.title, "language_name": language.name}
+        if variant.clock:
+            settings["clock"] = variant.clock
+        return settings
+    settings["picture"] = plan.conform.picture_settings
+    if language.treatment in MASTER_SOUND:
+        settings["sound"] = plan.conform.sound_settings
+    if language.treatment == "burn":
+        settings["style"] = asdict(language.style)
+    elif plan.subtitles is not None:
+        # A variant rendered before a sidecar format was added is stale: it lacks that file.
+        settings["sidecars"] = list(SIDECAR_SUFFIXES)
+        settings["subtitle_language_tag"] = language.bcp47
+    if variant.clock:
+        settings["clock"] = variant.clock
+    if variant.profile.leader and variant.profile.leader.slate:
+        # What the slate shows besides its figures: a change re-renders the master.
+        settings["slate"] = {"text": slate_text(variant), "style": asdict(manifest.style)}
+    return settings
 
 
 def variant_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
