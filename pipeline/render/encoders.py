@@ -32,7 +32,6 @@ XDCAM_HD422 = {"profile:v": 0, "level:v": 2, "g": 12, "bf": 2,
                "rc_init_occupancy": 36_408_333, "rc_max_vbv_use": 1, "rc_min_vbv_use": 1}
 
 
-
 def xdcam_gop(rate: Fraction) -> int:
     """Frames in an XDCAM HD422 GOP at `rate` frames a second: 15 in the 29.97/30 family (1080i
     at 59.94 fields, as stations of NTSC countries air), else 12 (25, 50i; 23.98 and 720p as
