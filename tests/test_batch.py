@@ -133,6 +133,16 @@ def test_a_variant_whose_poster_or_sidecar_was_deleted_or_replaced_is_made_again
     assert (campaign.out / "spot.nah.small.jpg").stat().st_size > 1000
     _consistent(campaign)
     assert "2 up to date, 0 to render, 0 blocked" in invoke("plan", manifest).output
+    # A record edited by hand to list a file beside it that is not there: made again from the
+    # variant's file as one replaced, not a traceback.
+    path = campaign.out / "spot.tzo.small.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(record | {"beside": record["beside"] | {"gone.txt": 5}}),
+                    encoding="utf-8")
+    result = invoke("plan", manifest)
+    assert result.exit_code == 0 and "gone.txt replaced" in result.output, result.output
+    assert "0 rendered, 1 remade, 1 up-to-date" in invoke("render", manifest).output
+    _consistent(campaign)
 
 
 @pytest.mark.e2e

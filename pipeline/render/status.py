@@ -10,6 +10,7 @@ on, reads back what a render left, and compares the two.
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 from pipeline import RENDER_VERSION
 from pipeline.fingerprint import HashCache
@@ -92,8 +93,9 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
     # from its file, which was just checked (render/remake.py).
     missing = [name for name in names_beside(record) if not (variant.folder / name).is_file()]
     sizes = record.get("beside", {})   # records before 2026-11-30 have none
+    # A name only the sizes list (a record edited by hand) and gone is made again, not a crash.
     replaced = [name for name, size in sizes.items()
-                if name not in missing and (variant.folder / name).stat().st_size != size]
+                if name not in missing and _size(variant.folder / name) != size]
     if not missing and not replaced:
         return "up-to-date", []
     plan.remake = missing + replaced
@@ -101,6 +103,13 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
                ((missing, "missing"), (replaced, "replaced")) if names]
     return "stale", [f"{'; '.join(reasons)}: made again from {variant.output.name}, "
                      "which is not rendered again"]
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
 
 
 def _output_problem(variant: Variant, record: dict, cache: HashCache) -> str | None:
