@@ -353,3 +353,29 @@ def test_a_copied_picture_gets_no_first_pass_of_its_own(campaign, monkeypatch):
     remuxes = [args for args in commands if any(a.endswith(".picture.mp4") for a in args)
                and "copy" in args]
     assert len(remuxes) == 2, commands
+
+
+def test_a_burned_cue_is_measured_on_each_variants_own_frame(campaign):
+    # A trial's landscape `messaging` variant carried the `vertical` profile's warnings ("on a
+    # 1080x1920 frame ... drawn on 4 lines") in its record and catalog, measured on the
+    # manifest's narrowest frame: false warnings on the page, and --strict failed a good file.
+    campaign.subtitle("nah", "1\n00:00:00,200 --> 00:00:03,900\n"
+                             "Nadie está a la venta,\nen ninguna parte del mundo\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"small": {"base": "web", "width": W, "height": H,
+                                                  "preset": "ultrafast"}, "tall": TALL})
+    result = render(manifest)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "title-safe width" in line]
+    assert len(said) == 1 and "on a 180x320 frame" in said[0], result.output
+
+    def fits(profile: str) -> list[str]:
+        record = json.loads((campaign.out / f"spot.nah.{profile}.json").read_text())
+        return [w["message"] for w in record["qc"]["warnings"] if w["code"] == "fit"]
+
+    (tall,) = fits("tall")
+    assert "on a 180x320 frame, so it will be drawn on 3 lines (at most 2)" in tall, tall
+    assert fits("small") == []
+    # --strict judges each variant by its own warnings: the landscape one renders.
+    strict = render(manifest, "--strict", "--force", "--profile", "small")
+    assert strict.exit_code == 0, strict.output

@@ -33,8 +33,7 @@ from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.model import in_file_syntax
-from pipeline.subtitles.qc import check_cues
-from pipeline.subtitles.title_safe import narrowest_frame
+from pipeline.subtitles.qc import check_cues, check_fit
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
@@ -240,6 +239,9 @@ class _Planner(Inputs):
             self._add_input(plan, "font", plan.font.path)
             for name, chosen in sorted(plan.file_styles.items()):
                 self._add_input(plan, f"font:{name}", chosen.font.path)
+            frame = (variant.profile.width, variant.profile.height)
+            plan.warnings += self._once(("fit", subtitles, frame, plan.font.path, language.line),
+                                        lambda: self._check_fit(plan, subtitles))
         if language.treatment in MASTER_SOUND:     # the choices about sound concern these only
             warnings = self._sound_warnings(spot, plan.conform)
             self.diagnostics.extend(warnings)
@@ -308,24 +310,30 @@ class _Planner(Inputs):
         own_styles = {}
         if language.treatment == "burn" and language.style.from_file:
             own_styles = style_fonts(subtitles)   # empty unless ASS/SSA
-        # QC at the master's real frame rate; a burned language's text is also measured on the
-        # narrowest frame it is burned into.
-        fit = {"style": None, "font": None}
-        if language.treatment == "burn":
-            width, height = narrowest_frame(self.manifest.profiles)
-            try:
-                fit = {"style": language.style, "font": resolve_font(language.style.font),
-                       "frame_width": width, "frame_height": height, "file_styles": own_styles}
-            except PipelineError:  # reported, and blocking, in _gather_inputs
-                pass
+        # QC at the master's real frame rate; a burned language's fit on each frame it is
+        # burned into, given to that frame's variants only (_check_fit).
         fps = master.video.fps if master.video else None
-        checked = in_file_syntax(
-            check_cues(subtitles.cues, path, qc=language.qc, fps=fps, **fit), subtitles.format)
-        raise_if_errors(checked)     # text the frame cannot hold: it would be burned cut off
+        checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,
+                                            style=None, font=None), subtitles.format)
+        raise_if_errors(checked)
         warnings = list(subtitles.warnings) + checked
         self.diagnostics.extend(warnings)
         # What is rendered (burned, sidecars, track) is on the master's frames.
         return tuple(snap_cues(subtitles.cues, fps)), warnings, own_styles
+
+    def _check_fit(self, plan: VariantPlan, path: Path) -> list[Diagnostic]:
+        """The burned text's fit on the variant's own frame, measured once per frame: a cue
+        that does not fit a 1080x1920 `vertical` frame is no warning of the same language's
+        1280x720 `messaging` variant (it was, measured on the manifest's narrowest frame).
+        Raises `ValidationError` for text that frame cannot hold (it would be burned cut off),
+        which blocks that frame's variants only."""
+        language, profile = plan.variant.language, plan.variant.profile
+        found = check_fit(list(plan.cues), path, qc=language.qc, style=language.style,
+                          font=plan.font, frame_width=profile.width,
+                          frame_height=profile.height, file_styles=plan.file_styles)
+        raise_if_errors(found)
+        self.diagnostics.extend(found)
+        return found
 
     def _resolve_font(self, language: Language) -> Font:
         try:

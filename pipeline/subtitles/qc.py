@@ -89,20 +89,27 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
     """
     cues = list(cues)
     found: list[Diagnostic] = []
-    fitter = (Fitter(style, font, frame_width, frame_height, cues, file_styles or {})
-              if style is not None and font is not None else None)
     for cue in cues:
-        lines = _lines(cue)  # once per cue: every rule below reads them
-        lengths = [graphemes(line) for line in lines]
+        lengths = [graphemes(line) for line in _lines(cue)]
         found += _reading_speed(cue, lengths, path, qc)
         found += _line_lengths(cue, lengths, path, qc)
         found += _duration(cue, path, qc)
-        if fitter is not None:
-            found += fitter.check(cue, lines, path, qc)
     found += _gaps(cues, path, qc, fps)
     found += _apostrophes(cues, path)
+    if style is not None and font is not None:
+        found += check_fit(cues, path, qc=qc, style=style, font=font, frame_width=frame_width,
+                           frame_height=frame_height, file_styles=file_styles)
     found.sort(key=lambda d: d.line or 0)
     return found
+
+
+def check_fit(cues: list[Cue], path: Path | str, *, qc: QcSettings, style: Style, font: Font,
+              frame_width: int, frame_height: int,
+              file_styles: dict | None = None) -> list[Diagnostic]:
+    """The title-safe fit of `check_cues` alone, on one frame (pixels): what each frame a file
+    is burned into says of it, given only to the variants of that frame."""
+    fitter = Fitter(style, font, frame_width, frame_height, cues, file_styles or {})
+    return [problem for cue in cues for problem in fitter.check(cue, _lines(cue), path, qc)]
 
 
 def _reading_speed(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[Diagnostic]:
