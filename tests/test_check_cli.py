@@ -201,3 +201,85 @@ def test_validate_reports_qc_warnings_at_the_masters_frame_rate(campaign):
     assert f"{path}:5: warning: cue 2 starts 40 ms (1 frame) after cue 1 ends" in result.stderr
     assert "assumed" not in result.stderr
     assert f"{path}:9: warning: cue 3 reads too fast" in result.stderr
+
+
+# --- defects found by a subtitler's fresh-user trial ------------------------------------------
+
+def test_a_cue_of_only_a_zero_width_space_has_no_visible_text(files):
+    # U+200B is a format character (Cf): the cue was accepted and burned as nothing.
+    name = files("nah.srt", "1\n00:00:00,500 --> 00:00:02,000\n\u200b\n\n"
+                            "2\n00:00:02,500 --> 00:00:04,000\n\u2060\ufeff \u200d\n\n"
+                            "3\n00:00:04,500 --> 00:00:06,000\nTres\n")
+    result = invoke(name)
+    assert result.exit_code == 1
+    assert ("nah.srt:1: error: cue 1 has no visible text: only U+200B (zero width space) "
+            "(hint: write the subtitle text, or delete the cue)") in result.stderr, result.stderr
+    assert ("nah.srt:5: error: cue 2 has no visible text: only U+200D (zero width joiner), "
+            "U+2060 (word joiner), U+FEFF (zero width no-break space)") in result.stderr
+    assert result.stdout == "nah.srt: 3 cues, 2 errors, 0 warnings\n"
+
+
+def test_a_cue_that_starts_and_ends_at_once_has_no_duration(files):
+    # It was said to end before it starts, which it does not.
+    result = invoke(files("nah.srt", """\
+        1
+        00:00:08,000 --> 00:00:08,000
+        Ni tlakatl
+        """))
+    assert result.exit_code == 1
+    assert ("nah.srt:1: error: cue 1 has no duration: it starts and ends at 00:00:08,000 "
+            "(hint: the second time is when") in result.stderr, result.stderr
+
+
+def test_an_editing_tag_is_quoted_as_typed(files):
+    # repr() doubled its backslash: '{\\pos(10,10)}'.
+    result = invoke(files("nah.srt", """\
+        1
+        00:00:00,500 --> 00:00:02,000
+        {\\pos(10,10)}Ni tlakatl
+        """))
+    assert ("nah.srt:1: warning: cue 1 contains the editing tag '{\\pos(10,10)}'; burned-in "
+            "subtitles show it as typed") in result.stderr, result.stderr
+
+
+ROUNDED = """\
+    1
+    00:00:01,000 --> 00:00:03,010
+    Ni tlakatl
+
+    2
+    00:00:03,000 --> 00:00:04,520
+    amo tlanamakalli
+    """
+
+
+def test_an_overlap_the_frame_snapping_removes_is_no_error(files):
+    # Cue 1 ends at 00:00:03,010, moved to frame 75 (00:00:03,000) where cue 2 starts: the
+    # frame-grid warning said so, and an overlap error blocked the language all the same.
+    result = invoke(files("nah.srt", ROUNDED), "--fps", "25")
+    assert result.exit_code == 0, result.output
+    assert ("nah.srt:1: warning: 1 cue time falls between the frames of the 25 fps video and "
+            "will be moved to the nearest frame: cue 1 ends at 00:00:03,000 (frame 75), not "
+            "00:00:03,010") in result.stderr
+    assert "nah.srt:5: warning: cue 2 starts 0 ms (0 frames) after cue 1 ends" in result.stderr
+    assert "overlaps" not in result.stderr
+    assert result.stdout == "nah.srt: 2 cues, 0 errors, 2 warnings\n"
+
+
+def test_an_overlap_of_a_frame_or_more_stays_an_error_on_the_frames(files):
+    result = invoke(files("nah.srt", ROUNDED.replace("03,010", "03,040")), "--fps", "25")
+    assert result.exit_code == 1
+    assert ("nah.srt:5: error: cue 2 (starts 00:00:03,000) overlaps cue 1 (line 1, "
+            "00:00:01,000 --> 00:00:03,040) at the bottom of the screen") in result.stderr
+
+
+def test_without_a_frame_rate_an_overlap_under_a_frame_is_a_warning(files):
+    result = invoke(files("nah.srt", ROUNDED))
+    assert result.exit_code == 0, result.output
+    assert ("nah.srt:5: warning: cue 2 (starts 00:00:03,000) overlaps cue 1 (line 1, ending "
+            "00:00:03,010) by 10 ms, less than a frame: most likely a subtitle editor's "
+            "rounding; give the video's frame rate (--fps) to know whether it is still there on "
+            "the video's frames (hint: end cue 1 at 00:00:03,000)") in result.stderr
+    result = invoke(files("tzh.srt", ROUNDED.replace("03,010", "03,021")))
+    assert result.exit_code == 1
+    assert "tzh.srt:5: error: cue 2 (starts 00:00:03,000) overlaps cue 1" in result.stderr

@@ -41,6 +41,7 @@ _SUBTITLES = {
     "fit": N_("Subtitle wider than the safe area"),
     "past-end": N_("Subtitle after the end of the spot"),
     "frame-grid": N_("Subtitle times moved to the video's frames"),
+    "overlap": N_("Subtitles overlapping by less than a frame"),
 }
 
 # The sound and picture of the inputs and of the rendered file.

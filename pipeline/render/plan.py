@@ -304,6 +304,7 @@ class _Planner(Inputs):
 
     def _read_subtitles(self, path: Path, language: Language, master: MediaInfo):
         subtitles = read_subtitles(path, duration=master.duration,
+                                   fps=master.video.fps if master.video else None,
                                    keep_style=language.style.from_file,
                                    burned=language.treatment == "burn")
         raise_if_errors(subtitles.diagnostics)

@@ -191,6 +191,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
         raise PipelineError(exc.message, manifest.path, exc.line or spot.line, exc.hint) from None
     path = manifest.subtitle_path(spot, language)
     subtitles = read_subtitles(path, duration=master.info.duration,
+                               fps=master.info.video.fps,
                                keep_style=language.style.from_file)
     font = resolve_font(language.style.font)
     raise_if_errors(subtitles.diagnostics)

@@ -1,57 +1,122 @@
-"""What makes cues unusable whatever their format: no text, end before start, overlaps,
-cues past the end of the video.
+"""What makes cues unusable whatever their format: no visible text, no duration or end before
+start, overlaps, cues past the end of the video.
 
 Two cues overlap when they share a time and a row of the screen (`model.screen_row`): cues in
 different rows, a sign at the top over dialogue at the bottom, are shown together, as
-Aegisub, WebVTT and IMSC files often have them."""
+Aegisub, WebVTT and IMSC files often have them. With the video's frame rate known, cues are
+judged on the frames they will be shown on (`frames.FrameGrid`, as the render snaps them):
+an editor's millisecond rounding (`00:00:03,010 --> ` then `00:00:03,000`) that the snapping
+removes is no overlap. Without it, an overlap of at most `ROUNDING_MS` is a warning: under a
+frame at every usual rate up to 50 fps, so most likely that rounding, not two subtitles meant
+to be on screen together.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, say
+from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, plain_text,
                                       screen_row)
 
+ROUNDING_MS = 20   # one frame at 50 fps; see the module's docstring
+# Characters that draw nothing: separators (Zs, Zl, Zp), controls (Cc: tabs, line breaks) and
+# format characters (Cf: U+200B zero width space, U+200C/U+200D joiners, U+2060, U+FEFF).
+INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
 
-def _check_cues(cues: list[Cue], path: Path, duration: float | None) -> list[Diagnostic]:
+
+def invisible(text: str) -> bool:
+    """Whether `text` shows nothing on screen: it has no character outside `INVISIBLE`."""
+    return all(unicodedata.category(char) in INVISIBLE for char in text)
+
+
+def _check_cues(cues: list[Cue], path: Path, duration: float | None,
+                fps: float | None = None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
+    grid = FrameGrid.at(fps) if fps else None
     # Per row, the cue ending last so far: a long cue can overlap several.
     latest_in: dict[str, Cue] = {}
     end_of_video = round(duration * 1000) if duration is not None else None
     for cue in cues:
-        where = f"cue {cue.index}"
-        if not plain_text(cue).strip():
-            found.append(error(f"{where} has no text", path, cue.line,
-                               "write the subtitle text, or delete the cue", "empty"))
-        for block in dict.fromkeys(OVERRIDE_BLOCK.findall(ALIGNMENT_TAG.sub("", cue.text))):
-            found.append(warning(say(N_("cue %(cue)s contains the editing tag %(tag)s; burned-in "
-                                        "subtitles show it as typed"), cue=cue.index, tag=repr(block)),
-                                 path, cue.line,
-                                 "remove editing tags from the text", "tags"))
+        found.extend(_check_text(cue, path))
         if cue.end <= cue.start:
-            found.append(error(
-                f"{where} ends before it starts ({format_time(cue.start)} --> "
-                f"{format_time(cue.end)})", path, cue.line,
-                "the second time is when the subtitle disappears: it must be later",
-                "end-before-start"))
+            found.append(_no_duration(cue, path))
         row = screen_row(cue)
         latest = latest_in.get(row)
-        if latest is not None and cue.start < latest.end:
-            overlap = "overlaps" if cue.start >= latest.start else "starts before"
-            found.append(error(
-                f"{where} (starts {format_time(cue.start)}) {overlap} cue {latest.index} "
-                f"(line {latest.line}, {format_time(latest.start)} --> {format_time(latest.end)})"
-                f" at the {row} of the screen", path, cue.line,
-                f"make cue {latest.index} end before cue {cue.index} starts, or fix the order "
-                "of the cues; to show both at once, place them in different rows of the screen "
-                "(top, middle, bottom)", "overlap"))
+        if latest is not None:
+            found.extend(_check_overlap(cue, latest, row, path, grid))
         if end_of_video is not None:
             found.extend(_check_past_end(cue, path, end_of_video))
-        if latest is None or cue.end > latest.end:
+        if latest is None or _end(cue, grid) > _end(latest, grid):
             latest_in[row] = cue
     return found
+
+
+def _check_text(cue: Cue, path: Path) -> list[Diagnostic]:
+    found = []
+    shown = plain_text(cue)
+    if invisible(shown):
+        drawn_nothing = sorted({char for char in shown if not char.isspace()})
+        only = ", ".join(f"U+{ord(char):04X} ({unicodedata.name(char, '?').lower()})"
+                         for char in drawn_nothing)
+        found.append(error(f"cue {cue.index} has no visible text: only {only}" if only
+                           else f"cue {cue.index} has no text", path, cue.line,
+                           "write the subtitle text, or delete the cue", "empty"))
+    for block in dict.fromkeys(OVERRIDE_BLOCK.findall(ALIGNMENT_TAG.sub("", cue.text))):
+        # Quoted as typed: repr() would double its backslash (`'{\\pos(10,10)}'`).
+        found.append(warning(say(N_("cue %(cue)s contains the editing tag %(tag)s; burned-in "
+                                    "subtitles show it as typed"), cue=cue.index,
+                                 tag=f"'{block}'"), path, cue.line,
+                             "remove editing tags from the text", "tags"))
+    return found
+
+
+def _no_duration(cue: Cue, path: Path) -> Diagnostic:
+    if cue.end == cue.start:
+        return error(f"cue {cue.index} has no duration: it starts and ends at "
+                     f"{format_time(cue.start)}", path, cue.line,
+                     "the second time is when the subtitle disappears: it must be later",
+                     "end-before-start")   # the code tools know it by, as before
+    return error(f"cue {cue.index} ends before it starts ({format_time(cue.start)} --> "
+                 f"{format_time(cue.end)})", path, cue.line,
+                 "the second time is when the subtitle disappears: it must be later",
+                 "end-before-start")
+
+
+def _end(cue: Cue, grid: FrameGrid | None) -> int:
+    """When `cue` ends: its frame after the last on `grid`, else its time in milliseconds."""
+    return grid.frames(cue)[1] if grid else cue.end
+
+
+def _check_overlap(cue: Cue, latest: Cue, row: str, path: Path,
+                   grid: FrameGrid | None) -> list[Diagnostic]:
+    """An error when `cue` starts before `latest` (the cue of its row ending last so far) ends,
+    on the frames they are shown on when `grid` is known; see the module's docstring."""
+    if cue.start >= latest.end:
+        return []
+    if grid is not None and grid.frames(cue)[0] >= grid.frames(latest)[1]:
+        return []   # gone once snapped: the frame-grid (and gap) warnings of `check` say where
+    where = (f"cue {cue.index} (starts {format_time(cue.start)}) "
+             f"{'overlaps' if cue.start >= latest.start else 'starts before'} cue {latest.index} "
+             f"(line {latest.line}, {format_time(latest.start)} --> {format_time(latest.end)})"
+             f" at the {row} of the screen")
+    hint = (f"make cue {latest.index} end before cue {cue.index} starts, or fix the order "
+            "of the cues; to show both at once, place them in different rows of the screen "
+            "(top, middle, bottom)")
+    overlap = latest.end - cue.start
+    if grid is None and cue.start >= latest.start and overlap <= ROUNDING_MS:
+        return [warning(say(N_("cue %(cue)s (starts %(start)s) overlaps cue %(previous)s (line "
+                               "%(line)s, ending %(end)s) by %(ms)s ms, less than a frame: most "
+                               "likely a subtitle editor's rounding; give the video's frame rate "
+                               "(--fps) to know whether it is still there on the video's frames"),
+                            cue=cue.index, start=format_time(cue.start), previous=latest.index,
+                            line=latest.line, end=format_time(latest.end), ms=overlap),
+                        path, cue.line, f"end cue {latest.index} at {format_time(cue.start)}",
+                        "overlap")]
+    return [error(where, path, cue.line, hint, "overlap")]
 
 
 def _check_past_end(cue: Cue, path: Path, end_of_video: int) -> list[Diagnostic]:

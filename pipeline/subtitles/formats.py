@@ -80,13 +80,14 @@ def format_of_name(path: Path) -> Format | None:
     return next((f for f in FORMATS.values() if suffix in f.suffixes), None)
 
 
-def read_subtitles(path: str | Path, *, duration: float | None = None,
+def read_subtitles(path: str | Path, *, duration: float | None = None, fps: float | None = None,
                    keep_style: bool = False, burned: bool = True) -> SubtitleFile:
     """Read and check a subtitle file of any known format; content problems become
     diagnostics (each with its line), never exceptions. The cues' text is in Unicode NFC
     whatever form the file uses; the file is only read.
 
-    `duration` is the master's length in seconds: cues beyond it are reported. Colours and
+    `duration` is the master's length in seconds: cues beyond it are reported; `fps` its frame
+    rate: overlaps are judged on the frames the cues are shown on (`checks.py`). Colours and
     fonts in the file are reported in one warning unless `keep_style` (the language's
     `style: {from_file: true}`); `burned` false: the cues go to a selectable track, which the
     viewer's player draws in its own style. Raises `SubtitleError` only when the file cannot be opened.
@@ -113,7 +114,7 @@ def read_subtitles(path: str | Path, *, duration: float | None = None,
     dropped = parsed.inline_style_lines + ([] if kept else parsed.styled_lines)
     if dropped:
         diagnostics.append(style_warning(path, dropped, fmt, keep_style, burned))
-    diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration), fmt.name)
+    diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, fps), fmt.name)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
                         tuple(parsed.styled_lines), parsed.styles)

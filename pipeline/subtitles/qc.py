@@ -177,16 +177,21 @@ def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None) -> list[Diag
     for cue in cues:
         row = screen_row(cue)
         previous, previous_in[row] = previous_in.get(row), cue
-        if previous is None or cue.start < previous.end:   # an overlap: an error of the reader
+        if previous is None:
             continue
         gap = grid.frames(cue)[0] - grid.frames(previous)[1]
+        # An overlap is the reader's (`checks.py`), judged on the frames when they are known:
+        # one the snapping removes leaves these cues touching, or a gap, to be judged here.
+        if gap < 0 or (not fps and cue.start < previous.end):
+            continue
         if gap < qc.min_gap_frames:
             latest = grid.player_ms(grid.frames(cue)[0] - qc.min_gap_frames)
             found.append(warning(
                 say(N_("cue %(cue)s starts %(gap_ms)s ms (%(gap)s) after cue %(previous)s ends; "
                        "leave at least %(minimum)s (%(minimum_ms)s ms at %(rate)s fps)%(assumed)s"),
-                    cue=cue.index, gap_ms=cue.start - previous.end, gap=_frames(gap),
-                    previous=previous.index, minimum=_frames(qc.min_gap_frames),
+                    cue=cue.index, gap=_frames(gap), previous=previous.index,
+                    gap_ms=max(cue.start - previous.end, 0),   # 0: an overlap snapped away
+                    minimum=_frames(qc.min_gap_frames),
                     minimum_ms=Number(qc.min_gap_frames * 1000 / grid.fps, ".0f"),
                     rate=Number(round(grid.fps, 3)), assumed=assumed), path, cue.line,
                 f"end cue {previous.index} at {format_time(latest)} or earlier, so the eye sees "
@@ -306,8 +311,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     path = Path(path)
     style = style or Style()
     try:
-        subtitles = read_subtitles(path, duration=duration, keep_style=style.from_file,
-                                   burned=burned)
+        subtitles = read_subtitles(path, duration=duration, fps=fps,
+                                   keep_style=style.from_file, burned=burned)
     except PipelineError as exc:
         return CheckResult(path, 0, tuple(exc.diagnostics), language)
     cues = list(subtitles.cues)
