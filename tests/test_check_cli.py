@@ -283,3 +283,47 @@ def test_without_a_frame_rate_an_overlap_under_a_frame_is_a_warning(files):
     result = invoke(files("tzh.srt", ROUNDED.replace("03,010", "03,021")))
     assert result.exit_code == 1
     assert "tzh.srt:5: error: cue 2 (starts 00:00:03,000) overlaps cue 1" in result.stderr
+
+
+def test_every_apostrophe_look_alike_is_named_when_mixed(files):
+    # Only ’ against ꞌ was reported: the acute accent ´ (typed on Spanish keyboards), the
+    # ʻokina ʻ and the grave accent ` went unseen.
+    result = invoke(files("mix.srt", """\
+        1
+        00:00:00,500 --> 00:00:02,000
+        Tuꞌun savi
+
+        2
+        00:00:02,500 --> 00:00:04,000
+        Tu´un savi
+
+        3
+        00:00:04,500 --> 00:00:06,000
+        Tuʻun savi
+
+        4
+        00:00:06,500 --> 00:00:08,000
+        Tu`un savi
+        """))
+    assert ("mix.srt:1: warning: look-alike apostrophes are mixed: U+0060 ` (grave accent) "
+            "1 time, in the cue at line 13; U+00B4 ´ (acute accent) 1 time, in the cue at line 5; "
+            "U+02BB ʻ (modifier letter turned comma) 1 time, in the cue at line 9; U+A78C ꞌ "
+            "(Latin small letter saltillo) 1 time, in the cue at line 1") in result.stderr, \
+        result.stderr
+
+
+def test_the_apostrophes_are_named_as_unicode_names_them():
+    import unicodedata
+    from pipeline.subtitles.qc import APOSTROPHES
+    assert {char: unicodedata.name(char).lower() for char in APOSTROPHES} == \
+        {char: name.lower() for char, name in APOSTROPHES.items()}
+
+
+def test_a_file_of_a_name_the_pipeline_does_not_pick_up_says_so(files):
+    # `nah.txt` was accepted as SubRip with 0 errors, and the render never found it.
+    result = invoke(files("nah.txt", GOOD))
+    assert result.exit_code == 0
+    assert ("nah.txt:1: warning: the pipeline picks up only .srt, .vtt, .ass, .ssa, .ttml, .xml "
+            "and .dfxp files from a subtitles folder, not nah.txt (hint: rename it to nah.srt)"
+            ) in result.stderr, result.stderr
+    assert result.stdout == "nah.txt (SubRip): 2 cues, 0 errors, 1 warning\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.messages import N_, say
+from pipeline.messages import N_, Items, say
 from pipeline.subtitles import imsc, srt, ssa, ttml, vtt
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
@@ -103,6 +103,13 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
         diagnostics.append(warning(
             say(N_("this is a %(format)s file, but its name ends in %(suffix)s: it is read as "
                    "%(format)s"), format=fmt.label, suffix=path.suffix), path, 1, f"rename it to {path.stem}{fmt.suffixes[0]}", "format"))
+    elif named is None:
+        # `check` reads any name, but a campaign's subtitles folder is searched by extension
+        # (`manifest.Manifest.subtitle_path`, `watch`): a translator's `nah.txt` is never used.
+        diagnostics.append(warning(
+            say(N_("the pipeline picks up only %(suffixes)s files from a subtitles folder, not "
+                   "%(name)s"), suffixes=Items(SUFFIXES, ", ", " and "), name=path.name),
+            path, 1, f"rename it to {path.stem}{fmt.suffixes[0]}", "format"))
     parsed = fmt.parse(text, path)
     # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
     parsed.cues, mixed_forms = composed_cues(parsed.cues, path)

@@ -44,11 +44,17 @@ LISTED_TIMES = 6   # moved cue times named in the frame-grid warning; the rest a
 # A character that can join a neighbour into one grapheme (a combining mark, a joiner, Hangul
 # jamo, CR...): anything but Grapheme_Cluster_Break=Other or Control (UAX #29, rules GB3-GB13).
 JOINING = regex.compile(r"[^\p{GCB=Other}\p{GCB=Control}\n]")
+# Characters typed for the glottal stop or an apostrophe, with their Unicode names: the
+# language's letter (ʼ, ꞌ), and what keyboards and autocorrect give instead: ’, ', the acute
+# accent ´ (a key of Spanish keyboards), the ʻokina ʻ and the grave accent `.
 APOSTROPHES = {
     "\u0027": "apostrophe",
     "\u2019": "right single quotation mark",
     "\u02bc": "modifier letter apostrophe",
     "\ua78c": "Latin small letter saltillo",
+    "\u00b4": "acute accent",
+    "\u02bb": "modifier letter turned comma",
+    "\u0060": "grave accent",
 }
 
 
