@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import textwrap
 from pathlib import Path
 
@@ -464,3 +465,22 @@ def test_write_vtt(tmp_path):
                                           ("ssa", "1:02:03.45")])
 def test_a_time_is_written_as_each_format_writes_it(fmt, written):
     assert file_time(3_723_456, fmt) == written
+
+
+def test_random_bytes_are_not_a_text_file_not_utf16(tmp_path):
+    # Any NUL byte was taken for UTF-16 without a byte order mark.
+    path = tmp_path / "nah.srt"
+    path.write_bytes(random.Random(7).randbytes(4000))
+    problem = only(read_subtitles(path).errors, "encoding")
+    assert problem.message.startswith("this is not a text file: it has NUL bytes on both even "
+                                      "and odd offsets (")
+    assert "UTF-16" not in problem.message and problem.line is None
+
+
+def test_control_bytes_without_nul_are_not_a_text_file(tmp_path):
+    path = tmp_path / "nah.srt"
+    draw = random.Random(7)
+    path.write_bytes(b"1\n" + bytes(draw.randrange(1, 32) for _ in range(38)) + b"\n" * 360)
+    problem = only(read_subtitles(path).errors, "encoding")
+    assert problem.message.startswith("this is not a text file: ") and \
+        "% of its first 400 bytes are control characters" in problem.message

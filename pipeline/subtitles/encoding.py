@@ -34,6 +34,11 @@ def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[Diagnostic]]
             except UnicodeDecodeError as exc:
                 return None, encoding, [_decode_error(body, exc, path,
                                                       encoding.replace("-sig", ""), len(bom))]
+    binary = _not_text(data)
+    if binary is not None:
+        return None, "unknown", [error(binary, path, None,
+                                       "a subtitle file is text: check that this is the right "
+                                       "file (not a video, an image or a document)", "encoding")]
     if b"\x00" in data:
         offset = data.index(b"\x00")
         return None, "unknown", [error(
@@ -44,6 +49,30 @@ def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[Diagnostic]]
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
         return None, "unknown", [_decode_error(data, exc, path, "utf-8")]
+
+
+# Control bytes no text file has (all below 0x20 but tab, line feed, form feed and carriage
+# return; and DEL), as `file(1)` and Git tell text from binary data.
+CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D} | {0x7F}
+
+
+def _not_text(data: bytes) -> str | None:
+    """Why `data` (without a BOM) is no text file, or None. UTF-16 without a BOM has its NUL
+    bytes on one side only (every other byte, the high byte of Latin letters), so NULs spread
+    over both sides (a few: stray ones in text), or more than 5 % control bytes (random data
+    has 11 %, text next to none), are data of some other kind."""
+    if not data:
+        return None
+    sample = data[:65536]
+    nuls = [sample[side::2].count(0) for side in (0, 1)]
+    if sum(nuls) >= 4 and min(nuls) > max(nuls) // 20:   # not one side's high bytes
+        return (f"this is not a text file: it has NUL bytes on both even and odd offsets "
+                f"({sum(nuls)} in its first {len(sample)} bytes)")
+    controls = sum(1 for byte in sample if byte in CONTROL) - sum(nuls)
+    if controls * 20 > len(sample):
+        return (f"this is not a text file: {controls * 100 // len(sample)} % of its first "
+                f"{len(sample)} bytes are control characters")
+    return None
 
 
 def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: str,
