@@ -327,3 +327,39 @@ def test_a_file_of_a_name_the_pipeline_does_not_pick_up_says_so(files):
             "and .dfxp files from a subtitles folder, not nah.txt (hint: rename it to nah.srt)"
             ) in result.stderr, result.stderr
     assert result.stdout == "nah.txt (SubRip): 2 cues, 0 errors, 1 warning\n"
+
+
+def test_webvtt_align_middle_is_read_as_center_with_a_warning(files):
+    # The 2013 drafts' spelling was an error that blocked the language.
+    result = invoke(files("nah.vtt", """\
+        WEBVTT
+
+        00:00:00.500 --> 00:00:02.000 line:0 align:middle
+        Ni tlakatl
+        """))
+    assert result.exit_code == 0, result.output
+    assert ("nah.vtt:3: warning: cue 1: align:middle is an old spelling that WebVTT no longer "
+            "has; it is read as align:center, where browsers show it too (they ignore the "
+            "setting) (hint: write align:center)") in result.stderr, result.stderr
+    assert result.stdout == "nah.vtt: 1 cue, 0 errors, 1 warning\n"
+
+
+@pytest.mark.parametrize("name, text", [
+    ("d.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nuno\n\n00:00:03.000 --> 00:00:04.000 "
+              "colour:red\ndos\n\n00:00:05,000 --> 00:00:06.000\ntres\n"),
+    ("d.srt", "1\n00:00:01,000 --> 00:00:02,000\nuno\n\n2\n00:00:03,000 -> 00:00:04,000\ndos\n\n"
+              "3\n00:00:05,000 --> 00:00:06\ntres\n"),
+    ("d.ass", ASS_HEADER + "Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,uno\n"
+                           "Dialogue: 0,0:00:03.00,00:04,Default,,0,0,0,,dos\n"
+                           "Dialogue: 0,0:00:05.00,0:00:06.00,Default,0,0,0,,tres\n"),
+    ("d.ttml", '<tt xmlns="http://www.w3.org/ns/ttml"><body><div>\n'
+               '<p begin="1s" end="2s">uno</p>\n<p begin="3s" end="cuatro">dos</p>\n'
+               '<p begin="5s">tres</p>\n</div></body></tt>\n'),
+])
+def test_the_summary_counts_the_cues_of_the_file_not_only_those_read(files, name, text):
+    # A 3-cue file with 2 cues in error was summarised as "1 cue, 2 errors".
+    result = invoke(files(name, text), "--json")
+    data = json.loads(result.stdout)["files"][0]
+    assert (data["cues"], data["cues_in_file"], data["errors"]) == (1, 3, 2), result.output
+    result = invoke(name)
+    assert result.stdout.startswith(f"{name}: 1 of 3 cues read, 2 errors, "), result.output

@@ -64,6 +64,7 @@ class SubtitleFile(Findings):
     format: str = "srt"             # the registry's name of the format found in the file
     styled_lines: tuple[int, ...] = ()  # lines whose colours or fonts the campaign's style replaces
     styles: dict = field(default_factory=dict)  # ASS/SSA: style name -> `ssa.FileStyle`
+    in_file: int | None = None  # cues in the file, read or not (None: the ones read)
 
 
 def cue_middle(cue: Cue, duration: float) -> float:
@@ -270,3 +271,6 @@ class Parsed:
     # ASS/SSA events with inline colour or font tags: dropped even when the file's styles are kept
     inline_style_lines: list[int] = field(default_factory=list)
     styles: dict = field(default_factory=dict)
+    # Cues the reader met, those rejected for an error too, so a summary does not say "1 cue"
+    # of a file of 3; None: as many as it kept.
+    found: int | None = None

@@ -280,6 +280,7 @@ class CheckResult(Findings):
     diagnostics: tuple[Diagnostic, ...]
     language: str | None = None
     format: str | None = None       # the registry's name of the format found in the file
+    in_file: int | None = None      # cues in the file, read or not (None: `cues`)
 
     @property
     def ok(self) -> bool:
@@ -293,12 +294,15 @@ class CheckResult(Findings):
         named = format_of_name(self.path)
         found = f" ({FORMATS[self.format].label})" \
             if self.format and (named is None or named.name != self.format) else ""
-        return (f"{name or self.path}{found}: {plural(self.cues, 'cue')}, "
+        # A cue rejected for an error is still one of the file's: "1 of 3 cues read".
+        cues = (f"{self.cues} of {plural(self.in_file, 'cue')} read"
+                if self.in_file and self.in_file > self.cues else plural(self.cues, 'cue'))
+        return (f"{name or self.path}{found}: {cues}, "
                 f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}")
 
     def to_json(self) -> dict:
         return {"path": str(self.path), "language": self.language, "format": self.format,
-                "cues": self.cues,
+                "cues": self.cues, "cues_in_file": self.in_file or self.cues,
                 "errors": len(self.errors), "warnings": len(self.warnings),
                 "diagnostics": [d.to_json() for d in self.diagnostics]}
 
@@ -339,7 +343,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                    frame_width=frame_width, frame_height=frame_height, file_styles=own_styles)
         + off_grid_times(cues, path, fps), subtitles.format)
     diagnostics.sort(key=lambda d: (d.line or 0, d.severity != "error"))
-    return CheckResult(path, len(cues), tuple(diagnostics), language, subtitles.format)
+    return CheckResult(path, len(cues), tuple(diagnostics), language, subtitles.format,
+                       subtitles.in_file)
 
 
 def manifest_settings(manifest: Manifest, path: Path, language: str | None = None,

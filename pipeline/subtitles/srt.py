@@ -50,6 +50,7 @@ class _Parser:
         self.lines = [line.rstrip() for line in lines]
         self.path = path
         self.cues: list[Cue] = []
+        self.found = 0      # cue blocks (with a number or a timing line), read or not
         self.diagnostics: list[Diagnostic] = []
         self.i = 0
 
@@ -93,6 +94,7 @@ class _Parser:
                       "structure")
             self.skip_to_blank()
             return
+        self.found += 1
         if self.cues and index <= previous:
             self.warn(say(N_("cue number %(cue)s does not increase (previous cue is %(previous)s)"),
                           cue=index, previous=previous),
@@ -154,7 +156,7 @@ def parse_srt(text: str, path: Path) -> Parsed:
     parser = _Parser(text.split("\n"), path)
     cues = parser.run()
     styled = [number for number, line in enumerate(parser.lines, 1) if FONT_STYLE.search(line)]
-    return Parsed(cues, parser.diagnostics, styled)
+    return Parsed(cues, parser.diagnostics, styled, found=parser.found)
 
 
 def write_srt(cues: Iterable[Cue], path: str | Path) -> None:

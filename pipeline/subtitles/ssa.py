@@ -70,6 +70,7 @@ class _Walker:
         self.event_lines: list[int] = []       # 1-based, in order, of the events pysubs2 reads
         self.dropped: set[int] = set()         # lines blanked after they were listed
         self.event_styles: list[tuple[int, str]] = []
+        self.dialogues = 0                     # Dialogue: lines, read or not
 
     def fail(self, message: str, number: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, number, hint, code))
@@ -151,6 +152,7 @@ class _Walker:
         if kind not in EVENT_TYPES or not colon:
             self.fail(f"expected a Dialogue: line, found {line[:40]!r}", number)
             return
+        self.dialogues += kind == "Dialogue"
         fields = rest.strip().split(",", 9)
         if len(fields) != 10:
             self.fail(f"this {kind} line has {len(fields)} fields before its text; it needs 10",
@@ -300,6 +302,7 @@ def _parse(text: str, path: Path, kind: str) -> Parsed:
     used = {walker.style_lines[name] for name in converter.used_styles if name in walker.style_lines}
     parsed.styled_lines += sorted(used)
     parsed.inline_style_lines += sorted(converter.inline_style_lines)
+    parsed.found = walker.dialogues
     parsed.styles = {name: FileStyle(name, style, converter.play_res, walker.style_lines.get(name, 0))
                      for name, style in subs.styles.items()}
     return parsed

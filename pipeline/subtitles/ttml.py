@@ -238,6 +238,7 @@ class _Reader:
             self.fail("this TTML file has no <body>", self.root, code="syntax")
             return self.parsed
         self.walk(body, Fraction(0), None, _Styles(), body.get("region"), False)
+        self.parsed.found = self.paragraphs
         return self.parsed
 
     def walk(self, element, parent_begin: Fraction, parent_end: Fraction | None,

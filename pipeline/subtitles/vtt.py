@@ -45,6 +45,7 @@ TIMING_HINT = ("write it as HH:MM:SS.mmm --> HH:MM:SS.mmm (a dot before the mill
 TAG = re.compile(r"<(/?)([^\s.>/]*)((?:\.[^\s.>]+)*)(?:\s[^>]*)?>")
 KEPT_TAGS = {"i", "b", "u"}
 SILENT_TAGS = {"v", "lang", "c"}  # no look of their own: the speaker, the language, a class
+OLD_ALIGN = re.compile(r"(?<!\S)align:middle(?!\S)")   # W3C WebVTT drafts before 2014
 STYLE_CSS = re.compile(r"\b(color|background(?:-color)?|font(?:-family|-size)?)\s*:", re.I)
 
 
@@ -185,8 +186,17 @@ class _Reader:
             self.fail(f"malformed WebVTT timing line in cue {index}: {raw.strip()[:60]!r}",
                       number, TIMING_HINT, "timing")
             return
+        written = match.group(3) or ""
+        if OLD_ALIGN.search(written):
+            # The 2013 drafts' spelling, still written by some tools; the specification and
+            # browsers dropped it (they ignore the setting, so the text is centred).
+            self.warn(say(N_("cue %(cue)s: align:middle is an old spelling that WebVTT no longer "
+                             "has; it is read as align:center, where browsers show it too "
+                             "(they ignore the setting)"), cue=index), number,
+                      "write align:center", "settings")
+            written = OLD_ALIGN.sub("align:center", written)
         try:
-            settings = CueSettings.from_string(match.group(3) or "", strict=True)
+            settings = CueSettings.from_string(written, strict=True)
         except MalformedCaptionError as exc:
             named = re.search(r"'(\w+):", str(exc))
             self.fail(f"cue {index}: {str(exc)[0].lower()}{str(exc)[1:]}", number,
@@ -270,7 +280,9 @@ class _Reader:
 def parse_vtt(text: str, path: Path) -> Parsed:
     """Cues and problems of decoded WebVTT text; positions become `{\\anN}` and margins,
     `<c.class>` spans and STYLE blocks are noted as styling the campaign's style replaces."""
-    return _Reader(text, path).run()
+    parsed = (reader := _Reader(text, path)).run()
+    parsed.found = reader.cue_blocks
+    return parsed
 
 
 # --- writing ----------------------------------------------------------------------------------
