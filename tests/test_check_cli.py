@@ -363,3 +363,38 @@ def test_the_summary_counts_the_cues_of_the_file_not_only_those_read(files, name
     assert (data["cues"], data["cues_in_file"], data["errors"]) == (1, 3, 2), result.output
     result = invoke(name)
     assert result.stdout.startswith(f"{name}: 1 of 3 cues read, 2 errors, "), result.output
+
+
+def test_ttml_frames_past_the_frame_rate_are_errors_on_their_line(files):
+    # end="00:00:04:35" at 29.97 fps was read as 5.168 s without a word.
+    result = invoke(files("nah.ttml", """\
+        <?xml version="1.0" encoding="UTF-8"?>
+        <tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+            ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001" ttp:subFrameRate="2">
+          <body><div>
+            <p begin="00:00:01:00" end="00:00:02:29.1">uno</p>
+            <p begin="00:00:03:00" end="00:00:04:35">dos</p>
+            <p begin="00:00:05:00" end="00:00:06:10.2">tres</p>
+          </div></body>
+        </tt>
+        """))
+    assert result.exit_code == 1
+    assert ("nah.ttml:6: error: end='00:00:04:35' counts frame 35, but at 29.97 fps "
+            "(ttp:frameRate) a second has frames 0 to 29 (hint: check the frame number and "
+            "ttp:frameRate, or write the time as HH:MM:SS.mmm)") in result.stderr, result.stderr
+    assert ("nah.ttml:7: error: end='00:00:06:10.2' counts sub-frame 2, but ttp:subFrameRate "
+            "is 2 (sub-frames 0 to 1)") in result.stderr
+    assert result.stdout == "nah.ttml: 1 of 3 cues read, 2 errors, 0 warnings\n"
+
+
+def test_ttml_sub_frames_count_in_the_sub_frame_rate(tmp_path):
+    from pipeline.subtitles.formats import read_subtitles
+    path = tmp_path / "nah.ttml"
+    path.write_text(textwrap.dedent("""\
+        <tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+            ttp:frameRate="25" ttp:subFrameRate="2">
+          <body><div><p begin="00:00:01:00" end="00:00:02:12.1">uno</p></div></body>
+        </tt>
+        """), encoding="utf-8")
+    (cue,) = read_subtitles(path).cues
+    assert (cue.start, cue.end) == (1000, 2500)    # 12.5 frames at 25 fps: 500 ms

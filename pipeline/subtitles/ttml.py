@@ -24,14 +24,12 @@ from pipeline.subtitles.model import (
     row_at,
     placed,
 )
+from pipeline.subtitles.ttml_time import TIME_HINT, TimeParameters
 
 TT_NAMESPACES = ("http://www.w3.org/ns/ttml", "http://www.w3.org/2006/10/ttaf1",
                  "http://www.w3.org/2006/04/ttaf1")
 XML = "http://www.w3.org/XML/1998/namespace"
 IMSC1_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1/text"
-CLOCK = re.compile(r"(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
-OFFSET = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms|f|t)$")
-TIME_HINT = 'write times as HH:MM:SS.mmm (e.g. begin="00:00:01.500") or as 1.5s'
 STYLING = {"color", "backgroundColor", "fontFamily"}   # what the campaign's style decides
 # Values that ask for nothing a player would not do anyway: not worth a warning.
 NEUTRAL = {"white", "#ffffff", "#ffffffff", "transparent", "default", "sansserif", "serif",
@@ -54,7 +52,7 @@ class _Styles:
         return _Styles(self.values | other.values)
 
 
-class _Reader:
+class _Reader(TimeParameters):
     def __init__(self, root, path: Path):
         self.root = root
         self.path = path
@@ -65,11 +63,7 @@ class _Reader:
         self.paragraphs = 0      # paragraphs met, kept or not: each is named by its place
         self.styles: dict[str, tuple[_Styles, list[str]]] = {}
         self.regions: dict[str, tuple[_Styles, list[str], int]] = {}
-        self.frame_rate = self._frame_rate()
-        self.tick_rate = self._number(root, "tickRate", self.frame_rate or 1)
-        self.units = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1),
-                      "ms": Fraction(1, 1000), "t": 1 / Fraction(self.tick_rate),
-                      "f": 1 / Fraction(self.frame_rate or 1)}
+        self.read_time_parameters()
         self.cells = self._pair(root.get(f"{{{self.ttp}}}cellResolution"), (32, 15))
         self.pixels = self._pixels(root)
 
@@ -83,32 +77,6 @@ class _Reader:
 
     # --- parameters -------------------------------------------------------------------------
 
-    def _number(self, element, name: str, default: float) -> float:
-        value = element.get(f"{{{self.ttp}}}{name}")
-        if value is None:
-            return default
-        try:
-            return float(value)
-        except ValueError:
-            self.fail(f"ttp:{name} must be a number, not {value!r}", element)
-            return default
-
-    def _frame_rate(self) -> float | None:
-        rate = self._number(self.root, "frameRate", 0) or None
-        multiplier = self.root.get(f"{{{self.ttp}}}frameRateMultiplier")
-        if rate and multiplier:
-            numerator, _, denominator = multiplier.partition(" ")
-            try:
-                rate *= int(numerator) / int(denominator or 1)
-            except (ValueError, ZeroDivisionError):
-                self.fail(f"ttp:frameRateMultiplier must be two whole numbers, not {multiplier!r}",
-                          self.root)
-        base = self.root.get(f"{{{self.ttp}}}timeBase", "media")
-        if base != "media":
-            self.fail(f"ttp:timeBase {base!r} is not supported: times must be media times",
-                      self.root, 'use ttp:timeBase="media" (the default)', "timing")
-        return rate
-
     def _pair(self, value: str | None, default: tuple[float, float]) -> tuple[float, float]:
         try:
             first, second = (float(v.rstrip("px")) for v in value.split()) if value else default
@@ -120,40 +88,6 @@ class _Reader:
     def _pixels(self, root) -> tuple[float, float] | None:
         extent = root.get(f"{{{self.tts}}}extent")
         return self._pair(extent, (0, 0)) if extent and extent.endswith("px") else None
-
-    # --- time -------------------------------------------------------------------------------
-
-    def time(self, element, name: str) -> Fraction | None:
-        """`begin`, `end` or `dur` of `element` in seconds; None when absent or wrong (reported)."""
-        value = element.get(name)
-        if value is None:
-            return None
-        value = value.strip()
-        clock, offset = CLOCK.match(value), OFFSET.match(value)
-        if clock:
-            hours, minutes, seconds, fraction, frames, subframes = clock.groups()
-            if int(minutes) > 59 or int(seconds) > 60:
-                clock = None
-            else:
-                total = Fraction(int(hours) * 3600 + int(minutes) * 60 + int(seconds))
-                if fraction:
-                    total += Fraction(fraction)
-                if frames:
-                    if not self.frame_rate:
-                        self.fail(f"{name}={value!r} counts frames, but the file gives no "
-                                  "ttp:frameRate", element, TIME_HINT, "timing")
-                        return None
-                    total += Fraction(int(frames)) / Fraction(self.frame_rate)
-                return total
-        if offset:
-            count, unit = Fraction(offset.group(1)), offset.group(2)
-            if unit == "f" and not self.frame_rate:
-                self.fail(f"{name}={value!r} counts frames, but the file gives no ttp:frameRate",
-                          element, TIME_HINT, "timing")
-                return None
-            return count * self.units[unit]
-        self.fail(f"malformed TTML time {name}={value!r}", element, TIME_HINT, "timing")
-        return None
 
     # --- styles and regions -----------------------------------------------------------------
 
