@@ -398,3 +398,34 @@ def test_ttml_sub_frames_count_in_the_sub_frame_rate(tmp_path):
         """), encoding="utf-8")
     (cue,) = read_subtitles(path).cues
     assert (cue.start, cue.end) == (1000, 2500)    # 12.5 frames at 25 fps: 500 ms
+
+
+def test_srt_tags_subrip_has_not_are_warned_and_character_references_decoded(files):
+    # <s>, <span>, <ruby> were burned as typed without a word, and &lt;entidad&gt; was burned
+    # as "&lt;entidad&gt;" and counted as 14 characters.
+    name = files("nah.srt", """\
+        1
+        00:00:01,000 --> 00:00:04,000
+        <b>Negrita</b> y &lt;entidad&gt; <s>tachado</s>
+
+        2
+        00:00:05,000 --> 00:00:08,000
+        <s>tachado</s> <span>x</span> <ruby>a</ruby>
+        Tu&#xA78C;un&nbsp;&amp; &nota
+        """)
+    result = invoke(name, "--max-line-chars", "36", "--max-cps", "20")
+    # Tags shown as typed are counted (cue 2's 44 characters); a decoded reference as the
+    # character it shows: cue 1's line is 34 characters, not 40.
+    assert result.stderr.splitlines() == [
+        "nah.srt:3: warning: cue 1 has the tag <s>, which SubRip does not have (only <i>, <b>, "
+        "<u> and <font>): burned subtitles show it as typed (hint: remove the tags, or use <i>, "
+        "<b> or <u>)",
+        "nah.srt:5: warning: cue 2, text line 1, has 44 characters (at most 36) (hint: break "
+        "the line in two at a natural pause, or shorten it)",
+        "nah.srt:7: warning: cue 2 has the tags <s>, <span> and <ruby>, which SubRip does not "
+        "have (only <i>, <b>, <u> and <font>): burned subtitles show them as typed (hint: "
+        "remove the tags, or use <i>, <b> or <u>)"]
+    from pipeline.subtitles.formats import read_subtitles
+    first, second = read_subtitles(name).cues
+    assert first.text == "<b>Negrita</b> y <entidad> <s>tachado</s>"   # 34 on screen
+    assert second.text.split("\n")[1] == "Tu\ua78cun\xa0& &nota"   # "&not" needs its ";"

@@ -7,12 +7,13 @@ every problem becomes a `Diagnostic` with the file, the line and a hint, and not
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Iterable
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.files import write_atomically
 from pipeline.subtitles.model import Cue, Parsed, format_time
 
@@ -103,8 +104,26 @@ class _Parser:
         if times is None:
             self.skip_to_blank()
             return
-        text = self.text(index)
+        starts = self.i + 1
+        text = self.markup(index, self.text(index), starts)
         self.cues.append(Cue(index, times[0], times[1], "\n".join(text), first))
+
+    def markup(self, index: int, text: list[str], first: int) -> list[str]:
+        """The cue's text lines (the first at line `first`) with their character references
+        decoded, after one warning for the tags SubRip has not (see `SUBRIP_TAGS`)."""
+        for number, line in enumerate(text, first):
+            unknown = tuple(dict.fromkeys(f"<{match.group(1).lower()}>"
+                                          for match in ANY_TAG.finditer(line)
+                                          if not SUBRIP_TAGS.fullmatch(match.group())))
+            if unknown:
+                self.warn(say_count(N_plural(
+                    "cue %(cue)s has the tag %(tags)s, which SubRip does not have (only <i>, "
+                    "<b>, <u> and <font>): burned subtitles show it as typed",
+                    "cue %(cue)s has the tags %(tags)s, which SubRip does not have (only <i>, "
+                    "<b>, <u> and <font>): burned subtitles show them as typed"), len(unknown),
+                    cue=index, tags=Items(unknown, ", ", " and ")), number,
+                    "remove the tags, or use <i>, <b> or <u>", "tags")
+        return [REFERENCE.sub(lambda match: html.unescape(match.group()), line) for line in text]
 
     def timing(self, index: int) -> tuple[int, int] | None:
         number = self.i + 1
@@ -147,6 +166,15 @@ class _Parser:
 
 
 FONT_TAG = re.compile(r"<font(?:\s[^>]*)?>|</font>", re.IGNORECASE)
+# The tags SubRip has, as Subtitle Edit, Aegisub and players (VLC, mpv, ffmpeg's SubRip
+# decoder) read them: italics, bold, underline, and <font> with color, face or size. Any other
+# (<s>, <span>, <ruby>, a typo) is no markup to libass: it is burned as typed, and counted so.
+SUBRIP_TAGS = re.compile(r"</?[ibu]>|<font(?:\s[^>]*)?>|</font>", re.IGNORECASE)
+ANY_TAG = re.compile(r"</?([A-Za-z][\w-]*)(?:\s[^<>]*)?>")
+# HTML character references (&lt; &amp; &nbsp; &#233; &#x2019;), which some tools write and
+# many players show decoded: decoded with html.unescape. Only complete ones, ending in ";":
+# HTML also decodes a few legacy names without it, and "&not" in "&nota" is text.
+REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 FONT_STYLE = re.compile(r"<font\s[^>]*\b(?:color|face|size)\s*=", re.IGNORECASE)
 
 
