@@ -13,7 +13,7 @@ import ffmpeg
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.manifest import Style
+from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.burn import (
     ass_colour,
     ass_fontsdir,
@@ -44,9 +44,9 @@ def noto() -> Font:
 
 
 def write(tmp_path: Path, cues, font: Font, style: Style = Style(), width: int = 1920,
-          height: int = 1080) -> str:
+          height: int = 1080, qc: QcSettings | None = None) -> str:
     path = tmp_path / "subtitles.ass"
-    write_ass(cues, path, style=style, width=width, height=height, font=font)
+    write_ass(cues, path, style=style, width=width, height=height, font=font, qc=qc)
     return path.read_text(encoding="utf-8")
 
 
@@ -111,6 +111,41 @@ def test_long_text_is_wrapped_inside_the_safe_width(tmp_path, noto, width, heigh
 def test_lines_that_fit_keep_their_breaks(tmp_path, noto):
     script = write(tmp_path, [Cue(1, 0, 1000, "Ni tlakatl\namo se tlamantli", 1)], noto)
     assert dialogue_texts(script) == ["Ni tlakatl\\Namo se tlamantli"]
+
+
+def burned_lines(tmp_path, text: str, font: Font, qc: QcSettings | None = QcSettings()):
+    (script,) = dialogue_texts(write(tmp_path, [Cue(1, 0, 1000, text, 1)], font, qc=qc))
+    return shown_lines(script)
+
+
+def test_a_line_over_the_character_limit_is_broken_though_it_fits_the_width(tmp_path, noto):
+    # A trial's 64 characters were burned on one line across 88 % of the frame (TTSG: 42).
+    text = "Los seres humanos no están a la venta en ninguna parte del mundo"
+    assert burned_lines(tmp_path, text, noto, qc=None) == [text]      # the width alone: fits
+    lines = burned_lines(tmp_path, text, noto)
+    assert " ".join(lines) == text and len(lines) == 2
+    assert all(len(line) <= 42 for line in lines), lines
+    # Not after a short word: the most even break ("... a la / venta ...") splits an article
+    # from its noun.
+    assert lines == ["Los seres humanos no están a la venta", "en ninguna parte del mundo"]
+    # A limit of its own, per language.
+    assert len(burned_lines(tmp_path, text, noto, QcSettings(max_line_chars=70))) == 1
+
+
+def test_the_character_limit_never_takes_a_cue_past_its_lines(tmp_path, noto):
+    # 106 characters need 3 lines of 42; 2 lines fit the frame's width, and a cue may take 2.
+    lines = burned_lines(tmp_path, LONG, noto)
+    assert len(lines) == 2 and " ".join(lines) == LONG
+
+
+def test_a_line_broken_in_two_breaks_after_a_comma_when_the_lines_stay_balanced(tmp_path, noto):
+    text = ("Nochi tlakamej ipan ni tlaltikpak, amo xikmaka se siuatl, amo xikmaka se konetl, "
+            "amo xikmaka ni se tlakatl")
+    lines = burned_lines(tmp_path, text, noto)
+    assert lines == ["Nochi tlakamej ipan ni tlaltikpak, amo xikmaka se siuatl,",
+                     "amo xikmaka se konetl, amo xikmaka ni se tlakatl"], lines
+    # A comma that would leave an orphan is no reason: the most even break stands.
+    assert burned_lines(tmp_path, LONG, noto)[0].endswith("moneki")
 
 
 def test_a_word_too_wide_for_any_line_shrinks_the_cue(tmp_path, noto):

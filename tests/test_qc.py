@@ -10,7 +10,8 @@ import pytest
 
 from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.fonts import resolve_font
-from pipeline.subtitles.qc import check_cues, check_file, graphemes, reading_speed
+from pipeline.subtitles.normalise import graphemes
+from pipeline.subtitles.qc import check_cues, check_file, reading_speed
 from pipeline.subtitles.formats import read_subtitles
 
 QC = QcSettings()

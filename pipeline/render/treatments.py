@@ -110,7 +110,8 @@ def burn_files(job: Job) -> tuple[Path, Path]:
     ass = folder / "subtitles.ass"
     write_ass(plan.cues, ass, style=plan.variant.language.style, width=profile.width,
               height=profile.height, font=plan.font, language=plan.variant.language.code,
-              fps=profile.fps or plan.master.video.fps, file_styles=plan.file_styles)
+              fps=profile.fps or plan.master.video.fps, file_styles=plan.file_styles,
+              qc=plan.variant.language.qc)
     return ass, ass_fontsdir(plan.font, folder / "fonts",
                              *(chosen.font for chosen in plan.file_styles.values()))
 

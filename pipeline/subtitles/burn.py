@@ -15,7 +15,7 @@ from typing import Iterable, Literal
 
 from pipeline.errors import SubtitleError
 from pipeline.files import write_atomically
-from pipeline.manifest import Style
+from pipeline.manifest import QcSettings, Style
 from pipeline.media.colour import FROM_BT601, TO_BT601
 from pipeline.media.conform import Stream
 from pipeline.subtitles.direction import RLM, cue_direction
@@ -99,7 +99,8 @@ def ass_times(cue: Cue, grid: FrameGrid | None) -> tuple[str, str]:
 
 def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int, height: int,
               font: Font, language: str | None = None, fps: float | None = None,
-              file_styles: dict[str, "StyleFont"] | None = None) -> None:
+              file_styles: dict[str, "StyleFont"] | None = None,
+              qc: QcSettings | None = None) -> None:
     """Write an ASS script for a `width`x`height` frame, every line inside the title-safe area.
 
     `style.size` is the em of the text as a fraction of the frame height; PlayRes is the frame
@@ -109,9 +110,10 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     `{\\anN}` and margins (from the translator's file) place it, never closer to an edge than
     title-safe. With `file_styles` (`style: {from_file: true}` on an ASS/SSA file), each cue is
     drawn in its own style of the file, scaled to the frame, inside the same title-safe area.
+    With `qc` (the language's), a line over its `max_line_chars` is broken too (linebreak.py).
     """
     cues = list(cues)
-    layout = Layout.for_cues(style, font, width, height, cues)
+    layout = Layout.for_cues(style, font, width, height, cues, qc)
     grid = FrameGrid.at(fps) if fps else None
     outline = outline_px(style, height)
     styles = FileStyles(file_styles or {}, width, height)

@@ -5,6 +5,13 @@ which only knows the margins: every line must stay inside the title-safe area (t
 of the frame), balanced as a subtitler would break it, and a word too long for any line is
 shrunk rather than cut off at the frame's edge. The breaking is O(n log W + n k) in words
 (issue 15: a pasted paragraph must not freeze `check`).
+
+A written line longer than the language's `max_line_chars` (Netflix TTSG's 42 characters) is
+broken too, though it would fit the width, when the cue then keeps to `max_lines`: a line of
+64 characters across 88 % of the frame is hard to read in the time a subtitle is shown. And a
+line broken in two breaks where a subtitler would (TTSG, "Line Treatment"): after a comma or a
+full stop rather than mid-clause, and not after a short word (an article, a preposition, a
+particle: "a la / venta", "amo / xikmaka"), when the two lines stay balanced (`NATURAL_RATIO`).
 """
 
 from __future__ import annotations
@@ -14,11 +21,17 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from pipeline.manifest import Style
+from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.fonts import Font, advance, bold_variant, covers, text_width, units_per_em
 from pipeline.subtitles.model import FORMAT_TAG, SAFE_AREA, Cue
+from pipeline.subtitles.normalise import graphemes
 
 SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, for rounding
+# A break after punctuation, or one moved off a short word, is taken while the shorter of the
+# two lines is at least this share of the longer (a full line over an orphan reads worse).
+NATURAL_RATIO = 0.6
+SHORT_WORD = 3                 # graphemes: "a", "la", "de", "en", "amo", "ni", "the"
+CLAUSE_END = ",.;:!?…"
 SRT_TO_ASS_TAG = {"<i>": r"{\i1}", "</i>": r"{\i0}", "<b>": r"{\b1}", "</b>": r"{\b0}",
                   "<u>": r"{\u1}", "</u>": r"{\u0}"}
 # libass reads "\N", "\n" and "\h" as line breaks and spaces even after a literal backslash; a
@@ -41,16 +54,20 @@ class Layout:
     max_width: float
     measure_font: Font
     joiner: str
+    max_chars: int | None = None   # graphemes a line may hold (None: the width alone decides)
+    max_lines: int = 2             # lines a cue may take when lines are broken for max_chars
 
     @classmethod
     def for_cues(cls, style: Style, font: Font, width: int, height: int,
-                 cues: Iterable[Cue]) -> "Layout":
+                 cues: Iterable[Cue], qc: QcSettings | None = None) -> "Layout":
         """The layout a whole file is burned with: measured with the bold face when bold is
-        used anywhere in it (it is wider, and too wide is worse)."""
+        used anywhere in it (it is wider, and too wide is worse); lines over `qc`'s
+        `max_line_chars` broken too (see the module's docstring)."""
         bold = style.bold or any("<b>" in cue.text.lower() for cue in cues)
         outline = outline_px(style, height)
         return cls(style.size * height, width * SAFE_AREA - 2 * outline,
-                   bold_variant(font) if bold else font, font_joiner(font))
+                   bold_variant(font) if bold else font, font_joiner(font),
+                   qc.max_line_chars if qc else None, qc.max_lines if qc else 2)
 
 
 def outline_px(style: Style, height: int) -> float:
@@ -203,20 +220,75 @@ def layout_cue(text: str, layout: Layout) -> tuple[list[str], float]:
     """
     lines = _lines_of_words(text)
     font, em = layout.measure_font, layout.em_px
-    if text_width("\n".join(map(_plain, lines)), font, em) <= layout.max_width:
+    counts = [graphemes(_plain(words)) for words in lines]
+    too_long = layout.max_chars is not None and max(counts, default=0) > layout.max_chars
+    if not too_long and text_width("\n".join(map(_plain, lines)), font, em) <= layout.max_width:
         return [_ass_line(words, layout.joiner) for words in lines], em  # fits as written
     upem = units_per_em(font)
     widths = [[advance(_plain([word]), font) for word in words] for words in lines]
     widest_word = max((width for line in widths for width in line), default=0) * em / upem
     if widest_word > layout.max_width:
         em *= layout.max_width / widest_word * SHRINK_SLACK
+    limit = layout.max_width * upem / em
+    gaps = [[advance(_plain(pair), font) - left - right
+             for pair, left, right in zip(zip(words, words[1:]), line, line[1:])] + [0]
+            for words, line in zip(lines, widths)]
+    breaks = [_break_lines(line, gap, limit) for line, gap in zip(widths, gaps)]
+    if too_long:
+        breaks = _by_characters(breaks, widths, gaps, counts, limit, layout)
     wrapped = []
-    for words, line in zip(lines, widths):
-        gaps = [advance(_plain(pair), font) - left - right
-                for pair, left, right in zip(zip(words, words[1:]), line, line[1:])] + [0]
-        firsts = _break_lines(line, gaps, layout.max_width * upem / em)
+    for words, line, gap, firsts in zip(lines, widths, gaps, breaks):
+        if len(firsts) == 2:
+            firsts = [0, _natural_break(words, line, gap, firsts[1], limit)]
         wrapped += [words[a:b] for a, b in zip(firsts, firsts[1:] + [len(words)])]
     return [_ass_line(words, layout.joiner) for words in wrapped], em
+
+
+def _by_characters(breaks: list[list[int]], widths, gaps, counts: list[int], limit: float,
+                   layout: Layout) -> list[list[int]]:
+    """`breaks` with each written line of more than `layout.max_chars` graphemes broken under
+    that many too (the width the line's own average character gives them), as long as the cue
+    keeps to `layout.max_lines` lines (or to its written lines, when it has more)."""
+    allowed = max(layout.max_lines, len(breaks))
+    breaks = list(breaks)
+    for n, (line, gap, count) in enumerate(zip(widths, gaps, counts)):
+        if count <= layout.max_chars:
+            continue
+        drawn = sum(line) + sum(gap[:-1])
+        firsts = _break_lines(line, gap, min(limit, drawn * layout.max_chars / count))
+        if sum(map(len, breaks)) - len(breaks[n]) + len(firsts) <= allowed:
+            breaks[n] = firsts
+    return breaks
+
+
+def _natural_break(words: list[Word], widths, gaps, balanced: int, limit: float) -> int:
+    """Where a line broken in two breaks (the second line's first word): `balanced` (the most
+    even break, `_break_lines`), unless a subtitler's break keeps both lines within `limit` and
+    the shorter at least NATURAL_RATIO of the longer: after punctuation when `balanced` is not,
+    else off a short word `balanced` ends the first line with. The most even of those wins.
+    Linear in the words."""
+    texts = [_plain([word]) for word in words]
+
+    def kind(first: int) -> int:   # 0: after punctuation, 1: plain, 2: after a short word
+        before = texts[first - 1]
+        if before and before[-1] in CLAUSE_END:
+            return 0
+        return 2 if graphemes(before) <= SHORT_WORD else 1
+
+    starts = [0]
+    for width, gap in zip(widths, gaps):
+        starts.append(starts[-1] + width + gap)
+    total = starts[-1] - gaps[-1]
+    best, best_key = balanced, (kind(balanced), 0.0)    # only a better kind of break wins
+    for first in range(1, len(words)):
+        top = starts[first] - gaps[first - 1]
+        bottom = total - starts[first]
+        evenness = min(top, bottom) / max(top, bottom, 1)
+        key = (kind(first), -evenness)
+        if key[0] < best_key[0] or (key[0] == best_key[0] and best != balanced and key < best_key):
+            if max(top, bottom) <= limit and evenness >= NATURAL_RATIO:
+                best, best_key = first, key
+    return best
 
 
 def font_joiner(font: Font) -> str:

@@ -23,6 +23,16 @@ from pipeline.messages import N_, Items, Message, say
 from pipeline.subtitles.model import Cue, line_list
 
 GRAPHEME = regex.compile(r"\X")   # a user-perceived character (extended grapheme cluster)
+# A character that can join a neighbour into one grapheme (a combining mark, a joiner, Hangul
+# jamo, CR...): anything but Grapheme_Cluster_Break=Other or Control (UAX #29, rules GB3-GB13).
+JOINING = regex.compile(r"[^\p{GCB=Other}\p{GCB=Control}\n]")
+
+
+def graphemes(text: str) -> int:
+    """User-perceived characters in `text`: a base letter with its combining marks counts once."""
+    if JOINING.search(text) is None:  # the common case, ten times cheaper than splitting
+        return len(text)
+    return len(GRAPHEME.findall(text))
 
 
 def nfc(text: str) -> str:

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import regex
-
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.manifest import Manifest, QcSettings, Style
@@ -36,14 +34,11 @@ from pipeline.subtitles.model import (
     plain_text,
     screen_row,
 )
-from pipeline.subtitles.normalise import GRAPHEME
+from pipeline.subtitles.normalise import graphemes
 from pipeline.subtitles.title_safe import Fitter, narrowest_frame
 
 DEFAULT_FPS = 25.0
 LISTED_TIMES = 6   # moved cue times named in the frame-grid warning; the rest are counted
-# A character that can join a neighbour into one grapheme (a combining mark, a joiner, Hangul
-# jamo, CR...): anything but Grapheme_Cluster_Break=Other or Control (UAX #29, rules GB3-GB13).
-JOINING = regex.compile(r"[^\p{GCB=Other}\p{GCB=Control}\n]")
 # Characters typed for the glottal stop or an apostrophe, with their Unicode names: the
 # language's letter (ʼ, ꞌ), and what keyboards and autocorrect give instead: ’, ', the acute
 # accent ´ (a key of Spanish keyboards), the ʻokina ʻ and the grave accent `.
@@ -56,13 +51,6 @@ APOSTROPHES = {
     "\u02bb": "modifier letter turned comma",
     "\u0060": "grave accent",
 }
-
-
-def graphemes(text: str) -> int:
-    """User-perceived characters in `text`: a base letter with its combining marks counts once."""
-    if JOINING.search(text) is None:  # the common case, ten times cheaper than splitting
-        return len(text)
-    return len(GRAPHEME.findall(text))
 
 
 def _lines(cue: Cue) -> list[str]:
@@ -114,7 +102,7 @@ def check_fit(cues: list[Cue], path: Path | str, *, qc: QcSettings, style: Style
               file_styles: dict | None = None) -> list[Diagnostic]:
     """The title-safe fit of `check_cues` alone, on one frame (pixels): what each frame a file
     is burned into says of it, given only to the variants of that frame."""
-    fitter = Fitter(style, font, frame_width, frame_height, cues, file_styles or {})
+    fitter = Fitter(style, font, frame_width, frame_height, cues, file_styles or {}, qc)
     return [problem for cue in cues for problem in fitter.check(cue, _lines(cue), path, qc)]
 
 

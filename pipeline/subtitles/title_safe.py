@@ -20,14 +20,15 @@ from pipeline.subtitles.burn import FileStyles, cue_layout, cue_margins
 from pipeline.subtitles.fonts import Font, line_height_em, text_width
 from pipeline.subtitles.linebreak import Layout, layout_cue, outline_px
 from pipeline.subtitles.model import ALIGNMENT_TAG, SAFE_AREA, Cue
+from pipeline.subtitles.normalise import graphemes
 
 
 class Fitter:
     """Wraps each cue as `ass.write_ass` does and reports what will not fit the title-safe area."""
 
     def __init__(self, style: Style, font: Font, width: int, height: int, cues: list[Cue],
-                 file_styles: dict):
-        self.layout = Layout.for_cues(style, font, width, height, cues)
+                 file_styles: dict, qc: QcSettings | None = None):
+        self.layout = Layout.for_cues(style, font, width, height, cues, qc)
         self.file_styles = FileStyles(file_styles, width, height)
         self.style, self.font, self.width, self.height = style, font, width, height
 
@@ -44,8 +45,10 @@ class Fitter:
                  say(N_('at %(size)s of the height in "%(font)s" on a %(width)sx%(height)s frame'),
                      size=Number(self.style.size), font=self.font.family, **frame))
         # Lines that fit as written are burned as written: one measure, no wrapping. (Runs of
-        # spaces make these lines wider than the burner's, never narrower.)
-        if text_width("\n".join(lines), measure, layout.em_px) <= layout.max_width:
+        # spaces make these lines wider than the burner's, never narrower.) Unless one is
+        # longer than the layout's max_chars, which the burner breaks too.
+        if (layout.max_chars is None or max(map(graphemes, lines), default=0) <= layout.max_chars) \
+                and text_width("\n".join(lines), measure, layout.em_px) <= layout.max_width:
             return self._too_tall(cue, len(lines), layout.em_px, measure, where, path, qc)
         wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
         safe = Number(layout.max_width, ".0f")
