@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "14"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "15"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -17,4 +17,5 @@ RENDER_VERSION = "14"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # 13: XDCAM HD422 in GOPs of 15 at 29.97; AAC under 192 kb/s coded with
                        # ffmpeg's fast coder (render/audio.py); 14: a dub's or mix's subtitle
                        # track switched off in MP4/MOV (media/track_header.py);
-                       # records keep each QC warning's template and parameters (`detail`)
+                       # records keep each QC warning's template and parameters (`detail`);
+                       # 15: an ASS line centred by \pos on its side of the frame (subtitles/ssa.py)

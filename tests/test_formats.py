@@ -231,6 +231,28 @@ def test_ass_text_tags_positions_and_styles(tmp_path):
     assert "lines 8, 9" in style.message and "from_file: true" in style.hint
 
 
+def test_a_centred_pos_keeps_its_side_of_the_frame(tmp_path):
+    # A fresh-user trial: {\pos(200,900)} on a 1920x1080 script (bottom centre, the style's)
+    # was burned centred on the frame, only its height kept. Centred on x, its edges depend on
+    # its width: it takes the nearest column, as a WebVTT `position` does.
+    result = read_subtitles(write(tmp_path, "nah.ass", ass(
+        "Dialogue: 0,0:00:00.50,0:00:01.80,Default,,0,0,0,,{\\pos(200,900)}Verde\n"
+        "Dialogue: 0,0:00:02.00,0:00:02.90,Default,,0,0,0,,{\\pos(1700,200)}Arriba\n"
+        "Dialogue: 0,0:00:03.00,0:00:03.50,Top,,0,0,0,,{\\pos(960,150)}Centro\n"
+        "Dialogue: 0,0:00:03.60,0:00:04.00,Default,,0,0,0,,{\\an7\\pos(600,100)}Izquierda\n",
+        info="PlayResX: 1920\nPlayResY: 1080\n")))
+    assert result.errors == ()
+    left, right, centre, anchored = result.cues
+    assert left.text == "{\\an1}Verde" and left.margins == Margins(0.0, 0.0, pytest.approx(1 / 6))
+    assert right.text == "{\\an3}Arriba"
+    assert right.margins == Margins(0.0, 0.0, pytest.approx(880 / 1080))
+    assert centre.text == "{\\an8}<i>Centro</i>"
+    assert centre.margins.vertical == pytest.approx(150 / 1080)
+    # An anchor at the left keeps its place: its text starts there.
+    assert anchored.text == "{\\an7}Izquierda"
+    assert anchored.margins == Margins(pytest.approx(600 / 1920), 0.0, pytest.approx(100 / 1080))
+
+
 def test_inline_colours_and_fonts_are_one_warning_naming_their_lines(tmp_path):
     path = write(tmp_path, "nah.ass", ass(
         "Dialogue: 0,0:00:00.50,0:00:01.80,Default,,0,0,0,,{\\c&H0000FF&}rojo\n"

@@ -25,6 +25,12 @@ SIGN_ASS = (ASS.replace("\n\n[Events]", "\nStyle: Sign,Noto Sans,24,&H00FFFFFF,&
                         "&H00000000,0,0,0,0,100,100,0,0,1,2,0,8,10,10,10,1\n\n[Events]")
             + "Dialogue: 0,0:00:00.50,0:00:03.80,Sign,,0,0,0,,ALTO A LA TRATA DE PERSONAS\n")
 
+# \pos anchors a line's bottom centre (the style's alignment) where it says: at the bottom left,
+# then at the top right.
+POS_ASS = (ASS.split("Dialogue:")[0]
+           + "Dialogue: 0,0:00:00.50,0:00:01.80,Default,,0,0,0,,{\\pos(70,300)}Verde\n"
+           + "Dialogue: 0,0:00:02.50,0:00:03.60,Default,,0,0,0,,{\\pos(570,60)}Rojo\n")
+
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, media):
@@ -38,13 +44,14 @@ def rendered(tmp_path_factory, media):
     campaign.subtitle("ote", TOP_VTT, suffix=".vtt")
     campaign.subtitle("maz", SIGN_ASS, suffix=".ass")
     campaign.subtitle("mxq", SIGN_ASS, suffix=".ass")
+    campaign.subtitle("tzh", POS_ASS, suffix=".ass")
     manifest = campaign.write([
         {"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "burn"},
         {"code": "yua", "treatment": "burn"},
         {"code": "zai", "treatment": "burn", "style": {"from_file": True}},
         {"code": "mix", "treatment": "burn"}, {"code": "toj", "treatment": "burn"},
         {"code": "ote", "treatment": "soft"}, {"code": "maz", "treatment": "burn"},
-        {"code": "mxq", "treatment": "soft"}])
+        {"code": "mxq", "treatment": "soft"}, {"code": "tzh", "treatment": "burn"}])
     result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return campaign
@@ -67,6 +74,22 @@ def test_a_top_positioned_cue_is_burned_at_the_top(rendered):
     assert drawn(rendered, "toj", 1.2, TOP) > 0.01
     assert drawn(rendered, "toj", 1.2, BOTTOM) < 0.005
     assert drawn(rendered, "toj", 3.0, BOTTOM) > 0.01       # the next cue has no position
+
+
+def test_a_pos_is_burned_on_its_side_of_the_frame(rendered):
+    # Both were burned centred across the frame, only their height kept (a fresh-user trial).
+    left, right = range(W // 2), range(W // 2, W)
+
+    def side(at: float, rows: range, columns: range) -> int:
+        out, source = rendered.out / "spot.tzh.small.mp4", rendered.root / "media/spot.mp4"
+        shown, master = gray_frame(out, at, W, H), gray_frame(source, at, W, H)
+        return sum(abs(shown[y * W + x] - master[y * W + x]) > 25 for y in rows for x in columns)
+
+    shown = {(at, rows.start, columns.start): side(at, rows, columns)
+             for at, rows in ((1.2, BOTTOM), (3.0, TOP)) for columns in (left, right)}
+    # Beside the text, a few pixels x264 changed.
+    assert shown[1.2, BOTTOM.start, 0] > 5 * max(shown[1.2, BOTTOM.start, W // 2], 4), shown
+    assert shown[3.0, TOP.start, W // 2] > 5 * max(shown[3.0, TOP.start, 0], 4), shown
 
 
 def yellow_pixels(campaign, code: str) -> int:

@@ -136,6 +136,14 @@ def row_at(at: float) -> tuple[str, float]:
     return "middle", 0.0
 
 
+def column_at(at: float) -> str:
+    """The keypad column nearest to text centred at `at` (a fraction of the width from the
+    left): "left" in the left third, "right" in the right third, else "center". Where the
+    text's own edges fall depends on its width, so a left or right column keeps no margin:
+    its text starts at the title-safe edge."""
+    return "left" if at < 1 / 3 else "right" if at > 2 / 3 else "center"
+
+
 def screen_row(cue: Cue) -> str:
     """The third of the screen ("top", "middle", "bottom") `cue`'s text is anchored in: its
     `{\\anN}` row (bottom when it has none), a top or bottom cue lifted past a third of the

@@ -29,7 +29,7 @@ from pysubs2.formats.substation import (
 
 from pipeline.errors import error, warning
 from pipeline.messages import N_, Items, Message, say
-from pipeline.subtitles.model import Cue, Margins, Parsed, place, placed
+from pipeline.subtitles.model import Cue, Margins, Parsed, column_at, keypad, place, placed
 
 TIME = re.compile(r"\d+:\d{2}:\d{2}\.\d{2}$")   # H:MM:SS.cc, as Aegisub and libass write it
 TIME_HINT = "times are H:MM:SS.cc (centiseconds, two digits), e.g. 0:00:01.50"
@@ -239,7 +239,7 @@ class _Converter:
         text = self._text(event.text, style, index, number)
         if text is None:
             return None
-        margins = self._margins(event, style, align, position)
+        align, margins = self._placement(event, style, align, position)
         text, margins = placed(text, align, margins)
         return Cue(index, event.start, event.end, text, number, margins, event.style)
 
@@ -261,18 +261,27 @@ class _Converter:
         out += [f"</{tag}>" for tag in sorted(active)]
         return "\n".join(line.strip() for line in "".join(out).split("\n"))
 
-    def _margins(self, event: pysubs2.SSAEvent, style: pysubs2.SSAStyle, align: int,
-                 position: list[float] | None) -> Margins | None:
+    def _placement(self, event: pysubs2.SSAEvent, style: pysubs2.SSAStyle, align: int,
+                   position: list[float] | None) -> tuple[int, Margins]:
+        """The keypad alignment and margins of the event: its style's and its own margins, or
+        where its `\\pos` anchors it."""
         width, height = self.play_res
         row, column = place(align)
         if position and len(position) >= 2:
             x, y = position[0] / width, position[1] / height
-            return Margins(x if column == "left" else 0.0, 1 - x if column == "right" else 0.0,
-                           y if row == "top" else 1 - y if row == "bottom" else 0.0)
+            vertical = y if row == "top" else 1 - y if row == "bottom" else 0.0
+            if column == "center":
+                # Centred on x, which margins cannot say: the text's width decides where its
+                # edges fall, and margins only narrow the width it may take. Left at the centre,
+                # \pos(200,900) on a 1920 px frame was drawn in the middle; the nearest column
+                # keeps it on its side of the frame, as WebVTT's `position` is read.
+                return keypad(row, column_at(x)), Margins(0.0, 0.0, vertical)
+            return align, Margins(x if column == "left" else 0.0,
+                                  1 - x if column == "right" else 0.0, vertical)
         left = (event.marginl or style.marginl) / width
         right = (event.marginr or style.marginr) / width
         vertical = (event.marginv or style.marginv) / height if row != "middle" else 0.0
-        return Margins(left, right, vertical)
+        return align, Margins(left, right, vertical)
 
 
 def _numbers(argument: str) -> list[float]:

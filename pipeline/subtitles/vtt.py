@@ -29,6 +29,7 @@ from pipeline.subtitles.model import (
     format_time,
     keypad,
     place,
+    column_at,
     row_at,
     styled_runs,
     placed,
@@ -273,7 +274,7 @@ class _Reader:
             elif column == "right":
                 right = 1 - at
             else:
-                column = "left" if at < 1 / 3 else "right" if at > 2 / 3 else "center"
+                column = column_at(at)
         return keypad(row, column), Margins(left, right, vertical)
 
 
