@@ -17,15 +17,15 @@ from pipeline.media.probe import probe_video
 from pipeline.media.seeking import SeekablePicture, frame_start, seekable_picture
 from pipeline.media.timecode import exact_rate
 from pipeline.profiles import BUILTIN_PROFILES, Profile
-from pipeline.render.preview import (
+from pipeline.render.contact_sheet import (
     COLUMNS,
     GAP,
     label_time,
-    proxy_profile,
     sheet_size,
     tile_size,
     tiles_graph,
 )
+from pipeline.render.preview import proxy_profile
 from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.model import Cue, cue_middle
@@ -352,11 +352,11 @@ def test_tiles_of_mpeg_ts_and_ps_masters_show_the_frame_at_the_middle_of_each_cu
 def test_a_tile_with_no_frame_fails_the_sheet_instead_of_leaving_a_hole(campaign, monkeypatch):
     # ffmpeg writes no image, without a word, where a seek finds no frame (as in a TS with one
     # keyframe, seeked in directly): here a picture said to start 100 s into the file.
-    from pipeline.render import preview as preview_module
+    from pipeline.render import contact_sheet
 
     campaign.subtitle("nah", SRT)
     campaign.write([{"code": "nah", "treatment": "burn"}])
-    monkeypatch.setattr(preview_module, "seekable_picture",
+    monkeypatch.setattr(contact_sheet, "seekable_picture",
                         lambda info, work: SeekablePicture(info.path, 100.0))
     result = invoke(campaign.manifest, "--lang", "nah", "--no-video")
     assert result.exit_code == 1

@@ -1,20 +1,13 @@
 """A preview a translator can look at, without a full render: a contact sheet with one frame
-from the middle of every cue, subtitles burned as they will air, a specimen of every character
-of the file (`render/specimen.py`), and a 360p proxy video.
+from the middle of every cue, subtitles burned as they will air (`render/contact_sheet.py`), a
+specimen of every character of the file (`render/specimen.py`), and a 360p proxy video.
 
-The sheet seeks: each tile is its own input opened with `-ss` before `-i` (decoding from the
-keyframe before the cue's middle, a few dozen frames), so a 30 s spot's sheet costs about as
-much as a few poster frames, not a decode of the whole master. Each decode starts a quarter
-second early and is trimmed at the frame (open GOPs), in the master or, for a container
-without an index (MPEG-TS, MPEG-PS), in a copy of its picture (media/seeking.py). `-ss` before
-`-i` restarts timestamps at zero, so each frame is put back at its time (`setpts=...+T/TB`)
-before the `ass` filter draws the cue that is on screen then. The proxy is one decode, scaled to
-360 lines and encoded with x264 `veryfast`, while the sheet is made beside it.
+The proxy is one decode, scaled to 360 lines and encoded with x264 `veryfast`, while the sheet
+is made beside it.
 """
 
 from __future__ import annotations
 
-import math
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -26,15 +19,12 @@ import ffmpeg
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, RenderError, raise_if_errors
 from pipeline.files import atomic_output
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
-from pipeline.media.colour import OUTPUT
-from pipeline.media.conform import Master, examine, framed, master_picture, master_sound, progressive
-from pipeline.media.ffmpeg import run_ffmpeg, stop_jobs
+from pipeline.media.conform import Master, examine, master_picture, master_sound
+from pipeline.media.ffmpeg import stop_jobs
 from pipeline.media.probe import probe, probe_video
-from pipeline.media.seeking import OPEN_GOP_LEAD, SeekablePicture, ffmpeg_seconds, frame_start, \
-    seekable_picture
-from pipeline.media.timecode import exact_rate
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
+from pipeline.render.contact_sheet import even, run_graph, write_sheet
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.render.specimen import label_font, write_specimen
 from pipeline.render.variants import UnknownSelection
@@ -48,25 +38,10 @@ from pipeline.subtitles.burn import (
 )
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.model import (
-    Cue,
-    alignment,
-    cue_middle,
-    file_time,
-    in_file_syntax,
-    place,
-    screen_row,
-)
+from pipeline.subtitles.model import Cue, in_file_syntax
 from pipeline.subtitles.qc import check_cues, off_grid_times
 
-TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
-COLUMNS = 4
-GAP = 8               # pixels between tiles and around the sheet
-BACKGROUND = "0x202020"
 PROXY_LINES = 360     # the proxy's shorter side
-SEEK_WINDOW = 0.5     # seconds read after each seek: enough for one frame at any frame rate
-TILES_PER_RUN = 16    # inputs (seeks) per ffmpeg process
-TILE_NAME = "tile-%04d.png"
 
 
 @dataclass(frozen=True)
@@ -89,31 +64,14 @@ def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> tuple[P
             folder / f"{stem}.specimen.png")
 
 
-def tile_size(profile: Profile) -> tuple[int, int]:
-    scale = min(1.0, TILE / max(profile.width, profile.height))
-    return _even(profile.width * scale), _even(profile.height * scale)
-
-
-def sheet_size(profile: Profile, cues: int) -> tuple[int, int]:
-    """The contact sheet's size in pixels for `cues` tiles."""
-    width, height = tile_size(profile)
-    columns = min(COLUMNS, cues)
-    rows = math.ceil(cues / columns)
-    return columns * width + (columns + 1) * GAP, rows * height + (rows + 1) * GAP
-
-
 def proxy_profile(profile: Profile) -> Profile:
     """The built-in `proxy` settings on a frame of the profile's shape, 360 lines on its short side."""
     if profile.width >= profile.height:
-        width, height = _even(PROXY_LINES * profile.width / profile.height), PROXY_LINES
+        width, height = even(PROXY_LINES * profile.width / profile.height), PROXY_LINES
     else:
-        width, height = PROXY_LINES, _even(PROXY_LINES * profile.height / profile.width)
+        width, height = PROXY_LINES, even(PROXY_LINES * profile.height / profile.width)
     return replace(BUILTIN_PROFILES["proxy"], name="preview", width=width, height=height,
                    fit=profile.fit, fps=None)
-
-
-def _even(value: float) -> int:
-    return max(2, int(round(value / 2)) * 2)
 
 
 # --- choosing what to preview ---------------------------------------------------------------
@@ -229,102 +187,6 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
                    time.monotonic() - started, tuple(warnings))
 
 
-def tile_time(cue: Cue, master: Master) -> float:
-    """Seconds from the picture's first frame: the start of the frame shown at the middle of
-    the part of `cue` on screen (so a one-frame cue in the last frame has its tile)."""
-    rate = exact_rate(master.info.video.fps or 25.0)     # a preview's master has a picture
-    return frame_start(cue_middle(cue, master.info.duration), rate, master.info.duration)
-
-
-def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
-                fontsdir: Path, folder: Path, first: int, picture: SeekablePicture, fmt: str):
-    """One input per cue, each the frame shown at the cue's middle (`tile_time`), read from
-    `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
-    (deinterlaced with its neighbours), subtitled, scaled, labelled with the cue's number and
-    the time of the frame shown as the file's format `fmt` writes it (`label_time`), and
-    written as `folder/tile-NNNN.png`, numbered from `first`."""
-    width, height = tile_size(profile)
-    frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
-    outputs = []
-    for number, cue in enumerate(cues, first):
-        at = tile_time(cue, master)
-        seek = max(0.0, at - OPEN_GOP_LEAD)
-        # One decoder thread per input: tiles decode one after another anyway, and each
-        # thread would hold its own frames.
-        source = ffmpeg.input(str(picture.path), ss=ffmpeg_seconds(seek + picture.offset),
-                              t=f"{SEEK_WINDOW + at - seek:.6f}", threads=1)
-        tile = progressive(source["v:0"], master)
-        if at > seek:
-            tile = tile.trim(start=ffmpeg_seconds(at - seek))
-        tile = tile.trim(end_frame=1).setpts(f"PTS-STARTPTS+{at:.6f}/TB")
-        # The conformed picture is BT.709 (media/colour.py); an untagged frame would be taken
-        # as BT.601 by the conversion to the PNG's R'G'B'.
-        tile = (burn_in(framed(tile, master, frame), ass, fontsdir)
-                .filter("scale", width, height, in_color_matrix=OUTPUT).filter("format", "rgb24")
-                .drawtext(text=f"{cue.index}  {label_time(at, fmt)}", fontfile=str(font.path),
-                          fontsize=max(10, height // 12), fontcolor="white", x=_label_x(cue), y=6,
-                          box=1, boxcolor="black@0.6", boxborderw=4))
-        outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1, f="image2",
-                                   vcodec="png"))
-    return ffmpeg.merge_outputs(*outputs)
-
-
-def label_time(at: float, fmt: str) -> str:
-    """A tile's time: `at` seconds (the start of the frame it shows) as the file's format `fmt`
-    writes a time, rounded up to that format's precision (milliseconds; centiseconds in
-    ASS/SSA) so that it falls inside the frame: a subtitler's editor sent to it shows that
-    frame (at 29.97 fps the second frame starts at 33.37 ms: 00:00:00,034, as 33 ms is still
-    the first). Not the cue's start as typed: the tile is the frame at the cue's middle, and
-    frames fall on their grid, not on typed times (at 25 fps a cue typed to start at 1.230 s
-    is first shown on the frame at 1.240 s)."""
-    microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
-    step = 10_000 if fmt in ("ass", "ssa") else 1_000
-    return file_time(-(-microseconds // step) * step // 1_000, fmt)
-
-
-def _label_x(cue: Cue) -> str:
-    """Where the tile's label goes across its top (a `drawtext` x): the top left, unless the
-    cue itself is at the top left or centre (a sign, a `line:0` WebVTT cue), whose text the
-    label's box covered; then the top right."""
-    at_top_left = screen_row(cue) == "top" and place(alignment(cue) or 2)[1] != "right"
-    return "w-tw-6" if at_top_left else "6"
-
-
-def sheet_graph(folder: Path, count: int, output: Path):
-    """The tiles in reading order, `COLUMNS` to a row."""
-    columns = min(COLUMNS, count)
-    rows = math.ceil(count / columns)
-    return (ffmpeg.input(str(folder / TILE_NAME), f="image2", start_number=0, framerate=25)
-            .filter("tile", f"{columns}x{rows}", padding=GAP, margin=GAP, color=BACKGROUND)
-            .output(str(output), vframes=1, f="image2", vcodec="png"))
-
-
-def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
-                profile: Profile, work: Path, fontsdir: Path, target: Path,
-                file_styles: dict[str, StyleFont] | None, fmt: str) -> Path:
-    ass = work / "sheet.ass"
-    write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
-              font=font, language=language.code, fps=master.info.video.fps,
-              file_styles=file_styles)
-    folder = work / "tiles"
-    folder.mkdir()
-    picture = seekable_picture(master.info, work)
-    # A bounded number of inputs per process: every open input holds a decoder's frames.
-    for first in range(0, len(cues), TILES_PER_RUN):
-        _run(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass, fontsdir,
-                         folder, first, picture, fmt), f"taking the frames of {target.name}",
-             target)
-    missing = [cue for number, cue in enumerate(cues) if not (folder / (TILE_NAME % number)).exists()]
-    if missing:     # ffmpeg writes no image, and says nothing, where a seek finds no frame
-        raise RenderError("no picture found for the contact sheet at the middle of cue "
-                          + ", ".join(f"{cue.index} ({tile_time(cue, master):.3f} s)"
-                                      for cue in missing), target)
-    with atomic_output(target) as partial:
-        _run(sheet_graph(folder, len(cues), partial), f"making the contact sheet {target.name}",
-             target)
-    return target
-
-
 def proxy_graph(master: Master, profile: Profile, ass: Path, fontsdir: Path, output: Path):
     """The whole master at 360 lines with the subtitles burned, and the master's sound."""
     path = str(master.info.path)
@@ -344,7 +206,7 @@ def write_proxy(master: Master, cues: list[Cue], language: Language, font: Font,
     write_ass(cues, ass, style=language.style, width=small.width, height=small.height, font=font,
               language=language.code, fps=master.info.video.fps, file_styles=file_styles)
     with atomic_output(target) as partial:
-        _run(proxy_graph(master, small, ass, fontsdir, partial),
+        run_graph(proxy_graph(master, small, ass, fontsdir, partial),
              f"encoding the preview video {target.name}", target)
         info = probe(partial)
         if info.video is None or (info.video.width, info.video.height) != (small.width, small.height):
@@ -352,6 +214,3 @@ def write_proxy(master: Master, cues: list[Cue], language: Language, font: Font,
     return target
 
 
-def _run(graph, what: str, target: Path) -> None:
-    args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
-    run_ffmpeg(["-loglevel", "error", *args], what=what, path=target)
