@@ -29,7 +29,7 @@ from pipeline.render.preview import proxy_profile
 from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.model import Cue, cue_middle
-from tests.conftest import SMALL_PROFILES
+from tests.conftest import ASS, SMALL_PROFILES
 from tests.mediacheck import changed_fraction, duration, gray_frame, streams
 
 pytestmark = pytest.mark.e2e
@@ -136,6 +136,44 @@ def test_a_tile_s_label_leaves_a_subtitle_at_the_top_left_readable(campaign):
     # the top left; tile 2 (at the bottom): its label at the top left, as before.
     assert changed(0, 1.12, left=False) > 0.2 and changed(1, 3.04, left=False) < 0.02
     assert changed(1, 3.04, left=True) > 0.2
+
+
+# A sign at the top over the dialogue at the bottom, on screen together (README: cues of
+# different rows may share a time), in each format that has them.
+SIGN_OVER_DIALOGUE = {
+    ".srt": "1\n00:00:01,000 --> 00:00:03,000\n{\\an8}Arriba\n\n"
+            "2\n00:00:01,000 --> 00:00:03,000\nAbajo\n",
+    ".vtt": "WEBVTT\n\n00:00:01.000 --> 00:00:03.000 line:0\nArriba\n\n"
+            "00:00:01.000 --> 00:00:03.000\nAbajo\n",
+    ".ass": ASS.split("Dialogue:")[0].replace(
+        "\n\n[Events]", "\nStyle: Top,Noto Sans,24,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,"
+        "0,0,0,0,100,100,0,0,1,2,0,8,10,10,10,1\n\n[Events]")
+            + "Dialogue: 0,0:00:01.00,0:00:03.00,Top,,0,0,0,,Arriba\n"
+            + "Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,Abajo\n",
+}
+
+
+@pytest.mark.parametrize("suffix", SIGN_OVER_DIALOGUE)
+def test_cues_of_two_rows_at_one_time_each_get_their_tile_showing_both(campaign, suffix):
+    # Both tiles are the same frame: ffmpeg-python merged their identical decodes into one node
+    # feeding two labels, and refused the graph without a `split` (a ValueError, exit 1).
+    campaign.subtitle("nah", SIGN_OVER_DIALOGUE[suffix], suffix=suffix)
+    result = invoke(campaign.write([{"code": "nah", "treatment": "burn"}]), "--lang", "nah",
+                    "--no-video")
+    assert result.exit_code == 0, result.output
+    sheet = Image.open(campaign.out / "spot.nah.preview.png")
+    assert sheet.size == sheet_size(SMALL, 2)
+    original = gray_frame(campaign.root / "media/spot.mp4", 2.0, W, H)
+
+    def drawn(shown: bytes, rows: range) -> int:
+        """Pixels of the middle third of `rows` (where centred text is) the tile changed."""
+        return sum(abs(shown[y * W + x] - original[y * W + x]) > 60
+                   for y in rows for x in range(W // 3, 2 * W // 3))
+
+    top, bottom = range(int(H * 0.04), int(H * 0.2)), range(int(H * 0.75), int(H * 0.96))
+    for number in (0, 1):
+        shown = tile(sheet, number)
+        assert drawn(shown, top) > 20 and drawn(shown, bottom) > 20, number
 
 
 def test_a_soft_language_previews_burned_and_a_spot_selects_every_language(campaign):

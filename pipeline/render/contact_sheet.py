@@ -68,34 +68,42 @@ def tile_time(cue: Cue, master: Master) -> float:
 
 def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
                 fontsdir: Path, folder: Path, first: int, picture: SeekablePicture, fmt: str):
-    """One input per cue, each the frame shown at the cue's middle (`tile_time`), read from
+    """One input per frame shown at a cue's middle (`tile_time`), read from
     `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
     (deinterlaced with its neighbours), subtitled, scaled, labelled with the cue's number and
     the time of the frame shown as the file's format `fmt` writes it (`label_time`), and
     written as `folder/tile-NNNN.png`, numbered from `first`."""
     width, height = tile_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
-    outputs = []
+    shown_at: dict[float, list[tuple[int, Cue]]] = {}
     for number, cue in enumerate(cues, first):
-        at = tile_time(cue, master)
+        shown_at.setdefault(tile_time(cue, master), []).append((number, cue))
+    outputs = []
+    for at, sharing in shown_at.items():
         seek = max(0.0, at - OPEN_GOP_LEAD)
         # One decoder thread per input: tiles decode one after another anyway, and each
         # thread would hold its own frames.
         source = ffmpeg.input(str(picture.path), ss=ffmpeg_seconds(seek + picture.offset),
                               t=f"{SEEK_WINDOW + at - seek:.6f}", threads=1)
-        tile = progressive(source["v:0"], master)
+        shown = progressive(source["v:0"], master)
         if at > seek:
-            tile = tile.trim(start=ffmpeg_seconds(at - seek))
-        tile = tile.trim(end_frame=1).setpts(f"PTS-STARTPTS+{at:.6f}/TB")
+            shown = shown.trim(start=ffmpeg_seconds(at - seek))
+        shown = shown.trim(end_frame=1).setpts(f"PTS-STARTPTS+{at:.6f}/TB")
         # The conformed picture is BT.709 (media/colour.py); an untagged frame would be taken
         # as BT.601 by the conversion to the PNG's R'G'B'.
-        tile = (burn_in(framed(tile, master, frame), ass, fontsdir)
-                .filter("scale", width, height, in_color_matrix=OUTPUT).filter("format", "rgb24")
-                .drawtext(text=f"{cue.index}  {label_time(at, fmt)}", fontfile=str(font.path),
-                          fontsize=max(10, height // 12), fontcolor="white", x=_label_x(cue), y=6,
-                          box=1, boxcolor="black@0.6", boxborderw=4))
-        outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1, f="image2",
-                                   vcodec="png"))
+        shown = (burn_in(framed(shown, master, frame), ass, fontsdir)
+                 .filter("scale", width, height, in_color_matrix=OUTPUT).filter("format", "rgb24"))
+        # Cues of different rows on screen together (a sign over the dialogue) have the same
+        # frame: decoded once and split, one copy per cue's label. ffmpeg-python merges equal
+        # inputs into one node, which refuses to feed two filters without a `split`.
+        copies = shown.split() if len(sharing) > 1 else None
+        for copy, (number, cue) in enumerate(sharing):
+            tile = (copies[copy] if copies is not None else shown).drawtext(
+                text=f"{cue.index}  {label_time(at, fmt)}", fontfile=str(font.path),
+                fontsize=max(10, height // 12), fontcolor="white", x=_label_x(cue), y=6,
+                box=1, boxcolor="black@0.6", boxborderw=4)
+            outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1,
+                                       f="image2", vcodec="png"))
     return ffmpeg.merge_outputs(*outputs)
 
 
