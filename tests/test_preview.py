@@ -18,10 +18,11 @@ from pipeline.media.seeking import SeekablePicture, frame_start, seekable_pictur
 from pipeline.media.timecode import exact_rate
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.contact_sheet import (
-    COLUMNS,
     GAP,
+    label_size,
     label_time,
     sheet_size,
+    tile_box,
     tile_size,
     tiles_graph,
 )
@@ -62,18 +63,20 @@ def invoke(*args):
 
 
 def tile(sheet: Image.Image, number: int) -> bytes:
-    """Tile `number` (from 0) of a sheet of W x H tiles, as 8-bit gray pixels."""
-    column, row = number % COLUMNS, number // COLUMNS
-    left, top = GAP + column * (W + GAP), GAP + row * (H + GAP)
-    return sheet.crop((left, top, left + W, top + H)).convert("L").tobytes()
+    """The picture of tile `number` (from 0) of a sheet of W x H tiles, as 8-bit gray pixels."""
+    return sheet.crop(tile_box(SMALL, number)).convert("L").tobytes()
 
 
 def test_sizes_of_tiles_sheets_and_proxies():
     web = BUILTIN_PROFILES["web"]
-    assert tile_size(web) == (480, 270)
-    assert sheet_size(web, 12) == (4 * 480 + 5 * GAP, 3 * 270 + 4 * GAP)
-    assert sheet_size(web, 1) == (480 + 2 * GAP, 270 + 2 * GAP)
+    assert tile_size(web) == (480, 270) and label_size(web) == (22, 36)
+    # Each tile's picture under a strip holding its label.
+    assert sheet_size(web, 12) == (4 * 480 + 5 * GAP, 3 * (36 + 270) + 4 * GAP)
+    assert sheet_size(web, 1) == (480 + 2 * GAP, 36 + 270 + 2 * GAP)
+    assert tile_box(web, 5) == (GAP + 480 + GAP, GAP + 36 + 270 + GAP + 36,
+                                2 * GAP + 2 * 480, 2 * GAP + 2 * 36 + 2 * 270)
     assert tile_size(BUILTIN_PROFILES["vertical"]) == (270, 480)
+    assert label_size(BUILTIN_PROFILES["vertical"]) == (22, 36)
     assert (proxy_profile(web).width, proxy_profile(web).height) == (640, 360)
     assert (proxy_profile(BUILTIN_PROFILES["vertical"]).width,
             proxy_profile(BUILTIN_PROFILES["vertical"]).height) == (360, 640)
@@ -90,7 +93,8 @@ def test_sheet_and_proxy_show_the_subtitles_as_they_will_air(campaign):
     assert f"contact sheet: {sheet_path}" in result.stdout
 
     sheet = Image.open(sheet_path)
-    assert sheet.size == sheet_size(SMALL, 2) == (2 * W + 3 * GAP, H + 2 * GAP)
+    assert sheet.size == sheet_size(SMALL, 2) == \
+        (2 * W + 3 * GAP, label_size(SMALL)[1] + H + 2 * GAP)
     master = campaign.root / "media/spot.mp4"
     bottom, middle = range(int(H * 0.7), int(H * 0.95)), range(int(H * 0.3), int(H * 0.6))
     for number, middle_of_cue in enumerate((1.12, 3.04)):   # frames shown at 1.15 s and 3.05 s
@@ -114,28 +118,35 @@ def test_sheet_and_proxy_show_the_subtitles_as_they_will_air(campaign):
                                                                "spot.nah.specimen.png"]
 
 
-def test_a_tile_s_label_leaves_a_subtitle_at_the_top_left_readable(campaign):
-    # The label's dark box sat at the top left, over a sign or a `line:0 align:start` cue.
-    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,800\n{\\an7}Los seres humanos\n\n"
-                             "2\n00:00:02,500 --> 00:00:03,600\nno están a la venta\n")
+def test_a_tile_s_label_is_above_its_picture_and_covers_no_subtitle(campaign):
+    # The label's dark box sat in a top corner of the picture: it hid the end of a long sign
+    # at the top (`{\\an8}`, an SSA top line), which a subtitler checks there.
+    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,800\n{\\an8}Los seres humanos no "
+                             "están a la venta, ni su trabajo\n\n"
+                             "2\n00:00:02,500 --> 00:00:03,600\nabajo\n")
     result = invoke(campaign.write([{"code": "nah", "treatment": "burn"}]), "--lang", "nah",
                     "--no-video")
     assert result.exit_code == 0, result.output
     sheet = Image.open(campaign.out / "spot.nah.preview.png")
     master = campaign.root / "media/spot.mp4"
+    top = range(0, H // 4)
 
-    def changed(number: int, at: float, left: bool) -> float:
-        """Fraction of a corner's pixels (a quarter of the width, a tenth of the height) the
-        tile changed from the master's frame: where the label is."""
-        box = (0, 0, W // 4, H // 10) if left else (W - W // 4, 0, W, H // 10)
-        shown = Image.frombytes("L", (W, H), tile(sheet, number)).crop(box).get_flattened_data()
-        original = Image.frombytes("L", (W, H), gray_frame(master, at, W, H)).crop(box).get_flattened_data()
-        return sum(abs(a - b) > 30 for a, b in zip(shown, original)) / len(shown)
+    def changed(number: int, at: float, columns: range) -> int:
+        """Pixels of the top quarter's `columns` that the tile changed from the master's frame."""
+        shown, original = tile(sheet, number), gray_frame(master, at, W, H)
+        return sum(abs(shown[y * W + x] - original[y * W + x]) > 30 for y in top for x in columns)
 
-    # Tile 1 (a cue at the top left): its label at the top right, the cue's own text alone at
-    # the top left; tile 2 (at the bottom): its label at the top left, as before.
-    assert changed(0, 1.12, left=False) > 0.2 and changed(1, 3.04, left=False) < 0.02
-    assert changed(1, 3.04, left=True) > 0.2
+    # Tile 2 (a cue at the bottom): its picture's top is the master's, corners and all.
+    assert changed(1, 3.04, range(W)) == 0
+    # Tile 1: the sign across the top, to both ends, as the burn draws it (its outline and
+    # letters, not a box: at most half of the band).
+    for columns in (range(W // 4), range(W - W // 4, W)):
+        assert 0 < changed(0, 1.12, columns) < len(top) * len(columns) / 2, columns
+    # The labels are in the strips above the pictures: white text on the sheet's background.
+    for number in (0, 1):
+        left, picture_top, right, _ = tile_box(SMALL, number)
+        strip = sheet.crop((left, picture_top - label_size(SMALL)[1], right, picture_top))
+        assert sum(value > 200 for value in strip.convert("L").get_flattened_data()) > 50
 
 
 # A sign at the top over the dialogue at the bottom, on screen together (README: cues of
@@ -368,7 +379,7 @@ def test_tiles_of_mpeg_ts_and_ps_masters_show_the_frame_at_the_middle_of_each_cu
     result = invoke(campaign.manifest, "--lang", "nah", "--no-video")
     assert result.exit_code == 0, result.output
     sheet = Image.open(campaign.out / "spot.nah.preview.png")
-    middle = slice(int(H * 0.3) * W, int(H * 0.6) * W)      # above the subtitle, below the label
+    middle = slice(int(H * 0.3) * W, int(H * 0.6) * W)      # above the subtitle
     # The master's frames in display order from its start (counted, not timed, none repeated
     # to fill a late start), as the tiles show them: deinterlaced where interlaced.
     deinterlace = "bwdif=mode=send_frame:parity=tff," if kind == "ps" else ""
@@ -435,9 +446,10 @@ def test_tiles_show_the_master_s_colours(campaign):
                     "--no-video")
     assert result.exit_code == 0, result.output
     sheet = Image.open(campaign.out / "spot.nah.preview.png").convert("RGB")
-    row = int(H * 0.4)                                # under the label, above the subtitles
+    row = int(H * 0.4)                                # above the subtitles
     points = [(int(W * (i + 0.5) / 7), row) for i in range(1, 7)]
     expected = rgb_as_decoded(master, 1.12, points, "bt709")
-    shown = [sheet.getpixel((GAP + x, GAP + y)) for x, y in points]
+    left, top, _, _ = tile_box(SMALL, 0)
+    shown = [sheet.getpixel((left + x, top + y)) for x, y in points]
     worst = max(abs(a - b) for want, got in zip(expected, shown) for a, b in zip(want, got))
     assert worst < 12, (expected, shown)

@@ -31,7 +31,7 @@ from pipeline.media.timecode import exact_rate
 from pipeline.profiles import Profile
 from pipeline.subtitles.burn import StyleFont, burn_in, write_ass
 from pipeline.subtitles.fonts import Font
-from pipeline.subtitles.model import Cue, alignment, cue_middle, file_time, place, screen_row
+from pipeline.subtitles.model import Cue, cue_middle, file_time
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
 COLUMNS = 4
@@ -43,16 +43,35 @@ TILE_NAME = "tile-%04d.png"
 
 
 def tile_size(profile: Profile) -> tuple[int, int]:
+    """A tile's picture, in pixels (its label's strip above it is `label_size`)."""
     scale = min(1.0, TILE / max(profile.width, profile.height))
     return even(profile.width * scale), even(profile.height * scale)
+
+
+def label_size(profile: Profile) -> tuple[int, int]:
+    """(font size, height) of the strip above a tile's picture that holds its label."""
+    # The short side decides: a vertical tile's label fits across its width.
+    font = max(10, min(tile_size(profile)) // 12)
+    return font, even(font * 1.6)
 
 
 def sheet_size(profile: Profile, cues: int) -> tuple[int, int]:
     """The contact sheet's size in pixels for `cues` tiles."""
     width, height = tile_size(profile)
+    height += label_size(profile)[1]
     columns = min(COLUMNS, cues)
     rows = math.ceil(cues / columns)
     return columns * width + (columns + 1) * GAP, rows * height + (rows + 1) * GAP
+
+
+def tile_box(profile: Profile, number: int) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of tile `number`'s picture (from 0) in the sheet, below its
+    label's strip."""
+    width, height = tile_size(profile)
+    strip = label_size(profile)[1]
+    column, row = number % COLUMNS, number // COLUMNS
+    left, top = GAP + column * (width + GAP), GAP + row * (strip + height + GAP) + strip
+    return left, top, left + width, top + height
 
 
 def even(value: float) -> int:
@@ -70,10 +89,11 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
                 fontsdir: Path, folder: Path, first: int, picture: SeekablePicture, fmt: str):
     """One input per frame shown at a cue's middle (`tile_time`), read from
     `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
-    (deinterlaced with its neighbours), subtitled, scaled, labelled with the cue's number and
+    (deinterlaced with its neighbours), subtitled, scaled, labelled above with the cue's number and
     the time of the frame shown as the file's format `fmt` writes it (`label_time`), and
     written as `folder/tile-NNNN.png`, numbered from `first`."""
     width, height = tile_size(profile)
+    label_font, strip = label_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
     shown_at: dict[float, list[tuple[int, Cue]]] = {}
     for number, cue in enumerate(cues, first):
@@ -98,10 +118,13 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
         # inputs into one node, which refuses to feed two filters without a `split`.
         copies = shown.split() if len(sharing) > 1 else None
         for copy, (number, cue) in enumerate(sharing):
-            tile = (copies[copy] if copies is not None else shown).drawtext(
-                text=f"{cue.index}  {label_time(at, fmt)}", fontfile=str(font.path),
-                fontsize=max(10, height // 12), fontcolor="white", x=_label_x(cue), y=6,
-                box=1, boxcolor="black@0.6", boxborderw=4)
+            # The label goes in a strip above the picture: anywhere on it, a box covered the
+            # subtitles a subtitler checks there (a long sign at the top, an SSA top line).
+            tile = ((copies[copy] if copies is not None else shown)
+                    .filter("pad", width, height + strip, 0, strip, color=BACKGROUND)
+                    .drawtext(text=f"{cue.index}  {label_time(at, fmt)}",
+                              fontfile=str(font.path), fontsize=label_font, fontcolor="white",
+                              x=2, y=f"({strip}-th)/2"))
             outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1,
                                        f="image2", vcodec="png"))
     return ffmpeg.merge_outputs(*outputs)
@@ -118,14 +141,6 @@ def label_time(at: float, fmt: str) -> str:
     microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
     step = 10_000 if fmt in ("ass", "ssa") else 1_000
     return file_time(-(-microseconds // step) * step // 1_000, fmt)
-
-
-def _label_x(cue: Cue) -> str:
-    """Where the tile's label goes across its top (a `drawtext` x): the top left, unless the
-    cue itself is at the top left or centre (a sign, a `line:0` WebVTT cue), whose text the
-    label's box covered; then the top right."""
-    at_top_left = screen_row(cue) == "top" and place(alignment(cue) or 2)[1] != "right"
-    return "w-tw-6" if at_top_left else "6"
 
 
 def sheet_graph(folder: Path, count: int, output: Path):
@@ -149,17 +164,17 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
     picture = seekable_picture(master.info, work)
     # A bounded number of inputs per process: every open input holds a decoder's frames.
     for first in range(0, len(cues), TILES_PER_RUN):
-        run_graph(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass, fontsdir,
-                         folder, first, picture, fmt), f"taking the frames of {target.name}",
-             target)
+        run_graph(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass,
+                              fontsdir, folder, first, picture, fmt),
+                  f"taking the frames of {target.name}", target)
     missing = [cue for number, cue in enumerate(cues) if not (folder / (TILE_NAME % number)).exists()]
     if missing:     # ffmpeg writes no image, and says nothing, where a seek finds no frame
         raise RenderError("no picture found for the contact sheet at the middle of cue "
                           + ", ".join(f"{cue.index} ({tile_time(cue, master):.3f} s)"
                                       for cue in missing), target)
     with atomic_output(target) as partial:
-        run_graph(sheet_graph(folder, len(cues), partial), f"making the contact sheet {target.name}",
-             target)
+        run_graph(sheet_graph(folder, len(cues), partial),
+                  f"making the contact sheet {target.name}", target)
     return target
 
 

@@ -207,7 +207,7 @@ def write_proxy(master: Master, cues: list[Cue], language: Language, font: Font,
               language=language.code, fps=master.info.video.fps, file_styles=file_styles)
     with atomic_output(target) as partial:
         run_graph(proxy_graph(master, small, ass, fontsdir, partial),
-             f"encoding the preview video {target.name}", target)
+                  f"encoding the preview video {target.name}", target)
         info = probe(partial)
         if info.video is None or (info.video.width, info.video.height) != (small.width, small.height):
             raise RenderError(f"the preview video is not {small.width}x{small.height}", target)
