@@ -232,6 +232,26 @@ def test_a_file_with_errors_is_reported_and_nothing_is_written(campaign):
     assert not campaign.out.exists()
 
 
+def test_a_file_with_errors_says_no_preview_was_made_and_leaves_no_old_one(campaign):
+    # The previous sheet, specimen and video stayed under their names, unmentioned: a
+    # translator looked at a picture of the file as it was before the error.
+    campaign.subtitle("nah", SRT)
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    assert invoke(manifest, "--lang", "nah").exit_code == 0
+    old = sorted(campaign.out.iterdir())
+    assert [p.name for p in old] == ["spot.nah.preview.mp4", "spot.nah.preview.png",
+                                     "spot.nah.specimen.png"]
+    path = campaign.subtitle("nah", SRT + "\n3\n00:00:03,900 --> 00:00:03,700\nal revés\n")
+    result = invoke(manifest, "--lang", "nah")
+    assert result.exit_code == 1
+    assert f"{path}:9: error: cue 3 ends before it starts" in result.stderr
+    assert "spot nah: no preview made, because of the error above" in result.stderr
+    for each in old:
+        assert f"  removed the previous preview: {each}" in result.stderr
+    assert list(campaign.out.iterdir()) == []
+    assert "contact sheet:" not in result.stdout and "Traceback" not in result.output
+
+
 def test_one_language_s_errors_keep_no_other_preview_from_being_made_and_shown(campaign):
     # The errors of the first file ended the command: the languages after it were never
     # previewed, and those before it were made but not shown.

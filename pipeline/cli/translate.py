@@ -16,10 +16,9 @@ import langcodes
 
 from pipeline.cli.common import emit, fails_cleanly, plural, say_waiting, verbosity, with_selectors
 from pipeline.cli.progress import make_reporter
-from pipeline.errors import PipelineError
 from pipeline.manifest import QcSettings, Style, load_manifest
 from pipeline.render.batch import Outcome
-from pipeline.render.preview import make_previews
+from pipeline.render.preview import NotMade, make_previews
 from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent
 from pipeline.render.watch import watch as watch_manifest
@@ -137,7 +136,9 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
     subtitles burned as they will air), a specimen of every character of the file (drawn as it
     will air, with its code points, for a native-speaker reviewer) and a small 360p video with
     the subtitles burned: <output_dir>/<campaign>/<spot>/<spot>.<lang>.preview.png,
-    <spot>.<lang>.specimen.png and <spot>.<lang>.preview.mp4
+    <spot>.<lang>.specimen.png and <spot>.<lang>.preview.mp4. A file with errors gets no
+    preview: its errors are listed, and an earlier preview of it is removed (it showed the
+    file as it was), saying so.
 
     \b
     Examples:
@@ -150,9 +151,15 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
     previews = make_previews(manifest, languages=lang, spots=spot, profile=profile,
                              video=not no_video)
     for item in previews:
-        if isinstance(item, PipelineError):
-            for diagnostic in item.diagnostics:
+        if isinstance(item, NotMade):
+            for diagnostic in item.error.diagnostics:
                 emit(diagnostic)
+            errors = sum(d.severity == "error" for d in item.error.diagnostics)
+            click.echo(f"{item.spot} {item.language}: no preview made, because of the "
+                       f"{'errors' if errors > 1 else 'error'} above", err=True)
+            # Said, so that nobody looks for them, nor at a copy of them, as this file's.
+            for path in item.removed:
+                click.echo(f"  removed the previous preview: {path}", err=True)
             continue
         for diagnostic in item.warnings:
             emit(diagnostic)
@@ -161,7 +168,7 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
         click.echo(f"  specimen:      {item.specimen}")
         if item.proxy:
             click.echo(f"  video:         {item.proxy}")
-    if any(isinstance(item, PipelineError) for item in previews):
+    if any(isinstance(item, NotMade) for item in previews):
         sys.exit(1)
 
 

@@ -56,6 +56,18 @@ class Preview:
     warnings: tuple[Diagnostic, ...] = ()
 
 
+@dataclass(frozen=True)
+class NotMade:
+    """A spot and language whose preview could not be made: the `error` that kept it from
+    being made, and the files of an earlier preview that were `removed` so that none is
+    taken for this one."""
+
+    spot: str
+    language: str
+    error: PipelineError
+    removed: tuple[Path, ...] = ()
+
+
 def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> tuple[Path, Path, Path]:
     """Where the sheet, the proxy and the specimen go: beside the spot's variants."""
     folder = manifest.campaign_dir / spot.id
@@ -78,10 +90,12 @@ def proxy_profile(profile: Profile) -> Profile:
 
 def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
                   spots: tuple[str, ...] = (), profile: str | None = None,
-                  video: bool = True) -> list[Preview | PipelineError]:
+                  video: bool = True) -> list[Preview | NotMade]:
     """Previews of every selected spot and language that has a subtitle file, in order: each a
-    `Preview`, or the error that kept it from being made (one file's error never keeps the
-    others' previews from being made and shown).
+    `Preview`, or `NotMade` (one file's error never keeps the others' previews from being made
+    and shown). A preview not made leaves no earlier one of its spot and language: that showed
+    an older file, or settings since changed, and under the usual names a translator would take
+    it for the file as it is now.
 
     Languages and spots not named are all taken; at least one of them should be named.
     Raises `PipelineError` when nothing can be previewed (a name not in the manifest, no file).
@@ -98,13 +112,26 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
         raise PipelineError(f"no subtitle file to preview (looked for {wanted})", manifest.path,
                             hint="put the file at subtitles/<spot id>/<language code>.srt "
                             "(or .vtt, .ass, .ssa, .ttml, .xml, .dfxp)")
-    made: list[Preview | PipelineError] = []
+    made: list[Preview | NotMade] = []
     for spot, language in pairs:
         try:
             made.append(preview(manifest, spot, language, frame, video=video))
         except PipelineError as exc:
-            made.append(exc)
+            made.append(NotMade(spot.id, language.code, exc,
+                                _remove(preview_paths(manifest, spot, language))))
     return made
+
+
+def _remove(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Delete those of `paths` that exist (outputs of an earlier preview); the ones deleted."""
+    removed = []
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+    return tuple(removed)
 
 
 def _select(manifest: Manifest, items, wanted: tuple[str, ...], option: str, what: str, key: str):
