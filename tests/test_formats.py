@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.subtitles.formats import SUFFIXES, read_subtitles, sniff
-from pipeline.subtitles.model import Margins, alignment
+from pipeline.subtitles.model import Margins, TimeNotation, alignment
 from tests.conftest import ASS, ASS_STYLES, SRT, TTML, VTT
 
 TWO_CUES = [(500, 1800, "Los seres humanos"), (2500, 3600, "no están a la venta")]
@@ -197,6 +197,26 @@ def test_vtt_unsupported_tags_are_warned_about_on_their_line(tmp_path):
     assert [d.line for d in warnings] == [5, 5]          # <font> and </font>: one warning
     assert "karaoke" in warnings[0].message and "<font> is not a WebVTT tag" in warnings[1].message
     assert result.cues[0].text == "primero\nkaraoke rojo"
+
+
+def test_a_ttml_file_s_time_notation_is_the_one_most_of_its_times_use(tmp_path):
+    head = ('<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter" '
+            'ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001" ttp:tickRate="10000000">'
+            '<body><div>')
+
+    def notation(*times: str):
+        paragraphs = "".join(f'<p begin="{begin}" end="{end}">x</p>'
+                             for begin, end in zip(times[::2], times[1::2]))
+        return read_subtitles(write(tmp_path, "nah.ttml", head + paragraphs +
+                                    "</div></body></tt>")).notation
+
+    assert notation("00:00:01:00", "00:00:02:15") == TimeNotation("frames", 30 * 1000 / 1001)
+    assert notation("1.5s", "2.5s", "00:00:03.000", "3.5s") == TimeNotation("s")
+    assert notation("15000000t", "25000000t") == TimeNotation("t", 10_000_000)
+    assert notation("45f", "75f") == TimeNotation("f", 30 * 1000 / 1001)
+    assert notation("00:00:01.000", "2.5s") == TimeNotation()     # as often: the first
+    assert notation("0.01h", "0.02h") == TimeNotation()            # hours: as a clock says them
+    assert read_subtitles(write(tmp_path, "nah.srt", SRT)).notation is None
 
 
 # --- ASS / SSA --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from pipeline.render.contact_sheet import (
 from pipeline.render.preview import proxy_profile
 from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
-from pipeline.subtitles.model import Cue, cue_middle
+from pipeline.subtitles.model import Cue, TimeNotation, cue_middle
 from tests.conftest import ASS, SMALL_PROFILES
 from tests.mediacheck import changed_fraction, duration, gray_frame, streams
 
@@ -313,6 +313,54 @@ def test_a_tile_s_time_is_its_frame_s_in_the_file_s_syntax_rounded_into_the_fram
     assert label_time(float(37 / ntsc), "vtt") == "00:00:01.235"
     assert label_time(float(37 / ntsc), "ssa") == "0:00:01.24"
     assert label_time(2.48, "srt") == "00:00:02,480"     # a float a hair over is not rounded up
+
+
+FRAME_TTML = textwrap.dedent("""\
+    <?xml version="1.0" encoding="UTF-8"?>
+    <tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+        ttp:frameRate="25" xml:lang="es">
+      <body><div>
+        <p begin="00:00:01:00" end="00:00:03:12">Los seres humanos</p>
+      </div></body>
+    </tt>
+    """)
+
+
+def test_a_ttml_file_s_tiles_are_labelled_in_its_own_notation(campaign, tmp_path):
+    # A TTML file timed in frames had its labels in milliseconds (00:00:02.240), a time its
+    # subtitler's editor does not show.
+    from pipeline.subtitles.formats import read_subtitles
+
+    path = campaign.subtitle("nah", FRAME_TTML, suffix=".ttml")
+    subtitles = read_subtitles(path)
+    assert subtitles.notation == TimeNotation("frames", 25.0)
+    master = examine(probe_video(campaign.root / "media/spot.mp4"))
+    args = ffmpeg.compile(tiles_graph(master, list(subtitles.cues), resolve_font("Noto Sans"),
+                                      SMALL, script(tmp_path), tmp_path, tmp_path, 0,
+                                      seekable_picture(master.info, tmp_path), subtitles.format,
+                                      subtitles.notation), cmd="ffmpeg")
+    graph = args[args.index("-filter_complex") + 1]
+    # The middle of 1.00-3.48 s is 2.24 s: frame 6 of second 2.
+    assert "text=1  00\\\\:00\\\\:02\\\\:06" in graph, graph
+    result = invoke(campaign.write([{"code": "nah", "treatment": "burn"}]), "--lang", "nah",
+                    "--no-video")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_ttml_time_is_written_in_the_file_s_notation_rounded_into_the_frame():
+    frames, ntsc = TimeNotation("frames", 25.0), exact_rate(29.97)
+    assert label_time(2.24, "ttml", frames) == "00:00:02:06"
+    assert label_time(3599.96, "ttml", frames) == "00:59:59:24"
+    # At 29.97 fps frame 37 starts at 1.2346 s: frame 8 of second 1 (1.2669 s) is in it,
+    # frame 7 (1.2336 s) in the frame before.
+    assert label_time(float(37 / ntsc), "ttml", TimeNotation("frames", float(ntsc))) == \
+        "00:00:01:08"
+    assert label_time(2.24, "ttml", TimeNotation("s")) == "2.24s"
+    assert label_time(2.0, "ttml", TimeNotation("s")) == "2s"
+    assert label_time(float(1 / ntsc), "ttml", TimeNotation("ms")) == "34ms"
+    assert label_time(2.24, "ttml", TimeNotation("f", 25.0)) == "56f"
+    assert label_time(2.24, "ttml", TimeNotation("t", 10_000_000.0)) == "22400000t"
+    assert label_time(2.24, "ttml", TimeNotation()) == label_time(2.24, "ttml") == "00:00:02.240"
 
 
 def test_tiles_of_an_interlaced_master_are_deinterlaced_with_their_neighbours(campaign, tmp_path):

@@ -31,7 +31,8 @@ from pipeline.media.timecode import exact_rate
 from pipeline.profiles import Profile
 from pipeline.subtitles.burn import StyleFont, burn_in, write_ass
 from pipeline.subtitles.fonts import Font
-from pipeline.subtitles.model import Cue, cue_middle, file_time
+from pipeline.subtitles.model import Cue, TimeNotation, cue_middle, file_time
+from pipeline.subtitles.imsc import written_time
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
 COLUMNS = 4
@@ -86,11 +87,12 @@ def tile_time(cue: Cue, master: Master) -> float:
 
 
 def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
-                fontsdir: Path, folder: Path, first: int, picture: SeekablePicture, fmt: str):
+                fontsdir: Path, folder: Path, first: int, picture: SeekablePicture, fmt: str,
+                notation: TimeNotation | None = None):
     """One input per frame shown at a cue's middle (`tile_time`), read from
     `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
     (deinterlaced with its neighbours), subtitled, scaled, labelled above with the cue's number and
-    the time of the frame shown as the file's format `fmt` writes it (`label_time`), and
+    the time of the frame shown as the file writes it (`label_time`), and
     written as `folder/tile-NNNN.png`, numbered from `first`."""
     width, height = tile_size(profile)
     label_font, strip = label_size(profile)
@@ -122,7 +124,7 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
             # subtitles a subtitler checks there (a long sign at the top, an SSA top line).
             tile = ((copies[copy] if copies is not None else shown)
                     .filter("pad", width, height + strip, 0, strip, color=BACKGROUND)
-                    .drawtext(text=f"{cue.index}  {label_time(at, fmt)}",
+                    .drawtext(text=f"{cue.index}  {label_time(at, fmt, notation)}",
                               fontfile=str(font.path), fontsize=label_font, fontcolor="white",
                               x=2, y=f"({strip}-th)/2"))
             outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1,
@@ -130,14 +132,17 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
     return ffmpeg.merge_outputs(*outputs)
 
 
-def label_time(at: float, fmt: str) -> str:
+def label_time(at: float, fmt: str, notation: TimeNotation | None = None) -> str:
     """A tile's time: `at` seconds (the start of the frame it shows) as the file's format `fmt`
-    writes a time, rounded up to that format's precision (milliseconds; centiseconds in
-    ASS/SSA) so that it falls inside the frame: a subtitler's editor sent to it shows that
+    writes a time (a TTML file: in its own `notation`, `imsc.written_time`), rounded up to
+    that format's precision (milliseconds; centiseconds in ASS/SSA; a TTML file's frames or
+    ticks) so that it falls inside the frame: a subtitler's editor sent to it shows that
     frame (at 29.97 fps the second frame starts at 33.37 ms: 00:00:00,034, as 33 ms is still
     the first). Not the cue's start as typed: the tile is the frame at the cue's middle, and
     frames fall on their grid, not on typed times (at 25 fps a cue typed to start at 1.230 s
     is first shown on the frame at 1.240 s)."""
+    if fmt == "ttml" and notation is not None:
+        return written_time(at, notation)
     microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
     step = 10_000 if fmt in ("ass", "ssa") else 1_000
     return file_time(-(-microseconds // step) * step // 1_000, fmt)
@@ -154,7 +159,8 @@ def sheet_graph(folder: Path, count: int, output: Path):
 
 def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
                 profile: Profile, work: Path, fontsdir: Path, target: Path,
-                file_styles: dict[str, StyleFont] | None, fmt: str) -> Path:
+                file_styles: dict[str, StyleFont] | None, fmt: str,
+                notation: TimeNotation | None = None) -> Path:
     ass = work / "sheet.ass"
     write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
               font=font, language=language.code, fps=master.info.video.fps,
@@ -165,7 +171,7 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
     # A bounded number of inputs per process: every open input holds a decoder's frames.
     for first in range(0, len(cues), TILES_PER_RUN):
         run_graph(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass,
-                              fontsdir, folder, first, picture, fmt),
+                              fontsdir, folder, first, picture, fmt, notation),
                   f"taking the frames of {target.name}", target)
     missing = [cue for number, cue in enumerate(cues) if not (folder / (TILE_NAME % number)).exists()]
     if missing:     # ffmpeg writes no image, and says nothing, where a seek finds no frame

@@ -125,7 +125,7 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
                         tuple(parsed.styled_lines), parsed.styles,
-                        max(parsed.found or 0, len(parsed.cues)))
+                        max(parsed.found or 0, len(parsed.cues)), parsed.notation)
 
 
 def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False,

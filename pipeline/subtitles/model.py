@@ -56,6 +56,29 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class TimeNotation:
+    """How a TTML file writes its times (the notation most of its times use), so that a time
+    can be written back as it writes them: "clock" (`00:00:02.240`), "frames" (clock time with
+    frames, `00:00:02:06`), or an offset's metric, "s", "ms", "f" or "t" (`2.24s`, `56f`)."""
+
+    unit: str = "clock"
+    rate: float | None = None   # frames ("frames", "f") or ticks ("t") a second, as the file says
+
+    @staticmethod
+    def most_used(counts: dict[str, int], frame_rate: float | None,
+                  tick_rate: float) -> "TimeNotation | None":
+        """The notation most of a file's times use, from how many use each ("clock",
+        "frames" or an offset's metric); the first met of those used as often. Hours and
+        minutes as a clock time, which says them better. None: the file has no times."""
+        if not counts:
+            return None
+        unit = max(counts, key=counts.__getitem__)      # the first of the most used
+        if unit in ("t", "f", "frames"):
+            return TimeNotation(unit, tick_rate if unit == "t" else frame_rate)
+        return TimeNotation(unit) if unit in ("s", "ms") else TimeNotation()
+
+
+@dataclass(frozen=True)
 class SubtitleFile(Findings):
     path: Path
     cues: tuple[Cue, ...]
@@ -65,6 +88,7 @@ class SubtitleFile(Findings):
     styled_lines: tuple[int, ...] = ()  # lines whose colours or fonts the campaign's style replaces
     styles: dict = field(default_factory=dict)  # ASS/SSA: style name -> `ssa.FileStyle`
     in_file: int | None = None  # cues in the file, read or not (None: the ones read)
+    notation: TimeNotation | None = None  # TTML: how its times are written
 
 
 def cue_middle(cue: Cue, duration: float) -> float:
@@ -282,3 +306,4 @@ class Parsed:
     # Cues the reader met, those rejected for an error too, so a summary does not say "1 cue"
     # of a file of 3; None: as many as it kept.
     found: int | None = None
+    notation: TimeNotation | None = None

@@ -20,6 +20,7 @@ from pipeline.subtitles.model import (
     Cue,
     Margins,
     Parsed,
+    TimeNotation,
     keypad,
     row_at,
     placed,
@@ -173,7 +174,10 @@ class _Reader(TimeParameters):
             return self.parsed
         self.walk(body, Fraction(0), None, _Styles(), body.get("region"), False)
         self.parsed.found = self.paragraphs
+        self.parsed.notation = TimeNotation.most_used(self.notations, self.frame_rate,
+                                                      self.tick_rate)
         return self.parsed
+
 
     def walk(self, element, parent_begin: Fraction, parent_end: Fraction | None,
              inherited: _Styles, region: str | None, preserve: bool) -> None:

@@ -11,6 +11,7 @@ cue's end past the next second unnoticed.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from fractions import Fraction
 
 CLOCK = re.compile(r"(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
@@ -24,6 +25,7 @@ class TimeParameters:
     `fail(message, element, hint, code)`."""
 
     def read_time_parameters(self) -> None:
+        self.notations: Counter[str] = Counter()   # how many times each notation writes
         self.frame_rate = self._frame_rate()
         self.sub_frame_rate = int(self._number(self.root, "subFrameRate", 1)) or 1
         self.tick_rate = self._number(self.root, "tickRate", self.frame_rate or 1)
@@ -80,6 +82,7 @@ class TimeParameters:
                     if counted is None:
                         return None
                     total += counted
+                self.notations["frames" if frames else "clock"] += 1
                 return total
         if offset:
             count, unit = Fraction(offset.group(1)), offset.group(2)
@@ -87,6 +90,7 @@ class TimeParameters:
                 self.fail(f"{name}={value!r} counts frames, but the file gives no ttp:frameRate",
                           element, TIME_HINT, "timing")
                 return None
+            self.notations[unit] += 1
             return count * self.units[unit]
         self.fail(f"malformed TTML time {name}={value!r}", element, TIME_HINT, "timing")
         return None
