@@ -164,7 +164,7 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
     ass = work / "sheet.ass"
     write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
               font=font, language=language.code, fps=master.info.video.fps,
-              file_styles=file_styles)
+              file_styles=file_styles, qc=language.qc)
     folder = work / "tiles"
     folder.mkdir()
     picture = seekable_picture(master.info, work)

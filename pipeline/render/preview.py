@@ -231,7 +231,8 @@ def write_proxy(master: Master, cues: list[Cue], language: Language, font: Font,
     small = proxy_profile(profile)
     ass = work / "proxy.ass"
     write_ass(cues, ass, style=language.style, width=small.width, height=small.height, font=font,
-              language=language.code, fps=master.info.video.fps, file_styles=file_styles)
+              language=language.code, fps=master.info.video.fps, file_styles=file_styles,
+              qc=language.qc)
     with atomic_output(target) as partial:
         run_graph(proxy_graph(master, small, ass, fontsdir, partial),
                   f"encoding the preview video {target.name}", target)
