@@ -124,7 +124,9 @@ def test_a_tile_s_label_is_above_its_picture_and_covers_no_subtitle(campaign):
     campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,800\n{\\an8}Los seres humanos no "
                              "están a la venta, ni su trabajo\n\n"
                              "2\n00:00:02,500 --> 00:00:03,600\nabajo\n")
-    result = invoke(campaign.write([{"code": "nah", "treatment": "burn"}]), "--lang", "nah",
+    # One line of 51 characters across the top (a limit of 60 lets it be one).
+    result = invoke(campaign.write([{"code": "nah", "treatment": "burn",
+                                     "qc": {"max_line_chars": 60}}]), "--lang", "nah",
                     "--no-video")
     assert result.exit_code == 0, result.output
     sheet = Image.open(campaign.out / "spot.nah.preview.png")
