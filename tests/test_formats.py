@@ -4,6 +4,7 @@ file is read into the same cues, and every problem is reported on its own line."
 from __future__ import annotations
 
 import textwrap
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -210,10 +211,10 @@ def test_a_ttml_file_s_time_notation_is_the_one_most_of_its_times_use(tmp_path):
         return read_subtitles(write(tmp_path, "nah.ttml", head + paragraphs +
                                     "</div></body></tt>")).notation
 
-    assert notation("00:00:01:00", "00:00:02:15") == TimeNotation("frames", 30 * 1000 / 1001)
+    assert notation("00:00:01:00", "00:00:02:15") == TimeNotation("frames", Fraction(30000, 1001))
     assert notation("1.5s", "2.5s", "00:00:03.000", "3.5s") == TimeNotation("s")
     assert notation("15000000t", "25000000t") == TimeNotation("t", 10_000_000)
-    assert notation("45f", "75f") == TimeNotation("f", 30 * 1000 / 1001)
+    assert notation("45f", "75f") == TimeNotation("f", Fraction(30000, 1001))
     assert notation("00:00:01.000", "2.5s") == TimeNotation()     # as often: the first
     assert notation("0.01h", "0.02h") == TimeNotation()            # hours: as a clock says them
     assert read_subtitles(write(tmp_path, "nah.srt", SRT)).notation is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Iterable
 
@@ -62,10 +63,10 @@ class TimeNotation:
     frames, `00:00:02:06`), or an offset's metric, "s", "ms", "f" or "t" (`2.24s`, `56f`)."""
 
     unit: str = "clock"
-    rate: float | None = None   # frames ("frames", "f") or ticks ("t") a second, as the file says
+    rate: Fraction | float | None = None   # frames ("frames", "f") or ticks ("t") a second
 
     @staticmethod
-    def most_used(counts: dict[str, int], frame_rate: float | None,
+    def most_used(counts: dict[str, int], frame_rate: Fraction | None,
                   tick_rate: float) -> "TimeNotation | None":
         """The notation most of a file's times use, from how many use each ("clock",
         "frames" or an offset's metric); the first met of those used as often. Hours and
