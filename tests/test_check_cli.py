@@ -429,3 +429,35 @@ def test_srt_tags_subrip_has_not_are_warned_and_character_references_decoded(fil
     first, second = read_subtitles(name).cues
     assert first.text == "<b>Negrita</b> y <entidad> <s>tachado</s>"   # 34 on screen
     assert second.text.split("\n")[1] == "Tu\ua78cun\xa0& &nota"   # "&not" needs its ";"
+
+
+# A pasted paragraph (burned on 5 lines at the small profile's frame), a cue holding only a
+# no-break space and one holding only empty italics: two reading errors and a layout error.
+PARAGRAPH = """\
+    1
+    00:00:00,500 --> 00:00:02,000
+    {paragraph}
+
+    2
+    00:00:02,200 --> 00:00:02,900
+    \u00a0
+
+    3
+    00:00:03,000 --> 00:00:03,600
+    <i></i>
+    """.format(paragraph=" ".join(["Ni tlakatl amo tlanamakalli ipan ni altepetl"] * 6))
+
+
+def test_validate_reports_the_layout_and_qc_of_a_file_with_reading_errors(campaign):
+    """Every problem `check` finds in one run, not the reading errors first and the rest
+    after they are fixed."""
+    path = campaign.subtitle("nah", textwrap.dedent(PARAGRAPH))
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    checked = invoke(path, "--manifest", manifest)
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 1
+    # All but the frame-grid note, which is for translators only (the render snaps times).
+    wanted = [line for line in checked.stderr.splitlines() if "between the frames" not in line]
+    assert f"{path}:1: error: cue 1 would be burned on" in checked.stderr
+    assert any("reads too fast" in line for line in wanted)
+    assert [line for line in wanted if line not in result.stderr] == []

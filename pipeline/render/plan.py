@@ -307,7 +307,6 @@ class _Planner(Inputs):
                                    fps=master.video.fps if master.video else None,
                                    keep_style=language.style.from_file,
                                    burned=language.treatment == "burn")
-        raise_if_errors(subtitles.diagnostics)
         own_styles = {}
         if language.treatment == "burn" and language.style.from_file:
             own_styles = style_fonts(subtitles)   # empty unless ASS/SSA
@@ -316,11 +315,32 @@ class _Planner(Inputs):
         fps = master.video.fps if master.video else None
         checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,
                                             style=None, font=None), subtitles.format)
-        raise_if_errors(checked)
+        # The cues that could be read are checked even when others could not (a cue with no
+        # text beside a pasted paragraph): every problem of the file in one run, as `check`.
+        found = [*subtitles.diagnostics, *checked]
+        if subtitles.errors and language.treatment == "burn":
+            found += self._unreached_burn_checks(subtitles, language, own_styles, path)
+        raise_if_errors(sorted(found, key=lambda d: (d.line or 0, d.severity != "error")))
         warnings = list(subtitles.warnings) + checked
         self.diagnostics.extend(warnings)
         # What is rendered (burned, sidecars, track) is on the master's frames.
         return tuple(snap_cues(subtitles.cues, fps)), warnings, own_styles
+
+    def _unreached_burn_checks(self, subtitles, language: Language, own_styles: dict,
+                               path: Path) -> list[Diagnostic]:
+        """What a burned file's variants would be told of its fit on each frame (_check_fit)
+        and of its glyphs, which they never reach when its reading errors block them: said
+        with those errors, so that fixing them brings no second round of problems."""
+        try:
+            font = resolve_font(language.style.font)
+        except PipelineError:   # reported, and blocking, in _gather_inputs
+            return []
+        frames = dict.fromkeys((p.width, p.height) for p in self.manifest.profiles
+                               if p.medium == "video")
+        found = [problem for width, height in frames for problem in check_fit(
+            list(subtitles.cues), path, qc=language.qc, style=language.style, font=font,
+            frame_width=width, frame_height=height, file_styles=own_styles)]
+        return found + list(style_glyphs(subtitles.cues, own_styles, font, path))
 
     def _check_fit(self, plan: VariantPlan, path: Path) -> list[Diagnostic]:
         """The burned text's fit on the variant's own frame, measured once per frame: a cue
