@@ -461,3 +461,36 @@ def test_validate_reports_the_layout_and_qc_of_a_file_with_reading_errors(campai
     assert f"{path}:1: error: cue 1 would be burned on" in checked.stderr
     assert any("reads too fast" in line for line in wanted)
     assert [line for line in wanted if line not in result.stderr] == []
+
+
+# Timed to frames 300-460 of a 24000/1001 fps video (each time the frame's, rounded down): far
+# enough into the file for 23.98 taken as itself to put the frames 2 ms away.
+NTSC_FRAMES = """\
+    1
+    00:00:12,512 --> 00:00:14,180
+    Ni tlakatl
+
+    2
+    00:00:15,015 --> 00:00:16,683
+    amo tlanamakalli
+
+    3
+    00:00:17,517 --> 00:00:19,185
+    ipan ni altepetl
+    """
+
+
+@pytest.mark.parametrize("typed", ["23.976", "23.98", "24000/1001", "23.976023976"])
+def test_fps_as_subtitlers_write_23_976(files, typed):
+    result = invoke(files("nah.srt", NTSC_FRAMES), "--fps", typed)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "nah.srt: 3 cues, 0 errors, 0 warnings\n"
+
+
+def test_fps_that_is_no_frame_rate_is_a_usage_error(files):
+    path = files("nah.srt", NTSC_FRAMES)
+    for typed in ("fast", "24000/0", "-25", "0/1001"):
+        result = invoke(path, "--fps", typed)
+        assert result.exit_code == 2, typed
+        assert "is not a frame rate: give a number such as 25 or 23.976" in result.stderr
+    assert "between the frames of the 24 fps video" in invoke(path, "--fps", "24").stderr

@@ -138,3 +138,11 @@ def test_a_render_shows_the_cue_on_exactly_its_frames(tmp_path, media, rate, fir
     shown = [n for n, (a, b) in enumerate(zip(rendered, master))
              if changed_fraction(a, b, W, bottom) > 0.003]
     assert shown == list(range(first, last + 1)), (format_time(start), format_time(end))
+
+
+@pytest.mark.parametrize("typed, exact", [(23.98, Fraction(24000, 1001)),
+                                          (47.95, Fraction(48000, 1001)),
+                                          (119.88, Fraction(120000, 1001)),
+                                          (12.5, Fraction(25, 2))])
+def test_the_decimals_subtitlers_write_are_the_ntsc_rates(typed, exact):
+    assert frame_rate(typed) == exact

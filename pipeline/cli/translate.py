@@ -17,6 +17,7 @@ import langcodes
 from pipeline.cli.common import emit, fails_cleanly, plural, say_waiting, verbosity, with_selectors
 from pipeline.cli.progress import make_reporter
 from pipeline.manifest import QcSettings, Style, load_manifest
+from pipeline.media.timecode import parse_rate
 from pipeline.render.batch import Outcome
 from pipeline.render.preview import NotMade, make_previews
 from pipeline.render.variants import Selection
@@ -33,6 +34,20 @@ def _language(ctx, param, value: str | None) -> str | None:
     return value
 
 
+class FrameRate(click.ParamType):
+    """A frame rate as subtitlers type it, as the exact rate's float (23.98 is 24000/1001)."""
+
+    name = "fps"
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, float):
+            return value
+        try:
+            return float(parse_rate(str(value)))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 # --- check ------------------------------------------------------------------------------------
 
 @click.command()
@@ -42,10 +57,10 @@ def _language(ctx, param, value: str | None) -> str | None:
               help="The files' language (default: the file name, e.g. nah.vtt is nah).")
 @click.option("--duration", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
               help="Length of the video: cues after its end are reported.")
-@click.option("--fps", type=click.FloatRange(0, min_open=True), metavar="N",
-              help="Frame rate of the video: gaps between cues are counted in its frames (25 "
-                   "when not given), and cue times between its frames are reported (only when "
-                   "given).")
+@click.option("--fps", type=FrameRate(), metavar="N",
+              help="Frame rate of the video (25, 23.976 or 23.98, 24000/1001, ...): gaps "
+                   "between cues are counted in its frames (25 when not given), and cue times "
+                   "between its frames are reported (only when given).")
 @click.option("--font", metavar="NAME_OR_PATH",
               help='Font of the burned subtitles, a family or a file (default "Noto Sans").')
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),

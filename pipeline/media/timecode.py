@@ -26,7 +26,10 @@ def syntax_problem(text: str) -> str | None:
 
 def exact_rate(fps: float) -> Fraction:
     """The rational frame rate a probed or typed rate stands for (29.97002997 and 29.97 ->
-    30000/1001; 25.0 -> 25)."""
+    30000/1001; 25.0 -> 25). The decimals subtitlers and editors write for the NTSC rates,
+    23.976 or 23.98, 29.97, 47.95, 59.94, 119.88, are all within 0.005 of N*1000/1001: no
+    other rate in use is that close to one, and 23.98 taken as itself would put every cue
+    time of a 23.976 fps file 2 ms off its frame."""
     whole = Fraction(round(fps))
     if abs(float(whole) - fps) < 1e-3:
         return whole
@@ -34,6 +37,21 @@ def exact_rate(fps: float) -> Fraction:
     if abs(float(ntsc) - fps) < 5e-3:         # 29.97, 23.976, 59.94 as people type them
         return ntsc
     return Fraction(fps).limit_denominator(NTSC_DENOMINATOR)
+
+
+def parse_rate(text: str) -> Fraction:
+    """A frame rate typed as a number (`25`, `23.98`) or a fraction (`24000/1001`), exact;
+    `ValueError` saying what is accepted when it is neither, or not above zero."""
+    numerator, _, denominator = text.strip().partition("/")
+    try:
+        rate = (Fraction(int(numerator), int(denominator)) if denominator
+                else exact_rate(float(numerator)))
+    except (ValueError, ZeroDivisionError):
+        rate = None
+    if rate is None or rate <= 0:
+        raise ValueError(f"{text!r} is not a frame rate: give a number such as 25 or 23.976, "
+                         "or a fraction such as 24000/1001")
+    return rate
 
 
 # The frame rates cameras, phones and players are made for (ATSC A/53, SMPTE ST 2036, EBU).

@@ -24,18 +24,16 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Iterable
 
+from pipeline.media.timecode import exact_rate
 from pipeline.subtitles.model import Cue
 
-NTSC = Fraction(1000, 1001)
 TOLERANCE_MS = 1   # a time this close to a frame boundary is on it (SRT has whole milliseconds)
 
 
 def frame_rate(fps: float) -> Fraction:
-    """The exact rate behind a probed or typed frame rate: 24000/1001 for 23.976, 25 for 25."""
-    for rate in (Fraction(round(fps)), round(fps / NTSC) * NTSC):
-        if rate and abs(float(rate) - fps) < 0.001:
-            return rate
-    return Fraction(fps).limit_denominator(1001)
+    """The exact rate behind a probed or typed frame rate: 24000/1001 for 23.976 and 23.98, 25
+    for 25 (`timecode.exact_rate`, the one place rates are made exact)."""
+    return exact_rate(fps)
 
 
 @dataclass(frozen=True)
