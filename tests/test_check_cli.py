@@ -46,6 +46,9 @@ BROKEN = """\
 
 ASS_HEADER = ASS.split("Dialogue:")[0]
 
+NO_LENGTH = ("note: the video's length is not known, so cues after its end are not found (give "
+             "--duration SECONDS, or --manifest)\n")
+
 
 def invoke(*args):
     return CliRunner().invoke(check, [str(a) for a in args], catch_exceptions=False)
@@ -66,7 +69,8 @@ def test_a_good_file_prints_its_summary_and_exits_0(files):
     result = invoke(files("nah.srt", GOOD))
     assert result.exit_code == 0
     assert result.stdout == "nah.srt: 2 cues, 0 errors, 0 warnings\n"
-    assert result.stderr == ""
+    assert result.stderr == NO_LENGTH
+    assert invoke("nah.srt", "--duration", "4").stderr == ""
 
 
 def test_warnings_have_path_line_and_hint_and_still_exit_0(files):
@@ -482,7 +486,7 @@ NTSC_FRAMES = """\
 
 @pytest.mark.parametrize("typed", ["23.976", "23.98", "24000/1001", "23.976023976"])
 def test_fps_as_subtitlers_write_23_976(files, typed):
-    result = invoke(files("nah.srt", NTSC_FRAMES), "--fps", typed)
+    result = invoke(files("nah.srt", NTSC_FRAMES), "--fps", typed, "--duration", "20")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == "nah.srt: 3 cues, 0 errors, 0 warnings\n"
 
@@ -494,3 +498,80 @@ def test_fps_that_is_no_frame_rate_is_a_usage_error(files):
         assert result.exit_code == 2, typed
         assert "is not a frame rate: give a number such as 25 or 23.976" in result.stderr
     assert "between the frames of the 24 fps video" in invoke(path, "--fps", "24").stderr
+
+
+# A cue an hour late: the classic slip (a file timed to a tape's timecode, an hour for a minute).
+HOUR_OFF = """\
+    1
+    00:00:00,500 --> 00:00:01,800
+    Ni tlakatl
+
+    2
+    01:00:02,000 --> 01:00:03,000
+    amo tlanamakalli
+    """
+PAST_END = "cue 2 starts at 01:00:02,000, after the end of the video (00:00:04,000)"
+NO_SPOT = ("warning: its folder, 'elsewhere', is no spot of campaign.yaml (spots: spot): the "
+           "video's length and frame rate are not known, so cues after its end are not found "
+           "(hint: keep the file in the folder named after its spot's id, {subtitles}/<spot id>/,"
+           " or name the spot with --spot ID (or give --duration SECONDS))")
+
+
+def test_check_with_a_manifest_says_when_the_file_matches_no_spot(campaign):
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    path = campaign.root / "elsewhere/nah.srt"
+    path.parent.mkdir()
+    path.write_text(textwrap.dedent(HOUR_OFF), encoding="utf-8")
+    result = invoke(path, "--manifest", manifest)
+    assert result.exit_code == 0
+    subtitles = campaign.root / "subtitles"
+    assert f"{path}: {NO_SPOT.format(subtitles=subtitles)}\n" in result.stderr
+    assert f"{path}:5: warning: cue 2 starts at 01:00:02,000, an hour or more into" \
+        in result.stderr
+    assert result.stdout == f"{path}: 2 cues, 0 errors, 2 warnings\n"
+    # Named with --spot, the file is checked against that spot's master.
+    named = invoke(path, "--manifest", manifest, "--spot", "spot")
+    assert f"{path}:5: error: {PAST_END}" in named.stderr
+    assert (named.exit_code, "no spot" in named.stderr) == (1, False)
+    unknown = invoke(path, "--manifest", manifest, "--spot", "spto")
+    assert unknown.exit_code == 2
+    assert "--spot spto: no spot of that name in " in unknown.stderr
+    assert "(spots there: spot)" in unknown.stderr
+    assert invoke(path, "--spot", "spot").exit_code == 2
+
+
+def test_check_with_a_manifest_says_when_the_spots_master_is_missing(campaign):
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    path = campaign.subtitle("nah", textwrap.dedent(HOUR_OFF))
+    (campaign.root / "media/spot.mp4").unlink()
+    result = invoke(path, "--manifest", manifest)
+    master = campaign.root / "media/spot.mp4"
+    assert f"{path}: warning: the master of spot 'spot', {master}, is not there: the video's " \
+           "length and frame rate are not known, so cues after its end are not found (hint: " \
+           "give the video's length with --duration SECONDS)\n" in result.stderr
+    given = invoke(path, "--manifest", manifest, "--duration", "4")
+    assert f"{path}:5: error: {PAST_END}" in given.stderr
+    assert "master" not in given.stderr
+
+
+def test_check_without_the_videos_length_says_so_once_and_warns_of_an_hour_late(files):
+    result = invoke(files("nah.srt", HOUR_OFF), files("tzh.srt", GOOD))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "nah.srt:5: warning: cue 2 starts at 01:00:02,000, an hour or more into the video: a "
+        "spot is seconds to minutes long (hint: check the hours of the times (a file timed to a "
+        "tape's timecode starts at 01:00:00:00: subtract it in your editor), or give the "
+        "video's length with --duration or --manifest)\n" + NO_LENGTH)
+    assert PAST_END in invoke("nah.srt", "--duration", "4").stderr
+
+
+def test_check_with_a_manifest_says_when_the_language_is_not_in_it(campaign):
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    path = campaign.subtitle("xyz", textwrap.dedent(GOOD))
+    result = invoke(path, "--manifest", manifest)
+    assert result.exit_code == 0
+    assert f"{path}: warning: language 'xyz' is not in campaign.yaml (languages: nah): no " \
+           "variant uses this file; checked with the campaign's own settings (hint: name the " \
+           "file after its language's code in the manifest, in lower case (nah.srt), or give " \
+           "it with --lang)\n" in result.stderr
+    assert "not in" not in invoke(path, "--manifest", manifest, "--lang", "nah").stderr

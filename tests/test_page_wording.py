@@ -30,6 +30,8 @@ TERMINAL_ONLY = {
     ("pipeline/render/intermediates.py", "unjudged_warning"),
     ("pipeline/render/plan.py", "_check_master"),          # deinterlaced: said once a profile
     ("pipeline/subtitles/qc.py", "off_grid_times"),        # check, watch, preview
+    ("pipeline/subtitles/qc.py", "late_start"),            # check without the video's length
+    ("pipeline/subtitles/in_campaign.py", None),           # check --manifest, watch
     ("pipeline/publish/freshness.py", None),
     ("pipeline/publish/upload.py", None),
     ("pipeline/publish/i18n.py", "unnamed_languages"),     # validate and plan, on the manifest

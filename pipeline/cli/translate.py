@@ -23,7 +23,8 @@ from pipeline.render.preview import NotMade, make_previews
 from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent
 from pipeline.render.watch import watch as watch_manifest
-from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
+from pipeline.subtitles.in_campaign import manifest_settings
+from pipeline.subtitles.qc import CheckResult, check_file
 
 MANIFEST = click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
 
@@ -65,6 +66,9 @@ class FrameRate(click.ParamType):
               help='Font of the burned subtitles, a family or a file (default "Noto Sans").')
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
               help="Take thresholds, font, duration and frame rate from this campaign manifest.")
+@click.option("--spot", metavar="ID",
+              help="With --manifest: the files' spot (default: the folder they are in, "
+                   "subtitles/<spot id>/).")
 @click.option("--max-cps", type=click.FloatRange(0, min_open=True), metavar="N",
               help="Most characters per second (default 17).")
 @click.option("--max-line-chars", type=click.IntRange(1), metavar="N",
@@ -73,7 +77,7 @@ class FrameRate(click.ParamType):
               help="Most lines in a subtitle (default 2).")
 @click.option("--json", is_flag=True, help="Print the results as JSON (for tools).")
 @fails_cleanly
-def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_cps,
+def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot, max_cps,
           max_line_chars, max_lines, json: bool) -> None:
     """Check subtitle files the way professional subtitlers do, without a manifest.
 
@@ -92,11 +96,16 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_
       pipeline check subtitles/not-for-sale-15/tzh.vtt subtitles/not-for-sale-15/mix.ass
       pipeline check nah.srt --font "Noto Sans" --max-cps 15 --json
       pipeline check subtitles/not-for-sale-15/tzh.srt --manifest manifests/blue-heart.yaml
+      pipeline check ~/Downloads/tzh.srt --manifest manifests/blue-heart.yaml --spot not-for-sale-15
     """
+    if spot and not manifest:
+        raise click.UsageError("--spot names a spot of the manifest: give --manifest too")
     campaign = load_manifest(manifest) if manifest else None
+    if spot:
+        Selection(spots=(spot,)).check([campaign])     # as `render --spot`: exit 2, the ids
     results: list[CheckResult] = []
     for path in subtitles:
-        settings = manifest_settings(campaign, path, lang) if campaign else {
+        settings = manifest_settings(campaign, path, lang, spot=spot) if campaign else {
             "qc": QcSettings(), "style": Style(), "language": lang or _code_of(path)}
         overrides = {key: value for key, value in (("max_cps", max_cps),
                                                    ("max_line_chars", max_line_chars),
@@ -104,6 +113,8 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_
         settings["qc"] = replace(settings["qc"], **overrides)
         settings.update({key: value for key, value in (("duration", duration), ("fps", fps))
                          if value})
+        if duration:     # given: the master's length is not missed
+            settings["notes"] = tuple(n for n in settings.get("notes", ()) if n.code != "no-master")
         if font:
             settings["burned"] = True
         results.append(check_file(path, font_name=font, **settings))
@@ -114,6 +125,11 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, max_
         for result in results:
             for diagnostic in result.diagnostics:
                 emit(diagnostic)
+        if not campaign and not duration:
+            # Once, not per cue: a check without the video's length cannot find a cue past
+            # its end (`late_start` still warns of one an hour in).
+            click.echo("note: the video's length is not known, so cues after its end are not "
+                       "found (give --duration SECONDS, or --manifest)", err=True)
         for result in results:
             click.echo(result.summary())
     if errors:

@@ -25,7 +25,8 @@ from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Plan, Selection, VariantPlan
-from pipeline.subtitles.qc import CheckResult, check_file, manifest_settings
+from pipeline.subtitles.in_campaign import manifest_settings
+from pipeline.subtitles.qc import CheckResult, check_file
 
 EventKind = Literal["ready", "checked", "changed", "error"]
 Pair = tuple[str, str]  # (spot id, language code)

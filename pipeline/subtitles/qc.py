@@ -20,8 +20,7 @@ from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
-from pipeline.manifest import Manifest, QcSettings, Style
-from pipeline.media.probe import MediaInfo, probe_video
+from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.burn import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
@@ -35,9 +34,10 @@ from pipeline.subtitles.model import (
     screen_row,
 )
 from pipeline.subtitles.normalise import graphemes
-from pipeline.subtitles.title_safe import Fitter, narrowest_frame
+from pipeline.subtitles.title_safe import Fitter
 
 DEFAULT_FPS = 25.0
+LATE_MS = 3_600_000   # a cue this far in is no spot's (`late_start`)
 LISTED_TIMES = 6   # moved cue times named in the frame-grid warning; the rest are counted
 # Characters typed for the glottal stop or an apostrophe, with their Unicode names: the
 # language's letter (ʼ, ꞌ), and what keyboards and autocorrect give instead: ’, ', the acute
@@ -225,6 +225,21 @@ def off_grid_times(cues: Iterable[Cue], path, fps: float | None) -> list[Diagnos
         "frames); a subtitle is shown on whole frames only", "frame-grid")]
 
 
+def late_start(cues: list[Cue], path) -> list[Diagnostic]:
+    """One warning at the first cue starting an hour or more in, when the video's length is not
+    known (else it is an error past its end): a spot runs seconds to minutes, and an hour off is
+    the classic slip, a file timed to a tape's timecode (which starts at 01:00:00:00 or
+    10:00:00:00) or an hour typed for a minute."""
+    late = next((cue for cue in cues if cue.start >= LATE_MS), None)
+    if late is None:
+        return []
+    return [warning(f"cue {late.index} starts at {format_time(late.start)}, an hour or more into "
+                    "the video: a spot is seconds to minutes long", path, late.line,
+                    "check the hours of the times (a file timed to a tape's timecode starts at "
+                    "01:00:00:00: subtract it in your editor), or give the video's length with "
+                    "--duration or --manifest", "late-start")]
+
+
 def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
     where: dict[str, list[int]] = {}
     used: Counter = Counter()
@@ -298,13 +313,14 @@ class CheckResult(Findings):
 def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: float | None = None,
                fps: float | None = None, font_name: str | None = None, style: Style | None = None,
                burned: bool = True, frame_width: int = 1920, frame_height: int = 1080,
-               language: str | None = None) -> CheckResult:
+               language: str | None = None, notes: Iterable[Diagnostic] = ()) -> CheckResult:
     """Everything wrong with one subtitle file: reader errors, missing glyphs, QC warnings.
 
     The font is `font_name` (a family or a file), else the style's. With `burned` false (a
     subtitle track the viewer's player draws) glyph coverage and the title-safe fit are skipped.
     An unreadable file or a font that cannot be found is an error in the result, so the other
-    files of a batch are still checked.
+    files of a batch are still checked. `notes` are warnings about how it is checked (no spot
+    matched: `in_campaign.manifest_settings`), reported with the file's.
     """
     path = Path(path)
     style = style or Style()
@@ -312,9 +328,11 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
         subtitles = read_subtitles(path, duration=duration, fps=fps,
                                    keep_style=style.from_file, burned=burned)
     except PipelineError as exc:
-        return CheckResult(path, 0, tuple(exc.diagnostics), language)
+        return CheckResult(path, 0, (*notes, *exc.diagnostics), language)
     cues = list(subtitles.cues)
-    diagnostics = list(subtitles.diagnostics)
+    diagnostics = [*notes, *subtitles.diagnostics]
+    if duration is None:
+        diagnostics += late_start(cues, path)
     font, own_styles = None, {}
     if burned:
         try:
@@ -333,27 +351,3 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     diagnostics.sort(key=lambda d: (d.line or 0, d.severity != "error"))
     return CheckResult(path, len(cues), tuple(diagnostics), language, subtitles.format,
                        subtitles.in_file)
-
-
-def manifest_settings(manifest: Manifest, path: Path, language: str | None = None,
-                      master: MediaInfo | None = None) -> dict:
-    """`check_file`'s keyword arguments for `path` as `manifest` would render it.
-
-    The language is `language`, else the file's name (`nah.vtt`); the spot is the file's folder
-    (`subtitles/<spot id>/`), whose master (`master` when already probed) gives the real
-    duration and frame rate.
-    """
-    code = language or Path(path).stem
-    lang = next((l for l in manifest.languages if l.code == code), None)
-    spot = next((s for s in manifest.spots if s.id == Path(path).resolve().parent.name), None)
-    width, height = narrowest_frame(manifest.profiles)
-    settings: dict = {"qc": lang.qc if lang else manifest.qc,
-                      "style": lang.style if lang else manifest.style,
-                      "burned": lang.treatment == "burn" if lang else True,
-                      "frame_width": width, "frame_height": height, "language": code}
-    if master is None and spot is not None and spot.master.exists():
-        master = probe_video(spot.master)
-    if master is not None:
-        settings["duration"] = master.duration
-        settings["fps"] = master.video.fps
-    return settings

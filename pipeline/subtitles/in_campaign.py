@@ -1,0 +1,77 @@
+"""A subtitle file checked as a campaign's manifest would render it (`check --manifest`,
+`watch`): its language's thresholds and style, its spot's real length and frame rate, and a
+warning for each of these the file could not be matched to, since a check that silently
+falls back to defaults passes a cue an hour late (a file outside `subtitles/<spot id>/`, a
+master not there yet, a language the manifest does not have).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, PipelineError, warning
+from pipeline.manifest import Manifest
+from pipeline.media.probe import MediaInfo, probe_master
+from pipeline.subtitles.title_safe import narrowest_frame
+
+
+def manifest_settings(manifest: Manifest, path: Path, language: str | None = None,
+                      master: MediaInfo | None = None, spot: str | None = None) -> dict:
+    """`check_file`'s keyword arguments for `path` as `manifest` would render it, with `notes`,
+    the warnings of what could not be matched.
+
+    The language is `language`, else the file's name (`nah.vtt`); the spot is `spot` (an id
+    the manifest has), else the file's folder (`subtitles/<spot id>/`), whose master (`master`
+    when already probed) gives the real duration and frame rate.
+    """
+    path = Path(path)
+    code = language or path.stem
+    lang = next((l for l in manifest.languages if l.code == code), None)
+    folder = path.resolve().parent.name
+    found = next((s for s in manifest.spots if s.id == (spot or folder)), None)
+    width, height = narrowest_frame(manifest.profiles)
+    settings: dict = {"qc": lang.qc if lang else manifest.qc,
+                      "style": lang.style if lang else manifest.style,
+                      "burned": lang.treatment == "burn" if lang else True,
+                      "frame_width": width, "frame_height": height, "language": code}
+    notes = [] if lang else [_no_language(manifest, path, code)]
+    if found is None:
+        notes.append(_no_spot(manifest, path, folder))
+    elif master is None:
+        try:
+            master = probe_master(found.master) if found.master.exists() else None
+        except PipelineError as exc:
+            notes.append(_no_length(path, f"the master of spot {found.id!r}, {found.master}, "
+                                          f"cannot be read ({exc.message})"))
+        else:
+            if master is None:
+                notes.append(_no_length(path, f"the master of spot {found.id!r}, "
+                                              f"{found.master}, is not there"))
+    if master is not None:
+        settings["duration"] = master.duration
+        settings["fps"] = master.video.fps if master.video else None
+    settings["notes"] = tuple(notes)
+    return settings
+
+
+def _no_language(manifest: Manifest, path: Path, code: str) -> Diagnostic:
+    codes = ", ".join(language.code for language in manifest.languages)
+    return warning(f"language {code!r} is not in {manifest.path.name} (languages: {codes}): no "
+                   "variant uses this file; checked with the campaign's own settings", path,
+                   hint="name the file after its language's code in the manifest, in lower "
+                        "case (nah.srt), or give it with --lang", code="no-language")
+
+
+def _no_spot(manifest: Manifest, path: Path, folder: str) -> Diagnostic:
+    ids = ", ".join(spot.id for spot in manifest.spots)
+    return _no_length(path, f"its folder, {folder!r}, is no spot of {manifest.path.name} "
+                            f"(spots: {ids})",
+                      "keep the file in the folder named after its spot's id, "
+                      f"{manifest.subtitles_dir}/<spot id>/, or name the spot with --spot ID "
+                      "(or give --duration SECONDS)")
+
+
+def _no_length(path: Path, why: str,
+               hint: str = "give the video's length with --duration SECONDS") -> Diagnostic:
+    return warning(f"{why}: the video's length and frame rate are not known, so cues after its "
+                   "end are not found", path, hint=hint, code="no-master")
