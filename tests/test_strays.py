@@ -9,6 +9,7 @@ import os
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
+from tests.conftest import SRT
 from tests.test_batch import LANGUAGES, rendered
 
 
@@ -159,3 +160,41 @@ def test_intermediates_no_variant_uses_are_listed_and_deleted_and_the_used_ones_
     assert result.exit_code == 0 and "3 rendered, 0 up-to-date, 0 failed" in result.output, \
         result.output
     assert work_files(out) == kept
+
+
+def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(campaign):
+    """validate (and plan, render) name each file in a spot's subtitles or audio folder that no
+    variant will use, and why: a warning, once per file; a name that differs in case only is
+    named in the missing file's error."""
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "mix", "treatment": "soft"},
+                               {"code": "tzo", "treatment": "soft"}])
+    for name in ("nah.srt", "mix.srt", "xyz.srt", "nah.srt.bak", "mix-v2.srt", "TZO.SRT",
+                 "nah.txt"):
+        campaign.subtitle(name.split(".")[0], SRT, suffix=name[name.index("."):])
+    campaign.audio("nah")
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 1
+    folder = campaign.root / "subtitles/spot"
+    wanted = {
+        "xyz.srt": "language 'xyz' is not in campaign.yaml (languages: nah, mix, tzo) (hint: "
+                   "name the file after a language code of the manifest, or add the language "
+                   "to the manifest)",
+        "nah.srt.bak": "a backup file name (only the name ending in the format's suffix is "
+                       "read) (hint: move it out of the folder, or rename it to use it instead)",
+        "mix-v2.srt": "language 'mix' is read from mix.<format> only (hint: to use this "
+                      "version, rename it to mix.srt)",
+        "TZO.SRT": "the name must be lower-case (hint: rename it to tzo.srt)",
+        "nah.txt": ".txt is not a subtitle format read here (.srt, .vtt, .ass, .ssa, .ttml, "
+                   ".xml, .dfxp) (hint: save it in one of those formats as nah.srt, ...)",
+    }
+    for name, why in wanted.items():
+        assert result.stderr.count(f"{folder / name}: warning: not used: {why}\n") == 1, name
+    assert f"{campaign.root / 'audio/spot/nah.wav'}: warning: not used: language 'nah' is " \
+           "'burn', which takes no audio track" in result.stderr
+    assert "spot/nah.srt: warning" not in result.stderr
+    assert "spot/mix.srt: warning" not in result.stderr
+    assert f"error: subtitles missing for language 'tzo' (soft): expected {folder}/tzo.srt (or " \
+           ".vtt, .ass, .ssa, .ttml, .xml, .dfxp); the folder has TZO.SRT: the name must be " \
+           "lower-case, tzo.srt (hint: " in result.stderr
+    assert "there is no file for 'tzo'" not in result.stderr

@@ -155,15 +155,21 @@ class Manifest:
         if len(found) == 1:
             return found[0]
         folder = self.subtitles_dir / spot.id
+        expected = folder / f"{language.code}{SUBTITLE_SUFFIXES[0]}"
         if found:
             raise SubtitleError(
                 f"language {language.code!r} has {len(found)} subtitle files for spot "
                 f"{spot.id!r}: {', '.join(str(p) for p in found)}", self.path, language.line,
                 "keep only the one to use (move the others out of the folder)")
-        others = index_folder(folder).get(language.code, [])
+        index = index_folder(folder)
+        others = index.get(language.code, [])
+        # TZO.SRT, as Windows tools save it: read only in lower case (unused_inputs.py says why).
+        cased = [name for stem, names in index.items() if stem != language.code
+                 and stem.lower() == language.code for name in names]
         there = (f"; the folder has {', '.join(others)} (not a subtitle format read here)"
-                 if others else f"; there is no file for {language.code!r} in {folder}")
-        expected = folder / f"{language.code}{SUBTITLE_SUFFIXES[0]}"
+                 if others else f"; the folder has {', '.join(cased)}: the name must be "
+                                f"lower-case, {expected.name}" if cased
+                 else f"; there is no file for {language.code!r} in {folder}")
         raise SubtitleError(
             f"subtitles missing for language {language.code!r} ({language.treatment}): expected "
             f"{expected} (or {', '.join(SUBTITLE_SUFFIXES[1:])}){there}", self.path,

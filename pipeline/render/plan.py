@@ -27,6 +27,7 @@ from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
 from pipeline.render.slate import slate_problems
 from pipeline.render.status import variant_settings, variant_status
+from pipeline.render.unused_inputs import unused_inputs
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.burn import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
@@ -79,6 +80,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
             (skipped if planned.status == "skipped" else variants).append(planned)
         diagnostics.extend(planner.diagnostics)
         diagnostics.extend(unnamed_languages(manifest))
+        diagnostics.extend(unused_inputs(manifest))
     plan = Plan(manifests, variants, _unique(diagnostics), caches, skipped)
     if selection is None:
         return plan
