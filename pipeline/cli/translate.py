@@ -96,7 +96,7 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
       pipeline check subtitles/not-for-sale-15/tzh.vtt subtitles/not-for-sale-15/mix.ass
       pipeline check nah.srt --font "Noto Sans" --max-cps 15 --json
       pipeline check subtitles/not-for-sale-15/tzh.srt --manifest manifests/blue-heart.yaml
-      pipeline check ~/Downloads/tzh.srt --manifest manifests/blue-heart.yaml --spot not-for-sale-15
+      pipeline check tzh.srt --manifest manifests/blue-heart.yaml --spot not-for-sale-15
     """
     if spot and not manifest:
         raise click.UsageError("--spot names a spot of the manifest: give --manifest too")
@@ -114,7 +114,8 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
         settings.update({key: value for key, value in (("duration", duration), ("fps", fps))
                          if value})
         if duration:     # given: the master's length is not missed
-            settings["notes"] = tuple(n for n in settings.get("notes", ()) if n.code != "no-master")
+            settings["notes"] = tuple(note for note in settings.get("notes", ())
+                                      if note.code != "no-master")
         if font:
             settings["burned"] = True
         results.append(check_file(path, font_name=font, **settings))

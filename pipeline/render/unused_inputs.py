@@ -10,8 +10,6 @@ may be there on purpose. Only the folders of the manifest's spots are looked at,
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pipeline.errors import Diagnostic, warning
 from pipeline.files import index_folder
 from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest
