@@ -417,7 +417,7 @@ def test_srt_tags_subrip_has_not_are_warned_and_character_references_decoded(fil
         <s>tachado</s> <span>x</span> <ruby>a</ruby>
         Tu&#xA78C;un&nbsp;&amp; &nota
         """)
-    result = invoke(name, "--max-line-chars", "36", "--max-cps", "20")
+    result = invoke(name, "--max-line-chars", "36", "--max-cps", "20", "--duration", "10")
     # Tags shown as typed are counted (cue 2's 44 characters); a decoded reference as the
     # character it shows: cue 1's line is 34 characters, not 40.
     assert result.stderr.splitlines() == [
