@@ -85,3 +85,10 @@ def test_a_spanish_certificate_writes_every_figure_as_mexico_does(measured, tmp_
 def test_an_english_certificate_keeps_its_decimal_points(measured, tmp_path):
     rules = " | ".join(certificate(measured, "en", tmp_path))
     assert "-23.0 ± 0.5 LUFS" in rules and "≤ -1.0 dBTP" in rules and "≤ -18.0 LUFS" in rules
+
+
+def test_a_certificate_names_the_meter_s_ffmpeg_release_not_its_banner(measured, tmp_path):
+    # It said "ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026 the FFmpeg developers".
+    (row,) = [row for row in certificate(measured, "es", tmp_path) if row.startswith("Medido con")]
+    release = re.match(r"ffmpeg version (\S+)", ffmpeg_version()).group(1)
+    assert row.strip() == f"Medido conffmpeg ebur128 (ITU-R BS.1770-4), ffmpeg {release}", row

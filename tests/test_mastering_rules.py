@@ -15,8 +15,10 @@ from pipeline.errors import ValidationError
 from pipeline.manifest import load_manifest
 from pipeline.media.loudness import Loudness
 from pipeline.media.timecode import counted_back, exact_rate, rate_problem
+from pipeline.publish.i18n import translations
 from pipeline.render.leader import file_timecode, leader_timing
 from pipeline.render.plan import build_plan
+from pipeline.render.slate import duration_text
 from pipeline.standards import STANDARDS, failures, verdict
 from tests import mediacheck
 from tests.conftest import ffmpeg, made_after_failing
@@ -210,3 +212,12 @@ def test_an_interlaced_master_for_a_progressive_master_profile_is_said_once(camp
                     "top field first) is deinterlaced into whole frames, half of its fields' "
                     "motion (hint: to keep the fields, give the profile 'scan: tff' (HD's field "
                     "order, SMPTE ST 274))"], result.stderr
+
+
+def test_the_slate_says_its_duration_in_frames_at_the_rate_as_an_engineer_does():
+    # It read "6.00 s · 150 × 25.000 fps".
+    english, spanish = (translations(code).gettext for code in ("en", "es"))
+    assert duration_text(150, Fraction(25), english) == "6.00 s · 150 frames at 25 fps"
+    assert duration_text(450, Fraction(30000, 1001), english) == \
+        "15.02 s · 450 frames at 29.97 fps"
+    assert duration_text(150, Fraction(25), spanish) == "6.00 s · 150 cuadros a 25 fps"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -53,6 +54,14 @@ def ffmpeg_version() -> str:
     out = subprocess.run([ffmpeg_binary(), "-hide_banner", "-version"], capture_output=True,
                          text=True, check=False).stdout
     return out.splitlines()[0].strip() if out else "unknown"
+
+
+def ffmpeg_release(version: str) -> str:
+    """`ffmpeg 5.1.9-0+deb12u1` from `ffmpeg_version`'s line ("ffmpeg version 5.1.9-0+deb12u1
+    Copyright (c) 2000-2026 the FFmpeg developers"): what a certificate names, without the
+    copyright banner; the line as it is when it has another shape."""
+    found = re.match(r"ffmpeg version (\S+)", version)
+    return f"ffmpeg {found.group(1)}" if found else version
 
 
 Progress = Callable[[float], None]  # seconds of output written so far

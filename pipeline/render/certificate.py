@@ -23,6 +23,7 @@ import ffmpeg
 
 from pipeline.errors import RenderError
 from pipeline.files import write_atomically
+from pipeline.media.ffmpeg import ffmpeg_release
 from pipeline.media.loudness import Frame, Loudness, measure_with_frames
 from pipeline.profiles import Profile
 from pipeline.publish.i18n import N_, Formats, language_name, template_environment, translations
@@ -207,7 +208,7 @@ def write_certificate(record: dict, profile: Profile, page_language: str, png: b
         record=record, standard=standard, checks=checks,
         passed=record["loudness_standard"]["passed"], loudness=record["loudness"],
         spanish_name=language_name(record["language"], "es", record["language_name"]), fmt=fmt,
-        page_language=page_language,
+        page_language=page_language, ffmpeg=ffmpeg_release(record["ffmpeg"]),
         plot="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
     write_atomically(png_path, png)
     write_atomically(html_path, html)

@@ -57,6 +57,14 @@ class SlateFacts:
     date: str                      # ISO date of the render
 
 
+def duration_text(frames: int, rate: Fraction, gettext) -> str:
+    """The slate's duration: seconds, then frames at the rate as an engineer says it ("6.00 s ·
+    150 frames at 25 fps", "... at 29.97 fps"), in the page's language through `gettext`."""
+    fps = f"{float(rate):.3f}".rstrip("0").rstrip(".")
+    return gettext(N_("%(seconds)s s · %(frames)s frames at %(rate)s fps")) % {
+        "seconds": f"{float(frames / rate):.2f}", "frames": frames, "rate": fps}
+
+
 def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]]]:
     """The slate's title and its (label, value) rows, in the page's language."""
     t = translations(variant.manifest.page_language).gettext
@@ -64,13 +72,12 @@ def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]
     spanish = language_name(language.code, "es", language.name)
     names = language.name if spanish.casefold() == language.name.casefold() \
         else f"{language.name} · {spanish}"
-    seconds = float(facts.frames / facts.rate)
     table = [
         (t(N_("Spot")), variant.spot.title_in(variant.manifest.page_language)),
         (t(N_("Language")), names),
         (t(N_("Language code")), language.code),
         (t(N_("Treatment")), t(TREATMENTS[language.treatment])),
-        (t(N_("Duration")), f"{seconds:.2f} s · {facts.frames} × {float(facts.rate):.3f} fps"),
+        (t(N_("Duration")), duration_text(facts.frames, facts.rate, t)),
         (t(N_("Clock number")), facts.clock or "—"),
         (t(N_("Loudness")), _loudness(variant, facts.loudness)),
         (t(N_("Programme starts")), facts.timecode or "—"),
