@@ -300,7 +300,8 @@ def test_a_language_burned_in_two_frames_in_one_process_is_laid_out_for_each(cam
            str(campaign.root / "media/spot.mp4"))
     campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:03,500\n"
                              "Los seres humanos no están a la venta en ningún lugar\n")
-    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+    # 53 characters: a limit of 60 lets the wide frame keep them on one line.
+    manifest = campaign.write([{"code": "nah", "treatment": "burn", "qc": {"max_line_chars": 60}}],
                               profiles={"tall": TALL, "wide": {"base": "web", "width": 320,
                                                                "height": 180, "preset": "ultrafast"}})
     assert render(manifest).exit_code == 0

@@ -67,7 +67,15 @@ _NAMES = {
     "language-name": N_("Language without a name in the page's language"),
 }
 
-QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES
+# A translator's file against the campaign (`check --manifest`, validate).
+_CAMPAIGN = {
+    "late-start": N_("Subtitle an hour or more in"),
+    "no-language": N_("Language not in the manifest"),
+    "no-master": N_("The spot's master not found"),
+    "unused-input": N_("Files no language uses in an input folder"),
+}
+
+QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES | _CAMPAIGN
 
 
 def qc_kind(code: str | None) -> str | None:
