@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from typing import Literal
+from typing import ClassVar, Literal
+
+from pipeline.ranges import POSITIVE, Range
 
 Fit = Literal["pad", "crop", "fit-width"]
 Scan = Literal["progressive", "tff", "bff"]
@@ -81,6 +83,13 @@ class Profile:
     # the published page); not a setting of the render.
     base: str | None = None
 
+    # What a manifest may set each figure to (checked at its line; encoder_problems checks
+    # those whose range depends on the codec). Loudness below -70 LUFS is no programme.
+    RANGES: ClassVar[dict[str, Range]] = {
+        "max_level": Range(1, 6.2), "max_mb_per_minute": POSITIVE, "channels": Range(1, 8),
+        "loudness": Range(-70, 0, unit=" LUFS"), "loudness_tolerance": POSITIVE,
+        "true_peak": Range(high=0, unit=" dBTP"), "loudness_range": POSITIVE}
+
     @property
     def extension(self) -> str:
         """The file's extension: the container's, `.m4a` for sound alone in MP4."""
@@ -146,10 +155,13 @@ def encoder_problems(profile: Profile) -> list[tuple[str, str]]:
             found.append(("qscale", f"qscale {profile.qscale} is outside 1 to 31"))
         if profile.fps is not None and not 0 < profile.fps <= 300:
             found.append(("fps", f"fps {profile.fps:g} is not a frame rate (0 to 300)"))
+        found += _odd_frame(profile)
     for name in ("video_bitrate", "audio_bitrate"):
         value = getattr(profile, name)
         if value is not None and not BITRATE.fullmatch(str(value)):
             found.append((name, f"{name} {value!r} is not a bit rate (like 192k or 20M)"))
+        elif value is not None and not float(str(value).rstrip("kM")):
+            found.append((name, f"{name} must be positive, not {value!r}"))
     if profile.opus_application is not None and profile.opus_application not in OPUS_APPLICATIONS:
         found.append(("opus_application", f"opus_application is one of "
                                           f"{', '.join(OPUS_APPLICATIONS)}, not "
@@ -158,6 +170,15 @@ def encoder_problems(profile: Profile) -> list[tuple[str, str]]:
         found.append(("sample_rate", f"sample_rate {profile.sample_rate} is not an audio rate "
                                      "(8000 to 192000 Hz)"))
     return found
+
+
+def _odd_frame(profile: Profile) -> list[tuple[str, str]]:
+    """The encoders halve the chroma of 4:2:0 pictures both ways and of 4:2:2 ones across:
+    x264 refuses a frame whose halved side is not whole, after the whole decode."""
+    halved = {"width": "420" in profile.pix_fmt or "422" in profile.pix_fmt,
+              "height": "420" in profile.pix_fmt}
+    return [(side, f"{side} must be even for {profile.pix_fmt}, not {getattr(profile, side)}")
+            for side, needed in halved.items() if needed and getattr(profile, side) % 2]
 
 
 def profile_problem(profile: Profile) -> str | None:

@@ -253,3 +253,61 @@ def test_each_page_and_the_slate_show_the_title_in_their_language(campaign):
     text = slate_text(Variant(english, english.spots[0], english.languages[0],
                               BUILTIN_PROFILES["broadcast-mxf"]))
     assert text.splitlines()[:2] == ["Blue Heart", "Spot Spot"], text
+
+
+# --- every numeric setting has its range, checked at its line ---------------------------------
+
+RANGED = """\
+    campaign: c
+    title: t
+    source_language: spa
+    spots: [{id: s, master: spot.mp4}]
+    languages: [{code: nah, treatment: soft}]
+    profiles:
+      whatsapp:
+        base: %s
+        %s
+"""
+
+
+@pytest.mark.parametrize("base, setting, message", [
+    # A negative cap passed validate; render then encoded twice and failed on the file's size.
+    ("messaging", "max_mb_per_minute: -3", "max_mb_per_minute must be positive, not -3"),
+    ("web", "loudness: -80", "loudness must be between -70 and 0 LUFS, not -80 LUFS"),
+    ("web", "true_peak: 1", "true_peak must be at most 0 dBTP, not 1 dBTP"),
+    ("web", "loudness_tolerance: 0", "loudness_tolerance must be positive, not 0"),
+    ("web", "loudness_range: -2", "loudness_range must be positive, not -2"),
+    ("web", "channels: 0", "channels must be between 1 and 8, not 0"),
+    ("web", "max_level: 9", "max_level must be between 1 and 6.2, not 9"),
+    ("web", "fps: nan", "fps must be a finite number, not nan"),
+    ("web", "crf: -1", "crf must be at least 0, not -1"),
+    ("web", "width: 1281", "width must be even for yuv420p, not 1281"),
+    ("web", "audio_bitrate: 0k", "audio_bitrate must be positive, not '0k'"),
+    ("broadcast", "video_bitrate: 0M", "video_bitrate must be positive, not '0M'"),
+])
+def test_a_profile_figure_out_of_its_range_is_an_error_at_its_line(tmp_path, base, setting,
+                                                                  message):
+    manifest = tmp_path / "b8.yaml"
+    manifest.write_text(textwrap.dedent(RANGED % (base, setting)), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(manifest)
+    found = [d.format() for d in caught.value.diagnostics]
+    assert any(f.startswith(f"{manifest}:9: error: ") and message in f for f in found), found
+
+
+@pytest.mark.parametrize("section, message", [
+    ("style: {size: 1.5}", "size must be more than 0 and at most 1, not 1.5 (style)"),
+    ("style: {outline: -1}", "outline must be at least 0, not -1 (style)"),
+    ("qc: {max_cps: 0}", "max_cps must be positive, not 0 (qc)"),
+    ("qc: {max_lines: 0}", "max_lines must be at least 1, not 0 (qc)"),
+    ("qc: {max_duration: 0}", "max_duration must be positive, not 0 (qc)"),
+    ("qc: {duration_tolerance: -0.5}", "duration_tolerance must be at least 0, not -0.5 (qc)"),
+])
+def test_a_style_or_qc_figure_out_of_its_range_is_an_error_at_its_line(tmp_path, section,
+                                                                      message):
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(textwrap.dedent(RANGED % ("web", "crf: 20")) + section + "\n",
+                        encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(manifest)
+    assert [d.format() for d in caught.value.diagnostics] == [f"{manifest}:10: error: {message}"]

@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 import langcodes
 
@@ -20,6 +20,7 @@ from pipeline.files import index_folder
 from pipeline.media.audio_layout import AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.profiles import Profile
+from pipeline.ranges import NOT_NEGATIVE, POSITIVE, Range
 from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -44,6 +45,9 @@ class Style:
     bold: bool = False
     from_file: bool = False      # an ASS/SSA file is burned with its own styles
 
+    RANGES: ClassVar[dict[str, Range]] = {"size": Range(0, 1, above=True),
+                                          "outline": NOT_NEGATIVE}
+
 
 @dataclass(frozen=True)
 class QcSettings:
@@ -56,6 +60,11 @@ class QcSettings:
     max_duration: float = 7.0
     min_gap_frames: int = 2
     duration_tolerance: float = 0.5    # seconds a dub or voice-over may differ from its spot
+
+    RANGES: ClassVar[dict[str, Range]] = {
+        "max_cps": POSITIVE, "max_line_chars": Range(1), "max_lines": Range(1),
+        "min_duration": NOT_NEGATIVE, "max_duration": POSITIVE, "min_gap_frames": NOT_NEGATIVE,
+        "duration_tolerance": NOT_NEGATIVE}
 
 
 @dataclass(frozen=True)

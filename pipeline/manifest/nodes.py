@@ -19,6 +19,7 @@ import yaml
 from pipeline.errors import Diagnostic, error
 from pipeline.manifest.model import SLUG
 from pipeline.profiles import Container, Fit, Leader, Medium, Scan
+from pipeline.ranges import Range
 from pipeline.subtitles.normalise import nfc
 
 # Profile fields typed by a named Literal: their choices.
@@ -129,8 +130,9 @@ class NodeReader:
         except ValueError:
             self.fail(node, f"{what} must be a number, got {value!r}")
             return None
-        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-            self.fail(node, f"{what} {value} is out of range [{minimum}, {maximum}]")
+        problem = Range(minimum, maximum).problem(what, number)
+        if problem:
+            self.fail(node, problem)
             return None
         return number
 
@@ -168,10 +170,14 @@ class NodeReader:
         """A copy of `base` (a dataclass instance) with the keys in `node` replaced, typed by `cls`."""
         types = {f.name: f.type for f in fields(cls)}
         items = self.mapping(node, where, {name: False for name in types if name not in ("name",)})
-        values = {}
+        values, ranges = {}, getattr(cls, "RANGES", {})
         for key, (_, value_node) in items.items():
             value = self.typed(value_node, f"{where}.{key}", types[key])
-            if value is not None:
+            problem = ranges[key].problem(key, value) if key in ranges and value is not None \
+                else None
+            if problem:
+                self.fail(value_node, f"{problem} ({where})")
+            elif value is not None:
                 values[key] = value
         return replace(base, **values)
 
