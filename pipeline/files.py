@@ -59,3 +59,27 @@ def index_folder(folder: Path) -> FolderIndex:
             if entry.is_file() and not entry.name.startswith("."):
                 index[entry.name.split(".", 1)[0]].append(entry.name)
     return dict(index)
+
+
+def input_problem(path: Path) -> tuple[str, str] | None:
+    """Why an input the manifest names cannot be read, in words that follow its name (`master
+    of spot 'x' is a folder, not a file`), and what to do; None when it can be read. Checked
+    before the file is hashed or probed, where the OSError would name the file without the
+    manifest's line, and stop the whole run."""
+    if path.is_symlink() and not path.exists():
+        return (f"is a link to {os.readlink(path)}, which is not there",
+                "fix the link, or name the file itself")
+    if not path.exists():
+        return "not found", "check the path; relative paths start from the manifest's folder"
+    if path.is_dir():
+        return ("is a folder, not a file", "name the file in that folder; relative paths start "
+                                           "from the manifest's folder")
+    if not path.is_file():     # a pipe or a device: opening it could wait for ever
+        return "is not a regular file", "name a media file"
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        return (f"cannot be read ({exc.strerror or exc})",
+                "give this user permission to read it (chmod a+r), or copy it where it can be read")
+    return None

@@ -4,6 +4,7 @@ found with the line of the offending key, all in one run."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import get_args
 
@@ -92,8 +93,24 @@ def load_manifest(path: str | Path) -> Manifest:
         check_clocks(reader, manifest)
         _check_output_dir(reader, manifest, top["output_dir"][0] if "output_dir" in top else None)
     if reader.diagnostics:
-        raise ValidationError(reader.diagnostics)
+        raise InvalidManifest(reader.diagnostics, _checkable(manifest))
     return manifest
+
+
+class InvalidManifest(ValidationError):
+    """A manifest with schema errors, and its entries that have none (`valid_part`): planning
+    checks their files too, so that a missing master is not said only once the schema errors
+    are fixed (every problem in one run)."""
+
+    def __init__(self, diagnostics, valid_part: Manifest):
+        super().__init__(diagnostics)
+        self.valid_part = valid_part
+
+
+def _checkable(manifest: Manifest) -> Manifest:
+    """The manifest's valid entries, as planning can take them: with no valid profile, the
+    default one, for the spots' and languages' files to be checked all the same."""
+    return replace(manifest, profiles=manifest.profiles or (BUILTIN_PROFILES["web"],))
 
 
 def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | None) -> None:
@@ -131,7 +148,9 @@ def _spots(reader: NodeReader, node: yaml.Node, base: Path, page_language: str
         if "id" not in keys or "master" not in keys:
             continue
         spot_id = reader.slug(keys["id"][1], "spot id")
+        problems = len(reader.diagnostics)
         reader.unique(seen, spot_id, keys["id"][1], "spot id")
+        twice = len(reader.diagnostics) > problems
         master = reader.relative_path(keys["master"][1], "master", base)
         bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
                if "music_bed" in keys else None)
@@ -141,7 +160,9 @@ def _spots(reader: NodeReader, node: yaml.Node, base: Path, page_language: str
         crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
         medium = (reader.choice(keys["medium"][1], "spot medium", get_args(SpotMedium))
                   if "medium" in keys else None)
-        if spot_id and master:
+        # A spot with a wrong optional key (its audio, crop, medium) keeps its default there,
+        # for its files to be checked all the same (InvalidManifest); its problem is reported.
+        if spot_id and master and not twice:
             spots.append(Spot(spot_id, in_default(titles, page_language) or spot_id, master, bed,
                               item.start_mark.line + 1, audio, crop, medium, tuple(titles.items())))
     return tuple(spots)
@@ -166,6 +187,7 @@ def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioCho
         return AudioChoice(line=line)
     if len(set(numbers)) != len(numbers):
         reader.fail(items, "audio.streams lists a stream twice")
+        return AudioChoice(line=line)
     return AudioChoice(tuple(numbers), line=line)
 
 
@@ -195,7 +217,9 @@ def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings
         if code is not None and not SLUG.match(code.lower()):
             reader.fail(keys["code"][1], f"language code {code!r} cannot be used in file names")
             code = None
+        problems = len(reader.diagnostics)
         reader.unique(seen, code, keys["code"][1], "language")
+        twice = len(reader.diagnostics) > problems
         treatment = reader.choice(keys["treatment"][1], "treatment", TREATMENTS)
         name = reader.display_text(keys["name"][1], "language name") if "name" in keys else None
         lang_style = (reader.dataclass_fields(keys["style"][1], f"style of {code}", Style, style)
@@ -203,7 +227,7 @@ def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings
         lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)
                    if "qc" in keys else qc)
         clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
-        if code and treatment:
+        if code and treatment and not twice:     # a wrong style or qc key keeps its default
             languages.append(Language(code, name, treatment, lang_style, lang_qc,
                                       item.start_mark.line + 1, clock))
     return tuple(languages)

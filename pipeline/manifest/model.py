@@ -16,7 +16,7 @@ import langcodes
 
 from pipeline.clock import ClockPattern
 from pipeline.errors import SubtitleError
-from pipeline.files import index_folder
+from pipeline.files import index_folder, input_problem
 from pipeline.media.audio_layout import AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.profiles import Profile
@@ -161,6 +161,10 @@ class Manifest:
         several, naming them: which one was meant cannot be guessed.
         """
         found = self.subtitle_files(spot, language)
+        problem = input_problem(found[0]) if len(found) == 1 else None
+        if problem:     # read later by a worker, whose OSError would have no line
+            raise SubtitleError(f"subtitle file of language {language.code!r} {problem[0]}: "
+                                f"{found[0]}", self.path, language.line, problem[1])
         if len(found) == 1:
             return found[0]
         folder = self.subtitles_dir / spot.id

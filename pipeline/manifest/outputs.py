@@ -31,6 +31,7 @@ def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
         return ()
     profiles, seen = [], {}
     for key_node, value_node in node.value:
+        problems = len(reader.diagnostics)   # a profile with problems is left out
         name = reader.slug(key_node, "profile name")
         reader.unique(seen, name, key_node, "profile")
         if name is None:
@@ -63,7 +64,8 @@ def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
         for field, problem in encoder_problems(profile):
             # At the field's own line when this manifest sets it, else at the profile's.
             reader.fail(given_at.get(field, key_node), f"profile {name!r}: {problem}")
-        profiles.append(profile)
+        if len(reader.diagnostics) == problems:
+            profiles.append(profile)
     return tuple(profiles)
 
 

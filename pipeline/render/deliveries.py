@@ -19,7 +19,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, error, warning
-from pipeline.files import FolderIndex
+from pipeline.files import FolderIndex, input_problem
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
 from pipeline.media.audio_layout import fit_length, fitted_to_picture, layout_of, merged_sound
 from pipeline.media.conform import Master
@@ -57,6 +57,10 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
     folder = manifest.audio_dir / spot.id
     names = index.get(language.code, [])
     accepted = [name for name in names if Path(name).stem == language.code and _accepted(name)]
+    problem = input_problem(folder / accepted[0]) if len(accepted) == 1 else None
+    if problem:     # probed and hashed later, where the OSError would have no line
+        raise PipelineError(f"audio track of language {language.code!r} {problem[0]}: "
+                            f"{folder / accepted[0]}", manifest.path, language.line, problem[1])
     if len(accepted) == 1:
         return folder / accepted[0]
     if accepted:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
-from pipeline.files import index_folder
+from pipeline.files import index_folder, input_problem
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
@@ -158,11 +158,12 @@ class Inputs:
         return self._probe_spot_file(spot, spot.master, "master", probe_master)
 
     def _probe_spot_file(self, spot: Spot, path: Path, what: str, prober) -> MediaInfo:
-        """A file the spot names, probed; an error on the spot's line when it is missing."""
-        if not path.exists():
-            raise PipelineError(f"{what} of spot {spot.id!r} not found: {path}",
-                                self.manifest.path, spot.line,
-                                "check the path; relative paths start from the manifest's folder")
+        """A file the spot names, probed; an error on the spot's line when it is missing or
+        cannot be read."""
+        problem = input_problem(path)
+        if problem:
+            raise PipelineError(f"{what} of spot {spot.id!r} {problem[0]}: {path}",
+                                self.manifest.path, spot.line, problem[1])
         return self._probe(path, prober)
 
     def _examine_video(self, spot: Spot) -> Master | None:

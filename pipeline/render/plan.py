@@ -13,15 +13,17 @@ from typing import Iterable
 
 from pipeline import RENDER_VERSION
 from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors, warning
+from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, load_manifest
+from pipeline.manifest.load import InvalidManifest
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import rate_problem
 from pipeline.publish.i18n import unnamed_languages
-from pipeline.render.deliveries import dc_correction
+from pipeline.render.deliveries import dc_correction, find_delivery
 from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
@@ -47,12 +49,15 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
     manifests, variants, skipped, diagnostics = [], [], [], []
     campaigns: dict[Path, Manifest] = {}
     unreadable = False
+    valid_parts: list[Manifest] = []     # of manifests with schema errors: files checked only
     for path in manifest_paths:
         try:
             manifest = load_manifest(path)
         except PipelineError as exc:
             diagnostics.extend(exc.diagnostics)
             unreadable = True
+            if isinstance(exc, InvalidManifest):
+                valid_parts.append(exc.valid_part)
             continue
         other = campaigns.setdefault(manifest.campaign_dir.resolve(), manifest)
         if other.path.resolve() == manifest.path.resolve() and other is not manifest:
@@ -72,13 +77,16 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
     if selection is not None and not unreadable:
         selection.check(manifests)
     caches: dict[Path, HashCache] = {}
-    for manifest in manifests:
+    for manifest, files_only in [(m, False) for m in manifests] + [(m, True) for m in valid_parts]:
         cache = caches.setdefault(manifest.output_dir,
                                   HashCache(manifest.output_dir / CACHE_NAME, fresh=force))
         planner = _Planner(manifest, cache, force)
-        for planned in planner.plan():
-            (skipped if planned.status == "skipped" else variants).append(planned)
+        planned_variants = planner.plan()
         diagnostics.extend(planner.diagnostics)
+        if files_only:
+            continue     # a manifest that cannot be rendered has no variants to plan
+        for planned in planned_variants:
+            (skipped if planned.status == "skipped" else variants).append(planned)
         diagnostics.extend(unnamed_languages(manifest))
         diagnostics.extend(unused_inputs(manifest))
     plan = Plan(manifests, variants, _unique(diagnostics), caches, skipped)
@@ -161,6 +169,8 @@ class _Planner(Inputs):
             plan.status, plan.reasons = "skipped", [skipped.reason]
             return plan
         except Blocked as blocked:
+            if not plan.radio:     # a radio spot's subtitled languages are refused as such
+                self._check_own_files(plan.variant)
             plan.status = "blocked"
             plan.problems = list(blocked.diagnostics)
             plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
@@ -171,6 +181,30 @@ class _Planner(Inputs):
             "settings": plan.settings, "render_version": RENDER_VERSION, "ffmpeg": self.ffmpeg})
         plan.status, plan.reasons = variant_status(plan, self.cache, self.ffmpeg, self.force)
         return plan
+
+    def _check_own_files(self, variant: Variant) -> None:
+        """A blocked variant's language's own files, if planning stopped before them, checked
+        as far as they can be without the master (the QC of subtitles needs its length and
+        frame rate): a missing or broken file is said in the same run as the problem that
+        blocked it (a master that cannot be read, or has no sound), not once that is fixed."""
+        spot, language = variant.spot, variant.language
+        checks = []
+        if language.needs_audio:
+            folder = self.manifest.audio_dir / spot.id
+            checks.append((("delivery", spot.id, language.code), lambda: find_delivery(
+                self.manifest, spot, language,
+                self._once(("audio-folder", folder), lambda: index_folder(folder)))))
+        if (language.needs_subtitles and not variant.profile.audio_only
+                and ("subtitle-file", spot.id, language.code) not in self._memo):
+            checks.append((("subtitles-alone", spot.id, language.code), lambda: raise_if_errors(
+                read_subtitles(self.manifest.subtitle_path(spot, language),
+                               keep_style=language.style.from_file,
+                               burned=language.treatment == "burn").diagnostics)))
+        for key, check in checks:
+            try:
+                self._once(key, check)
+            except Blocked:
+                pass     # reported once, by _once
 
     def _gather_inputs(self, plan: VariantPlan) -> None:
         variant = plan.variant

@@ -1,0 +1,103 @@
+"""`validate` and `plan` report every problem of a manifest in one run: the files of its valid
+spots and languages are checked even when other entries have schema errors, and a file that
+cannot be read (a folder, a link to nothing) is an error at the manifest's line, not an OSError
+that stops the run."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+
+from tests.test_cli import invoke
+
+BROKEN_SRT = "1\n00:00:01,000 --> 00:00:0X,000\nhola\n"
+
+
+def lines_of(result) -> list[str]:
+    assert "Traceback" not in result.output
+    return result.output.splitlines()
+
+
+def test_schema_errors_do_not_hide_a_missing_master(campaign):
+    manifest = campaign.write_text(textwrap.dedent("""\
+        campaign: c
+        title: t
+        source_language: spa
+        spots:
+          - {id: spot, master: ../media/spot.mp4}
+          - {id: gone, master: ../media/nope.mp4}
+        languages:
+          - {code: nah, treatment: burn}
+          - {code: yua, treatment: sing}
+          - {code: xx1, treatment: soft}
+        profiles: [web, bogus]
+        colour: red
+        """))
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    lines = lines_of(result)
+    expected = [(12, "unknown key 'colour'"), (9, "treatment 'sing' is not one of"),
+                (10, "language code 'xx1' is not a valid"), (11, "profile 'bogus' is not one of"),
+                # Before, said only once the four above were fixed.
+                (6, f"master of spot 'gone' not found: {campaign.root / 'media/nope.mp4'}"),
+                (8, "subtitles missing for language 'nah' (burn)")]
+    for line, message in expected:
+        assert any(text.startswith(f"{manifest}:{line}: error: {message}") for text in lines), \
+            (line, message, lines)
+    assert lines[-1].endswith("errors, 0 warnings"), lines
+
+
+def test_a_stream_listed_twice_does_not_hide_the_spots_other_problems(campaign):
+    shutil.copy(campaign.media["silent.mp4"], campaign.root / "media/spot.mp4")
+    data = campaign.data([{"code": "nah", "treatment": "burn"}])
+    data["spots"][0]["audio"] = {"streams": [0, 0]}
+    manifest = campaign.write_text(__import__("yaml").safe_dump(data))
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    text = result.output
+    assert "error: audio.streams lists a stream twice" in text
+    assert "has no audio stream: its burn and soft languages would have no sound" in text, text
+    assert "subtitles missing for language 'nah' (burn)" in text, text
+
+
+def test_a_master_that_is_a_folder_is_an_error_at_its_line_with_the_rest(campaign):
+    campaign.subtitle("nah", BROKEN_SRT)
+    manifest = campaign.write_text(textwrap.dedent("""\
+        campaign: c
+        title: t
+        source_language: spa
+        spots:
+          - {id: spot, master: ../media}
+        languages:
+          - {code: nah, treatment: burn}
+          - {code: tzo, treatment: soft}
+        profiles: [web]
+        """))
+    for command in ("validate", "plan"):
+        result = invoke(command, manifest)
+        assert result.exit_code == 1, command
+        lines = lines_of(result)
+        assert f"{manifest}:5: error: master of spot 'spot' is a folder, not a file: " \
+               f"{campaign.root / 'media'} (hint: name the file in that folder" in result.output
+        assert "Is a directory" not in result.output
+        # The language's own files are checked all the same.
+        assert any(line.startswith(f"{campaign.root / 'subtitles/spot/nah.srt'}:2: error: "
+                                   "malformed timing line") for line in lines), lines
+        assert any(line.startswith(f"{manifest}:8: error: subtitles missing for language 'tzo'")
+                   for line in lines), lines
+    assert lines_of(invoke("validate", manifest))[-1].startswith("2 variants: "), lines
+
+
+def test_a_master_linked_to_nothing_is_said_at_its_line(campaign):
+    master = campaign.root / "media/spot.mp4"
+    master.unlink()
+    master.symlink_to(campaign.root / "media/moved.mp4")
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    # The manifest's paths are resolved: the link's target is the file named.
+    assert f"{manifest}:5: error: master of spot 'spot' not found: " \
+           f"{campaign.root / 'media/moved.mp4'}" in result.output
+    assert lines_of(result)[-1].endswith("1 error, 0 warnings")
