@@ -123,6 +123,34 @@ def test_unrendered_variants_are_left_out_with_a_warning(campaign):
     assert len(catalog["variants"]) == 11
 
 
+def test_blocked_variants_are_said_blocked_and_their_language_missing(campaign):
+    # A variant blocked by a problem of its inputs was "not rendered yet" with the hint that
+    # 'pipeline render' renders it, which it cannot; and the page silently lacked its language.
+    for spot in ("not-for-sale-15", "not-for-sale-30"):
+        for profile in ("web", "broadcast"):
+            (campaign.campaign_dir / spot / f"{spot}.yua.{profile}.json").unlink()
+    (campaign.path.parent.parent / "audio/not-for-sale-30/yua.wav").unlink()
+    report = publish(campaign)
+    assert report.ok
+    said = [d for d in report.diagnostics if d.severity == "warning"]
+    yua_line = campaign.path.read_text().splitlines().index("  - code: yua") + 1
+    (blocked,) = [d for d in said if "blocked:" in d.message and "published (" in d.message]
+    assert blocked.message.startswith(
+        "2 variants have no rendered file, not published (not-for-sale-30 yua web, "
+        "not-for-sale-30 yua broadcast): blocked: audio track missing for language 'yua' (dub)")
+    assert (blocked.path, blocked.line) == (campaign.path, yua_line)
+    assert "add the recording" in blocked.hint and "pipeline render" not in blocked.hint
+    assert [d.message for d in said if "not rendered yet" in d.message
+            and d.message.startswith("no rendered file")] == [
+        "no rendered file, not published: not-for-sale-15 yua web: not rendered yet",
+        "no rendered file, not published: not-for-sale-15 yua broadcast: not rendered yet"]
+    (languages,) = [d for d in said if "languages have no published variant" in d.message]
+    assert languages.message.startswith(
+        "1 of the manifest's 3 languages have no published variant, and are not on the page: "
+        "yua (blocked: audio track missing for language 'yua' (dub)")
+    assert languages.line == yua_line
+
+
 def test_verify_finds_a_tampered_download(campaign):
     publish(campaign)
     dist = campaign.path.parent.parent / "dist" / "blue-heart"

@@ -1,5 +1,6 @@
 """What a publish sends against what the manifest makes now: variants with no rendered file (not
-published: not rendered yet, or their last render failed, with its error), and variants
+published: blocked by a problem rendering cannot fix, not rendered yet, or their last render
+failed, with its error), the languages left with none at all, and variants
 rendered before their inputs changed (published as they were rendered: an old subtitle file or
 dub that broadcasters would air). Each is said, as a warning of the publish, so that nothing
 outdated goes out without a word.
@@ -7,28 +8,46 @@ outdated goes out without a word.
 
 from __future__ import annotations
 
-from pipeline.errors import Diagnostic, warning
+from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import Manifest
 from pipeline.publish.catalog import expected_variants, record_path
 from pipeline.render.failures import read_failure
 from pipeline.render.medium import not_applicable
 from pipeline.render.plan import build_plan
-from pipeline.render.variants import Variant
+from pipeline.render.variants import Plan, Variant, VariantPlan
 
 LISTED = 5   # variants named one by one; a half-rendered campaign gets one line
 
 
-def unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
-    """Warnings for the variants the manifest makes that have no record yet, each that failed
-    with its last failure, the others as not rendered yet; a combination that
+def publish_warnings(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
+    """What publish says of the manifest's variants against their records (`unrendered`,
+    `outdated`), from one plan."""
+    plan = build_plan([manifest.path])
+    return unrendered(manifest, records, plan) + outdated(manifest, records, plan)
+
+
+def unrendered(manifest: Manifest, records: list[dict], plan: Plan | None = None
+               ) -> list[Diagnostic]:
+    """Warnings for the variants the manifest makes that have no record yet: those blocked now
+    with their problem (rendering cannot make them), each that failed with its last failure, the
+    others as not rendered yet; a combination that
     makes no variant (the plan's `skipped`: render/medium.py) is not one of them. A spot is a
-    radio spot when it says so or its rendered records do (its master was probed then)."""
+    radio spot when it says so or its rendered records do (its master was probed then). Then
+    the languages left with no published variant at all, and why."""
     done = {(r["spot"], r["language"], r["profile"]) for r in records}
     radio = {r["spot"] for r in records if r.get("medium") == "radio"}
     missing = [(spot, language, profile) for spot, language, profile in expected_variants(manifest)
                if (spot.id, language.code, profile.name) not in done
                and not not_applicable(manifest, spot.medium == "radio" or spot.id in radio,
                                       spot, language, profile)]
+    plan = plan or build_plan([manifest.path])
+    blocked = {(v.variant.spot.id, v.variant.language.code, v.variant.profile.name): v
+               for v in plan.variants if v.status == "blocked"}
+    stopped = [(spot, language, profile, blocked[spot.id, language.code, profile.name])
+               for spot, language, profile in missing
+               if (spot.id, language.code, profile.name) in blocked]
+    missing = [(spot, language, profile) for spot, language, profile in missing
+               if (spot.id, language.code, profile.name) not in blocked]
     # A failed render leaves no file and no record, only its memo (render/failures.py): each
     # is said for what it is, the failure with its error, so nobody has to guess.
     failed = [(spot, language, profile, failure) for spot, language, profile in missing
@@ -37,7 +56,49 @@ def unrendered(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
     named = {(spot.id, language.code, profile.name) for spot, language, profile, _ in failed}
     never = [(spot, language, profile) for spot, language, profile in missing
              if (spot.id, language.code, profile.name) not in named]
-    return _failed(manifest, failed) + _never_rendered(manifest, never)
+    return (_blocked(stopped) + _failed(manifest, failed) + _never_rendered(manifest, never)
+            + unpublished_languages(manifest, records, stopped))
+
+
+def _cause(planned: VariantPlan) -> Diagnostic:
+    """The problem that blocks a variant, as the plan found it (its words, place and hint)."""
+    return next((d for d in planned.problems if d.severity == "error"),
+                error("; ".join(planned.reasons) or "blocked", planned.variant.output))
+
+
+def _blocked(stopped: list) -> list[Diagnostic]:
+    """One warning per problem, at the problem's place with its hint: 'pipeline render'
+    cannot make these (a dub running past the spot's end, a rate a profile refuses)."""
+    by_cause: dict[Diagnostic, list[str]] = {}
+    for spot, language, profile, planned in stopped:
+        by_cause.setdefault(_cause(planned), []).append(f"{spot.id} {language.code} {profile.name}")
+    found = []
+    for cause, names in by_cause.items():
+        which = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        count = f"{len(names)} variants have" if len(names) > 1 else "variant has"
+        found.append(warning(f"{count} no rendered file, not published ({which}): blocked: "
+                             f"{cause.message}", cause.path, cause.line,
+                             hint=cause.hint or "'pipeline validate' shows the problem"))
+    return found
+
+
+def unpublished_languages(manifest: Manifest, records: list[dict], stopped: list
+                          ) -> list[Diagnostic]:
+    """The manifest's languages with no rendered variant at all, and why: the page lists the
+    languages it has, and a broadcaster must not read a campaign of 8 languages as one of 6."""
+    rendered = {r["language"] for r in records}
+    why = {}
+    for _, language, _, planned in stopped:
+        why.setdefault(language.code, f"blocked: {_cause(planned).message}")
+    absent = [language for language in manifest.languages if language.code not in rendered]
+    if not absent:
+        return []
+    said = "; ".join(f"{language.code} ({why.get(language.code, 'not rendered yet')})"
+                     for language in absent)
+    return [warning(f"{len(absent)} of the manifest's {len(manifest.languages)} languages have "
+                    f"no published variant, and are not on the page: {said}", manifest.path,
+                    absent[0].line,
+                    hint="tell the stations which languages are still to come")]
 
 
 def _failed(manifest: Manifest, failed: list) -> list[Diagnostic]:
@@ -67,12 +128,14 @@ def _never_rendered(manifest: Manifest, never: list) -> list[Diagnostic]:
             for spot, language, profile in never]
 
 
-def outdated(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
+def outdated(manifest: Manifest, records: list[dict], plan: Plan | None = None
+             ) -> list[Diagnostic]:
     """Warnings for the rendered variants whose inputs or settings changed since they were
     rendered (`plan`'s stale or blocked ones), with what changed: their files are published as
     they are. Planning reads the inputs' hashes and probes from the render's cache."""
     rendered = {(r["spot"], r["language"], r["profile"]) for r in records}
-    changed = [v for v in build_plan([manifest.path]).variants if v.status != "up-to-date"
+    plan = plan or build_plan([manifest.path])
+    changed = [v for v in plan.variants if v.status != "up-to-date"
                and (v.variant.spot.id, v.variant.language.code, v.variant.profile.name) in rendered]
     # A variant whose file is current but a poster, certificate or sidecar beside it is
     # missing or replaced: not "rendered before its inputs changed" (render/remake.py).

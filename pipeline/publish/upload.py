@@ -29,7 +29,7 @@ from pipeline.publish.catalog import (
     relative_url,
 )
 from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
-from pipeline.publish.freshness import outdated, unrendered
+from pipeline.publish.freshness import publish_warnings
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_pages
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
@@ -157,7 +157,7 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
         raise PipelineError("nothing to publish: no variant of this campaign has been rendered",
                             manifest.path, hint="run 'pipeline render' first")
     report = PublishReport(manifest.campaign, target.location(manifest.campaign), dry_run)
-    report.diagnostics += unrendered(manifest, records) + outdated(manifest, records)
+    report.diagnostics += publish_warnings(manifest, records)
     if presign_seconds and not target.supports_presign:
         report.diagnostics.append(warning("--presign has no effect on a folder target",
                                           manifest.path))
