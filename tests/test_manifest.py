@@ -35,6 +35,16 @@ GOOD = """\
 """
 
 
+# A manifest's first lines, one spot and one language, for tests of its other keys.
+ONE_SPOT = textwrap.dedent("""\
+    campaign: c
+    title: t
+    source_language: spa
+    spots: [{id: s, master: spot.mp4}]
+    languages: [{code: nah, treatment: soft}]
+    """)
+
+
 def errors_of(campaign, text: str) -> list[str]:
     with pytest.raises(ValidationError) as caught:
         load_manifest(campaign.write_text(text))
@@ -172,12 +182,7 @@ def test_encoder_settings_ffmpeg_would_refuse_are_errors_at_their_line(tmp_path)
     # A bogus preset passed validate, then failed at render every variant sharing its ffmpeg
     # run, the same error printed once per variant.
     manifest = tmp_path / "m.yaml"
-    manifest.write_text(textwrap.dedent("""\
-        campaign: c
-        title: t
-        source_language: spa
-        spots: [{id: s, master: spot.mp4}]
-        languages: [{code: nah, treatment: soft}]
+    manifest.write_text(ONE_SPOT + textwrap.dedent("""\
         profiles:
           proxy: {preset: bogus}
           tiny:
@@ -258,11 +263,6 @@ def test_each_page_and_the_slate_show_the_title_in_their_language(campaign):
 # --- every numeric setting has its range, checked at its line ---------------------------------
 
 RANGED = """\
-    campaign: c
-    title: t
-    source_language: spa
-    spots: [{id: s, master: spot.mp4}]
-    languages: [{code: nah, treatment: soft}]
     profiles:
       whatsapp:
         base: %s
@@ -288,7 +288,7 @@ RANGED = """\
 def test_a_profile_figure_out_of_its_range_is_an_error_at_its_line(tmp_path, base, setting,
                                                                   message):
     manifest = tmp_path / "b8.yaml"
-    manifest.write_text(textwrap.dedent(RANGED % (base, setting)), encoding="utf-8")
+    manifest.write_text(ONE_SPOT + textwrap.dedent(RANGED % (base, setting)), encoding="utf-8")
     with pytest.raises(ValidationError) as caught:
         load_manifest(manifest)
     found = [d.format() for d in caught.value.diagnostics]
@@ -306,7 +306,7 @@ def test_a_profile_figure_out_of_its_range_is_an_error_at_its_line(tmp_path, bas
 def test_a_style_or_qc_figure_out_of_its_range_is_an_error_at_its_line(tmp_path, section,
                                                                       message):
     manifest = tmp_path / "m.yaml"
-    manifest.write_text(textwrap.dedent(RANGED % ("web", "crf: 20")) + section + "\n",
+    manifest.write_text(ONE_SPOT + textwrap.dedent(RANGED % ("web", "crf: 20")) + section + "\n",
                         encoding="utf-8")
     with pytest.raises(ValidationError) as caught:
         load_manifest(manifest)
