@@ -63,12 +63,10 @@ def index_folder(folder: Path) -> FolderIndex:
 
 def input_problem(path: Path) -> tuple[str, str] | None:
     """Why an input the manifest names cannot be read, in words that follow its name (`master
-    of spot 'x' is a folder, not a file`), and what to do; None when it can be read. Checked
+    of spot 'x' is a folder, not a file`), and what to do; None when it can be read (the
+    manifest's paths are resolved: a link to nothing is its missing target). Checked
     before the file is hashed or probed, where the OSError would name the file without the
     manifest's line, and stop the whole run."""
-    if path.is_symlink() and not path.exists():
-        return (f"is a link to {os.readlink(path)}, which is not there",
-                "fix the link, or name the file itself")
     if not path.exists():
         return "not found", "check the path; relative paths start from the manifest's folder"
     if path.is_dir():
