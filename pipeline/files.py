@@ -79,5 +79,6 @@ def input_problem(path: Path) -> tuple[str, str] | None:
             pass
     except OSError as exc:
         return (f"cannot be read ({exc.strerror or exc})",
-                "give this user permission to read it (chmod a+r), or copy it where it can be read")
+                "give this user permission to read it (chmod a+r), or copy it where it can "
+                "be read")
     return None

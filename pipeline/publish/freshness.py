@@ -71,7 +71,8 @@ def _blocked(stopped: list) -> list[Diagnostic]:
     cannot make these (a dub running past the spot's end, a rate a profile refuses)."""
     by_cause: dict[Diagnostic, list[str]] = {}
     for spot, language, profile, planned in stopped:
-        by_cause.setdefault(_cause(planned), []).append(f"{spot.id} {language.code} {profile.name}")
+        name = f"{spot.id} {language.code} {profile.name}"
+        by_cause.setdefault(_cause(planned), []).append(name)
     found = []
     for cause, names in by_cause.items():
         which = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
