@@ -368,3 +368,28 @@ def test_the_catalog_says_which_built_in_a_profile_derives_from(tmp_path):
     whatsapp, web = build_catalog(load_manifest(manifest), records, hashes={})["variants"]
     assert whatsapp["profile_base"] == "messaging" and "profile_base" not in web
     assert kind_of(whatsapp).label == "Video for messaging apps"
+
+
+def test_the_languages_a_campaign_has_but_the_page_does_not_are_named(tmp_path):
+    # A trial's campaign of 8 languages was published with 2 blocked: the page said "6
+    # languages", and a station took the campaign for one of 6.
+    from pipeline.publish.catalog import build_catalog
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("campaign: c\ntitle: C\nsource_language: spa\n"
+                        "spots: [{id: s, master: s.mp4}]\n"
+                        "languages: [{code: nah, treatment: burn}, {code: yua, treatment: dub},"
+                        " {code: tar, name: Rarámuri, treatment: dub}]\n"
+                        "profiles: {web: ~}\n", encoding="utf-8")
+    records = [{"spot": "s", "language": "nah", "profile": "web", "file": "s.nah.web.mp4",
+                "bytes": 1, "sha256": "0" * 64}]
+    catalog = build_catalog(load_manifest(manifest), records, hashes={})
+    assert [item["code"] for item in catalog["languages_missing"]] == ["yua", "tar"]
+    spanish, english = render_page(catalog, "es"), render_page(catalog, "en")
+    # Each named as the page names languages (language_name), with its code.
+    assert ('id="languages-missing">Aún no están en esta página: maya (yua) y tarahumara (tar)<'
+            in spanish)
+    assert (f'id="languages-missing">Not on this page yet: {language_name("yua", "en")} (yua) '
+            f'and {language_name("tar", "en", "Rarámuri")} (tar)<' in english)
+    # A catalog without missing languages, or older than the key, says nothing.
+    del catalog["languages_missing"]
+    assert "languages-missing" not in render_page(catalog, "es")

@@ -131,12 +131,15 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     warning of an older record), which the page says in its language (publish/wording.py).
 
     `hashes` gives the size and sha256 of attachments (read from disk when not given).
+    `languages_missing`: the manifest's languages with no variant here ({code, name}), which the
+    page names, so that a station does not take a campaign of 8 languages for one of 6.
     """
     url_for = url_for or relative_url
     hashes = attachment_hashes(manifest, records) if hashes is None else hashes
     spots = {spot.id: spot for spot in manifest.spots}
     languages = {language.code: language for language in manifest.languages}
     kinds = {profile.name: profile.kind for profile in manifest.profiles}
+    present = {record["language"] for record in records}
     return {
         "campaign": manifest.campaign,
         "title": manifest.title,
@@ -144,6 +147,8 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
         "generated": generated or utc_now(),
         "pipeline_version": __version__,
         "variants": [_variant(r, spots, languages, kinds, url_for, hashes) for r in records],
+        "languages_missing": [{"code": language.code, "name": language.name}
+                              for language in manifest.languages if language.code not in present],
     }
 
 

@@ -84,6 +84,9 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         language_name=lambda code, own=None: language_name(code, language, own),
         localised=lambda detail: localised(detail, language),
         languages={variant["language"] for variant in catalog["variants"]},
+        # The manifest's languages with no variant here (none in a catalog older than the key).
+        missing=[f"{language_name(item['code'], language, item['name'])} ({item['code']})"
+                 for item in catalog.get("languages_missing", [])],
         media=MEDIA, media_present=[medium for medium in MEDIA if medium in present],
         treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS,
         fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
