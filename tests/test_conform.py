@@ -197,7 +197,10 @@ def test_one_stream_is_used_and_any_other_is_named():
     assert (sound.streams, sound.layout, warnings) == ((0,), "stereo", [])
     sound, warnings = choose_streams(info(video(), audio(1, 6, "5.1(side)"), audio(2)), AudioChoice())
     assert (sound.streams, sound.layout) == ((0,), "5.1(side)")
-    assert len(warnings) == 1 and "a:1 (stream #2, aac stereo)" in str(warnings[0]) and "not used" in str(warnings[0])
+    # What the sound is made of, then what is left out.
+    assert "only a:0 (stream #1, aac 5.1(side)) is used, downmixed to stereo" in str(warnings[0])
+    assert len(warnings) == 2
+    assert "a:1 (stream #2, aac stereo)" in str(warnings[1]) and "not used" in str(warnings[1])
 
 
 def test_two_mono_streams_default_to_left_and_right_and_say_so():
@@ -207,6 +210,30 @@ def test_two_mono_streams_default_to_left_and_right_and_say_so():
     assert "a:0 (stream #1, aac mono) is used as left, a:1 (stream #2, aac mono) as right" in str(warnings[0])
     sound, warnings = choose_streams(master, AudioChoice((1, 0)))
     assert sound.streams == (1, 0) and warnings == []
+
+
+def test_split_mono_streams_without_the_key_take_tracks_1_and_2_as_left_and_right():
+    # An edit suite's ProRes: the stereo mix on tracks 1-2, stems or a 5.1 on the others. The
+    # first stream alone was taken as the whole mix, in both channels: the right one was lost,
+    # and the warning named only the streams left out.
+    master = info(video(), *(audio(i, 1, "mono") for i in range(1, 7)))
+    sound, warnings = choose_streams(master, AudioChoice())
+    assert (sound.streams, sound.layout) == ((0, 1), "stereo")
+    said = str(warnings[0])
+    assert ("has 6 audio streams: a:0 (stream #1, aac mono) is used as left, a:1 (stream #2, aac "
+            "mono) as right") in said
+    assert "'audio: {streams: [0, 1, 2, 3, 4, 5]}' takes them so" in said
+    assert "L R C LFE Ls Rs" in said
+    unused = str(warnings[1])
+    assert "not used" in unused and "a:2" in unused and "a:5" in unused
+    sound, warnings = choose_streams(info(video(), *(audio(i, 1, "mono") for i in range(1, 5))),
+                                     AudioChoice())
+    assert sound.streams == (0, 1) and "5.1" not in str(warnings[0])
+    # A mono first stream beside a stereo one is the sound alone, and said so.
+    sound, warnings = choose_streams(info(video(), audio(1, 1, "mono"), audio(2)), AudioChoice())
+    assert sound.streams == (0,) and sound.layout == "mono"
+    assert "only a:0 (stream #1, aac mono) is used, as mono, the same in the left and right " \
+           "channels" in str(warnings[0])
 
 
 def test_six_mono_streams_make_5_1_and_bad_choices_are_refused():

@@ -168,6 +168,26 @@ def test_split_mono_keeps_one_tone_per_channel(layouts):
     assert "is used as left" in layouts.output and "a:1 (stream #2, pcm_s24le mono)" in layouts.output
 
 
+def test_six_split_mono_streams_without_the_key_keep_tracks_1_and_2_as_stereo(tmp_path):
+    # An edit suite's ProRes with no `audio:` key: before, a:0 alone was the mix, in both
+    # channels (track 2's right channel lost, and the warning never said the sound was mono).
+    media = tmp_path / "media"
+    media.mkdir()
+    tone = "sine=frequency={}:sample_rate=48000:duration=3,volume=-20dB"
+    spots = Spots(tmp_path, {"tracks": sound_master(
+        media / "tracks.mov", *(tone.format(f) for f in (440, 660, 880, 60, 990, 1100)),
+        codec="pcm_s24le")})
+    manifest = spots.write([{"code": "tzo", "treatment": "soft"}], {"small": SMALL})
+    result = render(manifest)
+    assert result.exit_code == 0, result.output
+    out = spots.out("tracks", "tzo", "small")
+    assert channel_band_rms_db(out, 0, 440) - channel_band_rms_db(out, 0, 660) > 20   # a:0 left
+    assert channel_band_rms_db(out, 1, 660) - channel_band_rms_db(out, 1, 440) > 20   # a:1 right
+    assert channel_band_rms_db(out, 0, 880) < -60 and channel_band_rms_db(out, 1, 1100) < -60
+    assert "a:0 (stream #1, pcm_s24le mono) is used as left, a:1 (stream #2, pcm_s24le mono) " \
+           "as right" in result.output
+
+
 def test_the_spot_chooses_streams_and_the_others_are_named(layouts):
     out = layouts.out("three", "tzo", "small")
     assert channel_band_rms_db(out, 0, 660) - channel_band_rms_db(out, 0, 440) > 20   # a:1 left

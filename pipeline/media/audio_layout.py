@@ -129,8 +129,10 @@ def describe_stream(number: int, stream: Stream) -> str:
 def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | None, list[str]]:
     """The master's sound under the spot's `audio:` key, and warnings to give the user.
 
-    Default without the key: the only audio stream; two mono streams as left and right (said in
-    a warning); else the first stream. Every stream left out is named in a warning.
+    Default without the key: the only audio stream; two mono streams as left and right, and of
+    more streams the first two when they are mono (an edit suite's stereo mix on tracks 1-2);
+    else the first stream. A default taken among several streams is said in a warning (what the
+    sound is made of), and every stream left out is named in another.
     Raises `PipelineError` (without a place: the caller knows the manifest line) when the key
     names streams that do not exist or whose channels make no known layout.
     """
@@ -152,8 +154,23 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
                                "%(right)s as right (set 'audio: {streams: [...]}' on the spot to "
                                "choose)"), file=str(info.path), left=described[0],
                             right=described[1]))
+    elif len(audio) > 2 and all(s.channels == 1 for s in audio[:2]):
+        # An edit suite's export (ProRes, MXF) puts the stereo mix on tracks 1-2 and stems or
+        # a 5.1 on the others: tracks 1-2 as left and right keeps the mix's stereo.
+        chosen = (0, 1)
+        warnings.append(say(N_("%(file)s has %(count)s audio streams: %(left)s is used as left, "
+                               "%(right)s as right, as an edit suite's stereo mix on tracks 1-2 "
+                               "(set 'audio: {streams: [...]}' on the spot to choose others"
+                               "%(surround)s)"),
+                            file=str(info.path), count=len(audio), left=described[0],
+                            right=described[1], surround=_as_surround(audio)))
     else:
         chosen = (0,) if audio else ()
+        if len(audio) > 1:
+            warnings.append(say(N_("%(file)s has %(count)s audio streams: only %(first)s is used, "
+                                   "%(how)s (set 'audio: {streams: [...]}' on the spot to choose "
+                                   "others)"), file=str(info.path), count=len(audio),
+                                first=described[0], how=_heard_as(audio[0])))
     unused = [described[n] for n in range(len(audio)) if n not in chosen]
     if unused:
         why = N_("the spot says 'audio: silent'") if choice.silent else N_("not in the spot's mix")
@@ -180,6 +197,24 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     ends = tuple(delay + s.duration if s.duration else None for delay, s in zip(delays, streams))
     return SoundMap(chosen, layout, delays, tuple(s.sample_rate or 48000 for s in streams),
                     ends), warnings
+
+
+def _as_surround(audio: list[Stream]) -> Message | str:
+    """For six mono streams, how to take them as 5.1 instead: in ffmpeg's 5.1 order, that of a
+    WAV's channel mask and of SMPTE ST 428-3's tracks, L R C LFE Ls Rs."""
+    if len(audio) != 6 or any(s.channels != 1 for s in audio):
+        return ""
+    return say(N_("; if they are a 5.1 mix in L R C LFE Ls Rs order, 'audio: {streams: "
+                  "[0, 1, 2, 3, 4, 5]}' takes them so, downmixed to stereo by ITU-R BS.775"))
+
+
+def _heard_as(stream: Stream) -> Message:
+    """What the variants' sound is made of when one stream is taken."""
+    if stream.channels == 1:
+        return say(N_("as mono, the same in the left and right channels"))
+    if stream.channels == 2:
+        return say(N_("as left and right"))
+    return say(N_("downmixed to stereo (ITU-R BS.775)"))
 
 
 def stereo_sound(source, sound: SoundMap, duration: float,
