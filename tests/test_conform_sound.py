@@ -6,6 +6,7 @@ its two channels (band levels per channel), masters without sound."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 
 import numpy as np
@@ -241,3 +242,71 @@ def test_audio_silent_gives_a_silent_track_of_the_profile(soundless):
     record = json.loads(out.with_suffix(".json").read_text())
     assert record["loudness"]["integrated_lufs"] is None and record["settings"]["sound"] == {"silent": True}
     assert not [w for w in record["qc"]["warnings"] if w["code"] == "silent-audio"]   # asked for
+
+
+@pytest.fixture(scope="module")
+def unsounded(tmp_path_factory):
+    # A master whose sound (3 s) stops half-way through its picture (6 s), one whose sound is
+    # an all-silent AAC track, and the same silent master with the spot's `audio: silent`.
+    root = tmp_path_factory.mktemp("conform-unsounded")
+    media = root / "media"
+    media.mkdir()
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=6",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3",
+           *X264, "-c:a", "aac", str(media / "short.mp4"))
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=4",
+           "-f", "lavfi", "-i", "anullsrc=sample_rate=48000:channel_layout=stereo", "-t", "4",
+           *X264, "-c:a", "aac", str(media / "quiet.mp4"))
+    shutil.copy(media / "quiet.mp4", media / "meant.mp4")
+    return Spots(root, {"short": media / "short.mp4", "quiet": media / "quiet.mp4",
+                        "meant": media / "meant.mp4"}, spot_keys={"meant": {"audio": "silent"}})
+
+
+def test_a_short_or_silent_master_sound_is_said_once_before_rendering(unsounded):
+    # Before, validate and plan said nothing: the short sound went to air padded with 3 s of
+    # silence without a word, the silent one was said only after the render, of each file.
+    manifest = unsounded.write([{"code": "tzo", "treatment": "soft"},
+                                {"code": "nah", "treatment": "burn"}],
+                               {"small": SMALL, "other": SMALL | {"crf": 35}})
+    for command in ("validate", "plan"):
+        result = CliRunner().invoke(cli, [command, str(manifest)])
+        assert result.exit_code == 0, result.output
+        short = [line for line in result.stderr.splitlines() if "before its picture" in line]
+        assert short == [f"{unsounded.masters['short']}: warning: the master's sound ends 3.0 s "
+                         "before its picture (padded with silence): its sound stops at 3.0 s of "
+                         "6.0 s (hint: export the master again with its sound running to the "
+                         "picture's end)"], result.stderr
+        silent = [line for line in result.stderr.splitlines() if "sound is silent" in line]
+        assert len(silent) == 1 and silent[0].startswith(
+            f"{unsounded.masters['quiet']}: warning: the master's sound is silent"), result.stderr
+        assert "goes to air silent" in silent[0] and "'audio: silent'" in silent[0]
+
+
+def test_the_warnings_are_the_variants_and_the_silence_is_said_once(unsounded):
+    manifest = unsounded.write([{"code": "tzo", "treatment": "soft"}], {"small": SMALL})
+    result = render(manifest, "--spot", "short", "--spot", "quiet")
+    assert result.exit_code == 0, result.output
+    out = unsounded.out("short", "tzo", "small")
+    sound = decoded_samples(out)
+    assert np.abs(sound[:int(2.9 * 48000)]).max() > 0.01         # the tone, then silence:
+    assert np.abs(sound[int(3.05 * 48000):]).max() < 1e-4        # what the warning says
+    assert sound_codes(out) == ["master-sound-short"]
+    quiet = unsounded.out("quiet", "tzo", "small")
+    assert np.abs(decoded_samples(quiet)).max() == 0.0
+    assert sound_codes(quiet) == ["master-silent"]    # not again as the file's "silent-audio"
+    strict = render(manifest, "--spot", "short", "--strict")
+    assert strict.exit_code == 1
+
+
+def sound_codes(out) -> list[str]:
+    """The codes of a variant's QC warnings about its sound (its subtitles' left out)."""
+    record = json.loads(out.with_suffix(".json").read_text())
+    return [w["code"] for w in record["qc"]["warnings"]
+            if w["code"].startswith("master") or w["code"] == "silent-audio"]
+
+
+def test_a_spot_meant_to_be_silent_gets_no_word(unsounded):
+    manifest = unsounded.write([{"code": "tzo", "treatment": "soft"}], {"small": SMALL})
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert "meant.mp4: warning" not in result.stderr and "quiet.mp4: warning" in result.stderr

@@ -54,6 +54,8 @@ _MEDIA = {
     "leading-silence": N_("Silence at the start"),
     "trailing-silence": N_("Silence at the end"),
     "audio-streams": N_("Master's audio streams chosen"),
+    "master-silent": N_("Master's sound silent"),
+    "master-sound-short": N_("Master's sound shorter than its picture"),
     "silent-audio": N_("Silent audio"),
     "loudness-range": N_("Loudness range too wide for broadcast"),
     "picture-colour": N_("Picture colours not as in the master"),

@@ -115,6 +115,33 @@ def analyse_master_sound(master: Master) -> SoundAnalysis:
         raise _undecodable(exc, "the master's sound", path, "export the master again") from None
 
 
+def master_sound_warnings(path: Path, analysis: SoundAnalysis, picture: float) -> list[Diagnostic]:
+    """What the burned and subtitled variants of a video master of `picture` seconds carry from
+    its sound (`analyse_master_sound`'s analysis) that nobody asked for: silence (undefined
+    loudness: no 400 ms block reaches EBU R128's -70 LUFS gate), or sound that ends more than
+    a delivery's default `duration_tolerance` (0.5 s) before the picture, the rest padded with
+    silence. Warnings, not errors: the dubs' variants are unaffected and a spot's `audio:
+    silent` says silence is meant; `--strict` refuses them. Neither for a spot with `audio:
+    silent`, which has no sound analysed."""
+    if not analysis.loudness.defined:
+        return [warning(say(N_("the master's sound is silent (its loudness is undefined: no 400 "
+                               "ms block reaches EBU R128's -70 LUFS gate): every burned and "
+                               "subtitled variant goes to air silent")), path,
+                        hint="export the master again with its sound, or choose its streams "
+                             "with the spot's 'audio:' key; 'audio: silent' on the spot says "
+                             "the spot is meant to be silent", code="master-silent")]
+    # The decoded sound, aligned with the picture: where it ends on the picture's clock.
+    ends = analysis.defects.length if analysis.defects is not None else None
+    if ends is None or picture - ends <= QcSettings().duration_tolerance:
+        return []
+    return [warning(say(N_("the master's sound ends %(short)s s before its picture (padded with "
+                           "silence): its sound stops at %(end)s s of %(length)s s"),
+                        short=Number(picture - ends, ".1f"), end=Number(ends, ".1f"),
+                        length=Number(picture, ".1f")), path,
+                    hint="export the master again with its sound running to the picture's end",
+                    code="master-sound-short")]
+
+
 def _undecodable(exc: RenderError, what: str, path: Path, hint: str) -> MediaError:
     """ffmpeg's last word on a file it could not decode, as an error on that file."""
     said = exc.stderr_tail.strip().splitlines()[-1] if exc.stderr_tail.strip() else "unreadable"

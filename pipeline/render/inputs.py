@@ -25,7 +25,8 @@ from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
 from pipeline.messages import N_
 from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_delivery,
-                                       dead_air, defect_warnings, find_delivery)
+                                       dead_air, defect_warnings, find_delivery,
+                                       master_sound_warnings)
 from pipeline.render.medium import MASTER_SOUND
 
 PROBES_AT_ONCE = 4
@@ -219,11 +220,14 @@ class Inputs:
     def _video_master_sound(self, spot: Spot, master: Master
                             ) -> tuple[SoundAnalysis, list[Diagnostic]]:
         """A video master's sound analysed (the loudness its levelling starts from, its DC
-        offset subtracted when it has one), and its DC offset and clipping as warnings on the
-        master, for the burned and subtitled variants that carry it."""
+        offset subtracted when it has one), and its silence, its end before the picture's, its
+        DC offset and clipping as warnings on the master, for the burned and subtitled variants
+        that carry it."""
         analysis = self._once(("video-sound", spot.master), lambda: self._analyse_master(master))
         warnings = self._once(("video-sound-check", spot.master), lambda: self._checked(
-            defect_warnings(spot.master, analysis, N_("master's sound")) if analysis.defects else []))
+            master_sound_warnings(spot.master, analysis, master.info.duration)
+            + (defect_warnings(spot.master, analysis, N_("master's sound"))
+               if analysis.defects else [])))
         return analysis, warnings
 
     def _analyse_master(self, master: Master) -> SoundAnalysis:

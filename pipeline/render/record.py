@@ -100,12 +100,15 @@ def leader_offset(plan: VariantPlan) -> float:
 
 def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence
-    nobody asked for (a spot's `audio: silent` asks for it), and a loudness range wider than the
-    profile's (levelling is a plain gain: nothing compresses a mix whose quiet passages would be
-    lost on air)."""
+    nobody asked for (a spot's `audio: silent` asks for it) and no input's warning already
+    said (a master's silent sound: deliveries.master_sound_warnings), and a loudness range
+    wider than the profile's (levelling is a plain gain: nothing compresses a mix whose quiet
+    passages would be lost on air)."""
     profile, loudness = plan.variant.profile, audio.loudness
     if not loudness.defined:
-        if plan.variant.language.treatment in MASTER_SOUND and plan.conform.silent:
+        # Asked for, or already said of the master's sound at planning, where it comes from.
+        if plan.variant.language.treatment in MASTER_SOUND and (
+                plan.conform.silent or any(w.code == "master-silent" for w in plan.warnings)):
             return []
         return [warning(say(N_("the audio is silent: its loudness is undefined (no 400 ms block "
                                "reaches EBU R128's -70 LUFS gate)")), plan.variant.output,
