@@ -25,6 +25,7 @@ from pipeline.media.scan import FieldCounts, ScanDecision, decide
 from pipeline.media.timecode import constant_rate
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from tests.conformmedia import progressive_coded_interlaced_master
+from tests.mediacheck import field_counts
 
 WEB = BUILTIN_PROFILES["web"]
 SMALL = Profile("small", 320, 180)
@@ -173,12 +174,46 @@ def test_scan_follows_a_clear_sample_and_the_flag_otherwise():
     assert decide(video(field_order=None), FieldCounts(26, 37, 13, 0)).scan == "progressive"
 
 
+def test_a_flag_s_field_order_falls_only_to_the_other_order_in_nearly_every_frame():
+    tt = video(field_order="tt")
+    # A progressive test card coded TFF, sampled from 1.5 s: BFF won the sample, not the file
+    # (76 TFF, 41 BFF, 33 progressive), and the plan did not say it went against the flag.
+    assert decide(tt, FieldCounts(14, 40, 22, 0)) == ScanDecision(
+        "tff", "idet unclear, flag", FieldCounts(14, 40, 22, 0))
+    wrong = decide(tt, FieldCounts(2, 40, 3, 7))
+    assert (wrong.scan, wrong.because) == ("bff", "idet overrules the top-field-first flag "
+                                                  "(field_order tt)")
+    assert wrong.describe() == ("interlaced, bottom field first (idet overrules the "
+                                "top-field-first flag (field_order tt); idet: 2 TFF, 40 BFF, "
+                                "3 progressive, 7 undetermined)")
+    # Progressive in a sample is an interlaced flag overruled too, and said.
+    psf = decide(video(field_order="bb"), FieldCounts(3, 2, 60, 10))
+    assert (psf.scan, psf.because) == ("progressive", "idet overrules the bottom-field-first flag "
+                                                      "(field_order bb)")
+    assert decide(video(field_order=None), FieldCounts(3, 2, 60, 10)).because == "idet"
+    assert decide(tt, FieldCounts(60, 2, 3, 0)).because == "idet"            # agrees with it
+
+
 def test_a_progressive_picture_coded_interlaced_keeps_its_flag_s_field_order(tmp_path):
     master = examine(probe(progressive_coded_interlaced_master(tmp_path / "psf.mp4")), AudioChoice())
     counts = master.scan.counts
     assert master.info.video.field_order == "tt" and min(counts.tff, counts.bff) >= 10   # both orders
     # Before, the larger of the two won: bottom field first, against the flag.
     assert (master.scan.scan, master.scan.because) == ("tff", "idet unclear, flag")
+
+
+def test_a_sample_that_reads_the_other_order_more_often_does_not_overrule_the_flag(tmp_path):
+    # ffmpeg's idet over the whole file agrees with the flag (TFF 76, BFF 41, progressive 33);
+    # the sample read BFF 40 to TFF 14, and the master was deinterlaced bottom field first.
+    master = examine(probe(progressive_coded_interlaced_master(tmp_path / "psf.mp4", seconds=6)),
+                     AudioChoice())
+    whole = field_counts(master.info.path)
+    assert whole["tff"] > whole["bff"], whole
+    counts = master.scan.counts
+    assert counts.bff > counts.tff, counts          # the sample's majority is not the file's
+    assert master.scan.scan == "tff"
+    assert ("interlaced, top field first (idet unclear, flag; idet: "
+            f"{counts.tff} TFF, {counts.bff} BFF") in master.summary()
 
 
 # --- sound ----------------------------------------------------------------------------------

@@ -7,15 +7,25 @@ frame: combing on every moving edge, and browsers never deinterlace an MP4. The 
   master file: the counts are cached by its content), because flags are often missing or wrong:
   muxers disagree on the meaning of `tb`/`bt`, PsF material is flagged interlaced, and an edit
   suite's export or a transcode can flag woven fields `progressive`;
-- a stream flagged interlaced (`tt`, `bb`, `tb`, `bt`) or not flagged: the sample's verdict wins
-  when it is clear, one field order outnumbering the other; when it is not (a still picture
-  shows no combing, a progressive picture's fine detail reads as both orders), the flag does;
+- a stream not flagged: the sample's verdict wins when it is clear, one field order outnumbering
+  the other; when it is not (a still picture shows no combing), the picture is progressive;
+- a stream flagged interlaced (`tt`, `bb`, `tb`, `bt`): the flag's field order stands unless the
+  other order shows in nearly every frame of the sample (OVERRULE to 1 against the flag's order
+  and the progressive frames together). `idet` on progressive content coded interlaced (PAL's
+  25p as PsF) reads fine moving detail as combing of either order, and which one wins a 75-frame
+  sample is noise: a 6 s 576-line test card flagged `tt` read 14 TFF, 40 BFF, 22 progressive
+  from 1.5 s in, and 76 TFF, 41 BFF, 33 progressive over the whole file; woven fields of the
+  other order read it nearly always (0 TFF, 40 BFF, 3 progressive), and where motion is too
+  slow for that a wrong order costs little. A sample plainly progressive overrules the flag
+  (PsF flagged interlaced);
 - a stream flagged `progressive`: the flag stands unless the picture has the height of an
   interlaced format (480, 486 or 576 lines, ITU-R BT.601; 1080, SMPTE ST 274) and the sample is
   plainly interlaced, one field order in nearly every frame. `idet` reads fast progressive
   motion as combing now and then (a grainy 1080p master read 32 TFF, 30 BFF, 59 progressive),
   and often on small pictures (a 320x180 moving test card: 44 TFF, 1 BFF, 5 progressive), where
   no interlaced format exists.
+
+A flag overruled is said in the decision (`ScanDecision.because`), with the sample's counts.
 
 Interlaced pictures are deinterlaced with `bwdif`, one frame per frame (`send_frame`: a 50i
 master stays 25 fps), with the field order found, before anything scales or burns into them.
@@ -39,16 +49,17 @@ Node = ffmpeg.nodes.FilterableStream
 Scan = Literal["progressive", "tff", "bff"]
 
 # Moves when the detection or the decision changes: part of the cached analysis' key.
-SCAN_VERSION = 6
+SCAN_VERSION = 7
 SAMPLE_FRAMES = 75           # frames `idet` looks at: 3 s of 25 fps (1080p: ~0.6 CPU-s with the seek)
 SAMPLE_FROM = 0.25           # where the sample starts, as a fraction of the duration (past slates)
 CLEAR = 2.0                  # a verdict is clear when it outnumbers the other one this many times
 MINIMUM = 10                 # ... and counts at least this many frames
-OVERRULE = 4.0               # a progressive flag falls to one field order outnumbering the rest 4:1
+OVERRULE = 4.0               # a flag falls to one field order outnumbering the rest 4:1
 INTERLACED_HEIGHTS = (480, 486, 576, 1080, 1088)   # lines of the interlaced formats (1088: coded)
 
 SCAN_NAMES: dict[Scan, str] = {"progressive": "progressive", "tff": "interlaced, top field first",
                                "bff": "interlaced, bottom field first"}
+FLAG_NAMES: dict[Scan, str] = {"tff": "top-field-first", "bff": "bottom-field-first"}
 # ffprobe's field order -> the field displayed first (AVFieldOrder: TT top coded and shown first,
 # BB bottom, TB top coded first but bottom shown first, BT the reverse).
 FLAGS: dict[str, Scan] = {"progressive": "progressive", "tt": "tff", "bt": "tff", "bb": "bff",
@@ -75,7 +86,7 @@ class FieldCounts:
 @dataclass(frozen=True)
 class ScanDecision:
     scan: Scan
-    because: str                       # "flag", "idet" or "idet unclear, flag"
+    because: str                       # "flag", "idet", "idet unclear, flag", "idet overrules ..."
     counts: FieldCounts | None = None
 
     def to_json(self) -> dict:
@@ -145,17 +156,30 @@ def decide(video: Stream, counts: FieldCounts | None) -> ScanDecision:
         if first >= MINIMUM and first >= OVERRULE * rest:
             return ScanDecision(order, "idet overrules the progressive flag", counts)
         return ScanDecision("progressive", "flag", counts)
+    overruled = (f"idet overrules the {FLAG_NAMES[flag]} flag (field_order {video.field_order})"
+                 if flag else "")
+    if flag:
+        other: Scan = "bff" if flag == "tff" else "tff"
+        against, held = _count(counts, other), _count(counts, flag) + counts.progressive
+        if against >= MINIMUM and against >= OVERRULE * held:
+            return ScanDecision(other, overruled, counts)
     interlaced = counts.tff + counts.bff
     # Woven fields show one order in nearly every frame; a sample split between the two orders
     # is fine moving detail read as combing (a 576-line progressive test card coded as TFF
     # interlaced read 26 TFF, 37 BFF, 13 progressive), and its order says nothing: the flag's
     # stands.
+    order = "tff" if counts.tff >= counts.bff else "bff"
     consistent = max(counts.tff, counts.bff) >= CLEAR * min(counts.tff, counts.bff)
-    if interlaced >= MINIMUM and interlaced >= CLEAR * counts.progressive and consistent:
-        return ScanDecision("tff" if counts.tff >= counts.bff else "bff", "idet", counts)
+    if (interlaced >= MINIMUM and interlaced >= CLEAR * counts.progressive and consistent
+            and flag in (None, order)):
+        return ScanDecision(order, "idet", counts)
     if counts.progressive >= MINIMUM and counts.progressive >= CLEAR * interlaced:
-        return ScanDecision("progressive", "idet", counts)
+        return ScanDecision("progressive", overruled or "idet", counts)
     return ScanDecision(flag or "progressive", "idet unclear, flag", counts)
+
+
+def _count(counts: FieldCounts, order: Scan) -> int:
+    return counts.tff if order == "tff" else counts.bff
 
 
 def deinterlace(video: Node, scan: Scan, per_field: bool = False) -> Node:
