@@ -221,3 +221,32 @@ def test_the_slate_says_its_duration_in_frames_at_the_rate_as_an_engineer_does()
     assert duration_text(450, Fraction(30000, 1001), english) == \
         "15.02 s · 450 frames at 29.97 fps"
     assert duration_text(150, Fraction(25), spanish) == "6.00 s · 150 cuadros a 25 fps"
+
+
+def test_an_interlaced_master_for_the_web_profiles_is_said_once_a_spot(campaign):
+    # 1080i50 came out of web and proxy as 25p, half its motion, without a word, while
+    # broadcast-prores said so; now every progressive profile says it: the web family once a
+    # spot (no 'scan:' of theirs keeps fields), a master profile once as before. The frame
+    # rate of every output stays the master's.
+    from tests.conformmedia import interlaced_master
+    interlaced_master(campaign.root / "media/spot.mp4")
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"},
+                               {"code": "tzo", "treatment": "burn"}],
+                              profiles={"web": None, "proxy": None, "broadcast-prores": None,
+                                        "radio": None})
+    result = CliRunner().invoke(cli, ["plan", str(manifest)])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines()
+            if "is deinterlaced into whole frames" in line]
+    line = load_manifest(manifest).line_of("profiles")
+    assert said == [
+        f"{manifest}:{line}: warning: profiles 'web' and 'proxy' are progressive: spot spot's "
+        "interlaced master (interlaced, top field first) is deinterlaced into whole frames, half "
+        "of its fields' motion (hint: web and phone players show whole frames only: to keep the "
+        "motion, export the master progressive at its field rate (50p or 59.94p))",
+        f"{manifest}:{line}: warning: profile 'broadcast-prores' is progressive: spot spot's "
+        "interlaced master (interlaced, top field first) is deinterlaced into whole frames, half "
+        "of its fields' motion (hint: to keep the fields, give the profile 'scan: tff' (HD's "
+        "field order, SMPTE ST 274))"], result.stderr

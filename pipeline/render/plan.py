@@ -230,6 +230,7 @@ class _Planner(Inputs):
             profile = variant.profile.oriented(float(plan.conform.geometry.display_aspect))
             if profile != variant.profile:
                 plan.variant = variant = replace(variant, profile=profile)
+            self._note_deinterlaced(plan)
             if language.treatment in MASTER_SOUND and plan.conform.sound is not None:
                 analysis, warnings = self._video_master_sound(spot, plan.conform)
                 _use_analysis(plan, "master", analysis)
@@ -302,23 +303,41 @@ class _Planner(Inputs):
             self._once(("timecode", profile.name, variant.spot.id), lambda: self._raise(
                 f"profile {profile.name!r}: {problem} (spot {variant.spot.id})",
                 self.manifest.line_of("profiles")))
-        scan = plan.conform.scan.scan if plan.conform is not None else "progressive"
-        if scan != "progressive" and profile.scan == "progressive":
-            # Said once a spot and profile, not a QC warning of the file: the profile asks for
-            # progressive frames, and a station may want them; the fields' motion is halved.
-            self._once(("woven", profile.name, variant.spot.id), lambda: self.diagnostics.append(
-                warning(f"profile {profile.name!r} is progressive: spot {variant.spot.id}'s "
-                        f"interlaced master ({SCAN_NAMES[scan]}) is deinterlaced into whole "
-                        "frames, half of its fields' motion", self.manifest.path,
-                        self.manifest.line_of("profiles"), code="deinterlaced",
-                        hint="to keep the fields, give the profile 'scan: tff' (HD's field "
-                             "order, SMPTE ST 274)")))
         if profile.leader and profile.leader.slate:
             font = self._once(("font", self.manifest.style.font, None),
                               lambda: self._resolve_slate_font())
             self._once(("slate-glyphs", variant.key, font.path),
                        lambda: raise_if_errors(slate_problems(variant, font)))
             self._add_input(plan, "slate_font", font.path)
+
+    def _note_deinterlaced(self, plan: VariantPlan) -> None:
+        """An interlaced master made progressive is said, not a QC warning of the file: the
+        profile asks for progressive frames, and a station or a player may want them; the
+        fields' motion is halved (a frame for every two fields, the frame rate kept). Once a
+        spot and master profile, which 'scan: tff' can make keep the fields; once a spot for
+        all the other (web, phone) profiles, which players show as whole frames only."""
+        variant, profile = plan.variant, plan.variant.profile
+        scan = plan.conform.scan.scan
+        if scan == "progressive" or profile.scan != "progressive" or profile.audio_only:
+            return
+        where = (self.manifest.path, self.manifest.line_of("profiles"))
+        interlaced = f"spot {variant.spot.id}'s interlaced master ({SCAN_NAMES[scan]})"
+        if profile.mastered:
+            self._once(("woven", profile.name, variant.spot.id), lambda: self.diagnostics.append(
+                warning(f"profile {profile.name!r} is progressive: {interlaced} is deinterlaced "
+                        "into whole frames, half of its fields' motion", *where,
+                        code="deinterlaced", hint="to keep the fields, give the profile 'scan: "
+                                                  "tff' (HD's field order, SMPTE ST 274)")))
+            return
+        names = [repr(p.name) for p in self.manifest.profiles
+                 if not (p.audio_only or p.mastered) and p.scan == "progressive"]
+        which = (f"profile {names[0]} is" if len(names) == 1
+                 else f"profiles {', '.join(names[:-1])} and {names[-1]} are")
+        self._once(("woven", variant.spot.id), lambda: self.diagnostics.append(
+            warning(f"{which} progressive: {interlaced} is deinterlaced into whole frames, half "
+                    "of its fields' motion", *where, code="deinterlaced",
+                    hint="web and phone players show whole frames only: to keep the motion, "
+                         "export the master progressive at its field rate (50p or 59.94p)")))
 
     def _raise(self, message: str, line: int | None):
         raise PipelineError(message, self.manifest.path, line)
