@@ -18,7 +18,8 @@ RENDER_VERSION = "16"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # ffmpeg's fast coder (render/audio.py); 14: a dub's or mix's subtitle
                        # track switched off in MP4/MOV (media/track_header.py);
                        # records keep each QC warning's template and parameters (`detail`);
-                       # 15: an ASS line centred by \pos on its side of the frame (subtitles/ssa.py)
+                       # 15: an ASS line centred by \pos on its side of the frame (subtitles/ssa.py),
+                       # a burned line over max_line_chars broken, the slate's duration in words;
                        # 16: a master's silent or short sound is a QC warning of the variants
                        # that carry it (the file's own "silent" warning then not repeated), and
                        # the default choice among several audio streams is said

@@ -276,8 +276,8 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
 
     The track is read as `layout` and measured as its stereo downmix (audio_layout.to_stereo);
     a layout of more than two channels is also read per channel for clipping and level
-    (defects.channel_stats), and its LFE above the LFE's band (defects.lfe_band). `sample_rate` (Hz, from the probe) cuts the signal into blocks of
-    BLOCK seconds. With
+    (defects.channel_stats), and its LFE above the LFE's band (defects.lfe_band).
+    `sample_rate` (Hz, from the probe) cuts the signal into blocks of BLOCK seconds. With
     `fitted` (what makes the downmix the signal levelling starts from: cut or padded to the
     spot), that signal is metered too, in the same decode (`SoundAnalysis.fitted`). Raises
     `RenderError` when ffmpeg cannot decode the file.
