@@ -177,9 +177,6 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
     assert result.exit_code == 1
     folder = campaign.root / "subtitles/spot"
     wanted = {
-        "xyz.srt": "language 'xyz' is not in campaign.yaml (languages: nah, mix, tzo) (hint: "
-                   "name the file after a language code of the manifest, or add the language "
-                   "to the manifest)",
         "nah.srt.bak": "a backup file name (only the name ending in the format's suffix is "
                        "read) (hint: move it out of the folder, or rename it to use it instead)",
         "mix-v2.srt": "language 'mix' is read from mix.<format> only (hint: to use this "
@@ -190,8 +187,10 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
     }
     for name, why in wanted.items():
         assert result.stderr.count(f"{folder / name}: warning: not used: {why}\n") == 1, name
-    assert f"{campaign.root / 'audio/spot/nah.wav'}: warning: not used: language 'nah' is " \
-           "'burn', which takes no audio track" in result.stderr
+    # Another manifest may share the folders (the demo's TV manifest takes 6 of its web
+    # manifest's languages): a file of a language this one lacks, or a recording of one it
+    # burns, is no file nobody uses (a trial's `make render` gave 21 such warnings).
+    assert "xyz.srt: warning" not in result.stderr and "nah.wav: warning" not in result.stderr
     assert "spot/nah.srt: warning" not in result.stderr
     assert "spot/mix.srt: warning" not in result.stderr
     assert f"error: subtitles missing for language 'tzo' (soft): expected {folder}/tzo.srt (or " \

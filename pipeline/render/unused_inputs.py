@@ -1,11 +1,15 @@
 """Files in a spot's subtitles or audio folder that no language of the manifest will use: the
 inputs' side of `render/strays.py` (the output folder's). A translator who saves `TZO.SRT`,
-`mix-v2.srt` or a language the manifest does not have yet is told at once, by `validate`,
-`plan` and `render`, rather than finding the variant unchanged.
+`mix-v2.srt` or `nah.srt.bak` is told at once, by `validate`, `plan` and `render`, rather than
+finding the variant unchanged.
 
 A warning per file, with the reason; never an error: a backup or a file for a later campaign
 may be there on purpose. Only the folders of the manifest's spots are looked at, and, as
-`files.index_folder` lists them, plain files not hidden.
+`files.index_folder` lists them, plain files not hidden. Only names no manifest can use are
+said (a capital, a backup's or a version's name, a format not read): a file of a language this
+manifest lacks, or a recording of a language it burns, may be another manifest's sharing the
+folder (the demo's TV manifest takes 6 of the web manifest's 21 languages), and `check
+--manifest` says when a translator's file is of no language of the manifest.
 """
 
 from __future__ import annotations
@@ -25,23 +29,19 @@ def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
                                        (manifest.audio_dir / spot.id, AUDIO_SUFFIXES, "audio")):
             for names in index_folder(folder).values():
                 for name in names:
-                    reason = _why_unused(manifest, codes, name, suffixes, kind)
+                    reason = _why_unused(codes, name, suffixes, kind)
                     if reason is not None:
                         found.append(warning(f"not used: {reason[0]}", folder / name,
                                              hint=reason[1], code="unused-input"))
     return found
 
 
-def _why_unused(manifest: Manifest, codes: dict, name: str, suffixes: tuple[str, ...],
+def _why_unused(codes: dict, name: str, suffixes: tuple[str, ...],
                 kind: str) -> tuple[str, str] | None:
-    """(why `name` is used by no variant, how to make it used), or None when one uses it."""
+    """(why `name` is used by no variant, how to make it used), or None when one may use it."""
     stem, _, ending = name.partition(".")
     suffix, code = f".{ending}".lower(), stem.lower()
     if stem in codes and suffix in suffixes:
-        language = codes[stem]
-        if kind == "audio" and not language.needs_audio:
-            return (f"language {stem!r} is '{language.treatment}', which takes no audio track",
-                    "give the language 'treatment: dub' or 'mix', or move the file out")
         return None
     if code in codes and suffix in suffixes:
         # Not taken whatever its case: tzo.srt and TZO.SRT may both be there (a case-sensitive
@@ -58,6 +58,4 @@ def _why_unused(manifest: Manifest, codes: dict, name: str, suffixes: tuple[str,
     if version_of is not None:      # mix-v2.srt, nah (1).srt, nah_old.srt
         return (f"language {version_of!r} is read from {version_of}.<format> only",
                 f"to use this version, rename it to {version_of}{suffix}")
-    return (f"language {stem!r} is not in {manifest.path.name} (languages: "
-            f"{', '.join(codes)})", "name the file after a language code of the manifest, or "
-                                    "add the language to the manifest")
+    return None
