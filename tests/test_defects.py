@@ -161,10 +161,12 @@ def rms_dbfs(channel: np.ndarray) -> float:
 
 
 @pytest.mark.e2e
-def test_a_voice_routed_to_the_lfe_of_a_5_1_dub_is_said_and_a_band_limited_lfe_is_not(
+def test_a_voice_routed_to_the_lfe_of_a_5_1_dub_blocks_it_and_a_band_limited_lfe_does_not(
         campaign, radio_master):
     # A 5.1 export with a wrong channel order: the voice (here a 1 kHz tone) lands in the LFE,
-    # which a stereo downmix leaves out (BS.775): every variant would go to air without it.
+    # which a stereo downmix leaves out (BS.775): every variant would go to air without it. A
+    # trial's dub was published as its music bed alone, labelled a dub, after a warning: it is
+    # an error of the language's own recording.
     path = dub(campaign, "sine=frequency=1000",
                "pan=5.1|FL=0.1*c0|FR=0.08*c0|FC=0*c0|LFE=c0|BL=0*c0|BR=0*c0",
                codec=("-c:a", "pcm_s24le"))
@@ -172,12 +174,13 @@ def test_a_voice_routed_to_the_lfe_of_a_5_1_dub_is_said_and_a_band_limited_lfe_i
     manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
                               ["radio"])
     result = invoke("validate", manifest)
-    assert result.exit_code == 0, result.output
-    (said,) = lfe_said(result, path)
-    found = re.fullmatch(rf"{re.escape(str(path))}: warning: the dub carries sound above 240 Hz "
+    assert result.exit_code == 1, result.output
+    (said,) = [line.strip() for line in result.output.splitlines() if "LFE" in line]
+    found = re.fullmatch(rf"{re.escape(str(path))}: error: the dub carries sound above 240 Hz "
                          r"in its LFE channel at (-[\d.]+) dBFS RMS \(its loudest main channel, "
                          r"FL, at (-[\d.]+)\): a voice or a main channel seems routed there; .* "
-                         r"\(hint: check the channel order of the export .*\)", said)
+                         r"\(hint: export it again with the voice on the left and right .*\)",
+                         said)
     assert found, said
     # The figures against numpy's reading of the file (a 1 kHz tone passes the 240 Hz high-pass).
     assert abs(float(found.group(1)) - rms_dbfs(decoded[:, 3])) < 0.5
@@ -194,6 +197,15 @@ def test_a_voice_routed_to_the_lfe_of_a_5_1_dub_is_said_and_a_band_limited_lfe_i
     result = invoke("validate", manifest)
     assert result.exit_code == 0, result.output
     assert lfe_said(result, path) == [] and "0 errors, 0 warnings" in result.output, result.output
+
+    # Its main channels silent, the voice in the LFE alone: not "silent", the LFE named.
+    dub(campaign, "sine=frequency=1000", "pan=5.1|FL=0*c0|FR=0*c0|FC=0*c0|LFE=c0|BL=0*c0|BR=0*c0",
+        seconds=4)
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1 and "is silent" not in result.output, result.output
+    assert f"{path}: error: the dub's main channels are silent: its sound is in the LFE channel " \
+           "(-21.1 dBFS RMS above 240 Hz), which a stereo downmix leaves out" in result.output, \
+        result.output
 
 
 # --- dead air -----------------------------------------------------------------------------------

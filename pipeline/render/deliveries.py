@@ -23,7 +23,7 @@ from pipeline.files import FolderIndex, input_problem
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
 from pipeline.media.audio_layout import fit_length, fitted_to_picture, layout_of, merged_sound
 from pipeline.media.conform import Master
-from pipeline.media.defects import CLIP_LEVEL, CLIP_RUN, LFE_BAND, SILENCE_LEVEL
+from pipeline.media.defects import CLIP_LEVEL, CLIP_RUN, LFE_BAND, LFE_FLOOR, SILENCE_LEVEL
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.media.probe import MediaInfo
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
@@ -167,6 +167,15 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     the defects of `defect_warnings`.
     """
     loudness = analysis.loudness
+    defects = analysis.defects
+    if not loudness.defined and defects is not None and defects.lfe_band is not None \
+            and defects.lfe_band > LFE_FLOOR:
+        # Its main channels silent, its sound in the LFE: a wrong channel order, not silence.
+        return [error(f"the {what}'s main channels are silent: its sound is in the LFE channel "
+                      f"({defects.lfe_band:.1f} dBFS RMS above {LFE_BAND} Hz), which a stereo "
+                      "downmix leaves out (ITU-R BS.775-3): a wrong channel order?", path,
+                      hint="export it again with the voice on the left and right channels (or "
+                           "the centre of a 5.1: L R C LFE Ls Rs)", code="lfe-content")]
     if not loudness.defined:
         return [error(f"the {what} is silent: its loudness is undefined (no 400 ms block reaches "
                       "EBU R128's -70 LUFS gate)", path,
@@ -198,16 +207,20 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                 tolerance=Number(qc.duration_tolerance)), path,
             hint="check that this is the recording for this spot", code="length"))
     if analysis.defects is not None:
-        found += defect_warnings(path, analysis, what)
+        # The language's own recording: its voice lost in the LFE is an error, not a warning
+        # (a trial's dub went to air as its music bed alone, labelled a dub).
+        found += defect_warnings(path, analysis, what, voice=True)
     return found
 
 
 def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
-                    removed: bool = True) -> list[Diagnostic]:
+                    removed: bool = True, voice: bool = False) -> list[Diagnostic]:
     """Warnings for a DC offset over DC_LIMIT, for clipped samples, and for sound in the LFE
     above its band at about a main channel's level (media/defects.py's rules).
     `removed`: the offset is subtracted from the rendered sound; not so for a radio master,
-    which stations air as delivered and no variant carries."""
+    which stations air as delivered and no variant carries. `voice`: the track is a language's
+    own recording (a dub, a voice-over), whose sound in the LFE is an error: its variants would
+    go to air without it."""
     defects, found = analysis.defects, []
     dc = dc_correction(analysis)
     if dc is not None:
@@ -237,16 +250,21 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
             hint="record or export it again with headroom (peaks under -1 dBFS); levelling "
                  "cannot restore what clipping cut off", code="clipping"))
     if defects.lfe_misrouted:
-        found.append(warning(
-            say(N_("the %(what)s carries sound above %(band)s Hz in its LFE channel at "
-                   "%(level)s dBFS RMS (its loudest main channel, %(channel)s, at %(loudest)s): "
-                   "a voice or a main channel seems routed there; a stereo downmix leaves the "
-                   "LFE out (ITU-R BS.775-3), so it loses that sound"),
-                what=say(what), band=LFE_BAND, level=Number(defects.lfe_band, ".1f"),
-                loudest=Number(defects.loudest_level, ".1f"), channel=defects.loudest), path,
-            hint="check the channel order of the export (L R C LFE Ls Rs: the order of a WAV's "
-                 "channel mask and of ffmpeg's 5.1), or choose the master's streams with the "
-                 "spot's audio: key", code="lfe-content"))
+        said = say(N_("the %(what)s carries sound above %(band)s Hz in its LFE channel at "
+                      "%(level)s dBFS RMS (its loudest main channel, %(channel)s, at "
+                      "%(loudest)s): a voice or a main channel seems routed there; a stereo "
+                      "downmix leaves the LFE out (ITU-R BS.775-3), so it loses that sound"),
+                   what=say(what), band=LFE_BAND, level=Number(defects.lfe_band, ".1f"),
+                   loudest=Number(defects.loudest_level, ".1f"), channel=defects.loudest)
+        if voice:      # an error: its variants would go to air without the voice
+            found.append(error(str(said), path, hint="export it again with the voice on the "
+                               "left and right channels (or the centre of a 5.1: L R C LFE Ls "
+                               "Rs)", code="lfe-content"))
+        else:
+            found.append(warning(said, path, hint="check the channel order of the export (L R C "
+                                 "LFE Ls Rs: the order of a WAV's channel mask and of ffmpeg's "
+                                 "5.1), or choose the master's streams with the spot's audio: "
+                                 "key", code="lfe-content"))
     return found
 
 
