@@ -149,6 +149,8 @@ def _render(manifest: Manifest, spot: str, code: str, name: str, treatment: str,
     }
     if spot == RADIO_SPOT:
         record["medium"] = "radio"
+    if profile == "voice-note":      # mono: measured as dual mono, as render/audio_only.py says
+        record["loudness"] |= {"measured_as": "dual-mono", "single_channel_lufs": -19.0}
     if ext == "mxf":
         # As render/mastering.py's master_record: the file is the leader and the programme.
         record["duration"] = 1.0 + LEADER_SECONDS

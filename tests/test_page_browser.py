@@ -381,6 +381,11 @@ def test_a_phone_never_scrolls_sideways(browser, published, name, language, mobi
         # A figure broken over two lines ("17" and "kB") has two boxes.
         broken = page.evaluate("[...document.querySelectorAll('.figure, .duration')]"
                                ".filter(e => e.getClientRects().length > 1).map(e => e.textContent)")
+        # Nothing runs out of its file's box (a voice note's "mono measured as dual mono ..."
+        # ran off the screen, under "Descargar", when it could not wrap).
+        spilled = page.evaluate("[...document.querySelectorAll('.file-what *')].filter(e => "
+                                "e.getBoundingClientRect().right > e.closest('.file-what')"
+                                ".getBoundingClientRect().right + 1).map(e => e.textContent)")
         page.screenshot(path=str(ARTIFACTS / f"{shots}-end.png"))
         sideways = page.evaluate("scrollBy(400, 0), scrollX")
     finally:
@@ -390,6 +395,7 @@ def test_a_phone_never_scrolls_sideways(browser, published, name, language, mobi
     assert sideways == 0
     assert tools_bottom <= 0
     assert broken == []
+    assert spilled == []
 
 
 # --- a large campaign ---------------------------------------------------------------------------
