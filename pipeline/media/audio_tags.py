@@ -35,10 +35,20 @@ CODING_HISTORY_AT = 602
 NOT_MEASURED = 0x7FFF          # Tech 3285 v2: a loudness field whose value was not computed
 
 
+# Letters of Mexico's orthographies that NFKD does not reduce to ASCII, and what a station's
+# ASCII field writes for them: the glottal stop's ʼ and ꞌ (and the look-alikes typed for them)
+# as an apostrophe, the barred vowels as their base. Dropped, "Batsʼi kʼop" read "Batsi kop".
+ASCII_FOR = str.maketrans({"\u02bc": "'", "\ua78c": "'", "\ua78b": "'", "\u2019": "'",
+                           "\u2018": "'", "\u02bb": "'", "\u00b4": "'", "\u0268": "i",
+                           "\u0197": "I", "\u0289": "u", "\u0244": "U"})
+
+
 def ascii_text(text: str, limit: int) -> str:
-    """`text` in the ASCII bext's fields take (accents dropped, other letters left out), at most
-    `limit` characters."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """`text` in the ASCII bext's fields take (accents dropped, apostrophe-like letters as `'`
+    and barred vowels as their base (`ASCII_FOR`), other letters left out), at most `limit`
+    characters."""
+    folded = unicodedata.normalize("NFKD", text.translate(ASCII_FOR))
+    folded = folded.encode("ascii", "ignore").decode("ascii")
     return " ".join(folded.split())[:limit]
 
 
