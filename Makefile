@@ -106,5 +106,7 @@ translations: venv
 bench: setup
 	$(BIN)/python bench/bench_render.py
 
+# Outputs and caches only: media/ and audio/ hold the masters and the recorded deliveries
+# (the demo's are generated, a campaign's are not), which no clean may delete unasked.
 clean:
-	rm -rf build dist media audio bench/work tests/artifacts tests/.cache
+	rm -rf build dist bench/work tests/artifacts tests/.cache

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -197,3 +200,12 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
            ".vtt, .ass, .ssa, .ttml, .xml, .dfxp); the folder has TZO.SRT: the name must be " \
            "lower-case, tzo.srt (hint: " in result.stderr
     assert "there is no file for 'tzo'" not in result.stderr
+
+
+def test_make_clean_leaves_the_masters_and_recorded_deliveries():
+    # `make clean` removed media/ and audio/, where the README puts a campaign's masters and
+    # its dubbers' recordings: a routine target that destroyed what cannot be made again.
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^clean:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    removed = {word for line in recipe.splitlines() for word in shlex.split(line)[2:]}
+    assert removed and not removed & {"media", "audio", "manifests", "subtitles", "."}, removed
