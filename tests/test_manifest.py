@@ -108,6 +108,14 @@ def test_duplicate_language_and_missing_required_keys(campaign):
     assert any(":12: error: language 'nah' is listed twice (first on line 9)" in f for f in found)
 
 
+def test_a_language_code_in_capitals_is_an_error_at_its_line(campaign):
+    # 'Zai' wanted a Zai.srt (files are named by the lower-case code), and 'Nah' beside 'nah'
+    # passed as a second language.
+    found = errors_of(campaign, GOOD.replace("code: yua", "code: Nah"))
+    assert any(":13: error: language code 'Nah' must be written in lower case, 'nah'" in f
+               for f in found), found
+
+
 def test_profiles_mapping_overrides_builtins_and_defines_new_ones(campaign):
     text = GOOD.replace("profiles: [web, proxy]", """profiles:
       web: {crf: 23}

@@ -217,6 +217,12 @@ def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings
         if code is not None and not SLUG.match(code.lower()):
             reader.fail(keys["code"][1], f"language code {code!r} cannot be used in file names")
             code = None
+        elif code is not None and code != code.lower():
+            # Files are named by the code in lower case (translators' guide), and codes are
+            # case-insensitive (BCP 47): 'Zai' wanted a Zai.srt, and 'Nah' beside 'nah' passed.
+            reader.fail(keys["code"][1], f"language code {code!r} must be written in lower case, "
+                                         f"{code.lower()!r}")
+            code = None
         problems = len(reader.diagnostics)
         reader.unique(seen, code, keys["code"][1], "language")
         twice = len(reader.diagnostics) > problems
