@@ -128,6 +128,13 @@ def _plain(value):
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
                 "slower", "veryslow", "placebo")
 X264_PROFILES = ("baseline", "main", "high", "high10", "high422", "high444")
+# The pictures each H.264 profile carries (ITU-T H.264 Annex A: Baseline, Main and High are 8-bit
+# 4:2:0; High 10 adds 10-bit; High 4:2:2 adds 4:2:2; High 4:4:4 takes every one x264 writes).
+_8BIT_420 = ("yuv420p", "yuvj420p", "nv12")
+X264_PIX_FMTS = {"baseline": _8BIT_420, "main": _8BIT_420, "high": _8BIT_420,
+                 "high10": _8BIT_420 + ("yuv420p10le",),
+                 "high422": _8BIT_420 + ("yuv420p10le", "yuv422p", "yuvj422p", "yuv422p10le",
+                                         "nv16")}
 VIDEO_CODECS = ("libx264", "mpeg2video", "prores_ks")
 OPUS_APPLICATIONS = ("voip", "audio", "lowdelay")
 BITRATE = re.compile(r"\d+(\.\d+)?[kM]?")
@@ -149,6 +156,13 @@ def encoder_problems(profile: Profile) -> list[tuple[str, str]]:
             if profile.x264_profile is not None and profile.x264_profile not in X264_PROFILES:
                 found.append(("x264_profile", f"x264_profile {profile.x264_profile!r} is not one "
                                               f"of {', '.join(X264_PROFILES)}"))
+            elif profile.pix_fmt not in X264_PIX_FMTS.get(profile.x264_profile, (profile.pix_fmt,)):
+                # x264 refused it only once encoding ("baseline profile doesn't support 4:4:4").
+                fits = [name for name in X264_PROFILES
+                        if profile.pix_fmt in X264_PIX_FMTS.get(name, (profile.pix_fmt,))]
+                found.append(("x264_profile", f"x264_profile {profile.x264_profile!r} cannot "
+                                              f"carry pix_fmt {profile.pix_fmt!r} (H.264 Annex "
+                                              f"A; {' or '.join(fits)} can)"))
             if profile.crf is not None and not 0 <= profile.crf <= 51:
                 found.append(("crf", f"crf {profile.crf} is outside x264's 0 to 51"))
         if profile.qscale is not None and not 1 <= profile.qscale <= 31:

@@ -213,6 +213,22 @@ def test_encoder_settings_ffmpeg_would_refuse_are_errors_at_their_line(tmp_path)
         (13, "profile 'note': opus_application is one of voip, audio, lowdelay, not 'speech'")]
 
 
+def test_an_h264_profile_that_cannot_carry_the_picture_format_is_an_error_at_its_line(tmp_path):
+    # validate passed it; x264 refused it once encoding ("baseline profile doesn't support
+    # 4:4:4"), an error on the output file, not the manifest's line.
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(ONE_SPOT + textwrap.dedent("""\
+        profiles:
+          full: {base: web, x264_profile: baseline, pix_fmt: yuv444p}
+          fine: {base: web, x264_profile: high422, pix_fmt: yuv422p}
+        """), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(manifest)
+    assert [(d.line, d.message) for d in caught.value.diagnostics] == [
+        (7, "profile 'full': x264_profile 'baseline' cannot carry pix_fmt 'yuv444p' (H.264 Annex "
+            "A; high444 can)")]
+
+
 # --- titles per page language -----------------------------------------------------------------
 
 TITLED = GOOD.replace('    title: "Blue Heart"\n', textwrap.indent(textwrap.dedent("""\
