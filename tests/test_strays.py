@@ -200,6 +200,12 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
            ".vtt, .ass, .ssa, .ttml, .xml, .dfxp); the folder has TZO.SRT: the name must be " \
            "lower-case, tzo.srt (hint: " in result.stderr
     assert "there is no file for 'tzo'" not in result.stderr
+    # With tzo.vtt there, renaming TZO.SRT as told would make two files of one language.
+    campaign.subtitle("tzo", SRT, suffix=".vtt")
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert f"{folder / 'TZO.SRT'}: warning: not used: the name must be lower-case, and tzo.vtt " \
+           "is the file read for 'tzo' (hint: move it out, or put it in place of tzo.vtt as " \
+           "tzo.srt)" in result.stderr, result.stderr
 
 
 def test_make_clean_leaves_the_masters_and_recorded_deliveries():

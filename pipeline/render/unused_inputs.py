@@ -27,18 +27,19 @@ def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
         for folder, suffixes, kind in ((manifest.subtitles_dir / spot.id, SUBTITLE_SUFFIXES,
                                         "subtitle"),
                                        (manifest.audio_dir / spot.id, AUDIO_SUFFIXES, "audio")):
-            for names in index_folder(folder).values():
-                for name in names:
-                    reason = _why_unused(codes, name, suffixes, kind)
-                    if reason is not None:
-                        found.append(warning(f"not used: {reason[0]}", folder / name,
-                                             hint=reason[1], code="unused-input"))
+            present = {name for names in index_folder(folder).values() for name in names}
+            for name in sorted(present):
+                reason = _why_unused(codes, name, suffixes, kind, present)
+                if reason is not None:
+                    found.append(warning(f"not used: {reason[0]}", folder / name,
+                                         hint=reason[1], code="unused-input"))
     return found
 
 
-def _why_unused(codes: dict, name: str, suffixes: tuple[str, ...],
-                kind: str) -> tuple[str, str] | None:
-    """(why `name` is used by no variant, how to make it used), or None when one may use it."""
+def _why_unused(codes: dict, name: str, suffixes: tuple[str, ...], kind: str,
+                present: set[str]) -> tuple[str, str] | None:
+    """(why `name` is used by no variant, how to make it used), or None when one may use it;
+    `present`: every name in its folder."""
     stem, _, ending = name.partition(".")
     suffix, code = f".{ending}".lower(), stem.lower()
     if stem in codes and suffix in suffixes:
@@ -46,6 +47,10 @@ def _why_unused(codes: dict, name: str, suffixes: tuple[str, ...],
     if code in codes and suffix in suffixes:
         # Not taken whatever its case: tzo.srt and TZO.SRT may both be there (a case-sensitive
         # file system), and which one is meant could not be told.
+        read = next((f"{code}{known}" for known in suffixes if f"{code}{known}" in present), None)
+        if read is not None:      # renamed, it would make two files of one language
+            return (f"the name must be lower-case, and {read} is the file read for {code!r}",
+                    f"move it out, or put it in place of {read} as {code}{suffix}")
         return "the name must be lower-case", f"rename it to {code}{suffix}"
     if code in codes:
         if any(suffix.startswith(known + ".") for known in suffixes):
