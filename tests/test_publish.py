@@ -144,9 +144,9 @@ def test_blocked_variants_are_said_blocked_and_their_language_missing(campaign):
             and d.message.startswith("no rendered file")] == [
         "no rendered file, not published: not-for-sale-15 yua web: not rendered yet",
         "no rendered file, not published: not-for-sale-15 yua broadcast: not rendered yet"]
-    (languages,) = [d for d in said if "languages have no published variant" in d.message]
+    (languages,) = [d for d in said if "no published variant" in d.message]
     assert languages.message.startswith(
-        "1 of the manifest's 3 languages have no published variant, and are not on the page: "
+        "1 of the manifest's 3 languages has no published variant, and is not on the page: "
         "yua (blocked: audio track missing for language 'yua' (dub)")
     assert languages.line == yua_line
 

@@ -96,8 +96,9 @@ def unpublished_languages(manifest: Manifest, records: list[dict], stopped: list
         return []
     said = "; ".join(f"{language.code} ({why.get(language.code, 'not rendered yet')})"
                      for language in absent)
-    return [warning(f"{len(absent)} of the manifest's {len(manifest.languages)} languages have "
-                    f"no published variant, and are not on the page: {said}", manifest.path,
+    has, are = ("has", "is") if len(absent) == 1 else ("have", "are")
+    return [warning(f"{len(absent)} of the manifest's {len(manifest.languages)} languages {has} "
+                    f"no published variant, and {are} not on the page: {said}", manifest.path,
                     absent[0].line,
                     hint="tell the stations which languages are still to come")]
 
