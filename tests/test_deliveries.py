@@ -4,6 +4,7 @@ the spot's end, length; each rule's exact message, on tiny files made by ffmpeg'
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from pipeline.cli.main import cli
 from pipeline.media import loudness
 from pipeline.render import inputs as inputs_module
 from tests.conftest import ffmpeg
+from tests.mediacheck import integrated_loudness
 
 SPOT = 4.0      # seconds: the campaign fixture's master
 
@@ -247,3 +249,20 @@ def test_planning_meters_the_track_as_levelling_takes_it_in_the_same_decode(camp
     if layout == "mono":      # read as dual mono: 3 dB over the file's own single channel
         whole = loudness.measure_file(path)
         assert abs(whole.integrated + 3.0 - fitted.integrated) > 0.1
+
+
+def test_a_very_quiet_track_is_said_with_how_far_levelling_lifts_its_noise(campaign):
+    # A trial's dub at -52.5 LUFS was raised by 29.5 dB, its noise floor with it, without a word.
+    quiet = tone(track(campaign, "yua.wav"), SPOT, level_db=-30, codec=["-ac", "2"])
+    usual = tone(track(campaign, "mto.wav"), SPOT, level_db=-12, codec=["-ac", "2"])
+    result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"},
+                                                {"code": "mto", "treatment": "dub"}]))
+    assert result.exit_code == 0, result.output
+    measured, _ = integrated_loudness(quiet)         # ffmpeg's ebur128, apart from the pipeline
+    said = re.search(rf"{re.escape(str(quiet))}: warning: the dub is very quiet: (-[\d.]+) LUFS "
+                     r"integrated, ([\d.]+) LU under EBU R128's -23 LUFS; levelling lifts its "
+                     r"noise floor as much", result.output)
+    assert said, result.output
+    assert float(said.group(1)) == pytest.approx(measured, abs=0.1)
+    assert float(said.group(2)) == pytest.approx(-23 - measured, abs=0.1)
+    assert f"{usual}: warning" not in result.output

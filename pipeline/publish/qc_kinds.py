@@ -50,6 +50,7 @@ _MEDIA = {
     "length": N_("Recording not as long as the spot"),
     "dc-offset": N_("DC offset in the recording (removed)"),
     "clipping": N_("Clipped recording"),
+    "quiet": N_("Recording very quiet (its noise lifted by levelling)"),
     "lfe-content": N_("Sound in the LFE channel above its band"),
     "leading-silence": N_("Silence at the start"),
     "trailing-silence": N_("Silence at the end"),

@@ -31,6 +31,11 @@ from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_cou
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
 # -23 LUFS broadcast target would lift its noise by more than 37 dB.
 NEAR_SILENT = -60.0        # LUFS
+# Under QUIET a recording is usable but levelling lifts its noise floor by 17 dB or more to
+# EBU R128's -23 LUFS (more to streaming's -16): said, so that it can be recorded again louder
+# (a trial's dub at -52.5 LUFS was raised by 29.5 dB without a word).
+QUIET = -40.0              # LUFS
+R128_TARGET = -23.0        # LUFS
 # A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
 # well under it (measured: espeak-ng's synthetic voice -62.5 dBFS, a mixed music-like signal
 # -71.7 dBFS; microphones and their preamps pass no DC at all), while a faulty converter or
@@ -194,6 +199,14 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                       hint=f"trim or re-time the recording to the spot's {spot_duration:.2f} s",
                       code="sound-past-end")]
     found = []
+    if loudness.integrated < QUIET:
+        found.append(warning(
+            say(N_("the %(what)s is very quiet: %(level)s LUFS integrated, %(under)s LU under "
+                   "EBU R128's %(target)s LUFS; levelling lifts its noise floor as much"),
+                what=say(what), level=Number(loudness.integrated, ".1f"),
+                under=Number(R128_TARGET - loudness.integrated, ".1f"),
+                target=Number(R128_TARGET, ".0f")), path,
+            hint="record or export it again at a working level (around -23 LUFS)", code="quiet"))
     difference = duration - spot_duration
     if abs(difference) > qc.duration_tolerance:
         template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
