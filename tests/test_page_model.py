@@ -393,3 +393,26 @@ def test_the_languages_a_campaign_has_but_the_page_does_not_are_named(tmp_path):
     # A catalog without missing languages, or older than the key, says nothing.
     del catalog["languages_missing"]
     assert "languages-missing" not in render_page(catalog, "es")
+
+
+def test_each_built_in_file_says_what_a_station_does_with_it():
+    # A radio operator could not tell which file to air: the MP3 (streaming's -16 LUFS) sat
+    # beside the Broadcast WAV (R128's -23) with nothing between them but their names.
+    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
+               "generated": "2026-11-29T10:00:00Z",
+               "variants": [variant(profile, ext, width=None, poster_url=None, loudness_lufs=-23.0,
+                                    true_peak_dbtp=-2.0, clock=None, sha="0" * 64)
+                            for profile, ext in (("radio", "wav"), ("radio-mp3", "mp3"),
+                                                 ("proxy", "mp4"))]}
+    spanish, english = render_page(catalog, "es"), render_page(catalog, "en")
+    uses = re.findall(r'<span class="file-use">([^<]*)</span>', spanish)
+    assert uses == ["Para emitir en radio: para la consola o el sistema de automatización",
+                    "Para streaming y radio por internet; para emitir al aire, use el Broadcast "
+                    "WAV",
+                    "Solo para revisar; no para emitir"], uses
+    assert "To air on radio: for the console or the automation system" in english
+    # A kind known only by its file's extension (a manifest's own profile) claims no use.
+    catalog["variants"] = [variant("mine", "flac", width=None, poster_url=None,
+                                   loudness_lufs=-23.0, true_peak_dbtp=-2.0, clock=None,
+                                   sha="0" * 64)]
+    assert 'class="file-use"' not in render_page(catalog, "es")

@@ -30,20 +30,32 @@ class Kind:
     label: str           # a message, translated where shown
     medium: Medium
     order: int           # within a card: masters first, previews last
+    use: str | None = None   # what a station does with it, a message (built-in profiles only)
 
 
+# A station's operator asked which file to air: the radio MP3 (streaming's -16 LUFS) sat beside
+# the Broadcast WAV (R128's -23) with nothing to tell them apart. Each built-in kind says its use.
 BY_PROFILE: dict[str, Kind] = {
-    "broadcast": Kind(N_("TV master (MOV, PCM audio)"), "tv", 10),
-    "broadcast-mxf": Kind(N_("TV master, MXF XDCAM HD422"), "tv", 11),
-    "broadcast-prores": Kind(N_("TV master, ProRes 422 HQ"), "tv", 12),
-    "radio": Kind(N_("Radio master, Broadcast WAV"), "radio", 20),
-    "radio-mp3": Kind(N_("Radio, MP3"), "radio", 21),
-    "web": Kind(N_("Web video"), "web", 30),
-    "square": Kind(N_("Square video for social media"), "web", 31),
-    "vertical": Kind(N_("Vertical video for stories and reels"), "web", 32),
-    "messaging": Kind(N_("Video for messaging apps"), "messaging", 40),
-    "voice-note": Kind(N_("Voice note"), "messaging", 41),
-    "proxy": Kind(N_("Light preview video"), "web", 50),
+    "broadcast": Kind(N_("TV master (MOV, PCM audio)"), "tv", 10,
+                      N_("To air on TV: for the station's playout or editing")),
+    "broadcast-mxf": Kind(N_("TV master, MXF XDCAM HD422"), "tv", 11,
+                          N_("To air on TV: for playout servers that take MXF (XDCAM)")),
+    "broadcast-prores": Kind(N_("TV master, ProRes 422 HQ"), "tv", 12,
+                             N_("To air on TV: for playout or editing that takes ProRes")),
+    "radio": Kind(N_("Radio master, Broadcast WAV"), "radio", 20,
+                  N_("To air on radio: for the console or the automation system")),
+    "radio-mp3": Kind(N_("Radio, MP3"), "radio", 21,
+                      N_("For streaming and web radio; to air, use the Broadcast WAV")),
+    "web": Kind(N_("Web video"), "web", 30, N_("For websites and social media")),
+    "square": Kind(N_("Square video for social media"), "web", 31,
+                   N_("For social media feeds")),
+    "vertical": Kind(N_("Vertical video for stories and reels"), "web", 32,
+                     N_("For stories and reels")),
+    "messaging": Kind(N_("Video for messaging apps"), "messaging", 40,
+                      N_("To send through messaging apps (WhatsApp, Telegram)")),
+    "voice-note": Kind(N_("Voice note"), "messaging", 41,
+                       N_("To send as a voice note through messaging apps")),
+    "proxy": Kind(N_("Light preview video"), "web", 50, N_("To preview only, not to air")),
 }
 
 
