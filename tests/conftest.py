@@ -156,3 +156,32 @@ class Campaign:
 @pytest.fixture
 def campaign(tmp_path, media) -> Campaign:
     return Campaign(tmp_path, media)
+
+
+@pytest.fixture
+def x264_refuses(tmp_path, monkeypatch):
+    """`x264_refuses(marker)`: from then on, every ffmpeg command with an argument containing
+    `marker` has its x264 outputs asked for 4:2:2 in the Baseline profile, which x264 refuses
+    only when it opens (a real ffmpeg failure after the decode started). Validation refuses
+    such a profile in a manifest, so a render can meet it only like this: a failure that no
+    check before the render could foresee."""
+    import os
+    import sys
+
+    from pipeline.media.ffmpeg import ffmpeg_binary
+
+    def arm(marker: str) -> None:
+        wrapper = tmp_path / "ffmpeg-x264-refuses"
+        wrapper.write_text(
+            f"#!{sys.executable}\nimport os, sys\nargs = sys.argv[1:]\n"
+            f"if any({marker!r} in arg for arg in args):\n"
+            "    for at in reversed([i for i, arg in enumerate(args) if arg == '-profile:v']):\n"
+            "        args[at + 1:at + 2] = ['baseline', '-pix_fmt', 'yuv422p']\n"
+            f"os.execv({FFMPEG!r}, [{FFMPEG!r}] + args)\n", encoding="utf-8")
+        wrapper.chmod(0o755)
+        monkeypatch.setenv("FFMPEG", str(wrapper))
+        ffmpeg_binary.cache_clear()
+
+    assert os.access(FFMPEG or "", os.X_OK)
+    yield arm
+    ffmpeg_binary.cache_clear()

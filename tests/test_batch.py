@@ -517,14 +517,15 @@ def test_variants_failed_the_same_way_are_listed_under_one_error(campaign):
         "test-campaign/spot.tzo.small" in result.output, result.output
 
 
-def test_a_picture_group_s_failure_is_said_once_for_every_variant_it_failed(campaign):
+def test_a_picture_group_s_failure_is_said_once_for_every_variant_it_failed(campaign,
+                                                                             x264_refuses):
     # One ffmpeg run makes both profiles' burns and shared pictures; its error names them, so
     # each variant's copy of it read differently once its own name was taken out: printed
     # three times (once per burn, once for the soft variants waiting for the pictures).
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
-    bad = {"base": "web", "width": 320, "height": 180, "x264_profile": "baseline",
-           "pix_fmt": "yuv422p"}    # x264 refuses 4:2:2 in Baseline only when it opens
+    x264_refuses("-small")
+    bad = {"base": "web", "width": 320, "height": 180, "x264_profile": "main"}  # not the master's
     manifest = campaign.write([{"code": "nah", "treatment": "burn"},
                                {"code": "tzo", "treatment": "soft"}],
                               profiles={"small": bad, "tiny": bad | {"width": 256, "height": 144}})
@@ -964,13 +965,14 @@ def test_two_manifests_of_one_campaign_folder_are_an_error(campaign):
     assert result.output.count("error:") == 1      # the first named twice is the same manifest
 
 
-def test_a_failed_render_is_remembered_until_the_variant_renders(campaign, tmp_path):
+def test_a_failed_render_is_remembered_until_the_variant_renders(campaign, tmp_path,
+                                                                 x264_refuses):
     # A variant whose render failed three times showed in `plan` as "not rendered yet", and
     # publish could only guess ("not rendered yet, or its render failed"): a failed render
     # leaves no file and no record. Its memo says when it failed and with what error.
     campaign.subtitle("tzo")
-    bad = {"base": "web", "width": 320, "height": 180, "x264_profile": "baseline",
-           "pix_fmt": "yuv422p"}    # x264 refuses 4:2:2 in Baseline only when it opens
+    x264_refuses(".small.")
+    bad = {"base": "web", "width": 320, "height": 180, "x264_profile": "main"}  # not the master's
     # `ok` is rendered: publish has something to send.
     profiles = {"small": bad, "ok": SMALL_PROFILES["small"]}
     manifest = campaign.write([{"code": "tzo", "treatment": "soft"}], profiles=profiles)
