@@ -29,14 +29,12 @@ from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
 from pipeline.render.slate import slate_problems
 from pipeline.render.status import variant_settings, variant_status
+from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
-from pipeline.subtitles.burn import style_fonts, style_glyphs
+from pipeline.subtitles.burn import style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.frames import snap_cues
-from pipeline.subtitles.model import in_file_syntax
-from pipeline.subtitles.qc import check_cues, check_fit
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
@@ -126,7 +124,8 @@ class _Planner(Inputs):
         for spot in self.manifest.spots:
             for language in self.manifest.languages:
                 for profile in self.manifest.profiles:
-                    plans.append(self._plan_variant(Variant(self.manifest, spot, language, profile)))
+                    variant = Variant(self.manifest, spot, language, profile)
+                    plans.append(self._plan_variant(variant))
         self._block_shared_names(plans)
         return plans
 
@@ -269,7 +268,7 @@ class _Planner(Inputs):
             self._add_input(plan, "subtitles", subtitles)
         if language.treatment == "burn":
             plan.font = self._once(("font", language.style.font, language.line),
-                                   lambda: self._resolve_font(language))
+                                   lambda: language_font(language, self.manifest.path))
             self._once(("glyphs", subtitles, plan.font.path),
                        lambda: raise_if_errors(style_glyphs(plan.cues, plan.file_styles, plan.font,
                                                             subtitles)))
@@ -278,7 +277,7 @@ class _Planner(Inputs):
                 self._add_input(plan, f"font:{name}", chosen.font.path)
             frame = (variant.profile.width, variant.profile.height)
             plan.warnings += self._once(("fit", subtitles, frame, plan.font.path, language.line),
-                                        lambda: self._check_fit(plan, subtitles))
+                                        lambda: self._fit(plan, subtitles, frame))
         if language.treatment in MASTER_SOUND:     # the choices about sound concern these only
             warnings = self._sound_warnings(spot, plan.conform)
             self.diagnostics.extend(warnings)
@@ -358,64 +357,16 @@ class _Planner(Inputs):
         raise Blocked([diagnostic])
 
     def _read_subtitles(self, path: Path, language: Language, master: MediaInfo):
-        subtitles = read_subtitles(path, duration=master.duration,
-                                   fps=master.video.fps if master.video else None,
-                                   keep_style=language.style.from_file,
-                                   burned=language.treatment == "burn")
-        own_styles = {}
-        if language.treatment == "burn" and language.style.from_file:
-            own_styles = style_fonts(subtitles)   # empty unless ASS/SSA
-        # QC at the master's real frame rate; a burned language's fit on each frame it is
-        # burned into, given to that frame's variants only (_check_fit).
-        fps = master.video.fps if master.video else None
-        checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,
-                                            style=None, font=None), subtitles.format)
-        # The cues that could be read are checked even when others could not (a cue with no
-        # text beside a pasted paragraph): every problem of the file in one run, as `check`.
-        found = [*subtitles.diagnostics, *checked]
-        if subtitles.errors and language.treatment == "burn":
-            found += self._unreached_burn_checks(subtitles, language, own_styles, path)
-        raise_if_errors(sorted(found, key=lambda d: (d.line or 0, d.severity != "error")))
-        warnings = list(subtitles.warnings) + checked
+        frames = [(p.width, p.height) for p in self.manifest.profiles if p.medium == "video"]
+        cues, warnings, own_styles = read_language_file(path, language, master, frames)
         self.diagnostics.extend(warnings)
-        # What is rendered (burned, sidecars, track) is on the master's frames.
-        return tuple(snap_cues(subtitles.cues, fps)), warnings, own_styles
+        return cues, warnings, own_styles
 
-    def _unreached_burn_checks(self, subtitles, language: Language, own_styles: dict,
-                               path: Path) -> list[Diagnostic]:
-        """What a burned file's variants would be told of its fit on each frame (_check_fit)
-        and of its glyphs, which they never reach when its reading errors block them: said
-        with those errors, so that fixing them brings no second round of problems."""
-        try:
-            font = resolve_font(language.style.font)
-        except PipelineError:   # reported, and blocking, in _gather_inputs
-            return []
-        frames = dict.fromkeys((p.width, p.height) for p in self.manifest.profiles
-                               if p.medium == "video")
-        found = [problem for width, height in frames for problem in check_fit(
-            list(subtitles.cues), path, qc=language.qc, style=language.style, font=font,
-            frame_width=width, frame_height=height, file_styles=own_styles)]
-        return found + list(style_glyphs(subtitles.cues, own_styles, font, path))
-
-    def _check_fit(self, plan: VariantPlan, path: Path) -> list[Diagnostic]:
-        """The burned text's fit on the variant's own frame, measured once per frame: a cue
-        that does not fit a 1080x1920 `vertical` frame is no warning of the same language's
-        1280x720 `messaging` variant (it was, measured on the manifest's narrowest frame).
-        Raises `ValidationError` for text that frame cannot hold (it would be burned cut off),
-        which blocks that frame's variants only."""
-        language, profile = plan.variant.language, plan.variant.profile
-        found = check_fit(list(plan.cues), path, qc=language.qc, style=language.style,
-                          font=plan.font, frame_width=profile.width,
-                          frame_height=profile.height, file_styles=plan.file_styles)
-        raise_if_errors(found)
+    def _fit(self, plan: VariantPlan, path: Path, frame: tuple[int, int]) -> list[Diagnostic]:
+        found = fit_on_frame(plan.cues, path, plan.variant.language, plan.font, frame,
+                             plan.file_styles)
         self.diagnostics.extend(found)
         return found
-
-    def _resolve_font(self, language: Language) -> Font:
-        try:
-            return resolve_font(language.style.font)
-        except PipelineError as exc:
-            raise PipelineError(exc.message, self.manifest.path, language.line, exc.hint) from None
 
 
 def _use_analysis(plan: VariantPlan, role: str, analysis) -> None:

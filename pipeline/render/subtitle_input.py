@@ -1,0 +1,85 @@
+"""A language's subtitle file as planning takes it: read at its spot's master's length and frame
+rate, QC'd, and for a burned language its fit measured on each frame it is burned into.
+
+Every problem of the file is found in one run, as `check` finds them: the cues that could be read
+are checked even when others could not, and a burned file's fit and glyphs are said with its
+reading errors, so that fixing those brings no second round of problems.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from pipeline.errors import Diagnostic, PipelineError, raise_if_errors
+from pipeline.manifest import Language
+from pipeline.media.probe import MediaInfo
+from pipeline.subtitles.burn import style_fonts, style_glyphs
+from pipeline.subtitles.fonts import Font, resolve_font
+from pipeline.subtitles.formats import read_subtitles
+from pipeline.subtitles.frames import snap_cues
+from pipeline.subtitles.model import Cue, in_file_syntax
+from pipeline.subtitles.qc import check_cues, check_fit
+
+Frame = tuple[int, int]     # width, height in pixels
+
+
+def read_language_file(path: Path, language: Language, master: MediaInfo,
+                       frames: Iterable[Frame]) -> tuple[tuple[Cue, ...], list[Diagnostic], dict]:
+    """(cues on the master's frames, the file's warnings, its own styles' fonts (ASS/SSA, for a
+    burned language that takes them)) of `path`. `frames` are the pictures a burned language is
+    burned into, whose fit is said with the file's reading errors. Raises `ValidationError` with
+    every problem found when any is an error."""
+    fps = master.video.fps if master.video else None
+    subtitles = read_subtitles(path, duration=master.duration, fps=fps,
+                               keep_style=language.style.from_file,
+                               burned=language.treatment == "burn")
+    own_styles = {}
+    if language.treatment == "burn" and language.style.from_file:
+        own_styles = style_fonts(subtitles)   # empty unless ASS/SSA
+    # QC at the master's real frame rate; a burned language's fit on each frame it is burned
+    # into, given to that frame's variants only (fit_on_frame).
+    checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,
+                                        style=None, font=None), subtitles.format)
+    found = [*subtitles.diagnostics, *checked]
+    if subtitles.errors and language.treatment == "burn":
+        found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
+    raise_if_errors(sorted(found, key=lambda d: (d.line or 0, d.severity != "error")))
+    # What is rendered (burned, sidecars, track) is on the master's frames.
+    return tuple(snap_cues(subtitles.cues, fps)), list(subtitles.warnings) + checked, own_styles
+
+
+def _unreached_burn_checks(subtitles, language: Language, own_styles: dict, path: Path,
+                           frames: Iterable[Frame]) -> list[Diagnostic]:
+    """What a burned file's variants would be told of its fit on each frame and of its glyphs,
+    which they never reach when its reading errors block them."""
+    try:
+        font = resolve_font(language.style.font)
+    except PipelineError:   # reported, and blocking, where planning resolves the font
+        return []
+    found = [problem for width, height in dict.fromkeys(frames) for problem in check_fit(
+        list(subtitles.cues), path, qc=language.qc, style=language.style, font=font,
+        frame_width=width, frame_height=height, file_styles=own_styles)]
+    return found + list(style_glyphs(subtitles.cues, own_styles, font, path))
+
+
+def fit_on_frame(cues: Iterable[Cue], path: Path, language: Language, font: Font, frame: Frame,
+                 file_styles: dict) -> list[Diagnostic]:
+    """The burned text's fit on one frame (`frame`, pixels), for that frame's variants only: a
+    cue that does not fit a 1080x1920 `vertical` frame is no warning of the same language's
+    1280x720 `messaging` variant. Raises `ValidationError` for text the frame cannot hold (it
+    would be burned cut off), which blocks that frame's variants only."""
+    width, height = frame
+    found = check_fit(list(cues), path, qc=language.qc, style=language.style, font=font,
+                      frame_width=width, frame_height=height, file_styles=file_styles)
+    raise_if_errors(found)
+    return found
+
+
+def language_font(language: Language, manifest_path: Path) -> Font:
+    """The font a burned language's style names, found; a `PipelineError` at the language's
+    line of the manifest if it cannot be."""
+    try:
+        return resolve_font(language.style.font)
+    except PipelineError as exc:
+        raise PipelineError(exc.message, manifest_path, language.line, exc.hint) from None
