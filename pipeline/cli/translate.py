@@ -19,6 +19,7 @@ from pipeline.cli.progress import make_reporter
 from pipeline.manifest import QcSettings, Style, load_manifest
 from pipeline.media.timecode import parse_rate
 from pipeline.render.batch import Outcome
+from pipeline.render.intermediates import size_text
 from pipeline.render.preview import NotMade, make_previews
 from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent
@@ -222,7 +223,8 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
     variants already out of date (a file edited before) are checked and rendered the same
     way. A file with errors is reported and the previous good render is kept. --spot, --lang
     and --profile narrow it as they narrow `pipeline render`: only those files are watched,
-    only those variants rendered. Stop with Ctrl-C: exit code 0, or 130 if a render was
+    only those variants rendered. A file still being copied in is waited for (up to 10
+    minutes) and checked once, whole. Stop with Ctrl-C: exit code 0, or 130 if a render was
     running then (it is abandoned: nothing partial is left, the previous render of those
     variants stays).
 
@@ -255,6 +257,13 @@ def print_event(event: WatchEvent) -> None:
     if event.kind == "ready":
         click.echo("watching " + ", ".join(map(str, event.watching)) + " (Ctrl-C to stop)",
                    err=True)
+        return
+    if event.kind == "copying":
+        for path, size in event.growing:
+            click.echo(f"waiting for {path} to finish copying ({size_text(size)} so far)",
+                       err=True)
+        for diagnostic in event.diagnostics:
+            emit(diagnostic)
         return
     # A "changed" event told before its renders (a "checked" one) adds only its outcomes.
     for path in event.paths if not event.told else ():

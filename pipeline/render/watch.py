@@ -3,9 +3,13 @@ the variants it affects are rendered again. On starting, it first catches up wit
 saved while nothing watched: the out-of-date variants are checked and rendered as after a save.
 
 File-system events come from `watchfiles` (inotify and its kin, through the Rust `notify`
-crate), debounced, so an editor's save in several writes is one change. A bad file blocks its
-variants in the plan, and blocked variants are never rendered: the previous good render stays
-where it is until the file is fixed.
+crate), debounced, so an editor's save in several writes is one change. The debounce ends a
+batch while a copy is still writing (a dub copied from a share takes many seconds), so a batch
+is checked only once its files have settled (render/settling.py: size and modification time
+unchanged for a second), the wait said if it lasts, and a file named again with nothing new
+since its batch (the copy's later writes) is not checked twice. A bad file blocks its variants
+in the plan, and blocked variants are never rendered: the previous good render stays where it
+is until the file is fixed.
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
+from pipeline.render.settling import Growing, Signature, signature, wait_until_settled
 from pipeline.render.variants import Plan, Selection, VariantPlan
 from pipeline.subtitles.in_campaign import manifest_settings
 from pipeline.subtitles.qc import CheckResult, check_file
 
-EventKind = Literal["ready", "checked", "changed", "error"]
+EventKind = Literal["ready", "copying", "checked", "changed", "error"]
 Pair = tuple[str, str]  # (spot id, language code)
 # Makes the progress display of one change's renders: entered before they start, left after.
 ReporterFactory = Callable[[Plan], AbstractContextManager[Reporter]]
@@ -51,6 +56,8 @@ class WatchEvent:
     # Variants found stale when watch started or reloaded the manifest (an edit made before,
     # a variant never rendered): named, since no save of this session explains their render.
     behind: tuple[VariantPlan, ...] = ()
+    # A "copying" event's files still being written when a batch's wait for them is said.
+    growing: Growing = ()
 
 
 def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
@@ -64,7 +71,11 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
     date are checked and rendered as if their files had just been saved, with a save's
     events), then calls `on_event` with a "ready" event, then per batch of changes a
     "checked" event (the files' checks, at once) and a "changed" one after its renders
-    (which a `reporter(plan)` follows while they run). With `selection`, only the files of
+    (which a `reporter(plan)` follows while they run). A batch's files are first waited for
+    until they have settled (`wait_until_settled`): a "copying" event names those still
+    being written if that takes `NOTICE_AFTER` seconds, another (with a warning at each) those
+    still growing after `GIVE_UP_AFTER` seconds, which are then checked as they are; setting
+    `stop_event` ends the wait at its next poll, and watch. With `selection`, only the files of
     its spots and languages are watched and only its variants rendered (a translator's one
     language). Raises `PipelineError` if the manifest is invalid at the
     start, `CommandLineError` if the selection names what it does not have (as `render`
@@ -79,6 +90,8 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
         # typo would otherwise watch nothing, silently.
         build_plan([manifest_path], selection=selection).save_caches()
     caught_up = False
+    # Each file as it was when its last batch was checked (None: not there).
+    handled: dict[Path, Signature | None] = {}
     while not (stop_event and stop_event.is_set()):
         roots = watched_roots(manifest)
         ready = False
@@ -102,16 +115,33 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                 on_event(WatchEvent("ready", watching=roots))
             if not changes:
                 continue
-            changed = {Path(path) for _, path in changes}
+            changed = _unhandled({Path(path) for _, path in changes}, handled)
+            if not changed:
+                continue
+            settled = wait_until_settled(changed, stop_event=stop_event,
+                                         on_waiting=lambda growing: on_event(
+                                             WatchEvent("copying", growing=growing)))
+            if settled is None:
+                return      # stopped while a file was still being written
+            if settled.growing:
+                on_event(WatchEvent("copying", settled.growing, diagnostics=settled.warnings))
             event, reloaded = _locked(manifest, changed, on_wait, lambda: handle_changes(
                 manifest, changed, jobs=jobs, reporter=reporter, on_checked=on_event,
                 selection=selection))
+            handled.update(settled.signatures)
             on_event(event)
             if reloaded is not None:
                 folders_moved = watched_roots(reloaded) != roots
                 manifest = reloaded
                 if folders_moved:
                     break  # listen again, on the folders the manifest names now
+
+
+def _unhandled(paths: set[Path], handled: dict[Path, Signature | None]) -> set[Path]:
+    """`paths` but those unchanged since their last batch was handled. A copy is still being
+    watched while it is waited for and rendered: the next batch names the file again, as it
+    was checked and rendered, and its translator saw it checked a second time, 'up to date'."""
+    return {path for path in paths if path not in handled or handled[path] != signature(path)}
 
 
 def _locked(manifest: Manifest, paths, on_wait, work):

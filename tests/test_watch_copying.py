@@ -1,0 +1,197 @@
+"""Watch mode and files copied in: a dub written over seconds, as a copy from a share or a USB
+stick writes it, is waited for, then checked and rendered once, whole; the wait is said,
+bounded, and ended by a stop. Real files, a real watcher, a thread writing as a copy does."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.cli.translate import print_event
+from pipeline.render.settling import signature, wait_until_settled
+from pipeline.render.watch import WatchEvent, watch
+from tests.conftest import ffmpeg
+from tests.mediacheck import band_rms_db, duration
+from tests.test_watch import WAIT
+
+TONE = 700      # Hz: the copied dub's, told from the first dub's 1 kHz and the bed's 220 Hz
+
+
+def dub_wav(path: Path) -> bytes:
+    """A 4 s dub, the spot's length: 48 kHz stereo 24-bit, 1.15 MB (as a studio sends it)."""
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency={TONE}:sample_rate=48000:duration=4",
+           "-filter:a", "volume=-12dB", "-ac", "2", "-c:a", "pcm_s24le", str(path))
+    return path.read_bytes()
+
+
+class Copy(threading.Thread):
+    """Writes `data` to `path` as a copy does: the file created (or emptied) under its final
+    name, then `chunks` writes `pause` seconds apart; `halt` ends it early."""
+
+    def __init__(self, data: bytes, path: Path, *, chunks: int, pause: float):
+        super().__init__(daemon=True)
+        self.data, self.path, self.chunks, self.pause = data, path, chunks, pause
+        self.halt = threading.Event()
+        self.ended: float | None = None      # time.monotonic() of the last write
+
+    def run(self) -> None:
+        step = -(-len(self.data) // self.chunks)
+        with open(self.path, "wb") as out:
+            for start in range(0, len(self.data), step):
+                if self.halt.wait(self.pause):
+                    return
+                out.write(self.data[start:start + step])
+                out.flush()
+        self.ended = time.monotonic()
+
+
+@pytest.fixture
+def dubbed(campaign):
+    """yua dubbed (the conftest's 3.5 s 1 kHz dub) and rendered once, then watched."""
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}])
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return campaign
+
+
+class Watching:
+    """`watch` running in a thread, each event kept with the time it came."""
+
+    def __init__(self, manifest: Path):
+        self.events: queue.Queue[tuple[float, WatchEvent]] = queue.Queue()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=watch, args=(manifest,), daemon=True, kwargs={
+            "on_event": lambda event: self.events.put((time.monotonic(), event)),
+            "stop_event": self.stop})
+        self.thread.start()
+        assert self.next(WAIT)[1].kind == "ready"
+
+    def next(self, seconds: float) -> tuple[float, WatchEvent] | None:
+        try:
+            return self.events.get(timeout=seconds)
+        except queue.Empty:
+            return None
+
+    def until_quiet(self, seconds: float) -> list[tuple[float, WatchEvent]]:
+        """The events that come until none has for `seconds` (at most `WAIT` in all)."""
+        came, deadline = [], time.monotonic() + WAIT
+        while time.monotonic() < deadline and (item := self.next(seconds)) is not None:
+            came.append(item)
+        return came
+
+    def end(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=WAIT)
+        assert not self.thread.is_alive()
+
+
+def errors_of(events: list[WatchEvent]) -> list[str]:
+    return [d.format() for event in events for d in
+            (*event.diagnostics, *(d for check in event.checks for d in check.diagnostics))
+            if d.severity == "error"]
+
+
+@pytest.mark.e2e
+def test_a_dub_copied_in_over_seconds_is_rendered_once_whole_after_the_copy(dubbed, tmp_path,
+                                                                             capsys):
+    # The watcher's batch came while the copy went on: the dub was said to be cut short
+    # (its header lists 4 s), its variant blocked, then checked and rendered again with
+    # every later batch of the copy's writes.
+    data = dub_wav(tmp_path / "yua.wav")
+    path = (dubbed.root / "audio/spot/yua.wav").resolve()
+    watching = Watching(dubbed.manifest)
+    copy = Copy(data, path, chunks=30, pause=0.1)      # 3 s
+    try:
+        copy.start()
+        came = watching.until_quiet(3.0)
+    finally:
+        copy.halt.set()
+        watching.end()
+    events = [event for _, event in came]
+    assert [event.kind for event in events] == ["copying", "checked", "changed"], events
+    assert errors_of(events) == []
+    (waited_for, so_far), = events[0].growing
+    assert waited_for == path and 0 < so_far < len(data)
+    assert came[1][0] > copy.ended       # checked after the copy's last write, not before
+    assert [(o.plan.variant.language.code, o.status) for o in events[2].outcomes] == [
+        ("yua", "rendered")]
+    rendered = dubbed.out / "spot.yua.small.mp4"
+    assert abs(duration(rendered) - 4.0) < 0.05
+    # The copy's last second is in the render: a dub cut short would be silence there.
+    assert band_rms_db(rendered, TONE, start=3.0, length=0.8) > -40
+    capsys.readouterr()
+    print_event(events[0])
+    said = capsys.readouterr().err
+    assert said.startswith(f"waiting for {path} to finish copying (") and " MB so far)\n" in said
+
+
+@pytest.mark.e2e
+def test_a_stop_while_a_copy_is_waited_for_ends_watch_within_a_second(dubbed, tmp_path):
+    data = dub_wav(tmp_path / "yua.wav")
+    watching = Watching(dubbed.manifest)
+    copy = Copy(data, dubbed.root / "audio/spot/yua.wav", chunks=200, pause=0.1)    # 20 s
+    try:
+        copy.start()
+        told = watching.next(WAIT)
+        assert told is not None and told[1].kind == "copying", told
+        stopped = time.monotonic()
+        watching.stop.set()
+        watching.thread.join(timeout=WAIT)
+        assert time.monotonic() - stopped < 1.0
+    finally:
+        copy.halt.set()
+        watching.end()
+    assert watching.events.empty()       # nothing checked nor rendered of the part copied
+
+
+def test_a_file_still_growing_at_the_limit_is_handed_on_with_a_warning(tmp_path):
+    growing, still, missing = tmp_path / "yua.wav", tmp_path / "nah.srt", tmp_path / "tzo.srt"
+    still.write_text("1\n00:00:00,500 --> 00:00:01,800\nYancuic\n", encoding="utf-8")
+    told = []
+    growing.touch()                      # as the watcher saw it: there
+    copy = Copy(b"x" * 4_000_000, growing, chunks=400, pause=0.01)       # 4 s
+    copy.start()
+    try:
+        started = time.monotonic()
+        settled = wait_until_settled([growing, still, missing], on_waiting=told.append,
+                                     notice_after=0.6, limit=1.6)
+        waited = time.monotonic() - started
+    finally:
+        copy.halt.set()
+        copy.join()
+    assert 1.6 <= waited < 2.4
+    assert settled.growing == (growing,)
+    assert settled.signatures[still] == signature(still) and settled.signatures[missing] is None
+    (said,) = told                       # once, naming only the file still changing
+    assert [path for path, _ in said] == [growing] and 0 < said[0][1] < 4_000_000
+    (warning,) = settled.warnings
+    assert warning.format().startswith(f"{growing}: warning: still being written after 2 s (")
+    assert "MB so far): checked as it is now" in warning.format()
+
+
+def test_files_settle_a_second_after_their_last_change_and_a_stop_ends_the_wait(tmp_path):
+    saved = tmp_path / "nah.srt"
+    saved.write_text("1\n00:00:00,500 --> 00:00:01,800\nYancuic\n", encoding="utf-8")
+    started = time.monotonic()
+    settled = wait_until_settled([saved], on_waiting=lambda growing: pytest.fail("said"))
+    assert 1.0 <= time.monotonic() - started < 1.5
+    assert settled.growing == () and settled.signatures == {saved: signature(saved)}
+    stop = threading.Event()
+    (tmp_path / "yua.wav").touch()
+    copy = Copy(b"x" * 1_000_000, tmp_path / "yua.wav", chunks=1000, pause=0.01)    # 10 s
+    copy.start()
+    try:
+        threading.Timer(0.7, stop.set).start()
+        started = time.monotonic()
+        assert wait_until_settled([copy.path], stop_event=stop) is None
+        assert time.monotonic() - started < 0.7 + 0.6
+    finally:
+        copy.halt.set()
+        copy.join()
