@@ -14,8 +14,9 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.cli.translate import print_event
+from pipeline.manifest import load_manifest
 from pipeline.render.settling import signature, wait_until_settled
-from pipeline.render.watch import WatchEvent, watch
+from pipeline.render.watch import WatchEvent, handle_changes, watch
 from tests.conftest import ffmpeg
 from tests.mediacheck import band_rms_db, duration
 from tests.test_watch import WAIT
@@ -23,10 +24,11 @@ from tests.test_watch import WAIT
 TONE = 700      # Hz: the copied dub's, told from the first dub's 1 kHz and the bed's 220 Hz
 
 
-def dub_wav(path: Path) -> bytes:
+def dub_wav(path: Path, rf64: bool = False) -> bytes:
     """A 4 s dub, the spot's length: 48 kHz stereo 24-bit, 1.15 MB (as a studio sends it)."""
     ffmpeg("-f", "lavfi", "-i", f"sine=frequency={TONE}:sample_rate=48000:duration=4",
-           "-filter:a", "volume=-12dB", "-ac", "2", "-c:a", "pcm_s24le", str(path))
+           "-filter:a", "volume=-12dB", "-ac", "2", "-c:a", "pcm_s24le",
+           *(["-rf64", "always"] if rf64 else []), str(path))
     return path.read_bytes()
 
 
@@ -195,3 +197,22 @@ def test_files_settle_a_second_after_their_last_change_and_a_stop_ends_the_wait(
     finally:
         copy.halt.set()
         copy.join()
+
+
+@pytest.mark.parametrize("rf64", [False, True], ids=["riff", "rf64"])
+@pytest.mark.parametrize("keep", [0.4, 60], ids=["in its sound", "in its header"])
+def test_a_wav_copy_that_stopped_short_is_an_error_at_the_file_when_watch_checks_it(
+        campaign, tmp_path, rf64, keep):
+    # Cut inside its header, ffprobe cannot read it: it was said to be unreadable, to be
+    # exported again, when it only needed copying again.
+    whole = dub_wav(tmp_path / "whole.wav", rf64=rf64)
+    path = campaign.root / "audio/spot/yua.wav"
+    path.write_bytes(whole[:int(len(whole) * keep) if keep < 1 else keep])
+    manifest = load_manifest(campaign.write([{"code": "yua", "treatment": "dub"}]))
+    told = []
+    event, _ = handle_changes(manifest, {path}, on_checked=told.append)
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [
+        ("yua", "blocked")]
+    (said,) = errors_of(told)
+    assert said.startswith(f"{path}: error: the file is cut short: it holds "), said
+    assert said.endswith("(hint: copy the file again from where it came from)"), said

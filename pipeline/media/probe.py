@@ -170,6 +170,9 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         [ffprobe_binary(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
          str(path)], capture_output=True, text=True, errors="replace", check=False)
     if result.returncode != 0:
+        short = _riff_cut_short(path)
+        if short is not None:
+            raise short
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unreadable"
         reason = reason.removeprefix(f"{path}: ")   # the diagnostic names the file already
         raise MediaError(f"ffprobe cannot read this file: {reason}", path,
@@ -241,8 +244,29 @@ def _share_held(data: dict) -> float | None:
     return size / listed if listed else None
 
 
-# A WAV written while it records (a stream, a crashed recorder) leaves its data size unset.
-_UNSET_SIZES = (0, 0xFFFFFFFF)
+# A WAV written while it records (a stream, a crashed recorder) leaves its data size unset
+# (an RF64's 64-bit sizes too).
+_UNSET_SIZES = (0, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF)
+
+
+def _riff_cut_short(path: Path) -> MediaError | None:
+    """The error for a WAV (RIFF, or RF64 over 4 GB) that holds fewer bytes than its first
+    chunk lists, when ffprobe cannot read it: one cut inside its header (a Broadcast WAV's
+    bext and iXML chunks run to kilobytes before its sound) was said to be unreadable, to be
+    exported again, when it only needs copying again."""
+    with open(path, "rb") as file:
+        head = file.read(28)
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        listed = int.from_bytes(head[4:8], "little")
+    elif head[:4] in (b"RF64", b"BW64") and head[12:16] == b"ds64" and len(head) == 28:
+        listed = int.from_bytes(head[20:28], "little")   # the ds64 chunk's RIFF size
+    else:
+        return None
+    size = path.stat().st_size
+    # The size a RIFF lists leaves out its first 8 bytes (the chunk's name and size).
+    if listed in _UNSET_SIZES or size >= listed + 8:
+        return None
+    return cut_short(path, f"it holds {size:,} of the {listed + 8:,} bytes its header lists")
 
 
 def _check_wav_header(path: Path, seconds: float | None) -> None:
