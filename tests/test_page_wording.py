@@ -36,6 +36,7 @@ TERMINAL_ONLY = {
     ("pipeline/publish/freshness.py", None),
     ("pipeline/publish/upload.py", None),
     ("pipeline/publish/i18n.py", "unnamed_languages"),     # validate and plan, on the manifest
+    ("pipeline/render/settling.py", "warnings"),           # watch, of a file still copying
 }
 
 

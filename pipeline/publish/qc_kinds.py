@@ -76,6 +76,7 @@ _CAMPAIGN = {
     "no-language": N_("Language not in the manifest"),
     "no-master": N_("The spot's master not found"),
     "unused-input": N_("Files no language uses in an input folder"),
+    "still-growing": N_("File still being written when checked"),
 }
 
 QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES | _CAMPAIGN
