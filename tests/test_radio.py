@@ -10,6 +10,7 @@ import re
 import shutil
 import struct
 import subprocess
+import wave
 from datetime import datetime
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from wavinfo import WavInfoReader
 from pipeline.cli.main import cli
 from pipeline.errors import RenderError, ValidationError
 from pipeline.manifest import load_manifest
-from pipeline.media.audio_tags import Bext, NOT_MEASURED, loudness_fields, write_bext_loudness
+from pipeline.media.audio_tags import (Bext, NOT_MEASURED, loudness_fields, write_bext_loudness,
+                                       write_plain_pcm_format)
 from pipeline.media.loudness import Loudness, Reading
 from pipeline.profiles import BUILTIN_PROFILES, Profile, profile_problem
 from pipeline.render.encoders import capped_video_bitrate
@@ -186,6 +188,43 @@ def test_a_wav_without_bext_is_an_error(tmp_path):
     ffmpeg("-f", "lavfi", "-i", "sine=duration=0.2", str(plain))
     with pytest.raises(RenderError, match="no bext chunk"):
         write_bext_loudness(plain, Reading(Loudness(-20.0, -3.0, 1.0), 9600))
+
+
+def _format_tag(path: Path) -> tuple[int, int]:
+    """(the `fmt ` chunk's size, its format tag), read by hand."""
+    data = path.read_bytes()
+    at = data.index(b"fmt ")
+    return struct.unpack("<I", data[at + 4:at + 8])[0], struct.unpack("<H", data[at + 8:at + 10])[0]
+
+
+def test_a_24_bit_broadcast_wav_is_made_wave_format_pcm_in_place(bwf, tmp_path):
+    # ffmpeg writes 24-bit PCM as WAVE_FORMAT_EXTENSIBLE, which EBU Tech 3285 does not list and
+    # strict readers refuse: Python's own wave module, for one ("unknown format: 65534").
+    assert _format_tag(bwf) == (40, 0xFFFE)
+    with pytest.raises(wave.Error, match="65534"):
+        wave.open(str(bwf)).close()
+    before = bwf.read_bytes()
+    samples = before[before.index(b"data"):]
+    assert write_plain_pcm_format(bwf) is True
+    after = bwf.read_bytes()
+    assert _format_tag(bwf) == (16, 1)
+    assert len(after) == len(before) and after[after.index(b"data"):] == samples
+    with wave.open(str(bwf)) as plain:
+        assert (plain.getnchannels(), plain.getsampwidth(), plain.getframerate(),
+                plain.getnframes()) == (1, 3, 48000, 48000)
+    # Its bext chunk (after the fmt chunk) is where readers find it, the JUNK chunk skipped.
+    assert WavInfoReader(str(bwf)).bext.description.startswith("Campaign | spot s")
+    info = subprocess.run(["mediainfo", "--Output=JSON", str(bwf)], capture_output=True,
+                          text=True, check=True).stdout
+    assert "WaveFormatExtensible" not in info and json.loads(info)["media"]["track"][1][
+        "BitDepth"] == "24"
+    assert write_plain_pcm_format(bwf) is False          # once is enough
+
+    # What plain PCM cannot say is left as it is: six channels' speaker positions.
+    surround = tmp_path / "surround.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=0.1", "-af", "pan=5.1|c0=c0", "-c:a", "pcm_s24le",
+           str(surround))
+    assert write_plain_pcm_format(surround) is False and _format_tag(surround) == (40, 0xFFFE)
 
 
 # --- planning radio spots ----------------------------------------------------------------------
@@ -377,6 +416,9 @@ def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_mas
     assert re.fullmatch(r"\d\d:\d\d:\d\d", bext.originator_time)
     assert bext.coding_history.startswith("A=PCM,F=48000,W=24,M=stereo,T=pipeline ")
     assert WavInfoReader(str(wav)).data.frame_count == slot
+    with wave.open(str(wav)) as plain:        # a reader of WAVE_FORMAT_PCM only (Tech 3285's)
+        assert (plain.getnchannels(), plain.getsampwidth(), plain.getframerate(),
+                plain.getnframes()) == (2, 3, RATE, slot)
     lufs, peak = ebur128(wav)
     assert abs(lufs + 23) <= 0.5 and peak <= -1.0
     assert abs(bext.loudness_value - lufs) <= 0.1 and abs(bext.max_true_peak - peak) <= 0.1

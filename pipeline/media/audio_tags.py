@@ -6,7 +6,10 @@ zeros. Version 2 gives the first 10 of those bytes to five loudness figures (EBU
 well-kept tool on Debian writes them (BWF MetaEdit is not packaged in bookworm; libsndfile's
 SF_BROADCAST_INFO has them but python-soundfile does not expose it, and it would write the whole
 file again), so `write_bext_loudness` puts them in place in the chunk ffmpeg wrote: fixed
-offsets, fixed sizes, nothing else moves.
+offsets, fixed sizes, nothing else moves. ffmpeg also writes 24-bit PCM with a
+WAVE_FORMAT_EXTENSIBLE `fmt ` chunk, which Tech 3285 does not know (its format categories, from
+ITU-R BR.1352, are WAVE_FORMAT_PCM and WAVE_FORMAT_MPEG) and readers that know only those refuse:
+`write_plain_pcm_format` makes it WAVE_FORMAT_PCM, in place too.
 
 MP3s carry ID3v2.4 tags written by mutagen (title, album for the campaign, TLAN with the
 ISO 639-3 code, recording year).
@@ -91,27 +94,71 @@ def loudness_fields(reading: Reading) -> bytes:
                        _centi(loudness.max_short_term))
 
 
-def _bext_offset(path: Path) -> int:
-    """Where the `bext` chunk's data starts in a RIFF/RF64 WAVE file; `RenderError` if none."""
+def _chunk_before_data(path: Path, wanted: bytes, what: str) -> tuple[int, int]:
+    """(where the data of the first `wanted` chunk starts, its size in bytes) in a RIFF/RF64
+    WAVE file, looked for before the samples (ffmpeg writes `fmt ` and `bext` there);
+    `RenderError` if there is none. `what` names what the chunk was wanted for."""
     with open(path, "rb") as handle:
         header = handle.read(12)
         if len(header) < 12 or header[:4] not in (b"RIFF", b"RF64") or header[8:12] != b"WAVE":
-            raise RenderError("not a WAVE file: no bext chunk to complete", path)
+            raise RenderError(f"not a WAVE file: no {what}", path)
         position = 12
         while True:
             handle.seek(position)
             chunk = handle.read(8)
             if len(chunk) < 8:
-                raise RenderError("the WAVE file has no bext chunk", path)
+                raise RenderError(f"the WAVE file has no {what}", path)
             name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
-            if name == b"bext":
-                if size < CODING_HISTORY_AT:
-                    raise RenderError(f"the bext chunk is {size} bytes, shorter than EBU Tech "
-                                      f"3285's {CODING_HISTORY_AT}", path)
-                return position + 8
-            if name == b"data":      # bext comes before the samples (ffmpeg writes it there)
-                raise RenderError("the WAVE file has no bext chunk before its data", path)
+            if name == wanted:
+                return position + 8, size
+            if name == b"data":
+                raise RenderError(f"the WAVE file has no {what} before its data", path)
             position += 8 + size + (size & 1)
+
+
+def _bext_offset(path: Path) -> int:
+    """Where the `bext` chunk's data starts in a RIFF/RF64 WAVE file; `RenderError` if none."""
+    start, size = _chunk_before_data(path, b"bext", "bext chunk")
+    if size < CODING_HISTORY_AT:
+        raise RenderError(f"the bext chunk is {size} bytes, shorter than EBU Tech 3285's "
+                          f"{CODING_HISTORY_AT}", path)
+    return start
+
+
+WAVE_FORMAT_PCM = 0x0001
+WAVE_FORMAT_EXTENSIBLE = 0xFFFE
+# WAVE_FORMAT_EXTENSIBLE's sub-format for integer PCM (KSDATAFORMAT_SUBTYPE_PCM, mmreg.h).
+_SUBTYPE_PCM = bytes.fromhex("0100000000001000800000aa00389b71")
+# The speaker positions plain PCM implies for one and two channels (front centre; front left
+# and right), which an extensible chunk may also leave unset (0).
+_PLAIN_MASKS = {1: (0, 0x4), 2: (0, 0x3)}
+
+
+def write_plain_pcm_format(path: Path) -> bool:
+    """Make a mono or stereo integer-PCM WAVE file's `fmt ` chunk WAVE_FORMAT_PCM if it is
+    WAVE_FORMAT_EXTENSIBLE (ffmpeg writes that for more than 16 bits); True if it changed.
+
+    In place, nothing else moves: the 40-byte extensible chunk (48 bytes with its header) becomes
+    a 16-byte plain one and a 16-byte `JUNK` chunk, the padding RIFF readers skip. Left as it is
+    when the extensible chunk says more than plain PCM can (other speaker positions, fewer valid
+    bits than the container's, a sub-format other than PCM). `RenderError` if the file is not a
+    WAVE file or has no `fmt ` chunk before its data."""
+    start, size = _chunk_before_data(path, b"fmt ", "fmt chunk")
+    with open(path, "r+b") as handle:
+        handle.seek(start)
+        chunk = handle.read(size)
+        if size != 40 or struct.unpack("<H", chunk[:2])[0] != WAVE_FORMAT_EXTENSIBLE:
+            return False
+        channels, rate, byte_rate, block_align, bits, extra, valid_bits, mask = \
+            struct.unpack("<HIIHHHHI", chunk[2:24])
+        if (extra != 22 or chunk[24:40] != _SUBTYPE_PCM or valid_bits != bits
+                or mask not in _PLAIN_MASKS.get(channels, ())):
+            return False
+        handle.seek(start - 8)
+        handle.write(struct.pack("<4sIHHIIHH", b"fmt ", 16, WAVE_FORMAT_PCM, channels, rate,
+                                 byte_rate, block_align, bits))
+        handle.write(struct.pack("<4sI", b"JUNK", 16) + bytes(16))
+    return True
 
 
 def write_bext_loudness(path: Path, reading: Reading) -> None:

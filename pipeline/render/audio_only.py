@@ -24,7 +24,8 @@ from pipeline import __version__
 from pipeline.errors import RenderError
 from pipeline.files import partial_path
 from pipeline.fingerprint import HashCache
-from pipeline.media.audio_tags import Bext, Id3, coding_history, write_bext_loudness, write_id3
+from pipeline.media.audio_tags import (Bext, Id3, coding_history, write_bext_loudness, write_id3,
+                                       write_plain_pcm_format)
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
 from pipeline.media.probe import MediaInfo, probe
@@ -164,6 +165,8 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
             exc.path = exc.path or origin
             raise
         reading = readings[-1]
+        if profile.container == "wav":
+            write_plain_pcm_format(partial)
         if profile.bext:
             write_bext_loudness(partial, reading)
         if profile.container == "mp3":

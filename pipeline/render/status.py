@@ -45,6 +45,10 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
                             "spot_title": variant.spot.title, "language_name": language.name}
         if variant.clock:
             settings["clock"] = variant.clock
+        if variant.profile.container == "wav":
+            # Its `fmt ` chunk is WAVE_FORMAT_PCM (media/audio_tags.py): a WAV rendered with
+            # ffmpeg's WAVE_FORMAT_EXTENSIBLE goes stale, and no other variant does.
+            settings["wave_format"] = "pcm"
         return settings
     settings["picture"] = plan.conform.picture_settings
     if language.treatment in MASTER_SOUND:
