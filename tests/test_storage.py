@@ -288,3 +288,63 @@ def test_corruption_is_still_caught_without_flexible_checksums(s3_server, bucket
     with pytest.raises(StorageError, match="MD5 \\(ETag\\) differs"):
         target.put("c/big", path, sha, "application/octet-stream")
     assert fast_target(s3_server, bucket).head("c/big") is None
+
+
+# --- listing and deleting, to find and remove withdrawn objects ---------------------------------
+
+def test_local_listing_leaves_out_sidecars_and_a_deletion_takes_the_sidecar_and_empty_folder(
+        tmp_path, small_file):
+    path, sha = small_file
+    target = LocalTarget(tmp_path / "dist")
+    for key in ("c/a/one.mp4", "c/a/two.mp4", "c/b/three.mp4", "c-tv/four.mp4"):
+        target.put(key, path, sha, "video/mp4")
+    (tmp_path / "dist/c/b/gone.mp4.sha256").write_text(f"{sha}  gone.mp4\n")  # its file deleted
+    assert target.list_keys("c") == ["c/a/one.mp4", "c/a/two.mp4", "c/b/gone.mp4.sha256",
+                                     "c/b/three.mp4"]
+    assert target.list_keys("nothing-here") == []
+
+    target.delete("c/a/one.mp4")
+    assert sorted(p.name for p in (tmp_path / "dist/c/a").iterdir()) == ["two.mp4",
+                                                                        "two.mp4.sha256"]
+    target.delete("c/b/three.mp4")
+    target.delete("c/b/gone.mp4.sha256")
+    assert not (tmp_path / "dist/c/b").exists()    # a dropped spot's folder goes with its files
+    target.delete("c/b/three.mp4")                 # nothing there: nothing to do
+    assert target.list_keys("c") == ["c/a/two.mp4"]
+    assert target.list_keys("c-tv") == ["c-tv/four.mp4"]
+
+
+def test_s3_listing_is_one_pass_over_its_pages_without_folder_markers(s3_server, bucket, proxy,
+                                                                      small_file):
+    path, sha = small_file
+    client = s3_client(s3_server)
+    for key in ("c/a/1.mp4", "c/a/2.mp4", "c/b/3.mp4", "c/4.txt", "c-tv/5.mp4", "other/c/6"):
+        client.put_object(Bucket=bucket, Key=f"campaigns/{key}", Body=b"x")
+    client.put_object(Bucket=bucket, Key="campaigns/c/b/", Body=b"")   # a console's "folder"
+    client.put_object(Bucket=bucket, Key="c/7.mp4", Body=b"x")          # outside the prefix
+    target = fast_target(proxy.url, bucket, list_page=2)
+    assert target.list_keys("c") == ["c/4.txt", "c/a/1.mp4", "c/a/2.mp4", "c/b/3.mp4"]
+    # Five keys under campaigns/c/, two a page: three requests, and nothing else asked.
+    assert [e.method for e in proxy.log] == ["GET"] * 3
+    assert all("list-type=2" in e.path for e in proxy.log)
+
+    target.delete("c/a/1.mp4")
+    target.delete("c/a/1.mp4")    # S3 answers a deletion of nothing as done
+    assert target.list_keys("c") == ["c/4.txt", "c/a/2.mp4", "c/b/3.mp4"]
+
+
+def test_s3_denied_listing_or_deletion_names_the_permission_it_needs(s3_server, bucket, proxy):
+    proxy.add(Fault("status", method="GET", contains="list-type=2", times=None, status=403,
+                    code="AccessDenied", message="Access Denied"))
+    proxy.add(Fault("status", method="DELETE", times=None, status=403, code="AccessDenied",
+                    message="Access Denied"))
+    target = fast_target(proxy.url, bucket)
+    with pytest.raises(TargetUnavailable) as listing:
+        target.list_keys("c")
+    assert listing.value.message == \
+        f"access denied listing s3://{bucket}/campaigns/c/ at {proxy.url} (AccessDenied)"
+    assert "s3:ListBucket" in listing.value.hint
+    with pytest.raises(TargetUnavailable) as deleting:
+        target.delete("c/a.mp4")
+    assert "s3:DeleteObject" in deleting.value.hint
+    assert SECRET not in str(listing.value) + str(deleting.value)

@@ -45,6 +45,7 @@ MULTIPART_THRESHOLD = 32 * MiB
 MULTIPART_CHUNKSIZE = 16 * MiB
 MAX_CONCURRENCY = 4
 MAX_ATTEMPTS = 5           # botocore "standard" mode: 1 try + 4 retries with jittered backoff
+LIST_PAGE = 1000           # keys per listing request: the most S3 returns
 CONNECT_TIMEOUT = 10.0     # seconds
 READ_TIMEOUT = 60.0        # seconds without a byte from the store
 
@@ -103,6 +104,7 @@ class S3Target(Target):
     multipart_threshold: int = MULTIPART_THRESHOLD
     multipart_chunksize: int = MULTIPART_CHUNKSIZE
     max_concurrency: int = MAX_CONCURRENCY
+    list_page: int = LIST_PAGE
     flexible_checksums: bool = True
     _clients: dict = field(default_factory=dict, repr=False)
     supports_presign = True
@@ -206,6 +208,23 @@ class S3Target(Target):
             yield from body.iter_chunks(READ_CHUNK)
         except BotoCoreError as exc:
             raise explain(self, exc, "reading", key) from None
+
+    def list_keys(self, folder: str) -> list[str]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        root = f"{self.prefix}/" if self.prefix else ""
+        keys = []
+        try:
+            pages = self._client().get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=f"{self._key(folder)}/",
+                PaginationConfig={"PageSize": self.list_page})
+            for page in pages:
+                # A key ending in "/" is a console's "folder": nothing a station can download.
+                keys += [item["Key"][len(root):] for item in page.get("Contents", [])
+                         if not item["Key"].endswith("/")]
+        except (ClientError, BotoCoreError) as exc:
+            raise explain(self, exc, "listing", f"{folder}/") from None
+        return sorted(keys)
 
     def url(self, key: str, presign_seconds: int | None = None, download: bool = False) -> str:
         from botocore.exceptions import BotoCoreError
@@ -328,8 +347,16 @@ class S3Target(Target):
             return base64.b64encode(bytes.fromhex(expected.sha256)).decode()
         return expected.checksum_sha256
 
-    def _delete(self, key: str) -> None:
+    def delete(self, key: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             self._client("plain").delete_object(Bucket=self.bucket, Key=self._key(key))
-        except Exception as exc:
-            log.warning("could not delete corrupted %s (%s)", self.location(key), type(exc).__name__)
+        except (ClientError, BotoCoreError) as exc:
+            raise explain(self, exc, "deleting", key) from None
+
+    def _delete(self, key: str) -> None:
+        try:
+            self.delete(key)
+        except StorageError as exc:  # the corruption is the error to report; this one is logged
+            log.warning("could not delete corrupted %s: %s", self.location(key), exc.message)

@@ -25,6 +25,10 @@ CHECKSUM_REJECTIONS = {"NotImplemented", "InvalidArgument", "InvalidRequest", "U
 DENIED = {"AccessDenied", "403", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
           "InvalidToken", "ExpiredToken", "InvalidSecurity"}
 THROTTLED = {"SlowDown", "503", "ServiceUnavailable", "Throttling", "RequestLimitExceeded"}
+# What a policy must allow for an action; uploads and reads by default. Write-only credentials
+# are common for publishing: a denied listing or deletion names what it lacked.
+PERMISSIONS = {"listing": "s3:ListBucket", "deleting": "s3:DeleteObject"}
+UPLOADING = "s3:GetObject, s3:PutObject and s3:AbortMultipartUpload"
 
 
 def quiet_sdk_loggers() -> None:
@@ -79,7 +83,7 @@ def explain(target: S3Target, exc: Exception, action: str, key: str | None) -> S
     if code in DENIED:
         return TargetUnavailable(f"access denied {action} {where} at {endpoint} ({code})",
                             hint="check the credentials in use and that their policy allows "
-                                 "s3:GetObject, s3:PutObject and s3:AbortMultipartUpload here")
+                                 f"{PERMISSIONS.get(action, UPLOADING)} here")
     if code in THROTTLED:
         return StorageError(f"{endpoint} is still throttling ({code}) after "
                             f"{target.max_attempts} attempts at {action} {where}",

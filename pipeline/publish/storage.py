@@ -14,6 +14,14 @@ from pipeline.publish.s3 import S3Target
 from pipeline.publish.target import READ_CHUNK, ObjectInfo, Target, _check_key, redact_url
 
 
+SIDECAR = ".sha256"
+
+
+def _raise(exc: OSError) -> None:
+    # os.walk passes over a folder it cannot read; a listing with holes would hide objects.
+    raise exc
+
+
 class LocalTarget(Target):
     """A folder: `file://../dist` in a manifest, or a USB disk mounted for a broadcaster."""
 
@@ -25,7 +33,7 @@ class LocalTarget(Target):
 
     @staticmethod
     def _sidecar(path: Path) -> Path:
-        return path.with_name(path.name + ".sha256")
+        return path.with_name(path.name + SIDECAR)
 
     def head(self, key: str) -> ObjectInfo | None:
         path = self._path(key)
@@ -89,6 +97,42 @@ class LocalTarget(Target):
                 yield from iter(lambda: handle.read(READ_CHUNK), b"")
         except OSError as exc:
             raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+    def list_keys(self, folder: str) -> list[str]:
+        top, keys = self._path(folder), []
+        if not top.is_dir():
+            return []  # nothing was ever published there
+        try:
+            # Symbolic links to folders are not followed: what they point at is not below `folder`.
+            for where, _, names in os.walk(top, onerror=_raise):
+                present = set(names)
+                for name in names:
+                    # A sidecar is this target's own record of its file's sha256, not an object;
+                    # one whose file is gone is left over, and listed so that it can be removed.
+                    if name.endswith(SIDECAR) and name[:-len(SIDECAR)] in present:
+                        continue
+                    keys.append("/".join(Path(where, name).relative_to(self.root).parts))
+        except OSError as exc:
+            raise StorageError(f"cannot list {top}: {exc.strerror or exc}",
+                               hint="check that the folder is readable") from None
+        return sorted(keys)
+
+    def delete(self, key: str) -> None:
+        path = self._path(key)
+        try:
+            path.unlink(missing_ok=True)
+            self._sidecar(path).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot delete {path}: {exc.strerror or exc}",
+                               hint="check that the folder is writable") from None
+        # A dropped spot's folder would be left empty, and a served folder's index still shows it.
+        for folder in path.parents:
+            if folder == self.root:
+                break
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty: something else is published there
 
     def url(self, key: str, presign_seconds: int | None = None, download: bool = False) -> str:
         return self._path(key).resolve().as_uri()

@@ -69,6 +69,15 @@ class Target(ABC):
         """The object's bytes, streamed; `StorageError` when it cannot be read."""
 
     @abstractmethod
+    def list_keys(self, folder: str) -> list[str]:
+        """Every object's key below `folder/` (a key without its trailing `/`), sorted, in one
+        pass over the listing; `StorageError` when it cannot be listed."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove the object (nothing when there is none); `StorageError` when it cannot be."""
+
+    @abstractmethod
     def url(self, key: str, presign_seconds: int | None = None, download: bool = False) -> str:
         """Where a browser gets the object; presigned for that long when asked. `download`: a
         presigned URL also asks the store to name the file (Content-Disposition) after the key."""
