@@ -35,6 +35,7 @@ TERMINAL_ONLY = {
     ("pipeline/subtitles/in_campaign.py", None),           # check --manifest, watch
     ("pipeline/publish/freshness.py", None),
     ("pipeline/publish/upload.py", None),
+    ("pipeline/publish/withdrawn.py", None),               # publish: objects left at the target
     ("pipeline/publish/i18n.py", "unnamed_languages"),     # validate and plan, on the manifest
     ("pipeline/render/settling.py", "warnings"),           # watch, of a file still copying
 }

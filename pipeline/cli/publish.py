@@ -50,6 +50,16 @@ def _summary(report: PublishReport) -> str:
             f"{problems} problem{'' if problems == 1 else 's'}")
 
 
+def _pruned(report: PublishReport) -> str:
+    """One line after the summary: what --prune removed, or would."""
+    if not report.removed:
+        return f"{report.campaign}: no withdrawn object to remove at {report.target}"
+    count = plural(len(report.removed), "withdrawn object")
+    if report.dry_run:
+        return f"{report.campaign}: dry run: {count} would be removed from {report.target}"
+    return f"{report.campaign}: removed {count} from {report.target}"
+
+
 @click.command()
 @click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
                 type=click.Path(dir_okay=False, path_type=Path))
@@ -61,10 +71,13 @@ def _summary(report: PublishReport) -> str:
 @click.option("--presign", metavar="DURATION", type=Checked("duration", parse_duration),
               help="Put presigned links valid this long (90m, 12h, 7d; at most 7d) in the "
                    "catalog, for a private bucket.")
+@click.option("--prune", is_flag=True,
+              help="Remove the withdrawn objects under the campaign (not in this publish's "
+                   "catalog), once everything else arrived; with --dry-run, say which.")
 @click.option("--dry-run", is_flag=True, help="Show what would be uploaded; upload nothing.")
 @fails_cleanly
 def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | None,
-            presign: str | None, dry_run: bool) -> None:
+            presign: str | None, prune: bool, dry_run: bool) -> None:
     """Upload rendered variants, posters and sidecars, then catalog.json and index.html.
 
     Each file goes to <prefix>/<campaign>/<spot>/<file> with its sha256 in the object's
@@ -72,25 +85,36 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
     twice is safe. The catalog goes last, and only if everything else arrived.
     Credentials come from the standard AWS chain (environment, profile, instance role).
 
+    Objects under <prefix>/<campaign>/ that the new catalog no longer lists (a language,
+    profile or spot withdrawn from the manifest) can still be downloaded by a station with
+    their address: a warning names them, and --prune removes them.
+
     \b
     Examples:
       pipeline publish manifests/blue-heart.yaml
       pipeline publish manifests/*.yaml --to s3://spots/campaigns
       pipeline publish manifests/blue-heart.yaml --to s3://private-spots --presign 7d
       pipeline publish manifests/blue-heart.yaml --to s3://spots --endpoint-url http://127.0.0.1:9000
+      pipeline publish manifests/blue-heart.yaml --to s3://spots/campaigns --prune --dry-run
     """
     failed = False
     for path in manifests:
         try:
             # -q: only errors, warnings and the summary, as `render -q`.
             report = publish_campaign(load_manifest(path), to, endpoint_url, presign, dry_run,
-                                      progress=None if verbosity().quiet else _object_line)
+                                      progress=None if verbosity().quiet else _object_line,
+                                      prune=prune)
         except PipelineError as exc:
             for diagnostic in exc.diagnostics:
                 emit(diagnostic)
             failed = True
             continue
+        if not verbosity().quiet:
+            for key in report.removed:
+                click.echo(f"  {'would remove' if dry_run else 'removed':<14} {key}")
         click.echo(_summary(report))
+        if prune and (report.ok or report.removed):   # removed before a deletion failed too
+            click.echo(_pruned(report))
         if report.catalog_updated and report.page_url:
             # A private bucket's plain address answers 403: where its presigned one is.
             link = (f" (private: its presigned address, valid as long as its links, is in "

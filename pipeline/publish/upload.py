@@ -33,6 +33,7 @@ from pipeline.publish.freshness import publish_warnings
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_pages
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
+from pipeline.publish.withdrawn import NOT_PRUNED, look_for_withdrawn, not_pruned
 
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
 
@@ -94,6 +95,8 @@ class PublishReport:
     page_url: str | None = None
     # The file beside the rendered campaign that holds the page's presigned address (--presign).
     page_link: Path | None = None
+    # Withdrawn objects (publish/withdrawn.py) that --prune removed; in a dry run, would.
+    removed: list[str] = field(default_factory=list)
 
     @property
     def uploaded(self) -> list[ObjectResult]:
@@ -109,9 +112,9 @@ class PublishReport:
 
     @property
     def problems(self) -> list[Diagnostic]:
-        """The errors that went wrong, without the one that only says the catalog was held back
-        because of them: what "N problems" counts."""
-        return [d for d in self.failures if d.code != HELD_BACK]
+        """The errors that went wrong, without those that only say what was held back because
+        of them (the catalog, --prune): what "N problems" counts."""
+        return [d for d in self.failures if d.code not in (HELD_BACK, NOT_PRUNED)]
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.objects if o.action == action)
@@ -138,8 +141,10 @@ Progress = Callable[[ObjectResult], None]
 
 def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None = None,
             presign: str | None = None, dry_run: bool = False, progress: Progress | None = None,
-            *, target: Target | None = None) -> PublishReport:
-    """Put every rendered variant, poster and sidecar, then the catalog and the page.
+            *, target: Target | None = None, prune: bool = False) -> PublishReport:
+    """Put every rendered variant, poster and sidecar, then the catalog and the page; then look
+    for withdrawn objects (under the campaign, not put or kept by this publish) and, with
+    `prune`, remove them, only when everything else arrived.
 
     Objects whose sha256 already matches are left alone. Raises `PipelineError` when nothing can
     start (bad records, bad options); failures of single objects are in the report.
@@ -175,8 +180,16 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
             "above; broadcasters still see the previous catalog", manifest.path,
             hint="fix them and publish again; objects already up are not sent twice",
             code=HELD_BACK))
-        return report
-    _put_catalog(target, manifest, records, files, presign_seconds, report, dry_run, progress)
+    else:
+        _put_catalog(target, manifest, records, files, presign_seconds, report, dry_run, progress)
+    if report.ok:
+        found = look_for_withdrawn(target, manifest, {o.key for o in report.objects}, prune,
+                                   dry_run)
+        report.removed = found.removed
+        report.diagnostics += found.diagnostics
+    elif prune:
+        # Not looked for either: the previous catalog, still the page, may link any of them.
+        report.diagnostics.append(not_pruned(manifest, len(report.problems)))
     return report
 
 

@@ -1,0 +1,132 @@
+"""What a publish leaves behind at its target: objects under `<campaign>/` that it neither put
+nor kept (a language withdrawn from the manifest, a profile renamed, a spot dropped, a file
+name no render makes any more).
+
+The page stops linking them, but a station that saved a link, or fetched a `<lang>.urls.txt`
+earlier, can still download them and air them: they are named in a warning, and removed with
+`--prune`. One listing of the campaign's folder and a set difference find them; no request is
+made per object but the deletions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.errors import Diagnostic, StorageError, error, warning
+from pipeline.manifest import Manifest
+from pipeline.publish.storage import LocalTarget
+from pipeline.publish.target import Target, TargetUnavailable
+
+SHOWN = 10                  # withdrawn files named in the warning; the rest are counted
+
+NOT_PRUNED = "not-pruned"   # the code of the error that says --prune removed nothing, and why
+
+PRUNE_HINT = "'pipeline publish --prune' removes them; '--prune --dry-run' says which it would"
+
+
+@dataclass
+class Withdrawal:
+    """Withdrawn objects found after a publish, and what `--prune` did with them."""
+
+    keys: list[str] = field(default_factory=list)     # `<campaign>/<file>`, sorted
+    removed: list[str] = field(default_factory=list)  # of those, removed (in a dry run: would be)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def look_for_withdrawn(target: Target, manifest: Manifest, kept: set[str], prune: bool = False,
+                       dry_run: bool = False) -> Withdrawal:
+    """Objects below `<campaign>/` at `target` whose key is not in `kept` (every key the publish
+    put or found up to date, catalog and page included); removed when `prune` (named only, in a
+    `dry_run`). Call it only after a publish in which everything arrived: the catalog it wrote
+    is then the page stations see, and nothing else under the campaign is linked from it.
+
+    Raises nothing: a listing that fails is a warning (the check could not be made; write-only
+    credentials are common), an error when `prune` asked for the removal; a deletion that fails
+    is an error.
+    """
+    found, campaign = Withdrawal(), manifest.campaign
+    where = target.location(campaign)
+    if isinstance(target, LocalTarget) and _overlaps(target, manifest):
+        found.diagnostics.append(_not_looked_for(
+            f"{where} holds the rendered campaign itself: its records and caches are not "
+            "published objects", manifest, prune,
+            hint="publish to a folder of its own (publish.to, --to)"))
+        return found
+    try:
+        listed = target.list_keys(campaign)
+    except StorageError as exc:
+        found.diagnostics.append(_not_looked_for(exc.message, manifest, prune, exc.hint))
+        return found
+    # A store is trusted to list what is there, not to have honoured the prefix: nothing
+    # outside the campaign's folder is ever named, let alone deleted.
+    found.keys = sorted(key for key in set(listed) - kept if key.startswith(f"{campaign}/"))
+    if not found.keys:
+        return found
+    if not prune:
+        found.diagnostics.append(warning(
+            f"{_still_there(found.keys, where, dry_run)}: {_names(found.keys, campaign)}; a "
+            "station with their address (a saved link, an earlier <lang>.urls.txt) can still "
+            "download them and air them", manifest.path, hint=PRUNE_HINT))
+        return found
+    if dry_run:
+        found.removed = list(found.keys)
+        return found
+    _remove(target, found, manifest)
+    return found
+
+
+def not_pruned(manifest: Manifest, problems: int) -> Diagnostic:
+    """Why `--prune` removed nothing after a publish that did not fully arrive: the previous
+    catalog is still the page, and it links files this publish would have called withdrawn."""
+    return error(f"--prune removed nothing: {problems} problem{'' if problems == 1 else 's'} "
+                 "above; withdrawn objects are removed only after a publish in which everything "
+                 "arrived, as the previous catalog may still link them", manifest.path,
+                 hint="fix them and publish again with --prune", code=NOT_PRUNED)
+
+
+def _remove(target: Target, found: Withdrawal, manifest: Manifest) -> None:
+    for position, key in enumerate(found.keys):
+        try:
+            target.delete(key)
+        except TargetUnavailable as exc:   # every other deletion would fail the same way
+            rest = found.keys[position + 1:]
+            found.diagnostics.append(error(
+                exc.message + (f"; {_count(rest)} not attempted" if rest else ""),
+                manifest.path, hint=exc.hint))
+            return
+        except StorageError as exc:
+            found.diagnostics.append(error(exc.message, manifest.path, hint=exc.hint))
+            continue
+        found.removed.append(key)
+
+
+def _not_looked_for(reason: str, manifest: Manifest, prune: bool, hint: str | None) -> Diagnostic:
+    message = f"withdrawn objects not looked for: {reason}"
+    if prune:
+        return error(f"--prune removed nothing: {message}", manifest.path, hint=hint)
+    return warning(f"{message}; one still there can be downloaded by a station with its address",
+                   manifest.path, hint=hint)
+
+
+def _overlaps(target: LocalTarget, manifest: Manifest) -> bool:
+    published = (target.root / manifest.campaign).resolve()
+    rendered = manifest.campaign_dir.resolve()
+    return published.is_relative_to(rendered) or rendered.is_relative_to(published)
+
+
+def _count(keys: list[str]) -> str:
+    return f"{len(keys)} withdrawn object{'' if len(keys) == 1 else 's'}"
+
+
+def _still_there(keys: list[str], where: str, dry_run: bool) -> str:
+    if dry_run:
+        return (f"{len(keys)} object{'' if len(keys) == 1 else 's'} at {where} would be "
+                "withdrawn, not in the catalog this publish would write")
+    return f"{_count(keys)} still at {where}, no longer in its catalog"
+
+
+def _names(keys: list[str], campaign: str) -> str:
+    """The first `SHOWN` keys below the campaign, then how many more."""
+    names = [key.removeprefix(f"{campaign}/") for key in keys]
+    more = len(names) - SHOWN
+    return ", ".join(names[:SHOWN]) + (f" and {more} more" if more > 0 else "")
