@@ -245,3 +245,27 @@ def test_a_listing_denied_is_a_warning_and_with_prune_an_error(campaign, s3_serv
         f"{campaign.path}: error: --prune removed nothing: withdrawn objects not looked for: "
         f"access denied listing {where} at {proxy.url} (AccessDenied) (hint: check the "
         "credentials in use and that their policy allows s3:ListBucket here)"]
+
+
+def test_prune_leaves_the_files_of_a_variant_the_manifest_still_makes(campaign):
+    # A variant blocked by a broken save, or not rendered on the machine that publishes, is not
+    # on the new page, but it is not withdrawn: its last good files stay for the stations.
+    keep(campaign, languages=["nah", "tzo"])
+    assert invoke("publish", campaign.path).exit_code == 0
+    dist = campaign.path.parent.parent / "dist" / "blue-heart"
+    for spot in SPOTS:
+        for name in (f"{spot}.tzo.web.json", f"{spot}.tzo.web.mp4"):
+            (campaign.campaign_dir / spot / name).unlink()
+    keep(campaign, languages=["nah", "tzo", "zai"])     # zai's files were never published
+    keep(campaign, languages=["tzo"])                  # nah withdrawn
+    pruned = invoke("publish", campaign.path, "--prune")
+    assert pruned.exit_code == 0, pruned.output
+    unsent = sorted(f"{spot}/{spot}.tzo.{name}" for spot in SPOTS for name in ("web.mp4", "web.jpg"))
+    assert all((dist / name).is_file() for name in unsent)
+    (spared,) = [line for line in said(pruned.stderr, "warning") if "left in place" in line]
+    assert spared.startswith(f"{campaign.path}: warning: 4 objects at {dist} of variants the "
+                             "manifest still makes, not sent by this publish (said above), left "
+                             f"in place: {', '.join(unsent)} (hint: ")
+    # nah, withdrawn, is removed: its 8 files (burned: no sidecars) and its 2 lists.
+    assert not [name for name in folder_files(dist) if ".nah." in name or name.startswith("nah.")]
+    assert f"blue-heart: removed 10 withdrawn objects from {dist}" in pruned.stdout, pruned.stdout

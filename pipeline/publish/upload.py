@@ -23,6 +23,7 @@ from pipeline.publish.catalog import (
     CATALOG_NAME,
     build_catalog,
     catalog_bytes,
+    expected_variants,
     keep_generated,
     load_records,
     record_files,
@@ -34,6 +35,7 @@ from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
 from pipeline.publish.withdrawn import NOT_PRUNED, look_for_withdrawn, not_pruned
+from pipeline.render.variants import Variant
 
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
 
@@ -183,8 +185,11 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
     else:
         _put_catalog(target, manifest, records, files, presign_seconds, report, dry_run, progress)
     if report.ok:
+        sent = {(r["spot"], r["language"], r["profile"]) for r in records}
+        unsent = [Variant(manifest, *made) for made in expected_variants(manifest)
+                  if (made[0].id, made[1].code, made[2].name) not in sent]
         found = look_for_withdrawn(target, manifest, {o.key for o in report.objects}, prune,
-                                   dry_run)
+                                   dry_run, unsent)
         report.removed = found.removed
         report.diagnostics += found.diagnostics
     elif prune:

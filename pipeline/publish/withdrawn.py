@@ -11,11 +11,13 @@ made per object but the deletions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from pipeline.errors import Diagnostic, StorageError, error, warning
 from pipeline.manifest import Manifest
 from pipeline.publish.storage import LocalTarget
 from pipeline.publish.target import Target, TargetUnavailable
+from pipeline.render.variants import Variant
 
 SHOWN = 10                  # withdrawn files named in the warning; the rest are counted
 
@@ -29,16 +31,23 @@ class Withdrawal:
     """Withdrawn objects found after a publish, and what `--prune` did with them."""
 
     keys: list[str] = field(default_factory=list)     # `<campaign>/<file>`, sorted
+    # Not sent by this publish, but of a variant the manifest still makes (blocked, or not
+    # rendered here): left in place, as the variant is not withdrawn.
+    spared: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # of those, removed (in a dry run: would be)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def look_for_withdrawn(target: Target, manifest: Manifest, kept: set[str], prune: bool = False,
-                       dry_run: bool = False) -> Withdrawal:
+                       dry_run: bool = False, unsent: Iterable[Variant] = ()) -> Withdrawal:
     """Objects below `<campaign>/` at `target` whose key is not in `kept` (every key the publish
     put or found up to date, catalog and page included); removed when `prune` (named only, in a
     `dry_run`). Call it only after a publish in which everything arrived: the catalog it wrote
     is then the page stations see, and nothing else under the campaign is linked from it.
+    The objects of `unsent`, variants the manifest still makes that this publish did not send
+    (blocked, or not rendered on this machine), are `spared`: a translator's broken save, or a
+    publish from a machine that rendered one language, never removes another's last good
+    files.
 
     Raises nothing: a listing that fails is a warning (the check could not be made; write-only
     credentials are common), an error when `prune` asked for the removal; a deletion that fails
@@ -59,7 +68,16 @@ def look_for_withdrawn(target: Target, manifest: Manifest, kept: set[str], prune
         return found
     # A store is trusted to list what is there, not to have honoured the prefix: nothing
     # outside the campaign's folder is ever named, let alone deleted.
-    found.keys = sorted(key for key in set(listed) - kept if key.startswith(f"{campaign}/"))
+    left = sorted(key for key in set(listed) - kept if key.startswith(f"{campaign}/"))
+    owners = _names_of(unsent)
+    found.spared = [key for key in left if _owner(key, campaign) & owners]
+    found.keys = [key for key in left if not _owner(key, campaign) & owners]
+    if found.spared and prune:
+        found.diagnostics.append(warning(
+            f"{len(found.spared)} object{'' if len(found.spared) == 1 else 's'} at {where} of "
+            "variants the manifest still makes, not sent by this publish (said above), left in "
+            f"place: {_names(found.spared, campaign)}", manifest.path,
+            hint="render them, or take them out of the manifest to withdraw them"))
     if not found.keys:
         return found
     if not prune:
@@ -73,6 +91,29 @@ def look_for_withdrawn(target: Target, manifest: Manifest, kept: set[str], prune
         return found
     _remove(target, found, manifest)
     return found
+
+
+def _names_of(variants: Iterable[Variant]) -> set[str]:
+    """What `_owner` finds in the keys of `variants`' files: `<spot>/<spot>.<lang>.` (the
+    variant's files and its language's sidecars), `<spot>/<clock>.` (a file named by its
+    clock number) and `<lang>.` (the language's lists at the campaign's top)."""
+    names = set()
+    for variant in variants:
+        spot, code = variant.spot.id, variant.language.code
+        names |= {f"{spot}/{spot}.{code}.", f"{code}."}
+        if variant.clock:
+            names.add(f"{spot}/{variant.clock}.")
+    return names
+
+
+def _owner(key: str, campaign: str) -> set[str]:
+    """The `_names_of` forms a key below `<campaign>/` may belong to, read off its name: a set
+    lookup a key, not a search over the variants."""
+    folder, _, name = key.removeprefix(f"{campaign}/").rpartition("/")
+    parts = name.split(".")
+    if not folder:
+        return {f"{parts[0]}."}
+    return {f"{folder}/{'.'.join(parts[:2])}.", f"{folder}/{parts[0]}."}
 
 
 def not_pruned(manifest: Manifest, problems: int) -> Diagnostic:
