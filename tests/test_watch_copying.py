@@ -81,6 +81,16 @@ class Watching:
         except queue.Empty:
             return None
 
+    def until(self, kind: str) -> list[tuple[float, WatchEvent]]:
+        """The events up to the first of `kind`, each within `WAIT` of the one before (a
+        loaded machine plans and renders slowly: no gap between them is assumed)."""
+        came = []
+        while (item := self.next(WAIT)) is not None:
+            came.append(item)
+            if item[1].kind == kind:
+                break
+        return came
+
     def until_quiet(self, seconds: float) -> list[tuple[float, WatchEvent]]:
         """The events that come until none has for `seconds` (at most `WAIT` in all)."""
         came, deadline = [], time.monotonic() + WAIT
@@ -112,7 +122,8 @@ def test_a_dub_copied_in_over_seconds_is_rendered_once_whole_after_the_copy(dubb
     copy = Copy(data, path, chunks=30, pause=0.1)      # 3 s
     try:
         copy.start()
-        came = watching.until_quiet(3.0)
+        came = watching.until("changed")
+        came += watching.until_quiet(3.0)       # the copy's later batches: nothing more
     finally:
         copy.halt.set()
         watching.end()
@@ -216,3 +227,36 @@ def test_a_wav_copy_that_stopped_short_is_an_error_at_the_file_when_watch_checks
     (said,) = errors_of(told)
     assert said.startswith(f"{path}: error: the file is cut short: it holds "), said
     assert said.endswith("(hint: copy the file again from where it came from)"), said
+
+
+@pytest.mark.e2e
+def test_a_copy_going_on_as_watch_starts_is_waited_for_before_the_catch_up(dubbed, tmp_path):
+    # The catch-up planned at once: the dub copied so far was said to be cut short and its
+    # variant blocked, then checked and rendered again with the copy's next writes.
+    data = dub_wav(tmp_path / "yua.wav")
+    path = (dubbed.root / "audio/spot/yua.wav").resolve()
+    copy = Copy(data, path, chunks=40, pause=0.1)      # 4 s
+    events: queue.Queue[tuple[float, WatchEvent]] = queue.Queue()
+    stop = threading.Event()
+    copy.start()
+    time.sleep(0.5)
+    thread = threading.Thread(target=watch, args=(dubbed.manifest,), daemon=True, kwargs={
+        "on_event": lambda event: events.put((time.monotonic(), event)), "stop_event": stop})
+    thread.start()
+    came = []
+    try:
+        while (item := events.get(timeout=WAIT))[1].kind != "ready":
+            came.append(item)
+        time.sleep(2.0)              # the copy's last writes, after the catch-up: nothing more
+        assert events.empty(), events.get()
+    finally:
+        copy.halt.set()
+        stop.set()
+        thread.join(timeout=WAIT)
+    kinds = [event.kind for _, event in came]
+    assert kinds == ["copying", "checked", "changed"], came
+    assert errors_of([event for _, event in came]) == []
+    assert came[1][0] > copy.ended       # checked after the copy's last write
+    assert [(o.plan.variant.language.code, o.status) for o in came[2][1].outcomes] == [
+        ("yua", "rendered")]
+    assert abs(duration(dubbed.out / "spot.yua.small.mp4") - 4.0) < 0.05

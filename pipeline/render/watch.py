@@ -14,7 +14,9 @@ is until the file is fixed.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,7 @@ from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
-from pipeline.render.settling import Growing, Signature, signature, wait_until_settled
+from pipeline.render.settling import Growing, Settled, Signature, signature, wait_until_settled
 from pipeline.render.variants import Plan, Selection, VariantPlan
 from pipeline.subtitles.in_campaign import manifest_settings
 from pipeline.subtitles.qc import CheckResult, check_file
@@ -105,9 +107,16 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                 # before "ready": a save after it is a new change, not one the catch-up saw.
                 # Once only: listening again on moved folders follows a reload, which caught up.
                 caught_up = True
+                # A copy going on as watch starts is waited for too, or the catch-up would
+                # check the part of it copied so far.
+                recent = _recently_written(manifest, selection, {Path(p) for _, p in changes})
+                settled = _settle(recent, stop_event, on_event)
+                if settled is None:
+                    return
                 event, _ = _locked(manifest, (manifest.path,), on_wait, lambda: (catch_up(
                     manifest, jobs=jobs, reporter=reporter, on_checked=on_event,
                     selection=selection), None))
+                handled.update(settled.signatures)
                 if event is not None:
                     on_event(event)
             if not ready:
@@ -118,13 +127,9 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
             changed = _unhandled({Path(path) for _, path in changes}, handled)
             if not changed:
                 continue
-            settled = wait_until_settled(changed, stop_event=stop_event,
-                                         on_waiting=lambda growing: on_event(
-                                             WatchEvent("copying", growing=growing)))
+            settled = _settle(changed, stop_event, on_event)
             if settled is None:
                 return      # stopped while a file was still being written
-            if settled.growing:
-                on_event(WatchEvent("copying", settled.growing, diagnostics=settled.warnings))
             event, reloaded = _locked(manifest, changed, on_wait, lambda: handle_changes(
                 manifest, changed, jobs=jobs, reporter=reporter, on_checked=on_event,
                 selection=selection))
@@ -135,6 +140,37 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                 manifest = reloaded
                 if folders_moved:
                     break  # listen again, on the folders the manifest names now
+
+
+def _settle(paths: Iterable[Path], stop_event: threading.Event | None,
+            on_event: Callable[[WatchEvent], None]) -> Settled | None:
+    """`wait_until_settled`, its wait and its giving up said as "copying" events."""
+    settled = wait_until_settled(paths, stop_event=stop_event, on_waiting=lambda growing:
+                                 on_event(WatchEvent("copying", growing=growing)))
+    if settled is not None and settled.growing:
+        on_event(WatchEvent("copying", settled.growing, diagnostics=settled.warnings))
+    return settled
+
+
+# A file written this recently (seconds) when watch starts may be a copy still going on.
+RECENT = 2.0
+
+
+def _recently_written(manifest: Manifest, selection: Selection | None,
+                      seen: set[Path]) -> set[Path]:
+    """The watched inputs (subtitle files and recordings, as `_Filter` takes them) written in
+    the last `RECENT` seconds, and `seen`: one walk of the subtitles and audio folders."""
+    wanted, since = _Filter(manifest, selection), time.time() - RECENT
+    found = set(seen)
+    for folder in {wanted.subtitles, wanted.audio}:     # resolved, as the filter compares
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                path = Path(parent, name)
+                if wanted(watchfiles.Change.modified, str(path)):
+                    written = signature(path)
+                    if written is not None and written[1] / 1e9 >= since:
+                        found.add(path)
+    return found
 
 
 def _unhandled(paths: set[Path], handled: dict[Path, Signature | None]) -> set[Path]:
