@@ -138,6 +138,16 @@ def test_the_character_limit_never_takes_a_cue_past_its_lines(tmp_path, noto):
     assert len(lines) == 2 and " ".join(lines) == LONG
 
 
+def test_a_natural_break_never_takes_a_line_over_the_character_limit(tmp_path, noto):
+    # A translator's 75 characters broke after the first comma into 29 and 46 characters, over
+    # the 42 the break was made for; no comma break keeps both lines within 42, so the most
+    # even break stands.
+    text = "Ayāc quinamacaz in ītlācayo, ayāc quicōhuaz in ītlahtōl, ayāc quitlacuepaz."
+    lines = burned_lines(tmp_path, text, noto)
+    assert lines == ["Ayāc quinamacaz in ītlācayo, ayāc",
+                     "quicōhuaz in ītlahtōl, ayāc quitlacuepaz."], lines
+
+
 def test_a_line_broken_in_two_breaks_after_a_comma_when_the_lines_stay_balanced(tmp_path, noto):
     text = ("Nochi tlakamej ipan ni tlaltikpak, amo xikmaka se siuatl, amo xikmaka se konetl, "
             "amo xikmaka ni se tlakatl")

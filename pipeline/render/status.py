@@ -20,6 +20,7 @@ from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.record import names_beside, read_record
 from pipeline.render.slate import slate_text
 from pipeline.render.variants import Status, Variant, VariantPlan
+from pipeline.subtitles.linebreak import LAYOUT_VERSION
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 NOT_RENDERED = "not rendered yet"
@@ -55,6 +56,7 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         settings["sound"] = plan.conform.sound_settings
     if language.treatment == "burn":
         settings["style"] = asdict(language.style)
+        settings["layout"] = LAYOUT_VERSION
     elif plan.subtitles is not None:
         # A variant rendered before a sidecar format was added is stale: it lacks that file.
         settings["sidecars"] = list(SIDECAR_SUFFIXES)

@@ -30,6 +30,9 @@ SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, 
 # A break after punctuation, or one moved off a short word, is taken while the shorter of the
 # two lines is at least this share of the longer (a full line over an orphan reads worse).
 NATURAL_RATIO = 0.6
+# Part of a burned variant's fingerprint (render/status.py): a change to where lines break
+# re-renders the burned variants, and no other. 2: a natural break within max_line_chars.
+LAYOUT_VERSION = 2
 SHORT_WORD = 3                 # graphemes: "a", "la", "de", "en", "amo", "ni", "the"
 CLAUSE_END = ",.;:!?…"
 SRT_TO_ASS_TAG = {"<i>": r"{\i1}", "</i>": r"{\i0}", "<b>": r"{\b1}", "</b>": r"{\b0}",
@@ -239,7 +242,7 @@ def layout_cue(text: str, layout: Layout) -> tuple[list[str], float]:
     wrapped = []
     for words, line, gap, firsts in zip(lines, widths, gaps, breaks):
         if len(firsts) == 2:
-            firsts = [0, _natural_break(words, line, gap, firsts[1], limit)]
+            firsts = [0, _natural_break(words, line, gap, firsts[1], limit, layout.max_chars)]
         wrapped += [words[a:b] for a, b in zip(firsts, firsts[1:] + [len(words)])]
     return [_ass_line(words, layout.joiner) for words in wrapped], em
 
@@ -261,13 +264,23 @@ def _by_characters(breaks: list[list[int]], widths, gaps, counts: list[int], lim
     return breaks
 
 
-def _natural_break(words: list[Word], widths, gaps, balanced: int, limit: float) -> int:
+def _natural_break(words: list[Word], widths, gaps, balanced: int, limit: float,
+                   max_chars: int | None = None) -> int:
     """Where a line broken in two breaks (the second line's first word): `balanced` (the most
-    even break, `_break_lines`), unless a subtitler's break keeps both lines within `limit` and
-    the shorter at least NATURAL_RATIO of the longer: after punctuation when `balanced` is not,
-    else off a short word `balanced` ends the first line with. The most even of those wins.
-    Linear in the words."""
+    even break, `_break_lines`), unless a subtitler's break keeps both lines within `limit`
+    (font units) and `max_chars` graphemes (or within the balanced break's longer line, when
+    that is longer), and the shorter at least NATURAL_RATIO of the longer: after punctuation
+    when `balanced` is not, else off a short word `balanced` ends the first line with. The most
+    even of those wins. Linear in the words."""
     texts = [_plain([word]) for word in words]
+    chars = [0]                    # graphemes of words 0..n-1 with the spaces between them
+    for text in texts:
+        chars.append(chars[-1] + graphemes(text) + 1)
+
+    def longest(first: int) -> int:     # the longer line's graphemes, broken before `first`
+        return max(chars[first] - 1, chars[-1] - chars[first] - 1)
+
+    most_chars = max(max_chars or 0, longest(balanced)) if max_chars else math.inf
 
     def kind(first: int) -> int:   # 0: after punctuation, 1: plain, 2: after a short word
         before = texts[first - 1]
@@ -286,7 +299,8 @@ def _natural_break(words: list[Word], widths, gaps, balanced: int, limit: float)
         evenness = min(top, bottom) / max(top, bottom, 1)
         key = (kind(first), -evenness)
         if key[0] < best_key[0] or (key[0] == best_key[0] and best != balanced and key < best_key):
-            if max(top, bottom) <= limit and evenness >= NATURAL_RATIO:
+            if (max(top, bottom) <= limit and evenness >= NATURAL_RATIO
+                    and longest(first) <= most_chars):
                 best, best_key = first, key
     return best
 
