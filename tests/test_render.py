@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.render import encoders, treatments
-from tests.conftest import ffmpeg
+from tests.conftest import SRT, ffmpeg
 from tests.mediacheck import (
     band_rms_db,
     changed_fraction,
@@ -75,6 +75,44 @@ def test_soft_variant_carries_a_tagged_track_and_sidecars(rendered):
     # The master already fits the profile: its picture is copied, not re-encoded.
     master_frame = gray_frame(rendered.root / "media/spot.mp4", 1.2, W, H)
     assert gray_frame(out, 1.2, W, H) == master_frame
+
+
+def test_a_soft_cue_past_the_end_is_cut_there_in_the_track_and_the_sidecars(campaign):
+    # The check said "it will be cut", but the text track kept it: a 4.0 s spot became a 4.6 s
+    # file (ffprobe's format duration), and the sidecars a station gets ended it at 4.600.
+    campaign.subtitle("tzo", SRT + "\n3\n00:00:03,800 --> 00:00:04,600\nLajem\n")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    result = render(manifest)
+    assert result.exit_code == 0, result.output
+    assert "after the end of the video (00:00:04,000); it will be cut" in result.output
+    out = campaign.out / "spot.tzo.small.mp4"
+    assert abs(duration(out) - 4.0) < 0.05, duration(out)
+    (track,) = [s for s in streams(out) if s["codec_type"] == "subtitle"]
+    assert float(track["duration"]) <= 4.0
+    assert (campaign.out / "spot.tzo.srt").read_text(encoding="utf-8").rstrip().endswith(
+        "00:00:03,800 --> 00:00:04,000\nLajem")
+    assert "00:00:04.000\nLajem" in (campaign.out / "spot.tzo.vtt").read_text(encoding="utf-8")
+
+
+def test_the_output_check_refuses_a_stream_running_past_the_spot(campaign, tmp_path):
+    # It measured the picture's length only: a text track running on went through.
+    from pipeline.errors import RenderError
+    from pipeline.render.plan import build_plan
+    from pipeline.render.record import check_output
+
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    (plan,) = build_plan([manifest]).variants
+    long_cue = tmp_path / "long.srt"
+    long_cue.write_text("1\n00:00:03,800 --> 00:00:04,600\nLajem\n", encoding="utf-8")
+    made = tmp_path / "made.mp4"      # the master's picture and sound, and that text track
+    ffmpeg("-i", str(campaign.root / "media/spot.mp4"), "-i", str(long_cue), "-map", "0:v",
+           "-map", "0:a", "-map", "1:s", "-c:v", "copy", "-c:a", "aac", "-ar", "48000",
+           "-c:s", "mov_text", "-disposition:s:0", "default", str(made))
+    assert abs(duration(made) - 4.6) < 0.05           # as a player shows it
+    with pytest.raises(RenderError, match=r"its subtitle stream runs to 4\.600 s, past the "
+                                          r"expected 4\.000 s"):
+        check_output(plan, made)
 
 
 def test_dub_replaces_the_audio_with_the_language_track(rendered):

@@ -59,6 +59,13 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     if abs(info.duration - expected) > max(2 * frame, 0.1):
         problems.append(f"duration {info.duration:.3f} s differs from the expected {expected:.3f} s "
                         f"(the master's {plan.master.duration:.3f} s after any leader)")
+    # The picture's length is the file's to ffprobe's `info.duration`; a player shows the
+    # longest stream's (a text track past the end made a 15.0 s spot a 15.4 s file).
+    longest = max((stream for stream in info.streams if stream.duration),
+                  key=lambda stream: stream.duration, default=None)
+    if longest is not None and longest.duration - expected > max(2 * frame, 0.1):
+        problems.append(f"its {longest.kind} stream runs to {longest.duration:.3f} s, past the "
+                        f"expected {expected:.3f} s: the file plays that long")
     if plan.subtitles is not None and variant.language.treatment != "burn" and not profile.mastered:
         shown = [track.default for track in info.of_kind("subtitle")]
         # soft: the track is the language, shown unasked; dub, mix: the sound speaks it already.

@@ -60,6 +60,9 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
     elif plan.subtitles is not None:
         # A variant rendered before a sidecar format was added is stale: it lacks that file.
         settings["sidecars"] = list(SIDECAR_SUFFIXES)
+        # Its cues end with the master (render/subtitle_input.py): a track rendered before,
+        # with a cue running on past the spot, goes stale.
+        settings["cues_within_master"] = True
         settings["subtitle_language_tag"] = language.bcp47
     if variant.clock:
         settings["clock"] = variant.clock

@@ -8,6 +8,7 @@ reading errors, so that fixing those brings no second round of problems.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -26,10 +27,10 @@ Frame = tuple[int, int]     # width, height in pixels
 
 def read_language_file(path: Path, language: Language, master: MediaInfo,
                        frames: Iterable[Frame]) -> tuple[tuple[Cue, ...], list[Diagnostic], dict]:
-    """(cues on the master's frames, the file's warnings, its own styles' fonts (ASS/SSA, for a
-    burned language that takes them)) of `path`. `frames` are the pictures a burned language is
-    burned into, whose fit is said with the file's reading errors. Raises `ValidationError` with
-    every problem found when any is an error."""
+    """(cues on the master's frames and within its length, the file's warnings, its own
+    styles' fonts (ASS/SSA, for a burned language that takes them)) of `path`. `frames` are the
+    pictures a burned language is burned into, whose fit is said with the file's reading
+    errors. Raises `ValidationError` with every problem found when any is an error."""
     fps = master.video.fps if master.video else None
     subtitles = read_subtitles(path, duration=master.duration, fps=fps,
                                keep_style=language.style.from_file,
@@ -45,8 +46,13 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     if subtitles.errors and language.treatment == "burn":
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
     raise_if_errors(sorted(found, key=lambda d: (d.line or 0, d.severity != "error")))
-    # What is rendered (burned, sidecars, track) is on the master's frames.
-    return tuple(snap_cues(subtitles.cues, fps)), list(subtitles.warnings) + checked, own_styles
+    # What is rendered (burned, sidecars, track) is on the master's frames, and ends with it:
+    # a cue past the end (a warning, "it will be cut") made a soft variant's text track, and so
+    # the file, 0.4 s longer than its spot.
+    end = round(master.duration * 1000)
+    cues = tuple(replace(cue, end=min(cue.end, end)) for cue in snap_cues(subtitles.cues, fps)
+                 if cue.start < end)
+    return cues, list(subtitles.warnings) + checked, own_styles
 
 
 def _unreached_burn_checks(subtitles, language: Language, own_styles: dict, path: Path,
