@@ -401,6 +401,34 @@ def test_ebu_tt_d_with_prefixed_elements_and_text_align_on_the_paragraph(tmp_pat
     assert second.margins == Margins(pytest.approx(0.1), 0.0, pytest.approx(0.1))
 
 
+@pytest.mark.parametrize("root, styling", [
+    ("http://www.w3.org/ns/ttml", "http://www.w3.org/ns/ttml#styling"),
+    ("http://www.w3.org/2006/10/ttaf1", "http://www.w3.org/2006/10/ttaf1#styling"),
+    ("http://www.w3.org/2006/10/ttaf1", "http://www.w3.org/2006/10/ttaf1#style"),  # DFXP 2006
+    ("http://www.w3.org/2006/10/ttaf1", "http://www.w3.org/ns/ttml#styling"),
+    ("http://www.w3.org/2006/04/ttaf1", "http://www.w3.org/2006/04/ttaf1#styling"),
+])
+def test_old_dfxp_styling_namespaces_are_read_as_ttml_s(tmp_path, root, styling):
+    # A DFXP in the 2006 namespaces had its tts:fontFamily="Arial" dropped without a word, and
+    # its italics and regions read as nothing.
+    result = read_subtitles(write(tmp_path, "nah.dfxp", f"""\
+        <?xml version="1.0" encoding="utf-8"?>
+        <tt xmlns="{root}" xmlns:tts="{styling}" xml:lang="nah">
+          <head>
+            <styling><style xml:id="s1" tts:fontFamily="Arial" tts:fontStyle="italic"/></styling>
+            <layout><region xml:id="top" tts:origin="10% 10%" tts:extent="80% 80%"
+                            tts:displayAlign="before"/></layout>
+          </head>
+          <body><div>
+            <p begin="00:00:01.000" end="00:00:03.000" style="s1" region="top">Ni tlakatl</p>
+          </div></body>
+        </tt>
+        """))
+    (style,) = [d for d in result.warnings if d.code == "style"]
+    assert style.line == 4 and "colours and fonts of this TTML file are not used" in style.message
+    assert result.cues[0].text == "{\\an8}<i>Ni tlakatl</i>"
+
+
 def test_ttml_errors_carry_the_elements_line(tmp_path):
     text = DFXP.replace('begin="2s" dur="900ms"', 'begin="2s" dur="nueve"') \
         .replace('<p begin="00:00:00:12"', '<p region="arriba" begin="00:00:00:12"') \

@@ -29,6 +29,11 @@ from pipeline.subtitles.ttml_time import TIME_HINT, TimeParameters
 
 TT_NAMESPACES = ("http://www.w3.org/ns/ttml", "http://www.w3.org/2006/10/ttaf1",
                  "http://www.w3.org/2006/04/ttaf1")
+# `tts:` attributes are read in any of these, as TTML1's: DFXP's 2006 Candidate Recommendation
+# named its styling namespace `#style`, which the W3C Timed Text WG renamed `#styling` in 2009
+# (ISSUE-87) after tools had written both, and files pair an old root with TTML1's `tts:`.
+STYLING_NAMESPACES = frozenset(f"{namespace}#{fragment}" for namespace in TT_NAMESPACES
+                               for fragment in ("styling", "style"))
 XML = "http://www.w3.org/XML/1998/namespace"
 IMSC1_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1/text"
 STYLING = {"color", "backgroundColor", "fontFamily"}   # what the campaign's style decides
@@ -58,7 +63,6 @@ class _Reader(TimeParameters):
         self.root = root
         self.path = path
         self.ns = etree.QName(root).namespace
-        self.tts = self.ns + "#styling"
         self.ttp = self.ns + "#parameter"
         self.parsed = Parsed()
         self.paragraphs = 0      # paragraphs met, kept or not: each is named by its place
@@ -87,14 +91,15 @@ class _Reader(TimeParameters):
             return default
 
     def _pixels(self, root) -> tuple[float, float] | None:
-        extent = root.get(f"{{{self.tts}}}extent")
+        extent, _ = self.own_styles(root)[0].values.get("extent", (None, 0))
         return self._pair(extent, (0, 0)) if extent and extent.endswith("px") else None
 
     # --- styles and regions -----------------------------------------------------------------
 
     def own_styles(self, element) -> tuple[_Styles, list[str]]:
         values = {etree.QName(name).localname: (value, element.sourceline)
-                  for name, value in element.attrib.items() if name.startswith(f"{{{self.tts}}}")}
+                  for name, value in element.attrib.items()
+                  if etree.QName(name).namespace in STYLING_NAMESPACES}
         return _Styles(values), (element.get("style") or "").split()
 
     def resolve(self, element, own: tuple[_Styles, list[str]], seen=()) -> _Styles:
