@@ -32,6 +32,18 @@ def test_graphemes_are_distinct_letters_first_each_beside_its_variants():
     assert code_points("a̱") == "U+0061 U+0331"
 
 
+def test_no_break_spaces_are_shown_as_the_invisible_characters_are():
+    # U+00A0 (typed, &nbsp; in SRT or \h in ASS) had no cell: it looks like a space, but holds
+    # two words on one line. The space, and tabs and line breaks, stay out.
+    cues = [Cue(1, 0, 1, "Tu\u00adun\u00a0ka\u200bni\u200e\tjä\u202fa\nb", 1)]
+    graphemes = distinct_graphemes(cues)
+    assert {"\u00a0", "\u202f", "\u00ad", "\u200b", "\u200e"} <= set(graphemes)
+    assert not {" ", "\t", "\n"} & set(graphemes)
+    script, _, _ = specimen_script(cues, Language("nah", "Nahuatl", "burn"),
+                                   resolve_font("Noto Sans"), BUILTIN_PROFILES["web"])
+    assert "}\u00a0\n" in script and "U+00A0" in script
+
+
 def test_the_script_is_at_the_profiles_em_and_has_every_cell():
     language = Language("ote", "Hñähñu", "burn")
     font = resolve_font("Noto Sans")

@@ -37,11 +37,19 @@ LABEL_FONT = "Noto Sans"  # the labels' font when the language's has no Latin le
 LABEL_CHARS = "U+0123456789ABCDEF px em as on x (),·"
 
 
+# Left out of the specimen: the space, and the tab and line break the burn draws as a space and
+# a new line. Every other space is shown, as the invisible characters are (U+00AD, U+200B,
+# U+200E): a no-break space (U+00A0, ASS's \h) or a narrow one (U+202F) looks like a space but
+# is another character, which holds two words on one line.
+ORDINARY_SPACES = {" ", "\t", "\n"}
+
+
 def distinct_graphemes(cues: Iterable[Cue]) -> list[str]:
-    """Every character a reader sees in the cues (extended grapheme clusters, spaces left out),
-    letters first, each next to its variants (a, á, a̱), then digits and punctuation."""
+    """Every character a reader sees in the cues (extended grapheme clusters, but
+    `ORDINARY_SPACES`), letters first, each next to its variants (a, á, a̱), then the others
+    (digits, punctuation, other spaces, invisible characters) by code point."""
     seen = dict.fromkeys(g for cue in cues for g in GRAPHEME.findall(plain_text(cue))
-                         if not g.isspace())
+                         if g not in ORDINARY_SPACES)
 
     def order(grapheme: str) -> tuple:
         base = unicodedata.normalize("NFD", grapheme)
