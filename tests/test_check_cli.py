@@ -348,6 +348,46 @@ def test_webvtt_align_middle_is_read_as_center_with_a_warning(files):
     assert result.stdout == "nah.vtt: 1 cue, 0 errors, 1 warning\n"
 
 
+def test_webvtt_vertical_text_and_regions_are_said_once_each_not_to_be_rendered(files):
+    # vertical:rl and region:r1 were burned horizontal, in a row, without a word.
+    result = invoke(files("tzh.vtt", """\
+        WEBVTT
+
+        REGION
+        id:r1
+        width:40%
+        viewportanchor:10%,10%
+
+        uno
+        00:00:00.500 --> 00:00:02.000 region:r1
+        Batsʼil kʼop
+
+        00:00:02.500 --> 00:00:04.000 vertical:rl
+        Jtsʼibatik
+
+        00:00:04.500 --> 00:00:06.000 vertical:lr line:0
+        Kʼusi
+
+        00:00:06.500 --> 00:00:08.000 region:r1 align:left
+        Lekil kuxlejal
+        """))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "tzh.vtt:9: warning: WebVTT regions are not rendered (their width, lines and scrolling): "
+        "2 cues name one (region:r1) and go to the top, middle or bottom row nearest their "
+        "region's viewportanchor, unless their own line: says otherwise; their align: and "
+        "position: put them left, centre or right (hint: place the cues with line:, position: "
+        "and align: instead of a region)",
+        "tzh.vtt:12: warning: vertical text is not rendered: 2 cues ask for it (vertical:rl and "
+        "vertical:lr) and are shown horizontal, placed by their line:, position: and align: as "
+        "horizontal text is (hint: write these cues horizontal, without vertical:)",
+        NO_LENGTH.rstrip()]
+    assert result.stdout == "tzh.vtt: 4 cues, 0 errors, 2 warnings\n"
+    from pipeline.subtitles.formats import read_subtitles
+    assert [cue.text for cue in read_subtitles("tzh.vtt").cues] == [
+        "{\\an8}Batsʼil kʼop", "Jtsʼibatik", "{\\an8}Kʼusi", "{\\an7}Lekil kuxlejal"]
+
+
 @pytest.mark.parametrize("name, text", [
     ("d.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nuno\n\n00:00:03.000 --> 00:00:04.000 "
               "colour:red\ndos\n\n00:00:05,000 --> 00:00:06.000\ntres\n"),

@@ -22,6 +22,7 @@ _READING = {
     "index": N_("Subtitle numbering repaired when read"),
     "timing-format": N_("Subtitle times written in another format"),
     "settings": N_("Subtitle position written in an old form"),
+    "unrendered-settings": N_("Subtitle settings not rendered (vertical text, regions)"),
     "tags": N_("Editing tags in the subtitles"),
     "style": N_("The subtitle file's colours and fonts are not used"),
     "event": N_("Part of the subtitle file left out"),

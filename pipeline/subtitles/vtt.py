@@ -18,7 +18,7 @@ from webvtt.errors import MalformedCaptionError
 from webvtt.models import CueSettings, Region, Timestamp
 
 from pipeline.errors import error, warning
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.files import write_atomically
 from pipeline.subtitles.model import (
     Cue,
@@ -72,6 +72,9 @@ class _Reader:
         self.seen_cue = False
         self.cue_blocks = 0      # cues met, kept or not: a cue is named by its place in the file
         self.tag_warnings: set[tuple[int, str]] = set()   # (line, what): <font> and </font> warn once
+        # Cue settings read but not rendered, said once a file (`_unrendered`): the setting ->
+        # (the timing line of the first cue writing it, {what each cue wrote: how many}).
+        self.unrendered: dict[str, tuple[int, dict[str, int]]] = {}
 
     def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, line, hint, code))
@@ -94,6 +97,7 @@ class _Reader:
                 blocks.insert(0, header[arrow:])
         for block in blocks:
             self._block(block)
+        self._unrendered()
         return self.parsed
 
     def _blocks(self) -> list[list[tuple[int, str]]]:
@@ -206,6 +210,11 @@ class _Reader:
             return
         text = self._text(block[head + 1:], index)
         text, margins = placed(text, *self._placement(settings, number, index))
+        defined = settings.region if settings.region in self.regions else None
+        for name, value in (("vertical", settings.vertical), ("region", defined)):
+            if value:
+                written = self.unrendered.setdefault(name, (number, {}))[1]
+                written[f"{name}:{value}"] = written.get(f"{name}:{value}", 0) + 1
         self.parsed.cues.append(Cue(index, start, end, text, first, margins))
 
     def _text(self, lines: list[tuple[int, str]], index: int) -> str:
@@ -244,6 +253,38 @@ class _Reader:
             self.warn(say(N_("cue %(cue)s: %(problem)s"), cue=index, problem=what), number,
                       "remove the tag", "tags")
         return ""
+
+    def _unrendered(self) -> None:
+        """One warning a file for each cue setting it uses that the pipeline does not render,
+        with how many cues use it, at the first one's timing line: vertical text (W3C WebVTT,
+        the `vertical` cue setting) and regions (`region`, with a REGION block). The burn and
+        the sidecars place horizontal text in rows (`_placement`, `cue_settings`,
+        `imsc.region_box`); the warning says where these cues go instead."""
+        for name, (number, written) in self.unrendered.items():
+            count = sum(written.values())
+            settings = Items(tuple(written), ", ", " and ")
+            if name == "vertical":
+                message = say_count(N_plural(
+                    "vertical text is not rendered: %(count)s cue asks for it (%(settings)s) and "
+                    "is shown horizontal, placed by its line:, position: and align: as horizontal "
+                    "text is",
+                    "vertical text is not rendered: %(count)s cues ask for it (%(settings)s) and "
+                    "are shown horizontal, placed by their line:, position: and align: as "
+                    "horizontal text is"), count, count=count, settings=settings)
+                hint = "write these cues horizontal, without vertical:"
+            else:
+                message = say_count(N_plural(
+                    "WebVTT regions are not rendered (their width, lines and scrolling): "
+                    "%(count)s cue names one (%(settings)s) and goes to the top, middle or bottom "
+                    "row nearest the region's viewportanchor, unless its own line: says "
+                    "otherwise; its align: and position: put it left, centre or right",
+                    "WebVTT regions are not rendered (their width, lines and scrolling): "
+                    "%(count)s cues name one (%(settings)s) and go to the top, middle or bottom "
+                    "row nearest their region's viewportanchor, unless their own line: says "
+                    "otherwise; their align: and position: put them left, centre or right"),
+                    count, count=count, settings=settings)
+                hint = "place the cues with line:, position: and align: instead of a region"
+            self.warn(message, number, hint, "unrendered-settings")
 
     def _placement(self, settings: CueSettings, number: int, index: int
                    ) -> tuple[int | None, Margins | None]:
