@@ -348,6 +348,47 @@ def test_webvtt_align_middle_is_read_as_center_with_a_warning(files):
     assert result.stdout == "nah.vtt: 1 cue, 0 errors, 1 warning\n"
 
 
+UNBALANCED = """\
+    1
+    00:00:00{sep}500 --> 00:00:03{sep}000
+    <i>Ni tlakatl
+    amo tlanamakalli
+
+    2
+    00:00:03{sep}500 --> 00:00:06{sep}000
+    <b>Batsʼil</i> kʼop
+
+    3
+    00:00:06{sep}500 --> 00:00:09{sep}000
+    <i>Lekil</i> kuxlejal</i>
+
+    4
+    00:00:09{sep}500 --> 00:00:12{sep}000
+    <u>Jtsʼibatik
+    kʼusi</u> <b><i>ja</b></i>
+    """
+
+
+@pytest.mark.parametrize("name, header, sep", [("nah.srt", "", ","),
+                                               ("nah.vtt", "WEBVTT\n\n", ".")])
+def test_italic_bold_and_underline_tags_that_do_not_pair_up_are_said_at_their_line(
+        files, name, header, sep):
+    # An unclosed <i> and a <b> closed with </i> were burned to the end of the cue in italics
+    # and bold without a word.
+    result = invoke(files(name, header + textwrap.dedent(UNBALANCED.format(sep=sep))))
+    assert result.exit_code == 0, result.output
+    at = len(header.splitlines())
+    assert result.stderr.splitlines() == [
+        f"{name}:{3 + at}: warning: cue 1: <i> is not closed, so the rest of the cue is shown in "
+        "italics (hint: add </i> where it should end)",
+        f"{name}:{8 + at}: warning: cue 2: <b> is closed with </i>, which is ignored, so the rest "
+        "of the cue is shown in bold (hint: close <b> with </b>)",
+        f"{name}:{12 + at}: warning: cue 3: </i> closes no <i> and is ignored (hint: remove </i>, "
+        "or add the <i> it closes)",
+        NO_LENGTH.rstrip()]
+    assert result.stdout == f"{name}: 4 cues, 0 errors, 3 warnings\n"
+
+
 def test_webvtt_vertical_text_and_regions_are_said_once_each_not_to_be_rendered(files):
     # vertical:rl and region:r1 were burned horizontal, in a row, without a word.
     result = invoke(files("tzh.vtt", """\

@@ -24,6 +24,7 @@ _READING = {
     "settings": N_("Subtitle position written in an old form"),
     "unrendered-settings": N_("Subtitle settings not rendered (vertical text, regions)"),
     "tags": N_("Editing tags in the subtitles"),
+    "unbalanced-tags": N_("Italic, bold or underline tags that do not pair up"),
     "style": N_("The subtitle file's colours and fonts are not used"),
     "event": N_("Part of the subtitle file left out"),
     "element": N_("Part of the subtitle file left out"),

@@ -15,6 +15,7 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.files import write_atomically
+from pipeline.subtitles.markup import unbalanced_tags
 from pipeline.subtitles.model import Cue, Parsed, format_time
 
 INDEX = re.compile(r"^\d+$")
@@ -110,7 +111,8 @@ class _Parser:
 
     def markup(self, index: int, text: list[str], first: int) -> list[str]:
         """The cue's text lines (the first at line `first`) with their character references
-        decoded, after one warning for the tags SubRip has not (see `SUBRIP_TAGS`)."""
+        decoded, after one warning for the tags SubRip has not (see `SUBRIP_TAGS`) and one for
+        each <i>, <b> or <u> that does not pair up (`markup.unbalanced_tags`)."""
         for number, line in enumerate(text, first):
             unknown = tuple(dict.fromkeys(f"<{match.group(1).lower()}>"
                                           for match in ANY_TAG.finditer(line)
@@ -123,7 +125,10 @@ class _Parser:
                     "<b>, <u> and <font>): burned subtitles show them as typed"), len(unknown),
                     cue=index, tags=Items(unknown, ", ", " and ")), number,
                     "remove the tags, or use <i>, <b> or <u>", "tags")
-        return [REFERENCE.sub(lambda match: html.unescape(match.group()), line) for line in text]
+        decoded = [REFERENCE.sub(lambda match: html.unescape(match.group()), line)
+                   for line in text]
+        self.diagnostics += unbalanced_tags(enumerate(decoded, first), index, self.path)
+        return decoded
 
     def timing(self, index: int) -> tuple[int, int] | None:
         number = self.i + 1

@@ -20,6 +20,7 @@ from webvtt.models import CueSettings, Region, Timestamp
 from pipeline.errors import error, warning
 from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.files import write_atomically
+from pipeline.subtitles.markup import unbalanced_tags
 from pipeline.subtitles.model import (
     Cue,
     SAFE_MARGIN,
@@ -228,6 +229,8 @@ class _Reader:
                 pieces.append(self._tag(match, number, index))
             pieces.append(html.unescape(line[position:]))
             out.append("".join(pieces).rstrip())
+        self.parsed.diagnostics += unbalanced_tags(zip((n for n, _ in lines), out), index,
+                                                   self.path)
         return "\n".join(out)
 
     def _tag(self, match: re.Match, number: int, index: int) -> str:
