@@ -316,6 +316,69 @@ def test_every_apostrophe_look_alike_is_named_when_mixed(files):
         result.stderr
 
 
+def test_text_decoded_twice_is_warned_at_its_cue_with_what_it_should_read(files):
+    # A Windows-1252 file converted to UTF-8 twice passed with "0 errors, 0 warnings".
+    result = invoke(files("hus.srt", """\
+        1
+        00:00:01,000 --> 00:00:04,000
+        TÃ©nek kâ€™wajbil Ã±
+
+        2
+        00:00:05,000 --> 00:00:08,000
+        Batsʼil kʼop
+        Â¿QuÃ© pasÃ³? Ê¼a
+        """))
+    assert result.exit_code == 0, result.output
+    hint = ("(hint: the text was converted to UTF-8 twice, read as Windows-1252 or Latin-1 and "
+            "saved as UTF-8 again: retype it, or go back to a copy from before the conversion)")
+    assert result.stderr.splitlines()[:2] == [
+        "hus.srt:1: warning: cue 1 looks decoded twice (mojibake): 'TÃ©nek kâ€™wajbil Ã±' should "
+        f"probably read 'Tének k’wajbil ñ' {hint}",
+        # Pasted into a good file: only the line decoded twice is named.
+        "hus.srt:5: warning: cue 2 looks decoded twice (mojibake): 'Â¿QuÃ© pasÃ³? Ê¼a' should "
+        f"probably read '¿Qué pasó? ʼa' {hint}"]
+    assert result.stdout == "hus.srt: 2 cues, 0 errors, 2 warnings\n"
+
+
+# The letters of the orthographies of Mexico the pipeline serves, each in a cue of its own (a
+# cue for each apostrophe-like letter: mixing them is another warning).
+ORTHOGRAPHIES = [
+    "Nāhuatlahtōlli: ēhēcatl, īxtli, ōme",      # Nahuatl: macrons
+    "Ōmpa Āxcān Ēhēcatl Īxtli",
+    "Batsʼil kʼop, jaʼ yuʼun chʼul",            # Tsotsil, Tseltal: U+02BC
+    "Tuꞌun savi, xiꞌ ndaꞌa NDAꞌA",              # Mixtec: saltillo U+A78C
+    "ni³ nej³ chrej³² a³ngo² ná³ kä³",          # Triqui, Mazatec: superscript tone numbers
+    "ji⁴ tsa¹ koa⁵ ña³ chi¹²³ nda⁴⁵ ¹²³⁴⁵",
+    "a̱ e̱ i̱ o̱ u̱ ɨ̱ ʉ̱ A̱ E̱",                      # combining macron below
+    "ɨ ʉ Ɨ Ʉ mbɨ kʉ hñä ndä",                   # barred i and u, Otomí
+    "¿Cómo estás? ¡Órale! Ñuu, año, ÑUU",       # Spanish, Mixtec
+    "«Sí» “no” — ‘tal vez’… Jñatrjo · maz",
+]
+
+
+def test_the_orthographies_of_mexico_are_not_taken_for_text_decoded_twice(files):
+    cues = "".join(f"{i}\n00:00:{2 * i - 2:02d},000 --> 00:00:{2 * i - 1:02d},800\n{text}\n\n"
+                   for i, text in enumerate(ORTHOGRAPHIES, 1))
+    result = invoke(files("nah.srt", cues), "--json")
+    (checked,) = json.loads(result.stdout)["files"]
+    assert checked["cues"] == len(ORTHOGRAPHIES)
+    assert [d for d in checked["diagnostics"] if d["code"] == "mojibake"] == []
+    # The same text decoded twice is found in every cue.
+    import ftfy.bad_codecs  # noqa: F401 (registers the codec "sloppy-windows-1252")
+    twice = "".join(text.encode("utf-8").decode("sloppy-windows-1252") for text in cues)
+    result = invoke(files("tzh.srt", twice), "--json")
+    (checked,) = json.loads(result.stdout)["files"]
+    assert [d["line"] for d in checked["diagnostics"] if d["code"] == "mojibake"] == \
+        list(range(1, 4 * len(ORTHOGRAPHIES), 4))
+
+
+def test_ftfy_s_undoings_through_other_regions_code_pages_are_not_believed():
+    from pipeline.subtitles.mojibake import undone
+    assert undone("TÃ©nek kâ€™wajbil Ã±") == "Tének k’wajbil ñ"
+    assert undone("Ā¹") is None       # ftfy: through the Baltic Windows-1257, to "¹"
+    assert undone("kà¹ ni") is None   # ftfy: to U+0E60, which Unicode does not assign
+
+
 def test_the_apostrophes_are_named_as_unicode_names_them():
     import unicodedata
     from pipeline.subtitles.qc import APOSTROPHES

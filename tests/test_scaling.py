@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import ftfy.bad_codecs  # noqa: F401 (registers the codec "sloppy-windows-1252")
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
@@ -124,6 +125,19 @@ def test_check_of_a_file_grows_linearly_with_its_cues(tmp_path):
             count = generator.choice([3, 5, 7, 4, 6, 5, 3, 8, 6, 30 if index % 10 == 0 else 5])
             line = " ".join(words(count, rep * 1_000_003 + index))
             texts.append(line.replace(" ", "\n", 1) if index % 3 == 0 else line)
+        path = write_srt(tmp_path / f"nah-{size}-{rep}.srt", texts)
+        advance.cache_clear()
+        return lambda: CliRunner().invoke(cli, ["check", str(path)])
+
+    assert_scales(prepare, 2000)
+
+
+def test_check_of_a_file_decoded_twice_grows_linearly_with_its_cues(tmp_path):
+    """Every cue is mojibake (subtitles/mojibake.py): found, undone and quoted in each."""
+    def prepare(size: int, rep: int):
+        generator = random.Random(rep)
+        texts = [" ".join(words(generator.choice([3, 5, 7]), rep * 1_000_003 + index))
+                 .encode("utf-8").decode("sloppy-windows-1252") for index in range(size)]
         path = write_srt(tmp_path / f"nah-{size}-{rep}.srt", texts)
         advance.cache_clear()
         return lambda: CliRunner().invoke(cli, ["check", str(path)])

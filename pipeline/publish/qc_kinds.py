@@ -30,6 +30,7 @@ _READING = {
     "element": N_("Part of the subtitle file left out"),
     "region": N_("Subtitle without a place on screen"),
     "unicode-forms": N_("A letter typed in two different ways"),
+    "mojibake": N_("Text decoded twice (mojibake)"),
     "apostrophes": N_("Look-alike apostrophes mixed"),
 }
 

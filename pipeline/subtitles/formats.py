@@ -18,6 +18,7 @@ from pipeline.messages import N_, Items, say
 from pipeline.subtitles import imsc, srt, ssa, ttml, vtt
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
+from pipeline.subtitles.mojibake import double_decoded
 from pipeline.subtitles.model import Parsed, SubtitleFile, in_file_syntax, line_list
 from pipeline.subtitles.normalise import composed_cues
 
@@ -113,7 +114,7 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     parsed = fmt.parse(text, path)
     # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
     parsed.cues, mixed_forms = composed_cues(parsed.cues, path)
-    diagnostics += parsed.diagnostics + mixed_forms
+    diagnostics += parsed.diagnostics + mixed_forms + double_decoded(parsed.cues, path)
     if not parsed.cues and not any(d.code == "syntax" for d in parsed.diagnostics):
         message = "the file is empty" if not text.strip() else "the file contains no cues"
         diagnostics.append(error(message, path, None, fmt.cue_hint, "empty"))

@@ -1,0 +1,83 @@
+"""Text decoded twice ("mojibake"): a UTF-8 file read as Windows-1252 (or Latin-1, or MacRoman)
+and saved as UTF-8 again, so that "é" is "Ã©", "ñ" is "Ã±" and "’" is "â€™". Its bytes are valid
+UTF-8, so `encoding.py` takes them; only the text tells, and it would be burned as it is.
+
+Found and undone by ftfy (`ftfy.fix_encoding_and_explain`), which changes text only where its
+sequences are far likelier mojibake than writing (`ftfy.badness`) and says which conversions it
+undid. Two of its answers are not believed: an undoing through a code page of another region
+(the Baltic Windows-1257 has ā, ē, ī, ō, so Nahuatl text could be "undone" through it), and one
+that gives characters Unicode does not assign. Text written in the orthographies of Mexico
+(macrons, ʼ, ꞌ, superscript tone numbers, a̱, ɨ, ʉ, ñ, ¿, ¡) is not taken for mojibake; see
+tests/test_check_cli.py. The time is linear in the text's length: ftfy's detector is one
+regular expression, and text it does not flag is not looked at again.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+from typing import Iterable
+
+from ftfy import fix_encoding_and_explain
+
+from pipeline.errors import Diagnostic, warning
+from pipeline.messages import N_, Items, say
+from pipeline.subtitles.model import Cue, plain_text
+
+# The code pages a Spanish-language Windows or Mac reads a file in, and ftfy's names for them
+# ("sloppy": with the 5 bytes Windows-1252 leaves undefined read as Latin-1's).
+WESTERN = {"latin-1", "windows-1252", "sloppy-windows-1252", "macroman"}
+QUOTED = 60   # characters of a long line quoted, from the word where it first changes
+
+
+def double_decoded(cues: Iterable[Cue], path: Path | str) -> list[Diagnostic]:
+    """A warning for each cue whose text, as shown, looks decoded twice, at the cue's line,
+    with each changed line as typed and as it likely should read."""
+    found = []
+    for cue in cues:
+        shown = plain_text(cue)
+        if shown.isascii():
+            continue   # the common case: mojibake is never ASCII
+        fixed = undone(shown)
+        if fixed is None:
+            continue
+        changes = tuple(say(N_("%(typed)s should probably read %(fixed)s"),
+                            typed=f"'{typed}'", fixed=f"'{right}'")
+                        for typed, right in map(_excerpt, shown.split("\n"), fixed.split("\n"))
+                        if typed != right)
+        found.append(warning(
+            say(N_("cue %(cue)s looks decoded twice (mojibake): %(changes)s"), cue=cue.index,
+                changes=Items(changes, "; ")),
+            path, cue.line,
+            "the text was converted to UTF-8 twice, read as Windows-1252 or Latin-1 and saved as "
+            "UTF-8 again: retype it, or go back to a copy from before the conversion",
+            "mojibake"))
+    return found
+
+
+def undone(text: str) -> str | None:
+    """`text` with a double decoding undone, or None when ftfy finds none to believe (see the
+    module's docstring)."""
+    fixed, steps = fix_encoding_and_explain(text)
+    if fixed == text:
+        return None
+    western = all(name in WESTERN for action, name in steps if action == "encode")
+    utf8 = any((action == "decode" and name.startswith("utf-8"))
+               or name == "decode_inconsistent_utf8" for action, name in steps)
+    assigned = all(unicodedata.category(char) != "Cn" for char in fixed)
+    return fixed if western and utf8 and assigned else None
+
+
+def _excerpt(typed: str, fixed: str) -> tuple[str, str]:
+    """A line as typed and as fixed; a long one from the word where they first differ (the
+    part before it is the same in both), `QUOTED` characters of each, "…" where cut."""
+    if len(typed) <= QUOTED:
+        return typed, fixed
+    start = typed.rfind(" ", 0, len(os.path.commonprefix([typed, fixed]))) + 1
+
+    def cut(line: str) -> str:
+        part = line[start:start + QUOTED]
+        return ("…" if start else "") + part + ("…" if start + QUOTED < len(line) else "")
+
+    return cut(typed), cut(fixed)
