@@ -376,6 +376,7 @@ def test_ftfy_s_undoings_through_other_regions_code_pages_are_not_believed():
     from pipeline.subtitles.mojibake import undone
     assert undone("TÃ©nek kâ€™wajbil Ã±") == "Tének k’wajbil ñ"
     assert undone("Ā¹") is None       # ftfy: through the Baltic Windows-1257, to "¹"
+    assert undone("X»í") is None      # ftfy: through MacRoman, to "XȒ"
     assert undone("kà¹ ni") is None   # ftfy: to U+0E60, which Unicode does not assign
 
 

@@ -1,14 +1,15 @@
-"""Text decoded twice ("mojibake"): a UTF-8 file read as Windows-1252 (or Latin-1, or MacRoman)
-and saved as UTF-8 again, so that "é" is "Ã©", "ñ" is "Ã±" and "’" is "â€™". Its bytes are valid
-UTF-8, so `encoding.py` takes them; only the text tells, and it would be burned as it is.
+"""Text decoded twice ("mojibake"): a UTF-8 file read as Windows-1252 (or Latin-1) and saved as
+UTF-8 again, so that "é" is "Ã©", "ñ" is "Ã±" and "’" is "â€™". Its bytes are valid UTF-8, so
+`encoding.py` takes them; only the text tells, and it would be burned as it is.
 
 Found and undone by ftfy (`ftfy.fix_encoding_and_explain`), which changes text only where its
 sequences are far likelier mojibake than writing (`ftfy.badness`) and says which conversions it
-undid. Two of its answers are not believed: an undoing through a code page of another region
-(the Baltic Windows-1257 has ā, ē, ī, ō, so Nahuatl text could be "undone" through it), and one
-that gives characters Unicode does not assign. Text written in the orthographies of Mexico
-(macrons, ʼ, ꞌ, superscript tone numbers, a̱, ɨ, ʉ, ñ, ¿, ¡) is not taken for mojibake; see
-tests/test_check_cli.py. The time is linear in the text's length: ftfy's detector is one
+undid. Two of its answers are not believed: an undoing through another code page than those
+(the Baltic Windows-1257 has ā, ē, ī, ō, so Nahuatl text could be "undone" through it; through
+MacRoman, a guillemet or quotation mark before a letter would be), and one that gives
+characters Unicode does not assign or leaves to private use. Text in the orthographies of
+Mexico (macrons, ʼ, ꞌ, superscript tone numbers, a̱, ɨ, ʉ, ñ, ¿, ¡) is not taken for mojibake
+(tests/test_check_cli.py). The time is linear in the text's length: ftfy's detector is one
 regular expression, and text it does not flag is not looked at again.
 """
 
@@ -25,9 +26,10 @@ from pipeline.errors import Diagnostic, warning
 from pipeline.messages import N_, Items, say
 from pipeline.subtitles.model import Cue, plain_text
 
-# The code pages a Spanish-language Windows or Mac reads a file in, and ftfy's names for them
+# The code pages a Spanish-language Windows reads a file in, and ftfy's names for them
 # ("sloppy": with the 5 bytes Windows-1252 leaves undefined read as Latin-1's).
-WESTERN = {"latin-1", "windows-1252", "sloppy-windows-1252", "macroman"}
+WESTERN = {"latin-1", "windows-1252", "sloppy-windows-1252"}
+UNASSIGNED = {"Cn", "Co"}   # Unicode categories: not assigned, private use
 QUOTED = 60   # characters of a long line quoted, from the word where it first changes
 
 
@@ -65,7 +67,7 @@ def undone(text: str) -> str | None:
     western = all(name in WESTERN for action, name in steps if action == "encode")
     utf8 = any((action == "decode" and name.startswith("utf-8"))
                or name == "decode_inconsistent_utf8" for action, name in steps)
-    assigned = all(unicodedata.category(char) != "Cn" for char in fixed)
+    assigned = all(unicodedata.category(char) not in UNASSIGNED for char in fixed)
     return fixed if western and utf8 and assigned else None
 
 
