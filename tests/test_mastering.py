@@ -394,3 +394,84 @@ def test_a_film_rate_master_is_refused_by_an_interlaced_profile_and_taken_by_a_p
     campaign.write([{"code": "nah", "treatment": "soft"}],
                    profiles={"broadcast-mxf": {"scan": "progressive"}})
     assert CliRunner().invoke(cli, ["validate", str(campaign.manifest)]).exit_code == 0
+
+
+def phone_master(campaign: Campaign, jitter: float = 0.0, seconds: int = 2) -> None:
+    """A 30 fps master, its frame times off by up to `jitter` seconds (a phone's)."""
+    timing = [] if not jitter else ["-vf", f"setpts='PTS+{jitter}*sin(N)/TB'",
+                                    "-fps_mode", "passthrough"]
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=30:duration={seconds}",
+           "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+           *timing,
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+
+
+def test_a_30_fps_master_is_refused_as_1080i30_and_converted_to_29_97_when_asked(tmp_path,
+                                                                                   media):
+    # 1080i30 was made and called XDCAM HD422, which has no such format; no station airs it.
+    campaign = Campaign(tmp_path, media)
+    phone_master(campaign)
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "treatment": "burn"}],
+                   profiles={"broadcast-mxf": {"leader": LEADER}})
+    result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert result.exit_code == 1, result.output
+    assert ("a 30.000 fps master cannot be an interlaced (tff) master" in result.output
+            and "give the profile `fps: 29.97` to convert it" in result.output), result.output
+    campaign.write([{"code": "nah", "treatment": "burn"}],
+                   profiles={"broadcast-mxf": {"leader": LEADER, "fps": 29.97}})
+    result = render(campaign.manifest)
+    assert result.exit_code == 0, result.output
+    (video,) = [s for s in probe(campaign.out / "spot.nah.broadcast-mxf.mxf")["streams"]
+                if s["codec_type"] == "video"]
+    assert (video["r_frame_rate"], video["field_order"]) == ("30000/1001", "tt")
+    # The leader's 3 s and the programme's 2 s, in frames of 29.97 fps.
+    frames = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+                             "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0",
+                             str(campaign.out / "spot.nah.broadcast-mxf.mxf")],
+                            capture_output=True, text=True, check=True).stdout
+    assert int(frames.strip().strip(",")) == 90 + 60, frames
+
+
+def test_a_jittered_30_fps_phone_master_is_made_constant_at_30_not_its_average(tmp_path, media):
+    # Its average, 30.1 fps, was taken as its rate: a ProRes master at 7200/239 fps whose
+    # programme was short of the spot by a frame.
+    from pipeline.media.probe import probe_master
+
+    campaign = Campaign(tmp_path, media)
+    phone_master(campaign, jitter=0.004, seconds=4)
+    raw = probe(campaign.root / "media/spot.mp4")["streams"][0]
+    assert raw["avg_frame_rate"] != raw["r_frame_rate"] == "30/1", raw     # 3600/119 here
+    video = probe_master(campaign.root / "media/spot.mp4").video
+    assert video.variable_rate and video.fps == 30.0
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "treatment": "burn"}],
+                   profiles={"broadcast-prores": {"leader": LEADER}})
+    result = render(campaign.manifest)
+    assert result.exit_code == 0, result.output
+    (out,) = [s for s in probe(campaign.out / "spot.nah.broadcast-prores.mov")["streams"]
+              if s["codec_type"] == "video"]
+    assert out["r_frame_rate"] == out["avg_frame_rate"] == "30/1", out
+    assert int(out["nb_frames"]) == 90 + round(float(raw["duration"]) * 30), (out, raw)
+
+
+def test_a_drop_frame_label_that_does_not_exist_is_refused_at_its_line(tmp_path, media):
+    # 00:01:00;00 is skipped in drop-frame: taken as written, the file's timecode started two
+    # frames before the label the slate and the record gave.
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30000/1001:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", SRT)
+    for label, problem in (("00:01:00;00", "does not exist in drop-frame"), ("00:01:00;02", None)):
+        campaign.write([{"code": "nah", "treatment": "soft"}],
+                       profiles={"broadcast-prores": {"timecode": label}})
+        result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+        if problem is None:
+            assert result.exit_code == 0, result.output
+            continue
+        assert result.exit_code == 1, result.output
+        assert (f"timecode '{label}' does not exist in drop-frame: frames 00 to 01 of every "
+                "minute but each tenth are skipped (the first is 00:01:00;02)") in result.output

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.errors import MediaError
 from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
-from pipeline.media.timecode import constant_rate
+from pipeline.media.timecode import STANDARD_RATES, constant_rate
 
 
 PROBE_VERSION = 9
@@ -129,10 +129,26 @@ def _duration(raw: dict) -> float | None:
     return int(parts[0]) * 3600 + int(parts[1]) * 60 + float(parts[2])
 
 
+def _variable(average: float | None, base: float | None) -> bool:
+    """Whether a picture's frames come at a variable rate: its average and base rates differ
+    by more than 1 %, or its base is a rate in use and its average, a little off it, is not (a
+    phone's 30 fps with jittered frame times averaged 30.126, 7200/239: taken as constant, a
+    master was encoded at that rate, its leader and programme counted in it, its last frames
+    lost). A 15 fps screen recording averaging 14.99 is left as it is: no standard rate is
+    its."""
+    if not (average and base) or abs(average - base) <= 1e-4 * base:
+        return False
+    return abs(average - base) > 0.01 * base or (_in_use(base) and not _in_use(average))
+
+
+def _in_use(rate: float) -> bool:
+    return any(abs(float(standard) - rate) <= 1e-3 * rate for standard in STANDARD_RATES)
+
+
 def _stream(raw: dict, kind: str) -> Stream:
     video = kind == "video"
     avg, base = _rate(raw.get("avg_frame_rate")), _rate(raw.get("r_frame_rate"))
-    variable = bool(avg and base and abs(avg - base) > 0.01 * base) if video else None
+    variable = _variable(avg, base) if video else None
     sar = raw.get("sample_aspect_ratio")
     level = raw.get("level")
     return Stream(

@@ -80,8 +80,8 @@ def drop_frame_allowed(rate: Fraction) -> bool:
 
 
 def rate_problem(text: str, rate: Fraction) -> str | None:
-    """Why `text` cannot label frames at `rate`: a frame number past the second, or drop-frame
-    at a rate that has none."""
+    """Why `text` cannot label frames at `rate`: a frame number past the second, drop-frame
+    at a rate that has none, or a drop-frame label that is skipped."""
     match = TIMECODE.match(text)
     if match is None:
         return syntax_problem(text)
@@ -89,6 +89,14 @@ def rate_problem(text: str, rate: Fraction) -> str | None:
         return f"timecode {text!r} numbers frame {match.group(5)} at {float(rate):.3f} fps"
     if match.group(4) == ";" and not drop_frame_allowed(rate):
         return f"timecode {text!r} is drop-frame, which only 29.97 and 59.94 fps have"
+    minute, second, frame = int(match.group(2)), int(match.group(3)), int(match.group(5))
+    dropped = 2 * nominal(rate) // 30     # labels dropped each minute: 2 at 29.97, 4 at 59.94
+    if match.group(4) == ";" and second == 0 and minute % 10 and frame < dropped:
+        # SMPTE ST 12-1: the first labels of every minute but each tenth are skipped; counted
+        # as if they were there, the programme started two frames before the label said.
+        return (f"timecode {text!r} does not exist in drop-frame: frames 00 to {dropped - 1:02d} "
+                f"of every minute but each tenth are skipped (the first is "
+                f"{text[:9]}{dropped:02d})")
     return None
 
 

@@ -69,8 +69,10 @@ def output_rate(profile: Profile, master_fps: float | None) -> Fraction:
     return rate
 
 
-# Frame rates interlaced HD is made at (SMPTE ST 274: 1080i25 and 1080i29.97, and 1080i30).
-INTERLACED_RATES = (Fraction(25), Fraction(30000, 1001), Fraction(30))
+# Frame rates interlaced HD is made at: 1080i25 and 1080i29.97, XDCAM HD422's and every
+# station's. SMPTE ST 274 also lists 1080i30, but no broadcast chain runs at 60.00 fields a
+# second: a 30 fps phone master is converted to 29.97 (`fps: 29.97`) or refused, not aired off.
+INTERLACED_RATES = (Fraction(25), Fraction(30000, 1001))
 
 
 def scan_problem(profile: Profile, master_fps: float | None) -> str | None:
@@ -82,10 +84,18 @@ def scan_problem(profile: Profile, master_fps: float | None) -> str | None:
     rate = output_rate(profile, master_fps)
     if rate in INTERLACED_RATES:
         return None
-    return (f"a {float(rate):.3f} fps master cannot be an interlaced ({profile.scan}) master: "
-            "interlaced HD is 25 or 29.97 frames (50 or 59.94 fields) a second; give the "
-            "profile `scan: progressive` if the station takes progressive masters at this rate, "
-            "or ask for a 25 or 29.97 fps master")
+    # The master's own rate, not the half of it a 50p or 59.94p master would be woven at.
+    given = exact_rate(profile.fps or master_fps or 25.0)
+    which = f"the profile's fps {float(given):.3f}" if profile.fps else \
+        f"a {float(given):.3f} fps master"
+    near = next((f"{float(r):g}" for r in INTERLACED_RATES
+                 if abs(float(r) - float(given)) <= 0.002 * float(r)), None)
+    convert = (f", give the profile `fps: {near}` to convert it (a frame dropped or repeated "
+               "in every 1,000 or so, the length kept)" if near and not profile.fps else "")
+    return (f"{which} cannot be an interlaced ({profile.scan}) master: interlaced HD is 25 or "
+            "29.97 frames (50 or 59.94 fields) a second; give the profile `scan: progressive` "
+            f"if the station takes progressive masters at this rate{convert}, or ask for a 25 "
+            "or 29.97 fps master")
 
 
 def leader_timing(profile: Profile, master_fps: float | None) -> LeaderTiming:
