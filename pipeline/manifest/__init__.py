@@ -1,7 +1,8 @@
 """Campaign manifests: the YAML a media team writes, read into a frozen, validated model.
 
 `model` holds the dataclasses, `load` reads and checks the YAML (`nodes` types its values, every
-problem on its line), `outputs` reads the profiles and clock numbers.
+problem on its line), `outputs` reads the profiles and clock numbers, `input_names` tells why a
+file in a spot's folder is read by no variant.
 """
 
 from pipeline.manifest.load import load_manifest

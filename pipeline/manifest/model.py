@@ -176,7 +176,7 @@ class Manifest:
                 "keep only the one to use (move the others out of the folder)")
         index = index_folder(folder)
         others = index.get(language.code, [])
-        # TZO.SRT, as Windows tools save it: read only in lower case (unused_inputs.py says why).
+        # TZO.SRT, as Windows tools save it: read only in lower case (input_names.py says why).
         cased = [name for stem, names in index.items() if stem != language.code
                  and stem.lower() == language.code for name in names]
         there = (f"; the folder has {', '.join(others)} (not a subtitle format read here)"

@@ -1,0 +1,64 @@
+"""Names in a spot's subtitles or audio folder that no manifest reads, and the language each
+seems meant for: `TZO.SRT` (a capital), `nah.srt.bak` (a backup), `mix-v2.srt` (a version),
+`nah.txt` (a format not read). `validate` warns of them (render/unused_inputs.py); `check
+--manifest` and `watch` say the same of such a file when it is the one checked or saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Collection
+
+
+@dataclass(frozen=True)
+class Unused:
+    """Why no variant reads a file of a language of the manifest, and how to make it read."""
+
+    code: str       # the language it seems meant for
+    reason: str
+    hint: str
+
+
+def meant_for(name: str, codes: Collection[str]) -> str | None:
+    """The code of `codes` that the file `name` seems meant for: its stem (up to the first dot)
+    in any case (`TZO.SRT`, `nah.srt.bak`), else the longest code it starts with before a
+    character that is no letter or digit (`mix-v2.srt`, `nah (1).srt`, `nah_old.srt`); None
+    for another language's file (`xyz.srt`)."""
+    code = name.partition(".")[0].lower()
+    if code in codes:
+        return code
+    return max((known for known in codes if code.startswith(known) and len(code) > len(known)
+                and not code[len(known)].isalnum()), key=len, default=None)
+
+
+def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kind: str,
+               present: Collection[str]) -> Unused | None:
+    """Why `name` is read by no variant of a manifest of languages `codes`, whose `kind`
+    ("subtitle", "audio") files end in one of `suffixes`; None when one may read it, or it is
+    another language's. `present`: every name in its folder."""
+    stem, _, ending = name.partition(".")
+    suffix = f".{ending}".lower()
+    if stem in codes and suffix in suffixes:
+        return None
+    code = meant_for(name, codes)
+    if code is None:
+        return None
+    if code == stem.lower() and suffix in suffixes:
+        # Not taken whatever its case: tzo.srt and TZO.SRT may both be there (a case-sensitive
+        # file system), and which one is meant could not be told.
+        read = next((f"{code}{known}" for known in suffixes if f"{code}{known}" in present), None)
+        if read is not None:      # renamed, it would make two files of one language
+            return Unused(code, f"the name must be lower-case, and {read} is the file read for "
+                                f"{code!r}", f"move it out, or put it in place of {read} as "
+                                             f"{code}{suffix}")
+        return Unused(code, "the name must be lower-case", f"rename it to {code}{suffix}")
+    if code == stem.lower():
+        if any(suffix.startswith(known + ".") for known in suffixes):
+            return Unused(code, "a backup file name (only the name ending in the format's "
+                                "suffix is read)",
+                          "move it out of the folder, or rename it to use it instead")
+        return Unused(code, f"{suffix} is not a {kind} format read here ({', '.join(suffixes)})",
+                      f"save it in one of those formats as {code}{suffixes[0]}, ...")
+    # mix-v2.srt, nah (1).srt, nah_old.srt
+    return Unused(code, f"language {code!r} is read from {code}.<format> only",
+                  f"to use this version, rename it to {code}{suffix}")
