@@ -720,3 +720,20 @@ def test_check_with_a_manifest_says_when_the_language_is_not_in_it(campaign):
            "file after its language's code in the manifest, in lower case (nah.srt), or give " \
            "it with --lang)\n" in result.stderr
     assert "not in" not in invoke(path, "--manifest", manifest, "--lang", "nah").stderr
+
+
+def test_check_with_a_manifest_says_a_name_no_variant_reads_as_validate_does(campaign):
+    # HUS.SRT was said to be of a language 'HUS' the manifest lacks, beside a list naming hus.
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    capitals = campaign.subtitle("NAH", textwrap.dedent(GOOD), suffix=".SRT")
+    result = invoke(capitals, "--manifest", manifest)
+    assert result.exit_code == 0
+    assert f"{capitals}: warning: not used: the name must be lower-case (checked as language " \
+           "'nah') (hint: rename it to nah.srt)\n" in result.stderr, result.stderr
+    assert "is not in" not in result.stderr
+    version = campaign.subtitle("nah-v2", textwrap.dedent(GOOD))
+    result = invoke(version, "--manifest", manifest)
+    assert f"{version}: warning: not used: language 'nah' is read from nah.<format> only " \
+           "(checked as language 'nah') (hint: to use this version, rename it to nah.srt)\n" \
+        in result.stderr, result.stderr
+    assert "not used" not in invoke(capitals, "--manifest", manifest, "--lang", "nah").stderr

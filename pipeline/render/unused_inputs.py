@@ -10,7 +10,7 @@ manifest can use are said (a capital, a backup's or a version's name, a format n
 file of a language this manifest lacks, or a recording of a language it burns, may be another
 manifest's sharing the folder (the demo's TV manifest takes 6 of the web manifest's 21
 languages), and `check --manifest` says when a translator's file is of no language of the
-manifest.
+manifest, or says this of it when it has such a name.
 """
 
 from __future__ import annotations

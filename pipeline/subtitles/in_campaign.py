@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, PipelineError, warning
-from pipeline.manifest import Manifest
+from pipeline.files import index_folder
+from pipeline.manifest import SUBTITLE_SUFFIXES, Manifest
+from pipeline.manifest.input_names import Unused, why_unused
 from pipeline.media.probe import MediaInfo, probe_master
 from pipeline.subtitles.title_safe import narrowest_frame
 
@@ -20,13 +22,23 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
     """`check_file`'s keyword arguments for `path` as `manifest` would render it, with `notes`,
     the warnings of what could not be matched.
 
-    The language is `language`, else the file's name (`nah.vtt`); the spot is `spot` (an id
-    the manifest has), else the file's folder (`subtitles/<spot id>/`), whose master (`master`
-    when already probed) gives the real duration and frame rate.
+    The language is `language`, else the file's name (`nah.vtt`; a name no variant reads but
+    meant for a language of the manifest, `NAH.SRT` or `nah-v2.srt`, that language, with a
+    warning saying why it is not read); the spot is `spot` (an id the manifest has), else the
+    file's folder (`subtitles/<spot id>/`), whose master (`master` when already probed) gives
+    the real duration and frame rate.
     """
     path = Path(path)
+    languages = {known.code: known for known in manifest.languages}
     code = language or path.stem
-    lang = next((l for l in manifest.languages if l.code == code), None)
+    lang = languages.get(code)
+    # `TZO.SRT`, `mix-v2.srt`: said as `validate` says it, not as a language the manifest
+    # lacks beside a list naming it, and checked as its language's file.
+    unused = None if lang or language else why_unused(
+        path.name, languages, SUBTITLE_SUFFIXES, "subtitle",
+        [name for names in index_folder(path.parent).values() for name in names])
+    if unused is not None:
+        code, lang = unused.code, languages[unused.code]
     folder = path.resolve().parent.name
     found = next((s for s in manifest.spots if s.id == (spot or folder)), None)
     width, height = narrowest_frame(manifest.profiles)
@@ -34,7 +46,8 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
                       "style": lang.style if lang else manifest.style,
                       "burned": lang.treatment == "burn" if lang else True,
                       "frame_width": width, "frame_height": height, "language": code}
-    notes = [] if lang else [_no_language(manifest, path, code)]
+    notes = [_unused(path, unused)] if unused else [] if lang else [
+        _no_language(manifest, path, code)]
     if found is None:
         notes.append(_no_spot(manifest, path, folder))
     elif master is None:
@@ -52,6 +65,11 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
         settings["fps"] = master.video.fps if master.video else None
     settings["notes"] = tuple(notes)
     return settings
+
+
+def _unused(path: Path, unused: Unused) -> Diagnostic:
+    return warning(f"not used: {unused.reason} (checked as language {unused.code!r})", path,
+                   hint=unused.hint, code="unused-input")
 
 
 def _no_language(manifest: Manifest, path: Path, code: str) -> Diagnostic:
