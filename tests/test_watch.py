@@ -252,6 +252,28 @@ def test_a_selection_watches_its_own_spots_and_languages_files_only(campaign):
     assert _Filter(manifest, Selection(profiles=("small",)))(None, str(root / "subtitles/spot/tzo.srt"))
 
 
+def test_a_file_named_in_capitals_is_said_not_to_be_read_as_validate_says(campaign, capsys):
+    # `watch --lang nah` said nothing at all of a NAH.SRT copied in for a missing nah.srt: its
+    # stem, NAH, was no language of the selection.
+    manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn"},
+                                             {"code": "tzo", "treatment": "soft"}]))
+    path = campaign.subtitle("NAH", suffix=".SRT")
+    selection = Selection(languages=("nah",))
+    assert _Filter(manifest, selection)(None, str(path))
+    assert affected_pair(manifest, path) == ("spot", "nah")
+    assert affected_pair(manifest, campaign.subtitle("nah-v2")) == ("spot", "nah")
+    assert not _Filter(manifest, selection)(None, str(campaign.subtitle("TZO", suffix=".SRT")))
+    event, _ = handle_changes(manifest, {path}, selection=selection)
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [
+        ("nah", "blocked")]
+    print_event(event)
+    out, err = capsys.readouterr()
+    assert f"{path}: warning: not used: the name must be lower-case (checked as language " \
+           "'nah') (hint: rename it to nah.srt)" in err, err
+    assert "; the folder has NAH.SRT: the name must be lower-case, nah.srt (hint: " in err
+    assert "blocked     test-campaign/spot.nah.small (not rendered; fix the errors above)" in out
+
+
 @pytest.mark.e2e
 def test_a_selection_renders_its_variants_only(campaign):
     campaign.subtitle("nah")

@@ -26,6 +26,7 @@ import watchfiles
 
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors
 from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
+from pipeline.manifest.input_names import meant_for
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.lock import Holder, campaign_lock
@@ -230,14 +231,17 @@ class _Filter:
 
 def affected_pair(manifest: Manifest, path: Path) -> Pair | None:
     """(spot, language) of `<subtitles_dir>/<spot>/<code>.vtt` (any subtitle suffix) or
-    `<audio_dir>/<spot>/<code>.wav`."""
+    `<audio_dir>/<spot>/<code>.wav`. A name no variant reads is of the manifest's language it
+    is meant for (`NAH.SRT`, `nah-v2.srt`: manifest/input_names.py): a translator watching
+    her language is told why her file is not read, as `validate` tells it."""
+    codes = {language.code for language in manifest.languages}
     for folder in (manifest.subtitles_dir.resolve(), manifest.audio_dir.resolve()):
         try:
             parts = path.resolve().relative_to(folder).parts
         except ValueError:
             continue
         if len(parts) == 2:
-            return parts[0], Path(parts[1]).stem
+            return parts[0], meant_for(parts[1], codes) or Path(parts[1]).stem
     return None
 
 
@@ -342,11 +346,12 @@ def _files_of(manifest: Manifest, plan: VariantPlan) -> list[Path]:
 
 
 def _check(manifest: Manifest, plan: Plan, path: Path) -> CheckResult:
-    """The translator's check of one file, with the master the plan already probed."""
+    """The translator's check of one file, with the master the plan already probed; its
+    language is read from its name (a name no variant reads said so)."""
     pair = affected_pair(manifest, path)
     master = next((v.master for v in plan.variants
                    if pair and v.variant.spot.id == pair[0] and v.master is not None), None)
-    return check_file(path, **manifest_settings(manifest, path, pair[1] if pair else None, master))
+    return check_file(path, **manifest_settings(manifest, path, master=master))
 
 
 def _blocking(plan: Plan, selected: list[VariantPlan], checked: set[Path]) -> tuple[Diagnostic, ...]:
