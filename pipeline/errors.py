@@ -123,6 +123,10 @@ class SubtitleError(PipelineError):
     """A subtitle file that cannot be used."""
 
 
+class FontNotInstalled(SubtitleError):
+    """A font family fontconfig does not have: libass would draw another in its place."""
+
+
 class MediaError(PipelineError):
     """A media file ffprobe cannot read, or a missing ffmpeg."""
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.cli.translate import check
-from tests.conftest import ASS
+from tests.conftest import ASS, ASS_STYLES
 
 GOOD = """\
     1
@@ -737,3 +737,29 @@ def test_check_with_a_manifest_says_a_name_no_variant_reads_as_validate_does(cam
            "(checked as language 'nah') (hint: to use this version, rename it to nah.srt)\n" \
         in result.stderr, result.stderr
     assert "not used" not in invoke(capitals, "--manifest", manifest, "--lang", "nah").stderr
+
+
+def test_every_style_whose_font_is_not_installed_is_named_in_one_run(campaign):
+    # An Aegisub file whose three styles use Arial, not installed, was reported one style a
+    # run, and hinted 'apt-get install fonts-noto-core', which does not install Arial.
+    manifest = campaign.write([{"code": "amu", "treatment": "burn",
+                                "style": {"from_file": True}}])
+    fields = ASS_STYLES.split("Style: Default,")[1].replace("Noto Sans", "No Such Font Sans")
+    names = ("Default", "Cartel", "Cursiva")
+    text = ASS_HEADER.replace("Style: Default," + fields.replace("No Such Font Sans", "Noto Sans"),
+                              "".join(f"Style: {name},{fields}" for name in names))
+    text += "".join(f"Dialogue: 0,0:00:0{n}.00,0:00:0{n}.90,{name},,0,0,0,,Ñuu\n"
+                    for n, name in enumerate(names, 1))
+    path = campaign.subtitle("amu", text, suffix=".ass")
+    result = invoke(path, "--manifest", manifest)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    lines = [number for number, line in enumerate(text.splitlines(), 1)
+             if line.startswith("Style: ")]
+    assert [line.split(": error: ")[0] for line in errors] == [f"{path}:{n}" for n in lines]
+    for line, name in zip(errors, names):
+        assert f"error: style '{name}': font \"No Such Font Sans\" is not installed" in line
+        assert ("(hint: install \"No Such Font Sans\" (its .ttf or .otf file in "
+                "~/.local/share/fonts), or change the style's font in the file to an installed "
+                "one, such as the campaign's \"Noto Sans\")") in line, line
+    assert "fonts-noto-core" not in result.stderr

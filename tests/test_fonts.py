@@ -9,6 +9,7 @@ import pytest
 from fontTools import subset
 
 from pipeline.errors import PipelineError
+from pipeline.subtitles import fonts
 from pipeline.subtitles.fonts import (
     Font,
     ass_font_size,
@@ -17,6 +18,7 @@ from pipeline.subtitles.fonts import (
     fonts_with,
     missing_glyphs,
     resolve_font,
+    style_font_hint,
     text_width,
 )
 from pipeline.subtitles.model import Cue
@@ -45,6 +47,25 @@ def test_unknown_family_names_the_substitute():
     assert 'font "Noto Sans Foo" is not installed' in message
     assert 'fontconfig would substitute "' in message
     assert "fonts-noto-core" in caught.value.hint
+
+
+def test_a_missing_font_s_hint_helps_with_that_font(monkeypatch):
+    # 'apt-get install fonts-noto-core' was the hint for Arial too.
+    with pytest.raises(PipelineError) as caught:
+        resolve_font("Arial Foo")
+    assert "fonts-noto-core" not in caught.value.hint
+    assert caught.value.hint.startswith("install it (its .ttf or .otf file in ~/.local/share/")
+    # A style of the translator's file: the campaign's font is named when it is installed, and
+    # what is installed only when that is short.
+    hint = style_font_hint("Arial", "Noto Sans")
+    assert hint.startswith('install "Arial" (its .ttf or .otf file in ~/.local/share/fonts), or '
+                           "change the style's font in the file to an installed one, such as "
+                           'the campaign\'s "Noto Sans"')
+    assert "installed:" not in hint     # this machine has Noto's many families
+    monkeypatch.setattr(fonts, "installed_families", lambda: ("DejaVu Sans", "Noto Sans"))
+    assert style_font_hint("Arial", "No Such Font Sans").endswith(
+        "change the style's font in the file to an installed one (installed: DejaVu Sans, "
+        "Noto Sans)")
 
 
 def test_a_font_file_is_used_directly_with_its_family_name():

@@ -180,7 +180,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
                                keep_style=language.style.from_file)
     font = resolve_font(language.style.font)
     raise_if_errors(subtitles.diagnostics)
-    own_styles = style_fonts(subtitles) if language.style.from_file else {}
+    own_styles = style_fonts(subtitles, font.family) if language.style.from_file else {}
     raise_if_errors(style_glyphs(subtitles.cues, own_styles, font, path))
     cues = list(subtitles.cues)
     checked = in_file_syntax(check_cues(

@@ -37,7 +37,7 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
                                burned=language.treatment == "burn")
     own_styles = {}
     if language.treatment == "burn" and language.style.from_file:
-        own_styles = style_fonts(subtitles)   # empty unless ASS/SSA
+        own_styles = style_fonts(subtitles, language.style.font)   # empty unless ASS/SSA
     # QC at the master's real frame rate; a burned language's fit on each frame it is burned
     # into, given to that frame's variants only (fit_on_frame).
     checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,

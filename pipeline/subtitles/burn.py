@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Literal
 
-from pipeline.errors import SubtitleError
+from pipeline.errors import FontNotInstalled, SubtitleError, error, raise_if_errors
 from pipeline.files import write_atomically
 from pipeline.manifest import QcSettings, Style
 from pipeline.media.colour import FROM_BT601, TO_BT601
@@ -27,6 +27,7 @@ from pipeline.subtitles.fonts import (
     em_from_ass_font_size,
     missing_glyphs,
     resolve_font,
+    style_font_hint,
 )
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (
@@ -245,19 +246,25 @@ def _colour(color) -> str:
     return f"&H{color.a:02X}{color.b:02X}{color.g:02X}{color.r:02X}"
 
 
-def style_fonts(subtitles: SubtitleFile) -> dict[str, StyleFont]:
+def style_fonts(subtitles: SubtitleFile, campaign_font: str) -> dict[str, StyleFont]:
     """The font of each style the file's cues use, resolved as libass would find it.
 
-    Raises `SubtitleError` on the style's line when its font is not installed.
+    Raises `ValidationError` with an error on the line of every style whose font cannot be
+    found, all at once (a file's styles often share one font: each was fixed, and the next
+    found, in turn), the hint of one not installed naming what helps
+    (`fonts.style_font_hint`, with the campaign's `campaign_font`).
     """
-    chosen = {}
+    chosen, missing = {}, []
     for name in sorted({cue.style for cue in subtitles.cues if cue.style in subtitles.styles}):
         style = subtitles.styles[name]
         try:
             chosen[name] = StyleFont(style, resolve_font(style.style.fontname))
         except SubtitleError as exc:
-            raise SubtitleError(f"style {name!r}: {exc.message}", subtitles.path, style.line,
-                                exc.hint) from None
+            hint = (style_font_hint(style.style.fontname, campaign_font)
+                    if isinstance(exc, FontNotInstalled) else exc.hint)
+            missing.append(error(f"style {name!r}: {exc.message}", subtitles.path, style.line,
+                                 hint, "font"))
+    raise_if_errors(sorted(missing, key=lambda d: d.line or 0))
     return chosen
 
 

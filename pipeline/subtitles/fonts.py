@@ -18,12 +18,15 @@ import regex
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
-from pipeline.errors import Diagnostic, SubtitleError, error
+from pipeline.errors import Diagnostic, FontNotInstalled, SubtitleError, error
 from pipeline.subtitles.model import Cue, plain_text
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 INSTALL_HINT = ("install it (Noto fonts: 'apt-get install fonts-noto-core'), or give the path "
                 "of a .ttf/.otf file as the font")
+# Where fontconfig finds a font the user installs, on every system it runs on.
+USER_FONTS = "~/.local/share/fonts"
+SHORT_LIST = 6      # installed families a hint names, when there are no more
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,41 @@ def resolve_font(name_or_path: str) -> Font:
     for family in families:
         if _normalise(family) == wanted:
             return Font(family, path)
-    raise SubtitleError(f'font "{name_or_path}" is not installed; fontconfig would substitute '
-                        f'"{families[0] if families else path.name}" ({path})', hint=INSTALL_HINT)
+    # fonts-noto-core helps a Noto family only: Arial is no package of it.
+    hint = INSTALL_HINT if wanted.startswith("noto") else (
+        f"install it (its .ttf or .otf file in {USER_FONTS}), or give the path of a .ttf/.otf "
+        "file as the font")
+    raise FontNotInstalled(f'font "{name_or_path}" is not installed; fontconfig would '
+                           f'substitute "{families[0] if families else path.name}" ({path})',
+                           hint=hint)
+
+
+def style_font_hint(family: str, campaign: str) -> str:
+    """What helps when the font `family` an ASS/SSA style of the translator's file names is not
+    installed: installing it, or naming an installed one in the style: the campaign's font
+    `campaign` when it is installed, and every installed family when they are few."""
+    instead = "an installed one"
+    try:
+        instead += f', such as the campaign\'s "{resolve_font(campaign).family}"'
+    except SubtitleError:     # its own error says so
+        pass
+    families = installed_families()
+    if len(families) <= SHORT_LIST:
+        instead += f" (installed: {', '.join(families) or 'none'})"
+    return (f'install "{family}" (its .ttf or .otf file in {USER_FONTS}), or change the '
+            f"style's font in the file to {instead}")
+
+
+@functools.cache
+def installed_families() -> tuple[str, ...]:
+    """The font families fontconfig has, each once, sorted."""
+    binary = shutil.which("fc-list")
+    if binary is None:
+        return ()
+    result = subprocess.run([binary, ":", "family"], capture_output=True, text=True,
+                            check=False)
+    return tuple(sorted({line.split(",")[0].strip() for line in result.stdout.splitlines()
+                         if line.strip()}))
 
 
 def bold_variant(font: Font) -> Font:

@@ -337,10 +337,10 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     if burned:
         try:
             font = resolve_font(font_name or style.font)
-            own_styles = style_fonts(subtitles) if style.from_file else {}
+            own_styles = style_fonts(subtitles, font.family) if style.from_file else {}
         except PipelineError as exc:   # reported on this file; the batch goes on
-            diagnostics.append(error(exc.message, path, exc.line if exc.path == path else None,
-                                     exc.hint, "font"))
+            diagnostics += [error(found.message, path, found.line if found.path == path else None,
+                                  found.hint, "font") for found in exc.diagnostics]
             font = None
         else:
             diagnostics += style_glyphs(cues, own_styles, font, path)
