@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.manifest import QcSettings, Style
+from pipeline.publish.wording import localised
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.normalise import graphemes
 from pipeline.subtitles.qc import check_cues, check_file, reading_speed
@@ -68,6 +69,20 @@ def test_reading_speed_over_17_cps_warns_on_the_cue_line(tmp_path):
     assert warning.line == 5
     assert "43 characters in 2.00 s is 21.5 characters per second (at most 17)" in warning.message
     assert "at least 2.53 s" in warning.hint
+
+
+def test_one_character_is_said_in_the_singular(tmp_path):
+    # '1 characters in 0.04 s'
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:01,040
+        ¡
+        """)
+    warning = only(found, "reading-speed")
+    assert "reads too fast: 1 character in 0.04 s is 25.0 characters per second" in \
+        warning.message
+    assert "rápido: 1 carácter en 0.04 s son 25.0 caracteres por segundo" in \
+        localised(warning.detail.to_json(), "es")
 
 
 def test_reading_speed_counts_spaces_but_not_line_breaks(tmp_path):

@@ -114,9 +114,11 @@ def _reading_speed(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[D
     seconds = (cue.end - cue.start) / 1000
     needed = characters / qc.max_cps
     return [warning(
-        say(N_("cue %(cue)s reads too fast: %(characters)s characters in %(seconds)s s is "
-               "%(rate)s characters per second (at most %(limit)s)"), cue=cue.index,
-            characters=characters, seconds=Number(seconds, ".2f"), rate=Number(cps, ".1f"),
+        say(N_("cue %(cue)s reads too fast: %(characters)s in %(seconds)s s is %(rate)s "
+               "characters per second (at most %(limit)s)"), cue=cue.index,
+            characters=say_count(N_plural("%(count)s character", "%(count)s characters"),
+                                 characters, count=characters),
+            seconds=Number(seconds, ".2f"), rate=Number(cps, ".1f"),
             limit=Number(qc.max_cps)), path, cue.line,
         f"shorten the text, or show it for at least {needed:.2f} s", "reading-speed")]
 
