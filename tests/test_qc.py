@@ -85,6 +85,28 @@ def test_one_character_is_said_in_the_singular(tmp_path):
         localised(warning.detail.to_json(), "es")
 
 
+def test_the_reading_speed_hint_agrees_with_the_cue_s_duration_warnings(tmp_path):
+    # 'show it for at least 0.06 s' beside 'is on screen for only 0.040 s (...; at least
+    # 0.833 s)' on the same cue.
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:01,040
+        ¡
+        """)
+    assert "at least 0.833 s" in only(found, "too-short").message
+    assert only(found, "reading-speed").hint == \
+        "shorten the text, or show it for at least 0.833 s"
+    long_text = "Los seres humanos no están a la venta " * 4
+    found = qc(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:07,000
+        {long_text}
+        """)
+    assert only(found, "reading-speed").hint == (
+        "shorten the text, or split it into two cues: it needs 8.88 s, and a cue stays on "
+        "screen 7 s at most")
+
+
 def test_reading_speed_counts_spaces_but_not_line_breaks(tmp_path):
     # 36 characters in 2.118 s: 16.997 per second, allowed; with the line break counted as
     # a character it would be 37, 17.5 per second.

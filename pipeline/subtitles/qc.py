@@ -112,15 +112,27 @@ def _reading_speed(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[D
     if cps is None or cps <= qc.max_cps:
         return []
     seconds = (cue.end - cue.start) / 1000
-    needed = characters / qc.max_cps
     return [warning(
         say(N_("cue %(cue)s reads too fast: %(characters)s in %(seconds)s s is %(rate)s "
                "characters per second (at most %(limit)s)"), cue=cue.index,
             characters=say_count(N_plural("%(count)s character", "%(count)s characters"),
                                  characters, count=characters),
             seconds=Number(seconds, ".2f"), rate=Number(cps, ".1f"),
-            limit=Number(qc.max_cps)), path, cue.line,
-        f"shorten the text, or show it for at least {needed:.2f} s", "reading-speed")]
+            limit=Number(qc.max_cps)), path, cue.line, _slower(characters, qc), "reading-speed")]
+
+
+def _slower(characters: int, qc: QcSettings) -> str:
+    """How to read `characters` at `qc.max_cps` at most, in a duration the same cue's other
+    warnings allow: never under the shortest (as the too-short warning says it, 0.833 s,
+    where '0.06 s' stood beside it), nor over the longest."""
+    needed = characters / qc.max_cps
+    shortest = round(qc.min_duration * 1000) / 1000
+    if needed > qc.max_duration:
+        return (f"shorten the text, or split it into two cues: it needs {needed:.2f} s, and a "
+                f"cue stays on screen {qc.max_duration:g} s at most")
+    if needed < shortest:
+        return f"shorten the text, or show it for at least {shortest:.3f} s"
+    return f"shorten the text, or show it for at least {needed:.2f} s"
 
 
 def _line_lengths(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[Diagnostic]:
