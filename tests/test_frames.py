@@ -106,6 +106,16 @@ def test_off_grid_times_get_one_warning_and_gaps_count_frames(tmp_path):
     assert not [d for d in found if d.code == "frame-grid"]   # not a render warning
 
 
+def test_a_cue_that_ends_before_it_starts_gets_no_frame_grid_advice(tmp_path):
+    # 'cue 4 ends at 00:00:07,040 (frame 176), not 00:00:06,500' beside 'cue 4 ends before it
+    # starts': its times are to be fixed, not snapped.
+    cues = [Cue(1, 3010, 4000, "uno", 1), Cue(4, 7030, 6500, "al revés", 13)]
+    (grid,) = off_grid_times(cues, tmp_path / "x.srt", 25)
+    assert grid.message.startswith("1 cue time falls between the frames of the 25 fps video")
+    assert "cue 4" not in grid.message and grid.line == 1
+    assert off_grid_times(cues[1:], tmp_path / "x.srt", 25) == []
+
+
 # --- from the pixels of real renders ---------------------------------------------------------
 
 W, H = 320, 180

@@ -216,12 +216,15 @@ def off_grid_times(cues: Iterable[Cue], path, fps: float | None) -> list[Diagnos
     frame each one is moved to (`subtitles/frames.py`); none when the frame rate is unknown.
 
     For translators (`check`, `watch`, `preview`): the render snaps the times itself, so it is
-    not one of the render's QC warnings (which `render --strict` fails on)."""
+    not one of the render's QC warnings (which `render --strict` fails on). A cue that ends
+    before it starts (an error) is left out: its times are to be fixed, not snapped."""
     if not fps:
         return []
     grid = FrameGrid.at(fps)
     moved = []
     for cue in cues:
+        if cue.end <= cue.start:
+            continue
         for edge, ms, frame in zip(("starts", "ends"), (cue.start, cue.end), grid.frames(cue)):
             if grid.off_grid(ms):
                 moved.append((cue, f"cue {cue.index} {edge} at {format_time(grid.player_ms(frame))} "
