@@ -313,6 +313,20 @@ def test_ass_errors_carry_their_lines(tmp_path):
     assert [c.text for c in result.cues] == ["bien"]
 
 
+def test_ass_cues_are_numbered_by_their_dialogue_line(tmp_path):
+    # Numbered among the lines kept, two lines were both 'cue 1': a drawing after a line of
+    # bad times, and the next line, whose warnings named it as the drawing's error had.
+    result = read_subtitles(write(tmp_path, "nah.ass", ass(
+        "Dialogue: 0,0:00:00.5,0:00:01.80,Default,,0,0,0,,centésimas\n"
+        "Comment: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,nota\n"
+        "Dialogue: 0,0:00:02.00,0:00:03.00,Default,,0,0,0,,{\\p1}m 0 0 l 100 0 100 100\n"
+        "Dialogue: 0,0:00:04.00,0:00:04.20,Default,,0,0,0,,{\\k20}bien\n")))
+    messages = {d.line: d.message for d in result.diagnostics}
+    assert messages[15].startswith("cue 2 draws a shape"), messages
+    assert messages[16].startswith("cue 3: the override tags \\k are not supported")
+    assert [(cue.index, cue.line, cue.text) for cue in result.cues] == [(3, 16, "bien")]
+
+
 def test_ssa_alignment_numbers_are_converted(tmp_path):
     script = ("[Script Info]\nScriptType: v4.00\n\n[V4 Styles]\n"
               "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, TertiaryColour, "

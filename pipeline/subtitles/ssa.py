@@ -71,6 +71,9 @@ class _Walker:
         self.dropped: set[int] = set()         # lines blanked after they were listed
         self.event_styles: list[tuple[int, str]] = []
         self.dialogues = 0                     # Dialogue: lines, read or not
+        # Each Dialogue: line's place among them: its cue's number, as WebVTT and TTML cues
+        # are numbered by their place, kept or not.
+        self.places: dict[int, int] = {}
 
     def fail(self, message: str, number: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, number, hint, code))
@@ -152,7 +155,9 @@ class _Walker:
         if kind not in EVENT_TYPES or not colon:
             self.fail(f"expected a Dialogue: line, found {line[:40]!r}", number)
             return
-        self.dialogues += kind == "Dialogue"
+        if kind == "Dialogue":
+            self.dialogues += 1
+            self.places[number] = self.dialogues
         fields = rest.strip().split(",", 9)
         if len(fields) != 10:
             self.fail(f"this {kind} line has {len(fields)} fields before its text; it needs 10",
@@ -299,14 +304,14 @@ def _parse(text: str, path: Path, kind: str) -> Parsed:
         subs = pysubs2.SSAFile.from_string(cleaned, format_=kind)
     converter = _Converter(walker, subs)
     parsed = walker.parsed
-    index = 0
     kept = [number for number in walker.event_lines if number not in walker.dropped]
     for event, number in zip(subs.events, kept):
         if event.is_comment:
             continue
-        cue = converter.cue(index + 1, event, number)
+        # Numbered by its Dialogue: line's place: counted among those kept, a cue after a
+        # rejected line had the number the rejected line's error gave it.
+        cue = converter.cue(walker.places[number], event, number)
         if cue is not None:
-            index += 1
             parsed.cues.append(cue)
     used = {walker.style_lines[name] for name in converter.used_styles if name in walker.style_lines}
     parsed.styled_lines += sorted(used)
