@@ -12,6 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
+from pipeline.render.intermediates import size_text
 from tests.conftest import SRT
 from tests.test_batch import LANGUAGES, rendered
 
@@ -138,7 +139,7 @@ def test_intermediates_no_variant_uses_are_listed_and_deleted_and_the_used_ones_
     size = sum(os.stat(path).st_size for path in unused)
     # The old picture is the new one's hard link: deleting it frees nothing.
     tracks = sum(os.stat(path).st_size for path in unused if ".audio." in path)
-    assert (f"4 intermediate files, {size / 1e6:.1f} MB ({tracks / 1e6:.1f} MB of it freed by "
+    assert (f"4 intermediate files, {size_text(size)} ({size_text(tracks)} of it freed by "
             "deleting them: the rest is hard-linked to files in use), under .work/ are used by "
             "no variant, not deleted: --delete deletes them") in result.output, result.output
     assert all(os.path.exists(path) for path in unused), "listing deleted something"

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.cli.translate import print_event
 from pipeline.manifest import load_manifest
+from pipeline.render.intermediates import size_text
 from pipeline.render.settling import signature, wait_until_settled
 from pipeline.render.watch import WatchEvent, handle_changes, watch
 from tests.conftest import ffmpeg
@@ -142,7 +143,7 @@ def test_a_dub_copied_in_over_seconds_is_rendered_once_whole_after_the_copy(dubb
     capsys.readouterr()
     print_event(events[0])
     said = capsys.readouterr().err
-    assert said.startswith(f"waiting for {path} to finish copying (") and " MB so far)\n" in said
+    assert said == f"waiting for {path} to finish copying ({size_text(so_far)} so far)\n"
 
 
 @pytest.mark.e2e
@@ -187,6 +188,17 @@ def test_a_file_still_growing_at_the_limit_is_handed_on_with_a_warning(tmp_path)
     (warning,) = settled.warnings
     assert warning.format().startswith(f"{growing}: warning: still being written after 2 s (")
     assert "MB so far): checked as it is now" in warning.format()
+
+
+def test_a_small_file_s_copy_is_said_in_bytes_or_kilobytes(capsys):
+    # 'waiting for .../tzh.srt to finish copying (0.0 MB so far)' of a few hundred bytes.
+    path = Path("subtitles/spot/tzh.srt")
+    print_event(WatchEvent("copying", growing=((path, 412),)))
+    assert capsys.readouterr().err == f"waiting for {path} to finish copying (412 bytes so far)\n"
+    assert [size_text(size) for size in (0, 1, 999, 1_000, 35_400, 960_000, 999_960,
+                                         12_400_000, 1_234_000_000)] == [
+        "0 bytes", "1 byte", "999 bytes", "1.0 kB", "35.4 kB", "960.0 kB", "1.0 MB", "12.4 MB",
+        "1.2 GB"]
 
 
 def test_files_settle_a_second_after_their_last_change_and_a_stop_ends_the_wait(tmp_path):

@@ -76,7 +76,7 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
                 said = f"{plural(len(strays), 'file')} of no variant deleted" \
                     + (f", {len(errors)} could not be" if errors else "")
             elif strays:
-                said = f"{plural(len(strays), 'file')} of no variant ({size / 1e6:.1f} MB), " \
+                said = f"{plural(len(strays), 'file')} of no variant ({size_text(size)}), " \
                        "not deleted: --delete deletes them"
             else:
                 said = "every file belongs to a variant"

@@ -74,7 +74,16 @@ def _size(path: Path) -> int:
 
 
 def size_text(size: int) -> str:
-    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.1f} MB"
+    """Bytes in decimal units, as disks and downloads count them: '12.4 MB', '1.2 GB', '3.5 kB',
+    and under a kilobyte '695 bytes' (a subtitle file or a poster, which were '0.0 MB')."""
+    if size < 1000:
+        return f"{size} byte{'' if size == 1 else 's'}"
+    value, unit = size / 1e3, "kB"
+    for bigger in ("MB", "GB"):
+        if round(value, 1) < 1000:      # 999,960 bytes: 1.0 MB, not 1000.0 kB
+            break
+        value, unit = value / 1e3, bigger
+    return f"{value:.1f} {unit}"
 
 
 def used_intermediates(plan: VariantPlan) -> set[Path]:
