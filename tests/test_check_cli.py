@@ -763,3 +763,34 @@ def test_every_style_whose_font_is_not_installed_is_named_in_one_run(campaign):
                 "~/.local/share/fonts), or change the style's font in the file to an installed "
                 "one, such as the campaign's \"Noto Sans\")") in line, line
     assert "fonts-noto-core" not in result.stderr
+
+
+def test_a_file_that_is_no_subtitles_is_said_to_be_so_once(files, tmp_path):
+    # A script was 'x_script.txt (SubRip)', hinted 'rename it to x_script.srt', and a README
+    # got an error per paragraph (58); a .docx was SubRip too.
+    script = files("x_script.txt", """\
+        Guion del spot
+
+        LOCUTOR: Los seres humanos no están a la venta.
+
+        Fin.
+        """)
+    readme = files("nah.srt", "# Notas\n\n" + "\n\n".join(f"Párrafo {n}." for n in range(58)))
+    (tmp_path / "guion.docx").write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" * 40)
+    result = invoke(script, readme, "guion.docx")
+    assert result.exit_code == 1
+    said = ("error: this is not a subtitle file: it is in none of the formats read here (SubRip, "
+            "WebVTT, ASS, SSA or TTML); no line of it gives a cue's times (hint: subtitles give "
+            "each text the times it is shown, as 00:00:01,500 --> 00:00:03,000: save them from "
+            "a subtitle editor (Subtitle Edit, Aegisub) in one of those formats)\n")
+    assert result.stderr == f"x_script.txt: {said}nah.srt: {said}guion.docx: error: this is " \
+        "not a text file: it has NUL bytes on both even and odd offsets (160 in its first 400 " \
+        "bytes) (hint: a subtitle file is text: check that this is the right file (not a " \
+        "video, an image or a document))\n" + NO_LENGTH, result.stderr
+    assert result.stdout == ("x_script.txt: 0 cues, 1 error, 0 warnings\n"
+                             "nah.srt: 0 cues, 1 error, 0 warnings\n"
+                             "guion.docx: 0 cues, 1 error, 0 warnings\n")
+    # A SubRip file whose every timing line is broken is still told cue by cue.
+    broken = invoke(files("tzh.srt", "1\n00:00:01 --> 00:00:02\nuno\n\n2\n00:00:03 --> "
+                                     "00:00:04\ndos\n"))
+    assert broken.stderr.count("malformed timing line") == 2, broken.stderr

@@ -385,9 +385,11 @@ def test_empty_file(tmp_path, content, message):
 
 
 def test_file_without_any_cue(tmp_path):
+    result = read_subtitles(srt(tmp_path, "1\n00:00:01 --> 00:00:02\nwords\n"))
+    assert only(result.errors, "timing").line == 2
+    # Words only are no file of any format (test_check_cli.py): said once, with no format.
     result = read_subtitles(srt(tmp_path, "just some words\n"))
-    assert only(result.errors, "empty").message == "the file contains no cues"
-    assert only(result.errors, "structure").line == 1
+    assert [d.code for d in result.diagnostics] == ["not-subtitles"] and result.format is None
 
 
 @pytest.mark.parametrize("text", ["", "<i></i>", "{\\an8}"])

@@ -3,7 +3,9 @@ reading it strictly into `Cue`s, writing cues out.
 
 A file's format is told by its content, not trusted from its name: a WebVTT file saved as
 `nah.srt` is read as WebVTT and reported as such. The name decides only when the content
-does not say (an empty file, or text that is no known format yet).
+does not say (an empty file, or text that is no known format yet). Text with nothing of any
+format (no timing line, no cue number, no ASS event: a script, notes, a README) is said once to
+be no subtitle file, not read as SubRip into an error per paragraph.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS.values() for s in f.suffixe
 _WEBVTT = re.compile(r"WEBVTT(?:[ \t\n]|$)")
 _SRT_START = re.compile(r"\d+[ \t]*\n[ \t]*\d+:\d{2}:\d{2},\d{3}[ \t]*-->|\d+:\d{2}:\d{2},\d{3}[ \t]*-->")
 _SSA_SECTION = re.compile(r"^\s*\[(Script Info|V4\+? Styles|Events)\]", re.IGNORECASE | re.MULTILINE)
+# What a file of any of these formats has, however loosely typed, and a script, notes or a
+# README have not: a line starting with a time (SubRip's and WebVTT's timing lines: H:MM:SS,
+# or MM:SS.mmm), a SubRip cue's number alone on its line, or an ASS event.
+_CUE_LIKE = re.compile(r"^[ \t]*(?:\d+:\d{2}:\d{2}|\d+:\d{2}[.,]\d+|\d+[ \t]*$|Dialogue[ \t]*:)",
+                       re.IGNORECASE | re.MULTILINE)
 
 
 def sniff(text: str) -> str | None:
@@ -96,9 +103,19 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     path = Path(path)
     text, encoding, diagnostics = load_text(path)
     named = format_of_name(path)
-    if text is None:
-        return SubtitleFile(path, (), tuple(diagnostics), encoding, (named or FORMATS["srt"]).name)
+    if text is None:     # a .docx or a video is no SubRip file for having no other name
+        return SubtitleFile(path, (), tuple(diagnostics), encoding, named and named.name)
     found = sniff(text)
+    if found is None and text.strip() and not _CUE_LIKE.search(text):
+        # A script, notes, a README: once, not an error per paragraph of what the name's
+        # format (or SubRip) would have read.
+        labels = Items(tuple(dict.fromkeys(f.label for f in FORMATS.values())), ", ", " or ")
+        return SubtitleFile(path, (), (*diagnostics, error(
+            f"this is not a subtitle file: it is in none of the formats read here ({labels}); "
+            "no line of it gives a cue's times", path, None,
+            "subtitles give each text the times it is shown, as 00:00:01,500 --> "
+            "00:00:03,000: save them from a subtitle editor (Subtitle Edit, Aegisub) in one of "
+            "those formats", "not-subtitles")), encoding, None)
     fmt = FORMATS[found] if found else named or FORMATS["srt"]
     if named is not None and fmt.name != named.name and not {fmt.name, named.name} <= {"ass", "ssa"}:
         diagnostics.append(warning(

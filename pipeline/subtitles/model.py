@@ -85,7 +85,8 @@ class SubtitleFile(Findings):
     cues: tuple[Cue, ...]
     diagnostics: tuple[Diagnostic, ...]
     encoding: str
-    format: str = "srt"             # the registry's name of the format found in the file
+    format: str | None = "srt"      # the registry's name of the format found in the file;
+                                    # None: none (not text, or text in no format read)
     styled_lines: tuple[int, ...] = ()  # lines whose colours or fonts the campaign's style replaces
     styles: dict = field(default_factory=dict)  # ASS/SSA: style name -> `ssa.FileStyle`
     in_file: int | None = None  # cues in the file, read or not (None: the ones read)
