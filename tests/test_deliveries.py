@@ -83,6 +83,20 @@ def test_a_missing_delivery_says_what_is_there_instead(campaign):
         "Ogg or Opus, or change the treatment)"]
 
 
+def test_a_delivery_named_in_capitals_is_named_in_the_missing_track_s_error(campaign):
+    # 'nothing named yua.* is there' with YUA.WAV there (watch --lang yua said only that).
+    tone(track(campaign, "YUA.WAV"), SPOT)
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    said = lines(result)[0]
+    assert said.startswith(f"{manifest}:10: error: audio track missing for language 'yua' "
+                           "(dub): expected "), result.output
+    assert said.endswith(
+        ".ogg or .opus; the folder has YUA.WAV: the name must be lower-case, yua.wav (hint: add "
+        "the recording there as WAV, FLAC, MP3, M4A/AAC, Ogg or Opus, or change the treatment)")
+
+
 def test_a_length_off_by_more_than_the_tolerance_is_a_warning_with_both_durations(campaign):
     longer = tone(track(campaign, "yua.wav"), 3.5, pad_to=6.0)      # speech ends in time, then silence
     shorter = tone(track(campaign, "mto.flac"), 2.0)

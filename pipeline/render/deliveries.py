@@ -72,8 +72,14 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
         raise PipelineError(f"{len(accepted)} audio deliveries for language {language.code!r}: "
                             f"{', '.join(accepted)}; exactly one is used", folder,
                             hint="keep one of them: remove or rename the others")
+    # YUA.WAV, as Windows tools save it: read only in lower case (input_names.py says why).
+    cased = [name for stem, found in index.items() if stem != language.code
+             and stem.lower() == language.code for name in found]
     if names:
         there = f"the folder holds {', '.join(names)}, not in an accepted format"
+    elif cased:
+        there = (f"the folder has {', '.join(cased)}: the name must be lower-case, "
+                 f"{language.code}{Path(cased[0]).suffix.lower()}")
     elif folder.is_dir():
         there = f"nothing named {language.code}.* is there"
     else:
