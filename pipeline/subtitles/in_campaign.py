@@ -46,8 +46,10 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
                       "style": lang.style if lang else manifest.style,
                       "burned": lang.treatment == "burn" if lang else True,
                       "frame_width": width, "frame_height": height, "language": code}
-    notes = [_unused(path, unused)] if unused else [] if lang else [
-        _no_language(manifest, path, code)]
+    if unused is not None:
+        notes = [_unused(path, unused)]
+    else:
+        notes = [] if lang else [_no_language(manifest, path, code)]
     if found is None:
         notes.append(_no_spot(manifest, path, folder))
     elif master is None:

@@ -123,8 +123,8 @@ def _reading_speed(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[D
 
 def _slower(characters: int, qc: QcSettings) -> str:
     """How to read `characters` at `qc.max_cps` at most, in a duration the same cue's other
-    warnings allow: never under the shortest (as the too-short warning says it, 0.833 s,
-    where '0.06 s' stood beside it), nor over the longest."""
+    warnings allow: never under the shortest (written as the too-short warning writes it,
+    0.833 s), nor over the longest."""
     needed = characters / qc.max_cps
     shortest = round(qc.min_duration * 1000) / 1000
     if needed > qc.max_duration:
