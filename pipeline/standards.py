@@ -28,11 +28,13 @@ class Standard:
     tolerance: float       # LU either side
     true_peak: float       # dBTP ceiling
     tone: float            # dBFS of the alignment tone
+    # What the standard calls the loudness unit (the same BS.1770 measure): A/85 writes LKFS.
+    unit: str = "LUFS"
 
 
 STANDARDS: dict[str, Standard] = {
     "ebu-r128": Standard("ebu-r128", "EBU R128 (2023)", -23.0, 0.5, -1.0, -18.0),
-    "atsc-a85": Standard("atsc-a85", "ATSC A/85:2013", -24.0, 2.0, -2.0, -20.0),
+    "atsc-a85": Standard("atsc-a85", "ATSC A/85:2013", -24.0, 2.0, -2.0, -20.0, "LKFS"),
 }
 
 SHORT_TERM_ABOVE_TARGET = 5.0      # LU: EBU R128 s1's maximum short-term loudness over the target
@@ -72,7 +74,7 @@ def verdict(standard: Standard, loudness: Loudness, seconds: float) -> list[Chec
     against `loudness`. Undefined loudness (silence) fails the integrated rule: a spot without
     sound is not what a station airs."""
     checks = [
-        Check("integrated loudness", loudness.integrated, "LUFS",
+        Check("integrated loudness", loudness.integrated, standard.unit,
               f"{standard.target:.1f} ± {standard.tolerance:g}",
               loudness.defined and abs(loudness.integrated - standard.target) <= standard.tolerance),
         Check("true peak", loudness.true_peak, "dBTP", f"≤ {standard.true_peak:.1f}",
@@ -81,7 +83,7 @@ def verdict(standard: Standard, loudness: Loudness, seconds: float) -> list[Chec
     limit = short_term_limit(standard.name, seconds)
     if limit is not None:
         checks.append(Check("maximum short-term loudness (EBU R128 s1)", loudness.max_short_term,
-                            "LUFS", f"≤ {limit:.1f}",
+                            standard.unit, f"≤ {limit:.1f}",
                             loudness.max_short_term is None or loudness.max_short_term <= limit))
     return checks
 

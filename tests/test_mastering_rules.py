@@ -57,6 +57,14 @@ def test_leader_is_whole_frames_and_the_standard_sets_the_tone(campaign):
     assert (timing.bars, timing.slate, timing.black, timing.tone) == (150, 150, 60, -20.0)
     assert file_timecode(atsc, timing) == "09:59:48:00"
     assert leader_timing(mxf, 25.0).tone == -18.0
+    # Each slate writes the unit its standard does.
+    from pipeline.render.slate import _loudness
+    from pipeline.render.variants import Variant
+    (spot,), (nah,) = manifest.spots, manifest.languages
+    measured = Loudness(-24.0, -3.0, 3.0)
+    assert _loudness(Variant(manifest, spot, nah, atsc), measured) == \
+        "-24.0 LKFS · -3.0 dBTP · ATSC A/85:2013"
+    assert _loudness(Variant(manifest, spot, nah, mxf), measured).startswith("-24.0 LUFS")
 
 
 def test_a_standard_and_figures_that_contradict_it_are_an_error(campaign):
@@ -80,6 +88,9 @@ def test_verdict_holds_short_form_spots_to_r128_s1():
     assert failures(verdict(atsc, Loudness(-25.9, -2.5, 3.0), 30.0)) is None
     assert "true peak -1.5 dBTP (must be ≤ -2.0 dBTP)" in failures(
         verdict(atsc, Loudness(-24.0, -1.5, 3.0), 30.0))
+    # A/85 writes its unit LKFS (the same BS.1770 measure); an ATSC slate read "-24.0 LUFS".
+    assert failures(verdict(atsc, Loudness(-28.0, -3.0, 3.0), 30.0)) == (
+        "integrated loudness -28.0 LKFS (must be -24.0 ± 2 LKFS)")
     assert "integrated loudness undefined" in failures(verdict(r128, Loudness(None, None, 0.0), 30.0))
 
 

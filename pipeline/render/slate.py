@@ -90,7 +90,7 @@ def _loudness(variant: Variant, loudness: Loudness | None) -> str:
     standard = STANDARDS.get(variant.profile.loudness_standard or "")
     if loudness is None or not loudness.defined:
         return "—"
-    text = f"{loudness.integrated:.1f} LUFS"
+    text = f"{loudness.integrated:.1f} {standard.unit if standard else 'LUFS'}"
     if loudness.true_peak is not None:
         text += f" · {loudness.true_peak:.1f} dBTP"
     return text + (f" · {standard.title}" if standard else "")
