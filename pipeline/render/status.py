@@ -33,7 +33,8 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
     language = variant.language
     settings = {"treatment": language.treatment, "profile": variant.profile.settings(),
                 "language_tag": language.alpha3,
-                "source_language_tag": alpha3(manifest.source_language)}
+                "source_language_tag": alpha3(manifest.source_language),
+                "qc": _qc_limits(plan)}
     if plan.dc:
         # Only a track with an offset is rendered differently: a clean one keeps its bytes
         # and its fingerprint, one rendered before the offset was removed goes stale.
@@ -70,6 +71,25 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         # What the slate shows besides its figures: a change re-renders the master.
         settings["slate"] = {"text": slate_text(variant), "style": asdict(manifest.style)}
     return settings
+
+
+def _qc_limits(plan: VariantPlan) -> dict:
+    """The language's `qc:` limits its variant's warnings are found with: {name: value} of the
+    subtitle limits (every limit but `duration_tolerance`) when it carries a subtitle file,
+    and of `duration_tolerance` when it carries a dub or voice-over.
+
+    In the fingerprint, not only in the record, so that a changed limit makes the variant
+    stale and it is rendered again, rather than its record's warnings rewritten in place: the
+    warnings are found at planning, and only a render writes the record that the catalog, the
+    page and `--strict` read; a burn's line breaks follow `max_line_chars` and `max_lines`,
+    so its picture changes too; and a soft, dub or mix variant is a remux of the shared
+    picture, seconds of work. Only the limits its warnings depend on: a subtitle limit does
+    not re-render a language's radio variants, nor `duration_tolerance` a burned or soft
+    language's, which carry no recording."""
+    limits = asdict(plan.variant.language.qc)
+    tolerance = {"duration_tolerance": limits.pop("duration_tolerance")}
+    return {**(limits if plan.subtitles is not None else {}),
+            **(tolerance if plan.audio is not None else {})}
 
 
 def variant_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
