@@ -68,6 +68,23 @@ def warning(message: str | Message, path=None, line=None, hint=None, code=None) 
     return Diagnostic("warning", str(message), path, line, hint, code, detail)
 
 
+def in_file_order(diagnostics: Iterable[Diagnostic],
+                  first: Iterable[Path | str] = ()) -> list[Diagnostic]:
+    """`diagnostics` as a reader goes through the files: those of no file, then those of the
+    files in `first` (the manifests, which every other file is read through) in that order,
+    then every other file's by path; each file's by line, a line's errors before its warnings
+    (`check`'s order). A stable sort: what one line is told keeps the order it was found in,
+    however many checks (reading, QC, fit on each frame, frame grid) found them."""
+    rank = {str(path): at for at, path in enumerate(first)}
+
+    def place(d: Diagnostic) -> tuple:
+        path = "" if d.path is None else str(d.path)
+        return (-1 if d.path is None else rank.get(path, len(rank)), path, d.line or 0,
+                d.severity != "error")
+
+    return sorted(diagnostics, key=place)
+
+
 class Findings:
     """What a check found, split by severity (for classes with a `diagnostics` tuple)."""
 

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline import RENDER_VERSION
-from pipeline.errors import Diagnostic, PipelineError, error, raise_if_errors, warning
+from pipeline.errors import (
+    Diagnostic,
+    PipelineError,
+    error,
+    in_file_order,
+    raise_if_errors,
+    warning,
+)
 from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, load_manifest
@@ -44,6 +51,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
     `skipped`, with the reason. With `selection`, the plan is narrowed to the variants it
     wants, and a value it names that no manifest has raises `UnknownSelection` before anything
     is probed."""
+    manifest_paths = [Path(path) for path in manifest_paths]     # loaded, then ranked
     manifests, variants, skipped, diagnostics = [], [], [], []
     campaigns: dict[Path, Manifest] = {}
     unreadable = False
@@ -87,7 +95,10 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
             (skipped if planned.status == "skipped" else variants).append(planned)
         diagnostics.extend(unnamed_languages(manifest))
         diagnostics.extend(unused_inputs(manifest))
-    plan = Plan(manifests, variants, _unique(diagnostics), caches, skipped)
+    # Each file's problems by line, as `check` prints them, though found check after check (its
+    # reading, its QC, its fit on each frame); the manifests' own first.
+    plan = Plan(manifests, variants, in_file_order(_unique(diagnostics), manifest_paths),
+                caches, skipped)
     if selection is None:
         return plan
     selected = plan.select(selection.wants)
@@ -174,6 +185,9 @@ class _Planner(Inputs):
             plan.problems = list(blocked.diagnostics)
             plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
             return plan
+        # In file and line order, as the plan's: its record keeps them so, and render's report
+        # and the page show them so.
+        plan.warnings = in_file_order(plan.warnings, [self.manifest.path])
         plan.settings = variant_settings(plan, self.manifest)
         plan.fingerprint = sha256_json({
             "inputs": {role: item["sha256"] for role, item in plan.inputs.items()},

@@ -16,7 +16,14 @@ from pathlib import Path
 
 import ffmpeg
 
-from pipeline.errors import CommandLineError, Diagnostic, PipelineError, RenderError, raise_if_errors
+from pipeline.errors import (
+    CommandLineError,
+    Diagnostic,
+    PipelineError,
+    RenderError,
+    in_file_order,
+    raise_if_errors,
+)
 from pipeline.files import atomic_output
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
 from pipeline.media.conform import Master, examine, master_picture, master_sound
@@ -183,12 +190,12 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
     own_styles = style_fonts(subtitles, font.family) if language.style.from_file else {}
     raise_if_errors(style_glyphs(subtitles.cues, own_styles, font, path))
     cues = list(subtitles.cues)
-    checked = in_file_syntax(check_cues(
+    # Line by line, as `check` says them: the reader's, the QC's and the frame grid's together.
+    found = in_file_order([*subtitles.warnings, *in_file_syntax(check_cues(
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
         frame_width=profile.width, frame_height=profile.height, file_styles=own_styles) +
-        off_grid_times(cues, path, master.info.video.fps), subtitles.format)
-    raise_if_errors(checked)
-    warnings = list(subtitles.warnings) + checked
+        off_grid_times(cues, path, master.info.video.fps), subtitles.format)])
+    raise_if_errors(found)
     sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
         work = Path(workdir)
@@ -211,7 +218,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
                 stop_jobs(futures)
                 raise
     return Preview(spot.id, language.code, sheet, proxy if video else None, specimen, len(cues),
-                   time.monotonic() - started, tuple(warnings))
+                   time.monotonic() - started, tuple(found))
 
 
 def proxy_graph(master: Master, profile: Profile, ass: Path, fontsdir: Path, output: Path):

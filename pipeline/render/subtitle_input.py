@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import Diagnostic, PipelineError, raise_if_errors
+from pipeline.errors import Diagnostic, PipelineError, in_file_order, raise_if_errors
 from pipeline.manifest import Language
 from pipeline.media.probe import MediaInfo
 from pipeline.subtitles.burn import style_fonts, style_glyphs
@@ -45,7 +45,7 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     found = [*subtitles.diagnostics, *checked]
     if subtitles.errors and language.treatment == "burn":
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
-    raise_if_errors(sorted(found, key=lambda d: (d.line or 0, d.severity != "error")))
+    raise_if_errors(in_file_order(found))
     # What is rendered (burned, sidecars, track) is on the master's frames, and ends with it:
     # a cue past the end (a warning, "it will be cut") made a soft variant's text track, and so
     # the file, 0.4 s longer than its spot.

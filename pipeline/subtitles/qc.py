@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import Diagnostic, Findings, PipelineError, error, warning
+from pipeline.errors import Diagnostic, Findings, PipelineError, error, in_file_order, warning
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.burn import style_fonts, style_glyphs
@@ -365,6 +365,5 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
         check_cues(cues, path, qc=qc, fps=fps, style=style if font else None, font=font,
                    frame_width=frame_width, frame_height=frame_height, file_styles=own_styles)
         + off_grid_times(cues, path, fps), subtitles.format)
-    diagnostics.sort(key=lambda d: (d.line or 0, d.severity != "error"))
-    return CheckResult(path, len(cues), tuple(diagnostics), language, subtitles.format,
-                       subtitles.in_file)
+    return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
+                       subtitles.format, subtitles.in_file)
