@@ -376,15 +376,24 @@ def test_a_50p_master_becomes_1080i25_with_each_frame_a_field(tmp_path, media):
     assert master["file_timecode"] == "09:59:57:00"
 
 
+def lavfi_master(campaign: Campaign, rate: str, jitter: float = 0.0, seconds: int = 2) -> None:
+    """A master at `rate` frames a second, its frame times off by up to `jitter` seconds (a
+    phone's)."""
+    timing = [] if not jitter else ["-vf", f"setpts='PTS+{jitter}*sin(N)/TB'",
+                                    "-fps_mode", "passthrough"]
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={rate}:duration={seconds}",
+           "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+           *timing,
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+
+
 def test_a_film_rate_master_is_refused_by_an_interlaced_profile_and_taken_by_a_progressive_one(
         tmp_path, media):
     # 1080i at 23.976 fps exists in no station's format; the 2:3 pulldown it would need is an
     # editorial decision. The master is refused before anything is encoded.
     campaign = Campaign(tmp_path, media)
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24000/1001:duration=2",
-           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
-           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-           str(campaign.root / "media/spot.mp4"))
+    lavfi_master(campaign, "24000/1001")
     campaign.subtitle("nah", SRT)
     campaign.write([{"code": "nah", "treatment": "soft"}], profiles={"broadcast-mxf": {}})
     result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
@@ -396,22 +405,11 @@ def test_a_film_rate_master_is_refused_by_an_interlaced_profile_and_taken_by_a_p
     assert CliRunner().invoke(cli, ["validate", str(campaign.manifest)]).exit_code == 0
 
 
-def phone_master(campaign: Campaign, jitter: float = 0.0, seconds: int = 2) -> None:
-    """A 30 fps master, its frame times off by up to `jitter` seconds (a phone's)."""
-    timing = [] if not jitter else ["-vf", f"setpts='PTS+{jitter}*sin(N)/TB'",
-                                    "-fps_mode", "passthrough"]
-    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=30:duration={seconds}",
-           "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-           *timing,
-           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-           str(campaign.root / "media/spot.mp4"))
-
-
 def test_a_30_fps_master_is_refused_as_1080i30_and_converted_to_29_97_when_asked(tmp_path,
                                                                                    media):
     # 1080i30 was made and called XDCAM HD422, which has no such format; no station airs it.
     campaign = Campaign(tmp_path, media)
-    phone_master(campaign)
+    lavfi_master(campaign, "30")
     campaign.subtitle("nah", SRT)
     campaign.write([{"code": "nah", "treatment": "burn"}],
                    profiles={"broadcast-mxf": {"leader": LEADER}})
@@ -440,7 +438,7 @@ def test_a_jittered_30_fps_phone_master_is_made_constant_at_30_not_its_average(t
     from pipeline.media.probe import probe_master
 
     campaign = Campaign(tmp_path, media)
-    phone_master(campaign, jitter=0.004, seconds=4)
+    lavfi_master(campaign, "30", jitter=0.004, seconds=4)
     raw = probe(campaign.root / "media/spot.mp4")["streams"][0]
     assert raw["avg_frame_rate"] != raw["r_frame_rate"] == "30/1", raw     # 3600/119 here
     video = probe_master(campaign.root / "media/spot.mp4").video
@@ -460,10 +458,7 @@ def test_a_drop_frame_label_that_does_not_exist_is_refused_at_its_line(tmp_path,
     # 00:01:00;00 is skipped in drop-frame: taken as written, the file's timecode started two
     # frames before the label the slate and the record gave.
     campaign = Campaign(tmp_path, media)
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30000/1001:duration=2",
-           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
-           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-           str(campaign.root / "media/spot.mp4"))
+    lavfi_master(campaign, "30000/1001")
     campaign.subtitle("nah", SRT)
     for label, problem in (("00:01:00;00", "does not exist in drop-frame"), ("00:01:00;02", None)):
         campaign.write([{"code": "nah", "treatment": "soft"}],
