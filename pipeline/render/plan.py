@@ -12,14 +12,8 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline import RENDER_VERSION
-from pipeline.errors import (
-    Diagnostic,
-    PipelineError,
-    error,
-    in_file_order,
-    raise_if_errors,
-    warning,
-)
+from pipeline.errors import (Diagnostic, PipelineError, error, in_file_order, raise_if_errors,
+                             warning)
 from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, load_manifest
