@@ -16,10 +16,9 @@ import hashlib
 import shlex
 from functools import cache
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
-from jinja2 import Environment
 from markupsafe import Markup
 
 from pipeline.manifest import PAGE_LANGUAGES
@@ -27,6 +26,9 @@ from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
 from pipeline.publish.deliverables import MEDIA, SUBTITLE_LABELS, extension
 from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
 from pipeline.publish.wording import localised
+
+if TYPE_CHECKING:
+    from jinja2 import Environment   # imported where templates render (i18n.template_environment)
 
 TEMPLATES = Path(__file__).parent / "templates"
 

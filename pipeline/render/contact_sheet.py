@@ -32,7 +32,6 @@ from pipeline.profiles import Profile
 from pipeline.subtitles.burn import StyleFont, burn_in, write_ass
 from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.model import Cue, TimeNotation, cue_middle, file_time
-from pipeline.subtitles.imsc import written_time
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
 COLUMNS = 4
@@ -142,6 +141,9 @@ def label_time(at: float, fmt: str, notation: TimeNotation | None = None) -> str
     frames fall on their grid, not on typed times (at 25 fps a cue typed to start at 1.230 s
     is first shown on the frame at 1.240 s)."""
     if fmt == "ttml" and notation is not None:
+        # TTML's module loads lxml: only for a TTML file's sheet, not at every command's start.
+        from pipeline.subtitles.imsc import written_time
+
         return written_time(at, notation)
     microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
     step = 10_000 if fmt in ("ass", "ssa") else 1_000

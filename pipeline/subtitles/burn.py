@@ -11,7 +11,7 @@ import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import TYPE_CHECKING, Iterable, Literal
 
 from pipeline.errors import FontNotInstalled, SubtitleError, error, raise_if_errors
 from pipeline.files import write_atomically
@@ -38,7 +38,9 @@ from pipeline.subtitles.model import (
     plain_text,
 )
 from pipeline.subtitles.linebreak import Layout, escape_piece, font_joiner, layout_cue, outline_px
-from pipeline.subtitles.ssa import FileStyle
+
+if TYPE_CHECKING:
+    from pipeline.subtitles.ssa import FileStyle   # read with pysubs2, loaded with ASS files only
 
 ALIGNMENT = {"bottom": 2, "top": 8}
 # What a picture handed to `burn_in` holds.

@@ -16,7 +16,6 @@ import unicodedata
 from typing import Literal
 
 import langcodes
-import uharfbuzz as hb
 
 Direction = Literal["ltr", "rtl"]
 STRONG = {"L": "ltr", "R": "rtl", "AL": "rtl"}   # Unicode bidi classes (UAX #9)
@@ -36,6 +35,8 @@ def language_direction(tag: str | None) -> Direction | None:
         return None
     if not script:
         return None
+    import uharfbuzz as hb   # only burned languages ask: its import is 20 ms of every start
+
     buffer = hb.Buffer()
     buffer.script = script
     buffer.guess_segment_properties()   # hb_script_get_horizontal_direction

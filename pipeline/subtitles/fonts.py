@@ -12,14 +12,15 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import regex
-import uharfbuzz as hb
-from fontTools.ttLib import TTFont
 
 from pipeline.errors import Diagnostic, FontNotInstalled, SubtitleError, error
 from pipeline.subtitles.model import Cue, plain_text
+
+if TYPE_CHECKING:
+    import uharfbuzz as hb
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 INSTALL_HINT = ("install it (Noto fonts: 'apt-get install fonts-noto-core'), or give the path "
@@ -106,7 +107,7 @@ def _font_file(path: Path) -> Font:
     if not path.is_file():
         raise SubtitleError("font file not found", path, hint=INSTALL_HINT)
     try:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
+        with _open_font(path) as font:
             names = font["name"]
             # libass and VSFilter match the legacy family name (ID 1), as GDI does.
             family = names.getName(1, 3, 1, 0x409) or names.getDebugName(1)
@@ -147,9 +148,18 @@ def _fc_escape(name: str) -> str:
 
 # --- coverage ---------------------------------------------------------------------------------
 
+def _open_font(path: Path):
+    """The font file's tables, read as they are asked for (fontTools' TTFont, first face)."""
+    # fontTools and HarfBuzz are imported where fonts are read: only burned languages need them,
+    # and their imports are 40 ms of every command's start (a soft or dubbed campaign's too).
+    from fontTools.ttLib import TTFont
+
+    return TTFont(path, lazy=True, fontNumber=0)
+
+
 @functools.cache
 def _cmap(path: Path) -> frozenset[int]:
-    with TTFont(path, lazy=True, fontNumber=0) as font:
+    with _open_font(path) as font:
         return frozenset(font.getBestCmap() or {})
 
 
@@ -158,7 +168,7 @@ def line_height_em(font: Font) -> float:
     """The distance between two lines of text in `font`, in ems: its ascent plus descent (the
     hhea table's, which libass lays lines out with; OS/2's typographic figures when hhea has
     none). Noto Sans: 1.362."""
-    with TTFont(font.path, lazy=True, fontNumber=0) as face:
+    with _open_font(font.path) as face:
         hhea, units = face["hhea"], face["head"].unitsPerEm
         span = hhea.ascent - hhea.descent
         if span <= 0 and "OS/2" in face:
@@ -252,6 +262,8 @@ def fonts_with(chars: Iterable[str], limit: int = 3) -> list[str]:
 
 @functools.cache
 def _hb_font(path: Path) -> tuple[hb.Font, int]:
+    import uharfbuzz as hb   # see _open_font
+
     face = hb.Face(hb.Blob.from_file_path(str(path)))
     return hb.Font(face), face.upem
 
@@ -268,6 +280,8 @@ def advance(line: str, font: Font) -> int:
     Shaped with HarfBuzz, as libass does, so kerning counts and combining marks add nothing.
     In units, not pixels, so that one shaping serves every size and sums of widths are exact.
     """
+    import uharfbuzz as hb   # see _open_font
+
     hb_font, _ = _hb_font(font.path)
     buffer = hb.Buffer()
     buffer.add_str(line)
@@ -286,7 +300,7 @@ def text_width(text: str, font: Font, size_px: float) -> float:
 @functools.cache
 def _line_height_units(path: Path) -> tuple[int, int]:
     """(ascender + descender, units per em) as libass's `set_font_metrics` takes them."""
-    with TTFont(path, lazy=True, fontNumber=0) as font:
+    with _open_font(path) as font:
         upem = font["head"].unitsPerEm
         os2 = font["OS/2"] if "OS/2" in font else None
         if os2 is not None and os2.usWinAscent + os2.usWinDescent:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, say
-from pipeline.subtitles import imsc, srt, ssa, ttml, vtt
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
 from pipeline.subtitles.mojibake import double_decoded
@@ -30,24 +30,40 @@ class Format:
     name: str
     label: str                       # what messages call it
     suffixes: tuple[str, ...]        # the first is the one files of this format should have
-    parse: Callable[[str, Path], Parsed]
+    reader: str                      # "module:function" in pipeline.subtitles: (text, path)
     cue_hint: str                    # what a cue looks like, for a file without any
-    write: Callable[..., None] | None = None   # (cues, path, **options); sidecars.py uses it
+    writer: str | None = None        # "module:function": (cues, path, **options), for sidecars.py
+
+    # A format's module, and the library it reads with (pysubs2, webvtt-py, lxml), is imported
+    # when a file of it is read or written: together they are 0.1 s of every command's start,
+    # a campaign of SubRip files' too.
+    @property
+    def parse(self) -> Callable[[str, Path], Parsed]:
+        return _function(self.reader)
+
+    @property
+    def write(self) -> Callable[..., None] | None:
+        return _function(self.writer) if self.writer else None
+
+
+def _function(name: str) -> Callable:
+    module, function = name.split(":")
+    return getattr(import_module(f"pipeline.subtitles.{module}"), function)
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("srt", "SubRip", (".srt",), srt.parse_srt,
-           "an SRT cue is a number, a timing line, text, then a blank line", srt.write_srt),
-    Format("vtt", "WebVTT", (".vtt",), vtt.parse_vtt,
+    Format("srt", "SubRip", (".srt",), "srt:parse_srt",
+           "an SRT cue is a number, a timing line, text, then a blank line", "srt:write_srt"),
+    Format("vtt", "WebVTT", (".vtt",), "vtt:parse_vtt",
            "a WebVTT file starts with WEBVTT; each cue is a timing line "
-           "(00:00:01.000 --> 00:00:02.500), text, then a blank line", vtt.write_vtt),
-    Format("ass", "ASS", (".ass",), ssa.parse_ass,
+           "(00:00:01.000 --> 00:00:02.500), text, then a blank line", "vtt:write_vtt"),
+    Format("ass", "ASS", (".ass",), "ssa:parse_ass",
            "each subtitle is a Dialogue: line in the [Events] section"),
-    Format("ssa", "SSA", (".ssa",), ssa.parse_ssa,
+    Format("ssa", "SSA", (".ssa",), "ssa:parse_ssa",
            "each subtitle is a Dialogue: line in the [Events] section"),
-    Format("ttml", "TTML", (".ttml", ".xml", ".dfxp"), ttml.parse_ttml,
+    Format("ttml", "TTML", (".ttml", ".xml", ".dfxp"), "ttml:parse_ttml",
            "each subtitle is a <p> element with begin and end times inside <body>",
-           imsc.write_ttml),
+           "imsc:write_ttml"),
 )}
 
 SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS.values() for s in f.suffixes)

@@ -11,10 +11,6 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Callable, Iterable
 
-import pysrt
-import webvtt
-from webvtt.models import Timestamp
-
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output
 from pipeline.subtitles.formats import FORMATS
@@ -33,6 +29,9 @@ def shown(cue: Cue, positioned: bool = True) -> Shown:
 
 
 def read_back_srt(path: Path) -> list[Shown]:
+    # The sidecars' own readers load only when sidecars are written, not on every command's start.
+    import pysrt
+
     return [(item.start.ordinal, item.end.ordinal,
              tuple(line.strip() for line in plain_text(item.text).split("\n")), None)
             for item in pysrt.open(str(path), encoding="utf-8")]
@@ -48,6 +47,9 @@ def _vtt_row(line: str | None) -> str:
 
 
 def read_back_vtt(path: Path) -> list[Shown]:
+    import webvtt   # see read_back_srt
+    from webvtt.models import Timestamp
+
     return [(Timestamp.from_string(caption.start).in_milliseconds(),
              Timestamp.from_string(caption.end).in_milliseconds(),
              tuple(html.unescape(line).strip() for line in caption.text.split("\n")),
