@@ -156,7 +156,10 @@ def _render(manifest: Manifest, spot: str, code: str, name: str, treatment: str,
         record["duration"] = 1.0 + LEADER_SECONDS
         record["master"] = {"leader": {"bars_frames": 25 * LEADER_SECONDS, "slate_frames": 0,
                                        "black_frames": 0, "seconds": float(LEADER_SECONDS)},
-                            "rate": "25/1", "programme_frames": 25, "programme_seconds": 1.0}
+                            "rate": "25/1", "programme_frames": 25, "programme_seconds": 1.0,
+                            "programme_timecode": "10:00:00:00", "file_timecode": "09:59:58:00",
+                            "scan": "tff", "woven_from_fields": False,
+                            "audio_tracks": ["mix L", "mix R"] + ["silence"] * 6}
     if video:
         shutil.copyfile(sources["jpg"], folder / f"{stem}.jpg")
         record["poster"] = f"{stem}.jpg"

@@ -95,6 +95,30 @@ def test_a_card_gives_the_programme_s_length_not_the_master_s_file_with_its_lead
         assert with_leader == ["tv"], name  # the master's own line, and no other
 
 
+def test_a_tv_master_s_line_says_its_rate_scan_start_timecode_and_tracks(page_campaign):
+    # What a station's ingest checks before the spot airs, on the master's line and no other.
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    by_name = {v["file"].rsplit("/", 1)[1]: v for v in catalog["variants"]}
+    assert by_name["not-for-sale-15.yua.broadcast-mxf.mxf"]["master"] == {
+        "rate": "25/1", "scan": "tff", "woven_from_fields": False,
+        "programme_timecode": "10:00:00:00", "file_timecode": "09:59:58:00",
+        "audio_tracks": ["mix L", "mix R"] + ["silence"] * 6}
+    assert "master" not in by_name["not-for-sale-15.yua.web.mp4"]
+    pages = render_pages(catalog)
+    for name, facts in (
+            ("index.html", ["25 fps, entrelazado, campo superior primero; los dos campos de cada "
+                            "cuadro de una misma imagen (PsF)", "programa desde 10:00:00:00",
+                            "8 pistas mono: la mezcla en la 1 y la 2, silencio en las demás"]),
+            ("index.en.html", ["25 fps, interlaced, top field first; each frame's two fields from "
+                               "one picture (PsF)", "programme from 10:00:00:00",
+                               "8 mono tracks: the mix on 1 and 2, silence on the others"])):
+        card = pages[name].split('id="card-not-for-sale-15-yua"', 1)[1].split('<li class="card"', 1)[0]
+        lines = re.findall(r'<li class="file" data-medium="(\w+)">(.*?)</li>', card, re.S)
+        for fact in facts:
+            said = [medium for medium, line in lines if fact in unescape(re.sub(r"<[^>]+>", "", line))]
+            assert said == ["tv"], (name, fact)
+
+
 # --- the pages as text ------------------------------------------------------------------------
 
 def pages_for(campaign, **changes) -> dict[str, str]:

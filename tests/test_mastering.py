@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -321,6 +322,32 @@ def test_the_page_links_each_certificate_with_its_plot(masters):
         assert f'href="spot/spot.nah.{profile}.loudness.html"' in html
         assert f'src="spot/spot.nah.{profile}.loudness.png"' in html
         assert f"BH-spot-nah-{profile}</code>" in html
+
+
+def test_the_page_says_what_ffprobe_reads_of_each_master(masters):
+    # Rate, scan, the programme's start timecode and the mono tracks, as a station's ingest
+    # checks them: the page's words against what ffprobe reads of the files themselves.
+    manifest = load_manifest(masters.manifest)
+    catalog = build_catalog(manifest, load_records(manifest))
+    html = unescape(re.sub(r"<[^>]+>", "", render_page(catalog, "es")))
+    for path, profile in ((mxf(masters), "broadcast-mxf"), (mov(masters), "broadcast-prores")):
+        info = probe(path)
+        video = info["streams"][0]
+        audio = [stream for stream in info["streams"] if stream["codec_type"] == "audio"]
+        master = next(v["master"] for v in catalog["variants"] if v["profile"] == profile)
+        assert master["rate"] == video["r_frame_rate"] == "25/1"
+        scan = {"tt": "tff", "bb": "bff", "progressive": "progressive"}[video["field_order"]]
+        assert master["scan"] == scan
+        timecode = info["format"]["tags"].get("timecode") or video["tags"]["timecode"]
+        assert master["file_timecode"] == timecode
+        assert len(master["audio_tracks"]) == len(audio) and {a["channels"] for a in audio} == {1}
+        words = {"tff": "entrelazado, campo superior primero", "progressive": "progresivo"}[scan]
+        assert f"25 fps, {words}" in html
+    # The progressive master woven into MXF's 1080i: its fields show one moment each frame.
+    assert html.count("los dos campos de cada cuadro de una misma imagen (PsF)") == 1
+    assert html.count("programa desde 10:00:00:00") == 2
+    assert "8 pistas mono: la mezcla en la 1 y la 2, silencio en las demás" in html
+    assert "4 pistas mono: la mezcla en la 1 y la 2, y otra vez en cada par siguiente" in html
 
 
 def moving_master(root: Path, media, *video_args: str) -> Campaign:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from pipeline.publish.catalog import build_catalog, load_records
 from pipeline.publish.page import render_pages
 from pipeline.publish.s3 import S3Target
 from pipeline.publish.upload import publish
@@ -396,6 +397,25 @@ def test_a_phone_never_scrolls_sideways(browser, published, name, language, mobi
     assert tools_bottom <= 0
     assert broken == []
     assert spilled == []
+
+
+def test_a_card_with_tv_masters_only_gives_its_files_the_whole_width(context, page_campaign, tmp_path):
+    # A station's TV-only campaign: nothing a browser plays, so no preview beside the files,
+    # which took the preview's narrow column and left the card's right side empty.
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    catalog["variants"] = [v for v in catalog["variants"]
+                           if v["language"] != "yua" or v["profile"] == "broadcast-mxf"]
+    (tmp_path / "index.html").write_text(render_pages(catalog)["index.html"], encoding="utf-8")
+    page = open_page(context, (tmp_path / "index.html").as_uri())
+    share = ("id => { const card = document.querySelector(`#card-${id} article`);"
+             " const style = getComputedStyle(card);"
+             " const inner = card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);"
+             " return card.querySelector('.files').getBoundingClientRect().width / inner; }")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(f"#card-{VIDEO_SPOT}-yua").screenshot(path=str(ARTIFACTS / "card-tv-only-es.png"))
+    assert page.problems == []
+    assert page.evaluate(share, f"{VIDEO_SPOT}-yua") > 0.99             # the master alone
+    assert page.evaluate(share, f"{VIDEO_SPOT}-tzo") < 0.8              # beside its preview
 
 
 # --- a large campaign ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from pipeline.publish.deliverables import (
     media_type,
     playable,
 )
-from pipeline.publish.i18n import language_name
+from pipeline.publish.i18n import N_, language_name
 from pipeline.publish.qc_kinds import qc_kind
 
 # Typed in place of what people write: apostrophes and glottal-stop letters are skipped, barred
@@ -34,6 +34,15 @@ IGNORED = "'\u2018\u2019\u02bc\ua78b\ua78c\u00b4`\u02bb\u02b9"
 FOLD_FROM, FOLD_TO = "\u0268\u0289\u00f8\u0142\u0111", "iuold"
 _IGNORED = re.compile(f"[{re.escape(IGNORED)}]")
 _FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+# What a station's ingest checks of a TV master before it airs (render/mastering.py's record):
+# the picture's rate and scan, the mono tracks' layout. Messages, each taking its figure.
+SCANS = {"progressive": N_("%(rate)s fps, progressive"),
+         "tff": N_("%(rate)s fps, interlaced, top field first"),
+         "bff": N_("%(rate)s fps, interlaced, bottom field first")}
+SEGMENTED = N_("each frame's two fields from one picture (PsF)")
+TRACKS = {"silence": N_("%(num)s mono tracks: the mix on 1 and 2, silence on the others"),
+          "copy": N_("%(num)s mono tracks: the mix on 1 and 2, and again on each next pair")}
 
 
 def fold(text: str) -> str:
@@ -63,6 +72,35 @@ class Deliverable:
         """The file's length when it holds a leader before the programme (a master's): said on
         its line, since the card's length is the programme's."""
         return self.variant.get("duration") if self.variant.get("leader_duration") else None
+
+    @property
+    def master(self) -> dict:
+        """A TV master's facts (the catalog's `master`); empty for any other file."""
+        return self.variant.get("master") or {}
+
+    @property
+    def scan(self) -> str | None:
+        """A master's picture rate and scan, a message taking `rate`; None for other files."""
+        if not self.master.get("rate"):
+            return None
+        return SCANS.get(self.master.get("scan", "progressive"))
+
+    @property
+    def segmented(self) -> str | None:
+        """For an interlaced master made from a progressive picture, whose two fields of a frame
+        show one moment (PsF, which a station's ingest may flag as progressive content), a
+        message saying so; else None."""
+        interlaced = self.master.get("scan", "progressive") != "progressive"
+        return SEGMENTED if interlaced and self.master.get("woven_from_fields") is False else None
+
+    @property
+    def tracks(self) -> str | None:
+        """The layout of a master's mono tracks past the mix's two, a message taking `num`;
+        None for a file of one track."""
+        layout = self.master.get("audio_tracks") or []
+        if len(layout) <= 2:
+            return None
+        return TRACKS["silence" if "silence" in layout[2:] else "copy"]
 
     @property
     def warnings(self) -> list[tuple[str | None, dict | None, str]]:

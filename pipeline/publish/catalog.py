@@ -194,6 +194,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "warning_details": [_public_detail(w) for w in warnings],
         **({"medium": record["medium"]} if record.get("medium") else {}),
         **({"clock": record["clock"]} if record.get("clock") else {}),
+        **({"master": _master_facts(record["master"])} if record.get("master") else {}),
         "rendered_at": record.get("rendered_at"),
     }
 
@@ -204,6 +205,18 @@ def _programme_duration(record: dict) -> float | None:
     the programme and the leader together."""
     programme = (record.get("master") or {}).get("programme_seconds")
     return round(programme, 3) if programme is not None else record.get("duration")
+
+
+# A TV master's record (render/mastering.py's `master_record`) as a station's ingest reads it.
+MASTER_FACTS = ("rate", "scan", "woven_from_fields", "programme_timecode", "file_timecode",
+                "audio_tracks")
+
+
+def _master_facts(master: dict) -> dict:
+    """A master's picture rate ("N/D" frames a second), scan (progressive, tff, bff), whether
+    its fields were woven from the master's own, the timecodes of the programme's and the
+    file's first frames ("HH:MM:SS:FF"), and its audio tracks' layout ("mix L", "silence"...)."""
+    return {key: master[key] for key in MASTER_FACTS if master.get(key) is not None}
 
 
 def _leader_duration(record: dict) -> float | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gettext
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from fractions import Fraction
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -194,6 +195,10 @@ class Formats:
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def frame_rate(self, rate: str) -> str:
+        """A rate written "N/D" frames a second as people say it: "25", "29.97", "23.976"."""
+        return format_decimal(Fraction(rate), "#,##0.###", locale=self.locale)
 
     def datetime(self, iso: str | None) -> str:
         """`2026-11-29T10:00:00Z` as a date and time in UTC, the catalog's zone."""
