@@ -443,6 +443,31 @@ def test_old_dfxp_styling_namespaces_are_read_as_ttml_s(tmp_path, root, styling)
     assert result.cues[0].text == "{\\an8}<i>Ni tlakatl</i>"
 
 
+@pytest.mark.parametrize("root, parameter", [
+    ("http://www.w3.org/2006/10/ttaf1", "http://www.w3.org/2006/10/ttaf1#parameter"),
+    ("http://www.w3.org/2006/10/ttaf1", "http://www.w3.org/ns/ttml#parameter"),
+    ("http://www.w3.org/2006/04/ttaf1", "http://www.w3.org/ns/ttml#parameter"),
+    ("http://www.w3.org/ns/ttml", "http://www.w3.org/2006/10/ttaf1#parameter"),
+])
+def test_old_dfxp_parameter_namespaces_are_read_as_ttml_s(tmp_path, root, parameter):
+    # A DFXP root with TTML1's ttp:frameRate (or the reverse) was refused: "begin='00:00:01:15'
+    # counts frames, but the file gives no ttp:frameRate"; and its ttp:tickRate unread, 400t
+    # was 400 s (one tick a second).
+    result = read_subtitles(write(tmp_path, "nah.dfxp", f"""\
+        <?xml version="1.0" encoding="utf-8"?>
+        <tt xmlns="{root}" xmlns:ttp="{parameter}" ttp:frameRate="30" ttp:tickRate="100"
+            xml:lang="nah">
+          <body><div>
+            <p begin="00:00:01:15" end="00:00:03:06">Ni tlakatl</p>
+            <p begin="400t" end="550t">Ni siuatl</p>
+          </div></body>
+        </tt>
+        """))
+    assert result.errors == ()
+    assert cues_of(result) == [(1500, 3200, "Ni tlakatl"), (4000, 5500, "Ni siuatl")]
+    assert result.notation == TimeNotation("frames", Fraction(30))
+
+
 def test_ttml_errors_carry_the_elements_line(tmp_path):
     text = DFXP.replace('begin="2s" dur="900ms"', 'begin="2s" dur="nueve"') \
         .replace('<p begin="00:00:00:12"', '<p region="arriba" begin="00:00:00:12"') \

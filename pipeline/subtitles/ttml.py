@@ -34,6 +34,9 @@ TT_NAMESPACES = ("http://www.w3.org/ns/ttml", "http://www.w3.org/2006/10/ttaf1",
 # (ISSUE-87) after tools had written both, and files pair an old root with TTML1's `tts:`.
 STYLING_NAMESPACES = frozenset(f"{namespace}#{fragment}" for namespace in TT_NAMESPACES
                                for fragment in ("styling", "style"))
+# `ttp:` attributes likewise, in any of their `#parameter` namespaces: files pair an old root
+# with TTML1's `ttp:frameRate` too, and their frame times need it.
+PARAMETER_NAMESPACES = tuple(f"{namespace}#parameter" for namespace in TT_NAMESPACES)
 XML = "http://www.w3.org/XML/1998/namespace"
 IMSC1_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1/text"
 STYLING = {"color", "backgroundColor", "fontFamily"}   # what the campaign's style decides
@@ -63,13 +66,14 @@ class _Reader(TimeParameters):
         self.root = root
         self.path = path
         self.ns = etree.QName(root).namespace
-        self.ttp = self.ns + "#parameter"
+        # The root's own first, should a file give a parameter in two namespaces.
+        self.ttp = sorted(PARAMETER_NAMESPACES, key=lambda ns: ns != self.ns + "#parameter")
         self.parsed = Parsed()
         self.paragraphs = 0      # paragraphs met, kept or not: each is named by its place
         self.styles: dict[str, tuple[_Styles, list[str]]] = {}
         self.regions: dict[str, tuple[_Styles, list[str], int]] = {}
         self.read_time_parameters()
-        self.cells = self._pair(root.get(f"{{{self.ttp}}}cellResolution"), (32, 15))
+        self.cells = self._pair(self.parameter("cellResolution"), (32, 15))
         self.pixels = self._pixels(root)
 
     # --- problems ---------------------------------------------------------------------------

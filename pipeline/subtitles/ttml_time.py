@@ -21,33 +21,38 @@ TIME_HINT = 'write times as HH:MM:SS.mmm (e.g. begin="00:00:01.500") or as 1.5s'
 
 class TimeParameters:
     """The `ttp:` timing parameters of a `<tt>` root and reading times with them; mixed into
-    the reader (`ttml._Reader`), which gives `root`, `ttp` (the parameter namespace) and
-    `fail(message, element, hint, code)`."""
+    the reader (`ttml._Reader`), which gives `root`, `ttp` (the parameter namespaces a `ttp:`
+    attribute is looked for in, in order) and `fail(message, element, hint, code)`."""
 
     def read_time_parameters(self) -> None:
         self.notations: Counter[str] = Counter()   # how many times each notation writes
         self.frame_rate = self._frame_rate()
-        self.sub_frame_rate = int(self._number(self.root, "subFrameRate", 1)) or 1
-        self.tick_rate = self._number(self.root, "tickRate", self.frame_rate or 1)
+        self.sub_frame_rate = int(self._number("subFrameRate", 1)) or 1
+        self.tick_rate = self._number("tickRate", self.frame_rate or 1)
         self.units = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1),
                       "ms": Fraction(1, 1000), "t": 1 / Fraction(self.tick_rate),
                       "f": 1 / Fraction(self.frame_rate or 1)}
 
-    def _number(self, element, name: str, default: float) -> float:
-        value = element.get(f"{{{self.ttp}}}{name}")
+    def parameter(self, name: str) -> str | None:
+        """The root's `ttp:{name}`, in the first of the `ttp` namespaces that has it."""
+        return next((value for namespace in self.ttp
+                     if (value := self.root.get(f"{{{namespace}}}{name}")) is not None), None)
+
+    def _number(self, name: str, default: float) -> float:
+        value = self.parameter(name)
         if value is None:
             return default
         try:
             return float(value)
         except ValueError:
-            self.fail(f"ttp:{name} must be a number, not {value!r}", element)
+            self.fail(f"ttp:{name} must be a number, not {value!r}", self.root)
             return default
 
     def _frame_rate(self) -> Fraction | None:
         """The effective frame rate: ttp:frameRate times ttp:frameRateMultiplier."""
-        rate = self._number(self.root, "frameRate", 0) or None
+        rate = self._number("frameRate", 0) or None
         rate = Fraction(rate).limit_denominator(1000) if rate else None
-        multiplier = self.root.get(f"{{{self.ttp}}}frameRateMultiplier")
+        multiplier = self.parameter("frameRateMultiplier")
         if rate and multiplier:
             numerator, _, denominator = multiplier.partition(" ")
             try:
@@ -55,8 +60,8 @@ class TimeParameters:
             except (ValueError, ZeroDivisionError):
                 self.fail(f"ttp:frameRateMultiplier must be two whole numbers, not {multiplier!r}",
                           self.root)
-        base = self.root.get(f"{{{self.ttp}}}timeBase", "media")
-        if base != "media":
+        base = self.parameter("timeBase")
+        if base not in (None, "media"):
             self.fail(f"ttp:timeBase {base!r} is not supported: times must be media times",
                       self.root, 'use ttp:timeBase="media" (the default)', "timing")
         return rate
