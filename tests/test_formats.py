@@ -200,6 +200,31 @@ def test_vtt_unsupported_tags_are_warned_about_on_their_line(tmp_path):
     assert result.cues[0].text == "primero\nkaraoke rojo"
 
 
+def test_a_webvtt_cue_box_width_is_said_once_not_to_be_applied_naming_its_lines(tmp_path):
+    # size:50% was read and dropped without a word: the burn and the sidecars lay the text out
+    # over the whole title-safe width, so it breaks where the translator did not expect.
+    sized = "".join(f"\n00:00:{second:02d}.000 --> 00:00:{second:02d}.500 {settings}\nkʼop\n"
+                    for second, settings in enumerate(
+                        ["size:50% align:start", "size:100%", "", "size:100.0% line:0"]
+                        + ["size:40%"] * 9, 1))
+    result = read_subtitles(write(tmp_path, "tzh.vtt", "WEBVTT\n" + sized))
+    assert result.errors == ()
+    (unapplied,) = [d for d in result.warnings if d.code == "unrendered-settings"]
+    assert unapplied.line == 3
+    assert unapplied.message == (
+        "cue box widths are not applied: 10 cues set one (size:50% and size:40% at lines 3, 15, "
+        "18, 21, 24, 27, 30, 33 and 2 more) and are laid out over the full title-safe width "
+        "instead")
+    assert unapplied.hint == "break the lines by hand where the narrower box would, and remove size:"
+    # Placed as before: by align: and line:, the width left out.
+    assert [alignment(cue) for cue in result.cues[:5]] == [1, None, None, 8, None]
+    one = read_subtitles(write(tmp_path, "nah.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.000 "
+                                                    "size:50%\nkʼop\n"))
+    assert [d.message for d in one.warnings if d.code == "unrendered-settings"] == [
+        "cue box widths are not applied: 1 cue sets one (size:50% at line 3) and is laid out "
+        "over the full title-safe width instead"]
+
+
 def test_a_ttml_file_s_time_notation_is_the_one_most_of_its_times_use(tmp_path):
     head = ('<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter" '
             'ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001" ttp:tickRate="10000000">'

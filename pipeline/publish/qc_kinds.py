@@ -22,7 +22,8 @@ _READING = {
     "index": N_("Subtitle numbering repaired when read"),
     "timing-format": N_("Subtitle times written in another format"),
     "settings": N_("Subtitle position written in an old form"),
-    "unrendered-settings": N_("Subtitle settings not rendered (vertical text, regions)"),
+    "unrendered-settings": N_("Subtitle settings not rendered (vertical text, regions, "
+                              "box widths)"),
     "tags": N_("Editing tags in the subtitles"),
     "unbalanced-tags": N_("Italic, bold or underline tags that do not pair up"),
     "style": N_("The subtitle file's colours and fonts are not used"),

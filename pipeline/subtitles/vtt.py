@@ -29,6 +29,7 @@ from pipeline.subtitles.model import (
     alignment,
     format_time,
     keypad,
+    line_list,
     place,
     column_at,
     row_at,
@@ -74,8 +75,8 @@ class _Reader:
         self.cue_blocks = 0      # cues met, kept or not: a cue is named by its place in the file
         self.tag_warnings: set[tuple[int, str]] = set()   # (line, what): <font> and </font> warn once
         # Cue settings read but not rendered, said once a file (`_unrendered`): the setting ->
-        # (the timing line of the first cue writing it, {what each cue wrote: how many}).
-        self.unrendered: dict[str, tuple[int, dict[str, int]]] = {}
+        # (timing line, what the cue wrote) of each cue writing it, in the file's order.
+        self.unrendered: dict[str, list[tuple[int, str]]] = {}
 
     def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, line, hint, code))
@@ -212,10 +213,12 @@ class _Reader:
         text = self._text(block[head + 1:], index)
         text, margins = placed(text, *self._placement(settings, number, index))
         defined = settings.region if settings.region in self.regions else None
-        for name, value in (("vertical", settings.vertical), ("region", defined)):
+        # size:100% is the default box, the full width: what every cue is laid out in anyway.
+        narrower = settings.size if settings.size and float(settings.size[:-1]) < 100 else None
+        for name, value in (("vertical", settings.vertical), ("region", defined),
+                            ("size", narrower)):
             if value:
-                written = self.unrendered.setdefault(name, (number, {}))[1]
-                written[f"{name}:{value}"] = written.get(f"{name}:{value}", 0) + 1
+                self.unrendered.setdefault(name, []).append((number, f"{name}:{value}"))
         self.parsed.cues.append(Cue(index, start, end, text, first, margins))
 
     def _text(self, lines: list[tuple[int, str]], index: int) -> str:
@@ -260,12 +263,13 @@ class _Reader:
     def _unrendered(self) -> None:
         """One warning a file for each cue setting it uses that the pipeline does not render,
         with how many cues use it, at the first one's timing line: vertical text (W3C WebVTT,
-        the `vertical` cue setting) and regions (`region`, with a REGION block). The burn and
-        the sidecars place horizontal text in rows (`_placement`, `cue_settings`,
+        the `vertical` cue setting), regions (`region`, with a REGION block) and a cue box
+        narrower than the width (`size`). The burn and the sidecars place horizontal text in
+        rows, as wide as the title-safe area (`_placement`, `cue_settings`,
         `imsc.region_box`); the warning says where these cues go instead."""
-        for name, (number, written) in self.unrendered.items():
-            count = sum(written.values())
-            settings = Items(tuple(written), ", ", " and ")
+        for name, found in self.unrendered.items():
+            number, count = found[0][0], len(found)
+            settings = Items(tuple(dict.fromkeys(written for _, written in found)), ", ", " and ")
             if name == "vertical":
                 message = say_count(N_plural(
                     "vertical text is not rendered: %(count)s cue asks for it (%(settings)s) and "
@@ -275,6 +279,16 @@ class _Reader:
                     "are shown horizontal, placed by their line:, position: and align: as "
                     "horizontal text is"), count, count=count, settings=settings)
                 hint = "write these cues horizontal, without vertical:"
+            elif name == "size":
+                # The lines are named: a narrower box breaks lines elsewhere, cue by cue.
+                message = say_count(N_plural(
+                    "cue box widths are not applied: %(count)s cue sets one (%(settings)s at "
+                    "%(lines)s) and is laid out over the full title-safe width instead",
+                    "cue box widths are not applied: %(count)s cues set one (%(settings)s at "
+                    "%(lines)s) and are laid out over the full title-safe width instead"),
+                    count, count=count, settings=settings,
+                    lines=line_list([line for line, _ in found]))
+                hint = "break the lines by hand where the narrower box would, and remove size:"
             else:
                 message = say_count(N_plural(
                     "WebVTT regions are not rendered (their width, lines and scrolling): "
