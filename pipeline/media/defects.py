@@ -24,13 +24,17 @@ fronts peaked at 0.78 of it) and were missed.
   out. A voice or a main channel routed to it by a wrong channel order is lost in every stereo
   variant. It is read on the LFE alone, high-passed an octave above its band (`lfe_band`), and
   compared with the loudest main channel's level (each channel's RMS, from `channel_stats`).
+- A centre far under the other main channels: film and TV mixes carry the voice on the centre
+  (ITU-R BS.775-3's L R C LFE Ls Rs). A wrong channel order that moves the voice to a front or a
+  surround leaves the centre silent or holding another stem, and the downmix puts the voice on
+  one side (a surround's 3 dB down). Read from the same blocks' per-channel RMS, gated (`gated`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import ffmpeg
 
@@ -59,6 +63,22 @@ SILENCE_LEVEL = -60.0          # dBFS
 LFE_BAND = 240                 # Hz
 LFE_MARGIN = 20.0              # dB
 LFE_FLOOR = -60.0              # dBFS
+# A channel's level where it sounds (`_gated_level`): the RMS of its blocks that ITU-R
+# BS.1770-4's gates keep, applied to each channel (over GATE_ABSOLUTE, and no more than
+# GATE_RELATIVE under the mean of those). A voice heard for a few seconds of a spot is then read
+# at its speaking level, as steady music is at its own, not diluted by its pauses. Measured on
+# tests/test_loudness.py's copy of a user's master (a voice on the front right alone for 5 s of
+# 12 s, steady tones in the other fronts): 15.3 dB between the voice and the centre's tone over
+# the whole track, 19.9 dB gated.
+GATE_ABSOLUTE = -70.0          # dBFS
+GATE_RELATIVE = -10.0          # dB
+# The centre is said to be missing when CENTRE_MARGIN or more under the loudest other main
+# channel (gated), that one over SILENCE_LEVEL. A mix anchors its voice in the centre and keeps
+# music and effects under it while it speaks; between its lines, a spot held to EBU R128 s1
+# (short-term loudness at most 5 LU over its -23 LUFS programme) has no room for music more than
+# a few dB over the voice, so a correct mix stays some 10 dB inside the margin. A voice moved off
+# the centre leaves it silent or holding another stem (that master's tone: 19.9 dB under).
+CENTRE_MARGIN = 15.0           # dB
 
 
 @dataclass(frozen=True)
@@ -107,12 +127,31 @@ class Defects:
     lfe_band: float | None = None        # dBFS RMS of the LFE above LFE_BAND, when it has one
     loudest: str | None = None           # the loudest main channel (not the LFE), by RMS
     loudest_level: float | None = None   # its RMS, dBFS
+    # Each main channel's level where it sounds (`_gated_level`, dBFS; None: no block over
+    # GATE_ABSOLUTE), when the source was read per channel.
+    gated: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def lfe_misrouted(self) -> bool:
         """Whether the LFE carries sound above its band at about a main channel's level."""
         return (self.lfe_band is not None and self.loudest_level is not None
                 and self.lfe_band > max(LFE_FLOOR, self.loudest_level - LFE_MARGIN))
+
+    @property
+    def off_centre(self) -> str | None:
+        """The main channel that holds the sound (the loudest, gated, over SILENCE_LEVEL) of a
+        layout whose centre is CENTRE_MARGIN or more under it: the voice is probably there,
+        not on the centre. None otherwise, and when the LFE holds the voice (`lfe_misrouted`):
+        one wrong channel order, said where the voice went."""
+        others = {name: level for name, level in self.gated.items()
+                  if name != "FC" and level is not None}
+        if "FC" not in self.gated or not others or self.lfe_misrouted:
+            return None
+        channel, centre = max(others, key=others.__getitem__), self.gated["FC"]
+        if others[channel] > SILENCE_LEVEL and (
+                centre is None or centre <= others[channel] - CENTRE_MARGIN):
+            return channel
+        return None
 
     @property
     def dc_dbfs(self) -> float | None:
@@ -242,6 +281,7 @@ def find_defects(blocks: list[Block], sample_rate: int,
 
     named = ()
     loudest = loudest_level = None
+    gated = {}
     if channels:
         named = tuple(name for c, name in enumerate(channels)
                       if any(c < len(b.clipped) and b.clipped[c] for b in clipped))
@@ -249,6 +289,8 @@ def find_defects(blocks: list[Block], sample_rate: int,
                   if name != "LFE"}
         loudest = max(levels, key=lambda name: levels[name] or -math.inf)
         loudest_level = levels[loudest]
+        gated = {name: _gated_level(blocks, c) for c, name in enumerate(channels)
+                 if name != "LFE"}
     return Defects(
         dc=dc, clipped_samples=sum(max(b.clipped) for b in clipped), clipped_blocks=len(clipped),
         clipped_channels=named, layout=layout if channels else None,
@@ -257,7 +299,7 @@ def find_defects(blocks: list[Block], sample_rate: int,
         first_sound=sound[0].time if sound else None,
         last_sound=end(sound[-1]) if sound else None,
         length=round(total / sample_rate, 6), lfe_band=lfe if channels else None,
-        loudest=loudest, loudest_level=loudest_level)
+        loudest=loudest, loudest_level=loudest_level, gated=gated)
 
 
 def _level(blocks: list[Block], channel: int, total: int) -> float | None:
@@ -265,6 +307,21 @@ def _level(blocks: list[Block], channel: int, total: int) -> float | None:
     their samples; None for digital silence."""
     energy = sum(b.samples * b.power[channel] for b in blocks if channel < len(b.power))
     return round(10 * math.log10(energy / total), 2) if energy > 0 else None
+
+
+def _gated_level(blocks: list[Block], channel: int) -> float | None:
+    """A source channel's level where it sounds (dBFS): the RMS of its blocks over GATE_ABSOLUTE
+    and no more than GATE_RELATIVE under their mean (BS.1770-4's two gates); None when no block
+    is over GATE_ABSOLUTE."""
+    def mean(kept: list[Block]) -> float:
+        return sum(b.samples * b.power[channel] for b in kept) / sum(b.samples for b in kept)
+
+    sounding = [b for b in blocks if channel < len(b.power) and b.samples
+                and b.power[channel] > 10 ** (GATE_ABSOLUTE / 10)]
+    if not sounding:
+        return None
+    floor = mean(sounding) * 10 ** (GATE_RELATIVE / 10)
+    return round(10 * math.log10(mean([b for b in sounding if b.power[channel] > floor])), 2)
 
 
 def lfe_band(audio: Stream, index: int):

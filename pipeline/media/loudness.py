@@ -42,8 +42,9 @@ SOUND_FLOOR = -70.0            # dBFS
 # Part of the cache key of every `analyse_sound` result: moves when it measures something new,
 # so analyses kept from before are made again. 2: DC offset, clipping and silences (defects.py).
 # 3: clipping read per channel of a track of more than two channels. 4: each channel's level,
-# and the LFE's sound above its band (defects.lfe_band).
-ANALYSIS_VERSION = 4
+# and the LFE's sound above its band (defects.lfe_band). 5: each main channel's gated level,
+# the centre's against the others' (defects.Defects.off_centre).
+ANALYSIS_VERSION = 5
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU

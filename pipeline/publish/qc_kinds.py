@@ -56,6 +56,7 @@ _MEDIA = {
     "clipping": N_("Clipped recording"),
     "quiet": N_("Recording very quiet (its noise lifted by levelling)"),
     "lfe-content": N_("Sound in the LFE channel above its band"),
+    "centre-empty": N_("Voice not on the centre channel"),
     "leading-silence": N_("Silence at the start"),
     "trailing-silence": N_("Silence at the end"),
     "audio-streams": N_("Master's audio streams chosen"),

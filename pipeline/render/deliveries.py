@@ -8,7 +8,8 @@ cut, padded or published silent is reported to the translator in `validate`, `re
 `watch` alike; and, from the same decode, the loudness of the track fitted to the spot, which
 levelling starts from (no second decode of it at render time), and the defects a loudness
 meter does not see (`media/defects.py`): a DC offset (removed from the rendered sound, and
-said), clipping, and dead air at the start or end of a dub (said). A video master's sound,
+said), clipping, a voice routed off the centre or into the LFE by a wrong channel order, and
+dead air at the start or end of a dub (said). A video master's sound,
 which its burned and subtitled variants carry, is analysed the same way (`analyse_master_sound`).
 """
 
@@ -21,9 +22,11 @@ import ffmpeg
 from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, error, warning
 from pipeline.files import FolderIndex, input_problem
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
-from pipeline.media.audio_layout import fit_length, fitted_to_picture, layout_of, merged_sound
+from pipeline.media.audio_layout import (GAINS, fit_length, fitted_to_picture, layout_of,
+                                          merged_sound)
 from pipeline.media.conform import Master
-from pipeline.media.defects import CLIP_LEVEL, CLIP_RUN, LFE_BAND, LFE_FLOOR, SILENCE_LEVEL
+from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LFE_FLOOR, SILENCE_LEVEL,
+                                    Defects)
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.media.probe import MediaInfo
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
@@ -46,6 +49,15 @@ DC_LIMIT = -50.0           # dBFS (AES17: the mean, relative to full scale)
 # and runs to its end; pauses inside speech are not looked at.
 LEADING_SILENCE = 1.0      # seconds
 TRAILING_SILENCE = 2.0     # seconds
+# What to do with a track whose channel order moved its voice (into the LFE, off the centre): a
+# language's own recording is exported again; a master's or a bed's streams may be chosen.
+VOICE_ORDER_HINT = ("export it again with the voice on the left and right channels (or the "
+                    "centre of a 5.1: L R C LFE Ls Rs)")
+ORDER_HINT = ("check the channel order of the export (L R C LFE Ls Rs: the order of a WAV's "
+              "channel mask and of ffmpeg's 5.1), or choose the master's streams with the spot's "
+              "audio: key")
+# A 5.1's or 7.1's surrounds (a 6.1's back centre too): what the downmix takes 3 dB down.
+SURROUNDS = ("BL", "BR", "SL", "SR", "BC")
 
 def _accepted(name: str) -> bool:
     return Path(name).suffix.lower() in AUDIO_SUFFIXES
@@ -185,8 +197,7 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
         return [error(f"the {what}'s main channels are silent: its sound is in the LFE channel "
                       f"({defects.lfe_band:.1f} dBFS RMS above {LFE_BAND} Hz), which a stereo "
                       "downmix leaves out (ITU-R BS.775-3): a wrong channel order?", path,
-                      hint="export it again with the voice on the left and right channels (or "
-                           "the centre of a 5.1: L R C LFE Ls Rs)", code="lfe-content")]
+                      hint=VOICE_ORDER_HINT, code="lfe-content")]
     if not loudness.defined:
         return [error(f"the {what} is silent: its loudness is undefined (no 400 ms block reaches "
                       "EBU R128's -70 LUFS gate)", path,
@@ -226,20 +237,21 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                 tolerance=Number(qc.duration_tolerance)), path,
             hint="check that this is the recording for this spot", code="length"))
     if analysis.defects is not None:
-        # The language's own recording: its voice lost in the LFE is an error, not a warning
-        # (a trial's dub went to air as its music bed alone, labelled a dub).
+        # The language's own recording: its voice lost in the LFE or off the centre is an
+        # error, not a warning (a trial's dub went to air as its music bed alone, labelled a dub).
         found += defect_warnings(path, analysis, what, voice=True)
     return found
 
 
 def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                     removed: bool = True, voice: bool = False) -> list[Diagnostic]:
-    """Warnings for a DC offset over DC_LIMIT, for clipped samples, and for sound in the LFE
-    above its band at about a main channel's level (media/defects.py's rules).
-    `removed`: the offset is subtracted from the rendered sound; not so for a radio master,
-    which stations air as delivered and no variant carries. `voice`: the track is a language's
-    own recording (a dub, a voice-over), whose sound in the LFE is an error: its variants would
-    go to air without it."""
+    """Warnings for a DC offset over DC_LIMIT, for clipped samples, for sound in the LFE above
+    its band at about a main channel's level, and for a centre far under the other main
+    channels (media/defects.py's rules). `removed`: the offset is subtracted from the rendered
+    sound; not so for a radio master, which stations air as delivered and no variant carries.
+    `voice`: the track is a language's own recording (a dub, a voice-over), whose voice in the
+    LFE or off the centre is an error: its variants would go to air without it, or with it on
+    one side."""
     defects, found = analysis.defects, []
     dc = dc_correction(analysis)
     if dc is not None:
@@ -276,15 +288,42 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                    what=say(what), band=LFE_BAND, level=Number(defects.lfe_band, ".1f"),
                    loudest=Number(defects.loudest_level, ".1f"), channel=defects.loudest)
         if voice:      # an error: its variants would go to air without the voice
-            found.append(error(str(said), path, hint="export it again with the voice on the "
-                               "left and right channels (or the centre of a 5.1: L R C LFE Ls "
-                               "Rs)", code="lfe-content"))
+            found.append(error(str(said), path, hint=VOICE_ORDER_HINT, code="lfe-content"))
         else:
-            found.append(warning(said, path, hint="check the channel order of the export (L R C "
-                                 "LFE Ls Rs: the order of a WAV's channel mask and of ffmpeg's "
-                                 "5.1), or choose the master's streams with the spot's audio: "
-                                 "key", code="lfe-content"))
+            found.append(warning(said, path, hint=ORDER_HINT, code="lfe-content"))
+    # Not of a music bed: an M&E has no voice, and its centre, where the dialogue was, may well
+    # be empty.
+    if defects.off_centre and what != "music bed":
+        said = _off_centre(defects, what)
+        found.append(error(str(said), path, hint=VOICE_ORDER_HINT, code="centre-empty") if voice
+                     else warning(said, path, hint=ORDER_HINT, code="centre-empty"))
     return found
+
+
+def _off_centre(defects: Defects, what: str) -> Message:
+    """What a track whose centre is far under another main channel (`Defects.off_centre`)
+    seems to hold, and what the stereo downmix (audio_layout.GAINS) makes of that channel."""
+    channel, centre = defects.off_centre, defects.gated["FC"]
+    loudest = defects.gated[channel]
+    left, right = GAINS[channel]
+    side = (say(N_("both its channels")) if left and right else
+            say(N_("its left channel only")) if left else say(N_("its right channel only")))
+    level = (say(N_("silent")) if centre is None else
+             say(N_("%(under)s dB under it (%(level)s)"), under=Number(loudest - centre, ".1f"),
+                 level=Number(centre, ".1f")))
+    template = (N_("the %(what)s is loudest in a surround, its %(channel)s channel, at "
+                   "%(loudest)s dBFS RMS (gated), and its centre channel is %(centre)s: its sound "
+                   "seems routed to the surrounds, not its voice to the centre (a wrong channel "
+                   "order?); the stereo downmix (ITU-R BS.775-3) takes %(channel)s 3 dB down into "
+                   "%(side)s")
+                if channel in SURROUNDS else
+                N_("the %(what)s is loudest in its %(channel)s channel, at %(loudest)s dBFS RMS "
+                   "(gated), and its centre channel is %(centre)s: film and TV mixes carry the "
+                   "voice on the centre, so the voice is probably not there (a wrong channel "
+                   "order?); the stereo downmix (ITU-R BS.775-3) takes %(channel)s as it is into "
+                   "%(side)s"))
+    return say(template, what=say(what), channel=channel, loudest=Number(loudest, ".1f"),
+               centre=level, side=side)
 
 
 def _where(defects) -> Message | str:
