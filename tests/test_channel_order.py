@@ -77,6 +77,11 @@ def test_the_centre_is_missing_from_the_margin_on_and_only_with_sound_in_the_mai
     assert off_centre(None, loudest=-61.0, others=None) is None     # the mains silent too
     assert off_centre(None, lfe=-22.0) is None                      # the voice in the LFE: said so
     assert Defects(dc=(), gated={"FL": -20.0, "FR": -20.0}).off_centre is None   # no centre
+    # A stereo mix carried in a 5.1 (FL and FR alike, the centre empty): its voice is in the
+    # middle of the downmix, as it was heard; one front far over the other is not.
+    stereo = {"FL": -20.0, "FR": -22.9, "FC": None, "BL": None, "BR": None}
+    assert Defects(dc=(), gated=stereo).off_centre is None
+    assert Defects(dc=(), gated=stereo | {"FR": -23.1}).off_centre == "FL"
 
 
 @pytest.mark.e2e

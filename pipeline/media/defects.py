@@ -79,6 +79,10 @@ GATE_RELATIVE = -10.0          # dB
 # a few dB over the voice, so a correct mix stays some 10 dB inside the margin. A voice moved off
 # the centre leaves it silent or holding another stem (that master's tone: 19.9 dB under).
 CENTRE_MARGIN = 15.0           # dB
+# Front left and right within this of each other, with nothing in the centre, are a phantom
+# centre: a stereo mix carried in a 5.1 (a studio's dub exported so), whose voice the downmix
+# puts in the middle as it was heard. Not a wrong order, so not said.
+PHANTOM_CENTRE = 3.0           # dB
 
 
 @dataclass(frozen=True)
@@ -141,13 +145,17 @@ class Defects:
     def off_centre(self) -> str | None:
         """The main channel that holds the sound (the loudest, gated, over SILENCE_LEVEL) of a
         layout whose centre is CENTRE_MARGIN or more under it: the voice is probably there,
-        not on the centre. None otherwise, and when the LFE holds the voice (`lfe_misrouted`):
-        one wrong channel order, said where the voice went."""
+        not on the centre. None otherwise: for a phantom centre (PHANTOM_CENTRE), and when the
+        LFE holds the voice (`lfe_misrouted`): one wrong channel order, said where the voice
+        went."""
         others = {name: level for name, level in self.gated.items()
                   if name != "FC" and level is not None}
         if "FC" not in self.gated or not others or self.lfe_misrouted:
             return None
         channel, centre = max(others, key=others.__getitem__), self.gated["FC"]
+        pair = others.get({"FL": "FR", "FR": "FL"}.get(channel, ""))
+        if pair is not None and others[channel] - pair < PHANTOM_CENTRE:
+            return None
         if others[channel] > SILENCE_LEVEL and (
                 centre is None or centre <= others[channel] - CENTRE_MARGIN):
             return channel
