@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.errors import Diagnostic, error
+
 
 def partial_path(final: Path) -> Path:
     """A temporary name beside `final`, unique to this process and thread."""
@@ -82,3 +84,20 @@ def input_problem(path: Path) -> tuple[str, str] | None:
                 "give this user permission to read it (chmod a+r), or copy it where it can "
                 "be read")
     return None
+
+
+def empty_file(path: Path) -> Diagnostic | None:
+    """The error for a file of 0 bytes, at its first line; None when it holds anything (or is
+    not there, or cannot be read: its reader says so). Said before a subtitle reader or ffprobe
+    looks at it: of nothing, each said something of its own (a WebVTT file must start with
+    WEBVTT, a TTML file is not well-formed XML, ffprobe's "Invalid data found when processing
+    input"), which sent the translator or the studio to fix a file that only had to be sent
+    again."""
+    try:
+        if os.stat(path).st_size:
+            return None
+    except OSError:
+        return None
+    return error("the file is empty (0 bytes)", path, 1,
+                 "nothing was written to it: a copy or a download that stopped before its first "
+                 "byte, or an export that failed; copy or export it again", "empty")

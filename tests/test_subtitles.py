@@ -377,11 +377,13 @@ def test_cues_past_the_end_of_the_video(tmp_path):
     assert "cue 3 starts at 00:00:10,000" in starts_late.message
 
 
-@pytest.mark.parametrize("content, message", [("", "the file is empty"),
-                                               ("\n  \n\n", "the file is empty")])
-def test_empty_file(tmp_path, content, message):
+@pytest.mark.parametrize("content, message, line", [
+    ("", "the file is empty (0 bytes)", 1),    # nothing written: copied or exported again
+    ("\n  \n\n", "the file is empty", None)])
+def test_empty_file(tmp_path, content, message, line):
     (problem,) = read_subtitles(srt(tmp_path, content)).diagnostics
-    assert (problem.severity, problem.code, problem.message) == ("error", "empty", message)
+    assert (problem.severity, problem.code, problem.message, problem.line) == (
+        "error", "empty", message, line)
 
 
 def test_file_without_any_cue(tmp_path):

@@ -272,3 +272,44 @@ def test_a_copy_going_on_as_watch_starts_is_waited_for_before_the_catch_up(dubbe
     assert [(o.plan.variant.language.code, o.status) for o in came[2][1].outcomes] == [
         ("yua", "rendered")]
     assert abs(duration(dubbed.out / "spot.yua.small.mp4") - 4.0) < 0.05
+
+
+def test_an_empty_file_is_said_to_be_empty_by_watch_check_validate_and_render(campaign,
+                                                                              capsys):
+    # A copy that created the file and wrote nothing, or an export that failed: the WebVTT
+    # file was said not to start with WEBVTT, the dub to be "Invalid data found when
+    # processing input" to ffprobe, to be exported again as MP4/MOV or WAV/FLAC.
+    campaign.subtitle("nah")
+    subtitles = campaign.subtitle("tzo", "", suffix=".vtt")
+    dub = campaign.root / "audio/spot/yua.wav"
+    dub.touch()
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"},
+                               {"code": "yua", "treatment": "dub"}])
+    hint = (" (hint: nothing was written to it: a copy or a download that stopped before its "
+            "first byte, or an export that failed; copy or export it again)")
+    said = {path: f"{path}:1: error: the file is empty (0 bytes){hint}"
+            for path in (subtitles, dub)}
+
+    def told(text: str, paths=(subtitles, dub)) -> None:
+        for path in paths:     # nothing else of that file (render's summary repeats it)
+            lines = [line for line in text.splitlines() if str(path) in line]
+            assert said[path] in lines and all(line.endswith(said[path]) for line in lines), text
+
+    checked = CliRunner().invoke(cli, ["check", str(subtitles)])
+    assert checked.exit_code == 1, checked.output
+    told(checked.stderr, [subtitles])
+    assert checked.stdout == f"{subtitles}: 0 cues, 1 error, 0 warnings\n"
+    validated = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert validated.exit_code == 1, validated.output
+    told(validated.stderr)
+    rendered = CliRunner().invoke(cli, ["render", str(manifest)])
+    assert rendered.exit_code == 1, rendered.output
+    told(rendered.stderr)
+    assert [path.name for path in campaign.out.glob("*.mp4")] == ["spot.nah.small.mp4"]
+    capsys.readouterr()
+    event, _ = handle_changes(load_manifest(manifest), {subtitles, dub}, on_checked=print_event)
+    print_event(event)
+    assert sorted((o.plan.variant.language.code, o.status) for o in event.outcomes) == [
+        ("tzo", "blocked"), ("yua", "blocked")]
+    told(capsys.readouterr().err)

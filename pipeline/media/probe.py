@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import MediaError
+from pipeline.files import empty_file
 from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
 from pipeline.media.timecode import STANDARD_RATES, constant_rate
 
@@ -176,12 +177,16 @@ def _stream(raw: dict, kind: str) -> Stream:
 
 
 def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
-    """Streams and duration of a media file; `MediaError` naming the file when unreadable.
+    """Streams and duration of a media file; `MediaError` naming the file when unreadable
+    (of 0 bytes: said so, `files.empty_file`).
     An MP3 or FLAC is decoded for its length (`_as_decoded`) unless `decode` is False: for a
     file the caller decodes anyway (a sound-only variant, whose meter counts its samples)."""
     path = Path(path)
     if not path.exists():
         raise MediaError("file not found", path)
+    empty = empty_file(path)
+    if empty is not None:
+        raise MediaError(empty.message, path, empty.line, empty.hint)
     result = subprocess.run(
         [ffprobe_binary(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
          str(path)], capture_output=True, text=True, errors="replace", check=False)

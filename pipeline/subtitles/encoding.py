@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, SubtitleError, error
+from pipeline.files import empty_file
 
 UTF8_HINT = "save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8')"
 
@@ -94,7 +95,8 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: st
 
 def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
     """The file's text with `\\n` line ends (no BOM), its encoding, and what was wrong with its
-    bytes; the text is None when they cannot be trusted (see `_decode`).
+    bytes; the text is None when they cannot be trusted (see `_decode`) or there are none (a
+    file of 0 bytes: `files.empty_file`).
 
     Raises `SubtitleError` only when the file cannot be opened.
     """
@@ -107,6 +109,10 @@ def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
         raise SubtitleError("this is a folder, not a subtitle file", path) from None
     except OSError as exc:
         raise SubtitleError(f"cannot read the subtitle file: {exc.strerror}", path) from None
+    # Nothing to read is said as that, once, not as what each format's reader makes of it.
+    empty = None if data else empty_file(path)
+    if empty is not None:
+        return None, "utf-8", [empty]
     text, encoding, diagnostics = _decode(data, path)
     if text is not None:   # CR-only files exist (old Mac editors): each CRLF, CR or LF is one
         text = text.replace("\r\n", "\n").replace("\r", "\n")
