@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.cli.translate import print_event
 from pipeline.manifest import load_manifest
+from pipeline.render.plan import build_plan
 from pipeline.render.variants import Selection
 from pipeline.render.watch import (
     WatchEvent,
@@ -24,6 +25,7 @@ from pipeline.render.watch import (
     watch,
     watched_roots,
 )
+from tests.conftest import SMALL_PROFILES
 
 SRT_NEW = "1\n00:00:00,520 --> 00:00:01,800\nYancuic tlahtolli\n"
 SRT_BAD = "1\n00:00:01,000 --> 00:00:00,500\nal revés\n"
@@ -236,6 +238,53 @@ def test_watch_takes_render_s_selection_and_refuses_a_typo_as_render_does(campai
     assert result.exit_code == 2, result.output
     assert "--profile webb: no profile of that name" in result.stderr
     assert "(from the environment variable PIPELINE_WATCH_PROFILE)" in result.stderr
+
+
+@pytest.mark.e2e
+def test_a_watch_start_with_a_selection_plans_once(rendered, monkeypatch):
+    # The selection was checked by a plan of its own, thrown away, then the catch-up planned
+    # every variant again: a start took two plans (every input hashed, every check run twice).
+    from pipeline.render import watch as watch_module
+
+    plans = []
+
+    def counted(*args, **kwargs):
+        plans.append(args)
+        return build_plan(*args, **kwargs)
+
+    monkeypatch.setattr(watch_module, "build_plan", counted)
+    rendered.subtitle("nah", SRT_NEW)       # behind: the catch-up checks and renders it
+    events: queue.Queue[WatchEvent] = queue.Queue()
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(rendered.manifest,), daemon=True, kwargs={
+        "on_event": events.put, "stop_event": stop, "debounce_ms": 200,
+        "selection": Selection(languages=("nah",))})
+    watcher.start()
+    try:
+        came = [next_event(events)]
+        while came[-1].kind != "ready":
+            came.append(next_event(events))
+    finally:
+        stop.set()
+        watcher.join(timeout=WAIT)
+    assert [event.kind for event in came] == ["checked", "changed", "ready"], came
+    assert [(o.plan.variant.language.code, o.status) for o in came[1].outcomes] == [
+        ("nah", "rendered")]
+    assert len(plans) == 1, plans
+
+
+def test_watch_refuses_a_selection_that_selects_nothing_together_as_render_does(campaign):
+    # Each value is in the manifest, but a subtitled language has no sound for a radio profile.
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"small": SMALL_PROFILES["small"], "radio-mp3": None})
+    for command in ("render", "watch"):
+        result = CliRunner().invoke(cli, [command, str(manifest), "--lang", "nah",
+                                          "--profile", "radio-mp3"])
+        assert result.exit_code == 2, (command, result.output)
+        assert "--lang nah --profile radio-mp3: no variant is made with all of these " \
+            "(spot.nah.radio-mp3: " in result.stderr, (command, result.stderr)
+    assert not campaign.out.exists()
 
 
 def test_a_selection_watches_its_own_spots_and_languages_files_only(campaign):

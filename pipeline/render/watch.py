@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Literal
 
 import watchfiles
 
-from pipeline.errors import Diagnostic, PipelineError, raise_if_errors
+from pipeline.errors import CommandLineError, Diagnostic, PipelineError, raise_if_errors
 from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
 from pipeline.manifest.input_names import meant_for
 from pipeline.publish.catalog import write_catalog_through
@@ -80,18 +80,21 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
     still growing after `GIVE_UP_AFTER` seconds, which are then checked as they are; setting
     `stop_event` ends the wait at its next poll, and watch. With `selection`, only the files of
     its spots and languages are watched and only its variants rendered (a translator's one
-    language). Raises `PipelineError` if the manifest is invalid at the
-    start, `CommandLineError` if the selection names what it does not have (as `render`
-    does); later mistakes in it are reported as "error" events and the last good manifest is
-    kept. Each batch of changes is planned and rendered holding the campaign's lock
-    (render/lock.py), `on_wait(holder)` called when it waits for another command's.
+    language). Raises `PipelineError` if the manifest is invalid at the start,
+    `CommandLineError` if the selection names what it does not have, or values that select
+    nothing together (as `render` does: the names before anything is watched, the combinations
+    on the catch-up's plan, the one plan a start builds); later mistakes in it are reported as
+    "error" events and the last good manifest is kept. Each batch of changes is planned and
+    rendered holding the campaign's lock (render/lock.py), `on_wait(holder)` called when it
+    waits for another command's.
     """
     manifest_path = Path(manifest_path)
     manifest = load_manifest(manifest_path)
     if selection is not None:
-        # Checked as render checks it, names and combinations, before anything is watched: a
-        # typo would otherwise watch nothing, silently.
-        build_plan([manifest_path], selection=selection).save_caches()
+        # Its names checked as render checks them, before anything is watched: a typo would
+        # otherwise watch nothing, silently. Their combinations need the plan: the catch-up's,
+        # the one plan a start builds.
+        selection.check([manifest])
     caught_up = False
     # Each file as it was when its last batch was checked (None: not there).
     handled: dict[Path, Signature | None] = {}
@@ -182,12 +185,15 @@ def _unhandled(paths: set[Path], handled: dict[Path, Signature | None]) -> set[P
 
 
 def _locked(manifest: Manifest, paths, on_wait, work):
-    """`work()` holding the campaign's lock; a `PipelineError` it raises as an "error" event."""
+    """`work()` holding the campaign's lock; a `PipelineError` it raises as an "error" event,
+    but a `CommandLineError` (the catch-up's check of the selection), which it raises."""
     try:
         # Another render of the campaign (one typed beside the watch) first: this one then
         # plans from the files it made.
         with campaign_lock([manifest.campaign_dir], "watch", on_wait=on_wait):
             return work()
+    except CommandLineError:
+        raise
     except PipelineError as exc:      # a mistake in a file never stops the watcher
         return WatchEvent("error", tuple(sorted(paths)), diagnostics=tuple(exc.diagnostics)), None
 
@@ -291,10 +297,14 @@ def catch_up(manifest: Manifest, *, jobs: int = 1, reporter: ReporterFactory | N
     made before watch started, never rendered) or blocked, their files checked and those
     variants rendered as after a save of those files; the "changed" event, or None when all
     are up to date (nothing checked, nothing rendered). A translator edited her file, then
-    started watch, and heard nothing until she saved it again."""
+    started watch, and heard nothing until she saved it again. Raises `CommandLineError` if
+    the selection's values, each of which the manifest has, select no variant together (as
+    `render` does: the plan says which combinations are not made, and why)."""
     plan = build_plan([manifest.path])
     if not plan.manifests:
         return WatchEvent("error", (manifest.path,), diagnostics=tuple(plan.diagnostics))
+    if selection is not None:
+        selection.check_selected(plan.select(selection.wants))
     selected = _behind(v for v in plan.variants if selection is None or selection.wants(v))
     if not selected:
         plan.save_caches()
