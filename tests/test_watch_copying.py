@@ -16,11 +16,11 @@ from pipeline.cli.main import cli
 from pipeline.cli.translate import print_event
 from pipeline.manifest import load_manifest
 from pipeline.render.intermediates import size_text
-from pipeline.render.settling import signature, wait_until_settled
+from pipeline.render.settling import Settled, Waits, signature, wait_until_settled
 from pipeline.render.watch import WatchEvent, handle_changes, watch
 from tests.conftest import ffmpeg
 from tests.mediacheck import band_rms_db, duration
-from tests.test_watch import WAIT
+from tests.test_watch import SRT_NEW, WAIT
 
 TONE = 700      # Hz: the copied dub's, told from the first dub's 1 kHz and the bed's 220 Hz
 
@@ -65,16 +65,18 @@ def dubbed(campaign):
 
 
 class Watching:
-    """`watch` running in a thread, each event kept with the time it came."""
+    """`watch` running in a thread, each event kept with the time it came; started, with
+    `until_ready`, once it says it is watching."""
 
-    def __init__(self, manifest: Path):
+    def __init__(self, manifest: Path, until_ready: bool = True):
         self.events: queue.Queue[tuple[float, WatchEvent]] = queue.Queue()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=watch, args=(manifest,), daemon=True, kwargs={
             "on_event": lambda event: self.events.put((time.monotonic(), event)),
             "stop_event": self.stop})
         self.thread.start()
-        assert self.next(WAIT)[1].kind == "ready"
+        if until_ready:
+            assert self.next(WAIT)[1].kind == "ready"
 
     def next(self, seconds: float) -> tuple[float, WatchEvent] | None:
         try:
@@ -242,36 +244,129 @@ def test_a_wav_copy_that_stopped_short_is_an_error_at_the_file_when_watch_checks
 
 
 @pytest.mark.e2e
-def test_a_copy_going_on_as_watch_starts_is_waited_for_before_the_catch_up(dubbed, tmp_path):
-    # The catch-up planned at once: the dub copied so far was said to be cut short and its
-    # variant blocked, then checked and rendered again with the copy's next writes.
+def test_a_copy_going_on_as_watch_starts_holds_up_its_own_language_only(two_languages, tmp_path):
+    # The catch-up waited for the copy to end (minutes, for a programme's dub) before it
+    # checked and rendered anything, nah's subtitles edited before watch started too. Before
+    # that, it planned at once: the dub copied so far was said to be cut short and its variant
+    # blocked, then checked and rendered again with the copy's next writes.
     data = dub_wav(tmp_path / "yua.wav")
-    path = (dubbed.root / "audio/spot/yua.wav").resolve()
-    copy = Copy(data, path, chunks=40, pause=0.1)      # 4 s
-    events: queue.Queue[tuple[float, WatchEvent]] = queue.Queue()
-    stop = threading.Event()
+    path = (two_languages.root / "audio/spot/yua.wav").resolve()
+    two_languages.subtitle("nah", SRT_NEW)
+    copy = Copy(data, path, chunks=35, pause=0.2)      # 7 s
     copy.start()
     time.sleep(0.5)
-    thread = threading.Thread(target=watch, args=(dubbed.manifest,), daemon=True, kwargs={
-        "on_event": lambda event: events.put((time.monotonic(), event)), "stop_event": stop})
-    thread.start()
-    came = []
+    watching = Watching(two_languages.manifest, until_ready=False)
     try:
-        while (item := events.get(timeout=WAIT))[1].kind != "ready":
-            came.append(item)
-        time.sleep(2.0)              # the copy's last writes, after the catch-up: nothing more
-        assert events.empty(), events.get()
+        before = watching.until("ready")
+        after = watching.until("changed")
+        after += watching.until_quiet(3.0)      # the copy's later batches: nothing more
     finally:
         copy.halt.set()
-        stop.set()
-        thread.join(timeout=WAIT)
-    kinds = [event.kind for _, event in came]
-    assert kinds == ["copying", "checked", "changed"], came
-    assert errors_of([event for _, event in came]) == []
-    assert came[1][0] > copy.ended       # checked after the copy's last write
-    assert [(o.plan.variant.language.code, o.status) for o in came[2][1].outcomes] == [
+        watching.end()
+    # The catch-up: nah alone, checked and rendered while the dub was still being copied.
+    assert [event.kind for _, event in before] == ["checked", "changed", "ready"], before
+    checked, changed = before[0][1], before[1][1]
+    assert [check.path.name for check in checked.checks] == ["nah.srt"]
+    assert [(o.plan.variant.language.code, o.status) for o in changed.outcomes] == [
+        ("nah", "rendered")]
+    assert before[1][0] < copy.ended
+    # The dub: once, whole, after its copy's last write.
+    events = [event for _, event in after if event.kind != "copying"]
+    assert [event.kind for event in events] == ["checked", "changed"], after
+    assert next(when for when, event in after if event.kind == "checked") > copy.ended
+    assert events[1].paths == (path,)
+    assert [(o.plan.variant.language.code, o.status) for o in events[1].outcomes] == [
         ("yua", "rendered")]
-    assert abs(duration(dubbed.out / "spot.yua.small.mp4") - 4.0) < 0.05
+    assert errors_of([event for _, event in before + after]) == []
+    assert abs(duration(two_languages.out / "spot.yua.small.mp4") - 4.0) < 0.05
+
+
+@pytest.fixture
+def two_languages(campaign):
+    """nah subtitled (burn) and yua dubbed, rendered once, then watched."""
+    campaign.subtitle("nah")
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "yua", "treatment": "dub"}])
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return campaign
+
+
+@pytest.mark.e2e
+def test_a_save_is_checked_and_rendered_while_a_dub_beside_it_is_still_being_copied(
+        two_languages, tmp_path):
+    # Waited for together, the translator's save, settled in a second, waited behind the dub
+    # until its copy ended (minutes for a 500 MB programme over a share).
+    data = dub_wav(tmp_path / "yua.wav")
+    path = (two_languages.root / "audio/spot/yua.wav").resolve()
+    saved = (two_languages.root / "subtitles/spot/nah.srt").resolve()
+    watching = Watching(two_languages.manifest)
+    copy = Copy(data, path, chunks=35, pause=0.2)      # 7 s
+    try:
+        copy.start()
+        time.sleep(1.0)
+        two_languages.subtitle("nah", SRT_NEW)
+        came = watching.until("changed")
+        came += watching.until("changed")
+        came += watching.until_quiet(3.0)       # the copy's later batches: nothing more
+    finally:
+        copy.halt.set()
+        watching.end()
+    changes = [(when, event) for when, event in came if event.kind == "changed"]
+    assert [event.paths for _, event in changes] == [(saved,), (path,)], came
+    (nah_checked, _), (yua_checked, _) = [(when, event) for when, event in came
+                                          if event.kind == "checked"]
+    # The save: checked and rendered while the copy went on.
+    assert nah_checked < changes[0][0] < copy.ended
+    assert [(o.plan.variant.language.code, o.status) for o in changes[0][1].outcomes] == [
+        ("nah", "rendered")]
+    # The dub: said to be copying, then checked once, whole, after its last write.
+    (copying,) = [event for _, event in came if event.kind == "copying"]
+    assert [waited for waited, _ in copying.growing] == [path]
+    assert yua_checked > copy.ended
+    assert [(o.plan.variant.language.code, o.status) for o in changes[1][1].outcomes] == [
+        ("yua", "rendered")]
+    assert errors_of([event for _, event in came]) == []
+    rendered = two_languages.out / "spot.yua.small.mp4"
+    assert abs(duration(rendered) - 4.0) < 0.05
+    assert band_rms_db(rendered, TONE, start=3.0, length=0.8) > -40
+
+
+def test_each_file_is_waited_for_on_its_own(tmp_path):
+    # A batch's files were waited for together: a save waited for the slowest copy beside it,
+    # and a copy named later was said and given up on by the first one's clock.
+    saved, early, late = tmp_path / "nah.srt", tmp_path / "yua.wav", tmp_path / "tzo.wav"
+    saved.write_text(SRT_NEW, encoding="utf-8")
+    copies = [Copy(b"x" * 400_000, target, chunks=400, pause=0.01) for target in (early, late)]
+    waits = Waits(interval=0.1, notice_after=0.6, limit=1.5)
+    looks: list[tuple[float, Settled, tuple]] = []
+    started = time.monotonic()
+    try:
+        early.touch()
+        copies[0].start()
+        waits.add([saved, early])
+        while waits or not looks or time.monotonic() - started < 0.8:
+            if len(looks) == 5:      # named 0.5 s after the first
+                late.touch()
+                copies[1].start()
+                waits.add([late, early])         # named again: its wait goes on
+            time.sleep(waits.next_look())
+            looks.append((time.monotonic() - started, *waits.poll()))
+    finally:
+        for copy in copies:
+            copy.halt.set()
+            copy.join()
+    settled_at = {path: when for when, settled, _ in looks for path in settled.signatures}
+    noticed_at = {path: when for when, _, noticed in looks for path, _ in noticed}
+    given_up = [(when, settled) for when, settled, _ in looks if settled.growing]
+    # Each by its own clock; the upper bounds leave a loaded machine's late wake-ups room.
+    assert 0.2 <= settled_at[saved] < 0.6        # two looks, not the copies' wait
+    assert 0.6 <= noticed_at[early] < 1.0 and 1.1 <= noticed_at[late] < 1.6
+    assert [settled.growing for _, settled in given_up] == [(early,), (late,)]
+    assert 1.5 <= given_up[0][0] < 2.0 and 2.0 <= given_up[1][0] < 2.6
+    (warning,) = given_up[1][1].warnings
+    assert warning.format().startswith(f"{late}: warning: still being written after 2 s (")
 
 
 def test_an_empty_file_is_said_to_be_empty_by_watch_check_validate_and_render(campaign,

@@ -224,9 +224,9 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
     way. A file with errors is reported and the previous good render is kept. --spot, --lang
     and --profile narrow it as they narrow `pipeline render`: only those files are watched,
     only those variants rendered. A file still being copied in is waited for (up to 10
-    minutes) and checked once, whole. Stop with Ctrl-C: exit code 0, or 130 if a render was
-    running then (it is abandoned: nothing partial is left, the previous render of those
-    variants stays).
+    minutes) and checked once, whole; the other files are not held up by it. Stop with
+    Ctrl-C: exit code 0, or 130 if a render was running then (it is abandoned: nothing
+    partial is left, the previous render of those variants stays).
 
     \b
     Examples:

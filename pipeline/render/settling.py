@@ -1,5 +1,6 @@
 """Files still being written: waited for until they stop changing, so that watch checks and
-renders a file copied in whole, not the part of it copied so far.
+renders a file copied in whole, not the part of it copied so far; each file on its own
+(`Waits`), so that a save is not held up by a copy beside it.
 
 A translator or the media team often copies a file into a watched folder (a 100 MB dub from a
 network share or a USB stick takes many seconds), and the watcher reports the first writes long
@@ -53,7 +54,7 @@ def signature(path: Path) -> Signature | None:
 @dataclass(frozen=True)
 class Settled:
     """What a wait found: each file's signature at its end (None: not there), and the files
-    still changing when `seconds` ran out."""
+    still changing when it gave up on them, after `seconds`."""
 
     signatures: dict[Path, Signature | None]
     growing: tuple[Path, ...] = ()
@@ -73,31 +74,114 @@ def _span(seconds: float) -> str:
     return f"{seconds / 60:.0f} minutes" if seconds >= 90 else f"{seconds:.0f} s"
 
 
+@dataclass
+class _Wait:
+    """One file waited for: its signature at the last look, when that was, how many looks in a
+    row found it unchanged, and since when it is waited for (time.monotonic() seconds)."""
+
+    last: Signature | None
+    looked: float
+    since: float
+    steady: int = 0
+    changed: bool = False     # a look found it changed since it was named
+    told: bool = False        # said to be still copying
+
+
+class Waits:
+    """Files waited for until they settle, each on its own: a translator's save, settled in a
+    second, is handed on while a 500 MB dub copied beside it is still being written (waited
+    for together, the save waited minutes behind the dub). Each file is looked at `interval`
+    seconds after its last look; it is said once (`poll`'s noticed files) when it has been
+    waited for `notice_after` seconds, and handed on as it is, with a warning, when it is still
+    changing after `limit` seconds (counted from when it was first named: a copy's later writes,
+    naming it again, do not restart its wait). A file that is not there has settled."""
+
+    def __init__(self, *, interval: float = POLL_INTERVAL, notice_after: float = NOTICE_AFTER,
+                 limit: float = GIVE_UP_AFTER):
+        self.interval, self.notice_after, self.limit = interval, notice_after, limit
+        self._files: dict[Path, _Wait] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._files)
+
+    @property
+    def paths(self) -> set[Path]:
+        """The files still waited for."""
+        return set(self._files)
+
+    @property
+    def changing(self) -> set[Path]:
+        """The files still waited for that a look found changed since they were named: copies
+        going on, where the others may be saves about to settle."""
+        return {path for path, wait in self._files.items() if wait.changed}
+
+    def add(self, paths: Iterable[Path]) -> None:
+        """Wait for `paths` too; a file already waited for keeps its wait."""
+        now = time.monotonic()
+        for path in paths:
+            if path not in self._files:
+                self._files[path] = _Wait(signature(path), now, now)
+
+    def next_look(self) -> float:
+        """Seconds until a file is due to be looked at again (0: now; `interval` when none is
+        waited for)."""
+        now = time.monotonic()
+        return max(0.0, min((wait.looked + self.interval - now
+                             for wait in self._files.values()), default=self.interval))
+
+    def poll(self) -> tuple[Settled, Growing]:
+        """Look at the files due (`interval` seconds since their last look): those that have
+        settled, or been given up on (`Settled.growing`), are waited for no more and returned
+        with their signatures; with the files to be said still being copied, each once, with
+        its size in bytes."""
+        now = time.monotonic()
+        done: dict[Path, Signature | None] = {}
+        given_up, noticed, longest = [], [], 0.0
+        for path in sorted(self._files):
+            wait = self._files[path]
+            if now - wait.looked < self.interval:
+                continue
+            current = signature(path)
+            wait.steady = wait.steady + 1 if current == wait.last else 0
+            wait.changed = wait.changed or current != wait.last
+            wait.last, wait.looked = current, now
+            waited = now - wait.since
+            if current is None or wait.steady >= STEADY_POLLS:
+                done[path] = current
+            elif waited >= self.limit and wait.steady == 0:
+                # Unchanged at this look, it gets the next one to settle: a render that held
+                # the watcher past the limit does not make a finished copy "still written".
+                done[path] = current
+                given_up.append(path)
+                longest = max(longest, waited)
+            elif waited >= self.notice_after and not wait.told:
+                wait.told = True
+                noticed.append((path, current[0]))
+        for path in done:
+            del self._files[path]
+        return Settled(done, tuple(given_up), longest), tuple(noticed)
+
+
 def wait_until_settled(paths: Iterable[Path], *, stop_event: threading.Event | None = None,
                        on_waiting: Callable[[Growing], None] | None = None,
                        interval: float = POLL_INTERVAL, notice_after: float = NOTICE_AFTER,
                        limit: float = GIVE_UP_AFTER) -> Settled | None:
-    """Wait until every file of `paths` that exists has settled (`interval` seconds between
-    polls), or `limit` seconds have passed; None if `stop_event` was set meanwhile (checked at
-    every poll). `on_waiting(growing)` is called once, with the files still changing and their
-    sizes, if the wait lasts `notice_after` seconds. A file that disappears has settled."""
+    """Wait until every file of `paths` has settled (`Waits`, `interval` seconds between
+    looks), or has been given up on after `limit` seconds; None if `stop_event` was set
+    meanwhile (checked at every look). `on_waiting(growing)` is called with the files still
+    changing and their sizes once they have been waited for `notice_after` seconds."""
     start = time.monotonic()
-    pause = stop_event or threading.Event()   # never set: a plain sleep of `interval`
-    last = {path: signature(path) for path in paths}
-    steady = dict.fromkeys(last, 0)           # polls in a row that found the file unchanged
-    told = False
-    while waiting := [path for path in sorted(last)
-                      if last[path] is not None and steady[path] < STEADY_POLLS]:
-        waited = time.monotonic() - start
-        if waited >= limit:
-            return Settled(last, tuple(waiting), waited)
-        if waited >= notice_after and not told and on_waiting is not None:
-            told = True
-            on_waiting(tuple((path, last[path][0]) for path in waiting))
-        if pause.wait(interval):
+    pause = stop_event or threading.Event()   # never set: a plain sleep until the next look
+    waits = Waits(interval=interval, notice_after=notice_after, limit=limit)
+    waits.add(paths)
+    signatures: dict[Path, Signature | None] = {}
+    growing: list[Path] = []
+    while waits:
+        if pause.wait(waits.next_look()):
             return None
-        for path in waiting:
-            now = signature(path)
-            steady[path] = steady[path] + 1 if now == last[path] else 0
-            last[path] = now
-    return Settled(last, (), time.monotonic() - start)
+        settled, noticed = waits.poll()
+        if noticed and on_waiting is not None:
+            on_waiting(noticed)
+        signatures.update(settled.signatures)
+        growing += settled.growing
+    return Settled(signatures, tuple(growing), time.monotonic() - start)

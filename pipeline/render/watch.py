@@ -4,12 +4,14 @@ saved while nothing watched: the out-of-date variants are checked and rendered a
 
 File-system events come from `watchfiles` (inotify and its kin, through the Rust `notify`
 crate), debounced, so an editor's save in several writes is one change. The debounce ends a
-batch while a copy is still writing (a dub copied from a share takes many seconds), so a batch
-is checked only once its files have settled (render/settling.py: size and modification time
-unchanged for a second), the wait said if it lasts, and a file named again with nothing new
-since its batch (the copy's later writes) is not checked twice. A bad file blocks its variants
-in the plan, and blocked variants are never rendered: the previous good render stays where it
-is until the file is fixed.
+batch while a copy is still writing (a dub copied from a share takes many seconds), so a file
+is checked only once it has settled (render/settling.py: size and modification time unchanged
+for a second), each file on its own: a save beside a copy is checked and rendered at once, the
+copy once it ends, its wait said if it lasts, and a file named again with nothing new since
+it was handled (the copy's later writes) is not checked twice. Files are looked at between
+renders: one that starts being copied during a render is waited for once that render ends. A
+bad file blocks its variants in the plan, and blocked variants are never rendered: the
+previous good render stays where it is until the file is fixed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Callable, Collection, Iterable, Literal
 
 import watchfiles
 
@@ -31,7 +33,7 @@ from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
-from pipeline.render.settling import Growing, Settled, Signature, signature, wait_until_settled
+from pipeline.render.settling import Growing, Settled, Signature, Waits, signature
 from pipeline.render.variants import Plan, Selection, VariantPlan
 from pipeline.subtitles.in_campaign import manifest_settings
 from pipeline.subtitles.qc import CheckResult, check_file
@@ -74,13 +76,15 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
     date are checked and rendered as if their files had just been saved, with a save's
     events), then calls `on_event` with a "ready" event, then per batch of changes a
     "checked" event (the files' checks, at once) and a "changed" one after its renders
-    (which a `reporter(plan)` follows while they run). A batch's files are first waited for
-    until they have settled (`wait_until_settled`): a "copying" event names those still
-    being written if that takes `NOTICE_AFTER` seconds, another (with a warning at each) those
-    still growing after `GIVE_UP_AFTER` seconds, which are then checked as they are; setting
-    `stop_event` ends the wait at its next poll, and watch. With `selection`, only the files of
-    its spots and languages are watched and only its variants rendered (a translator's one
-    language). Raises `PipelineError` if the manifest is invalid at the start,
+    (which a `reporter(plan)` follows while they run). A changed file is first waited for
+    until it has settled (`Waits`), each on its own: those settled are checked and rendered
+    while others are still waited for; a "copying" event names a file still being written
+    `NOTICE_AFTER` seconds after it was named, another (with a warning) one still growing after
+    `GIVE_UP_AFTER` seconds, which is then checked as it is. The catch-up leaves out the
+    languages a file of which is still being copied as watch starts (rendered once it has
+    settled). Setting `stop_event` ends a wait at its next poll, and watch. With `selection`,
+    only the files of its spots and languages are watched and only its variants rendered (a
+    translator's one language). Raises `PipelineError` if the manifest is invalid at the start,
     `CommandLineError` if the selection names what it does not have, or values that select
     nothing together (as `render` does: the names before anything is watched, the combinations
     on the catch-up's plan, the one plan a start builds); later mistakes in it are reported as
@@ -98,46 +102,48 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
     caught_up = False
     # Each file as it was when its last batch was checked (None: not there).
     handled: dict[Path, Signature | None] = {}
+    waits = Waits()     # the files named and not settled yet, each waited for on its own
     while not (stop_event and stop_event.is_set()):
         roots = watched_roots(manifest)
         ready = False
-        # yield_on_timeout: an empty batch tells us the watcher is listening (then "ready").
+        # yield_on_timeout: an empty batch tells us the watcher is listening (then "ready"),
+        # and comes every 250 ms at least, when the files waited for are looked at again.
         for changes in watchfiles.watch(*roots, watch_filter=_Filter(manifest, selection),
                                         debounce=debounce_ms,
                                         stop_event=stop_event, rust_timeout=250,
                                         yield_on_timeout=True):
+            named = {Path(path) for _, path in changes}
             if not caught_up:
                 # Once the watcher listens, so a save during these renders is not missed, and
                 # before "ready": a save after it is a new change, not one the catch-up saw.
                 # Once only: listening again on moved folders follows a reload, which caught up.
                 caught_up = True
                 # A copy going on as watch starts is waited for too, or the catch-up would
-                # check the part of it copied so far.
-                recent = _recently_written(manifest, selection, {Path(p) for _, p in changes})
-                settled = _settle(recent, stop_event, on_event)
+                # check the part of it copied so far; its language only is left out of the
+                # catch-up, and rendered once the copy settles.
+                waits.add(_recently_written(manifest, selection, named))
+                settled = _first_looks(waits, stop_event, on_event)
                 if settled is None:
                     return
+                copying = _pairs(manifest, waits.paths)
                 event, _ = _locked(manifest, (manifest.path,), on_wait, lambda: (catch_up(
                     manifest, jobs=jobs, reporter=reporter, on_checked=on_event,
-                    selection=selection), None))
-                handled.update(settled.signatures)
+                    selection=selection, leaving=copying), None))
+                handled.update(settled)
                 if event is not None:
                     on_event(event)
             if not ready:
                 ready = True
                 on_event(WatchEvent("ready", watching=roots))
-            if not changes:
+            waits.add(_unhandled(named, handled))
+            settled = _looked(waits, on_event).signatures
+            if not settled:
                 continue
-            changed = _unhandled({Path(path) for _, path in changes}, handled)
-            if not changed:
-                continue
-            settled = _settle(changed, stop_event, on_event)
-            if settled is None:
-                return      # stopped while a file was still being written
+            changed, copying = set(settled), _pairs(manifest, waits.paths)
             event, reloaded = _locked(manifest, changed, on_wait, lambda: handle_changes(
                 manifest, changed, jobs=jobs, reporter=reporter, on_checked=on_event,
-                selection=selection))
-            handled.update(settled.signatures)
+                selection=selection, leaving=copying))
+            handled.update(settled)
             on_event(event)
             if reloaded is not None:
                 folders_moved = watched_roots(reloaded) != roots
@@ -146,14 +152,36 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                     break  # listen again, on the folders the manifest names now
 
 
-def _settle(paths: Iterable[Path], stop_event: threading.Event | None,
-            on_event: Callable[[WatchEvent], None]) -> Settled | None:
-    """`wait_until_settled`, its wait and its giving up said as "copying" events."""
-    settled = wait_until_settled(paths, stop_event=stop_event, on_waiting=lambda growing:
-                                 on_event(WatchEvent("copying", growing=growing)))
-    if settled is not None and settled.growing:
+def _looked(waits: Waits, on_event: Callable[[WatchEvent], None]) -> Settled:
+    """`waits.poll()`, the files it says are still being copied and those it gives up on said
+    as "copying" events."""
+    settled, noticed = waits.poll()
+    if noticed:
+        on_event(WatchEvent("copying", growing=noticed))
+    if settled.growing:
         on_event(WatchEvent("copying", settled.growing, diagnostics=settled.warnings))
     return settled
+
+
+def _first_looks(waits: Waits, stop_event: threading.Event | None,
+                 on_event: Callable[[WatchEvent], None]) -> dict[Path, Signature | None] | None:
+    """The files of `waits` (written just before watch started) looked at until each has
+    settled or been found changing, a copy going on (a second at most: two looks); those
+    settled, with their signatures. None if `stop_event` was set meanwhile (checked at every
+    look). A file saved just before is caught up with, not told as a save after "ready"; a
+    copy holds up no other language."""
+    pause = stop_event or threading.Event()   # never set: a plain sleep until the next look
+    settled: dict[Path, Signature | None] = {}
+    while waits.paths - waits.changing:
+        if pause.wait(waits.next_look()):
+            return None
+        settled.update(_looked(waits, on_event).signatures)
+    return settled
+
+
+def _pairs(manifest: Manifest, paths: Iterable[Path]) -> set[Pair]:
+    """The (spot, language) pairs of `paths`: those whose files are still being copied."""
+    return {pair for pair in (affected_pair(manifest, path) for path in paths) if pair}
 
 
 # A file written this recently (seconds) when watch starts may be a copy still going on.
@@ -254,14 +282,15 @@ def affected_pair(manifest: Manifest, path: Path) -> Pair | None:
 def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
                    reporter: ReporterFactory | None = None,
                    on_checked: Callable[[WatchEvent], None] | None = None,
-                   selection: Selection | None = None
+                   selection: Selection | None = None, leaving: Collection[Pair] = ()
                    ) -> tuple[WatchEvent, Manifest | None]:
-    """Check the changed files and render what they affect (of `selection`'s variants only);
-    (event, the reloaded manifest). `on_checked` is given the checks as a "checked" event
-    before the renders start: a translator reads them at once, not after the render (whose
-    progress display would hold them back), nor never if the render is stopped. A reloaded
-    manifest catches up as watch does on starting: the files of the variants out of date
-    are checked too, and those variants named."""
+    """Check the changed files and render what they affect (of `selection`'s variants only,
+    but those of the (spot, language) pairs `leaving`, a file of which is still being copied:
+    they are rendered once it has settled); (event, the reloaded manifest). `on_checked` is
+    given the checks as a "checked" event before the renders start: a translator reads them
+    at once, not after the render (whose progress display would hold them back), nor never if
+    the render is stopped. A reloaded manifest catches up as watch does on starting: the
+    files of the variants out of date are checked too, and those variants named."""
     ordered = tuple(sorted(paths))
     removed = tuple(p for p in ordered if not p.exists())
     reloaded = None
@@ -282,7 +311,7 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     # Not checked against a reloaded manifest (no usage error in the middle of watching): a
     # language the manifest no longer has simply selects nothing.
     selected = [v for v in plan.variants
-                if (wanted is None or (v.variant.spot.id, v.variant.language.code) in wanted)
+                if (wanted is None or _pair(v) in wanted) and _pair(v) not in leaving
                 and (selection is None or selection.wants(v))]
     behind = _behind(selected) if reloaded is not None else []
     event = _check_and_render(manifest, plan, selected, ordered, removed, behind, jobs=jobs,
@@ -292,25 +321,34 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
 
 def catch_up(manifest: Manifest, *, jobs: int = 1, reporter: ReporterFactory | None = None,
              on_checked: Callable[[WatchEvent], None] | None = None,
-             selection: Selection | None = None) -> WatchEvent | None:
+             selection: Selection | None = None,
+             leaving: Collection[Pair] = ()) -> WatchEvent | None:
     """What was saved while nothing watched: `selection`'s variants that are stale (an edit
     made before watch started, never rendered) or blocked, their files checked and those
     variants rendered as after a save of those files; the "changed" event, or None when all
-    are up to date (nothing checked, nothing rendered). A translator edited her file, then
-    started watch, and heard nothing until she saved it again. Raises `CommandLineError` if
-    the selection's values, each of which the manifest has, select no variant together (as
-    `render` does: the plan says which combinations are not made, and why)."""
+    are up to date (nothing checked, nothing rendered). The variants of the (spot, language)
+    pairs `leaving` are left to watch, a file of theirs still being copied: nothing of the part
+    copied so far is checked, and no other language waits for the copy. A translator edited
+    her file, then started watch, and heard nothing until she saved it again. Raises
+    `CommandLineError` if the selection's values, each of which the manifest has, select no
+    variant together (as `render` does: the plan says which combinations are not made, and
+    why)."""
     plan = build_plan([manifest.path])
     if not plan.manifests:
         return WatchEvent("error", (manifest.path,), diagnostics=tuple(plan.diagnostics))
     if selection is not None:
         selection.check_selected(plan.select(selection.wants))
-    selected = _behind(v for v in plan.variants if selection is None or selection.wants(v))
+    selected = _behind(v for v in plan.variants if _pair(v) not in leaving
+                       and (selection is None or selection.wants(v)))
     if not selected:
         plan.save_caches()
         return None
     return _check_and_render(manifest, plan, selected, (), (), selected, jobs=jobs,
                              reporter=reporter, on_checked=on_checked)
+
+
+def _pair(plan: VariantPlan) -> Pair:
+    return plan.variant.spot.id, plan.variant.language.code
 
 
 def _behind(variants: Iterable[VariantPlan]) -> list[VariantPlan]:
@@ -349,7 +387,7 @@ def _check_and_render(manifest: Manifest, plan: Plan, selected: list[VariantPlan
 def _files_of(manifest: Manifest, plan: VariantPlan) -> list[Path]:
     """The subtitle and audio files of a variant's spot and language, found as the watcher
     finds them (a blocked variant's plan may not have got as far as naming them)."""
-    keep, pair = _Filter(manifest), (plan.variant.spot.id, plan.variant.language.code)
+    keep, pair = _Filter(manifest), _pair(plan)
     folders = ((manifest.subtitles_dir / pair[0]).resolve(), (manifest.audio_dir / pair[0]).resolve())
     return [path for folder in folders if folder.is_dir() for path in sorted(folder.iterdir())
             if keep(None, str(path)) and affected_pair(manifest, path) == pair]
