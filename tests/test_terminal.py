@@ -26,6 +26,7 @@ from tests import terminal as tty
 from tests.conftest import Campaign, ffmpeg
 from tests.faultproxy import Fault, FaultProxy
 from tests.s3server import aws_env, bucket, s3_client, s3_server  # noqa: F401
+from tests.test_watch_copying import Copy, dub_wav
 
 # A master long and heavy enough that ffmpeg reports progress (every 0.5 s) at least once
 # before it finishes burning subtitles into it, and that Ctrl-C lands mid-encode.
@@ -488,6 +489,42 @@ def test_watch_with_a_language_from_the_environment_renders_that_language_only(f
     assert "nah" not in result.text, result.describe()
     assert not (fast.out / "spot.nah.small.mp4").exists()
     assert leftovers(fast) == []
+
+@pytest.mark.e2e
+def test_ctrl_c_while_watch_waits_for_a_copy_stops_it_at_once_and_cleanly(fast, tmp_path):
+    # The wait for a file still being copied is where a watch spends minutes (a programme's
+    # dub over a share): Ctrl-C there must end it as at any other idle moment, not once the
+    # copy is over, and nothing of the part copied so far may be checked or rendered.
+    done = CliRunner().invoke(cli, ["render", str(fast.manifest)], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    made = outputs(fast)
+    copy = Copy(dub_wav(tmp_path / "yua.wav"), fast.root / "audio/spot/yua.wav", chunks=200,
+                pause=0.1)                                          # 20 s
+    try:
+        result = run(fast, "watch", manifest(fast), "--debounce", "100", timeout=60,
+                     steps=[(tty.shows("Ctrl-C to stop"), lambda child: copy.start()),
+                            (tty.shows("to finish copying"), tty.ctrl_c)])
+    finally:
+        copy.halt.set()
+    assert len(result.steps) == 2, result.describe()
+    assert copy.ended is None, "the copy ended before Ctrl-C: nothing was waited for"
+    assert result.seconds - result.steps[-1] < STOP_SECONDS, result.describe()
+    assert result.status == 0, result.describe()        # no render was running
+    said = [line for line in result.text.splitlines() if line.strip()]
+    assert said[1].startswith(f"waiting for {(fast.root / 'audio/spot/yua.wav').resolve()} to "
+                              "finish copying ("), result.describe()
+    assert said[2:] == ["stopped watching"], result.describe()
+    assert outputs(fast) == made
+    assert leftovers(fast) == []
+
+
+def outputs(campaign: Campaign) -> dict[str, bytes]:
+    """The campaign's renders, records and catalog (not its lock and caches, which any run
+    writes), by path."""
+    return {str(path.relative_to(campaign.root)): path.read_bytes()
+            for path in (campaign.root / "build").rglob("*")
+            if path.is_file() and not path.name.startswith(".")}
+
 
 def renewed(campaign: Campaign, names: list[str]):
     """A moment: as soon as one of the variants `names` (file names in the spot's folder) has a
