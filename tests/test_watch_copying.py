@@ -8,6 +8,7 @@ import queue
 import threading
 import time
 from pathlib import Path
+from typing import Callable, Iterable
 
 import pytest
 from click.testing import CliRunner
@@ -16,7 +17,8 @@ from pipeline.cli.main import cli
 from pipeline.cli.translate import print_event
 from pipeline.manifest import load_manifest
 from pipeline.render.intermediates import size_text
-from pipeline.render.settling import Settled, Waits, signature, wait_until_settled
+from pipeline.render.settling import (GIVE_UP_AFTER, NOTICE_AFTER, POLL_INTERVAL, Growing,
+                                      Settled, Signature, Waits, signature)
 from pipeline.render.watch import WatchEvent, handle_changes, watch
 from tests.conftest import ffmpeg
 from tests.mediacheck import band_rms_db, duration
@@ -165,6 +167,32 @@ def test_a_stop_while_a_copy_is_waited_for_ends_watch_within_a_second(dubbed, tm
         copy.halt.set()
         watching.end()
     assert watching.events.empty()       # nothing checked nor rendered of the part copied
+
+
+
+def wait_until_settled(paths: Iterable[Path], *, stop_event: threading.Event | None = None,
+                       on_waiting: Callable[[Growing], None] | None = None,
+                       interval: float = POLL_INTERVAL, notice_after: float = NOTICE_AFTER,
+                       limit: float = GIVE_UP_AFTER) -> Settled | None:
+    """`Waits` driven as watch drives it, to the end: wait until every file of `paths` has settled (`Waits`, `interval` seconds between
+    looks), or has been given up on after `limit` seconds; None if `stop_event` was set
+    meanwhile (checked at every look). `on_waiting(growing)` is called with the files still
+    changing and their sizes once they have been waited for `notice_after` seconds."""
+    start = time.monotonic()
+    pause = stop_event or threading.Event()   # never set: a plain sleep until the next look
+    waits = Waits(interval=interval, notice_after=notice_after, limit=limit)
+    waits.add(paths)
+    signatures: dict[Path, Signature | None] = {}
+    growing: list[Path] = []
+    while waits:
+        if pause.wait(waits.next_look()):
+            return None
+        settled, noticed = waits.poll()
+        if noticed and on_waiting is not None:
+            on_waiting(noticed)
+        signatures.update(settled.signatures)
+        growing += settled.growing
+    return Settled(signatures, tuple(growing), time.monotonic() - start)
 
 
 def test_a_file_still_growing_at_the_limit_is_handed_on_with_a_warning(tmp_path):

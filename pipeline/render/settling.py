@@ -12,11 +12,10 @@ stay the same over `STEADY_POLLS` polls `POLL_INTERVAL` seconds apart.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from pipeline.errors import Diagnostic, warning
 from pipeline.render.intermediates import size_text
@@ -161,27 +160,3 @@ class Waits:
             del self._files[path]
         return Settled(done, tuple(given_up), longest), tuple(noticed)
 
-
-def wait_until_settled(paths: Iterable[Path], *, stop_event: threading.Event | None = None,
-                       on_waiting: Callable[[Growing], None] | None = None,
-                       interval: float = POLL_INTERVAL, notice_after: float = NOTICE_AFTER,
-                       limit: float = GIVE_UP_AFTER) -> Settled | None:
-    """Wait until every file of `paths` has settled (`Waits`, `interval` seconds between
-    looks), or has been given up on after `limit` seconds; None if `stop_event` was set
-    meanwhile (checked at every look). `on_waiting(growing)` is called with the files still
-    changing and their sizes once they have been waited for `notice_after` seconds."""
-    start = time.monotonic()
-    pause = stop_event or threading.Event()   # never set: a plain sleep until the next look
-    waits = Waits(interval=interval, notice_after=notice_after, limit=limit)
-    waits.add(paths)
-    signatures: dict[Path, Signature | None] = {}
-    growing: list[Path] = []
-    while waits:
-        if pause.wait(waits.next_look()):
-            return None
-        settled, noticed = waits.poll()
-        if noticed and on_waiting is not None:
-            on_waiting(noticed)
-        signatures.update(settled.signatures)
-        growing += settled.growing
-    return Settled(signatures, tuple(growing), time.monotonic() - start)
