@@ -112,6 +112,45 @@ def test_one_card_per_spot_and_language_with_its_previews():
     assert spots[0].cards[1].audio is None
 
 
+def test_a_warning_on_every_file_of_a_language_is_said_once_on_its_card():
+    # A short dub's length and dead air are in each of its radio, MP3 and voice-note files:
+    # listed under each, a station read them three times and lost the one of a single file.
+    short = {"code": "duration-mismatch", "message": "the dub is 20.00 s long, the spot 29.70 s"}
+    dead = {"code": "dead-air", "message": "the last 9.7 s of the spot would be silence"}
+    wide = {"code": "loudness-range", "message": "loudness range 7.5 LU is wider than 7 LU"}
+    texts = [w["message"] for w in (short, dead, wide)]
+    figures = {"loudness_lufs": -23.0, "true_peak_dbtp": -2.0}
+    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
+               "generated": "2026-11-29T10:00:00Z", "variants": [
+                   variant("radio", "wav", width=None, **figures, warnings=texts,
+                           warning_codes=["duration-mismatch", "dead-air", "loudness-range"]),
+                   variant("radio-mp3", "mp3", width=None, **figures, warnings=texts[:2],
+                           warning_codes=["duration-mismatch", "dead-air"]),
+                   variant("voice-note", "ogg", width=None, **figures, warnings=texts[1::-1],
+                           warning_codes=["dead-air", "duration-mismatch"]),
+                   variant("radio", "wav", language="ote", width=None, **figures,
+                           warnings=texts[:1],
+                           warning_codes=["duration-mismatch"])]}
+    (spot,) = page_model(catalog)
+    tzo, ote = spot.cards
+    assert [text for *_, text in tzo.shared_warnings] == texts[:2]
+    assert [[text for *_, text in tzo.own_warnings(d)] for d in tzo.deliverables] == [
+        texts[2:], [], []]
+    # A card of one file keeps its warnings under it: there is no "every file" to speak of.
+    assert ote.shared_warnings == [] and [t for *_, t in ote.own_warnings(ote.deliverables[0])] \
+        == texts[:1]
+    html = render_page(catalog, "es")
+    tzo_html = html[html.index('id="card-spot-tzo"'):html.index('id="card-spot-ote"')]
+    assert tzo_html.count(texts[0]) == tzo_html.count(texts[1]) == 1
+    assert tzo_html.count(texts[2]) == 1
+    shared = tzo_html.index("Avisos del control de calidad, en todos los archivos de esta lengua")
+    assert shared < tzo_html.index(texts[0]) < tzo_html.index('class="files"') \
+        < tzo_html.index(texts[2])
+    assert tzo_html.count('class="warnings') == 2       # the card's and the WAV's
+    ote_html = html[html.index('id="card-spot-ote"'):]
+    assert "en todos los archivos" not in ote_html and ote_html.count(texts[0]) == 1
+
+
 @pytest.mark.parametrize("written, typed", [
     ("Hñähñu", "hnahnu"), ("Batsʼi kʼop", "batsi kop"), ("Tuꞌun savi", "tuun savi"),
     ("Rarámuri", "raramuri"), ("Meʼphaa", "mephaa"), ("Jñatrjo", "jnatrjo"),

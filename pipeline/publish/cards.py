@@ -157,6 +157,23 @@ class Card:
                      if d.variant.get("duration") is not None), None)
 
     @property
+    def shared_warnings(self) -> list[tuple[str | None, dict | None, str]]:
+        """The QC warnings on every one of the card's files (two or more), as
+        `Deliverable.warnings` gives them: said once for the language, not under each file. A
+        dub's delivery problems (its length, its dead air, its DC offset) are the same in each
+        file made of it; listed under each, the warnings a station must read were repeated three
+        times and the one about a single file (its loudness range) was lost among them."""
+        if len(self.deliverables) < 2:
+            return []
+        others = [{text for *_, text in d.warnings} for d in self.deliverables[1:]]
+        return [w for w in self.deliverables[0].warnings if all(w[2] in o for o in others)]
+
+    def own_warnings(self, deliverable: Deliverable) -> list[tuple[str | None, dict | None, str]]:
+        """`deliverable`'s QC warnings but those on every file of the card (`shared_warnings`)."""
+        shared = {text for *_, text in self.shared_warnings}
+        return [w for w in deliverable.warnings if w[2] not in shared]
+
+    @property
     def search(self) -> str:
         names = [self.community_name, self.language,
                  *(language_name(self.language, page) for page in PAGE_LANGUAGES)]
