@@ -258,6 +258,44 @@ def test_a_sound_master_is_a_radio_spot_and_burn_on_it_is_refused_on_the_languag
         "2 errors" in result.output, result.output
 
 
+def test_a_subtitled_language_of_a_campaign_with_video_spots_skips_its_radio_spot(
+        campaign, radio_master):
+    # A network's radio spot and video spot in one manifest: nah and tzo are subtitled for the
+    # video; every one of their variants of the radio spot was an error, the exit code 1, the
+    # hint to record them a dub they were never meant to have.
+    (campaign.root / "media/radio.wav").write_bytes(radio_master.read_bytes())
+    campaign.audio("yua")
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    for folder in ("audio", "subtitles"):
+        (campaign.root / folder / "radio").mkdir()
+    shutil.copy(campaign.root / "audio/spot/yua.wav", campaign.root / "audio/radio/yua.wav")
+    manifest = campaign.write(
+        [{"code": "yua", "treatment": "dub"}, {"code": "nah", "treatment": "burn"},
+         {"code": "tzo", "treatment": "soft"}], ["radio", "proxy"],
+        spots=[{"id": "spot", "master": "../media/spot.mp4"},
+               {"id": "radio", "master": "../media/radio.wav",
+                "music_bed": "../media/spot.bed.wav"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    assert "is a radio spot" not in result.output
+    plan = build_plan([manifest])
+    by_key = {(v.variant.spot.id, v.variant.language.code, v.variant.profile.name): v
+              for v in plan.variants + plan.skipped}
+    assert by_key["spot", "nah", "proxy"].status == "stale"
+    assert by_key["spot", "tzo", "proxy"].status == "stale"
+    assert by_key["radio", "yua", "radio"].status == "stale"
+    assert by_key["radio", "nah", "radio"].status == "skipped"
+    assert by_key["radio", "nah", "radio"].reasons == [
+        "spot 'radio' is a radio spot: 'burn' subtitles go on the manifest's video spots"]
+    assert by_key["radio", "tzo", "radio"].status == "skipped"
+    # A campaign of radio spots alone still refuses them: they are a mistake there.
+    alone = radio_campaign(campaign, radio_master, [{"code": "nah", "treatment": "burn"}],
+                           ["radio"])
+    result = invoke("validate", alone)
+    assert result.exit_code == 1 and "but spot 'spot' is a radio spot" in result.stderr
+
+
 def test_medium_in_the_manifest_decides_over_the_streams(campaign, radio_master):
     campaign.audio("yua")
     # A video master declared a radio spot: its picture is not used.

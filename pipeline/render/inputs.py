@@ -27,7 +27,7 @@ from pipeline.messages import N_
 from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_delivery,
                                        dead_air, defect_warnings, find_delivery,
                                        master_sound_warnings)
-from pipeline.render.medium import MASTER_SOUND
+from pipeline.render.medium import MASTER_SOUND, is_radio
 
 PROBES_AT_ONCE = 4
 
@@ -154,6 +154,19 @@ class Inputs:
         if failure is not None:
             raise Blocked(failure.diagnostics)
         return value
+
+    def _has_video_spot(self) -> bool:
+        """Whether a spot of the manifest has a picture (`medium.is_radio`'s rule; a spot whose
+        master cannot be read counts as none, its error said where it is planned)."""
+        for spot in self.manifest.spots:
+            try:
+                master = self._once(("master", spot.master), lambda: self._probe_master(spot))
+                if not self._once(("medium", spot.id),
+                                  lambda: is_radio(self.manifest, spot, master)):
+                    return True
+            except Blocked:
+                continue
+        return False
 
     def _probe_master(self, spot: Spot) -> MediaInfo:
         return self._probe_spot_file(spot, spot.master, "master", probe_master)

@@ -221,6 +221,11 @@ class _Planner(Inputs):
         plan.radio = self._once(("medium", spot.id),
                                 lambda: is_radio(self.manifest, spot, plan.master))
         if plan.radio and language.needs_subtitles:
+            if self._once(("video-spot",), self._has_video_spot):
+                # A campaign of radio and video spots subtitles its video spots; the radio one
+                # is not for that language, as a video profile is not for a radio spot.
+                raise _Skipped(f"spot {spot.id!r} is a radio spot: '{language.treatment}' "
+                               "subtitles go on the manifest's video spots")
             self._once(("radio-treatment", spot.id, language.code),
                        lambda: refuse_subtitles(self.manifest, spot, language))
         reason = not_applicable(self.manifest, plan.radio, spot, language, variant.profile)
