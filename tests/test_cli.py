@@ -418,3 +418,19 @@ def test_a_pasted_paragraph_blocks_its_burned_language_only(campaign):
     assert "nah.srt:1: error: cue 1 cannot fit the frame" in result.output
     assert "blocked     test-campaign/spot.nah.small" in result.output
     assert "stale       test-campaign/spot.tzo.small" in result.output
+
+
+def test_a_selection_hears_of_the_page_names_of_its_own_languages_only(campaign, monkeypatch):
+    # `render --lang nah` said the Spanish page had no name for another language of the
+    # manifest, which the translator of nah can do nothing about.
+    from pipeline.publish.i18n import translations
+    campaign.subtitle("nah")
+    campaign.subtitle("maa")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "maa", "name": "Énná", "treatment": "burn"}])
+    spanish = translations("es", "languages")
+    monkeypatch.setattr(spanish, "gettext", lambda code: "náhuatl" if code == "nah" else code)
+    said = "the Spanish page has no name in Spanish for 'maa'"
+    assert said in invoke("plan", manifest).output
+    assert said not in invoke("plan", manifest, "--lang", "nah").output
+    assert said in invoke("plan", manifest, "--lang", "maa").output

@@ -21,7 +21,7 @@ from fractions import Fraction
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Collection
 
 import langcodes
 from babel import Locale
@@ -112,11 +112,14 @@ def language_name(code: str, language: str, own: str | None = None) -> str:
     return named_in(code, language) or own or code
 
 
-def unnamed_languages(manifest: Manifest) -> list[Diagnostic]:
-    """A warning for each language of `manifest` that a page cannot name in its own language
-    (`named_in`): that page shows the manifest's name alone, as `language_name` says why."""
+def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[Diagnostic]:
+    """A warning for each language of `manifest` (of `codes` only, when given) that a page
+    cannot name in its own language (`named_in`): that page shows the manifest's name alone, as
+    `language_name` says why."""
     found = []
     for language in manifest.languages:
+        if codes and language.code not in codes:
+            continue
         # English names are the IANA registry's, which names every code a manifest accepts;
         # asking would load CLDR's whole names table (0.17 s) on every plan, a no-op's too.
         for page in (page for page in PAGE_LANGUAGES if page != "en"):

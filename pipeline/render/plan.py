@@ -87,7 +87,8 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
             continue     # a manifest that cannot be rendered has no variants to plan
         for planned in planned_variants:
             (skipped if planned.status == "skipped" else variants).append(planned)
-        diagnostics.extend(unnamed_languages(manifest))
+        # Of the languages run only: `render --lang tzh` says nothing of oto's name.
+        diagnostics.extend(unnamed_languages(manifest, selection.languages if selection else ()))
         diagnostics.extend(unused_inputs(manifest))
     # Each file's problems by line, as `check` prints them, though found check after check (its
     # reading, its QC, its fit on each frame); the manifests' own first.
