@@ -3,6 +3,7 @@ frame rate broadcasters use; the file's off-grid times and short gaps are report
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 from fractions import Fraction
@@ -13,11 +14,12 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.burn import write_ass
+from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.frames import FrameGrid, frame_rate, snap_cues
 from pipeline.subtitles.model import Cue, format_time
 from pipeline.subtitles.qc import check_cues, off_grid_times
-from tests.conftest import Campaign, ffmpeg
+from tests.conftest import ASS, Campaign, ffmpeg
 from tests.mediacheck import FFMPEG, changed_fraction
 
 RATES = {"23.976": Fraction(24000, 1001), "24": Fraction(24), "25": Fraction(25),
@@ -79,6 +81,45 @@ def test_a_cue_covering_frames_a_to_b_is_shown_on_exactly_those_frames(tmp_path,
             window = range(max(0, first - 3), last + 4)
             assert libass_frames(script, rate, time_base, window) == list(range(first, last + 1)), \
                 (rate_name, first, last, time_base, format_time(cue.start), format_time(cue.end))
+
+
+def aegisub_time(frame: int, rate: Fraction) -> str:
+    """The ASS time Aegisub writes for a cue starting on `frame` (or ending after `frame - 1`)
+    when it snaps to frames: the middle between that frame's millisecond timestamp and the one
+    before, rounded up (libaegisub vfr.cpp, `TimeAtFrame` START), then to the centisecond, 5 ms
+    up (`agi::Time`)."""
+    def stamp(k: int) -> int:
+        return math.floor(k * 1000 / rate)
+    ms = stamp(frame - 1) + (stamp(frame) - stamp(frame - 1) + 1) // 2
+    ms = (ms + 5) // 10 * 10
+    return f"0:{ms // 60000:02d}:{ms // 1000 % 60:02d}.{ms % 1000 // 10:02d}"
+
+
+@pytest.mark.parametrize("rate_name", RATES)
+def test_an_ass_file_snapped_in_aegisub_is_burned_on_the_frames_aegisub_showed(tmp_path,
+                                                                                rate_name):
+    # At 29.97 fps Aegisub ends a cue whose last frame is 233 at 0:00:07.79 (the middle of frames
+    # 233 and 234 is 7791.1 ms), nearer frame 233's start: the nearest boundary took a frame off
+    # that cue and started the one of frames 1001 to 1439 a frame early, as half such times.
+    rate = RATES[rate_name]
+    font = resolve_font("Noto Sans")
+    header = ASS.split("Dialogue:")[0]
+    for first, last in [(1, 11), (45, 119), (126, 233), (1001, 1439), (4321, 4400)]:
+        translated = tmp_path / "oto.ass"
+        times = f"{aegisub_time(first, rate)},{aegisub_time(last + 1, rate)}"
+        translated.write_text(f"{header}Dialogue: 0,{times},Default,,0,0,0,,uno\n",
+                              encoding="utf-8")
+        window = range(max(0, first - 3), last + 4)
+        seen = libass_frames(translated.read_text(encoding="utf-8"), rate, Fraction(1, 1000),
+                             window)
+        assert seen == list(range(first, last + 1))       # what Aegisub's preview showed
+        subtitles = read_subtitles(translated)
+        burned = tmp_path / "burned.ass"
+        write_ass(snap_cues(subtitles.cues, float(rate), subtitles.format), burned,
+                  style=Style(), width=320, height=180, font=font, fps=float(rate))
+        assert libass_frames(burned.read_text(encoding="utf-8"), rate, Fraction(1, 1000),
+                             window) == seen, (rate_name, times)
+        assert FrameGrid.at(float(rate), "ass").frames(subtitles.cues[0]) == (first, last + 1)
 
 
 def test_sidecar_times_are_frame_starts_rounded_down():

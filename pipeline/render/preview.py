@@ -193,7 +193,8 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
     # Line by line, as `check` says them: the reader's, the QC's and the frame grid's together.
     found = in_file_order([*subtitles.warnings, *in_file_syntax(check_cues(
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
-        frame_width=profile.width, frame_height=profile.height, file_styles=own_styles) +
+        frame_width=profile.width, frame_height=profile.height, file_styles=own_styles,
+        fmt=subtitles.format) +
         off_grid_times(cues, path, master.info.video.fps), subtitles.format)])
     raise_if_errors(found)
     sheet, proxy, specimen = preview_paths(manifest, spot, language)

@@ -41,7 +41,8 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     # QC at the master's real frame rate; a burned language's fit on each frame it is burned
     # into, given to that frame's variants only (fit_on_frame).
     checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,
-                                        style=None, font=None), subtitles.format)
+                                        style=None, font=None, fmt=subtitles.format),
+                             subtitles.format)
     found = [*subtitles.diagnostics, *checked]
     if subtitles.errors and language.treatment == "burn":
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
@@ -50,8 +51,8 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     # a cue past the end (a warning, "it will be cut") made a soft variant's text track, and so
     # the file, 0.4 s longer than its spot.
     end = round(master.duration * 1000)
-    cues = tuple(replace(cue, end=min(cue.end, end)) for cue in snap_cues(subtitles.cues, fps)
-                 if cue.start < end)
+    snapped = snap_cues(subtitles.cues, fps, subtitles.format)
+    cues = tuple(replace(cue, end=min(cue.end, end)) for cue in snapped if cue.start < end)
     return cues, list(subtitles.warnings) + checked, own_styles
 
 

@@ -34,9 +34,9 @@ def invisible(text: str) -> bool:
 
 
 def _check_cues(cues: list[Cue], path: Path, duration: float | None,
-                fps: float | None = None) -> list[Diagnostic]:
+                fps: float | None = None, fmt: str | None = None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    grid = FrameGrid.at(fps) if fps else None
+    grid = FrameGrid.at(fps, fmt) if fps else None
     # Per row, the cue ending last so far: a long cue can overlap several.
     latest_in: dict[str, Cue] = {}
     end_of_video = round(duration * 1000) if duration is not None else None

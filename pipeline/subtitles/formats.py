@@ -155,7 +155,8 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     dropped = parsed.inline_style_lines + ([] if kept else parsed.styled_lines)
     if dropped:
         diagnostics.append(style_warning(path, dropped, fmt, keep_style, burned))
-    diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, fps), fmt.name)
+    diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, fps, fmt.name),
+                                  fmt.name)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
                         tuple(parsed.styled_lines), parsed.styles,

@@ -2,10 +2,11 @@
 
 Subtitlers time cues to frames (to the shot changes), and a subtitle that shows one frame early
 or stays one frame over a cut is a QC reject. A file's times are milliseconds, frames are not
-(1001/24 ms at 23.976 fps), and ASS times are centiseconds, so each boundary is snapped to the
-nearest frame boundary: a frame is covered by a cue when more than half of it lies inside the
-cue (an exact half goes to the later frame, so nothing appears before its time). Then each
-output format is given a time that lands on exactly those frames:
+(1001/24 ms at 23.976 fps), and ASS times are centiseconds, so each boundary is snapped to a
+frame boundary: a time in milliseconds to the nearest, a frame being covered by a cue when more
+than half of it lies inside the cue (an exact half goes to the later frame, so nothing appears
+before its time), an ASS/SSA time as libass shows it (below). Then each output format is given
+a time that lands on exactly those frames:
 
 - ASS (burned by libass through ffmpeg's `ass` filter): the filter hands libass each frame's
   time as `pts * time_base * 1000` converted to whole milliseconds by truncation
@@ -15,6 +16,17 @@ output format is given a time that lands on exactly those frames:
   59.94 fps, so neither float error nor a millisecond time base moves a cue by a frame.
 - SRT, WebVTT and the mov_text track (drawn by players, which show a cue once the clock reaches
   it): the frame's time rounded down to the millisecond, never after the frame itself.
+
+An ASS/SSA file's own times are read as libass shows them, not by the nearest boundary. Aegisub,
+snapping to frames, writes the middle between a frame and the one before it (libaegisub's
+`Framerate::TimeAtFrame`, START and END) in centiseconds, and such a time may lie nearer the
+frame before: the nearest boundary put about half of them a frame early at 23.976, 24 and 29.97
+fps. libass, in Aegisub's preview as in ffmpeg's `ass` filter, shows an event from the first
+frame whose time (truncated to the millisecond) is at or after its Start: the frame the
+translator saw. A time at most half a centisecond after a frame is taken as that frame's (its
+time rounded to the centisecond, as in a file converted from SubRip) up to 30 fps; above, a
+centisecond is more than a third of a frame (60 % at 59.94 fps), Aegisub's middles lie there
+too, and libass's reading alone decides.
 """
 
 from __future__ import annotations
@@ -28,6 +40,9 @@ from pipeline.media.timecode import exact_rate
 from pipeline.subtitles.model import Cue
 
 TOLERANCE_MS = 1   # a time this close to a frame boundary is on it (SRT has whole milliseconds)
+ASS_FORMATS = ("ass", "ssa")   # the registry's names of the formats timed in centiseconds
+ROUNDED_UP_MS = 5   # half a centisecond: an ASS time this far after a frame is that frame's
+ROUNDED_UP_RATE = 30   # fps: up to it, and only then (see the module's docstring)
 
 
 def frame_rate(fps: float) -> Fraction:
@@ -39,10 +54,13 @@ def frame_rate(fps: float) -> Fraction:
 @dataclass(frozen=True)
 class FrameGrid:
     rate: Fraction   # frames per second
+    libass: bool = False   # an ASS/SSA file's times: read as libass shows them (see above)
 
     @classmethod
-    def at(cls, fps: float) -> "FrameGrid":
-        return cls(frame_rate(fps))
+    def at(cls, fps: float, fmt: str | None = None) -> "FrameGrid":
+        """The grid of `fps` as the times of a file of the registry's format `fmt` fall on it
+        (None: times in milliseconds, as the render writes them)."""
+        return cls(frame_rate(fps), fmt in ASS_FORMATS)
 
     @property
     def fps(self) -> float:
@@ -59,10 +77,20 @@ class FrameGrid:
         """The frame boundary nearest `ms` milliseconds; a tie goes to the later frame."""
         return math.floor(ms * self.rate / 1000 + Fraction(1, 2))
 
+    def boundary(self, ms: int) -> int:
+        """The frame boundary a time of the file stands for: the nearest, or for an ASS/SSA
+        file the first frame libass shows at or after it (see the module's docstring)."""
+        if not self.libass:
+            return self.nearest(ms)
+        # A frame's time truncated to whole milliseconds is at or after `ms` exactly when the
+        # exact time is: libass's test needs no truncation here.
+        early = ROUNDED_UP_MS if self.rate <= ROUNDED_UP_RATE else 0
+        return math.ceil((ms - early) * self.rate / 1000)
+
     def frames(self, cue: Cue) -> tuple[int, int]:
         """(first frame, frame after the last) the cue is on screen for: at least one frame."""
-        first = self.nearest(cue.start)
-        return first, max(first + 1, self.nearest(cue.end))
+        first = self.boundary(cue.start)
+        return first, max(first + 1, self.boundary(cue.end))
 
     def off_grid(self, ms: int) -> bool:
         """Whether `ms` is not a frame boundary written to the millisecond."""
@@ -81,12 +109,12 @@ class FrameGrid:
         return round(middle / 10)
 
 
-def snap_cues(cues: Iterable[Cue], fps: float | None) -> list[Cue]:
-    """The cues with their times on the frame grid of `fps`, as players should get them
-    (`player_ms`); unchanged when the frame rate is unknown."""
+def snap_cues(cues: Iterable[Cue], fps: float | None, fmt: str | None = None) -> list[Cue]:
+    """The cues of a file of the registry's format `fmt` with their times on the frame grid of
+    `fps`, as players should get them (`player_ms`); unchanged when the frame rate is unknown."""
     if not fps:
         return list(cues)
-    grid = FrameGrid.at(fps)
+    grid = FrameGrid.at(fps, fmt)
     snapped = []
     for cue in cues:
         first, end = grid.frames(cue)

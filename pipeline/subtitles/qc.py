@@ -72,11 +72,13 @@ def _per_second(characters: int, cue: Cue) -> float | None:
 
 def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: float | None,
                style: Style | None, font: Font | None, frame_width: int = 1920,
-               frame_height: int = 1080, file_styles: dict | None = None) -> list[Diagnostic]:
+               frame_height: int = 1080, file_styles: dict | None = None,
+               fmt: str | None = None) -> list[Diagnostic]:
     """Every QC warning for `cues`, each on the cue's first line with a short hint, and an
     error for a cue whose text the frame cannot hold (it would be burned cut off).
 
-    `fps` is the master's frame rate: gaps are counted in frames (25 fps is assumed when unknown).
+    `fps` is the master's frame rate: gaps are counted in frames (25 fps is assumed when unknown),
+    on the frames the times of a file of the registry's format `fmt` stand for (`frames.py`).
     The title-safe fit is measured only when both `style` and `font` are given, at the style's
     size on a `frame_width` x `frame_height` frame, wrapped exactly as the burner wraps it
     (a cue of one of `file_styles`, `burn.style_fonts`, in that style).
@@ -88,7 +90,7 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
         found += _reading_speed(cue, lengths, path, qc)
         found += _line_lengths(cue, lengths, path, qc)
         found += _duration(cue, path, qc)
-    found += _gaps(cues, path, qc, fps)
+    found += _gaps(cues, path, qc, fps, fmt)
     found += _apostrophes(cues, path)
     if style is not None and font is not None:
         found += check_fit(cues, path, qc=qc, style=style, font=font, frame_width=frame_width,
@@ -172,13 +174,14 @@ def _duration(cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
         "split it into two cues at a natural pause", "too-long")]
 
 
-def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None) -> list[Diagnostic]:
+def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None,
+          fmt: str | None) -> list[Diagnostic]:
     """Frames between cues, counted on the grid the cues are snapped to when rendered, between
     consecutive cues of one row of the screen (a sign at the top changes apart from the
     dialogue at the bottom)."""
     if qc.min_gap_frames <= 0:
         return []
-    grid = FrameGrid.at(fps or DEFAULT_FPS)
+    grid = FrameGrid.at(fps or DEFAULT_FPS, fmt)
     assumed = "" if fps else say(N_(" (25 fps assumed: give the master's frame rate with --fps)"))
     found = []
     previous_in: dict[str, Cue] = {}
@@ -363,7 +366,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
             diagnostics += style_glyphs(cues, own_styles, font, path)
     diagnostics += in_file_syntax(
         check_cues(cues, path, qc=qc, fps=fps, style=style if font else None, font=font,
-                   frame_width=frame_width, frame_height=frame_height, file_styles=own_styles)
+                   frame_width=frame_width, frame_height=frame_height, file_styles=own_styles,
+                   fmt=subtitles.format)
         + off_grid_times(cues, path, fps), subtitles.format)
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
                        subtitles.format, subtitles.in_file)
