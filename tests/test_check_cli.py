@@ -121,7 +121,12 @@ def test_times_in_diagnostics_are_written_as_the_file_writes_them(files):
     ass = files("t.ass", ASS_HEADER + "Dialogue: 0,0:00:00.50,0:00:01.00,Default,,0,0,0,,uno\n")
     result = invoke(ass, "--fps", "25")
     assert "(0:00:00.50 --> 0:00:01.00; at least 0.833 s)" in result.output, result.output
-    assert "cue 1 starts at 0:00:00.52 (frame 13), not 0:00:00.50" in result.output
+    # A WebVTT file timed at 25 fps, on a 29.97 fps video.
+    pal = files("p.vtt", "WEBVTT\n\n00:00:01.480 --> 00:00:03.720\nuno\n\n"
+                         "00:00:04.000 --> 00:00:06.680\ndos\n")
+    result = invoke(pal, "--fps", "29.97")
+    assert "cue 1 starts at 00:00:01.480, between frames 44 (1.468 s) and 45 (1.502 s)" \
+        in result.output, result.output
 
 
 def test_every_format_is_checked_and_a_misnamed_file_says_what_it_is(files):
@@ -258,16 +263,14 @@ ROUNDED = """\
 
 
 def test_an_overlap_the_frame_snapping_removes_is_no_error(files):
-    # Cue 1 ends at 00:00:03,010, moved to frame 75 (00:00:03,000) where cue 2 starts: the
-    # frame-grid warning said so, and an overlap error blocked the language all the same.
+    # Cue 1 ends at 00:00:03,010, moved to frame 75 (00:00:03,000) where cue 2 starts: an
+    # overlap error blocked the language all the same. The gap says it, in frames (before: and
+    # a frame-grid warning on the one time between frames, which the render rounds as meant).
     result = invoke(files("nah.srt", ROUNDED), "--fps", "25")
     assert result.exit_code == 0, result.output
-    assert ("nah.srt:1: warning: 1 cue time falls between the frames of the 25 fps video and "
-            "will be moved to the nearest frame: cue 1 ends at 00:00:03,000 (frame 75), not "
-            "00:00:03,010") in result.stderr
     assert "nah.srt:5: warning: cue 2 starts 0 ms (0 frames) after cue 1 ends" in result.stderr
-    assert "overlaps" not in result.stderr
-    assert result.stdout == "nah.srt: 2 cues, 0 errors, 2 warnings\n"
+    assert "overlaps" not in result.stderr and "nah.srt:1:" not in result.stderr
+    assert result.stdout == "nah.srt: 2 cues, 0 errors, 1 warning\n"
 
 
 def test_an_overlap_of_a_frame_or_more_stays_an_error_on_the_frames(files):
@@ -629,6 +632,43 @@ NTSC_FRAMES = """\
     """
 
 
+# Times typed by hand, as translators deliver them for a 29.97 fps phone video: every one lies
+# between two of its frames (1.500 s is 1.5 ms before frame 45), and the render puts each on the
+# nearest frame, as meant.
+TYPED_AT_29_97 = {
+    "oto.ass": ASS_HEADER + "".join(f"Dialogue: 0,{start},{end},Default,,0,0,0,,{text}\n"
+                                    for start, end, text in [
+                                        ("0:00:01.50", "0:00:04.00", "Ya jä'i hinxi di pot'i"),
+                                        ("0:00:04.20", "0:00:07.80", "Ya bätsi hinxi di pot'i"),
+                                        ("0:00:08.00", "0:00:12.00", "Hingi dä pot'i")]),
+    "zap.srt": "1\n00:00:01,500 --> 00:00:04,000\nBinni guidxilayú\n\n"
+               "2\n00:00:04,200 --> 00:00:07,800\nLas niñas y los niños\n\n"
+               "3\n00:00:08,000 --> 00:00:12,000\nLlama: 800 553 3000\n",
+    "mix.vtt": "WEBVTT\n\n00:00:01.500 --> 00:00:04.000\nÑuu savi\n\n"
+               "00:00:04.200 --> 00:00:07.800\nÑa̱ ñaꞌa\n\n"
+               "00:00:08.000 --> 00:00:12.000\n800 553 3000\n",
+    "tzh.ttml": '<?xml version="1.0" encoding="UTF-8"?>\n<tt xmlns="http://www.w3.org/ns/ttml" '
+                'xmlns:ttp="http://www.w3.org/ns/ttml#parameter" ttp:frameRate="30" '
+                'ttp:frameRateMultiplier="1000 1001" xml:lang="tzh"><body><div>\n'
+                '<p begin="00:00:01:15" end="00:00:04:00">Bats\'il winik</p>\n'
+                '<p begin="00:00:04:06" end="00:00:07:24">Te ach\'ixetik</p>\n'
+                '<p begin="8s" end="12s">800 553 3000</p>\n</div></body></tt>\n',
+}
+
+
+def test_times_typed_by_hand_on_a_29_97_fps_video_are_no_frame_grid_warning(files):
+    # Before: every one of these files got 'N cue times fall between the frames of the 29.97
+    # fps video', in ASS as 'cue 1 starts at 0:00:01.50 (frame 45), not 0:00:01.50'.
+    names = [files(name, text) for name, text in TYPED_AT_29_97.items()]
+    result = invoke(*names, "--fps", "29.97", "--duration", "15")
+    assert result.exit_code == 0, result.output
+    assert "frame" not in result.stderr, result.stderr
+    assert "oto.ass:8: warning: the colours and fonts of this ASS file" in result.stderr
+    assert result.stdout.splitlines() == [
+        "oto.ass: 3 cues, 0 errors, 1 warning", "zap.srt: 3 cues, 0 errors, 0 warnings",
+        "mix.vtt: 3 cues, 0 errors, 0 warnings", "tzh.ttml: 3 cues, 0 errors, 0 warnings"]
+
+
 @pytest.mark.parametrize("typed", ["23.976", "23.98", "24000/1001", "23.976023976"])
 def test_fps_as_subtitlers_write_23_976(files, typed):
     result = invoke(files("nah.srt", NTSC_FRAMES), "--fps", typed, "--duration", "20")
@@ -642,7 +682,9 @@ def test_fps_that_is_no_frame_rate_is_a_usage_error(files):
         result = invoke(path, "--fps", typed)
         assert result.exit_code == 2, typed
         assert "is not a frame rate: give a number such as 25 or 23.976" in result.stderr
-    assert "between the frames of the 24 fps video" in invoke(path, "--fps", "24").stderr
+    # Timed to 23.976 fps frames: on a 24 fps video, every time is between frames.
+    assert ("the cue times seem timed to a 23.976 fps video, not to this 24 fps one"
+            in invoke(path, "--fps", "24").stderr)
 
 
 # A cue an hour late: the classic slip (a file timed to a tape's timecode, an hour for a minute).

@@ -18,7 +18,8 @@ from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.frames import FrameGrid, frame_rate, snap_cues
 from pipeline.subtitles.model import Cue, format_time
-from pipeline.subtitles.qc import check_cues, off_grid_times
+from pipeline.subtitles.off_grid import off_grid_times
+from pipeline.subtitles.qc import check_cues, check_file
 from tests.conftest import ASS, Campaign, ffmpeg
 from tests.mediacheck import FFMPEG, changed_fraction
 
@@ -130,31 +131,156 @@ def test_sidecar_times_are_frame_starts_rounded_down():
     assert snap_cues([cue], None) == [cue]
 
 
-def test_off_grid_times_get_one_warning_and_gaps_count_frames(tmp_path):
+def test_round_times_between_frames_get_no_warning_and_gaps_count_frames(tmp_path):
+    # 3000 and 4000 ms lie 3 and 4 ms before frames 90 and 120 at 29.97 fps: typed by hand and
+    # put on those frames by the render, as meant (before: '3 cue times fall between the frames
+    # of the 29.97 fps video').
     cues = [Cue(1, 3000, 4000, "uno", 1), Cue(2, 4504, 5005, "dos", 5),
             Cue(3, 5038, 6000, "tres", 9)]
     found = check_cues(cues, tmp_path / "x.srt", qc=QcSettings(), fps=30000 / 1001, style=None,
                        font=None)
-    grid = off_grid_times(cues, tmp_path / "x.srt", 30000 / 1001)
-    assert len(grid) == 1 and grid[0].line == 1
-    assert grid[0].message.startswith("3 cue times fall between the frames of the 29.97 fps video")
-    assert "cue 1 starts at 00:00:03,003 (frame 90), not 00:00:03,000" in grid[0].message
-    assert "00:00:05,005" not in grid[0].message      # frame 150 starts at 5005.0 ms: on the grid
+    assert off_grid_times(cues, tmp_path / "x.srt", 30000 / 1001) == []
     (gap,) = [d for d in found if d.code == "gap"]
     # 5005 -> 5038 ms is 33 ms, but the frames 150 and 151: one frame.
     assert gap.line == 9 and "33 ms (1 frame) after cue 2" in gap.message
-    assert off_grid_times(cues, tmp_path / "x.srt", None) == []
     assert not [d for d in found if d.code == "frame-grid"]   # not a render warning
 
 
-def test_a_cue_that_ends_before_it_starts_gets_no_frame_grid_advice(tmp_path):
+def srt_text(times: list[tuple[int, int]]) -> str:
+    return "".join(f"{n}\n{format_time(start)} --> {format_time(end)}\nuno\n\n"
+                   for n, (start, end) in enumerate(times, 1))
+
+
+def frame_grid(path, fps: float, **qc) -> list:
+    return [d for d in check_file(path, fps=fps, qc=QcSettings(**qc)).diagnostics
+            if d.code == "frame-grid"]
+
+
+NTSC = 30000 / 1001
+# Frames a 29.97 fps file's cues are timed to: a start and the frame after the last.
+NTSC_CUES = [(45, 120), (126, 234), (240, 360), (1001, 1090), (2000, 2057)]
+
+
+def test_files_timed_to_the_video_s_frames_as_their_format_writes_them_get_no_warning(tmp_path):
+    rate = RATES["29.97"]
+    exact = [(FrameGrid(rate).time_ms(a), FrameGrid(rate).time_ms(b)) for a, b in NTSC_CUES]
+    files = {
+        # SubRip and WebVTT: the frame's time to the millisecond, rounded or rounded down.
+        "rounded.srt": srt_text([(round(a), round(b)) for a, b in exact]),
+        "truncated.vtt": "WEBVTT\n\n" + srt_text([(int(a), int(b)) for a, b in exact])
+        .replace(",", "."),
+        # ASS: the centisecond nearest the frame's time (a file converted from SubRip), or the
+        # middle between two frames, as Aegisub snaps (`aegisub_time`).
+        "converted.ass": ASS.split("Dialogue:")[0] + "".join(
+            f"Dialogue: 0,{ass_time_of(round(a / 10) * 10)},{ass_time_of(round(b / 10) * 10)},"
+            "Default,,0,0,0,,uno\n" for a, b in exact),
+        "aegisub.ass": ASS.split("Dialogue:")[0] + "".join(
+            f"Dialogue: 0,{aegisub_time(a, rate)},{aegisub_time(b, rate)},Default,,0,0,0,,uno\n"
+            for a, b in NTSC_CUES),
+        # TTML counting the video's frames, in media time (`00:00:04:00` is 4.000 s, frame 120
+        # starts at 4.004 s): each time rounds to its own frame.
+        "frames.ttml": TTML_FRAMES.format(rate='ttp:frameRate="30" ttp:frameRateMultiplier="1000 '
+                                               '1001"', cues=ttml_cues(NTSC_CUES, 30)),
+        # Times typed by hand, which fall between the frames at 29.97 fps: 1,500 is 1.5 ms before
+        # frame 45, 12,000 is 12 ms before frame 360 (before: a warning on every such file,
+        # which printed '0:00:01.50 (frame 45), not 0:00:01.50' in ASS).
+        "typed.srt": srt_text([(1500, 4000), (4200, 7800), (8000, 12000)]),
+        "typed.ass": ASS.split("Dialogue:")[0] + "".join(
+            f"Dialogue: 0,{ass_time_of(a)},{ass_time_of(b)},Default,,0,0,0,,uno\n"
+            for a, b in [(1500, 4000), (4200, 7800), (8000, 12000)]),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert frame_grid(tmp_path / name, NTSC) == [], name
+
+
+def ass_time_of(ms: int) -> str:
+    return f"0:{ms // 60000:02d}:{ms // 1000 % 60:02d}.{ms % 1000 // 10:02d}"
+
+
+TTML_FRAMES = """<?xml version="1.0" encoding="UTF-8"?>
+<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter" {rate}
+    xml:lang="tzh"><body><div>
+{cues}</div></body></tt>
+"""
+
+
+def ttml_cues(frames: list[tuple[int, int]], per_second: int) -> str:
+    def clock(frame: int) -> str:
+        seconds, rest = divmod(frame, per_second)
+        return f"00:{seconds // 60:02d}:{seconds % 60:02d}:{rest:02d}"
+    return "".join(f'<p begin="{clock(a)}" end="{clock(b)}">uno</p>\n' for a, b in frames)
+
+
+# Timed at 25 fps, as a PAL version of the spot is: every time a multiple of 40 ms.
+PAL_CUES = [(37, 93), (100, 161), (167, 229), (236, 300), (310, 352)]
+SAID_TIME = re.compile(r"at (\d\d:\d\d:\d\d[,.]\d{3}), between frames (\d+) \((\d+\.\d{3}) s\) "
+                       r"and (\d+) \((\d+\.\d{3}) s\)")
+
+
+def said_times(message: str) -> list[tuple[str, str, str]]:
+    """(the time, the frame before's, the frame after's) of each time a warning names, each to
+    the millisecond."""
+    found = [(time.replace(",", ".")[-6:], before, after)
+             for time, _, before, _, after in SAID_TIME.findall(message)]
+    assert found, message
+    return found
+
+
+def test_a_file_timed_at_25_fps_on_a_29_97_fps_video_is_said_with_distinct_times(tmp_path):
+    path = tmp_path / "pal.srt"
+    path.write_text(srt_text([(a * 40, b * 40) for a, b in PAL_CUES]), encoding="utf-8")
+    (grid,) = frame_grid(path, NTSC)
+    assert grid.line == 1                     # the first cue concerned, once for the file
+    assert grid.message.startswith(
+        "the cue times seem timed to a 25 fps video, not to this 29.97 fps one: all 10 are on a "
+        "25 fps video's frames, 8 between this video's frames; each is moved to the nearest, "
+        "which may be a frame off the shot change it was timed to: cue 1 starts at "
+        "00:00:01,480, between frames 44 (1.468 s) and 45 (1.502 s); cue 1 ends at 00:00:03,720, "
+        "between frames 111 (3.704 s) and 112 (3.737 s); ")
+    assert grid.message.endswith("; and 2 more")
+    assert "00:00:06,440" not in grid.message   # frame 193 starts at 6439.8 ms: on the grid
+    assert "set the frame rate to 29.97 fps and snap the times to its frames" in grid.hint
+    for time, before, after in said_times(grid.message):
+        assert time not in (before, after)
+    # A TTML file counting its frames at 25 fps says so itself.
+    ttml = tmp_path / "pal.ttml"
+    ttml.write_text(TTML_FRAMES.format(rate='ttp:frameRate="25"', cues=ttml_cues(PAL_CUES, 25)),
+                    encoding="utf-8")
+    (grid,) = frame_grid(ttml, NTSC)
+    assert grid.message.startswith("the file counts its frames at 25 fps (ttp:frameRate), not at "
+                                   "the video's 29.97 fps: 8 of its 10 cue times fall between "
+                                   "the video's frames")
+    assert all(time not in (before, after) for time, before, after in said_times(grid.message))
+    # On a 25 fps video the same times are on the frames.
+    assert frame_grid(path, 25) == [] and frame_grid(ttml, 25) == []
+
+
+def test_a_cue_that_ends_before_it_starts_is_not_counted_with_the_times_to_snap(tmp_path):
     # 'cue 4 ends at 00:00:07,040 (frame 176), not 00:00:06,500' beside 'cue 4 ends before it
     # starts': its times are to be fixed, not snapped.
-    cues = [Cue(1, 3010, 4000, "uno", 1), Cue(4, 7030, 6500, "al revés", 13)]
-    (grid,) = off_grid_times(cues, tmp_path / "x.srt", 25)
-    assert grid.message.startswith("1 cue time falls between the frames of the 25 fps video")
-    assert "cue 4" not in grid.message and grid.line == 1
-    assert off_grid_times(cues[1:], tmp_path / "x.srt", 25) == []
+    cues = [Cue(n, a * 40, b * 40, "uno", 4 * n - 3) for n, (a, b) in enumerate(PAL_CUES, 1)]
+    cues.append(Cue(6, 14_030, 13_500, "al revés", 21))
+    (grid,) = off_grid_times(cues, tmp_path / "x.srt", NTSC)
+    assert "8 between this video's frames" in grid.message and "cue 6" not in grid.message
+    assert off_grid_times(cues[5:], tmp_path / "x.srt", NTSC) == []
+
+
+def test_a_cue_the_frames_make_shorter_than_the_minimum_is_said(tmp_path):
+    # 834 ms as typed, over the 5/6 s minimum; on a 25 fps video 1,021 goes to frame 26 and
+    # 1,855 to frame 46: 20 frames, 0.800 s.
+    path = tmp_path / "nah.srt"
+    path.write_text(srt_text([(1021, 1855), (3000, 3400), (5000, 6000)]), encoding="utf-8")
+    (grid,) = frame_grid(path, 25)
+    assert grid.line == 1
+    assert grid.message == ("on the frames of the 25 fps video, cue 1 (00:00:01,021 --> "
+                            "00:00:01,855, 0.834 s) is shown for 20 frames (0.800 s), under the "
+                            "0.833 s minimum")
+    assert grid.hint.startswith("end cue 1 at 00:00:01,880 or later")
+    # Cue 2 is too short as typed: the too-short warning says it, not this one.
+    assert "cue 2" not in grid.message
+    assert [d.line for d in check_file(path, fps=25).diagnostics if d.code == "too-short"] == [5]
+    assert frame_grid(path, 25, min_duration=0.8) == []
 
 
 # --- from the pixels of real renders ---------------------------------------------------------

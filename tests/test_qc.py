@@ -463,10 +463,10 @@ def test_check_file_gathers_reader_errors_glyphs_and_warnings(tmp_path):
         """)
     result = check_file(path, duration=4.0, fps=25)
     assert [(d.severity, d.code, d.line) for d in result.diagnostics] == [
-        ("error", "glyph", 1), ("error", "overlap", 5), ("warning", "frame-grid", 5),
-        ("error", "past-end", 9), ("warning", "too-short", 9)]
+        ("error", "glyph", 1), ("error", "overlap", 5), ("error", "past-end", 9),
+        ("warning", "too-short", 9)]
     assert result.cues == 3 and not result.ok
-    assert result.summary("nah.srt") == "nah.srt: 3 cues, 3 errors, 2 warnings"
+    assert result.summary("nah.srt") == "nah.srt: 3 cues, 3 errors, 1 warning"
     data = result.to_json()
     assert data["errors"] == 3 and data["diagnostics"][0]["code"] == "glyph"
 

@@ -72,12 +72,16 @@ def test_render_tells_each_variant_s_warnings_in_line_order_under_it(burned):
 @pytest.mark.e2e
 def test_preview_tells_the_frame_grid_with_the_other_warnings_of_its_line(burned):
     manifest, path = burned
-    path.write_text(SRT.replace("00:00:00,480", "00:00:00,500"), encoding="utf-8")
+    # Cue 1 is 0.834 s long as typed, 20 frames (0.800 s) on the 25 fps master's frames, and
+    # reads too fast.
+    path.write_text(SRT.replace("00:00:00,480 --> 00:00:01,000\ntón",
+                                "00:00:00,021 --> 00:00:00,855\ntón tón tón tón tón"),
+                    encoding="utf-8")
     result = invoke("preview", manifest, "--lang", "nah", "--no-video")
     assert result.exit_code == 0, result.output
     told = said(result.stderr, path)
     assert [line for line, _ in told] == [1, 1, 5, 5, 5, 9, 9, 9, 13], told
-    assert "between the frames" in told[1][1] and "Unicode forms" in told[5][1]
+    assert "is shown for 20 frames" in told[1][1] and "Unicode forms" in told[5][1]
 
 
 def test_each_file_is_told_in_line_order_after_the_manifests_own_problems():

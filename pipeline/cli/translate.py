@@ -61,8 +61,9 @@ class FrameRate(click.ParamType):
               help="Length of the video: cues after its end are reported.")
 @click.option("--fps", type=FrameRate(), metavar="N",
               help="Frame rate of the video (25, 23.976 or 23.98, 24000/1001, ...): gaps "
-                   "between cues are counted in its frames (25 when not given), and cue times "
-                   "between its frames are reported (only when given).")
+                   "between cues are counted in its frames (25 when not given), and times "
+                   "that seem timed to another frame rate, or a cue its frames make shorter "
+                   "than the minimum, are reported (only when given).")
 @click.option("--font", metavar="NAME_OR_PATH",
               help='Font of the burned subtitles, a family or a file (default "Noto Sans").')
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),

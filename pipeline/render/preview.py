@@ -46,7 +46,8 @@ from pipeline.subtitles.burn import (
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.model import Cue, in_file_syntax
-from pipeline.subtitles.qc import check_cues, off_grid_times
+from pipeline.subtitles.off_grid import off_grid_times
+from pipeline.subtitles.qc import check_cues
 
 PROXY_LINES = 360     # the proxy's shorter side
 
@@ -195,7 +196,8 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
         frame_width=profile.width, frame_height=profile.height, file_styles=own_styles,
         fmt=subtitles.format) +
-        off_grid_times(cues, path, master.info.video.fps), subtitles.format)])
+        off_grid_times(cues, path, master.info.video.fps, fmt=subtitles.format,
+                       notation=subtitles.notation, qc=language.qc), subtitles.format)])
     raise_if_errors(found)
     sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:

@@ -98,7 +98,7 @@ def _check_overlap(cue: Cue, latest: Cue, row: str, path: Path,
     if cue.start >= latest.end:
         return []
     if grid is not None and grid.frames(cue)[0] >= grid.frames(latest)[1]:
-        return []   # gone once snapped: the frame-grid (and gap) warnings of `check` say where
+        return []   # gone once snapped: the gap warning says where, in frames
     where = (f"cue {cue.index} (starts {format_time(cue.start)}) "
              f"{'overlaps' if cue.start >= latest.start else 'starts before'} cue {latest.index} "
              f"(line {latest.line}, {format_time(latest.start)} --> {format_time(latest.end)})"

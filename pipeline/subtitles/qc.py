@@ -34,11 +34,11 @@ from pipeline.subtitles.model import (
     screen_row,
 )
 from pipeline.subtitles.normalise import graphemes
+from pipeline.subtitles.off_grid import off_grid_times
 from pipeline.subtitles.title_safe import Fitter
 
 DEFAULT_FPS = 25.0
 LATE_MS = 3_600_000   # a cue this far in is no spot's (`late_start`)
-LISTED_TIMES = 6   # moved cue times named in the frame-grid warning; the rest are counted
 # Characters typed for the glottal stop or an apostrophe, with their Unicode names: the
 # language's letter (ʼ, ꞌ), and what keyboards and autocorrect give instead: ’, ', the acute
 # accent ´ (a key of Spanish keyboards), the ʻokina ʻ and the grave accent `.
@@ -214,37 +214,6 @@ def _frames(count: int) -> Message:
     return say_count(N_plural("%(count)s frame", "%(count)s frames"), count, count=count)
 
 
-def off_grid_times(cues: Iterable[Cue], path, fps: float | None) -> list[Diagnostic]:
-    """One warning naming the cue times that are not on a frame boundary of the video, with the
-    frame each one is moved to (`subtitles/frames.py`); none when the frame rate is unknown.
-
-    For translators (`check`, `watch`, `preview`): the render snaps the times itself, so it is
-    not one of the render's QC warnings (which `render --strict` fails on). A cue that ends
-    before it starts (an error) is left out: its times are to be fixed, not snapped."""
-    if not fps:
-        return []
-    grid = FrameGrid.at(fps)
-    moved = []
-    for cue in cues:
-        if cue.end <= cue.start:
-            continue
-        for edge, ms, frame in zip(("starts", "ends"), (cue.start, cue.end), grid.frames(cue)):
-            if grid.off_grid(ms):
-                moved.append((cue, f"cue {cue.index} {edge} at {format_time(grid.player_ms(frame))} "
-                                   f"(frame {frame}), not {format_time(ms)}"))
-    if not moved:
-        return []
-    shown = "; ".join(text for _, text in moved[:LISTED_TIMES])
-    more = f"; and {len(moved) - LISTED_TIMES} more" if len(moved) > LISTED_TIMES else ""
-    times = f"{len(moved)} cue times fall" if len(moved) > 1 else "1 cue time falls"
-    return [warning(
-        f"{times} between the frames of the {grid} video and will be moved to the nearest "
-        f"frame: {shown}{more}",
-        path, moved[0][0].line,
-        "time cues to frames (in your subtitle editor, set the video's frame rate and snap to "
-        "frames); a subtitle is shown on whole frames only", "frame-grid")]
-
-
 def late_start(cues: list[Cue], path) -> list[Diagnostic]:
     """One warning at the first cue starting an hour or more in, when the video's length is not
     known (else it is an error past its end): a spot runs seconds to minutes, and an hour off is
@@ -368,6 +337,7 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
         check_cues(cues, path, qc=qc, fps=fps, style=style if font else None, font=font,
                    frame_width=frame_width, frame_height=frame_height, file_styles=own_styles,
                    fmt=subtitles.format)
-        + off_grid_times(cues, path, fps), subtitles.format)
+        + off_grid_times(cues, path, fps, fmt=subtitles.format, notation=subtitles.notation,
+                         qc=qc), subtitles.format)
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
                        subtitles.format, subtitles.in_file)

@@ -1,0 +1,181 @@
+"""Cue times between the video's frames, said only where putting them on frames changes what a
+subtitler checks: one warning a file, for translators (`check`, `watch`, `preview`).
+
+The render puts every cue time on a frame boundary (`frames.py`): a time in milliseconds on the
+nearest, an ASS/SSA time where libass shows it. That is what a subtitler means by a time. The
+Netflix Timed Text Style Guide has times snapped to frames, and a cue typed to start at
+00:00:04,000 on a 29.97 fps video (frame 120 starts at 4004.0 ms) can only be meant for frame
+120; a file's format may not even hold the frame's time: SRT and WebVTT write whole
+milliseconds, ASS/SSA centiseconds (a third of a frame at 29.97 fps: Aegisub, snapping to frames,
+writes the middle between two). So a time between frames is no warning in itself: the render
+rounds it as it was meant, and saying so of every time of every 29.97 fps file (where a round
+time is always between frames) was noise. The warning is kept where the rounding changes
+something a subtitler cares about:
+
+- The file seems timed to a video of another frame rate (a 25 fps version, on a 29.97 fps
+  master): at least `MIN_TIMES` of its times, and a quarter or more, are off this video's frames
+  (by a millisecond or more: the format could write them closer), nearly all of them
+  (`FITTED`) are on the frames of another rate a subtitle editor is set to, and `MIN_TIMES` of
+  those are no round number (a multiple of 50 ms: 1,500 or 4,250 is typed by hand, and is on the
+  frames of several rates by chance); or a TTML file counts its frames at another rate
+  (ttp:frameRate). Its cues were set to another picture's frames, and each can land a frame off
+  the shot change it was timed to. ASS/SSA files are left out: a centisecond is a third of a
+  frame, and with the middles Aegisub writes, half of all centiseconds are some frame's at any
+  usual rate, so their times cannot tell which rate they were timed to.
+- A cue long enough as typed is shown for less than the shortest duration (Netflix: 5/6 s, 20
+  frames at 23.976 fps) once its start and end are on frames: the rounding took a frame off it.
+
+Gaps and overlaps are judged on the frames by their own checks (`qc._gaps`, `checks.py`), which
+give the frames: a gap the rounding makes too short is said there, not again here.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Iterable
+
+from pipeline.errors import Diagnostic, warning
+from pipeline.manifest import QcSettings
+from pipeline.media.timecode import STANDARD_RATES, exact_rate
+from pipeline.subtitles.frames import ASS_FORMATS, FrameGrid
+from pipeline.subtitles.model import Cue, TimeNotation, format_time
+
+LISTED_TIMES = 6   # cue times named in the warning; the rest are counted
+MIN_TIMES = 3      # times off the grid (and not round) before a file is said to fit another rate
+FITTED = 0.9       # the share of a file's times on another rate's frames for it to fit it
+ROUND_MS = 50      # a time a multiple of this is taken as typed by hand
+# The rates a subtitle editor is set to; faster ones are a camera's, and 100 fps frames are
+# every centisecond, which any file converted from ASS would fit.
+EDITOR_RATES = tuple(rate for rate in STANDARD_RATES if rate <= 60)
+
+
+def off_grid_times(cues: Iterable[Cue], path, fps: float | None, *, fmt: str | None = None,
+                   notation: TimeNotation | None = None,
+                   qc: QcSettings = QcSettings()) -> list[Diagnostic]:
+    """One warning when putting the times of `cues` (of a file of the registry's format `fmt`,
+    a TTML file's times written in `notation`) on the frames of an `fps` video changes what a
+    subtitler checks (see the module's docstring); none when the frame rate is unknown.
+
+    For translators: the render snaps the times itself, so it is not one of the render's QC
+    warnings (which `render --strict` fails on). A cue that ends before it starts (an error)
+    is left out: its times are to be fixed, not snapped."""
+    if not fps:
+        return []
+    grid = FrameGrid.at(fps, fmt)
+    cues = [cue for cue in cues if cue.end > cue.start]
+    timed = _other_rate(cues, grid, fmt, notation)
+    short = _too_short(cues, grid, qc)
+    if timed is None and not short:
+        return []
+    messages, hints, lines = [], [], []
+    if timed is not None:
+        message, hint, line = timed
+        messages.append(message)
+        hints.append(hint)
+        lines.append(line)
+    if short:
+        messages.append(_short_message(short, grid, qc))
+        first, needed = short[0]
+        hints.append(f"end cue {first.index} at {format_time(grid.player_ms(needed))} or later "
+                     "(snapping its times to the video's frames in your subtitle editor shows "
+                     "how long it really is)")
+        lines.append(first.line)
+    return [warning("; and ".join(messages), path, min(lines), "; ".join(hints), "frame-grid")]
+
+
+# --- timed to another frame rate ------------------------------------------------------------
+
+def _other_rate(cues: list[Cue], grid: FrameGrid, fmt: str | None,
+                notation: TimeNotation | None) -> tuple[str, str, int] | None:
+    """(message, hint, line) when the times seem timed to another frame rate, else None."""
+    if fmt in ASS_FORMATS:
+        return None
+    edges = [(cue, edge, ms) for cue in cues
+             for edge, ms in (("starts", cue.start), ("ends", cue.end))]
+    off = [(cue, edge, ms) for cue, edge, ms in edges if grid.off_grid(ms)]
+    if len(off) < MIN_TIMES or 4 * len(off) < len(edges):
+        return None
+    counted = notation.rate if notation and notation.unit in ("frames", "f") else None
+    if counted:
+        # A TTML file counting frames: its own rate says what it was timed to.
+        other = FrameGrid(exact_rate(float(counted)))
+        if other.rate == grid.rate:
+            return None   # the video's frames, in media time: each rounds to its own
+        how = (f"the file counts its frames at {other} (ttp:frameRate), not at the video's "
+               f"{grid}: {len(off)} of its {len(edges)} cue times fall between the video's frames")
+    else:
+        other = _fitted_rate(edges, grid)
+        if other is None:
+            return None
+        on = sum(not other.off_grid(ms) for _, _, ms in edges)
+        how = (f"the cue times seem timed to a {other} video, not to this {grid} one: "
+               f"{f'all {on}' if on == len(edges) else f'{on} of the {len(edges)}'} are on a "
+               f"{other} video's frames, {len(off)} between this video's frames")
+    listed = "; ".join(f"cue {cue.index} {edge} at {format_time(ms)}, {_between(grid, ms)}"
+                       for cue, edge, ms in off[:LISTED_TIMES])
+    more = f"; and {len(off) - LISTED_TIMES} more" if len(off) > LISTED_TIMES else ""
+    message = (f"{how}; each is moved to the nearest, which may be a frame off the shot change "
+               f"it was timed to: {listed}{more}")
+    hint = (f"time the file on this video: in your subtitle editor, open it, set the frame rate "
+            f"to {grid} and snap the times to its frames")
+    return message, hint, off[0][0].line
+
+
+def _fitted_rate(edges: list[tuple[Cue, str, int]], grid: FrameGrid) -> FrameGrid | None:
+    """The editor's frame rate, other than the video's, whose frames nearly all of the times
+    are on and not by being round numbers; of several, the one most are on, then the slowest
+    (a 25 fps file is on the frames of 50 fps too)."""
+    best, best_on = None, 0
+    for rate in EDITOR_RATES:
+        other = FrameGrid(rate)
+        if rate == grid.rate:
+            continue
+        on = [ms for _, _, ms in edges if not other.off_grid(ms)]
+        unround = [ms for ms in on if ms % ROUND_MS]
+        if len(on) >= FITTED * len(edges) and len(unround) >= MIN_TIMES and len(on) > best_on:
+            best, best_on = other, len(on)
+    return best
+
+
+def _between(grid: FrameGrid, ms: int) -> str:
+    """`between frames 44 (1.468 s) and 45 (1.502 s)`: the frames a time off the grid lies
+    between, with their times to the millisecond (rounded), which the time is not."""
+    before = math.floor(ms * grid.rate / 1000)
+    return (f"between frames {before} ({_seconds(grid.time_ms(before))}) and {before + 1} "
+            f"({_seconds(grid.time_ms(before + 1))})")
+
+
+def _seconds(ms: Fraction) -> str:
+    rounded = math.floor(ms + Fraction(1, 2))
+    return f"{rounded // 1000}.{rounded % 1000:03d} s"
+
+
+# --- a frame lost under the shortest duration ------------------------------------------------
+
+def _too_short(cues: list[Cue], grid: FrameGrid, qc: QcSettings) -> list[tuple[Cue, int]]:
+    """(cue, the frame it should end on at the earliest) of each cue at least the shortest
+    duration as typed (the too-short warning says the others) and shorter on its frames."""
+    shortest = round(qc.min_duration * 1000)   # as the too-short warning counts it
+    found = []
+    for cue in cues:
+        first, end = grid.frames(cue)
+        if cue.end - cue.start >= shortest and grid.time_ms(end) - grid.time_ms(first) < shortest:
+            found.append((cue, first + math.ceil(shortest * grid.rate / 1000)))
+    return found
+
+
+def _short_message(short: list[tuple[Cue, int]], grid: FrameGrid, qc: QcSettings) -> str:
+    def cue_and_frames(cue: Cue, shown: str) -> str:
+        first, end = grid.frames(cue)
+        return (f"cue {cue.index} ({format_time(cue.start)} --> {format_time(cue.end)}, "
+                f"{(cue.end - cue.start) / 1000:.3f} s) {shown} {end - first} frames "
+                f"({_seconds(grid.time_ms(end) - grid.time_ms(first))})")
+    minimum = f"{round(qc.min_duration * 1000) / 1000:.3f} s"
+    if len(short) == 1:
+        return (f"on the frames of the {grid} video, {cue_and_frames(short[0][0], 'is shown for')}"
+                f", under the {minimum} minimum")
+    listed = "; ".join(cue_and_frames(cue, "for") for cue, _ in short[:LISTED_TIMES])
+    more = f"; and {len(short) - LISTED_TIMES} more" if len(short) > LISTED_TIMES else ""
+    return (f"on the frames of the {grid} video, {len(short)} cues are shown for less than the "
+            f"{minimum} minimum: {listed}{more}")
