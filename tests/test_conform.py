@@ -183,15 +183,43 @@ def test_a_flag_s_field_order_falls_only_to_the_other_order_in_nearly_every_fram
     wrong = decide(tt, FieldCounts(2, 40, 3, 7))
     assert (wrong.scan, wrong.because) == ("bff", "idet overrules the top-field-first flag "
                                                   "(field_order tt)")
-    assert wrong.describe() == ("interlaced, bottom field first (idet overrules the "
-                                "top-field-first flag (field_order tt); idet: 2 TFF, 40 BFF, "
-                                "3 progressive, 7 undetermined)")
+    assert wrong.describe() == ("interlaced, bottom field first (from the idet picture "
+                                "analysis, against the stream's top-field-first flag "
+                                "(field_order tt): of 52 frames, 2 top field first, 40 bottom "
+                                "field first, 3 progressive, 7 undetermined)")
     # Progressive in a sample is an interlaced flag overruled too, and said.
     psf = decide(video(field_order="bb"), FieldCounts(3, 2, 60, 10))
     assert (psf.scan, psf.because) == ("progressive", "idet overrules the bottom-field-first flag "
                                                       "(field_order bb)")
     assert decide(video(field_order=None), FieldCounts(3, 2, 60, 10)).because == "idet"
     assert decide(tt, FieldCounts(60, 2, 3, 0)).because == "idet"            # agrees with it
+
+
+def test_the_scan_decision_says_what_it_was_taken_from_in_words():
+    # An MPEG-2 25i master whose sample idet could not read: 'interlaced, top field first (idet
+    # unclear, flag; idet: 0 TFF, 0 BFF, 0 progressive, 76 undetermined)'.
+    tt = video(field_order="tt")
+    assert decide(tt, FieldCounts(0, 0, 0, 76)).describe() == (
+        "interlaced, top field first (from the stream's flag; the idet picture analysis could "
+        "not tell: all 76 frames undetermined)")
+    assert decide(video(), FieldCounts(0, 0, 0, 76)).describe() == (
+        "progressive (from the stream's flag; the idet picture analysis could not tell: all 76 "
+        "frames undetermined)")
+    assert decide(video(), FieldCounts(32, 30, 59, 0)).describe() == (
+        "progressive (from the stream's flag; the idet picture analysis did not overrule it: of "
+        "121 frames, 32 top field first, 30 bottom field first, 59 progressive, 0 undetermined)")
+    assert decide(video(field_order=None), FieldCounts(60, 2, 3, 0)).describe() == (
+        "interlaced, top field first (from the idet picture analysis: of 65 frames, 60 top field "
+        "first, 2 bottom field first, 3 progressive, 0 undetermined)")
+    assert decide(video(), None).describe() == "progressive (from the stream's flag)"
+    assert decide(video(field_order=None), None).describe() == (
+        "progressive (assumed: the stream has no field-order flag, and the picture was not "
+        "analysed)")
+    assert decide(tt, FieldCounts(0, 0, 0, 0)).describe() == (
+        "interlaced, top field first (from the stream's flag; the idet picture analysis read no "
+        "frame)")
+    # The decision's record and JSON keep their codes.
+    assert decide(tt, FieldCounts(0, 0, 0, 76)).to_json()["because"] == "idet unclear, flag"
 
 
 def test_a_progressive_picture_coded_interlaced_keeps_its_flag_s_field_order(tmp_path):
@@ -212,8 +240,9 @@ def test_a_sample_that_reads_the_other_order_more_often_does_not_overrule_the_fl
     counts = master.scan.counts
     assert counts.bff > counts.tff, counts          # the sample's majority is not the file's
     assert master.scan.scan == "tff"
-    assert ("interlaced, top field first (idet unclear, flag; idet: "
-            f"{counts.tff} TFF, {counts.bff} BFF") in master.summary()
+    assert ("interlaced, top field first (from the stream's flag; the idet picture analysis "
+            f"could not tell: of {counts.frames} frames, {counts.tff} top field first, "
+            f"{counts.bff} bottom field first") in master.summary()
 
 
 # --- sound ----------------------------------------------------------------------------------
@@ -478,8 +507,10 @@ def test_woven_fields_flagged_progressive_are_found_and_deinterlaced(campaign):
     assert result.exit_code == 0, result.output
     line = next(line for line in result.stderr.splitlines() if line.startswith("master "))
     assert line.startswith("master test-campaign/spot: 720x576, SAR 1:1 (5:4), 25 fps, interlaced, "
-                           f"top field first (idet overrules the progressive flag; idet: "
-                           f"{scan.counts.tff} TFF, {scan.counts.bff} BFF,"), line
+                           f"top field first (from the idet picture analysis, against the "
+                           f"stream's progressive flag: of {scan.counts.frames} frames, "
+                           f"{scan.counts.tff} top field first, {scan.counts.bff} bottom field "
+                           "first,"), line
     assert not [line for line in result.stdout.splitlines() if line.startswith("master ")]
     masters = json.loads(CliRunner().invoke(cli, ["plan", str(manifest), "--json"]).stdout)["masters"]
     assert [(m["spot"], m["picture"]["scan"]["scan"]) for m in masters] == [("spot", "tff")]

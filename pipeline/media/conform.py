@@ -101,7 +101,7 @@ class Master:
 
     def summary(self) -> str:
         """One line on how the picture will be read: `1920x1080, SAR 1:1 (16:9), 25 fps,
-        progressive (flag)`; a crop and a rotation when there are."""
+        progressive (from the stream's flag)`; a crop and a rotation when there are."""
         geometry, video = self.geometry, self.info.video
         aspect = geometry.display_aspect.limit_denominator(1000)
         parts = [f"{geometry.width}x{geometry.height}, SAR {geometry.sar.numerator}:"

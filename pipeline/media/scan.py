@@ -79,6 +79,18 @@ class FieldCounts:
     def frames(self) -> int:
         return self.tff + self.bff + self.progressive + self.undetermined
 
+    @property
+    def determined(self) -> int:
+        return self.tff + self.bff + self.progressive
+
+    def describe(self) -> str:
+        """`of 75 frames, 70 top field first, 0 bottom field first, 3 progressive, 2
+        undetermined`; `all 76 frames undetermined` when the sample read nothing else."""
+        if not self.determined:
+            return f"all {self.undetermined} frames undetermined"
+        return (f"of {self.frames} frames, {self.tff} top field first, {self.bff} bottom field "
+                f"first, {self.progressive} progressive, {self.undetermined} undetermined")
+
     def to_json(self) -> dict:
         return self.__dict__.copy()
 
@@ -94,14 +106,34 @@ class ScanDecision:
                 "idet": self.counts.to_json() if self.counts else None}
 
     def describe(self) -> str:
-        """The decision as the media team reads it, e.g. `interlaced, top field first (idet
-        overrules the progressive flag; idet: 70 TFF, 0 BFF, 3 progressive, 2 undetermined)`."""
-        reasons = [] if self.because == "idet" and self.counts else [self.because]
-        if self.counts:
-            counts = self.counts
-            reasons.append(f"idet: {counts.tff} TFF, {counts.bff} BFF, {counts.progressive} "
-                           f"progressive, {counts.undetermined} undetermined")
-        return f"{SCAN_NAMES[self.scan]} ({'; '.join(reasons)})"
+        """The decision as the media team reads it: what it was taken from, and what the
+        sample's frames read, e.g. `interlaced, top field first (from the stream's flag; the idet
+        picture analysis could not tell: all 76 frames undetermined)`."""
+        return f"{SCAN_NAMES[self.scan]} ({self._why()})"
+
+    def _why(self) -> str:
+        counts, because = self.counts, self.because
+        read = counts.describe() if counts else ""
+        if because == "flag":
+            if counts is None:
+                return "from the stream's flag"
+            verdict = "could not tell" if counts.determined == 0 else "did not overrule it"
+            return f"from the stream's flag; the idet picture analysis {verdict}: {read}"
+        if because == "idet" and counts:
+            return f"from the idet picture analysis: {read}"
+        if because == "idet unclear, flag" and counts:
+            return f"from the stream's flag; the idet picture analysis could not tell: {read}"
+        if because.startswith("idet overrules the ") and counts:
+            flag = because.removeprefix("idet overrules the ")
+            return f"from the idet picture analysis, against the stream's {flag}: {read}"
+        if because == "idet read no frame, flag":
+            return "from the stream's flag; the idet picture analysis read no frame"
+        if because == "idet read no frame, no flag":
+            return ("assumed: the stream has no field-order flag, and the idet picture analysis "
+                    "read no frame")
+        if because == "no flag, no sample":
+            return "assumed: the stream has no field-order flag, and the picture was not analysed"
+        return "; ".join([because] + ([read] if read else []))
 
 
 def flagged(video: Stream) -> Scan | None:
