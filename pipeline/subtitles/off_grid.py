@@ -9,12 +9,12 @@ Netflix Timed Text Style Guide has times snapped to frames, and a cue typed to s
 milliseconds, ASS/SSA centiseconds (a third of a frame at 29.97 fps: Aegisub, snapping to frames,
 writes the middle between two). So a time between frames is no warning in itself: the render
 rounds it as it was meant, and saying so of every time of every 29.97 fps file (where a round
-time is always between frames) was noise. The warning is kept where the rounding changes
+time is nearly always between frames) was noise. The warning is kept where the rounding changes
 something a subtitler cares about:
 
 - The file seems timed to a video of another frame rate (a 25 fps version, on a 29.97 fps
   master): at least `MIN_TIMES` of its times, and a quarter or more, are off this video's frames
-  (by a millisecond or more: the format could write them closer), nearly all of them
+  (by a millisecond or more: the format could write them closer), nearly all its times
   (`FITTED`) are on the frames of another rate a subtitle editor is set to, and `MIN_TIMES` of
   those are no round number (a multiple of 50 ms: 1,500 or 4,250 is typed by hand, and is on the
   frames of several rates by chance); or a TTML file counts its frames at another rate
