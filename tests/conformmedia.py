@@ -110,6 +110,22 @@ def phone_master(path: Path) -> Path:
     return path
 
 
+def portrait_phone_master(path: Path, width: int = 360, height: int = 640) -> Path:
+    """A phone's upright video as phones store it (the trial's: 1920x1080 stored, a -90 degree
+    display matrix, 29.97 fps, full range), small: a `width`x`height` portrait picture of flat
+    grey (Y' about 128) with a white square near its top-left corner, stored on its side and
+    turned back by the display matrix; a 440 Hz tone."""
+    stored = path.with_name(f"stored-{path.name}")
+    ffmpeg("-f", "lavfi", "-i", f"color=gray:size={width}x{height}:rate=30000/1001:"
+           f"duration={SECONDS}", "-f", "lavfi", "-i", TONE, "-vf",
+           f"{MARKER},transpose=cclock,format=yuvj420p", "-c:v", "libx264", "-preset",
+           "ultrafast", "-color_range", "pc", "-c:a", "aac", str(stored))
+    # `rotate=270` is written as a display matrix of -90 degrees (ffprobe: rotation=-90).
+    ffmpeg("-i", str(stored), "-c", "copy", "-metadata:s:v:0", "rotate=270", str(path))
+    stored.unlink()
+    return path
+
+
 MOVING = (f"testsrc2=size=320x180:rate=50:duration={SECONDS}[b];color=white:size=16x180:rate=50[bar];"
           "[b][bar]overlay=x='mod(t*600,300)':shortest=1,interlace=scan=tff")
 

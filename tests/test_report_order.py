@@ -64,8 +64,10 @@ def test_render_tells_each_variant_s_warnings_in_line_order_under_it(burned):
     told = said("\n".join(out[both + 1:both + 9]), path)
     assert [line for line, _ in told] == [1, 5, 5, 5, 9, 9, 9, 13]
     assert "Unicode forms" in told[4][1]
-    tall = out.index("test-campaign/spot.nah.tall: 1 warning")
-    [(line, message)] = said(out[tall + 1], path)
+    tall = out.index("test-campaign/spot.nah.tall: 2 warnings")
+    # The manifest's first: the 16:9 master letterboxed in the tall frame (at the spot's line).
+    assert "picture fills 32 % of the 180x320 frame, letterboxed" in out[tall + 1], out[tall + 1]
+    [(line, message)] = said(out[tall + 2], path)
     assert line == 5 and "title-safe" in message
 
 

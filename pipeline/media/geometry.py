@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Iterable
 
 import ffmpeg
 
-from pipeline.errors import PipelineError
+from pipeline.errors import Diagnostic, PipelineError, warning
 from pipeline.media.probe import Stream
+from pipeline.messages import N_, Number, say
 from pipeline.profiles import Profile
 
 Node = ffmpeg.nodes.FilterableStream
@@ -104,6 +106,22 @@ class Placement:
     def fills(self) -> bool:
         return (self.width, self.height) == (self.frame_width, self.frame_height)
 
+    @property
+    def fill(self) -> float:
+        """The share of the frame's area the picture covers (1 when it covers it all: a crop
+        cuts the picture, it adds no bars)."""
+        covered = min(self.width, self.frame_width) * min(self.height, self.frame_height)
+        return covered / (self.frame_width * self.frame_height)
+
+    @property
+    def bars(self) -> str | None:
+        """Where the black bars are: `pillarbox` (left and right), `letterbox` (above and
+        below), `windowbox` (all round), or None."""
+        narrower, shorter = self.width < self.frame_width, self.height < self.frame_height
+        if narrower and shorter:
+            return "windowbox"
+        return "pillarbox" if narrower else "letterbox" if shorter else None
+
 
 def placement(geometry: Geometry, profile: Profile) -> Placement:
     """The profile's fit applied to the display shape: `crop` covers the frame, `pad` and
@@ -118,6 +136,72 @@ def placement(geometry: Geometry, profile: Profile) -> Placement:
     else:
         width, height = min(width, profile.width), min(height, profile.height)
     return Placement(width, height, profile.width, profile.height)
+
+
+# A picture covering less of a frame than this is said (render/plan.py): a 4:3 picture in a
+# 16:9 frame covers 75 % and a 2.39:1 film 74 %, the pillarbox and letterbox viewers know; a
+# square picture in 16:9 covers 56 %, a phone's 9:16 picture 32 %, and a 16:9 picture in a
+# 9:16 frame 32 %: mostly black bars, which nothing else in the plan or the page would say.
+LEAST_FILL = 2 / 3
+# Display aspects this close to 1 are a square picture (a 1080x1080 export cropped to 1078).
+SQUARE = 0.05
+_SHAPES = {"portrait": N_("portrait"), "square": N_("square"), "landscape": N_("landscape")}
+_BARS = {"pillarbox": N_("pillarboxed"), "letterbox": N_("letterboxed"),
+         "windowbox": N_("windowboxed")}
+
+
+def shape(aspect: Fraction | float) -> str:
+    """`portrait`, `square` or `landscape`, of a width-over-height aspect."""
+    if abs(aspect - 1) <= SQUARE:
+        return "square"
+    return "portrait" if aspect < 1 else "landscape"
+
+
+def mostly_bars(geometry: Geometry, profile: Profile) -> Placement | None:
+    """The placement of a picture that leaves most of a video profile's frame to black bars
+    (it covers less than LEAST_FILL of it: a phone's portrait video in a 16:9 frame, a 16:9
+    master in `vertical`), else None. A profile that crops (`fit: crop`) adds no bars."""
+    if profile.medium != "video" or profile.fit == "crop":
+        return None
+    place = placement(geometry, profile)
+    return place if place.fill < LEAST_FILL else None
+
+
+def bars_warning(geometry: Geometry, profile: Profile, spot: str, path, line: int | None,
+                 offered: Iterable[str] = ()) -> Diagnostic | None:
+    """A warning (code `bars`) when the spot's picture leaves most of the profile's frame to
+    black bars: how much of the frame it covers, figured from the geometry as `fit` places it
+    ("the 1080x1920 portrait picture fills 32 % of the 1920x1080 frame, pillarboxed"), and,
+    as its hint, the built-in profile whose frame the picture's shape fills: to add, or, when
+    it is among the manifest's (`offered`: their built-in kinds), to offer instead."""
+    place = mostly_bars(geometry, profile)
+    if place is None:
+        return None
+    width, height = geometry.active
+    aspect = geometry.display_aspect
+    picture = shape(aspect)
+    message = say(N_("spot %(spot)s, profile %(profile)s: the %(size)s %(shape)s picture fills "
+                     "%(fill)s %% of the %(frame)s frame, %(bars)s"),
+                  spot=spot, size=f"{round(width * geometry.sar)}x{height}",
+                  shape=say(_SHAPES[picture]), fill=Number(place.fill * 100, ".0f"),
+                  profile=repr(profile.name), frame=f"{profile.width}x{profile.height}",
+                  bars=say(_BARS[place.bars]))
+    fitting = {"portrait": ("vertical", "1080x1920"), "square": ("square", "1080x1080")}
+    if picture in fitting:
+        name, frame = fitting[picture]
+        hint = (f"the manifest's '{name}' variants are made for this picture: its {frame} frame "
+                "holds it whole" if name in set(offered) else
+                f"add the '{name}' profile to the manifest's profiles: a {picture} picture fills "
+                f"its {frame} frame")
+        if picture == "portrait" and "messaging" not in set(offered):
+            hint += " ('messaging' turns its frame for one too)"
+    else:
+        kept = Fraction(profile.width, profile.height) / aspect
+        hint = (f"a {shape(Fraction(profile.width, profile.height))} frame needs a picture framed "
+                "for it: edit such a version of the spot as a spot of its own, or give the "
+                f"profile 'fit: crop' (it keeps the centre {float(kept) * 100:.0f} % of the picture's "
+                "width)")
+    return warning(message, path, line, hint, "bars")
 
 
 def fit(video: Node, geometry: Geometry, profile: Profile, colour: dict | None = None) -> Node:

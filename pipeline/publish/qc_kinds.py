@@ -65,6 +65,7 @@ _MEDIA = {
     "silent-audio": N_("Silent audio"),
     "loudness-range": N_("Loudness range too wide for broadcast"),
     "picture-colour": N_("Picture colours not as in the master"),
+    "bars": N_("Picture mostly black bars (made for another shape of screen)"),
     "stray-files": N_("Files of no variant in the output folder"),
     "unused-intermediates": N_("Intermediate files no variant uses"),
     "deinterlaced": N_("Interlaced master made progressive"),

@@ -20,6 +20,7 @@ from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
+from pipeline.media.geometry import bars_warning
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import rate_problem
@@ -244,6 +245,10 @@ class _Planner(Inputs):
             if profile != variant.profile:
                 plan.variant = variant = replace(variant, profile=profile)
             self._note_deinterlaced(plan)
+            if not variant.profile.audio_only:
+                plan.warnings += self._once(
+                    ("bars", spot.id, profile.name, profile.width, profile.height),
+                    lambda: self._bars(plan))
             if language.treatment in MASTER_SOUND and plan.conform.sound is not None:
                 analysis, warnings = self._video_master_sound(spot, plan.conform)
                 _use_analysis(plan, "master", analysis)
@@ -322,6 +327,20 @@ class _Planner(Inputs):
             self._once(("slate-glyphs", variant.key, font.path),
                        lambda: raise_if_errors(slate_problems(variant, font)))
             self._add_input(plan, "slate_font", font.path)
+
+    def _bars(self, plan: VariantPlan) -> list[Diagnostic]:
+        """A picture that leaves most of the profile's frame to black bars (a phone's portrait
+        video in `web`, a 16:9 master in `vertical`): said once a spot and frame, at the spot,
+        with the profile its shape fills; a QC warning of each of those variants, so that the
+        catalog and the page say it beside the file (media/geometry.py `bars_warning`)."""
+        variant = plan.variant
+        found = bars_warning(plan.conform.geometry, variant.profile, variant.spot.id,
+                             self.manifest.path, variant.spot.line,
+                             [profile.kind for profile in self.manifest.profiles])
+        if found is None:
+            return []
+        self.diagnostics.append(found)
+        return [found]
 
     def _note_deinterlaced(self, plan: VariantPlan) -> None:
         """An interlaced master made progressive is said, not a QC warning of the file: the

@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline import RENDER_VERSION
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
+from pipeline.media.geometry import mostly_bars
 from pipeline.render.failures import read_failure
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.record import names_beside, read_record
@@ -53,6 +54,12 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
             settings["wave_format"] = "pcm"
         return settings
     settings["picture"] = plan.conform.picture_settings
+    bars = mostly_bars(plan.conform.geometry, variant.profile)
+    if bars is not None:
+        # Only a picture that is mostly bars has it (media/geometry.py): its variants rendered
+        # before that was said go stale once and get the warning in their records, which the
+        # catalog and the page read; every other variant keeps its fingerprint.
+        settings["bars"] = {"kind": bars.bars, "fill": round(bars.fill, 3)}
     if language.treatment in MASTER_SOUND:
         settings["sound"] = plan.conform.sound_settings
     if language.treatment == "burn":

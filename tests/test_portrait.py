@@ -1,0 +1,133 @@
+"""A phone's portrait video as it arrives (stored on its side, a -90 degree display matrix, full
+range, 29.97 fps) in landscape and portrait profiles: the bars a landscape frame gives it said
+where the user looks, with the share of the frame measured in the output's pixels."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.media.geometry import Geometry, bars_warning
+from pipeline.profiles import BUILTIN_PROFILES, Profile
+from tests.conformmedia import portrait_phone_master
+from tests.mediacheck import gray_frame, rotation, streams
+
+W, H = 360, 640           # the phone's upright picture
+WIDE = {"base": "web", "width": 640, "height": 360, "preset": "ultrafast"}
+TALL = {"base": "vertical", "width": 360, "height": 640, "preset": "ultrafast"}
+CHAT = {"base": "messaging", "width": 640, "height": 360, "preset": "ultrafast"}
+# The trial's cue: its first line (29 characters) took two lines of the 720x1280 `messaging`
+# frame at 0.05 of the height, so the cue was burned on three.
+CUE = "1\n00:00:00,500 --> 00:00:01,600\n¿Sabes de alguien en peligro?\nLlama: 800 553 3000\n"
+SHOWN, CLEAR = 1.0, 2.2    # seconds: the cue on screen; nothing on screen
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def phone(tmp_path_factory):
+    root = tmp_path_factory.mktemp("portrait")
+    (root / "media").mkdir()
+    (root / "subtitles/phone").mkdir(parents=True)
+    (root / "subtitles/phone/nah.srt").write_text(CUE, encoding="utf-8")
+    manifest = root / "manifests/campaign.yaml"
+    manifest.parent.mkdir()
+    manifest.write_text(yaml.safe_dump({
+        "campaign": "portrait", "title": "Phone video", "source_language": "spa",
+        "spots": [{"id": "phone", "master": str(portrait_phone_master(root / "media/phone.mp4"))}],
+        "languages": [{"code": "nah", "treatment": "burn"}],
+        "profiles": {"wide": WIDE, "tall": TALL, "chat": CHAT}}, sort_keys=False),
+        encoding="utf-8")
+    return manifest
+
+
+@pytest.fixture(scope="module")
+def rendered(phone):
+    result = invoke("render", phone, "-j", "2")
+    assert result.exit_code == 0, result.output
+    return phone
+
+
+def out(manifest, profile: str, suffix: str = "mp4"):
+    return manifest.parent.parent / "build/portrait/phone" / f"phone.nah.{profile}.{suffix}"
+
+
+def spot_line(manifest) -> int:
+    return next(n for n, line in enumerate(manifest.read_text().splitlines(), 1)
+                if "id: phone" in line)
+
+
+# --- the bars -------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_validate_says_how_little_of_a_landscape_frame_a_portrait_picture_fills(phone):
+    # A trial's phone video went into `web` as a frame 70 % black, and nothing said so.
+    result = invoke("validate", phone)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "picture fills" in line]
+    assert said == [
+        f"{phone}:{spot_line(phone)}: warning: spot phone, profile 'wide': the 360x640 portrait "
+        "picture fills 32 % of the 640x360 frame, pillarboxed (hint: the manifest's 'vertical' "
+        "variants are made for this picture: its 1080x1920 frame holds it whole)"], result.output
+
+
+@pytest.mark.e2e
+def test_the_stated_fill_is_the_picture_s_share_of_the_rendered_frame(rendered):
+    wide = out(rendered, "wide")
+    video = next(s for s in streams(wide) if s["codec_type"] == "video")
+    assert (video["width"], video["height"]) == (640, 360) and rotation(wide) == 0
+    frame = gray_frame(wide, SHOWN, 640, 360)
+    # Columns of picture: grey (Y' ~128) above the subtitles' rows; the bars are black.
+    columns = [x for x in range(640) if max(frame[y * 640 + x] for y in range(150)) > 60]
+    left, right = columns[0], columns[-1]
+    assert right - left + 1 == len(columns)                  # one block of picture
+    assert abs((right - left + 1) - 202) <= 2, (left, right)  # 360x640 scaled to 360 lines
+    assert abs(left - 219) <= 2 and abs((639 - right) - 219) <= 2, (left, right)
+    # The marker, top-left of the upright picture: the phone's video stands the right way up.
+    assert min(frame[y * 640 + x] for y in range(14, 30) for x in range(left + 14, left + 30)) > 200
+    record = json.loads(out(rendered, "wide", "json").read_text())
+    (bars,) = [w for w in record["qc"]["warnings"] if w["code"] == "bars"]
+    stated = bars["detail"]["params"]["fill"]["number"]
+    measured = 100 * (right - left + 1) / 640
+    assert abs(stated - measured) < 1, (stated, measured)
+    assert "fills 32 % of the 640x360 frame, pillarboxed" in bars["message"]
+    assert record["settings"]["bars"] == {"kind": "pillarbox", "fill": 0.316}
+
+
+@pytest.mark.e2e
+def test_only_the_landscape_variant_carries_the_bars_warning_to_the_catalog(rendered):
+    catalog = json.loads((rendered.parent.parent / "build/portrait/catalog.json").read_text())
+    codes = {v["profile"]: v["warning_codes"] for v in catalog["variants"]}
+    assert "bars" in codes["wide"]
+    assert "bars" not in codes["tall"] and "bars" not in codes["chat"]
+    (wide,) = [v for v in catalog["variants"] if v["profile"] == "wide"]
+    (detail,) = [d for d, code in zip(wide["warning_details"], wide["warning_codes"])
+                 if code == "bars"]
+    assert detail["params"]["shape"] == {"template": "portrait", "params": {}}
+    # The portrait frames are filled: no bars in their pixels.
+    for profile in ("tall", "chat"):
+        frame = gray_frame(out(rendered, profile), CLEAR, W, H)
+        assert min(frame[y * W + x] for y in range(0, H, 8) for x in (0, W - 1)) > 60, profile
+
+
+def test_the_bars_warning_says_the_fill_of_each_shape_and_which_profile_fits_it():
+    web, vertical = BUILTIN_PROFILES["web"], BUILTIN_PROFILES["vertical"]
+    landscape, square = Geometry(1920, 1080), Geometry(1080, 1080)
+    found = bars_warning(landscape, vertical, "s", "m.yaml", 3)
+    assert "the 1920x1080 landscape picture fills 32 % of the 1080x1920 frame, letterboxed" \
+        in found.message and "'fit: crop' (it keeps the centre 32 % of" in found.hint
+    found = bars_warning(square, web, "s", "m.yaml", 3)
+    assert "fills 56 % of the 1920x1080 frame, pillarboxed" in found.message
+    assert found.hint.startswith("add the 'square' profile")
+    # An anamorphic 4:3 SD picture pillarboxed in 16:9 covers 75 %: the bars viewers know.
+    assert bars_warning(Geometry(720, 576, Fraction(16, 15)), web, "s", "m.yaml", 3) is None
+    assert bars_warning(Geometry(1080, 1920), BUILTIN_PROFILES["square"], "s", "m", 3) is None
+    assert bars_warning(Geometry(1080, 1920), Profile("p", 1920, 1080, medium="audio"), "s",
+                        "m", 3) is None
