@@ -86,10 +86,12 @@ def test_play_resolution_is_the_frame_and_style_follows_the_manifest(tmp_path, n
     assert field(script, "ScaledBorderAndShadow") == "yes"
     fields = style_fields(script)
     assert fields["Fontname"] == "Noto Sans"
-    assert float(fields["Fontsize"]) == pytest.approx(ass_font_size(noto, 0.05 * 1920), abs=0.01)
+    # A portrait frame's text is sized by its short side, the width: 0.05 of its height was a
+    # 96 px em, 10 ems across the title-safe width.
+    assert float(fields["Fontsize"]) == pytest.approx(ass_font_size(noto, 0.05 * 1080), abs=0.01)
     assert fields["PrimaryColour"] == "&H0000CCFF" and fields["OutlineColour"] == "&H00302010"
     assert fields["Bold"] == "-1" and fields["Alignment"] == "8"
-    assert float(fields["Outline"]) == pytest.approx(3 * 1920 / 1080, abs=0.01)
+    assert float(fields["Outline"]) == pytest.approx(3, abs=0.01)
     assert int(fields["MarginL"]) >= 0.05 * 1080 and int(fields["MarginR"]) >= 0.05 * 1080
     assert int(fields["MarginV"]) >= 0.05 * 1920
 
@@ -99,7 +101,7 @@ def test_long_text_is_wrapped_inside_the_safe_width(tmp_path, noto, width, heigh
     script = write(tmp_path, [Cue(1, 0, 1000, LONG, 1)], noto, Style(size=0.06), width, height)
     (text,) = dialogue_texts(script)
     lines = shown_lines(text)
-    em = em_of(text, noto, 0.06 * height)
+    em = em_of(text, noto, 0.06 * min(width, height))    # of the short side (linebreak.em_px)
     widths = [text_width(line, noto, em) for line in lines]
     assert len(lines) >= 2
     assert max(widths) <= 0.9 * width

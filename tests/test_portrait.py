@@ -1,6 +1,7 @@
 """A phone's portrait video as it arrives (stored on its side, a -90 degree display matrix, full
 range, 29.97 fps) in landscape and portrait profiles: the bars a landscape frame gives it said
-where the user looks, with the share of the frame measured in the output's pixels."""
+where the user looks, with the share of the frame measured in the output's pixels; burned
+subtitles sized for a portrait frame, their lines counted in the output."""
 
 from __future__ import annotations
 
@@ -131,3 +132,45 @@ def test_the_bars_warning_says_the_fill_of_each_shape_and_which_profile_fits_it(
     assert bars_warning(Geometry(1080, 1920), BUILTIN_PROFILES["square"], "s", "m", 3) is None
     assert bars_warning(Geometry(1080, 1920), Profile("p", 1920, 1080, medium="audio"), "s",
                         "m", 3) is None
+
+
+# --- subtitles on a portrait frame ----------------------------------------------------------
+
+def text_rows(shown: bytes, clear: bytes, width: int, height: int) -> list[tuple[int, int]]:
+    """The bands of rows where the burned text is: rows where the frame with the cue differs
+    from the frame without it, runs closer than 3 rows joined."""
+    rows = [y for y in range(height) if sum(abs(shown[y * width + x] - clear[y * width + x]) > 80
+                                            for x in range(width)) > 2]
+    bands: list[list[int]] = []
+    for y in rows:
+        if bands and y - bands[-1][1] <= 3:
+            bands[-1][1] = y
+        else:
+            bands.append([y, y])
+    return [tuple(band) for band in bands]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("profile", ["tall", "chat"])
+def test_a_normal_line_is_burned_on_one_line_of_a_portrait_frame(rendered, profile):
+    variant = out(rendered, profile)
+    video = next(s for s in streams(variant) if s["codec_type"] == "video")
+    assert (video["width"], video["height"]) == (W, H)       # `chat` turned for the phone video
+    bands = text_rows(gray_frame(variant, SHOWN, W, H), gray_frame(variant, CLEAR, W, H), W, H)
+    # Two lines as written: at 0.05 of the height (a 32 px em) the 29-character line took two.
+    assert len(bands) == 2, bands
+    # Each line about the em of 0.05 of the width, 18 px (ascenders to descenders: ~1.3 em).
+    assert all(bottom - top + 1 <= 28 for top, bottom in bands), bands
+    record = json.loads(out(rendered, profile, "json").read_text())
+    assert not [w for w in record["qc"]["warnings"] if w["code"] == "fit"], record["qc"]
+    assert record["settings"]["em_of"] == "width"
+
+
+@pytest.mark.e2e
+def test_a_landscape_frame_s_subtitles_keep_their_size(rendered):
+    wide = out(rendered, "wide")
+    bands = text_rows(gray_frame(wide, SHOWN, 640, 360), gray_frame(wide, CLEAR, 640, 360),
+                      640, 360)
+    assert len(bands) == 2, bands
+    record = json.loads(out(rendered, "wide", "json").read_text())
+    assert "em_of" not in record["settings"]

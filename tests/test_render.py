@@ -351,10 +351,10 @@ def test_a_language_burned_in_two_frames_in_one_process_is_laid_out_for_each(cam
         touches = any(max(row[:3]) > 60 or max(row[-3:]) > 60 for row in rows)
         return lines, touches
 
-    # Each frame laid out for itself, inside its sides: three lines in the narrow one (with
-    # the wide one's script: one line, cut by both sides), one line in the wide one (with the
-    # tall one's: three small lines).
-    assert text_lines("spot.nah.tall.mp4", 180, 320) == (3, False)
+    # Each frame laid out for itself, inside its sides: two lines in the narrow one (with the
+    # wide one's script: one line, cut by both sides), one line in the wide one (with the tall
+    # one's: two small lines).
+    assert text_lines("spot.nah.tall.mp4", 180, 320) == (2, False)
     assert text_lines("spot.nah.wide.mp4", 320, 180) == (1, False)
 
 
@@ -396,8 +396,9 @@ def test_a_burned_cue_is_measured_on_each_variants_own_frame(campaign):
     # A trial's landscape `messaging` variant carried the `vertical` profile's warnings ("on a
     # 1080x1920 frame ... drawn on 4 lines") in its record and catalog, measured on the
     # manifest's narrowest frame: false warnings on the page, and --strict failed a good file.
+    # A line of TTSG's 42 characters: one line of the 320x180 frame, two of the 180x320 one.
     campaign.subtitle("nah", "1\n00:00:00,200 --> 00:00:03,900\n"
-                             "Nadie está a la venta,\nen ninguna parte del mundo\n")
+                             "En ninguna parte del mundo, nadie se vende\nni se compra\n")
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
                               profiles={"small": {"base": "web", "width": W, "height": H,
                                                   "preset": "ultrafast"}, "tall": TALL})

@@ -15,11 +15,12 @@ from pipeline.errors import error, in_file_order, warning
 from tests.conftest import SMALL_PROFILES
 
 # Line 1: on screen too briefly. Line 5: too fast, too long a line, and wider than the tall
-# frame (its variants only). Line 9: an ó typed decomposed (the reader's warning) and too
-# fast. Line 13: too brief.
+# frame (its variants only: three of its lines, two of the small frame's). Line 9: an ó typed
+# decomposed (the reader's warning) and too fast. Line 13: too brief.
 SRT = ("1\n00:00:00,480 --> 00:00:01,000\ntón\n\n"
        "2\n00:00:01,200 --> 00:00:02,000\n"
-       "Amo tlacameh tlanamacaltin nochipa, in ixquich tlacatl\n\n"
+       "Amo tlacameh tlanamacaltin nochipa, in ixquich tlacatl, in ixquich altepetl "
+       "ihuan tlalli\n\n"
        "3\n00:00:02,200 --> 00:00:03,000\nto\u0301n tón tón tón tón tón tón tón\n\n"
        "4\n00:00:03,120 --> 00:00:03,920\nin ixquich\n")
 

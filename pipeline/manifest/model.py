@@ -37,7 +37,7 @@ class Style:
     """The look of burned-in subtitles."""
 
     font: str = "Noto Sans"
-    size: float = 0.05           # text height as a fraction of the frame height
+    size: float = 0.05           # em, a fraction of the frame's short side (linebreak.em_px)
     outline: float = 2.0         # outline width in pixels at 1080 lines
     position: Literal["bottom", "top"] = "bottom"
     color: str = "#FFFFFF"

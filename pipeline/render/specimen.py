@@ -26,6 +26,7 @@ from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.profiles import Profile
 from pipeline.subtitles.burn import FileStyles, StyleFont, burn_in, escape_text, script_header
 from pipeline.subtitles.fonts import Font, ass_font_size, resolve_font, text_width, uncovered
+from pipeline.subtitles.linebreak import em_px, outline_px
 from pipeline.subtitles.model import Cue, plain_text
 from pipeline.subtitles.normalise import GRAPHEME
 
@@ -92,7 +93,7 @@ def _sections(cues: list[Cue], language: Language, font: Font, profile: Profile,
     sections = []
     for name, graphemes in ({name: g for name, g in found.items() if g} or {None: []}).items():
         if name is None:
-            em = language.style.size * profile.height
+            em = em_px(language.style, profile.width, profile.height)
             sections.append(_Section("Default", graphemes, font, em,
                                      f"{font.family}, {em:.0f} px em"))
             continue
@@ -126,9 +127,10 @@ def specimen_script(cues: list[Cue], language: Language, font: Font, profile: Pr
         width = max(width, columns * cell_width)
     width, height = _even(width), _even(top)
     # The script's frame is the specimen, but the em and outline are the profile frame's.
-    em = language.style.size * profile.height
-    style = replace(language.style, size=em / height,
-                    outline=language.style.outline * profile.height / height)
+    em = em_px(language.style, profile.width, profile.height)
+    style = replace(language.style, size=em / min(width, height),
+                    outline=outline_px(language.style, profile.width, profile.height) * 1080
+                    / min(width, height))
     events = []
     for section, top, label_em, cell_width, cell_height, columns in placed:
         label_style = rf"\fs{ass_font_size(labels, label_em):.2f}\bord0" + \

@@ -65,6 +65,10 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
     if language.treatment == "burn":
         settings["style"] = asdict(language.style)
         settings["layout"] = LAYOUT_VERSION
+        if variant.profile.height > variant.profile.width:
+            # Text on a portrait frame is sized by its width (linebreak.em_px): those burned
+            # by its height, 1.8 times larger, go stale; landscape burns keep their fingerprints.
+            settings["em_of"] = "width"
     elif plan.subtitles is not None:
         # A variant rendered before a sidecar format was added is stale: it lacks that file.
         settings["sidecars"] = list(SIDECAR_SUFFIXES)

@@ -37,7 +37,14 @@ from pipeline.subtitles.model import (
     SubtitleFile,
     plain_text,
 )
-from pipeline.subtitles.linebreak import Layout, escape_piece, font_joiner, layout_cue, outline_px
+from pipeline.subtitles.linebreak import (
+    Layout,
+    em_px,
+    escape_piece,
+    font_joiner,
+    layout_cue,
+    outline_px,
+)
 
 if TYPE_CHECKING:
     from pipeline.subtitles.ssa import FileStyle   # read with pysubs2, loaded with ASS files only
@@ -106,8 +113,9 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
               qc: QcSettings | None = None) -> None:
     """Write an ASS script for a `width`x`height` frame, every line inside the title-safe area.
 
-    `style.size` is the em of the text as a fraction of the frame height; PlayRes is the frame
-    so that sizes, margins and outline are in the frame's own pixels. `language` (a BCP 47 tag
+    `style.size` is the em of the text as a fraction of the frame's short side (its height; a
+    portrait frame's width: linebreak.em_px); PlayRes is the frame so that sizes, margins and
+    outline are in the frame's own pixels. `language` (a BCP 47 tag
     or ISO 639 code) gives each cue its base direction (`subtitles/direction.py`); `fps`, the
     frame rate of the picture it is burned into, puts each cue on exactly its frames. A cue's
     `{\\anN}` and margins (from the translator's file) place it, never closer to an edge than
@@ -118,7 +126,7 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     cues = list(cues)
     layout = Layout.for_cues(style, font, width, height, cues, qc)
     grid = FrameGrid.at(fps) if fps else None
-    outline = outline_px(style, height)
+    outline = outline_px(style, width, height)
     styles = FileStyles(file_styles or {}, width, height)
     header = script_header(style, font, width, height)
     header = header.replace("\n\n[Events]", "".join(styles.lines) + "\n\n[Events]")
@@ -133,11 +141,11 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
 
 def script_header(style: Style, font: Font, width: int, height: int) -> str:
     """[Script Info] and the `Default` style of a `width`x`height` frame: PlayRes is the frame,
-    the text's em is `style.size` of its height, the margins keep it inside title-safe."""
-    outline = outline_px(style, height)
+    the text's em is `style.size` of its short side, the margins keep it inside title-safe."""
+    outline = outline_px(style, width, height)
     return HEADER.format(
         width=width, height=height, family=font.family,
-        fontsize=ass_font_size(font, style.size * height),
+        fontsize=ass_font_size(font, em_px(style, width, height)),
         colour=ass_colour(style.color), outline_colour=ass_colour(style.outline_color),
         bold=-1 if style.bold else 0, outline=outline, alignment=ALIGNMENT[style.position],
         margin_h=math.ceil(width * SAFE_MARGIN),
@@ -223,7 +231,10 @@ class FileStyles:
     def _scale(name: str, chosen: StyleFont, width: int, height: int) -> _Scaled:
         style, (res_x, res_y) = chosen.style.style, chosen.style.play_res
         y, x = height / res_y, width / res_x
-        fontsize, outline, shadow = style.fontsize * y, style.outline * y, style.shadow * y
+        # Text scales with the short sides (linebreak.em_px): a file styled on a 1920x1080
+        # script keeps its proportions on a 1080x1920 frame, not drawn 1.8 times larger.
+        text = min(width, height) / min(res_x, res_y)
+        fontsize, outline, shadow = style.fontsize * text, style.outline * text, style.shadow * text
         safe_h, safe_v = math.ceil(width * SAFE_MARGIN), math.ceil(height * SAFE_MARGIN + outline)
         left, right = max(safe_h, math.ceil(style.marginl * x)), max(safe_h, math.ceil(style.marginr * x))
         vertical = max(safe_v, math.ceil(style.marginv * y))

@@ -67,15 +67,31 @@ class Layout:
         used anywhere in it (it is wider, and too wide is worse); lines over `qc`'s
         `max_line_chars` broken too (see the module's docstring)."""
         bold = style.bold or any("<b>" in cue.text.lower() for cue in cues)
-        outline = outline_px(style, height)
-        return cls(style.size * height, width * SAFE_AREA - 2 * outline,
+        outline = outline_px(style, width, height)
+        return cls(em_px(style, width, height), width * SAFE_AREA - 2 * outline,
                    bold_variant(font) if bold else font, font_joiner(font),
                    qc.max_line_chars if qc else None, qc.max_lines if qc else 2)
 
 
-def outline_px(style: Style, height: int) -> float:
-    """The outline is given at 1080 lines and scales with the frame."""
-    return style.outline * height / 1080
+def em_px(style: Style, width: int, height: int) -> float:
+    """The text's em in pixels on a `width` x `height` frame: `style.size` of its short side,
+    the height of a landscape or square frame and the width of a portrait one.
+
+    libass scales text by the frame's height over PlayResY alone (ass_render.c: font_scale =
+    orig_height / PlayResY; our scripts' PlayRes is the frame, so that is 1), so nothing but this
+    keeps portrait text in proportion. At 0.05 of a portrait frame's height, the em of a
+    720x1280 frame was 64 px: 10 ems across its title-safe width, a 29-character line ("¿Sabes
+    de alguien en peligro?", 886 px) drawn on two lines and a two-line cue on three. Of its
+    width, 36 px: about 38 characters of Noto Sans fit a line, so a line within Netflix TTSG's
+    42 takes at most two; and on a phone, which shows a portrait frame's width across the same
+    short side of its screen that holds a landscape frame's height, the text is as large as in
+    the landscape variant."""
+    return style.size * min(width, height)
+
+
+def outline_px(style: Style, width: int, height: int) -> float:
+    """The outline is given at 1080 lines (of the short side, as the em) and scales with it."""
+    return style.outline * min(width, height) / 1080
 
 
 # --- text to words ----------------------------------------------------------------------------

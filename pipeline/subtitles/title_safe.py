@@ -36,14 +36,17 @@ class Fitter:
         """`lines`: the cue's text lines as shown (see `qc._lines`)."""
         _, own = self.file_styles.of(cue)
         margins = cue_margins(cue, self.width, self.height,
-                              own.outline if own else outline_px(self.style, self.height))
+                              own.outline if own else outline_px(self.style, self.width, self.height))
         layout = cue_layout(own.layout if own else self.layout, margins, self.width)
         measure = layout.measure_font
         frame = {"width": self.width, "height": self.height}
+        # The style's size is of the frame's short side (linebreak.em_px).
+        of_side = (N_('at %(size)s of the width in "%(font)s" on a %(width)sx%(height)s frame')
+                   if self.width < self.height else
+                   N_('at %(size)s of the height in "%(font)s" on a %(width)sx%(height)s frame'))
         where = (say(N_('in style %(style)s ("%(font)s") on a %(width)sx%(height)s frame'),
                      style=repr(cue.style), font=own.font.family, **frame) if own else
-                 say(N_('at %(size)s of the height in "%(font)s" on a %(width)sx%(height)s frame'),
-                     size=Number(self.style.size), font=self.font.family, **frame))
+                 say(of_side, size=Number(self.style.size), font=self.font.family, **frame))
         # Lines that fit as written are burned as written: one measure, no wrapping. (Runs of
         # spaces make these lines wider than the burner's, never narrower.) Unless one is
         # longer than the layout's max_chars, which the burner breaks too.
