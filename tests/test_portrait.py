@@ -1,7 +1,8 @@
 """A phone's portrait video as it arrives (stored on its side, a -90 degree display matrix, full
 range, 29.97 fps) in landscape and portrait profiles: the bars a landscape frame gives it said
 where the user looks, with the share of the frame measured in the output's pixels; burned
-subtitles sized for a portrait frame, their lines counted in the output."""
+subtitles sized for a portrait frame, their lines counted in the output; the preview laid out on
+the portrait frame."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from fractions import Fraction
 import pytest
 import yaml
 from click.testing import CliRunner
+from PIL import Image
 
 from pipeline.cli.main import cli
 from pipeline.media.geometry import Geometry, bars_warning
 from pipeline.profiles import BUILTIN_PROFILES, Profile
+from pipeline.render.contact_sheet import sheet_size
 from tests.conformmedia import portrait_phone_master
 from tests.mediacheck import gray_frame, rotation, streams
 
@@ -174,3 +177,21 @@ def test_a_landscape_frame_s_subtitles_keep_their_size(rendered):
     assert len(bands) == 2, bands
     record = json.loads(out(rendered, "wide", "json").read_text())
     assert "em_of" not in record["settings"]
+
+
+# --- the preview ----------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_preview_lays_a_portrait_master_s_subtitles_out_on_the_portrait_frame(phone):
+    # The trial's preview showed the landscape frame only: the translator never saw the cue
+    # burned on three lines of `messaging`.
+    result = invoke("preview", phone, "--lang", "nah", "--no-video")
+    assert result.exit_code == 0, result.output
+    assert "frame:         360x640 of profile 'tall' (--profile NAME for another)" in result.stdout
+    sheet = Image.open(phone.parent.parent / "build/portrait/phone/phone.nah.preview.png")
+    assert sheet.size == sheet_size(Profile("tall", W, H), 1)
+    # --profile chat: the messaging frame turned for the phone video, as its variant is.
+    result = invoke("preview", phone, "--lang", "nah", "--no-video", "--profile", "chat")
+    assert result.exit_code == 0, result.output
+    assert "frame:         360x640 of profile 'chat'" in result.stdout
+    assert "(--profile NAME" not in result.stdout

@@ -160,7 +160,9 @@ def _code_of(path: Path) -> str | None:
 @click.option("--spot", multiple=True, metavar="ID",
               help="Only this spot (repeatable; default: every spot).")
 @click.option("--profile", metavar="NAME",
-              help="Lay the subtitles out on this profile's frame (default: the manifest's first).")
+              help="Lay the subtitles out on this profile's frame, turned for a portrait master "
+                   "as its variants are (default: the manifest's first portrait frame, such as "
+                   "vertical, or messaging on a portrait master; else its first video profile).")
 @click.option("--no-video", is_flag=True, help="Only the pictures (sheet, specimen), no 360p video.")
 @fails_cleanly
 def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
@@ -170,9 +172,10 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
     subtitles burned as they will air), a specimen of every character of the file (drawn as it
     will air, with its code points, for a native-speaker reviewer) and a small 360p video with
     the subtitles burned: <output_dir>/<campaign>/<spot>/<spot>.<lang>.preview.png,
-    <spot>.<lang>.specimen.png and <spot>.<lang>.preview.mp4. A file with errors gets no
-    preview: its errors are listed, and an earlier preview of it is removed (it showed the
-    file as it was), saying so.
+    <spot>.<lang>.specimen.png and <spot>.<lang>.preview.mp4. The frame is a portrait one
+    when the manifest makes any for the spot (a line wraps soonest there), else its first
+    profile's; --profile chooses another. A file with errors gets no preview: its errors are
+    listed, and an earlier preview of it is removed (it showed the file as it was), saying so.
 
     \b
     Examples:
@@ -198,6 +201,9 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
         for diagnostic in item.warnings:
             emit(diagnostic)
         click.echo(f"{item.spot} {item.language}: {plural(item.cues, 'cue')} in {item.seconds:.1f} s")
+        if item.profile is not None:
+            click.echo(f"  frame:         {item.profile.width}x{item.profile.height} of profile "
+                       f"{item.profile.name!r}" + ("" if profile else " (--profile NAME for another)"))
         click.echo(f"  contact sheet: {item.sheet}")
         click.echo(f"  specimen:      {item.specimen}")
         if item.proxy:

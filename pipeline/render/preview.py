@@ -62,6 +62,7 @@ class Preview:
     cues: int
     seconds: float
     warnings: tuple[Diagnostic, ...] = ()
+    profile: Profile | None = None      # whose frame the subtitles were laid out on
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
     manifest = load_manifest(manifest_path)
     chosen_languages = _select(manifest, manifest.languages, languages, "--lang", "language", "code")
     chosen_spots = _select(manifest, manifest.spots, spots, "--spot", "spot", "id")
-    frame = _profile(manifest, profile)
+    named = _profile(manifest, profile) if profile else None     # a usage error before any work
     pairs = [(spot, language) for spot in chosen_spots for language in chosen_languages
              if manifest.subtitle_files(spot, language)]
     if not pairs:
@@ -123,7 +124,7 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
     made: list[Preview | NotMade] = []
     for spot, language in pairs:
         try:
-            made.append(preview(manifest, spot, language, frame, video=video))
+            made.append(preview(manifest, spot, language, named, video=video))
         except PipelineError as exc:
             made.append(NotMade(spot.id, language.code, exc,
                                 _remove(preview_paths(manifest, spot, language))))
@@ -150,11 +151,8 @@ def _select(manifest: Manifest, items, wanted: tuple[str, ...], option: str, wha
     return [known[name] for name in wanted] if wanted else list(items)
 
 
-def _profile(manifest: Manifest, name: str | None) -> Profile:
-    """The frame the subtitles are laid out on: the named profile, else the manifest's first
-    video profile."""
-    if name is None:
-        return next((p for p in manifest.profiles if p.medium == "video"), BUILTIN_PROFILES["web"])
+def _profile(manifest: Manifest, name: str) -> Profile:
+    """The profile `--profile` names: the manifest's, or a built-in one."""
     found = next((p for p in manifest.profiles if p.name == name), BUILTIN_PROFILES.get(name))
     if found is not None and found.medium != "video":
         raise CommandLineError(f"--profile {name}: an audio-only profile; subtitles are laid out "
@@ -167,11 +165,28 @@ def _profile(manifest: Manifest, name: str | None) -> Profile:
                            hint=f"profiles there: {', '.join(p.name for p in manifest.profiles)}")
 
 
+def preview_frame(manifest: Manifest, master: Master, named: Profile | None = None) -> Profile:
+    """The frame a spot's subtitles are laid out on: the `named` profile, else the first of the
+    manifest's video profiles whose frame is portrait for this master (`vertical`, or
+    `messaging` on a phone's portrait video, whose frame turns: profiles.oriented), else its
+    first video profile. Each turned as its variants of this master are.
+
+    A portrait frame is where burned text is most likely to wrap (fewest ems across): shown the
+    landscape one, a translator never saw a line of the portrait variant drawn on three."""
+    aspect = float(master.geometry.display_aspect)
+    if named is not None:
+        return named.oriented(aspect)
+    frames = [p.oriented(aspect) for p in manifest.profiles if p.medium == "video"]
+    return next((p for p in frames if p.height > p.width), frames[0] if frames
+                else BUILTIN_PROFILES["web"])
+
+
 # --- one preview ------------------------------------------------------------------------------
 
-def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile, *,
+def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile | None = None, *,
             video: bool = True) -> Preview:
-    """Write the sheet (and the proxy) of one spot and language; raise if the file cannot air."""
+    """Write the sheet (and the proxy) of one spot and language, on the frame of the `named`
+    profile or the one `preview_frame` chooses; raise if the file cannot air."""
     started = time.monotonic()
     if not spot.master.exists():
         raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}", manifest.path,
@@ -182,6 +197,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
         if exc.path is not None:
             raise
         raise PipelineError(exc.message, manifest.path, exc.line or spot.line, exc.hint) from None
+    profile = preview_frame(manifest, master, named)
     path = manifest.subtitle_path(spot, language)
     subtitles = read_subtitles(path, duration=master.info.duration,
                                fps=master.info.video.fps,
@@ -221,7 +237,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, profile: Profile
                 stop_jobs(futures)
                 raise
     return Preview(spot.id, language.code, sheet, proxy if video else None, specimen, len(cues),
-                   time.monotonic() - started, tuple(found))
+                   time.monotonic() - started, tuple(found), profile)
 
 
 def proxy_graph(master: Master, profile: Profile, ass: Path, fontsdir: Path, output: Path):
