@@ -31,6 +31,7 @@ from pipeline.profiles import BUILTIN_PROFILES
 TOP_KEYS = {"campaign": True, "title": True, "source_language": True, "spots": True,
             "languages": True, "profiles": False, "subtitles_dir": False, "audio_dir": False,
             "output_dir": False, "style": False, "qc": False, "publish": False, "clock": False}
+PUBLISH_KEYS = {"to": False, "page_language": False}
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -63,7 +64,7 @@ def load_manifest(path: str | Path) -> Manifest:
     campaign = value("campaign", reader.slug)
     publish_to, page_language = "file://../dist", PAGE_LANGUAGES[0]
     if "publish" in top:
-        publish = reader.mapping(top["publish"][1], "publish", {"to": False, "page_language": False})
+        publish = reader.mapping(top["publish"][1], "publish", PUBLISH_KEYS)
         if "to" in publish:
             publish_to = reader.text(publish["to"][1], "publish.to") or publish_to
         if "page_language" in publish:
@@ -132,6 +133,7 @@ def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | 
 SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "audio": False,
              "crop": False, "medium": False}
 CROP_KEYS = ("width", "height", "x", "y")
+AUDIO_KEYS = {"streams": True}     # or `audio: silent`
 
 
 def in_default(titles: dict[str, str], default: str) -> str | None:
@@ -177,7 +179,7 @@ def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioCho
             reader.fail(node, f"audio {node.value!r} is not 'silent' nor a mapping",
                         "write 'audio: silent' or 'audio: {streams: [0, 1]}'")
         return AudioChoice(silent=True, line=line)
-    keys = reader.mapping(node, "audio", {"streams": True})
+    keys = reader.mapping(node, "audio", AUDIO_KEYS)
     if "streams" not in keys:
         return AudioChoice(line=line)
     items = keys["streams"][1]

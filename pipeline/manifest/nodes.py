@@ -25,6 +25,8 @@ from pipeline.subtitles.normalise import nfc
 # Profile fields typed by a named Literal: their choices.
 NAMED_CHOICES = {"Fit": get_args(Fit), "Scan": get_args(Scan), "Medium": get_args(Medium),
                  "Container": get_args(Container)}
+# A profile's `leader:` keys (profiles.Leader's fields).
+LEADER_KEYS = tuple(field.name for field in fields(Leader))
 
 
 class NodeReader:
@@ -207,7 +209,7 @@ class NodeReader:
         `null` (or `none`) is no leader."""
         if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~", "", "none"):
             return Leader()
-        keys = self.mapping(node, what, {"bars": False, "slate": False, "black": False, "tone": False})
+        keys = self.mapping(node, what, {key: False for key in LEADER_KEYS})
         values = {}
         for key, (_, value_node) in keys.items():
             if key == "tone":
