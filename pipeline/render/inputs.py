@@ -28,6 +28,7 @@ from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, 
                                        dead_air, defect_warnings, find_delivery,
                                        master_sound_warnings)
 from pipeline.render.medium import MASTER_SOUND, is_radio
+from pipeline.render.variants import VariantPlan
 
 PROBES_AT_ONCE = 4
 
@@ -167,6 +168,9 @@ class Inputs:
             except Blocked:
                 continue
         return False
+
+    def _add_input(self, plan: VariantPlan, role: str, path: Path) -> None:
+        plan.inputs[role] = {"path": str(path), "sha256": self.cache.sha256(path)}
 
     def _probe_master(self, spot: Spot) -> MediaInfo:
         return self._probe_spot_file(spot, spot.master, "master", probe_master)

@@ -20,22 +20,17 @@ from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
-from pipeline.media.geometry import bars_warning
 from pipeline.media.probe import MediaInfo
-from pipeline.media.scan import SCAN_NAMES
-from pipeline.media.timecode import rate_problem
 from pipeline.publish.i18n import unnamed_languages
 from pipeline.render.deliveries import dc_correction, find_delivery
-from pipeline.render.inputs import Blocked, Inputs
-from pipeline.render.leader import output_rate, scan_problem
+from pipeline.render.inputs import Blocked
+from pipeline.render.master_fit import MasterFit
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
-from pipeline.render.slate import slate_problems
 from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.burn import style_glyphs
-from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 
 
@@ -107,7 +102,7 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return list(dict.fromkeys(diagnostics))
 
 
-class _Planner(Inputs):
+class _Planner(MasterFit):
     """Plans one manifest; each input is probed, read and hashed once however many variants use
     it (render/inputs.py)."""
 
@@ -309,80 +304,6 @@ class _Planner(Inputs):
             plan.warnings.append(colour)
         if variant.profile.mastered:
             self._check_master(plan)
-
-    def _check_master(self, plan: VariantPlan) -> None:
-        """A master's frame rate has an interlaced form if the profile is interlaced, its timecode
-        fits that rate, and its slate's text the font."""
-        variant, profile = plan.variant, plan.variant.profile
-        master_fps = plan.master.video.fps if plan.master.video else None
-        problem = scan_problem(profile, master_fps) or (
-            profile.timecode and rate_problem(profile.timecode, output_rate(profile, master_fps)))
-        if problem:
-            self._once(("timecode", profile.name, variant.spot.id), lambda: self._raise(
-                f"profile {profile.name!r}: {problem} (spot {variant.spot.id})",
-                self.manifest.line_of("profiles")))
-        if profile.leader and profile.leader.slate:
-            font = self._once(("font", self.manifest.style.font, None),
-                              lambda: self._resolve_slate_font())
-            self._once(("slate-glyphs", variant.key, font.path),
-                       lambda: raise_if_errors(slate_problems(variant, font)))
-            self._add_input(plan, "slate_font", font.path)
-
-    def _bars(self, plan: VariantPlan) -> list[Diagnostic]:
-        """A picture that leaves most of the profile's frame to black bars (a phone's portrait
-        video in `web`, a 16:9 master in `vertical`): said once a spot and frame, at the spot,
-        with the profile its shape fills; a QC warning of each of those variants, so that the
-        catalog and the page say it beside the file (media/geometry.py `bars_warning`)."""
-        variant = plan.variant
-        found = bars_warning(plan.conform.geometry, variant.profile, variant.spot.id,
-                             self.manifest.path, variant.spot.line,
-                             [profile.kind for profile in self.manifest.profiles])
-        if found is None:
-            return []
-        self.diagnostics.append(found)
-        return [found]
-
-    def _note_deinterlaced(self, plan: VariantPlan) -> None:
-        """An interlaced master made progressive is said, not a QC warning of the file: the
-        profile asks for progressive frames, and a station or a player may want them; the
-        fields' motion is halved (a frame for every two fields, the frame rate kept). Once a
-        spot and master profile, which 'scan: tff' can make keep the fields; once a spot for
-        all the other (web, phone) profiles, which players show as whole frames only."""
-        variant, profile = plan.variant, plan.variant.profile
-        scan = plan.conform.scan.scan
-        if scan == "progressive" or profile.scan != "progressive" or profile.audio_only:
-            return
-        where = (self.manifest.path, self.manifest.line_of("profiles"))
-        interlaced = f"spot {variant.spot.id}'s interlaced master ({SCAN_NAMES[scan]})"
-        if profile.mastered:
-            self._once(("woven", profile.name, variant.spot.id), lambda: self.diagnostics.append(
-                warning(f"profile {profile.name!r} is progressive: {interlaced} is deinterlaced "
-                        "into whole frames, half of its fields' motion", *where,
-                        code="deinterlaced", hint="to keep the fields, give the profile 'scan: "
-                                                  "tff' (HD's field order, SMPTE ST 274)")))
-            return
-        names = [repr(p.name) for p in self.manifest.profiles
-                 if not (p.audio_only or p.mastered) and p.scan == "progressive"]
-        which = (f"profile {names[0]} is" if len(names) == 1
-                 else f"profiles {', '.join(names[:-1])} and {names[-1]} are")
-        self._once(("woven", variant.spot.id), lambda: self.diagnostics.append(
-            warning(f"{which} progressive: {interlaced} is deinterlaced into whole frames, half "
-                    "of its fields' motion", *where, code="deinterlaced",
-                    hint="web and phone players show whole frames only: to keep the motion, "
-                         "export the master progressive at its field rate (50p or 59.94p)")))
-
-    def _raise(self, message: str, line: int | None):
-        raise PipelineError(message, self.manifest.path, line)
-
-    def _resolve_slate_font(self) -> Font:
-        try:
-            return resolve_font(self.manifest.style.font)
-        except PipelineError as exc:
-            raise PipelineError(f"the slate's font: {exc.message}", self.manifest.path,
-                                self.manifest.line_of("style"), exc.hint) from None
-
-    def _add_input(self, plan: VariantPlan, role: str, path: Path) -> None:
-        plan.inputs[role] = {"path": str(path), "sha256": self.cache.sha256(path)}
 
     def _block(self, message: str, line: int | None, hint: str | None = None):
         diagnostic = error(message, self.manifest.path, line, hint)
