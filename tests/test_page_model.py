@@ -151,6 +151,20 @@ def test_a_warning_on_every_file_of_a_language_is_said_once_on_its_card():
     assert "en todos los archivos" not in ote_html and ote_html.count(texts[0]) == 1
 
 
+def test_a_portrait_spot_previews_in_the_video_its_picture_fills():
+    # The trial's phone spot played on the page in its proxy: a 640x360 strip, 68 % black bars.
+    bars = {"warnings": ["the 1080x1920 portrait picture fills 32 % of the frame"],
+            "warning_codes": ["bars"]}
+    catalog = {"variants": [variant("web", "mp4", size=9000, **bars),
+                            variant("proxy", "mp4", size=3000, **bars),
+                            variant("vertical", "mp4", size=8000, width=1080),
+                            variant("web", "mp4", language="ote", size=9000, **bars),
+                            variant("proxy", "mp4", language="ote", size=3000, **bars)]}
+    tzo, ote = page_model(catalog)[0].cards
+    assert tzo.video.variant["profile"] == "vertical"
+    assert ote.video.variant["profile"] == "proxy"      # nothing fills its frame: as before
+
+
 @pytest.mark.parametrize("written, typed", [
     ("Hñähñu", "hnahnu"), ("Batsʼi kʼop", "batsi kop"), ("Tuꞌun savi", "tuun savi"),
     ("Rarámuri", "raramuri"), ("Meʼphaa", "mephaa"), ("Jñatrjo", "jnatrjo"),
