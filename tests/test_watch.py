@@ -32,16 +32,21 @@ SRT_BAD = "1\n00:00:01,000 --> 00:00:00,500\nal revés\n"
 WAIT = 30.0
 
 
+def rendered_once(campaign, languages: list[dict]):
+    """The campaign with `languages` in its manifest, rendered once."""
+    manifest = campaign.write(languages)
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return campaign
+
+
 @pytest.fixture
 def rendered(campaign):
     """nah (burn) and tzo (soft), rendered once."""
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
-    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
-                               {"code": "tzo", "treatment": "soft"}])
-    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return campaign
+    return rendered_once(campaign, [{"code": "nah", "treatment": "burn"},
+                                    {"code": "tzo", "treatment": "soft"}])
 
 
 def outputs(campaign) -> dict[str, bytes]:

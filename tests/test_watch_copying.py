@@ -22,7 +22,7 @@ from pipeline.render.settling import (GIVE_UP_AFTER, NOTICE_AFTER, POLL_INTERVAL
 from pipeline.render.watch import WatchEvent, handle_changes, watch
 from tests.conftest import ffmpeg
 from tests.mediacheck import band_rms_db, duration
-from tests.test_watch import SRT_NEW, WAIT
+from tests.test_watch import SRT_NEW, WAIT, rendered_once
 
 TONE = 700      # Hz: the copied dub's, told from the first dub's 1 kHz and the bed's 220 Hz
 
@@ -314,11 +314,8 @@ def two_languages(campaign):
     """nah subtitled (burn) and yua dubbed, rendered once, then watched."""
     campaign.subtitle("nah")
     campaign.audio("yua")
-    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
-                               {"code": "yua", "treatment": "dub"}])
-    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return campaign
+    return rendered_once(campaign, [{"code": "nah", "treatment": "burn"},
+                                    {"code": "yua", "treatment": "dub"}])
 
 
 @pytest.mark.e2e
