@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pipeline.media.loudness import measure_file
 from tests.conftest import DURATION, ffmpeg
 from tests.mediacheck import FFMPEG
 from tests.test_radio import RATE, invoke, radio_campaign
@@ -148,6 +149,122 @@ def test_a_clip_in_one_channel_of_a_5_1_dub_is_said_with_its_channel(campaign, r
     assert np.abs(left).max() < 0.9
     found, _ = clipping_said(campaign, radio_master, path, r", in its FC channel \(of 5.1\)")
     assert abs(int(found.group(1)) - at_rail) <= at_rail * 0.02 and int(found.group(2)) in (10, 11)
+
+
+# --- clipping in a lossy delivery ---------------------------------------------------------------
+
+# What phones and recorder apps send: mono 48 kHz, AAC (M4A) or MP3, at 64 kbit/s.
+PHONE = {"m4a": ("-c:a", "aac", "-b:a", "64k"), "mp3": ("-c:a", "libmp3lame", "-b:a", "64k"),
+         "wav": ("-c:a", "pcm_s16le")}
+NEAR = 10 ** (-1 / 20)      # defects.LOSSY_LEVEL, -1 dBFS
+
+
+def take(campaign, code: str, ext: str, voice: Path, chain: str) -> Path:
+    """The `code` dub: `voice` (espeak-ng's sentence) at 48 kHz through `chain`, as a phone
+    sends it (`PHONE[ext]`)."""
+    path = campaign.root / f"audio/spot/{code}.{ext}"
+    ffmpeg("-i", str(voice), "-filter:a", f"aresample=48000,{chain}", "-ac", "1", "-ar", "48000",
+           *PHONE[ext], str(path))
+    return path
+
+
+def crowded_blocks(path: Path) -> tuple[int, int]:
+    """The 100 ms blocks of the decoded file with 6 % or more of their samples at or above -1
+    dBFS, and those samples: numpy's reading of defects.LOSSY_SHARE's rule."""
+    sound = samples(path)
+    blocks = [sound[i:i + 4800] for i in range(0, len(sound), 4800)]
+    counts = [int(np.count_nonzero(np.abs(block) >= NEAR)) for block in blocks]
+    crowded = [count for count, block in zip(counts, blocks) if count >= 0.06 * len(block)]
+    return len(crowded), sum(crowded)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("ext, codec", [("m4a", "AAC"), ("mp3", "MP3")])
+def test_clipped_speech_in_a_lossy_delivery_is_said_and_clean_or_limited_speech_is_not(
+        campaign, tmp_path, ext, codec):
+    # Before: clipping was read as runs of samples held at full scale, which no lossy codec
+    # keeps (its decode rings above and below it): a phone's clipped take went unsaid, while
+    # its WAV was said to be clipped.
+    voice = espeak(tmp_path / "voice.wav")
+    master = tmp_path / "radio7.wav"            # as long as the sentence, give or take 0.3 s
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=7.5",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    clipped = take(campaign, "yua", ext, voice, "volume=12dB,asoftclip=type=hard")
+    as_wav = take(campaign, "zap", "wav", voice, "volume=12dB,asoftclip=type=hard")
+    # The same voice clean: its true peak at -1 dBTP (EBU R128's ceiling), and its sample peak
+    # at full scale; and as a loud master: over a bed of tones, 12 dB into a limiter at -1 dBFS.
+    level = tmp_path / "voice48.wav"
+    ffmpeg("-i", str(voice), "-ar", "48000", "-c:a", "pcm_f32le", str(level))
+    true_peak = measure_file(level).true_peak
+    peak = 20 * np.log10(np.abs(samples(level)).max())
+    clean = take(campaign, "maz", ext, voice, f"volume={-1 - true_peak:.2f}dB")
+    hot = take(campaign, "tzo", ext, voice, f"volume={-peak:.2f}dB")
+    limited = campaign.root / f"audio/spot/nah.{ext}"
+    ffmpeg("-i", str(voice), *[a for f in (110, 220, 330) for a in
+                               ("-f", "lavfi", "-i", f"sine=f={f}:sample_rate=48000:d=7.3")],
+           "-filter_complex", "[0]aresample=48000[v];[1][2][3]amix=inputs=3:normalize=0,"
+           "volume=0.6[b];[v][b]amix=inputs=2:normalize=0:duration=first,volume=12dB,"
+           "alimiter=limit=0.891:level=disabled", "-ac", "1", "-ar", "48000", *PHONE[ext],
+           str(limited))
+    assert measure_file(limited).integrated > -12 and np.abs(samples(limited)).max() > 0.85
+    manifest = radio_campaign(campaign, master, [{"code": code, "treatment": "dub"} for code in
+                                                 ("yua", "zap", "maz", "tzo", "nah")], ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    said = [w for w in warnings_of(result, clipped) if ": warning: the dub was clipped" in w]
+    assert len(said) == 1, result.output
+    found = re.fullmatch(
+        rf"{re.escape(str(clipped))}: warning: the dub was clipped before it was encoded "
+        rf"\({codec}\): (\d+) of its 100 ms blocks, between \d+.\d s and \d+.\d s, have 6% or "
+        r"more of their samples within 1 dB of full scale \((\d+) samples\), which a clean "
+        r"recording reaches only at its peaks \(hint: record or export it again with headroom "
+        r"\(peaks under -1 dBFS\); levelling cannot restore what clipping cut off\)", said[0])
+    assert found, said
+    # The figures are numpy's reading of the decoded file.
+    blocks, crowded = crowded_blocks(clipped)
+    assert blocks >= 3 and int(found.group(1)) == blocks, (found.group(1), blocks)
+    assert abs(int(found.group(2)) - crowded) <= crowded * 0.005, (found.group(2), crowded)
+    # The WAV of the same take keeps its flat tops: the rule as before.
+    assert [w.split(" (runs")[0] for w in warnings_of(result, as_wav)] == [
+        f"{as_wav}: warning: the dub is clipped: "
+        f"{int(np.count_nonzero(np.abs(samples(as_wav)) >= 32767 / 32768))} samples held at "
+        "full scale"], result.output
+    for path in (clean, hot, limited):
+        assert warnings_of(result, path) == [], result.output
+        assert crowded_blocks(path)[0] < 3         # the rule's own figure, far from it
+
+
+@pytest.mark.e2e
+def test_a_phone_recording_clipped_by_24_db_is_said_clipped_on_render_its_record_and_catalog(
+        campaign, tmp_path):
+    # The trial's take: espeak-ng's voice pushed 24 dB and clipped, sent as AAC mono 48 kHz, as
+    # a dub and as a voice-over. Before: no word of clipping; it was levelled and published.
+    voice = espeak(tmp_path / "voice.wav")
+    master = tmp_path / "radio7.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=7.5",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    dubbed = take(campaign, "yua", "m4a", voice, "volume=24dB,asoftclip=type=hard")
+    spoken = take(campaign, "tzo", "m4a", voice, "volume=24dB,asoftclip=type=hard")
+    assert 20 * np.log10(np.abs(samples(dubbed)).max()) > 0.5     # its decode over full scale
+    manifest = radio_campaign(campaign, master, [{"code": "yua", "treatment": "dub"},
+                                                 {"code": "tzo", "treatment": "mix"}], ["radio"])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    blocks, crowded = crowded_blocks(dubbed)
+    for path, what in ((dubbed, "dub"), (spoken, "voice-over")):
+        (said,) = [w for w in warnings_of(result, path) if f": warning: the {what} was" in w]
+        assert said.startswith(
+            f"{path}: warning: the {what} was clipped before it was encoded (AAC): {blocks} of "
+            "its 100 ms blocks, between "), said
+        assert f"of full scale ({crowded} samples)" in said, (said, crowded)
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
+    for code, name, what in (("yua", "yua.m4a", "dub"), ("tzo", "tzo.m4a", "voice-over")):
+        record = json.loads((campaign.out / f"spot.{code}.radio.json").read_text())
+        assert [w["code"] for w in record["qc"]["warnings"]].count("clipping") == 1, record
+        (variant,) = [v for v in catalog["variants"] if v["language"] == code]
+        assert any(w.startswith(f"{name}: the {what} was clipped before it was encoded (AAC): "
+                                f"{blocks} of its 100 ms blocks") for w in variant["warnings"]), \
+            variant["warnings"]
 
 
 # --- sound in the LFE ------------------------------------------------------------------------

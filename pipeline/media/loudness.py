@@ -19,8 +19,9 @@ import ffmpeg
 
 from pipeline.errors import RenderError
 from pipeline.media.audio_layout import LAYOUTS, to_stereo
-from pipeline.media.defects import (Block, Defects, block_stats, channel_stats, find_defects,
-                                    lfe_band, parse_blocks, parse_lfe_band)
+from pipeline.media.defects import (LOSSY, Block, Defects, block_stats, channel_stats,
+                                    find_defects, lfe_band, near_full_scale, parse_blocks,
+                                    parse_lfe_band)
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.probe import cut_short
 
@@ -43,8 +44,9 @@ SOUND_FLOOR = -70.0            # dBFS
 # so analyses kept from before are made again. 2: DC offset, clipping and silences (defects.py).
 # 3: clipping read per channel of a track of more than two channels. 4: each channel's level,
 # and the LFE's sound above its band (defects.lfe_band). 5: each main channel's gated level,
-# the centre's against the others' (defects.Defects.off_centre).
-ANALYSIS_VERSION = 5
+# the centre's against the others' (defects.Defects.off_centre). 6: clipping of a lossy source
+# read by its samples near full scale (defects.near_full_scale).
+ANALYSIS_VERSION = 6
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU
@@ -272,33 +274,42 @@ def read_decoded(path: Path | str, *, dualmono: bool = False) -> Reading:
 
 
 def analyse_sound(path: Path | str, sample_rate: int, layout: str,
-                  fitted: Callable[[Stream], Stream] | None = None) -> SoundAnalysis:
+                  fitted: Callable[[Stream], Stream] | None = None,
+                  codec: str | None = None) -> SoundAnalysis:
     """Loudness of a delivered track and where its sound ends, from one decode.
 
     The track is read as `layout` and measured as its stereo downmix (audio_layout.to_stereo);
     a layout of more than two channels is also read per channel for clipping and level
-    (defects.channel_stats), and its LFE above the LFE's band (defects.lfe_band).
-    `sample_rate` (Hz, from the probe) cuts the signal into blocks of BLOCK seconds. With
-    `fitted` (what makes the downmix the signal levelling starts from: cut or padded to the
-    spot), that signal is metered too, in the same decode (`SoundAnalysis.fitted`). Raises
-    `RenderError` when ffmpeg cannot decode the file.
+    (defects.channel_stats), and its LFE above the LFE's band (defects.lfe_band); a track in a
+    lossy `codec` (the probe's name, defects.LOSSY) is read per channel for its samples near
+    full scale, where its clipping shows (defects.near_full_scale). `sample_rate` (Hz, from
+    the probe) cuts the signal into blocks of BLOCK seconds. With `fitted` (what makes the
+    downmix the signal levelling starts from: cut or padded to the spot), that signal is
+    metered too, in the same decode (`SoundAnalysis.fitted`). Raises `RenderError` when ffmpeg
+    cannot decode the file.
     """
-    return analyse_stream(ffmpeg.input(str(path))["a:0"], path, sample_rate, layout, fitted)
+    return analyse_stream(ffmpeg.input(str(path))["a:0"], path, sample_rate, layout, fitted,
+                          codec)
 
 
 def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: str,
-                   fitted: Callable[[Stream], Stream] | None = None) -> SoundAnalysis:
+                   fitted: Callable[[Stream], Stream] | None = None,
+                   codec: str | None = None) -> SoundAnalysis:
     """`analyse_sound` of a stream of `layout` built from the file at `path` (a video master's
     chosen sound streams, aligned with its picture and merged: audio_layout.merged_sound)."""
     samples = max(1, round(sample_rate * BLOCK))
     # Mono and stereo reach the downmix unmixed (each channel as it is, in float): read there.
     channels = LAYOUTS.get(layout) if layout not in ("mono", "stereo") else None
-    lfe = []
+    lfe, near = [], []
     if channels:
         source = channel_stats(source, samples)
         if "LFE" in channels:
             split = source.filter_multi_output("asplit", 2)
             source, lfe = split[0], [lfe_band(split[1], channels.index("LFE"))]
+    if codec in LOSSY:
+        # Before the downmix, as channel_stats: a clipped centre sits at -3 dB in it.
+        split = source.filter_multi_output("asplit", 2)
+        source, near = split[0], [near_full_scale(split[1], samples)]
     decoded = to_stereo(source, layout)
     if fitted is not None:
         split = decoded.filter_multi_output("asplit", 2)
@@ -306,7 +317,7 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
     blocks = block_stats(decoded, samples)
     # The whole track's meter keeps its frame log hidden; the fitted signal's prints its own,
     # which tells the two meters' summaries apart (_meter_logs).
-    outputs = [_metered(blocks, "verbose"), *lfe]
+    outputs = [_metered(blocks, "verbose"), *lfe, *near]
     if fitted is not None:
         outputs.append(_metered(fitted(part), "info"))
     stderr = run_ffmpeg(["-loglevel", "info", "-nostats",
@@ -323,7 +334,7 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
         loudness, measured = parse_ebur128(logs[0]), parse_ebur128(logs[1])
     read = parse_blocks(stderr)
     defects = find_defects(read, sample_rate, channels, layout,
-                           parse_lfe_band(stderr) if lfe else None)
+                           parse_lfe_band(stderr) if lfe else None, codec)
     return SoundAnalysis(loudness, sound_end(read, loudness.true_peak, samples / sample_rate,
                                              defects.dc), measured, defects)
 

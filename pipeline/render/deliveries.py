@@ -25,8 +25,8 @@ from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Sp
 from pipeline.media.audio_layout import (GAINS, fit_length, fitted_to_picture, layout_of,
                                           merged_sound)
 from pipeline.media.conform import Master
-from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LFE_FLOOR, SILENCE_LEVEL,
-                                    Defects)
+from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LFE_FLOOR, LOSSY,
+                                    LOSSY_LEVEL, LOSSY_SHARE, SILENCE_LEVEL, Defects)
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.media.probe import MediaInfo
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
@@ -117,7 +117,8 @@ def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> Sou
     try:
         return analyse_sound(path, stream.sample_rate or 48000, layout,
                              None if duration is None
-                             else lambda audio: fit_length(audio, duration, fade=True))
+                             else lambda audio: fit_length(audio, duration, fade=True),
+                             stream.codec)
     except RenderError as exc:
         raise _undecodable(exc, "this audio", path, "export it again as WAV or FLAC") from None
 
@@ -131,9 +132,13 @@ def analyse_master_sound(master: Master) -> SoundAnalysis:
     master."""
     sound, path = master.sound, master.info.path
     source = merged_sound(ffmpeg.input(str(path)), sound)
+    # Streams merged from several codecs (rare) are read as the first lossy one is: its clips
+    # have lost their flat tops, a PCM stream's still sit near full scale.
+    codecs = [master.info.of_kind("audio")[n].codec for n in sound.streams]
     try:
         return analyse_stream(source, path, sound.sample_rates[0], sound.layout,
-                              lambda stereo: fitted_to_picture(stereo, sound, master.info.duration))
+                              lambda stereo: fitted_to_picture(stereo, sound, master.info.duration),
+                              next((codec for codec in codecs if codec in LOSSY), codecs[0]))
     except RenderError as exc:
         raise _undecodable(exc, "the master's sound", path, "export the master again") from None
 
@@ -270,16 +275,10 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
             hint="check the recording chain (converter, plug-ins) and export it again",
             code="dc-offset"))
     if defects.clipped_samples:
-        found.append(warning(
-            say(N_("the %(what)s is clipped: %(samples)s samples held at full scale (runs of "
-                   "%(run)s or more within %(level)s dB of it) in %(blocks)s of its %(block)s ms "
-                   "blocks, between %(start)s s and %(end)s s%(channels)s"),
-                what=say(what), samples=Number(defects.clipped_samples, "d"), run=CLIP_RUN,
-                level=Number(-CLIP_LEVEL), blocks=Number(defects.clipped_blocks, "d"),
-                block=Number(BLOCK * 1000, ".0f"), start=Number(defects.clipped_from, ".1f"),
-                end=Number(defects.clipped_to, ".1f"), channels=_where(defects)), path,
-            hint="record or export it again with headroom (peaks under -1 dBFS); levelling "
-                 "cannot restore what clipping cut off", code="clipping"))
+        found.append(warning(_clipping(defects, what), path,
+                             hint="record or export it again with headroom (peaks under -1 "
+                                  "dBFS); levelling cannot restore what clipping cut off",
+                             code="clipping"))
     if defects.lfe_misrouted:
         said = say(N_("the %(what)s carries sound above %(band)s Hz in its LFE channel at "
                       "%(level)s dBFS RMS (its loudest main channel, %(channel)s, at "
@@ -298,6 +297,27 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
         found.append(error(str(said), path, hint=VOICE_ORDER_HINT, code="centre-empty") if voice
                      else warning(said, path, hint=ORDER_HINT, code="centre-empty"))
     return found
+
+
+def _clipping(defects: Defects, what: str) -> Message:
+    """How much of a track is clipped, and where: samples held at full scale, or in a lossy
+    delivery, whose codec rounded its flat tops off, its blocks crowded near full scale
+    (media/defects.py's two rules)."""
+    figures = dict(what=say(what), samples=Number(defects.clipped_samples, "d"),
+                   blocks=Number(defects.clipped_blocks, "d"), block=Number(BLOCK * 1000, ".0f"),
+                   start=Number(defects.clipped_from, ".1f"), end=Number(defects.clipped_to, ".1f"),
+                   channels=_where(defects))
+    if defects.codec is None:
+        return say(N_("the %(what)s is clipped: %(samples)s samples held at full scale (runs of "
+                      "%(run)s or more within %(level)s dB of it) in %(blocks)s of its %(block)s "
+                      "ms blocks, between %(start)s s and %(end)s s%(channels)s"),
+                   run=CLIP_RUN, level=Number(-CLIP_LEVEL), **figures)
+    return say(N_("the %(what)s was clipped before it was encoded (%(codec)s): %(blocks)s of its "
+                  "%(block)s ms blocks, between %(start)s s and %(end)s s%(channels)s, have "
+                  "%(share)s%% or more of their samples within %(level)s dB of full scale "
+                  "(%(samples)s samples), which a clean recording reaches only at its peaks"),
+               codec=defects.codec, share=Number(LOSSY_SHARE * 100, "g"),
+               level=Number(-LOSSY_LEVEL), **figures)
 
 
 def _off_centre(defects: Defects, what: str) -> Message:
