@@ -58,9 +58,11 @@ def test_a_dub_with_a_dc_offset_is_rendered_without_it_and_said(campaign, radio_
                               RADIO_PROFILES)
     result = invoke("render", manifest)
     assert result.exit_code == 0, result.output
-    said = (f"{path}: warning: the dub has a DC offset of -14.0 dBFS (left +0.2000, right "
-            "+0.2000 of full scale): it would click where the sound starts and ends and takes "
-            "headroom; it is subtracted from the rendered sound")
+    # The dub is mono: one offset, no sides (before: "left +0.2000, right +0.2000", its
+    # downmix's two copies of it).
+    said = (f"{path}: warning: the dub has a DC offset of -14.0 dBFS (+0.2000 of full scale): "
+            "it would click where the sound starts and ends and takes headroom; it is subtracted "
+            "from the rendered sound")
     # Once, under both variants it is on (the render lists a warning they share once).
     assert [w.startswith(said) for w in warnings_of(result, path)] == [True], result.output
     assert "spot.yua.radio, test-campaign/spot.yua.radio-mp3: 1 warning" in result.output

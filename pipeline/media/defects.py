@@ -158,10 +158,11 @@ class Block:
 
 @dataclass(frozen=True)
 class Defects:
-    """What a track's blocks show: its DC offset per channel (full scale = 1.0), its clipped
-    samples (in its most clipped channel), and where its sound starts and ends (seconds).
-    `clipped_channels`: the names of the source's clipped channels (ffmpeg's: FC, LFE...) when
-    it was read per channel before the downmix (`channel_stats`), and `layout` its layout.
+    """What a track's blocks show: its DC offset per channel of its stereo downmix (full scale
+    = 1.0), its clipped samples (in its most clipped channel), and where its sound starts and
+    ends (seconds). `layout`: the source's (a mono one's offset is the same on both sides of
+    the downmix: one figure). `clipped_channels`: the names of the source's clipped channels
+    (ffmpeg's: FC, LFE...) when it was read per channel before the downmix (`channel_stats`).
     `codec`: the lossy codec (`LOSSY`'s name) when clipping was read by the share of samples
     near full scale (`near_full_scale`), not by runs at it."""
 
@@ -358,9 +359,9 @@ def _near(channel: dict[str, float | None], samples: int) -> int:
 def find_defects(blocks: list[Block], sample_rate: int,
                  channels: tuple[str, ...] | None = None, layout: str | None = None,
                  lfe: float | None = None, codec: str | None = None) -> Defects:
-    """The DC offset, clipping and sound span of a track from its blocks (`sample_rate`: Hz).
-    `channels`: the names of the source's channels, in order, when its blocks' clipped samples
-    and levels were read per channel of the source (`channel_stats`; `layout` names it).
+    """The DC offset, clipping and sound span of a track of `layout` from its blocks
+    (`sample_rate`: Hz). `channels`: the names of the source's channels, in order, when its
+    blocks' clipped samples and levels were read per channel of the source (`channel_stats`).
     `lfe`: the LFE's level above LFE_BAND (`parse_lfe_band`, dBFS), when it has one. `codec`:
     the source's (the probe's name); from a lossy one (`LOSSY`), whose blocks were read by
     `near_full_scale`, a track is clipped only in LOSSY_BLOCKS blocks or more."""
@@ -394,8 +395,7 @@ def find_defects(blocks: list[Block], sample_rate: int,
                  if name != "LFE"}
     return Defects(
         dc=dc, clipped_samples=sum(max(b.clipped) for b in clipped),
-        clipped_blocks=len(clipped), clipped_channels=named,
-        layout=layout if channels else None, codec=lossy,
+        clipped_blocks=len(clipped), clipped_channels=named, layout=layout, codec=lossy,
         clipped_from=clipped[0].time if clipped else None,
         clipped_to=end(clipped[-1]) if clipped else None,
         first_sound=sound[0].time if sound else None,

@@ -261,8 +261,11 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
     dc = dc_correction(analysis)
     if dc is not None:
         channels = (N_("left %(offset)s"), N_("right %(offset)s"))
-        sides = Items(tuple(say(side, offset=Number(value, "+.4f"))
-                            for side, value in zip(channels, dc)))
+        # A mono track has no sides: its offset, the same in both of its downmix's channels,
+        # is said once.
+        sides = (Number(dc[0], "+.4f") if defects.layout == "mono" else
+                 Items(tuple(say(side, offset=Number(value, "+.4f"))
+                             for side, value in zip(channels, dc))))
         template = (N_("the %(what)s has a DC offset of %(level)s dBFS (%(channels)s of full "
                        "scale): it would click where the sound starts and ends and takes "
                        "headroom; it is subtracted from the rendered sound") if removed else
