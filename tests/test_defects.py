@@ -213,14 +213,16 @@ def test_clipped_speech_in_a_lossy_delivery_is_said_and_clean_or_limited_speech_
                                                  ("yua", "zap", "maz", "tzo", "nah")], ["radio"])
     result = invoke("validate", manifest)
     assert result.exit_code == 0, result.output
-    said = [w for w in warnings_of(result, clipped) if ": warning: the dub was clipped" in w]
+    # One warning: the mean its clipping gives it (AAC: -49.7 dBFS, MP3: under -50) is no offset.
+    said = warnings_of(result, clipped)
     assert len(said) == 1, result.output
     found = re.fullmatch(
         rf"{re.escape(str(clipped))}: warning: the dub was clipped before it was encoded "
         rf"\({codec}\): (\d+) of its 100 ms blocks, between \d+.\d s and \d+.\d s, have 6% or "
         r"more of their samples within 1 dB of full scale \((\d+) samples\), which a clean "
-        r"recording reaches only at its peaks \(hint: record or export it again with headroom "
-        r"\(peaks under -1 dBFS\); levelling cannot restore what clipping cut off\)", said[0])
+        r"recording reaches only at its peaks(; its mean, -\d+.\d dBFS, is the clipping's .*)? "
+        r"\(hint: record or export it again with headroom \(peaks under -1 dBFS\); levelling "
+        r"cannot restore what clipping cut off\)", said[0])
     assert found, said
     # The figures are numpy's reading of the decoded file.
     blocks, crowded = crowded_blocks(clipped)
@@ -267,6 +269,59 @@ def test_a_phone_recording_clipped_by_24_db_is_said_clipped_on_render_its_record
         assert any(w.startswith(f"{name}: the {what} was clipped before it was encoded (AAC): "
                                 f"{blocks} of its 100 ms blocks") for w in variant["warnings"]), \
             variant["warnings"]
+
+
+def pauses(sound: np.ndarray) -> np.ndarray:
+    """The 100 ms blocks (at 48 kHz) of `sound` whose swing is under -40 dBFS
+    (defects.PAUSE_LEVEL), as a mask of its samples."""
+    mask = np.zeros(len(sound), bool)
+    for start in range(0, len(sound) - 4799, 4800):
+        block = sound[start:start + 4800]
+        mask[start:start + 4800] = (block.max() - block.min()) / 2 < 0.01
+    return mask
+
+
+@pytest.mark.e2e
+def test_the_mean_a_clipped_take_gets_from_its_clipping_is_said_with_it_and_not_subtracted(
+        campaign, tmp_path):
+    # espeak-ng's voice clipped by +24 dB: its tops are cut more on one side than on the other,
+    # which moves the mean of its loud blocks, and of nothing else. Before: said to have a DC
+    # offset (-39.3 dBFS), and that mean taken from the whole take, which put it into its
+    # pauses, the step at the start and end an offset is said for. With a real offset of 0.02
+    # added to it, the offset is the one in its pauses, not the mean.
+    voice = espeak(tmp_path / "voice.wav")
+    master = tmp_path / "radio7.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=7.5",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    clipped = take(campaign, "yua", "wav", voice, "volume=24dB,asoftclip=type=hard")
+    offset = take(campaign, "maz", "wav", voice, "volume=24dB,asoftclip=type=hard,dcshift=0.02")
+    sound, shifted = samples(clipped), samples(offset)
+    quiet = pauses(sound)
+    assert quiet.sum() >= 3 * 4800 and np.abs(sound[quiet]).max() == 0      # its pauses: silence
+    assert 20 * np.log10(sound.mean()) > -40                                 # its mean: not
+    assert shifted[quiet].mean() == pytest.approx(0.02, abs=1e-4)
+    manifest = radio_campaign(campaign, master, [{"code": "yua", "treatment": "dub"},
+                                                 {"code": "maz", "treatment": "dub"}], ["radio"])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    (said,) = warnings_of(result, clipped)
+    assert said.startswith(f"{clipped}: warning: the dub is clipped: "), said
+    assert (f"; its mean, {20 * np.log10(sound.mean()):.1f} dBFS, is the clipping's (the tops are "
+            "cut more on one side than on the other), not a DC offset: its pauses have none, and "
+            "nothing is subtracted (hint: ") in said, said
+    record = json.loads((campaign.out / "spot.yua.radio.json").read_text())
+    assert [w["code"] for w in record["qc"]["warnings"]] == ["clipping"]
+    assert "dc_removed" not in record["settings"]
+    said = warnings_of(result, offset)
+    assert [w.split(":")[2] for w in said] == [" the dub has a DC offset of -34.0 dBFS (+0.0200 of "
+                                               "full scale)", " the dub is clipped"], said
+    assert "its mean" not in said[1]
+    record = json.loads((campaign.out / "spot.maz.radio.json").read_text())
+    assert record["settings"]["dc_removed"] == {"audio": pytest.approx([0.02, 0.02], abs=1e-4)}
+    # The rendered pauses are silent in both (subtracting the whole mean left +-0.001 there).
+    for code in ("yua", "maz"):
+        rendered = samples(campaign.out / f"spot.{code}.radio.wav", 2)[:len(quiet)]
+        assert np.abs(rendered[quiet[:len(rendered)]].mean(axis=0)).max() < 1e-4, code
 
 
 # --- sound in the LFE ------------------------------------------------------------------------

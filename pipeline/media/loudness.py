@@ -45,8 +45,9 @@ SOUND_FLOOR = -70.0            # dBFS
 # 3: clipping read per channel of a track of more than two channels. 4: each channel's level,
 # and the LFE's sound above its band (defects.lfe_band). 5: each main channel's gated level,
 # the centre's against the others' (defects.Defects.off_centre). 6: clipping of a lossy source
-# read by its samples near full scale (defects.near_full_scale).
-ANALYSIS_VERSION = 6
+# read by its samples near full scale (defects.near_full_scale). 7: the offset in a track's
+# pauses (defects.Defects.pause_dc).
+ANALYSIS_VERSION = 7
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU

@@ -15,6 +15,7 @@ which its burned and subtitled variants carry, is analysed the same way (`analys
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import ffmpeg
@@ -177,12 +178,39 @@ def _undecodable(exc: RenderError, what: str, path: Path, hint: str) -> MediaErr
 
 
 def dc_correction(analysis: SoundAnalysis) -> tuple[float, ...] | None:
-    """The per-channel offset (full scale = 1.0) to subtract from the track's stereo downmix,
-    when its largest is over DC_LIMIT; None otherwise (nothing done: the same bytes as ever)."""
+    """The per-channel offset (full scale = 1.0) to subtract from the track's stereo downmix
+    (`dc_offset`), when its largest is over DC_LIMIT; None otherwise (nothing done: the same
+    bytes as ever)."""
     defects = analysis.defects
-    if defects is None or defects.dc_dbfs is None or defects.dc_dbfs <= DC_LIMIT:
+    if defects is None:
         return None
-    return defects.dc
+    dc = dc_offset(defects)
+    return dc if _dbfs(dc) > DC_LIMIT else None
+
+
+def dc_offset(defects: Defects) -> tuple[float, ...]:
+    """A track's DC offset per channel of its downmix (full scale = 1.0): its mean (AES17); a
+    clipped track's read in its pauses when it has them (defects.PAUSE_LEVEL), as its clipping
+    moves the mean of its loud blocks (`lopsided`)."""
+    return defects.pause_dc if defects.clipped_samples and defects.pause_dc is not None \
+        else defects.dc
+
+
+def lopsided(defects: Defects) -> bool:
+    """Whether a track's mean is over DC_LIMIT only because it is clipped: its pauses have no
+    offset over it. Clipping cuts a waveform's tops more on one side than on the other where
+    the waveform is not symmetric (a voice's seldom is), so the mean of its loud blocks moves,
+    and nothing else's. Said with the clipping, not as an offset, and not subtracted: a
+    constant taken from the whole track would put that offset into its pauses, the step at
+    the start and end that an offset is said for."""
+    return (bool(defects.clipped_samples) and defects.pause_dc is not None
+            and _dbfs(defects.dc) > DC_LIMIT >= _dbfs(defects.pause_dc))
+
+
+def _dbfs(dc: tuple[float, ...]) -> float:
+    """The largest channel's offset in dBFS; -inf for none."""
+    worst = max((abs(value) for value in dc), default=0.0)
+    return 20 * math.log10(worst) if worst > 0 else -math.inf
 
 
 def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
@@ -250,9 +278,10 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
 
 def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                     removed: bool = True, voice: bool = False) -> list[Diagnostic]:
-    """Warnings for a DC offset over DC_LIMIT, for clipped samples, for sound in the LFE above
-    its band at about a main channel's level, and for a centre far under the other main
-    channels (media/defects.py's rules). `removed`: the offset is subtracted from the rendered
+    """Warnings for a DC offset over DC_LIMIT (one that is its clipping's, `lopsided`, is said
+    with the clipping), for clipped samples, for sound in the LFE above its band at about a
+    main channel's level, and for a centre far under the other main channels
+    (media/defects.py's rules). `removed`: the offset is subtracted from the rendered
     sound; not so for a radio master, which stations air as delivered and no variant carries.
     `voice`: the track is a language's own recording (a dub, a voice-over), whose voice in the
     LFE or off the centre is an error: its variants would go to air without it, or with it on
@@ -274,11 +303,17 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                        "headroom; stations air the master as delivered (no variant made here "
                        "carries its sound)"))
         found.append(warning(
-            say(template, what=say(what), level=Number(defects.dc_dbfs, ".1f"), channels=sides), path,
+            say(template, what=say(what), level=Number(_dbfs(dc), ".1f"), channels=sides), path,
             hint="check the recording chain (converter, plug-ins) and export it again",
             code="dc-offset"))
     if defects.clipped_samples:
-        found.append(warning(_clipping(defects, what), path,
+        said = _clipping(defects, what)
+        if lopsided(defects):
+            said = say(N_("%(clipping)s; its mean, %(level)s dBFS, is the clipping's (the tops are "
+                          "cut more on one side than on the other), not a DC offset: its pauses "
+                          "have none, and nothing is subtracted"),
+                       clipping=said, level=Number(defects.dc_dbfs, ".1f"))
+        found.append(warning(said, path,
                              hint="record or export it again with headroom (peaks under -1 "
                                   "dBFS); levelling cannot restore what clipping cut off",
                              code="clipping"))
