@@ -354,7 +354,7 @@ def _clipping(defects: Defects, what: str) -> Message:
                   "%(block)s ms blocks, between %(start)s s and %(end)s s%(channels)s, have "
                   "%(share)s%% or more of their samples within %(level)s dB of full scale "
                   "(%(samples)s samples), which a clean recording reaches only at its peaks"),
-               codec=defects.codec, share=Number(LOSSY_SHARE * 100, "g"),
+               codec=defects.codec, share=Number(round(LOSSY_SHARE * 100, 2), "g"),
                level=Number(-LOSSY_LEVEL), **figures)
 
 
