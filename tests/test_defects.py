@@ -271,6 +271,27 @@ def test_a_phone_recording_clipped_by_24_db_is_said_clipped_on_render_its_record
             variant["warnings"]
 
 
+@pytest.mark.e2e
+def test_a_clip_in_the_centre_of_a_5_1_aac_dub_is_said_with_its_channel(campaign, radio_master):
+    # The centre clipped from 1.0 to 2.0 s, the other channels at a twentieth of it, in AAC:
+    # read per channel before the downmix, as a PCM dub's is. Before the count was read ahead
+    # of channel_stats, the figures that astats leaves on each frame made its blocks look like
+    # channel_stats's, and the clip went unsaid.
+    path = campaign.root / "audio/spot/yua.m4a"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=200:sample_rate=48000:duration=3.6",
+           "-filter:a", "volume='if(between(t,1,2),16,2)':eval=frame,asoftclip=type=hard,"
+           "pan=5.1|FL=0.05*c0|FR=0.05*c0|FC=c0|LFE=0*c0|BL=0.05*c0|BR=0.05*c0,apad=whole_dur=4",
+           "-c:a", "aac", "-b:a", "384k", str(path))
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    (said,) = warnings_of(result, path)
+    assert re.match(rf"{re.escape(str(path))}: warning: the dub was clipped before it was "
+                    r"encoded \(AAC\): 1\d of its 100 ms blocks, between 1.0 s and 2.\d s, in its "
+                    r"FC channel \(of 5.1\), have 6% or more", said), said
+
+
 def pauses(sound: np.ndarray) -> np.ndarray:
     """The 100 ms blocks (at 48 kHz) of `sound` whose swing is under -40 dBFS
     (defects.PAUSE_LEVEL), as a mask of its samples."""

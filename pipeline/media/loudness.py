@@ -302,15 +302,17 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
     # Mono and stereo reach the downmix unmixed (each channel as it is, in float): read there.
     channels = LAYOUTS.get(layout) if layout not in ("mono", "stereo") else None
     lfe, near = [], []
+    if codec in LOSSY:
+        # Before the downmix, as channel_stats (a clipped centre sits at -3 dB in it), and
+        # before channel_stats too: a frame keeps the figures astats gave it, and ametadata
+        # prints them all, channel_stats's among near_full_scale's.
+        split = source.filter_multi_output("asplit", 2)
+        source, near = split[0], [near_full_scale(split[1], samples)]
     if channels:
         source = channel_stats(source, samples)
         if "LFE" in channels:
             split = source.filter_multi_output("asplit", 2)
             source, lfe = split[0], [lfe_band(split[1], channels.index("LFE"))]
-    if codec in LOSSY:
-        # Before the downmix, as channel_stats: a clipped centre sits at -3 dB in it.
-        split = source.filter_multi_output("asplit", 2)
-        source, near = split[0], [near_full_scale(split[1], samples)]
     decoded = to_stereo(source, layout)
     if fitted is not None:
         split = decoded.filter_multi_output("asplit", 2)
