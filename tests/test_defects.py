@@ -84,6 +84,27 @@ def test_a_dub_with_a_dc_offset_is_rendered_without_it_and_said(campaign, radio_
 
 
 @pytest.mark.e2e
+def test_a_5_1_dub_with_a_dc_offset_loses_it_in_its_stereo_downmix(campaign, radio_master):
+    # Its fronts and centre offset by +0.1: the downmix (ITU-R BS.775) carries +0.1 + 0.1 x
+    # 0.707 on each side. The analysis of a track of more than two channels also prints its
+    # per-channel figures, which were read as more channels of the downmix: six offsets for a
+    # filter of two.
+    path = dub(campaign, "sine=frequency=1000",
+               "volume=-14dB,pan=5.1|FL=c0|FR=c0|FC=c0|LFE=0*c0|BL=0.5*c0|BR=0.5*c0,"
+               "aeval=val(0)+0.1|val(1)+0.1|val(2)+0.1|val(3)|val(4)|val(5)", seconds=4)
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              RADIO_PROFILES)
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    (said,) = [w for w in warnings_of(result, path) if "DC offset" in w]
+    assert "left +0.1707, right +0.1707" in said, said
+    record = json.loads((campaign.out / "spot.yua.radio.json").read_text())
+    assert record["settings"]["dc_removed"] == {"audio": [0.17071, 0.17071]}
+    for name in ("spot.yua.radio.wav", "spot.yua.radio-mp3.mp3"):
+        assert abs(samples(campaign.out / name, 2).mean()) < 2e-3, name
+
+
+@pytest.mark.e2e
 def test_a_video_dub_and_a_voice_over_lose_their_offset_too(campaign):
     voice = campaign.root / "audio/spot/maj.wav"
     ffmpeg("-i", str(campaign.media["voice.wav"]), "-filter:a", "dcshift=-0.1", "-c:a", "pcm_s24le",

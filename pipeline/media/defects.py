@@ -241,8 +241,12 @@ class Defects:
 def block_stats(audio: Stream, samples: int) -> Stream:
     """`audio` cut into blocks of `samples` and read by `astats`, each block's figures printed
     (ametadata) for `parse_blocks`. In doubles: `Min_level`/`Max_level` are then fractions of
-    full scale whatever the decoder's format, and no value is rounded."""
+    full scale whatever the decoder's format, and no value is rounded. The frames' metadata is
+    dropped first: `channel_stats`'s figures of a source of more than two channels ride on its
+    frames through the downmix, and its channels past the second would be printed as more
+    channels of the downmix (six offsets to subtract from a stereo track, and ffmpeg failed)."""
     return (audio.filter("aformat", sample_fmts="dbl")
+            .filter("ametadata", mode="delete")
             .filter("asetnsamples", n=samples, p=0)
             .filter("astats", metadata=1, reset=1, measure_perchannel=PER_CHANNEL,
                     measure_overall=OVERALL)

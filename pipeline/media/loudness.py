@@ -46,8 +46,9 @@ SOUND_FLOOR = -70.0            # dBFS
 # and the LFE's sound above its band (defects.lfe_band). 5: each main channel's gated level,
 # the centre's against the others' (defects.Defects.off_centre). 6: clipping of a lossy source
 # read by its samples near full scale (defects.near_full_scale). 7: the offset in a track's
-# pauses (defects.Defects.pause_dc).
-ANALYSIS_VERSION = 7
+# pauses (defects.Defects.pause_dc). 8: a track of more than two channels read as its stereo
+# downmix, not with its own channels past the second (defects.block_stats).
+ANALYSIS_VERSION = 8
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU
