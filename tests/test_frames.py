@@ -146,6 +146,19 @@ def test_round_times_between_frames_get_no_warning_and_gaps_count_frames(tmp_pat
     assert not [d for d in found if d.code == "frame-grid"]   # not a render warning
 
 
+def test_a_gap_is_said_in_the_frames_and_milliseconds_of_the_video(tmp_path):
+    # 1040 -> 1067 ms typed, 27 ms: on the video's frames cue 1 ends at frame 31 (1034 ms) and
+    # cue 2 starts at 32 (1068 ms), one frame, 33 ms, as the minimum is counted. Before: the
+    # typed milliseconds beside the frames, which another rounding could make "67 ms (1 frame)
+    # ... leave at least 2 frames (67 ms at 29.97 fps)".
+    cues = [Cue(1, 0, 1040, "uno", 1), Cue(2, 1067, 2000, "dos", 5)]
+    found = check_cues(cues, tmp_path / "x.srt", qc=QcSettings(), fps=30000 / 1001, style=None,
+                       font=None)
+    (gap,) = [d for d in found if d.code == "gap"]
+    assert "starts 33 ms (1 frame) after cue 1 ends; leave at least 2 frames (67 ms at 29.97 " \
+        "fps)" in gap.message, gap.message
+
+
 def srt_text(times: list[tuple[int, int]]) -> str:
     return "".join(f"{n}\n{format_time(start)} --> {format_time(end)}\nuno\n\n"
                    for n, (start, end) in enumerate(times, 1))

@@ -201,7 +201,9 @@ def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None,
                 say(N_("cue %(cue)s starts %(gap_ms)s ms (%(gap)s) after cue %(previous)s ends; "
                        "leave at least %(minimum)s (%(minimum_ms)s ms at %(rate)s fps)%(assumed)s"),
                     cue=cue.index, gap=_frames(gap), previous=previous.index,
-                    gap_ms=max(cue.start - previous.end, 0),   # 0: an overlap snapped away
+                    # The gap on the frames, as the minimum is: the typed one, rounded
+                    # another way, read "67 ms (1 frame)... at least 2 frames (67 ms)".
+                    gap_ms=Number(gap * 1000 / grid.fps, ".0f"),
                     minimum=_frames(qc.min_gap_frames),
                     minimum_ms=Number(qc.min_gap_frames * 1000 / grid.fps, ".0f"),
                     rate=Number(round(grid.fps, 3)), assumed=assumed), path, cue.line,
