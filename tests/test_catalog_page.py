@@ -117,6 +117,11 @@ def test_a_tv_master_s_line_says_its_rate_scan_start_timecode_and_tracks(page_ca
         for fact in facts:
             said = [medium for medium, line in lines if fact in unescape(re.sub(r"<[^>]+>", "", line))]
             assert said == ["tv"], (name, fact)
+    # A Mexican station's master, 29.97 fps (before: publish stopped on it, "internal error:
+    # InvalidOperation", after copying the files: no catalog, no page).
+    master = by_name["not-for-sale-15.yua.broadcast-mxf.mxf"]["master"]
+    master.update(rate="30000/1001", programme_timecode="00:59:50;00")
+    assert "29.97 fps, entrelazado, campo superior primero" in render_pages(catalog)["index.html"]
 
 
 # --- the pages as text ------------------------------------------------------------------------

@@ -265,6 +265,12 @@ def test_language_names_in_the_page_language(code, spanish, english):
 
 def test_figures_as_each_locale_writes_them():
     spanish, english = Formats("es"), Formats("en")
+    # A TV master's rate as the catalog keeps it (before: "30000/1001" raised InvalidOperation
+    # in Babel, and publish of a 29.97 fps campaign wrote its files but no catalog nor page).
+    assert [spanish.frame_rate(rate) for rate in ("25/1", "30000/1001", "24000/1001",
+                                                  "60000/1001", "50/1")] == [
+        "25", "29.97", "23.976", "59.94", "50"]
+    assert english.frame_rate("30000/1001") == "29.97"
     assert (spanish.size(12_345_678), english.size(12_345_678)) == ("12.3 MB", "12.3 MB")
     assert (spanish.size(999), spanish.size(1_500), spanish.size(2_000_000_000)) == \
         ("999 bytes", "1.5 kB", "2 GB")

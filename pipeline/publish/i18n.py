@@ -200,8 +200,10 @@ class Formats:
         return format_decimal(value, locale=self.locale)
 
     def frame_rate(self, rate: str) -> str:
-        """A rate written "N/D" frames a second as people say it: "25", "29.97", "23.976"."""
-        return format_decimal(Fraction(rate), "#,##0.###", locale=self.locale)
+        """A rate written "N/D" frames a second as people say it: "25", "29.97", "23.976".
+        As a float: Babel reads a value through `Decimal(str(value))`, which takes "25" but
+        not a Fraction's "30000/1001", and publish failed on every NTSC master."""
+        return format_decimal(float(Fraction(rate)), "#,##0.###", locale=self.locale)
 
     def datetime(self, iso: str | None) -> str:
         """`2026-11-29T10:00:00Z` as a date and time in UTC, the catalog's zone."""
