@@ -101,3 +101,16 @@ def test_a_master_linked_to_nothing_is_said_at_its_line(campaign):
     assert f"{manifest}:5: error: master of spot 'spot' not found: " \
            f"{campaign.root / 'media/moved.mp4'}" in result.output
     assert lines_of(result)[-1].endswith("1 error, 0 warnings")
+
+
+def test_a_blocked_dub_does_not_hide_its_profile_s_timecode(campaign):
+    # A community channel's one language, its dub missing, in a master profile whose timecode a
+    # 25 fps picture cannot have: the timecode was said only once the dub was delivered.
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}],
+                              {"broadcast-mxf": {"timecode": "10:00:00;00"}})
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    text = result.output
+    assert "error: audio track missing for language 'yua' (dub)" in text, text
+    assert "error: profile 'broadcast-mxf': timecode '10:00:00;00' is drop-frame" in text, text
+    assert "2 errors" in text, text

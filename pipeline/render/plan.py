@@ -172,6 +172,13 @@ class _Planner(MasterFit):
         except Blocked as blocked:
             if not plan.radio:     # a radio spot's subtitled languages are refused as such
                 self._check_own_files(plan.variant)
+                # A profile's own mistakes (a timecode its rate cannot have) said in the same
+                # run as the dub that blocked its only language, not once that is fixed.
+                if plan.conform is not None and plan.variant.profile.mastered:
+                    try:
+                        self._check_master(plan)
+                    except Blocked:
+                        pass     # reported once, by _once
             plan.status = "blocked"
             plan.problems = list(blocked.diagnostics)
             plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
