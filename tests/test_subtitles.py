@@ -394,6 +394,26 @@ def test_file_without_any_cue(tmp_path):
     assert [d.code for d in result.diagnostics] == ["not-subtitles"] and result.format is None
 
 
+@pytest.mark.parametrize("name, content, said", [
+    ("tar.scc", "Scenarist_SCC V1.0\n\n00:59:50;15\t9420 9420 94ae 94ae 9452 9452 c1ec\n",
+     "a Scenarist SCC file (CEA-608 closed captions)"),
+    ("tar.stl", "850STL25.01\x001\x00\x00\x00                    Blue Heart\n",
+     "an EBU STL file (EBU Tech 3264)"),
+    ("tar.sub", "{25}{75}Kʉrí mó ʉ\n{80}{130}Nijé\n", "a MicroDVD file (times counted in frames)"),
+    ("tar.srt", "\ufeffScenarist_SCC V1.0\n\n00:59:50;15\t9420\n",
+     "a Scenarist SCC file (CEA-608 closed captions)")])
+def test_a_format_not_read_here_is_named_once(tmp_path, name, content, said):
+    # Read as SubRip, an SCC file was an error a line, and "rename it to tar.srt".
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = read_subtitles(path)
+    (problem,) = result.diagnostics
+    assert (problem.severity, problem.line, problem.code) == ("error", 1, "format")
+    assert problem.message == (f"this is {said}, a format not read here (SubRip, WebVTT, ASS, SSA "
+                               "or TTML are)")
+    assert "rename" not in (problem.hint or "") and result.cues == ()
+
+
 @pytest.mark.parametrize("text", ["", "<i></i>", "{\\an8}"])
 def test_cue_without_text(tmp_path, text):
     result = read_subtitles(srt(tmp_path, f"""\

@@ -79,6 +79,33 @@ _CUE_LIKE = re.compile(r"^[ \t]*(?:\d+:\d{2}:\d{2}|\d+:\d{2}[.,]\d+|\d+[ \t]*$|D
                        re.IGNORECASE | re.MULTILINE)
 
 
+# Subtitle and caption formats of broadcast and of old players that are not read here, by the
+# sign each file starts with: named, so the translator or the station exports the right thing
+# (read as SubRip, an SCC file was "rename it to .srt", which converts nothing).
+FOREIGN = (
+    (re.compile(r"Scenarist_SCC"), "a Scenarist SCC file (CEA-608 closed captions)"),
+    (re.compile(r"...STL\d\d\.01"), "an EBU STL file (EBU Tech 3264)"),
+    (re.compile(r"\{\d+\}\{\d+\}"), "a MicroDVD file (times counted in frames)"),
+)
+
+
+def _labels() -> Items:
+    """The formats read here, as a message lists them ("SubRip, WebVTT, ASS, SSA or TTML")."""
+    return Items(tuple(dict.fromkeys(f.label for f in FORMATS.values())), ", ", " or ")
+
+
+def _head(path: Path) -> str:
+    """The file's first bytes, one character each (latin-1 decodes any byte)."""
+    with open(path, "rb") as file:
+        return file.read(64).decode("latin-1")
+
+
+def foreign_format(text: str) -> str | None:
+    """What `text` is when it starts as a subtitle format not read here (`FOREIGN`), or None."""
+    head = text.lstrip(" \t\n\ufeff")[:64]
+    return next((name for sign, name in FOREIGN if sign.match(head)), None)
+
+
 def sniff(text: str) -> str | None:
     """The format `text` (decoded) is written in, or None when its first lines do not say.
 
@@ -119,13 +146,22 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     path = Path(path)
     text, encoding, diagnostics = load_text(path)
     named = format_of_name(path)
+    # An EBU STL file is binary past its first bytes: its sign is read from them.
+    foreign = foreign_format(text if text is not None else _head(path))
+    if foreign is not None:
+        diagnostics = [d for d in diagnostics if d.code != "encoding"]
+        labels = _labels()
+        return SubtitleFile(path, (), (*diagnostics, error(
+            f"this is {foreign}, a format not read here ({labels} are)", path, 1,
+            "export the subtitles from the subtitle editor (Subtitle Edit, Aegisub, the caption "
+            "software) as SubRip (.srt), WebVTT or TTML", "format")), encoding, None)
     if text is None:     # a .docx or a video is no SubRip file for having no other name
         return SubtitleFile(path, (), tuple(diagnostics), encoding, named and named.name)
     found = sniff(text)
     if found is None and text.strip() and not _CUE_LIKE.search(text):
         # A script, notes, a README: once, not an error per paragraph of what the name's
         # format (or SubRip) would have read.
-        labels = Items(tuple(dict.fromkeys(f.label for f in FORMATS.values())), ", ", " or ")
+        labels = _labels()
         return SubtitleFile(path, (), (*diagnostics, error(
             f"this is not a subtitle file: it is in none of the formats read here ({labels}); "
             "no line of it gives a cue's times", path, None,
