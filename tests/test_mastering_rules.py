@@ -14,7 +14,7 @@ from pipeline.cli.main import cli
 from pipeline.errors import ValidationError
 from pipeline.manifest import load_manifest
 from pipeline.media.loudness import Loudness
-from pipeline.media.timecode import counted_back, exact_rate, rate_problem
+from pipeline.media.timecode import counted_back, exact_rate, rate_problem, syntax_problem
 from pipeline.publish.i18n import translations
 from pipeline.render.leader import file_timecode, leader_timing
 from pipeline.render.plan import build_plan
@@ -44,6 +44,12 @@ def test_rates_and_timecodes_that_do_not_fit():
     assert rate_problem("10:00:00:24", Fraction(25)) is None
     assert "frame 25" in rate_problem("10:00:00:25", Fraction(25))
     assert "drop-frame" in rate_problem("10:00:00;00", Fraction(25))
+    # Of the form, out of range: said so (before: "is not of the form HH:MM:SS:FF").
+    assert syntax_problem("25:00:00:00") == "timecode '25:00:00:00' has 25 hours: they run " \
+        "from 00 to 23"
+    assert syntax_problem("09:59:60;00").endswith("has 60 seconds: they run from 00 to 59")
+    assert "not of the form" in syntax_problem("9:59:50:00") and syntax_problem("09:59:50:00") \
+        is None
 
 
 def test_leader_is_whole_frames_and_the_standard_sets_the_tone(campaign):

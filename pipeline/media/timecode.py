@@ -21,6 +21,12 @@ def syntax_problem(text: str) -> str | None:
     """Why `text` is not a timecode `HH:MM:SS:FF` (or `HH:MM:SS;FF`, drop-frame), or None."""
     if TIMECODE.match(text):
         return None
+    shape = re.fullmatch(r"(\d\d):(\d\d):(\d\d)[:;]\d\d", text)
+    if shape:
+        # Written right, out of range: said as that (before: "is not of the form", which it is).
+        parts = zip(("hours", "minutes", "seconds"), map(int, shape.groups()), (23, 59, 59))
+        name, value, highest = next(part for part in parts if part[1] > part[2])
+        return f"timecode {text!r} has {value} {name}: they run from 00 to {highest:02d}"
     return f"timecode {text!r} is not of the form HH:MM:SS:FF (HH:MM:SS;FF for drop-frame)"
 
 
