@@ -224,7 +224,9 @@ def test_an_interlaced_master_for_a_progressive_master_profile_is_said_once(camp
     result = CliRunner().invoke(cli, ["plan", str(manifest)])
     assert result.exit_code == 0, result.output
     said = [line for line in result.stderr.splitlines() if "is deinterlaced into whole frames" in line]
-    assert said == [f"{manifest}:{load_manifest(manifest).line_of('profiles')}: warning: profile "
+    # At the profile's line, where 'scan: tff' goes.
+    line = manifest.read_text().splitlines().index("  broadcast-prores: null") + 1
+    assert said == [f"{manifest}:{line}: warning: profile "
                     "'broadcast-prores' is progressive: spot spot's interlaced master (interlaced, "
                     "top field first) is deinterlaced into whole frames, half of its fields' "
                     "motion (hint: to keep the fields, give the profile 'scan: tff' (HD's field "
@@ -258,12 +260,14 @@ def test_an_interlaced_master_for_the_web_profiles_is_said_once_a_spot(campaign)
     said = [line for line in result.stderr.splitlines()
             if "is deinterlaced into whole frames" in line]
     line = load_manifest(manifest).line_of("profiles")
+    # The master profile's at its own line: 'scan: tff' goes there.
+    prores = manifest.read_text().splitlines().index("  broadcast-prores: null") + 1
     assert said == [
         f"{manifest}:{line}: warning: profiles 'web' and 'proxy' are progressive: spot spot's "
         "interlaced master (interlaced, top field first) is deinterlaced into whole frames, half "
         "of its fields' motion (hint: web and phone players show whole frames only: to keep the "
         "motion, export the master progressive at its field rate (50p or 59.94p))",
-        f"{manifest}:{line}: warning: profile 'broadcast-prores' is progressive: spot spot's "
+        f"{manifest}:{prores}: warning: profile 'broadcast-prores' is progressive: spot spot's "
         "interlaced master (interlaced, top field first) is deinterlaced into whole frames, half "
         "of its fields' motion (hint: to keep the fields, give the profile 'scan: tff' (HD's "
         "field order, SMPTE ST 274))"], result.stderr

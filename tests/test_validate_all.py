@@ -112,5 +112,9 @@ def test_a_blocked_dub_does_not_hide_its_profile_s_timecode(campaign):
     assert result.exit_code == 1
     text = result.output
     assert "error: audio track missing for language 'yua' (dub)" in text, text
-    assert "error: profile 'broadcast-mxf': timecode '10:00:00;00' is drop-frame" in text, text
+    # At the timecode's own line, not at `profiles:` (before: a station with several profiles
+    # was left to guess which one).
+    line = manifest.read_text().splitlines().index("    timecode: 10:00:00;00") + 1
+    assert f"{manifest}:{line}: error: profile 'broadcast-mxf': timecode '10:00:00;00' is " \
+        "drop-frame" in text, text
     assert "2 errors" in text, text

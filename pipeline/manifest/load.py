@@ -88,7 +88,8 @@ def load_manifest(path: str | Path) -> Manifest:
         audio_dir=value("audio_dir", reader.relative_path, base, default=(base / "../audio").resolve()),
         output_dir=value("output_dir", reader.relative_path, base, default=(base / "../build").resolve()),
         style=style, qc=qc, publish_to=publish_to, page_language=page_language, clock=clock,
-        _lines={key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
+        _lines={**{key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
+                **(_profile_lines(top["profiles"][1]) if "profiles" in top else {})},
     )
     if not reader.diagnostics:
         check_clocks(reader, manifest)
@@ -106,6 +107,19 @@ class InvalidManifest(ValidationError):
     def __init__(self, diagnostics, valid_part: Manifest):
         super().__init__(diagnostics)
         self.valid_part = valid_part
+
+
+def _profile_lines(node: yaml.Node) -> dict[str, int]:
+    """The lines of a mapping of profiles' names and of their keys ("profiles.tv" and
+    "profiles.tv.timecode"): where a profile's own mistakes are said (`Manifest.line_of`)."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for name, fields in node.value:
+            lines[f"profiles.{name.value}"] = name.start_mark.line + 1
+            if isinstance(fields, yaml.MappingNode):
+                lines.update((f"profiles.{name.value}.{key.value}", key.start_mark.line + 1)
+                             for key, _ in fields.value)
+    return lines
 
 
 def _checkable(manifest: Manifest) -> Manifest:

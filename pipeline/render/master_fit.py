@@ -27,12 +27,14 @@ class MasterFit(Inputs):
         fits that rate, and its slate's text the font."""
         variant, profile = plan.variant, plan.variant.profile
         master_fps = plan.master.video.fps if plan.master.video else None
-        problem = scan_problem(profile, master_fps) or (
+        scan = scan_problem(profile, master_fps)
+        problem = scan or (
             profile.timecode and rate_problem(profile.timecode, output_rate(profile, master_fps)))
         if problem:
+            # At the key to change: a manifest of several profiles is not left to guess which.
+            line = self.manifest.profile_line(profile.name, "scan" if scan else "timecode")
             self._once(("timecode", profile.name, variant.spot.id), lambda: self._raise(
-                f"profile {profile.name!r}: {problem} (spot {variant.spot.id})",
-                self.manifest.line_of("profiles")))
+                f"profile {profile.name!r}: {problem} (spot {variant.spot.id})", line))
         if profile.leader and profile.leader.slate:
             font = self._once(("font", self.manifest.style.font, None),
                               lambda: self._resolve_slate_font())
@@ -69,7 +71,8 @@ class MasterFit(Inputs):
         if profile.mastered:
             self._once(("woven", profile.name, variant.spot.id), lambda: self.diagnostics.append(
                 warning(f"profile {profile.name!r} is progressive: {interlaced} is deinterlaced "
-                        "into whole frames, half of its fields' motion", *where,
+                        "into whole frames, half of its fields' motion", self.manifest.path,
+                        self.manifest.profile_line(profile.name, "scan"),
                         code="deinterlaced", hint="to keep the fields, give the profile 'scan: "
                                                   "tff' (HD's field order, SMPTE ST 274)")))
             return
