@@ -12,6 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
+from pipeline.manifest.input_names import why_unused
 from pipeline.render.intermediates import size_text
 from tests.conftest import SRT
 from tests.test_batch import LANGUAGES, rendered
@@ -207,6 +208,21 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
     assert f"{folder / 'TZO.SRT'}: warning: not used: the name must be lower-case, and tzo.vtt " \
            "is the file read for 'tzo' (hint: move it out, or put it in place of tzo.vtt as " \
            "tzo.srt)" in result.stderr, result.stderr
+
+
+def test_split_mono_tracks_and_versions_are_said_to_be_parts_of_one_file():
+    # A post house's eight mono WAVs were each ".1.wav is not a audio format read here".
+    audio = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus")
+    split = why_unused("zap.1.wav", {"zap"}, audio, "audio", {"zap.1.wav", "zap.2.wav"})
+    assert split.reason == "a language's audio file is zap.wav alone: zap.1.wav names a part " \
+        "or a version of it"
+    assert split.hint.startswith("split mono tracks are mixed into one file (mono, stereo or 5.1)")
+    version = why_unused("nah.final.srt", {"nah"}, (".srt", ".vtt"), "subtitle", {"nah.final.srt"})
+    assert (version.reason, version.hint) == (
+        "a language's subtitle file is nah.srt alone: nah.final.srt names a part or a version "
+        "of it", "to use this version, rename it to nah.srt")
+    assert why_unused("zap.txt", {"zap"}, audio, "audio", {"zap.txt"}).reason.startswith(
+        ".txt is not an audio format read here")
 
 
 def test_make_clean_leaves_the_masters_and_recorded_deliveries():

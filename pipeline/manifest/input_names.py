@@ -57,7 +57,17 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
             return Unused(code, "a backup file name (only the name ending in the format's "
                                 "suffix is read)",
                           "move it out of the folder, or rename it to use it instead")
-        return Unused(code, f"{suffix} is not a {kind} format read here ({', '.join(suffixes)})",
+        known = next((known for known in suffixes if suffix.endswith(known)), None)
+        if known is not None:
+            # zap.1.wav ... zap.8.wav: a post house's split mono tracks; nah.final.srt.
+            return Unused(code, f"a language's {kind} file is {code}{known} alone: {name} "
+                                "names a part or a version of it",
+                          "split mono tracks are mixed into one file (mono, stereo or 5.1) "
+                          f"first; a version is renamed {code}{known}" if kind == "audio"
+                          else f"to use this version, rename it to {code}{known}")
+        article = "an" if kind[0] in "aeiou" else "a"
+        return Unused(code, f"{suffix} is not {article} {kind} format read here "
+                            f"({', '.join(suffixes)})",
                       f"save it in one of those formats as {code}{suffixes[0]}, ...")
     # mix-v2.srt, nah (1).srt, nah_old.srt
     return Unused(code, f"language {code!r} is read from {code}.<format> only",
