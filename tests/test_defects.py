@@ -41,6 +41,15 @@ def dub(campaign, source: str, chain: str, *, seconds: float = 2.6,
     return path
 
 
+def quiet_radio_master(tmp_path: Path) -> Path:
+    """A 7.5 s radio master (as long as espeak-ng's sentence, give or take 0.3 s), a quiet
+    330 Hz tone in stereo at 44.1 kHz, for the takes below."""
+    master = tmp_path / "radio7.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=7.5",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    return master
+
+
 def warnings_of(result, path: Path) -> list[str]:
     return [line.strip() for line in result.output.splitlines()
             if line.strip().startswith(f"{path}: warning:")]
@@ -209,9 +218,7 @@ def test_clipped_speech_in_a_lossy_delivery_is_said_and_clean_or_limited_speech_
     # keeps (its decode rings above and below it): a phone's clipped take went unsaid, while
     # its WAV was said to be clipped.
     voice = espeak(tmp_path / "voice.wav")
-    master = tmp_path / "radio7.wav"            # as long as the sentence, give or take 0.3 s
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=7.5",
-           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    master = quiet_radio_master(tmp_path)
     clipped = take(campaign, "yua", ext, voice, "volume=12dB,asoftclip=type=hard")
     as_wav = take(campaign, "zap", "wav", voice, "volume=12dB,asoftclip=type=hard")
     # The same voice clean: its true peak at -1 dBTP (EBU R128's ceiling), and its sample peak
@@ -265,9 +272,7 @@ def test_a_phone_recording_clipped_by_24_db_is_said_clipped_on_render_its_record
     # The trial's take: espeak-ng's voice pushed 24 dB and clipped, sent as AAC mono 48 kHz, as
     # a dub and as a voice-over. Before: no word of clipping; it was levelled and published.
     voice = espeak(tmp_path / "voice.wav")
-    master = tmp_path / "radio7.wav"
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=7.5",
-           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    master = quiet_radio_master(tmp_path)
     dubbed = take(campaign, "yua", "m4a", voice, "volume=24dB,asoftclip=type=hard")
     spoken = take(campaign, "tzo", "m4a", voice, "volume=24dB,asoftclip=type=hard")
     assert 20 * np.log10(np.abs(samples(dubbed)).max()) > 0.5     # its decode over full scale
@@ -332,9 +337,7 @@ def test_the_mean_a_clipped_take_gets_from_its_clipping_is_said_with_it_and_not_
     # pauses, the step at the start and end an offset is said for. With a real offset of 0.02
     # added to it, the offset is the one in its pauses, not the mean.
     voice = espeak(tmp_path / "voice.wav")
-    master = tmp_path / "radio7.wav"
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=7.5",
-           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    master = quiet_radio_master(tmp_path)
     clipped = take(campaign, "yua", "wav", voice, "volume=24dB,asoftclip=type=hard")
     offset = take(campaign, "maz", "wav", voice, "volume=24dB,asoftclip=type=hard,dcshift=0.02")
     sound, shifted = samples(clipped), samples(offset)
@@ -553,9 +556,7 @@ def espeak(path: Path) -> Path:
 
 @pytest.mark.e2e
 def test_clean_speech_and_music_get_no_defect_warning(campaign, tmp_path):
-    master = tmp_path / "radio7.wav"            # as long as the sentence, give or take 0.3 s
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=7.5",
-           "-filter:a", "volume=-20dB", "-ac", "2", str(master))
+    master = quiet_radio_master(tmp_path)
     espeak(campaign.root / "audio/spot/yua.wav")
     # Music-like: a chord on 55-330 Hz with pink noise, stereo, peaks around -8 dBFS.
     ffmpeg(*[a for f in (55, 110, 220, 330) for a in ("-f", "lavfi", "-i", f"sine=f={f}:d=7.5")],

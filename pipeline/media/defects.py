@@ -165,6 +165,12 @@ class Block:
                    default=0.0)
 
 
+def offset_dbfs(dc: tuple[float, ...]) -> float:
+    """The largest of per-channel offsets (full scale = 1.0) in dBFS; -inf for none."""
+    worst = max((abs(value) for value in dc), default=0.0)
+    return 20 * math.log10(worst) if worst > 0 else -math.inf
+
+
 @dataclass(frozen=True)
 class Defects:
     """What a track's blocks show: its DC offset per channel of its stereo downmix (full scale
@@ -224,8 +230,8 @@ class Defects:
     @property
     def dc_dbfs(self) -> float | None:
         """The largest channel's offset in dBFS (AES17); None when there is none."""
-        worst = max((abs(value) for value in self.dc), default=0.0)
-        return 20 * math.log10(worst) if worst > 0 else None
+        level = offset_dbfs(self.dc)
+        return level if level > -math.inf else None
 
     def to_cache(self) -> dict:
         return asdict(self)

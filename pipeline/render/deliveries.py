@@ -15,7 +15,6 @@ which its burned and subtitled variants carry, is analysed the same way (`analys
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import ffmpeg
@@ -27,7 +26,8 @@ from pipeline.media.audio_layout import (GAINS, fit_length, fitted_to_picture, l
                                           merged_sound)
 from pipeline.media.conform import Master
 from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LFE_FLOOR, LOSSY,
-                                    LOSSY_LEVEL, LOSSY_SHARE, SILENCE_LEVEL, Defects)
+                                    LOSSY_LEVEL, LOSSY_SHARE, SILENCE_LEVEL, Defects,
+                                    offset_dbfs)
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.media.probe import MediaInfo
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
@@ -185,7 +185,7 @@ def dc_correction(analysis: SoundAnalysis) -> tuple[float, ...] | None:
     if defects is None:
         return None
     dc = dc_offset(defects)
-    return dc if _dbfs(dc) > DC_LIMIT else None
+    return dc if offset_dbfs(dc) > DC_LIMIT else None
 
 
 def dc_offset(defects: Defects) -> tuple[float, ...]:
@@ -204,13 +204,7 @@ def lopsided(defects: Defects) -> bool:
     constant taken from the whole track would put that offset into its pauses, the step at
     the start and end that an offset is said for."""
     return (bool(defects.clipped_samples) and defects.pause_dc is not None
-            and _dbfs(defects.dc) > DC_LIMIT >= _dbfs(defects.pause_dc))
-
-
-def _dbfs(dc: tuple[float, ...]) -> float:
-    """The largest channel's offset in dBFS; -inf for none."""
-    worst = max((abs(value) for value in dc), default=0.0)
-    return 20 * math.log10(worst) if worst > 0 else -math.inf
+            and offset_dbfs(defects.dc) > DC_LIMIT >= offset_dbfs(defects.pause_dc))
 
 
 def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
@@ -303,7 +297,8 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                        "headroom; stations air the master as delivered (no variant made here "
                        "carries its sound)"))
         found.append(warning(
-            say(template, what=say(what), level=Number(_dbfs(dc), ".1f"), channels=sides), path,
+            say(template, what=say(what), level=Number(offset_dbfs(dc), ".1f"), channels=sides),
+            path,
             hint="check the recording chain (converter, plug-ins) and export it again",
             code="dc-offset"))
     if defects.clipped_samples:
