@@ -44,7 +44,7 @@ apt-install:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    scripts/apt_install.sh $$missing; \
 	  else \
 	    echo "missing:$$missing -- install with: sudo apt-get install$$missing" >&2; exit 1; \
 	  fi; \
