@@ -292,8 +292,9 @@ def test_the_total_rises_with_the_work_before_any_variant_is_done(slow):
               for value in tty.percentages(line)]
     # Its first report came with the poster: 27 % with the poster at 60 % (x264's lookahead,
     # ~2 s, behind the decode), so about 57 % here; now with the first frames encoded (up to
-    # 16 % seen, as the screen is sampled).
-    assert 0 < next(value for value in burned if value > 0) < 35, f"the bar jumped: {burned}"
+    # 16 % seen, as the screen is sampled; 35 % on a machine loaded six times over, where the
+    # screen was drawn about every third of the spot).
+    assert 0 < next(value for value in burned if value > 0) < 50, f"the bar jumped: {burned}"
 
 
 @pytest.mark.e2e
