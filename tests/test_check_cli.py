@@ -292,6 +292,45 @@ def test_without_a_frame_rate_an_overlap_under_a_frame_is_a_warning(files):
     assert "tzh.srt:5: error: cue 2 (starts 00:00:03,000) overlaps cue 1" in result.stderr
 
 
+# A TTML file timed at 29.97 fps, as its parameters say: cue 2 starts one frame (33 ms) after cue
+# 1 ends, and cue 3 overlaps cue 2 by 10 ms, which the snapping to those frames removes.
+DECLARED_29_97 = """\
+    <tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+        ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001">
+      <body><div>
+        <p begin="00:00:01:00" end="00:00:03:00">Ni tlakatl</p>
+        <p begin="00:00:03:01" end="00:00:05.010">amo tlanamakalli</p>
+        <p begin="00:00:05.000" end="00:00:07:00">ipan ni altepetl</p>
+      </div></body>
+    </tt>
+    """
+
+
+def test_without_fps_a_ttml_file_s_frames_are_counted_at_its_own_rate(files):
+    # Counted at 25 fps: '40 ms (1 frame) ... (80 ms at 25 fps) (25 fps assumed ...)', the hint
+    # 00:00:02.960 (a frame of 25 fps), and the overlap a warning for want of a frame rate.
+    result = invoke(files("tzh.ttml", DECLARED_29_97))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "tzh.ttml:5: warning: cue 2 starts 33 ms (1 frame) after cue 1 ends; leave at least 2 "
+        "frames (67 ms at 29.97 fps) (hint: end cue 1 at 00:00:02.969 or earlier, so the eye "
+        "sees the subtitle change)",
+        "tzh.ttml:6: warning: cue 3 starts 0 ms (0 frames) after cue 2 ends; leave at least 2 "
+        "frames (67 ms at 29.97 fps) (hint: end cue 2 at 00:00:04.938 or earlier, so the eye "
+        "sees the subtitle change)",
+        "note: tzh.ttml: frames are counted at 29.97 fps, the rate the file gives "
+        "(ttp:frameRate); give --fps for the video's own",
+        NO_LENGTH.strip()]
+    assert result.stdout == "tzh.ttml: 3 cues, 0 errors, 2 warnings\n"
+    (checked,) = json.loads(invoke("tzh.ttml", "--json").stdout)["files"]
+    assert checked["frames_counted_at"] == {"fps": 29.97, "from": "ttp:frameRate"}
+    # The video's rate, given, is the one used, and nothing is said of the file's.
+    result = invoke("tzh.ttml", "--fps", "25")
+    assert "(80 ms at 25 fps)" in result.stderr and "note: tzh.ttml" not in result.stderr
+    assert json.loads(invoke("tzh.ttml", "--fps", "25", "--json").stdout)["files"][0][
+        "frames_counted_at"] == {"fps": 25, "from": "video"}
+
+
 def test_every_apostrophe_look_alike_is_named_when_mixed(files):
     # Only ’ against ꞌ was reported: the acute accent ´ (typed on Spanish keyboards), the
     # ʻokina ʻ and the grave accent ` went unseen.

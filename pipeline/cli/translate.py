@@ -24,6 +24,7 @@ from pipeline.render.preview import NotMade, make_previews
 from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent
 from pipeline.render.watch import watch as watch_manifest
+from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.in_campaign import manifest_settings
 from pipeline.subtitles.qc import CheckResult, check_file
 
@@ -61,7 +62,8 @@ class FrameRate(click.ParamType):
               help="Length of the video: cues after its end are reported.")
 @click.option("--fps", type=FrameRate(), metavar="N",
               help="Frame rate of the video (25, 23.976 or 23.98, 24000/1001, ...): gaps "
-                   "between cues are counted in its frames (25 when not given), and times "
+                   "between cues are counted in its frames (when not given: a TTML file's "
+                   "own ttp:frameRate, else 25), and times "
                    "that seem timed to another frame rate, or a cue its frames make shorter "
                    "than the minimum, are reported (only when given).")
 @click.option("--font", metavar="NAME_OR_PATH",
@@ -128,6 +130,12 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
         for result in results:
             for diagnostic in result.diagnostics:
                 emit(diagnostic)
+        for result in results:
+            if result.counted_at and result.counted_at[1] == "ttp:frameRate":
+                # Not the video's, which may differ: said, as 25 fps assumed is.
+                click.echo(f"note: {result.path}: frames are counted at "
+                           f"{FrameGrid.at(result.counted_at[0])}, the rate the file gives "
+                           "(ttp:frameRate); give --fps for the video's own", err=True)
         if not campaign and not duration:
             # Once, not per cue: a check without the video's length cannot find a cue past
             # its end (`late_start` still warns of one an hour in).

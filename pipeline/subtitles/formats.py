@@ -138,7 +138,9 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     whatever form the file uses; the file is only read.
 
     `duration` is the master's length in seconds: cues beyond it are reported; `fps` its frame
-    rate: overlaps are judged on the frames the cues are shown on (`checks.py`). Colours and
+    rate: overlaps are judged on the frames the cues are shown on (`checks.py`), or on those of
+    the rate the file says it is timed at (a TTML file's ttp:frameRate) when `fps` is not given
+    (`qc.check_file` counts gaps at it too). Colours and
     fonts in the file are reported in one warning unless `keep_style` (the language's
     `style: {from_file: true}`); `burned` false: the cues go to a selectable track, which the
     viewer's player draws in its own style. Raises `SubtitleError` only when the file cannot be opened.
@@ -191,12 +193,14 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     dropped = parsed.inline_style_lines + ([] if kept else parsed.styled_lines)
     if dropped:
         diagnostics.append(style_warning(path, dropped, fmt, keep_style, burned))
-    diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, fps, fmt.name),
+    rate = fps or (float(parsed.frame_rate) if parsed.frame_rate else None)
+    diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, rate, fmt.name),
                                   fmt.name)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
                         tuple(parsed.styled_lines), parsed.styles,
-                        max(parsed.found or 0, len(parsed.cues)), parsed.notation)
+                        max(parsed.found or 0, len(parsed.cues)), parsed.notation,
+                        parsed.frame_rate)
 
 
 def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False,

@@ -91,6 +91,7 @@ class SubtitleFile(Findings):
     styles: dict = field(default_factory=dict)  # ASS/SSA: style name -> `ssa.FileStyle`
     in_file: int | None = None  # cues in the file, read or not (None: the ones read)
     notation: TimeNotation | None = None  # TTML: how its times are written
+    frame_rate: Fraction | None = None   # frames a second the file says it is timed at (TTML)
 
 
 def cue_middle(cue: Cue, duration: float) -> float:
@@ -311,3 +312,5 @@ class Parsed:
     # of a file of 3; None: as many as it kept.
     found: int | None = None
     notation: TimeNotation | None = None
+    # TTML: ttp:frameRate times ttp:frameRateMultiplier, when the file gives them.
+    frame_rate: Fraction | None = None

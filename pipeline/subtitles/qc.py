@@ -275,6 +275,9 @@ class CheckResult(Findings):
     language: str | None = None
     format: str | None = None       # the registry's name of the format found in the file
     in_file: int | None = None      # cues in the file, read or not (None: `cues`)
+    # (frames a second, where that rate comes from): gaps were counted in its frames. From
+    # "video" (given), "ttp:frameRate" (the file's own, for want of the video's) or "assumed".
+    counted_at: tuple[float, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -298,6 +301,8 @@ class CheckResult(Findings):
         return {"path": str(self.path), "language": self.language, "format": self.format,
                 "cues": self.cues, "cues_in_file": self.in_file or self.cues,
                 "errors": len(self.errors), "warnings": len(self.warnings),
+                "frames_counted_at": {"fps": round(self.counted_at[0], 3),
+                                      "from": self.counted_at[1]} if self.counted_at else None,
                 "diagnostics": [d.to_json() for d in self.diagnostics]}
 
 
@@ -311,7 +316,10 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     subtitle track the viewer's player draws) glyph coverage and the title-safe fit are skipped.
     An unreadable file or a font that cannot be found is an error in the result, so the other
     files of a batch are still checked. `notes` are warnings about how it is checked (no spot
-    matched: `in_campaign.manifest_settings`), reported with the file's.
+    matched: `in_campaign.manifest_settings`), reported with the file's. `fps` is the video's
+    frame rate; without it, frames are counted at the rate the file says it is timed at (a TTML
+    file's ttp:frameRate times ttp:frameRateMultiplier, TTML1 §6.2.4-6.2.5), else at 25 fps
+    (`counted_at` says which).
     """
     path = Path(path)
     style = style or Style()
@@ -335,11 +343,15 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
             font = None
         else:
             diagnostics += style_glyphs(cues, own_styles, font, path)
+    rate = fps or (float(subtitles.frame_rate) if subtitles.frame_rate else None)
+    counted_at = ((rate, "video" if fps else "ttp:frameRate") if rate
+                  else (DEFAULT_FPS, "assumed"))
     diagnostics += in_file_syntax(
-        check_cues(cues, path, qc=qc, fps=fps, style=style if font else None, font=font,
+        check_cues(cues, path, qc=qc, fps=rate, style=style if font else None, font=font,
                    frame_width=frame_width, frame_height=frame_height, file_styles=own_styles,
                    fmt=subtitles.format)
+        # Timed to the video's frames or not: only its own rate can tell, not the file's.
         + off_grid_times(cues, path, fps, fmt=subtitles.format, notation=subtitles.notation,
                          qc=qc), subtitles.format)
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
-                       subtitles.format, subtitles.in_file)
+                       subtitles.format, subtitles.in_file, counted_at)

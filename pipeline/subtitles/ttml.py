@@ -185,6 +185,7 @@ class _Reader(TimeParameters):
         self.parsed.found = self.paragraphs
         self.parsed.notation = TimeNotation.most_used(self.notations, self.frame_rate,
                                                       self.tick_rate)
+        self.parsed.frame_rate = self.frame_rate
         return self.parsed
 
 
