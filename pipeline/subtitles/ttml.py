@@ -70,6 +70,8 @@ class _Reader(TimeParameters):
         self.ttp = sorted(PARAMETER_NAMESPACES, key=lambda ns: ns != self.ns + "#parameter")
         self.parsed = Parsed()
         self.paragraphs = 0      # paragraphs met, kept or not: each is named by its place
+        # (seconds, paragraph, line, label) of the latest begin label read (SMPTE labels)
+        self.last_label: tuple[Fraction, int, int, str] | None = None
         self.styles: dict[str, tuple[_Styles, list[str]]] = {}
         self.regions: dict[str, tuple[_Styles, list[str], int]] = {}
         self.read_time_parameters()
@@ -181,11 +183,14 @@ class _Reader(TimeParameters):
         if body is None:
             self.fail("this TTML file has no <body>", self.root, code="syntax")
             return self.parsed
-        self.walk(body, Fraction(0), None, _Styles(), body.get("region"), False)
+        # One time line counts from the timecode's 00:00:00:00, the programme from its start.
+        self.walk(body, -self.origin if self.smpte and not self.labels else Fraction(0), None,
+                  _Styles(), body.get("region"), False)
         self.parsed.found = self.paragraphs
         self.parsed.notation = TimeNotation.most_used(self.notations, self.frame_rate,
                                                       self.tick_rate)
-        self.parsed.frame_rate = self.frame_rate
+        # The rate the file gives, not the one its times were read at for want of it.
+        self.parsed.frame_rate = self.frame_rate if self.parameter("frameRate") else None
         return self.parsed
 
 
@@ -212,9 +217,14 @@ class _Reader(TimeParameters):
     def interval(self, element, parent_begin: Fraction, parent_end: Fraction | None
                  ) -> tuple[Fraction, Fraction | None]:
         own_begin, own_end, dur = (self.time(element, n) for n in ("begin", "end", "dur"))
-        begin = parent_begin + (own_begin or 0)
-        end = parent_begin + own_end if own_end is not None else (
-            begin + dur if dur is not None else parent_end)
+        if self.labels:
+            # Labels of the programme's timecode, not counted from the parent's (TTML1 §6.2.6).
+            begin = parent_begin if own_begin is None else own_begin - self.origin
+            end = parent_end if own_end is None else own_end - self.origin
+        else:
+            begin = parent_begin + (own_begin or 0)
+            end = parent_begin + own_end if own_end is not None else (
+                begin + dur if dur is not None else parent_end)
         if parent_end is not None and end is not None:
             end = min(end, parent_end)
         return begin, end
@@ -224,12 +234,17 @@ class _Reader(TimeParameters):
         # Counted with the rejected ones: a paragraph after a bad one keeps its own number.
         self.paragraphs += 1
         index = self.paragraphs
+        reported = len(self.parsed.diagnostics)
         begin, end = self.interval(element, parent_begin, parent_end)
+        if self.smpte and len(self.parsed.diagnostics) > reported:
+            return   # a time not read: no time line to place the paragraph on instead
         if end is None:
             if any(element.get(name) is not None for name in ("end", "dur")):
                 return   # malformed, and reported
             self.fail(f"paragraph {index} has no end time (no end, dur, or timed parent)",
                       element, TIME_HINT, "timing")
+            return
+        if self.smpte and not self.placed(element, index, begin):
             return
         region = element.get("region") or region
         region_styles = _Styles()
@@ -250,6 +265,31 @@ class _Reader(TimeParameters):
         text, margins = placed(self.text(element, styles, preserve, index), align, margins)
         self.parsed.cues.append(Cue(index, round(begin * 1000), round(end * 1000), text,
                                     element.sourceline, margins))
+
+    def placed(self, element, index: int, begin: Fraction) -> bool:
+        """Whether a paragraph timed in SMPTE timecode can be placed on the video (else
+        reported): it begins at or after the programme's start and, its times being labels, at
+        or after the paragraph before, or the timecode ran back (an edit) somewhere unknown."""
+        label = (element.get("begin") or "").strip()
+        if begin < 0:
+            at = f" at {label}" if label else ""
+            self.fail(f"paragraph {index} begins{at}, before the programme starts at "
+                      f"{self.start}", element,
+                      "check the time, and the start of programme", "timing")
+            return False
+        if self.labels and label:
+            before = self.last_label
+            if before is not None and begin < before[0]:
+                self.fail(f"paragraph {index} begins at {label}, before paragraph {before[1]} "
+                          f"(line {before[2]}) at {before[3]}: with ttp:markerMode="
+                          "\"discontinuous\" the times are labels of the programme's timecode, "
+                          "which would run backwards here, so where the paragraph falls on the "
+                          "video cannot be known", element, "if the timecode runs on without a "
+                          "break, put the paragraphs in the order of their times; if it jumps "
+                          "back (an edit), time the file again on the edited video", "timing")
+                return False
+            self.last_label = (begin, index, element.sourceline, label)
+        return True
 
     def text(self, element, styles: _Styles, preserve: bool, index: int) -> str:
         """The paragraph's text in SubRip markup: spans' italics, bold and underline as tags."""

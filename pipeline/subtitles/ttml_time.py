@@ -1,11 +1,21 @@
 """TTML time expressions and the `ttp:` parameters they are counted in: frame rate (with its
-multiplier), sub-frame rate, tick rate and time base.
+multiplier), sub-frame rate, tick rate, time base, drop mode and marker mode.
 
 A clock time's frames are counted in the effective frame rate (`ttp:frameRate` times
 `ttp:frameRateMultiplier`) and must be less than it, its sub-frames less than
 `ttp:subFrameRate` (TTML2 §10.3.1 <timeExpression>; IMSC1 keeps TTML's time expressions):
 `00:00:04:35` at 29.97 fps names no frame, and read as 4 s + 35 frames it would move the
 cue's end past the next second unnoticed.
+
+With `ttp:timeBase="smpte"` (broadcast subtitling tools, EBU-TT Part 1) a time is a SMPTE
+timecode `HH:MM:SS:FF`, a label of a frame of the programme (TTML1 §6.2.11): it is counted in
+frames of `ttp:frameRate`, less the labels `ttp:dropMode` drops, and divided by the effective
+rate (TTML1 Appendix N.3); offsets and fractions of a second are undefined there (§10.3.1).
+Times count from the programme's start, `ebuttm:documentStartOfProgramme` (EBU Tech 3350,
+STL's TCP), which is the video's first frame, or 00:00:00:00, as the EBU-TT Live toolkit reads
+them; a file timed from an hour or more in that does not give it cannot be placed on the video.
+With `ttp:markerMode="discontinuous"`, the default (TTML1 §6.2.6), times are labels each on its
+own, not counted from their parent's, and a duration has no meaning (§10.2.3).
 """
 
 from __future__ import annotations
@@ -17,6 +27,15 @@ from fractions import Fraction
 CLOCK = re.compile(r"(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
 OFFSET = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms|f|t)$")
 TIME_HINT = 'write times as HH:MM:SS.mmm (e.g. begin="00:00:01.500") or as 1.5s'
+SMPTE_HINT = ('write times as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. '
+              'begin="10:00:01:12")')
+EBUTT_METADATA = "urn:ebu:tt:metadata"
+# ttp:dropMode: labels dropped at second 00 of a minute, and which minutes (TTML1 §6.2.3).
+DROPS = {"dropNTSC": (2, "frames 00 and 01 of every minute but each tenth",
+                      lambda minute: minute % 10 != 0),
+         "dropPAL": (4, "frames 00 to 03 of every even minute but each twentieth",
+                     lambda minute: minute % 2 == 0 and minute % 20 != 0)}
+DROP_RATE = 30   # the ttp:frameRate both drop modes are defined at
 
 
 class TimeParameters:
@@ -26,12 +45,82 @@ class TimeParameters:
 
     def read_time_parameters(self) -> None:
         self.notations: Counter[str] = Counter()   # how many times each notation writes
+        self.smpte = self._choice("timeBase", ("media", "smpte"), "media") == "smpte"
         self.frame_rate = self._frame_rate()
         self.sub_frame_rate = int(self._number("subFrameRate", 1)) or 1
         self.tick_rate = self._number("tickRate", self.frame_rate or 1)
         self.units = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1),
                       "ms": Fraction(1, 1000), "t": 1 / Fraction(self.tick_rate),
                       "f": 1 / Fraction(self.frame_rate or 1)}
+        # The programme's start on the timecode, in seconds and as messages say it; and whether
+        # times are labels each on its own rather than one time line.
+        self.origin, self.start, self.labels = Fraction(0), "", False
+        if self.smpte:
+            self._read_smpte_parameters()
+
+    def _choice(self, name: str, values: tuple[str, ...], default: str) -> str:
+        """The root's `ttp:{name}`, one of `values`; `default` when absent or wrong (reported)."""
+        value = self.parameter(name)
+        if value is None or value in values:
+            return value or default
+        if name == "timeBase":
+            self.fail(f"ttp:timeBase {value!r} is not supported: times must be media times or "
+                      "SMPTE timecodes", self.root, 'use ttp:timeBase="media" (the default) or '
+                      '"smpte"', "timing")
+        else:
+            quoted = [f'"{known}"' for known in values]
+            self.fail(f"ttp:{name} must be {', '.join(quoted[:-1])} or {quoted[-1]}, not "
+                      f"{value!r}", self.root, code="timing")
+        return default
+
+    def _read_smpte_parameters(self) -> None:
+        """Drop mode, marker mode and the programme's start of a file timed in SMPTE timecode."""
+        self.labels = self._choice("markerMode", ("continuous", "discontinuous"),
+                                   "discontinuous") == "discontinuous"
+        self.drop = self._choice("dropMode", ("nonDrop", "dropNTSC", "dropPAL"), "nonDrop")
+        if not self.frame_rate:
+            self.fail('ttp:timeBase="smpte" counts time in frames, but the file gives no '
+                      "ttp:frameRate: its times are read here at 30 fps, TTML's default",
+                      self.root, 'give the video\'s frame rate on <tt>: ttp:frameRate="25", or '
+                      'ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001" for 29.97 fps',
+                      "timing")
+            self.frame_rate = Fraction(DROP_RATE)
+        if self.drop != "nonDrop" and self.counted_rate != DROP_RATE:
+            self.fail(f'ttp:dropMode="{self.drop}" drops labels of {DROP_RATE} fps timecode, but '
+                      f"ttp:frameRate is {self.counted_rate}: its times are read here without "
+                      "drops", self.root, f'leave ttp:dropMode out (or write "nonDrop") at '
+                      f"{self.counted_rate} fps", "timing")
+            self.drop = "nonDrop"
+        self.origin = self._programme_start()
+
+    def _programme_start(self) -> Fraction:
+        """Seconds of the programme's start on the timecode: `ebuttm:documentStartOfProgramme`,
+        else 00:00:00:00; for times from an hour or more in, the hour they start in, with an
+        error (the file cannot be placed on the video without it)."""
+        given = next(self.root.iter(f"{{{EBUTT_METADATA}}}documentStartOfProgramme"), None)
+        if given is not None:
+            text = (given.text or "").strip()
+            start = self._timecode(given, "ebuttm:documentStartOfProgramme", text)
+            self.start = f"{text} (ebuttm:documentStartOfProgramme)"
+            return start or Fraction(0)
+        first = next((element for element in self.root.iter() if isinstance(element.tag, str)
+                      and element.get("begin") is not None), None)
+        clock = CLOCK.match(first.get("begin").strip()) if first is not None else None
+        if clock is None or int(clock.group(1)) == 0:
+            return Fraction(0)
+        hours = int(clock.group(1))
+        start = f"{hours:02d}:00:00:00"
+        self.start = f"{start} (as checked here)"
+        self.fail(f"begin={first.get('begin').strip()!r} is a SMPTE timecode "
+                  f'(ttp:timeBase="smpte") {hours} hour{"s" if hours > 1 else ""} in, and the '
+                  "file does not say the timecode its programme starts at, which is the video's "
+                  f"first frame: its cues are checked here as if it were {start}", first,
+                  "give it in <head>: <metadata><ebuttm:documentMetadata>"
+                  f"<ebuttm:documentStartOfProgramme>{start}</ebuttm:documentStartOfProgramme>"
+                  f'</ebuttm:documentMetadata></metadata>, with xmlns:ebuttm="{EBUTT_METADATA}" '
+                  "on <tt> (EBU-TT Part 1); or export the file with the programme starting at "
+                  "00:00:00:00", "timing")
+        return self._counted(hours, 0, 0, 0, 0)
 
     def parameter(self, name: str) -> str | None:
         """The root's `ttp:{name}`, in the first of the `ttp` namespaces that has it."""
@@ -52,6 +141,8 @@ class TimeParameters:
         """The effective frame rate: ttp:frameRate times ttp:frameRateMultiplier."""
         rate = self._number("frameRate", 0) or None
         rate = Fraction(rate).limit_denominator(1000) if rate else None
+        # Frames a timecode second counts: ttp:frameRate without its multiplier (TTML1 §6.2.3).
+        self.counted_rate = round(rate) if rate else DROP_RATE
         multiplier = self.parameter("frameRateMultiplier")
         if rate and multiplier:
             numerator, _, denominator = multiplier.partition(" ")
@@ -60,10 +151,6 @@ class TimeParameters:
             except (ValueError, ZeroDivisionError):
                 self.fail(f"ttp:frameRateMultiplier must be two whole numbers, not {multiplier!r}",
                           self.root)
-        base = self.parameter("timeBase")
-        if base not in (None, "media"):
-            self.fail(f"ttp:timeBase {base!r} is not supported: times must be media times",
-                      self.root, 'use ttp:timeBase="media" (the default)', "timing")
         return rate
 
     def time(self, element, name: str) -> Fraction | None:
@@ -72,6 +159,14 @@ class TimeParameters:
         if value is None:
             return None
         value = value.strip()
+        if self.smpte:
+            if name == "dur" and self.labels:
+                self.fail(f"dur={value!r} has no meaning with ttp:markerMode=\"discontinuous\": "
+                          "the times are labels of the programme's timecode, not a time line",
+                          element, 'give the paragraph an end time, or set ttp:markerMode='
+                          '"continuous" if the timecode runs without a break', "timing")
+                return None
+            return self._timecode(element, name, value)
         clock, offset = CLOCK.match(value), OFFSET.match(value)
         if clock:
             hours, minutes, seconds, fraction, frames, subframes = clock.groups()
@@ -82,11 +177,10 @@ class TimeParameters:
                 if fraction:
                     total += Fraction(fraction)
                 if frames:
-                    counted = self._frames(element, name, value, int(frames),
-                                           int(subframes) if subframes else 0)
-                    if counted is None:
+                    counted, parts = int(frames), int(subframes or 0)
+                    if not self._names_a_frame(element, name, value, counted, parts):
                         return None
-                    total += counted
+                    total += (counted + Fraction(parts, self.sub_frame_rate)) / self.frame_rate
                 self.notations["frames" if frames else "clock"] += 1
                 return total
         if offset:
@@ -100,27 +194,59 @@ class TimeParameters:
         self.fail(f"malformed TTML time {name}={value!r}", element, TIME_HINT, "timing")
         return None
 
-    def _frames(self, element, name: str, value: str, frames: int,
-                subframes: int) -> Fraction | None:
-        """Seconds of a clock time's frames and sub-frames; None when they name no frame
-        (reported)."""
+    def _timecode(self, element, name: str, value: str) -> Fraction | None:
+        """Seconds from 00:00:00:00 of the SMPTE timecode `value` (TTML1 Appendix N.3); None
+        when it is none, or names a label the drop mode drops (reported)."""
+        clock = CLOCK.match(value)
+        if clock is None or clock.group(4) or int(clock.group(2)) > 59 or \
+                int(clock.group(3)) > 59:
+            self.fail(f'{name}={value!r} is not a SMPTE timecode (ttp:timeBase="smpte")',
+                      element, SMPTE_HINT, "timing")
+            return None
+        hours, minutes, seconds = (int(part) for part in clock.group(1, 2, 3))
+        frames, subframes = int(clock.group(5) or 0), int(clock.group(6) or 0)
+        if not self._names_a_frame(element, name, value, frames, subframes):
+            return None
+        if self.drop != "nonDrop":
+            dropped, which, drops_in = DROPS[self.drop]
+            if seconds == 0 and frames < dropped and drops_in(minutes):
+                self.fail(f'{name}={value!r} names no frame: with ttp:dropMode="{self.drop}", '
+                          f"{which} are dropped (this minute's first is "
+                          f"{value[:-2]}{dropped:02d})", element, "check the frame number",
+                          "timing")
+                return None
+        self.notations["frames"] += 1
+        return self._counted(hours, minutes, seconds, frames, subframes)
+
+    def _counted(self, hours: int, minutes: int, seconds: int, frames: int,
+                 subframes: int) -> Fraction:
+        """S = (countedFrames - droppedFrames + subFrames / subFrameRate) / effectiveFrameRate,
+        in seconds (TTML1 Appendix N.3, SMPTE Time Base)."""
+        counted = (3600 * hours + 60 * minutes + seconds) * self.counted_rate + frames
+        dropped = {"dropNTSC": (hours * 54 + minutes - minutes // 10) * 2,
+                   "dropPAL": (hours * 27 + minutes // 2 - minutes // 20) * 4}.get(self.drop, 0)
+        return (counted - dropped + Fraction(subframes, self.sub_frame_rate)) / self.frame_rate
+
+    def _names_a_frame(self, element, name: str, value: str, frames: int,
+                       subframes: int) -> bool:
+        """Whether a clock time's frames and sub-frames name a frame (else reported)."""
         if not self.frame_rate:
             self.fail(f"{name}={value!r} counts frames, but the file gives no ttp:frameRate",
                       element, TIME_HINT, "timing")
-            return None
+            return False
         if frames >= self.frame_rate:
             last = -(-self.frame_rate // 1) - 1     # the highest whole number below the rate
             self.fail(f"{name}={value!r} counts frame {frames}, but at {_rate(self.frame_rate)} "
                       f"fps (ttp:frameRate) a second has frames 0 to {last}", element,
-                      "check the frame number and ttp:frameRate, or write the time as "
-                      "HH:MM:SS.mmm", "timing")
-            return None
+                      "check the frame number and ttp:frameRate" + (
+                          "" if self.smpte else ", or write the time as HH:MM:SS.mmm"), "timing")
+            return False
         if subframes >= self.sub_frame_rate:
             self.fail(f"{name}={value!r} counts sub-frame {subframes}, but ttp:subFrameRate is "
                       f"{self.sub_frame_rate} (sub-frames 0 to {self.sub_frame_rate - 1})",
                       element, "check the sub-frame number and ttp:subFrameRate", "timing")
-            return None
-        return (frames + Fraction(subframes, self.sub_frame_rate)) / self.frame_rate
+            return False
+        return True
 
 
 def _rate(rate: Fraction) -> str:

@@ -1,0 +1,240 @@
+"""TTML times in SMPTE timecode (ttp:timeBase="smpte", as broadcast subtitling tools and EBU-TT
+Part 1 write them): frames counted per ttp:dropMode, from the programme's start, to the
+millisecond; and what cannot be placed on the video said at its line."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.translate import check
+from pipeline.media.timecode import _timecode
+from pipeline.subtitles.formats import read_subtitles
+
+PAL = 'ttp:timeBase="smpte" ttp:frameRate="25" ttp:markerMode="discontinuous"'
+NTSC = 'ttp:timeBase="smpte" ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001"'
+NTSC_DROP = NTSC + ' ttp:dropMode="dropNTSC" ttp:markerMode="continuous"'
+PAL_M = NTSC + ' ttp:dropMode="dropPAL"'
+
+
+def document(parameters: str, *paragraphs: tuple[str, str], start: str | None = None) -> str:
+    """A TTML document: the <tt> on line 2, <head> on 3, paragraph N on line 4 + N."""
+    head = ("<head><metadata><ebuttm:documentMetadata><ebuttm:documentStartOfProgramme>"
+            f"{start}</ebuttm:documentStartOfProgramme></ebuttm:documentMetadata></metadata>"
+            "</head>") if start else "<head/>"
+    lines = "\n".join(f'<p begin="{begin}" end="{end}">cue {n}</p>'
+                      for n, (begin, end) in enumerate(paragraphs, 1))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<tt xmlns="http://www.w3.org/ns/ttml" '
+            'xmlns:ttp="http://www.w3.org/ns/ttml#parameter" xmlns:ebuttm="urn:ebu:tt:metadata" '
+            f'xml:lang="es" {parameters}>\n{head}\n<body><div>\n{lines}\n</div></body>\n</tt>\n')
+
+
+def read(tmp_path, text: str):
+    path = tmp_path / "nah.ttml"
+    path.write_text(text, encoding="utf-8")
+    return read_subtitles(path)
+
+
+def times(result) -> list[tuple[int, int]]:
+    return [(cue.start, cue.end) for cue in result.cues]
+
+
+def errors(result) -> list[tuple[int | None, str, str | None]]:
+    return [(d.line, d.message, d.hint) for d in result.diagnostics if d.severity == "error"]
+
+
+def test_ebu_tt_times_at_25_fps_count_from_the_start_of_programme(tmp_path):
+    # Refused before: "ttp:timeBase 'smpte' is not supported: times must be media times".
+    result = read(tmp_path, document(PAL, ("10:00:01:12", "10:00:03:00"),
+                                     ("10:00:04:24", "10:00:06:05"), start="10:00:00:00"))
+    assert errors(result) == []
+    assert times(result) == [(1480, 3000), (4960, 6200)]
+    assert result.frame_rate == 25
+
+
+def test_drop_frame_ntsc_labels_count_the_frames_of_the_timecode(tmp_path):
+    # 10:00:59:29 and 10:01:00:02 are consecutive frames; ten minutes of drop-frame timecode
+    # are 17982 frames, 599.9994 s at 29.97 fps (18000 frames, 600.6 s, without the drops).
+    result = read(tmp_path, document(NTSC_DROP, ("10:00:59:28", "10:00:59:29"),
+                                     ("10:01:00:02", "10:01:02:00"),
+                                     ("10:10:00:00", "10:10:02:00"), start="10:00:00:00"))
+    assert errors(result) == []
+    assert times(result) == [(59993, 60027), (60060, 61995), (599999, 602001)]
+    # As the timecode library counts drop-frame timecode (media/timecode.py, SMPTE ST 12-1).
+    rate = Fraction(30000, 1001)
+    counted = (_timecode(rate, True, "10:10:00;00").frames
+               - _timecode(rate, True, "10:00:00;00").frames)
+    assert counted == 17982 and round(counted * 1000 / rate) == 599999
+    non_drop = read(tmp_path, document(NTSC, ("10:10:00:00", "10:10:02:00"), start="10:00:00:00"))
+    assert times(non_drop) == [(600600, 602602)]
+
+
+def test_drop_pal_drops_four_labels_every_even_minute_but_each_twentieth(tmp_path):
+    # Without a start of programme, from 00:00:00:00: 00:01:59:29 and 00:02:00:04 are
+    # consecutive frames; 20 minutes hold 35964 frames (TTML1 §6.2.3, M/PAL).
+    result = read(tmp_path, document(PAL_M, ("00:01:59:29", "00:02:00:04"),
+                                     ("00:19:59:29", "00:20:00:00")))
+    assert errors(result) == []
+    assert times(result) == [(120087, 120120), (1199965, 1199999)]
+
+
+def test_frames_of_media_time_count_from_the_second_and_of_smpte_from_the_programme(tmp_path):
+    media = read(tmp_path, document('ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001"',
+                                    ("00:00:01:12", "00:00:02:00")))
+    smpte = read(tmp_path, document(NTSC, ("00:00:01:12", "00:00:02:00")))
+    assert times(media) == [(1400, 2000)]     # 1 s of media time and 12 frames
+    assert times(smpte) == [(1401, 2002)]     # frame 42 and frame 60 of the timecode
+
+
+def test_a_label_the_drop_mode_drops_is_an_error_on_its_line(tmp_path):
+    result = read(tmp_path, document(NTSC_DROP, ("10:01:00:00", "10:01:02:00"),
+                                     ("10:10:00:00", "10:10:02:00"), start="10:00:00:00"))
+    assert errors(result) == [(5, "begin='10:01:00:00' names no frame: with "
+                                  'ttp:dropMode="dropNTSC", frames 00 and 01 of every minute '
+                                  "but each tenth are dropped (this minute's first is "
+                                  "10:01:00:02)", "check the frame number")]
+    assert times(result) == [(599999, 602001)]
+    result = read(tmp_path, document(PAL_M, ("00:01:00:00", "00:01:02:00"),
+                                     ("00:02:00:03", "00:02:02:00")))
+    assert errors(result) == [(6, "begin='00:02:00:03' names no frame: with "
+                                  'ttp:dropMode="dropPAL", frames 00 to 03 of every even minute '
+                                  "but each twentieth are dropped (this minute's first is "
+                                  "00:02:00:04)", "check the frame number")]
+
+
+def test_times_an_hour_in_without_a_start_of_programme_are_an_error(tmp_path):
+    result = read(tmp_path, document(PAL, ("10:00:01:12", "10:00:03:00"),
+                                     ("10:00:04:24", "10:00:06:05")))
+    assert errors(result) == [(
+        5, "begin='10:00:01:12' is a SMPTE timecode (ttp:timeBase=\"smpte\") 10 hours in, and "
+           "the file does not say the timecode its programme starts at, which is the video's "
+           "first frame: its cues are checked here as if it were 10:00:00:00",
+        "give it in <head>: <metadata><ebuttm:documentMetadata><ebuttm:documentStartOfProgramme>"
+        "10:00:00:00</ebuttm:documentStartOfProgramme></ebuttm:documentMetadata></metadata>, "
+        'with xmlns:ebuttm="urn:ebu:tt:metadata" on <tt> (EBU-TT Part 1); or export the file '
+        "with the programme starting at 00:00:00:00")]
+    assert times(result) == [(1480, 3000), (4960, 6200)]
+    result = read(tmp_path, document(PAL, ("10:00:01:12", "10:00:03:00"),
+                                     ("09:59:59:00", "10:00:00:00")))
+    assert errors(result)[1] == (6, "paragraph 2 begins at 09:59:59:00, before the programme "
+                                    "starts at 10:00:00:00 (as checked here)",
+                                 "check the time, and the start of programme")
+    # From 00:00:00:00, the file's times are the video's.
+    result = read(tmp_path, document(PAL, ("00:00:01:12", "00:00:03:00")))
+    assert (errors(result), times(result)) == ([], [(1480, 3000)])
+
+
+def test_labels_going_back_in_discontinuous_marker_mode_cannot_be_placed(tmp_path):
+    result = read(tmp_path, document(PAL, ("10:00:01:00", "10:00:02:00"),
+                                     ("10:00:08:00", "10:00:09:00"),
+                                     ("10:00:04:00", "10:00:05:00"), start="10:00:00:00"))
+    assert errors(result) == [(
+        7, "paragraph 3 begins at 10:00:04:00, before paragraph 2 (line 6) at 10:00:08:00: with "
+           'ttp:markerMode="discontinuous" the times are labels of the programme\'s timecode, '
+           "which would run backwards here, so where the paragraph falls on the video cannot be "
+           "known",
+        "if the timecode runs on without a break, put the paragraphs in the order of their "
+        "times; if it jumps back (an edit), time the file again on the edited video")]
+    assert times(result) == [(1000, 2000), (8000, 9000)]
+    assert result.in_file == 3
+
+
+@pytest.mark.parametrize("parameters, paragraph, line, message, hint", [
+    (PAL, ("5s", "10:00:02:00"), 5,
+     "begin='5s' is not a SMPTE timecode (ttp:timeBase=\"smpte\")",
+     'write times as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. '
+     'begin="10:00:01:12")'),
+    (PAL, ("10:00:01.500", "10:00:02:00"), 5,
+     "begin='10:00:01.500' is not a SMPTE timecode (ttp:timeBase=\"smpte\")",
+     'write times as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. '
+     'begin="10:00:01:12")'),
+    (PAL, ("09:59:58:00", "10:00:02:00"), 5,
+     "paragraph 1 begins at 09:59:58:00, before the programme starts at 10:00:00:00 "
+     "(ebuttm:documentStartOfProgramme)",
+     "check the time, and the start of programme"),
+    ('ttp:timeBase="smpte" ttp:markerMode="continuous"', ("10:00:01:12", "10:00:02:00"), 2,
+     'ttp:timeBase="smpte" counts time in frames, but the file gives no ttp:frameRate: its '
+     "times are read here at 30 fps, TTML's default",
+     'give the video\'s frame rate on <tt>: ttp:frameRate="25", or ttp:frameRate="30" '
+     'ttp:frameRateMultiplier="1000 1001" for 29.97 fps'),
+    (PAL + ' ttp:dropMode="dropNTSC"', ("10:00:01:12", "10:00:02:00"), 2,
+     'ttp:dropMode="dropNTSC" drops labels of 30 fps timecode, but ttp:frameRate is 25: its '
+     "times are read here without drops",
+     'leave ttp:dropMode out (or write "nonDrop") at 25 fps'),
+    ('ttp:timeBase="clock"', ("10:00:01.000", "10:00:02.000"), 2,
+     "ttp:timeBase 'clock' is not supported: times must be media times or SMPTE timecodes",
+     'use ttp:timeBase="media" (the default) or "smpte"'),
+    (PAL.replace("discontinuous", "discontinous"), ("10:00:01:12", "10:00:02:00"), 2,
+     "ttp:markerMode must be \"continuous\" or \"discontinuous\", not 'discontinous'", None),
+])
+def test_what_the_smpte_time_base_cannot_read_is_said_at_its_line(tmp_path, parameters,
+                                                                   paragraph, line, message,
+                                                                   hint):
+    result = read(tmp_path, document(parameters, paragraph, start="10:00:00:00"))
+    assert (line, message, hint) in errors(result), errors(result)
+
+
+def test_dur_has_no_meaning_between_labels(tmp_path):
+    text = document(PAL, ("10:00:01:00", "10:00:02:00"), ("10:00:03:00", "10:00:04:00"),
+                    start="10:00:00:00").replace('end="10:00:02:00"', 'dur="00:00:01:00"')
+    result = read(tmp_path, text)
+    assert times(result) == [(3000, 4000)]
+    assert errors(result) == [(5, "dur='00:00:01:00' has no meaning with "
+                                  'ttp:markerMode="discontinuous": the times are labels of the '
+                                  "programme's timecode, not a time line",
+                               'give the paragraph an end time, or set '
+                               'ttp:markerMode="continuous" if the timecode runs without a '
+                               "break")]
+    continuous = read(tmp_path, text.replace("discontinuous", "continuous"))
+    assert (errors(continuous), times(continuous)) == ([], [(1000, 2000), (3000, 4000)])
+
+
+# An EBU-TT Part 1 document as a broadcast subtitling tool exports it.
+EBU_TT = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<tt:tt xmlns:tt="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+       xmlns:tts="http://www.w3.org/ns/ttml#styling" xmlns:ebuttm="urn:ebu:tt:metadata"
+       ttp:timeBase="smpte" ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001"
+       ttp:dropMode="dropNTSC" ttp:markerMode="discontinuous" ttp:cellResolution="50 30"
+       xml:lang="es">
+  <tt:head>
+    <tt:metadata>
+      <ebuttm:documentMetadata>
+        <ebuttm:documentEbuttVersion>v1.0</ebuttm:documentEbuttVersion>
+        <ebuttm:documentStartOfProgramme>10:00:00:00</ebuttm:documentStartOfProgramme>
+      </ebuttm:documentMetadata>
+    </tt:metadata>
+    <tt:layout><tt:region xml:id="bottom" tts:origin="10% 80%" tts:extent="80% 10%"/></tt:layout>
+  </tt:head>
+  <tt:body region="bottom"><tt:div>
+    <tt:p begin="10:00:00:12" end="10:00:03:00">Los seres humanos</tt:p>
+    <tt:p begin="10:00:03:02" end="10:00:05:00">no están a la venta</tt:p>
+  </tt:div></tt:body>
+</tt:tt>
+"""
+
+
+def test_check_reads_an_ebu_tt_file_and_counts_its_frames_at_its_rate(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nah.ttml").write_text(EBU_TT, encoding="utf-8")
+    result = CliRunner().invoke(check, ["nah.ttml", "--duration", "6"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "note: nah.ttml: frames are counted at 29.97 fps, the rate the file gives "
+        "(ttp:frameRate); give --fps for the video's own"]
+    assert result.stdout == "nah.ttml: 2 cues, 0 errors, 0 warnings\n"
+    assert [(cue.start, cue.end) for cue in read_subtitles(tmp_path / "nah.ttml").cues] == [
+        (400, 3003), (3070, 5005)]
+    # Without its start of programme: one error at the first time, exit 1.
+    (tmp_path / "tzh.ttml").write_text(EBU_TT.replace(
+        "<ebuttm:documentStartOfProgramme>10:00:00:00</ebuttm:documentStartOfProgramme>", ""),
+        encoding="utf-8")
+    result = CliRunner().invoke(check, ["tzh.ttml", "--json"], catch_exceptions=False)
+    assert result.exit_code == 1
+    (checked,) = json.loads(result.stdout)["files"]
+    assert [(d["line"], d["code"]) for d in checked["diagnostics"]] == [(17, "timing")]
+    assert checked["diagnostics"][0]["message"].startswith(
+        "begin='10:00:00:12' is a SMPTE timecode (ttp:timeBase=\"smpte\") 10 hours in")
