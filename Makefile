@@ -89,7 +89,8 @@ publish: render
 # fixtures are made once: 11.6 min for the suite on 2 cores against 14.2 one test at a time.
 # PYTEST_WORKERS=0 runs them in this process (for -x, --pdb and reading a failure in order).
 PYTEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+# --durations: the slowest steps in every run's log, where the suite's 10-minute budget goes.
+PYTEST := $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 test: setup-test
 	$(PYTEST)
