@@ -38,6 +38,7 @@ TERMINAL_ONLY = {
     ("pipeline/publish/withdrawn.py", None),               # publish: objects left at the target
     ("pipeline/publish/i18n.py", "unnamed_languages"),     # validate and plan, on the manifest
     ("pipeline/render/settling.py", "warnings"),           # watch, of a file still copying
+    ("pipeline/render/sound_input.py", "misnamed"),        # an input's name: validate, render
 }
 
 

@@ -28,6 +28,7 @@ from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, 
                                        dead_air, defect_warnings, find_delivery,
                                        master_sound_warnings)
 from pipeline.render.medium import MASTER_SOUND, is_radio
+from pipeline.render.sound_input import misnamed
 from pipeline.render.variants import VariantPlan
 
 PROBES_AT_ONCE = 4
@@ -217,15 +218,22 @@ class Inputs:
         stations air it under every voice-over. No word on its silences: the voice fills them."""
         bed = spot.music_bed
         info = self._once(("audio", bed), lambda: self._probe_bed(spot))
+        self._misnamed(bed, info, N_("music bed"))
         analysis = self._once(("sound", bed, master.duration),
                               lambda: self._analyse(bed, info, master.duration))
         warnings = self._once(("bed-check", bed, master.duration), lambda: self._checked(
             defect_warnings(bed, analysis, N_("music bed")) if analysis.defects else []))
         return info, analysis, warnings
 
+    def _misnamed(self, path: Path, info: MediaInfo, what: str) -> None:
+        """A sound file that holds another format than its name says, said once on the
+        terminal: every variant renders from what it holds, so none carries the warning."""
+        self._once(("misnamed", path), lambda: self._checked(misnamed(path, info, what)))
+
     def _master_sound(self, spot: Spot, master: MediaInfo) -> list[Diagnostic]:
         """A radio master's DC offset, clipping and dead air (deliveries.py's rules), as
         warnings on its file: stations air it as delivered, the source language's spot."""
+        self._misnamed(spot.master, master, N_("master"))
         analysis = self._once(("master-sound", spot.master),
                               lambda: self._analyse(spot.master, master, None))
         if analysis.defects is None:
@@ -266,10 +274,12 @@ class Inputs:
         track = self._once(("delivery", spot.id, language.code),
                            lambda: find_delivery(self.manifest, spot, language, index))
         info = self._once(("audio", track), lambda: self._probe(track, probe_audio))
-        analysis = self._once(("sound", track, master.duration),
-                              lambda: self._analyse(track, info, master.duration))
         # The track as its warnings name it (a word the page translates).
         what = N_("dub") if language.treatment == "dub" else N_("voice-over")
+        # Said from the probe, before the analysis: also of a track it finds silent or cut.
+        self._misnamed(track, info, what)
+        analysis = self._once(("sound", track, master.duration),
+                              lambda: self._analyse(track, info, master.duration))
         warnings = self._once(
             ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
             lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,

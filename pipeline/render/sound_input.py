@@ -1,0 +1,88 @@
+"""A sound file (a dub, a voice-over, a music bed, a radio master) as its probe shows it, before
+any decode: what it holds against what its name says.
+
+ffmpeg reads a file by its content, whatever its name: a phone's AAC export renamed `nah.mp3`
+(an MP4, or a raw ADTS stream) renders as it should. Playout systems, editors and the stations'
+own tools go by the name, and refuse such a file or play noise; so the file is said to be
+misnamed (`misnamed`), on the terminal, with the name it should have where one read here fits.
+Which container a name means is `NAMES`'s; what the file holds, ffprobe's demuxer and codec.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, warning
+from pipeline.media.defects import LOSSY
+from pipeline.media.probe import MediaInfo
+
+# ffprobe's name of the MP4 demuxer, which reads MOV, M4A and 3GP alike (ISO base media files).
+MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
+
+# What each name read here says a file is: its container (ffprobe's demuxer) and, where the name
+# says it, its codec; and how a message names that. `.opus` comes before `.ogg`: Ogg Opus is
+# named `.opus` (RFC 7845), any Ogg `.ogg`.
+NAMES = {
+    ".wav": ("wav", None, "WAV"),
+    ".flac": ("flac", None, "FLAC"),
+    ".mp3": ("mp3", None, "MP3"),
+    ".m4a": (MP4, None, "MP4 (M4A)"),
+    ".aac": ("aac", None, "raw AAC (ADTS)"),
+    ".opus": ("ogg", "opus", "Ogg Opus"),
+    ".ogg": ("ogg", None, "Ogg"),
+}
+
+# How a message names a container, with its article.
+CONTAINERS = {"wav": "a WAV", "w64": "a Wave64", MP4: "an MP4", "ogg": "an Ogg",
+              "matroska,webm": "a Matroska (WebM)", "aiff": "an AIFF", "caf": "a CAF",
+              "asf": "an ASF (WMA)", "avi": "an AVI", "mpegts": "an MPEG-TS"}
+# Demuxers of a codec's own stream, no container around it: the codec says what the file is.
+OWN_STREAM = {"mp3", "flac", "amr", "ac3", "eac3", "wv", "ape", "tta"}
+LOSSLESS = {"flac": "FLAC", "alac": "ALAC", "wavpack": "WavPack", "tta": "TTA", "ape": "APE"}
+
+
+def codec_name(codec: str) -> str:
+    """A codec as messages name it: AAC, MP3, Opus (`defects.LOSSY`), FLAC, ALAC, PCM..."""
+    if codec.startswith("pcm_"):
+        return "PCM"
+    return LOSSY.get(codec) or LOSSLESS.get(codec) or codec.upper()
+
+
+def holds(info: MediaInfo) -> str:
+    """What the file holds, in words: "AAC audio in an MP4 container", "AAC audio as a raw
+    ADTS stream", "MP3 audio"."""
+    codec, demuxer = info.audio.codec, info.format_name
+    said = f"{codec_name(codec)} audio"
+    if demuxer == "aac":
+        return f"{said} as a raw ADTS stream"
+    if demuxer in OWN_STREAM:
+        return said
+    if demuxer in CONTAINERS:
+        return f"{said} in {CONTAINERS[demuxer]} container"
+    return f"{said} in a container ffprobe calls {demuxer!r}"
+
+
+def fits(suffix: str, info: MediaInfo) -> bool:
+    """Whether a name ending in `suffix` says what `info` holds (True for a suffix `NAMES` does
+    not know: nothing to compare with)."""
+    if suffix not in NAMES:
+        return True
+    demuxer, codec, _ = NAMES[suffix]
+    return info.format_name == demuxer and codec in (None, info.audio.codec)
+
+
+def misnamed(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
+    """A warning when the `what` at `path` holds another format than its name says, with the name
+    it should have (or, where no name read here fits, the formats to export it in); none when
+    the name fits. Said on the terminal only: every variant renders from what the file holds."""
+    suffix = path.suffix.lower()
+    if info.audio is None or fits(suffix, info):
+        return []
+    better = next((known for known in NAMES if fits(known, info)), None)
+    hint = (f"rename it to {path.stem}{better}: other tools go by the name" if better else
+            "export it again as WAV or FLAC: no name read here fits it, and other tools go by "
+            "the name")
+    return [warning(f"the {what} holds {holds(info)}, not {NAMES[suffix][2]} as its name "
+                    f"({path.suffix}) says: it is read as what it holds", path, hint=hint,
+                    code="audio-format")]
+

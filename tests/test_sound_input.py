@@ -1,0 +1,102 @@
+"""Sound files as their probe shows them, through the real CLI: a dub whose name says another
+format than it holds (a phone's AAC export renamed .mp3) is said to be what it holds, with the
+name it should have. Every file is made here by ffmpeg."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ffmpeg
+from tests.test_deliveries import SPOT, invoke, lines, track
+from tests.test_radio import radio_campaign
+
+DUB = [{"code": "yua", "treatment": "dub"}]
+
+
+def tone(path: Path, *args: str, rate: int = 48000) -> Path:
+    """A 700 Hz tone as long as the spot, at `rate`, written with ffmpeg's `args`."""
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=700:sample_rate={rate}:duration={SPOT}",
+           "-filter:a", "volume=-12dB", *args, str(path))
+    return path
+
+
+# --- a name that says another format -----------------------------------------------------------
+
+MISNAMED = [
+    # A phone's AAC export renamed: in its MP4 (M4A) container, or as a raw ADTS stream.
+    ("yua.mp3", ("-c:a", "aac", "-f", "mp4"),
+     "the dub holds AAC audio in an MP4 container, not MP3 as its name (.mp3) says: it is read "
+     "as what it holds (hint: rename it to yua.m4a: other tools go by the name)"),
+    ("yua.mp3", ("-c:a", "aac", "-f", "adts"),
+     "the dub holds AAC audio as a raw ADTS stream, not MP3 as its name (.mp3) says: it is read "
+     "as what it holds (hint: rename it to yua.aac: other tools go by the name)"),
+    ("yua.wav", ("-c:a", "libmp3lame", "-f", "mp3"),
+     "the dub holds MP3 audio, not WAV as its name (.wav) says: it is read as what it holds "
+     "(hint: rename it to yua.mp3: other tools go by the name)"),
+    ("yua.m4a", ("-c:a", "flac", "-f", "flac"),
+     "the dub holds FLAC audio, not MP4 (M4A) as its name (.m4a) says: it is read as what it "
+     "holds (hint: rename it to yua.flac: other tools go by the name)"),
+    ("yua.opus", ("-c:a", "libvorbis", "-f", "ogg"),
+     "the dub holds Vorbis audio in an Ogg container, not Ogg Opus as its name (.opus) says: it "
+     "is read as what it holds (hint: rename it to yua.ogg: other tools go by the name)"),
+    # No name read here fits an AIFF: it is exported again.
+    ("yua.wav", ("-c:a", "pcm_s16be", "-f", "aiff"),
+     "the dub holds PCM audio in an AIFF container, not WAV as its name (.wav) says: it is read "
+     "as what it holds (hint: export it again as WAV or FLAC: no name read here fits it, and "
+     "other tools go by the name)"),
+]
+
+
+@pytest.mark.parametrize("name, args, said", MISNAMED,
+                         ids=[f"{name}-{args[-1]}" for name, args, _ in MISNAMED])
+def test_a_dub_named_as_another_format_is_said_to_be_what_it_holds(campaign, name, args, said):
+    # Before: read by its content without a word, and sent on to stations' tools by its name.
+    path = tone(track(campaign, name), *args)
+    result = invoke("validate", campaign.write(DUB))
+    assert result.exit_code == 0, result.output
+    assert lines(result)[:-1] == [f"{path}: warning: {said}"]
+    assert lines(result)[-1].endswith("1 to render, 0 blocked; 0 errors, 1 warning")
+
+
+def test_names_that_say_what_the_file_holds_are_not_said(campaign):
+    # Ogg Opus may be named .ogg as well as .opus; an M4A from an iPhone is an MP4 of brand M4A.
+    codes = ["yua", "mto", "tzh"]
+    tone(track(campaign, "yua.ogg"), "-c:a", "libopus", "-f", "ogg")
+    tone(track(campaign, "mto.m4a"), "-c:a", "aac", "-f", "ipod")
+    tone(track(campaign, "tzh.aac"), "-c:a", "aac", "-f", "adts")
+    result = invoke("validate", campaign.write([{"code": c, "treatment": "dub"} for c in codes]))
+    assert result.exit_code == 0, result.output
+    assert "3 to render, 0 blocked; 0 errors, 0 warnings" in result.output, result.output
+
+
+def test_a_radio_master_and_a_bed_named_as_another_format_are_said_too(campaign, tmp_path):
+    master = tone(tmp_path / "radio.mp3", "-c:a", "libmp3lame")
+    manifest = radio_campaign(campaign, master, [{"code": "yua", "treatment": "mix"}], ["radio"])
+    bed = tone(campaign.root / "media/spot.bed.wav", "-c:a", "aac", "-f", "adts")
+    tone(track(campaign, "yua.wav"))
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    said = [line.partition(": it is read")[0] for line in lines(result)[:-1]]
+    assert said == [
+        f"{campaign.root / 'media/radio.wav'}: warning: the master holds MP3 audio, not WAV as its "
+        "name (.wav) says",
+        f"{bed}: warning: the music bed holds AAC audio as a raw ADTS stream, not WAV as its name "
+        "(.wav) says"], result.output
+
+
+@pytest.mark.e2e
+def test_a_misnamed_dub_is_said_at_render_and_renders_from_what_it_holds(campaign):
+    path = tone(track(campaign, "yua.mp3"), "-c:a", "aac", "-f", "mp4")
+    manifest = campaign.write(DUB)
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    said = f"{path}: warning: the dub holds AAC audio in an MP4 container, not MP3"
+    assert [line for line in lines(result) if line.startswith(said)] != [], result.output
+    # Said on the terminal, not a QC warning of the variant: it renders as it should, so
+    # neither the record (nor the page) nor --strict holds it against the variant.
+    record = json.loads((campaign.out / "spot.yua.small.json").read_text())
+    assert record["qc"]["warnings"] == []
+    assert invoke("render", manifest, "--strict").exit_code == 0
