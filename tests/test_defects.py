@@ -571,12 +571,15 @@ def test_clean_speech_and_music_get_no_defect_warning(campaign, tmp_path):
                                                  for code in ("yua", "maz", "tzo")], ["radio"])
     result = invoke("render", manifest)
     assert result.exit_code == 0, result.output
-    said = [line.strip() for line in result.output.splitlines() if "warning:" in line]
+    # espeak-ng speaks at 22.05 kHz: its voice is said to be sampled low
+    # (tests/test_sound_input.py), a warning of its own, not a defect.
+    said = [line.strip() for line in result.output.splitlines()
+            if "warning:" in line and "is sampled at 22.05 kHz" not in line]
     assert said and all(line.startswith(f"{faulty}: warning: the dub has a DC offset of -33.")
                         for line in said), said
-    for code in ("yua", "maz"):
+    for code, codes in (("yua", ["low-sample-rate"]), ("maz", [])):
         record = json.loads((campaign.out / f"spot.{code}.radio.json").read_text())
-        assert record["qc"]["warnings"] == []
+        assert [w["code"] for w in record["qc"]["warnings"]] == codes
         assert "dc_removed" not in record["settings"]      # its graph and bytes as before
     # The corrected voice is the clean one: they differ by a constant (espeak-ng's own -62.5 dBFS
     # offset, left in the clean one, removed with the added one) and a hair of levelling gain.

@@ -1,6 +1,7 @@
 """Sound files as their probe shows them, through the real CLI: a dub whose name says another
 format than it holds (a phone's AAC export renamed .mp3) is said to be what it holds, with the
-name it should have. Every file is made here by ffmpeg."""
+name it should have; a dub sampled under 32 kHz is a QC warning of its variants, up to the
+catalog and the Spanish page. Every file is made here by ffmpeg."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.publish.wording import localised
 from tests.conftest import ffmpeg
 from tests.test_deliveries import SPOT, invoke, lines, track
 from tests.test_radio import radio_campaign
@@ -100,3 +102,80 @@ def test_a_misnamed_dub_is_said_at_render_and_renders_from_what_it_holds(campaig
     record = json.loads((campaign.out / "spot.yua.small.json").read_text())
     assert record["qc"]["warnings"] == []
     assert invoke("render", manifest, "--strict").exit_code == 0
+
+
+# --- a sample rate under 32 kHz ---------------------------------------------------------------
+
+def test_a_dub_sampled_under_32_khz_is_said_to_sound_dull(campaign):
+    # Before: a phone's 22.05 kHz dub was resampled to 48 kHz without a word, its sound ending
+    # at 11 kHz, where FM carries 15.
+    path = tone(track(campaign, "yua.wav"), rate=22050)
+    result = invoke("validate", campaign.write(DUB))
+    assert result.exit_code == 0, result.output
+    assert lines(result)[:-1] == [
+        f"{path}: warning: the dub is sampled at 22.05 kHz, so it holds no sound above 11.0 kHz "
+        "(half its sample rate), while FM radio carries sound up to 15 kHz: it will sound dull "
+        "on air; resampled to the profile's 48 kHz, it gains nothing above 11.0 kHz (hint: record "
+        "or export it again at 48 kHz (on a phone, the recorder's high-quality setting): "
+        "resampling cannot restore what was not recorded)"]
+    assert lines(result)[-1].endswith("1 to render, 0 blocked; 0 errors, 1 warning")
+
+
+@pytest.mark.parametrize("rate", [32000, 44100])
+def test_a_dub_at_32_khz_or_more_is_not_said(campaign, rate):
+    tone(track(campaign, "yua.wav"), rate=rate)
+    result = invoke("validate", campaign.write(DUB))
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output, result.output
+
+
+def test_a_voice_over_and_a_bed_under_32_khz_are_said_too(campaign):
+    voice = tone(track(campaign, "mto.wav"), rate=16000)
+    bed = tone(campaign.root / "media/spot.bed.wav", rate=11025)
+    result = invoke("validate", campaign.write([{"code": "mto", "treatment": "mix"}]))
+    assert result.exit_code == 0, result.output
+    said = [line.split(", so")[0] for line in lines(result)[:2]]
+    assert said == [f"{voice}: warning: the voice-over is sampled at 16 kHz",
+                    f"{bed}: warning: the music bed is sampled at 11.025 kHz"], result.output
+
+
+def test_a_profile_at_the_dubs_own_rate_resamples_nothing_and_is_not_said(campaign):
+    tone(track(campaign, "yua.wav"), rate=22050)
+    low = {"base": "web", "width": 320, "height": 180, "preset": "ultrafast", "crf": 30,
+           "sample_rate": 22050}
+    result = invoke("validate", campaign.write(DUB, profiles={"low": low}))
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output, result.output
+
+
+@pytest.mark.e2e
+def test_a_dub_under_32_khz_is_a_qc_warning_in_the_record_catalog_and_spanish_page(campaign):
+    tone(track(campaign, "yua.wav"), rate=22050)
+    manifest = campaign.write(DUB)
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert "spot.yua.small: 1 warning" in result.output, result.output
+    record = json.loads((campaign.out / "spot.yua.small.json").read_text())
+    assert [w["code"] for w in record["qc"]["warnings"]] == ["low-sample-rate"]
+    # Only a variant with such a source has it among its settings: one rendered before this
+    # was said goes stale once and gets the warning; every other keeps its fingerprint.
+    assert record["settings"]["low_sample_rate"] == {"audio": 22050}
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
+    (variant,) = catalog["variants"]
+    assert variant["warning_codes"] == ["low-sample-rate"]
+    assert variant["warnings"][0].startswith("yua.wav: the dub is sampled at 22.05 kHz, so it "
+                                             "holds no sound above 11.0 kHz")
+    spanish = localised(variant["warning_details"][0], "es")
+    assert spanish is not None and spanish.startswith(
+        "el doblaje tiene una frecuencia de muestreo de 22.05 kHz, así que no tiene sonido por "
+        "encima de 11.0 kHz")
+    assert invoke("render", manifest, "--strict").exit_code == 1
+
+
+@pytest.mark.e2e
+def test_a_dub_at_48_khz_keeps_its_settings(campaign):
+    tone(track(campaign, "yua.wav"))
+    result = invoke("render", campaign.write(DUB))
+    assert result.exit_code == 0, result.output
+    record = json.loads((campaign.out / "spot.yua.small.json").read_text())
+    assert "low_sample_rate" not in record["settings"] and record["qc"]["warnings"] == []

@@ -54,6 +54,7 @@ _MEDIA = {
     "length": N_("Recording not as long as the spot"),
     "dc-offset": N_("DC offset in the recording (removed)"),
     "clipping": N_("Clipped recording"),
+    "low-sample-rate": N_("Recording at a low sample rate (dull: no treble)"),
     "audio-format": N_("Recording with the wrong extension"),
     "quiet": N_("Recording very quiet (its noise lifted by levelling)"),
     "lfe-content": N_("Sound in the LFE channel above its band"),

@@ -28,7 +28,7 @@ from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, 
                                        dead_air, defect_warnings, find_delivery,
                                        master_sound_warnings)
 from pipeline.render.medium import MASTER_SOUND, is_radio
-from pipeline.render.sound_input import misnamed
+from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.variants import VariantPlan
 
 PROBES_AT_ONCE = 4
@@ -211,11 +211,12 @@ class Inputs:
     def _probe_bed(self, spot: Spot) -> MediaInfo:
         return self._probe_spot_file(spot, spot.music_bed, "music bed", probe_audio)
 
-    def _music_bed(self, spot: Spot, master: MediaInfo
+    def _music_bed(self, spot: Spot, master: MediaInfo, rate: int
                    ) -> tuple[MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """The spot's music bed probed and analysed as a delivery is (fitted to the spot: the
-        loudness its levelling starts from), and its DC offset and clipping as warnings on it:
-        stations air it under every voice-over. No word on its silences: the voice fills them."""
+        loudness its levelling starts from), and its DC offset, clipping and a sample rate
+        under the variant's `rate` that leaves out part of the band as warnings on it: stations
+        air it under every voice-over. No word on its silences: the voice fills them."""
         bed = spot.music_bed
         info = self._once(("audio", bed), lambda: self._probe_bed(spot))
         self._misnamed(bed, info, N_("music bed"))
@@ -223,12 +224,17 @@ class Inputs:
                               lambda: self._analyse(bed, info, master.duration))
         warnings = self._once(("bed-check", bed, master.duration), lambda: self._checked(
             defect_warnings(bed, analysis, N_("music bed")) if analysis.defects else []))
-        return info, analysis, warnings
+        return info, analysis, warnings + self._low_rate(bed, info, N_("music bed"), rate)
 
     def _misnamed(self, path: Path, info: MediaInfo, what: str) -> None:
         """A sound file that holds another format than its name says, said once on the
         terminal: every variant renders from what it holds, so none carries the warning."""
         self._once(("misnamed", path), lambda: self._checked(misnamed(path, info, what)))
+
+    def _low_rate(self, path: Path, info: MediaInfo, what: str, rate: int) -> list[Diagnostic]:
+        """`low_sample_rate`'s warning on a file a variant of `rate` Hz carries, said once."""
+        return self._once(("sample-rate", path, what, rate),
+                          lambda: self._checked(low_sample_rate(path, info, what, rate)))
 
     def _master_sound(self, spot: Spot, master: MediaInfo) -> list[Diagnostic]:
         """A radio master's DC offset, clipping and dead air (deliveries.py's rules), as
@@ -263,10 +269,11 @@ class Inputs:
         return SoundAnalysis.from_cache(self.cache.remembered(
             key, lambda: analyse_master_sound(master).to_cache()))
 
-    def _delivery(self, spot: Spot, language: Language, master: MediaInfo, on_air: bool = False
-                  ) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
-        """The language's audio delivery, found, probed, analysed and checked against the spot;
-        its probe, analysis and warnings. Each step once per folder, file or (file, spot length, rule).
+    def _delivery(self, spot: Spot, language: Language, master: MediaInfo, rate: int,
+                  on_air: bool = False) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
+        """The language's audio delivery, found, probed, analysed and checked against the spot
+        and a variant of `rate` Hz; its probe, analysis and warnings. Each step once per folder,
+        file or (file, spot length, rule).
         `on_air`: the variant is sound alone (a radio spot or an audio-only profile), where a
         dub's silence at the start or end is dead air; a dub under a picture is timed to it."""
         folder = self.manifest.audio_dir / spot.id
@@ -278,9 +285,10 @@ class Inputs:
         what = N_("dub") if language.treatment == "dub" else N_("voice-over")
         # Said from the probe, before the analysis: also of a track it finds silent or cut.
         self._misnamed(track, info, what)
+        low_rate = self._low_rate(track, info, what, rate)
         analysis = self._once(("sound", track, master.duration),
                               lambda: self._analyse(track, info, master.duration))
-        warnings = self._once(
+        warnings = low_rate + self._once(
             ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
             lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
                                                  language.qc, what)))

@@ -265,13 +265,15 @@ class _Planner(MasterFit):
             if spot.music_bed is None:
                 self._block(f"language {language.code!r} uses 'mix' but spot {spot.id!r} has no "
                             "music_bed", spot.line, "add 'music_bed:' to the spot, or use 'dub'")
-            plan.tracks["music_bed"], analysis, warnings = self._music_bed(spot, plan.master)
+            plan.tracks["music_bed"], analysis, warnings = self._music_bed(
+                spot, plan.master, variant.profile.sample_rate)
             _use_analysis(plan, "music_bed", analysis)
             plan.warnings += warnings
             self._add_input(plan, "music_bed", spot.music_bed)
         if language.needs_audio:
             track, plan.tracks["audio"], analysis, warnings = self._delivery(
-                spot, language, plan.master, plan.radio or variant.profile.audio_only)
+                spot, language, plan.master, variant.profile.sample_rate,
+                plan.radio or variant.profile.audio_only)
             _use_analysis(plan, "audio", analysis)
             plan.warnings += warnings
             self._add_input(plan, "audio", track)

@@ -1,11 +1,19 @@
 """A sound file (a dub, a voice-over, a music bed, a radio master) as its probe shows it, before
-any decode: what it holds against what its name says.
+any decode: what it holds against what its name says, and the band its sample rate leaves it.
 
 ffmpeg reads a file by its content, whatever its name: a phone's AAC export renamed `nah.mp3`
 (an MP4, or a raw ADTS stream) renders as it should. Playout systems, editors and the stations'
 own tools go by the name, and refuse such a file or play noise; so the file is said to be
 misnamed (`misnamed`), on the terminal, with the name it should have where one read here fits.
 Which container a name means is `NAMES`'s; what the file holds, ffprobe's demuxer and codec.
+
+A sample rate keeps sound up to half itself (Nyquist): a phone's 22.05 kHz memo holds nothing
+above 11 kHz, and resampled to a profile's 48 kHz it gains nothing there. FM stereo airs sound up
+to 15 kHz (ITU-R BS.450's pilot-tone multiplex; 47 CFR 73.322: 50 Hz to 15 kHz), which is why
+broadcast transmission links sample at 32 kHz (ITU-R BS.646: 48 kHz in the studio, 32 kHz for
+transmission); DAB+ and streams carry more. A recording under NARROW_RATE lacks part of what every
+FM transmitter airs and sounds dull beside the spots around it: a QC warning of the variants
+that carry it (`low_sample_rate`). 32 kHz itself, 44.1 kHz and 48 kHz pass.
 """
 
 from __future__ import annotations
@@ -15,6 +23,9 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, warning
 from pipeline.media.defects import LOSSY
 from pipeline.media.probe import MediaInfo
+from pipeline.messages import N_, Number, say
+
+NARROW_RATE = 32000        # Hz
 
 # ffprobe's name of the MP4 demuxer, which reads MOV, M4A and 3GP alike (ISO base media files).
 MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
@@ -86,3 +97,34 @@ def misnamed(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
                     f"({path.suffix}) says: it is read as what it holds", path, hint=hint,
                     code="audio-format")]
 
+
+def _narrow(info: MediaInfo, rate: int) -> int | None:
+    """The file's sample rate when it is under NARROW_RATE and under `rate`, the variant's (it is
+    resampled there, and holds nothing above half its own); else None."""
+    own = info.audio.sample_rate if info.audio is not None else None
+    return own if own is not None and own < min(NARROW_RATE, rate) else None
+
+
+def low_rates(tracks: dict[str, MediaInfo], rate: int) -> dict[str, int]:
+    """{role: sample rate} of a variant's sound files (`VariantPlan.tracks`) that
+    `low_sample_rate` warns of."""
+    return {role: own for role, info in sorted(tracks.items())
+            if (own := _narrow(info, rate)) is not None}
+
+
+def low_sample_rate(path: Path, info: MediaInfo, what: str, rate: int) -> list[Diagnostic]:
+    """A warning when the `what` at `path` is sampled under NARROW_RATE and under `rate`, the
+    variant's (`_narrow`)."""
+    own = _narrow(info, rate)
+    if own is None:
+        return []
+    return [warning(
+        say(N_("the %(what)s is sampled at %(own)s kHz, so it holds no sound above %(band)s kHz "
+               "(half its sample rate), while FM radio carries sound up to 15 kHz: it will sound "
+               "dull on air; resampled to the profile's %(rate)s kHz, it gains nothing above "
+               "%(band)s kHz"),
+            what=say(what), own=Number(own / 1000, "g"), band=Number(own / 2000, ".1f"),
+            rate=Number(rate / 1000, "g")),
+        path, hint="record or export it again at 48 kHz (on a phone, the recorder's "
+                   "high-quality setting): resampling cannot restore what was not recorded",
+        code="low-sample-rate")]

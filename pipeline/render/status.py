@@ -20,6 +20,7 @@ from pipeline.render.failures import read_failure
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.record import names_beside, read_record
 from pipeline.render.slate import slate_text
+from pipeline.render.sound_input import low_rates
 from pipeline.render.variants import Status, Variant, VariantPlan
 from pipeline.subtitles.linebreak import LAYOUT_VERSION
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
@@ -40,6 +41,12 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         # Only a track with an offset is rendered differently: a clean one keeps its bytes
         # and its fingerprint, one rendered before the offset was removed goes stale.
         settings["dc_removed"] = {role: list(dc) for role, dc in sorted(plan.dc.items())}
+    low = low_rates(plan.tracks, variant.profile.sample_rate)
+    if low:
+        # Only a variant that carries such a sound has it (render/sound_input.py): one rendered
+        # before that was said goes stale once and gets the warning in its record, which the
+        # catalog and the page read; every other variant keeps its fingerprint.
+        settings["low_sample_rate"] = low
     if variant.profile.audio_only:
         # What the file's own tags say (bext, ID3, Vorbis comments): a new title re-renders.
         settings["slot_samples"] = plan.slot_samples
