@@ -104,6 +104,44 @@ def test_a_misnamed_dub_is_said_at_render_and_renders_from_what_it_holds(campaig
     assert invoke("render", manifest, "--strict").exit_code == 0
 
 
+# --- check, without a manifest -----------------------------------------------------------------
+
+def test_check_says_what_a_recording_holds_and_its_sample_rate(tmp_path, monkeypatch):
+    # Before: check read every file as subtitles: "this is not a text file", exit 1.
+    monkeypatch.chdir(tmp_path)       # paths print as typed, as check prints a subtitle file's
+    tone(tmp_path / "nah.mp3", "-c:a", "aac", "-f", "mp4", rate=22050)
+    tone(tmp_path / "yua.wav")
+    result = invoke("check", "nah.mp3", "yua.wav")
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [
+        "nah.mp3: warning: the recording holds AAC audio in an MP4 container, not MP3 as its name "
+        "(.mp3) says: it is read as what it holds (hint: rename it to nah.m4a: other tools go by "
+        "the name)",
+        "nah.mp3: warning: the recording is sampled at 22.05 kHz, so it holds no sound above 11.0 "
+        "kHz (half its sample rate), while FM radio carries sound up to 15 kHz: it will sound "
+        "dull on air; resampled to the profile's 48 kHz, it gains nothing above 11.0 kHz (hint: "
+        "record or export it again at 48 kHz (on a phone, the recorder's high-quality setting): "
+        "resampling cannot restore what was not recorded)",
+        "nah.mp3 (AAC audio in an MP4 container, 22.05 kHz, 4.00 s): 0 errors, 2 warnings; its "
+        "loudness, length and defects are measured against its spot by validate",
+        "yua.wav (PCM audio in a WAV container, 48 kHz, 4.00 s): 0 errors, 0 warnings; its "
+        "loudness, length and defects are measured against its spot by validate"]
+    found = json.loads(invoke("check", "nah.mp3", "--json").output)
+    assert (found["warnings"], found["files"][0]["format"], found["files"][0]["sample_rate"]) == \
+        (2, "AAC audio in an MP4 container", 22050)
+
+
+def test_check_of_a_recording_ffprobe_cannot_read_is_an_error_at_the_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "zap.wav").write_text("notes, not sound\n")
+    result = invoke("check", "zap.wav")
+    assert result.exit_code == 1
+    assert lines(result) == [
+        "zap.wav: error: ffprobe cannot read this file: Invalid data found when processing input "
+        "(hint: export the file again as MP4/MOV (video) or WAV/FLAC (audio))",
+        "zap.wav: 1 error, 0 warnings"]
+
+
 # --- a sample rate under 32 kHz ---------------------------------------------------------------
 
 def test_a_dub_sampled_under_32_khz_is_said_to_sound_dull(campaign):

@@ -16,11 +16,12 @@ import langcodes
 
 from pipeline.cli.common import emit, fails_cleanly, plural, say_waiting, verbosity, with_selectors
 from pipeline.cli.progress import make_reporter
-from pipeline.manifest import QcSettings, Style, load_manifest
+from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style, load_manifest
 from pipeline.media.timecode import parse_rate
 from pipeline.render.batch import Outcome
 from pipeline.render.intermediates import size_text
 from pipeline.render.preview import NotMade, make_previews
+from pipeline.render.sound_input import SoundCheck, check_sound
 from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent
 from pipeline.render.watch import watch as watch_manifest
@@ -86,7 +87,9 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     """Check subtitle files the way professional subtitlers do, without a manifest.
 
     SubRip (.srt), WebVTT (.vtt), ASS/SSA (.ass, .ssa) and TTML (.ttml, .xml, .dfxp) files
-    are read, each by what its content is.
+    are read, each by what its content is. A recording (.wav, .flac, .mp3, .m4a, .aac, .ogg,
+    .opus) is read for what it holds against its name, and its sample rate; validate measures
+    its loudness, length and defects against its spot.
 
     Prints PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem, then one summary
     line per file. Errors stop the file from being rendered; warnings are worth fixing
@@ -101,14 +104,18 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
       pipeline check nah.srt --font "Noto Sans" --max-cps 15 --json
       pipeline check subtitles/not-for-sale-15/tzh.srt --manifest manifests/blue-heart.yaml
       pipeline check tzh.srt --manifest manifests/blue-heart.yaml --spot not-for-sale-15
+      pipeline check audio/not-for-sale-15/yua.wav
     """
     if spot and not manifest:
         raise click.UsageError("--spot names a spot of the manifest: give --manifest too")
     campaign = load_manifest(manifest) if manifest else None
     if spot:
         Selection(spots=(spot,)).check([campaign])     # as `render --spot`: exit 2, the ids
-    results: list[CheckResult] = []
+    results: list[CheckResult | SoundCheck] = []
     for path in subtitles:
+        if path.suffix.lower() in AUDIO_SUFFIXES:
+            results.append(check_sound(path))
+            continue
         settings = manifest_settings(campaign, path, lang, spot=spot) if campaign else {
             "qc": QcSettings(), "style": Style(), "language": lang or _code_of(path)}
         overrides = {key: value for key, value in (("max_cps", max_cps),
@@ -130,13 +137,14 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
         for result in results:
             for diagnostic in result.diagnostics:
                 emit(diagnostic)
-        for result in results:
+        subtitle_results = [r for r in results if isinstance(r, CheckResult)]
+        for result in subtitle_results:
             if result.counted_at and result.counted_at[1] == "ttp:frameRate":
                 # Not the video's, which may differ: said, as 25 fps assumed is.
                 click.echo(f"note: {result.path}: frames are counted at "
                            f"{FrameGrid.at(result.counted_at[0])}, the rate the file gives "
                            "(ttp:frameRate); give --fps for the video's own", err=True)
-        if not campaign and not duration:
+        if not campaign and not duration and subtitle_results:
             # Once, not per cue: a check without the video's length cannot find a cue past
             # its end (`late_start` still warns of one an hour in).
             click.echo("note: the video's length is not known, so cues after its end are not "
@@ -147,7 +155,7 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
         sys.exit(1)
 
 
-def _results_json(results: list[CheckResult], errors: int) -> str:
+def _results_json(results: list[CheckResult | SoundCheck], errors: int) -> str:
     return json.dumps({"files": [r.to_json() for r in results], "errors": errors,
                        "warnings": sum(len(r.warnings) for r in results)},
                       indent=2, ensure_ascii=False)

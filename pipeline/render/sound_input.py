@@ -14,16 +14,21 @@ broadcast transmission links sample at 32 kHz (ITU-R BS.646: 48 kHz in the studi
 transmission); DAB+ and streams carry more. A recording under NARROW_RATE lacks part of what every
 FM transmitter airs and sounds dull beside the spots around it: a QC warning of the variants
 that carry it (`low_sample_rate`). 32 kHz itself, 44.1 kHz and 48 kHz pass.
+
+`check` of a translator's recording says both from its probe alone (`check_sound`); its
+loudness, length and defects are measured against its spot, by `validate`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import Diagnostic, warning
+from pipeline.errors import Diagnostic, Findings, PipelineError, warning
 from pipeline.media.defects import LOSSY
-from pipeline.media.probe import MediaInfo
+from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.messages import N_, Number, say
+from pipeline.profiles import BUILTIN_PROFILES
 
 NARROW_RATE = 32000        # Hz
 
@@ -128,3 +133,44 @@ def low_sample_rate(path: Path, info: MediaInfo, what: str, rate: int) -> list[D
         path, hint="record or export it again at 48 kHz (on a phone, the recorder's "
                    "high-quality setting): resampling cannot restore what was not recorded",
         code="low-sample-rate")]
+
+
+@dataclass(frozen=True)
+class SoundCheck(Findings):
+    """`check` of a recording: what it holds, its sample rate and length, from its probe (None
+    where ffprobe could not read it), and what `misnamed` and `low_sample_rate` say of it."""
+
+    path: Path
+    diagnostics: tuple[Diagnostic, ...]
+    holds: str | None = None
+    sample_rate: int | None = None
+    duration: float | None = None
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in
+                           ((len(self.errors), "error"), (len(self.warnings), "warning")))
+        if self.holds is None:
+            return f"{self.path}: {counts}"
+        return (f"{self.path} ({self.holds}, {self.sample_rate / 1000:g} kHz, "
+                f"{self.duration:.2f} s): {counts}; its loudness, length and defects are "
+                "measured against its spot by validate")
+
+    def to_json(self) -> dict:
+        return {"path": str(self.path), "format": self.holds, "sample_rate": self.sample_rate,
+                "duration": self.duration, "errors": len(self.errors),
+                "warnings": len(self.warnings),
+                "diagnostics": [d.to_json() for d in self.diagnostics]}
+
+
+def check_sound(path: Path | str) -> SoundCheck:
+    """A recording checked without its spot: its name against what it holds, and its sample rate
+    against the built-in profiles' (a manifest may set others: `validate` judges by those). An
+    unreadable file is an error in the result, so the other files of a batch are still checked."""
+    path = Path(path)
+    try:
+        info = probe_audio(path)
+    except PipelineError as exc:
+        return SoundCheck(path, tuple(exc.diagnostics))
+    rate = max(profile.sample_rate for profile in BUILTIN_PROFILES.values())
+    found = misnamed(path, info, "recording") + low_sample_rate(path, info, "recording", rate)
+    return SoundCheck(path, tuple(found), holds(info), info.audio.sample_rate, info.duration)
