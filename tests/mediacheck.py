@@ -69,6 +69,11 @@ def band_rms_db(path: Path, frequency: float, start: float = 0.0, length: float 
     args += ["-i", str(path), "-vn", "-af",
              f"bandpass=f={frequency}:width_type=q:w=8,astats=measure_overall=RMS_level:measure_perchannel=none",
              "-f", "null", "-"]
+    return _rms_db(args)
+
+
+def _rms_db(args: list[str]) -> float:
+    """The RMS level (dBFS) the last `astats` of an ffmpeg command prints; -200 for silence."""
     err = subprocess.run(args, capture_output=True, text=True, check=True).stderr
     found = re.findall(r"RMS level dB: (-?[\d.]+|-inf)", err)
     assert found, err[-500:]
@@ -87,17 +92,21 @@ def integrated_loudness(path: Path) -> tuple[float, float]:
     return lufs, peak
 
 
-def channel_band_rms_db(path: Path, channel: int, frequency: float) -> float:
-    """RMS level (dBFS) of one channel of the first audio stream, in a narrow band (three
-    band-pass filters in a row: a tone half an octave away is some 50 dB down)."""
+def channel_band_rms_db(path: Path, channel: int, frequency: float, stream: int = 0) -> float:
+    """RMS level (dBFS) of one channel of an audio stream (the first by default), in a narrow
+    band (three band-pass filters in a row: a tone half an octave away is some 50 dB down)."""
     band = f"bandpass=f={frequency}:width_type=q:w=8"
-    err = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-vn", "-af",
-                          f"pan=mono|c0=c{channel},{band},{band},{band},"
-                          "astats=measure_overall=RMS_level:measure_perchannel=none",
-                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
-    found = re.findall(r"RMS level dB: (-?[\d.]+|-inf)", err)
-    assert found, err[-500:]
-    return -200.0 if found[-1] == "-inf" else float(found[-1])
+    return _rms_db([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-map",
+                    f"0:a:{stream}", "-af", f"pan=mono|c0=c{channel},{band},{band},{band},"
+                    "astats=measure_overall=RMS_level:measure_perchannel=none", "-f", "null", "-"])
+
+
+def difference_rms_db(path: Path) -> float:
+    """RMS level (dBFS) of the first audio stream's left channel less its right: -200 when the
+    two are the same samples."""
+    return _rms_db([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a:0", "-af",
+                    "pan=mono|c0=c0-c1,astats=measure_overall=RMS_level:measure_perchannel=none",
+                    "-f", "null", "-"])
 
 
 def field_counts(path: Path) -> dict[str, int]:

@@ -24,7 +24,7 @@ from pipeline.manifest.model import (
 )
 from pipeline.manifest.nodes import NodeReader
 from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
-from pipeline.media.audio_layout import AudioChoice
+from pipeline.media.audio_layout import MIXES, AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.profiles import BUILTIN_PROFILES
 
@@ -147,7 +147,7 @@ def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | 
 SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "audio": False,
              "crop": False, "medium": False}
 CROP_KEYS = ("width", "height", "x", "y")
-AUDIO_KEYS = {"streams": True}     # or `audio: silent`
+AUDIO_KEYS = {"streams": True, "mix": False}     # or `audio: silent`
 
 
 def in_default(titles: dict[str, str], default: str) -> str | None:
@@ -186,7 +186,7 @@ def _spots(reader: NodeReader, node: yaml.Node, base: Path, page_language: str
 
 def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioChoice:
     """`audio: silent`, or `audio: {streams: [N, ...]}` (the master's audio streams counted from
-    0, as ffmpeg's `0:a:N`)."""
+    0, as ffmpeg's `0:a:N`), with `mix: sum` for mono streams summed into one mono sound."""
     line = key.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         if node.value != "silent":
@@ -194,6 +194,10 @@ def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioCho
                         "write 'audio: silent' or 'audio: {streams: [0, 1]}'")
         return AudioChoice(silent=True, line=line)
     keys = reader.mapping(node, "audio", AUDIO_KEYS)
+    mix, mix_line = None, None
+    if "mix" in keys:
+        mix = reader.choice(keys["mix"][1], "audio mix", MIXES)
+        mix_line = keys["mix"][0].start_mark.line + 1
     if "streams" not in keys:
         return AudioChoice(line=line)
     items = keys["streams"][1]
@@ -202,9 +206,10 @@ def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioCho
     if None in numbers:
         return AudioChoice(line=line)
     if len(set(numbers)) != len(numbers):
+        # Summed, a stream listed twice would be 6 dB louder than the others.
         reader.fail(items, "audio.streams lists a stream twice")
         return AudioChoice(line=line)
-    return AudioChoice(tuple(numbers), line=line)
+    return AudioChoice(tuple(numbers), line=line, mix=mix, mix_line=mix_line)
 
 
 def _crop(reader: NodeReader, node: yaml.Node) -> Crop | None:

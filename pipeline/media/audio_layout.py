@@ -7,8 +7,10 @@ signal: MEASURED.md found an automatic downmix of 5.1 can differ between two pas
 The downmix is ITU-R BS.775-3's 3/2 to 2/0 matrix (Table 2): L0 = L + 0.7071 C + 0.7071 Ls,
 R0 = R + 0.7071 C + 0.7071 Rs, the LFE channel left out. 7.1 extends it the usual way (both
 side and back surrounds at -3 dB into their side); a back centre goes at -3 dB into both. A mono
-stream goes unchanged into both channels. It is computed in floating point (no clipping);
-loudness normalisation follows.
+stream goes unchanged into both channels. Mono streams a spot says to sum (`audio: {mix: sum}`:
+stems, a voice and its music and effects, which add up to the programme) are added at unity
+gain into one mono signal, in both channels. It is computed in floating point (a sum over full
+scale is not clipped); loudness normalisation follows.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 Node = ffmpeg.nodes.FilterableStream
 
 # Moves whenever the matrix, the mapping rules or the alignment change: part of every cached
-# loudness key. 2: a sound cut where its picture starts or ends fades in or out.
-DOWNMIX_VERSION = 2
+# loudness key. 2: a sound cut where its picture starts or ends fades in or out. 3: mono streams
+# summed (`mix: sum`).
+DOWNMIX_VERSION = 3
 
 MINUS_3DB = 0.7071
 
@@ -84,21 +87,40 @@ def pan_expression(layout: str) -> str:
 
 def to_stereo(audio: Node, layout: str) -> Node:
     """`audio` (channels in `layout`'s order) downmixed to stereo in 32-bit float."""
-    return (audio.filter("aformat", sample_fmts="fltp")
-            .filter("pan", args=pan_expression(layout))
+    return _panned(audio, pan_expression(layout))
+
+
+def summed(audio: Node, count: int) -> Node:
+    """`count` mono channels added at unity gain into one mono signal, the same in both channels
+    of a stereo pair, in 32-bit float: a sum over full scale is kept whole for levelling."""
+    total = "+".join(f"c{i}" for i in range(count))
+    return _panned(audio, f"stereo|c0={total}|c1={total}")
+
+
+def _panned(audio: Node, expression: str) -> Node:
+    # In float before `pan`: a sum of integer samples would clip at full scale.
+    return (audio.filter("aformat", sample_fmts="fltp").filter("pan", args=expression)
             .filter("aformat", channel_layouts="stereo"))
 
 
 # --- which streams --------------------------------------------------------------------------
 
+# How a spot's `audio: {mix: ...}` makes one sound of its streams: `sum`, mono streams added
+# into one mono sound (`summed`). Without it, the streams' channels are its channels.
+MIXES = ("sum",)
+
+
 @dataclass(frozen=True)
 class AudioChoice:
     """A spot's `audio:` key: the master's audio streams that make the sound (numbered from 0
-    among its audio streams, as ffmpeg's `0:a:N`), or a silent track."""
+    among its audio streams, as ffmpeg's `0:a:N`), or a silent track; `mix` (MIXES) and the
+    line of its key."""
 
     streams: tuple[int, ...] | None = None
     silent: bool = False
     line: int | None = None
+    mix: str | None = None
+    mix_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,10 +133,20 @@ class SoundMap:
     delays: tuple[float, ...]
     sample_rates: tuple[int, ...]
     ends: tuple[float | None, ...] = ()   # where each ends against the picture (None: unknown)
+    mix: str | None = None                # "sum": mono streams summed, `layout` "mono"
 
     def to_json(self) -> dict:
-        return {"streams": list(self.streams), "layout": self.layout,
-                "delays": [round(d, 6) for d in self.delays]}
+        settings = {"streams": list(self.streams), "layout": self.layout,
+                    "delays": [round(d, 6) for d in self.delays]}
+        # `mix` only where it is set: the settings, so the fingerprints, of other sounds stay.
+        return settings | {"mix": self.mix} if self.mix else settings
+
+    def downmix(self, merged: Node) -> Node:
+        """`merged_sound`'s channels as the stereo sound: summed (`mix: sum`), else downmixed
+        by their layout (`to_stereo`)."""
+        if self.mix == "sum":
+            return summed(merged, len(self.streams))
+        return to_stereo(merged, self.layout)
 
 
 def describe_stream(number: int, stream: Stream) -> str:
@@ -132,9 +164,11 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     Default without the key: the only audio stream; two mono streams as left and right, and of
     more streams the first two when they are mono (an edit suite's stereo mix on tracks 1-2);
     else the first stream. A default taken among several streams is said in a warning (what the
-    sound is made of), and every stream left out is named in another.
-    Raises `PipelineError` (without a place: the caller knows the manifest line) when the key
-    names streams that do not exist or whose channels make no known layout.
+    sound is made of), and every stream left out is named in another. With `mix: sum` the
+    streams, all mono, are one mono sound (`SoundMap.downmix`).
+    Raises `PipelineError` (without a place: the caller knows the manifest line; the `mix`
+    key's for a stream that is not mono) when the key names streams that do not exist or whose
+    channels make no known layout.
     """
     audio = info.of_kind("audio")
     described = [describe_stream(n, s) for n, s in enumerate(audio)]
@@ -181,7 +215,9 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     if not chosen:
         return None, warnings
     streams = [audio[n] for n in chosen]
-    if len(streams) == 1:
+    if choice.mix == "sum":
+        layout = _summable(info, chosen, described, choice.mix_line)
+    elif len(streams) == 1:
         layout = layout_of(streams[0].channels or 0, streams[0].channel_layout)
     else:
         total = sum(s.channels or 0 for s in streams)
@@ -196,7 +232,24 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     delays = tuple((s.start_time if s.start_time is not None else origin) - origin for s in streams)
     ends = tuple(delay + s.duration if s.duration else None for delay, s in zip(delays, streams))
     return SoundMap(chosen, layout, delays, tuple(s.sample_rate or 48000 for s in streams),
-                    ends), warnings
+                    ends, choice.mix), warnings
+
+
+def _summable(info: MediaInfo, chosen: tuple[int, ...], described: list[str],
+              line: int | None) -> str:
+    """The layout of `chosen` streams summed: mono; `PipelineError` at `line` (the `mix` key's)
+    when one is not. A stereo, 5.1 or 7.1 stream's channels added as mono streams are would
+    fold its sides together and put a 5.1's LFE in at full level, which the ITU-R BS.775
+    downmix leaves out: such a stream is taken by its layout, without `mix`."""
+    audio = info.of_kind("audio")
+    others = [described[n] for n in chosen if audio[n].channels != 1]
+    if others:
+        raise PipelineError(f"'mix: sum' adds mono streams into one mono sound, and "
+                            f"{'; '.join(others)} of {info.path} "
+                            f"{'is' if len(others) == 1 else 'are'} not mono", None, line,
+                            "leave 'mix' out to take its channels as they are (a 5.1 or 7.1 "
+                            "downmixed to stereo by ITU-R BS.775), or list only mono streams")
+    return "mono"
 
 
 def _as_surround(audio: list[Stream]) -> Message | str:
@@ -224,7 +277,7 @@ def stereo_sound(source, sound: SoundMap, duration: float,
     in where cut before the picture starts (`align`) and out where cut at its end. `dc`: each
     channel's offset in the downmix (full scale 1.0), subtracted before the fades
     (defects.remove_dc)."""
-    stereo = to_stereo(merged_sound(source, sound), sound.layout)
+    stereo = sound.downmix(merged_sound(source, sound))
     return fitted_to_picture(remove_dc(stereo, dc) if dc else stereo, sound, duration)
 
 

@@ -129,8 +129,9 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
 
     Runs `idet` on a sample of the picture where it could change the decision (media/scan.py says
     how flag and sample decide); with `cache` its counts are kept by the file's content. Raises `PipelineError` without a path (the
-    caller knows the manifest; the line is the `audio:` key's) for an `audio:` key that names no
-    usable streams or a crop that does not fit, and `RenderError` if the sample cannot be read.
+    caller knows the manifest; the line is the `audio:` key's, or its `mix:` key's) for an
+    `audio:` key that names no usable streams or a crop that does not fit, and `RenderError` if
+    the sample cannot be read.
     """
     video = info.video
     if video is None:
@@ -142,7 +143,7 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
     try:
         sound, warnings = choose_streams(info, choice)
     except PipelineError as exc:
-        raise PipelineError(exc.message, None, choice.line, exc.hint) from None
+        raise PipelineError(exc.message, None, exc.line or choice.line, exc.hint) from None
     return Master(info, geometry_of(video, crop), decide(video, counts), sound, choice.silent,
                   tuple(warnings))
 

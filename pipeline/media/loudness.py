@@ -296,9 +296,13 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
 
 def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: str,
                    fitted: Callable[[Stream], Stream] | None = None,
-                   codec: str | None = None) -> SoundAnalysis:
+                   codec: str | None = None,
+                   downmix: Callable[[Stream], Stream] | None = None) -> SoundAnalysis:
     """`analyse_sound` of a stream of `layout` built from the file at `path` (a video master's
-    chosen sound streams, aligned with its picture and merged: audio_layout.merged_sound)."""
+    chosen sound streams, aligned with its picture and merged: audio_layout.merged_sound).
+    `downmix`: what makes the stereo sound of `source` when its channels are not `layout`'s
+    (mono streams summed into a sound of layout mono: audio_layout.SoundMap.downmix); a lossy
+    source's clipping is read in its own channels, before that."""
     samples = max(1, round(sample_rate * BLOCK))
     # Mono and stereo reach the downmix unmixed (each channel as it is, in float): read there.
     channels = LAYOUTS.get(layout) if layout not in ("mono", "stereo") else None
@@ -314,7 +318,7 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
         if "LFE" in channels:
             split = source.filter_multi_output("asplit", 2)
             source, lfe = split[0], [lfe_band(split[1], channels.index("LFE"))]
-    decoded = to_stereo(source, layout)
+    decoded = downmix(source) if downmix else to_stereo(source, layout)
     if fitted is not None:
         split = decoded.filter_multi_output("asplit", 2)
         decoded, part = split[0], split[1]

@@ -126,20 +126,21 @@ def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> Sou
 
 def analyse_master_sound(master: Master) -> SoundAnalysis:
     """A video master's sound as its variants carry it (the streams the conform step chose,
-    aligned with the picture and merged: audio_layout.stereo_sound), analysed as a delivery is,
-    in one decode: DC offset and clipping (per channel too when the layout has more than two,
-    a split-mono pair's included), and the loudness levelling starts from (`fitted`: the
-    downmix made as long as the picture). ffmpeg's failure to decode it is an error on the
-    master."""
+    aligned with the picture, merged and downmixed: audio_layout.stereo_sound), analysed as a
+    delivery is, in one decode: DC offset and clipping (per channel too when the layout has
+    more than two, a split-mono pair's included, and of summed streams in a lossy codec), and
+    the loudness levelling starts from (`fitted`: the downmix made as long as the picture).
+    ffmpeg's failure to decode it is an error on the master."""
     sound, path = master.sound, master.info.path
     source = merged_sound(ffmpeg.input(str(path)), sound)
     # Streams merged from several codecs (rare) are read as the first lossy one is: its clips
     # have lost their flat tops, a PCM stream's still sit near full scale.
     codecs = [master.info.of_kind("audio")[n].codec for n in sound.streams]
+    codec = next((codec for codec in codecs if codec in LOSSY), codecs[0])
     try:
         return analyse_stream(source, path, sound.sample_rates[0], sound.layout,
                               lambda stereo: fitted_to_picture(stereo, sound, master.info.duration),
-                              next((codec for codec in codecs if codec in LOSSY), codecs[0]))
+                              codec, sound.downmix)
     except RenderError as exc:
         raise _undecodable(exc, "the master's sound", path, "export the master again") from None
 
