@@ -1,10 +1,13 @@
 """A master's two mono streams that are stems, not left and right (a TV station's trial: the
 voice on stream 0, music and effects on stream 1, and the voice went to air in the left ear
 only): summed into one mono sound in both channels by the spot's `audio: {streams: [0, 1],
-mix: sum}`. The rendered files are measured with ffmpeg (each channel's band levels, the
-difference of the two channels, ebur128), not with the pipeline's code."""
+mix: sum}`, and said, with that key in the hint, when taken as left and right by default though
+they look like stems. The rendered files are measured with ffmpeg (each channel's band levels,
+the difference of the two channels, ebur128), not with the pipeline's code."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 import yaml
@@ -24,6 +27,8 @@ EFFECTS = "anoisesrc=color=white:amplitude=0.01:sample_rate=48000:duration=3"   
 LOUD_MIX = "aevalsrc=0.9*sin(2*PI*440*t):c=mono:s=48000:d=3"   # two copies sum to +5 dBFS
 # Each copy peaks under defects.LOSSY_LEVEL (-1 dBFS), their sum at +4 dBFS.
 LOSSY_MIX = "aevalsrc=0.8*sin(2*PI*440*t):c=mono:s=48000:d=3"
+SILENCE = "anullsrc=channel_layout=mono:sample_rate=48000:duration=3"
+RIGHT = "aevalsrc=0.2*sin(2*PI*660*t):c=mono:s=48000:d=3"      # 2 dB under the voice: stereo
 NOISE_BAND = 5000         # Hz: the noise's, far from the tone's
 BC = {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast",
       "video_bitrate": "1M"}
@@ -54,6 +59,24 @@ def summed(tmp_path_factory):
                      {"summed": (VOICE, EFFECTS), "copies": (LOUD_MIX, LOUD_MIX),
                       "aac-copies": (LOSSY_MIX, LOSSY_MIX)},
                      {"summed": SUM, "copies": SUM, "aac-copies": SUM})
+
+
+@pytest.fixture(scope="module")
+def campaign(tmp_path_factory):
+    """Two mono streams taken as left and right by default, or chosen so."""
+    return _rendered(tmp_path_factory.mktemp("left-right"),
+                     {"apart": (VOICE, EFFECTS), "chosen": (VOICE, EFFECTS),
+                      "empty-right": (VOICE, SILENCE), "stereo": (VOICE, RIGHT)},
+                     {"chosen": {"audio": {"streams": [0, 1]}}})
+
+
+def _warnings(spots: Spots, text: str) -> list[str]:
+    return sorted({line.strip() for line in spots.output.splitlines() if text in line})
+
+
+def _spot_line(spots: Spots, spot: str) -> int:
+    lines = spots.manifest.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.strip() == f"- id: {spot}")
 
 
 def test_summed_stems_are_one_sound_in_both_channels(summed):
@@ -102,6 +125,37 @@ def test_a_lossy_master_s_loud_stems_are_not_said_to_be_clipped(summed):
     assert [line for line in summed.output.splitlines() if "clipped" in line] == []
     lufs, _ = integrated_loudness(summed.out("aac-copies", "tzo", "bc", "mov"))
     assert abs(lufs + 23) <= 0.5, lufs
+
+
+def test_stems_taken_as_left_and_right_are_said_at_the_spot(campaign):
+    line = _spot_line(campaign, "apart")
+    (said,) = _warnings(campaign, "look like stems")
+    assert said.startswith(f"{campaign.manifest}:{line}: warning: audio streams a:0 and a:1 of "
+                           f"{campaign.masters['apart']}, taken as left and right, are "), said
+    assert "'audio: {streams: [0, 1], mix: sum}'" in said
+    # As before: the voice on the left only (the right's band holds the noise alone), the
+    # effects on the right only.
+    out = campaign.out("apart", "tzo", "bc", "mov")
+    assert channel_band_rms_db(out, 0, 440) - channel_band_rms_db(out, 1, 440) > 40
+    assert channel_band_rms_db(out, 0, NOISE_BAND) < -90
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert [w["line"] for w in record["qc"]["warnings"] if w["code"] == "stems"] == [line]
+
+
+def test_a_mix_beside_a_silent_track_is_said(campaign):
+    (said,) = _warnings(campaign, "is silent (under")
+    assert said.startswith(f"{campaign.manifest}:{_spot_line(campaign, 'empty-right')}: warning: "
+                           "audio stream a:1 of "), said
+    assert "taken as the right channel" in said and "carry a:0 on one side only" in said
+
+
+def test_a_stereo_pair_and_streams_chosen_as_left_and_right_are_not_said(campaign, summed):
+    # Only `apart` and `empty-right` are said: not the stereo pair (2 dB apart), nor the same
+    # stems chosen as left and right by the key, nor summed ones.
+    lines = {_spot_line(campaign, spot) for spot in ("apart", "empty-right")}
+    said = _warnings(campaign, "look like stems") + _warnings(campaign, "is silent (under")
+    assert {int(text.split(":")[1]) for text in said} == lines
+    assert _warnings(summed, "look like stems") + _warnings(summed, "is silent (under") == []
 
 
 def test_sum_refuses_a_surround_stream_at_the_mix_key(tmp_path):

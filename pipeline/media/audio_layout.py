@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import ffmpeg
 
 from pipeline.errors import PipelineError
-from pipeline.media.defects import remove_dc
+from pipeline.media.defects import GATE_ABSOLUTE, remove_dc
 from pipeline.media.probe import MediaInfo, Stream
-from pipeline.messages import N_, Items, Message, N_plural, say, say_count
+from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 
 Node = ffmpeg.nodes.FilterableStream
 
@@ -250,6 +250,51 @@ def _summable(info: MediaInfo, chosen: tuple[int, ...], described: list[str],
                             "leave 'mix' out to take its channels as they are (a 5.1 or 7.1 "
                             "downmixed to stereo by ITU-R BS.775), or list only mono streams")
     return "mono"
+
+
+# Two mono streams taken as left and right by default (no `audio:` key chose them) are said to
+# look like stems when one is silent (under defects.GATE_ABSOLUTE throughout) or their levels
+# where each sounds (defects.Defects.gated) are STEMS_APART or more apart. The sides of a
+# stereo mix carry one programme, its balance near the centre; stems do not: a voice and its
+# music and effects, or a mono programme as EBU R 48 lays its tracks (the complete mix on
+# track 1, the international sound, or nothing, on track 2). Taken as left and right, they
+# put the voice in one ear.
+STEMS_APART = 10.0      # dB
+STEMS_HINT = ("if they are stems, 'audio: {streams: [0, 1], mix: sum}' on the spot sums them "
+              "into one mono sound, centred; if a:0 is the whole mix (EBU R 48: a mono "
+              "programme's mix on track 1, its international sound on track 2), 'audio: "
+              "{streams: [0]}'; if they are left and right, 'audio: {streams: [0, 1]}' says so")
+
+
+def stems_warning(choice: AudioChoice, sound: SoundMap, gated: dict[str, float | None],
+                  file: str) -> Message | None:
+    """What two mono streams of the master `file` taken as left and right by default seem to
+    be instead, from the levels of the two sides where each sounds (`gated`, dBFS RMS:
+    defects.Defects.gated), or None: they may be left and right, were chosen so, or are both
+    silent (deliveries.master_sound_warnings says that)."""
+    if (choice.streams is not None or len(sound.streams) != 2 or sound.layout != "stereo"
+            or set(gated) != {"FL", "FR"}):
+        return None
+    (first, second), (left, right) = sound.streams, (gated["FL"], gated["FR"])
+    if left is None and right is None:
+        return None
+    if left is None or right is None:
+        silent, side, sounding = ((first, N_("left"), second) if left is None
+                                  else (second, N_("right"), first))
+        return say(N_("audio stream a:%(silent)s of %(file)s, taken as the %(side)s channel, is "
+                      "silent (under %(floor)s dBFS RMS throughout): the variants carry a:"
+                      "%(sounding)s on one side only; a mono mix belongs in both"),
+                   silent=silent, file=file, side=say(side),
+                   floor=Number(GATE_ABSOLUTE), sounding=sounding)
+    if abs(left - right) < STEMS_APART:
+        return None
+    return say(N_("audio streams a:%(first)s and a:%(second)s of %(file)s, taken as left and "
+                  "right, are %(apart)s dB apart where each sounds (%(left)s and %(right)s dBFS "
+                  "RMS, gated): they look like stems (a voice and its music and effects), not "
+                  "left and right, and the variants carry the louder on one side"),
+               first=first, second=second, file=file,
+               apart=Number(abs(left - right), ".1f"), left=Number(left, ".1f"),
+               right=Number(right, ".1f"))
 
 
 def _as_surround(audio: list[Stream]) -> Message | str:

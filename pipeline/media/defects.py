@@ -45,8 +45,10 @@ import ffmpeg
 
 Stream = ffmpeg.nodes.FilterableStream
 
-# What each block's `astats` reports (per channel of the downmix, and overall).
-PER_CHANNEL = "DC_offset+Min_level+Max_level+Peak_count+Flat_factor"
+# What each block's `astats` reports (per channel of the downmix, and overall). RMS_level: a
+# stereo track's sides (its own channels) are read by it as a source's channels are by
+# `channel_stats`, which reads only a track of more than two channels.
+PER_CHANNEL = "DC_offset+Min_level+Max_level+Peak_count+Flat_factor+RMS_level"
 OVERALL = "Peak_level+Number_of_samples"
 # What `channel_stats` reports per channel of the source, and nothing overall: what tells its
 # blocks from the downmix's in ffmpeg's log (`parse_blocks`).
@@ -141,9 +143,9 @@ PHANTOM_CENTRE = 3.0           # dB
 class Block:
     """One block as `astats` reads it: start (s), samples per channel, and per channel of the
     downmix its mean, lowest and highest sample (full scale = 1.0); the samples clipped in it
-    per channel of the source when it was read (`channel_stats`), else of the downmix; or,
-    decoded from a lossy codec (`near_full_scale`), per channel of the source its samples at
-    or above LOSSY_LEVEL where they are LOSSY_SHARE of the block or more, else 0."""
+    and the mean square per channel of the source when it was read (`channel_stats`), else of
+    the downmix; or, decoded from a lossy codec (`near_full_scale`), per channel of the source
+    its samples at or above LOSSY_LEVEL where they are LOSSY_SHARE of the block or more, else 0."""
 
     time: float
     samples: int
@@ -152,7 +154,7 @@ class Block:
     low: tuple[float, ...]
     high: tuple[float, ...]
     clipped: tuple[int, ...]
-    power: tuple[float, ...] = ()   # mean square per channel of the source, when it was read
+    power: tuple[float, ...] = ()   # mean square per channel (of the source, when it was read)
 
     @property
     def swing(self) -> float:
@@ -198,7 +200,7 @@ class Defects:
     loudest: str | None = None           # the loudest main channel (not the LFE), by RMS
     loudest_level: float | None = None   # its RMS, dBFS
     # Each main channel's level where it sounds (`_gated_level`, dBFS; None: no block over
-    # GATE_ABSOLUTE), when the source was read per channel.
+    # GATE_ABSOLUTE), when the source was read per channel; a stereo track's FL and FR.
     gated: dict[str, float | None] = field(default_factory=dict)
 
     @property
@@ -330,7 +332,7 @@ def parse_blocks(stderr: str) -> list[Block]:
             low=tuple(c.get("Min_level") or 0.0 for c in ordered),
             high=tuple(c.get("Max_level") or 0.0 for c in ordered),
             clipped=clipped,
-            power=tuple(_power(c) for c in source[i][2]) if i < len(source) else ()))
+            power=tuple(_power(c) for c in (source[i][2] if i < len(source) else ordered))))
     return found
 
 
@@ -384,7 +386,8 @@ def find_defects(blocks: list[Block], sample_rate: int,
                  lfe: float | None = None, codec: str | None = None) -> Defects:
     """The DC offset, clipping and sound span of a track of `layout` from its blocks
     (`sample_rate`: Hz). `channels`: the names of the source's channels, in order, when its
-    blocks' clipped samples and levels were read per channel of the source (`channel_stats`).
+    blocks' clipped samples and levels were read per channel of the source (`channel_stats`);
+    a stereo track's levels are read in the downmix's blocks.
     `lfe`: the LFE's level above LFE_BAND (`parse_lfe_band`, dBFS), when it has one. `codec`:
     the source's (the probe's name); from a lossy one (`LOSSY`), whose blocks were read by
     `near_full_scale`, a track is clipped only in LOSSY_BLOCKS blocks or more."""
@@ -414,6 +417,10 @@ def find_defects(blocks: list[Block], sample_rate: int,
         loudest_level = levels[loudest]
         gated = {name: _gated_level(blocks, c) for c, name in enumerate(channels)
                  if name != "LFE"}
+    elif layout == "stereo":
+        # Its sides as the downmix's blocks read them (the same channels): two mono streams
+        # taken as left and right are told from stems by them (audio_layout.stems_warning).
+        gated = {name: _gated_level(blocks, c) for c, name in enumerate(("FL", "FR"))}
     return Defects(
         dc=_mean_dc(blocks), clipped_samples=sum(max(b.clipped) for b in clipped),
         clipped_blocks=len(clipped), clipped_channels=named, layout=layout, codec=lossy,

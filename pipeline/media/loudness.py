@@ -47,8 +47,9 @@ SOUND_FLOOR = -70.0            # dBFS
 # the centre's against the others' (defects.Defects.off_centre). 6: clipping of a lossy source
 # read by its samples near full scale (defects.near_full_scale). 7: the offset in a track's
 # pauses (defects.Defects.pause_dc). 8: a track of more than two channels read as its stereo
-# downmix, not with its own channels past the second (defects.block_stats).
-ANALYSIS_VERSION = 8
+# downmix, not with its own channels past the second (defects.block_stats). 9: a stereo
+# track's sides' gated levels (Defects.gated), which tell stems taken as left and right.
+ANALYSIS_VERSION = 9
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU

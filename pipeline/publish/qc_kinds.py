@@ -62,6 +62,7 @@ _MEDIA = {
     "leading-silence": N_("Silence at the start"),
     "trailing-silence": N_("Silence at the end"),
     "audio-streams": N_("Master's audio streams chosen"),
+    "stems": N_("Master's stems taken as left and right"),
     "master-silent": N_("Master's sound silent"),
     "master-sound-short": N_("Master's sound shorter than its picture"),
     "silent-audio": N_("Silent audio"),

@@ -19,7 +19,7 @@ from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
 from pipeline.files import index_folder, input_problem
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot
-from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
+from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE, STEMS_HINT, stems_warning
 from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
@@ -253,13 +253,21 @@ class Inputs:
         """A video master's sound analysed (the loudness its levelling starts from, its DC
         offset subtracted when it has one), and its silence, its end before the picture's, its
         DC offset and clipping as warnings on the master, for the burned and subtitled variants
-        that carry it."""
+        that carry it; and, at the spot, two mono streams taken as left and right that look
+        like stems (audio_layout.stems_warning)."""
         analysis = self._once(("video-sound", spot.master), lambda: self._analyse_master(master))
         warnings = self._once(("video-sound-check", spot.master), lambda: self._checked(
             master_sound_warnings(spot.master, analysis, master.info.duration)
             + (defect_warnings(spot.master, analysis, N_("master's sound"))
                if analysis.defects else [])))
-        return analysis, warnings
+        stems = self._once(("stems", spot.id),
+                           lambda: self._checked(self._stems(spot, master, analysis)))
+        return analysis, warnings + stems
+
+    def _stems(self, spot: Spot, master: Master, analysis: SoundAnalysis) -> list[Diagnostic]:
+        said = analysis.defects and stems_warning(spot.audio, master.sound,
+                                                  analysis.defects.gated, str(spot.master))
+        return [warning(said, self.manifest.path, spot.line, STEMS_HINT, "stems")] if said else []
 
     def _analyse_master(self, master: Master) -> SoundAnalysis:
         """`analyse_master_sound`, once per master content and choice of its sound streams."""
