@@ -12,7 +12,9 @@ from typing import Iterable, Literal
 
 from pipeline.messages import Message
 
-Severity = Literal["error", "warning"]
+# A note is no problem: what the pipeline decided for the user (a file read from its master's
+# timecode), said where the user looks and counted neither as an error nor as a warning.
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ def warning(message: str | Message, path=None, line=None, hint=None, code=None) 
     return Diagnostic("warning", str(message), path, line, hint, code, detail)
 
 
+def note(message: str, path=None, line=None, hint=None, code=None) -> Diagnostic:
+    return Diagnostic("note", message, path, line, hint, code)
+
+
 def in_file_order(diagnostics: Iterable[Diagnostic],
                   first: Iterable[Path | str] = ()) -> list[Diagnostic]:
     """`diagnostics` as a reader goes through the files: those of no file, then those of the
@@ -97,6 +103,10 @@ class Findings:
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+    @property
+    def notes(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "note")
 
 
 class PipelineError(Exception):

@@ -133,7 +133,7 @@ def validate(manifests: tuple[Path, ...]) -> None:
     plan = build_plan(manifests)
     report_plan_diagnostics(plan)
     errors = len(plan.errors)
-    warnings = len(plan.diagnostics) - errors
+    warnings = sum(d.severity == "warning" for d in plan.diagnostics)    # notes are neither
     click.echo(f"{plan_summary(plan)}; {plural(errors, 'error')}, {plural(warnings, 'warning')}",
                err=True)
     if errors:

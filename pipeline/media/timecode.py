@@ -112,6 +112,16 @@ def _timecode(rate: Fraction, drop: bool, text: str | None = None,
                     force_non_drop_frame=not drop)
 
 
+def seconds(text: str, rate: Fraction) -> Fraction:
+    """Seconds from 00:00:00:00 to the start of the frame `text` labels, at `rate` frames a
+    second: the frames counted up to it (less the labels drop-frame skips, written `;FF`, SMPTE
+    ST 12-1) over the rate. 10:00:00:00 at 25 fps is 36000 s; 10:00:00;00 at 29.97 fps is
+    35999.964 s, and 10:00:00:00 non-drop at 29.97 fps 36036 s. `text` must be a label of
+    `rate` (`rate_problem`)."""
+    # The library counts frames from 1 (00:00:00:00 is frame 1).
+    return Fraction(_timecode(rate, ";" in text, text).frames - 1) / rate
+
+
 def counted_back(text: str, rate: Fraction, frames: int) -> str:
     """The timecode `frames` frames before `text` (where a file starts when its programme starts
     at `text` after a leader of `frames` frames), wrapping past midnight."""

@@ -285,7 +285,8 @@ class _Planner(MasterFit):
             subtitles = self._once(("subtitle-file", spot.id, language.code),
                                    lambda: self.manifest.subtitle_path(spot, language))
             plan.cues, warnings, plan.file_styles = self._once(
-                ("subtitles", subtitles, plan.master.duration, language.style.from_file),
+                ("subtitles", subtitles, plan.master.duration, plan.master.timecode,
+                 language.style.from_file),
                 lambda: self._read_subtitles(subtitles, language, plan.master))
             plan.warnings += warnings
             self._add_input(plan, "subtitles", subtitles)
@@ -321,9 +322,11 @@ class _Planner(MasterFit):
 
     def _read_subtitles(self, path: Path, language: Language, master: MediaInfo):
         frames = [(p.width, p.height) for p in self.manifest.profiles if p.medium == "video"]
-        cues, warnings, own_styles = read_language_file(path, language, master, frames)
-        self.diagnostics.extend(warnings)
-        return cues, warnings, own_styles
+        cues, found, own_styles = read_language_file(path, language, master, frames)
+        # A note (a file read from the master's timecode) is said once, with the plan's
+        # diagnostics; it is no QC warning of the variants.
+        self.diagnostics.extend(found)
+        return cues, [d for d in found if d.severity == "warning"], own_styles
 
     def _fit(self, plan: VariantPlan, path: Path, frame: tuple[int, int]) -> list[Diagnostic]:
         found = fit_on_frame(plan.cues, path, plan.variant.language, plan.font, frame,

@@ -201,19 +201,21 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
     path = manifest.subtitle_path(spot, language)
     subtitles = read_subtitles(path, duration=master.info.duration,
                                fps=master.info.video.fps,
-                               keep_style=language.style.from_file)
+                               keep_style=language.style.from_file,
+                               timecode=master.info.timecode)
     font = resolve_font(language.style.font)
     raise_if_errors(subtitles.diagnostics)
     own_styles = style_fonts(subtitles, font.family) if language.style.from_file else {}
     raise_if_errors(style_glyphs(subtitles.cues, own_styles, font, path))
     cues = list(subtitles.cues)
     # Line by line, as `check` says them: the reader's, the QC's and the frame grid's together.
-    found = in_file_order([*subtitles.warnings, *in_file_syntax(check_cues(
+    found = in_file_order([*subtitles.notes, *subtitles.warnings, *in_file_syntax(check_cues(
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
         frame_width=profile.width, frame_height=profile.height, file_styles=own_styles,
         fmt=subtitles.format) +
         off_grid_times(cues, path, master.info.video.fps, fmt=subtitles.format,
-                       notation=subtitles.notation, qc=language.qc), subtitles.format)])
+                       notation=subtitles.notation, qc=language.qc), subtitles.format,
+        subtitles.origin)])
     raise_if_errors(found)
     sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:

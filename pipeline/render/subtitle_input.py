@@ -27,14 +27,17 @@ Frame = tuple[int, int]     # width, height in pixels
 
 def read_language_file(path: Path, language: Language, master: MediaInfo,
                        frames: Iterable[Frame]) -> tuple[tuple[Cue, ...], list[Diagnostic], dict]:
-    """(cues on the master's frames and within its length, the file's warnings, its own
-    styles' fonts (ASS/SSA, for a burned language that takes them)) of `path`. `frames` are the
-    pictures a burned language is burned into, whose fit is said with the file's reading
-    errors. Raises `ValidationError` with every problem found when any is an error."""
+    """(cues on the master's frames and within its length, the file's warnings and notes,
+    its own styles' fonts (ASS/SSA, for a burned language that takes them)) of `path`. A file
+    timed to the master's own timecode is read from the master's start (`master_timecode.py`),
+    here, so that every output of it (burned, track, sidecars, poster) has the same times;
+    its note says so. `frames` are the pictures a burned language is burned into, whose fit is
+    said with the file's reading errors. Raises `ValidationError` with every problem found
+    when any is an error."""
     fps = master.video.fps if master.video else None
     subtitles = read_subtitles(path, duration=master.duration, fps=fps,
                                keep_style=language.style.from_file,
-                               burned=language.treatment == "burn")
+                               burned=language.treatment == "burn", timecode=master.timecode)
     own_styles = {}
     if language.treatment == "burn" and language.style.from_file:
         own_styles = style_fonts(subtitles, language.style.font)   # empty unless ASS/SSA
@@ -42,7 +45,7 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     # into, given to that frame's variants only (fit_on_frame).
     checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,
                                         style=None, font=None, fmt=subtitles.format),
-                             subtitles.format)
+                             subtitles.format, subtitles.origin)
     found = [*subtitles.diagnostics, *checked]
     if subtitles.errors and language.treatment == "burn":
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
@@ -53,7 +56,7 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     end = round(master.duration * 1000)
     snapped = snap_cues(subtitles.cues, fps, subtitles.format)
     cues = tuple(replace(cue, end=min(cue.end, end)) for cue in snapped if cue.start < end)
-    return cues, list(subtitles.warnings) + checked, own_styles
+    return cues, [*subtitles.notes, *subtitles.warnings, *checked], own_styles
 
 
 def _unreached_burn_checks(subtitles, language: Language, own_styles: dict, path: Path,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from importlib import import_module
 from pathlib import Path
 from typing import Callable
@@ -20,6 +21,7 @@ from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, say
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
+from pipeline.subtitles.master_timecode import read_from_master
 from pipeline.subtitles.mojibake import double_decoded
 from pipeline.subtitles.model import Parsed, SubtitleFile, in_file_syntax, line_list
 from pipeline.subtitles.normalise import composed_cues
@@ -132,7 +134,8 @@ def format_of_name(path: Path) -> Format | None:
 
 
 def read_subtitles(path: str | Path, *, duration: float | None = None, fps: float | None = None,
-                   keep_style: bool = False, burned: bool = True) -> SubtitleFile:
+                   keep_style: bool = False, burned: bool = True,
+                   timecode: str | None = None) -> SubtitleFile:
     """Read and check a subtitle file of any known format; content problems become
     diagnostics (each with its line), never exceptions. The cues' text is in Unicode NFC
     whatever form the file uses; the file is only read.
@@ -143,7 +146,9 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     (`qc.check_file` counts gaps at it too). Colours and
     fonts in the file are reported in one warning unless `keep_style` (the language's
     `style: {from_file: true}`); `burned` false: the cues go to a selectable track, which the
-    viewer's player draws in its own style. Raises `SubtitleError` only when the file cannot be opened.
+    viewer's player draws in its own style. `timecode` is the master's own start timecode
+    (`MediaInfo.timecode`, at `fps`): a file timed to it is read from there, with a note
+    (`master_timecode.py`). Raises `SubtitleError` only when the file cannot be opened.
     """
     path = Path(path)
     text, encoding, diagnostics = load_text(path)
@@ -193,14 +198,18 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     dropped = parsed.inline_style_lines + ([] if kept else parsed.styled_lines)
     if dropped:
         diagnostics.append(style_warning(path, dropped, fmt, keep_style, burned))
+    origin, moved = Fraction(0), read_from_master(parsed, path, timecode, fps, duration)
+    if moved is not None:
+        parsed.cues, origin, told = moved
+        diagnostics.append(told)
     rate = fps or (float(parsed.frame_rate) if parsed.frame_rate else None)
     diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, rate, fmt.name),
-                                  fmt.name)
+                                  fmt.name, origin)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
                         tuple(parsed.styled_lines), parsed.styles,
                         max(parsed.found or 0, len(parsed.cues)), parsed.notation,
-                        parsed.frame_rate)
+                        parsed.frame_rate, origin)
 
 
 def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False,

@@ -26,7 +26,8 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
     meant for a language of the manifest, `NAH.SRT` or `nah-v2.srt`, that language, with a
     warning saying why it is not read); the spot is `spot` (an id the manifest has), else the
     file's folder (`subtitles/<spot id>/`), whose master (`master` when already probed) gives
-    the real duration and frame rate.
+    the real duration and frame rate, and its own start timecode (a file timed to it is read
+    from there).
     """
     path = Path(path)
     languages = {known.code: known for known in manifest.languages}
@@ -65,6 +66,7 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
     if master is not None:
         settings["duration"] = master.duration
         settings["fps"] = master.video.fps if master.video else None
+        settings["timecode"] = master.timecode
     settings["notes"] = tuple(notes)
     return settings
 

@@ -92,6 +92,10 @@ class SubtitleFile(Findings):
     in_file: int | None = None  # cues in the file, read or not (None: the ones read)
     notation: TimeNotation | None = None  # TTML: how its times are written
     frame_rate: Fraction | None = None   # frames a second the file says it is timed at (TTML)
+    # Seconds the cues were moved back by to read the file from its master's start timecode
+    # (`master_timecode.py`), 0 when read as it is: a cue's time plus this is the time as the
+    # file writes it.
+    origin: Fraction = Fraction(0)
 
 
 def cue_middle(cue: Cue, duration: float) -> float:
@@ -243,17 +247,21 @@ def file_time(ms: int, fmt: str) -> str:
 _QUOTED_TIME = re.compile(r"\b(\d{2}):(\d{2}):(\d{2}),(\d{3})\b")
 
 
-def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str) -> list[Diagnostic]:
+def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str,
+                   origin: Fraction = Fraction(0)) -> list[Diagnostic]:
     """The checks' diagnostics with the times they give (written as SRT writes them) written
     as the file's format writes them: `00:00:03.500` in WebVTT and TTML, `0:00:03.50` in
-    ASS/SSA (centiseconds, rounded down), what a translator searches the file for. Only for
-    times the checks computed: a parser's message quotes the file's own text as it is."""
-    if fmt == "srt":
+    ASS/SSA (centiseconds, rounded down), and on the file's own time line, `origin` seconds
+    later (a file read from its master's timecode, `SubtitleFile.origin`: 10:00:03,500): what
+    a translator searches the file for. Only for times the checks computed: a parser's message
+    quotes the file's own text as it is."""
+    if fmt == "srt" and not origin:
         return list(diagnostics)
 
     def syntax(match: re.Match) -> str:
         hours, minutes, seconds, millis = map(int, match.groups())
-        return file_time(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis, fmt)
+        ms = ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+        return file_time(round(ms + origin * 1000), fmt)
 
     def change(text: str) -> str:
         return _QUOTED_TIME.sub(syntax, text)

@@ -309,7 +309,8 @@ class CheckResult(Findings):
 def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: float | None = None,
                fps: float | None = None, font_name: str | None = None, style: Style | None = None,
                burned: bool = True, frame_width: int = 1920, frame_height: int = 1080,
-               language: str | None = None, notes: Iterable[Diagnostic] = ()) -> CheckResult:
+               language: str | None = None, notes: Iterable[Diagnostic] = (),
+               timecode: str | None = None) -> CheckResult:
     """Everything wrong with one subtitle file: reader errors, missing glyphs, QC warnings.
 
     The font is `font_name` (a family or a file), else the style's. With `burned` false (a
@@ -319,13 +320,14 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     matched: `in_campaign.manifest_settings`), reported with the file's. `fps` is the video's
     frame rate; without it, frames are counted at the rate the file says it is timed at (a TTML
     file's ttp:frameRate times ttp:frameRateMultiplier, TTML1 §6.2.4-6.2.5), else at 25 fps
-    (`counted_at` says which).
+    (`counted_at` says which). `timecode` is the master's own start timecode: a file timed to
+    it is read from there, with a note (`master_timecode.py`).
     """
     path = Path(path)
     style = style or Style()
     try:
         subtitles = read_subtitles(path, duration=duration, fps=fps,
-                                   keep_style=style.from_file, burned=burned)
+                                   keep_style=style.from_file, burned=burned, timecode=timecode)
     except PipelineError as exc:
         return CheckResult(path, 0, (*notes, *exc.diagnostics), language)
     cues = list(subtitles.cues)
@@ -352,6 +354,6 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                    fmt=subtitles.format)
         # Timed to the video's frames or not: only its own rate can tell, not the file's.
         + off_grid_times(cues, path, fps, fmt=subtitles.format, notation=subtitles.notation,
-                         qc=qc), subtitles.format)
+                         qc=qc), subtitles.format, subtitles.origin)
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
                        subtitles.format, subtitles.in_file, counted_at)

@@ -1,0 +1,55 @@
+"""A subtitle file timed to its master's own timecode, read from the master's start.
+
+Broadcast subtitles are commonly timed to the programme's timecode (SMPTE ST 12-1), the one the
+video master carries in a MOV `tmcd` track or as an MXF timecode (`probe.MediaInfo.timecode`),
+where the programme starts at 10:00:00:00 (the UK DPP's AS-11 delivery) or 01:00:00:00. Read
+from 00:00:00:00, every cue of such a file is hours past the end of a spot. So where a file is
+used with its master (render, validate, watch, preview, `check --manifest`), the master carries
+a start timecode, every cue of the file lies within the master read from that start, [start,
+start + length], and none would be on it read from zero, the file's times are read from the
+master's start, and a note says so once. A file whose cues fit both ways, or only partly either
+way, is read as it is, and the checks say what they find: nothing is guessed.
+
+The master's start is the frames of its timecode counted to its first frame at its exact rate,
+less the labels drop-frame skips, over that rate (`timecode.seconds`), the count TTML's SMPTE
+time base uses (TTML1 Appendix N.3): 10:00:00;00 at 29.97 fps is 35999.964 s, so a SubRip cue
+at 10:00:01,000 is 1.036 s into the video; 10:00:00:00 at 25 fps is 36000 s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, note
+from pipeline.media.timecode import exact_rate, rate_problem, seconds
+from pipeline.subtitles.model import Cue, Parsed
+
+
+def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: float | None,
+                     duration: float | None) -> tuple[list[Cue], Fraction, Diagnostic] | None:
+    """(the cues read from the master's start, the seconds they were moved back by, the note
+    saying so) when `parsed`'s file is timed to its master's timecode (see the module's
+    docstring); None when it is read as it is. `timecode` is the master's start timecode
+    (`HH:MM:SS:FF`, `HH:MM:SS;FF` drop-frame), `fps` its frame rate, `duration` its length in
+    seconds."""
+    if not parsed.cues or not timecode or not fps or duration is None:
+        return None
+    rate = exact_rate(fps)
+    if rate_problem(timecode, rate):
+        return None     # a label its own rate cannot have: no start to read the file from
+    start = seconds(timecode, rate)
+    if not start:
+        return None
+    # In milliseconds of the file's own time line.
+    length = round(duration * 1000)     # where `checks._check_past_end` puts the video's end
+    moved = start * 1000
+    if not all(moved <= cue.start and cue.end <= moved + length and cue.start >= length
+               for cue in parsed.cues):
+        return None
+    cues = [replace(cue, start=round(cue.start - moved), end=round(cue.end - moved))
+            for cue in parsed.cues]
+    told = note(f"{path.name} is timed to the master's timecode, from {timecode}: its times "
+                f"are read from there", path, code="master-timecode")
+    return cues, moved / 1000, told

@@ -1,0 +1,205 @@
+"""Subtitle files timed to the master's own timecode (SMPTE ST 12-1), as broadcast subtitling
+tools export them from 10:00:00:00: read from the master's start where the master carries that
+timecode (a MOV/MP4 tmcd track made by ffmpeg's -timecode) and every cue falls within it, with
+a note; read as they are otherwise. The rendered track is read back by ffmpeg's own mov_text
+decoder, and the times expected are counted here from the timecode's frames."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import textwrap
+from fractions import Fraction
+
+import pysrt
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.cli.translate import check
+from pipeline.subtitles.formats import read_subtitles
+from tests.conftest import FFMPEG, SRT, ffmpeg
+from tests.mediacheck import changed_fraction, gray_frame
+
+W, H = 320, 180
+NOTE = "{name} is timed to the master's timecode, from {timecode}: its times are read from there"
+
+# Timed to the programme's timecode, which starts at 10:00:00:00; on the 25 fps grid.
+TIMED = textwrap.dedent("""\
+    1
+    10:00:01,000 --> 10:00:02,480
+    Los seres humanos
+
+    2
+    10:00:03,000 --> 10:00:03,880
+    no en venta
+    """)
+
+
+def make_master(path, rate: str, timecode: str) -> None:
+    """A 4 s master with a tone, its tmcd track starting at `timecode`."""
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={rate}:duration=4",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
+           "-filter:a", "volume=-24dB,aformat=channel_layouts=stereo", "-c:a", "aac",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
+           "-timecode", timecode, str(path))
+
+
+@pytest.fixture(scope="module")
+def masters(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("timecoded")
+    made = {"25": folder / "pal.mp4", "29.97": folder / "ntsc.mp4"}
+    make_master(made["25"], "25", "10:00:00:00")
+    make_master(made["29.97"], "30000/1001", "10:00:00;00")     # drop-frame
+    return made
+
+
+@pytest.fixture
+def timecoded(campaign, masters):
+    """The campaign with its master replaced by the 25 fps one timed from 10:00:00:00."""
+    shutil.copy(masters["25"], campaign.root / "media/spot.mp4")
+    return campaign
+
+
+def track_times(path) -> list[tuple[int, int]]:
+    """The times of a variant's subtitle track, as ffmpeg's mov_text decoder reads them."""
+    track = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:s:0", "-f", "srt",
+                            "-"], capture_output=True, text=True, check=True).stdout
+    return [(item.start.ordinal, item.end.ordinal) for item in pysrt.from_string(track)]
+
+
+def sidecar_times(path) -> list[tuple[int, int]]:
+    """The times of a SubRip or WebVTT sidecar, read from its timing lines."""
+    found = re.findall(r"(\d\d):(\d\d):(\d\d)[,.](\d{3}) --> (\d\d):(\d\d):(\d\d)[,.](\d{3})",
+                       path.read_text(encoding="utf-8"))
+    ms = [(int(h) * 3600 + int(m) * 60 + int(s)) * 1000 + int(f)
+          for times in found for h, m, s, f in [times[:4], times[4:]]]
+    return list(zip(ms[::2], ms[1::2]))
+
+
+def notes(output: str) -> list[str]:
+    return [line for line in output.splitlines() if ": note: " in line]
+
+
+@pytest.mark.e2e
+def test_a_file_timed_to_the_masters_timecode_is_rendered_from_its_start(timecoded):
+    # Before: every cue 'starts at 10:00:01,000, after the end of the video (00:00:04,000)',
+    # and nothing rendered.
+    nah = timecoded.subtitle("nah", TIMED)
+    tzo = timecoded.subtitle("tzo", TIMED)
+    timecoded.subtitle("tzh", SRT)      # timed from zero on the same master: read as it is
+    manifest = timecoded.write([{"code": "nah", "treatment": "soft"},
+                                {"code": "tzo", "treatment": "burn"},
+                                {"code": "tzh", "treatment": "soft"}])
+    result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    # Once per file, at the file: neither an error nor a warning.
+    assert notes(result.stderr) == [
+        f"{path}: note: {NOTE.format(name=path.name, timecode='10:00:00:00')}"
+        for path in sorted((nah, tzo), key=str)], result.stderr
+    out = timecoded.out
+    assert track_times(out / "spot.nah.small.mp4") == [(1000, 2480), (3000, 3880)]
+    assert sidecar_times(out / "spot.nah.srt") == [(1000, 2480), (3000, 3880)]
+    assert sidecar_times(out / "spot.nah.vtt") == [(1000, 2480), (3000, 3880)]
+    # On the 25 fps grid, 0.5 s is 0.52 s (subtitles/frames.py): as before.
+    assert track_times(out / "spot.tzh.small.mp4") == [(520, 1800), (2520, 3600)]
+    burned, master = out / "spot.tzo.small.mp4", timecoded.root / "media/spot.mp4"
+    bottom = range(int(H * 0.7), int(H * 0.95))
+
+    def drawn(at: float) -> float:
+        return changed_fraction(gray_frame(burned, at, W, H), gray_frame(master, at, W, H), W,
+                                bottom)
+
+    # Drawn in both cues, from 1.00 s and 3.00 s; nothing before, nor between them.
+    assert drawn(1.2) > 0.01 and drawn(3.2) > 0.005
+    assert drawn(0.5) < 0.001 and drawn(2.7) < 0.001
+    record = (out / "spot.nah.small.json").read_text(encoding="utf-8")
+    assert "master-timecode" not in record        # no QC warning of the variant
+
+
+@pytest.mark.e2e
+def test_a_drop_frame_masters_start_is_counted_in_its_frames(campaign, masters):
+    shutil.copy(masters["29.97"], campaign.root / "media/spot.mp4")
+    nah = campaign.subtitle("nah", TIMED)
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}])
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert notes(result.stderr) == [
+        f"{nah}: note: {NOTE.format(name='nah.srt', timecode='10:00:00;00')}"]
+    assert result.stderr.splitlines()[-1].endswith("; 0 errors, 0 warnings"), result.stderr
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    # 10:00:00;00 is frame 1078920 of drop-frame timecode (107892 frames an hour, SMPTE
+    # ST 12-1), 35999.964 s at 30000/1001 fps; each time is then put on its nearest frame,
+    # and a player is given that frame's time in whole milliseconds.
+    start = Fraction(1078920 * 1001, 30)
+    rate = Fraction(30, 1001)                     # frames a millisecond
+
+    def on_grid(ms: int) -> int:
+        frame = int((ms - start) * rate + Fraction(1, 2))
+        return int(frame / rate)
+
+    expected = [(on_grid(36001000), on_grid(36002480)), (on_grid(36003000), on_grid(36003880))]
+    assert expected == [(1034, 2502), (3036, 3903)]
+    assert track_times(campaign.out / "spot.nah.small.mp4") == expected
+
+
+def read_on(text: str, tmp_path, timecode: str | None, fps: float = 25.0, name="nah.srt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_subtitles(path, duration=4.0, fps=fps, timecode=timecode)
+
+
+def times(result) -> list[tuple[int, int]]:
+    return [(cue.start, cue.end) for cue in result.cues]
+
+
+def said(result) -> list[tuple[str, str]]:
+    return [(d.severity, d.message) for d in result.diagnostics]
+
+
+def test_a_file_that_fits_only_partly_or_both_ways_is_read_as_it_is(tmp_path):
+    past = [("error", "cue 1 starts at 10:00:01,000, after the end of the video (00:00:04,000)"),
+            ("error", "cue 2 starts at 10:00:03,000, after the end of the video (00:00:04,000)")]
+    assert said(read_on(TIMED, tmp_path, None)) == past          # a master without timecode
+    # Its last cue past the master read from 10:00:00:00: nothing is moved, all said.
+    late = TIMED.replace("10:00:03,000 --> 10:00:03,880", "10:00:03,000 --> 10:00:04,200")
+    assert said(read_on(late, tmp_path, "10:00:00:00")) == past
+    early = TIMED.replace("10:00:01,000 --> 10:00:02,480", "09:59:59,000 --> 10:00:02,480")
+    assert said(read_on(early, tmp_path, "10:00:00:00"))[1:] == past[1:]
+    # A master from 00:00:01:00 and a file from 00:00:02,000: it fits both ways, read as it is.
+    both = TIMED.replace("10:00:0", "00:00:0")
+    assert said(read_on(both, tmp_path, "00:00:01:00")) == []
+    assert times(read_on(both, tmp_path, "00:00:01:00")) == [(1000, 2480), (3000, 3880)]
+    # A timecode its master's rate cannot have (drop-frame at 25 fps) starts nothing.
+    assert said(read_on(TIMED, tmp_path, "10:00:00;00")) == past
+
+
+def test_messages_give_times_as_the_file_writes_them(tmp_path):
+    overlapping = TIMED.replace("10:00:03,000", "10:00:02,000")
+    result = read_on(overlapping, tmp_path, "10:00:00:00")
+    assert times(result) == [(1000, 2480), (2000, 3880)]
+    assert said(result) == [
+        ("note", NOTE.format(name="nah.srt", timecode="10:00:00:00")),
+        ("error", "cue 2 (starts 10:00:02,000) overlaps cue 1 (line 1, 10:00:01,000 --> "
+                  "10:00:02,480) at the bottom of the screen")]
+    vtt = read_on("WEBVTT\n\n" + overlapping.replace(",", "."), tmp_path, "10:00:00:00",
+                  name="nah.vtt")
+    assert said(vtt)[1][1].startswith("cue 2 (starts 10:00:02.000) overlaps cue 1 (line 3, "
+                                      "10:00:01.000 --> 10:00:02.480)")
+
+
+def test_check_reads_the_file_from_the_masters_timecode_only_with_the_manifest(timecoded):
+    path = timecoded.subtitle("nah", TIMED)
+    manifest = timecoded.write([{"code": "nah", "treatment": "soft"}])
+    alone = CliRunner().invoke(check, [str(path)], catch_exceptions=False)
+    assert alone.exit_code == 0
+    assert "cue 1 starts at 10:00:01,000, an hour or more into the video" in alone.stderr
+    with_master = CliRunner().invoke(check, [str(path), "--manifest", str(manifest)],
+                                     catch_exceptions=False)
+    assert with_master.exit_code == 0, with_master.output
+    assert notes(with_master.stderr) == [
+        f"{path}: note: {NOTE.format(name='nah.srt', timecode='10:00:00:00')}"]
+    assert with_master.stdout == f"{path}: 2 cues, 0 errors, 0 warnings\n"
