@@ -21,6 +21,7 @@ from pipeline.cli.translate import check
 from pipeline.subtitles.formats import read_subtitles
 from tests.conftest import FFMPEG, SRT, ffmpeg
 from tests.mediacheck import changed_fraction, gray_frame
+from tests.test_ttml_time import PAL, document
 
 W, H = 320, 180
 NOTE = "{name} is timed to the master's timecode, from {timecode}: its times are read from there"
@@ -189,6 +190,23 @@ def test_messages_give_times_as_the_file_writes_them(tmp_path):
                   name="nah.vtt")
     assert said(vtt)[1][1].startswith("cue 2 (starts 10:00:02.000) overlaps cue 1 (line 3, "
                                       "10:00:01.000 --> 10:00:02.480)")
+
+
+def test_a_smpte_ttml_file_without_its_start_of_programme_takes_the_masters(tmp_path):
+    # Before: an error asking for ebuttm:documentStartOfProgramme, though the master says it.
+    text = document(PAL, ("10:00:01:12", "10:00:03:00"), ("10:00:03:05", "10:00:03:20"))
+    result = read_on(text, tmp_path, "10:00:00:00", name="nah.ttml")
+    assert said(result) == [("note", NOTE.format(name="nah.ttml", timecode="10:00:00:00")
+                             + " (it gives no ebuttm:documentStartOfProgramme)")]
+    assert times(result) == [(1480, 3000), (3200, 3800)]
+    # Without a master, or one from another hour, the error stays.
+    for timecode in (None, "09:00:00:00"):
+        assert [d.code for d in read_on(text, tmp_path, timecode, name="nah.ttml").errors][0] \
+            == "timing"
+    # A file that gives its start of programme is read from it, whatever the master says.
+    given = document(PAL, ("10:00:01:12", "10:00:03:00"), start="10:00:01:00")
+    result = read_on(given, tmp_path, "10:00:00:00", name="nah.ttml")
+    assert (times(result), said(result)) == ([(480, 2000)], [])
 
 
 def test_check_reads_the_file_from_the_masters_timecode_only_with_the_manifest(timecoded):

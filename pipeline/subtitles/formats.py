@@ -201,7 +201,8 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     origin, moved = Fraction(0), read_from_master(parsed, path, timecode, fps, duration)
     if moved is not None:
         parsed.cues, origin, told = moved
-        diagnostics.append(told)
+        # The master's start is the start of programme the file did not give.
+        diagnostics = [d for d in diagnostics if d is not parsed.start_missing] + [told]
     rate = fps or (float(parsed.frame_rate) if parsed.frame_rate else None)
     diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, rate, fmt.name),
                                   fmt.name, origin)

@@ -7,8 +7,10 @@ from 00:00:00:00, every cue of such a file is hours past the end of a spot. So w
 used with its master (render, validate, watch, preview, `check --manifest`), the master carries
 a start timecode, every cue of the file lies within the master read from that start, [start,
 start + length], and none would be on it read from zero, the file's times are read from the
-master's start, and a note says so once. A file whose cues fit both ways, or only partly either
-way, is read as it is, and the checks say what they find: nothing is guessed.
+master's start, and a note says so once. A TTML file timed in SMPTE timecode that does not give
+its programme's start (`ebuttm:documentStartOfProgramme`, EBU Tech 3350) takes the master's
+instead; one that gives it is read from it. A file whose cues fit both ways, or only partly
+either way, is read as it is, and the checks say what they find: nothing is guessed.
 
 The master's start is the frames of its timecode counted to its first frame at its exact rate,
 less the labels drop-frame skips, over that rate (`timecode.seconds`), the count TTML's SMPTE
@@ -34,7 +36,7 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
     docstring); None when it is read as it is. `timecode` is the master's start timecode
     (`HH:MM:SS:FF`, `HH:MM:SS;FF` drop-frame), `fps` its frame rate, `duration` its length in
     seconds."""
-    if not parsed.cues or not timecode or not fps or duration is None:
+    if parsed.start_given or not parsed.cues or not timecode or not fps or duration is None:
         return None
     rate = exact_rate(fps)
     if rate_problem(timecode, rate):
@@ -42,14 +44,19 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
     start = seconds(timecode, rate)
     if not start:
         return None
-    # In milliseconds of the file's own time line.
+    # In milliseconds of the file's own time line: a SMPTE TTML file's cues count from the
+    # start of programme it was checked as (`Parsed.counted_from`).
+    counted_from = parsed.counted_from * 1000
     length = round(duration * 1000)     # where `checks._check_past_end` puts the video's end
-    moved = start * 1000
-    if not all(moved <= cue.start and cue.end <= moved + length and cue.start >= length
-               for cue in parsed.cues):
+    first = start * 1000
+    if not all(first <= cue.start + counted_from and cue.end + counted_from <= first + length
+               and cue.start + counted_from >= length for cue in parsed.cues):
         return None
+    moved = first - counted_from
     cues = [replace(cue, start=round(cue.start - moved), end=round(cue.end - moved))
             for cue in parsed.cues]
+    instead = (" (it gives no ebuttm:documentStartOfProgramme)"
+               if parsed.start_missing is not None else "")
     told = note(f"{path.name} is timed to the master's timecode, from {timecode}: its times "
-                f"are read from there", path, code="master-timecode")
+                f"are read from there{instead}", path, code="master-timecode")
     return cues, moved / 1000, told

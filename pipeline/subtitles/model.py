@@ -94,7 +94,7 @@ class SubtitleFile(Findings):
     frame_rate: Fraction | None = None   # frames a second the file says it is timed at (TTML)
     # Seconds the cues were moved back by to read the file from its master's start timecode
     # (`master_timecode.py`), 0 when read as it is: a cue's time plus this is the time as the
-    # file writes it.
+    # file writes it (a SMPTE TTML file's, as counted from its programme's start).
     origin: Fraction = Fraction(0)
 
 
@@ -322,3 +322,10 @@ class Parsed:
     notation: TimeNotation | None = None
     # TTML: ttp:frameRate times ttp:frameRateMultiplier, when the file gives them.
     frame_rate: Fraction | None = None
+    # TTML timed in SMPTE timecode (`ttml_time.py`): the seconds of its timecode its cues count
+    # from (its programme's start); whether the file gives that start
+    # (ebuttm:documentStartOfProgramme); and, when it does not and its times are an hour or
+    # more in, the error saying so, which its master's own timecode can answer instead.
+    counted_from: Fraction = Fraction(0)
+    start_given: bool = False
+    start_missing: Diagnostic | None = None

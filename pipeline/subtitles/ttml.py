@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.errors import error, warning
+from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Message, say
 from pipeline.subtitles.model import (
     Cue,
@@ -80,8 +80,11 @@ class _Reader(TimeParameters):
 
     # --- problems ---------------------------------------------------------------------------
 
-    def fail(self, message: str, element, hint: str | None = None, code: str = "structure"):
-        self.parsed.diagnostics.append(error(message, self.path, element.sourceline, hint, code))
+    def fail(self, message: str, element, hint: str | None = None,
+             code: str = "structure") -> Diagnostic:
+        found = error(message, self.path, element.sourceline, hint, code)
+        self.parsed.diagnostics.append(found)
+        return found
 
     def warn(self, message: str | Message, element, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(warning(message, self.path, element.sourceline, hint, code))

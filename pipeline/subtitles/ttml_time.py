@@ -41,7 +41,8 @@ DROP_RATE = 30   # the ttp:frameRate both drop modes are defined at
 class TimeParameters:
     """The `ttp:` timing parameters of a `<tt>` root and reading times with them; mixed into
     the reader (`ttml._Reader`), which gives `root`, `ttp` (the parameter namespaces a `ttp:`
-    attribute is looked for in, in order) and `fail(message, element, hint, code)`."""
+    attribute is looked for in, in order), `parsed` (the `model.Parsed` it fills) and
+    `fail(message, element, hint, code)`, which returns the error it reports."""
 
     def read_time_parameters(self) -> None:
         self.notations: Counter[str] = Counter()   # how many times each notation writes
@@ -91,17 +92,20 @@ class TimeParameters:
                       "drops", self.root, f'leave ttp:dropMode out (or write "nonDrop") at '
                       f"{self.counted_rate} fps", "timing")
             self.drop = "nonDrop"
-        self.origin = self._programme_start()
+        self.origin = self.parsed.counted_from = self._programme_start()
 
     def _programme_start(self) -> Fraction:
         """Seconds of the programme's start on the timecode: `ebuttm:documentStartOfProgramme`,
         else 00:00:00:00; for times from an hour or more in, the hour they start in, with an
-        error (the file cannot be placed on the video without it)."""
+        error (the file cannot be placed on the video without it), kept as
+        `parsed.start_missing`: its master's own start timecode may answer it
+        (`master_timecode.py`)."""
         given = next(self.root.iter(f"{{{EBUTT_METADATA}}}documentStartOfProgramme"), None)
         if given is not None:
             text = (given.text or "").strip()
             start = self._timecode(given, "ebuttm:documentStartOfProgramme", text)
             self.start = f"{text} (ebuttm:documentStartOfProgramme)"
+            self.parsed.start_given = True
             return start or Fraction(0)
         first = next((element for element in self.root.iter() if isinstance(element.tag, str)
                       and element.get("begin") is not None), None)
@@ -111,15 +115,16 @@ class TimeParameters:
         hours = int(clock.group(1))
         start = f"{hours:02d}:00:00:00"
         self.start = f"{start} (as checked here)"
-        self.fail(f"begin={first.get('begin').strip()!r} is a SMPTE timecode "
-                  f'(ttp:timeBase="smpte") {hours} hour{"s" if hours > 1 else ""} in, and the '
-                  "file does not say the timecode its programme starts at, which is the video's "
-                  f"first frame: its cues are checked here as if it were {start}", first,
-                  "give it in <head>: <metadata><ebuttm:documentMetadata>"
-                  f"<ebuttm:documentStartOfProgramme>{start}</ebuttm:documentStartOfProgramme>"
-                  f'</ebuttm:documentMetadata></metadata>, with xmlns:ebuttm="{EBUTT_METADATA}" '
-                  "on <tt> (EBU-TT Part 1); or export the file with the programme starting at "
-                  "00:00:00:00", "timing")
+        self.parsed.start_missing = self.fail(
+            f"begin={first.get('begin').strip()!r} is a SMPTE timecode "
+            f'(ttp:timeBase="smpte") {hours} hour{"s" if hours > 1 else ""} in, and the '
+            "file does not say the timecode its programme starts at, which is the video's "
+            f"first frame: its cues are checked here as if it were {start}", first,
+            "give it in <head>: <metadata><ebuttm:documentMetadata>"
+            f"<ebuttm:documentStartOfProgramme>{start}</ebuttm:documentStartOfProgramme>"
+            f'</ebuttm:documentMetadata></metadata>, with xmlns:ebuttm="{EBUTT_METADATA}" '
+            "on <tt> (EBU-TT Part 1); or export the file with the programme starting at "
+            "00:00:00:00", "timing")
         return self._counted(hours, 0, 0, 0, 0)
 
     def parameter(self, name: str) -> str | None:
