@@ -12,15 +12,23 @@ import subprocess
 import textwrap
 from fractions import Fraction
 
+import ffmpeg as ffmpeg_python
 import pysrt
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.cli.translate import check
+from pipeline.media.conform import examine
+from pipeline.media.probe import probe_video
+from pipeline.media.seeking import seekable_picture
+from pipeline.profiles import Profile
+from pipeline.render.contact_sheet import tiles_graph
+from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from tests.conftest import FFMPEG, SRT, ffmpeg
+from tests.conftest import FFMPEG, SMALL_PROFILES, SRT, ffmpeg
 from tests.mediacheck import changed_fraction, gray_frame
+from tests.test_preview import script
 from tests.test_ttml_time import PAL, document
 
 W, H = 320, 180
@@ -221,3 +229,26 @@ def test_check_reads_the_file_from_the_masters_timecode_only_with_the_manifest(t
     assert notes(with_master.stderr) == [
         f"{path}: note: {NOTE.format(name='nah.srt', timecode='10:00:00:00')}"]
     assert with_master.stdout == f"{path}: 2 cues, 0 errors, 0 warnings\n"
+
+
+@pytest.mark.e2e
+def test_a_preview_labels_its_tiles_with_the_files_own_times(timecoded, tmp_path):
+    path = timecoded.subtitle("nah", TIMED)
+    master = examine(probe_video(timecoded.root / "media/spot.mp4"))
+    subtitles = read_subtitles(path, duration=master.info.duration, fps=master.info.video.fps,
+                               timecode=master.info.timecode)
+    small = Profile("small", W, H)
+    args = ffmpeg_python.compile(tiles_graph(
+        master, list(subtitles.cues), resolve_font("Noto Sans"), small, script(tmp_path),
+        tmp_path, tmp_path, 0, seekable_picture(master.info, tmp_path), subtitles.format,
+        subtitles.notation, subtitles.origin), cmd="ffmpeg")
+    graph = args[args.index("-filter_complex") + 1]
+    # Cue 1 is on screen 1.00-2.48 s: its middle, 1.74 s, is in the frame from 1.72 s.
+    assert "text=1  10\\\\:00\\\\:01\\,720" in graph, graph
+    manifest = timecoded.write([{"code": "nah", "treatment": "burn"}],
+                               {"small": SMALL_PROFILES["small"]})
+    result = CliRunner().invoke(cli, ["preview", str(manifest), "--lang", "nah", "--no-video"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert notes(result.stderr) == [
+        f"{path}: note: {NOTE.format(name='nah.srt', timecode='10:00:00:00')}"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 import ffmpeg
@@ -87,11 +88,12 @@ def tile_time(cue: Cue, master: Master) -> float:
 
 def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
                 fontsdir: Path, folder: Path, first: int, picture: SeekablePicture, fmt: str,
-                notation: TimeNotation | None = None):
+                notation: TimeNotation | None = None, origin: Fraction = Fraction(0)):
     """One input per frame shown at a cue's middle (`tile_time`), read from
     `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
     (deinterlaced with its neighbours), subtitled, scaled, labelled above with the cue's number and
-    the time of the frame shown as the file writes it (`label_time`), and
+    the time of the frame shown as the file writes it (`label_time`; `origin` seconds later for
+    a file read from its master's timecode, `SubtitleFile.origin`), and
     written as `folder/tile-NNNN.png`, numbered from `first`."""
     width, height = tile_size(profile)
     label_font, strip = label_size(profile)
@@ -123,7 +125,7 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
             # subtitles a subtitler checks there (a long sign at the top, an SSA top line).
             tile = ((copies[copy] if copies is not None else shown)
                     .filter("pad", width, height + strip, 0, strip, color=BACKGROUND)
-                    .drawtext(text=f"{cue.index}  {label_time(at, fmt, notation)}",
+                    .drawtext(text=f"{cue.index}  {label_time(at + origin, fmt, notation)}",
                               fontfile=str(font.path), fontsize=label_font, fontcolor="white",
                               x=2, y=f"({strip}-th)/2"))
             outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1,
@@ -162,7 +164,7 @@ def sheet_graph(folder: Path, count: int, output: Path):
 def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
                 profile: Profile, work: Path, fontsdir: Path, target: Path,
                 file_styles: dict[str, StyleFont] | None, fmt: str,
-                notation: TimeNotation | None = None) -> Path:
+                notation: TimeNotation | None = None, origin: Fraction = Fraction(0)) -> Path:
     ass = work / "sheet.ass"
     write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
               font=font, language=language.code, fps=master.info.video.fps,
@@ -173,7 +175,7 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
     # A bounded number of inputs per process: every open input holds a decoder's frames.
     for first in range(0, len(cues), TILES_PER_RUN):
         run_graph(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass,
-                              fontsdir, folder, first, picture, fmt, notation),
+                              fontsdir, folder, first, picture, fmt, notation, origin),
                   f"taking the frames of {target.name}", target)
     missing = [cue for number, cue in enumerate(cues) if not (folder / (TILE_NAME % number)).exists()]
     if missing:     # ffmpeg writes no image, and says nothing, where a seek finds no frame

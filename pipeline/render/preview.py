@@ -223,7 +223,8 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
         fontsdir = ass_fontsdir(font, work, label_font(font),
                                 *(chosen.font for chosen in own_styles.values()))
         jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet,
-                                    own_styles, subtitles.format, subtitles.notation),
+                                    own_styles, subtitles.format, subtitles.notation,
+                                    subtitles.origin),
                 lambda: write_specimen(cues, language, font, profile, work, fontsdir, specimen,
                                        own_styles)]
         if video:
