@@ -46,21 +46,22 @@ TIMED = textwrap.dedent("""\
     """)
 
 
-def make_master(path, rate: str, timecode: str) -> None:
-    """A 4 s master with a tone, its tmcd track starting at `timecode`."""
+def make_master(path, rate: str, timecode: str, sound: bool = True) -> None:
+    """A 4 s master (with a tone unless not `sound`), its tmcd track starting at `timecode`."""
+    tone = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
+            "-filter:a", "volume=-24dB,aformat=channel_layouts=stereo", "-c:a", "aac"]
     ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={rate}:duration=4",
-           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
-           "-filter:a", "volume=-24dB,aformat=channel_layouts=stereo", "-c:a", "aac",
-           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
-           "-timecode", timecode, str(path))
+           *(tone if sound else []), "-c:v", "libx264", "-preset", "ultrafast",
+           "-pix_fmt", "yuv420p", "-g", "25", "-timecode", timecode, str(path))
 
 
 @pytest.fixture(scope="module")
 def masters(tmp_path_factory):
     folder = tmp_path_factory.mktemp("timecoded")
-    made = {"25": folder / "pal.mp4", "29.97": folder / "ntsc.mp4"}
+    made = {"25": folder / "pal.mp4", "29.97": folder / "ntsc.mp4", "mute": folder / "mute.mp4"}
     make_master(made["25"], "25", "10:00:00:00")
     make_master(made["29.97"], "30000/1001", "10:00:00;00")     # drop-frame
+    make_master(made["mute"], "25", "10:00:00:00", sound=False)
     return made
 
 
@@ -215,6 +216,19 @@ def test_a_smpte_ttml_file_without_its_start_of_programme_takes_the_masters(tmp_
     given = document(PAL, ("10:00:01:12", "10:00:03:00"), start="10:00:01:00")
     result = read_on(given, tmp_path, "10:00:00:00", name="nah.ttml")
     assert (times(result), said(result)) == ([(480, 2000)], [])
+
+
+def test_a_variant_blocked_by_its_master_has_its_file_read_from_the_masters_timecode(
+        campaign, masters):
+    # Blocked by the master's missing sound, the language's file was checked without the
+    # master: its missing start of programme was an error, to be found fixed once the sound was.
+    shutil.copy(masters["mute"], campaign.root / "media/spot.mp4")
+    campaign.subtitle("nah", document(PAL, ("10:00:01:12", "10:00:03:00")), suffix=".ttml")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and "has no audio stream" in errors[0], result.stderr
 
 
 def test_check_reads_the_file_from_the_masters_timecode_only_with_the_manifest(timecoded):

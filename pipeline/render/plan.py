@@ -171,7 +171,7 @@ class _Planner(MasterFit):
             return plan
         except Blocked as blocked:
             if not plan.radio:     # a radio spot's subtitled languages are refused as such
-                self._check_own_files(plan.variant)
+                self._check_own_files(plan.variant, plan.master)
                 # A profile's own mistakes (a timecode its rate cannot have) said in the same
                 # run as the dub that blocked its only language, not once that is fixed.
                 if plan.conform is not None and plan.variant.profile.mastered:
@@ -193,11 +193,12 @@ class _Planner(MasterFit):
         plan.status, plan.reasons = variant_status(plan, self.cache, self.ffmpeg, self.force)
         return plan
 
-    def _check_own_files(self, variant: Variant) -> None:
+    def _check_own_files(self, variant: Variant, master: MediaInfo | None) -> None:
         """A blocked variant's language's own files, if planning stopped before them, checked
-        as far as they can be without the master (the QC of subtitles needs its length and
-        frame rate): a missing or broken file is said in the same run as the problem that
-        blocked it (a master that cannot be read, or has no sound), not once that is fixed."""
+        as far as they can be, with the `master` when it could be read (the QC of subtitles
+        needs its length and frame rate, and a file timed to its timecode is read from there):
+        a missing or broken file is said in the same run as the problem that blocked it (a
+        master that cannot be read, or has no sound), not once that is fixed."""
         spot, language = variant.spot, variant.language
         checks = []
         if language.needs_audio:
@@ -210,7 +211,8 @@ class _Planner(MasterFit):
             checks.append((("subtitles-alone", spot.id, language.code), lambda: raise_if_errors(
                 read_subtitles(self.manifest.subtitle_path(spot, language),
                                keep_style=language.style.from_file,
-                               burned=language.treatment == "burn").diagnostics)))
+                               burned=language.treatment == "burn",
+                               **_master_settings(master)).diagnostics)))
         for key, check in checks:
             try:
                 self._once(key, check)
@@ -333,6 +335,14 @@ class _Planner(MasterFit):
                              plan.file_styles)
         self.diagnostics.extend(found)
         return found
+
+
+def _master_settings(master: MediaInfo | None) -> dict:
+    """`read_subtitles`'s length, frame rate and start timecode of `master` (none if None)."""
+    if master is None:
+        return {}
+    return {"duration": master.duration, "fps": master.video.fps if master.video else None,
+            "timecode": master.timecode}
 
 
 def _use_analysis(plan: VariantPlan, role: str, analysis) -> None:
