@@ -786,8 +786,9 @@ def test_check_without_the_videos_length_says_so_once_and_warns_of_an_hour_late(
     assert result.stderr == (
         "nah.srt:5: warning: cue 2 starts at 01:00:02,000, an hour or more into the video: a "
         "spot is seconds to minutes long (hint: check the hours of the times (a file timed to a "
-        "tape's timecode starts at 01:00:00:00: subtract it in your editor), or give the "
-        "video's length with --duration or --manifest)\n" + NO_LENGTH)
+        "tape's timecode starts at 01:00:00:00: subtract it in your editor), or give "
+        "--manifest (a file timed to its master's own timecode is read from there) or the "
+        "video's length with --duration)\n" + NO_LENGTH)
     assert PAST_END in invoke("nah.srt", "--duration", "4").stderr
 
 

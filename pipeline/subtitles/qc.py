@@ -227,8 +227,9 @@ def late_start(cues: list[Cue], path) -> list[Diagnostic]:
     return [warning(f"cue {late.index} starts at {format_time(late.start)}, an hour or more into "
                     "the video: a spot is seconds to minutes long", path, late.line,
                     "check the hours of the times (a file timed to a tape's timecode starts at "
-                    "01:00:00:00: subtract it in your editor), or give the video's length with "
-                    "--duration or --manifest", "late-start")]
+                    "01:00:00:00: subtract it in your editor), or give --manifest (a file timed "
+                    "to its master's own timecode is read from there) or the video's length "
+                    "with --duration", "late-start")]
 
 
 def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
