@@ -195,6 +195,13 @@ def percentages(output: str) -> list[float]:
     return [float(value) for value in re.findall(r"(\d{1,3}(?:\.\d)?)%", plain(output))]
 
 
+def encoding(name: str, below: float = 80.0) -> Moment:
+    """A moment: as soon as the bar of the variant `name` shows it begun and under `below` %:
+    its encode is running, well before its last step (a mux of a few tenths of a second)."""
+    return lambda output: any(0 < value < below for line in drawn_lines(output) if name in line
+                              for value in percentages(line))
+
+
 def has_file(folder: Path, pattern: str) -> Moment:
     """A moment: as soon as a file matching `pattern` exists anywhere under `folder`."""
     return lambda output: folder.exists() and any(folder.rglob(pattern))
