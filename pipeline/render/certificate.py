@@ -139,8 +139,16 @@ def write_certificate_again(plan, record: dict) -> None:
 
 
 def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness, language: str) -> bytes:
+    """`plot_figure` as a PNG."""
+    buffer = io.BytesIO()
+    plot_figure(frames, standard, loudness, language).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def plot_figure(frames: list[Frame], standard: Standard, loudness: Loudness, language: str):
     """Momentary and short-term loudness over the programme, the target band, R128 s1's
-    short-term limit and the integrated figure, as a PNG labelled in `language` (the page's)."""
+    short-term limit and the integrated figure, labelled in `language` (the page's): a
+    matplotlib `Figure`, whose labels a test can read."""
     _, fmt = translations(language).gettext, Formats(language)
     # Imported here: matplotlib takes half a second to import, and most runs plot nothing
     # (a no-op re-render must stay under a second).
@@ -176,9 +184,7 @@ def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness, langua
     axes.grid(True, alpha=0.3)
     axes.legend(loc="lower right", fontsize=8, framealpha=0.9)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
 
 
 # A figure of a rule as standards.py words it ("-23.0 ± 0.5", "≤ -1.0"): C-locale decimals.
