@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "17"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "18"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -23,4 +23,6 @@ RENDER_VERSION = "17"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # 16: a master's silent or short sound is a QC warning of the variants
                        # that carry it (the file's own "silent" warning then not repeated), and
                        # the default choice among several audio streams is said; 17: an
-                       # ASS/SSA file's times on the frames libass shows them on (frames.py)
+                       # ASS/SSA file's times on the frames libass shows them on (frames.py);
+                       # 18: certificates and plots in the standard's unit (LKFS for A/85), the
+                       # target band's label with its unit

@@ -20,22 +20,43 @@ from dataclasses import dataclass
 from pipeline.media.loudness import Loudness
 
 
+# What a loudness figure is written in where no standard names its unit: EBU R128's name for
+# ITU-R BS.1770-4's measure.
+DEFAULT_UNIT = "LUFS"
+
+
 @dataclass(frozen=True)
 class Standard:
     name: str              # as a profile names it
     title: str             # as a certificate cites it
-    target: float          # LUFS (LKFS)
+    target: float          # in `unit`
     tolerance: float       # LU either side
     true_peak: float       # dBTP ceiling
     tone: float            # dBFS of the alignment tone
     # What the standard calls the loudness unit (the same BS.1770 measure): A/85 writes LKFS.
-    unit: str = "LUFS"
+    unit: str = DEFAULT_UNIT
 
 
 STANDARDS: dict[str, Standard] = {
     "ebu-r128": Standard("ebu-r128", "EBU R128 (2023)", -23.0, 0.5, -1.0, -18.0),
     "atsc-a85": Standard("atsc-a85", "ATSC A/85:2013", -24.0, 2.0, -2.0, -20.0, "LKFS"),
 }
+
+
+def loudness_unit(standard_name: str | None) -> str:
+    """The unit a profile's loudness figures are written in: the one its standard writes for
+    the ITU-R BS.1770-4 measure (ATSC A/85:2013 LKFS, EBU R128 LUFS: one measure, two names,
+    as EBU Tech 3341 says), LUFS for a profile that names no standard. Differences between
+    two figures are LU in both."""
+    standard = STANDARDS.get(standard_name or "")
+    return standard.unit if standard else DEFAULT_UNIT
+
+
+def record_unit(record: dict) -> str:
+    """The unit of a variant's record's loudness figures: its profile's standard's, as the
+    record names it (`loudness_standard`, written with the certificate)."""
+    return loudness_unit((record.get("loudness_standard") or {}).get("name"))
+
 
 SHORT_TERM_ABOVE_TARGET = 5.0      # LU: EBU R128 s1's maximum short-term loudness over the target
 SHORT_FORM = 120.0                 # seconds: spots up to this long are short-form content (R128 s1)

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.manifest import load_manifest
 from pipeline.media.ffmpeg import ffmpeg_version
-from pipeline.profiles import BUILTIN_PROFILES
-from pipeline.render.certificate import measure_programme, plot_png, programme_record, \
-    standard_of, write_certificate
+from pipeline.profiles import Profile
+from pipeline.render.certificate import measure_programme, plot_figure, plot_png, \
+    programme_record, standard_of, write_certificate
 from pipeline.standards import verdict
+from tests.conftest import Campaign
 from tests.pagecampaign import ffmpeg
 
 SECONDS = 4.0    # short-form (EBU R128 s1's short-term rule applies), and long enough to have one
@@ -44,13 +46,27 @@ class _Text(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory):
-    """A stereo tone as a delivered `broadcast` file's programme at -23 LUFS, measured by the
-    meter: a certificate that passes, as stations receive them."""
-    profile = BUILTIN_PROFILES["broadcast"]
+def profiles(tmp_path_factory, media) -> dict[str, Profile]:
+    """`broadcast` (EBU R128) and a profile made from it naming ATSC A/85, as a station's
+    manifest makes one."""
+    campaign = Campaign(tmp_path_factory.mktemp("campaign"), media)
+    manifest = load_manifest(campaign.write([{"code": "yua", "treatment": "dub"}], profiles={
+        "broadcast": None, "atsc": {"base": "broadcast", "loudness_standard": "atsc-a85"}}))
+    return {profile.name: profile for profile in manifest.profiles}
+
+
+@pytest.fixture(scope="module")
+def tone(tmp_path_factory) -> Path:
+    """A stereo tone at about -23 LUFS: within both standards' tolerance."""
     wav = tmp_path_factory.mktemp("certificate") / "spot.yua.broadcast.wav"
     ffmpeg("-f", "lavfi", "-i", f"sine=frequency=1000:duration={SECONDS}:sample_rate=48000",
            "-filter:a", "volume=-2dB,aformat=channel_layouts=stereo", "-c:a", "pcm_s24le", str(wav))
+    return wav
+
+
+def measure(profile: Profile, wav: Path):
+    """The tone as a delivered file's programme of `profile`, measured by the meter: a
+    certificate that passes, as stations receive them."""
     loudness, frames = measure_programme(wav, 0.0, profile)
     checks = verdict(standard_of(profile), loudness, SECONDS)
     record = {"campaign": "blue-heart", "spot": "spot", "spot_title": "Not for sale (4 s)",
@@ -59,6 +75,16 @@ def measured(tmp_path_factory):
               "rendered_at": "2026-11-29T10:00:00Z", "loudness": loudness.to_json(),
               "loudness_standard": programme_record(loudness, checks, profile, 0.0)}
     return profile, record, frames, loudness
+
+
+@pytest.fixture(scope="module")
+def measured(profiles, tone):
+    return measure(profiles["broadcast"], tone)
+
+
+@pytest.fixture(scope="module")
+def a85(profiles, tone):
+    return measure(profiles["atsc"], tone)
 
 
 def certificate(measured, language: str, folder: Path) -> list[str]:
@@ -92,3 +118,34 @@ def test_a_certificate_names_the_meter_s_ffmpeg_release_not_its_banner(measured,
     (row,) = [row for row in certificate(measured, "es", tmp_path) if row.startswith("Medido con")]
     release = re.match(r"ffmpeg version (\S+)", ffmpeg_version()).group(1)
     assert row.strip() == f"Medido conffmpeg ebur128 (ITU-R BS.1770-4), ffmpeg {release}", row
+
+
+def plot_labels(measured, language: str) -> list[str]:
+    """The plot's axis labels and its legend, as drawn."""
+    profile, _, frames, loudness = measured
+    (axes,) = plot_figure(frames, standard_of(profile), loudness, language).axes
+    return [axes.get_xlabel(), axes.get_ylabel(),
+            *(text.get_text() for text in axes.get_legend().get_texts())]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_atsc_a85_certificate_writes_lkfs_throughout_and_lu_for_differences(
+        a85, language, tmp_path):
+    # It wrote LKFS in its rules beside LUFS in its figures and its plot, of the same measure.
+    rows = certificate(a85, language, tmp_path)
+    figures = [row for row in rows if re.search(r"-\d+\.\d L[UK]FS", row)]
+    assert len(figures) >= 5 and not any("LUFS" in row for row in rows), rows
+    labels = plot_labels(a85, language)
+    assert labels[1] == "LKFS" and not any("LUFS" in label for label in labels), labels
+    assert any(re.search(r"-24\.0 LKFS ± 2\.0 LU$", label) for label in labels), labels
+    assert any(re.search(r" -2[23]\.\d LKFS$", label) for label in labels), labels
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_ebu_r128_certificate_writes_lufs_throughout(measured, language, tmp_path):
+    rows = certificate(measured, language, tmp_path)
+    assert len([row for row in rows if "LUFS" in row]) >= 5
+    assert not any("LKFS" in row for row in rows), rows
+    labels = plot_labels(measured, language)
+    assert labels[1] == "LUFS" and not any("LKFS" in label for label in labels), labels
+    assert any(re.search(r"-23\.0 LUFS ± 0\.5 LU$", label) for label in labels), labels

@@ -16,6 +16,7 @@ import click
 
 from pipeline.cli.common import emit, plural
 from pipeline.render.batch import Outcome
+from pipeline.standards import record_unit
 
 
 def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
@@ -102,7 +103,8 @@ def print_table(rendered: list[Outcome]) -> None:
     """One row per variant; where a row would not fit the terminal's width, the variant's key
     goes on a line of its own and its figures under it (a narrow terminal never wraps a row)."""
     rows = [(o.plan.variant.key, f"{o.status:<9} {o.seconds:>7.1f}  "
-             + (loudness_text(o.record["loudness"]) if o.record else "")) for o in rendered]
+             + (loudness_text(o.record["loudness"], record_unit(o.record)) if o.record else ""))
+            for o in rendered]
     key_width = max(len("variant"), *(len(key) for key, _ in rows))
     header_figures = f"{'status':<9} {'seconds':>7}  loudness"
     widest = key_width + 1 + max(len(header_figures), *(len(figures) for _, figures in rows))
@@ -116,15 +118,16 @@ def print_table(rendered: list[Outcome]) -> None:
         click.echo(f"{key:<{key_width}} {figures}")
 
 
-def loudness_text(loudness: dict) -> str:
-    """The meter's figures, or what they are when undefined (silence)."""
+def loudness_text(loudness: dict, unit: str) -> str:
+    """The meter's figures in `unit` (the profile's standard's: LKFS for ATSC A/85), or what
+    they are when undefined (silence)."""
     if loudness.get("integrated_lufs") is None:
         return "silent (loudness undefined)"
-    text = f"{loudness['integrated_lufs']:.1f} LUFS {loudness['true_peak_dbtp']:.1f} dBTP"
+    text = f"{loudness['integrated_lufs']:.1f} {unit} {loudness['true_peak_dbtp']:.1f} dBTP"
     if loudness.get("measured_as") == "dual-mono":
         # Any meter reads a mono file's one channel 3 LU lower: say which figure this is.
         single = loudness.get("single_channel_lufs")
         text += (" (mono measured as dual mono; "
-                 + (f"{single:.1f} LUFS" if single is not None else "undefined")
+                 + (f"{single:.1f} {unit}" if single is not None else "undefined")
                  + " on one channel, BS.1770)")
     return text

@@ -27,6 +27,7 @@ from pipeline.publish.deliverables import (
 )
 from pipeline.publish.i18n import N_, language_name
 from pipeline.publish.qc_kinds import qc_kind
+from pipeline.standards import DEFAULT_UNIT
 
 # Typed in place of what people write: apostrophes and glottal-stop letters are skipped, barred
 # vowels read as plain ones (ɨ, ʉ of Rarámuri, Mixtec, Mazahua), and every accent is dropped.
@@ -72,6 +73,12 @@ class Deliverable:
         """The file's length when it holds a leader before the programme (a master's): said on
         its line, since the card's length is the programme's."""
         return self.variant.get("duration") if self.variant.get("leader_duration") else None
+
+    @property
+    def loudness_unit(self) -> str:
+        """The unit of the file's loudness figures, its standard's; a catalog older than the
+        key said LUFS of every file."""
+        return self.variant.get("loudness_unit", DEFAULT_UNIT)
 
     @property
     def master(self) -> dict:

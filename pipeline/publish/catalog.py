@@ -21,6 +21,7 @@ from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import PAGE_LANGUAGES, Language, Manifest, Spot
 from pipeline.profiles import Profile
+from pipeline.standards import record_unit
 
 CATALOG_NAME = "catalog.json"
 
@@ -181,6 +182,9 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "width": record.get("width"),
         "height": record.get("height"),
         "loudness_lufs": loudness.get("integrated_lufs"),
+        # What the profile's standard calls the figure's unit ("LKFS" for ATSC A/85): the key
+        # keeps its name, the page and a station's tools write the unit their standard does.
+        "loudness_unit": record_unit(record),
         "true_peak_dbtp": loudness.get("true_peak_dbtp"),
         # A mono file's figure is dual mono's; its one channel by BS.1770 reads 3 LU less.
         **({"loudness_measured_as": loudness["measured_as"],

@@ -17,6 +17,7 @@ from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.s3 import S3Target
 from pipeline.publish.storage import LocalTarget, open_target
 from pipeline.publish.target import Target, redact_url
+from pipeline.standards import DEFAULT_UNIT
 
 
 # Query parameters that make a URL presigned: SigV4's, and SigV2's that some stores still sign.
@@ -34,15 +35,17 @@ class VariantCheck:
     message: str = ""
     hint: str | None = None
     duration: float | None = None      # seconds, as the catalog says
-    loudness: float | None = None      # integrated LUFS, as the catalog says
+    loudness: float | None = None      # integrated, as the catalog says
+    loudness_unit: str = DEFAULT_UNIT  # its unit, the profile's standard's (LKFS for ATSC A/85)
 
     def describe(self) -> str:
-        """The catalog's duration and loudness, as a station reads them: "20.000 s, -23.0 LUFS"."""
+        """The catalog's duration and loudness, as a station reads them: "20.000 s, -23.0 LUFS"
+        ("-24.0 LKFS" for an ATSC A/85 profile's)."""
         parts = []
         if self.duration is not None:
             parts.append(f"{self.duration:.3f} s")
         if self.loudness is not None:
-            parts.append(f"{self.loudness:.1f} LUFS")
+            parts.append(f"{self.loudness:.1f} {self.loudness_unit}")
         return ", ".join(parts)
 
 
@@ -199,7 +202,8 @@ def _check(source: _Source, variant: dict) -> VariantCheck:
     check = VariantCheck(str(variant.get("file")), str(variant.get("spot")),
                          str(variant.get("language")), str(variant.get("profile")), ok=False,
                          duration=_number(variant.get("duration")),
-                         loudness=_number(variant.get("loudness_lufs")))
+                         loudness=_number(variant.get("loudness_lufs")),
+                         loudness_unit=str(variant.get("loudness_unit", DEFAULT_UNIT)))
     problem = _entry_problem(variant)
     if problem:
         check.message = f"catalog entry is malformed: {problem}"

@@ -39,7 +39,7 @@ from pipeline.render.encoders import bits_per_second
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import made_once
-from pipeline.standards import short_term_limit
+from pipeline.standards import loudness_unit, short_term_limit
 
 Stream = ffmpeg.nodes.FilterableStream
 
@@ -175,7 +175,8 @@ def track_name(plan: VariantPlan) -> tuple[str, Path]:
     made from: the same for every variant that copies the track, so an error about it reads the
     same for each, points at what to fix, and is said once (cli `report_outcomes`)."""
     spot, language = plan.variant.spot, plan.variant.language
-    target = f"at {plan.variant.profile.loudness:g} LUFS"
+    profile = plan.variant.profile
+    target = f"at {profile.loudness:g} {loudness_unit(profile.loudness_standard)}"
     if language.treatment in ("burn", "soft"):
         return f"the sound of {spot.id}'s master {target}", Path(plan.inputs["master"]["path"])
     kind = "dub" if language.treatment == "dub" else "voice-over"

@@ -147,8 +147,8 @@ def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness, langua
 
 def plot_figure(frames: list[Frame], standard: Standard, loudness: Loudness, language: str):
     """Momentary and short-term loudness over the programme, the target band, R128 s1's
-    short-term limit and the integrated figure, labelled in `language` (the page's): a
-    matplotlib `Figure`, whose labels a test can read."""
+    short-term limit and the integrated figure, in the standard's unit, labelled in `language`
+    (the page's): a matplotlib `Figure`, whose labels a test can read."""
     _, fmt = translations(language).gettext, Formats(language)
     # Imported here: matplotlib takes half a second to import, and most runs plot nothing
     # (a no-op re-render must stay under a second).
@@ -163,8 +163,8 @@ def plot_figure(frames: list[Frame], standard: Standard, loudness: Loudness, lan
     floor = -50.0
     axes.axhspan(standard.target - standard.tolerance, standard.target + standard.tolerance,
                  color="#2e7d32", alpha=0.18,
-                 label=_("target %(target)s ± %(tolerance)s LU") % {
-                     "target": fmt.decimal(standard.target),
+                 label=_("target %(target)s %(unit)s ± %(tolerance)s LU") % {
+                     "target": fmt.decimal(standard.target), "unit": standard.unit,
                      "tolerance": fmt.decimal(standard.tolerance)})
     axes.axhline(standard.target + SHORT_TERM_ABOVE_TARGET, color="#c62828", linestyle="--",
                  linewidth=1.2, label=_("short-term limit (R128 s1)"))
@@ -174,13 +174,13 @@ def plot_figure(frames: list[Frame], standard: Standard, loudness: Loudness, lan
               color="#0b3d91", linewidth=2.2, label=_("short-term (3 s)"))
     if loudness.defined:
         axes.axhline(loudness.integrated, color="#0b3d91", linestyle=":", linewidth=1.2,
-                     label=_("integrated %(value)s LUFS")
-                     % {"value": fmt.decimal(loudness.integrated)})
+                     label=_("integrated %(value)s %(unit)s")
+                     % {"value": fmt.decimal(loudness.integrated), "unit": standard.unit})
     axes.set_ylim(floor, max(-10.0, (loudness.max_momentary or floor) + 2))
     axes.set_xlim(0, max(times, default=1.0))
     axes.set_xlabel(_("programme time (s)"))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda seconds, _position: fmt.number(seconds)))
-    axes.set_ylabel("LUFS")
+    axes.set_ylabel(standard.unit)
     axes.grid(True, alpha=0.3)
     axes.legend(loc="lower right", fontsize=8, framealpha=0.9)
     figure.tight_layout()

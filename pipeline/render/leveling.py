@@ -22,6 +22,7 @@ import ffmpeg
 from pipeline.errors import RenderError
 from pipeline.media.loudness import Loudness
 from pipeline.profiles import Profile
+from pipeline.standards import loudness_unit
 
 Stream = ffmpeg.nodes.FilterableStream
 log = logging.getLogger(__name__)
@@ -118,18 +119,18 @@ def miss(profile: Profile, result: Loudness, slack: float = 1.0,
     profile's tolerance from its target (EBU R128: broadcast +-0.5 LU), true peak over the
     ceiling, or (given a limit) maximum short-term loudness over it. Undefined loudness
     (silence) misses nothing here; the record flags it."""
-    problems = []
+    problems, unit = [], loudness_unit(profile.loudness_standard)
     if result.defined and abs(result.integrated - profile.loudness) > profile.loudness_tolerance * slack:
-        problems.append(f"integrated loudness {result.integrated:.1f} LUFS is more than "
+        problems.append(f"integrated loudness {result.integrated:.1f} {unit} is more than "
                         f"{profile.loudness_tolerance * slack:g} LU from the target "
-                        f"{profile.loudness:g} LUFS")
+                        f"{profile.loudness:g} {unit}")
     if result.true_peak is not None and result.true_peak > profile.true_peak:
         problems.append(f"true peak {result.true_peak:.1f} dBTP is above the ceiling "
                         f"{profile.true_peak:g} dBTP")
     if (short_term_limit is not None and result.max_short_term is not None
             and result.max_short_term > short_term_limit):
-        problems.append(f"maximum short-term loudness {result.max_short_term:.1f} LUFS is above "
-                        f"{short_term_limit:.1f} LUFS (EBU R128 s1)")
+        problems.append(f"maximum short-term loudness {result.max_short_term:.1f} {unit} is above "
+                        f"{short_term_limit:.1f} {unit} (EBU R128 s1)")
     return "; ".join(problems) or None
 
 

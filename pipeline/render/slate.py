@@ -23,7 +23,7 @@ from pipeline.files import write_atomically
 from pipeline.media.loudness import Loudness
 from pipeline.publish.i18n import N_, language_name, translations
 from pipeline.render.variants import Variant
-from pipeline.standards import STANDARDS
+from pipeline.standards import STANDARDS, loudness_unit
 from pipeline.subtitles.burn import HEADER, ass_colour, ass_fontsdir, burn_in, escape_text
 from pipeline.subtitles.fonts import (Font, ass_font_size, bold_variant, font_hint, listed,
                                       text_width, uncovered)
@@ -90,7 +90,7 @@ def _loudness(variant: Variant, loudness: Loudness | None) -> str:
     standard = STANDARDS.get(variant.profile.loudness_standard or "")
     if loudness is None or not loudness.defined:
         return "—"
-    text = f"{loudness.integrated:.1f} {standard.unit if standard else 'LUFS'}"
+    text = f"{loudness.integrated:.1f} {loudness_unit(variant.profile.loudness_standard)}"
     if loudness.true_peak is not None:
         text += f" · {loudness.true_peak:.1f} dBTP"
     return text + (f" · {standard.title}" if standard else "")

@@ -1,0 +1,66 @@
+"""A profile naming ATSC A/85 and one naming EBU R128, rendered and published side by side: each
+says its figures in its standard's unit (LKFS, LUFS) wherever a station reads them, the
+terminal, the record, the catalog, the page in Spanish and English, and `verify`."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+
+from tests.conftest import Campaign
+from tests.test_radio import invoke
+
+SMALL = {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}
+FILES = {"atsc": "spot.nah.atsc.mov", "tv": "spot.nah.tv.mov"}
+UNITS = {"atsc": "LKFS", "tv": "LUFS"}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, media):
+    """(the campaign, render's output, the published folder): the spot's master sound, soft
+    subtitled, on `atsc` (ATSC A/85) and `tv` (`broadcast`: EBU R128)."""
+    campaign = Campaign(tmp_path_factory.mktemp("standards"), media)
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}], profiles={
+        "atsc": {**SMALL, "loudness_standard": "atsc-a85"}, "tv": SMALL})
+    render = invoke("render", manifest)
+    assert render.exit_code == 0, render.output
+    dist = campaign.root / "dist"
+    published = invoke("publish", manifest, "--to", f"file://{dist}")
+    assert published.exit_code == 0, published.output
+    return campaign, render.output, dist / "test-campaign"
+
+
+def _card_figures(html: str, file: str) -> str:
+    """The text of the figures on the page's line of `file`."""
+    line = html[:html.index(f'<code class="file-name">{file}</code>')]
+    line = line[line.rindex('<span class="file-meta">'):]
+    return unescape(re.sub(r"<[^>]+>", "", line))
+
+
+@pytest.mark.e2e
+def test_each_profile_s_figures_are_in_its_standard_s_unit_on_every_surface(rendered):
+    campaign, output, folder = rendered
+    # The terminal's table (it said "-24.0 LUFS" of the A/85 profile's file).
+    for profile, unit in UNITS.items():
+        (row,) = [line for line in output.splitlines()
+                  if line.startswith(f"test-campaign/spot.nah.{profile} ")]
+        assert re.search(rf"rendered .* -2[34]\.\d {unit} -?\d+\.\d dBTP$", row), row
+    catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    units = {variant["profile"]: variant["loudness_unit"] for variant in catalog["variants"]}
+    assert units == UNITS
+    for page in ("index.html", "index.en.html"):
+        html = (folder / page).read_text(encoding="utf-8")
+        for profile, unit in UNITS.items():
+            figures = _card_figures(html, FILES[profile])
+            assert re.search(rf"-2[34]\.\d {unit}", figures), (page, figures)
+            assert not re.search(r"L[UK]FS", figures.replace(unit, "")), (page, figures)
+    verified = invoke("verify", folder)
+    assert verified.exit_code == 0, verified.output
+    for profile, unit in UNITS.items():
+        (line,) = [line for line in verified.output.splitlines() if FILES[profile] in line]
+        assert re.search(rf"-2[34]\.\d {unit}\b", line) and "LUFS" not in line.replace(unit, ""), \
+            line
