@@ -22,27 +22,48 @@ SECONDS = 4.0    # short-form (EBU R128 s1's short-term rule applies), and long 
 
 
 class _Text(HTMLParser):
-    """The text a reader sees, by table row (the style sheet left out)."""
+    """The text a reader sees, by table row (the style sheet left out); and apart, each table's
+    rows as their cells, by the table's id, and the text of each heading and paragraph."""
 
     def __init__(self):
         super().__init__()
         self.rows: list[str] = []
+        self.tables: dict[str, list[list[str]]] = {}
+        self.blocks: list[str] = []          # h1, h2, p
         self._skip = False
+        self._table: list[list[str]] | None = None
+        self._block = False
 
     def handle_starttag(self, tag, attrs):
         self._skip = tag in ("style", "title")
-        if tag == "tr":
+        if tag == "table":
+            self._table = self.tables.setdefault(dict(attrs).get("id"), [])
+        elif tag == "tr":
             self.rows.append("")
+            self._table.append([])
+        elif tag in ("th", "td"):
+            self._table[-1].append("")
+        elif tag in ("h1", "h2", "p"):
+            self.blocks.append("")
+            self._block = True
 
     def handle_endtag(self, tag):
         self._skip = False
+        if tag == "table":
+            self._table = None
+        elif tag in ("h1", "h2", "p"):
+            self._block = False
 
     def handle_data(self, data):
         if self._skip:
             return
+        if self._block:
+            self.blocks[-1] += data
         if not self.rows:
             self.rows.append("")
         self.rows[-1] += data
+        if self._table and self._table[-1]:
+            self._table[-1][-1] += data
 
 
 @pytest.fixture(scope="module")
@@ -87,14 +108,19 @@ def a85(profiles, tone):
     return measure(profiles["atsc"], tone)
 
 
-def certificate(measured, language: str, folder: Path) -> list[str]:
+def read_certificate(measured, language: str, folder: Path) -> _Text:
     profile, record, frames, loudness = measured
     html, png = folder / f"{language}.loudness.html", folder / f"{language}.loudness.png"
     write_certificate(record, profile, language,
-                      plot_png(frames, standard_of(profile), loudness, language), html, png)
+                      plot_png(frames, standard_of(profile), loudness, language,
+                               record["loudness_standard"]["short_form"]), html, png)
     text = _Text()
     text.feed(html.read_text(encoding="utf-8"))
-    return text.rows
+    return text
+
+
+def certificate(measured, language: str, folder: Path) -> list[str]:
+    return read_certificate(measured, language, folder).rows
 
 
 def test_a_spanish_certificate_writes_every_figure_as_mexico_does(measured, tmp_path):
@@ -103,14 +129,14 @@ def test_a_spanish_certificate_writes_every_figure_as_mexico_does(measured, tmp_
     # decimal comma ("-23,0"), which a Mexican station reads as a thousands separator.
     assert [row for row in rows if re.search(r"\d,\d{1,2}(?!\d)", row)] == []
     rules = " | ".join(rows)
-    assert "-23.0 ± 0.5 LUFS" in rules and "≤ -1.0 dBTP" in rules and "≤ -18.0 LUFS" in rules
+    assert "-23.0 LUFS ± 0.5 LU" in rules and "≤ -1.0 dBTP" in rules and "≤ -18.0 LUFS" in rules
     # The measured figures beside them, as before.
-    assert re.search(r"sonoridad integrada-2[23]\.\d LUFS-23\.0 ± 0\.5 LUFScumple", rules)
+    assert re.search(r"sonoridad integrada-2[23]\.\d LUFS-23\.0 LUFS ± 0\.5 LU", rules)
 
 
 def test_an_english_certificate_keeps_its_decimal_points(measured, tmp_path):
     rules = " | ".join(certificate(measured, "en", tmp_path))
-    assert "-23.0 ± 0.5 LUFS" in rules and "≤ -1.0 dBTP" in rules and "≤ -18.0 LUFS" in rules
+    assert "-23.0 LUFS ± 0.5 LU" in rules and "≤ -1.0 dBTP" in rules and "≤ -18.0 LUFS" in rules
 
 
 def test_a_certificate_names_the_meter_s_ffmpeg_release_not_its_banner(measured, tmp_path):
@@ -123,7 +149,7 @@ def test_a_certificate_names_the_meter_s_ffmpeg_release_not_its_banner(measured,
 def plot_labels(measured, language: str) -> list[str]:
     """The plot's axis labels and its legend, as drawn."""
     profile, _, frames, loudness = measured
-    (axes,) = plot_figure(frames, standard_of(profile), loudness, language).axes
+    (axes,) = plot_figure(frames, standard_of(profile), loudness, language, True).axes
     return [axes.get_xlabel(), axes.get_ylabel(),
             *(text.get_text() for text in axes.get_legend().get_texts())]
 
@@ -149,3 +175,85 @@ def test_an_ebu_r128_certificate_writes_lufs_throughout(measured, language, tmp_
     labels = plot_labels(measured, language)
     assert labels[1] == "LUFS" and not any("LKFS" in label for label in labels), labels
     assert any(re.search(r"-23\.0 LUFS ± 0\.5 LU$", label) for label in labels), labels
+
+
+def _measured_cells(table: list[list[str]]) -> list[list[str]]:
+    """A rules table with each measured figure (the tone's, near -23) as its unit alone."""
+    return [[re.sub(r"^-\d+\.\d ", "", cell.strip()) if at == 1 else cell.strip()
+             for at, cell in enumerate(row)] for row in table]
+
+
+A85_RULES = {
+    "en": {"heading": "Rules of ATSC A/85:2013",
+           "rules": [["integrated loudness", "LKFS", "-24.0 LKFS ± 2 LU",
+                      "ATSC A/85:2013 §5, Annex J", "passes"],
+                     ["true peak", "dBTP", "≤ -2.0 dBTP", "ATSC A/85:2013", "passes"]],
+           "measured": "Measured per ITU-R BS.1770-4 with its gating: 400 ms blocks under -70 "
+                       "LKFS are left out, then those more than 10 LU under the loudness of the "
+                       "blocks left.",
+           "house heading": "Also held to (not rules of ATSC A/85:2013)",
+           "house": [["maximum short-term loudness", "LKFS", "≤ -19.0 LKFS",
+                      "house rule for short-form spots, after EBU R128 s1", "passes"]]},
+    "es": {"heading": "Reglas de ATSC A/85:2013",
+           "rules": [["sonoridad integrada", "LKFS", "-24.0 LKFS ± 2 LU",
+                      "ATSC A/85:2013 §5, anexo J", "cumple"],
+                     ["pico real", "dBTP", "≤ -2.0 dBTP", "ATSC A/85:2013", "cumple"]],
+           "measured": "Medido según ITU-R BS.1770-4 con su compuerta: se excluyen los bloques "
+                       "de 400 ms por debajo de -70 LKFS y, luego, los que quedan más de 10 LU "
+                       "por debajo de la sonoridad de los bloques restantes.",
+           "house heading": "Se exige además (no son reglas de ATSC A/85:2013)",
+           "house": [["sonoridad de corto plazo máxima", "LKFS", "≤ -19.0 LKFS",
+                      "regla interna para spots cortos, basada en EBU R128 s1", "cumple"]]},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_atsc_a85_certificate_lists_a85_s_rules_and_the_house_rule_apart(
+        a85, language, tmp_path):
+    # It listed "maximum short-term loudness (EBU R128 s1)" among the rules of ATSC A/85:2013.
+    text, wanted = read_certificate(a85, language, tmp_path), A85_RULES[language]
+    assert _measured_cells(text.tables["rules"]) == wanted["rules"]
+    assert _measured_cells(text.tables["house-rules"]) == wanted["house"]
+    assert [block for block in text.blocks if block.startswith(wanted["heading"][:6])] == [
+        wanted["heading"]]
+    assert wanted["measured"] in text.blocks and wanted["house heading"] in text.blocks
+    # R128 is named by the house rule alone, never as one of A/85's.
+    assert [block for block in text.blocks if "R128" in block] == []
+    assert [row for row in text.tables["rules"] + text.tables["file"] if "R128" in "".join(row)] \
+        == []
+    labels = plot_labels(a85, language)
+    assert [label for label in labels if "R128" in label] == [
+        {"en": "short-term limit (house rule, after R128 s1)",
+         "es": "límite de corto plazo (regla interna, basada en R128 s1)"}[language]]
+
+
+R128_RULES = {
+    "en": [["integrated loudness", "LUFS", "-23.0 LUFS ± 0.5 LU", "EBU R128 (2023)", "passes"],
+           ["true peak", "dBTP", "≤ -1.0 dBTP", "EBU R128 (2023)", "passes"],
+           ["maximum short-term loudness", "LUFS", "≤ -18.0 LUFS", "EBU R128 s1", "passes"]],
+    "es": [["sonoridad integrada", "LUFS", "-23.0 LUFS ± 0.5 LU", "EBU R128 (2023)", "cumple"],
+           ["pico real", "dBTP", "≤ -1.0 dBTP", "EBU R128 (2023)", "cumple"],
+           ["sonoridad de corto plazo máxima", "LUFS", "≤ -18.0 LUFS", "EBU R128 s1", "cumple"]],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_ebu_r128_certificate_lists_r128_s_rules_with_s1_among_them(
+        measured, language, tmp_path):
+    text = read_certificate(measured, language, tmp_path)
+    assert _measured_cells(text.tables["rules"]) == R128_RULES[language]
+    assert "house-rules" not in text.tables
+    assert {"en": "Rules of EBU R128 (2023)", "es": "Reglas de EBU R128 (2023)"}[language] \
+        in text.blocks
+    assert any("-70 LUFS" in block for block in text.blocks)
+    assert not any("house" in block or "interna" in block for block in text.blocks)
+    assert {"en": "short-term limit (R128 s1)", "es": "límite de corto plazo (R128 s1)"}[
+        language] in plot_labels(measured, language)
+
+
+def test_a_long_programme_s_plot_draws_no_short_term_limit(measured):
+    # Every plot drew R128 s1's limit, a programme of more than 2 minutes' too (it has no s1 rule).
+    profile, _, frames, loudness = measured
+    (axes,) = plot_figure(frames, standard_of(profile), loudness, "en", False).axes
+    assert not [text.get_text() for text in axes.get_legend().get_texts()
+                if "short-term limit" in text.get_text()]

@@ -64,3 +64,21 @@ def test_each_profile_s_figures_are_in_its_standard_s_unit_on_every_surface(rend
         (line,) = [line for line in verified.output.splitlines() if FILES[profile] in line]
         assert re.search(rf"-2[34]\.\d {unit}\b", line) and "LUFS" not in line.replace(unit, ""), \
             line
+
+
+@pytest.mark.e2e
+def test_each_record_says_whose_rules_its_programme_was_held_to(rendered):
+    campaign, _, _ = rendered
+    held = {profile: [(check["rule"], check["limit"], check["source"], check["house"])
+                      for check in json.loads((campaign.out / f"spot.nah.{profile}.json")
+                                              .read_text(encoding="utf-8"))
+                      ["loudness_standard"]["checks"]]
+            for profile in UNITS}
+    assert held == {
+        "atsc": [("integrated loudness", "-24.0 LKFS ± 2 LU", "ATSC A/85:2013 §5, Annex J", False),
+                 ("true peak", "≤ -2.0 dBTP", "ATSC A/85:2013", False),
+                 ("maximum short-term loudness", "≤ -19.0 LKFS",
+                  "house rule for short-form spots, after EBU R128 s1", True)],
+        "tv": [("integrated loudness", "-23.0 LUFS ± 0.5 LU", "EBU R128 (2023)", False),
+               ("true peak", "≤ -1.0 dBTP", "EBU R128 (2023)", False),
+               ("maximum short-term loudness", "≤ -18.0 LUFS", "EBU R128 s1", False)]}

@@ -5,21 +5,25 @@ spot with a loud short burst."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from pipeline.errors import ValidationError
+from pipeline.errors import RenderError, ValidationError
 from pipeline.manifest import load_manifest
 from pipeline.media.loudness import Loudness
 from pipeline.media.timecode import counted_back, exact_rate, rate_problem, syntax_problem
+from pipeline.profiles import BUILTIN_PROFILES
+from pipeline.render.certificate import check_programme
+from pipeline.render.leveling import miss
 from pipeline.publish.i18n import translations
 from pipeline.render.leader import file_timecode, leader_timing
 from pipeline.render.plan import build_plan
 from pipeline.render.slate import duration_text
-from pipeline.standards import STANDARDS, failures, verdict
+from pipeline.standards import STANDARDS, breaches, failures, verdict
 from tests import mediacheck
 from tests.conftest import ffmpeg, made_after_failing
 
@@ -87,17 +91,50 @@ def test_verdict_holds_short_form_spots_to_r128_s1():
     fine = Loudness(-23.1, -2.0, 4.0, max_momentary=-17.0, max_short_term=-18.5)
     assert failures(verdict(r128, fine, 30.0)) is None
     loud_burst = Loudness(-23.0, -1.5, 9.0, max_momentary=-9.0, max_short_term=-12.4)
-    assert failures(verdict(r128, loud_burst, 30.0)) == (
-        "maximum short-term loudness (EBU R128 s1) -12.4 LUFS (must be ≤ -18.0 LUFS)")
+    assert breaches(r128, verdict(r128, loud_burst, 30.0)) == (
+        "EBU R128 s1: maximum short-term loudness -12.4 LUFS (must be ≤ -18.0 LUFS)")
     assert failures(verdict(r128, loud_burst, 600.0)) is None      # long-form: no s1 rule
     atsc = STANDARDS["atsc-a85"]
     assert failures(verdict(atsc, Loudness(-25.9, -2.5, 3.0), 30.0)) is None
     assert "true peak -1.5 dBTP (must be ≤ -2.0 dBTP)" in failures(
         verdict(atsc, Loudness(-24.0, -1.5, 3.0), 30.0))
-    # A/85 writes its unit LKFS (the same BS.1770 measure); an ATSC slate read "-24.0 LUFS".
-    assert failures(verdict(atsc, Loudness(-28.0, -3.0, 3.0), 30.0)) == (
-        "integrated loudness -28.0 LKFS (must be -24.0 ± 2 LKFS)")
+    # A/85 writes its unit LKFS (the same BS.1770 measure), differences in LU; an ATSC slate
+    # read "-24.0 LUFS", the rule "-24.0 ± 2 LKFS".
+    assert breaches(atsc, verdict(atsc, Loudness(-28.0, -3.0, 3.0), 30.0)) == (
+        "ATSC A/85:2013 §5, Annex J: integrated loudness -28.0 LKFS (must be -24.0 LKFS ± 2 LU)")
     assert "integrated loudness undefined" in failures(verdict(r128, Loudness(None, None, 0.0), 30.0))
+
+
+def test_a85_holds_short_form_spots_to_a_house_rule_said_as_one():
+    # A/85 has no short-term rule: its spots were said to break "ATSC A/85:2013: maximum
+    # short-term loudness (EBU R128 s1)".
+    atsc = STANDARDS["atsc-a85"]
+    loud_burst = Loudness(-24.0, -3.0, 9.0, max_momentary=-10.0, max_short_term=-13.4)
+    checks = verdict(atsc, loud_burst, 30.0)
+    assert [(c.rule, c.source, c.house) for c in checks] == [
+        ("integrated loudness", "ATSC A/85:2013 §5, Annex J", False),
+        ("true peak", "ATSC A/85:2013", False),
+        ("maximum short-term loudness", "house rule for short-form spots, after EBU R128 s1", True)]
+    assert breaches(atsc, checks) == (
+        "the house rule for short-form spots, after EBU R128 s1 (ATSC A/85:2013 has none): "
+        "maximum short-term loudness -13.4 LKFS (must be ≤ -19.0 LKFS)")
+    both = verdict(atsc, Loudness(-24.0, -1.0, 9.0, max_short_term=-13.4), 30.0)
+    assert breaches(atsc, both) == (
+        "ATSC A/85:2013: true peak -1.0 dBTP (must be ≤ -2.0 dBTP); and the house rule for "
+        "short-form spots, after EBU R128 s1 (ATSC A/85:2013 has none): maximum short-term "
+        "loudness -13.4 LKFS (must be ≤ -19.0 LKFS)")
+    with pytest.raises(RenderError) as refused:
+        check_programme(replace(BUILTIN_PROFILES["broadcast"], loudness_standard="atsc-a85"),
+                        loud_burst, 30.0, "the sound of spot's master at -24 LKFS")
+    assert refused.value.message.startswith("the sound of spot's master at -24 LKFS breaks the "
+                                            "house rule for short-form spots"), refused.value
+    assert "short-form spots are held to target + 5 LU: the house rule for short-form spots, " \
+        "after EBU R128 s1" in refused.value.hint
+    problem = miss(replace(BUILTIN_PROFILES["broadcast"], loudness_standard="atsc-a85",
+                           loudness=-24.0, loudness_tolerance=2.0, true_peak=-2.0), loud_burst,
+                   short_term_limit=-19.0)
+    assert problem == ("maximum short-term loudness -13.4 LKFS is above -19.0 LKFS (the house "
+                       "rule for short-form spots, after EBU R128 s1)")
 
 
 # --- clock numbers ---------------------------------------------------------------------------
@@ -172,8 +209,8 @@ def test_a_loud_short_burst_breaks_r128_s1_and_fails_with_its_figure(campaign):
         "tv": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}})
     result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
     assert result.exit_code == 1
-    assert "breaks EBU R128 (2023): maximum short-term loudness (EBU R128 s1)" in result.output
-    figure = float(result.output.split("(EBU R128 s1) ")[1].split(" LUFS")[0])
+    assert "breaks EBU R128 s1: maximum short-term loudness" in result.output
+    figure = float(result.output.split("maximum short-term loudness ")[1].split(" LUFS")[0])
     assert -18.0 + 1 < figure < -18.0 + 3                         # the burst, ~1.9 LU over
     assert made_after_failing(campaign.out, "spot.nah.tv") == []   # nothing under a final name
 
@@ -194,7 +231,7 @@ def test_burns_whose_sound_breaks_r128_fail_alone_each_named_and_are_not_encoded
         result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
     assert result.exit_code == 1, result.output
     # One levelled master sound, refused once: said once, naming both burns.
-    assert result.output.count("the sound of spot's master at -23 LUFS breaks EBU R128 (2023): "
+    assert result.output.count("the sound of spot's master at -23 LUFS breaks EBU R128 s1: "
                                "maximum short-term") == 1, result.output
     assert "2 variants failed with it: test-campaign/spot.nah.strict, " \
         "test-campaign/spot.tzo.strict" in result.output, result.output

@@ -26,23 +26,17 @@ from pipeline.files import write_atomically
 from pipeline.media.ffmpeg import ffmpeg_release
 from pipeline.media.loudness import Frame, Loudness, measure_with_frames
 from pipeline.profiles import Profile
-from pipeline.publish.i18n import N_, Formats, language_name, template_environment, translations
+from pipeline.publish.i18n import Formats, language_name, template_environment, translations
 from pipeline.render.audio import track_name
 from pipeline.render.leader import leader_seconds
 from pipeline.render.leveling import SharedTrack
-from pipeline.standards import SHORT_TERM_ABOVE_TARGET, STANDARDS, Check, Standard, failures, \
-    verdict
+from pipeline.standards import SHORT_TERM, SHORT_TERM_ABOVE_TARGET, STANDARDS, Check, Standard, \
+    breaches, short_term_rule, verdict
 
 TEMPLATES = Path(__file__).parent / "templates"
 CERTIFICATE_SUFFIX, PLOT_SUFFIX = "loudness.html", "loudness.png"
 PLOT_SIZE = (10.0, 5.0)        # inches at PLOT_DPI: 1000 x 500 px, the page's 2:1 thumbnail
 PLOT_DPI = 100
-
-# The rules' names as standards.py words them (`Check.rule`), marked here for `make
-# translations`: the certificate shows them in the page's language.
-RULES = (N_("integrated loudness"), N_("true peak"),
-         N_("maximum short-term loudness (EBU R128 s1)"))
-
 
 def standard_of(profile: Profile) -> Standard | None:
     return STANDARDS.get(profile.loudness_standard or "")
@@ -57,12 +51,14 @@ def check_programme(profile: Profile, loudness: Loudness, seconds: float, what: 
     if standard is None:
         return []
     checks = verdict(standard, loudness, seconds)
-    problem = failures(checks)
+    problem = breaches(standard, checks)
     if problem:
-        raise RenderError(f"{what} breaks {standard.title}: {problem}", path,
+        loud = any(c.rule == SHORT_TERM and not c.passed for c in checks)
+        raise RenderError(f"{what} breaks {problem}", path,
                           hint="the loudest 3 s are too loud for the spot's level: remix them "
-                               "quieter (EBU R128 s1 holds short-form spots to target + 5 LU)"
-                          if "short-term" in problem else "master the mix with less dynamic range")
+                               "quieter (short-form spots are held to target + 5 LU: "
+                               f"{short_term_rule(standard.name)})"
+                          if loud else "master the mix with less dynamic range")
     return checks
 
 
@@ -88,7 +84,8 @@ def programme_record(loudness: Loudness, checks: list[Check], profile: Profile,
 
 
 def short_form_rule(checks: list[Check]) -> bool:
-    return any("R128 s1" in c.rule for c in checks)
+    """Whether the programme was held to a short-term limit (a short-form spot's)."""
+    return any(c.rule == SHORT_TERM for c in checks)
 
 
 def certify(plan, path: Path, record: dict, audio: SharedTrack) -> None:
@@ -115,7 +112,8 @@ def certify(plan, path: Path, record: dict, audio: SharedTrack) -> None:
     record["sidecars"] = record["sidecars"] + [png.name]
     language = variant.manifest.page_language
     write_certificate(record, profile, language,
-                      plot_png(frames, standard_of(profile), loudness, language), html, png)
+                      plot_png(frames, standard_of(profile), loudness, language,
+                               short_form_rule(checks)), html, png)
 
 
 def certificate_paths(variant) -> tuple[Path, Path]:
@@ -135,20 +133,24 @@ def write_certificate_again(plan, record: dict) -> None:
     language = variant.manifest.page_language
     html, png = certificate_paths(variant)
     write_certificate(record, profile, language,
-                      plot_png(frames, standard_of(profile), loudness, language), html, png)
+                      plot_png(frames, standard_of(profile), loudness, language,
+                               record["loudness_standard"]["short_form"]), html, png)
 
 
-def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness, language: str) -> bytes:
+def plot_png(frames: list[Frame], standard: Standard, loudness: Loudness, language: str,
+             short_form: bool) -> bytes:
     """`plot_figure` as a PNG."""
     buffer = io.BytesIO()
-    plot_figure(frames, standard, loudness, language).savefig(buffer, format="png")
+    plot_figure(frames, standard, loudness, language, short_form).savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-def plot_figure(frames: list[Frame], standard: Standard, loudness: Loudness, language: str):
-    """Momentary and short-term loudness over the programme, the target band, R128 s1's
-    short-term limit and the integrated figure, in the standard's unit, labelled in `language`
-    (the page's): a matplotlib `Figure`, whose labels a test can read."""
+def plot_figure(frames: list[Frame], standard: Standard, loudness: Loudness, language: str,
+                short_form: bool):
+    """Momentary and short-term loudness over the programme, the target band, the integrated
+    figure and, for a programme `short_form` held to one, the short-term limit (EBU R128 s1's,
+    or the house rule's after it for ATSC A/85), in the standard's unit, labelled in
+    `language` (the page's): a matplotlib `Figure`, whose labels a test can read."""
     _, fmt = translations(language).gettext, Formats(language)
     # Imported here: matplotlib takes half a second to import, and most runs plot nothing
     # (a no-op re-render must stay under a second).
@@ -166,8 +168,10 @@ def plot_figure(frames: list[Frame], standard: Standard, loudness: Loudness, lan
                  label=_("target %(target)s %(unit)s ± %(tolerance)s LU") % {
                      "target": fmt.decimal(standard.target), "unit": standard.unit,
                      "tolerance": fmt.decimal(standard.tolerance)})
-    axes.axhline(standard.target + SHORT_TERM_ABOVE_TARGET, color="#c62828", linestyle="--",
-                 linewidth=1.2, label=_("short-term limit (R128 s1)"))
+    if short_form:
+        axes.axhline(standard.target + SHORT_TERM_ABOVE_TARGET, color="#c62828", linestyle="--",
+                     linewidth=1.2, label=_("short-term limit (house rule, after R128 s1)")
+                     if standard.short_form_house else _("short-term limit (R128 s1)"))
     axes.plot(times, [f.momentary if f.momentary is not None else float("nan") for f in frames],
               color="#90a4ae", linewidth=0.9, label=_("momentary (400 ms)"))
     axes.plot(times, [f.short_term if f.short_term is not None else float("nan") for f in frames],
@@ -187,7 +191,8 @@ def plot_figure(frames: list[Frame], standard: Standard, loudness: Loudness, lan
     return figure
 
 
-# A figure of a rule as standards.py words it ("-23.0 ± 0.5", "≤ -1.0"): C-locale decimals.
+# A figure of a rule as standards.py words it ("-23.0 LUFS ± 0.5 LU", "≤ -1.0 dBTP"): C-locale
+# decimals.
 _FIGURE = re.compile(r"-?\d+(?:\.(\d+))?")
 
 
@@ -210,9 +215,12 @@ def write_certificate(record: dict, profile: Profile, page_language: str, png: b
     fmt = Formats(page_language)
     checks = [check | {"limit": local_rule(check["limit"], fmt)}
               for check in record["loudness_standard"]["checks"]]
+    # The standard's own rules decide its verdict; a house rule beside them is said apart.
+    own = [check for check in checks if not check["house"]]
     html = template_environment(TEMPLATES, page_language).get_template("certificate.html.j2").render(
-        record=record, standard=standard, checks=checks,
-        passed=record["loudness_standard"]["passed"], loudness=record["loudness"],
+        record=record, standard=standard, own=own,
+        house=[check for check in checks if check["house"]],
+        passed=all(check["passed"] for check in own), loudness=record["loudness"],
         spanish_name=language_name(record["language"], "es", record["language_name"]), fmt=fmt,
         page_language=page_language, ffmpeg=ffmpeg_release(record["ffmpeg"]),
         plot="data:image/png;base64," + base64.b64encode(png).decode("ascii"))

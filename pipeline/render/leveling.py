@@ -22,7 +22,7 @@ import ffmpeg
 from pipeline.errors import RenderError
 from pipeline.media.loudness import Loudness
 from pipeline.profiles import Profile
-from pipeline.standards import loudness_unit
+from pipeline.standards import loudness_unit, short_term_rule
 
 Stream = ffmpeg.nodes.FilterableStream
 log = logging.getLogger(__name__)
@@ -130,7 +130,8 @@ def miss(profile: Profile, result: Loudness, slack: float = 1.0,
     if (short_term_limit is not None and result.max_short_term is not None
             and result.max_short_term > short_term_limit):
         problems.append(f"maximum short-term loudness {result.max_short_term:.1f} {unit} is above "
-                        f"{short_term_limit:.1f} {unit} (EBU R128 s1)")
+                        f"{short_term_limit:.1f} {unit} "
+                        f"({short_term_rule(profile.loudness_standard)})")
     return "; ".join(problems) or None
 
 
