@@ -26,4 +26,5 @@ RENDER_VERSION = "18"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # ASS/SSA file's times on the frames libass shows them on (frames.py);
                        # 18: certificates and plots in the standard's unit (LKFS for A/85), the
                        # target band's label with its unit; records' rules with their units and
-                       # sources, a house rule apart from the standard's (standards.verdict)
+                       # sources, a house rule apart from the standard's (standards.verdict);
+                       # the loudness-range warning said as the profile's limit

@@ -71,7 +71,9 @@ class Profile:
     loudness: float = -16.0            # integrated LUFS target
     loudness_tolerance: float = 1.0    # LU either side of the target that QC accepts
     true_peak: float = -1.0            # dBTP ceiling
-    loudness_range: float = 11.0       # LU: a wider loudness range (EBU Tech 3342) is a QC warning
+    # LU: a wider loudness range (LRA, as EBU Tech 3342 measures it) is a QC warning. The
+    # profile's own limit, no standard's: EBU R128 and ATSC A/85 set none.
+    loudness_range: float = 11.0
     loudness_standard: Literal["ebu-r128", "atsc-a85"] | None = None   # sets the three above
     faststart: bool = True
     bext: bool = False                 # WAV: a Broadcast Wave `bext` chunk (EBU Tech 3285 v2)

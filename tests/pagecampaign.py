@@ -45,9 +45,10 @@ CLIPPED = {"severity": "warning", "path": "/home/media/recordings/radio-20/yua.w
 # A warning as this version records it: its template and parameters too (pipeline/messages.py).
 WIDE = {"severity": "warning", "path": "/home/media/build/radio-20/radio-20.yua.radio-mp3.mp3",
         "line": None, "code": "loudness-range", "hint": None,
-        "message": "loudness range 12.3 LU is wider than the profile's 20 LU (EBU Tech 3342)",
-        "detail": {"template": "loudness range %(range)s LU is wider than the profile's %(limit)s "
-                               "LU (EBU Tech 3342)",
+        "message": "loudness range 12.3 LU, measured per EBU Tech 3342, is wider than the "
+                   "profile's limit of 20 LU",
+        "detail": {"template": "loudness range %(range)s LU, measured per EBU Tech 3342, is wider "
+                               "than the profile's limit of %(limit)s LU",
                    "params": {"range": {"number": 12.34, "format": ".1f"},
                               "limit": {"number": 20.0, "format": "g"}}}}
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:00.900\nJaʼ ta sventa\n"

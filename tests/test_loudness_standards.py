@@ -1,6 +1,8 @@
 """A profile naming ATSC A/85 and one naming EBU R128, rendered and published side by side: each
 says its figures in its standard's unit (LKFS, LUFS) wherever a station reads them, the
-terminal, the record, the catalog, the page in Spanish and English, and `verify`."""
+terminal, the record, the catalog, the page in Spanish and English, and `verify`; each record
+says whose rules the programme was held to; a loudness range over the profile's limit is said
+as the profile's limit, not as a standard's."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from html import unescape
 
 import pytest
 
-from tests.conftest import Campaign
+from tests.conftest import Campaign, ffmpeg
+from tests.test_page_wording import _warning_items
 from tests.test_radio import invoke
 
 SMALL = {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}
@@ -21,8 +24,15 @@ UNITS = {"atsc": "LKFS", "tv": "LUFS"}
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, media):
     """(the campaign, render's output, the published folder): the spot's master sound, soft
-    subtitled, on `atsc` (ATSC A/85) and `tv` (`broadcast`: EBU R128)."""
+    subtitled, on `atsc` (ATSC A/85) and `tv` (`broadcast`: EBU R128). Its sound is a tone 16 dB
+    quieter for its first half: a loudness range wider than the 7 LU both keep from
+    `broadcast`."""
     campaign = Campaign(tmp_path_factory.mktemp("standards"), media)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=8",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=8",
+           "-filter:a", "volume='if(lt(t,4),0.05,0.3)':eval=frame,aformat=channel_layouts=stereo",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
     campaign.subtitle("nah")
     manifest = campaign.write([{"code": "nah", "treatment": "soft"}], profiles={
         "atsc": {**SMALL, "loudness_standard": "atsc-a85"}, "tv": SMALL})
@@ -82,3 +92,30 @@ def test_each_record_says_whose_rules_its_programme_was_held_to(rendered):
         "tv": [("integrated loudness", "-23.0 LUFS ± 0.5 LU", "EBU R128 (2023)", False),
                ("true peak", "≤ -1.0 dBTP", "EBU R128 (2023)", False),
                ("maximum short-term loudness", "≤ -18.0 LUFS", "EBU R128 s1", False)]}
+
+
+def _warnings(html: str, file: str) -> list[str]:
+    """The text of each QC warning listed under `file` on a page."""
+    return [unescape(re.sub(r"<[^>]+>", "", item)) for item in _warning_items(html, file)]
+
+
+@pytest.mark.e2e
+def test_a_loudness_range_over_the_profile_s_limit_is_said_as_the_profile_s(rendered):
+    # An A/85 profile's warning cited EBU Tech 3342 as if it set the limit, under the kind
+    # "too wide for broadcast": A/85 sets none, nor R128; Tech 3342 defines how LRA is measured.
+    campaign, output, folder = rendered
+    ranges = {profile: json.loads((campaign.out / f"spot.nah.{profile}.json").read_text(
+        encoding="utf-8"))["loudness"]["lra_lu"] for profile in UNITS}
+    for profile, lra in ranges.items():
+        assert lra > 7, ranges
+        assert (f"{campaign.out / FILES[profile]}: warning: loudness range {lra:.1f} LU, measured "
+                "per EBU Tech 3342, is wider than the profile's limit of 7 LU") in output, output
+        spanish = _warnings((folder / "index.html").read_text(encoding="utf-8"), FILES[profile])
+        english = _warnings((folder / "index.en.html").read_text(encoding="utf-8"), FILES[profile])
+        assert spanish == [
+            f"Rango de sonoridad mayor que el límite del perfil: {FILES[profile]}: el rango de "
+            f"sonoridad ({lra:.1f} LU, medido según EBU Tech 3342) supera el límite del perfil "
+            "(7 LU)"]
+        assert english == [
+            f"Loudness range wider than the profile's limit: {FILES[profile]}: loudness range "
+            f"{lra:.1f} LU, measured per EBU Tech 3342, is wider than the profile's limit of 7 LU"]

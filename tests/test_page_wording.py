@@ -114,11 +114,13 @@ def test_figures_lists_and_plurals_are_said_as_the_locale_writes_them():
     assert str(many) == "lines 1, 2, 3, 4, 5, 6, 7, 8 and 3 more"
     assert localised(many.to_json(), "es") == "líneas 1, 2, 3, 4, 5, 6, 7, 8 y 3 más"
     assert localised(line_list([12]).to_json(), "es") == "línea 12"
-    loud = say(N_("loudness range %(range)s LU is wider than the profile's %(limit)s LU "
-                  "(EBU Tech 3342)"), range=Number(12.34, ".1f"), limit=Number(20.0))
-    assert str(loud) == "loudness range 12.3 LU is wider than the profile's 20 LU (EBU Tech 3342)"
-    assert localised(loud.to_json(), "es") == \
-        "el rango de sonoridad (12.3 LU) supera el máximo del perfil (20 LU, EBU Tech 3342)"
+    loud = say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than the "
+                  "profile's limit of %(limit)s LU"), range=Number(12.34, ".1f"),
+               limit=Number(20.0))
+    assert str(loud) == ("loudness range 12.3 LU, measured per EBU Tech 3342, is wider than the "
+                         "profile's limit of 20 LU")
+    assert localised(loud.to_json(), "es") == ("el rango de sonoridad (12.3 LU, medido según EBU "
+                                               "Tech 3342) supera el límite del perfil (20 LU)")
     frames = say_count(N_plural("%(count)s frame", "%(count)s frames"), 1, count=1)
     assert (str(frames), localised(frames.to_json(), "es")) == ("1 frame", "1 cuadro")
     offsets = Items((say(N_("left %(offset)s"), offset=Number(-0.25, "+.4f")),
@@ -170,8 +172,8 @@ def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campa
     assert {"clipping", "reading-speed", "loudness-range"} <= set(codes), codes
     # The terminal says them in English, as before.
     lra = record["loudness"]["lra_lu"]
-    assert (f"warning: loudness range {lra:.1f} LU is wider than the profile's 1 LU "
-            "(EBU Tech 3342)") in rendered.output
+    assert (f"warning: loudness range {lra:.1f} LU, measured per EBU Tech 3342, is wider than "
+            "the profile's limit of 1 LU") in rendered.output
     assert re.search(r"yua\.srt:1: warning: cue 1 reads too fast: 53 characters in 0\.60 s is "
                      r"88\.3 characters per second \(at most \d+\)", rendered.output), rendered.output
 
@@ -191,8 +193,8 @@ def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campa
     assert 'lang="en"' not in "".join(_warning_items(spanish_page, "spot.yua.narrow.mp4"))
     by_code = dict(zip(codes, said))
     assert by_code["loudness-range"] == (
-        "Rango de sonoridad demasiado amplio para emisión: spot.yua.narrow.mp4: el rango de "
-        f"sonoridad ({lra:.1f} LU) supera el máximo del perfil (1 LU, EBU Tech 3342)")
+        "Rango de sonoridad mayor que el límite del perfil: spot.yua.narrow.mp4: el rango de "
+        f"sonoridad ({lra:.1f} LU, medido según EBU Tech 3342) supera el límite del perfil (1 LU)")
     assert by_code["reading-speed"].startswith(
         "Subtítulo demasiado rápido para leerlo: yua.srt:1: el subtítulo 1 se lee demasiado "
         "rápido: 53 caracteres en 0.60 s son 88.3 caracteres por segundo (máximo ")

@@ -66,7 +66,7 @@ _MEDIA = {
     "master-silent": N_("Master's sound silent"),
     "master-sound-short": N_("Master's sound shorter than its picture"),
     "silent-audio": N_("Silent audio"),
-    "loudness-range": N_("Loudness range too wide for broadcast"),
+    "loudness-range": N_("Loudness range wider than the profile's limit"),
     "picture-colour": N_("Picture colours not as in the master"),
     "bars": N_("Picture mostly black bars (made for another shape of screen)"),
     "stray-files": N_("Files of no variant in the output folder"),

@@ -109,8 +109,10 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence
     nobody asked for (a spot's `audio: silent` asks for it) and no input's warning already
     said (a master's silent sound: deliveries.master_sound_warnings), and a loudness range
-    wider than the profile's (levelling is a plain gain: nothing compresses a mix whose quiet
-    passages would be lost on air)."""
+    (LRA, as EBU Tech 3342 measures it) wider than the profile's `loudness_range` (levelling
+    is a plain gain: nothing compresses a mix whose quiet passages would be lost on air). That
+    limit is the profile's own, not a standard's: neither EBU R128 nor ATSC A/85:2013 sets
+    one, and the warning says whose it is."""
     profile, loudness = plan.variant.profile, audio.loudness
     if not loudness.defined:
         # Asked for, or already said of the master's sound at planning, where it comes from.
@@ -121,8 +123,8 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
                                "reaches EBU R128's -70 LUFS gate)")), plan.variant.output,
                         hint="check the source's audio", code="silent-audio")]
     if loudness.lra > profile.loudness_range:
-        return [warning(say(N_("loudness range %(range)s LU is wider than the profile's "
-                               "%(limit)s LU (EBU Tech 3342)"),
+        return [warning(say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is "
+                               "wider than the profile's limit of %(limit)s LU"),
                             range=Number(loudness.lra, ".1f"),
                             limit=Number(profile.loudness_range)), plan.variant.output,
                         hint="quiet passages may be lost on air: master the mix with less dynamics",
