@@ -27,4 +27,5 @@ RENDER_VERSION = "18"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # 18: certificates and plots in the standard's unit (LKFS for A/85), the
                        # target band's label with its unit; records' rules with their units and
                        # sources, a house rule apart from the standard's (standards.verdict);
-                       # the loudness-range warning said as the profile's limit
+                       # the loudness-range warning said as the profile's limit; BS.1770-4's
+                       # gates named as its, a quiet track against its lowest target

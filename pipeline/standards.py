@@ -20,9 +20,11 @@ master's leader (bars and tone) is not part of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from pipeline.media.loudness import Loudness
 from pipeline.messages import N_
+from pipeline.profiles import Profile
 
 
 # What a loudness figure is written in where no standard names its unit: EBU R128's name for
@@ -65,6 +67,21 @@ def loudness_unit(standard_name: str | None) -> str:
     two figures are LU in both."""
     standard = STANDARDS.get(standard_name or "")
     return standard.unit if standard else DEFAULT_UNIT
+
+
+@dataclass(frozen=True)
+class Target:
+    """A loudness a track is levelled to, in its profile's standard's unit."""
+
+    level: float
+    unit: str
+
+
+def lowest_target(profiles: Iterable[Profile]) -> Target:
+    """The lowest of `profiles`' targets: what a delivery going to each is levelled to at the
+    least (how much levelling lifts its noise floor)."""
+    lowest = min(profiles, key=lambda profile: profile.loudness)
+    return Target(lowest.loudness, loudness_unit(lowest.loudness_standard))
 
 
 def record_unit(record: dict) -> str:

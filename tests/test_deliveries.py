@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.media import loudness
 from pipeline.render import inputs as inputs_module
-from tests.conftest import ffmpeg
+from tests.conftest import SMALL_PROFILES, ffmpeg
 from tests.mediacheck import integrated_loudness
 
 SPOT = 4.0      # seconds: the campaign fixture's master
@@ -162,7 +162,8 @@ def test_a_silent_or_nearly_silent_track_is_an_error(campaign):
     assert lines(result)[0].startswith(f"{hum}: error: the voice-over is nearly silent: -6")
     assert lines(result)[0].endswith(" LUFS integrated, under the -60 LUFS floor" + hint)
     assert lines(result)[1] == (f"{silent}: error: the dub is silent: its loudness is undefined "
-                                "(no 400 ms block reaches EBU R128's -70 LUFS gate)" + hint)
+                                "(no 400 ms block reaches ITU-R BS.1770-4's absolute gate, -70 "
+                                "LUFS)" + hint)
 
 
 def test_a_file_ffmpeg_cannot_read_is_an_error_on_that_file(campaign):
@@ -265,18 +266,29 @@ def test_planning_meters_the_track_as_levelling_takes_it_in_the_same_decode(camp
         assert abs(whole.integrated + 3.0 - fitted.integrated) > 0.1
 
 
-def test_a_very_quiet_track_is_said_with_how_far_levelling_lifts_its_noise(campaign):
+ATSC = {"base": "broadcast", "width": 320, "height": 180, "loudness_standard": "atsc-a85"}
+
+
+@pytest.mark.parametrize("profiles, target, unit", [
+    (None, -16, "LUFS"),                                                # `small`, made from web
+    ({"small": SMALL_PROFILES["small"], "atsc": ATSC}, -24, "LKFS")])
+def test_a_very_quiet_track_is_said_with_how_far_levelling_lifts_its_noise(campaign, profiles,
+                                                                           target, unit):
     # A trial's dub at -52.5 LUFS was raised by 29.5 dB, its noise floor with it, without a word.
+    # It was said against EBU R128's -23 LUFS, whatever the profiles' targets and standards.
     quiet = tone(track(campaign, "yua.wav"), SPOT, level_db=-30, codec=["-ac", "2"])
     usual = tone(track(campaign, "mto.wav"), SPOT, level_db=-12, codec=["-ac", "2"])
     result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"},
-                                                {"code": "mto", "treatment": "dub"}]))
+                                                {"code": "mto", "treatment": "dub"}], profiles))
     assert result.exit_code == 0, result.output
     measured, _ = integrated_loudness(quiet)         # ffmpeg's ebur128, apart from the pipeline
-    said = re.search(rf"{re.escape(str(quiet))}: warning: the dub is very quiet: (-[\d.]+) LUFS "
-                     r"integrated, ([\d.]+) LU under EBU R128's -23 LUFS; levelling lifts its "
-                     r"noise floor as much", result.output)
+    said = re.search(rf"{re.escape(str(quiet))}: warning: the dub is very quiet: (-[\d.]+) {unit} "
+                     rf"integrated, ([\d.]+) LU under {target} {unit}, the lowest target it is "
+                     r"levelled to; levelling lifts its noise floor at least as much "
+                     rf"\(hint: record or export it again at a working level \(around {target} "
+                     rf"{unit}\)\)", result.output)
     assert said, result.output
+    assert "R128" not in result.output
     assert float(said.group(1)) == pytest.approx(measured, abs=0.1)
-    assert float(said.group(2)) == pytest.approx(-23 - measured, abs=0.1)
+    assert float(said.group(2)) == pytest.approx(target - measured, abs=0.1)
     assert f"{usual}: warning" not in result.output

@@ -68,8 +68,8 @@ def test_a_track_no_gain_levels_across_the_gate_names_the_gate_and_what_to_mix()
     message = str(failed.value)
     assert ("the nah dub: integrated loudness -18.0 LUFS is more than 1 LU from the target "
             "-16 LUFS after 4 corrections (the nearest encode: gain +6.8 dB, limiter at -1.5 "
-            "dBTP); 5 encodes, and a quiet passage sits on the edge of EBU R128's relative gate "
-            "(10 LU under the loudness): from +6.80 to +7.05 dB of gain the loudness fell by "
+            "dBTP); 5 encodes, and a quiet passage sits on the edge of ITU-R BS.1770-4's relative "
+            "gate (10 LU under the loudness): from +6.80 to +7.05 dB of gain the loudness fell by "
             "3.4 LU as the gate took it in") in message, message
     assert "limiter took it" not in message
     assert failed.value.hint.startswith("lift the quiet passage (a music bed, room tone) a few "
@@ -166,7 +166,8 @@ def test_a_voice_whose_bed_is_at_the_gate_fails_naming_the_gate(voice_over_a_bed
     assert fell(gains, readings), list(zip(gains, readings))
     assert len(gains) <= CORRECTIONS + 1
     message = str(failed.value)
-    assert "a quiet passage sits on the edge of EBU R128's relative gate" in message, message
+    assert "a quiet passage sits on the edge of ITU-R BS.1770-4's relative gate" in message, \
+        message
     assert re.search(r"from \+5\.\d\d to \+5\.\d\d dB of gain the loudness fell by 2\.\d LU",
                      message), message
     assert "limiter took it" not in message

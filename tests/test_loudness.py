@@ -289,7 +289,7 @@ def test_silence_is_never_a_number_and_is_flagged(campaign):
     # Said of the master's sound, where the silence comes from (planning's analysis of it), and
     # not again of the rendered file.
     assert (f"  {master}: warning: the master's sound is silent (its loudness is undefined: no "
-            "400 ms block reaches EBU R128's -70 LUFS gate)") in result.output
+            "400 ms block reaches ITU-R BS.1770-4's absolute gate, -70 LUFS)") in result.output
     assert f"{out}: warning" not in result.output
     record = json.loads((campaign.out / "spot.tzo.small.json").read_text())
     assert record["loudness"]["integrated_lufs"] is None and record["loudness"]["true_peak_dbtp"] is None
@@ -297,7 +297,8 @@ def test_silence_is_never_a_number_and_is_flagged(campaign):
     assert variant["loudness_lufs"] is None and variant["true_peak_dbtp"] is None
     assert [w for w in variant["warnings"] if "silent" in w] == [
         "spot.mp4: the master's sound is silent (its loudness is undefined: no 400 ms block "
-        "reaches EBU R128's -70 LUFS gate): every burned and subtitled variant goes to air silent"]
+        "reaches ITU-R BS.1770-4's absolute gate, -70 LUFS): every burned and subtitled variant "
+        "goes to air silent"]
     assert invoke("render", manifest, "--strict").exit_code == 1
 
 

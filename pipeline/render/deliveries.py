@@ -30,16 +30,17 @@ from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LFE_FLOOR, L
                                     offset_dbfs)
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.media.probe import MediaInfo
+from pipeline.standards import Target
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
 # -23 LUFS broadcast target would lift its noise by more than 37 dB.
 NEAR_SILENT = -60.0        # LUFS
-# Under QUIET a recording is usable but levelling lifts its noise floor by 17 dB or more to
-# EBU R128's -23 LUFS (more to streaming's -16): said, so that it can be recorded again louder
+# Under QUIET a recording is usable but levelling lifts its noise floor by 16 dB or more to a
+# broadcast target (EBU R128's -23 LUFS, ATSC A/85's -24 LKFS; more to streaming's -16): said,
+# with the lift to the lowest target it is levelled to, so that it can be recorded again louder
 # (a trial's dub at -52.5 LUFS was raised by 29.5 dB without a word).
 QUIET = -40.0              # LUFS
-R128_TARGET = -23.0        # LUFS
 # A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
 # well under it (measured: espeak-ng's synthetic voice -62.5 dBFS, a mixed music-like signal
 # -71.7 dBFS; microphones and their preamps pass no DC at all), while a faulty converter or
@@ -148,15 +149,15 @@ def analyse_master_sound(master: Master) -> SoundAnalysis:
 def master_sound_warnings(path: Path, analysis: SoundAnalysis, picture: float) -> list[Diagnostic]:
     """What the burned and subtitled variants of a video master of `picture` seconds carry from
     its sound (`analyse_master_sound`'s analysis) that nobody asked for: silence (undefined
-    loudness: no 400 ms block reaches EBU R128's -70 LUFS gate), or sound that ends more than
+    loudness: no 400 ms block reaches ITU-R BS.1770-4's absolute gate), or sound that ends more than
     a delivery's default `duration_tolerance` (0.5 s) before the picture, the rest padded with
     silence. Warnings, not errors: the dubs' variants are unaffected and a spot's `audio:
     silent` says silence is meant; `--strict` refuses them. Neither for a spot with `audio:
     silent`, which has no sound analysed."""
     if not analysis.loudness.defined:
         return [warning(say(N_("the master's sound is silent (its loudness is undefined: no 400 "
-                               "ms block reaches EBU R128's -70 LUFS gate): every burned and "
-                               "subtitled variant goes to air silent")), path,
+                               "ms block reaches ITU-R BS.1770-4's absolute gate, -70 LUFS): "
+                               "every burned and subtitled variant goes to air silent")), path,
                         hint="export the master again with its sound, or choose its streams "
                              "with the spot's 'audio:' key; 'audio: silent' on the spot says "
                              "the spot is meant to be silent", code="master-silent")]
@@ -209,13 +210,14 @@ def lopsided(defects: Defects) -> bool:
 
 
 def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
-                   qc: QcSettings, what: str) -> list[Diagnostic]:
+                   qc: QcSettings, what: str, target: Target) -> list[Diagnostic]:
     """What is wrong with a delivered track of `duration` seconds for a spot of `spot_duration`.
 
-    Errors: silence (undefined loudness, EBU R128's gate), near-silence (under NEAR_SILENT),
-    sound in a block that starts at or after the spot's end (it would be cut). Warnings: a length
-    more than `qc.duration_tolerance` seconds from the spot's (cut or padded with silence), and
-    the defects of `defect_warnings`.
+    Errors: silence (undefined loudness, ITU-R BS.1770-4's absolute gate), near-silence (under
+    NEAR_SILENT), sound in a block that starts at or after the spot's end (it would be cut).
+    Warnings: a length more than `qc.duration_tolerance` seconds from the spot's (cut or padded
+    with silence), a track under QUIET (with how far under `target` it is), and the defects of
+    `defect_warnings`.
     """
     loudness = analysis.loudness
     defects = analysis.defects
@@ -228,7 +230,7 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                       hint=VOICE_ORDER_HINT, code="lfe-content")]
     if not loudness.defined:
         return [error(f"the {what} is silent: its loudness is undefined (no 400 ms block reaches "
-                      "EBU R128's -70 LUFS gate)", path,
+                      "ITU-R BS.1770-4's absolute gate, -70 LUFS)", path,
                       hint="check that the right file, take and channels were exported",
                       code="silent")]
     if loudness.integrated < NEAR_SILENT:
@@ -246,12 +248,14 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     found = []
     if loudness.integrated < QUIET:
         found.append(warning(
-            say(N_("the %(what)s is very quiet: %(level)s LUFS integrated, %(under)s LU under "
-                   "EBU R128's %(target)s LUFS; levelling lifts its noise floor as much"),
-                what=say(what), level=Number(loudness.integrated, ".1f"),
-                under=Number(R128_TARGET - loudness.integrated, ".1f"),
-                target=Number(R128_TARGET, ".0f")), path,
-            hint="record or export it again at a working level (around -23 LUFS)", code="quiet"))
+            say(N_("the %(what)s is very quiet: %(level)s %(unit)s integrated, %(under)s LU under "
+                   "%(target)s %(unit)s, the lowest target it is levelled to; levelling lifts its "
+                   "noise floor at least as much"),
+                what=say(what), level=Number(loudness.integrated, ".1f"), unit=target.unit,
+                under=Number(target.level - loudness.integrated, ".1f"),
+                target=Number(target.level, "g")), path,
+            hint=f"record or export it again at a working level (around {target.level:g} "
+                 f"{target.unit})", code="quiet"))
     difference = duration - spot_duration
     if abs(difference) > qc.duration_tolerance:
         template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "

@@ -30,6 +30,7 @@ from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, 
 from pipeline.render.medium import MASTER_SOUND, is_radio
 from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.variants import VariantPlan
+from pipeline.standards import lowest_target
 
 PROBES_AT_ONCE = 4
 
@@ -296,10 +297,12 @@ class Inputs:
         low_rate = self._low_rate(track, info, what, rate)
         analysis = self._once(("sound", track, master.duration),
                               lambda: self._analyse(track, info, master.duration))
+        target = lowest_target(self.manifest.profiles)
         warnings = low_rate + self._once(
-            ("delivery-check", track, master.duration, language.qc.duration_tolerance, what),
+            ("delivery-check", track, master.duration, language.qc.duration_tolerance, what,
+             target),
             lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
-                                                 language.qc, what)))
+                                                 language.qc, what, target)))
         if on_air:
             warnings = warnings + self._once(
                 ("dead-air", track, master.duration, what),

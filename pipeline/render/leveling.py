@@ -312,9 +312,10 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
     edges = [e for e in (gate_edge(tries, c) for c in {l.ceiling for l, _ in tries}) if e]
     if edges:     # the cause is the gate, however the corrections ended
         (below, before), (above, after) = min(edges, key=lambda e: e[1][0] - e[0][0])
-        stuck = (f"; {len(tries)} encodes, and a quiet passage sits on the edge of EBU R128's "
-                 f"relative gate (10 LU under the loudness): from {below:+.2f} to {above:+.2f} dB "
-                 f"of gain the loudness fell by {before - after:.1f} LU as the gate took it in")
+        stuck = (f"; {len(tries)} encodes, and a quiet passage sits on the edge of ITU-R "
+                 f"BS.1770-4's relative gate (10 LU under the loudness): from {below:+.2f} to "
+                 f"{above:+.2f} dB of gain the loudness fell by {before - after:.1f} LU as the "
+                 "gate took it in")
         hint = ("lift the quiet passage (a music bed, room tone) a few dB, or set it clearly under "
                 "the voice (3 dB lower or more), so the gate counts it, or leaves it out, at any gain")
     kept = [(l, r) for l, r in tries if miss(profile, r) is None]

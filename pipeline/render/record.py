@@ -26,6 +26,7 @@ from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.variants import VariantPlan
+from pipeline.standards import loudness_unit
 from pipeline.subtitles.model import cue_middle
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES, write_sidecars as write_subtitle_sidecars
 
@@ -120,7 +121,8 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
                 plan.conform.silent or any(w.code == "master-silent" for w in plan.warnings)):
             return []
         return [warning(say(N_("the audio is silent: its loudness is undefined (no 400 ms block "
-                               "reaches EBU R128's -70 LUFS gate)")), plan.variant.output,
+                               "reaches ITU-R BS.1770-4's absolute gate, -70 %(unit)s)"),
+                            unit=loudness_unit(profile.loudness_standard)), plan.variant.output,
                         hint="check the source's audio", code="silent-audio")]
     if loudness.lra > profile.loudness_range:
         return [warning(say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is "
