@@ -11,8 +11,8 @@
   A/85 has no such rule, so under A/85 it is a house rule, after s1, said as one: apart from
   A/85's rules, never as A/85's.
 
-Both standards measure by ITU-R BS.1770 with its gating (an absolute gate at -70 LUFS, LKFS,
-and a relative one 10 LU under the loudness of the blocks above it): A/85:2013 and R128 alike.
+Both standards measure by ITU-R BS.1770 with its gating: an absolute gate at -70 LUFS (-70 LKFS
+in A/85's words), then a relative one 10 LU under the loudness of the blocks the first passes.
 Figures are measured by ffmpeg's `ebur128` meter (ITU-R BS.1770-4), on the programme only: a
 master's leader (bars and tone) is not part of it.
 """

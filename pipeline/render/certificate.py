@@ -38,6 +38,7 @@ CERTIFICATE_SUFFIX, PLOT_SUFFIX = "loudness.html", "loudness.png"
 PLOT_SIZE = (10.0, 5.0)        # inches at PLOT_DPI: 1000 x 500 px, the page's 2:1 thumbnail
 PLOT_DPI = 100
 
+
 def standard_of(profile: Profile) -> Standard | None:
     return STANDARDS.get(profile.loudness_standard or "")
 
