@@ -2,8 +2,8 @@
 
 - EBU R128 (2023): programme loudness -23 LUFS +-0.5 LU (live: +-1 LU), maximum true peak
   -1 dBTP; alignment tone at -18 dBFS (EBU R68).
-- ATSC A/85:2013: -24 LKFS +-2 dB (as this codebase models A/85 §5 and Annex J: the target and
-  its tolerance), true peak at most -2 dBTP; alignment tone at -20 dBFS (SMPTE RP 155).
+- ATSC A/85:2013: -24 LKFS +-2 dB (the target and its tolerance as this codebase models A/85;
+  its sections are not cited here, not having been checked against the document), true peak at most -2 dBTP; alignment tone at -20 dBFS (SMPTE RP 155).
 - EBU R128 s1 (2016), for short-form content (advertisements, promotions, trailers): maximum
   short-term loudness (3 s window) of the target + 5 LU, so that a spot at the right integrated
   loudness cannot shout for a few seconds. Held to every spot up to SHORT_FORM seconds, whichever
@@ -55,7 +55,7 @@ STANDARDS: dict[str, Standard] = {
     "ebu-r128": Standard("ebu-r128", "EBU R128 (2023)", -23.0, 0.5, -1.0, -18.0, "LUFS",
                          N_("EBU R128 (2023)"), N_("EBU R128 (2023)"), N_("EBU R128 s1"), False),
     "atsc-a85": Standard("atsc-a85", "ATSC A/85:2013", -24.0, 2.0, -2.0, -20.0, "LKFS",
-                         N_("ATSC A/85:2013 §5, Annex J"), N_("ATSC A/85:2013"),
+                         N_("ATSC A/85:2013"), N_("ATSC A/85:2013"),
                          N_("house rule for short-form spots, after EBU R128 s1"), True),
 }
 
@@ -108,7 +108,7 @@ class Check:
     unit: str                      # of `measured`
     limit: str                     # the rule in words, with units: "-23.0 LUFS ± 0.5 LU"
     passed: bool
-    source: str                    # whose rule: "ATSC A/85:2013 §5, Annex J"
+    source: str                    # whose rule: "ATSC A/85:2013"
     house: bool = False            # a house rule held beside the standard's, not one of them
 
     def to_json(self) -> dict:

@@ -186,7 +186,7 @@ def _measured_cells(table: list[list[str]]) -> list[list[str]]:
 A85_RULES = {
     "en": {"heading": "Rules of ATSC A/85:2013",
            "rules": [["integrated loudness", "LKFS", "-24.0 LKFS ± 2 LU",
-                      "ATSC A/85:2013 §5, Annex J", "passes"],
+                      "ATSC A/85:2013", "passes"],
                      ["true peak", "dBTP", "≤ -2.0 dBTP", "ATSC A/85:2013", "passes"]],
            "measured": "Measured per ITU-R BS.1770-4 with its gating: 400 ms blocks under -70 "
                        "LKFS are left out, then those more than 10 LU under the loudness of the "
@@ -196,7 +196,7 @@ A85_RULES = {
                       "house rule for short-form spots, after EBU R128 s1", "passes"]]},
     "es": {"heading": "Reglas de ATSC A/85:2013",
            "rules": [["sonoridad integrada", "LKFS", "-24.0 LKFS ± 2 LU",
-                      "ATSC A/85:2013 §5, anexo J", "cumple"],
+                      "ATSC A/85:2013", "cumple"],
                      ["pico real", "dBTP", "≤ -2.0 dBTP", "ATSC A/85:2013", "cumple"]],
            "measured": "Medido según ITU-R BS.1770-4 con su compuerta: se excluyen los bloques "
                        "de 400 ms por debajo de -70 LKFS y, luego, los que quedan más de 10 LU "

@@ -85,7 +85,7 @@ def test_each_record_says_whose_rules_its_programme_was_held_to(rendered):
                       ["loudness_standard"]["checks"]]
             for profile in UNITS}
     assert held == {
-        "atsc": [("integrated loudness", "-24.0 LKFS ± 2 LU", "ATSC A/85:2013 §5, Annex J", False),
+        "atsc": [("integrated loudness", "-24.0 LKFS ± 2 LU", "ATSC A/85:2013", False),
                  ("true peak", "≤ -2.0 dBTP", "ATSC A/85:2013", False),
                  ("maximum short-term loudness", "≤ -19.0 LKFS",
                   "house rule for short-form spots, after EBU R128 s1", True)],
