@@ -22,16 +22,15 @@ import ffmpeg
 from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, error, warning
 from pipeline.files import FolderIndex, input_problem
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
-from pipeline.media.audio_layout import (GAINS, fit_length, fitted_to_picture, layout_of,
+from pipeline.media.audio_layout import (fit_length, fitted_to_picture, layout_of,
                                           merged_sound)
 from pipeline.media.conform import Master
-from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LFE_FLOOR, LOSSY,
-                                    LOSSY_LEVEL, LOSSY_SHARE, SILENCE_LEVEL, Defects,
-                                    offset_dbfs)
+from pipeline.media.defects import LFE_BAND, LFE_FLOOR, LOSSY
 from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.media.probe import MediaInfo
+from pipeline.render.sound_warnings import VOICE_ORDER_HINT, defect_warnings
 from pipeline.standards import Target
-from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
+from pipeline.messages import N_, Number, say
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
 # -23 LUFS broadcast target would lift its noise by more than 37 dB.
@@ -41,26 +40,6 @@ NEAR_SILENT = -60.0        # LUFS
 # with the lift to the lowest target it is levelled to, so that it can be recorded again louder
 # (a trial's dub at -52.5 LUFS was raised by 29.5 dB without a word).
 QUIET = -40.0              # LUFS
-# A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
-# well under it (measured: espeak-ng's synthetic voice -62.5 dBFS, a mixed music-like signal
-# -71.7 dBFS; microphones and their preamps pass no DC at all), while a faulty converter or
-# plug-in puts it at -40 dBFS and over (the defect found: `dcshift=0.2`, -14 dBFS). Under the
-# limit nothing is done, so a clean delivery renders to the same bytes as before.
-DC_LIMIT = -50.0           # dBFS (AES17: the mean, relative to full scale)
-# Dead air a dub may start or end with before it is said: a radio spot's sound starts at once
-# and runs to its end; pauses inside speech are not looked at.
-LEADING_SILENCE = 1.0      # seconds
-TRAILING_SILENCE = 2.0     # seconds
-# What to do with a track whose channel order moved its voice (into the LFE, off the centre): a
-# language's own recording is exported again; a master's or a bed's streams may be chosen.
-VOICE_ORDER_HINT = ("export it again with the voice on the left and right channels (or the "
-                    "centre of a 5.1: L R C LFE Ls Rs)")
-ORDER_HINT = ("check the channel order of the export (L R C LFE Ls Rs: the order of a WAV's "
-              "channel mask and of ffmpeg's 5.1), or choose the master's streams with the spot's "
-              "audio: key")
-# A 5.1's or 7.1's surrounds (a 6.1's back centre too): what the downmix takes 3 dB down.
-SURROUNDS = ("BL", "BR", "SL", "SR", "BC")
-
 def _accepted(name: str) -> bool:
     return Path(name).suffix.lower() in AUDIO_SUFFIXES
 
@@ -146,67 +125,10 @@ def analyse_master_sound(master: Master) -> SoundAnalysis:
         raise _undecodable(exc, "the master's sound", path, "export the master again") from None
 
 
-def master_sound_warnings(path: Path, analysis: SoundAnalysis, picture: float) -> list[Diagnostic]:
-    """What the burned and subtitled variants of a video master of `picture` seconds carry from
-    its sound (`analyse_master_sound`'s analysis) that nobody asked for: silence (undefined
-    loudness: no 400 ms block reaches ITU-R BS.1770-4's absolute gate), or sound that ends more than
-    a delivery's default `duration_tolerance` (0.5 s) before the picture, the rest padded with
-    silence. Warnings, not errors: the dubs' variants are unaffected and a spot's `audio:
-    silent` says silence is meant; `--strict` refuses them. Neither for a spot with `audio:
-    silent`, which has no sound analysed."""
-    if not analysis.loudness.defined:
-        return [warning(say(N_("the master's sound is silent (its loudness is undefined: no 400 "
-                               "ms block reaches ITU-R BS.1770-4's absolute gate, -70 LUFS): "
-                               "every burned and subtitled variant goes to air silent")), path,
-                        hint="export the master again with its sound, or choose its streams "
-                             "with the spot's 'audio:' key; 'audio: silent' on the spot says "
-                             "the spot is meant to be silent", code="master-silent")]
-    # The decoded sound, aligned with the picture: where it ends on the picture's clock.
-    ends = analysis.defects.length if analysis.defects is not None else None
-    if ends is None or picture - ends <= QcSettings().duration_tolerance:
-        return []
-    return [warning(say(N_("the master's sound ends %(short)s s before its picture (padded with "
-                           "silence): its sound stops at %(end)s s of %(length)s s"),
-                        short=Number(picture - ends, ".1f"), end=Number(ends, ".1f"),
-                        length=Number(picture, ".1f")), path,
-                    hint="export the master again with its sound running to the picture's end",
-                    code="master-sound-short")]
-
-
 def _undecodable(exc: RenderError, what: str, path: Path, hint: str) -> MediaError:
     """ffmpeg's last word on a file it could not decode, as an error on that file."""
     said = exc.stderr_tail.strip().splitlines()[-1] if exc.stderr_tail.strip() else "unreadable"
     return MediaError(f"ffmpeg cannot decode {what}: {said}", path, hint=hint)
-
-
-def dc_correction(analysis: SoundAnalysis) -> tuple[float, ...] | None:
-    """The per-channel offset (full scale = 1.0) to subtract from the track's stereo downmix
-    (`dc_offset`), when its largest is over DC_LIMIT; None otherwise (nothing done: the same
-    bytes as ever)."""
-    defects = analysis.defects
-    if defects is None:
-        return None
-    dc = dc_offset(defects)
-    return dc if offset_dbfs(dc) > DC_LIMIT else None
-
-
-def dc_offset(defects: Defects) -> tuple[float, ...]:
-    """A track's DC offset per channel of its downmix (full scale = 1.0): its mean (AES17); a
-    clipped track's read in its pauses when it has them (defects.PAUSE_LEVEL), as its clipping
-    moves the mean of its loud blocks (`lopsided`)."""
-    return defects.pause_dc if defects.clipped_samples and defects.pause_dc is not None \
-        else defects.dc
-
-
-def lopsided(defects: Defects) -> bool:
-    """Whether a track's mean is over DC_LIMIT only because it is clipped: its pauses have no
-    offset over it. Clipping cuts a waveform's tops more on one side than on the other where
-    the waveform is not symmetric (a voice's seldom is), so the mean of its loud blocks moves,
-    and nothing else's. Said with the clipping, not as an offset, and not subtracted: a
-    constant taken from the whole track would put that offset into its pauses, the step at
-    the start and end that an offset is said for."""
-    return (bool(defects.clipped_samples) and defects.pause_dc is not None
-            and offset_dbfs(defects.dc) > DC_LIMIT >= offset_dbfs(defects.pause_dc))
 
 
 def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
@@ -272,158 +194,4 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
         # The language's own recording: its voice lost in the LFE or off the centre is an
         # error, not a warning (a trial's dub went to air as its music bed alone, labelled a dub).
         found += defect_warnings(path, analysis, what, voice=True)
-    return found
-
-
-def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
-                    removed: bool = True, voice: bool = False) -> list[Diagnostic]:
-    """Warnings for a DC offset over DC_LIMIT (one that is its clipping's, `lopsided`, is said
-    with the clipping), for clipped samples, for sound in the LFE above its band at about a
-    main channel's level, and for a centre far under the other main channels
-    (media/defects.py's rules). `removed`: the offset is subtracted from the rendered
-    sound; not so for a radio master, which stations air as delivered and no variant carries.
-    `voice`: the track is a language's own recording (a dub, a voice-over), whose voice in the
-    LFE or off the centre is an error: its variants would go to air without it, or with it on
-    one side."""
-    defects, found = analysis.defects, []
-    dc = dc_correction(analysis)
-    if dc is not None:
-        channels = (N_("left %(offset)s"), N_("right %(offset)s"))
-        # A mono track has no sides: its offset, the same in both of its downmix's channels,
-        # is said once.
-        sides = (Number(dc[0], "+.4f") if defects.layout == "mono" else
-                 Items(tuple(say(side, offset=Number(value, "+.4f"))
-                             for side, value in zip(channels, dc))))
-        template = (N_("the %(what)s has a DC offset of %(level)s dBFS (%(channels)s of full "
-                       "scale): it would click where the sound starts and ends and takes "
-                       "headroom; it is subtracted from the rendered sound") if removed else
-                    N_("the %(what)s has a DC offset of %(level)s dBFS (%(channels)s of full "
-                       "scale): it would click where the sound starts and ends and takes "
-                       "headroom; stations air the master as delivered (no variant made here "
-                       "carries its sound)"))
-        found.append(warning(
-            say(template, what=say(what), level=Number(offset_dbfs(dc), ".1f"), channels=sides),
-            path,
-            hint="check the recording chain (converter, plug-ins) and export it again",
-            code="dc-offset"))
-    if defects.clipped_samples:
-        said = _clipping(defects, what)
-        if lopsided(defects):
-            said = say(N_("%(clipping)s; its mean, %(level)s dBFS, is the clipping's (the tops are "
-                          "cut more on one side than on the other), not a DC offset: its pauses "
-                          "have none, and nothing is subtracted"),
-                       clipping=said, level=Number(defects.dc_dbfs, ".1f"))
-        found.append(warning(said, path,
-                             hint="record or export it again with headroom (peaks under -1 "
-                                  "dBFS); levelling cannot restore what clipping cut off",
-                             code="clipping"))
-    if defects.lfe_misrouted:
-        said = say(N_("the %(what)s carries sound above %(band)s Hz in its LFE channel at "
-                      "%(level)s dBFS RMS (its loudest main channel, %(channel)s, at "
-                      "%(loudest)s): a voice or a main channel seems routed there; a stereo "
-                      "downmix leaves the LFE out (ITU-R BS.775-3), so it loses that sound"),
-                   what=say(what), band=LFE_BAND, level=Number(defects.lfe_band, ".1f"),
-                   loudest=Number(defects.loudest_level, ".1f"), channel=defects.loudest)
-        if voice:      # an error: its variants would go to air without the voice
-            found.append(error(str(said), path, hint=VOICE_ORDER_HINT, code="lfe-content"))
-        else:
-            found.append(warning(said, path, hint=ORDER_HINT, code="lfe-content"))
-    # Not of a music bed: an M&E has no voice, and its centre, where the dialogue was, may well
-    # be empty.
-    if defects.off_centre and what != "music bed":
-        said = _off_centre(defects, what)
-        found.append(error(str(said), path, hint=VOICE_ORDER_HINT, code="centre-empty") if voice
-                     else warning(said, path, hint=ORDER_HINT, code="centre-empty"))
-    return found
-
-
-def _clipping(defects: Defects, what: str) -> Message:
-    """How much of a track is clipped, and where: samples held at full scale, or in a lossy
-    delivery, whose codec rounded its flat tops off, its blocks crowded near full scale
-    (media/defects.py's two rules)."""
-    figures = dict(what=say(what), samples=Number(defects.clipped_samples, "d"),
-                   blocks=Number(defects.clipped_blocks, "d"), block=Number(BLOCK * 1000, ".0f"),
-                   start=Number(defects.clipped_from, ".1f"), end=Number(defects.clipped_to, ".1f"),
-                   channels=_where(defects))
-    if defects.codec is None:
-        return say(N_("the %(what)s is clipped: %(samples)s samples held at full scale (runs of "
-                      "%(run)s or more within %(level)s dB of it) in %(blocks)s of its %(block)s "
-                      "ms blocks, between %(start)s s and %(end)s s%(channels)s"),
-                   run=CLIP_RUN, level=Number(-CLIP_LEVEL), **figures)
-    return say(N_("the %(what)s was clipped before it was encoded (%(codec)s): %(blocks)s of its "
-                  "%(block)s ms blocks, between %(start)s s and %(end)s s%(channels)s, have "
-                  "%(share)s%% or more of their samples within %(level)s dB of full scale "
-                  "(%(samples)s samples), which a clean recording reaches only at its peaks"),
-               codec=defects.codec, share=Number(round(LOSSY_SHARE * 100, 2), "g"),
-               level=Number(-LOSSY_LEVEL), **figures)
-
-
-def _off_centre(defects: Defects, what: str) -> Message:
-    """What a track whose centre is far under another main channel (`Defects.off_centre`)
-    seems to hold, and what the stereo downmix (audio_layout.GAINS) makes of that channel."""
-    channel, centre = defects.off_centre, defects.gated["FC"]
-    loudest = defects.gated[channel]
-    left, right = GAINS[channel]
-    side = (say(N_("both its channels")) if left and right else
-            say(N_("its left channel only")) if left else say(N_("its right channel only")))
-    level = (say(N_("silent")) if centre is None else
-             say(N_("%(under)s dB under it (%(level)s)"), under=Number(loudest - centre, ".1f"),
-                 level=Number(centre, ".1f")))
-    template = (N_("the %(what)s is loudest in a surround, its %(channel)s channel, at "
-                   "%(loudest)s dBFS RMS (gated), and its centre channel is %(centre)s: its sound "
-                   "seems routed to the surrounds, not its voice to the centre (a wrong channel "
-                   "order?); the stereo downmix (ITU-R BS.775-3) takes %(channel)s 3 dB down into "
-                   "%(side)s")
-                if channel in SURROUNDS else
-                N_("the %(what)s is loudest in its %(channel)s channel, at %(loudest)s dBFS RMS "
-                   "(gated), and its centre channel is %(centre)s: film and TV mixes carry the "
-                   "voice on the centre, so the voice is probably not there (a wrong channel "
-                   "order?); the stereo downmix (ITU-R BS.775-3) takes %(channel)s as it is into "
-                   "%(side)s"))
-    return say(template, what=say(what), channel=channel, loudest=Number(loudest, ".1f"),
-               centre=level, side=side)
-
-
-def _where(defects) -> Message | str:
-    """Which channels of a track of more than two hold the clips: the one to fix."""
-    names = defects.clipped_channels
-    if not names:
-        return ""
-    return say_count(N_plural(", in its %(names)s channel (of %(layout)s)",
-                              ", in its %(names)s channels (of %(layout)s)"), len(names),
-                     names=Items(tuple(names), ", ", " and "), layout=defects.layout)
-
-
-def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
-             what: str) -> list[Diagnostic]:
-    """Warnings for a dub heard alone (on radio) that starts with more than LEADING_SILENCE of
-    silence, or leaves more than TRAILING_SILENCE of the spot silent at its end (padding
-    included: it is what goes on air). Not for a voice-over: the bed plays under it.
-
-    A radio `master` is held to the same limits: stations air it as it is, the source
-    language's spot, and its silences are paid airtime. A video master's
-    leader (black and silence before the first frame of the spot) is another matter: only a
-    radio master is given here."""
-    defects, found = analysis.defects, []
-    if what not in ("dub", "master") or defects is None or defects.first_sound is None:
-        return found
-    if defects.first_sound > LEADING_SILENCE:
-        found.append(warning(
-            say(N_("the %(what)s starts with %(silence)s s of silence (under %(level)s dBFS; more "
-                   "than %(limit)s s is dead air on radio)"), what=say(what),
-                silence=Number(defects.first_sound, ".1f"), level=Number(SILENCE_LEVEL),
-                limit=Number(LEADING_SILENCE)),
-            path, hint="trim the silence before the first word",
-            code="leading-silence"))
-    end = min(defects.last_sound, spot_duration)
-    if spot_duration - end > TRAILING_SILENCE:
-        found.append(warning(
-            say(N_("the last %(silence)s s of the spot would be silence: the %(what)s's sound "
-                   "ends at %(end)s s (under %(level)s dBFS after it; more than %(limit)s s is "
-                   "dead air on radio)"), silence=Number(spot_duration - end, ".1f"),
-                what=say(what), end=Number(end, ".1f"), level=Number(SILENCE_LEVEL),
-                limit=Number(TRAILING_SILENCE)), path,
-            hint=("trim the silence after the last word" if what == "master" else
-                  f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
-            code="trailing-silence"))
     return found

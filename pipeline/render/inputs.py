@@ -25,10 +25,10 @@ from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
 from pipeline.messages import N_
 from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_delivery,
-                                       dead_air, defect_warnings, find_delivery,
-                                       master_sound_warnings)
+                                       find_delivery)
 from pipeline.render.medium import MASTER_SOUND, is_radio
 from pipeline.render.sound_input import low_sample_rate, misnamed
+from pipeline.render.sound_warnings import dead_air, defect_warnings, master_sound_warnings
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import lowest_target
 
@@ -238,7 +238,7 @@ class Inputs:
                           lambda: self._checked(low_sample_rate(path, info, what, rate)))
 
     def _master_sound(self, spot: Spot, master: MediaInfo) -> list[Diagnostic]:
-        """A radio master's DC offset, clipping and dead air (deliveries.py's rules), as
+        """A radio master's DC offset, clipping and dead air (sound_warnings.py's rules), as
         warnings on its file: stations air it as delivered, the source language's spot."""
         self._misnamed(spot.master, master, N_("master"))
         analysis = self._once(("master-sound", spot.master),

@@ -22,10 +22,11 @@ from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.probe import MediaInfo
 from pipeline.publish.i18n import unnamed_languages
-from pipeline.render.deliveries import dc_correction, find_delivery
+from pipeline.render.deliveries import find_delivery
 from pipeline.render.inputs import Blocked
 from pipeline.render.master_fit import MasterFit
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
+from pipeline.render.sound_warnings import dc_correction
 from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs

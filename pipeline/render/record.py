@@ -109,7 +109,7 @@ def leader_offset(plan: VariantPlan) -> float:
 def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence
     nobody asked for (a spot's `audio: silent` asks for it) and no input's warning already
-    said (a master's silent sound: deliveries.master_sound_warnings), and a loudness range
+    said (a master's silent sound: sound_warnings.master_sound_warnings), and a loudness range
     (LRA, as EBU Tech 3342 measures it) wider than the profile's `loudness_range` (levelling
     is a plain gain: nothing compresses a mix whose quiet passages would be lost on air). That
     limit is the profile's own, not a standard's: neither EBU R128 nor ATSC A/85:2013 sets
