@@ -197,27 +197,34 @@ def _odd_frame(profile: Profile) -> list[tuple[str, str]]:
             for side, needed in halved.items() if needed and getattr(profile, side) % 2]
 
 
-def profile_problem(profile: Profile) -> str | None:
-    """Why a profile (built in or overridden) cannot be rendered, or None."""
+def profile_problem(profile: Profile) -> tuple[tuple[str, ...], str] | None:
+    """Why a profile (built in or overridden) cannot be rendered, with the fields that make it
+    so, the one to change first (a manifest's error is said at the first of them it sets); or
+    None."""
     if profile.medium == "video":
         if profile.container not in VIDEO_CONTAINERS:
-            return (f"a video profile's container is one of {', '.join(VIDEO_CONTAINERS)}, "
+            return (("container", "medium"),
+                    f"a video profile's container is one of {', '.join(VIDEO_CONTAINERS)}, "
                     f"not {profile.container!r} (set 'medium: audio' for sound alone)")
         if profile.width < 2 or profile.height < 2:
-            return "a video profile needs a width and a height of at least 2 px"
+            return (("width", "height") if profile.width < 2 else ("height", "width"),
+                    "a video profile needs a width and a height of at least 2 px")
         return None
     if profile.container not in AUDIO_CODECS:
-        return (f"an audio profile's container is one of {', '.join(AUDIO_CODECS)}, "
+        return (("container", "medium"),
+                f"an audio profile's container is one of {', '.join(AUDIO_CODECS)}, "
                 f"not {profile.container!r}")
     if profile.audio_codec not in AUDIO_CODECS[profile.container]:
-        return (f"audio codec {profile.audio_codec!r} does not go in {profile.container!r} "
+        return (("audio_codec", "container"),
+                f"audio codec {profile.audio_codec!r} does not go in {profile.container!r} "
                 f"(use {' or '.join(AUDIO_CODECS[profile.container])})")
     if profile.channels not in (1, 2):
-        return "an audio profile is mono (channels: 1) or stereo (channels: 2)"
+        return ("channels",), "an audio profile is mono (channels: 1) or stereo (channels: 2)"
     if profile.bext and profile.container != "wav":
-        return "a bext chunk goes in a WAV file only"
+        return ("bext", "container"), "a bext chunk goes in a WAV file only"
     if profile.mastered:
-        return "an audio profile has no leader, timecode or mono tracks (a video master's)"
+        return (("timecode", "leader", "audio_tracks", "medium"),
+                "an audio profile has no leader, timecode or mono tracks (a video master's)")
     return None
 
 

@@ -109,8 +109,9 @@ def test_built_in_audio_profiles_and_their_files():
         ("ogg", "libopus", 1, "voip")
     assert all(profile_problem(p) is None for p in BUILTIN_PROFILES.values())
     assert Profile("x", 0, 0, medium="audio", container="mp4").extension == "m4a"
-    assert "does not go in 'mp3'" in profile_problem(Profile("x", 0, 0, medium="audio", container="mp3"))
-    assert "container" in profile_problem(Profile("x", 1920, 1080, container="wav"))
+    fields, why = profile_problem(Profile("x", 0, 0, medium="audio", container="mp3"))
+    assert fields[0] == "audio_codec" and "does not go in 'mp3'" in why
+    assert profile_problem(Profile("x", 1920, 1080, container="wav"))[0][0] == "container"
 
 
 def test_a_profile_override_that_cannot_be_rendered_is_refused_with_its_line(campaign):

@@ -196,11 +196,11 @@ class Manifest:
     def line_of(self, key: str) -> int | None:
         return self._lines.get(key)
 
-    def profile_line(self, profile: str, key: str | None = None) -> int | None:
-        """The line of a profile's `key` in the manifest, else of the profile, else of
-        `profiles:` (a built-in named in a list has no line of its own)."""
-        return (key and self.line_of(f"profiles.{profile}.{key}")) \
-            or self.line_of(f"profiles.{profile}") or self.line_of("profiles")
+    def profile_line(self, profile: str, *keys: str) -> int | None:
+        """The line of the first of a profile's `keys` the manifest sets, else of the profile,
+        else of `profiles:` (a built-in named in a list has no line of its own)."""
+        return next(filter(None, (self.line_of(f"profiles.{profile}.{key}") for key in keys)),
+                    None) or self.line_of(f"profiles.{profile}") or self.line_of("profiles")
 
     _lines: dict = field(default_factory=dict, repr=False, compare=False)
 

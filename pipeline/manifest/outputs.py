@@ -3,6 +3,7 @@ figures of a named loudness standard) and clock numbers (patterns, expanded and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import yaml
@@ -50,20 +51,24 @@ def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
             reader.fail(key_node, f"profile {name!r} is not built in and names no base",
                         f"add 'base: web' (or one of {', '.join(BUILTIN_PROFILES)})")
             continue
+        # A problem is said at the line of the field to change when this manifest sets it,
+        # else at the profile's name: a station with several profiles is not left to look.
+        given_at = {k.value: k for k, _ in overrides.value} \
+            if isinstance(overrides, yaml.MappingNode) else {}
+
+        def at(*fields: str) -> yaml.Node:
+            return next((given_at[field] for field in fields if field in given_at), key_node)
+
         if isinstance(overrides, yaml.ScalarNode) and overrides.value in ("", "~", "null"):
             profile = replace(base, name=name, base=_kind(base, name))
         else:
             profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
                               name=name, base=_kind(base, name))
-            given = {k.value for k, _ in overrides.value} if isinstance(overrides, yaml.MappingNode) else set()
-            profile = _with_standard(reader, key_node, profile, given)
-        for problem in _profile_problems(profile):
-            reader.fail(key_node, f"profile {name!r}: {problem}")
-        given_at = {k.value: k for k, _ in overrides.value} \
-            if isinstance(overrides, yaml.MappingNode) else {}
+            profile = _with_standard(reader, at, profile, set(given_at))
+        for fields, problem in _profile_problems(profile):
+            reader.fail(at(*fields), f"profile {name!r}: {problem}")
         for field, problem in encoder_problems(profile):
-            # At the field's own line when this manifest sets it, else at the profile's.
-            reader.fail(given_at.get(field, key_node), f"profile {name!r}: {problem}")
+            reader.fail(at(field), f"profile {name!r}: {problem}")
         if len(reader.diagnostics) == problems:
             profiles.append(profile)
     return tuple(profiles)
@@ -79,7 +84,8 @@ def _kind(base: Profile, name: str) -> str | None:
 STANDARD_FIGURES = {"loudness": "target", "loudness_tolerance": "tolerance", "true_peak": "true_peak"}
 
 
-def _with_standard(reader: NodeReader, key_node: yaml.Node, profile: Profile, given: set[str]) -> Profile:
+def _with_standard(reader: NodeReader, at: Callable[..., yaml.Node], profile: Profile,
+                   given: set[str]) -> Profile:
     """A profile that names a loudness standard takes its target, tolerance and ceiling; one
     that also sets them must agree with it (a stricter tolerance or ceiling is fine)."""
     if "loudness_standard" not in given or profile.loudness_standard is None:
@@ -90,22 +96,25 @@ def _with_standard(reader: NodeReader, key_node: yaml.Node, profile: Profile, gi
         value, fixed = getattr(profile, field), figures[field]
         stricter = field != "loudness" and value <= fixed
         if value != fixed and not stricter:
-            reader.fail(key_node, f"profile {profile.name!r}: {field} {value:g} contradicts "
-                                  f"{standard.title} ({fixed:g})",
+            reader.fail(at(field), f"profile {profile.name!r}: {field} {value:g} contradicts "
+                                   f"{standard.title} ({fixed:g})",
                         f"leave {field} out: the standard sets it")
         figures[field] = value
     return replace(profile, **figures)
 
 
-def _profile_problems(profile: Profile) -> list[str]:
+def _profile_problems(profile: Profile) -> list[tuple[tuple[str, ...], str]]:
+    """(the fields to change, why) for each reason the profile cannot be rendered."""
     problems = [problem] if (problem := profile_problem(profile)) else []
     if profile.timecode is not None and syntax_problem(profile.timecode):
-        problems.append(syntax_problem(profile.timecode))
+        problems.append((("timecode",), syntax_problem(profile.timecode)))
     if profile.audio_tracks and not 2 <= profile.audio_tracks <= 16:
-        problems.append(f"audio_tracks {profile.audio_tracks} must be 0 (one track) or 2 to 16 "
-                        "(mono tracks, the stereo mix on the first two)")
+        problems.append((("audio_tracks",), f"audio_tracks {profile.audio_tracks} must be 0 (one "
+                                            "track) or 2 to 16 (mono tracks, the stereo mix on "
+                                            "the first two)"))
     if profile.audio_tracks and profile.channels != 2:
-        problems.append("audio_tracks carries a stereo mix: channels must be 2")
+        problems.append((("channels", "audio_tracks"),
+                         "audio_tracks carries a stereo mix: channels must be 2"))
     return problems
 
 

@@ -32,7 +32,9 @@ class MasterFit(Inputs):
             profile.timecode and rate_problem(profile.timecode, output_rate(profile, master_fps)))
         if problem:
             # At the key to change: a manifest of several profiles is not left to guess which.
-            line = self.manifest.profile_line(profile.name, "scan" if scan else "timecode")
+            # A rate no interlaced master has is the profile's fps when it sets one.
+            line = self.manifest.profile_line(profile.name, *(("fps", "scan") if scan
+                                                              else ("timecode",)))
             self._once(("timecode", profile.name, variant.spot.id), lambda: self._raise(
                 f"profile {profile.name!r}: {problem} (spot {variant.spot.id})", line))
         if profile.leader and profile.leader.slate:
