@@ -85,3 +85,23 @@ def test_a_rate_no_interlaced_master_has_is_said_at_the_profile_s_fps(campaign):
     line = manifest.read_text().splitlines().index("    fps: 24") + 1
     assert f"{manifest}:{line}: error: profile 'air': the profile's fps 24.000 cannot be an " \
            "interlaced (tff) master" in result.output, result.output
+
+
+def test_a_figure_against_the_standard_a_profile_starts_with_is_an_error_at_its_line(campaign):
+    # broadcast-mxf is held to EBU R128: a target of -16 LUFS or a ceiling of -0.5 dBTP on it
+    # passed validate, was levelled to, and failed its certificate after the whole encode.
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], {
+        "broadcast-mxf": {"loudness": -16},
+        "air-peak": {"base": "broadcast-prores", "true_peak": -0.5},
+        "air-strict": {"base": "broadcast-prores", "true_peak": -2, "loudness_tolerance": 0.2}})
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    lines = manifest.read_text().splitlines()
+    said = [line for line in result.output.splitlines() if ": error: profile '" in line]
+    assert said == [
+        f"{manifest}:{lines.index('    loudness: -16') + 1}: error: profile 'broadcast-mxf': "
+        "loudness -16 contradicts EBU R128 (2023), which built-in profile 'broadcast-mxf' is held "
+        "to, (-23) (hint: leave loudness out: the standard sets it)",
+        f"{manifest}:{lines.index('    true_peak: -0.5') + 1}: error: profile 'air-peak': "
+        "true_peak -0.5 contradicts EBU R128 (2023), which built-in profile 'broadcast-prores' "
+        "is held to, (-1) (hint: leave true_peak out: the standard sets it)"], result.output

@@ -86,18 +86,21 @@ STANDARD_FIGURES = {"loudness": "target", "loudness_tolerance": "tolerance", "tr
 
 def _with_standard(reader: NodeReader, at: Callable[..., yaml.Node], profile: Profile,
                    given: set[str]) -> Profile:
-    """A profile that names a loudness standard takes its target, tolerance and ceiling; one
-    that also sets them must agree with it (a stricter tolerance or ceiling is fine)."""
-    if "loudness_standard" not in given or profile.loudness_standard is None:
+    """A profile held to a loudness standard, named here or by the profile it starts from,
+    takes its target, tolerance and ceiling; one that also sets them must agree with it (a
+    stricter tolerance or ceiling is fine): its certificate holds it to the standard's."""
+    if profile.loudness_standard is None or not given & {"loudness_standard", *STANDARD_FIGURES}:
         return profile
     standard = STANDARDS[profile.loudness_standard]
     figures = {field: getattr(standard, name) for field, name in STANDARD_FIGURES.items()}
+    held = ("" if "loudness_standard" in given
+            else f", which built-in profile {profile.kind!r} is held to,")
     for field in given & figures.keys():
         value, fixed = getattr(profile, field), figures[field]
         stricter = field != "loudness" and value <= fixed
         if value != fixed and not stricter:
             reader.fail(at(field), f"profile {profile.name!r}: {field} {value:g} contradicts "
-                                   f"{standard.title} ({fixed:g})",
+                                   f"{standard.title}{held} ({fixed:g})",
                         f"leave {field} out: the standard sets it")
         figures[field] = value
     return replace(profile, **figures)
