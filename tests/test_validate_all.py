@@ -118,3 +118,30 @@ def test_a_blocked_dub_does_not_hide_its_profile_s_timecode(campaign):
     assert f"{manifest}:{line}: error: profile 'broadcast-mxf': timecode '10:00:00;00' is " \
         "drop-frame" in text, text
     assert "2 errors" in text, text
+
+
+def test_a_manifest_with_schema_errors_is_said_not_planned_not_empty(campaign):
+    # After its errors, validate summed up "0 variants: 0 up to date, 0 to render, 0 blocked",
+    # which read as a valid manifest with nothing in it.
+    campaign.subtitle("nah")
+    good = campaign.write([{"code": "nah", "treatment": "burn"}])
+    broken = campaign.root / "manifests/broken.yaml"
+    broken.write_text(good.read_text().replace("campaign: test-campaign", "campaign: other")
+                      .replace("treatment: burn", "treatment: sing") + "colour: red\n",
+                      encoding="utf-8")
+    result = invoke("validate", broken)
+    assert result.exit_code == 1
+    assert lines_of(result)[-1] == f"{broken} could not be planned because of its 2 errors; " \
+                                   "2 errors, 0 warnings"
+    result = invoke("plan", broken)
+    assert result.exit_code == 1
+    assert lines_of(result)[-1] == f"{broken} could not be planned because of its 2 errors"
+    # Beside a manifest that could be: its variants counted, the other said.
+    result = invoke("validate", good, broken)
+    assert result.exit_code == 1
+    assert lines_of(result)[-1] == f"1 variants: 0 up to date, 1 to render, 0 blocked; {broken} " \
+                                   "could not be planned because of its 2 errors; 2 errors, " \
+                                   "1 warning"     # the good one's subtitles read too fast
+    result = invoke("render", broken)
+    assert result.exit_code == 1
+    assert lines_of(result)[-1] == f"{broken} could not be planned because of its 2 errors"

@@ -113,9 +113,17 @@ def plan_summary(plan: Plan) -> str:
     skipped = f"; {len(plan.skipped)} more not applicable (skipped)" if plan.skipped else ""
     remakes = sum(1 for v in plan.variants if v.status == "stale" and v.remake)
     remade = f", {remakes} to complete from their rendered files" if remakes else ""
-    return (f"{len(plan.variants)} variants: {plan.count('up-to-date')} up to date, "
-            f"{plan.count('stale') - remakes} to render{remade}, {plan.count('blocked')} "
-            f"blocked{skipped}")
+    counts = (f"{len(plan.variants)} variants: {plan.count('up-to-date')} up to date, "
+              f"{plan.count('stale') - remakes} to render{remade}, {plan.count('blocked')} "
+              f"blocked{skipped}")
+    # Alone after a manifest's errors, "0 variants" read as a valid manifest with none in it.
+    return "; ".join(([counts] if plan.manifests else []) + unplanned_summary(plan))
+
+
+def unplanned_summary(plan: Plan) -> list[str]:
+    """A sentence for each manifest that could not be planned."""
+    return [f"{path} could not be planned because of its {plural(count, 'error')}"
+            for path, count in plan.unplanned.items()]
 
 
 @cli.command()
@@ -277,6 +285,8 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
             for problem in unlisted:
                 emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
+    for sentence in unplanned_summary(plan):     # "0 rendered" alone read as nothing to do
+        click.echo(sentence, err=True)
     report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last
     warned = [o for o in outcomes
               if o.status in ("rendered", "remade", "up-to-date") and o.warnings]

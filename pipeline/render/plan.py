@@ -46,6 +46,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
     manifests, variants, skipped, diagnostics = [], [], [], []
     campaigns: dict[Path, Manifest] = {}
     unreadable = False
+    unplanned: dict[Path, int] = {}
     valid_parts: list[Manifest] = []     # of manifests with schema errors: files checked only
     for path in manifest_paths:
         try:
@@ -53,6 +54,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
         except PipelineError as exc:
             diagnostics.extend(exc.diagnostics)
             unreadable = True
+            unplanned[path] = sum(1 for d in exc.diagnostics if d.severity == "error")
             if isinstance(exc, InvalidManifest):
                 valid_parts.append(exc.valid_part)
             continue
@@ -67,6 +69,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
                 f"folder ({manifest.campaign_dir}): its variants are not planned", manifest.path,
                 manifest.line_of("campaign"), "give this manifest a campaign name of its own, or "
                 "merge the two manifests into one"))
+            unplanned[path] = 1
             continue
         manifests.append(manifest)
     # A manifest that cannot be read may be the one that has the name: its error is reported
@@ -90,7 +93,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
     # Each file's problems by line, as `check` prints them, though found check after check (its
     # reading, its QC, its fit on each frame); the manifests' own first.
     plan = Plan(manifests, variants, in_file_order(_unique(diagnostics), manifest_paths),
-                caches, skipped)
+                caches, skipped, unplanned)
     if selection is None:
         return plan
     selected = plan.select(selection.wants)

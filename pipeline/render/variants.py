@@ -134,6 +134,9 @@ class Plan:
     diagnostics: list[Diagnostic]
     caches: dict[Path, HashCache]
     skipped: list[VariantPlan] = field(default_factory=list)   # combinations that do not apply
+    # Manifests that could not be planned (unreadable, schema errors, a campaign folder taken),
+    # as named, with the number of their errors that kept each from it.
+    unplanned: dict[Path, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -147,7 +150,7 @@ class Plan:
         concerning = {d for v in variants for d in v.diagnostics}
         diagnostics = [d for d in self.diagnostics if d in concerning or d not in attached]
         return Plan(self.manifests, variants, diagnostics, self.caches,
-                    [v for v in self.skipped if wanted(v)])
+                    [v for v in self.skipped if wanted(v)], self.unplanned)
 
     def count(self, status: Status) -> int:
         return sum(1 for v in self.variants if v.status == status)
