@@ -4,7 +4,9 @@ spot with a loud short burst."""
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 from dataclasses import replace
 from fractions import Fraction
 
@@ -308,3 +310,38 @@ def test_an_interlaced_master_for_the_web_profiles_is_said_once_a_spot(campaign)
         "interlaced master (interlaced, top field first) is deinterlaced into whole frames, half "
         "of its fields' motion (hint: to keep the fields, give the profile 'scan: tff' (HD's "
         "field order, SMPTE ST 274))"], result.stderr
+
+
+def test_plan_says_each_master_s_timecode_and_where_each_profile_s_master_starts(campaign):
+    # An engineer lines a master up by its own start timecode (its tmcd track) and checks
+    # where each station's master starts; plan said neither.
+    master = campaign.root / "media/spot.mp4"
+    ffmpeg("-i", str(campaign.media["master.mp4"]), "-c", "copy", "-timecode", "01:00:00:00",
+           str(master))
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], profiles={
+        "small": {"base": "web", "width": 320, "height": 180}, "broadcast-mxf": None,
+        "prores": {"base": "broadcast-prores", "timecode": "00:59:50:00", "leader": {"bars": 2}}})
+    result = CliRunner().invoke(cli, ["plan", str(manifest)])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    first = next(number for number, line in enumerate(lines) if line.startswith("master "))
+    told = lines[first:first + 3]
+    assert told[0].startswith("master test-campaign/spot: 320x180, SAR 1:1 (16:9), 25 fps, ")
+    assert told[0].endswith("; timecode 01:00:00:00 at its first frame"), told
+    assert told[1:] == [
+        "  profile 'broadcast-mxf': file from 09:59:48:00, programme from 10:00:00:00",
+        "  profile 'prores': file from 00:59:48:00, programme from 00:59:50:00"], told
+    [described] = json.loads(CliRunner().invoke(cli, ["plan", str(manifest), "--json"])
+                             .stdout)["masters"]
+    assert described["timecode"] == "01:00:00:00"
+    assert described["profiles"] == [
+        {"profile": "broadcast-mxf", "file_timecode": "09:59:48:00",
+         "programme_timecode": "10:00:00:00"},
+        {"profile": "prores", "file_timecode": "00:59:48:00", "programme_timecode": "00:59:50:00"}]
+    # A master without one is said to have none, not left to guess.
+    shutil.copy(campaign.media["master.mp4"], master)
+    result = CliRunner().invoke(cli, ["plan", str(manifest), "--profile", "small"])
+    line = next(line for line in result.stderr.splitlines() if line.startswith("master "))
+    assert line.endswith("; no start timecode"), line
+    assert "  profile '" not in result.stderr, result.stderr

@@ -34,6 +34,7 @@ from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import default_jobs, render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
 from pipeline.render.intermediates import unused_intermediates, unused_warning
+from pipeline.render.leader import start_timecodes
 from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store
 from pipeline.render.strays import stray_files, stray_warning
@@ -148,12 +149,34 @@ def validate(manifests: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-def _master_json(campaign: str, spot: str, master: Master) -> dict:
-    """How `plan --json` shows a master: the conform step's view, its file's rate and flag."""
+Starts = dict[str, tuple[str, str]]     # profile -> (its file's start timecode, programme's)
+
+
+def _starts(plan: Plan, campaign: str, spot: str, master: Master) -> Starts:
+    """Where each profile of the master's variants that sets a timecode starts its file and
+    its programme."""
+    fps = master.info.video.fps if master.info.video else None
+    found: Starts = {}
+    for v in plan.variants:
+        variant = v.variant
+        if (variant.manifest.campaign, variant.spot.id) == (campaign, spot) \
+                and variant.profile.name not in found:
+            starts = start_timecodes(variant.profile, fps)
+            if starts is not None:
+                found[variant.profile.name] = starts
+    return found
+
+
+def _master_json(campaign: str, spot: str, master: Master, starts: Starts) -> dict:
+    """How `plan --json` shows a master: the conform step's view, its file's rate, flag and
+    timecode, and where the profiles that set a timecode start."""
     video = master.info.video
     return {"campaign": campaign, "spot": spot, "path": str(master.info.path),
             "fps": video.fps if video else None,
-            "field_order": video.field_order if video else None} | master.describe()
+            "field_order": video.field_order if video else None,
+            "timecode": master.info.timecode,
+            "profiles": [{"profile": name, "file_timecode": file, "programme_timecode": programme}
+                         for name, (file, programme) in starts.items()]} | master.describe()
 
 
 def _plan_json(plan: Plan, masters: dict[tuple[str, str], Master], whole: bool) -> str:
@@ -165,7 +188,8 @@ def _plan_json(plan: Plan, masters: dict[tuple[str, str], Master], whole: bool) 
                            str(path) for manifest in plan.manifests
                            for path in unused_intermediates(manifest, plan.variants).paths]
                        if whole else None,
-                       "masters": [_master_json(campaign, spot, master)
+                       "masters": [_master_json(campaign, spot, master,
+                                                _starts(plan, campaign, spot, master))
                                    for (campaign, spot), master in masters.items()],
                        "diagnostics": [d.to_json() for d in plan.diagnostics]},
                       indent=2, ensure_ascii=False)
@@ -199,10 +223,13 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
             reasons = f"  ({'; '.join(v.reasons)})" if v.reasons else ""
             click.echo(f"{v.status:<11} {v.variant.key:<{width}} {v.variant.language.treatment:<5}"
                        f"{reasons}")
-        # How each master's picture will be read (scan, shape), on stderr: stdout stays one
-        # line per variant for scripts.
+        # How each master's picture will be read (scan, shape) and where its timecode and
+        # its masters' start, on stderr: stdout stays one line per variant for scripts.
         for (campaign, spot), master in masters.items():
             click.echo(f"master {campaign}/{spot}: {master.summary()}", err=True)
+            for name, (file, programme) in _starts(plan, campaign, spot, master).items():
+                click.echo(f"  profile {name!r}: file from {file}, programme from {programme}",
+                           err=True)
         report_strays(plan, whole)
         click.echo(plan_summary(plan), err=True)
     if plan.errors:

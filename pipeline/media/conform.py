@@ -101,7 +101,8 @@ class Master:
 
     def summary(self) -> str:
         """One line on how the picture will be read: `1920x1080, SAR 1:1 (16:9), 25 fps,
-        progressive (from the stream's flag)`; a crop and a rotation when there are."""
+        progressive (from the stream's flag); timecode 01:00:00:00 at its first frame`; a crop
+        and a rotation when there are."""
         geometry, video = self.geometry, self.info.video
         aspect = geometry.display_aspect.limit_denominator(1000)
         parts = [f"{geometry.width}x{geometry.height}, SAR {geometry.sar.numerator}:"
@@ -120,7 +121,10 @@ class Master:
             parts.append(f"cropped to {crop.width}x{crop.height} at {crop.x},{crop.y}")
         if self.remap is not None:
             parts.append(self.remap.describe())
-        return ", ".join(parts + [self.scan.describe()])
+        # An engineer lines the master up against its edit decision list or playout by it.
+        timecode = (f"timecode {self.info.timecode} at its first frame" if self.info.timecode
+                    else "no start timecode")
+        return ", ".join(parts + [self.scan.describe()]) + f"; {timecode}"
 
 
 def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | None = None,

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import ffmpeg
 
-from pipeline.media.timecode import counted_back, exact_rate
+from pipeline.media.timecode import counted_back, exact_rate, rate_problem
 from pipeline.profiles import Leader, Profile
 from pipeline.standards import STANDARDS
 
@@ -117,6 +117,18 @@ def file_timecode(profile: Profile, timing: LeaderTiming) -> str | None:
     if profile.timecode is None:
         return None
     return counted_back(profile.timecode, timing.rate, timing.frames)
+
+
+def start_timecodes(profile: Profile, master_fps: float | None) -> tuple[str, str] | None:
+    """(the file's first frame's timecode, the programme's) of a profile that sets a timecode,
+    on a master of `master_fps`; None without one, or with one its rate cannot carry (the
+    plan's error, master_fit.py)."""
+    if profile.timecode is None:
+        return None
+    timing = leader_timing(profile, master_fps)
+    if rate_problem(profile.timecode, timing.rate):
+        return None
+    return file_timecode(profile, timing), profile.timecode
 
 
 def samples(frames: int, rate: Fraction, sample_rate: int) -> int:
