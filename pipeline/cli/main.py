@@ -38,7 +38,7 @@ from pipeline.render.leader import start_timecodes
 from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store
 from pipeline.render.strays import stray_files, stray_warning
-from pipeline.render.variants import Plan, Selection
+from pipeline.render.variants import FILTERS, Plan, Selection
 
 MANIFESTS = click.argument("manifests", nargs=-1, required=True,
                            type=click.Path(dir_okay=False, path_type=Path))
@@ -121,6 +121,39 @@ def plan_summary(plan: Plan) -> str:
     return "; ".join(([counts] if plan.manifests else []) + unplanned_summary(plan))
 
 
+def left_out_summary(plan: Plan) -> str | None:
+    """One line for the diagnostics of the variants a selection left out: an engineer
+    rendering one profile is not shown, nor failed by, another's problems, and is told they
+    are there (`1 error and 2 warnings in profiles not selected (tv): run without --profile to
+    see them`)."""
+    if not plan.left_out:
+        return None
+    errors = sum(1 for d in plan.left_out if d.severity == "error")
+    counts = " and ".join(plural(n, word) for n, word in
+                          ((errors, "error"), (len(plan.left_out) - errors, "warning")) if n)
+    names = {what: sorted({name for concerns in plan.left_out.values()
+                           for kind, name in concerns if kind == what})
+             for _, what, _ in FILTERS}
+    kinds = [(option, what) for option, what, _ in FILTERS if names[what]]
+    listed = "; ".join(f"{what} {', '.join(names[what])}" if len(kinds) > 1
+                       else ", ".join(names[what]) for _, what in kinds)
+    return (f"{counts} in {_and(f'{what}s' for _, what in kinds)} not selected ({listed}): run "
+            f"without {_and(option for option, _ in kinds)} to see them")
+
+
+def _and(words) -> str:
+    words = list(words)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
+def report_summary(plan: Plan) -> None:
+    """The plan's summary line, then what the selection left out."""
+    click.echo(plan_summary(plan), err=True)
+    left_out = left_out_summary(plan)
+    if left_out:
+        click.echo(left_out, err=True)
+
+
 def unplanned_summary(plan: Plan) -> list[str]:
     """A sentence for each manifest that could not be planned."""
     return [f"{path} could not be planned because of its {plural(count, 'error')}"
@@ -191,7 +224,9 @@ def _plan_json(plan: Plan, masters: dict[tuple[str, str], Master], whole: bool) 
                        "masters": [_master_json(campaign, spot, master,
                                                 _starts(plan, campaign, spot, master))
                                    for (campaign, spot), master in masters.items()],
-                       "diagnostics": [d.to_json() for d in plan.diagnostics]},
+                       "diagnostics": [d.to_json() for d in plan.diagnostics],
+                       # Of the variants --spot, --lang or --profile left out only.
+                       "diagnostics_left_out": [d.to_json() for d in plan.left_out]},
                       indent=2, ensure_ascii=False)
 
 
@@ -231,7 +266,7 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
                 click.echo(f"  profile {name!r}: file from {file}, programme from {programme}",
                            err=True)
         report_strays(plan, whole)
-        click.echo(plan_summary(plan), err=True)
+        report_summary(plan)
     if plan.errors:
         sys.exit(1)
 
@@ -289,7 +324,7 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
                     click.echo(f"{action:<12} "
                                f"{v.variant.key}  ({'; '.join(v.reasons)})")
             report_strays(plan, whole=not (spot or lang or profile))
-            click.echo(plan_summary(plan), err=True)
+            report_summary(plan)
             plan.save_caches()
             sys.exit(1 if plan.errors else 0)
         # Warnings of the variants about to be rendered are printed with them, after the render.
@@ -312,8 +347,10 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
             for problem in unlisted:
                 emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
-    for sentence in unplanned_summary(plan):     # "0 rendered" alone read as nothing to do
-        click.echo(sentence, err=True)
+    # After the counts: "0 rendered" alone read as nothing to do.
+    for sentence in unplanned_summary(plan) + [left_out_summary(plan)]:
+        if sentence:
+            click.echo(sentence, err=True)
     report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last
     warned = [o for o in outcomes
               if o.status in ("rendered", "remade", "up-to-date") and o.warnings]

@@ -70,23 +70,26 @@ class MasterFit(Inputs):
             return
         where = (self.manifest.path, self.manifest.line_of("profiles"))
         interlaced = f"spot {variant.spot.id}'s interlaced master ({SCAN_NAMES[scan]})"
+        # Notes of the variants they are said for, which `--profile` leaves out with them; not
+        # QC warnings of their files.
         if profile.mastered:
-            self._once(("woven", profile.name, variant.spot.id), lambda: self.diagnostics.append(
+            key = ("woven", profile.name, variant.spot.id)
+            plan.notes += self._once(key, lambda: self._checked([
                 warning(f"profile {profile.name!r} is progressive: {interlaced} is deinterlaced "
                         "into whole frames, half of its fields' motion", self.manifest.path,
                         self.manifest.profile_line(profile.name, "scan"),
                         code="deinterlaced", hint="to keep the fields, give the profile 'scan: "
-                                                  "tff' (HD's field order, SMPTE ST 274)")))
+                                                  "tff' (HD's field order, SMPTE ST 274)")]))
             return
         names = [repr(p.name) for p in self.manifest.profiles
                  if not (p.audio_only or p.mastered) and p.scan == "progressive"]
         which = (f"profile {names[0]} is" if len(names) == 1
                  else f"profiles {', '.join(names[:-1])} and {names[-1]} are")
-        self._once(("woven", variant.spot.id), lambda: self.diagnostics.append(
+        plan.notes += self._once(("woven", variant.spot.id), lambda: self._checked([
             warning(f"{which} progressive: {interlaced} is deinterlaced into whole frames, half "
                     "of its fields' motion", *where, code="deinterlaced",
                     hint="web and phone players show whole frames only: to keep the motion, "
-                         "export the master progressive at its field rate (50p or 59.94p)")))
+                         "export the master progressive at its field rate (50p or 59.94p)")]))
 
     def _raise(self, message: str, line: int | None):
         raise PipelineError(message, self.manifest.path, line)

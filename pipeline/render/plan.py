@@ -20,7 +20,7 @@ from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
-from pipeline.media.probe import MediaInfo
+from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.publish.i18n import unnamed_languages
 from pipeline.render.deliveries import find_delivery
 from pipeline.render.inputs import Blocked
@@ -96,7 +96,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
                 caches, skipped, unplanned)
     if selection is None:
         return plan
-    selected = plan.select(selection.wants)
+    selected = plan.select(selection)
     if not unreadable:
         selection.check_selected(selected)
     return selected
@@ -175,14 +175,14 @@ class _Planner(MasterFit):
             return plan
         except Blocked as blocked:
             if not plan.radio:     # a radio spot's subtitled languages are refused as such
-                self._check_own_files(plan.variant, plan.master)
+                plan.notes += self._check_own_files(plan.variant, plan.master)
                 # A profile's own mistakes (a timecode its rate cannot have) said in the same
                 # run as the dub that blocked its only language, not once that is fixed.
                 if plan.conform is not None and plan.variant.profile.mastered:
                     try:
                         self._check_master(plan)
-                    except Blocked:
-                        pass     # reported once, by _once
+                    except Blocked as found:     # reported once, by _once; its variant's
+                        plan.notes += found.diagnostics
             plan.status = "blocked"
             plan.problems = list(blocked.diagnostics)
             plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
@@ -197,31 +197,43 @@ class _Planner(MasterFit):
         plan.status, plan.reasons = variant_status(plan, self.cache, self.ffmpeg, self.force)
         return plan
 
-    def _check_own_files(self, variant: Variant, master: MediaInfo | None) -> None:
+    def _check_own_files(self, variant: Variant, master: MediaInfo | None) -> list[Diagnostic]:
         """A blocked variant's language's own files, if planning stopped before them, checked
         as far as they can be, with the `master` when it could be read (the QC of subtitles
         needs its length and frame rate, and a file timed to its timecode is read from there):
         a missing or broken file is said in the same run as the problem that blocked it (a
-        master that cannot be read, or has no sound), not once that is fixed."""
+        master that cannot be read, or has no sound), not once that is fixed. Returns their
+        problems, the variant's: `--spot` and `--lang` leave them out with it."""
         spot, language = variant.spot, variant.language
         checks = []
         if language.needs_audio:
             folder = self.manifest.audio_dir / spot.id
-            checks.append((("delivery", spot.id, language.code), lambda: find_delivery(
-                self.manifest, spot, language,
-                self._once(("audio-folder", folder), lambda: index_folder(folder)))))
+
+            def delivery() -> None:
+                track = self._once(("delivery", spot.id, language.code), lambda: find_delivery(
+                    self.manifest, spot, language,
+                    self._once(("audio-folder", folder), lambda: index_folder(folder))))
+                # Probed with the master (_probe_all): the answer is in the memo.
+                self._once(("audio", track), lambda: self._probe(track, probe_audio))
+            checks.append(delivery)
+        if language.treatment == "mix" and spot.music_bed is not None:
+            checks.append(lambda: self._once(("audio", spot.music_bed),
+                                             lambda: self._probe_bed(spot)))
         if (language.needs_subtitles and not variant.profile.audio_only
                 and ("subtitle-file", spot.id, language.code) not in self._memo):
-            checks.append((("subtitles-alone", spot.id, language.code), lambda: raise_if_errors(
-                read_subtitles(self.manifest.subtitle_path(spot, language),
-                               keep_style=language.style.from_file,
-                               burned=language.treatment == "burn",
-                               **_master_settings(master)).diagnostics)))
-        for key, check in checks:
+            checks.append(lambda: self._once(("subtitles-alone", spot.id, language.code),
+                                             lambda: raise_if_errors(read_subtitles(
+                                                 self.manifest.subtitle_path(spot, language),
+                                                 keep_style=language.style.from_file,
+                                                 burned=language.treatment == "burn",
+                                                 **_master_settings(master)).diagnostics)))
+        found = []
+        for check in checks:
             try:
-                self._once(key, check)
-            except Blocked:
-                pass     # reported once, by _once
+                check()
+            except Blocked as blocked:     # reported once, by _once
+                found += blocked.diagnostics
+        return found
 
     def _gather_inputs(self, plan: VariantPlan) -> None:
         variant = plan.variant
@@ -243,8 +255,9 @@ class _Planner(MasterFit):
             raise _Skipped(reason)
         if plan.radio:
             # Said once, at the master: no variant carries its sound (dubs and voice-overs
-            # replace it), so it is no QC warning of theirs, nor a reason for --strict to fail.
-            self._master_sound(spot, plan.master)
+            # replace it), so it is no QC warning of theirs, nor a reason for --strict to fail;
+            # a note of the spot's variants, which `--spot` leaves out with them.
+            plan.notes += self._master_sound(spot, plan.master)
         if not plan.radio:
             plan.conform = self._once(("conform", spot.id, spot.master),
                                       lambda: self._examine(spot, plan.master))

@@ -21,6 +21,7 @@ from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.model import Cue
 
 Status = Literal["up-to-date", "stale", "blocked", "skipped"]
+Concern = tuple[str, str]      # ("spot", id), ("language", code) or ("profile", name)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ class VariantPlan:
     file_styles: dict[str, StyleFont] = field(default_factory=dict)  # style: {from_file: true}
     warnings: list[Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)   # what blocks it
+    # What else is said of it, neither a QC warning of its file nor what blocks it: how its
+    # master is made (deinterlaced), a blocked variant's other problems, its radio master's.
+    notes: list[Diagnostic] = field(default_factory=list)
     # Files beside an up-to-date variant to make again from its rendered file (a deleted
     # poster, certificate or sidecar); the variant is "stale" but not rendered again.
     remake: list[str] = field(default_factory=list)
@@ -101,8 +105,8 @@ class VariantPlan:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        """Every problem found in this variant's inputs: what blocks it, and its warnings."""
-        return self.problems + self.warnings
+        """Every problem found for this variant: what blocks it, its warnings and notes."""
+        return self.problems + self.warnings + self.notes
 
     @property
     def subtitles(self) -> Path | None:
@@ -137,20 +141,33 @@ class Plan:
     # Manifests that could not be planned (unreadable, schema errors, a campaign folder taken),
     # as named, with the number of their errors that kept each from it.
     unplanned: dict[Path, int] = field(default_factory=dict)
+    # Of a selection (`select`): the diagnostics of the variants it left out only, each with
+    # what left them out, ("profile", "tv"), for the summary to count.
+    left_out: dict[Diagnostic, set[Concern]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
 
-    def select(self, wanted: Callable[[VariantPlan], bool]) -> Plan:
-        """The plan narrowed to the variants `wanted` accepts, with the diagnostics that concern
-        them; a problem that concerns no variant at all (a manifest that cannot be read) stays."""
-        variants = [v for v in self.variants if wanted(v)]
-        attached = {d for v in self.variants for d in v.diagnostics}
+    def select(self, selection: Selection) -> Plan:
+        """The plan narrowed to the variants `selection` wants, with the diagnostics that
+        concern them; a problem that concerns no variant at all (a manifest that cannot be
+        read, a file of no language) stays. Those of the variants left out only are kept
+        apart, in `left_out`, with the spots, languages and profiles that left them out."""
+        variants = [v for v in self.variants if selection.wants(v)]
+        attached: dict[Diagnostic, set[Concern]] = {}
+        for v in self.variants:
+            for d in v.diagnostics:
+                attached.setdefault(d, set()).update(selection.leaves_out(v))
         concerning = {d for v in variants for d in v.diagnostics}
-        diagnostics = [d for d in self.diagnostics if d in concerning or d not in attached]
+        diagnostics, left_out = [], {}
+        for d in self.diagnostics:
+            if d in concerning or d not in attached:
+                diagnostics.append(d)
+            else:
+                left_out[d] = attached[d]
         return Plan(self.manifests, variants, diagnostics, self.caches,
-                    [v for v in self.skipped if wanted(v)], self.unplanned)
+                    [v for v in self.skipped if selection.wants(v)], self.unplanned, left_out)
 
     def count(self, status: Status) -> int:
         return sum(1 for v in self.variants if v.status == status)
@@ -206,6 +223,14 @@ class Selection:
         """Whether some selected variant is of this spot and language (uses its files)."""
         return ((not self.spots or spot in self.spots)
                 and (not self.languages or language in self.languages))
+
+    def leaves_out(self, plan: VariantPlan) -> set[Concern]:
+        """What of the variant's the selection does not name: ("spot", id), ("language", code),
+        ("profile", name); nothing for a variant it wants."""
+        variant = plan.variant
+        named = zip(("spot", "language", "profile"), (self.spots, self.languages, self.profiles),
+                    (variant.spot.id, variant.language.code, variant.profile.name))
+        return {(what, name) for what, values, name in named if values and name not in values}
 
     def check(self, manifests: list[Manifest]) -> None:
         """Raise `UnknownSelection` naming every value that is in none of `manifests`; a value

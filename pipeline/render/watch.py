@@ -337,7 +337,7 @@ def catch_up(manifest: Manifest, *, jobs: int = 1, reporter: ReporterFactory | N
     if not plan.manifests:
         return WatchEvent("error", (manifest.path,), diagnostics=tuple(plan.diagnostics))
     if selection is not None:
-        selection.check_selected(plan.select(selection.wants))
+        selection.check_selected(plan.select(selection))
     selected = _behind(v for v in plan.variants if _pair(v) not in leaving
                        and (selection is None or selection.wants(v)))
     if not selected:
