@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 
+from tests import terminal as tty
 from tests.conformmedia import interlaced_master
 from tests.test_cli import invoke
 
@@ -81,3 +82,57 @@ def test_another_profile_s_note_on_the_master_is_counted_not_said(campaign):
     result = invoke("plan", manifest, "--profile", "broadcast-prores")
     said = [line for line in stderr_lines(result) if "is deinterlaced into whole frames" in line]
     assert len(said) == 1 and "profile 'broadcast-prores' is progressive" in said[0], said
+
+
+# A station's manifest, its TV master's ceiling above full scale and yua's style misspelt: both
+# errors of one profile or language alone.
+STATION = """\
+    campaign: c
+    title: t
+    source_language: spa
+    spots: [{id: spot, master: ../media/spot.mp4}]
+    languages:
+      - {code: nah, treatment: burn}
+      - {code: yua, treatment: burn, style: {colour: "#FF0000"}}
+    profiles:
+      small: {base: web, width: 320, height: 180, preset: ultrafast}
+      tv:
+        base: broadcast-mxf
+        true_peak: 1
+    """
+
+
+def test_a_schema_error_of_a_profile_not_selected_does_not_stop_the_others(campaign):
+    campaign.subtitle("nah")
+    campaign.subtitle("yua")
+    manifest = campaign.write_text(textwrap.dedent(STATION))
+    # On the terminal, as a station's engineer runs it: the web variant rendered, the TV
+    # master's and yua's errors counted. Before: 'could not be planned', exit 1, nothing made.
+    result = tty.run(["render", str(manifest), "--profile", "small", "--lang", "nah"],
+                     cwd=campaign.root, columns=200)
+    assert result.status == 0, result.describe()
+    assert (campaign.root / "build/c/spot/spot.nah.small.mp4").is_file()
+    assert ": error: " not in result.text, result.describe()
+    # (yua's subtitles read as fast as nah's: its warning too.)
+    assert result.all_rows[-1] == ("2 errors and 1 warning in languages and profiles not "
+                                   "selected (language yua; profile tv): run without --lang and "
+                                   "--profile to see them"), result.describe()
+    # Selected, a broken profile is said, as are its manifest's errors of what all share.
+    result = invoke("plan", manifest, "--profile", "tv", "--lang", "nah")
+    assert result.exit_code == 1
+    lines = stderr_lines(result)
+    assert any(line.startswith(f"{manifest}:12: error: true_peak must be at most 0 dBTP")
+               for line in lines), lines
+    assert lines[-2:] == [f"{manifest} could not be planned because of its 1 error",
+                          "1 error in languages not selected (yua): run without --lang to see "
+                          "them"], lines
+    (manifest.parent / "shared.yaml").write_text(
+        textwrap.dedent(STATION).replace("title: t\n", "title: t\ncolour: red\n"),
+        encoding="utf-8")
+    result = invoke("plan", manifest.parent / "shared.yaml", "--profile", "small")
+    assert result.exit_code == 1
+    assert "unknown key 'colour' in the manifest" in result.output, result.output
+    # Without a selection, every problem is said.
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1 and "not selected" not in result.output
+    assert sum(": error: " in line for line in stderr_lines(result)) == 2, result.output

@@ -10,7 +10,7 @@ from typing import get_args
 
 import yaml
 
-from pipeline.errors import ManifestError, ValidationError
+from pipeline.errors import Diagnostic, ManifestError, ValidationError
 from pipeline.manifest.model import (
     PAGE_LANGUAGES,
     SLUG,
@@ -91,22 +91,28 @@ def load_manifest(path: str | Path) -> Manifest:
         _lines={**{key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
                 **(_profile_lines(top["profiles"][1]) if "profiles" in top else {})},
     )
-    if not reader.diagnostics:
+    # Errors of single spots, languages or profiles leave the rest to check: a selection of
+    # the others renders it (InvalidManifest.concerns).
+    if not reader.shared:
         check_clocks(reader, manifest)
         _check_output_dir(reader, manifest, top["output_dir"][0] if "output_dir" in top else None)
     if reader.diagnostics:
-        raise InvalidManifest(reader.diagnostics, _checkable(manifest))
+        raise InvalidManifest(reader.diagnostics, manifest, reader.concerns)
     return manifest
 
 
 class InvalidManifest(ValidationError):
-    """A manifest with schema errors, and its entries that have none (`valid_part`): planning
-    checks their files too, so that a missing master is not said only once the schema errors
-    are fixed (every problem in one run)."""
+    """A manifest with schema errors, and its entries that have none (`manifest`): planning
+    checks their files too (`checkable`), so that a missing master is not said only once the
+    schema errors are fixed (every problem in one run). `concerns` has the errors of one spot,
+    language or profile entry alone, ("profile", "tv"): when they are all of entries a
+    selection leaves out (`render --profile web`), the others are whole, and are planned."""
 
-    def __init__(self, diagnostics, valid_part: Manifest):
+    def __init__(self, diagnostics, manifest: Manifest,
+                 concerns: dict[Diagnostic, tuple[str, str]]):
         super().__init__(diagnostics)
-        self.valid_part = valid_part
+        self.manifest = manifest
+        self.concerns = concerns
 
 
 def _profile_lines(node: yaml.Node) -> dict[str, int]:
@@ -122,7 +128,7 @@ def _profile_lines(node: yaml.Node) -> dict[str, int]:
     return lines
 
 
-def _checkable(manifest: Manifest) -> Manifest:
+def checkable(manifest: Manifest) -> Manifest:
     """The manifest's valid entries, as planning can take them: with no valid profile, the
     default one, for the spots' and languages' files to be checked all the same."""
     return replace(manifest, profiles=manifest.profiles or (BUILTIN_PROFILES["web"],))
@@ -158,30 +164,42 @@ def in_default(titles: dict[str, str], default: str) -> str | None:
 
 def _spots(reader: NodeReader, node: yaml.Node, base: Path, page_language: str
            ) -> tuple[Spot, ...]:
+    """The manifest's spots; each one's problems are its own (`NodeReader.concern`)."""
     spots, seen = [], {}
     for item in reader.sequence(node, "spots"):
-        keys = reader.mapping(item, "a spot", SPOT_KEYS)
-        if "id" not in keys or "master" not in keys:
-            continue
-        spot_id = reader.slug(keys["id"][1], "spot id")
         problems = len(reader.diagnostics)
-        reader.unique(seen, spot_id, keys["id"][1], "spot id")
-        twice = len(reader.diagnostics) > problems
-        master = reader.relative_path(keys["master"][1], "master", base)
-        bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
-               if "music_bed" in keys else None)
-        titles = (reader.localised_text(keys["title"][1], "spot title", PAGE_LANGUAGES) or {}
-                  if "title" in keys else {})
-        audio = _spot_audio(reader, *keys["audio"]) if "audio" in keys else AudioChoice()
-        crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
-        medium = (reader.choice(keys["medium"][1], "spot medium", get_args(SpotMedium))
-                  if "medium" in keys else None)
-        # A spot with a wrong optional key (its audio, crop, medium) keeps its default there,
-        # for its files to be checked all the same (InvalidManifest); its problem is reported.
-        if spot_id and master and not twice:
-            spots.append(Spot(spot_id, in_default(titles, page_language) or spot_id, master, bed,
-                              item.start_mark.line + 1, audio, crop, medium, tuple(titles.items())))
+        spot_id, spot = _spot(reader, item, base, page_language, seen)
+        reader.concern(problems, "spot", spot_id)
+        if spot is not None:
+            spots.append(spot)
     return tuple(spots)
+
+
+def _spot(reader: NodeReader, item: yaml.Node, base: Path, page_language: str, seen: dict
+          ) -> tuple[str | None, Spot | None]:
+    """(its id, the spot) of an entry of `spots:`; no spot when it cannot be planned."""
+    keys = reader.mapping(item, "a spot", SPOT_KEYS)
+    spot_id = reader.slug(keys["id"][1], "spot id") if "id" in keys else None
+    if "id" not in keys or "master" not in keys:
+        return spot_id, None
+    problems = len(reader.diagnostics)
+    reader.unique(seen, spot_id, keys["id"][1], "spot id")
+    twice = len(reader.diagnostics) > problems
+    master = reader.relative_path(keys["master"][1], "master", base)
+    bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
+           if "music_bed" in keys else None)
+    titles = (reader.localised_text(keys["title"][1], "spot title", PAGE_LANGUAGES) or {}
+              if "title" in keys else {})
+    audio = _spot_audio(reader, *keys["audio"]) if "audio" in keys else AudioChoice()
+    crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
+    medium = (reader.choice(keys["medium"][1], "spot medium", get_args(SpotMedium))
+              if "medium" in keys else None)
+    # A spot with a wrong optional key (its audio, crop, medium) keeps its default there,
+    # for its files to be checked all the same (InvalidManifest); its problem is reported.
+    if not (spot_id and master and not twice):
+        return spot_id, None
+    return spot_id, Spot(spot_id, in_default(titles, page_language) or spot_id, master, bed,
+                         item.start_mark.line + 1, audio, crop, medium, tuple(titles.items()))
 
 
 def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioChoice:
@@ -228,33 +246,47 @@ LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False,
                  "clock": False}
 
 
-def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings) -> tuple[Language, ...]:
+def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings
+               ) -> tuple[Language, ...]:
+    """The manifest's languages; each one's problems are its own (`NodeReader.concern`)."""
     languages, seen = [], {}
     for item in reader.sequence(node, "languages"):
-        keys = reader.mapping(item, "a language", LANGUAGE_KEYS)
-        if "code" not in keys or "treatment" not in keys:
-            continue
-        code = reader.language_code(keys["code"][1], "language code")
-        if code is not None and not SLUG.match(code.lower()):
-            reader.fail(keys["code"][1], f"language code {code!r} cannot be used in file names")
-            code = None
-        elif code is not None and code != code.lower():
-            # Files are named by the code in lower case (translators' guide), and codes are
-            # case-insensitive (BCP 47): 'Zai' wanted a Zai.srt, and 'Nah' beside 'nah' passed.
-            reader.fail(keys["code"][1], f"language code {code!r} must be written in lower case, "
-                                         f"{code.lower()!r}")
-            code = None
         problems = len(reader.diagnostics)
-        reader.unique(seen, code, keys["code"][1], "language")
-        twice = len(reader.diagnostics) > problems
-        treatment = reader.choice(keys["treatment"][1], "treatment", TREATMENTS)
-        name = reader.display_text(keys["name"][1], "language name") if "name" in keys else None
-        lang_style = (reader.dataclass_fields(keys["style"][1], f"style of {code}", Style, style)
-                      if "style" in keys else style)
-        lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)
-                   if "qc" in keys else qc)
-        clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
-        if code and treatment and not twice:     # a wrong style or qc key keeps its default
-            languages.append(Language(code, name, treatment, lang_style, lang_qc,
-                                      item.start_mark.line + 1, clock))
+        code, language = _language(reader, item, style, qc, seen)
+        reader.concern(problems, "language", code)
+        if language is not None:
+            languages.append(language)
     return tuple(languages)
+
+
+def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings, seen: dict
+              ) -> tuple[str | None, Language | None]:
+    """(its code, the language) of an entry of `languages:`; no language when it cannot be
+    planned."""
+    keys = reader.mapping(item, "a language", LANGUAGE_KEYS)
+    code = reader.language_code(keys["code"][1], "language code") if "code" in keys else None
+    if code is not None and not SLUG.match(code.lower()):
+        reader.fail(keys["code"][1], f"language code {code!r} cannot be used in file names")
+        code = None
+    elif code is not None and code != code.lower():
+        # Files are named by the code in lower case (translators' guide), and codes are
+        # case-insensitive (BCP 47): 'Zai' wanted a Zai.srt, and 'Nah' beside 'nah' passed.
+        reader.fail(keys["code"][1], f"language code {code!r} must be written in lower case, "
+                                     f"{code.lower()!r}")
+        code = None
+    if "code" not in keys or "treatment" not in keys:
+        return code, None
+    problems = len(reader.diagnostics)
+    reader.unique(seen, code, keys["code"][1], "language")
+    twice = len(reader.diagnostics) > problems
+    treatment = reader.choice(keys["treatment"][1], "treatment", TREATMENTS)
+    name = reader.display_text(keys["name"][1], "language name") if "name" in keys else None
+    lang_style = (reader.dataclass_fields(keys["style"][1], f"style of {code}", Style, style)
+                  if "style" in keys else style)
+    lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)
+               if "qc" in keys else qc)
+    clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
+    if not (code and treatment and not twice):     # a wrong style or qc key keeps its default
+        return code, None
+    return code, Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1,
+                          clock)

@@ -35,10 +35,23 @@ class NodeReader:
     def __init__(self, path: Path):
         self.path = path
         self.diagnostics: list[Diagnostic] = []
+        # The diagnostics of one spot, language or profile entry: ("profile", "tv").
+        self.concerns: dict[Diagnostic, tuple[str, str]] = {}
 
     def fail(self, node: yaml.Node | None, message: str, hint: str | None = None) -> None:
         line = node.start_mark.line + 1 if node is not None else None
         self.diagnostics.append(error(message, self.path, line, hint))
+
+    def concern(self, since: int, what: str, name: str | None) -> None:
+        """The diagnostics found since the `since`th are of the entry `what` named `name` (a
+        spot, language or profile) alone; of the whole manifest when it has no name."""
+        if name is not None:
+            self.concerns.update((d, (what, name)) for d in self.diagnostics[since:])
+
+    @property
+    def shared(self) -> list[Diagnostic]:
+        """The diagnostics of no one entry: those of what every variant shares."""
+        return [d for d in self.diagnostics if d not in self.concerns]
 
     def mapping(self, node: yaml.Node, where: str, allowed: dict[str, bool]) -> dict[str, tuple]:
         """{key: (key_node, value_node)}; reports duplicates, unknown and missing keys.

@@ -19,12 +19,17 @@ from pipeline.standards import STANDARDS
 
 
 def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
+    """The manifest's profiles without problems; each one's problems are its own
+    (`NodeReader.concern`), which a selection of other profiles leaves out."""
     if isinstance(node, yaml.SequenceNode):
         profiles = []
         for item in reader.sequence(node, "profiles"):
+            problems = len(reader.diagnostics)
             name = reader.choice(item, "profile", tuple(BUILTIN_PROFILES))
             if name:
                 profiles.append(BUILTIN_PROFILES[name])
+            reader.concern(problems, "profile",
+                           item.value if isinstance(item, yaml.ScalarNode) else None)
         return tuple(profiles)
     if not isinstance(node, yaml.MappingNode):
         reader.fail(node, "profiles must be a list of built-in names or a mapping of profiles",
@@ -35,43 +40,49 @@ def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
         problems = len(reader.diagnostics)   # a profile with problems is left out
         name = reader.slug(key_node, "profile name")
         reader.unique(seen, name, key_node, "profile")
-        if name is None:
-            continue
-        base = BUILTIN_PROFILES.get(name)
-        overrides = value_node
-        if isinstance(value_node, yaml.MappingNode):
-            base_key = next((v for k, v in value_node.value if k.value == "base"), None)
-            if base_key is not None:
-                base_name = reader.choice(base_key, f"base of profile {name}", tuple(BUILTIN_PROFILES))
-                base = BUILTIN_PROFILES.get(base_name or "")
-                overrides = yaml.MappingNode(value_node.tag, [(k, v) for k, v in value_node.value
-                                                              if k.value != "base"],
-                                             value_node.start_mark, value_node.end_mark)
-        if base is None:
-            reader.fail(key_node, f"profile {name!r} is not built in and names no base",
-                        f"add 'base: web' (or one of {', '.join(BUILTIN_PROFILES)})")
-            continue
-        # A problem is said at the line of the field to change when this manifest sets it,
-        # else at the profile's name: a station with several profiles is not left to look.
-        given_at = {k.value: k for k, _ in overrides.value} \
-            if isinstance(overrides, yaml.MappingNode) else {}
-
-        def at(*fields: str) -> yaml.Node:
-            return next((given_at[field] for field in fields if field in given_at), key_node)
-
-        if isinstance(overrides, yaml.ScalarNode) and overrides.value in ("", "~", "null"):
-            profile = replace(base, name=name, base=_kind(base, name))
-        else:
-            profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
-                              name=name, base=_kind(base, name))
-            profile = _with_standard(reader, at, profile, set(given_at))
-        for fields, problem in _profile_problems(profile):
-            reader.fail(at(*fields), f"profile {name!r}: {problem}")
-        for field, problem in encoder_problems(profile):
-            reader.fail(at(field), f"profile {name!r}: {problem}")
-        if len(reader.diagnostics) == problems:
+        profile = _profile(reader, name, key_node, value_node) if name is not None else None
+        reader.concern(problems, "profile", name)
+        if profile is not None and len(reader.diagnostics) == problems:
             profiles.append(profile)
     return tuple(profiles)
+
+
+def _profile(reader: NodeReader, name: str, key_node: yaml.Node, value_node: yaml.Node
+             ) -> Profile | None:
+    """The profile `name: {...}` of a mapping of profiles, its problems reported."""
+    base = BUILTIN_PROFILES.get(name)
+    overrides = value_node
+    if isinstance(value_node, yaml.MappingNode):
+        base_key = next((v for k, v in value_node.value if k.value == "base"), None)
+        if base_key is not None:
+            base_name = reader.choice(base_key, f"base of profile {name}", tuple(BUILTIN_PROFILES))
+            base = BUILTIN_PROFILES.get(base_name or "")
+            overrides = yaml.MappingNode(value_node.tag, [(k, v) for k, v in value_node.value
+                                                          if k.value != "base"],
+                                         value_node.start_mark, value_node.end_mark)
+    if base is None:
+        reader.fail(key_node, f"profile {name!r} is not built in and names no base",
+                    f"add 'base: web' (or one of {', '.join(BUILTIN_PROFILES)})")
+        return None
+    # A problem is said at the line of the field to change when this manifest sets it,
+    # else at the profile's name: a station with several profiles is not left to look.
+    given_at = {k.value: k for k, _ in overrides.value} \
+        if isinstance(overrides, yaml.MappingNode) else {}
+
+    def at(*fields: str) -> yaml.Node:
+        return next((given_at[field] for field in fields if field in given_at), key_node)
+
+    if isinstance(overrides, yaml.ScalarNode) and overrides.value in ("", "~", "null"):
+        profile = replace(base, name=name, base=_kind(base, name))
+    else:
+        profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
+                          name=name, base=_kind(base, name))
+        profile = _with_standard(reader, at, profile, set(given_at))
+    for fields, problem in _profile_problems(profile):
+        reader.fail(at(*fields), f"profile {name!r}: {problem}")
+    for field, problem in encoder_problems(profile):
+        reader.fail(at(field), f"profile {name!r}: {problem}")
+    return profile
 
 
 def _kind(base: Profile, name: str) -> str | None:

@@ -17,7 +17,7 @@ from pipeline.errors import (Diagnostic, PipelineError, error, in_file_order, ra
 from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, load_manifest
-from pipeline.manifest.load import InvalidManifest
+from pipeline.manifest.load import InvalidManifest, checkable
 from pipeline.manifest.model import autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.probe import MediaInfo, probe_audio
@@ -30,7 +30,7 @@ from pipeline.render.sound_warnings import dc_correction
 from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs
-from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
+from pipeline.render.variants import Concern, Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.burn import style_glyphs
 from pipeline.subtitles.formats import read_subtitles
 
@@ -48,16 +48,28 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
     unreadable = False
     unplanned: dict[Path, int] = {}
     valid_parts: list[Manifest] = []     # of manifests with schema errors: files checked only
+    about: dict[Diagnostic, Concern] = {}   # of entries the selection leaves out
     for path in manifest_paths:
         try:
             manifest = load_manifest(path)
         except PipelineError as exc:
             diagnostics.extend(exc.diagnostics)
-            unreadable = True
-            unplanned[path] = sum(1 for d in exc.diagnostics if d.severity == "error")
-            if isinstance(exc, InvalidManifest):
-                valid_parts.append(exc.valid_part)
-            continue
+            # The errors of the spots, languages or profiles a selection leaves out are left
+            # out with them; when they are all the manifest's, the rest of it is whole.
+            invalid = exc if isinstance(exc, InvalidManifest) else None
+            aside = {d: concern for d, concern in (invalid.concerns if invalid else {}).items()
+                     if selection is not None and selection.leaves_out_entry(*concern)}
+            about.update(aside)
+            if invalid and aside.keys() >= set(invalid.diagnostics):
+                manifest = invalid.manifest
+            else:
+                unreadable = True
+                unplanned[path] = sum(1 for d in exc.diagnostics
+                                      if d.severity == "error" and d not in aside)
+                if invalid:     # the selected entries' files checked, as the selection's
+                    valid_parts.append(checkable(selection.narrowed(invalid.manifest)
+                                                 if selection else invalid.manifest))
+                continue
         other = campaigns.setdefault(manifest.campaign_dir.resolve(), manifest)
         if other.path.resolve() == manifest.path.resolve() and other is not manifest:
             continue                                   # the same manifest named twice
@@ -93,7 +105,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
     # Each file's problems by line, as `check` prints them, though found check after check (its
     # reading, its QC, its fit on each frame); the manifests' own first.
     plan = Plan(manifests, variants, in_file_order(_unique(diagnostics), manifest_paths),
-                caches, skipped, unplanned)
+                caches, skipped, unplanned, about=about)
     if selection is None:
         return plan
     selected = plan.select(selection)

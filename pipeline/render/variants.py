@@ -4,7 +4,7 @@ the variants a command is about (its `--spot`, `--lang` and `--profile`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Literal
 
@@ -144,6 +144,9 @@ class Plan:
     # Of a selection (`select`): the diagnostics of the variants it left out only, each with
     # what left them out, ("profile", "tv"), for the summary to count.
     left_out: dict[Diagnostic, set[Concern]] = field(default_factory=dict)
+    # The errors of one spot, language or profile entry of a manifest that a selection leaves
+    # out (manifest/load.py's InvalidManifest): no variant carries them.
+    about: dict[Diagnostic, Concern] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -159,6 +162,8 @@ class Plan:
         for v in self.variants:
             for d in v.diagnostics:
                 attached.setdefault(d, set()).update(selection.leaves_out(v))
+        attached.update((d, {concern}) for d, concern in self.about.items()
+                        if selection.leaves_out_entry(*concern))
         concerning = {d for v in variants for d in v.diagnostics}
         diagnostics, left_out = [], {}
         for d in self.diagnostics:
@@ -228,9 +233,24 @@ class Selection:
         """What of the variant's the selection does not name: ("spot", id), ("language", code),
         ("profile", name); nothing for a variant it wants."""
         variant = plan.variant
-        named = zip(("spot", "language", "profile"), (self.spots, self.languages, self.profiles),
-                    (variant.spot.id, variant.language.code, variant.profile.name))
-        return {(what, name) for what, values, name in named if values and name not in values}
+        named = (("spot", variant.spot.id), ("language", variant.language.code),
+                 ("profile", variant.profile.name))
+        return {(what, name) for what, name in named if self.leaves_out_entry(what, name)}
+
+    def narrowed(self, manifest: Manifest) -> Manifest:
+        """The manifest with the spots, languages and profiles the selection names only."""
+        return replace(manifest,
+                       spots=tuple(s for s in manifest.spots
+                                   if not self.leaves_out_entry("spot", s.id)),
+                       languages=tuple(l for l in manifest.languages
+                                       if not self.leaves_out_entry("language", l.code)),
+                       profiles=tuple(p for p in manifest.profiles
+                                      if not self.leaves_out_entry("profile", p.name)))
+
+    def leaves_out_entry(self, what: str, name: str) -> bool:
+        """Whether the selection names values of `what` (spot, language, profile), not `name`."""
+        values = {"spot": self.spots, "language": self.languages, "profile": self.profiles}[what]
+        return bool(values) and name not in values
 
     def check(self, manifests: list[Manifest]) -> None:
         """Raise `UnknownSelection` naming every value that is in none of `manifests`; a value
