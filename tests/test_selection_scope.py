@@ -136,3 +136,25 @@ def test_a_schema_error_of_a_profile_not_selected_does_not_stop_the_others(campa
     result = invoke("validate", manifest)
     assert result.exit_code == 1 and "not selected" not in result.output
     assert sum(": error: " in line for line in stderr_lines(result)) == 2, result.output
+
+
+def test_a_translator_s_check_is_not_stopped_by_another_language_s_error(campaign):
+    nah = campaign.subtitle("nah")
+    campaign.subtitle("yua")
+    manifest = campaign.write_text(textwrap.dedent(STATION).replace("true_peak: 1",
+                                                                    "true_peak: -2"))
+    # Before: yua's misspelt style key and nothing else, exit 1, nah's file not checked.
+    result = invoke("check", nah, "--manifest", manifest)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"{nah}: 2 cues, 0 errors, 1 warning"], result.output
+    assert stderr_lines(result)[-1] == (
+        "1 error in languages that are not these files' (yua): run pipeline validate "
+        f"{manifest} to see them"), result.output
+    # The file's own language's error is said; a profile's too, being every file's (its frame).
+    result = invoke("check", campaign.root / "subtitles/spot/yua.srt", "--manifest", manifest)
+    assert result.exit_code == 1
+    assert f"{manifest}:7: error: unknown key 'colour' in style of yua" in result.output
+    manifest = campaign.write_text(textwrap.dedent(STATION))
+    result = invoke("check", nah, "--manifest", manifest)
+    assert result.exit_code == 1
+    assert f"{manifest}:12: error: true_peak must be at most 0 dBTP" in result.output

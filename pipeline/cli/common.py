@@ -19,7 +19,9 @@ import click
 from pipeline.cli import HeldInterrupt
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error
 from pipeline.manifest import load_manifest
+from pipeline.manifest.model import Concern
 from pipeline.render.lock import Holder, campaign_lock
+from pipeline.render.variants import FILTERS
 
 
 @dataclass
@@ -221,6 +223,33 @@ def fails_cleanly(command):
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def left_out_summary(left_out: dict[Diagnostic, set[Concern]],
+                     which: str = "not selected", see: str | None = None) -> str | None:
+    """One line for the diagnostics of the spots, languages and profiles a command left out
+    (`Plan.left_out`): an engineer rendering one profile is not shown, nor failed by,
+    another's problems, and is told they are there (`1 error and 2 warnings in profiles not
+    selected (tv): run without --profile to see them`)."""
+    if not left_out:
+        return None
+    errors = sum(1 for d in left_out if d.severity == "error")
+    counts = " and ".join(plural(n, word) for n, word in
+                          ((errors, "error"), (len(left_out) - errors, "warning")) if n)
+    names = {what: sorted({name for concerns in left_out.values()
+                           for kind, name in concerns if kind == what})
+             for _, what, _ in FILTERS}
+    kinds = [(option, what) for option, what, _ in FILTERS if names[what]]
+    listed = "; ".join(f"{what} {', '.join(names[what])}" if len(kinds) > 1
+                       else ", ".join(names[what]) for _, what in kinds)
+    see = see or f"run without {_and(option for option, _ in kinds)}"
+    return f"{counts} in {_and(f'{what}s' for _, what in kinds)} {which} ({listed}): {see} " \
+           "to see them"
+
+
+def _and(words) -> str:
+    words = list(words)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
 
 
 def say_waiting(holder: Holder) -> None:

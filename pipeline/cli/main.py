@@ -21,6 +21,7 @@ from pipeline.cli.common import (
     campaign_locked,
     emit,
     fails_cleanly,
+    left_out_summary,
     name_the_environment_variable,
     plural,
     verbosity,
@@ -38,7 +39,7 @@ from pipeline.render.leader import start_timecodes
 from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store
 from pipeline.render.strays import stray_files, stray_warning
-from pipeline.render.variants import FILTERS, Plan, Selection
+from pipeline.render.variants import Plan, Selection
 
 MANIFESTS = click.argument("manifests", nargs=-1, required=True,
                            type=click.Path(dir_okay=False, path_type=Path))
@@ -121,35 +122,10 @@ def plan_summary(plan: Plan) -> str:
     return "; ".join(([counts] if plan.manifests else []) + unplanned_summary(plan))
 
 
-def left_out_summary(plan: Plan) -> str | None:
-    """One line for the diagnostics of the variants a selection left out: an engineer
-    rendering one profile is not shown, nor failed by, another's problems, and is told they
-    are there (`1 error and 2 warnings in profiles not selected (tv): run without --profile to
-    see them`)."""
-    if not plan.left_out:
-        return None
-    errors = sum(1 for d in plan.left_out if d.severity == "error")
-    counts = " and ".join(plural(n, word) for n, word in
-                          ((errors, "error"), (len(plan.left_out) - errors, "warning")) if n)
-    names = {what: sorted({name for concerns in plan.left_out.values()
-                           for kind, name in concerns if kind == what})
-             for _, what, _ in FILTERS}
-    kinds = [(option, what) for option, what, _ in FILTERS if names[what]]
-    listed = "; ".join(f"{what} {', '.join(names[what])}" if len(kinds) > 1
-                       else ", ".join(names[what]) for _, what in kinds)
-    return (f"{counts} in {_and(f'{what}s' for _, what in kinds)} not selected ({listed}): run "
-            f"without {_and(option for option, _ in kinds)} to see them")
-
-
-def _and(words) -> str:
-    words = list(words)
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
-
-
 def report_summary(plan: Plan) -> None:
     """The plan's summary line, then what the selection left out."""
     click.echo(plan_summary(plan), err=True)
-    left_out = left_out_summary(plan)
+    left_out = left_out_summary(plan.left_out)
     if left_out:
         click.echo(left_out, err=True)
 
@@ -348,7 +324,7 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
                 emit(problem)
     failed = report_outcomes(outcomes, quiet=verbosity().quiet)
     # After the counts: "0 rendered" alone read as nothing to do.
-    for sentence in unplanned_summary(plan) + [left_out_summary(plan)]:
+    for sentence in unplanned_summary(plan) + [left_out_summary(plan.left_out)]:
         if sentence:
             click.echo(sentence, err=True)
     report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last

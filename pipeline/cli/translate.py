@@ -14,9 +14,10 @@ from pathlib import Path
 import click
 import langcodes
 
-from pipeline.cli.common import emit, fails_cleanly, plural, say_waiting, verbosity, with_selectors
+from pipeline.cli.common import (emit, fails_cleanly, left_out_summary, plural, say_waiting,
+                                 verbosity, with_selectors)
 from pipeline.cli.progress import make_reporter
-from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style, load_manifest
+from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.media.timecode import parse_rate
 from pipeline.render.batch import Outcome
 from pipeline.render.intermediates import size_text
@@ -26,7 +27,7 @@ from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent
 from pipeline.render.watch import watch as watch_manifest
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.in_campaign import manifest_settings
+from pipeline.subtitles.in_campaign import campaign_for, manifest_settings
 from pipeline.subtitles.qc import CheckResult, check_file
 
 MANIFEST = click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
@@ -108,7 +109,7 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     """
     if spot and not manifest:
         raise click.UsageError("--spot names a spot of the manifest: give --manifest too")
-    campaign = load_manifest(manifest) if manifest else None
+    campaign, others = campaign_for(manifest, subtitles, lang, spot) if manifest else (None, {})
     if spot:
         Selection(spots=(spot,)).check([campaign])     # as `render --spot`: exit 2, the ids
     results: list[CheckResult | SoundCheck] = []
@@ -151,6 +152,11 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
                        "found (give --duration SECONDS, or --manifest)", err=True)
         for result in results:
             click.echo(result.summary())
+        # The manifest's errors of other spots and languages: the media team's to fix.
+        elsewhere = left_out_summary(others, "that are not these files'",
+                                     f"run pipeline validate {manifest}")
+        if elsewhere:
+            click.echo(elsewhere, err=True)
     if errors:
         sys.exit(1)
 

@@ -15,6 +15,7 @@ from pipeline.manifest.model import (
     PAGE_LANGUAGES,
     SLUG,
     TREATMENTS,
+    Concern,
     Language,
     Manifest,
     QcSettings,
@@ -109,7 +110,7 @@ class InvalidManifest(ValidationError):
     selection leaves out (`render --profile web`), the others are whole, and are planned."""
 
     def __init__(self, diagnostics, manifest: Manifest,
-                 concerns: dict[Diagnostic, tuple[str, str]]):
+                 concerns: dict[Diagnostic, Concern]):
         super().__init__(diagnostics)
         self.manifest = manifest
         self.concerns = concerns

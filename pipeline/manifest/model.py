@@ -30,6 +30,9 @@ SpotMedium = Literal["video", "radio"]
 # Audio deliveries, in the formats studios and phones send (CONTRACT.md "Next"); ffmpeg decodes them.
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus")
 PAGE_LANGUAGES = ("es", "en")  # languages of the broadcasters' page; the first is the default
+# An entry of a manifest, ("spot", id), ("language", code) or ("profile", name): what a problem
+# may be of alone, and what --spot, --lang and --profile name.
+Concern = tuple[str, str]
 
 
 @dataclass(frozen=True)

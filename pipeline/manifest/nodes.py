@@ -17,7 +17,7 @@ import langcodes
 import yaml
 
 from pipeline.errors import Diagnostic, error
-from pipeline.manifest.model import SLUG
+from pipeline.manifest.model import SLUG, Concern
 from pipeline.profiles import Container, Fit, Leader, Medium, Scan
 from pipeline.ranges import Range
 from pipeline.subtitles.normalise import nfc
@@ -35,8 +35,7 @@ class NodeReader:
     def __init__(self, path: Path):
         self.path = path
         self.diagnostics: list[Diagnostic] = []
-        # The diagnostics of one spot, language or profile entry: ("profile", "tv").
-        self.concerns: dict[Diagnostic, tuple[str, str]] = {}
+        self.concerns: dict[Diagnostic, Concern] = {}    # of one entry alone
 
     def fail(self, node: yaml.Node | None, message: str, hint: str | None = None) -> None:
         line = node.start_mark.line + 1 if node is not None else None

@@ -18,7 +18,7 @@ from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest, checkable
-from pipeline.manifest.model import autonym, autonym_table, known_autonyms
+from pipeline.manifest.model import Concern, autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.publish.i18n import unnamed_languages
@@ -30,7 +30,7 @@ from pipeline.render.sound_warnings import dc_correction
 from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs
-from pipeline.render.variants import Concern, Plan, Selection, Variant, VariantPlan
+from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.burn import style_glyphs
 from pipeline.subtitles.formats import read_subtitles
 

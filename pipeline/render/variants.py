@@ -11,6 +11,7 @@ from typing import Callable, Iterable, Literal
 from pipeline.errors import CommandLineError, Diagnostic
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Language, Manifest, Spot
+from pipeline.manifest.model import Concern
 from pipeline.media.conform import Master
 from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
@@ -21,7 +22,6 @@ from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.model import Cue
 
 Status = Literal["up-to-date", "stale", "blocked", "skipped"]
-Concern = tuple[str, str]      # ("spot", id), ("language", code) or ("profile", name)
 
 
 @dataclass(frozen=True)

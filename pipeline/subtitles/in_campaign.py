@@ -8,13 +8,38 @@ master not there yet, a language the manifest does not have).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 from pipeline.errors import Diagnostic, PipelineError, warning
 from pipeline.files import index_folder
-from pipeline.manifest import SUBTITLE_SUFFIXES, Manifest
+from pipeline.manifest import SUBTITLE_SUFFIXES, Manifest, load_manifest
+from pipeline.manifest.load import InvalidManifest
+from pipeline.manifest.model import Concern
 from pipeline.manifest.input_names import Unused, why_unused
 from pipeline.media.probe import MediaInfo, probe_master
 from pipeline.subtitles.title_safe import narrowest_frame
+
+
+def campaign_for(manifest_path: Path, paths: Iterable[Path], language: str | None = None,
+                 spot: str | None = None) -> tuple[Manifest, dict[Diagnostic, set[Concern]]]:
+    """The manifest `check --manifest` reads the files through, with the errors it has in
+    entries of other spots and languages than the files' (of `spot` and `language`, else of
+    their folders and names): those do not stop a translator's check of hers, and are
+    returned apart. Raises the manifest's error when one is the files' own, a profile's (its
+    frame is every burned file's) or the whole manifest's."""
+    try:
+        return load_manifest(manifest_path), {}
+    except InvalidManifest as exc:
+        paths = [Path(path) for path in paths]
+        theirs = {("language", code) for code in ([language] if language
+                                                  else [p.stem.lower() for p in paths])}
+        theirs |= {("spot", name) for name in ([spot] if spot
+                                               else [p.resolve().parent.name for p in paths])}
+        others = {d: {exc.concerns[d]} for d in exc.diagnostics if d in exc.concerns
+                  and exc.concerns[d][0] != "profile" and exc.concerns[d] not in theirs}
+        if len(others) < len(exc.diagnostics):
+            raise
+        return exc.manifest, others
 
 
 def manifest_settings(manifest: Manifest, path: Path, language: str | None = None,
