@@ -9,6 +9,7 @@ import textwrap
 
 from tests import terminal as tty
 from tests.conformmedia import interlaced_master
+from tests.conftest import ffmpeg
 from tests.test_cli import invoke
 
 BROKEN_SRT = "1\n00:00:01,000 --> 00:00:0X,000\nhola\n"
@@ -158,3 +159,20 @@ def test_a_translator_s_check_is_not_stopped_by_another_language_s_error(campaig
     result = invoke("check", nah, "--manifest", manifest)
     assert result.exit_code == 1
     assert f"{manifest}:12: error: true_peak must be at most 0 dBTP" in result.output
+
+
+def test_another_language_s_misnamed_recording_is_counted_not_said(campaign):
+    # An MP3 saved as yua.wav is said on the terminal (of no variant's record): with --lang nah,
+    # it was said all the same.
+    campaign.subtitle("nah")
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=4",
+           "-c:a", "libmp3lame", "-f", "mp3", str(campaign.root / "audio/spot/yua.wav"))
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"},
+                               {"code": "yua", "treatment": "dub"}])
+    result = invoke("plan", manifest, "--lang", "nah")
+    assert result.exit_code == 0, result.output
+    assert "holds MP3 audio" not in result.output, result.output
+    assert stderr_lines(result)[-1] == "1 warning in languages not selected (yua): run without " \
+                                       "--lang to see them", result.output
+    result = invoke("plan", manifest, "--lang", "yua")
+    assert "the dub holds MP3 audio, not WAV as its name (.wav) says" in result.output

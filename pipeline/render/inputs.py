@@ -232,6 +232,12 @@ class Inputs:
         terminal: every variant renders from what it holds, so none carries the warning."""
         self._once(("misnamed", path), lambda: self._checked(misnamed(path, info, what)))
 
+    def _misnamed_notes(self, plan: VariantPlan) -> list[Diagnostic]:
+        """What `_misnamed` said of the files the variant reads so far: notes of the variant,
+        which `--spot` and `--lang` leave out with it."""
+        return [d for item in plan.inputs.values()
+                for d in self._memo.get(("misnamed", Path(item["path"])), (None,))[0] or []]
+
     def _low_rate(self, path: Path, info: MediaInfo, what: str, rate: int) -> list[Diagnostic]:
         """`low_sample_rate`'s warning on a file a variant of `rate` Hz carries, said once."""
         return self._once(("sample-rate", path, what, rate),

@@ -199,6 +199,8 @@ class _Planner(MasterFit):
             plan.problems = list(blocked.diagnostics)
             plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
             return plan
+        finally:
+            plan.notes += self._misnamed_notes(plan)
         # In file and line order, as the plan's: its record keeps them so, and render's report
         # and the page show them so.
         plan.warnings = in_file_order(plan.warnings, [self.manifest.path])
