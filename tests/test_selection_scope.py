@@ -11,6 +11,7 @@ from tests import terminal as tty
 from tests.conformmedia import interlaced_master
 from tests.conftest import ffmpeg
 from tests.test_cli import invoke
+from tests.test_master_timecode import TIMED, make_master
 
 BROKEN_SRT = "1\n00:00:01,000 --> 00:00:0X,000\nhola\n"
 
@@ -176,3 +177,21 @@ def test_another_language_s_misnamed_recording_is_counted_not_said(campaign):
                                        "--lang to see them", result.output
     result = invoke("plan", manifest, "--lang", "yua")
     assert "the dub holds MP3 audio, not WAV as its name (.wav) says" in result.output
+
+
+def test_another_language_s_file_read_from_the_master_s_timecode_is_counted_not_said(campaign):
+    # nah's file is timed from 10:00:00:00, the master's timecode: a note, said with nah's
+    # variants only (before: with --lang yua too).
+    make_master(campaign.root / "media/spot.mp4", "25", "10:00:00:00")
+    campaign.subtitle("nah", TIMED)
+    campaign.subtitle("yua")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"},
+                               {"code": "yua", "treatment": "soft"}])
+    result = invoke("plan", manifest, "--lang", "yua")
+    assert result.exit_code == 0, result.output
+    assert "timed to the master's timecode" not in result.output, result.output
+    assert stderr_lines(result)[-1] == "1 note in languages not selected (nah): run without " \
+                                       "--lang to see them", result.output
+    result = invoke("plan", manifest, "--lang", "nah")
+    assert "nah.srt is timed to the master's timecode, from 10:00:00:00" in result.output, \
+        result.output

@@ -233,9 +233,8 @@ def left_out_summary(left_out: dict[Diagnostic, set[Concern]],
     selected (tv): run without --profile to see them`)."""
     if not left_out:
         return None
-    errors = sum(1 for d in left_out if d.severity == "error")
-    counts = " and ".join(plural(n, word) for n, word in
-                          ((errors, "error"), (len(left_out) - errors, "warning")) if n)
+    counts = _and(plural(n, severity) for severity in ("error", "warning", "note")
+                  if (n := sum(1 for d in left_out if d.severity == severity)))
     names = {what: sorted({name for concerns in left_out.values()
                            for kind, name in concerns if kind == what})
              for _, what, _ in FILTERS}

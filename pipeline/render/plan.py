@@ -317,11 +317,12 @@ class _Planner(MasterFit):
         if language.needs_subtitles or delivered:
             subtitles = self._once(("subtitle-file", spot.id, language.code),
                                    lambda: self.manifest.subtitle_path(spot, language))
-            plan.cues, warnings, plan.file_styles = self._once(
+            plan.cues, warnings, plan.file_styles, notes = self._once(
                 ("subtitles", subtitles, plan.master.duration, plan.master.timecode,
                  language.style.from_file),
                 lambda: self._read_subtitles(subtitles, language, plan.master))
             plan.warnings += warnings
+            plan.notes += notes
             self._add_input(plan, "subtitles", subtitles)
         if language.treatment == "burn":
             plan.font = self._once(("font", language.style.font, language.line),
@@ -357,9 +358,10 @@ class _Planner(MasterFit):
         frames = [(p.width, p.height) for p in self.manifest.profiles if p.medium == "video"]
         cues, found, own_styles = read_language_file(path, language, master, frames)
         # A note (a file read from the master's timecode) is said once, with the plan's
-        # diagnostics; it is no QC warning of the variants.
+        # diagnostics; it is no QC warning of the variants, but a note of theirs.
         self.diagnostics.extend(found)
-        return cues, [d for d in found if d.severity == "warning"], own_styles
+        return (cues, [d for d in found if d.severity == "warning"], own_styles,
+                [d for d in found if d.severity == "note"])
 
     def _fit(self, plan: VariantPlan, path: Path, frame: tuple[int, int]) -> list[Diagnostic]:
         found = fit_on_frame(plan.cues, path, plan.variant.language, plan.font, frame,
