@@ -213,3 +213,39 @@ def test_language_tags_are_bcp47():
     assert Language("spa", "Español", "soft").bcp47 == "es"
     assert Language("nah", "Náhuatl", "soft").bcp47 == "nah"
     assert Language("es-MX", "Español de México", "soft").bcp47 == "es-MX"
+
+
+def test_a_master_profile_says_its_soft_languages_travel_as_sidecars_only(campaign):
+    """A trial's station found its soft language's MXF master held no subtitles while it
+    expected a track: a master carries none (render/treatments.py build_master), and plan
+    says so once, at the profile's line, with the leader the sidecars are not timed from."""
+    from tests.test_cli import invoke
+
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write_text("""\
+        campaign: c
+        title: t
+        source_language: spa
+        spots:
+          - {id: spot, master: ../media/spot.mp4}
+        languages:
+          - {code: nah, treatment: soft}
+          - {code: tzo, treatment: soft}
+          - {code: yua, treatment: burn}
+        profiles:
+          small: {base: web, width: 320, height: 180}
+          tv: {base: broadcast-mxf, leader: {bars: 2, black: 1}}
+        """)
+    campaign.subtitle("yua")
+    result = invoke("plan", manifest)
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if ": note: " in line]
+    assert notes == [
+        f"{manifest}:12: note: profile 'tv' makes MXF masters, which carry no subtitle track: "
+        "the subtitles of nah, tzo (treatment 'soft') reach stations only as the files beside "
+        "each master (.srt, .vtt, .ttml), timed from the programme's first frame, not from the "
+        "file's, which starts with a 3 s leader (hint: for subtitles in the master's picture, "
+        "burn them (treatment: burn))"], result.stderr
+    # Not of the web profile, whose files carry the track; and not with --profile small.
+    assert "sidecars-only" not in invoke("plan", manifest, "--profile", "small").stderr

@@ -11,10 +11,11 @@ for the language would say otherwise.
 
 from __future__ import annotations
 
-from pipeline.errors import PipelineError
+from pipeline.errors import Diagnostic, PipelineError, note
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
+from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 # The treatments that carry the master's own sound.
 MASTER_SOUND = ("burn", "soft")
@@ -52,3 +53,35 @@ def not_applicable(manifest: Manifest, radio: bool, spot: Spot, language: Langua
         return (f"'{language.treatment}' keeps the master's own sound ({manifest.source_language}):"
                 f" audio-only profile {profile.name!r} serves dub and mix languages")
     return None
+
+
+def sidecar_notes(manifest: Manifest, plans: list) -> list[Diagnostic]:
+    """A note at each master profile's line (`Profile.mastered`: MXF, ProRes MOV) that has
+    `soft` variants: a master carries no subtitle track (render/treatments.py `build_master`),
+    so those languages' subtitles reach stations only as the sidecar files beside it, timed
+    from the programme's first frame, not the file's (after its leader). Also a note of each
+    such variant (`VariantPlan.notes`), so that a selection leaving them out leaves it out."""
+    soft: dict[str, list] = {}
+    for plan in plans:
+        variant = plan.variant
+        if (variant.profile.mastered and variant.language.treatment == "soft"
+                and plan.status != "skipped"):
+            soft.setdefault(variant.profile.name, []).append(plan)
+    notes = []
+    for name, plans_of in soft.items():
+        profile = plans_of[0].variant.profile
+        codes = sorted({plan.variant.language.code for plan in plans_of})
+        leader = profile.leader
+        after = (f", not from the file's, which starts with a {leader.seconds:g} s leader"
+                 if leader is not None and leader.seconds else "")
+        told = note(f"profile {name!r} makes {profile.container.upper()} masters, which carry "
+                    f"no subtitle track: the subtitles of {', '.join(codes)} (treatment 'soft') "
+                    f"reach stations only as the files beside each master "
+                    f"(.{', .'.join(SIDECAR_SUFFIXES)}), timed from the programme's first "
+                    f"frame{after}", manifest.path, manifest.profile_line(name),
+                    "for subtitles in the master's picture, burn them (treatment: burn)",
+                    "sidecars-only")
+        notes.append(told)
+        for plan in plans_of:
+            plan.notes.append(told)
+    return notes

@@ -25,7 +25,8 @@ from pipeline.publish.i18n import unnamed_languages
 from pipeline.render.deliveries import find_delivery
 from pipeline.render.inputs import Blocked
 from pipeline.render.master_fit import MasterFit
-from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, refuse_subtitles
+from pipeline.render.medium import (MASTER_SOUND, is_radio, not_applicable, refuse_subtitles,
+                                    sidecar_notes)
 from pipeline.render.sound_warnings import dc_correction
 from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
@@ -145,6 +146,7 @@ class _Planner(MasterFit):
                     variant = Variant(self.manifest, spot, language, profile)
                     plans.append(self._plan_variant(variant))
         self._block_shared_names(plans)
+        self.diagnostics += sidecar_notes(self.manifest, plans)
         return plans
 
     def _remember_autonyms(self) -> None:

@@ -41,7 +41,10 @@ VALUE = 0.34                  # value column
 RIGHT = 0.92                  # nothing past this (title-safe: 5 % of each side, and a margin)
 
 TREATMENTS = {"burn": N_("Subtitles drawn into the picture"),
-              "soft": N_("Subtitles as a separate track and files"),
+              # A master carries no subtitle track (render/treatments.py build_master): the
+              # slate, only on masters, says where the subtitles are (a trial's station read
+              # "a separate track" and found none).
+              "soft": N_("Subtitles in separate files only, none in this file"),
               "dub": N_("Dubbed"), "mix": N_("Voice-over on the music")}
 
 
