@@ -231,3 +231,19 @@ def test_publish_puts_both_pages_and_the_language_lists(page_campaign):
                                            (None, "#")])
 def test_only_catalog_kinds_of_link_survive(url, expected):
     assert safe_url(url) == expected
+
+
+def test_a_warning_names_files_not_the_rendering_machine_s_paths():
+    """A trial's station page read "las pistas de audio a:0 y a:1 de /tmp/t12/media/master.mov":
+    a path of the machine that rendered, in a warning's text and its parameters."""
+    from pipeline.errors import warning
+    from pipeline.messages import N_, say
+    from pipeline.publish.catalog import _public_detail, _public_warning
+
+    found = warning(say(N_("audio streams of %(file)s look like stems (ATSC A/85, 24000/1001)"),
+                        file="/tmp/t12/media/master.mov"),
+                    "/tmp/t12/manifests/c.yaml", 6, code="stems").to_json()
+    assert _public_warning(found) == ("c.yaml:6: audio streams of master.mov look like stems "
+                                      "(ATSC A/85, 24000/1001)")
+    detail = _public_detail(found)
+    assert "/tmp" not in json.dumps(detail) and "master.mov" in json.dumps(detail), detail

@@ -235,12 +235,30 @@ def _attachment(file: str, url_for: UrlFor, hashes: Hashes) -> dict:
             "bytes": size, "sha256": sha256}
 
 
+# An absolute path in a message's text (a master named in a warning about its streams): at
+# least one folder, then the name, not inside a word ("A/85", "24000/1001" are not paths).
+LOCAL_PATH = re.compile(r"(?<![\w.~])/(?:[^\s/:;,()'\"]+/)+([^\s/:;,()'\"]+)")
+
+
+def _without_paths(value):
+    """`value` (a text, or a detail's parameters) with every absolute path written as its
+    file's name: the machine that rendered is nobody's business on a station's page."""
+    if isinstance(value, str):
+        return LOCAL_PATH.sub(r"\1", value)
+    if isinstance(value, list):
+        return [_without_paths(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_paths(item) for key, item in value.items()}
+    return value
+
+
 def _public_warning(data) -> str:
     """A QC warning as broadcasters read it: the file's name (never a path on the machine that
-    rendered), the line, the message."""
+    rendered, in its place or its text), the line, the message."""
     found = diagnostic_from_json(data)
     where = _public_place(found)
-    return f"{where}: {found.message}" if where else found.message
+    message = _without_paths(found.message)
+    return f"{where}: {message}" if where else message
 
 
 def _public_detail(data) -> dict | None:
@@ -250,7 +268,7 @@ def _public_detail(data) -> dict | None:
     if not isinstance(detail, dict):
         return None
     where = _public_place(diagnostic_from_json(data))
-    return {**({"where": where} if where else {}), **detail}
+    return {**({"where": where} if where else {}), **_without_paths(detail)}
 
 
 def _public_place(found: Diagnostic) -> str | None:
