@@ -238,3 +238,27 @@ def test_check_reads_an_ebu_tt_file_and_counts_its_frames_at_its_rate(tmp_path, 
     assert [(d["line"], d["code"]) for d in checked["diagnostics"]] == [(17, "timing")]
     assert checked["diagnostics"][0]["message"].startswith(
         "begin='10:00:00:12' is a SMPTE timecode (ttp:timeBase=\"smpte\") 10 hours in")
+
+
+@pytest.mark.parametrize("parameters, labels", [
+    # After 10:00:00:00 drop-frame: the frame 75 on is 10:00:02;15; the next minute's first is ;02.
+    (NTSC_DROP, ["10:00:02:15", "10:00:59:29", "10:01:00:02"]),
+    (PAL, ["10:00:03:00", "10:00:59:24", "10:01:00:00"]),
+    (PAL_M + ' ttp:markerMode="continuous"', ["10:00:02:15", "10:01:59:29", "10:02:00:04"]),
+])
+def test_a_contact_sheet_labels_a_frame_with_the_file_s_own_timecode(tmp_path, parameters,
+                                                                    labels):
+    """A trial's contact sheet labelled the frame 10:00:02;15 of an EBU-TT file '00:00:02:16':
+    the programme's start left out, and frames counted as fractions of a second."""
+    from pipeline.render.contact_sheet import label_time
+
+    cues = list(zip(labels[1:], labels[2:] + ["10:20:00:00"]))
+    result = read(tmp_path, document(parameters, *cues, start="10:00:00:00"))
+    assert errors(result) == []
+    rate = Fraction(25) if 'frameRate="25"' in parameters else Fraction(30000, 1001)
+    assert label_time(float(75 / rate), "ttml", result.notation) == labels[0]
+    # Each cue's own frame, on either side of a minute's dropped labels, as the file writes it.
+    # (The tile's time is its frame's start, exact: not the cue's, rounded to the millisecond.)
+    frames = [round(cue.start * rate / 1000) for cue in result.cues]
+    assert [label_time(float(frame / rate), "ttml", result.notation)
+            for frame in frames] == labels[1:]

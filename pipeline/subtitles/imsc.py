@@ -6,6 +6,7 @@ of the TTML file it came from (`written_time`)."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from pathlib import Path
 from typing import Iterable
 
@@ -23,6 +24,7 @@ from pipeline.subtitles.model import (
     styled_runs,
 )
 from pipeline.subtitles.ttml import IMSC1_TEXT, TT_NAMESPACES, XML
+from pipeline.subtitles.ttml_time import smpte_label
 
 TT = "{%s}" % TT_NAMESPACES[0]
 TTS = "{%s#styling}" % TT_NAMESPACES[0]
@@ -163,6 +165,13 @@ def written_time(at: float, notation: TimeNotation) -> str:
     """`at` seconds as a TTML file of `notation` writes a time, rounded up to its precision
     (a millisecond, a frame, a tick) so that it falls in the frame that starts at `at`. Frames
     count from the whole second, as TTML reads them (seconds + frames / frame rate)."""
+    if notation.smpte is not None and notation.rate:
+        # A frame label of the file's timecode: the frame starting at `at` after the time
+        # its cues count from (TTML1 §6.2.11, SMPTE time base).
+        start, counted_rate, drop = notation.smpte
+        frames = math.ceil((Fraction(at).limit_denominator(1_000_000) + start) * notation.rate
+                           - Fraction(1, 1000))
+        return smpte_label(frames, counted_rate, drop)
     microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
     if notation.unit == "frames" and notation.rate:
         seconds, rest = divmod(microseconds, 1_000_000)

@@ -64,6 +64,10 @@ class TimeNotation:
 
     unit: str = "clock"
     rate: Fraction | float | None = None   # frames ("frames", "f") or ticks ("t") a second
+    # A file timed in SMPTE timecode (ttp:timeBase="smpte"): (seconds on its timecode of the
+    # time its cues count from, frames a timecode second counts, its ttp:dropMode); its times
+    # are frame labels of that timecode (`ttml_time.smpte_label`), not seconds plus frames.
+    smpte: tuple[Fraction, int, str] | None = None
 
     @staticmethod
     def most_used(counts: dict[str, int], frame_rate: Fraction | None,

@@ -8,7 +8,7 @@ network. Written by `imsc.py`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -192,6 +192,11 @@ class _Reader(TimeParameters):
         self.parsed.found = self.paragraphs
         self.parsed.notation = TimeNotation.most_used(self.notations, self.frame_rate,
                                                       self.tick_rate)
+        if self.smpte and self.parsed.notation is not None:
+            self.parsed.notation = replace(self.parsed.notation, unit="frames",
+                                           rate=self.frame_rate,
+                                           smpte=(self.parsed.counted_from, self.counted_rate,
+                                                  self.drop))
         # The rate the file gives, not the one its times were read at for want of it.
         self.parsed.frame_rate = self.frame_rate if self.parameter("frameRate") else None
         return self.parsed

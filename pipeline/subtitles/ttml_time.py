@@ -36,6 +36,27 @@ DROPS = {"dropNTSC": (2, "frames 00 and 01 of every minute but each tenth",
          "dropPAL": (4, "frames 00 to 03 of every even minute but each twentieth",
                      lambda minute: minute % 2 == 0 and minute % 20 != 0)}
 DROP_RATE = 30   # the ttp:frameRate both drop modes are defined at
+# Of each drop mode: labels dropped a time, minutes between two such times, and minutes in a
+# cycle whose first such time drops none (dropNTSC: 2 a minute but each tenth; dropPAL: 4 each
+# even minute but each twentieth).
+DROP_CYCLES = {"dropNTSC": (2, 1, 10), "dropPAL": (4, 2, 20)}
+
+
+def smpte_label(frames: int, counted_rate: int, drop: str) -> str:
+    """The SMPTE timecode label `HH:MM:SS:FF` of the frame `frames` after 00:00:00:00, at
+    `counted_rate` frames a timecode second, skipping the labels `drop` drops (ttp:dropMode,
+    TTML1 §6.2.3): the inverse of the count TTML1 Appendix N.3 makes of a label."""
+    nominal = frames
+    if drop in DROP_CYCLES:
+        dropped, every, cycle = DROP_CYCLES[drop]
+        group = every * 60 * counted_rate                 # labels between two drops
+        per_cycle = cycle * 60 * counted_rate - dropped * (cycle // every - 1)
+        cycles, into = divmod(frames, per_cycle)
+        nominal += cycles * dropped * (cycle // every - 1)
+        if into >= group:     # past the cycle's first group, which drops nothing
+            nominal += dropped * ((into - group) // (group - dropped) + 1)
+    seconds, frame = divmod(nominal, counted_rate)
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}:{frame:02d}"
 
 
 class TimeParameters:
