@@ -79,6 +79,9 @@ def test_another_profile_s_note_on_the_master_is_counted_not_said(campaign):
     said = [line for line in lines if "is deinterlaced into whole frames" in line]
     # Before: the ProRes master's too, 'profile 'broadcast-prores' is progressive: ...'.
     assert len(said) == 1 and "warning: profile 'small' is progressive" in said[0], said
+    # At small's own line, not at 'profiles:' (a trial's 'web: ~' warned at the line above it).
+    small = manifest.read_text().splitlines().index("  small:") + 1
+    assert said[0].startswith(f"{manifest}:{small}: warning: "), said
     # The note: nah's subtitles travel beside the ProRes master, which carries no track.
     assert lines[-1] == ("1 warning and 1 note in profiles not selected (broadcast-prores): run "
                          "without --profile to see them"), lines

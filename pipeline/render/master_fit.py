@@ -68,7 +68,6 @@ class MasterFit(Inputs):
         scan = plan.conform.scan.scan
         if scan == "progressive" or profile.scan != "progressive" or profile.audio_only:
             return
-        where = (self.manifest.path, self.manifest.line_of("profiles"))
         interlaced = f"spot {variant.spot.id}'s interlaced master ({SCAN_NAMES[scan]})"
         # Notes of the variants they are said for, which `--profile` leaves out with them; not
         # QC warnings of their files.
@@ -81,10 +80,14 @@ class MasterFit(Inputs):
                         code="deinterlaced", hint="to keep the fields, give the profile 'scan: "
                                                   "tff' (HD's field order, SMPTE ST 274)")]))
             return
-        names = [repr(p.name) for p in self.manifest.profiles
+        named = [p.name for p in self.manifest.profiles
                  if not (p.audio_only or p.mastered) and p.scan == "progressive"]
+        names = list(map(repr, named))
         which = (f"profile {names[0]} is" if len(names) == 1
                  else f"profiles {', '.join(names[:-1])} and {names[-1]} are")
+        # At the one profile's line; of several, at `profiles:`, which they share.
+        where = (self.manifest.path, self.manifest.profile_line(named[0]) if len(named) == 1
+                 else self.manifest.line_of("profiles"))
         plan.notes += self._once(("woven", variant.spot.id), lambda: self._checked([
             warning(f"{which} progressive: {interlaced} is deinterlaced into whole frames, half "
                     "of its fields' motion", *where, code="deinterlaced",
