@@ -118,8 +118,9 @@ def test_check_says_what_a_recording_holds_and_its_sample_rate(tmp_path, monkeyp
         "(.mp3) says: it is read as what it holds (hint: rename it to nah.m4a: other tools go by "
         "the name)",
         "nah.mp3: warning: the recording is sampled at 22.05 kHz, so it holds no sound above 11.0 "
-        "kHz (half its sample rate), while FM radio carries sound up to 15 kHz: it will sound "
-        "dull on air; resampled to the profile's 48 kHz, it gains nothing above 11.0 kHz (hint: "
+        "kHz (half its sample rate), while broadcast sound reaches 15 kHz (FM radio) to 20 kHz "
+        "(TV, streaming): it will sound dull on air; resampled to the profile's 48 kHz, it gains "
+        "nothing above 11.0 kHz (hint: "
         "record or export it again at 48 kHz (on a phone, the recorder's high-quality setting): "
         "resampling cannot restore what was not recorded)",
         "nah.mp3 (AAC audio in an MP4 container, 22.05 kHz, 4.00 s): 0 errors, 2 warnings; its "
@@ -152,8 +153,9 @@ def test_a_dub_sampled_under_32_khz_is_said_to_sound_dull(campaign):
     assert result.exit_code == 0, result.output
     assert lines(result)[:-1] == [
         f"{path}: warning: the dub is sampled at 22.05 kHz, so it holds no sound above 11.0 kHz "
-        "(half its sample rate), while FM radio carries sound up to 15 kHz: it will sound dull "
-        "on air; resampled to the profile's 48 kHz, it gains nothing above 11.0 kHz (hint: record "
+        "(half its sample rate), while broadcast sound reaches 15 kHz (FM radio) to 20 kHz (TV, "
+        "streaming): it will sound dull on air; resampled to the profile's 48 kHz, it gains "
+        "nothing above 11.0 kHz (hint: record "
         "or export it again at 48 kHz (on a phone, the recorder's high-quality setting): "
         "resampling cannot restore what was not recorded)"]
     assert lines(result)[-1].endswith("1 to render, 0 blocked; 0 errors, 1 warning")

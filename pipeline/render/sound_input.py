@@ -125,9 +125,9 @@ def low_sample_rate(path: Path, info: MediaInfo, what: str, rate: int) -> list[D
         return []
     return [warning(
         say(N_("the %(what)s is sampled at %(own)s kHz, so it holds no sound above %(band)s kHz "
-               "(half its sample rate), while FM radio carries sound up to 15 kHz: it will sound "
-               "dull on air; resampled to the profile's %(rate)s kHz, it gains nothing above "
-               "%(band)s kHz"),
+               "(half its sample rate), while broadcast sound reaches 15 kHz (FM radio) to 20 kHz "
+               "(TV, streaming): it will sound dull on air; resampled to the profile's %(rate)s "
+               "kHz, it gains nothing above %(band)s kHz"),
             what=say(what), own=Number(own / 1000, "g"), band=Number(own / 2000, ".1f"),
             rate=Number(rate / 1000, "g")),
         path, hint="record or export it again at 48 kHz (on a phone, the recorder's "
