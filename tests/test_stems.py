@@ -140,6 +140,11 @@ def test_stems_taken_as_left_and_right_are_said_at_the_spot(campaign):
     assert channel_band_rms_db(out, 0, NOISE_BAND) < -90
     record = json.loads(out.with_suffix(".json").read_text())
     assert [w["line"] for w in record["qc"]["warnings"] if w["code"] == "stems"] == [line]
+    # Said once: not again as the default's "has two mono audio streams: a:0 ... is used as
+    # left" (a trial's page showed both on every card); still said of the true pair.
+    default = _warnings(campaign, "has two mono audio streams")
+    assert {int(text.split(":")[1]) for text in default} == {_spot_line(campaign, "stereo")}
+    assert "audio-streams" not in [w["code"] for w in record["qc"]["warnings"]]
 
 
 def test_a_mix_beside_a_silent_track_is_said(campaign):

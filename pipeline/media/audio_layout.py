@@ -103,6 +103,12 @@ def _panned(audio: Node, expression: str) -> Node:
             .filter("aformat", channel_layouts="stereo"))
 
 
+# Said of two mono streams taken as left and right by default; not beside `stems_warning`,
+# which says it too, with the keys to write (render/inputs.py).
+TWO_MONO = N_("%(file)s has two mono audio streams: %(left)s is used as left, %(right)s as right "
+              "(set 'audio: {streams: [...]}' on the spot to choose)")
+
+
 # --- which streams --------------------------------------------------------------------------
 
 # How a spot's `audio: {mix: ...}` makes one sound of its streams: `sum`, mono streams added
@@ -184,9 +190,7 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
         chosen = choice.streams
     elif len(audio) == 2 and all(s.channels == 1 for s in audio):
         chosen = (0, 1)
-        warnings.append(say(N_("%(file)s has two mono audio streams: %(left)s is used as left, "
-                               "%(right)s as right (set 'audio: {streams: [...]}' on the spot to "
-                               "choose)"), file=str(info.path), left=described[0],
+        warnings.append(say(TWO_MONO, file=str(info.path), left=described[0],
                             right=described[1]))
     elif len(audio) > 2 and all(s.channels == 1 for s in audio[:2]):
         # An edit suite's export (ProRes, MXF) puts the stereo mix on tracks 1-2 and stems or

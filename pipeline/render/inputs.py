@@ -19,11 +19,12 @@ from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
 from pipeline.files import index_folder, input_problem
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot
-from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE, STEMS_HINT, stems_warning
+from pipeline.media.audio_layout import (DOWNMIX_VERSION, FADE, STEMS_HINT, TWO_MONO,
+                                          stems_warning)
 from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
-from pipeline.messages import N_
+from pipeline.messages import N_, Message
 from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_delivery,
                                        find_delivery)
 from pipeline.render.medium import MASTER_SOUND, is_radio
@@ -205,9 +206,12 @@ class Inputs:
 
     def _sound_warnings(self, spot: Spot, master: Master) -> list[Diagnostic]:
         """The conform step's choices about the master's sound (streams left out, a default
-        taken), as warnings on the spot's `audio:` key or the spot."""
+        taken), as warnings on the spot's `audio:` key or the spot; not two mono streams taken
+        as left and right where the stems warning (`_stems`, made before) says that already."""
+        stems, _ = self._memo.get(("stems", spot.id), (None, None))
         return [warning(text, self.manifest.path, spot.audio.line or spot.line, code="audio-streams")
-                for text in master.warnings]
+                for text in master.warnings
+                if not (stems and isinstance(text, Message) and text.template == TWO_MONO)]
 
     def _probe_bed(self, spot: Spot) -> MediaInfo:
         return self._probe_spot_file(spot, spot.music_bed, "music bed", probe_audio)
