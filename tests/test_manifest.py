@@ -128,6 +128,24 @@ def test_profiles_mapping_overrides_builtins_and_defines_new_ones(campaign):
     assert broadcast == BUILTIN_PROFILES["broadcast"]
 
 
+def test_null_drops_a_base_s_value_where_the_key_may_have_none(campaign):
+    """docs/manifest.md: `crf`, `timecode`, `loudness_standard`, `fps`... take "or null". Before,
+    `crf: null` kept the base's crf without a word and `timecode: null` was "is empty"."""
+    manifest = load_manifest(campaign.write_text(ONE_SPOT + textwrap.dedent("""\
+        profiles:
+          web: {crf: null, video_bitrate: 4M}
+          tv: {base: broadcast-mxf, loudness_standard: null, timecode: ~, fps:}
+        """)))
+    web, tv = manifest.profiles
+    assert (web.crf, web.video_bitrate) == (None, "4M")
+    assert BUILTIN_PROFILES["broadcast-mxf"].loudness_standard is not None
+    assert (tv.loudness_standard, tv.timecode, tv.fps) == (None, None, None)
+    # A key that must have a value: said at its line, not taken as the default unsaid.
+    assert errors_of(campaign, ONE_SPOT + "qc: {max_lines: null}\n") == [
+        f"{campaign.manifest}:6: error: qc.max_lines cannot be null: give a value, or leave the "
+        "key out for the default"]
+
+
 def test_unknown_profile_and_field(campaign):
     text = GOOD.replace("profiles: [web, proxy]", "profiles:\n      web: {speed: 3}\n      custom: {width: 3}")
     found = errors_of(campaign, text)

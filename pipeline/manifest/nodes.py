@@ -85,8 +85,7 @@ class NodeReader:
 
     def text(self, node: yaml.Node, what: str) -> str | None:
         value = self.scalar(node, what)
-        if value is not None and (node.tag == "tag:yaml.org,2002:null" and node.style is None
-                                  and value in ("", "~", "null", "Null", "NULL")):
+        if value is not None and _is_null(node):
             self.fail(node, f"{what} is empty")
             return None
         return value
@@ -186,7 +185,18 @@ class NodeReader:
         items = self.mapping(node, where, {name: False for name in types if name not in ("name",)})
         values, ranges = {}, getattr(cls, "RANGES", {})
         for key, (_, value_node) in items.items():
-            value = self.typed(value_node, f"{where}.{key}", types[key])
+            annotation = str(types[key])
+            if _is_null(value_node) and not annotation.startswith("Leader"):
+                # null drops the base's value where a field may have none (docs/manifest.md:
+                # "or null": no timecode, no standard, the master's fps); elsewhere it is a
+                # mistake, said (before: `crf: null` kept the base's crf without a word).
+                if "None" in annotation:
+                    values[key] = None
+                else:
+                    self.fail(value_node, f"{where}.{key} cannot be null: give a value, or leave "
+                                          "the key out for the default")
+                continue
+            value = self.typed(value_node, f"{where}.{key}", annotation)
             problem = ranges[key].problem(key, value) if key in ranges and value is not None \
                 else None
             if problem:
@@ -203,12 +213,8 @@ class NodeReader:
         if annotation.startswith("bool"):
             return self.boolean(node, what)
         if annotation.startswith("int"):
-            if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~"):
-                return None
             return self.number(node, what, int, minimum=0)
         if annotation.startswith("float"):
-            if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~"):
-                return None
             return self.number(node, what, float)
         if annotation in NAMED_CHOICES:
             return self.choice(node, what, NAMED_CHOICES[annotation])
@@ -247,3 +253,9 @@ class NodeReader:
             self.fail(node, f"{what} {key!r} is listed twice (first on line {seen[key]})")
         else:
             seen[key] = node.start_mark.line + 1
+
+
+def _is_null(node: yaml.Node) -> bool:
+    """Whether `node` is YAML's null written plainly (`null`, `~`, nothing), not a quoted text."""
+    return (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+            and node.style is None)
