@@ -16,10 +16,9 @@ from pipeline.cli.translate import print_event
 from pipeline.manifest import load_manifest
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Selection
+from pipeline.render.watch_inputs import InputFilter, affected_pair
 from pipeline.render.watch import (
     WatchEvent,
-    _Filter,
-    affected_pair,
     catch_up,
     handle_changes,
     watch,
@@ -55,7 +54,7 @@ def outputs(campaign) -> dict[str, bytes]:
 
 def test_only_the_manifests_files_are_watched(campaign):
     manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn"}]))
-    keep = _Filter(manifest)
+    keep = InputFilter(manifest)
     root = campaign.root
     assert keep(None, str(root / "subtitles/spot/nah.srt"))
     assert keep(None, str(root / "audio/spot/yua.flac"))
@@ -297,13 +296,13 @@ def test_a_selection_watches_its_own_spots_and_languages_files_only(campaign):
                                              {"code": "tzo", "treatment": "soft"},
                                              {"code": "yua", "treatment": "dub"}]))
     root = campaign.root
-    keep = _Filter(manifest, Selection(languages=("nah", "yua")))
+    keep = InputFilter(manifest, Selection(languages=("nah", "yua")))
     assert keep(None, str(root / "subtitles/spot/nah.srt"))
     assert keep(None, str(root / "audio/spot/yua.wav"))
     assert keep(None, str(manifest.path.resolve()))        # a new language, a changed setting
     assert not keep(None, str(root / "subtitles/spot/tzo.vtt"))
-    assert not _Filter(manifest, Selection(spots=("other",)))(None, str(root / "subtitles/spot/nah.srt"))
-    assert _Filter(manifest, Selection(profiles=("small",)))(None, str(root / "subtitles/spot/tzo.srt"))
+    assert not InputFilter(manifest, Selection(spots=("other",)))(None, str(root / "subtitles/spot/nah.srt"))
+    assert InputFilter(manifest, Selection(profiles=("small",)))(None, str(root / "subtitles/spot/tzo.srt"))
 
 
 def test_a_file_named_in_capitals_is_said_not_to_be_read_as_validate_says(campaign, capsys):
@@ -313,10 +312,10 @@ def test_a_file_named_in_capitals_is_said_not_to_be_read_as_validate_says(campai
                                              {"code": "tzo", "treatment": "soft"}]))
     path = campaign.subtitle("NAH", suffix=".SRT")
     selection = Selection(languages=("nah",))
-    assert _Filter(manifest, selection)(None, str(path))
+    assert InputFilter(manifest, selection)(None, str(path))
     assert affected_pair(manifest, path) == ("spot", "nah")
     assert affected_pair(manifest, campaign.subtitle("nah-v2")) == ("spot", "nah")
-    assert not _Filter(manifest, selection)(None, str(campaign.subtitle("TZO", suffix=".SRT")))
+    assert not InputFilter(manifest, selection)(None, str(campaign.subtitle("TZO", suffix=".SRT")))
     event, _ = handle_changes(manifest, {path}, selection=selection)
     assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [
         ("nah", "blocked")]

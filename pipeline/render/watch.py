@@ -16,9 +16,7 @@ previous good render stays where it is until the file is fixed.
 
 from __future__ import annotations
 
-import os
 import threading
-import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,19 +25,19 @@ from typing import Callable, Collection, Iterable, Literal
 import watchfiles
 
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, raise_if_errors
-from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
-from pipeline.manifest.input_names import meant_for
+from pipeline.manifest import SUBTITLE_SUFFIXES, Manifest, load_manifest
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
 from pipeline.render.settling import Growing, Settled, Signature, Waits, signature
 from pipeline.render.variants import Plan, Selection, VariantPlan
+from pipeline.render.watch_inputs import (InputFilter, Pair, affected_pair, pairs_of,
+                                          recently_written, watched_roots)
 from pipeline.subtitles.in_campaign import manifest_settings
 from pipeline.subtitles.qc import CheckResult, check_file
 
 EventKind = Literal["ready", "copying", "checked", "changed", "error"]
-Pair = tuple[str, str]  # (spot id, language code)
 # Makes the progress display of one change's renders: entered before they start, left after.
 ReporterFactory = Callable[[Plan], AbstractContextManager[Reporter]]
 
@@ -108,7 +106,7 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
         ready = False
         # yield_on_timeout: an empty batch tells us the watcher is listening (then "ready"),
         # and comes every 250 ms at least, when the files waited for are looked at again.
-        for changes in watchfiles.watch(*roots, watch_filter=_Filter(manifest, selection),
+        for changes in watchfiles.watch(*roots, watch_filter=InputFilter(manifest, selection),
                                         debounce=debounce_ms,
                                         stop_event=stop_event, rust_timeout=250,
                                         yield_on_timeout=True):
@@ -121,11 +119,11 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                 # A copy going on as watch starts is waited for too, or the catch-up would
                 # check the part of it copied so far; its language only is left out of the
                 # catch-up, and rendered once the copy settles.
-                waits.add(_recently_written(manifest, selection, named))
+                waits.add(recently_written(manifest, selection, named))
                 settled = _first_looks(waits, stop_event, on_event)
                 if settled is None:
                     return
-                copying = _pairs(manifest, waits.paths)
+                copying = pairs_of(manifest, waits.paths)
                 event, _ = _locked(manifest, (manifest.path,), on_wait, lambda: (catch_up(
                     manifest, jobs=jobs, reporter=reporter, on_checked=on_event,
                     selection=selection, leaving=copying), None))
@@ -139,7 +137,7 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
             settled = _looked(waits, on_event).signatures
             if not settled:
                 continue
-            changed, copying = set(settled), _pairs(manifest, waits.paths)
+            changed, copying = set(settled), pairs_of(manifest, waits.paths)
             event, reloaded = _locked(manifest, changed, on_wait, lambda: handle_changes(
                 manifest, changed, jobs=jobs, reporter=reporter, on_checked=on_event,
                 selection=selection, leaving=copying))
@@ -179,32 +177,6 @@ def _first_looks(waits: Waits, stop_event: threading.Event | None,
     return settled
 
 
-def _pairs(manifest: Manifest, paths: Iterable[Path]) -> set[Pair]:
-    """The (spot, language) pairs of `paths`: those whose files are still being copied."""
-    return {pair for pair in (affected_pair(manifest, path) for path in paths) if pair}
-
-
-# A file written this recently (seconds) when watch starts may be a copy still going on.
-RECENT = 2.0
-
-
-def _recently_written(manifest: Manifest, selection: Selection | None,
-                      seen: set[Path]) -> set[Path]:
-    """The watched inputs (subtitle files and recordings, as `_Filter` takes them) written in
-    the last `RECENT` seconds, and `seen`: one walk of the subtitles and audio folders."""
-    wanted, since = _Filter(manifest, selection), time.time() - RECENT
-    found = set(seen)
-    for folder in {wanted.subtitles, wanted.audio}:     # resolved, as the filter compares
-        for parent, _, names in os.walk(folder):
-            for name in names:
-                path = Path(parent, name)
-                if wanted(watchfiles.Change.modified, str(path)):
-                    written = signature(path)
-                    if written is not None and written[1] / 1e9 >= since:
-                        found.add(path)
-    return found
-
-
 def _unhandled(paths: set[Path], handled: dict[Path, Signature | None]) -> set[Path]:
     """`paths` but those unchanged since their last batch was handled. A copy is still being
     watched while it is waited for and rendered: the next batch names the file again, as it
@@ -224,59 +196,6 @@ def _locked(manifest: Manifest, paths, on_wait, work):
         raise
     except PipelineError as exc:      # a mistake in a file never stops the watcher
         return WatchEvent("error", tuple(sorted(paths)), diagnostics=tuple(exc.diagnostics)), None
-
-
-def watched_roots(manifest: Manifest) -> tuple[Path, ...]:
-    """The manifest's folder and its subtitles and audio folders (those that exist)."""
-    folders = [manifest.path.parent, manifest.subtitles_dir, manifest.audio_dir]
-    resolved = []
-    for folder in folders:
-        folder = folder.resolve()
-        if folder.is_dir() and folder not in resolved:
-            resolved.append(folder)
-    # A folder inside another watched folder is already watched (recursively).
-    return tuple(f for f in resolved if not any(o != f and o in f.parents for o in resolved))
-
-
-class _Filter:
-    """Only the manifest itself, subtitle files (`.srt`, `.vtt`, `.ass`, ...) under
-    subtitles_dir and audio tracks under audio_dir; with a selection, only those of its spots
-    and languages (another translator's saves in a shared folder start nothing)."""
-
-    def __init__(self, manifest: Manifest, selection: Selection | None = None):
-        self.manifest = manifest.path.resolve()
-        self.subtitles = manifest.subtitles_dir.resolve()
-        self.audio = manifest.audio_dir.resolve()
-        self.campaign = manifest
-        self.selection = selection
-
-    def __call__(self, change: watchfiles.Change, path: str) -> bool:
-        path = Path(path)
-        if path.name.startswith("."):  # editors' and our own temporary files
-            return False
-        if path == self.manifest:
-            return True
-        if not ((path.suffix.lower() in SUBTITLE_SUFFIXES and self.subtitles in path.parents)
-                or (path.suffix.lower() in AUDIO_SUFFIXES and self.audio in path.parents)):
-            return False
-        pair = affected_pair(self.campaign, path) if self.selection else None
-        return pair is None or self.selection.covers(*pair)
-
-
-def affected_pair(manifest: Manifest, path: Path) -> Pair | None:
-    """(spot, language) of `<subtitles_dir>/<spot>/<code>.vtt` (any subtitle suffix) or
-    `<audio_dir>/<spot>/<code>.wav`. A name no variant reads is of the manifest's language it
-    is meant for (`NAH.SRT`, `nah-v2.srt`: manifest/input_names.py): a translator watching
-    her language is told why her file is not read, as `validate` tells it."""
-    codes = {language.code for language in manifest.languages}
-    for folder in (manifest.subtitles_dir.resolve(), manifest.audio_dir.resolve()):
-        try:
-            parts = path.resolve().relative_to(folder).parts
-        except ValueError:
-            continue
-        if len(parts) == 2:
-            return parts[0], meant_for(parts[1], codes) or Path(parts[1]).stem
-    return None
 
 
 def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
@@ -387,7 +306,7 @@ def _check_and_render(manifest: Manifest, plan: Plan, selected: list[VariantPlan
 def _files_of(manifest: Manifest, plan: VariantPlan) -> list[Path]:
     """The subtitle and audio files of a variant's spot and language, found as the watcher
     finds them (a blocked variant's plan may not have got as far as naming them)."""
-    keep, pair = _Filter(manifest), _pair(plan)
+    keep, pair = InputFilter(manifest), _pair(plan)
     folders = ((manifest.subtitles_dir / pair[0]).resolve(), (manifest.audio_dir / pair[0]).resolve())
     return [path for folder in folders if folder.is_dir() for path in sorted(folder.iterdir())
             if keep(None, str(path)) and affected_pair(manifest, path) == pair]
