@@ -1,7 +1,7 @@
 """Delivery defects a meter of loudness does not see: DC offset, clipping and dead air.
 
 They are read from the 100 ms blocks that `loudness.analyse_sound` already cuts a delivered
-track into (`astats`, reset every block), so finding them costs no decode and no process of
+track into (`astats`, reset every block: astats.py's graphs and parsing), so finding them costs no decode and no process of
 its own: per channel of the stereo downmix, each block's mean (DC), lowest and highest sample,
 and the count and flatness of the samples at its extremes (`Peak_count`, `Flat_factor`). A
 track of more than two channels is also read per channel before the downmix (`channel_stats`),
@@ -38,21 +38,15 @@ fronts peaked at 0.78 of it) and were missed.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import ffmpeg
 
-Stream = ffmpeg.nodes.FilterableStream
+if TYPE_CHECKING:     # astats.py reads the blocks with this module's thresholds
+    from pipeline.media.astats import Block
 
-# What each block's `astats` reports (per channel of the downmix, and overall). RMS_level: a
-# stereo track's sides (its own channels) are read by it as a source's channels are by
-# `channel_stats`, which reads only a track of more than two channels.
-PER_CHANNEL = "DC_offset+Min_level+Max_level+Peak_count+Flat_factor+RMS_level"
-OVERALL = "Peak_level+Number_of_samples"
-# What `channel_stats` reports per channel of the source, and nothing overall: what tells its
-# blocks from the downmix's in ffmpeg's log (`parse_blocks`).
-SOURCE_CHANNEL = "Min_level+Max_level+Peak_count+Flat_factor+RMS_level"
+Stream = ffmpeg.nodes.FilterableStream
 
 # Codecs whose decode has no flat tops to find (ffmpeg's decoder names, as the probe gives
 # them), and how a message names them: clipping is read there by LOSSY_LEVEL and LOSSY_SHARE.
@@ -61,10 +55,6 @@ LOSSY = {"aac": "AAC", "mp3": "MP3", "mp2": "MP2", "opus": "Opus", "vorbis": "Vo
          "ac3": "AC-3", "eac3": "E-AC-3", "amr_nb": "AMR-NB", "amr_wb": "AMR-WB",
          "wmav1": "WMA", "wmav2": "WMA", "wmapro": "WMA Pro", "dts": "DTS", "speex": "Speex",
          "gsm": "GSM", "gsm_ms": "GSM", "qcelp": "QCELP", "evrc": "EVRC"}
-# What `near_full_scale` reports per channel of the source, and nothing overall; without the
-# RMS_level of `channel_stats`, which tells its blocks from those in ffmpeg's log.
-NEAR_CHANNEL = "Min_level+Max_level+Peak_count"
-
 # A block is clipped when one channel's extreme is within CLIP_LEVEL of full scale and the
 # samples at that extreme form runs of CLIP_RUN samples on average (astats' flat factor is the
 # mean run length, weighted by length, in dB). A clean recording normalised to 0 dBFS: 1-2
@@ -137,34 +127,6 @@ CENTRE_MARGIN = 15.0           # dB
 # centre: a stereo mix carried in a 5.1 (a studio's dub exported so), whose voice the downmix
 # puts in the middle as it was heard. Not a wrong order, so not said.
 PHANTOM_CENTRE = 3.0           # dB
-
-
-@dataclass(frozen=True)
-class Block:
-    """One block as `astats` reads it: start (s), samples per channel, and per channel of the
-    downmix its mean, lowest and highest sample (full scale = 1.0); the samples clipped in it
-    and the mean square per channel of the source when it was read (`channel_stats`), else of
-    the downmix; or, decoded from a lossy codec (`near_full_scale`), per channel of the source
-    its samples at or above LOSSY_LEVEL where they are LOSSY_SHARE of the block or more, else 0."""
-
-    time: float
-    samples: int
-    peak: float | None         # dBFS, overall sample peak; None for digital silence
-    dc: tuple[float, ...]
-    low: tuple[float, ...]
-    high: tuple[float, ...]
-    clipped: tuple[int, ...]
-    power: tuple[float, ...] = ()   # mean square per channel (of the source, when it was read)
-
-    @property
-    def swing(self) -> float:
-        """Half the largest channel's peak-to-peak swing: its level without its offset."""
-        return max(((h - lo) / 2 for lo, h in zip(self.low, self.high)), default=0.0)
-
-    def level(self, dc: tuple[float, ...]) -> float:
-        """The block's sample peak (full scale = 1.0) once the track's offset `dc` is removed."""
-        return max((max(abs(lo - d), abs(h - d)) for lo, h, d in zip(self.low, self.high, dc)),
-                   default=0.0)
 
 
 def offset_dbfs(dc: tuple[float, ...]) -> float:
@@ -244,141 +206,6 @@ class Defects:
         return cls(**{**data, "dc": tuple(data["dc"]),
                       "clipped_channels": tuple(data.get("clipped_channels", ())),
                       "pause_dc": tuple(pauses) if pauses is not None else None})
-
-
-def block_stats(audio: Stream, samples: int) -> Stream:
-    """`audio` cut into blocks of `samples` and read by `astats`, each block's figures printed
-    (ametadata) for `parse_blocks`. In doubles: `Min_level`/`Max_level` are then fractions of
-    full scale whatever the decoder's format, and no value is rounded. The frames' metadata is
-    dropped first: `channel_stats`'s figures of a source of more than two channels ride on its
-    frames through the downmix, and its channels past the second would be printed as more
-    channels of the downmix (six offsets to subtract from a stereo track, and ffmpeg failed)."""
-    return (audio.filter("aformat", sample_fmts="dbl")
-            .filter("ametadata", mode="delete")
-            .filter("asetnsamples", n=samples, p=0)
-            .filter("astats", metadata=1, reset=1, measure_perchannel=PER_CHANNEL,
-                    measure_overall=OVERALL)
-            .filter("ametadata", mode="print"))
-
-
-def channel_stats(audio: Stream, samples: int) -> Stream:
-    """`audio` as decoded (every channel, before the downmix) cut into the same blocks of
-    `samples` as `block_stats`, each block's extremes per channel printed for `parse_blocks`;
-    the audio passes on unchanged (in doubles, which hold any decoder's samples exactly)."""
-    return (audio.filter("aformat", sample_fmts="dbl")
-            .filter("asetnsamples", n=samples, p=0)
-            .filter("astats", metadata=1, reset=1, measure_perchannel=SOURCE_CHANNEL,
-                    measure_overall="none")
-            .filter("ametadata", mode="print"))
-
-
-def near_full_scale(audio: Stream, samples: int):
-    """The output that reads `audio` (the source as decoded: every channel, before the downmix)
-    cut into the same blocks of `samples` as `block_stats`, each block's samples at or above
-    LOSSY_LEVEL counted per channel for `parse_blocks`: hard-clipped there (`asoftclip`), they
-    are the samples at its extremes (`Peak_count`). In the decoder's float (the lossy ones
-    decode to it): one value at the level either way, and no conversion to pay. Measured on
-    30 s of AAC on a busy 2-core machine, it adds 0.15 to 0.25 s of CPU to the analysis's 0.4
-    to 0.6 s in stereo, 0.03 to 0.10 s in mono; counting by an expression (`aeval`) cost half
-    as much again as the clip."""
-    return (audio.filter("asoftclip", type="hard", threshold=f"{10 ** (LOSSY_LEVEL / 20):.9f}")
-            .filter("asetnsamples", n=samples, p=0)
-            .filter("astats", metadata=1, reset=1, measure_perchannel=NEAR_CHANNEL,
-                    measure_overall="none")
-            .filter("ametadata", mode="print").output("-", f="null"))
-
-
-_LINE = re.compile(r"^\[(Parsed_ametadata_\d+) @ [^\]]+\] (.*)$", re.M)
-_TIME = re.compile(r"^frame:\d+\s+pts:\S+\s+pts_time:([\d.]+)", re.M)
-_VALUE = re.compile(r"^lavfi\.astats\.(\w+)\.(\w+)=(\S+)", re.M)
-
-
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def parse_blocks(stderr: str) -> list[Block]:
-    """The blocks `block_stats` printed, in order; with their clipped samples per channel of
-    the source when `channel_stats` printed too (its blocks are the same samples), or when
-    `near_full_scale` did (a lossy source), by its count of samples near full scale."""
-    printed: dict[str, list[str]] = {}
-    for match in _LINE.finditer(stderr):
-        printed.setdefault(match.group(1), []).append(match.group(2))
-    downmix, source, near = [], [], []
-    for lines in printed.values():
-        blocks = _read_blocks("\n".join(lines))
-        # Only the downmix's astats measures something overall (its sample count at least), and
-        # only channel_stats's the RMS level.
-        if any(block[1] for block in blocks):
-            downmix.extend(blocks)
-        elif any("RMS_level" in c for block in blocks for c in block[2]):
-            source.extend(blocks)
-        else:
-            near.extend(blocks)
-    found = []
-    for i, (time, overall, ordered) in enumerate(downmix):
-        samples = int(overall.get("Number_of_samples") or 0)
-        if i < len(near):
-            clipped = tuple(_near(c, samples) for c in near[i][2])
-        else:
-            clipped = tuple(_clipped(c) for c in (source[i][2] if i < len(source) else ordered))
-        found.append(Block(
-            time=time, samples=samples, peak=overall.get("Peak_level"),
-            dc=tuple(c.get("DC_offset") or 0.0 for c in ordered),
-            low=tuple(c.get("Min_level") or 0.0 for c in ordered),
-            high=tuple(c.get("Max_level") or 0.0 for c in ordered),
-            clipped=clipped,
-            power=tuple(_power(c) for c in (source[i][2] if i < len(source) else ordered))))
-    return found
-
-
-def _power(channel: dict[str, float | None]) -> float:
-    """A channel's mean square in a block (full scale = 1.0) from its RMS level; 0 for silence."""
-    level = channel.get("RMS_level")
-    return 10 ** (level / 10) if level is not None else 0.0
-
-
-def _read_blocks(text: str) -> list[tuple[float, dict, list[dict]]]:
-    """One ametadata's blocks: (start in s, overall values, values of each channel in order)."""
-    starts = list(_TIME.finditer(text))
-    blocks = []
-    for i, start in enumerate(starts):
-        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        channels: dict[int, dict[str, float | None]] = {}
-        overall: dict[str, float | None] = {}
-        for match in _VALUE.finditer(text, start.end(), end):
-            where, key, value = match.groups()
-            target = overall if where == "Overall" else channels.setdefault(int(where), {})
-            target[key] = _number(value)
-        blocks.append((float(start.group(1)), overall, [channels[c] for c in sorted(channels)]))
-    return blocks
-
-
-def _clipped(channel: dict[str, float | None]) -> int:
-    """Samples at full scale in runs (`CLIP_LEVEL`, `CLIP_RUN`) in one channel of a block."""
-    extreme = max(abs(channel.get("Min_level") or 0.0), abs(channel.get("Max_level") or 0.0))
-    flat = channel.get("Flat_factor")
-    if extreme < 10 ** (CLIP_LEVEL / 20) or flat is None or 10 ** (flat / 20) < CLIP_RUN:
-        return 0
-    return int(channel.get("Peak_count") or 0)
-
-
-def _near(channel: dict[str, float | None], samples: int) -> int:
-    """A channel's samples at or above LOSSY_LEVEL in a block (`near_full_scale`), when they are
-    LOSSY_SHARE of its `samples` or more; else 0. Clipped there, they are the samples at its
-    extremes; an extreme that does not reach the level is its block's own lowest or highest
-    sample, counted once (a decoded waveform hardly repeats a value): not counted."""
-    level = 10 ** (LOSSY_LEVEL / 20) * (1 - 1e-5)      # ffmpeg prints 6 decimals
-    reached = ((channel.get("Max_level") or 0.0) >= level,
-               -(channel.get("Min_level") or 0.0) >= level)
-    if not any(reached):
-        return 0
-    count = int(channel.get("Peak_count") or 0) - reached.count(False)
-    return count if count >= LOSSY_SHARE * samples else 0
 
 
 def find_defects(blocks: list[Block], sample_rate: int,
@@ -461,23 +288,6 @@ def _gated_level(blocks: list[Block], channel: int) -> float | None:
         return None
     floor = mean(sounding) * 10 ** (GATE_RELATIVE / 10)
     return round(10 * math.log10(mean([b for b in sounding if b.power[channel] > floor])), 2)
-
-
-def lfe_band(audio: Stream, index: int):
-    """The output that reads channel `index` (the LFE) of `audio` above LFE_BAND: its RMS level
-    printed by `volumedetect` (the only one in the graph) for `parse_lfe_band`."""
-    return (audio.filter("pan", args=f"mono|c0=c{index}")
-            .filter("highpass", f=LFE_BAND, poles=2).filter("highpass", f=LFE_BAND, poles=2)
-            .filter("volumedetect").output("-", f="null"))
-
-
-_MEAN_VOLUME = re.compile(r"^\[Parsed_volumedetect_\d+ @ [^\]]+\] mean_volume: (\S+) dB", re.M)
-
-
-def parse_lfe_band(stderr: str) -> float | None:
-    """The level `lfe_band` printed (dBFS), or None when it printed none."""
-    found = _MEAN_VOLUME.search(stderr)
-    return _number(found.group(1)) if found else None
 
 
 def remove_dc(audio: Stream, dc: tuple[float, float]) -> Stream:

@@ -19,9 +19,9 @@ import ffmpeg
 
 from pipeline.errors import RenderError
 from pipeline.media.audio_layout import LAYOUTS, to_stereo
-from pipeline.media.defects import (LOSSY, Block, Defects, block_stats, channel_stats,
-                                    find_defects, lfe_band, near_full_scale, parse_blocks,
-                                    parse_lfe_band)
+from pipeline.media.astats import (Block, block_stats, channel_stats, lfe_band, near_full_scale,
+                                   parse_blocks, parse_lfe_band)
+from pipeline.media.defects import LOSSY, Defects, find_defects
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.probe import cut_short
 
@@ -43,11 +43,11 @@ SOUND_FLOOR = -70.0            # dBFS
 # Part of the cache key of every `analyse_sound` result: moves when it measures something new,
 # so analyses kept from before are made again. 2: DC offset, clipping and silences (defects.py).
 # 3: clipping read per channel of a track of more than two channels. 4: each channel's level,
-# and the LFE's sound above its band (defects.lfe_band). 5: each main channel's gated level,
+# and the LFE's sound above its band (astats.lfe_band). 5: each main channel's gated level,
 # the centre's against the others' (defects.Defects.off_centre). 6: clipping of a lossy source
-# read by its samples near full scale (defects.near_full_scale). 7: the offset in a track's
+# read by its samples near full scale (astats.near_full_scale). 7: the offset in a track's
 # pauses (defects.Defects.pause_dc). 8: a track of more than two channels read as its stereo
-# downmix, not with its own channels past the second (defects.block_stats). 9: a stereo
+# downmix, not with its own channels past the second (astats.block_stats). 9: a stereo
 # track's sides' gated levels (Defects.gated), which tell stems taken as left and right.
 ANALYSIS_VERSION = 9
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
@@ -283,9 +283,9 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
 
     The track is read as `layout` and measured as its stereo downmix (audio_layout.to_stereo);
     a layout of more than two channels is also read per channel for clipping and level
-    (defects.channel_stats), and its LFE above the LFE's band (defects.lfe_band); a track in a
+    (astats.channel_stats), and its LFE above the LFE's band (astats.lfe_band); a track in a
     lossy `codec` (the probe's name, defects.LOSSY) is read per channel for its samples near
-    full scale, where its clipping shows (defects.near_full_scale). `sample_rate` (Hz, from
+    full scale, where its clipping shows (astats.near_full_scale). `sample_rate` (Hz, from
     the probe) cuts the signal into blocks of BLOCK seconds. With `fitted` (what makes the
     downmix the signal levelling starts from: cut or padded to the spot), that signal is
     metered too, in the same decode (`SoundAnalysis.fitted`). Raises `RenderError` when ffmpeg
