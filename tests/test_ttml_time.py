@@ -262,3 +262,20 @@ def test_a_contact_sheet_labels_a_frame_with_the_file_s_own_timecode(tmp_path, p
     frames = [round(cue.start * rate / 1000) for cue in result.cues]
     assert [label_time(float(frame / rate), "ttml", result.notation)
             for frame in frames] == labels[1:]
+
+
+def test_check_names_times_with_the_file_s_own_timecode_labels(tmp_path):
+    """Before: an SMPTE-timed file's gap hint read 'end cue 1 at 00:00:59.907', a time of the
+    programme the subtitler's tool does not show; now the frame label it writes, across a
+    minute's dropped labels too (10:00:59;29 and 10:01:00;02 are neighbours)."""
+    from pipeline.subtitles.qc import check_file
+
+    path = tmp_path / "nah.ttml"
+    path.write_text(document(NTSC_DROP, ("10:00:01:00", "10:00:59:29"),
+                             ("10:01:00:02", "10:01:02:00"), start="10:00:00:00"),
+                    encoding="utf-8")
+    result = check_file(path)
+    assert any("end cue 1 at 10:00:59:28 or earlier" in (d.hint or "")
+               for d in result.diagnostics), [d.format() for d in result.diagnostics]
+    long = next(d.message for d in result.diagnostics if "stays on screen" in d.message)
+    assert "(10:00:01:00 --> 10:00:59:29;" in long, long

@@ -205,7 +205,7 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
         diagnostics = [d for d in diagnostics if d is not parsed.start_missing] + [told]
     rate = fps or (float(parsed.frame_rate) if parsed.frame_rate else None)
     diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, rate, fmt.name),
-                                  fmt.name, origin)
+                                  fmt.name, origin, parsed.notation)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
                         tuple(parsed.styled_lines), parsed.styles,

@@ -17,6 +17,7 @@ from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings
 from pipeline.messages import N_plural, Items, Message, say_count
+from pipeline.subtitles.ttml_time import smpte_label
 
 SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height (EBU R 95)
 SAFE_MARGIN = (1 - SAFE_AREA) / 2
@@ -252,19 +253,27 @@ _QUOTED_TIME = re.compile(r"\b(\d{2}):(\d{2}):(\d{2}),(\d{3})\b")
 
 
 def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str,
-                   origin: Fraction = Fraction(0)) -> list[Diagnostic]:
+                   origin: Fraction = Fraction(0),
+                   notation: TimeNotation | None = None) -> list[Diagnostic]:
     """The checks' diagnostics with the times they give (written as SRT writes them) written
     as the file's format writes them: `00:00:03.500` in WebVTT and TTML, `0:00:03.50` in
-    ASS/SSA (centiseconds, rounded down), and on the file's own time line, `origin` seconds
-    later (a file read from its master's timecode, `SubtitleFile.origin`: 10:00:03,500): what
-    a translator searches the file for. Only for times the checks computed: a parser's message
-    quotes the file's own text as it is."""
+    ASS/SSA (centiseconds, rounded down), a frame label of its timecode in a TTML file timed in
+    SMPTE timecode (`notation.smpte`: `10:00:03:15`), and on the file's own time line, `origin`
+    seconds later (a file read from its master's timecode, `SubtitleFile.origin`: 10:00:03,500):
+    what a translator searches the file for. Only for times the checks computed: a parser's
+    message quotes the file's own text as it is."""
+    smpte = notation.smpte if notation is not None and notation.rate else None
     if fmt == "srt" and not origin:
         return list(diagnostics)
 
     def syntax(match: re.Match) -> str:
         hours, minutes, seconds, millis = map(int, match.groups())
         ms = ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+        if smpte is not None:
+            # The nearest frame: the checks' times are the cues', each a frame's to the ms.
+            start, counted_rate, drop = smpte
+            frames = round((Fraction(ms, 1000) + origin + start) * Fraction(notation.rate))
+            return smpte_label(frames, counted_rate, drop)
         return file_time(round(ms + origin * 1000), fmt)
 
     def change(text: str) -> str:

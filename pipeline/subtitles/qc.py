@@ -355,6 +355,6 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                    fmt=subtitles.format)
         # Timed to the video's frames or not: only its own rate can tell, not the file's.
         + off_grid_times(cues, path, fps, fmt=subtitles.format, notation=subtitles.notation,
-                         qc=qc), subtitles.format, subtitles.origin)
+                         qc=qc), subtitles.format, subtitles.origin, subtitles.notation)
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
                        subtitles.format, subtitles.in_file, counted_at)
