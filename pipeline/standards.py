@@ -3,7 +3,8 @@
 - EBU R128 (2023): programme loudness -23 LUFS +-0.5 LU (live: +-1 LU), maximum true peak
   -1 dBTP; alignment tone at -18 dBFS (EBU R68).
 - ATSC A/85:2013: -24 LKFS +-2 dB (the target and its tolerance as this codebase models A/85;
-  its sections are not cited here, not having been checked against the document), true peak at most -2 dBTP; alignment tone at -20 dBFS (SMPTE RP 155).
+  its sections are not cited here, not having been checked against the document), true peak
+  at most -2 dBTP; alignment tone at -20 dBFS (SMPTE RP 155).
 - EBU R128 s1 (2016), for short-form content (advertisements, promotions, trailers): maximum
   short-term loudness (3 s window) of the target + 5 LU, so that a spot at the right integrated
   loudness cannot shout for a few seconds. Held to every spot up to SHORT_FORM seconds, whichever

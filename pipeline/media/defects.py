@@ -1,8 +1,9 @@
 """Delivery defects a meter of loudness does not see: DC offset, clipping and dead air.
 
 They are read from the 100 ms blocks that `loudness.analyse_sound` already cuts a delivered
-track into (`astats`, reset every block: astats.py's graphs and parsing), so finding them costs no decode and no process of
-its own: per channel of the stereo downmix, each block's mean (DC), lowest and highest sample,
+track into (`astats`, reset every block: astats.py's graphs and parsing), so finding them
+costs no decode and no process of its own: per channel of the stereo downmix, each block's
+mean (DC), lowest and highest sample,
 and the count and flatness of the samples at its extremes (`Peak_count`, `Flat_factor`). A
 track of more than two channels is also read per channel before the downmix (`channel_stats`),
 for clipping only: the downmix takes a centre or a surround at -3 dB and adds the others, so a

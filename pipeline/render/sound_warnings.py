@@ -14,8 +14,8 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings
 from pipeline.media.audio_layout import GAINS
-from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE, SILENCE_LEVEL, Defects,
-                                    offset_dbfs)
+from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
+                                    SILENCE_LEVEL, Defects, offset_dbfs)
 from pipeline.media.loudness import BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 
