@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.cli.translate import print_event
+from pipeline.errors import ValidationError
 from pipeline.manifest import load_manifest
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Selection
@@ -384,3 +385,26 @@ def test_a_file_broken_before_watch_started_is_reported_at_start(rendered, capsy
     out, err = capsys.readouterr()
     assert f"{path}:1: error: cue 1 ends before it starts" in err
     assert "blocked     test-campaign/spot.nah.small (previous render kept; fix the errors above)" in out
+
+
+def test_a_selection_watches_past_a_mistake_in_a_profile_it_leaves_out(campaign):
+    """As `render --profile small` renders past the TV profile's mistake (a true peak over
+    full scale), so does `watch --profile small`: before, the manifest's load stopped it."""
+    from pipeline.render.watch import load_selected
+
+    campaign.subtitle("nah")
+    path = campaign.write([{"code": "nah", "treatment": "soft"}],
+                          {"small": {"base": "web", "width": 320, "height": 180,
+                                     "preset": "ultrafast"},
+                           "tv": {"base": "broadcast-mxf", "true_peak": 1}})
+    selection = Selection(profiles=("small",))
+    manifest = load_selected(path, selection)
+    assert [p.name for p in manifest.profiles] == ["small"]
+    with pytest.raises(ValidationError):     # without it, or selecting the broken profile
+        load_selected(path, None)
+    with pytest.raises(ValidationError):
+        load_selected(path, Selection(profiles=("tv",)))
+    event, _ = handle_changes(manifest, {path}, selection=selection)
+    assert event.kind == "changed", event
+    assert [(o.plan.variant.profile.name, o.status) for o in event.outcomes] == [
+        ("small", "rendered")]

@@ -26,12 +26,13 @@ import watchfiles
 
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, raise_if_errors
 from pipeline.manifest import SUBTITLE_SUFFIXES, Manifest, load_manifest
+from pipeline.manifest.load import InvalidManifest
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
 from pipeline.render.settling import Growing, Settled, Signature, Waits, signature
-from pipeline.render.variants import Plan, Selection, VariantPlan
+from pipeline.render.variants import Plan, Selection, UnknownSelection, VariantPlan
 from pipeline.render.watch_inputs import (InputFilter, Pair, affected_pair, pairs_of,
                                           recently_written, watched_roots)
 from pipeline.subtitles.in_campaign import manifest_settings
@@ -91,7 +92,7 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
     waits for another command's.
     """
     manifest_path = Path(manifest_path)
-    manifest = load_manifest(manifest_path)
+    manifest = load_selected(manifest_path, selection)
     if selection is not None:
         # Its names checked as render checks them, before anything is watched: a typo would
         # otherwise watch nothing, silently. Their combinations need the plan: the catch-up's,
@@ -177,6 +178,20 @@ def _first_looks(waits: Waits, stop_event: threading.Event | None,
     return settled
 
 
+def load_selected(path: Path, selection: Selection | None) -> Manifest:
+    """The manifest; with a selection, also one whose only errors are of the spots, languages
+    or profiles it leaves out (`InvalidManifest.concerns`): its entries that have none, as
+    `render` with the same selection takes it. Raises `ValidationError` otherwise."""
+    try:
+        return load_manifest(path)
+    except InvalidManifest as exc:
+        if selection is None or not all(
+                d in exc.concerns and selection.leaves_out_entry(*exc.concerns[d])
+                for d in exc.diagnostics):
+            raise
+        return exc.manifest
+
+
 def _unhandled(paths: set[Path], handled: dict[Path, Signature | None]) -> set[Path]:
     """`paths` but those unchanged since their last batch was handled. A copy is still being
     watched while it is waited for and rendered: the next batch names the file again, as it
@@ -215,7 +230,7 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
     reloaded = None
     if manifest.path.resolve() in {p.resolve() for p in paths}:
         try:
-            reloaded = load_manifest(manifest.path)
+            reloaded = load_selected(manifest.path, selection)
         except PipelineError as exc:
             return WatchEvent("error", ordered, diagnostics=tuple(exc.diagnostics),
                               removed=removed), None
@@ -223,7 +238,11 @@ def handle_changes(manifest: Manifest, paths: set[Path], *, jobs: int = 1,
         wanted = None  # everything may have changed
     else:
         wanted = {pair for pair in (affected_pair(manifest, p) for p in paths) if pair}
-    plan = build_plan([manifest.path])
+    try:
+        # With the selection: the errors of entries it leaves out leave the rest to render.
+        plan = build_plan([manifest.path], selection=selection)
+    except UnknownSelection:
+        plan = build_plan([manifest.path])   # a saved manifest without a selected name
     if not plan.manifests:  # the manifest broke between the event and now
         return WatchEvent("error", ordered, diagnostics=tuple(plan.diagnostics),
                           removed=removed), reloaded
@@ -252,7 +271,7 @@ def catch_up(manifest: Manifest, *, jobs: int = 1, reporter: ReporterFactory | N
     `CommandLineError` if the selection's values, each of which the manifest has, select no
     variant together (as `render` does: the plan says which combinations are not made, and
     why)."""
-    plan = build_plan([manifest.path])
+    plan = build_plan([manifest.path], selection=selection)
     if not plan.manifests:
         return WatchEvent("error", (manifest.path,), diagnostics=tuple(plan.diagnostics))
     if selection is not None:
