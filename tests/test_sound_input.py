@@ -219,3 +219,16 @@ def test_a_dub_at_48_khz_keeps_its_settings(campaign):
     assert result.exit_code == 0, result.output
     record = json.loads((campaign.out / "spot.yua.small.json").read_text())
     assert "low_sample_rate" not in record["settings"] and record["qc"]["warnings"] == []
+
+
+def test_check_with_a_manifest_judges_a_recording_by_its_profiles_rates(campaign, monkeypatch):
+    # Before: by the built-in profiles' 48 kHz whatever the manifest said.
+    monkeypatch.chdir(campaign.root)
+    tone(track(campaign, "yua.wav"), rate=22050)
+    low = {"base": "web", "width": 320, "height": 180, "preset": "ultrafast", "crf": 30,
+           "sample_rate": 22050}
+    manifest = campaign.write(DUB, profiles={"low": low})
+    result = invoke("check", "audio/spot/yua.wav", "--manifest", str(manifest))
+    assert result.exit_code == 0, result.output
+    assert "sampled at 22.05 kHz" not in result.output, result.output
+    assert "sampled at 22.05 kHz" in invoke("check", "audio/spot/yua.wav").output

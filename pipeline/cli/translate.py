@@ -115,7 +115,7 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     results: list[CheckResult | SoundCheck] = []
     for path in subtitles:
         if path.suffix.lower() in AUDIO_SUFFIXES:
-            results.append(check_sound(path))
+            results.append(check_sound(path, campaign.profiles if campaign else ()))
             continue
         settings = manifest_settings(campaign, path, lang, spot=spot) if campaign else {
             "qc": QcSettings(), "style": Style(), "language": lang or _code_of(path)}

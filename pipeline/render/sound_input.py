@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings, PipelineError, warning
 from pipeline.media.defects import LOSSY
 from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.messages import N_, Number, say
-from pipeline.profiles import BUILTIN_PROFILES
+from pipeline.profiles import BUILTIN_PROFILES, Profile
 
 NARROW_RATE = 32000        # Hz
 
@@ -162,15 +163,16 @@ class SoundCheck(Findings):
                 "diagnostics": [d.to_json() for d in self.diagnostics]}
 
 
-def check_sound(path: Path | str) -> SoundCheck:
+def check_sound(path: Path | str, profiles: Iterable[Profile] = ()) -> SoundCheck:
     """A recording checked without its spot: its name against what it holds, and its sample rate
-    against the built-in profiles' (a manifest may set others: `validate` judges by those). An
-    unreadable file is an error in the result, so the other files of a batch are still checked."""
+    against the highest of `profiles` (a manifest's, `check --manifest`), else of the built-in
+    ones; `validate` judges each variant by its own. An unreadable file is an error in the
+    result, so the other files of a batch are still checked."""
     path = Path(path)
     try:
         info = probe_audio(path)
     except PipelineError as exc:
         return SoundCheck(path, tuple(exc.diagnostics))
-    rate = max(profile.sample_rate for profile in BUILTIN_PROFILES.values())
+    rate = max(profile.sample_rate for profile in (tuple(profiles) or BUILTIN_PROFILES.values()))
     found = misnamed(path, info, "recording") + low_sample_rate(path, info, "recording", rate)
     return SoundCheck(path, tuple(found), holds(info), info.audio.sample_rate, info.duration)
