@@ -183,9 +183,7 @@ def _spot(reader: NodeReader, item: yaml.Node, base: Path, page_language: str, s
     spot_id = reader.slug(keys["id"][1], "spot id") if "id" in keys else None
     if "id" not in keys or "master" not in keys:
         return spot_id, None
-    problems = len(reader.diagnostics)
-    reader.unique(seen, spot_id, keys["id"][1], "spot id")
-    twice = len(reader.diagnostics) > problems
+    twice = not reader.unique(seen, spot_id, keys["id"][1], "spot id")
     master = reader.relative_path(keys["master"][1], "master", base)
     bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
            if "music_bed" in keys else None)
@@ -277,9 +275,7 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
         code = None
     if "code" not in keys or "treatment" not in keys:
         return code, None
-    problems = len(reader.diagnostics)
-    reader.unique(seen, code, keys["code"][1], "language")
-    twice = len(reader.diagnostics) > problems
+    twice = not reader.unique(seen, code, keys["code"][1], "language")
     treatment = reader.choice(keys["treatment"][1], "treatment", TREATMENTS)
     name = reader.display_text(keys["name"][1], "language name") if "name" in keys else None
     lang_style = (reader.dataclass_fields(keys["style"][1], f"style of {code}", Style, style)

@@ -245,14 +245,16 @@ class NodeReader:
             return []
         return node.value
 
-    def unique(self, seen: dict, key: str | None, node: yaml.Node, what: str) -> None:
-        """Reports `key` given twice; `seen` maps the keys met so far to their line."""
+    def unique(self, seen: dict, key: str | None, node: yaml.Node, what: str) -> bool:
+        """Whether `key` is new (None counts as new); one given twice is reported. `seen` maps
+        the keys met so far to their line."""
         if key is None:
-            return
+            return True
         if key in seen:
             self.fail(node, f"{what} {key!r} is listed twice (first on line {seen[key]})")
-        else:
-            seen[key] = node.start_mark.line + 1
+            return False
+        seen[key] = node.start_mark.line + 1
+        return True
 
 
 def _is_null(node: yaml.Node) -> bool:
