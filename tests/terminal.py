@@ -196,10 +196,19 @@ def percentages(output: str) -> list[float]:
 
 
 def encoding(name: str, below: float = 80.0) -> Moment:
-    """A moment: as soon as the bar of the variant `name` shows it begun and under `below` %:
-    its encode is running, well before its last step (a mux of a few tenths of a second)."""
-    return lambda output: any(0 < value < below for line in drawn_lines(output) if name in line
-                              for value in percentages(line))
+    """A moment: as soon as the bar of the variant `name`, as last drawn, shows it begun and
+    under `below` %: its encode is running, well before its last step (a mux of a few tenths of
+    a second)."""
+    def moment(output: str) -> bool:
+        drawn = [value for line in drawn_lines(output) if name in line
+                 for value in percentages(line)]
+        return bool(drawn) and 0 < drawn[-1] < below
+    return moment
+
+
+def all_of(*moments: Moment) -> Moment:
+    """A moment: as soon as every one of `moments` says yes at once."""
+    return lambda output: all(moment(output) for moment in moments)
 
 
 def has_file(folder: Path, pattern: str) -> Moment:
