@@ -92,6 +92,11 @@ class Message:
 Param = Union[str, int, Number, Items, Message]
 
 
+def plural(count: int, noun: str) -> str:
+    """A count and its English noun, in the plural unless one: "1 cue", "3 cues", "0 errors"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def say(template: str, /, **params) -> Message:
     return Message(template, params)
 

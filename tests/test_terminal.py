@@ -491,6 +491,7 @@ def test_watch_with_a_language_from_the_environment_renders_that_language_only(f
     assert len(result.steps) == 2, result.describe()
     assert result.status == 0, result.describe()
     assert "nah" not in result.text, result.describe()
+    assert "1 variant " in result.text and "1 variants" not in result.text, result.describe()
     assert not (fast.out / "spot.nah.small.mp4").exists()
     assert leftovers(fast) == []
 

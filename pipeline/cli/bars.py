@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
+from pipeline.messages import plural
 from pipeline.render.batch import Outcome
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.cli.progress import work_of
@@ -161,7 +162,7 @@ class RichReporter:
     def __enter__(self):
         if self.total:   # nothing to render (all up to date): no display at all
             self._bars.__enter__()
-            self._overall = self._bars.add_task(f"{self.total} variants",
+            self._overall = self._bars.add_task(plural(self.total, "variant"),
                                                 total=sum(self._work.values()) or 1.0,
                                                 speed="", overall=True)
         return self

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import emit, fails_cleanly, plural, say_waiting, verbosity
+from pipeline.cli.common import emit, fails_cleanly, say_waiting, verbosity
 from pipeline.errors import PipelineError, ValidationError
 from pipeline.manifest import Manifest, load_manifest
+from pipeline.messages import plural
 from pipeline.render.intermediates import (
     delete_unused,
     size_text,

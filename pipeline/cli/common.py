@@ -20,6 +20,7 @@ from pipeline.cli import HeldInterrupt
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error
 from pipeline.manifest import load_manifest
 from pipeline.manifest.model import Concern
+from pipeline.messages import plural
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.variants import FILTERS
 
@@ -219,10 +220,6 @@ def fails_cleanly(command):
                 emit(diagnostic)
             sys.exit(1)
     return wrapper
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def left_out_summary(left_out: dict[Diagnostic, set[Concern]],

@@ -23,7 +23,6 @@ from pipeline.cli.common import (
     fails_cleanly,
     left_out_summary,
     name_the_environment_variable,
-    plural,
     verbosity,
     verbosity_options,
     with_selectors,
@@ -31,6 +30,7 @@ from pipeline.cli.common import (
 from pipeline.cli.outcomes import report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
+from pipeline.messages import plural
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import default_jobs, render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
@@ -115,7 +115,7 @@ def plan_summary(plan: Plan) -> str:
     skipped = f"; {len(plan.skipped)} more not applicable (skipped)" if plan.skipped else ""
     remakes = sum(1 for v in plan.variants if v.status == "stale" and v.remake)
     remade = f", {remakes} to complete from their rendered files" if remakes else ""
-    counts = (f"{len(plan.variants)} variants: {plan.count('up-to-date')} up to date, "
+    counts = (f"{plural(len(plan.variants), 'variant')}: {plan.count('up-to-date')} up to date, "
               f"{plan.count('stale') - remakes} to render{remade}, {plan.count('blocked')} "
               f"blocked{skipped}")
     # Alone after a manifest's errors, "0 variants" read as a valid manifest with none in it.

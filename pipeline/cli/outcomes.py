@@ -14,7 +14,8 @@ import sys
 
 import click
 
-from pipeline.cli.common import emit, plural
+from pipeline.cli.common import emit
+from pipeline.messages import plural
 from pipeline.render.batch import Outcome
 from pipeline.standards import record_unit
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import TARGET_URL, Checked, emit, fails_cleanly, plural, verbosity
+from pipeline.cli.common import TARGET_URL, Checked, emit, fails_cleanly, verbosity
 from pipeline.errors import PipelineError
 from pipeline.manifest import load_manifest
+from pipeline.messages import plural
 from pipeline.publish.i18n import Formats
 from pipeline.publish.upload import ObjectResult, PublishReport, parse_duration
 from pipeline.publish.upload import publish as publish_campaign
@@ -45,9 +46,8 @@ def _summary(report: PublishReport) -> str:
     summary = f"{report.campaign}: {'dry run: ' if report.dry_run else ''}{', '.join(parts)}"
     if report.ok:
         return f"{summary}, to {report.target}"
-    problems = len(report.problems)
     return (f"{summary} of {len(report.objects)} objects, to {report.target}; "
-            f"{problems} problem{'' if problems == 1 else 's'}")
+            + plural(len(report.problems), "problem"))
 
 
 def _pruned(report: PublishReport) -> str:

@@ -14,11 +14,12 @@ from pathlib import Path
 import click
 import langcodes
 
-from pipeline.cli.common import (emit, fails_cleanly, left_out_summary, plural, say_waiting,
-                                 verbosity, with_selectors)
+from pipeline.cli.common import (emit, fails_cleanly, left_out_summary, say_waiting, verbosity,
+                                 with_selectors)
 from pipeline.cli.progress import make_reporter
 from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.media.timecode import parse_rate
+from pipeline.messages import plural
 from pipeline.render.batch import Outcome
 from pipeline.render.intermediates import size_text
 from pipeline.render.preview import NotMade, make_previews

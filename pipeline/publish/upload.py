@@ -19,6 +19,7 @@ from pipeline.errors import Diagnostic, PipelineError, StorageError, error, warn
 from pipeline.files import atomic_output
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Manifest
+from pipeline.messages import plural
 from pipeline.publish.catalog import (
     CATALOG_NAME,
     build_catalog,
@@ -178,7 +179,7 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
                     progress)
         problems = len(report.problems)
         report.diagnostics.append(error(
-            f"catalog not updated at {report.target}: {problems} problem{'' if problems == 1 else 's'} "
+            f"catalog not updated at {report.target}: {plural(problems, 'problem')} "
             "above; broadcasters still see the previous catalog", manifest.path,
             hint="fix them and publish again; objects already up are not sent twice",
             code=HELD_BACK))

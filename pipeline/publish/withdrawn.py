@@ -15,6 +15,7 @@ from typing import Iterable
 
 from pipeline.errors import Diagnostic, StorageError, error, warning
 from pipeline.manifest import Manifest
+from pipeline.messages import plural
 from pipeline.publish.storage import LocalTarget
 from pipeline.publish.target import Target, TargetUnavailable
 from pipeline.render.variants import Variant
@@ -74,7 +75,7 @@ def look_for_withdrawn(target: Target, manifest: Manifest, kept: set[str], prune
     found.keys = [key for key in left if not _owner(key, campaign) & owners]
     if found.spared and prune:
         found.diagnostics.append(warning(
-            f"{len(found.spared)} object{'' if len(found.spared) == 1 else 's'} at {where} of "
+            f"{plural(len(found.spared), 'object')} at {where} of "
             "variants the manifest still makes, not sent by this publish (said above), left in "
             f"place: {_names(found.spared, campaign)}", manifest.path,
             hint="render them, or take them out of the manifest to withdraw them"))
@@ -119,7 +120,7 @@ def _owner(key: str, campaign: str) -> set[str]:
 def not_pruned(manifest: Manifest, problems: int) -> Diagnostic:
     """Why `--prune` removed nothing after a publish that did not fully arrive: the previous
     catalog is still the page, and it links files this publish would have called withdrawn."""
-    return error(f"--prune removed nothing: {problems} problem{'' if problems == 1 else 's'} "
+    return error(f"--prune removed nothing: {plural(problems, 'problem')} "
                  "above; withdrawn objects are removed only after a publish in which everything "
                  "arrived, as the previous catalog may still link them", manifest.path,
                  hint="fix them and publish again with --prune", code=NOT_PRUNED)
@@ -156,12 +157,12 @@ def _overlaps(target: LocalTarget, manifest: Manifest) -> bool:
 
 
 def _count(keys: list[str]) -> str:
-    return f"{len(keys)} withdrawn object{'' if len(keys) == 1 else 's'}"
+    return plural(len(keys), "withdrawn object")
 
 
 def _still_there(keys: list[str], where: str, dry_run: bool) -> str:
     if dry_run:
-        return (f"{len(keys)} object{'' if len(keys) == 1 else 's'} at {where} would be "
+        return (f"{plural(len(keys), 'object')} at {where} would be "
                 "withdrawn, not in the catalog this publish would write")
     return f"{_count(keys)} still at {where}, no longer in its catalog"
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import Manifest
+from pipeline.messages import plural
 from pipeline.render.audio import shared_track_path, source_key
 from pipeline.render.record import shared_poster_path
 from pipeline.render.strays import delete_files
@@ -77,7 +78,7 @@ def size_text(size: int) -> str:
     """Bytes in decimal units, as disks and downloads count them: '12.4 MB', '1.2 GB', '3.5 kB',
     and under a kilobyte '695 bytes' (a subtitle file or a poster, which were '0.0 MB')."""
     if size < 1000:
-        return f"{size} byte{'' if size == 1 else 's'}"
+        return plural(size, "byte")
     value, unit = size / 1e3, "kB"
     for bigger in ("MB", "GB"):
         if round(value, 1) < 1000:      # 999,960 bytes: 1.0 MB, not 1000.0 kB

@@ -21,6 +21,7 @@ import ffmpeg
 
 from pipeline.errors import RenderError
 from pipeline.media.loudness import Loudness
+from pipeline.messages import plural
 from pipeline.profiles import Profile
 from pipeline.standards import loudness_unit, short_term_rule
 
@@ -331,7 +332,7 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
         best, result = min(tries, key=lambda t: _badness(profile, t[1]))
         problem = miss(profile, result)
     count = leveling.corrections
-    raise RenderError(f"{what}: {problem} after {count} correction{'' if count == 1 else 's'} "
+    raise RenderError(f"{what}: {problem} after {plural(count, 'correction')} "
                       f"(the nearest encode: gain {best.gain:+.1f} dB"
                       + (f", limiter at {best.ceiling:.1f} dBTP)" if best.ceiling is not None
                          else ")") + stuck, hint=hint)

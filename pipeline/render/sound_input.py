@@ -28,7 +28,7 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, Findings, PipelineError, warning
 from pipeline.media.defects import LOSSY
 from pipeline.media.probe import MediaInfo, probe_audio
-from pipeline.messages import N_, Number, say
+from pipeline.messages import N_, Number, plural, say
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 
 NARROW_RATE = 32000        # Hz
@@ -148,8 +148,7 @@ class SoundCheck(Findings):
     duration: float | None = None
 
     def summary(self) -> str:
-        counts = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in
-                           ((len(self.errors), "error"), (len(self.warnings), "warning")))
+        counts = f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}"
         if self.holds is None:
             return f"{self.path}: {counts}"
         return (f"{self.path} ({self.holds}, {self.sample_rate / 1000:g} kHz, "

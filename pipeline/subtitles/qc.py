@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, in_file_order, warning
-from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
+from pipeline.messages import N_, Items, Message, N_plural, Number, plural, say, say_count
 from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.burn import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
@@ -285,8 +285,6 @@ class CheckResult(Findings):
         return not self.errors
 
     def summary(self, name: str | None = None) -> str:
-        def plural(n: int, word: str) -> str:
-            return f"{n} {word}{'' if n == 1 else 's'}"
         # The format is named when the file's name does not already say it (`nah.srt` that
         # holds WebVTT, or `notes.txt`).
         named = format_of_name(self.path)
