@@ -86,9 +86,34 @@ def test_validate_accepts_every_format_and_names_wrong_or_doubled_files(campaign
         "others out of the folder))",
         f"{manifest}:18: error: subtitles missing for language 'ote' (burn): expected "
         f"{folder / 'ote.srt'} (or .vtt, .ass, .ssa, .ttml, .xml, .dfxp); the folder has ote.sub "
-        "(not a subtitle format read here) (hint: add the subtitle file there (SubRip, WebVTT, "
-        "ASS/SSA or TTML), or change the treatment)"], result.output
+        "(not a subtitle format read here) (hint: export the subtitles from the subtitle editor "
+        "as SubRip (.srt), WebVTT or TTML)"], result.output
     assert "2 blocked" in result.output
+
+
+def test_validate_names_a_language_file_in_a_format_not_read_once_by_its_content(campaign):
+    # A subtitler's EBU STL export was a "not used" warning at the file and a "subtitles
+    # missing" error saying "(not a subtitle format read here)": two messages, neither naming
+    # what the file is, where `check` says "this is an EBU STL file".
+    campaign.subtitle("nah", "850STL25.01\x001\x00\x00\x00                    Blue Heart\n",
+                      suffix=".stl")
+    campaign.subtitle("tzo", "Scenarist_SCC V1.0\n\n00:59:50;15\t9420\n", suffix=".scc")
+    campaign.subtitle("tzo", suffix=".srt")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    folder = campaign.root / "subtitles/spot"
+    said = [line for line in result.output.splitlines() if "nah.stl" in line or "scc" in line]
+    assert said == [
+        f"{manifest}:10: error: subtitles missing for language 'nah' (burn): expected "
+        f"{folder / 'nah.srt'} (or .vtt, .ass, .ssa, .ttml, .xml, .dfxp); the folder has nah.stl "
+        "(an EBU STL file (EBU Tech 3264), a format not read here) (hint: export the subtitles "
+        "from the subtitle editor as SubRip (.srt), WebVTT or TTML)",
+        # Beside the language's file read, another format is a file nobody uses: said so.
+        f"{folder / 'tzo.scc'}: warning: not used: .scc is not a subtitle format read here (.srt, "
+        ".vtt, .ass, .ssa, .ttml, .xml, .dfxp) (hint: save it in one of those formats as "
+        "tzo.srt, ...)"], result.output
 
 
 def test_validate_refuses_a_master_ffprobe_cannot_read(campaign):

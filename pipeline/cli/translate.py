@@ -146,9 +146,10 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
                 click.echo(f"note: {result.path}: frames are counted at "
                            f"{FrameGrid.at(result.counted_at[0])}, the rate the file gives "
                            "(ttp:frameRate); give --fps for the video's own", err=True)
-        if not campaign and not duration and subtitle_results:
+        if not campaign and not duration and any(r.cues for r in subtitle_results):
             # Once, not per cue: a check without the video's length cannot find a cue past
-            # its end (`late_start` still warns of one an hour in).
+            # its end (`late_start` still warns of one an hour in). Not after a file of no cue
+            # read (an EBU STL file, a README): there was nothing to time.
             click.echo("note: the video's length is not known, so cues after its end are not "
                        "found (give --duration SECONDS, or --manifest)", err=True)
         for result in results:

@@ -22,6 +22,7 @@ from pipeline.media.geometry import Crop
 from pipeline.profiles import Profile
 from pipeline.ranges import NOT_NEGATIVE, POSITIVE, Range
 from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
+from pipeline.subtitles.formats import foreign_format_of
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TREATMENTS = ("burn", "soft", "dub", "mix")
@@ -182,15 +183,16 @@ class Manifest:
         # TZO.SRT, as Windows tools save it: read only in lower case (input_names.py says why).
         cased = [name for stem, names in index.items() if stem != language.code
                  and stem.lower() == language.code for name in names]
-        there = (f"; the folder has {', '.join(others)} (not a subtitle format read here)"
+        there = (f"; the folder has {', '.join(_unread(folder / name) for name in others)}"
                  if others else f"; the folder has {', '.join(cased)}: the name must be "
                                 f"lower-case, {expected.name}" if cased
                  else f"; there is no file for {language.code!r} in {folder}")
         raise SubtitleError(
             f"subtitles missing for language {language.code!r} ({language.treatment}): expected "
             f"{expected} (or {', '.join(SUBTITLE_SUFFIXES[1:])}){there}", self.path,
-            language.line, "add the subtitle file there (SubRip, WebVTT, ASS/SSA or TTML), or "
-            "change the treatment")
+            language.line, "export the subtitles from the subtitle editor as SubRip (.srt), "
+            "WebVTT or TTML" if others else "add the subtitle file there (SubRip, WebVTT, "
+            "ASS/SSA or TTML), or change the treatment")
 
     @property
     def campaign_dir(self) -> Path:
@@ -209,6 +211,14 @@ class Manifest:
 
 
 _AUTONYMS: dict[str, str] = {}    # looked up, or known already (render/plan.py's cache)
+
+
+def _unread(path: Path) -> str:
+    """A file of a language's name in a format not read, as the missing-subtitles error names
+    it: `nah.stl (an EBU STL file (EBU Tech 3264), a format not read here)`, by its content."""
+    foreign = foreign_format_of(path)
+    return f"{path.name} ({foreign or 'not a subtitle format read here'}" \
+           f"{', a format not read here' if foreign else ''})"
 
 
 def autonym(code: str) -> str:

@@ -22,8 +22,13 @@ from pipeline.manifest.input_names import why_unused
 
 
 def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
-    """A warning for each file in a spot's subtitles or audio folder that no variant uses."""
+    """A warning for each file in a spot's subtitles or audio folder that no variant uses, but
+    for a subtitled language's file in a format not read when it has no other: the error that
+    its subtitles are missing names that file (`Manifest.subtitle_path`), once."""
     codes = {language.code for language in manifest.languages}
+    pictured = any(not profile.audio_only for profile in manifest.profiles)
+    subtitled = {language.code for language in manifest.languages
+                 if language.needs_subtitles and pictured}
     found = []
     for spot in manifest.spots:
         for folder, suffixes, kind in ((manifest.subtitles_dir / spot.id, SUBTITLE_SUFFIXES,
@@ -32,6 +37,10 @@ def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
             present = {name for names in index_folder(folder).values() for name in names}
             for name in sorted(present):
                 unused = why_unused(name, codes, suffixes, kind, present)
+                stem = name.partition(".")[0]
+                if kind == "subtitle" and stem in subtitled and not any(
+                        f"{stem}{suffix}" in present for suffix in suffixes):
+                    continue
                 if unused is not None:
                     found.append(warning(f"not used: {unused.reason}", folder / name,
                                          hint=unused.hint, code="unused-input"))

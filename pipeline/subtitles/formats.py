@@ -102,6 +102,15 @@ def _head(path: Path) -> str:
         return file.read(64).decode("latin-1")
 
 
+def foreign_format_of(path: Path) -> str | None:
+    """What the file at `path` is when it is a subtitle format not read here, else None (also
+    when it cannot be read: the reader says why)."""
+    try:
+        return foreign_format(_head(path))
+    except OSError:
+        return None
+
+
 def foreign_format(text: str) -> str | None:
     """What `text` is when it starts as a subtitle format not read here (`FOREIGN`), or None."""
     head = text.lstrip(" \t\n\ufeff")[:64]
