@@ -346,7 +346,9 @@ def test_check_on_a_terminal(fast):
     assert "nah.srt: 2 cues, 0 errors" in result.text
     result = run(fast, "check", good, bad, columns=40)
     assert result.status == 1, result.describe()
-    assert f"{bad}:1: error: cue 1 ends before it starts" in result.text.replace("\n", "")
+    # Typed with its full path, in the campaign's folder: named from there, as validate does.
+    assert "subtitles/spot/tzo.srt:1: error: cue 1 ends before it starts" \
+        in result.text.replace("\n", "")
     errors = fast.root / "stderr.txt"
     result = run(fast, "check", good, bad, "--json", stderr_to=errors)
     assert result.status == 1, result.describe()

@@ -1,11 +1,13 @@
-"""What every command module shares: verbosity options, printing diagnostics, and turning
-errors into exit codes."""
+"""What every command module shares: verbosity options, printing diagnostics and other lines
+for a person (paths as they know them), and turning errors into exit codes."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import logging
+import os
+import re
 import signal
 import sys
 import threading
@@ -123,10 +125,39 @@ def _check_target_url(value: str) -> None:
 TARGET_URL = Checked("url", _check_target_url)
 
 
+def shorten_paths(text: str) -> str:
+    """`text` with every absolute path under the current folder written relative to it, as
+    compilers and linters (gcc, ruff) name files: in /home/ana/campaign,
+    `/home/ana/campaign/subtitles/nah.srt:3: error: ...` is `subtitles/nah.srt:3: error: ...`.
+    Any other path stays as it is: one elsewhere absolute, since `../../media/x.mp4` climbing
+    out of the folder is harder to read than where the file is; and all of them in `/`, where
+    `tmp/x` would read as a folder of the reader's project. The manifest loader resolves the
+    paths it reads, as `os.getcwd()` is, so each is matched in its absolute form, in the
+    message as in the `PATH:LINE:` prefix; the path of a URL (`file:///...`) is left alone.
+
+    Only for what a person reads: `--json`, records and the catalog keep absolute paths, which
+    name the same file from any folder a tool runs in."""
+    try:
+        here = os.getcwd()
+    except OSError:         # the current folder was deleted: nothing is under it
+        return text
+    if here == os.sep:
+        return text
+    # Where a path starts (not inside another, `/mnt/x/campaign/`, or a URL), and up to the
+    # folder's `/`: `/x/campaign-old/a.srt` is not under `/x/campaign`.
+    return re.sub(rf"(?<![\w.~/-]){re.escape(os.path.join(here, ''))}", "", text)
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    """A line for a person, on stdout or (`err`) stderr, its paths shortened (`shorten_paths`);
+    what tools read (`--json`) goes out through `click.echo` as it is."""
+    click.echo(shorten_paths(text), err=err)
+
+
 def emit(diagnostic: Diagnostic) -> None:
     """A diagnostic on stderr; with -q, errors only."""
     if diagnostic.severity == "error" or not verbosity().quiet:
-        click.echo(diagnostic.format(), err=True)
+        echo(diagnostic.format(), err=True)
 
 
 INTERRUPTED = "interrupted: no partial files were left under final names"
@@ -206,10 +237,10 @@ def fails_cleanly(command):
             sys.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"{where}error: {exc.strerror or exc}", err=True)
+            echo(f"{where}error: {exc.strerror or exc}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo(INTERRUPTED, err=True)
+            echo(INTERRUPTED, err=True)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -254,8 +285,8 @@ def say_waiting(holder: Holder) -> None:
     if holder.started:
         who += f", started {datetime.fromtimestamp(holder.started).strftime('%H:%M')}"
     what = holder.command or "render"
-    click.echo(f"{holder.folder}: waiting for another {what} of this campaign ({who}) to "
-               "finish...", err=True)
+    echo(f"{holder.folder}: waiting for another {what} of this campaign ({who}) to "
+         "finish...", err=True)
 
 
 @contextlib.contextmanager

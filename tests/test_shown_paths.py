@@ -1,0 +1,83 @@
+"""Paths as a person reads them: relative to the current folder when the file is under it, as
+compilers and linters print them (`subtitles/spot/nah.srt:1: error: ...`), else absolute;
+absolute always in what tools read (`--json`, records)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli.common import shorten_paths
+
+BAD = "1\n00:00:01,000 --> 00:00:00,500\nal revés\n"
+# nah's file has an error, tzo's a warning (its second cue reads too fast, at line 5), and
+# mix's recording is missing.
+LANGUAGES = [{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"},
+             {"code": "mix", "treatment": "mix"}]
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def broken(campaign):
+    campaign.subtitle("nah", BAD)
+    campaign.subtitle("tzo")
+    campaign.write(LANGUAGES)
+    campaign.root = campaign.root.resolve()     # as the loader resolves what the manifest names
+    return campaign
+
+
+def pipeline(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`pipeline ARGS` in its own process, started in `cwd`, running this checkout."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_validate_names_files_under_the_current_folder_relative_to_it(broken):
+    # Before: /tmp/.../subtitles/spot/nah.srt:1: error: ..., whatever the folder.
+    root = broken.root
+    run = pipeline("validate", "manifests/campaign.yaml", cwd=root)
+    assert run.returncode == 1, run.stderr
+    lines = run.stderr.splitlines()
+    assert lines[0].startswith("manifests/campaign.yaml:14: error: audio track missing for "
+                               "language 'mix' (mix): expected audio/spot/mix.wav, .flac"), lines
+    assert lines[1].startswith("subtitles/spot/nah.srt:1: error: cue 1 ends before it starts")
+    assert lines[2].startswith("subtitles/spot/tzo.srt:5: warning: cue 2 reads too fast")
+    assert str(root) not in run.stderr
+    # The manifest typed with its full path reads the same: the rule, not the typing, decides.
+    assert pipeline("validate", str(broken.manifest), cwd=root).stderr == run.stderr
+
+
+def test_files_outside_the_current_folder_stay_absolute(broken):
+    root = broken.root
+    run = pipeline("validate", str(broken.manifest), cwd=Path("/"))
+    lines = run.stderr.splitlines()
+    assert lines[0].startswith(f"{root}/manifests/campaign.yaml:14: error: audio track missing "
+                               f"for language 'mix' (mix): expected {root}/audio/spot/mix.wav"), \
+        lines
+    assert lines[1].startswith(f"{root}/subtitles/spot/nah.srt:1: error: cue 1 ends before")
+    # In manifests/, the subtitles are up and across: absolute, never ../subtitles/...
+    run = pipeline("validate", "campaign.yaml", cwd=root / "manifests")
+    lines = run.stderr.splitlines()
+    assert lines[0].startswith("campaign.yaml:14: error: audio track missing for language 'mix' "
+                               f"(mix): expected {root}/audio/spot/mix.wav"), lines
+    assert lines[1].startswith(f"{root}/subtitles/spot/nah.srt:1: error:"), lines
+    assert "../" not in run.stderr
+
+
+def test_only_whole_paths_under_the_folder_are_shortened(tmp_path, monkeypatch):
+    here = tmp_path.resolve()
+    monkeypatch.chdir(here)
+    assert shorten_paths(f"{here}/a/b.srt:3: error: expected {here}/c.wav (or '{here}/d e.wav')") \
+        == "a/b.srt:3: error: expected c.wav (or 'd e.wav')"
+    for kept in (f"{here}-old/a.srt", f"{here}x/a.srt",           # a sibling, not under it
+                 f"file://{here}/dist", f"/mnt{here}/a.srt",       # a URL; a path elsewhere
+                 f"{here}: waiting"):                               # the folder itself
+        assert shorten_paths(kept) == kept
+    monkeypatch.chdir("/")
+    assert shorten_paths(f"{here}/a.srt") == f"{here}/a.srt"
