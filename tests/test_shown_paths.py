@@ -4,14 +4,20 @@ absolute always in what tools read (`--json`, records)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from pipeline.cli.common import shorten_paths
+from pipeline.cli.main import cli
+from pipeline.cli.translate import print_event
+from pipeline.manifest import load_manifest
+from pipeline.render.watch import WatchEvent, handle_changes, watched_roots
 
 BAD = "1\n00:00:01,000 --> 00:00:00,500\nal revés\n"
 # nah's file has an error, tzo's a warning (its second cue reads too fast, at line 5), and
@@ -68,6 +74,56 @@ def test_files_outside_the_current_folder_stay_absolute(broken):
                                f"(mix): expected {root}/audio/spot/mix.wav"), lines
     assert lines[1].startswith(f"{root}/subtitles/spot/nah.srt:1: error:"), lines
     assert "../" not in run.stderr
+
+
+def test_plan_s_lines_are_relative_and_its_json_absolute(broken, monkeypatch):
+    root = broken.root
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["plan", "manifests/campaign.yaml"])
+    assert result.exit_code == 1
+    blocked = {line.split()[1]: line for line in result.stdout.splitlines()}
+    assert "(subtitles/spot/nah.srt:1: error: cue 1 ends before it starts" \
+        in blocked["test-campaign/spot.nah.small"]
+    assert "(manifests/campaign.yaml:14: error: audio track missing for language 'mix' (mix): " \
+           "expected audio/spot/mix.wav," in blocked["test-campaign/spot.mix.small"]
+    assert str(root) not in result.output
+    # Tools read paths that name the same file from wherever they run.
+    data = json.loads(CliRunner().invoke(cli, ["plan", "manifests/campaign.yaml", "--json"]).stdout)
+    (mix,) = [v for v in data["variants"] if v["language"] == "mix"]
+    assert f"expected {root}/audio/spot/mix.wav" in mix["reasons"][0]
+    assert f"{root}/subtitles/spot/nah.srt" in [d["path"] for d in data["diagnostics"]]
+
+
+@pytest.mark.e2e
+def test_render_s_summary_is_relative_and_its_records_absolute(broken, monkeypatch):
+    root = broken.root
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["render", "manifests/campaign.yaml"])
+    assert result.exit_code == 1       # nah and mix blocked
+    lines = result.stderr.splitlines()
+    assert "  subtitles/spot/tzo.srt:5: warning: cue 2 reads too fast: 19 characters in 1.10 s " \
+           "is 17.3 characters per second (at most 17) (hint: shorten the text, or show it for " \
+           "at least 1.12 s)" in lines, lines
+    assert any(line.startswith("blocked test-campaign/spot.nah.small: subtitles/spot/nah.srt:1: "
+                               "error: cue 1 ends before it starts") for line in lines), lines
+    assert str(root) not in result.output
+    record = json.loads((broken.out / "spot.tzo.small.json").read_text(encoding="utf-8"))
+    assert [w["path"] for w in record["qc"]["warnings"]] == [f"{root}/subtitles/spot/tzo.srt"]
+
+
+def test_watch_s_lines_are_relative(broken, monkeypatch, capsys):
+    root = broken.root
+    monkeypatch.chdir(root)
+    manifest = load_manifest("manifests/campaign.yaml")
+    print_event(WatchEvent("ready", watching=watched_roots(manifest)))
+    event, _ = handle_changes(manifest, {root / "subtitles/spot/nah.srt"})
+    print_event(event)
+    out, err = capsys.readouterr()
+    assert err.splitlines()[0] == "watching manifests, subtitles, audio (Ctrl-C to stop)"
+    assert err.splitlines()[1].startswith("subtitles/spot/nah.srt:1: error: cue 1 ends before")
+    assert out.splitlines()[:2] == ["changed: subtitles/spot/nah.srt",
+                                    "subtitles/spot/nah.srt: 1 cue, 1 error, 0 warnings"]
+    assert str(root) not in out + err
 
 
 def test_only_whole_paths_under_the_folder_are_shortened(tmp_path, monkeypatch):

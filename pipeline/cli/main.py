@@ -19,6 +19,7 @@ from pipeline import __version__
 from pipeline.cli.common import (
     TARGET_URL,
     campaign_locked,
+    echo,
     emit,
     fails_cleanly,
     left_out_summary,
@@ -124,10 +125,10 @@ def plan_summary(plan: Plan) -> str:
 
 def report_summary(plan: Plan) -> None:
     """The plan's summary line, then what the selection left out."""
-    click.echo(plan_summary(plan), err=True)
+    echo(plan_summary(plan), err=True)
     left_out = left_out_summary(plan.left_out)
     if left_out:
-        click.echo(left_out, err=True)
+        echo(left_out, err=True)
 
 
 def unplanned_summary(plan: Plan) -> list[str]:
@@ -152,8 +153,8 @@ def validate(manifests: tuple[Path, ...]) -> None:
     report_plan_diagnostics(plan)
     errors = len(plan.errors)
     warnings = sum(d.severity == "warning" for d in plan.diagnostics)    # notes are neither
-    click.echo(f"{plan_summary(plan)}; {plural(errors, 'error')}, {plural(warnings, 'warning')}",
-               err=True)
+    echo(f"{plan_summary(plan)}; {plural(errors, 'error')}, {plural(warnings, 'warning')}",
+         err=True)
     if errors:
         sys.exit(1)
 
@@ -232,15 +233,15 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         width = max((len(v.variant.key) for v in listed), default=0)   # columns line up
         for v in listed:
             reasons = f"  ({'; '.join(v.reasons)})" if v.reasons else ""
-            click.echo(f"{v.status:<11} {v.variant.key:<{width}} {v.variant.language.treatment:<5}"
-                       f"{reasons}")
+            echo(f"{v.status:<11} {v.variant.key:<{width}} {v.variant.language.treatment:<5}"
+                 f"{reasons}")
         # How each master's picture will be read (scan, shape) and where its timecode and
         # its masters' start, on stderr: stdout stays one line per variant for scripts.
         for (campaign, spot), master in masters.items():
-            click.echo(f"master {campaign}/{spot}: {master.summary()}", err=True)
+            echo(f"master {campaign}/{spot}: {master.summary()}", err=True)
             for name, (file, programme) in _starts(plan, campaign, spot, master).items():
-                click.echo(f"  profile {name!r}: file from {file}, programme from {programme}",
-                           err=True)
+                echo(f"  profile {name!r}: file from {file}, programme from {programme}",
+                     err=True)
         report_strays(plan, whole)
         report_summary(plan)
     if plan.errors:
@@ -297,8 +298,8 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
                 if v.status != "up-to-date":
                     action = "blocked" if v.status == "blocked" else \
                         "would remake" if v.remake else "would render"
-                    click.echo(f"{action:<12} "
-                               f"{v.variant.key}  ({'; '.join(v.reasons)})")
+                    echo(f"{action:<12} "
+                         f"{v.variant.key}  ({'; '.join(v.reasons)})")
             report_strays(plan, whole=not (spot or lang or profile))
             report_summary(plan)
             plan.save_caches()
@@ -326,12 +327,12 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
     # After the counts: "0 rendered" alone read as nothing to do.
     for sentence in unplanned_summary(plan) + [left_out_summary(plan.left_out)]:
         if sentence:
-            click.echo(sentence, err=True)
+            echo(sentence, err=True)
     report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last
     warned = [o for o in outcomes
               if o.status in ("rendered", "remade", "up-to-date") and o.warnings]
     if strict and warned:
-        click.echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)
+        echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)
     if failed or plan.errors or unlisted or (strict and warned):
         sys.exit(1)
 

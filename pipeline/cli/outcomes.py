@@ -12,9 +12,7 @@ from __future__ import annotations
 import shutil
 import sys
 
-import click
-
-from pipeline.cli.common import emit
+from pipeline.cli.common import echo, emit
 from pipeline.messages import plural
 from pipeline.render.batch import Outcome
 from pipeline.standards import record_unit
@@ -42,13 +40,13 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
         for line, keys in on.items():
             warned.setdefault(tuple(keys), []).append(line)
         for keys, lines in warned.items():
-            click.echo(f"{', '.join(keys)}: {plural(len(lines), 'warning')}", err=True)
+            echo(f"{', '.join(keys)}: {plural(len(lines), 'warning')}", err=True)
             for line in lines:
-                click.echo(f"  {line}", err=True)
+                echo(f"  {line}", err=True)
         kept = [o for o in outcomes if o.status == "up-to-date" and o.warnings]
         if kept:
-            click.echo(f"QC warnings on {plural(len(kept), 'up-to-date variant')} "
-                       "(listed in catalog.json; --force renders them again)", err=True)
+            echo(f"QC warnings on {plural(len(kept), 'up-to-date variant')} "
+                 "(listed in catalog.json; --force renders them again)", err=True)
         # Their errors were printed before the render, far above by now: named again here,
         # once for the variants one cause blocks (a master cut short blocks all of its spot's).
         blocked_by: dict[str, list[str]] = {}
@@ -57,21 +55,21 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
                 blocked_by.setdefault("; ".join(o.plan.reasons), []).append(o.plan.variant.key)
         for reasons, keys in sorted(blocked_by.items(), key=lambda item: min(item[1])):
             if len(keys) == 1:
-                click.echo(f"blocked {keys[0]}: {reasons}", err=True)
+                echo(f"blocked {keys[0]}: {reasons}", err=True)
             else:
-                click.echo(f"blocked {len(keys)} variants: {reasons}\n  {', '.join(sorted(keys))}",
-                           err=True)
+                echo(f"blocked {len(keys)} variants: {reasons}\n  {', '.join(sorted(keys))}",
+                     err=True)
     counts = {status: sum(1 for o in outcomes if o.status == status)
               for status in ("rendered", "remade", "up-to-date", "failed", "blocked",
                              "not started")}
     # Only --fail-fast leaves variants not started, and only a deleted poster, certificate or
     # sidecar variants remade: their counts are there when they say something.
-    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()
-                         if n or status not in ("remade", "not started")), err=True)
+    echo(", ".join(f"{n} {status}" for status, n in counts.items()
+                   if n or status not in ("remade", "not started")), err=True)
     held = sorted(o.plan.variant.key for o in outcomes if o.status == "not started")
     if held and not quiet:
-        click.echo(f"not started (--fail-fast): {plural(len(held), 'variant')}: {', '.join(held)}",
-                   err=True)
+        echo(f"not started (--fail-fast): {plural(len(held), 'variant')}: {', '.join(held)}",
+             err=True)
     # One error may fail several variants (their shared audio track, the one ffmpeg run that
     # made a group's pictures), or one cause each of them the same way (a truncated master):
     # said once, with the variants it failed.
@@ -87,8 +85,8 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
             emit(diagnostic)
         if len(members) > 1:
             same = all(o.error.diagnostics == members[0].error.diagnostics for o in members)
-            click.echo(f"  {len(members)} variants failed {'with it' if same else 'the same way'}: "
-                       + ", ".join(sorted(o.plan.variant.key for o in members)), err=True)
+            echo(f"  {len(members)} variants failed {'with it' if same else 'the same way'}: "
+                 + ", ".join(sorted(o.plan.variant.key for o in members)), err=True)
     return len(failures) + counts["blocked"] + counts["not started"]
 
 
@@ -110,13 +108,13 @@ def print_table(rendered: list[Outcome]) -> None:
     header_figures = f"{'status':<9} {'seconds':>7}  loudness"
     widest = key_width + 1 + max(len(header_figures), *(len(figures) for _, figures in rows))
     if sys.stdout.isatty() and widest > shutil.get_terminal_size().columns:
-        click.echo(f"\nvariant\n  {header_figures}")
+        echo(f"\nvariant\n  {header_figures}")
         for key, figures in rows:
-            click.echo(f"{key}\n  {figures}")
+            echo(f"{key}\n  {figures}")
         return
-    click.echo(f"\n{'variant':<{key_width}} {header_figures}")
+    echo(f"\n{'variant':<{key_width}} {header_figures}")
     for key, figures in rows:
-        click.echo(f"{key:<{key_width}} {figures}")
+        echo(f"{key:<{key_width}} {figures}")
 
 
 def loudness_text(loudness: dict, unit: str) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 import langcodes
 
-from pipeline.cli.common import (emit, fails_cleanly, left_out_summary, say_waiting, verbosity,
-                                 with_selectors)
+from pipeline.cli.common import (echo, emit, fails_cleanly, left_out_summary, say_waiting,
+                                 verbosity, with_selectors)
 from pipeline.cli.progress import make_reporter
 from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.media.timecode import parse_rate
@@ -143,22 +143,22 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
         for result in subtitle_results:
             if result.counted_at and result.counted_at[1] == "ttp:frameRate":
                 # Not the video's, which may differ: said, as 25 fps assumed is.
-                click.echo(f"note: {result.path}: frames are counted at "
-                           f"{FrameGrid.at(result.counted_at[0])}, the rate the file gives "
-                           "(ttp:frameRate); give --fps for the video's own", err=True)
+                echo(f"note: {result.path}: frames are counted at "
+                     f"{FrameGrid.at(result.counted_at[0])}, the rate the file gives "
+                     "(ttp:frameRate); give --fps for the video's own", err=True)
         if not campaign and not duration and any(r.cues for r in subtitle_results):
             # Once, not per cue: a check without the video's length cannot find a cue past
             # its end (`late_start` still warns of one an hour in). Not after a file of no cue
             # read (an EBU STL file, a README): there was nothing to time.
-            click.echo("note: the video's length is not known, so cues after its end are not "
-                       "found (give --duration SECONDS, or --manifest)", err=True)
+            echo("note: the video's length is not known, so cues after its end are not "
+                 "found (give --duration SECONDS, or --manifest)", err=True)
         for result in results:
-            click.echo(result.summary())
+            echo(result.summary())
         # The manifest's errors of other spots and languages: the media team's to fix.
         elsewhere = left_out_summary(others, "that are not these files'",
                                      f"run pipeline validate {manifest}")
         if elsewhere:
-            click.echo(elsewhere, err=True)
+            echo(elsewhere, err=True)
     if errors:
         sys.exit(1)
 
@@ -216,22 +216,22 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
             for diagnostic in item.error.diagnostics:
                 emit(diagnostic)
             errors = sum(d.severity == "error" for d in item.error.diagnostics)
-            click.echo(f"{item.spot} {item.language}: no preview made, because of the "
-                       f"{'errors' if errors > 1 else 'error'} above", err=True)
+            echo(f"{item.spot} {item.language}: no preview made, because of the "
+                 f"{'errors' if errors > 1 else 'error'} above", err=True)
             # Said, so that nobody looks for them, nor at a copy of them, as this file's.
             for path in item.removed:
-                click.echo(f"  removed the previous preview: {path}", err=True)
+                echo(f"  removed the previous preview: {path}", err=True)
             continue
         for diagnostic in item.warnings:
             emit(diagnostic)
-        click.echo(f"{item.spot} {item.language}: {plural(item.cues, 'cue')} in {item.seconds:.1f} s")
+        echo(f"{item.spot} {item.language}: {plural(item.cues, 'cue')} in {item.seconds:.1f} s")
         if item.profile is not None:
-            click.echo(f"  frame:         {item.profile.width}x{item.profile.height} of profile "
-                       f"{item.profile.name!r}" + ("" if profile else " (--profile NAME for another)"))
-        click.echo(f"  contact sheet: {item.sheet}")
-        click.echo(f"  specimen:      {item.specimen}")
+            echo(f"  frame:         {item.profile.width}x{item.profile.height} of profile "
+                 f"{item.profile.name!r}" + ("" if profile else " (--profile NAME for another)"))
+        echo(f"  contact sheet: {item.sheet}")
+        echo(f"  specimen:      {item.specimen}")
         if item.proxy:
-            click.echo(f"  video:         {item.proxy}")
+            echo(f"  video:         {item.proxy}")
     if any(isinstance(item, NotMade) for item in previews):
         sys.exit(1)
 
@@ -277,56 +277,56 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
     except KeyboardInterrupt:     # later presses are ignored (fails_cleanly)
         running = sorted(displays[0].running) if displays else []
         if running:
-            click.echo(f"stopped watching; the render of {', '.join(running)} was abandoned "
-                       "(no partial file left; save again or run `pipeline render` to finish it)",
-                       err=True)
+            echo(f"stopped watching; the render of {', '.join(running)} was abandoned "
+                 "(no partial file left; save again or run `pipeline render` to finish it)",
+                 err=True)
             sys.exit(130)
-        click.echo("stopped watching", err=True)
+        echo("stopped watching", err=True)
 
 
 def print_event(event: WatchEvent) -> None:
     if event.kind == "ready":
-        click.echo("watching " + ", ".join(map(str, event.watching)) + " (Ctrl-C to stop)",
-                   err=True)
+        echo("watching " + ", ".join(map(str, event.watching)) + " (Ctrl-C to stop)",
+             err=True)
         return
     if event.kind == "copying":
         for path, size in event.growing:
-            click.echo(f"waiting for {path} to finish copying ({size_text(size)} so far)",
-                       err=True)
+            echo(f"waiting for {path} to finish copying ({size_text(size)} so far)",
+                 err=True)
         for diagnostic in event.diagnostics:
             emit(diagnostic)
         return
     # A "changed" event told before its renders (a "checked" one) adds only its outcomes.
     for path in event.paths if not event.told else ():
-        click.echo(f"{'removed' if path in event.removed else 'changed'}: {path}")
+        echo(f"{'removed' if path in event.removed else 'changed'}: {path}")
     # Rendered with no save of this session to explain it: edited before watch started.
     for plan in event.behind if not event.told else ():
-        click.echo(f"out of date: {plan.variant.key} ({'; '.join(plan.reasons)})")
+        echo(f"out of date: {plan.variant.key} ({'; '.join(plan.reasons)})")
     for diagnostic in event.diagnostics if event.kind == "error" else ():
         emit(diagnostic)
     if event.kind == "error":
-        click.echo("the manifest has errors: nothing rendered; fix it and save again", err=True)
+        echo("the manifest has errors: nothing rendered; fix it and save again", err=True)
         return
     shown = set()
     for check in event.checks:
         if not event.told:
             for diagnostic in check.diagnostics:
                 emit(diagnostic)
-            click.echo(check.summary())
+            echo(check.summary())
         shown.update(d.format() for d in check.diagnostics)
     for diagnostic in event.diagnostics if not event.told else ():
         emit(diagnostic)
     if event.kind == "checked":
         return
     for outcome in event.outcomes:
-        click.echo(outcome_line(outcome))
+        echo(outcome_line(outcome))
         if outcome.status in ("rendered", "failed"):
             # A variant's QC warnings that its file's check just showed are not shown again.
             for diagnostic in outcome.warnings:
                 if diagnostic.format() not in shown:
-                    click.echo(f"    {diagnostic.format()}", err=True)
+                    echo(f"    {diagnostic.format()}", err=True)
     if not event.outcomes:
-        click.echo("no variant uses this file")
+        echo("no variant uses this file")
 
 
 def outcome_line(outcome: Outcome) -> str:
