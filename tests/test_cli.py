@@ -73,7 +73,7 @@ def test_validate_accepts_every_format_and_names_wrong_or_doubled_files(campaign
     campaign.subtitle("yua", TTML, suffix=".xml")
     campaign.subtitle("mix", suffix=".srt")
     campaign.subtitle("mix", VTT, suffix=".vtt")
-    campaign.subtitle("ote", suffix=".sub")
+    campaign.subtitle("ote", "Hello\n", suffix=".sub")
     manifest = campaign.write([{"code": code, "treatment": "burn"}
                                for code in ("nah", "tzo", "yua", "mix", "ote")])
     result = invoke("validate", manifest)

@@ -193,15 +193,19 @@ def test_a_missing_file_names_what_is_there_for_the_language(campaign):
     with pytest.raises(SubtitleError, match="there is no file for 'nah' in "):
         manifest.subtitle_path(spot, nah)
     campaign.subtitle("nah", suffix=".srt.txt")
-    campaign.subtitle("nah", suffix=".sub")
+    campaign.subtitle("nah", "{1}{25}MicroDVD\n", suffix=".sub")
+    campaign.subtitle("nah", b"PK\x03\x04", suffix=".docx")
     campaign.subtitle("nahu", suffix=".srt")          # another code: not listed
     with pytest.raises(SubtitleError) as caught:
         manifest.subtitle_path(spot, nah)
     message = caught.value.message
     assert message.startswith("subtitles missing for language 'nah' (burn): expected "
                               f"{campaign.root / 'subtitles/spot/nah.srt'} (or .vtt, .ass, .ssa, "
-                              ".ttml, .xml, .dfxp); the folder has nah.srt.txt, nah.sub (not a "
-                              "subtitle format read here)"), message
+                              ".ttml, .xml, .dfxp); the folder has nah.srt.txt (SubRip under "
+                              "another name: rename it to nah.srt), nah.sub (a MicroDVD file "
+                              "(times counted in frames), a format not read here), nah.docx (not "
+                              "a subtitle format read here)"), message
+    assert caught.value.hint == "rename the file as said"
 
 
 def test_encoder_settings_ffmpeg_would_refuse_are_errors_at_their_line(tmp_path):

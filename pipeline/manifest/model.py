@@ -22,7 +22,7 @@ from pipeline.media.geometry import Crop
 from pipeline.profiles import Profile
 from pipeline.ranges import NOT_NEGATIVE, POSITIVE, Range
 from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
-from pipeline.subtitles.formats import foreign_format_of
+from pipeline.subtitles.formats import content_format_of, foreign_format_of
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TREATMENTS = ("burn", "soft", "dub", "mix")
@@ -183,15 +183,16 @@ class Manifest:
         # TZO.SRT, as Windows tools save it: read only in lower case (input_names.py says why).
         cased = [name for stem, names in index.items() if stem != language.code
                  and stem.lower() == language.code for name in names]
-        there = (f"; the folder has {', '.join(_unread(folder / name) for name in others)}"
+        unread, renamable = _unread([folder / name for name in others], language.code)
+        there = (f"; the folder has {unread}"
                  if others else f"; the folder has {', '.join(cased)}: the name must be "
                                 f"lower-case, {expected.name}" if cased
                  else f"; there is no file for {language.code!r} in {folder}")
         raise SubtitleError(
             f"subtitles missing for language {language.code!r} ({language.treatment}): expected "
             f"{expected} (or {', '.join(SUBTITLE_SUFFIXES[1:])}){there}", self.path,
-            language.line, "export the subtitles from the subtitle editor as SubRip (.srt), "
-            "WebVTT or TTML" if others else "add the subtitle file there (SubRip, WebVTT, "
+            language.line, "rename the file as said" if renamable else "export the subtitles "
+            "from the subtitle editor as SubRip (.srt), WebVTT or TTML" if others else "add the subtitle file there (SubRip, WebVTT, "
             "ASS/SSA or TTML), or change the treatment")
 
     @property
@@ -213,12 +214,25 @@ class Manifest:
 _AUTONYMS: dict[str, str] = {}    # looked up, or known already (render/plan.py's cache)
 
 
-def _unread(path: Path) -> str:
-    """A file of a language's name in a format not read, as the missing-subtitles error names
-    it: `nah.stl (an EBU STL file (EBU Tech 3264), a format not read here)`, by its content."""
-    foreign = foreign_format_of(path)
-    return f"{path.name} ({foreign or 'not a subtitle format read here'}" \
-           f"{', a format not read here' if foreign else ''})"
+def _unread(paths: list[Path], code: str) -> tuple[str, bool]:
+    """The files of a language's name that are not read, as the missing-subtitles error names
+    them, and whether one of them needs only a new name. Each is named by its content:
+    `nah.stl (an EBU STL file (EBU Tech 3264), a format not read here)`, `nah.srt.txt (SubRip under another name: rename it to nah.srt)`, then the rest
+    together: `nah.sub, nah.doc (not a subtitle format read here)`."""
+    named, rest, renamable = [], [], False
+    for path in paths:
+        foreign, content = foreign_format_of(path), content_format_of(path)
+        if foreign:
+            named.append(f"{path.name} ({foreign}, a format not read here)")
+        elif content:
+            renamable = True
+            named.append(f"{path.name} ({content.label} under another name: rename it to "
+                         f"{code}{content.suffixes[0]})")
+        else:
+            rest.append(path.name)
+    if rest:
+        named.append(f"{', '.join(rest)} (not a subtitle format read here)")
+    return ", ".join(named), renamable
 
 
 def autonym(code: str) -> str:

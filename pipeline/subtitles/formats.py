@@ -111,6 +111,16 @@ def foreign_format_of(path: Path) -> str | None:
         return None
 
 
+def content_format_of(path: Path) -> Format | None:
+    """The format read here that the file at `path` starts as, from its content alone (never
+    TTML: any XML starts alike), or None: what a file saved under another name holds."""
+    try:
+        found = sniff(_head(path))
+    except OSError:
+        return None
+    return FORMATS[found] if found not in (None, "ttml") else None
+
+
 def foreign_format(text: str) -> str | None:
     """What `text` is when it starts as a subtitle format not read here (`FOREIGN`), or None."""
     head = text.lstrip(" \t\n\ufeff")[:64]
