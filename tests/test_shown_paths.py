@@ -137,3 +137,18 @@ def test_only_whole_paths_under_the_folder_are_shortened(tmp_path, monkeypatch):
         assert shorten_paths(kept) == kept
     monkeypatch.chdir("/")
     assert shorten_paths(f"{here}/a.srt") == f"{here}/a.srt"
+
+
+def test_clean_lists_files_under_the_current_folder_relative_to_it(broken):
+    # As `git ls-files` lists them: what `clean` prints is typed back (`rm`, `ls -l`) from there.
+    root = broken.root
+    stray = root / "build/test-campaign/spot/spot.xyz.small.mp4"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"an old variant")
+    run = pipeline("clean", "manifests/campaign.yaml", cwd=root)
+    assert run.stdout.splitlines() == ["build/test-campaign/spot/spot.xyz.small.mp4"], run
+    assert run.stderr.splitlines()[0] == ("build/test-campaign: 1 file of no variant (14 bytes), "
+                                          "not deleted: --delete deletes them"), run.stderr
+    assert str(root) not in run.stdout + run.stderr
+    assert pipeline("clean", str(broken.manifest), cwd=root / "subtitles").stdout.splitlines() \
+        == [str(stray)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import emit, fails_cleanly, say_waiting, verbosity
+from pipeline.cli.common import echo, emit, fails_cleanly, say_waiting, verbosity
 from pipeline.errors import PipelineError, ValidationError
 from pipeline.manifest import Manifest, load_manifest
 from pipeline.messages import plural
@@ -42,7 +42,7 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
     The manifests' inputs are planned (from the cache when unchanged) to know which
     intermediates are used; a spot with a blocked variant keeps its .work/ as it is. Stray
     files are never published, since publish goes by the catalog. Paths go to stdout, one a
-    line.
+    line, relative to the current folder when under it (as `git ls-files` gives them).
 
     \b
     Examples:
@@ -68,7 +68,7 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
             else:
                 strays, errors = stray_files(manifest), []
             for path in strays:
-                click.echo(str(path))
+                echo(str(path))
             for diagnostic in errors:
                 emit(diagnostic)
             failed = failed or bool(errors)
@@ -82,7 +82,7 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
             else:
                 said = "every file belongs to a variant"
             if strays or errors or not verbosity().quiet:
-                click.echo(f"{manifest.campaign_dir}: {said}", err=True)
+                echo(f"{manifest.campaign_dir}: {said}", err=True)
             failed = _clean_intermediates(manifest, delete) or failed
     if failed:
         raise click.exceptions.Exit(1)
@@ -100,10 +100,10 @@ def _clean_intermediates(manifest: Manifest, delete: bool) -> bool:
     size, freed = unused.size, unused.freed     # before anything is deleted
     paths, errors = delete_unused(manifest, unused) if delete else (unused.paths, [])
     for path in paths:
-        click.echo(str(path))
+        echo(str(path))
     for diagnostic in errors:
         emit(diagnostic)
-    count = f"{len(paths)} intermediate file{'s' if len(paths) != 1 else ''}"
+    count = plural(len(paths), "intermediate file")
     # Hard links (a renamed profile's picture, linked under its new name) free nothing.
     linked = f" ({size_text(freed)} of it freed by deleting them: the rest is hard-linked " \
              "to files in use)" if freed != size else ""
@@ -117,5 +117,5 @@ def _clean_intermediates(manifest: Manifest, delete: bool) -> bool:
     else:
         text = "every intermediate under .work/ is used by a variant"
     if paths or errors or not verbosity().quiet:
-        click.echo(f"{manifest.campaign_dir}: {text}", err=True)
+        echo(f"{manifest.campaign_dir}: {text}", err=True)
     return bool(errors)
