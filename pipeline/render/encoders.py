@@ -128,6 +128,12 @@ def container_args(profile: Profile) -> dict:
     args: dict = {"f": {"mp4": "mp4", "mov": "mov", "mxf": "mxf"}[profile.container]}
     if profile.faststart:
         args["movflags"] = "+faststart"
+    if profile.container in ("mp4", "mov") and profile.timecode is None:
+        # The MP4/MOV muxer writes a `tmcd` data track whenever a timecode reaches it: the
+        # master's, on its copied stream or in its global metadata. Some web players and
+        # WhatsApp refuse a file with one; only a profile that sets its own `timecode` (a
+        # station's master) carries one.
+        args["write_tmcd"] = 0
     return args
 
 
