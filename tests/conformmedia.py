@@ -158,6 +158,17 @@ def progressive_coded_interlaced_master(path: Path, seconds: float = SECONDS) ->
     return path
 
 
+def interlace_flagged_progressive_master(path: Path) -> Path:
+    """320x180 progressive frames (a softened moving test card, which `idet` reads as
+    progressive: 69 of 76 frames) coded as interlaced H.264 High, top field first: the stream
+    says `tt`. Otherwise it fits a 320x180 `web` profile as it is (x264 High, 4:2:0, 25 fps)."""
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=25:duration={SECONDS},gblur=sigma=2",
+           "-f", "lavfi", "-i", TONE, "-c:v", "libx264", "-preset", "veryfast", "-profile:v",
+           "high", "-pix_fmt", "yuv420p", "-flags", "+ildct+ilme", "-top", "1", "-c:a", "aac",
+           str(path))
+    return path
+
+
 def unflagged_interlaced_master(path: Path) -> Path:
     """The same woven fields as Motion JPEG in AVI: no field order anywhere (ffprobe: unknown)."""
     ffmpeg("-f", "lavfi", "-i", MOVING, "-f", "lavfi", "-i", TONE, "-c:v", "mjpeg", "-q:v", "3",

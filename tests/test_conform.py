@@ -343,6 +343,13 @@ def test_the_copy_path_needs_a_master_that_truly_fits():
     assert not master_fits(fitting(fps=50.0), replace(WEB, fps=25.0))
     assert not master_fits(fitting(variable_rate=True), WEB)
     assert not master_fits(replace(fitting(), scan=ScanDecision("tff", "idet")), WEB)
+    # Progressive content in a stream flagged interlaced (the sample overrules the flag): the
+    # copy would carry the flag into a progressive deliverable, so it is encoded.
+    for order in ("tt", "bb"):
+        flagged_interlaced = fitting(field_order=order)
+        assert flagged_interlaced.scan.scan == "progressive", flagged_interlaced.scan
+        assert not master_fits(flagged_interlaced, WEB)
+    assert master_fits(fitting(field_order=None), WEB)          # no flag: the picture decides
     assert not master_fits(fitting(start_time=0.3), WEB)      # the sound starts before the picture
     assert not master_fits(fitting(color_space="smpte170m"), WEB)   # BT.601 samples: converted
     # HDR: re-encoded and tagged BT.709 like its other variants, not copied with its HLG tags.

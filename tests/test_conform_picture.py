@@ -24,6 +24,7 @@ from tests.conformmedia import (
     ffmpeg,
     hd_bars,
     hdr_bars,
+    interlace_flagged_progressive_master,
     interlaced_master,
     phone_master,
     unflagged_interlaced_master,
@@ -50,6 +51,7 @@ def rendered(tmp_path_factory):
         "pal": disc_master(masters / "pal.mp4", 720, 576, (64, 45), 180),
         "phone": phone_master(masters / "phone.mp4"),
         "interlaced": interlaced_master(masters / "interlaced.mp4"),
+        "psf": interlace_flagged_progressive_master(masters / "psf.mp4"),
         "unflagged": unflagged_interlaced_master(masters / "unflagged.avi"),
         "windowbox": windowboxed_master(masters / "windowbox.mp4"),
         "bars": bars_master(masters / "bars.mp4"),
@@ -111,6 +113,26 @@ def test_interlaced_masters_come_out_progressive(rendered, spot, language):
     assert video.get("field_order", "progressive") == "progressive"
     assert abs(float(video["duration"]) - 3.0) < 0.05        # one frame per frame: 25 fps kept
     assert video["avg_frame_rate"] == "25/1"
+
+
+@pytest.mark.parametrize("language", PATHS)
+def test_progressive_frames_flagged_interlaced_come_out_flagged_progressive(rendered, language):
+    """The master fits the profile but for its flag: soft and dub took its stream as it was
+    (field_order tt in a progressive deliverable); now its picture is encoded once, as the
+    shared picture, and every variant says progressive."""
+    master = rendered.masters["psf"]
+    (flag,) = [s["field_order"] for s in streams(master) if s["codec_type"] == "video"]
+    assert flag == "tt"
+    out = rendered.out("psf", language, "small")
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["conform"]["picture"]["scan"]["scan"] == "progressive"
+    video = next(s for s in streams(out) if s["codec_type"] == "video")
+    assert video.get("field_order", "progressive") == "progressive", video.get("field_order")
+    counts = field_counts(out)
+    assert counts["progressive"] > 5 * max(1, counts["tff"] + counts["bff"]), counts
+    if language != "nah":
+        # Copied from the shared picture, under the spot's .work/ (burns encode their own).
+        assert list((out.parent / ".work").glob("psf.small.*.picture.mp4"))
 
 
 @pytest.mark.parametrize("language", PATHS)

@@ -32,7 +32,7 @@ from pipeline.media.colour import BT709, OUTPUT, Remap, conversion, remap, sourc
 from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
-    detect_fields, needs_sample
+    detect_fields, flagged, needs_sample
 from pipeline.media.timecode import exact_rate
 from pipeline.profiles import Profile
 
@@ -219,7 +219,8 @@ def master_fits(master: Master, profile: Profile) -> bool:
     """The master's video stream can go into the variant as it is: it is what the profile's
     encoder would make (H.264, profile, level, 4:2:0) at the profile's frame size and rate (a
     size-capped profile's bitrate is its own: never copied), with square pixels, upright,
-    progressive, in BT.709 SDR (media/colour.py), starting the file, and nothing to crop."""
+    progressive and not flagged interlaced, in BT.709 SDR (media/colour.py), starting the file,
+    and nothing to crop."""
     video, info = master.info.video, master.info
     if video is None:
         return False
@@ -229,6 +230,10 @@ def master_fits(master: Master, profile: Profile) -> bool:
         and not profile.max_mb_per_minute
         and (video.width, video.height) == (profile.width, profile.height)
         and master.geometry.square_upright and master.scan.scan == "progressive"
+        # Progressive content coded interlaced (PsF) keeps its stream's field order when copied,
+        # and the deliverable says it is interlaced (players may deinterlace it): `h264_metadata`
+        # cannot rewrite the pictures' pic_struct. Encoded once, as the shared picture, it is not.
+        and flagged(video) in (None, "progressive")
         and (profile.fps is None or abs((video.fps or 0) - profile.fps) < 0.01)
         and not video.variable_rate
         and video.pix_fmt == profile.pix_fmt and profile.scan == "progressive"
