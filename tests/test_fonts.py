@@ -12,6 +12,7 @@ from pipeline.errors import PipelineError
 from pipeline.subtitles import fonts
 from pipeline.subtitles.fonts import (
     Font,
+    ascent_em,
     ass_font_size,
     bold_variant,
     em_from_ass_font_size,
@@ -157,3 +158,5 @@ def test_ass_font_size_follows_the_win_metrics(noto):
     # Noto Sans: usWinAscent 1069 + usWinDescent 293 over 1000 units per em.
     assert ass_font_size(noto, 100) == pytest.approx(136.2)
     assert em_from_ass_font_size(noto, ass_font_size(noto, 54)) == pytest.approx(54)
+    # libass draws the baseline the win ascent below a line's top, in both faces.
+    assert ascent_em(noto) == ascent_em(bold_variant(noto)) == pytest.approx(1.069)

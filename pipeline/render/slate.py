@@ -25,8 +25,8 @@ from pipeline.publish.i18n import N_, language_name, translations
 from pipeline.render.variants import Variant
 from pipeline.standards import STANDARDS, loudness_unit
 from pipeline.subtitles.burn import HEADER, ass_colour, ass_fontsdir, burn_in, escape_text
-from pipeline.subtitles.fonts import (Font, ass_font_size, bold_variant, font_hint, listed,
-                                      text_width, uncovered)
+from pipeline.subtitles.fonts import (Font, ascent_em, ass_font_size, bold_variant, font_hint,
+                                      listed, text_width, uncovered)
 
 Stream = ffmpeg.nodes.FilterableStream
 
@@ -143,9 +143,15 @@ def write_slate(variant: Variant, facts: SlateFacts, font: Font, width: int, hei
 
 def _line(text: str, font: Font, x: float, y: float, em: float, room: float,
           bold: bool = False) -> str:
-    width = text_width(text, bold_variant(font) if bold else font, em)
+    """A line whose top is at `y` at the size `em`; shrunk to fit `room`, it moves down by the
+    ascent it lost, so that its baseline stays where the full-size line's would be (on the
+    rows' grid, clear of the line above)."""
+    face = bold_variant(font) if bold else font
+    width = text_width(text, face, em)
     if width > room:
-        em *= room / width
+        shrunk = em * room / width
+        y += (em - shrunk) * ascent_em(face)
+        em = shrunk
     tags = rf"{{\an7\pos({x:.0f},{y:.0f})\fs{ass_font_size(font, em):.2f}\b{int(bold)}}}"
     return f"Dialogue: 0,0:00:00.00,9:59:59.99,Default,,0,0,0,,{tags}{escape_text(text, font)}\n"
 

@@ -298,18 +298,33 @@ def text_width(text: str, font: Font, size_px: float) -> float:
 
 
 @functools.cache
-def _line_height_units(path: Path) -> tuple[int, int]:
-    """(ascender + descender, units per em) as libass's `set_font_metrics` takes them."""
+def _vertical_units(path: Path) -> tuple[int, int, int]:
+    """(ascender, descender, units per em) as libass's `set_font_metrics` takes them, the
+    descender counted down from the baseline (positive)."""
     with _open_font(path) as font:
         upem = font["head"].unitsPerEm
         os2 = font["OS/2"] if "OS/2" in font else None
         if os2 is not None and os2.usWinAscent + os2.usWinDescent:
-            return os2.usWinAscent + os2.usWinDescent, upem
+            return os2.usWinAscent, os2.usWinDescent, upem
         if "hhea" in font and font["hhea"].ascent - font["hhea"].descent:
-            return font["hhea"].ascent - font["hhea"].descent, upem
+            return font["hhea"].ascent, -font["hhea"].descent, upem
         if os2 is not None and os2.sTypoAscender - os2.sTypoDescender:
-            return os2.sTypoAscender - os2.sTypoDescender, upem
-        return font["head"].yMax - font["head"].yMin, upem
+            return os2.sTypoAscender, -os2.sTypoDescender, upem
+        return font["head"].yMax, -font["head"].yMin, upem
+
+
+def _line_height_units(path: Path) -> tuple[int, int]:
+    """(ascender + descender, units per em) as libass's `set_font_metrics` takes them."""
+    ascent, descent, upem = _vertical_units(path)
+    return ascent + descent, upem
+
+
+def ascent_em(font: Font) -> float:
+    """How far below the top of a line libass draws its baseline (`\\an7` puts the top where
+    `\\pos` says), in ems of the size `ass_font_size` sets: the ascender libass takes (see
+    `_vertical_units`) over units per em. Noto Sans: 1.069."""
+    ascent, _, upem = _vertical_units(font.path)
+    return ascent / upem
 
 
 def ass_font_size(font: Font, em_px: float) -> float:
