@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "18"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "19"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -28,4 +28,7 @@ RENDER_VERSION = "18"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # target band's label with its unit; records' rules with their units and
                        # sources, a house rule apart from the standard's (standards.verdict);
                        # the loudness-range warning said as the profile's limit; BS.1770-4's
-                       # gates named as its, a quiet track against its lowest target
+                       # gates named as its, a quiet track against its lowest target;
+                       # 19: no timecode track in MP4/MOV of profiles without `timecode:`
+                       # (encoders.container_args); a stream flagged interlaced never copied
+                       # (conform.master_fits); a slate line shrunk to fit keeps its baseline
