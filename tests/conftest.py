@@ -99,6 +99,45 @@ TTML = textwrap.dedent("""\
     </tt>
     """)
 
+# WebVTT as YouTube's download writes it (auto captions): a header with Kind: and Language:,
+# lines of one space inside cues, a cue of only spaces; and a line of spaces where a blank line
+# should be, before an identifier. Joined by hand: textwrap.dedent empties lines of spaces.
+YOUTUBE_VTT = "\n".join([
+    "WEBVTT", "Kind: captions", "Language: es", "",
+    "00:00:00.500 --> 00:00:01.800 align:start position:0%", " ",
+    "Los seres<00:00:01.000><c> humanos</c>", "",                          # lines 5-7
+    "00:00:01.800 --> 00:00:02.400 align:start position:0%", " ", "  ", "",  # a cue of spaces
+    "00:00:02.500 --> 00:00:03.600 align:start position:0%", "no están a la venta", " ",
+    "3", "00:00:03.600 --> 00:00:04.000", "fin", ""])                       # lines 13-18
+
+# DFXP as Amara exports it: its regions placed in pixels (no origin: the frame's top left),
+# and no tts:extent on <tt> to say what a pixel is; one more region as translators edit them.
+AMARA_DFXP = textwrap.dedent("""\
+    <?xml version="1.0" encoding="utf-8"?>
+    <tt xmlns="http://www.w3.org/ns/ttml" xmlns:tts="http://www.w3.org/ns/ttml#styling" xml:lang="es">
+        <head>
+            <metadata xmlns:ttm="http://www.w3.org/ns/ttml#metadata">
+                <ttm:title/>
+                <ttm:description/>
+                <ttm:copyright/>
+            </metadata>
+            <styling xmlns:tts="http://www.w3.org/ns/ttml#styling">
+                <style xml:id="amara-style" tts:color="white" tts:fontFamily="proportionalSansSerif" tts:fontSize="18px" tts:textAlign="center"/>
+            </styling>
+            <layout xmlns:tts="http://www.w3.org/ns/ttml#styling">
+                <region xml:id="amara-subtitle-area" style="amara-style" tts:extent="560px 62px" tts:padding="5px 3px" tts:displayAlign="after"/>
+                <region xml:id="r1" style="amara-style" tts:origin="10px 40px" tts:extent="620px 60px"/>
+            </layout>
+        </head>
+        <body region="amara-subtitle-area">
+            <div>
+                <p begin="00:00:00.500" end="00:00:01.800">Los seres humanos</p>
+                <p begin="00:00:02.500" end="00:00:03.600" region="r1">no están a la venta</p>
+            </div>
+        </body>
+    </tt>
+    """)
+
 # Small profiles keep end-to-end renders to a second or two each.
 SMALL_PROFILES = {
     "small": {"base": "web", "width": 320, "height": 180, "preset": "ultrafast", "crf": 30},

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.subtitles.formats import SUFFIXES, read_subtitles, sniff
 from pipeline.subtitles.model import Margins, TimeNotation, alignment
-from tests.conftest import ASS, ASS_STYLES, SRT, TTML, VTT
+from tests.conftest import AMARA_DFXP, ASS, ASS_STYLES, SRT, TTML, VTT, YOUTUBE_VTT
 
 TWO_CUES = [(500, 1800, "Los seres humanos"), (2500, 3600, "no están a la venta")]
 
@@ -198,6 +198,45 @@ def test_vtt_unsupported_tags_are_warned_about_on_their_line(tmp_path):
     assert [d.line for d in warnings] == [5, 5]          # <font> and </font>: one warning
     assert "karaoke" in warnings[0].message and "<font> is not a WebVTT tag" in warnings[1].message
     assert result.cues[0].text == "primero\nkaraoke rojo"
+
+
+def test_youtube_s_lines_of_spaces_are_part_of_their_cue_and_left_out_of_its_text(tmp_path):
+    # A line of spaces is no blank line to WebVTT: it was read as one, and the text after it
+    # refused ("expected a timing line after 'Los seres...'"), a cue of spaces "has no text".
+    path = tmp_path / "nah.vtt"
+    path.write_text(YOUTUBE_VTT, encoding="utf-8")
+    result = read_subtitles(path, duration=4.0)
+    assert result.errors == ()
+    assert [(c.index, c.start, c.end, c.text, c.line) for c in result.cues] == [
+        (1, 500, 1800, "{\\an1}Los seres humanos", 5),
+        (3, 2500, 3600, "{\\an1}no están a la venta", 13),
+        (4, 3600, 4000, "fin", 16)]
+    assert result.in_file == 4
+    (spaces,) = result.notes
+    # Lines 6 and 15; those of the cue of only spaces go with it, said in its warning.
+    assert (spaces.line, spaces.message) == (6, "2 lines of only spaces left out of cue text")
+    (blank,) = [d for d in result.warnings if d.code == "blank-cue"]
+    assert (blank.line, blank.message, blank.hint) == (
+        9, "cue 2 has only spaces for text: it shows nothing and is left out", "delete the cue")
+    (before,) = [d for d in result.warnings if d.code == "structure"]
+    assert before.line == 15
+    assert before.message.startswith("the line before the identifier line '3' has only spaces: "
+                                     "WebVTT players end a cue only at an empty line")
+    assert before.hint == "delete the spaces, leaving the line empty"
+
+
+def test_a_line_of_spaces_before_a_timing_line_ends_the_cue_as_players_read_it(tmp_path):
+    # Without an identifier, WebVTT players end the cue at the next timing line: no problem.
+    # A lost blank line with no spaces in its place is still one.
+    (tmp_path / "nah.vtt").write_text("WEBVTT\n\n00:00:00.500 --> 00:00:01.800\nuno\n \n"
+                                      "00:00:02.500 --> 00:00:03.600\ndos\n", encoding="utf-8")
+    spaced = read_subtitles(tmp_path / "nah.vtt")   # not `write`: dedent empties " "
+    assert (spaced.errors, spaced.warnings) == ((), ())
+    assert [c.text for c in spaced.cues] == ["uno", "dos"]
+    assert [d.line for d in spaced.notes] == [5]
+    lost = read_subtitles(write(tmp_path, "tzo.vtt", "WEBVTT\n\n00:00:00.500 --> "
+                                "00:00:01.800\nuno\n2\n00:00:02.500 --> 00:00:03.600\ndos\n"))
+    assert problems(lost) == [(6, "missing-blank-line")]
 
 
 def test_a_webvtt_cue_box_width_is_said_once_not_to_be_applied_naming_its_lines(tmp_path):

@@ -29,6 +29,7 @@ _READING = {
     "style": N_("The subtitle file's colours and fonts are not used"),
     "event": N_("Part of the subtitle file left out"),
     "element": N_("Part of the subtitle file left out"),
+    "blank-cue": N_("Part of the subtitle file left out"),
     "region": N_("Subtitle without a place on screen"),
     "unicode-forms": N_("A letter typed in two different ways"),
     "mojibake": N_("Text decoded twice (mojibake)"),

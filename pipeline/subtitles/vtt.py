@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Iterable
 
 from webvtt.errors import MalformedCaptionError
-from webvtt.models import CueSettings, Region, Timestamp
+from webvtt.models import Region, Timestamp
 
-from pipeline.errors import error, warning
-from pipeline.messages import N_, Items, Message, N_plural, say, say_count
+from pipeline.errors import error, note, warning
+from pipeline.messages import N_, Message, plural, say
 from pipeline.files import write_atomically
 from pipeline.subtitles.markup import unbalanced_tags
 from pipeline.subtitles.model import (
@@ -28,14 +28,11 @@ from pipeline.subtitles.model import (
     Parsed,
     alignment,
     format_time,
-    keypad,
-    line_list,
     place,
-    column_at,
-    row_at,
     styled_runs,
     placed,
 )
+from pipeline.subtitles.vtt_settings import CueSettingsReader
 
 HEADER = re.compile(r"WEBVTT(?:[ \t].*)?$")
 _TIMESTAMP = r"(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}"
@@ -48,24 +45,15 @@ TIMING_HINT = ("write it as HH:MM:SS.mmm --> HH:MM:SS.mmm (a dot before the mill
 TAG = re.compile(r"<(/?)([^\s.>/]*)((?:\.[^\s.>]+)*)(?:\s[^>]*)?>")
 KEPT_TAGS = {"i", "b", "u"}
 SILENT_TAGS = {"v", "lang", "c"}  # no look of their own: the speaker, the language, a class
-OLD_ALIGN = re.compile(r"(?<!\S)align:middle(?!\S)")   # W3C WebVTT drafts before 2014
 STYLE_CSS = re.compile(r"\b(color|background(?:-color)?|font(?:-family|-size)?)\s*:", re.I)
 
 
-SETTINGS_HINT = ("cue settings are line:, position:, size:, align: and region:, e.g. line:0 "
-                 "align:center")
-# What each setting takes (W3C WebVTT, 6.3 "WebVTT cue settings"): the hint for a wrong value.
-SETTING_HINTS = {
-    "line": "line: takes a line number (line:0 is the top, line:-1 the bottom) or a percentage "
-            "from 0% to 100% of the height, optionally followed by ,start ,center or ,end",
-    "position": "position: takes a percentage from 0% to 100% of the width, optionally followed "
-                "by ,line-left ,center or ,line-right",
-    "size": "size: takes a percentage from 0% to 100% of the width",
-    "align": "align: takes start, center, end, left or right",
-}
+def _spaces(text: str) -> bool:
+    """Whether a line is of only spaces: visibly empty, but no empty line to WebVTT."""
+    return bool(text) and not text.strip()
 
 
-class _Reader:
+class _Reader(CueSettingsReader):
     def __init__(self, text: str, path: Path):
         self.lines = text.split("\n")
         self.path = path
@@ -74,9 +62,8 @@ class _Reader:
         self.seen_cue = False
         self.cue_blocks = 0      # cues met, kept or not: a cue is named by its place in the file
         self.tag_warnings: set[tuple[int, str]] = set()   # (line, what): <font> and </font> warn once
-        # Cue settings read but not rendered, said once a file (`_unrendered`): the setting ->
-        # (timing line, what the cue wrote) of each cue writing it, in the file's order.
         self.unrendered: dict[str, list[tuple[int, str]]] = {}
+        self.spaces: list[int] = []   # the lines of only spaces left out of the cues' text
 
     def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, line, hint, code))
@@ -99,32 +86,61 @@ class _Reader:
                 blocks.insert(0, header[arrow:])
         for block in blocks:
             self._block(block)
-        self._unrendered()
+        self.unrendered_warnings()
+        if self.spaces:
+            # Said once: YouTube's files have one in most cues, and they show nothing anyway.
+            self.parsed.diagnostics.append(note(
+                f"{plural(len(self.spaces), 'line')} of only spaces left out of cue text",
+                self.path, self.spaces[0]))
         return self.parsed
 
     def _blocks(self) -> list[list[tuple[int, str]]]:
-        """Runs of non-empty lines as (line number, text); a line with an arrow inside a cue's
-        text starts a new block, as WebVTT players read it, and is reported."""
+        """Runs of non-empty lines as (line number, text). Only an empty line ends a cue
+        (W3C WebVTT, "collect a WebVTT block"): a line of only spaces in a cue's text is part of
+        it (YouTube's files have them; `_text` leaves them out), elsewhere it ends the block as
+        an empty line does. A line with an arrow inside a cue's text starts a new block, as
+        WebVTT players read it (`_next_cue`)."""
         blocks: list[list[tuple[int, str]]] = []
         current: list[tuple[int, str]] = []
         timed = False              # the current block has its timing line already
         for number, text in enumerate(self.lines, 1):
-            if not text.strip():
+            if not text.strip() and not (timed and text):
                 if current:
                     blocks.append(current)
                 current, timed = [], False
                 continue
             if "-->" in text and current and blocks and (timed or len(current) > 1):
-                self.fail(f"missing blank line before the timing line {text.strip()[:40]!r}",
-                          number, "add an empty line between one cue's text and the next cue",
-                          "missing-blank-line")
-                blocks.append(current)
-                current, timed = [], False
+                current, timed = self._next_cue(blocks, current, number, text), False
             current.append((number, text))
             timed = timed or "-->" in text
         if current:
             blocks.append(current)
         return blocks
+
+    def _next_cue(self, blocks: list[list[tuple[int, str]]], current: list[tuple[int, str]],
+                  number: int, text: str) -> list[tuple[int, str]]:
+        """Ends the block `current` before the timing line `text` (line `number`), which WebVTT
+        players read as the next cue's, and returns what starts that cue. After a line of only
+        spaces the cue's text ended as meant; a line of spaces then an identifier line is
+        warned of (players show the identifier as text), any other line is a lost blank line."""
+        if _spaces(current[-1][1]):
+            blocks.append(current)
+            return []
+        if len(current) > 2 and _spaces(current[-2][1]) and "-->" not in current[-1][1]:
+            identifier = current[-1][1].strip()[:40]
+            self.warn(say(N_("the line before the identifier line %(identifier)s has only "
+                             "spaces: WebVTT players end a cue only at an empty line, so they "
+                             "show %(identifier)s as the last line of the cue before; it is "
+                             "read here as the next cue's identifier"),
+                          identifier=repr(identifier)), current[-2][0],
+                      "delete the spaces, leaving the line empty", "structure")
+            blocks.append(current[:-1])
+            return [current[-1]]
+        self.fail(f"missing blank line before the timing line {text.strip()[:40]!r}",
+                  number, "add an empty line between one cue's text and the next cue",
+                  "missing-blank-line")
+        blocks.append(current)
+        return []
 
     def _block(self, block: list[tuple[int, str]]) -> None:
         number, first = block[0]
@@ -193,36 +209,24 @@ class _Reader:
             self.fail(f"malformed WebVTT timing line in cue {index}: {raw.strip()[:60]!r}",
                       number, TIMING_HINT, "timing")
             return
-        written = match.group(3) or ""
-        if OLD_ALIGN.search(written):
-            # The 2013 drafts' spelling, still written by some tools; the specification and
-            # browsers dropped it (they ignore the setting, so the text is centred).
-            self.warn(say(N_("cue %(cue)s: align:middle is an old spelling that WebVTT no longer "
-                             "has; it is read as align:center, where browsers show it too "
-                             "(they ignore the setting)"), cue=index), number,
-                      "write align:center", "settings")
-            written = OLD_ALIGN.sub("align:center", written)
-        try:
-            settings = CueSettings.from_string(written, strict=True)
-        except MalformedCaptionError as exc:
-            named = re.search(r"'(\w+):", str(exc))
-            self.fail(f"cue {index}: {str(exc)[0].lower()}{str(exc)[1:]}", number,
-                      SETTING_HINTS.get(named.group(1) if named else "", SETTINGS_HINT),
-                      "settings")
+        lines = block[head + 1:]
+        if lines and all(_spaces(text) for _, text in lines):
+            # YouTube's files have them: a cue that shows nothing, not a subtitle to check.
+            self.warn(say(N_("cue %(cue)s has only spaces for text: it shows nothing and is left "
+                             "out"), cue=index), first, "delete the cue", "blank-cue")
             return
-        text = self._text(block[head + 1:], index)
-        text, margins = placed(text, *self._placement(settings, number, index))
-        defined = settings.region if settings.region in self.regions else None
-        # size:100% is the default box, the full width: what every cue is laid out in anyway.
-        narrower = settings.size if settings.size and float(settings.size[:-1]) < 100 else None
-        for name, value in (("vertical", settings.vertical), ("region", defined),
-                            ("size", narrower)):
-            if value:
-                self.unrendered.setdefault(name, []).append((number, f"{name}:{value}"))
+        settings = self.settings(match.group(3) or "", number, index)
+        if settings is None:
+            return
+        text = self._text(lines, index)
+        text, margins = placed(text, *self.placement(settings, number, index))
+        self.note_unrendered(settings, number)
         self.parsed.cues.append(Cue(index, start, end, text, first, margins))
 
     def _text(self, lines: list[tuple[int, str]], index: int) -> str:
         out = []
+        self.spaces += [number for number, line in lines if _spaces(line)]
+        lines = [(number, line) for number, line in lines if not _spaces(line)]
         for number, line in lines:
             pieces = []
             position = 0
@@ -259,81 +263,6 @@ class _Reader:
             self.warn(say(N_("cue %(cue)s: %(problem)s"), cue=index, problem=what), number,
                       "remove the tag", "tags")
         return ""
-
-    def _unrendered(self) -> None:
-        """One warning a file for each cue setting it uses that the pipeline does not render,
-        with how many cues use it, at the first one's timing line: vertical text (W3C WebVTT,
-        the `vertical` cue setting), regions (`region`, with a REGION block) and a cue box
-        narrower than the width (`size`). The burn and the sidecars place horizontal text in
-        rows, as wide as the title-safe area (`_placement`, `cue_settings`,
-        `imsc.region_box`); the warning says where these cues go instead."""
-        for name, found in self.unrendered.items():
-            number, count = found[0][0], len(found)
-            settings = Items(tuple(dict.fromkeys(written for _, written in found)), ", ", " and ")
-            if name == "vertical":
-                message = say_count(N_plural(
-                    "vertical text is not rendered: %(count)s cue asks for it (%(settings)s) and "
-                    "is shown horizontal, placed by its line:, position: and align: as horizontal "
-                    "text is",
-                    "vertical text is not rendered: %(count)s cues ask for it (%(settings)s) and "
-                    "are shown horizontal, placed by their line:, position: and align: as "
-                    "horizontal text is"), count, count=count, settings=settings)
-                hint = "write these cues horizontal, without vertical:"
-            elif name == "size":
-                # The lines are named: a narrower box breaks lines elsewhere, cue by cue.
-                message = say_count(N_plural(
-                    "cue box widths are not applied: %(count)s cue sets one (%(settings)s at "
-                    "%(lines)s) and is laid out over the full title-safe width instead",
-                    "cue box widths are not applied: %(count)s cues set one (%(settings)s at "
-                    "%(lines)s) and are laid out over the full title-safe width instead"),
-                    count, count=count, settings=settings,
-                    lines=line_list([line for line, _ in found]))
-                hint = "break the lines by hand where the narrower box would, and remove size:"
-            else:
-                message = say_count(N_plural(
-                    "WebVTT regions are not rendered (their width, lines and scrolling): "
-                    "%(count)s cue names one (%(settings)s) and goes to the top, middle or bottom "
-                    "row nearest the region's viewportanchor, unless its own line: says "
-                    "otherwise; its align: and position: put it left, centre or right",
-                    "WebVTT regions are not rendered (their width, lines and scrolling): "
-                    "%(count)s cues name one (%(settings)s) and go to the top, middle or bottom "
-                    "row nearest their region's viewportanchor, unless their own line: says "
-                    "otherwise; their align: and position: put them left, centre or right"),
-                    count, count=count, settings=settings)
-                hint = "place the cues with line:, position: and align: instead of a region"
-            self.warn(message, number, hint, "unrendered-settings")
-
-    def _placement(self, settings: CueSettings, number: int, index: int
-                   ) -> tuple[int | None, Margins | None]:
-        """The keypad alignment and margins closest to the cue's settings (or its region's)."""
-        row, column, vertical, left, right = "bottom", "center", 0.0, 0.0, 0.0
-        region = self.regions.get(settings.region) if settings.region else None
-        if settings.region and region is None:
-            self.fail(f"cue {index} names region {settings.region!r}, which no REGION block "
-                      "defines", number, "define the region before the first cue", "settings")
-        if region is not None and region.viewportanchor:
-            x, y = (float(v.rstrip("%")) / 100 for v in region.viewportanchor.split(","))
-            row, vertical = row_at(y)
-        if settings.line:
-            value, _, _ = settings.line.partition(",")
-            if value.endswith("%"):
-                row, vertical = row_at(float(value[:-1]) / 100)
-            else:   # a line number: from the top when positive, from the bottom when negative
-                row, vertical = ("bottom" if int(value) < 0 else "top"), 0.0
-        align = settings.align or "center"
-        if align in ("left", "start"):
-            column = "left"
-        elif align in ("right", "end"):
-            column = "right"
-        if settings.position:
-            at = float(settings.position.partition(",")[0].rstrip("%")) / 100
-            if column == "left":
-                left = at
-            elif column == "right":
-                right = 1 - at
-            else:
-                column = column_at(at)
-        return keypad(row, column), Margins(left, right, vertical)
 
 
 def parse_vtt(text: str, path: Path) -> Parsed:
