@@ -532,6 +532,39 @@ def test_old_dfxp_parameter_namespaces_are_read_as_ttml_s(tmp_path, root, parame
     assert result.notation == TimeNotation("frames", Fraction(30))
 
 
+def test_amara_s_regions_in_pixels_go_to_the_default_place_with_a_warning_each(tmp_path):
+    # No tts:extent on <tt>: a pixel is no fraction of the frame. Every paragraph was refused,
+    # four errors a paragraph ("the length '560px' is in pixels, but <tt> gives no ...").
+    text = AMARA_DFXP.replace("</div>", '    <p begin="4s" end="5s">fin</p>\n        </div>')
+    result = read_subtitles(write(tmp_path, "nah.dfxp", text), duration=6.0)
+    assert result.errors == ()
+    assert cues_of(result) == TWO_CUES + [(4000, 5000, "fin")]
+    assert [cue.margins for cue in result.cues] == [None, None, None]
+    placed = [d for d in result.warnings if d.code == "unrendered-settings"]
+    assert [(d.line, d.message) for d in placed] == [
+        (13, "region 'amara-subtitle-area' is placed in pixels but the document gives no "
+             "tts:extent: shown at the default place"),
+        (14, "region 'r1' is placed in pixels but the document gives no tts:extent: shown at "
+             "the default place")]
+    assert placed[0].hint.startswith("give the region's tts:origin and tts:extent in percentages, "
+                                     "or set tts:extent on <tt> to the size its pixels are")
+    # A tts:extent on <tt> that is not in pixels says nothing of them either.
+    auto = read_subtitles(write(tmp_path, "tzo.dfxp", text.replace(
+        'xml:lang="es">', 'xml:lang="es" tts:extent="auto">')))
+    assert auto.errors == () and [d.message for d in auto.warnings][:1] == [
+        "region 'amara-subtitle-area' is placed in pixels but the document's tts:extent (auto) "
+        "is not in pixels: shown at the default place"]
+
+
+def test_regions_in_pixels_are_placed_by_the_root_s_extent_in_pixels(tmp_path):
+    text = AMARA_DFXP.replace('xml:lang="es">', 'xml:lang="es" tts:extent="640px 360px">')
+    result = read_subtitles(write(tmp_path, "nah.dfxp", text))
+    assert result.errors == ()
+    assert [d for d in result.warnings if d.code == "unrendered-settings"] == []
+    # Both regions put their text in the frame's top sixth: 62 and 40 pixels of 360 down.
+    assert [alignment(cue) for cue in result.cues] == [8, 8]
+
+
 def test_ttml_errors_carry_the_elements_line(tmp_path):
     text = DFXP.replace('begin="2s" dur="900ms"', 'begin="2s" dur="nueve"') \
         .replace('<p begin="00:00:00:12"', '<p region="arriba" begin="00:00:00:12"') \

@@ -16,15 +16,8 @@ from lxml import etree
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Message, say
-from pipeline.subtitles.model import (
-    Cue,
-    Margins,
-    Parsed,
-    TimeNotation,
-    keypad,
-    row_at,
-    placed,
-)
+from pipeline.subtitles.model import Cue, Parsed, TimeNotation, keypad, placed
+from pipeline.subtitles.ttml_layout import Layout, text_column
 from pipeline.subtitles.ttml_time import TIME_HINT, TimeParameters
 
 TT_NAMESPACES = ("http://www.w3.org/ns/ttml", "http://www.w3.org/2006/10/ttaf1",
@@ -44,7 +37,6 @@ STYLING = {"color", "backgroundColor", "fontFamily"}   # what the campaign's sty
 NEUTRAL = {"white", "#ffffff", "#ffffffff", "transparent", "default", "sansserif", "serif",
            "monospace", "proportionalsansserif", "monospacesansserif", "proportionalserif",
            "monospaceserif"}
-LENGTH = re.compile(r"(-?\d+(?:\.\d+)?)(%|px|c)$")
 
 
 def _local(element) -> str:
@@ -61,7 +53,7 @@ class _Styles:
         return _Styles(self.values | other.values)
 
 
-class _Reader(TimeParameters):
+class _Reader(TimeParameters, Layout):
     def __init__(self, root, path: Path):
         self.root = root
         self.path = path
@@ -75,8 +67,7 @@ class _Reader(TimeParameters):
         self.styles: dict[str, tuple[_Styles, list[str]]] = {}
         self.regions: dict[str, tuple[_Styles, list[str], int]] = {}
         self.read_time_parameters()
-        self.cells = self._pair(self.parameter("cellResolution"), (32, 15))
-        self.pixels = self._pixels(root)
+        self.read_layout()
 
     # --- problems ---------------------------------------------------------------------------
 
@@ -88,20 +79,6 @@ class _Reader(TimeParameters):
 
     def warn(self, message: str | Message, element, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(warning(message, self.path, element.sourceline, hint, code))
-
-    # --- parameters -------------------------------------------------------------------------
-
-    def _pair(self, value: str | None, default: tuple[float, float]) -> tuple[float, float]:
-        try:
-            first, second = (float(v.rstrip("px")) for v in value.split()) if value else default
-            return first, second
-        except ValueError:
-            self.fail(f"expected two numbers, not {value!r}", self.root)
-            return default
-
-    def _pixels(self, root) -> tuple[float, float] | None:
-        extent, _ = self.own_styles(root)[0].values.get("extent", (None, 0))
-        return self._pair(extent, (0, 0)) if extent and extent.endswith("px") else None
 
     # --- styles and regions -----------------------------------------------------------------
 
@@ -135,48 +112,6 @@ class _Reader(TimeParameters):
             for child in element.iterchildren(f"{{{self.ns}}}style"):
                 own = own.merged(self.own_styles(child)[0])
             self.regions[element.get(f"{{{XML}}}id", "")] = (own, references, element.sourceline)
-
-    def length(self, value: str, axis: int, element) -> float | None:
-        """One length of `tts:origin` or `tts:extent` as a fraction of the frame."""
-        match = LENGTH.match(value)
-        if not match:
-            self.fail(f"cannot read the length {value!r}", element, "use percentages, e.g. 10% 80%")
-            return None
-        number, unit = float(match.group(1)), match.group(2)
-        if unit == "%":
-            return number / 100
-        if unit == "c":
-            return number / self.cells[axis]
-        if not self.pixels:
-            self.fail(f"the length {value!r} is in pixels, but <tt> gives no tts:extent in pixels",
-                      element, 'add tts:extent="1920px 1080px" to <tt>, or use percentages')
-            return None
-        return number / self.pixels[axis]
-
-    def placement(self, region_id: str, element, column: str) -> tuple[int | None, Margins | None]:
-        """The keypad alignment and margins nearest to where the region puts its text."""
-        if region_id not in self.regions:
-            self.fail(f"region {region_id!r} is not defined", element,
-                      "define it in <head><layout>", "region")
-            return None, None
-        own, references, _ = self.regions[region_id]
-        values = self.resolve(element, (own, references)).values
-        box = []
-        for name, default in (("origin", "0% 0%"), ("extent", "100% 100%")):
-            parts = values.get(name, (default, 0))[0].split()
-            if len(parts) != 2:
-                self.fail(f"tts:{name} of region {region_id!r} needs two lengths", element)
-                return None, None
-            box += [self.length(parts[0], 0, element), self.length(parts[1], 1, element)]
-        if None in box:
-            return None, None
-        x, y, width, height = box
-        display = values.get("displayAlign", ("before", 0))[0]
-        anchor = {"before": y, "center": y + height / 2, "after": y + height}.get(display, y)
-        row, vertical = row_at(anchor)
-        left = x if column == "left" else 0.0
-        right = 1 - x - width if column == "right" else 0.0
-        return keypad(row, column), Margins(max(left, 0.0), max(right, 0.0), max(vertical, 0.0))
 
     # --- content ----------------------------------------------------------------------------
 
@@ -266,7 +201,7 @@ class _Reader(TimeParameters):
                       'add region="..." to it or to <body>', "region")
         styles = region_styles.merged(inherited).merged(self.resolve(element, self.own_styles(element)))
         # tts:textAlign applies to the paragraph: set on it (or its style), or from the region.
-        column = _column(styles.values.get("textAlign", ("center", 0))[0])
+        column = text_column(styles.values.get("textAlign", ("center", 0))[0])
         align, margins = self.placement(region, element, column) if region is not None \
             else (keypad("bottom", column), None)
         preserve = element.get(f"{{{XML}}}space", "preserve" if preserve else "default") == "preserve"
@@ -344,13 +279,6 @@ class _Reader(TimeParameters):
     def _styled(self, styles: _Styles) -> None:
         self.parsed.styled_lines += [line for name, (value, line) in styles.values.items()
                                      if name in STYLING and value.strip().lower() not in NEUTRAL]
-
-
-def _column(text_align: str) -> str:
-    """The keypad column of a `tts:textAlign`. The specification's default is "start", but
-    subtitle tools say "center" when they mean it and files without it are meant centred."""
-    return {"left": "left", "start": "left", "right": "right", "end": "right"}.get(
-        text_align, "center")
 
 
 def _tags(styles: _Styles) -> list[str]:
