@@ -108,7 +108,7 @@ YOUTUBE_VTT = "\n".join([
     "Los seres<00:00:01.000><c> humanos</c>", "",                          # lines 5-7
     "00:00:01.800 --> 00:00:02.400 align:start position:0%", " ", "  ", "",  # a cue of spaces
     "00:00:02.500 --> 00:00:03.600 align:start position:0%", "no están a la venta", " ",
-    "3", "00:00:03.600 --> 00:00:04.000", "fin", ""])                       # lines 13-18
+    "4", "00:00:03.600 --> 00:00:04.000", "fin", ""])                       # lines 13-18
 
 # DFXP as Amara exports it: its regions placed in pixels (no origin: the frame's top left),
 # and no tts:extent on <tt> to say what a pixel is; one more region as translators edit them.

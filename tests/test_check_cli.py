@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.cli.translate import check
-from tests.conftest import ASS, ASS_STYLES
+from tests.conftest import AMARA_DFXP, ASS, ASS_STYLES, YOUTUBE_VTT
 
 GOOD = """\
     1
@@ -533,6 +533,36 @@ def test_webvtt_vertical_text_and_regions_are_said_once_each_not_to_be_rendered(
     from pipeline.subtitles.formats import read_subtitles
     assert [cue.text for cue in read_subtitles("tzh.vtt").cues] == [
         "{\\an8}Batsʼil kʼop", "Jtsʼibatik", "{\\an8}Kʼusi", "{\\an7}Lekil kuxlejal"]
+
+
+def test_youtube_s_webvtt_and_amara_s_dfxp_are_read_with_what_was_left_out_at_its_line(
+        tmp_path, monkeypatch):
+    # Both were refused: YouTube's lines of one space ended cues ("expected a timing line"),
+    # Amara's regions in pixels were an error per length of every paragraph.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nah.vtt").write_text(YOUTUBE_VTT, encoding="utf-8")   # dedent empties " "
+    (tmp_path / "tzo.dfxp").write_text(AMARA_DFXP, encoding="utf-8")
+    result = invoke("nah.vtt", "tzo.dfxp", "--duration", "4")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["nah.vtt: 3 of 4 cues read, 0 errors, 6 warnings",
+                                          "tzo.dfxp: 2 cues, 0 errors, 3 warnings"]
+    lines = result.stderr.splitlines()
+    pixels = ("is placed in pixels but the document gives no tts:extent: shown at the default "
+              "place (hint: give the region's tts:origin and tts:extent in percentages, or set "
+              'tts:extent on <tt> to the size its pixels are counted in (e.g. tts:extent="640px '
+              '360px"))')
+    for line in [
+            "nah.vtt:6: note: 2 lines of only spaces left out of cue text",
+            "nah.vtt:9: warning: cue 2 has only spaces for text: it shows nothing and is left "
+            "out (hint: delete the cue)",
+            "nah.vtt:15: warning: the line before the identifier line '4' has only spaces: "
+            "WebVTT players end a cue only at an empty line, so they show '4' as the last line "
+            "of the cue before; it is read here as the next cue's identifier (hint: delete the "
+            "spaces, leaving the line empty)",
+            f"tzo.dfxp:13: warning: region 'amara-subtitle-area' {pixels}",
+            f"tzo.dfxp:14: warning: region 'r1' {pixels}"]:
+        assert line in lines, result.stderr
+    assert "error" not in result.stderr
 
 
 @pytest.mark.parametrize("name, text", [

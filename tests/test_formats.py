@@ -220,7 +220,7 @@ def test_youtube_s_lines_of_spaces_are_part_of_their_cue_and_left_out_of_its_tex
         9, "cue 2 has only spaces for text: it shows nothing and is left out", "delete the cue")
     (before,) = [d for d in result.warnings if d.code == "structure"]
     assert before.line == 15
-    assert before.message.startswith("the line before the identifier line '3' has only spaces: "
+    assert before.message.startswith("the line before the identifier line '4' has only spaces: "
                                      "WebVTT players end a cue only at an empty line")
     assert before.hint == "delete the spaces, leaving the line empty"
 
