@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from tests.conftest import ASS, TTML, VTT, Campaign
+from tests.conftest import AMARA_DFXP, ASS, TTML, VTT, YOUTUBE_VTT, Campaign
 from tests.mediacheck import changed_fraction, gray_frame, rgb_frame, streams
 
 pytestmark = pytest.mark.e2e
@@ -45,13 +45,16 @@ def rendered(tmp_path_factory, media):
     campaign.subtitle("maz", SIGN_ASS, suffix=".ass")
     campaign.subtitle("mxq", SIGN_ASS, suffix=".ass")
     campaign.subtitle("tzh", POS_ASS, suffix=".ass")
+    campaign.subtitle("tar", AMARA_DFXP, suffix=".dfxp")   # its regions in pixels, near the top
+    campaign.subtitle("hus", YOUTUBE_VTT, suffix=".vtt")   # its lines of one space
     manifest = campaign.write([
         {"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "burn"},
         {"code": "yua", "treatment": "burn"},
         {"code": "zai", "treatment": "burn", "style": {"from_file": True}},
         {"code": "mix", "treatment": "burn"}, {"code": "toj", "treatment": "burn"},
         {"code": "ote", "treatment": "soft"}, {"code": "maz", "treatment": "burn"},
-        {"code": "mxq", "treatment": "soft"}, {"code": "tzh", "treatment": "burn"}])
+        {"code": "mxq", "treatment": "soft"}, {"code": "tzh", "treatment": "burn"},
+        {"code": "tar", "treatment": "burn"}, {"code": "hus", "treatment": "burn"}])
     result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return campaign
@@ -62,7 +65,7 @@ def drawn(campaign, code: str, at: float, rows: range) -> float:
     return changed_fraction(gray_frame(out, at, W, H), gray_frame(master, at, W, H), W, rows)
 
 
-@pytest.mark.parametrize("code", ["nah", "tzo", "yua", "zai", "mix"])
+@pytest.mark.parametrize("code", ["nah", "tzo", "yua", "zai", "mix", "tar"])
 def test_every_format_burns_its_text_at_the_right_time(rendered, code):
     first, between, second = (drawn(rendered, code, at, BOTTOM) for at in (1.2, 2.2, 3.0))
     assert first > 0.01 and second > 0.01, (first, second)
@@ -74,6 +77,33 @@ def test_a_top_positioned_cue_is_burned_at_the_top(rendered):
     assert drawn(rendered, "toj", 1.2, TOP) > 0.01
     assert drawn(rendered, "toj", 1.2, BOTTOM) < 0.005
     assert drawn(rendered, "toj", 3.0, BOTTOM) > 0.01       # the next cue has no position
+
+
+def test_amara_s_regions_in_pixels_are_burned_at_the_default_bottom_place(rendered):
+    # Read as pixels of any frame, the region 40 px down would put "no están a la venta" at the
+    # top; the file was refused. Both cues sit in the bottom rows, centred as the style says.
+    for at in (1.2, 3.0):
+        assert drawn(rendered, "tar", at, BOTTOM) > 0.01
+        assert drawn(rendered, "tar", at, range(0, int(H * 0.6))) < 0.002
+    record = json.loads((rendered.out / "spot.tar.small.json").read_text())
+    assert [w["line"] for w in record["qc"]["warnings"]
+            if w["code"] == "unrendered-settings"] == [13, 14]
+
+
+def test_youtube_s_cues_are_burned_at_the_bottom_left_where_it_places_them(rendered):
+    # Its lines of one space ended cues and the file was refused. align:start position:0%, as
+    # YouTube writes every cue, is the bottom left: the text lies over the frame's darker bars,
+    # so fewer of its pixels pass the threshold than a centred line's do.
+    out, master = rendered.out / "spot.hus.small.mp4", rendered.root / "media/spot.mp4"
+    for at in (1.2, 3.0, 3.8):
+        burned, plain = gray_frame(out, at, W, H), gray_frame(master, at, W, H)
+        assert changed_fraction(burned, plain, W, BOTTOM) > 0.002
+        assert changed_fraction(burned, plain, W, range(0, int(H * 0.6))) == 0
+        changed = [x for y in BOTTOM for x in range(W)
+                   if abs(burned[y * W + x] - plain[y * W + x]) > 60]
+        # The last cue, after its identifier line, has no settings: centred ("fin").
+        assert (max(changed) < W // 2) == (at < 3.6), (at, min(changed), max(changed))
+    assert drawn(rendered, "hus", 2.2, BOTTOM) == 0          # the cue of only spaces: nothing
 
 
 def test_a_pos_is_burned_on_its_side_of_the_frame(rendered):
