@@ -196,8 +196,23 @@ def test_vtt_unsupported_tags_are_warned_about_on_their_line(tmp_path):
         """))
     warnings = [d for d in result.warnings if d.code == "tags"]
     assert [d.line for d in warnings] == [5, 5]          # <font> and </font>: one warning
-    assert "karaoke" in warnings[0].message and "<font> is not a WebVTT tag" in warnings[1].message
+    assert sorted(d.message for d in warnings) == [
+        "cue 1: <font> is not a WebVTT tag: players ignore it, and so does the pipeline",
+        "cue 1: karaoke timestamp tags are not supported: the whole cue is shown at once"]
     assert result.cues[0].text == "primero\nkaraoke rojo"
+
+
+def test_vtt_karaoke_tags_are_one_warning_for_the_file_at_the_first_cue(tmp_path):
+    # A karaoke export has timestamp tags in every cue: a warning a cue buried the others.
+    cues = "".join(f"00:00:0{n}.000 --> 00:00:0{n}.900\n<00:00:0{n}.100>ta<00:00:0{n}.400>ki\n\n"
+                   for n in range(1, 4))
+    path = tmp_path / "nah.vtt"
+    path.write_text(f"WEBVTT\n\n00:00:00.000 --> 00:00:00.500\nsin\n\n{cues}", encoding="utf-8")
+    result = read_subtitles(path)
+    warnings = [(d.line, d.message) for d in result.warnings if d.code == "tags"]
+    assert warnings == [(7, "3 cues, from cue 2: karaoke timestamp tags are not supported: the "
+                            "whole cue is shown at once")], warnings
+    assert [cue.text for cue in result.cues] == ["sin", "taki", "taki", "taki"]
 
 
 def test_youtube_s_lines_of_spaces_are_part_of_their_cue_and_left_out_of_its_text(tmp_path):

@@ -64,6 +64,7 @@ class _Reader(CueSettingsReader):
         self.tag_warnings: set[tuple[int, str]] = set()   # (line, what): <font> and </font> warn once
         self.unrendered: dict[str, list[tuple[int, str]]] = {}
         self.spaces: list[int] = []   # the lines of only spaces left out of the cues' text
+        self.karaoke: list[tuple[int, int]] = []   # (cue, line) of each cue with timestamp tags
 
     def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, line, hint, code))
@@ -87,12 +88,24 @@ class _Reader(CueSettingsReader):
         for block in blocks:
             self._block(block)
         self.unrendered_warnings()
+        if self.karaoke:
+            self._karaoke_warning()
         if self.spaces:
             # Said once: YouTube's files have one in most cues, and they show nothing anyway.
             self.parsed.diagnostics.append(note(
                 f"{plural(len(self.spaces), 'line')} of only spaces left out of cue text",
                 self.path, self.spaces[0]))
         return self.parsed
+
+    def _karaoke_warning(self) -> None:
+        """One warning for every cue with karaoke timestamp tags, at the first: a karaoke file
+        has them in every cue, and a warning a cue buried the file's other warnings."""
+        (cue, line), count = self.karaoke[0], len(self.karaoke)
+        what = say(N_("karaoke timestamp tags are not supported: the whole cue is shown at once"))
+        message = say(N_("cue %(cue)s: %(problem)s"), cue=cue, problem=what) if count == 1 else \
+            say(N_("%(count)s cues, from cue %(cue)s: %(problem)s"), count=count, cue=cue,
+                problem=what)
+        self.warn(message, line, "remove the tags", "tags")
 
     def _blocks(self) -> list[list[tuple[int, str]]]:
         """Runs of non-empty lines as (line number, text). Only an empty line ends a cue
@@ -251,8 +264,10 @@ class _Reader(CueSettingsReader):
                 self.parsed.styled_lines.append(number)
             return ""
         if re.fullmatch(r"[\d:.]+", name):
-            what = say(N_("karaoke timestamp tags are not supported: the whole cue is shown at once"))
-        elif name in ("ruby", "rt"):
+            if not self.karaoke or self.karaoke[-1][0] != index:
+                self.karaoke.append((index, number))
+            return ""
+        if name in ("ruby", "rt"):
             what = say(N_("ruby annotations are not supported: the annotation is shown after its "
                           "text"))
         else:
