@@ -89,8 +89,16 @@ class Profile:
     # those whose range depends on the codec). Loudness below -70 LUFS is no programme.
     RANGES: ClassVar[dict[str, Range]] = {
         "max_level": Range(1, 6.2), "max_mb_per_minute": POSITIVE, "channels": Range(1, 8),
-        "loudness": Range(-70, 0, unit=" LUFS"), "loudness_tolerance": POSITIVE,
-        "true_peak": Range(high=0, unit=" dBTP"), "loudness_range": POSITIVE}
+        "loudness": Range(-70, 0, unit=" LUFS"), "loudness_tolerance": Range(0, above=True,
+                                                                              unit=" LU"),
+        "true_peak": Range(high=0, unit=" dBTP"), "loudness_range": Range(0, above=True,
+                                                                         unit=" LU")}
+
+    @classmethod
+    def ranges(cls, unit: str) -> dict[str, Range]:
+        """`RANGES` with the loudness said in `unit`, its standard's (standards.loudness_unit:
+        LKFS under ATSC A/85), as its other figures are."""
+        return {**cls.RANGES, "loudness": replace(cls.RANGES["loudness"], unit=f" {unit}")}
 
     @property
     def extension(self) -> str:

@@ -70,19 +70,21 @@ def loudness_unit(standard_name: str | None) -> str:
     return standard.unit if standard else DEFAULT_UNIT
 
 
-@dataclass(frozen=True)
-class Target:
-    """A loudness a track is levelled to, in its profile's standard's unit."""
+def input_unit(profiles: Iterable[Profile]) -> str:
+    """The unit a message about an input's loudness (a dub's level, a master's silence) writes
+    it in: that of the loudness standards `profiles` name when they all write the same one (a
+    campaign for ATSC A/85 stations alone: LKFS), else LUFS, EBU R128's name for the measure,
+    also where no profile names a standard. An input feeds every profile in play, so no one
+    profile's unit is its own."""
+    units = {loudness_unit(profile.loudness_standard) for profile in profiles
+             if profile.loudness_standard}
+    return units.pop() if len(units) == 1 else DEFAULT_UNIT
 
-    level: float
-    unit: str
 
-
-def lowest_target(profiles: Iterable[Profile]) -> Target:
+def lowest_target(profiles: Iterable[Profile]) -> float:
     """The lowest of `profiles`' targets: what a delivery going to each is levelled to at the
     least (how much levelling lifts its noise floor)."""
-    lowest = min(profiles, key=lambda profile: profile.loudness)
-    return Target(lowest.loudness, loudness_unit(lowest.loudness_standard))
+    return min(profile.loudness for profile in profiles)
 
 
 def record_unit(record: dict) -> str:

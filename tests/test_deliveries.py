@@ -166,6 +166,55 @@ def test_a_silent_or_nearly_silent_track_is_an_error(campaign):
                                 "LUFS)" + hint)
 
 
+def test_an_input_s_loudness_is_said_in_lkfs_when_every_profile_s_standard_writes_it(campaign):
+    # ATSC A/85 names the measure LKFS: a campaign made for its stations alone met "LUFS" in
+    # every message about its dubs and its master.
+    silent = track(campaign, "yua.wav")
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=sample_rate=48000:channel_layout=stereo", "-t", "4",
+           str(silent))
+    hum = tone(track(campaign, "mto.wav"), SPOT, level_db=-42)         # about -64 LKFS
+    quiet = tone(track(campaign, "tzh.wav"), SPOT, level_db=-30)
+    master = campaign.root / "media/spot.mp4"
+    ffmpeg("-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=4", "-f", "lavfi",
+           "-i", "anullsrc=sample_rate=48000:channel_layout=stereo", "-t", "4", "-c:v", "libx264",
+           "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(master))
+    campaign.subtitle("nah")
+    languages = [{"code": "yua", "treatment": "dub"}, {"code": "mto", "treatment": "mix"},
+                 {"code": "tzh", "treatment": "dub"}, {"code": "nah", "treatment": "soft"}]
+    result = invoke("validate", campaign.write(languages, {"atsc": ATSC}))
+    assert result.exit_code == 1
+    said = "\n".join(lines(result))
+    assert f"{master}: warning: the master's sound is silent (its loudness is undefined: no 400 " \
+           "ms block reaches ITU-R BS.1770-4's absolute gate, -70 LKFS): every burned and " \
+           "subtitled variant goes to air silent" in said, said
+    assert re.search(rf"^{re.escape(str(hum))}: error: the voice-over is nearly silent: "
+                     r"-6\d\.\d LKFS integrated, under the -60 LKFS floor", said, re.M), said
+    assert f"{silent}: error: the dub is silent: its loudness is undefined (no 400 ms block " \
+           "reaches ITU-R BS.1770-4's absolute gate, -70 LKFS)" in said, said
+    assert re.search(rf"^{re.escape(str(quiet))}: warning: the dub is very quiet: -4\d\.\d LKFS "
+                     r"integrated, [\d.]+ LU under -24 LKFS", said, re.M), said
+    assert "LUFS" not in said
+    # Beside an EBU R128 profile, the same measure is said in R128's name, LUFS.
+    result = invoke("validate", campaign.write(languages, {"atsc": ATSC, "tv": {
+        **ATSC, "loudness_standard": "ebu-r128"}}))
+    said = "\n".join(lines(result))
+    assert "absolute gate, -70 LUFS): every burned" in said and "LKFS" not in said, said
+
+
+def test_a_silent_master_is_said_in_spanish_with_its_unit():
+    from pipeline.publish.wording import localised
+    from pipeline.render.sound_warnings import master_sound_warnings
+
+    silence = loudness.SoundAnalysis(loudness.Loudness(None, None, 0.0), None)
+    (said,) = master_sound_warnings(Path("spot.mp4"), silence, 4.0, "LKFS")
+    assert said.message.endswith("absolute gate, -70 LKFS): every burned and subtitled variant "
+                                 "goes to air silent")
+    assert localised(said.detail.to_json(), "es") == (
+        "el sonido del máster está en silencio (su sonoridad no está definida: ningún bloque de "
+        "400 ms llega a la compuerta absoluta de ITU-R BS.1770-4, de -70 LKFS): todas las "
+        "variantes con subtítulos incrustados o seleccionables salen al aire en silencio")
+
+
 def test_a_file_ffmpeg_cannot_read_is_an_error_on_that_file(campaign):
     path = track(campaign, "yua.mp3")
     path.write_bytes(b"\xff\xfb" + b"\x00" * 400)

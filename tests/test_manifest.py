@@ -321,8 +321,9 @@ RANGED = """\
     ("messaging", "max_mb_per_minute: -3", "max_mb_per_minute must be positive, not -3"),
     ("web", "loudness: -80", "loudness must be between -70 and 0 LUFS, not -80 LUFS"),
     ("web", "true_peak: 1", "true_peak must be at most 0 dBTP, not 1 dBTP"),
-    ("web", "loudness_tolerance: 0", "loudness_tolerance must be positive, not 0"),
-    ("web", "loudness_range: -2", "loudness_range must be positive, not -2"),
+    ("web", "loudness_tolerance: 0", "loudness_tolerance must be positive, not 0 LU"),
+    ("web", "loudness_range: -2", "loudness_range must be positive, not -2 LU"),
+
     ("web", "channels: 0", "channels must be between 1 and 8, not 0"),
     ("web", "max_level: 9", "max_level must be between 1 and 6.2, not 9"),
     ("web", "fps: nan", "fps must be a finite number, not nan"),
@@ -339,6 +340,52 @@ def test_a_profile_figure_out_of_its_range_is_an_error_at_its_line(tmp_path, bas
         load_manifest(manifest)
     found = [d.format() for d in caught.value.diagnostics]
     assert any(f.startswith(f"{manifest}:9: error: ") and message in f for f in found), found
+
+
+@pytest.mark.parametrize("profile, message", [
+    # ATSC A/85 writes the measure LKFS: a profile held to it is said so; one held to EBU R128,
+    # or to none, in LUFS.
+    ("{base: broadcast, loudness_standard: atsc-a85, loudness_tolerance: -1}",
+     "loudness_tolerance must be positive, not -1 LU"),
+    # Said once: the base's figure it was left at is not said to contradict the standard.
+    ("{base: broadcast, loudness_standard: atsc-a85, loudness: -80}",
+     "loudness must be between -70 and 0 LKFS, not -80 LKFS"),
+    ("{base: broadcast, loudness: 3}", "loudness must be between -70 and 0 LUFS, not 3 LUFS"),
+    ("{base: broadcast, loudness_standard: null, loudness: 3}",
+     "loudness must be between -70 and 0 LUFS, not 3 LUFS"),
+])
+def test_a_loudness_out_of_its_range_is_said_in_the_profile_s_standard_s_unit(tmp_path, profile,
+                                                                             message):
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(ONE_SPOT + f"profiles:\n  tv: {profile}\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(manifest)
+    found = [d.format() for d in caught.value.diagnostics]
+    assert found == [f"{manifest}:7: error: {message} (profile tv)"], found
+
+
+@pytest.mark.parametrize("profile, message", [
+    ("{base: broadcast, loudness_standard: ebu-r128, loudness: -16}",
+     "loudness -16 LUFS contradicts EBU R128 (2023) (-23 LUFS)"),
+    ("{base: broadcast, loudness_standard: atsc-a85, loudness: -23}",
+     "loudness -23 LKFS contradicts ATSC A/85:2013 (-24 LKFS)"),
+    ("{base: broadcast, loudness_standard: atsc-a85, loudness_tolerance: 3}",
+     "loudness_tolerance 3 LU contradicts ATSC A/85:2013 (2 LU)"),
+    ("{base: broadcast, true_peak: -0.5}",
+     "true_peak -0.5 dBTP contradicts EBU R128 (2023), which built-in profile 'broadcast' is "
+     "held to, (-1 dBTP)"),
+])
+def test_a_figure_that_contradicts_the_profile_s_standard_is_said_with_its_units(tmp_path,
+                                                                                 profile,
+                                                                                 message):
+    # Figures without units left a station to guess whether -23 was LUFS, LKFS or dB.
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(ONE_SPOT + f"profiles:\n  tv: {profile}\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(manifest)
+    assert [d.format() for d in caught.value.diagnostics] == [
+        f"{manifest}:7: error: profile 'tv': {message} (hint: leave "
+        f"{message.split()[0]} out: the standard sets it)"]
 
 
 @pytest.mark.parametrize("section, message", [

@@ -25,7 +25,7 @@ from pipeline.publish.i18n import translations
 from pipeline.render.leader import file_timecode, leader_timing
 from pipeline.render.plan import build_plan
 from pipeline.render.slate import duration_text
-from pipeline.standards import STANDARDS, breaches, failures, verdict
+from pipeline.standards import STANDARDS, breaches, failures, input_unit, verdict
 from tests import mediacheck
 from tests.conftest import ffmpeg, made_after_failing
 
@@ -85,7 +85,24 @@ def test_a_standard_and_figures_that_contradict_it_are_an_error(campaign):
             "loud": {"base": "broadcast-mxf", "loudness_standard": "ebu-r128", "loudness": -16},
             "strict": {"base": "broadcast-mxf", "loudness_standard": "ebu-r128", "true_peak": -2}}))
     [problem] = [d.format() for d in caught.value.diagnostics]
-    assert "profile 'loud': loudness -16 contradicts EBU R128 (2023) (-23)" in problem
+    assert "profile 'loud': loudness -16 LUFS contradicts EBU R128 (2023) (-23 LUFS)" in problem
+
+
+@pytest.mark.parametrize("standards, unit", [
+    ((), "LUFS"),                                   # no profile at all
+    ((None,), "LUFS"),                              # web: no standard named
+    (("atsc-a85",), "LKFS"),
+    (("atsc-a85", None), "LKFS"),                   # a web copy beside: it names none
+    (("atsc-a85", "atsc-a85"), "LKFS"),
+    (("ebu-r128",), "LUFS"),
+    (("atsc-a85", "ebu-r128"), "LUFS"),             # two names for one measure: R128's
+])
+def test_an_input_s_loudness_is_lkfs_only_when_every_standard_in_play_writes_lkfs(standards,
+                                                                                   unit):
+    profiles = [replace(BUILTIN_PROFILES["web"], name=f"p{n}", loudness_standard=standard)
+                for n, standard in enumerate(standards)]
+    assert input_unit(profiles) == unit
+    assert input_unit(iter(profiles)) == unit       # a generator, as a manifest's may be
 
 
 def test_verdict_holds_short_form_spots_to_r128_s1():

@@ -36,6 +36,9 @@ class NodeReader:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
         self.concerns: dict[Diagnostic, Concern] = {}    # of one entry alone
+        # {where: keys} whose value `dataclass_fields` refused (mistyped, out of range) and left
+        # at the base's: a later check of that entry does not judge a value nobody wrote.
+        self.refused: dict[str, set[str]] = {}
 
     def fail(self, node: yaml.Node | None, message: str, hint: str | None = None) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -179,11 +182,14 @@ class NodeReader:
             return None
         return value
 
-    def dataclass_fields(self, node: yaml.Node, where: str, cls, base):
-        """A copy of `base` (a dataclass instance) with the keys in `node` replaced, typed by `cls`."""
+    def dataclass_fields(self, node: yaml.Node, where: str, cls, base,
+                         ranges: dict[str, Range] | None = None):
+        """A copy of `base` (a dataclass instance) with the keys in `node` replaced, typed by `cls`
+        and each checked against its range in `ranges` (default: `cls.RANGES`)."""
         types = {f.name: f.type for f in fields(cls)}
         items = self.mapping(node, where, {name: False for name in types if name not in ("name",)})
-        values, ranges = {}, getattr(cls, "RANGES", {})
+        values = {}
+        ranges = getattr(cls, "RANGES", {}) if ranges is None else ranges
         for key, (_, value_node) in items.items():
             annotation = str(types[key])
             if _is_null(value_node) and not annotation.startswith("Leader"):
@@ -201,7 +207,9 @@ class NodeReader:
                 else None
             if problem:
                 self.fail(value_node, f"{problem} ({where})")
-            elif value is not None:
+            if problem or value is None:
+                self.refused.setdefault(where, set()).add(key)
+            else:
                 values[key] = value
         return replace(base, **values)
 

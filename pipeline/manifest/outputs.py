@@ -15,7 +15,7 @@ from pipeline.manifest.model import Manifest
 from pipeline.manifest.nodes import NodeReader
 from pipeline.media.timecode import syntax_problem
 from pipeline.profiles import BUILTIN_PROFILES, Profile, encoder_problems, profile_problem
-from pipeline.standards import STANDARDS
+from pipeline.standards import STANDARDS, loudness_unit
 
 
 def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
@@ -75,14 +75,27 @@ def _profile(reader: NodeReader, name: str, key_node: yaml.Node, value_node: yam
     if isinstance(overrides, yaml.ScalarNode) and overrides.value in ("", "~", "null"):
         profile = replace(base, name=name, base=_kind(base, name))
     else:
-        profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base),
+        ranges = Profile.ranges(loudness_unit(_standard_named(overrides, base)))
+        profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base,
+                                                  ranges),
                           name=name, base=_kind(base, name))
-        profile = _with_standard(reader, at, profile, set(given_at))
+        profile = _with_standard(reader, at, profile,
+                                 set(given_at) - reader.refused.get(f"profile {name}", set()))
     for fields, problem in _profile_problems(profile):
         reader.fail(at(*fields), f"profile {name!r}: {problem}")
     for field, problem in encoder_problems(profile):
         reader.fail(at(field), f"profile {name!r}: {problem}")
     return profile
+
+
+def _standard_named(overrides: yaml.Node, base: Profile) -> str | None:
+    """The loudness standard a profile's overrides name (as written: read and checked with the
+    other fields), else its base's: the unit its loudness is said in before it is read."""
+    if isinstance(overrides, yaml.MappingNode):
+        for key, value in overrides.value:
+            if key.value == "loudness_standard" and isinstance(value, yaml.ScalarNode):
+                return value.value
+    return base.loudness_standard
 
 
 def _kind(base: Profile, name: str) -> str | None:
@@ -106,12 +119,14 @@ def _with_standard(reader: NodeReader, at: Callable[..., yaml.Node], profile: Pr
     figures = {field: getattr(standard, name) for field, name in STANDARD_FIGURES.items()}
     held = ("" if "loudness_standard" in given
             else f", which built-in profile {profile.kind!r} is held to,")
+    units = Profile.ranges(standard.unit)
     for field in given & figures.keys():
         value, fixed = getattr(profile, field), figures[field]
         stricter = field != "loudness" and value <= fixed
         if value != fixed and not stricter:
-            reader.fail(at(field), f"profile {profile.name!r}: {field} {value:g} contradicts "
-                                   f"{standard.title}{held} ({fixed:g})",
+            unit = units[field].unit
+            reader.fail(at(field), f"profile {profile.name!r}: {field} {value:g}{unit} "
+                                   f"contradicts {standard.title}{held} ({fixed:g}{unit})",
                         f"leave {field} out: the standard sets it")
         figures[field] = value
     return replace(profile, **figures)

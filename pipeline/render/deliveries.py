@@ -26,14 +26,15 @@ from pipeline.media.audio_layout import (fit_length, fitted_to_picture, layout_o
                                           merged_sound)
 from pipeline.media.conform import Master
 from pipeline.media.defects import LFE_BAND, LFE_FLOOR, LOSSY
-from pipeline.media.loudness import BLOCK, SoundAnalysis, analyse_sound, analyse_stream
+from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analyse_sound,
+                                     analyse_stream)
 from pipeline.media.probe import MediaInfo
 from pipeline.render.sound_warnings import VOICE_ORDER_HINT, defect_warnings
-from pipeline.standards import Target
 from pipeline.messages import N_, Number, say
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
-# -23 LUFS broadcast target would lift its noise by more than 37 dB.
+# -23 LUFS broadcast target would lift its noise by more than 37 dB. LUFS here and below, LKFS
+# in A/85's words: one ITU-R BS.1770 measure (messages write standards.input_unit).
 NEAR_SILENT = -60.0        # LUFS
 # Under QUIET a recording is usable but levelling lifts its noise floor by 16 dB or more to a
 # broadcast target (EBU R128's -23 LUFS, ATSC A/85's -24 LKFS; more to streaming's -16): said,
@@ -132,8 +133,9 @@ def _undecodable(exc: RenderError, what: str, path: Path, hint: str) -> MediaErr
 
 
 def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
-                   qc: QcSettings, what: str, target: Target) -> list[Diagnostic]:
-    """What is wrong with a delivered track of `duration` seconds for a spot of `spot_duration`.
+                   qc: QcSettings, what: str, target: float, unit: str) -> list[Diagnostic]:
+    """What is wrong with a delivered track of `duration` seconds for a spot of `spot_duration`,
+    levelled to `target` at the least; loudness figures said in `unit` (standards.input_unit).
 
     Errors: silence (undefined loudness, ITU-R BS.1770-4's absolute gate), near-silence (under
     NEAR_SILENT), sound in a block that starts at or after the spot's end (it would be cut).
@@ -152,12 +154,12 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                       hint=VOICE_ORDER_HINT, code="lfe-content")]
     if not loudness.defined:
         return [error(f"the {what} is silent: its loudness is undefined (no 400 ms block reaches "
-                      "ITU-R BS.1770-4's absolute gate, -70 LUFS)", path,
+                      f"ITU-R BS.1770-4's absolute gate, {ABSOLUTE_GATE:g} {unit})", path,
                       hint="check that the right file, take and channels were exported",
                       code="silent")]
     if loudness.integrated < NEAR_SILENT:
-        return [error(f"the {what} is nearly silent: {loudness.integrated:.1f} LUFS integrated, "
-                      f"under the {NEAR_SILENT:g} LUFS floor", path,
+        return [error(f"the {what} is nearly silent: {loudness.integrated:.1f} {unit} integrated, "
+                      f"under the {NEAR_SILENT:g} {unit} floor", path,
                       hint="check that the right file, take and channels were exported",
                       code="near-silent")]
     # The last block may run past the decoded samples (a file's length is rarely whole blocks).
@@ -173,11 +175,11 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
             say(N_("the %(what)s is very quiet: %(level)s %(unit)s integrated, %(under)s LU under "
                    "%(target)s %(unit)s, the lowest target it is levelled to; levelling lifts its "
                    "noise floor at least as much"),
-                what=say(what), level=Number(loudness.integrated, ".1f"), unit=target.unit,
-                under=Number(target.level - loudness.integrated, ".1f"),
-                target=Number(target.level, "g")), path,
-            hint=f"record or export it again at a working level (around {target.level:g} "
-                 f"{target.unit})", code="quiet"))
+                what=say(what), level=Number(loudness.integrated, ".1f"), unit=unit,
+                under=Number(target - loudness.integrated, ".1f"),
+                target=Number(target, "g")), path,
+            hint=f"record or export it again at a working level (around {target:g} {unit})",
+            code="quiet"))
     difference = duration - spot_duration
     if abs(difference) > qc.duration_tolerance:
         template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "

@@ -31,7 +31,7 @@ from pipeline.render.medium import MASTER_SOUND, is_radio
 from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.sound_warnings import dead_air, defect_warnings, master_sound_warnings
 from pipeline.render.variants import VariantPlan
-from pipeline.standards import lowest_target
+from pipeline.standards import input_unit, lowest_target
 
 PROBES_AT_ONCE = 4
 
@@ -268,7 +268,8 @@ class Inputs:
         like stems (audio_layout.stems_warning)."""
         analysis = self._once(("video-sound", spot.master), lambda: self._analyse_master(master))
         warnings = self._once(("video-sound-check", spot.master), lambda: self._checked(
-            master_sound_warnings(spot.master, analysis, master.info.duration)
+            master_sound_warnings(spot.master, analysis, master.info.duration,
+                                  input_unit(self.manifest.profiles))
             + (defect_warnings(spot.master, analysis, N_("master's sound"))
                if analysis.defects else [])))
         stems = self._once(("stems", spot.id),
@@ -307,12 +308,12 @@ class Inputs:
         low_rate = self._low_rate(track, info, what, rate)
         analysis = self._once(("sound", track, master.duration),
                               lambda: self._analyse(track, info, master.duration))
-        target = lowest_target(self.manifest.profiles)
+        target, unit = lowest_target(self.manifest.profiles), input_unit(self.manifest.profiles)
         warnings = low_rate + self._once(
             ("delivery-check", track, master.duration, language.qc.duration_tolerance, what,
-             target),
+             target, unit),
             lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
-                                                 language.qc, what, target)))
+                                                 language.qc, what, target, unit)))
         if on_air:
             warnings = warnings + self._once(
                 ("dead-air", track, master.duration, what),

@@ -16,7 +16,7 @@ from pipeline.manifest import QcSettings
 from pipeline.media.audio_layout import GAINS
 from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
                                     SILENCE_LEVEL, Defects, offset_dbfs)
-from pipeline.media.loudness import BLOCK, SoundAnalysis
+from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 
 # A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
@@ -40,18 +40,20 @@ ORDER_HINT = ("check the channel order of the export (L R C LFE Ls Rs: the order
 SURROUNDS = ("BL", "BR", "SL", "SR", "BC")
 
 
-def master_sound_warnings(path: Path, analysis: SoundAnalysis, picture: float) -> list[Diagnostic]:
+def master_sound_warnings(path: Path, analysis: SoundAnalysis, picture: float,
+                          unit: str) -> list[Diagnostic]:
     """What the burned and subtitled variants of a video master of `picture` seconds carry from
     its sound (`analyse_master_sound`'s analysis) that nobody asked for: silence (undefined
     loudness: no 400 ms block reaches ITU-R BS.1770-4's absolute gate), or sound that ends more than
     a delivery's default `duration_tolerance` (0.5 s) before the picture, the rest padded with
     silence. Warnings, not errors: the dubs' variants are unaffected and a spot's `audio:
     silent` says silence is meant; `--strict` refuses them. Neither for a spot with `audio:
-    silent`, which has no sound analysed."""
+    silent`, which has no sound analysed. The gate is said in `unit` (standards.input_unit)."""
     if not analysis.loudness.defined:
         return [warning(say(N_("the master's sound is silent (its loudness is undefined: no 400 "
-                               "ms block reaches ITU-R BS.1770-4's absolute gate, -70 LUFS): "
-                               "every burned and subtitled variant goes to air silent")), path,
+                               "ms block reaches ITU-R BS.1770-4's absolute gate, %(gate)s "
+                               "%(unit)s): every burned and subtitled variant goes to air "
+                               "silent"), gate=Number(ABSOLUTE_GATE, "g"), unit=unit), path,
                         hint="export the master again with its sound, or choose its streams "
                              "with the spot's 'audio:' key; 'audio: silent' on the spot says "
                              "the spot is meant to be silent", code="master-silent")]
