@@ -41,10 +41,10 @@ def lines(result) -> list[str]:
 
 
 # Encoders of the formats the contract accepts, as studios and phones send them.
-FORMATS = {"wav": [], "flac": [], "mp3": ["-c:a", "libmp3lame"], "m4a": ["-c:a", "aac"],
-           "aac": ["-c:a", "aac", "-f", "adts"], "ogg": ["-c:a", "libvorbis"],
-           "opus": ["-c:a", "libopus"]}
-CODES = ["yua", "mto", "tzh", "ote", "maz", "zap", "cho"]
+FORMATS = {"wav": [], "flac": [], "mp3": ["-c:a", "libmp3lame"], "mp2": ["-c:a", "mp2"],
+           "m4a": ["-c:a", "aac"], "aac": ["-c:a", "aac", "-f", "adts"],
+           "ogg": ["-c:a", "libvorbis"], "opus": ["-c:a", "libopus"]}
+CODES = ["yua", "mto", "tzh", "ote", "maz", "zap", "cho", "tzo"]
 
 
 def test_every_accepted_format_is_found_and_decoded(campaign):
@@ -54,7 +54,7 @@ def test_every_accepted_format_is_found_and_decoded(campaign):
         languages.append({"code": code, "treatment": "dub"})
     result = invoke("validate", campaign.write(languages))
     assert result.exit_code == 0, result.output
-    assert "7 to render, 0 blocked; 0 errors, 0 warnings" in result.output
+    assert "8 to render, 0 blocked; 0 errors, 0 warnings" in result.output
 
 
 def test_two_deliveries_for_one_language_are_an_error_listing_both(campaign):
@@ -73,14 +73,15 @@ def test_a_missing_delivery_says_what_is_there_instead(campaign):
     manifest = campaign.write([{"code": "yua", "treatment": "dub"}, {"code": "mto", "treatment": "mix"}])
     result = invoke("validate", manifest)
     assert result.exit_code == 1
-    expected = f"expected {campaign.root / 'audio/spot'}/%s.wav, .flac, .mp3, .m4a, .aac, .ogg or .opus"
+    expected = (f"expected {campaign.root / 'audio/spot'}/%s.wav, .flac, .mp3, .mp2, .m4a, .aac, "
+                ".ogg or .opus")
     assert lines(result)[:2] == [
         f"{manifest}:10: error: audio track missing for language 'yua' (dub): {expected % 'yua'}; "
         "the folder holds yua.aiff, yua.txt, not in an accepted format (hint: add the recording "
-        "there as WAV, FLAC, MP3, M4A/AAC, Ogg or Opus, or change the treatment)",
+        "there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus, or change the treatment)",
         f"{manifest}:12: error: audio track missing for language 'mto' (mix): {expected % 'mto'}; "
-        "nothing named mto.* is there (hint: add the recording there as WAV, FLAC, MP3, M4A/AAC, "
-        "Ogg or Opus, or change the treatment)"]
+        "nothing named mto.* is there (hint: add the recording there as PCM WAV, FLAC, MP3, MP2, "
+        "M4A/AAC, Ogg or Opus, or change the treatment)"]
 
 
 def test_a_delivery_named_in_capitals_is_named_in_the_missing_track_s_error(campaign):
@@ -94,7 +95,8 @@ def test_a_delivery_named_in_capitals_is_named_in_the_missing_track_s_error(camp
                            "(dub): expected "), result.output
     assert said.endswith(
         ".ogg or .opus; the folder has YUA.WAV: the name must be lower-case, yua.wav (hint: add "
-        "the recording there as WAV, FLAC, MP3, M4A/AAC, Ogg or Opus, or change the treatment)")
+        "the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus, or change the "
+        "treatment)")
 
 
 def test_a_length_off_by_more_than_the_tolerance_is_a_warning_with_both_durations(campaign):

@@ -6,12 +6,14 @@ catalog and the Spanish page. Every file is made here by ffmpeg."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from pipeline.publish.wording import localised
 from tests.conftest import ffmpeg
+from tests.mediacheck import streams
 from tests.test_deliveries import SPOT, invoke, lines, track
 from tests.test_radio import radio_campaign
 
@@ -38,6 +40,21 @@ MISNAMED = [
     ("yua.wav", ("-c:a", "libmp3lame", "-f", "mp3"),
      "the dub holds MP3 audio, not WAV as its name (.wav) says: it is read as what it holds "
      "(hint: rename it to yua.mp3: other tools go by the name)"),
+    # MPEG audio layer II, as radio playout stores it, named for layer III, and the reverse.
+    ("yua.mp3", ("-c:a", "mp2", "-f", "mp2"),
+     "the dub holds MP2 audio, not MP3 as its name (.mp3) says: it is read as what it holds "
+     "(hint: rename it to yua.mp2: other tools go by the name)"),
+    ("yua.mp2", ("-c:a", "libmp3lame", "-f", "mp3"),
+     "the dub holds MP3 audio, not MP2 as its name (.mp2) says: it is read as what it holds "
+     "(hint: rename it to yua.mp3: other tools go by the name)"),
+    # A WAV container around compressed sound (format tags 0x0002, 0x0011, 0x0055, 0x0050): the
+    # name fits the container, but playout takes a .wav for PCM.
+    *(("yua.wav", ("-c:a", codec, "-f", "wav"),
+       f"the dub holds {said} audio in a WAV container, not PCM: broadcast playout expects PCM "
+       "WAV and may refuse or mis-play a .wav of compressed sound; it is read as what it holds "
+       "(hint: convert it to PCM WAV: other tools take a .wav for PCM)")
+      for codec, said in (("adpcm_ms", "Microsoft ADPCM"), ("adpcm_ima_wav", "IMA ADPCM"),
+                          ("libmp3lame", "MP3"), ("mp2", "MP2"))),
     ("yua.m4a", ("-c:a", "flac", "-f", "flac"),
      "the dub holds FLAC audio, not MP4 (M4A) as its name (.m4a) says: it is read as what it "
      "holds (hint: rename it to yua.flac: other tools go by the name)"),
@@ -47,13 +64,14 @@ MISNAMED = [
     # No name read here fits an AIFF: it is exported again.
     ("yua.wav", ("-c:a", "pcm_s16be", "-f", "aiff"),
      "the dub holds PCM audio in an AIFF container, not WAV as its name (.wav) says: it is read "
-     "as what it holds (hint: export it again as WAV or FLAC: no name read here fits it, and "
+     "as what it holds (hint: export it again as PCM WAV or FLAC: no name read here fits it, "
+     "and "
      "other tools go by the name)"),
 ]
 
 
 @pytest.mark.parametrize("name, args, said", MISNAMED,
-                         ids=[f"{name}-{args[-1]}" for name, args, _ in MISNAMED])
+                         ids=[f"{name}-{args[1]}-{args[-1]}" for name, args, _ in MISNAMED])
 def test_a_dub_named_as_another_format_is_said_to_be_what_it_holds(campaign, name, args, said):
     # Before: read by its content without a word, and sent on to stations' tools by its name.
     path = tone(track(campaign, name), *args)
@@ -132,6 +150,40 @@ def test_check_says_what_a_recording_holds_and_its_sample_rate(tmp_path, monkeyp
         (2, "AAC audio in an MP4 container", 22050)
 
 
+def test_check_says_a_compressed_wav_is_to_be_converted_and_an_mp2_named_mp3_renamed(
+        tmp_path, monkeypatch):
+    # Before: an ADPCM WAV (a field recorder's, a phone app's) passed as a WAV, and an MP2 from
+    # a radio archive passed as the MP3 its name says; playout refuses the one, mis-reads the other.
+    monkeypatch.chdir(tmp_path)
+    tone(tmp_path / "nah.wav", "-c:a", "adpcm_ms")
+    tone(tmp_path / "yua.mp3", "-c:a", "mp2", "-f", "mp2")
+    tone(tmp_path / "tzo.mp2", "-c:a", "mp2")
+    # ffprobe, apart from the pipeline, says what each holds: the WAV's format tag 0x0002.
+    held = {name: (stream["codec_name"], stream["codec_tag_string"]) for name in
+            ("nah.wav", "yua.mp3", "tzo.mp2") for stream in streams(tmp_path / name)}
+    assert held == {"nah.wav": ("adpcm_ms", "[2][0][0][0]"), "yua.mp3": ("mp2", "[0][0][0][0]"),
+                    "tzo.mp2": ("mp2", "[0][0][0][0]")}
+    result = invoke("check", "nah.wav", "yua.mp3", "tzo.mp2")
+    assert result.exit_code == 0, result.output
+    assert lines(result)[:2] == [
+        "nah.wav: warning: the recording holds Microsoft ADPCM audio in a WAV container, not PCM: "
+        "broadcast playout expects PCM WAV and may refuse or mis-play a .wav of compressed "
+        "sound; it is read as what it holds (hint: convert it to PCM WAV: other tools take a "
+        ".wav for PCM)",
+        "yua.mp3: warning: the recording holds MP2 audio, not MP3 as its name (.mp3) says: it is "
+        "read as what it holds (hint: rename it to yua.mp2: other tools go by the name)"]
+    # Their lengths as their codecs' blocks and frames round them (ADPCM 4.03 s, MP2 4.01 s).
+    summaries = [re.sub(r", 4\.0\d s\)", ", 4.0x s)", line) for line in lines(result)[2:]]
+    measured = "its loudness, length and defects are measured against its spot by validate"
+    assert summaries == [
+        f"nah.wav (Microsoft ADPCM audio in a WAV container, 48 kHz, 4.0x s): 0 errors, 1 "
+        f"warning; {measured}",
+        f"yua.mp3 (MP2 audio, 48 kHz, 4.0x s): 0 errors, 1 warning; {measured}",
+        f"tzo.mp2 (MP2 audio, 48 kHz, 4.0x s): 0 errors, 0 warnings; {measured}"], result.output
+    found = json.loads(invoke("check", "nah.wav", "--json").output)
+    assert [d["code"] for d in found["files"][0]["diagnostics"]] == ["wav-not-pcm"]
+
+
 def test_check_of_a_recording_ffprobe_cannot_read_is_an_error_at_the_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "zap.wav").write_text("notes, not sound\n")
@@ -139,7 +191,7 @@ def test_check_of_a_recording_ffprobe_cannot_read_is_an_error_at_the_file(tmp_pa
     assert result.exit_code == 1
     assert lines(result) == [
         "zap.wav: error: ffprobe cannot read this file: Invalid data found when processing input "
-        "(hint: export the file again as MP4/MOV (video) or WAV/FLAC (audio))",
+        "(hint: export the file again as MP4/MOV (video) or PCM WAV/FLAC (audio))",
         "zap.wav: 1 error, 0 warnings"]
 
 

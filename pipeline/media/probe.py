@@ -197,7 +197,7 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unreadable"
         reason = reason.removeprefix(f"{path}: ")   # the diagnostic names the file already
         raise MediaError(f"ffprobe cannot read this file: {reason}", path,
-                         hint="export the file again as MP4/MOV (video) or WAV/FLAC (audio)")
+                         hint="export the file again as MP4/MOV (video) or PCM WAV/FLAC (audio)")
     data = json.loads(result.stdout or "{}")
     held = _share_held(data)
     if held is not None and held < 0.99:
@@ -326,7 +326,7 @@ def _as_decoded(info: MediaInfo) -> MediaInfo:
     if result.returncode != 0 or not ends or not ends[-1].strip().isdigit():
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "no sound"
         raise MediaError(f"ffmpeg cannot decode this file: {reason.removeprefix(f'{info.path}: ')}",
-                         info.path, hint="export the file again as WAV or FLAC")
+                         info.path, hint="export the file again as PCM WAV or FLAC")
     decoded = int(ends[-1]) / 1e6
     # An encoder's delay and padding are up to two frames (0.05 s of MP3 at 44.1 kHz).
     if decoded < info.duration - max(0.1, 0.01 * info.duration):
@@ -353,7 +353,7 @@ def probe_master(path: Path | str) -> MediaInfo:
         raise MediaError("neither a picture nor a sound: ffprobe finds no video or audio stream "
                          "with a duration", path,
                          hint="a master is a video (MP4, MOV, MXF) or, for radio, a sound file "
-                              "(WAV, FLAC, MP3)")
+                              "(PCM WAV, FLAC, MP3)")
     return info
 
 
@@ -361,5 +361,5 @@ def probe_audio(path: Path | str) -> MediaInfo:
     info = probe(path)
     if info.audio is None or info.duration <= 0:
         raise MediaError("not an audio file: ffprobe finds no audio stream", path,
-                         hint="give a WAV, FLAC, MP3, M4A/AAC, Ogg or Opus file")
+                         hint="give a PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus file")
     return info

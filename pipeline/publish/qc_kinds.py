@@ -57,6 +57,7 @@ _MEDIA = {
     "clipping": N_("Clipped recording"),
     "low-sample-rate": N_("Recording at a low sample rate (dull: no treble)"),
     "audio-format": N_("Recording with the wrong extension"),
+    "wav-not-pcm": N_("Compressed sound in a .wav file (not PCM WAV)"),
     "quiet": N_("Recording very quiet (its noise lifted by levelling)"),
     "lfe-content": N_("Sound in the LFE channel above its band"),
     "centre-empty": N_("Voice not on the centre channel"),

@@ -1,9 +1,9 @@
 """Audio deliveries (dubs and voice-overs) found and checked before anything is rendered.
 
 A language's track is `<audio_dir>/<spot>/<code>.<ext>`, exactly one per language, in any format
-ffmpeg decodes that recording studios and phones send: WAV, FLAC, MP3, M4A/AAC, Ogg, Opus. Each
-file is analysed once (cached by its content's hash and the spot's length): its loudness by the
-EBU R128 meter and where its sound ends (`media/loudness.py`), so that a track which would be
+ffmpeg decodes that recording studios and phones send: WAV, FLAC, MP3, MP2, M4A/AAC, Ogg, Opus.
+Each file is analysed once (cached by its content's hash and the spot's length): its loudness by
+the EBU R128 meter and where its sound ends (`media/loudness.py`), so that a track which would be
 cut, padded or published silent is reported to the translator in `validate`, `render` and
 `watch` alike; and, from the same decode, the loudness of the track fitted to the spot, which
 levelling starts from (no second decode of it at render time), and the defects a loudness
@@ -81,8 +81,8 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
     raise PipelineError(f"audio track missing for language {language.code!r} "
                         f"({language.treatment}): expected {folder / language.code}"
                         f"{_formats()}; {there}", manifest.path, language.line,
-                        "add the recording there as WAV, FLAC, MP3, M4A/AAC, Ogg or Opus, "
-                        "or change the treatment")
+                        "add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or "
+                        "Opus, or change the treatment")
 
 
 def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
@@ -102,7 +102,7 @@ def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> Sou
                              else lambda audio: fit_length(audio, duration, fade=True),
                              stream.codec)
     except RenderError as exc:
-        raise _undecodable(exc, "this audio", path, "export it again as WAV or FLAC") from None
+        raise _undecodable(exc, "this audio", path, "export it again as PCM WAV or FLAC") from None
 
 
 def analyse_master_sound(master: Master) -> SoundAnalysis:

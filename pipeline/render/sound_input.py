@@ -38,11 +38,13 @@ MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
 
 # What each name read here says a file is: its container (ffprobe's demuxer) and, where the name
 # says it, its codec; and how a message names that. `.opus` comes before `.ogg`: Ogg Opus is
-# named `.opus` (RFC 7845), any Ogg `.ogg`.
+# named `.opus` (RFC 7845), any Ogg `.ogg`. ffprobe's `mp3` demuxer reads every MPEG audio
+# stream, layer II (`.mp2`, what many radio playout systems store) as well as layer III.
 NAMES = {
     ".wav": ("wav", None, "WAV"),
     ".flac": ("flac", None, "FLAC"),
-    ".mp3": ("mp3", None, "MP3"),
+    ".mp3": ("mp3", "mp3", "MP3"),
+    ".mp2": ("mp3", "mp2", "MP2"),
     ".m4a": (MP4, None, "MP4 (M4A)"),
     ".aac": ("aac", None, "raw AAC (ADTS)"),
     ".opus": ("ogg", "opus", "Ogg Opus"),
@@ -56,13 +58,24 @@ CONTAINERS = {"wav": "a WAV", "w64": "a Wave64", MP4: "an MP4", "ogg": "an Ogg",
 # Demuxers of a codec's own stream, no container around it: the codec says what the file is.
 OWN_STREAM = {"mp3", "flac", "amr", "ac3", "eac3", "wv", "ape", "tta"}
 LOSSLESS = {"flac": "FLAC", "alac": "ALAC", "wavpack": "WavPack", "tta": "TTA", "ape": "APE"}
+ADPCM = {"adpcm_ms": "Microsoft ADPCM", "adpcm_ima_wav": "IMA ADPCM"}
+# What a `.wav` may hold besides PCM (its format tag: 0x0002 and 0x0011 ADPCM, 0x0055 MP3, 0x0050
+# MP2) that ffmpeg decodes and broadcast playout does not take: it expects PCM in a .wav
+# (Broadcast WAV is PCM, EBU Tech 3285; MPEG audio in one is a supplement, 3285-s1, few
+# systems read). No name fits better, so it is said to be converted, not renamed.
+NOT_PCM_WAV = ("adpcm_ms", "adpcm_ima_wav", "mp3", "mp2")
+
+
+# The codes of `misnamed`'s warnings: said on the terminal (validate, render, watch), never a
+# QC warning of a variant.
+MISNAMED = ("audio-format", "wav-not-pcm")
 
 
 def codec_name(codec: str) -> str:
     """A codec as messages name it: AAC, MP3, Opus (`defects.LOSSY`), FLAC, ALAC, PCM..."""
     if codec.startswith("pcm_"):
         return "PCM"
-    return LOSSY.get(codec) or LOSSLESS.get(codec) or codec.upper()
+    return LOSSY.get(codec) or LOSSLESS.get(codec) or ADPCM.get(codec) or codec.upper()
 
 
 def holds(info: MediaInfo) -> str:
@@ -91,14 +104,23 @@ def fits(suffix: str, info: MediaInfo) -> bool:
 def misnamed(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
     """A warning when the `what` at `path` holds another format than its name says, with the name
     it should have (or, where no name read here fits, the formats to export it in); none when
-    the name fits. Said on the terminal only: every variant renders from what the file holds."""
+    the name fits; and one when a `.wav` holds compressed sound (`NOT_PCM_WAV`), to convert.
+    Said on the terminal only: every variant renders from what the file holds."""
     suffix = path.suffix.lower()
-    if info.audio is None or fits(suffix, info):
+    if info.audio is None:
+        return []
+    if suffix == ".wav" and info.format_name == "wav" and info.audio.codec in NOT_PCM_WAV:
+        return [warning(f"the {what} holds {holds(info)}, not PCM: broadcast playout expects "
+                        "PCM WAV and may refuse or mis-play a .wav of compressed sound; it is "
+                        "read as what it holds", path,
+                        hint="convert it to PCM WAV: other tools take a .wav for PCM",
+                        code="wav-not-pcm")]
+    if fits(suffix, info):
         return []
     better = next((known for known in NAMES if fits(known, info)), None)
     hint = (f"rename it to {path.stem}{better}: other tools go by the name" if better else
-            "export it again as WAV or FLAC: no name read here fits it, and other tools go by "
-            "the name")
+            "export it again as PCM WAV or FLAC: no name read here fits it, and other tools go "
+            "by the name")
     return [warning(f"the {what} holds {holds(info)}, not {NAMES[suffix][2]} as its name "
                     f"({path.suffix}) says: it is read as what it holds", path, hint=hint,
                     code="audio-format")]
