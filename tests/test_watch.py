@@ -408,3 +408,79 @@ def test_a_selection_watches_past_a_mistake_in_a_profile_it_leaves_out(campaign)
     assert event.kind == "changed", event
     assert [(o.plan.variant.profile.name, o.status) for o in event.outcomes] == [
         ("small", "rendered")]
+
+
+def misnamed_dubs(campaign) -> tuple:
+    """yua.wav holding Microsoft ADPCM and mto.mp3 holding MP2, each a 4 s tone made by ffmpeg."""
+    from tests.conftest import ffmpeg
+
+    made = []
+    for name, codec in (("yua.wav", ["-c:a", "adpcm_ms"]),
+                        ("mto.mp3", ["-c:a", "mp2", "-f", "mp2"])):
+        path = campaign.root / "audio/spot" / name
+        ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=4",
+               "-filter:a", "volume=-12dB", *codec, str(path))
+        made.append(path)
+    return tuple(made)
+
+
+ADPCM_SAID = ("warning: the dub holds Microsoft ADPCM audio in a WAV container, not PCM: "
+              "broadcast playout expects PCM WAV and may refuse or mis-play a .wav of compressed "
+              "sound; it is read as what it holds (hint: convert it to PCM WAV: other tools take "
+              "a .wav for PCM)")
+MP2_SAID = ("warning: the dub holds MP2 audio, not MP3 as its name (.mp3) says: it is read as what "
+            "it holds (hint: rename it to mto.mp2: other tools go by the name)")
+
+
+@pytest.mark.e2e
+def test_a_saved_dub_s_format_against_its_name_is_told_with_its_check(campaign, capsys):
+    # validate and render said it; watch, whose translator saves the dub, said nothing: the
+    # warning is no QC warning of the variant, so no rendered outcome carried it either.
+    from tests.mediacheck import streams
+
+    manifest = load_manifest(campaign.write([{"code": "yua", "treatment": "dub"},
+                                             {"code": "mto", "treatment": "dub"}]))
+    adpcm, mp2 = misnamed_dubs(campaign)
+    told: list = []
+
+    def on_checked(event):
+        told.append(event)
+        print_event(event)
+
+    event, _ = handle_changes(manifest, {adpcm, mp2}, on_checked=on_checked)
+    (checked,) = told
+    assert [(Path(d.path), d.code) for d in checked.notes] == [(mp2, "audio-format"),
+                                                               (adpcm, "wav-not-pcm")]
+    assert sorted((o.plan.variant.language.code, o.status) for o in event.outcomes) == [
+        ("mto", "rendered"), ("yua", "rendered")]
+    print_event(event)
+    out, err = capsys.readouterr()
+    assert err.count(f"{adpcm}: {ADPCM_SAID}") == 1 and err.count(f"{mp2}: {MP2_SAID}") == 1, err
+    # Read as what they hold: each variant carries the dub's sound (ffprobe, apart from the
+    # pipeline: an AAC track the spot's length).
+    for code in ("yua", "mto"):
+        (audio,) = [s for s in streams(campaign.out / f"spot.{code}.small.mp4")
+                    if s["codec_type"] == "audio"]
+        assert audio["codec_name"] == "aac"
+        assert float(audio["duration"]) == pytest.approx(4, abs=0.1)
+
+
+@pytest.mark.e2e
+def test_watch_on_a_terminal_tells_a_misnamed_dub_found_on_starting(campaign):
+    # The real command in a pseudo-terminal, as a translator runs it: dubs saved before watch
+    # started are caught up with, and what they hold against their names is said then.
+    from tests import terminal as tty
+
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "mto", "treatment": "dub"}])
+    adpcm, mp2 = misnamed_dubs(campaign)
+    result = tty.run(["watch", str(manifest)], cwd=campaign.root, columns=300, timeout=WAIT * 4,
+                     steps=[(lambda output: "Ctrl-C to stop" in output, tty.ctrl_c)])
+    assert result.status == 0, result.describe()
+    text = result.text
+    for path, said in ((adpcm, ADPCM_SAID), (mp2, MP2_SAID)):
+        shown = f"{path.relative_to(campaign.root)}: {said}"
+        assert text.count(shown) == 1, result.describe()
+        assert text.index(shown) < text.index("watching "), result.describe()
+    assert (campaign.out / "spot.yua.small.mp4").is_file()
+    assert (campaign.out / "spot.mto.small.mp4").is_file()

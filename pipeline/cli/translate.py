@@ -89,9 +89,10 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     """Check subtitle files the way professional subtitlers do, without a manifest.
 
     SubRip (.srt), WebVTT (.vtt), ASS/SSA (.ass, .ssa) and TTML (.ttml, .xml, .dfxp) files
-    are read, each by what its content is. A recording (.wav, .flac, .mp3, .m4a, .aac, .ogg,
-    .opus) is read for what it holds against its name, and its sample rate; validate measures
-    its loudness, length and defects against its spot.
+    are read, each by what its content is. A recording (.wav, .flac, .mp3, .mp2, .m4a, .aac,
+    .ogg, .opus) is read for what it holds against its name (a .wav of compressed sound is
+    said to be converted to PCM WAV), and its sample rate; validate measures its loudness,
+    length and defects against its spot.
 
     Prints PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem, then one summary
     line per file. Errors stop the file from being rendered; warnings are worth fixing
@@ -314,6 +315,8 @@ def print_event(event: WatchEvent) -> None:
                 emit(diagnostic)
             echo(check.summary())
         shown.update(d.format() for d in check.diagnostics)
+    for diagnostic in event.notes if not event.told else ():
+        emit(diagnostic)
     for diagnostic in event.diagnostics if not event.told else ():
         emit(diagnostic)
     if event.kind == "checked":

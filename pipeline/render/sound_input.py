@@ -6,6 +6,8 @@ ffmpeg reads a file by its content, whatever its name: a phone's AAC export rena
 own tools go by the name, and refuse such a file or play noise; so the file is said to be
 misnamed (`misnamed`), on the terminal, with the name it should have where one read here fits.
 Which container a name means is `NAMES`'s; what the file holds, ffprobe's demuxer and codec.
+A `.wav` is taken by those tools for PCM: one of compressed sound (`NOT_PCM_WAV`), though its
+name fits its container, is said to be converted to PCM WAV.
 
 A sample rate keeps sound up to half itself (Nyquist): a phone's 22.05 kHz memo holds nothing
 above 11 kHz, and resampled to a profile's 48 kHz it gains nothing there. FM stereo airs sound up

@@ -25,13 +25,14 @@ from typing import Callable, Collection, Iterable, Literal
 import watchfiles
 
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, raise_if_errors
-from pipeline.manifest import SUBTITLE_SUFFIXES, Manifest, load_manifest
+from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
 from pipeline.render.settling import Growing, Settled, Signature, Waits, signature
+from pipeline.render.sound_input import MISNAMED
 from pipeline.render.variants import Plan, Selection, UnknownSelection, VariantPlan
 from pipeline.render.watch_inputs import (InputFilter, Pair, affected_pair, pairs_of,
                                           recently_written, watched_roots)
@@ -51,6 +52,8 @@ class WatchEvent:
     paths: tuple[Path, ...] = ()
     checks: tuple[CheckResult, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()   # problems that block the affected variants
+    # What the sound files checked hold against their names (`_sound_notes`), told with `checks`.
+    notes: tuple[Diagnostic, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     watching: tuple[Path, ...] = ()
     removed: tuple[Path, ...] = ()
@@ -305,9 +308,10 @@ def _check_and_render(manifest: Manifest, plan: Plan, selected: list[VariantPlan
                    if path.suffix.lower() in SUBTITLE_SUFFIXES and path.exists())
     checked = {check.path.resolve() for check in checks}
     blocking = _blocking(plan, selected, checked)
+    notes = _sound_notes(plan, files)
     named = tuple(v for v in behind if v.status == "stale")  # blocked ones: their outcome says
     if on_checked is not None:
-        on_checked(WatchEvent("checked", changed, checks, blocking, removed=removed,
+        on_checked(WatchEvent("checked", changed, checks, blocking, notes, removed=removed,
                               behind=named))
     narrowed = Plan(plan.manifests, selected, plan.diagnostics, plan.caches)
     try:
@@ -318,8 +322,8 @@ def _check_and_render(manifest: Manifest, plan: Plan, selected: list[VariantPlan
         # variants, left the files in place and the catalog listing the ones before them.
         problems = write_catalog_through(manifest)
     raise_if_errors(problems)
-    return WatchEvent("changed", changed, checks, blocking, tuple(outcomes), removed=removed,
-                      told=on_checked is not None, behind=named)
+    return WatchEvent("changed", changed, checks, blocking, notes, tuple(outcomes),
+                      removed=removed, told=on_checked is not None, behind=named)
 
 
 def _files_of(manifest: Manifest, plan: VariantPlan) -> list[Path]:
@@ -338,6 +342,16 @@ def _check(manifest: Manifest, plan: Plan, path: Path) -> CheckResult:
     master = next((v.master for v in plan.variants
                    if pair and v.variant.spot.id == pair[0] and v.master is not None), None)
     return check_file(path, **manifest_settings(manifest, path, master=master))
+
+
+def _sound_notes(plan: Plan, files: set[Path]) -> tuple[Diagnostic, ...]:
+    """What planning found the sound files among `files` to hold against their names (a phone's
+    AAC named .mp3, a .wav of ADPCM: sound_input.misnamed), as validate and render say it. Not
+    a QC warning of any variant, so no rendered outcome carries it: told with the checks, or a
+    translator watching her dub would never hear it."""
+    sounds = {path.resolve() for path in files if path.suffix.lower() in AUDIO_SUFFIXES}
+    return tuple(d for d in plan.diagnostics if d.code in MISNAMED and d.path is not None
+                 and Path(d.path).resolve() in sounds)
 
 
 def _blocking(plan: Plan, selected: list[VariantPlan], checked: set[Path]) -> tuple[Diagnostic, ...]:
