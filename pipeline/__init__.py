@@ -31,4 +31,6 @@ RENDER_VERSION = "19"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # gates named as its, a quiet track against its lowest target;
                        # 19: no timecode track in MP4/MOV of profiles without `timecode:`
                        # (encoders.container_args); a stream flagged interlaced never copied
-                       # (conform.master_fits); a slate line shrunk to fit keeps its baseline
+                       # (conform.master_fits); a slate line shrunk to fit keeps its baseline;
+                       # records' input messages in the standard's unit (LKFS under A/85 alone),
+                       # master-silent's new text (its Spanish is the new one's)
