@@ -336,3 +336,70 @@ def test_a_render_shows_the_cue_on_exactly_its_frames(tmp_path, media, rate, fir
                                           (12.5, Fraction(25, 2))])
 def test_the_decimals_subtitlers_write_are_the_ntsc_rates(typed, exact):
     assert frame_rate(typed) == exact
+
+
+# --- cues on no frame ------------------------------------------------------------------------
+
+# (frame rate, cue times in ms, the frames it is shown on: (first, after the last))
+ON_FRAMES = [
+    # Half of frame 25 (1000-1040 ms): not more than half, so on no frame (before: frame 25).
+    ("25", (1010, 1030), (25, 25)),
+    # A quarter of frame 25, spanning its middle: each time's nearest boundary put it there.
+    ("25", (1015, 1025), (25, 25)),
+    # Both times go to the boundary at 1040 ms (before: forced onto frame 26, from 1040).
+    ("25", (1030, 1050), (26, 26)),
+    ("25", (1010, 1015), (25, 25)),
+    # Three quarters of frame 25, and a frame written to the millisecond: shown on it.
+    ("25", (1005, 1035), (25, 26)),
+    ("25", (1000, 1040), (25, 26)),
+    # 29.97 fps: frame 30 is 1001.0-1034.4 ms; 1010-1020 is under a third of it.
+    ("29.97", (1010, 1020), (30, 30)),
+    ("29.97", (1001, 1034), (30, 31)),     # one frame, truncated to the millisecond
+    ("29.97", (1010, 1030), (30, 31)),     # 60 % of frame 30
+]
+
+
+@pytest.mark.parametrize("rate, times, frames", ON_FRAMES)
+def test_a_cue_covering_no_frame_is_on_no_frame(rate, times, frames):
+    grid = FrameGrid(RATES[rate])
+    cue = Cue(1, *times, "uno", 1)
+    assert grid.frames(cue) == frames
+    assert grid.shown(cue) == (frames[1] > frames[0])
+
+
+def test_an_ass_cue_is_on_no_frame_when_it_holds_no_frame_s_time():
+    # libass shows an event on the frames whose time is in [Start, End): 1.01-1.03 holds none
+    # at 25 or 29.97 fps, 1.00-1.01 holds frame 25's (Aegisub's preview shows it there).
+    for rate in ("25", "29.97"):
+        assert not FrameGrid(RATES[rate], libass=True).shown(Cue(1, 1010, 1030, "uno", 1))
+    assert FrameGrid(RATES["25"], libass=True).frames(Cue(1, 1000, 1010, "uno", 1)) == (25, 26)
+
+
+@pytest.mark.parametrize("fps", [25.0, NTSC])
+def test_snapping_leaves_out_a_cue_on_no_frame_and_keeps_the_others(fps):
+    cues = [Cue(1, 0, 960, "uno", 1), Cue(2, 1010, 1020, "corto", 5),
+            Cue(3, 2000, 3000, "tres", 9)]
+    snapped = snap_cues(cues, fps)
+    assert [cue.index for cue in snapped] == [1, 3]
+    grid = FrameGrid.at(fps)
+    assert all(grid.shown(cue) for cue in snapped)
+    # What is left is on the same frames, read again (the burn snaps the snapped times).
+    assert [grid.frames(cue) for cue in snapped] == [grid.frames(cues[0]), grid.frames(cues[2])]
+    # An ASS file's cue is left out by libass's reading of it.
+    assert [cue.index for cue in snap_cues(cues, fps, "ass")] == [1, 3]
+    assert snap_cues(cues, None) == cues          # no frame rate: nothing to judge by
+
+
+def test_a_cue_on_no_frame_makes_no_gap_and_no_overlap(tmp_path):
+    # Cue 2 lies inside frame 25 at 25 fps: cue 3 starts two frames after cue 1 ends, and cue 2
+    # is no overlap of cue 1 (which it was in milliseconds) nor of cue 3.
+    cues = [Cue(1, 0, 1020, "uno", 1), Cue(2, 1001, 1015, "corto", 5),
+            Cue(3, 1120, 2000, "tres", 9)]
+    found = check_cues(cues, tmp_path / "x.srt", qc=QcSettings(), fps=25.0, style=None,
+                       font=None)
+    assert [d.code for d in found if d.code in ("gap", "overlap")] == []
+    path = tmp_path / "x.srt"
+    path.write_text(srt_text([(cue.start, cue.end) for cue in cues]), encoding="utf-8")
+    assert read_subtitles(path, fps=25.0).diagnostics == ()
+    # Without the frame rate, in milliseconds: 19 ms of overlap, likely an editor's rounding.
+    assert [d.code for d in read_subtitles(path).diagnostics] == ["overlap"]

@@ -44,13 +44,15 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None,
         found.extend(_check_text(cue, path))
         if cue.end <= cue.start:
             found.append(_no_duration(cue, path))
+        # A cue on no frame (the QC's `no-frame`) overlaps nothing on screen.
+        on_screen = grid is None or cue.end <= cue.start or grid.shown(cue)
         row = screen_row(cue)
         latest = latest_in.get(row)
-        if latest is not None:
+        if latest is not None and on_screen:
             found.extend(_check_overlap(cue, latest, row, path, grid))
         if end_of_video is not None:
             found.extend(_check_past_end(cue, path, end_of_video))
-        if latest is None or _end(cue, grid) > _end(latest, grid):
+        if on_screen and (latest is None or _end(cue, grid) > _end(latest, grid)):
             latest_in[row] = cue
     return found
 

@@ -5,8 +5,13 @@ or stays one frame over a cut is a QC reject. A file's times are milliseconds, f
 (1001/24 ms at 23.976 fps), and ASS times are centiseconds, so each boundary is snapped to a
 frame boundary: a time in milliseconds to the nearest, a frame being covered by a cue when more
 than half of it lies inside the cue (an exact half goes to the later frame, so nothing appears
-before its time), an ASS/SSA time as libass shows it (below). Then each output format is given
-a time that lands on exactly those frames:
+before its time), an ASS/SSA time as libass shows it (below). A cue may cover no frame so:
+shorter than a frame, between two frames' boundaries, or inside one frame and over no more than
+half of it (at 25 fps, 00:00:01,010 --> 00:00:01,030 is half of frame 25). It is never shown:
+left out of the burn, the subtitle track and the sidecars alike (`snap_cues`), and warned of
+(`qc.py`, `no-frame`); before, it was stretched to a frame it hardly covers, or written as an
+event that starts where it ends. Then each output format is given a time that lands on exactly
+those frames:
 
 - ASS (burned by libass through ffmpeg's `ass` filter): the filter hands libass each frame's
   time as `pts * time_base * 1000` converted to whole milliseconds by truncation
@@ -93,9 +98,25 @@ class FrameGrid:
         return -(-(ms - early) * num // (1000 * den))   # ceil((ms - early) * rate / 1000)
 
     def frames(self, cue: Cue) -> tuple[int, int]:
-        """(first frame, frame after the last) the cue is on screen for: at least one frame."""
-        first = self.boundary(cue.start)
-        return first, max(first + 1, self.boundary(cue.end))
+        """(first frame, frame after the last) the cue is on screen for; the same frame twice
+        for a cue on no frame (`shown`): one whose start and end go to the same boundary, one
+        lying inside a single frame and covering half of it or less (its boundaries, each the
+        nearest, would have put it on that frame, a frame it does not cover), or one that ends
+        before it starts."""
+        first, end = self.boundary(cue.start), self.boundary(cue.end)
+        num, den = self.rate.numerator, self.rate.denominator
+        # Inside one frame: `end == first + 1` only when the cue spans its middle, and no more
+        # than half a frame long only when it lies inside it. libass's reading needs no such
+        # rule: it shows the cue on a frame whose time the cue holds, as Aegisub showed it.
+        if not self.libass and end == first + 1 and 2 * (cue.end - cue.start) * num <= 1000 * den:
+            return first, first
+        return first, max(first, end)
+
+    def shown(self, cue: Cue) -> bool:
+        """Whether the cue is on screen for a frame at all: a cue shorter than a frame may fall
+        between two (at 25 fps, 00:00:01,010 --> 00:00:01,030 covers half of frame 25)."""
+        first, end = self.frames(cue)
+        return end > first
 
     def off_grid(self, ms: int) -> bool:
         """Whether `ms` is not a frame boundary written to the millisecond."""
@@ -118,12 +139,15 @@ class FrameGrid:
 
 def snap_cues(cues: Iterable[Cue], fps: float | None, fmt: str | None = None) -> list[Cue]:
     """The cues of a file of the registry's format `fmt` with their times on the frame grid of
-    `fps`, as players should get them (`player_ms`); unchanged when the frame rate is unknown."""
+    `fps`, as players should get them (`player_ms`), without those on no frame (`shown`): the
+    one place the burn, the subtitle track and the sidecars leave them out, so all three agree
+    (the QC warns of each, `no-frame`). Unchanged when the frame rate is unknown."""
     if not fps:
         return list(cues)
     grid = FrameGrid.at(fps, fmt)
     snapped = []
     for cue in cues:
         first, end = grid.frames(cue)
-        snapped.append(replace(cue, start=grid.player_ms(first), end=grid.player_ms(end)))
+        if end > first:
+            snapped.append(replace(cue, start=grid.player_ms(first), end=grid.player_ms(end)))
     return snapped

@@ -186,6 +186,8 @@ def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None,
     found = []
     previous_in: dict[str, Cue] = {}
     for cue in cues:
+        if not grid.shown(cue):
+            continue   # never on screen: no gap before or after it (`no-frame` says so)
         row = screen_row(cue)
         previous, previous_in[row] = previous_in.get(row), cue
         if previous is None:
