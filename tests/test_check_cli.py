@@ -906,3 +906,54 @@ def test_a_file_that_is_no_subtitles_is_said_to_be_so_once(files, tmp_path):
     broken = invoke(files("tzh.srt", "1\n00:00:01 --> 00:00:02\nuno\n\n2\n00:00:03 --> "
                                      "00:00:04\ndos\n"))
     assert broken.stderr.count("malformed timing line") == 2, broken.stderr
+
+
+# Cue 2 covers half of frame 25 at 25 fps (1000-1040 ms): on no frame, left out of the render.
+NO_FRAME = """\
+    1
+    00:00:00,100 --> 00:00:01,000
+    Ni tlakatl
+
+    2
+    00:00:01,010 --> 00:00:01,030
+    amo
+
+    3
+    00:00:02,000 --> 00:00:03,000
+    tlanamakalli
+    """
+
+
+def test_a_cue_on_no_frame_is_said_at_its_line_instead_of_its_speed_and_duration(files):
+    result = invoke(files("nah.srt", NO_FRAME), "--fps", "25", "--json")
+    diagnostics = json.loads(result.stdout)["files"][0]["diagnostics"]
+    assert [(d["code"], d["line"]) for d in diagnostics if d["line"] == 5] == [("no-frame", 5)]
+    result = invoke("nah.srt", "--fps", "25")
+    assert result.exit_code == 0, result.output
+    assert ("nah.srt:5: warning: cue 2 (00:00:01,010 --> 00:00:01,030) falls between two frames "
+            "at 25 fps: it is never shown (hint: lengthen it to at least one frame, 40 ms at 25 "
+            "fps: end it at 00:00:01,040 or later)") in result.stderr, result.stderr
+    # In WebVTT, its times as WebVTT writes them (at the cue's identifier line); at 29.97 fps
+    # 1010-1020 ms is under a third of frame 30 (1001.0-1034.4 ms), which the nearest frame
+    # boundaries of its times put it on before.
+    vtt = files("nah.vtt", "WEBVTT\n\n" + textwrap.dedent(NO_FRAME).replace(",", ".")
+                .replace("01.030", "01.020"))
+    result = invoke(vtt, "--fps", "29.97")
+    assert ("nah.vtt:7: warning: cue 2 (00:00:01.010 --> 00:00:01.020) falls between two frames "
+            "at 29.97 fps: it is never shown (hint: lengthen it to at least one frame, 33.4 ms at "
+            "29.97 fps: end it at 00:00:01.034 or later)") in result.stderr, result.stderr
+    # A cue of one frame written to the millisecond is shown, and said as too short only.
+    result = invoke(files("one.srt", NO_FRAME.replace("01,010 --> 00:00:01,030",
+                                                      "01,000 --> 00:00:01,040")), "--fps", "25")
+    assert "never shown" not in result.stderr and "one.srt:5: warning: cue 2 is on screen for " \
+        "only 0.040 s" in result.stderr, result.stderr
+
+
+def test_validate_says_a_cue_on_no_frame_at_the_masters_frame_rate(campaign):
+    path = campaign.subtitle("nah", textwrap.dedent(NO_FRAME))
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:5: warning: cue 2 (00:00:01,010 --> 00:00:01,030) falls between two " \
+        "frames at 25 fps: it is never shown" in result.stderr, result.stderr
+    assert "assumed" not in result.stderr

@@ -42,6 +42,7 @@ _SUBTITLES = {
     "line-length": N_("Subtitle line too long"),
     "line-count": N_("Subtitle with too many lines"),
     "too-short": N_("Subtitle on screen too briefly"),
+    "no-frame": N_("Subtitle never shown (between two frames)"),
     "too-long": N_("Subtitle on screen too long"),
     "gap": N_("Subtitles too close together"),
     "fit": N_("Subtitle wider than the safe area"),

@@ -14,7 +14,7 @@ Netflix guide and Subtitle Edit count it, not two code points.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -77,7 +77,8 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
     """Every QC warning for `cues`, each on the cue's first line with a short hint, and an
     error for a cue whose text the frame cannot hold (it would be burned cut off).
 
-    `fps` is the master's frame rate: gaps are counted in frames (25 fps is assumed when unknown),
+    `fps` is the master's frame rate: gaps are counted in frames, and a cue on no frame is said
+    (`no-frame`) instead of its reading speed and duration (25 fps is assumed when unknown),
     on the frames the times of a file of the registry's format `fmt` stand for (`frames.py`).
     The title-safe fit is measured only when both `style` and `font` are given, at the style's
     size on a `frame_width` x `frame_height` frame, wrapped exactly as the burner wraps it
@@ -85,11 +86,14 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
     """
     cues = list(cues)
     found: list[Diagnostic] = []
+    grid = FrameGrid.at(fps or DEFAULT_FPS, fmt)
     for cue in cues:
         lengths = [graphemes(line) for line in _lines(cue)]
-        found += _reading_speed(cue, lengths, path, qc)
+        # A cue never shown: how fast it reads and how short it is are beside the point.
+        unseen = cue.end > cue.start and not grid.shown(cue)
+        found += [] if unseen else _reading_speed(cue, lengths, path, qc)
         found += _line_lengths(cue, lengths, path, qc)
-        found += _duration(cue, path, qc)
+        found += [_no_frame(cue, path, grid, fps)] if unseen else _duration(cue, path, qc)
     found += _gaps(cues, path, qc, fps, fmt)
     found += _apostrophes(cues, path)
     if style is not None and font is not None:
@@ -174,6 +178,24 @@ def _duration(cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
         "split it into two cues at a natural pause", "too-long")]
 
 
+def _no_frame(cue: Cue, path, grid: FrameGrid, fps: float | None) -> Diagnostic:
+    """A cue on no frame of the video (`FrameGrid.shown`), which the render leaves out."""
+    end = grid.boundary(cue.start) + 1
+    while not grid.shown(replace(cue, end=grid.player_ms(end))):
+        end += 1   # a start past a frame's middle: the frame after it is the first it can cover
+    return warning(
+        say(N_("cue %(cue)s (%(start)s --> %(end)s) falls between two frames at %(rate)s fps: "
+               "it is never shown%(assumed)s"), cue=cue.index, start=format_time(cue.start),
+            end=format_time(cue.end), rate=Number(round(grid.fps, 3)), assumed=_assumed(fps)),
+        path, cue.line, f"lengthen it to at least one frame, {round(1000 / grid.fps, 1):g} ms "
+        f"at {round(grid.fps, 3):g} fps: end it at {format_time(grid.player_ms(end))} or later",
+        "no-frame")
+
+
+def _assumed(fps: float | None) -> Message | str:
+    return "" if fps else say(N_(" (25 fps assumed: give the master's frame rate with --fps)"))
+
+
 def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None,
           fmt: str | None) -> list[Diagnostic]:
     """Frames between cues, counted on the grid the cues are snapped to when rendered, between
@@ -182,7 +204,7 @@ def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None,
     if qc.min_gap_frames <= 0:
         return []
     grid = FrameGrid.at(fps or DEFAULT_FPS, fmt)
-    assumed = "" if fps else say(N_(" (25 fps assumed: give the master's frame rate with --fps)"))
+    assumed = _assumed(fps)
     found = []
     previous_in: dict[str, Cue] = {}
     for cue in cues:
