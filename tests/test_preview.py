@@ -14,7 +14,7 @@ from pipeline.cli.translate import preview
 from pipeline.manifest import Style
 from pipeline.media.conform import examine
 from pipeline.media.probe import probe_video
-from pipeline.media.seeking import SeekablePicture, frame_start, seekable_picture
+from pipeline.media.seeking import SeekablePicture, seekable_picture
 from pipeline.media.timecode import exact_rate
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.contact_sheet import (
@@ -29,6 +29,7 @@ from pipeline.render.contact_sheet import (
 from pipeline.render.preview import proxy_profile
 from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
+from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import Cue, TimeNotation, cue_middle
 from tests.conftest import ASS, SMALL_PROFILES
 from tests.mediacheck import changed_fraction, duration, gray_frame, streams
@@ -97,9 +98,11 @@ def test_sheet_and_proxy_show_the_subtitles_as_they_will_air(campaign):
         (2 * W + 3 * GAP, label_size(SMALL)[1] + H + 2 * GAP)
     master = campaign.root / "media/spot.mp4"
     bottom, middle = range(int(H * 0.7), int(H * 0.95)), range(int(H * 0.3), int(H * 0.6))
-    for number, middle_of_cue in enumerate((1.12, 3.04)):   # frames shown at 1.15 s and 3.05 s
-        shown, original = tile(sheet, number), gray_frame(master, middle_of_cue, W, H)
-        # The subtitle is drawn at the bottom, over the frame from the cue's middle.
+    # Each cue's first frame: 0,500 is half-way into frame 12, so the cue starts on frame 13
+    # (0.52 s), 2,500 on frame 63 (2.52 s).
+    for number, first_frame in enumerate((0.52, 2.52)):
+        shown, original = tile(sheet, number), gray_frame(master, first_frame, W, H)
+        # The subtitle is drawn at the bottom, over the cue's first frame.
         subtitled = changed_fraction(shown, original, W, bottom)
         elsewhere = changed_fraction(shown, original, W, middle)
         assert subtitled > 0.01 and elsewhere < subtitled / 10, (number, subtitled, elsewhere)
@@ -139,11 +142,11 @@ def test_a_tile_s_label_is_above_its_picture_and_covers_no_subtitle(campaign):
         return sum(abs(shown[y * W + x] - original[y * W + x]) > 30 for y in top for x in columns)
 
     # Tile 2 (a cue at the bottom): its picture's top is the master's, corners and all.
-    assert changed(1, 3.04, range(W)) == 0
+    assert changed(1, 2.52, range(W)) == 0
     # Tile 1: the sign across the top, to both ends, as the burn draws it (its outline and
     # letters, not a box: at most half of the band).
     for columns in (range(W // 4), range(W - W // 4, W)):
-        assert 0 < changed(0, 1.12, columns) < len(top) * len(columns) / 2, columns
+        assert 0 < changed(0, 0.52, columns) < len(top) * len(columns) / 2, columns
     # The labels are in the strips above the pictures: white text on the sheet's background.
     for number in (0, 1):
         left, picture_top, right, _ = tile_box(SMALL, number)
@@ -176,7 +179,7 @@ def test_cues_of_two_rows_at_one_time_each_get_their_tile_showing_both(campaign,
     assert result.exit_code == 0, result.output
     sheet = Image.open(campaign.out / "spot.nah.preview.png")
     assert sheet.size == sheet_size(SMALL, 2)
-    original = gray_frame(campaign.root / "media/spot.mp4", 2.0, W, H)
+    original = gray_frame(campaign.root / "media/spot.mp4", 1.0, W, H)   # their first frame
 
     def drawn(shown: bytes, rows: range) -> int:
         """Pixels of the middle third of `rows` (where centred text is) the tile changed."""
@@ -283,31 +286,31 @@ def test_unknown_language_and_missing_selection(campaign):
 
 
 def test_tiles_graph_puts_each_frame_back_at_its_time_before_the_subtitles(campaign, tmp_path):
-    cue = Cue(7, 2000, 3000, "x", 1)
+    cue = Cue(7, 2030, 3000, "x", 1)
     master = examine(probe_video(campaign.root / "media/spot.mp4"))
     args = ffmpeg.compile(tiles_graph(master, [cue], resolve_font("Noto Sans"), SMALL,
                                       script(tmp_path), tmp_path, tmp_path, 0,
                                       seekable_picture(master.info, tmp_path), "vtt"), cmd="ffmpeg")
     line = " ".join(args)
-    # The frame shown at the cue's middle (2.5 s: frame 62, from 2.48 s), decoded from a
-    # quarter second before (open GOPs) and trimmed at it.
-    assert "-ss 2.230000" in line and line.index("-ss 2.230000") < line.index("-i ")
+    # The cue's first frame (2,030 is past the middle of frame 50: frame 51, from 2.04 s),
+    # decoded from a quarter second before (open GOPs) and trimmed at it.
+    assert "-ss 1.790000" in line and line.index("-ss 1.790000") < line.index("-i ")
     graph = args[args.index("-filter_complex") + 1]
     assert graph.index("trim=start=0.250000") < graph.index("trim=end_frame=1") < \
-        graph.index("setpts=PTS-STARTPTS+2.480000/TB") < graph.index("ass=")
+        graph.index("setpts=PTS-STARTPTS+2.040000/TB") < graph.index("ass=")
     # Labelled with the time of the frame shown, as the WebVTT file writes a time: what the
-    # subtitler's editor shows at that frame (it was the cue's start, 2.000, a frame not shown).
-    assert "text=7  00\\\\:00\\\\:02.480" in graph, graph
+    # subtitler's editor shows at that frame (not the cue's start as typed, 2.030).
+    assert "text=7  00\\\\:00\\\\:02.040" in graph, graph
     assert cue_middle(Cue(1, 3000, 9000, "x", 1), 4.0) == 3.5   # the part on screen
 
 
 def test_a_tile_s_time_is_its_frame_s_in_the_file_s_syntax_rounded_into_the_frame():
     # A cue typed at 00:00:01,230 -> 00:00:01,630 at 25 fps is on frames 31-40: the tile is
-    # the frame at its middle (frame 35, at 1.400 s), not 1,230.
-    rate = exact_rate(25.0)
-    at = frame_start(cue_middle(Cue(1, 1230, 1630, "x", 1), 15.0), rate, 15.0)
+    # its first frame, at 1.240 s, not 1,230.
+    grid = FrameGrid.at(25.0)
+    at = float(grid.time_ms(grid.frames(Cue(1, 1230, 1630, "x", 1))[0]) / 1000)
     assert [label_time(at, fmt) for fmt in ("srt", "vtt", "ass")] == \
-        ["00:00:01,400", "00:00:01.400", "0:00:01.40"]
+        ["00:00:01,240", "00:00:01.240", "0:00:01.24"]
     # At 29.97 fps frame 1 starts at 33.37 ms and frame 37 at 1234.57 ms: rounded down, an
     # editor sent to the label would show the frame before.
     ntsc = exact_rate(29.97)
@@ -342,8 +345,8 @@ def test_a_ttml_file_s_tiles_are_labelled_in_its_own_notation(campaign, tmp_path
                                       seekable_picture(master.info, tmp_path), subtitles.format,
                                       subtitles.notation), cmd="ffmpeg")
     graph = args[args.index("-filter_complex") + 1]
-    # The middle of 1.00-3.48 s is 2.24 s: frame 6 of second 2.
-    assert "text=1  00\\\\:00\\\\:02\\\\:06" in graph, graph
+    # Its first frame, frame 0 of second 1 (written in frames, whatever the milliseconds).
+    assert "text=1  00\\\\:00\\\\:01\\\\:00" in graph, graph
     result = invoke(campaign.write([{"code": "nah", "treatment": "burn"}]), "--lang", "nah",
                     "--no-video")
     assert result.exit_code == 0, result.output
@@ -402,7 +405,7 @@ MPEG_MASTERS = {
     # the keyframes 36, 48, 72 they are shown before (found by a fresh-user trial).
     "mp4-open-gop": ["-c:v", "mpeg2video", "-g", "12", "-bf", "2", "-q:v", "3", "-an", "-f", "mp4"],
 }
-# The frames the three cues' middles fall on, by master; (30, 41, 66) where not named.
+# The frames the three cues start on, by master; (30, 41, 66) where not named.
 CUE_FRAMES = {"mp4-open-gop": (35, 47, 71)}
 
 
@@ -412,7 +415,7 @@ def srt_time(ms: int) -> str:
 
 def mpeg_campaign(campaign, kind: str) -> Path:
     """`campaign` with a 4 s master of `kind` (MPEG_MASTERS) and a language `nah` whose three
-    cues have their middles at the frames CUE_FRAMES names (25 fps); the master's path."""
+    cues start on the frames CUE_FRAMES names (25 fps); the master's path."""
     import subprocess
 
     import yaml
@@ -428,7 +431,7 @@ def mpeg_campaign(campaign, kind: str) -> Path:
                   "sine=frequency=440:sample_rate=48000:duration=6"]
     subprocess.run([FFMPEG, "-v", "error", *inputs, *MPEG_MASTERS[kind], str(master)], check=True)
     frames = CUE_FRAMES.get(kind, (30, 41, 66))
-    campaign.subtitle("nah", "".join(f"{n}\n{srt_time(k * 40 - 160)} --> {srt_time(k * 40 + 160)}\n.\n\n"
+    campaign.subtitle("nah", "".join(f"{n}\n{srt_time(k * 40)} --> {srt_time(k * 40 + 320)}\n.\n\n"
                                      for n, k in enumerate(frames, 1)))
     data = campaign.data([{"code": "nah", "treatment": "burn"}])
     data["spots"][0] |= {"master": f"../media/{master.name}", "audio": "silent"}
@@ -437,10 +440,10 @@ def mpeg_campaign(campaign, kind: str) -> Path:
 
 
 @pytest.mark.parametrize("kind", MPEG_MASTERS)
-def test_tiles_of_mpeg_ts_and_ps_masters_show_the_frame_at_the_middle_of_each_cue(campaign, kind):
+def test_tiles_of_mpeg_ts_and_ps_masters_show_the_first_frame_of_each_cue(campaign, kind):
     # ffmpeg 5.1's seek in MPEG-TS and MPEG-PS lands late, or past the end, or stamps frames
     # wrong: the tiles seek in a copy of the picture into MP4, counted from its first frame,
-    # and a quarter second early for open GOPs. Cue middles between keyframes.
+    # and a quarter second early for open GOPs. Cues starting between keyframes.
     import subprocess
 
     from tests.mediacheck import FFMPEG
@@ -479,15 +482,14 @@ def test_a_tile_with_no_frame_fails_the_sheet_instead_of_leaving_a_hole(campaign
                         lambda info, work: SeekablePicture(info.path, 100.0))
     result = invoke(campaign.manifest, "--lang", "nah", "--no-video")
     assert result.exit_code == 1
-    assert ("error: no picture found for the contact sheet at the middle of cue 1 (1.120 s), "
-            "2 (3.040 s)") in result.output, result.output
+    assert ("error: no picture found for the contact sheet at the first frame of cue 1 "
+            "(0.520 s), 2 (2.520 s)") in result.output, result.output
     assert "Traceback" not in result.output
     assert not (campaign.out / "spot.nah.preview.png").exists()
 
 
 def test_a_one_frame_cue_on_the_last_frame_has_its_tile(campaign):
-    # Its middle, 3.98 s, is after the last frame's start (3.96 s): the tile is the frame shown
-    # then, not the first one starting after it (there is none).
+    # Its first frame is the last one (3.96 s): the seek finds it, and the tile shows it.
     campaign.subtitle("nah", SRT + "\n3\n00:00:03,960 --> 00:00:04,000\nfin\n")
     campaign.write([{"code": "nah", "treatment": "burn"}])
     result = invoke(campaign.manifest, "--lang", "nah", "--no-video")
@@ -518,8 +520,85 @@ def test_tiles_show_the_master_s_colours(campaign):
     sheet = Image.open(campaign.out / "spot.nah.preview.png").convert("RGB")
     row = int(H * 0.4)                                # above the subtitles
     points = [(int(W * (i + 0.5) / 7), row) for i in range(1, 7)]
-    expected = rgb_as_decoded(master, 1.12, points, "bt709")
+    expected = rgb_as_decoded(master, 0.52, points, "bt709")
     left, top, _, _ = tile_box(SMALL, 0)
     shown = [sheet.getpixel((left + x, top + y)) for x, y in points]
     worst = max(abs(a - b) for want, got in zip(expected, shown) for a, b in zip(want, got))
     assert worst < 12, (expected, shown)
+
+
+# --- cues on no frame, and the render's frames ---------------------------------------------
+
+def gray_frames(path: Path) -> list[bytes]:
+    """Every frame of a video, scaled to W x H, as 8-bit gray pixels."""
+    import subprocess
+
+    from tests.mediacheck import FFMPEG
+
+    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-vf", f"scale={W}:{H}",
+                          "-f", "rawvideo", "-pix_fmt", "gray", "-"], capture_output=True,
+                         check=True).stdout
+    return [raw[i:i + W * H] for i in range(0, len(raw), W * H)]
+
+
+def test_a_cue_on_no_frame_has_a_tile_saying_so_and_is_not_burned(campaign):
+    # Cue 2 is half of frame 25 (1000-1040 ms) at 25 fps: the render leaves it out. Before, the
+    # preview burned it on frame 25 and its tile showed that frame, a subtitle no variant has.
+    campaign.subtitle("nah", "1\n00:00:00,100 --> 00:00:00,980\nLos seres humanos\n\n"
+                             "2\n00:00:01,010 --> 00:00:01,030\nNunca\n\n"
+                             "3\n00:00:02,000 --> 00:00:03,000\nno están a la venta\n")
+    result = invoke(campaign.write([{"code": "nah", "treatment": "burn"}]), "--lang", "nah")
+    assert result.exit_code == 0, result.output
+    assert "subtitles/spot/nah.srt:5: warning: cue 2 (00:00:01,010 --> 00:00:01,030) falls " \
+        "between two frames at 25 fps: it is never shown" in result.stderr, result.stderr
+    sheet = Image.open(campaign.out / "spot.nah.preview.png")
+    assert sheet.size == sheet_size(SMALL, 3)
+    master = campaign.root / "media/spot.mp4"
+    bottom, middle = range(int(H * 0.7), int(H * 0.95)), range(int(H * 0.4), int(H * 0.6))
+    # Tiles 1 and 3: the cue's first frame, subtitled.
+    for number, first_frame in ((0, 0.12), (2, 2.0)):
+        assert changed_fraction(tile(sheet, number), gray_frame(master, first_frame, W, H), W,
+                                bottom) > 0.01, number
+    # Tile 2: no picture (black), white text across its middle only; its label above it.
+    blank = tile(sheet, 1)
+    assert sum(value < 20 for value in blank) > 0.9 * W * H
+    lit = [sum(blank[y * W + x] > 200 for x in range(W)) for y in range(H)]
+    assert sum(lit[y] for y in middle) > 50 and sum(lit) == sum(lit[y] for y in middle)
+    left, top, right, _ = tile_box(SMALL, 1)
+    strip = sheet.crop((left, top - label_size(SMALL)[1], right, top)).convert("L")
+    assert sum(value > 200 for value in strip.get_flattened_data()) > 50
+    # The proxy: frame 25 (1.00-1.04 s) is the master's, nothing burned; frame 2 (cue 1) is not.
+    proxy, original = gray_frames(campaign.out / "spot.nah.preview.mp4"), gray_frames(master)
+    assert changed_fraction(proxy[25], original[25], W, bottom) < 0.003
+    assert changed_fraction(proxy[3], original[3], W, bottom) > 0.01
+
+
+def test_an_aegisub_file_at_29_97_is_previewed_on_the_frames_it_is_rendered_on(campaign):
+    # Aegisub, snapping to frames, writes the middle between two frames: cue 1 shows frames
+    # 20-49 in its preview and in the render. The preview burned the nearest frames, 19-48.
+    from tests.conftest import ffmpeg as run
+    from tests.test_frames import RATES, aegisub_time
+
+    master = campaign.root / "media/spot.mp4"
+    run("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate=30000/1001:duration=2.5",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2.5",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        str(master.with_name("ntsc.mp4")))
+    master.with_name("ntsc.mp4").replace(master)
+    rate = RATES["29.97"]
+    campaign.subtitle("nah", ASS.split("Dialogue:")[0] + f"Dialogue: 0,{aegisub_time(20, rate)},"
+                      f"{aegisub_time(50, rate)},Default,,0,0,0,,Los seres humanos\n",
+                      suffix=".ass")
+    result = invoke(campaign.write([{"code": "nah", "treatment": "burn"}]), "--lang", "nah")
+    assert result.exit_code == 0, result.output
+    proxy, original = gray_frames(campaign.out / "spot.nah.preview.mp4"), gray_frames(master)
+    bottom = range(int(H * 0.7), int(H * 0.95))
+    shown = [n for n, (a, b) in enumerate(zip(proxy, original))
+             if changed_fraction(a, b, W, bottom) > 0.003]
+    assert shown == list(range(20, 50))
+    # The tile is frame 20 (0.667 s), labelled as the ASS file writes it, rounded into it.
+    sheet = Image.open(campaign.out / "spot.nah.preview.png")
+    middle = slice(int(H * 0.3) * W, int(H * 0.6) * W)       # above the subtitle
+    distances = {n: sum(abs(x - y) for x, y in zip(tile(sheet, 0)[middle], original[n][middle]))
+                 for n in (19, 20, 21)}
+    assert min(distances, key=distances.get) == 20, distances

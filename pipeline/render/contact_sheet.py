@@ -1,9 +1,11 @@
-"""The contact sheet of a preview (`render/preview.py`): one tile per cue, the frame shown at
-the cue's middle with the subtitles burned as they will air, labelled with the cue's number
-and the frame's time as the file writes times.
+"""The contact sheet of a preview (`render/preview.py`): one tile per cue, the first frame the
+cue is burned on (its times on the master's frames, as the render snaps them: `frames.py`) with
+the subtitles burned as they will air, labelled with the cue's number and the frame's time as
+the file writes times. A cue on no frame, which the render leaves out, has a tile of no picture
+that says so, labelled with the cue's number and its start as typed.
 
 The sheet seeks: each tile is its own input opened with `-ss` before `-i` (decoding from the
-keyframe before the cue's middle, a few dozen frames), so a 30 s spot's sheet costs about as
+keyframe before the cue's first frame, a few dozen frames), so a 30 s spot's sheet costs about as
 much as a few poster frames, not a decode of the whole master. Each decode starts a quarter
 second early and is trimmed at the frame (open GOPs), in the master or, for a container
 without an index (MPEG-TS, MPEG-PS), in a copy of its picture (media/seeking.py). `-ss` before
@@ -28,16 +30,17 @@ from pipeline.media.conform import Master, framed, progressive
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.seeking import OPEN_GOP_LEAD, SeekablePicture, ffmpeg_seconds, frame_start, \
     seekable_picture
-from pipeline.media.timecode import exact_rate
 from pipeline.profiles import Profile
 from pipeline.subtitles.burn import StyleFont, burn_in, write_ass
 from pipeline.subtitles.fonts import Font
-from pipeline.subtitles.model import Cue, TimeNotation, cue_middle, file_time
+from pipeline.subtitles.frames import FrameGrid
+from pipeline.subtitles.model import Cue, TimeNotation, file_time
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
 COLUMNS = 4
 GAP = 8               # pixels between tiles and around the sheet
 BACKGROUND = "0x202020"
+NOT_SHOWN = "not shown (no frame)"   # a tile's text for a cue on no frame
 SEEK_WINDOW = 0.5     # seconds read after each seek: enough for one frame at any frame rate
 TILES_PER_RUN = 16    # inputs (seeks) per ffmpeg process
 TILE_NAME = "tile-%04d.png"
@@ -79,29 +82,37 @@ def even(value: float) -> int:
     return max(2, int(round(value / 2)) * 2)
 
 
-def tile_time(cue: Cue, master: Master) -> float:
-    """Seconds from the picture's first frame: the start of the frame shown at the middle of
-    the part of `cue` on screen (so a one-frame cue in the last frame has its tile)."""
-    rate = exact_rate(master.info.video.fps or 25.0)     # a preview's master has a picture
-    return frame_start(cue_middle(cue, master.info.duration), rate, master.info.duration)
+def tile_time(cue: Cue, master: Master, fmt: str | None = None) -> float | None:
+    """Seconds from the picture's first frame: the start of the first frame `cue` (of a file of
+    the registry's format `fmt`) is burned on, at most the last frame's (a cue may start in
+    the picture's last milliseconds); None for a cue on no frame (`FrameGrid.shown`)."""
+    grid = FrameGrid.at(master.info.video.fps or 25.0, fmt)   # a preview's master has a picture
+    first, end = grid.frames(cue)
+    if end <= first:
+        return None
+    # The middle of the frame: its start, in microseconds, may round to the frame before.
+    return frame_start(float((first + Fraction(1, 2)) / grid.rate), grid.rate,
+                       master.info.duration)
 
 
 def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
                 fontsdir: Path, folder: Path, first: int, picture: SeekablePicture, fmt: str,
                 notation: TimeNotation | None = None, origin: Fraction = Fraction(0)):
-    """One input per frame shown at a cue's middle (`tile_time`), read from
+    """One input per cue's first frame (`tile_time`), read from
     `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
     (deinterlaced with its neighbours), subtitled, scaled, labelled above with the cue's number and
     the time of the frame shown as the file writes it (`label_time`; `origin` seconds later for
     a file read from its master's timecode, `SubtitleFile.origin`), and
-    written as `folder/tile-NNNN.png`, numbered from `first`."""
+    written as `folder/tile-NNNN.png`, numbered from `first`. A cue on no frame gets a tile of
+    no picture saying `NOT_SHOWN` (`not_shown_tiles`)."""
     width, height = tile_size(profile)
     label_font, strip = label_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
-    shown_at: dict[float, list[tuple[int, Cue]]] = {}
+    shown_at: dict[float | None, list[tuple[int, Cue]]] = {}
     for number, cue in enumerate(cues, first):
-        shown_at.setdefault(tile_time(cue, master), []).append((number, cue))
-    outputs = []
+        shown_at.setdefault(tile_time(cue, master, fmt), []).append((number, cue))
+    outputs = not_shown_tiles(shown_at.pop(None, []), font, profile, folder, fmt, notation,
+                              origin)
     for at, sharing in shown_at.items():
         seek = max(0.0, at - OPEN_GOP_LEAD)
         # One decoder thread per input: tiles decode one after another anyway, and each
@@ -133,15 +144,39 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
     return ffmpeg.merge_outputs(*outputs)
 
 
+def not_shown_tiles(cues: list[tuple[int, Cue]], font: Font, profile: Profile, folder: Path,
+                    fmt: str, notation: TimeNotation | None, origin: Fraction) -> list:
+    """The tiles of (number, cue) of cues on no frame: black, `NOT_SHOWN` across the middle,
+    labelled with the cue's number and its start as the file writes it."""
+    if not cues:
+        return []
+    width, height = tile_size(profile)
+    label_font, strip = label_size(profile)
+    blank = (ffmpeg.input(f"color=c=black:s={width}x{height}:r=25:d=0.04", f="lavfi")
+             .drawtext(text=NOT_SHOWN, fontfile=str(font.path), fontsize=label_font,
+                       fontcolor="white", x="(w-tw)/2", y="(h-th)/2")
+             .filter("pad", width, height + strip, 0, strip, color=BACKGROUND))
+    # One source split, as for cues sharing a frame: ffmpeg-python merges equal inputs.
+    copies = blank.split() if len(cues) > 1 else None
+    outputs = []
+    for copy, (number, cue) in enumerate(cues):
+        label = f"{cue.index}  {label_time(cue.start / 1000 + float(origin), fmt, notation)}"
+        tile = (copies[copy] if copies is not None else blank).drawtext(
+            text=label, fontfile=str(font.path), fontsize=label_font, fontcolor="white", x=2,
+            y=f"({strip}-th)/2")
+        outputs.append(tile.output(str(folder / (TILE_NAME % number)), vframes=1, f="image2",
+                                   vcodec="png"))
+    return outputs
+
+
 def label_time(at: float, fmt: str, notation: TimeNotation | None = None) -> str:
     """A tile's time: `at` seconds (the start of the frame it shows) as the file's format `fmt`
     writes a time (a TTML file: in its own `notation`, `imsc.written_time`), rounded up to
     that format's precision (milliseconds; centiseconds in ASS/SSA; a TTML file's frames or
     ticks) so that it falls inside the frame: a subtitler's editor sent to it shows that
     frame (at 29.97 fps the second frame starts at 33.37 ms: 00:00:00,034, as 33 ms is still
-    the first). Not the cue's start as typed: the tile is the frame at the cue's middle, and
-    frames fall on their grid, not on typed times (at 25 fps a cue typed to start at 1.230 s
-    is first shown on the frame at 1.240 s)."""
+    the first). Not the cue's start as typed: frames fall on their grid, not on typed times (at
+    25 fps a cue typed to start at 1.230 s is first shown on the frame at 1.240 s)."""
     if fmt == "ttml" and notation is not None:
         # TTML's module loads lxml: only for a TTML file's sheet, not at every command's start.
         from pipeline.subtitles.imsc import written_time
@@ -161,12 +196,14 @@ def sheet_graph(folder: Path, count: int, output: Path):
             .output(str(output), vframes=1, f="image2", vcodec="png"))
 
 
-def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
-                profile: Profile, work: Path, fontsdir: Path, target: Path,
+def write_sheet(master: Master, cues: list[Cue], shown: list[Cue], language: Language,
+                font: Font, profile: Profile, work: Path, fontsdir: Path, target: Path,
                 file_styles: dict[str, StyleFont] | None, fmt: str,
                 notation: TimeNotation | None = None, origin: Fraction = Fraction(0)) -> Path:
+    """The sheet of a file's `cues` as read, a tile each, with `shown` (the same cues as the
+    render has them, `subtitle_input.as_rendered`) burned."""
     ass = work / "sheet.ass"
-    write_ass(cues, ass, style=language.style, width=profile.width, height=profile.height,
+    write_ass(shown, ass, style=language.style, width=profile.width, height=profile.height,
               font=font, language=language.code, fps=master.info.video.fps,
               file_styles=file_styles, qc=language.qc)
     folder = work / "tiles"
@@ -179,8 +216,8 @@ def write_sheet(master: Master, cues: list[Cue], language: Language, font: Font,
                   f"taking the frames of {target.name}", target)
     missing = [cue for number, cue in enumerate(cues) if not (folder / (TILE_NAME % number)).exists()]
     if missing:     # ffmpeg writes no image, and says nothing, where a seek finds no frame
-        raise RenderError("no picture found for the contact sheet at the middle of cue "
-                          + ", ".join(f"{cue.index} ({tile_time(cue, master):.3f} s)"
+        raise RenderError("no picture found for the contact sheet at the first frame of cue "
+                          + ", ".join(f"{cue.index} ({tile_time(cue, master, fmt):.3f} s)"
                                       for cue in missing), target)
     with atomic_output(target) as partial:
         run_graph(sheet_graph(folder, len(cues), partial),

@@ -1,6 +1,7 @@
-"""A preview a translator can look at, without a full render: a contact sheet with one frame
-from the middle of every cue, subtitles burned as they will air (`render/contact_sheet.py`), a
-specimen of every character of the file (`render/specimen.py`), and a 360p proxy video.
+"""A preview a translator can look at, without a full render: a contact sheet with the first
+frame of every cue, subtitles burned as they will air (`render/contact_sheet.py`), a specimen of
+every character of the file (`render/specimen.py`), and a 360p proxy video, its cues on the
+master's frames as the render has them (`subtitle_input.as_rendered`).
 
 The proxy is one decode, scaled to 360 lines and encoded with x264 `veryfast`, while the sheet
 is made beside it.
@@ -34,6 +35,7 @@ from pipeline.render.audio import audio_encoder_args
 from pipeline.render.contact_sheet import even, run_graph, write_sheet
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.render.specimen import label_font, write_specimen
+from pipeline.render.subtitle_input import as_rendered
 from pipeline.render.variants import UnknownSelection
 from pipeline.subtitles.burn import (
     StyleFont,
@@ -217,19 +219,22 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
                        notation=subtitles.notation, qc=language.qc), subtitles.format,
         subtitles.origin)])
     raise_if_errors(found)
+    # Burned as the render burns them: on the master's frames, a cue on no frame left out (an
+    # Aegisub file at 29.97 fps was burned here by the nearest frames, one frame early).
+    shown = list(as_rendered(cues, subtitles.format, master.info))
     sheet, proxy, specimen = preview_paths(manifest, spot, language)
     with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
         work = Path(workdir)
         fontsdir = ass_fontsdir(font, work, label_font(font),
                                 *(chosen.font for chosen in own_styles.values()))
-        jobs = [lambda: write_sheet(master, cues, language, font, profile, work, fontsdir, sheet,
-                                    own_styles, subtitles.format, subtitles.notation,
+        jobs = [lambda: write_sheet(master, cues, shown, language, font, profile, work, fontsdir,
+                                    sheet, own_styles, subtitles.format, subtitles.notation,
                                     subtitles.origin),
                 lambda: write_specimen(cues, language, font, profile, work, fontsdir, specimen,
                                        own_styles)]
         if video:
-            jobs.append(lambda: write_proxy(master, cues, language, font, profile, work, fontsdir,
-                                            proxy, own_styles))
+            jobs.append(lambda: write_proxy(master, shown, language, font, profile, work,
+                                            fontsdir, proxy, own_styles))
         # Side by side: the sheet's seeks and the one-frame specimen finish while the proxy encodes.
         with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="preview") as pool:
             futures = [pool.submit(job) for job in jobs]

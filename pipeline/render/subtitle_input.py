@@ -50,13 +50,18 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     if subtitles.errors and language.treatment == "burn":
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
     raise_if_errors(in_file_order(found))
-    # What is rendered (burned, sidecars, track) is on the master's frames, and ends with it:
-    # a cue past the end (a warning, "it will be cut") made a soft variant's text track, and so
-    # the file, 0.4 s longer than its spot.
+    return (as_rendered(subtitles.cues, subtitles.format, master),
+            [*subtitles.notes, *subtitles.warnings, *checked], own_styles)
+
+
+def as_rendered(cues: Iterable[Cue], fmt: str, master: MediaInfo) -> tuple[Cue, ...]:
+    """`cues` of a file of the registry's format `fmt` as every output of them has them (burned,
+    sidecars, track; `preview`'s burn too): on the master's frames, without those on no frame
+    (`frames.snap_cues`), and ending with it: a cue past the end (a warning, "it will be cut")
+    made a soft variant's text track, and so the file, 0.4 s longer than its spot."""
     end = round(master.duration * 1000)
-    snapped = snap_cues(subtitles.cues, fps, subtitles.format)
-    cues = tuple(replace(cue, end=min(cue.end, end)) for cue in snapped if cue.start < end)
-    return cues, [*subtitles.notes, *subtitles.warnings, *checked], own_styles
+    snapped = snap_cues(cues, master.video.fps if master.video else None, fmt)
+    return tuple(replace(cue, end=min(cue.end, end)) for cue in snapped if cue.start < end)
 
 
 def _unreached_burn_checks(subtitles, language: Language, own_styles: dict, path: Path,
