@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "19"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "20"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -34,3 +34,5 @@ RENDER_VERSION = "19"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # (conform.master_fits); a slate line shrunk to fit keeps its baseline;
                        # records' input messages in the standard's unit (LKFS under A/85 alone),
                        # master-silent's new text (its Spanish is the new one's)
+                       # 20: a cue on no frame left out of the burn, the subtitle track and the
+                       # sidecars, no longer stretched onto a frame (frames.FrameGrid.shown)
