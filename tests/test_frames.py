@@ -330,6 +330,67 @@ def test_a_render_shows_the_cue_on_exactly_its_frames(tmp_path, media, rate, fir
     assert shown == list(range(first, last + 1)), (format_time(start), format_time(end))
 
 
+# A cue on no frame at each rate, between two cues shown on frames 5-19 and 40-55: half of
+# frame 25 (1000-1040 ms) at 25 fps, under a third of frame 30 (1001-1034 ms) at 29.97 fps.
+NO_FRAME_CUES = {"25": (1010, 1030), "30000/1001": (1010, 1020)}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("rate", NO_FRAME_CUES)
+def test_a_cue_on_no_frame_is_in_no_output_of_a_render(tmp_path, media, rate):
+    import json
+
+    from tests.mediacheck import FFPROBE, streams
+
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={rate}:duration=2.5",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2.5",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    grid = FrameGrid.at(float(Fraction(rate)))
+    times = [(grid.player_ms(5), grid.player_ms(20)), NO_FRAME_CUES[rate],
+             (grid.player_ms(40), grid.player_ms(56))]
+    text = "".join(f"{n}\n{format_time(a)} --> {format_time(b)}\nLos seres humanos\n\n"
+                   for n, (a, b) in enumerate(times, 1))
+    campaign.subtitle("nah", text)
+    campaign.subtitle("tzo", text)
+    result = CliRunner().invoke(cli, ["render", str(campaign.write(
+        [{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}]))],
+        catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    # The render's QC says it, at the cue's line, in each variant's record.
+    assert f"nah.srt:5: warning: cue 2 ({format_time(times[1][0])} --> " \
+        f"{format_time(times[1][1])}) falls between two frames at {grid}: it is never shown" \
+        in result.output, result.output
+    for code in ("nah", "tzo"):
+        record = json.loads((campaign.out / f"spot.{code}.small.json").read_text())
+        assert "no-frame" in [w["code"] for w in record["qc"]["warnings"]], code
+    # Burned: cue 1 on frames 5-19, cue 3 on 40-55, nothing on frame 25 (30 at 29.97 fps).
+    rendered = decoded_frames(campaign.out / "spot.nah.small.mp4")
+    master = decoded_frames(campaign.root / "media/spot.mp4")
+    bottom = range(int(H * 0.7), int(H * 0.95))
+    shown = [n for n, (a, b) in enumerate(zip(rendered, master))
+             if changed_fraction(a, b, W, bottom) > 0.003]
+    assert shown == [*range(5, 20), *range(40, 56)]
+    # The soft track: two cues (movenc fills the gaps with empty samples of 2 bytes), on the
+    # frames' times, read back by ffmpeg's own decoder.
+    soft = campaign.out / "spot.tzo.small.mp4"
+    (track,) = [s["index"] for s in streams(soft) if s["codec_type"] == "subtitle"]
+    packets = json.loads(subprocess.run(
+        [FFPROBE, "-v", "error", "-select_streams", str(track), "-show_packets", "-of", "json",
+         str(soft)], capture_output=True, check=True, text=True).stdout)["packets"]
+    assert len([p for p in packets if int(p["size"]) > 2]) == 2, packets
+    extracted = subprocess.run([FFMPEG, "-v", "error", "-i", str(soft), "-map", f"0:{track}",
+                                "-f", "srt", "-"], capture_output=True, check=True,
+                               text=True).stdout
+    expected = [f"{format_time(a)} --> {format_time(b)}" for a, b in (times[0], times[2])]
+    assert re.findall(r"\S+ --> \S+", extracted) == expected, extracted
+    # The sidecars: the same two cues.
+    assert re.findall(r"\S+ --> \S+", (campaign.out / "spot.tzo.srt").read_text()) == expected
+    vtt = (campaign.out / "spot.tzo.vtt").read_text()
+    assert re.findall(r"\S+ --> \S+", vtt) == [e.replace(",", ".") for e in expected], vtt
+
+
 @pytest.mark.parametrize("typed, exact", [(23.98, Fraction(24000, 1001)),
                                           (47.95, Fraction(48000, 1001)),
                                           (119.88, Fraction(120000, 1001)),
