@@ -257,8 +257,8 @@ def test_a_preview_labels_its_tiles_with_the_files_own_times(timecoded, tmp_path
         tmp_path, tmp_path, 0, seekable_picture(master.info, tmp_path), subtitles.format,
         subtitles.notation, subtitles.origin), cmd="ffmpeg")
     graph = args[args.index("-filter_complex") + 1]
-    # Cue 1 is on screen 1.00-2.48 s: its middle, 1.74 s, is in the frame from 1.72 s.
-    assert "text=1  10\\\\:00\\\\:01\\,720" in graph, graph
+    # Cue 1 is on screen from 1.00 s, its first frame: 10:00:01,000 on the file's time line.
+    assert "text=1  10\\\\:00\\\\:01\\,000" in graph, graph
     manifest = timecoded.write([{"code": "nah", "treatment": "burn"}],
                                {"small": SMALL_PROFILES["small"]})
     result = CliRunner().invoke(cli, ["preview", str(manifest), "--lang", "nah", "--no-video"],
