@@ -196,8 +196,9 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
     Writes, next to the variants, a contact sheet (the first frame of every cue, subtitles
     burned as they will air; a cue on no frame, never shown, says so), a specimen of every
     character of the file (drawn as it will air, with its code points, for a native-speaker
-    reviewer) and a small 360p video with the subtitles burned: <output_dir>/<campaign>/<spot>/<spot>.<lang>.preview.png,
-    <spot>.<lang>.specimen.png and <spot>.<lang>.preview.mp4. The frame is a portrait one
+    reviewer) and a small 360p video with the subtitles burned:
+    <output_dir>/<campaign>/<spot>/<spot>.<lang>.preview.png, <spot>.<lang>.specimen.png and
+    <spot>.<lang>.preview.mp4. The frame is a portrait one
     when the manifest makes any for the spot (a line wraps soonest there), else its first
     profile's; --profile chooses another. A file with errors gets no preview: its errors are
     listed, and an earlier preview of it is removed (it showed the file as it was), saying so.

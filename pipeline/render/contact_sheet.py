@@ -5,8 +5,8 @@ the file writes times. A cue on no frame, which the render leaves out, has a til
 that says so, labelled with the cue's number and its start as typed.
 
 The sheet seeks: each tile is its own input opened with `-ss` before `-i` (decoding from the
-keyframe before the cue's first frame, a few dozen frames), so a 30 s spot's sheet costs about as
-much as a few poster frames, not a decode of the whole master. Each decode starts a quarter
+keyframe before the cue's first frame, a few dozen frames), so a 30 s spot's sheet costs about
+as much as a few poster frames, not a decode of the whole master. Each decode starts a quarter
 second early and is trimmed at the frame (open GOPs), in the master or, for a container
 without an index (MPEG-TS, MPEG-PS), in a copy of its picture (media/seeking.py). `-ss` before
 `-i` restarts timestamps at zero, so each frame is put back at its time (`setpts=...+T/TB`)

@@ -182,7 +182,7 @@ def _no_frame(cue: Cue, path, grid: FrameGrid, fps: float | None) -> Diagnostic:
     """A cue on no frame of the video (`FrameGrid.shown`), which the render leaves out."""
     end = grid.boundary(cue.start) + 1
     while not grid.shown(replace(cue, end=grid.player_ms(end))):
-        end += 1   # a start past a frame's middle: the frame after it is the first it can cover
+        end += 1   # a start near a frame's middle may cover half of it at most: the next too
     return warning(
         say(N_("cue %(cue)s (%(start)s --> %(end)s) falls between two frames at %(rate)s fps: "
                "it is never shown%(assumed)s"), cue=cue.index, start=format_time(cue.start),
