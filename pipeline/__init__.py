@@ -33,6 +33,6 @@ RENDER_VERSION = "20"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # (encoders.container_args); a stream flagged interlaced never copied
                        # (conform.master_fits); a slate line shrunk to fit keeps its baseline;
                        # records' input messages in the standard's unit (LKFS under A/85 alone),
-                       # master-silent's new text (its Spanish is the new one's)
+                       # master-silent's new text (its Spanish is the new one's);
                        # 20: a cue on no frame left out of the burn, the subtitle track and the
                        # sidecars, no longer stretched onto a frame (frames.FrameGrid.shown)
