@@ -957,3 +957,19 @@ def test_validate_says_a_cue_on_no_frame_at_the_masters_frame_rate(campaign):
     assert f"{path}:5: warning: cue 2 (00:00:01,010 --> 00:00:01,030) falls between two " \
         "frames at 25 fps: it is never shown" in result.stderr, result.stderr
     assert "assumed" not in result.stderr
+
+
+def test_a_file_of_no_cue_on_a_frame_blocks_its_language(campaign):
+    # Rendered, a soft variant carried an empty track, a 0-byte .srt and a header-only .vtt.
+    path = campaign.subtitle("tzo", "1\n00:00:01,010 --> 00:00:01,020\nnunca\n")
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
+                               {"code": "nah", "treatment": "burn"}])
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert f"{path}:1: error: no cue of the file is on a frame at 25 fps: none of it would be " \
+        "shown (hint: lengthen its cues to a frame at least)" in result.stderr, result.stderr
+    assert "1 blocked" in result.output, result.output
+    # Without the video's rate (25 fps assumed), each cue is warned of, the file not refused.
+    result = invoke(str(path))
+    assert result.exit_code == 0 and "never shown" in result.stderr, result.stderr
