@@ -35,4 +35,6 @@ RENDER_VERSION = "20"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # records' input messages in the standard's unit (LKFS under A/85 alone),
                        # master-silent's new text (its Spanish is the new one's);
                        # 20: a cue on no frame left out of the burn, the subtitle track and the
-                       # sidecars, no longer stretched onto a frame (frames.FrameGrid.shown)
+                       # sidecars, no longer stretched onto a frame (frames.FrameGrid.shown);
+                       # a TTML region in the lower third ends its text at the region's bottom
+                       # (ttml_layout.py), whatever its displayAlign

@@ -459,6 +459,24 @@ def test_ttml_times_regions_spans_and_whitespace(tmp_path):
     assert "(line 7)" in style.message
 
 
+@pytest.mark.parametrize("align", ["", ' tts:displayAlign="before"', ' tts:displayAlign="center"',
+                                   ' tts:displayAlign="after"'])
+def test_a_ttml_bottom_band_keeps_its_text_in_the_band(tmp_path, align):
+    # A fresh-user trial: a band over the bottom fifth, its text from the band's top (before,
+    # the default), was burned with the text's bottom at 80 %: over the picture's own titles.
+    bands = DFXP.replace('<region xml:id="bottom" tts:origin="10% 10%" tts:extent="80% 80%" '
+                         'tts:displayAlign="after"/>', '<region xml:id="bottom" tts:origin="0% '
+                         f'80%" tts:extent="100% 15%"{align}/>')
+    first, _ = read_subtitles(write(tmp_path, "nah.dfxp", bands)).cues
+    # Its bottom at 95 %, inside the title-safe edge: the campaign's own bottom place.
+    assert (first.text, first.margins) == ("Los seres\n<i>humanos</i>", None)
+    higher = bands.replace('tts:origin="0% 80%" tts:extent="100% 15%"',
+                           'tts:origin="0% 70%" tts:extent="100% 18%"')
+    first, _ = read_subtitles(write(tmp_path, "nah.dfxp", higher)).cues
+    assert first.text.startswith("{\\an2}") and first.margins == Margins(0.0, 0.0,
+                                                                      pytest.approx(0.12))
+
+
 EBU_TT_D = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <tt:tt xmlns:tt="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"

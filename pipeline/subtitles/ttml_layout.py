@@ -1,5 +1,7 @@
 """Where a TTML region puts its text: `tts:origin`, `tts:extent` and `tts:displayAlign` as the
 nearest keypad row and column with margins (the burn and the sidecars place text in rows).
+`tts:displayAlign` picks the row; the margin is then the region's edge on that row's side,
+since how tall the text is (its size, its wrapping) is the burner's to say.
 
 Lengths are percentages, cells (`ttp:cellResolution`) or pixels. A pixel is a fraction of the
 frame only against the root's `tts:extent` in pixels (IMSC1 requires one wherever pixels are
@@ -81,7 +83,13 @@ class Layout:
         x, y, width, height = box
         display = values.get("displayAlign", ("before", 0))[0]
         anchor = {"before": y, "center": y + height / 2, "after": y + height}.get(display, y)
-        row, vertical = row_at(anchor)
+        row, _ = row_at(anchor)
+        # The row's edge of the text is kept on the region's: the text's height is the burner's
+        # (its size, its wrapping), so a region in the lower third has its text end at the
+        # region's bottom, whatever its displayAlign; the anchor's own distance from the edge
+        # put a bottom band's text ("0% 80%", "100% 20%", before) above the band, over the
+        # picture. In the upper third, the text starts at the region's top.
+        vertical = {"top": y, "bottom": 1 - y - height}.get(row, 0.0)
         left = x if column == "left" else 0.0
         right = 1 - x - width if column == "right" else 0.0
         return keypad(row, column), Margins(max(left, 0.0), max(right, 0.0), max(vertical, 0.0))
