@@ -437,6 +437,10 @@ def test_a_file_of_a_name_the_pipeline_does_not_pick_up_says_so(files):
             "and .dfxp files from a subtitles folder, not nah.txt (hint: rename it to nah.srt)"
             ) in result.stderr, result.stderr
     assert result.stdout == "nah.txt (SubRip): 2 cues, 0 errors, 1 warning\n"
+    # Notepad's "Text Documents": nah.srt.txt on disk, nah.srt on screen (a trial was told to
+    # rename it to nah.srt.srt).
+    result = invoke(files("nah.srt.txt", GOOD))
+    assert "not nah.srt.txt (hint: rename it to nah.srt)" in result.stderr, result.stderr
 
 
 def test_webvtt_align_middle_is_read_as_center_with_a_warning(files):

@@ -9,6 +9,7 @@ import pytest
 from pipeline.errors import ManifestError, SubtitleError, ValidationError
 from pipeline.manifest import load_manifest
 from pipeline.profiles import BUILTIN_PROFILES
+from tests.conftest import SRT
 
 GOOD = """\
     campaign: blue-heart
@@ -192,7 +193,8 @@ def test_a_missing_file_names_what_is_there_for_the_language(campaign):
     spot, nah = manifest.spots[0], manifest.languages[0]
     with pytest.raises(SubtitleError, match="there is no file for 'nah' in "):
         manifest.subtitle_path(spot, nah)
-    campaign.subtitle("nah", suffix=".srt.txt")
+    # As Notepad saves it: a BOM and CRLF line ends (a trial's file went unrecognised).
+    campaign.subtitle("nah", "\ufeff" + SRT.replace("\n", "\r\n"), suffix=".srt.txt")
     campaign.subtitle("nah", "{1}{25}MicroDVD\n", suffix=".sub")
     campaign.subtitle("nah", b"PK\x03\x04", suffix=".docx")
     campaign.subtitle("nahu", suffix=".srt")          # another code: not listed

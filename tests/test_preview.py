@@ -602,3 +602,21 @@ def test_an_aegisub_file_at_29_97_is_previewed_on_the_frames_it_is_rendered_on(c
     distances = {n: sum(abs(x - y) for x, y in zip(tile(sheet, 0)[middle], original[n][middle]))
                  for n in (19, 20, 21)}
     assert min(distances, key=distances.get) == 20, distances
+
+
+def test_a_language_without_a_file_is_told_what_its_folder_holds_instead(campaign):
+    # A trial: 'no subtitle file to preview (looked for .../nah.*)', no manifest line, with
+    # nah.srt.txt right there; the hint named subtitles/<spot id>/, not the manifest's folder.
+    campaign.subtitle("nah", suffix=".srt.txt")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "yua", "treatment": "dub"}])
+    result = invoke(manifest, "--lang", "nah")
+    assert result.exit_code == 1
+    assert f"{manifest}:10: error: subtitles missing for language 'nah' (burn): expected " \
+        f"{campaign.root / 'subtitles/spot/nah.srt'} (or .vtt, .ass, .ssa, .ttml, .xml, " \
+        ".dfxp); the folder has nah.srt.txt (SubRip under another name: rename it to nah.srt) " \
+        "(hint: rename the file as said)" in result.stderr, result.stderr
+    result = invoke(manifest, "--lang", "yua")
+    assert result.exit_code == 1
+    assert "no language chosen has subtitles: preview shows subtitles (hint: choose a burn " \
+        "or soft language with --lang)" in result.stderr, result.stderr

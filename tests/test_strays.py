@@ -175,7 +175,7 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
                                {"code": "mix", "treatment": "soft"},
                                {"code": "tzo", "treatment": "soft"}])
     for name in ("nah.srt", "mix.srt", "xyz.srt", "nah.srt.bak", "mix-v2.srt", "TZO.SRT",
-                 "nah.txt"):
+                 "nah.txt", "mix.srt.txt"):
         campaign.subtitle(name.split(".")[0], SRT, suffix=name[name.index("."):])
     campaign.audio("nah")
     result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
@@ -189,6 +189,9 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
         "TZO.SRT": "the name must be lower-case (hint: rename it to tzo.srt)",
         "nah.txt": ".txt is not a subtitle format read here (.srt, .vtt, .ass, .ssa, .ttml, "
                    ".xml, .dfxp) (hint: save it in one of those formats as nah.srt, ...)",
+        # Notepad's "Text Documents" (Windows hides the .txt); never a backup.
+        "mix.srt.txt": "named as a text file (.txt after .srt) (hint: move it out, or put it "
+                       "in place of mix.srt as mix.srt)",
     }
     for name, why in wanted.items():
         assert result.stderr.count(f"{folder / name}: warning: not used: {why}\n") == 1, name

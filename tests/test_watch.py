@@ -62,6 +62,11 @@ def test_only_the_manifests_files_are_watched(campaign):
     assert keep(None, str(manifest.path.resolve()))
     assert not keep(None, str(root / "subtitles/spot/.nah.srt.swp"))
     assert not keep(None, str(root / "subtitles/spot/notes.txt"))
+    # A language's file in no format read is seen (below); a download or backup of it is not.
+    assert keep(None, str(root / "subtitles/spot/nah.srt.txt"))
+    for name in ("nah.srt.part", "nah.srt.crdownload", "nah.srt~", "nah.srt.swp"):
+        assert not keep(None, str(root / "subtitles/spot" / name)), name
+    assert not keep(None, str(root / "subtitles/spot/xyz.srt.txt"))     # no language of it
     for name in ("tzo.vtt", "yua.ass", "mix.ssa", "zai.ttml", "toj.XML", "ote.dfxp"):
         assert keep(None, str(root / "subtitles/spot" / name)), name
     assert affected_pair(manifest, root / "subtitles/spot/tzo.ttml") == ("spot", "tzo")
@@ -484,3 +489,20 @@ def test_watch_on_a_terminal_tells_a_misnamed_dub_found_on_starting(campaign):
         assert text.index(shown) < text.index("watching "), result.describe()
     assert (campaign.out / "spot.yua.small.mp4").is_file()
     assert (campaign.out / "spot.mto.small.mp4").is_file()
+
+
+@pytest.mark.e2e
+def test_a_file_saved_as_notepad_text_is_checked_and_said_how_to_name(campaign, capsys):
+    # A trial: saving nah.srt.txt (Notepad's "Text Documents", .txt hidden) printed nothing.
+    manifest = load_manifest(campaign.write([{"code": "nah", "treatment": "burn"}]))
+    path = campaign.subtitle("nah", suffix=".srt.txt")
+    event, _ = handle_changes(manifest, {path})
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [
+        ("nah", "blocked")]
+    print_event(event)
+    out, err = capsys.readouterr()
+    assert f"changed: {path}" in out, out
+    assert f"{path}:1: warning: the pipeline picks up only .srt, .vtt, .ass, .ssa, .ttml, .xml " \
+        "and .dfxp files from a subtitles folder, not nah.srt.txt (hint: rename it to nah.srt)" \
+        in err, err
+    assert "the folder has nah.srt.txt (SubRip under another name: rename it to nah.srt)" in err

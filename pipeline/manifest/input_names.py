@@ -53,6 +53,14 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
                                              f"{code}{suffix}")
         return Unused(code, "the name must be lower-case", f"rename it to {code}{suffix}")
     if code == stem.lower():
+        typed = next((known for known in suffixes if suffix == known + ".txt"), None)
+        if typed is not None:
+            # Notepad's "Text Documents" adds .txt, and Windows hides it: nah.srt on screen.
+            read = next((f"{code}{known}" for known in suffixes if f"{code}{known}" in present),
+                        None)
+            return Unused(code, f"named as a text file (.txt after {typed})",
+                          f"move it out, or put it in place of {read} as {code}{typed}"
+                          if read else f"rename it to {code}{typed}")
         if any(suffix.startswith(known + ".") for known in suffixes):
             return Unused(code, "a backup file name (only the name ending in the format's "
                                 "suffix is read)",

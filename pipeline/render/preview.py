@@ -118,11 +118,18 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
     pairs = [(spot, language) for spot in chosen_spots for language in chosen_languages
              if manifest.subtitle_files(spot, language)]
     if not pairs:
-        wanted = ", ".join(f"{manifest.subtitles_dir / s.id / l.code}.*" for s in chosen_spots
-                           for l in chosen_languages)
-        raise PipelineError(f"no subtitle file to preview (looked for {wanted})", manifest.path,
-                            hint="put the file at subtitles/<spot id>/<language code>.srt "
-                            "(or .vtt, .ass, .ssa, .ttml, .xml, .dfxp)")
+        # Why each subtitled language has none, as `validate` says it: what is in its folder
+        # instead (`nah.srt.txt (SubRip under another name: ...)`), at its manifest line.
+        missing = []
+        for spot, language in ((s, l) for s in chosen_spots for l in chosen_languages
+                               if l.needs_subtitles):
+            try:
+                manifest.subtitle_path(spot, language)
+            except PipelineError as exc:
+                missing += exc.diagnostics
+        raise_if_errors(missing)
+        raise PipelineError("no language chosen has subtitles: preview shows subtitles",
+                            manifest.path, hint="choose a burn or soft language with --lang")
     made: list[Preview | NotMade] = []
     for spot, language in pairs:
         try:

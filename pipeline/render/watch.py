@@ -25,7 +25,7 @@ from typing import Callable, Collection, Iterable, Literal
 import watchfiles
 
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, raise_if_errors
-from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest, load_manifest
+from pipeline.manifest import AUDIO_SUFFIXES, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import Outcome, Reporter, render_plan
@@ -304,8 +304,10 @@ def _check_and_render(manifest: Manifest, plan: Plan, selected: list[VariantPlan
     """The changed files and those of the `behind` variants checked ("checked" event to
     `on_checked`), then the `selected` variants rendered; the "changed" event."""
     files = set(changed) | {path for v in behind for path in _files_of(manifest, v)}
+    subtitles = manifest.subtitles_dir.resolve()
     checks = tuple(_check(manifest, plan, path) for path in sorted(files)
-                   if path.suffix.lower() in SUBTITLE_SUFFIXES and path.exists())
+                   if subtitles in path.resolve().parents and path.exists()
+                   and path.suffix.lower() not in AUDIO_SUFFIXES)
     checked = {check.path.resolve() for check in checks}
     blocking = _blocking(plan, selected, checked)
     notes = _sound_notes(plan, files)

@@ -58,10 +58,18 @@ def watched_roots(manifest: Manifest) -> tuple[Path, ...]:
     return tuple(f for f in resolved if not any(o != f and o in f.parents for o in resolved))
 
 
+# Files being written under another name, to be renamed when done: a browser's download, an
+# editor's swap file or backup. Not a translator's save.
+_TRANSIENT = (".part", ".crdownload", ".tmp", ".swp", ".swx", "~")
+
+
 class InputFilter:
     """Only the manifest itself, subtitle files (`.srt`, `.vtt`, `.ass`, ...) under
     subtitles_dir and audio tracks under audio_dir; with a selection, only those of its spots
-    and languages (another translator's saves in a shared folder start nothing)."""
+    and languages (another translator's saves in a shared folder start nothing). In a spot's
+    subtitles folder, also a file of a language's name in no format read (`nah.srt.txt`, as
+    Notepad saves it): saved, it is checked and the language's error says how to name it,
+    where before nothing at all was said."""
 
     def __init__(self, manifest: Manifest, selection: Selection | None = None):
         self.manifest = manifest.path.resolve()
@@ -77,10 +85,17 @@ class InputFilter:
         if path == self.manifest:
             return True
         if not ((path.suffix.lower() in SUBTITLE_SUFFIXES and self.subtitles in path.parents)
-                or (path.suffix.lower() in AUDIO_SUFFIXES and self.audio in path.parents)):
+                or (path.suffix.lower() in AUDIO_SUFFIXES and self.audio in path.parents)
+                or self._misnamed_subtitles(path)):
             return False
         pair = affected_pair(self.campaign, path) if self.selection else None
         return pair is None or self.selection.covers(*pair)
+
+
+    def _misnamed_subtitles(self, path: Path) -> bool:
+        return path.parent.parent == self.subtitles and \
+            not path.name.lower().endswith(_TRANSIENT) and meant_for(
+                path.name, {language.code for language in self.campaign.languages}) is not None
 
 
 def affected_pair(manifest: Manifest, path: Path) -> Pair | None:

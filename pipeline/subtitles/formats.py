@@ -115,10 +115,22 @@ def content_format_of(path: Path) -> Format | None:
     """The format read here that the file at `path` starts as, from its content alone (never
     TTML: any XML starts alike), or None: what a file saved under another name holds."""
     try:
-        found = sniff(_head(path))
+        with open(path, "rb") as file:
+            head = file.read(512)
     except OSError:
         return None
+    # As Notepad saves it: UTF-8 (a BOM, perhaps) and CRLF line ends.
+    text = head.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    found = sniff(text)
     return FORMATS[found] if found not in (None, "ttml") else None
+
+
+def renamed(path: Path, fmt: Format) -> str:
+    """The name `path` should have to be read as `fmt`: `nah.srt` for `nah.txt`, and for
+    `nah.srt.txt` (Notepad's "Text Documents" adds `.txt`; Windows hides it) too."""
+    stem = Path(path.stem)
+    base = stem.stem if stem.suffix.lower() in SUFFIXES else path.stem
+    return f"{base}{fmt.suffixes[0]}"
 
 
 def foreign_format(text: str) -> str | None:
@@ -198,14 +210,15 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     if named is not None and fmt.name != named.name and not {fmt.name, named.name} <= {"ass", "ssa"}:
         diagnostics.append(warning(
             say(N_("this is a %(format)s file, but its name ends in %(suffix)s: it is read as "
-                   "%(format)s"), format=fmt.label, suffix=path.suffix), path, 1, f"rename it to {path.stem}{fmt.suffixes[0]}", "format"))
+                   "%(format)s"), format=fmt.label, suffix=path.suffix),
+            path, 1, f"rename it to {renamed(path, fmt)}", "format"))
     elif named is None:
         # `check` reads any name, but a campaign's subtitles folder is searched by extension
         # (`manifest.Manifest.subtitle_path`, `watch`): a translator's `nah.txt` is never used.
         diagnostics.append(warning(
             say(N_("the pipeline picks up only %(suffixes)s files from a subtitles folder, not "
                    "%(name)s"), suffixes=Items(SUFFIXES, ", ", " and "), name=path.name),
-            path, 1, f"rename it to {path.stem}{fmt.suffixes[0]}", "format"))
+            path, 1, f"rename it to {renamed(path, fmt)}", "format"))
     parsed = fmt.parse(text, path)
     # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
     parsed.cues, mixed_forms = composed_cues(parsed.cues, path)

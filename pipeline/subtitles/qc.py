@@ -94,7 +94,8 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
         found += [] if unseen else _reading_speed(cue, lengths, path, qc)
         found += _line_lengths(cue, lengths, path, qc)
         found += [_no_frame(cue, path, grid, fps)] if unseen else _duration(cue, path, qc)
-    if fps and cues and not any(grid.shown(cue) for cue in cues):
+    timed = [cue for cue in cues if cue.end > cue.start]    # the others are errors already
+    if fps and timed and not any(grid.shown(cue) for cue in timed):
         # Rendered, its variants would carry an empty track and empty sidecars.
         found.append(error(f"no cue of the file is on a frame at {round(grid.fps, 3):g} fps: "
                            "none of it would be shown", path, cues[0].line,
