@@ -338,6 +338,10 @@ def test_a_loudness_range_wider_than_the_profiles_is_a_warning(campaign):
     assert (f"  {campaign.out / 'spot.yua.narrow.mp4'}: warning: loudness range {lra:.1f} LU, "
             "measured per EBU Tech 3342, is wider than the profile's limit of 1 LU") \
         in result.output
+    # Where to ask: the dub's recording (a trial's engineer was told to master a mix the
+    # pipeline had made).
+    assert record["qc"]["warnings"][0]["hint"] == "quiet passages may be lost on air: the dub " \
+        "recording has this range; even out its level (a compressor) before delivering it"
 
 
 @pytest.mark.parametrize("seconds,lra", [(3.2, 0.0), (10.0, 0.0)])

@@ -106,6 +106,18 @@ def leader_offset(plan: VariantPlan) -> float:
     return leader_seconds(plan.variant.profile, plan.master.video.fps if plan.master.video else None)
 
 
+# What to ask for, by where the range comes from: levelling is a plain gain, so the source's.
+# A trial's engineer was told to "master the mix" of a mix the pipeline had made.
+_LRA_SOURCE = {
+    **dict.fromkeys(MASTER_SOUND, "the master's sound has this range; ask for a master mixed "
+                                  "with less dynamics"),
+    "dub": "the dub recording has this range; even out its level (a compressor) before "
+           "delivering it",
+    "mix": "the mix made here of the voice-over over the music bed has this range; even out "
+           "the voice-over's level (a compressor), or give a music bed of steadier level",
+}
+
+
 def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence
     nobody asked for (a spot's `audio: silent` asks for it) and no input's warning already
@@ -129,7 +141,8 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
                                "wider than the profile's limit of %(limit)s LU"),
                             range=Number(loudness.lra, ".1f"),
                             limit=Number(profile.loudness_range)), plan.variant.output,
-                        hint="quiet passages may be lost on air: master the mix with less dynamics",
+                        hint="quiet passages may be lost on air: "
+                             + _LRA_SOURCE[plan.variant.language.treatment],
                         code="loudness-range")]
     return []
 
