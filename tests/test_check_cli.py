@@ -936,7 +936,8 @@ def test_a_cue_on_no_frame_is_said_at_its_line_instead_of_its_speed_and_duration
     assert result.exit_code == 0, result.output
     assert ("nah.srt:5: warning: cue 2 (00:00:01,010 --> 00:00:01,030) falls between two frames "
             "at 25 fps: it is never shown (hint: lengthen it to at least one frame, 40 ms at 25 "
-            "fps: end it at 00:00:01,040 or later)") in result.stderr, result.stderr
+            "fps: end it at 00:00:01,040 or later; or delete it (YouTube's rolling captions have "
+            "such cues between two others)") in result.stderr, result.stderr
     # In WebVTT, its times as WebVTT writes them (at the cue's identifier line); at 29.97 fps
     # 1010-1020 ms is under a third of frame 30 (1001.0-1034.4 ms), which the nearest frame
     # boundaries of its times put it on before.
@@ -945,7 +946,8 @@ def test_a_cue_on_no_frame_is_said_at_its_line_instead_of_its_speed_and_duration
     result = invoke(vtt, "--fps", "29.97")
     assert ("nah.vtt:7: warning: cue 2 (00:00:01.010 --> 00:00:01.020) falls between two frames "
             "at 29.97 fps: it is never shown (hint: lengthen it to at least one frame, 33.4 ms at "
-            "29.97 fps: end it at 00:00:01.034 or later)") in result.stderr, result.stderr
+            "29.97 fps: end it at 00:00:01.034 or later; or delete it") in result.stderr, \
+        result.stderr
     # A cue of one frame written to the millisecond is shown, and said as too short only.
     result = invoke(files("one.srt", NO_FRAME.replace("01,010 --> 00:00:01,030",
                                                       "01,000 --> 00:00:01,040")), "--fps", "25")

@@ -194,7 +194,8 @@ def _no_frame(cue: Cue, path, grid: FrameGrid, fps: float | None) -> Diagnostic:
                "it is never shown%(assumed)s"), cue=cue.index, start=format_time(cue.start),
             end=format_time(cue.end), rate=Number(round(grid.fps, 3)), assumed=_assumed(fps)),
         path, cue.line, f"lengthen it to at least one frame, {round(1000 / grid.fps, 1):g} ms "
-        f"at {round(grid.fps, 3):g} fps: end it at {format_time(grid.player_ms(end))} or later",
+        f"at {round(grid.fps, 3):g} fps: end it at {format_time(grid.player_ms(end))} or "
+        "later; or delete it (YouTube's rolling captions have such cues between two others)",
         "no-frame")
 
 
