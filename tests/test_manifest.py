@@ -374,8 +374,8 @@ def test_a_loudness_out_of_its_range_is_said_in_the_profile_s_standard_s_unit(tm
     ("{base: broadcast, loudness_standard: atsc-a85, loudness_tolerance: 3}",
      "loudness_tolerance 3 LU contradicts ATSC A/85:2013 (2 LU)"),
     ("{base: broadcast, true_peak: -0.5}",
-     "true_peak -0.5 dBTP contradicts EBU R128 (2023), which built-in profile 'broadcast' is "
-     "held to, (-1 dBTP)"),
+     "true_peak -0.5 dBTP contradicts EBU R128 (2023) (-1 dBTP), which built-in profile "
+     "'broadcast' is held to"),
 ])
 def test_a_figure_that_contradicts_the_profile_s_standard_is_said_with_its_units(tmp_path,
                                                                                  profile,

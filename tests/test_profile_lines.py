@@ -100,8 +100,8 @@ def test_a_figure_against_the_standard_a_profile_starts_with_is_an_error_at_its_
     said = [line for line in result.output.splitlines() if ": error: profile '" in line]
     assert said == [
         f"{manifest}:{lines.index('    loudness: -16') + 1}: error: profile 'broadcast-mxf': "
-        "loudness -16 LUFS contradicts EBU R128 (2023), which built-in profile 'broadcast-mxf' is "
-        "held to, (-23 LUFS) (hint: leave loudness out: the standard sets it)",
+        "loudness -16 LUFS contradicts EBU R128 (2023) (-23 LUFS), which built-in profile "
+        "'broadcast-mxf' is held to (hint: leave loudness out: the standard sets it)",
         f"{manifest}:{lines.index('    true_peak: -0.5') + 1}: error: profile 'air-peak': "
-        "true_peak -0.5 dBTP contradicts EBU R128 (2023), which built-in profile "
-        "'broadcast-prores' is held to, (-1 dBTP) (hint: leave true_peak out: the standard sets it)"], result.output
+        "true_peak -0.5 dBTP contradicts EBU R128 (2023) (-1 dBTP), which built-in profile "
+        "'broadcast-prores' is held to (hint: leave true_peak out: the standard sets it)"], result.output

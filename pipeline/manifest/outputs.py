@@ -118,7 +118,7 @@ def _with_standard(reader: NodeReader, at: Callable[..., yaml.Node], profile: Pr
     standard = STANDARDS[profile.loudness_standard]
     figures = {field: getattr(standard, name) for field, name in STANDARD_FIGURES.items()}
     held = ("" if "loudness_standard" in given
-            else f", which built-in profile {profile.kind!r} is held to,")
+            else f", which built-in profile {profile.kind!r} is held to")
     units = Profile.ranges(standard.unit)
     for field in given & figures.keys():
         value, fixed = getattr(profile, field), figures[field]
@@ -126,7 +126,7 @@ def _with_standard(reader: NodeReader, at: Callable[..., yaml.Node], profile: Pr
         if value != fixed and not stricter:
             unit = units[field].unit
             reader.fail(at(field), f"profile {profile.name!r}: {field} {value:g}{unit} "
-                                   f"contradicts {standard.title}{held} ({fixed:g}{unit})",
+                                   f"contradicts {standard.title} ({fixed:g}{unit}){held}",
                         f"leave {field} out: the standard sets it")
         figures[field] = value
     return replace(profile, **figures)
