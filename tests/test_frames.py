@@ -307,14 +307,19 @@ def decoded_frames(path) -> list[bytes]:
     return [raw[i:i + W * H] for i in range(0, len(raw), W * H)]
 
 
-@pytest.mark.e2e
-@pytest.mark.parametrize("rate, first, last", [("24000/1001", 24, 47), ("30000/1001", 24, 45)])
-def test_a_render_shows_the_cue_on_exactly_its_frames(tmp_path, media, rate, first, last):
-    campaign = Campaign(tmp_path, media)
+def master_at(campaign: Campaign, rate: str) -> None:
+    """The campaign's master: 2.5 s of testsrc2 at `rate` (an ffmpeg rate, `30000/1001`)."""
     ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={rate}:duration=2.5",
            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2.5",
            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
            str(campaign.root / "media/spot.mp4"))
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("rate, first, last", [("24000/1001", 24, 47), ("30000/1001", 24, 45)])
+def test_a_render_shows_the_cue_on_exactly_its_frames(tmp_path, media, rate, first, last):
+    campaign = Campaign(tmp_path, media)
+    master_at(campaign, rate)
     grid = FrameGrid.at(float(Fraction(rate)))
     start, end = grid.player_ms(first), grid.player_ms(last + 1)
     campaign.subtitle("nah", f"1\n{format_time(start)} --> {format_time(end)}\nLos seres humanos\n")
@@ -343,10 +348,7 @@ def test_a_cue_on_no_frame_is_in_no_output_of_a_render(tmp_path, media, rate):
     from tests.mediacheck import FFPROBE, streams
 
     campaign = Campaign(tmp_path, media)
-    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={rate}:duration=2.5",
-           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2.5",
-           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-           str(campaign.root / "media/spot.mp4"))
+    master_at(campaign, rate)
     grid = FrameGrid.at(float(Fraction(rate)))
     times = [(grid.player_ms(5), grid.player_ms(20)), NO_FRAME_CUES[rate],
              (grid.player_ms(40), grid.player_ms(56))]
