@@ -203,7 +203,8 @@ def test_a_saved_dub_is_checked_at_once_and_its_warnings_shown_with_its_render(c
     print_event(event)
     out, err = capsys.readouterr()
     assert "  rendered    test-campaign/spot.yua.small in" in out
-    assert f"    {short}: warning: the dub is 2.0" in err and "shorter (tolerance 0.5 s)" in err
+    assert f"test-campaign/spot.yua.small: 1 warning\n  {short}: warning: the dub is 2.0" in err
+    assert "shorter (tolerance 0.5 s)" in err
 
 
 @pytest.mark.e2e
@@ -506,3 +507,45 @@ def test_a_file_saved_as_notepad_text_is_checked_and_said_how_to_name(campaign, 
         "and .dfxp files from a subtitles folder, not nah.srt.txt (hint: rename it to nah.srt)" \
         in err, err
     assert "the folder has nah.srt.txt (SubRip under another name: rename it to nah.srt)" in err
+
+
+@pytest.mark.e2e
+def test_a_saved_dub_s_low_sample_rate_is_said_once_for_its_profiles_as_render_says_it(
+        campaign, capsys):
+    # A trial: watch said the long low-sample-rate warning once per variant, under each of the
+    # dub's profiles' lines; render said it once, naming the variants.
+    from tests.conftest import ffmpeg
+    from tests.mediacheck import streams
+
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], profiles=SMALL_PROFILES)
+    dub = campaign.root / "audio/spot/yua.wav"
+
+    def record(frequency: int) -> None:
+        ffmpeg("-f", "lavfi", "-i", f"sine=frequency={frequency}:duration=4", "-ar", "22050",
+               "-filter:a", "volume=-12dB", str(dub))
+
+    record(700)
+    (probed,) = streams(dub)
+    assert probed["sample_rate"] == "22050"
+    keys = "test-campaign/spot.yua.small, test-campaign/spot.yua.tall"
+    said = f"{dub}: warning: the dub is sampled at 22.05 kHz"
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count(said) == 1, result.stderr
+    assert f"{keys}: 1 warning\n  {said}" in result.stderr, result.stderr
+
+    record(500)                 # saved again: both profiles' variants render again
+    event, _ = handle_changes(load_manifest(manifest), {dub})
+    assert sorted((o.plan.variant.profile.name, o.status) for o in event.outcomes) == [
+        ("small", "rendered"), ("tall", "rendered")]
+    capsys.readouterr()
+    print_event(event)
+    out, err = capsys.readouterr()
+    assert err.count(said) == 1, err
+    assert f"{keys}: 1 warning\n  {said}" in err, err
+    for profile in ("small", "tall"):
+        assert f"  rendered    test-campaign/spot.yua.{profile} in" in out, out
+        # Resampled to the profile's 48 kHz (ffprobe): the warning is of the dub, not the file.
+        (audio,) = [s for s in streams(campaign.out / f"spot.yua.{profile}.mp4")
+                    if s["codec_type"] == "audio"]
+        assert audio["sample_rate"] == "48000"

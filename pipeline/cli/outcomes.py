@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from typing import Collection
 
 from pipeline.cli.common import echo, emit
 from pipeline.messages import plural
@@ -29,20 +30,7 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
     if not quiet:
         if rendered:
             print_table(rendered)
-        # Each warning once, under the variants it is on: a language's subtitle warnings are
-        # every one of its variants' (21 languages in 6 profiles repeated them 126 times), a
-        # master's sound's every burned and subtitled variant's.
-        on: dict[str, list[str]] = {}
-        for o in rendered:
-            for line in dict.fromkeys(d.format() for d in o.warnings):
-                on.setdefault(line, []).append(o.plan.variant.key)
-        warned: dict[tuple[str, ...], list[str]] = {}
-        for line, keys in on.items():
-            warned.setdefault(tuple(keys), []).append(line)
-        for keys, lines in warned.items():
-            echo(f"{', '.join(keys)}: {plural(len(lines), 'warning')}", err=True)
-            for line in lines:
-                echo(f"  {line}", err=True)
+        print_warnings(rendered)
         kept = [o for o in outcomes if o.status == "up-to-date" and o.warnings]
         if kept:
             echo(f"QC warnings on {plural(len(kept), 'up-to-date variant')} "
@@ -88,6 +76,25 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
             echo(f"  {len(members)} variants failed {'with it' if same else 'the same way'}: "
                  + ", ".join(sorted(o.plan.variant.key for o in members)), err=True)
     return len(failures) + counts["blocked"] + counts["not started"]
+
+
+def print_warnings(outcomes: list[Outcome], shown: Collection[str] = ()) -> None:
+    """On stderr, each QC warning of `outcomes` once, under the variants it is on: a
+    language's subtitle warnings are every one of its variants' (21 languages in 6 profiles
+    repeated them 126 times), a dub's low sample rate every profile's of it, a master's sound
+    every burned and subtitled variant's. Lines in `shown` (already printed) are left out."""
+    on: dict[str, list[str]] = {}
+    for o in outcomes:
+        for line in dict.fromkeys(d.format() for d in o.warnings):
+            if line not in shown:
+                on.setdefault(line, []).append(o.plan.variant.key)
+    warned: dict[tuple[str, ...], list[str]] = {}
+    for line, keys in on.items():
+        warned.setdefault(tuple(keys), []).append(line)
+    for keys, lines in warned.items():
+        echo(f"{', '.join(keys)}: {plural(len(lines), 'warning')}", err=True)
+        for line in lines:
+            echo(f"  {line}", err=True)
 
 
 def _shape(outcome: Outcome) -> tuple:

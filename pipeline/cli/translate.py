@@ -16,6 +16,7 @@ import langcodes
 
 from pipeline.cli.common import (echo, emit, fails_cleanly, left_out_summary, say_waiting,
                                  verbosity, with_selectors)
+from pipeline.cli.outcomes import print_warnings
 from pipeline.cli.progress import make_reporter
 from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.media.timecode import parse_rate
@@ -324,11 +325,9 @@ def print_event(event: WatchEvent) -> None:
         return
     for outcome in event.outcomes:
         echo(outcome_line(outcome))
-        if outcome.status in ("rendered", "failed"):
-            # A variant's QC warnings that its file's check just showed are not shown again.
-            for diagnostic in outcome.warnings:
-                if diagnostic.format() not in shown:
-                    echo(f"    {diagnostic.format()}", err=True)
+    # After the lines, once each under the variants it is on, as `render` says them: a dub's
+    # warning was said under each of its profiles' lines. Not again those its check showed.
+    print_warnings([o for o in event.outcomes if o.status in ("rendered", "failed")], shown)
     if not event.outcomes:
         echo("no variant uses this file")
 
