@@ -214,10 +214,91 @@ def test_a_narrow_terminal_gets_bars_that_fit(slow):
     overall = [row for row in result.all_rows if row.startswith("3 variants")]
     assert len(overall) == 1, result.describe()
     assert "3 rendered, 0 up-to-date, 0 failed, 0" in result.text
-    # The summary's rows would not fit: each variant's key on a row of its own, figures under it.
+    # The summary's rows would not fit: the campaign said once above its variants, each
+    # variant's status on its row, its loudness under it.
     rows = [row.rstrip() for row in result.all_rows]
-    assert "test-campaign/spot.nah.slow" in rows, result.describe()
-    assert any(row.startswith("  rendered") for row in rows), result.describe()
+    assert "test-campaign/" in rows, result.describe()
+    (row,) = [row for row in rows if row.startswith("  spot.nah.slow ")]
+    assert re.fullmatch(r"  spot\.nah\.slow +rendered +\d+\.\d", row), result.describe()
+    assert re.fullmatch(r" {4}-\d+\.\d LUFS -?\d+\.\d dBTP", rows[rows.index(row) + 1]), \
+        result.describe()
+
+
+LONG = {"campaign": "blue-heart-television",
+        "profiles": {"broadcast-mxf-review": {**FAST_PROFILE["small"]}, "voice-note": None}}
+
+
+@pytest.mark.e2e
+def test_the_summary_fits_an_80_column_terminal_and_stays_whole_when_piped(campaign):
+    # A trial: in an 80-column terminal, the demo's keys and loudness made each of the
+    # summary's rows wrap onto a second line.
+    for code in ("yua", "mto"):
+        campaign.audio(code)
+    campaign.write([{"code": "yua", "treatment": "dub"}, {"code": "mto", "treatment": "dub"}],
+                   **LONG)
+    (campaign.root / "tmp").mkdir()
+    stems = [f"spot.{code}.{profile}" for code in ("mto", "yua")
+             for profile in ("broadcast-mxf-review", "voice-note")]
+    mono = r"-\d+\.\d LUFS -?\d+\.\d dBTP \(mono measured as dual mono; -\d+\.\d LUFS on one " \
+           r"channel, BS\.1770\)"
+    piped = run(campaign, "render", manifest(campaign), columns=80, stdout_to_pipe=True)
+    assert piped.status == 0, piped.describe()
+    lines = piped.text.splitlines()
+    for stem in stems:       # whole: key, status, seconds and loudness on one line
+        figures = mono if stem.endswith("voice-note") else r"-\d+\.\d LUFS -?\d+\.\d dBTP"
+        assert any(re.fullmatch(rf"blue-heart-television/{re.escape(stem)} +rendered +\d+\.\d  "
+                                + figures, line) for line in lines), (stem, piped.describe())
+    # The voice note is mono (ffprobe), which the dual-mono note is about.
+    (audio,) = mediacheck.streams(campaign.root / "build/blue-heart-television/spot/"
+                                  "spot.mto.voice-note.ogg")
+    assert audio["channels"] == 1
+
+    shown = run(campaign, "render", manifest(campaign), "--force", columns=80,
+                stderr_to=campaign.root / "stderr.txt")     # the terminal shows stdout alone
+    assert shown.status == 0, shown.describe()
+    drawn = tty.drawn_lines(shown.output)
+    lines = drawn[max(at for at, line in enumerate(drawn) if line.startswith("variant")):]
+    assert max(map(len, lines)) <= 80, [line for line in lines if len(line) > 80]
+    assert "blue-heart-television/" in lines, shown.describe()
+    for stem in stems:
+        (row,) = [line for line in lines if line.startswith(f"  {stem} ")]
+        under = lines[lines.index(row) + 1]
+        if stem.endswith("voice-note"):    # no room: its loudness under its row, at spaces
+            assert re.fullmatch(rf"  {re.escape(stem)} +rendered +\d+\.\d", row), row
+            rest = lines[lines.index(row) + 1:lines.index(row) + 3]
+            assert all(line.startswith("    ") for line in rest), shown.describe()
+            assert re.fullmatch(mono, " ".join(line.strip() for line in rest)), rest
+        else:
+            assert re.fullmatch(rf"  {re.escape(stem)} +rendered +\d+\.\d  -\d+\.\d LUFS "
+                                r"-?\d+\.\d dBTP", row), row
+            assert not under.startswith("    "), shown.describe()
+
+
+def test_a_table_too_wide_for_the_terminal_is_fitted_to_it():
+    from pipeline.cli.outcomes import Row, table_lines
+
+    mono = "-16.0 LUFS -1.0 dBTP (mono measured as dual mono; -19.0 LUFS on one channel, BS.1770)"
+    rows = [Row("blue-heart", "not-for-sale-15.nah.web", "rendered", 12.2, "-16.1 LUFS -1.2 dBTP"),
+            Row("blue-heart-radio", "not-for-sale-radio-20.nah.voice-note", "remade", 1.2, mono),
+            Row("blue-heart-tv", "not-for-sale-15.yua.broadcast-prores", "failed", 40.2, "")]
+    whole = table_lines(rows, None)
+    assert whole == table_lines(rows, 200)       # piped, or room enough: as it always was
+    assert whole[2].startswith("blue-heart-radio/not-for-sale-radio-20.nah.voice-note remade ")
+    assert whole[2].endswith(mono) and whole[3].endswith("failed       40.2")
+    for width in (80, 60, 40, 30):
+        lines = table_lines(rows, width)
+        assert max(map(len, lines)) <= width, (width, lines)
+        assert lines[1] == "blue-heart/" and "blue-heart-tv/" in lines
+        for row in rows:      # each status on its variant's row, the key's end kept
+            found = [match for line in lines if (match := re.fullmatch(
+                rf"  (…?)(\S+) +{row.status} +{row.seconds}(  {re.escape(row.loudness)})?",
+                line))]
+            assert len(found) == 1, (width, row, lines)
+            elided, end = found[0].group(1, 2)
+            assert row.stem.endswith(end) and len(end) >= 9 and (elided or end == row.stem)
+        # Figures stay with their units: "-1.0" never ends a line whose "dBTP" starts the next.
+        assert not any(re.search(r"\d$", line) for line in lines if line.startswith("    "))
+    assert table_lines(rows, 40)[2] == "  …for-sale-15.nah.web rendered     12.2"
 
 
 @pytest.mark.e2e

@@ -24,6 +24,7 @@ from rich.text import Text
 from pipeline.messages import plural
 from pipeline.render.batch import Outcome
 from pipeline.render.variants import Plan, VariantPlan
+from pipeline.cli.common import shorten
 from pipeline.cli.progress import work_of
 
 
@@ -38,18 +39,6 @@ class KeyColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         return Text(shorten(task.description, self.width), no_wrap=True, overflow="crop")
-
-
-def shorten(text: str, width: int) -> str:
-    """`text` in at most `width` cells, its beginning replaced by "…" when it is too long."""
-    if cell_len(text) <= width:
-        return text
-    cells = 0
-    for index in range(len(text) - 1, -1, -1):
-        cells += cell_len(text[index])
-        if cells > width - 1:
-            return "…" + text[index + 1:]
-    return text
 
 
 # Columns after the key, in the order they are given up when the terminal is narrow (the

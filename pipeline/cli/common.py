@@ -154,6 +154,21 @@ def echo(text: str = "", err: bool = False) -> None:
     click.echo(shorten_paths(text), err=err)
 
 
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` cells, its beginning replaced by "…" when it is too long: the
+    end of a variant's key (language and profile) is what tells variants apart."""
+    from rich.cells import cell_len     # here, not above: rich is imported only when needed
+
+    if cell_len(text) <= width:
+        return text
+    cells = 0
+    for index in range(len(text) - 1, -1, -1):
+        cells += cell_len(text[index])
+        if cells > width - 1:
+            return "…" + text[index + 1:]
+    return text
+
+
 def emit(diagnostic: Diagnostic) -> None:
     """A diagnostic on stderr; with -q, errors only."""
     if diagnostic.severity == "error" or not verbosity().quiet:

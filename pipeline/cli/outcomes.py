@@ -9,11 +9,14 @@ many languages and profiles reads as a few causes, and fitting the table to the 
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
+import textwrap
+from dataclasses import dataclass
 from typing import Collection
 
-from pipeline.cli.common import echo, emit
+from pipeline.cli.common import echo, emit, shorten
 from pipeline.messages import plural
 from pipeline.render.batch import Outcome
 from pipeline.standards import record_unit
@@ -105,23 +108,74 @@ def _shape(outcome: Outcome) -> tuple:
                   d.line, d.hint, d.code) for d in outcome.error.diagnostics)
 
 
+@dataclass(frozen=True)
+class Row:
+    """A rendered variant's row of the table: its campaign and stem, what its render did."""
+
+    campaign: str
+    stem: str
+    status: str
+    seconds: float
+    loudness: str
+
+    def cells(self, key: str) -> str:
+        """The row's status and seconds after `key`, without its loudness."""
+        return f"{key} {self.status:<9} {self.seconds:>7.1f}"
+
+
+HEADER = f"{'status':<9} {'seconds':>7}"
+KEY_LEAST = 12          # a key is shortened no further (the progress bars' least key column)
+
+
 def print_table(rendered: list[Outcome]) -> None:
-    """One row per variant; where a row would not fit the terminal's width, the variant's key
-    goes on a line of its own and its figures under it (a narrow terminal never wraps a row)."""
-    rows = [(o.plan.variant.key, f"{o.status:<9} {o.seconds:>7.1f}  "
-             + (loudness_text(o.record["loudness"], record_unit(o.record)) if o.record else ""))
+    """One row per variant, fitted to the terminal's width (`table_lines`)."""
+    rows = [Row(o.plan.variant.manifest.campaign, o.plan.variant.stem, o.status, o.seconds,
+                loudness_text(o.record["loudness"], record_unit(o.record)) if o.record else "")
             for o in rendered]
-    key_width = max(len("variant"), *(len(key) for key, _ in rows))
-    header_figures = f"{'status':<9} {'seconds':>7}  loudness"
-    widest = key_width + 1 + max(len(header_figures), *(len(figures) for _, figures in rows))
-    if sys.stdout.isatty() and widest > shutil.get_terminal_size().columns:
-        echo(f"\nvariant\n  {header_figures}")
-        for key, figures in rows:
-            echo(f"{key}\n  {figures}")
-        return
-    echo(f"\n{'variant':<{key_width}} {header_figures}")
-    for key, figures in rows:
-        echo(f"{key:<{key_width}} {figures}")
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    echo()
+    for line in table_lines(rows, width):
+        echo(line)
+
+
+def table_lines(rows: list[Row], width: int | None) -> list[str]:
+    """The table's lines: each variant's whole key, status, seconds and loudness on its row.
+    Where such a row would be wider than a terminal `width` cells wide (a terminal wraps it
+    mid-row onto a second line), the keys lose their campaign, said once on a line above its
+    variants, and are shortened from the left if they must; a loudness that does not fit on
+    its row goes under it. Each variant's status stays on its row. `width` None (piped
+    output: tools and logs read it) keeps every row whole."""
+    keys = [f"{row.campaign}/{row.stem}" for row in rows]
+    key_width = max(len("variant"), *map(len, keys))
+    whole = [f"{'variant':<{key_width}} {HEADER}  loudness"] + [
+        f"{row.cells(f'{key:<{key_width}}')}  {row.loudness}".rstrip()
+        for key, row in zip(keys, rows)]
+    if width is None or max(map(len, whole)) <= width:
+        return whole
+    indent = "  "           # a variant under its campaign's line
+    key_width = max(len("variant"), *(len(indent + row.stem) for row in rows))
+    key_width = min(key_width, max(KEY_LEAST, width - len(HEADER) - 1))
+    header = f"{'variant':<{key_width}} {HEADER}"
+    lines = [header + ("  loudness" if len(header) + len("  loudness") <= width else "")]
+    campaign = None
+    for row in rows:
+        if row.campaign != campaign:
+            campaign = row.campaign
+            lines.append(shorten(f"{campaign}/", width))
+        room = key_width - len(indent)
+        line = row.cells(f"{indent}{shorten(row.stem, room):<{room}}")
+        if len(line) + 2 + len(row.loudness) <= width:
+            lines.append(f"{line}  {row.loudness}".rstrip())
+            continue
+        # Under its row, indented past the key's start; a long one (a mono file's dual-mono
+        # note) on more lines, broken at spaces but never between a figure and its unit
+        # (textwrap breaks at ASCII spaces only, not at no-break ones).
+        lines.append(line)
+        kept = re.sub(r"(\d) ", "\\1\u00a0", row.loudness)
+        lines += [part.replace("\u00a0", " ") for part in textwrap.wrap(
+            kept, width, initial_indent=2 * indent, subsequent_indent=2 * indent,
+            break_on_hyphens=False, break_long_words=False)]
+    return lines
 
 
 def loudness_text(loudness: dict, unit: str) -> str:
