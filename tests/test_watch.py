@@ -549,3 +549,19 @@ def test_a_saved_dub_s_low_sample_rate_is_said_once_for_its_profiles_as_render_s
         (audio,) = [s for s in streams(campaign.out / f"spot.yua.{profile}.mp4")
                     if s["codec_type"] == "audio"]
         assert audio["sample_rate"] == "48000"
+
+
+@pytest.mark.e2e
+def test_a_variant_whose_poster_is_made_again_is_said_remade_as_render_says(rendered, capsys):
+    # Watch said "up to date" of it, where render counts it "remade".
+    manifest = load_manifest(rendered.manifest)
+    poster = rendered.out / "spot.tzo.small.jpg"
+    poster.unlink()
+    event, _ = handle_changes(manifest, {rendered.root / "subtitles/spot/tzo.srt"})
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [
+        ("tzo", "remade")]
+    assert poster.exists()
+    print_event(event)
+    out, _ = capsys.readouterr()
+    assert "  remade      test-campaign/spot.tzo.small (poster, sidecars or certificate made " \
+        "again)" in out, out

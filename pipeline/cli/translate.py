@@ -341,6 +341,8 @@ def outcome_line(outcome: Outcome) -> str:
     if outcome.status == "blocked":
         kept = "previous render kept" if variant.output.exists() else "not rendered"
         return f"  blocked     {variant.key} ({kept}; fix the errors above)"
+    if outcome.status == "remade":     # as render counts it: its file kept, what is beside it made
+        return f"  remade      {variant.key} (poster, sidecars or certificate made again)"
     return f"  up to date  {variant.key}"
 
 
