@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "20"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "21"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -37,4 +37,6 @@ RENDER_VERSION = "20"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # 20: a cue on no frame left out of the burn, the subtitle track and the
                        # sidecars, no longer stretched onto a frame (frames.FrameGrid.shown);
                        # a TTML region in the lower third ends its text at the region's bottom
-                       # (ttml_layout.py), whatever its displayAlign
+                       # (ttml_layout.py), whatever its displayAlign;
+                       # 21: a TTML file in media time read from the start of programme it
+                       # gives, not its master's timecode (subtitles/programme_start.py)

@@ -131,3 +131,9 @@ def counted_back(text: str, rate: Fraction, frames: int) -> str:
     day = _timecode(rate, drop, last).frames
     # The library counts frames from 1 (00:00:00:00 is frame 1).
     return str(_timecode(rate, drop, frames=(start.frames - 1 - frames) % day + 1))
+
+
+def counted_on(text: str, rate: Fraction, frames: int) -> str:
+    """The timecode `frames` frames after `text` (the label of a master's frame counted from its
+    first, labelled `text`), wrapping past midnight."""
+    return counted_back(text, rate, -frames)

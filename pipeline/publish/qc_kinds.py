@@ -21,6 +21,7 @@ _READING = {
     "structure": N_("Subtitle file repaired when read"),
     "index": N_("Subtitle numbering repaired when read"),
     "timing-format": N_("Subtitle times written in another format"),
+    "programme-start": N_("Subtitle file's start of programme not read"),
     "settings": N_("Subtitle position written in an old form"),
     "unrendered-settings": N_("Subtitle settings not rendered (vertical text, regions, "
                               "box widths)"),

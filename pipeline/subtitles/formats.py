@@ -22,6 +22,7 @@ from pipeline.messages import N_, Items, say
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
 from pipeline.subtitles.master_timecode import read_from_master
+from pipeline.subtitles.programme_start import read_from_programme_start
 from pipeline.subtitles.mojibake import double_decoded
 from pipeline.subtitles.model import Parsed, SubtitleFile, in_file_syntax, line_list
 from pipeline.subtitles.normalise import composed_cues
@@ -179,7 +180,8 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     `style: {from_file: true}`); `burned` false: the cues go to a selectable track, which the
     viewer's player draws in its own style. `timecode` is the master's own start timecode
     (`MediaInfo.timecode`, at `fps`): a file timed to it is read from there, with a note
-    (`master_timecode.py`). Raises `SubtitleError` only when the file cannot be opened.
+    (`master_timecode.py`); a TTML file in media time timed from the start of programme it
+    gives is read from that start (`programme_start.py`). Raises `SubtitleError` only when the file cannot be opened.
     """
     path = Path(path)
     text, encoding, diagnostics = load_text(path)
@@ -230,10 +232,15 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     dropped = parsed.inline_style_lines + ([] if kept else parsed.styled_lines)
     if dropped:
         diagnostics.append(style_warning(path, dropped, fmt, keep_style, burned))
-    origin, moved = Fraction(0), read_from_master(parsed, path, timecode, fps, duration)
+    # The file's own start of programme first; the master's timecode where it reads none.
+    moved, unread = read_from_programme_start(parsed, path, fps, duration)
+    diagnostics += unread
+    if moved is None:
+        moved = read_from_master(parsed, path, timecode, fps, duration)
+    origin = Fraction(0)
     if moved is not None:
         parsed.cues, origin, told = moved
-        # The master's start is the start of programme the file did not give.
+        # The master's start is the start of programme the file did not give (a SMPTE file's).
         diagnostics = [d for d in diagnostics if d is not parsed.start_missing] + [told]
     rate = fps or (float(parsed.frame_rate) if parsed.frame_rate else None)
     diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, rate, fmt.name),

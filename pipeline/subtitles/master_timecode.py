@@ -9,8 +9,11 @@ a start timecode, every cue of the file lies within the master read from that st
 start + length], and none would be on it read from zero, the file's times are read from the
 master's start, and a note says so once. A TTML file timed in SMPTE timecode that does not give
 its programme's start (`ebuttm:documentStartOfProgramme`, EBU Tech 3350) takes the master's
-instead; one that gives it is read from it. A file whose cues fit both ways, or only partly
-either way, is read as it is, and the checks say what they find: nothing is guessed.
+instead; one that gives it is read from it. A TTML file in media time read from the start of
+programme it gives is not read again from here (`programme_start.py`); one read from here has
+its first cue's frame label on the master's timecode in the note, the time its subtitler's
+editor shows. A file whose cues fit both ways, or only partly either way, is read as it is, and
+the checks say what they find: nothing is guessed.
 
 The master's start is the frames of its timecode counted to its first frame at its exact rate,
 less the labels drop-frame skips, over that rate (`timecode.seconds`), the count TTML's SMPTE
@@ -25,7 +28,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, note
-from pipeline.media.timecode import exact_rate, rate_problem, seconds
+from pipeline.media.timecode import counted_on, exact_rate, rate_problem, seconds
+from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import Cue, Parsed
 
 
@@ -57,6 +61,12 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
             for cue in parsed.cues]
     instead = (" (it gives no ebuttm:documentStartOfProgramme)"
                if parsed.start_missing is not None else "")
+    if parsed.notation is not None and parsed.notation.smpte is None:
+        # A TTML file in media time (only TTML has a notation): its subtitler's editor shows
+        # the programme's frames, where 10:00:01.000 may be no frame's label (29.97 fps).
+        first = min(cues, key=lambda cue: cue.start)
+        label = counted_on(timecode, rate, FrameGrid(rate).nearest(first.start))
+        instead += f"; its first cue (cue {first.index}) begins on frame {label}"
     told = note(f"{path.name} is timed to the master's timecode, from {timecode}: its times "
                 f"are read from there{instead}", path, code="master-timecode")
     return cues, moved / 1000, told

@@ -342,3 +342,6 @@ class Parsed:
     counted_from: Fraction = Fraction(0)
     start_given: bool = False
     start_missing: Diagnostic | None = None
+    # TTML in media time: its ebuttm:documentStartOfProgramme as written, and its line; the
+    # file may be timed from it (`programme_start.py`).
+    programme_start: tuple[str, int] | None = None

@@ -16,6 +16,8 @@ STL's TCP), which is the video's first frame, or 00:00:00:00, as the EBU-TT Live
 them; a file timed from an hour or more in that does not give it cannot be placed on the video.
 With `ttp:markerMode="discontinuous"`, the default (TTML1 §6.2.6), times are labels each on its
 own, not counted from their parent's, and a duration has no meaning (§10.2.3).
+In media time (EBU-TT-D), a start of programme the file gives is kept as written, to be read
+once the video's frame rate and length are known (`programme_start.py`).
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ class TimeParameters:
         self.origin, self.start, self.labels = Fraction(0), "", False
         if self.smpte:
             self._read_smpte_parameters()
+        elif (given := self._start_of_programme()) is not None:
+            # Read once the video's frame rate is known (`programme_start.py`).
+            self.parsed.programme_start = ((given.text or "").strip(), given.sourceline)
 
     def _choice(self, name: str, values: tuple[str, ...], default: str) -> str:
         """The root's `ttp:{name}`, one of `values`; `default` when absent or wrong (reported)."""
@@ -121,7 +126,7 @@ class TimeParameters:
         error (the file cannot be placed on the video without it), kept as
         `parsed.start_missing`: its master's own start timecode may answer it
         (`master_timecode.py`)."""
-        given = next(self.root.iter(f"{{{EBUTT_METADATA}}}documentStartOfProgramme"), None)
+        given = self._start_of_programme()
         if given is not None:
             text = (given.text or "").strip()
             start = self._timecode(given, "ebuttm:documentStartOfProgramme", text)
@@ -147,6 +152,10 @@ class TimeParameters:
             "on <tt> (EBU-TT Part 1); or export the file with the programme starting at "
             "00:00:00:00", "timing")
         return self._counted(hours, 0, 0, 0, 0)
+
+    def _start_of_programme(self):
+        """The `ebuttm:documentStartOfProgramme` element (EBU Tech 3350), or None."""
+        return next(self.root.iter(f"{{{EBUTT_METADATA}}}documentStartOfProgramme"), None)
 
     def parameter(self, name: str) -> str | None:
         """The root's `ttp:{name}`, in the first of the `ttp` namespaces that has it."""
@@ -262,8 +271,9 @@ class TimeParameters:
             return False
         if frames >= self.frame_rate:
             last = -(-self.frame_rate // 1) - 1     # the highest whole number below the rate
-            self.fail(f"{name}={value!r} counts frame {frames}, but at {_rate(self.frame_rate)} "
-                      f"fps (ttp:frameRate) a second has frames 0 to {last}", element,
+            self.fail(f"{name}={value!r} counts frame {frames}, but at "
+                      f"{rate_text(self.frame_rate)} fps (ttp:frameRate) a second has frames 0 "
+                      f"to {last}", element,
                       "check the frame number and ttp:frameRate" + (
                           "" if self.smpte else ", or write the time as HH:MM:SS.mmm"), "timing")
             return False
@@ -275,5 +285,5 @@ class TimeParameters:
         return True
 
 
-def _rate(rate: Fraction) -> str:
+def rate_text(rate: Fraction) -> str:
     return f"{float(rate):.3f}".rstrip("0").rstrip(".")   # 25, 29.97

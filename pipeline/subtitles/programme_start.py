@@ -1,0 +1,83 @@
+"""A TTML file in media time timed from its own start of programme, read from that start.
+
+EBU-TT-D files (EBU Tech 3380) are in media time, `ttp:timeBase="media"`, TTML's default. Those
+broadcasters convert from EBU-TT Part 1 keep the programme's times: 10:00:01.000 is one second
+into a programme whose start, `ebuttm:documentStartOfProgramme` (EBU Tech 3350), the file gives
+as 10:00:00:00. Read from zero, every cue of such a file is ten hours past the end of a spot,
+and a master without a start timecode (`master_timecode.py`) cannot say where it starts. So a
+file in media time that gives its start of programme, every cue of which begins at or after
+that start and none within the video read from zero, is read from that start, and a note says
+so once. A file whose cues fit both ways, or only partly, is read as it is, and the checks say
+what they find: nothing is guessed; nor without the video's length, which alone tells.
+
+The start is a time of the file's own clock: `HH:MM:SS:FF`, its frames counted at the file's
+`ttp:frameRate` (times its multiplier) as its clock times' frames are (`ttml_time.py`), else at
+the master's rate; or `HH:MM:SS.mmm`. 10:00:00:00 is 36000 s at any rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline.errors import Diagnostic, note, warning
+from pipeline.media.timecode import exact_rate
+from pipeline.subtitles.model import Cue, Parsed
+from pipeline.subtitles.ttml_time import CLOCK, rate_text
+
+NAME = "ebuttm:documentStartOfProgramme"
+START_HINT = (f"write it as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. <{NAME}>"
+              f"10:00:00:00</{NAME}>), or as HH:MM:SS.mmm")
+
+
+def read_from_programme_start(parsed: Parsed, path: Path, fps: float | None,
+                              duration: float | None
+                              ) -> tuple[tuple[list[Cue], Fraction, Diagnostic] | None,
+                                         list[Diagnostic]]:
+    """((the cues read from the file's start of programme, the seconds they were moved back by,
+    the note saying so) when `parsed`'s file is timed from it (see the module's docstring),
+    else None; and the warnings about the start as the file writes it). `fps` is the master's
+    frame rate, `duration` its length in seconds."""
+    if parsed.programme_start is None:
+        return None, []
+    text, line = parsed.programme_start
+    clock = CLOCK.match(text)
+    if clock is None or clock.group(6) or int(clock.group(2)) > 59 or int(clock.group(3)) > 59:
+        return None, [_unread(text, "is not a time", path, line, START_HINT)]
+    hours, minutes, seconds, fraction, frames = clock.group(1, 2, 3, 4, 5)
+    start = Fraction(int(hours) * 3600 + int(minutes) * 60 + int(seconds)) + Fraction(
+        fraction or 0)
+    if frames is not None and int(frames):     # frame 00 is the second's start at any rate
+        if parsed.frame_rate:
+            rate, whose = parsed.frame_rate, "the file's ttp:frameRate"
+        elif fps:
+            rate, whose = exact_rate(fps), "the video's rate"
+        elif duration is None:
+            return None, []     # no rate to count at, and no video to read the file on
+        else:
+            return None, [_unread(text, "counts frames, but neither the file (ttp:frameRate) "
+                                  "nor the video gives a frame rate", path, line,
+                                  'give the video\'s frame rate on <tt> (ttp:frameRate="25"), '
+                                  "or write the start as HH:MM:SS.mmm")]
+        if int(frames) >= rate:
+            last = -(-rate // 1) - 1     # the highest whole number below the rate
+            return None, [_unread(text, f"counts frame {int(frames)}, but at {rate_text(rate)} "
+                                  f"fps ({whose}) a second has frames 0 to {last}", path, line,
+                                  "check the frame number")]
+        start += int(frames) / rate
+    if not start or not parsed.cues or duration is None:
+        return None, []
+    first, length = round(start * 1000), round(duration * 1000)
+    if not all(cue.start >= first and cue.start >= length for cue in parsed.cues):
+        return None, []
+    cues = [replace(cue, start=round(cue.start - start * 1000), end=round(cue.end - start * 1000))
+            for cue in parsed.cues]
+    told = note(f"{path.name} is timed from its start of programme, {text} ({NAME}): its times "
+                "are read from there", path, line, code="programme-start")
+    return (cues, start, told), []
+
+
+def _unread(text: str, problem: str, path: Path, line: int, hint: str) -> Diagnostic:
+    return warning(f"{NAME} {text!r} {problem}: the file's times are not read from it", path,
+                   line, hint, "programme-start")
