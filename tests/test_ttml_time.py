@@ -1,6 +1,7 @@
 """TTML times in SMPTE timecode (ttp:timeBase="smpte", as broadcast subtitling tools and EBU-TT
 Part 1 write them): frames counted per ttp:dropMode, from the programme's start, to the
-millisecond; and what cannot be placed on the video said at its line."""
+millisecond; and what cannot be placed on the video said at its line. Files in media time
+(EBU-TT-D) that give their start of programme and are timed from it, read from there."""
 
 from __future__ import annotations
 
@@ -279,3 +280,86 @@ def test_check_names_times_with_the_file_s_own_timecode_labels(tmp_path):
                for d in result.diagnostics), [d.format() for d in result.diagnostics]
     long = next(d.message for d in result.diagnostics if "stays on screen" in d.message)
     assert "(10:00:01:00 --> 10:00:59:29;" in long, long
+
+
+# EBU-TT-D (media time) as converted from EBU-TT Part 1: programme times, 10:00:01.000 one
+# second into a programme starting at 10:00:00:00.
+PROGRAMME = (("10:00:01.000", "10:00:02.480"), ("10:00:03:05", "10:00:03.880"))
+FROM_START = ("nah.ttml is timed from its start of programme, {start} "
+              "(ebuttm:documentStartOfProgramme): its times are read from there")
+
+
+def read_on_video(tmp_path, text: str, fps: float | None = None, duration: float | None = 4.0):
+    path = tmp_path / "nah.ttml"
+    path.write_text(text, encoding="utf-8")
+    return read_subtitles(path, duration=duration, fps=fps)
+
+
+def said(result) -> list[tuple[int | None, str, str]]:
+    return [(d.line, d.severity, d.message) for d in result.diagnostics]
+
+
+@pytest.mark.parametrize("parameters, start, fps, expected", [
+    # Before: every cue 'starts at 10:00:01.000, after the end of the video (00:00:04.000)'.
+    ('ttp:frameRate="25"', "10:00:00:00", None, [(1000, 2480), (3200, 3880)]),
+    ('ttp:frameRate="25"', "09:59:59:24", None, [(1040, 2520), (3240, 3920)]),
+    ('ttp:frameRate="25"', "10:00:00.500", None, [(500, 1980), (2700, 3380)]),
+    # Frames of the start counted at the master's rate when the file gives none: 12 frames at
+    # 29.97 fps are 400.4 ms; frame 00 is the second's start at any rate, or none.
+    ("", "10:00:00:12", 30000 / 1001, [(600, 2080), (2600, 3480)]),
+    ("", "10:00:00:00", None, [(1000, 2480), (3000, 3880)]),
+])
+def test_a_media_time_file_is_read_from_the_start_of_programme_it_gives(
+        tmp_path, parameters, start, fps, expected):
+    paragraphs = PROGRAMME if parameters else (PROGRAMME[0], ("10:00:03.000", "10:00:03.880"))
+    result = read_on_video(tmp_path, document(parameters, *paragraphs, start=start), fps)
+    assert times(result) == expected
+    assert said(result) == [(3, "note", FROM_START.format(start=start))]
+    # Messages give times as the file writes them: the cues' plus the start.
+    assert round(result.origin * 1000) + expected[0][0] == 36001000
+
+
+def test_a_media_time_file_that_fits_its_start_only_partly_or_both_ways_is_read_as_it_is(
+        tmp_path):
+    rate = 'ttp:frameRate="25"'
+    # A cue before the start it gives: nothing is moved, each cue past the end is said.
+    early = read_on_video(tmp_path, document(rate, ("09:59:59.000", "10:00:02.480"),
+                                             PROGRAMME[1], start="10:00:00:00"))
+    assert times(early) == [(35999000, 36002480), (36003200, 36003880)]
+    assert [message for _, severity, message in said(early)] == [
+        "cue 1 starts at 09:59:59.000, after the end of the video (00:00:04.000)",
+        "cue 2 starts at 10:00:03.200, after the end of the video (00:00:04.000)"]
+    # On the video read from zero as from its start: read as it is, nothing said.
+    both = read_on_video(tmp_path, document(rate, ("00:00:02.000", "00:00:03.000"),
+                                            start="00:00:01:00"))
+    assert (times(both), said(both)) == ([(2000, 3000)], [])
+    # Without the video's length nothing tells: read as it is, as before.
+    alone = read_on_video(tmp_path, document(rate, *PROGRAMME, start="10:00:00:00"),
+                          duration=None)
+    assert (times(alone)[0], said(alone), alone.origin) == ((36001000, 36002480), [], 0)
+
+
+@pytest.mark.parametrize("parameters, start, fps, message", [
+    ("", "10h", 25.0, "is not a time"),
+    ("", "10:00:00;00", 25.0, "is not a time"),
+    ("", "10:61:00:00", 25.0, "is not a time"),
+    ('ttp:frameRate="25"', "10:00:00:25", None,
+     "counts frame 25, but at 25 fps (the file's ttp:frameRate) a second has frames 0 to 24"),
+    ("", "10:00:00:30", 30000 / 1001,
+     "counts frame 30, but at 29.97 fps (the video's rate) a second has frames 0 to 29"),
+    ("", "10:00:00:12", None, "counts frames, but neither the file (ttp:frameRate) nor the "
+                              "video gives a frame rate"),
+])
+def test_a_start_of_programme_not_read_is_a_warning_at_its_line(tmp_path, parameters, start,
+                                                                 fps, message):
+    result = read_on_video(tmp_path, document(parameters, *PROGRAMME[:1], start=start), fps)
+    assert times(result) == [(36001000, 36002480)]      # read as it is
+    found = [(d.line, d.severity, d.message, d.code) for d in result.diagnostics
+             if d.code == "programme-start"]
+    assert found == [(3, "warning", f"ebuttm:documentStartOfProgramme {start!r} {message}: "
+                      "the file's times are not read from it", "programme-start")]
+    # Not without the video either, but for the frames no rate counts.
+    alone = read_on_video(tmp_path, document(parameters, *PROGRAMME[:1], start=start), fps,
+                          duration=None)
+    assert len([d for d in alone.diagnostics if d.code == "programme-start"]) == (
+        0 if message.startswith("counts frames,") else 1)
