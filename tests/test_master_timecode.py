@@ -218,6 +218,37 @@ def test_a_smpte_ttml_file_without_its_start_of_programme_takes_the_masters(tmp_
     assert (times(result), said(result)) == ([(480, 2000)], [])
 
 
+def test_the_note_on_a_media_time_ttml_file_gives_its_first_cues_frame_label(tmp_path):
+    """A TTML file in media time writes 10:00:01.000; its subtitler's editor shows the frames
+    of the programme's timecode, where on a drop-frame master that time is frame 10:00:01;01."""
+    text = document("", ("10:00:01.000", "10:00:02.480"), ("10:00:03.000", "10:00:03.880"))
+    result = read_on(text, tmp_path, "10:00:00:00", name="nah.ttml")
+    assert said(result) == [("note", NOTE.format(name="nah.ttml", timecode="10:00:00:00")
+                             + "; its first cue (cue 1) begins on frame 10:00:01:00")]
+    result = read_on(text, tmp_path, "10:00:00;00", 30000 / 1001, name="nah.ttml")
+    assert times(result) == [(1036, 2516), (3036, 3916)]     # frames 31 and 91 of the master
+    assert said(result) == [("note", NOTE.format(name="nah.ttml", timecode="10:00:00;00")
+                             + "; its first cue (cue 1) begins on frame 10:00:01;01")]
+
+
+def test_a_media_time_ttml_file_is_read_from_its_own_start_of_programme_not_the_masters(
+        tmp_path):
+    """Before, the drop-frame master's 10:00:00;00 (35999.964 s) put 10:00:01.000 at 1.036 s;
+    the file says its programme starts at 10:00:00:00 of its own clock, 1 s before."""
+    text = document("", ("10:00:01.000", "10:00:02.480"), start="10:00:00:00")
+    result = read_on(text, tmp_path, "10:00:00;00", 30000 / 1001, name="nah.ttml")
+    assert times(result) == [(1000, 2480)]
+    assert said(result) == [("note", "nah.ttml is timed from its start of programme, "
+                             "10:00:00:00 (ebuttm:documentStartOfProgramme): its times are "
+                             "read from there")]
+    # A start it does not read is said, and the master's timecode reads the file instead.
+    result = read_on(text.replace("10:00:00:00<", "10:00<"), tmp_path, "10:00:00:00",
+                     name="nah.ttml")
+    assert times(result) == [(1000, 2480)]
+    assert [severity for severity, _ in said(result)] == ["note", "warning"]
+    assert said(result)[0][1].startswith(NOTE.format(name="nah.ttml", timecode="10:00:00:00"))
+
+
 def test_a_variant_blocked_by_its_master_has_its_file_read_from_the_masters_timecode(
         campaign, masters):
     # Blocked by the master's missing sound, the language's file was checked without the
@@ -243,6 +274,61 @@ def test_check_reads_the_file_from_the_masters_timecode_only_with_the_manifest(t
     assert notes(with_master.stderr) == [
         f"{path}: note: {NOTE.format(name='nah.srt', timecode='10:00:00:00')}"]
     assert with_master.stdout == f"{path}: 2 cues, 0 errors, 0 warnings\n"
+
+
+# EBU-TT-D as converted from EBU-TT Part 1: media time, programme times from 10:00:00:00.
+EBU_TT_D = document('ttp:frameRate="25"', ("10:00:01.000", "10:00:02.480"),
+                    ("10:00:03.000", "10:00:03.880"), start="10:00:00:00")
+FROM_START = ("{name} is timed from its start of programme, {start} "
+              "(ebuttm:documentStartOfProgramme): its times are read from there")
+
+
+def test_validate_and_check_read_an_ebu_tt_d_file_from_its_start_of_programme(campaign):
+    # The campaign's master has no timecode: before, both files' cues were past its end.
+    nah = campaign.subtitle("nah", EBU_TT_D, suffix=".ttml")
+    tzo = campaign.subtitle("tzo", EBU_TT_D.replace(">10:00:00:00<", ">10:00:00:30<"),
+                            suffix=".ttml")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "soft"}])
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert notes(result.stderr) == [
+        f"{nah}:3: note: {FROM_START.format(name='nah.ttml', start='10:00:00:00')}"]
+    assert f"{tzo}:3: warning: ebuttm:documentStartOfProgramme '10:00:00:30' counts frame 30, " \
+        "but at 25 fps (the file's ttp:frameRate) a second has frames 0 to 24: the file's " \
+        "times are not read from it (hint: check the frame number)" in lines, result.stderr
+    assert [line for line in lines if ": error: " in line] == [
+        f"{tzo}:{5 + n}: error: cue {n + 1} starts at 10:00:0{1 + 2 * n}.000, after the end of "
+        "the video (00:00:04.000) (hint: check the times, or that the file belongs to this "
+        "spot)" for n in (0, 1)]
+    alone = CliRunner().invoke(check, [str(nah), "--manifest", str(manifest)],
+                               catch_exceptions=False)
+    assert alone.exit_code == 0, alone.output
+    assert notes(alone.stderr) == notes(result.stderr)
+    assert alone.stdout == f"{nah}: 2 cues, 0 errors, 0 warnings\n"
+
+
+@pytest.mark.e2e
+def test_an_ebu_tt_d_file_is_burned_from_its_start_of_programme(campaign):
+    # Lines long enough to be told from the picture's noise at 320x180.
+    nah = campaign.subtitle("nah", EBU_TT_D.replace(">cue 1<", ">Los seres humanos<").replace(
+        ">cue 2<", ">no están a la venta<"), suffix=".ttml")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert notes(result.stderr) == [
+        f"{nah}:3: note: {FROM_START.format(name='nah.ttml', start='10:00:00:00')}"]
+    burned, master = campaign.out / "spot.nah.small.mp4", campaign.root / "media/spot.mp4"
+    bottom = range(int(H * 0.7), int(H * 0.95))
+
+    def drawn(at: float) -> float:
+        return changed_fraction(gray_frame(burned, at, W, H), gray_frame(master, at, W, H), W,
+                                bottom)
+
+    # 10:00:01.000 is frame 25 of the master, at 1.00 s: drawn from it, not on frame 24.
+    assert drawn(0.96) < 0.001 and drawn(1.0) > 0.01
+    assert drawn(2.44) > 0.01 and drawn(2.6) < 0.001 and drawn(3.04) > 0.01
 
 
 @pytest.mark.e2e
