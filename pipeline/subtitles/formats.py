@@ -22,10 +22,10 @@ from pipeline.messages import N_, Items, say
 from pipeline.subtitles.checks import _check_cues
 from pipeline.subtitles.encoding import load_text
 from pipeline.subtitles.master_timecode import read_from_master
-from pipeline.subtitles.programme_start import read_from_programme_start
 from pipeline.subtitles.mojibake import double_decoded
 from pipeline.subtitles.model import Parsed, SubtitleFile, in_file_syntax, line_list
 from pipeline.subtitles.normalise import composed_cues
+from pipeline.subtitles.programme_start import read_from_programme_start
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,8 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     viewer's player draws in its own style. `timecode` is the master's own start timecode
     (`MediaInfo.timecode`, at `fps`): a file timed to it is read from there, with a note
     (`master_timecode.py`); a TTML file in media time timed from the start of programme it
-    gives is read from that start (`programme_start.py`). Raises `SubtitleError` only when the file cannot be opened.
+    gives is read from that start (`programme_start.py`). Raises `SubtitleError` only when the
+    file cannot be opened.
     """
     path = Path(path)
     text, encoding, diagnostics = load_text(path)

@@ -59,14 +59,14 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
     moved = first - counted_from
     cues = [replace(cue, start=round(cue.start - moved), end=round(cue.end - moved))
             for cue in parsed.cues]
-    instead = (" (it gives no ebuttm:documentStartOfProgramme)"
-               if parsed.start_missing is not None else "")
+    more = (" (it gives no ebuttm:documentStartOfProgramme)"
+            if parsed.start_missing is not None else "")
     if parsed.notation is not None and parsed.notation.smpte is None:
         # A TTML file in media time (only TTML has a notation): its subtitler's editor shows
         # the programme's frames, where 10:00:01.000 may be no frame's label (29.97 fps).
         first = min(cues, key=lambda cue: cue.start)
         label = counted_on(timecode, rate, FrameGrid(rate).nearest(first.start))
-        instead += f"; its first cue (cue {first.index}) begins on frame {label}"
+        more += f"; its first cue (cue {first.index}) begins on frame {label}"
     told = note(f"{path.name} is timed to the master's timecode, from {timecode}: its times "
-                f"are read from there{instead}", path, code="master-timecode")
+                f"are read from there{more}", path, code="master-timecode")
     return cues, moved / 1000, told
