@@ -296,8 +296,9 @@ def test_validate_and_check_read_an_ebu_tt_d_file_from_its_start_of_programme(ca
     assert notes(result.stderr) == [
         f"{nah}:3: note: {FROM_START.format(name='nah.ttml', start='10:00:00:00')}"]
     assert f"{tzo}:3: warning: ebuttm:documentStartOfProgramme '10:00:00:30' counts frame 30, " \
-        "but at 25 fps (the file's ttp:frameRate) a second has frames 0 to 24: the file's " \
-        "times are not read from it (hint: check the frame number)" in lines, result.stderr
+        "but at 25 fps a second has frames 0 to 24: the file's times are not read from it " \
+        "(hint: check the frame number (the rate is the file's ttp:frameRate))" in lines, \
+        result.stderr
     assert [line for line in lines if ": error: " in line] == [
         f"{tzo}:{5 + n}: error: cue {n + 1} starts at 10:00:0{1 + 2 * n}.000, after the end of "
         "the video (00:00:04.000) (hint: check the times, or that the file belongs to this "

@@ -344,9 +344,9 @@ def test_a_media_time_file_that_fits_its_start_only_partly_or_both_ways_is_read_
     ("", "10:00:00;00", 25.0, "is not a time"),
     ("", "10:61:00:00", 25.0, "is not a time"),
     ('ttp:frameRate="25"', "10:00:00:25", None,
-     "counts frame 25, but at 25 fps (the file's ttp:frameRate) a second has frames 0 to 24"),
+     "counts frame 25, but at 25 fps a second has frames 0 to 24"),
     ("", "10:00:00:30", 30000 / 1001,
-     "counts frame 30, but at 29.97 fps (the video's rate) a second has frames 0 to 29"),
+     "counts frame 30, but at 29.97 fps a second has frames 0 to 29"),
     ("", "10:00:00:12", None, "counts frames, but neither the file (ttp:frameRate) nor the "
                               "video gives a frame rate"),
 ])

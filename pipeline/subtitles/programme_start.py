@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, note, warning
 from pipeline.media.timecode import exact_rate
+from pipeline.messages import N_, Message, say
 from pipeline.subtitles.model import Cue, Parsed
 from pipeline.subtitles.ttml_time import CLOCK, rate_text
 
@@ -44,7 +45,9 @@ def read_from_programme_start(parsed: Parsed, path: Path, fps: float | None,
     text, line = parsed.programme_start
     clock = CLOCK.match(text)
     if clock is None or clock.group(6) or int(clock.group(2)) > 59 or int(clock.group(3)) > 59:
-        return None, [_unread(text, "is not a time", path, line, START_HINT)]
+        return None, [_unread(say(N_("%(element)s %(text)s is not a time: the file's times are "
+                                     "not read from it"), element=NAME, text=repr(text)),
+                              path, line, START_HINT)]
     hours, minutes, seconds, fraction, frames = clock.group(1, 2, 3, 4, 5)
     start = Fraction(int(hours) * 3600 + int(minutes) * 60 + int(seconds)) + Fraction(
         fraction or 0)
@@ -56,15 +59,19 @@ def read_from_programme_start(parsed: Parsed, path: Path, fps: float | None,
         elif duration is None:
             return None, []     # no rate to count at, and no video to read the file on
         else:
-            return None, [_unread(text, "counts frames, but neither the file (ttp:frameRate) "
-                                  "nor the video gives a frame rate", path, line,
+            return None, [_unread(say(N_(
+                "%(element)s %(text)s counts frames, but neither the file (ttp:frameRate) nor "
+                "the video gives a frame rate: the file's times are not read from it"),
+                element=NAME, text=repr(text)), path, line,
                                   'give the video\'s frame rate on <tt> (ttp:frameRate="25"), '
                                   "or write the start as HH:MM:SS.mmm")]
         if int(frames) >= rate:
             last = -(-rate // 1) - 1     # the highest whole number below the rate
-            return None, [_unread(text, f"counts frame {int(frames)}, but at {rate_text(rate)} "
-                                  f"fps ({whose}) a second has frames 0 to {last}", path, line,
-                                  "check the frame number")]
+            return None, [_unread(say(N_(
+                "%(element)s %(text)s counts frame %(frame)s, but at %(rate)s fps a second has "
+                "frames 0 to %(last)s: the file's times are not read from it"), element=NAME,
+                text=repr(text), frame=int(frames), rate=rate_text(rate), last=last), path, line,
+                f"check the frame number (the rate is {whose})")]
         start += int(frames) / rate
     if not start or not parsed.cues or duration is None:
         return None, []
@@ -78,6 +85,5 @@ def read_from_programme_start(parsed: Parsed, path: Path, fps: float | None,
     return (cues, start, told), []
 
 
-def _unread(text: str, problem: str, path: Path, line: int, hint: str) -> Diagnostic:
-    return warning(f"{NAME} {text!r} {problem}: the file's times are not read from it", path,
-                   line, hint, "programme-start")
+def _unread(message: Message, path: Path, line: int, hint: str) -> Diagnostic:
+    return warning(message, path, line, hint, "programme-start")
