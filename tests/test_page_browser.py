@@ -17,6 +17,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -176,7 +177,7 @@ def test_search_finds_accented_names_typed_without_accents(context, published):
     assert len(visible_cards(page)) == 5
     search.press_sequentially("hnahnu")
     assert visible_cards(page) == ["card-not-for-sale-15-ote"]
-    assert page.locator("#count").inner_text() == "Se muestran 1 de 5"
+    assert page.locator("#count").inner_text() == "Se muestra 1 de 5"     # one: singular
     for typed, expected in [("TZOTZIL", ["card-not-for-sale-15-tzo"]),  # the English name, too
                             ("maaya taan", ["card-not-for-sale-15-yua", f"card-{RADIO_SPOT}-yua"]),
                             ("raramuri", [f"card-{RADIO_SPOT}-tar"]), ("tar", [f"card-{RADIO_SPOT}-tar"])]:
@@ -271,6 +272,14 @@ def run_page_command(page: Page, element_id: str, folder: Path) -> subprocess.Co
     return subprocess.run(shlex.split(command), cwd=folder, capture_output=True, text=True, timeout=60)
 
 
+def verify_from_page(page: Page, folder: Path) -> subprocess.CompletedProcess:
+    """The page's `pipeline verify` line, run as typed with this checkout's pipeline."""
+    command = shlex.split(page.locator("#verify").text_content())
+    assert command[:2] == ["pipeline", "verify"], command
+    return subprocess.run([sys.executable, "-m", "pipeline", *command[1:]], cwd=folder,
+                          capture_output=True, text=True, timeout=120)
+
+
 def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, served, tmp_path):
     page = open_page(context, served + "index.html")
     station = tmp_path / "station"
@@ -282,6 +291,10 @@ def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, served
     lines = checked.stdout.splitlines()
     assert len(lines) == 11 and all(line.endswith(": OK") for line in lines)
     assert f"{RADIO_SPOT}.yua.radio.wav: OK" in lines  # both spots of the language
+    # Its verify line names the catalog's address too (a trial: the placeholder stayed).
+    assert page.locator("#verify").text_content() == f"pipeline verify '{served}catalog.json'"
+    verified = verify_from_page(page, station)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
     damaged = station / f"{VIDEO_SPOT}.yua.web.mp4"
     data = bytearray(damaged.read_bytes())
@@ -306,6 +319,11 @@ def test_from_a_bucket_with_presigned_links(context, page_campaign, s3_server, b
     assert checked.returncode == 0 and len(checked.stdout.splitlines()) == 4, checked.stdout
     # Presigned names arrive by Content-Disposition: nothing is saved under a query string.
     assert not [path.name for path in station.iterdir() if "?" in path.name]
+    # A private bucket's catalog: the page's verify line is presigned (a trial: its plain
+    # address answered 403, and the page gave no other).
+    assert "X-Amz-Signature" in page.locator("#verify").text_content()
+    verified = verify_from_page(page, station)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     video = page.locator(f"#card-{VIDEO_SPOT}-tzo video")
     video.evaluate("v => { v.muted = true; return v.play(); }")
     page.wait_for_function("v => v.currentTime > 0.3", arg=video.element_handle(), timeout=10_000)

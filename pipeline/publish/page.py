@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from pipeline.manifest import PAGE_LANGUAGES
 from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
+from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.deliverables import MEDIA, SUBTITLE_LABELS, extension
 from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
 from pipeline.publish.wording import localised
@@ -67,7 +68,8 @@ def render_pages(catalog: dict, default_language: str = PAGE_LANGUAGES[0],
 def render_page(catalog: dict, language: str, names: dict[str, str] | None = None,
                 spots: list | None = None, link: Callable[[str], str] | None = None) -> str:
     """The page in one language; `names` are the file names of all of them (`page_names`),
-    linked by `link(name)` when given."""
+    linked by `link(name)` when given, as is the catalog its `pipeline verify` line names (a
+    station checking a private bucket's campaign has no other address for it)."""
     names = names or page_names()
     css, head_js, js = _asset("page.css"), _asset("head.js"), _asset("page.js")
     csp = ("default-src 'none'; img-src * data: blob: file:; media-src * blob: file:; "
@@ -80,6 +82,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
     present = {medium for spot in spots for card in spot.cards for medium in card.media}
     return _environment(language).get_template("index.html.j2").render(
         catalog=catalog, spots=spots, page_language=language, pages=pages,
+        catalog_link=link(CATALOG_NAME) if link else None,
         # A catalog older than `titles` has the one title for every page.
         campaign_title=(catalog.get("titles") or {}).get(language, catalog.get("title")),
         is_default=names[language] == PAGE_NAME, fmt=Formats(language),

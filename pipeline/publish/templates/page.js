@@ -57,7 +57,8 @@
     sections.forEach(function (section) {
       section.hidden = !section.querySelector("li.card:not([hidden])");
     });
-    count.textContent = count.getAttribute("data-template")
+    // "Se muestra 1 de 8", "Se muestran 3 de 8": the template in the count's plural form.
+    count.textContent = count.getAttribute(shown === 1 ? "data-template-one" : "data-template")
       .replace("{shown}", shown.toLocaleString(figures))
       .replace("{total}", cards.length.toLocaleString(figures));
     document.getElementById("no-match").hidden = shown > 0 || cards.length === 0;
@@ -130,6 +131,9 @@
   if (/^https?:$/.test(window.location.protocol)) {
     var folder = window.location.href.replace(/[#?].*$/, "").replace(/[^\/]*$/, "");
     each("[data-folder-url]", function (span) { span.textContent = folder.replace(/'/g, "'\\''"); });
+    each("[data-catalog-url]", function (span) {
+      span.textContent = "'" + (folder + "catalog.json").replace(/'/g, "'\\''") + "'";
+    });
   }
 
   each("a[data-page-language]", function (link) {
