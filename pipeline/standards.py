@@ -100,24 +100,31 @@ SHORT_FORM = 120.0                 # seconds: spots up to this long are short-fo
 # The rules' names, as records keep them and certificates show them (in the page's language).
 INTEGRATED, TRUE_PEAK, SHORT_TERM = (N_("integrated loudness"), N_("true peak"),
                                      N_("maximum short-term loudness"))
+LOUDNESS_RANGE = N_("loudness range")
+# Whose the loudness-range limit is: the profile's (profiles.Profile.loudness_range); neither
+# EBU R128 nor ATSC A/85:2013 sets one. Past it a variant gets a QC warning, not a refusal.
+PROFILE_LIMIT = N_("the profile's own limit (a QC warning)")
 
 
 @dataclass(frozen=True)
 class Check:
     """One rule a programme is held to, against what the meter measured."""
 
-    rule: str                      # INTEGRATED, TRUE_PEAK or SHORT_TERM
+    rule: str                      # INTEGRATED, TRUE_PEAK, SHORT_TERM or LOUDNESS_RANGE
     measured: float | None
     unit: str                      # of `measured`
     limit: str                     # the rule in words, with units: "-23.0 LUFS ± 0.5 LU"
     passed: bool
     source: str                    # whose rule: "ATSC A/85:2013"
     house: bool = False            # a house rule held beside the standard's, not one of them
+    # Broken, a QC warning only: never a breach, nor part of the standard's verdict (a record
+    # without the key, from before it, holds no such check).
+    advisory: bool = False
 
     def to_json(self) -> dict:
         return {"rule": self.rule, "measured": self.measured, "unit": self.unit,
                 "limit": self.limit, "passed": self.passed, "source": self.source,
-                "house": self.house}
+                "house": self.house, "advisory": self.advisory}
 
 
 def short_form(seconds: float) -> bool:
@@ -166,6 +173,17 @@ def verdict(standard: Standard, loudness: Loudness, seconds: float) -> list[Chec
     return checks
 
 
+def range_checks(limit: float, loudness: Loudness) -> list[Check]:
+    """The profile's loudness-range `limit` (LU) against the programme's range (LRA, as EBU
+    Tech 3342 measures it), held beside the standard's rules as the profile's own and advisory:
+    where record.output_warnings warns of the same range. Nothing for a programme whose loudness
+    is undefined (silence has no range; its warning is another)."""
+    if not loudness.defined:
+        return []
+    return [Check(LOUDNESS_RANGE, loudness.lra, "LU", f"≤ {limit:g} LU", loudness.lra <= limit,
+                  PROFILE_LIMIT, house=True, advisory=True)]
+
+
 def failures(checks: list[Check]) -> str | None:
     """The failed rules with their figures, in one sentence; None when all pass."""
     failed = [f"{c.rule} {_figure(c)} (must be {c.limit})" for c in checks if not c.passed]
@@ -176,10 +194,10 @@ def breaches(standard: Standard, checks: list[Check]) -> str | None:
     """What a programme breaks, by whose rule, with the figures: "EBU R128 s1: maximum
     short-term loudness -12.4 LUFS (must be ≤ -18.0 LUFS)"; a house rule said as one, "the
     house rule for short-form spots, after EBU R128 s1 (ATSC A/85:2013 has none): ..."; None
-    when it breaks nothing."""
+    when it breaks nothing. An advisory check broken is no breach (`Check.advisory`)."""
     broken: dict[str, list[Check]] = {}
     for check in checks:
-        if not check.passed:
+        if not check.passed and not check.advisory:
             whose = f"the {check.source} ({standard.title} has none)" if check.house \
                 else check.source
             broken.setdefault(whose, []).append(check)

@@ -7,14 +7,19 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
+import json
 
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
 from pipeline.manifest import load_manifest
 from pipeline.media.ffmpeg import ffmpeg_version
+from pipeline.media.loudness import Loudness
 from pipeline.profiles import Profile
 from pipeline.render.certificate import measure_programme, plot_figure, plot_png, \
     programme_record, standard_of, write_certificate
-from pipeline.standards import verdict
+from pipeline.standards import STANDARDS, breaches, range_checks, verdict
 from tests.conftest import Campaign
 from tests.pagecampaign import ffmpeg
 
@@ -87,9 +92,11 @@ def tone(tmp_path_factory) -> Path:
 
 def measure(profile: Profile, wav: Path):
     """The tone as a delivered file's programme of `profile`, measured by the meter: a
-    certificate that passes, as stations receive them."""
+    certificate that passes, as stations receive them, with the profile's range limit beside
+    the standard's rules as certify holds it."""
     loudness, frames = measure_programme(wav, 0.0, profile)
-    checks = verdict(standard_of(profile), loudness, SECONDS)
+    checks = verdict(standard_of(profile), loudness, SECONDS) + range_checks(
+        profile.loudness_range, loudness)
     record = {"campaign": "blue-heart", "spot": "spot", "spot_title": "Not for sale (4 s)",
               "language": "yua", "language_name": "Maaya tʼaan", "profile": profile.name,
               "file": wav.name, "sha256": "0" * 64, "duration": SECONDS, "ffmpeg": ffmpeg_version(),
@@ -183,6 +190,14 @@ def _measured_cells(table: list[list[str]]) -> list[list[str]]:
              for at, cell in enumerate(row)] for row in table]
 
 
+# The profile's loudness-range limit (broadcast's 7 LU), held beside any standard's rules: the
+# steady tone has no range.
+RANGE_ROW = {"en": ["loudness range", "0.0 LU", "≤ 7 LU",
+                    "the profile's own limit (a QC warning)", "passes"],
+             "es": ["rango de sonoridad", "0.0 LU", "≤ 7 LU",
+                    "límite propio del perfil (aviso del control de calidad)", "cumple"]}
+
+
 A85_RULES = {
     "en": {"heading": "Rules of ATSC A/85:2013",
            "rules": [["integrated loudness", "LKFS", "-24.0 LKFS ± 2 LU",
@@ -193,7 +208,8 @@ A85_RULES = {
                        "blocks left.",
            "house heading": "Also held to (not rules of ATSC A/85:2013)",
            "house": [["maximum short-term loudness", "LKFS", "≤ -19.0 LKFS",
-                      "house rule for short-form spots, after EBU R128 s1", "passes"]]},
+                      "house rule for short-form spots, after EBU R128 s1", "passes"],
+                     RANGE_ROW["en"]]},
     "es": {"heading": "Reglas de ATSC A/85:2013",
            "rules": [["sonoridad integrada", "LKFS", "-24.0 LKFS ± 2 LU",
                       "ATSC A/85:2013", "cumple"],
@@ -203,7 +219,8 @@ A85_RULES = {
                        "por debajo de la sonoridad de los bloques restantes.",
            "house heading": "Se exige además (no son reglas de ATSC A/85:2013)",
            "house": [["sonoridad de corto plazo máxima", "LKFS", "≤ -19.0 LKFS",
-                      "regla interna para spots cortos, basada en EBU R128 s1", "cumple"]]},
+                      "regla interna para spots cortos, basada en EBU R128 s1", "cumple"],
+                     RANGE_ROW["es"]]},
 }
 
 
@@ -242,7 +259,8 @@ def test_an_ebu_r128_certificate_lists_r128_s_rules_with_s1_among_them(
         measured, language, tmp_path):
     text = read_certificate(measured, language, tmp_path)
     assert _measured_cells(text.tables["rules"]) == R128_RULES[language]
-    assert "house-rules" not in text.tables
+    # Beside them, the profile's range limit alone: R128 s1 is R128's own.
+    assert _measured_cells(text.tables["house-rules"]) == [RANGE_ROW[language]]
     assert {"en": "Rules of EBU R128 (2023)", "es": "Reglas de EBU R128 (2023)"}[language] \
         in text.blocks
     assert any("-70 LUFS" in block for block in text.blocks)
@@ -257,3 +275,53 @@ def test_a_long_programme_s_plot_draws_no_short_term_limit(measured):
     (axes,) = plot_figure(frames, standard_of(profile), loudness, "en", False).axes
     assert not [text.get_text() for text in axes.get_legend().get_texts()
                 if "short-term limit" in text.get_text()]
+
+
+def test_a_range_over_the_profile_s_limit_is_advisory_never_a_breach(profiles):
+    # The profile's limit is a QC warning on the page: held beside the standard's rules, it
+    # must not fail the variant nor the standard's verdict.
+    profile = profiles["broadcast"]
+    wide = Loudness(integrated=-23.0, true_peak=-3.0, lra=8.8, max_momentary=-20.0,
+                    max_short_term=-21.0)
+    checks = verdict(STANDARDS["ebu-r128"], wide, SECONDS) + range_checks(7.0, wide)
+    (held,) = [check for check in checks if check.advisory]
+    assert (held.measured, held.limit, held.passed, held.house) == (8.8, "≤ 7 LU", False, True)
+    assert breaches(STANDARDS["ebu-r128"], checks) is None
+    assert programme_record(wide, checks, profile, 0.0)["passed"]
+    # Silence has no range to hold (its warning is silent-audio's).
+    assert range_checks(7.0, Loudness(integrated=None, true_peak=None, lra=0.0)) == []
+
+
+def _dub(path: Path, quiet: float, loud: float) -> None:
+    """A 4 s dub of a 700 Hz tone at `quiet` amplitude that rises to `loud` for its last 0.5 s:
+    a range (LRA) of about 9.5 LU when they are 18 dB apart, none when they are equal."""
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=4",
+           "-af", f"volume='if(lt(t,3.5),{quiet},{loud})':eval=frame", str(path))
+
+
+@pytest.mark.e2e
+def test_a_certificate_lists_the_profile_s_range_limit_failed_beside_a_passing_verdict(campaign):
+    # A station's QC desk filed a certificate saying "Cumple" with 8.8 LU and no limit, while the
+    # page warned that the range was over the profile's 7 LU.
+    _dub(campaign.root / "audio/spot/yua.wav", 0.25, 2.0)
+    _dub(campaign.root / "audio/spot/maj.wav", 1.0, 1.0)
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "maj", "treatment": "dub"}], profiles=["radio"])
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    marks = {}
+    for code in ("yua", "maj"):
+        record = json.loads((campaign.out / f"spot.{code}.radio.json").read_text("utf-8"))
+        assert (campaign.out / record["file"]).is_file() and record["loudness_standard"]["passed"]
+        html = (campaign.out / record["certificate"]).read_text(encoding="utf-8")
+        text = _Text()
+        text.feed(html)
+        (row,) = [row for row in text.tables["house-rules"] if row[0] == "rango de sonoridad"]
+        lra = record["loudness"]["lra_lu"]
+        assert [cell.strip() for cell in row[1:4]] == [
+            f"{lra:.1f} LU", "≤ 7 LU", "límite propio del perfil (aviso del control de calidad)"]
+        assert 'id="verdict" data-passed="true"' in html and "Cumple EBU R128 (2023)" in html
+        warned = [w["code"] for w in record["qc"]["warnings"]]
+        marks[code] = (row[4].strip(), lra > 7, "loudness-range" in warned)
+    # The certificate's mark and the page's warning agree, from the meter's figure.
+    assert marks == {"yua": ("no cumple", True, True), "maj": ("cumple", False, False)}, marks

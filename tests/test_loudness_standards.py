@@ -88,10 +88,14 @@ def test_each_record_says_whose_rules_its_programme_was_held_to(rendered):
         "atsc": [("integrated loudness", "-24.0 LKFS ± 2 LU", "ATSC A/85:2013", False),
                  ("true peak", "≤ -2.0 dBTP", "ATSC A/85:2013", False),
                  ("maximum short-term loudness", "≤ -19.0 LKFS",
-                  "house rule for short-form spots, after EBU R128 s1", True)],
+                  "house rule for short-form spots, after EBU R128 s1", True), RANGE],
         "tv": [("integrated loudness", "-23.0 LUFS ± 0.5 LU", "EBU R128 (2023)", False),
                ("true peak", "≤ -1.0 dBTP", "EBU R128 (2023)", False),
-               ("maximum short-term loudness", "≤ -18.0 LUFS", "EBU R128 s1", False)]}
+               ("maximum short-term loudness", "≤ -18.0 LUFS", "EBU R128 s1", False), RANGE]}
+
+
+# The profile's loudness-range limit, held beside either standard's rules as the profile's own.
+RANGE = ("loudness range", "≤ 7 LU", "the profile's own limit (a QC warning)", True)
 
 
 def _warnings(html: str, file: str) -> list[str]:
@@ -119,3 +123,12 @@ def test_a_loudness_range_over_the_profile_s_limit_is_said_as_the_profile_s(rend
         assert english == [
             f"Loudness range wider than the profile's limit: {FILES[profile]}: loudness range "
             f"{lra:.1f} LU, measured per EBU Tech 3342, is wider than the profile's limit of 7 LU"]
+        # The certificate a QC desk files alone says so too, without failing the standard.
+        certificate = (campaign.out / FILES[profile].replace(".mov", ".loudness.html")).read_text(
+            encoding="utf-8")
+        assert 'id="verdict" data-passed="true"' in certificate
+        house = certificate[certificate.index('<table id="house-rules">'):]
+        assert re.search(rf'<tr data-passed="false"><th>rango de sonoridad</th><td>{lra:.1f} LU'
+                         r'</td><td>≤ 7 LU</td><td class="source">límite propio del perfil '
+                         r'\(aviso del control de calidad\)</td><td>no cumple</td></tr>',
+                         house[:house.index("</table>")]), house

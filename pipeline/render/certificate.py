@@ -31,7 +31,7 @@ from pipeline.render.audio import track_name
 from pipeline.render.leader import leader_seconds
 from pipeline.render.leveling import SharedTrack
 from pipeline.standards import SHORT_TERM, SHORT_TERM_ABOVE_TARGET, STANDARDS, Check, Standard, \
-    breaches, short_term_rule, verdict
+    breaches, range_checks, short_term_rule, verdict
 
 TEMPLATES = Path(__file__).parent / "templates"
 CERTIFICATE_SUFFIX, PLOT_SUFFIX = "loudness.html", "loudness.png"
@@ -77,9 +77,11 @@ def measure_programme(path: Path, start: float, profile: Profile) -> tuple[Loudn
 
 def programme_record(loudness: Loudness, checks: list[Check], profile: Profile,
                      start: float) -> dict:
-    """The record's `loudness_standard`: the standard, each rule and the verdict."""
+    """The record's `loudness_standard`: the standard, each rule and the verdict (an advisory
+    check's, the profile's loudness range, not part of it)."""
     standard = standard_of(profile)
-    return {"name": standard.name, "title": standard.title, "passed": all(c.passed for c in checks),
+    return {"name": standard.name, "title": standard.title,
+            "passed": all(c.passed for c in checks if not c.advisory),
             "checks": [c.to_json() for c in checks], "programme_start_seconds": round(start, 6),
             "short_form": short_form_rule(checks)}
 
@@ -103,6 +105,10 @@ def certify(plan, path: Path, record: dict, audio: SharedTrack) -> None:
     # as levelling's own errors are (CONTRACT.md: PATH:LINE: error:).
     checks = check_programme(profile, loudness, plan.master.duration,
                              f"the delivered programme of {variant.stem}", track_name(plan)[1])
+    # Beside the standard's rules, the profile's range limit, so that a QC desk filing the
+    # certificate alone sees what the page's `loudness-range` warning says: advisory, it fails
+    # no variant.
+    checks += range_checks(profile.loudness_range, loudness)
     # How a mono file was measured, and its single channel's figure, stay (dual_mono_json).
     kept = {key: value for key, value in record["loudness"].items()
             if key in ("measured_as", "single_channel_lufs")}
@@ -216,7 +222,8 @@ def write_certificate(record: dict, profile: Profile, page_language: str, png: b
     fmt = Formats(page_language)
     checks = [check | {"limit": local_rule(check["limit"], fmt)}
               for check in record["loudness_standard"]["checks"]]
-    # The standard's own rules decide its verdict; a house rule beside them is said apart.
+    # The standard's own rules decide its verdict; a house rule beside them is said apart, as is
+    # the profile's range limit (advisory; records before it have no such check, nor the key).
     own = [check for check in checks if not check["house"]]
     html = template_environment(TEMPLATES, page_language).get_template("certificate.html.j2").render(
         record=record, standard=standard, own=own,
