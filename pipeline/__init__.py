@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "21"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "22"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -40,3 +40,6 @@ RENDER_VERSION = "21"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # (ttml_layout.py), whatever its displayAlign;
                        # 21: a TTML file in media time read from the start of programme it
                        # gives, not its master's timecode (subtitles/programme_start.py)
+                       # 22: certificates list the profile's loudness-range limit beside the
+                       # standard's rules, advisory (standards.range_checks); records keep it
+                       # among their checks, so a certificate written again from one has it
