@@ -325,3 +325,14 @@ def test_a_certificate_lists_the_profile_s_range_limit_failed_beside_a_passing_v
         marks[code] = (row[4].strip(), lra > 7, "loudness-range" in warned)
     # The certificate's mark and the page's warning agree, from the meter's figure.
     assert marks == {"yua": ("no cumple", True, True), "maj": ("cumple", False, False)}, marks
+
+
+def test_a_record_from_before_the_range_limit_still_writes_its_certificate(measured, tmp_path):
+    # Records of RENDER_VERSION 21 and before keep no range check and no `advisory` key.
+    profile, record, frames, loudness = measured
+    old = {**record, "loudness_standard": {**record["loudness_standard"], "checks": [
+        {key: value for key, value in check.items() if key != "advisory"}
+        for check in record["loudness_standard"]["checks"] if check["rule"] != "loudness range"]}}
+    text = read_certificate((profile, old, frames, loudness), "en", tmp_path)
+    assert _measured_cells(text.tables["rules"]) == R128_RULES["en"]
+    assert "house-rules" not in text.tables
