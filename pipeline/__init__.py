@@ -39,7 +39,7 @@ RENDER_VERSION = "22"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # a TTML region in the lower third ends its text at the region's bottom
                        # (ttml_layout.py), whatever its displayAlign;
                        # 21: a TTML file in media time read from the start of programme it
-                       # gives, not its master's timecode (subtitles/programme_start.py)
+                       # gives, not its master's timecode (subtitles/programme_start.py);
                        # 22: certificates list the profile's loudness-range limit beside the
                        # standard's rules, advisory (standards.range_checks); records keep it
                        # among their checks, so a certificate written again from one has it
