@@ -336,3 +336,20 @@ def test_a_record_from_before_the_range_limit_still_writes_its_certificate(measu
     text = read_certificate((profile, old, frames, loudness), "en", tmp_path)
     assert _measured_cells(text.tables["rules"]) == R128_RULES["en"]
     assert "house-rules" not in text.tables
+
+
+@pytest.mark.parametrize("own, after", [
+    ("Maaya tʼaan", "(maya, yua)"),
+    # The manifest's name says the Spanish one already (the demo's): not twice.
+    ("Maaya tʼaan (maya yucateco)", "(yua)"),
+    ("Maya", "(yua)"),
+])
+def test_the_heading_names_the_language_once_in_spanish(measured, tmp_path, own, after):
+    profile, record, frames, loudness = measured
+    html = tmp_path / "c.html"
+    write_certificate(record | {"language_name": own}, profile, "es",
+                      plot_png(frames, standard_of(profile), loudness, "es",
+                               record["loudness_standard"]["short_form"]), html,
+                      tmp_path / "c.png")
+    text = " ".join(html.read_text(encoding="utf-8").split())
+    assert f'<span lang="yua">{own}</span> {after} ·' in text, text[:2000]

@@ -130,5 +130,6 @@ def test_a_loudness_range_over_the_profile_s_limit_is_said_as_the_profile_s(rend
         house = certificate[certificate.index('<table id="house-rules">'):]
         assert re.search(rf'<tr data-passed="false"><th>rango de sonoridad</th><td>{lra:.1f} LU'
                          r'</td><td>≤ 7 LU</td><td class="source">límite propio del perfil '
-                         r'\(aviso del control de calidad\)</td><td>no cumple</td></tr>',
+                         r'\(aviso del control de calidad\)</td>'
+                         r'<td class="fail">no cumple</td></tr>',
                          house[:house.index("</table>")]), house

@@ -229,8 +229,17 @@ def write_certificate(record: dict, profile: Profile, page_language: str, png: b
         record=record, standard=standard, own=own,
         house=[check for check in checks if check["house"]],
         passed=all(check["passed"] for check in own), loudness=record["loudness"],
-        spanish_name=language_name(record["language"], "es", record["language_name"]), fmt=fmt,
+        spanish_name=_also_named(record), fmt=fmt,
         page_language=page_language, ffmpeg=ffmpeg_release(record["ffmpeg"]),
         plot="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
     write_atomically(png_path, png)
     write_atomically(html_path, html)
+
+
+def _also_named(record: dict) -> str | None:
+    """The language's Spanish name beside the manifest's, unless that says it already: the
+    demo's "Maaya tʼaan (maya yucateco)" was headed "(maya, yua)" after it."""
+    spanish, own = language_name(record["language"], "es", record["language_name"]), \
+        record["language_name"]
+    said = re.search(rf"(?<!\w){re.escape(spanish)}(?!\w)", own, re.IGNORECASE)
+    return None if said else spanish
