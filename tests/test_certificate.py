@@ -352,4 +352,6 @@ def test_the_heading_names_the_language_once_in_spanish(measured, tmp_path, own,
                                record["loudness_standard"]["short_form"]), html,
                       tmp_path / "c.png")
     text = " ".join(html.read_text(encoding="utf-8").split())
-    assert f'<span lang="yua">{own}</span> {after} ·' in text, text[:2000]
+    # And what the file is, as the page's card says it, its profile's name beside it.
+    assert f'<span lang="yua">{own}</span> {after} · Máster para TV (MOV, audio PCM) ' \
+        f'({profile.name})</p>' in text, text[:2000]

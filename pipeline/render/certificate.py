@@ -26,6 +26,7 @@ from pipeline.files import write_atomically
 from pipeline.media.ffmpeg import ffmpeg_release
 from pipeline.media.loudness import Frame, Loudness, measure_with_frames
 from pipeline.profiles import Profile
+from pipeline.publish.deliverables import OTHER, kind_of
 from pipeline.publish.i18n import Formats, language_name, template_environment, translations
 from pipeline.render.audio import track_name
 from pipeline.render.leader import leader_seconds
@@ -229,7 +230,7 @@ def write_certificate(record: dict, profile: Profile, page_language: str, png: b
         record=record, standard=standard, own=own,
         house=[check for check in checks if check["house"]],
         passed=all(check["passed"] for check in own), loudness=record["loudness"],
-        spanish_name=_also_named(record), fmt=fmt,
+        spanish_name=_also_named(record), fmt=fmt, kind=_kind_label(record, profile),
         page_language=page_language, ffmpeg=ffmpeg_release(record["ffmpeg"]),
         plot="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
     write_atomically(png_path, png)
@@ -243,3 +244,11 @@ def _also_named(record: dict) -> str | None:
         record["language_name"]
     said = re.search(rf"(?<!\w){re.escape(spanish)}(?!\w)", own, re.IGNORECASE)
     return None if said else spanish
+
+
+def _kind_label(record: dict, profile: Profile) -> str | None:
+    """What the file is for a station, as the page's card says it ("TV master, MXF XDCAM
+    HD422"), a message to translate; None for a profile of no known kind (its name alone)."""
+    kind = kind_of({"profile": profile.name, "profile_base": profile.kind,
+                    "file": record["file"]})
+    return None if kind is OTHER else kind.label
