@@ -279,6 +279,98 @@ def test_overlap_with_a_long_cue_further_back(tmp_path):
     assert [(d.line, "cue 1" in d.message) for d in result.errors] == [(5, True), (9, True)]
 
 
+# Three cues, the file's order 7 s, 1 s, 4 s: none overlaps another on screen.
+UNSORTED = {
+    "nah.srt": """\
+        1
+        00:00:07,000 --> 00:00:09,000
+        eyi
+
+        2
+        00:00:01,000 --> 00:00:03,000
+        se
+
+        3
+        00:00:04,000 --> 00:00:06,000
+        ome
+        """,
+    "nah.vtt": """\
+        WEBVTT
+
+        00:00:07.000 --> 00:00:09.000
+        eyi
+
+        00:00:01.000 --> 00:00:03.000
+        se
+
+        00:00:04.000 --> 00:00:06.000
+        ome
+        """,
+    "nah.ass": """\
+        [Script Info]
+        ScriptType: v4.00+
+
+        [V4+ Styles]
+        Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+        Style: Default,Noto Sans,48,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1
+
+        [Events]
+        Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+        Dialogue: 0,0:00:07.00,0:00:09.00,Default,,0,0,0,,eyi
+        Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,se
+        Dialogue: 0,0:00:04.00,0:00:06.00,Default,,0,0,0,,ome
+        """,
+    "nah.ttml": """\
+        <?xml version="1.0" encoding="UTF-8"?>
+        <tt xmlns="http://www.w3.org/ns/ttml" xml:lang="nah">
+          <body><div>
+            <p begin="00:00:07.000" end="00:00:09.000">eyi</p>
+            <p begin="00:00:01.000" end="00:00:03.000">se</p>
+            <p begin="00:00:04.000" end="00:00:06.000">ome</p>
+          </div></body>
+        </tt>
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNSORTED))
+def test_cues_out_of_time_order_are_used_sorted_and_are_no_overlap(tmp_path, name):
+    """An Aegisub line added at the end, or a TTML paragraph moved, is no overlap: players
+    show cues by their times. Before, each cue after a later one was an overlap error that
+    blocked the language. The cues come sorted (the render, sidecars and gaps use them so)."""
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(UNSORTED[name]), encoding="utf-8")
+    result = read_subtitles(path)
+    assert not result.errors
+    assert [plain_text(cue) for cue in result.cues] == ["se", "ome", "eyi"]
+    order = [d for d in result.warnings if d.code == "order"]
+    if name.endswith((".srt", ".vtt")):
+        # Numbered and ordered formats: the translator hears of it once, at the first cue
+        # out of place, with the cue above it that starts later.
+        (warned,) = order
+        assert warned.line == (5 if name.endswith(".srt") else 6)
+        assert "before cue 1" in warned.message and "2 cues are out of time order" in warned.message
+        assert ("00:00:01,000" if name.endswith(".srt") else "00:00:01.000") in warned.message
+    else:
+        assert order == []
+
+
+def test_an_overlap_between_cues_out_of_order_is_named_in_time_order(tmp_path):
+    result = read_subtitles(srt(tmp_path, """\
+        1
+        00:00:05,000 --> 00:00:07,000
+        ome
+
+        2
+        00:00:01,000 --> 00:00:05,500
+        se
+        """))
+    problem = only(result.errors, "overlap")
+    assert problem.line == 1
+    assert problem.message.startswith("cue 1 (starts 00:00:05,000) overlaps cue 2 (line 5, ")
+    assert "fix the order" not in problem.hint
+
+
 @pytest.mark.parametrize("name, text", [
     ("nah.srt", """\
         1

@@ -20,6 +20,7 @@ _READING = {
     "format": N_("Subtitle file with the wrong extension"),
     "structure": N_("Subtitle file repaired when read"),
     "index": N_("Subtitle numbering repaired when read"),
+    "order": N_("Subtitles not in time order (used sorted by time)"),
     "timing-format": N_("Subtitle times written in another format"),
     "programme-start": N_("Subtitle file's start of programme not read"),
     "settings": N_("Subtitle position written in an old form"),

@@ -9,6 +9,12 @@ an editor's millisecond rounding (`00:00:03,010 --> ` then `00:00:03,000`) that 
 removes is no overlap. Without it, an overlap of at most `ROUNDING_MS` is a warning: under a
 frame at every usual rate up to 50 fps, so most likely that rounding, not two subtitles meant
 to be on screen together.
+
+Cues are checked, and used everywhere, in the order of their start times: ASS/SSA events and
+TTML paragraphs carry no order (Aegisub keeps lines in the order they were added), and players
+sort SubRip and WebVTT cues by time. A SubRip or WebVTT file out of that order gets one warning
+(`in_time_order`): W3C WebVTT asks for cues in order of their start times, and a SubRip's
+numbers are its cues' order on screen.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.messages import N_, say
+from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, plain_text,
                                       screen_row)
@@ -55,6 +61,35 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None,
         if on_screen and (latest is None or _end(cue, grid) > _end(latest, grid)):
             latest_in[row] = cue
     return found
+
+
+def in_time_order(cues: list[Cue], path: Path, fmt: str) -> tuple[list[Cue], list[Diagnostic]]:
+    """`cues` sorted by start time (stable: cues starting together keep the file's order), and
+    for a SubRip or WebVTT file (`fmt`) not in that order, one warning at the first cue that
+    starts before a cue above it; see the module's docstring. O(n log n)."""
+    ordered = sorted(cues, key=lambda cue: cue.start)
+    if fmt not in ("srt", "vtt") or all(a is b for a, b in zip(ordered, cues)):
+        return ordered, []
+    first, count, earliest = None, 0, None
+    for cue in cues:   # the cue starting last so far, in the file's order
+        if earliest is not None and cue.start < earliest.start:
+            count += 1
+            first = first or (cue, earliest)
+        if earliest is None or cue.start > earliest.start:
+            earliest = cue
+    cue, above = first
+    return ordered, [warning(
+        say_count(N_plural(
+            "cue %(cue)s starts at %(start)s, before cue %(above)s (line %(line)s, starting "
+            "%(above_start)s) above it in the file: %(count)s cue is out of time order; cues "
+            "are shown in the order of their times",
+            "cue %(cue)s starts at %(start)s, before cue %(above)s (line %(line)s, starting "
+            "%(above_start)s) above it in the file: %(count)s cues are out of time order; cues "
+            "are shown in the order of their times"), count,
+            cue=cue.index, start=format_time(cue.start), above=above.index, line=above.line,
+            above_start=format_time(above.start), count=count),
+        path, cue.line, "sort the cues by start time in the subtitle editor, and number them "
+                        "again", "order")]
 
 
 def _check_text(cue: Cue, path: Path) -> list[Diagnostic]:
@@ -101,15 +136,14 @@ def _check_overlap(cue: Cue, latest: Cue, row: str, path: Path,
         return []
     if grid is not None and grid.frames(cue)[0] >= grid.frames(latest)[1]:
         return []   # gone once snapped: the gap warning says where, in frames
-    where = (f"cue {cue.index} (starts {format_time(cue.start)}) "
-             f"{'overlaps' if cue.start >= latest.start else 'starts before'} cue {latest.index} "
+    # Cues come in time order (`in_time_order`): `latest` started no later than `cue`.
+    where = (f"cue {cue.index} (starts {format_time(cue.start)}) overlaps cue {latest.index} "
              f"(line {latest.line}, {format_time(latest.start)} --> {format_time(latest.end)})"
              f" at the {row} of the screen")
-    hint = (f"make cue {latest.index} end before cue {cue.index} starts, or fix the order "
-            "of the cues; to show both at once, place them in different rows of the screen "
-            "(top, middle, bottom)")
+    hint = (f"make cue {latest.index} end before cue {cue.index} starts; to show both at once, "
+            "place them in different rows of the screen (top, middle, bottom)")
     overlap = latest.end - cue.start
-    if grid is None and cue.start >= latest.start and overlap <= ROUNDING_MS:
+    if grid is None and overlap <= ROUNDING_MS:
         return [warning(say(N_("cue %(cue)s (starts %(start)s) overlaps cue %(previous)s (line "
                                "%(line)s, ending %(end)s) by %(ms)s ms, less than a frame: most "
                                "likely a subtitle editor's rounding; give the video's frame rate "

@@ -19,7 +19,7 @@ from typing import Callable
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, say
-from pipeline.subtitles.checks import _check_cues
+from pipeline.subtitles.checks import _check_cues, in_time_order
 from pipeline.subtitles.encoding import load_text
 from pipeline.subtitles.master_timecode import read_from_master
 from pipeline.subtitles.mojibake import double_decoded
@@ -244,7 +244,9 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
         # The master's start is the start of programme the file did not give (a SMPTE file's).
         diagnostics = [d for d in diagnostics if d is not parsed.start_missing] + [told]
     rate = fps or (float(parsed.frame_rate) if parsed.frame_rate else None)
-    diagnostics += in_file_syntax(_check_cues(parsed.cues, path, duration, rate, fmt.name),
+    parsed.cues, unordered = in_time_order(parsed.cues, path, fmt.name)
+    diagnostics += in_file_syntax(unordered + _check_cues(parsed.cues, path, duration, rate,
+                                                          fmt.name),
                                   fmt.name, origin, parsed.notation)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
