@@ -282,6 +282,31 @@ def test_check_names_times_with_the_file_s_own_timecode_labels(tmp_path):
     assert "(10:00:01:00 --> 10:00:59:29;" in long, long
 
 
+def test_a_media_time_file_timed_in_frames_is_told_of_in_frames(tmp_path):
+    """Before: a file written `00:00:03:13` was told to 'end cue 1 at 00:00:03.440', a time it
+    does not contain; now its own notation."""
+    from pipeline.subtitles.qc import check_file
+
+    path = tmp_path / "nah.ttml"
+    path.write_text(document('ttp:frameRate="25"', ("00:00:01:00", "00:00:03:12"),
+                             ("00:00:03:13", "00:00:06:00")), encoding="utf-8")
+    result = check_file(path, fps=25)
+    assert any("end cue 1 at 00:00:03:11 or earlier" in (d.hint or "")
+               for d in result.diagnostics), [d.format() for d in result.diagnostics]
+
+
+def test_a_paragraph_whose_begin_cannot_be_read_is_left_out(tmp_path):
+    """Before: frame 30 at 25 fps was said, then its paragraph taken from 0 s, so that each
+    cue before it 'overlaps cue 3' too, and it 'stays on screen for 12.000 s'."""
+    result = read(tmp_path, document('ttp:frameRate="25"', ("00:00:01:00", "00:00:03:00"),
+                                     ("00:00:04:00", "00:00:06:00"),
+                                     ("00:00:10:30", "00:00:12:00")))
+    assert [(line, message.split(",")[0]) for line, message, _ in errors(result)] == [
+        (7, "begin='00:00:10:30' counts frame 30")]
+    assert times(result) == [(1000, 3000), (4000, 6000)]
+    assert not [d for d in result.diagnostics if d.severity == "warning"]
+
+
 # EBU-TT-D (media time) as converted from EBU-TT Part 1: programme times, 10:00:01.000 one
 # second into a programme starting at 10:00:00:00.
 PROGRAMME = (("10:00:01.000", "10:00:02.480"), ("10:00:03:05", "10:00:03.880"))

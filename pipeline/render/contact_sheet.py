@@ -34,7 +34,7 @@ from pipeline.profiles import Profile
 from pipeline.subtitles.burn import StyleFont, burn_in, write_ass
 from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import Cue, TimeNotation, file_time
+from pipeline.subtitles.model import Cue, TimeNotation, file_time, written_time
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
 COLUMNS = 4
@@ -171,16 +171,13 @@ def not_shown_tiles(cues: list[tuple[int, Cue]], font: Font, profile: Profile, f
 
 def label_time(at: float, fmt: str, notation: TimeNotation | None = None) -> str:
     """A tile's time: `at` seconds (the start of the frame it shows) as the file's format `fmt`
-    writes a time (a TTML file: in its own `notation`, `imsc.written_time`), rounded up to
+    writes a time (a TTML file: in its own `notation`, `model.written_time`), rounded up to
     that format's precision (milliseconds; centiseconds in ASS/SSA; a TTML file's frames or
     ticks) so that it falls inside the frame: a subtitler's editor sent to it shows that
     frame (at 29.97 fps the second frame starts at 33.37 ms: 00:00:00,034, as 33 ms is still
     the first). Not the cue's start as typed: frames fall on their grid, not on typed times (at
     25 fps a cue typed to start at 1.230 s is first shown on the frame at 1.240 s)."""
     if fmt == "ttml" and notation is not None:
-        # TTML's module loads lxml: only for a TTML file's sheet, not at every command's start.
-        from pipeline.subtitles.imsc import written_time
-
         return written_time(at, notation)
     microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
     step = 10_000 if fmt in ("ass", "ssa") else 1_000

@@ -1,12 +1,9 @@
 """TTML written as an IMSC1 text profile document (W3C IMSC 1.0.1), whose players are
 broadcasters' and streaming platforms'; positions become regions inside the title-safe area
-(`sidecars.py` reads every document back through ttconv); and a time written in the notation
-of the TTML file it came from (`written_time`)."""
+(`sidecars.py` reads every document back through ttconv)."""
 
 from __future__ import annotations
 
-import math
-from fractions import Fraction
 from pathlib import Path
 from typing import Iterable
 
@@ -17,14 +14,12 @@ from pipeline.subtitles.model import (
     SAFE_MARGIN,
     Cue,
     Margins,
-    TimeNotation,
     alignment,
     format_time,
     place,
     styled_runs,
 )
 from pipeline.subtitles.ttml import IMSC1_TEXT, TT_NAMESPACES, XML
-from pipeline.subtitles.ttml_time import smpte_label
 
 TT = "{%s}" % TT_NAMESPACES[0]
 TTS = "{%s#styling}" % TT_NAMESPACES[0]
@@ -159,32 +154,3 @@ def _append(parent, text: str) -> None:
 def write_ttml(cues: Iterable[Cue], path: str | Path, *, language: str = "und") -> None:
     """Write cues as an IMSC1 text profile TTML document (UTF-8), positions as regions."""
     write_atomically(Path(path), ttml_document(cues, language))
-
-
-def written_time(at: float, notation: TimeNotation) -> str:
-    """`at` seconds as a TTML file of `notation` writes a time, rounded up to its precision
-    (a millisecond, a frame, a tick) so that it falls in the frame that starts at `at`. Frames
-    count from the whole second, as TTML reads them (seconds + frames / frame rate)."""
-    if notation.smpte is not None and notation.rate:
-        # A frame label of the file's timecode: the frame starting at `at` after the time
-        # its cues count from (TTML1 §6.2.11, SMPTE time base).
-        start, counted_rate, drop = notation.smpte
-        frames = math.ceil((Fraction(at).limit_denominator(1_000_000) + start) * notation.rate
-                           - Fraction(1, 1000))
-        return smpte_label(frames, counted_rate, drop)
-    microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
-    if notation.unit == "frames" and notation.rate:
-        seconds, rest = divmod(microseconds, 1_000_000)
-        frames = math.ceil(rest * notation.rate / 1_000_000 - 1e-6)
-        if frames >= notation.rate:
-            seconds, frames = seconds + 1, 0
-        hours, seconds = divmod(seconds, 3600)
-        return f"{hours:02d}:{seconds // 60:02d}:{seconds % 60:02d}:{frames:02d}"
-    if notation.unit in ("f", "t") and notation.rate:
-        return f"{math.ceil(microseconds * notation.rate / 1_000_000 - 1e-6)}{notation.unit}"
-    milliseconds = -(-microseconds // 1000)
-    if notation.unit == "ms":
-        return f"{milliseconds}ms"
-    if notation.unit == "s":
-        return f"{milliseconds // 1000}.{milliseconds % 1000:03d}".rstrip("0").rstrip(".") + "s"
-    return format_time(milliseconds, ".")

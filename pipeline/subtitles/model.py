@@ -9,6 +9,7 @@ formats translate their markup into this; writers translate it back out.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -248,6 +249,35 @@ def file_time(ms: int, fmt: str) -> str:
     return format_time(ms, "," if fmt == "srt" else ".")
 
 
+def written_time(at: float, notation: TimeNotation) -> str:
+    """`at` seconds as a TTML file of `notation` writes a time, rounded up to its precision
+    (a millisecond, a frame, a tick) so that it falls in the frame that starts at `at`. Frames
+    count from the whole second, as TTML reads them (seconds + frames / frame rate)."""
+    if notation.smpte is not None and notation.rate:
+        # A frame label of the file's timecode: the frame starting at `at` after the time
+        # its cues count from (TTML1 §6.2.11, SMPTE time base).
+        start, counted_rate, drop = notation.smpte
+        frames = math.ceil((Fraction(at).limit_denominator(1_000_000) + start) * notation.rate
+                           - Fraction(1, 1000))
+        return smpte_label(frames, counted_rate, drop)
+    microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
+    if notation.unit == "frames" and notation.rate:
+        seconds, rest = divmod(microseconds, 1_000_000)
+        frames = math.ceil(rest * notation.rate / 1_000_000 - 1e-6)
+        if frames >= notation.rate:
+            seconds, frames = seconds + 1, 0
+        hours, seconds = divmod(seconds, 3600)
+        return f"{hours:02d}:{seconds // 60:02d}:{seconds % 60:02d}:{frames:02d}"
+    if notation.unit in ("f", "t") and notation.rate:
+        return f"{math.ceil(microseconds * notation.rate / 1_000_000 - 1e-6)}{notation.unit}"
+    milliseconds = -(-microseconds // 1000)
+    if notation.unit == "ms":
+        return f"{milliseconds}ms"
+    if notation.unit == "s":
+        return f"{milliseconds // 1000}.{milliseconds % 1000:03d}".rstrip("0").rstrip(".") + "s"
+    return format_time(milliseconds, ".")
+
+
 # A time as `format_time` writes it in a diagnostic (SRT's syntax).
 _QUOTED_TIME = re.compile(r"\b(\d{2}):(\d{2}):(\d{2}),(\d{3})\b")
 
@@ -274,6 +304,9 @@ def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str,
             start, counted_rate, drop = smpte
             frames = round((Fraction(ms, 1000) + origin + start) * Fraction(notation.rate))
             return smpte_label(frames, counted_rate, drop)
+        if notation is not None and notation.unit == "frames" and notation.rate:
+            # `00:00:03:11`, as a TTML file timed in frames writes it (and is searched for).
+            return written_time(ms / 1000 + float(origin), notation)
         return file_time(round(ms + origin * 1000), fmt)
 
     def change(text: str) -> str:

@@ -179,8 +179,10 @@ class _Reader(TimeParameters, Layout):
         index = self.paragraphs
         reported = len(self.parsed.diagnostics)
         begin, end = self.interval(element, parent_begin, parent_end)
-        if self.smpte and len(self.parsed.diagnostics) > reported:
-            return   # a time not read: no time line to place the paragraph on instead
+        if any(d.severity == "error" for d in self.parsed.diagnostics[reported:]):
+            # A time not read (reported) is no time: a begin taken as its parent's would put
+            # the paragraph at 0 s, over every cue before it, each then an overlap error.
+            return
         if end is None:
             if any(element.get(name) is not None for name in ("end", "dur")):
                 return   # malformed, and reported
