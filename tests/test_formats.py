@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.manifest.model import Style
 from pipeline.subtitles.formats import SUFFIXES, read_subtitles, sniff
 from pipeline.subtitles.model import Margins, TimeNotation, alignment
 from tests.conftest import AMARA_DFXP, ASS, ASS_STYLES, SRT, TTML, VTT, YOUTUBE_VTT
@@ -367,8 +368,46 @@ def test_inline_colours_and_fonts_are_one_warning_naming_their_lines(tmp_path):
     assert "a selectable subtitle track is drawn in the viewer's player's style" in track.message
     assert "lines 8, 13, 15" in track.message and "from_file" not in track.hint
     # Burned with the file's own styles, the styles are used but the inline tags still are not.
-    (kept,) = [d for d in read_subtitles(path, keep_style=True).warnings if d.code == "style"]
+    (kept,) = [d for d in read_subtitles(path, style=Style(from_file=True)).warnings if d.code == "style"]
     assert "inline colour and font tags" in kept.message and "lines 13, 15" in kept.message
+
+
+@pytest.mark.parametrize("style_line, warned", [
+    # Aegisub writes a style into every file: the campaign's look (Noto Sans, white, black
+    # outline) loses nothing. Before, the demo's own amu.ass was warned of at every command.
+    ("Style: Default,Noto Sans,72,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,"
+     "0,0,1,2,2,2,10,10,60,1\n", False),
+    ("Style: Default,noto sans,48,&H00FFFFFF,&H000000FF,&H00000000,&H80000000,0,0,0,0,100,100,"
+     "0,0,1,2,2,2,10,10,60,1\n", False),
+    # Another font, colour, outline colour, bold or italic is lost: said as before.
+    ("Style: Default,Arial,72,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,"
+     "0,0,1,2,2,2,10,10,60,1\n", True),
+    ("Style: Default,Noto Sans,72,&H0000FFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,"
+     "0,0,1,2,2,2,10,10,60,1\n", True),
+    ("Style: Default,Noto Sans,72,&H00FFFFFF,&H000000FF,&H00FF0000,&H00000000,0,0,0,0,100,100,"
+     "0,0,1,2,2,2,10,10,60,1\n", True),
+    ("Style: Default,Noto Sans,72,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,-1,0,0,0,100,100,"
+     "0,0,1,2,2,2,10,10,60,1\n", True),
+    ("Style: Default,Noto Sans,72,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,-1,0,0,100,100,"
+     "0,0,1,2,2,2,10,10,60,1\n", True),
+])
+def test_an_ass_style_in_the_campaign_s_look_is_not_warned_of(tmp_path, style_line, warned):
+    text = ("[Script Info]\nScriptType: v4.00+\nPlayResX: 1920\nPlayResY: 1080\n\n[V4+ Styles]\n"
+            "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+            "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+            "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
+            + style_line + "\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, "
+            "MarginR, MarginV, Effect, Text\nDialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,"
+            "Tlacameh\n")
+    path = write(tmp_path, "nah.ass", text)
+    for burned in (True, False):
+        found = [d for d in read_subtitles(path, style=Style(), burned=burned).warnings
+                 if d.code == "style"]
+        assert bool(found) == warned, (burned, found)
+        if warned:
+            assert found[0].line == 8
+    # No campaign style known: every style the file uses is said, as before.
+    assert [d.line for d in read_subtitles(path).warnings if d.code == "style"] == [8]
 
 
 def test_ass_errors_carry_their_lines(tmp_path):

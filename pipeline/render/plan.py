@@ -240,7 +240,7 @@ class _Planner(MasterFit):
             checks.append(lambda: self._once(("subtitles-alone", spot.id, language.code),
                                              lambda: raise_if_errors(read_subtitles(
                                                  self.manifest.subtitle_path(spot, language),
-                                                 keep_style=language.style.from_file,
+                                                 style=language.style,
                                                  burned=language.treatment == "burn",
                                                  **_master_settings(master)).diagnostics)))
         found = []

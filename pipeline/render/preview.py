@@ -210,7 +210,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
     path = manifest.subtitle_path(spot, language)
     subtitles = read_subtitles(path, duration=master.info.duration,
                                fps=master.info.video.fps,
-                               keep_style=language.style.from_file,
+                               style=language.style,
                                timecode=master.info.timecode)
     font = resolve_font(language.style.font)
     raise_if_errors(subtitles.diagnostics)

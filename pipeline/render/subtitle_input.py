@@ -36,7 +36,7 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     when any is an error."""
     fps = master.video.fps if master.video else None
     subtitles = read_subtitles(path, duration=master.duration, fps=fps,
-                               keep_style=language.style.from_file,
+                               style=language.style,
                                burned=language.treatment == "burn", timecode=master.timecode)
     own_styles = {}
     if language.treatment == "burn" and language.style.from_file:

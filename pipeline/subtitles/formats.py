@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from importlib import import_module
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, say
@@ -26,6 +26,9 @@ from pipeline.subtitles.mojibake import double_decoded
 from pipeline.subtitles.model import Parsed, SubtitleFile, in_file_syntax, line_list
 from pipeline.subtitles.normalise import composed_cues
 from pipeline.subtitles.programme_start import read_from_programme_start
+
+if TYPE_CHECKING:     # the manifest's model reads this module's SUFFIXES
+    from pipeline.manifest.model import Style
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ def format_of_name(path: Path) -> Format | None:
 
 
 def read_subtitles(path: str | Path, *, duration: float | None = None, fps: float | None = None,
-                   keep_style: bool = False, burned: bool = True,
+                   style: Style | None = None, burned: bool = True,
                    timecode: str | None = None) -> SubtitleFile:
     """Read and check a subtitle file of any known format; content problems become
     diagnostics (each with its line), never exceptions. The cues' text is in Unicode NFC
@@ -175,14 +178,14 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     `duration` is the master's length in seconds: cues beyond it are reported; `fps` its frame
     rate: overlaps are judged on the frames the cues are shown on (`checks.py`), or on those of
     the rate the file says it is timed at (a TTML file's ttp:frameRate) when `fps` is not given
-    (`qc.check_file` counts gaps at it too). Colours and
-    fonts in the file are reported in one warning unless `keep_style` (the language's
-    `style: {from_file: true}`); `burned` false: the cues go to a selectable track, which the
-    viewer's player draws in its own style. `timecode` is the master's own start timecode
-    (`MediaInfo.timecode`, at `fps`): a file timed to it is read from there, with a note
-    (`master_timecode.py`); a TTML file in media time timed from the start of programme it
-    gives is read from that start (`programme_start.py`). Raises `SubtitleError` only when the
-    file cannot be opened.
+    (`qc.check_file` counts gaps at it too). Colours and fonts in the file (those that differ
+    from the campaign's `style`, when given) are reported in one warning, unless
+    `style.from_file` (the language's `style: {from_file: true}`); `burned` false: the cues go
+    to a selectable track, which the viewer's player draws in its own style. `timecode` is the
+    master's own start timecode (`MediaInfo.timecode`, at `fps`): a file timed to it is read
+    from there, with a note (`master_timecode.py`); a TTML file in media time timed from the
+    start of programme it gives is read from that start (`programme_start.py`). Raises
+    `SubtitleError` only when the file cannot be opened.
     """
     path = Path(path)
     text, encoding, diagnostics = load_text(path)
@@ -229,10 +232,15 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     if not parsed.cues and not any(d.code == "syntax" for d in parsed.diagnostics):
         message = "the file is empty" if not text.strip() else "the file contains no cues"
         diagnostics.append(error(message, path, None, fmt.cue_hint, "empty"))
-    kept = keep_style and fmt.name in ("ass", "ssa")
-    dropped = parsed.inline_style_lines + ([] if kept else parsed.styled_lines)
+    asked = style is not None and style.from_file
+    kept = asked and fmt.name in ("ass", "ssa")
+    # An ASS style in the campaign's font and colours loses nothing (Aegisub writes a style
+    # into every file: the demo's, Noto Sans in white, was warned of).
+    replaced = [] if kept else [line for line in parsed.styled_lines
+                                if not _looks_as(parsed.styles, line, style)]
+    dropped = parsed.inline_style_lines + replaced
     if dropped:
-        diagnostics.append(style_warning(path, dropped, fmt, keep_style, burned))
+        diagnostics.append(style_warning(path, dropped, fmt, asked, burned))
     # The file's own start of programme first; the master's timecode where it reads none.
     moved, unread = read_from_programme_start(parsed, path, fps, duration)
     diagnostics += unread
@@ -253,6 +261,22 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
                         tuple(parsed.styled_lines), parsed.styles,
                         max(parsed.found or 0, len(parsed.cues)), parsed.notation,
                         parsed.frame_rate, origin)
+
+
+def _looks_as(styles: dict, line: int, style: Style | None) -> bool:
+    """Whether the ASS/SSA style defined at `line` (of `styles`, `Parsed.styles`) draws as the
+    campaign's `style`: its font family, fill and outline colours (opaque), bold and italic."""
+    found = next((s.style for s in styles.values() if s.line == line), None)
+    if found is None or style is None:
+        return False
+
+    def rgb(colour) -> str:
+        return f"#{colour.r:02X}{colour.g:02X}{colour.b:02X}" if colour.a == 0 else ""
+
+    return (found.fontname.casefold() == style.font.casefold()
+            and rgb(found.primarycolor) == style.color.upper()
+            and rgb(found.outlinecolor) == style.outline_color.upper()
+            and bool(found.bold) == style.bold and not found.italic)
 
 
 def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False,

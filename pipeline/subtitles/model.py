@@ -304,8 +304,11 @@ def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str,
             start, counted_rate, drop = smpte
             frames = round((Fraction(ms, 1000) + origin + start) * Fraction(notation.rate))
             return smpte_label(frames, counted_rate, drop)
-        if notation is not None and notation.unit == "frames" and notation.rate:
+        if notation is not None and notation.unit == "frames" and notation.rate \
+                and notation.rate == int(notation.rate):
             # `00:00:03:11`, as a TTML file timed in frames writes it (and is searched for).
+            # At a whole rate only: at 29.97 a label (seconds + frames / rate) is no frame's
+            # start, and a hint's "or earlier" would fall in the next frame.
             return written_time(ms / 1000 + float(origin), notation)
         return file_time(round(ms + origin * 1000), fmt)
 

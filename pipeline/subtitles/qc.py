@@ -357,7 +357,7 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     style = style or Style()
     try:
         subtitles = read_subtitles(path, duration=duration, fps=fps,
-                                   keep_style=style.from_file, burned=burned, timecode=timecode)
+                                   style=style, burned=burned, timecode=timecode)
     except PipelineError as exc:
         return CheckResult(path, 0, (*notes, *exc.diagnostics), language)
     cues = list(subtitles.cues)
