@@ -72,6 +72,7 @@ _MEDIA = {
     "master-sound-short": N_("Master's sound shorter than its picture"),
     "silent-audio": N_("Silent audio"),
     "loudness-range": N_("Loudness range wider than the profile's limit"),
+    "limited": N_("Peaks limited hard to reach the loudness (may sound squashed)"),
     "picture-colour": N_("Picture colours not as in the master"),
     "bars": N_("Picture mostly black bars (made for another shape of screen)"),
     "stray-files": N_("Files of no variant in the output folder"),

@@ -13,7 +13,7 @@ and the encoded file is measured by `ebur128` (EBU R128), the figure records and
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -60,11 +60,27 @@ class Leveling:
     gain: float = 0.0                  # dB
     ceiling: float | None = None       # dBTP the limiter holds peaks under; None: no limiter
     corrections: int = 0               # encodes that followed a measured miss
+    # How hard the limiter works, set once an encode is kept (`level_and_verify`): dB it takes
+    # off the source's loudest true peak (that peak after the gain, less the ceiling), and LU it
+    # takes from the integrated loudness (the source's after the gain, less the result's). Plosives
+    # shaved cost no loudness; a film mix's dialogue held under the ceiling costs several LU.
+    peak_cut: float = 0.0
+    loudness_cut: float = 0.0
 
     def to_json(self) -> dict:
         return {"gain_db": round(self.gain, 2),
                 "limiter_dbtp": None if self.ceiling is None else round(self.ceiling, 2),
-                "corrections": self.corrections}
+                "corrections": self.corrections, "limiter_peak_cut_db": round(self.peak_cut, 1),
+                "limiter_loudness_cut_lu": round(self.loudness_cut, 1)}
+
+    def cutting(self, source: Loudness, result: Loudness) -> "Leveling":
+        """This leveling with what its limiter took from the `source` track (`peak_cut`,
+        `loudness_cut`), from the source's figures and the encoded `result`'s."""
+        if self.ceiling is None or not source.defined or not result.defined:
+            return self
+        peak = source.true_peak if source.true_peak is not None else -99.0
+        return replace(self, peak_cut=max(0.0, peak + self.gain - self.ceiling),
+                       loudness_cut=max(0.0, source.integrated + self.gain - result.integrated))
 
 
 @dataclass(frozen=True)
@@ -300,7 +316,7 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
             limit = None if lowered is None else limit
             target = profile.loudness if lowered is None else min(target, lowered)
         if _accepted(profile, result, target, limit):
-            return result, leveling
+            return result, leveling.cutting(measured, result)
         if leveling.corrections >= CORRECTIONS:
             break
         following = corrected(profile, tries, target)
@@ -327,7 +343,7 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
             result = meter()
         problem = miss(profile, result)
         if problem is None:
-            return result, best
+            return result, best.cutting(measured, result)
     else:
         best, result = min(tries, key=lambda t: _badness(profile, t[1]))
         problem = miss(profile, result)

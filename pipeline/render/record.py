@@ -116,6 +116,17 @@ _LRA_SOURCE = {
     "mix": "the mix made here of the voice-over over the music bed has this range; even out "
            "the voice-over's level (a compressor), or give a music bed of steadier level",
 }
+# LU of integrated loudness a limiter may take before it is said (`Leveling.loudness_cut`). The
+# pipeline's own figure, no standard's: shaving transients costs no loudness (a dub's plosives,
+# 11 dB over the ceiling, cost 0.1 LU) and goes unheard; a trial's 5.1 film mix brought to
+# -16 LUFS lost 3 LU to its limiter, its dialogue 4.5 dB under a plain gain's, unsaid.
+HEAVY_LIMITING = 2.0
+_PEAKS_SOURCE = {
+    **dict.fromkeys(MASTER_SOUND, "ask for a master mixed with less dynamics (its peaks closer "
+                                  "to its loudness)"),
+    "dub": "even out the dub recording's peaks (a compressor or limiter) before delivering it",
+    "mix": "even out the voice-over's peaks (a compressor or limiter), or lower the music bed's",
+}
 
 
 def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
@@ -125,7 +136,8 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     (LRA, as EBU Tech 3342 measures it) wider than the profile's `loudness_range` (levelling
     is a plain gain: nothing compresses a mix whose quiet passages would be lost on air). That
     limit is the profile's own, not a standard's: neither EBU R128 nor ATSC A/85:2013 sets
-    one, and the warning says whose it is."""
+    one, and the warning says whose it is. And a limiter that takes more than HEAVY_LIMITING LU
+    of loudness to reach the target (`Leveling.loudness_cut`)."""
     profile, loudness = plan.variant.profile, audio.loudness
     if not loudness.defined:
         # Asked for, or already said of the master's sound at planning, where it comes from.
@@ -136,15 +148,30 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
                                "reaches ITU-R BS.1770-4's absolute gate, -70 %(unit)s)"),
                             unit=loudness_unit(profile.loudness_standard)), plan.variant.output,
                         hint="check the source's audio", code="silent-audio")]
+    found, treatment = [], plan.variant.language.treatment
     if loudness.lra > profile.loudness_range:
-        return [warning(say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is "
-                               "wider than the profile's limit of %(limit)s LU"),
-                            range=Number(loudness.lra, ".1f"),
-                            limit=Number(profile.loudness_range)), plan.variant.output,
-                        hint="quiet passages may be lost on air: "
-                             + _LRA_SOURCE[plan.variant.language.treatment],
-                        code="loudness-range")]
-    return []
+        found.append(warning(say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is "
+                                    "wider than the profile's limit of %(limit)s LU"),
+                                 range=Number(loudness.lra, ".1f"),
+                                 limit=Number(profile.loudness_range)), plan.variant.output,
+                             hint="quiet passages may be lost on air: " + _LRA_SOURCE[treatment],
+                             code="loudness-range"))
+    leveling = audio.leveling
+    if leveling.loudness_cut > HEAVY_LIMITING:
+        unit = loudness_unit(profile.loudness_standard)
+        found.append(warning(say(N_("the limiter takes %(loss)s LU of the sound's loudness (up to "
+                                    "%(cut)s dB off its peaks) to bring it to %(target)s %(unit)s "
+                                    "under %(ceiling)s dBTP: voices and music may sound "
+                                    "squashed"),
+                                 loss=Number(leveling.loudness_cut, ".1f"),
+                                 cut=Number(leveling.peak_cut, ".1f"),
+                                 target=Number(profile.loudness), unit=unit,
+                                 ceiling=Number(leveling.ceiling, ".1f")),
+                             plan.variant.output,
+                             hint="listen to it; " + _PEAKS_SOURCE[treatment]
+                                  + ", or deliver it to a profile with a lower target",
+                             code="limited"))
+    return found
 
 
 def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTrack,
