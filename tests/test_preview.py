@@ -237,6 +237,24 @@ def test_a_file_with_errors_is_reported_and_nothing_is_written(campaign):
     assert not campaign.out.exists()
 
 
+def test_a_file_with_errors_is_told_every_error_and_warning_check_finds(campaign):
+    """Before: the reader's error alone, then 'no preview made'; a translator who fixed it was
+    stopped next time by the cue too long for the frame, and never saw the QC's warnings."""
+    paragraph = " ".join(["tlacatl"] * 300)
+    path = campaign.subtitle("nah", "1\n00:00:01,000 --> 00:00:00,500\nal revés\n\n"
+                                    f"2\n00:00:01,000 --> 00:00:03,000\n{paragraph}\n\n"
+                                    "3\n00:00:03,100 --> 00:00:03,400\nome\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = invoke(manifest, "--lang", "nah", "--no-video")
+    assert result.exit_code == 1
+    said = [line for line in result.stderr.splitlines() if line.startswith(f"{path}:")]
+    assert f"{path}:1: error: cue 1 ends before it starts" in said[0]
+    assert any(line.startswith(f"{path}:5: error: cue 2 cannot fit") for line in said), said
+    assert any(line.startswith(f"{path}:9: warning: cue 3") for line in said), said
+    assert "spot nah: no preview made, because of the errors above" in result.stderr
+    assert not campaign.out.exists()
+
+
 def test_a_file_with_errors_says_no_preview_was_made_and_leaves_no_old_one(campaign):
     # The previous sheet, specimen and video stayed under their names, unmentioned: a
     # translator looked at a picture of the file as it was before the error.

@@ -213,12 +213,13 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
                                style=language.style,
                                timecode=master.info.timecode)
     font = resolve_font(language.style.font)
-    raise_if_errors(subtitles.diagnostics)
     own_styles = style_fonts(subtitles, font.family) if language.style.from_file else {}
-    raise_if_errors(style_glyphs(subtitles.cues, own_styles, font, path))
     cues = list(subtitles.cues)
-    # Line by line, as `check` says them: the reader's, the QC's and the frame grid's together.
-    found = in_file_order([*subtitles.notes, *subtitles.warnings, *in_file_syntax(check_cues(
+    # Line by line, as `check` says them: the reader's, the glyphs', the QC's and the frame
+    # grid's together, errors and warnings alike (a trial's translator, shown the reader's
+    # three errors alone, fixed them and was then stopped by the QC's fourth).
+    found = in_file_order([*subtitles.diagnostics,
+                           *style_glyphs(cues, own_styles, font, path), *in_file_syntax(check_cues(
         cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
         frame_width=profile.width, frame_height=profile.height, file_styles=own_styles,
         fmt=subtitles.format) +
