@@ -295,6 +295,24 @@ def test_a_media_time_file_timed_in_frames_is_told_of_in_frames(tmp_path):
                for d in result.diagnostics), [d.format() for d in result.diagnostics]
 
 
+def test_ticks_with_no_tick_rate_are_said_once_with_the_rate_tools_write(tmp_path):
+    """Before: 'cue 1 starts at 2777:46:40,000, after the end of the video (00:00:15.000)' and
+    nothing on why: TTML counts ticks at 1 a second when the file gives no rate."""
+    result = read_on_video(tmp_path, document("", ("10000000t", "30000000t"),
+                                              ("40000000t", "60000000t")), duration=15.0)
+    ticks = [d for d in result.diagnostics if d.code == "tick-rate"]
+    assert [(d.line, d.severity) for d in ticks] == [(5, "warning")]
+    assert "begin='10000000t' counts ticks, but the file gives no ttp:tickRate" in ticks[0].message
+    assert 'ttp:tickRate="10000000"' in ticks[0].hint
+    # The cue's times are said as the file's other times are: a clock past 99 hours too.
+    (late,) = [d for d in result.errors if d.code == "past-end"][:1]
+    assert "starts at 2777:46:40.000, after the end of the video (00:00:15.000)" in late.message
+    # With the rate, read at it and nothing said.
+    fixed = read_on_video(tmp_path, document('ttp:tickRate="10000000"', ("10000000t", "30000000t")),
+                          duration=15.0)
+    assert times(fixed) == [(1000, 3000)] and not fixed.diagnostics
+
+
 def test_a_paragraph_whose_begin_cannot_be_read_is_left_out(tmp_path):
     """Before: frame 30 at 25 fps was said, then its paragraph taken from 0 s, so that each
     cue before it 'overlaps cue 3' too, and it 'stays on screen for 12.000 s'."""

@@ -23,6 +23,7 @@ _READING = {
     "order": N_("Subtitles not in time order (used sorted by time)"),
     "timing-format": N_("Subtitle times written in another format"),
     "programme-start": N_("Subtitle file's start of programme not read"),
+    "tick-rate": N_("Subtitle times in ticks with no tick rate"),
     "settings": N_("Subtitle position written in an old form"),
     "unrendered-settings": N_("Subtitle settings not rendered (vertical text, regions, "
                               "box widths)"),

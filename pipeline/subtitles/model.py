@@ -279,7 +279,7 @@ def written_time(at: float, notation: TimeNotation) -> str:
 
 
 # A time as `format_time` writes it in a diagnostic (SRT's syntax).
-_QUOTED_TIME = re.compile(r"\b(\d{2}):(\d{2}):(\d{2}),(\d{3})\b")
+_QUOTED_TIME = re.compile(r"\b(\d{2,}):(\d{2}):(\d{2}),(\d{3})\b")
 
 
 def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str,

@@ -26,6 +26,8 @@ import re
 from collections import Counter
 from fractions import Fraction
 
+from pipeline.messages import N_, Number, say
+
 CLOCK = re.compile(r"(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
 OFFSET = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms|f|t)$")
 TIME_HINT = 'write times as HH:MM:SS.mmm (e.g. begin="00:00:01.500") or as 1.5s'
@@ -64,8 +66,9 @@ def smpte_label(frames: int, counted_rate: int, drop: str) -> str:
 class TimeParameters:
     """The `ttp:` timing parameters of a `<tt>` root and reading times with them; mixed into
     the reader (`ttml._Reader`), which gives `root`, `ttp` (the parameter namespaces a `ttp:`
-    attribute is looked for in, in order), `parsed` (the `model.Parsed` it fills) and
-    `fail(message, element, hint, code)`, which returns the error it reports."""
+    attribute is looked for in, in order), `parsed` (the `model.Parsed` it fills),
+    `fail(message, element, hint, code)`, which returns the error it reports, and
+    `warn(message, element, hint, code)`."""
 
     def read_time_parameters(self) -> None:
         self.notations: Counter[str] = Counter()   # how many times each notation writes
@@ -73,6 +76,9 @@ class TimeParameters:
         self.frame_rate = self._frame_rate()
         self.sub_frame_rate = int(self._number("subFrameRate", 1)) or 1
         self.tick_rate = self._number("tickRate", self.frame_rate or 1)
+        # Ticks with neither rate count whole seconds (TTML1 §7.2.10): `10000000t`, as tools
+        # write ticks at 10 MHz, is 115 days; said once, at the first such time.
+        self.seconds_ticks = self.parameter("tickRate") is None and not self.frame_rate
         self.units = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1),
                       "ms": Fraction(1, 1000), "t": 1 / Fraction(self.tick_rate),
                       "f": 1 / Fraction(self.frame_rate or 1)}
@@ -225,6 +231,14 @@ class TimeParameters:
                           element, TIME_HINT, "timing")
                 return None
             self.notations[unit] += 1
+            if unit == "t" and self.seconds_ticks:
+                self.seconds_ticks = False
+                self.warn(say(N_("%(name)s=%(value)s counts ticks, but the file gives no "
+                                 "ttp:tickRate (nor ttp:frameRate): TTML counts 1 tick a second, "
+                                 "so this is %(seconds)s s"), name=name, value=f"'{value}'",
+                              seconds=Number(float(count), ".0f")), element,
+                          'give the rate the file was written at on <tt>, most often '
+                          'ttp:tickRate="10000000"', "tick-rate")
             return count * self.units[unit]
         self.fail(f"malformed TTML time {name}={value!r}", element, TIME_HINT, "timing")
         return None
