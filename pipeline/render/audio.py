@@ -37,6 +37,7 @@ from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
 from pipeline.render.encoders import bits_per_second
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
+from pipeline.render.medium import MASTER_SOUND, sound_source
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import made_once
 from pipeline.standards import loudness_unit, short_term_limit
@@ -177,10 +178,11 @@ def track_name(plan: VariantPlan) -> tuple[str, Path]:
     spot, language = plan.variant.spot, plan.variant.language
     profile = plan.variant.profile
     target = f"at {profile.loudness:g} {loudness_unit(profile.loudness_standard)}"
-    if language.treatment in ("burn", "soft"):
-        return f"the sound of {spot.id}'s master {target}", Path(plan.inputs["master"]["path"])
+    origin = sound_source(language.treatment, plan.inputs)
+    if language.treatment in MASTER_SOUND:
+        return f"the sound of {spot.id}'s master {target}", origin
     kind = "dub" if language.treatment == "dub" else "voice-over"
-    return f"the {language.code} {kind} of {spot.id} {target}", Path(plan.inputs["audio"]["path"])
+    return f"the {language.code} {kind} of {spot.id} {target}", origin
 
 
 AUDIO_SOURCES: dict[str, Callable[[VariantPlan, HashCache], AudioSource]] = {

@@ -11,6 +11,8 @@ for the language would say otherwise.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline.errors import Diagnostic, PipelineError, note
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.probe import MediaInfo
@@ -19,6 +21,13 @@ from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 # The treatments that carry the master's own sound.
 MASTER_SOUND = ("burn", "soft")
+
+
+def sound_source(treatment: str, inputs: dict) -> Path:
+    """The file a variant's sound is made from, by its language's `treatment`, from its plan's
+    `inputs`: the master for the treatments of MASTER_SOUND, else the dub or voice-over
+    recording. What to fix when the sound is off, so said there once for all its variants."""
+    return Path(inputs["master" if treatment in MASTER_SOUND else "audio"]["path"])
 
 
 def is_radio(manifest: Manifest, spot: Spot, master: MediaInfo) -> bool:

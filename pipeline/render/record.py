@@ -24,7 +24,7 @@ from pipeline.media.probe import MediaInfo, probe
 from pipeline.media.seeking import ffmpeg_seconds, frame_start
 from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
-from pipeline.render.medium import MASTER_SOUND
+from pipeline.render.medium import MASTER_SOUND, sound_source
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import loudness_unit
 from pipeline.subtitles.model import cue_middle
@@ -149,11 +149,14 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
                             unit=loudness_unit(profile.loudness_standard)), plan.variant.output,
                         hint="check the source's audio", code="silent-audio")]
     found, treatment = [], plan.variant.language.treatment
+    # At the file to fix, as the sound's errors are (`audio.track_name`): said once for all
+    # the variants that carry the track (a trial's master sound was said 20 times, at each).
+    source = sound_source(treatment, plan.inputs)
     if loudness.lra > profile.loudness_range:
         found.append(warning(say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is "
                                     "wider than the profile's limit of %(limit)s LU"),
                                  range=Number(loudness.lra, ".1f"),
-                                 limit=Number(profile.loudness_range)), plan.variant.output,
+                                 limit=Number(profile.loudness_range)), source,
                              hint="quiet passages may be lost on air: " + _LRA_SOURCE[treatment],
                              code="loudness-range"))
     leveling = audio.leveling
@@ -167,7 +170,7 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
                                  cut=Number(leveling.peak_cut, ".1f"),
                                  target=Number(profile.loudness), unit=unit,
                                  ceiling=Number(leveling.ceiling, ".1f")),
-                             plan.variant.output,
+                             source,
                              hint="listen to it; " + _PEAKS_SOURCE[treatment]
                                   + ", or deliver it to a profile with a lower target",
                              code="limited"))
