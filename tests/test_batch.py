@@ -936,12 +936,15 @@ def test_a_variant_published_after_its_inputs_changed_is_said_to_be(campaign, tm
             f"inputs or settings changed: subtitles changed ({subtitles})") in result.output, \
         result.output
     assert "spot.nah.small" not in result.output.split("warning:", 1)[-1]
-    # Deleted: the variant is blocked; its error is validate's to show, not nested in here.
+    # Deleted: the variant is blocked, and cannot be rendered: the error to fix is named
+    # (a trial's operator was told to render a variant whose dub render refused).
     subtitles.unlink()
     gone = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
-    assert (f"{campaign.out}/spot.tzo.small.mp4: warning: published as rendered before its "
-            "inputs or settings changed: they now have errors ('pipeline validate' shows them)") \
-        in gone.output, gone.output
+    told = next(line for line in gone.output.splitlines() if "spot.tzo.small.mp4: warning:" in line)
+    assert told.startswith(f"{campaign.out}/spot.tzo.small.mp4: warning: published as rendered "
+                           "before its inputs changed, which now have errors, so it cannot be "
+                           f"rendered again: {campaign.root}/manifests/"), told
+    assert "subtitles missing" in told and "(hint: fix the input" in told, told
     assert "error:" not in gone.output
     campaign.subtitle("tzo", SRT.replace("humanos", "humanas"))
     assert invoke("render", manifest).exit_code == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import Manifest
+from pipeline.messages import plural
 from pipeline.publish.catalog import expected_variants, record_path
 from pipeline.render.failures import read_failure
 from pipeline.render.medium import not_applicable
@@ -157,8 +158,27 @@ def _outdated(manifest: Manifest, old: list) -> list[Diagnostic]:
         return [warning(f"{len(old)} variants are published as rendered before their inputs "
                         f"or settings changed ({names}, ...)", manifest.campaign_dir,
                         hint="'pipeline plan' says what changed; " + hint)]
-    # A blocked variant's reasons are its inputs' errors, which `validate` shows at their lines.
+    # A blocked variant cannot be rendered: its inputs' errors (at their lines) are to fix
+    # first. A trial's operator was told to render a variant whose dub render refused.
     return [warning("published as rendered before its inputs or settings changed: "
-                    + ("; ".join(v.reasons) if v.status != "blocked" else
-                       "they now have errors ('pipeline validate' shows them)"),
-                    v.variant.output, hint=hint) for v in old]
+                    + "; ".join(v.reasons), v.variant.output, hint=hint)
+            if v.status != "blocked" else
+            warning("published as rendered before its inputs changed, which now have errors, "
+                    "so it cannot be rendered again: " + _first_error(v),
+                    v.variant.output, hint="fix the input (the rendered file stays published "
+                                           "until then), then render and publish again")
+            for v in old]
+
+
+def _first_error(plan: VariantPlan) -> str:
+    """The first of a blocked variant's errors, where it is and what (its hint and severity
+    are `validate`'s to say), and how many more."""
+    errors = [d for d in plan.problems if d.severity == "error"]
+    if not errors:
+        return "'pipeline validate' shows them"
+    first = errors[0]
+    where = f"{first.path}:{first.line}: " if first.path and first.line else (
+        f"{first.path}: " if first.path else "")
+    more = (f" (and {plural(len(errors) - 1, 'more error')}: 'pipeline validate' shows them)"
+            if len(errors) > 1 else "")
+    return f"{where}{first.message}{more}"
