@@ -571,8 +571,8 @@ def test_youtube_s_webvtt_and_amara_s_dfxp_are_read_with_what_was_left_out_at_it
 
 
 @pytest.mark.parametrize("name, text", [
-    ("d.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nuno\n\n00:00:03.000 --> 00:00:04.000 "
-              "colour:red\ndos\n\n00:00:05,000 --> 00:00:06.000\ntres\n"),
+    ("d.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nuno\n\n00:00:03.000 -> 00:00:04.000"
+              "\ndos\n\n00:00:05,000 --> 00:00:06.000\ntres\n"),
     ("d.srt", "1\n00:00:01,000 --> 00:00:02,000\nuno\n\n2\n00:00:03,000 -> 00:00:04,000\ndos\n\n"
               "3\n00:00:05,000 --> 00:00:06\ntres\n"),
     ("d.ass", ASS_HEADER + "Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,uno\n"

@@ -149,22 +149,24 @@ def test_vtt_errors_carry_their_lines(tmp_path):
         00:00:09.000 – 00:00:09.500
         guion
         """), duration=10.0)
-    assert problems(result) == [(3, "timing"), (6, "settings"), (11, "missing-blank-line"),
+    assert problems(result) == [(3, "timing"), (11, "missing-blank-line"),
                                 (15, "timing"), (17, "end-before-start"), (20, "timing"),
                                 (24, "timing")]
     by_line = {d.line: d for d in result.errors}
     assert "malformed WebVTT timing line" in by_line[3].message
     assert "HH:MM:SS.mmm" in by_line[3].hint
-    assert "colour:red" in by_line[6].message
+    # A wrong setting is left out, as browsers leave it out: a warning, the cue kept.
+    (setting,) = [d for d in result.warnings if d.code == "settings"]
+    assert setting.line == 6 and "colour:red" in setting.message
     assert "expected a timing line after 'id-sin-tiempo'" in by_line[15].message
     # A timing line with a mistyped arrow is named as such, on its own line.
     # Cues are named by their place in the file, rejected ones counted: this is the seventh
     # (it was "cue 4": only the cues kept were counted, and two cues were both "cue 1").
     assert "malformed WebVTT timing line in cue 7: '00:00:08.000 -> 00:00:09.000'" in by_line[20].message
-    assert [c.index for c in result.cues] == [3, 4, 6]
+    assert [c.index for c in result.cues] == [2, 3, 4, 6]
     assert "malformed WebVTT timing line" in by_line[24].message
     # Nothing merged: the cue after the missing blank line is its own cue.
-    assert [c.text for c in result.cues] == ["uno", "pegado", "al revés"]
+    assert [c.text for c in result.cues] == ["{\\an8}ajuste", "uno", "pegado", "al revés"]
 
 
 def test_vtt_header_and_late_style(tmp_path):
@@ -673,14 +675,20 @@ def test_ttml_entities_are_not_expanded(tmp_path):
     ("colour:red", "cue settings are line:, position:, size:, align: and region:"),
 ])
 def test_a_wrong_webvtt_cue_setting_is_told_what_it_takes(tmp_path, setting, hint):
+    """Left out with a warning, the cue kept, as W3C WebVTT's parser and browsers do. Before,
+    an error dropped the cue and blocked the language (a trial's `positon:10%`)."""
     result = read_subtitles(write(tmp_path, "tar.vtt", f"""\
         WEBVTT
 
-        00:00:00.500 --> 00:00:01.800 {setting}
+        00:00:00.500 --> 00:00:01.800 line:0 {setting}
         Rejói
         """))
-    (problem,) = [d for d in result.errors if d.code == "settings"]
+    assert not result.errors
+    (problem,) = [d for d in result.warnings if d.code == "settings"]
     assert problem.line == 3 and problem.hint.startswith(hint)
+    assert problem.message.endswith("; it is left out, as browsers leave it out")
+    (cue,) = result.cues
+    assert cue.text.startswith("{\\an8}")      # line:0 is kept: the top row
 
 
 def test_a_ttml_paragraph_keeps_its_number_after_a_rejected_one(tmp_path):

@@ -229,8 +229,6 @@ class _Reader(CueSettingsReader):
                              "out"), cue=index), first, "delete the cue", "blank-cue")
             return
         settings = self.settings(match.group(3) or "", number, index)
-        if settings is None:
-            return
         text = self._text(lines, index)
         text, margins = placed(text, *self.placement(settings, number, index))
         self.note_unrendered(settings, number)

@@ -35,9 +35,11 @@ class CueSettingsReader:
     # -> (timing line, what the cue wrote) of each cue writing it, in the file's order.
     unrendered: dict[str, list[tuple[int, str]]]
 
-    def settings(self, written: str, number: int, index: int) -> CueSettings | None:
-        """The settings cue `index` writes after its times on line `number`, or None when
-        they are wrong (reported)."""
+    def settings(self, written: str, number: int, index: int) -> CueSettings:
+        """The settings cue `index` writes after its times on line `number`; one that is
+        wrong (a misspelt name, a value out of range) is said and left out, as W3C WebVTT's
+        parser and browsers leave it out, the cue kept (it was refused, and its language
+        blocked, for `positon:10%`)."""
         if OLD_ALIGN.search(written):
             # The 2013 drafts' spelling, still written by some tools; the specification and
             # browsers dropped it (they ignore the setting, so the text is centred).
@@ -47,14 +49,21 @@ class CueSettingsReader:
                       "write align:center", "settings")
             written = OLD_ALIGN.sub("align:center", written)
         try:
-            settings = CueSettings.from_string(written, strict=True)
-        except MalformedCaptionError as exc:
-            named = re.search(r"'(\w+):", str(exc))
-            self.fail(f"cue {index}: {str(exc)[0].lower()}{str(exc)[1:]}", number,
-                      SETTING_HINTS.get(named.group(1) if named else "", SETTINGS_HINT),
-                      "settings")
-            return None
-        return settings
+            return CueSettings.from_string(written, strict=True)
+        except MalformedCaptionError:
+            pass
+        kept = []
+        for token in written.split():
+            try:
+                CueSettings.from_string(token, strict=True)
+                kept.append(token)
+            except MalformedCaptionError as exc:
+                named = re.search(r"'(\w+):", str(exc))
+                self.warn(say(N_("cue %(cue)s: %(problem)s; it is left out, as browsers leave it "
+                                 "out"), cue=index, problem=f"{str(exc)[0].lower()}{str(exc)[1:]}"),
+                          number, SETTING_HINTS.get(named.group(1) if named else "", SETTINGS_HINT),
+                          "settings")
+        return CueSettings.from_string(" ".join(kept), strict=True)
 
     def note_unrendered(self, settings: CueSettings, number: int) -> None:
         """Notes the settings of a cue read, its timing on line `number`, that are not
