@@ -103,8 +103,18 @@ def test_the_reading_speed_hint_agrees_with_the_cue_s_duration_warnings(tmp_path
         {long_text}
         """)
     assert only(found, "reading-speed").hint == (
-        "shorten the text, or split it into two cues: it needs 8.88 s, and a cue stays on "
+        "shorten the text, or split it into 2 cues or more: it needs 8.88 s, and a cue stays on "
         "screen 7 s at most")
+    # A pasted paragraph is told how many cues its reading time needs, not "two": 2,399
+    # characters at 17 a second are 141.12 s, 21 cues of 7 s at most.
+    paragraph = " ".join(["tlacatl"] * 300)
+    found = qc(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:07,000
+        {paragraph}
+        """)
+    assert only(found, "reading-speed").hint.startswith(
+        "shorten the text, or split it into 21 cues or more: it needs 141.12 s")
 
 
 def test_reading_speed_counts_spaces_but_not_line_breaks(tmp_path):

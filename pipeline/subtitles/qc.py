@@ -13,6 +13,7 @@ Netflix guide and Subtitle Edit count it, not two code points.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -140,8 +141,11 @@ def _slower(characters: int, qc: QcSettings) -> str:
     needed = characters / qc.max_cps
     shortest = round(qc.min_duration * 1000) / 1000
     if needed > qc.max_duration:
-        return (f"shorten the text, or split it into two cues: it needs {needed:.2f} s, and a "
-                f"cue stays on screen {qc.max_duration:g} s at most")
+        # As many cues as the reading time needs: a pasted paragraph of 300 words needs 36,
+        # not the "two cues" it was told.
+        parts = math.ceil(needed / qc.max_duration)
+        return (f"shorten the text, or split it into {parts} cues or more: it needs "
+                f"{needed:.2f} s, and a cue stays on screen {qc.max_duration:g} s at most")
     if needed < shortest:
         return f"shorten the text, or show it for at least {shortest:.3f} s"
     return f"shorten the text, or show it for at least {needed:.2f} s"
