@@ -169,6 +169,21 @@ def test_vtt_errors_carry_their_lines(tmp_path):
     assert [c.text for c in result.cues] == ["{\\an8}ajuste", "uno", "pegado", "al revés"]
 
 
+def test_a_file_whose_every_cue_is_refused_is_told_why_not_also_that_it_has_none(tmp_path):
+    # A WebVTT file timed with SubRip's commas: "the file contains no cues", with no line,
+    # besides the error at each cue's timing line.
+    result = read_subtitles(write(tmp_path, "nah.vtt", """\
+        WEBVTT
+
+        00:00:01,000 --> 00:00:03,000
+        uno
+
+        00:00:04,000 --> 00:00:06,000
+        ome
+        """))
+    assert [(d.line, d.code) for d in result.errors] == [(3, "timing"), (6, "timing")]
+
+
 def test_vtt_header_and_late_style(tmp_path):
     result = read_subtitles(write(tmp_path, "nah.vtt", """\
         00:00:00.500 --> 00:00:01.800

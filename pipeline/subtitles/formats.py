@@ -229,7 +229,9 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
     parsed.cues, mixed_forms = composed_cues(parsed.cues, path)
     diagnostics += parsed.diagnostics + mixed_forms + double_decoded(parsed.cues, path)
-    if not parsed.cues and not any(d.code == "syntax" for d in parsed.diagnostics):
+    # Said only when the reader said nothing wrong: its errors say why no cue was read (a
+    # WebVTT file timed with SubRip's commas was told "no cues" besides each cue's error).
+    if not parsed.cues and not any(d.severity == "error" for d in parsed.diagnostics):
         message = "the file is empty" if not text.strip() else "the file contains no cues"
         diagnostics.append(error(message, path, None, fmt.cue_hint, "empty"))
     asked = style is not None and style.from_file
