@@ -264,7 +264,11 @@ def test_a_file_timed_at_25_fps_on_a_29_97_fps_video_is_said_with_distinct_times
     assert grid.message.startswith("the file counts its frames at 25 fps (ttp:frameRate), not at "
                                    "the video's 29.97 fps: 8 of its 10 cue times fall between "
                                    "the video's frames")
-    assert all(time not in (before, after) for time, before, after in said_times(grid.message))
+    # Its times as it writes them, frame labels (37 frames at 25 fps: 00:00:01:12), which a
+    # subtitler searches the file for; each between two of the video's frames.
+    assert ("cue 1 starts at 00:00:01:12, between frames 44 (1.468 s) and 45 (1.502 s); "
+            "cue 1 ends at 00:00:03:18, between frames 111 (3.704 s) and 112 (3.737 s)") \
+        in grid.message, grid.message
     # On a 25 fps video the same times are on the frames.
     assert frame_grid(path, 25) == [] and frame_grid(ttml, 25) == []
 

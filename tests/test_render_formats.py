@@ -175,6 +175,7 @@ def test_a_sign_at_the_top_stays_in_the_track_while_the_dialogue_changes(rendere
     assert shown == [(520, 1800, [sign, "Los seres humanos"]), (1800, 2520, [sign]),
                      (2520, 3600, [sign, "no están a la venta"]), (3600, 3800, [sign])], track
     sidecar = pysrt.open(str(out / "spot.mxq.srt"), encoding="utf-8")
+    # In time order (the sign, written last in the file, starts with the first line).
     assert [(item.start.ordinal, item.end.ordinal, item.text) for item in sidecar] == [
-        (520, 1800, "Los seres humanos"), (2520, 3600, "no están a la venta"),
-        (520, 3800, "{\\an8}" + sign)]
+        (520, 1800, "Los seres humanos"), (520, 3800, "{\\an8}" + sign),
+        (2520, 3600, "no están a la venta")]
