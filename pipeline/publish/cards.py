@@ -9,6 +9,7 @@ the template translates labels and formats figures per locale.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -128,6 +129,15 @@ class Preview:
     tracks: tuple[dict, ...] = ()   # WebVTT subtitle files
 
 
+@dataclass(frozen=True)
+class Unavailable:
+    """Files of a card's language the manifest makes and the catalog does not have (its
+    `variants_missing`), for one reason and one medium: said, with why, where they would be."""
+    kinds: tuple[Kind, ...]
+    medium: str
+    entry: dict     # the first's variants_missing entry: reason, reason_text, reason_detail
+
+
 @dataclass
 class Card:
     spot: str
@@ -140,6 +150,7 @@ class Card:
     video: Preview | None = None
     audio: Preview | None = None
     bundle: dict | None = None
+    unavailable: list[Unavailable] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -147,7 +158,7 @@ class Card:
 
     @property
     def media(self) -> list[str]:
-        present = {d.kind.medium for d in self.deliverables}
+        present = {d.kind.medium for d in self.deliverables} | {u.medium for u in self.unavailable}
         return [medium for medium in MEDIA if medium in present]
 
     @property
@@ -196,11 +207,14 @@ class SpotCards:
 
 
 def page_model(catalog: dict) -> list[SpotCards]:
-    """Spots in catalog order, each with a card per language in catalog order."""
+    """Spots in manifest order, each with a card per language in manifest order: a language's
+    card holds its files, and those it lacks (`variants_missing`) said unavailable; a language
+    with none of its files on a spot has a card saying so."""
     spots: dict[str, SpotCards] = {}
     cards: dict[tuple[str, str], Card] = {}
     bundles = {bundle["language"]: bundle for bundle in catalog.get("bundles", [])}
-    for variant in catalog["variants"]:
+    missing = catalog.get("variants_missing", [])
+    for variant in catalog["variants"] + missing:
         spot = spots.setdefault(variant["spot"], SpotCards(variant["spot"], variant["spot_title"],
                                                             titles=variant.get("spot_titles") or {}))
         key = (variant["spot"], variant["language"])
@@ -209,12 +223,57 @@ def page_model(catalog: dict) -> list[SpotCards]:
                               variant["language_name"], variant.get("treatment"),
                               bundle=bundles.get(variant["language"]))
             spot.cards.append(cards[key])
-        _add(cards[key], variant)
+        if "reason" in variant:
+            _add_unavailable(cards[key], variant)
+        else:
+            _add(cards[key], variant)
+    # Both lists are in manifest order, and a spot's missing language goes where it would be.
+    rank = _manifest_order([[v["spot"] for v in catalog["variants"]], [m["spot"] for m in missing]])
+    order = _manifest_order([[v["language"] for v in variants if v["spot"] == spot]
+                             for spot in spots for variants in (catalog["variants"], missing)])
+    for spot in spots.values():
+        spot.cards.sort(key=lambda card: order[card.language])
     for card in cards.values():
+        # The language's bundle is its files on every spot: not offered where it has none.
+        card.bundle = card.bundle if card.deliverables else None
         card.deliverables.sort(key=lambda d: d.kind.order)
         card.subtitles.sort(key=lambda s: list(SUBTITLE_LABELS).index(extension(s["file"])))
         card.video, card.audio = _previews(card)
-    return list(spots.values())
+    return sorted(spots.values(), key=lambda spot: rank[spot.id])
+
+
+def _manifest_order(sequences: list[list[str]]) -> dict[str, int]:
+    """The rank of each name in the one order every sequence follows (each is a part of the
+    manifest's list, with repeats); names no sequence orders stay as first met."""
+    after: dict[str, set[str]] = {}
+    for names in sequences:
+        unique = list(dict.fromkeys(names))
+        for name in unique:
+            after.setdefault(name, set())
+        for before, name in zip(unique, unique[1:]):
+            after[name].add(before)
+    seen = {name: at for at, name in enumerate(after)}
+    ready = [(seen[name], name) for name, before in after.items() if not before]
+    heapq.heapify(ready)
+    rank: dict[str, int] = {}
+    while ready:
+        _, name = heapq.heappop(ready)
+        rank[name] = len(rank)
+        for other, before in after.items():
+            if name in before:
+                before.discard(name)
+                if not before:
+                    heapq.heappush(ready, (seen[other], other))
+    return rank
+
+
+def _add_unavailable(card: Card, entry: dict) -> None:
+    kind = kind_of({"file": "", **entry})
+    for at, group in enumerate(card.unavailable):
+        if (group.medium, group.entry["reason_text"]) == (kind.medium, entry["reason_text"]):
+            card.unavailable[at] = Unavailable((*group.kinds, kind), kind.medium, group.entry)
+            return
+    card.unavailable.append(Unavailable((kind,), kind.medium, entry))
 
 
 def _add(card: Card, variant: dict) -> None:

@@ -123,7 +123,8 @@ def relative_url(file: str) -> str:
 
 
 def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | None = None,
-                  generated: str | None = None, hashes: Hashes | None = None) -> dict:
+                  generated: str | None = None, hashes: Hashes | None = None,
+                  missing: list[dict] | None = None) -> dict:
     """The contract's catalog.json shape, plus poster, attachments, QC warnings and display names.
 
     `warnings` are the QC warnings' texts; `warning_codes` the code of each, in the same order
@@ -134,6 +135,12 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     `hashes` gives the size and sha256 of attachments (read from disk when not given).
     `languages_missing`: the manifest's languages with no variant here ({code, name}), which the
     page names, so that a station does not take a campaign of 8 languages for one of 6.
+    `variants_missing` (publish's catalog, which plans the manifest: `missing`, from
+    publish/missing.py's `catalog_entries`): each variant the manifest makes with no record, and
+    why (`reason` "blocked", "failed" or "not-rendered", `reason_text` in English,
+    `reason_detail` a message's template and parameters or null), which the page shows as "not
+    available yet" where the language's files would be; absent when `missing` is not given (a
+    render's catalog, which does not plan the whole manifest).
     """
     url_for = url_for or relative_url
     hashes = attachment_hashes(manifest, records) if hashes is None else hashes
@@ -150,6 +157,7 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
         "variants": [_variant(r, spots, languages, kinds, url_for, hashes) for r in records],
         "languages_missing": [{"code": language.code, "name": language.name}
                               for language in manifest.languages if language.code not in present],
+        **({"variants_missing": missing} if missing is not None else {}),
     }
 
 
@@ -240,15 +248,15 @@ def _attachment(file: str, url_for: UrlFor, hashes: Hashes) -> dict:
 LOCAL_PATH = re.compile(r"(?<![\w.~])/(?:[^\s/:;,()'\"]+/)+([^\s/:;,()'\"]+)")
 
 
-def _without_paths(value):
+def without_paths(value):
     """`value` (a text, or a detail's parameters) with every absolute path written as its
     file's name: the machine that rendered is nobody's business on a station's page."""
     if isinstance(value, str):
         return LOCAL_PATH.sub(r"\1", value)
     if isinstance(value, list):
-        return [_without_paths(item) for item in value]
+        return [without_paths(item) for item in value]
     if isinstance(value, dict):
-        return {key: _without_paths(item) for key, item in value.items()}
+        return {key: without_paths(item) for key, item in value.items()}
     return value
 
 
@@ -257,7 +265,7 @@ def _public_warning(data) -> str:
     rendered, in its place or its text), the line, the message."""
     found = diagnostic_from_json(data)
     where = _public_place(found)
-    message = _without_paths(found.message)
+    message = without_paths(found.message)
     return f"{where}: {message}" if where else message
 
 
@@ -268,7 +276,7 @@ def _public_detail(data) -> dict | None:
     if not isinstance(detail, dict):
         return None
     where = _public_place(diagnostic_from_json(data))
-    return {**({"where": where} if where else {}), **_without_paths(detail)}
+    return {**({"where": where} if where else {}), **without_paths(detail)}
 
 
 def _public_place(found: Diagnostic) -> str | None:

@@ -8,63 +8,41 @@ outdated goes out without a word.
 
 from __future__ import annotations
 
-from pipeline.errors import Diagnostic, error, warning
+from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import Manifest
 from pipeline.messages import plural
-from pipeline.publish.catalog import expected_variants, record_path
-from pipeline.render.failures import read_failure
-from pipeline.render.medium import not_applicable
+from pipeline.publish.catalog import record_path
+from pipeline.publish.missing import blocking_cause, missing_variants
 from pipeline.render.plan import build_plan
-from pipeline.render.variants import Plan, Variant, VariantPlan
+from pipeline.render.variants import Plan, VariantPlan
 
 LISTED = 5   # variants named one by one; a half-rendered campaign gets one line
+# Said after each: the page's card for the language says so too (missing.py), and a trial's
+# operator missed the warning after 443 "uploaded" lines.
+ON_PAGE = "shown on the page as not available yet"
 
 
-def publish_warnings(manifest: Manifest, records: list[dict]) -> list[Diagnostic]:
+def publish_warnings(manifest: Manifest, records: list[dict], plan: Plan | None = None
+                     ) -> list[Diagnostic]:
     """What publish says of the manifest's variants against their records (`unrendered`,
-    `outdated`), from one plan."""
-    plan = build_plan([manifest.path])
+    `outdated`), from one plan (`plan`, else the manifest's now)."""
+    plan = plan or build_plan([manifest.path])
     return unrendered(manifest, records, plan) + outdated(manifest, records, plan)
 
 
 def unrendered(manifest: Manifest, records: list[dict], plan: Plan | None = None
                ) -> list[Diagnostic]:
-    """Warnings for the variants the manifest makes that have no record yet: those blocked now
-    with their problem (rendering cannot make them), each that failed with its last failure, the
-    others as not rendered yet; a combination that
-    makes no variant (the plan's `skipped`: render/medium.py) is not one of them. A spot is a
-    radio spot when it says so or its rendered records do (its master was probed then). Then
-    the languages left with no published variant at all, and why."""
-    done = {(r["spot"], r["language"], r["profile"]) for r in records}
-    radio = {r["spot"] for r in records if r.get("medium") == "radio"}
-    missing = [(spot, language, profile) for spot, language, profile in expected_variants(manifest)
-               if (spot.id, language.code, profile.name) not in done
-               and not not_applicable(manifest, spot.medium == "radio" or spot.id in radio,
-                                      spot, language, profile)]
-    plan = plan or build_plan([manifest.path])
-    blocked = {(v.variant.spot.id, v.variant.language.code, v.variant.profile.name): v
-               for v in plan.variants if v.status == "blocked"}
-    stopped = [(spot, language, profile, blocked[spot.id, language.code, profile.name])
-               for spot, language, profile in missing
-               if (spot.id, language.code, profile.name) in blocked]
-    missing = [(spot, language, profile) for spot, language, profile in missing
-               if (spot.id, language.code, profile.name) not in blocked]
-    # A failed render leaves no file and no record, only its memo (render/failures.py): each
-    # is said for what it is, the failure with its error, so nobody has to guess.
-    failed = [(spot, language, profile, failure) for spot, language, profile in missing
-              for failure in [read_failure(Variant(manifest, spot, language, profile))]
-              if failure is not None]
-    named = {(spot.id, language.code, profile.name) for spot, language, profile, _ in failed}
-    never = [(spot, language, profile) for spot, language, profile in missing
-             if (spot.id, language.code, profile.name) not in named]
+    """Warnings for the variants the manifest makes that have no record yet (missing.py): those
+    blocked now with their problem (rendering cannot make them), each that failed with its last
+    failure, the others as not rendered yet. Then the languages left with no published variant
+    at all, and why."""
+    missing = missing_variants(manifest, records, plan or build_plan([manifest.path]))
+    stopped = [(m.spot, m.language, m.profile, m.planned) for m in missing
+               if m.reason == "blocked"]
+    failed = [(m.spot, m.language, m.profile, m.failure) for m in missing if m.reason == "failed"]
+    never = [(m.spot, m.language, m.profile) for m in missing if m.reason == "not-rendered"]
     return (_blocked(stopped) + _failed(manifest, failed) + _never_rendered(manifest, never)
             + unpublished_languages(manifest, records, stopped))
-
-
-def _cause(planned: VariantPlan) -> Diagnostic:
-    """The problem that blocks a variant, as the plan found it (its words, place and hint)."""
-    return next((d for d in planned.problems if d.severity == "error"),
-                error("; ".join(planned.reasons) or "blocked", planned.variant.output))
 
 
 def _blocked(stopped: list) -> list[Diagnostic]:
@@ -73,13 +51,13 @@ def _blocked(stopped: list) -> list[Diagnostic]:
     by_cause: dict[Diagnostic, list[str]] = {}
     for spot, language, profile, planned in stopped:
         name = f"{spot.id} {language.code} {profile.name}"
-        by_cause.setdefault(_cause(planned), []).append(name)
+        by_cause.setdefault(blocking_cause(planned), []).append(name)
     found = []
     for cause, names in by_cause.items():
         which = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
         count = f"{len(names)} variants have" if len(names) > 1 else "variant has"
         found.append(warning(f"{count} no rendered file, not published ({which}): blocked: "
-                             f"{cause.message}", cause.path, cause.line,
+                             f"{cause.message}; {ON_PAGE}", cause.path, cause.line,
                              hint=cause.hint or "'pipeline validate' shows the problem"))
     return found
 
@@ -91,7 +69,7 @@ def unpublished_languages(manifest: Manifest, records: list[dict], stopped: list
     rendered = {r["language"] for r in records}
     why = {}
     for _, language, _, planned in stopped:
-        why.setdefault(language.code, f"blocked: {_cause(planned).message}")
+        why.setdefault(language.code, f"blocked: {blocking_cause(planned).message}")
     absent = [language for language in manifest.languages if language.code not in rendered]
     if not absent:
         return []
@@ -109,10 +87,10 @@ def _failed(manifest: Manifest, failed: list) -> list[Diagnostic]:
     if len(failed) > LISTED:
         names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p, _ in failed[:3])
         return [warning(f"{len(failed)} variants have no rendered file, not published: their "
-                        f"last render failed ({names}, ...)", manifest.campaign_dir,
+                        f"last render failed ({names}, ...); {ON_PAGE}", manifest.campaign_dir,
                         hint="'pipeline plan' says when and with what error each failed")]
     return [warning(f"no rendered file, not published: {spot.id} {language.code} "
-                    f"{profile.name}: {failure.describe()}",
+                    f"{profile.name}: {failure.describe()}; {ON_PAGE}",
                     record_path(manifest, spot, language, profile),
                     hint=hint)
             for spot, language, profile, failure in failed]
@@ -122,10 +100,10 @@ def _never_rendered(manifest: Manifest, never: list) -> list[Diagnostic]:
     if len(never) > LISTED:
         names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in never[:3])
         return [warning(f"{len(never)} variants have no rendered file, not published: not "
-                        f"rendered yet ({names}, ...)", manifest.campaign_dir,
+                        f"rendered yet ({names}, ...); {ON_PAGE}", manifest.campaign_dir,
                         hint="'pipeline plan' lists them; 'pipeline render' renders them")]
     return [warning("no rendered file, not published: "
-                    f"{spot.id} {language.code} {profile.name}: not rendered yet",
+                    f"{spot.id} {language.code} {profile.name}: not rendered yet; {ON_PAGE}",
                     record_path(manifest, spot, language, profile),
                     hint="'pipeline render' renders it")
             for spot, language, profile in never]

@@ -88,6 +88,8 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         is_default=names[language] == PAGE_NAME, fmt=Formats(language),
         language_name=lambda code, own=None: language_name(code, language, own),
         localised=lambda detail: localised(detail, language),
+        # Why a file is not available (a catalog's variants_missing entry), in the page's words.
+        unavailable_reason=lambda entry: localised(entry.get("reason_detail"), language, True),
         languages={variant["language"] for variant in catalog["variants"]},
         # The manifest's languages with no variant here (none in a catalog older than the key).
         missing=[f"{language_name(item['code'], language, item['name'])} ({item['code']})"

@@ -32,10 +32,12 @@ from pipeline.publish.catalog import (
 )
 from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
 from pipeline.publish.freshness import publish_warnings
+from pipeline.publish.missing import catalog_entries, missing_variants
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_pages
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
 from pipeline.publish.withdrawn import NOT_PRUNED, look_for_withdrawn, not_pruned
+from pipeline.render.plan import build_plan
 from pipeline.render.variants import Variant
 
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
@@ -165,7 +167,10 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
         raise PipelineError("nothing to publish: no variant of this campaign has been rendered",
                             manifest.path, hint="run 'pipeline render' first")
     report = PublishReport(manifest.campaign, target.location(manifest.campaign), dry_run)
-    report.diagnostics += publish_warnings(manifest, records)
+    # One plan for the warnings and the catalog's variants_missing (planning probes every input).
+    plan = build_plan([manifest.path])
+    report.diagnostics += publish_warnings(manifest, records, plan)
+    missing = catalog_entries(missing_variants(manifest, records, plan))
     if presign_seconds and not target.supports_presign:
         report.diagnostics.append(warning("--presign has no effect on a folder target",
                                           manifest.path))
@@ -184,7 +189,8 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
             hint="fix them and publish again; objects already up are not sent twice",
             code=HELD_BACK))
     else:
-        _put_catalog(target, manifest, records, files, presign_seconds, report, dry_run, progress)
+        _put_catalog(target, manifest, records, missing, files, presign_seconds, report, dry_run,
+                     progress)
     if report.ok:
         sent = {(r["spot"], r["language"], r["profile"]) for r in records}
         unsent = [Variant(manifest, *made) for made in expected_variants(manifest)
@@ -262,8 +268,8 @@ def _record(report: PublishReport, result: ObjectResult, progress: Progress | No
         progress(result)
 
 
-def _put_catalog(target: Target, manifest: Manifest, records: list[dict], files: list[_LocalFile],
-                 presign_seconds: int | None, report: PublishReport, dry_run: bool,
+def _put_catalog(target: Target, manifest: Manifest, records: list[dict], missing: list[dict],
+                 files: list[_LocalFile], presign_seconds: int | None, report: PublishReport, dry_run: bool,
                  progress: Progress | None) -> None:
     """The language lists, the other languages' pages, then `catalog.json` and `index.html`."""
     campaign = manifest.campaign
@@ -280,7 +286,7 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict], files:
     try:
         bundles = language_bundles(records, hashes, lambda relative: absolute(relative, download=True)
                                    or relative_url(relative))
-        catalog = build_catalog(manifest, records, url_for, hashes=hashes)
+        catalog = build_catalog(manifest, records, url_for, hashes=hashes, missing=missing)
         catalog["bundles"] = [{"language": b.language, "files": len(b.files),
                                "sha256sums": {"file": b.sums_name, "url": url_for(b.sums_name)},
                                "urls": {"file": b.urls_name, "url": url_for(b.urls_name),

@@ -26,9 +26,11 @@ class _Unsaid(Exception):
     """A template or figure the page's language cannot say: the English text is shown."""
 
 
-def localised(detail, language: str) -> str | None:
-    """`detail` (a `Message.to_json()`) in `language`; None where the English text is shown."""
-    if language == SOURCE_LANGUAGE or not isinstance(detail, dict):
+def localised(detail, language: str, source: bool = False) -> str | None:
+    """`detail` (a `Message.to_json()`) in `language`; None where the English text is shown.
+    With `source`, in English too, from the template (a reason the page words itself, not a
+    check's English text)."""
+    if (language == SOURCE_LANGUAGE and not source) or not isinstance(detail, dict):
         return None
     try:
         return _say(detail, language)
@@ -45,7 +47,7 @@ def _say(message: dict, language: str) -> str:
     else:
         text = catalog.ngettext(template, plural, message["n"])
         said = text not in (template, plural)
-    if not said:        # gettext gives the msgid back when the catalog has no (or a fuzzy) msgstr
+    if not said and language != SOURCE_LANGUAGE:        # gettext gives the msgid back when the catalog has no (or a fuzzy) msgstr
         raise _Unsaid(template)
     params = {name: _value(value, language) for name, value in message.get("params", {}).items()}
     return text % params

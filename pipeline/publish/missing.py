@@ -1,0 +1,110 @@
+"""The variants the manifest makes that have no rendered file, and why: blocked by an error of
+their inputs (rendering cannot make them), failed at their last render, or not rendered yet.
+
+Publish says them in its warnings (freshness.py) and lists them in the catalog's
+`variants_missing`, which the page shows as "not available yet" where the language's files
+would be: a station must not mistake a version still to come for one never planned. A
+combination that makes no variant (render/medium.py's `not_applicable`) is not missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.errors import Diagnostic, error
+from pipeline.manifest import Language, Manifest, Spot
+from pipeline.messages import Message, N_
+from pipeline.profiles import Profile
+from pipeline.publish.catalog import expected_variants, without_paths
+from pipeline.render.failures import Failure, read_failure
+from pipeline.render.medium import not_applicable
+from pipeline.render.variants import Plan, Variant, VariantPlan
+
+# What the page says of each reason (its Spanish in page.po); a blocked variant's by the code
+# and treatment of the error that blocks it, where we wrote that error.
+NOT_RENDERED = N_("not generated yet")
+FAILED = N_("its last attempt to generate it failed")
+BLOCKED = {("silent", "dub"): N_("the dub's recording is silent"),
+           ("silent", "mix"): N_("the voice-over's recording is silent"),
+           ("near-silent", "dub"): N_("the dub's recording is nearly silent"),
+           ("near-silent", "mix"): N_("the voice-over's recording is nearly silent")}
+
+
+@dataclass(frozen=True)
+class Missing:
+    spot: Spot
+    language: Language
+    profile: Profile
+    reason: str                          # "blocked", "failed" or "not-rendered"
+    planned: VariantPlan | None = None   # a blocked one's plan, with its problems
+    failure: Failure | None = None       # a failed one's memo (render/failures.py)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.spot.id, self.language.code, self.profile.name
+
+    @property
+    def cause(self) -> Diagnostic:
+        """The error that blocks it, as the plan found it (its words, place and hint)."""
+        return blocking_cause(self.planned)
+
+    @property
+    def text(self) -> str:
+        """Why, in English, with no path on the machine that rendered."""
+        if self.reason == "blocked":
+            return without_paths(f"blocked: {self.cause.message}")
+        if self.reason == "failed":
+            return without_paths(f"its last render failed: {self.failure.message}")
+        return "not rendered yet"
+
+    @property
+    def message(self) -> Message | None:
+        """Why, as a message the page says in its language; None for an error that only has
+        its English words (the page shows those)."""
+        if self.reason == "blocked":
+            template = BLOCKED.get((self.cause.code, self.language.treatment))
+            return Message(template) if template else None
+        return Message(FAILED if self.reason == "failed" else NOT_RENDERED)
+
+
+def blocking_cause(planned: VariantPlan) -> Diagnostic:
+    """The problem that blocks a variant, as the plan found it (its words, place and hint)."""
+    return next((d for d in planned.problems if d.severity == "error"),
+                error("; ".join(planned.reasons) or "blocked", planned.variant.output))
+
+
+def missing_variants(manifest: Manifest, records: list[dict], plan: Plan) -> list[Missing]:
+    """Every variant `plan` (the manifest's) makes with no record, in manifest order. A spot is
+    a radio spot when it says so or its rendered records do (its master was probed then)."""
+    done = {(r["spot"], r["language"], r["profile"]) for r in records}
+    radio = {r["spot"] for r in records if r.get("medium") == "radio"}
+    blocked = {(v.variant.spot.id, v.variant.language.code, v.variant.profile.name): v
+               for v in plan.variants if v.status == "blocked"}
+    found = []
+    for spot, language, profile in expected_variants(manifest):
+        key = (spot.id, language.code, profile.name)
+        if key in done or not_applicable(manifest, spot.medium == "radio" or spot.id in radio,
+                                         spot, language, profile):
+            continue
+        if key in blocked:
+            found.append(Missing(spot, language, profile, "blocked", planned=blocked[key]))
+            continue
+        # A failed render leaves no file and no record, only its memo (render/failures.py).
+        failure = read_failure(Variant(manifest, spot, language, profile))
+        found.append(Missing(spot, language, profile, "failed" if failure else "not-rendered",
+                             failure=failure))
+    return found
+
+
+def catalog_entries(missing: list[Missing]) -> list[dict]:
+    """The catalog's `variants_missing`: spot, spot_title (and spot_titles), language,
+    language_name, profile (and profile_base), reason ("blocked", "failed", "not-rendered"),
+    reason_text (English) and reason_detail (a message's template and parameters, or null)."""
+    return [{"spot": m.spot.id, "spot_title": m.spot.title,
+             **({"spot_titles": dict(m.spot.titles)} if m.spot.titles else {}),
+             "language": m.language.code, "language_name": m.language.name,
+             "profile": m.profile.name,
+             **({"profile_base": m.profile.kind} if m.profile.kind != m.profile.name else {}),
+             "reason": m.reason, "reason_text": m.text,
+             "reason_detail": m.message.to_json() if m.message else None}
+            for m in missing]

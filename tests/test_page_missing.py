@@ -1,0 +1,92 @@
+"""A language's version the manifest makes and nobody can download yet is on the page, with why.
+
+A trial's page had no card for a language whose dub was silent (its variants blocked): the
+stations could not tell "not delivered yet" from "never planned". A real render of a small
+campaign, one dub silent (blocked) and one language not rendered yet, published to a folder;
+the catalog read as JSON, the page in headless Chromium as tests/test_page_browser.py opens it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from tests.conftest import SMALL_PROFILES, ffmpeg
+from tests.test_page_browser import ARTIFACTS, browser, context, open_page, visible_cards  # noqa: F401
+
+pytestmark = pytest.mark.e2e  # real renders and a browser
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def dist(campaign, tmp_path) -> tuple[Path, str]:
+    campaign.audio("yua")
+    campaign.audio("nah")
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=sample_rate=48000:channel_layout=stereo", "-t", "4",
+           str(campaign.root / "audio/spot/mto.wav"))
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "mto", "treatment": "dub"},
+                               {"code": "nah", "treatment": "dub"}], SMALL_PROFILES)
+    rendered = invoke("render", manifest, "--lang", "yua")
+    assert rendered.exit_code == 0, rendered.output
+    published = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
+    assert published.exit_code == 0, published.output
+    return tmp_path / "dist" / "test-campaign", published.output
+
+
+def test_missing_versions_are_in_the_catalog_and_on_the_page_with_why(context, dist):
+    folder, said = dist
+    # The terminal's warnings stay, and say the page shows them.
+    assert "mto.wav: warning: 2 variants have no rendered file, not published (spot mto small, " \
+           "spot mto tall): blocked: the dub is silent" in said, said
+    assert said.count("shown on the page as not available yet") == 3, said   # mto; nah x 2
+
+    catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    assert [v["language"] for v in catalog["variants"]] == ["yua", "yua"]
+    missing = {(m["language"], m["profile"]): m for m in catalog["variants_missing"]}
+    assert sorted(missing) == [("mto", "small"), ("mto", "tall"), ("nah", "small"),
+                               ("nah", "tall")]
+    blocked = missing["mto", "small"]
+    assert blocked["reason"] == "blocked" and blocked["spot"] == "spot"
+    assert blocked["spot_title"] == "Test spot" and blocked["profile_base"] == "web"
+    assert blocked["reason_text"].startswith("blocked: the dub is silent: its loudness is undefined")
+    assert blocked["reason_detail"] == {"template": "the dub's recording is silent", "params": {}}
+    assert "/" not in blocked["reason_text"].split("(")[0]        # no path of the machine
+    later = missing["nah", "tall"]
+    assert (later["reason"], later["reason_text"]) == ("not-rendered", "not rendered yet")
+    assert later["reason_detail"] == {"template": "not generated yet", "params": {}}
+    assert [item["code"] for item in catalog["languages_missing"]] == ["mto", "nah"]  # as it was
+    page = open_page(context, (folder / "index.html").as_uri())
+    # In the manifest's order, where each language's card would be.
+    assert visible_cards(page) == ["card-spot-yua", "card-spot-mto", "card-spot-nah"]
+    mto, nah = page.locator("#card-spot-mto"), page.locator("#card-spot-nah")
+    assert mto.locator(".unavailable-note").inner_text() == "Esta versión aún no está disponible."
+    assert [" ".join(t.split()) for t in mto.locator(".file-unavailable").all_inner_texts()] == [
+        "Video web · Video vertical para historias y reels No disponible todavía: la grabación "
+        "del doblaje es silenciosa"]       # the two profiles, one reason: one line
+    assert [" ".join(t.split()) for t in nah.locator(".unavailable-why").all_inner_texts()] == [
+        "No disponible todavía: aún no se ha generado"]
+    assert mto.locator("a, video, audio").count() == 0 and nah.locator("a").count() == 0
+    # The count is of what can be downloaded: yua's one card.
+    assert page.locator("#count").inner_text() == "Se muestra 1 de 1"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-missing-es.png"), full_page=True)
+
+    # Picking the language finds its card, in the search and by a shared link.
+    page.get_by_label("Buscar una lengua").fill("mto")
+    assert visible_cards(page) == ["card-spot-mto"] and page.locator("#no-match").is_hidden()
+    assert page.locator("#count").inner_text() == "Se muestran 0 de 1"
+    linked = open_page(context, (folder / "index.html").as_uri() + "#lang=nah")
+    assert visible_cards(linked) == ["card-spot-nah"]
+
+    english = open_page(context, (folder / "index.en.html").as_uri())
+    assert [" ".join(t.split()) for t in english.locator("#card-spot-mto .unavailable-why")
+            .all_inner_texts()] == ["Not available yet: the dub's recording is silent"]
+    assert page.problems == linked.problems == english.problems == []
