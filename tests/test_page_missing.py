@@ -16,7 +16,13 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from tests.conftest import SMALL_PROFILES, ffmpeg
-from tests.test_page_browser import ARTIFACTS, browser, context, open_page, visible_cards  # noqa: F401
+from tests.test_page_browser import (  # noqa: F401
+    ARTIFACTS,
+    browser,
+    context,
+    open_page,
+    visible_cards,
+)
 
 pytestmark = pytest.mark.e2e  # real renders and a browser
 
@@ -56,7 +62,8 @@ def test_missing_versions_are_in_the_catalog_and_on_the_page_with_why(context, d
     blocked = missing["mto", "small"]
     assert blocked["reason"] == "blocked" and blocked["spot"] == "spot"
     assert blocked["spot_title"] == "Test spot" and blocked["profile_base"] == "web"
-    assert blocked["reason_text"].startswith("blocked: the dub is silent: its loudness is undefined")
+    assert blocked["reason_text"].startswith(
+        "blocked: the dub is silent: its loudness is undefined")
     assert blocked["reason_detail"] == {"template": "the dub's recording is silent", "params": {}}
     assert "/" not in blocked["reason_text"].split("(")[0]        # no path of the machine
     later = missing["nah", "tall"]
@@ -67,7 +74,8 @@ def test_missing_versions_are_in_the_catalog_and_on_the_page_with_why(context, d
     # In the manifest's order, where each language's card would be.
     assert visible_cards(page) == ["card-spot-yua", "card-spot-mto", "card-spot-nah"]
     mto, nah = page.locator("#card-spot-mto"), page.locator("#card-spot-nah")
-    assert mto.locator(".unavailable-note").inner_text() == "Esta versión aún no está disponible."
+    assert mto.locator(".unavailable-note").inner_text() == \
+        "Esta versión aún no está disponible."
     assert [" ".join(t.split()) for t in mto.locator(".file-unavailable").all_inner_texts()] == [
         "Video web · Video vertical para historias y reels No disponible todavía: la grabación "
         "del doblaje es silenciosa"]       # the two profiles, one reason: one line

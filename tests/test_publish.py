@@ -116,11 +116,15 @@ def test_unrendered_variants_are_left_out_with_a_warning(campaign):
     # "published as rendered before its inputs changed", tested in test_batch.py.)
     assert [d.message for d in report.diagnostics if d.severity == "warning"
             and d.message.startswith("no rendered file")] == \
-        ["no rendered file, not published: not-for-sale-30 yua broadcast: not rendered yet"]
+        ["no rendered file, not published: not-for-sale-30 yua broadcast: not rendered yet; "
+         "shown on the page as not available yet"]
     (said,) = [d for d in report.diagnostics if d.message.startswith("no rendered file")]
     assert "pipeline render" in said.hint
     catalog = json.loads((campaign.path.parent.parent / "dist/blue-heart/catalog.json").read_text())
     assert len(catalog["variants"]) == 11
+    assert [(m["spot"], m["language"], m["profile"], m["reason"])
+            for m in catalog["variants_missing"]] == [
+        ("not-for-sale-30", "yua", "broadcast", "not-rendered")]
 
 
 def test_blocked_variants_are_said_blocked_and_their_language_missing(campaign):
@@ -142,8 +146,10 @@ def test_blocked_variants_are_said_blocked_and_their_language_missing(campaign):
     assert "add the recording" in blocked.hint and "pipeline render" not in blocked.hint
     assert [d.message for d in said if "not rendered yet" in d.message
             and d.message.startswith("no rendered file")] == [
-        "no rendered file, not published: not-for-sale-15 yua web: not rendered yet",
-        "no rendered file, not published: not-for-sale-15 yua broadcast: not rendered yet"]
+        "no rendered file, not published: not-for-sale-15 yua web: not rendered yet; shown on "
+        "the page as not available yet",
+        "no rendered file, not published: not-for-sale-15 yua broadcast: not rendered yet; "
+        "shown on the page as not available yet"]
     (languages,) = [d for d in said if "no published variant" in d.message]
     assert languages.message.startswith(
         "1 of the manifest's 3 languages has no published variant, and is not on the page: "

@@ -215,8 +215,8 @@ def page_model(catalog: dict) -> list[SpotCards]:
     bundles = {bundle["language"]: bundle for bundle in catalog.get("bundles", [])}
     missing = catalog.get("variants_missing", [])
     for variant in catalog["variants"] + missing:
-        spot = spots.setdefault(variant["spot"], SpotCards(variant["spot"], variant["spot_title"],
-                                                            titles=variant.get("spot_titles") or {}))
+        spot = spots.setdefault(variant["spot"], SpotCards(
+            variant["spot"], variant["spot_title"], titles=variant.get("spot_titles") or {}))
         key = (variant["spot"], variant["language"])
         if key not in cards:
             cards[key] = Card(variant["spot"], variant["spot_title"], variant["language"],

@@ -269,7 +269,8 @@ def _record(report: PublishReport, result: ObjectResult, progress: Progress | No
 
 
 def _put_catalog(target: Target, manifest: Manifest, records: list[dict], missing: list[dict],
-                 files: list[_LocalFile], presign_seconds: int | None, report: PublishReport, dry_run: bool,
+                 files: list[_LocalFile], presign_seconds: int | None, report: PublishReport,
+                 dry_run: bool,
                  progress: Progress | None) -> None:
     """The language lists, the other languages' pages, then `catalog.json` and `index.html`."""
     campaign = manifest.campaign

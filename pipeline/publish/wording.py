@@ -47,7 +47,8 @@ def _say(message: dict, language: str) -> str:
     else:
         text = catalog.ngettext(template, plural, message["n"])
         said = text not in (template, plural)
-    if not said and language != SOURCE_LANGUAGE:        # gettext gives the msgid back when the catalog has no (or a fuzzy) msgstr
+    # gettext gives the msgid back when the catalog has no (or a fuzzy) msgstr
+    if not said and language != SOURCE_LANGUAGE:
         raise _Unsaid(template)
     params = {name: _value(value, language) for name, value in message.get("params", {}).items()}
     return text % params
