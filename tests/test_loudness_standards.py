@@ -13,7 +13,6 @@ from html import unescape
 import pytest
 
 from tests.conftest import Campaign, ffmpeg
-from tests.test_page_wording import _warning_items
 from tests.test_radio import invoke
 
 SMALL = {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}
