@@ -273,6 +273,20 @@ def test_a_file_timed_at_25_fps_on_a_29_97_fps_video_is_said_with_distinct_times
     assert frame_grid(path, 25) == [] and frame_grid(ttml, 25) == []
 
 
+def test_times_on_the_frames_of_two_rates_name_both(tmp_path):
+    """Every 5th frame of 29.97 fps is every 4th of 23.976 fps: such a file was said to 'seem
+    timed to a 23.976 fps video' alone. Both are named, and 59.94 (every frame of 29.97 is on
+    it too) is not."""
+    frames = [(35, 95), (105, 180), (190, 250), (260, 335), (345, 400)]    # at 29.97 fps
+    path = tmp_path / "nah.srt"
+    path.write_text(srt_text([(round(a * 1001 / 30), round(b * 1001 / 30)) for a, b in frames]),
+                    encoding="utf-8")
+    (grid,) = frame_grid(path, 25)
+    assert grid.message.startswith("the cue times seem timed to a 23.976 or 29.97 fps video, not "
+                                   "to this 25 fps one: all 10 are on a 23.976 or 29.97 fps "
+                                   "video's frames"), grid.message
+
+
 def test_a_cue_that_ends_before_it_starts_is_not_counted_with_the_times_to_snap(tmp_path):
     # 'cue 4 ends at 00:00:07,040 (frame 176), not 00:00:06,500' beside 'cue 4 ends before it
     # starts': its times are to be fixed, not snapped.

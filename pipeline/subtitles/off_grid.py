@@ -105,13 +105,16 @@ def _other_rate(cues: list[Cue], grid: FrameGrid, fmt: str | None,
         how = (f"the file counts its frames at {other} (ttp:frameRate), not at the video's "
                f"{grid}: {len(off)} of its {len(edges)} cue times fall between the video's frames")
     else:
-        other = _fitted_rate(edges, grid)
-        if other is None:
+        fitted = _fitted_rates(edges, grid)
+        if not fitted:
             return None
-        on = sum(not other.off_grid(ms) for _, _, ms in edges)
-        how = (f"the cue times seem timed to a {other} video, not to this {grid} one: "
+        on = sum(not fitted[0].off_grid(ms) for _, _, ms in edges)
+        # Times every 5th frame of 29.97 fps are every 4th of 23.976: either may be the one.
+        named = " or ".join([str(rate).removesuffix(" fps") for rate in fitted[:-1]]
+                            + [str(fitted[-1])])
+        how = (f"the cue times seem timed to a {named} video, not to this {grid} one: "
                f"{f'all {on}' if on == len(edges) else f'{on} of the {len(edges)}'} are on a "
-               f"{other} video's frames, {len(off)} between this video's frames")
+               f"{named} video's frames, {len(off)} between this video's frames")
     listed = "; ".join(f"cue {cue.index} {edge} at {format_time(ms)}, {_between(grid, ms)}"
                        for cue, edge, ms in off[:LISTED_TIMES])
     more = f"; and {len(off) - LISTED_TIMES} more" if len(off) > LISTED_TIMES else ""
@@ -122,20 +125,26 @@ def _other_rate(cues: list[Cue], grid: FrameGrid, fmt: str | None,
     return message, hint, off[0][0].line
 
 
-def _fitted_rate(edges: list[tuple[Cue, str, int]], grid: FrameGrid) -> FrameGrid | None:
-    """The editor's frame rate, other than the video's, whose frames nearly all of the times
-    are on and not by being round numbers; of several, the one most are on, then the slowest
-    (a 25 fps file is on the frames of 50 fps too)."""
-    best, best_on = None, 0
+def _fitted_rates(edges: list[tuple[Cue, str, int]], grid: FrameGrid) -> list[FrameGrid]:
+    """The editor's frame rates, other than the video's, whose frames nearly all of the times
+    are on and not by being round numbers: those most are on, slowest first, less those on
+    whose frames a slower one's all are (a 25 fps file is on the frames of 50 fps too); two
+    when the times fit both (every 5th frame of 29.97 fps is every 4th of 23.976)."""
+    counted = []
     for rate in EDITOR_RATES:
         other = FrameGrid(rate)
         if rate == grid.rate:
             continue
         on = [ms for _, _, ms in edges if not other.off_grid(ms)]
         unround = [ms for ms in on if ms % ROUND_MS]
-        if len(on) >= FITTED * len(edges) and len(unround) >= MIN_TIMES and len(on) > best_on:
-            best, best_on = other, len(on)
-    return best
+        if len(on) >= FITTED * len(edges) and len(unround) >= MIN_TIMES:
+            counted.append((len(on), other))
+    most = max((on for on, _ in counted), default=0)
+    fitted: list[FrameGrid] = []
+    for _, other in sorted((c for c in counted if c[0] == most), key=lambda c: c[1].rate):
+        if not any((other.rate / slower.rate).denominator == 1 for slower in fitted):
+            fitted.append(other)
+    return fitted
 
 
 def _between(grid: FrameGrid, ms: int) -> str:
