@@ -755,8 +755,9 @@ def test_fps_that_is_no_frame_rate_is_a_usage_error(files):
         result = invoke(path, "--fps", typed)
         assert result.exit_code == 2, typed
         assert "is not a frame rate: give a number such as 25 or 23.976" in result.stderr
-    # Timed to 23.976 fps frames: on a 24 fps video, every time is between frames.
-    assert ("the cue times seem timed to a 23.976 fps video, not to this 24 fps one"
+    # Timed to 23.976 fps frames (every 4th, so every 5th of 29.97 too: both are named): on a
+    # 24 fps video, every time is between frames.
+    assert ("the cue times seem timed to a 23.976 or 29.97 fps video, not to this 24 fps one"
             in invoke(path, "--fps", "24").stderr)
 
 

@@ -156,8 +156,8 @@ def test_vtt_errors_carry_their_lines(tmp_path):
     assert "malformed WebVTT timing line" in by_line[3].message
     assert "HH:MM:SS.mmm" in by_line[3].hint
     # A wrong setting is left out, as browsers leave it out: a warning, the cue kept.
-    (setting,) = [d for d in result.warnings if d.code == "settings"]
-    assert setting.line == 6 and "colour:red" in setting.message
+    (setting,) = [d for d in result.warnings if d.code == "bad-setting"]
+    assert setting.line == 6 and "the cue setting 'colour:red' is misspelt" in setting.message
     assert "expected a timing line after 'id-sin-tiempo'" in by_line[15].message
     # A timing line with a mistyped arrow is named as such, on its own line.
     # Cues are named by their place in the file, rejected ones counted: this is the seventh
@@ -699,9 +699,10 @@ def test_a_wrong_webvtt_cue_setting_is_told_what_it_takes(tmp_path, setting, hin
         Rejói
         """))
     assert not result.errors
-    (problem,) = [d for d in result.warnings if d.code == "settings"]
+    (problem,) = [d for d in result.warnings if d.code == "bad-setting"]
     assert problem.line == 3 and problem.hint.startswith(hint)
-    assert problem.message.endswith("; it is left out, as browsers leave it out")
+    assert problem.message == (f"cue 1: the cue setting '{setting}' is misspelt or out of range; "
+                               "it is left out, as browsers leave it out")
     (cue,) = result.cues
     assert cue.text.startswith("{\\an8}")      # line:0 is kept: the top row
 

@@ -445,9 +445,9 @@ def test_the_languages_a_campaign_has_but_the_page_does_not_are_named(tmp_path):
     assert [item["code"] for item in catalog["languages_missing"]] == ["yua", "tar"]
     spanish, english = render_page(catalog, "es"), render_page(catalog, "en")
     # Each named as the page names languages (language_name), with its code.
-    assert ('id="languages-missing">Aún no están en esta página: maya (yua) y tarahumara (tar)<'
+    assert ('id="languages-missing">Aún no disponibles: maya (yua) y tarahumara (tar)<'
             in spanish)
-    assert (f'id="languages-missing">Not on this page yet: {language_name("yua", "en")} (yua) '
+    assert (f'id="languages-missing">Not available yet: {language_name("yua", "en")} (yua) '
             f'and {language_name("tar", "en", "Rarámuri")} (tar)<' in english)
     # A catalog without missing languages, or older than the key, says nothing.
     del catalog["languages_missing"]

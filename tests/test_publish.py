@@ -152,7 +152,8 @@ def test_blocked_variants_are_said_blocked_and_their_language_missing(campaign):
         "shown on the page as not available yet"]
     (languages,) = [d for d in said if "no published variant" in d.message]
     assert languages.message.startswith(
-        "1 of the manifest's 3 languages has no published variant, and is not on the page: "
+        "1 of the manifest's 3 languages has no published variant yet, shown on the page as not "
+        "available yet: "
         "yua (blocked: audio track missing for language 'yua' (dub)")
     assert languages.line == yua_line
 

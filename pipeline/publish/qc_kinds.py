@@ -25,6 +25,7 @@ _READING = {
     "programme-start": N_("Subtitle file's start of programme not read"),
     "tick-rate": N_("Subtitle times in ticks with no tick rate"),
     "settings": N_("Subtitle position written in an old form"),
+    "bad-setting": N_("Subtitle position setting misspelt (left out)"),
     "unrendered-settings": N_("Subtitle settings not rendered (vertical text, regions, "
                               "box widths)"),
     "tags": N_("Editing tags in the subtitles"),

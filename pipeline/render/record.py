@@ -169,10 +169,9 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
                                  loss=Number(leveling.loudness_cut, ".1f"),
                                  cut=Number(leveling.peak_cut, ".1f"),
                                  target=Number(profile.loudness), unit=unit,
-                                 ceiling=Number(leveling.ceiling, ".1f")),
+                                 ceiling=Number(profile.true_peak)),
                              source,
-                             hint="listen to it; " + _PEAKS_SOURCE[treatment]
-                                  + ", or deliver it to a profile with a lower target",
+                             hint="listen to it; " + _PEAKS_SOURCE[treatment],
                              code="limited"))
     return found
 

@@ -57,12 +57,12 @@ class CueSettingsReader:
             try:
                 CueSettings.from_string(token, strict=True)
                 kept.append(token)
-            except MalformedCaptionError as exc:
-                named = re.search(r"'(\w+):", str(exc))
-                self.warn(say(N_("cue %(cue)s: %(problem)s; it is left out, as browsers leave it "
-                                 "out"), cue=index, problem=f"{str(exc)[0].lower()}{str(exc)[1:]}"),
-                          number, SETTING_HINTS.get(named.group(1) if named else "", SETTINGS_HINT),
-                          "settings")
+            except MalformedCaptionError:
+                name = token.split(":", 1)[0]
+                self.warn(say(N_("cue %(cue)s: the cue setting %(setting)s is misspelt or out of "
+                                 "range; it is left out, as browsers leave it out"), cue=index,
+                              setting=f"'{token}'"),
+                          number, SETTING_HINTS.get(name, SETTINGS_HINT), "bad-setting")
         return CueSettings.from_string(" ".join(kept), strict=True)
 
     def note_unrendered(self, settings: CueSettings, number: int) -> None:
