@@ -307,6 +307,11 @@ def test_ticks_with_no_tick_rate_are_said_once_with_the_rate_tools_write(tmp_pat
     # The cue's times are said as the file's other times are: a clock past 99 hours too.
     (late,) = [d for d in result.errors if d.code == "past-end"][:1]
     assert "starts at 2777:46:40.000, after the end of the video (00:00:15.000)" in late.message
+    # Without the video's length, check's "an hour or more" warning writes it so too (it gave
+    # 2777:46:40,000, SubRip's comma, beside 2777:46:40.000).
+    from pipeline.subtitles.qc import check_file
+    (late,) = [d for d in check_file(tmp_path / "nah.ttml").diagnostics if d.code == "late-start"]
+    assert late.message.startswith("cue 1 starts at 2777:46:40.000, an hour or more into")
     # With the rate, read at it and nothing said.
     fixed = read_on_video(tmp_path, document('ttp:tickRate="10000000"', ("10000000t", "30000000t")),
                           duration=15.0)

@@ -366,8 +366,6 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
         return CheckResult(path, 0, (*notes, *exc.diagnostics), language)
     cues = list(subtitles.cues)
     diagnostics = [*notes, *subtitles.diagnostics]
-    if duration is None:
-        diagnostics += late_start(cues, path)
     font, own_styles = None, {}
     if burned:
         try:
@@ -388,6 +386,9 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                    fmt=subtitles.format)
         # Timed to the video's frames or not: only its own rate can tell, not the file's.
         + off_grid_times(cues, path, fps, fmt=subtitles.format, notation=subtitles.notation,
-                         qc=qc), subtitles.format, subtitles.origin, subtitles.notation)
+                         qc=qc)
+        # Past its end when the video's length is known; its time as the file writes times.
+        + (late_start(cues, path) if duration is None else []),
+        subtitles.format, subtitles.origin, subtitles.notation)
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
                        subtitles.format, subtitles.in_file, counted_at)
