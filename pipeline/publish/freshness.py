@@ -12,7 +12,7 @@ from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import Manifest
 from pipeline.messages import plural
 from pipeline.publish.catalog import record_path
-from pipeline.publish.missing import blocking_cause, missing_variants
+from pipeline.publish.missing import Missing, blocking_cause
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Plan, VariantPlan
 
@@ -22,21 +22,20 @@ LISTED = 5   # variants named one by one; a half-rendered campaign gets one line
 ON_PAGE = "shown on the page as not available yet"
 
 
-def publish_warnings(manifest: Manifest, records: list[dict], plan: Plan | None = None
-                     ) -> list[Diagnostic]:
-    """What publish says of the manifest's variants against their records (`unrendered`,
-    `outdated`), from one plan (`plan`, else the manifest's now)."""
-    plan = plan or build_plan([manifest.path])
-    return unrendered(manifest, records, plan) + outdated(manifest, records, plan)
+def publish_warnings(manifest: Manifest, records: list[dict], plan: Plan,
+                     missing: list[Missing]) -> list[Diagnostic]:
+    """What publish says of the manifest's variants against their records, from one plan (the
+    manifest's now) and the variants it makes with no record (`missing.missing_variants`, which
+    the catalog lists too): `unrendered`, `outdated`."""
+    return unrendered(manifest, records, missing) + outdated(manifest, records, plan)
 
 
-def unrendered(manifest: Manifest, records: list[dict], plan: Plan | None = None
+def unrendered(manifest: Manifest, records: list[dict], missing: list[Missing]
                ) -> list[Diagnostic]:
     """Warnings for the variants the manifest makes that have no record yet (missing.py): those
     blocked now with their problem (rendering cannot make them), each that failed with its last
     failure, the others as not rendered yet. Then the languages left with no published variant
     at all, and why."""
-    missing = missing_variants(manifest, records, plan or build_plan([manifest.path]))
     stopped = [(m.spot, m.language, m.profile, m.planned) for m in missing
                if m.reason == "blocked"]
     failed = [(m.spot, m.language, m.profile, m.failure) for m in missing if m.reason == "failed"]
@@ -151,14 +150,11 @@ def _outdated(manifest: Manifest, old: list) -> list[Diagnostic]:
 
 
 def _first_error(plan: VariantPlan) -> str:
-    """The first of a blocked variant's errors, where it is and what (its hint and severity
-    are `validate`'s to say), and how many more."""
-    errors = [d for d in plan.problems if d.severity == "error"]
-    if not errors:
-        return "'pipeline validate' shows them"
-    first = errors[0]
+    """The error that blocks a variant (`blocking_cause`), where it is and what (its hint and
+    severity are `validate`'s to say), and how many more."""
+    first = blocking_cause(plan)
     where = f"{first.path}:{first.line}: " if first.path and first.line else (
         f"{first.path}: " if first.path else "")
-    more = (f" (and {plural(len(errors) - 1, 'more error')}: 'pipeline validate' shows them)"
-            if len(errors) > 1 else "")
-    return f"{where}{first.message}{more}"
+    more = sum(d.severity == "error" for d in plan.problems) - 1
+    return f"{where}{first.message}" + (
+        f" (and {plural(more, 'more error')}: 'pipeline validate' shows them)" if more > 0 else "")

@@ -167,10 +167,12 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
         raise PipelineError("nothing to publish: no variant of this campaign has been rendered",
                             manifest.path, hint="run 'pipeline render' first")
     report = PublishReport(manifest.campaign, target.location(manifest.campaign), dry_run)
-    # One plan for the warnings and the catalog's variants_missing (planning probes every input).
+    # One plan, and one look for what is missing, for the warnings and the catalog's
+    # variants_missing (planning probes every input; each missing one's failure memo is read).
     plan = build_plan([manifest.path])
-    report.diagnostics += publish_warnings(manifest, records, plan)
-    missing = catalog_entries(missing_variants(manifest, records, plan))
+    unmade = missing_variants(manifest, records, plan)
+    report.diagnostics += publish_warnings(manifest, records, plan, unmade)
+    missing = catalog_entries(unmade)
     if presign_seconds and not target.supports_presign:
         report.diagnostics.append(warning("--presign has no effect on a folder target",
                                           manifest.path))

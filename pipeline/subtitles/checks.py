@@ -70,13 +70,13 @@ def in_time_order(cues: list[Cue], path: Path, fmt: str) -> tuple[list[Cue], lis
     ordered = sorted(cues, key=lambda cue: cue.start)
     if fmt not in ("srt", "vtt") or all(a is b for a, b in zip(ordered, cues)):
         return ordered, []
-    first, count, earliest = None, 0, None
-    for cue in cues:   # the cue starting last so far, in the file's order
-        if earliest is not None and cue.start < earliest.start:
+    first, count, latest = None, 0, None
+    for cue in cues:   # `latest`: the cue starting last so far, in the file's order
+        if latest is not None and cue.start < latest.start:
             count += 1
-            first = first or (cue, earliest)
-        if earliest is None or cue.start > earliest.start:
-            earliest = cue
+            first = first or (cue, latest)
+        if latest is None or cue.start > latest.start:
+            latest = cue
     cue, above = first
     return ordered, [warning(
         say_count(N_plural(
