@@ -246,7 +246,7 @@ def test_the_summary_fits_an_80_column_terminal_and_stays_whole_when_piped(campa
     lines = piped.text.splitlines()
     for stem in stems:       # whole: key, status, seconds and loudness on one line
         figures = mono if stem.endswith("voice-note") else r"-\d+\.\d LUFS -?\d+\.\d dBTP"
-        assert any(re.fullmatch(rf"blue-heart-television/{re.escape(stem)} +rendered +\d+\.\d  "
+        assert any(re.fullmatch(rf"blue-heart-television/{re.escape(stem)} +rendered +\d+\.\d[* ] "
                                 + figures, line) for line in lines), (stem, piped.describe())
     # The voice note is mono (ffprobe), which the dual-mono note is about.
     (audio,) = mediacheck.streams(campaign.root / "build/blue-heart-television/spot/"
@@ -264,12 +264,12 @@ def test_the_summary_fits_an_80_column_terminal_and_stays_whole_when_piped(campa
         (row,) = [line for line in lines if line.startswith(f"  {stem} ")]
         under = lines[lines.index(row) + 1]
         if stem.endswith("voice-note"):    # no room: its loudness under its row, at spaces
-            assert re.fullmatch(rf"  {re.escape(stem)} +rendered +\d+\.\d", row), row
+            assert re.fullmatch(rf"  {re.escape(stem)} +rendered +\d+\.\d\*?", row), row
             rest = lines[lines.index(row) + 1:lines.index(row) + 3]
             assert all(line.startswith("    ") for line in rest), shown.describe()
             assert re.fullmatch(mono, " ".join(line.strip() for line in rest)), rest
         else:
-            assert re.fullmatch(rf"  {re.escape(stem)} +rendered +\d+\.\d  -\d+\.\d LUFS "
+            assert re.fullmatch(rf"  {re.escape(stem)} +rendered +\d+\.\d[* ] -\d+\.\d LUFS "
                                 r"-?\d+\.\d dBTP", row), row
             assert not under.startswith("    "), shown.describe()
 
@@ -302,6 +302,37 @@ def test_a_table_too_wide_for_the_terminal_is_fitted_to_it():
 
 
 @pytest.mark.e2e
+def test_a_job_s_seconds_are_marked_on_each_of_its_rows():
+    from pipeline.cli.outcomes import SHARED_NOTE, Row, table_lines
+
+    rows = [Row("blue-heart", "not-for-sale-15.nah.web", "rendered", 12.2, "-16.1 LUFS -1.2 dBTP", 2),
+            Row("blue-heart", "not-for-sale-15.yua.web", "rendered", 3.1, "-16.0 LUFS -1.5 dBTP")]
+    for width in (None, 60, 40):
+        lines = table_lines(rows, width)
+        assert max(map(len, lines)) <= (width or 200), lines
+        assert any(re.search(r"nah\.web rendered +12\.2\*( -16\.1 LUFS|$)", line) for line in lines)
+        assert any(re.search(r"yua\.web rendered +3\.1( {2}-16\.0 LUFS|$)", line) for line in lines)
+    # The loudness column starts at the same cell on both rows: the mark takes a space.
+    whole = table_lines(rows, None)
+    assert whole[1].index("-16.1") == whole[2].index("-16.0") == whole[0].index("loudness")
+    assert SHARED_NOTE.startswith("*")
+
+
+def test_a_long_list_of_variants_is_broken_at_spaces_to_the_terminal_s_width():
+    from pipeline.cli.outcomes import wrapped
+
+    keys = ", ".join(f"blue-heart-tv/not-for-sale-15.l{n}.broadcast-prores" for n in range(126))
+    text = f"  126 variants failed with it: {keys}"
+    assert wrapped(text, None) == [text]                     # piped: one line, as tools read it
+    for width in (80, 60):      # a key wider than the terminal (56 cells here) is not cut
+        lines = wrapped(text, width)
+        assert max(map(len, lines)) <= width and len(lines) > 1, lines
+        assert lines[0].startswith("  126 variants") and all(
+            line.startswith("    ") for line in lines[1:])
+        # Every key whole, none cut at a hyphen.
+        assert " ".join(line.strip() for line in lines) == text.strip()
+
+
 def test_no_color_means_no_colour_escapes(fast):
     result = run(fast, "render", manifest(fast), env={"NO_COLOR": "1"})
     assert result.status == 0, result.describe()

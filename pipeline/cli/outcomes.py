@@ -48,8 +48,8 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
             if len(keys) == 1:
                 echo(f"blocked {keys[0]}: {reasons}", err=True)
             else:
-                echo(f"blocked {len(keys)} variants: {reasons}\n  {', '.join(sorted(keys))}",
-                     err=True)
+                echo(f"blocked {len(keys)} variants: {reasons}", err=True)
+                say_list(f"  {', '.join(sorted(keys))}")
     counts = {status: sum(1 for o in outcomes if o.status == status)
               for status in ("rendered", "remade", "up-to-date", "failed", "blocked",
                              "not started")}
@@ -59,8 +59,7 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
                    if n or status not in ("remade", "not started")), err=True)
     held = sorted(o.plan.variant.key for o in outcomes if o.status == "not started")
     if held and not quiet:
-        echo(f"not started (--fail-fast): {plural(len(held), 'variant')}: {', '.join(held)}",
-             err=True)
+        say_list(f"not started (--fail-fast): {plural(len(held), 'variant')}: {', '.join(held)}")
     # One error may fail several variants (their shared audio track, the one ffmpeg run that
     # made a group's pictures), or one cause each of them the same way (a truncated master):
     # said once, with the variants it failed.
@@ -76,8 +75,8 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
             emit(diagnostic)
         if len(members) > 1:
             same = all(o.error.diagnostics == members[0].error.diagnostics for o in members)
-            echo(f"  {len(members)} variants failed {'with it' if same else 'the same way'}: "
-                 + ", ".join(sorted(o.plan.variant.key for o in members)), err=True)
+            say_list(f"  {len(members)} variants failed {'with it' if same else 'the same way'}: "
+                     + ", ".join(sorted(o.plan.variant.key for o in members)))
     return len(failures) + counts["blocked"] + counts["not started"]
 
 
@@ -95,7 +94,7 @@ def print_warnings(outcomes: list[Outcome], shown: Collection[str] = ()) -> None
     for line, keys in on.items():
         warned.setdefault(tuple(keys), []).append(line)
     for keys, lines in warned.items():
-        echo(f"{', '.join(keys)}: {plural(len(lines), 'warning')}", err=True)
+        say_list(f"{', '.join(keys)}: {plural(len(lines), 'warning')}")
         for line in lines:
             echo(f"  {line}", err=True)
 
@@ -108,6 +107,25 @@ def _shape(outcome: Outcome) -> tuple:
                   d.line, d.hint, d.code) for d in outcome.error.diagnostics)
 
 
+def say_list(text: str) -> None:
+    """A line that lists variants, on stderr, broken to a terminal's width (`wrapped`): 21
+    languages in 6 profiles made one line of 3,000 characters, wrapped by the terminal
+    mid-key."""
+    for line in wrapped(text, shutil.get_terminal_size().columns if sys.stderr.isatty() else None):
+        echo(line, err=True)
+
+
+def wrapped(text: str, width: int | None) -> list[str]:
+    """`text` on lines of at most `width` cells, broken at spaces (never at a key's hyphens),
+    the lines after the first indented two cells past its indent; `width` None (piped: tools
+    and logs read it) keeps it one line."""
+    if width is None:
+        return [text]
+    indent = " " * (len(text) - len(text.lstrip(" ")))
+    return textwrap.wrap(text.lstrip(" "), width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_on_hyphens=False, break_long_words=False) or [text]
+
+
 @dataclass(frozen=True)
 class Row:
     """A rendered variant's row of the table: its campaign and stem, what its render did."""
@@ -117,12 +135,20 @@ class Row:
     status: str
     seconds: float
     loudness: str
+    together: int = 1       # variants one job made at once, `seconds` being the job's
 
     def cells(self, key: str) -> str:
-        """The row's status and seconds after `key`, without its loudness."""
-        return f"{key} {self.status:<9} {self.seconds:>7.1f}"
+        """The row's status and seconds after `key`, without its loudness; a job's seconds
+        marked `SHARED`: summed, the column would count a job of 4 burns 4 times."""
+        return f"{key} {self.status:<9} {self.seconds:>7.1f}{SHARED if self.together > 1 else ''}"
+
+    def with_loudness(self, cells: str) -> str:
+        """`cells` and the loudness, two cells apart (a shared job's mark takes the first)."""
+        return f"{cells}{' ' if self.together > 1 else '  '}{self.loudness}".rstrip()
 
 
+SHARED = "*"
+SHARED_NOTE = f"{SHARED} made at once with other variants by one job: its seconds are the job's"
 HEADER = f"{'status':<9} {'seconds':>7}"
 KEY_LEAST = 12          # a key is shortened no further (the progress bars' least key column)
 
@@ -130,12 +156,16 @@ KEY_LEAST = 12          # a key is shortened no further (the progress bars' leas
 def print_table(rendered: list[Outcome]) -> None:
     """One row per variant, fitted to the terminal's width (`table_lines`)."""
     rows = [Row(o.plan.variant.manifest.campaign, o.plan.variant.stem, o.status, o.seconds,
-                loudness_text(o.record["loudness"], record_unit(o.record)) if o.record else "")
+                loudness_text(o.record["loudness"], record_unit(o.record)) if o.record else "",
+                o.together)
             for o in rendered]
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     echo()
     for line in table_lines(rows, width):
         echo(line)
+    if any(row.together > 1 for row in rows):
+        for line in wrapped(SHARED_NOTE, width):
+            echo(line)
 
 
 def table_lines(rows: list[Row], width: int | None) -> list[str]:
@@ -148,13 +178,14 @@ def table_lines(rows: list[Row], width: int | None) -> list[str]:
     keys = [f"{row.campaign}/{row.stem}" for row in rows]
     key_width = max(len("variant"), *map(len, keys))
     whole = [f"{'variant':<{key_width}} {HEADER}  loudness"] + [
-        f"{row.cells(f'{key:<{key_width}}')}  {row.loudness}".rstrip()
+        row.with_loudness(row.cells(f"{key:<{key_width}}"))
         for key, row in zip(keys, rows)]
     if width is None or max(map(len, whole)) <= width:
         return whole
     indent = "  "           # a variant under its campaign's line
     key_width = max(len("variant"), *(len(indent + row.stem) for row in rows))
-    key_width = min(key_width, max(KEY_LEAST, width - len(HEADER) - 1))
+    marked = any(row.together > 1 for row in rows)
+    key_width = min(key_width, max(KEY_LEAST, width - len(HEADER) - 1 - marked))
     header = f"{'variant':<{key_width}} {HEADER}"
     lines = [header + ("  loudness" if len(header) + len("  loudness") <= width else "")]
     campaign = None
@@ -164,8 +195,8 @@ def table_lines(rows: list[Row], width: int | None) -> list[str]:
             lines.append(shorten(f"{campaign}/", width))
         room = key_width - len(indent)
         line = row.cells(f"{indent}{shorten(row.stem, room):<{room}}")
-        if len(line) + 2 + len(row.loudness) <= width:
-            lines.append(f"{line}  {row.loudness}".rstrip())
+        if len(row.with_loudness(line)) <= width:
+            lines.append(row.with_loudness(line))
             continue
         # Under its row, indented past the key's start; a long one (a mono file's dual-mono
         # note) on more lines, broken at spaces but never between a figure and its unit

@@ -50,6 +50,7 @@ class Outcome:
     seconds: float = 0.0
     error: PipelineError | None = None
     record: dict | None = None            # of a rendered or up-to-date variant
+    together: int = 1                     # variants its job made at once: `seconds` is the job's
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -265,8 +266,12 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
             error = internal_error(exc, unit.first.variant.output)
             results = [error] * len(variants)
         seconds = time.monotonic() - started
-        outcomes = [Outcome(v, "failed", seconds, error=r) if isinstance(r, PipelineError)
-                    else Outcome(v, "rendered", seconds, record=r) for v, r in zip(variants, results)]
+        # One ffmpeg made a group's pictures (or copies): its time is not any one variant's.
+        together = len(variants)
+        outcomes = [Outcome(v, "failed", seconds, error=r, together=together)
+                    if isinstance(r, PipelineError) else
+                    Outcome(v, "rendered", seconds, record=r, together=together)
+                    for v, r in zip(variants, results)]
         for outcome in outcomes:
             if outcome.record is not None:
                 # The record's sha256 is of these bytes: the next plan, which checks the file
