@@ -939,8 +939,8 @@ def test_a_variant_published_after_its_inputs_changed_is_said_to_be(campaign, tm
     result = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
     assert result.exit_code == 0, result.output
     assert (f"{campaign.out}/spot.tzo.small.mp4: warning: published as rendered before its "
-            f"inputs or settings changed: subtitles changed ({subtitles})") in result.output, \
-        result.output
+            "inputs or settings changed (marked on the page as an earlier version): subtitles "
+            f"changed ({subtitles})") in result.output, result.output
     assert "spot.nah.small" not in result.output.split("warning:", 1)[-1]
     # Deleted: the variant is blocked, and cannot be rendered: the error to fix is named
     # (a trial's operator was told to render a variant whose dub render refused).
@@ -949,13 +949,22 @@ def test_a_variant_published_after_its_inputs_changed_is_said_to_be(campaign, tm
     told = next(line for line in gone.output.splitlines() if "spot.tzo.small.mp4: warning:" in line)
     assert told.startswith(f"{campaign.out}/spot.tzo.small.mp4: warning: published as rendered "
                            "before its inputs changed, which now have errors, so it cannot be "
-                           f"rendered again: {campaign.root}/manifests/"), told
+                           "rendered again (marked on the page as an earlier version): "
+                           f"{campaign.root}/manifests/"), told
     assert "subtitles missing" in told and "(hint: fix the input" in told, told
     assert "error:" not in gone.output
+    # The page marks it too: the error is at the manifest's line, the file it names is gone.
+    catalog = tmp_path / "dist" / "test-campaign" / "catalog.json"
+    marked = {v["language"]: v.get("outdated")
+              for v in json.loads(catalog.read_text(encoding="utf-8"))["variants"]}
+    assert marked["nah"] is None
+    assert (marked["tzo"]["reason"], marked["tzo"]["what"]) == ("blocked", ["subtitles"])
     campaign.subtitle("tzo", SRT.replace("humanos", "humanas"))
     assert invoke("render", manifest).exit_code == 0
     again = invoke("publish", manifest, "--to", f"file://{tmp_path}/dist")
     assert again.exit_code == 0 and "warning" not in again.output, again.output
+    assert all("outdated" not in v
+               for v in json.loads(catalog.read_text(encoding="utf-8"))["variants"])
     # A sidecar replaced by hand: the variant is current, the file beside it is not; not
     # "rendered before its inputs changed", and render only makes the sidecar again.
     (campaign.out / "spot.tzo.vtt").write_text("WEBVTT\n\n", encoding="utf-8")

@@ -111,6 +111,12 @@ class Deliverable:
         return TRACKS["silence" if "silence" in layout[2:] else "copy"]
 
     @property
+    def outdated(self) -> dict | None:
+        """The catalog's `outdated` of a file published as rendered before its inputs or
+        settings changed (publish/outdated.py); None for a current file."""
+        return self.variant.get("outdated")
+
+    @property
     def warnings(self) -> list[tuple[str | None, dict | None, str]]:
         """(the kind of problem, a message to translate or None; its template and parameters,
         or None; the English text) of each QC warning."""
@@ -151,6 +157,9 @@ class Card:
     audio: Preview | None = None
     bundle: dict | None = None
     unavailable: list[Unavailable] = field(default_factory=list)
+    # Each subtitle file's `outdated` when every variant carrying it was rendered before its
+    # subtitles changed (it is their old text), else None.
+    subtitles_outdated: dict[str, dict | None] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -287,6 +296,12 @@ def _add(card: Card, variant: dict) -> None:
         by_role.setdefault(attachment_role(attachment["file"]), []).append(attachment)
     known = {s["file"] for s in card.subtitles}
     card.subtitles += [s for s in by_role.get("subtitles", []) if s["file"] not in known]
+    outdated = variant.get("outdated")
+    old = outdated if outdated and "subtitles" in outdated.get("what", ()) else None
+    for subtitles in by_role.get("subtitles", []):
+        # One variant rendered since wrote the file anew: it is no longer the old text.
+        earlier = card.subtitles_outdated.get(subtitles["file"], old)
+        card.subtitles_outdated[subtitles["file"]] = old if earlier and old else None
     card.deliverables.append(Deliverable(variant, kind_of(variant),
                                          next(iter(by_role.get("certificate", [])), None),
                                          next(iter(by_role.get("plot", [])), None)))

@@ -124,7 +124,8 @@ def relative_url(file: str) -> str:
 
 def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | None = None,
                   generated: str | None = None, hashes: Hashes | None = None,
-                  missing: list[dict] | None = None) -> dict:
+                  missing: list[dict] | None = None,
+                  outdated: dict[tuple[str, str, str], dict] | None = None) -> dict:
     """The contract's catalog.json shape, plus poster, attachments, QC warnings and display names.
 
     `warnings` are the QC warnings' texts; `warning_codes` the code of each, in the same order
@@ -141,6 +142,12 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     `reason_detail` a message's template and parameters or null), which the page shows as "not
     available yet" where the language's files would be; absent when `missing` is not given (a
     render's catalog, which does not plan the whole manifest).
+    `outdated` (publish's catalog too: publish/outdated.py's `catalog_entries`, by spot,
+    language and profile): a variant published as rendered before its inputs or settings
+    changed has `outdated`, {`reason` "changed" (rendering makes it again) or "blocked" (an
+    input now has an error), `what` (what changed: "subtitles", "dub recording", "voice-over
+    recording", "master", "music bed", "font", "settings", "software" or "inputs"), `text` (an
+    English sentence)}, which the page says on its row; a current variant has no such key.
     """
     url_for = url_for or relative_url
     hashes = attachment_hashes(manifest, records) if hashes is None else hashes
@@ -154,7 +161,9 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
         "titles": dict(manifest.titles) or {language: manifest.title for language in PAGE_LANGUAGES},
         "generated": generated or utc_now(),
         "pipeline_version": __version__,
-        "variants": [_variant(r, spots, languages, kinds, url_for, hashes) for r in records],
+        "variants": [_variant(r, spots, languages, kinds, url_for, hashes,
+                              (outdated or {}).get((r["spot"], r["language"], r["profile"])))
+                     for r in records],
         "languages_missing": [{"code": language.code, "name": language.name}
                               for language in manifest.languages if language.code not in present],
         **({"variants_missing": missing} if missing is not None else {}),
@@ -162,7 +171,7 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
 
 
 def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: UrlFor,
-             hashes: Hashes) -> dict:
+             hashes: Hashes, outdated: dict | None = None) -> dict:
     folder = record["spot"]
     file = f"{folder}/{record['file']}"
     loudness = record.get("loudness") or {}
@@ -208,6 +217,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         **({"clock": record["clock"]} if record.get("clock") else {}),
         **({"master": _master_facts(record["master"])} if record.get("master") else {}),
         "rendered_at": record.get("rendered_at"),
+        **({"outdated": outdated} if outdated else {}),
     }
 
 

@@ -13,6 +13,7 @@ from pipeline.manifest import Manifest
 from pipeline.messages import plural
 from pipeline.publish.catalog import record_path
 from pipeline.publish.missing import Missing, blocking_cause
+from pipeline.publish.outdated import changed_since_rendered
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Plan, VariantPlan
 
@@ -20,6 +21,9 @@ LISTED = 5   # variants named one by one; a half-rendered campaign gets one line
 # Said after each: the page's card for the language says so too (missing.py), and a trial's
 # operator missed the warning after 443 "uploaded" lines.
 ON_PAGE = "shown on the page as not available yet"
+# Said of a variant published as it was rendered before its inputs changed: its row on the
+# page says so too (outdated.py), as catalog.json's `outdated` does.
+ON_PAGE_OLD = "marked on the page as an earlier version"
 
 
 def publish_warnings(manifest: Manifest, records: list[dict], plan: Plan,
@@ -113,37 +117,36 @@ def _never_rendered(manifest: Manifest, never: list) -> list[Diagnostic]:
 def outdated(manifest: Manifest, records: list[dict], plan: Plan | None = None
              ) -> list[Diagnostic]:
     """Warnings for the rendered variants whose inputs or settings changed since they were
-    rendered (`plan`'s stale or blocked ones), with what changed: their files are published as
-    they are. Planning reads the inputs' hashes and probes from the render's cache."""
-    rendered = {(r["spot"], r["language"], r["profile"]) for r in records}
+    rendered (`plan`'s stale or blocked ones, outdated.py), with what changed: their files are
+    published as they are, and the page marks each as an earlier version (the catalog's
+    `outdated`, from the same selection). Planning reads the inputs' hashes and
+    probes from the render's cache."""
     plan = plan or build_plan([manifest.path])
-    changed = [v for v in plan.variants if v.status != "up-to-date"
-               and (v.variant.spot.id, v.variant.language.code, v.variant.profile.name) in rendered]
+    incomplete, old = changed_since_rendered(records, plan)
     # A variant whose file is current but a poster, certificate or sidecar beside it is
     # missing or replaced: not "rendered before its inputs changed" (render/remake.py).
-    incomplete = [v for v in changed if v.remake]
-    old = [v for v in changed if not v.remake]
     found = [warning(f"not as rendered beside it: {', '.join(v.remake)} (missing or replaced "
                      "since)", v.variant.output,
                      hint="'pipeline render' makes them again from the rendered file, without "
                           "encoding it again; then publish again") for v in incomplete]
-    return found + _outdated(manifest, old)
+    return found + _outdated(manifest, [o.plan for o in old])
 
 
-def _outdated(manifest: Manifest, old: list) -> list[Diagnostic]:
+def _outdated(manifest: Manifest, old: list[VariantPlan]) -> list[Diagnostic]:
     hint = "render them ('pipeline render'), then publish again"
     if len(old) > LISTED:
         names = ", ".join(v.variant.stem for v in old[:3])
         return [warning(f"{len(old)} variants are published as rendered before their inputs "
-                        f"or settings changed ({names}, ...)", manifest.campaign_dir,
-                        hint="'pipeline plan' says what changed; " + hint)]
+                        f"or settings changed ({names}, ...; {ON_PAGE_OLD})",
+                        manifest.campaign_dir, hint="'pipeline plan' says what changed; " + hint)]
     # A blocked variant cannot be rendered: its inputs' errors (at their lines) are to fix
     # first. A trial's operator was told to render a variant whose dub render refused.
-    return [warning("published as rendered before its inputs or settings changed: "
+    return [warning("published as rendered before its inputs or settings changed "
+                    f"({ON_PAGE_OLD}): "
                     + "; ".join(v.reasons), v.variant.output, hint=hint)
             if v.status != "blocked" else
             warning("published as rendered before its inputs changed, which now have errors, "
-                    "so it cannot be rendered again: " + _first_error(v),
+                    f"so it cannot be rendered again ({ON_PAGE_OLD}): " + _first_error(v),
                     v.variant.output, hint="fix the input (the rendered file stays published "
                                            "until then), then render and publish again")
             for v in old]

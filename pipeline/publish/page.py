@@ -26,6 +26,7 @@ from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
 from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.deliverables import MEDIA, SUBTITLE_LABELS, extension
 from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
+from pipeline.publish.outdated import page_note
 from pipeline.publish.wording import localised
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         localised=lambda detail: localised(detail, language),
         # Why a file is not available (a catalog's variants_missing entry), in the page's words.
         unavailable_reason=lambda entry: localised(entry.get("reason_detail"), language, True),
+        # A file published as rendered before its inputs changed (the catalog's `outdated`).
+        earlier_version=lambda entry: page_note(entry, language),
         languages={variant["language"] for variant in catalog["variants"]},
         # The manifest's languages with no variant here (none in a catalog older than the key).
         missing=[f"{language_name(item['code'], language, item['name'])} ({item['code']})"

@@ -33,6 +33,8 @@ from pipeline.publish.catalog import (
 from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
 from pipeline.publish.freshness import publish_warnings
 from pipeline.publish.missing import catalog_entries, missing_variants
+from pipeline.publish.outdated import changed_since_rendered
+from pipeline.publish.outdated import catalog_entries as outdated_entries
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_pages
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
@@ -173,6 +175,8 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
     unmade = missing_variants(manifest, records, plan)
     report.diagnostics += publish_warnings(manifest, records, plan, unmade)
     missing = catalog_entries(unmade)
+    # The files published as rendered before their inputs changed, marked on the page too.
+    outdated = outdated_entries(changed_since_rendered(records, plan)[1])
     if presign_seconds and not target.supports_presign:
         report.diagnostics.append(warning("--presign has no effect on a folder target",
                                           manifest.path))
@@ -191,8 +195,8 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
             hint="fix them and publish again; objects already up are not sent twice",
             code=HELD_BACK))
     else:
-        _put_catalog(target, manifest, records, missing, files, presign_seconds, report, dry_run,
-                     progress)
+        _put_catalog(target, manifest, records, (missing, outdated), files, presign_seconds,
+                     report, dry_run, progress)
     if report.ok:
         sent = {(r["spot"], r["language"], r["profile"]) for r in records}
         unsent = [Variant(manifest, *made) for made in expected_variants(manifest)
@@ -270,11 +274,13 @@ def _record(report: PublishReport, result: ObjectResult, progress: Progress | No
         progress(result)
 
 
-def _put_catalog(target: Target, manifest: Manifest, records: list[dict], missing: list[dict],
-                 files: list[_LocalFile], presign_seconds: int | None, report: PublishReport,
-                 dry_run: bool,
+def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
+                 planned: tuple[list[dict], dict], files: list[_LocalFile],
+                 presign_seconds: int | None, report: PublishReport, dry_run: bool,
                  progress: Progress | None) -> None:
-    """The language lists, the other languages' pages, then `catalog.json` and `index.html`."""
+    """The language lists, the other languages' pages, then `catalog.json` and `index.html`.
+    `planned`: the catalog's `variants_missing` and each outdated variant's `outdated`."""
+    missing, outdated = planned
     campaign = manifest.campaign
     hashes = {item.key.removeprefix(f"{campaign}/"): (item.size, item.sha256) for item in files}
 
@@ -289,7 +295,8 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict], missin
     try:
         bundles = language_bundles(records, hashes, lambda relative: absolute(relative, download=True)
                                    or relative_url(relative))
-        catalog = build_catalog(manifest, records, url_for, hashes=hashes, missing=missing)
+        catalog = build_catalog(manifest, records, url_for, hashes=hashes, missing=missing,
+                                outdated=outdated)
         catalog["bundles"] = [{"language": b.language, "files": len(b.files),
                                "sha256sums": {"file": b.sums_name, "url": url_for(b.sums_name)},
                                "urls": {"file": b.urls_name, "url": url_for(b.urls_name),

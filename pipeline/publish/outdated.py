@@ -1,0 +1,161 @@
+"""Published variants rendered before their inputs or settings changed, and what changed.
+
+Publish sends such a variant's file as it was rendered (the one approved before): a station
+downloading it must be told it is an earlier version, or it airs subtitles since corrected
+without knowing. Publish warns of them (freshness.py), and each one's catalog entry carries
+`outdated` (`catalog_entries`), which the page says on the file's row in its language.
+
+A variant is outdated when the manifest's plan has it stale (its inputs or settings changed:
+`reason` "changed", rendering makes it again) or blocked (an input now has an error: "blocked",
+it cannot be made again until that is fixed); not when only a file beside it is to be made
+again from it (`VariantPlan.remake`): its file is current.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pipeline.fingerprint import HashCache
+from pipeline.publish.catalog import without_paths
+from pipeline.publish.i18n import N_, Formats, translations
+from pipeline.render.variants import Plan, VariantPlan
+
+CHANGED, BLOCKED = "changed", "blocked"
+INPUTS = "inputs"   # what changed when the plan does not say which input
+
+# What changed, in stable words (the catalog's `what`), and as the page says each.
+WHAT = {
+    "subtitles": N_("the subtitles"),
+    "dub recording": N_("the dub's recording"),
+    "voice-over recording": N_("the voice-over's recording"),
+    "master": N_("the master"),
+    "music bed": N_("the music bed"),
+    "font": N_("the subtitles' font"),
+    "settings": N_("the settings"),
+    "software": N_("the software that generates the files"),
+    INPUTS: N_("the files it is made from"),
+}
+# The label before the sentence, and the sentence for each reason, taking `what` (a list).
+LABEL = N_("Earlier version")
+SENTENCES = {
+    CHANGED: N_("%(what)s changed after this file was generated; the new version is not "
+                "available yet."),
+    BLOCKED: N_("%(what)s changed after this file was generated; the new version has an "
+                "error that is being fixed."),
+}
+
+# A plan's input roles (render/plan.py `_add_input`) in those words; "audio" is the dub's or
+# the voice-over's recording, by the language's treatment.
+ROLES = {"subtitles": "subtitles", "master": "master", "music_bed": "music bed",
+         "font": "font", "slate_font": "font"}
+# A stale variant's reasons as render/status.py's `what_changed` writes them.
+_ROLE_REASON = re.compile(r"^(?:(\S+) changed \(|new input: (\S+)$|input dropped: (\S+)$)")
+_OTHER_REASONS = (("settings changed", "settings"), ("render version ", "software"),
+                  ("ffmpeg version changed", "software"))
+
+
+@dataclass(frozen=True)
+class Outdated:
+    """A published variant's plan, stale or blocked, and its record (what was rendered)."""
+    plan: VariantPlan
+    record: dict
+    cache: HashCache        # the manifest's: hashes of inputs as the plan read them
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.record["spot"], self.record["language"], self.record["profile"]
+
+    @property
+    def reason(self) -> str:
+        return BLOCKED if self.plan.status == "blocked" else CHANGED
+
+    @cached_property     # a blocked one's hashes its inputs
+    def what(self) -> list[str]:
+        """What changed, in `WHAT`'s words, each once, "inputs" when nothing says which."""
+        found = self._blocked_what() if self.reason == BLOCKED else self._stale_what()
+        return list(dict.fromkeys(found)) or [INPUTS]
+
+    def _stale_what(self) -> list[str]:
+        found = []
+        for reason in self.plan.reasons:
+            role = _ROLE_REASON.match(reason)
+            if role:
+                found.append(self._word(next(name for name in role.groups() if name)))
+            found += [word for start, word in _OTHER_REASONS if reason.startswith(start)]
+        return found
+
+    def _blocked_what(self) -> list[str]:
+        """The inputs of its record that are gone or other bytes now (a blocked plan stops
+        at the error, before it has hashed them all); else the manifest's settings when the
+        error is in the manifest."""
+        found = [self._word(role) for role, item in self.record.get("inputs", {}).items()
+                 if _differs(Path(item["path"]), item.get("sha256"), self.cache)]
+        manifest = self.plan.variant.manifest.path
+        if not found and any(d.path is not None and Path(d.path) == manifest
+                             for d in self.plan.problems if d.severity == "error"):
+            return ["settings"]
+        return found
+
+    def _word(self, role: str) -> str:
+        if role == "audio":
+            return ("voice-over recording" if self.plan.variant.language.treatment == "mix"
+                    else "dub recording")
+        return ROLES.get(role.split(":")[0], INPUTS)
+
+    @property
+    def text(self) -> str:
+        """The English page's label and sentence, with no path of the machine that rendered."""
+        return without_paths(": ".join(page_note(self.entry, "en")))
+
+    @property
+    def entry(self) -> dict:
+        return {"reason": self.reason, "what": self.what}
+
+    def to_json(self) -> dict:
+        return {**self.entry, "text": self.text}
+
+
+def page_note(entry: dict | None, language: str) -> tuple[str, str] | None:
+    """The page's label and sentence, in `language`, for a file whose catalog entry has
+    `outdated` (`entry`); None for a current one. Words a later catalog may add are said as
+    "the files it is made from"."""
+    if not entry:
+        return None
+    say = translations(language).gettext
+    words = dict.fromkeys(WHAT.get(word, WHAT[INPUTS]) for word in entry.get("what") or [INPUTS])
+    sentence = SENTENCES.get(entry.get("reason"), SENTENCES[CHANGED])
+    return say(LABEL), say(sentence) % {"what": Formats(language).list(say(w) for w in words)}
+
+
+def _differs(path: Path, sha256: str | None, cache: HashCache) -> bool:
+    try:
+        return cache.sha256(path) != sha256
+    except OSError:      # gone, or unreadable now
+        return True
+
+
+def changed_since_rendered(records: list[dict], plan: Plan) -> tuple[list[VariantPlan],
+                                                                       list[Outdated]]:
+    """(the rendered variants only a file beside which is to be made again, those rendered
+    before their inputs or settings changed), from the manifest's plan, in its order."""
+    by_key = {(r["spot"], r["language"], r["profile"]): r for r in records}
+    incomplete, old = [], []
+    for planned in plan.variants:
+        variant = planned.variant
+        record = by_key.get((variant.spot.id, variant.language.code, variant.profile.name))
+        if planned.status == "up-to-date" or record is None:
+            continue
+        if planned.remake:
+            incomplete.append(planned)
+        else:
+            cache = plan.caches[variant.manifest.output_dir]
+            old.append(Outdated(planned, record, cache))
+    return incomplete, old
+
+
+def catalog_entries(old: list[Outdated]) -> dict[tuple[str, str, str], dict]:
+    """Each outdated variant's catalog `outdated`, by (spot, language, profile)."""
+    return {item.key: item.to_json() for item in old}

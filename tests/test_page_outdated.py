@@ -1,0 +1,107 @@
+"""A file published as rendered before its inputs changed is marked on the page as an earlier
+version, in words, in the page's language.
+
+A translator corrected a language's subtitles after the render and the media team published
+without rendering again: publish sent the old file and warned in the terminal, but catalog.json
+and the page said nothing, and a station aired subtitles since corrected. A real render of a
+small campaign; then one language's subtitles corrected (changed: rendering makes it again) and
+another's given an error (blocked: it cannot be rendered until that is fixed); published to a
+folder; the catalog read as JSON, the page in headless Chromium (tests/test_page_missing.py's
+way).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SMALL_PROFILES, SRT
+from tests.test_page_browser import (  # noqa: F401
+    ARTIFACTS,
+    browser,
+    context,
+    open_page,
+)
+from tests.test_page_missing import invoke
+
+pytestmark = pytest.mark.e2e  # real renders and a browser
+
+# Cue 2 starts before cue 1 ends, at the same row of the screen: an error (subtitles/checks.py).
+OVERLAPPING = SRT.replace("00:00:00,500 --> 00:00:01,800", "00:00:00,500 --> 00:00:02,800")
+
+
+@pytest.fixture
+def dist(campaign, tmp_path) -> tuple[Path, str]:
+    campaign.audio("yua")
+    for code in ("tzo", "nah"):
+        campaign.subtitle(code)
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
+                               {"code": "nah", "treatment": "soft"},
+                               {"code": "yua", "treatment": "dub"}], SMALL_PROFILES)
+    rendered = invoke("render", manifest)
+    assert rendered.exit_code == 0, rendered.output
+    campaign.subtitle("tzo", SRT.replace("humanos", "humanas"))   # corrected
+    campaign.subtitle("nah", OVERLAPPING)                         # corrected, with an error
+    published = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
+    assert published.exit_code == 0, published.output
+    return tmp_path / "dist" / "test-campaign", published.output
+
+
+def notes(page, card: str) -> list[str]:
+    return [" ".join(text.split())
+            for text in page.locator(f"#card-spot-{card} .earlier").all_inner_texts()]
+
+
+def test_a_file_older_than_its_inputs_is_marked_as_an_earlier_version(context, dist):
+    folder, said = dist
+    # The terminal's warnings stay, and say that the page marks them.
+    assert said.count("marked on the page as an earlier version") == 4, said
+    assert "spot.tzo.small.mp4: warning: published as rendered before its inputs or settings " \
+           "changed (marked on the page as an earlier version): subtitles changed (" in said, said
+    assert "spot.nah.tall.mp4: warning: published as rendered before its inputs changed, which " \
+           "now have errors, so it cannot be rendered again (marked on the page as an earlier " \
+           "version): " in said, said
+
+    catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    marked = {(v["language"], v["profile"]): v.get("outdated") for v in catalog["variants"]}
+    assert sorted(marked) == [(code, profile) for code in ("nah", "tzo", "yua")
+                              for profile in ("small", "tall")]
+    for profile in ("small", "tall"):
+        assert marked["tzo", profile] == {
+            "reason": "changed", "what": ["subtitles"],
+            "text": "Earlier version: the subtitles changed after this file was generated; "
+                    "the new version is not available yet."}
+        assert marked["nah", profile] == {
+            "reason": "blocked", "what": ["subtitles"],
+            "text": "Earlier version: the subtitles changed after this file was generated; "
+                    "the new version has an error that is being fixed."}
+        assert "outdated" not in next(v for v in catalog["variants"]
+                                      if (v["language"], v["profile"]) == ("yua", profile))
+    assert "variants_missing" in catalog and catalog["variants_missing"] == []
+
+    page = open_page(context, (folder / "index.html").as_uri())
+    changed = ("Versión anterior: hubo cambios en los subtítulos después de generar este "
+               "archivo; la versión nueva aún no está disponible.")
+    blocked = ("Versión anterior: hubo cambios en los subtítulos después de generar este "
+               "archivo; la versión nueva tiene un error que se está corrigiendo.")
+    # On each of the language's two videos and its subtitle files (the old text too).
+    tzo_rows = page.locator("#card-spot-tzo li.file")
+    assert tzo_rows.count() == notes(page, "tzo").count(changed) == 5   # 2 videos, 3 sidecars
+    assert notes(page, "nah") == [blocked] * 5
+    assert notes(page, "yua") == [] and page.locator("#card-spot-yua .file-earlier").count() == 0
+    # Visible, and the file can still be downloaded: it is what was approved before.
+    first = page.locator("#card-spot-tzo li.file").first
+    assert first.locator(".earlier").is_visible()
+    assert first.locator("a.download").is_visible()
+    assert page.locator("[data-pwned]").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#card-spot-tzo").screenshot(path=str(ARTIFACTS / "page-outdated-es.png"))
+
+    english = open_page(context, (folder / "index.en.html").as_uri())
+    assert notes(english, "tzo") == [marked["tzo", "small"]["text"]] * 5
+    assert notes(english, "nah") == [marked["nah", "small"]["text"]] * 5
+    assert notes(english, "yua") == []
+    english.locator("#card-spot-nah").screenshot(path=str(ARTIFACTS / "page-outdated-en.png"))
+    assert page.problems == english.problems == []
