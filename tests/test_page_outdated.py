@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.fingerprint import HashCache
+from pipeline.manifest import load_manifest
+from pipeline.publish.outdated import Outdated, page_note
+from pipeline.render.variants import Variant, VariantPlan
 from tests.conftest import SMALL_PROFILES, SRT
 from tests.test_page_browser import (  # noqa: F401
     ARTIFACTS,
@@ -26,10 +30,40 @@ from tests.test_page_browser import (  # noqa: F401
 )
 from tests.test_page_missing import invoke
 
-pytestmark = pytest.mark.e2e  # real renders and a browser
 
 # Cue 2 starts before cue 1 ends, at the same row of the screen: an error (subtitles/checks.py).
 OVERLAPPING = SRT.replace("00:00:00,500 --> 00:00:01,800", "00:00:00,500 --> 00:00:02,800")
+
+
+@pytest.mark.parametrize("code, reasons, what", [
+    ("yua", ["audio changed (/home/media/audio/spot/yua.wav)"], ["dub recording"]),
+    ("tar", ["audio changed (/a/tar.wav)", "music_bed changed (/a/bed.wav)"],
+     ["voice-over recording", "music bed"]),
+    ("yua", ["master changed (/m.mp4)", "settings changed: loudness.target",
+             "render version 3 -> 4", "ffmpeg version changed"],
+     ["master", "settings", "software"]),
+    ("tzo", ["font:Title changed (/f.ttf)", "new input: subtitles", "input dropped: font"],
+     ["font", "subtitles"]),
+    # Said of a stale variant but not of its inputs: not which changed.
+    ("tzo", ["its last render failed (2026-11-30T10:02:11Z): ffmpeg failed"], ["inputs"]),
+])
+def test_what_changed_is_said_in_stable_words(campaign, tmp_path, code, reasons, what):
+    manifest = load_manifest(campaign.write([{"code": "yua", "treatment": "dub"},
+                                             {"code": "tar", "treatment": "mix"},
+                                             {"code": "tzo", "treatment": "burn"}]))
+    language = next(language for language in manifest.languages if language.code == code)
+    plan = VariantPlan(Variant(manifest, manifest.spots[0], language, manifest.profiles[0]),
+                       status="stale", reasons=reasons)
+    record = {"spot": "spot", "language": code, "profile": "small"}
+    outdated = Outdated(plan, record, HashCache(tmp_path / "cache.json"))
+    assert outdated.to_json()["what"] == what
+    assert outdated.reason == "changed" and "/" not in outdated.text
+    # Spanish, with the locale's list; a word a later catalog adds said as the inputs.
+    assert page_note({"reason": "blocked", "what": ["subtitles", "dub recording", "new thing"]},
+                     "es") == ("Versión anterior", "hubo cambios en los subtítulos, la grabación "
+                               "del doblaje y los archivos de los que se genera después de generar "
+                               "este archivo; la versión nueva tiene un error que se está "
+                               "corrigiendo.")
 
 
 @pytest.fixture
@@ -54,6 +88,7 @@ def notes(page, card: str) -> list[str]:
             for text in page.locator(f"#card-spot-{card} .earlier").all_inner_texts()]
 
 
+@pytest.mark.e2e  # real renders and a browser
 def test_a_file_older_than_its_inputs_is_marked_as_an_earlier_version(context, dist):
     folder, said = dist
     # The terminal's warnings stay, and say that the page marks them.
