@@ -33,7 +33,7 @@ WHAT = {
     "voice-over recording": N_("the voice-over's recording"),
     "master": N_("the master"),
     "music bed": N_("the music bed"),
-    "font": N_("the subtitles' font"),
+    "font": N_("the font"),   # the subtitles' or the TV slate's
     "settings": N_("the settings"),
     "software": N_("the software that generates the files"),
     INPUTS: N_("the files it is made from"),
