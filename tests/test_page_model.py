@@ -151,6 +151,33 @@ def test_a_warning_on_every_file_of_a_language_is_said_once_on_its_card():
     assert "en todos los archivos" not in ote_html and ote_html.count(texts[0]) == 1
 
 
+def test_an_earlier_version_is_said_once_when_every_file_of_a_language_is_one():
+    old = {"reason": "changed", "what": ["subtitles"], "text": "Earlier version: ..."}
+    srt = {"file": "spot/spot.tzo.srt", "url": "spot/spot.tzo.srt", "format": "SRT", "bytes": 10,
+           "sha256": "1" * 64}
+    shown = {"poster_url": None, "loudness_lufs": -16.0, "true_peak_dbtp": -1.0}
+    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
+               "generated": "2026-11-29T10:00:00Z", "variants": [
+                   variant("small", "mp4", outdated=old, sidecars=[srt], **shown),
+                   variant("tall", "mp4", outdated=old, sidecars=[srt], **shown),
+                   # ote: a new profile rendered since the settings changed: only its old
+                   # file is an earlier version.
+                   variant("small", "mp4", language="ote", outdated={**old, "what": ["settings"]},
+                           **shown),
+                   variant("tall", "mp4", language="ote", **shown)]}
+    (spot,) = page_model(catalog)
+    tzo, ote = spot.cards
+    assert tzo.shared_outdated == old and ote.shared_outdated is None
+    html = render_page(catalog, "es")
+    tzo_html = html[html.index('id="card-spot-tzo"'):html.index('id="card-spot-ote"')]
+    ote_html = html[html.index('id="card-spot-ote"'):]
+    assert tzo_html.count('class="earlier ') == 1 and tzo_html.count("file-earlier") == 3
+    assert tzo_html.index("después de generar estos archivos") < tzo_html.index('class="files"')
+    assert ote_html.count('class="earlier ') == ote_html.count("file-earlier") == 1
+    assert "hubo cambios en la configuración después de generar este archivo" in ote_html
+    assert ote_html.index('class="files"') < ote_html.index('class="earlier ')
+
+
 def test_a_portrait_spot_previews_in_the_video_its_picture_fills():
     # The trial's phone spot played on the page in its proxy: a 640x360 strip, 68 % black bars.
     bars = {"warnings": ["the 1080x1920 portrait picture fills 32 % of the frame"],

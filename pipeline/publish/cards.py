@@ -195,6 +195,21 @@ class Card:
         others = [{text for *_, text in d.warnings} for d in self.deliverables[1:]]
         return [w for w in self.deliverables[0].warnings if all(w[2] in o for o in others)]
 
+    @property
+    def shared_outdated(self) -> dict | None:
+        """The catalog's `outdated` when every file of the card (two or more, subtitle files
+        too) has the same one: said once at the card's top. On each row, a language's two
+        videos and three subtitle files showed one sentence five times."""
+        notes = [d.outdated for d in self.deliverables] + [
+            self.subtitles_outdated.get(s["file"]) for s in self.subtitles]
+        if len(notes) < 2 or not notes[0]:
+            return None
+        return notes[0] if all(note == notes[0] for note in notes[1:]) else None
+
+    def row_outdated(self, outdated: dict | None) -> dict | None:
+        """A row's `outdated`, unless the card says it once for all (`shared_outdated`)."""
+        return None if self.shared_outdated else outdated
+
     def own_warnings(self, deliverable: Deliverable) -> list[tuple[str | None, dict | None, str]]:
         """`deliverable`'s QC warnings but those on every file of the card (`shared_warnings`)."""
         shared = {text for *_, text in self.shared_warnings}

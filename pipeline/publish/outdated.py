@@ -46,6 +46,13 @@ SENTENCES = {
     BLOCKED: N_("%(what)s changed after this file was generated; the new version has an "
                 "error that is being fixed."),
 }
+# Said once for every file of a language (cards.Card.shared_outdated).
+SENTENCES_ALL = {
+    CHANGED: N_("%(what)s changed after these files were generated; the new versions are not "
+                "available yet."),
+    BLOCKED: N_("%(what)s changed after these files were generated; the new versions have an "
+                "error that is being fixed."),
+}
 
 # A plan's input roles (render/plan.py `_add_input`) in those words; "audio" is the dub's or
 # the voice-over's recording, by the language's treatment.
@@ -118,15 +125,16 @@ class Outdated:
         return {**self.entry, "text": self.text}
 
 
-def page_note(entry: dict | None, language: str) -> tuple[str, str] | None:
+def page_note(entry: dict | None, language: str, files: int = 1) -> tuple[str, str] | None:
     """The page's label and sentence, in `language`, for a file whose catalog entry has
-    `outdated` (`entry`); None for a current one. Words a later catalog may add are said as
-    "the files it is made from"."""
+    `outdated` (`entry`), or for all the `files` of a language that have it alike; None for a
+    current one. Words a later catalog may add are said as "the files it is made from"."""
     if not entry:
         return None
     say = translations(language).gettext
     words = dict.fromkeys(WHAT.get(word, WHAT[INPUTS]) for word in entry.get("what") or [INPUTS])
-    sentence = SENTENCES.get(entry.get("reason"), SENTENCES[CHANGED])
+    sentences = SENTENCES if files == 1 else SENTENCES_ALL
+    sentence = sentences.get(entry.get("reason"), sentences[CHANGED])
     return say(LABEL), say(sentence) % {"what": Formats(language).list(say(w) for w in words)}
 
 

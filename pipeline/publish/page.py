@@ -92,7 +92,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         # Why a file is not available (a catalog's variants_missing entry), in the page's words.
         unavailable_reason=lambda entry: localised(entry.get("reason_detail"), language, True),
         # A file published as rendered before its inputs changed (the catalog's `outdated`).
-        earlier_version=lambda entry: page_note(entry, language),
+        earlier_version=lambda entry, files: page_note(entry, language, files),
         languages={variant["language"] for variant in catalog["variants"]},
         # The manifest's languages with no variant here (none in a catalog older than the key).
         missing=[f"{language_name(item['code'], language, item['name'])} ({item['code']})"
