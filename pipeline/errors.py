@@ -110,19 +110,21 @@ class Findings:
 
 
 class PipelineError(Exception):
-    """Base of every error a user can cause; carries where it happened and a hint."""
+    """Base of every error a user can cause; carries where it happened, a hint and a code (a
+    short stable name, as a `Diagnostic`'s, for what the page says of a variant it blocks)."""
 
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
-                 hint: str | None = None):
+                 hint: str | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
         self.hint = hint
+        self.code = code
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return [error(self.message, self.path, self.line, self.hint)]
+        return [error(self.message, self.path, self.line, self.hint, self.code)]
 
     def __str__(self) -> str:
         return "\n".join(d.format() for d in self.diagnostics)
@@ -170,7 +172,7 @@ class RenderError(PipelineError):
         message = self.message
         if self.stderr_tail:
             message += "\n  ffmpeg said:\n    " + "\n    ".join(self.stderr_tail.splitlines())
-        return [error(message, self.path, self.line, self.hint)]
+        return [error(message, self.path, self.line, self.hint, self.code)]
 
 
 class StorageError(PipelineError):

@@ -63,6 +63,9 @@ def index_folder(folder: Path) -> FolderIndex:
     return dict(index)
 
 
+NOT_FOUND = "not found"     # input_problem's words for a path with nothing there
+
+
 def input_problem(path: Path) -> tuple[str, str] | None:
     """Why an input the manifest names cannot be read, in words that follow its name (`master
     of spot 'x' is a folder, not a file`), and what to do; None when it can be read (the
@@ -70,7 +73,7 @@ def input_problem(path: Path) -> tuple[str, str] | None:
     before the file is hashed or probed, where the OSError would name the file without the
     manifest's line, and stop the whole run."""
     if not path.exists():
-        return "not found", "check the path; relative paths start from the manifest's folder"
+        return NOT_FOUND, "check the path; relative paths start from the manifest's folder"
     if path.is_dir():
         return ("is a folder, not a file", "name the file in that folder; relative paths start "
                                            "from the manifest's folder")

@@ -343,3 +343,41 @@ def test_a_very_quiet_track_is_said_with_how_far_levelling_lifts_its_noise(campa
     assert float(said.group(1)) == pytest.approx(measured, abs=0.1)
     assert float(said.group(2)) == pytest.approx(target - measured, abs=0.1)
     assert f"{usual}: warning" not in result.output
+
+
+def test_what_blocks_a_language_s_variants_is_said_on_the_page_in_the_broadcasters_words(
+        campaign):
+    # A missing dub was said on the Spanish page in the error's English (lang="en"): its error
+    # had no code for the page's words, nor had an unreadable recording or one too long.
+    from pipeline.manifest import load_manifest
+    from pipeline.publish.missing import missing_variants
+    from pipeline.render.plan import build_plan
+
+    track(campaign, "mto.mp3").write_bytes(b"\xff\xfb" + b"\x00" * 400)     # undecodable
+    track(campaign, "ote.wav").write_text("not a recording\n", encoding="utf-8")
+    track(campaign, "zap.wav").write_bytes(b"")
+    tone(track(campaign, "tzh.wav"), 6.3, pad_to=7.0)                         # past the end
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=sample_rate=48000:channel_layout=stereo", "-t", "4",
+           str(track(campaign, "cho.wav")))
+    path = campaign.write([{"code": "yua", "treatment": "dub"},               # no file
+                           {"code": "mto", "treatment": "mix"},
+                           {"code": "ote", "treatment": "dub"},
+                           {"code": "zap", "treatment": "dub"},
+                           {"code": "tzh", "treatment": "dub"},
+                           {"code": "cho", "treatment": "mix"}], {"small": SMALL_PROFILES["small"]})
+    plan = build_plan([path])
+    said = {m.language.code: (m.reason, m.message.template if m.message else m.cause.message)
+            for m in missing_variants(load_manifest(path), [], plan)}
+    assert said == {"yua": ("blocked", "the dub's recording is missing"),
+                    "mto": ("blocked", "the voice-over's recording cannot be read"),
+                    "ote": ("blocked", "the dub's recording cannot be read"),
+                    "zap": ("blocked", "the dub's recording cannot be read"),
+                    "tzh": ("blocked", "the dub's recording runs longer than the spot"),
+                    "cho": ("blocked", "the voice-over's recording is silent")}
+    # A master no one can read blocks a dub too: that is no fault of the dub's recording.
+    campaign.audio("yua")
+    (campaign.root / "media/spot.mp4").write_bytes(b"\x00" * 64)
+    plan = build_plan([path])
+    (master,) = {m.cause.code for m in missing_variants(load_manifest(path), [], plan)
+                 if m.language.code == "yua"}
+    assert master is None

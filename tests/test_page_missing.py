@@ -99,3 +99,27 @@ def test_missing_versions_are_in_the_catalog_and_on_the_page_with_why(context, d
     assert [" ".join(t.split()) for t in english.locator("#card-spot-mto .unavailable-why")
             .all_inner_texts()] == ["Not available yet: the dub's recording is silent"]
     assert page.problems == linked.problems == english.problems == []
+
+
+def test_a_missing_recording_is_said_in_spanish_on_the_page(context, campaign, tmp_path):
+    # A dub never delivered was the most common reason, and the Spanish page said it in the
+    # error's English, marked lang="en": its error had no code for the page's words.
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "mto", "treatment": "dub"}], SMALL_PROFILES)
+    assert invoke("render", manifest, "--lang", "yua").exit_code == 0
+    published = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
+    assert published.exit_code == 0, published.output
+    folder = tmp_path / "dist" / "test-campaign"
+    catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    assert {(m["language"], m["reason"], json.dumps(m["reason_detail"]))
+            for m in catalog["variants_missing"]} == {
+        ("mto", "blocked", json.dumps({"template": "the dub's recording is missing",
+                                       "params": {}}))}
+    page = open_page(context, (folder / "index.html").as_uri())
+    mto = page.locator("#card-spot-mto")
+    assert [" ".join(t.split()) for t in mto.locator(".file-unavailable").all_inner_texts()] == [
+        "Video web · Video vertical para historias y reels No disponible todavía: falta la "
+        "grabación del doblaje"]
+    assert mto.locator("[lang=en]").count() == 0
+    assert page.problems == []

@@ -24,7 +24,13 @@ from pipeline.render.variants import Plan, Variant, VariantPlan
 # and treatment of the error that blocks it, where we wrote that error.
 NOT_RENDERED = N_("not generated yet")
 FAILED = N_("its last attempt to generate it failed")
-BLOCKED = {("silent", "dub"): N_("the dub's recording is silent"),
+BLOCKED = {("recording-missing", "dub"): N_("the dub's recording is missing"),
+           ("recording-missing", "mix"): N_("the voice-over's recording is missing"),
+           ("recording-unreadable", "dub"): N_("the dub's recording cannot be read"),
+           ("recording-unreadable", "mix"): N_("the voice-over's recording cannot be read"),
+           ("sound-past-end", "dub"): N_("the dub's recording runs longer than the spot"),
+           ("sound-past-end", "mix"): N_("the voice-over's recording runs longer than the spot"),
+           ("silent", "dub"): N_("the dub's recording is silent"),
            ("silent", "mix"): N_("the voice-over's recording is silent"),
            ("near-silent", "dub"): N_("the dub's recording is nearly silent"),
            ("near-silent", "mix"): N_("the voice-over's recording is nearly silent")}

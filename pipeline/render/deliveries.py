@@ -20,7 +20,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, error, warning
-from pipeline.files import FolderIndex, input_problem
+from pipeline.files import NOT_FOUND, FolderIndex, input_problem
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
 from pipeline.media.audio_layout import (fit_length, fitted_to_picture, layout_of,
                                           merged_sound)
@@ -41,6 +41,11 @@ NEAR_SILENT = -60.0        # LUFS
 # with the lift to the lowest target it is levelled to, so that it can be recorded again louder
 # (a trial's dub at -52.5 LUFS was raised by 29.5 dB without a word).
 QUIET = -40.0              # LUFS
+# The codes of the errors of a language's own recording that block its variants: none there,
+# or none ffprobe or ffmpeg can read as sound. The page says them in its language
+# (publish/missing.py), as it does the codes of check_delivery's errors.
+RECORDING_MISSING = "recording-missing"
+RECORDING_UNREADABLE = "recording-unreadable"
 def _accepted(name: str) -> bool:
     return Path(name).suffix.lower() in AUDIO_SUFFIXES
 
@@ -59,7 +64,9 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
     problem = input_problem(folder / accepted[0]) if len(accepted) == 1 else None
     if problem:     # probed and hashed later, where the OSError would have no line
         raise PipelineError(f"audio track of language {language.code!r} {problem[0]}: "
-                            f"{folder / accepted[0]}", manifest.path, language.line, problem[1])
+                            f"{folder / accepted[0]}", manifest.path, language.line, problem[1],
+                            RECORDING_MISSING if problem[0] == NOT_FOUND
+                            else RECORDING_UNREADABLE)
     if len(accepted) == 1:
         return folder / accepted[0]
     if accepted:
@@ -82,7 +89,7 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
                         f"({language.treatment}): expected {folder / language.code}"
                         f"{_formats()}; {there}", manifest.path, language.line,
                         "add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or "
-                        "Opus, or change the treatment")
+                        "Opus, or change the treatment", RECORDING_MISSING)
 
 
 def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:

@@ -25,8 +25,8 @@ from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
 from pipeline.messages import N_, Message
-from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_delivery,
-                                       find_delivery)
+from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
+                                       analyse_master_sound, check_delivery, find_delivery)
 from pipeline.render.medium import MASTER_SOUND, is_radio
 from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.sound_warnings import dead_air, defect_warnings, master_sound_warnings
@@ -118,15 +118,18 @@ class Inputs:
                         prober=None) -> list[tuple]:
         """A delivery's (or music bed's: `prober`) probe, then (its spot's length known) its
         analysis."""
-        prober = prober or (lambda: self._probe(track, probe_audio))
-        answers = self._chain((("audio", track), prober))
+        own = prober is None     # a language's own recording (`_recording`)
+        answers = self._chain((("audio", track), prober or (lambda: self._probe_recording(track))))
         probed.wait()
         master, info = self._memo.get(("master", spot.master)), self._memo.get(("audio", track))
         if master is None or info is None:
             return answers
         duration = master[0].duration
+
+        def analyse():
+            return self._analyse(track, info[0], duration)
         return answers + self._chain((("sound", track, duration),
-                                      lambda: self._analyse(track, info[0], duration)))
+                                      (lambda: _recording(analyse)) if own else analyse))
 
     def _chain(self, *steps) -> list[tuple]:
         """(key, value, error) of each step, in order, up to the first that fails; a step may
@@ -300,14 +303,15 @@ class Inputs:
         index = self._once(("audio-folder", folder), lambda: index_folder(folder))
         track = self._once(("delivery", spot.id, language.code),
                            lambda: find_delivery(self.manifest, spot, language, index))
-        info = self._once(("audio", track), lambda: self._probe(track, probe_audio))
+        info = self._once(("audio", track), lambda: self._probe_recording(track))
         # The track as its warnings name it (a word the page translates).
         what = N_("dub") if language.treatment == "dub" else N_("voice-over")
         # Said from the probe, before the analysis: also of a track it finds silent or cut.
         self._misnamed(track, info, what)
         low_rate = self._low_rate(track, info, what, rate)
         analysis = self._once(("sound", track, master.duration),
-                              lambda: self._analyse(track, info, master.duration))
+                              lambda: _recording(lambda: self._analyse(track, info,
+                                                                       master.duration)))
         target, unit = lowest_target(self.manifest.profiles), input_unit(self.manifest.profiles)
         warnings = low_rate + self._once(
             ("delivery-check", track, master.duration, language.qc.duration_tolerance, what,
@@ -336,6 +340,10 @@ class Inputs:
         self.diagnostics.extend(diagnostics)
         return diagnostics
 
+    def _probe_recording(self, track: Path) -> MediaInfo:
+        """`_probe` of a language's own recording (`_recording`)."""
+        return _recording(lambda: self._probe(track, probe_audio))
+
     def _probe(self, path: Path, prober) -> MediaInfo:
         """ffprobe once per file content; the answer is kept with the file's hash."""
         key = f"probe:{PROBE_VERSION}:{prober.__name__}:{self.cache.sha256(path)}"
@@ -345,3 +353,14 @@ class Inputs:
         info = prober(path)
         self.cache.remember(key, info.to_json())
         return info
+
+
+def _recording(compute):
+    """`compute()` of a language's own recording (its probe, or its decode): an error of it
+    (no sound ffprobe or ffmpeg can read there) carries RECORDING_UNREADABLE, which the page
+    says in its language (publish/missing.py); a master's or a music bed's has no such code."""
+    try:
+        return compute()
+    except PipelineError as exc:
+        exc.code = exc.code or RECORDING_UNREADABLE
+        raise

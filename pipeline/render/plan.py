@@ -20,7 +20,7 @@ from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest, checkable
 from pipeline.manifest.model import Concern, autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
-from pipeline.media.probe import MediaInfo, probe_audio
+from pipeline.media.probe import MediaInfo
 from pipeline.publish.i18n import unnamed_languages
 from pipeline.render.deliveries import find_delivery
 from pipeline.render.inputs import Blocked
@@ -230,7 +230,7 @@ class _Planner(MasterFit):
                     self.manifest, spot, language,
                     self._once(("audio-folder", folder), lambda: index_folder(folder))))
                 # Probed with the master (_probe_all): the answer is in the memo.
-                self._once(("audio", track), lambda: self._probe(track, probe_audio))
+                self._once(("audio", track), lambda: self._probe_recording(track))
             checks.append(delivery)
         if language.treatment == "mix" and spot.music_bed is not None:
             checks.append(lambda: self._once(("audio", spot.music_bed),
