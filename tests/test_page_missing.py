@@ -123,3 +123,38 @@ def test_a_missing_recording_is_said_in_spanish_on_the_page(context, campaign, t
         "grabación del doblaje"]
     assert mto.locator("[lang=en]").count() == 0
     assert page.problems == []
+
+
+def test_a_variant_whose_render_failed_is_said_so_on_the_page(context, campaign, tmp_path,
+                                                               x264_refuses):
+    # A real ffmpeg failure (x264 refuses what it is asked, once it opens): the variant's
+    # failure memo is all it leaves, and the catalog and page say its last attempt failed.
+    campaign.subtitle("tzo")
+    x264_refuses(".small.")
+    bad = {"base": "web", "width": 320, "height": 180, "x264_profile": "main"}  # not the master's
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}],
+                              {"small": bad, "ok": SMALL_PROFILES["small"]})
+    rendered = invoke("render", manifest)
+    assert rendered.exit_code == 1 and "1 rendered, 0 up-to-date, 1 failed" in rendered.output
+    memo = json.loads((campaign.out / "spot.tzo.small.failed.json").read_text(encoding="utf-8"))
+    first_line = memo["failed"]["message"]
+    assert first_line.startswith("ffmpeg failed while rendering"), first_line
+    published = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
+    assert published.exit_code == 0, published.output
+    folder = tmp_path / "dist" / "test-campaign"
+    catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    assert [v["profile"] for v in catalog["variants"]] == ["ok"]
+    (failed,) = catalog["variants_missing"]
+    assert (failed["language"], failed["profile"], failed["reason"]) == ("tzo", "small", "failed")
+    # Its first line, with no path of the machine that rendered.
+    assert failed["reason_text"] == ("its last render failed: ffmpeg failed while rendering "
+                                     "the shared picture of spot for small (exit 1)")
+    assert failed["reason_text"] == f"its last render failed: {first_line}"
+    assert failed["reason_detail"] == {"template": "its last attempt to generate it failed",
+                                       "params": {}}
+    page = open_page(context, (folder / "index.html").as_uri())
+    card = page.locator("#card-spot-tzo")
+    assert [" ".join(t.split()) for t in card.locator(".file-unavailable").all_inner_texts()] == [
+        "Video web No disponible todavía: su último intento de generarla falló"]
+    assert card.locator("[lang=en]").count() == 0
+    assert page.problems == []
