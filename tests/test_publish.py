@@ -116,10 +116,13 @@ def test_unrendered_variants_are_left_out_with_a_warning(campaign):
     # "published as rendered before its inputs changed", tested in test_batch.py.)
     assert [d.message for d in report.diagnostics if d.severity == "warning"
             and d.message.startswith("no rendered file")] == \
-        ["no rendered file, not published: not-for-sale-30 yua broadcast: not rendered yet; "
+        ["no rendered file, not published: not-for-sale-30 yua: not rendered yet in broadcast; "
          "shown on the page as not available yet"]
     (said,) = [d for d in report.diagnostics if d.message.startswith("no rendered file")]
     assert "pipeline render" in said.hint
+    # At the language's line: the record it named is not there yet.
+    yua_line = campaign.path.read_text().splitlines().index("  - code: yua") + 1
+    assert (said.path, said.line) == (campaign.path, yua_line)
     catalog = json.loads((campaign.path.parent.parent / "dist/blue-heart/catalog.json").read_text())
     assert len(catalog["variants"]) == 11
     assert [(m["spot"], m["language"], m["profile"], m["reason"])
@@ -144,12 +147,11 @@ def test_blocked_variants_are_said_blocked_and_their_language_missing(campaign):
         "not-for-sale-30 yua broadcast): blocked: audio track missing for language 'yua' (dub)")
     assert (blocked.path, blocked.line) == (campaign.path, yua_line)
     assert "add the recording" in blocked.hint and "pipeline render" not in blocked.hint
-    assert [d.message for d in said if "not rendered yet" in d.message
+    # Once for the spot and language, with its profiles, at the language's line.
+    assert [(d.message, d.path, d.line) for d in said if "not rendered yet" in d.message
             and d.message.startswith("no rendered file")] == [
-        "no rendered file, not published: not-for-sale-15 yua web: not rendered yet; shown on "
-        "the page as not available yet",
-        "no rendered file, not published: not-for-sale-15 yua broadcast: not rendered yet; "
-        "shown on the page as not available yet"]
+        ("no rendered file, not published: not-for-sale-15 yua: not rendered yet in web, "
+         "broadcast; shown on the page as not available yet", campaign.path, yua_line)]
     (languages,) = [d for d in said if "no published variant" in d.message]
     assert languages.message.startswith(
         "1 of the manifest's 3 languages has no published variant yet, shown on the page as not "

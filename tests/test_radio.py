@@ -336,7 +336,7 @@ def test_publishing_does_not_ask_for_variants_a_video_spot_does_not_make(campaig
     # A variant that is made but not rendered is still said.
     (campaign.out / "spot.yua.radio-mp3.json").unlink()
     result = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
-    assert "no rendered file, not published: spot yua radio-mp3: not rendered yet" \
+    assert "no rendered file, not published: spot yua: not rendered yet in radio-mp3" \
         in result.output, result.output
 
 

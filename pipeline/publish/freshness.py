@@ -11,11 +11,10 @@ from __future__ import annotations
 from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import Manifest
 from pipeline.messages import plural
-from pipeline.publish.catalog import record_path
 from pipeline.publish.missing import Missing, blocking_cause
 from pipeline.publish.outdated import changed_since_rendered
 from pipeline.render.plan import build_plan
-from pipeline.render.variants import Plan, VariantPlan
+from pipeline.render.variants import Plan, Variant, VariantPlan
 
 LISTED = 5   # variants named one by one; a half-rendered campaign gets one line
 # Said after each: the page's card for the language says so too (missing.py), and a trial's
@@ -88,6 +87,8 @@ def unpublished_languages(manifest: Manifest, records: list[dict], stopped: list
 
 
 def _failed(manifest: Manifest, failed: list) -> list[Diagnostic]:
+    """One warning per variant, with its own error, at its failure memo (render/failures.py):
+    the file that says it, which a record path (none yet) did not."""
     hint = "fix what its error says, then 'pipeline render' (or 'pipeline plan' to see it again)"
     if len(failed) > LISTED:
         names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p, _ in failed[:3])
@@ -96,22 +97,26 @@ def _failed(manifest: Manifest, failed: list) -> list[Diagnostic]:
                         hint="'pipeline plan' says when and with what error each failed")]
     return [warning(f"no rendered file, not published: {spot.id} {language.code} "
                     f"{profile.name}: {failure.describe()}; {ON_PAGE}",
-                    record_path(manifest, spot, language, profile),
-                    hint=hint)
+                    Variant(manifest, spot, language, profile).failure_path, hint=hint)
             for spot, language, profile, failure in failed]
 
 
 def _never_rendered(manifest: Manifest, never: list) -> list[Diagnostic]:
-    if len(never) > LISTED:
+    """One warning per spot and language, at the language's line in the manifest, naming its
+    profiles: a variant not rendered has no file of its own to point at (its record's path
+    named a file not there yet, once per profile). Past LISTED of them, one line."""
+    profiles: dict[tuple, list[str]] = {}
+    for spot, language, profile in never:
+        profiles.setdefault((spot, language), []).append(profile.name)
+    if len(profiles) > LISTED:
         names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in never[:3])
         return [warning(f"{len(never)} variants have no rendered file, not published: not "
                         f"rendered yet ({names}, ...); {ON_PAGE}", manifest.campaign_dir,
                         hint="'pipeline plan' lists them; 'pipeline render' renders them")]
-    return [warning("no rendered file, not published: "
-                    f"{spot.id} {language.code} {profile.name}: not rendered yet; {ON_PAGE}",
-                    record_path(manifest, spot, language, profile),
-                    hint="'pipeline render' renders it")
-            for spot, language, profile in never]
+    return [warning(f"no rendered file, not published: {spot.id} {language.code}: not "
+                    f"rendered yet in {', '.join(names)}; {ON_PAGE}", manifest.path, language.line,
+                    hint="'pipeline render' renders " + ("it" if len(names) == 1 else "them"))
+            for (spot, language), names in profiles.items()]
 
 
 def outdated(manifest: Manifest, records: list[dict], plan: Plan | None = None
