@@ -183,6 +183,36 @@ def test_a_limiter_that_takes_loudness_is_said_and_one_that_shaves_speech_is_not
 
 
 @pytest.mark.e2e
+def test_a_source_limited_in_two_profiles_is_said_once_with_each_profile_s_figures(ident):
+    # Each profile levels its own track: the ident's dub, limited on the way to -23 and to -16
+    # LUFS, was said twice at its file, with two figures. Once now, with both; each record
+    # keeps its own.
+    manifest = ident.write([{"code": "yua", "treatment": "dub"}], profiles=SMALL)
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    cut = {}
+    for profile in ("bc", "px"):
+        record = json.loads((ident.out / f"spot.yua.{profile}.json").read_text())
+        (said,) = [w for w in record["qc"]["warnings"] if w["code"] == "limited"]
+        cut[profile] = record["loudness"]
+        assert said["message"].startswith(
+            f"the limiter takes {cut[profile]['limiter_loudness_cut_lu']:.1f} LU of the sound's")
+    assert cut["bc"]["limiter_loudness_cut_lu"] != cut["px"]["limiter_loudness_cut_lu"]
+    lines = [x for x in result.output.splitlines() if "the limiter takes" in x]
+    assert lines == [
+        f"  {ident.root / 'audio/spot/yua.wav'}: warning: the limiter takes "
+        f"{cut['bc']['limiter_loudness_cut_lu']:.1f} LU of the sound's loudness in bc (up to "
+        f"{cut['bc']['limiter_peak_cut_db']:.1f} dB off its peaks to bring it to -23 LUFS under "
+        f"-1 dBTP) and {cut['px']['limiter_loudness_cut_lu']:.1f} LU in px (up to "
+        f"{cut['px']['limiter_peak_cut_db']:.1f} dB off its peaks to bring it to -16 LUFS under "
+        "-1 dBTP): voices and music may sound squashed (hint: listen to it; even out the dub "
+        "recording's peaks (a compressor or limiter) before delivering it)"], result.output
+    # Under both variants' names: one line for the two.
+    assert "test-campaign/spot.yua.bc, test-campaign/spot.yua.px: 1 warning" in result.output, \
+        result.output
+
+
+@pytest.mark.e2e
 def test_a_master_of_split_mono_streams_settles_at_its_target_without_a_runaway_gain(campaign):
     # Stream 0 a voice, stream 1 a quiet 330 Hz tone (float PCM, as an editor exports them):
     # the first encode's AAC peak passed the ceiling, the lower limiter took 0.6 LU, and the

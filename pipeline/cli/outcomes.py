@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Collection
 
 from pipeline.cli.common import echo, emit, shorten
+from pipeline.errors import Diagnostic
 from pipeline.messages import plural
 from pipeline.render.batch import Outcome
+from pipeline.render.record import LIMITED, limited_once
 from pipeline.standards import record_unit
 
 
@@ -84,10 +86,13 @@ def print_warnings(outcomes: list[Outcome], shown: Collection[str] = ()) -> None
     """On stderr, each QC warning of `outcomes` once, under the variants it is on: a
     language's subtitle warnings are every one of its variants' (21 languages in 6 profiles
     repeated them 126 times), a dub's low sample rate every profile's of it, a master's sound
-    every burned and subtitled variant's. Lines in `shown` (already printed) are left out."""
+    every burned and subtitled variant's; a source's limiting once, with each profile's
+    figures (`limited_once`). Lines in `shown` (already printed) are left out."""
+    limited = _limited_once(outcomes)
     on: dict[str, list[str]] = {}
     for o in outcomes:
-        for line in dict.fromkeys(d.format() for d in o.warnings):
+        for line in dict.fromkeys(limited.get(str(d.path), d).format() if d.code == LIMITED
+                                  else d.format() for d in o.warnings):
             if line not in shown:
                 on.setdefault(line, []).append(o.plan.variant.key)
     warned: dict[tuple[str, ...], list[str]] = {}
@@ -97,6 +102,19 @@ def print_warnings(outcomes: list[Outcome], shown: Collection[str] = ()) -> None
         say_list(f"{', '.join(keys)}: {plural(len(lines), 'warning')}")
         for line in lines:
             echo(f"  {line}", err=True)
+
+
+def _limited_once(outcomes: list[Outcome]) -> dict[str, Diagnostic]:
+    """{a source's path: its variants' `limited` warnings as one}, where they differ (each
+    profile levels its own track: its own figures)."""
+    said: dict[str, list] = {}
+    for o in outcomes:
+        for d in o.warnings:
+            if d.code == LIMITED and o.record:
+                said.setdefault(str(d.path), []).append(
+                    (d, o.plan.variant.profile, o.record["loudness"]))
+    return {path: limited_once(found) for path, found in said.items()
+            if len({d.message for d, _, _ in found}) > 1}
 
 
 def _shape(outcome: Outcome) -> tuple:

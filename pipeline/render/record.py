@@ -17,11 +17,12 @@ from pipeline import RENDER_VERSION, __version__
 from pipeline.errors import Diagnostic, RenderError, warning
 from pipeline.files import atomic_output, write_atomically
 from pipeline.fingerprint import sha256_file, sha256_json
-from pipeline.messages import N_, Number, say
+from pipeline.messages import N_, Items, Number, say
 from pipeline.media.colour import OUTPUT
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.media.seeking import ffmpeg_seconds, frame_start
+from pipeline.profiles import Profile
 from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND, sound_source
@@ -121,6 +122,7 @@ _LRA_SOURCE = {
 # 11 dB over the ceiling, cost 0.1 LU) and goes unheard; a trial's 5.1 film mix brought to
 # -16 LUFS lost 3 LU to its limiter, its dialogue 4.5 dB under a plain gain's, unsaid.
 HEAVY_LIMITING = 2.0
+LIMITED = "limited"         # the code of its warning
 _PEAKS_SOURCE = {
     **dict.fromkeys(MASTER_SOUND, "ask for a master mixed with less dynamics (its peaks closer "
                                   "to its loudness)"),
@@ -172,8 +174,31 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
                                  ceiling=Number(profile.true_peak)),
                              source,
                              hint="listen to it; " + _PEAKS_SOURCE[treatment],
-                             code="limited"))
+                             code=LIMITED))
     return found
+
+
+def limited_once(said: list[tuple[Diagnostic, Profile, dict]]) -> Diagnostic:
+    """The `limited` warnings of the variants one source makes in several profiles as one, for
+    the terminal (`said`: each warning, its variant's profile and its record's loudness): each
+    profile levels its own track, so a source too loud for its limiters got a warning at its
+    file per profile, with other figures (2.6 and 2.9 LU). Profiles of the same figures are
+    named together; each record keeps its own warning."""
+    named: dict[tuple[str, ...], list[str]] = {}
+    for _, profile, loudness in said:
+        figures = (f"{loudness['limiter_loudness_cut_lu']:.1f}",
+                   f"{loudness['limiter_peak_cut_db']:.1f}", f"{profile.loudness:g}",
+                   loudness_unit(profile.loudness_standard), f"{profile.true_peak:g}")
+        names = named.setdefault(figures, [])
+        if profile.name not in names:
+            names.append(profile.name)
+    whose = " of the sound's loudness"      # after the first figure only
+    parts = [f"{loss} LU{'' if at else whose} in {' and '.join(names)} "
+             f"(up to {cut} dB off its peaks to bring it to {target} {unit} under {ceiling} dBTP)"
+             for at, ((loss, cut, target, unit, ceiling), names) in enumerate(named.items())]
+    first = said[0][0]
+    return warning(f"the limiter takes {Items(tuple(parts), ', ', ' and ')}: voices and music "
+                   "may sound squashed", first.path, first.line, first.hint, first.code)
 
 
 def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTrack,
