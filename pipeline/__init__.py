@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "23"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "24"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -46,4 +46,7 @@ RENDER_VERSION = "23"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # 23: records give what the limiter took (limiter_peak_cut_db,
                        # limiter_loudness_cut_lu) and warn of more than 2 LU ('limited'); the
                        # sound's QC warnings at the file they are made from; an ASS style in
-                       # the campaign's look no longer warned of; cues used in time order
+                       # the campaign's look no longer warned of; cues used in time order;
+                       # 24: a SubRip, WebVTT or media-time TTML file timed to its master's
+                       # timecode read from that timecode as a clock time, not its frames
+                       # (23.976 fps: 3.6 s an hour; subtitles/master_timecode.py)

@@ -130,7 +130,7 @@ def test_a_file_timed_to_the_masters_timecode_is_rendered_from_its_start(timecod
 
 
 @pytest.mark.e2e
-def test_a_drop_frame_masters_start_is_counted_in_its_frames(campaign, masters):
+def test_a_drop_frame_masters_start_is_read_as_its_subtitle_editor_shows_it(campaign, masters):
     shutil.copy(masters["29.97"], campaign.root / "media/spot.mp4")
     nah = campaign.subtitle("nah", TIMED)
     manifest = campaign.write([{"code": "nah", "treatment": "soft"}])
@@ -141,19 +141,39 @@ def test_a_drop_frame_masters_start_is_counted_in_its_frames(campaign, masters):
     assert result.stderr.splitlines()[-1].endswith("; 0 errors, 0 warnings"), result.stderr
     result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    # 10:00:00;00 is frame 1078920 of drop-frame timecode (107892 frames an hour, SMPTE
-    # ST 12-1), 35999.964 s at 30000/1001 fps; each time is then put on its nearest frame,
-    # and a player is given that frame's time in whole milliseconds.
-    start = Fraction(1078920 * 1001, 30)
+    # 10:00:01,000 is one second after 10:00:00;00 as an editor set to start there writes it
+    # (not 1.036 s: 10:00:00;00 counted in frames is 35999.964 s); each time is then put on
+    # its nearest frame at 30000/1001 fps, and a player is given that frame's time in whole
+    # milliseconds.
     rate = Fraction(30, 1001)                     # frames a millisecond
 
     def on_grid(ms: int) -> int:
-        frame = int((ms - start) * rate + Fraction(1, 2))
+        frame = int(ms * rate + Fraction(1, 2))
         return int(frame / rate)
 
-    expected = [(on_grid(36001000), on_grid(36002480)), (on_grid(36003000), on_grid(36003880))]
-    assert expected == [(1034, 2502), (3036, 3903)]
+    expected = [(on_grid(1000), on_grid(2480)), (on_grid(3000), on_grid(3880))]
+    assert expected == [(1001, 2469), (3003, 3870)]
     assert track_times(campaign.out / "spot.nah.small.mp4") == expected
+
+
+def test_a_23976_masters_timecode_is_read_as_a_clock_time(tmp_path):
+    """A trial: on a 23.976 fps master from 01:00:00:00, 01:00:04,000 was read 0.4 s into the
+    video (01:00:00:00 counted in frames is 86400 / 23.976 = 3603.6 s): every cue 3.6 s early,
+    unsaid. A SubRip file's times are clock times; a TTML file in SMPTE time gives frame labels,
+    counted in frames from the master's, also counted in frames."""
+    rate = 24000 / 1001
+    srt = TIMED.replace("10:00:", "01:00:")
+    assert times(read_on(srt, tmp_path, "01:00:00:00", rate)) == [(1000, 2480), (3000, 3880)]
+    # From 00:59:57:00 (the trial's master, 3 s of black before the hour): 00:59:58,000 is
+    # 1 s in, where counted in frames (3600.597 s) it was before the video's start.
+    early = srt.replace("01:00:01,000 --> 01:00:02,480", "00:59:58,000 --> 00:59:59,480") \
+        .replace("01:00:03,000 --> 01:00:03,880", "01:00:00,000 --> 01:00:00,880")
+    assert times(read_on(early, tmp_path, "00:59:57:00", rate)) == [(1000, 2480), (3000, 3880)]
+    smpte = document('ttp:timeBase="smpte" ttp:frameRate="24" ttp:frameRateMultiplier="1000 1001"',
+                     ("01:00:01:00", "01:00:02:12"), ("01:00:03:00", "01:00:03:21"))
+    # Frames 24, 60, 72 and 93 from the start: 1.001 s, 2.5025 s, 3.003 s, 3.8788 s.
+    assert times(read_on(smpte, tmp_path, "01:00:00:00", rate, name="nah.ttml")) == [
+        (1001, 2502), (3003, 3879)]
 
 
 def read_on(text: str, tmp_path, timecode: str | None, fps: float = 25.0, name="nah.srt"):
@@ -219,16 +239,17 @@ def test_a_smpte_ttml_file_without_its_start_of_programme_takes_the_masters(tmp_
 
 
 def test_the_note_on_a_media_time_ttml_file_gives_its_first_cues_frame_label(tmp_path):
-    """A TTML file in media time writes 10:00:01.000; its subtitler's editor shows the frames
-    of the programme's timecode, where on a drop-frame master that time is frame 10:00:01;01."""
-    text = document("", ("10:00:01.000", "10:00:02.480"), ("10:00:03.000", "10:00:03.880"))
+    """A TTML file in media time writes 10:00:01.480; its subtitler's editor shows the frames
+    of the programme's timecode, where on a drop-frame master that time is frame 10:00:01;14
+    (1.468 s in, the nearest)."""
+    text = document("", ("10:00:01.480", "10:00:02.480"), ("10:00:03.000", "10:00:03.880"))
     result = read_on(text, tmp_path, "10:00:00:00", name="nah.ttml")
     assert said(result) == [("note", NOTE.format(name="nah.ttml", timecode="10:00:00:00")
-                             + "; its first cue (cue 1) begins on frame 10:00:01:00")]
+                             + "; its first cue (cue 1) begins on frame 10:00:01:12")]
     result = read_on(text, tmp_path, "10:00:00;00", 30000 / 1001, name="nah.ttml")
-    assert times(result) == [(1036, 2516), (3036, 3916)]     # frames 31 and 91 of the master
+    assert times(result) == [(1480, 2480), (3000, 3880)]     # frames 44 and 90 of the master
     assert said(result) == [("note", NOTE.format(name="nah.ttml", timecode="10:00:00;00")
-                             + "; its first cue (cue 1) begins on frame 10:00:01;01")]
+                             + "; its first cue (cue 1) begins on frame 10:00:01;14")]
 
 
 def test_a_media_time_ttml_file_is_read_from_its_own_start_of_programme_not_the_masters(

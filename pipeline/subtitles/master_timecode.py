@@ -15,10 +15,14 @@ its first cue's frame label on the master's timecode in the note, the time its s
 editor shows. A file whose cues fit both ways, or only partly either way, is read as it is, and
 the checks say what they find: nothing is guessed.
 
-The master's start is the frames of its timecode counted to its first frame at its exact rate,
-less the labels drop-frame skips, over that rate (`timecode.seconds`), the count TTML's SMPTE
-time base uses (TTML1 Appendix N.3): 10:00:00;00 at 29.97 fps is 35999.964 s, so a SubRip cue
-at 10:00:01,000 is 1.036 s into the video; 10:00:00:00 at 25 fps is 36000 s.
+Where the file's times are clock times (SubRip, WebVTT, TTML in media time), the master's start
+is its timecode read as one (`timecode.clock_seconds`): what a subtitle editor whose video is
+set to start at that timecode adds to the video's own times. A SubRip cue at 01:00:04,000 on a
+23.976 fps master from 01:00:00:00 is 4 s into the video; with the start counted in frames
+(3603.6 s), a trial's station had every cue 3.6 s early. Where they are timecode (TTML in SMPTE
+time, which TTML1 Appendix N.3 counts in frames at the exact rate, less the labels drop-frame
+skips), the start is counted the same way (`timecode.seconds`): 10:00:00;00 at 29.97 fps is
+35999.964 s. At 25 fps both are 36000 s for 10:00:00:00.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, note
-from pipeline.media.timecode import counted_on, exact_rate, rate_problem, seconds
+from pipeline.media.timecode import clock_seconds, counted_on, exact_rate, rate_problem, seconds
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import Cue, Parsed
 
@@ -45,7 +49,8 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
     rate = exact_rate(fps)
     if rate_problem(timecode, rate):
         return None     # a label its own rate cannot have: no start to read the file from
-    start = seconds(timecode, rate)
+    smpte = parsed.notation is not None and parsed.notation.smpte is not None
+    start = seconds(timecode, rate) if smpte else clock_seconds(timecode, rate)
     if not start:
         return None
     # In milliseconds of the file's own time line: a SMPTE TTML file's cues count from the
@@ -61,7 +66,7 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
             for cue in parsed.cues]
     more = (" (it gives no ebuttm:documentStartOfProgramme)"
             if parsed.start_missing is not None else "")
-    if parsed.notation is not None and parsed.notation.smpte is None:
+    if parsed.notation is not None and not smpte:
         # A TTML file in media time (only TTML has a notation): its subtitler's editor shows
         # the programme's frames, where 10:00:01.000 may be no frame's label (29.97 fps).
         first = min(cues, key=lambda cue: cue.start)
