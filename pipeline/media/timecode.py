@@ -125,8 +125,8 @@ def seconds(text: str, rate: Fraction) -> Fraction:
 def clock_seconds(text: str, rate: Fraction) -> Fraction:
     """The timecode `text` read as a clock time: its hours, minutes and seconds, then its frames
     at `rate` (01:00:00:12 at 25 fps is 3600.48 s), as TTML reads a clock time's frames
-    (`subtitles/ttml_time.py`). What a subtitle editor whose video is set to start at `text` adds to the video's own
-    times in a SubRip or WebVTT file. At 23.976 fps non-drop it is 3.6 s an hour behind
+    (`subtitles/ttml_time.py`). What a subtitle editor whose video is set to start at `text`
+    adds to the video's own times in a SubRip or WebVTT file. At 23.976 fps non-drop it is 3.6 s an hour behind
     `seconds` (01:00:00:00 is 86400 frames, 3603.6 s); drop-frame keeps the two within 2 frames
     over a day."""
     match = TIMECODE.match(text)
