@@ -39,6 +39,7 @@ TERMINAL_ONLY = {
     ("pipeline/publish/i18n.py", "unnamed_languages"),     # validate and plan, on the manifest
     ("pipeline/render/settling.py", "warnings"),           # watch, of a file still copying
     ("pipeline/render/sound_input.py", "misnamed"),        # an input's name: validate, render
+    ("pipeline/render/record.py", "limited_once"),         # the terminal's: records keep their own
 }
 
 
