@@ -296,3 +296,25 @@ def dropped_frame_master(path: Path) -> Path:
            "-vf", "select='not(eq(n,40))'", "-fps_mode", "passthrough", *X264, "-c:a", "aac",
            str(path))
     return path
+
+
+# A frame's number drawn in its top half as 8 bits, one 40 px column each (white: 1), lowest
+# first; read back by mediacheck.frame_numbers.
+FRAME_NUMBER = "geq=lum='if(lt(Y,90),16+219*mod(floor(N/pow(2,floor(X/40))),2),128)':cb=128:cr=128"
+
+
+def timescale_phone_master(path: Path, slow_first: bool = False) -> Path:
+    """A phone's variable-rate video as ffprobe gives no rate for: 320x180, 2 s at 30 fps then
+    2 s at 15 (low light; `slow_first`: the other way round), each frame stamped up to 12 ms
+    late on a 90 kHz clock (`-enc_time_base`: the filters' 1/30 s would round the jitter
+    away). No standard rate fits the first frames' intervals, so ffprobe's r_frame_rate is the
+    timescale, 90000/1 (slow first: the slow stretch's 15000/1001). Each frame shows its number
+    at 30 fps (`FRAME_NUMBER`); 440 Hz tone."""
+    keep = "if(lt(t,2),not(mod(n,2)),1)" if slow_first else "if(lt(t,2),1,not(mod(n,2)))"
+    ffmpeg("-f", "lavfi", "-i", "color=gray:size=320x180:rate=30:duration=4",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
+           "-vf", f"{FRAME_NUMBER},select='{keep}',settb=1/90000,"
+                  "setpts='PTS+0.012*random(0)/TB'",
+           "-fps_mode", "passthrough", "-enc_time_base", "1/90000",
+           "-video_track_timescale", "90000", *X264, "-qp", "10", "-c:a", "aac", str(path))
+    return path

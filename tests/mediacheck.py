@@ -246,3 +246,16 @@ def track_header_flags(path: Path) -> list[tuple[str, int]]:
             hdlr, _ = child(b"hdlr", *child(b"mdia", start, end))
             tracks.append((data[hdlr + 8:hdlr + 12].decode(), int.from_bytes(data[tkhd + 1:tkhd + 4], "big")))
     return tracks
+
+
+def frame_numbers(path: Path, width: int = 320, height: int = 180) -> list[int]:
+    """The number each decoded frame shows (conformmedia.FRAME_NUMBER), in order: every frame
+    the file holds, at its own time (`passthrough`: not made constant by the reader)."""
+    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:v:0",
+                          "-fps_mode", "passthrough", "-vf", f"scale={width}:{height}",
+                          "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                         capture_output=True, check=True).stdout
+    size = width * height
+    # The middle of each bit's column, in the middle of the top half.
+    return [sum((raw[start + 45 * width + 20 + 40 * bit] > 128) << bit for bit in range(8))
+            for start in range(0, len(raw) - size + 1, size)]

@@ -108,11 +108,7 @@ class Master:
         parts = [f"{geometry.width}x{geometry.height}, SAR {geometry.sar.numerator}:"
                  f"{geometry.sar.denominator} ({aspect.numerator}:{aspect.denominator})"]
         if video and video.fps:
-            rate = exact_rate(video.fps)
-            parts.append(f"{video.fps:.3f}".rstrip("0").rstrip(".") + " fps"
-                         + (f" ({rate.numerator}/{rate.denominator})" if rate.denominator > 1 else "")
-                         + (f", made constant from a variable rate ({video.average_fps:.3f} fps "
-                            "on average)" if video.variable_rate and video.average_fps else ""))
+            parts.append(_rate_text(video))
         if geometry.rotation and video:
             parts.append(f"upright from the stored {video.width}x{video.height} "
                          f"(display matrix: {geometry.rotation} degrees)")
@@ -125,6 +121,20 @@ class Master:
         timecode = (f"timecode {self.info.timecode} at its first frame" if self.info.timecode
                     else "no start timecode")
         return ", ".join(parts + [self.scan.describe()]) + f"; {timecode}"
+
+
+def _rate_text(video) -> str:
+    """`30 fps`, `29.97 fps (30000/1001)`; a variable rate's average and, where it was measured
+    from the frames' times (media/frame_times.py), its fastest stretch's rate."""
+    rate = exact_rate(video.fps)
+    text = f"{video.fps:.3f}".rstrip("0").rstrip(".") + " fps"
+    if rate.denominator > 1:
+        text += f" ({rate.numerator}/{rate.denominator})"
+    if video.variable_rate and video.average_fps:
+        peak = f", up to {video.peak_fps:.1f} in its fastest stretch" if video.peak_fps else ""
+        text += (f", made constant from a variable rate ({video.average_fps:.3f} fps on "
+                 f"average{peak})")
+    return text
 
 
 def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | None = None,

@@ -14,10 +14,11 @@ from pathlib import Path
 from pipeline.errors import MediaError
 from pipeline.files import empty_file
 from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
-from pipeline.media.timecode import STANDARD_RATES, constant_rate
+from pipeline.media.frame_times import fastest_rate, frame_times, unreliable_base
+from pipeline.media.timecode import STANDARD_RATES, constant_rate, measured_constant_rate
 
 
-PROBE_VERSION = 9
+PROBE_VERSION = 10
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Stream:
     rotation: int | None = None        # display matrix rotation, degrees counter-clockwise
     variable_rate: bool | None = None  # average and base frame rates differ (phone video)
     average_fps: float | None = None   # a variable-rate picture's average rate, for people
+    # Its fastest stretch's rate, measured from its frames' times where ffprobe's base rate is
+    # none (a timescale: media/frame_times.py); None where the base rate is taken as it.
+    peak_fps: float | None = None
     start_time: float | None = None    # seconds, on the file's clock (edit lists applied)
     duration: float | None = None      # seconds
     channel_layout: str | None = None  # ffmpeg's name: mono, stereo, 5.1(side), 7.1...
@@ -176,6 +180,21 @@ def _stream(raw: dict, kind: str) -> Stream:
     )
 
 
+def _measured(path: Path, raw: dict, stream: Stream) -> Stream:
+    """A variable-rate picture whose base rate is no stretch's rate (a timescale, 90000: it
+    was made 120 fps, four frames for each a phone shot), made constant at the standard rate
+    nearest its fastest stretch's, read from its frames' times (one more ffprobe, for such
+    pictures alone)."""
+    time_base = raw.get("time_base")
+    if not (stream.variable_rate and time_base and unreliable_base(
+            _rate(raw.get("r_frame_rate")), stream.average_fps, time_base)):
+        return stream
+    peak = fastest_rate(frame_times(path, stream.index, time_base))
+    if peak is None:
+        return stream
+    return replace(stream, fps=float(measured_constant_rate(peak)), peak_fps=round(peak, 3))
+
+
 def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
     """Streams and duration of a media file; `MediaError` naming the file when unreadable
     (of 0 bytes: said so, `files.empty_file`).
@@ -211,7 +230,7 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         # A cover picture is a "video" stream in ffprobe's eyes; it is not a picture track.
         if kind == "video" and raw.get("disposition", {}).get("attached_pic"):
             kind = "data"
-        streams.append(_stream(raw, kind))
+        streams.append(_measured(path, raw, _stream(raw, kind)))
     fmt = data.get("format", {})
     picture = next((s for s in streams if s.kind == "video"), None)
     duration = (picture.duration if picture and picture.duration else None) \

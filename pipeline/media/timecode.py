@@ -71,9 +71,29 @@ def constant_rate(base: float) -> Fraction:
     rate (ffprobe's r_frame_rate, the rate of its fastest stretch: a phone recording at 30 that
     drops to 15 or 10 in low light reads 30 there, its average 18.8). Nothing the fastest
     stretch shows is dropped, the slower ones repeat frames, and the rate is one every player
-    and platform takes; a jittered base read as 30.2 is 30, and a timescale read as a
-    rate (90000) is 120, the fastest a phone records at."""
+    and platform takes; a jittered base read as 30.2 is 30. A base that is no stretch's rate
+    (a timescale, 90000) is not given here: the probe measures the fastest stretch from the
+    frames' times instead (media/frame_times.py, `measured_constant_rate`)."""
     return min(STANDARD_RATES, key=lambda rate: abs(float(rate) - base))
+
+
+# How close a rate measured from frame times must be to an NTSC rate to be taken as one: its
+# frames stamped on NTSC's grid (3003 ticks of 90 kHz at 29.97), not a phone's jittered clock.
+NTSC_MEASURED = 1e-4
+
+
+def measured_constant_rate(rate: float) -> Fraction:
+    """`constant_rate` of the fastest stretch's rate as measured from the frames' times
+    (media/frame_times.py). A phone at about 30 fps is made 30, not 29.97: phones record at
+    whole rates (their camera APIs offer 24, 25, 30, 60), and jitter leaves the measurement a
+    per cent or so off, ten times the 0.1 % between the two; so an NTSC rate only when the
+    frames' times fall on its grid (a camera or screen recorder locked to 29.97 measures
+    29.970). A profile for NTSC television converts to its own `fps: 29.97`."""
+    nearest = constant_rate(rate)
+    off = abs(rate - float(nearest))
+    if nearest.denominator == NTSC_DENOMINATOR and off > NTSC_MEASURED * rate:
+        return Fraction(round(nearest))
+    return nearest
 
 
 def nominal(rate: Fraction) -> int:

@@ -1,0 +1,117 @@
+"""A variable-rate phone video whose base rate ffprobe cannot tell (it gives the 90 kHz timescale,
+90000/1) is made constant at the rate it was shot at, read from its frames' own times; an
+interlaced profile offers its `fps:` conversion at any rate that divides evenly into or out of
+its own; a high-frame-rate master's timecode is not failed on how its label is written."""
+
+from __future__ import annotations
+
+import random
+import re
+from fractions import Fraction
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from pipeline.media.frame_times import fastest_rate, unreliable_base
+from pipeline.media.probe import probe
+from pipeline.media.timecode import measured_constant_rate
+from tests.conformmedia import Spots, dub_track, timescale_phone_master
+from tests.mediacheck import counted_streams, frame_numbers, streams
+
+W, H = 320, 180
+
+
+def stamped(rates: list[tuple[float, float]], jitter: float = 0.0, seed: int = 1) -> list[Fraction]:
+    """Frame times of stretches (seconds, fps) one after another, each up to `jitter` s late."""
+    noise = random.Random(seed)
+    times, start = [], 0.0
+    for seconds, fps in rates:
+        count = round(seconds * fps)
+        times += [start + n / fps + noise.uniform(0, jitter) for n in range(count)]
+        start += count / fps
+    return sorted(Fraction(t).limit_denominator(90000) for t in times)
+
+
+def test_the_fastest_stretch_is_read_through_jitter_and_low_light():
+    # A phone at 30 fps with 6 ms of jitter, then 10 s of low light at 15: its rate is 30.
+    phone = stamped([(2, 30), (10, 15)], jitter=0.006)
+    average = (len(phone) - 1) / float(phone[-1] - phone[0])
+    assert average < 18 and measured_constant_rate(fastest_rate(phone)) == 30
+    # Low light first, and a fast stretch of only 0.7 s in 12 s (6 % of the intervals).
+    assert measured_constant_rate(fastest_rate(stamped([(11.3, 15), (0.7, 30)], 0.004))) == 30
+    # Frames stamped 25 ms late (hiccups), the next on time: short intervals after them.
+    hiccups = stamped([(4, 30)])
+    for n in (20, 40, 60):
+        hiccups[n] += Fraction(25, 1000)
+    assert measured_constant_rate(fastest_rate(hiccups)) == 30
+    # Frames on NTSC's grid (3003 ticks of 90 kHz) are 29.97; a jittered 30 never is.
+    ntsc = [Fraction(3003 * n, 90000) for n in range(120)]
+    assert measured_constant_rate(fastest_rate(ntsc)) == Fraction(30000, 1001)
+    for seed in range(20):
+        assert measured_constant_rate(fastest_rate(stamped([(4, 30)], 0.004, seed))) == 30, seed
+    assert measured_constant_rate(fastest_rate(stamped([(2, 60), (2, 30)], 0.002))) == 60
+    assert fastest_rate([Fraction(0)]) is None
+
+
+def test_a_base_rate_that_is_no_stretch_s_rate_is_told_apart():
+    assert unreliable_base(90000, 29.94, "1/90000")            # the timescale
+    assert unreliable_base(1000, 29.94, "1/1000")              # Matroska's
+    assert unreliable_base(15000 / 1001, 22.5, "1/90000")       # below the average
+    assert unreliable_base(120, 24.0, "1/90000")                # 5 times it
+    # A phone's real base rates, above its average (low light) or jittered a little under it.
+    for base, average in ((30, 18.8), (30, 30.126), (60, 29.9), (30, 29.94)):
+        assert not unreliable_base(base, average, "1/90000"), (base, average)
+
+
+def test_a_phone_video_ffprobe_gives_a_timescale_for_is_read_at_30_fps(tmp_path):
+    # ffprobe's own word first: these masters really are what the trial's phone was.
+    fast_first = timescale_phone_master(tmp_path / "phone.mp4")
+    raw = next(s for s in streams(fast_first) if s["codec_type"] == "video")
+    assert (raw["r_frame_rate"], raw["time_base"]) == ("90000/1", "1/90000"), raw
+    video = probe(fast_first).video
+    assert video.variable_rate and video.fps == 30.0, video
+    assert 22 < video.average_fps < 23 and 29.5 < video.peak_fps < 31.5, video
+    # Low light first: ffprobe's base is the slow stretch's, below the average; was 15 fps.
+    slow_first = timescale_phone_master(tmp_path / "dark.mp4", slow_first=True)
+    raw = next(s for s in streams(slow_first) if s["codec_type"] == "video")
+    assert raw["r_frame_rate"] == "15000/1001", raw
+    assert probe(slow_first).video.fps == 30.0
+
+
+def test_the_plan_says_the_rate_a_phone_video_is_made_constant_at_and_why(tmp_path):
+    spots = Spots(tmp_path, {"phone": timescale_phone_master(tmp_path / "phone.mp4")})
+    manifest = spots.write([{"code": "tzo", "treatment": "soft"}],
+                           {"small": {"base": "web", "width": W, "height": H}})
+    result = CliRunner().invoke(cli, ["plan", str(manifest)])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.stderr.splitlines() if line.startswith("master "))
+    assert re.search(r", 30 fps, made constant from a variable rate \(22\.\d{3} fps on average, "
+                     r"up to (29\.[5-9]|30\.\d|31\.[0-4]) in its fastest stretch\)", line), line
+    assert "120" not in line, line
+
+
+@pytest.mark.e2e
+def test_a_phone_video_renders_at_30_fps_keeping_every_frame_it_shot(tmp_path):
+    # Made 120 fps before: four frames for each the phone shot, in every variant.
+    master = timescale_phone_master(tmp_path / "phone.mp4")
+    shot = frame_numbers(master)
+    # 2 s at 30 fps, every frame; 2 s at 15, every other frame of the 30 fps count.
+    assert shot == list(range(60)) + list(range(60, 120, 2)), shot
+    spots = Spots(tmp_path, {"phone": master}, dub=dub_track(tmp_path / "dub.wav"))
+    manifest = spots.write([{"code": "yua", "treatment": "dub"}],
+                           {"small": {"base": "web", "width": W, "height": H,
+                                      "preset": "ultrafast", "crf": 18}})
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = spots.out("phone", "yua", "small")
+    picture = counted_streams(out)["video"]
+    assert picture["r_frame_rate"] == picture["avg_frame_rate"] == "30/1", picture
+    frames = int(picture["nb_read_frames"])
+    assert abs(frames - float(picture["duration"]) * 30) <= 1, picture
+    assert abs(frames - 120) <= 2, picture            # 4 s at 30, not 480 at 120 nor 60 at 15
+    shown = frame_numbers(out)
+    # Every frame the phone shot is in the variant, in order; the 15 fps ones each twice.
+    assert sorted(set(shown)) == shot and shown == sorted(shown), shown
+    assert all(shown.count(n) == 1 for n in range(1, 59)), shown
+    assert all(shown.count(n) == 2 for n in range(62, 116, 2)), shown
