@@ -16,6 +16,8 @@ from pipeline.cli.main import cli
 from pipeline.media.frame_times import fastest_rate, unreliable_base
 from pipeline.media.probe import probe
 from pipeline.media.timecode import measured_constant_rate
+from pipeline.profiles import BUILTIN_PROFILES
+from pipeline.render.leader import scan_problem
 from tests.conformmedia import Spots, dub_track, timescale_phone_master
 from tests.mediacheck import counted_streams, frame_numbers, streams
 
@@ -115,3 +117,23 @@ def test_a_phone_video_renders_at_30_fps_keeping_every_frame_it_shot(tmp_path):
     assert sorted(set(shown)) == shot and shown == sorted(shown), shown
     assert all(shown.count(n) == 1 for n in range(1, 59)), shown
     assert all(shown.count(n) == 2 for n in range(62, 116, 2)), shown
+
+
+def test_an_interlaced_profile_offers_its_fps_for_any_rate_it_converts_evenly():
+    # At 120 fps (a phone master read at its timescale's cap) the hint to convert was not given.
+    mxf = BUILTIN_PROFILES["broadcast-mxf"]
+    for fps, hint in ((120.0, "`fps: 29.97` to convert it (one frame kept in every 4, a frame "
+                              "dropped or repeated in every 1,000 or so, the length kept)"),
+                      (100.0, "`fps: 25` to convert it (one frame kept in every 4, the length "
+                              "kept)"),
+                      (60.0, "`fps: 29.97` to convert it (one frame kept in every 2, a frame"),
+                      (30.0, "`fps: 29.97` to convert it (a frame dropped or repeated in every "
+                             "1,000 or so, the length kept)"),
+                      (12.5, "`fps: 25` to convert it (each frame shown twice, the length kept)")):
+        problem = scan_problem(mxf, fps)
+        assert problem.startswith(f"a {fps:.3f} fps master cannot be an interlaced (tff) master")
+        assert f"give the profile {hint}" in problem, problem
+    # Film rates' pulldown is an editorial decision: no conversion offered.
+    for fps in (24.0, 24000 / 1001, 48.0):
+        assert "`fps:" not in scan_problem(mxf, fps), fps
+    assert scan_problem(mxf, 50.0) is None and scan_problem(mxf, 30000 / 1001) is None

@@ -88,14 +88,36 @@ def scan_problem(profile: Profile, master_fps: float | None) -> str | None:
     given = exact_rate(profile.fps or master_fps or 25.0)
     which = f"the profile's fps {float(given):.3f}" if profile.fps else \
         f"a {float(given):.3f} fps master"
-    near = next((f"{float(r):g}" for r in INTERLACED_RATES
-                 if abs(float(r) - float(given)) <= 0.002 * float(r)), None)
-    convert = (f", give the profile `fps: {near}` to convert it (a frame dropped or repeated "
-               "in every 1,000 or so, the length kept)" if near and not profile.fps else "")
+    convert = "" if profile.fps else next(filter(None, (_conversion(given, r)
+                                                       for r in INTERLACED_RATES)), "")
     return (f"{which} cannot be an interlaced ({profile.scan}) master: interlaced HD is 25 or "
             "29.97 frames (50 or 59.94 fields) a second; give the profile `scan: progressive` "
             f"if the station takes progressive masters at this rate{convert}, or ask for a 25 "
             "or 29.97 fps master")
+
+
+def _conversion(given: Fraction, rate: Fraction) -> str | None:
+    """The hint to give the profile `fps: <rate>` for a master of `given` fps: offered at a
+    rate within 0.2 % of `rate`, or of a whole multiple or fraction of it (120 or 60 to 29.97,
+    100 to 25, 15 to 29.97: one frame kept in 4 or 2, or each shown twice), whose motion the
+    conversion keeps evenly; None otherwise (24 or 23.976 fps film: its 2:3 pulldown is an
+    editorial decision). Before, only a rate near 25 or 29.97 had it: a 120 fps phone master
+    was told to ask for another master."""
+    faster = given >= rate
+    times = round(given / rate if faster else rate / given)
+    nearest = rate * times if faster else rate / times
+    if abs(float(given - nearest)) > 0.002 * float(nearest):
+        return None
+    steps = []
+    if times > 1:
+        steps.append(f"one frame kept in every {times}" if faster
+                     else "each frame shown " + ("twice" if times == 2 else f"{times} times"))
+    if given != nearest:
+        steps.append("a frame dropped or repeated in every 1,000 or so")
+    if not steps:
+        return None
+    return (f", give the profile `fps: {float(rate):g}` to convert it ({', '.join(steps)}, "
+            "the length kept)")
 
 
 def leader_timing(profile: Profile, master_fps: float | None) -> LeaderTiming:
