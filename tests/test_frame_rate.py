@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.media.frame_times import fastest_rate, unreliable_base
 from pipeline.media.probe import probe
-from pipeline.media.timecode import measured_constant_rate
+from pipeline.media.timecode import counted_back, measured_constant_rate, same_label
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.render.leader import scan_problem
-from tests.conformmedia import Spots, dub_track, timescale_phone_master
+from tests.conformmedia import Spots, dub_track, ffmpeg, timescale_phone_master
 from tests.mediacheck import counted_streams, frame_numbers, streams
 
 W, H = 320, 180
@@ -137,3 +137,41 @@ def test_an_interlaced_profile_offers_its_fps_for_any_rate_it_converts_evenly():
     for fps in (24.0, 24000 / 1001, 48.0):
         assert "`fps:" not in scan_problem(mxf, fps), fps
     assert scan_problem(mxf, 50.0) is None and scan_problem(mxf, 30000 / 1001) is None
+
+
+def test_a_120_fps_master_s_timecode_is_checked_as_a_number_not_as_written(tmp_path):
+    # ffmpeg writes a 120 fps file's timecode with three digits of frames; the plan counts it
+    # back with two. The check compared the two texts, after a 2.5 CPU-minute encode.
+    rate = Fraction(120)
+    expected = counted_back("10:00:00:00", rate, 12 * 120)
+    late = counted_back("10:00:00:00", rate, 1)
+    for label, name in ((expected, "start.mov"), (late, "late.mov")):
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x36:rate=120:duration=0.05",
+               "-c:v", "prores_ks", "-timecode", label, str(tmp_path / name))
+    start = probe(tmp_path / "start.mov").timecode
+    assert (expected, start) == ("09:59:48:00", "09:59:48:000")       # as each writes it
+    assert same_label(start, expected)
+    written = probe(tmp_path / "late.mov").timecode
+    assert (late, written) == ("09:59:59:119", "09:59:59:119") and same_label(written, late)
+    assert not same_label(start, late) and not same_label(start, None)
+    assert not same_label("09:59:48;00", "09:59:48:00")             # drop-frame is another label
+    assert same_label("09:59:48;00", "09:59:48.00")
+
+
+@pytest.mark.e2e
+def test_a_120_fps_progressive_master_with_a_timecode_renders(tmp_path):
+    # ProRes at 320x180, 1 s of leader and 3 s of programme: the check that failed after the
+    # encode is reached in a few seconds.
+    master = tmp_path / "hfr.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=120:duration=3", "-f", "lavfi",
+           "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-c:v", "libx264",
+           "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(master))
+    spots = Spots(tmp_path, {"hfr": master}, dub=dub_track(tmp_path / "dub.wav"))
+    manifest = spots.write([{"code": "yua", "treatment": "dub"}],
+                           {"broadcast-prores": {"leader": {"bars": 0.5, "slate": 0, "black": 0.5},
+                                                 "width": W, "height": H}})
+    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = spots.out("hfr", "yua", "broadcast-prores", "mov")
+    video = next(s for s in streams(out) if s["codec_type"] == "video")
+    assert (video["r_frame_rate"], video["tags"]["timecode"]) == ("120/1", "09:59:59:000"), video

@@ -126,6 +126,26 @@ def rate_problem(text: str, rate: Fraction) -> str | None:
     return None
 
 
+# A label as files carry it: two digits of frames up to 100 a second, three above (ffmpeg's
+# `av_timecode_make_string`, QuickTime's tmcd), `.` or `,` for drop-frame in some writers.
+LABEL = re.compile(r"^(\d\d):(\d\d):(\d\d)([:;.,])(\d{2,3})$")
+
+
+def same_label(one: str | None, other: str | None) -> bool:
+    """Whether two timecode labels name the same frame, read as numbers. SMPTE ST 12-1 labels up
+    to 60 frames a second, in two digits; ST 12-3 gives 100 and 120 fps (and 72, 96) frame
+    counts of their own, which a file's tmcd track or MXF timecode carries as the frame's number
+    in its second: ffmpeg writes 09:59:48:000 at 120 fps where the `timecode` library writes
+    09:59:48:00, and a 120 fps progressive master was failed on that after its encode."""
+    if one == other:
+        return True
+    found = [LABEL.match(text or "") for text in (one, other)]
+    if not all(found):
+        return False
+    return len({(tuple(map(int, match.group(1, 2, 3, 5))), match.group(4) in ";.,")
+                for match in found}) == 1
+
+
 def _timecode(rate: Fraction, drop: bool, text: str | None = None,
               frames: int | None = None) -> Timecode:
     return Timecode(f"{rate.numerator}/{rate.denominator}", text, frames=frames,

@@ -24,7 +24,7 @@ import ffmpeg
 from pipeline.media.colour import BT709
 from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
-from pipeline.media.timecode import exact_rate
+from pipeline.media.timecode import exact_rate, same_label
 from pipeline.profiles import Profile
 from pipeline.render import leader
 from pipeline.render.encoders import container_args, video_encoder_args, xdcam_gop
@@ -190,7 +190,7 @@ def master_problems(plan: VariantPlan, info: MediaInfo) -> list[str]:
         problems.append(f"audio is {len(audio)} tracks of {[s.channels for s in audio]} channels, "
                         f"not {wanted} of {channels} ({profile.audio_codec})")
     expected = file_timecode(profile, timing_of(plan))
-    if expected and info.timecode != expected:
+    if expected and not same_label(info.timecode, expected):
         problems.append(f"timecode starts at {info.timecode}, not {expected}")
     return problems
 
