@@ -34,7 +34,7 @@ STRAYS = 2
 def unreliable_base(base: float, average: float | None, time_base: str | None) -> bool:
     """ffprobe's base rate is not the rate of a stretch of the picture: above any camera's rate,
     the stream's timescale (`time_base` 1/90000 and a base of 90000), below the picture's
-    average (no stretch is slower than the whole) or far above it."""
+    average (the fastest stretch is never slower than the whole) or far above it."""
     ticks = _ticks(time_base)
     if base > HIGHEST_RATE or (ticks is not None and abs(base - ticks) < 1e-6 * ticks):
         return True
