@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "25"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "26"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -53,4 +53,7 @@ RENDER_VERSION = "25"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # 25: a variable-rate master whose base rate ffprobe gives as its
                        # timescale (90000/1) or below its average made constant at its fastest
                        # stretch's rate read from its frames' times (30, not 120 or 15:
-                       # media/frame_times.py); its `constant_rate` setting moves with it
+                       # media/frame_times.py); its `constant_rate` setting moves with it;
+                       # 26: the clock number inside every audio-only file: bext Description
+                       # and OriginatorReference, WAV INFO comment, ID3 TXXX:CLOCK and COMM,
+                       # Vorbis CLOCK and DESCRIPTION, an M4A's comment (media/audio_tags.py)

@@ -12,7 +12,12 @@ ITU-R BR.1352, are WAVE_FORMAT_PCM and WAVE_FORMAT_MPEG) and readers that know o
 `write_plain_pcm_format` makes it WAVE_FORMAT_PCM, in place too.
 
 MP3s carry ID3v2.4 tags written by mutagen (title, album for the campaign, TLAN with the
-ISO 639-3 code, recording year).
+ISO 639-3 code, recording year, and the clock number).
+
+The clock number (`pipeline/clock.py`) is where a station's playout and traffic software read
+a spot's identity, in each format: the start of the bext Description and its
+OriginatorReference, the INFO comment (`ICMT`), ID3's `TXXX:CLOCK` and comment (`COMM`),
+Vorbis comments `CLOCK` and `DESCRIPTION` (the comment), an MP4's comment.
 """
 
 from __future__ import annotations
@@ -71,6 +76,25 @@ class Bext:
         return values | {"origination_date": self.origination.strftime("%Y-%m-%d"),
                          "origination_time": self.origination.strftime("%H:%M:%S"),
                          "coding_history": ascii_text(self.coding_history, 1024) + "\r\n"}
+
+
+def clock_comment(clock: str) -> str:
+    """The comment a file carries its clock number in (as the masters' MOV/MXF comment)."""
+    return f"clock number {clock}"
+
+
+def originator_reference(clock: str | None, fingerprint: str) -> str:
+    """The bext OriginatorReference: the clock number when it fits the field's 32 characters,
+    else the first 32 of the render's fingerprint.
+
+    EBU R 99 gives the field a USID (country, a registered organisation code, serial number,
+    time, random digits); without a registered organisation code we cannot write one, and the
+    field is what playout software files a Broadcast WAV under, so it holds the number the
+    station's log books the spot by. A longer number (the manifest allows 63) cut short could
+    read as another spot's: the Description, which begins with it, then carries it whole."""
+    if clock and len(clock) <= BEXT_FIELDS["originator_reference"]:
+        return clock
+    return fingerprint[:BEXT_FIELDS["originator_reference"]]
 
 
 def coding_history(sample_rate: int, bits: int, channels: int, tool: str) -> str:
@@ -181,11 +205,12 @@ class Id3:
     language: str                 # ISO 639-3 (TLAN)
     year: int
     campaign: str                 # the campaign's id, for machines (TXXX:CAMPAIGN)
+    clock: str | None = None      # the clock number (TXXX:CLOCK, and the comment)
 
 
 def write_id3(path: Path, tags: Id3) -> None:
     """Replace the file's ID3 tag with `tags`, as ID3v2.4 (mutagen)."""
-    from mutagen.id3 import ID3, TALB, TDRC, TIT2, TLAN, TXXX   # only radio MP3s need it
+    from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TXXX   # only radio MP3s need it
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
@@ -193,4 +218,10 @@ def write_id3(path: Path, tags: Id3) -> None:
     id3.add(TLAN(encoding=3, text=tags.language))
     id3.add(TDRC(encoding=3, text=str(tags.year)))
     id3.add(TXXX(encoding=3, desc="CAMPAIGN", text=tags.campaign))
+    if tags.clock:
+        # No ID3 frame is a spot's clock (or cart) number: TIT1, the content group, is a
+        # genre's; TSRC an ISRC. A user-defined TXXX is what tag editors and playout read and
+        # write by name; the comment is what every player and log shows.
+        id3.add(TXXX(encoding=3, desc="CLOCK", text=tags.clock))
+        id3.add(COMM(encoding=3, lang="eng", desc="", text=clock_comment(tags.clock)))
     id3.save(path, v2_version=4)

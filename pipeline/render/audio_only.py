@@ -24,7 +24,8 @@ from pipeline import __version__
 from pipeline.errors import RenderError
 from pipeline.files import partial_path
 from pipeline.fingerprint import HashCache
-from pipeline.media.audio_tags import (Bext, Id3, coding_history, write_bext_loudness, write_id3,
+from pipeline.media.audio_tags import (Bext, Id3, clock_comment, coding_history,
+                                       originator_reference, write_bext_loudness, write_id3,
                                        write_plain_pcm_format)
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
@@ -67,7 +68,10 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
     written after)."""
     variant, profile = plan.variant, plan.variant.profile
     manifest, language = variant.manifest, variant.language
-    title = f"{variant.spot.title} ({language.name})"
+    title, clock = f"{variant.spot.title} ({language.name})", variant.clock
+    # What every container's comment says (INFO's ICMT, MP4's ©cmt, and Ogg's DESCRIPTION,
+    # the field Xiph's Vorbis comment spec lists, ffmpeg's name for `comment`).
+    comment = {"comment": clock_comment(clock)} if clock else {}
     args = audio_encoder_args(profile) | {"f": FORMATS[profile.container], "map_metadata": "-1"}
     if profile.opus_application:
         args["application"] = profile.opus_application
@@ -76,20 +80,25 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
         args["rf64"] = "auto"          # past 4 GiB a WAV needs RF64 (EBU Tech 3306)
         if profile.bext:
             args["write_bext"] = 1
+            # Playout lists a WAV by its Description's first characters: the clock number.
+            described = (f"{manifest.title} | spot {variant.spot.id}: {variant.spot.title} | "
+                         f"language {language.code} ({language.name})")
             metadata = Bext(
-                description=f"{manifest.title} | spot {variant.spot.id}: {variant.spot.title} | "
-                            f"language {language.code} ({language.name})",
-                originator=manifest.campaign, originator_reference=plan.fingerprint[:32],
+                description=f"{clock} | {described}" if clock else described,
+                originator=manifest.campaign,
+                originator_reference=originator_reference(clock, plan.fingerprint),
                 origination=when,
                 coding_history=coding_history(profile.sample_rate, _bits(profile),
                                               profile.channels, tool())).metadata()
-        metadata |= {"title": title}
+        metadata |= {"title": title} | comment       # LIST INFO's INAM and ICMT
     elif profile.container == "mp3":
         args["id3v2_version"] = 0      # mutagen writes the whole ID3v2.4 tag
         args["write_id3v1"] = 0
     else:
         metadata = {"title": title, "album": manifest.title, "language": language.alpha3,
-                    "date": str(when.year)}
+                    "date": str(when.year)} | comment
+        if profile.container == "ogg" and clock:
+            metadata["CLOCK"] = clock      # a Vorbis comment of its own, read by name
         if profile.container == "mp4":
             args["metadata:s:a:0"] = f"language={language.alpha3}"
     return args, metadata
@@ -172,7 +181,7 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         if profile.container == "mp3":
             write_id3(partial, Id3(f"{variant.spot.title} ({variant.language.name})",
                                    variant.manifest.title, variant.language.alpha3, when.year,
-                                   variant.manifest.campaign))
+                                   variant.manifest.campaign, variant.clock))
         info = check_sound(plan, partial, reading)
         track = SharedTrack(partial, loudness, leveling)
         record = make_record(plan, partial, info, track, time.monotonic() - started)
