@@ -56,4 +56,5 @@ RENDER_VERSION = "26"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # media/frame_times.py); its `constant_rate` setting moves with it;
                        # 26: the clock number inside every audio-only file: bext Description
                        # and OriginatorReference, WAV INFO comment, ID3 TXXX:CLOCK and COMM,
-                       # Vorbis CLOCK and DESCRIPTION, an M4A's comment (media/audio_tags.py)
+                       # Vorbis CLOCK and DESCRIPTION, an M4A's comment (media/audio_tags.py);
+                       # a WAV's LIST INFO texts in ISO-8859-1, not UTF-8 (write_info_latin1)

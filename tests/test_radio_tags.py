@@ -14,13 +14,16 @@ import pytest
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 
-from pipeline.media.audio_tags import originator_reference
-from tests.mediacheck import FFPROBE
+from pipeline.media.audio_tags import latin1_text, originator_reference, write_info_latin1
+from tests.conftest import ffmpeg
+from tests.mediacheck import FFMPEG, FFPROBE
 from tests.test_radio import invoke, radio_master  # noqa: F401  (a session fixture)
 
 CLOCK = "RRC-{spot}-{lang}-{profile}"
 SPOT_TITLE = "Línea contra la trata, niñas"
 LANGUAGE_NAME = "Batsꞌil kꞌop ɨ a̱"          # the saltillo, a barred i, a with a macron below
+# What a Windows-1252 (or ISO-8859-1) reader should show of the title.
+SHOWN = "Línea contra la trata, niñas (Bats'il k'op i a)"
 PROFILES = ["radio", "radio-mp3", "voice-note",
             {"radio-aac": {"base": "radio-mp3", "container": "mp4", "audio_codec": "aac",
                            "audio_bitrate": "128k"}}]
@@ -41,7 +44,8 @@ def chunks(path: Path) -> dict[bytes, bytes]:
     """A RIFF WAVE file's chunks before its samples, by name (a plain byte read)."""
     data, found, position = path.read_bytes(), {}, 12
     while position + 8 <= len(data):
-        name, size = data[position:position + 4], struct.unpack("<I", data[position + 4:position + 8])[0]
+        name = data[position:position + 4]
+        size = struct.unpack("<I", data[position + 4:position + 8])[0]
         if name == b"data":
             break
         found[name] = data[position + 8:position + 8 + size]
@@ -68,11 +72,33 @@ def format_tags(path: Path) -> dict[str, str]:
     return {key.lower(): value for key, value in tags.items()}
 
 
-def test_the_bext_reference_is_the_clock_number_when_it_fits():
+def test_the_info_title_keeps_latin_letters_and_folds_the_others():
+    assert latin1_text(f"{SPOT_TITLE} ({LANGUAGE_NAME})") == SHOWN
+    assert latin1_text("¿Sabías? “ya” Batsʼi kʼop") == "¿Sabías? ya Bats'i k'op"
     assert originator_reference("RRC-20", "f" * 64) == "RRC-20"
     # A clock number the field would cut short is not written there: the fingerprint is.
     assert originator_reference("R" * 40, "0123456789" * 6) == ("0123456789" * 6)[:32]
     assert originator_reference(None, "ab" * 32) == "ab" * 16
+
+
+def test_the_info_texts_are_written_again_in_place_in_latin_1(tmp_path):
+    wav = tmp_path / "info.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=sample_rate=48000:duration=0.5", "-c:a", "pcm_s24le",
+           "-metadata", f"title={SPOT_TITLE} ({LANGUAGE_NAME})", "-metadata", "comment=ñ ok",
+           str(wav))
+    before, samples = wav.read_bytes(), decoded(wav)
+    assert info(chunks(wav)[b"LIST"])["INAM"] == f"{SPOT_TITLE} ({LANGUAGE_NAME})".encode()
+    assert write_info_latin1(wav) == 2
+    texts = info(chunks(wav)[b"LIST"])
+    assert texts["INAM"].decode("cp1252") == SHOWN and texts["ICMT"] == "ñ ok".encode("latin-1")
+    assert len(wav.read_bytes()) == len(before) and decoded(wav) == samples   # nothing moved
+    assert write_info_latin1(wav) == 0                            # done twice: kept
+    assert texts == info(chunks(wav)[b"LIST"])
+
+
+def decoded(path: Path) -> bytes:
+    return subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-f", "s24le", "-"],
+                          capture_output=True, check=True).stdout
 
 
 @pytest.mark.e2e
@@ -91,6 +117,9 @@ def test_every_radio_file_carries_its_clock_number(campaign, radio_master):  # n
     assert bext[288:320].split(b"\0", 1)[0] == clock            # OriginatorReference
     texts = info(found[b"LIST"])
     assert texts["ICMT"] == b"clock number " + clock
+    # The title's bytes, as playout software reads an INFO text: Windows-1252.
+    assert texts["INAM"].decode("cp1252") == SHOWN
+    assert texts["INAM"].decode("latin-1") == SHOWN
     assert format_tags(wav)["comment"] == "clock number RRC-spot-tzh-radio"
 
     mp3 = out / "spot.tzh.radio-mp3.mp3"

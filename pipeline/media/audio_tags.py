@@ -11,6 +11,11 @@ WAVE_FORMAT_EXTENSIBLE `fmt ` chunk, which Tech 3285 does not know (its format c
 ITU-R BR.1352, are WAVE_FORMAT_PCM and WAVE_FORMAT_MPEG) and readers that know only those refuse:
 `write_plain_pcm_format` makes it WAVE_FORMAT_PCM, in place too.
 
+A WAV's RIFF `LIST INFO` chunk (ffmpeg writes it from `-metadata title=` as `INAM`) has no
+declared encoding: playout software and mediainfo read its bytes as Windows-1252, so the UTF-8
+ffmpeg writes showed "Línea" as "LÃ\u00adnea". `write_info_latin1` writes its texts again in
+place as ISO-8859-1 letters, which Windows-1252 reads alike.
+
 MP3s carry ID3v2.4 tags written by mutagen (title, album for the campaign, TLAN with the
 ISO 639-3 code, recording year, and the clock number).
 
@@ -49,6 +54,22 @@ NOT_MEASURED = 0x7FFF          # Tech 3285 v2: a loudness field whose value was 
 ASCII_FOR = str.maketrans({"\u02bc": "'", "\ua78c": "'", "\ua78b": "'", "\u2019": "'",
                            "\u2018": "'", "\u02bb": "'", "\u00b4": "'", "\u0268": "i",
                            "\u0197": "I", "\u0289": "u", "\u0244": "U"})
+
+
+def latin1_text(text: str) -> str:
+    """`text` in the letters ISO-8859-1 and Windows-1252 both have (Spanish's á, í, ñ, ü, ¿
+    kept); any other folded as `ascii_text` folds it (ꞌ and ʼ as `'`, ɨ as i, a̱ as a).
+
+    Not Windows-1252's own: its 0x80-0x9F letters (’, “, œ) are control codes to a reader
+    that takes INFO as ISO-8859-1, and the fold loses nothing an indigenous orthography needs
+    that those would have kept."""
+    kept = []
+    for letter in unicodedata.normalize("NFC", text):
+        if letter.isprintable() and (letter < "\x80" or "\xa0" <= letter <= "\xff"):
+            kept.append(letter)
+        else:
+            kept.append(ascii_text(letter, 1) if letter.strip() else " ")
+    return " ".join("".join(kept).split())
 
 
 def ascii_text(text: str, limit: int) -> str:
@@ -194,6 +215,42 @@ def write_bext_loudness(path: Path, reading: Reading) -> None:
         handle.write(struct.pack("<H", 2))
         handle.seek(start + LOUDNESS_AT)
         handle.write(loudness_fields(reading))
+
+
+def _info_text(raw: bytes) -> str:
+    """An INFO text's bytes read as ffmpeg writes them (UTF-8), or as written here (ISO-8859-1:
+    a file done twice keeps its letters)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def write_info_latin1(path: Path) -> int:
+    """Write the texts of a WAVE file's `LIST INFO` chunk (ffmpeg's, UTF-8) again as
+    `latin1_text` in ISO-8859-1; return how many changed. `RenderError` if the file has no
+    LIST chunk before its data.
+
+    In place, nothing moves: a text's bytes in ISO-8859-1 are never more than in UTF-8 (a
+    letter past ASCII takes 2 to 4 bytes there, 1 here, and a folded one at most 1), so each
+    keeps its sub-chunk's size, the rest filled with NULs, which end an INFO text (a ZSTR)."""
+    start, size = _chunk_before_data(path, b"LIST", "LIST INFO chunk")
+    changed = 0
+    with open(path, "r+b") as handle:
+        handle.seek(start)
+        chunk = handle.read(size)
+        position = 4 if chunk[:4] == b"INFO" else size
+        while position + 8 <= size:
+            length = struct.unpack("<I", chunk[position + 4:position + 8])[0]
+            raw = chunk[position + 8:position + 8 + length]
+            text = _info_text(raw.split(b"\0", 1)[0])
+            new = latin1_text(text).encode("latin-1").ljust(length, b"\0")
+            if new != raw:
+                handle.seek(start + position + 8)
+                handle.write(new)
+                changed += 1
+            position += 8 + length + (length & 1)
+    return changed
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from pipeline.files import partial_path
 from pipeline.fingerprint import HashCache
 from pipeline.media.audio_tags import (Bext, Id3, clock_comment, coding_history,
                                        originator_reference, write_bext_loudness, write_id3,
-                                       write_plain_pcm_format)
+                                       write_info_latin1, write_plain_pcm_format)
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
 from pipeline.media.probe import MediaInfo, probe
@@ -176,6 +176,7 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         reading = readings[-1]
         if profile.container == "wav":
             write_plain_pcm_format(partial)
+            write_info_latin1(partial)
         if profile.bext:
             write_bext_loudness(partial, reading)
         if profile.container == "mp3":
