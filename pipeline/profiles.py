@@ -150,6 +150,12 @@ OPUS_APPLICATIONS = ("voip", "audio", "lowdelay")
 BITRATE = re.compile(r"\d+(\.\d+)?[kM]?")
 
 
+def bits_per_second(rate: str) -> float:
+    """A bit rate as profiles write it ("96k", "20M", "128000") in bits a second."""
+    units = {"k": 1e3, "K": 1e3, "M": 1e6}
+    return float(rate[:-1]) * units[rate[-1]] if rate[-1] in units else float(rate)
+
+
 def encoder_problems(profile: Profile) -> list[tuple[str, str]]:
     """(field, why) for each encoder setting ffmpeg would refuse only once rendering: an x264
     preset or profile it does not have, a CRF outside x264's 0-51, a bit rate it cannot read.

@@ -1,7 +1,8 @@
 """What a radio file says about itself, read back by tools other than the one that wrote it:
 the clock number in every audio container (a byte read of the bext and LIST INFO chunks and
-ffprobe for the WAV, ffprobe for mutagen's ID3, mutagen for ffmpeg's Ogg and MP4 tags), and
-the WAV's INFO title in bytes a Windows-1252 reader shows as written."""
+ffprobe for the WAV, ffprobe for mutagen's ID3, mutagen for ffmpeg's Ogg and MP4 tags), the
+WAV's INFO title in bytes a Windows-1252 reader shows as written; and on the page, in
+Chromium, each sound file's bit rate and sample rate."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from mutagen.oggopus import OggOpus
 from pipeline.media.audio_tags import latin1_text, originator_reference, write_info_latin1
 from tests.conftest import ffmpeg
 from tests.mediacheck import FFMPEG, FFPROBE
+from tests.test_page_browser import browser  # noqa: F401  (a module fixture: Chromium)
 from tests.test_radio import invoke, radio_master  # noqa: F401  (a session fixture)
 
 CLOCK = "RRC-{spot}-{lang}-{profile}"
@@ -138,3 +140,43 @@ def test_every_radio_file_carries_its_clock_number(campaign, radio_master):  # n
 
     for path in (wav, mp3, out / "spot.tzh.voice-note.ogg", out / "spot.tzh.radio-aac.m4a"):
         assert path.read_bytes().count(b"RRC-spot-tzh-") >= 1, path.name
+
+
+@pytest.mark.e2e
+def test_the_page_tells_two_mp3_profiles_apart_by_their_rates(
+        campaign, radio_master, tmp_path, browser):  # noqa: F811
+    manifest = tagged_campaign(campaign, radio_master, [
+        "radio", "radio-mp3",
+        {"radio-mp3-comunitaria": {"base": "radio-mp3", "audio_bitrate": "128k",
+                                   "sample_rate": 44100}}])
+    assert invoke("render", manifest).exit_code == 0
+    dist = tmp_path / "dist"
+    result = invoke("publish", manifest, "--to", dist.as_uri())
+    assert result.exit_code == 0, result.output
+    catalog = json.loads((dist / "test-campaign/catalog.json").read_text())
+    sounds = {v["profile"]: v["sound"] for v in catalog["variants"]}
+    assert sounds == {"radio": {"codec": "pcm_s24le", "sample_rate": 48000, "channels": 2,
+                                "bits": 24},
+                      "radio-mp3": {"codec": "mp3", "sample_rate": 48000, "channels": 2,
+                                    "bit_rate": 256000},
+                      "radio-mp3-comunitaria": {"codec": "mp3", "sample_rate": 44100,
+                                                "channels": 2, "bit_rate": 128000}}
+    page = browser.new_page()
+    try:
+        lines = {}
+        for name, language in (("index.html", "es"), ("index.en.html", "en")):
+            page.goto((dist / "test-campaign" / name).as_uri())
+            lines[language] = {
+                item.locator(".file-name").inner_text(): item.locator(".file-meta").inner_text()
+                for item in page.locator("li.file").all()}
+        page.goto((dist / "test-campaign/index.html").as_uri())
+        page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+    finally:
+        page.close()
+    es, en = lines["es"], lines["en"]
+    assert es["spot.tzh.radio.wav"].startswith("WAV · PCM de 24 bits · 48 kHz · ")
+    assert es["spot.tzh.radio-mp3.mp3"].startswith("MP3 · 256 kbit/s · 48 kHz · ")
+    # The Spanish page writes figures as Mexico does (es_MX, i18n.REGIONS), as its LUFS.
+    assert es["spot.tzh.radio-mp3-comunitaria.mp3"].startswith("MP3 · 128 kbit/s · 44.1 kHz · ")
+    assert en["spot.tzh.radio.wav"].startswith("WAV · PCM 24-bit · 48 kHz · ")
+    assert en["spot.tzh.radio-mp3-comunitaria.mp3"].startswith("MP3 · 128 kbit/s · 44.1 kHz · ")

@@ -20,7 +20,7 @@ from pipeline.errors import Diagnostic, diagnostic_from_json, error, raise_if_er
 from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import PAGE_LANGUAGES, Language, Manifest, Spot
-from pipeline.profiles import Profile
+from pipeline.profiles import Profile, bits_per_second
 from pipeline.standards import record_unit
 
 CATALOG_NAME = "catalog.json"
@@ -216,6 +216,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         **({"medium": record["medium"]} if record.get("medium") else {}),
         **({"clock": record["clock"]} if record.get("clock") else {}),
         **({"master": _master_facts(record["master"])} if record.get("master") else {}),
+        **({"sound": sound} if (sound := _sound_facts(record)) else {}),
         "rendered_at": record.get("rendered_at"),
         **({"outdated": outdated} if outdated else {}),
     }
@@ -239,6 +240,29 @@ def _master_facts(master: dict) -> dict:
     its fields were woven from the master's own, the timecodes of the programme's and the
     file's first frames ("HH:MM:SS:FF"), and its audio tracks' layout ("mix L", "silence"...)."""
     return {key: master[key] for key in MASTER_FACTS if master.get(key) is not None}
+
+
+# A PCM codec's sample size as ffprobe names it: pcm_s24le, pcm_u8, pcm_f32le (float).
+PCM = re.compile(r"pcm_([suf])(\d+)")
+
+
+def _sound_facts(record: dict) -> dict | None:
+    """A file of sound alone (no picture): its codec, sample rate and channels, from its
+    record's streams, and its bit rate (the encoder's, from the profile's settings: an Ogg
+    Opus file gives ffprobe none) or PCM's bits a sample. What tells two MP3 profiles apart
+    on the page (128 kb/s at 44.1 kHz beside 256 kb/s at 48 kHz); None for a video file."""
+    streams = record.get("streams") or []
+    audio = next((s for s in streams if s.get("kind") == "audio"), None)
+    if audio is None or any(s.get("kind") == "video" for s in streams):
+        return None
+    facts = {key: audio[key] for key in ("codec", "sample_rate", "channels") if audio.get(key)}
+    pcm = PCM.match(audio.get("codec", ""))
+    rate = ((record.get("settings") or {}).get("profile") or {}).get("audio_bitrate")
+    if pcm:
+        facts |= {"bits": int(pcm.group(2)), **({"float": True} if pcm.group(1) == "f" else {})}
+    elif rate and audio.get("codec") != "flac":     # lossless: a bit rate it was not set
+        facts["bit_rate"] = round(bits_per_second(str(rate)))
+    return facts
 
 
 def _leader_duration(record: dict) -> float | None:

@@ -199,11 +199,16 @@ class Formats:
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.locale)
 
+    def figure(self, value: float) -> str:
+        """A figure with the decimals it has, up to three: "48", "44.1" (kHz), "23.976"
+        (es_MX writes them so too; Spain's Spanish would write "44,1")."""
+        return format_decimal(value, "#,##0.###", locale=self.locale)
+
     def frame_rate(self, rate: str) -> str:
         """A rate written "N/D" frames a second as people say it: "25", "29.97", "23.976".
         As a float: Babel reads a value through `Decimal(str(value))`, which takes "25" but
         not a Fraction's "30000/1001", and publish failed on every NTSC master."""
-        return format_decimal(float(Fraction(rate)), "#,##0.###", locale=self.locale)
+        return self.figure(float(Fraction(rate)))
 
     def datetime(self, iso: str | None) -> str:
         """`2026-11-29T10:00:00Z` as a date and time in UTC, the catalog's zone."""

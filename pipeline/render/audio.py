@@ -34,8 +34,7 @@ from pipeline.media.defects import remove_dc
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Loudness, measure, measure_file
 from pipeline.media.probe import MediaInfo
-from pipeline.profiles import Profile
-from pipeline.render.encoders import bits_per_second
+from pipeline.profiles import Profile, bits_per_second
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.medium import MASTER_SOUND, sound_source
 from pipeline.render.variants import VariantPlan

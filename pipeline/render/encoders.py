@@ -14,7 +14,7 @@ import ffmpeg
 
 from pipeline.media.colour import BT709
 from pipeline.media.ffmpeg import run_ffmpeg
-from pipeline.profiles import Profile
+from pipeline.profiles import Profile, bits_per_second
 
 Progress = Callable[[float], None]   # fraction done, 0..1
 
@@ -62,12 +62,6 @@ def capped_video_bitrate(profile: Profile, duration: float | None) -> int:
 def _x264_escaped(value: str) -> str:
     """A value inside `-x264-params` (key=value:key=value, read by av_dict_parse_string)."""
     return "".join("\\" + char if char in "\\:='\"" else char for char in value)
-
-
-def bits_per_second(rate: str) -> float:
-    """A bit rate as profiles write it ("96k", "20M", "128000") in bits a second."""
-    units = {"k": 1e3, "K": 1e3, "M": 1e6}
-    return float(rate[:-1]) * units[rate[-1]] if rate[-1] in units else float(rate)
 
 
 def two_pass(profile: Profile) -> bool:
