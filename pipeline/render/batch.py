@@ -11,14 +11,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from pipeline.errors import (
-    Diagnostic,
-    PipelineError,
-    RenderError,
-    ValidationError,
-    diagnostic_from_json,
-    internal_error,
-)
+from pipeline.errors import (Diagnostic, PipelineError, RenderError, ValidationError,
+                             diagnostic_from_json, internal_error)
 from pipeline.media.ffmpeg import stop_jobs
 from pipeline.render import costs
 from pipeline.render.failures import forget_failure, remember_failure
@@ -267,10 +261,9 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
             results = [error] * len(variants)
         seconds = time.monotonic() - started
         # One ffmpeg made a group's pictures (or copies): its time is not any one variant's.
-        together = len(variants)
-        outcomes = [Outcome(v, "failed", seconds, error=r, together=together)
+        outcomes = [Outcome(v, "failed", seconds, error=r, together=len(variants))
                     if isinstance(r, PipelineError) else
-                    Outcome(v, "rendered", seconds, record=r, together=together)
+                    Outcome(v, "rendered", seconds, record=r, together=len(variants))
                     for v, r in zip(variants, results)]
         for outcome in outcomes:
             if outcome.record is not None:
