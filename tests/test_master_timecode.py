@@ -176,6 +176,31 @@ def test_a_23976_masters_timecode_is_read_as_a_clock_time(tmp_path):
         (1001, 2502), (3003, 3879)]
 
 
+def test_a_master_that_reaches_its_hour_seconds_in_is_said_to_carry_a_pre_roll(campaign,
+                                                                               tmp_path):
+    # A trial's film master ran from 00:59:57:00, 3 s of black before its programme, which
+    # every variant then counted in its length, unsaid.
+    make_master(campaign.root / "media/spot.mp4", "24000/1001", "00:59:57:00")
+    campaign.subtitle("nah", SRT)
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}], SMALL_PROFILES)
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if "pre-roll" in line or
+            "before 01:00:00:00" in line]
+    assert said == [f"{manifest}:5: warning: spot spot's master starts at 00:59:57:00, 3.00 s "
+                    "(72 frames) before 01:00:00:00, where programmes start: if it carries "
+                    "bars, a slate or black before its programme, every variant counts them in "
+                    "its length, dubs and voice-overs recorded from the programme's start play "
+                    "that much early, and a profile's leader comes before them (hint: export "
+                    "the master from its programme's first frame (01:00:00:00), or ignore this "
+                    "if its picture starts there)"], result.stderr   # once for its 2 variants
+    # Starting on the hour, or with no hour in it: nothing said.
+    for timecode in ("01:00:00:00", "00:59:50:00"):
+        make_master(campaign.root / "media/spot.mp4", "24000/1001", timecode)
+        result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+        assert "before 01:00:00:00" not in result.stderr, (timecode, result.stderr)
+
+
 def read_on(text: str, tmp_path, timecode: str | None, fps: float = 25.0, name="nah.srt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

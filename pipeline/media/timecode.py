@@ -166,12 +166,28 @@ def clock_seconds(text: str, rate: Fraction) -> Fraction:
     """The timecode `text` read as a clock time: its hours, minutes and seconds, then its frames
     at `rate` (01:00:00:12 at 25 fps is 3600.48 s), as TTML reads a clock time's frames
     (`subtitles/ttml_time.py`). What a subtitle editor whose video is set to start at `text`
-    adds to the video's own times in a SubRip or WebVTT file. At 23.976 fps non-drop it is 3.6 s an hour behind
-    `seconds` (01:00:00:00 is 86400 frames, 3603.6 s); drop-frame keeps the two within 2 frames
-    over a day."""
+    adds to the video's own times in a SubRip or WebVTT file. At 23.976 fps non-drop it is 3.6
+    s an hour behind `seconds` (01:00:00:00 is 86400 frames, 3603.6 s); drop-frame keeps the
+    two within 2 frames over a day."""
     match = TIMECODE.match(text)
     hours, minutes, whole, _, frames = match.groups()
     return int(hours) * 3600 + int(minutes) * 60 + int(whole) + int(frames) / rate
+
+
+# The longest pre-roll taken as one: the UK DPP's AS-11 masters give 30 s of bars, ident and
+# black before 10:00:00:00; tape masters a minute or two before 01:00:00:00.
+PRE_ROLL_MOST = 120
+
+
+def pre_roll(text: str, rate: Fraction, duration: float) -> int | None:
+    """Frames from a master's first frame, labelled `text`, to the next whole hour of its
+    timecode, where programmes start (10:00:00:00, 01:00:00:00), when that hour falls within
+    the master (`duration` seconds) at most PRE_ROLL_MOST seconds in; None for a master that
+    starts on the hour, or with no hour near its start."""
+    frames = round((-clock_seconds(text, rate) % 3600) * nominal(rate))
+    if frames and frames / rate < min(PRE_ROLL_MOST, duration):
+        return frames
+    return None
 
 
 def counted_back(text: str, rate: Fraction, frames: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
 from pipeline.media.geometry import bars_warning
 from pipeline.media.scan import SCAN_NAMES
-from pipeline.media.timecode import rate_problem
+from pipeline.media.timecode import counted_on, exact_rate, pre_roll, rate_problem
 from pipeline.render.inputs import Inputs
 from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.slate import slate_problems
@@ -93,6 +93,31 @@ class MasterFit(Inputs):
                     "of its fields' motion", *where, code="deinterlaced",
                     hint="web and phone players show whole frames only: to keep the motion, "
                          "export the master progressive at its field rate (50p or 59.94p)")]))
+
+    def _note_pre_roll(self, plan: VariantPlan) -> None:
+        """A master whose timecode reaches a whole hour a few seconds in (00:59:57:00, the UK
+        DPP's 09:59:30:00) most likely carries what comes before its programme: bars, a slate,
+        black. Rendered as it is, each variant counts them in its programme (its length, what a
+        station books), a dub recorded from the programme's start plays that much early, and a
+        profile's leader comes before them. Said once a spot: only the media team can tell (and
+        trim the master)."""
+        info, spot = plan.master, plan.variant.spot
+        fps = info.video.fps if info.video else None
+        if not info.timecode or not fps or rate_problem(info.timecode, exact_rate(fps)):
+            return
+        rate = exact_rate(fps)
+        frames = pre_roll(info.timecode, rate, info.duration or 0.0)
+        if frames is None:
+            return
+        hour, seconds = counted_on(info.timecode, rate, frames), float(frames / rate)
+        plan.notes += self._once(("pre-roll", spot.id), lambda: self._checked([warning(
+            f"spot {spot.id}'s master starts at {info.timecode}, {seconds:.2f} s ({frames} "
+            f"frames) before {hour}, where programmes start: if it carries bars, a slate or black "
+            "before its programme, every variant counts them in its length, dubs and voice-overs "
+            "recorded from the programme's start play that much early, and a profile's leader "
+            "comes before them", self.manifest.path, spot.line, code="pre-roll",
+            hint=f"export the master from its programme's first frame ({hour}), or ignore this "
+                 "if its picture starts there")]))
 
     def _raise(self, message: str, line: int | None):
         raise PipelineError(message, self.manifest.path, line)

@@ -282,6 +282,7 @@ class _Planner(MasterFit):
             if profile != variant.profile:
                 plan.variant = variant = replace(variant, profile=profile)
             self._note_deinterlaced(plan)
+            self._note_pre_roll(plan)
             if not variant.profile.audio_only:
                 plan.warnings += self._once(
                     ("bars", spot.id, profile.name, profile.width, profile.height),
