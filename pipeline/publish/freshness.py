@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import Manifest
-from pipeline.messages import plural
 from pipeline.publish.missing import Missing, blocking_cause
 from pipeline.publish.outdated import changed_since_rendered
 from pipeline.render.plan import build_plan
@@ -138,31 +137,43 @@ def outdated(manifest: Manifest, records: list[dict], plan: Plan | None = None
 
 
 def _outdated(manifest: Manifest, old: list[VariantPlan]) -> list[Diagnostic]:
+    """The published variants rendered before their inputs changed: those rendering makes
+    again, each with what changed (past LISTED, one line); those an input's error blocks,
+    once for each error, at the error's place, with the variants it holds back."""
+    changed = [v for v in old if v.status != "blocked"]
     hint = "render them ('pipeline render'), then publish again"
-    if len(old) > LISTED:
-        names = ", ".join(v.variant.stem for v in old[:3])
-        return [warning(f"{len(old)} variants are published as rendered before their inputs "
-                        f"or settings changed ({names}, ...; {ON_PAGE_OLD})",
-                        manifest.campaign_dir, hint="'pipeline plan' says what changed; " + hint)]
-    # A blocked variant cannot be rendered: its inputs' errors (at their lines) are to fix
-    # first. A trial's operator was told to render a variant whose dub render refused.
-    return [warning("published as rendered before its inputs or settings changed "
-                    f"({ON_PAGE_OLD}): "
-                    + "; ".join(v.reasons), v.variant.output, hint=hint)
-            if v.status != "blocked" else
-            warning("published as rendered before its inputs changed, which now have errors, "
-                    f"so it cannot be rendered again ({ON_PAGE_OLD}): " + _first_error(v),
-                    v.variant.output, hint="fix the input (the rendered file stays published "
-                                           "until then), then render and publish again")
-            for v in old]
+    if len(changed) > LISTED:
+        names = ", ".join(v.variant.stem for v in changed[:3])
+        found = [warning(f"{len(changed)} variants are published as rendered before their "
+                         f"inputs or settings changed ({names}, ...; {ON_PAGE_OLD})",
+                         manifest.campaign_dir, hint="'pipeline plan' says what changed; " + hint)]
+    else:
+        found = [warning("published as rendered before its inputs or settings changed "
+                         f"({ON_PAGE_OLD}): " + "; ".join(v.reasons), v.variant.output, hint=hint)
+                 for v in changed]
+    return found + _blocked_old([v for v in old if v.status == "blocked"])
 
 
-def _first_error(plan: VariantPlan) -> str:
-    """The error that blocks a variant (`blocking_cause`), where it is and what (its hint and
-    severity are `validate`'s to say), and how many more."""
-    first = blocking_cause(plan)
-    where = f"{first.path}:{first.line}: " if first.path and first.line else (
-        f"{first.path}: " if first.path else "")
-    more = sum(d.severity == "error" for d in plan.problems) - 1
-    return f"{where}{first.message}" + (
-        f" (and {plural(more, 'more error')}: 'pipeline validate' shows them)" if more > 0 else "")
+def _blocked_old(blocked: list[VariantPlan]) -> list[Diagnostic]:
+    """A blocked variant cannot be rendered: the error to fix first is named, at its place (a
+    trial's operator was told to render variants whose dub was silent or missing, and read 7
+    of their 10 names as "...")."""
+    by_cause: dict[Diagnostic, list[VariantPlan]] = {}
+    for planned in blocked:
+        by_cause.setdefault(blocking_cause(planned), []).append(planned)
+    found = []
+    for cause, plans in by_cause.items():
+        names = [v.variant.stem for v in plans]
+        which = ", ".join(names[:LISTED]) + (
+            f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
+        one = len(plans) == 1
+        more = max(sum(d.severity == "error" for d in v.problems) for v in plans) - 1
+        found.append(warning(
+            f"{'1 variant is' if one else f'{len(plans)} variants are'} published as rendered "
+            f"before {'its' if one else 'their'} inputs changed ({which}; {ON_PAGE_OLD}), and "
+            f"cannot be rendered again until this is fixed: {cause.message}"
+            + (" (and more: 'pipeline validate' shows them)" if more > 0 else ""),
+            cause.path, cause.line,
+            hint="fix it (the rendered files stay published until then), then render and "
+                 "publish again"))
+    return found
