@@ -48,9 +48,9 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
                 blocked_by.setdefault("; ".join(o.plan.reasons), []).append(o.plan.variant.key)
         for reasons, keys in sorted(blocked_by.items(), key=lambda item: min(item[1])):
             if len(keys) == 1:
-                echo(f"blocked {keys[0]}: {reasons}", err=True)
+                say_list(f"blocked {keys[0]}: {reasons}")
             else:
-                echo(f"blocked {len(keys)} variants: {reasons}", err=True)
+                say_list(f"blocked {len(keys)} variants: {reasons}")
                 say_list(f"  {', '.join(sorted(keys))}")
     counts = {status: sum(1 for o in outcomes if o.status == status)
               for status in ("rendered", "remade", "up-to-date", "failed", "blocked",
@@ -126,9 +126,9 @@ def _shape(outcome: Outcome) -> tuple:
 
 
 def say_list(text: str) -> None:
-    """A line that lists variants, on stderr, broken to a terminal's width (`wrapped`): 21
-    languages in 6 profiles made one line of 3,000 characters, wrapped by the terminal
-    mid-key."""
+    """A line that lists variants or their reasons, on stderr, broken to a terminal's width
+    (`wrapped`): 21 languages in 6 profiles made one line of 3,000 characters, wrapped by the
+    terminal mid-key."""
     for line in wrapped(text, shutil.get_terminal_size().columns if sys.stderr.isatty() else None):
         echo(line, err=True)
 
