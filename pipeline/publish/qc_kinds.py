@@ -80,6 +80,7 @@ _MEDIA = {
     "stray-files": N_("Files of no variant in the output folder"),
     "unused-intermediates": N_("Intermediate files no variant uses"),
     "deinterlaced": N_("Interlaced master made progressive"),
+    "pre-roll": N_("Master that may carry bars, a slate or black before its programme"),
 }
 
 # The manifest's languages as the page names them.
