@@ -130,6 +130,23 @@ class Profile:
         """The built-in profile this one is, or derives from."""
         return self.base or self.name
 
+    @property
+    def file_kind(self) -> str | None:
+        """The built-in whose kind of file this one writes, as the page names it: its `kind`,
+        unless it changes that one's file or codecs (`podcast: {base: radio-mp3, container:
+        mp4, audio_codec: aac}` writes AAC, not the MP3 the page would say); None then, the
+        file known by its extension. A bit rate or a PCM sample size keeps the kind."""
+        built_in = BUILTIN_PROFILES.get(self.kind)
+        if built_in is None:
+            return self.kind
+        same = (self.extension, self.video_codec, _codec_family(self.audio_codec)) == \
+            (built_in.extension, built_in.video_codec, _codec_family(built_in.audio_codec))
+        return self.kind if same else None
+
+
+def _codec_family(codec: str) -> str:
+    return "pcm" if codec.startswith("pcm_") else codec
+
 
 def _plain(value):
     return value.__dict__.copy() if isinstance(value, Leader) else value

@@ -73,6 +73,45 @@ def test_a_profile_derived_from_a_built_in_is_known_as_it(tmp_path):
     assert "base" not in profiles["whatsapp"].settings()
 
 
+def test_a_profile_that_changes_its_built_in_s_file_is_known_by_its_own(tmp_path):
+    # A trial's `podcast-m4a: {base: radio-mp3, container: mp4, audio_codec: aac}` was headed
+    # "Radio, MP3" (and its download "Descargar: Radio, MP3, Náhuatl") above its `.m4a` file.
+    from pipeline.publish.catalog import build_catalog
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "campaign: c\ntitle: C\nsource_language: spa\nspots: [{id: s, master: s.mp4}]\n"
+        "languages: [{code: nah, name: Náhuatl, treatment: dub}]\n"
+        "profiles: {podcast-m4a: {base: radio-mp3, container: mp4, audio_codec: aac,"
+        " audio_bitrate: 128k}, mp3-128: {base: radio-mp3, audio_bitrate: 128k},"
+        " radio-mp3: {container: mp4, audio_codec: aac}, radio: {audio_codec: pcm_s16le},"
+        " mov-prores: {base: broadcast, video_codec: prores_ks, qscale: 2}}\n",
+        encoding="utf-8")
+    profiles = {p.name: p for p in load_manifest(manifest).profiles}
+    # A bit rate or a PCM sample size keeps the built-in's kind; a container or codec does not.
+    assert {name: p.file_kind for name, p in profiles.items()} == {
+        "podcast-m4a": None, "mp3-128": "radio-mp3", "radio-mp3": None, "radio": "radio",
+        "mov-prores": None}
+    records = [{"spot": "s", "language": "nah", "profile": name,
+                "file": f"s.nah.{name}.{profiles[name].extension}", "bytes": 1,
+                "sha256": "0" * 64} for name in profiles]
+    catalog = build_catalog(load_manifest(manifest), records, hashes={})
+    labels = {v["profile"]: kind_of(v).label for v in catalog["variants"]}
+    assert labels == {"podcast-m4a": "Radio, AAC", "mp3-128": "Radio, MP3",
+                      "radio-mp3": "Radio, AAC", "radio": "Radio master, Broadcast WAV",
+                      "mov-prores": "TV master (MOV)"}, labels
+    catalog["variants"] = [v for v in catalog["variants"] if v["profile"] == "podcast-m4a"]
+    page = render_page(catalog, "es")
+    assert "Radio, MP3" not in page and "Para streaming y radio por internet" not in page
+    assert '<span class="sr-only">: Radio, AAC, Náhuatl</span>' in page
+    # A variant not generated yet is filed so too, by the extension its file would have.
+    from pipeline.publish.missing import Missing, catalog_entries
+    manifest_ = load_manifest(manifest)
+    (entry,) = catalog_entries([Missing(manifest_.spots[0], manifest_.languages[0],
+                                        profiles["podcast-m4a"], "not-rendered")])
+    assert (kind_of({"file": "", **entry}).label, kind_of({"file": "", **entry}).medium) == \
+        ("Radio, AAC", "radio")
+
+
 def test_what_plays_in_place():
     assert playable(variant("web", "mp4")) == "video"
     assert playable(variant("broadcast-mxf", "mxf")) is None  # browsers do not play MXF

@@ -153,7 +153,7 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     hashes = attachment_hashes(manifest, records) if hashes is None else hashes
     spots = {spot.id: spot for spot in manifest.spots}
     languages = {language.code: language for language in manifest.languages}
-    kinds = {profile.name: profile.kind for profile in manifest.profiles}
+    kinds = {profile.name: profile.file_kind for profile in manifest.profiles}
     present = {record["language"] for record in records}
     return {
         "campaign": manifest.campaign,
@@ -186,7 +186,8 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "language_name": language.name if language else record.get("language_name", record["language"]),
         "treatment": record.get("treatment"),
         "profile": record["profile"],
-        # The built-in profile it is or derives from (`base:`): what the page calls the file.
+        # The built-in profile it derives from (`base:`): what the page calls the file; null
+        # when it writes another file or codec than that one's (profiles.Profile.file_kind).
         **({"profile_base": kinds[record["profile"]]}
            if kinds.get(record["profile"], record["profile"]) != record["profile"] else {}),
         "file": file,

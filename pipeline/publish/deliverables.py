@@ -3,10 +3,11 @@ browser can play it.
 
 A variant's kind is found from what its catalog entry says, in this order: its profile's name
 (the built-in profiles of CONTRACT.md, present and announced), or the built-in profile a
-manifest's own derives from (`profile_base`), else its file's extension (a
-manifest's own profile named `radio-aac` that writes `.m4a` is still radio), with the spot's
-`medium` telling an audio-only file from a video. Attachments (sidecars, certificates, plots)
-are known by their extension. New kinds of file slot in here, as one line of a table.
+manifest's own derives from (`profile_base`), else its file's extension (a manifest's own
+profile named `radio-aac` that writes `.m4a` is still radio, and so is one that changes its
+built-in's file or codecs, AAC in `.m4a` from `radio-mp3`: its `profile_base` is null), with
+the spot's `medium` telling an audio-only file from a video. Attachments (sidecars,
+certificates, plots) are known by their extension. New kinds of file slot in here, as one line of a table.
 """
 
 from __future__ import annotations
@@ -101,10 +102,14 @@ def extension(file: str) -> str:
 
 def kind_of(variant: dict) -> Kind:
     """The kind of a catalog variant, from its profile name or the built-in profile it derives
-    from (`profile_base`: a manifest's `whatsapp: {base: messaging}`), else its extension."""
-    known = (BY_PROFILE.get(variant.get("profile", ""))
-             or BY_PROFILE.get(variant.get("profile_base", "")))
-    return known or BY_EXTENSION.get(extension(variant["file"]), OTHER)
+    from (`profile_base`: a manifest's `whatsapp: {base: messaging}`), else its extension (a
+    missing variant's `extension`: it has no file)."""
+    ext = variant.get("extension") or extension(variant["file"])
+    base = variant.get("profile_base", "")
+    if base is None:    # it writes another file or codec than its built-in's (Profile.file_kind)
+        return BY_EXTENSION.get(ext, OTHER)
+    known = BY_PROFILE.get(variant.get("profile", "")) or BY_PROFILE.get(base)
+    return known or BY_EXTENSION.get(ext, OTHER)
 
 
 def playable(variant: dict) -> Playable:

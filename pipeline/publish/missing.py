@@ -104,13 +104,16 @@ def missing_variants(manifest: Manifest, records: list[dict], plan: Plan) -> lis
 
 def catalog_entries(missing: list[Missing]) -> list[dict]:
     """The catalog's `variants_missing`: spot, spot_title (and spot_titles), language,
-    language_name, profile (and profile_base), reason ("blocked", "failed", "not-rendered"),
+    language_name, profile (and profile_base), extension (its file's, were it there), reason
+    ("blocked", "failed", "not-rendered"),
     reason_text (English) and reason_detail (a message's template and parameters, or null)."""
     return [{"spot": m.spot.id, "spot_title": m.spot.title,
              **({"spot_titles": dict(m.spot.titles)} if m.spot.titles else {}),
              "language": m.language.code, "language_name": m.language.name,
              "profile": m.profile.name,
-             **({"profile_base": m.profile.kind} if m.profile.kind != m.profile.name else {}),
+             **({"profile_base": m.profile.file_kind}
+                if m.profile.file_kind != m.profile.name else {}),
+             "extension": m.profile.extension,
              "reason": m.reason, "reason_text": m.text,
              "reason_detail": m.message.to_json() if m.message else None}
             for m in missing]

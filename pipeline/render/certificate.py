@@ -249,6 +249,6 @@ def _also_named(record: dict) -> str | None:
 def _kind_label(record: dict, profile: Profile) -> str | None:
     """What the file is for a station, as the page's card says it ("TV master, MXF XDCAM
     HD422"), a message to translate; None for a profile of no known kind (its name alone)."""
-    kind = kind_of({"profile": profile.name, "profile_base": profile.kind,
+    kind = kind_of({"profile": profile.name, "profile_base": profile.file_kind,
                     "file": record["file"]})
     return None if kind is OTHER else kind.label
