@@ -201,10 +201,11 @@ def test_a_master_that_reaches_its_hour_seconds_in_is_said_to_carry_a_pre_roll(c
         assert "before 01:00:00:00" not in result.stderr, (timecode, result.stderr)
 
 
-def read_on(text: str, tmp_path, timecode: str | None, fps: float = 25.0, name="nah.srt"):
+def read_on(text: str, tmp_path, timecode: str | None, fps: float = 25.0, name="nah.srt",
+            duration: float = 4.0):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    return read_subtitles(path, duration=4.0, fps=fps, timecode=timecode)
+    return read_subtitles(path, duration=duration, fps=fps, timecode=timecode)
 
 
 def times(result) -> list[tuple[int, int]]:
@@ -230,6 +231,33 @@ def test_a_file_that_fits_only_partly_or_both_ways_is_read_as_it_is(tmp_path):
     assert times(read_on(both, tmp_path, "00:00:01:00")) == [(1000, 2480), (3000, 3880)]
     # A timecode its master's rate cannot have (drop-frame at 25 fps) starts nothing.
     assert said(read_on(TIMED, tmp_path, "10:00:00;00")) == past
+
+
+def test_a_file_not_read_from_the_master_s_timecode_is_told_why_once(tmp_path):
+    # A trial's SRT timed from 10:00:01,000 to a master from 01:00:00:00 was told, cue by cue,
+    # only to check its times, or that the file belongs to this spot.
+    def hints(text: str, timecode: str | None, name: str = "nah.srt") -> list[str | None]:
+        result = read_on(text, tmp_path, timecode, 24000 / 1001, name, duration=8.008)
+        assert {d.code for d in result.diagnostics} == {"past-end"}, result.diagnostics
+        return [d.hint for d in result.diagnostics]
+
+    check = "check the times, or that the file belongs to this spot"
+    master = ("; the master's timecode starts at 01:00:00:00 (its 8.008 s end at 01:00:08:00): "
+              "a file timed to it is read from there when all its cues fall within that; ")
+    assert hints(TIMED, "01:00:00:00") == \
+        [check + master + "cue 1 (10:00:01,000) starts after its end", check]
+    early = TIMED.replace("10:00:01,000", "00:59:59,000").replace("10:00:0", "01:00:0")
+    assert hints(early, "01:00:00:00") == \
+        [check + master + "cue 1 (00:59:59,000) starts before it", check]
+    vtt = "WEBVTT\n\n" + early.replace(",", ".")
+    assert hints(vtt, "01:00:00:00", "nah.vtt") == \
+        [check + master + "cue 1 (00:59:59.000) starts before it", check]
+    # The first cue that keeps it from being read so, said at the first cue past the end.
+    late = TIMED.replace("10:00:0", "01:00:0").replace("01:00:03,880", "01:00:08,500")
+    assert hints(late, "01:00:00:00") == \
+        [check + master + "cue 2 (01:00:08,500) ends after its end", check]
+    # A master without timecode has none to say.
+    assert hints(TIMED, None) == [check, check]
 
 
 def test_messages_give_times_as_the_file_writes_them(tmp_path):

@@ -105,8 +105,8 @@ def missing_variants(manifest: Manifest, records: list[dict], plan: Plan) -> lis
 def catalog_entries(missing: list[Missing]) -> list[dict]:
     """The catalog's `variants_missing`: spot, spot_title (and spot_titles), language,
     language_name, profile (and profile_base), extension (its file's, were it there), reason
-    ("blocked", "failed", "not-rendered"),
-    reason_text (English) and reason_detail (a message's template and parameters, or null)."""
+    ("blocked", "failed", "not-rendered"), reason_text (English) and reason_detail (a
+    message's template and parameters, or null)."""
     return [{"spot": m.spot.id, "spot_title": m.spot.title,
              **({"spot_titles": dict(m.spot.titles)} if m.spot.titles else {}),
              "language": m.language.code, "language_name": m.language.name,

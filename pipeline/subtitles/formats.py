@@ -21,7 +21,7 @@ from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, say
 from pipeline.subtitles.checks import _check_cues, in_time_order
 from pipeline.subtitles.encoding import load_text
-from pipeline.subtitles.master_timecode import read_from_master
+from pipeline.subtitles.master_timecode import past_end_hint, read_from_master
 from pipeline.subtitles.mojibake import double_decoded
 from pipeline.subtitles.model import Parsed, SubtitleFile, in_file_syntax, line_list
 from pipeline.subtitles.normalise import composed_cues
@@ -255,9 +255,10 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
         diagnostics = [d for d in diagnostics if d is not parsed.start_missing] + [told]
     rate = fps or (float(parsed.frame_rate) if parsed.frame_rate else None)
     parsed.cues, unordered = in_time_order(parsed.cues, path, fmt.name)
-    diagnostics += in_file_syntax(unordered + _check_cues(parsed.cues, path, duration, rate,
-                                                          fmt.name),
-                                  fmt.name, origin, parsed.notation)
+    checked = _check_cues(parsed.cues, path, duration, rate, fmt.name)
+    if moved is None:    # its cues past the video's end may be timed to the master's timecode
+        checked = past_end_hint(checked, parsed, timecode, fps, duration)
+    diagnostics += in_file_syntax(unordered + checked, fmt.name, origin, parsed.notation)
     diagnostics.sort(key=lambda d: d.line or 0)
     return SubtitleFile(path, tuple(parsed.cues), tuple(diagnostics), encoding, fmt.name,
                         tuple(parsed.styled_lines), parsed.styles,

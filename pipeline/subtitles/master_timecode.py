@@ -13,7 +13,8 @@ instead; one that gives it is read from it. A TTML file in media time read from 
 programme it gives is not read again from here (`programme_start.py`); one read from here has
 its first cue's frame label on the master's timecode in the note, the time its subtitler's
 editor shows. A file whose cues fit both ways, or only partly either way, is read as it is, and
-the checks say what they find: nothing is guessed.
+the checks say what they find: nothing is guessed; where a cue is past the video's end, the
+first says once the master's start and the cue that kept the file from being read from it.
 
 Where the file's times are clock times (SubRip, WebVTT, TTML in media time), the master's start
 is its timecode read as one (`timecode.clock_seconds`): what a subtitle editor whose video is
@@ -34,7 +35,7 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, note
 from pipeline.media.timecode import clock_seconds, counted_on, exact_rate, rate_problem, seconds
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import Cue, Parsed
+from pipeline.subtitles.model import Cue, Parsed, format_time
 
 
 def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: float | None,
@@ -44,24 +45,13 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
     docstring); None when it is read as it is. `timecode` is the master's start timecode
     (`HH:MM:SS:FF`, `HH:MM:SS;FF` drop-frame), `fps` its frame rate, `duration` its length in
     seconds."""
-    if parsed.start_given or not parsed.cues or not timecode or not fps or duration is None:
+    span = _master_span(parsed, timecode, fps, duration)
+    if span is None:
         return None
-    rate = exact_rate(fps)
-    if rate_problem(timecode, rate):
-        return None     # a label its own rate cannot have: no start to read the file from
-    smpte = parsed.notation is not None and parsed.notation.smpte is not None
-    start = seconds(timecode, rate) if smpte else clock_seconds(timecode, rate)
-    if not start:
+    smpte, rate, first, length = span
+    if any(_off_master(cue, parsed, first, length) for cue in parsed.cues):
         return None
-    # In milliseconds of the file's own time line: a SMPTE TTML file's cues count from the
-    # start of programme it was checked as (`Parsed.counted_from`).
-    counted_from = parsed.counted_from * 1000
-    length = round(duration * 1000)     # where `checks._check_past_end` puts the video's end
-    first = start * 1000
-    if not all(first <= cue.start + counted_from and cue.end + counted_from <= first + length
-               and cue.start + counted_from >= length for cue in parsed.cues):
-        return None
-    moved = first - counted_from
+    moved = first - parsed.counted_from * 1000
     cues = [replace(cue, start=round(cue.start - moved), end=round(cue.end - moved))
             for cue in parsed.cues]
     more = (" (it gives no ebuttm:documentStartOfProgramme)"
@@ -75,3 +65,55 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
     told = note(f"{path.name} is timed to the master's timecode, from {timecode}: its times "
                 f"are read from there{more}", path, code="master-timecode")
     return cues, moved / 1000, told
+
+
+def _master_span(parsed: Parsed, timecode: str | None, fps: float | None,
+                 duration: float | None) -> tuple[bool, Fraction, Fraction, int] | None:
+    """(whether the file is timed in SMPTE timecode, the master's exact rate, its start as the
+    file counts it and its length, in milliseconds: see the module's docstring); None when the
+    master gives no start to read the file from."""
+    if parsed.start_given or not parsed.cues or not timecode or not fps or duration is None:
+        return None
+    rate = exact_rate(fps)
+    if rate_problem(timecode, rate):
+        return None     # a label its own rate cannot have: no start to read the file from
+    smpte = parsed.notation is not None and parsed.notation.smpte is not None
+    start = seconds(timecode, rate) if smpte else clock_seconds(timecode, rate)
+    # Where `checks._check_past_end` puts the video's end.
+    return (smpte, rate, start * 1000, round(duration * 1000)) if start else None
+
+
+def _off_master(cue: Cue, parsed: Parsed, first: Fraction, length: int) -> str | None:
+    """Why `cue` keeps its file from being read from the master's start (`first`), if it does:
+    it lies outside the master read from there, or on it read as it is."""
+    # In milliseconds of the file's own time line: a SMPTE TTML file's cues count from the
+    # start of programme it was checked as (`Parsed.counted_from`).
+    start, end = cue.start + parsed.counted_from * 1000, cue.end + parsed.counted_from * 1000
+    if start < first:
+        return f"cue {cue.index} ({format_time(cue.start)}) starts before it"
+    if start >= first + length:
+        return f"cue {cue.index} ({format_time(cue.start)}) starts after its end"
+    if end > first + length:
+        return f"cue {cue.index} ({format_time(cue.end)}) ends after its end"
+    if start < length:
+        return f"cue {cue.index} ({format_time(cue.start)}) is on the video read as it is"
+    return None
+
+
+def past_end_hint(diagnostics: list[Diagnostic], parsed: Parsed, timecode: str | None,
+                  fps: float | None, duration: float | None) -> list[Diagnostic]:
+    """`diagnostics` of a file not read from its master's timecode (`read_from_master` gave
+    None), the first cue past the video's end (`past-end`) hinting, once a file, at the start
+    it was not read from and the first cue that kept it: an SRT timed from 10:00:01,000 to a
+    master from 01:00:00:00 was told only to check its times, or that it belongs to the spot."""
+    at = next((n for n, d in enumerate(diagnostics) if d.code == "past-end"), None)
+    span = _master_span(parsed, timecode, fps, duration) if at is not None else None
+    if span is None:
+        return diagnostics
+    _, rate, first, length = span
+    why = next(why for cue in parsed.cues if (why := _off_master(cue, parsed, first, length)))
+    end = counted_on(timecode, rate, FrameGrid(rate).nearest(length))
+    said = (f"the master's timecode starts at {timecode} (its {length / 1000:g} s end at {end}):"
+            f" a file timed to it is read from there when all its cues fall within that; {why}")
+    found = diagnostics[at]
+    return [*diagnostics[:at], replace(found, hint=f"{found.hint}; {said}"), *diagnostics[at + 1:]]
