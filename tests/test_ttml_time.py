@@ -152,6 +152,15 @@ def test_labels_going_back_in_discontinuous_marker_mode_cannot_be_placed(tmp_pat
      "begin='10:00:01.500' is not a SMPTE timecode (ttp:timeBase=\"smpte\")",
      'write times as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. '
      'begin="10:00:01:12")'),
+    # Drop-frame as editors write it: before, told only to write HH:MM:SS:FF.
+    (NTSC_DROP, ("10:00:01;00", "10:00:02:00"), 5,
+     "begin='10:00:01;00' is not a SMPTE timecode (ttp:timeBase=\"smpte\")",
+     "TTML writes drop-frame timecode with colons, 10:00:01:00, and says it is drop-frame with "
+     "ttp:dropMode"),
+    (NTSC_DROP, ("10:00:01:00", "10:00:02.04"), 5,
+     "end='10:00:02.04' is not a SMPTE timecode (ttp:timeBase=\"smpte\")",
+     "TTML writes drop-frame timecode with colons, 10:00:02:04, and says it is drop-frame with "
+     "ttp:dropMode"),
     (PAL, ("09:59:58:00", "10:00:02:00"), 5,
      "paragraph 1 begins at 09:59:58:00, before the programme starts at 10:00:00:00 "
      "(ebuttm:documentStartOfProgramme)",

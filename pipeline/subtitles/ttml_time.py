@@ -33,6 +33,9 @@ OFFSET = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms|f|t)$")
 TIME_HINT = 'write times as HH:MM:SS.mmm (e.g. begin="00:00:01.500") or as 1.5s'
 SMPTE_HINT = ('write times as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. '
               'begin="10:00:01:12")')
+# Drop-frame timecode as editors write it, `10:00:01;00` (or `.00`, `,00`): TTML's SMPTE times
+# take colons only, and the drop is the file's ttp:dropMode (TTML1 §6.2.3, Appendix N.3).
+DROP_WRITTEN = re.compile(r"(\d{2,})[:;](\d{2})[:;.,](\d{2})[;.,](\d{2})$")
 EBUTT_METADATA = "urn:ebu:tt:metadata"
 # ttp:dropMode: labels dropped at second 00 of a minute, and which minutes (TTML1 §6.2.3).
 DROPS = {"dropNTSC": (2, "frames 00 and 01 of every minute but each tenth",
@@ -249,8 +252,11 @@ class TimeParameters:
         clock = CLOCK.match(value)
         if clock is None or clock.group(4) or int(clock.group(2)) > 59 or \
                 int(clock.group(3)) > 59:
+            drop = DROP_WRITTEN.match(value)
+            hint = (f"TTML writes drop-frame timecode with colons, {':'.join(drop.groups())}, "
+                    "and says it is drop-frame with ttp:dropMode") if drop else SMPTE_HINT
             self.fail(f'{name}={value!r} is not a SMPTE timecode (ttp:timeBase="smpte")',
-                      element, SMPTE_HINT, "timing")
+                      element, hint, "timing")
             return None
         hours, minutes, seconds = (int(part) for part in clock.group(1, 2, 3))
         frames, subframes = int(clock.group(5) or 0), int(clock.group(6) or 0)
