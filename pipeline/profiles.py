@@ -15,12 +15,19 @@ from pipeline.ranges import POSITIVE, Range
 Fit = Literal["pad", "crop", "fit-width"]
 Scan = Literal["progressive", "tff", "bff"]
 Medium = Literal["video", "audio"]
-Container = Literal["mp4", "mov", "mxf", "wav", "mp3", "ogg"]
+Container = Literal["mp4", "mov", "mxf", "wav", "mp3", "mp2", "ogg"]
 
 # Which containers serve which medium, and the audio codecs each audio container takes.
 VIDEO_CONTAINERS = ("mp4", "mov", "mxf")
 AUDIO_CODECS = {"wav": ("pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le"),
-                "mp3": ("libmp3lame",), "ogg": ("libopus", "libvorbis", "flac"), "mp4": ("aac",)}
+                "mp3": ("libmp3lame",), "mp2": ("mp2", "mp2fixed"),
+                "ogg": ("libopus", "libvorbis", "flac"), "mp4": ("aac",)}
+# MPEG audio Layer II's bit rates in kb/s (ISO/IEC 11172-3 at 32, 44.1 and 48 kHz; its low
+# sampling frequencies, ISO/IEC 13818-3, at 16, 22.05 and 24 kHz): ffmpeg's encoders refuse
+# any other only once encoding ("bitrate 250 is not allowed in mp2").
+MP2_BITRATES = {True: (32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+                False: (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}
+MP2_SAMPLE_RATES = (32000, 44100, 48000, 16000, 22050, 24000)
 
 
 @dataclass(frozen=True)
@@ -216,7 +223,25 @@ def encoder_problems(profile: Profile) -> list[tuple[str, str]]:
     if not 8000 <= profile.sample_rate <= 192000:
         found.append(("sample_rate", f"sample_rate {profile.sample_rate} is not an audio rate "
                                      "(8000 to 192000 Hz)"))
+    elif profile.medium == "audio" and profile.container == "mp2":
+        found += _mp2_problems(profile)
     return found
+
+
+def _mp2_problems(profile: Profile) -> list[tuple[str, str]]:
+    """An MPEG Layer II file's sample rate and bit rate, which its standards fix."""
+    if profile.sample_rate not in MP2_SAMPLE_RATES:
+        rates = ", ".join(str(rate) for rate in MP2_SAMPLE_RATES)
+        return [("sample_rate", f"sample_rate {profile.sample_rate} is not an MP2 rate ({rates})")]
+    rate = profile.audio_bitrate
+    allowed = MP2_BITRATES[profile.sample_rate >= 32000]
+    if rate is None or not BITRATE.fullmatch(str(rate)):
+        return []                      # no rate is ffmpeg's default; a bad one is said above
+    if round(bits_per_second(str(rate)) / 1000, 3) not in allowed:
+        return [("audio_bitrate", f"audio_bitrate {rate} is not an MP2 rate at "
+                                  f"{profile.sample_rate} Hz "
+                                  f"({', '.join(f'{k}k' for k in allowed)})")]
+    return []
 
 
 def _odd_frame(profile: Profile) -> list[tuple[str, str]]:
@@ -301,6 +326,15 @@ BUILTIN_PROFILES: dict[str, Profile] = {
     "radio-mp3": Profile("radio-mp3", 0, 0, medium="audio", container="mp3", x264_profile=None,
                          crf=None, audio_codec="libmp3lame", audio_bitrate="256k",
                          faststart=False),
+    # A station's playout that takes MPEG-1 Audio Layer II (DAVID/DigaSystem, Dira, older
+    # Dalet, RCS): to air, so at the Broadcast WAV's EBU R128 level, not streaming's. 384 kb/s
+    # is Layer II's highest rate (ISO/IEC 11172-3); BBC R&D White Paper WHP 061 (2003) judges
+    # 256 kb/s a high-quality stereo broadcast signal, and a station codes the file again for
+    # its transmitter (DAB, a stream): the margin keeps that second coding clean.
+    "radio-mp2": Profile("radio-mp2", 0, 0, medium="audio", container="mp2", x264_profile=None,
+                         crf=None, audio_codec="mp2", audio_bitrate="384k", loudness=-23.0,
+                         loudness_tolerance=0.5, loudness_range=7.0,
+                         loudness_standard="ebu-r128", faststart=False),
     # A voice note messaging apps play as one (WhatsApp, Telegram, Signal): Ogg Opus, mono,
     # libopus tuned for speech.
     "voice-note": Profile("voice-note", 0, 0, medium="audio", container="ogg", x264_profile=None,

@@ -16,7 +16,8 @@ declared encoding: playout software and mediainfo read its bytes as Windows-1252
 ffmpeg writes showed "Línea" as "LÃ\u00adnea". `write_info_latin1` writes its texts again in
 place as ISO-8859-1 letters, which Windows-1252 reads alike.
 
-MP3s carry ID3v2.4 tags written by mutagen (title, album for the campaign, TLAN with the
+MP3s and MP2s (both MPEG audio streams, whose ID3v2 playout reads alike) carry ID3v2.4 tags
+written by mutagen (title, album for the campaign, TLAN with the
 ISO 639-3 code, recording year, and the clock number).
 
 The clock number (`pipeline/clock.py`) is where a station's playout and traffic software read
@@ -255,7 +256,7 @@ def write_info_latin1(path: Path) -> int:
 
 @dataclass(frozen=True)
 class Id3:
-    """The ID3v2.4 frames of a radio MP3."""
+    """The ID3v2.4 frames of a radio MP3 or MP2."""
 
     title: str
     album: str                    # the campaign's title
@@ -267,7 +268,7 @@ class Id3:
 
 def write_id3(path: Path, tags: Id3) -> None:
     """Replace the file's ID3 tag with `tags`, as ID3v2.4 (mutagen)."""
-    from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TXXX   # only radio MP3s need it
+    from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TXXX   # only radio MP3s and MP2s need it
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))

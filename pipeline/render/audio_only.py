@@ -1,4 +1,4 @@
-"""Audio-only variants: a station's Broadcast WAV, an MP3, a voice note.
+"""Audio-only variants: a station's Broadcast WAV, an MP3 or MP2, a voice note.
 
 The sound is the language's own (`dub`: its recorded spot; `mix`: its voice over the spot's
 music bed), built by `render/audio.py` exactly as for the video variants, so its measurement by
@@ -7,7 +7,12 @@ profile's own target and encoded straight into the variant's file, exactly as lo
 to the sample (radio sells time by the second: a 20 s slot is 960,000 samples at 48 kHz). The
 file is then decoded and measured again (an MP3's decoder overshoot is heard by the meter, not
 assumed), corrected or refused as any shared track (`render/leveling.py`), and tagged: a `bext`
-chunk with its v2 loudness figures in a Broadcast WAV, ID3v2.4 in an MP3, Vorbis comments in Ogg.
+chunk with its v2 loudness figures in a Broadcast WAV, ID3v2.4 in an MP3 or MP2, Vorbis comments
+in Ogg.
+
+An MP2 file alone cannot be exact to the sample: it is whole frames of 1152 samples, and a raw
+MPEG audio stream has no header to declare the encoder's delay (an MP3's LAME header does), so
+it decodes with the delay's silence first and up to a frame's padding after (`MP2_SLACK`).
 """
 
 from __future__ import annotations
@@ -38,12 +43,19 @@ from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_ver
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import make_record, write_json
 
-FORMATS = {"wav": "wav", "mp3": "mp3", "ogg": "ogg", "mp4": "mp4"}
+FORMATS = {"wav": "wav", "mp3": "mp3", "mp2": "mp2", "ogg": "ogg", "mp4": "mp4"}
 # What ffprobe calls the stream each encoder makes.
-CODEC_NAMES = {"libmp3lame": "mp3", "libopus": "opus", "libvorbis": "vorbis"}
+CODEC_NAMES = {"libmp3lame": "mp3", "libopus": "opus", "libvorbis": "vorbis", "mp2fixed": "mp2"}
+# Containers whose tag is ID3v2.4, written by mutagen after ffmpeg (playout reads an MP2's ID3
+# as an MP3's: both are MPEG audio streams).
+ID3_CONTAINERS = ("mp3", "mp2")
 # ffmpeg 5.1's MP4 muxer marks the AAC encoder's priming samples (an edit list) but not the
 # padding of the last frame: an AAC track decodes up to one frame (1024 samples) long.
 AAC_FRAME = 1024
+# ffmpeg's Layer II encoders' delay (481 samples, 10 ms at 48 kHz: mpegaudioenc's
+# initial_padding) and the rest of the last 1152-sample frame: what an MP2 decodes longer than
+# its slot (measured: a 20 s slot at 48 kHz decodes to 960768 samples, its sound from 482).
+MP2_SLACK = 481 + 1152 - 1
 
 
 def exact_length(audio, samples: int, rate: int):
@@ -65,7 +77,7 @@ def tool() -> str:
 
 def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]]:
     """Encoder and container options, and the container's own tags (the ID3 tag of an MP3 is
-    written after)."""
+    written after, as an MP2's)."""
     variant, profile = plan.variant, plan.variant.profile
     manifest, language = variant.manifest, variant.language
     title, clock = f"{variant.spot.title} ({language.name})", variant.clock
@@ -94,7 +106,7 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
     elif profile.container == "mp3":
         args["id3v2_version"] = 0      # mutagen writes the whole ID3v2.4 tag
         args["write_id3v1"] = 0
-    else:
+    elif profile.container != "mp2":   # a raw MP2 stream carries none: mutagen's ID3 after
         metadata = {"title": title, "album": manifest.title, "language": language.alpha3,
                     "date": str(when.year)} | comment
         if profile.container == "ogg" and clock:
@@ -133,7 +145,7 @@ def check_sound(plan: VariantPlan, path: Path, reading: Reading) -> MediaInfo:
         problems.append(f"its audio is {audio.sample_rate} Hz {audio.channels} channels, not "
                         f"{profile.sample_rate} Hz {profile.channels}")
     slot = plan.slot_samples
-    extra = AAC_FRAME if profile.audio_codec == "aac" else 0
+    extra = {"aac": AAC_FRAME, "mp2": MP2_SLACK}.get(codec, 0)
     if not slot <= reading.samples <= slot + extra:
         problems.append(f"it decodes to {reading.samples} samples, the spot's slot is {slot} "
                         f"({slot / profile.sample_rate:.3f} s at {profile.sample_rate} Hz)")
@@ -179,7 +191,7 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
             write_info_latin1(partial)
         if profile.bext:
             write_bext_loudness(partial, reading)
-        if profile.container == "mp3":
+        if profile.container in ID3_CONTAINERS:
             write_id3(partial, Id3(f"{variant.spot.title} ({variant.language.name})",
                                    variant.manifest.title, variant.language.alpha3, when.year,
                                    variant.manifest.campaign, variant.clock))
