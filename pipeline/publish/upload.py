@@ -53,7 +53,8 @@ _DURATION = re.compile(r"^(?:\d+[smhd])+$|^\d+$")
 
 CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mxf": "application/mxf",
                  ".jpg": "image/jpeg", ".png": "image/png", ".wav": "audio/wav",
-                 ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".opus": "audio/ogg",
+                 ".mp3": "audio/mpeg", ".mp2": "audio/mpeg", ".ogg": "audio/ogg",
+                 ".opus": "audio/ogg",
                  ".srt": "application/x-subrip", ".vtt": "text/vtt; charset=utf-8",
                  ".ttml": "application/ttml+xml; charset=utf-8",
                  ".txt": "text/plain; charset=utf-8", ".sha256sums": "text/plain; charset=utf-8",
