@@ -111,7 +111,10 @@ def past_end_hint(diagnostics: list[Diagnostic], parsed: Parsed, timecode: str |
     if span is None:
         return diagnostics
     _, rate, first, length = span
-    why = next(why for cue in parsed.cues if (why := _off_master(cue, parsed, first, length)))
+    why = next((why for cue in parsed.cues if (why := _off_master(cue, parsed, first, length))),
+               None)
+    if why is None:     # it would have been read from there (`read_from_master`)
+        return diagnostics
     end = counted_on(timecode, rate, FrameGrid(rate).nearest(length))
     said = (f"the master's timecode starts at {timecode} (its {length / 1000:g} s end at {end}):"
             f" a file timed to it is read from there when all its cues fall within that; {why}")
