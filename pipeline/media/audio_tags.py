@@ -140,10 +140,11 @@ def loudness_fields(reading: Reading) -> bytes:
                        _centi(loudness.max_short_term))
 
 
-def _chunk_before_data(path: Path, wanted: bytes, what: str) -> tuple[int, int]:
+def chunk_before_data(path: Path, wanted: bytes, what: str) -> tuple[int, int]:
     """(where the data of the first `wanted` chunk starts, its size in bytes) in a RIFF/RF64
-    WAVE file, looked for before the samples (ffmpeg writes `fmt ` and `bext` there);
-    `RenderError` if there is none. `what` names what the chunk was wanted for."""
+    WAVE file, looked for before the samples (ffmpeg writes `fmt ` and `bext` there;
+    `b"data"` gives the samples' own); `RenderError` if there is none. `what` names what the
+    chunk was wanted for."""
     with open(path, "rb") as handle:
         header = handle.read(12)
         if len(header) < 12 or header[:4] not in (b"RIFF", b"RF64") or header[8:12] != b"WAVE":
@@ -164,7 +165,7 @@ def _chunk_before_data(path: Path, wanted: bytes, what: str) -> tuple[int, int]:
 
 def _bext_offset(path: Path) -> int:
     """Where the `bext` chunk's data starts in a RIFF/RF64 WAVE file; `RenderError` if none."""
-    start, size = _chunk_before_data(path, b"bext", "bext chunk")
+    start, size = chunk_before_data(path, b"bext", "bext chunk")
     if size < CODING_HISTORY_AT:
         raise RenderError(f"the bext chunk is {size} bytes, shorter than EBU Tech 3285's "
                           f"{CODING_HISTORY_AT}", path)
@@ -189,7 +190,7 @@ def write_plain_pcm_format(path: Path) -> bool:
     when the extensible chunk says more than plain PCM can (other speaker positions, fewer valid
     bits than the container's, a sub-format other than PCM). `RenderError` if the file is not a
     WAVE file or has no `fmt ` chunk before its data."""
-    start, size = _chunk_before_data(path, b"fmt ", "fmt chunk")
+    start, size = chunk_before_data(path, b"fmt ", "fmt chunk")
     with open(path, "r+b") as handle:
         handle.seek(start)
         chunk = handle.read(size)
@@ -235,7 +236,7 @@ def write_info_latin1(path: Path) -> int:
     In place, nothing moves: a text's bytes in ISO-8859-1 are never more than in UTF-8 (a
     letter past ASCII takes 2 to 4 bytes there, 1 here, and a folded one at most 1), so each
     keeps its sub-chunk's size, the rest filled with NULs, which end an INFO text (a ZSTR)."""
-    start, size = _chunk_before_data(path, b"LIST", "LIST INFO chunk")
+    start, size = chunk_before_data(path, b"LIST", "LIST INFO chunk")
     changed = 0
     with open(path, "r+b") as handle:
         handle.seek(start)

@@ -32,6 +32,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.media.audio_tags import (Bext, Id3, clock_comment, coding_history,
                                        originator_reference, write_bext_loudness, write_id3,
                                        write_info_latin1, write_plain_pcm_format)
+from pipeline.media.cart_chunk import Cart, write_cart
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
 from pipeline.media.probe import MediaInfo, probe
@@ -80,7 +81,7 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
     written after, as an MP2's)."""
     variant, profile = plan.variant, plan.variant.profile
     manifest, language = variant.manifest, variant.language
-    title, clock = f"{variant.spot.title} ({language.name})", variant.clock
+    title, clock = sound_title(variant), variant.clock
     # What every container's comment says (INFO's ICMT, MP4's ©cmt, and Ogg's DESCRIPTION,
     # the field Xiph's Vorbis comment spec lists, ffmpeg's name for `comment`).
     comment = {"comment": clock_comment(clock)} if clock else {}
@@ -114,6 +115,21 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
         if profile.container == "mp4":
             args["metadata:s:a:0"] = f"language={language.alpha3}"
     return args, metadata
+
+
+def sound_title(variant) -> str:
+    """What a sound file calls itself: the spot's title and its language's name."""
+    return f"{variant.spot.title} ({variant.language.name})"
+
+
+def cart(plan: VariantPlan) -> Cart:
+    """A Broadcast WAV's AES46 `cart` chunk. Written with or without a clock number: without
+    one its CutID is empty, and the station's importer gives the cut its own number as for
+    any file without one (the render's fingerprint, the bext's stand-in, would read as a cut
+    number no log books); Title, Artist and Category still file it."""
+    variant = plan.variant
+    return Cart(title=sound_title(variant), artist=variant.manifest.title,
+                cut_id=variant.clock or "", samples=plan.slot_samples)
 
 
 def encode_args(audio, destination: Path, plan: VariantPlan, when: datetime) -> list[str]:
@@ -191,9 +207,10 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
             write_info_latin1(partial)
         if profile.bext:
             write_bext_loudness(partial, reading)
+            write_cart(partial, cart(plan))
         if profile.container in ID3_CONTAINERS:
-            write_id3(partial, Id3(f"{variant.spot.title} ({variant.language.name})",
-                                   variant.manifest.title, variant.language.alpha3, when.year,
+            write_id3(partial, Id3(sound_title(variant), variant.manifest.title,
+                                   variant.language.alpha3, when.year,
                                    variant.manifest.campaign, variant.clock))
         info = check_sound(plan, partial, reading)
         track = SharedTrack(partial, loudness, leveling)
