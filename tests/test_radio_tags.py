@@ -1,11 +1,14 @@
 """What a radio file says about itself, read back by tools other than the one that wrote it:
 the clock number in every audio container (a byte read of the bext and LIST INFO chunks and
 ffprobe for the WAV, ffprobe for mutagen's ID3, mutagen for ffmpeg's Ogg and MP4 tags), the
-WAV's INFO title in bytes a Windows-1252 reader shows as written; and on the page, in
-Chromium, each sound file's bit rate and sample rate."""
+WAV's INFO title in bytes a Windows-1252 reader shows as written; the Broadcast WAV's AES46
+`cart` chunk, read by libsndfile (SFC_GET_CART_INFO, through ctypes) and field by field from
+the standard's sizes; and on the page, in Chromium, each sound file's bit rate and sample
+rate."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import struct
 import subprocess
@@ -16,6 +19,7 @@ from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 
 from pipeline.media.audio_tags import latin1_text, originator_reference, write_info_latin1
+from pipeline.media.cart_chunk import Cart, write_cart
 from tests.conftest import ffmpeg
 from tests.mediacheck import FFMPEG, FFPROBE
 from tests.test_page_browser import browser  # noqa: F401  (a module fixture: Chromium)
@@ -180,3 +184,155 @@ def test_the_page_tells_two_mp3_profiles_apart_by_their_rates(
     assert es["spot.tzh.radio-mp3-comunitaria.mp3"].startswith("MP3 · 128 kbit/s · 44.1 kHz · ")
     assert en["spot.tzh.radio.wav"].startswith("WAV · PCM 24-bit · 48 kHz · ")
     assert en["spot.tzh.radio-mp3-comunitaria.mp3"].startswith("MP3 · 128 kbit/s · 44.1 kHz · ")
+
+
+# AES46-2002 (CartChunk.org 1.01) as the standard lists it, not as the writer's constants do.
+CART_LAYOUT = [("version", 4), ("title", 64), ("artist", 64), ("cut_id", 64),
+               ("client_id", 64), ("category", 64), ("classification", 64), ("out_cue", 64),
+               ("start_date", 10), ("start_time", 8), ("end_date", 10), ("end_time", 8),
+               ("producer_app_id", 64), ("producer_app_version", 64), ("user_def", 64)]
+
+
+def cart_fields(data: bytes) -> dict:
+    """A `cart` chunk's data, field by field: texts up to their first NUL, LevelReference,
+    the eight post timers, Reserved, URL and TagText."""
+    fields, position = {}, 0
+    for name, size in CART_LAYOUT:
+        fields[name] = data[position:position + size].split(b"\0", 1)[0].decode("ascii")
+        position += size
+    fields["level_reference"] = struct.unpack("<i", data[position:position + 4])[0]
+    position += 4
+    fields["timers"] = [struct.unpack("<4sI", data[position + 8 * k:position + 8 * k + 8])
+                        for k in range(8)]
+    position += 64
+    fields["reserved"], position = data[position:position + 276], position + 276
+    fields["url"], position = data[position:position + 1024], position + 1024
+    fields["tag_text"] = data[position:]
+    return fields
+
+
+class _SfInfo(ctypes.Structure):
+    _fields_ = [("frames", ctypes.c_int64), ("samplerate", ctypes.c_int),
+                ("channels", ctypes.c_int), ("format", ctypes.c_int),
+                ("sections", ctypes.c_int), ("seekable", ctypes.c_int)]
+
+
+class _SfCartTimer(ctypes.Structure):
+    _fields_ = [("usage", ctypes.c_char * 4), ("value", ctypes.c_int32)]
+
+
+class _SfCartInfo(ctypes.Structure):      # sndfile.h's SF_CART_INFO (SF_CART_INFO_VAR(256))
+    _fields_ = ([(name, ctypes.c_char * size) for name, size in CART_LAYOUT]
+                + [("level_reference", ctypes.c_int32), ("post_timers", _SfCartTimer * 8),
+                   ("reserved", ctypes.c_char * 276), ("url", ctypes.c_char * 1024),
+                   ("tag_text_size", ctypes.c_uint32), ("tag_text", ctypes.c_char * 256)])
+
+
+def libsndfile_cart(path: Path) -> tuple[int, _SfCartInfo]:
+    """(the file's frames, its cart chunk) as libsndfile reads them."""
+    lib = ctypes.CDLL("libsndfile.so.1")
+    lib.sf_open.restype = ctypes.c_void_p
+    info, cart = _SfInfo(), _SfCartInfo()
+    handle = lib.sf_open(str(path).encode(), 0x10, ctypes.byref(info))      # SFM_READ
+    assert handle, lib.sf_strerror(None)
+    try:
+        # SFC_GET_CART_INFO: true only when the file has a cart chunk
+        assert lib.sf_command(ctypes.c_void_p(handle), 0x1401, ctypes.byref(cart),
+                              ctypes.sizeof(cart)) == 1
+    finally:
+        lib.sf_close(ctypes.c_void_p(handle))
+    return info.frames, cart
+
+
+def riff_chunk_names(path: Path) -> list[bytes]:
+    """Every chunk of a RIFF WAVE file in order, samples and after included; the RIFF size
+    checked against the file's."""
+    data, names, position = path.read_bytes(), [], 12
+    assert data[:4] == b"RIFF" and struct.unpack("<I", data[4:8])[0] == len(data) - 8
+    while position + 8 <= len(data):
+        names.append(data[position:position + 4])
+        size = struct.unpack("<I", data[position + 4:position + 8])[0]
+        position += 8 + size + (size & 1)
+    assert position == len(data)
+    return names
+
+
+def test_the_cart_chunk_goes_before_the_samples_and_moves_nothing_else(tmp_path):
+    wav = tmp_path / "cart.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=sample_rate=48000:duration=0.5", "-ac", "2",
+           "-c:a", "pcm_s24le", "-write_bext", "1", "-metadata", "title=x", str(wav))
+    before, samples = chunks(wav), decoded(wav)
+    write_cart(wav, Cart(title=f"{SPOT_TITLE} ({LANGUAGE_NAME})", artist="Campaña",
+                         cut_id="", samples=24000))
+    assert riff_chunk_names(wav)[-2:] == [b"cart", b"data"]
+    found = chunks(wav)
+    assert {k: v for k, v in found.items() if k != b"cart"} == before and decoded(wav) == samples
+    fields = cart_fields(found[b"cart"])
+    assert len(found[b"cart"]) == 2048 and fields["cut_id"] == ""   # no clock number: empty
+    assert fields["title"] == "Linea contra la trata, ninas (Bats'il k'op i a)"
+    assert fields["artist"] == "Campana"
+    frames, cart = libsndfile_cart(wav)
+    assert frames == 24000 and cart.version == b"0101" and cart.cut_id == b""
+
+    # RF64 (EBU Tech 3306): its RIFF size is the ds64 chunk's, which grows by the chunk.
+    rf64 = tmp_path / "cart.rf64.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=sample_rate=48000:duration=0.5", "-c:a", "pcm_s24le",
+           "-rf64", "always", str(rf64))
+    write_cart(rf64, Cart(title="t", artist="a", cut_id="RRC-1", samples=24000))
+    data = rf64.read_bytes()
+    assert data[:4] == b"RF64" and data[12:16] == b"ds64"
+    assert struct.unpack("<Q", data[20:28])[0] == len(data) - 8
+    assert streams_of(rf64) == ("pcm_s24le", "24000")
+
+
+def streams_of(path: Path) -> tuple[str, str]:
+    """ffprobe's codec and length in samples of the file's first stream."""
+    out = subprocess.run([FFPROBE, "-v", "error", "-print_format", "json", "-show_streams",
+                          str(path)], capture_output=True, check=True).stdout
+    stream = json.loads(out)["streams"][0]
+    return stream["codec_name"], str(stream["duration_ts"])
+
+
+@pytest.mark.e2e
+def test_a_broadcast_wav_carries_an_aes46_cart_chunk(campaign, radio_master):  # noqa: F811
+    manifest = tagged_campaign(campaign, radio_master, ["radio"])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    wav = campaign.out / "spot.tzh.radio.wav"
+    record = json.loads((campaign.out / "spot.tzh.radio.json").read_text())
+    slot = record["slot"]["samples"]
+
+    assert riff_chunk_names(wav) == [b"JUNK", b"fmt ", b"JUNK", b"bext", b"LIST", b"cart",
+                                     b"data"]
+    found = chunks(wav)
+    fields = cart_fields(found[b"cart"])
+    assert fields["version"] == "0101" and fields["cut_id"] == "RRC-spot-tzh-radio"
+    assert fields["title"] == "Linea contra la trata, ninas (Bats'il k'op i a)"
+    assert fields["artist"] == "Test campaign" and fields["category"] == "PSA"
+    assert fields["producer_app_id"] == "pipeline" and fields["producer_app_version"]
+    # No flight dates in the manifest: none written; nor a client, a URL or tag text.
+    assert all(fields[key] == "" for key in ("client_id", "classification", "out_cue",
+                                             "start_date", "start_time", "end_date",
+                                             "end_time", "user_def"))
+    assert fields["level_reference"] == 32768
+    assert fields["timers"][:2] == [(b"AUDs", 0), (b"AUDe", slot)]
+    assert fields["timers"][2:] == [(b"\0" * 4, 0)] * 6
+    assert fields["reserved"] == bytes(276) and fields["url"] == bytes(1024)
+    assert fields["tag_text"] == b""
+
+    frames, cart = libsndfile_cart(wav)
+    assert frames == slot
+    assert (cart.version, cart.cut_id, cart.artist, cart.category, cart.level_reference) == (
+        b"0101", b"RRC-spot-tzh-radio", b"Test campaign", b"PSA", 32768)
+    assert [(t.usage, t.value) for t in cart.post_timers][:2] == [(b"AUDs", 0), (b"AUDe", slot)]
+
+    # The other chunks as before: bext's clock number and v2 loudness, INFO's title.
+    assert found[b"bext"][288:320].split(b"\0", 1)[0] == b"RRC-spot-tzh-radio"
+    assert struct.unpack("<H", found[b"bext"][346:348])[0] == 2
+    assert info(found[b"LIST"])["INAM"].decode("cp1252") == SHOWN
+    # ffprobe and ffmpeg read the sound as before: its codec, its length to the sample.
+    assert streams_of(wav) == ("pcm_s24le", str(slot))
+    assert len(decoded(wav)) == slot * 2 * 3
+    shown = subprocess.run(["mediainfo", "--Inform=Audio;%Format% %SamplingCount%", str(wav)],
+                           capture_output=True, check=True, text=True).stdout.strip()
+    assert shown == f"PCM {slot}"
