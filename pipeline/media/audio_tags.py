@@ -22,7 +22,8 @@ ISO 639-3 code, recording year, and the clock number).
 
 The clock number (`pipeline/clock.py`) is where a station's playout and traffic software read
 a spot's identity, in each format: the start of the bext Description and its
-OriginatorReference, the INFO comment (`ICMT`), ID3's `TXXX:CLOCK` and comment (`COMM`),
+OriginatorReference, the AES46 cart chunk's CutID (`media/cart_chunk.py`), the INFO comment
+(`ICMT`), ID3's `TXXX:CLOCK` and comment (`COMM`),
 Vorbis comments `CLOCK` and `DESCRIPTION` (the comment), an MP4's comment.
 """
 

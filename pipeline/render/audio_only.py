@@ -7,8 +7,8 @@ profile's own target and encoded straight into the variant's file, exactly as lo
 to the sample (radio sells time by the second: a 20 s slot is 960,000 samples at 48 kHz). The
 file is then decoded and measured again (an MP3's decoder overshoot is heard by the meter, not
 assumed), corrected or refused as any shared track (`render/leveling.py`), and tagged: a `bext`
-chunk with its v2 loudness figures in a Broadcast WAV, ID3v2.4 in an MP3 or MP2, Vorbis comments
-in Ogg.
+chunk with its v2 loudness figures and an AES46 `cart` chunk in a Broadcast WAV, ID3v2.4 in an
+MP3 or MP2, Vorbis comments in Ogg.
 
 An MP2 file alone cannot be exact to the sample: it is whole frames of 1152 samples, and a raw
 MPEG audio stream has no header to declare the encoder's delay (an MP3's LAME header does), so
