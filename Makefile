@@ -30,13 +30,15 @@ system:
 	$(MAKE) --no-print-directory apt-install PACKAGES="$$missing"
 
 # The tests also open the catalog page in Debian's headless Chromium, fetch a language's files
-# with wget as a station would, get axe-core with npm, and read masters' wrappers with mediainfo.
+# with wget as a station would, get axe-core with npm, read masters' wrappers with mediainfo,
+# and a Broadcast WAV's cart chunk with libsndfile.
 system-test:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="chromium"; \
 	command -v mediainfo >/dev/null || missing="$$missing mediainfo"; \
 	command -v wget >/dev/null || missing="$$missing wget"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	ldconfig -p | grep -q "libsndfile.so.1 " || missing="$$missing libsndfile1"; \
 	$(MAKE) --no-print-directory apt-install PACKAGES="$$missing"
 
 apt-install:
