@@ -333,6 +333,17 @@ def test_a_long_list_of_variants_is_broken_at_spaces_to_the_terminal_s_width():
         assert " ".join(line.strip() for line in lines) == text.strip()
 
 
+def test_the_planning_spinner_s_words_fit_beside_it():
+    from pipeline.cli.progress import planning_text
+
+    assert planning_text(3, 200) == ("planning: reading 3 manifests, probing the masters, "
+                                     "hashing and checking the inputs...")
+    for width in (100, 80, 60, 40, 20):     # a trial's 80 columns wrapped the whole sentence
+        assert len(planning_text(1, width)) + 2 < width or planning_text(1, width) == \
+            "planning...", width
+    assert planning_text(1, 80) == "planning: reading the manifest, probing and hashing..."
+
+
 def test_no_color_means_no_colour_escapes(fast):
     result = run(fast, "render", manifest(fast), env={"NO_COLOR": "1"})
     assert result.status == 0, result.describe()

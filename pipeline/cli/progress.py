@@ -74,6 +74,16 @@ def make_reporter(plan: Plan, quiet: bool = False, transient: bool = False):
     return PlainReporter(plan, quiet=quiet or transient)
 
 
+def planning_text(count: int, width: int) -> str:
+    """What the planning spinner says of `count` manifests, the longest telling that fits a
+    terminal `width` cells wide beside the spinner: wrapped, the 80-column terminal of a trial
+    kept its first line behind on each redraw."""
+    what = f"{count} manifests" if count != 1 else "the manifest"
+    said = [f"planning: reading {what}, probing the masters, hashing and checking the inputs...",
+            f"planning: reading {what}, probing and hashing...", "planning..."]
+    return next((text for text in said if len(text) + 2 < width), said[-1])
+
+
 @contextmanager
 def planning(count: int, quiet: bool = False) -> Iterator[None]:
     """On a terminal, a spinner saying what runs before any bar can: planning probes every
@@ -83,9 +93,8 @@ def planning(count: int, quiet: bool = False) -> Iterator[None]:
         yield
         return
     from rich.console import Console
-    what = f"{count} manifests" if count != 1 else "the manifest"
-    status = Console(highlight=False).status(f"planning: reading {what}, probing the masters, "
-                                              "hashing and checking the inputs...")
+    console = Console(highlight=False)
+    status = console.status(planning_text(count, console.width))
     # Shown after two seconds only: a plan from warm caches (a render with nothing to do) leaves
     # the terminal as it was, no cursor codes.
     timer = threading.Timer(2.0, status.start)
