@@ -20,6 +20,8 @@ import pytest
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import load_manifest
 from pipeline.publish.outdated import Outdated, page_note
+from pipeline import RENDER_VERSION
+from pipeline.render.status import what_changed
 from pipeline.render.variants import Variant, VariantPlan
 from tests.conftest import SMALL_PROFILES, SRT
 from tests.test_page_browser import (  # noqa: F401
@@ -64,6 +66,28 @@ def test_what_changed_is_said_in_stable_words(campaign, tmp_path, code, reasons,
                                "del doblaje y los archivos de los que se genera después de generar "
                                "este archivo; la versión nueva tiene un error que se está "
                                "corrigiendo.")
+
+
+def test_what_changed_reads_the_reasons_as_the_plan_writes_them(campaign, tmp_path):
+    # outdated.py reads render/status.py's sentences: written by `what_changed` itself here,
+    # so a change of their wording fails this test, not the page's words unseen.
+    manifest = load_manifest(campaign.write([{"code": "tar", "treatment": "mix"}]))
+    plan = VariantPlan(Variant(manifest, manifest.spots[0], manifest.languages[0],
+                               manifest.profiles[0]), status="stale",
+                       inputs={"master": {"path": "/m.mp4", "sha256": "1"},
+                               "audio": {"path": "/tar.wav", "sha256": "2"},
+                               "music_bed": {"path": "/bed.wav", "sha256": "3"},
+                               "font:Title": {"path": "/f.ttf", "sha256": "4"}},
+                       settings={"loudness": {"target": -16}})
+    record = {"spot": "spot", "language": "tar", "profile": "small", "ffmpeg": "5.1",
+              "render_version": RENDER_VERSION, "settings": {"loudness": {"target": -23}},
+              "inputs": {"master": {"sha256": "0"}, "audio": {"sha256": "0"},
+                         "music_bed": {"sha256": "3"}, "font:Title": {"sha256": "0"},
+                         "subtitles": {"sha256": "0"}}}
+    plan.reasons = what_changed(record, plan, "6.0")
+    what = Outdated(plan, record, HashCache(tmp_path / "cache.json")).to_json()["what"]
+    assert what == ["master", "voice-over recording", "font", "subtitles", "settings",
+                    "software"], plan.reasons
 
 
 @pytest.fixture
