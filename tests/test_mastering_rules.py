@@ -289,6 +289,31 @@ def test_an_interlaced_master_for_a_progressive_master_profile_is_said_once(camp
                     "order, SMPTE ST 274))"], result.stderr
 
 
+@pytest.mark.parametrize("rate, said", [("30", True), ("30000/1001", False), ("25", False)])
+def test_a_tv_master_at_a_whole_ntsc_rate_is_said_once(campaign, rate, said):
+    # A trial's phone video became a 30.000 fps ProRes master with no word; its stations
+    # run at 29.97 (the interlaced MXF refused it and offered 'fps: 29.97').
+    from tests.conftest import ffmpeg
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={rate}:duration=3", "-f", "lavfi",
+           "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-c:v", "libx264",
+           "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"},
+                               {"code": "tzo", "treatment": "burn"}],
+                              profiles={"broadcast-prores": None})
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 0, result.output
+    found = [line for line in result.stderr.splitlines() if "NTSC stations" in line]
+    line = manifest.read_text().splitlines().index("  broadcast-prores: null") + 1
+    assert found == ([f"{manifest}:{line}: warning: profile 'broadcast-prores' makes spot spot's "
+                      "master at 30 fps, its own rate: NTSC stations run at 29.97 fps and "
+                      "convert it, dropping a frame every 33 s (hint: give the profile 'fps: "
+                      "29.97' to make it at their rate, or ignore this for a station that takes "
+                      "it as it is)"] if said else []), result.stderr
+
+
 def test_the_slate_says_its_duration_in_frames_at_the_rate_as_an_engineer_does():
     # It read "6.00 s · 150 × 25.000 fps".
     english, spanish = (translations(code).gettext for code in ("en", "es"))

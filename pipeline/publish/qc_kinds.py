@@ -81,6 +81,7 @@ _MEDIA = {
     "unused-intermediates": N_("Intermediate files no variant uses"),
     "deinterlaced": N_("Interlaced master made progressive"),
     "pre-roll": N_("Master that may carry bars, a slate or black before its programme"),
+    "whole-rate": N_("TV master at a whole frame rate (30 fps, not NTSC's 29.97)"),
 }
 
 # The manifest's languages as the page names them.

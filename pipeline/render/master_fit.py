@@ -8,6 +8,8 @@ the planner gathers each variant's inputs.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
 from pipeline.media.geometry import bars_warning
 from pipeline.media.scan import SCAN_NAMES
@@ -17,6 +19,10 @@ from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.slate import slate_problems
 from pipeline.render.variants import VariantPlan
 from pipeline.subtitles.fonts import Font, resolve_font
+
+# Whole rates of the NTSC family's: what phones and screen recorders make (media/timecode.py's
+# `measured_constant_rate`), not what its stations air.
+WHOLE_NTSC_RATES = (Fraction(24), Fraction(30), Fraction(60))
 
 
 class MasterFit(Inputs):
@@ -43,6 +49,27 @@ class MasterFit(Inputs):
             self._once(("slate-glyphs", variant.key, font.path),
                        lambda: raise_if_errors(slate_problems(variant, font)))
             self._add_input(plan, "slate_font", font.path)
+        self._note_whole_rate(plan, master_fps)
+
+    def _note_whole_rate(self, plan: VariantPlan, master_fps: float | None) -> None:
+        """A TV master made at 24, 30 or 60 fps exactly (a phone's or a screen recording's
+        rate, the profile setting none) is said once a spot and profile: stations of the
+        NTSC family (Mexico's among them) run at 23.976, 29.97 and 59.94, and convert such a
+        file, a frame dropped every 33 s at 30; `fps: 29.97` makes it at their rate. Interlaced
+        profiles refuse those rates outright (`leader.scan_problem`)."""
+        profile, spot = plan.variant.profile, plan.variant.spot
+        rate = output_rate(profile, master_fps)
+        if not profile.mastered or profile.fps or rate not in WHOLE_NTSC_RATES:
+            return
+        ntsc = {24: "23.976", 30: "29.97", 60: "59.94"}[int(rate)]
+        line = self.manifest.profile_line(profile.name)
+        plan.notes += self._once(("whole-rate", profile.name, spot.id), lambda: self._checked([
+            warning(f"profile {profile.name!r} makes spot {spot.id}'s master at {rate} fps, its "
+                    f"own rate: NTSC stations run at {ntsc} fps and convert it, dropping a frame "
+                    f"every {1000 / int(rate):.0f} s", self.manifest.path, line,
+                    code="whole-rate",
+                    hint=f"give the profile 'fps: {ntsc}' to make it at their rate, or ignore "
+                         "this for a station that takes it as it is")]))
 
     def _bars(self, plan: VariantPlan) -> list[Diagnostic]:
         """A picture that leaves most of the profile's frame to black bars (a phone's portrait
