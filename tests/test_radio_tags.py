@@ -336,3 +336,18 @@ def test_a_broadcast_wav_carries_an_aes46_cart_chunk(campaign, radio_master):  #
     shown = subprocess.run(["mediainfo", "--Inform=Audio;%Format% %SamplingCount%", str(wav)],
                            capture_output=True, check=True, text=True).stdout.strip()
     assert shown == f"PCM {slot}"
+
+
+def test_the_cart_title_keeps_the_language_whole():
+    # A trial's cart Titles were cut at 64 characters mid-name: "... (radio, 20 s) (Bats'i k'op".
+    from pipeline.render.audio_only import cart_title
+
+    long = "Los seres humanos no están a la venta (radio, 20 s)"
+    assert cart_title(long, "Náhuatl") == \
+        "Los seres humanos no estan a la venta (radio, 20 s) (Nahuatl)"
+    for language, folded in (("Batsʼi kʼop", "Bats'i k'op"),
+                             ("Diidxazá (zapoteco del Istmo)", "Diidxaza (zapoteco del Istmo)")):
+        title = cart_title(long, language)
+        assert len(title) <= 64 and title.isascii(), title
+        assert title.endswith(f"... ({folded})") and title.startswith("Los seres humanos"), title
+    assert len(cart_title(long, "x" * 80)) == 64       # a name longer than the field: cut

@@ -29,7 +29,7 @@ from pipeline import __version__
 from pipeline.errors import RenderError
 from pipeline.files import partial_path
 from pipeline.fingerprint import HashCache
-from pipeline.media.audio_tags import (Bext, Id3, clock_comment, coding_history,
+from pipeline.media.audio_tags import (Bext, Id3, ascii_text, clock_comment, coding_history,
                                        originator_reference, write_bext_loudness, write_id3,
                                        write_info_latin1, write_plain_pcm_format)
 from pipeline.media.cart_chunk import Cart, write_cart
@@ -128,8 +128,21 @@ def cart(plan: VariantPlan) -> Cart:
     any file without one (the render's fingerprint, the bext's stand-in, would read as a cut
     number no log books); Title, Artist and Category still file it."""
     variant = plan.variant
-    return Cart(title=sound_title(variant), artist=variant.manifest.title,
-                cut_id=variant.clock or "", samples=plan.slot_samples)
+    return Cart(title=cart_title(variant.spot.title, variant.language.name),
+                artist=variant.manifest.title, cut_id=variant.clock or "",
+                samples=plan.slot_samples)
+
+
+def cart_title(spot: str, language: str, size: int = 64) -> str:
+    """`sound_title` in the cart's Title, `size` ASCII characters, the spot's title shortened
+    ("...") where both do not fit, so that the language stays whole: a playout log tells a
+    campaign's cuts apart by it, and a trial's read "... (radio, 20 s) (Bats'i k'op"."""
+    spot, language = ascii_text(spot, size), ascii_text(language, size)
+    whole = f"{spot} ({language})"
+    if len(whole) <= size:
+        return whole
+    room = size - len(language) - len(" ()") - len("...")
+    return f"{spot[:max(room, 0)].rstrip()}... ({language})"[:size]
 
 
 def encode_args(audio, destination: Path, plan: VariantPlan, when: datetime) -> list[str]:
