@@ -5,7 +5,8 @@ A translator corrected a language's subtitles after the render and the media tea
 without rendering again: publish sent the old file and warned in the terminal, but catalog.json
 and the page said nothing, and a station aired subtitles since corrected. A real render of a
 small campaign; then one language's subtitles corrected (changed: rendering makes it again) and
-another's given an error (blocked: it cannot be rendered until that is fixed); published to a
+another's given an error (blocked: it cannot be rendered until that is fixed), a third's dub
+recording taken out of the folder (blocked, and said as removed); published to a
 folder; the catalog read as JSON, the page in headless Chromium (tests/test_page_missing.py's
 way).
 """
@@ -68,6 +69,35 @@ def test_what_changed_is_said_in_stable_words(campaign, tmp_path, code, reasons,
                                "corrigiendo.")
 
 
+def test_a_removed_input_is_said_as_removed_not_as_changed(campaign, tmp_path):
+    # A recording taken out after the render blocks its variant: no fix is under way, as
+    # "has an error that is being fixed" said; a new version waits for a new delivery.
+    manifest = load_manifest(campaign.write([{"code": "yua", "treatment": "dub"}]))
+    plan = VariantPlan(Variant(manifest, manifest.spots[0], manifest.languages[0],
+                               manifest.profiles[0]), status="blocked")
+    kept = campaign.subtitle("yua")
+    record = {"spot": "spot", "language": "yua", "profile": "small",
+              "inputs": {"audio": {"path": str(tmp_path / "gone.wav"), "sha256": "0"},
+                         "master": {"path": str(kept), "sha256": "1"}}}
+    outdated = Outdated(plan, record, HashCache(tmp_path / "cache.json"))
+    assert outdated.to_json() == {
+        "reason": "blocked", "what": ["dub recording", "master"], "removed": ["dub recording"],
+        "text": "Earlier version: the file of the dub's recording was removed after this file "
+                "was generated; a new version can be generated only when it is delivered again."}
+    # A stale plan has what replaced a gone file (a rename): nothing is said removed.
+    plan.status = "stale"
+    assert "removed" not in Outdated(plan, record, HashCache(tmp_path / "c2.json")).to_json()
+    two = {"reason": "blocked", "what": ["subtitles", "dub recording"],
+           "removed": ["subtitles", "dub recording"]}
+    assert page_note(two, "en", files=2) == (
+        "Earlier version", "the files of the subtitles and the dub's recording were removed "
+        "after these files were generated; new versions can be generated only when they are "
+        "delivered again.")
+    assert page_note(two, "es") == (
+        "Versión anterior", "quitaron los subtítulos y la grabación del doblaje después de "
+        "generar este archivo; la versión nueva solo se podrá generar con una nueva entrega.")
+
+
 def test_what_changed_reads_the_reasons_as_the_plan_writes_them(campaign, tmp_path):
     # outdated.py reads render/status.py's sentences: written by `what_changed` itself here,
     # so a change of their wording fails this test, not the page's words unseen.
@@ -93,21 +123,27 @@ def test_what_changed_reads_the_reasons_as_the_plan_writes_them(campaign, tmp_pa
 @pytest.fixture
 def dist(campaign, tmp_path) -> tuple[Path, str]:
     campaign.audio("yua")
+    removed = campaign.audio("mam")
     for code in ("tzo", "nah"):
         campaign.subtitle(code)
     manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
                                {"code": "nah", "treatment": "soft"},
-                               {"code": "yua", "treatment": "dub"}], SMALL_PROFILES)
+                               {"code": "yua", "treatment": "dub"},
+                               {"code": "mam", "treatment": "dub"}], SMALL_PROFILES)
     rendered = invoke("render", manifest)
     assert rendered.exit_code == 0, rendered.output
     campaign.subtitle("tzo", SRT.replace("humanos", "humanas"))   # corrected
     campaign.subtitle("nah", OVERLAPPING)                         # corrected, with an error
+    removed.unlink()                                              # taken out
     published = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
     assert published.exit_code == 0, published.output
     return tmp_path / "dist" / "test-campaign", published.output
 
 
 def notes(page, card: str) -> list[str]:
+    # Scrolled to first: a card far down the page is laid out (and has inner text) only when
+    # near the screen (page.css: content-visibility).
+    page.locator(f"#card-spot-{card}").scroll_into_view_if_needed()
     return [" ".join(text.split())
             for text in page.locator(f"#card-spot-{card} .earlier").all_inner_texts()]
 
@@ -116,17 +152,21 @@ def notes(page, card: str) -> list[str]:
 def test_a_file_older_than_its_inputs_is_marked_as_an_earlier_version(context, dist):
     folder, said = dist
     # The terminal's warnings stay, and say that the page marks them.
-    # tzo's two, each with what changed; nah's two once, at the error that blocks them.
-    assert said.count("marked on the page as an earlier version") == 3, said
+    # tzo's two, each with what changed; nah's and mam's two once each, at the error that
+    # blocks them.
+    assert said.count("marked on the page as an earlier version") == 4, said
     assert "spot.tzo.small.mp4: warning: published as rendered before its inputs or settings " \
            "changed (marked on the page as an earlier version): subtitles changed (" in said, said
     assert "nah.srt:5: warning: 2 variants are published as rendered before their inputs " \
            "changed (spot.nah.small, spot.nah.tall; marked on the page as an earlier version), " \
            "and cannot be rendered again until this is fixed: " in said, said
+    assert "(spot.mam.small, spot.mam.tall; marked on the page as an earlier version), and " \
+           "cannot be rendered again until this is fixed: audio track missing for language " \
+           "'mam' (dub)" in said, said
 
     catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
     marked = {(v["language"], v["profile"]): v.get("outdated") for v in catalog["variants"]}
-    assert sorted(marked) == [(code, profile) for code in ("nah", "tzo", "yua")
+    assert sorted(marked) == [(code, profile) for code in ("mam", "nah", "tzo", "yua")
                               for profile in ("small", "tall")]
     for profile in ("small", "tall"):
         assert marked["tzo", profile] == {
@@ -137,6 +177,12 @@ def test_a_file_older_than_its_inputs_is_marked_as_an_earlier_version(context, d
             "reason": "blocked", "what": ["subtitles"],
             "text": "Earlier version: the subtitles changed after this file was generated; "
                     "the new version has an error that is being fixed."}
+        # Its recording taken out: no fix under way, as "an error being fixed" said.
+        assert marked["mam", profile] == {
+            "reason": "blocked", "what": ["dub recording"], "removed": ["dub recording"],
+            "text": "Earlier version: the file of the dub's recording was removed after this "
+                    "file was generated; a new version can be generated only when it is "
+                    "delivered again."}
         assert "outdated" not in next(v for v in catalog["variants"]
                                       if (v["language"], v["profile"]) == ("yua", profile))
     assert "variants_missing" in catalog and catalog["variants_missing"] == []
@@ -154,6 +200,9 @@ def test_a_file_older_than_its_inputs_is_marked_as_an_earlier_version(context, d
         assert page.locator(f"#card-spot-{code} li.file").count() == \
             page.locator(f"#card-spot-{code} li.file-earlier").count() == 5  # 2 videos, 3 sidecars
     assert notes(page, "yua") == [] and page.locator("#card-spot-yua .file-earlier").count() == 0
+    assert notes(page, "mam") == ["Versión anterior: quitaron la grabación del doblaje después "
+                                  "de generar estos archivos; las versiones nuevas solo se podrán "
+                                  "generar con una nueva entrega."]
     # The file can still be downloaded: it is what was approved before.
     assert page.locator("#card-spot-tzo li.file").first.locator("a.download").is_visible()
     assert page.locator("[data-pwned]").count() == 0
@@ -167,5 +216,8 @@ def test_a_file_older_than_its_inputs_is_marked_as_an_earlier_version(context, d
                                      "were generated; the new versions have an error that is "
                                      "being fixed."]
     assert notes(english, "yua") == []
+    assert notes(english, "mam") == ["Earlier version: the file of the dub's recording was "
+                                     "removed after these files were generated; new versions "
+                                     "can be generated only when it is delivered again."]
     english.locator("#card-spot-nah").screenshot(path=str(ARTIFACTS / "page-outdated-en.png"))
     assert page.problems == english.problems == []

@@ -8,7 +8,9 @@ without knowing. Publish warns of them (freshness.py), and each one's catalog en
 A variant is outdated when the manifest's plan has it stale (its inputs or settings changed:
 `reason` "changed", rendering makes it again) or blocked (an input now has an error: "blocked",
 it cannot be made again until that is fixed); not when only a file beside it is to be made
-again from it (`VariantPlan.remake`): its file is current.
+again from it (`VariantPlan.remake`): its file is current. An input of its record that is gone
+now (a recording taken out of the audio folder) is said as removed, not as changed: no fix is
+under way, a new version waits for it to be delivered again.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from pipeline.fingerprint import HashCache
 from pipeline.publish.catalog import without_paths
+from pipeline.messages import N_plural
 from pipeline.publish.i18n import N_, Formats, translations
 from pipeline.render.variants import Plan, VariantPlan
 
@@ -53,6 +56,15 @@ SENTENCES_ALL = {
     BLOCKED: N_("%(what)s changed after these files were generated; the new versions have an "
                 "error that is being fixed."),
 }
+# An input removed (its file gone), by how many are: for one file, and for all of a language's.
+REMOVED = N_plural("the file of %(what)s was removed after this file was generated; a new "
+                   "version can be generated only when it is delivered again.",
+                   "the files of %(what)s were removed after this file was generated; a new "
+                   "version can be generated only when they are delivered again.")
+REMOVED_ALL = N_plural("the file of %(what)s was removed after these files were generated; "
+                       "new versions can be generated only when it is delivered again.",
+                       "the files of %(what)s were removed after these files were generated; "
+                       "new versions can be generated only when they are delivered again.")
 
 # A plan's input roles (render/plan.py `_add_input`) in those words; "audio" is the dub's or
 # the voice-over's recording, by the language's treatment.
@@ -94,6 +106,16 @@ class Outdated:
             found += [word for start, word in _OTHER_REASONS if reason.startswith(start)]
         return found
 
+    @cached_property
+    def removed(self) -> list[str]:
+        """Of a blocked one's `what`, the inputs of its record whose file is gone now, each
+        once (a stale one's plan has what replaced them: a file renamed, a role dropped)."""
+        if self.reason != BLOCKED:
+            return []
+        return list(dict.fromkeys(self._word(role) for role, item in
+                                  self.record.get("inputs", {}).items()
+                                  if not Path(item["path"]).exists()))
+
     def _blocked_what(self) -> list[str]:
         """The inputs of its record that are gone or other bytes now (a blocked plan stops
         at the error, before it has hashed them all); else the manifest's settings when the
@@ -119,7 +141,8 @@ class Outdated:
 
     @property
     def entry(self) -> dict:
-        return {"reason": self.reason, "what": self.what}
+        entry = {"reason": self.reason, "what": self.what}
+        return {**entry, "removed": self.removed} if self.removed else entry
 
     def to_json(self) -> dict:
         return {**self.entry, "text": self.text}
@@ -128,14 +151,21 @@ class Outdated:
 def page_note(entry: dict | None, language: str, files: int = 1) -> tuple[str, str] | None:
     """The page's label and sentence, in `language`, for a file whose catalog entry has
     `outdated` (`entry`), or for all the `files` of a language that have it alike; None for a
-    current one. Words a later catalog may add are said as "the files it is made from"."""
+    current one. Words a later catalog may add are said as "the files it is made from". An entry
+    with `removed` says those inputs were removed (what else changed waits for them)."""
     if not entry:
         return None
-    say = translations(language).gettext
-    words = dict.fromkeys(WHAT.get(word, WHAT[INPUTS]) for word in entry.get("what") or [INPUTS])
+    catalog = translations(language)
+    removed = entry.get("removed")
+    words = dict.fromkeys(WHAT.get(word, WHAT[INPUTS])
+                          for word in removed or entry.get("what") or [INPUTS])
+    what = {"what": Formats(language).list(catalog.gettext(w) for w in words)}
+    if removed:
+        singular, plural = REMOVED if files == 1 else REMOVED_ALL
+        return catalog.gettext(LABEL), catalog.ngettext(singular, plural, len(words)) % what
     sentences = SENTENCES if files == 1 else SENTENCES_ALL
     sentence = sentences.get(entry.get("reason"), sentences[CHANGED])
-    return say(LABEL), say(sentence) % {"what": Formats(language).list(say(w) for w in words)}
+    return catalog.gettext(LABEL), catalog.gettext(sentence) % what
 
 
 def _differs(path: Path, sha256: str | None, cache: HashCache) -> bool:
