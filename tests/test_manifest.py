@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -406,3 +407,88 @@ def test_a_style_or_qc_figure_out_of_its_range_is_an_error_at_its_line(tmp_path,
     with pytest.raises(ValidationError) as caught:
         load_manifest(manifest)
     assert [d.format() for d in caught.value.diagnostics] == [f"{manifest}:10: error: {message}"]
+
+
+# --- publish.contact: whom the page says to ask -------------------------------------------------
+
+CONTACT = ONE_SPOT + textwrap.dedent("""\
+    publish:
+      contact:
+        name: {es: "Mesa de ayuda", en: "Help desk"}
+        email: dudas@example.org
+        phone: +52 55 1234 5678
+        url: https://example.org/contacto
+    """)
+
+
+def test_a_contact_is_read_with_its_number_as_written_and_as_dialled(campaign):
+    from pipeline.manifest import Contact
+    from pipeline.publish.catalog import build_catalog
+
+    manifest = load_manifest(campaign.write_text(CONTACT))
+    assert manifest.contact == Contact(
+        "Mesa de ayuda", (("es", "Mesa de ayuda"), ("en", "Help desk")), "dudas@example.org",
+        "+525512345678", "+52 55 1234 5678", None, "https://example.org/contacto")
+    assert build_catalog(manifest, [])["contact"] == {
+        "name": "Mesa de ayuda", "names": {"es": "Mesa de ayuda", "en": "Help desk"},
+        "email": "dudas@example.org", "phone": "+525512345678",
+        "phone_display": "+52 55 1234 5678", "phone_extension": None,
+        "url": "https://example.org/contacto"}
+    # A number alone, with an extension; written as digits it is still read as text.
+    alone = load_manifest(campaign.write_text(
+        ONE_SPOT + "publish: {contact: {phone: +525512345678 ext. 12}}\n")).contact
+    assert (alone.name, alone.phone, alone.phone_display, alone.phone_extension) == (
+        None, "+525512345678", "+52 55 1234 5678 ext. 12", "12")
+    # Without the key: no contact, and the catalog as before.
+    plain = load_manifest(campaign.write_text(ONE_SPOT))
+    assert plain.contact is None and "contact" not in build_catalog(plain, [])
+
+
+@pytest.mark.parametrize("wrong, said", [
+    ("email: juan@@example.org", "publish.contact.email 'juan@@example.org' is not an email "
+     "address: the part after the @-sign contains invalid characters: '@' (hint: write the "
+     "address alone, as name@example.org)"),
+    # A station abroad cannot dial it: said with how to write it.
+    ("phone: 55 1234 5678", "publish.contact.phone '55 1234 5678' has no country code (hint: "
+     "write it with + and its country code, as it is dialled from another country: "
+     "+52 55 1234 5678 for a number in Mexico City)"),
+    ("phone: +52 55 1234", "publish.contact.phone '+52 55 1234' is not a valid number of "
+     "country code +52: it has too few digits"),
+    ("url: ftp://example.org/contacto", "publish.contact.url 'ftp://example.org/contacto' is "
+     "not a web address (http:// or https://)"),
+])
+def test_a_wrong_contact_value_is_an_error_at_its_line(campaign, wrong, said):
+    key = wrong.split(":")[0]
+    text = re.sub(rf"(?m)^    {key}: .*$", f"    {wrong}", CONTACT)
+    line = text.splitlines().index(f"    {wrong}") + 1
+    (found,) = errors_of(campaign, text)
+    assert found.startswith(f"{campaign.manifest}:{line}: error: {said}"), found
+
+
+@pytest.mark.parametrize("contact, said", [
+    ("  contact:\n", "publish.contact is empty"),
+    ("  contact: {}\n", "publish.contact is empty"),
+    ('  contact: {name: "Mesa de ayuda"}\n', "publish.contact has no email, phone or url: a name "
+     "alone says no one how to reach them"),
+])
+def test_a_contact_that_reaches_no_one_is_an_error_at_its_line(campaign, contact, said):
+    text = ONE_SPOT + "publish:\n" + contact
+    (found,) = errors_of(campaign, text)
+    assert found.startswith(f"{campaign.manifest}:{len(text.splitlines())}: error: {said} "
+                            "(hint: "), found
+
+
+def test_validate_says_each_wrong_contact_value_at_its_line_and_exits_1(campaign):
+    from click.testing import CliRunner
+
+    from pipeline.cli.main import cli
+
+    text = (CONTACT.replace("dudas@example.org", "dudas@@example.org")
+            .replace("+52 55 1234 5678", "55 1234 5678").replace("https:", "ftp:"))
+    path = campaign.write_text(text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    lines = text.splitlines()
+    for key in ("email", "phone", "url"):
+        line = next(at for at, said in enumerate(lines, 1) if said.startswith(f"    {key}:"))
+        assert f"{path}:{line}: error: publish.contact.{key} " in result.output, result.output

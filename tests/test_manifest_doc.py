@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.manifest.contact import CONTACT_KEYS
 from pipeline.manifest.load import (AUDIO_KEYS, CROP_KEYS, LANGUAGE_KEYS, PUBLISH_KEYS, SPOT_KEYS,
                                     TOP_KEYS, load_manifest)
 from pipeline.manifest.model import QcSettings, Style
@@ -38,7 +39,8 @@ def section(title: str) -> str:
 KEYS = {
     "top level": set(TOP_KEYS), "spot": set(SPOT_KEYS), "crop": set(CROP_KEYS),
     "audio": set(AUDIO_KEYS) | {"silent"}, "language": set(LANGUAGE_KEYS),
-    "publish": set(PUBLISH_KEYS), "style": {f.name for f in fields(Style)},
+    "publish": set(PUBLISH_KEYS), "contact": set(CONTACT_KEYS),
+    "style": {f.name for f in fields(Style)},
     "qc": {f.name for f in fields(QcSettings)},
     # A profile's keys: its fields but its name (the mapping's key), `base` included.
     "profile": {f.name for f in fields(Profile)} - {"name"}, "leader": set(LEADER_KEYS),
@@ -76,6 +78,7 @@ def test_the_doc_s_example_is_a_manifest_the_loader_reads(tmp_path):
     manifest = load_manifest(path)
     assert [p.name for p in manifest.profiles] == ["web", "proxy", "whatsapp", "broadcast-mxf"]
     assert manifest.spots[1].crop is not None and manifest.languages[0].style.size == 0.055
+    assert manifest.contact.phone == "+525512345678" and manifest.contact.email
 
 
 def test_the_readme_points_at_the_doc_not_outside_the_repository():

@@ -1,8 +1,8 @@
 """Campaign manifests: the YAML a media team writes, read into a frozen, validated model.
 
 `model` holds the dataclasses, `load` reads and checks the YAML (`nodes` types its values, every
-problem on its line), `outputs` reads the profiles and clock numbers, `input_names` tells why a
-file in a spot's folder is read by no variant.
+problem on its line), `outputs` reads the profiles and clock numbers, `contact` whom the page
+says to ask, `input_names` tells why a file in a spot's folder is read by no variant.
 """
 
 from pipeline.manifest.load import load_manifest
@@ -12,6 +12,7 @@ from pipeline.manifest.model import (
                                      SLUG,
                                      SUBTITLE_SUFFIXES,
                                      TREATMENTS,
+                                     Contact,
                                      Language,
                                      Manifest,
                                      QcSettings,
@@ -22,6 +23,6 @@ from pipeline.manifest.model import (
                                      alpha3,
 )
 
-__all__ = ["AUDIO_SUFFIXES", "PAGE_LANGUAGES", "SLUG", "SUBTITLE_SUFFIXES", "TREATMENTS", "Language",
-           "Manifest", "QcSettings", "Spot", "SpotMedium", "Style", "Treatment", "alpha3",
+__all__ = ["AUDIO_SUFFIXES", "PAGE_LANGUAGES", "SLUG", "SUBTITLE_SUFFIXES", "TREATMENTS", "Contact",
+           "Language", "Manifest", "QcSettings", "Spot", "SpotMedium", "Style", "Treatment", "alpha3",
            "load_manifest"]

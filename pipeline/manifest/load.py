@@ -23,6 +23,7 @@ from pipeline.manifest.model import (
     SpotMedium,
     Style,
 )
+from pipeline.manifest.contact import read_contact
 from pipeline.manifest.nodes import NodeReader
 from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
 from pipeline.media.audio_layout import MIXES, AudioChoice
@@ -32,7 +33,7 @@ from pipeline.profiles import BUILTIN_PROFILES
 TOP_KEYS = {"campaign": True, "title": True, "source_language": True, "spots": True,
             "languages": True, "profiles": False, "subtitles_dir": False, "audio_dir": False,
             "output_dir": False, "style": False, "qc": False, "publish": False, "clock": False}
-PUBLISH_KEYS = {"to": False, "page_language": False}
+PUBLISH_KEYS = {"to": False, "page_language": False, "contact": False}
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -63,7 +64,7 @@ def load_manifest(path: str | Path) -> Manifest:
         return parse(top[key][1], key, *args) if key in top else default
 
     campaign = value("campaign", reader.slug)
-    publish_to, page_language = "file://../dist", PAGE_LANGUAGES[0]
+    publish_to, page_language, contact = "file://../dist", PAGE_LANGUAGES[0], None
     if "publish" in top:
         publish = reader.mapping(top["publish"][1], "publish", PUBLISH_KEYS)
         if "to" in publish:
@@ -71,6 +72,8 @@ def load_manifest(path: str | Path) -> Manifest:
         if "page_language" in publish:
             page_language = reader.choice(publish["page_language"][1], "publish.page_language",
                                           PAGE_LANGUAGES) or page_language
+        if "contact" in publish:
+            contact = read_contact(reader, publish["contact"][1], page_language)
     titles = value("title", reader.localised_text, PAGE_LANGUAGES) or {}
     source_language = value("source_language", reader.language_code)
     style = (reader.dataclass_fields(top["style"][1], "style", Style, Style())
@@ -89,6 +92,7 @@ def load_manifest(path: str | Path) -> Manifest:
         audio_dir=value("audio_dir", reader.relative_path, base, default=(base / "../audio").resolve()),
         output_dir=value("output_dir", reader.relative_path, base, default=(base / "../build").resolve()),
         style=style, qc=qc, publish_to=publish_to, page_language=page_language, clock=clock,
+        contact=contact,
         _lines={**{key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
                 **(_profile_lines(top["profiles"][1]) if "profiles" in top else {})},
     )

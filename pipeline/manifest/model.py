@@ -121,6 +121,20 @@ class Language:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Whom a station asks about the campaign's files (`publish.contact`), as the page names
+    them: a name, and at least one of `email`, `phone` and `url` (manifest/contact.py)."""
+
+    name: str | None = None                    # in the default page language
+    names: tuple[tuple[str, str], ...] = ()    # (page language, name)
+    email: str | None = None                   # as email-validator normalises it
+    phone: str | None = None                   # E.164, "+525512345678": the tel: link's
+    phone_display: str | None = None           # as written internationally, "+52 55 1234 5678"
+    phone_extension: str | None = None         # digits dialled after the number is answered
+    url: str | None = None                     # http or https
+
+
+@dataclass(frozen=True)
 class Manifest:
     path: Path
     campaign: str
@@ -138,6 +152,7 @@ class Manifest:
     page_language: str = PAGE_LANGUAGES[0]
     clock: ClockPattern | None = None      # the clock number pattern of every variant
     titles: tuple[tuple[str, str], ...] = ()   # (page language, title); `title` is the default's
+    contact: Contact | None = None         # whom the page says to ask (`publish.contact`)
 
     def title_in(self, language: str) -> str:
         """The campaign's title for a page (and slate) in `language`."""

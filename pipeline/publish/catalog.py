@@ -19,7 +19,7 @@ from pipeline import __version__
 from pipeline.errors import Diagnostic, diagnostic_from_json, error, raise_if_errors
 from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
-from pipeline.manifest import PAGE_LANGUAGES, Language, Manifest, Spot
+from pipeline.manifest import PAGE_LANGUAGES, Contact, Language, Manifest, Spot
 from pipeline.profiles import Profile, bits_per_second
 from pipeline.standards import record_unit
 
@@ -148,6 +148,8 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     input now has an error), `what` (what changed: "subtitles", "dub recording", "voice-over
     recording", "master", "music bed", "font", "settings", "software" or "inputs"), `text` (an
     English sentence)}, which the page says on its row; a current variant has no such key.
+    `contact` (the manifest's `publish.contact`, absent without it): whom a station asks, which
+    the page names under the title and in its notes of earlier versions and missing files.
     """
     url_for = url_for or relative_url
     hashes = attachment_hashes(manifest, records) if hashes is None else hashes
@@ -167,7 +169,21 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
         "languages_missing": [{"code": language.code, "name": language.name}
                               for language in manifest.languages if language.code not in present],
         **({"variants_missing": missing} if missing is not None else {}),
+        **({"contact": contact_entry(manifest.contact)} if manifest.contact else {}),
     }
+
+
+def contact_entry(contact: Contact) -> dict:
+    """The catalog's `contact`: `name` (the default page language's, or null) and `names` (per
+    page language, or null), `email`, `phone` (E.164, as a `tel:` link dials it),
+    `phone_display` (as written internationally), `phone_extension` and `url`; null when not
+    given."""
+    names = dict(contact.names)
+    return {"name": contact.name,
+            "names": {language: names.get(language, contact.name) for language in PAGE_LANGUAGES}
+            if names else None,
+            "email": contact.email, "phone": contact.phone, "phone_display": contact.phone_display,
+            "phone_extension": contact.phone_extension, "url": contact.url}
 
 
 def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: UrlFor,
