@@ -187,9 +187,10 @@ class Formats:
         # "1 min 30 s": Babel 2.19 has no "unit-short" list pattern for Spanish.
         return format_list(parts, style="unit-narrow", locale=self.locale)
 
-    def list(self, items) -> str:
-        """`items` joined as the locale joins a list ("a, b y c")."""
-        return format_list(list(items), locale=self.locale)
+    def list(self, items, style: str = "standard") -> str:
+        """`items` joined as the locale joins a list ("a, b y c"; with `style` "or", "a, b o
+        c")."""
+        return format_list(list(items), style=style, locale=self.locale)
 
     def decimal(self, value: float | None, digits: int = 1) -> str:
         if value is None:

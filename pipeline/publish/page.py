@@ -24,6 +24,7 @@ from markupsafe import Markup
 from pipeline.manifest import PAGE_LANGUAGES
 from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
 from pipeline.publish.catalog import CATALOG_NAME
+from pipeline.publish.contact import page_contact
 from pipeline.publish.deliverables import MEDIA, SUBTITLE_LABELS, extension
 from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
 from pipeline.publish.outdated import page_note
@@ -93,6 +94,9 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         unavailable_reason=lambda entry: localised(entry.get("reason_detail"), language, True),
         # A file published as rendered before its inputs changed (the catalog's `outdated`).
         earlier_version=lambda entry, files: page_note(entry, language, files),
+        # Whom to ask (the catalog's `contact`; None without it): under the title, and at the
+        # end of the notes of an earlier version and of a file not available yet.
+        contact=page_contact(catalog.get("contact"), language),
         languages={variant["language"] for variant in catalog["variants"]},
         # The manifest's languages with no variant here (none in a catalog older than the key).
         missing=[f"{language_name(item['code'], language, item['name'])} ({item['code']})"
