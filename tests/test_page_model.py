@@ -556,3 +556,28 @@ def test_the_manifest_s_order_is_put_back_from_its_parts():
     many = [f"l{n:04d}" for n in range(2000)]
     rank = _manifest_order([many[::2], many[1::2], many])     # linear, not quadratic, in names
     assert sorted(rank, key=rank.get) == many
+
+
+# --- whom to ask (the catalog's contact) --------------------------------------------------------
+
+def test_whom_to_ask_is_said_by_the_ways_the_contact_gives():
+    from pipeline.publish.contact import page_contact
+
+    phone = {"phone": "+525512345678", "phone_display": "+52 55 1234 5678"}
+    alone = page_contact(phone, "es")
+    tel = '<a href="tel:+525512345678">+52 55 1234 5678</a>'
+    assert alone.sentence == f"¿Dudas sobre estos archivos? Llame al {tel}."
+    # All of a language's files, and a number with its extension, dialled after the number.
+    assert alone.before_airing(2) == f"Antes de emitirlos, llame al {tel}."
+    extension = page_contact({**phone, "phone_extension": "12"}, "en")
+    assert 'href="tel:+525512345678;ext=12"' in extension.ask
+    web = page_contact({"name": "Desk", "url": "https://example.org/x?a=1&b=2"}, "en")
+    assert web.sentence == ('Questions about these files? Ask <strong>Desk</strong>: visit '
+                            '<a href="https://example.org/x?a=1&amp;b=2">https://example.org/'
+                            'x?a=1&amp;b=2</a>.')
+    assert web.ask == 'ask <a href="https://example.org/x?a=1&amp;b=2">Desk</a>'
+    # What a catalog may not make a link of is none; nothing left to reach them by, no block.
+    assert page_contact({"name": "Desk", "url": "javascript:alert(1)"}, "es") is None
+    assert page_contact(None, "es") is None
+    evil = page_contact({"email": 'a"><script>@x.org'}, "es")
+    assert "<script>" not in evil.sentence and 'href="mailto:a%22%3E%3Cscript%3E@x.org"' in evil.ask
