@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from pipeline.manifest.model import PAGE_LANGUAGES, Contact
-from pipeline.manifest.nodes import NodeReader, _is_null
+from pipeline.manifest.nodes import NodeReader, is_null
 
 CONTACT_KEYS = {"name": False, "email": False, "phone": False, "url": False}
 WAYS = ("email", "phone", "url")    # at least one: a name alone reaches no one
@@ -29,7 +29,7 @@ def read_contact(reader: NodeReader, node: yaml.Node, page_language: str) -> Con
     """The contact of `publish.contact` (`node`), or None when it has a problem (said at the
     line of the value that has it)."""
     what = "publish.contact"
-    if _is_null(node) or isinstance(node, yaml.MappingNode) and not node.value:
+    if is_null(node) or isinstance(node, yaml.MappingNode) and not node.value:
         reader.fail(node, f"{what} is empty", f"give an email, phone or url, and a name: {EXAMPLE}")
         return None
     keys = reader.mapping(node, what, CONTACT_KEYS)

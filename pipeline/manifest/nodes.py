@@ -88,7 +88,7 @@ class NodeReader:
 
     def text(self, node: yaml.Node, what: str) -> str | None:
         value = self.scalar(node, what)
-        if value is not None and _is_null(node):
+        if value is not None and is_null(node):
             self.fail(node, f"{what} is empty")
             return None
         return value
@@ -192,7 +192,7 @@ class NodeReader:
         ranges = getattr(cls, "RANGES", {}) if ranges is None else ranges
         for key, (_, value_node) in items.items():
             annotation = str(types[key])
-            if _is_null(value_node) and not annotation.startswith("Leader"):
+            if is_null(value_node) and not annotation.startswith("Leader"):
                 # null drops the base's value where a field may have none (docs/manifest.md:
                 # "or null": no timecode, no standard, the master's fps); elsewhere it is a
                 # mistake, said (before: `crf: null` kept the base's crf without a word).
@@ -265,7 +265,7 @@ class NodeReader:
         return True
 
 
-def _is_null(node: yaml.Node) -> bool:
+def is_null(node: yaml.Node) -> bool:
     """Whether `node` is YAML's null written plainly (`null`, `~`, nothing), not a quoted text."""
     return (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
             and node.style is None)
