@@ -19,7 +19,8 @@ from pipeline.media.ffmpeg import escape_filter_value
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-WORK = BENCH / "work"
+# Where the media and outputs go; tests/test_bench.py points it at a temporary folder.
+WORK = Path(os.environ.get("BENCH_WORK") or BENCH / "work")
 
 GENERATOR_VERSION = "4"      # bump when the generated media change: they are made again
 WIDTH, HEIGHT, FPS, GOP = 1920, 1080, 25, 50
@@ -181,7 +182,8 @@ def make_campaign(seconds: float, shape: Shape) -> Campaign:
     key = json.dumps({"version": GENERATOR_VERSION, "seconds": seconds, "spots": most,
                       "subtitled": SUBTITLED, "gains": DUB_GAIN_DB})
     if not (stamp.exists() and stamp.read_text() == key):
-        print(f"building the campaign media in {folder.relative_to(ROOT)} (once) ...", flush=True)
+        shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
+        print(f"building the campaign media in {shown} (once) ...", flush=True)
         if folder.exists():
             shutil.rmtree(folder)
         for number, spot in enumerate(media.spots, 1):
