@@ -437,10 +437,20 @@ def test_dead_air_at_the_start_or_end_of_a_radio_dub_is_said(campaign, radio_mas
     result = invoke("render", manifest, "--strict")
     assert result.exit_code == 1
     assert warnings_of(result, path) == [
-        f"{path}: warning: the dub starts with 2.0 s of silence (under -60 dBFS; more than 1 s is "
-        "dead air on radio) (hint: trim the silence before the first word)"], result.output
+        f"{path}: warning: the dub starts with 2.0 s of silence (under -60 dBFS; more than 0.5 s "
+        "is dead air on radio) (hint: trim the silence before the first word)"], result.output
     record = json.loads((campaign.out / "spot.yua.radio.json").read_text())
     assert [w["code"] for w in record["qc"]["warnings"]] == ["leading-silence"]
+    # A second late on air (a trial's phone dub, unsaid under the 1 s this was), and a top
+    # trimmed to the word.
+    for delay, said in ((1000, True), (300, False)):
+        path = dub(campaign, "sine=frequency=700", f"volume=-12dB,adelay={delay}",
+                   seconds=4.0 - delay / 1000)
+        result = invoke("validate", manifest)
+        assert warnings_of(result, path) == ([
+            f"{path}: warning: the dub starts with {delay / 1000:.1f} s of silence (under -60 "
+            "dBFS; more than 0.5 s is dead air on radio) (hint: trim the silence before the "
+            "first word)"] if said else []), result.output
 
     path = dub(campaign, "sine=frequency=700", "volume=-12dB,apad=whole_dur=3.8", seconds=1.5)
     result = invoke("validate", manifest)
@@ -510,7 +520,8 @@ def test_a_radio_master_that_starts_with_3_s_of_silence_is_said(campaign, radio_
     result = invoke("validate", manifest)
     assert warnings_of(result, master) == [
         f"{master}: warning: the master starts with 3.0 s of silence (under -60 dBFS; more than "
-        "1 s is dead air on radio) (hint: trim the silence before the first word)"], result.output
+        "0.5 s is dead air on radio) (hint: trim the silence before the first word)"],\
+        result.output
     # A radio master's silences are the spot's: its 6 s, nothing said of how long it is.
     assert "0 errors, 1 warning" in result.output
 

@@ -26,8 +26,11 @@ from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_cou
 # limit nothing is done, so a clean delivery renders to the same bytes as before.
 DC_LIMIT = -50.0           # dBFS (AES17: the mean, relative to full scale)
 # Dead air a dub may start or end with before it is said: a radio spot's sound starts at once
-# and runs to its end; pauses inside speech are not looked at.
-LEADING_SILENCE = 1.0      # seconds
+# and runs to its end; pauses inside speech are not looked at. A spot's top is trimmed tight
+# (playout fires it on its first sample): a trial's phone dub began a second late on air, under
+# the 1 s this was, unsaid. Its end gets more room: a dub's speech rarely fills the spot to the
+# frame, and the bed after the last word is part of it.
+LEADING_SILENCE = 0.5      # seconds
 TRAILING_SILENCE = 2.0     # seconds
 # What to do with a track whose channel order moved its voice (into the LFE, off the centre): a
 # language's own recording is exported again; a master's or a bed's streams may be chosen.
