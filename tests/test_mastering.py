@@ -370,13 +370,25 @@ def test_an_interlaced_master_keeps_its_fields_and_a_progressive_one_becomes_seg
     campaign = moving_master(tmp_path, media, "-filter:v", "interlace=scan=tff:lowpass=off",
                              "-flags", "+ildct+ilme", "-top", "1")
     campaign.write([{"code": "nah", "treatment": "soft"}],
-                   profiles={"broadcast-mxf": {"leader": None}})
+                   profiles={"broadcast-mxf": {"leader": None},
+                             "broadcast-prores": {"leader": None}})
     campaign.subtitle("nah", SRT)
     result = render(campaign.manifest)
     assert result.exit_code == 0, result.output
     woven = field_counts(campaign.out / "spot.nah.broadcast-mxf.mxf")
     assert woven["tff"] > 5 * (woven["progressive"] + woven["bff"]), woven
     assert record(campaign, "broadcast-mxf")["master"]["woven_from_fields"] is True
+    # Its ProRes, progressive, has half the motion: the station is told on the master's line
+    # (before: said at planning only; the catalog's warnings and the page had nothing).
+    prores = record(campaign, "broadcast-prores")["master"]
+    assert prores["scan"] == "progressive" and prores["deinterlaced"] is True
+    assert record(campaign, "broadcast-mxf")["master"]["deinterlaced"] is False
+    manifest = load_manifest(campaign.manifest)
+    catalog = build_catalog(manifest, load_records(manifest))
+    html = unescape(re.sub(r"<[^>]+>", "", render_page(catalog, "es")))
+    assert html.count("25 fps, progresivo; hecho de una imagen entrelazada, un cuadro por cada "
+                      "dos campos: la mitad de su movimiento") == 1, html
+    assert html.count("25 fps, entrelazado, campo superior primero") == 1, html
 
 
 def test_a_50p_master_becomes_1080i25_with_each_frame_a_field(tmp_path, media):

@@ -43,6 +43,8 @@ SCANS = {"progressive": N_("%(rate)s fps, progressive"),
          "tff": N_("%(rate)s fps, interlaced, top field first"),
          "bff": N_("%(rate)s fps, interlaced, bottom field first")}
 SEGMENTED = N_("each frame's two fields from one picture (PsF)")
+DEINTERLACED = N_("made from an interlaced picture, a frame for every two fields: half of its "
+                  "motion")
 # A sound file's coding and sample rate, on its line: two MP3 profiles (a station's 128 kb/s at
 # 44.1 kHz beside the built-in 256 kb/s at 48 kHz) showed the same "Radio, MP3" and use.
 PCM_BITS = {False: N_("PCM %(bits)s-bit"), True: N_("PCM %(bits)s-bit float")}
@@ -99,10 +101,13 @@ class Deliverable:
         return SCANS.get(self.master.get("scan", "progressive"))
 
     @property
-    def segmented(self) -> str | None:
-        """For an interlaced master made from a progressive picture, whose two fields of a frame
-        show one moment (PsF, which a station's ingest may flag as progressive content), a
-        message saying so; else None."""
+    def fields(self) -> str | None:
+        """What a master's frames were made of, when its scan alone misleads: an interlaced one
+        made from a progressive picture, whose two fields of a frame show one moment (PsF, which
+        a station's ingest may flag as progressive content); a progressive one made from an
+        interlaced picture, half of whose motion is gone. A message, else None."""
+        if self.master.get("deinterlaced"):
+            return DEINTERLACED
         interlaced = self.master.get("scan", "progressive") != "progressive"
         return SEGMENTED if interlaced and self.master.get("woven_from_fields") is False else None
 

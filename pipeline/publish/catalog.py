@@ -248,8 +248,8 @@ def _programme_duration(record: dict) -> float | None:
 
 
 # A TV master's record (render/mastering.py's `master_record`) as a station's ingest reads it.
-MASTER_FACTS = ("rate", "scan", "woven_from_fields", "programme_timecode", "file_timecode",
-                "audio_tracks")
+MASTER_FACTS = ("rate", "scan", "woven_from_fields", "deinterlaced", "programme_timecode",
+                "file_timecode", "audio_tracks")
 
 
 def _master_facts(master: dict) -> dict:

@@ -196,7 +196,8 @@ def master_problems(plan: VariantPlan, info: MediaInfo) -> list[str]:
 
 
 def master_record(plan: VariantPlan) -> dict:
-    """What a record says of a master: leader, timecodes, programme length, track layout."""
+    """What a record says of a master: leader, timecodes, programme length, scan (and whether
+    its fields were woven from the master's, or deinterlaced from them), track layout."""
     profile = plan.variant.profile
     timing = timing_of(plan)
     frames = programme_frames(plan, timing)
@@ -206,4 +207,8 @@ def master_record(plan: VariantPlan) -> dict:
         "leader": timing.to_json(), "rate": f"{timing.rate.numerator}/{timing.rate.denominator}",
         "programme_timecode": profile.timecode, "file_timecode": file_timecode(profile, timing),
         "programme_frames": frames, "programme_seconds": round(float(frames / timing.rate), 6),
-        "scan": profile.scan, "woven_from_fields": weaves_fields(plan), "audio_tracks": layout if profile.audio_tracks else ["mix"]}}
+        "scan": profile.scan, "woven_from_fields": weaves_fields(plan),
+        # A progressive master of an interlaced picture: a frame for each two fields, half
+        # their motion (a station sees 25p from 50i material only by looking, else).
+        "deinterlaced": profile.scan == "progressive" and plan.conform.scan.scan != "progressive",
+        "audio_tracks": layout if profile.audio_tracks else ["mix"]}}
