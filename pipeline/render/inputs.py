@@ -25,11 +25,13 @@ from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
 from pipeline.messages import N_, Message
+from pipeline.profiles import Profile
 from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
 from pipeline.render.medium import MASTER_SOUND, is_radio
 from pipeline.render.sound_input import low_sample_rate, misnamed
-from pipeline.render.sound_warnings import dead_air, defect_warnings, master_sound_warnings
+from pipeline.render.sound_warnings import (dead_air, defect_warnings, loudness_range,
+                                            master_sound_warnings)
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, lowest_target
 
@@ -333,6 +335,17 @@ class Inputs:
                f"stereo{DOWNMIX_VERSION}:fit{duration}:fade{FADE}:{self.cache.sha256(path)}")
         return SoundAnalysis.from_cache(self.cache.remembered(
             key, lambda: analyse_delivery(path, info, duration).to_cache()))
+
+    def _range(self, source: Path, analysis: SoundAnalysis, profile: Profile,
+                treatment: str) -> list[Diagnostic]:
+        """The loudness-range warning of a sound the render only levels (a dub, the master's),
+        from its analysis (fitted to the spot), once a file and limit: validate says it. None
+        of a voice-over, whose mix is made by the render (`record.output_warnings`)."""
+        if treatment == "mix":
+            return []
+        lra = (analysis.fitted or analysis.loudness).lra
+        return self._once(("loudness-range", source, lra, profile.loudness_range, treatment),
+                          lambda: self._checked(loudness_range(source, lra, profile, treatment)))
 
     def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Errors raise (and block); warnings are reported and returned."""

@@ -290,7 +290,8 @@ class _Planner(MasterFit):
             if language.treatment in MASTER_SOUND and plan.conform.sound is not None:
                 analysis, warnings = self._video_master_sound(spot, plan.conform)
                 _use_analysis(plan, "master", analysis)
-                plan.warnings += warnings
+                plan.warnings += warnings + self._range(spot.master, analysis, variant.profile,
+                                                        language.treatment)
         if language.treatment in MASTER_SOUND:
             if plan.conform.sound is None and not plan.conform.silent:
                 self._block(f"master {spot.master} of spot {spot.id!r} has no audio stream: its "
@@ -311,7 +312,8 @@ class _Planner(MasterFit):
                 spot, language, plan.master, variant.profile.sample_rate,
                 plan.radio or variant.profile.audio_only)
             _use_analysis(plan, "audio", analysis)
-            plan.warnings += warnings
+            plan.warnings += warnings + self._range(track, analysis, variant.profile,
+                                                    language.treatment)
             self._add_input(plan, "audio", track)
         if variant.profile.audio_only:     # sound alone: no subtitles to carry
             return

@@ -26,6 +26,7 @@ from pipeline.profiles import Profile
 from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND, sound_source
+from pipeline.render.sound_warnings import LOUDNESS_RANGE, loudness_range
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import loudness_unit
 from pipeline.subtitles.model import cue_middle
@@ -107,16 +108,6 @@ def leader_offset(plan: VariantPlan) -> float:
     return leader_seconds(plan.variant.profile, plan.master.video.fps if plan.master.video else None)
 
 
-# What to ask for, by where the range comes from: levelling is a plain gain, so the source's.
-# A trial's engineer was told to "master the mix" of a mix the pipeline had made.
-_LRA_SOURCE = {
-    **dict.fromkeys(MASTER_SOUND, "the master's sound has this range; ask for a master mixed "
-                                  "with less dynamics"),
-    "dub": "the dub recording has this range; even out its level (a compressor) before "
-           "delivering it",
-    "mix": "the mix made here of the voice-over over the music bed has this range; even out "
-           "the voice-over's level (a compressor), or give a music bed of steadier level",
-}
 # LU of integrated loudness a limiter may take before it is said (`Leveling.loudness_cut`). The
 # pipeline's own figure, no standard's: shaving transients costs no loudness (a dub's plosives,
 # 11 dB over the ceiling, cost 0.1 LU) and goes unheard; a trial's 5.1 film mix brought to
@@ -134,11 +125,9 @@ _PEAKS_SOURCE = {
 def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence
     nobody asked for (a spot's `audio: silent` asks for it) and no input's warning already
-    said (a master's silent sound: sound_warnings.master_sound_warnings), and a loudness range
-    (LRA, as EBU Tech 3342 measures it) wider than the profile's `loudness_range` (levelling
-    is a plain gain: nothing compresses a mix whose quiet passages would be lost on air). That
-    limit is the profile's own, not a standard's: neither EBU R128 nor ATSC A/85:2013 sets
-    one, and the warning says whose it is. And a limiter that takes more than HEAVY_LIMITING LU
+    said (a master's silent sound: sound_warnings.master_sound_warnings), a loudness range
+    wider than the profile's (`sound_warnings.loudness_range`) unless planning said it of the
+    sound levelled here, and a limiter that takes more than HEAVY_LIMITING LU
     of loudness to reach the target (`Leveling.loudness_cut`)."""
     profile, loudness = plan.variant.profile, audio.loudness
     if not loudness.defined:
@@ -154,13 +143,10 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     # At the file to fix, as the sound's errors are (`audio.track_name`): said once for all
     # the variants that carry the track (a trial's master sound was said 20 times, at each).
     source = sound_source(treatment, plan.inputs)
-    if loudness.lra > profile.loudness_range:
-        found.append(warning(say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is "
-                                    "wider than the profile's limit of %(limit)s LU"),
-                                 range=Number(loudness.lra, ".1f"),
-                                 limit=Number(profile.loudness_range)), source,
-                             hint="quiet passages may be lost on air: " + _LRA_SOURCE[treatment],
-                             code="loudness-range"))
+    # Of a dub or the master's sound, said at planning from its analysis (the same sound, at
+    # another gain): not twice.
+    if not any(w.code == LOUDNESS_RANGE for w in plan.warnings):
+        found += loudness_range(source, loudness.lra, profile, treatment)
     leveling = audio.leveling
     if leveling.loudness_cut > HEAVY_LIMITING:
         unit = loudness_unit(profile.loudness_standard)

@@ -18,6 +18,8 @@ from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL,
                                     SILENCE_LEVEL, Defects, offset_dbfs)
 from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
+from pipeline.profiles import Profile
+from pipeline.render.medium import MASTER_SOUND
 
 # A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
 # well under it (measured: espeak-ng's synthetic voice -62.5 dBFS, a mixed music-like signal
@@ -256,3 +258,34 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
                   f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
             code="trailing-silence"))
     return found
+
+
+# What to ask for, by where the range comes from: levelling is a plain gain, so the source's.
+# A trial's engineer was told to "master the mix" of a mix the pipeline had made.
+_LRA_SOURCE = {
+    **dict.fromkeys(MASTER_SOUND, "the master's sound has this range; ask for a master mixed "
+                                  "with less dynamics"),
+    "dub": "the dub recording has this range; even out its level (a compressor) before "
+           "delivering it",
+    "mix": "the mix made here of the voice-over over the music bed has this range; even out "
+           "the voice-over's level (a compressor), or give a music bed of steadier level",
+}
+LOUDNESS_RANGE = "loudness-range"     # the code of its warning
+
+
+def loudness_range(source: Path, lra: float, profile: Profile, treatment: str
+                   ) -> list[Diagnostic]:
+    """A warning, at `source`, for a loudness range (LRA in LU, as EBU Tech 3342 measures it)
+    wider than the profile's `loudness_range` (levelling is a plain gain: nothing compresses a
+    sound whose quiet passages would be lost on air). That limit is the profile's own, not a
+    standard's: neither EBU R128 nor ATSC A/85:2013 sets one, and the warning says whose it
+    is. Said at planning of a sound the render only levels (a dub, the master's), from its
+    analysis, so that validate tells a translator before a render; of a mix made here, by the
+    render, from the mix."""
+    if lra <= profile.loudness_range:
+        return []
+    return [warning(say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is wider "
+                           "than the profile's limit of %(limit)s LU"),
+                        range=Number(lra, ".1f"), limit=Number(profile.loudness_range)), source,
+                    hint="quiet passages may be lost on air: " + _LRA_SOURCE[treatment],
+                    code=LOUDNESS_RANGE)]
