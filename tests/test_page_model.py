@@ -457,7 +457,11 @@ def warning_codes_in_the_code_base() -> dict[str, str]:
     keyword, or the default of their `def warn`)."""
     found: dict[str, str] = {}
     for path in sorted((ROOT / "pipeline").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # A code given as a module's constant (`code=LIMITED`) is read from its assignment.
+        constants = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                     for target in node.targets if isinstance(target, ast.Name)}
+        for node in ast.walk(tree):
             candidates: list[ast.expr] = []
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
@@ -472,6 +476,8 @@ def warning_codes_in_the_code_base() -> dict[str, str]:
                 candidates = [d for a, d in zip(node.args.args[::-1], node.args.defaults[::-1])
                               if a.arg == "code"]
             for value in candidates:
+                if isinstance(value, ast.Name):
+                    value = constants.get(value.id, value)
                 if isinstance(value, ast.Constant) and isinstance(value.value, str):
                     found[value.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
     return found
