@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import ffmpeg
 
 from pipeline.errors import PipelineError
-from pipeline.media.defects import GATE_ABSOLUTE, remove_dc
+from pipeline.media.defects import GATE_ABSOLUTE, OTHER_SIDE, remove_dc
 from pipeline.media.probe import MediaInfo, Stream
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 
@@ -73,21 +73,28 @@ def layout_of(channels: int, name: str | None) -> str:
                              f"{', '.join(sorted(LAYOUTS))})")
 
 
-def pan_expression(layout: str) -> str:
-    """`pan` filter arguments mixing `layout`'s channels (by position) to stereo."""
+def pan_expression(layout: str, silent: str | None = None) -> str:
+    """`pan` filter arguments mixing `layout`'s channels (by position) to stereo. `silent`: a
+    front (FL or FR) found silent beside the other (defects.Defects.silent_side), whose place
+    the other takes: a mono recording stored on one track, centred."""
     if layout == "mono":
         return "stereo|c0=c0|c1=c0"
     names = LAYOUTS[layout]
+    source = list(range(len(names)))
+    if silent is not None:
+        source[names.index(silent)] = names.index(OTHER_SIDE[silent])
     sides = []
     for side in (0, 1):
-        terms = [f"{GAINS[name][side]:g}*c{i}" for i, name in enumerate(names) if GAINS[name][side]]
+        terms = [f"{GAINS[name][side]:g}*c{source[i]}" for i, name in enumerate(names)
+                 if GAINS[name][side]]
         sides.append(f"c{side}=" + "+".join(terms))
     return "stereo|" + "|".join(sides)
 
 
-def to_stereo(audio: Node, layout: str) -> Node:
-    """`audio` (channels in `layout`'s order) downmixed to stereo in 32-bit float."""
-    return _panned(audio, pan_expression(layout))
+def to_stereo(audio: Node, layout: str, silent: str | None = None) -> Node:
+    """`audio` (channels in `layout`'s order) downmixed to stereo in 32-bit float; `silent`:
+    the front whose place the other takes (`pan_expression`)."""
+    return _panned(audio, pan_expression(layout, silent))
 
 
 def summed(audio: Node, count: int) -> Node:

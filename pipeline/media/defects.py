@@ -34,6 +34,9 @@ fronts peaked at 0.78 of it) and were missed.
   (ITU-R BS.775-3's L R C LFE Ls Rs). A wrong channel order that moves the voice to a front or a
   surround leaves the centre silent or holding another stem, and the downmix puts the voice on
   one side (a surround's 3 dB down). Read from the same blocks' per-channel RMS, gated (`gated`).
+- One side silent: a mono recording stored on one track of a stereo file (or on one front of a
+  5.1 whose centre is empty), which the downmix carries on one side only; or both sides
+  sounding but far apart. Read from the same gated levels (ONE_SIDED, SIDES_APART).
 """
 
 from __future__ import annotations
@@ -128,6 +131,26 @@ CENTRE_MARGIN = 15.0           # dB
 # centre: a stereo mix carried in a 5.1 (a studio's dub exported so), whose voice the downmix
 # puts in the middle as it was heard. Not a wrong order, so not said.
 PHANTOM_CENTRE = 3.0           # dB
+# A stereo pair (a two-channel track's sides, or the front left and right of a 5.1) is one-sided
+# when one side carries the sound, over SILENCE_LEVEL where it sounds (gated), and the other
+# none: no block over GATE_ABSOLUTE, or ONE_SIDED or more under it. That is a mono recording
+# stored on one track (a mono microphone recorded onto track 1 of a stereo session: the trial's
+# dub had its right channel all zeros), which the downmix would carry on one side only, 3 dB
+# hotter there than centred, and a station summing to mono 6 dB down. The gated levels read a
+# voice where it speaks, at -20 to -30 dBFS; 40 dB under it is the noise floor of a usable
+# recording (SILENCE_LEVEL; EBU Tech 3276's room tone, -70 dBFS): what such a side holds is
+# the hiss of an input nobody plugged in, or a far microphone's bleed, never part of the
+# programme, and a stereo mix never puts its whole sound so far to one side. Its other side
+# is used on both (`Defects.silent_side`). Both sides sounding but SIDES_APART or
+# more apart (audio_layout.STEMS_APART's figure, for the same reason: a stereo mix's balance
+# stays near the centre) may be a pan someone wanted: said, not changed. Not when a channel
+# the downmix shares between the sides (a centre) carries sound within ONE_SIDED of the louder
+# front: the downmix has it in the middle, where a 5.1 keeps its voice, whatever its fronts.
+ONE_SIDED = 40.0               # dB
+SIDES_APART = 10.0             # dB
+# The channel the downmix shares between its sides, and each front's other side.
+SHARED = ("FC", "BC")
+OTHER_SIDE = {"FL": "FR", "FR": "FL"}
 
 
 def offset_dbfs(dc: tuple[float, ...]) -> float:
@@ -191,6 +214,42 @@ class Defects:
                 centre is None or centre <= others[channel] - CENTRE_MARGIN):
             return channel
         return None
+
+    @property
+    def sides(self) -> tuple[str, float, float | None] | None:
+        """The louder front (FL or FR), its gated level and the other's (None: silent), when
+        the louder carries sound (over SILENCE_LEVEL) and no shared channel (SHARED) carries
+        sound within ONE_SIDED of it; None otherwise, and for a track without both fronts
+        (mono)."""
+        if "FL" not in self.gated or "FR" not in self.gated:
+            return None
+        louder = max(OTHER_SIDE, key=lambda name: self.gated[name] or -math.inf)
+        level, other = self.gated[louder], self.gated[OTHER_SIDE[louder]]
+        if level is None or level <= SILENCE_LEVEL:
+            return None
+        shared = [self.gated.get(name) for name in SHARED]
+        if any(centre is not None and centre > level - ONE_SIDED for centre in shared):
+            return None
+        return louder, level, other
+
+    @property
+    def silent_side(self) -> str | None:
+        """The front (FL or FR) that is silent beside the other (ONE_SIDED), or None."""
+        sides = self.sides
+        if sides is None:
+            return None
+        louder, level, other = sides
+        return OTHER_SIDE[louder] if other is None or level - other >= ONE_SIDED else None
+
+    @property
+    def sides_apart(self) -> float | None:
+        """How far apart (dB) the two fronts are where each sounds, when SIDES_APART or more
+        and the quieter is not silent (`silent_side`); None otherwise."""
+        sides = self.sides
+        if sides is None or sides[2] is None:
+            return None
+        gap = sides[1] - sides[2]
+        return gap if SIDES_APART <= gap < ONE_SIDED else None
 
     @property
     def dc_dbfs(self) -> float | None:
