@@ -1,13 +1,70 @@
 """A delivered recording with one silent side (a mono microphone recorded onto track 1 of a
-stereo session): which side, read from the levels the analysis has of each, and the downmix
-that puts the other side in its place."""
+stereo session: a trial's dub went to air on the left only, and nothing said so) is put on both
+sides, centred, levelled as such and said; sides far apart but both sounding are said and left
+as they are; a 5.1 whose voice is on its centre, and a mono recording, are neither. The
+rendered files are read here by ffmpeg's astats (each channel's level) and ebur128 (loudness),
+not by the pipeline's own figures."""
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
 import pytest
 
+from pipeline.cli.translate import print_event
+from pipeline.manifest import load_manifest
 from pipeline.media.audio_layout import pan_expression
 from pipeline.media.defects import Defects
+from pipeline.publish.page import render_pages
+from pipeline.render.watch import handle_changes
+from tests.conftest import ffmpeg
+from tests.mediacheck import FFMPEG
+from tests.test_defects import samples, warnings_of
+from tests.test_radio import invoke, radio_campaign
+from tests.test_radio import radio_master  # noqa: F401  (the fixture, used by name)
+
+# A 1 kHz tone for 3.8 s of the 4 s spots, 8 dB under lavfi's sine (-29.1 dBFS RMS).
+TONE = "sine=frequency=1000:sample_rate=48000:duration=3.8"
+TARGETS = {"radio": -23.0, "radio-mp3": -16.0, "small": -16.0}
+EXTENSIONS = {"radio": "wav", "radio-mp3": "mp3", "small": "mp4"}
+
+
+def recording(campaign, code: str, pan: str | None, *, chain: str = "volume=-8dB",
+              source: str = TONE, name: str | None = None) -> Path:
+    """`code`'s delivery in the spot's audio folder (or `name` there): `source` through `chain`
+    and `pan` (none: mono), as 24-bit PCM WAV."""
+    path = campaign.root / "audio/spot" / (name or f"{code}.wav")
+    ffmpeg("-f", "lavfi", "-i", source, "-filter:a", chain + (f",pan={pan}" if pan else ""),
+           "-c:a", "pcm_s24le", str(path))
+    return path
+
+
+def channel_levels(path: Path) -> list[float]:
+    """Each channel's RMS level (dBFS) as ffmpeg's astats reads the decoded file; -inf for
+    digital silence."""
+    stderr = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-vn", "-af",
+                             "astats=measure_overall=none:measure_perchannel=RMS_level",
+                             "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
+    return [float(value) for value in re.findall(r"RMS level dB: (\S+)", stderr)]
+
+
+def loudness(path: Path) -> float:
+    """Integrated loudness (LUFS) of the decoded file by ffmpeg's ebur128."""
+    stderr = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-vn", "-af",
+                             "ebur128=framelog=verbose", "-f", "null", "-"],
+                            capture_output=True, text=True, check=True).stderr
+    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", stderr)[-1])
+
+
+def said(result, path: Path, code_text: str) -> list[str]:
+    return [w for w in warnings_of(result, path) if code_text in w]
+
+
+ONE_SIDED = "has sound on its left channel only, its right channel is silent"
 
 
 # --- the rule, on the levels the analysis reads -----------------------------------------------
@@ -41,3 +98,117 @@ def test_the_silent_side_takes_the_other_in_the_downmix():
     # A 5.1's front right replaced by its front left; the centre and surrounds as ever.
     assert pan_expression("5.1", "FR") == \
         "stereo|c0=1*c0+0.7071*c2+0.7071*c4|c1=1*c0+0.7071*c2+0.7071*c5"
+
+
+# --- through the pipeline ---------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_a_stereo_dub_with_a_silent_right_channel_goes_to_air_centred_and_is_said(
+        campaign, radio_master):
+    # Before: validate, render, the catalog and the page said nothing, and every file kept a
+    # dead right channel (astats: -inf), levelled from the left alone (3 dB hotter there).
+    zeros = recording(campaign, "yua", "stereo|c0=c0|c1=0*c0")
+    mono = recording(campaign, "tzo", None)         # the same sound delivered as mono
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"},
+                                                       {"code": "tzo", "treatment": "dub"}],
+                              ["radio", "radio-mp3"])
+    checked = invoke("validate", manifest)
+    assert checked.exit_code == 0, checked.output
+    text = (f"{zeros}: warning: the dub {ONE_SIDED} (no 100 ms block over -70 dBFS RMS): a mono "
+            "recording stored on one track, which would go to air on one side (and 3 dB under "
+            "other spots where a station sums to mono); its left channel is used on both sides, "
+            "centred (hint: next time, export the recording as mono, or with its sound on both "
+            "channels)")
+    assert warnings_of(checked, zeros) == [text], checked.output
+    assert warnings_of(checked, mono) == []
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert warnings_of(result, zeros) == [text], result.output      # once for both profiles
+    for profile in ("radio", "radio-mp3"):
+        out = campaign.out / f"spot.yua.{profile}.{EXTENSIONS[profile]}"
+        left, right = channel_levels(out)
+        assert left == pytest.approx(right, abs=0.01), (profile, left, right)
+        assert loudness(out) == pytest.approx(TARGETS[profile], abs=0.5), profile
+        record = json.loads(out.with_suffix(".json").read_text())
+        assert record["settings"]["one_sided"] == {"audio": "FR"}
+        assert [w["code"] for w in record["qc"]["warnings"]] == ["one-sided"]
+    # On the air as its mono delivery: the same samples.
+    assert np.array_equal(samples(campaign.out / "spot.yua.radio.wav", 2),
+                          samples(campaign.out / "spot.tzo.radio.wav", 2))
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
+    for variant in catalog["variants"]:
+        one = [w for w in variant["warnings"] if ONE_SIDED in w]
+        assert len(one) == (variant["language"] == "yua"), variant
+    spanish = render_pages(catalog)["index.html"]
+    assert ('<span class="warning-kind">Grabación en un solo canal (puesta en ambos)</span>: '
+            'yua.wav: <span class="warning-text">el doblaje tiene sonido solo en su canal '
+            "izquierdo, y su canal derecho está en "
+            "silencio (ningún bloque de 100 ms supera -70 dBFS RMS)") in spanish
+
+
+@pytest.mark.e2e
+def test_a_video_dub_saved_silent_on_the_left_is_said_by_watch_and_heard_on_both_sides(
+        campaign, capsys):
+    manifest = load_manifest(campaign.write([{"code": "yua", "treatment": "dub"}]))
+    zeros = recording(campaign, "yua", "stereo|c0=0*c0|c1=c0")
+    event, _ = handle_changes(manifest, {zeros})
+    assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [
+        ("yua", "rendered")]
+    print_event(event)
+    _, err = capsys.readouterr()
+    warned = (f"{zeros}: warning: the dub has sound on its right channel only, its left channel "
+              "is silent")
+    assert err.count(warned) == 1, err
+    assert "its right channel is used on both sides, centred" in err
+    out = campaign.out / "spot.yua.small.mp4"
+    left, right = channel_levels(out)
+    assert left == pytest.approx(right, abs=0.1), (left, right)          # AAC codes the two
+    assert loudness(out) == pytest.approx(TARGETS["small"], abs=0.5)
+
+
+@pytest.mark.e2e
+def test_a_dub_with_its_sides_14_db_apart_is_said_and_left_as_it_is(campaign, radio_master):
+    apart = recording(campaign, "yua", "stereo|c0=c0|c1=0.2*c0")
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert warnings_of(result, apart) == [
+        f"{apart}: warning: the dub's left and right channels are 14.0 dB apart where each "
+        "sounds (-29.1 and -43.0 dBFS RMS, gated): it is heard from the left, and the variants "
+        "carry it so (hint: if it is not meant to be off the centre, export it again balanced "
+        "(or as mono))"], result.output
+    out = campaign.out / "spot.yua.radio.wav"
+    left, right = channel_levels(out)
+    assert left - right == pytest.approx(20 * np.log10(5), abs=0.05)     # as delivered
+    assert loudness(out) == pytest.approx(TARGETS["radio"], abs=0.5)
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert "one_sided" not in record["settings"]
+    assert [w["code"] for w in record["qc"]["warnings"]] == ["sides-apart"]
+
+
+def test_a_5_1_voice_on_its_centre_and_a_mono_or_balanced_dub_are_not_said(campaign,
+                                                                             radio_master):
+    centre = recording(campaign, "yua", "5.1|FC=c0")
+    mono = recording(campaign, "tzo", None)
+    balanced = recording(campaign, "nah", "stereo|c0=c0|c1=0.5*c0")     # 6 dB: a pan
+    manifest = radio_campaign(campaign, radio_master,
+                              [{"code": code, "treatment": "dub"}
+                               for code in ("yua", "tzo", "nah")],
+                              ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    for path in (centre, mono, balanced):
+        assert warnings_of(result, path) == [], result.output
+
+
+def test_a_music_bed_on_one_side_is_said_at_the_bed(campaign, radio_master):
+    recording(campaign, "maj", None, chain="volume=-14dB")
+    bed = campaign.root / "media/spot.bed.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=4",
+           "-filter:a", "volume=-18dB,pan=stereo|c0=c0|c1=0*c0", str(bed))
+    manifest = radio_campaign(campaign, radio_master, [{"code": "maj", "treatment": "mix"}],
+                              ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    assert said(result, bed, f"the music bed {ONE_SIDED}"), result.output

@@ -66,6 +66,8 @@ _MEDIA = {
     "quiet": N_("Recording very quiet (its noise lifted by levelling)"),
     "lfe-content": N_("Sound in the LFE channel above its band"),
     "centre-empty": N_("Voice not on the centre channel"),
+    "one-sided": N_("Recording on one channel only (put on both)"),
+    "sides-apart": N_("Recording much louder on one side"),
     "leading-silence": N_("Silence at the start"),
     "trailing-silence": N_("Silence at the end"),
     "audio-streams": N_("Master's audio streams chosen"),

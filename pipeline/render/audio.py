@@ -103,10 +103,11 @@ DUCKING = {"threshold": 0.03, "ratio": 8, "attack": 15, "release": 400}
 
 
 def file_audio(item: dict, info: MediaInfo, duration: float,
-               measured: Loudness | None = None, dc: tuple[float, ...] | None = None
-               ) -> AudioSource:
+               measured: Loudness | None = None, dc: tuple[float, ...] | None = None,
+               silent: str | None = None) -> AudioSource:
     """An audio file's first stream downmixed to stereo, padded with silence or cut to
-    `duration`, faded out where it ends (audio_layout.FADE).
+    `duration`, faded out where it ends (audio_layout.FADE); `silent`: its front (FL or FR)
+    found silent beside the other, which takes its place (audio_layout.pan_expression).
 
     `measured`: this signal's loudness, when planning metered it while analysing the delivery
     (`deliveries.analyse_delivery`, one decode for both). `dc`: the offset of each channel of
@@ -117,10 +118,12 @@ def file_audio(item: dict, info: MediaInfo, duration: float,
     key = f"file:{item['sha256']}:{duration}:{layout}:{DOWNMIX_VERSION}:fade{FADE}:decoded"
 
     def build() -> Stream:
-        audio = to_stereo(ffmpeg.input(item["path"])["a:0"], layout)
+        audio = to_stereo(ffmpeg.input(item["path"])["a:0"], layout, silent)
         return fit_length(remove_dc(audio, dc) if dc else audio, duration, fade=True)
 
-    return AudioSource(key + _dc_key(dc), build, measured)
+    # Nothing added to the key of a track with both sides: its shared file keeps its name.
+    return AudioSource(key + _dc_key(dc) + (f":{silent}-from-other" if silent else ""), build,
+                       measured)
 
 
 def _dc_key(dc: tuple[float, ...] | None) -> str:
@@ -131,7 +134,8 @@ def _dc_key(dc: tuple[float, ...] | None) -> str:
 def dub_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
     # The dub is padded or cut to the master's length so picture and sound end together.
     return file_audio(plan.inputs["audio"], plan.tracks["audio"], plan.master.duration,
-                      plan.sounds.get("audio"), plan.dc.get("audio"))
+                      plan.sounds.get("audio"), plan.dc.get("audio"),
+                      plan.one_sided.get("audio"))
 
 
 def mixed_audio(plan: VariantPlan, cache: HashCache) -> AudioSource:
@@ -156,9 +160,10 @@ def _mix_parts(plan: VariantPlan) -> tuple[AudioSource, AudioSource, str]:
     """The voice-over and the bed as sources, and the key of their mix: nothing measured."""
     duration = plan.master.duration
     voice = file_audio(plan.inputs["audio"], plan.tracks["audio"], duration,
-                       plan.sounds.get("audio"), plan.dc.get("audio"))
+                       plan.sounds.get("audio"), plan.dc.get("audio"), plan.one_sided.get("audio"))
     bed = file_audio(plan.inputs["music_bed"], plan.tracks["music_bed"], duration,
-                     plan.sounds.get("music_bed"), plan.dc.get("music_bed"))
+                     plan.sounds.get("music_bed"), plan.dc.get("music_bed"),
+                     plan.one_sided.get("music_bed"))
     return voice, bed, f"mix:{bed.key}:{voice.key}:{VOICE_LEVEL}:{BED_LEVEL}:{DUCKING}"
 
 

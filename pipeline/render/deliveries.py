@@ -8,8 +8,9 @@ cut, padded or published silent is reported to the translator in `validate`, `re
 `watch` alike; and, from the same decode, the loudness of the track fitted to the spot, which
 levelling starts from (no second decode of it at render time), and the defects a loudness
 meter does not see (`media/defects.py`): a DC offset (removed from the rendered sound, and
-said), clipping, a voice routed off the centre or into the LFE by a wrong channel order, and
-dead air at the start or end of a dub (said). A video master's sound,
+said), clipping, a voice routed off the centre or into the LFE by a wrong channel order, one
+side silent (the other put in its place, and said) or the sides far apart, and dead air at the
+start or end of a dub (said). A video master's sound,
 which its burned and subtitled variants carry, is analysed the same way (`analyse_master_sound`).
 """
 
@@ -202,5 +203,5 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     if analysis.defects is not None:
         # The language's own recording: its voice lost in the LFE or off the centre is an
         # error, not a warning (a trial's dub went to air as its music bed alone, labelled a dub).
-        found += defect_warnings(path, analysis, what, voice=True)
+        found += defect_warnings(path, analysis, what, voice=True, sides=True)
     return found

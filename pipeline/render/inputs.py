@@ -224,8 +224,9 @@ class Inputs:
     def _music_bed(self, spot: Spot, master: MediaInfo, rate: int
                    ) -> tuple[MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """The spot's music bed probed and analysed as a delivery is (fitted to the spot: the
-        loudness its levelling starts from), and its DC offset, clipping and a sample rate
-        under the variant's `rate` that leaves out part of the band as warnings on it: stations
+        loudness its levelling starts from), and its DC offset, clipping, a silent side (the
+        other put in its place), sides far apart, and a sample rate under the variant's `rate`
+        that leaves out part of the band as warnings on it: stations
         air it under every voice-over. No word on its silences: the voice fills them."""
         bed = spot.music_bed
         info = self._once(("audio", bed), lambda: self._probe_bed(spot))
@@ -233,7 +234,8 @@ class Inputs:
         analysis = self._once(("sound", bed, master.duration),
                               lambda: self._analyse(bed, info, master.duration))
         warnings = self._once(("bed-check", bed, master.duration), lambda: self._checked(
-            defect_warnings(bed, analysis, N_("music bed")) if analysis.defects else []))
+            defect_warnings(bed, analysis, N_("music bed"), sides=True)
+            if analysis.defects else []))
         return info, analysis, warnings + self._low_rate(bed, info, N_("music bed"), rate)
 
     def _misnamed(self, path: Path, info: MediaInfo, what: str) -> None:

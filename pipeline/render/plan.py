@@ -27,7 +27,7 @@ from pipeline.render.inputs import Blocked
 from pipeline.render.master_fit import MasterFit
 from pipeline.render.medium import (MASTER_SOUND, is_radio, not_applicable, refuse_subtitles,
                                     sidecar_notes)
-from pipeline.render.sound_warnings import dc_correction
+from pipeline.render.sound_warnings import dc_correction, silent_side
 from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs
@@ -384,15 +384,20 @@ def _master_settings(master: MediaInfo | None) -> dict:
 
 
 def _use_analysis(plan: VariantPlan, role: str, analysis) -> None:
-    """What the render takes from a track's analysis: the offset to subtract, or else the
+    """What the render takes from a track's analysis: the offset to subtract and, of a
+    delivery or a music bed (not a master), the silent side the other replaces; or else the
     loudness levelling starts from (one decode fewer at render time)."""
-    dc = dc_correction(analysis)
+    sides = role != "master"
+    dc = dc_correction(analysis, sides)
+    silent = silent_side(analysis) if sides else None
+    if silent is not None:
+        plan.one_sided[role] = silent
     if dc is not None:
-        # Levelling measures the corrected track itself: the planned figure heard the offset
-        # (its true peak above all).
         plan.dc[role] = dc
-    elif analysis.fitted is not None:
+    if dc is None and silent is None and analysis.fitted is not None:
         plan.sounds[role] = analysis.fitted
+    # Else levelling measures the corrected track itself: the planned figure heard the offset
+    # (its true peak above all), or one side alone (3 dB under the same sound on both).
 
 
 class _Skipped(Exception):

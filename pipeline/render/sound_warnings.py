@@ -1,6 +1,7 @@
 """What a sound's analysis finds that nobody asked for, said as warnings on its file: a DC
 offset (and the correction subtracted from the rendered sound), clipping, a voice routed off
-the centre or into the LFE by a wrong channel order, dead air at the start or end of a sound
+the centre or into the LFE by a wrong channel order, a delivery's or a bed's one silent side
+(the other put in its place) or sides far apart, dead air at the start or end of a sound
 aired alone, and a video master's silent or short sound.
 
 The analysis is `deliveries.py`'s (one decode of each file, `media/defects.py`'s readings);
@@ -14,8 +15,8 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings
 from pipeline.media.audio_layout import GAINS
-from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
-                                    SILENCE_LEVEL, Defects, offset_dbfs)
+from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, GATE_ABSOLUTE, LFE_BAND, LOSSY_LEVEL,
+                                    LOSSY_SHARE, OTHER_SIDE, SILENCE_LEVEL, Defects, offset_dbfs)
 from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
@@ -75,14 +76,29 @@ def master_sound_warnings(path: Path, analysis: SoundAnalysis, picture: float,
 
 
 
-def dc_correction(analysis: SoundAnalysis) -> tuple[float, ...] | None:
+def silent_side(analysis: SoundAnalysis) -> str | None:
+    """The front (FL or FR) of a delivered track or music bed that is silent beside the other
+    (defects.Defects.silent_side), whose place the other takes in every variant
+    (audio_layout.pan_expression); None for a track without one. Not asked of a master: two
+    mono streams taken as its sides are audio_layout.stems_warning's."""
+    return analysis.defects.silent_side if analysis.defects is not None else None
+
+
+def dc_correction(analysis: SoundAnalysis, sides: bool = False) -> tuple[float, ...] | None:
     """The per-channel offset (full scale = 1.0) to subtract from the track's stereo downmix
     (`dc_offset`), when its largest is over DC_LIMIT; None otherwise (nothing done: the same
-    bytes as ever)."""
+    bytes as ever). `sides`: a silent side is replaced by the other (`silent_side`), whose
+    offset the downmix then carries on both sides."""
     defects = analysis.defects
     if defects is None:
         return None
     dc = dc_offset(defects)
+    silent = silent_side(analysis) if sides else None
+    if silent is not None and len(dc) == 2:
+        # Exact for a stereo track; for a 5.1, when its surrounds carry the same offset or
+        # none (the downmix's sides differ by their surrounds'). Their offsets are not read.
+        live = dc[1 if silent == "FL" else 0]
+        dc = (live, live)
     return dc if offset_dbfs(dc) > DC_LIMIT else None
 
 
@@ -107,7 +123,8 @@ def lopsided(defects: Defects) -> bool:
 
 
 def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
-                    removed: bool = True, voice: bool = False) -> list[Diagnostic]:
+                    removed: bool = True, voice: bool = False,
+                    sides: bool = False) -> list[Diagnostic]:
     """Warnings for a DC offset over DC_LIMIT (one that is its clipping's, `lopsided`, is said
     with the clipping), for clipped samples, for sound in the LFE above its band at about a
     main channel's level, and for a centre far under the other main channels
@@ -115,9 +132,10 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
     sound; not so for a radio master, which stations air as delivered and no variant carries.
     `voice`: the track is a language's own recording (a dub, a voice-over), whose voice in the
     LFE or off the centre is an error: its variants would go to air without it, or with it on
-    one side."""
+    one side. `sides`: the track is a delivery or a music bed, whose silent side is replaced
+    by the other, and said, and whose sides far apart are said (`side_warnings`)."""
     defects, found = analysis.defects, []
-    dc = dc_correction(analysis)
+    dc = dc_correction(analysis, sides)
     if dc is not None:
         channels = (N_("left %(offset)s"), N_("right %(offset)s"))
         # A mono track has no sides: its offset, the same in both of its downmix's channels,
@@ -165,7 +183,53 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
         said = _off_centre(defects, what)
         found.append(error(str(said), path, hint=VOICE_ORDER_HINT, code="centre-empty") if voice
                      else warning(said, path, hint=ORDER_HINT, code="centre-empty"))
+    if sides:
+        found += side_warnings(path, defects, what, voice)
     return found
+
+
+# What a side that is silent, or far under the other, is called: a stereo track's, or the
+# fronts of a track of more channels.
+SIDE_NAMES = {"stereo": {"FL": N_("left"), "FR": N_("right")}}
+FRONT_NAMES = {"FL": N_("front left"), "FR": N_("front right")}
+
+
+def side_warnings(path: Path, defects: Defects, what: str, voice: bool) -> list[Diagnostic]:
+    """A track (a delivery or a music bed) with one side silent beside the other (`one-sided`:
+    replaced by it in every variant, render/audio.py), or with both sounding SIDES_APART or
+    more apart (`sides-apart`: as delivered, a pan may be wanted); defects.Defects.sides's
+    rules. A voice's silent front beside a silent centre is the centre-empty error's (where
+    its voice went) and not said again."""
+    names = SIDE_NAMES.get(defects.layout or "", FRONT_NAMES)
+    silent = defects.silent_side
+    if silent is not None and not (voice and defects.off_centre):
+        _, level, other = defects.sides
+        live = OTHER_SIDE[silent]
+        quiet = (say(N_("silent (no 100 ms block over %(floor)s dBFS RMS)"),
+                     floor=Number(GATE_ABSOLUTE, "g")) if other is None else
+                 say(N_("%(under)s dB under it where each sounds (%(level)s and %(other)s dBFS "
+                        "RMS, gated)"), under=Number(level - other, ".1f"),
+                     level=Number(level, ".1f"), other=Number(other, ".1f")))
+        said = say(N_("the %(what)s has sound on its %(side)s channel only, its %(silent)s "
+                      "channel is %(quiet)s: a mono recording stored on one track, which would "
+                      "go to air on one side (and 3 dB under other spots where a station sums "
+                      "to mono); its %(side)s channel is used on both sides, centred"),
+                   what=say(what), side=say(names[live]), silent=say(names[silent]),
+                   quiet=quiet)
+        return [warning(said, path, hint="next time, export the recording as mono, or with "
+                                         "its sound on both channels", code="one-sided")]
+    apart = defects.sides_apart
+    if apart is None:
+        return []
+    left, right = defects.gated["FL"], defects.gated["FR"]
+    said = say(N_("the %(what)s's %(left_name)s and %(right_name)s channels are %(apart)s dB "
+                  "apart where each sounds (%(left)s and %(right)s dBFS RMS, gated): it is "
+                  "heard from the %(side)s, and the variants carry it so"),
+               what=say(what), left_name=say(names["FL"]), right_name=say(names["FR"]),
+               apart=Number(apart, ".1f"), left=Number(left, ".1f"), right=Number(right, ".1f"),
+               side=say(names["FL" if left > right else "FR"]))
+    return [warning(said, path, hint="if it is not meant to be off the centre, export it "
+                                     "again balanced (or as mono)", code="sides-apart")]
 
 
 def _clipping(defects: Defects, what: str) -> Message:

@@ -41,6 +41,10 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         # Only a track with an offset is rendered differently: a clean one keeps its bytes
         # and its fingerprint, one rendered before the offset was removed goes stale.
         settings["dc_removed"] = {role: list(dc) for role, dc in sorted(plan.dc.items())}
+    if plan.one_sided:
+        # The same: only a track with a silent side is rendered differently (that side taken
+        # from the other), and says which.
+        settings["one_sided"] = dict(sorted(plan.one_sided.items()))
     low = low_rates(plan.tracks, variant.profile.sample_rate)
     if low:
         # Only a variant that carries such a sound has it (render/sound_input.py): one rendered

@@ -88,6 +88,8 @@ class VariantPlan:
                                                                  # measured when planning
     dc: dict[str, tuple[float, ...]] = field(default_factory=dict)  # role -> DC offset per channel
                                                                     # of its downmix, to remove
+    one_sided: dict[str, str] = field(default_factory=dict)  # role -> its silent front (FL, FR),
+                                                             # which the other replaces
     cues: tuple[Cue, ...] | None = None
     font: Font | None = None
     file_styles: dict[str, StyleFont] = field(default_factory=dict)  # style: {from_file: true}
