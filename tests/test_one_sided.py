@@ -45,19 +45,19 @@ def recording(campaign, code: str, pan: str | None, *, chain: str = "volume=-8dB
 
 def channel_levels(path: Path) -> list[float]:
     """Each channel's RMS level (dBFS) as ffmpeg's astats reads the decoded file; -inf for
-    digital silence."""
+    digital silence. (Its log in bytes: a WAV's LIST INFO tags are ISO-8859-1.)"""
     stderr = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-vn", "-af",
                              "astats=measure_overall=none:measure_perchannel=RMS_level",
-                             "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
-    return [float(value) for value in re.findall(r"RMS level dB: (\S+)", stderr)]
+                             "-f", "null", "-"], capture_output=True, check=True).stderr
+    return [float(value) for value in re.findall(rb"RMS level dB: (\S+)", stderr)]
 
 
 def loudness(path: Path) -> float:
     """Integrated loudness (LUFS) of the decoded file by ffmpeg's ebur128."""
     stderr = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-vn", "-af",
                              "ebur128=framelog=verbose", "-f", "null", "-"],
-                            capture_output=True, text=True, check=True).stderr
-    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", stderr)[-1])
+                            capture_output=True, check=True).stderr
+    return float(re.findall(rb"I:\s+(-?[\d.]+) LUFS", stderr)[-1])
 
 
 def said(result, path: Path, code_text: str) -> list[str]:
@@ -202,13 +202,20 @@ def test_a_5_1_voice_on_its_centre_and_a_mono_or_balanced_dub_are_not_said(campa
         assert warnings_of(result, path) == [], result.output
 
 
-def test_a_music_bed_on_one_side_is_said_at_the_bed(campaign, radio_master):
+@pytest.mark.e2e
+def test_a_music_bed_on_one_side_is_said_at_the_bed_and_mixed_centred(campaign, radio_master):
     recording(campaign, "maj", None, chain="volume=-14dB")
     bed = campaign.root / "media/spot.bed.wav"
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=4",
            "-filter:a", "volume=-18dB,pan=stereo|c0=c0|c1=0*c0", str(bed))
     manifest = radio_campaign(campaign, radio_master, [{"code": "maj", "treatment": "mix"}],
                               ["radio"])
-    result = invoke("validate", manifest)
+    result = invoke("render", manifest)
     assert result.exit_code == 0, result.output
-    assert said(result, bed, f"the music bed {ONE_SIDED}"), result.output
+    assert len(said(result, bed, f"the music bed {ONE_SIDED}")) == 1, result.output
+    out = campaign.out / "spot.maj.radio.wav"
+    left, right = channel_levels(out)
+    assert left == pytest.approx(right, abs=0.01), (left, right)
+    assert loudness(out) == pytest.approx(TARGETS["radio"], abs=0.5)
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["settings"]["one_sided"] == {"music_bed": "FR"}
