@@ -1,13 +1,39 @@
 """Names in a spot's subtitles or audio folder that no manifest reads, and the language each
 seems meant for: `TZO.SRT` (a capital), `nah.srt.bak` (a backup), `mix-v2.srt` (a version),
-`nah.txt` (a format not read). `validate` warns of them (render/unused_inputs.py); `check
---manifest` and `watch` say the same of such a file when it is the one checked or saved.
+`nah.txt` (a format not read), `tzo.L.wav` (one channel of a recording split into a mono file
+per channel). `validate` warns of them (render/unused_inputs.py); `check --manifest` and
+`watch` say the same of such a file when it is the one checked or saved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Collection
+
+
+# The channel a file of a recording split into a mono file per channel holds ("split mono", as
+# editors and post houses export a stereo or 5.1 mix: Pro Tools' "Multiple Mono", Audition's
+# "each channel as a mono file"), as its name ends before its format's suffix: `tzo.L.wav`,
+# `tzo_R.wav`, `tzo-Left.wav`, `tzo.Ls.wav`, in any case. ffmpeg's names of the channels, in
+# the order of its stereo and 5.1(side) layouts (L R C LFE Ls Rs).
+CHANNEL_NAMES = {"l": "FL", "left": "FL", "r": "FR", "right": "FR", "c": "FC", "center": "FC",
+                 "centre": "FC", "lfe": "LFE", "ls": "SL", "rs": "SR"}
+CHANNEL_SEPARATORS = "._-"
+# How messages name them.
+CHANNEL_WORDS = {"FL": "left", "FR": "right", "FC": "centre", "LFE": "LFE",
+                 "SL": "left surround", "SR": "right surround"}
+
+
+def channel_of(name: str, code: str, suffixes: tuple[str, ...]) -> str | None:
+    """The channel (`CHANNEL_NAMES`' value) that `name`, a file of language `code` in one of the
+    formats `suffixes`, seems to hold of a recording split into a mono file per channel:
+    `<code><. _ -><channel><suffix>`, in any case; None for any other name."""
+    base, dot, ending = name.rpartition(".")
+    if not dot or f".{ending}".lower() not in suffixes or len(base) < len(code) + 2:
+        return None
+    if base[:len(code)].lower() != code or base[len(code)] not in CHANNEL_SEPARATORS:
+        return None
+    return CHANNEL_NAMES.get(base[len(code) + 1:].lower())
 
 
 @dataclass(frozen=True)
@@ -43,6 +69,15 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
     code = meant_for(name, codes)
     if code is None:
         return None
+    channel = channel_of(name, code, suffixes) if kind == "audio" else None
+    if channel is not None:
+        # Named in the error of its language's missing recording while that has no file
+        # (unused_inputs leaves it to that error); said here beside the file that is read.
+        return Unused(code, f"{name} looks like the {CHANNEL_WORDS[channel]} channel of a "
+                            "recording split into a mono file per channel: a language's "
+                            "recording is one file, all its channels in it",
+                      f"once its channels are joined into one file ({code}.wav), move the "
+                      "channels' files out of the folder")
     if code == stem.lower() and suffix in suffixes:
         # Not taken whatever its case: tzo.srt and TZO.SRT may both be there (a case-sensitive
         # file system), and which one is meant could not be told.

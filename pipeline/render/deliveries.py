@@ -23,6 +23,7 @@ import ffmpeg
 from pipeline.errors import Diagnostic, MediaError, PipelineError, RenderError, error, warning
 from pipeline.files import NOT_FOUND, FolderIndex, input_problem
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
+from pipeline.manifest.input_names import meant_for, why_unused
 from pipeline.media.audio_layout import (fit_length, fitted_to_picture, layout_of,
                                           merged_sound)
 from pipeline.media.conform import Master
@@ -31,6 +32,7 @@ from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analys
                                      analyse_stream)
 from pipeline.media.probe import MediaInfo
 from pipeline.render.sound_warnings import VOICE_ORDER_HINT, defect_warnings
+from pipeline.render.split_mono import SplitMono, split_mono
 from pipeline.messages import N_, Number, say
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
@@ -74,23 +76,59 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
         raise PipelineError(f"{len(accepted)} audio deliveries for language {language.code!r}: "
                             f"{', '.join(accepted)}; exactly one is used", folder,
                             hint="keep one of them: remove or rename the others")
-    # YUA.WAV, as Windows tools save it: read only in lower case (input_names.py says why).
-    cased = [name for stem, found in index.items() if stem != language.code
-             and stem.lower() == language.code for name in found]
-    if names:
-        there = f"the folder holds {', '.join(names)}, not in an accepted format"
-    elif cased:
-        there = (f"the folder has {', '.join(cased)}: the name must be lower-case, "
-                 f"{language.code}{Path(cased[0]).suffix.lower()}")
-    elif folder.is_dir():
-        there = f"nothing named {language.code}.* is there"
-    else:
-        there = "that folder does not exist"
+    codes = [known.code for known in manifest.languages]
+    meant = [name for found in index.values() for name in found
+             if meant_for(name, codes) == language.code]
+    split = split_mono(folder, language.code, meant, AUDIO_SUFFIXES)
+    if split is not None and split.layout is not None:
+        # Every channel there: the one thing to do is join them, said alone.
+        raise PipelineError(f"recording of language {language.code!r} ({language.treatment}) "
+                            f"in {len(split.parts)} files: {split.reason()}; a "
+                            f"language's recording is read from one file, {split.output}",
+                            manifest.path, language.line, split.hint(), RECORDING_MISSING)
+    present = [name for found in index.values() for name in found]
+    there, hint = _what_is_there(folder, language.code, meant, codes, present, split)
     raise PipelineError(f"audio track missing for language {language.code!r} "
                         f"({language.treatment}): expected {folder / language.code}"
                         f"{_formats()}; {there}", manifest.path, language.line,
-                        "add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or "
-                        "Opus, or change the treatment", RECORDING_MISSING)
+                        hint or "add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, "
+                                "Ogg or Opus, or change the treatment", RECORDING_MISSING)
+
+
+def _what_is_there(folder: Path, code: str, meant: list[str], codes: list[str],
+                   present: list[str], split: SplitMono | None) -> tuple[str, str | None]:
+    """What the folder holds instead of language `code`'s recording, in words that follow its
+    expected name, and the hint when one fits it better than adding the recording: the files
+    `meant` for it (input_names.meant_for) that look like some of its channels (`split`),
+    that are in a format read here but misnamed (input_names.why_unused's reason), or in no
+    format read here."""
+    if not meant:
+        return (f"nothing named {code}.* is there" if folder.is_dir()
+                else "that folder does not exist"), None
+    parts, hints, unread = [], [], []
+    if split is not None:
+        parts.append(split.reason())
+        hints.append(split.hint())
+    for name in meant:
+        if split is not None and name in split.names:
+            continue
+        if not any(f".{part}" in AUDIO_SUFFIXES for part in name.lower().split(".")[1:]):
+            unread.append(name)
+            continue
+        unused = why_unused(name, codes, AUDIO_SUFFIXES, "audio", present)
+        stem, _, ending = name.partition(".")
+        if stem.lower() == code and f".{ending}".lower() in AUDIO_SUFFIXES:
+            # YUA.WAV, as Windows tools save it: read only in lower case (input_names.py says
+            # why).
+            parts.append(f"the folder has {name}: the name must be lower-case, "
+                         f"{code}.{ending.lower()}")
+        else:
+            parts.append(f"{name} is misnamed: {unused.reason}")
+        hints.append(unused.hint)
+    if unread:
+        parts.append(f"the folder holds {', '.join(unread)}, not in an accepted format")
+    # A hint of its own fits one misnamed file or split set; for more, each is said above.
+    return "; ".join(parts), hints[0] if len(hints) == 1 and not unread else None
 
 
 def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:

@@ -23,9 +23,12 @@ from pipeline.manifest.input_names import why_unused
 
 def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
     """A warning for each file in a spot's subtitles or audio folder that no variant uses, but
-    for a subtitled language's file in a format not read when it has no other: the error that
-    its subtitles are missing names that file (`Manifest.subtitle_path`), once."""
+    for a subtitled language's file in a format not read when it has no other, and for a dubbed
+    or voiced-over language's misnamed files when it has no recording: the error that its
+    subtitles (`Manifest.subtitle_path`) or recording (`deliveries.find_delivery`) are missing
+    names those files, once, with what to do (`tzo.L.wav` and `tzo.R.wav`: join them)."""
     codes = {language.code for language in manifest.languages}
+    voiced = {language.code for language in manifest.languages if language.needs_audio}
     pictured = any(not profile.audio_only for profile in manifest.profiles)
     subtitled = {language.code for language in manifest.languages
                  if language.needs_subtitles and pictured}
@@ -40,6 +43,9 @@ def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
                 stem = name.partition(".")[0]
                 if kind == "subtitle" and stem in subtitled and not any(
                         f"{stem}{suffix}" in present for suffix in suffixes):
+                    continue
+                if kind == "audio" and unused is not None and unused.code in voiced and not any(
+                        f"{unused.code}{suffix}" in present for suffix in suffixes):
                     continue
                 if unused is not None:
                     found.append(warning(f"not used: {unused.reason}", folder / name,
