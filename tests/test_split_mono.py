@@ -165,3 +165,17 @@ def test_publish_and_the_catalog_say_the_split_recording_and_the_page_its_reason
         missing["reason_text"]
     # What the page says, in its language: the recording is missing (page.po's Spanish).
     assert missing["reason_detail"] == {"template": "the dub's recording is missing", "params": {}}
+
+
+def test_one_channel_split_off_a_stereo_file_is_read_as_a_mono_recording(campaign):
+    # ffmpeg's channelsplit (and editors' split-mono exports) keep the channel's place: "1
+    # channels (FL)", which was "the 1 channels (FL) channel layout is not supported".
+    path = campaign.root / "audio/spot/tzo.wav"
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=500:sample_rate=48000:duration={SPOT}",
+           "-filter:a", "volume=-14dB,aformat=channel_layouts=stereo,"
+                        "channelsplit=channel_layout=stereo:channels=FL",
+           "-c:a", "pcm_s24le", str(path))
+    assert channels(path) == ("pcm_s24le", 1, "1 channels (FL)")
+    result = invoke("validate", campaign.write([{"code": "tzo", "treatment": "dub"}]))
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output

@@ -66,6 +66,10 @@ def layout_of(channels: int, name: str | None) -> str:
     channel count; `PipelineError` when neither is known."""
     if name in LAYOUTS or name == "mono":
         return name
+    if channels == 1:
+        # One channel whatever its position: a mono file that an editor (or ffmpeg's `pan`)
+        # placed on the left, "1 channels (FL)", is heard in both sides as any mono one.
+        return "mono"
     if (name is None or name == "unknown" or name.endswith("channels")) and channels in BY_COUNT:
         return BY_COUNT[channels]
     raise PipelineError(f"the {name or f'{channels}-channel'} channel layout is not supported",
