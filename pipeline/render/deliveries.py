@@ -189,6 +189,45 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     with silence), a track under QUIET (with how far under `target` it is), and the defects of
     `defect_warnings`.
     """
+    unusable = _unusable(path, analysis, what, unit)
+    if unusable:
+        return unusable
+    # The last block may run past the decoded samples (a file's length is rarely whole blocks).
+    end = None if analysis.sound_end is None else min(analysis.sound_end, duration)
+    if end is not None and end - BLOCK >= spot_duration - 1e-3:
+        return [error(f"sound continues past the spot's end: speech would be cut at "
+                      f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)", path,
+                      hint=f"trim or re-time the recording to the spot's {spot_duration:.2f} s",
+                      code="sound-past-end")]
+    found = _quiet(path, analysis, what, target, unit)
+    difference = duration - spot_duration
+    if abs(difference) > qc.duration_tolerance:
+        template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
+                       "longer (tolerance %(tolerance)s s); its end is silence and will be cut")
+                    if difference > 0 else
+                    N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
+                       "shorter (tolerance %(tolerance)s s); it will be padded with silence"))
+        found.append(warning(
+            say(template, what=say(what), length=Number(duration, ".2f"),
+                spot=Number(spot_duration, ".2f"), difference=Number(abs(difference), ".2f"),
+                tolerance=Number(qc.duration_tolerance)), path,
+            hint="check that this is the recording for this spot", code="length"))
+    return found + _defects(path, analysis, what)
+
+
+def check_alone(path: Path, analysis: SoundAnalysis, what: str, target: float,
+                unit: str) -> list[Diagnostic]:
+    """`check_delivery`'s rules that need no spot, for a recording whose spot is not known
+    (`check` without a manifest): silence and near-silence (errors), a voice in the LFE alone
+    (an error), a track under QUIET and the defects of `defect_warnings`; not its length nor
+    where its sound ends."""
+    return _unusable(path, analysis, what, unit) or (
+        _quiet(path, analysis, what, target, unit) + _defects(path, analysis, what))
+
+
+def _unusable(path: Path, analysis: SoundAnalysis, what: str, unit: str) -> list[Diagnostic]:
+    """The error of a track with nothing to level: its main channels silent and its sound in
+    the LFE, silence, or near-silence; none for any other."""
     loudness = analysis.loudness
     defects = analysis.defects
     if not loudness.defined and defects is not None and defects.lfe_band is not None \
@@ -208,38 +247,30 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                       f"under the {NEAR_SILENT:g} {unit} floor", path,
                       hint="check that the right file, take and channels were exported",
                       code="near-silent")]
-    # The last block may run past the decoded samples (a file's length is rarely whole blocks).
-    end = None if analysis.sound_end is None else min(analysis.sound_end, duration)
-    if end is not None and end - BLOCK >= spot_duration - 1e-3:
-        return [error(f"sound continues past the spot's end: speech would be cut at "
-                      f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)", path,
-                      hint=f"trim or re-time the recording to the spot's {spot_duration:.2f} s",
-                      code="sound-past-end")]
-    found = []
-    if loudness.integrated < QUIET:
-        found.append(warning(
-            say(N_("the %(what)s is very quiet: %(level)s %(unit)s integrated, %(under)s LU under "
-                   "%(target)s %(unit)s, the lowest target it is levelled to; levelling lifts its "
-                   "noise floor at least as much"),
-                what=say(what), level=Number(loudness.integrated, ".1f"), unit=unit,
-                under=Number(target - loudness.integrated, ".1f"),
-                target=Number(target, "g")), path,
-            hint=f"record or export it again at a working level (around {target:g} {unit})",
-            code="quiet"))
-    difference = duration - spot_duration
-    if abs(difference) > qc.duration_tolerance:
-        template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
-                       "longer (tolerance %(tolerance)s s); its end is silence and will be cut")
-                    if difference > 0 else
-                    N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
-                       "shorter (tolerance %(tolerance)s s); it will be padded with silence"))
-        found.append(warning(
-            say(template, what=say(what), length=Number(duration, ".2f"),
-                spot=Number(spot_duration, ".2f"), difference=Number(abs(difference), ".2f"),
-                tolerance=Number(qc.duration_tolerance)), path,
-            hint="check that this is the recording for this spot", code="length"))
-    if analysis.defects is not None:
-        # The language's own recording: its voice lost in the LFE or off the centre is an
-        # error, not a warning (a trial's dub went to air as its music bed alone, labelled a dub).
-        found += defect_warnings(path, analysis, what, voice=True, sides=True)
-    return found
+    return []
+
+
+def _quiet(path: Path, analysis: SoundAnalysis, what: str, target: float,
+           unit: str) -> list[Diagnostic]:
+    """A warning for a track under QUIET, with how far under `target` it is."""
+    loudness = analysis.loudness
+    if loudness.integrated >= QUIET:
+        return []
+    return [warning(
+        say(N_("the %(what)s is very quiet: %(level)s %(unit)s integrated, %(under)s LU under "
+               "%(target)s %(unit)s, the lowest target it is levelled to; levelling lifts its "
+               "noise floor at least as much"),
+            what=say(what), level=Number(loudness.integrated, ".1f"), unit=unit,
+            under=Number(target - loudness.integrated, ".1f"),
+            target=Number(target, "g")), path,
+        hint=f"record or export it again at a working level (around {target:g} {unit})",
+        code="quiet")]
+
+
+def _defects(path: Path, analysis: SoundAnalysis, what: str) -> list[Diagnostic]:
+    """`defect_warnings` of a language's own recording: its voice lost in the LFE or off the
+    centre is an error, not a warning (a trial's dub went to air as its music bed alone,
+    labelled a dub)."""
+    if analysis.defects is None:
+        return []
+    return defect_warnings(path, analysis, what, voice=True, sides=True)

@@ -28,7 +28,7 @@ from pipeline.messages import N_, Message
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
-from pipeline.render.medium import MASTER_SOUND, is_radio
+from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable
 from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.sound_warnings import (dead_air, defect_warnings, loudness_range,
                                             master_sound_warnings)
@@ -299,14 +299,21 @@ class Inputs:
     def _delivery(self, spot: Spot, language: Language, master: MediaInfo, rate: int,
                   on_air: bool = False) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """The language's audio delivery, found, probed, analysed and checked against the spot
-        and a variant of `rate` Hz; its probe, analysis and warnings. Each step once per folder,
-        file or (file, spot length, rule).
-        `on_air`: the variant is sound alone (a radio spot or an audio-only profile), where a
-        dub's silence at the start or end is dead air; a dub under a picture is timed to it."""
+        and a variant of `rate` Hz (`_recording`); its path, probe, analysis and warnings. The
+        folder listed and the file found once per folder and language."""
         folder = self.manifest.audio_dir / spot.id
         index = self._once(("audio-folder", folder), lambda: index_folder(folder))
         track = self._once(("delivery", spot.id, language.code),
                            lambda: find_delivery(self.manifest, spot, language, index))
+        return (track, *self._recording(track, language, master, rate, on_air))
+
+    def _recording(self, track: Path, language: Language, master: MediaInfo, rate: int,
+                   on_air: bool) -> tuple[MediaInfo, SoundAnalysis, list[Diagnostic]]:
+        """A language's recording at `track` probed, analysed and checked against the spot of
+        `master` and a variant of `rate` Hz; its probe, analysis and warnings (errors raise
+        Blocked). Each step once per file or (file, spot length, rule).
+        `on_air`: the variant is sound alone (a radio spot or an audio-only profile), where a
+        dub's silence at the start or end is dead air; a dub under a picture is timed to it."""
         info = self._once(("audio", track), lambda: self._probe_recording(track))
         # The track as its warnings name it (a word the page translates).
         what = N_("dub") if language.treatment == "dub" else N_("voice-over")
@@ -326,7 +333,25 @@ class Inputs:
             warnings = warnings + self._once(
                 ("dead-air", track, master.duration, what),
                 lambda: self._checked(dead_air(track, analysis, master.duration, what)))
-        return track, info, analysis, warnings
+        return info, analysis, warnings
+
+    def recording_diagnostics(self, spot: Spot, language: Language,
+                              track: Path) -> list[Diagnostic]:
+        """What planning says of the file at `track`, wherever it is, as `language`'s recording
+        for `spot` (`_recording` for each variant the manifest's profiles make of them, as
+        validate checks a delivery: `check --manifest` of a recording). The spot's master is
+        probed for its length: Blocked, with its error, when it cannot be read or contradicts
+        its spot's `medium:`."""
+        master = self._once(("master", spot.master), lambda: self._probe_master(spot))
+        radio = self._once(("medium", spot.id), lambda: is_radio(self.manifest, spot, master))
+        for profile in self.manifest.profiles:
+            if not_applicable(self.manifest, radio, spot, language, profile) is None:
+                try:
+                    self._recording(track, language, master, profile.sample_rate,
+                                    radio or profile.audio_only)
+                except Blocked:      # its errors are said, once: validate blocks on them
+                    break
+        return list(self.diagnostics)
 
     def _analyse(self, path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
         """Loudness and sound end of a delivery, and its loudness fitted to a spot of `duration`
