@@ -17,6 +17,9 @@ from tests.mediacheck import streams
 from tests.test_deliveries import SPOT, invoke, lines, track
 from tests.test_radio import radio_campaign
 
+# How a recording checked without a manifest is said to have been checked.
+ALONE = "checked without its spot (its length against the spot's: by validate, or with --manifest)"
+
 DUB = [{"code": "yua", "treatment": "dub"}]
 
 
@@ -141,10 +144,10 @@ def test_check_says_what_a_recording_holds_and_its_sample_rate(tmp_path, monkeyp
         "nothing above 11.0 kHz (hint: "
         "record or export it again at 48 kHz (on a phone, the recorder's high-quality setting): "
         "resampling cannot restore what was not recorded)",
-        "nah.mp3 (AAC audio in an MP4 container, 22.05 kHz, 4.00 s): 0 errors, 2 warnings; its "
-        "loudness, length and defects are measured against its spot by validate",
-        "yua.wav (PCM audio in a WAV container, 48 kHz, 4.00 s): 0 errors, 0 warnings; its "
-        "loudness, length and defects are measured against its spot by validate"]
+        f"nah.mp3 (AAC audio in an MP4 container, 22.05 kHz, mono, 4.00 s): 0 errors, 2 "
+        f"warnings; {ALONE}",
+        f"yua.wav (PCM 16-bit audio in a WAV container, 48 kHz, mono, 4.00 s): 0 errors, 0 "
+        f"warnings; {ALONE}"]
     found = json.loads(invoke("check", "nah.mp3", "--json").output)
     assert (found["warnings"], found["files"][0]["format"], found["files"][0]["sample_rate"]) == \
         (2, "AAC audio in an MP4 container", 22050)
@@ -174,12 +177,12 @@ def test_check_says_a_compressed_wav_is_to_be_converted_and_an_mp2_named_mp3_ren
         "read as what it holds (hint: rename it to yua.mp2: other tools go by the name)"]
     # Their lengths as their codecs' blocks and frames round them (ADPCM 4.03 s, MP2 4.01 s).
     summaries = [re.sub(r", 4\.0\d s\)", ", 4.0x s)", line) for line in lines(result)[2:]]
-    measured = "its loudness, length and defects are measured against its spot by validate"
     assert summaries == [
-        f"nah.wav (Microsoft ADPCM audio in a WAV container, 48 kHz, 4.0x s): 0 errors, 1 "
-        f"warning; {measured}",
-        f"yua.mp3 (MP2 audio, 48 kHz, 4.0x s): 0 errors, 1 warning; {measured}",
-        f"tzo.mp2 (MP2 audio, 48 kHz, 4.0x s): 0 errors, 0 warnings; {measured}"], result.output
+        f"nah.wav (Microsoft ADPCM audio in a WAV container, 48 kHz, mono, 4.0x s): 0 errors, 1 "
+        f"warning; {ALONE}",
+        f"yua.mp3 (MP2 audio, 48 kHz, mono, 4.0x s): 0 errors, 1 warning; {ALONE}",
+        f"tzo.mp2 (MP2 audio, 48 kHz, mono, 4.0x s): 0 errors, 0 warnings; {ALONE}"], \
+        result.output
     found = json.loads(invoke("check", "nah.wav", "--json").output)
     assert [d["code"] for d in found["files"][0]["diagnostics"]] == ["wav-not-pcm"]
 

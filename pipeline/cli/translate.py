@@ -24,7 +24,8 @@ from pipeline.messages import plural
 from pipeline.render.batch import Outcome
 from pipeline.render.intermediates import size_text
 from pipeline.render.preview import NotMade, make_previews
-from pipeline.render.sound_input import SoundCheck, check_sound
+from pipeline.render.recording_check import check_recording
+from pipeline.render.sound_input import SoundCheck
 from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent
 from pipeline.render.watch import watch as watch_manifest
@@ -92,8 +93,10 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     SubRip (.srt), WebVTT (.vtt), ASS/SSA (.ass, .ssa) and TTML (.ttml, .xml, .dfxp) files
     are read, each by what its content is. A recording (.wav, .flac, .mp3, .mp2, .m4a, .aac,
     .ogg, .opus) is read for what it holds against its name (a .wav of compressed sound is
-    said to be converted to PCM WAV), and its sample rate; validate measures its loudness,
-    length and defects against its spot.
+    said to be converted to PCM WAV), its sample rate, and its defects: silence, clipping, a
+    DC offset, a voice in the wrong channel; with --manifest, all that validate checks of it
+    against its spot (its length, sound past the spot's end), or what validate says of it
+    instead (a file it does not use).
 
     Prints PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem, then one summary
     line per file. Errors stop the file from being rendered; warnings are worth fixing
@@ -109,6 +112,7 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
       pipeline check subtitles/not-for-sale-15/tzh.srt --manifest manifests/blue-heart.yaml
       pipeline check tzh.srt --manifest manifests/blue-heart.yaml --spot not-for-sale-15
       pipeline check audio/not-for-sale-15/yua.wav
+      pipeline check audio/not-for-sale-15/yua.wav --manifest manifests/blue-heart.yaml
     """
     if spot and not manifest:
         raise click.UsageError("--spot names a spot of the manifest: give --manifest too")
@@ -118,7 +122,7 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     results: list[CheckResult | SoundCheck] = []
     for path in subtitles:
         if path.suffix.lower() in AUDIO_SUFFIXES:
-            results.append(check_sound(path, campaign.profiles if campaign else ()))
+            results.append(check_recording(path, campaign, spot, lang))
             continue
         settings = manifest_settings(campaign, path, lang, spot=spot) if campaign else {
             "qc": QcSettings(), "style": Style(), "language": lang or _code_of(path)}

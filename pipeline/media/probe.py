@@ -18,7 +18,7 @@ from pipeline.media.frame_times import fastest_rate, frame_times, unreliable_bas
 from pipeline.media.timecode import STANDARD_RATES, constant_rate, measured_constant_rate
 
 
-PROBE_VERSION = 10
+PROBE_VERSION = 11
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,10 @@ class Stream:
     start_time: float | None = None    # seconds, on the file's clock (edit lists applied)
     duration: float | None = None      # seconds
     channel_layout: str | None = None  # ffmpeg's name: mono, stereo, 5.1(side), 7.1...
+    sample_format: str | None = None   # ffmpeg's decoded sample format: s16, s32, flt, fltp...
+    # Bits per sample the file stores (ffprobe's bits_per_raw_sample, else bits_per_sample):
+    # 24 of a 24-bit WAV or FLAC; None for a lossy codec, which stores no samples.
+    sample_bits: int | None = None
     color_space: str | None = None     # Y'CbCr matrix as ffprobe names it: bt709, smpte170m...
     color_transfer: str | None = None  # transfer curve: bt709, smpte2084 (PQ), arib-std-b67 (HLG)
     color_primaries: str | None = None  # bt709, bt2020 (a phone's HDR video), smpte170m...
@@ -173,11 +177,22 @@ def _stream(raw: dict, kind: str) -> Stream:
         variable_rate=variable, average_fps=avg if variable else None,
         start_time=_number(raw.get("start_time")), duration=_duration(raw),
         channel_layout=raw.get("channel_layout") if kind == "audio" else None,
+        sample_format=raw.get("sample_fmt") if kind == "audio" else None,
+        sample_bits=_bits(raw) if kind == "audio" else None,
         color_space=raw.get("color_space") if video else None,
         color_transfer=raw.get("color_transfer") if video else None,
         color_primaries=raw.get("color_primaries") if video else None,
         default=bool(raw.get("disposition", {}).get("default")) if kind == "subtitle" else None,
     )
+
+
+def _bits(raw: dict) -> int | None:
+    """The bits per sample an audio stream stores, when ffprobe gives them (0: not said)."""
+    for key in ("bits_per_raw_sample", "bits_per_sample"):
+        value = _number(raw.get(key))
+        if value:
+            return int(value)
+    return None
 
 
 def _measured(path: Path, raw: dict, stream: Stream) -> Stream:

@@ -17,8 +17,9 @@ transmission); DAB+ and streams carry more. A recording under NARROW_RATE lacks 
 FM transmitter airs and sounds dull beside the spots around it: a QC warning of the variants
 that carry it (`low_sample_rate`). 32 kHz itself, 44.1 kHz and 48 kHz pass.
 
-`check` of a translator's recording says both from its probe alone (`check_sound`); its
-loudness, length and defects are measured against its spot, by `validate`.
+`check` of a translator's recording says both from its probe (`probe_findings`), with a
+heading of what the file is (`heading`, `SoundCheck`); render/recording_check.py adds what its
+analysis finds, against its spot as validate does.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import Diagnostic, Findings, PipelineError, warning
+from pipeline.errors import Diagnostic, Findings, warning
+from pipeline.media.audio_layout import channels_said
 from pipeline.media.defects import LOSSY
-from pipeline.media.probe import MediaInfo, probe_audio
+from pipeline.media.probe import MediaInfo
 from pipeline.messages import N_, Number, plural, say
-from pipeline.profiles import BUILTIN_PROFILES, Profile
+from pipeline.profiles import Profile
 
 NARROW_RATE = 32000        # Hz
 
@@ -80,11 +82,12 @@ def codec_name(codec: str) -> str:
     return LOSSY.get(codec) or LOSSLESS.get(codec) or ADPCM.get(codec) or codec.upper()
 
 
-def holds(info: MediaInfo) -> str:
+def holds(info: MediaInfo, detailed: bool = False) -> str:
     """What the file holds, in words: "AAC audio in an MP4 container", "AAC audio as a raw
-    ADTS stream", "MP3 audio"."""
-    codec, demuxer = info.audio.codec, info.format_name
-    said = f"{codec_name(codec)} audio"
+    ADTS stream", "MP3 audio"; `detailed`, with the bits its samples keep ("PCM 24-bit audio
+    in a WAV container", `encoding`)."""
+    demuxer = info.format_name
+    said = f"{encoding(info.audio) if detailed else codec_name(info.audio.codec)} audio"
     if demuxer == "aac":
         return f"{said} as a raw ADTS stream"
     if demuxer in OWN_STREAM:
@@ -160,42 +163,62 @@ def low_sample_rate(path: Path, info: MediaInfo, what: str, rate: int) -> list[D
         code="low-sample-rate")]
 
 
+def encoding(stream) -> str:
+    """How a stream stores its sound: "PCM 24-bit", "PCM 32-bit float", "FLAC 24-bit" (the
+    bits a lossless codec keeps), "AAC" (a lossy codec stores no samples)."""
+    said = codec_name(stream.codec)
+    bits = stream.sample_bits
+    if bits is None and stream.codec.startswith("pcm_"):
+        digits = "".join(c for c in stream.codec.split("_")[1] if c.isdigit())
+        bits = int(digits) if digits else None
+    if bits is None or not (stream.codec.startswith("pcm_") or stream.codec in LOSSLESS):
+        return said
+    floating = stream.codec.startswith("pcm_f") or stream.sample_format in ("flt", "fltp",
+                                                                            "dbl", "dblp")
+    return f"{said} {bits}-bit{' float' if floating else ''}"
+
+
 @dataclass(frozen=True)
 class SoundCheck(Findings):
-    """`check` of a recording: what it holds, its sample rate and length, from its probe (None
-    where ffprobe could not read it), and what `misnamed` and `low_sample_rate` say of it."""
+    """`check` of a recording: what it holds (its encoding and container), its sample rate,
+    channels and length, from its probe (None where ffprobe could not read it), what was found
+    in it, and how it was checked (`checked`: words for the summary, against its spot or
+    without one)."""
 
     path: Path
     diagnostics: tuple[Diagnostic, ...]
     holds: str | None = None
     sample_rate: int | None = None
     duration: float | None = None
+    channels: str | None = None
+    checked: str | None = None
 
     def summary(self) -> str:
         counts = f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}"
         if self.holds is None:
             return f"{self.path}: {counts}"
-        return (f"{self.path} ({self.holds}, {self.sample_rate / 1000:g} kHz, "
-                f"{self.duration:.2f} s): {counts}; its loudness, length and defects are "
-                "measured against its spot by validate")
+        return (f"{self.path} ({self.holds}, {self.sample_rate / 1000:g} kHz, {self.channels}, "
+                f"{self.duration:.2f} s): {counts}; {self.checked}")
 
     def to_json(self) -> dict:
         return {"path": str(self.path), "format": self.holds, "sample_rate": self.sample_rate,
-                "duration": self.duration, "errors": len(self.errors),
-                "warnings": len(self.warnings),
+                "channels": self.channels, "duration": self.duration, "checked": self.checked,
+                "errors": len(self.errors), "warnings": len(self.warnings),
                 "diagnostics": [d.to_json() for d in self.diagnostics]}
 
 
-def check_sound(path: Path | str, profiles: Iterable[Profile] = ()) -> SoundCheck:
-    """A recording checked without its spot: its name against what it holds, and its sample rate
-    against the highest of `profiles` (a manifest's, `check --manifest`), else of the built-in
-    ones; `validate` judges each variant by its own. An unreadable file is an error in the
-    result, so the other files of a batch are still checked."""
-    path = Path(path)
-    try:
-        info = probe_audio(path)
-    except PipelineError as exc:
-        return SoundCheck(path, tuple(exc.diagnostics))
-    rate = max(profile.sample_rate for profile in (tuple(profiles) or BUILTIN_PROFILES.values()))
-    found = misnamed(path, info, "recording") + low_sample_rate(path, info, "recording", rate)
-    return SoundCheck(path, tuple(found), holds(info), info.audio.sample_rate, info.duration)
+def probe_findings(path: Path, info: MediaInfo, what: str, profiles: Iterable[Profile]
+                   ) -> list[Diagnostic]:
+    """What a recording's probe alone says of it: its name against what it holds, and its
+    sample rate against the highest of `profiles` (validate judges each variant by its own)."""
+    rate = max(profile.sample_rate for profile in profiles)
+    return misnamed(path, info, what) + low_sample_rate(path, info, what, rate)
+
+
+def heading(info: MediaInfo) -> dict:
+    """`SoundCheck`'s fields from the recording's probe: what it holds, its rate, channels and
+    length."""
+    stream = info.audio
+    return {"holds": holds(info, detailed=True), "sample_rate": stream.sample_rate,
+            "duration": info.duration,
+            "channels": channels_said(stream.channels, stream.channel_layout)}

@@ -75,7 +75,7 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
     if unused is not None:
         notes = [_unused(path, unused)]
     else:
-        notes = [] if lang else [_no_language(manifest, path, code)]
+        notes = [] if lang else [no_language(manifest, path, code)]
     if found is None:
         notes.append(_no_spot(manifest, path, folder))
     elif master is None:
@@ -101,12 +101,16 @@ def _unused(path: Path, unused: Unused) -> Diagnostic:
                    hint=unused.hint, code="unused-input")
 
 
-def _no_language(manifest: Manifest, path: Path, code: str) -> Diagnostic:
+def no_language(manifest: Manifest, path: Path, code: str,
+                checked: str = "checked with the campaign's own settings",
+                example: str = "nah.srt") -> Diagnostic:
+    """The warning that `check --manifest` found no language `code` in the manifest for the
+    file at `path`, and how it was `checked` instead (`example`: a file named as it should)."""
     codes = ", ".join(language.code for language in manifest.languages)
     return warning(f"language {code!r} is not in {manifest.path.name} (languages: {codes}): no "
-                   "variant uses this file; checked with the campaign's own settings", path,
+                   f"variant uses this file; {checked}", path,
                    hint="name the file after its language's code in the manifest, in lower "
-                        "case (nah.srt), or give it with --lang", code="no-language")
+                        f"case ({example}), or give it with --lang", code="no-language")
 
 
 def _no_spot(manifest: Manifest, path: Path, folder: str) -> Diagnostic:

@@ -1,0 +1,158 @@
+"""`check` of a translator's recording: what validate would say of it, before it is sent.
+
+A trial's clipped dub, its dub 2 s longer than its spot (an error in validate) and one channel
+of a split-mono pair (not used, in validate) were each "0 errors, 0 warnings" in `check`, with
+or without `--manifest`: check read the probe alone. Now:
+
+- with a manifest, the spot known from the file's folder (`<audio_dir>/<spot id>/`, or
+  `--spot`) and the language from its name (`yua.wav`, or `--lang`), the file gets validate's
+  own analysis and rules (`Inputs.recording_diagnostics`: its probe, one decode, the checks
+  against the spot's length for every variant the manifest makes of it), through validate's
+  hash cache; a file in its spot's folder that validate would not read gets what validate
+  says instead (the missing recording's error, or the file's "not used" warning);
+- without one, or when its spot or language is not the manifest's (said, as a warning), the
+  rules that need no spot (`deliveries.check_alone`: silence, clipping, DC offset, the
+  channels' order), against the built-in profiles' rate and loudness targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable
+
+from pipeline.errors import Diagnostic, PipelineError, warning
+from pipeline.files import index_folder
+from pipeline.fingerprint import CACHE_NAME, HashCache
+from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
+from pipeline.manifest.input_names import meant_for, why_unused
+from pipeline.media.probe import MediaInfo, probe_audio
+from pipeline.messages import N_
+from pipeline.profiles import BUILTIN_PROFILES, Profile
+from pipeline.render.deliveries import analyse_delivery, check_alone, find_delivery
+from pipeline.render.inputs import Blocked, Inputs
+from pipeline.render.sound_input import SoundCheck, heading, probe_findings
+from pipeline.render.unused_inputs import unused_inputs
+from pipeline.standards import input_unit, lowest_target
+from pipeline.subtitles.in_campaign import no_language
+
+ALONE = "checked without its spot (its length against the spot's: by validate, or with --manifest)"
+
+
+def check_recording(path: Path | str, manifest: Manifest | None = None, spot: str | None = None,
+                    language: str | None = None) -> SoundCheck:
+    """A recording checked as validate checks it in `manifest` (`spot` and `language`: the
+    given ones, else its folder's and name's), else without its spot. An unreadable file is
+    an error in the result, so the other files of a batch are still checked."""
+    path = Path(path)
+    try:
+        info = probe_audio(path)
+    except PipelineError as exc:
+        return SoundCheck(path, tuple(exc.diagnostics))
+    if manifest is None:
+        found, checked = _alone(path, info, "recording", BUILTIN_PROFILES.values()), ALONE
+    else:
+        found, checked = _in_campaign(path, info, manifest, spot, language)
+    return SoundCheck(path, tuple(found), checked=checked, **heading(info))
+
+
+def _alone(path: Path, info: MediaInfo, what: str,
+           profiles: Iterable[Profile]) -> list[Diagnostic]:
+    """The probe's findings and `check_alone`'s, against `profiles`' highest rate and lowest
+    target: one decode, not cached (no manifest names an output folder to keep it in)."""
+    profiles = tuple(profiles)
+    found = probe_findings(path, info, what, profiles)
+    try:
+        analysis = analyse_delivery(path, info, None)
+    except PipelineError as exc:
+        return found + exc.diagnostics
+    return found + check_alone(path, analysis, what, lowest_target(profiles),
+                               input_unit(profiles))
+
+
+def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str | None,
+                 code: str | None) -> tuple[list[Diagnostic], str]:
+    """What validate says of the file as its language's recording for its spot, and how it
+    was checked; without its spot (`_alone`) when the manifest has not its spot or language,
+    or the spot's master cannot be read, with a warning saying so."""
+    codes = [known.code for known in manifest.languages]
+    given = code
+    code = code or meant_for(path.name, codes)
+    language = next((known for known in manifest.languages if known.code == code), None)
+    folder = path.resolve().parent.name
+    spot = next((known for known in manifest.spots if known.id == (spot_id or folder)), None)
+    notes = []
+    if language is None:
+        notes.append(no_language(manifest, path, code or path.name.partition(".")[0],
+                                 "checked without its spot", "nah.wav"))
+    elif not language.needs_audio:
+        notes.append(_not_voiced(manifest, path, language))
+    if spot is None:
+        notes.append(_no_spot(manifest, path, folder))
+    if notes:
+        return notes + _alone(path, info, _what(language), manifest.profiles), \
+            "checked without its spot"
+    place = manifest.audio_dir / spot.id
+    checked = f"checked as validate checks {code}'s {_what(language)} for spot {spot.id!r}"
+    if path.resolve().parent == place.resolve():
+        # Where validate looks: what it says of this file, or of the file it reads instead.
+        try:
+            track = find_delivery(manifest, spot, language, index_folder(place))
+        except PipelineError as exc:
+            return exc.diagnostics, checked
+        if track.resolve() != path.resolve():
+            return _of(path, unused_inputs(manifest)), checked
+    elif given is None:
+        present = [name for names in index_folder(path.parent).values() for name in names]
+        unused = why_unused(path.name, codes, AUDIO_SUFFIXES, "audio", present)
+        if unused is not None:     # said as validate would say it there, and checked all the same
+            notes.append(warning(f"not used: {unused.reason} (checked as language {code!r})",
+                                 path, hint=unused.hint, code="unused-input"))
+    cache = HashCache(manifest.output_dir / CACHE_NAME)
+    try:
+        found = Inputs(manifest, cache).recording_diagnostics(spot, language, path)
+    except Blocked as blocked:     # its master: the media team's, said as the reason
+        why = "; ".join(d.message for d in blocked.diagnostics if d.severity == "error")
+        return [_no_master(path, spot, why)] + _alone(path, info, _what(language),
+                                                      manifest.profiles), \
+            "checked without its spot"
+    finally:
+        cache.save()
+    return notes + _of(path, found), checked
+
+
+def _of(path: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Those of `diagnostics` at the file `path` names, named as it was typed."""
+    return [replace(d, path=path) for d in diagnostics
+            if d.path is not None and Path(d.path).resolve() == path.resolve()]
+
+
+def _what(language: Language | None) -> str:
+    """The recording as validate names it: the language's dub or voice-over."""
+    if language is None or not language.needs_audio:
+        return "recording"
+    return N_("dub") if language.treatment == "dub" else N_("voice-over")
+
+
+def _not_voiced(manifest: Manifest, path: Path, language: Language) -> Diagnostic:
+    return warning(f"language {language.code!r} has treatment '{language.treatment}' in "
+                   f"{manifest.path.name}: its variants carry the master's sound, and no variant "
+                   "uses this recording; checked without its spot", path,
+                   hint="for a dubbed version, the language's treatment is 'dub' (or 'mix' for "
+                        "a voice-over on the music bed)", code="unused-input")
+
+
+def _no_spot(manifest: Manifest, path: Path, folder: str) -> Diagnostic:
+    ids = ", ".join(known.id for known in manifest.spots)
+    return warning(f"its folder, {folder!r}, is no spot of {manifest.path.name} (spots: {ids}): "
+                   "its length is not checked against a spot's", path,
+                   hint="keep the file in the folder named after its spot's id, "
+                        f"{manifest.audio_dir}/<spot id>/, or name the spot with --spot ID",
+                   code="no-master")
+
+
+def _no_master(path: Path, spot: Spot, why: str) -> Diagnostic:
+    return warning(f"the master of spot {spot.id!r} cannot be read ({why}): its length is not "
+                   "known, so the recording's is not checked against it", path,
+                   hint="run pipeline validate on the manifest for the master's problem",
+                   code="no-master")

@@ -1,0 +1,168 @@
+"""`pipeline check` of a recording, run as translators run it: the real script on a terminal.
+
+A trial's clipped dub (peak -0.1 dBFS), its dub 2 s longer than its spot (an error in validate)
+and one channel of a split pair (not used, in validate) were each "0 errors, 0 warnings" in
+check, with or without --manifest, and its heading gave neither channels nor sample format.
+Files made by ffmpeg's lavfi; check's lines compared with validate's own for the same file.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests import terminal as tty
+from tests.conftest import SMALL_PROFILES, Campaign, ffmpeg
+
+SPOT = 4.0      # seconds: the campaign fixture's master
+MANIFEST = "manifests/campaign.yaml"
+# The campaign's video profile and an audio-only one, on whose variants a dub is aired alone.
+PROFILES = {"small": SMALL_PROFILES["small"], "radio": {"base": "radio"}}
+
+
+def run(campaign: Campaign, *args) -> tty.TerminalRun:
+    """`pipeline ARGS` on a wide terminal in the campaign's folder, as a translator types it."""
+    result = tty.run([str(a) for a in args], cwd=campaign.root, columns=400)
+    assert "Traceback" not in result.text, result.describe()
+    return result
+
+
+def said(result: tty.TerminalRun) -> list[str]:
+    return [line for line in result.text.splitlines() if line.strip()]
+
+
+def sound(path, chain: str, *codec: str, seconds: float = SPOT, source: str = "") -> str:
+    """A 700 Hz tone (or `source`) through `chain`, 48 kHz 24-bit PCM unless `codec` says."""
+    tone = f"sine=frequency=700:sample_rate=48000:duration={seconds}"
+    ffmpeg("-f", "lavfi", "-i", source or tone, "-filter:a", chain,
+           *(codec or ("-c:a", "pcm_s24le")), str(path))
+    return str(path.relative_to(path.parents[2]))
+
+
+def clipped(path) -> str:
+    # As the trial's tar.wav: 30 dB too hot, cut flat at -0.1 dBFS.
+    return sound(path, "aformat=channel_layouts=stereo,volume=30dB,"
+                       "asoftclip=type=hard:threshold=0.9886")
+
+
+def test_check_with_the_manifest_says_what_validate_says_of_each_recording(campaign):
+    folder = campaign.root / "audio/spot"
+    files = {
+        "tar": clipped(folder / "tar.wav"),
+        # 2 s longer than the spot, sound to its end (validate: an error).
+        "maj": sound(folder / "maj.wav", "volume=-14dB,aformat=channel_layouts=stereo",
+                     seconds=SPOT + 2),
+        # 1.5 s of silence first: dead air on the radio profile's variant, aired alone.
+        "nah": sound(folder / "nah.wav", "volume=-14dB,adelay=1500:all=1,"
+                                         f"atrim=duration={SPOT}"),
+        "zai": sound(folder / "zai.wav",
+                     "volume=-14dB,dcshift=0.01,aformat=channel_layouts=stereo"),
+    }
+    sound(folder / "tzo.L.wav", "volume=-14dB")
+    files["tzo"] = sound(folder / "tzo.R.wav", "volume=-14dB")
+    campaign.write([{"code": code, "treatment": "dub"} for code in files], profiles=PROFILES)
+    validate = said(run(campaign, "validate", MANIFEST))
+    for code, path in files.items():
+        check = run(campaign, "check", path, "--manifest", MANIFEST)
+        *lines, summary = said(check)
+        # validate's lines of this file (of tzo's split pair: its error at the language's line)
+        mine = [line for line in validate if line.startswith(f"{path}:")
+                or code == "tzo" and line.startswith(f"{MANIFEST}:")]
+        assert lines == mine and mine, (code, check.describe(), validate)
+        errors = sum(": error: " in line for line in lines)
+        assert check.status == (1 if errors else 0), check.describe()
+        assert summary.endswith(f": {errors} error{'s' * (errors != 1)}, "
+                                f"{len(lines) - errors} warning{'s' * (len(lines) - errors != 1)}; "
+                                f"checked as validate checks {code}'s dub for spot 'spot'"), summary
+    assert any("is clipped" in line for line in validate)
+    assert any("sound continues past the spot's end" in line for line in validate)
+    assert any("starts with 1.5 s of silence" in line for line in validate)
+    assert any("DC offset" in line for line in validate)
+    assert any("tzo.R.wav look like the left and right channels" in line for line in validate)
+
+
+def test_check_without_a_manifest_says_the_defects_that_need_no_spot(campaign):
+    folder = campaign.root / "audio/spot"
+    tar = clipped(folder / "tar.wav")
+    silent = sound(folder / "mto.wav", "aformat=channel_layouts=stereo",
+                   source=f"anullsrc=sample_rate=48000:channel_layout=stereo:d={SPOT}")
+    longer = sound(folder / "maj.wav", "volume=-14dB", seconds=SPOT + 2)
+    result = run(campaign, "check", tar, silent, longer)
+    assert result.status == 1, result.describe()
+    lines = said(result)
+    assert lines[0].startswith(f"{tar}: warning: the recording is clipped: "), lines
+    assert lines[1].startswith(f"{silent}: error: the recording is silent: its loudness is "
+                               "undefined"), lines
+    alone = "checked without its spot (its length against the spot's: by validate, or with " \
+            "--manifest)"
+    assert lines[2:] == [
+        f"{tar} (PCM 24-bit audio in a WAV container, 48 kHz, stereo, 4.00 s): 0 errors, 1 "
+        f"warning; {alone}",
+        f"{silent} (PCM 24-bit audio in a WAV container, 48 kHz, stereo, 4.00 s): 1 error, 0 "
+        f"warnings; {alone}",
+        f"{longer} (PCM 24-bit audio in a WAV container, 48 kHz, mono, 6.00 s): 0 errors, 0 "
+        f"warnings; {alone}"]
+
+
+@pytest.mark.parametrize("name, chain, codec, heading", [
+    ("hch.wav", "aformat=channel_layouts=stereo", ("-ar", "96000", "-c:a", "pcm_f32le"),
+     "PCM 32-bit float audio in a WAV container, 96 kHz, stereo, 4.00 s"),
+    ("nah.m4a", "volume=-14dB", ("-ar", "44100", "-c:a", "aac"),
+     "AAC audio in an MP4 container, 44.1 kHz, mono, 4.0"),
+    # The voice in the centre, as a 5.1's is.
+    ("yua.wav", "volume=-14dB,pan=5.1(side)|FC=c0|FL=0.3*c0|FR=0.3*c0", (),
+     "PCM 24-bit audio in a WAV container, 48 kHz, 5.1 (L R C LFE Ls Rs), 4.00 s"),
+    ("zap.flac", "volume=-14dB", ("-c:a", "flac", "-sample_fmt", "s32"),
+     "FLAC 24-bit audio, 48 kHz, mono, 4.00 s"),
+])
+def test_the_heading_says_the_encoding_rate_and_channels(campaign, name, chain, codec, heading):
+    path = sound(campaign.root / "audio/spot" / name, chain, *codec)
+    result = run(campaign, "check", path)
+    assert result.status == 0, result.describe()
+    assert said(result)[-1].startswith(f"{path} ({heading}"), result.describe()
+    report = json.loads(run(campaign, "check", path, "--json").text)["files"][0]
+    assert heading.startswith(report["format"]) and report["channels"] in heading
+
+
+def test_a_recording_of_no_spot_or_language_of_the_manifest_is_checked_without_its_spot(
+        campaign):
+    clipped(campaign.root / "audio/spot/xyz.wav")
+    (campaign.root / "audio/other").mkdir()
+    elsewhere = clipped(campaign.root / "audio/other/tar.wav")
+    campaign.write([{"code": "tar", "treatment": "dub"}, {"code": "nah", "treatment": "burn"}],
+                   profiles=PROFILES)
+    campaign.subtitle("nah")
+    nah = clipped(campaign.root / "audio/spot/nah.wav")
+    for path, why, what in (
+            ("audio/spot/xyz.wav", "warning: language 'xyz' is not in campaign.yaml (languages: "
+                                   "tar, nah): no variant uses this file; checked without its "
+                                   "spot", "recording"),
+            (elsewhere, "warning: its folder, 'other', is no spot of campaign.yaml (spots: spot): "
+                        "its length is not checked against a spot's", "dub"),
+            (nah, "warning: language 'nah' has treatment 'burn' in campaign.yaml: its variants "
+                  "carry the master's sound, and no variant uses this recording; checked "
+                  "without its spot", "recording")):
+        result = run(campaign, "check", path, "--manifest", MANIFEST)
+        assert result.status == 0, result.describe()
+        lines = said(result)
+        assert lines[0].startswith(f"{path}: {why}"), lines
+        assert lines[1].startswith(f"{path}: warning: the {what} is clipped"), lines
+        assert lines[2].endswith("0 errors, 2 warnings; checked without its spot"), lines
+    # Named with --spot, it is checked against that spot, as the file validate would read.
+    result = run(campaign, "check", elsewhere, "--manifest", MANIFEST, "--spot", "spot")
+    assert said(result)[-1].endswith("checked as validate checks tar's dub for spot 'spot'")
+
+
+def test_a_recording_whose_spot_has_no_master_yet_is_checked_without_it(campaign):
+    tar = clipped(campaign.root / "audio/spot/tar.wav")
+    spots = [{"id": "spot", "title": "Test spot", "master": "../media/later.mp4"}]
+    campaign.write([{"code": "tar", "treatment": "dub"}], profiles=PROFILES, spots=spots)
+    result = run(campaign, "check", tar, "--manifest", MANIFEST)
+    assert result.status == 0, result.describe()
+    lines = said(result)
+    assert lines[0].startswith(f"{tar}: warning: the master of spot 'spot' cannot be read (master "
+                               "of spot 'spot' not found: "), lines
+    assert "its length is not known, so the recording's is not checked against it" in lines[0]
+    assert lines[1].startswith(f"{tar}: warning: the dub is clipped"), lines
+    assert lines[2].endswith("0 errors, 2 warnings; checked without its spot"), lines
