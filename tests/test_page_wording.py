@@ -35,6 +35,7 @@ TERMINAL_ONLY = {
     ("pipeline/subtitles/off_grid.py", None),              # check, watch, preview
     ("pipeline/subtitles/qc.py", "late_start"),            # check without the video's length
     ("pipeline/subtitles/in_campaign.py", None),           # check --manifest, watch
+    ("pipeline/render/recording_check.py", None),          # check of a recording
     ("pipeline/publish/freshness.py", None),
     ("pipeline/publish/upload.py", None),
     ("pipeline/publish/withdrawn.py", None),               # publish: objects left at the target
