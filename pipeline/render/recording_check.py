@@ -8,8 +8,9 @@ or without `--manifest`: check read the probe alone. Now:
   `--spot`) and the language from its name (`yua.wav`, or `--lang`), the file gets validate's
   own analysis and rules (`Inputs.recording_diagnostics`: its probe, one decode, the checks
   against the spot's length for every variant the manifest makes of it), through validate's
-  hash cache; a file in its spot's folder that validate would not read gets what validate
-  says instead (the missing recording's error, or the file's "not used" warning);
+  hash cache; a file in its spot's folder that validate would not read, its language taken
+  from its name, gets what validate says instead (the missing recording's error, or the
+  file's "not used" warning);
 - without one, or when its spot or language is not the manifest's (said, as a warning), the
   rules that need no spot (`deliveries.check_alone`: silence, clipping, DC offset, the
   channels' order), against the built-in profiles' rate and loudness targets.
@@ -94,8 +95,9 @@ def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str |
             "checked without its spot"
     place = manifest.audio_dir / spot.id
     checked = f"checked as validate checks {code}'s {_what(language)} for spot {spot.id!r}"
-    if path.resolve().parent == place.resolve():
-        # Where validate looks: what it says of this file, or of the file it reads instead.
+    if given is None and path.resolve().parent == place.resolve():
+        # Where validate looks: what it says of this file, or of the file it reads instead
+        # (with --lang, the file is checked as that language's, whatever its name).
         try:
             track = find_delivery(manifest, spot, language, index_folder(place))
         except PipelineError as exc:
