@@ -37,12 +37,13 @@ def gray_frame(path: Path, at: float | None, width: int, height: int) -> bytes:
 
 
 def burned_frames(ass: Path, fontsdir: Path, width: int, height: int, seconds: float,
-                  rate: int = 1) -> list[bytes]:
-    """8-bit gray frames of a black picture with `ass` drawn on it the way every render burns
-    (the pipeline's `burn_in`), one every 1/`rate` s from 0."""
+                  rate: int = 1, background: str = "black") -> list[bytes]:
+    """8-bit gray frames of a `background` picture (black) with `ass` drawn on it the way every
+    render burns (the pipeline's `burn_in`), one every 1/`rate` s from 0."""
     from pipeline.subtitles.burn import burn_in   # the path under test, not a measurement
 
-    source = ffmpeg.input(f"color=c=black:s={width}x{height}:d={seconds}:r={rate}", f="lavfi")
+    source = ffmpeg.input(f"color=c={background}:s={width}x{height}:d={seconds}:r={rate}",
+                          f="lavfi")
     args = (burn_in(source, ass, fontsdir).output("pipe:", f="rawvideo", pix_fmt="gray")
             .compile(cmd=[FFMPEG, "-hide_banner", "-loglevel", "error"]))
     raw = subprocess.run(args, capture_output=True, check=True).stdout

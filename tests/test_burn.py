@@ -13,7 +13,7 @@ import ffmpeg
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.manifest import QcSettings, Style
+from pipeline.manifest import Box, QcSettings, Style
 from pipeline.subtitles.burn import (
     ass_colour,
     ass_fontsdir,
@@ -22,11 +22,12 @@ from pipeline.subtitles.burn import (
     coloured,
     write_ass,
 )
-from pipeline.subtitles.linebreak import Layout, _break_lines, layout_cue
+from pipeline.subtitles.linebreak import Layout, _break_lines, box_padding_px, layout_cue
 from pipeline.subtitles.fonts import (
     Font,
     ass_font_size,
     em_from_ass_font_size,
+    line_height_em,
     resolve_font,
     text_width,
 )
@@ -306,6 +307,80 @@ def test_burned_text_is_inside_title_safe_and_as_tall_as_asked(tmp_path, noto):
     assert bottom - top + 1 == pytest.approx(style.size * height, rel=0.15)
     _, top, _, bottom = lit_box(frames[5], width)
     assert bottom - top > 1.5 * style.size * height  # wrapped: two lines
+
+
+def box_of(frame: bytes, width: int, test) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the pixels whose level passes `test`."""
+    rows = [y for y in range(len(frame) // width)
+            if any(test(level) for level in frame[y * width:(y + 1) * width])]
+    columns = [x for x in range(width) if any(test(level) for level in frame[x::width])]
+    return columns[0], rows[0], columns[-1], rows[-1]
+
+
+def burned_over(tmp_path: Path, noto: Font, cues, style: Style, background: str,
+                width: int = 640, height: int = 360) -> list[bytes]:
+    """Gray frames of `cues` burned with `style` on a `background` picture, one a second."""
+    folder = tmp_path / f"burn{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    write_ass(cues, folder / "sub.ass", style=style, width=width, height=height, font=noto)
+    seconds = -(-max(cue.end for cue in cues) // 1000)
+    return burned_frames(folder / "sub.ass", ass_fontsdir(noto, folder), width, height, seconds,
+                         background=background)
+
+
+def test_a_shadow_is_drawn_down_and_right_past_the_outline(tmp_path, noto):
+    # On mid grey: the white fill (lit), and the black outline and shadow (dark), apart. At 360
+    # lines, outline 6 and shadow 12 (at 1080) are 2 px and 4 px.
+    cues = [Cue(1, 0, 1000, "Hxgy", 1)]
+    reach = {}
+    for shadow in (0, 12):
+        frame = burned_over(tmp_path, noto, cues, Style(size=0.1, outline=6, shadow=shadow),
+                            "0x808080")[0]
+        lit, dark = box_of(frame, 640, lambda v: v > 200), box_of(frame, 640, lambda v: v < 40)
+        reach[shadow] = [lit[0] - dark[0], lit[1] - dark[1], dark[2] - lit[2], dark[3] - lit[3]]
+        reach[shadow].append(sum(level < 40 for level in frame))
+    left, top, right, bottom, count = reach[0]
+    assert 1 <= left <= 3 and 1 <= top <= 3 and 1 <= right <= 3 and 1 <= bottom <= 3  # outline
+    # The shadow: the same outline up and left, 4 px more of black down and right.
+    assert reach[12][:2] == [left, top]
+    assert reach[12][2] - right == pytest.approx(4, abs=1)
+    assert reach[12][3] - bottom == pytest.approx(4, abs=1)
+    assert reach[12][4] > 1.5 * count
+
+
+def test_a_box_is_a_translucent_rectangle_behind_the_lines_past_the_outline(tmp_path, noto):
+    # libass's BorderStyle 4: one rectangle of the box's colour behind the cue's two lines, as
+    # wide as the longer, past the outline by half a space; the outline is kept, no shadow.
+    style = Style(size=0.1, outline=6, shadow=12, box=Box("#000000", 0.6))
+    frame = burned_over(tmp_path, noto, [Cue(1, 0, 1000, "Hxgy\nHxgy Hxgy", 1)], style,
+                        "white")[0]
+    left, top, right, bottom = box_of(frame, 640, lambda v: v < 200)
+    inside = [frame[y * 640 + x] for y in range(top, bottom + 1) for x in range(left, right + 1)]
+    # White under 60 % of black: 255 x 0.4 = 102, most of the rectangle.
+    assert sorted(inside)[len(inside) // 2] == pytest.approx(102, abs=3)
+    assert sum(level < 40 for level in inside) > 100              # the outline, still drawn
+    em, edge = 36, 2 + box_padding_px(style, noto, 640, 360)      # outline and half a space
+    assert edge == pytest.approx(2 + 0.13 * em, abs=0.2)
+    assert right - left + 1 == pytest.approx(text_width("Hxgy Hxgy", noto, em) + 2 * edge, abs=3)
+    assert bottom - top + 1 == pytest.approx(2 * em * line_height_em(noto) + 2 * edge, abs=3)
+
+
+@pytest.mark.parametrize("look", [{"shadow": 12}, {"shadow": 12, "box": Box("#000000", 0.6)}],
+                         ids=["shadow", "box"])
+def test_outline_shadow_and_box_are_inside_title_safe(tmp_path, noto, look):
+    # Over white, every pixel the text darkens: outline, shadow, box. The margins and the width
+    # lines may take count them (linebreak.edge_px): before, a line set at the left margin
+    # ({\an7}) had its outline 2 px past title-safe, and a shadow was not counted at all.
+    width, height = 640, 360
+    texts = ["Hxgy", LONG, LONG_WORD, r"{\an7}" + LONG, r"{\an3}Hxgy gyxH", r"{\an9}Hxgy"]
+    cues = [Cue(n + 1, max(0, n * 1000 - 500), n * 1000 + 500, text, 4 * n + 1)
+            for n, text in enumerate(texts)]
+    frames = burned_over(tmp_path, noto, cues, Style(size=0.1, outline=6, **look), "white")
+    assert len(frames) == len(texts)
+    for frame in frames:
+        left, top, right, bottom = box_of(frame, width, lambda v: v < 250)
+        assert 0.05 * width <= left and right < 0.95 * width
+        assert 0.05 * height <= top and bottom < 0.95 * height
 
 
 def _planes(graph, width: int, height: int) -> tuple[list[int], list[int]]:

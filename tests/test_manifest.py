@@ -394,6 +394,10 @@ def test_a_figure_that_contradicts_the_profile_s_standard_is_said_with_its_units
 @pytest.mark.parametrize("section, message", [
     ("style: {size: 1.5}", "size must be more than 0 and at most 1, not 1.5 (style)"),
     ("style: {outline: -1}", "outline must be at least 0, not -1 (style)"),
+    ("style: {shadow: -1.5}", "shadow must be at least 0, not -1.5 (style)"),
+    ("style: {box: {opacity: 1.5}}", "opacity must be more than 0 and at most 1, not 1.5 "
+                                     "(style.box)"),
+    ("style: {box: {opacity: 0}}", "opacity must be more than 0 and at most 1, not 0 (style.box)"),
     ("qc: {max_cps: 0}", "max_cps must be positive, not 0 (qc)"),
     ("qc: {max_lines: 0}", "max_lines must be at least 1, not 0 (qc)"),
     ("qc: {max_duration: 0}", "max_duration must be positive, not 0 (qc)"),
@@ -407,6 +411,43 @@ def test_a_style_or_qc_figure_out_of_its_range_is_an_error_at_its_line(tmp_path,
     with pytest.raises(ValidationError) as caught:
         load_manifest(manifest)
     assert [d.format() for d in caught.value.diagnostics] == [f"{manifest}:10: error: {message}"]
+
+
+def test_a_box_is_true_false_or_its_colour_and_opacity_and_a_language_may_drop_it(campaign):
+    from pipeline.manifest import Box
+
+    manifest = load_manifest(campaign.write_text(ONE_SPOT.replace(
+        "languages: [{code: nah, treatment: soft}]",
+        "languages: [{code: nah, treatment: burn, style: {box: false}},\n"
+        "            {code: yua, treatment: burn, style: {box: {opacity: 0.8}}},\n"
+        "            {code: mix, treatment: burn, style: {box: {color: \"#202040\"}}},\n"
+        "            {code: maz, treatment: burn, style: {shadow: 1.5}}]")
+        + "style: {box: true}\n"))
+    assert manifest.style.box == Box("#000000", 0.6) and manifest.style.shadow == 0
+    assert [language.style.box for language in manifest.languages] == [
+        None, Box("#000000", 0.8), Box("#202040", 0.6), Box("#000000", 0.6)]
+    assert manifest.languages[3].style.shadow == 1.5
+
+
+@pytest.mark.parametrize("style, message", [
+    ("{box: yes}", "style.box must be true, false or a mapping of color and opacity, got 'yes' "
+                   '(hint: e.g. box: true, or box: {color: "#000000", opacity: 0.6})'),
+    ("{box: {colour: \"#000000\"}}", "unknown key 'colour' in style.box (hint: allowed keys: "
+                                      "color, opacity)"),
+    ("{box: {color: black}}", "style.box.color 'black' is not a colour of the form #RRGGBB "
+                              '(hint: write colours as in HTML, e.g. "#FFFFFF" for white '
+                              "(quoted: YAML reads # as a comment))"),
+    # Before, a colour the burn cannot read passed validate and failed the render.
+    ("{color: red}", "style.color 'red' is not a colour of the form #RRGGBB (hint: write "
+                     'colours as in HTML, e.g. "#FFFFFF" for white (quoted: YAML reads # as a '
+                     "comment))"),
+    ("{outline_color: \"#12345\"}", "style.outline_color '#12345' is not a colour of the form "
+                                     '#RRGGBB (hint: write colours as in HTML, e.g. "#FFFFFF" '
+                                     "for white (quoted: YAML reads # as a comment))"),
+])
+def test_a_box_or_colour_written_wrong_is_an_error_at_its_line(campaign, style, message):
+    assert errors_of(campaign, ONE_SPOT + f"style: {style}\n") == [
+        f"{campaign.manifest}:6: error: {message}"]
 
 
 # --- publish.contact: whom the page says to ask -------------------------------------------------

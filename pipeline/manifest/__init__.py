@@ -12,6 +12,7 @@ from pipeline.manifest.model import (
                                      SLUG,
                                      SUBTITLE_SUFFIXES,
                                      TREATMENTS,
+                                     Box,
                                      Contact,
                                      Language,
                                      Manifest,
@@ -23,6 +24,6 @@ from pipeline.manifest.model import (
                                      alpha3,
 )
 
-__all__ = ["AUDIO_SUFFIXES", "PAGE_LANGUAGES", "SLUG", "SUBTITLE_SUFFIXES", "TREATMENTS", "Contact",
-           "Language", "Manifest", "QcSettings", "Spot", "SpotMedium", "Style", "Treatment", "alpha3",
-           "load_manifest"]
+__all__ = ["AUDIO_SUFFIXES", "PAGE_LANGUAGES", "SLUG", "SUBTITLE_SUFFIXES", "TREATMENTS", "Box",
+           "Contact", "Language", "Manifest", "QcSettings", "Spot", "SpotMedium", "Style",
+           "Treatment", "alpha3", "load_manifest"]

@@ -36,6 +36,21 @@ PAGE_LANGUAGES = ("es", "en")  # languages of the broadcasters' page; the first 
 Concern = tuple[str, str]
 
 
+# A colour as HTML writes it, `#RRGGBB`: the manifest's reader checks it at its line.
+Colour = str
+HTML_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A translucent box behind burned text (`style: {box: true}`, or with these keys)."""
+
+    color: Colour = "#000000"
+    opacity: float = 0.6         # 1: opaque
+
+    RANGES: ClassVar[dict[str, Range]] = {"opacity": Range(0, 1, above=True)}
+
+
 @dataclass(frozen=True)
 class Style:
     """The look of burned-in subtitles."""
@@ -43,14 +58,16 @@ class Style:
     font: str = "Noto Sans"
     size: float = 0.05           # em, a fraction of the frame's short side (linebreak.em_px)
     outline: float = 2.0         # outline width in pixels at 1080 lines
+    shadow: float = 0.0          # drop shadow's offset down and right, pixels at 1080 lines
+    box: Box | None = None       # a box behind the text instead of the shadow
     position: Literal["bottom", "top"] = "bottom"
-    color: str = "#FFFFFF"
-    outline_color: str = "#000000"
+    color: Colour = "#FFFFFF"
+    outline_color: Colour = "#000000"
     bold: bool = False
     from_file: bool = False      # an ASS/SSA file is burned with its own styles
 
     RANGES: ClassVar[dict[str, Range]] = {"size": Range(0, 1, above=True),
-                                          "outline": NOT_NEGATIVE}
+                                          "outline": NOT_NEGATIVE, "shadow": NOT_NEGATIVE}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import langcodes
 import yaml
 
 from pipeline.errors import Diagnostic, error
-from pipeline.manifest.model import SLUG, Concern
+from pipeline.manifest.model import HTML_COLOUR, SLUG, Box, Concern
 from pipeline.profiles import Container, Fit, Leader, Medium, Scan
 from pipeline.ranges import Range
 from pipeline.subtitles.normalise import nfc
@@ -202,12 +202,14 @@ class NodeReader:
                     self.fail(value_node, f"{where}.{key} cannot be null: give a value, or leave "
                                           "the key out for the default")
                 continue
+            said = len(self.diagnostics)
             value = self.typed(value_node, f"{where}.{key}", annotation)
             problem = ranges[key].problem(key, value) if key in ranges and value is not None \
                 else None
             if problem:
                 self.fail(value_node, f"{problem} ({where})")
-            if problem or value is None:
+            # A value read wrong is said; None read right (`box: false`) is a value.
+            if problem or len(self.diagnostics) > said:
                 self.refused.setdefault(where, set()).add(key)
             else:
                 values[key] = value
@@ -228,7 +230,33 @@ class NodeReader:
             return self.choice(node, what, NAMED_CHOICES[annotation])
         if annotation.startswith("Leader"):
             return self.leader(node, what)
+        if annotation.startswith("Box"):
+            return self.box(node, what)
+        if annotation == "Colour":
+            return self.colour(node, what)
         return self.text(node, what)
+
+    def colour(self, node: yaml.Node, what: str) -> str | None:
+        """`#RRGGBB`, as HTML writes colours (before: `color: red` passed validate and failed
+        the render)."""
+        value = self.text(node, what)
+        if value is not None and not HTML_COLOUR.fullmatch(value):
+            self.fail(node, f"{what} {value!r} is not a colour of the form #RRGGBB",
+                      "write colours as in HTML, e.g. \"#FFFFFF\" for white (quoted: YAML "
+                      "reads # as a comment)")
+            return None
+        return value
+
+    def box(self, node: yaml.Node, what: str) -> Box | None:
+        """`true` (a box of `Box`'s defaults), `false` (none), or `{color: "#RRGGBB", opacity:
+        0 to 1}`: keys left out keep `Box`'s defaults."""
+        if isinstance(node, yaml.ScalarNode):
+            if node.value not in ("true", "false"):
+                self.fail(node, f"{what} must be true, false or a mapping of color and opacity, "
+                                f"got {node.value!r}",
+                          'e.g. box: true, or box: {color: "#000000", opacity: 0.6}')
+            return Box() if node.value == "true" else None
+        return self.dataclass_fields(node, what, Box, Box())
 
     def leader(self, node: yaml.Node, what: str) -> Leader | None:
         """`{bars: S, slate: S, black: S, tone: dBFS}`: parts left out are not in the leader;

@@ -129,7 +129,8 @@ def write_slate(variant: Variant, facts: SlateFacts, font: Font, width: int, hei
     header = HEADER.format(width=width, height=height, family=font.family,
                            fontsize=ass_font_size(font, ROW_SIZE * height),
                            colour=ass_colour(style.color), outline_colour=ass_colour(style.color),
-                           bold=0, outline=0.0, alignment=7, margin_h=0, margin_v=0)
+                           back_colour=ass_colour(style.color), bold=0, border_style=1,
+                           outline=0.0, shadow=0.0, alignment=7, margin_h=0, margin_v=0)
     lines = [_line(title, font, LEFT * width, TOP * height, TITLE_SIZE * height,
                    (RIGHT - LEFT) * width, bold=True)]
     for number, (label, value) in enumerate(table):

@@ -26,7 +26,7 @@ from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.profiles import Profile
 from pipeline.subtitles.burn import FileStyles, StyleFont, burn_in, escape_text, script_header
 from pipeline.subtitles.fonts import Font, ass_font_size, resolve_font, text_width, uncovered
-from pipeline.subtitles.linebreak import em_px, outline_px
+from pipeline.subtitles.linebreak import em_px, outline_px, shadow_px
 from pipeline.subtitles.model import Cue, plain_text
 from pipeline.subtitles.normalise import GRAPHEME
 
@@ -128,12 +128,16 @@ def specimen_script(cues: list[Cue], language: Language, font: Font, profile: Pr
     width, height = _even(width), _even(top)
     # The script's frame is the specimen, but the em and outline are the profile frame's.
     em = em_px(language.style, profile.width, profile.height)
+    # The shadow too; a box's padding is of the em, which is the profile frame's already.
+    to_specimen = 1080 / min(width, height)
     style = replace(language.style, size=em / min(width, height),
-                    outline=outline_px(language.style, profile.width, profile.height) * 1080
-                    / min(width, height))
+                    outline=outline_px(language.style, profile.width, profile.height) * to_specimen,
+                    shadow=shadow_px(language.style, profile.width, profile.height) * to_specimen)
     events = []
     for section, top, label_em, cell_width, cell_height, columns in placed:
-        label_style = rf"\fs{ass_font_size(labels, label_em):.2f}\bord0" + \
+        # Labels are plain: no outline, shadow or box (alpha FF: a box of BorderStyle 4 is
+        # drawn from BackColour, whatever the outline).
+        label_style = rf"\fs{ass_font_size(labels, label_em):.2f}\bord0\shad0\4a&HFF&" + \
             ("" if labels == font else rf"\fn{labels.family}")
         title = escape_text(f"{language.code} · {language.name} · {section.heading} as on "
                             f"{profile.width}x{profile.height} ({profile.name})", labels)

@@ -39,11 +39,14 @@ from pipeline.subtitles.model import (
 )
 from pipeline.subtitles.linebreak import (
     Layout,
+    box_padding_px,
+    edge_px,
     em_px,
     escape_piece,
     font_joiner,
     layout_cue,
     outline_px,
+    shadow_px,
 )
 
 if TYPE_CHECKING:
@@ -66,21 +69,22 @@ YCbCr Matrix: None
 Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, \
 Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, \
 Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
-Style: Default,{family},{fontsize:.2f},{colour},{colour},{outline_colour},&H00000000,\
-{bold},0,0,0,100,100,0,0,1,{outline:.2f},0,{alignment},{margin_h},{margin_h},{margin_v},1
+Style: Default,{family},{fontsize:.2f},{colour},{colour},{outline_colour},{back_colour},\
+{bold},0,0,0,100,100,0,0,{border_style},{outline:.2f},{shadow:.2f},{alignment},{margin_h},\
+{margin_h},{margin_v},1
 
 [Events]
 Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 """
 
 
-def ass_colour(value: str) -> str:
-    """`#RRGGBB` to ASS `&HAABBGGRR` (alpha 00: opaque)."""
+def ass_colour(value: str, opacity: float = 1.0) -> str:
+    """`#RRGGBB` to ASS `&HAABBGGRR` (alpha 00: opaque, FF: transparent)."""
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
         raise SubtitleError(f"colour {value!r} is not of the form #RRGGBB",
                             hint="write colours as in HTML, e.g. #FFFFFF for white")
     red, green, blue = value[1:3], value[3:5], value[5:7]
-    return f"&H00{blue}{green}{red}".upper()
+    return f"&H{round((1 - opacity) * 255):02X}{blue}{green}{red}".upper()
 
 
 def ass_time(ms: int) -> str:
@@ -126,48 +130,69 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     cues = list(cues)
     layout = Layout.for_cues(style, font, width, height, cues, qc)
     grid = FrameGrid.at(fps) if fps else None
-    outline = outline_px(style, width, height)
+    edge = edge_px(style, font, width, height)
     styles = FileStyles(file_styles or {}, width, height)
     header = script_header(style, font, width, height)
     header = header.replace("\n\n[Events]", "".join(styles.lines) + "\n\n[Events]")
     events = []
     for cue in cues:
         name, own = styles.of(cue)
-        margins = cue_margins(cue, width, height, own.outline if own else outline)
-        events.append(_dialogue(cue, cue_layout(own.layout if own else layout, margins, width),
+        margins = cue_margins(cue, width, height, own.edge if own else edge)
+        events.append(_dialogue(cue, cue_layout(own.layout if own else layout, margins, width,
+                                                own.edge if own else edge),
                                 own.font if own else font, language, grid, margins, name))
     write_atomically(Path(path), header + "".join(events))
 
 
 def script_header(style: Style, font: Font, width: int, height: int) -> str:
     """[Script Info] and the `Default` style of a `width`x`height` frame: PlayRes is the frame,
-    the text's em is `style.size` of its short side, the margins keep it inside title-safe."""
-    outline = outline_px(style, width, height)
+    the text's em is `style.size` of its short side, the margins keep it inside title-safe with
+    its outline and its shadow or box (`linebreak.edge_px`).
+
+    A box is libass's BorderStyle 4: one rectangle of BackColour behind the event's lines (as
+    wide as the widest), the outline drawn on it as usual, padded by the Shadow value past the
+    outline (ass_render.c, add_background); no shadow is drawn then. Without a box, BorderStyle 1:
+    the outline, and a shadow of the outline's shape and colour offset down and right."""
+    edge = edge_px(style, font, width, height)
+    if style.box:
+        back, border_style = ass_colour(style.box.color, style.box.opacity), 4
+        shadow = box_padding_px(style, font, width, height)
+    else:
+        back, border_style = ass_colour(style.outline_color), 1
+        shadow = shadow_px(style, width, height)
+    safe_h, safe_v = safe_margins(width, height, edge)
     return HEADER.format(
         width=width, height=height, family=font.family,
         fontsize=ass_font_size(font, em_px(style, width, height)),
         colour=ass_colour(style.color), outline_colour=ass_colour(style.outline_color),
-        bold=-1 if style.bold else 0, outline=outline, alignment=ALIGNMENT[style.position],
-        margin_h=math.ceil(width * SAFE_MARGIN),
-        margin_v=math.ceil(height * SAFE_MARGIN + outline))
+        back_colour=back, bold=-1 if style.bold else 0, border_style=border_style,
+        outline=outline_px(style, width, height), shadow=shadow,
+        alignment=ALIGNMENT[style.position], margin_h=safe_h, margin_v=safe_v)
 
 
-def cue_margins(cue: Cue, width: int, height: int, outline: float) -> tuple[int, int, int] | None:
+def safe_margins(width: int, height: int, edge: float) -> tuple[int, int]:
+    """The least MarginL/MarginR and MarginV, in frame pixels, that keep text drawn `edge`
+    pixels past its glyphs (`linebreak.edge_px`) inside title-safe."""
+    return math.ceil(width * SAFE_MARGIN + edge), math.ceil(height * SAFE_MARGIN + edge)
+
+
+def cue_margins(cue: Cue, width: int, height: int, edge: float) -> tuple[int, int, int] | None:
     """The Dialogue's MarginL, MarginR, MarginV in frame pixels for a cue with margins of its
     own, each at least the title-safe margin (the style's); None for a cue without."""
     if cue.margins is None:
         return None
-    safe_h, safe_v = math.ceil(width * SAFE_MARGIN), math.ceil(height * SAFE_MARGIN + outline)
+    safe_h, safe_v = safe_margins(width, height, edge)
     return (max(safe_h, math.ceil(cue.margins.left * width)),
             max(safe_h, math.ceil(cue.margins.right * width)),
-            max(safe_v, math.ceil(cue.margins.vertical * height + outline)))
+            max(safe_v, math.ceil(cue.margins.vertical * height + edge)))
 
 
-def cue_layout(layout: Layout, margins: tuple[int, int, int] | None, width: int) -> Layout:
+def cue_layout(layout: Layout, margins: tuple[int, int, int] | None, width: int,
+               edge: float) -> Layout:
     """`layout` narrowed to what a cue's own left and right margins leave of the width."""
     if margins is None:
         return layout
-    extra = margins[0] + margins[1] - 2 * math.ceil(width * SAFE_MARGIN)
+    extra = margins[0] + margins[1] - 2 * safe_margins(width, 0, edge)[0]
     return replace(layout, max_width=layout.max_width - extra)
 
 
@@ -209,7 +234,7 @@ class _Scaled:
     line: str
     layout: Layout
     font: Font
-    outline: float
+    edge: float         # how far its text reaches past the glyphs: outline and shadow or box
 
 
 class FileStyles:
@@ -235,15 +260,18 @@ class FileStyles:
         # script keeps its proportions on a 1080x1920 frame, not drawn 1.8 times larger.
         text = min(width, height) / min(res_x, res_y)
         fontsize, outline, shadow = style.fontsize * text, style.outline * text, style.shadow * text
-        safe_h, safe_v = math.ceil(width * SAFE_MARGIN), math.ceil(height * SAFE_MARGIN + outline)
+        # The shadow (or BorderStyle 3's box's, or 4's padding) reaches past the outline.
+        edge = outline + shadow
+        safe_h, safe_v = safe_margins(width, height, edge)
         left, right = max(safe_h, math.ceil(style.marginl * x)), max(safe_h, math.ceil(style.marginr * x))
         vertical = max(safe_v, math.ceil(style.marginv * y))
         scale_x = max(style.scalex, 1) / 100
         measure = bold_variant(chosen.font) if style.bold else chosen.font
-        # Text is wrapped unscaled, so the width it may take is divided by the style's ScaleX.
+        # Glyphs fill the width between the margins, as libass places them; outline and shadow
+        # reach past it, never past title-safe (the margins are at least safe_h). Text is
+        # wrapped unscaled, so the width it may take is divided by the style's ScaleX.
         layout = Layout(em_from_ass_font_size(chosen.font, fontsize),
-                        (width - left - right - 2 * outline) / scale_x, measure,
-                        font_joiner(chosen.font))
+                        (width - left - right) / scale_x, measure, font_joiner(chosen.font))
         # Angle 0: turned text would leave the title-safe area.
         line = (f"Style: {name},{chosen.font.family},{fontsize:.2f},{_colour(style.primarycolor)},"
                 f"{_colour(style.secondarycolor)},{_colour(style.outlinecolor)},"
@@ -251,7 +279,7 @@ class FileStyles:
                 f"{-1 if style.underline else 0},{-1 if style.strikeout else 0},{style.scalex:g},"
                 f"{style.scaley:g},{style.spacing * x:g},0,{style.borderstyle},{outline:.2f},"
                 f"{shadow:.2f},{int(style.alignment)},{left},{right},{vertical},1")
-        return _Scaled(line, layout, chosen.font, outline)
+        return _Scaled(line, layout, chosen.font, edge)
 
 
 def _colour(color) -> str:

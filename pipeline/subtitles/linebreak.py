@@ -67,8 +67,8 @@ class Layout:
         used anywhere in it (it is wider, and too wide is worse); lines over `qc`'s
         `max_line_chars` broken too (see the module's docstring)."""
         bold = style.bold or any("<b>" in cue.text.lower() for cue in cues)
-        outline = outline_px(style, width, height)
-        return cls(em_px(style, width, height), width * SAFE_AREA - 2 * outline,
+        edge = edge_px(style, font, width, height)
+        return cls(em_px(style, width, height), width * SAFE_AREA - 2 * edge,
                    bold_variant(font) if bold else font, font_joiner(font),
                    qc.max_line_chars if qc else None, qc.max_lines if qc else 2)
 
@@ -92,6 +92,30 @@ def em_px(style: Style, width: int, height: int) -> float:
 def outline_px(style: Style, width: int, height: int) -> float:
     """The outline is given at 1080 lines (of the short side, as the em) and scales with it."""
     return style.outline * min(width, height) / 1080
+
+
+def shadow_px(style: Style, width: int, height: int) -> float:
+    """The drop shadow's offset, down and right, scaled as the outline is."""
+    return style.shadow * min(width, height) / 1080
+
+
+def box_padding_px(style: Style, font: Font, width: int, height: int) -> float:
+    """The room a box leaves around the text, past its outline: half a space of the font at
+    the style's em (0.13 em in Noto Sans, 7 px at 1080), what the BBC asked of caption
+    backgrounds ("the equivalent of the width of half a space in the selected font" at each end
+    of a line: W3C Media Accessibility User Requirements, BBC's comments on CC-10, 2014)."""
+    return em_px(style, width, height) * advance(" ", font) / units_per_em(font) / 2
+
+
+def edge_px(style: Style, font: Font, width: int, height: int) -> float:
+    """How far burned text reaches past its glyphs, in frame pixels: its outline, then the
+    box's padding or, without a box, the shadow's offset (libass draws no shadow behind a box:
+    its BorderStyle 4 pads the box by the Shadow value instead). The title-safe margins and the
+    width lines may take count it on every side: a centred line's shadow reaches right as far
+    as that line could, and a line placed at a margin must keep its shadow or box inside."""
+    reach = box_padding_px(style, font, width, height) if style.box else shadow_px(style, width,
+                                                                                   height)
+    return outline_px(style, width, height) + reach
 
 
 # --- text to words ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pipeline.manifest import QcSettings, Style
 from pipeline.messages import N_, Message, Number, say
 from pipeline.subtitles.burn import FileStyles, cue_layout, cue_margins
 from pipeline.subtitles.fonts import Font, line_height_em, text_width
-from pipeline.subtitles.linebreak import Layout, layout_cue, outline_px
+from pipeline.subtitles.linebreak import Layout, edge_px, layout_cue
 from pipeline.subtitles.model import ALIGNMENT_TAG, SAFE_AREA, Cue
 from pipeline.subtitles.normalise import graphemes
 
@@ -35,9 +35,9 @@ class Fitter:
     def check(self, cue: Cue, lines: list[str], path, qc: QcSettings) -> list[Diagnostic]:
         """`lines`: the cue's text lines as shown (see `qc._lines`)."""
         _, own = self.file_styles.of(cue)
-        margins = cue_margins(cue, self.width, self.height,
-                              own.outline if own else outline_px(self.style, self.width, self.height))
-        layout = cue_layout(own.layout if own else self.layout, margins, self.width)
+        edge = own.edge if own else edge_px(self.style, self.font, self.width, self.height)
+        margins = cue_margins(cue, self.width, self.height, edge)
+        layout = cue_layout(own.layout if own else self.layout, margins, self.width, edge)
         measure = layout.measure_font
         frame = {"width": self.width, "height": self.height}
         # The style's size is of the frame's short side (linebreak.em_px).
