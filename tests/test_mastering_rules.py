@@ -210,6 +210,20 @@ def test_clock_numbers_expand_per_variant_and_name_files_where_asked(campaign, m
 
 # --- R128 s1 on a spot with a loud short burst ------------------------------------------------
 
+def test_a_master_s_slate_is_fingerprinted_by_the_font_and_colour_it_is_drawn_in(campaign):
+    # The slate draws the style's font and colour alone; with the whole style in its
+    # fingerprint, a burn's new outline, shadow or box re-rendered every master with a slate.
+    campaign.audio("nah")
+    settings = []
+    for style in ({}, {"outline": 4, "shadow": 0, "box": True}):
+        manifest = campaign.write([{"code": "nah", "treatment": "dub"}],
+                                  profiles={"broadcast-mxf": None}, style=style)
+        (plan,) = build_plan([manifest]).variants
+        settings.append(plan.settings)
+    assert settings[0]["slate"]["style"] == {"font": "Noto Sans", "color": "#FFFFFF"}
+    assert settings[1] == settings[0]
+
+
 def loud_burst_spot(campaign) -> None:
     """20 s at one level with a 3 s burst 12 dB louder: levelled to -23 LUFS integrated (the
     steady part stays above the relative gate), the burst's 3 s loudness is ~-16 LUFS."""

@@ -90,8 +90,11 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
     if variant.clock:
         settings["clock"] = variant.clock
     if variant.profile.leader and variant.profile.leader.slate:
-        # What the slate shows besides its figures: a change re-renders the master.
-        settings["slate"] = {"text": slate_text(variant), "style": asdict(manifest.style)}
+        # What the slate shows besides its figures: a change re-renders the master. Of the
+        # style, the font (its file is the `slate_font` input) and colour the slate is drawn
+        # in, no more: the whole style made a burn's new outline or shadow re-render masters.
+        settings["slate"] = {"text": slate_text(variant),
+                             "style": {"font": manifest.style.font, "color": manifest.style.color}}
     return settings
 
 
