@@ -52,7 +52,7 @@ class Fitter:
         # longer than the layout's max_chars, which the burner breaks too.
         if (layout.max_chars is None or max(map(graphemes, lines), default=0) <= layout.max_chars) \
                 and text_width("\n".join(lines), measure, layout.em_px) <= layout.max_width:
-            return self._too_tall(cue, len(lines), layout.em_px, measure, where, path, qc)
+            return self._too_tall(cue, len(lines), layout.em_px, measure, where, path, qc, edge)
         wrapped, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
         safe = Number(layout.max_width, ".0f")
         if em < layout.em_px:
@@ -65,7 +65,7 @@ class Fitter:
                     width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
                     where=where), path, cue.line,
                 "hyphenate or shorten the word", "fit")]
-        too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path, qc)
+        too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path, qc, edge)
         if too_tall:
             return too_tall
         if len(wrapped) > max(qc.max_lines, len(lines)):
@@ -80,15 +80,18 @@ class Fitter:
         return []
 
     def _too_tall(self, cue: Cue, count: int, em: float, measure: Font, where: Message,
-                  path, qc: QcSettings) -> list[Diagnostic]:
+                  path, qc: QcSettings, edge: float = 0.0) -> list[Diagnostic]:
         """An error when `count` lines at `em` px are taller than the title-safe height (EBU
         R 95's 90 %): lines would be cut off the frame (a pasted paragraph burned 21 lines into
         a 360-line frame, its first line above the top edge); or when they are more than twice
         `qc.max_lines`: a burned block no viewer can turn off, over the picture (a pasted
         paragraph of 800 characters took 12 lines of a 1080-line frame, over the spot's
-        title). Up to twice the limit is a warning (`check`): a song's verse, a sign."""
+        title). Up to twice the limit is a warning (`check`): a song's verse, a sign. The
+        outline and shadow or box (`edge`, linebreak.edge_px) are drawn above the first line and
+        below the last."""
         line = em * line_height_em(measure)
-        if count * line <= self.height * SAFE_AREA:
+        usable = self.height * SAFE_AREA - 2 * edge
+        if count * line <= usable:
             if count <= 2 * qc.max_lines:
                 return []
             return [error(
@@ -98,8 +101,8 @@ class Fitter:
                 "split it into cues of one or two lines each, timed with the speech", "fit")]
         return [error(
             f"cue {cue.index} cannot fit the frame: its text takes {count} lines, "
-            f"{count * line:.0f} px, and {int(self.height * SAFE_AREA // line)} fit the title-safe "
-            f"height {where}: the rest would be cut off", path, cue.line,
+            f"{count * line + 2 * edge:.0f} px, and {max(0, int(usable // line))} fit the "
+            f"title-safe height {where}: the rest would be cut off", path, cue.line,
             "split it into cues of one or two lines each, timed with the speech", "fit")]
 
 
