@@ -116,15 +116,20 @@ def test_lines_that_fit_keep_their_breaks(tmp_path, noto):
     assert dialogue_texts(script) == ["Ni tlakatl\\Namo se tlamantli"]
 
 
-def burned_lines(tmp_path, text: str, font: Font, qc: QcSettings | None = QcSettings()):
-    (script,) = dialogue_texts(write(tmp_path, [Cue(1, 0, 1000, text, 1)], font, qc=qc))
+def burned_lines(tmp_path, text: str, font: Font, qc: QcSettings | None = QcSettings(),
+                 style: Style = Style()):
+    (script,) = dialogue_texts(write(tmp_path, [Cue(1, 0, 1000, text, 1)], font, style, qc=qc))
     return shown_lines(script)
 
 
 def test_a_line_over_the_character_limit_is_broken_though_it_fits_the_width(tmp_path, noto):
-    # A trial's 64 characters were burned on one line across 88 % of the frame (TTSG: 42).
+    # A trial's 64 characters were burned on one line across 88 % of the frame (TTSG: 42):
+    # 1721 px, which fits 1728 px less a 2 px outline each side. (The default look's outline and
+    # shadow take 4.5 px a side, and the width alone would break it.)
     text = "Los seres humanos no están a la venta en ninguna parte del mundo"
-    assert burned_lines(tmp_path, text, noto, qc=None) == [text]      # the width alone: fits
+    thin = Style(outline=2, shadow=0)
+    assert burned_lines(tmp_path, text, noto, None, thin) == [text]   # the width alone: fits
+    assert burned_lines(tmp_path, text, noto, None) != [text]
     lines = burned_lines(tmp_path, text, noto)
     assert " ".join(lines) == text and len(lines) == 2
     assert all(len(line) <= 42 for line in lines), lines
@@ -132,7 +137,7 @@ def test_a_line_over_the_character_limit_is_broken_though_it_fits_the_width(tmp_
     # from its noun.
     assert lines == ["Los seres humanos no están a la venta", "en ninguna parte del mundo"]
     # A limit of its own, per language.
-    assert len(burned_lines(tmp_path, text, noto, QcSettings(max_line_chars=70))) == 1
+    assert len(burned_lines(tmp_path, text, noto, QcSettings(max_line_chars=70), thin)) == 1
 
 
 def test_the_character_limit_never_takes_a_cue_past_its_lines(tmp_path, noto):

@@ -421,12 +421,12 @@ def test_a_box_is_true_false_or_its_colour_and_opacity_and_a_language_may_drop_i
         "languages: [{code: nah, treatment: burn, style: {box: false}},\n"
         "            {code: yua, treatment: burn, style: {box: {opacity: 0.8}}},\n"
         "            {code: mix, treatment: burn, style: {box: {color: \"#202040\"}}},\n"
-        "            {code: maz, treatment: burn, style: {shadow: 1.5}}]")
+        "            {code: maz, treatment: burn, style: {shadow: 0.5}}]")
         + "style: {box: true}\n"))
-    assert manifest.style.box == Box("#000000", 0.6) and manifest.style.shadow == 0
+    assert manifest.style.box == Box("#000000", 0.6) and manifest.style.shadow == 1.5
     assert [language.style.box for language in manifest.languages] == [
         None, Box("#000000", 0.8), Box("#202040", 0.6), Box("#000000", 0.6)]
-    assert manifest.languages[3].style.shadow == 1.5
+    assert manifest.languages[3].style.shadow == 0.5
 
 
 @pytest.mark.parametrize("style, message", [
