@@ -128,11 +128,17 @@ class NodeReader:
         return titles or None
 
     def slug(self, node: yaml.Node, what: str) -> str | None:
+        return self._written(node, what, SLUG, "is not a valid id",
+                             "use lower-case letters, digits and '-', starting with a letter or "
+                             "digit (at most 63 characters); ids become folder names and object "
+                             "keys")
+
+    def _written(self, node: yaml.Node, what: str, pattern: re.Pattern, problem: str,
+                 hint: str) -> str | None:
+        """The text of `node` when `pattern` matches all of it; else None, and `problem` said."""
         value = self.text(node, what)
-        if value is not None and not SLUG.match(value):
-            self.fail(node, f"{what} {value!r} is not a valid id",
-                      "use lower-case letters, digits and '-', starting with a letter or digit "
-                      "(at most 63 characters); ids become folder names and object keys")
+        if value is not None and not pattern.fullmatch(value):
+            self.fail(node, f"{what} {value!r} {problem}", hint)
             return None
         return value
 
@@ -239,13 +245,9 @@ class NodeReader:
     def colour(self, node: yaml.Node, what: str) -> str | None:
         """`#RRGGBB`, as HTML writes colours (before: `color: red` passed validate and failed
         the render)."""
-        value = self.text(node, what)
-        if value is not None and not HTML_COLOUR.fullmatch(value):
-            self.fail(node, f"{what} {value!r} is not a colour of the form #RRGGBB",
-                      "write colours as in HTML, e.g. \"#FFFFFF\" for white (quoted: YAML "
-                      "reads # as a comment)")
-            return None
-        return value
+        return self._written(node, what, HTML_COLOUR, "is not a colour of the form #RRGGBB",
+                             "write colours as in HTML, e.g. \"#FFFFFF\" for white (quoted: "
+                             "YAML reads # as a comment)")
 
     def box(self, node: yaml.Node, what: str) -> Box | None:
         """`true` (a box of `Box`'s defaults), `false` (none), or `{color: "#RRGGBB", opacity:
