@@ -259,11 +259,7 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
     profile's tolerance and ceiling, `MediaError` when its source is cut short; either at the
     source's file (`track_name`). Named for what it holds, not for the profile: profiles with
     the same audio settings (`square` and `vertical`) share it."""
-    profile = plan.variant.profile
-    limit = programme_short_term_limit(plan)
     key, track = _track_key(plan, source.key), shared_track_path(plan, source.key)
-    container = track_container(profile)[1]
-    name, origin = track_name(plan)
     measured_key = f"levelled:{key}"
     with made_once(track) as needed:
         with _failed_guard:
@@ -272,23 +268,39 @@ def shared_audio(plan: VariantPlan, source: AudioSource, cache: HashCache) -> Sh
             raise failed
         known = None if needed else cache.measure(measured_key)
         if known is None:
-            def encode(leveling: Leveling) -> None:
-                with atomic_output(track) as partial:
-                    graph = level(source.build(), profile, leveling).output(
-                        str(partial), f=container, **audio_encoder_args(profile))
-                    run_ffmpeg(["-loglevel", "error", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]],
-                               what=f"levelling {name}", path=track)
-
             try:
-                loudness, leveling = level_and_verify(
-                    profile, measured_loudness(source, cache), encode, lambda: measure_file(track),
-                    what=name, short_term_limit=limit)
-            except PipelineError as exc:   # the track's error, at the file it is made from
-                track.unlink(missing_ok=True)
-                exc.path = origin
+                loudness, leveling = level_into(plan, source, cache, track)
+            except PipelineError as exc:
                 with _failed_guard:
                     _failed.setdefault(cache, {})[track] = exc
                 raise
             known = {"loudness": loudness.to_cache(), "leveling": leveling.__dict__}
             cache.remember(measured_key, known)
     return SharedTrack(track, Loudness(**known["loudness"]), Leveling(**known["leveling"]))
+
+
+def level_into(plan: VariantPlan, source: AudioSource, cache: HashCache,
+               track: Path) -> tuple[Loudness, Leveling]:
+    """`source` levelled to the plan's profile and encoded into `track` (`track_container`'s
+    format), measured there by the EBU R128 meter and corrected or refused
+    (`leveling.level_and_verify`): a shared track, or a preview's sound (render/preview_sound.py).
+    An error is at the file the sound is made from (`track_name`), the track removed."""
+    profile = plan.variant.profile
+    container = track_container(profile)[1]
+    name, origin = track_name(plan)
+
+    def encode(leveling: Leveling) -> None:
+        with atomic_output(track) as partial:
+            graph = level(source.build(), profile, leveling).output(
+                str(partial), f=container, **audio_encoder_args(profile))
+            run_ffmpeg(["-loglevel", "error", *ffmpeg.compile(graph, cmd="ffmpeg")[1:]],
+                       what=f"levelling {name}", path=track)
+
+    try:
+        return level_and_verify(profile, measured_loudness(source, cache), encode,
+                                lambda: measure_file(track), what=name,
+                                short_term_limit=programme_short_term_limit(plan))
+    except PipelineError as exc:   # the track's error, at the file it is made from
+        track.unlink(missing_ok=True)
+        exc.path = origin
+        raise
