@@ -115,6 +115,14 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
     return selected
 
 
+def plan_manifest(manifest: Manifest, cache: HashCache) -> list[VariantPlan]:
+    """Every variant of one loaded `manifest`, planned as `build_plan` plans it (each file
+    probed, analysed and checked as validate checks it), the skipped ones with their reason:
+    for `preview`, which narrows the manifest to a spot and language (`Selection.narrowed`)
+    so that no other language's files are read."""
+    return _Planner(manifest, cache, False).plan()
+
+
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return list(dict.fromkeys(diagnostics))
 
