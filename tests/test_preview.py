@@ -634,7 +634,9 @@ def test_a_language_without_a_file_is_told_what_its_folder_holds_instead(campaig
         f"{campaign.root / 'subtitles/spot/nah.srt'} (or .vtt, .ass, .ssa, .ttml, .xml, " \
         ".dfxp); the folder has nah.srt.txt (SubRip under another name: rename it to nah.srt) " \
         "(hint: rename the file as said)" in result.stderr, result.stderr
+    # A dub with no recording: its recording's error, as validate says it (before, "no
+    # language chosen has subtitles: preview shows subtitles", as if a dub had nothing to show).
     result = invoke(manifest, "--lang", "yua")
     assert result.exit_code == 1
-    assert "no language chosen has subtitles: preview shows subtitles (hint: choose a burn " \
-        "or soft language with --lang)" in result.stderr, result.stderr
+    assert f"{manifest}:12: error: audio track missing for language 'yua' (dub): expected " \
+        f"{campaign.root / 'audio/spot/yua'}.wav" in result.stderr, result.stderr

@@ -19,11 +19,13 @@ from pipeline.cli.common import (echo, emit, fails_cleanly, left_out_summary, sa
 from pipeline.cli.outcomes import print_warnings
 from pipeline.cli.progress import make_reporter
 from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
+from pipeline.media.loudness import Loudness
 from pipeline.media.timecode import parse_rate
 from pipeline.messages import plural
 from pipeline.render.batch import Outcome
 from pipeline.render.intermediates import size_text
-from pipeline.render.preview import NotMade, make_previews
+from pipeline.render.preview import NotMade, Preview, make_previews
+from pipeline.render.preview_sound import SOUND_PROFILE
 from pipeline.render.recording_check import check_recording
 from pipeline.render.sound_input import SoundCheck
 from pipeline.render.variants import Selection
@@ -186,17 +188,21 @@ def _code_of(path: Path) -> str | None:
 # Parameters are named after their options: PIPELINE_PREVIEW_LANG is read for --lang.
 @click.option("--lang", multiple=True, metavar="CODE",
               help="The language to preview (repeatable; with --spot alone: every one with "
-                   "subtitles).")
+                   "subtitles or a recording).")
 @click.option("--spot", multiple=True, metavar="ID",
               help="Only this spot (repeatable; default: every spot).")
 @click.option("--profile", metavar="NAME",
-              help="Lay the subtitles out on this profile's frame, turned for a portrait master "
-                   "as its variants are (default: the manifest's first portrait frame, such as "
-                   "vertical, or messaging on a portrait master; else its first video profile).")
-@click.option("--no-video", is_flag=True, help="Only the pictures (sheet, specimen), no 360p video.")
+              help="Lay the picture and subtitles out on this profile's frame, turned for a "
+                   "portrait master as its variants are (default: the manifest's first portrait "
+                   "frame, such as vertical, or messaging on a portrait master; else its first "
+                   "video profile).")
+@click.option("--no-video", is_flag=True,
+              help="No 360p video: the pictures (sheet, specimen) and a dub's or voice-over's "
+                   "sound file.")
 @fails_cleanly
 def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
-    """Show how a language's subtitles will look on screen, without a full render.
+    """Show how a language's subtitles will look, and let its dub or voice-over be heard as it
+    will air, without a full render.
 
     Writes, next to the variants, a contact sheet (the first frame of every cue, subtitles
     burned as they will air; a cue on no frame, never shown, says so), a specimen of every
@@ -208,9 +214,16 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
     profile's; --profile chooses another. A file with errors gets no preview: its errors are
     listed, and an earlier preview of it is removed (it showed the file as it was), saying so.
 
+    A dub's or voice-over's video carries its sound as the render makes it (the dub fitted to
+    the spot; the voice-over mixed over the music bed, the bed ducked under it), levelled to
+    the proxy's -16 LUFS; a radio spot's (or with --no-video) is a sound file,
+    <spot>.<lang>.preview.m4a. The recording is checked as validate checks it, and the
+    loudness measured on the file is printed.
+
     \b
     Examples:
       pipeline preview manifests/blue-heart.yaml --lang nah
+      pipeline preview manifests/blue-heart.yaml --lang yua          # a dub: hear it
       pipeline preview manifests/blue-heart.yaml --spot not-for-sale-15 --no-video
       pipeline preview manifests/blue-heart.yaml --lang tzh --profile vertical
     """
@@ -231,16 +244,38 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
             continue
         for diagnostic in item.warnings:
             emit(diagnostic)
-        echo(f"{item.spot} {item.language}: {plural(item.cues, 'cue')} in {item.seconds:.1f} s")
+        echo(f"{item.spot} {item.language}: {_previewed(item)} in {item.seconds:.1f} s")
         if item.profile is not None:
             echo(f"  frame:         {item.profile.width}x{item.profile.height} of profile "
                  f"{item.profile.name!r}" + ("" if profile else " (--profile NAME for another)"))
-        echo(f"  contact sheet: {item.sheet}")
-        echo(f"  specimen:      {item.specimen}")
+        if item.sheet:
+            echo(f"  contact sheet: {item.sheet}")
+        if item.specimen:
+            echo(f"  specimen:      {item.specimen}")
         if item.proxy:
             echo(f"  video:         {item.proxy}")
+        if item.sound:
+            echo(f"  sound:         {item.sound}")
+        if item.loudness is not None:
+            echo(f"  loudness:      {_loudness(item.loudness)}, measured on the file (ebur128); "
+                 f"the proxy's target: {SOUND_PROFILE.loudness:g} LUFS")
     if any(isinstance(item, NotMade) for item in previews):
         sys.exit(1)
+
+
+def _previewed(item: Preview) -> str:
+    """What a preview was made of: its cues, its recording (`the dub yua.wav`), or both."""
+    parts = [plural(item.cues, "cue")] if item.sheet else []
+    if item.recording is not None:
+        parts.append(f"the {item.recording.what} {item.recording.path.name}")
+    return " and ".join(parts)
+
+
+def _loudness(loudness: Loudness) -> str:
+    if not loudness.defined:
+        return "silent (loudness undefined)"
+    peak = "" if loudness.true_peak is None else f", true peak {loudness.true_peak:.1f} dBTP"
+    return f"{loudness.integrated:.1f} LUFS integrated{peak}"
 
 
 # --- watch ------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""A preview a translator can look at, without a full render: a contact sheet with the first
-frame of every cue, subtitles burned as they will air (`render/contact_sheet.py`), a specimen of
-every character of the file (`render/specimen.py`), and a 360p proxy video, its cues on the
-master's frames as the render has them (`subtitle_input.as_rendered`).
+"""A preview a translator can look at and listen to, without a full render: a contact sheet
+with the first frame of every cue, subtitles burned as they will air (`render/contact_sheet.py`),
+a specimen of every character of the file (`render/specimen.py`), and a 360p proxy video, its
+cues on the master's frames as the render has them (`subtitle_input.as_rendered`), carrying a
+dub's or a voice-over's sound as the render makes it (`render/preview_sound.py`); of a radio
+spot's dub or voice-over, that sound alone, in a small file every player plays.
 
 The proxy is one decode, scaled to 360 lines and encoded with x264 `veryfast`, while the sheet
 is made beside it.
@@ -14,6 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import ffmpeg
 
@@ -25,15 +28,19 @@ from pipeline.errors import (
     in_file_order,
     raise_if_errors,
 )
-from pipeline.files import atomic_output
+from pipeline.files import atomic_output, index_folder
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
 from pipeline.media.conform import Master, examine, master_picture, master_sound
 from pipeline.media.ffmpeg import stop_jobs
+from pipeline.media.loudness import Loudness, measure_file
 from pipeline.media.probe import probe, probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.contact_sheet import even, run_graph, write_sheet
+from pipeline.render.deliveries import find_delivery
 from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.render.preview_sound import (SOUND_PROFILE, Recording, open_cache, plan_recordings,
+                                           recording_there, write_sound)
 from pipeline.render.specimen import label_font, write_specimen
 from pipeline.render.subtitle_input import as_rendered
 from pipeline.render.variants import UnknownSelection
@@ -47,7 +54,7 @@ from pipeline.subtitles.burn import (
 )
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.model import Cue, in_file_syntax
+from pipeline.subtitles.model import Cue, SubtitleFile, in_file_syntax
 from pipeline.subtitles.off_grid import off_grid_times
 from pipeline.subtitles.qc import check_cues
 
@@ -56,15 +63,23 @@ PROXY_LINES = 360     # the proxy's shorter side
 
 @dataclass(frozen=True)
 class Preview:
+    """What was made of one spot and language: the sheet and specimen of its subtitles (None
+    without a subtitle file), the proxy video, and of a dub or voice-over its `recording`, the
+    sound file made of it (a radio spot's, or with --no-video) and the `loudness` the meter
+    measured on the file that carries it."""
+
     spot: str
     language: str
-    sheet: Path
+    sheet: Path | None
     proxy: Path | None
-    specimen: Path
+    specimen: Path | None
     cues: int
     seconds: float
     warnings: tuple[Diagnostic, ...] = ()
-    profile: Profile | None = None      # whose frame the subtitles were laid out on
+    profile: Profile | None = None      # whose frame the picture (and subtitles) was laid out on
+    recording: Recording | None = None
+    sound: Path | None = None
+    loudness: Loudness | None = None
 
 
 @dataclass(frozen=True)
@@ -79,12 +94,20 @@ class NotMade:
     removed: tuple[Path, ...] = ()
 
 
-def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> tuple[Path, Path, Path]:
-    """Where the sheet, the proxy and the specimen go: beside the spot's variants."""
+class PreviewPaths(NamedTuple):
+    """Where a spot and language's preview files go: beside the spot's variants."""
+
+    sheet: Path
+    proxy: Path
+    specimen: Path
+    sound: Path
+
+
+def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> PreviewPaths:
     folder = manifest.campaign_dir / spot.id
     stem = f"{spot.id}.{language.code}"
-    return (folder / f"{stem}.preview.png", folder / f"{stem}.preview.mp4",
-            folder / f"{stem}.specimen.png")
+    return PreviewPaths(folder / f"{stem}.preview.png", folder / f"{stem}.preview.mp4",
+                        folder / f"{stem}.specimen.png", folder / f"{stem}.preview.m4a")
 
 
 def proxy_profile(profile: Profile) -> Profile:
@@ -102,11 +125,11 @@ def proxy_profile(profile: Profile) -> Profile:
 def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
                   spots: tuple[str, ...] = (), profile: str | None = None,
                   video: bool = True) -> list[Preview | NotMade]:
-    """Previews of every selected spot and language that has a subtitle file, in order: each a
-    `Preview`, or `NotMade` (one file's error never keeps the others' previews from being made
-    and shown). A preview not made leaves no earlier one of its spot and language: that showed
-    an older file, or settings since changed, and under the usual names a translator would take
-    it for the file as it is now.
+    """Previews of every selected spot and language that has a subtitle file or a recording (a
+    dub, a voice-over), in order: each a `Preview`, or `NotMade` (one file's error never keeps
+    the others' previews from being made and shown). A preview not made leaves no earlier one
+    of its spot and language: that showed an older file, or settings since changed, and under
+    the usual names a translator would take it for the file as it is now.
 
     Languages and spots not named are all taken; at least one of them should be named.
     Raises `PipelineError` when nothing can be previewed (a name not in the manifest, no file).
@@ -115,29 +138,45 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
     chosen_languages = _select(manifest, manifest.languages, languages, "--lang", "language", "code")
     chosen_spots = _select(manifest, manifest.spots, spots, "--spot", "spot", "id")
     named = _profile(manifest, profile) if profile else None     # a usage error before any work
-    pairs = [(spot, language) for spot in chosen_spots for language in chosen_languages
-             if manifest.subtitle_files(spot, language)]
+    combinations = [(spot, language) for spot in chosen_spots for language in chosen_languages]
+    pairs = [(spot, language) for spot, language in combinations
+             if manifest.subtitle_files(spot, language)
+             or (language.needs_audio and recording_there(manifest, spot, language))]
     if not pairs:
-        # Why each subtitled language has none, as `validate` says it: what is in its folder
-        # instead (`nah.srt.txt (SubRip under another name: ...)`), at its manifest line.
-        missing = []
-        for spot, language in ((s, l) for s in chosen_spots for l in chosen_languages
-                               if l.needs_subtitles):
+        # Why each language has nothing to preview, as `validate` says it: what is in its
+        # folder instead (`nah.srt.txt (SubRip under another name: ...)`), at its manifest line.
+        raise_if_errors(d for spot, language in combinations
+                        for d in _missing(manifest, spot, language))
+        raise PipelineError("no language chosen has subtitles or a recording: preview shows a "
+                            "burn or soft language's subtitles, a dub or a voice-over",
+                            manifest.path, hint="choose a language with --lang")
+    cache = open_cache(manifest)
+    try:
+        recordings = plan_recordings(manifest, [(spot, language) for spot, language in pairs
+                                                if language.needs_audio], cache)
+        made: list[Preview | NotMade] = []
+        for spot, language in pairs:
             try:
-                manifest.subtitle_path(spot, language)
+                made.append(preview(manifest, spot, language, named, video=video,
+                                    recording=recordings.get((spot.id, language.code))))
             except PipelineError as exc:
-                missing += exc.diagnostics
-        raise_if_errors(missing)
-        raise PipelineError("no language chosen has subtitles: preview shows subtitles",
-                            manifest.path, hint="choose a burn or soft language with --lang")
-    made: list[Preview | NotMade] = []
-    for spot, language in pairs:
-        try:
-            made.append(preview(manifest, spot, language, named, video=video))
-        except PipelineError as exc:
-            made.append(NotMade(spot.id, language.code, exc,
-                                _remove(preview_paths(manifest, spot, language))))
+                made.append(NotMade(spot.id, language.code, exc,
+                                    _remove(preview_paths(manifest, spot, language))))
+    finally:
+        cache.save()
     return made
+
+
+def _missing(manifest: Manifest, spot: Spot, language: Language) -> list[Diagnostic]:
+    """The error of the language's missing file for the spot, as validate says it."""
+    try:
+        if language.needs_subtitles:
+            manifest.subtitle_path(spot, language)
+        else:
+            find_delivery(manifest, spot, language, index_folder(manifest.audio_dir / spot.id))
+    except PipelineError as exc:
+        return exc.diagnostics
+    return []
 
 
 def _remove(paths: tuple[Path, ...]) -> tuple[Path, ...]:
@@ -192,21 +231,99 @@ def preview_frame(manifest: Manifest, master: Master, named: Profile | None = No
 
 # --- one preview ------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Burned:
+    """A language's subtitle file as the preview burns it: read and checked, its `cues` as
+    read and as `shown` on the master's frames (a cue on no frame left out), and its fonts."""
+
+    subtitles: SubtitleFile
+    cues: list[Cue]
+    shown: list[Cue]
+    font: Font
+    own_styles: dict[str, StyleFont]
+
+
 def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile | None = None, *,
-            video: bool = True) -> Preview:
-    """Write the sheet (and the proxy) of one spot and language, on the frame of the `named`
-    profile or the one `preview_frame` chooses; raise if the file cannot air."""
+            video: bool = True, recording: Recording | PipelineError | None = None) -> Preview:
+    """Write the sheet and specimen of a language's subtitles (if it has a file), and the proxy,
+    on the frame of the `named` profile or the one `preview_frame` chooses, carrying the sound
+    of its `recording` (a dub's or voice-over's, planned by `plan_recordings`: the error that
+    keeps it from being made, if any) or else the master's; of a radio spot's recording, or
+    without `video`, its sound alone. Raise if a file cannot air."""
     started = time.monotonic()
+    paths = preview_paths(manifest, spot, language)
+    subtitled = language.needs_subtitles or bool(manifest.subtitle_files(spot, language))
+    if isinstance(recording, PipelineError) and not subtitled:
+        raise recording
+    if isinstance(recording, Recording) and recording.radio:
+        loudness = write_sound(recording, SOUND_PROFILE, paths.sound)
+        return Preview(spot.id, language.code, None, None, None, 0, time.monotonic() - started,
+                       recording.diagnostics, recording=recording, sound=paths.sound,
+                       loudness=loudness)
+    master = _examined(manifest, spot)
+    profile = preview_frame(manifest, master, named)
+    # A recording's warnings (or the errors that keep its sound from being made), with the
+    # subtitle file's.
+    found = [] if recording is None else list(recording.diagnostics)
+    burned = None
+    if subtitled:
+        burned, checked = _checked_subtitles(manifest, spot, language, master, profile)
+        found += checked
+    found = in_file_order(found, [manifest.path])
+    raise_if_errors(found)
+    sound = recording if isinstance(recording, Recording) else None
+    measured: list[Loudness] = []
+    with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
+        work = Path(workdir)
+        jobs = []
+        fontsdir = None
+        if burned is not None:
+            fontsdir = ass_fontsdir(burned.font, work, label_font(burned.font),
+                                    *(chosen.font for chosen in burned.own_styles.values()))
+            jobs += [lambda: write_sheet(master, burned.cues, burned.shown, language, burned.font,
+                                         profile, work, fontsdir, paths.sheet, burned.own_styles,
+                                         burned.subtitles.format, burned.subtitles.notation,
+                                         burned.subtitles.origin),
+                     lambda: write_specimen(burned.cues, language, burned.font, profile, work,
+                                            fontsdir, paths.specimen, burned.own_styles)]
+        if video:
+            jobs.append(lambda: measured.append(write_proxy(
+                master, profile, work, paths.proxy, language, burned, fontsdir, sound)))
+        elif sound is not None:
+            jobs.append(lambda: measured.append(write_sound(sound, SOUND_PROFILE, paths.sound)))
+        # Side by side: the sheet's seeks and the one-frame specimen finish while the proxy encodes.
+        with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="preview") as pool:
+            futures = [pool.submit(job) for job in jobs]
+            try:
+                for future in futures:
+                    future.result()
+            except KeyboardInterrupt:
+                stop_jobs(futures)
+                raise
+    return Preview(spot.id, language.code, paths.sheet if burned else None,
+                   paths.proxy if video else None, paths.specimen if burned else None,
+                   len(burned.cues) if burned else 0, time.monotonic() - started, tuple(found),
+                   profile, sound, None if video or sound is None else paths.sound,
+                   next((loudness for loudness in measured if loudness is not None), None))
+
+
+def _examined(manifest: Manifest, spot: Spot) -> Master:
+    """The spot's master as the conform step sees it; its error at the spot's line."""
     if not spot.master.exists():
         raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}", manifest.path,
                             spot.line)
     try:
-        master = examine(probe_video(spot.master), spot.audio, spot.crop)
+        return examine(probe_video(spot.master), spot.audio, spot.crop)
     except PipelineError as exc:
         if exc.path is not None:
             raise
         raise PipelineError(exc.message, manifest.path, exc.line or spot.line, exc.hint) from None
-    profile = preview_frame(manifest, master, named)
+
+
+def _checked_subtitles(manifest: Manifest, spot: Spot, language: Language, master: Master,
+                       profile: Profile) -> tuple[Burned, list[Diagnostic]]:
+    """The language's subtitle file read and checked for the master and the `profile`'s frame,
+    and what the checks found."""
     path = manifest.subtitle_path(spot, language)
     subtitles = read_subtitles(path, duration=master.info.duration,
                                fps=master.info.video.fps,
@@ -218,69 +335,63 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
     # Line by line, as `check` says them: the reader's, the glyphs', the QC's and the frame
     # grid's together, errors and warnings alike (a trial's translator, shown the reader's
     # three errors alone, fixed them and was then stopped by the QC's fourth).
-    found = in_file_order([*subtitles.diagnostics,
-                           *style_glyphs(cues, own_styles, font, path), *in_file_syntax(check_cues(
-        cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style, font=font,
-        frame_width=profile.width, frame_height=profile.height, file_styles=own_styles,
-        fmt=subtitles.format) +
-        off_grid_times(cues, path, master.info.video.fps, fmt=subtitles.format,
-                       notation=subtitles.notation, qc=language.qc), subtitles.format,
-        subtitles.origin)])
-    raise_if_errors(found)
+    found = [*subtitles.diagnostics, *style_glyphs(cues, own_styles, font, path),
+             *in_file_syntax(check_cues(
+                 cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style,
+                 font=font, frame_width=profile.width, frame_height=profile.height,
+                 file_styles=own_styles, fmt=subtitles.format) +
+                 off_grid_times(cues, path, master.info.video.fps, fmt=subtitles.format,
+                                notation=subtitles.notation, qc=language.qc), subtitles.format,
+                 subtitles.origin)]
     # Burned as the render burns them: on the master's frames, a cue on no frame left out (an
     # Aegisub file at 29.97 fps was burned here by the nearest frames, one frame early).
     shown = list(as_rendered(cues, subtitles.format, master.info))
-    sheet, proxy, specimen = preview_paths(manifest, spot, language)
-    with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
-        work = Path(workdir)
-        fontsdir = ass_fontsdir(font, work, label_font(font),
-                                *(chosen.font for chosen in own_styles.values()))
-        jobs = [lambda: write_sheet(master, cues, shown, language, font, profile, work, fontsdir,
-                                    sheet, own_styles, subtitles.format, subtitles.notation,
-                                    subtitles.origin),
-                lambda: write_specimen(cues, language, font, profile, work, fontsdir, specimen,
-                                       own_styles)]
-        if video:
-            jobs.append(lambda: write_proxy(master, shown, language, font, profile, work,
-                                            fontsdir, proxy, own_styles))
-        # Side by side: the sheet's seeks and the one-frame specimen finish while the proxy encodes.
-        with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="preview") as pool:
-            futures = [pool.submit(job) for job in jobs]
-            try:
-                for future in futures:
-                    future.result()
-            except KeyboardInterrupt:
-                stop_jobs(futures)
-                raise
-    return Preview(spot.id, language.code, sheet, proxy if video else None, specimen, len(cues),
-                   time.monotonic() - started, tuple(found), profile)
+    return Burned(subtitles, cues, shown, font, own_styles), found
 
 
-def proxy_graph(master: Master, profile: Profile, ass: Path, fontsdir: Path, output: Path):
-    """The whole master at 360 lines with the subtitles burned, and the master's sound."""
+def proxy_graph(master: Master, profile: Profile, output: Path, ass: Path | None = None,
+                fontsdir: Path | None = None, sound: Path | None = None):
+    """The whole master at 360 lines, with the subtitles of `ass` burned when given, and the
+    levelled track `sound` (copied, as a variant copies its shared track) or else the master's
+    sound."""
     path = str(master.info.path)
-    picture = burn_in(master_picture(path, master, profile), ass, fontsdir)
-    streams = [picture] + ([master_sound(path, master)] if master.sound else [])
+    picture = master_picture(path, master, profile)
+    if ass is not None:
+        picture = burn_in(picture, ass, fontsdir)
+    streams = [picture]
     args = video_encoder_args(profile) | container_args(profile)
-    if master.sound:
+    if sound is not None:
+        streams.append(ffmpeg.input(str(sound))["a:0"])
+        args["c:a"] = "copy"
+    elif master.sound:
+        streams.append(master_sound(path, master))
         args |= audio_encoder_args(profile)
     return ffmpeg.output(*streams, str(output), t=f"{master.info.duration:.3f}", **args)
 
 
-def write_proxy(master: Master, cues: list[Cue], language: Language, font: Font,
-                profile: Profile, work: Path, fontsdir: Path, target: Path,
-                file_styles: dict[str, StyleFont] | None = None) -> Path:
+def write_proxy(master: Master, profile: Profile, work: Path, target: Path, language: Language,
+                burned: Burned | None = None, fontsdir: Path | None = None,
+                recording: Recording | None = None) -> Loudness | None:
+    """The proxy at `target`: `burned`'s cues burned, and `recording`'s sound levelled to the
+    proxy's target; that sound's loudness, measured on the written file (None: the master's
+    sound, as it is)."""
     small = proxy_profile(profile)
-    ass = work / "proxy.ass"
-    write_ass(cues, ass, style=language.style, width=small.width, height=small.height, font=font,
-              language=language.code, fps=master.info.video.fps, file_styles=file_styles,
-              qc=language.qc)
+    ass = None
+    if burned is not None:
+        ass = work / "proxy.ass"
+        write_ass(burned.shown, ass, style=language.style, width=small.width,
+                  height=small.height, font=burned.font, language=language.code,
+                  fps=master.info.video.fps, file_styles=burned.own_styles, qc=language.qc)
+    sound = None
+    if recording is not None:
+        sound = work / "sound.m4a"
+        write_sound(recording, small, sound)
     with atomic_output(target) as partial:
-        run_graph(proxy_graph(master, small, ass, fontsdir, partial),
+        run_graph(proxy_graph(master, small, partial, ass, fontsdir, sound),
                   f"encoding the preview video {target.name}", target)
         info = probe(partial)
         if info.video is None or (info.video.width, info.video.height) != (small.width, small.height):
             raise RenderError(f"the preview video is not {small.width}x{small.height}", target)
-    return target
-
-
+        # As the render's own checks: the file as written, decoded and metered (ebur128).
+        loudness = measure_file(partial) if sound is not None else None
+    return loudness
