@@ -27,7 +27,7 @@ from pipeline.render.inputs import Blocked
 from pipeline.render.master_fit import MasterFit
 from pipeline.render.medium import (MASTER_SOUND, is_radio, not_applicable, refuse_subtitles,
                                     sidecar_notes)
-from pipeline.render.sound_warnings import dc_correction, silent_side
+from pipeline.render.sound_warnings import use_analysis
 from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs
@@ -297,7 +297,7 @@ class _Planner(MasterFit):
                     lambda: self._bars(plan))
             if language.treatment in MASTER_SOUND and plan.conform.sound is not None:
                 analysis, warnings = self._video_master_sound(spot, plan.conform)
-                _use_analysis(plan, "master", analysis)
+                use_analysis(plan, "master", analysis)
                 plan.warnings += warnings + self._range(spot.master, analysis, variant.profile,
                                                         language.treatment)
         if language.treatment in MASTER_SOUND:
@@ -312,14 +312,14 @@ class _Planner(MasterFit):
                             "music_bed", spot.line, "add 'music_bed:' to the spot, or use 'dub'")
             plan.tracks["music_bed"], analysis, warnings = self._music_bed(
                 spot, plan.master, variant.profile.sample_rate)
-            _use_analysis(plan, "music_bed", analysis)
+            use_analysis(plan, "music_bed", analysis)
             plan.warnings += warnings
             self._add_input(plan, "music_bed", spot.music_bed)
         if language.needs_audio:
             track, plan.tracks["audio"], analysis, warnings = self._delivery(
                 spot, language, plan.master, variant.profile.sample_rate,
                 plan.radio or variant.profile.audio_only)
-            _use_analysis(plan, "audio", analysis)
+            use_analysis(plan, "audio", analysis)
             plan.warnings += warnings + self._range(track, analysis, variant.profile,
                                                     language.treatment)
             self._add_input(plan, "audio", track)
@@ -389,23 +389,6 @@ def _master_settings(master: MediaInfo | None) -> dict:
         return {}
     return {"duration": master.duration, "fps": master.video.fps if master.video else None,
             "timecode": master.timecode}
-
-
-def _use_analysis(plan: VariantPlan, role: str, analysis) -> None:
-    """What the render takes from a track's analysis: the offset to subtract and, of a
-    delivery or a music bed (not a master), the silent side the other replaces; or else the
-    loudness levelling starts from (one decode fewer at render time)."""
-    sides = role != "master"
-    dc = dc_correction(analysis, sides)
-    silent = silent_side(analysis) if sides else None
-    if silent is not None:
-        plan.one_sided[role] = silent
-    if dc is not None:
-        plan.dc[role] = dc
-    if dc is None and silent is None and analysis.fitted is not None:
-        plan.sounds[role] = analysis.fitted
-    # Else levelling measures the corrected track itself: the planned figure heard the offset
-    # (its true peak above all), or one side alone (3 dB under the same sound on both).
 
 
 class _Skipped(Exception):

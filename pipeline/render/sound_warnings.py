@@ -5,7 +5,9 @@ the centre or into the LFE by a wrong channel order, a delivery's or a bed's one
 aired alone, and a video master's silent or short sound.
 
 The analysis is `deliveries.py`'s (one decode of each file, `media/defects.py`'s readings);
-these are the rules read off it, for dubs and voice-overs, music beds and masters alike.
+these are the rules read off it, for dubs and voice-overs, music beds and masters alike, and
+what a variant's plan takes from it (`use_analysis`: the corrections, or the loudness its
+levelling starts from).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 from pipeline.render.medium import MASTER_SOUND
+from pipeline.render.variants import VariantPlan
 
 # A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
 # well under it (measured: espeak-ng's synthetic voice -62.5 dBFS, a mixed music-like signal
@@ -353,3 +356,20 @@ def loudness_range(source: Path, lra: float, profile: Profile, treatment: str
                         range=Number(lra, ".1f"), limit=Number(profile.loudness_range)), source,
                     hint="quiet passages may be lost on air: " + _LRA_SOURCE[treatment],
                     code=LOUDNESS_RANGE)]
+
+
+def use_analysis(plan: VariantPlan, role: str, analysis: SoundAnalysis) -> None:
+    """What the render takes from a track's analysis: the offset to subtract and, of a
+    delivery or a music bed (not a master), the silent side the other replaces; or else the
+    loudness levelling starts from (one decode fewer at render time)."""
+    sides = role != "master"
+    dc = dc_correction(analysis, sides)
+    silent = silent_side(analysis) if sides else None
+    if silent is not None:
+        plan.one_sided[role] = silent
+    if dc is not None:
+        plan.dc[role] = dc
+    if dc is None and silent is None and analysis.fitted is not None:
+        plan.sounds[role] = analysis.fitted
+    # Else levelling measures the corrected track itself: the planned figure heard the offset
+    # (its true peak above all), or one side alone (3 dB under the same sound on both).
