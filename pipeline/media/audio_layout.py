@@ -77,27 +77,6 @@ def layout_of(channels: int, name: str | None) -> str:
                              f"{', '.join(sorted(LAYOUTS))})")
 
 
-# How people name the channels (L R C LFE Ls Rs, as a 5.1 is listed in studios), by ffmpeg's:
-# a layout's back pair is its surrounds when it has no side pair (5.1), else its rear (7.1).
-SPOKEN = {"FL": "L", "FR": "R", "FC": "C", "LFE": "LFE", "SL": "Ls", "SR": "Rs", "BC": "Cs",
-          "FLC": "Lc", "FRC": "Rc"}
-
-
-def channels_said(channels: int | None, name: str | None) -> str:
-    """A stream's channels as a heading says them: "mono", "stereo", "5.1 (L R C LFE Ls Rs)"
-    (its channels in order, a 5.1(side)'s as a 5.1's), "3 channels" for a layout not read."""
-    try:
-        layout = layout_of(channels or 0, name)
-    except PipelineError:
-        return f"{channels} channels" if channels else "no channels"
-    if layout in ("mono", "stereo"):
-        return layout
-    names = LAYOUTS[layout]
-    back = ({"BL": "Lrs", "BR": "Rrs"} if "SL" in names else {"BL": "Ls", "BR": "Rs"})
-    return (f"{layout.replace('(side)', '')} "
-            f"({' '.join(back.get(channel) or SPOKEN[channel] for channel in names)})")
-
-
 def pan_expression(layout: str, silent: str | None = None) -> str:
     """`pan` filter arguments mixing `layout`'s channels (by position) to stereo. `silent`: a
     front (FL or FR) found silent beside the other (defects.Defects.silent_side), whose place

@@ -31,7 +31,8 @@ from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.seeking import OPEN_GOP_LEAD, SeekablePicture, ffmpeg_seconds, frame_start, \
     seekable_picture
 from pipeline.profiles import Profile
-from pipeline.subtitles.burn import StyleFont, burn_in, write_ass
+from pipeline.subtitles.burn import burn_in, write_ass
+from pipeline.subtitles.file_styles import StyleFont
 from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import Cue, TimeNotation, file_time, written_time

@@ -32,7 +32,7 @@ from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
-from pipeline.subtitles.burn import style_glyphs
+from pipeline.subtitles.file_styles import style_glyphs
 from pipeline.subtitles.formats import read_subtitles
 
 

@@ -44,14 +44,8 @@ from pipeline.render.preview_sound import (SOUND_PROFILE, Recording, open_cache,
 from pipeline.render.specimen import label_font, write_specimen
 from pipeline.render.subtitle_input import as_rendered
 from pipeline.render.variants import UnknownSelection
-from pipeline.subtitles.burn import (
-    StyleFont,
-    ass_fontsdir,
-    burn_in,
-    style_fonts,
-    style_glyphs,
-    write_ass,
-)
+from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
+from pipeline.subtitles.file_styles import StyleFont, style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.model import Cue, SubtitleFile, in_file_syntax

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import Diagnostic, Findings, warning
-from pipeline.media.audio_layout import channels_said
+from pipeline.errors import Diagnostic, Findings, PipelineError, warning
+from pipeline.media.audio_layout import LAYOUTS, layout_of
 from pipeline.media.defects import LOSSY
 from pipeline.media.probe import MediaInfo
 from pipeline.messages import N_, Number, plural, say
@@ -222,3 +222,24 @@ def heading(info: MediaInfo) -> dict:
     return {"holds": holds(info, detailed=True), "sample_rate": stream.sample_rate,
             "duration": info.duration,
             "channels": channels_said(stream.channels, stream.channel_layout)}
+
+
+# How people name the channels (L R C LFE Ls Rs, as a 5.1 is listed in studios), by ffmpeg's:
+# a layout's back pair is its surrounds when it has no side pair (5.1), else its rear (7.1).
+SPOKEN = {"FL": "L", "FR": "R", "FC": "C", "LFE": "LFE", "SL": "Ls", "SR": "Rs", "BC": "Cs",
+          "FLC": "Lc", "FRC": "Rc"}
+
+
+def channels_said(channels: int | None, name: str | None) -> str:
+    """A stream's channels as a heading says them: "mono", "stereo", "5.1 (L R C LFE Ls Rs)"
+    (its channels in order, a 5.1(side)'s as a 5.1's), "3 channels" for a layout not read."""
+    try:
+        layout = layout_of(channels or 0, name)
+    except PipelineError:
+        return f"{channels} channels" if channels else "no channels"
+    if layout in ("mono", "stereo"):
+        return layout
+    names = LAYOUTS[layout]
+    back = ({"BL": "Lrs", "BR": "Rrs"} if "SL" in names else {"BL": "Ls", "BR": "Rs"})
+    return (f"{layout.replace('(side)', '')} "
+            f"({' '.join(back.get(channel) or SPOKEN[channel] for channel in names)})")

@@ -24,7 +24,8 @@ from pipeline.files import atomic_output, write_atomically
 from pipeline.manifest import Language
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.profiles import Profile
-from pipeline.subtitles.burn import FileStyles, StyleFont, burn_in, escape_text, script_header
+from pipeline.subtitles.burn import burn_in, escape_text, script_header
+from pipeline.subtitles.file_styles import FileStyles, StyleFont
 from pipeline.subtitles.fonts import Font, ass_font_size, resolve_font, text_width, uncovered
 from pipeline.subtitles.linebreak import em_px, outline_px, shadow_px
 from pipeline.subtitles.model import Cue, plain_text

@@ -15,7 +15,7 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, PipelineError, in_file_order, raise_if_errors
 from pipeline.manifest import Language
 from pipeline.media.probe import MediaInfo
-from pipeline.subtitles.burn import style_fonts, style_glyphs
+from pipeline.subtitles.file_styles import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues

@@ -17,7 +17,7 @@ from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
 from pipeline.render.failures import Failure
-from pipeline.subtitles.burn import StyleFont
+from pipeline.subtitles.file_styles import StyleFont
 from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.model import Cue
 

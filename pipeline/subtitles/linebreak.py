@@ -23,7 +23,7 @@ from typing import Iterable, Sequence
 
 from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.fonts import Font, advance, bold_variant, covers, text_width, units_per_em
-from pipeline.subtitles.model import FORMAT_TAG, SAFE_AREA, Cue
+from pipeline.subtitles.model import FORMAT_TAG, SAFE_AREA, SAFE_MARGIN, Cue
 from pipeline.subtitles.normalise import graphemes
 
 SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, for rounding
@@ -116,6 +116,12 @@ def edge_px(style: Style, font: Font, width: int, height: int) -> float:
     reach = box_padding_px(style, font, width, height) if style.box else shadow_px(style, width,
                                                                                    height)
     return outline_px(style, width, height) + reach
+
+
+def safe_margins(width: int, height: int, edge: float) -> tuple[int, int]:
+    """The least MarginL/MarginR and MarginV, in frame pixels, that keep text drawn `edge`
+    pixels past its glyphs (`linebreak.edge_px`) inside title-safe."""
+    return math.ceil(width * SAFE_MARGIN + edge), math.ceil(height * SAFE_MARGIN + edge)
 
 
 # --- text to words ----------------------------------------------------------------------------

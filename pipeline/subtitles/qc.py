@@ -22,7 +22,7 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, in_file_order, warning
 from pipeline.messages import N_, Items, Message, N_plural, Number, plural, say, say_count
 from pipeline.manifest import QcSettings, Style
-from pipeline.subtitles.burn import style_fonts, style_glyphs
+from pipeline.subtitles.file_styles import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
@@ -83,7 +83,7 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
     on the frames the times of a file of the registry's format `fmt` stand for (`frames.py`).
     The title-safe fit is measured only when both `style` and `font` are given, at the style's
     size on a `frame_width` x `frame_height` frame, wrapped exactly as the burner wraps it
-    (a cue of one of `file_styles`, `burn.style_fonts`, in that style).
+    (a cue of one of `file_styles`, `file_styles.style_fonts`, in that style).
     """
     cues = list(cues)
     found: list[Diagnostic] = []

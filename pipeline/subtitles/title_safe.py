@@ -16,7 +16,8 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings, Style
 from pipeline.messages import N_, Message, Number, say
-from pipeline.subtitles.burn import FileStyles, cue_layout, cue_margins
+from pipeline.subtitles.burn import cue_layout, cue_margins
+from pipeline.subtitles.file_styles import FileStyles
 from pipeline.subtitles.fonts import Font, line_height_em, text_width
 from pipeline.subtitles.linebreak import Layout, edge_px, layout_cue
 from pipeline.subtitles.model import ALIGNMENT_TAG, SAFE_AREA, Cue
