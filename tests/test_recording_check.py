@@ -17,8 +17,9 @@ from tests.conftest import SMALL_PROFILES, Campaign, ffmpeg
 
 SPOT = 4.0      # seconds: the campaign fixture's master
 MANIFEST = "manifests/campaign.yaml"
-# The campaign's video profile and an audio-only one, on whose variants a dub is aired alone.
-PROFILES = {"small": SMALL_PROFILES["small"], "radio": {"base": "radio"}}
+# The campaign's video profile and an audio-only one, on whose variants a dub is aired alone
+# (its loudness range held to 1 LU, which a steady tone keeps and a loud-then-quiet one does not).
+PROFILES = {"small": SMALL_PROFILES["small"], "radio": {"base": "radio", "loudness_range": 1.0}}
 
 
 def run(campaign: Campaign, *args) -> tty.TerminalRun:
@@ -59,6 +60,10 @@ def test_check_with_the_manifest_says_what_validate_says_of_each_recording(campa
         "zai": sound(folder / "zai.wav",
                      "volume=-14dB,dcshift=0.01,aformat=channel_layouts=stereo"),
     }
+    # Loud, then 24 dB quieter: a loudness range over the radio profile's limit.
+    files["yua"] = sound(folder / "yua.wav", "aformat=channel_layouts=stereo",
+                         source="aevalsrc='if(lt(t,2),0.8,0.05)*sin(2*PI*700*t)':"
+                                f"s=48000:d={SPOT}")
     sound(folder / "tzo.L.wav", "volume=-14dB")
     files["tzo"] = sound(folder / "tzo.R.wav", "volume=-14dB")
     campaign.write([{"code": code, "treatment": "dub"} for code in files], profiles=PROFILES)
@@ -79,6 +84,7 @@ def test_check_with_the_manifest_says_what_validate_says_of_each_recording(campa
     assert any("sound continues past the spot's end" in line for line in validate)
     assert any("starts with 1.5 s of silence" in line for line in validate)
     assert any("DC offset" in line for line in validate)
+    assert any("yua.wav: warning: loudness range" in line for line in validate)
     assert any("tzo.R.wav look like the left and right channels" in line for line in validate)
 
 

@@ -28,7 +28,7 @@ from pipeline.messages import N_, Message
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
-from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable
+from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, radio_master
 from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.sound_warnings import (dead_air, defect_warnings, loudness_range,
                                             master_sound_warnings)
@@ -36,13 +36,6 @@ from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, lowest_target
 
 PROBES_AT_ONCE = 4
-
-
-def _radio_master(spot: Spot, info: MediaInfo) -> bool:
-    """The master is a radio spot's sound, to analyse (medium.is_radio's rule; a contradiction
-    is reported when the spot is planned)."""
-    return info.audio is not None and (spot.medium == "radio"
-                                       or (spot.medium is None and info.video is None))
 
 
 class Blocked(Exception):
@@ -104,7 +97,7 @@ class Inputs:
         if ("master", spot.master) not in self._memo:
             return answers
         info = self._memo[("master", spot.master)][0]
-        if _radio_master(spot, info):
+        if radio_master(spot, info):
             return answers + self._chain((("master-sound", spot.master),
                                           lambda: self._analyse(spot.master, info, None)))
         answers += self._chain((("conform", spot.id, spot.master),
@@ -296,21 +289,21 @@ class Inputs:
         return SoundAnalysis.from_cache(self.cache.remembered(
             key, lambda: analyse_master_sound(master).to_cache()))
 
-    def _delivery(self, spot: Spot, language: Language, master: MediaInfo, rate: int,
+    def _delivery(self, spot: Spot, language: Language, master: MediaInfo, profile: Profile,
                   on_air: bool = False) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """The language's audio delivery, found, probed, analysed and checked against the spot
-        and a variant of `rate` Hz (`_recording`); its path, probe, analysis and warnings. The
+        and a variant of `profile` (`_recording`); its path, probe, analysis and warnings. The
         folder listed and the file found once per folder and language."""
         folder = self.manifest.audio_dir / spot.id
         index = self._once(("audio-folder", folder), lambda: index_folder(folder))
         track = self._once(("delivery", spot.id, language.code),
                            lambda: find_delivery(self.manifest, spot, language, index))
-        return (track, *self._recording(track, language, master, rate, on_air))
+        return (track, *self._recording(track, language, master, profile, on_air))
 
-    def _recording(self, track: Path, language: Language, master: MediaInfo, rate: int,
+    def _recording(self, track: Path, language: Language, master: MediaInfo, profile: Profile,
                    on_air: bool) -> tuple[MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """A language's recording at `track` probed, analysed and checked against the spot of
-        `master` and a variant of `rate` Hz; its probe, analysis and warnings (errors raise
+        `master` and a variant of `profile`; its probe, analysis and warnings (errors raise
         Blocked). Each step once per file or (file, spot length, rule).
         `on_air`: the variant is sound alone (a radio spot or an audio-only profile), where a
         dub's silence at the start or end is dead air; a dub under a picture is timed to it."""
@@ -319,7 +312,7 @@ class Inputs:
         what = N_("dub") if language.treatment == "dub" else N_("voice-over")
         # Said from the probe, before the analysis: also of a track it finds silent or cut.
         self._misnamed(track, info, what)
-        low_rate = self._low_rate(track, info, what, rate)
+        low_rate = self._low_rate(track, info, what, profile.sample_rate)
         analysis = self._once(("sound", track, master.duration),
                               lambda: _recording(lambda: self._analyse(track, info,
                                                                        master.duration)))
@@ -333,22 +326,19 @@ class Inputs:
             warnings = warnings + self._once(
                 ("dead-air", track, master.duration, what),
                 lambda: self._checked(dead_air(track, analysis, master.duration, what)))
-        return info, analysis, warnings
+        return info, analysis, warnings + self._range(track, analysis, profile, language.treatment)
 
     def recording_diagnostics(self, spot: Spot, language: Language,
                               track: Path) -> list[Diagnostic]:
         """What planning says of the file at `track`, wherever it is, as `language`'s recording
-        for `spot` (`_recording` for each variant the manifest's profiles make of them, as
-        validate checks a delivery: `check --manifest` of a recording). The spot's master is
-        probed for its length: Blocked, with its error, when it cannot be read or contradicts
-        its spot's `medium:`."""
+        for `spot` (`_recording` for each variant of them: `check --manifest`). The master is
+        probed for its length: Blocked when it cannot be read or contradicts `medium:`."""
         master = self._once(("master", spot.master), lambda: self._probe_master(spot))
         radio = self._once(("medium", spot.id), lambda: is_radio(self.manifest, spot, master))
         for profile in self.manifest.profiles:
             if not_applicable(self.manifest, radio, spot, language, profile) is None:
                 try:
-                    self._recording(track, language, master, profile.sample_rate,
-                                    radio or profile.audio_only)
+                    self._recording(track, language, master, profile, radio or profile.audio_only)
                 except Blocked:      # its errors are said, once: validate blocks on them
                     break
         return list(self.diagnostics)
@@ -366,8 +356,7 @@ class Inputs:
     def _range(self, source: Path, analysis: SoundAnalysis, profile: Profile,
                 treatment: str) -> list[Diagnostic]:
         """The loudness-range warning of a sound the render only levels (a dub, the master's),
-        from its analysis (fitted to the spot), once a file and limit: validate says it. None
-        of a voice-over, whose mix is made by the render (`record.output_warnings`)."""
+        from its analysis, once a file and limit; not of a voice-over, mixed by the render."""
         if treatment == "mix":
             return []
         lra = (analysis.fitted or analysis.loudness).lra

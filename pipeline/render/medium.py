@@ -30,6 +30,13 @@ def sound_source(treatment: str, inputs: dict) -> Path:
     return Path(inputs["master" if treatment in MASTER_SOUND else "audio"]["path"])
 
 
+def radio_master(spot: Spot, info: MediaInfo) -> bool:
+    """The master is a radio spot's sound, to analyse (`is_radio`'s rule; a contradiction
+    is reported when the spot is planned)."""
+    return info.audio is not None and (spot.medium == "radio"
+                                       or (spot.medium is None and info.video is None))
+
+
 def is_radio(manifest: Manifest, spot: Spot, master: MediaInfo) -> bool:
     """Whether the spot is sound alone; `PipelineError` on the spot's line when its `medium:`
     contradicts its master, or a radio spot's master has no sound."""

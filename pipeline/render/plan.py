@@ -317,11 +317,10 @@ class _Planner(MasterFit):
             self._add_input(plan, "music_bed", spot.music_bed)
         if language.needs_audio:
             track, plan.tracks["audio"], analysis, warnings = self._delivery(
-                spot, language, plan.master, variant.profile.sample_rate,
+                spot, language, plan.master, variant.profile,
                 plan.radio or variant.profile.audio_only)
             use_analysis(plan, "audio", analysis)
-            plan.warnings += warnings + self._range(track, analysis, variant.profile,
-                                                    language.treatment)
+            plan.warnings += warnings
             self._add_input(plan, "audio", track)
         if variant.profile.audio_only:     # sound alone: no subtitles to carry
             return
