@@ -393,8 +393,11 @@ def test_a_figure_that_contradicts_the_profile_s_standard_is_said_with_its_units
 
 @pytest.mark.parametrize("section, message", [
     ("style: {size: 1.5}", "size must be more than 0 and at most 1, not 1.5 (style)"),
-    ("style: {outline: -1}", "outline must be at least 0, not -1 (style)"),
-    ("style: {shadow: -1.5}", "shadow must be at least 0, not -1.5 (style)"),
+    ("style: {outline: -1}", "outline must be between 0 and 10 px, not -1 px (style)"),
+    ("style: {shadow: -1.5}", "shadow must be between 0 and 10 px, not -1.5 px (style)"),
+    # A trial's typo: the fit's messages then gave widths of -1999998278 px.
+    ("style: {shadow: 1e9}", "shadow must be between 0 and 10 px, not 1e+09 px (style)"),
+    ("style: {outline: 12}", "outline must be between 0 and 10 px, not 12 px (style)"),
     ("style: {box: {opacity: 1.5}}", "opacity must be more than 0 and at most 1, not 1.5 "
                                      "(style.box)"),
     ("style: {box: {opacity: 0}}", "opacity must be more than 0 and at most 1, not 0 (style.box)"),
