@@ -424,12 +424,31 @@ def test_a_box_is_true_false_or_its_colour_and_opacity_and_a_language_may_drop_i
         "languages: [{code: nah, treatment: burn, style: {box: false}},\n"
         "            {code: yua, treatment: burn, style: {box: {opacity: 0.8}}},\n"
         "            {code: mix, treatment: burn, style: {box: {color: \"#202040\"}}},\n"
-        "            {code: maz, treatment: burn, style: {shadow: 0.5}}]")
+        "            {code: maz, treatment: burn, style: {box: false, shadow: 0.5}}]")
         + "style: {box: true}\n"))
     assert manifest.style.box == Box("#000000", 0.6) and manifest.style.shadow == 1.5
     assert [language.style.box for language in manifest.languages] == [
-        None, Box("#000000", 0.8), Box("#202040", 0.6), Box("#000000", 0.6)]
+        None, Box("#000000", 0.8), Box("#202040", 0.6), None]
     assert manifest.languages[3].style.shadow == 0.5
+
+
+@pytest.mark.parametrize("top, language", [
+    ("style: {box: true, shadow: 3}\n", ""),
+    ("style: {box: true}\n", ", style: {shadow: 3}"),      # the campaign's box
+])
+def test_a_shadow_asked_for_beside_a_box_is_an_error_at_its_line(campaign, top, language):
+    # libass draws the box in the shadow's place: a trial's {box: true, shadow: 3} drew no
+    # shadow, unsaid.
+    path = campaign.write_text(ONE_SPOT.replace(
+        "languages: [{code: nah, treatment: soft}]",
+        f"languages: [{{code: nah, treatment: burn{language}}}]") + top)
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(path)
+    where = "style" if not language else "style of nah"
+    line = 1 + next(n for n, text in enumerate(path.read_text().splitlines()) if "shadow" in text)
+    assert [d.format() for d in caught.value.diagnostics] == [
+        f"{path}:{line}: error: {where}: a shadow is not drawn with a box (the box is drawn in "
+        "its place) (hint: leave out 'shadow', or give 'box: false')"]
 
 
 @pytest.mark.parametrize("style, message", [

@@ -215,13 +215,30 @@ def test_a_master_s_slate_is_fingerprinted_by_the_font_and_colour_it_is_drawn_in
     # fingerprint, a burn's new outline, shadow or box re-rendered every master with a slate.
     campaign.audio("nah")
     settings = []
-    for style in ({}, {"outline": 4, "shadow": 0, "box": True}):
+    for style in ({}, {"outline": 4, "shadow": 0}, {"box": True}):
         manifest = campaign.write([{"code": "nah", "treatment": "dub"}],
                                   profiles={"broadcast-mxf": None}, style=style)
         (plan,) = build_plan([manifest]).variants
         settings.append(plan.settings)
     assert settings[0]["slate"]["style"] == {"font": "Noto Sans", "color": "#FFFFFF"}
-    assert settings[1] == settings[0]
+    assert settings[1] == settings[0] == settings[2]
+
+
+def test_a_boxed_burn_is_not_fingerprinted_by_the_shadow_drawn_in_its_place(campaign):
+    # libass draws the box where the shadow would be: a trial's boxed languages went stale
+    # for a campaign's new shadow their pictures cannot show; an unboxed one does.
+    campaign.subtitle("nah")
+    campaign.subtitle("yua")
+    settings = []
+    for shadow in (1.5, 3):
+        manifest = campaign.write([{"code": "nah", "treatment": "burn", "style": {"box": True}},
+                                   {"code": "yua", "treatment": "burn"}],
+                                  style={"shadow": shadow})
+        plans = build_plan([manifest]).variants
+        settings.append({v.variant.language.code: v.settings for v in plans})
+    assert settings[0]["nah"] == settings[1]["nah"] and "shadow" not in settings[0]["nah"]["style"]
+    assert settings[0]["yua"]["style"]["shadow"] == 1.5
+    assert settings[1]["yua"] != settings[0]["yua"]
 
 
 def loud_burst_spot(campaign) -> None:

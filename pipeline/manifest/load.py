@@ -76,8 +76,7 @@ def load_manifest(path: str | Path) -> Manifest:
             contact = read_contact(reader, publish["contact"][1], page_language)
     titles = value("title", reader.localised_text, PAGE_LANGUAGES) or {}
     source_language = value("source_language", reader.language_code)
-    style = (reader.dataclass_fields(top["style"][1], "style", Style, Style())
-             if "style" in top else Style())
+    style = _style(reader, top["style"][1], "style", Style()) if "style" in top else Style()
     qc = reader.dataclass_fields(top["qc"][1], "qc", QcSettings, QcSettings()) if "qc" in top else QcSettings()
     spots = _spots(reader, top["spots"][1], base, page_language) if "spots" in top else ()
     languages = _languages(reader, top["languages"][1], style, qc) if "languages" in top else ()
@@ -245,6 +244,20 @@ def _crop(reader: NodeReader, node: yaml.Node) -> Crop | None:
     return Crop(**values)
 
 
+def _style(reader: NodeReader, node: yaml.Node, where: str, base: Style) -> Style:
+    """`base` with the keys of the style at `node`. A shadow asked for beside a box, which
+    libass draws in its place (BorderStyle 4), is an error at the shadow's line: a trial's
+    `{box: true, shadow: 3}` drew no shadow, unsaid."""
+    style = reader.dataclass_fields(node, where, Style, base)
+    keys = {key.value: value for key, value in node.value} if isinstance(node, yaml.MappingNode) \
+        else {}
+    if "shadow" in keys and style.box is not None:     # its own box, or the campaign's
+        reader.fail(keys["shadow"], f"{where}: a shadow is not drawn with a box (the box is "
+                                    "drawn in its place)",
+                    "leave out 'shadow', or give 'box: false'")
+    return style
+
+
 LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False,
                  "clock": False}
 
@@ -282,7 +295,7 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
     twice = not reader.unique(seen, code, keys["code"][1], "language")
     treatment = reader.choice(keys["treatment"][1], "treatment", TREATMENTS)
     name = reader.display_text(keys["name"][1], "language name") if "name" in keys else None
-    lang_style = (reader.dataclass_fields(keys["style"][1], f"style of {code}", Style, style)
+    lang_style = (_style(reader, keys["style"][1], f"style of {code}", style)
                   if "style" in keys else style)
     lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)
                if "qc" in keys else qc)

@@ -74,7 +74,13 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
     if language.treatment in MASTER_SOUND:
         settings["sound"] = plan.conform.sound_settings
     if language.treatment == "burn":
-        settings["style"] = asdict(language.style)
+        style = asdict(language.style)
+        if language.style.box is not None:
+            # A box is drawn in the shadow's place (libass's BorderStyle 4): its variants keep
+            # their fingerprints when only the shadow changes (a trial's boxed languages went
+            # stale for a style.shadow their pictures cannot show).
+            del style["shadow"]
+        settings["style"] = style
         settings["layout"] = LAYOUT_VERSION
         if variant.profile.height > variant.profile.width:
             # Text on a portrait frame is sized by its width (linebreak.em_px): those burned
