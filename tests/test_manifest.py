@@ -515,6 +515,11 @@ def test_a_contact_is_read_with_its_number_as_written_and_as_dialled(campaign):
     ("phone: 55 1234 5678", "publish.contact.phone '55 1234 5678' has no country code (hint: "
      "write it with + and its country code, as it is dialled from another country: "
      "+52 55 1234 5678 for a number in Mexico City)"),
+    # Its code written otherwise (a trial's): said how to write it.
+    ("phone: 0052 55 1234 5678", "publish.contact.phone '0052 55 1234 5678' starts with the "
+     "international prefix 00 (hint: write + in its place: +52 55 1234 5678)"),
+    ('phone: "tel:+52 55 1234 5678"', "publish.contact.phone 'tel:+52 55 1234 5678' is written "
+     "as a link (hint: write the number alone: +52 55 1234 5678)"),
     ("phone: +52 55 1234", "publish.contact.phone '+52 55 1234' is not a valid number of "
      "country code +52: it has too few digits"),
     ("url: ftp://example.org/contacto", "publish.contact.url 'ftp://example.org/contacto' is "

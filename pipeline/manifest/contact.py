@@ -75,9 +75,18 @@ def _phone(reader: NodeReader, node: yaml.Node) -> tuple[str, str, str | None] |
     what = f"publish.contact.phone {value!r}"
     with_code = (f"write it with + and its country code, as it is dialled from another "
                  f"country: {PHONE_EXAMPLE} for a number in Mexico City")
-    if not value.strip().startswith("+"):
-        # Read in no country's way: a station abroad dials what the page says.
-        reader.fail(node, f"{what} has no country code", with_code)
+    written = value.strip()
+    if not written.startswith("+"):
+        # Read in no country's way: a station abroad dials what the page says. A number with
+        # the international prefix (0052...) or a link's tel: has its code, written otherwise.
+        digits = written.removeprefix("tel:").lstrip()
+        if written.lower().startswith("tel:") and digits.startswith("+"):
+            reader.fail(node, f"{what} is written as a link", f"write the number alone: {digits}")
+        elif written.startswith("00"):
+            reader.fail(node, f"{what} starts with the international prefix 00",
+                        f"write + in its place: +{written[2:].lstrip()}")
+        else:
+            reader.fail(node, f"{what} has no country code", with_code)
         return None
     import phonenumbers
     try:
