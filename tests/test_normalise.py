@@ -56,7 +56,7 @@ def test_qc_and_the_ass_script_are_identical_for_either_form(tmp_path):
     scripts = []
     for form in ("NFC", "NFD"):
         path = _write(tmp_path / f"{form}.srt", unicodedata.normalize(form, text))
-        results.append([d.message for d in check_file(path, frame_width=640, frame_height=360).diagnostics])
+        results.append([d.message for d in check_file(path, frames=[(640, 360)]).diagnostics])
         ass = tmp_path / f"{form}.ass"
         write_ass(read_subtitles(path).cues, ass, style=Style(), width=640, height=360,
                   font=resolve_font("Noto Sans"))

@@ -34,6 +34,7 @@ from pipeline.render.unused_inputs import unused_inputs
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.file_styles import style_glyphs
 from pipeline.subtitles.formats import read_subtitles
+from pipeline.subtitles.title_safe import burned_frames
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
@@ -329,10 +330,11 @@ class _Planner(MasterFit):
         if language.needs_subtitles or delivered:
             subtitles = self._once(("subtitle-file", spot.id, language.code),
                                    lambda: self.manifest.subtitle_path(spot, language))
+            aspect = float(plan.conform.geometry.display_aspect) if plan.conform else None
             plan.cues, warnings, plan.file_styles, notes = self._once(
                 ("subtitles", subtitles, plan.master.duration, plan.master.timecode,
-                 language.style.from_file),
-                lambda: self._read_subtitles(subtitles, language, plan.master))
+                 language.style.from_file, aspect),
+                lambda: self._read_subtitles(subtitles, language, plan.master, aspect))
             plan.warnings += warnings
             plan.notes += notes
             self._add_input(plan, "subtitles", subtitles)
@@ -366,8 +368,10 @@ class _Planner(MasterFit):
         self.diagnostics.append(diagnostic)
         raise Blocked([diagnostic])
 
-    def _read_subtitles(self, path: Path, language: Language, master: MediaInfo):
-        frames = [(p.width, p.height) for p in self.manifest.profiles if p.medium == "video"]
+    def _read_subtitles(self, path: Path, language: Language, master: MediaInfo,
+                        aspect: float | None):
+        # A file with reading errors fitted on its variants' frames, turned as theirs are.
+        frames = burned_frames(self.manifest.profiles, aspect)
         cues, found, own_styles = read_language_file(path, language, master, frames)
         # A note (a file read from the master's timecode) is said once, with the plan's
         # diagnostics; it is no QC warning of the variants, but a note of theirs.

@@ -72,9 +72,8 @@ def _unreached_burn_checks(subtitles, language: Language, own_styles: dict, path
         font = resolve_font(language.style.font)
     except PipelineError:   # reported, and blocking, where planning resolves the font
         return []
-    found = [problem for width, height in dict.fromkeys(frames) for problem in check_fit(
-        list(subtitles.cues), path, qc=language.qc, style=language.style, font=font,
-        frame_width=width, frame_height=height, file_styles=own_styles)]
+    found = check_fit(list(subtitles.cues), path, qc=language.qc, style=language.style,
+                      font=font, frames=frames, file_styles=own_styles)
     return found + list(style_glyphs(subtitles.cues, own_styles, font, path))
 
 
@@ -84,9 +83,8 @@ def fit_on_frame(cues: Iterable[Cue], path: Path, language: Language, font: Font
     cue that does not fit a 1080x1920 `vertical` frame is no warning of the same language's
     1280x720 `messaging` variant. Raises `ValidationError` for text the frame cannot hold (it
     would be burned cut off), which blocks that frame's variants only."""
-    width, height = frame
     found = check_fit(list(cues), path, qc=language.qc, style=language.style, font=font,
-                      frame_width=width, frame_height=height, file_styles=file_styles)
+                      frames=[frame], file_styles=file_styles)
     raise_if_errors(found)
     return found
 

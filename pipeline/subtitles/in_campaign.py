@@ -16,8 +16,9 @@ from pipeline.manifest import SUBTITLE_SUFFIXES, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest
 from pipeline.manifest.model import Concern
 from pipeline.manifest.input_names import Unused, why_unused
+from pipeline.media.geometry import geometry_of
 from pipeline.media.probe import MediaInfo, probe_master
-from pipeline.subtitles.title_safe import narrowest_frame
+from pipeline.subtitles.title_safe import burned_frames
 
 
 def campaign_for(manifest_path: Path, paths: Iterable[Path], language: str | None = None,
@@ -67,11 +68,9 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
         code, lang = unused.code, languages[unused.code]
     folder = path.resolve().parent.name
     found = next((s for s in manifest.spots if s.id == (spot or folder)), None)
-    width, height = narrowest_frame(manifest.profiles)
     settings: dict = {"qc": lang.qc if lang else manifest.qc,
                       "style": lang.style if lang else manifest.style,
-                      "burned": lang.treatment == "burn" if lang else True,
-                      "frame_width": width, "frame_height": height, "language": code}
+                      "burned": lang.treatment == "burn" if lang else True, "language": code}
     if unused is not None:
         notes = [_unused(path, unused)]
     else:
@@ -88,6 +87,12 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
             if master is None:
                 notes.append(_no_length(path, f"the master of spot {found.id!r}, "
                                               f"{found.master}, is not there"))
+    # Fitted on every frame the spot's variants burn it into, as validate fits it: the
+    # phone's portrait master turns `messaging` to 720x1280, whose em is the width.
+    aspect = None
+    if master is not None and master.video is not None:
+        aspect = float(geometry_of(master.video, found.crop if found else None).display_aspect)
+    settings["frames"] = burned_frames(manifest.profiles, aspect)
     if master is not None:
         settings["duration"] = master.duration
         settings["fps"] = master.video.fps if master.video else None

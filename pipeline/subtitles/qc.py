@@ -104,19 +104,23 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
     found += _gaps(cues, path, qc, fps, fmt)
     found += _apostrophes(cues, path)
     if style is not None and font is not None:
-        found += check_fit(cues, path, qc=qc, style=style, font=font, frame_width=frame_width,
-                           frame_height=frame_height, file_styles=file_styles)
+        found += check_fit(cues, path, qc=qc, style=style, font=font,
+                           frames=[(frame_width, frame_height)], file_styles=file_styles)
     found.sort(key=lambda d: d.line or 0)
     return found
 
 
 def check_fit(cues: list[Cue], path: Path | str, *, qc: QcSettings, style: Style, font: Font,
-              frame_width: int, frame_height: int,
+              frames: Iterable[tuple[int, int]],
               file_styles: dict | None = None) -> list[Diagnostic]:
-    """The title-safe fit of `check_cues` alone, on one frame (pixels): what each frame a file
-    is burned into says of it, given only to the variants of that frame."""
-    fitter = Fitter(style, font, frame_width, frame_height, cues, file_styles or {}, qc)
-    return [problem for cue in cues for problem in fitter.check(cue, _lines(cue), path, qc)]
+    """The title-safe fit of `check_cues` alone, on each of `frames` (width, height in pixels),
+    once each, in their order: what each frame a file is burned into says of it, given only to
+    the variants of that frame."""
+    found = []
+    for width, height in dict.fromkeys(frames):
+        fitter = Fitter(style, font, width, height, cues, file_styles or {}, qc)
+        found += [problem for cue in cues for problem in fitter.check(cue, _lines(cue), path, qc)]
+    return found
 
 
 def _reading_speed(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[Diagnostic]:
@@ -342,13 +346,14 @@ class CheckResult(Findings):
 
 def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: float | None = None,
                fps: float | None = None, font_name: str | None = None, style: Style | None = None,
-               burned: bool = True, frame_width: int = 1920, frame_height: int = 1080,
+               burned: bool = True, frames: Iterable[tuple[int, int]] = ((1920, 1080),),
                language: str | None = None, notes: Iterable[Diagnostic] = (),
                timecode: str | None = None) -> CheckResult:
     """Everything wrong with one subtitle file: reader errors, missing glyphs, QC warnings.
 
-    The font is `font_name` (a family or a file), else the style's. With `burned` false (a
-    subtitle track the viewer's player draws) glyph coverage and the title-safe fit are skipped.
+    The font is `font_name` (a family or a file), else the style's; the title-safe fit is
+    measured on each of `frames` (`title_safe.burned_frames`), as validate measures it. With
+    `burned` false (a track the viewer's player draws) glyphs and the fit are not checked.
     An unreadable file or a font that cannot be found is an error in the result, so the other
     files of a batch are still checked. `notes` are warnings about how it is checked (no spot
     matched: `in_campaign.manifest_settings`), reported with the file's. `fps` is the video's
@@ -381,9 +386,9 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     counted_at = ((rate, "video" if fps else "ttp:frameRate") if rate
                   else (DEFAULT_FPS, "assumed"))
     diagnostics += in_file_syntax(
-        check_cues(cues, path, qc=qc, fps=rate, style=style if font else None, font=font,
-                   frame_width=frame_width, frame_height=frame_height, file_styles=own_styles,
-                   fmt=subtitles.format)
+        check_cues(cues, path, qc=qc, fps=rate, style=None, font=None, fmt=subtitles.format)
+        + ([] if font is None else check_fit(cues, path, qc=qc, style=style, font=font,
+                                             frames=frames, file_styles=own_styles))
         # Timed to the video's frames or not: only its own rate can tell, not the file's.
         + off_grid_times(cues, path, fps, fmt=subtitles.format, notation=subtitles.notation,
                          qc=qc)

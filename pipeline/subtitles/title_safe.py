@@ -1,6 +1,6 @@
 """Whether a burned cue fits the title-safe area of the frame it is burned into, measured at
-the real font and wrapped exactly as the burner wraps it, and the frame that check is made on
-(the narrowest of a manifest's profiles).
+the real font and wrapped exactly as the burner wraps it, and the frames that check is made on
+(every frame a manifest's variants of a spot burn the text into).
 
 It is separate from the other QC rules (subtitles/qc.py), which count characters, lines and
 milliseconds in the text alone: this family lays the cue out in pixels with the font, the
@@ -107,10 +107,13 @@ class Fitter:
             "split it into cues of one or two lines each, timed with the speech", "fit")]
 
 
-def narrowest_frame(profiles: Iterable) -> tuple[int, int]:
-    """(width, height) of the profile whose frame holds the fewest ems across: the one burned
-    text is most likely not to fit (1080x1920 vertical before 1920x1080 web). Audio profiles
-    have no frame."""
-    frame = min((p for p in profiles if p.medium == "video"), key=lambda p: p.width / p.height,
-                default=None)
-    return (frame.width, frame.height) if frame else (1920, 1080)
+def burned_frames(profiles: Iterable, display_aspect: float | None) -> list[tuple[int, int]]:
+    """(width, height) of each frame a burned language's subtitles are burned into by
+    `profiles`, once each, in the manifest's order: every video profile's, turned as the render
+    turns it for a master whose picture is `display_aspect` wide over high (`Profile.oriented`:
+    `messaging` is 720x1280 for a phone's portrait video); None, the master not known: as the
+    manifest writes them. Audio profiles have no frame. Validate fits a file on each (its
+    variants of that frame are told, or blocked); `check --manifest` and `watch` on them all."""
+    frames = (p if display_aspect is None else p.oriented(display_aspect)
+              for p in profiles if p.medium == "video")
+    return list(dict.fromkeys((frame.width, frame.height) for frame in frames))
