@@ -1,0 +1,125 @@
+"""`pipeline check --manifest` of a burned subtitle file, run as subtitlers run it (the real
+script on a terminal): the title-safe fit on every frame the spot's variants burn it into.
+
+A trial's phone spot (a portrait master; `web`, `proxy` and `messaging`): check --manifest
+fitted its Hñähñu file on 1920x1080 alone and said "0 errors", while validate blocked the
+language, a cue burned on 6 lines of the 720x1280 frame `messaging` takes for a portrait master
+(its em is the frame's width). Check's lines are compared with validate's own for the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+
+from tests import terminal as tty
+from tests.conformmedia import portrait_phone_master
+from tests.conftest import Campaign
+
+MANIFEST = "manifests/campaign.yaml"
+
+# A pasted paragraph: three lines that fit a 1920x1080 frame as written (28 ems of the 31 it
+# holds), which take five lines of a 720x1280 one (17.8 ems), over twice the 2 allowed.
+PASTED = """\
+    1
+    00:00:00,200 --> 00:00:02,800
+    Ngu'bu̱ ya jä'i hinda ja ya t'ot'e ngu ya ntsa̱di, ha̱ ya mbo̱ni
+    ma hñä ma hmunts'i, ngu'bu̱ ya jä'i hinda ja ya t'ot'e ngu ya
+    ntsa̱di, ha̱ ya mbo̱ni ma hñä ma hmunts'i ngu'bu̱ ya jä'i hinda
+    """
+
+SHORT = """\
+    1
+    00:00:00,200 --> 00:00:01,400
+    Ngu'bu̱ ya jä'i
+
+    2
+    00:00:01,600 --> 00:00:02,800
+    hinda ja ya t'ot'e
+    """
+
+FIT_WORDS = ("title-safe", "would be burned on", "cannot fit the frame")
+
+
+@pytest.fixture(scope="module")
+def phone_master(tmp_path_factory):
+    """A phone's portrait video as phones store it (on its side, a display matrix)."""
+    return portrait_phone_master(tmp_path_factory.mktemp("phone") / "phone.mp4")
+
+
+@pytest.fixture
+def phone(campaign: Campaign, phone_master) -> Campaign:
+    shutil.copy(phone_master, campaign.root / "media/spot.mp4")
+    campaign.write([{"code": "nah", "treatment": "burn"},
+                    {"code": "ote", "treatment": "burn", "style": {"box": True}},
+                    {"code": "tzo", "treatment": "soft"}], profiles=["web", "messaging"])
+    return campaign
+
+
+def run(campaign: Campaign, *args) -> tty.TerminalRun:
+    """`pipeline ARGS` on a wide terminal in the campaign's folder, as a subtitler types it."""
+    result = tty.run([str(a) for a in args], cwd=campaign.root, columns=400)
+    assert "Traceback" not in result.text, result.describe()
+    return result
+
+
+def said(result: tty.TerminalRun) -> list[str]:
+    return [line for line in result.text.splitlines() if line.strip()]
+
+
+def subtitle(campaign: Campaign, code: str, text: str) -> str:
+    """The file written where the campaign reads it; its path as typed in the campaign."""
+    path = campaign.subtitle(code, textwrap.dedent(text))
+    return str(path.relative_to(campaign.root))
+
+
+def checked_as_validate_checks(campaign: Campaign, path: str) -> tuple[tty.TerminalRun, list]:
+    """check --manifest of `path`: its run, and its lines (the summary left out), asserted the
+    same as validate's lines of that file."""
+    validate = said(run(campaign, "validate", MANIFEST))
+    check = run(campaign, "check", path, "--manifest", MANIFEST)
+    *lines, _ = said(check)
+    assert lines == [line for line in validate if line.startswith(f"{path}:")], \
+        (check.describe(), validate)
+    return check, lines
+
+
+@pytest.mark.parametrize("code", ["nah", "ote"])
+def test_a_cue_the_portrait_frame_cannot_hold_is_validate_s_error_in_check(phone, code):
+    # ote's box takes width on every frame, as the outline and shadow do on nah's.
+    path = subtitle(phone, code, PASTED)
+    check, lines = checked_as_validate_checks(phone, path)
+    assert check.status == 1, check.describe()
+    blocked = [line for line in lines if ": error: " in line]
+    assert len(blocked) == 1 and blocked[0].startswith(
+        f"{path}:1: error: cue 1 would be burned on "), lines
+    assert "lines, more than twice the 2 a cue may take (qc: max_lines), over the picture at " \
+           '0.05 of the width in "Noto Sans" on a 720x1280 frame (a pasted paragraph?)' \
+           in blocked[0]
+    # The web frame holds it as written: nothing is said of it there.
+    assert not any("1920x1080" in line for line in lines), lines
+    warnings = len(lines) - 1
+    assert said(check)[-1] == (f"{path}: 1 cue, 1 error, "
+                               f"{warnings} warning{'s' * (warnings != 1)}"), check.describe()
+    # Without the manifest, check is as it was: on a 1920x1080 frame, where it fits.
+    alone = run(phone, "check", path, "--duration", "3")
+    assert alone.status == 0, alone.describe()
+    assert not any(word in alone.text for word in FIT_WORDS), alone.describe()
+
+
+def test_a_file_that_fits_every_frame_has_no_fit_problem(phone):
+    path = subtitle(phone, "nah", SHORT)
+    check, lines = checked_as_validate_checks(phone, path)
+    assert check.status == 0, check.describe()
+    assert not any(word in line for line in lines for word in FIT_WORDS), lines
+    assert said(check)[-1].startswith(f"{path}: 2 cues, 0 errors, "), check.describe()
+
+
+def test_a_soft_language_s_file_is_not_fitted_nothing_of_it_is_burned(phone):
+    # Its subtitles reach viewers as a track and sidecar files, drawn by their player.
+    path = subtitle(phone, "tzo", PASTED)
+    check, lines = checked_as_validate_checks(phone, path)
+    assert check.status == 0, check.describe()
+    assert not any(word in line for line in lines for word in FIT_WORDS), lines
