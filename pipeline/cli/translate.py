@@ -76,7 +76,8 @@ class FrameRate(click.ParamType):
 @click.option("--font", metavar="NAME_OR_PATH",
               help='Font of the burned subtitles, a family or a file (default "Noto Sans").')
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
-              help="Take thresholds, font, duration and frame rate from this campaign manifest.")
+              help="Take thresholds, font, duration and frame rate from this campaign manifest, "
+                   "and fit burned text on every frame its variants are burned on.")
 @click.option("--spot", metavar="ID",
               help="With --manifest: the files' spot (default: the folder they are in, "
                    "subtitles/<spot id>/).")
