@@ -123,3 +123,21 @@ def test_a_soft_language_s_file_is_not_fitted_nothing_of_it_is_burned(phone):
     check, lines = checked_as_validate_checks(phone, path)
     assert check.status == 0, check.describe()
     assert not any(word in line for line in lines for word in FIT_WORDS), lines
+
+
+def test_a_file_with_a_reading_error_is_fitted_on_the_turned_frame_too(phone):
+    # validate fits a file its reading errors block on the frames of its variants, said in the
+    # same run: it took them as the manifest writes them, messaging 1280x720 for the phone's
+    # spot, and the cue burned on 5 lines of 720x1280 was said only once the times were fixed.
+    path = subtitle(phone, "nah", PASTED + """
+    2
+    00:00:02,900 --> 00:00:02,850
+    al revés
+    """)
+    check, lines = checked_as_validate_checks(phone, path)
+    assert check.status == 1, check.describe()
+    assert any(line.startswith(f"{path}:7: error: cue 2 ends before it starts") for line in lines)
+    assert any(line.startswith(f"{path}:1: error: cue 1 would be burned on ")
+               and line.endswith("on a 720x1280 frame (a pasted paragraph?) (hint: split it into "
+                                 "cues of one or two lines each, timed with the speech)")
+               for line in lines), lines
