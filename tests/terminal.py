@@ -180,6 +180,19 @@ def run(args: list[str], *, cwd: Path, env: dict[str, str | None] | None = None,
                        time.monotonic() - started)
 
 
+def typed(folder: Path, *args) -> TerminalRun:
+    """`pipeline ARGS` in `folder` as a user types it, on a terminal wide enough (400 columns)
+    that no message wraps; a traceback fails the test."""
+    result = run([str(a) for a in args], cwd=folder, columns=400)
+    assert "Traceback" not in result.text, result.describe()
+    return result
+
+
+def said(result: TerminalRun) -> list[str]:
+    """The lines `result` wrote, blank ones left out."""
+    return [line for line in result.text.splitlines() if line.strip()]
+
+
 def _draw(output: str, columns: int, rows: int) -> tuple[list[str], list[str]]:
     """The final screen and the rows scrolled off it, as a VT100 terminal would show them."""
     screen = pyte.HistoryScreen(columns, rows, history=10_000, ratio=0.5)

@@ -59,14 +59,11 @@ def phone(campaign: Campaign, phone_master) -> Campaign:
 
 
 def run(campaign: Campaign, *args) -> tty.TerminalRun:
-    """`pipeline ARGS` on a wide terminal in the campaign's folder, as a subtitler types it."""
-    result = tty.run([str(a) for a in args], cwd=campaign.root, columns=400)
-    assert "Traceback" not in result.text, result.describe()
-    return result
+    """`pipeline ARGS` in the campaign's folder, as a subtitler types it."""
+    return tty.typed(campaign.root, *args)
 
 
-def said(result: tty.TerminalRun) -> list[str]:
-    return [line for line in result.text.splitlines() if line.strip()]
+said = tty.said
 
 
 def subtitle(campaign: Campaign, code: str, text: str) -> str:

@@ -23,14 +23,11 @@ PROFILES = {"small": SMALL_PROFILES["small"], "radio": {"base": "radio", "loudne
 
 
 def run(campaign: Campaign, *args) -> tty.TerminalRun:
-    """`pipeline ARGS` on a wide terminal in the campaign's folder, as a translator types it."""
-    result = tty.run([str(a) for a in args], cwd=campaign.root, columns=400)
-    assert "Traceback" not in result.text, result.describe()
-    return result
+    """`pipeline ARGS` in the campaign's folder, as a translator types it."""
+    return tty.typed(campaign.root, *args)
 
 
-def said(result: tty.TerminalRun) -> list[str]:
-    return [line for line in result.text.splitlines() if line.strip()]
+said = tty.said
 
 
 def sound(path, chain: str, *codec: str, seconds: float = SPOT, source: str = "") -> str:
