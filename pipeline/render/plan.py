@@ -341,15 +341,15 @@ class _Planner(MasterFit):
         if language.treatment == "burn":
             plan.font = self._once(("font", language.style.font, language.line),
                                    lambda: language_font(language, self.manifest.path))
+            frame = (variant.profile.width, variant.profile.height)   # fit, then glyphs: both said
+            plan.warnings += self._once(("fit", subtitles, frame, plan.font.path, language.line),
+                                        lambda: self._fit(plan, subtitles, frame))
             self._once(("glyphs", subtitles, plan.font.path),
                        lambda: raise_if_errors(style_glyphs(plan.cues, plan.file_styles, plan.font,
                                                             subtitles)))
             self._add_input(plan, "font", plan.font.path)
             for name, chosen in sorted(plan.file_styles.items()):
                 self._add_input(plan, f"font:{name}", chosen.font.path)
-            frame = (variant.profile.width, variant.profile.height)
-            plan.warnings += self._once(("fit", subtitles, frame, plan.font.path, language.line),
-                                        lambda: self._fit(plan, subtitles, frame))
         if language.treatment in MASTER_SOUND:     # the choices about sound concern these only
             warnings = self._sound_warnings(spot, plan.conform)
             self.diagnostics.extend(warnings)
