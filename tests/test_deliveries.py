@@ -358,25 +358,37 @@ def test_what_blocks_a_language_s_variants_is_said_on_the_page_in_the_broadcaste
     tone(track(campaign, "tzh.wav"), 6.3, pad_to=7.0)                         # past the end
     ffmpeg("-f", "lavfi", "-i", "anullsrc=sample_rate=48000:channel_layout=stereo", "-t", "4",
            str(track(campaign, "cho.wav")))
+    tone(track(campaign, "cuc.wav"), 4.0)                                     # twice delivered
+    tone(track(campaign, "cuc.flac"), 4.0)
+    tone(track(campaign, "hus.L.wav"), 4.0, codec=["-ac", "1"])               # split mono
+    tone(track(campaign, "hus.R.wav"), 4.0, codec=["-ac", "1"])
     path = campaign.write([{"code": "yua", "treatment": "dub"},               # no file
                            {"code": "mto", "treatment": "mix"},
                            {"code": "ote", "treatment": "dub"},
                            {"code": "zap", "treatment": "dub"},
                            {"code": "tzh", "treatment": "dub"},
-                           {"code": "cho", "treatment": "mix"}], {"small": SMALL_PROFILES["small"]})
+                           {"code": "cho", "treatment": "mix"},
+                           {"code": "cuc", "treatment": "dub"},
+                           {"code": "hus", "treatment": "mix"}], {"small": SMALL_PROFILES["small"]})
     plan = build_plan([path])
-    said = {m.language.code: (m.reason, m.message.template if m.message else m.cause.message)
+    said = {m.language.code: (m.reason, str(m.message))
             for m in missing_variants(load_manifest(path), [], plan)}
+    problem = "recording has a problem the team is fixing: "
     assert said == {"yua": ("blocked", "the dub's recording is missing"),
                     "mto": ("blocked", "the voice-over's recording cannot be read"),
                     "ote": ("blocked", "the dub's recording cannot be read"),
                     "zap": ("blocked", "the dub's recording cannot be read"),
                     "tzh": ("blocked", "the dub's recording runs longer than the spot"),
-                    "cho": ("blocked", "the voice-over's recording is silent")}
+                    "cho": ("blocked", "the voice-over's recording is silent"),
+                    "cuc": ("blocked", f"the dub's {problem}more than one file arrived for it, "
+                                       "and one must be chosen"),
+                    "hus": ("blocked", f"the voice-over's {problem}it arrived as one file per "
+                                       "channel, yet to be joined into one")}
     # A master no one can read blocks a dub too: that is no fault of the dub's recording.
     campaign.audio("yua")
     (campaign.root / "media/spot.mp4").write_bytes(b"\x00" * 64)
     plan = build_plan([path])
-    (master,) = {m.cause.code for m in missing_variants(load_manifest(path), [], plan)
+    (master,) = {(m.cause.code, str(m.message))
+                 for m in missing_variants(load_manifest(path), [], plan)
                  if m.language.code == "yua"}
-    assert master is None
+    assert master == (None, "a file it is made from has a problem the team is fixing")

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from tests.conftest import SMALL_PROFILES, ffmpeg
+from tests.conftest import DURATION, SMALL_PROFILES, ffmpeg
+from tests.test_channel_order import VOICE, five_one
 from tests.test_page_browser import (  # noqa: F401
     ARTIFACTS,
     browser,
@@ -125,6 +126,59 @@ def test_a_missing_recording_is_said_in_spanish_on_the_page(context, campaign, t
         "grabación del doblaje"]
     assert mto.locator("[lang=en]").count() == 0
     assert page.problems == []
+
+
+def test_a_recording_s_problem_and_any_other_error_are_said_in_spanish_on_the_page(
+        context, campaign, tmp_path):
+    # A trial's Spanish page said a 5.1 dub whose sound is all on the surrounds (a wrong
+    # channel order) as "No disponible todavía: blocked: the dub is loudest in a surround, its
+    # BL channel, ...", the check's English marked lang="en": a station can do nothing with it.
+    # An empty subtitle file (its error's code has no words of the page's) was said so too.
+    campaign.audio("yua")
+    hus = campaign.root / "audio/spot/hus.wav"
+    ffmpeg("-f", "lavfi", "-i", f"{five_one('0', '0', '0', '0', VOICE, VOICE)}:sample_rate=48000"
+           f":duration={DURATION}", "-c:a", "pcm_s24le", str(hus))
+    campaign.subtitle("tzo", "")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "hus", "name": "Tének", "treatment": "dub"},
+                               {"code": "tzo", "treatment": "burn"}],
+                              {"small": SMALL_PROFILES["small"]})
+    assert invoke("render", manifest, "--lang", "yua").exit_code == 0
+    published = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
+    assert published.exit_code == 0, published.output
+    # The media team's terminal keeps the check's words, and so does the catalog.
+    assert f"{hus}: warning: variant has no rendered file, not published (spot hus small): " \
+           "blocked: the dub is loudest in a surround, its BL channel" in published.output, \
+        published.output
+    folder = tmp_path / "dist" / "test-campaign"
+    catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    missing = {m["language"]: m for m in catalog["variants_missing"]}
+    assert missing["hus"]["reason_text"].startswith(
+        "blocked: the dub is loudest in a surround, its BL channel")
+    assert missing["hus"]["reason_detail"] == {
+        "template": "the dub's recording has a problem the team is fixing: %(problem)s",
+        "params": {"problem": {"template": "its channels arrived in another order",
+                               "params": {}}}}
+    assert missing["tzo"]["reason_text"].startswith("blocked: the file is empty (0 bytes)")
+
+    page = open_page(context, (folder / "index.html").as_uri())
+    said = {code: [" ".join(t.split()) for t in page.locator(f"#card-spot-{code} .unavailable-why")
+                   .all_inner_texts()] for code in ("hus", "tzo")}
+    assert said == {
+        "hus": ["No disponible todavía: la grabación del doblaje tiene un problema que el equipo "
+                "está corrigiendo: sus canales llegaron en otro orden"],
+        "tzo": ["No disponible todavía: uno de los archivos con que se hace tiene un problema "
+                "que el equipo está corrigiendo"]}
+    assert page.locator(".file-unavailable [lang=en]").count() == 0
+    assert "blocked" not in page.locator("main").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-missing-words-es.png"), full_page=True)
+    english = open_page(context, (folder / "index.en.html").as_uri())
+    assert [" ".join(t.split()) for t in english.locator("#card-spot-hus .unavailable-why")
+            .all_inner_texts()] == [
+        "Not available yet: the dub's recording has a problem the team is fixing: its channels "
+        "arrived in another order"]
+    assert page.problems == english.problems == []
 
 
 def test_a_variant_whose_render_failed_is_said_so_on_the_page(context, campaign, tmp_path,

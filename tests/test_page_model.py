@@ -490,6 +490,108 @@ def test_every_kind_of_qc_warning_is_named_for_the_page():
     assert unnamed == {}, "add a label to pipeline/publish/qc_kinds.py"
 
 
+# The modules that find, read and check a language's own recording (render/inputs.py's
+# `_recording`, `find_delivery`): the errors they give it block its variants, and the page says
+# each by its code. Others' errors on it lose their code there (probe.py's "empty" becomes
+# recording-unreadable, inputs.py's `_recording`).
+RECORDING_MODULES = ["render/deliveries.py", "render/inputs.py", "render/sound_warnings.py",
+                     "render/sound_input.py", "render/split_mono.py", "media/probe.py",
+                     "media/audio_layout.py", "media/loudness.py", "media/defects.py"]
+ERRORS = {"error", "PipelineError", "MediaError", "RenderError"}
+
+
+def error_codes_in(modules: list[str]) -> dict[str, str]:
+    """{code: where} of every code the errors of `modules` carry: `error(...)` and the error
+    classes' (fifth argument or `code=`), both sides of an `if ... else`, a module's constant
+    by its name (one imported is found where it is made), and a code set on a caught error
+    (`exc.code = exc.code or CODE`)."""
+    found: dict[str, str] = {}
+    for module in modules:
+        path = ROOT / "pipeline" / module
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                     for target in node.targets if isinstance(target, ast.Name)}
+        for node in ast.walk(tree):
+            values: list[ast.expr] = []
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in ERRORS:
+                    values = [k.value for k in node.keywords if k.arg == "code"]
+                    values += node.args[4:5]
+            elif isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Attribute) and t.attr == "code" for t in node.targets):
+                values = [node.value]
+            while values:
+                value = values.pop()
+                if isinstance(value, ast.IfExp):
+                    values += [value.body, value.orelse]
+                elif isinstance(value, ast.BoolOp):
+                    values += value.values
+                elif isinstance(value, ast.Name) and value.id in constants:
+                    values.append(constants[value.id])
+                elif isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    found.setdefault(value.value, f"pipeline/{module}:{node.lineno}")
+    return found
+
+
+def test_every_error_a_recording_can_carry_is_said_in_the_page_s_words():
+    # A trial's Spanish page said a dub blocked by its wrong channel order in the check's
+    # English, "blocked: the dub is loudest in a surround, its BL channel, ...", marked lang="en".
+    from pipeline.publish.reasons import OTHER, blocked_message
+    from pipeline.publish.wording import localised
+    codes = error_codes_in(RECORDING_MODULES)
+    assert {"recording-missing", "recording-unreadable", "recordings-several", "split-mono",
+            "sound-past-end", "silent", "near-silent", "centre-empty",
+            "lfe-content"} <= set(codes), codes
+    for treatment in ("dub", "mix"):
+        said = {code: localised(blocked_message(code, treatment).to_json(), "es")
+                for code in codes}
+        generic = localised({"template": OTHER}, "es")
+        unsaid = {code: codes[code] for code, words in said.items()
+                  if words is None or words == generic}
+        assert unsaid == {}, "give them words in pipeline/publish/reasons.py, Spanish in page.po"
+        assert all("grabación" in words for words in said.values()), said
+    assert localised(blocked_message("centre-empty", "dub").to_json(), "es") == (
+        "la grabación del doblaje tiene un problema que el equipo está corrigiendo: sus canales "
+        "llegaron en otro orden")
+    # Any other error (a master's, a subtitle file's, one without a code): words of its own.
+    for code in (None, "empty", "overlap"):
+        assert localised(blocked_message(code, "dub").to_json(), "es") == (
+            "uno de los archivos con que se hace tiene un problema que el equipo está corrigiendo")
+
+
+def test_a_file_not_available_is_said_in_the_page_s_language_whatever_the_catalog_says(
+        tmp_path):
+    # A catalog written before the page had words for every reason has `reason_detail` null (or
+    # a template the page's language lacks): its English `reason_text` was shown, "blocked:"
+    # and all.
+    from pipeline.publish.catalog import build_catalog
+    from pipeline.publish.reasons import OTHER
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("campaign: c\ntitle: C\nsource_language: spa\n"
+                        "spots: [{id: spot, master: s.mp4}]\n"
+                        "languages: [{code: yua, treatment: dub}]\n"
+                        "profiles: {web: ~}\n", encoding="utf-8")
+    entry = {"spot": "spot", "spot_title": "Spot", "language": "yua", "language_name": "Maaya",
+             "treatment": "dub", "profile": "web", "extension": "mp4", "reason": "blocked",
+             "reason_text": "blocked: the dub is loudest in a surround, its BL channel",
+             "reason_detail": None}
+    for detail in (None, {"template": "a reason said later", "params": {}}):
+        catalog = build_catalog(load_manifest(manifest), [], hashes={})
+        catalog["variants_missing"] = [{**entry, "reason_detail": detail},
+                                       {**entry, "profile": "proxy", "reason": "not-rendered",
+                                        "reason_text": "not rendered yet", "reason_detail": detail}]
+        spanish, english = render_page(catalog, "es"), render_page(catalog, "en")
+        assert "blocked:" not in spanish and "loudest" not in spanish
+        assert '<span lang="en">' not in spanish
+        assert ("No disponible todavía: uno de los archivos con que se hace tiene un problema "
+                "que el equipo está corrigiendo") in spanish
+        assert "No disponible todavía: aún no se ha generado" in spanish
+        # English is the templates' language: a later catalog's words are said as written.
+        assert f"Not available yet: {detail['template'] if detail else OTHER}" in english
+        assert "blocked:" not in english
+
+
 def test_the_catalog_says_which_built_in_a_profile_derives_from(tmp_path):
     from pipeline.publish.catalog import build_catalog
     manifest = tmp_path / "m.yaml"

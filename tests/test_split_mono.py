@@ -163,8 +163,12 @@ def test_publish_and_the_catalog_say_the_split_recording_and_the_page_its_reason
         "blocked: recording of language 'tzo' (dub) in 2 files: ")
     assert "tzo.L.wav and tzo.R.wav look like the left and right channels" in \
         missing["reason_text"]
-    # What the page says, in its language: the recording is missing (page.po's Spanish).
-    assert missing["reason_detail"] == {"template": "the dub's recording is missing", "params": {}}
+    # What the page says, in its language (page.po's Spanish): not that the recording is
+    # missing, as it did, but that it came as a file per channel, to be joined.
+    assert missing["reason_detail"] == {
+        "template": "the dub's recording has a problem the team is fixing: %(problem)s",
+        "params": {"problem": {"template": "it arrived as one file per channel, yet to be "
+                                           "joined into one", "params": {}}}}
 
 
 def test_one_channel_split_off_a_stereo_file_is_read_as_a_mono_recording(campaign):

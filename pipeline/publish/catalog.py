@@ -138,10 +138,11 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     page names, so that a station does not take a campaign of 8 languages for one of 6.
     `variants_missing` (publish's catalog, which plans the manifest: `missing`, from
     publish/missing.py's `catalog_entries`): each variant the manifest makes with no record, and
-    why (`reason` "blocked", "failed" or "not-rendered", `reason_text` in English,
-    `reason_detail` a message's template and parameters or null), which the page shows as "not
-    available yet" where the language's files would be; absent when `missing` is not given (a
-    render's catalog, which does not plan the whole manifest).
+    why (`reason` "blocked", "failed" or "not-rendered", `reason_text` in English for the
+    media team, `reason_detail` the page's words: a message's template and parameters,
+    publish/reasons.py), which the page shows as "not available yet" where the language's
+    files would be; absent when `missing` is not given (a render's catalog, which does not
+    plan the whole manifest).
     `outdated` (publish's catalog too: publish/outdated.py's `catalog_entries`, by spot,
     language and profile): a variant published as rendered before its inputs or settings
     changed has `outdated`, {`reason` "changed" (rendering makes it again) or "blocked" (an

@@ -3,7 +3,8 @@ their inputs (rendering cannot make them), failed at their last render, or not r
 
 Publish says them in its warnings (freshness.py) and lists them in the catalog's
 `variants_missing`, which the page shows as "not available yet" where the language's files
-would be: a station must not mistake a version still to come for one never planned. A
+would be, with why in the page's language (publish/reasons.py): a station must not mistake a
+version still to come for one never planned. A
 combination that makes no variant (render/medium.py's `not_applicable`) is not missing.
 """
 
@@ -13,27 +14,13 @@ from dataclasses import dataclass
 
 from pipeline.errors import Diagnostic, error
 from pipeline.manifest import Language, Manifest, Spot
-from pipeline.messages import Message, N_
+from pipeline.messages import Message
 from pipeline.profiles import Profile
 from pipeline.publish.catalog import expected_variants, without_paths
+from pipeline.publish.reasons import FAILED, NOT_RENDERED, blocked_message
 from pipeline.render.failures import Failure, read_failure
 from pipeline.render.medium import not_applicable
 from pipeline.render.variants import Plan, Variant, VariantPlan
-
-# What the page says of each reason (its Spanish in page.po); a blocked variant's by the code
-# and treatment of the error that blocks it, where we wrote that error.
-NOT_RENDERED = N_("not generated yet")
-FAILED = N_("its last attempt to generate it failed")
-BLOCKED = {("recording-missing", "dub"): N_("the dub's recording is missing"),
-           ("recording-missing", "mix"): N_("the voice-over's recording is missing"),
-           ("recording-unreadable", "dub"): N_("the dub's recording cannot be read"),
-           ("recording-unreadable", "mix"): N_("the voice-over's recording cannot be read"),
-           ("sound-past-end", "dub"): N_("the dub's recording runs longer than the spot"),
-           ("sound-past-end", "mix"): N_("the voice-over's recording runs longer than the spot"),
-           ("silent", "dub"): N_("the dub's recording is silent"),
-           ("silent", "mix"): N_("the voice-over's recording is silent"),
-           ("near-silent", "dub"): N_("the dub's recording is nearly silent"),
-           ("near-silent", "mix"): N_("the voice-over's recording is nearly silent")}
 
 
 @dataclass(frozen=True)
@@ -64,12 +51,11 @@ class Missing:
         return "not rendered yet"
 
     @property
-    def message(self) -> Message | None:
-        """Why, as a message the page says in its language; None for an error that only has
-        its English words (the page shows those)."""
+    def message(self) -> Message:
+        """Why, as a message the page says in its language (`text` stays the English detail
+        for the media team, in the catalog and the terminal)."""
         if self.reason == "blocked":
-            template = BLOCKED.get((self.cause.code, self.language.treatment))
-            return Message(template) if template else None
+            return blocked_message(self.cause.code, self.language.treatment)
         return Message(FAILED if self.reason == "failed" else NOT_RENDERED)
 
 
@@ -105,8 +91,8 @@ def missing_variants(manifest: Manifest, records: list[dict], plan: Plan) -> lis
 def catalog_entries(missing: list[Missing]) -> list[dict]:
     """The catalog's `variants_missing`: spot, spot_title (and spot_titles), language,
     language_name, profile (and profile_base), extension (its file's, were it there), reason
-    ("blocked", "failed", "not-rendered"), reason_text (English) and reason_detail (a
-    message's template and parameters, or null)."""
+    ("blocked", "failed", "not-rendered"), reason_text (English, for the media team) and
+    reason_detail (what the page says: a message's template and parameters)."""
     return [{"spot": m.spot.id, "spot_title": m.spot.title,
              **({"spot_titles": dict(m.spot.titles)} if m.spot.titles else {}),
              "language": m.language.code, "language_name": m.language.name,
@@ -115,5 +101,5 @@ def catalog_entries(missing: list[Missing]) -> list[dict]:
                 if m.profile.file_kind != m.profile.name else {}),
              "extension": m.profile.extension,
              "reason": m.reason, "reason_text": m.text,
-             "reason_detail": m.message.to_json() if m.message else None}
+             "reason_detail": m.message.to_json()}
             for m in missing]

@@ -27,6 +27,7 @@ from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.contact import page_contact
 from pipeline.publish.deliverables import MEDIA, SUBTITLE_LABELS, extension
 from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
+from pipeline.publish.reasons import GENERIC, OTHER
 from pipeline.publish.outdated import page_note
 from pipeline.publish.wording import localised
 
@@ -91,7 +92,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         language_name=lambda code, own=None: language_name(code, language, own),
         localised=lambda detail: localised(detail, language),
         # Why a file is not available (a catalog's variants_missing entry), in the page's words.
-        unavailable_reason=lambda entry: localised(entry.get("reason_detail"), language, True),
+        unavailable_reason=lambda entry: unavailable_reason(entry, language),
         # A file published as rendered before its inputs changed (the catalog's `outdated`).
         earlier_version=lambda entry, files: page_note(entry, language, files),
         # Whom to ask (the catalog's `contact`; None without it): under the title, and at the
@@ -105,6 +106,15 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS,
         fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
         css=Markup(css), head_js=Markup(head_js), js=Markup(js), csp=csp)
+
+
+def unavailable_reason(entry: dict, language: str) -> str:
+    """Why a file is not available (a catalog's variants_missing entry), in `language`: its
+    `reason_detail`, else (a catalog older than its words, or words the page's language lacks)
+    what the page says of any file for its `reason`; never the English `reason_text`."""
+    return (localised(entry.get("reason_detail"), language, True)
+            or localised({"template": GENERIC.get(entry.get("reason"), OTHER)}, language, True)
+            or GENERIC.get(entry.get("reason"), OTHER))
 
 
 @cache

@@ -45,10 +45,15 @@ NEAR_SILENT = -60.0        # LUFS
 # (a trial's dub at -52.5 LUFS was raised by 29.5 dB without a word).
 QUIET = -40.0              # LUFS
 # The codes of the errors of a language's own recording that block its variants: none there,
-# or none ffprobe or ffmpeg can read as sound. The page says them in its language
-# (publish/missing.py), as it does the codes of check_delivery's errors.
+# or none ffprobe or ffmpeg can read as sound. The page says each code a recording's error
+# carries (these, check_delivery's) in its language (publish/reasons.py; a test scans them).
 RECORDING_MISSING = "recording-missing"
 RECORDING_UNREADABLE = "recording-unreadable"
+# There, but not as one file: more than one file for it, or one file for each of its channels.
+RECORDINGS_SEVERAL = "recordings-several"
+SPLIT_MONO = "split-mono"
+
+
 def _accepted(name: str) -> bool:
     return Path(name).suffix.lower() in AUDIO_SUFFIXES
 
@@ -75,7 +80,8 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
     if accepted:
         raise PipelineError(f"{len(accepted)} audio deliveries for language {language.code!r}: "
                             f"{', '.join(accepted)}; exactly one is used", folder,
-                            hint="keep one of them: remove or rename the others")
+                            hint="keep one of them: remove or rename the others",
+                            code=RECORDINGS_SEVERAL)
     codes = [known.code for known in manifest.languages]
     meant = [name for found in index.values() for name in found
              if meant_for(name, codes) == language.code]
@@ -85,7 +91,7 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
         raise PipelineError(f"recording of language {language.code!r} ({language.treatment}) "
                             f"in {len(split.parts)} files: {split.reason()}; a "
                             f"language's recording is read from one file, {split.output}",
-                            manifest.path, language.line, split.hint(), RECORDING_MISSING)
+                            manifest.path, language.line, split.hint(), SPLIT_MONO)
     present = [name for found in index.values() for name in found]
     there, hint = _what_is_there(folder, language.code, meant, codes, present, split)
     raise PipelineError(f"audio track missing for language {language.code!r} "

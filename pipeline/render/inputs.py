@@ -387,7 +387,7 @@ class Inputs:
 def _recording(compute):
     """`compute()` of a language's own recording (its probe, or its decode): an error of it
     (no sound ffprobe or ffmpeg can read there) carries RECORDING_UNREADABLE, which the page
-    says in its language (publish/missing.py); a master's or a music bed's has no such code."""
+    says in its language (publish/reasons.py); a master's or a music bed's has no such code."""
     try:
         return compute()
     except PipelineError as exc:
