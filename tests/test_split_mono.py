@@ -114,6 +114,93 @@ def test_the_six_files_of_a_split_5_1_are_joined_in_channel_order(campaign):
     assert f"{folder / 'yua.wav'}:" not in result.stderr, result.stderr
 
 
+def part(path, seconds: float = SPOT, rate: int = 48000, frequency: int = 500):
+    """A mono 24-bit WAV of `seconds` at `rate`: one channel of a split recording."""
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency={frequency}:sample_rate={rate}:"
+           f"duration={seconds}", "-filter:a", "volume=-14dB", "-c:a", "pcm_s24le", str(path))
+    return path
+
+
+def duration_of(path) -> float:
+    return float(subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+         str(path)], capture_output=True, text=True, check=True).stdout)
+
+
+def test_parts_of_different_lengths_are_not_one_export_and_no_command_cuts_them(campaign,
+                                                                                monkeypatch):
+    # A trial's nah_L.wav (12 s) and nah_R.wav (16 s) were given the join command, which made a
+    # 12 s nah.wav, exit 0: amerge stops at its shortest input, the right's last 4 s were gone.
+    folder = campaign.root / "audio/spot"
+    part(folder / "nah_L.wav", 3.0)
+    part(folder / "nah_R.wav", SPOT, frequency=700)
+    campaign.write([{"code": "nah", "treatment": "dub"}])
+    monkeypatch.chdir(campaign.root)
+    result = invoke("validate", "manifests/campaign.yaml")
+    assert result.exit_code == 1
+    (error,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert error == (
+        "manifests/campaign.yaml:10: error: recording of language 'nah' (dub) in 2 files: "
+        "nah_L.wav and nah_R.wav look like the left and right channels of one recording, "
+        "exported as a mono file each (split mono), but not of one export: their lengths differ "
+        "(nah_L.wav 3.00 s and nah_R.wav 4.00 s): joined, they would end with the shortest, at "
+        "3.00 s; a language's recording is read from one file, audio/spot/nah.wav (hint: export "
+        "the recording again as one file, nah.wav (mono, stereo or 5.1), or its channels again "
+        "in one export, as long as each other and at one sample rate)"), error
+    assert "ffmpeg" not in error and "amerge" not in error
+    # What the command would have done, run as it was given: the longer part cut, silently.
+    from pipeline.render.split_mono import split_mono
+    joined = split_mono(folder, "nah", ["nah_L.wav", "nah_R.wav"], (".wav",)).command()
+    run_as_typed(joined, campaign.root)
+    assert duration_of(folder / "nah.wav") == pytest.approx(3.0, abs=1e-3)
+
+
+def test_parts_at_different_sample_rates_are_not_one_export(campaign):
+    folder = campaign.root / "audio/spot"
+    part(folder / "tzo.L.wav", rate=48000)
+    part(folder / "tzo.R.wav", rate=44100, frequency=700)
+    manifest = campaign.write([{"code": "tzo", "treatment": "dub"}])
+    result = invoke("validate", manifest)
+    (error,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert ("(split mono), but not of one export: their lengths and sample rates differ "
+            "(tzo.L.wav 4.00 s at 48 kHz and tzo.R.wav 4.00 s at 44.1 kHz); a language's "
+            "recording is read from one file") in error, error
+    assert "ffmpeg" not in error and "as long as each other and at one sample rate" in error
+
+
+def test_parts_a_few_milliseconds_apart_keep_the_command_and_are_probed_once(campaign, tmp_path,
+                                                                             monkeypatch):
+    # An editor's rounding may leave 2 ms between two channels of one export: still one.
+    from pipeline.media.ffmpeg import ffprobe_binary
+    folder = campaign.root / "audio/spot"
+    part(folder / "tzo.L.wav", SPOT)
+    part(folder / "tzo.R.wav", SPOT + 0.002, frequency=700)
+    manifest = campaign.write([{"code": "tzo", "treatment": "dub"}])
+    log = tmp_path / "ffprobe.log"
+    wrapper = tmp_path / "ffprobe-logged"
+    wrapper.write_text(f"#!/bin/sh\necho \"$@\" >> {log}\nexec {ffprobe_binary()} \"$@\"\n",
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("FFPROBE", str(wrapper))
+    ffprobe_binary.cache_clear()
+    try:
+        for _ in range(2):      # plan keeps what it probed with the files' hashes
+            result = invoke("plan", manifest)
+            assert result.exit_code == 1
+    finally:
+        monkeypatch.undo()
+        ffprobe_binary.cache_clear()
+    probed = log.read_text(encoding="utf-8")
+    # One ffprobe a part, in the first run alone.
+    assert probed.count("tzo.L.wav") == probed.count("tzo.R.wav") == 1, probed
+    (error,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert "not of one export" not in error
+    monkeypatch.chdir(campaign.root)
+    run_as_typed(command_in(error), campaign.root)
+    assert duration_of(folder / "tzo.wav") == pytest.approx(SPOT, abs=1e-3)
+    assert invoke("validate", manifest).exit_code == 0
+
+
 def test_a_channel_without_its_other_and_misnamed_files_are_said_to_be_so(campaign):
     folder = campaign.root / "audio/spot"
     mono(folder / "tzo.L.wav", 500)

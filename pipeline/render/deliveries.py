@@ -17,6 +17,7 @@ which its burned and subtitled variants carry, is analysed the same way (`analys
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import ffmpeg
 
@@ -30,7 +31,7 @@ from pipeline.media.conform import Master
 from pipeline.media.defects import LFE_BAND, LFE_FLOOR, LOSSY
 from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analyse_sound,
                                      analyse_stream)
-from pipeline.media.probe import MediaInfo
+from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.render.sound_warnings import VOICE_ORDER_HINT, defect_warnings
 from pipeline.render.split_mono import SplitMono, split_mono
 from pipeline.messages import N_, Number, say
@@ -63,9 +64,12 @@ def _formats() -> str:
     return f"{first}, " + ", ".join(rest[:-1]) + f" or {rest[-1]}"
 
 
-def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: FolderIndex) -> Path:
+def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: FolderIndex,
+                  prober: Callable[[Path], MediaInfo] = probe_audio) -> Path:
     """The one audio file of `language` for `spot`; `PipelineError` when there is none (saying
-    what is there instead) or more than one (listing them)."""
+    what is there instead) or more than one (listing them). Files that are every channel of
+    one recording (split mono) are each probed with `prober` (planning's, which keeps the
+    answer with the file's hash), for what the error says of them."""
     folder = manifest.audio_dir / spot.id
     names = index.get(language.code, [])
     accepted = [name for name in names if Path(name).stem == language.code and _accepted(name)]
@@ -87,7 +91,9 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
              if meant_for(name, codes) == language.code]
     split = split_mono(folder, language.code, meant, AUDIO_SUFFIXES)
     if split is not None and split.layout is not None:
-        # Every channel there: the one thing to do is join them, said alone.
+        # Every channel there: the one thing to do is join them (when they are one export),
+        # said alone.
+        split = split.measured(_measures(folder, split.names, prober))
         raise PipelineError(f"recording of language {language.code!r} ({language.treatment}) "
                             f"in {len(split.parts)} files: {split.reason()}; a "
                             f"language's recording is read from one file, {split.output}",
@@ -99,6 +105,17 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
                         f"{_formats()}; {there}", manifest.path, language.line,
                         hint or "add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, "
                                 "Ogg or Opus, or change the treatment", RECORDING_MISSING)
+
+
+def _measures(folder: Path, names: list[str], prober: Callable[[Path], MediaInfo]
+              ) -> list[tuple[float, int | None]] | None:
+    """Each file's length and sample rate, by one probe each; None when one cannot be read
+    (a join would say so itself)."""
+    try:
+        infos = [prober(folder / name) for name in names]
+    except PipelineError:
+        return None
+    return [(info.duration, info.audio.sample_rate) for info in infos]
 
 
 def _what_is_there(folder: Path, code: str, meant: list[str], codes: list[str],

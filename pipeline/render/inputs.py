@@ -74,7 +74,8 @@ class Inputs:
                 if not language.needs_audio:
                     continue
                 try:
-                    track = find_delivery(self.manifest, spot, language, index_folder(folder))
+                    track = find_delivery(self.manifest, spot, language, index_folder(folder),
+                                          self._probe_recording)
                 except PipelineError:
                     continue  # reported when its variants are planned
                 # Queued after its spot's master chain, which a worker has started by then: the
@@ -297,7 +298,8 @@ class Inputs:
         folder = self.manifest.audio_dir / spot.id
         index = self._once(("audio-folder", folder), lambda: index_folder(folder))
         track = self._once(("delivery", spot.id, language.code),
-                           lambda: find_delivery(self.manifest, spot, language, index))
+                           lambda: find_delivery(self.manifest, spot, language, index,
+                                                 self._probe_recording))
         return (track, *self._recording(track, language, master, profile, on_air))
 
     def _recording(self, track: Path, language: Language, master: MediaInfo, profile: Profile,

@@ -237,7 +237,8 @@ class _Planner(MasterFit):
             def delivery() -> None:
                 track = self._once(("delivery", spot.id, language.code), lambda: find_delivery(
                     self.manifest, spot, language,
-                    self._once(("audio-folder", folder), lambda: index_folder(folder))))
+                    self._once(("audio-folder", folder), lambda: index_folder(folder)),
+                    self._probe_recording))
                 # Probed with the master (_probe_all): the answer is in the memo.
                 self._once(("audio", track), lambda: self._probe_recording(track))
             checks.append(delivery)

@@ -9,13 +9,17 @@ character a shell reads: Windows' cmd and PowerShell run it as a POSIX shell doe
 path with a space, quoted as a POSIX shell takes it.
 
 The channel each file holds is read from its name alone (manifest/input_names.py's
-`channel_of`): nothing is probed until a recording is found.
+`channel_of`): nothing is probed until a recording is found. Every channel there, each file is
+probed (once, as any recording is: render/deliveries.py) for its length and sample rate: parts
+of different lengths or rates are not one export, and `amerge` stops at its shortest input (a
+trial's 12 s left and 16 s right made a 12 s file, the right's last 4 s gone, and exit 0), so
+that is said, with no command.
 """
 
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.manifest.input_names import CHANNEL_WORDS, channel_of
@@ -24,6 +28,9 @@ from pipeline.manifest.input_names import CHANNEL_WORDS, channel_of
 # makes stereo (FL FR) and 5.1 (FL FR FC LFE and the surrounds), as a WAV's channel mask says.
 LAYOUTS = {"stereo": ("FL", "FR"), "5.1": ("FL", "FR", "FC", "LFE", "SL", "SR")}
 SHORT = {"FL": "L", "FR": "R", "FC": "C", "LFE": "LFE", "SL": "Ls", "SR": "Rs"}
+# Parts further apart in length are not one export: a join would cut the longer ones (a few
+# milliseconds is what a lossy codec's frames or an editor's rounding may leave between them).
+SAME_LENGTH = 0.005      # seconds
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,22 @@ class SplitMono:
     folder: Path
     code: str
     parts: tuple[tuple[str, str], ...]     # (channel, file name), in channel order
+    # Each part's length (seconds) and sample rate (Hz), in the parts' order, once probed
+    # (`measured`); None before, or when one could not be read (the join says why).
+    measures: tuple[tuple[float, int | None], ...] | None = None
+
+    def measured(self, measures: list[tuple[float, int | None]] | None) -> SplitMono:
+        return replace(self, measures=None if measures is None else tuple(measures))
+
+    @property
+    def one_export(self) -> bool:
+        """The parts are as long as each other (within SAME_LENGTH) at one sample rate, or
+        were not measured: joined, nothing is cut."""
+        if not self.measures:
+            return True
+        lengths = [length for length, _ in self.measures]
+        return (max(lengths) - min(lengths) <= SAME_LENGTH
+                and len({rate for _, rate in self.measures}) == 1)
 
     @property
     def names(self) -> list[str]:
@@ -59,10 +82,10 @@ class SplitMono:
         listed = _listed(self.names)
         if self.layout == "stereo":
             return (f"{listed} look like the left and right channels of one recording, exported "
-                    "as a mono file each (split mono)")
+                    f"as a mono file each (split mono){self._apart()}")
         if self.layout == "5.1":
             return (f"{listed} look like the 6 channels of one 5.1 recording (L R C LFE Ls Rs), "
-                    "exported as a mono file each (split mono)")
+                    f"exported as a mono file each (split mono){self._apart()}")
         channels = [channel for channel, _ in self.parts]
         doubled = sorted({c for c in channels if channels.count(c) > 1}, key=channels.index)
         if doubled:
@@ -83,11 +106,31 @@ class SplitMono:
                 f"recording exported as a mono file per channel (split mono), without "
                 f"{without}: a {'stereo' if stereo else '5.1'} recording has {whole}")
 
+    def _apart(self) -> str:
+        """What shows the parts are not one export, each part's length (and rate, when they
+        differ); empty when they are."""
+        if self.one_export:
+            return ""
+        rates = {rate for _, rate in self.measures}
+        said = [f"{name} {length:.2f} s" + (f" at {_khz(rate)}" if len(rates) > 1 else "")
+                for name, (length, rate) in zip(self.names, self.measures)]
+        lengths = [length for length, _ in self.measures]
+        cut = (f": joined, they would end with the shortest, at {min(lengths):.2f} s"
+               if max(lengths) - min(lengths) > SAME_LENGTH else "")
+        what = " and sample rates" if len(rates) > 1 else ""
+        return (f", but not of one export: their lengths{what} differ "
+                f"({_listed(said)}){cut}")
+
     def hint(self) -> str:
         """How to make the one file read."""
         if self.layout is None:
             return (f"deliver the recording as one file, {self.code}.wav (mono, stereo or 5.1), "
                     "or a file for each of its channels, to be joined into it")
+        if not self.one_export:
+            # No command: the join would cut the longer parts, or resample some of them.
+            return (f"export the recording again as one file, {self.output.name} (mono, stereo "
+                    "or 5.1), or its channels again in one export, as long as each other and "
+                    "at one sample rate")
         track = "stereo" if self.layout == "stereo" else "5.1"
         return (f"join them into {self.output.name}, a 24-bit PCM WAV: "
                 f"{shlex.join(self.command())} (or, in an audio editor, make them one "
@@ -105,6 +148,10 @@ def split_mono(folder: Path, code: str, names: list[str],
         return None
     order = list(SHORT)
     return SplitMono(folder, code, tuple(sorted(parts, key=lambda part: order.index(part[0]))))
+
+
+def _khz(rate: int | None) -> str:
+    return "an unknown rate" if rate is None else f"{rate / 1000:g} kHz"
 
 
 def _listed(items: list[str]) -> str:
