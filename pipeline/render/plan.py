@@ -194,7 +194,7 @@ class _Planner(MasterFit):
         try:
             self._gather_inputs(plan)
         except _Skipped as skipped:
-            plan.status, plan.reasons = "skipped", [skipped.reason]
+            plan.status, plan.reasons = "skipped", [str(skipped)]
             return plan
         except Blocked as blocked:
             if not plan.radio:     # a radio spot's subtitled languages are refused as such
@@ -396,6 +396,4 @@ def _master_settings(master: MediaInfo | None) -> dict:
 
 
 class _Skipped(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    """A variant the manifest does not make; its reason is the message."""
