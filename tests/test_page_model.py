@@ -451,16 +451,21 @@ def test_every_language_of_the_demo_has_a_spanish_name():
     assert english_only == [], "add them to locale/es/LC_MESSAGES/languages.po"
 
 
+def parsed(path: Path) -> tuple[ast.Module, dict[str, ast.expr]]:
+    """A module's tree, and its constants' values by name: a code given as a module's constant
+    (`code=LIMITED`) is read from its assignment."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return tree, {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                  for target in node.targets if isinstance(target, ast.Name)}
+
+
 def warning_codes_in_the_code_base() -> dict[str, str]:
     """{code: where} of every code a check gives its warnings: `warning(..., code)` (fifth
     argument or keyword), the subtitle readers' `self.warn(..., code)` (last argument, or the
     keyword, or the default of their `def warn`)."""
     found: dict[str, str] = {}
     for path in sorted((ROOT / "pipeline").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        # A code given as a module's constant (`code=LIMITED`) is read from its assignment.
-        constants = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-                     for target in node.targets if isinstance(target, ast.Name)}
+        tree, constants = parsed(path)
         for node in ast.walk(tree):
             candidates: list[ast.expr] = []
             if isinstance(node, ast.Call):
@@ -508,9 +513,7 @@ def error_codes_in(modules: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for module in modules:
         path = ROOT / "pipeline" / module
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        constants = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-                     for target in node.targets if isinstance(target, ast.Name)}
+        tree, constants = parsed(path)
         for node in ast.walk(tree):
             values: list[ast.expr] = []
             if isinstance(node, ast.Call):
