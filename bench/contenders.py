@@ -9,7 +9,9 @@
               burned language of each profile, and the re-framed picture a profile's soft and
               dub variants share), the master's loudness measured once and its audio normalised
               once per profile and copied, each dub track measured once, the master's (or the
-              shared) picture copied for soft and dub, mov_text for soft
+              shared) picture copied for soft and dub, mov_text for soft; each burned language
+              drawn from the ASS script the pipeline writes (its outline, shadow, margins and line
+              breaks), written before the clock starts
     floor     the shape's unavoidable picture encodes alone: best's picture commands without
               audio, and nothing else (no audio, no copies, no checks)
     loop      what a media team writes by hand: one ffmpeg per variant, each decoding and
@@ -24,7 +26,7 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from bench.campaign import MP4, PROFILES, Campaign, Profile, Variant
+from bench.campaign import FPS, MP4, PROFILES, Campaign, Profile, Variant
 from bench.tools import (
     BenchError,
     Task,
@@ -37,7 +39,11 @@ from bench.tools import (
     run,
     run_tasks,
 )
+from pipeline.manifest import Style
 from pipeline.media.ffmpeg import escape_filter_value
+from pipeline.subtitles.burn import ass_fontsdir, write_ass
+from pipeline.subtitles.fonts import resolve_font
+from pipeline.subtitles.formats import read_subtitles
 
 CONTENDERS = ("pipeline", "noop", "rerun", "best", "floor", "loop")
 DEFAULT = ("pipeline", "noop", "best", "floor")
@@ -106,14 +112,44 @@ def change_one_subtitle(c: Campaign) -> tuple[Variant, bytes]:
 
 # --- hand-written commands ----------------------------------------------------------------------
 
-def subtitles_filter(srt: Path) -> str:
-    return f"subtitles=filename={escape_filter_value(str(srt))}:force_style='Fontname=Noto Sans'"
+def burn_script(c: Campaign, spot: str, code: str, profile: Profile) -> tuple[Path, Path]:
+    """Where the ASS script of `code` burned into `spot` at `profile`'s frame is, and its fonts
+    folder (written by `write_burn_scripts`)."""
+    folder = c.out / "scripts" / f"{spot}.{code}.{profile.name}"
+    return folder / "subtitles.ass", folder / "fonts"
 
 
-def prepare(folder: Path, work: Work) -> Work:
+def write_burn_scripts(c: Campaign) -> None:
+    """Every burned language's ASS script, as the pipeline writes it (the campaign's default
+    style: its outline and shadow, the title-safe margins, its line breaks, cues on frames), and
+    a fonts folder with its one font. Untimed: it is the look a hand-writer chooses once, and the
+    hand-written commands must draw what the pipeline draws to be compared with it."""
+    style = Style()
+    font = resolve_font(style.font)
+    for spot in c.spots:
+        for code in c.shape.codes("burn"):
+            cues = read_subtitles(c.srt(spot, code), duration=c.seconds, fps=FPS).cues
+            for name in c.shape.profiles:
+                profile = PROFILES[name]
+                ass, fonts = burn_script(c, spot, code, profile)
+                ass.parent.mkdir(parents=True, exist_ok=True)
+                write_ass(cues, ass, style=style, width=profile.width, height=profile.height,
+                          font=font, language=code, fps=FPS)
+                ass_fontsdir(font, fonts.parent)
+
+
+def burn_filter(c: Campaign, spot: str, code: str, profile: Profile) -> str:
+    ass, fonts = burn_script(c, spot, code, profile)
+    return (f"ass=filename={escape_filter_value(str(ass))}"
+            f":fontsdir={escape_filter_value(str(fonts))}:shaping=complex")
+
+
+def prepare(c: Campaign, folder: Path, work: Work) -> Work:
+    """An empty output folder for a hand-written contender, and the burn scripts it reads."""
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
+    write_burn_scripts(c)
     return work
 
 
@@ -147,7 +183,8 @@ def pictures_command(c: Campaign, contender: str, spot: str,
         args += ["-i", str(audio[name])]
     graph = [f"[0:v:0]split={len(outputs)}" + "".join(f"[p{i}]" for i in range(len(outputs)))]
     for i, (_, profile, code) in enumerate(outputs):
-        chain = [f for f in (profile.fit(), subtitles_filter(c.srt(spot, code)) if code else "") if f]
+        chain = [f for f in (profile.fit(), burn_filter(c, spot, code, profile) if code else "")
+                 if f]
         graph.append(f"[p{i}]{','.join(chain) or 'null'}[o{i}]")
     args += ["-filter_complex", ";".join(graph)]
     for i, (path, profile, code) in enumerate(outputs):
@@ -228,7 +265,7 @@ def run_best(c: Campaign) -> Work:
                   for v in variants if v.treatment == "soft"]
         run_tasks(tasks, WORKERS)
         return {"workers": WORKERS}
-    return prepare(folder, work)
+    return prepare(c, folder, work)
 
 
 def run_floor(c: Campaign) -> Work:
@@ -238,12 +275,12 @@ def run_floor(c: Campaign) -> Work:
                                                        usage=usage, what=f"floor: {spot}"))
                    for spot in c.spots if pictures(c, "floor", spot)], WORKERS)
         return {"workers": WORKERS}
-    return prepare(c.out / "floor", work)
+    return prepare(c, c.out / "floor", work)
 
 
 def loop_command(c: Campaign, v: Variant, out: Path) -> list[str]:
     master, profile = str(c.master(v.spot)), v.profile
-    picture = ",".join(f for f in (profile.fit(), subtitles_filter(c.srt(v.spot, v.code))
+    picture = ",".join(f for f in (profile.fit(), burn_filter(c, v.spot, v.code, profile)
                                    if v.treatment == "burn" else "") if f)
     audio = f"{profile.loudnorm},aresample=48000"
     inputs = ["-i", master]
@@ -267,7 +304,7 @@ def run_loop(c: Campaign) -> Work:
             ffmpeg("-loglevel", "error", *loop_command(c, v, c.hand_output("loop", v)), usage=usage,
                    what=f"loop: {v.stem}")
         return {}
-    return prepare(c.out / "loop", work)
+    return prepare(c, c.out / "loop", work)
 
 
 HAND_WRITTEN = {"best": run_best, "floor": run_floor, "loop": run_loop}
