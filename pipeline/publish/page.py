@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from pipeline.manifest import PAGE_LANGUAGES
 from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
@@ -120,9 +120,24 @@ def unavailable_reason(entry: dict, language: str) -> str:
 @cache
 def _environment(language: str) -> Environment:
     env = template_environment(TEMPLATES, language)
-    env.filters.update(safe_url=safe_url, shell_quote=shlex.quote,
+    env.filters.update(safe_url=safe_url, shell_quote=shlex.quote, clock_breaks=clock_breaks,
                        basename=lambda file: file.rsplit("/", 1)[-1])
     return env
+
+
+# A clock number's run of letters and digits longer than this may break inside, every so many.
+CLOCK_RUN = 8
+
+
+def clock_breaks(number: str) -> Markup:
+    """A clock number, escaped, with a soft hyphen after each of its hyphens (and every
+    CLOCK_RUN characters of a longer run without one): where a number longer than a line may
+    break, which page.css marks. A hyphen keeps the soft hyphen after it on its line (UAX 14,
+    LB21): a number never breaks unmarked at a hyphen of its own, read as hyphenation."""
+    def pieces(run: str) -> str:
+        return "\u00ad".join(run[at:at + CLOCK_RUN] for at in range(0, len(run), CLOCK_RUN))
+
+    return escape("-\u00ad".join(pieces(run) for run in str(number).split("-")))
 
 
 @cache

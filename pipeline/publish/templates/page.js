@@ -156,6 +156,14 @@
   });
   if (!medium()) { document.querySelector('input[name="medium"]').checked = true; }
   search.addEventListener("input", function () { onlyLanguage = ""; apply(); remember(); });
+  // A clock number's soft hyphens (where it may break, page.css) are not part of it: a copy
+  // gives the number as a station types it into its playout system.
+  document.addEventListener("copy", function (event) {
+    var text = String(window.getSelection());
+    if (text.indexOf("\u00ad") < 0 || !event.clipboardData) { return; }
+    event.clipboardData.setData("text/plain", text.split("\u00ad").join(""));
+    event.preventDefault();
+  });
   each("button.copy", function (button) {
     button.addEventListener("click", function () { copy(button); });
   });
