@@ -82,19 +82,22 @@ def test_a_removed_input_is_said_as_removed_not_as_changed(campaign, tmp_path):
     outdated = Outdated(plan, record, HashCache(tmp_path / "cache.json"))
     assert outdated.to_json() == {
         "reason": "blocked", "what": ["dub recording", "master"], "removed": ["dub recording"],
-        "text": "Earlier version: the file of the dub's recording was removed after this file "
-                "was generated; a new version can be generated only when it is delivered again."}
+        "text": "Last version for now: the file of the dub's recording was removed "
+                "after this file was generated; a new version can be generated only when it is "
+                "delivered again."}
     # A stale plan has what replaced a gone file (a rename): nothing is said removed.
     plan.status = "stale"
     assert "removed" not in Outdated(plan, record, HashCache(tmp_path / "c2.json")).to_json()
     two = {"reason": "blocked", "what": ["subtitles", "dub recording"],
            "removed": ["subtitles", "dub recording"]}
+    # Headed with what a station needs: these are the last files made, none newer is on its
+    # way (a corrected file's heading, "Earlier version", said one was).
     assert page_note(two, "en", files=2) == (
-        "Earlier version", "the files of the subtitles and the dub's recording were removed "
+        "Last version for now", "the files of the subtitles and the dub's recording were removed "
         "after these files were generated; new versions can be generated only when they are "
         "delivered again.")
     assert page_note(two, "es") == (
-        "Versión anterior", "quitaron los subtítulos y la grabación del doblaje después de "
+        "Última versión por ahora", "quitaron los subtítulos y la grabación del doblaje después de "
         "generar este archivo; la versión nueva solo se podrá generar con una nueva entrega.")
 
 
@@ -180,9 +183,9 @@ def test_a_file_older_than_its_inputs_is_marked_as_an_earlier_version(context, d
         # Its recording taken out: no fix under way, as "an error being fixed" said.
         assert marked["mam", profile] == {
             "reason": "blocked", "what": ["dub recording"], "removed": ["dub recording"],
-            "text": "Earlier version: the file of the dub's recording was removed after this "
-                    "file was generated; a new version can be generated only when it is "
-                    "delivered again."}
+            "text": "Last version for now: the file of the dub's recording was "
+                    "removed after this file was generated; a new version can be generated only "
+                    "when it is delivered again."}
         assert "outdated" not in next(v for v in catalog["variants"]
                                       if (v["language"], v["profile"]) == ("yua", profile))
     assert "variants_missing" in catalog and catalog["variants_missing"] == []
@@ -200,9 +203,9 @@ def test_a_file_older_than_its_inputs_is_marked_as_an_earlier_version(context, d
         assert page.locator(f"#card-spot-{code} li.file").count() == \
             page.locator(f"#card-spot-{code} li.file-earlier").count() == 5  # 2 videos, 3 sidecars
     assert notes(page, "yua") == [] and page.locator("#card-spot-yua .file-earlier").count() == 0
-    assert notes(page, "mam") == ["Versión anterior: quitaron la grabación del doblaje después "
-                                  "de generar estos archivos; las versiones nuevas solo se podrán "
-                                  "generar con una nueva entrega."]
+    assert notes(page, "mam") == ["Última versión por ahora: quitaron la grabación "
+                                  "del doblaje después de generar estos archivos; las versiones "
+                                  "nuevas solo se podrán generar con una nueva entrega."]
     # The file can still be downloaded: it is what was approved before.
     assert page.locator("#card-spot-tzo li.file").first.locator("a.download").is_visible()
     assert page.locator("[data-pwned]").count() == 0
@@ -216,8 +219,9 @@ def test_a_file_older_than_its_inputs_is_marked_as_an_earlier_version(context, d
                                      "were generated; the new versions have an error that is "
                                      "being fixed."]
     assert notes(english, "yua") == []
-    assert notes(english, "mam") == ["Earlier version: the file of the dub's recording was "
-                                     "removed after these files were generated; new versions "
-                                     "can be generated only when it is delivered again."]
+    assert notes(english, "mam") == ["Last version for now: the file of the dub's "
+                                     "recording was removed after these files were generated; "
+                                     "new versions can be generated only when it is delivered "
+                                     "again."]
     english.locator("#card-spot-nah").screenshot(path=str(ARTIFACTS / "page-outdated-en.png"))
     assert page.problems == english.problems == []

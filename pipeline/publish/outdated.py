@@ -43,6 +43,9 @@ WHAT = {
 }
 # The label before the sentence, and the sentence for each reason, taking `what` (a list).
 LABEL = N_("Earlier version")
+# An input removed: the files are the last made, and none newer comes until it is delivered
+# again (the sentence says why), where "Earlier version" said a newer one is on its way.
+LABEL_REMOVED = N_("Last version for now")
 SENTENCES = {
     CHANGED: N_("%(what)s changed after this file was generated; the new version is not "
                 "available yet."),
@@ -162,7 +165,8 @@ def page_note(entry: dict | None, language: str, files: int = 1) -> tuple[str, s
     what = {"what": Formats(language).list(catalog.gettext(w) for w in words)}
     if removed:
         singular, plural = REMOVED if files == 1 else REMOVED_ALL
-        return catalog.gettext(LABEL), catalog.ngettext(singular, plural, len(words)) % what
+        sentence = catalog.ngettext(singular, plural, len(words)) % what
+        return catalog.gettext(LABEL_REMOVED), sentence
     sentences = SENTENCES if files == 1 else SENTENCES_ALL
     sentence = sentences.get(entry.get("reason"), sentences[CHANGED])
     return catalog.gettext(LABEL), catalog.gettext(sentence) % what
