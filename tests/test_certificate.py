@@ -214,9 +214,10 @@ A85_RULES = {
            "rules": [["sonoridad integrada", "LKFS", "-24.0 LKFS ± 2 LU",
                       "ATSC A/85:2013", "cumple"],
                      ["pico real", "dBTP", "≤ -2.0 dBTP", "ATSC A/85:2013", "cumple"]],
-           "measured": "Medido según ITU-R BS.1770-4 con su compuerta: se excluyen los bloques "
-                       "de 400 ms por debajo de -70 LKFS y, luego, los que quedan más de 10 LU "
-                       "por debajo de la sonoridad de los bloques restantes.",
+           "measured": "Medido según ITU-R BS.1770-4, con sus umbrales: se excluyen los "
+                       "bloques de 400 ms por debajo de -70 LKFS (umbral absoluto) y, luego, los "
+                       "que quedan más de 10 LU por debajo de la sonoridad de los bloques "
+                       "restantes (umbral relativo).",
            "house heading": "Se exige además (no son reglas de ATSC A/85:2013)",
            "house": [["sonoridad de corto plazo máxima", "LKFS", "≤ -19.0 LKFS",
                       "regla interna para spots cortos, basada en EBU R128 s1", "cumple"],

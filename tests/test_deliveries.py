@@ -212,7 +212,7 @@ def test_a_silent_master_is_said_in_spanish_with_its_unit():
                                  "goes to air silent")
     assert localised(said.detail.to_json(), "es") == (
         "el sonido del máster está en silencio (su sonoridad no está definida: ningún bloque de "
-        "400 ms llega a la compuerta absoluta de ITU-R BS.1770-4, de -70 LKFS): todas las "
+        "400 ms llega al umbral absoluto de ITU-R BS.1770-4, de -70 LKFS): todas las "
         "variantes con subtítulos incrustados o seleccionables salen al aire en silencio")
 
 

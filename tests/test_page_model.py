@@ -315,6 +315,23 @@ def test_every_message_of_the_page_is_translated(language):
     assert [(m.id, errors) for m, errors in catalog.check() if errors] == []  # %(name)s placeholders
 
 
+def test_the_loudness_gate_is_said_as_spanish_broadcast_engineers_say_it():
+    # ITU-R BS.1770's gating (EBU R128's integrated loudness) keeps the 400 ms blocks over an
+    # absolute threshold, then those within 10 LU of their loudness: "umbral absoluto" and
+    # "umbral relativo" in Spanish broadcast usage. The page said "con compuerta", a noise
+    # gate's word (a device that mutes a signal under its threshold), not a measurement's.
+    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "page.po", "rb") as handle:
+        catalog = read_po(handle, locale="es")
+    gated = {message.id: message.string for message in catalog if message.id
+             and re.search(r"\bgat(e|ed|ing)\b", str(message.id))}
+    assert len(gated) == 8, sorted(gated)
+    for english, spanish in gated.items():
+        assert "compuerta" not in spanish and "umbral" in spanish, (english, spanish)
+    gated_rms = [spanish for english, spanish in gated.items() if "RMS, gated)" in english
+                 or "RMS (gated)" in english]
+    assert len(gated_rms) == 5 and all("con umbral relativo)" in s for s in gated_rms), gated_rms
+
+
 def test_translations_are_compiled_from_the_po():
     assert translations("es").gettext("Download") == "Descargar"
     assert translations("es").ngettext("%(num)s language", "%(num)s languages", 21) == "%(num)s lenguas"
