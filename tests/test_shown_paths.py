@@ -17,7 +17,9 @@ from pipeline.cli.common import shorten_paths
 from pipeline.cli.main import cli
 from pipeline.cli.translate import print_event
 from pipeline.manifest import load_manifest
-from pipeline.render.watch import WatchEvent, handle_changes, watched_roots
+from pipeline.render.variants import Selection
+from pipeline.render.watch import WatchEvent, handle_changes
+from pipeline.render.watch_inputs import watched_inputs
 
 BAD = "1\n00:00:01,000 --> 00:00:00,500\nal revés\n"
 # nah's file has an error, tzo's a warning (its second cue reads too fast, at line 5), and
@@ -115,15 +117,34 @@ def test_watch_s_lines_are_relative(broken, monkeypatch, capsys):
     root = broken.root
     monkeypatch.chdir(root)
     manifest = load_manifest("manifests/campaign.yaml")
-    print_event(WatchEvent("ready", watching=watched_roots(manifest)))
+    print_event(WatchEvent("ready", watching=watched_inputs(manifest)))
     event, _ = handle_changes(manifest, {root / "subtitles/spot/nah.srt"})
     print_event(event)
     out, err = capsys.readouterr()
-    assert err.splitlines()[0] == "watching manifests, subtitles, audio (Ctrl-C to stop)"
+    # What it watches, not the manifest's whole folder ("watching manifests, subtitles, audio").
+    assert err.splitlines()[0] == ("watching manifests/campaign.yaml, the subtitle files in "
+                                   "subtitles/ and the recordings in audio/ (Ctrl-C to stop)")
     assert err.splitlines()[1].startswith("subtitles/spot/nah.srt:1: error: cue 1 ends before")
     assert out.splitlines()[:2] == ["changed: subtitles/spot/nah.srt",
                                     "subtitles/spot/nah.srt: 1 cue, 1 error, 0 warnings"]
     assert str(root) not in out + err
+
+
+def test_watch_says_the_files_of_its_selection_and_no_folder_that_is_not_there(
+        broken, monkeypatch, capsys):
+    monkeypatch.chdir(broken.root)
+    manifest = load_manifest("manifests/campaign.yaml")
+    print_event(WatchEvent("ready", watching=watched_inputs(
+        manifest, Selection(spots=("spot",), languages=("nah", "tzo")))))
+    (broken.root / "audio").rename(broken.root / "audio-old")      # not watched: not said
+    print_event(WatchEvent("ready", watching=watched_inputs(
+        manifest, Selection(languages=("nah",)))))
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "watching manifests/campaign.yaml and, of spot spot and languages nah, tzo, the "
+        "subtitle files in subtitles/ and the recordings in audio/ (Ctrl-C to stop)",
+        "watching manifests/campaign.yaml and, of language nah, the subtitle files in "
+        "subtitles/ (Ctrl-C to stop)"]
 
 
 def test_only_whole_paths_under_the_folder_are_shortened(tmp_path, monkeypatch):

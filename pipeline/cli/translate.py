@@ -7,6 +7,7 @@ function (`qc.check_file`, `preview.make_previews`, `watch.watch`) and prints.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +31,7 @@ from pipeline.render.recording_check import check_recording
 from pipeline.render.sound_input import SoundCheck
 from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent
+from pipeline.render.watch_inputs import Watched
 from pipeline.render.watch import watch as watch_manifest
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.in_campaign import campaign_for, manifest_settings
@@ -327,10 +329,27 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
         echo("stopped watching", err=True)
 
 
+def watching_text(watched: Watched) -> str:
+    """What watch looks at: the manifest, not its whole folder (nothing else there starts
+    anything), and in the subtitles and audio folders that are there (one not there is not
+    watched) the subtitle files and recordings, of the selected spots and languages only."""
+    kinds = [f"the {kind} in {os.path.join(folder, '')}" for kind, folder in
+             (("subtitle files", watched.subtitles), ("recordings", watched.audio)) if folder]
+    if not kinds:
+        return str(watched.manifest)
+    selection = watched.selection or Selection()
+    named = [f"{word}{'s' if len(names) > 1 else ''} {', '.join(names)}"
+             for word, names in (("spot", selection.spots), ("language", selection.languages))
+             if names]
+    files = " and ".join(kinds)
+    if named:
+        return f"{watched.manifest} and, of {' and '.join(named)}, {files}"
+    return f"{watched.manifest}{', ' if len(kinds) > 1 else ' and '}{files}"
+
+
 def print_event(event: WatchEvent) -> None:
     if event.kind == "ready":
-        echo("watching " + ", ".join(map(str, event.watching)) + " (Ctrl-C to stop)",
-             err=True)
+        echo(f"watching {watching_text(event.watching)} (Ctrl-C to stop)", err=True)
         return
     if event.kind == "copying":
         for path, size in event.growing:

@@ -34,8 +34,8 @@ from pipeline.render.plan import build_plan
 from pipeline.render.settling import Growing, Settled, Signature, Waits, signature
 from pipeline.render.sound_input import MISNAMED
 from pipeline.render.variants import Plan, Selection, UnknownSelection, VariantPlan
-from pipeline.render.watch_inputs import (InputFilter, Pair, affected_pair, pairs_of,
-                                          recently_written, watched_roots)
+from pipeline.render.watch_inputs import (InputFilter, Pair, Watched, affected_pair, pairs_of,
+                                          recently_written, watched_inputs, watched_roots)
 from pipeline.subtitles.in_campaign import manifest_settings
 from pipeline.subtitles.qc import CheckResult, check_file
 
@@ -55,7 +55,7 @@ class WatchEvent:
     # What the sound files checked hold against their names (`_sound_notes`), told with `checks`.
     notes: tuple[Diagnostic, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
-    watching: tuple[Path, ...] = ()
+    watching: Watched | None = None     # a "ready" event's: what is watched
     removed: tuple[Path, ...] = ()
     # A "changed" event whose paths, checks and blocking problems a "checked" event gave
     # before its renders started: only the outcomes are new.
@@ -136,7 +136,7 @@ def watch(manifest_path: Path | str, *, on_event: Callable[[WatchEvent], None],
                     on_event(event)
             if not ready:
                 ready = True
-                on_event(WatchEvent("ready", watching=roots))
+                on_event(WatchEvent("ready", watching=watched_inputs(manifest, selection)))
             waits.add(_unhandled(named, handled))
             settled = _looked(waits, on_event).signatures
             if not settled:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -44,6 +45,26 @@ def recently_written(manifest: Manifest, selection: Selection | None,
                     if written is not None and written[1] / 1e9 >= since:
                         found.add(path)
     return found
+
+
+@dataclass(frozen=True)
+class Watched:
+    """What watch looks at, as it says it: the manifest itself, and the subtitles and audio
+    folders it names, each None when not there (not watched); with a selection, only its
+    spots' and languages' files in them (`InputFilter`)."""
+
+    manifest: Path
+    subtitles: Path | None
+    audio: Path | None
+    selection: Selection | None = None
+
+
+def watched_inputs(manifest: Manifest, selection: Selection | None = None) -> Watched:
+    def there(folder: Path) -> Path | None:
+        return folder if folder.is_dir() else None
+
+    return Watched(manifest.path, there(manifest.subtitles_dir), there(manifest.audio_dir),
+                   selection)
 
 
 def watched_roots(manifest: Manifest) -> tuple[Path, ...]:
