@@ -97,8 +97,9 @@ def test_a_removed_input_is_said_as_removed_not_as_changed(campaign, tmp_path):
         "after these files were generated; new versions can be generated only when they are "
         "delivered again.")
     assert page_note(two, "es") == (
-        "Última versión por ahora", "quitaron los subtítulos y la grabación del doblaje después de "
-        "generar este archivo; la versión nueva solo se podrá generar con una nueva entrega.")
+        "Última versión por ahora", "quitaron los subtítulos y la grabación del doblaje "
+        "después de generar este archivo; la versión nueva solo se podrá generar con una nueva "
+        "entrega.")
 
 
 def test_what_changed_reads_the_reasons_as_the_plan_writes_them(campaign, tmp_path):
