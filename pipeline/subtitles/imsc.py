@@ -5,7 +5,7 @@ broadcasters' and streaming platforms'; positions become regions inside the titl
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from lxml import etree
 
@@ -98,28 +98,49 @@ def ttml_document(cues: Iterable[Cue], language: str) -> bytes:
         f"{{{XML}}}id": "base", f"{TTS}color": "white", f"{TTS}fontFamily": "proportionalSansSerif",
         f"{TTS}fontSize": "100%", f"{TTS}lineHeight": "125%", f"{TTS}textOutline": "black 5%"})
     layout = etree.SubElement(head, f"{TT}layout")
-    tallest: dict[tuple, int] = {}
-    for cue in cues:
-        key = (alignment(cue) or 2, cue.margins)
-        tallest[key] = max(tallest.get(key, 0), cue.text.count("\n") + 1)
-    regions: dict[tuple, str] = {}
-    for key, lines in tallest.items():
-        row, column = place(key[0])
-        name = row if column == "center" else f"{row}-{column}"
-        regions[key] = name if key[1] is None else f"{name}-{len(regions) + 1}"
-        etree.SubElement(layout, f"{TT}region", {f"{{{XML}}}id": regions[key], **{
-            f"{TTS}{k}": v for k, v in region_box(*key, lines).items()}})
+    named = regions(cues)
+    for name, box in named.values():
+        etree.SubElement(layout, f"{TT}region", {f"{{{XML}}}id": name, **{
+            f"{TTS}{k}": v for k, v in box.items()}})
     body = etree.SubElement(root, f"{TT}body", {"style": "base"})
     div = etree.SubElement(body, f"{TT}div")
     for number, cue in enumerate(cues, 1):
         paragraph = etree.SubElement(div, f"{TT}p", {
             f"{{{XML}}}id": f"cue{number}", "begin": _clock(cue.start), "end": _clock(cue.end),
-            "region": regions[(alignment(cue) or 2, cue.margins)]})
-        _add_text(paragraph, cue.text)
+            "region": named[region_key(cue)][0]})
+        add_text(paragraph, cue.text)
+    return serialised(root, head, div)
+
+
+def region_key(cue: Cue) -> tuple:
+    """What decides a cue's region: its keypad alignment and its margins."""
+    return alignment(cue) or 2, cue.margins
+
+
+def regions(cues: list[Cue]) -> dict[tuple, tuple[str, dict[str, str]]]:
+    """{`region_key`: (its region's xml:id, its `region_box`)} of the regions `cues` use, each
+    tall enough for the most lines a cue of it has, in the order cues first use them."""
+    tallest: dict[tuple, int] = {}
+    for cue in cues:
+        key = region_key(cue)
+        tallest[key] = max(tallest.get(key, 0), cue.text.count("\n") + 1)
+    named: dict[tuple, tuple[str, dict[str, str]]] = {}
+    for key, lines in tallest.items():
+        row, column = place(key[0])
+        name = row if column == "center" else f"{row}-{column}"
+        named[key] = (name if key[1] is None else f"{name}-{len(named) + 1}",
+                      region_box(*key, lines))
+    return named
+
+
+def serialised(root, head, div) -> bytes:
+    """The document as UTF-8 bytes, indented by hand around the paragraphs of `div` only:
+    inside one, any whitespace is text."""
+    for paragraph in div:
         paragraph.tail = "\n      "
-    # Indentation is added by hand around paragraphs only: inside one, any whitespace is text.
     etree.indent(head, space="  ", level=1)
     root.text = head.tail = div.tail = "\n  "
+    body = div.getparent()
     body.text = "\n    "
     div.text = "\n      "
     if len(div):
@@ -128,12 +149,20 @@ def ttml_document(cues: Iterable[Cue], language: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
-def _add_text(paragraph, text: str) -> None:
-    """SubRip markup into the paragraph: a span per styled run, `<br/>` per line break."""
+def inline_styles(active) -> dict[str, str]:
+    """The `tts:` attributes of a run in the SubRip tags `active` (IMSC1 styles inline)."""
+    return {name: value for tag, name, value in (
+        ("i", f"{TTS}fontStyle", "italic"), ("b", f"{TTS}fontWeight", "bold"),
+        ("u", f"{TTS}textDecoration", "underline")) if tag in active}
+
+
+def add_text(paragraph, text: str, span: Callable[[set], dict[str, str]] = inline_styles
+             ) -> None:
+    """SubRip markup into the paragraph: a span per styled run, `<br/>` per line break.
+    `span(active)`: the attributes of the span of a run in the tags `active`; a run whose
+    span would have none is the paragraph's own text."""
     for piece, active in styled_runs(text):
-        attributes = {name: value for tag, name, value in (
-            ("i", f"{TTS}fontStyle", "italic"), ("b", f"{TTS}fontWeight", "bold"),
-            ("u", f"{TTS}textDecoration", "underline")) if tag in active}
+        attributes = span(active)
         parent = etree.SubElement(paragraph, f"{TT}span", attributes) if attributes else paragraph
         for position, line in enumerate(piece.split("\n")):
             if position:
