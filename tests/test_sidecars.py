@@ -245,7 +245,9 @@ def test_a_master_profile_says_its_soft_languages_travel_as_sidecars_only(campai
         f"{manifest}:12: note: profile 'tv' makes MXF masters, which carry no subtitle track: "
         "the subtitles of nah, tzo (treatment 'soft') reach stations only as the files beside "
         "each master (.srt, .vtt, .ttml), timed from the programme's first frame, not from the "
-        "file's, which starts with a 3 s leader (hint: for subtitles in the master's picture, "
+        "file's, which starts with a 3 s leader; and as <spot>.<lang>.tv.ebutt.xml (EBU-TT), "
+        "in the master's own timecode, from 10:00:00:00 (hint: for subtitles in the master's "
+        "picture, "
         "burn them (treatment: burn))"], result.stderr
     # Not of the web profile, whose files carry the track; and not with --profile small.
     assert "sidecars-only" not in invoke("plan", manifest, "--profile", "small").stderr

@@ -17,6 +17,7 @@ from pipeline.errors import Diagnostic, PipelineError, note
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
+from pipeline.subtitles.ebutt import SUFFIX as EBUTT_SUFFIX
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 # The treatments that carry the master's own sound.
@@ -71,12 +72,21 @@ def not_applicable(manifest: Manifest, radio: bool, spot: Spot, language: Langua
     return None
 
 
+def _in_timecode(profile: Profile) -> str:
+    """What the note says of a master's EBU-TT sidecar (render/ebutt_sidecar.py)."""
+    if profile.timecode is None:
+        return ""
+    return (f"; and as <spot>.<lang>.{profile.name}.{EBUTT_SUFFIX} (EBU-TT), in the master's own "
+            f"timecode, from {profile.timecode}")
+
+
 def sidecar_notes(manifest: Manifest, plans: list) -> list[Diagnostic]:
     """A note at each master profile's line (`Profile.mastered`: MXF, ProRes MOV) that has
     `soft` variants: a master carries no subtitle track (render/treatments.py `build_master`),
     so those languages' subtitles reach stations only as the sidecar files beside it, timed
-    from the programme's first frame, not the file's (after its leader). Also a note of each
-    such variant (`VariantPlan.notes`), so that a selection leaving them out leaves it out."""
+    from the programme's first frame, not the file's (after its leader), and, for a master
+    with a timecode, in EBU-TT on that timecode. Also a note of each such variant
+    (`VariantPlan.notes`), so that a selection leaving them out leaves it out."""
     soft: dict[str, list] = {}
     for plan in plans:
         variant = plan.variant
@@ -94,7 +104,8 @@ def sidecar_notes(manifest: Manifest, plans: list) -> list[Diagnostic]:
                     f"no subtitle track: the subtitles of {', '.join(codes)} (treatment 'soft') "
                     f"reach stations only as the files beside each master "
                     f"(.{', .'.join(SIDECAR_SUFFIXES)}), timed from the programme's first "
-                    f"frame{after}", manifest.path, manifest.profile_line(name),
+                    f"frame{after}{_in_timecode(profile)}", manifest.path,
+                    manifest.profile_line(name),
                     "for subtitles in the master's picture, burn them (treatment: burn)",
                     "sidecars-only")
         notes.append(told)

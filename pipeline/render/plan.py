@@ -23,6 +23,7 @@ from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.probe import MediaInfo
 from pipeline.publish.i18n import unnamed_languages
 from pipeline.render.deliveries import find_delivery
+from pipeline.render.ebutt_sidecar import ebutt_notes
 from pipeline.render.inputs import Blocked
 from pipeline.render.master_fit import MasterFit
 from pipeline.render.medium import (MASTER_SOUND, is_radio, not_applicable, refuse_subtitles,
@@ -155,7 +156,7 @@ class _Planner(MasterFit):
                     variant = Variant(self.manifest, spot, language, profile)
                     plans.append(self._plan_variant(variant))
         self._block_shared_names(plans)
-        self.diagnostics += sidecar_notes(self.manifest, plans)
+        self.diagnostics += sidecar_notes(self.manifest, plans) + ebutt_notes(self.manifest, plans)
         return plans
 
     def _remember_autonyms(self) -> None:

@@ -23,6 +23,7 @@ from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.media.seeking import ffmpeg_seconds, frame_start
 from pipeline.profiles import Profile
+from pipeline.render.ebutt_sidecar import ebutt_name, write_ebutt_sidecar
 from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND, sound_source
@@ -194,6 +195,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
     video = info.video
     sidecars = [variant.sidecar_path(s).name for s in SIDECAR_SUFFIXES] \
         if plan.subtitles is not None and variant.language.treatment != "burn" else []
+    sidecars += filter(None, [ebutt_name(plan)])     # a TV master's, on its own timecode
     # A variant without a picture (a radio spot's, or an audio-only profile's) has no poster.
     warnings = list(plan.warnings) + output_warnings(plan, audio)
     return {
@@ -313,6 +315,7 @@ def write_sidecars(plan: VariantPlan) -> None:
     if plan.subtitles is None or plan.variant.language.treatment == "burn":
         return
     write_subtitle_sidecars(plan.cues, plan.variant.sidecar_path, plan.variant.language.bcp47)
+    write_ebutt_sidecar(plan)
 
 
 def write_json(path: Path, value: dict) -> None:

@@ -1,7 +1,8 @@
 """The files beside an up-to-date variant (its poster, loudness certificate and plot, subtitle
 sidecars) made again, when one was deleted or replaced, from the variant's rendered file and
 its record: a poster is one frame decoded, a certificate the sound measured again, sidecars the
-planned cues written out. The variant itself is not encoded again (a burn's x264 encode is
+planned cues written out (a TV master's EBU-TT sidecar too, also for a master rendered before
+it had one). The variant itself is not encoded again (a burn's x264 encode is
 ~100 times a poster's cost), and its record keeps every figure: only the sizes of what is
 beside it change (`beside`, what the next plan compares)."""
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pipeline.errors import RenderError
 from pipeline.fingerprint import HashCache
 from pipeline.render.certificate import certificate_paths, write_certificate_again
+from pipeline.render.ebutt_sidecar import ebutt_name, write_ebutt_sidecar
 from pipeline.render.record import (
     extract_poster,
     files_beside,
@@ -38,8 +40,13 @@ def remake_beside(plan: VariantPlan, cache: HashCache) -> dict:
         extract_poster(variant.output, poster_time(plan), variant.poster_path)
     if record.get("certificate") and wanted & {path.name for path in certificate_paths(variant)}:
         write_certificate_again(plan, record)
+    ebutt = ebutt_name(plan)
     if wanted & {variant.sidecar_path(suffix).name for suffix in SIDECAR_SUFFIXES}:
-        write_sidecars(plan)
+        write_sidecars(plan)       # the EBU-TT sidecar with them, when the variant has one
+    elif ebutt in wanted:
+        write_ebutt_sidecar(plan)
+    if ebutt and ebutt not in record["sidecars"]:
+        record["sidecars"].append(ebutt)   # a master rendered before it had one
     record["beside"] = files_beside(variant.folder, record)
     write_json(variant.record_path, record)
     return record

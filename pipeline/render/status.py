@@ -16,6 +16,7 @@ from pipeline import RENDER_VERSION
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
 from pipeline.media.geometry import mostly_bars
+from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.record import names_beside, read_record
@@ -152,6 +153,11 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
     # The variant is up to date; what the catalog and page link to beside it is made again
     # from its file, which was just checked (render/remake.py).
     missing = [name for name in names_beside(record) if not (variant.folder / name).is_file()]
+    # A TV master rendered before it had an EBU-TT sidecar gets one from its planned cues,
+    # not a new encode of the master (its fingerprint is unchanged: the file is the same).
+    ebutt = ebutt_name(plan)
+    if ebutt and ebutt not in record.get("sidecars", []) and ebutt not in missing:
+        missing.append(ebutt)
     sizes = record.get("beside", {})   # records before 2026-11-30 have none
     # A name only the sizes list (a record edited by hand) and gone is made again, not a crash.
     replaced = [name for name, size in sizes.items()

@@ -21,6 +21,7 @@ from pipeline.manifest import Manifest
 from pipeline.publish.catalog import CATALOG_NAME, expected_variants
 from pipeline.publish.page import PAGE_LINK_NAME
 from pipeline.render.certificate import certificate_paths, standard_of
+from pipeline.render.ebutt_sidecar import ebutt_path
 from pipeline.render.preview import preview_paths
 from pipeline.render.record import names_beside, read_record
 from pipeline.render.variants import Variant
@@ -81,6 +82,8 @@ def _owned(manifest: Manifest) -> set[Path]:
             owned |= set(certificate_paths(variant))
         if language.treatment != "burn":         # a burned language has no sidecars
             owned |= {variant.sidecar_path(suffix) for suffix in SIDECAR_SUFFIXES}
+            if profile.timecode is not None:     # a TV master's EBU-TT
+                owned.add(ebutt_path(variant))
         owned |= {variant.folder / name for name in _named_in(variant.record_path)}
     return owned
 

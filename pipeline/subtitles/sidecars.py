@@ -1,18 +1,21 @@
-"""Subtitle sidecars (SubRip, WebVTT, IMSC1 TTML), each read back by an independent reader
-before it is put in place: pysrt for SubRip, webvtt-py for WebVTT, ttconv (the reference IMSC
-implementation's converter) for TTML. A sidecar that does not read back as the same cues, at
-the same times and on the same row of the screen, is an error, not a published file.
+"""Subtitle sidecars (SubRip, WebVTT, IMSC1 TTML; EBU-TT beside a TV master), each read back
+by an independent reader before it is put in place: pysrt for SubRip, webvtt-py for WebVTT,
+ttconv (the reference IMSC implementation's converter) for TTML and EBU-TT. A sidecar that does
+not read back as the same cues, at the same times and on the same row of the screen, is an
+error, not a published file.
 """
 
 from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ElementTree
+from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable
 
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output
+from pipeline.subtitles.ebutt import MasterClock, cue_frames, ebutt_document
 from pipeline.subtitles.formats import FORMATS
 from pipeline.subtitles.model import Cue, plain_text, row_at, screen_row
 
@@ -87,8 +90,9 @@ def _ttml_row(region) -> str:
     return row_at(anchor)[0]
 
 
-def read_back_ttml(path: Path) -> tuple[list[Shown], str]:
-    """(what ttconv reads, the document's language)."""
+def _read_ttconv(path: Path) -> tuple[list[tuple[Fraction, Fraction, tuple[str, ...], str]], str]:
+    """(each paragraph's begin and end in exact seconds, lines and row, as ttconv reads the
+    document; its language)."""
     # ttconv is imported where a sidecar is read back: it takes a tenth of a second to import,
     # which planning and an up-to-date run need not pay.
     from ttconv.imsc.reader import to_model
@@ -100,9 +104,26 @@ def read_back_ttml(path: Path) -> tuple[list[Shown], str]:
     for division in document.get_body():
         for paragraph in division:
             # ttconv leaves out a begin of 0 (None).
-            found.append((round((paragraph.get_begin() or 0) * 1000), round(paragraph.get_end() * 1000),
+            found.append((Fraction(paragraph.get_begin() or 0), Fraction(paragraph.get_end()),
                           _ttml_lines(paragraph), _ttml_row(paragraph.get_region())))
     return found, document.get_lang()
+
+
+def read_back_ttml(path: Path) -> tuple[list[Shown], str]:
+    """(what ttconv reads, the document's language)."""
+    found, language = _read_ttconv(path)
+    return [(round(begin * 1000), round(end * 1000), lines, row)
+            for begin, end, lines, row in found], language
+
+
+def read_back_ebutt(path: Path, clock: MasterClock) -> tuple[list[Shown], str]:
+    """(what ttconv reads of an EBU-TT document on `clock`, its times as frames of the
+    programme, the document's language). ttconv counts a SMPTE label from 00:00:00:00 (TTML1
+    Appendix N.3), knowing nothing of the start of programme: independent of our labels."""
+    found, language = _read_ttconv(path)
+    return [(round(begin * clock.rate) - clock.start_frames,
+             round(end * clock.rate) - clock.start_frames, lines, row)
+            for begin, end, lines, row in found], language
 
 
 def _compare(kind: str, wrote: list[Shown], read: list[Shown], target: Path) -> None:
@@ -116,6 +137,24 @@ def _compare(kind: str, wrote: list[Shown], read: list[Shown], target: Path) -> 
             raise RenderError(f"the {kind} sidecar's cue {number} reads back as {theirs}, "
                               f"not as written {mine}", target,
                               hint="this is a bug in the pipeline's writer")
+
+
+def write_ebutt(cues: Iterable[Cue], target: Path, language: str, clock: MasterClock, *,
+                frame: tuple[int, int], title: str, media: str) -> Path:
+    """The EBU-TT Part 1 sidecar of a master on `clock` at `target` (`ebutt.py`), put in place
+    only once ttconv reads it back as the same cues on the same frames of the programme, in
+    the same rows, in `language`. Raises `RenderError` otherwise."""
+    cues = sorted(cues, key=lambda cue: cue.start)
+    wrote = [(*cue_frames(cue, clock), *shown(cue)[2:]) for cue in cues]
+    with atomic_output(target) as partial:
+        partial.write_bytes(ebutt_document(cues, language, clock, frame=frame, title=title,
+                                           media=media))
+        read, lang = read_back_ebutt(partial, clock)
+        if lang != language:
+            raise RenderError(f"the EBU-TT sidecar's language reads back as {lang!r}, "
+                              f"not {language!r}", target)
+        _compare("EBU-TT", wrote, read, target)
+    return target
 
 
 def write_sidecars(cues: Iterable[Cue], path_for: Callable[[str], Path], language: str
