@@ -211,6 +211,41 @@ def test_a_59_94_drop_frame_master_has_no_ebu_tt_and_plan_says_so(campaign):
     assert "masters of spot nah have no .ebutt.xml sidecar" in result.output
 
 
+def test_the_page_lists_each_master_s_ebu_tt_with_the_master_it_goes_with():
+    from pipeline.publish.cards import page_model
+    from pipeline.publish.page import render_pages
+    from tests.test_page_model import variant
+
+    def master(profile: str, ext: str) -> dict:
+        name = f"spot/spot.tzo.{profile}.ebutt.xml"
+        return variant(profile, ext, master={"programme_timecode": "10:00:00:00"},
+                       loudness_lufs=-23.0, true_peak_dbtp=-2.0, sidecars=[
+            {"file": "spot/spot.tzo.srt", "url": "spot/spot.tzo.srt", "format": "SRT",
+             "bytes": 100, "sha256": "2" * 64},
+            {"file": name, "url": name, "format": "XML", "bytes": 2048, "sha256": "1" * 64}])
+
+    catalog = {"campaign": "c", "title": "T", "generated": "2026-12-03T10:00:00Z",
+               "pipeline_version": "0",
+               "variants": [master("broadcast-mxf", "mxf"), master("broadcast-prores", "mov")]}
+    (card,) = page_model(catalog)[0].cards
+    assert [s["file"] for s in card.subtitles] == [
+        "spot/spot.tzo.srt", "spot/spot.tzo.broadcast-mxf.ebutt.xml",
+        "spot/spot.tzo.broadcast-prores.ebutt.xml"]
+    pages = render_pages(catalog)
+    for page, words in (("index.html", ("Subtítulos, EBU-TT, en el código de tiempo del máster "
+                                        "para TV", "para: Máster para TV, MXF XDCAM HD422",
+                                        "programa desde 10:00:00:00")),
+                        ("index.en.html", ("Subtitles, EBU-TT, in the TV master's timecode",
+                                           "for: TV master, ProRes 422 HQ",
+                                           "programme from 10:00:00:00"))):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", pages[page])).replace("&#39;", "'")
+        assert all(word in text for word in words), (page, words)
+        # One row each, each its own id (two rows of one id broke the labels' references).
+        ids = re.findall(r'id="(f-[^"]*-xml[^"]*)"', pages[page])
+        assert ids == [f"f-spot-tzo-xml-{profile}{sha}" for profile in
+                       ("broadcast-mxf", "broadcast-prores") for sha in ("", "-sha")], ids
+
+
 def render(*args):
     return CliRunner().invoke(cli, [*map(str, args)], catch_exceptions=False)
 

@@ -25,6 +25,7 @@ from pipeline.publish.deliverables import (
     kind_of,
     media_type,
     playable,
+    subtitle_kind,
 )
 from pipeline.publish.i18n import N_, Formats, language_name
 from pipeline.publish.qc_kinds import qc_kind
@@ -285,7 +286,7 @@ def page_model(catalog: dict) -> list[SpotCards]:
         # The language's bundle is its files on every spot: not offered where it has none.
         card.bundle = card.bundle if card.deliverables else None
         card.deliverables.sort(key=lambda d: d.kind.order)
-        card.subtitles.sort(key=lambda s: list(SUBTITLE_LABELS).index(extension(s["file"])))
+        card.subtitles.sort(key=lambda s: list(SUBTITLE_LABELS).index(subtitle_kind(s["file"])))
         card.video, card.audio = _previews(card)
     return sorted(spots.values(), key=lambda spot: rank[spot.id])
 
@@ -332,6 +333,10 @@ def _add_unavailable(card: Card, entry: dict) -> None:
 def _add(card: Card, variant: dict) -> None:
     by_role: dict[str, list[dict]] = {}
     for attachment in variant.get("sidecars", []):
+        if subtitle_kind(attachment["file"]) == "ebutt":
+            # A master's own, timed to its timecode: its row says which master it goes with.
+            attachment = {**attachment, "master": kind_of(variant), "profile": variant["profile"],
+                          "timecode": (variant.get("master") or {}).get("programme_timecode")}
         by_role.setdefault(attachment_role(attachment["file"]), []).append(attachment)
     known = {s["file"] for s in card.subtitles}
     card.subtitles += [s for s in by_role.get("subtitles", []) if s["file"] not in known]

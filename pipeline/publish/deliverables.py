@@ -90,7 +90,11 @@ AUDIO_TYPES = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "aac": "audio/aac", "ogg
 
 
 SUBTITLE_LABELS = {"srt": N_("Subtitles, SubRip (SRT)"), "vtt": N_("Subtitles, WebVTT"),
-                   "ttml": N_("Subtitles, TTML (IMSC1)")}
+                   "ttml": N_("Subtitles, TTML (IMSC1)"),
+                   "ebutt": N_("Subtitles, EBU-TT, in the TV master's timecode")}
+
+
+EBUTT_SUFFIX = ".ebutt.xml"     # a TV master's own (render/ebutt_sidecar.py)
 
 
 CERTIFICATE_SUFFIX = ".loudness.html"
@@ -132,6 +136,12 @@ def media_type(file: str) -> str:
     return VIDEO_TYPES.get(ext) or AUDIO_TYPES.get(ext, "application/octet-stream")
 
 
+def subtitle_kind(file: str) -> str:
+    """The key of SUBTITLE_LABELS a subtitle file is under: `ebutt` for a TV master's EBU-TT
+    sidecar, else its extension."""
+    return "ebutt" if file.lower().endswith(EBUTT_SUFFIX) else extension(file)
+
+
 def attachment_role(file: str) -> str:
     """`subtitles`, `certificate`, `plot` or `other`, by the file's name."""
     name = file.lower()
@@ -139,4 +149,4 @@ def attachment_role(file: str) -> str:
         return "certificate"
     if name.endswith(PLOT_SUFFIXES):
         return "plot"
-    return "subtitles" if extension(name) in SUBTITLE_LABELS else "other"
+    return "subtitles" if subtitle_kind(name) in SUBTITLE_LABELS else "other"

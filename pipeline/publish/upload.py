@@ -57,6 +57,7 @@ CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mxf": "applic
                  ".opus": "audio/ogg",
                  ".srt": "application/x-subrip", ".vtt": "text/vtt; charset=utf-8",
                  ".ttml": "application/ttml+xml; charset=utf-8",
+                 ".xml": "application/ttml+xml; charset=utf-8",   # EBU-TT, the only XML put
                  ".txt": "text/plain; charset=utf-8", ".sha256sums": "text/plain; charset=utf-8",
                  ".json": "application/json; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
