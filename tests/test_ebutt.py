@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
