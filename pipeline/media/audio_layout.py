@@ -158,12 +158,12 @@ class SoundMap:
         # `mix` only where it is set: the settings, so the fingerprints, of other sounds stay.
         return settings | {"mix": self.mix} if self.mix else settings
 
-    def downmix(self, merged: Node) -> Node:
+    def downmix(self, merged: Node, silent: str | None = None) -> Node:
         """`merged_sound`'s channels as the stereo sound: summed (`mix: sum`), else downmixed
-        by their layout (`to_stereo`)."""
+        by their layout (`to_stereo`; `silent`: the front whose place the other takes)."""
         if self.mix == "sum":
             return summed(merged, len(self.streams))
-        return to_stereo(merged, self.layout)
+        return to_stereo(merged, self.layout, silent)
 
 
 def describe_stream(number: int, stream: Stream) -> str:
@@ -331,13 +331,14 @@ def _heard_as(stream: Stream) -> Message:
 
 
 def stereo_sound(source, sound: SoundMap, duration: float,
-                 dc: tuple[float, ...] | None = None) -> Node:
+                 dc: tuple[float, ...] | None = None, silent: str | None = None) -> Node:
     """The chosen streams of an ffmpeg input, each put at its place against the picture, merged,
     downmixed to stereo and made exactly `duration` seconds long, timestamps from zero; faded
     in where cut before the picture starts (`align`) and out where cut at its end. `dc`: each
     channel's offset in the downmix (full scale 1.0), subtracted before the fades
-    (defects.remove_dc)."""
-    stereo = sound.downmix(merged_sound(source, sound))
+    (defects.remove_dc). `silent`: the front found silent beside the other, which takes its
+    place (`pan_expression`)."""
+    stereo = sound.downmix(merged_sound(source, sound), silent)
     return fitted_to_picture(remove_dc(stereo, dc) if dc else stereo, sound, duration)
 
 

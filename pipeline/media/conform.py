@@ -210,13 +210,15 @@ def field_picture(path: str, master: Master, profile: Profile) -> Stream:
     return framed(deinterlace(video, master.scan.scan, per_field=True), master, profile)
 
 
-def master_sound(path: str, master: Master, dc: tuple[float, ...] | None = None) -> Stream:
+def master_sound(path: str, master: Master, dc: tuple[float, ...] | None = None,
+                 silent: str | None = None) -> Stream:
     """The master's sound, stereo, placed against its picture and as long as it (see
-    media/audio_layout.py), less the DC offset `dc` of each channel when given;
-    `PipelineError` when the master has none."""
+    media/audio_layout.py), less the DC offset `dc` of each channel when given, its `silent`
+    front (FL or FR) replaced by the other when given; `PipelineError` when the master has
+    none."""
     if master.sound is None:
         raise PipelineError(f"{master.info.path} has no sound to use")
-    return stereo_sound(ffmpeg.input(path), master.sound, master.info.duration, dc)
+    return stereo_sound(ffmpeg.input(path), master.sound, master.info.duration, dc, silent)
 
 
 def starts_with_picture(info: MediaInfo) -> bool:

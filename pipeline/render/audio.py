@@ -78,14 +78,17 @@ class AudioSource:
 
 def master_audio(plan: VariantPlan, cache: HashCache | None = None) -> AudioSource:
     """The master's sound as the conform step makes it, less its DC offset when planning found
-    one, or silence when the spot says `audio: silent`; its loudness when planning metered it
+    one, its silent side replaced by the other when it found one (sound_sides.master_sides),
+    or silence when the spot says `audio: silent`; its loudness when planning metered it
     (render/inputs.py)."""
     master, duration = plan.inputs["master"], plan.master.duration
     if plan.conform.sound is None:
         return AudioSource(f"silence:{duration}", lambda: silence(duration))
-    dc = plan.dc.get("master")
+    dc, silent = plan.dc.get("master"), plan.one_sided.get("master")
+    # Nothing added to the key of a sound with both sides: its shared track keeps its name.
     return AudioSource(f"master:{master['sha256']}:{plan.conform.sound_settings}:{DOWNMIX_VERSION}"
-                       + _dc_key(dc), lambda: master_sound(master["path"], plan.conform, dc),
+                       + _dc_key(dc) + (f":{silent}-from-other" if silent else ""),
+                       lambda: master_sound(master["path"], plan.conform, dc, silent),
                        plan.sounds.get("master"))
 
 

@@ -31,7 +31,7 @@ from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, radio_master
 from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.sound_warnings import (dead_air, defect_warnings, loudness_range,
-                                            master_sound_warnings)
+                                            video_master_warnings)
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, lowest_target
 
@@ -263,16 +263,14 @@ class Inputs:
     def _video_master_sound(self, spot: Spot, master: Master
                             ) -> tuple[SoundAnalysis, list[Diagnostic]]:
         """A video master's sound analysed (the loudness its levelling starts from, its DC
-        offset subtracted when it has one), and its silence, its end before the picture's, its
-        DC offset and clipping as warnings on the master, for the burned and subtitled variants
-        that carry it; and, at the spot, two mono streams taken as left and right that look
-        like stems (audio_layout.stems_warning)."""
+        offset subtracted when it has one), and what it holds that nobody asked for as
+        warnings on the master (sound_warnings.video_master_warnings), for the burned and
+        subtitled variants that carry it; and, at the spot, two mono streams taken as left and
+        right that look like stems (audio_layout.stems_warning)."""
         analysis = self._once(("video-sound", spot.master), lambda: self._analyse_master(master))
         warnings = self._once(("video-sound-check", spot.master), lambda: self._checked(
-            master_sound_warnings(spot.master, analysis, master.info.duration,
-                                  input_unit(self.manifest.profiles))
-            + (defect_warnings(spot.master, analysis, N_("master's sound"))
-               if analysis.defects else [])))
+            video_master_warnings(spot.master, analysis, master.sound, master.info.duration,
+                                  input_unit(self.manifest.profiles))))
         stems = self._once(("stems", spot.id),
                            lambda: self._checked(self._stems(spot, master, analysis)))
         return analysis, warnings + stems

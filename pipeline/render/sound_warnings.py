@@ -1,8 +1,9 @@
 """What a sound's analysis finds that nobody asked for, said as warnings on its file: a DC
 offset (and the correction subtracted from the rendered sound), clipping, a voice routed off
-the centre or into the LFE by a wrong channel order, a delivery's or a bed's one silent side
-(the other put in its place) or sides far apart, dead air at the start or end of a sound
-aired alone, and a video master's silent or short sound.
+the centre or into the LFE by a wrong channel order, a delivery's, a bed's or a video
+master's one silent side (the other put in its place; render/sound_sides.py) or a delivery's
+or bed's sides far apart, dead air at the start or end of a sound aired alone, and a video
+master's silent or short sound.
 
 The analysis is `deliveries.py`'s (one decode of each file, `media/defects.py`'s readings);
 these are the rules read off it, for dubs and voice-overs, music beds and masters alike, and
@@ -16,13 +17,14 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings
-from pipeline.media.audio_layout import GAINS
-from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, GATE_ABSOLUTE, LFE_BAND, LOSSY_LEVEL,
-                                    LOSSY_SHARE, OTHER_SIDE, SILENCE_LEVEL, Defects, offset_dbfs)
+from pipeline.media.audio_layout import GAINS, SoundMap
+from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
+                                    SILENCE_LEVEL, Defects, offset_dbfs)
 from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 from pipeline.render.medium import MASTER_SOUND
+from pipeline.render.sound_sides import master_sides, one_sided, side_warnings, silent_side
 from pipeline.render.variants import VariantPlan
 
 # A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
@@ -79,12 +81,19 @@ def master_sound_warnings(path: Path, analysis: SoundAnalysis, picture: float,
 
 
 
-def silent_side(analysis: SoundAnalysis) -> str | None:
-    """The front (FL or FR) of a delivered track or music bed that is silent beside the other
-    (defects.Defects.silent_side), whose place the other takes in every variant
-    (audio_layout.pan_expression); None for a track without one. Not asked of a master: two
-    mono streams taken as its sides are audio_layout.stems_warning's."""
-    return analysis.defects.silent_side if analysis.defects is not None else None
+def video_master_warnings(path: Path, analysis: SoundAnalysis, sound: SoundMap, picture: float,
+                          unit: str) -> list[Diagnostic]:
+    """What the burned and subtitled variants of a video master carry from its `sound`
+    (`analyse_master_sound`'s analysis) that nobody asked for: its silence or its end before
+    the `picture`'s (`master_sound_warnings`, in `unit`), its DC offset and clipping
+    (`defect_warnings`) and, of one stereo stream (sound_sides.master_sides), a silent side,
+    put on both sides as a dub's is (`use_analysis`)."""
+    found = master_sound_warnings(path, analysis, picture, unit)
+    if analysis.defects is None:
+        return found
+    sides = master_sides(sound)
+    return (found + defect_warnings(path, analysis, N_("master's sound"), replaced=sides)
+            + (one_sided(path, analysis.defects, N_("master")) if sides else []))
 
 
 def dc_correction(analysis: SoundAnalysis, sides: bool = False) -> tuple[float, ...] | None:
@@ -127,7 +136,7 @@ def lopsided(defects: Defects) -> bool:
 
 def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                     removed: bool = True, voice: bool = False,
-                    sides: bool = False) -> list[Diagnostic]:
+                    sides: bool = False, replaced: bool = False) -> list[Diagnostic]:
     """Warnings for a DC offset over DC_LIMIT (one that is its clipping's, `lopsided`, is said
     with the clipping), for clipped samples, for sound in the LFE above its band at about a
     main channel's level, and for a centre far under the other main channels
@@ -136,16 +145,18 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
     `voice`: the track is a language's own recording (a dub, a voice-over), whose voice in the
     LFE or off the centre is an error: its variants would go to air without it, or with it on
     one side. `sides`: the track is a delivery or a music bed, whose silent side is replaced
-    by the other, and said, and whose sides far apart are said (`side_warnings`)."""
+    by the other, and said, and whose sides far apart are said (`side_warnings`). `replaced`:
+    its silent side is replaced (its offset is then the other's), said by the caller (a video
+    master's sound: sound_sides.master_sides)."""
     defects, found = analysis.defects, []
-    dc = dc_correction(analysis, sides)
+    dc = dc_correction(analysis, sides or replaced)
     if dc is not None:
         channels = (N_("left %(offset)s"), N_("right %(offset)s"))
         # A mono track has no sides: its offset, the same in both of its downmix's channels,
         # is said once.
-        sides = (Number(dc[0], "+.4f") if defects.layout == "mono" else
-                 Items(tuple(say(side, offset=Number(value, "+.4f"))
-                             for side, value in zip(channels, dc))))
+        figures = (Number(dc[0], "+.4f") if defects.layout == "mono" else
+                   Items(tuple(say(side, offset=Number(value, "+.4f"))
+                               for side, value in zip(channels, dc))))
         template = (N_("the %(what)s has a DC offset of %(level)s dBFS (%(channels)s of full "
                        "scale): it would click where the sound starts and ends and takes "
                        "headroom; it is subtracted from the rendered sound") if removed else
@@ -154,7 +165,8 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                        "headroom; stations air the master as delivered (no variant made here "
                        "carries its sound)"))
         found.append(warning(
-            say(template, what=say(what), level=Number(offset_dbfs(dc), ".1f"), channels=sides),
+            say(template, what=say(what), level=Number(offset_dbfs(dc), ".1f"),
+                channels=figures),
             path,
             hint="check the recording chain (converter, plug-ins) and export it again",
             code="dc-offset"))
@@ -189,50 +201,6 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
     if sides:
         found += side_warnings(path, defects, what, voice)
     return found
-
-
-# What a side that is silent, or far under the other, is called: a stereo track's, or the
-# fronts of a track of more channels.
-SIDE_NAMES = {"stereo": {"FL": N_("left"), "FR": N_("right")}}
-FRONT_NAMES = {"FL": N_("front left"), "FR": N_("front right")}
-
-
-def side_warnings(path: Path, defects: Defects, what: str, voice: bool) -> list[Diagnostic]:
-    """A track (a delivery or a music bed) with one side silent beside the other (`one-sided`:
-    replaced by it in every variant, render/audio.py), or with both sounding SIDES_APART or
-    more apart (`sides-apart`: as delivered, a pan may be wanted); defects.Defects.sides's
-    rules. A voice's silent front beside a silent centre is the centre-empty error's (where
-    its voice went) and not said again."""
-    names = SIDE_NAMES.get(defects.layout or "", FRONT_NAMES)
-    silent = defects.silent_side
-    if silent is not None and not (voice and defects.off_centre):
-        _, level, other = defects.sides
-        live = OTHER_SIDE[silent]
-        quiet = (say(N_("silent (no 100 ms block over %(floor)s dBFS RMS)"),
-                     floor=Number(GATE_ABSOLUTE, "g")) if other is None else
-                 say(N_("%(under)s dB under it where each sounds (%(level)s and %(other)s dBFS "
-                        "RMS, gated)"), under=Number(level - other, ".1f"),
-                     level=Number(level, ".1f"), other=Number(other, ".1f")))
-        said = say(N_("the %(what)s has sound on its %(side)s channel only, its %(silent)s "
-                      "channel is %(quiet)s: a mono recording stored on one track, which would "
-                      "go to air on one side (and 3 dB under other spots where a station sums "
-                      "to mono); its %(side)s channel is used on both sides, centred"),
-                   what=say(what), side=say(names[live]), silent=say(names[silent]),
-                   quiet=quiet)
-        return [warning(said, path, hint="next time, export the recording as mono, or with "
-                                         "its sound on both channels", code="one-sided")]
-    apart = defects.sides_apart
-    if apart is None:
-        return []
-    left, right = defects.gated["FL"], defects.gated["FR"]
-    said = say(N_("the %(what)s's %(left_name)s and %(right_name)s channels are %(apart)s dB "
-                  "apart where each sounds (%(left)s and %(right)s dBFS RMS, gated): it is "
-                  "heard from the %(side)s, and the variants carry it so"),
-               what=say(what), left_name=say(names["FL"]), right_name=say(names["FR"]),
-               apart=Number(apart, ".1f"), left=Number(left, ".1f"), right=Number(right, ".1f"),
-               side=say(names["FL" if left > right else "FR"]))
-    return [warning(said, path, hint="if it is not meant to be off the centre, export it "
-                                     "again balanced (or as mono)", code="sides-apart")]
 
 
 def _clipping(defects: Defects, what: str) -> Message:
@@ -360,9 +328,10 @@ def loudness_range(source: Path, lra: float, profile: Profile, treatment: str
 
 def use_analysis(plan: VariantPlan, role: str, analysis: SoundAnalysis) -> None:
     """What the render takes from a track's analysis: the offset to subtract and, of a
-    delivery or a music bed (not a master), the silent side the other replaces; or else the
-    loudness levelling starts from (one decode fewer at render time)."""
-    sides = role != "master"
+    delivery, a music bed or a master's one stereo stream (sound_sides.master_sides), the
+    silent side the other replaces; or else the loudness levelling starts from (one decode
+    fewer at render time)."""
+    sides = role != "master" or master_sides(plan.conform.sound)
     dc = dc_correction(analysis, sides)
     silent = silent_side(analysis) if sides else None
     if silent is not None:
