@@ -8,12 +8,16 @@ level) and ebur128 (loudness), not by the pipeline's own figures."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
+from pipeline.media.defects import Defects
+from pipeline.media.loudness import Loudness, SoundAnalysis
 from pipeline.publish.page import render_pages
+from pipeline.render.sound_warnings import defect_warnings
 from tests.conformmedia import Spots, sound_master
 from tests.mediacheck import difference_rms_db, integrated_loudness
 from tests.test_defects import warnings_of
@@ -97,3 +101,13 @@ def test_the_page_says_it_in_spanish(spots):
             in spanish)
     assert "el máster tiene sonido solo en su canal izquierdo, y su canal derecho está en " \
            "silencio" in spanish
+
+
+def test_a_masters_dc_offset_says_nothing_of_its_sides():
+    # Before: the offset's figures were kept in the variable that said whether the sides are
+    # read, so a radio master with an offset and its sides 14 dB apart (aired as delivered)
+    # was also said to be heard from the left.
+    defects = Defects(dc=(0.02, 0.02), layout="stereo", gated={"FL": -20.0, "FR": -34.0})
+    analysis = SoundAnalysis(Loudness(-20.0, -3.0, 2.0), 3.0, defects=defects)
+    said = defect_warnings(Path("radio.wav"), analysis, "master", removed=False)
+    assert [d.code for d in said] == ["dc-offset"], [str(d) for d in said]
