@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.cli.translate import print_event
 from pipeline.manifest import load_manifest
+from pipeline.media.astats import _power
 from pipeline.media.audio_layout import pan_expression
 from pipeline.media.defects import Defects
 from pipeline.publish.page import render_pages
@@ -89,6 +90,19 @@ def test_which_side_is_silent_and_how_far_apart_the_sides_are(gated, silent, apa
     defects = Defects(dc=(0.0, 0.0), gated=gated)
     assert defects.silent_side == silent
     assert defects.sides_apart == apart
+
+
+@pytest.mark.parametrize("figures, power", [
+    # An offset alone, as ffmpeg prints it (six decimals): its rounding left 1.6e-7, -68 dBFS.
+    ({"DC_offset": 0.2, "RMS_level": -13.979383, "Min_level": 0.2, "Max_level": 0.2}, 0.0),
+    # A tone of RMS 0.01 (-40 dBFS) over an offset of 0.05: the tone's power.
+    ({"DC_offset": 0.05, "RMS_level": 10 * np.log10(0.05 ** 2 + 0.01 ** 2),
+      "Min_level": 0.05 - 0.01414, "Max_level": 0.05 + 0.01414}, 1e-4),
+    ({"RMS_level": -20.0, "Min_level": -0.1414, "Max_level": 0.1414}, 0.01),   # no offset read
+    ({"RMS_level": None}, 0.0),                                                 # digital silence
+])
+def test_a_channels_level_is_read_without_its_offset(figures, power):
+    assert _power(figures) == pytest.approx(power, abs=1e-12)
 
 
 def test_the_silent_side_takes_the_other_in_the_downmix():
@@ -219,3 +233,28 @@ def test_a_music_bed_on_one_side_is_said_at_the_bed_and_mixed_centred(campaign, 
     assert loudness(out) == pytest.approx(TARGETS["radio"], abs=0.5)
     record = json.loads(out.with_suffix(".json").read_text())
     assert record["settings"]["one_sided"] == {"music_bed": "FR"}
+
+
+@pytest.mark.e2e
+def test_a_side_holding_only_a_dc_offset_is_silent(campaign, radio_master):
+    # A dead right input with an offset on it (a converter's 0.05 of full scale, -26 dBFS, and
+    # no signal). Before: its level was read with the offset in it (-26 dBFS RMS, 3 dB over
+    # the voice), so the sides were "balanced"; the offset was said and subtracted, and every
+    # file went to air on the left only (astats: right -inf).
+    offset = recording(campaign, "yua", None, chain="anull",
+                       source="aevalsrc='0.1*sin(2*PI*1000*t)|0.05':c=stereo:s=48000:d=3.8")
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    (text,) = warnings_of(result, offset)
+    assert text.startswith(f"{offset}: warning: the dub {ONE_SIDED} (no 100 ms block over -70 "
+                           "dBFS RMS)"), result.output
+    out = campaign.out / "spot.yua.radio.wav"
+    left, right = channel_levels(out)
+    assert left == pytest.approx(right, abs=0.01), (left, right)
+    assert loudness(out) == pytest.approx(TARGETS["radio"], abs=0.5)
+    assert np.abs(samples(out, 2).mean(axis=0)).max() < 1e-4       # no offset on either side
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["settings"]["one_sided"] == {"audio": "FR"}
+    assert "dc_removed" not in record["settings"]

@@ -23,8 +23,9 @@ Stream = ffmpeg.nodes.FilterableStream
 PER_CHANNEL = "DC_offset+Min_level+Max_level+Peak_count+Flat_factor+RMS_level"
 OVERALL = "Peak_level+Number_of_samples"
 # What `channel_stats` reports per channel of the source, and nothing overall: what tells its
-# blocks from the downmix's in ffmpeg's log (`parse_blocks`).
-SOURCE_CHANNEL = "Min_level+Max_level+Peak_count+Flat_factor+RMS_level"
+# blocks from the downmix's in ffmpeg's log (`parse_blocks`). DC_offset: a channel's level is
+# read without its offset (`_power`).
+SOURCE_CHANNEL = "DC_offset+Min_level+Max_level+Peak_count+Flat_factor+RMS_level"
 # What `near_full_scale` reports per channel of the source, and nothing overall; without the
 # RMS_level of `channel_stats`, which tells its blocks from those in ffmpeg's log.
 NEAR_CHANNEL = "Min_level+Max_level+Peak_count"
@@ -34,8 +35,8 @@ NEAR_CHANNEL = "Min_level+Max_level+Peak_count"
 class Block:
     """One block as `astats` reads it: start (s), samples per channel, and per channel of the
     downmix its mean, lowest and highest sample (full scale = 1.0); the samples clipped in it
-    and the mean square per channel of the source when it was read (`channel_stats`), else of
-    the downmix; or, decoded from a lossy codec (`near_full_scale`), per channel of the source
+    and the mean square less the mean's (AC power, `_power`) per channel of the source when it
+    was read (`channel_stats`), else of the downmix; or, decoded from a lossy codec (`near_full_scale`), per channel of the source
     its samples at or above LOSSY_LEVEL where they are LOSSY_SHARE of the block or more, else 0."""
 
     time: float
@@ -149,9 +150,19 @@ def parse_blocks(stderr: str) -> list[Block]:
 
 
 def _power(channel: dict[str, float | None]) -> float:
-    """A channel's mean square in a block (full scale = 1.0) from its RMS level; 0 for silence."""
+    """A channel's mean square in a block (full scale = 1.0) without its offset: its AC power,
+    RMS^2 - DC^2 (a constant is no sound: a dead input holding a converter's offset of 0.05
+    read -26 dBFS RMS, as loud as a voice); 0 for silence. No more than its peak-to-peak swing
+    squared, which bounds the RMS of any signal less its mean: ffmpeg prints the two figures to
+    six decimals, and their rounding alone left -68 dBFS of "sound" in a block holding an
+    offset of 0.2000004 and nothing else, -67 dBFS with 0.3333333, over GATE_ABSOLUTE (its
+    swing is 0)."""
     level = channel.get("RMS_level")
-    return 10 ** (level / 10) if level is not None else 0.0
+    if level is None:
+        return 0.0
+    dc = channel.get("DC_offset") or 0.0
+    swing = (channel.get("Max_level") or 0.0) - (channel.get("Min_level") or 0.0)
+    return min(max(10 ** (level / 10) - dc * dc, 0.0), swing * swing)
 
 
 def _read_blocks(text: str) -> list[tuple[float, dict, list[dict]]]:

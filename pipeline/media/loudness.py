@@ -49,7 +49,9 @@ SOUND_FLOOR = -70.0            # dBFS
 # pauses (defects.Defects.pause_dc). 8: a track of more than two channels read as its stereo
 # downmix, not with its own channels past the second (astats.block_stats). 9: a stereo
 # track's sides' gated levels (Defects.gated), which tell stems taken as left and right.
-ANALYSIS_VERSION = 9
+# 10: each channel's level read without its DC offset (astats._power): a side holding an
+# offset alone is silent.
+ANALYSIS_VERSION = 10
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU
