@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.media.loudness import Loudness, measure_file
 from pipeline.profiles import BUILTIN_PROFILES
+from pipeline.publish.page import render_pages
 from pipeline.render import audio
 from pipeline.render.leveling import (CORRECTIONS, LIMITER_HEADROOM, MAX_CORRECTION, PEAK_MARGIN,
                                       Leveling, corrected, first_leveling, level_and_verify, miss)
@@ -405,7 +406,7 @@ def test_a_loudness_range_wider_than_the_profiles_is_a_warning(campaign):
     # a render found it, a second round trip with the translator (a trial's five dubs).
     checked = invoke("validate", manifest)
     said = re.findall(r"audio/spot/yua\.wav: warning: loudness range (\d+\.\d) LU, measured "
-                      r"per EBU Tech 3342, is wider than the profile's limit of 1 LU",
+                      r"per EBU Tech 3342, is wider than the limit of 1 LU of profile narrow",
                       checked.output)
     assert checked.exit_code == 0 and len(said) == 1, checked.output
     result = invoke("render", manifest)
@@ -417,12 +418,54 @@ def test_a_loudness_range_wider_than_the_profiles_is_a_warning(campaign):
     assert 2.0 < lra < 4.0 and abs(float(said[0]) - lra) <= 0.1   # the file's, as planned
     # Said at the recording to fix, once for every variant that carries it.
     assert (f"  {campaign.root / 'audio/spot/yua.wav'}: warning: loudness range {lra:.1f} LU, "
-            "measured per EBU Tech 3342, is wider than the profile's limit of 1 LU") \
+            "measured per EBU Tech 3342, is wider than the limit of 1 LU of profile narrow") \
         in result.output
     # Where to ask: the dub's recording (a trial's engineer was told to master a mix the
     # pipeline had made).
     assert record["qc"]["warnings"][0]["hint"] == "quiet passages may be lost on air: the dub " \
         "recording has this range; even out its level (a compressor) before delivering it"
+
+
+@pytest.mark.e2e
+def test_loudness_range_warnings_of_two_limits_name_their_profiles(campaign):
+    # Before: "wider than the profile's limit of 1 LU" and "... of 2 LU" at the same file, with
+    # nothing to say which profile either was.
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=2",
+           "-filter_complex", "[0]volume=-2dB[a];[1]volume=-26dB[b];[a][b]concat=n=2:v=0:a=1",
+           str(campaign.root / "audio/spot/yua.wav"))                  # LRA about 2.8 LU
+    small = {"base": "proxy", "width": 320, "height": 180, "preset": "ultrafast"}
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], profiles={
+        "narrow": small | {"loudness_range": 1.0}, "tiny": small | {"loudness_range": 1.0},
+        "mid": small | {"loudness_range": 2.0}, "wide": small | {"loudness_range": 20.0}})
+    path = campaign.root / "audio/spot/yua.wav"
+    pattern = (rf"{re.escape(str(path))}: warning: loudness range (\d\.\d) LU, measured per EBU "
+               r"Tech 3342, is wider than the limit of (\d) LU of (profiles? [a-z ]+) \(hint")
+    for command in ("validate", "render"):
+        result = invoke(command, manifest)
+        assert result.exit_code == 0, result.output
+        said = re.findall(pattern, result.output)
+        # One line per limit, with the profiles whose limit it is; none of `wide`'s 20 LU.
+        assert sorted((limit, whose) for _, limit, whose in said) == [
+            ("1", "profiles narrow and tiny"), ("2", "profile mid")], result.output
+    record = json.loads((campaign.out / "spot.yua.tiny.json").read_text())
+    (warned,) = [w for w in record["qc"]["warnings"] if w["code"] == "loudness-range"]
+    assert warned["message"].endswith("is wider than the limit of 1 LU of profiles narrow and "
+                                      "tiny"), warned
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
+    spanish = re.sub(r"<[^>]+>", "", render_pages(catalog)["index.html"])
+    assert "supera el límite de 1 LU de los perfiles narrow y tiny" in spanish
+    assert "supera el límite de 2 LU del perfil mid" in spanish
+    # The profiles named are in its fingerprint: the same again is up to date; a third profile
+    # at 1 LU makes the variants that name the others stale, no other.
+    assert record["settings"]["loudness_range_of"] == ["narrow", "tiny"]
+    assert "0 rendered, 4 up-to-date" in invoke("render", manifest).output
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], profiles={
+        "narrow": small | {"loudness_range": 1.0}, "tiny": small | {"loudness_range": 1.0},
+        "mid": small | {"loudness_range": 1.0}, "wide": small | {"loudness_range": 20.0}})
+    again = invoke("render", manifest)
+    assert "3 rendered, 1 up-to-date" in again.output, again.output
+    assert "is wider than the limit of 1 LU of profiles narrow, tiny and mid" in again.output
 
 
 @pytest.mark.parametrize("seconds,lra", [(3.2, 0.0), (10.0, 0.0)])

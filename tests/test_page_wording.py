@@ -118,6 +118,7 @@ def test_figures_lists_and_plurals_are_said_as_the_locale_writes_them():
     assert str(many) == "lines 1, 2, 3, 4, 5, 6, 7, 8 and 3 more"
     assert localised(many.to_json(), "es") == "líneas 1, 2, 3, 4, 5, 6, 7, 8 y 3 más"
     assert localised(line_list([12]).to_json(), "es") == "línea 12"
+    # The template of records written before the warning named its profiles: still said.
     loud = say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than the "
                   "profile's limit of %(limit)s LU"), range=Number(12.34, ".1f"),
                limit=Number(20.0))
@@ -177,7 +178,7 @@ def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campa
     # The terminal says them in English, as before.
     lra = record["loudness"]["lra_lu"]
     assert (f"warning: loudness range {lra:.1f} LU, measured per EBU Tech 3342, is wider than "
-            "the profile's limit of 1 LU") in rendered.output
+            "the limit of 1 LU of profile narrow") in rendered.output
     assert re.search(r"yua\.srt:1: warning: cue 1 reads too fast: 53 characters in 0\.60 s is "
                      r"88\.3 characters per second \(at most \d+\)", rendered.output), rendered.output
 
@@ -199,7 +200,8 @@ def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campa
     # At the recording to fix, as the clipping is.
     assert by_code["loudness-range"] == (
         "Rango de sonoridad mayor que el límite del perfil: yua.wav: el rango de "
-        f"sonoridad ({lra:.1f} LU, medido según EBU Tech 3342) supera el límite del perfil (1 LU)")
+        f"sonoridad ({lra:.1f} LU, medido según EBU Tech 3342) supera el límite de 1 LU del "
+        "perfil narrow")
     assert by_code["reading-speed"].startswith(
         "Subtítulo demasiado rápido para leerlo: yua.srt:1: el subtítulo 1 se lee demasiado "
         "rápido: 53 caracteres en 0.60 s son 88.3 caracteres por segundo (máximo ")

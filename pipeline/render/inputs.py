@@ -30,8 +30,8 @@ from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, radio_master
 from pipeline.render.sound_input import low_sample_rate, misnamed
-from pipeline.render.sound_warnings import (dead_air, defect_warnings, loudness_range,
-                                            video_master_warnings)
+from pipeline.render.sound_warnings import (dead_air, defect_warnings, limit_profiles,
+                                            loudness_range, video_master_warnings)
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, lowest_target
 
@@ -289,7 +289,7 @@ class Inputs:
             key, lambda: analyse_master_sound(master).to_cache()))
 
     def _delivery(self, spot: Spot, language: Language, master: MediaInfo, profile: Profile,
-                  on_air: bool = False) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
+                  radio: bool = False) -> tuple[Path, MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """The language's audio delivery, found, probed, analysed and checked against the spot
         and a variant of `profile` (`_recording`); its path, probe, analysis and warnings. The
         folder listed and the file found once per folder and language."""
@@ -298,15 +298,16 @@ class Inputs:
         track = self._once(("delivery", spot.id, language.code),
                            lambda: find_delivery(self.manifest, spot, language, index,
                                                  self._probe_recording))
-        return (track, *self._recording(track, language, master, profile, on_air))
+        return (track, *self._recording(track, language, master, profile, radio))
 
     def _recording(self, track: Path, language: Language, master: MediaInfo, profile: Profile,
-                   on_air: bool) -> tuple[MediaInfo, SoundAnalysis, list[Diagnostic]]:
+                   radio: bool) -> tuple[MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """A language's recording at `track` probed, analysed and checked against the spot of
         `master` and a variant of `profile`; its probe, analysis and warnings (errors raise
         Blocked). Each step once per file or (file, spot length, rule).
-        `on_air`: the variant is sound alone (a radio spot or an audio-only profile), where a
-        dub's silence at the start or end is dead air; a dub under a picture is timed to it."""
+        `radio`: the spot is; its variant is then sound alone, as an audio-only profile's is,
+        where a dub's silence at the start or end is dead air (a dub under a picture is timed
+        to it)."""
         info = self._once(("audio", track), lambda: self._probe_recording(track))
         # The track as its warnings name it (a word the page translates).
         what = N_("dub") if language.treatment == "dub" else N_("voice-over")
@@ -322,11 +323,12 @@ class Inputs:
              target, unit),
             lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
                                                  language.qc, what, target, unit)))
-        if on_air:
+        if radio or profile.audio_only:
             warnings = warnings + self._once(
                 ("dead-air", track, master.duration, what),
                 lambda: self._checked(dead_air(track, analysis, master.duration, what)))
-        return info, analysis, warnings + self._range(track, analysis, profile, language.treatment)
+        return info, analysis, warnings + self._range(track, analysis, profile,
+                                                      language.treatment, radio)
 
     def recording_diagnostics(self, spot: Spot, language: Language,
                               track: Path) -> list[Diagnostic]:
@@ -338,7 +340,7 @@ class Inputs:
         for profile in self.manifest.profiles:
             if not_applicable(self.manifest, radio, spot, language, profile) is None:
                 try:
-                    self._recording(track, language, master, profile, radio or profile.audio_only)
+                    self._recording(track, language, master, profile, radio)
                 except Blocked:      # its errors are said, once: validate blocks on them
                     break
         return list(self.diagnostics)
@@ -354,14 +356,17 @@ class Inputs:
             key, lambda: analyse_delivery(path, info, duration).to_cache()))
 
     def _range(self, source: Path, analysis: SoundAnalysis, profile: Profile,
-                treatment: str) -> list[Diagnostic]:
+               treatment: str, radio: bool) -> list[Diagnostic]:
         """The loudness-range warning of a sound the render only levels (a dub, the master's),
-        from its analysis, once a file and limit; not of a voice-over, mixed by the render."""
+        from its analysis, once a file and limit (with the profiles of that limit of a spot,
+        `radio` or not); not of a voice-over, mixed by the render."""
         if treatment == "mix":
             return []
         lra = (analysis.fitted or analysis.loudness).lra
-        return self._once(("loudness-range", source, lra, profile.loudness_range, treatment),
-                          lambda: self._checked(loudness_range(source, lra, profile, treatment)))
+        names = limit_profiles(self.manifest, radio, treatment, profile)
+        return self._once(("loudness-range", source, lra, profile.loudness_range, names),
+                          lambda: self._checked(loudness_range(source, lra, profile, treatment,
+                                                               names)))
 
     def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Errors raise (and block); warnings are reported and returned."""

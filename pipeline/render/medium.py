@@ -60,16 +60,23 @@ def refuse_subtitles(manifest: Manifest, spot: Spot, language: Language) -> None
                         "give the language a recorded track (dub) or a voice-over (mix)")
 
 
+def carries(radio: bool, treatment: str, profile: Profile) -> bool:
+    """Whether a spot (a radio spot or not) has a variant of a `treatment` language in
+    `profile`: a radio spot in audio-only profiles alone; a video spot in every profile, but
+    the master's own sound (MASTER_SOUND) in no audio-only one."""
+    return profile.audio_only if radio else not (profile.audio_only and treatment in MASTER_SOUND)
+
+
 def not_applicable(manifest: Manifest, radio: bool, spot: Spot, language: Language,
                    profile: Profile) -> str | None:
     """Why this spot, language and profile make no variant (the plan lists it as skipped), or
-    None when they do."""
-    if radio and not profile.audio_only:
+    None when they do (`carries`)."""
+    if carries(radio, language.treatment, profile):
+        return None
+    if radio:
         return f"spot {spot.id!r} is a radio spot: video profile {profile.name!r} does not apply"
-    if not radio and profile.audio_only and language.treatment in MASTER_SOUND:
-        return (f"'{language.treatment}' keeps the master's own sound ({manifest.source_language}):"
-                f" audio-only profile {profile.name!r} serves dub and mix languages")
-    return None
+    return (f"'{language.treatment}' keeps the master's own sound ({manifest.source_language}):"
+            f" audio-only profile {profile.name!r} serves dub and mix languages")
 
 
 def _in_timecode(profile: Profile) -> str:

@@ -302,7 +302,7 @@ class _Planner(MasterFit):
                 analysis, warnings = self._video_master_sound(spot, plan.conform)
                 use_analysis(plan, "master", analysis)
                 plan.warnings += warnings + self._range(spot.master, analysis, variant.profile,
-                                                        language.treatment)
+                                                        language.treatment, plan.radio)
         if language.treatment in MASTER_SOUND:
             if plan.conform.sound is None and not plan.conform.silent:
                 self._block(f"master {spot.master} of spot {spot.id!r} has no audio stream: its "
@@ -320,8 +320,7 @@ class _Planner(MasterFit):
             self._add_input(plan, "music_bed", spot.music_bed)
         if language.needs_audio:
             track, plan.tracks["audio"], analysis, warnings = self._delivery(
-                spot, language, plan.master, variant.profile,
-                plan.radio or variant.profile.audio_only)
+                spot, language, plan.master, variant.profile, plan.radio)
             use_analysis(plan, "audio", analysis)
             plan.warnings += warnings
             self._add_input(plan, "audio", track)

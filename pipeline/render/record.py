@@ -27,7 +27,7 @@ from pipeline.render.ebutt_sidecar import ebutt_name, write_ebutt_sidecar
 from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND, sound_source
-from pipeline.render.sound_warnings import LOUDNESS_RANGE, loudness_range
+from pipeline.render.sound_warnings import LOUDNESS_RANGE, limit_profiles, loudness_range
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import loudness_unit
 from pipeline.subtitles.model import cue_middle
@@ -147,7 +147,8 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     # Of a dub or the master's sound, said at planning from its analysis (the same sound, at
     # another gain): not twice.
     if not any(w.code == LOUDNESS_RANGE for w in plan.warnings):
-        found += loudness_range(source, loudness.lra, profile, treatment)
+        found += loudness_range(source, loudness.lra, profile, treatment, limit_profiles(
+            plan.variant.manifest, plan.radio, treatment, profile))
     leveling = audio.leveling
     if leveling.loudness_cut > HEAVY_LIMITING:
         unit = loudness_unit(profile.loudness_standard)

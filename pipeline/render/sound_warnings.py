@@ -16,14 +16,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.manifest import QcSettings
+from pipeline.manifest import Manifest, QcSettings
 from pipeline.media.audio_layout import GAINS, SoundMap
 from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
                                     SILENCE_LEVEL, Defects, offset_dbfs)
 from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
-from pipeline.render.medium import MASTER_SOUND
+from pipeline.render.medium import MASTER_SOUND, carries
 from pipeline.render.sound_sides import master_sides, one_sided, side_warnings, silent_side
 from pipeline.render.variants import VariantPlan
 
@@ -308,20 +308,41 @@ _LRA_SOURCE = {
 LOUDNESS_RANGE = "loudness-range"     # the code of its warning
 
 
-def loudness_range(source: Path, lra: float, profile: Profile, treatment: str
-                   ) -> list[Diagnostic]:
+def limit_profiles(manifest: Manifest, radio: bool, treatment: str,
+                   profile: Profile) -> tuple[str, ...]:
+    """The names of the manifest's profiles whose loudness-range limit is `profile`'s, of
+    those a `treatment` language's variants of a spot (`radio` or not) are made in
+    (medium.carries): whose limit a sound's range is said to pass, all in one warning."""
+    names = tuple(p.name for p in manifest.profiles if p.loudness_range == profile.loudness_range
+                  and carries(radio, treatment, p))
+    return names or (profile.name,)
+
+
+# Its words before the warning named its profiles: kept for the page, which says a record's
+# warning in Spanish from its template, in variants rendered before.
+_RANGE_BEFORE = N_("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
+                   "the profile's limit of %(limit)s LU")
+
+
+def loudness_range(source: Path, lra: float, profile: Profile, treatment: str,
+                   profiles: tuple[str, ...]) -> list[Diagnostic]:
     """A warning, at `source`, for a loudness range (LRA in LU, as EBU Tech 3342 measures it)
     wider than the profile's `loudness_range` (levelling is a plain gain: nothing compresses a
     sound whose quiet passages would be lost on air). That limit is the profile's own, not a
     standard's: neither EBU R128 nor ATSC A/85:2013 sets one, and the warning says whose it
-    is. Said at planning of a sound the render only levels (a dub, the master's), from its
-    analysis, so that validate tells a translator before a render; of a mix made here, by the
-    render, from the mix."""
+    is: the `profiles` of that limit (`limit_profiles`), so that a sound over two limits (7 LU
+    and 11) is said once for each, with the profiles each belongs to. Said at planning of a
+    sound the render only levels (a dub, the master's), from its analysis, so that validate
+    tells a translator before a render; of a mix made here, by the render, from the mix."""
     if lra <= profile.loudness_range:
         return []
-    return [warning(say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is wider "
-                           "than the profile's limit of %(limit)s LU"),
-                        range=Number(lra, ".1f"), limit=Number(profile.loudness_range)), source,
+    forms = N_plural("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
+                     "the limit of %(limit)s LU of profile %(profiles)s",
+                     "loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
+                     "the limit of %(limit)s LU of profiles %(profiles)s")
+    return [warning(say_count(forms, len(profiles), range=Number(lra, ".1f"),
+                              limit=Number(profile.loudness_range),
+                              profiles=Items(profiles, ", ", " and ")), source,
                     hint="quiet passages may be lost on air: " + _LRA_SOURCE[treatment],
                     code=LOUDNESS_RANGE)]
 

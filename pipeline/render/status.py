@@ -15,12 +15,14 @@ from pathlib import Path
 from pipeline import RENDER_VERSION
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
+from pipeline.messages import Message
 from pipeline.media.geometry import mostly_bars
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.record import names_beside, read_record
 from pipeline.render.slate import slate_text
+from pipeline.render.sound_warnings import LOUDNESS_RANGE
 from pipeline.render.sound_input import low_rates
 from pipeline.render.variants import Status, Variant, VariantPlan
 from pipeline.subtitles.linebreak import LAYOUT_VERSION
@@ -46,6 +48,13 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         # The same: only a track with a silent side is rendered differently (that side taken
         # from the other), and says which.
         settings["one_sided"] = dict(sorted(plan.one_sided.items()))
+    ranges = [w.detail.params["profiles"] for w in plan.warnings
+              if w.code == LOUDNESS_RANGE and isinstance(w.detail, Message)]
+    if ranges:
+        # The profiles its sound's loudness-range warning names (sound_warnings.limit_profiles):
+        # only such a variant goes stale, once, to get them in its record, which the catalog
+        # and the page read, and again when another profile's limit joins or leaves its own.
+        settings["loudness_range_of"] = list(ranges[0].items)
     low = low_rates(plan.tracks, variant.profile.sample_rate)
     if low:
         # Only a variant that carries such a sound has it (render/sound_input.py): one rendered
