@@ -437,7 +437,7 @@ def test_dead_air_at_the_start_or_end_of_a_radio_dub_is_said(campaign, radio_mas
     result = invoke("render", manifest, "--strict")
     assert result.exit_code == 1
     assert warnings_of(result, path) == [
-        f"{path}: warning: the dub starts with 2.0 s of silence (under -60 dBFS; more than 0.5 s "
+        f"{path}: warning: the dub starts with 2.00 s of silence (under -60 dBFS; more than 0.5 s "
         "is dead air on radio) (hint: trim the silence before the first word)"], result.output
     record = json.loads((campaign.out / "spot.yua.radio.json").read_text())
     assert [w["code"] for w in record["qc"]["warnings"]] == ["leading-silence"]
@@ -448,7 +448,7 @@ def test_dead_air_at_the_start_or_end_of_a_radio_dub_is_said(campaign, radio_mas
                    seconds=4.0 - delay / 1000)
         result = invoke("validate", manifest)
         assert warnings_of(result, path) == ([
-            f"{path}: warning: the dub starts with {delay / 1000:.1f} s of silence (under -60 "
+            f"{path}: warning: the dub starts with {delay / 1000:.2f} s of silence (under -60 "
             "dBFS; more than 0.5 s is dead air on radio) (hint: trim the silence before the "
             "first word)"] if said else []), result.output
 
@@ -461,6 +461,25 @@ def test_dead_air_at_the_start_or_end_of_a_radio_dub_is_said(campaign, radio_mas
     # Under a picture a dub is timed to it: its silences are the picture's, not dead air.
     video = campaign.write([{"code": "yua", "treatment": "dub"}])
     assert "0 errors, 0 warnings" in invoke("validate", video).output
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("delay, chain", [(0.55, ""), (1.23, ",dcshift=0.1")])
+def test_leading_silence_is_said_to_the_hundredth_of_a_second(campaign, radio_master, delay,
+                                                               chain):
+    # Before: read in 100 ms blocks, 0.55 s was the block at 0.5 s, "not more than 0.5 s", and
+    # went unsaid; 1.23 s was said as 1.2. Now where the sound starts, in the analysis's one
+    # decode, also under a DC offset of 0.1 (the silence's level, -20 dBFS, is no sound).
+    path = dub(campaign, "sine=frequency=700", f"volume=-12dB,adelay={round(delay * 1000)}"
+                                               + chain, seconds=round(3.6 - delay, 2))
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("validate", manifest)
+    said = [w for w in warnings_of(result, path) if "starts with" in w]
+    assert said == [
+        f"{path}: warning: the dub starts with {delay:.2f} s of silence (under -60 dBFS; more "
+        "than 0.5 s is dead air on radio) (hint: trim the silence before the first word)"], \
+        result.output
 
 
 # --- the radio master and its music bed -------------------------------------------------------
@@ -519,7 +538,7 @@ def test_a_radio_master_that_starts_with_3_s_of_silence_is_said(campaign, radio_
     dub(campaign, "sine=frequency=1000", "volume=-8dB", seconds=6.0)
     result = invoke("validate", manifest)
     assert warnings_of(result, master) == [
-        f"{master}: warning: the master starts with 3.0 s of silence (under -60 dBFS; more than "
+        f"{master}: warning: the master starts with 3.00 s of silence (under -60 dBFS; more than "
         "0.5 s is dead air on radio) (hint: trim the silence before the first word)"],\
         result.output
     # A radio master's silences are the spot's: its 6 s, nothing said of how long it is.

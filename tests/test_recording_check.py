@@ -79,7 +79,7 @@ def test_check_with_the_manifest_says_what_validate_says_of_each_recording(campa
                                 f"checked as validate checks {code}'s dub for spot 'spot'"), summary
     assert any("is clipped" in line for line in validate)
     assert any("sound continues past the spot's end" in line for line in validate)
-    assert any("starts with 1.5 s of silence" in line for line in validate)
+    assert any("starts with 1.50 s of silence" in line for line in validate)
     assert any("DC offset" in line for line in validate)
     assert any("yua.wav: warning: loudness range" in line for line in validate)
     assert any("tzo.R.wav look like the left and right channels" in line for line in validate)

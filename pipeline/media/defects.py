@@ -175,7 +175,8 @@ class Defects:
     clipped_blocks: int = 0
     clipped_from: float | None = None    # start of the first clipped block, s
     clipped_to: float | None = None      # end of the last clipped block, s
-    first_sound: float | None = None     # start of the first block over SILENCE_LEVEL, s
+    first_sound: float | None = None     # where the sound of the first block over SILENCE_LEVEL
+                                         # starts (to the sample, when read: `_onset`), s
     last_sound: float | None = None      # end of the last block over SILENCE_LEVEL, s
     length: float = 0.0                  # seconds decoded
     clipped_channels: tuple[str, ...] = ()
@@ -270,14 +271,17 @@ class Defects:
 
 def find_defects(blocks: list[Block], sample_rate: int,
                  channels: tuple[str, ...] | None = None, layout: str | None = None,
-                 lfe: float | None = None, codec: str | None = None) -> Defects:
+                 lfe: float | None = None, codec: str | None = None,
+                 starts: list[float] = ()) -> Defects:
     """The DC offset, clipping and sound span of a track of `layout` from its blocks
     (`sample_rate`: Hz). `channels`: the names of the source's channels, in order, when its
     blocks' clipped samples and levels were read per channel of the source (`channel_stats`);
     a stereo track's levels are read in the downmix's blocks.
     `lfe`: the LFE's level above LFE_BAND (`parse_lfe_band`, dBFS), when it has one. `codec`:
     the source's (the probe's name); from a lossy one (`LOSSY`), whose blocks were read by
-    `near_full_scale`, a track is clipped only in LOSSY_BLOCKS blocks or more."""
+    `near_full_scale`, a track is clipped only in LOSSY_BLOCKS blocks or more. `starts`: where
+    sound starts after silence, to the sample (astats.sound_starts), which puts the first
+    block's sound where it starts (`_onset`)."""
     total = sum(block.samples for block in blocks)
     if not total:
         return Defects(dc=())
@@ -314,10 +318,21 @@ def find_defects(blocks: list[Block], sample_rate: int,
         pause_dc=_mean_dc(pauses) if len(pauses) >= PAUSES else None,
         clipped_from=clipped[0].time if clipped else None,
         clipped_to=end(clipped[-1]) if clipped else None,
-        first_sound=sound[0].time if sound else None,
+        first_sound=_onset(sound[0].time, end(sound[0]), starts) if sound else None,
         last_sound=end(sound[-1]) if sound else None,
         length=round(total / sample_rate, 6), lfe_band=lfe if channels else None,
         loudest=loudest, loudest_level=loudest_level, gated=gated)
+
+
+def _onset(start: float, end: float, starts: list[float]) -> float:
+    """Where the sound of the first block over SILENCE_LEVEL (from `start` to `end`, seconds)
+    starts: the first of `starts` (the ends of silences, to the sample) inside it, or else the
+    last in the block before, whose last samples may start a sound that block's swing did not
+    reach the floor with; the block's `start` when none is (a file without silence read there).
+    To the millisecond."""
+    inside = [t for t in starts if start <= t < end]
+    before = [t for t in starts if 2 * start - end <= t < start]
+    return round(min(inside) if inside else max(before) if before else start, 3)
 
 
 def _mean_dc(blocks: list[Block]) -> tuple[float, ...]:

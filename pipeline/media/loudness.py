@@ -20,7 +20,7 @@ import ffmpeg
 from pipeline.errors import RenderError
 from pipeline.media.audio_layout import LAYOUTS, to_stereo
 from pipeline.media.astats import (Block, block_stats, channel_stats, lfe_band, near_full_scale,
-                                   parse_blocks, parse_lfe_band)
+                                   parse_blocks, parse_lfe_band, parse_sound_starts, sound_starts)
 from pipeline.media.defects import LOSSY, Defects, find_defects
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.probe import cut_short
@@ -50,8 +50,8 @@ SOUND_FLOOR = -70.0            # dBFS
 # downmix, not with its own channels past the second (astats.block_stats). 9: a stereo
 # track's sides' gated levels (Defects.gated), which tell stems taken as left and right.
 # 10: each channel's level read without its DC offset (astats._power): a side holding an
-# offset alone is silent.
-ANALYSIS_VERSION = 10
+# offset alone is silent. 11: where the sound starts, to the sample (astats.sound_starts).
+ANALYSIS_VERSION = 11
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU
@@ -322,15 +322,14 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
             split = source.filter_multi_output("asplit", 2)
             source, lfe = split[0], [lfe_band(split[1], channels.index("LFE"))]
     decoded = downmix(source) if downmix else to_stereo(source, layout)
-    if fitted is not None:
-        split = decoded.filter_multi_output("asplit", 2)
-        decoded, part = split[0], split[1]
+    split = decoded.filter_multi_output("asplit", 2 if fitted is None else 3)
+    decoded, starts = split[0], sound_starts(split[1])
     blocks = block_stats(decoded, samples)
     # The whole track's meter keeps its frame log hidden; the fitted signal's prints its own,
     # which tells the two meters' summaries apart (_meter_logs).
-    outputs = [_metered(blocks, "verbose"), *lfe, *near]
+    outputs = [_metered(blocks, "verbose"), starts, *lfe, *near]
     if fitted is not None:
-        outputs.append(_metered(fitted(part), "info"))
+        outputs.append(_metered(fitted(split[2]), "info"))
     stderr = run_ffmpeg(["-loglevel", "info", "-nostats",
                          *ffmpeg.compile(ffmpeg.merge_outputs(*outputs), cmd="ffmpeg")[1:]],
                         what="analysing the sound", path=path)
@@ -345,7 +344,8 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
         loudness, measured = parse_ebur128(logs[0]), parse_ebur128(logs[1])
     read = parse_blocks(stderr)
     defects = find_defects(read, sample_rate, channels, layout,
-                           parse_lfe_band(stderr) if lfe else None, codec)
+                           parse_lfe_band(stderr) if lfe else None, codec,
+                           parse_sound_starts(stderr))
     return SoundAnalysis(loudness, sound_end(read, loudness.true_peak, samples / sample_rate,
                                              defects.dc), measured, defects)
 

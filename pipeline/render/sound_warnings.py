@@ -277,7 +277,7 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
         found.append(warning(
             say(N_("the %(what)s starts with %(silence)s s of silence (under %(level)s dBFS; more "
                    "than %(limit)s s is dead air on radio)"), what=say(what),
-                silence=Number(defects.first_sound, ".1f"), level=Number(SILENCE_LEVEL),
+                silence=Number(defects.first_sound, ".2f"), level=Number(SILENCE_LEVEL),
                 limit=Number(LEADING_SILENCE)),
             path, hint="trim the silence before the first word",
             code="leading-silence"))
