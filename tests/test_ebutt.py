@@ -17,7 +17,7 @@ from lxml import etree
 
 from pipeline.cli.main import cli
 from pipeline.media.timecode import counted_on, seconds
-from pipeline.subtitles.ebutt import MasterClock, clock_problem
+from pipeline.subtitles.master_clock import MasterClock, clock_problem
 from pipeline.subtitles.frames import FrameGrid, snap_cues
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.sidecars import write_ebutt

@@ -17,7 +17,7 @@ from pipeline.manifest import Manifest
 from pipeline.media.timecode import rate_problem
 from pipeline.render.leader import output_rate
 from pipeline.render.variants import Variant, VariantPlan
-from pipeline.subtitles.ebutt import SUFFIX, MasterClock, clock_problem
+from pipeline.subtitles.master_clock import SUFFIX, MasterClock, clock_problem
 from pipeline.subtitles.sidecars import write_ebutt
 
 CODE = "ebutt-not-written"     # the note that a master's EBU-TT cannot be written

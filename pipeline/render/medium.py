@@ -17,7 +17,7 @@ from pipeline.errors import Diagnostic, PipelineError, note
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile
-from pipeline.subtitles.ebutt import SUFFIX as EBUTT_SUFFIX
+from pipeline.subtitles.master_clock import SUFFIX as EBUTT_SUFFIX
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 # The treatments that carry the master's own sound.

@@ -31,16 +31,14 @@ black background, the teletext look STL files carry, since EBU-TT Part 1 has no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from fractions import Fraction
 from typing import Iterable
 
 from lxml import etree
 
 from pipeline import __version__
-from pipeline.media.timecode import counted_on, nominal, seconds
-from pipeline.subtitles.frames import FrameGrid
+from pipeline.media.timecode import nominal
 from pipeline.subtitles.imsc import TT, TTP, TTS, add_text, region_key, regions, serialised
+from pipeline.subtitles.master_clock import MasterClock, cue_frames
 from pipeline.subtitles.model import Cue, plain_text
 from pipeline.subtitles.ttml import TT_NAMESPACES, XML
 from pipeline.subtitles.ttml_time import EBUTT_METADATA
@@ -50,76 +48,10 @@ NSMAP = {"tt": TT_NAMESPACES[0], "ttp": TT_NAMESPACES[0] + "#parameter",
          "tts": TT_NAMESPACES[0] + "#styling", "ebuttm": EBUTT_METADATA}
 STANDARD = "urn:ebu:tt:exchange:2015-09"     # EBU-TT Part 1 v1.1 (Tech 3350)
 VERSION = "v1.0"                             # documentEbuttVersion, as v1.0 readers look for it
-SUFFIX = "ebutt.xml"
 # A run's styles by its SubRip tags; every run is in a span of `text`, the white on black.
 TAG_STYLES = {"i": ("italic", "fontStyle"), "b": ("bold", "fontWeight"),
               "u": ("underline", "textDecoration")}
 COLUMNS = ("left", "center", "right")
-
-
-@dataclass(frozen=True)
-class MasterClock:
-    """The timecode a master's frames are labelled with: its programme's first frame's label
-    (`HH:MM:SS:FF`, `HH:MM:SS;FF` drop-frame) and its frame rate."""
-
-    timecode: str
-    rate: Fraction
-
-    @property
-    def drop(self) -> bool:
-        return ";" in self.timecode
-
-    def frame(self, ms: int) -> int:
-        """The programme's frame (from 0) a time of a cue, in milliseconds, falls on: the
-        nearest boundary (the cues are on the master's frames already: `frames.snap_cues`)."""
-        return FrameGrid(self.rate).nearest(ms)
-
-    def label(self, frame: int) -> str:
-        """The label of the programme's frame `frame`, as TTML writes SMPTE timecode: colons
-        only, drop-frame said by `ttp:dropMode` (TTML1 §6.2.3, Appendix N.3)."""
-        return counted_on(self.timecode, self.rate, frame).replace(";", ":")
-
-    @property
-    def start_frames(self) -> int:
-        """Frames from 00:00:00:00 to the programme's first, as TTML1 Appendix N.3 counts a
-        label (less the labels drop-frame skips)."""
-        return int(seconds(self.timecode, self.rate) * self.rate)
-
-    def parameters(self) -> dict[str, str]:
-        """The `ttp:` attributes of the document's root."""
-        # The rate a timecode second counts, times the multiplier: 30 x 1000/1001 is 29.97.
-        times = self.rate / nominal(self.rate)
-        multiplier = {} if times == 1 else {
-            "frameRateMultiplier": f"{times.numerator} {times.denominator}"}
-        return {f"{TTP}{name}": value for name, value in {
-            "timeBase": "smpte", "frameRate": str(nominal(self.rate)), **multiplier,
-            "markerMode": "discontinuous", "dropMode": "dropNTSC" if self.drop else "nonDrop",
-        }.items()}
-
-
-def clock_problem(timecode: str, rate: Fraction, duration: float) -> str | None:
-    """Why the subtitles of a master whose programme starts at `timecode` and lasts
-    `duration` seconds cannot be written in EBU-TT on its clock, or None. TTML's drop mode
-    (TTML1 §6.2.3, Appendix N.3) drops 2 labels a minute, 29.97 fps's: 59.94 fps drop-frame
-    timecode drops 4, and a reader would put a cue 10 hours in 36 s off. A programme whose
-    timecode passes midnight has labels that run back to 00:00:00:00, which no reader can
-    place after the ones before."""
-    if ";" in timecode and nominal(rate) != 30:
-        return (f"EBU-TT counts drop-frame timecode at 29.97 fps only (ttp:dropMode "
-                f"\"dropNTSC\" drops 2 labels a minute; {float(rate):.2f} fps drops "
-                f"{2 * nominal(rate) // 30})")
-    last = f"23:59:59{';' if ';' in timecode else ':'}{nominal(rate) - 1:02d}"
-    if seconds(timecode, rate) + Fraction(duration) >= seconds(last, rate) + 1 / rate:
-        return (f"the programme's timecode, from {timecode}, passes midnight, where its "
-                "labels start again from 00:00:00:00")
-    return None
-
-
-def cue_frames(cue: Cue, clock: MasterClock) -> tuple[int, int]:
-    """(first frame, frame after the last) of the programme the cue is shown on: at least
-    one, where a rate other than the master's would put its two times on one frame."""
-    first = clock.frame(cue.start)
-    return first, max(clock.frame(cue.end), first + 1)
 
 
 def ebutt_document(cues: Iterable[Cue], language: str, clock: MasterClock, *,
@@ -130,7 +62,7 @@ def ebutt_document(cues: Iterable[Cue], language: str, clock: MasterClock, *,
     cues = sorted(cues, key=lambda cue: cue.start)
     root = etree.Element(f"{TT}tt", nsmap=NSMAP)
     root.set(f"{{{XML}}}lang", language)
-    for name, value in clock.parameters().items():
+    for name, value in _parameters(clock).items():
         root.set(name, value)
     root.set(f"{TTS}extent", f"{frame[0]}px {frame[1]}px")
     head = etree.SubElement(root, f"{TT}head")
@@ -183,3 +115,15 @@ def _metadata(metadata, cues: list[Cue], clock: MasterClock, title: str, media: 
             ("documentMaximumNumberOfDisplayableCharacterInAnyRow", str(max(rows, default=0))),
             ("documentStartOfProgramme", clock.label(0))):
         etree.SubElement(document, f"{EBUTTM}{name}").text = value
+
+
+def _parameters(clock: MasterClock) -> dict[str, str]:
+    """The `ttp:` attributes of the document's root on `clock`."""
+    # The rate a timecode second counts, times the multiplier: 30 x 1000/1001 is 29.97.
+    times = clock.rate / nominal(clock.rate)
+    multiplier = {} if times == 1 else {
+        "frameRateMultiplier": f"{times.numerator} {times.denominator}"}
+    return {f"{TTP}{name}": value for name, value in {
+        "timeBase": "smpte", "frameRate": str(nominal(clock.rate)), **multiplier,
+        "markerMode": "discontinuous", "dropMode": "dropNTSC" if clock.drop else "nonDrop",
+    }.items()}

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output
-from pipeline.subtitles.ebutt import MasterClock, cue_frames, ebutt_document
+from pipeline.subtitles.master_clock import MasterClock, cue_frames
 from pipeline.subtitles.formats import FORMATS
 from pipeline.subtitles.model import Cue, plain_text, row_at, screen_row
 
@@ -144,6 +144,10 @@ def write_ebutt(cues: Iterable[Cue], target: Path, language: str, clock: MasterC
     """The EBU-TT Part 1 sidecar of a master on `clock` at `target` (`ebutt.py`), put in place
     only once ttconv reads it back as the same cues on the same frames of the programme, in
     the same rows, in `language`. Raises `RenderError` otherwise."""
+    # The document's module is imported here, with lxml: planning and an up-to-date run,
+    # which name the sidecar, need neither.
+    from pipeline.subtitles.ebutt import ebutt_document
+
     cues = sorted(cues, key=lambda cue: cue.start)
     wrote = [(*cue_frames(cue, clock), *shown(cue)[2:]) for cue in cues]
     with atomic_output(target) as partial:
