@@ -192,6 +192,25 @@ def test_a_warning_on_every_file_of_a_language_is_said_once_on_its_card():
     assert "en todos los archivos" not in ote_html and ote_html.count(texts[0]) == 1
 
 
+def test_a_warning_for_the_translator_alone_stays_off_the_page_and_in_the_catalog():
+    # A letter typed composed in one cue and decomposed in another is burned alike and written
+    # composed: nothing a station airs differs, so the page does not make it wonder.
+    forms = {"code": "unicode-forms", "message": "the same letter is typed in two Unicode forms"}
+    fast = {"code": "reading-speed", "message": "cue 2 reads at 25.0 characters per second"}
+    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
+               "generated": "2026-11-29T10:00:00Z", "variants": [
+                   variant("web", "mp4", poster_url=None, loudness_lufs=-23.0, true_peak_dbtp=-2.0,
+                           warnings=[forms["message"], fast["message"]],
+                           warning_codes=[forms["code"], fast["code"]])]}
+    (spot,) = page_model(catalog)
+    (deliverable,) = spot.cards[0].deliverables
+    assert [text for *_, text in deliverable.warnings] == [fast["message"]]
+    for language in ("es", "en"):
+        html = render_page(catalog, language)
+        assert fast["message"] in html and forms["message"] not in html
+    assert catalog["variants"][0]["warning_codes"] == ["unicode-forms", "reading-speed"]
+
+
 def test_an_earlier_version_is_said_once_when_every_file_of_a_language_is_one():
     old = {"reason": "changed", "what": ["subtitles"], "text": "Earlier version: ..."}
     srt = {"file": "spot/spot.tzo.srt", "url": "spot/spot.tzo.srt", "format": "SRT", "bytes": 10,

@@ -413,6 +413,10 @@ def test_mixed_look_alike_apostrophes_warn_once_naming_both(tmp_path):
         in warning.message
     assert "U+0027 ' (apostrophe) 1 time, in the cue at line 9" in warning.message
     assert "U+02BC" in warning.hint
+    # The Spanish page names the characters in Spanish, the code points as Unicode has them.
+    spanish = localised(warning.detail.to_json(), "es")
+    assert "U+02BC ʼ (letra modificadora apóstrofo) 5 veces" in spanish
+    assert "U+0027 ' (apóstrofo) 1 vez" in spanish and "apostrophe" not in spanish
 
 
 def test_the_apostrophe_typed_most_is_the_one_recommended_and_a_tie_names_none(tmp_path):

@@ -28,7 +28,7 @@ from pipeline.publish.deliverables import (
     subtitle_kind,
 )
 from pipeline.publish.i18n import N_, Formats, language_name
-from pipeline.publish.qc_kinds import qc_kind
+from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, qc_kind
 from pipeline.standards import DEFAULT_UNIT
 
 # Typed in place of what people write: apostrophes and glottal-stop letters are skipped, barred
@@ -144,12 +144,16 @@ class Deliverable:
     @property
     def warnings(self) -> list[tuple[str | None, dict | None, str]]:
         """(the kind of problem, a message to translate or None; its template and parameters,
-        or None; the English text) of each QC warning."""
+        or None; the English text) of each QC warning a station has to know of (not those for
+        the translator alone: `qc_kinds.TRANSLATOR_ONLY`)."""
         codes = self.variant.get("warning_codes") or []
         details = self.variant.get("warning_details") or []
-        return [(qc_kind(codes[n] if n < len(codes) else None),
-                 details[n] if n < len(details) else None, text)
-                for n, text in enumerate(self.variant.get("warnings", []))]
+        said = []
+        for n, text in enumerate(self.variant.get("warnings", [])):
+            code = codes[n] if n < len(codes) else None
+            if code not in TRANSLATOR_ONLY:
+                said.append((qc_kind(code), details[n] if n < len(details) else None, text))
+        return said
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,12 @@ _CAMPAIGN = {
 
 QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES | _CAMPAIGN
 
+# Warnings for the translator alone: nothing a station sees or hears differs. A letter typed
+# composed in one cue and decomposed in another is burned alike and written composed (NFC) in
+# every sidecar; on the page it only made a radio operator wonder what to check before airing.
+# The terminal, records and catalog keep it.
+TRANSLATOR_ONLY = frozenset({"unicode-forms"})
+
 
 def qc_kind(code: str | None) -> str | None:
     """The English label (a message to translate) of a warning's code, or None."""

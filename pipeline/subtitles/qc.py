@@ -40,17 +40,18 @@ from pipeline.subtitles.title_safe import Fitter
 
 DEFAULT_FPS = 25.0
 LATE_MS = 3_600_000   # a cue this far in is no spot's (`late_start`)
-# Characters typed for the glottal stop or an apostrophe, with their Unicode names: the
-# language's letter (ʼ, ꞌ), and what keyboards and autocorrect give instead: ’, ', the acute
-# accent ´ (a key of Spanish keyboards), the ʻokina ʻ and the grave accent `.
+# Characters typed for the glottal stop or an apostrophe, with their Unicode names (messages:
+# the page says them in Spanish): the language's letter (ʼ, ꞌ), and what keyboards and
+# autocorrect give instead: ’, ', the acute accent ´ (a key of Spanish keyboards), the ʻokina ʻ
+# and the grave accent `.
 APOSTROPHES = {
-    "\u0027": "apostrophe",
-    "\u2019": "right single quotation mark",
-    "\u02bc": "modifier letter apostrophe",
-    "\ua78c": "Latin small letter saltillo",
-    "\u00b4": "acute accent",
-    "\u02bb": "modifier letter turned comma",
-    "\u0060": "grave accent",
+    "\u0027": N_("apostrophe"),
+    "\u2019": N_("right single quotation mark"),
+    "\u02bc": N_("modifier letter apostrophe"),
+    "\ua78c": N_("Latin small letter saltillo"),
+    "\u00b4": N_("acute accent"),
+    "\u02bb": N_("modifier letter turned comma"),
+    "\u0060": N_("grave accent"),
 }
 
 
@@ -287,7 +288,7 @@ def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
 
     def describe(char: str) -> Message:
         return say(N_("%(code_point)s %(character)s (%(name)s) %(times)s, in %(lines)s"),
-                   code_point=f"U+{ord(char):04X}", character=char, name=APOSTROPHES[char],
+                   code_point=f"U+{ord(char):04X}", character=char, name=say(APOSTROPHES[char]),
                    times=say_count(N_plural("%(count)s time", "%(count)s times"), used[char],
                                    count=used[char]),
                    lines=line_list(where[char], cues=True))
