@@ -153,6 +153,32 @@ def test_one_card_per_spot_and_language_with_its_previews():
     assert spots[0].cards[1].audio is None
 
 
+def test_each_subtitle_file_says_what_a_station_does_with_it():
+    figures = {"loudness_lufs": -23.0, "true_peak_dbtp": -1.0, "poster_url": None}
+    sidecars = [{"file": f"spot/spot.tzo.{ext}", "url": f"spot/spot.tzo.{ext}",
+                 "format": ext.upper(), "bytes": 900, "sha256": "1" * 64}
+                for ext in ("srt", "vtt", "ttml")]
+    ebutt = {"file": "spot/spot.tzo.broadcast-mxf.ebutt.xml", "format": "EBU-TT",
+             "url": "spot/spot.tzo.broadcast-mxf.ebutt.xml", "bytes": 2000, "sha256": "2" * 64}
+    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
+               "generated": "2026-11-29T10:00:00Z", "variants": [
+                   variant("web", "mp4", sidecars=sidecars, **figures),
+                   variant("broadcast-mxf", "mxf", sidecars=[ebutt], **figures,
+                           master={"programme_timecode": "10:00:00:00"})]}
+    html = render_page(catalog, "es")
+    rows = re.findall(r'<li class="file file-subtitles">.*?</li>', html, re.S)
+    uses = {re.search(r'class="file-name">([^<]+)<', row)[1]:
+            re.search(r'class="file-use">([^<]+)<', row)[1] for row in rows}
+    assert uses == {
+        "spot.tzo.srt": "Para sistemas de edición y de emisión que cargan los subtítulos desde un "
+                        "archivo; también lo abre la mayoría de los reproductores",
+        "spot.tzo.vtt": "Para sitios y reproductores web (los subtítulos de un video HTML5)",
+        "spot.tzo.ttml": "Para plataformas de streaming y sistemas de subtítulos que aceptan "
+                         "IMSC1 (TTML)",
+        "spot.tzo.broadcast-mxf.ebutt.xml": "Para el sistema de subtítulos que los emite junto "
+                                            "con el máster para TV"}
+
+
 def test_a_warning_on_every_file_of_a_language_is_said_once_on_its_card():
     # A short dub's length and dead air are in each of its radio, MP3 and voice-note files:
     # listed under each, a station read them three times and lost the one of a single file.

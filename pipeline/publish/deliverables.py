@@ -94,6 +94,17 @@ SUBTITLE_LABELS = {"srt": N_("Subtitles, SubRip (SRT)"), "vtt": N_("Subtitles, W
                    "ebutt": N_("Subtitles, EBU-TT, in the TV master's timecode")}
 
 
+# What a station does with each subtitle file: a trial's TV operator saw four subtitle files
+# under a language and no word of which one their system takes.
+SUBTITLE_USES = {
+    "srt": N_("For editing and playout systems that load subtitles from a file; most players "
+              "open it too"),
+    "vtt": N_("For websites and web players (the subtitles of an HTML5 video)"),
+    "ttml": N_("For streaming platforms and subtitle systems that take IMSC1 (TTML)"),
+    "ebutt": N_("For the subtitle system that plays them out with the TV master"),
+}
+
+
 EBUTT_SUFFIX = ".ebutt.xml"     # a TV master's own (render/ebutt_sidecar.py)
 
 

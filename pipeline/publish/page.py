@@ -25,7 +25,8 @@ from pipeline.manifest import PAGE_LANGUAGES
 from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
 from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.contact import page_contact
-from pipeline.publish.deliverables import MEDIA, SUBTITLE_LABELS, extension, subtitle_kind
+from pipeline.publish.deliverables import (MEDIA, SUBTITLE_LABELS, SUBTITLE_USES, extension,
+                                           subtitle_kind)
 from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
 from pipeline.publish.reasons import GENERIC, OTHER
 from pipeline.publish.outdated import page_note
@@ -103,7 +104,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         missing=[f"{language_name(item['code'], language, item['name'])} ({item['code']})"
                  for item in catalog.get("languages_missing", [])],
         media=MEDIA, media_present=[medium for medium in MEDIA if medium in present],
-        treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS,
+        treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS, subtitle_uses=SUBTITLE_USES,
         fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
         subtitle_kind=subtitle_kind,
         css=Markup(css), head_js=Markup(head_js), js=Markup(js), csp=csp)
