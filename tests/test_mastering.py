@@ -349,6 +349,11 @@ def test_the_page_says_what_ffprobe_reads_of_each_master(masters):
     assert html.count("programa desde 10:00:00:00") == 2
     assert "8 pistas mono: la mezcla en la 1 y la 2, silencio en las demás" in html
     assert "4 pistas mono: la mezcla en la 1 y la 2, y otra vez en cada par siguiente" in html
+    # Both made from the 320x180 master, as ffprobe reads it, enlarged to 1920x1080.
+    source = probe(masters.root / "media/spot.mp4")["streams"][0]
+    assert (source["width"], source["height"]) == (320, 180)
+    assert (video["width"], video["height"]) == (1920, 1080)
+    assert html.count("escalada desde SD (320×180)") == 2
 
 
 def moving_master(root: Path, media, *video_args: str) -> Campaign:

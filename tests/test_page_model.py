@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,23 @@ def test_one_card_per_spot_and_language_with_its_previews():
     assert card.deliverables[0].certificate["url"] == "c.html"
     assert card.bundle == {"language": "tzo"} and spots[0].cards[1].bundle is None
     assert spots[0].cards[1].audio is None
+
+
+@pytest.mark.parametrize("upscaled_from, said", [
+    ([720, 480], "escalada desde SD (720×480)"),
+    ([1280, 720], "imagen ampliada desde 1280×720"),
+    (None, None)])
+def test_a_master_made_by_enlarging_its_picture_says_from_what(upscaled_from, said):
+    master = {"rate": "30000/1001", "scan": "tff", "woven_from_fields": True,
+              **({"upscaled_from": upscaled_from} if upscaled_from else {})}
+    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
+               "generated": "2026-11-29T10:00:00Z", "variants": [
+                   variant("broadcast-mxf", "mxf", width=1920, loudness_lufs=-23.0,
+                           true_peak_dbtp=-1.0, poster_url=None, master=master)]}
+    html = unescape(re.sub(r"<[^>]+>", "", render_page(catalog, "es")))
+    line = next(line for line in html.splitlines() if "29,97 fps" in line or "29.97 fps" in line)
+    expected = "entrelazado, campo superior primero" + (f"; {said}" if said else "")
+    assert expected in line and ("escalada" in line or "ampliada" in line) == bool(said), line
 
 
 def test_each_subtitle_file_says_what_a_station_does_with_it():

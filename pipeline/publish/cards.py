@@ -46,6 +46,11 @@ SCANS = {"progressive": N_("%(rate)s fps, progressive"),
 SEGMENTED = N_("each frame's two fields from one picture (PsF)")
 DEINTERLACED = N_("made from an interlaced picture, a frame for every two fields: half of its "
                   "motion")
+# A master made by enlarging its picture: from SD (576 lines or fewer: PAL's and NTSC's), the
+# upconversion a station's ingest asks about; else the size it was enlarged from.
+UPSCALED_SD = N_("upconverted from SD (%(size)s)")
+UPSCALED = N_("picture enlarged from %(size)s")
+SD_LINES = 576
 # A sound file's coding and sample rate, on its line: two MP3 profiles (a station's 128 kb/s at
 # 44.1 kHz beside the built-in 256 kb/s at 48 kHz) showed the same "Radio, MP3" and use.
 PCM_BITS = {False: N_("PCM %(bits)s-bit"), True: N_("PCM %(bits)s-bit float")}
@@ -111,6 +116,14 @@ class Deliverable:
             return DEINTERLACED
         interlaced = self.master.get("scan", "progressive") != "progressive"
         return SEGMENTED if interlaced and self.master.get("woven_from_fields") is False else None
+
+    @property
+    def upscaled(self) -> tuple[str, dict] | None:
+        """A master's enlarged picture said, as a message and its parameters; else None."""
+        if not self.master.get("upscaled_from"):
+            return None
+        width, height = self.master["upscaled_from"]
+        return (UPSCALED_SD if height <= SD_LINES else UPSCALED), {"size": f"{width}×{height}"}
 
     @property
     def tracks(self) -> str | None:

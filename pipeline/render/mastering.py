@@ -22,6 +22,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.media.colour import BT709
+from pipeline.media.geometry import placement
 from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import exact_rate, same_label
@@ -195,6 +196,14 @@ def master_problems(plan: VariantPlan, info: MediaInfo) -> list[str]:
     return problems
 
 
+def _upscaled_from(plan: VariantPlan) -> list[int] | None:
+    """[width, height] of the master's active picture when the profile's frame shows it more
+    lines high than it has (its lines are what SD and HD are told apart by), else None."""
+    width, height = plan.conform.geometry.active
+    return [width, height] if placement(plan.conform.geometry, plan.variant.profile).height > height \
+        else None
+
+
 def master_record(plan: VariantPlan) -> dict:
     """What a record says of a master: leader, timecodes, programme length, scan (and whether
     its fields were woven from the master's, or deinterlaced from them), track layout."""
@@ -211,4 +220,8 @@ def master_record(plan: VariantPlan) -> dict:
         # A progressive master of an interlaced picture: a frame for each two fields, half
         # their motion (a station sees 25p from 50i material only by looking, else).
         "deinterlaced": profile.scan == "progressive" and plan.conform.scan.scan != "progressive",
+        # A picture enlarged to the master's frame (an SD master upconverted to HD) is softer
+        # than its frame size says: a station's ingest flags upconversions, and some air them
+        # only when told. Its active size, in the upright picture's pixels.
+        "upscaled_from": _upscaled_from(plan),
         "audio_tracks": layout if profile.audio_tracks else ["mix"]}}
