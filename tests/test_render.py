@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.render import encoders, treatments
-from tests.conftest import SRT, ffmpeg
+from tests.conftest import SRT, Campaign, ffmpeg
 from tests.mediacheck import (
     band_rms_db,
     changed_fraction,
@@ -30,9 +30,8 @@ def render(*args: str):
     return CliRunner().invoke(cli, ["render", *map(str, args)], catch_exceptions=False)
 
 
-@pytest.fixture
-def rendered(campaign):
-    """One campaign with one language per treatment, rendered once in the `small` profile."""
+def render_one_per_treatment(campaign: Campaign) -> Campaign:
+    """`campaign` with one language per treatment, rendered in the `small` profile."""
     campaign.subtitle("nah")
     campaign.subtitle("tzo")
     campaign.subtitle("yua")          # a dub with subtitles gets them as a track too
@@ -47,6 +46,12 @@ def rendered(campaign):
     result = render(manifest, "-j", "2")
     assert result.exit_code == 0, result.output
     return campaign
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, media) -> Campaign:
+    """One render shared by the tests that only read its outputs (nine renders were one each)."""
+    return render_one_per_treatment(Campaign(tmp_path_factory.mktemp("rendered"), media))
 
 
 def test_burned_text_is_in_the_picture_during_cues_only(rendered):
@@ -160,7 +165,8 @@ def test_records_and_catalog_describe_the_outputs(rendered):
     assert not list(rendered.out.glob(".*partial*"))
 
 
-def test_second_render_is_skipped_and_one_changed_file_rerenders_one_language(rendered):
+def test_second_render_is_skipped_and_one_changed_file_rerenders_one_language(campaign):
+    rendered = render_one_per_treatment(campaign)     # its own: it changes a subtitle file
     before = {p.name: p.stat().st_mtime_ns for p in rendered.out.glob("*.mp4")}
     result = render(rendered.manifest)
     assert result.exit_code == 0
