@@ -118,7 +118,10 @@ def test_vtt_positions_tags_entities_and_comments(tmp_path):
     assert second.text == "{\\an1}<b>ome</b>"
     assert second.margins == Margins(0.12, 0.0, pytest.approx(0.15))
     assert (third.start, third.text) == (2500, "x")     # mm:ss.ttt is valid WebVTT
-    assert alignment(fourth) == 6 and fourth.text.endswith("eyi")
+    # line:50% puts the top of the box at half the height (line alignment start, the
+    # default: W3C WebVTT, "apply WebVTT cue settings"), not its middle
+    assert alignment(fourth) == 9 and fourth.text.endswith("eyi")
+    assert fourth.margins == Margins(0.0, 0.0, 0.5)
 
 
 def test_vtt_errors_carry_their_lines(tmp_path):

@@ -19,10 +19,17 @@ from pipeline.manifest import QcSettings, Style
 from pipeline.media.colour import FROM_BT601, TO_BT601
 from pipeline.media.conform import Stream
 from pipeline.subtitles.direction import RLM, cue_direction
-from pipeline.subtitles.fonts import Font, ass_font_size, covers
+from pipeline.subtitles.fonts import Font, ass_font_size, covers, line_height_em
 from pipeline.subtitles.file_styles import FileStyles, StyleFont
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import ALIGNMENT_TAG, Cue, plain_text
+from pipeline.subtitles.model import (
+    ALIGNMENT_TAG,
+    Cue,
+    alignment,
+    place,
+    plain_text,
+    with_alignment,
+)
 from pipeline.subtitles.linebreak import (
     Layout,
     box_padding_px,
@@ -124,7 +131,8 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
         margins = cue_margins(cue, width, height, own.edge if own else edge)
         events.append(_dialogue(cue, cue_layout(own.layout if own else layout, margins, width,
                                                 own.edge if own else edge),
-                                own.font if own else font, language, grid, margins, name))
+                                own.font if own else font, language, grid, margins, name,
+                                (height, own.edge if own else edge)))
     write_atomically(Path(path), header + "".join(events))
 
 
@@ -179,12 +187,38 @@ def escape_text(text: str, font: Font) -> str:
     return escape_piece(text, font_joiner(font))
 
 
+def kept_inside(cue: Cue, margins: tuple[int, int, int] | None, lines: int, em: float,
+                font: Font, frame: tuple[int, float]) -> tuple[int | None, tuple | None]:
+    """The cue's keypad alignment and Dialogue margins with its `lines` lines at `em` px
+    (`frame`: the frame's height and the text's `edge_px`) placed where its margins say and
+    kept inside title-safe: a block the margin would push past the far edge is moved back
+    until it fits (WebVTT's `line:90%` puts the box's top at 90 %, and browsers move a box
+    back inside the video: W3C WebVTT, "apply WebVTT cue settings"). A middle cue with an
+    offset (`line:40%,center`) is set from the top, its centre where the offset says: libass
+    centres a middle alignment on the frame and ignores MarginV (ass_render.c). The block is
+    `lines` lines of the font's line height (libass's ascent plus descent,
+    `fonts.line_height_em`), the edge drawn past both its ends."""
+    align = alignment(cue)
+    if margins is None or cue.margins is None:
+        return align, margins
+    height, edge = frame
+    row, _ = place(align or 2)
+    block = lines * em * line_height_em(font)
+    safe_v = safe_margins(0, height, edge)[1]
+    left, right, vertical = margins
+    if row == "middle":
+        if not cue.margins.vertical:
+            return align, margins
+        align, vertical = align + 3, round((0.5 + cue.margins.vertical) * height - block / 2)
+    return align, (left, right, max(safe_v, min(vertical, math.floor(height - safe_v - block))))
+
+
 def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None,
-              grid: FrameGrid | None, margins: tuple[int, int, int] | None = None,
-              style_name: str = "Default") -> str:
-    alignments = ALIGNMENT_TAG.findall(cue.text)
+              grid: FrameGrid | None, margins: tuple[int, int, int] | None, style_name: str,
+              frame: tuple[int, float]) -> str:
     lines, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
-    prefix = alignments[-1] if alignments else ""  # the SRT convention {\an8}: kept
+    align, margins = kept_inside(cue, margins, len(lines), em, font, frame)
+    prefix = with_alignment("", align)  # the SRT convention {\an8}: kept
     if em < layout.em_px:
         prefix += rf"{{\fs{ass_font_size(font, em):.2f}}}"
     if cue_direction(plain_text(cue), language) == "rtl":

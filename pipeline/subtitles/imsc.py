@@ -74,8 +74,8 @@ def region_box(align: int | None, margins: Margins | None, lines: int = LINES_HE
     elif row == "bottom":
         top = max(1 - max(SAFE_MARGIN, margins.vertical), SAFE_MARGIN + height) \
             - height
-    else:
-        top = (1 - height) / 2
+    else:   # centred, or moved by the cue's offset (model.Margins), inside title-safe
+        top = min(max(SAFE_MARGIN, (1 - height) / 2 + margins.vertical), 1 - SAFE_MARGIN - height)
     return {"origin": f"{_percent(left)} {_percent(top)}",
             "extent": f"{_percent(1 - left - right)} {_percent(height)}",
             "displayAlign": DISPLAY_ALIGN[row], "textAlign": TEXT_ALIGN[column]}

@@ -39,8 +39,9 @@ LISTED_LINES = 8  # lines named in a warning about many cues; the rest are count
 class Margins:
     """How far a positioned cue's text stays from the frame's edges, as fractions of the frame:
     `left` and `right` of its width, `vertical` of its height from the edge the cue is aligned
-    to (top or bottom; unused in the middle). Burned text never comes closer than the
-    title-safe area allows, whatever these say."""
+    to (top or bottom); in the middle row, how far the text's centre is below the frame's
+    middle (negative: above; WebVTT's `line:40%,center`). Burned text never comes closer than
+    the title-safe area allows, whatever these say."""
 
     left: float = 0.0
     right: float = 0.0
@@ -141,8 +142,10 @@ def placed(text: str, align: int | None, margins: Margins | None) -> tuple[str, 
     title-safe area are dropped (every output keeps text at least that far in), and the default
     place (bottom centre, no margins) is left unsaid, so the campaign's style decides it."""
     if margins is not None:
-        margins = Margins(*(value if value > SAFE_MARGIN + 1e-9 else 0.0
-                            for value in (margins.left, margins.right, margins.vertical)))
+        middle = align is not None and place(align)[0] == "middle"
+        left, right, vertical = (value if value > SAFE_MARGIN + 1e-9 else 0.0
+                                 for value in (margins.left, margins.right, margins.vertical))
+        margins = Margins(left, right, margins.vertical if middle else vertical)
         if margins == Margins():
             margins = None
     if align == 2 and margins is None:
@@ -175,6 +178,20 @@ def row_at(at: float) -> tuple[str, float]:
     return "middle", 0.0
 
 
+def line_box(at: float, line_align: str) -> tuple[str, float]:
+    """(row, margin) of a cue box whose edge or centre is at `at` (a fraction of the height
+    from the top) as WebVTT places a percentage `line:` (W3C WebVTT, "apply WebVTT cue
+    settings", snap-to-lines false): its line alignment `start` (the default) puts the box's
+    top there, `center` its centre, `end` its bottom. Exact, whatever the box's height; the
+    burn moves a box that would leave the title-safe area back inside, as browsers move it
+    back inside the video."""
+    if line_align == "end":
+        return "bottom", 1 - at
+    if line_align == "center":
+        return "middle", at - 0.5
+    return "top", at
+
+
 def column_at(at: float) -> str:
     """The keypad column nearest to text centred at `at` (a fraction of the width from the
     left): "left" in the left third, "right" in the right third, else "center". Where the
@@ -185,14 +202,14 @@ def column_at(at: float) -> str:
 
 def screen_row(cue: Cue) -> str:
     """The third of the screen ("top", "middle", "bottom") `cue`'s text is anchored in: its
-    `{\\anN}` row (bottom when it has none), a top or bottom cue lifted past a third of the
-    height by its margin counting as in the middle. Cues in different rows may be on screen at
+    `{\\anN}` row (bottom when it has none), moved by its margin: a top or bottom cue lifted
+    past a third of the height counts as in the middle, a middle one moved past it as in that
+    third. Cues in different rows may be on screen at
     once (a sign at the top over dialogue at the bottom, Netflix TTSG's forced narratives)."""
     row, _ = place(alignment(cue) or 2)
-    if row == "middle":
-        return row
     vertical = cue.margins.vertical if cue.margins else 0.0
-    return row_at(vertical if row == "top" else 1 - vertical)[0]
+    at = {"top": vertical, "middle": 0.5 + vertical, "bottom": 1 - vertical}[row]
+    return row_at(at)[0]
 
 
 def one_at_a_time(cues: Iterable[Cue]) -> list[Cue]:

@@ -274,7 +274,7 @@ class _Converter:
         row, column = place(align)
         if position and len(position) >= 2:
             x, y = position[0] / width, position[1] / height
-            vertical = y if row == "top" else 1 - y if row == "bottom" else 0.0
+            vertical = {"top": y, "middle": y - 0.5, "bottom": 1 - y}[row]
             if column == "center":
                 # Centred on x, which margins cannot say: the text's width decides where its
                 # edges fall, and margins only narrow the width it may take. Left at the centre,

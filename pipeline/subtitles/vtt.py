@@ -304,7 +304,7 @@ def cue_settings(cue: Cue) -> str:
         # Inside the title-safe area, as the burn and the TTML regions are (`line:0` is the edge).
         settings.append(f"line:{_percent(max(SAFE_MARGIN, margins.vertical))},start")
     elif row == "middle":
-        settings.append("line:50%,center")
+        settings.append(f"line:{_percent(0.5 + margins.vertical)},center")
     elif margins.vertical:
         settings.append(f"line:{_percent(1 - margins.vertical)},end")
     if column == "left":

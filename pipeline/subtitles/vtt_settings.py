@@ -13,7 +13,14 @@ from webvtt.errors import MalformedCaptionError
 from webvtt.models import CueSettings, Region
 
 from pipeline.messages import N_, Items, N_plural, say, say_count
-from pipeline.subtitles.model import Margins, column_at, keypad, line_list, row_at
+from pipeline.subtitles.model import (
+    Margins,
+    column_at,
+    keypad,
+    line_box,
+    line_list,
+    row_at,
+)
 
 OLD_ALIGN = re.compile(r"(?<!\S)align:middle(?!\S)")   # W3C WebVTT drafts before 2014
 SETTINGS_HINT = ("cue settings are line:, position:, size:, align: and region:, e.g. line:0 "
@@ -121,7 +128,10 @@ class CueSettingsReader:
 
     def placement(self, settings: CueSettings, number: int, index: int
                   ) -> tuple[int | None, Margins | None]:
-        """The keypad alignment and margins closest to the cue's settings (or its region's)."""
+        """The keypad alignment and margins closest to the cue's settings (or its region's).
+        A percentage line is placed exactly (`model.line_box`); a line number is the first
+        line from the top (0 and up) or the last from the bottom (-1 and down), at the
+        title-safe edge."""
         row, column, vertical, left, right = "bottom", "center", 0.0, 0.0, 0.0
         region = self.regions.get(settings.region) if settings.region else None
         if settings.region and region is None:
@@ -131,9 +141,10 @@ class CueSettingsReader:
             x, y = (float(v.rstrip("%")) / 100 for v in region.viewportanchor.split(","))
             row, vertical = row_at(y)
         if settings.line:
-            value, _, _ = settings.line.partition(",")
+            value, _, line_align = settings.line.partition(",")
             if value.endswith("%"):
-                row, vertical = row_at(float(value[:-1]) / 100)
+                # line:50% puts the box's top at half the height, as browsers do, not its middle
+                row, vertical = line_box(float(value[:-1]) / 100, line_align)
             else:   # a line number: from the top when positive, from the bottom when negative
                 row, vertical = ("bottom" if int(value) < 0 else "top"), 0.0
         align = settings.align or "center"

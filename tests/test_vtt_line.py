@@ -1,0 +1,105 @@
+"""WebVTT's percentage `line:` burned where a browser shows it (W3C WebVTT, "apply WebVTT cue
+settings", snap-to-lines false): line alignment `start` (the default) puts the cue box's top at
+the percentage, `center` its centre, `end` its bottom; a box that would leave the picture is
+moved back inside (here: inside title-safe). Measured on the pixels of a real burn: a
+translucent black box (BorderStyle 4) on white, the box being the cue box a browser draws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.manifest import Box, Style
+from pipeline.subtitles.burn import ass_fontsdir, write_ass
+from pipeline.subtitles.fonts import line_height_em, resolve_font
+from pipeline.subtitles.linebreak import edge_px
+from pipeline.subtitles.vtt import cue_settings, parse_vtt, write_vtt
+from tests.mediacheck import burned_frames
+
+WIDTH, HEIGHT = 640, 360
+STYLE = Style(size=0.1, outline=6, box=Box("#000000", 0.6))
+# One cue a second, each alone on screen: (its cue settings, its text).
+CUES = [("line:50%", "Hxgy"), ("line:50%,end", "Hxgy"), ("line:30%,center", "Hxgy\nHxgy"),
+        ("line:90%", "Hxgy\nHxgy"), ("line:10%,end", "Hxgy"), ("line:50%,center", "Hxgy"),
+        ("line:0", "Hxgy\nHxgy"), ("line:-1", "Hxgy\nHxgy")]
+
+
+def vtt_text() -> str:
+    blocks = [f"00:00:{n:02d}.000 --> 00:00:{n + 1:02d}.000 {settings}\n{text}\n"
+              for n, (settings, text) in enumerate(CUES)]
+    return "WEBVTT\n\n" + "\n".join(blocks)
+
+
+def box_rows(frame: bytes) -> tuple[int, int]:
+    """(top, bottom) rows of the box: white under 60 % black is 102; the picture is 255."""
+    rows = [y for y in range(HEIGHT) if min(frame[y * WIDTH:(y + 1) * WIDTH]) < 200]
+    return rows[0], rows[-1]
+
+
+@pytest.fixture(scope="module")
+def burned(tmp_path_factory) -> list[tuple[int, int]]:
+    folder = tmp_path_factory.mktemp("vttline")
+    parsed = parse_vtt(vtt_text(), folder / "es.vtt")
+    assert not parsed.diagnostics
+    font = resolve_font("Noto Sans")
+    write_ass(parsed.cues, folder / "sub.ass", style=STYLE, width=WIDTH, height=HEIGHT, font=font)
+    frames = burned_frames(folder / "sub.ass", ass_fontsdir(font, folder), WIDTH, HEIGHT,
+                           len(CUES), background="white")
+    return [box_rows(frame) for frame in frames]
+
+
+@pytest.fixture(scope="module")
+def text_px() -> tuple[float, float]:
+    """(a line's height, the edge drawn past the text) in pixels at `STYLE` on the frame."""
+    font = resolve_font("Noto Sans")
+    return STYLE.size * HEIGHT * line_height_em(font), edge_px(STYLE, font, WIDTH, HEIGHT)
+
+
+def test_line_50_percent_puts_the_box_top_at_half_the_height(burned, text_px):
+    line, edge = text_px
+    top, bottom = burned[0]
+    assert top == pytest.approx(HEIGHT / 2, abs=2)          # was centred: top at 180 - 33
+    assert bottom - top + 1 == pytest.approx(line + 2 * edge, abs=3)
+
+
+def test_line_end_puts_the_box_bottom_there(burned):
+    top, bottom = burned[1]
+    assert bottom + 1 == pytest.approx(HEIGHT / 2, abs=2)
+
+
+def test_line_center_puts_the_box_centre_there(burned, text_px):
+    line, edge = text_px
+    top, bottom = burned[2]           # two lines, centred on 30 % (108 px)
+    assert (top + bottom + 1) / 2 == pytest.approx(0.3 * HEIGHT, abs=2)
+    assert bottom - top + 1 == pytest.approx(2 * line + 2 * edge, abs=3)
+    top, bottom = burned[5]           # line:50%,center: the middle, as before
+    assert (top + bottom + 1) / 2 == pytest.approx(HEIGHT / 2, abs=2)
+
+
+def test_a_box_past_an_edge_is_moved_back_inside_title_safe(burned):
+    # line:90%: two lines from 324 px would end at 405 of 360; a browser moves the box up
+    # into the video, the burn into title-safe (342 px).
+    top, bottom = burned[3]
+    assert bottom + 1 == pytest.approx(0.95 * HEIGHT, abs=2)
+    top, bottom = burned[4]           # line:10%,end: its bottom at 36 px, its top above 18
+    assert top == pytest.approx(0.05 * HEIGHT, abs=2)
+
+
+def test_line_numbers_stack_from_the_title_safe_edges(burned):
+    # line:0: the first line at the top, the others below; line:-1: the last line at the
+    # bottom, the others above (the spec's line boxes, at title-safe rather than the edge).
+    assert burned[6][0] == pytest.approx(0.05 * HEIGHT, abs=2)
+    assert burned[7][1] + 1 == pytest.approx(0.95 * HEIGHT, abs=2)
+
+
+def test_the_sidecar_says_what_the_burn_draws(tmp_path):
+    """The soft WebVTT the pipeline writes places each cue as the burn does: read back, its
+    settings are the ones read."""
+    parsed = parse_vtt(vtt_text(), Path("es.vtt"))
+    written = [cue_settings(cue) for cue in parsed.cues]
+    assert written[:6] == ["line:50%,start", "line:50%,end", "line:30%,center", "line:90%,start",
+                           "line:10%,end", "line:50%,center"]
+    write_vtt(parsed.cues, tmp_path / "es.vtt")
+    again = parse_vtt((tmp_path / "es.vtt").read_text("utf-8"), tmp_path / "es.vtt")
+    assert [cue.margins for cue in again.cues] == [cue.margins for cue in parsed.cues]
