@@ -60,8 +60,10 @@ def diagnostic_from_json(data) -> Diagnostic:
     return Diagnostic("warning", str(data))
 
 
-def error(message: str, path=None, line=None, hint=None, code=None) -> Diagnostic:
-    return Diagnostic("error", message, path, line, hint, code)
+def error(message: str | Message, path=None, line=None, hint=None, code=None) -> Diagnostic:
+    """An error; given a `Message`, its English text, and the message kept for the page."""
+    detail = message if isinstance(message, Message) else None
+    return Diagnostic("error", str(message), path, line, hint, code, detail)
 
 
 def warning(message: str | Message, path=None, line=None, hint=None, code=None) -> Diagnostic:
@@ -153,7 +155,15 @@ class SubtitleError(PipelineError):
 
 
 class FontNotInstalled(SubtitleError):
-    """A font family fontconfig does not have: libass would draw another in its place."""
+    """A font family fontconfig does not have: libass would draw another in its place.
+    `family` is the family asked for, `substitute` the one drawn instead and its file, as
+    said (`"Noto Sans" (/usr/share/fonts/.../NotoSans-Regular.ttf)`)."""
+
+    def __init__(self, family: str, substitute: str, hint: str | None = None):
+        super().__init__(f'font "{family}" is not installed; fontconfig would substitute '
+                         f"{substitute}", hint=hint)
+        self.family = family
+        self.substitute = substitute
 
 
 class MediaError(PipelineError):

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.cli.translate import check
-from tests.conftest import AMARA_DFXP, ASS, ASS_STYLES, YOUTUBE_VTT
+from tests.conftest import AEGISUB_ASS, AMARA_DFXP, ASS, ASS_STYLES, YOUTUBE_VTT
 
 GOOD = """\
     1
@@ -856,30 +856,55 @@ def test_check_with_a_manifest_says_a_name_no_variant_reads_as_validate_does(cam
     assert "not used" not in invoke(capitals, "--manifest", manifest, "--lang", "nah").stderr
 
 
-def test_every_style_whose_font_is_not_installed_is_named_in_one_run(campaign):
-    # An Aegisub file whose three styles use Arial, not installed, was reported one style a
-    # run, and hinted 'apt-get install fonts-noto-core', which does not install Arial.
+def test_a_font_no_style_can_have_is_one_error_naming_its_styles(campaign):
+    # An Aegisub file, its styles in Arial (not installed), was one error a style: the same
+    # words three to five times. Now one error a font, at its first style's line, naming the
+    # styles the file's lines use (Cursiva, in Arial too, styles no line) and their lines.
     manifest = campaign.write([{"code": "amu", "treatment": "burn",
                                 "style": {"from_file": True}}])
-    fields = ASS_STYLES.split("Style: Default,")[1].replace("Noto Sans", "No Such Font Sans")
-    names = ("Default", "Cartel", "Cursiva")
-    text = ASS_HEADER.replace("Style: Default," + fields.replace("No Such Font Sans", "Noto Sans"),
-                              "".join(f"Style: {name},{fields}" for name in names))
-    text += "".join(f"Dialogue: 0,0:00:0{n}.00,0:00:0{n}.90,{name},,0,0,0,,Ñuu\n"
-                    for n, name in enumerate(names, 1))
-    path = campaign.subtitle("amu", text, suffix=".ass")
+    path = campaign.subtitle("amu", AEGISUB_ASS, suffix=".ass")
     result = invoke(path, "--manifest", manifest)
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
-    lines = [number for number, line in enumerate(text.splitlines(), 1)
-             if line.startswith("Style: ")]
-    assert [line.split(": error: ")[0] for line in errors] == [f"{path}:{n}" for n in lines]
-    for line, name in zip(errors, names):
-        assert f"error: style '{name}': font \"No Such Font Sans\" is not installed" in line
-        assert ("(hint: install \"No Such Font Sans\" (its .ttf or .otf file in "
-                "~/.local/share/fonts), or change the style's font in the file to an installed "
-                "one, such as the campaign's \"Noto Sans\")") in line, line
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(
+        f"{path}:22: error: the font \"Arial\" is not installed, and 3 styles of the file use "
+        "it: 'Default' (2 lines), 'Cartel' (1 line) and 'Narrador' (1 line); fontconfig would "
+        "draw \"Noto Sans\" (")
+    assert (") in its place, so these subtitles are not burned until the font is installed or "
+            "the styles name an installed one (hint: install \"Arial\" (its .ttf or .otf file "
+            "in ~/.local/share/fonts), or change the font of these 3 styles in the file to an "
+            "installed one, such as the campaign's \"Noto Sans\")") in errors[0], errors[0]
+    assert errors[0].count("Arial") == 2 and "Cursiva" not in errors[0]
     assert "fonts-noto-core" not in result.stderr
+
+
+def test_two_missing_fonts_are_an_error_each_and_one_style_says_style(campaign):
+    manifest = campaign.write([{"code": "amu", "treatment": "burn",
+                                "style": {"from_file": True}}])
+    text = AEGISUB_ASS.replace("Style: Narrador,Arial,", "Style: Narrador,Comic Sans MS,")
+    path = campaign.subtitle("amu", text, suffix=".ass")
+    errors = [line for line in invoke(path, "--manifest", manifest).stderr.splitlines()
+              if ": error: " in line]
+    assert [line.split(": error: ")[0] for line in errors] == [f"{path}:22", f"{path}:25"]
+    assert "2 styles of the file use it: 'Default' (2 lines) and 'Cartel' (1 line);" in errors[0]
+    assert ('the font "Comic Sans MS" is not installed, and style \'Narrador\' (1 line) of the '
+            "file uses it; fontconfig") in errors[1]
+    assert "or the style names an installed one (hint:" in errors[1]
+    assert "or change the style's font in the file" in errors[1]
+
+
+def test_validate_blocks_the_language_once_with_the_grouped_error(campaign):
+    # The render's planning reads the file as check does: one error, and the catalog's reason
+    # for every variant it blocks is that one error (the page says it in a station's words).
+    path = campaign.subtitle("amu", AEGISUB_ASS, suffix=".ass")
+    manifest = campaign.write([{"code": "amu", "treatment": "burn",
+                                "style": {"from_file": True}}])
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == [line for line in errors if line.startswith(f"{path}:22: error: the font")]
+    assert len(errors) == 1, result.stderr
 
 
 def test_a_file_that_is_no_subtitles_is_said_to_be_so_once(files, tmp_path):

@@ -6,11 +6,19 @@ checks and the preview's specimen."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from pipeline.errors import FontNotInstalled, SubtitleError, error, raise_if_errors
+from pipeline.errors import (
+    Diagnostic,
+    FontNotInstalled,
+    SubtitleError,
+    error,
+    raise_if_errors,
+)
+from pipeline.messages import N_plural, Items, say_count
 from pipeline.subtitles.fonts import (
     Font,
     bold_variant,
@@ -95,23 +103,51 @@ def _colour(color) -> str:
 def style_fonts(subtitles: SubtitleFile, campaign_font: str) -> dict[str, StyleFont]:
     """The font of each style the file's cues use, resolved as libass would find it.
 
-    Raises `ValidationError` with an error on the line of every style whose font cannot be
-    found, all at once (a file's styles often share one font: each was fixed, and the next
-    found, in turn), the hint of one not installed naming what helps
-    (`fonts.style_font_hint`, with the campaign's `campaign_font`).
+    Raises `ValidationError` with one error for each font that cannot be found, at the line
+    of the first style naming it, naming every style that does and how many of the file's
+    lines each styles, all at once: an Aegisub file has every style in Arial, its default,
+    and five errors a font, each style's, said the same thing five times. The hint of one not
+    installed names what helps (`fonts.style_font_hint`, with the campaign's `campaign_font`).
     """
-    chosen, missing = {}, []
-    for name in sorted({cue.style for cue in subtitles.cues if cue.style in subtitles.styles}):
+    chosen: dict[str, StyleFont] = {}
+    failed: dict[str, tuple[SubtitleError, list[str]]] = {}   # message -> (error, its styles)
+    used = Counter(cue.style for cue in subtitles.cues if cue.style in subtitles.styles)
+    for name in sorted(used, key=lambda name: subtitles.styles[name].line):
         style = subtitles.styles[name]
         try:
             chosen[name] = StyleFont(style, resolve_font(style.style.fontname))
         except SubtitleError as exc:
-            hint = (style_font_hint(style.style.fontname, campaign_font)
-                    if isinstance(exc, FontNotInstalled) else exc.hint)
-            missing.append(error(f"style {name!r}: {exc.message}", subtitles.path, style.line,
-                                 hint, "font"))
-    raise_if_errors(sorted(missing, key=lambda d: d.line or 0))
+            failed.setdefault(exc.message, (exc, []))[1].append(name)
+    raise_if_errors([_font_error(exc, names, used, subtitles, campaign_font)
+                     for exc, names in failed.values()])
     return chosen
+
+
+def _font_error(exc: SubtitleError, names: list[str], used: Counter, subtitles: SubtitleFile,
+                campaign_font: str) -> Diagnostic:
+    """The error of the font of styles `names` (in the file's order), `exc` its own, at the
+    first's line; each style said with the lines (Dialogue events) it styles, `used`."""
+    styles = Items(tuple(say_count(N_plural("%(style)s (%(count)s line)",
+                                            "%(style)s (%(count)s lines)"),
+                                   used[name], style=repr(name), count=used[name])
+                         for name in names), ", ", " and ")
+    line = subtitles.styles[names[0]].line
+    if not isinstance(exc, FontNotInstalled):   # a font file that is missing or unreadable
+        message = say_count(N_plural("style %(styles)s: %(problem)s",
+                                     "styles %(styles)s: %(problem)s"), len(names),
+                            styles=styles, problem=exc.message)
+        return error(message, subtitles.path, line, exc.hint, "font")
+    message = say_count(N_plural(
+        "the font %(font)s is not installed, and style %(styles)s of the file uses it; "
+        "fontconfig would draw %(substitute)s in its place, so these subtitles are not burned "
+        "until the font is installed or the style names an installed one",
+        "the font %(font)s is not installed, and %(count)s styles of the file use it: "
+        "%(styles)s; fontconfig would draw %(substitute)s in its place, so these subtitles "
+        "are not burned until the font is installed or the styles name an installed one"),
+        len(names), font=f'"{exc.family}"', count=len(names), styles=styles,
+        substitute=exc.substitute)
+    return error(message, subtitles.path, line,
+                 style_font_hint(exc.family, campaign_font, len(names)), "font")
 
 
 def style_glyphs(cues: Iterable[Cue], fonts: dict[str, StyleFont], fallback: Font,

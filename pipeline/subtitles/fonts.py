@@ -55,15 +55,15 @@ def resolve_font(name_or_path: str) -> Font:
     hint = INSTALL_HINT if wanted.startswith("noto") else (
         f"install it (its .ttf or .otf file in {USER_FONTS}), or give the path of a .ttf/.otf "
         "file as the font")
-    raise FontNotInstalled(f'font "{name_or_path}" is not installed; fontconfig would '
-                           f'substitute "{families[0] if families else path.name}" ({path})',
+    raise FontNotInstalled(name_or_path, f'"{families[0] if families else path.name}" ({path})',
                            hint=hint)
 
 
-def style_font_hint(family: str, campaign: str) -> str:
-    """What helps when the font `family` an ASS/SSA style of the translator's file names is not
-    installed: installing it, or naming an installed one in the style: the campaign's font
-    `campaign` when it is installed, and every installed family when they are few."""
+def style_font_hint(family: str, campaign: str, styles: int = 1) -> str:
+    """What helps when the font `family` that `styles` ASS/SSA styles of the translator's file
+    name is not installed: installing it, or naming an installed one in the styles: the
+    campaign's font `campaign` when it is installed, and every installed family when they are
+    few."""
     instead = "an installed one"
     try:
         instead += f', such as the campaign\'s "{resolve_font(campaign).family}"'
@@ -72,8 +72,9 @@ def style_font_hint(family: str, campaign: str) -> str:
     families = installed_families()
     if len(families) <= SHORT_LIST:
         instead += f" (installed: {', '.join(families) or 'none'})"
-    return (f'install "{family}" (its .ttf or .otf file in {USER_FONTS}), or change the '
-            f"style's font in the file to {instead}")
+    whose = "the style's font" if styles == 1 else f"the font of these {styles} styles"
+    return (f'install "{family}" (its .ttf or .otf file in {USER_FONTS}), or change '
+            f"{whose} in the file to {instead}")
 
 
 @functools.cache
