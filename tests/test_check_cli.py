@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.cli.translate import check
-from tests.conftest import AEGISUB_ASS, AMARA_DFXP, ASS, ASS_STYLES, YOUTUBE_VTT
+from tests.conftest import AEGISUB_ASS, AMARA_DFXP, ASS, YOUTUBE_VTT
 
 GOOD = """\
     1
