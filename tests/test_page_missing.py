@@ -214,3 +214,38 @@ def test_a_variant_whose_render_failed_is_said_so_on_the_page(context, campaign,
         "Video web No disponible todavía: su último intento de generarla falló"]
     assert card.locator("[lang=en]").count() == 0
     assert page.problems == []
+
+
+def test_a_font_no_style_can_have_is_said_once_in_the_catalog_and_on_the_page(
+        context, campaign, tmp_path):
+    # An Aegisub file, its styles in Arial (not installed), burned with its own styles: its
+    # variant is blocked by one error naming the font once and its styles, not the first of
+    # one error a style; the page says it in a station's words, once.
+    from tests.conftest import AEGISUB_ASS
+
+    campaign.audio("yua")
+    path = campaign.subtitle("amu", AEGISUB_ASS, suffix=".ass")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "amu", "treatment": "burn",
+                                "style": {"from_file": True}}],
+                              {"small": SMALL_PROFILES["small"]})
+    assert invoke("render", manifest, "--lang", "yua").exit_code == 0
+    published = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
+    assert published.exit_code == 0, published.output
+    said = [line for line in published.output.splitlines() if "(spot amu small)" in line]
+    assert len(said) == 1 and said[0].startswith(
+        f"{path}:22: warning: variant has no rendered file, not published (spot amu small): "
+        "blocked: the font \"Arial\" is not installed, and 3 styles of the file use it: "
+        "'Default' (2 lines), 'Cartel' (1 line) and 'Narrador' (1 line); "), published.output
+    folder = tmp_path / "dist" / "test-campaign"
+    catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    [missing] = [m for m in catalog["variants_missing"] if m["language"] == "amu"]
+    assert missing["reason_text"].startswith("blocked: the font \"Arial\" is not installed, and 3 "
+                                             "styles of the file use it: 'Default' (2 lines)")
+    assert missing["reason_text"].count("Arial") == 1
+    page = open_page(context, (folder / "index.html").as_uri())
+    assert [" ".join(t.split()) for t in page.locator("#card-spot-amu .unavailable-why")
+            .all_inner_texts()] == [
+        "No disponible todavía: uno de los archivos con que se hace tiene un problema que el "
+        "equipo está corrigiendo"]
+    assert page.problems == []
