@@ -16,6 +16,7 @@ from pipeline.subtitles.fonts import line_height_em, resolve_font
 from pipeline.subtitles.linebreak import edge_px
 from pipeline.subtitles.vtt import cue_settings, parse_vtt, write_vtt
 from tests.mediacheck import burned_frames
+from tests.test_page_browser import browser  # noqa: F401
 
 WIDTH, HEIGHT = 640, 360
 STYLE = Style(size=0.1, outline=6, box=Box("#000000", 0.6))
@@ -103,3 +104,65 @@ def test_the_sidecar_says_what_the_burn_draws(tmp_path):
     write_vtt(parsed.cues, tmp_path / "es.vtt")
     again = parse_vtt((tmp_path / "es.vtt").read_text("utf-8"), tmp_path / "es.vtt")
     assert [cue.margins for cue in again.cues] == [cue.margins for cue in parsed.cues]
+
+
+def _served(folder: Path):
+    """`folder` over HTTP on 127.0.0.1 with byte ranges (browsers seek media with them)."""
+    import functools
+    import http.server
+    import threading
+
+    from tests.test_page_browser import _RangeHandler
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_RangeHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.e2e
+def test_chromium_shows_a_start_line_where_the_burn_draws_it(browser, burned, tmp_path):
+    """The same cues in a <track> over a white 640x360 video in headless Chromium, their
+    background black: the top of the first line's background is where the burn's box starts.
+    Chromium (156) has no VTTCue.lineAlign and draws `line:50%,end` and `line:30%,center`
+    with their tops there too (start), against the spec: only start-aligned lines, the
+    default and the trial's files', are compared."""
+    import subprocess
+
+    from tests.conftest import ffmpeg
+    from tests.mediacheck import FFMPEG
+
+    # VP8 (Chromium builds may lack H.264), at libvpx's fastest: its default took 37 s.
+    ffmpeg("-f", "lavfi", "-i", f"color=c=white:s={WIDTH}x{HEIGHT}:d={len(CUES)}:r=5",
+           "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "100k",
+           str(tmp_path / "clip.webm"))
+    (tmp_path / "es.vtt").write_text(vtt_text(), encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><style>body{margin:0}video{display:block;width:640px;height:360px}"
+        "video::cue{background:#000;color:#000}</style><video src=clip.webm muted preload=auto>"
+        "<track default kind=subtitles srclang=es src=es.vtt></video>", encoding="utf-8")
+    server = _served(tmp_path)
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        page.wait_for_function("() => { const v = document.querySelector('video'); return "
+                               "v.readyState >= 2 && v.textTracks[0].cues.length > 0 }")
+        tops = {}
+        for number in (0, 3):       # line:50% and line:90% (two lines, moved back inside)
+            page.evaluate("t => new Promise(done => { const v = document.querySelector('video');"
+                          " v.addEventListener('seeked', done, {once: true}); v.currentTime = t })",
+                          number + 0.5)
+            page.wait_for_timeout(200)
+            shot = subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-i", "pipe:",
+                                   "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"],
+                                  input=page.screenshot(), capture_output=True, check=True).stdout
+            rows = [y for y in range(HEIGHT) if min(shot[y * WIDTH:(y + 1) * WIDTH]) < 60]
+            tops[number] = rows[0], rows[-1]
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
+    assert tops[0][0] == pytest.approx(burned[0][0], abs=2)        # both at 180 px
+    # line:90%: Chromium moves the box up into the video, the burn into title-safe: both
+    # keep the two lines whole, the burn 5 % higher.
+    assert tops[3][1] < HEIGHT and burned[3][1] + 1 <= 0.95 * HEIGHT
