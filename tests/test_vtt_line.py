@@ -23,7 +23,8 @@ STYLE = Style(size=0.1, outline=6, box=Box("#000000", 0.6))
 # One cue a second, each alone on screen: (its cue settings, its text).
 CUES = [("line:50%", "Hxgy"), ("line:50%,end", "Hxgy"), ("line:30%,center", "Hxgy\nHxgy"),
         ("line:90%", "Hxgy\nHxgy"), ("line:10%,end", "Hxgy"), ("line:50%,center", "Hxgy"),
-        ("line:0", "Hxgy\nHxgy"), ("line:-1", "Hxgy\nHxgy")]
+        ("line:0", "Hxgy\nHxgy"), ("line:-1", "Hxgy\nHxgy"), ("line:2", "Hxgy"),
+        ("line:-2", "Hxgy"), ("line:-2", "Hxgy\nHxgy")]
 
 
 def vtt_text() -> str:
@@ -94,6 +95,17 @@ def test_line_numbers_stack_from_the_title_safe_edges(burned):
     assert burned[7][1] + 1 == pytest.approx(0.95 * HEIGHT, abs=2)
 
 
+def test_line_numbers_count_lines_of_text_from_those_edges(burned, text_px):
+    # W3C WebVTT, snap-to-lines: line:2 is the third line box from the top; line:-2 the
+    # second from the bottom, and a cue of two lines there is moved up whole lines only as far
+    # as its last line needs: to the bottom (Chromium draws them so too). Before, every
+    # positive number was line:0 and every negative one line:-1.
+    line, _ = text_px
+    assert burned[8][0] == pytest.approx(0.05 * HEIGHT + 2 * line, abs=2)
+    assert burned[9][1] + 1 == pytest.approx(0.95 * HEIGHT - line, abs=2)
+    assert burned[10][1] + 1 == pytest.approx(0.95 * HEIGHT, abs=2)
+
+
 def test_the_sidecar_says_what_the_burn_draws(tmp_path):
     """The soft WebVTT the pipeline writes places each cue as the burn does: read back, its
     settings are the ones read."""
@@ -101,6 +113,7 @@ def test_the_sidecar_says_what_the_burn_draws(tmp_path):
     written = [cue_settings(cue) for cue in parsed.cues]
     assert written[:6] == ["line:50%,start", "line:50%,end", "line:30%,center", "line:90%,start",
                            "line:10%,end", "line:50%,center"]
+    assert written[8:] == ["line:2", "line:-2", "line:-2"]
     write_vtt(parsed.cues, tmp_path / "es.vtt")
     again = parse_vtt((tmp_path / "es.vtt").read_text("utf-8"), tmp_path / "es.vtt")
     assert [cue.margins for cue in again.cues] == [cue.margins for cue in parsed.cues]

@@ -195,21 +195,28 @@ def kept_inside(cue: Cue, margins: tuple[int, int, int] | None, lines: int, em: 
     until it fits (WebVTT's `line:90%` puts the box's top at 90 %, and browsers move a box
     back inside the video: W3C WebVTT, "apply WebVTT cue settings"). A middle cue with an
     offset (`line:40%,center`) is set from the top, its centre where the offset says: libass
-    centres a middle alignment on the frame and ignores MarginV (ass_render.c). The block is
-    `lines` lines of the font's line height (libass's ascent plus descent,
-    `fonts.line_height_em`), the edge drawn past both its ends."""
+    centres a middle alignment on the frame and ignores MarginV (ass_render.c). A line number
+    (`Margins.lines`) moves the text by whole lines of it, as WebVTT's line boxes stack (W3C
+    WebVTT, snap-to-lines): `line:2` starts two lines below the top; `line:-3` starts three
+    above the bottom, moved up whole lines until its last is above it. The block is `lines`
+    lines of the font's line height (libass's ascent plus descent, `fonts.line_height_em`),
+    the edge drawn past both its ends."""
     align = alignment(cue)
     if margins is None or cue.margins is None:
         return align, margins
     height, edge = frame
     row, _ = place(align or 2)
-    block = lines * em * line_height_em(font)
+    step = em * line_height_em(font)
+    block = lines * step
     safe_v = safe_margins(0, height, edge)[1]
     left, right, vertical = margins
     if row == "middle":
         if not cue.margins.vertical:
             return align, margins
         align, vertical = align + 3, round((0.5 + cue.margins.vertical) * height - block / 2)
+    elif cue.margins.lines:
+        moved = cue.margins.lines if row == "top" else max(0, cue.margins.lines - lines)
+        vertical += round(moved * step)
     return align, (left, right, max(safe_v, min(vertical, math.floor(height - safe_v - block))))
 
 

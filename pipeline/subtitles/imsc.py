@@ -11,10 +11,12 @@ from lxml import etree
 
 from pipeline.files import write_atomically
 from pipeline.subtitles.model import (
+    LINE_STEP,
     SAFE_MARGIN,
     Cue,
     Margins,
     alignment,
+    anchored_at,
     format_time,
     place,
     styled_runs,
@@ -38,7 +40,7 @@ def _percent(fraction: float) -> str:
 # 1/15 of the height (the initial ttp:cellResolution "32 15", TTML1 7.2.1), and the base style's
 # tts:lineHeight 125%. ttconv computes the same: fontSize 6.667rh, lineHeight 8.333rh.
 CELL_ROWS = 15
-LINE_HEIGHT = 1.25 / CELL_ROWS       # fraction of the frame's height per line of text
+LINE_HEIGHT = LINE_STEP             # 1.25 / CELL_ROWS of the frame's height per line of text
 # Lines a region holds: the two the QC allows (`QcSettings.max_lines`, Netflix TTSG), and one
 # more for a line the player wraps: 42 characters at 1c are 1,500-1,650 px of the 1,728 px a
 # 90 % wide region has on a 1080p frame in Noto Sans or DejaVu Sans, and wide glyphs wrap.
@@ -69,13 +71,15 @@ def region_box(align: int | None, margins: Margins | None, lines: int = LINES_HE
     margins = margins or Margins()
     left = max(SAFE_MARGIN, margins.left) if column == "left" else SAFE_MARGIN
     right = max(SAFE_MARGIN, margins.right) if column == "right" else SAFE_MARGIN
+    # Where the text's edge is anchored (a line number counted in this document's lines);
+    # the region is kept inside title-safe.
+    at = anchored_at(row, margins.vertical, margins.lines)
     if row == "top":
-        top = min(max(SAFE_MARGIN, margins.vertical), 1 - SAFE_MARGIN - height)
+        top = min(max(SAFE_MARGIN, at), 1 - SAFE_MARGIN - height)
     elif row == "bottom":
-        top = max(1 - max(SAFE_MARGIN, margins.vertical), SAFE_MARGIN + height) \
-            - height
-    else:   # centred, or moved by the cue's offset (model.Margins), inside title-safe
-        top = min(max(SAFE_MARGIN, (1 - height) / 2 + margins.vertical), 1 - SAFE_MARGIN - height)
+        top = max(min(1 - SAFE_MARGIN, at), SAFE_MARGIN + height) - height
+    else:   # centred, or moved by the cue's offset (model.Margins)
+        top = min(max(SAFE_MARGIN, at - height / 2), 1 - SAFE_MARGIN - height)
     return {"origin": f"{_percent(left)} {_percent(top)}",
             "extent": f"{_percent(1 - left - right)} {_percent(height)}",
             "displayAlign": DISPLAY_ALIGN[row], "textAlign": TEXT_ALIGN[column]}

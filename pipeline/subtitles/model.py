@@ -22,6 +22,9 @@ from pipeline.subtitles.ttml_time import smpte_label
 
 SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height (EBU R 95)
 SAFE_MARGIN = (1 - SAFE_AREA) / 2
+# A line of text as a fraction of the height where a line number is placed without a font (a
+# row of the screen, a sidecar's region): IMSC's cell row at tts:lineHeight 125 % (imsc.py).
+LINE_STEP = 1.25 / 15
 
 ALIGNMENT_TAG = re.compile(r"\{\\an[1-9]\}")
 
@@ -40,12 +43,16 @@ class Margins:
     """How far a positioned cue's text stays from the frame's edges, as fractions of the frame:
     `left` and `right` of its width, `vertical` of its height from the edge the cue is aligned
     to (top or bottom); in the middle row, how far the text's centre is below the frame's
-    middle (negative: above; WebVTT's `line:40%,center`). Burned text never comes closer than
-    the title-safe area allows, whatever these say."""
+    middle (negative: above; WebVTT's `line:40%,center`). `lines`: WebVTT's line number
+    (`line:2`, `line:-3`, snap-to-lines), lines of text from the edge, past `vertical`: the
+    first line is that many lines below the top, or starts that many above the bottom, the
+    cue kept above it. Burned text never comes closer than the title-safe area allows,
+    whatever these say."""
 
     left: float = 0.0
     right: float = 0.0
     vertical: float = 0.0
+    lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -145,7 +152,7 @@ def placed(text: str, align: int | None, margins: Margins | None) -> tuple[str, 
         middle = align is not None and place(align)[0] == "middle"
         left, right, vertical = (value if value > SAFE_MARGIN + 1e-9 else 0.0
                                  for value in (margins.left, margins.right, margins.vertical))
-        margins = Margins(left, right, margins.vertical if middle else vertical)
+        margins = Margins(left, right, margins.vertical if middle else vertical, margins.lines)
         if margins == Margins():
             margins = None
     if align == 2 and margins is None:
@@ -207,9 +214,20 @@ def screen_row(cue: Cue) -> str:
     third. Cues in different rows may be on screen at
     once (a sign at the top over dialogue at the bottom, Netflix TTSG's forced narratives)."""
     row, _ = place(alignment(cue) or 2)
-    vertical = cue.margins.vertical if cue.margins else 0.0
-    at = {"top": vertical, "middle": 0.5 + vertical, "bottom": 1 - vertical}[row]
-    return row_at(at)[0]
+    margins = cue.margins or Margins()
+    return row_at(anchored_at(row, margins.vertical, margins.lines))[0]
+
+
+def anchored_at(row: str, vertical: float, lines: int) -> float:
+    """Where a cue of `row` with these margins (`Margins`) is anchored, as a fraction of the
+    height from the top: its text's top edge, centre or bottom edge; a line number counted in
+    `LINE_STEP`s from title-safe, for a one-line cue."""
+    if row == "middle":
+        return 0.5 + vertical
+    if not lines:
+        return vertical if row == "top" else 1 - vertical
+    edge = max(SAFE_MARGIN, vertical)
+    return edge + lines * LINE_STEP if row == "top" else 1 - edge - (lines - 1) * LINE_STEP
 
 
 def one_at_a_time(cues: Iterable[Cue]) -> list[Cue]:

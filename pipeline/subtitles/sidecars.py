@@ -17,7 +17,7 @@ from pipeline.errors import RenderError
 from pipeline.files import atomic_output
 from pipeline.subtitles.master_clock import MasterClock, cue_frames
 from pipeline.subtitles.formats import FORMATS
-from pipeline.subtitles.model import Cue, plain_text, row_at, screen_row
+from pipeline.subtitles.model import Cue, anchored_at, plain_text, row_at, screen_row
 
 SIDECAR_SUFFIXES = ("srt", "vtt", "ttml")
 
@@ -46,7 +46,8 @@ def _vtt_row(line: str | None) -> str:
     value = line.partition(",")[0]
     if value.endswith("%"):
         return row_at(float(value[:-1]) / 100)[0]
-    return "bottom" if int(value) < 0 else "top"
+    number = int(value)
+    return row_at(anchored_at("bottom" if number < 0 else "top", 0.0, abs(number)))[0]
 
 
 def read_back_vtt(path: Path) -> list[Shown]:

@@ -300,7 +300,10 @@ def cue_settings(cue: Cue) -> str:
     row, column = place(align)
     margins = cue.margins or Margins()
     settings = []
-    if row == "top":
+    if margins.lines and row != "middle":
+        # A line number as the file wrote it: players count its lines in their own text size.
+        settings.append(f"line:{margins.lines if row == 'top' else -margins.lines}")
+    elif row == "top":
         # Inside the title-safe area, as the burn and the TTML regions are (`line:0` is the edge).
         settings.append(f"line:{_percent(max(SAFE_MARGIN, margins.vertical))},start")
     elif row == "middle":

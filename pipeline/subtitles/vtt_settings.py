@@ -129,10 +129,11 @@ class CueSettingsReader:
     def placement(self, settings: CueSettings, number: int, index: int
                   ) -> tuple[int | None, Margins | None]:
         """The keypad alignment and margins closest to the cue's settings (or its region's).
-        A percentage line is placed exactly (`model.line_box`); a line number is the first
-        line from the top (0 and up) or the last from the bottom (-1 and down), at the
-        title-safe edge."""
-        row, column, vertical, left, right = "bottom", "center", 0.0, 0.0, 0.0
+        A percentage line is placed exactly (`model.line_box`); a line number counts lines
+        of text from the title-safe edge, as WebVTT stacks line boxes from the video's
+        (`Margins.lines`: `line:0` the first line at the top, `line:-1` the last at the
+        bottom, `line:-3` two lines above it)."""
+        row, column, vertical, left, right, lines = "bottom", "center", 0.0, 0.0, 0.0, 0
         region = self.regions.get(settings.region) if settings.region else None
         if settings.region and region is None:
             self.fail(f"cue {index} names region {settings.region!r}, which no REGION block "
@@ -146,7 +147,9 @@ class CueSettingsReader:
                 # line:50% puts the box's top at half the height, as browsers do, not its middle
                 row, vertical = line_box(float(value[:-1]) / 100, line_align)
             else:   # a line number: from the top when positive, from the bottom when negative
-                row, vertical = ("bottom" if int(value) < 0 else "top"), 0.0
+                number = int(value)
+                row, vertical = ("bottom" if number < 0 else "top"), 0.0
+                lines = abs(number) if number not in (0, -1) else 0   # 0, -1: at the edge
         align = settings.align or "center"
         if align in ("left", "start"):
             column = "left"
@@ -160,4 +163,4 @@ class CueSettingsReader:
                 right = 1 - at
             else:
                 column = column_at(at)
-        return keypad(row, column), Margins(left, right, vertical)
+        return keypad(row, column), Margins(left, right, vertical, lines)
