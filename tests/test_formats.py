@@ -360,10 +360,15 @@ def test_a_centred_pos_keeps_its_side_of_the_frame(tmp_path):
         "Dialogue: 0,0:00:00.50,0:00:01.80,Default,,0,0,0,,{\\pos(200,900)}Verde\n"
         "Dialogue: 0,0:00:02.00,0:00:02.90,Default,,0,0,0,,{\\pos(1700,200)}Arriba\n"
         "Dialogue: 0,0:00:03.00,0:00:03.50,Top,,0,0,0,,{\\pos(960,150)}Centro\n"
-        "Dialogue: 0,0:00:03.60,0:00:04.00,Default,,0,0,0,,{\\an7\\pos(600,100)}Izquierda\n",
+        "Dialogue: 0,0:00:03.60,0:00:04.00,Default,,0,0,0,,{\\an7\\pos(600,100)}Izquierda\n"
+        "Dialogue: 0,0:00:04.00,0:00:04.50,Default,,0,0,0,,{\\an5\\pos(960,300)}Medio\n",
         info="PlayResX: 1920\nPlayResY: 1080\n")))
     assert result.errors == ()
-    left, right, centre, anchored = result.cues
+    left, right, centre, anchored, middle = result.cues
+    # A middle anchor keeps its height too: its centre 300 px down, 240 above the middle (it
+    # was centred on the frame).
+    assert middle.text == "{\\an5}Medio"
+    assert middle.margins == Margins(0.0, 0.0, pytest.approx(300 / 1080 - 0.5))
     assert left.text == "{\\an1}Verde" and left.margins == Margins(0.0, 0.0, pytest.approx(1 / 6))
     assert right.text == "{\\an3}Arriba"
     assert right.margins == Margins(0.0, 0.0, pytest.approx(880 / 1080))
