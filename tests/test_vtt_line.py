@@ -1,8 +1,10 @@
-"""WebVTT's percentage `line:` burned where a browser shows it (W3C WebVTT, "apply WebVTT cue
-settings", snap-to-lines false): line alignment `start` (the default) puts the cue box's top at
-the percentage, `center` its centre, `end` its bottom; a box that would leave the picture is
-moved back inside (here: inside title-safe). Measured on the pixels of a real burn: a
-translucent black box (BorderStyle 4) on white, the box being the cue box a browser draws."""
+"""WebVTT's `line:` burned where a browser shows it (W3C WebVTT, "apply WebVTT cue settings").
+A percentage (snap-to-lines false): line alignment `start` (the default) puts the cue box's top
+at the percentage, `center` its centre, `end` its bottom; a box that would leave the picture is
+moved back inside (here: inside title-safe). A line number counts lines of text from the top
+(0 and up) or the bottom (-1 and down). Measured on the pixels of a real burn: a translucent
+black box (BorderStyle 4) on white, the box being the cue box a browser draws; and in headless
+Chromium for what it follows of the spec."""
 
 from __future__ import annotations
 

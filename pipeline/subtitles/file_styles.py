@@ -105,9 +105,9 @@ def style_fonts(subtitles: SubtitleFile, campaign_font: str) -> dict[str, StyleF
 
     Raises `ValidationError` with one error for each font that cannot be found, at the line
     of the first style naming it, naming every style that does and how many of the file's
-    lines each styles, all at once: an Aegisub file has every style in Arial, its default,
-    and five errors a font, each style's, said the same thing five times. The hint of one not
-    installed names what helps (`fonts.style_font_hint`, with the campaign's `campaign_font`).
+    lines each styles, all at once: an Aegisub file, every style in Arial (its default), had
+    an error a style, five saying the same thing. The hint of one not installed names what
+    helps (`fonts.style_font_hint`, with the campaign's `campaign_font`).
     """
     chosen: dict[str, StyleFont] = {}
     failed: dict[str, tuple[SubtitleError, list[str]]] = {}   # message -> (error, its styles)
