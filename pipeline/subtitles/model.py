@@ -185,20 +185,6 @@ def row_at(at: float) -> tuple[str, float]:
     return "middle", 0.0
 
 
-def line_box(at: float, line_align: str) -> tuple[str, float]:
-    """(row, margin) of a cue box whose edge or centre is at `at` (a fraction of the height
-    from the top) as WebVTT places a percentage `line:` (W3C WebVTT, "apply WebVTT cue
-    settings", snap-to-lines false): its line alignment `start` (the default) puts the box's
-    top there, `center` its centre, `end` its bottom. Exact, whatever the box's height; the
-    burn moves a box that would leave the title-safe area back inside, as browsers move it
-    back inside the video."""
-    if line_align == "end":
-        return "bottom", 1 - at
-    if line_align == "center":
-        return "middle", at - 0.5
-    return "top", at
-
-
 def column_at(at: float) -> str:
     """The keypad column nearest to text centred at `at` (a fraction of the width from the
     left): "left" in the left third, "right" in the right third, else "center". Where the
@@ -211,8 +197,8 @@ def screen_row(cue: Cue) -> str:
     """The third of the screen ("top", "middle", "bottom") `cue`'s text is anchored in: its
     `{\\anN}` row (bottom when it has none), moved by its margin: a top or bottom cue lifted
     past a third of the height counts as in the middle, a middle one moved past it as in that
-    third. Cues in different rows may be on screen at
-    once (a sign at the top over dialogue at the bottom, Netflix TTSG's forced narratives)."""
+    third. Cues in different rows may be on screen at once (a sign at the top over dialogue at
+    the bottom, Netflix TTSG's forced narratives)."""
     row, _ = place(alignment(cue) or 2)
     margins = cue.margins or Margins()
     return row_at(anchored_at(row, margins.vertical, margins.lines))[0]

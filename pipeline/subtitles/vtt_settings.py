@@ -13,14 +13,7 @@ from webvtt.errors import MalformedCaptionError
 from webvtt.models import CueSettings, Region
 
 from pipeline.messages import N_, Items, N_plural, say, say_count
-from pipeline.subtitles.model import (
-    Margins,
-    column_at,
-    keypad,
-    line_box,
-    line_list,
-    row_at,
-)
+from pipeline.subtitles.model import Margins, column_at, keypad, line_list, row_at
 
 OLD_ALIGN = re.compile(r"(?<!\S)align:middle(?!\S)")   # W3C WebVTT drafts before 2014
 SETTINGS_HINT = ("cue settings are line:, position:, size:, align: and region:, e.g. line:0 "
@@ -34,6 +27,20 @@ SETTING_HINTS = {
     "size": "size: takes a percentage from 0% to 100% of the width",
     "align": "align: takes start, center, end, left or right",
 }
+
+
+def line_box(at: float, line_align: str) -> tuple[str, float]:
+    """(row, margin) of a cue box whose edge or centre is at `at` (a fraction of the height
+    from the top) as WebVTT places a percentage `line:` (W3C WebVTT, "apply WebVTT cue
+    settings", snap-to-lines false): its line alignment `start` (the default) puts the box's
+    top there, `center` its centre, `end` its bottom. Exact, whatever the box's height; the
+    burn moves a box that would leave the title-safe area back inside, as browsers move it
+    back inside the video."""
+    if line_align == "end":
+        return "bottom", 1 - at
+    if line_align == "center":
+        return "middle", at - 0.5
+    return "top", at
 
 
 class CueSettingsReader:
@@ -129,7 +136,7 @@ class CueSettingsReader:
     def placement(self, settings: CueSettings, number: int, index: int
                   ) -> tuple[int | None, Margins | None]:
         """The keypad alignment and margins closest to the cue's settings (or its region's).
-        A percentage line is placed exactly (`model.line_box`); a line number counts lines
+        A percentage line is placed exactly (`line_box`); a line number counts lines
         of text from the title-safe edge, as WebVTT stacks line boxes from the video's
         (`Margins.lines`: `line:0` the first line at the top, `line:-1` the last at the
         bottom, `line:-3` two lines above it)."""
