@@ -888,8 +888,8 @@ def test_two_missing_fonts_are_an_error_each_and_one_style_says_style(campaign):
               if ": error: " in line]
     assert [line.split(": error: ")[0] for line in errors] == [f"{path}:22", f"{path}:25"]
     assert "2 styles of the file use it: 'Default' (2 lines) and 'Cartel' (1 line);" in errors[0]
-    assert ('the font "Comic Sans MS" is not installed, and style \'Narrador\' (1 line) of the '
-            "file uses it; fontconfig") in errors[1]
+    assert ('the font "Comic Sans MS" is not installed, and 1 style of the file uses it: '
+            "'Narrador' (1 line); fontconfig") in errors[1]
     assert "or the style names an installed one (hint:" in errors[1]
     assert "or change the style's font in the file" in errors[1]
 

@@ -138,9 +138,9 @@ def _font_error(exc: SubtitleError, names: list[str], used: Counter, subtitles: 
                             styles=styles, problem=exc.message)
         return error(message, subtitles.path, line, exc.hint, "font")
     message = say_count(N_plural(
-        "the font %(font)s is not installed, and style %(styles)s of the file uses it; "
-        "fontconfig would draw %(substitute)s in its place, so these subtitles are not burned "
-        "until the font is installed or the style names an installed one",
+        "the font %(font)s is not installed, and %(count)s style of the file uses it: "
+        "%(styles)s; fontconfig would draw %(substitute)s in its place, so these subtitles are "
+        "not burned until the font is installed or the style names an installed one",
         "the font %(font)s is not installed, and %(count)s styles of the file use it: "
         "%(styles)s; fontconfig would draw %(substitute)s in its place, so these subtitles "
         "are not burned until the font is installed or the styles name an installed one"),
