@@ -57,6 +57,19 @@ def weaves_fields(plan: VariantPlan) -> bool:
         and exact_rate(video.fps) == 2 * timing_of(plan).rate)
 
 
+def drawn_rate(plan: VariantPlan) -> float | None:
+    """Frames a second of the picture the treatment draws burned subtitles on (None: unknown).
+    Woven fields are drawn on one frame per field (`bwdif` per field, then `interlace`), so
+    the script is timed at the field rate: timed at the frame rate, a cue's first frame was
+    written as the middle between two frames, which is the time of a field, and the centisecond
+    rounding put the text on the field before the frame (measured: 480i into 1080i29.97, a cue
+    of frame 15 drawn from field 29, the second field of frame 14, that frame's other field
+    without it)."""
+    if weaves_fields(plan):
+        return float(2 * timing_of(plan).rate)
+    return plan.variant.profile.fps or (plan.master.video.fps if plan.master.video else None)
+
+
 def programme_frames(plan: VariantPlan, timing: LeaderTiming) -> int:
     """The programme's length in whole frames at the output rate."""
     return round(plan.master.duration * timing.rate)

@@ -19,6 +19,7 @@ from pipeline.messages import Message
 from pipeline.media.geometry import mostly_bars
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
+from pipeline.render.mastering import weaves_fields
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.record import names_beside, read_record
 from pipeline.render.slate import slate_text
@@ -96,6 +97,10 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
             # Text on a portrait frame is sized by its width (linebreak.em_px): those burned
             # by its height, 1.8 times larger, go stale; landscape burns keep their fingerprints.
             settings["em_of"] = "width"
+        if variant.profile.mastered and weaves_fields(plan):
+            # Drawn on the field grid (mastering.drawn_rate): woven masters burned before, a
+            # cue's text from the field before its frame, go stale; the others keep theirs.
+            settings["drawn_on"] = "fields"
     elif plan.subtitles is not None:
         # A variant rendered before a sidecar format was added is stale: it lacks that file.
         settings["sidecars"] = list(SIDECAR_SUFFIXES)

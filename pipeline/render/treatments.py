@@ -40,7 +40,8 @@ from pipeline.render.encoders import (
 )
 from pipeline.render.certificate import certify, check_programme
 from pipeline.render.leveling import SharedTrack
-from pipeline.render.mastering import master_graph, master_problems, master_record, weaves_fields
+from pipeline.render.mastering import (drawn_rate, master_graph, master_problems, master_record,
+                                       weaves_fields)
 from pipeline.render.shared_picture import first_pass, shared_picture
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import (
@@ -110,7 +111,7 @@ def burn_files(job: Job) -> tuple[Path, Path]:
     ass = folder / "subtitles.ass"
     write_ass(plan.cues, ass, style=plan.variant.language.style, width=profile.width,
               height=profile.height, font=plan.font, language=plan.variant.language.code,
-              fps=profile.fps or plan.master.video.fps, file_styles=plan.file_styles,
+              fps=drawn_rate(plan), file_styles=plan.file_styles,
               qc=plan.variant.language.qc)
     return ass, ass_fontsdir(plan.font, folder / "fonts",
                              *(chosen.font for chosen in plan.file_styles.values()))
