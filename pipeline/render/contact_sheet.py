@@ -32,6 +32,7 @@ from pipeline.media.seeking import OPEN_GOP_LEAD, SeekablePicture, ffmpeg_second
     seekable_picture
 from pipeline.profiles import Profile
 from pipeline.subtitles.burn import burn_in, write_ass
+from pipeline.subtitles.title_safe import burned_frame
 from pipeline.subtitles.file_styles import StyleFont
 from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.frames import FrameGrid
@@ -203,7 +204,8 @@ def write_sheet(master: Master, cues: list[Cue], shown: list[Cue], language: Lan
     ass = work / "sheet.ass"
     write_ass(shown, ass, style=language.style, width=profile.width, height=profile.height,
               font=font, language=language.code, fps=master.info.video.fps,
-              file_styles=file_styles, qc=language.qc)
+              file_styles=file_styles, qc=language.qc,
+              picture_width=burned_frame(profile, master.geometry).picture_width)
     folder = work / "tiles"
     folder.mkdir()
     picture = seekable_picture(master.info, work)

@@ -20,6 +20,7 @@ from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest, checkable
 from pipeline.manifest.model import Concern, autonym, autonym_table, known_autonyms
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
+from pipeline.media.geometry import Geometry
 from pipeline.media.probe import MediaInfo
 from pipeline.publish.i18n import unnamed_languages
 from pipeline.render.deliveries import find_delivery
@@ -30,12 +31,13 @@ from pipeline.render.medium import (MASTER_SOUND, is_radio, not_applicable, refu
                                     sidecar_notes)
 from pipeline.render.sound_warnings import use_analysis
 from pipeline.render.status import variant_settings, variant_status
-from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
+from pipeline.render.subtitle_input import (fit_on_frame, language_font, master_settings,
+                                            read_language_file)
 from pipeline.render.unused_inputs import unused_inputs
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.file_styles import style_glyphs
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.title_safe import burned_frames
+from pipeline.subtitles.title_safe import BurnedFrame, burned_frame, burned_frames
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
@@ -253,7 +255,7 @@ class _Planner(MasterFit):
                                                  self.manifest.subtitle_path(spot, language),
                                                  style=language.style,
                                                  burned=language.treatment == "burn",
-                                                 **_master_settings(master)).diagnostics)))
+                                                 **master_settings(master)).diagnostics)))
         found = []
         for check in checks:
             try:
@@ -331,18 +333,18 @@ class _Planner(MasterFit):
         if language.needs_subtitles or delivered:
             subtitles = self._once(("subtitle-file", spot.id, language.code),
                                    lambda: self.manifest.subtitle_path(spot, language))
-            aspect = float(plan.conform.geometry.display_aspect) if plan.conform else None
+            geometry = plan.conform.geometry if plan.conform else None
             plan.cues, warnings, plan.file_styles, notes = self._once(
                 ("subtitles", subtitles, plan.master.duration, plan.master.timecode,
-                 language.style.from_file, aspect),
-                lambda: self._read_subtitles(subtitles, language, plan.master, aspect))
+                 language.style.from_file, geometry),
+                lambda: self._read_subtitles(subtitles, language, plan.master, geometry))
             plan.warnings += warnings
             plan.notes += notes
             self._add_input(plan, "subtitles", subtitles)
         if language.treatment == "burn":
             plan.font = self._once(("font", language.style.font, language.line),
                                    lambda: language_font(language, self.manifest.path))
-            frame = (variant.profile.width, variant.profile.height)   # fit, then glyphs: both said
+            frame = burned_frame(variant.profile, plan.conform.geometry)  # picture's columns too
             plan.warnings += self._once(("fit", subtitles, frame, plan.font.path, language.line),
                                         lambda: self._fit(plan, subtitles, frame))
             self._once(("glyphs", subtitles, plan.font.path),
@@ -370,9 +372,9 @@ class _Planner(MasterFit):
         raise Blocked([diagnostic])
 
     def _read_subtitles(self, path: Path, language: Language, master: MediaInfo,
-                        aspect: float | None):
+                        geometry: Geometry | None):
         # A file with reading errors fitted on its variants' frames, turned as theirs are.
-        frames = burned_frames(self.manifest.profiles, aspect)
+        frames = burned_frames(self.manifest.profiles, geometry)
         cues, found, own_styles = read_language_file(path, language, master, frames)
         # A note (a file read from the master's timecode) is said once, with the plan's
         # diagnostics; it is no QC warning of the variants, but a note of theirs.
@@ -380,19 +382,11 @@ class _Planner(MasterFit):
         return (cues, [d for d in found if d.severity == "warning"], own_styles,
                 [d for d in found if d.severity == "note"])
 
-    def _fit(self, plan: VariantPlan, path: Path, frame: tuple[int, int]) -> list[Diagnostic]:
+    def _fit(self, plan: VariantPlan, path: Path, frame: BurnedFrame) -> list[Diagnostic]:
         found = fit_on_frame(plan.cues, path, plan.variant.language, plan.font, frame,
                              plan.file_styles)
         self.diagnostics.extend(found)
         return found
-
-
-def _master_settings(master: MediaInfo | None) -> dict:
-    """`read_subtitles`'s length, frame rate and start timecode of `master` (none if None)."""
-    if master is None:
-        return {}
-    return {"duration": master.duration, "fps": master.video.fps if master.video else None,
-            "timecode": master.timecode}
 
 
 class _Skipped(Exception):

@@ -50,7 +50,8 @@ from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.model import Cue, SubtitleFile, in_file_syntax
 from pipeline.subtitles.off_grid import off_grid_times
-from pipeline.subtitles.qc import check_cues
+from pipeline.subtitles.qc import check_cues, check_fit
+from pipeline.subtitles.title_safe import burned_frame
 
 PROXY_LINES = 360     # the proxy's shorter side
 
@@ -329,11 +330,13 @@ def _checked_subtitles(manifest: Manifest, spot: Spot, language: Language, maste
     # Line by line, as `check` says them: the reader's, the glyphs', the QC's and the frame
     # grid's together, errors and warnings alike (a trial's translator, shown the reader's
     # three errors alone, fixed them and was then stopped by the QC's fourth).
+    # The fit on the profile's frame, in a pillarboxed picture's own title-safe width.
+    fit = check_fit(cues, path, qc=language.qc, style=language.style, font=font,
+                    frames=[burned_frame(profile, master.geometry)], file_styles=own_styles)
     found = [*subtitles.diagnostics, *style_glyphs(cues, own_styles, font, path),
-             *in_file_syntax(check_cues(
-                 cues, path, qc=language.qc, fps=master.info.video.fps, style=language.style,
-                 font=font, frame_width=profile.width, frame_height=profile.height,
-                 file_styles=own_styles, fmt=subtitles.format) +
+             *in_file_syntax(sorted(check_cues(
+                 cues, path, qc=language.qc, fps=master.info.video.fps, style=None, font=None,
+                 fmt=subtitles.format) + fit, key=lambda d: d.line or 0) +
                  off_grid_times(cues, path, master.info.video.fps, fmt=subtitles.format,
                                 notation=subtitles.notation, qc=language.qc), subtitles.format,
                  subtitles.origin)]
@@ -375,7 +378,8 @@ def write_proxy(master: Master, profile: Profile, work: Path, target: Path, lang
         ass = work / "proxy.ass"
         write_ass(burned.shown, ass, style=language.style, width=small.width,
                   height=small.height, font=burned.font, language=language.code,
-                  fps=master.info.video.fps, file_styles=burned.own_styles, qc=language.qc)
+                  fps=master.info.video.fps, file_styles=burned.own_styles, qc=language.qc,
+                  picture_width=burned_frame(small, master.geometry).picture_width)
     sound = None
     if recording is not None:
         sound = work / "sound.m4a"

@@ -27,6 +27,7 @@ from pipeline.render.sound_warnings import LOUDNESS_RANGE
 from pipeline.render.sound_input import low_rates
 from pipeline.render.variants import Status, Variant, VariantPlan
 from pipeline.subtitles.linebreak import LAYOUT_VERSION
+from pipeline.subtitles.title_safe import burned_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 NOT_RENDERED = "not rendered yet"
@@ -97,6 +98,11 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
             # Text on a portrait frame is sized by its width (linebreak.em_px): those burned
             # by its height, 1.8 times larger, go stale; landscape burns keep their fingerprints.
             settings["em_of"] = "width"
+        picture_width = burned_frame(variant.profile, plan.conform.geometry).picture_width
+        if picture_width is not None:
+            # Laid out on the picture's own title-safe width between bars (a 4:3 master in
+            # 16:9, linebreak.safe_margins): those burned across the bars go stale, once.
+            settings["picture_width"] = picture_width
         if variant.profile.mastered and weaves_fields(plan):
             # Drawn on the field grid (mastering.drawn_rate): woven masters burned before, a
             # cue's text from the field before its frame, go stale; the others keep theirs.

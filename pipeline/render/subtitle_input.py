@@ -21,12 +21,12 @@ from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.model import Cue, in_file_syntax
 from pipeline.subtitles.qc import check_cues, check_fit
-
-Frame = tuple[int, int]     # width, height in pixels
+from pipeline.subtitles.title_safe import BurnedFrame
 
 
 def read_language_file(path: Path, language: Language, master: MediaInfo,
-                       frames: Iterable[Frame]) -> tuple[tuple[Cue, ...], list[Diagnostic], dict]:
+                       frames: Iterable[BurnedFrame]
+                       ) -> tuple[tuple[Cue, ...], list[Diagnostic], dict]:
     """(cues on the master's frames and within its length, the file's warnings and notes,
     its own styles' fonts (ASS/SSA, for a burned language that takes them)) of `path`. A file
     timed to the master's own timecode is read from the master's start (`master_timecode.py`),
@@ -65,7 +65,7 @@ def as_rendered(cues: Iterable[Cue], fmt: str, master: MediaInfo) -> tuple[Cue, 
 
 
 def _unreached_burn_checks(subtitles, language: Language, own_styles: dict, path: Path,
-                           frames: Iterable[Frame]) -> list[Diagnostic]:
+                           frames: Iterable[BurnedFrame]) -> list[Diagnostic]:
     """What a burned file's variants would be told of its fit on each frame and of its glyphs,
     which they never reach when its reading errors block them."""
     try:
@@ -77,16 +77,25 @@ def _unreached_burn_checks(subtitles, language: Language, own_styles: dict, path
     return found + list(style_glyphs(subtitles.cues, own_styles, font, path))
 
 
-def fit_on_frame(cues: Iterable[Cue], path: Path, language: Language, font: Font, frame: Frame,
-                 file_styles: dict) -> list[Diagnostic]:
-    """The burned text's fit on one frame (`frame`, pixels), for that frame's variants only: a
-    cue that does not fit a 1080x1920 `vertical` frame is no warning of the same language's
-    1280x720 `messaging` variant. Raises `ValidationError` for text the frame cannot hold (it
-    would be burned cut off), which blocks that frame's variants only."""
+def fit_on_frame(cues: Iterable[Cue], path: Path, language: Language, font: Font,
+                 frame: BurnedFrame, file_styles: dict) -> list[Diagnostic]:
+    """The burned text's fit on one frame (`frame`: its pixels, and a pillarboxed picture's
+    columns), for that frame's variants only: a cue that does not fit a 1080x1920 `vertical`
+    frame is no warning of the same language's 1280x720 `messaging` variant. Raises
+    `ValidationError` for text the frame cannot hold (it would be burned cut off), which blocks
+    that frame's variants only."""
     found = check_fit(list(cues), path, qc=language.qc, style=language.style, font=font,
                       frames=[frame], file_styles=file_styles)
     raise_if_errors(found)
     return found
+
+
+def master_settings(master: MediaInfo | None) -> dict:
+    """`read_subtitles`'s length, frame rate and start timecode of `master` (none if None)."""
+    if master is None:
+        return {}
+    return {"duration": master.duration, "fps": master.video.fps if master.video else None,
+            "timecode": master.timecode}
 
 
 def language_font(language: Language, manifest_path: Path) -> Font:

@@ -55,6 +55,7 @@ from pipeline.render.record import (
 from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.model import one_at_a_time
 from pipeline.subtitles.srt import write_srt
+from pipeline.subtitles.title_safe import burned_frame
 
 
 @dataclass
@@ -104,7 +105,9 @@ def audio_track(job: Job) -> Stream:
 def burn_files(job: Job) -> tuple[Path, Path]:
     """The ASS script at the output's frame size, and a fonts folder holding just its font:
     one folder per language and profile, as a picture group may burn a language into several
-    frames (one script for all of them would lay every frame out as the last one written)."""
+    frames (one script for all of them would lay every frame out as the last one written).
+    The text keeps to the title-safe area of the picture's own columns, as planning's fit
+    check measured it (`title_safe.burned_frame`: a 4:3 master between bars in 16:9)."""
     plan, profile = job.plan, job.plan.variant.profile
     folder = job.workdir / f"{plan.variant.language.code}-{profile.name}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -112,7 +115,8 @@ def burn_files(job: Job) -> tuple[Path, Path]:
     write_ass(plan.cues, ass, style=plan.variant.language.style, width=profile.width,
               height=profile.height, font=plan.font, language=plan.variant.language.code,
               fps=drawn_rate(plan), file_styles=plan.file_styles,
-              qc=plan.variant.language.qc)
+              qc=plan.variant.language.qc,
+              picture_width=burned_frame(profile, plan.conform.geometry).picture_width)
     return ass, ass_fontsdir(plan.font, folder / "fonts",
                              *(chosen.font for chosen in plan.file_styles.values()))
 

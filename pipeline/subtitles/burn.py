@@ -39,6 +39,7 @@ from pipeline.subtitles.linebreak import (
     font_joiner,
     layout_cue,
     outline_px,
+    picture_columns,
     safe_margins,
     shadow_px,
 )
@@ -105,7 +106,7 @@ def ass_times(cue: Cue, grid: FrameGrid | None) -> tuple[str, str]:
 def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int, height: int,
               font: Font, language: str | None = None, fps: float | None = None,
               file_styles: dict[str, "StyleFont"] | None = None,
-              qc: QcSettings | None = None) -> None:
+              qc: QcSettings | None = None, picture_width: int | None = None) -> None:
     """Write an ASS script for a `width`x`height` frame, every line inside the title-safe area.
 
     `style.size` is the em of the text as a fraction of the frame's short side (its height; a
@@ -117,29 +118,35 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     title-safe. With `file_styles` (`style: {from_file: true}` on an ASS/SSA file), each cue is
     drawn in its own style of the file, scaled to the frame, inside the same title-safe area.
     With `qc` (the language's), a line over its `max_line_chars` is broken too (linebreak.py).
+    `picture_width`: the columns of a narrower picture centred between black bars (a 4:3
+    master pillarboxed in 16:9, `title_safe.burned_frame`), whose own title-safe area and
+    centre the text keeps to (`linebreak.safe_margins`).
     """
     cues = list(cues)
-    layout = Layout.for_cues(style, font, width, height, cues, qc)
+    layout = Layout.for_cues(style, font, width, height, cues, qc, picture_width)
     grid = FrameGrid.at(fps) if fps else None
     edge = edge_px(style, font, width, height)
-    styles = FileStyles(file_styles or {}, width, height)
-    header = script_header(style, font, width, height)
+    styles = FileStyles(file_styles or {}, width, height, picture_width)
+    header = script_header(style, font, width, height, picture_width)
     header = header.replace("\n\n[Events]", "".join(styles.lines) + "\n\n[Events]")
     events = []
     for cue in cues:
         name, own = styles.of(cue)
-        margins = cue_margins(cue, width, height, own.edge if own else edge)
+        reach = own.edge if own else edge
+        margins = cue_margins(cue, width, height, reach, picture_width)
         events.append(_dialogue(cue, cue_layout(own.layout if own else layout, margins, width,
-                                                own.edge if own else edge),
+                                                reach, picture_width),
                                 own.font if own else font, language, grid, margins, name,
-                                (height, own.edge if own else edge)))
+                                (height, reach)))
     write_atomically(Path(path), header + "".join(events))
 
 
-def script_header(style: Style, font: Font, width: int, height: int) -> str:
+def script_header(style: Style, font: Font, width: int, height: int,
+                  picture_width: int | None = None) -> str:
     """[Script Info] and the `Default` style of a `width`x`height` frame: PlayRes is the frame,
     the text's em is `style.size` of its short side, the margins keep it inside title-safe with
-    its outline and its shadow or box (`linebreak.edge_px`).
+    its outline and its shadow or box (`linebreak.edge_px`), of the picture's `picture_width`
+    columns between bars (equal margins: centred on the picture as on the frame).
 
     A box is libass's BorderStyle 4: one rectangle of BackColour behind the event's lines (as
     wide as the widest), the outline drawn on it as usual, padded by the Shadow value past the
@@ -152,7 +159,7 @@ def script_header(style: Style, font: Font, width: int, height: int) -> str:
     else:
         back, border_style = ass_colour(style.outline_color), 1
         shadow = shadow_px(style, width, height)
-    safe_h, safe_v = safe_margins(width, height, edge)
+    safe_h, safe_v = safe_margins(width, height, edge, picture_width)
     return HEADER.format(
         width=width, height=height, family=font.family,
         fontsize=ass_font_size(font, em_px(style, width, height)),
@@ -162,23 +169,27 @@ def script_header(style: Style, font: Font, width: int, height: int) -> str:
         alignment=ALIGNMENT[style.position], margin_h=safe_h, margin_v=safe_v)
 
 
-def cue_margins(cue: Cue, width: int, height: int, edge: float) -> tuple[int, int, int] | None:
+def cue_margins(cue: Cue, width: int, height: int, edge: float,
+                picture_width: int | None = None) -> tuple[int, int, int] | None:
     """The Dialogue's MarginL, MarginR, MarginV in frame pixels for a cue with margins of its
-    own, each at least the title-safe margin (the style's); None for a cue without."""
+    own, each at least the title-safe margin (the style's); None for a cue without. Its
+    left and right margins are shares of the picture's width (the file was timed and placed
+    on the master's picture), from the picture's edges (`picture_width`: between bars)."""
     if cue.margins is None:
         return None
-    safe_h, safe_v = safe_margins(width, height, edge)
-    return (max(safe_h, math.ceil(cue.margins.left * width)),
-            max(safe_h, math.ceil(cue.margins.right * width)),
+    safe_h, safe_v = safe_margins(width, height, edge, picture_width)
+    bar, columns = picture_columns(width, picture_width)
+    return (max(safe_h, bar + math.ceil(cue.margins.left * columns)),
+            max(safe_h, bar + math.ceil(cue.margins.right * columns)),
             max(safe_v, math.ceil(cue.margins.vertical * height + edge)))
 
 
 def cue_layout(layout: Layout, margins: tuple[int, int, int] | None, width: int,
-               edge: float) -> Layout:
+               edge: float, picture_width: int | None = None) -> Layout:
     """`layout` narrowed to what a cue's own left and right margins leave of the width."""
     if margins is None:
         return layout
-    extra = margins[0] + margins[1] - 2 * safe_margins(width, 0, edge)[0]
+    extra = margins[0] + margins[1] - 2 * safe_margins(width, 0, edge, picture_width)[0]
     return replace(layout, max_width=layout.max_width - extra)
 
 

@@ -27,7 +27,7 @@ from pipeline.subtitles.fonts import (
     resolve_font,
     style_font_hint,
 )
-from pipeline.subtitles.linebreak import Layout, font_joiner, safe_margins
+from pipeline.subtitles.linebreak import Layout, font_joiner, picture_columns, safe_margins
 from pipeline.subtitles.model import Cue, SubtitleFile
 
 if TYPE_CHECKING:
@@ -52,11 +52,15 @@ class _Scaled:
 
 class FileStyles:
     """The file's styles at the frame's size: script units scaled from the file's PlayRes, the
-    margins at least title-safe, the width text may take measured at the style's font."""
+    margins at least title-safe, the width text may take measured at the style's font. With
+    `picture_width` (a picture between black bars, `linebreak.safe_margins`), the PlayRes's
+    width is the picture's, and the margins are taken from its edges."""
 
-    def __init__(self, styles: dict[str, StyleFont], width: int, height: int):
+    def __init__(self, styles: dict[str, StyleFont], width: int, height: int,
+                 picture_width: int | None = None):
         self.names = {name: f"File{number}" for number, name in enumerate(sorted(styles), 1)}
-        self.scaled = {name: self._scale(self.names[name], styles[name], width, height)
+        self.scaled = {name: self._scale(self.names[name], styles[name], width, height,
+                                         picture_width)
                        for name in sorted(styles)}
         self.lines = ["\n" + scaled.line for scaled in self.scaled.values()]
 
@@ -66,17 +70,20 @@ class FileStyles:
         return "Default", None
 
     @staticmethod
-    def _scale(name: str, chosen: StyleFont, width: int, height: int) -> _Scaled:
+    def _scale(name: str, chosen: StyleFont, width: int, height: int,
+               picture_width: int | None) -> _Scaled:
         style, (res_x, res_y) = chosen.style.style, chosen.style.play_res
-        y, x = height / res_y, width / res_x
+        bar, columns = picture_columns(width, picture_width)
+        y, x = height / res_y, columns / res_x
         # Text scales with the short sides (linebreak.em_px): a file styled on a 1920x1080
         # script keeps its proportions on a 1080x1920 frame, not drawn 1.8 times larger.
         text = min(width, height) / min(res_x, res_y)
         fontsize, outline, shadow = style.fontsize * text, style.outline * text, style.shadow * text
         # The shadow (or BorderStyle 3's box's, or 4's padding) reaches past the outline.
         edge = outline + shadow
-        safe_h, safe_v = safe_margins(width, height, edge)
-        left, right = max(safe_h, math.ceil(style.marginl * x)), max(safe_h, math.ceil(style.marginr * x))
+        safe_h, safe_v = safe_margins(width, height, edge, picture_width)
+        left = max(safe_h, bar + math.ceil(style.marginl * x))
+        right = max(safe_h, bar + math.ceil(style.marginr * x))
         vertical = max(safe_v, math.ceil(style.marginv * y))
         scale_x = max(style.scalex, 1) / 100
         measure = bold_variant(chosen.font) if style.bold else chosen.font

@@ -89,10 +89,11 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
                                               f"{found.master}, is not there"))
     # Fitted on every frame the spot's variants burn it into, as validate fits it: the
     # phone's portrait master turns `messaging` to 720x1280, whose em is the width.
-    aspect = None
+    # A 4:3 master's 16:9 frames give it the title-safe width of its picture between bars.
+    geometry = None
     if master is not None and master.video is not None:
-        aspect = float(geometry_of(master.video, found.crop if found else None).display_aspect)
-    settings["frames"] = burned_frames(manifest.profiles, aspect)
+        geometry = geometry_of(master.video, found.crop if found else None)
+    settings["frames"] = burned_frames(manifest.profiles, geometry)
     if master is not None:
         settings["duration"] = master.duration
         settings["fps"] = master.video.fps if master.video else None

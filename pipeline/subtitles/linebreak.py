@@ -32,6 +32,8 @@ SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, 
 NATURAL_RATIO = 0.6
 # Part of a burned variant's fingerprint (render/status.py): a change to where lines break
 # re-renders the burned variants, and no other. 2: a natural break within max_line_chars.
+# (A pillarboxed picture's own title-safe width is in its variants' settings, `picture_width`:
+# only theirs changed.)
 LAYOUT_VERSION = 2
 SHORT_WORD = 3                 # graphemes: "a", "la", "de", "en", "amo", "ni", "the"
 CLAUSE_END = ",.;:!?…"
@@ -62,13 +64,16 @@ class Layout:
 
     @classmethod
     def for_cues(cls, style: Style, font: Font, width: int, height: int,
-                 cues: Iterable[Cue], qc: QcSettings | None = None) -> "Layout":
+                 cues: Iterable[Cue], qc: QcSettings | None = None,
+                 picture_width: int | None = None) -> "Layout":
         """The layout a whole file is burned with: measured with the bold face when bold is
         used anywhere in it (it is wider, and too wide is worse); lines over `qc`'s
-        `max_line_chars` broken too (see the module's docstring)."""
+        `max_line_chars` broken too (see the module's docstring); as wide as the title-safe
+        area of the picture's `picture_width` columns (`safe_margins`)."""
         bold = style.bold or any("<b>" in cue.text.lower() for cue in cues)
         edge = edge_px(style, font, width, height)
-        return cls(em_px(style, width, height), width * SAFE_AREA - 2 * edge,
+        columns = picture_columns(width, picture_width)[1]
+        return cls(em_px(style, width, height), columns * SAFE_AREA - 2 * edge,
                    bold_variant(font) if bold else font, font_joiner(font),
                    qc.max_line_chars if qc else None, qc.max_lines if qc else 2)
 
@@ -118,10 +123,24 @@ def edge_px(style: Style, font: Font, width: int, height: int) -> float:
     return outline_px(style, width, height) + reach
 
 
-def safe_margins(width: int, height: int, edge: float) -> tuple[int, int]:
+def picture_columns(width: int, picture_width: int | None) -> tuple[int, int]:
+    """(the black bar left of the picture, the picture's width) in a `width` px frame, of a
+    picture `picture_width` px wide centred in it as `geometry.fit` pads it (None: the whole
+    width)."""
+    columns = min(picture_width or width, width)
+    return (width - columns) // 2, columns
+
+
+def safe_margins(width: int, height: int, edge: float,
+                 picture_width: int | None = None) -> tuple[int, int]:
     """The least MarginL/MarginR and MarginV, in frame pixels, that keep text drawn `edge`
-    pixels past its glyphs (`linebreak.edge_px`) inside title-safe."""
-    return math.ceil(width * SAFE_MARGIN + edge), math.ceil(height * SAFE_MARGIN + edge)
+    pixels past its glyphs (`linebreak.edge_px`) inside title-safe: of the picture's columns
+    when a narrower picture is centred between black bars (`picture_width`, a pillarbox:
+    EBU R 95's areas are of the picture, and text over a bar is cut off when a station cuts
+    the 4:3 centre out of a 16:9 frame), on the frame's rows (a letterboxed picture's
+    subtitles may sit in the bar below it, as cinema's are)."""
+    bar, columns = picture_columns(width, picture_width)
+    return bar + math.ceil(columns * SAFE_MARGIN + edge), math.ceil(height * SAFE_MARGIN + edge)
 
 
 # --- text to words ----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from pipeline.subtitles.model import (
 )
 from pipeline.subtitles.normalise import graphemes
 from pipeline.subtitles.off_grid import off_grid_times
-from pipeline.subtitles.title_safe import Fitter
+from pipeline.subtitles.title_safe import BurnedFrame, Fitter
 
 DEFAULT_FPS = 25.0
 LATE_MS = 3_600_000   # a cue this far in is no spot's (`late_start`)
@@ -112,14 +112,14 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
 
 
 def check_fit(cues: list[Cue], path: Path | str, *, qc: QcSettings, style: Style, font: Font,
-              frames: Iterable[tuple[int, int]],
-              file_styles: dict | None = None) -> list[Diagnostic]:
-    """The title-safe fit of `check_cues` alone, on each of `frames` (width, height in pixels),
-    once each, in their order: what each frame a file is burned into says of it, given only to
-    the variants of that frame."""
+              frames: Iterable[tuple], file_styles: dict | None = None) -> list[Diagnostic]:
+    """The title-safe fit of `check_cues` alone, on each of `frames` (`title_safe.BurnedFrame`s
+    or (width, height) in pixels), once each, in their order: what each frame a file is burned
+    into says of it, given only to the variants of that frame."""
     found = []
-    for width, height in dict.fromkeys(frames):
-        fitter = Fitter(style, font, width, height, cues, file_styles or {}, qc)
+    for frame in dict.fromkeys(BurnedFrame(*frame) for frame in frames):
+        fitter = Fitter(style, font, frame.width, frame.height, cues, file_styles or {}, qc,
+                        frame.picture_width)
         found += [problem for cue in cues for problem in fitter.check(cue, _lines(cue), path, qc)]
     return found
 

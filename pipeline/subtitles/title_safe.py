@@ -11,34 +11,65 @@ cut off.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings, Style
+from pipeline.media.geometry import LEAST_FILL, Geometry, placement
 from pipeline.messages import N_, Message, Number, say
+from pipeline.profiles import Profile
 from pipeline.subtitles.burn import cue_layout, cue_margins
 from pipeline.subtitles.file_styles import FileStyles
 from pipeline.subtitles.fonts import Font, line_height_em, text_width
-from pipeline.subtitles.linebreak import Layout, edge_px, layout_cue
+from pipeline.subtitles.linebreak import Layout, edge_px, layout_cue, picture_columns
 from pipeline.subtitles.model import ALIGNMENT_TAG, SAFE_AREA, Cue
 from pipeline.subtitles.normalise import graphemes
+
+
+class BurnedFrame(NamedTuple):
+    """A frame subtitles are burned into (pixels), and the width of a narrower picture centred
+    in it between black bars (a pillarbox; None: the picture spans the frame), whose own
+    title-safe area the text keeps to (`linebreak.safe_margins`)."""
+
+    width: int
+    height: int
+    picture_width: int | None = None
+
+
+def burned_frame(profile: Profile, geometry: Geometry | None) -> BurnedFrame:
+    """The frame of `profile` (as oriented for the picture) with the columns a master of
+    `geometry` covers in it, as `geometry.fit` places it (None: not known, the whole width).
+
+    A picture that leaves most of the frame to bars (`geometry.LEAST_FILL`: a phone's portrait
+    video in 16:9, 608 px of 1920, whose title-safe width holds some 18 characters a line) keeps
+    the frame's width: its lines run over the bars, readable, rather than a cue of two lines
+    burned on six over the picture; its variants are told the profile does not suit it (the
+    `bars` warning). A 4:3 picture in 16:9 covers 75 % and gets its own."""
+    if geometry is None:
+        return BurnedFrame(profile.width, profile.height)
+    place = placement(geometry, profile)
+    pillarbox = place.width < profile.width and place.fill >= LEAST_FILL
+    return BurnedFrame(profile.width, profile.height, place.width if pillarbox else None)
 
 
 class Fitter:
     """Wraps each cue as `ass.write_ass` does and reports what will not fit the title-safe area."""
 
     def __init__(self, style: Style, font: Font, width: int, height: int, cues: list[Cue],
-                 file_styles: dict, qc: QcSettings | None = None):
-        self.layout = Layout.for_cues(style, font, width, height, cues, qc)
-        self.file_styles = FileStyles(file_styles, width, height)
+                 file_styles: dict, qc: QcSettings | None = None,
+                 picture_width: int | None = None):
+        self.layout = Layout.for_cues(style, font, width, height, cues, qc, picture_width)
+        self.file_styles = FileStyles(file_styles, width, height, picture_width)
         self.style, self.font, self.width, self.height = style, font, width, height
+        self.picture_width = picture_width
 
     def check(self, cue: Cue, lines: list[str], path, qc: QcSettings) -> list[Diagnostic]:
         """`lines`: the cue's text lines as shown (see `qc._lines`)."""
         _, own = self.file_styles.of(cue)
         edge = own.edge if own else edge_px(self.style, self.font, self.width, self.height)
-        margins = cue_margins(cue, self.width, self.height, edge)
-        layout = cue_layout(own.layout if own else self.layout, margins, self.width, edge)
+        margins = cue_margins(cue, self.width, self.height, edge, self.picture_width)
+        layout = cue_layout(own.layout if own else self.layout, margins, self.width, edge,
+                            self.picture_width)
         measure = layout.measure_font
         frame = {"width": self.width, "height": self.height}
         # The style's size is of the frame's short side (linebreak.em_px).
@@ -48,6 +79,11 @@ class Fitter:
         where = (say(N_('in style %(style)s ("%(font)s") on a %(width)sx%(height)s frame'),
                      style=repr(cue.style), font=own.font.family, **frame) if own else
                  say(of_side, size=Number(self.style.size), font=self.font.family, **frame))
+        if self.picture_width is not None:
+            # Why the width is small: the title-safe area is the picture's, not the frame's.
+            where = say(N_("%(where)s, whose picture is %(picture)s px wide between black bars"),
+                        where=where,
+                        picture=picture_columns(self.width, self.picture_width)[1])
         # Lines that fit as written are burned as written: one measure, no wrapping. (Runs of
         # spaces make these lines wider than the burner's, never narrower.) Unless one is
         # longer than the layout's max_chars, which the burner breaks too.
@@ -107,13 +143,15 @@ class Fitter:
             "split it into cues of one or two lines each, timed with the speech", "fit")]
 
 
-def burned_frames(profiles: Iterable, display_aspect: float | None) -> list[tuple[int, int]]:
-    """(width, height) of each frame a burned language's subtitles are burned into by
-    `profiles`, once each, in the manifest's order: every video profile's, turned as the render
-    turns it for a master whose picture is `display_aspect` wide over high (`Profile.oriented`:
-    `messaging` is 720x1280 for a phone's portrait video); None, the master not known: as the
-    manifest writes them. Audio profiles have no frame. Validate fits a file on each (its
-    variants of that frame are told, or blocked); `check --manifest` and `watch` on them all."""
-    frames = (p if display_aspect is None else p.oriented(display_aspect)
+def burned_frames(profiles: Iterable, geometry: Geometry | None) -> list[BurnedFrame]:
+    """Each frame a burned language's subtitles are burned into by `profiles` (`burned_frame`:
+    with the columns a pillarboxed picture covers), once each, in the manifest's order: every
+    video profile's, turned as the render turns it for a master of `geometry`
+    (`Profile.oriented`: `messaging` is 720x1280 for a phone's portrait video); None, the
+    master not known: as the manifest writes them. Audio profiles have no frame. Validate fits
+    a file on each (its variants of that frame are told, or blocked); `check --manifest` and
+    `watch` on them all."""
+    aspect = None if geometry is None else float(geometry.display_aspect)
+    frames = (burned_frame(p if aspect is None else p.oriented(aspect), geometry)
               for p in profiles if p.medium == "video")
-    return list(dict.fromkeys((frame.width, frame.height) for frame in frames))
+    return list(dict.fromkeys(frames))
