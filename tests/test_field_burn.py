@@ -4,7 +4,8 @@ fields separated again from the MXF and read with numpy, each field on its own.
 
 Each field must carry the same text as its frame's other field (no frame with the text in one
 field only: a comb on the glyphs' edges, or text flickering for one frame), and the text must
-start and stop on the first field of the cue's frames."""
+start and stop on the first field of the cue's frames. A profile that names its frame rate
+(`fps: 29.97`) keeps the fields' motion too."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from tests.conftest import Campaign, ffmpeg
-from tests.mediacheck import FFMPEG
+from tests.mediacheck import FFMPEG, field_counts
 
 pytestmark = pytest.mark.e2e
 
@@ -80,3 +81,23 @@ def test_text_starts_and_ends_on_the_first_field_of_its_frames(woven):
     # Cue 1 on frames 15-44, cue 2 on frames 60-86 (2.903 s: frame 87.0): fields 30, 90, ...
     assert [int(n) for n in edges] == [30, 90, 120, 174], [
         (int(n), round(n / FIELD_RATE * 1000, 1)) for n in edges]
+
+
+def test_a_profile_naming_its_frame_rate_keeps_the_fields_motion(tmp_path, media):
+    # `fps: 29.97` framed the 59.94 fields at 29.97: 90 of 90 frames read as progressive
+    # (segmented frames, half the motion) though the record said woven from fields.
+    campaign = Campaign(tmp_path, media)
+    moving = ("testsrc2=size=720x480:rate=60000/1001:duration=3[b];"
+              "color=white:size=16x480:rate=60000/1001[bar];[b][bar]overlay=x='mod(t*1200,700)'"
+              ":shortest=1,interlace=scan=tff:lowpass=off,setsar=10/11")
+    ffmpeg("-f", "lavfi", "-i", moving, "-f", "lavfi", "-i",
+           "sine=frequency=440:sample_rate=48000:duration=3", "-c:v", "libx264", "-preset",
+           "ultrafast", "-pix_fmt", "yuv420p", "-flags", "+ildct+ilme", "-x264opts", "tff=1",
+           "-c:a", "aac", "-ac", "2", str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "treatment": "burn"}],
+                   profiles={"broadcast-mxf": {"leader": None, "fps": 29.97}})
+    result = CliRunner().invoke(cli, ["render", str(campaign.manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    counts = field_counts(campaign.out / "spot.nah.broadcast-mxf.mxf")
+    assert counts["tff"] > 5 * (counts["progressive"] + counts["bff"]), counts

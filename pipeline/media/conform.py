@@ -18,7 +18,7 @@ the preview then build their graphs from it:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import ffmpeg
@@ -205,9 +205,14 @@ def master_picture(path: str, master: Master, profile: Profile) -> Stream:
 
 def field_picture(path: str, master: Master, profile: Profile) -> Stream:
     """An interlaced master's picture as one progressive frame per field (50i to 50p), framed
-    for the profile: what an interlaced output is woven from again without losing motion."""
+    for the profile: what an interlaced output is woven from again without losing motion.
+    An interlaced profile's `fps` is its frame rate: the fields come at twice it (framed at
+    `fps: 29.97` itself, a 480i master's 59.94 fields were cut to 29.97 moments, and the
+    1080i master woven from them was progressive segmented frames: idet, 90 of 90 frames
+    progressive)."""
     video = ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS")
-    return framed(deinterlace(video, master.scan.scan, per_field=True), master, profile)
+    fields = replace(profile, fps=2 * profile.fps) if profile.fps else profile
+    return framed(deinterlace(video, master.scan.scan, per_field=True), master, fields)
 
 
 def master_sound(path: str, master: Master, dc: tuple[float, ...] | None = None,

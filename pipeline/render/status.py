@@ -85,6 +85,10 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         settings["bars"] = {"kind": bars.bars, "fill": round(bars.fill, 3)}
     if language.treatment in MASTER_SOUND:
         settings["sound"] = plan.conform.sound_settings
+    if variant.profile.mastered and variant.profile.fps and weaves_fields(plan):
+        # Woven from fields at twice the profile's frame rate (conform.field_picture): masters
+        # made at the frame rate itself, segmented frames of half the motion, go stale.
+        settings["field_rate"] = 2 * variant.profile.fps
     if language.treatment == "burn":
         style = asdict(language.style)
         if language.style.box is not None:
