@@ -2,7 +2,8 @@
 16:15 becomes a 1440x1080 picture between two 240 px black bars of a 1920x1080 profile. The
 text keeps to the picture's own title-safe area (EBU R 95: 90 % of the picture, 72 px in from
 each of its edges), centred on it, and `check` measures the fit on the same width the burn
-lays lines out on, saying why it is narrow. Read from the rendered file's pixels with numpy.
+lays lines out on, saying why it is narrow. Read from the rendered file's pixels with numpy
+(e2e); the frame's columns and the script's margins without rendering.
 
 Before, lines were laid out on the whole frame's title-safe width (1719 px): a line of
 1688 px ran from x 116 to 1804, over both bars."""
@@ -10,18 +11,23 @@ Before, lines were laid out on the whole frame's title-safe width (1719 px): a l
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
+from pipeline.manifest import Style
+from pipeline.media.geometry import Geometry
+from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.publish.wording import localised
+from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font, text_width
+from pipeline.subtitles.model import Cue, Margins
+from pipeline.subtitles.title_safe import BurnedFrame, burned_frame
 from tests.conftest import Campaign, ffmpeg
 from tests.mediacheck import gray_frame
-
-pytestmark = pytest.mark.e2e
 
 W, H = 1920, 1080
 PICTURE = (240, 1680)                        # the 1440 px picture's columns
@@ -70,6 +76,7 @@ def frame_at(campaign: Campaign, at: float) -> np.ndarray:
     return np.frombuffer(raw, np.uint8).reshape(H, W)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("at", "lines"), [(1.0, 2), (3.0, 3)])
 def test_lines_stay_in_the_picture_s_title_safe_area_centred_on_it(pillarboxed, at, lines):
     frame = frame_at(pillarboxed, at)
@@ -94,6 +101,7 @@ def test_the_line_would_have_run_over_the_bars_on_the_frame_s_width():
     assert SAFE[1] - SAFE[0] < width < W * 0.9 and width > PICTURE[1] - PICTURE[0]
 
 
+@pytest.mark.e2e
 def test_check_and_render_say_the_same_of_the_fit_and_why(pillarboxed):
     path = pillarboxed.root / "subtitles/spot/nah.srt"
     check = CliRunner().invoke(cli, ["check", str(path), "--manifest", str(pillarboxed.manifest)])
@@ -110,3 +118,30 @@ def test_check_and_render_say_the_same_of_the_fit_and_why(pillarboxed):
     # The render's variant is laid out on the picture's width (its settings), so one rendered
     # on the frame's goes stale.
     assert record["settings"]["picture_width"] == 1440, record["settings"]
+
+
+def test_the_frame_names_the_picture_s_columns_only_when_pillarboxed():
+    web = BUILTIN_PROFILES["web"]
+    pal = Geometry(720, 576, Fraction(16, 15))
+    assert burned_frame(web, pal) == BurnedFrame(1920, 1080, 1440)
+    assert burned_frame(web, Geometry(1920, 1080)) == BurnedFrame(1920, 1080)
+    assert burned_frame(web, None) == BurnedFrame(1920, 1080)
+    # A 2.39:1 film is letterboxed: its columns are the frame's (rows stay the frame's too).
+    assert burned_frame(web, Geometry(1920, 804)) == BurnedFrame(1920, 1080)
+    # A phone's portrait video covers 32 % of the frame: the frame's width, not 608 px.
+    assert burned_frame(web, Geometry(1080, 1920)) == BurnedFrame(1920, 1080)
+    # `square` crops: no bars.
+    assert burned_frame(BUILTIN_PROFILES["square"], pal) == BurnedFrame(1080, 1080)
+
+
+def test_the_script_s_margins_are_the_picture_s_title_safe_ones(tmp_path):
+    ass = tmp_path / "sub.ass"
+    cues = [Cue(1, 0, 1000, "Hola", 3), Cue(2, 1000, 2000, "Adiós", 7,
+                                          margins=Margins(0.2, 0.1, 0.0))]
+    write_ass(cues, ass, style=Style(), width=W, height=H, font=resolve_font("Noto Sans"),
+              picture_width=1440)
+    script = ass.read_text("utf-8")
+    # 240 px of bar, 72 px (5 % of 1440) and the outline and shadow's 4.5 px: 317 each side.
+    assert ",2,317,317,59,1\n" in script, script
+    # A cue's own margins are shares of the picture, from its edge: 240 + 288 and 240 + 144.
+    assert "Dialogue: 0,0:00:01.00,0:00:02.00,Default,,528,384,59,,Adiós" in script, script

@@ -41,13 +41,13 @@ LISTED_LINES = 8  # lines named in a warning about many cues; the rest are count
 @dataclass(frozen=True)
 class Margins:
     """How far a positioned cue's text stays from the frame's edges, as fractions of the frame:
-    `left` and `right` of its width, `vertical` of its height from the edge the cue is aligned
-    to (top or bottom); in the middle row, how far the text's centre is below the frame's
-    middle (negative: above; WebVTT's `line:40%,center`). `lines`: WebVTT's line number
-    (`line:2`, `line:-3`, snap-to-lines), lines of text from the edge, past `vertical`: the
-    first line is that many lines below the top, or starts that many above the bottom, the
-    cue kept above it. Burned text never comes closer than the title-safe area allows,
-    whatever these say."""
+    `left` and `right` of its width (a pillarboxed picture's, from its edges: burn.cue_margins),
+    `vertical` of its height from the edge the cue is aligned to (top or bottom); in the middle
+    row, how far the text's centre is below the frame's middle (negative: above; WebVTT's
+    `line:40%,center`). `lines`: WebVTT's line number (`line:2`, `line:-3`, snap-to-lines),
+    lines of text from the edge, past `vertical`: the first line is that many lines below the
+    top, or starts that many above the bottom, the cue kept above it. Burned text never comes
+    closer than the title-safe area allows, whatever these say."""
 
     left: float = 0.0
     right: float = 0.0
