@@ -41,10 +41,10 @@ def burned_frame(profile: Profile, geometry: Geometry | None) -> BurnedFrame:
     `geometry` covers in it, as `geometry.fit` places it (None: not known, the whole width).
 
     A picture that leaves most of the frame to bars (`geometry.LEAST_FILL`: a phone's portrait
-    video in 16:9, 608 px of 1920, whose title-safe width holds some 18 characters a line) keeps
-    the frame's width: its lines run over the bars, readable, rather than a cue of two lines
-    burned on six over the picture; its variants are told the profile does not suit it (the
-    `bars` warning). A 4:3 picture in 16:9 covers 75 % and gets its own."""
+    video in 16:9, 608 px of 1920, whose title-safe width holds some 18 characters of Noto Sans
+    a line at 0.05: two lines of 42 would take six) keeps the frame's width: its lines run over
+    the bars, readable, not stacked over the picture; its variants are told the profile does not
+    suit it (the `bars` warning). A 4:3 picture in 16:9 covers 75 % and gets its own."""
     if geometry is None:
         return BurnedFrame(profile.width, profile.height)
     place = placement(geometry, profile)
