@@ -27,13 +27,8 @@ SAFE_MARGIN = (1 - SAFE_AREA) / 2
 LINE_STEP = 1.25 / 15
 
 ALIGNMENT_TAG = re.compile(r"\{\\an[1-9]\}")
-
-
 FORMAT_TAG = re.compile(r"</?[ibu]>|<font(?:\s[^>]*)?>|</font>", re.IGNORECASE)
-
-
 OVERRIDE_BLOCK = re.compile(r"\{\\[^}]*\}")
-
 
 LISTED_LINES = 8  # lines named in a warning about many cues; the rest are counted
 
