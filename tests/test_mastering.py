@@ -463,18 +463,45 @@ def test_a_30_fps_master_is_refused_as_1080i30_and_converted_to_29_97_when_asked
     assert ("a 30.000 fps master cannot be an interlaced (tff) master" in result.output
             and "give the profile `fps: 29.97` to convert it" in result.output), result.output
     campaign.write([{"code": "nah", "treatment": "burn"}],
-                   profiles={"broadcast-mxf": {"leader": LEADER, "fps": 29.97}})
+                   profiles={"broadcast-mxf": {"leader": LEADER, "fps": 29.97},
+                             "broadcast": {"leader": None, "fps": 29.97}})
     result = render(campaign.manifest)
     assert result.exit_code == 0, result.output
     (video,) = [s for s in probe(campaign.out / "spot.nah.broadcast-mxf.mxf")["streams"]
                 if s["codec_type"] == "video"]
     assert (video["r_frame_rate"], video["field_order"]) == ("30000/1001", "tt")
+    # The MOV too: 29.97 typed was made 2997/100 (time base 1/11988), which no station runs.
+    (video,) = [s for s in probe(campaign.out / "spot.nah.broadcast.mov")["streams"]
+                if s["codec_type"] == "video"]
+    assert (video["r_frame_rate"], video["avg_frame_rate"]) == ("30000/1001", "30000/1001")
+    assert "judders" not in result.output      # a picture every 33 s: not worth a word
     # The leader's 3 s and the programme's 2 s, in frames of 29.97 fps.
     frames = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
                              "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0",
                              str(campaign.out / "spot.nah.broadcast-mxf.mxf")],
                             capture_output=True, text=True, check=True).stdout
     assert int(frames.strip().strip(",")) == 90 + 60, frames
+
+
+def test_a_master_converted_to_another_frame_rate_is_said_at_the_profile_s_fps(tmp_path, media):
+    # A trial's PAL masters made at Mexico's 29.97 repeated one field in every 6, unsaid.
+    campaign = Campaign(tmp_path, media)
+    lavfi_master(campaign, "25")
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "treatment": "soft"}],
+                   profiles={"broadcast-mxf": {"fps": 29.97}, "web": None})
+    result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert result.exit_code == 0, result.output
+    (said,) = [line for line in result.output.splitlines() if "judders" in line]
+    line = next(n for n, text in enumerate(campaign.manifest.read_text().splitlines(), 1)
+                if "fps: 29.97" in text)
+    assert said.startswith(f"{campaign.manifest}:{line}: warning: profile 'broadcast-mxf' makes "
+                           "spot spot's 25 fps master at 29.97 fps: one field in every 6 is "
+                           "shown twice"), said
+    # At its own rate, nothing is converted and nothing said.
+    campaign.write([{"code": "nah", "treatment": "soft"}], profiles={"broadcast-mxf": {}})
+    result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert result.exit_code == 0 and "judders" not in result.output, result.output
 
 
 def test_a_jittered_30_fps_phone_master_is_made_constant_at_30_not_its_average(tmp_path, media):

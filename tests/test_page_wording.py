@@ -32,6 +32,7 @@ TERMINAL_ONLY = {
     ("pipeline/render/master_fit.py", "_note_deinterlaced"),  # said once a spot and profile
     ("pipeline/render/master_fit.py", "_note_pre_roll"),     # said once a spot
     ("pipeline/render/master_fit.py", "_note_whole_rate"),   # said once a spot and profile
+    ("pipeline/render/master_fit.py", "_note_rate_converted"),   # once a spot and profile
     ("pipeline/subtitles/off_grid.py", None),              # check, watch, preview
     ("pipeline/subtitles/qc.py", "late_start"),            # check without the video's length
     ("pipeline/subtitles/in_campaign.py", None),           # check --manifest, watch

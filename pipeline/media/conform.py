@@ -33,7 +33,7 @@ from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
     detect_fields, flagged, needs_sample
-from pipeline.media.timecode import exact_rate
+from pipeline.media.timecode import NTSC_DENOMINATOR, exact_rate
 from pipeline.profiles import Profile
 
 Stream = ffmpeg.nodes.FilterableStream
@@ -174,6 +174,15 @@ def progressive(video: Stream, master: Master) -> Stream:
     return deinterlace(video, master.scan.scan)
 
 
+def fps_key(profile: Profile) -> float | str | None:
+    """The profile's `fps` as fingerprints hold it: an NTSC rate as the fraction it is made at
+    ("30000/1001": pictures made at the typed decimal, 2997/100, before `framed` took the
+    fraction, go stale once), any other as typed (its fingerprints unchanged)."""
+    if not profile.fps or exact_rate(profile.fps).denominator != NTSC_DENOMINATOR:
+        return profile.fps
+    return str(exact_rate(profile.fps))
+
+
 def framed(video: Stream, master: Master, profile: Profile) -> Stream:
     """Progressive frames of the master into the profile's frame, rate and pixel format."""
     video = fit(video, master.geometry, profile, conversion(master.info.video))
@@ -182,7 +191,10 @@ def framed(video: Stream, master: Master, profile: Profile) -> Stream:
         # phone's 4K (the samples are scaled as the curve encodes them, as `scale` does SDR).
         video = master.remap.apply(video)
     if profile.fps:
-        video = video.filter("fps", profile.fps)
+        # As the rate it stands for: ffmpeg reads "29.97" as 2997/100, and a MOV made at it
+        # (time base 1/11988) is not the 30000/1001 a station's ingest expects.
+        rate = exact_rate(profile.fps)
+        video = video.filter("fps", f"{rate.numerator}/{rate.denominator}")
     elif master.constant_rate is not None:
         # A variable-rate master is made constant here, before any encoder sees it: left to the
         # muxers, the null muxer of a first x264 pass kept its 165 frames and MP4 made 269 of

@@ -84,6 +84,7 @@ _MEDIA = {
     "deinterlaced": N_("Interlaced master made progressive"),
     "pre-roll": N_("Master that may carry bars, a slate or black before its programme"),
     "whole-rate": N_("TV master at a whole frame rate (30 fps, not NTSC's 29.97)"),
+    "rate-converted": N_("TV master converted to another frame rate (motion judders)"),
 }
 
 # The manifest's languages as the page names them.

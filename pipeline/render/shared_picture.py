@@ -19,7 +19,7 @@ import ffmpeg
 from pipeline import RENDER_VERSION
 from pipeline.files import atomic_output, link_atomically
 from pipeline.fingerprint import sha256_json
-from pipeline.media.conform import Stream, master_fits, master_picture
+from pipeline.media.conform import Stream, fps_key, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version
 from pipeline.profiles import Profile
 from pipeline.render.encoders import Progress, encode, two_pass, video_encoder_args
@@ -34,7 +34,7 @@ def _picture_key(plan: VariantPlan) -> str:
     return sha256_json({"master": plan.inputs["master"]["sha256"],
                         "video": video_encoder_args(variant.profile, duration=plan.master.duration),
                         "fit": [variant.profile.width, variant.profile.height, variant.profile.fit,
-                                variant.profile.fps],
+                                fps_key(variant.profile)],
                         "conform": plan.conform.picture_settings,
                         "render_version": RENDER_VERSION,
                         # The version planned with: the same string, known without starting

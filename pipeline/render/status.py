@@ -16,6 +16,7 @@ from pipeline import RENDER_VERSION
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
 from pipeline.messages import Message
+from pipeline.media.conform import fps_key
 from pipeline.media.geometry import mostly_bars
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
@@ -85,6 +86,8 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         settings["bars"] = {"kind": bars.bars, "fill": round(bars.fill, 3)}
     if language.treatment in MASTER_SOUND:
         settings["sound"] = plan.conform.sound_settings
+    if fps_key(variant.profile) != variant.profile.fps:
+        settings["frame_rate"] = fps_key(variant.profile)     # an NTSC rate's exact fraction
     if variant.profile.mastered and variant.profile.fps and weaves_fields(plan):
         # Woven from fields at twice the profile's frame rate (conform.field_picture): masters
         # made at the frame rate itself, segmented frames of half the motion, go stale.
