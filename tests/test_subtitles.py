@@ -469,6 +469,21 @@ def test_cues_past_the_end_of_the_video(tmp_path):
     assert "cue 3 starts at 00:00:10,000" in starts_late.message
 
 
+def test_cues_past_the_end_are_one_error_and_an_hour_off_is_said_so(tmp_path):
+    # A trial's 5,000 cues timed an hour off were 4,995 errors, one a cue, with no word of the
+    # hour: a file timed to a tape's timecode.
+    text = "".join(f"{n}\n01:00:{n:02d},000 --> 01:00:{n:02d},500\nyi\n\n" for n in range(1, 31))
+    path = tmp_path / "hour.srt"
+    path.write_text(text, encoding="utf-8")
+    result = read_subtitles(path, duration=15.0)
+    (late,) = [d for d in result.diagnostics if d.code == "past-end"]
+    assert (late.severity, late.line) == ("error", 1)
+    assert late.message == ("cue 1 starts at 01:00:01,000, after the end of the video "
+                            "(00:00:15,000); so do the cues at lines 5, 9, 13, 17, 21, 25, 29, "
+                            "33 and 21 more")
+    assert "a tape's timecode starts at 01:00:00:00: subtract it" in late.hint
+
+
 @pytest.mark.parametrize("content, message, line", [
     ("", "the file is empty (0 bytes)", 1),    # nothing written: copied or exported again
     ("\n  \n\n", "the file is empty", None)])

@@ -384,8 +384,8 @@ def test_a_media_time_file_that_fits_its_start_only_partly_or_both_ways_is_read_
                                              PROGRAMME[1], start="10:00:00:00"))
     assert times(early) == [(35999000, 36002480), (36003200, 36003880)]
     assert [message for _, severity, message in said(early)] == [
-        "cue 1 starts at 09:59:59.000, after the end of the video (00:00:04.000)",
-        "cue 2 starts at 10:00:03.200, after the end of the video (00:00:04.000)"]
+        "cue 1 starts at 09:59:59.000, after the end of the video (00:00:04.000); so does the "
+        "cue at line 6"]
     # On the video read from zero as from its start: read as it is, nothing said.
     both = read_on_video(tmp_path, document(rate, ("00:00:02.000", "00:00:03.000"),
                                             start="00:00:01:00"))

@@ -25,10 +25,13 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import (ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, plain_text,
-                                      screen_row)
+from pipeline.subtitles.model import (ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, line_list,
+                                      plain_text, screen_row)
 
 ROUNDING_MS = 20   # one frame at 50 fps; see the module's docstring
+LATE_MS = 3_600_000   # a cue this far in is no spot's: an hour off, a tape's timecode
+TAPE_TIMECODE = ("a file timed to a tape's timecode starts at 01:00:00:00: subtract it in your "
+                 "editor")
 # Characters that draw nothing: separators (Zs, Zl, Zp), controls (Cc: tabs, line breaks) and
 # format characters (Cf: U+200B zero width space, U+200C/U+200D joiners, U+2060, U+FEFF).
 INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
@@ -46,6 +49,7 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None,
     # Per row, the cue ending last so far: a long cue can overlap several.
     latest_in: dict[str, Cue] = {}
     end_of_video = round(duration * 1000) if duration is not None else None
+    late: list[Cue] = []       # starting after the end of the video: said once, together
     for cue in cues:
         found.extend(_check_text(cue, path))
         if cue.end <= cue.start:
@@ -56,10 +60,14 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None,
         latest = latest_in.get(row)
         if latest is not None and on_screen:
             found.extend(_check_overlap(cue, latest, row, path, grid))
-        if end_of_video is not None:
-            found.extend(_check_past_end(cue, path, end_of_video))
+        if end_of_video is not None and cue.start >= end_of_video:
+            late.append(cue)
+        elif end_of_video is not None and cue.end > end_of_video:
+            found.append(_ends_past_end(cue, path, end_of_video))
         if on_screen and (latest is None or _end(cue, grid) > _end(latest, grid)):
             latest_in[row] = cue
+    if late:
+        found.append(_starts_past_end(late, path, end_of_video))
     return found
 
 
@@ -155,15 +163,24 @@ def _check_overlap(cue: Cue, latest: Cue, row: str, path: Path,
     return [error(where, path, cue.line, hint, "overlap")]
 
 
-def _check_past_end(cue: Cue, path: Path, end_of_video: int) -> list[Diagnostic]:
+def _starts_past_end(late: list[Cue], path: Path, end_of_video: int) -> Diagnostic:
+    """One error at the first of the cues starting after the end of the video, naming the
+    others' lines (a trial's 5,000-cue file timed an hour off gave 4,995 errors, one a cue);
+    a first one an hour or more in is most likely a tape's timecode, and the hint says so."""
+    first, others = late[0], [cue.line for cue in late[1:]]
+    message = (f"cue {first.index} starts at {format_time(first.start)}, after the end of the "
+               f"video ({format_time(end_of_video)})")
+    if others:
+        message += f"; so {'does' if len(others) == 1 else 'do'} {line_list(others, cues=True)}"
+    hint = (f"check the hours of the times ({TAPE_TIMECODE}), or that the file belongs to this "
+            "spot" if first.start >= LATE_MS else
+            "check the times, or that the file belongs to this spot")
+    return error(message, path, first.line, hint, "past-end")
+
+
+def _ends_past_end(cue: Cue, path: Path, end_of_video: int) -> Diagnostic:
     video = format_time(end_of_video)
-    if cue.start >= end_of_video:
-        return [error(f"cue {cue.index} starts at {format_time(cue.start)}, after the end of the "
-                      f"video ({video})", path, cue.line,
-                      "check the times, or that the file belongs to this spot", "past-end")]
-    if cue.end > end_of_video:
-        return [warning(say(N_("cue %(cue)s ends at %(end)s, after the end of the video "
-                               "(%(video)s); it will be cut"), cue=cue.index,
-                            end=format_time(cue.end), video=video), path, cue.line,
-                        f"end it at {video} at the latest", "past-end")]
-    return []
+    return warning(say(N_("cue %(cue)s ends at %(end)s, after the end of the video "
+                          "(%(video)s); it will be cut"), cue=cue.index,
+                       end=format_time(cue.end), video=video), path, cue.line,
+                   f"end it at {video} at the latest", "past-end")

@@ -22,6 +22,7 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, in_file_order, warning
 from pipeline.messages import N_, Items, Message, N_plural, Number, plural, say, say_count
 from pipeline.manifest import QcSettings, Style
+from pipeline.subtitles.checks import LATE_MS, TAPE_TIMECODE
 from pipeline.subtitles.file_styles import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
@@ -39,7 +40,6 @@ from pipeline.subtitles.off_grid import off_grid_times
 from pipeline.subtitles.title_safe import BurnedFrame, Fitter
 
 DEFAULT_FPS = 25.0
-LATE_MS = 3_600_000   # a cue this far in is no spot's (`late_start`)
 # Characters typed for the glottal stop or an apostrophe, with their Unicode names (messages:
 # the page says them in Spanish): the language's letter (ʼ, ꞌ), and what keyboards and
 # autocorrect give instead: ’, ', the acute accent ´ (a key of Spanish keyboards), the ʻokina ʻ
@@ -266,10 +266,9 @@ def late_start(cues: list[Cue], path) -> list[Diagnostic]:
         return []
     return [warning(f"cue {late.index} starts at {format_time(late.start)}, an hour or more into "
                     "the video: a spot is seconds to minutes long", path, late.line,
-                    "check the hours of the times (a file timed to a tape's timecode starts at "
-                    "01:00:00:00: subtract it in your editor), or give --manifest (a file timed "
-                    "to its master's own timecode is read from there) or the video's length "
-                    "with --duration", "late-start")]
+                    f"check the hours of the times ({TAPE_TIMECODE}), or give --manifest (a "
+                    "file timed to its master's own timecode is read from there) or the "
+                    "video's length with --duration", "late-start")]
 
 
 def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
