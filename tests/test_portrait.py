@@ -83,6 +83,22 @@ def test_validate_says_how_little_of_a_landscape_frame_a_portrait_picture_fills(
 
 
 @pytest.mark.e2e
+def test_the_bars_of_one_frame_are_said_once_naming_its_profiles(phone, tmp_path):
+    # A trial's phone video in web, broadcast and broadcast-mxf (one 1920x1080 frame) was said
+    # three times a spot, once a profile, and on each of the three files of its card.
+    text = phone.read_text().replace("profiles:\n", "profiles:\n  site:\n    base: web\n"
+                                     "    width: 640\n    height: 360\n", 1)
+    manifest = phone.parent / "site.yaml"
+    manifest.write_text(text, encoding="utf-8")
+    result = invoke("validate", manifest)
+    said = [line for line in result.output.splitlines() if "picture fills" in line]
+    assert len(said) == 1 and ": warning: spot phone, profiles 'site' and 'wide': the 360x640 " \
+        "portrait picture fills 32 % of the 640x360 frame" in said[0], result.output
+    # 'chat' turns its frame for the phone's picture: no bars, not named.
+    assert "'chat'" not in said[0]
+
+
+@pytest.mark.e2e
 def test_the_stated_fill_is_the_picture_s_share_of_the_rendered_frame(rendered):
     wide = out(rendered, "wide")
     video = next(s for s in streams(wide) if s["codec_type"] == "video")
@@ -102,7 +118,7 @@ def test_the_stated_fill_is_the_picture_s_share_of_the_rendered_frame(rendered):
     measured = 100 * (right - left + 1) / 640
     assert abs(stated - measured) < 1, (stated, measured)
     assert "fills 32 % of the 640x360 frame, pillarboxed" in bars["message"]
-    assert record["settings"]["bars"] == {"kind": "pillarbox", "fill": 0.316}
+    assert record["settings"]["bars"] == {"kind": "pillarbox", "fill": 0.316, "profiles": ["wide"]}
 
 
 @pytest.mark.e2e

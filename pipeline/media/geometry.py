@@ -18,7 +18,7 @@ import ffmpeg
 
 from pipeline.errors import Diagnostic, PipelineError, warning
 from pipeline.media.probe import Stream
-from pipeline.messages import N_, Number, say
+from pipeline.messages import N_, Items, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 
 Node = ffmpeg.nodes.FilterableStream
@@ -167,25 +167,43 @@ def mostly_bars(geometry: Geometry, profile: Profile) -> Placement | None:
     return place if place.fill < LEAST_FILL else None
 
 
+def same_frame(profile: Profile, profiles: Iterable[Profile], geometry: Geometry) -> list[str]:
+    """The names of `profiles` that place the picture of `geometry` as `profile` does (frame,
+    turned for it as `Profile.oriented` turns it, and fit), in their order: what a picture's
+    bars are said of, once (a trial's phone video in web, broadcast and broadcast-mxf was said
+    three times a spot, and on each of three files)."""
+    aspect = float(geometry.display_aspect)
+    frame = (profile.width, profile.height, profile.fit)
+    return [other.name for other in map(lambda p: p.oriented(aspect), profiles)
+            if other.medium == "video" and (other.width, other.height, other.fit) == frame] \
+        or [profile.name]
+
+
 def bars_warning(geometry: Geometry, profile: Profile, spot: str, path, line: int | None,
-                 offered: Iterable[str] = ()) -> Diagnostic | None:
+                 offered: Iterable[str] = (), profiles: Iterable[Profile] = ()
+                 ) -> Diagnostic | None:
     """A warning (code `bars`) when the spot's picture leaves most of the profile's frame to
     black bars: how much of the frame it covers, figured from the geometry as `fit` places it
-    ("the 1080x1920 portrait picture fills 32 % of the 1920x1080 frame, pillarboxed"), and,
-    as its hint, the built-in profile whose frame the picture's shape fills: to add, or, when
-    it is among the manifest's (`offered`: their built-in kinds), to offer instead."""
+    ("the 1080x1920 portrait picture fills 32 % of the 1920x1080 frame, pillarboxed"), of
+    every one of the manifest's `profiles` with that frame (`same_frame`), and, as its hint, the
+    built-in profile whose frame the picture's shape fills: to add, or, when it is among the
+    manifest's (`offered`: their built-in kinds), to offer instead."""
     place = mostly_bars(geometry, profile)
     if place is None:
         return None
     width, height = geometry.active
     aspect = geometry.display_aspect
     picture = shape(aspect)
-    message = say(N_("spot %(spot)s, profile %(profile)s: the %(size)s %(shape)s picture fills "
-                     "%(fill)s %% of the %(frame)s frame, %(bars)s"),
-                  spot=spot, size=f"{round(width * geometry.sar)}x{height}",
-                  shape=say(_SHAPES[picture]), fill=Number(place.fill * 100, ".0f"),
-                  profile=repr(profile.name), frame=f"{profile.width}x{profile.height}",
-                  bars=say(_BARS[place.bars]))
+    names = same_frame(profile, profiles, geometry)
+    message = say_count(N_plural(
+        "spot %(spot)s, profile %(profiles)s: the %(size)s %(shape)s picture fills %(fill)s %% of "
+        "the %(frame)s frame, %(bars)s",
+        "spot %(spot)s, profiles %(profiles)s: the %(size)s %(shape)s picture fills %(fill)s %% "
+        "of the %(frame)s frame, %(bars)s"), len(names),
+        spot=spot, size=f"{round(width * geometry.sar)}x{height}",
+        shape=say(_SHAPES[picture]), fill=Number(place.fill * 100, ".0f"),
+        profiles=Items(tuple(map(repr, names)), ", ", " and "),
+        frame=f"{profile.width}x{profile.height}", bars=say(_BARS[place.bars]))
     fitting = {"portrait": ("vertical", "1080x1920"), "square": ("square", "1080x1080")}
     if picture in fitting:
         name, frame = fitting[picture]

@@ -298,7 +298,7 @@ class _Planner(MasterFit):
             self._note_pre_roll(plan)
             if not variant.profile.audio_only:
                 plan.warnings += self._once(
-                    ("bars", spot.id, profile.name, profile.width, profile.height),
+                    ("bars", spot.id, profile.width, profile.height, profile.fit),
                     lambda: self._bars(plan))
             if language.treatment in MASTER_SOUND and plan.conform.sound is not None:
                 analysis, warnings = self._video_master_sound(spot, plan.conform)
