@@ -255,6 +255,25 @@ def test_a_warning_for_the_translator_alone_stays_off_the_page_and_in_the_catalo
     assert catalog["variants"][0]["warning_codes"] == ["unicode-forms", "reading-speed"]
 
 
+def test_a_warning_of_what_the_pipeline_corrected_says_there_is_nothing_to_do():
+    # A station read that a dub "saldría al aire por un solo lado" and asked whether it could
+    # air it: the pipeline had put its one side on both.
+    one_sided = {"code": "one-sided", "message": "the dub has sound on its left channel only"}
+    clipped = {"code": "clipping", "message": "the dub is clipped in 3 places"}
+    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
+               "generated": "2026-11-29T10:00:00Z", "variants": [
+                   variant("radio", "wav", width=None, loudness_lufs=-23.0, true_peak_dbtp=-2.0,
+                           warnings=[one_sided["message"], clipped["message"]],
+                           warning_codes=[one_sided["code"], clipped["code"]])]}
+    html = render_page(catalog, "es")
+    items = re.findall(r"<li><span class=\"warning-kind\">(.*?)</li>", html, re.S)
+    assert len(items) == 2, items
+    done = "Ya corregido en estos archivos: no hace falta hacer nada."
+    assert items[0].startswith("Grabación en un solo canal") and done in items[0]
+    assert items[1].startswith("Grabación saturada") and done not in items[1]
+    assert "Corrected in these files: nothing to do." in render_page(catalog, "en")
+
+
 def test_an_earlier_version_is_said_once_when_every_file_of_a_language_is_one():
     old = {"reason": "changed", "what": ["subtitles"], "text": "Earlier version: ..."}
     srt = {"file": "spot/spot.tzo.srt", "url": "spot/spot.tzo.srt", "format": "SRT", "bytes": 10,

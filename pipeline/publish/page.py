@@ -30,6 +30,7 @@ from pipeline.publish.deliverables import (MEDIA, SUBTITLE_LABELS, SUBTITLE_USES
 from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
 from pipeline.publish.reasons import GENERIC, OTHER
 from pipeline.publish.outdated import page_note
+from pipeline.publish.qc_kinds import corrected_kinds
 from pipeline.publish.wording import localised
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         is_default=names[language] == PAGE_NAME, fmt=Formats(language),
         language_name=lambda code, own=None: language_name(code, language, own),
         localised=lambda detail: localised(detail, language),
+        corrected_kinds=corrected_kinds(),
         # Why a file is not available (a catalog's variants_missing entry), in the page's words.
         unavailable_reason=lambda entry: unavailable_reason(entry, language),
         # A file published as rendered before its inputs changed (the catalog's `outdated`).

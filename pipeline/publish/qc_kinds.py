@@ -103,11 +103,23 @@ _CAMPAIGN = {
 
 QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES | _CAMPAIGN
 
+# What the pipeline corrected or read as meant, in every file it made: a station reading
+# "saldría al aire por un solo lado" asked whether it could air the file. The page says these
+# need nothing of it.
+CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", "frame-grid",
+                       "timing-format", "settings", "stems", "audio-streams", "format",
+                       "audio-format", "wav-not-pcm"})
+
 # Warnings for the translator alone: nothing a station sees or hears differs. A letter typed
 # composed in one cue and decomposed in another is burned alike and written composed (NFC) in
 # every sidecar; on the page it only made a radio operator wonder what to check before airing.
 # The terminal, records and catalog keep it.
 TRANSLATOR_ONLY = frozenset({"unicode-forms"})
+
+
+def corrected_kinds() -> frozenset[str]:
+    """The labels (`qc_kind`) of the `CORRECTED` codes: what the page's warnings carry."""
+    return frozenset(QC_KINDS[code] for code in CORRECTED)
 
 
 def qc_kind(code: str | None) -> str | None:
