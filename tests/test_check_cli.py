@@ -359,8 +359,9 @@ def test_every_apostrophe_look_alike_is_named_when_mixed(files):
         result.stderr
 
 
-def test_text_decoded_twice_is_warned_at_its_cue_with_what_it_should_read(files):
-    # A Windows-1252 file converted to UTF-8 twice passed with "0 errors, 0 warnings".
+def test_text_decoded_twice_is_an_error_at_its_cue_with_what_it_should_read(files):
+    # A Windows-1252 file converted to UTF-8 twice passed with "0 errors, 0 warnings"; then
+    # with a warning and exit 0, though "TÃ©nek" would be burned as it is.
     result = invoke(files("hus.srt", """\
         1
         00:00:01,000 --> 00:00:04,000
@@ -371,16 +372,16 @@ def test_text_decoded_twice_is_warned_at_its_cue_with_what_it_should_read(files)
         Batsʼil kʼop
         Â¿QuÃ© pasÃ³? Ê¼a
         """))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     hint = ("(hint: the text was converted to UTF-8 twice, read as Windows-1252 or Latin-1 and "
             "saved as UTF-8 again: retype it, or go back to a copy from before the conversion)")
     assert result.stderr.splitlines()[:2] == [
-        "hus.srt:1: warning: cue 1 looks decoded twice (mojibake): 'TÃ©nek kâ€™wajbil Ã±' should "
+        "hus.srt:1: error: cue 1 looks decoded twice (mojibake): 'TÃ©nek kâ€™wajbil Ã±' should "
         f"probably read 'Tének k’wajbil ñ' {hint}",
         # Pasted into a good file: only the line decoded twice is named.
-        "hus.srt:5: warning: cue 2 looks decoded twice (mojibake): 'Â¿QuÃ© pasÃ³? Ê¼a' should "
+        "hus.srt:5: error: cue 2 looks decoded twice (mojibake): 'Â¿QuÃ© pasÃ³? Ê¼a' should "
         f"probably read '¿Qué pasó? ʼa' {hint}"]
-    assert result.stdout == "hus.srt: 2 cues, 0 errors, 2 warnings\n"
+    assert result.stdout == "hus.srt: 2 cues, 2 errors, 0 warnings\n"
 
 
 # The letters of the orthographies of Mexico the pipeline serves, each in a cue of its own (a

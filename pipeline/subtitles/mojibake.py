@@ -21,7 +21,7 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import Diagnostic, warning
+from pipeline.errors import Diagnostic, error
 from pipeline.messages import N_, Items, say
 from pipeline.subtitles.model import Cue, plain_text
 
@@ -40,8 +40,10 @@ QUOTED = 60   # characters of a long line quoted, from the word where it first c
 
 
 def double_decoded(cues: Iterable[Cue], path: Path | str) -> list[Diagnostic]:
-    """A warning for each cue whose text, as shown, looks decoded twice, at the cue's line,
-    with each changed line as typed and as it likely should read."""
+    """An error for each cue whose text, as shown, looks decoded twice, at the cue's line,
+    with each changed line as typed and as it likely should read: an error, since "estÃ¡n"
+    would be burned into the picture, or reach viewers in every sidecar, as it is (a trial
+    found it only a warning, exit 0)."""
     found = []
     for cue in cues:
         shown = plain_text(cue)
@@ -54,7 +56,7 @@ def double_decoded(cues: Iterable[Cue], path: Path | str) -> list[Diagnostic]:
                             typed=f"'{typed}'", fixed=f"'{right}'")
                         for typed, right in map(_excerpt, shown.split("\n"), fixed.split("\n"))
                         if typed != right)
-        found.append(warning(
+        found.append(error(
             say(N_("cue %(cue)s looks decoded twice (mojibake): %(changes)s"), cue=cue.index,
                 changes=Items(changes, "; ")),
             path, cue.line,
