@@ -34,6 +34,18 @@ def variant(profile: str, ext: str, language: str = "tzo", spot: str = "spot", s
             "sidecars": [], "warnings": [], **extra}
 
 
+def page_catalog(*variants: dict) -> dict:
+    """A catalog of `variants` with what the page's header reads."""
+    return {"campaign": "c", "title": "C", "pipeline_version": "0",
+            "generated": "2026-11-29T10:00:00Z", "variants": list(variants)}
+
+
+def warned(*warnings: dict) -> dict:
+    """A variant's `warnings` and `warning_codes` of {"code", "message"} dicts."""
+    return {"warnings": [w["message"] for w in warnings],
+            "warning_codes": [w["code"] for w in warnings]}
+
+
 # --- kinds and previews -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("profile, ext, medium, label", [
@@ -161,10 +173,8 @@ def test_one_card_per_spot_and_language_with_its_previews():
 def test_a_master_made_by_enlarging_its_picture_says_from_what(upscaled_from, said):
     master = {"rate": "30000/1001", "scan": "tff", "woven_from_fields": True,
               **({"upscaled_from": upscaled_from} if upscaled_from else {})}
-    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
-               "generated": "2026-11-29T10:00:00Z", "variants": [
-                   variant("broadcast-mxf", "mxf", width=1920, loudness_lufs=-23.0,
-                           true_peak_dbtp=-1.0, poster_url=None, master=master)]}
+    catalog = page_catalog(variant("broadcast-mxf", "mxf", width=1920, loudness_lufs=-23.0,
+                                   true_peak_dbtp=-1.0, poster_url=None, master=master))
     html = unescape(re.sub(r"<[^>]+>", "", render_page(catalog, "es")))
     line = next(line for line in html.splitlines() if "29,97 fps" in line or "29.97 fps" in line)
     expected = "entrelazado, campo superior primero" + (f"; {said}" if said else "")
@@ -178,11 +188,9 @@ def test_each_subtitle_file_says_what_a_station_does_with_it():
                 for ext in ("srt", "vtt", "ttml")]
     ebutt = {"file": "spot/spot.tzo.broadcast-mxf.ebutt.xml", "format": "EBU-TT",
              "url": "spot/spot.tzo.broadcast-mxf.ebutt.xml", "bytes": 2000, "sha256": "2" * 64}
-    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
-               "generated": "2026-11-29T10:00:00Z", "variants": [
-                   variant("web", "mp4", sidecars=sidecars, **figures),
-                   variant("broadcast-mxf", "mxf", sidecars=[ebutt], **figures,
-                           master={"programme_timecode": "10:00:00:00"})]}
+    catalog = page_catalog(variant("web", "mp4", sidecars=sidecars, **figures),
+                           variant("broadcast-mxf", "mxf", sidecars=[ebutt], **figures,
+                                   master={"programme_timecode": "10:00:00:00"}))
     html = render_page(catalog, "es")
     rows = re.findall(r'<li class="file file-subtitles">.*?</li>', html, re.S)
     uses = {re.search(r'class="file-name">([^<]+)<', row)[1]:
@@ -241,11 +249,8 @@ def test_a_warning_for_the_translator_alone_stays_off_the_page_and_in_the_catalo
     # composed: nothing a station airs differs, so the page does not make it wonder.
     forms = {"code": "unicode-forms", "message": "the same letter is typed in two Unicode forms"}
     fast = {"code": "reading-speed", "message": "cue 2 reads at 25.0 characters per second"}
-    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
-               "generated": "2026-11-29T10:00:00Z", "variants": [
-                   variant("web", "mp4", poster_url=None, loudness_lufs=-23.0, true_peak_dbtp=-2.0,
-                           warnings=[forms["message"], fast["message"]],
-                           warning_codes=[forms["code"], fast["code"]])]}
+    catalog = page_catalog(variant("web", "mp4", poster_url=None, loudness_lufs=-23.0,
+                                   true_peak_dbtp=-2.0, **warned(forms, fast)))
     (spot,) = page_model(catalog)
     (deliverable,) = spot.cards[0].deliverables
     assert [text for *_, text in deliverable.warnings] == [fast["message"]]
@@ -260,11 +265,8 @@ def test_a_warning_of_what_the_pipeline_corrected_says_there_is_nothing_to_do():
     # air it: the pipeline had put its one side on both.
     one_sided = {"code": "one-sided", "message": "the dub has sound on its left channel only"}
     clipped = {"code": "clipping", "message": "the dub is clipped in 3 places"}
-    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
-               "generated": "2026-11-29T10:00:00Z", "variants": [
-                   variant("radio", "wav", width=None, loudness_lufs=-23.0, true_peak_dbtp=-2.0,
-                           warnings=[one_sided["message"], clipped["message"]],
-                           warning_codes=[one_sided["code"], clipped["code"]])]}
+    catalog = page_catalog(variant("radio", "wav", width=None, loudness_lufs=-23.0,
+                                   true_peak_dbtp=-2.0, **warned(one_sided, clipped)))
     html = render_page(catalog, "es")
     items = re.findall(r"<li><span class=\"warning-kind\">(.*?)</li>", html, re.S)
     assert len(items) == 2, items
