@@ -46,8 +46,13 @@ BROKEN = """\
 
 ASS_HEADER = ASS.split("Dialogue:")[0]
 
-NO_LENGTH = ("note: the video's length is not known, so cues after its end are not found (give "
-             "--duration SECONDS, or --manifest)\n")
+
+
+def no_length(path: str) -> str:
+    """The note, on a file's own `PATH:` line as every diagnostic is, that the video's length is
+    not known (a trial's note had no path, unlike the README's `PATH: note: MESSAGE`)."""
+    return (f"{path}: note: the video's length is not known, so cues after its end are not "
+            "found (hint: give --duration SECONDS, or --manifest)\n")
 
 
 def invoke(*args):
@@ -69,7 +74,7 @@ def test_a_good_file_prints_its_summary_and_exits_0(files):
     result = invoke(files("nah.srt", GOOD))
     assert result.exit_code == 0
     assert result.stdout == "nah.srt: 2 cues, 0 errors, 0 warnings\n"
-    assert result.stderr == NO_LENGTH
+    assert result.stderr == no_length("nah.srt")
     assert invoke("nah.srt", "--duration", "4").stderr == ""
 
 
@@ -319,15 +324,15 @@ def test_without_fps_a_ttml_file_s_frames_are_counted_at_its_own_rate(files):
         "tzh.ttml:6: warning: cue 3 starts 0 ms (0 frames) after cue 2 ends; leave at least 2 "
         "frames (67 ms at 29.97 fps) (hint: end cue 2 at 00:00:04.938 or earlier, so the eye "
         "sees the subtitle change)",
-        "note: tzh.ttml: frames are counted at 29.97 fps, the rate the file gives "
+        "tzh.ttml: note: frames are counted at 29.97 fps, the rate the file gives "
         "(ttp:frameRate); give --fps for the video's own",
-        NO_LENGTH.strip()]
+        no_length("tzh.ttml").strip()]
     assert result.stdout == "tzh.ttml: 3 cues, 0 errors, 2 warnings\n"
     (checked,) = json.loads(invoke("tzh.ttml", "--json").stdout)["files"]
     assert checked["frames_counted_at"] == {"fps": 29.97, "from": "ttp:frameRate"}
     # The video's rate, given, is the one used, and nothing is said of the file's.
     result = invoke("tzh.ttml", "--fps", "25")
-    assert "(80 ms at 25 fps)" in result.stderr and "note: tzh.ttml" not in result.stderr
+    assert "(80 ms at 25 fps)" in result.stderr and "frames are counted" not in result.stderr
     assert json.loads(invoke("tzh.ttml", "--fps", "25", "--json").stdout)["files"][0][
         "frames_counted_at"] == {"fps": 25, "from": "video"}
 
@@ -497,7 +502,7 @@ def test_italic_bold_and_underline_tags_that_do_not_pair_up_are_said_at_their_li
         "of the cue is shown in bold (hint: close <b> with </b>)",
         f"{name}:{12 + at}: warning: cue 3: </i> closes no <i> and is ignored (hint: remove </i>, "
         "or add the <i> it closes)",
-        NO_LENGTH.rstrip()]
+        no_length(name).rstrip()]
     assert result.stdout == f"{name}: 4 cues, 0 errors, 3 warnings\n"
 
 
@@ -534,7 +539,7 @@ def test_webvtt_vertical_text_and_regions_are_said_once_each_not_to_be_rendered(
         "tzh.vtt:12: warning: vertical text is not rendered: 2 cues ask for it (vertical:rl and "
         "vertical:lr) and are shown horizontal, placed by their line:, position: and align: as "
         "horizontal text is (hint: write these cues horizontal, without vertical:)",
-        NO_LENGTH.rstrip()]
+        no_length("tzh.vtt").rstrip()]
     assert result.stdout == "tzh.vtt: 4 cues, 0 errors, 2 warnings\n"
     from pipeline.subtitles.formats import read_subtitles
     assert [cue.text for cue in read_subtitles("tzh.vtt").cues] == [
@@ -816,7 +821,7 @@ def test_check_with_a_manifest_says_when_the_spots_master_is_missing(campaign):
     assert "master" not in given.stderr
 
 
-def test_check_without_the_videos_length_says_so_once_and_warns_of_an_hour_late(files):
+def test_check_without_the_videos_length_says_so_once_a_file_and_warns_of_an_hour_late(files):
     result = invoke(files("nah.srt", HOUR_OFF), files("tzh.srt", GOOD))
     assert result.exit_code == 0
     assert result.stderr == (
@@ -824,7 +829,7 @@ def test_check_without_the_videos_length_says_so_once_and_warns_of_an_hour_late(
         "spot is seconds to minutes long (hint: check the hours of the times (a file timed to a "
         "tape's timecode starts at 01:00:00:00: subtract it in your editor), or give "
         "--manifest (a file timed to its master's own timecode is read from there) or the "
-        "video's length with --duration)\n" + NO_LENGTH)
+        "video's length with --duration)\n" + no_length("nah.srt") + no_length("tzh.srt"))
     assert PAST_END in invoke("nah.srt", "--duration", "4").stderr
 
 

@@ -233,7 +233,7 @@ def test_check_reads_an_ebu_tt_file_and_counts_its_frames_at_its_rate(tmp_path, 
     result = CliRunner().invoke(check, ["nah.ttml", "--duration", "6"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "note: nah.ttml: frames are counted at 29.97 fps, the rate the file gives "
+        "nah.ttml: note: frames are counted at 29.97 fps, the rate the file gives "
         "(ttp:frameRate); give --fps for the video's own"]
     assert result.stdout == "nah.ttml: 2 cues, 0 errors, 0 warnings\n"
     assert [(cue.start, cue.end) for cue in read_subtitles(tmp_path / "nah.ttml").cues] == [

@@ -19,6 +19,7 @@ from pipeline.cli.common import (echo, emit, fails_cleanly, left_out_summary, sa
                                  verbosity, with_selectors)
 from pipeline.cli.outcomes import print_warnings
 from pipeline.cli.progress import make_reporter
+from pipeline.errors import note
 from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.media.loudness import Loudness
 from pipeline.media.timecode import parse_rate
@@ -154,15 +155,15 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
         for result in subtitle_results:
             if result.counted_at and result.counted_at[1] == "ttp:frameRate":
                 # Not the video's, which may differ: said, as 25 fps assumed is.
-                echo(f"note: {result.path}: frames are counted at "
-                     f"{FrameGrid.at(result.counted_at[0])}, the rate the file gives "
-                     "(ttp:frameRate); give --fps for the video's own", err=True)
-        if not campaign and not duration and any(r.cues for r in subtitle_results):
-            # Once, not per cue: a check without the video's length cannot find a cue past
-            # its end (`late_start` still warns of one an hour in). Not after a file of no cue
-            # read (an EBU STL file, a README): there was nothing to time.
-            echo("note: the video's length is not known, so cues after its end are not "
-                 "found (give --duration SECONDS, or --manifest)", err=True)
+                emit(note(f"frames are counted at {FrameGrid.at(result.counted_at[0])}, the "
+                          "rate the file gives (ttp:frameRate); give --fps for the video's own",
+                          result.path))
+            if not campaign and not duration and result.cues:
+                # Once a file, not per cue: a check without the video's length cannot find a
+                # cue past its end (`late_start` still warns of one an hour in). Not after a
+                # file of no cue read (an EBU STL file, a README): there was nothing to time.
+                emit(note("the video's length is not known, so cues after its end are not "
+                          "found", result.path, hint="give --duration SECONDS, or --manifest"))
         for result in results:
             echo(result.summary())
         # The manifest's errors of other spots and languages: the media team's to fix.
