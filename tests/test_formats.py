@@ -520,7 +520,10 @@ def test_ttml_times_regions_spans_and_whitespace(tmp_path):
     assert first.margins == Margins(0.0, 0.0, pytest.approx(0.1))
     assert (second.start, second.end, second.text) == (2000, 2900, "{\\an8}arriba")
     (style,) = [d for d in result.warnings if d.code == "style"]
-    assert "(line 7)" in style.message
+    # Its one line is the prefix's (`nah.dfxp:7:`), not said again as "(line 7)".
+    assert style.line == 7 and style.message == (
+        "the colours and fonts of this TTML file are not used: subtitles take the campaign's "
+        "style")
 
 
 @pytest.mark.parametrize("align", ["", ' tts:displayAlign="before"', ' tts:displayAlign="center"',

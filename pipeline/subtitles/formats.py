@@ -287,18 +287,28 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
     """The one warning that the file's colours and fonts give way to the campaign's style (or,
     for ASS/SSA burned with its own styles, that its inline colour and font tags are dropped;
     or, not `burned`, to the player's)."""
-    listed = line_list(sorted(set(lines)))
+    distinct = sorted(set(lines))
+    listed = line_list(distinct)
+    # The warning's own line is its prefix's (`PATH:7:`): lines are listed only when there are
+    # others, not "(line 7)" again.
+    one = len(distinct) == 1
     if not burned:
         # `from_file` cannot help here: a selectable track carries text and places, no styles.
-        return warning(say(N_("the colours and fonts of this %(format)s file are not used: a "
-                              "selectable subtitle track is drawn in the viewer's player's style "
-                              "(%(lines)s)"), format=fmt.label, lines=listed), path, min(lines),
+        message = say(N_("the colours and fonts of this %(format)s file are not used: a "
+                         "selectable subtitle track is drawn in the viewer's player's style"),
+                      format=fmt.label) if one else \
+            say(N_("the colours and fonts of this %(format)s file are not used: a "
+                   "selectable subtitle track is drawn in the viewer's player's style "
+                   "(%(lines)s)"), format=fmt.label, lines=listed)
+        return warning(message, path, min(lines),
                        "only burned subtitles (treatment: burn) can keep a file's styles", "style")
     if asked and fmt.name in ("ass", "ssa"):
-        return warning(say(N_("the inline colour and font tags of this %(format)s file are not "
-                              "used: only its styles are burned (%(lines)s)"),
-                           format=fmt.label, lines=listed), path,
-                       min(lines), "set colours and fonts in the file's styles", "style")
+        message = say(N_("the inline colour and font tags of this %(format)s file are not "
+                         "used: only its styles are burned"), format=fmt.label) if one else \
+            say(N_("the inline colour and font tags of this %(format)s file are not "
+                   "used: only its styles are burned (%(lines)s)"), format=fmt.label, lines=listed)
+        return warning(message, path, min(lines), "set colours and fonts in the file's styles",
+                       "style")
     if fmt.name in ("ass", "ssa"):
         hint = ("to burn the file's own styles, set `style: {from_file: true}` for this "
                 "language in the manifest")
@@ -306,6 +316,8 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
         hint = "`style: {from_file: true}` keeps the styles of ASS/SSA files only"
     else:
         hint = "colours and fonts come from the campaign's manifest; remove them from the file"
-    return warning(say(N_("the colours and fonts of this %(format)s file are not used: subtitles "
-                          "take the campaign's style (%(lines)s)"), format=fmt.label, lines=listed),
-                   path, min(lines), hint, "style")
+    message = say(N_("the colours and fonts of this %(format)s file are not used: subtitles "
+                     "take the campaign's style"), format=fmt.label) if one else \
+        say(N_("the colours and fonts of this %(format)s file are not used: subtitles "
+               "take the campaign's style (%(lines)s)"), format=fmt.label, lines=listed)
+    return warning(message, path, min(lines), hint, "style")
