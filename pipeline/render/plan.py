@@ -37,7 +37,7 @@ from pipeline.render.unused_inputs import unused_inputs
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.file_styles import style_glyphs
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.title_safe import BurnedFrame, burned_frame, burned_frames
+from pipeline.subtitles.title_safe import BurnedFrame, burned_frame, burned_frames, merged_frames
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
@@ -109,7 +109,9 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
         diagnostics.extend(unused_inputs(manifest))
     # Each file's problems by line, as `check` prints them, though found check after check (its
     # reading, its QC, its fit on each frame); the manifests' own first.
-    plan = Plan(manifests, variants, in_file_order(_unique(diagnostics), manifest_paths),
+    # A cue's fit on each frame, found variant by variant, is said once naming the frames.
+    plan = Plan(manifests, variants,
+                in_file_order(merged_frames(_unique(diagnostics)), manifest_paths),
                 caches, skipped, unplanned, about=about)
     if selection is None:
         return plan

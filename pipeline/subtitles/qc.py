@@ -37,7 +37,7 @@ from pipeline.subtitles.model import (
 )
 from pipeline.subtitles.normalise import graphemes
 from pipeline.subtitles.off_grid import off_grid_times
-from pipeline.subtitles.title_safe import BurnedFrame, Fitter
+from pipeline.subtitles.title_safe import BurnedFrame, Fitter, merged_frames
 
 DEFAULT_FPS = 25.0
 # Characters typed for the glottal stop or an apostrophe, with their Unicode names (messages:
@@ -115,13 +115,14 @@ def check_fit(cues: list[Cue], path: Path | str, *, qc: QcSettings, style: Style
               frames: Iterable[tuple], file_styles: dict | None = None) -> list[Diagnostic]:
     """The title-safe fit of `check_cues` alone, on each of `frames` (`title_safe.BurnedFrame`s
     or (width, height) in pixels), once each, in their order: what each frame a file is burned
-    into says of it, given only to the variants of that frame."""
+    into says of it, given only to the variants of that frame; a cue's problem on several
+    frames is one diagnostic naming them all (`title_safe.merged_frames`)."""
     found = []
     for frame in dict.fromkeys(BurnedFrame(*frame) for frame in frames):
         fitter = Fitter(style, font, frame.width, frame.height, cues, file_styles or {}, qc,
                         frame.picture_width)
         found += [problem for cue in cues for problem in fitter.check(cue, _lines(cue), path, qc)]
-    return found
+    return merged_frames(found)
 
 
 def _reading_speed(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[Diagnostic]:

@@ -11,12 +11,13 @@ cut off.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, NamedTuple
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings, Style
 from pipeline.media.geometry import LEAST_FILL, Geometry, placement
-from pipeline.messages import N_, Message, Number, say
+from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.profiles import Profile
 from pipeline.subtitles.burn import cue_layout, cue_margins
 from pipeline.subtitles.file_styles import FileStyles
@@ -97,10 +98,11 @@ class Fitter:
             widest = max(words, key=lambda word: text_width(word, measure, layout.em_px))
             return [warning(
                 say(N_("cue %(cue)s: the word %(word)s is wider than the title-safe area "
-                       "(%(width)s px of %(safe)s px %(where)s); the whole cue will be drawn "
-                       "smaller"), cue=cue.index, word=repr(widest),
-                    width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
-                    where=where), path, cue.line,
+                       "(%(frames)s); the whole cue will be drawn smaller"), cue=cue.index,
+                    word=repr(widest), frames=_frames(say(
+                        N_("%(width)s px of %(safe)s px %(where)s"),
+                        width=Number(text_width(widest, measure, layout.em_px), ".0f"),
+                        safe=safe, where=where), "; ")), path, cue.line,
                 "hyphenate or shorten the word", "fit")]
         too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path, qc, edge)
         if too_tall:
@@ -108,11 +110,12 @@ class Fitter:
         if len(wrapped) > max(qc.max_lines, len(lines)):
             widest = max(lines, key=lambda line: text_width(line, measure, layout.em_px))
             return [warning(
-                say(N_("cue %(cue)s does not fit the title-safe width: a line is %(width)s px "
-                       "wide, %(safe)s px fit %(where)s, so it will be drawn on %(lines)s lines "
-                       "(at most %(limit)s)"), cue=cue.index,
-                    width=Number(text_width(widest, measure, layout.em_px), ".0f"), safe=safe,
-                    where=where, lines=len(wrapped), limit=qc.max_lines), path, cue.line,
+                say(N_("cue %(cue)s does not fit the title-safe width: %(frames)s (at most "
+                       "%(limit)s)"), cue=cue.index, limit=qc.max_lines, frames=_frames(say(
+                        N_("a line is %(width)s px wide, %(safe)s px fit %(where)s, so it will "
+                           "be drawn on %(lines)s lines"),
+                        width=Number(text_width(widest, measure, layout.em_px), ".0f"),
+                        safe=safe, where=where, lines=len(wrapped)), "; ")), path, cue.line,
                 "shorten the text, or split the cue into two cues", "fit")]
         return []
 
@@ -132,15 +135,49 @@ class Fitter:
             if count <= 2 * qc.max_lines:
                 return []
             return [error(
-                f"cue {cue.index} would be burned on {count} lines, more than twice the "
-                f"{qc.max_lines} a cue may take (qc: max_lines), over the picture {where} "
-                "(a pasted paragraph?)", path, cue.line,
+                say(N_("cue %(cue)s would be burned on %(frames)s, more than twice the "
+                       "%(limit)s a cue may take (qc: max_lines), over the picture (a pasted "
+                       "paragraph?)"), cue=cue.index, limit=qc.max_lines,
+                    frames=_frames(say(N_("%(lines)s lines %(where)s"), lines=count,
+                                       where=where), ", ")), path, cue.line,
                 "split it into cues of one or two lines each, timed with the speech", "fit")]
         return [error(
-            f"cue {cue.index} cannot fit the frame: its text takes {count} lines, "
-            f"{count * line + 2 * edge:.0f} px, and {max(0, int(usable // line))} fit the "
-            f"title-safe height {where}: the rest would be cut off", path, cue.line,
+            say(N_("cue %(cue)s cannot fit the frame: its text takes %(frames)s: the rest would "
+                   "be cut off"), cue=cue.index, frames=_frames(say(
+                       N_("%(lines)s lines, %(height)s px, and %(fit)s fit the title-safe height "
+                          "%(where)s"), lines=count, height=Number(count * line + 2 * edge, ".0f"),
+                       fit=max(0, int(usable // line)), where=where), "; ")), path, cue.line,
             "split it into cues of one or two lines each, timed with the speech", "fit")]
+
+
+def _frames(said: Message, join: str) -> Items:
+    """What a fit problem says of one frame, as the list `merged_frames` adds the other frames'
+    to (`join`: "; " between parts that hold commas themselves)."""
+    return Items((said,), join, None if join == "; " else " and ")
+
+
+def merged_frames(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """`diagnostics` with the fit problems a cue has on several frames said once, at the first,
+    naming each frame (`Fitter.check`'s `frames`): a pasted paragraph checked on a campaign of
+    a 1920x1080 and a 640x360 frame was one error twice, once a frame. Problems of different
+    kinds (too tall for one frame, too many lines on another) stay apart."""
+    merged: dict = {}
+    for diagnostic in diagnostics:
+        detail = diagnostic.detail
+        if diagnostic.code != "fit" or detail is None or "frames" not in detail.params:
+            merged[id(diagnostic)] = diagnostic
+            continue
+        others = tuple(sorted((k, str(v)) for k, v in detail.params.items() if k != "frames"))
+        key = (diagnostic.severity, str(diagnostic.path), diagnostic.line, diagnostic.hint,
+               detail.template, others)
+        first = merged.setdefault(key, diagnostic)
+        if first is diagnostic:
+            continue
+        said, new = first.detail.params["frames"], detail.params["frames"]
+        parts = tuple({str(part): part for part in said.items + new.items}.values())
+        message = Message(detail.template, {**detail.params, "frames": replace(said, items=parts)})
+        merged[key] = replace(first, message=str(message), detail=message)
+    return list(merged.values())
 
 
 def burned_frames(profiles: Iterable, geometry: Geometry | None) -> list[BurnedFrame]:
