@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import glob
 import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -1011,3 +1018,45 @@ def test_a_file_of_no_cue_on_a_frame_blocks_its_language(campaign):
     # Without the video's rate (25 fps assumed), each cue is warned of, the file not refused.
     result = invoke(str(path))
     assert result.exit_code == 0 and "never shown" in result.stderr, result.stderr
+
+
+# --- the help's examples, on the demo ---------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def help_examples() -> list[str]:
+    """The command lines of `check --help`'s examples, a line continued with `\\` joined."""
+    text = check.help.split("Examples")[1].split(":", 1)[1].replace("\\\n", " ")
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def test_the_help_says_what_check_does_before_its_two_ways():
+    # It began "... without a manifest." and then described --manifest.
+    first = check.help.split("\n\n")[0]
+    assert "manifest" not in first and first.startswith("Check subtitle files and recordings")
+    assert "Two ways. On its own" in check.help.split("\n\n")[1]
+    assert check.help.index("On its own") < check.help.index("--manifest")
+
+
+def test_every_file_the_help_names_is_the_demo_s():
+    # It named tzh.vtt and mix.ass, which the demo does not have (it has tzh.srt, mix.srt).
+    examples = help_examples()
+    assert len(examples) >= 6 and all(line.startswith("pipeline check ") for line in examples)
+    named = [word for line in examples for word in shlex.split(line)[2:]
+             if "/" in word and not word.startswith("audio/")]      # audio/: `make demo-media`'s
+    assert named and all(glob.glob(str(ROOT / word)) for word in named), named
+
+
+@pytest.mark.e2e
+def test_every_example_of_the_help_runs_on_a_fresh_demo(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "scripts/make_demo_media.py")], check=True,
+                   capture_output=True)
+    for folder in ("manifests", "subtitles", "media", "audio"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for line in help_examples():
+        ran = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True,
+                             text=True)
+        assert ran.returncode == 0 and "Traceback" not in ran.stderr, (line, ran.stderr)
+        assert ": error: " not in ran.stderr, (line, ran.stderr)

@@ -94,7 +94,16 @@ class FrameRate(click.ParamType):
 @fails_cleanly
 def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot, max_cps,
           max_line_chars, max_lines, json: bool) -> None:
-    """Check subtitle files the way professional subtitlers do, without a manifest.
+    """Check subtitle files and recordings before they are delivered: the problems that would
+    stop them from being rendered, and what professional subtitlers would fix.
+
+    Two ways. On its own, a file is checked against the usual thresholds (or --max-cps,
+    --max-line-chars, --max-lines), with the video's length and frame rate given by --duration
+    and --fps when known, and burned text fitted on a 1920x1080 frame in --font. With
+    --manifest, it is checked as `pipeline validate` checks it for its campaign: its language's
+    thresholds and style, the length, frame rate and timecode of its spot's master (the spot is
+    the folder the file is in, subtitles/<spot id>/, or --spot), and burned text fitted on every
+    frame the spot's variants burn it into.
 
     SubRip (.srt), WebVTT (.vtt), ASS/SSA (.ass, .ssa) and TTML (.ttml, .xml, .dfxp) files
     are read, each by what its content is. A recording (.wav, .flac, .mp3, .mp2, .m4a, .aac,
@@ -110,13 +119,14 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     mixed apostrophes). Exit code 1 if any file has an error.
 
     \b
-    Examples:
+    Examples (in the demo's folder):
       pipeline check subtitles/not-for-sale-15/nah.srt
       pipeline check subtitles/not-for-sale-15/*.srt --duration 15 --fps 25
-      pipeline check subtitles/not-for-sale-15/tzh.vtt subtitles/not-for-sale-15/mix.ass
-      pipeline check nah.srt --font "Noto Sans" --max-cps 15 --json
+      pipeline check subtitles/not-for-sale-15/tzo.vtt subtitles/not-for-sale-15/amu.ass
+      pipeline check subtitles/not-for-sale-15/tzh.srt --font "Noto Sans" --max-cps 15 --json
       pipeline check subtitles/not-for-sale-15/tzh.srt --manifest manifests/blue-heart.yaml
-      pipeline check tzh.srt --manifest manifests/blue-heart.yaml --spot not-for-sale-15
+      pipeline check subtitles/not-for-sale-15/mix.srt --manifest manifests/blue-heart.yaml \\
+          --spot not-for-sale-15
       pipeline check audio/not-for-sale-15/yua.wav
       pipeline check audio/not-for-sale-15/yua.wav --manifest manifests/blue-heart.yaml
     """
