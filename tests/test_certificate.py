@@ -22,6 +22,7 @@ from pipeline.render.certificate import measure_programme, plot_figure, plot_png
 from pipeline.standards import STANDARDS, breaches, range_checks, verdict
 from tests.conftest import Campaign
 from tests.pagecampaign import ffmpeg
+from tests.test_page_browser import ARTIFACTS, browser  # noqa: F401
 
 SECONDS = 4.0    # short-form (EBU R128 s1's short-term rule applies), and long enough to have one
 
@@ -356,3 +357,31 @@ def test_the_heading_names_the_language_once_in_spanish(measured, tmp_path, own,
     # And what the file is, as the page's card says it, its profile's name beside it.
     assert f'<span lang="yua">{own}</span> {after} · Máster para TV (MOV, audio PCM) ' \
         f'({profile.name})</p>' in text, text[:2000]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize("width", [390, 320])
+def test_a_certificate_fits_a_phone_without_scrolling_sideways(browser, measured, tmp_path,
+                                                               language, width):
+    # A trial's certificate was 399 px wide in a 390 px viewport: 9 px of sideways scroll (the
+    # rules' five columns and the SHA-256 as one word).
+    read_certificate(measured, language, tmp_path)
+    context = browser.new_context(viewport={"width": width, "height": 844},
+                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto((tmp_path / f"{language}.loudness.html").as_uri())
+        widths = page.evaluate("({scroll: document.documentElement.scrollWidth, "
+                               "inner: innerWidth})")
+        # What runs past the right edge, if anything, named for the failure's message.
+        over = page.evaluate("[...document.querySelectorAll('body *')].filter(e => "
+                             "e.getBoundingClientRect().right > innerWidth + 0.5)"
+                             ".map(e => e.tagName + ' ' + (e.id || e.className || ''))")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"certificate-{language}-{width}.png"),
+                        full_page=True)
+    finally:
+        context.close()
+    assert widths["scroll"] <= widths["inner"] == width, (widths, over)
+    assert over == []
