@@ -296,8 +296,8 @@ def test_a_webvtt_cue_box_width_is_said_once_not_to_be_applied_naming_its_lines(
     one = read_subtitles(write(tmp_path, "nah.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.000 "
                                                     "size:50%\nkʼop\n"))
     assert [d.message for d in one.warnings if d.code == "unrendered-settings"] == [
-        "cue box widths are not applied: 1 cue sets one (size:50% at line 3) and is laid out "
-        "over the full title-safe width instead"]
+        "cue box widths are not applied: 1 cue sets one (size:50%) and is laid out over the "
+        "full title-safe width instead"]      # at line 3, its own: not "(size:50% at line 3)"
 
 
 def test_a_ttml_file_s_time_notation_is_the_one_most_of_its_times_use(tmp_path):

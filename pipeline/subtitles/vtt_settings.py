@@ -110,14 +110,18 @@ class CueSettingsReader:
                     "horizontal text is"), count, count=count, settings=settings)
                 hint = "write these cues horizontal, without vertical:"
             elif name == "size":
-                # The lines are named: a narrower box breaks lines elsewhere, cue by cue.
-                message = say_count(N_plural(
-                    "cue box widths are not applied: %(count)s cue sets one (%(settings)s at "
-                    "%(lines)s) and is laid out over the full title-safe width instead",
-                    "cue box widths are not applied: %(count)s cues set one (%(settings)s at "
-                    "%(lines)s) and are laid out over the full title-safe width instead"),
-                    count, count=count, settings=settings,
-                    lines=line_list([line for line, _ in found]))
+                # The lines are named: a narrower box breaks lines elsewhere, cue by cue. One
+                # cue's is the warning's own (`PATH:LINE:`), not said again.
+                message = say(N_("cue box widths are not applied: %(count)s cue sets one "
+                                 "(%(settings)s) and is laid out over the full title-safe width "
+                                 "instead"), count=count, settings=settings) if count == 1 else \
+                    say_count(N_plural(
+                        "cue box widths are not applied: %(count)s cue sets one (%(settings)s at "
+                        "%(lines)s) and is laid out over the full title-safe width instead",
+                        "cue box widths are not applied: %(count)s cues set one (%(settings)s at "
+                        "%(lines)s) and are laid out over the full title-safe width instead"),
+                        count, count=count, settings=settings,
+                        lines=line_list([line for line, _ in found]))
                 hint = "break the lines by hand where the narrower box would, and remove size:"
             else:
                 message = say_count(N_plural(
