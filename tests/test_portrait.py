@@ -118,7 +118,7 @@ def test_the_stated_fill_is_the_picture_s_share_of_the_rendered_frame(rendered):
     measured = 100 * (right - left + 1) / 640
     assert abs(stated - measured) < 1, (stated, measured)
     assert "fills 32 % of the 640x360 frame, pillarboxed" in bars["message"]
-    assert record["settings"]["bars"] == {"kind": "pillarbox", "fill": 0.316, "profiles": ["wide"]}
+    assert record["settings"]["bars"] == {"kind": "pillarbox", "fill": 0.316}
 
 
 @pytest.mark.e2e

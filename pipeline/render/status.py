@@ -17,7 +17,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
 from pipeline.messages import Message
 from pipeline.media.conform import fps_key
-from pipeline.media.geometry import mostly_bars, same_frame
+from pipeline.media.geometry import mostly_bars
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
 from pipeline.render.mastering import weaves_fields
@@ -83,9 +83,7 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         # Only a picture that is mostly bars has it (media/geometry.py): its variants rendered
         # before that was said go stale once and get the warning in their records, which the
         # catalog and the page read; every other variant keeps its fingerprint.
-        settings["bars"] = {"kind": bars.bars, "fill": round(bars.fill, 3),
-                            "profiles": same_frame(variant.profile, manifest.profiles,
-                                                   plan.conform.geometry)}
+        settings["bars"] = {"kind": bars.bars, "fill": round(bars.fill, 3)}
     if language.treatment in MASTER_SOUND:
         settings["sound"] = plan.conform.sound_settings
     if fps_key(variant.profile) != variant.profile.fps:
