@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.cli.translate import print_event
+from pipeline.cli.watching import print_event
 from pipeline.manifest import load_manifest
 from pipeline.media.astats import _power
 from pipeline.media.audio_layout import pan_expression

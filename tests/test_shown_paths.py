@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.common import shorten_paths
 from pipeline.cli.main import cli
-from pipeline.cli.translate import print_event
+from pipeline.cli.watching import print_event
 from pipeline.manifest import load_manifest
 from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent, handle_changes

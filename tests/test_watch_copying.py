@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from pipeline.cli.translate import print_event
+from pipeline.cli.watching import print_event
 from pipeline.manifest import load_manifest
 from pipeline.render.intermediates import size_text
 from pipeline.render.settling import (GIVE_UP_AFTER, NOTICE_AFTER, POLL_INTERVAL, Growing,
