@@ -125,7 +125,7 @@ def test_a_loudness_range_over_the_profile_s_limit_is_said_as_the_profile_s(rend
         certificate = (campaign.out / FILES[profile].replace(".mov", ".loudness.html")).read_text(
             encoding="utf-8")
         assert 'id="verdict" data-passed="true"' in certificate
-        house = certificate[certificate.index('<table id="house-rules">'):]
+        house = certificate[certificate.index('<table id="house-rules"'):]
         assert re.search(rf'<tr data-passed="false"><th>rango de sonoridad</th><td>{lra:.1f} LU'
                          r'</td><td>≤ 7 LU</td><td class="source">límite propio del perfil '
                          r'\(aviso del control de calidad\)</td>'
