@@ -174,7 +174,8 @@ def same_frame(profile: Profile, profiles: Iterable[Profile], geometry: Geometry
     three times a spot, and on each of three files)."""
     aspect = float(geometry.display_aspect)
     frame = (profile.width, profile.height, profile.fit)
-    return [other.name for other in map(lambda p: p.oriented(aspect), profiles)
+    turned = (other.oriented(aspect) for other in profiles)
+    return [other.name for other in turned
             if other.medium == "video" and (other.width, other.height, other.fit) == frame] \
         or [profile.name]
 

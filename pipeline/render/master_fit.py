@@ -99,8 +99,9 @@ class MasterFit(Inputs):
     def _bars(self, plan: VariantPlan) -> list[Diagnostic]:
         """A picture that leaves most of the profile's frame to black bars (a phone's portrait
         video in `web`, a 16:9 master in `vertical`): said once a spot and frame, at the spot,
-        naming every profile of that frame, with the profile its shape fills; a QC warning of each of those variants, so that the
-        catalog and the page say it beside the file (media/geometry.py `bars_warning`)."""
+        naming every profile of that frame, with the profile its shape fills; a QC warning of
+        each of those variants, so that the catalog and the page say it beside the file
+        (media/geometry.py `bars_warning`)."""
         variant = plan.variant
         found = bars_warning(plan.conform.geometry, variant.profile, variant.spot.id,
                              self.manifest.path, variant.spot.line,

@@ -212,9 +212,9 @@ def master_problems(plan: VariantPlan, info: MediaInfo) -> list[str]:
 def _upscaled_from(plan: VariantPlan) -> list[int] | None:
     """[width, height] of the master's active picture when the profile's frame shows it more
     lines high than it has (its lines are what SD and HD are told apart by), else None."""
-    width, height = plan.conform.geometry.active
-    return [width, height] if placement(plan.conform.geometry, plan.variant.profile).height > height \
-        else None
+    geometry = plan.conform.geometry
+    width, height = geometry.active
+    return [width, height] if placement(geometry, plan.variant.profile).height > height else None
 
 
 def master_record(plan: VariantPlan) -> dict:
