@@ -146,6 +146,13 @@ def test_figures_lists_and_plurals_are_said_as_the_locale_writes_them():
     assert localised(say(N_("left %(offset)s"), offset=say("no Spanish")).to_json(), "es") is None
     assert localised(say(N_("left %(offset)s")).to_json(), "es") is None
     assert localised(None, "es") is None
+    # A template of placeholders and punctuation only needs no words of its own: its parts say
+    # it, and one of them without Spanish still leaves the English.
+    listed = say(N_("%(problem)s (%(lines)s)"), problem=say(N_("dub")), lines=line_list([3, 7]))
+    assert (str(listed), localised(listed.to_json(), "es")) == ("dub (lines 3, 7)",
+                                                                 "el doblaje (líneas 3 y 7)")
+    assert localised(say(N_("%(problem)s (%(lines)s)"), problem=say("no Spanish"),
+                         lines=line_list([3, 7])).to_json(), "es") is None
 
 
 # --- a real render, published -----------------------------------------------------------------

@@ -20,6 +20,8 @@ from pipeline.publish.i18n import SOURCE_LANGUAGE, formatting_locale, translatio
 
 # Python's format spec of a figure (messages.Number): sign, decimals, or "d" for a count.
 _SPEC = re.compile(r"^(?P<sign>\+?)(?:\.(?P<digits>\d+)f|(?P<kind>[dg]))$")
+# A template's placeholders: what is left around them is the words it needs translated.
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 class _Unsaid(Exception):
@@ -43,7 +45,8 @@ def _say(message: dict, language: str) -> str:
     template, plural = message["template"], message.get("plural")
     if plural is None:
         text = catalog.gettext(template)
-        said = text != template
+        # "%(problem)s (%(lines)s)" is the same in every language: its words are its parameters'.
+        said = text != template or not any(c.isalpha() for c in _PLACEHOLDER.sub("", template))
     else:
         text = catalog.ngettext(template, plural, message["n"])
         said = text not in (template, plural)

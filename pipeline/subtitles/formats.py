@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.messages import N_, Items, say
+from pipeline.messages import N_, Items, Message, say
 from pipeline.subtitles.checks import _check_cues, in_time_order
 from pipeline.subtitles.encoding import load_text
 from pipeline.subtitles.master_timecode import past_end_hint, read_from_master
@@ -288,27 +288,25 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
     for ASS/SSA burned with its own styles, that its inline colour and font tags are dropped;
     or, not `burned`, to the player's)."""
     distinct = sorted(set(lines))
-    listed = line_list(distinct)
-    # The warning's own line is its prefix's (`PATH:7:`): lines are listed only when there are
-    # others, not "(line 7)" again.
-    one = len(distinct) == 1
+
+    def listing(message: Message) -> Message:
+        # The warning's own line is its prefix's (`PATH:7:`): lines are listed only when there
+        # are others, not "(line 7)" again.
+        return message if len(distinct) == 1 else \
+            say(N_("%(problem)s (%(lines)s)"), problem=message, lines=line_list(distinct))
+
     if not burned:
         # `from_file` cannot help here: a selectable track carries text and places, no styles.
         message = say(N_("the colours and fonts of this %(format)s file are not used: a "
                          "selectable subtitle track is drawn in the viewer's player's style"),
-                      format=fmt.label) if one else \
-            say(N_("the colours and fonts of this %(format)s file are not used: a "
-                   "selectable subtitle track is drawn in the viewer's player's style "
-                   "(%(lines)s)"), format=fmt.label, lines=listed)
-        return warning(message, path, min(lines),
+                      format=fmt.label)
+        return warning(listing(message), path, min(lines),
                        "only burned subtitles (treatment: burn) can keep a file's styles", "style")
     if asked and fmt.name in ("ass", "ssa"):
         message = say(N_("the inline colour and font tags of this %(format)s file are not "
-                         "used: only its styles are burned"), format=fmt.label) if one else \
-            say(N_("the inline colour and font tags of this %(format)s file are not "
-                   "used: only its styles are burned (%(lines)s)"), format=fmt.label, lines=listed)
-        return warning(message, path, min(lines), "set colours and fonts in the file's styles",
-                       "style")
+                         "used: only its styles are burned"), format=fmt.label)
+        return warning(listing(message), path, min(lines),
+                       "set colours and fonts in the file's styles", "style")
     if fmt.name in ("ass", "ssa"):
         hint = ("to burn the file's own styles, set `style: {from_file: true}` for this "
                 "language in the manifest")
@@ -317,7 +315,5 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
     else:
         hint = "colours and fonts come from the campaign's manifest; remove them from the file"
     message = say(N_("the colours and fonts of this %(format)s file are not used: subtitles "
-                     "take the campaign's style"), format=fmt.label) if one else \
-        say(N_("the colours and fonts of this %(format)s file are not used: subtitles "
-               "take the campaign's style (%(lines)s)"), format=fmt.label, lines=listed)
-    return warning(message, path, min(lines), hint, "style")
+                     "take the campaign's style"), format=fmt.label)
+    return warning(listing(message), path, min(lines), hint, "style")
