@@ -495,9 +495,11 @@ def test_a_master_converted_to_another_frame_rate_is_said_at_the_profile_s_fps(t
     (said,) = [line for line in result.output.splitlines() if "judders" in line]
     line = next(n for n, text in enumerate(campaign.manifest.read_text().splitlines(), 1)
                 if "fps: 29.97" in text)
+    # Its frames woven into 59.94 fields (tests/test_rate_conversion.py reads such fields).
     assert said.startswith(f"{campaign.manifest}:{line}: warning: profile 'broadcast-mxf' makes "
-                           "spot spot's 25 fps master at 29.97 fps: one field in every 6 is "
-                           "shown twice"), said
+                           "spot spot's 25 fps master at 29.97 fps: each frame of the master is "
+                           "shown for 2 or 3 fields (2.40 on average) (no motion-compensated "
+                           "conversion), so motion judders"), said
     # At its own rate, nothing is converted and nothing said.
     campaign.write([{"code": "nah", "treatment": "soft"}], profiles={"broadcast-mxf": {}})
     result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])

@@ -181,6 +181,21 @@ def test_a_master_made_by_enlarging_its_picture_says_from_what(upscaled_from, sa
     assert expected in line and ("escalada" in line or "ampliada" in line) == bool(said), line
 
 
+@pytest.mark.parametrize("converted, said", [
+    ({"converted_from": "25/1", "pulldown": False},
+     "convertida desde 25 fps sin compensación de movimiento: el movimiento da saltos"),
+    ({"converted_from": "24000/1001", "pulldown": True}, "pulldown 2:3 desde 23.976 fps"),
+    ({}, None)])
+def test_a_master_made_at_another_rate_says_from_which_and_how(converted, said):
+    # A 25 fps master made at Mexico's 29.97 judders on air: the station is told on the page.
+    master = {"rate": "30000/1001", "scan": "tff", "woven_from_fields": True, **converted}
+    catalog = page_catalog(variant("broadcast-mxf", "mxf", width=1920, loudness_lufs=-23.0,
+                                   true_peak_dbtp=-1.0, poster_url=None, master=master))
+    html = unescape(re.sub(r"<[^>]+>", "", render_page(catalog, "es")))
+    line = next(line for line in html.splitlines() if "29,97 fps" in line or "29.97 fps" in line)
+    assert ("desde" in line) == bool(said) and (said is None or said in line), line
+
+
 def test_each_subtitle_file_says_what_a_station_does_with_it():
     figures = {"loudness_lufs": -23.0, "true_peak_dbtp": -1.0, "poster_url": None}
     sidecars = [{"file": f"spot/spot.tzo.{ext}", "url": f"spot/spot.tzo.{ext}",

@@ -51,6 +51,11 @@ DEINTERLACED = N_("made from an interlaced picture, a frame for every two fields
 UPSCALED_SD = N_("upconverted from SD (%(size)s)")
 UPSCALED = N_("picture enlarged from %(size)s")
 SD_LINES = 576
+# A master made at another rate than its master's (render/leader.py `RateChange`): film's 2:3
+# pulldown, which stations of the NTSC family air every day; else pictures repeated or dropped
+# with no motion compensation, which a station sees as judder and may refuse.
+PULLDOWN = N_("2:3 pulldown from %(rate)s fps")
+CONVERTED = N_("converted from %(rate)s fps without motion compensation: motion judders")
 # A sound file's coding and sample rate, on its line: two MP3 profiles (a station's 128 kb/s at
 # 44.1 kHz beside the built-in 256 kb/s at 48 kHz) showed the same "Radio, MP3" and use.
 PCM_BITS = {False: N_("PCM %(bits)s-bit"), True: N_("PCM %(bits)s-bit float")}
@@ -124,6 +129,15 @@ class Deliverable:
             return None
         width, height = self.master["upscaled_from"]
         return (UPSCALED_SD if height <= SD_LINES else UPSCALED), {"size": f"{width}×{height}"}
+
+    @property
+    def converted(self) -> tuple[str, dict] | None:
+        """A master made at another rate than its master's, as a message and its parameters
+        (`rate`, "N/D"); else None."""
+        rate = self.master.get("converted_from")
+        if not rate:
+            return None
+        return (PULLDOWN if self.master.get("pulldown") else CONVERTED), {"rate": rate}
 
     @property
     def tracks(self) -> str | None:

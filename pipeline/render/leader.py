@@ -120,6 +120,85 @@ def _conversion(given: Fraction, rate: Fraction) -> str | None:
             "the length kept)")
 
 
+# How far apart two rates may be and still count as one (30 and 29.97, 0.1 %: a picture
+# repeated or dropped every 33 s goes unseen); further apart, pictures are repeated or dropped
+# often enough to see.
+SAME_RATE = Fraction(1, 100)
+
+
+def near(rate: Fraction, other: Fraction) -> bool:
+    """Whether two rates are within SAME_RATE of each other."""
+    return abs(rate - other) <= SAME_RATE * max(rate, other)
+
+
+@dataclass(frozen=True)
+class RateChange:
+    """A master's pictures made at another rate by repeating or dropping some (ffmpeg's `fps`,
+    no motion compensation). `shown` and `made` are moments a second: the master's frames, or
+    its fields where an interlaced master is woven again; the output's frames, or fields where
+    it is woven (render/mastering.py `weaves_fields`)."""
+
+    source: Fraction          # the master's frame rate
+    shown: Fraction           # its moments a second
+    made: Fraction            # the output's moments a second
+    unit_in: str              # "frame" or "field"
+    unit_out: str
+
+    @property
+    def pulldown(self) -> bool:
+        """2:3 pulldown: film's 23.976 (24) frames as 59.94 (60) fields, 2 and 3 in turn, as
+        film is shown on NTSC television."""
+        return self.unit_out == "field" and self.unit_in == "frame" and \
+            near(self.made, self.shown * Fraction(5, 2))
+
+    @property
+    def even(self) -> bool:
+        """Each picture kept, or shown, the same number of times: its motion stays even."""
+        ratio = self.made / self.shown if self.made > self.shown else self.shown / self.made
+        return near(ratio, Fraction(round(ratio)))
+
+    @property
+    def judders(self) -> bool:
+        return not (self.pulldown or self.even)
+
+    def said(self) -> str:
+        """What becomes of the master's pictures, in words: "one frame of the master in every
+        5 is shown for two fields"."""
+        ratio = self.made / self.shown
+        if self.pulldown:
+            return (f"2:3 pulldown: each {self.unit_in} of the master is shown for 2 and 3 "
+                    f"{self.unit_out}s in turn, as film is on NTSC television")
+        if ratio < 1:
+            every = round(self.shown / (self.shown - self.made))
+            if self.even:
+                return f"one {self.unit_in} of the master in every {round(1 / ratio)} is kept"
+            return f"one {self.unit_in} of the master in every {every} is dropped"
+        if ratio < 2 and not self.even:
+            every = round(self.shown / (self.made - self.shown))
+            return (f"one {self.unit_in} of the master in every {every} is shown for two "
+                    f"{self.unit_out}s")
+        if self.even:
+            return f"each {self.unit_in} of the master is shown for {round(ratio)} {self.unit_out}s"
+        return (f"each {self.unit_in} of the master is shown for {int(ratio)} or {int(ratio) + 1} "
+                f"{self.unit_out}s ({float(ratio):.2f} on average)")
+
+
+def rate_change(profile: Profile, master_fps: float | None, interlaced_master: bool,
+                woven: bool) -> RateChange | None:
+    """How the master's pictures are made at the profile's `fps`, when they are repeated or
+    dropped (rates more than SAME_RATE apart); None when the profile sets no rate, or its
+    output has a picture for each of the master's moments (50p woven into 1080i25)."""
+    if not (profile.fps and master_fps):
+        return None
+    source = exact_rate(master_fps)
+    shown = source * (2 if woven and interlaced_master else 1)
+    made = output_rate(profile, master_fps) * (2 if woven else 1)
+    if near(shown, made):
+        return None
+    return RateChange(source, shown, made, "field" if woven and interlaced_master else "frame",
+                      "field" if woven else "frame")
+
+
 def leader_timing(profile: Profile, master_fps: float | None) -> LeaderTiming:
     rate = output_rate(profile, master_fps)
     leader = profile.leader or Leader()

@@ -16,6 +16,7 @@ from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import counted_on, exact_rate, pre_roll, rate_problem
 from pipeline.render.inputs import Inputs
 from pipeline.render.leader import output_rate, scan_problem
+from pipeline.render.mastering import converted
 from pipeline.render.slate import slate_problems
 from pipeline.render.variants import VariantPlan
 from pipeline.subtitles.fonts import Font, resolve_font
@@ -50,7 +51,7 @@ class MasterFit(Inputs):
                        lambda: raise_if_errors(slate_problems(variant, font)))
             self._add_input(plan, "slate_font", font.path)
         self._note_whole_rate(plan, master_fps)
-        self._note_rate_converted(plan, master_fps)
+        self._note_rate_converted(plan)
 
     def _note_whole_rate(self, plan: VariantPlan, master_fps: float | None) -> None:
         """A TV master made at 24, 30 or 60 fps exactly (a phone's or a screen recording's
@@ -72,29 +73,29 @@ class MasterFit(Inputs):
                     hint=f"give the profile 'fps: {ntsc}' to make it at their rate, or ignore "
                          "this for a station that takes it as it is")]))
 
-    def _note_rate_converted(self, plan: VariantPlan, master_fps: float | None) -> None:
-        """A TV master made at a frame rate more than 1 % off its master's (25 to 29.97, 24 to
-        25) is said once a spot and profile: ffmpeg's `fps` repeats or drops whole pictures
-        (fields, for an interlaced master), with none of a standards converter's motion
-        compensation, so motion judders; 30 to 29.97, a picture every 33 s, is not said."""
+    def _note_rate_converted(self, plan: VariantPlan) -> None:
+        """A TV master made at a profile's frame rate other than its master's (25 to 29.97,
+        24 to 25, leader.RateChange) is said once a spot and profile, as what becomes of the
+        master's frames or fields: ffmpeg's `fps` repeats or drops whole pictures, with none
+        of a standards converter's motion compensation, so motion judders (2:3 pulldown and
+        even repeats are said without it); 30 to 29.97, a picture every 33 s, is not said."""
         profile, spot = plan.variant.profile, plan.variant.spot
-        if not (profile.mastered and profile.fps and master_fps):
+        change = converted(plan) if profile.mastered else None
+        if change is None:
             return
-        made, source = exact_rate(profile.fps), exact_rate(master_fps)
-        if abs(made - source) <= made / 100:
-            return
-        pictures = "field" if profile.scan != "progressive" else "picture"
-        every = round(max(made, source) / abs(made - source))
-        change = "shown twice" if made > source else "dropped"
+        source, made = float(change.source), float(exact_rate(profile.fps))
+        how = change.said() + (" (no motion-compensated conversion), so motion judders"
+                               if change.judders else "")
         line = self.manifest.profile_line(profile.name, "fps")
         plan.notes += self._once(("rate-converted", profile.name, spot.id), lambda: self._checked([
-            warning(f"profile {profile.name!r} makes spot {spot.id}'s {float(source):g} fps "
-                    f"master at {float(made):g} fps: one {pictures} in every {every} is {change} "
-                    "(no motion-compensated conversion), so motion judders", self.manifest.path,
-                    line, code="rate-converted",
-                    hint=f"ask for the master made at {float(made):g} fps (a standards "
-                         "converter does it far better), or leave the profile's fps unset to "
-                         f"keep {float(source):g} fps")]))
+            warning(f"profile {profile.name!r} makes spot {spot.id}'s {source:g} fps master at "
+                    f"{made:g} fps: {how}", self.manifest.path, line, code="rate-converted",
+                    hint=(f"a station that takes {source:g} fps masters gets the film's frames "
+                          "as they are: give the profile 'scan: progressive' and leave its fps "
+                          "unset" if change.pulldown else
+                          f"ask for the master made at {made:g} fps (a standards converter does "
+                          "it far better), or leave the profile's fps unset to keep "
+                          f"{source:g} fps"))]))
 
     def _bars(self, plan: VariantPlan) -> list[Diagnostic]:
         """A picture that leaves most of the profile's frame to black bars (a phone's portrait

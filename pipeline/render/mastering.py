@@ -11,7 +11,9 @@ from one instant), which is how stations carry 25p material in a 1080i25 house f
 interlaced master going to an interlaced profile keeps its motion: each field becomes a frame
 (`bwdif` per field), is scaled and burned at the field rate, and the frames are woven into fields
 again (`interlace`), so 50 moments a second stay 50; a 50p or 59.94p master's frames are woven
-the same way, into 1080i at half its rate (render/leader.py's `output_rate`).
+the same way, into 1080i at half its rate (render/leader.py's `output_rate`). A master made at
+a profile's other `fps` has its pictures repeated or dropped at the field rate, then woven:
+23.976 fps film into 1080i29.97 gets 2:3 pulldown, 50p one field more in every 5.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from pipeline.media.timecode import exact_rate, same_label
 from pipeline.profiles import Profile
 from pipeline.render import leader
 from pipeline.render.encoders import container_args, video_encoder_args, xdcam_gop
-from pipeline.render.leader import LeaderTiming, file_timecode, leader_timing
+from pipeline.render.leader import LeaderTiming, RateChange, file_timecode, leader_timing, near, \
+    rate_change
 from pipeline.render.variants import VariantPlan
 from pipeline.render.slate import BACKGROUND, SlateFacts, slate_picture, write_slate
 from pipeline.subtitles.fonts import resolve_font
@@ -46,15 +49,18 @@ def timing_of(plan: VariantPlan) -> LeaderTiming:
 
 
 def weaves_fields(plan: VariantPlan) -> bool:
-    """The profile is interlaced and the master has a moment for each of its fields (it is
-    interlaced too, or progressive at the field rate: 50p into 1080i25): the picture is handled
-    per field."""
+    """The profile is interlaced and its fields are made one from each picture of the master's
+    at the field rate: the master is interlaced too, or progressive at another rate than the
+    frames made (50p into 1080i25; 23.976, 25 or 50 fps into 1080i29.97, leader.RateChange).
+    Made at the frame rate, both fields of a frame showed one picture: a 50p master made at
+    29.97 kept 29.97 of its 50 moments, and a 23.976 one held a picture for 4 fields in 10
+    (a trial's frame counters, read field by field)."""
     if plan.variant.profile.scan == "progressive":
         return False
     video = plan.master.video
     return plan.conform.scan.scan != "progressive" or (
         video is not None and video.fps is not None
-        and exact_rate(video.fps) == 2 * timing_of(plan).rate)
+        and not near(exact_rate(video.fps), timing_of(plan).rate))
 
 
 def drawn_rate(plan: VariantPlan) -> float | None:
@@ -217,6 +223,24 @@ def _upscaled_from(plan: VariantPlan) -> list[int] | None:
     return [width, height] if placement(geometry, plan.variant.profile).height > height else None
 
 
+def converted(plan: VariantPlan) -> RateChange | None:
+    """The master's pictures repeated or dropped to make the profile's `fps`
+    (leader.RateChange), or None."""
+    video = plan.master.video
+    return rate_change(plan.variant.profile, video.fps if video else None,
+                       plan.conform.scan.scan != "progressive", weaves_fields(plan))
+
+
+def _converted_from(plan: VariantPlan) -> dict:
+    """The record's `converted_from` (the master's rate, "25/1") and `pulldown` of a master made
+    at another rate: a station airs judder it was not told of, else. Nothing otherwise."""
+    change = converted(plan)
+    if change is None:
+        return {}
+    return {"converted_from": f"{change.source.numerator}/{change.source.denominator}",
+            "pulldown": change.pulldown}
+
+
 def master_record(plan: VariantPlan) -> dict:
     """What a record says of a master: leader, timecodes, programme length, scan (and whether
     its fields were woven from the master's, or deinterlaced from them), track layout."""
@@ -237,4 +261,5 @@ def master_record(plan: VariantPlan) -> dict:
         # than its frame size says: a station's ingest flags upconversions, and some air them
         # only when told. Its active size, in the upright picture's pixels.
         "upscaled_from": _upscaled_from(plan),
+        **_converted_from(plan),
         "audio_tracks": layout if profile.audio_tracks else ["mix"]}}

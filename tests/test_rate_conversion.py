@@ -1,0 +1,87 @@
+"""Progressive masters made into a 1080i29.97 master at a profile's `fps: 29.97`, read field
+by field from the MXF: each field must come from the master's picture of its own time.
+
+The masters are flat greys, one level a frame (20 + 7 N, modulo 200), so that the frame each
+field was made from is read back from its mean level, with ffmpeg's `separatefields` and numpy,
+not from anything the pipeline says. Made at the frame rate (before), both fields of a frame
+held one picture: a 50p master kept 29.97 of its 50 moments a second, and a 23.976 fps one held
+a picture for four fields in every ten, where film on NTSC television is 2:3 pulldown."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from tests.conftest import Campaign, ffmpeg
+from tests.mediacheck import FFMPEG
+
+pytestmark = pytest.mark.e2e
+
+SECONDS = 2
+
+
+def field_levels(path) -> np.ndarray:
+    """The mean level of every field of the file's picture, in time order (top field first)."""
+    out = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:v:0", "-vf",
+                          "setfield=tff,separatefields,scale=64:32", "-f", "rawvideo",
+                          "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(out, np.uint8).reshape(-1, 32 * 64).mean(axis=1)
+
+
+def runs(levels: np.ndarray) -> list[int]:
+    """How many fields in a row show each of the master's frames (levels 7 apart: the same
+    frame within 2)."""
+    lengths = [1]
+    for before, level in zip(levels, levels[1:]):
+        if abs(level - before) <= 2:
+            lengths[-1] += 1
+        else:
+            lengths.append(1)
+    return lengths
+
+
+def made(tmp_path, media, rate: str) -> tuple[str, dict, list[int]]:
+    """(render's output, the record's `master`, `runs` of the MXF's fields) of a flat-grey
+    master at `rate` made at `fps: 29.97`."""
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", f"nullsrc=size=320x180:rate={rate}:duration={SECONDS},"
+           "geq=lum='20+mod(N*7\\,200)':cb=128:cr=128", "-f", "lavfi", "-i",
+           f"sine=frequency=440:sample_rate=48000:duration={SECONDS}", "-c:v", "libx264",
+           "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,500\nHola\n")
+    campaign.write([{"code": "nah", "treatment": "soft"}],
+                   profiles={"broadcast-mxf": {"leader": None, "fps": 29.97}})
+    result = CliRunner().invoke(cli, ["render", str(campaign.manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    record = json.loads((campaign.out / "spot.nah.broadcast-mxf.json").read_text("utf-8"))
+    return result.output, record["master"], \
+        runs(field_levels(campaign.out / "spot.nah.broadcast-mxf.mxf"))
+
+
+def test_a_50p_master_keeps_a_field_for_each_of_its_frames(tmp_path, media):
+    output, master, lengths = made(tmp_path, media, "50")
+    # 100 frames into 2 s of 59.94 fields: every frame shown, one in 5 for two fields.
+    assert len(lengths) == 50 * SECONDS, lengths
+    assert set(lengths) == {1, 2} and 18 <= lengths.count(2) <= 22, lengths
+    assert "one frame of the master in every 5 is shown for two fields" in output, output
+    assert "so motion judders" in output
+    assert (master["woven_from_fields"], master["converted_from"], master["pulldown"]) == (
+        True, "50/1", False), master
+
+
+def test_a_23_976_master_is_made_with_2_3_pulldown(tmp_path, media):
+    output, master, lengths = made(tmp_path, media, "24000/1001")
+    # 48 frames (2 s) into 120 fields: 2 and 3 fields in turn, every frame shown.
+    assert len(lengths) == 48, lengths
+    inner = lengths[1:-1]
+    assert set(inner) == {2, 3} and all(a != b for a, b in zip(inner[1:], inner[2:])), lengths
+    assert sum(lengths) == 120, lengths
+    assert "2:3 pulldown: each frame of the master is shown for 2 and 3 fields in turn" in output
+    assert "judders" not in output, output
+    assert (master["converted_from"], master["pulldown"]) == ("24000/1001", True), master
