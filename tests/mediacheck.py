@@ -20,6 +20,15 @@ def streams(path: Path) -> list[dict]:
     return json.loads(out.stdout)["streams"]
 
 
+def probe_tags(path: Path, of: str = "format") -> dict[str, str]:
+    """ffprobe's reading of a file's tags: its container's (`of="format"`), or its first
+    stream's (`of="stream"`: where Ogg keeps Vorbis comments)."""
+    out = subprocess.run([FFPROBE, "-v", "error", "-print_format", "json", "-show_entries",
+                          f"{of}_tags", str(path)], capture_output=True, text=True, check=True)
+    found = json.loads(out.stdout)
+    return (found["format"] if of == "format" else found["streams"][0]).get("tags", {})
+
+
 def duration(path: Path) -> float:
     out = subprocess.run([FFPROBE, "-v", "error", "-show_entries", "format=duration", "-of",
                           "default=nw=1:nk=1", str(path)], capture_output=True, text=True, check=True)

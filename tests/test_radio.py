@@ -33,7 +33,7 @@ from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store, render_on_worker, upload_inputs
 from pipeline.render.watch import handle_changes
 from tests.conftest import SMALL_PROFILES, ffmpeg, made_after_failing
-from tests.mediacheck import FFMPEG, streams
+from tests.mediacheck import FFMPEG, probe_tags, streams
 
 RATE = 48000
 RADIO_SECONDS = 4.0
@@ -463,6 +463,7 @@ def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_mas
     assert abs(bext.loudness_value - lufs) <= 0.1 and abs(bext.max_true_peak - peak) <= 0.1
     info = streams(wav)[0]
     assert (info["codec_name"], int(info["sample_rate"]), info["channels"]) == ("pcm_s24le", RATE, 2)
+    assert probe_tags(wav).get("artist") == "Test campaign"                 # LIST INFO's IART
     # The playout master's loudness certificate (EBU R128), as for TV masters.
     record = json.loads((out / "spot.yua.radio.json").read_text())
     assert record["certificate"] == "spot.yua.radio.loudness.html"
@@ -472,7 +473,7 @@ def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_mas
     tags = ID3(str(mp3))
     assert tags.version == (2, 4, 0)
     assert str(tags["TIT2"]) == "Radio spot (Maaya tʼaan)"
-    assert str(tags["TALB"]) == "Test campaign"
+    assert str(tags["TALB"]) == str(tags["TPE1"]) == "Test campaign"    # the cart's Artist too
     assert str(tags["TLAN"]) == "yua"
     assert re.fullmatch(r"20\d\d", str(tags["TDRC"]))
     info = MP3(str(mp3)).info
@@ -486,6 +487,7 @@ def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_mas
         (audio,) = streams(note)
         assert (audio["codec_name"], audio["channels"], int(audio["sample_rate"])) == ("opus", 1, RATE)
         assert decoded_samples(note, 1) == slot
+        assert probe_tags(note, "stream").get("artist") == "Test campaign"  # a Vorbis comment
         lufs, peak = ebur128(note, dualmono=True)
         assert abs(lufs + 16) <= 1.0 and peak <= -1.0
         assert decoded_samples(out / f"spot.{code}.radio.wav", 2) == slot

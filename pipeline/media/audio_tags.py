@@ -17,7 +17,7 @@ ffmpeg writes showed "Línea" as "LÃ\u00adnea". `write_info_latin1` writes its 
 place as ISO-8859-1 letters, which Windows-1252 reads alike.
 
 MP3s and MP2s (both MPEG audio streams, whose ID3v2 playout reads alike) carry ID3v2.4 tags
-written by mutagen (title, album for the campaign, TLAN with the
+written by mutagen (title, album and artist for the campaign, TLAN with the
 ISO 639-3 code, recording year, and the clock number).
 
 The clock number (`pipeline/clock.py`) is where a station's playout and traffic software read
@@ -261,7 +261,7 @@ class Id3:
     """The ID3v2.4 frames of a radio MP3 or MP2."""
 
     title: str
-    album: str                    # the campaign's title
+    album: str                    # the campaign's title (TALB, and TPE1 the artist)
     language: str                 # ISO 639-3 (TLAN)
     year: int
     campaign: str                 # the campaign's id, for machines (TXXX:CAMPAIGN)
@@ -270,11 +270,15 @@ class Id3:
 
 def write_id3(path: Path, tags: Id3) -> None:
     """Replace the file's ID3 tag with `tags`, as ID3v2.4 (mutagen)."""
-    from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TXXX   # only radio MP3s and MP2s need it
+    # only radio MP3s and MP2s need it
+    from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TXXX
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
     id3.add(TALB(encoding=3, text=tags.album))
+    # The campaign is the artist too, as in the Broadcast WAV's cart chunk: automation files
+    # an imported MP3 by title and artist, and a trial's found it empty beside the WAV's.
+    id3.add(TPE1(encoding=3, text=tags.album))
     id3.add(TLAN(encoding=3, text=tags.language))
     id3.add(TDRC(encoding=3, text=str(tags.year)))
     id3.add(TXXX(encoding=3, desc="CAMPAIGN", text=tags.campaign))

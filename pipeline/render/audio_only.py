@@ -103,13 +103,14 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
                 origination=when,
                 coding_history=coding_history(profile.sample_rate, _bits(profile),
                                               profile.channels, tool())).metadata()
-        metadata |= {"title": title} | comment       # LIST INFO's INAM and ICMT
+        # LIST INFO's INAM, IART and ICMT: the artist is the campaign, as the cart's Artist.
+        metadata |= {"title": title, "artist": manifest.title} | comment
     elif profile.container == "mp3":
         args["id3v2_version"] = 0      # mutagen writes the whole ID3v2.4 tag
         args["write_id3v1"] = 0
     elif profile.container != "mp2":   # a raw MP2 stream carries none: mutagen's ID3 after
-        metadata = {"title": title, "album": manifest.title, "language": language.alpha3,
-                    "date": str(when.year)} | comment
+        metadata = {"title": title, "album": manifest.title, "artist": manifest.title,
+                    "language": language.alpha3, "date": str(when.year)} | comment
         if profile.container == "ogg" and clock:
             metadata["CLOCK"] = clock      # a Vorbis comment of its own, read by name
         if profile.container == "mp4":

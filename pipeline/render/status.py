@@ -69,7 +69,10 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         settings["slot_samples"] = plan.slot_samples
         settings["tags"] = {"campaign": manifest.campaign,
                             "campaign_title": manifest.title,
-                            "spot_title": variant.spot.title, "language_name": language.name}
+                            "spot_title": variant.spot.title, "language_name": language.name,
+                            # the campaign as every sound file's artist: files made before,
+                            # without one, go stale once (sound files only)
+                            "artist": "campaign_title"}
         if variant.clock:
             settings["clock"] = variant.clock
         if variant.profile.container == "wav":
