@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
+from pipeline.render.batch import ENCODED_SHARE
 from tests import mediacheck
 from tests import terminal as tty
 from tests.conftest import Campaign, ffmpeg
@@ -143,6 +144,9 @@ def test_render_on_a_terminal_shows_live_progress_and_the_summary(slow):
     burned = variant_percentages(result, "test-campaign/spot.nah.slow")
     assert any(0 < value < 100 for value in burned), f"the bar never moved: {burned}"
     assert burned == sorted(burned), "the bar went backwards"
+    # At most the encode's share until the file's checks are done (a trial's TV masters sat at
+    # 100 % for 4 s while they were checked): the bar is taken down when the variant is.
+    assert max(burned) <= 100 * ENCODED_SHARE, burned
     for key in ("nah", "tzo", "yua"):
         assert f"rendered test-campaign/spot.{key}.slow" in result.text
     assert "3 rendered, 0 up-to-date, 0 failed, 0 blocked" in result.screen
