@@ -9,6 +9,7 @@ Files made by ffmpeg's lavfi; check's lines compared with validate's own for the
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -20,6 +21,7 @@ MANIFEST = "manifests/campaign.yaml"
 # The campaign's video profile and an audio-only one, on whose variants a dub is aired alone
 # (its loudness range held to 1 LU, which a steady tone keeps and a loud-then-quiet one does not).
 PROFILES = {"small": SMALL_PROFILES["small"], "radio": {"base": "radio", "loudness_range": 1.0}}
+ALONE = "checked without its spot (its length against the spot's: by validate, or with --manifest)"
 
 
 def run(campaign: Campaign, *args) -> tty.TerminalRun:
@@ -97,15 +99,13 @@ def test_check_without_a_manifest_says_the_defects_that_need_no_spot(campaign):
     assert lines[0].startswith(f"{tar}: warning: the recording is clipped: "), lines
     assert lines[1].startswith(f"{silent}: error: the recording is silent: its loudness is "
                                "undefined"), lines
-    alone = "checked without its spot (its length against the spot's: by validate, or with " \
-            "--manifest)"
     assert lines[2:] == [
         f"{tar} (PCM 24-bit audio in a WAV container, 48 kHz, stereo, 4.00 s): 0 errors, 1 "
-        f"warning; {alone}",
+        f"warning; {ALONE}",
         f"{silent} (PCM 24-bit audio in a WAV container, 48 kHz, stereo, 4.00 s): 1 error, 0 "
-        f"warnings; {alone}",
+        f"warnings; {ALONE}",
         f"{longer} (PCM 24-bit audio in a WAV container, 48 kHz, mono, 6.00 s): 0 errors, 0 "
-        f"warnings; {alone}"]
+        f"warnings; {ALONE}"]
 
 
 @pytest.mark.parametrize("name, chain, codec, heading", [
@@ -169,3 +169,86 @@ def test_a_recording_whose_spot_has_no_master_yet_is_checked_without_it(campaign
     assert "its length is not known, so the recording's is not checked against it" in lines[0]
     assert lines[1].startswith(f"{tar}: warning: the dub is clipped"), lines
     assert lines[2].endswith("0 errors, 2 warnings; checked without its spot"), lines
+
+
+def _as_validate_says(line: str, path: str) -> str:
+    """validate's line of a language's recording as check says it of `path` without the
+    manifest: at the file, with no treatment to name."""
+    return re.sub(rf"^{re.escape(MANIFEST)}:\d+:", f"{path}:", line).replace(" (dub)", "", 1)
+
+
+def test_check_without_a_manifest_says_validate_s_error_of_a_split_pair(campaign):
+    # A trial's yua.L.wav (8 s) and yua.R.wav (9 s), side by side, were each "0 errors, 0
+    # warnings" in check without --manifest; validate said they were the channels of one
+    # recording, not of one export.
+    folder = campaign.root / "audio/spot"
+    left = sound(folder / "yua.L.wav", "volume=-14dB", seconds=SPOT)
+    right = sound(folder / "yua.R.wav", "volume=-14dB", seconds=SPOT + 1)
+    campaign.write([{"code": "yua", "treatment": "dub"}], profiles=PROFILES)
+    (error,) = [line for line in said(run(campaign, "validate", MANIFEST)) if ": error: " in line]
+    assert "yua.L.wav and yua.R.wav look like the left and right channels" in error, error
+    assert "(yua.L.wav 4.00 s and yua.R.wav 5.00 s)" in error, error
+    for path in (left, right):
+        result = run(campaign, "check", path)
+        assert result.status == 1, result.describe()
+        assert said(result) == [
+            _as_validate_says(error, path),
+            f"{path} (PCM 24-bit audio in a WAV container, 48 kHz, mono, "
+            f"{SPOT + (path == right):.2f} s): 1 error, 0 warnings; checked as validate reads a "
+            "language's recording from the files in its folder"], result.describe()
+
+
+def test_check_without_a_manifest_gives_the_join_of_the_six_files_of_a_5_1(campaign):
+    folder = campaign.root / "audio/spot"
+    for channel in ("L", "R", "C", "LFE", "Ls", "Rs"):
+        sound(folder / f"yua.{channel}.wav", "volume=-14dB")
+    campaign.write([{"code": "yua", "treatment": "dub"}], profiles=PROFILES)
+    (error,) = [line for line in said(run(campaign, "validate", MANIFEST)) if ": error: " in line]
+    result = run(campaign, "check", "audio/spot/yua.LFE.wav")
+    assert result.status == 1, result.describe()
+    line = said(result)[0]
+    assert line == _as_validate_says(error, "audio/spot/yua.LFE.wav"), (line, error)
+    assert "look like the 6 channels of one 5.1 recording" in line and \
+        "-filter_complex amerge=inputs=6 -c:a pcm_s24le audio/spot/yua.wav" in line, line
+
+
+def test_check_without_a_manifest_says_a_lone_channel_s_others_are_missing(campaign):
+    folder = campaign.root / "audio/spot"
+    for name in ("yua_L.wav", "tzo-Left.wav", "tzo-Right.wav", "tzo-Centre.wav"):
+        sound(folder / name, "volume=-14dB")
+    campaign.write([{"code": "yua", "treatment": "dub"}, {"code": "tzo", "treatment": "dub"}],
+                   profiles=PROFILES)
+    errors = [line for line in said(run(campaign, "validate", MANIFEST)) if ": error: " in line]
+    assert len(errors) == 2, errors
+    for path, expected in (("audio/spot/yua_L.wav", "without its right channel"),
+                           ("audio/spot/tzo-Right.wav", "without its LFE, Ls and Rs channels")):
+        result = run(campaign, "check", path)
+        assert result.status == 1, result.describe()
+        (line, summary) = said(result)
+        assert line in [_as_validate_says(error, path) for error in errors], (line, errors)
+        assert line.startswith(f"{path}: error: audio track missing for language ") and \
+            expected in line, line
+        assert "change the treatment" not in line        # no manifest, no treatment to change
+        assert summary.endswith(": 1 error, 0 warnings; checked as validate reads a language's "
+                                "recording from the files in its folder"), summary
+
+
+def test_check_without_a_manifest_of_a_channel_beside_its_language_s_file(campaign):
+    # validate reads yua.wav and says the channel's file is not used; check says the same.
+    folder = campaign.root / "audio/spot"
+    sound(folder / "yua.wav", "volume=-14dB,aformat=channel_layouts=stereo")
+    left = sound(folder / "YUA.L.WAV", "volume=-14dB")
+    # No language's name before the channel: checked as any recording.
+    music = sound(folder / "music_L.wav", "volume=-14dB")
+    campaign.write([{"code": "yua", "treatment": "dub"}], profiles=PROFILES)
+    validate = said(run(campaign, "validate", MANIFEST))
+    result = run(campaign, "check", left, music)
+    assert result.status == 0, result.describe()
+    lines = said(result)
+    assert lines[0] in validate and lines[0].startswith(
+        f"{left}: warning: not used: YUA.L.WAV looks like the left channel"), (lines, validate)
+    assert lines[1:] == [
+        f"{left} (PCM 24-bit audio in a WAV container, 48 kHz, mono, 4.00 s): 0 errors, 1 "
+        "warning; checked as validate reads a language's recording from the files in its folder",
+        f"{music} (PCM 24-bit audio in a WAV container, 48 kHz, mono, 4.00 s): 0 errors, 0 "
+        f"warnings; {ALONE}"], lines

@@ -106,7 +106,9 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     said to be converted to PCM WAV), its sample rate, and its defects: silence, clipping, a
     DC offset, a voice in the wrong channel; with --manifest, all that validate checks of it
     against its spot (its length, sound past the spot's end), or what validate says of it
-    instead (a file it does not use).
+    instead (a file it does not use). A file named as one channel of a recording exported as
+    a mono file per channel (yua.L.wav beside yua.R.wav) gets validate's error for it, with
+    or without --manifest: the files to join, or the channels missing.
 
     Prints PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem, then one summary
     line per file. Errors stop the file from being rendered; warnings are worth fixing

@@ -36,6 +36,20 @@ def channel_of(name: str, code: str, suffixes: tuple[str, ...]) -> str | None:
     return CHANNEL_NAMES.get(base[len(code) + 1:].lower())
 
 
+def channel_code(name: str, suffixes: tuple[str, ...]) -> str | None:
+    """The language code, in lower case, of a file named as one channel of a split recording
+    (`yua.L.wav`, `yua_R.wav`, `yua-Left.wav`), when no manifest gives the codes (`check`
+    without one): what comes before its last separator, taken as a code only if `meant_for`
+    and `channel_of` would read the name so were it a manifest's (`nah.final.L.wav` is no
+    channel of nah's, as in validate); None for any other name."""
+    base = name.rpartition(".")[0]
+    cut = max(base.rfind(separator) for separator in CHANNEL_SEPARATORS)
+    code = base[:cut].lower()
+    if cut < 1 or meant_for(name, [code]) != code or channel_of(name, code, suffixes) is None:
+        return None
+    return code
+
+
 @dataclass(frozen=True)
 class Unused:
     """Why no variant reads a file of a language of the manifest, and how to make it read."""

@@ -66,45 +66,58 @@ def _formats() -> str:
 
 def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: FolderIndex,
                   prober: Callable[[Path], MediaInfo] = probe_audio) -> Path:
-    """The one audio file of `language` for `spot`; `PipelineError` when there is none (saying
-    what is there instead) or more than one (listing them). Files that are every channel of
-    one recording (split mono) are each probed with `prober` (planning's, which keeps the
-    answer with the file's hash), for what the error says of them."""
-    folder = manifest.audio_dir / spot.id
-    names = index.get(language.code, [])
-    accepted = [name for name in names if Path(name).stem == language.code and _accepted(name)]
+    """The one audio file of `language` for `spot` (`find_recording` in its spot's folder,
+    the errors at the language's line); `PipelineError` when there is none or more than
+    one."""
+    return find_recording(manifest.audio_dir / spot.id, language.code, index,
+                          [known.code for known in manifest.languages], manifest.path,
+                          language.line, language.treatment, prober)
+
+
+def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str],
+                   path: Path | None, line: int | None, treatment: str | None = None,
+                   prober: Callable[[Path], MediaInfo] = probe_audio) -> Path:
+    """The one audio file of language `code` in `folder` (`index`: its names; `codes`: the
+    languages whose files may be there, as `meant_for` takes them); `PipelineError` at
+    `path`:`line` (a manifest's language, or the file `check` was given) when there is none
+    (saying what is there instead) or more than one (listing them). Files that are every
+    channel of one recording (split mono) are each probed with `prober` (planning's, which
+    keeps the answer with the file's hash), for what the error says of them. `treatment`,
+    when a manifest gives one, is named beside the language."""
+    names = index.get(code, [])
+    accepted = [name for name in names if Path(name).stem == code and _accepted(name)]
     problem = input_problem(folder / accepted[0]) if len(accepted) == 1 else None
     if problem:     # probed and hashed later, where the OSError would have no line
-        raise PipelineError(f"audio track of language {language.code!r} {problem[0]}: "
-                            f"{folder / accepted[0]}", manifest.path, language.line, problem[1],
+        raise PipelineError(f"audio track of language {code!r} {problem[0]}: "
+                            f"{folder / accepted[0]}", path, line, problem[1],
                             RECORDING_MISSING if problem[0] == NOT_FOUND
                             else RECORDING_UNREADABLE)
     if len(accepted) == 1:
         return folder / accepted[0]
     if accepted:
-        raise PipelineError(f"{len(accepted)} audio deliveries for language {language.code!r}: "
+        raise PipelineError(f"{len(accepted)} audio deliveries for language {code!r}: "
                             f"{', '.join(accepted)}; exactly one is used", folder,
                             hint="keep one of them: remove or rename the others",
                             code=RECORDINGS_SEVERAL)
-    codes = [known.code for known in manifest.languages]
+    language = f"language {code!r}" + (f" ({treatment})" if treatment else "")
     meant = [name for found in index.values() for name in found
-             if meant_for(name, codes) == language.code]
-    split = split_mono(folder, language.code, meant, AUDIO_SUFFIXES)
+             if meant_for(name, codes) == code]
+    split = split_mono(folder, code, meant, AUDIO_SUFFIXES)
     if split is not None and split.layout is not None:
         # Every channel there: the one thing to do is join them (when they are one export),
         # said alone.
         split = split.measured(_measures(folder, split.names, prober))
-        raise PipelineError(f"recording of language {language.code!r} ({language.treatment}) "
-                            f"in {len(split.parts)} files: {split.reason()}; a "
-                            f"language's recording is read from one file, {split.output}",
-                            manifest.path, language.line, split.hint(), SPLIT_MONO)
+        raise PipelineError(f"recording of {language} in {len(split.parts)} files: "
+                            f"{split.reason()}; a language's recording is read from one file, "
+                            f"{split.output}", path, line, split.hint(), SPLIT_MONO)
     present = [name for found in index.values() for name in found]
-    there, hint = _what_is_there(folder, language.code, meant, codes, present, split)
-    raise PipelineError(f"audio track missing for language {language.code!r} "
-                        f"({language.treatment}): expected {folder / language.code}"
-                        f"{_formats()}; {there}", manifest.path, language.line,
+    there, hint = _what_is_there(folder, code, meant, codes, present, split)
+    # Without a manifest (`check` of a file), no treatment to change.
+    instead = ", or change the treatment" if treatment else ""
+    raise PipelineError(f"audio track missing for {language}: expected {folder / code}"
+                        f"{_formats()}; {there}", path, line,
                         hint or "add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, "
-                                "Ogg or Opus, or change the treatment", RECORDING_MISSING)
+                                f"Ogg or Opus{instead}", RECORDING_MISSING)
 
 
 def _measures(folder: Path, names: list[str], prober: Callable[[Path], MediaInfo]

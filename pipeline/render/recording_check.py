@@ -13,7 +13,12 @@ or without `--manifest`: check read the probe alone. Now:
   file's "not used" warning);
 - without one, or when its spot or language is not the manifest's (said, as a warning), the
   rules that need no spot (`deliveries.check_alone`: silence, clipping, DC offset, the
-  channels' order), against the built-in profiles' rate and loudness targets.
+  channels' order), against the built-in profiles' rate and loudness targets; but a file named
+  as one channel of a language's recording split into a mono file per channel (`yua.L.wav`),
+  which validate never reads as a recording, gets what validate says of it, from the files
+  beside it (`deliveries.find_recording`): its channels to be joined (a trial's `yua.L.wav`
+  beside its `yua.R.wav` was "0 errors, 0 warnings" here, the split-mono error in validate),
+  its other channels missing, or, `yua.wav` there, itself not used.
 """
 
 from __future__ import annotations
@@ -22,22 +27,26 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
+import langcodes
+
 from pipeline.errors import Diagnostic, PipelineError, warning
 from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
-from pipeline.manifest.input_names import meant_for, why_unused
+from pipeline.manifest.input_names import channel_code, meant_for, why_unused
 from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.messages import N_
 from pipeline.profiles import BUILTIN_PROFILES, Profile
-from pipeline.render.deliveries import analyse_delivery, check_alone, find_delivery
+from pipeline.render.deliveries import (analyse_delivery, check_alone, find_delivery,
+                                        find_recording)
 from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.sound_input import SoundCheck, heading, probe_findings
-from pipeline.render.unused_inputs import unused_inputs
+from pipeline.render.unused_inputs import not_used, unused_inputs
 from pipeline.standards import input_unit, lowest_target
 from pipeline.subtitles.in_campaign import no_language
 
 ALONE = "checked without its spot (its length against the spot's: by validate, or with --manifest)"
+CHANNEL = "checked as validate reads a language's recording from the files in its folder"
 
 
 def check_recording(path: Path | str, manifest: Manifest | None = None, spot: str | None = None,
@@ -51,7 +60,9 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
     except PipelineError as exc:
         return SoundCheck(path, tuple(exc.diagnostics))
     if manifest is None:
-        found, checked = _alone(path, info, "recording", BUILTIN_PROFILES.values()), ALONE
+        found, checked = _as_channel(path), CHANNEL
+        if found is None:
+            found, checked = _alone(path, info, "recording", BUILTIN_PROFILES.values()), ALONE
     else:
         found, checked = _in_campaign(path, info, manifest, spot, language)
     return SoundCheck(path, tuple(found), checked=checked, **heading(info))
@@ -69,6 +80,25 @@ def _alone(path: Path, info: MediaInfo, what: str,
         return found + exc.diagnostics
     return found + check_alone(path, analysis, what, lowest_target(profiles),
                                input_unit(profiles))
+
+
+def _as_channel(path: Path) -> list[Diagnostic] | None:
+    """What validate says of `path` when its name marks it as one channel of a recording
+    split into a mono file per channel (`yua.L.wav`), its language taken from that name and
+    its folder as the spot's (`find_recording`'s errors, at the file): the join of its
+    channels, or those missing; with the language's one file there, that `path` is not used.
+    None for any other name, or one before whose channel is no language code (`music_L.wav`:
+    no recording of a language)."""
+    code = channel_code(path.name, AUDIO_SUFFIXES)
+    if code is None or not langcodes.tag_is_valid(code):
+        return None
+    index = index_folder(path.parent)
+    try:
+        find_recording(path.parent, code, index, [code], path, None)
+    except PipelineError as exc:
+        return exc.diagnostics
+    present = [name for names in index.values() for name in names]
+    return [not_used(why_unused(path.name, [code], AUDIO_SUFFIXES, "audio", present), path)]
 
 
 def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str | None,

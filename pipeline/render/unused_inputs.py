@@ -15,10 +15,12 @@ manifest, or says this of it when it has such a name.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline.errors import Diagnostic, warning
 from pipeline.files import index_folder
 from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest
-from pipeline.manifest.input_names import why_unused
+from pipeline.manifest.input_names import Unused, why_unused
 
 
 def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
@@ -48,6 +50,10 @@ def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
                         f"{unused.code}{suffix}" in present for suffix in suffixes):
                     continue
                 if unused is not None:
-                    found.append(warning(f"not used: {unused.reason}", folder / name,
-                                         hint=unused.hint, code="unused-input"))
+                    found.append(not_used(unused, folder / name))
     return found
+
+
+def not_used(unused: Unused, path: Path) -> Diagnostic:
+    """The warning that no variant uses the file at `path`, and why."""
+    return warning(f"not used: {unused.reason}", path, hint=unused.hint, code="unused-input")
