@@ -26,7 +26,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 # Warnings only the terminal shows (plan-time, clean, publish): they never reach a record.
 TERMINAL_ONLY = {
     ("pipeline/render/strays.py", "stray_warning"),
-    ("pipeline/render/unused_inputs.py", "unused_inputs"),   # validate, plan, render
+    ("pipeline/render/unused_inputs.py", "not_used"),        # validate, plan, render, check
     ("pipeline/render/intermediates.py", "unused_warning"),
     ("pipeline/render/intermediates.py", "unjudged_warning"),
     ("pipeline/render/master_fit.py", "_note_deinterlaced"),  # said once a spot and profile
