@@ -85,3 +85,28 @@ def test_a_23_976_master_is_made_with_2_3_pulldown(tmp_path, media):
     assert "2:3 pulldown: each frame of the master is shown for 2 and 3 fields in turn" in output
     assert "judders" not in output, output
     assert (master["converted_from"], master["pulldown"]) == ("24000/1001", True), master
+
+
+def test_burned_text_of_a_converted_master_starts_on_a_frame_s_first_field(tmp_path, media):
+    # 25p into 1080i29.97: a cue at 0.52 s is 31.2 fields in; timed to the nearest field it was
+    # drawn from field 31, the second of frame 15, whose first field had none: text combed.
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", f"color=gray:size=320x180:rate=25:duration={SECONDS}", "-f",
+           "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SECONDS}", "-c:v",
+           "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", "1\n00:00:00,520 --> 00:00:01,480\nLos seres humanos\n")
+    campaign.write([{"code": "nah", "treatment": "burn"}],
+                   profiles={"broadcast-mxf": {"leader": None, "fps": 29.97}})
+    result = CliRunner().invoke(cli, ["render", str(campaign.manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = subprocess.run([FFMPEG, "-v", "error", "-i",
+                          str(campaign.out / "spot.nah.broadcast-mxf.mxf"), "-map", "0:v:0", "-vf",
+                          "setfield=tff,separatefields", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                         capture_output=True, check=True).stdout
+    fields = np.frombuffer(out, np.uint8).reshape(-1, 540, 1920)
+    shown = (fields > 200).sum(axis=(1, 2)) > 100       # white glyphs on Y' 128 grey
+    on = np.flatnonzero(shown)
+    assert len(on), "no text burned"
+    # Frames 16 to 43 at 29.97 (0.534 s until 1.468 s): fields 32 to 87, whole frames only.
+    assert (on[0], on[-1], len(on)) == (32, 87, 56), on

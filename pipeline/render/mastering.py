@@ -64,15 +64,16 @@ def weaves_fields(plan: VariantPlan) -> bool:
 
 
 def drawn_rate(plan: VariantPlan) -> float | None:
-    """Frames a second of the picture the treatment draws burned subtitles on (None: unknown).
-    Woven fields are drawn on one frame per field (`bwdif` per field, then `interlace`), so
-    the script is timed at the field rate: timed at the frame rate, a cue's first frame was
-    written as the middle between two frames, which is the time of a field, and the centisecond
-    rounding put the text on the field before the frame (measured: 480i into 1080i29.97, a cue
-    of frame 15 drawn from field 29, the second field of frame 14, that frame's other field
-    without it)."""
+    """Frames a second of the picture the treatment draws burned subtitles on (None: unknown):
+    the output's frame rate where woven fields are drawn one frame per field (`bwdif` per
+    field, then `interlace`; `weaves_fields`), which the script is timed on field by field
+    (`burn.write_ass`'s `fields`): timed at the frame rate alone, a cue's first frame was
+    written as the middle between two frames, the time of a field, and the centisecond
+    rounding put the text on the field before the frame (480i into 1080i29.97: a cue of frame
+    15 drawn from field 29); timed at the field rate alone, a cue between two frames' times
+    started on the second field of one (a trial's 25p into 1080i29.97, a cue at 2.52 s)."""
     if weaves_fields(plan):
-        return float(2 * timing_of(plan).rate)
+        return float(timing_of(plan).rate)
     return plan.variant.profile.fps or (plan.master.video.fps if plan.master.video else None)
 
 

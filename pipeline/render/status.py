@@ -114,9 +114,10 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
             # 16:9, linebreak.safe_margins): those burned across the bars go stale, once.
             settings["picture_width"] = picture_width
         if variant.profile.mastered and weaves_fields(plan):
-            # Drawn on the field grid (mastering.drawn_rate): woven masters burned before, a
-            # cue's text from the field before its frame, go stale; the others keep theirs.
-            settings["drawn_on"] = "fields"
+            # Drawn field by field from a frame's first field (mastering.drawn_rate): woven
+            # masters burned before, a cue's text from the field before its frame or from a
+            # frame's second field, go stale; the others keep theirs.
+            settings["drawn_on"] = "frames' fields"
     elif plan.subtitles is not None:
         # A variant rendered before a sidecar format was added is stale: it lacks that file.
         settings["sidecars"] = list(SIDECAR_SUFFIXES)

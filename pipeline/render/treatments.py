@@ -114,7 +114,7 @@ def burn_files(job: Job) -> tuple[Path, Path]:
     ass = folder / "subtitles.ass"
     write_ass(plan.cues, ass, style=plan.variant.language.style, width=profile.width,
               height=profile.height, font=plan.font, language=plan.variant.language.code,
-              fps=drawn_rate(plan), file_styles=plan.file_styles,
+              fps=drawn_rate(plan), fields=weaves_fields(plan), file_styles=plan.file_styles,
               qc=plan.variant.language.qc,
               picture_width=burned_frame(profile, plan.conform.geometry).picture_width)
     return ass, ass_fontsdir(plan.font, folder / "fonts",

@@ -105,7 +105,7 @@ def ass_times(cue: Cue, grid: FrameGrid | None) -> tuple[str, str]:
 
 def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int, height: int,
               font: Font, language: str | None = None, fps: float | None = None,
-              file_styles: dict[str, "StyleFont"] | None = None,
+              fields: bool = False, file_styles: dict[str, "StyleFont"] | None = None,
               qc: QcSettings | None = None, picture_width: int | None = None) -> None:
     """Write an ASS script for a `width`x`height` frame, every line inside the title-safe area.
 
@@ -113,7 +113,11 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     portrait frame's width: linebreak.em_px); PlayRes is the frame so that sizes, margins and
     outline are in the frame's own pixels. `language` (a BCP 47 tag
     or ISO 639 code) gives each cue its base direction (`subtitles/direction.py`); `fps`, the
-    frame rate of the picture it is burned into, puts each cue on exactly its frames. A cue's
+    frame rate of the picture it is burned into, puts each cue on exactly its frames; with
+    `fields`, that picture is drawn a field at a time (an interlaced master woven from its
+    fields), and each cue starts and ends on a frame's first field, both fields of each of its
+    frames carrying it (a cue at 2.52 s, on field 151 of 59.94, was drawn on frame 75's second
+    field only, its text combed). A cue's
     `{\\anN}` and margins (from the translator's file) place it, never closer to an edge than
     title-safe. With `file_styles` (`style: {from_file: true}` on an ASS/SSA file), each cue is
     drawn in its own style of the file, scaled to the frame, inside the same title-safe area.
@@ -124,7 +128,7 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
     """
     cues = list(cues)
     layout = Layout.for_cues(style, font, width, height, cues, qc, picture_width)
-    grid = FrameGrid.at(fps) if fps else None
+    grid = replace(FrameGrid.at(fps), drawn=2 if fields else 1) if fps else None
     edge = edge_px(style, font, width, height)
     styles = FileStyles(file_styles or {}, width, height, picture_width)
     header = script_header(style, font, width, height, picture_width)

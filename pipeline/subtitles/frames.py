@@ -59,6 +59,9 @@ def frame_rate(fps: float) -> Fraction:
 class FrameGrid:
     rate: Fraction   # frames per second
     libass: bool = False   # an ASS/SSA file's times: read as libass shows them (see above)
+    # Pictures drawn a frame: 2 where an interlaced frame's fields are drawn one by one
+    # (render/mastering.py weaves them), each cue from its first frame's first field.
+    drawn: int = 1
 
     @classmethod
     def at(cls, fps: float, fmt: str | None = None) -> "FrameGrid":
@@ -129,11 +132,13 @@ class FrameGrid:
         return frame * 1000 * self.rate.denominator // self.rate.numerator
 
     def ass_centiseconds(self, frame: int) -> int:
-        """An ASS time (in centiseconds) that libass, fed frame times truncated to milliseconds,
-        reaches at frame `frame` and not at frame `frame - 1`."""
-        if frame <= 0:
+        """An ASS time (in centiseconds) that libass, fed the drawn pictures' times truncated
+        to milliseconds, reaches at frame `frame`'s first picture and not at the picture
+        before it (with `drawn` 2, the previous frame's second field)."""
+        picture = frame * self.drawn
+        if picture <= 0:
             return 0
-        middle = (self.time_ms(frame - 1) + self.time_ms(frame)) / 2
+        middle = (2 * picture - 1) * Fraction(500) / (self.rate * self.drawn)
         return round(middle / 10)
 
 
