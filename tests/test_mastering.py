@@ -506,6 +506,44 @@ def test_a_master_converted_to_another_frame_rate_is_said_at_the_profile_s_fps(t
     assert result.exit_code == 0 and "judders" not in result.output, result.output
 
 
+@pytest.mark.parametrize("rate, profile, said", [
+    # 24 fps is not film's 23.976: made 2:3 into 59.94 fields, its cadence breaks (a trial's
+    # 24p master: two 2-field frames in a row at 8.3 s, 33.3 s, 41.7 s).
+    ("24", {"broadcast-mxf": {"fps": 29.97}},
+     "24 fps master at 29.97 fps: each frame of the master is shown for 2 and 3 fields in "
+     "turn, but 24 fps is not the rate that gives 59.94 fields 2:3 evenly (23.976): the "
+     "cadence breaks every few seconds (no motion-compensated conversion), so motion judders "
+     "(hint: ask for the master made at 23.976 fps, or leave the profile's fps unset"),
+    # 50p made 25p keeps one frame in 2: even, no judder, no standards converter to ask for.
+    ("50", {"broadcast-prores": {"fps": 25}},
+     "50 fps master at 25 fps: one frame of the master in every 2 is kept (hint: leave the "
+     "profile's fps unset to keep 50 fps)"),
+    # 59.94, as people write it (it was 59.9401).
+    ("60000/1001", {"broadcast-mxf": {"fps": 25}},
+     "59.94 fps master at 25 fps: one frame of the master in every 6 is dropped"),
+])
+def test_what_a_rate_conversion_does_is_said_as_it_is(tmp_path, media, rate, profile, said):
+    campaign = Campaign(tmp_path, media)
+    lavfi_master(campaign, rate)
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "treatment": "soft"}], profiles=profile)
+    result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert result.exit_code == 0, result.output
+    assert said in " ".join(result.output.split()), result.output
+
+
+def test_an_interlaced_profile_s_own_rate_refused_says_to_change_the_profile(tmp_path, media):
+    # A profile at `fps: 30` over a 25 fps master was told to ask for a 25 fps master.
+    campaign = Campaign(tmp_path, media)
+    lavfi_master(campaign, "25")
+    campaign.subtitle("nah", SRT)
+    campaign.write([{"code": "nah", "treatment": "soft"}], profiles={"broadcast-mxf": {"fps": 30}})
+    result = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "or give the profile `fps: 25` or `fps: 29.97`" in said and "ask for a 25" not in said
+
+
 def test_a_jittered_30_fps_phone_master_is_made_constant_at_30_not_its_average(tmp_path, media):
     # Its average, 30.1 fps, was taken as its rate: a ProRes master at 7200/239 fps whose
     # programme was short of the spot by a frame.

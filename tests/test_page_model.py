@@ -185,6 +185,9 @@ def test_a_master_made_by_enlarging_its_picture_says_from_what(upscaled_from, sa
     ({"converted_from": "25/1", "pulldown": False},
      "convertida desde 25 fps sin compensación de movimiento: el movimiento da saltos"),
     ({"converted_from": "24000/1001", "pulldown": True}, "pulldown 2:3 desde 23.976 fps"),
+    # 50p made 25p, a frame in 2 kept: no judder, and a station is not told of one.
+    ({"converted_from": "50/1", "pulldown": False, "judders": False},
+     "convertida desde 50 fps con movimiento regular"),
     ({}, None)])
 def test_a_master_made_at_another_rate_says_from_which_and_how(converted, said):
     # A 25 fps master made at Mexico's 29.97 judders on air: the station is told on the page.

@@ -56,6 +56,8 @@ SD_LINES = 576
 # with no motion compensation, which a station sees as judder and may refuse.
 PULLDOWN = N_("2:3 pulldown from %(rate)s fps")
 CONVERTED = N_("converted from %(rate)s fps without motion compensation: motion judders")
+# Every picture kept or repeated alike (50p to 25p, 25p to 50p): its motion stays even.
+EVEN = N_("converted from %(rate)s fps with even motion")
 # A sound file's coding and sample rate, on its line: two MP3 profiles (a station's 128 kb/s at
 # 44.1 kHz beside the built-in 256 kb/s at 48 kHz) showed the same "Radio, MP3" and use.
 PCM_BITS = {False: N_("PCM %(bits)s-bit"), True: N_("PCM %(bits)s-bit float")}
@@ -137,7 +139,10 @@ class Deliverable:
         rate = self.master.get("converted_from")
         if not rate:
             return None
-        return (PULLDOWN if self.master.get("pulldown") else CONVERTED), {"rate": rate}
+        if self.master.get("pulldown"):
+            return PULLDOWN, {"rate": rate}
+        # A record of before `judders` was kept: said as judder, as it was then.
+        return (EVEN if self.master.get("judders") is False else CONVERTED), {"rate": rate}
 
     @property
     def tracks(self) -> str | None:

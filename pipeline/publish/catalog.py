@@ -250,7 +250,7 @@ def _programme_duration(record: dict) -> float | None:
 
 # A TV master's record (render/mastering.py's `master_record`) as a station's ingest reads it.
 MASTER_FACTS = ("rate", "scan", "woven_from_fields", "deinterlaced", "upscaled_from",
-                "converted_from", "pulldown", "programme_timecode", "file_timecode",
+                "converted_from", "pulldown", "judders", "programme_timecode", "file_timecode",
                 "audio_tracks")
 
 
@@ -258,7 +258,8 @@ def _master_facts(master: dict) -> dict:
     """A master's picture rate ("N/D" frames a second), scan (progressive, tff, bff), whether
     its fields were woven from the master's own, the [width, height] of a picture enlarged to
     its frame (`upscaled_from`), the master's rate ("N/D") where pictures were repeated or
-    dropped to make another (`converted_from`, with `pulldown` for film's 2:3), the timecodes of the programme's and the
+    dropped to make another (`converted_from`, with `pulldown` for film's 2:3 and `judders`
+    where unevenly), the timecodes of the programme's and the
     file's first frames ("HH:MM:SS:FF"), and its audio tracks' layout ("mix L", "silence"...)."""
     return {key: master[key] for key in MASTER_FACTS if master.get(key) is not None}
 

@@ -90,10 +90,13 @@ def scan_problem(profile: Profile, master_fps: float | None) -> str | None:
         f"a {float(given):.3f} fps master"
     convert = "" if profile.fps else next(filter(None, (_conversion(given, r)
                                                        for r in INTERLACED_RATES)), "")
+    # The profile's own fps is what to change; a master's rate, the master (a trial's profile
+    # at `fps: 30` over a 25 fps master was told to ask for a 25 fps master).
+    instead = "give the profile `fps: 25` or `fps: 29.97`" if profile.fps else \
+        "ask for a 25 or 29.97 fps master"
     return (f"{which} cannot be an interlaced ({profile.scan}) master: interlaced HD is 25 or "
             "29.97 frames (50 or 59.94 fields) a second; give the profile `scan: progressive` "
-            f"if the station takes progressive masters at this rate{convert}, or ask for a 25 "
-            "or 29.97 fps master")
+            f"if the station takes progressive masters at this rate{convert}, or {instead}")
 
 
 def _conversion(given: Fraction, rate: Fraction) -> str | None:
@@ -149,7 +152,15 @@ class RateChange:
         """2:3 pulldown: film's 23.976 (24) frames as 59.94 (60) fields, 2 and 3 in turn, as
         film is shown on NTSC television."""
         return self.unit_out == "field" and self.unit_in == "frame" and \
-            near(self.made, self.shown * Fraction(5, 2))
+            self.made == self.shown * Fraction(5, 2)
+
+    @property
+    def near_pulldown(self) -> bool:
+        """24 fps (or 60 fields of 23.976) made 2:3: 0.1 % off, its cadence broken every few
+        seconds (a trial's 24p master at 1080i29.97: two 2-field frames in a row at 8.3 s,
+        33.3 s and 41.7 s). Telecine slows film to 23.976 first."""
+        return self.unit_out == "field" and self.unit_in == "frame" and not self.pulldown \
+            and near(self.made, self.shown * Fraction(5, 2))
 
     @property
     def even(self) -> bool:
@@ -168,6 +179,11 @@ class RateChange:
         if self.pulldown:
             return (f"2:3 pulldown: each {self.unit_in} of the master is shown for 2 and 3 "
                     f"{self.unit_out}s in turn, as film is on NTSC television")
+        if self.near_pulldown:
+            return (f"each {self.unit_in} of the master is shown for 2 and 3 {self.unit_out}s "
+                    f"in turn, but {float(self.source):g} fps is not the rate that gives "
+                    f"{float(self.made):.2f} fields 2:3 evenly ({float(self.made * 2 / 5):.3f}): "
+                    "the cadence breaks every few seconds")
         if ratio < 1:
             every = round(self.shown / (self.shown - self.made))
             if self.even:

@@ -83,19 +83,27 @@ class MasterFit(Inputs):
         change = converted(plan) if profile.mastered else None
         if change is None:
             return
-        source, made = float(change.source), float(exact_rate(profile.fps))
+        # 59.94, not 59.9401: rates as people write them
+        source, made = (f"{round(float(rate), 3):g}" for rate in (change.source,
+                                                                  exact_rate(profile.fps)))
         how = change.said() + (" (no motion-compensated conversion), so motion judders"
                                if change.judders else "")
+        keep = f"leave the profile's fps unset to keep {source} fps"
+        if change.pulldown:
+            hint = (f"a station that takes {source} fps masters gets the film's frames as they "
+                    "are: give the profile 'scan: progressive' and leave its fps unset")
+        elif change.near_pulldown:
+            hint = f"ask for the master made at {float(change.made * 2 / 5):.3f} fps, or {keep}"
+        elif change.judders:
+            hint = (f"ask for the master made at {made} fps (a standards converter does it far "
+                    f"better), or {keep}")
+        else:
+            hint = keep
         line = self.manifest.profile_line(profile.name, "fps")
         plan.notes += self._once(("rate-converted", profile.name, spot.id), lambda: self._checked([
-            warning(f"profile {profile.name!r} makes spot {spot.id}'s {source:g} fps master at "
-                    f"{made:g} fps: {how}", self.manifest.path, line, code="rate-converted",
-                    hint=(f"a station that takes {source:g} fps masters gets the film's frames "
-                          "as they are: give the profile 'scan: progressive' and leave its fps "
-                          "unset" if change.pulldown else
-                          f"ask for the master made at {made:g} fps (a standards converter does "
-                          "it far better), or leave the profile's fps unset to keep "
-                          f"{source:g} fps"))]))
+            warning(f"profile {profile.name!r} makes spot {spot.id}'s {source} fps master at "
+                    f"{made} fps: {how}", self.manifest.path, line, code="rate-converted",
+                    hint=hint)]))
 
     def _bars(self, plan: VariantPlan) -> list[Diagnostic]:
         """A picture that leaves most of the profile's frame to black bars (a phone's portrait

@@ -233,13 +233,14 @@ def converted(plan: VariantPlan) -> RateChange | None:
 
 
 def _converted_from(plan: VariantPlan) -> dict:
-    """The record's `converted_from` (the master's rate, "25/1") and `pulldown` of a master made
-    at another rate: a station airs judder it was not told of, else. Nothing otherwise."""
+    """The record's `converted_from` (the master's rate, "25/1"), `pulldown` and `judders` (its
+    pictures repeated or dropped unevenly) of a master made at another rate: a station airs
+    judder it was not told of, else. Nothing otherwise."""
     change = converted(plan)
     if change is None:
         return {}
     return {"converted_from": f"{change.source.numerator}/{change.source.denominator}",
-            "pulldown": change.pulldown}
+            "pulldown": change.pulldown, "judders": change.judders}
 
 
 def master_record(plan: VariantPlan) -> dict:
