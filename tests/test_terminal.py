@@ -403,6 +403,25 @@ def test_verbose_logging_goes_above_the_live_display(fast):
 
 
 @pytest.mark.e2e
+@pytest.mark.e2e
+def test_a_master_being_checked_says_so_on_its_row(campaign, slow_master):
+    """A TV master's checks after its encode (probe, meter reading, certificate) took 4 s of a
+    trial's, its bar held at 100 % and then at 95 % as if hung: the row says `check`."""
+    shutil.copy(slow_master, campaign.root / "media/spot.mp4")
+    campaign.audio("yua")
+    campaign.write([{"code": "yua", "treatment": "dub"}],
+                   profiles={"broadcast-mxf": {"leader": None}})
+    (campaign.root / "tmp").mkdir(exist_ok=True)
+    result = run(campaign, "render", manifest(campaign))
+    assert result.status == 0, result.describe()
+    rows = [line for line in tty.drawn_lines(result.output) if "spot.yua.broadcast-mxf" in line
+            and tty.percentages(line)]
+    checking = [line for line in rows if "check" in line]
+    assert checking, rows
+    assert all(tty.percentages(line) == [100 * ENCODED_SHARE] for line in checking), rows
+    assert all("check" in line for line in rows if tty.percentages(line) == [95.0]), rows
+
+
 def test_the_total_rises_with_the_work_before_any_variant_is_done(slow):
     """With ~80 variants the running bars are cut, and the total is the line people read: it
     moved only when a variant ended (minutes at "28.6%"), and the bars of a burn group stayed

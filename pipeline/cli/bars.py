@@ -22,7 +22,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from pipeline.messages import plural
-from pipeline.render.batch import Outcome
+from pipeline.render.batch import ENCODED_SHARE, Outcome
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.cli.common import shorten
 from pipeline.cli.progress import work_of
@@ -183,6 +183,10 @@ class RichReporter:
         elapsed = time.monotonic() - started
         media_seconds = fraction * (plan.master.duration if plan.master else 0)
         speed = f"{media_seconds / elapsed:4.1f}x" if elapsed > 0 else ""
+        if fraction >= ENCODED_SHARE:
+            # Encoded: the file is being checked (probed, metered, certified), which takes a
+            # TV master seconds; a trial read the bar held still there as hung.
+            speed = "check"
         self._bars.update(task, completed=fraction, speed=speed)
         self._advance(plan.variant.key, fraction)
 
