@@ -24,8 +24,9 @@ def probe_tags(path: Path, of: str = "format") -> dict[str, str]:
     """ffprobe's reading of a file's tags: its container's (`of="format"`), or its first
     stream's (`of="stream"`: where Ogg keeps Vorbis comments)."""
     out = subprocess.run([FFPROBE, "-v", "error", "-print_format", "json", "-show_entries",
-                          f"{of}_tags", str(path)], capture_output=True, text=True, check=True)
-    found = json.loads(out.stdout)
+                          f"{of}_tags", str(path)], capture_output=True, check=True).stdout
+    # A WAV's INFO texts are ISO-8859-1 (media/audio_tags.py), which ffprobe passes on as is.
+    found = json.loads(out.decode("utf-8", "replace"))
     return (found["format"] if of == "format" else found["streams"][0]).get("tags", {})
 
 

@@ -18,10 +18,11 @@ import pytest
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 
-from pipeline.media.audio_tags import latin1_text, originator_reference, write_info_latin1
+from pipeline.media.audio_tags import (ascii_text, latin1_text, originator_reference,
+                                       write_info_latin1)
 from pipeline.media.cart_chunk import Cart, write_cart
 from tests.conftest import ffmpeg
-from tests.mediacheck import FFMPEG, FFPROBE
+from tests.mediacheck import FFMPEG, FFPROBE, probe_tags
 from tests.test_page_browser import browser  # noqa: F401  (a module fixture: Chromium)
 from tests.test_radio import invoke, radio_master  # noqa: F401  (a session fixture)
 
@@ -72,15 +73,15 @@ def info(list_chunk: bytes) -> dict[str, bytes]:
 
 
 def format_tags(path: Path) -> dict[str, str]:
-    out = subprocess.run([FFPROBE, "-v", "error", "-print_format", "json", "-show_format",
-                          str(path)], capture_output=True, check=True).stdout
-    tags = json.loads(out.decode("utf-8", "replace"))["format"].get("tags", {})
-    return {key.lower(): value for key, value in tags.items()}
+    return {key.lower(): value for key, value in probe_tags(path).items()}
 
 
 def test_the_info_title_keeps_latin_letters_and_folds_the_others():
     assert latin1_text(f"{SPOT_TITLE} ({LANGUAGE_NAME})") == SHOWN
-    assert latin1_text("¿Sabías? “ya” Batsʼi kʼop") == "¿Sabías? ya Bats'i k'op"
+    assert latin1_text("¿Sabías? “ya” Batsʼi kʼop") == "¿Sabías? \"ya\" Bats'i k'op"
+    # Dashes and quotation marks as ASCII's, not dropped ("t'aan no estan" ran together).
+    assert latin1_text("Maaya tʼaan — «no están» – ya") == "Maaya t'aan - «no están» - ya"
+    assert ascii_text("Maaya tʼaan — «no están»", 64) == "Maaya t'aan - \"no estan\""
     assert originator_reference("RRC-20", "f" * 64) == "RRC-20"
     # A clock number the field would cut short is not written there: the fingerprint is.
     assert originator_reference("R" * 40, "0123456789" * 6) == ("0123456789" * 6)[:32]

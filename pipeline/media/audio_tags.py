@@ -53,9 +53,14 @@ NOT_MEASURED = 0x7FFF          # Tech 3285 v2: a loudness field whose value was 
 # Letters of Mexico's orthographies that NFKD does not reduce to ASCII, and what a station's
 # ASCII field writes for them: the glottal stop's ʼ and ꞌ (and the look-alikes typed for them)
 # as an apostrophe, the barred vowels as their base. Dropped, "Batsʼi kʼop" read "Batsi kop".
+# Dashes and quotation marks as ASCII's: dropped, a trial's "Maaya tʼaan — «no están»" read
+# "Maaya t'aan no estan" in the cart, its clauses run together.
 ASCII_FOR = str.maketrans({"\u02bc": "'", "\ua78c": "'", "\ua78b": "'", "\u2019": "'",
                            "\u2018": "'", "\u02bb": "'", "\u00b4": "'", "\u0268": "i",
-                           "\u0197": "I", "\u0289": "u", "\u0244": "U"})
+                           "\u0197": "I", "\u0289": "u", "\u0244": "U", "\u2013": "-",
+                           "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-",
+                           "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"',
+                           "\u201e": '"'})
 
 
 def latin1_text(text: str) -> str:
