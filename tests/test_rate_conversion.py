@@ -25,12 +25,19 @@ pytestmark = pytest.mark.e2e
 SECONDS = 2
 
 
-def field_levels(path) -> np.ndarray:
-    """The mean level of every field of the file's picture, in time order (top field first)."""
+def fields_of(path, size: str = "1920x540") -> np.ndarray:
+    """Every field of the file's picture in time order (top field first), as grey rows,
+    scaled to `size`."""
+    width, height = map(int, size.split("x"))
     out = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:v:0", "-vf",
-                          "setfield=tff,separatefields,scale=64:32", "-f", "rawvideo",
+                          f"setfield=tff,separatefields,scale={width}:{height}", "-f", "rawvideo",
                           "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
-    return np.frombuffer(out, np.uint8).reshape(-1, 32 * 64).mean(axis=1)
+    return np.frombuffer(out, np.uint8).reshape(-1, height, width)
+
+
+def field_levels(path) -> np.ndarray:
+    """The mean level of every field of the file's picture, in time order."""
+    return fields_of(path, "64x32").mean(axis=(1, 2))
 
 
 def runs(levels: np.ndarray) -> list[int]:
@@ -45,23 +52,32 @@ def runs(levels: np.ndarray) -> list[int]:
     return lengths
 
 
-def made(tmp_path, media, rate: str) -> tuple[str, dict, list[int]]:
-    """(render's output, the record's `master`, `runs` of the MXF's fields) of a flat-grey
-    master at `rate` made at `fps: 29.97`."""
+def render_master(tmp_path, media, picture: str, treatment: str, cues: str):
+    """(render's output, the record's `master`, the MXF) of a master of the lavfi graph
+    `picture` (SECONDS long) and a tone, made at `fps: 29.97`, with one language of
+    `treatment` and its SubRip `cues`."""
     campaign = Campaign(tmp_path, media)
-    ffmpeg("-f", "lavfi", "-i", f"nullsrc=size=320x180:rate={rate}:duration={SECONDS},"
-           "geq=lum='20+mod(N*7\\,200)':cb=128:cr=128", "-f", "lavfi", "-i",
+    ffmpeg("-f", "lavfi", "-i", picture, "-f", "lavfi", "-i",
            f"sine=frequency=440:sample_rate=48000:duration={SECONDS}", "-c:v", "libx264",
            "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2",
            str(campaign.root / "media/spot.mp4"))
-    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,500\nHola\n")
-    campaign.write([{"code": "nah", "treatment": "soft"}],
+    campaign.subtitle("nah", cues)
+    campaign.write([{"code": "nah", "treatment": treatment}],
                    profiles={"broadcast-mxf": {"leader": None, "fps": 29.97}})
     result = CliRunner().invoke(cli, ["render", str(campaign.manifest)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     record = json.loads((campaign.out / "spot.nah.broadcast-mxf.json").read_text("utf-8"))
-    return result.output, record["master"], \
-        runs(field_levels(campaign.out / "spot.nah.broadcast-mxf.mxf"))
+    return result.output, record["master"], campaign.out / "spot.nah.broadcast-mxf.mxf"
+
+
+def made(tmp_path, media, rate: str) -> tuple[str, dict, list[int]]:
+    """(render's output, the record's `master`, `runs` of the MXF's fields) of a flat-grey
+    master at `rate`, one level a frame."""
+    output, master, mxf = render_master(
+        tmp_path, media, f"nullsrc=size=320x180:rate={rate}:duration={SECONDS},"
+                         "geq=lum='20+mod(N*7\\,200)':cb=128:cr=128",
+        "soft", "1\n00:00:00,500 --> 00:00:01,500\nHola\n")
+    return output, master, runs(field_levels(mxf))
 
 
 def test_a_50p_master_keeps_a_field_for_each_of_its_frames(tmp_path, media):
@@ -90,21 +106,10 @@ def test_a_23_976_master_is_made_with_2_3_pulldown(tmp_path, media):
 def test_burned_text_of_a_converted_master_starts_on_a_frame_s_first_field(tmp_path, media):
     # 25p into 1080i29.97: a cue at 0.52 s is 31.2 fields in; timed to the nearest field it was
     # drawn from field 31, the second of frame 15, whose first field had none: text combed.
-    campaign = Campaign(tmp_path, media)
-    ffmpeg("-f", "lavfi", "-i", f"color=gray:size=320x180:rate=25:duration={SECONDS}", "-f",
-           "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SECONDS}", "-c:v",
-           "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2",
-           str(campaign.root / "media/spot.mp4"))
-    campaign.subtitle("nah", "1\n00:00:00,520 --> 00:00:01,480\nLos seres humanos\n")
-    campaign.write([{"code": "nah", "treatment": "burn"}],
-                   profiles={"broadcast-mxf": {"leader": None, "fps": 29.97}})
-    result = CliRunner().invoke(cli, ["render", str(campaign.manifest)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    out = subprocess.run([FFMPEG, "-v", "error", "-i",
-                          str(campaign.out / "spot.nah.broadcast-mxf.mxf"), "-map", "0:v:0", "-vf",
-                          "setfield=tff,separatefields", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
-                         capture_output=True, check=True).stdout
-    fields = np.frombuffer(out, np.uint8).reshape(-1, 540, 1920)
+    _, _, mxf = render_master(tmp_path, media, f"color=gray:size=320x180:rate=25:duration="
+                                               f"{SECONDS}", "burn",
+                              "1\n00:00:00,520 --> 00:00:01,480\nLos seres humanos\n")
+    fields = fields_of(mxf)
     shown = (fields > 200).sum(axis=(1, 2)) > 100       # white glyphs on Y' 128 grey
     on = np.flatnonzero(shown)
     assert len(on), "no text burned"
