@@ -115,3 +115,29 @@ def test_burned_text_of_a_converted_master_starts_on_a_frame_s_first_field(tmp_p
     assert len(on), "no text burned"
     # Frames 16 to 43 at 29.97 (0.534 s until 1.468 s): fields 32 to 87, whole frames only.
     assert (on[0], on[-1], len(on)) == (32, 87, 56), on
+
+
+def test_an_interlaced_master_made_at_its_field_rate_keeps_a_frame_per_field(tmp_path, media):
+    # 1080i25 into 50p ProRes was deinterlaced a frame per two fields, each frame then shown
+    # twice (a trial's frame counter: 0 0 2 2 4 4): half of its motion gone.
+    campaign = Campaign(tmp_path, media)
+    ffmpeg("-f", "lavfi", "-i", f"nullsrc=size=320x180:rate=50:duration={SECONDS},"
+           "geq=lum='20+mod(N*7\\,200)':cb=128:cr=128,interlace=scan=tff:lowpass=off", "-f",
+           "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SECONDS}", "-c:v",
+           "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", "-flags",
+           "+ildct+ilme", "-x264opts", "tff=1", "-c:a", "aac", "-ac", "2",
+           str(campaign.root / "media/spot.mp4"))
+    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,500\nHola\n")
+    campaign.write([{"code": "nah", "treatment": "soft"}],
+                   profiles={"broadcast-prores": {"leader": None, "fps": 50}})
+    result = CliRunner().invoke(cli, ["render", str(campaign.manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = subprocess.run([FFMPEG, "-v", "error", "-i",
+                          str(campaign.out / "spot.nah.broadcast-prores.mov"), "-map", "0:v:0",
+                          "-vf", "scale=64:36", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                         capture_output=True, check=True).stdout
+    lengths = runs(np.frombuffer(out, np.uint8).reshape(-1, 36 * 64).mean(axis=1))
+    assert len(lengths) == 50 * SECONDS and set(lengths) == {1}, lengths
+    assert "half of its fields' motion" not in result.output, result.output
+    record = json.loads((campaign.out / "spot.nah.broadcast-prores.json").read_text("utf-8"))
+    assert record["master"]["deinterlaced"] is False, record["master"]

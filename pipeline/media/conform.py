@@ -215,15 +215,17 @@ def master_picture(path: str, master: Master, profile: Profile) -> Stream:
     return conform_picture(ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS"), master, profile)
 
 
-def field_picture(path: str, master: Master, profile: Profile) -> Stream:
+def field_picture(path: str, master: Master, profile: Profile, woven: bool = True) -> Stream:
     """An interlaced master's picture as one progressive frame per field (50i to 50p), framed
-    for the profile: what an interlaced output is woven from again without losing motion.
+    for the profile: what an interlaced output is woven from again without losing motion
+    (`woven`), or a progressive one made at more frames than the master has (1080i25 into
+    50p: a frame per field, not each of 25 frames twice).
     An interlaced profile's `fps` is its frame rate: the fields come at twice it (framed at
     `fps: 29.97` itself, a 480i master's 59.94 fields were cut to 29.97 moments, and the
     1080i master woven from them was progressive segmented frames: idet, 90 of 90 frames
     progressive)."""
     video = ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS")
-    fields = replace(profile, fps=2 * profile.fps) if profile.fps else profile
+    fields = replace(profile, fps=2 * profile.fps) if profile.fps and woven else profile
     return framed(deinterlace(video, master.scan.scan, per_field=True), master, fields)
 
 

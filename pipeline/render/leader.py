@@ -184,12 +184,16 @@ class RateChange:
                     f"in turn, but {float(self.source):g} fps is not the rate that gives "
                     f"{float(self.made):.2f} fields 2:3 evenly ({float(self.made * 2 / 5):.3f}): "
                     "the cadence breaks every few seconds")
+        # "one in every N" where N is 3 or more; more often than that, the rates themselves.
         if ratio < 1:
             every = round(self.shown / (self.shown - self.made))
             if self.even:
                 return f"one {self.unit_in} of the master in every {round(1 / ratio)} is kept"
+            if every < 3:
+                return (f"{round(float(self.made), 3):g} of its {round(float(self.shown), 3):g} "
+                        f"{self.unit_in}s a second are kept, unevenly")
             return f"one {self.unit_in} of the master in every {every} is dropped"
-        if ratio < 2 and not self.even:
+        if ratio < 2 and not self.even and round(self.shown / (self.made - self.shown)) >= 3:
             every = round(self.shown / (self.made - self.shown))
             return (f"one {self.unit_in} of the master in every {every} is shown for two "
                     f"{self.unit_out}s")
@@ -199,19 +203,21 @@ class RateChange:
                 f"{self.unit_out}s ({float(ratio):.2f} on average)")
 
 
-def rate_change(profile: Profile, master_fps: float | None, interlaced_master: bool,
+def rate_change(profile: Profile, master_fps: float | None, fields_in: bool,
                 woven: bool) -> RateChange | None:
     """How the master's pictures are made at the profile's `fps`, when they are repeated or
     dropped (rates more than SAME_RATE apart); None when the profile sets no rate, or its
-    output has a picture for each of the master's moments (50p woven into 1080i25)."""
+    output has a picture for each of the master's moments (50p woven into 1080i25).
+    `fields_in`: an interlaced master's fields each made a picture; `woven`: the output's
+    pictures woven into fields."""
     if not (profile.fps and master_fps):
         return None
     source = exact_rate(master_fps)
-    shown = source * (2 if woven and interlaced_master else 1)
+    shown = source * (2 if fields_in else 1)
     made = output_rate(profile, master_fps) * (2 if woven else 1)
     if near(shown, made):
         return None
-    return RateChange(source, shown, made, "field" if woven and interlaced_master else "frame",
+    return RateChange(source, shown, made, "field" if fields_in else "frame",
                       "field" if woven else "frame")
 
 

@@ -16,7 +16,7 @@ from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import counted_on, exact_rate, pre_roll, rate_problem
 from pipeline.render.inputs import Inputs
 from pipeline.render.leader import output_rate, scan_problem
-from pipeline.render.mastering import converted
+from pipeline.render.mastering import converted, deinterlaced_per_field
 from pipeline.render.slate import slate_problems
 from pipeline.render.variants import VariantPlan
 from pipeline.subtitles.fonts import Font, resolve_font
@@ -135,6 +135,8 @@ class MasterFit(Inputs):
         # Notes of the variants they are said for, which `--profile` leaves out with them; not
         # QC warnings of their files.
         if profile.mastered:
+            if deinterlaced_per_field(plan):
+                return      # a frame per field: no motion lost (its rate change is said)
             key = ("woven", profile.name, variant.spot.id)
             plan.notes += self._once(key, lambda: self._checked([
                 warning(f"profile {profile.name!r} is progressive: {interlaced} is deinterlaced "

@@ -63,6 +63,25 @@ def weaves_fields(plan: VariantPlan) -> bool:
         and not near(exact_rate(video.fps), timing_of(plan).rate))
 
 
+def deinterlaced_per_field(plan: VariantPlan) -> bool:
+    """A progressive master profile made from an interlaced master at more frames a second
+    than the master has (1080i25 into 50p or 29.97p): deinterlaced a frame per field, so the
+    fields' motion is kept; deinterlaced a frame per two fields, each frame was shown twice
+    and half the motion was gone (a trial's 25i into 50p ProRes: frames 0 0 2 2 4 4)."""
+    profile, video = plan.variant.profile, plan.master.video
+    if profile.scan != "progressive" or not profile.mastered or not profile.fps or \
+            plan.conform.scan.scan == "progressive" or video is None or video.fps is None:
+        return False
+    made, frames = exact_rate(profile.fps), exact_rate(video.fps)
+    return made > frames and not near(made, frames)
+
+
+def fields_drawn(plan: VariantPlan) -> bool:
+    """The master's fields each become a picture: woven again, or deinterlaced one by one."""
+    return plan.conform.scan.scan != "progressive" and (weaves_fields(plan)
+                                                        or deinterlaced_per_field(plan))
+
+
 def drawn_rate(plan: VariantPlan) -> float | None:
     """Frames a second of the picture the treatment draws burned subtitles on (None: unknown):
     the output's frame rate where woven fields are drawn one frame per field (`bwdif` per
@@ -228,8 +247,8 @@ def converted(plan: VariantPlan) -> RateChange | None:
     """The master's pictures repeated or dropped to make the profile's `fps`
     (leader.RateChange), or None."""
     video = plan.master.video
-    return rate_change(plan.variant.profile, video.fps if video else None,
-                       plan.conform.scan.scan != "progressive", weaves_fields(plan))
+    return rate_change(plan.variant.profile, video.fps if video else None, fields_drawn(plan),
+                       weaves_fields(plan))
 
 
 def _converted_from(plan: VariantPlan) -> dict:
@@ -258,7 +277,8 @@ def master_record(plan: VariantPlan) -> dict:
         "scan": profile.scan, "woven_from_fields": weaves_fields(plan),
         # A progressive master of an interlaced picture: a frame for each two fields, half
         # their motion (a station sees 25p from 50i material only by looking, else).
-        "deinterlaced": profile.scan == "progressive" and plan.conform.scan.scan != "progressive",
+        "deinterlaced": profile.scan == "progressive" and plan.conform.scan.scan != "progressive"
+        and not deinterlaced_per_field(plan),
         # A picture enlarged to the master's frame (an SD master upconverted to HD) is softer
         # than its frame size says: a station's ingest flags upconversions, and some air them
         # only when told. Its active size, in the upright picture's pixels.

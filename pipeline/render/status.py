@@ -20,7 +20,7 @@ from pipeline.media.conform import fps_key
 from pipeline.media.geometry import mostly_bars
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
-from pipeline.render.mastering import weaves_fields
+from pipeline.render.mastering import deinterlaced_per_field, weaves_fields
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.record import names_beside, read_record
 from pipeline.render.slate import slate_text
@@ -91,6 +91,10 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         settings["sound"] = plan.conform.sound_settings
     if fps_key(variant.profile) != variant.profile.fps:
         settings["frame_rate"] = fps_key(variant.profile)     # an NTSC rate's exact fraction
+    if deinterlaced_per_field(plan):
+        # A frame per field (mastering.deinterlaced_per_field): those made a frame per two
+        # fields, each shown twice at 50p, go stale.
+        settings["deinterlaced"] = "per field"
     if variant.profile.mastered and variant.profile.fps and weaves_fields(plan):
         # Woven from fields at twice the profile's frame rate (conform.field_picture): masters
         # made at the frame rate itself, segmented frames of half the motion, go stale.

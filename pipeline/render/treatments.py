@@ -40,8 +40,8 @@ from pipeline.render.encoders import (
 )
 from pipeline.render.certificate import certify, check_programme
 from pipeline.render.leveling import SharedTrack
-from pipeline.render.mastering import (drawn_rate, master_graph, master_problems, master_record,
-                                       weaves_fields)
+from pipeline.render.mastering import (deinterlaced_per_field, drawn_rate, master_graph,
+                                       master_problems, master_record, weaves_fields)
 from pipeline.render.shared_picture import first_pass, shared_picture
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import (
@@ -194,8 +194,10 @@ def build_master(job: Job, destination: Path):
     4:2:0 H.264 picture would be a generation down), burned where the treatment says, and the
     shared mix, after the leader. Subtitles of other treatments travel as sidecar files."""
     plan = job.plan
-    build = field_picture if weaves_fields(plan) else master_picture
-    picture = build(plan.inputs["master"]["path"], plan.conform, plan.variant.profile)
+    path, profile = plan.inputs["master"]["path"], plan.variant.profile
+    woven = weaves_fields(plan)
+    picture = field_picture(path, plan.conform, profile, woven=woven) \
+        if woven or deinterlaced_per_field(plan) else master_picture(path, plan.conform, profile)
     if plan.variant.language.treatment == "burn":
         picture = burned(picture, job)
     audio = audio_track(job)
