@@ -33,7 +33,7 @@ from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
     detect_fields, flagged, needs_sample
-from pipeline.media.timecode import NTSC_DENOMINATOR, exact_rate
+from pipeline.media.timecode import NTSC_DENOMINATOR, exact_rate, rate_text
 from pipeline.profiles import Profile
 
 Stream = ffmpeg.nodes.FilterableStream
@@ -127,7 +127,7 @@ def _rate_text(video) -> str:
     """`30 fps`, `29.97 fps (30000/1001)`; a variable rate's average and, where it was measured
     from the frames' times (media/frame_times.py), its fastest stretch's rate."""
     rate = exact_rate(video.fps)
-    text = f"{video.fps:.3f}".rstrip("0").rstrip(".") + " fps"
+    text = rate_text(video.fps) + " fps"
     if rate.denominator > 1:
         text += f" ({rate.numerator}/{rate.denominator})"
     if video.variable_rate and video.average_fps:

@@ -45,6 +45,11 @@ def exact_rate(fps: float) -> Fraction:
     return Fraction(fps).limit_denominator(NTSC_DENOMINATOR)
 
 
+def rate_text(rate: Fraction | float) -> str:
+    """A frame rate as people write it: "25", "29.97", "23.976", "59.94" (not 59.9401)."""
+    return f"{float(rate):.3f}".rstrip("0").rstrip(".")
+
+
 def parse_rate(text: str) -> Fraction:
     """A frame rate typed as a number (`25`, `23.98`) or a fraction (`24000/1001`), exact;
     `ValueError` saying what is accepted when it is neither, or not above zero."""

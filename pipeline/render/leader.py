@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import ffmpeg
 
-from pipeline.media.timecode import counted_back, exact_rate, rate_problem
+from pipeline.media.timecode import counted_back, exact_rate, rate_problem, rate_text
 from pipeline.profiles import Leader, Profile
 from pipeline.standards import STANDARDS
 
@@ -181,20 +181,19 @@ class RateChange:
                     f"{self.unit_out}s in turn, as film is on NTSC television")
         if self.near_pulldown:
             return (f"each {self.unit_in} of the master is shown for 2 and 3 {self.unit_out}s "
-                    f"in turn, but {float(self.source):g} fps is not the rate that gives "
-                    f"{float(self.made):.2f} fields 2:3 evenly ({float(self.made * 2 / 5):.3f}): "
+                    f"in turn, but {rate_text(self.source)} fps is not the rate that gives "
+                    f"{rate_text(self.made)} fields 2:3 evenly ({rate_text(self.made * 2 / 5)}): "
                     "the cadence breaks every few seconds")
+        if self.even and ratio < 1:
+            return f"one {self.unit_in} of the master in every {round(1 / ratio)} is kept"
         # "one in every N" where N is 3 or more; more often than that, the rates themselves.
+        every = round(self.shown / abs(self.made - self.shown))
         if ratio < 1:
-            every = round(self.shown / (self.shown - self.made))
-            if self.even:
-                return f"one {self.unit_in} of the master in every {round(1 / ratio)} is kept"
             if every < 3:
-                return (f"{round(float(self.made), 3):g} of its {round(float(self.shown), 3):g} "
+                return (f"{rate_text(self.made)} of its {rate_text(self.shown)} "
                         f"{self.unit_in}s a second are kept, unevenly")
             return f"one {self.unit_in} of the master in every {every} is dropped"
-        if ratio < 2 and not self.even and round(self.shown / (self.made - self.shown)) >= 3:
-            every = round(self.shown / (self.made - self.shown))
+        if ratio < 2 and not self.even and every >= 3:
             return (f"one {self.unit_in} of the master in every {every} is shown for two "
                     f"{self.unit_out}s")
         if self.even:

@@ -13,7 +13,7 @@ from fractions import Fraction
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
 from pipeline.media.geometry import bars_warning
 from pipeline.media.scan import SCAN_NAMES
-from pipeline.media.timecode import counted_on, exact_rate, pre_roll, rate_problem
+from pipeline.media.timecode import counted_on, exact_rate, pre_roll, rate_problem, rate_text
 from pipeline.render.inputs import Inputs
 from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.mastering import converted, deinterlaced_per_field
@@ -83,9 +83,7 @@ class MasterFit(Inputs):
         change = converted(plan) if profile.mastered else None
         if change is None:
             return
-        # 59.94, not 59.9401: rates as people write them
-        source, made = (f"{round(float(rate), 3):g}" for rate in (change.source,
-                                                                  exact_rate(profile.fps)))
+        source, made = rate_text(change.source), rate_text(exact_rate(profile.fps))
         how = change.said() + (" (no motion-compensated conversion), so motion judders"
                                if change.judders else "")
         keep = f"leave the profile's fps unset to keep {source} fps"
@@ -93,7 +91,7 @@ class MasterFit(Inputs):
             hint = (f"a station that takes {source} fps masters gets the film's frames as they "
                     "are: give the profile 'scan: progressive' and leave its fps unset")
         elif change.near_pulldown:
-            hint = f"ask for the master made at {float(change.made * 2 / 5):.3f} fps, or {keep}"
+            hint = f"ask for the master made at {rate_text(change.made * 2 / 5)} fps, or {keep}"
         elif change.judders:
             hint = (f"ask for the master made at {made} fps (a standards converter does it far "
                     f"better), or {keep}")

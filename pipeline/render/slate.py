@@ -21,6 +21,7 @@ import ffmpeg
 from pipeline.errors import Diagnostic, error
 from pipeline.files import write_atomically
 from pipeline.media.loudness import Loudness
+from pipeline.media.timecode import rate_text
 from pipeline.publish.i18n import N_, language_name, translations
 from pipeline.render.variants import Variant
 from pipeline.standards import STANDARDS, loudness_unit
@@ -63,9 +64,8 @@ class SlateFacts:
 def duration_text(frames: int, rate: Fraction, gettext) -> str:
     """The slate's duration: seconds, then frames at the rate as an engineer says it ("6.00 s ·
     150 frames at 25 fps", "... at 29.97 fps"), in the page's language through `gettext`."""
-    fps = f"{float(rate):.3f}".rstrip("0").rstrip(".")
     return gettext(N_("%(seconds)s s · %(frames)s frames at %(rate)s fps")) % {
-        "seconds": f"{float(frames / rate):.2f}", "frames": frames, "rate": fps}
+        "seconds": f"{float(frames / rate):.2f}", "frames": frames, "rate": rate_text(rate)}
 
 
 def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]]]:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Iterable
 
-from pipeline.media.timecode import exact_rate
+from pipeline.media.timecode import exact_rate, rate_text
 from pipeline.subtitles.model import Cue
 
 TOLERANCE_MS = 1   # a time this close to a frame boundary is on it (SRT has whole milliseconds)
@@ -74,7 +74,7 @@ class FrameGrid:
         return float(self.rate)
 
     def __str__(self) -> str:
-        return f"{self.fps:.3f}".rstrip("0").rstrip(".") + " fps"   # 25 fps, 23.976 fps
+        return rate_text(self.rate) + " fps"   # 25 fps, 23.976 fps
 
     def time_ms(self, frame: int) -> Fraction:
         """When `frame` (numbered from 0) starts, in exact milliseconds."""

@@ -25,7 +25,8 @@ from pipeline.errors import Diagnostic, note, warning
 from pipeline.media.timecode import exact_rate
 from pipeline.messages import N_, Message, say
 from pipeline.subtitles.model import Cue, Parsed
-from pipeline.subtitles.ttml_time import CLOCK, rate_text
+from pipeline.media.timecode import rate_text
+from pipeline.subtitles.ttml_time import CLOCK
 
 NAME = "ebuttm:documentStartOfProgramme"
 START_HINT = (f"write it as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. <{NAME}>"

@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from fractions import Fraction
 
+from pipeline.media.timecode import rate_text
 from pipeline.messages import N_, Number, say
 
 CLOCK = re.compile(r"(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
@@ -304,6 +305,3 @@ class TimeParameters:
             return False
         return True
 
-
-def rate_text(rate: Fraction) -> str:
-    return f"{float(rate):.3f}".rstrip("0").rstrip(".")   # 25, 29.97
