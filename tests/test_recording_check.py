@@ -252,3 +252,45 @@ def test_check_without_a_manifest_of_a_channel_beside_its_language_s_file(campai
         "warning; checked as validate reads a language's recording from the files in its folder",
         f"{music} (PCM 24-bit audio in a WAV container, 48 kHz, mono, 4.00 s): 0 errors, 0 "
         f"warnings; {ALONE}"], lines
+
+
+def test_lang_without_a_manifest_says_a_name_validate_would_not_read(campaign):
+    # --lang was not read for a recording checked without --manifest: grabacion.wav checked
+    # "--lang tzo" was "0 warnings", and validate would never read it as tzo's.
+    folder = campaign.root / "audio/spot"
+    named = {name: sound(folder / name, "volume=-14dB")
+             for name in ("grabacion.wav", "tzo_final.wav", "tzo.wav", "grabacion.L.wav")}
+    sound(folder / "tzo.R.wav", "volume=-14dB")
+    left = sound(folder / "tzo.L.wav", "volume=-14dB", seconds=SPOT + 1)
+    result = run(campaign, "check", *named.values(), left, "--lang", "tzo")
+    assert result.status == 0, result.describe()
+    lines = said(result)
+    assert lines[:3] == [
+        f"{named['grabacion.wav']}: warning: not read as the recording of language 'tzo': "
+        "validate reads a language's recording from the file named after its code in its "
+        "spot's folder (tzo.wav, tzo.flac, ...) (hint: rename it to tzo.wav)",
+        f"{named['tzo_final.wav']}: warning: not read as the recording of language 'tzo': "
+        "language 'tzo' is read from tzo.<format> only (hint: to use this version, rename it "
+        "to tzo.wav)",
+        # A channel of no recording of tzo's: named as any other file.
+        f"{named['grabacion.L.wav']}: warning: not read as the recording of language 'tzo': "
+        "validate reads a language's recording from the file named after its code in its "
+        "spot's folder (tzo.wav, tzo.flac, ...) (hint: rename it to tzo.wav)"], lines
+    # tzo.L.wav: the channel of tzo's split pair, beside tzo.wav: as validate says it there.
+    campaign.write([{"code": "tzo", "treatment": "dub"}], profiles=PROFILES)
+    validate = said(run(campaign, "validate", MANIFEST))
+    assert any(line.startswith(f"{named['tzo_final.wav']}: warning: not used: language 'tzo' is "
+                               "read from tzo.<format> only") for line in validate), validate
+    assert lines[3].startswith(f"{left}: warning: not used: tzo.L.wav looks like the left "
+                               "channel"), lines
+    assert [line.partition(" s): ")[2] for line in lines[4:]] == [
+        "0 errors, 1 warning; " + ALONE, "0 errors, 1 warning; " + ALONE,
+        "0 errors, 0 warnings; " + ALONE, "0 errors, 1 warning; " + ALONE,
+        "0 errors, 1 warning; checked as validate reads a language's recording from the files "
+        "in its folder"], lines
+    # With the manifest, --lang checks it as tzo's dub all the same, and says its name too.
+    result = run(campaign, "check", named["grabacion.wav"], "--manifest", MANIFEST,
+                 "--lang", "tzo")
+    assert said(result)[0] == lines[0], said(result)
+    assert said(result)[-1].endswith("checked as validate checks tzo's dub for spot 'spot'"), \
+        said(result)

@@ -108,7 +108,9 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     against its spot (its length, sound past the spot's end), or what validate says of it
     instead (a file it does not use). A file named as one channel of a recording exported as
     a mono file per channel (yua.L.wav beside yua.R.wav) gets validate's error for it, with
-    or without --manifest: the files to join, or the channels missing.
+    or without --manifest: the files to join, or the channels missing. With --lang, a
+    recording validate would not read as that language's under its name (grabacion.wav,
+    tzo_final.wav) is said so, with the name to give it.
 
     Prints PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem, then one summary
     line per file. Errors stop the file from being rendered; warnings are worth fixing

@@ -18,7 +18,10 @@ or without `--manifest`: check read the probe alone. Now:
   which validate never reads as a recording, gets what validate says of it, from the files
   beside it (`deliveries.find_recording`): its channels to be joined (a trial's `yua.L.wav`
   beside its `yua.R.wav` was "0 errors, 0 warnings" here, the split-mono error in validate),
-  its other channels missing, or, `yua.wav` there, itself not used.
+  its other channels missing, or, `yua.wav` there, itself not used. With `--lang`, the name
+  is read for that language: a file validate would not read as its recording (`grabacion.wav`,
+  `tzo_final.wav` with `--lang tzo`) is said so, with the name to give it (`tzo.wav`), as
+  validate says it of a misnamed file in a spot's folder.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from pipeline.errors import Diagnostic, PipelineError, warning
 from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
-from pipeline.manifest.input_names import channel_code, meant_for, why_unused
+from pipeline.manifest.input_names import (Unused, channel_code, channel_of, meant_for,
+                                           why_unused)
 from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.messages import N_
 from pipeline.profiles import BUILTIN_PROFILES, Profile
@@ -60,9 +64,11 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
     except PipelineError as exc:
         return SoundCheck(path, tuple(exc.diagnostics))
     if manifest is None:
-        found, checked = _as_channel(path), CHANNEL
+        found, checked = _as_channel(path, language), CHANNEL
         if found is None:
             found, checked = _alone(path, info, "recording", BUILTIN_PROFILES.values()), ALONE
+            if language is not None:
+                found = _named(path, language) + found
     else:
         found, checked = _in_campaign(path, info, manifest, spot, language)
     return SoundCheck(path, tuple(found), checked=checked, **heading(info))
@@ -82,14 +88,18 @@ def _alone(path: Path, info: MediaInfo, what: str,
                                input_unit(profiles))
 
 
-def _as_channel(path: Path) -> list[Diagnostic] | None:
+def _as_channel(path: Path, language: str | None = None) -> list[Diagnostic] | None:
     """What validate says of `path` when its name marks it as one channel of a recording
-    split into a mono file per channel (`yua.L.wav`), its language taken from that name and
-    its folder as the spot's (`find_recording`'s errors, at the file): the join of its
-    channels, or those missing; with the language's one file there, that `path` is not used.
-    None for any other name, or one before whose channel is no language code (`music_L.wav`:
-    no recording of a language)."""
-    code = channel_code(path.name, AUDIO_SUFFIXES)
+    split into a mono file per channel (`yua.L.wav`), its language `language` or else taken
+    from that name, and its folder as the spot's (`find_recording`'s errors, at the file): the
+    join of its channels, or those missing; with the language's one file there, that `path`
+    is not used. None for any other name, or one before whose channel is no language code
+    (`music_L.wav`: no recording of a language), or not `language`'s."""
+    if language is not None:
+        code = language.lower() if channel_of(path.name, language.lower(),
+                                              AUDIO_SUFFIXES) else None
+    else:
+        code = channel_code(path.name, AUDIO_SUFFIXES)
     if code is None or not langcodes.tag_is_valid(code):
         return None
     index = index_folder(path.parent)
@@ -99,6 +109,27 @@ def _as_channel(path: Path) -> list[Diagnostic] | None:
         return exc.diagnostics
     present = [name for names in index.values() for name in names]
     return [not_used(why_unused(path.name, [code], AUDIO_SUFFIXES, "audio", present), path)]
+
+
+def _named(path: Path, language: str) -> list[Diagnostic]:
+    """The warning that validate would not read `path` as the recording of `language` (given
+    with `--lang`, no manifest) in its spot's folder, and the name to give it; none for
+    `<code>.<format>`. validate's own reason for a name that starts with the code
+    (`why_unused`: `tzo_final.wav`, `TZO.WAV`); for any other (`grabacion.wav`), the rule."""
+    code = language.lower()
+    present = [name for names in index_folder(path.parent).values() for name in names]
+    unused = why_unused(path.name, [code], AUDIO_SUFFIXES, "audio", present)
+    if unused is None:
+        stem, _, ending = path.name.partition(".")
+        if stem == code and f".{ending}".lower() in AUDIO_SUFFIXES:
+            return []
+        suffix = path.suffix.lower()
+        unused = Unused(code, "validate reads a language's recording from the file named "
+                              f"after its code in its spot's folder ({code}.wav, {code}.flac, "
+                              "...)",
+                        f"rename it to {code}{suffix if suffix in AUDIO_SUFFIXES else '.wav'}")
+    return [warning(f"not read as the recording of language {code!r}: {unused.reason}", path,
+                    hint=unused.hint, code="unused-input")]
 
 
 def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str | None,
@@ -140,6 +171,8 @@ def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str |
         if unused is not None:     # said as validate would say it there, and checked all the same
             notes.append(warning(f"not used: {unused.reason} (checked as language {code!r})",
                                  path, hint=unused.hint, code="unused-input"))
+    else:       # --lang: checked as that language's, and told if validate would not read it
+        notes.extend(_named(path, code))
     cache = HashCache(manifest.output_dir / CACHE_NAME)
     try:
         found = Inputs(manifest, cache).recording_diagnostics(spot, language, path)
