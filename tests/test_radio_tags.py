@@ -82,6 +82,8 @@ def test_the_info_title_keeps_latin_letters_and_folds_the_others():
     # Dashes and quotation marks as ASCII's, not dropped ("t'aan no estan" ran together).
     assert latin1_text("Maaya tʼaan — «no están» – ya") == "Maaya t'aan - «no están» - ya"
     assert ascii_text("Maaya tʼaan — «no están»", 64) == "Maaya t'aan - \"no estan\""
+    assert latin1_text("Donativo: 5 €") == ascii_text("Donativo: 5 €", 64) == "Donativo: 5 EUR"
+    assert latin1_text("ﬁn") == "fin"      # a ligature, whole
     assert originator_reference("RRC-20", "f" * 64) == "RRC-20"
     # A clock number the field would cut short is not written there: the fingerprint is.
     assert originator_reference("R" * 40, "0123456789" * 6) == ("0123456789" * 6)[:32]

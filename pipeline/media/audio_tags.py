@@ -54,13 +54,14 @@ NOT_MEASURED = 0x7FFF          # Tech 3285 v2: a loudness field whose value was 
 # ASCII field writes for them: the glottal stop's ʼ and ꞌ (and the look-alikes typed for them)
 # as an apostrophe, the barred vowels as their base. Dropped, "Batsʼi kʼop" read "Batsi kop".
 # Dashes and quotation marks as ASCII's: dropped, a trial's "Maaya tʼaan — «no están»" read
-# "Maaya t'aan no estan" in the cart, its clauses run together.
+# "Maaya t'aan no estan" in the cart, its clauses run together. The euro sign, which neither
+# ASCII nor ISO-8859-1 has, as its ISO 4217 code (dropped, "5 €" read "5").
 ASCII_FOR = str.maketrans({"\u02bc": "'", "\ua78c": "'", "\ua78b": "'", "\u2019": "'",
                            "\u2018": "'", "\u02bb": "'", "\u00b4": "'", "\u0268": "i",
                            "\u0197": "I", "\u0289": "u", "\u0244": "U", "\u2013": "-",
                            "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-",
                            "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"',
-                           "\u201e": '"'})
+                           "\u201e": '"', "\u20ac": "EUR"})
 
 
 def latin1_text(text: str) -> str:
@@ -75,7 +76,9 @@ def latin1_text(text: str) -> str:
         if letter.isprintable() and (letter < "\x80" or "\xa0" <= letter <= "\xff"):
             kept.append(letter)
         else:
-            kept.append(ascii_text(letter, 1) if letter.strip() else " ")
+            # Folded whole (ﬁ as fi, € as EUR): no letter decomposes into more than 18
+            # (U+FDFA, Unicode's longest compatibility decomposition).
+            kept.append(ascii_text(letter, 18) if letter.strip() else " ")
     return " ".join("".join(kept).split())
 
 
