@@ -27,7 +27,7 @@ from pipeline.render.plan import build_plan
 from pipeline.render.slate import duration_text
 from pipeline.standards import STANDARDS, breaches, failures, input_unit, verdict
 from tests import mediacheck
-from tests.conftest import ffmpeg, made_after_failing
+from tests.conftest import ffmpeg
 
 NTSC = Fraction(30000, 1001)
 
@@ -257,20 +257,24 @@ def test_a_loud_short_burst_breaks_r128_s1_and_fails_with_its_figure(campaign):
     loud_burst_spot(campaign)
     manifest = campaign.write([{"code": "nah", "treatment": "soft"}], profiles={
         "tv": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}})
-    result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
-    assert result.exit_code == 1
-    assert "breaks EBU R128 s1: maximum short-term loudness" in result.output
-    figure = float(result.output.split("maximum short-term loudness ")[1].split(" LUFS")[0])
+    # Said from the master's analysis when planning (render/sound_warnings.short_term_excess),
+    # as validate says it: the variant is blocked, not encoded and then refused.
+    for command in ("validate", "render"):
+        result = CliRunner().invoke(cli, [command, str(manifest)], catch_exceptions=False)
+        assert result.exit_code == 1
+        assert "error: the loudest 3 s of the master's sound are " in result.output
+    figure = float(result.output.split("they would reach ")[1].split(" LUFS")[0])
     assert -18.0 + 1 < figure < -18.0 + 3                         # the burst, ~1.9 LU over
-    assert made_after_failing(campaign.out, "spot.nah.tv") == []   # nothing under a final name
+    assert "1 blocked" in result.output, result.output
+    assert not list(campaign.root.rglob("spot.nah.tv*"))           # nothing encoded
 
 
 @pytest.mark.e2e
 def test_burns_whose_sound_breaks_r128_fail_alone_each_named_and_are_not_encoded(campaign, caplog):
     # Two languages burned into two profiles of one frame, in one picture process: the profile
-    # naming EBU R128 refuses the burst, and its burns fail, each named (under the one error of
-    # their shared track), before any of their pictures is encoded; the other profile's burns
-    # render.
+    # naming EBU R128 refuses the burst, and its burns are blocked (under the one error of the
+    # master's sound, from planning), before any of their pictures is encoded; the other
+    # profile's burns render.
     loud_burst_spot(campaign)
     campaign.subtitle("tzo", "1\n00:00:00,200 --> 00:00:01,800\nJkʼoplal\n")
     small = {"base": "web", "width": 320, "height": 180, "preset": "ultrafast"}
@@ -280,17 +284,18 @@ def test_burns_whose_sound_breaks_r128_fail_alone_each_named_and_are_not_encoded
     with caplog.at_level(logging.INFO, logger="pipeline.media.ffmpeg"):
         result = CliRunner().invoke(cli, ["render", str(manifest)], catch_exceptions=False)
     assert result.exit_code == 1, result.output
-    # One levelled master sound, refused once: said once, naming both burns.
-    assert result.output.count("the sound of spot's master at -23 LUFS breaks EBU R128 s1: "
-                               "maximum short-term") == 1, result.output
-    assert "2 variants failed with it: test-campaign/spot.nah.strict, " \
-        "test-campaign/spot.tzo.strict" in result.output, result.output
+    # One master sound, refused once: said when planned, then once in the summary of the
+    # variants it blocks, naming both burns.
+    assert result.output.count("error: the loudest 3 s of the master's sound are ") == 2, \
+        result.output
+    assert "blocked 2 variants: " in result.output and "\n  test-campaign/spot.nah.strict, " \
+        "test-campaign/spot.tzo.strict\n" in result.output, result.output
     for code in ("nah", "tzo"):
-        assert made_after_failing(campaign.out, f"spot.{code}.strict") == []
+        assert not list(campaign.root.rglob(f"spot.{code}.strict*"))
         made = campaign.out / f"spot.{code}.loose.mp4"
         assert [s["codec_type"] for s in mediacheck.streams(made)] == ["video", "audio"]
         assert abs(mediacheck.duration(made) - 20.0) < 0.1
-    assert "2 rendered" in result.output and "2 failed" in result.output, result.output
+    assert "2 rendered" in result.output and "2 blocked" in result.output, result.output
     # The encodes burn each language's script for its frame (render/treatments.burn_files):
     # none burns one for strict.
     commands = " ".join(record.getMessage() for record in caplog.records)

@@ -32,7 +32,7 @@ from pipeline.fingerprint import CACHE_NAME
 from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store, render_on_worker, upload_inputs
 from pipeline.render.watch import handle_changes
-from tests.conftest import SMALL_PROFILES, ffmpeg, made_after_failing
+from tests.conftest import SMALL_PROFILES, ffmpeg
 from tests.mediacheck import FFMPEG, probe_tags, streams
 
 RATE = 48000
@@ -578,10 +578,12 @@ def test_a_voice_note_s_dual_mono_figure_is_said_beside_its_single_channel_one(c
     assert dual == pytest.approx(-23, abs=0.5)          # judged as dual mono, as it was levelled
 
 
-def max_short_term(path: Path) -> float:
-    """The highest 3 s (short-term) loudness of the decoded file, from ebur128's frame log."""
+def max_short_term(path: Path, dualmono: bool = False) -> float:
+    """The highest 3 s (short-term) loudness of the decoded file, from ebur128's frame log (a
+    mono file measured as dual mono when asked, as stereo playout hears it)."""
     err = subprocess.run([FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-af",
-                          "ebur128=framelog=info", "-f", "null", "-"],
+                          f"ebur128=framelog=info:dualmono={str(dualmono).lower()}", "-f",
+                          "null", "-"],
                          capture_output=True, text=True, check=True).stderr
     return max(float(s) for s in re.findall(r"\bS:\s*(-?[\d.]+)", err[:err.rindex("Summary:")]))
 
@@ -618,13 +620,38 @@ def test_a_spot_a_little_over_r128_s1_is_levelled_under_it_inside_the_tolerance(
 @pytest.mark.e2e
 def test_a_spot_far_over_r128_s1_is_refused_at_the_dub_to_fix(campaign):
     # 3.6 LU over the limit: more than the tolerance leaves room for. The error had no PATH.
+    # A trial's dub 0.4 LU over passed check, validate and preview, and failed only once its
+    # Broadcast WAV was encoded: said from the analysis, the variant is blocked before it.
     manifest = burst_dub(campaign, 12.0)
-    result = invoke("render", manifest)
-    assert result.exit_code == 1
     dub = campaign.root / "audio/spot/yua.wav"
-    assert (f"{dub}: error: the delivered programme of spot.yua.radio breaks EBU R128 s1: "
-            "maximum short-term loudness") in result.output, result.output
-    assert made_after_failing(campaign.out, "spot.yua.radio") == []
+    said = re.compile(
+        re.escape(f"{dub}: error: the loudest 3 s of the dub are ") + r"([\d.]+)" + re.escape(
+            " LU above its loudness as a whole (maximum short-term ") + r"(-[\d.]+)"
+        + re.escape(", integrated ") + r"(-[\d.]+)" + re.escape(
+            " LUFS): levelled to the -23 LUFS of profile 'radio', they would reach ")
+        + r"(-[\d.]+)" + re.escape(
+            " LUFS, over the -18.0 LUFS of EBU R128 s1 for spots, by more than the profile's "
+            "tolerance of 0.5 LU can lower it; its variants of that profile are not made (hint: "
+            "even out the recording's loudest passage (a compressor, or a lower level there) by ")
+        + r"([\d.]+)" + re.escape(" dB or more: no 3 s may be more than 5.35 LU above the whole)"))
+    # A translator's check of the file says it too.
+    for args in (("validate", manifest), ("check", dub, "--manifest", manifest),
+                 ("render", manifest)):
+        result = invoke(*args)
+        assert result.exit_code == 1, result.output
+        found = said.search(result.output)
+        assert found, result.output
+    assert "blocked test-campaign/spot.yua.radio" in result.output, result.output
+    # Nothing encoded: no file of it, partial or final.
+    assert not [path.name for path in campaign.root.rglob("spot.yua.radio*")]
+    # Its figures against ffmpeg's meter on the dub itself (20 s: as long as the spot; mono,
+    # measured as dual mono, as it is levelled).
+    above, loudest, integrated, reach, less = map(float, found.groups())
+    assert loudest == pytest.approx(max_short_term(dub, dualmono=True), abs=0.1)
+    assert integrated == pytest.approx(ebur128(dub, dualmono=True)[0], abs=0.1)
+    assert above == pytest.approx(loudest - integrated, abs=0.1) and above > 5.35
+    assert reach == pytest.approx(-23 + above, abs=0.1) and less == pytest.approx(above - 5.35,
+                                                                                  abs=0.1)
 
 
 @pytest.mark.e2e

@@ -31,7 +31,8 @@ from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
 from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, radio_master
 from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.sound_warnings import (dead_air, defect_warnings, limit_profiles,
-                                            loudness_range, video_master_warnings)
+                                            loudness_range, short_term_excess,
+                                            video_master_warnings)
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, lowest_target
 
@@ -327,8 +328,9 @@ class Inputs:
             warnings = warnings + self._once(
                 ("dead-air", track, master.duration, what),
                 lambda: self._checked(dead_air(track, analysis, master.duration, what)))
-        return info, analysis, warnings + self._range(track, analysis, profile,
-                                                      language.treatment, radio)
+        return info, analysis, warnings + self._levelled(track, analysis, profile,
+                                                         language.treatment, radio,
+                                                         master.duration)
 
     def recording_diagnostics(self, spot: Spot, language: Language,
                               track: Path) -> list[Diagnostic]:
@@ -342,7 +344,7 @@ class Inputs:
                 try:
                     self._recording(track, language, master, profile, radio)
                 except Blocked:      # its errors are said, once: validate blocks on them
-                    break
+                    continue         # (one of a profile's alone: the others are checked)
         return list(self.diagnostics)
 
     def _analyse(self, path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
@@ -355,18 +357,26 @@ class Inputs:
         return SoundAnalysis.from_cache(self.cache.remembered(
             key, lambda: analyse_delivery(path, info, duration).to_cache()))
 
-    def _range(self, source: Path, analysis: SoundAnalysis, profile: Profile,
-               treatment: str, radio: bool) -> list[Diagnostic]:
-        """The loudness-range warning of a sound the render only levels (a dub, the master's),
-        from its analysis, once a file and limit (with the profiles of that limit of a spot,
-        `radio` or not); not of a voice-over, mixed by the render."""
+    def _levelled(self, source: Path, analysis: SoundAnalysis, profile: Profile,
+                  treatment: str, radio: bool, seconds: float) -> list[Diagnostic]:
+        """What levelling cannot mend of a sound the render only levels (a dub, the master's),
+        from its analysis: its loudness range (a warning, once a file and limit, with the
+        profiles of that limit of a spot, `radio` or not), and its loudest 3 s over EBU R128
+        s1's limit for a spot of `seconds` (an error, once a file and the profile's loudness
+        rule: Blocked for those variants alone). Not of a voice-over, mixed by the render."""
         if treatment == "mix":
             return []
-        lra = (analysis.fitted or analysis.loudness).lra
+        loudness = analysis.fitted or analysis.loudness
         names = limit_profiles(self.manifest, radio, treatment, profile)
-        return self._once(("loudness-range", source, lra, profile.loudness_range, names),
-                          lambda: self._checked(loudness_range(source, lra, profile, treatment,
-                                                               names)))
+        found = self._once(("loudness-range", source, loudness.lra, profile.loudness_range,
+                            names),
+                           lambda: self._checked(loudness_range(source, loudness.lra, profile,
+                                                                treatment, names)))
+        self._once(("short-term", source, loudness, seconds, profile.loudness_standard,
+                    profile.loudness, profile.loudness_tolerance),
+                   lambda: self._checked(short_term_excess(source, loudness, profile, treatment,
+                                                           seconds)))
+        return found
 
     def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Errors raise (and block); warnings are reported and returned."""

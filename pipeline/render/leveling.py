@@ -114,7 +114,16 @@ def aim(profile: Profile, loudness: Loudness, short_term_limit: float | None = N
     lowered = loudness.integrated - (loudness.max_short_term - short_term_limit) - MARGIN
     if lowered >= target:
         return target
-    return lowered if lowered >= target - profile.loudness_tolerance + MARGIN / 2 else None
+    above = loudness.max_short_term - loudness.integrated
+    return lowered if above <= short_term_room(profile, short_term_limit) else None
+
+
+def short_term_room(profile: Profile, short_term_limit: float) -> float:
+    """LU: how far a sound's loudest 3 s (its maximum short-term loudness) may be above its
+    integrated loudness for `aim` to keep them under `short_term_limit` (LUFS) inside the
+    profile's tolerance: the limit's 5 LU over the target (EBU R128 s1), plus the tolerance,
+    less the margins aimed inside both."""
+    return short_term_limit - MARGIN - (profile.loudness - profile.loudness_tolerance + MARGIN / 2)
 
 
 def first_leveling(profile: Profile, measured: Loudness,

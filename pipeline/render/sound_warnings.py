@@ -20,12 +20,14 @@ from pipeline.manifest import Manifest, QcSettings
 from pipeline.media.audio_layout import GAINS, SoundMap
 from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
                                     SILENCE_LEVEL, Defects, offset_dbfs)
-from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
+from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, Loudness, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
+from pipeline.render.leveling import aim, short_term_room
 from pipeline.render.medium import MASTER_SOUND, carries
 from pipeline.render.sound_sides import master_sides, one_sided, side_warnings, silent_side
 from pipeline.render.variants import VariantPlan
+from pipeline.standards import loudness_unit, short_term_limit, short_term_rule
 
 # A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
 # well under it (measured: espeak-ng's synthetic voice -62.5 dBFS, a mixed music-like signal
@@ -345,6 +347,49 @@ def loudness_range(source: Path, lra: float, profile: Profile, treatment: str,
                               profiles=Items(profiles, ", ", " and ")), source,
                     hint="quiet passages may be lost on air: " + _LRA_SOURCE[treatment],
                     code=LOUDNESS_RANGE)]
+
+
+SHORT_TERM = "short-term-loudness"     # the code of its error (publish/reasons.py)
+
+
+def short_term_excess(source: Path, loudness: Loudness, profile: Profile, treatment: str,
+                      seconds: float) -> list[Diagnostic]:
+    """An error, at `source`, for a sound (`loudness`: its levelled-from figures) whose loudest
+    3 s, levelled by a plain gain to the profile's target, would be over the maximum
+    short-term loudness of EBU R128 s1 (or the house rule after it) for a spot of `seconds`,
+    by more than lowering it inside the profile's tolerance can take back (leveling.aim): the
+    render refuses such a variant at its loudness check, after encoding it (a trial's dub,
+    5.4 LU from its average to its loudest 3 s, passed check, validate and preview, then its
+    Broadcast WAV failed at -17.6 LUFS against -18.0). None when the profile has no such limit
+    or levelling meets it."""
+    limit = short_term_limit(profile.loudness_standard, seconds)
+    if limit is None or not loudness.defined or loudness.max_short_term is None \
+            or aim(profile, loudness, limit) is not None:
+        return []
+    unit = loudness_unit(profile.loudness_standard)
+    above = loudness.max_short_term - loudness.integrated
+    reach = profile.loudness + above
+    what = "master's sound" if treatment in MASTER_SOUND else "dub"
+    return [error(f"the loudest 3 s of the {what} are {above:.1f} LU above its loudness as a "
+                  f"whole (maximum short-term {loudness.max_short_term:.1f}, integrated "
+                  f"{loudness.integrated:.1f} {unit}): levelled to the {profile.loudness:g} "
+                  f"{unit} of profile {profile.name!r}, they would reach {reach:.1f} {unit}, over the "
+                  f"{limit:.1f} {unit} of {short_term_rule(profile.loudness_standard)} for "
+                  f"spots, by more than the profile's tolerance of {profile.loudness_tolerance:g} "
+                  "LU can lower it; its variants of that profile are not made", source,
+                  hint=_SHORT_TERM_HINT[what].format(
+                      allowed=short_term_room(profile, limit),
+                      less=max(above - short_term_room(profile, limit), 0.1)),
+                  code=SHORT_TERM)]
+
+
+# As the loudness range's hint: who can even the sound out, the recording's or the master's.
+_SHORT_TERM_HINT = {
+    "dub": "even out the recording's loudest passage (a compressor, or a lower level there) by "
+           "{less:.1f} dB or more: no 3 s may be more than {allowed:.2f} LU above the whole",
+    "master's sound": "ask for a master whose loudest passage is {less:.1f} dB or more lower: "
+                      "no 3 s may be more than {allowed:.2f} LU above the whole",
+}
 
 
 def use_analysis(plan: VariantPlan, role: str, analysis: SoundAnalysis) -> None:
