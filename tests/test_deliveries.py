@@ -84,6 +84,23 @@ def test_a_missing_delivery_says_what_is_there_instead(campaign):
         "M4A/AAC, Ogg or Opus, or change the treatment)"]
 
 
+def test_a_missing_delivery_names_the_sound_no_language_reads(campaign):
+    # A trial's toj recording, named tojolabal.wav: "nothing named toj.* is there", the file
+    # beside it never said (and check --lang toj cleared it).
+    tone(track(campaign, "tojolabal.wav"), SPOT)
+    manifest = campaign.write([{"code": "toj", "treatment": "dub"}])
+    said = lines(invoke("validate", manifest))[0]
+    assert said.endswith("; nothing named toj.* is there, and the folder has sound no language "
+                         "reads: tojolabal.wav (hint: if it is this recording, rename it "
+                         "toj.wav)"), said
+    for name in ("grabación final.MP3", "b.wav", "c.wav", "d.wav", "e.flac"):
+        tone(track(campaign, name), SPOT)
+    said = lines(invoke("validate", manifest))[0]
+    assert said.endswith("; nothing named toj.* is there, and the folder has sound no language "
+                         "reads: b.wav, c.wav, d.wav, e.flac, grabación final.MP3 and 1 more "
+                         "(hint: if one of them is this recording, rename it toj.wav)"), said
+
+
 def test_a_delivery_named_in_capitals_is_named_in_the_missing_track_s_error(campaign):
     # 'nothing named yua.* is there' with YUA.WAV there (watch --lang yua said only that).
     tone(track(campaign, "YUA.WAV"), SPOT)

@@ -131,6 +131,9 @@ def _measures(folder: Path, names: list[str], prober: Callable[[Path], MediaInfo
     return [(info.duration, info.audio.sample_rate) for info in infos]
 
 
+ORPHANS_SHOWN = 5      # files named in a missing recording's error, the others counted
+
+
 def _what_is_there(folder: Path, code: str, meant: list[str], codes: list[str],
                    present: list[str], split: SplitMono | None) -> tuple[str, str | None]:
     """What the folder holds instead of language `code`'s recording, in words that follow its
@@ -139,8 +142,20 @@ def _what_is_there(folder: Path, code: str, meant: list[str], codes: list[str],
     that are in a format read here but misnamed (input_names.why_unused's reason), or in no
     format read here."""
     if not meant:
-        return (f"nothing named {code}.* is there" if folder.is_dir()
-                else "that folder does not exist"), None
+        if not folder.is_dir():
+            return "that folder does not exist", None
+        # A recording named by its language's name (tojolabal.wav for toj) is read by no
+        # language: said here, where its own language's error is, with the name to give it.
+        orphans = sorted(name for name in present if meant_for(name, codes) is None
+                         and f".{name.rpartition('.')[2]}".lower() in AUDIO_SUFFIXES)
+        if not orphans:
+            return f"nothing named {code}.* is there", None
+        shown = ", ".join(orphans[:ORPHANS_SHOWN]) + (
+            f" and {len(orphans) - ORPHANS_SHOWN} more" if len(orphans) > ORPHANS_SHOWN else "")
+        suffix = f".{orphans[0].rpartition('.')[2].lower()}" if len(orphans) == 1 else ".wav"
+        return (f"nothing named {code}.* is there, and the folder has sound no language reads: "
+                f"{shown}"), (f"if {'it' if len(orphans) == 1 else 'one of them'} is this "
+                              f"recording, rename it {code}{suffix}")
     parts, hints, unread = [], [], []
     if split is not None:
         parts.append(split.reason())
