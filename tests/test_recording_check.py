@@ -87,6 +87,32 @@ def test_check_with_the_manifest_says_what_validate_says_of_each_recording(campa
     assert any("tzo.R.wav look like the left and right channels" in line for line in validate)
 
 
+def test_a_recording_past_its_spot_s_end_gets_its_other_problems_in_the_same_pass(campaign):
+    # A trial's oto.wav, 1.5 s longer than its spot and clipped, got the length error alone in
+    # validate and check --manifest; trimmed, it came back with the clipping. Here the dead air
+    # at its start and the loudness range its clipping gives it, said on the radio profile's
+    # variant.
+    path = sound(campaign.root / "audio/spot/oto.wav",
+                 "adelay=1500:all=1,aformat=channel_layouts=stereo,volume=30dB,"
+                 "asoftclip=type=hard:threshold=0.9886", seconds=SPOT + 1)
+    campaign.write([{"code": "oto", "treatment": "dub"}], profiles=PROFILES)
+    validate = [line for line in said(run(campaign, "validate", MANIFEST))
+                if line.startswith(f"{path}:")]
+    check = run(campaign, "check", path, "--manifest", MANIFEST)
+    assert check.status == 1, check.describe()
+    *lines, summary = said(check)
+    assert lines == validate, (lines, validate)
+    assert [line.split(": ")[1:3] for line in lines] == [
+        ["error", "sound continues past the spot's end"],
+        ["warning", "the dub is clipped"],
+        ["warning", "the dub starts with 1.50 s of silence (under -60 dBFS; more than 0.5 s is "
+                    "dead air on radio) (hint"],
+        ["warning", "loudness range 2.0 LU, measured per EBU Tech 3342, is wider than the limit "
+                    "of 1 LU of profile radio (hint"]], lines
+    assert summary.endswith(": 1 error, 3 warnings; checked as validate checks oto's dub for "
+                            "spot 'spot'"), summary
+
+
 def test_check_without_a_manifest_says_the_defects_that_need_no_spot(campaign):
     folder = campaign.root / "audio/spot"
     tar = clipped(folder / "tar.wav")

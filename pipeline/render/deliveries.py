@@ -220,22 +220,25 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     levelled to `target` at the least; loudness figures said in `unit` (standards.input_unit).
 
     Errors: silence (undefined loudness, ITU-R BS.1770-4's absolute gate), near-silence (under
-    NEAR_SILENT), sound in a block that starts at or after the spot's end (it would be cut).
-    Warnings: a length more than `qc.duration_tolerance` seconds from the spot's (cut or padded
-    with silence), a track under QUIET (with how far under `target` it is), and the defects of
-    `defect_warnings`.
+    NEAR_SILENT), sound in a block that starts at or after the spot's end (it would be cut; said
+    with the warnings below but the length's). Warnings: a length more than
+    `qc.duration_tolerance` seconds from the spot's (cut or padded with silence), a track under
+    QUIET (with how far under `target` it is), and the defects of `defect_warnings`.
     """
     unusable = _unusable(path, analysis, what, unit)
     if unusable:
         return unusable
     # The last block may run past the decoded samples (a file's length is rarely whole blocks).
     end = None if analysis.sound_end is None else min(analysis.sound_end, duration)
+    found = _quiet(path, analysis, what, target, unit)
     if end is not None and end - BLOCK >= spot_duration - 1e-3:
+        # Said with the file's other defects, not alone: a trial's dub 1.5 s too long was
+        # trimmed and sent again, to be told then of the clipping it had had all along. Its
+        # length warning would say the same as this error.
         return [error(f"sound continues past the spot's end: speech would be cut at "
                       f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)", path,
                       hint=f"trim or re-time the recording to the spot's {spot_duration:.2f} s",
-                      code="sound-past-end")]
-    found = _quiet(path, analysis, what, target, unit)
+                      code="sound-past-end")] + found + _defects(path, analysis, what)
     difference = duration - spot_duration
     if abs(difference) > qc.duration_tolerance:
         template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "

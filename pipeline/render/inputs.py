@@ -318,17 +318,21 @@ class Inputs:
                               lambda: _recording(lambda: self._analyse(track, info,
                                                                        master.duration)))
         target, unit = lowest_target(self.manifest.profiles), input_unit(self.manifest.profiles)
-        warnings = low_rate + self._once(
-            ("delivery-check", track, master.duration, language.qc.duration_tolerance, what,
-             target, unit),
-            lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
-                                                 language.qc, what, target, unit)))
+        checked = ("delivery-check", track, master.duration, language.qc.duration_tolerance,
+                   what, target, unit)
+        found = self._once(checked, lambda: self._warned(check_delivery(
+            track, info.duration, analysis, master.duration, language.qc, what, target, unit)))
+        warnings = low_rate + [d for d in found if d.severity == "warning"]
         if radio or profile.audio_only:
             warnings = warnings + self._once(
                 ("dead-air", track, master.duration, what),
                 lambda: self._checked(dead_air(track, analysis, master.duration, what)))
-        return info, analysis, warnings + self._range(track, analysis, profile,
-                                                      language.treatment, radio)
+        warnings = warnings + self._range(track, analysis, profile, language.treatment, radio)
+        # Its errors (speech past the spot's end) raised once the file's every warning is said:
+        # a trial's dub too long was told of its dead air and loudness range only once trimmed.
+        self._once(("delivery-errors", *checked[1:]), lambda: raise_if_errors(
+            [d for d in found if d.severity == "error"]))
+        return info, analysis, warnings
 
     def recording_diagnostics(self, spot: Spot, language: Language,
                               track: Path) -> list[Diagnostic]:
@@ -341,8 +345,8 @@ class Inputs:
             if not_applicable(self.manifest, radio, spot, language, profile) is None:
                 try:
                     self._recording(track, language, master, profile, radio)
-                except Blocked:      # its errors are said, once: validate blocks on them
-                    break
+                except Blocked:      # its errors are said, once: validate blocks on them,
+                    continue         # and says each profile's warnings all the same
         return list(self.diagnostics)
 
     def _analyse(self, path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
@@ -367,6 +371,12 @@ class Inputs:
         return self._once(("loudness-range", source, lra, profile.loudness_range, names),
                           lambda: self._checked(loudness_range(source, lra, profile, treatment,
                                                                names)))
+
+    def _warned(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """`diagnostics`' warnings reported; all of them returned, their errors for the caller
+        to raise (`raise_if_errors`) once the file's other checks are said."""
+        self.diagnostics.extend(d for d in diagnostics if d.severity != "error")
+        return diagnostics
 
     def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Errors raise (and block); warnings are reported and returned."""

@@ -32,7 +32,7 @@ from typing import Iterable
 
 import langcodes
 
-from pipeline.errors import Diagnostic, PipelineError, warning
+from pipeline.errors import Diagnostic, PipelineError, in_file_order, warning
 from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
@@ -187,9 +187,10 @@ def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str |
 
 
 def _of(path: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Those of `diagnostics` at the file `path` names, named as it was typed."""
-    return [replace(d, path=path) for d in diagnostics
-            if d.path is not None and Path(d.path).resolve() == path.resolve()]
+    """Those of `diagnostics` at the file `path` names, named as it was typed, in validate's
+    order (its errors first: planning says them after the file's warnings)."""
+    return in_file_order(replace(d, path=path) for d in diagnostics
+                         if d.path is not None and Path(d.path).resolve() == path.resolve())
 
 
 def _what(language: Language | None) -> str:
