@@ -134,6 +134,31 @@ def test_check_without_a_manifest_says_the_defects_that_need_no_spot(campaign):
         f"warnings; {ALONE}"]
 
 
+def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):
+    # A trial's maz.wav (2.02 s of silence first) and tee.wav (its last 13.8 s silent) were
+    # "0 errors, 0 warnings" in check, the README's first command; validate said each.
+    folder = campaign.root / "audio/spot"
+    late = sound(folder / "maz.wav", f"volume=-14dB,adelay=1500:all=1,atrim=duration={SPOT}")
+    short = sound(folder / "tee.wav", f"volume=-14dB,apad=whole_dur={SPOT}", seconds=1.5)
+    campaign.write([{"code": "maz", "treatment": "dub"}, {"code": "tee", "treatment": "dub"}],
+                   profiles=PROFILES)
+    validate = said(run(campaign, "validate", MANIFEST))
+    result = run(campaign, "check", late, short)
+    assert result.status == 0, result.describe()
+    lines = said(result)
+    assert lines[0] == f"{late}: warning: the recording starts with 1.50 s of silence (under -60 " \
+        "dBFS; more than 0.5 s is dead air on radio) (hint: trim the silence before the first word)"
+    assert lines[0].replace("the recording", "the dub") in validate, (lines, validate)
+    ending = ("the last 2.5 s of the spot would be silence: the %s's sound ends at 1.5 s (under "
+              "-60 dBFS after it; more than 2 s is dead air on radio)")
+    assert lines[1] == f"{short}: warning: {ending % 'recording'} (hint: re-time the " \
+        "recording to fill its spot)", lines
+    assert any(line.startswith(f"{short}: warning: {ending % 'dub'}") for line in validate), \
+        validate
+    assert [line.partition(" s): ")[2] for line in lines[2:]] == [
+        "0 errors, 1 warning; " + ALONE] * 2, lines
+
+
 @pytest.mark.parametrize("name, chain, codec, heading", [
     ("hch.wav", "aformat=channel_layouts=stereo", ("-ar", "96000", "-c:a", "pcm_f32le"),
      "PCM 32-bit float audio in a WAV container, 96 kHz, stereo, 4.00 s"),

@@ -260,7 +260,7 @@ def _where(defects) -> Message | str:
                      names=Items(tuple(names), ", ", " and "), layout=defects.layout)
 
 
-def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
+def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
              what: str) -> list[Diagnostic]:
     """Warnings for a dub heard alone (on radio) that starts with more than LEADING_SILENCE of
     silence, or leaves more than TRAILING_SILENCE of the spot silent at its end (padding
@@ -269,10 +269,17 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
     A radio `master` is held to the same limits: stations air it as it is, the source
     language's spot, and its silences are paid airtime. A video master's
     leader (black and silence before the first frame of the spot) is another matter: only a
-    radio master is given here."""
+    radio master is given here.
+
+    A `recording` whose spot is not known (`check` without a manifest: `spot_duration` None)
+    is held to a dub's limits, against its own length: its silences are the file's, and a
+    translator sent two files back "0 warnings" that validate then said were dead air."""
     defects, found = analysis.defects, []
-    if what not in ("dub", "master") or defects is None or defects.first_sound is None:
+    if what not in ("dub", "master", "recording") or defects is None \
+            or defects.first_sound is None:
         return found
+    if spot_duration is None:
+        spot_duration = defects.length
     if defects.first_sound > LEADING_SILENCE:
         found.append(warning(
             say(N_("the %(what)s starts with %(silence)s s of silence (under %(level)s dBFS; more "
@@ -290,6 +297,7 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
                 what=say(what), end=Number(end, ".1f"), level=Number(SILENCE_LEVEL),
                 limit=Number(TRAILING_SILENCE)), path,
             hint=("trim the silence after the last word" if what == "master" else
+                  "re-time the recording to fill its spot" if what == "recording" else
                   f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
             code="trailing-silence"))
     return found
