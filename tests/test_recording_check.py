@@ -138,8 +138,8 @@ def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):
     # A trial's maz.wav (2.02 s of silence first) and tee.wav (its last 13.8 s silent) were
     # "0 errors, 0 warnings" in check, the README's first command; validate said each.
     folder = campaign.root / "audio/spot"
-    late = sound(folder / "maz.wav", f"volume=-14dB,adelay=1500:all=1,atrim=duration={SPOT}")
-    short = sound(folder / "tee.wav", f"volume=-14dB,apad=whole_dur={SPOT}", seconds=1.5)
+    late = sound(folder / "maz.wav", f"volume=-6dB,adelay=1500:all=1,atrim=duration={SPOT}")
+    short = sound(folder / "tee.wav", f"volume=-6dB,apad=whole_dur={SPOT}", seconds=1.5)
     campaign.write([{"code": "maz", "treatment": "dub"}, {"code": "tee", "treatment": "dub"}],
                    profiles=PROFILES)
     validate = said(run(campaign, "validate", MANIFEST))
@@ -157,6 +157,28 @@ def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):
         validate
     assert [line.partition(" s): ")[2] for line in lines[2:]] == [
         "0 errors, 1 warning; " + ALONE] * 2, lines
+
+
+def test_a_recording_levelling_lifts_17_db_or_more_is_said_quiet_with_and_without_a_manifest(
+        campaign):
+    # A trial's tar.wav, 19 dB under radio-mp3's -16 LUFS, was "0 warnings": the warning was
+    # for recordings under a fixed -40 LUFS, 17 dB under EBU R128's -23.
+    path = sound(campaign.root / "audio/spot/tar.wav",
+                 "volume=-12dB,aformat=channel_layouts=stereo")     # -33.6 LUFS
+    campaign.write([{"code": "tar", "treatment": "dub"}], profiles=PROFILES)
+    quiet = ("warning: the {what} is very quiet: -33.6 LUFS integrated; levelling lifts it, and "
+             "its noise floor with it, by 17.6 dB to -16 LUFS, the target of {profiles} (hint: "
+             "record or export it again at a working level (around -16 LUFS))")
+    # Its spot's variants: `small` (-16 LUFS, made from web) and `radio` (-23).
+    check = run(campaign, "check", path, "--manifest", MANIFEST)
+    assert said(check)[0] == f"{path}: " + quiet.format(
+        what="dub", profiles="profile small"), check.describe()
+    assert said(check)[0] in said(run(campaign, "validate", MANIFEST))
+    # Without the manifest: the built-in profiles made at streaming's -16 LUFS.
+    alone = run(campaign, "check", path)
+    assert said(alone)[0] == f"{path}: " + quiet.format(
+        what="recording", profiles="profiles web, square, vertical, proxy, messaging, radio-mp3 "
+                                   "and voice-note"), alone.describe()
 
 
 @pytest.mark.parametrize("name, chain, codec, heading", [

@@ -28,12 +28,12 @@ from pipeline.messages import N_, Message
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
-from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, radio_master
+from pipeline.render.medium import MASTER_SOUND, carries, is_radio, not_applicable, radio_master
 from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.sound_warnings import (dead_air, defect_warnings, limit_profiles,
                                             loudness_range, video_master_warnings)
 from pipeline.render.variants import VariantPlan
-from pipeline.standards import input_unit, lowest_target
+from pipeline.standards import input_unit, loudest
 
 PROBES_AT_ONCE = 4
 
@@ -317,11 +317,13 @@ class Inputs:
         analysis = self._once(("sound", track, master.duration),
                               lambda: _recording(lambda: self._analyse(track, info,
                                                                        master.duration)))
-        target, unit = lowest_target(self.manifest.profiles), input_unit(self.manifest.profiles)
+        # Levelled up to the highest target of the profiles its spot's variants are made in.
+        top = loudest(p for p in self.manifest.profiles if carries(radio, language.treatment, p))
+        unit = input_unit(self.manifest.profiles)
         checked = ("delivery-check", track, master.duration, language.qc.duration_tolerance,
-                   what, target, unit)
+                   what, top, unit)
         found = self._once(checked, lambda: self._warned(check_delivery(
-            track, info.duration, analysis, master.duration, language.qc, what, target, unit)))
+            track, info.duration, analysis, master.duration, language.qc, what, top, unit)))
         warnings = low_rate + [d for d in found if d.severity == "warning"]
         if radio or profile.audio_only:
             warnings = warnings + self._once(

@@ -47,7 +47,7 @@ from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.sound_input import SoundCheck, heading, probe_findings
 from pipeline.render.sound_warnings import dead_air
 from pipeline.render.unused_inputs import not_used, unused_inputs
-from pipeline.standards import input_unit, lowest_target
+from pipeline.standards import input_unit, loudest
 from pipeline.subtitles.in_campaign import no_language
 
 ALONE = "checked without its spot (its length against the spot's: by validate, or with --manifest)"
@@ -77,7 +77,7 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
 
 def _alone(path: Path, info: MediaInfo, what: str,
            profiles: Iterable[Profile]) -> list[Diagnostic]:
-    """The probe's findings and `check_alone`'s, against `profiles`' highest rate and lowest
+    """The probe's findings and `check_alone`'s, against `profiles`' highest rate and highest
     target, and, when one of them is sound alone (the built-in radio ones, without a
     manifest), its dead air as validate says it of a dub aired alone (`dead_air`, against the
     file's own length): one decode, not cached (no manifest names an output folder to keep it
@@ -88,7 +88,7 @@ def _alone(path: Path, info: MediaInfo, what: str,
         analysis = analyse_delivery(path, info, None)
     except PipelineError as exc:
         return found + exc.diagnostics
-    found += check_alone(path, analysis, what, lowest_target(profiles), input_unit(profiles))
+    found += check_alone(path, analysis, what, loudest(profiles), input_unit(profiles))
     if any(profile.audio_only for profile in profiles) \
             and not any(d.severity == "error" for d in found):
         found += dead_air(path, analysis, None, what)
