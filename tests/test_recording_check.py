@@ -181,6 +181,24 @@ def test_a_recording_levelling_lifts_17_db_or_more_is_said_quiet_with_and_withou
                                    "and voice-note"), alone.describe()
 
 
+def test_a_loudness_range_over_two_profiles_limits_is_said_once_naming_both(campaign):
+    # A trial's dubs over radio's 7 LU and radio-mp3's 11 got a warning for each, in check and
+    # validate alike: the same range of the same file, twice.
+    path = sound(campaign.root / "audio/spot/yua.wav", "aformat=channel_layouts=stereo",
+                 source="aevalsrc='if(lt(t,2),0.8,0.05)*sin(2*PI*700*t)':"
+                        f"s=48000:d={SPOT}")
+    # Its range, 2.8 LU, over radio's 1 LU and small's 2.
+    campaign.write([{"code": "yua", "treatment": "dub"}], profiles={
+        **PROFILES, "small": {**PROFILES["small"], "loudness_range": 2.0}})
+    validate = [line for line in said(run(campaign, "validate", MANIFEST))
+                if line.startswith(f"{path}: warning: loudness range")]
+    assert validate == [f"{path}: warning: loudness range 2.8 LU, measured per EBU Tech 3342, is "
+                        "wider than the limits of 1 LU of profile radio and 2 LU of profile small "
+                        "(hint: quiet passages may be lost on air: the dub recording has this "
+                        "range; even out its level (a compressor) before delivering it)"], validate
+    assert said(run(campaign, "check", path, "--manifest", MANIFEST))[:-1] == validate
+
+
 @pytest.mark.parametrize("name, chain, codec, heading", [
     ("hch.wav", "aformat=channel_layouts=stereo", ("-ar", "96000", "-c:a", "pcm_f32le"),
      "PCM 32-bit float audio in a WAV container, 96 kHz, stereo, 4.00 s"),

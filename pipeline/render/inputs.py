@@ -30,8 +30,8 @@ from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
 from pipeline.render.medium import MASTER_SOUND, carries, is_radio, not_applicable, radio_master
 from pipeline.render.sound_input import low_sample_rate, misnamed
-from pipeline.render.sound_warnings import (dead_air, defect_warnings, limit_profiles,
-                                            loudness_range, video_master_warnings)
+from pipeline.render.sound_warnings import (dead_air, defect_warnings, loudness_range,
+                                            range_limits, video_master_warnings)
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, loudest
 
@@ -364,15 +364,17 @@ class Inputs:
     def _range(self, source: Path, analysis: SoundAnalysis, profile: Profile,
                treatment: str, radio: bool) -> list[Diagnostic]:
         """The loudness-range warning of a sound the render only levels (a dub, the master's),
-        from its analysis, once a file and limit (with the profiles of that limit of a spot,
-        `radio` or not); not of a voice-over, mixed by the render."""
+        from its analysis, said once a file, naming every limit it passes of the profiles of
+        a spot (`radio` or not) with those profiles (`range_limits`), and carried by their
+        variants alone; not of a voice-over, mixed by the render."""
         if treatment == "mix":
             return []
         lra = (analysis.fitted or analysis.loudness).lra
-        names = limit_profiles(self.manifest, radio, treatment, profile)
-        return self._once(("loudness-range", source, lra, profile.loudness_range, names),
-                          lambda: self._checked(loudness_range(source, lra, profile, treatment,
-                                                               names)))
+        limits = range_limits(self.manifest, radio, treatment, lra)
+        if not any(profile.name in names for names in limits.values()):
+            return []
+        return self._once(("loudness-range", source, lra, tuple(limits.items())),
+                          lambda: self._checked(loudness_range(source, lra, limits, treatment)))
 
     def _warned(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """`diagnostics`' warnings reported; all of them returned, their errors for the caller

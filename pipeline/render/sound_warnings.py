@@ -332,27 +332,54 @@ _RANGE_BEFORE = N_("loudness range %(range)s LU, measured per EBU Tech 3342, is 
                    "the profile's limit of %(limit)s LU")
 
 
-def loudness_range(source: Path, lra: float, profile: Profile, treatment: str,
-                   profiles: tuple[str, ...]) -> list[Diagnostic]:
+def range_limits(manifest: Manifest, radio: bool, treatment: str,
+                 lra: float) -> dict[float, tuple[str, ...]]:
+    """The loudness-range limits a range of `lra` LU passes, lowest first, each with the names
+    of its profiles, of those a `treatment` language's variants of a spot (`radio` or not)
+    are made in (medium.carries)."""
+    limits: dict[float, tuple[str, ...]] = {}
+    for p in sorted(manifest.profiles, key=lambda p: p.loudness_range):
+        if lra > p.loudness_range and carries(radio, treatment, p):
+            limits[p.loudness_range] = limits.get(p.loudness_range, ()) + (p.name,)
+    return limits
+
+
+def loudness_range(source: Path, lra: float, limits: dict[float, tuple[str, ...]],
+                   treatment: str) -> list[Diagnostic]:
     """A warning, at `source`, for a loudness range (LRA in LU, as EBU Tech 3342 measures it)
-    wider than the profile's `loudness_range` (levelling is a plain gain: nothing compresses a
-    sound whose quiet passages would be lost on air). That limit is the profile's own, not a
-    standard's: neither EBU R128 nor ATSC A/85:2013 sets one, and the warning says whose it
-    is: the `profiles` of that limit (`limit_profiles`), so that a sound over two limits (7 LU
-    and 11) is said once for each, with the profiles each belongs to. Said at planning of a
-    sound the render only levels (a dub, the master's), from its analysis, so that validate
-    tells a translator before a render; of a mix made here, by the render, from the mix."""
-    if lra <= profile.loudness_range:
+    wider than any of the `limits` (each a profile's `loudness_range`, with the names of the
+    profiles that set it: `limit_profiles`, `range_limits`); levelling is a plain gain:
+    nothing compresses a sound whose quiet passages would be lost on air. That limit is the
+    profile's own, not a standard's: neither EBU R128 nor ATSC A/85:2013 sets one, and the
+    warning says whose it is. A sound over two limits (7 LU and 11) is one warning naming
+    each with its profiles: a trial's every dub was said twice, once a profile, in validate
+    and check alike. Said at planning of a sound the render only levels (a dub, the
+    master's), from its analysis, so that validate tells a translator before a render; of a
+    mix made here, by the render, from the mix."""
+    over = {limit: names for limit, names in limits.items() if lra > limit}
+    if not over:
         return []
     forms = N_plural("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
                      "the limit of %(limit)s LU of profile %(profiles)s",
                      "loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
                      "the limit of %(limit)s LU of profiles %(profiles)s")
-    return [warning(say_count(forms, len(profiles), range=Number(lra, ".1f"),
-                              limit=Number(profile.loudness_range),
-                              profiles=Items(profiles, ", ", " and ")), source,
-                    hint="quiet passages may be lost on air: " + _LRA_SOURCE[treatment],
-                    code=LOUDNESS_RANGE)]
+    # Every profile named, whatever its limit: the variants' settings keep them
+    # (status.variant_settings), so a variant goes stale when one joins or leaves.
+    figures = dict(range=Number(lra, ".1f"),
+                   profiles=Items(tuple(name for names in over.values() for name in names),
+                                  ", ", " and "))
+    if len(over) == 1:
+        ((limit, names),) = over.items()
+        said = say_count(forms, len(names), **figures, limit=Number(limit))
+    else:
+        each = N_plural("%(limit)s LU of profile %(names)s", "%(limit)s LU of profiles %(names)s")
+        said = say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
+                      "the limits of %(limits)s"), **figures,
+                   limits=Items(tuple(say_count(each, len(names), limit=Number(limit),
+                                                names=Items(names, ", ", " and "))
+                                      for limit, names in over.items()), ", ", " and "))
+    return [warning(said, source, hint="quiet passages may be lost on air: "
+                                       + _LRA_SOURCE[treatment], code=LOUDNESS_RANGE)]
 
 
 def use_analysis(plan: VariantPlan, role: str, analysis: SoundAnalysis) -> None:
