@@ -81,10 +81,12 @@ def input_unit(profiles: Iterable[Profile]) -> str:
     return units.pop() if len(units) == 1 else DEFAULT_UNIT
 
 
-def lowest_target(profiles: Iterable[Profile]) -> float:
-    """The lowest of `profiles`' targets: what a delivery going to each is levelled to at the
-    least (how much levelling lifts its noise floor)."""
-    return min(profile.loudness for profile in profiles)
+def loudest(profiles: Iterable[Profile]) -> tuple[Profile, ...]:
+    """Those of `profiles` with the highest target: what a delivery going to each is levelled
+    up to at the most (how much levelling lifts its noise floor)."""
+    profiles = tuple(profiles)
+    target = max(profile.loudness for profile in profiles)
+    return tuple(profile for profile in profiles if profile.loudness == target)
 
 
 def record_unit(record: dict) -> str:

@@ -87,6 +87,32 @@ def test_check_with_the_manifest_says_what_validate_says_of_each_recording(campa
     assert any("tzo.R.wav look like the left and right channels" in line for line in validate)
 
 
+def test_a_recording_past_its_spot_s_end_gets_its_other_problems_in_the_same_pass(campaign):
+    # A trial's oto.wav, 1.5 s longer than its spot and clipped, got the length error alone in
+    # validate and check --manifest; trimmed, it came back with the clipping. Here the dead air
+    # at its start and the loudness range its clipping gives it, said on the radio profile's
+    # variant.
+    path = sound(campaign.root / "audio/spot/oto.wav",
+                 "adelay=1500:all=1,aformat=channel_layouts=stereo,volume=30dB,"
+                 "asoftclip=type=hard:threshold=0.9886", seconds=SPOT + 1)
+    campaign.write([{"code": "oto", "treatment": "dub"}], profiles=PROFILES)
+    validate = [line for line in said(run(campaign, "validate", MANIFEST))
+                if line.startswith(f"{path}:")]
+    check = run(campaign, "check", path, "--manifest", MANIFEST)
+    assert check.status == 1, check.describe()
+    *lines, summary = said(check)
+    assert lines == validate, (lines, validate)
+    assert [line.split(": ")[1:3] for line in lines] == [
+        ["error", "sound continues past the spot's end"],
+        ["warning", "the dub is clipped"],
+        ["warning", "the dub starts with 1.50 s of silence (under -60 dBFS; more than 0.5 s is "
+                    "dead air on radio) (hint"],
+        ["warning", "loudness range 2.0 LU, measured per EBU Tech 3342, is wider than the limit "
+                    "of 1 LU of profile radio (hint"]], lines
+    assert summary.endswith(": 1 error, 3 warnings; checked as validate checks oto's dub for "
+                            "spot 'spot'"), summary
+
+
 def test_check_without_a_manifest_says_the_defects_that_need_no_spot(campaign):
     folder = campaign.root / "audio/spot"
     tar = clipped(folder / "tar.wav")
@@ -106,6 +132,71 @@ def test_check_without_a_manifest_says_the_defects_that_need_no_spot(campaign):
         f"warnings; {ALONE}",
         f"{longer} (PCM 24-bit audio in a WAV container, 48 kHz, mono, 6.00 s): 0 errors, 0 "
         f"warnings; {ALONE}"]
+
+
+def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):
+    # A trial's maz.wav (2.02 s of silence first) and tee.wav (its last 13.8 s silent) were
+    # "0 errors, 0 warnings" in check, the README's first command; validate said each.
+    folder = campaign.root / "audio/spot"
+    late = sound(folder / "maz.wav", f"volume=-6dB,adelay=1500:all=1,atrim=duration={SPOT}")
+    short = sound(folder / "tee.wav", f"volume=-6dB,apad=whole_dur={SPOT}", seconds=1.5)
+    campaign.write([{"code": "maz", "treatment": "dub"}, {"code": "tee", "treatment": "dub"}],
+                   profiles=PROFILES)
+    validate = said(run(campaign, "validate", MANIFEST))
+    result = run(campaign, "check", late, short)
+    assert result.status == 0, result.describe()
+    lines = said(result)
+    assert lines[0] == f"{late}: warning: the recording starts with 1.50 s of silence (under -60 " \
+        "dBFS; more than 0.5 s is dead air on radio) (hint: trim the silence before the first word)"
+    assert lines[0].replace("the recording", "the dub") in validate, (lines, validate)
+    ending = ("the last 2.5 s of the spot would be silence: the %s's sound ends at 1.5 s (under "
+              "-60 dBFS after it; more than 2 s is dead air on radio)")
+    assert lines[1] == f"{short}: warning: {ending % 'recording'} (hint: re-time the " \
+        "recording to fill its spot)", lines
+    assert any(line.startswith(f"{short}: warning: {ending % 'dub'}") for line in validate), \
+        validate
+    assert [line.partition(" s): ")[2] for line in lines[2:]] == [
+        "0 errors, 1 warning; " + ALONE] * 2, lines
+
+
+def test_a_recording_levelling_lifts_17_db_or_more_is_said_quiet_with_and_without_a_manifest(
+        campaign):
+    # A trial's tar.wav, 19 dB under radio-mp3's -16 LUFS, was "0 warnings": the warning was
+    # for recordings under a fixed -40 LUFS, 17 dB under EBU R128's -23.
+    path = sound(campaign.root / "audio/spot/tar.wav",
+                 "volume=-12dB,aformat=channel_layouts=stereo")     # -33.6 LUFS
+    campaign.write([{"code": "tar", "treatment": "dub"}], profiles=PROFILES)
+    quiet = ("warning: the {what} is very quiet: -33.6 LUFS integrated; levelling lifts it, and "
+             "its noise floor with it, by 17.6 dB to -16 LUFS, the target of {profiles} (hint: "
+             "record or export it again at a working level (around -16 LUFS))")
+    # Its spot's variants: `small` (-16 LUFS, made from web) and `radio` (-23).
+    check = run(campaign, "check", path, "--manifest", MANIFEST)
+    assert said(check)[0] == f"{path}: " + quiet.format(
+        what="dub", profiles="profile small"), check.describe()
+    assert said(check)[0] in said(run(campaign, "validate", MANIFEST))
+    # Without the manifest: the built-in profiles made at streaming's -16 LUFS.
+    alone = run(campaign, "check", path)
+    assert said(alone)[0] == f"{path}: " + quiet.format(
+        what="recording", profiles="profiles web, square, vertical, proxy, messaging, radio-mp3 "
+                                   "and voice-note"), alone.describe()
+
+
+def test_a_loudness_range_over_two_profiles_limits_is_said_once_naming_both(campaign):
+    # A trial's dubs over radio's 7 LU and radio-mp3's 11 got a warning for each, in check and
+    # validate alike: the same range of the same file, twice.
+    path = sound(campaign.root / "audio/spot/yua.wav", "aformat=channel_layouts=stereo",
+                 source="aevalsrc='if(lt(t,2),0.8,0.05)*sin(2*PI*700*t)':"
+                        f"s=48000:d={SPOT}")
+    # Its range, 2.8 LU, over radio's 1 LU and small's 2.
+    campaign.write([{"code": "yua", "treatment": "dub"}], profiles={
+        **PROFILES, "small": {**PROFILES["small"], "loudness_range": 2.0}})
+    validate = [line for line in said(run(campaign, "validate", MANIFEST))
+                if line.startswith(f"{path}: warning: loudness range")]
+    assert validate == [f"{path}: warning: loudness range 2.8 LU, measured per EBU Tech 3342, is "
+                        "wider than the limits of 1 LU of profile radio and 2 LU of profile small "
+                        "(hint: quiet passages may be lost on air: the dub recording has this "
+                        "range; even out its level (a compressor) before delivering it)"], validate
+    assert said(run(campaign, "check", path, "--manifest", MANIFEST))[:-1] == validate
 
 
 @pytest.mark.parametrize("name, chain, codec, heading", [

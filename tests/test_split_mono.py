@@ -263,7 +263,7 @@ def test_one_channel_split_off_a_stereo_file_is_read_as_a_mono_recording(campaig
     # channels (FL)", which was "the 1 channels (FL) channel layout is not supported".
     path = campaign.root / "audio/spot/tzo.wav"
     ffmpeg("-f", "lavfi", "-i", f"sine=frequency=500:sample_rate=48000:duration={SPOT}",
-           "-filter:a", "volume=-14dB,aformat=channel_layouts=stereo,"
+           "-filter:a", "volume=-6dB,aformat=channel_layouts=stereo,"
                         "channelsplit=channel_layout=stereo:channels=FL",
            "-c:a", "pcm_s24le", str(path))
     assert channels(path) == ("pcm_s24le", 1, "1 channels (FL)")

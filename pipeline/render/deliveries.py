@@ -34,17 +34,19 @@ from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analys
 from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.render.sound_warnings import VOICE_ORDER_HINT, defect_warnings
 from pipeline.render.split_mono import SplitMono, split_mono
-from pipeline.messages import N_, Number, say
+from pipeline.messages import N_, Items, N_plural, Number, say, say_count
+from pipeline.profiles import Profile
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
 # -23 LUFS broadcast target would lift its noise by more than 37 dB. LUFS here and below, LKFS
 # in A/85's words: one ITU-R BS.1770 measure (messages write standards.input_unit).
 NEAR_SILENT = -60.0        # LUFS
-# Under QUIET a recording is usable but levelling lifts its noise floor by 16 dB or more to a
-# broadcast target (EBU R128's -23 LUFS, ATSC A/85's -24 LKFS; more to streaming's -16): said,
-# with the lift to the lowest target it is levelled to, so that it can be recorded again louder
-# (a trial's dub at -52.5 LUFS was raised by 29.5 dB without a word).
-QUIET = -40.0              # LUFS
+# A recording levelled up by QUIET_LIFT or more to a profile's target is usable, but its noise
+# floor comes up as much: said, with the lift and the profile, so that it can be recorded again
+# louder (a trial's dub at -52.5 LUFS was raised by 29.5 dB without a word). Measured to the
+# highest target it is made into: a fixed -40 LUFS floor (17 dB under EBU R128's -23) let a
+# trial's -35 LUFS voice-over through, lifted 19 dB to radio-mp3's -16.
+QUIET_LIFT = 17.0          # dB
 # The codes of the errors of a language's own recording that block its variants: none there,
 # or none ffprobe or ffmpeg can read as sound. The page says each code a recording's error
 # carries (these, check_delivery's) in its language (publish/reasons.py; a test scans them).
@@ -230,27 +232,32 @@ def _undecodable(exc: RenderError, what: str, path: Path, hint: str) -> MediaErr
 
 
 def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
-                   qc: QcSettings, what: str, target: float, unit: str) -> list[Diagnostic]:
+                   qc: QcSettings, what: str, loudest: tuple[Profile, ...],
+                   unit: str) -> list[Diagnostic]:
     """What is wrong with a delivered track of `duration` seconds for a spot of `spot_duration`,
-    levelled to `target` at the least; loudness figures said in `unit` (standards.input_unit).
+    levelled to the target of the `loudest` profiles at the most (standards.loudest); loudness
+    figures said in `unit` (standards.input_unit).
 
     Errors: silence (undefined loudness, ITU-R BS.1770-4's absolute gate), near-silence (under
-    NEAR_SILENT), sound in a block that starts at or after the spot's end (it would be cut).
-    Warnings: a length more than `qc.duration_tolerance` seconds from the spot's (cut or padded
-    with silence), a track under QUIET (with how far under `target` it is), and the defects of
-    `defect_warnings`.
+    NEAR_SILENT), sound in a block that starts at or after the spot's end (it would be cut; said
+    with the warnings below but the length's). Warnings: a length more than
+    `qc.duration_tolerance` seconds from the spot's (cut or padded with silence), a track
+    levelling lifts by QUIET_LIFT or more (`_quiet`), and the defects of `defect_warnings`.
     """
     unusable = _unusable(path, analysis, what, unit)
     if unusable:
         return unusable
     # The last block may run past the decoded samples (a file's length is rarely whole blocks).
     end = None if analysis.sound_end is None else min(analysis.sound_end, duration)
+    found = _quiet(path, analysis, what, loudest, unit)
     if end is not None and end - BLOCK >= spot_duration - 1e-3:
+        # Said with the file's other defects, not alone: a trial's dub 1.5 s too long was
+        # trimmed and sent again, to be told then of the clipping it had had all along. Its
+        # length warning would say the same as this error.
         return [error(f"sound continues past the spot's end: speech would be cut at "
                       f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)", path,
                       hint=f"trim or re-time the recording to the spot's {spot_duration:.2f} s",
-                      code="sound-past-end")]
-    found = _quiet(path, analysis, what, target, unit)
+                      code="sound-past-end")] + found + _defects(path, analysis, what)
     difference = duration - spot_duration
     if abs(difference) > qc.duration_tolerance:
         template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
@@ -266,14 +273,14 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     return found + _defects(path, analysis, what)
 
 
-def check_alone(path: Path, analysis: SoundAnalysis, what: str, target: float,
+def check_alone(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profile, ...],
                 unit: str) -> list[Diagnostic]:
     """`check_delivery`'s rules that need no spot, for a recording whose spot is not known
     (`check` without a manifest): silence and near-silence (errors), a voice in the LFE alone
-    (an error), a track under QUIET and the defects of `defect_warnings`; not its length nor
-    where its sound ends."""
+    (an error), a track levelling lifts by QUIET_LIFT or more and the defects of
+    `defect_warnings`; not its length nor where its sound ends."""
     return _unusable(path, analysis, what, unit) or (
-        _quiet(path, analysis, what, target, unit) + _defects(path, analysis, what))
+        _quiet(path, analysis, what, loudest, unit) + _defects(path, analysis, what))
 
 
 def _unusable(path: Path, analysis: SoundAnalysis, what: str, unit: str) -> list[Diagnostic]:
@@ -301,21 +308,34 @@ def _unusable(path: Path, analysis: SoundAnalysis, what: str, unit: str) -> list
     return []
 
 
-def _quiet(path: Path, analysis: SoundAnalysis, what: str, target: float,
+def _quiet(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profile, ...],
            unit: str) -> list[Diagnostic]:
-    """A warning for a track under QUIET, with how far under `target` it is."""
+    """A warning for a track that levelling to the `loudest` profiles' target lifts by
+    QUIET_LIFT or more, with the lift and those profiles."""
     loudness = analysis.loudness
-    if loudness.integrated >= QUIET:
+    target = loudest[0].loudness
+    lift = target - loudness.integrated
+    if lift < QUIET_LIFT:
         return []
+    forms = N_plural("the %(what)s is very quiet: %(level)s %(unit)s integrated; levelling lifts "
+                     "it, and its noise floor with it, by %(lift)s dB to %(target)s %(unit)s, "
+                     "the target of profile %(profiles)s",
+                     "the %(what)s is very quiet: %(level)s %(unit)s integrated; levelling lifts "
+                     "it, and its noise floor with it, by %(lift)s dB to %(target)s %(unit)s, "
+                     "the target of profiles %(profiles)s")
     return [warning(
-        say(N_("the %(what)s is very quiet: %(level)s %(unit)s integrated, %(under)s LU under "
-               "%(target)s %(unit)s, the lowest target it is levelled to; levelling lifts its "
-               "noise floor at least as much"),
-            what=say(what), level=Number(loudness.integrated, ".1f"), unit=unit,
-            under=Number(target - loudness.integrated, ".1f"),
-            target=Number(target, "g")), path,
-        hint=f"record or export it again at a working level (around {target:g} {unit})",
+        say_count(forms, len(loudest), what=say(what), level=Number(loudness.integrated, ".1f"),
+                  unit=unit, lift=Number(lift, ".1f"), target=Number(target, "g"),
+                  profiles=Items(tuple(profile.name for profile in loudest), ", ", " and ")),
+        path, hint=f"record or export it again at a working level (around {target:g} {unit})",
         code="quiet")]
+
+
+# Its words before the warning was measured to the highest target: kept for the page, which
+# says a record's warning in Spanish from its template, in variants rendered before.
+_QUIET_BEFORE = N_("the %(what)s is very quiet: %(level)s %(unit)s integrated, %(under)s LU "
+                   "under %(target)s %(unit)s, the lowest target it is levelled to; levelling "
+                   "lifts its noise floor at least as much")
 
 
 def _defects(path: Path, analysis: SoundAnalysis, what: str) -> list[Diagnostic]:

@@ -28,13 +28,13 @@ from pipeline.messages import N_, Message
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
-from pipeline.render.medium import MASTER_SOUND, is_radio, not_applicable, radio_master
+from pipeline.render.medium import MASTER_SOUND, carries, is_radio, not_applicable, radio_master
 from pipeline.render.sound_input import low_sample_rate, misnamed
-from pipeline.render.sound_warnings import (dead_air, defect_warnings, limit_profiles,
-                                            loudness_range, short_term_excess,
+from pipeline.render.sound_warnings import (dead_air, defect_warnings, loudness_range,
+                                            range_limits, short_term_excess,
                                             video_master_warnings)
 from pipeline.render.variants import VariantPlan
-from pipeline.standards import input_unit, lowest_target
+from pipeline.standards import input_unit, loudest
 
 PROBES_AT_ONCE = 4
 
@@ -318,19 +318,25 @@ class Inputs:
         analysis = self._once(("sound", track, master.duration),
                               lambda: _recording(lambda: self._analyse(track, info,
                                                                        master.duration)))
-        target, unit = lowest_target(self.manifest.profiles), input_unit(self.manifest.profiles)
-        warnings = low_rate + self._once(
-            ("delivery-check", track, master.duration, language.qc.duration_tolerance, what,
-             target, unit),
-            lambda: self._checked(check_delivery(track, info.duration, analysis, master.duration,
-                                                 language.qc, what, target, unit)))
+        # Levelled up to the highest target of the profiles its spot's variants are made in.
+        top = loudest(p for p in self.manifest.profiles if carries(radio, language.treatment, p))
+        unit = input_unit(self.manifest.profiles)
+        checked = ("delivery-check", track, master.duration, language.qc.duration_tolerance,
+                   what, top, unit)
+        found = self._once(checked, lambda: self._warned(check_delivery(
+            track, info.duration, analysis, master.duration, language.qc, what, top, unit)))
+        warnings = low_rate + [d for d in found if d.severity == "warning"]
         if radio or profile.audio_only:
             warnings = warnings + self._once(
                 ("dead-air", track, master.duration, what),
                 lambda: self._checked(dead_air(track, analysis, master.duration, what)))
-        return info, analysis, warnings + self._levelled(track, analysis, profile,
-                                                         language.treatment, radio,
-                                                         master.duration)
+        warnings = warnings + self._range(track, analysis, profile, language.treatment, radio)
+        # Its errors (speech past the spot's end) raised once the file's every warning is said:
+        # a trial's dub too long was told of its dead air and loudness range only once trimmed.
+        self._once(("delivery-errors", *checked[1:]), lambda: raise_if_errors(
+            [d for d in found if d.severity == "error"]))
+        self._short_term(track, analysis, profile, language.treatment, master.duration)
+        return info, analysis, warnings
 
     def recording_diagnostics(self, spot: Spot, language: Language,
                               track: Path) -> list[Diagnostic]:
@@ -343,8 +349,8 @@ class Inputs:
             if not_applicable(self.manifest, radio, spot, language, profile) is None:
                 try:
                     self._recording(track, language, master, profile, radio)
-                except Blocked:      # its errors are said, once: validate blocks on them
-                    continue         # (one of a profile's alone: the others are checked)
+                except Blocked:      # its errors are said, once: validate blocks on them,
+                    continue         # and says each profile's warnings all the same
         return list(self.diagnostics)
 
     def _analyse(self, path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
@@ -357,26 +363,41 @@ class Inputs:
         return SoundAnalysis.from_cache(self.cache.remembered(
             key, lambda: analyse_delivery(path, info, duration).to_cache()))
 
-    def _levelled(self, source: Path, analysis: SoundAnalysis, profile: Profile,
-                  treatment: str, radio: bool, seconds: float) -> list[Diagnostic]:
-        """What levelling cannot mend of a sound the render only levels (a dub, the master's),
-        from its analysis: its loudness range (a warning, once a file and limit, with the
-        profiles of that limit of a spot, `radio` or not), and its loudest 3 s over EBU R128
-        s1's limit for a spot of `seconds` (an error, once a file and the profile's loudness
-        rule: Blocked for those variants alone). Not of a voice-over, mixed by the render."""
+    def _range(self, source: Path, analysis: SoundAnalysis, profile: Profile,
+               treatment: str, radio: bool) -> list[Diagnostic]:
+        """The loudness-range warning of a sound the render only levels (a dub, the master's),
+        from its analysis, said once a file, naming every limit it passes of the profiles of
+        a spot (`radio` or not) with those profiles (`range_limits`), and carried by their
+        variants alone; not of a voice-over, mixed by the render."""
         if treatment == "mix":
             return []
+        lra = (analysis.fitted or analysis.loudness).lra
+        limits = range_limits(self.manifest, radio, treatment, lra)
+        if not any(profile.name in names for names in limits.values()):
+            return []
+        return self._once(("loudness-range", source, lra, tuple(limits.items())),
+                          lambda: self._checked(loudness_range(source, lra, limits, treatment)))
+
+    def _short_term(self, source: Path, analysis: SoundAnalysis, profile: Profile,
+                    treatment: str, seconds: float) -> None:
+        """The error of a sound the render only levels (a dub, the master's) whose loudest 3 s
+        are over EBU R128 s1's limit for a spot of `seconds` by more than levelling can take
+        back (`short_term_excess`), from its analysis: once a file and loudness rule, Blocked
+        for the variants of the profiles of that rule alone. Not of a voice-over, mixed by
+        the render (its mix is checked when made)."""
+        if treatment == "mix":
+            return
         loudness = analysis.fitted or analysis.loudness
-        names = limit_profiles(self.manifest, radio, treatment, profile)
-        found = self._once(("loudness-range", source, loudness.lra, profile.loudness_range,
-                            names),
-                           lambda: self._checked(loudness_range(source, loudness.lra, profile,
-                                                                treatment, names)))
         self._once(("short-term", source, loudness, seconds, profile.loudness_standard,
                     profile.loudness, profile.loudness_tolerance),
                    lambda: self._checked(short_term_excess(source, loudness, profile, treatment,
                                                            seconds)))
-        return found
+
+    def _warned(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """`diagnostics`' warnings reported; all of them returned, their errors for the caller
+        to raise (`raise_if_errors`) once the file's other checks are said."""
+        self.diagnostics.extend(d for d in diagnostics if d.severity != "error")
+        return diagnostics
 
     def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Errors raise (and block); warnings are reported and returned."""

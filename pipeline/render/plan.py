@@ -305,9 +305,10 @@ class _Planner(MasterFit):
             if language.treatment in MASTER_SOUND and plan.conform.sound is not None:
                 analysis, warnings = self._video_master_sound(spot, plan.conform)
                 use_analysis(plan, "master", analysis)
-                plan.warnings += warnings + self._levelled(
-                    spot.master, analysis, variant.profile, language.treatment, plan.radio,
-                    plan.master.duration)
+                plan.warnings += warnings + self._range(spot.master, analysis, variant.profile,
+                                                        language.treatment, plan.radio)
+                self._short_term(spot.master, analysis, variant.profile, language.treatment,
+                                 plan.master.duration)
         if language.treatment in MASTER_SOUND:
             if plan.conform.sound is None and not plan.conform.silent:
                 self._block(f"master {spot.master} of spot {spot.id!r} has no audio stream: its "

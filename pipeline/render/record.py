@@ -147,8 +147,8 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     # Of a dub or the master's sound, said at planning from its analysis (the same sound, at
     # another gain): not twice.
     if not any(w.code == LOUDNESS_RANGE for w in plan.warnings):
-        found += loudness_range(source, loudness.lra, profile, treatment, limit_profiles(
-            plan.variant.manifest, plan.radio, treatment, profile))
+        found += loudness_range(source, loudness.lra, {profile.loudness_range: limit_profiles(
+            plan.variant.manifest, plan.radio, treatment, profile)}, treatment)
     leveling = audio.leveling
     if leveling.loudness_cut > HEAVY_LIMITING:
         unit = loudness_unit(profile.loudness_standard)

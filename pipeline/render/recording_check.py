@@ -32,7 +32,7 @@ from typing import Iterable
 
 import langcodes
 
-from pipeline.errors import Diagnostic, PipelineError, warning
+from pipeline.errors import Diagnostic, PipelineError, in_file_order, warning
 from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
@@ -45,8 +45,9 @@ from pipeline.render.deliveries import (analyse_delivery, check_alone, find_deli
                                         find_recording)
 from pipeline.render.inputs import Blocked, Inputs
 from pipeline.render.sound_input import SoundCheck, heading, probe_findings
+from pipeline.render.sound_warnings import dead_air
 from pipeline.render.unused_inputs import not_used, unused_inputs
-from pipeline.standards import input_unit, lowest_target
+from pipeline.standards import input_unit, loudest
 from pipeline.subtitles.in_campaign import no_language
 
 ALONE = "checked without its spot (its length against the spot's: by validate, or with --manifest)"
@@ -76,16 +77,22 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
 
 def _alone(path: Path, info: MediaInfo, what: str,
            profiles: Iterable[Profile]) -> list[Diagnostic]:
-    """The probe's findings and `check_alone`'s, against `profiles`' highest rate and lowest
-    target: one decode, not cached (no manifest names an output folder to keep it in)."""
+    """The probe's findings and `check_alone`'s, against `profiles`' highest rate and highest
+    target, and, when one of them is sound alone (the built-in radio ones, without a
+    manifest), its dead air as validate says it of a dub aired alone (`dead_air`, against the
+    file's own length): one decode, not cached (no manifest names an output folder to keep it
+    in)."""
     profiles = tuple(profiles)
     found = probe_findings(path, info, what, profiles)
     try:
         analysis = analyse_delivery(path, info, None)
     except PipelineError as exc:
         return found + exc.diagnostics
-    return found + check_alone(path, analysis, what, lowest_target(profiles),
-                               input_unit(profiles))
+    found += check_alone(path, analysis, what, loudest(profiles), input_unit(profiles))
+    if any(profile.audio_only for profile in profiles) \
+            and not any(d.severity == "error" for d in found):
+        found += dead_air(path, analysis, None, what)
+    return found
 
 
 def _as_channel(path: Path, language: str | None = None) -> list[Diagnostic] | None:
@@ -187,9 +194,10 @@ def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str |
 
 
 def _of(path: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Those of `diagnostics` at the file `path` names, named as it was typed."""
-    return [replace(d, path=path) for d in diagnostics
-            if d.path is not None and Path(d.path).resolve() == path.resolve()]
+    """Those of `diagnostics` at the file `path` names, named as it was typed, in validate's
+    order (its errors first: planning says them after the file's warnings)."""
+    return in_file_order(replace(d, path=path) for d in diagnostics
+                         if d.path is not None and Path(d.path).resolve() == path.resolve())
 
 
 def _what(language: Language | None) -> str:

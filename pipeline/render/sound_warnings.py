@@ -262,7 +262,7 @@ def _where(defects) -> Message | str:
                      names=Items(tuple(names), ", ", " and "), layout=defects.layout)
 
 
-def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
+def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
              what: str) -> list[Diagnostic]:
     """Warnings for a dub heard alone (on radio) that starts with more than LEADING_SILENCE of
     silence, or leaves more than TRAILING_SILENCE of the spot silent at its end (padding
@@ -271,10 +271,17 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
     A radio `master` is held to the same limits: stations air it as it is, the source
     language's spot, and its silences are paid airtime. A video master's
     leader (black and silence before the first frame of the spot) is another matter: only a
-    radio master is given here."""
+    radio master is given here.
+
+    A `recording` whose spot is not known (`check` without a manifest: `spot_duration` None)
+    is held to a dub's limits, against its own length: its silences are the file's, and a
+    translator sent two files back "0 warnings" that validate then said were dead air."""
     defects, found = analysis.defects, []
-    if what not in ("dub", "master") or defects is None or defects.first_sound is None:
+    if what not in ("dub", "master", "recording") or defects is None \
+            or defects.first_sound is None:
         return found
+    if spot_duration is None:
+        spot_duration = defects.length
     if defects.first_sound > LEADING_SILENCE:
         found.append(warning(
             say(N_("the %(what)s starts with %(silence)s s of silence (under %(level)s dBFS; more "
@@ -292,6 +299,7 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float,
                 what=say(what), end=Number(end, ".1f"), level=Number(SILENCE_LEVEL),
                 limit=Number(TRAILING_SILENCE)), path,
             hint=("trim the silence after the last word" if what == "master" else
+                  "re-time the recording to fill its spot" if what == "recording" else
                   f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
             code="trailing-silence"))
     return found
@@ -326,27 +334,54 @@ _RANGE_BEFORE = N_("loudness range %(range)s LU, measured per EBU Tech 3342, is 
                    "the profile's limit of %(limit)s LU")
 
 
-def loudness_range(source: Path, lra: float, profile: Profile, treatment: str,
-                   profiles: tuple[str, ...]) -> list[Diagnostic]:
+def range_limits(manifest: Manifest, radio: bool, treatment: str,
+                 lra: float) -> dict[float, tuple[str, ...]]:
+    """The loudness-range limits a range of `lra` LU passes, lowest first, each with the names
+    of its profiles, of those a `treatment` language's variants of a spot (`radio` or not)
+    are made in (medium.carries)."""
+    limits: dict[float, tuple[str, ...]] = {}
+    for p in sorted(manifest.profiles, key=lambda p: p.loudness_range):
+        if lra > p.loudness_range and carries(radio, treatment, p):
+            limits[p.loudness_range] = limits.get(p.loudness_range, ()) + (p.name,)
+    return limits
+
+
+def loudness_range(source: Path, lra: float, limits: dict[float, tuple[str, ...]],
+                   treatment: str) -> list[Diagnostic]:
     """A warning, at `source`, for a loudness range (LRA in LU, as EBU Tech 3342 measures it)
-    wider than the profile's `loudness_range` (levelling is a plain gain: nothing compresses a
-    sound whose quiet passages would be lost on air). That limit is the profile's own, not a
-    standard's: neither EBU R128 nor ATSC A/85:2013 sets one, and the warning says whose it
-    is: the `profiles` of that limit (`limit_profiles`), so that a sound over two limits (7 LU
-    and 11) is said once for each, with the profiles each belongs to. Said at planning of a
-    sound the render only levels (a dub, the master's), from its analysis, so that validate
-    tells a translator before a render; of a mix made here, by the render, from the mix."""
-    if lra <= profile.loudness_range:
+    wider than any of the `limits` (each a profile's `loudness_range`, with the names of the
+    profiles that set it: `limit_profiles`, `range_limits`); levelling is a plain gain:
+    nothing compresses a sound whose quiet passages would be lost on air. That limit is the
+    profile's own, not a standard's: neither EBU R128 nor ATSC A/85:2013 sets one, and the
+    warning says whose it is. A sound over two limits (7 LU and 11) is one warning naming
+    each with its profiles: a trial's every dub was said twice, once a profile, in validate
+    and check alike. Said at planning of a sound the render only levels (a dub, the
+    master's), from its analysis, so that validate tells a translator before a render; of a
+    mix made here, by the render, from the mix."""
+    over = {limit: names for limit, names in limits.items() if lra > limit}
+    if not over:
         return []
     forms = N_plural("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
                      "the limit of %(limit)s LU of profile %(profiles)s",
                      "loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
                      "the limit of %(limit)s LU of profiles %(profiles)s")
-    return [warning(say_count(forms, len(profiles), range=Number(lra, ".1f"),
-                              limit=Number(profile.loudness_range),
-                              profiles=Items(profiles, ", ", " and ")), source,
-                    hint="quiet passages may be lost on air: " + _LRA_SOURCE[treatment],
-                    code=LOUDNESS_RANGE)]
+    # Every profile named, whatever its limit: the variants' settings keep them
+    # (status.variant_settings), so a variant goes stale when one joins or leaves.
+    figures = dict(range=Number(lra, ".1f"),
+                   profiles=Items(tuple(name for names in over.values() for name in names),
+                                  ", ", " and "))
+    if len(over) == 1:
+        ((limit, names),) = over.items()
+        said = say_count(forms, len(names), **figures, limit=Number(limit))
+    else:
+        each = N_plural("%(limit)s LU of profile %(names)s", "%(limit)s LU of profiles %(names)s")
+        said = say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
+                      "the limits of %(limits)s"), **figures,
+                   limits=Items(tuple(say_count(each, len(names), limit=Number(limit),
+                                                names=Items(names, ", ", " and "))
+                                      for limit, names in over.items()), ", ", " and "))
+    return [warning(said, source, hint="quiet passages may be lost on air: "
+                                       + _LRA_SOURCE[treatment], code=LOUDNESS_RANGE)]
 
 
 SHORT_TERM = "short-term-loudness"     # the code of its error (publish/reasons.py)

@@ -54,7 +54,7 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
     ranges = [w.detail.params["profiles"] for w in plan.warnings
               if w.code == LOUDNESS_RANGE and isinstance(w.detail, Message)]
     if ranges:
-        # The profiles its sound's loudness-range warning names (sound_warnings.limit_profiles):
+        # The profiles its sound's loudness-range warning names (sound_warnings.range_limits):
         # only such a variant goes stale, once, to get them in its record, which the catalog
         # and the page read, and again when another profile's limit joins or leaves its own.
         settings["loudness_range_of"] = list(ranges[0].items)
