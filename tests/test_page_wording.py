@@ -155,6 +155,38 @@ def test_figures_lists_and_plurals_are_said_as_the_locale_writes_them():
                          lines=line_list([3, 7])).to_json(), "es") is None
 
 
+# A trial's radio catalog: a dub that stops at 6.2 s of a 20 s spot, another that starts late.
+TRAILING = {"template": "the last %(silence)s s of the spot would be silence: the %(what)s's sound "
+                        "ends at %(end)s s (under %(level)s dBFS after it; more than %(limit)s s is "
+                        "dead air on radio)",
+            "params": {"silence": {"number": 13.8, "format": ".1f"},
+                       "what": {"template": "dub", "params": {}},
+                       "end": {"number": 6.2, "format": ".1f"},
+                       "level": {"number": -60.0, "format": "g"},
+                       "limit": {"number": 2.0, "format": "g"}}}
+LEADING = {"template": "the %(what)s starts with %(silence)s s of silence (under %(level)s dBFS; "
+                       "more than %(limit)s s is dead air on radio)",
+           "params": {"what": {"template": "dub", "params": {}},
+                      "silence": {"number": 2.019, "format": ".2f"},
+                      "level": {"number": -60.0, "format": "g"},
+                      "limit": {"number": 0.5, "format": "g"}}}
+
+
+def test_dead_air_is_said_as_a_fact_with_what_a_station_does_about_it():
+    # The page said "quedarían en silencio" of a WAV that holds the silence, and no more: the
+    # station reads what goes to air, then what to do, then the figures.
+    assert localised(TRAILING, "es") == (
+        "el spot termina con 13.8 s de silencio: el doblaje deja de sonar a los 6.2 s. Al aire "
+        "serían 13.8 s de aire muerto: corte el spot a los 6.2 s en su sistema de emisión o pida "
+        "a la campaña una versión corregida (silencio: por debajo de -60 dBFS; en radio, más de "
+        "2 s ya es aire muerto)")
+    assert localised(LEADING, "es") == (
+        "el doblaje empieza con 2.02 s de silencio. Al aire serían 2.02 s de aire muerto antes "
+        "de que se oiga: recorte ese inicio en su sistema de emisión o pida a la campaña una "
+        "versión corregida (silencio: por debajo de -60 dBFS; en radio, más de 0.5 s ya es aire "
+        "muerto)")
+
+
 # --- a real render, published -----------------------------------------------------------------
 
 FAST = "1\n00:00:00,500 --> 00:00:01,100\nLos seres humanos no están a la venta en ningún lugar\n"
