@@ -161,7 +161,10 @@ def test_a_warning_reads_in_the_page_s_language_and_an_older_one_in_english(cont
         ["Grabación saturada (recortada): yua.wav: the recording is clipped: 12 samples held at "
          "full scale (at 3.2 s)", ["en"]],     # a record older than the templates: English
         # Without the file it was found in: the row's own, or a translator's nobody else has.
-        ["Rango de sonoridad mayor que el límite del perfil: el rango de sonoridad (12.3 LU, medido según EBU Tech 3342) supera el límite del perfil (20 LU)",
+        ["Rango de sonoridad mayor que el límite del perfil: los pasajes suaves quedan muy por "
+         "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente, así "
+         "que escúchelo antes de emitirlo (rango de sonoridad: 12.3 LU; el límite del archivo es "
+         "20 LU)",
          ["es"]]]
     english = open_page(context, (published / "index.en.html").as_uri())
     assert english.eval_on_selector_all(f"{card} .warnings li", "items => items.map(li => "

@@ -12,6 +12,7 @@ not said at all: the page shows its English text instead, marked `lang="en"`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from babel.lists import format_list
 from babel.numbers import format_decimal
@@ -99,11 +100,16 @@ QUOTED = N_("“%(name)s”")
 
 def profile_labels(catalog: dict, language: str) -> dict[str, str]:
     """{profile id: the label of its files on the page, in `language`}, of every variant the
-    catalog has or lacks (`variants_missing`). Translated here, not as a message of the
-    warning: "Radio, MP3" is the same in Spanish, which `localised` would take for no Spanish."""
+    catalog has or lacks (`variants_missing`). A label several profiles share (two made from
+    `proxy`) is followed by the id, which their files' names carry: "Video ligero (narrow)".
+    Translated here, not as a message of the warning: "Radio, MP3" is the same in Spanish,
+    which `localised` would take for no Spanish."""
     gettext = translations(language).gettext
-    return {variant["profile"]: gettext(kind_of({"file": "", **variant}).label)
-            for variant in catalog.get("variants_missing", []) + catalog["variants"]}
+    labels = {variant["profile"]: gettext(kind_of({"file": "", **variant}).label)
+              for variant in catalog.get("variants_missing", []) + catalog["variants"]}
+    shared = Counter(labels.values())
+    return {profile: label if shared[label] == 1 else f"{label} ({profile})"
+            for profile, label in labels.items()}
 
 
 def for_station(detail, labels: dict[str, str]):
