@@ -311,6 +311,23 @@ def test_a_warning_names_no_translator_s_file_and_profiles_as_the_page_labels_th
     assert texts[0].removeprefix("nah.wav: ") in english       # the record's English text
 
 
+def test_the_footer_says_how_a_station_checks_a_file_on_linux_and_windows():
+    # A trial's footer told stations to run "pipeline verify", a tool they do not have, and
+    # only sha256sum, which a Windows playout PC lacks.
+    catalog = page_catalog(variant("radio", "wav", width=None, loudness_lufs=-23.0,
+                                   true_peak_dbtp=-2.0))
+    html = render_page(catalog, "es")
+    footer = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html[html.index("<footer"):])))
+    assert footer.startswith(
+        " Compruebe un archivo antes de emitirlo: la suma SHA-256 que uno de estos comandos "
+        "calcula para él debe ser la que se muestra junto a él en esta página. En Linux: sha256sum "
+        "ARCHIVO En Windows (Símbolo del sistema o PowerShell): certutil -hashfile ARCHIVO SHA256 "
+        "Para el equipo de medios de la campaña, que tiene el pipeline: "), footer
+    assert "pipeline verify" in footer.split("equipo de medios", 1)[1]
+    english = render_page(catalog, "en")
+    assert '<code class="mono" id="check-windows">certutil -hashfile FILE SHA256</code>' in english
+
+
 def test_a_warning_of_what_the_pipeline_corrected_says_there_is_nothing_to_do():
     # A station read that a dub "saldría al aire por un solo lado" and asked whether it could
     # air it: the pipeline had put its one side on both.
