@@ -454,8 +454,10 @@ def test_loudness_range_warnings_of_two_limits_name_their_profiles(campaign):
                                       "tiny"), warned
     catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
     spanish = re.sub(r"<[^>]+>", "", render_pages(catalog)["index.html"])
-    assert "supera el límite de 1 LU de los perfiles narrow y tiny" in spanish
-    assert "supera el límite de 2 LU del perfil mid" in spanish
+    # As the page labels their files; the same label of two profiles with the profile's id.
+    assert ("el límite de «Video ligero de vista previa (narrow)» y «Video ligero de vista previa "
+            "(tiny)» es 1 LU") in spanish
+    assert "el límite de «Video ligero de vista previa (mid)» es 2 LU" in spanish
     # The profiles named are in its fingerprint: the same again is up to date; a third profile
     # at 1 LU makes the variants that name the others stale, no other.
     assert record["settings"]["loudness_range_of"] == ["narrow", "tiny"]

@@ -99,7 +99,7 @@ def test_the_page_says_it_in_spanish(spots):
     spanish = render_pages(catalog)["index.html"]
     assert ('<span class="warning-kind">Grabación en un solo canal (puesta en ambos)</span>'
             in spanish)
-    assert "el máster tiene sonido solo en su canal izquierdo, y su canal derecho está en " \
+    assert "el máster llegó con sonido solo en su canal izquierdo, y su canal derecho está en " \
            "silencio" in spanish
 
 

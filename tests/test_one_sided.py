@@ -155,9 +155,9 @@ def test_a_stereo_dub_with_a_silent_right_channel_goes_to_air_centred_and_is_sai
         assert len(one) == (variant["language"] == "yua"), variant
     spanish = render_pages(catalog)["index.html"]
     assert ('<span class="warning-kind">Grabación en un solo canal (puesta en ambos)</span>: '
-            'yua.wav: <span class="warning-text">el doblaje tiene sonido solo en su canal '
-            "izquierdo, y su canal derecho está en "
-            "silencio (ningún bloque de 100 ms supera -70 dBFS RMS)") in spanish
+            '<span class="warning-text">el doblaje llegó con sonido solo en su canal '
+            "izquierdo, y su canal derecho está en silencio (nunca pasa de -70 dBFS): al aire se "
+            "habría oído por un solo lado") in spanish
 
 
 @pytest.mark.e2e

@@ -1,4 +1,4 @@
-"""A clock number on the page reads as one number: a station types it into its playout system.
+"""A clock number, and a spot's id, on the page read as one number: a station types it into its playout system.
 
 On a phone the page broke `UNBH-spot-nah` at a hyphen (`UNBH-spot-` over `nah`), where a
 hyphen at a line's end reads as a word's hyphenation, not as part of the number. A number now
@@ -93,3 +93,24 @@ def test_a_long_number_breaks_only_after_its_own_hyphens_and_copies_whole(browse
     assert copied == LONG
     # A run without a hyphen longer than a phone's line may break every 8 characters.
     assert str(clock_breaks("BH-NOTFORSALERADIO20")) == "BH-\u00adNOTFORSA\u00adLERADIO2\u00ad0"
+
+
+def test_a_spot_s_id_is_never_broken_at_its_hyphen(browser, tmp_path):
+    # A trial's phone showed "trata-" at the end of the title's line and "20" under it.
+    spot = {**radio("radio", "wav", SHORT[0]), "spot": "trata-20",
+            "spot_title": "No estás a la venta (radio, 20 s)"}
+    catalog = {"campaign": "c", "title": "C", "pipeline_version": "0",
+               "generated": "2026-11-29T10:00:00Z", "variants": [spot]}
+    (tmp_path / "index.html").write_text(render_pages(catalog)["index.html"], encoding="utf-8")
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        page = open_page(context, (tmp_path / "index.html").as_uri())
+        spot_id = page.locator("#spot-title-trata-20 .spot-id")
+        said, lines = spot_id.text_content(), spot_id.evaluate("e => e.getClientRects().length")
+        sideways = page.evaluate("document.documentElement.scrollWidth")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator("#spot-trata-20 h2").screenshot(path=str(ARTIFACTS / "spot-id-390.png"))
+    finally:
+        context.close()
+    assert (said, lines) == ("trata-20", 1)
+    assert sideways <= 390 and page.problems == []

@@ -86,15 +86,16 @@ def test_missing_versions_are_in_the_catalog_and_on_the_page_with_why(context, d
     assert [" ".join(t.split()) for t in nah.locator(".unavailable-why").all_inner_texts()] == [
         "No disponible todavía: aún no se ha generado"]
     assert mto.locator("a, video, audio").count() == 0 and nah.locator("a").count() == 0
-    # The count is of what can be downloaded: yua's one card.
-    assert page.locator("#count").inner_text() == "Se muestra 1 de 1"
+    # The count is of the cards shown, those without files too: a trial's page said "8 de 8"
+    # under 11 cards, counting those with files alone (here it said "1 de 1").
+    assert page.locator("#count").inner_text() == "Se muestran 3 de 3"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page-missing-es.png"), full_page=True)
 
     # Picking the language finds its card, in the search and by a shared link.
     page.get_by_label("Buscar una lengua").fill("mto")
     assert visible_cards(page) == ["card-spot-mto"] and page.locator("#no-match").is_hidden()
-    assert page.locator("#count").inner_text() == "Se muestran 0 de 1"
+    assert page.locator("#count").inner_text() == "Se muestra 1 de 3"
     linked = open_page(context, (folder / "index.html").as_uri() + "#lang=nah")
     assert visible_cards(linked) == ["card-spot-nah"]
 

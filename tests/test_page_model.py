@@ -278,6 +278,56 @@ def test_a_warning_for_the_translator_alone_stays_off_the_page_and_in_the_catalo
     assert catalog["variants"][0]["warning_codes"] == ["unicode-forms", "reading-speed"]
 
 
+def test_a_warning_names_no_translator_s_file_and_profiles_as_the_page_labels_their_files():
+    # A trial's page said "nah.wav: ... del perfil radio-mp3": a station has neither the
+    # translator's recording nor the manifest. The records' texts and details, as a trial's.
+    wide = ("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than the limit of "
+            "%(limit)s LU of profile %(profiles)s")
+    detail = {"where": "nah.wav", "template": wide, "n": 2,
+              "plural": wide.replace("of profile", "of profiles"),
+              "params": {"range": {"number": 13.4, "format": ".1f"},
+                         "limit": {"number": 11.0, "format": "g"},
+                         "profiles": {"list": ["radio", "radio-mp3"]}}}
+    fast = {"where": "nah.srt:5", "template": "no Spanish for %(cue)s", "params": {"cue": 2}}
+    texts = ["nah.wav: loudness range 13.4 LU, measured per EBU Tech 3342, is wider than the "
+             "limit of 11 LU of profiles radio and radio-mp3", "nah.srt:5: no Spanish for 2"]
+    catalog = page_catalog(*(variant(profile, ext, language="nah", width=None, warnings=texts,
+                                     loudness_lufs=-23.0, true_peak_dbtp=-2.0,
+                                     warning_codes=["loudness-range", "reading-speed"],
+                                     warning_details=[detail, fast])
+                             for profile, ext in (("radio", "wav"), ("radio-mp3", "mp3"))))
+    said = [unescape(re.sub(r"<[^>]+>", "", item)) for item in
+            re.findall(r"<li><span class=\"warning-kind\">(.*?)</li>", render_page(catalog, "es"),
+                       re.S)]
+    assert said == [
+        "Rango de sonoridad mayor que el límite del perfil: los pasajes suaves quedan muy por "
+        "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente, así "
+        "que escúchelo antes de emitirlo (rango de sonoridad: 13.4 LU; el límite de «Máster de "
+        "radio, Broadcast WAV» y «Radio, MP3» es 11 LU)",
+        # Said in English (no Spanish for it), without the file either.
+        "Subtítulo demasiado rápido para leerlo: no Spanish for 2"]
+    english = render_page(catalog, "en")
+    assert "nah.wav" not in english and "nah.srt" not in english
+    assert texts[0].removeprefix("nah.wav: ") in english       # the record's English text
+
+
+def test_the_footer_says_how_a_station_checks_a_file_on_linux_and_windows():
+    # A trial's footer told stations to run "pipeline verify", a tool they do not have, and
+    # only sha256sum, which a Windows playout PC lacks.
+    catalog = page_catalog(variant("radio", "wav", width=None, loudness_lufs=-23.0,
+                                   true_peak_dbtp=-2.0))
+    html = render_page(catalog, "es")
+    footer = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html[html.index("<footer"):])))
+    assert footer.startswith(
+        " Compruebe un archivo antes de emitirlo: la suma SHA-256 que uno de estos comandos "
+        "calcula para él debe ser la que se muestra junto a él en esta página. En Linux: sha256sum "
+        "ARCHIVO En Windows (Símbolo del sistema o PowerShell): certutil -hashfile ARCHIVO SHA256 "
+        "Para el equipo de medios de la campaña, que tiene el pipeline: "), footer
+    assert "pipeline verify" in footer.split("equipo de medios", 1)[1]
+    english = render_page(catalog, "en")
+    assert '<code class="mono" id="check-windows">certutil -hashfile FILE SHA256</code>' in english
+
+
 def test_a_warning_of_what_the_pipeline_corrected_says_there_is_nothing_to_do():
     # A station read that a dub "saldría al aire por un solo lado" and asked whether it could
     # air it: the pipeline had put its one side on both.

@@ -125,8 +125,8 @@ def test_figures_lists_and_plurals_are_said_as_the_locale_writes_them():
                limit=Number(20.0))
     assert str(loud) == ("loudness range 12.3 LU, measured per EBU Tech 3342, is wider than the "
                          "profile's limit of 20 LU")
-    assert localised(loud.to_json(), "es") == ("el rango de sonoridad (12.3 LU, medido según EBU "
-                                               "Tech 3342) supera el límite del perfil (20 LU)")
+    assert localised(loud.to_json(), "es").endswith(
+        "(rango de sonoridad: 12.3 LU; el límite del archivo es 20 LU)")
     frames = say_count(N_plural("%(count)s frame", "%(count)s frames"), 1, count=1)
     assert (str(frames), localised(frames.to_json(), "es")) == ("1 frame", "1 cuadro")
     offsets = Items((say(N_("left %(offset)s"), offset=Number(-0.25, "+.4f")),
@@ -153,6 +153,89 @@ def test_figures_lists_and_plurals_are_said_as_the_locale_writes_them():
                                                                  "el doblaje (líneas 3 y 7)")
     assert localised(say(N_("%(problem)s (%(lines)s)"), problem=say("no Spanish"),
                          lines=line_list([3, 7])).to_json(), "es") is None
+
+
+# A trial's radio catalog: a dub that stops at 6.2 s of a 20 s spot, another that starts late.
+TRAILING = {"template": "the last %(silence)s s of the spot would be silence: the %(what)s's sound "
+                        "ends at %(end)s s (under %(level)s dBFS after it; more than %(limit)s s is "
+                        "dead air on radio)",
+            "params": {"silence": {"number": 13.8, "format": ".1f"},
+                       "what": {"template": "dub", "params": {}},
+                       "end": {"number": 6.2, "format": ".1f"},
+                       "level": {"number": -60.0, "format": "g"},
+                       "limit": {"number": 2.0, "format": "g"}}}
+LEADING = {"template": "the %(what)s starts with %(silence)s s of silence (under %(level)s dBFS; "
+                       "more than %(limit)s s is dead air on radio)",
+           "params": {"what": {"template": "dub", "params": {}},
+                      "silence": {"number": 2.019, "format": ".2f"},
+                      "level": {"number": -60.0, "format": "g"},
+                      "limit": {"number": 0.5, "format": "g"}}}
+
+
+def test_dead_air_is_said_as_a_fact_with_what_a_station_does_about_it():
+    # The page said "quedarían en silencio" of a WAV that holds the silence, and no more: the
+    # station reads what goes to air, then what to do, then the figures.
+    assert localised(TRAILING, "es") == (
+        "el spot termina con 13.8 s de silencio: el doblaje deja de sonar a los 6.2 s. Al aire "
+        "serían 13.8 s de aire muerto: corte el spot a los 6.2 s en su sistema de emisión o pida "
+        "a la campaña una versión corregida (silencio: por debajo de -60 dBFS; en radio, más de "
+        "2 s ya es aire muerto)")
+    assert localised(LEADING, "es") == (
+        "el doblaje empieza con 2.02 s de silencio. Al aire serían 2.02 s de aire muerto antes "
+        "de que se oiga: recorte ese inicio en su sistema de emisión o pida a la campaña una "
+        "versión corregida (silencio: por debajo de -60 dBFS; en radio, más de 0.5 s ya es aire "
+        "muerto)")
+
+
+# The same catalog: a voice-over driven into full scale, a dub recorded on its left side alone.
+CLIPPED = {"template": "the %(what)s is clipped: %(samples)s samples held at full scale (runs of "
+                       "%(run)s or more within %(level)s dB of it) in %(blocks)s of its %(block)s "
+                       "ms blocks, between %(start)s s and %(end)s s%(channels)s",
+           "params": {"run": 3, "level": {"number": 0.1, "format": "g"},
+                      "what": {"template": "voice-over", "params": {}},
+                      "samples": {"number": 30908, "format": "d"},
+                      "blocks": {"number": 55, "format": "d"},
+                      "block": {"number": 100.0, "format": ".0f"},
+                      "start": {"number": 0.3, "format": ".1f"},
+                      "end": {"number": 6.9, "format": ".1f"}, "channels": ""}}
+ONE_SIDED = {"template": "the %(what)s has sound on its %(side)s channel only, its %(silent)s "
+                         "channel is %(quiet)s: a mono recording stored on one track, which would "
+                         "go to air on one side (and 3 dB under other spots where a station sums "
+                         "to mono); its %(side)s channel is used on both sides, centred",
+             "params": {"what": {"template": "dub", "params": {}},
+                        "side": {"template": "left", "params": {}},
+                        "silent": {"template": "right", "params": {}},
+                        "quiet": {"template": "silent (no 100 ms block over %(floor)s dBFS RMS)",
+                                  "params": {"floor": {"number": -70.0, "format": "g"}}}}}
+
+
+def test_the_radio_warnings_say_what_goes_to_air_before_their_figures():
+    # A station technician read "30,908 muestras pegadas ... en 55 de sus bloques de 100 ms"
+    # and could not tell whether to air it.
+    clipped = localised(CLIPPED, "es")
+    assert clipped == (
+        "la voz en off tiene saturación (recorte): se oye distorsionado entre 0.3 s y 6.9 s, y así "
+        "saldrá al aire. Escúchelo antes de emitirlo; si la distorsión molesta, pida a la campaña "
+        "una grabación limpia (30,908 muestras pegadas al máximo, en tramos de 3 o más a menos de "
+        "0.1 dB de él, repartidas en 55 fragmentos de 100 ms)")
+    one_sided = localised(ONE_SIDED, "es")
+    assert one_sided == (
+        "el doblaje llegó con sonido solo en su canal izquierdo, y su canal derecho está en "
+        "silencio (nunca pasa de -70 dBFS): al aire se habría oído por un solo lado (y 3 dB más "
+        "bajo que otros spots donde una estación suma a mono), así que estos archivos llevan su "
+        "canal izquierdo en ambos lados, centrado")
+    wide = say_count(N_plural("loudness range %(range)s LU, measured per EBU Tech 3342, is wider "
+                              "than the limit of %(limit)s LU of profile %(profiles)s",
+                              "loudness range %(range)s LU, measured per EBU Tech 3342, is wider "
+                              "than the limit of %(limit)s LU of profiles %(profiles)s"), 1,
+                     range=Number(13.4, ".1f"), limit=Number(11.0), profiles=Items(("«Radio, MP3»",)))
+    assert localised(wide.to_json(), "es") == (
+        "los pasajes suaves quedan muy por debajo de los fuertes: al aire pueden perderse bajo el "
+        "ruido de fondo del oyente, así que escúchelo antes de emitirlo (rango de sonoridad: "
+        "13.4 LU; el límite de «Radio, MP3» es 11 LU)")
+    for said in (clipped, one_sided, localised(wide.to_json(), "es")):
+        for jargon in ("bloques de 100 ms", "dBFS RMS", "EBU Tech 3342"):
+            assert jargon not in said, (jargon, said)
 
 
 # --- a real render, published -----------------------------------------------------------------
@@ -205,21 +288,26 @@ def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campa
     assert len(said) == len(english) == len(codes)
     assert 'lang="en"' not in "".join(_warning_items(spanish_page, "spot.yua.narrow.mp4"))
     by_code = dict(zip(codes, said))
-    # At the recording to fix, as the clipping is.
+    # Not at the translator's file (yua.wav, yua.srt), which no station has; the profile as
+    # the page labels its file ("Light preview video", which `narrow` derives from).
     assert by_code["loudness-range"] == (
-        "Rango de sonoridad mayor que el límite del perfil: yua.wav: el rango de "
-        f"sonoridad ({lra:.1f} LU, medido según EBU Tech 3342) supera el límite de 1 LU del "
-        "perfil narrow")
+        "Rango de sonoridad mayor que el límite del perfil: los pasajes suaves quedan muy por "
+        "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente, así que "
+        f"escúchelo antes de emitirlo (rango de sonoridad: {lra:.1f} LU; el límite de «Video "
+        "ligero de vista previa» es 1 LU)")
     assert by_code["reading-speed"].startswith(
-        "Subtítulo demasiado rápido para leerlo: yua.srt:1: el subtítulo 1 se lee demasiado "
+        "Subtítulo demasiado rápido para leerlo: el subtítulo 1 se lee demasiado "
         "rápido: 53 caracteres en 0.60 s son 88.3 caracteres por segundo (máximo ")
     clipped = by_code["clipping"]
-    assert re.fullmatch(r"Grabación saturada \(recortada\): yua\.wav: el doblaje tiene saturación "
-                        r"\(recorte\): \d{1,3}(,\d{3})* muestras pegadas a la escala completa \(tramos de \d+ o "
-                        r"más a menos de [\d.]+ dB del máximo\) en \d+ de sus bloques de 100 ms, entre "
-                        r"\d+\.\d s y \d+\.\d s", clipped), clipped
+    assert re.fullmatch(r"Grabación saturada \(recortada\): el doblaje tiene saturación "
+                        r"\(recorte\): se oye distorsionado entre \d+\.\d s y \d+\.\d s, y así "
+                        r"saldrá al aire\. Escúchelo antes de emitirlo; si la distorsión molesta, "
+                        r"pida a la campaña una grabación limpia \(\d{1,3}(,\d{3})* muestras "
+                        r"pegadas al máximo, en tramos de \d+ o más a menos de [\d.]+ dB de él, "
+                        r"repartidas en \d+ fragmentos de 100 ms\)", clipped), clipped
     # No English words of the checks' texts are left on the Spanish page's warnings.
     for word in ("characters", "samples", "wider", "the dub", "cue 1"):
         assert not any(word in text for text in said), (word, said)
-    # The English page shows each warning as the catalog has it, as before.
-    assert [text.split(": ", 1)[1] for text in english] == variant["warnings"]
+    # The English page shows each warning as the catalog has it, but for the file it was found in.
+    assert [text.split(": ", 1)[1] for text in english] == [
+        text.split(": ", 1)[1] for text in variant["warnings"]]

@@ -31,7 +31,7 @@ from pipeline.publish.i18n import Formats, N_, language_name, native_name, templ
 from pipeline.publish.reasons import GENERIC, OTHER
 from pipeline.publish.outdated import page_note
 from pipeline.publish.qc_kinds import corrected_kinds
-from pipeline.publish.wording import localised
+from pipeline.publish.wording import for_station, localised, profile_labels, without_place
 
 if TYPE_CHECKING:
     from jinja2 import Environment   # imported where templates render (i18n.template_environment)
@@ -85,6 +85,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
              for other in PAGE_LANGUAGES]
     spots = page_model(catalog) if spots is None else spots
     present = {medium for spot in spots for card in spot.cards for medium in card.media}
+    labels = profile_labels(catalog, language)
     return _environment(language).get_template("index.html.j2").render(
         catalog=catalog, spots=spots, page_language=language, pages=pages,
         catalog_link=link(CATALOG_NAME) if link else None,
@@ -92,7 +93,10 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         campaign_title=(catalog.get("titles") or {}).get(language, catalog.get("title")),
         is_default=names[language] == PAGE_NAME, fmt=Formats(language),
         language_name=lambda code, own=None: language_name(code, language, own),
-        localised=lambda detail: localised(detail, language),
+        # A QC warning in the page's language (None: its English text), and that English text,
+        # each without the translator's file it was found in, and naming profiles by their files.
+        warning_said=lambda detail: localised(for_station(detail, labels), language),
+        warning_text=without_place,
         corrected_kinds=corrected_kinds(),
         # Why a file is not available (a catalog's variants_missing entry), in the page's words.
         unavailable_reason=lambda entry: unavailable_reason(entry, language),

@@ -12,11 +12,13 @@ not said at all: the page shows its English text instead, marked `lang="en"`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from pipeline.publish.i18n import SOURCE_LANGUAGE, formatting_locale, translations
+from pipeline.publish.deliverables import kind_of
+from pipeline.publish.i18n import N_, SOURCE_LANGUAGE, formatting_locale, translations
 
 # Python's format spec of a figure (messages.Number): sign, decimals, or "d" for a count.
 _SPEC = re.compile(r"^(?P<sign>\+?)(?:\.(?P<digits>\d+)f|(?P<kind>[dg]))$")
@@ -89,3 +91,52 @@ def _figure(number: float, spec: str, language: str) -> str:
     if match["sign"]:
         pattern = f"+{pattern};-{pattern}"
     return format_decimal(number, pattern, locale=formatting_locale(language))
+
+
+# A profile a warning names, as the page names its file: "«Radio, MP3»", not "radio-mp3", the
+# manifest's id, which a station never sees (a trial's page said "del perfil radio-mp3").
+QUOTED = N_("“%(name)s”")
+
+
+def profile_labels(catalog: dict, language: str) -> dict[str, str]:
+    """{profile id: the label of its files on the page, in `language`}, of every variant the
+    catalog has or lacks (`variants_missing`). A label several profiles share (two made from
+    `proxy`) is followed by the id, which their files' names carry: "Video ligero (narrow)".
+    Translated here, not as a message of the warning: "Radio, MP3" is the same in Spanish,
+    which `localised` would take for no Spanish."""
+    gettext = translations(language).gettext
+    labels = {variant["profile"]: gettext(kind_of({"file": "", **variant}).label)
+              for variant in catalog.get("variants_missing", []) + catalog["variants"]}
+    shared = Counter(labels.values())
+    return {profile: label if shared[label] == 1 else f"{label} ({profile})"
+            for profile, label in labels.items()}
+
+
+def for_station(detail, labels: dict[str, str]):
+    """A warning's `detail` as a station reads it: without its `where` (the translator's file
+    and line, a file no station has: the page offers files written anew, named otherwise) and
+    with the profiles it names (a `profiles` list) as the page labels their files. A profile
+    with no label (none of its files in the catalog) keeps its id."""
+    if not isinstance(detail, dict):
+        return detail
+    said = {key: value for key, value in detail.items() if key != "where"}
+    params = said.get("params")
+    if isinstance(params, dict) and isinstance(params.get("profiles"), dict) \
+            and "list" in params["profiles"]:
+        said["params"] = {**params, "profiles": {**params["profiles"], "list": [
+            _label(item, labels) for item in params["profiles"]["list"]]}}
+    return said
+
+
+def _label(profile, labels: dict[str, str]):
+    # The framing check names them as Python writes them ('proxy'), the loudness check bare.
+    name = profile.strip("'") if isinstance(profile, str) else profile
+    if name not in labels:
+        return profile
+    return {"template": QUOTED, "params": {"name": labels[name]}}
+
+
+def without_place(text: str, detail) -> str:
+    """A warning's text (the record's, in English) without the `where` it starts with."""
+    where = detail.get("where") if isinstance(detail, dict) else None
+    return text[len(where) + 2:] if where and text.startswith(f"{where}: ") else text

@@ -3,7 +3,6 @@
   var STORED_LANGUAGE = "pipeline-page-language";
   var each = function (selector, action) { Array.prototype.forEach.call(document.querySelectorAll(selector), action); };
   var cards = Array.prototype.slice.call(document.querySelectorAll("li.card"));
-  var available = cards.filter(function (card) { return !card.hasAttribute("data-unavailable"); }).length;
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.spot"));
   var search = document.getElementById("search");
   var count = document.getElementById("count");
@@ -43,7 +42,6 @@
     var words = fold(search.value).split(" ").filter(Boolean);
     var wanted = medium();
     var shown = 0;
-    var anyShown = false;
     cards.forEach(function (card) {
       var media = card.getAttribute("data-media").split(" ");
       var key = card.getAttribute("data-search");
@@ -54,10 +52,9 @@
       Array.prototype.forEach.call(card.querySelectorAll("li.file[data-medium]"), function (file) {
         file.hidden = Boolean(wanted) && file.getAttribute("data-medium") !== wanted;
       });
-      // A language's card of files not available yet is found, not counted: the count is of
-      // what can be downloaded.
-      if (visible && !card.hasAttribute("data-unavailable")) { shown += 1; }
-      if (visible) { anyShown = true; }
+      // Every card shown is counted, a language's card of files not available yet too: a
+      // trial's page counted only the cards with files and said "8 de 8" under 11 cards.
+      if (visible) { shown += 1; }
     });
     sections.forEach(function (section) {
       section.hidden = !section.querySelector("li.card:not([hidden])");
@@ -65,8 +62,8 @@
     // "Se muestra 1 de 8", "Se muestran 3 de 8": the template in the count's plural form.
     count.textContent = count.getAttribute(shown === 1 ? "data-template-one" : "data-template")
       .replace("{shown}", shown.toLocaleString(figures))
-      .replace("{total}", available.toLocaleString(figures));
-    document.getElementById("no-match").hidden = anyShown || cards.length === 0;
+      .replace("{total}", cards.length.toLocaleString(figures));
+    document.getElementById("no-match").hidden = shown > 0 || cards.length === 0;
   }
 
   function remember() {
