@@ -119,13 +119,30 @@ def for_station(detail, labels: dict[str, str]):
     with no label (none of its files in the catalog) keeps its id."""
     if not isinstance(detail, dict):
         return detail
-    said = {key: value for key, value in detail.items() if key != "where"}
-    params = said.get("params")
-    if isinstance(params, dict) and isinstance(params.get("profiles"), dict) \
-            and "list" in params["profiles"]:
-        said["params"] = {**params, "profiles": {**params["profiles"], "list": [
-            _label(item, labels) for item in params["profiles"]["list"]]}}
-    return said
+    return _relabelled({key: value for key, value in detail.items() if key != "where"}, labels)
+
+
+# The parameters that list profiles: `profiles`, and `names` in the loudness range's "N LU of
+# profiles ..." of each limit, nested in its `limits` (a page named them by id there).
+PROFILE_LISTS = ("profiles", "names")
+
+
+def _relabelled(message, labels: dict[str, str]):
+    """`message` (a template and parameters, nested messages in them) with the profiles its
+    PROFILE_LISTS name as the page labels their files."""
+    if isinstance(message, list):
+        return [_relabelled(item, labels) for item in message]
+    if not isinstance(message, dict):
+        return message
+    params = message.get("params")
+    if isinstance(params, dict):
+        message = {**message, "params": {
+            key: ({**value, "list": [_label(item, labels) for item in value["list"]]}
+                  if key in PROFILE_LISTS and isinstance(value, dict) and "list" in value
+                  else _relabelled(value, labels)) for key, value in params.items()}}
+    elif "list" in message:
+        message = {**message, "list": _relabelled(message["list"], labels)}
+    return message
 
 
 def _label(profile, labels: dict[str, str]):
