@@ -149,12 +149,12 @@ def _what_is_there(folder: Path, code: str, meant: list[str], codes: list[str],
         # A recording named by its language's name (tojolabal.wav for toj) is read by no
         # language: said here, where its own language's error is, with the name to give it.
         orphans = sorted(name for name in present if meant_for(name, codes) is None
-                         and f".{name.rpartition('.')[2]}".lower() in AUDIO_SUFFIXES)
+                         and Path(name).suffix.lower() in AUDIO_SUFFIXES)
         if not orphans:
             return f"nothing named {code}.* is there", None
         shown = ", ".join(orphans[:ORPHANS_SHOWN]) + (
             f" and {len(orphans) - ORPHANS_SHOWN} more" if len(orphans) > ORPHANS_SHOWN else "")
-        suffix = f".{orphans[0].rpartition('.')[2].lower()}" if len(orphans) == 1 else ".wav"
+        suffix = Path(orphans[0]).suffix.lower() if len(orphans) == 1 else ".wav"
         return (f"nothing named {code}.* is there, and the folder has sound no language reads: "
                 f"{shown}"), (f"if {'it' if len(orphans) == 1 else 'one of them'} is this "
                               f"recording, rename it {code}{suffix}")
@@ -250,16 +250,16 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     # The last block may run past the decoded samples (a file's length is rarely whole blocks).
     end = None if analysis.sound_end is None else min(analysis.sound_end, duration)
     found = _quiet(path, analysis, what, loudest, unit)
-    if end is not None and end - BLOCK >= spot_duration - 1e-3:
-        # Said with the file's other defects, not alone: a trial's dub 1.5 s too long was
-        # trimmed and sent again, to be told then of the clipping it had had all along. Its
-        # length warning would say the same as this error.
-        return [error(f"sound continues past the spot's end: speech would be cut at "
-                      f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)", path,
-                      hint=f"trim or re-time the recording to the spot's {spot_duration:.2f} s",
-                      code="sound-past-end")] + found + _defects(path, analysis, what)
     difference = duration - spot_duration
-    if abs(difference) > qc.duration_tolerance:
+    if end is not None and end - BLOCK >= spot_duration - 1e-3:
+        # Said first, with the file's other defects, not alone: a trial's dub 1.5 s too long
+        # was trimmed and sent again, to be told then of the clipping it had had all along.
+        # Its length warning would say the same as this error.
+        found.insert(0, error(f"sound continues past the spot's end: speech would be cut at "
+                              f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)",
+                              path, hint=f"trim or re-time the recording to the spot's "
+                                         f"{spot_duration:.2f} s", code="sound-past-end"))
+    elif abs(difference) > qc.duration_tolerance:
         template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
                        "longer (tolerance %(tolerance)s s); its end is silence and will be cut")
                     if difference > 0 else

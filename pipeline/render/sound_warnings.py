@@ -403,18 +403,18 @@ def short_term_excess(source: Path, loudness: Loudness, profile: Profile, treatm
         return []
     unit = loudness_unit(profile.loudness_standard)
     above = loudness.max_short_term - loudness.integrated
-    reach = profile.loudness + above
+    reach, room = profile.loudness + above, short_term_room(profile, limit)
     what = "master's sound" if treatment in MASTER_SOUND else "dub"
     return [error(f"the loudest 3 s of the {what} are {above:.1f} LU above its loudness as a "
                   f"whole (maximum short-term {loudness.max_short_term:.1f}, integrated "
                   f"{loudness.integrated:.1f} {unit}): levelled to the {profile.loudness:g} "
-                  f"{unit} of profile {profile.name!r}, they would reach {reach:.1f} {unit}, over the "
-                  f"{limit:.1f} {unit} of {short_term_rule(profile.loudness_standard)} for "
-                  f"spots, by more than the profile's tolerance of {profile.loudness_tolerance:g} "
-                  "LU can lower it; its variants of that profile are not made", source,
-                  hint=_SHORT_TERM_HINT[what].format(
-                      allowed=short_term_room(profile, limit),
-                      less=max(above - short_term_room(profile, limit), 0.1)),
+                  f"{unit} of profile {profile.name!r}, they would reach {reach:.1f} {unit}, "
+                  f"over the {limit:.1f} {unit} of {short_term_rule(profile.loudness_standard)} "
+                  "for spots, by more than the profile's tolerance of "
+                  f"{profile.loudness_tolerance:g} LU can lower it; its variants of that profile "
+                  "are not made", source,
+                  hint=_SHORT_TERM_HINT[what].format(allowed=room,
+                                                     less=max(above - room, 0.1)),
                   code=SHORT_TERM)]
 
 
