@@ -151,8 +151,10 @@ def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):
     assert lines[0].replace("the recording", "the dub") in validate, (lines, validate)
     ending = ("the last 2.5 s of the spot would be silence: the %s's sound ends at 1.5 s (under "
               "-60 dBFS after it; more than 2 s is dead air on radio)")
-    assert lines[1] == f"{short}: warning: {ending % 'recording'} (hint: re-time the " \
-        "recording to fill its spot)", lines
+    # Without a spot, the silence is said as the file's own.
+    assert lines[1] == f"{short}: warning: the last 2.5 s of the recording are silence: its " \
+        "sound ends at 1.5 s (under -60 dBFS after it; more than 2 s is dead air on radio) " \
+        "(hint: re-time the recording to fill its spot)", lines
     assert any(line.startswith(f"{short}: warning: {ending % 'dub'}") for line in validate), \
         validate
     assert [line.partition(" s): ")[2] for line in lines[2:]] == [

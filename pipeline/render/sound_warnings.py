@@ -280,7 +280,8 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
     if what not in ("dub", "master", "recording") or defects is None \
             or defects.first_sound is None:
         return found
-    if spot_duration is None:
+    alone = spot_duration is None
+    if alone:
         spot_duration = defects.length
     if defects.first_sound > LEADING_SILENCE:
         found.append(warning(
@@ -292,10 +293,15 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
             code="leading-silence"))
     end = min(defects.last_sound, spot_duration)
     if spot_duration - end > TRAILING_SILENCE:
+        # Without a spot, the silence is the file's own: "of the spot" named one not there.
+        template = (N_("the last %(silence)s s of the %(what)s are silence: its sound ends at "
+                       "%(end)s s (under %(level)s dBFS after it; more than %(limit)s s is dead "
+                       "air on radio)") if alone else
+                    N_("the last %(silence)s s of the spot would be silence: the %(what)s's "
+                       "sound ends at %(end)s s (under %(level)s dBFS after it; more than "
+                       "%(limit)s s is dead air on radio)"))
         found.append(warning(
-            say(N_("the last %(silence)s s of the spot would be silence: the %(what)s's sound "
-                   "ends at %(end)s s (under %(level)s dBFS after it; more than %(limit)s s is "
-                   "dead air on radio)"), silence=Number(spot_duration - end, ".1f"),
+            say(template, silence=Number(spot_duration - end, ".1f"),
                 what=say(what), end=Number(end, ".1f"), level=Number(SILENCE_LEVEL),
                 limit=Number(TRAILING_SILENCE)), path,
             hint=("trim the silence after the last word" if what == "master" else
