@@ -30,6 +30,8 @@ def test_every_command_has_help_with_an_example():
         result = invoke(name, "--help")
         assert result.exit_code == 0, name
         assert command.help and "Example" in command.help, f"{name} has no example in its help"
+    # check reads recordings as well as subtitles: its usage line named only SUBTITLES.
+    assert invoke("check", "--help").output.startswith("Usage: cli check [OPTIONS] FILE...\n")
 
 
 def test_version_and_usage_errors_exit_2():

@@ -59,7 +59,7 @@ class FrameRate(click.ParamType):
 # --- check ------------------------------------------------------------------------------------
 
 @click.command()
-@click.argument("subtitles", nargs=-1, required=True,
+@click.argument("subtitles", nargs=-1, required=True, metavar="FILE...",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", metavar="CODE", callback=_language,
               help="The files' language (default: the file name, e.g. nah.vtt is nah).")
