@@ -613,6 +613,14 @@ def test_validate_warns_of_a_language_the_pages_cannot_name(tmp_path, monkeypatc
         "'Énná', alone" in found[0].format() and "languages.po" in found[0].format()
 
 
+def test_the_families_of_mexico_have_spanish_names():
+    # A trial's campaign gave "oto" (Otomian, ISO 639-5) for Otomí: validate asked the media
+    # team to edit the package's catalog.
+    assert language_name("oto", "es") == "lenguas otomíes (otomí y mazahua)"
+    assert language_name("myn", "es") == "lenguas mayas"
+    assert language_name("oto", "en") == "Otomian languages"
+
+
 def test_every_language_of_the_demo_has_a_spanish_name():
     demo = load_manifest(ROOT / "manifests" / "blue-heart.yaml")
     english_only = [lang.code for lang in demo.languages

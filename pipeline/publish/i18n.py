@@ -129,8 +129,11 @@ def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[D
                     f"the {said} page has no name in {said} for {language.code!r}: it shows "
                     f"the manifest's name, {language.name!r}, alone",
                     manifest.path, language.line,
-                    hint=f"add {language.code} to pipeline/publish/locale/{page}/LC_MESSAGES/"
-                         "languages.po", code="language-name"))
+                    # Who runs the campaign cannot do it in the manifest: the pipeline's
+                    # maintainers add the name, as INALI writes it, to the package.
+                    hint=f"if {language.code!r} is the code you meant, ask the pipeline's "
+                         f"maintainers to name it in pipeline/publish/locale/{page}/"
+                         "LC_MESSAGES/languages.po", code="language-name"))
     return found
 
 
