@@ -262,6 +262,12 @@ def _where(defects) -> Message | str:
                      names=Items(tuple(names), ", ", " and "), layout=defects.layout)
 
 
+# Without a manifest a recording is not known to be a dub: a voice-over's silences are filled
+# by the spot's sound mixed under it, which only the manifest says.
+_OVER_A_BED = ("; if it is a voice-over, mixed over the spot's own sound, check it with "
+               "--manifest: its silences are not aired alone")
+
+
 def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
              what: str) -> list[Diagnostic]:
     """Warnings for a dub heard alone (on radio) that starts with more than LEADING_SILENCE of
@@ -289,7 +295,7 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
                    "than %(limit)s s is dead air on radio)"), what=say(what),
                 silence=Number(defects.first_sound, ".2f"), level=Number(SILENCE_LEVEL),
                 limit=Number(LEADING_SILENCE)),
-            path, hint="trim the silence before the first word",
+            path, hint="trim the silence before the first word" + _OVER_A_BED * alone,
             code="leading-silence"))
     end = min(defects.last_sound, spot_duration)
     if spot_duration - end > TRAILING_SILENCE:
@@ -305,7 +311,8 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
                 what=say(what), end=Number(end, ".1f"), level=Number(SILENCE_LEVEL),
                 limit=Number(TRAILING_SILENCE)), path,
             hint=("trim the silence after the last word" if what == "master" else
-                  "re-time the recording to fill its spot" if what == "recording" else
+                  "re-time the recording to fill its spot" + _OVER_A_BED * alone
+                  if what == "recording" else
                   f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
             code="trailing-silence"))
     return found
