@@ -11,6 +11,7 @@ from pathlib import Path
 
 import ffmpeg
 import pytest
+from fontTools import subset
 
 from pipeline.errors import PipelineError
 from pipeline.manifest import Box, QcSettings, Style
@@ -31,6 +32,7 @@ from pipeline.subtitles.fonts import (
     resolve_font,
     text_width,
 )
+from pipeline.subtitles.glyphs import fonts_with, missing_glyphs
 from pipeline.subtitles.model import Cue
 from tests.mediacheck import FFMPEG, burned_frames
 
@@ -445,3 +447,39 @@ def test_a_font_known_only_to_fontsdir_is_the_one_drawn(tmp_path):
         assert style_fields(ass.read_text(encoding="utf-8"))["Fontname"] == font.family
         frames += burned_frames(ass, ass_fontsdir(font, folder), 320, 120, 1)
     assert max(frames[0]) > 128 and frames[0] == frames[1]
+
+
+def test_a_symbol_the_font_lacks_is_a_warning_naming_the_font_libass_draws_it_from(tmp_path,
+                                                                                   noto):
+    # A subtitler's SDH file (♪ around lyrics, as Netflix TTSG writes them) was refused: Noto
+    # Sans has no U+266A. libass draws it from fontconfig's fallback; the warning names that
+    # font, read here from libass's own log of the burn.
+    cue = Cue(1, 0, 1000, "♪ Xkʼot ta jnaʼ ♪", 3)
+    (said,) = missing_glyphs([cue], noto, tmp_path / "sdh.srt")
+    assert (said.severity, said.code, said.line) == ("warning", "glyph-fallback", 3)
+    family = re.search(r"libass draws U\+266A \('♪'\) from \"([^\"]+)\"", said.message).group(1)
+    path = tmp_path / "sdh.ass"
+    write_ass([cue], path, style=Style(), width=640, height=360, font=noto)
+    source = ffmpeg.input("color=c=black:s=640x360:d=1:r=1", f="lavfi")
+    args = (burn_in(source, path, ass_fontsdir(noto, tmp_path)).output("-", f="null")
+            .compile(cmd=[FFMPEG, "-hide_banner", "-loglevel", "verbose"]))
+    log = subprocess.run(args, capture_output=True, text=True, check=True).stderr
+    after = log[log.index("Glyph 0x266A not found"):]
+    drawn = re.search(r"fontselect: \(.*?\) -> ([^,]+),", after).group(1)
+    assert subprocess.run(["fc-query", "--format=%{family[0]}", drawn], capture_output=True,
+                          text=True, check=True).stdout == family, (drawn, family)
+
+
+def test_a_letter_the_font_lacks_stays_an_error_and_an_emoji_says_why(tmp_path, noto):
+    # A letter from another font breaks the word's look: the language is not burned. An emoji
+    # had the hint to install fonts-noto-core, which was installed and has none.
+    latin = tmp_path / "NotoSans-Latin.ttf"
+    subset.main([noto.path.as_posix(), f"--output-file={latin}", "--unicodes=U+0020-007E"])
+    (said,) = missing_glyphs([Cue(1, 0, 1, "tlen ẍ", 2)], resolve_font(str(latin)),
+                             tmp_path / "x.srt")
+    assert (said.severity, said.code) == ("error", "glyph")
+    (emoji,) = missing_glyphs([Cue(1, 0, 1, "te quiero 💙", 2)], noto, tmp_path / "x.srt")
+    if fonts_with("💙"):
+        assert emoji.code == "glyph-fallback"    # an emoji font of outlines is installed
+    else:
+        assert emoji.severity == "error" and "fonts-symbola" in emoji.hint, emoji.format()

@@ -265,17 +265,23 @@ def test_a_warning_on_every_file_of_a_language_is_said_once_on_its_card():
 def test_a_warning_for_the_translator_alone_stays_off_the_page_and_in_the_catalog():
     # A letter typed composed in one cue and decomposed in another is burned alike and written
     # composed: nothing a station airs differs, so the page does not make it wonder.
+    # Nor do an ASS file's own colours and fonts, left out (a trial's page told stations of the
+    # file's lines 16, 17 and 18), or a ♪ drawn from a fallback font.
     forms = {"code": "unicode-forms", "message": "the same letter is typed in two Unicode forms"}
+    style = {"code": "style", "message": "the colours and fonts of this ASS file are not used"}
+    glyph = {"code": "glyph-fallback", "message": "font Noto Sans has no glyph for ♪"}
     fast = {"code": "reading-speed", "message": "cue 2 reads at 25.0 characters per second"}
     catalog = page_catalog(variant("web", "mp4", poster_url=None, loudness_lufs=-23.0,
-                                   true_peak_dbtp=-2.0, **warned(forms, fast)))
+                                   true_peak_dbtp=-2.0, **warned(forms, style, glyph, fast)))
     (spot,) = page_model(catalog)
     (deliverable,) = spot.cards[0].deliverables
     assert [text for *_, text in deliverable.warnings] == [fast["message"]]
     for language in ("es", "en"):
         html = render_page(catalog, language)
-        assert fast["message"] in html and forms["message"] not in html
-    assert catalog["variants"][0]["warning_codes"] == ["unicode-forms", "reading-speed"]
+        assert fast["message"] in html
+        assert not any(alone["message"] in html for alone in (forms, style, glyph))
+    assert catalog["variants"][0]["warning_codes"] == [
+        "unicode-forms", "style", "glyph-fallback", "reading-speed"]
 
 
 def test_a_warning_names_no_translator_s_file_and_profiles_as_the_page_labels_their_files():

@@ -31,6 +31,7 @@ _READING = {
     "tags": N_("Editing tags in the subtitles"),
     "unbalanced-tags": N_("Italic, bold or underline tags that do not pair up"),
     "style": N_("The subtitle file's colours and fonts are not used"),
+    "glyph-fallback": N_("Symbols drawn from another font"),
     "event": N_("Part of the subtitle file left out"),
     "element": N_("Part of the subtitle file left out"),
     "blank-cue": N_("Part of the subtitle file left out"),
@@ -114,7 +115,9 @@ CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", 
 # composed in one cue and decomposed in another is burned alike and written composed (NFC) in
 # every sidecar; on the page it only made a radio operator wonder what to check before airing.
 # The terminal, records and catalog keep it.
-TRANSLATOR_ONLY = frozenset({"unicode-forms"})
+# So are the file's own colours and fonts, left out (a trial's page told stations of an ASS
+# file's lines they never get), and a symbol drawn from a fallback font.
+TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback"})
 
 
 def corrected_kinds() -> frozenset[str]:

@@ -26,8 +26,9 @@ from pipeline.publish.i18n import N_, language_name, translations
 from pipeline.render.variants import Variant
 from pipeline.standards import STANDARDS, loudness_unit
 from pipeline.subtitles.burn import HEADER, ass_colour, ass_fontsdir, burn_in, escape_text
-from pipeline.subtitles.fonts import (Font, ascent_em, ass_font_size, bold_variant, font_hint,
-                                      listed, text_width, uncovered)
+from pipeline.subtitles.fonts import (Font, ascent_em, ass_font_size, bold_variant, text_width,
+                                      uncovered)
+from pipeline.subtitles.glyphs import font_hint, listed
 
 Stream = ffmpeg.nodes.FilterableStream
 

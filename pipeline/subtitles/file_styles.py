@@ -23,10 +23,10 @@ from pipeline.subtitles.fonts import (
     Font,
     bold_variant,
     em_from_ass_font_size,
-    missing_glyphs,
     resolve_font,
     style_font_hint,
 )
+from pipeline.subtitles.glyphs import missing_glyphs
 from pipeline.subtitles.linebreak import Layout, font_joiner, picture_columns, safe_margins
 from pipeline.subtitles.model import Cue, SubtitleFile
 

@@ -12,12 +12,11 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import regex
 
-from pipeline.errors import Diagnostic, FontNotInstalled, SubtitleError, error
-from pipeline.subtitles.model import Cue, plain_text
+from pipeline.errors import FontNotInstalled, SubtitleError
 
 if TYPE_CHECKING:
     import uharfbuzz as hb
@@ -129,9 +128,9 @@ def _fc_match(pattern: str) -> tuple[Path, tuple[str, ...]]:
     # fontconfig's pattern syntax gives '-', ':' and ',' a meaning; family names need them literal.
     if ":" in pattern:
         family, _, properties = pattern.partition(":")
-        pattern = _fc_escape(family) + ":" + properties
+        pattern = fc_escape(family) + ":" + properties
     else:
-        pattern = _fc_escape(pattern)
+        pattern = fc_escape(pattern)
     result = subprocess.run([binary, "--format=%{file}\n%{family}\n", pattern],
                             capture_output=True, text=True, check=False)
     lines = result.stdout.splitlines()
@@ -141,7 +140,7 @@ def _fc_match(pattern: str) -> tuple[Path, tuple[str, ...]]:
     return Path(lines[0]), families
 
 
-def _fc_escape(name: str) -> str:
+def fc_escape(name: str) -> str:
     for char in "\\-:,":
         name = name.replace(char, "\\" + char)
     return name
@@ -197,66 +196,6 @@ def uncovered(text: str, font: Font) -> list[str]:
     cmap = _cmap(font.path)
     return [char for char in dict.fromkeys(text) if not char.isspace() and ord(char) not in cmap
             and not IGNORABLE.match(char)]
-
-
-def listed(chars: Iterable[str]) -> str:
-    """Characters as a reader can find them: `U+00E1 ('á')`, ..."""
-    return ", ".join(f"U+{ord(char):04X} ({char!r})" for char in chars)
-
-
-def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Diagnostic]:
-    """One error per cue that uses a character the font has no glyph for; the hint names the
-    installed fonts that have every such character of the cue."""
-    texts = [(cue, plain_text(cue)) for cue in cues]
-    # The file's distinct characters first: most files have none missing, and then no cue is
-    # looked at again.
-    used = set().union(*(text for _, text in texts)) - {"\n", "\r"}
-    absent = set(uncovered("".join(used), font))
-    found = []
-    for cue, text in texts if absent else ():
-        missing = [char for char in dict.fromkeys(text) if char in absent]
-        if missing:
-            found.append(error(
-                f'cue {cue.index} uses characters that font "{font.family}" ({font.path}) '
-                f"does not have: {listed(missing)}", path, cue.line,
-                font_hint(frozenset(missing), "`style: {font: ...}` for the language in the "
-                          "manifest, `--font` for check", frozenset(used)), "glyph"))
-    return found
-
-
-@functools.cache
-def font_hint(chars: frozenset[str], setting: str, whole: frozenset[str] = frozenset()) -> str:
-    """The hint of a missing-glyph error: the installed fonts that have every one of `chars`,
-    to be set where `setting` says, or that no installed font has them. With `whole` (every
-    character of the file), fonts that have all of those come first: a font that has only
-    this cue's missing ones may lack others (Noto Sans Arabic has no Latin letters), and
-    following the hint would only move the error."""
-    families = fonts_with(whole) if whole else []
-    if families:
-        named = ", ".join(f'"{family}"' for family in families)
-        return (f"use a font that has every character of the file ({named} installed): "
-                f"{setting}; or fix the character")
-    families = fonts_with(chars)
-    if not families:
-        return ("no installed font has them: install one that covers the language (Noto fonts: "
-                "'apt-get install fonts-noto-core'), or fix the character")
-    named = ", ".join(f'"{family}"' for family in families)
-    return f"use a font that has them ({named} installed): {setting}; or fix the character"
-
-
-def fonts_with(chars: Iterable[str], limit: int = 3) -> list[str]:
-    """Up to `limit` installed families (fontconfig) with a glyph for every one of `chars`,
-    Noto Sans families first (the pipeline's default is one), monospaced ones last."""
-    binary = shutil.which("fc-list")
-    if binary is None:
-        return []
-    charset = " ".join(f"{ord(char):x}" for char in sorted(set(chars)))
-    result = subprocess.run([binary, f":charset={charset}", "family"],
-                            capture_output=True, text=True, check=False)
-    families = sorted({line.split(",")[0].strip() for line in result.stdout.splitlines()
-                       if line.strip()}, key=lambda family: (not family.startswith("Noto Sans"),
-                                                             "Mono" in family, len(family), family))
-    return families[:limit]
 
 
 # --- measuring --------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ title-safe area at the real font (subtitles/title_safe.py), and look-alike apost
 
 These are warnings: the file can be rendered, but a viewer may not manage to read it. What makes
 a file unusable (malformed timing, overlaps, cues past the end, missing glyphs) is an error,
-found by `formats.read_subtitles` and `fonts.missing_glyphs`; `check_file` gathers both.
+found by `formats.read_subtitles` and `glyphs.missing_glyphs`; `check_file` gathers both.
 
 Characters are counted as user-perceived characters (Unicode extended grapheme clusters,
 regex's `\\X`): "a̱" (a + U+0331 combining macron below) is one character to a reader, as the
