@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -92,6 +93,27 @@ def test_latin1_byte_reports_its_line_offset_and_value(tmp_path):
     assert "'á'" in problem.message  # what it would be in Windows-1252
     assert "UTF-8" in problem.hint
     assert result.cues == ()
+
+
+def test_a_windows_1252_file_gets_the_command_that_converts_it(tmp_path):
+    # A trial's translator file saved as ANSI: the hint's command, run as given in a folder
+    # whose name needs quoting, makes a file that reads with its accents.
+    text = textwrap.dedent(GOOD).replace("tlen monamaka", "tlen monamaká ñ “ok”")
+    folder = tmp_path / "campaña 2026"
+    folder.mkdir()
+    path = folder / "nah.srt"
+    path.write_bytes(text.encode("cp1252"))
+    (problem,) = read_subtitles(path).diagnostics
+    command = problem.hint.partition("in a terminal: ")[2]
+    assert command.startswith("iconv -f WINDOWS-1252 -t UTF-8 "), problem.hint
+    subprocess.run(["sh", "-c", command], check=True)
+    result = read_subtitles(path)
+    assert not any(d.severity == "error" for d in result.diagnostics), result.diagnostics
+    assert "tlen monamaká ñ “ok”" in "\n".join(cue.text for cue in result.cues)
+    # A file that is no Windows-1252 either (0x81 is undefined there) gets no such command.
+    path.write_bytes(text.encode("cp1252") + b"\x81")
+    (problem,) = read_subtitles(path).diagnostics
+    assert "iconv" not in problem.hint
 
 
 def test_garbage_byte_line_with_crlf(tmp_path):

@@ -3,6 +3,7 @@ nothing guessed."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, SubtitleError, error
@@ -81,16 +82,31 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: st
     value = data[exc.start]
     message = (f"the file is not valid {encoding.upper()}: byte 0x{value:02X} at offset "
                f"{exc.start + bom_length} cannot be decoded")
+    hint = UTF8_HINT
     if encoding == "utf-8" and not bom_length:  # with a BOM it was saved as UTF-8 and damaged
         guess = bytes([value]).decode("cp1252", errors="replace")
         if guess != "\ufffd":
             message += f" (in Windows-1252 it would be {guess!r}: it was probably saved as ANSI)"
+            if _decodes(data, "cp1252"):
+                # The whole file reads as Windows-1252: the command that converts it, for the
+                # media team's terminal (a translator's editor does it with 'Save as').
+                quoted, converted = shlex.quote(str(path)), shlex.quote(f"{path}.utf8")
+                hint += (f"; or, in a terminal: iconv -f WINDOWS-1252 -t UTF-8 {quoted} > "
+                         f"{converted} && mv {converted} {quoted}")
     if encoding.startswith("utf-16"):
         line = data[:exc.start].decode(encoding, errors="replace").replace("\r\n", "\n") \
             .replace("\r", "\n").count("\n") + 1
     else:
         line = _line_of_offset(data, exc.start)
-    return error(message, path, line, UTF8_HINT, "encoding")
+    return error(message, path, line, hint, "encoding")
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
