@@ -395,6 +395,7 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                          qc=qc)
         # Past its end when the video's length is known; its time as the file writes times.
         + (late_start(cues, path) if duration is None else []),
-        subtitles.format, subtitles.origin, subtitles.notation)
+        subtitles.format, subtitles.origin, subtitles.notation,
+        FrameGrid.at(rate or DEFAULT_FPS, subtitles.format))
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
                        subtitles.format, subtitles.in_file, counted_at)
