@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "29"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "30"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -63,3 +63,5 @@ RENDER_VERSION = "29"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # language's name whole, the spot's title shortened (audio_only.cart_title)
                        # 29: a dub's, voice-over's or bed's silent side taken from the other,
                        # centred, and sides 10 dB or more apart said (defects.Defects.sides)
+                       # 30: a left or right cue of a WebVTT sidecar given position: and size:,
+                       # inside title-safe where the TTML region is (vtt.cue_settings)

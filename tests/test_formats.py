@@ -675,6 +675,32 @@ def test_ttml_errors_carry_the_elements_line(tmp_path):
     assert "malformed TTML time dur='nueve'" in result.errors[2].message
 
 
+def test_a_style_or_region_named_with_id_is_read_with_a_warning(tmp_path):
+    """A trial's old DFXP file, `<style id="s1">`: its italic cue was refused with "style 's1'
+    is not defined (hint: define it in <head><styling>)", though it is, by id= for xml:id."""
+    result = read_subtitles(write(tmp_path, "ote.dfxp", textwrap.dedent("""\
+        <?xml version="1.0" encoding="utf-8"?>
+        <tt xmlns="http://www.w3.org/2006/10/ttaf1" xmlns:tts="http://www.w3.org/2006/10/ttaf1#style" xml:lang="es">
+        <head><styling><style id="s1" tts:fontStyle="italic"/></styling>
+        <layout><region id="arriba" tts:origin="10% 5%" tts:extent="80% 20%" tts:displayAlign="before"/></layout></head>
+        <body><div>
+        <p begin="00:00:01.00" end="00:00:03.00">Jñatrjo<br/>ñaa</p>
+        <p begin="00:00:04.00" end="00:00:06.00" style="s1" region="arriba">Cursiva</p>
+        </div></body></tt>
+        """)))
+    assert result.errors == ()
+    assert [(cue.text, alignment(cue)) for cue in result.cues] == [
+        ("Jñatrjo\nñaa", None), ("{\\an8}<i>Cursiva</i>", 8)]
+    # (Besides paragraph 1's, in no region of the file's.)
+    assert [(d.line, d.code, d.message, d.hint) for d in result.warnings if d.code == "style"] == [
+        (3, "style", "style 's1' is named with id=, which TTML does not read (it reads xml:id); "
+                     'read as xml:id="s1"', 'write xml:id="s1": other TTML players do not find '
+                                            "it by id="),
+        (4, "style", "region 'arriba' is named with id=, which TTML does not read (it reads "
+                     'xml:id); read as xml:id="arriba"', 'write xml:id="arriba": other TTML '
+                                                        "players do not find it by id=")]
+
+
 def test_xml_that_is_not_ttml_or_not_well_formed(tmp_path):
     other = read_subtitles(write(tmp_path, "nah.xml", "<?xml version='1.0'?>\n\n<html/>\n"))
     assert problems(other) == [(3, "syntax")]

@@ -189,6 +189,42 @@ def test_a_top_cue_of_every_format_is_top_in_every_sidecar(tmp_path, name, text)
     assert pysrt.open(str(tmp_path / "out.srt"))[0].text == cues[0].text
 
 
+# The trial's sign, \pos(300,200) on a 1080p script: its nearest column is the left, with no
+# margin of its own; then a sign on the right, and one placed 20.83 % in from the left.
+SIGNS = ("Dialogue: 0,0:00:04.00,0:00:06.50,Top,,0,0,0,,{\\pos(300,200)}Tlacuilolli\n"
+         "Dialogue: 0,0:00:07.00,0:00:08.00,Top,,0,0,0,,{\\pos(1650,200)}Amatl\n"
+         "Dialogue: 0,0:00:08.50,0:00:09.00,Top,,0,0,0,,{\\an7\\pos(400,200)}Calli\n")
+
+
+def test_a_left_or_right_sign_is_where_the_ttml_region_is_in_the_vtt_sidecar(tmp_path):
+    """Before: `line:18.52%,start align:left` with no position:, which WebVTT puts at 0 %, on
+    the frame's edge (WebVTT, "computed position"), while the TTML region starts at 5 %."""
+    source = tmp_path / "nah.ass"
+    source.write_text(ass(SIGNS, "PlayResX: 1920\nPlayResY: 1080\n"), encoding="utf-8")
+    write_sidecars(read_subtitles(source).cues, lambda suffix: tmp_path / f"out.{suffix}", "nah")
+    vtt = tmp_path / "out.vtt"
+    # Valid cue settings: one setting a word, read by webvtt-py's strict validators.
+    written = [line.split(" --> ")[1].split(" ", 1)[1] for line in
+               vtt.read_text(encoding="utf-8").splitlines() if " --> " in line]
+    assert written[0] == "line:18.52%,start position:5%,line-left size:90% align:left"
+    for settings in written:
+        webvtt.models.CueSettings.from_string(settings, strict=True)
+    boxes = []
+    for caption in webvtt.read(str(vtt)):
+        at, anchor = caption.settings.position.split(",")
+        size = float(caption.settings.size.rstrip("%"))
+        left = float(at.rstrip("%")) - (size if anchor == "line-right" else 0)
+        boxes.append((round(left, 2), round(left + size, 2), caption.settings.align))
+    assert boxes == [(5, 95, "left"), (5, 95, "right"), (20.83, 95, "left")]
+    _, found = paragraphs(tmp_path / "out.ttml")
+    regions = []
+    for paragraph in found:
+        origin, extent = (paragraph.get_region().get_style(p)
+                          for p in (StyleProperties.Origin, StyleProperties.Extent))
+        regions.append((round(origin.x.value, 2), round(origin.x.value + extent.width.value, 2)))
+    assert regions == [box[:2] for box in boxes]
+
+
 def test_colours_and_fonts_of_the_file_are_in_no_sidecar(tmp_path):
     """The reader warns that a file's colours and fonts are not used: no sidecar carries them."""
     cue = Cue(1, 500, 1800, '<font color="#ff0000">rojo</font> y <FONT face="Arial">sub</FONT>', 1)

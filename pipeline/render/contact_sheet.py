@@ -35,8 +35,9 @@ from pipeline.subtitles.burn import burn_in, write_ass
 from pipeline.subtitles.title_safe import burned_frame
 from pipeline.subtitles.file_styles import StyleFont
 from pipeline.subtitles.fonts import Font
+from pipeline.subtitles.file_times import written_time
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import Cue, TimeNotation, file_time, written_time
+from pipeline.subtitles.model import Cue, TimeNotation, file_time
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
 COLUMNS = 4
@@ -173,7 +174,7 @@ def not_shown_tiles(cues: list[tuple[int, Cue]], font: Font, profile: Profile, f
 
 def label_time(at: float, fmt: str, notation: TimeNotation | None = None) -> str:
     """A tile's time: `at` seconds (the start of the frame it shows) as the file's format `fmt`
-    writes a time (a TTML file: in its own `notation`, `model.written_time`), rounded up to
+    writes a time (a TTML file: in its own `notation`, `file_times.written_time`), rounded up to
     that format's precision (milliseconds; centiseconds in ASS/SSA; a TTML file's frames or
     ticks) so that it falls inside the frame: a subtitler's editor sent to it shows that
     frame (at 29.97 fps the second frame starts at 33.37 ms: 00:00:00,034, as 33 ms is still

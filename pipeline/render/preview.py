@@ -46,9 +46,10 @@ from pipeline.render.subtitle_input import as_rendered
 from pipeline.render.variants import UnknownSelection
 from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.file_styles import StyleFont, style_fonts, style_glyphs
+from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.model import Cue, SubtitleFile, in_file_syntax
+from pipeline.subtitles.model import Cue, SubtitleFile
 from pipeline.subtitles.off_grid import off_grid_times
 from pipeline.subtitles.qc import check_cues, check_fit
 from pipeline.subtitles.title_safe import burned_frame

@@ -19,7 +19,8 @@ from pipeline.subtitles.file_styles import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import snap_cues
-from pipeline.subtitles.model import Cue, in_file_syntax
+from pipeline.subtitles.file_times import in_file_syntax
+from pipeline.subtitles.model import Cue
 from pipeline.subtitles.qc import check_cues, check_fit
 from pipeline.subtitles.title_safe import BurnedFrame
 

@@ -21,9 +21,10 @@ from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, Message, say
 from pipeline.subtitles.checks import _check_cues, in_time_order
 from pipeline.subtitles.encoding import load_text
+from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.master_timecode import past_end_hint, read_from_master
 from pipeline.subtitles.mojibake import double_decoded
-from pipeline.subtitles.model import Parsed, SubtitleFile, in_file_syntax, line_list
+from pipeline.subtitles.model import Parsed, SubtitleFile, line_list
 from pipeline.subtitles.normalise import composed_cues
 from pipeline.subtitles.programme_start import read_from_programme_start
 

@@ -9,7 +9,6 @@ formats translate their markup into this; writers translate it back out.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -18,7 +17,6 @@ from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings
 from pipeline.messages import N_plural, Items, Message, say_count
-from pipeline.subtitles.ttml_time import smpte_label
 
 SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height (EBU R 95)
 SAFE_MARGIN = (1 - SAFE_AREA) / 2
@@ -263,77 +261,6 @@ def file_time(ms: int, fmt: str) -> str:
         minutes, rest = divmod(rest, 6000)
         return f"{hours}:{minutes:02d}:{rest // 100:02d}.{rest % 100:02d}"
     return format_time(ms, "," if fmt == "srt" else ".")
-
-
-def written_time(at: float, notation: TimeNotation) -> str:
-    """`at` seconds as a TTML file of `notation` writes a time, rounded up to its precision
-    (a millisecond, a frame, a tick) so that it falls in the frame that starts at `at`. Frames
-    count from the whole second, as TTML reads them (seconds + frames / frame rate)."""
-    if notation.smpte is not None and notation.rate:
-        # A frame label of the file's timecode: the frame starting at `at` after the time
-        # its cues count from (TTML1 §6.2.11, SMPTE time base).
-        start, counted_rate, drop = notation.smpte
-        frames = math.ceil((Fraction(at).limit_denominator(1_000_000) + start) * notation.rate
-                           - Fraction(1, 1000))
-        return smpte_label(frames, counted_rate, drop)
-    microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
-    if notation.unit == "frames" and notation.rate:
-        seconds, rest = divmod(microseconds, 1_000_000)
-        frames = math.ceil(rest * notation.rate / 1_000_000 - 1e-6)
-        if frames >= notation.rate:
-            seconds, frames = seconds + 1, 0
-        hours, seconds = divmod(seconds, 3600)
-        return f"{hours:02d}:{seconds // 60:02d}:{seconds % 60:02d}:{frames:02d}"
-    if notation.unit in ("f", "t") and notation.rate:
-        return f"{math.ceil(microseconds * notation.rate / 1_000_000 - 1e-6)}{notation.unit}"
-    milliseconds = -(-microseconds // 1000)
-    if notation.unit == "ms":
-        return f"{milliseconds}ms"
-    if notation.unit == "s":
-        return f"{milliseconds // 1000}.{milliseconds % 1000:03d}".rstrip("0").rstrip(".") + "s"
-    return format_time(milliseconds, ".")
-
-
-# A time as `format_time` writes it in a diagnostic (SRT's syntax).
-_QUOTED_TIME = re.compile(r"\b(\d{2,}):(\d{2}):(\d{2}),(\d{3})\b")
-
-
-def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str,
-                   origin: Fraction = Fraction(0),
-                   notation: TimeNotation | None = None) -> list[Diagnostic]:
-    """The checks' diagnostics with the times they give (written as SRT writes them) written
-    as the file's format writes them: `00:00:03.500` in WebVTT and TTML, `0:00:03.50` in
-    ASS/SSA (centiseconds, rounded down), a frame label of its timecode in a TTML file timed in
-    SMPTE timecode (`notation.smpte`: `10:00:03:15`), and on the file's own time line, `origin`
-    seconds later (a file read from its master's timecode, `SubtitleFile.origin`: 10:00:03,500):
-    what a translator searches the file for. Only for times the checks computed: a parser's
-    message quotes the file's own text as it is."""
-    smpte = notation.smpte if notation is not None and notation.rate else None
-    if fmt == "srt" and not origin:
-        return list(diagnostics)
-
-    def syntax(match: re.Match) -> str:
-        hours, minutes, seconds, millis = map(int, match.groups())
-        ms = ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
-        if smpte is not None:
-            # The nearest frame: the checks' times are the cues', each a frame's to the ms.
-            start, counted_rate, drop = smpte
-            frames = round((Fraction(ms, 1000) + origin + start) * Fraction(notation.rate))
-            return smpte_label(frames, counted_rate, drop)
-        if notation is not None and notation.unit == "frames" and notation.rate \
-                and notation.rate == int(notation.rate):
-            # `00:00:03:11`, as a TTML file timed in frames writes it (and is searched for).
-            # At a whole rate only: at 29.97 a label (seconds + frames / rate) is no frame's
-            # start, and a hint's "or earlier" would fall in the next frame.
-            return written_time(ms / 1000 + float(origin), notation)
-        return file_time(round(ms + origin * 1000), fmt)
-
-    def change(text: str) -> str:
-        return _QUOTED_TIME.sub(syntax, text)
-
-    return [replace(d, message=change(d.message), hint=change(d.hint) if d.hint else d.hint,
-                    detail=d.detail.map_text(change) if d.detail else None)
-            for d in diagnostics]
 
 
 def line_list(lines: list[int], cues: bool = False) -> Message:

@@ -24,13 +24,13 @@ from pipeline.messages import N_, Items, Message, N_plural, Number, plural, say,
 from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.checks import LATE_MS, TAPE_TIMECODE
 from pipeline.subtitles.file_styles import style_fonts, style_glyphs
+from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (
     Cue,
     format_time,
-    in_file_syntax,
     line_list,
     plain_text,
     screen_row,
@@ -395,6 +395,7 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                          qc=qc)
         # Past its end when the video's length is known; its time as the file writes times.
         + (late_start(cues, path) if duration is None else []),
-        subtitles.format, subtitles.origin, subtitles.notation)
+        subtitles.format, subtitles.origin, subtitles.notation,
+        FrameGrid.at(rate or DEFAULT_FPS, subtitles.format))
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
                        subtitles.format, subtitles.in_file, counted_at)

@@ -106,12 +106,24 @@ class _Reader(TimeParameters, Layout):
     def read_head(self) -> None:
         for element in self.root.iter(f"{{{self.ns}}}style"):
             if element.getparent() is not None and _local(element.getparent()) == "styling":
-                self.styles[element.get(f"{{{XML}}}id", "")] = self.own_styles(element)
+                self.styles[self.identifier(element)] = self.own_styles(element)
         for element in self.root.iter(f"{{{self.ns}}}region"):
             own, references = self.own_styles(element)
             for child in element.iterchildren(f"{{{self.ns}}}style"):
                 own = own.merged(self.own_styles(child)[0])
-            self.regions[element.get(f"{{{XML}}}id", "")] = (own, references, element.sourceline)
+            self.regions[self.identifier(element)] = (own, references, element.sourceline)
+
+    def identifier(self, element) -> str:
+        """The `xml:id` a style or region is named by (TTML1 §8.1.2, §9.1.2), or its `id`, with a
+        warning: older DFXP drafts' examples and some tools write `id`, which TTML does not
+        read, and an italic style of an old file was refused as "not defined"."""
+        name = element.get(f"{{{XML}}}id")
+        if name is None and element.get("id") is not None:
+            name = element.get("id")
+            self.warn(f"{_local(element)} {name!r} is named with id=, which TTML does not read "
+                      f'(it reads xml:id); read as xml:id="{name}"', element,
+                      f'write xml:id="{name}": other TTML players do not find it by id=', "style")
+        return name or ""
 
     # --- content ----------------------------------------------------------------------------
 

@@ -293,7 +293,10 @@ def _percent(fraction: float) -> str:
 
 
 def cue_settings(cue: Cue) -> str:
-    """The WebVTT cue settings that place `cue` where its `{\\anN}` and margins say."""
+    """The WebVTT cue settings that place `cue` where its `{\\anN}` and margins say, as the
+    TTML sidecar's region does (inside the title-safe area, `model.SAFE_MARGIN` of the frame
+    from its edges), separated by spaces (W3C WebVTT, "WebVTT cue settings list"); `line:`
+    and `position:` take their alignment after a comma (`line:5%,start`)."""
     align = alignment(cue) or (2 if cue.margins else None)
     if align is None:
         return ""
@@ -310,14 +313,16 @@ def cue_settings(cue: Cue) -> str:
         settings.append(f"line:{_percent(0.5 + margins.vertical)},center")
     elif margins.vertical:
         settings.append(f"line:{_percent(1 - margins.vertical)},end")
-    if column == "left":
-        if margins.left:
-            settings.append(f"position:{_percent(margins.left)},line-left")
-        settings.append("align:left")
-    elif column == "right":
-        if margins.right:
-            settings.append(f"position:{_percent(1 - margins.right)},line-right")
-        settings.append("align:right")
+    if column != "center":
+        # A left or right cue's box where the TTML sidecar puts its region (`imsc.region_box`):
+        # from its margin, at least the title-safe one, to the title-safe edge across. Without
+        # `position:` WebVTT puts an align:left box at 0 %, on the frame's edge (WebVTT,
+        # "computed position"), and its `size:` defaults to the rest of the width.
+        near = max(SAFE_MARGIN, margins.left if column == "left" else margins.right)
+        anchor = f"{_percent(near)},line-left" if column == "left" else \
+            f"{_percent(1 - near)},line-right"
+        settings += [f"position:{anchor}", f"size:{_percent(1 - near - SAFE_MARGIN)}",
+                     f"align:{column}"]
     return " ".join(settings)
 
 
