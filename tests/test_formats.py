@@ -692,11 +692,11 @@ def test_a_style_or_region_named_with_id_is_read_with_a_warning(tmp_path):
     assert [(cue.text, alignment(cue)) for cue in result.cues] == [
         ("Jñatrjo\nñaa", None), ("{\\an8}<i>Cursiva</i>", 8)]
     # (Besides paragraph 1's, in no region of the file's.)
-    assert [(d.line, d.code, d.message, d.hint) for d in result.warnings if d.code == "style"] == [
-        (3, "style", "style 's1' is named with id=, which TTML does not read (it reads xml:id); "
+    assert [(d.line, d.code, d.message, d.hint) for d in result.warnings if d.code == "structure"] == [
+        (3, "structure", "style 's1' is named with id=, which TTML does not read (it reads xml:id); "
                      'read as xml:id="s1"', 'write xml:id="s1": other TTML players do not find '
                                             "it by id="),
-        (4, "style", "region 'arriba' is named with id=, which TTML does not read (it reads "
+        (4, "structure", "region 'arriba' is named with id=, which TTML does not read (it reads "
                      'xml:id); read as xml:id="arriba"', 'write xml:id="arriba": other TTML '
                                                         "players do not find it by id=")]
 

@@ -120,9 +120,12 @@ class _Reader(TimeParameters, Layout):
         name = element.get(f"{{{XML}}}id")
         if name is None and element.get("id") is not None:
             name = element.get("id")
-            self.warn(f"{_local(element)} {name!r} is named with id=, which TTML does not read "
-                      f'(it reads xml:id); read as xml:id="{name}"', element,
-                      f'write xml:id="{name}": other TTML players do not find it by id=', "style")
+            # "structure": read as the file meant it, a repair, as the page says of those.
+            self.warn(say(N_("%(element)s %(name)s is named with id=, which TTML does not read "
+                             "(it reads xml:id); read as xml:id=\"%(id)s\""),
+                          element=_local(element), name=repr(name), id=name), element,
+                      f'write xml:id="{name}": other TTML players do not find it by id=',
+                      "structure")
         return name or ""
 
     # --- content ----------------------------------------------------------------------------
