@@ -461,3 +461,25 @@ def test_a_selection_hears_of_the_page_names_of_its_own_languages_only(campaign,
     assert said in invoke("plan", manifest).output
     assert said not in invoke("plan", manifest, "--lang", "nah").output
     assert said in invoke("plan", manifest, "--lang", "maa").output
+
+
+@pytest.mark.parametrize("code", ["xyzzy", "zz", "x-foo"])
+def test_a_code_naming_no_language_is_an_error_at_its_line_and_the_other_manifest_plans(
+        campaign, code):
+    # A trial's `source_language: xyzzy` (or a language 'x-foo') passed the schema, then
+    # failed every command as "internal error: LanguageTagError", the other manifests with it.
+    campaign.subtitle("nah")
+    good = campaign.write([{"code": "nah", "treatment": "burn"}])
+    bad = good.with_name("bad.yaml")
+    data = campaign.data([{"code": "nah", "treatment": "burn"}], campaign="other")
+    data["source_language"] = code
+    bad.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    wrong = campaign.data([{"code": code, "treatment": "soft"}], campaign="third")
+    third = good.with_name("third.yaml")
+    third.write_text(yaml.safe_dump(wrong, sort_keys=False), encoding="utf-8")
+    for command in ("validate", "plan"):
+        result = invoke(command, bad, third, good)
+        assert result.exit_code == 1 and "internal error" not in result.output, result.output
+        assert f"{bad}:3: error: source_language {code!r} " in result.output, result.output
+        assert f"{third}:10: error: language code {code!r} " in result.output, result.output
+    assert "1 to render" in invoke("plan", good, bad).output   # the good one, planned

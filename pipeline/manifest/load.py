@@ -85,7 +85,9 @@ def load_manifest(path: str | Path) -> Manifest:
 
     manifest = Manifest(
         path=path, campaign=campaign or "", title=in_default(titles, page_language) or "",
-        titles=tuple(titles.items()), source_language=source_language or "",
+        # "und" (BCP 47's undetermined) where it is missing or wrong: the error is said, and
+        # planning the manifest's other entries to check their files needs a tag to write.
+        titles=tuple(titles.items()), source_language=source_language or "und",
         spots=spots, languages=languages, profiles=profiles,
         subtitles_dir=value("subtitles_dir", reader.relative_path, base, default=(base / "../subtitles").resolve()),
         audio_dir=value("audio_dir", reader.relative_path, base, default=(base / "../audio").resolve()),

@@ -17,7 +17,7 @@ import langcodes
 import yaml
 
 from pipeline.errors import Diagnostic, error
-from pipeline.manifest.model import HTML_COLOUR, SLUG, Box, Concern
+from pipeline.manifest.model import HTML_COLOUR, SLUG, Box, Concern, alpha3
 from pipeline.profiles import Container, Fit, Leader, Medium, Scan
 from pipeline.ranges import Range
 from pipeline.subtitles.normalise import nfc
@@ -186,6 +186,17 @@ class NodeReader:
             self.fail(node, f"{what} {value!r} is not a valid ISO 639-3 code or BCP 47 tag",
                       "use the language's ISO 639-3 code, e.g. 'nah' or 'yua'")
             return None
+        if value is not None:
+            try:
+                alpha3(value)
+            except (LookupError, langcodes.tag_parser.LanguageTagError):
+                # Well-formed but naming no language (private use 'x-foo', unassigned 'zz',
+                # 'xyzzy'): every file's language tag (MP4, MXF, WAV) is ISO 639-2/3's three
+                # letters, which it has none of; the render failed on it as an internal error.
+                self.fail(node, f"{what} {value!r} names no language ISO 639 has a code for, "
+                                "which every file's language tag needs",
+                          "use the language's ISO 639-3 code, e.g. 'nah' or 'yua'")
+                return None
         return value
 
     def dataclass_fields(self, node: yaml.Node, where: str, cls, base,
