@@ -36,6 +36,10 @@ def test_every_command_has_help_with_an_example():
 
 def test_version_and_usage_errors_exit_2():
     assert invoke("--version").output.startswith("pipeline, version")
+    # `check --duration nan` (or inf) passed click's range and failed as an internal error.
+    for value in ("nan", "inf"):
+        result = invoke("check", "x.srt", "--duration", value)
+        assert result.exit_code == 2 and f"{value!r} is not a finite number" in result.output
     assert invoke("render").exit_code == 2                  # no manifest given
     assert invoke("render", "x.yaml", "-j", "0").exit_code == 2
     result = invoke("render", "x.yaml", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1",

@@ -110,6 +110,19 @@ def test_duplicate_language_and_missing_required_keys(campaign):
     assert any(":12: error: language 'nah' is listed twice (first on line 9)" in f for f in found)
 
 
+def test_no_profiles_and_yaml_nested_too_deep_are_errors(campaign):
+    # `profiles: {}` made no variant and passed; render then called every file of the output
+    # folder one of no variant. 20,000 '[' was an internal RecursionError.
+    found = errors_of(campaign, GOOD.replace("profiles: [web, proxy]", "profiles: {}"))
+    assert any(": error: profiles must not be empty" in f for f in found), found
+    campaign.manifest.write_text("title: [" + "[" * 20000 + "]" * 20001 + "\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(campaign.manifest)
+    assert caught.value.diagnostics[0].format() == (
+        f"{campaign.manifest}: error: invalid YAML: lists or mappings nested too deep to read "
+        "(hint: a manifest nests a few levels; look for a run of '[' or '{')")
+
+
 def test_a_language_code_in_capitals_is_an_error_at_its_line(campaign):
     # 'Zai' wanted a Zai.srt (files are named by the lower-case code), and 'Nah' beside 'nah'
     # passed as a second language.

@@ -6,6 +6,8 @@ function (`qc.check_file`, `preview.make_previews`, `watch.watch`) and prints.
 
 from __future__ import annotations
 
+import math
+
 import json
 import sys
 from dataclasses import replace
@@ -42,6 +44,20 @@ def _language(ctx, param, value: str | None) -> str | None:
     return value
 
 
+class Positive(click.FloatRange):
+    """A number above 0 and finite: click's range lets 'nan' and 'inf' through, which failed
+    `check --duration nan` as an internal error."""
+
+    def __init__(self):
+        super().__init__(0, min_open=True)
+
+    def convert(self, value, param, ctx) -> float:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 class FrameRate(click.ParamType):
     """A frame rate as subtitlers type it, as the exact rate's float (23.98 is 24000/1001)."""
 
@@ -63,7 +79,7 @@ class FrameRate(click.ParamType):
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", metavar="CODE", callback=_language,
               help="The files' language (default: the file name, e.g. nah.vtt is nah).")
-@click.option("--duration", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
+@click.option("--duration", type=Positive(), metavar="SECONDS",
               help="Length of the video: cues after its end are reported.")
 @click.option("--fps", type=FrameRate(), metavar="N",
               help="Frame rate of the video (25, 23.976 or 23.98, 24000/1001, ...): gaps "
@@ -79,7 +95,7 @@ class FrameRate(click.ParamType):
 @click.option("--spot", metavar="ID",
               help="With --manifest: the files' spot (default: the folder they are in, "
                    "subtitles/<spot id>/).")
-@click.option("--max-cps", type=click.FloatRange(0, min_open=True), metavar="N",
+@click.option("--max-cps", type=Positive(), metavar="N",
               help="Most characters per second (default 17).")
 @click.option("--max-line-chars", type=click.IntRange(1), metavar="N",
               help="Most characters in a line (default 42).")

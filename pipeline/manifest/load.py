@@ -53,6 +53,11 @@ def load_manifest(path: str | Path) -> Manifest:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ManifestError(f"invalid YAML: {problem}", path,
                             mark.line + 1 if mark else None) from None
+    except RecursionError:
+        # PyYAML's composer recurses once a nesting level: 20,000 '[' was an internal error.
+        raise ManifestError("invalid YAML: lists or mappings nested too deep to read", path,
+                            hint="a manifest nests a few levels; look for a run of '[' or '{'"
+                            ) from None
     if root is None:
         raise ManifestError("manifest is empty", path)
 

@@ -35,6 +35,12 @@ def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
         reader.fail(node, "profiles must be a list of built-in names or a mapping of profiles",
                     f"built-in profiles: {', '.join(BUILTIN_PROFILES)}")
         return ()
+    if not node.value:
+        # `{}` made no variant and passed; render then called every file of the output
+        # folder one of no variant, for `clean --delete` to remove.
+        reader.fail(node, "profiles must not be empty: give a list of built-in names or a "
+                          "mapping of profiles", f"built-in profiles: {', '.join(BUILTIN_PROFILES)}")
+        return ()
     profiles, seen = [], {}
     for key_node, value_node in node.value:
         problems = len(reader.diagnostics)   # a profile with problems is left out
