@@ -84,6 +84,7 @@ def test_check_warns_of_no_unclosed_tag_for_an_escaped_one(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(path), "--duration", "4"])
     assert result.exit_code == 0, result.output
     assert "not closed" not in result.output and "italics" not in result.output, result.output
+    assert f"{path}:3: note: cue 1: SubRip players may read <3> as a tag" in result.output
 
 
 def test_the_burn_draws_the_angle_brackets_as_typed(tmp_path):
