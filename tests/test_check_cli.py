@@ -665,8 +665,11 @@ def test_srt_tags_subrip_has_not_are_warned_and_character_references_decoded(fil
         "have (only <i>, <b>, <u> and <font>): burned subtitles show them as typed (hint: "
         "remove the tags, or use <i>, <b> or <u>)"]
     from pipeline.subtitles.formats import read_subtitles
+    from pipeline.subtitles.model import plain_text
     first, second = read_subtitles(name).cues
-    assert first.text == "<b>Negrita</b> y <entidad> <s>tachado</s>"   # 34 on screen
+    # Tags SubRip has not are text, as the decoded reference is (model.escaped): 34 on screen.
+    assert first.text == "<b>Negrita</b> y &lt;entidad> &lt;s>tachado&lt;/s>"
+    assert plain_text(first) == "Negrita y <entidad> <s>tachado</s>"
     assert second.text.split("\n")[1] == "Tu\ua78cun\xa0& &nota"   # "&not" needs its ";"
 
 

@@ -137,7 +137,9 @@ def build_remux(job: Job) -> tuple[Stream, ...]:
     streams: tuple[Stream, ...] = (ffmpeg.input(str(job.picture))["v:0"], audio_track(job))
     if job.plan.subtitles is not None:
         # The translator's file may be UTF-16 or carry a BOM: ffmpeg gets our clean UTF-8 copy,
-        # its simultaneous cues merged (mov_text samples cannot overlap).
+        # its simultaneous cues merged (mov_text samples cannot overlap). SubRip, not WebVTT:
+        # ffmpeg's WebVTT decoder turns a literal "{" into "\{" in the track; a literal "<"
+        # survives its SubRip decoder as `srt.subrip_text` writes it.
         track = job.workdir / "track.srt"
         write_srt(one_at_a_time(job.plan.cues), track)
         streams += (ffmpeg.input(str(track), f="srt")["s:0"],)

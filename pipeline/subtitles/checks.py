@@ -22,8 +22,9 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from pipeline.errors import Diagnostic, error, warning
+from pipeline.errors import Diagnostic, error, note, warning
 from pipeline.messages import N_, N_plural, say, say_count
+from pipeline.subtitles.srt import ANY_TAG, tag_like
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, line_list,
                                       plain_text, screen_row)
@@ -51,7 +52,7 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None,
     end_of_video = round(duration * 1000) if duration is not None else None
     late: list[Cue] = []       # starting after the end of the video: said once, together
     for cue in cues:
-        found.extend(_check_text(cue, path))
+        found.extend(_check_text(cue, path, fmt))
         if cue.end <= cue.start:
             found.append(_no_duration(cue, path))
         # A cue on no frame (the QC's `no-frame`) overlaps nothing on screen.
@@ -100,7 +101,23 @@ def in_time_order(cues: list[Cue], path: Path, fmt: str) -> tuple[list[Cue], lis
                         "again", "order")]
 
 
-def _check_text(cue: Cue, path: Path) -> list[Diagnostic]:
+def _joined_in_srt(cue: Cue, path: Path, fmt: str | None) -> list[Diagnostic]:
+    """A note where the text `cue` shows has what SubRip players would read as a tag: the .srt
+    sidecar and the MP4 track (made from SubRip) write it with an invisible joiner
+    (`srt.KEPT_TEXT`), so a tool reading the .srt gets one character more than is shown. Said
+    where the translator looks, since the file is right; in a SubRip file, not for the tags
+    its reader has warned of already."""
+    shown = [text for text in dict.fromkeys(tag_like(cue))
+             if fmt != "srt" or not ANY_TAG.fullmatch(text)]
+    if not shown:
+        return []
+    return [note(f"cue {cue.index}: SubRip players may read {', '.join(shown)} as "
+                 f"{'a tag' if len(shown) == 1 else 'tags'}; a .srt sidecar or MP4 track of it "
+                 "has an invisible word joiner (U+2060) after the < so that it is shown as typed",
+                 path, cue.line, code="srt-text")]
+
+
+def _check_text(cue: Cue, path: Path, fmt: str | None = None) -> list[Diagnostic]:
     found = []
     shown = plain_text(cue)
     if invisible(shown):
@@ -116,6 +133,7 @@ def _check_text(cue: Cue, path: Path) -> list[Diagnostic]:
                                     "subtitles show it as typed"), cue=cue.index,
                                  tag=f"'{block}'"), path, cue.line,
                              "remove editing tags from the text", "tags"))
+    found.extend(_joined_in_srt(cue, path, fmt))
     return found
 
 

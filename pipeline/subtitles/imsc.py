@@ -19,8 +19,8 @@ from pipeline.subtitles.model import (
     anchored_at,
     format_time,
     place,
-    styled_runs,
 )
+from pipeline.subtitles.markup import styled_runs
 from pipeline.subtitles.ttml import IMSC1_TEXT, TT_NAMESPACES, XML
 
 TT = "{%s}" % TT_NAMESPACES[0]

@@ -23,7 +23,7 @@ from typing import Iterable, Sequence
 
 from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.fonts import Font, advance, bold_variant, covers, text_width, units_per_em
-from pipeline.subtitles.model import FORMAT_TAG, SAFE_AREA, SAFE_MARGIN, Cue
+from pipeline.subtitles.model import FORMAT_TAG, SAFE_AREA, SAFE_MARGIN, Cue, literal
 from pipeline.subtitles.normalise import graphemes
 
 SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, for rounding
@@ -156,7 +156,7 @@ def _lines_of_words(text: str) -> list[list[Word]]:
             if tag:  # <font> is dropped: the style decides colours
                 lines[-1][-1].append(_Tag(tag))
             continue
-        for char in piece.replace("\t", " "):
+        for char in literal(piece).replace("\t", " "):
             if char == "\n":
                 lines.append([[]])
             elif char == " ":

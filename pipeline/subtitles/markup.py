@@ -1,7 +1,8 @@
-"""Whether a cue's `<i>`, `<b>` and `<u>` pair up, judged as they are drawn.
+"""A cue's `<i>`, `<b>` and `<u>` as they are drawn: the runs they style, and whether they
+pair up.
 
 The burn turns each tag into an ASS override (`linebreak.SRT_TO_ASS_TAG`) and the sidecars
-write the runs `model.styled_runs` finds, so a tag is a switch: `<i>` turns italics on, `</i>`
+write the runs `styled_runs` finds, so a tag is a switch: `<i>` turns italics on, `</i>`
 turns them off, a closing tag of a style that is off does nothing, and a style still on at the
 end of the cue lasts to its end (libass starts each event afresh). WebVTT players read a cue's
 tags the same way (W3C WebVTT, "WebVTT cue text parsing rules": an end tag that does not match
@@ -18,6 +19,7 @@ from typing import Iterable
 
 from pipeline.errors import Diagnostic, warning
 from pipeline.messages import N_, say
+from pipeline.subtitles.model import ALIGNMENT_TAG, FORMAT_TAG, literal
 
 TAG = re.compile(r"<(/?)([ibu])>", re.IGNORECASE)
 SHOWN = {"i": N_("in italics"), "b": N_("in bold"), "u": N_("underlined")}
@@ -69,3 +71,23 @@ def unbalanced_tags(lines: Iterable[tuple[int, str]], cue: int,
                                  style=say(SHOWN[name])), path, on[name][1],
                              f"add </{name}> where it should end", "unbalanced-tags"))
     return found
+
+
+def styled_runs(text: str) -> list[tuple[str, frozenset[str]]]:
+    """The cue's text without `{\\anN}` as runs of (text, {"i", "b", "u"} in force), in order;
+    `<font>` tags are left out (colours are the campaign's), line breaks stay in the text.
+    An unclosed tag runs to the end of the cue, as players draw it. Each run's text is as
+    shown: the model's references decoded (`model.literal`)."""
+    runs: list[tuple[str, frozenset[str]]] = []
+    active: set[str] = set()
+    for piece in re.split(f"({FORMAT_TAG.pattern})", ALIGNMENT_TAG.sub("", text),
+                          flags=re.IGNORECASE):
+        if not piece:
+            continue
+        if FORMAT_TAG.fullmatch(piece):
+            name = piece.strip("</>").lower()
+            if name in ("i", "b", "u"):
+                (active.discard if piece.startswith("</") else active.add)(name)
+            continue
+        runs.append((literal(piece), frozenset(active)))
+    return runs

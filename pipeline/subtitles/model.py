@@ -5,6 +5,10 @@ Whatever the file's format, a cue's text is kept as SubRip writes it: lines join
 `<i>`, `<b>`, `<u>` for italics, bold and underline, and `{\\anN}` for its place on screen
 (N as on a numeric keypad: 8 top centre, 2 bottom centre, 7 top left...). Readers of other
 formats translate their markup into this; writers translate it back out.
+
+SubRip cannot write a literal `<`, so the model borrows WebVTT's references (W3C WebVTT, "WebVTT
+cue text tokenizer": text, decoded after the tags are found): a `<` shown is stored as `&lt;`,
+an `&` that would read as `&lt;` or `&amp;` as `&amp;` (`escaped`); no reader leaves it raw.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ LINE_STEP = 1.25 / 15
 ALIGNMENT_TAG = re.compile(r"\{\\an[1-9]\}")
 FORMAT_TAG = re.compile(r"</?[ibu]>|<font(?:\s[^>]*)?>|</font>", re.IGNORECASE)
 OVERRIDE_BLOCK = re.compile(r"\{\\[^}]*\}")
+# The two characters `escaped` stores as references, and the references `literal` decodes.
+_ESCAPED = re.compile(r"<|&(?=lt;|amp;)")
+_REFERENCE = re.compile(r"&(lt|amp);")
 
 LISTED_LINES = 8  # lines named in a warning about many cues; the rest are counted
 
@@ -119,9 +126,20 @@ def plain_text(cue: Cue | str) -> str:
     `subtitles/burn.py`), so their characters need glyphs like any other.
     """
     text = cue.text if isinstance(cue, Cue) else cue
-    if "<" not in text and "{" not in text:
+    if "<" not in text and "{" not in text and "&" not in text:
         return text   # most cues: asked for several times a cue by the checks, no regex run
-    return FORMAT_TAG.sub("", ALIGNMENT_TAG.sub("", text))
+    return literal(FORMAT_TAG.sub("", ALIGNMENT_TAG.sub("", text)))
+
+
+def escaped(shown: str) -> str:
+    """Text as a cue shows it, in the model's markup: `<` as `&lt;`, an `&` that would
+    read as a reference as `&amp;` (see the module's docstring)."""
+    return _ESCAPED.sub(lambda match: "&lt;" if match.group() == "<" else "&amp;", shown)
+
+
+def literal(text: str) -> str:
+    """Text without tags, in the model's markup, as shown: the inverse of `escaped`."""
+    return _REFERENCE.sub(lambda match: "<" if match.group(1) == "lt" else "&", text)
 
 
 def alignment(cue: Cue | str) -> int | None:
@@ -276,25 +294,6 @@ def line_list(lines: list[int], cues: bool = False) -> Message:
     forms = (N_plural("the cue at line %(lines)s", "the cues at lines %(lines)s") if cues else
              N_plural("line %(lines)s", "lines %(lines)s"))
     return say_count(forms, len(lines), lines=numbers)
-
-
-def styled_runs(text: str) -> list[tuple[str, frozenset[str]]]:
-    """The cue's text without `{\\anN}` as runs of (text, {"i", "b", "u"} in force), in order;
-    `<font>` tags are left out (colours are the campaign's), line breaks stay in the text.
-    An unclosed tag runs to the end of the cue, as players draw it."""
-    runs: list[tuple[str, frozenset[str]]] = []
-    active: set[str] = set()
-    for piece in re.split(f"({FORMAT_TAG.pattern})", ALIGNMENT_TAG.sub("", text),
-                          flags=re.IGNORECASE):
-        if not piece:
-            continue
-        if FORMAT_TAG.fullmatch(piece):
-            name = piece.strip("</>").lower()
-            if name in ("i", "b", "u"):
-                (active.discard if piece.startswith("</") else active.add)(name)
-            continue
-        runs.append((piece, frozenset(active)))
-    return runs
 
 
 @dataclass

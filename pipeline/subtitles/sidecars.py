@@ -18,6 +18,7 @@ from pipeline.files import atomic_output
 from pipeline.subtitles.master_clock import MasterClock, cue_frames
 from pipeline.subtitles.formats import FORMATS
 from pipeline.subtitles.model import Cue, anchored_at, plain_text, row_at, screen_row
+from pipeline.subtitles.srt import model_text
 
 SIDECAR_SUFFIXES = ("srt", "vtt", "ttml")
 
@@ -35,8 +36,9 @@ def read_back_srt(path: Path) -> list[Shown]:
     # The sidecars' own readers load only when sidecars are written, not on every command's start.
     import pysrt
 
+    # pysrt gives the text as written; SubRip's `<` and `&lt;` are read as the reader reads them.
     return [(item.start.ordinal, item.end.ordinal,
-             tuple(line.strip() for line in plain_text(item.text).split("\n")), None)
+             tuple(line.strip() for line in plain_text(model_text(item.text)).split("\n")), None)
             for item in pysrt.open(str(path), encoding="utf-8")]
 
 

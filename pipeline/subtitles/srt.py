@@ -16,7 +16,7 @@ from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.files import write_atomically
 from pipeline.subtitles.markup import unbalanced_tags
-from pipeline.subtitles.model import Cue, Parsed, format_time
+from pipeline.subtitles.model import Cue, Parsed, escaped, format_time, literal, plain_text
 
 INDEX = re.compile(r"^\d+$")
 
@@ -110,9 +110,9 @@ class _Parser:
         self.cues.append(Cue(index, times[0], times[1], "\n".join(text), first))
 
     def markup(self, index: int, text: list[str], first: int) -> list[str]:
-        """The cue's text lines (the first at line `first`) with their character references
-        decoded, after one warning for the tags SubRip has not (see `SUBRIP_TAGS`) and one for
-        each <i>, <b> or <u> that does not pair up (`markup.unbalanced_tags`)."""
+        """The cue's text lines (the first at line `first`) in the model's markup (`model_text`),
+        after one warning for the tags SubRip has not (see `SUBRIP_TAGS`) and one for each
+        <i>, <b> or <u> that does not pair up (`markup.unbalanced_tags`)."""
         for number, line in enumerate(text, first):
             unknown = tuple(dict.fromkeys(f"<{match.group(1).lower()}>"
                                           for match in ANY_TAG.finditer(line)
@@ -125,8 +125,7 @@ class _Parser:
                     "<b>, <u> and <font>): burned subtitles show them as typed"), len(unknown),
                     cue=index, tags=Items(unknown, ", ", " and ")), number,
                     "remove the tags, or use <i>, <b> or <u>", "tags")
-        decoded = [REFERENCE.sub(lambda match: html.unescape(match.group()), line)
-                   for line in text]
+        decoded = [model_text(line) for line in text]
         self.diagnostics += unbalanced_tags(enumerate(decoded, first), index, self.path)
         return decoded
 
@@ -183,6 +182,20 @@ REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 FONT_STYLE = re.compile(r"<font\s[^>]*\b(?:color|face|size)\s*=", re.IGNORECASE)
 
 
+def model_text(line: str) -> str:
+    """A line of SubRip text in the model's markup (`model.escaped`). SubRip has no escapes, so
+    what a `<` is is decided here: one that starts a tag SubRip has (`SUBRIP_TAGS`) is markup;
+    any other (`<3`, `a < b`, `<s>`) is text, as Subtitle Edit shows it and libass burns it.
+    Character references are text too, decoded after the tags are found as WebVTT's are (W3C
+    WebVTT, "WebVTT cue text tokenizer"): `&lt;i&gt;` is the three characters <i>. A joiner
+    after a `<` or `&` is the writer's (`KEPT_TEXT`), dropped."""
+    pieces, tags = SUBRIP_TAGS.split(line), SUBRIP_TAGS.findall(line)
+    decoded = [REFERENCE.sub(lambda match: html.unescape(match.group()), piece)
+               for piece in pieces]
+    return "".join(escaped(_JOINED.sub(r"\1", piece)) + tag
+                   for piece, tag in zip(decoded, tags + [""]))
+
+
 def parse_srt(text: str, path: Path) -> Parsed:
     """Cues and problems of decoded SRT text; `<font color|face|size>` lines are noted as
     styling the campaign's style replaces."""
@@ -192,12 +205,40 @@ def parse_srt(text: str, path: Path) -> Parsed:
     return Parsed(cues, parser.diagnostics, styled, found=parser.found)
 
 
-def write_srt(cues: Iterable[Cue], path: str | Path) -> None:
-    """Write cues as SRT, numbered 1, 2, 3, ... (the numbers in the source may have gaps).
+# What SubRip players may read as a tag: a `<` with a `>` after it and no `<` between. ffmpeg's
+# SubRip decoder (libavcodec/htmlsubtitles.c, as mpv and every ffmpeg-based player read SRT)
+# drops `<3>` and reads `< b y >` as bold; only `<<`, a lone `<` and `< 3 >` are shown as typed.
+# And an `&` that this reader would decode as the start of a reference (`REFERENCE`).
+KEPT_TEXT = re.compile(r"<(?=[^<>]*>)|&(?=#[0-9]+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
+# SubRip has no escapes. A WORD JOINER (U+2060: zero width, default-ignorable, as libass and
+# players draw it) after such a `<` or `&` makes it no tag's nor reference's start: ffmpeg's
+# decoder needs a tag's name to start with a letter, digit, `_` or `/`, this reader a letter
+# or `#`, and the text is shown as typed. The reader drops it again (`model_text`).
+JOINER = "\u2060"
+_JOINED = re.compile(f"([<&]){JOINER}")
 
-    `<font>` tags are left out: the file's colours and fonts give way to the campaign's style
-    (the reader's warning says so), in this sidecar and the track made from it as in the others.
-    """
+
+def tag_like(cue: Cue) -> list[str]:
+    """The pieces of the text `cue` shows that SubRip players would read as tags, written with
+    a joiner (`KEPT_TEXT`): `["<3>"]` for "Te quiero <3> mucho"."""
+    return re.findall(r"<[^<>]*>", plain_text(cue))
+
+
+def subrip_text(text: str) -> str:
+    """Cue text in the model's markup as SubRip writes it, for the sidecar and for ffmpeg (the
+    MP4 track is made from it): a literal `<` or `&` as typed, with a joiner after it where it
+    would be read as markup (`KEPT_TEXT`). `<font>` tags are left out: the file's colours and
+    fonts give way to the campaign's style (the reader's warning says so), as elsewhere."""
+    text = FONT_TAG.sub("", text)
+    pieces, tags = SUBRIP_TAGS.split(text), SUBRIP_TAGS.findall(text)
+    written = [KEPT_TEXT.sub(lambda match: match.group() + JOINER, literal(piece))
+               for piece in pieces]
+    return "".join(piece + tag for piece, tag in zip(written, tags + [""]))
+
+
+def write_srt(cues: Iterable[Cue], path: str | Path) -> None:
+    """Write cues as SRT, numbered 1, 2, 3, ... (the numbers in the source may have gaps),
+    their text as `subrip_text` writes it."""
     blocks = [f"{number}\n{format_time(cue.start)} --> {format_time(cue.end)}\n"
-              f"{FONT_TAG.sub('', cue.text)}\n" for number, cue in enumerate(cues, 1)]
+              f"{subrip_text(cue.text)}\n" for number, cue in enumerate(cues, 1)]
     write_atomically(Path(path), "\n".join(blocks))

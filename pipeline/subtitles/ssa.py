@@ -29,7 +29,7 @@ from pysubs2.formats.substation import (
 
 from pipeline.errors import error, warning
 from pipeline.messages import N_, Items, Message, say
-from pipeline.subtitles.model import Cue, Margins, Parsed, column_at, keypad, place, placed
+from pipeline.subtitles.model import Cue, Margins, Parsed, column_at, escaped, keypad, place, placed
 
 TIME = re.compile(r"\d+:\d{2}:\d{2}\.\d{2}$")   # H:MM:SS.cc, as Aegisub and libass write it
 TIME_HINT = "times are H:MM:SS.cc (centiseconds, two digits), e.g. 0:00:01.50"
@@ -261,8 +261,9 @@ class _Converter:
             out += [f"</{tag}>" for tag in sorted(active - wanted)]
             out += [f"<{tag}>" for tag in sorted(wanted - active)]
             active = wanted
-            out.append(fragment.replace("\\N", "\n").replace("\\h", "\u00a0")
-                       .replace("\\n", "\n" if self.hard_breaks else " "))
+            # A `<` in an event's text is text to libass: escaped, never read as a SubRip tag.
+            out.append(escaped(fragment.replace("\\N", "\n").replace("\\h", "\u00a0")
+                               .replace("\\n", "\n" if self.hard_breaks else " ")))
         out += [f"</{tag}>" for tag in sorted(active)]
         return "\n".join(line.strip() for line in "".join(out).split("\n"))
 

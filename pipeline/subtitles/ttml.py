@@ -16,7 +16,7 @@ from lxml import etree
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Message, say
-from pipeline.subtitles.model import Cue, Parsed, TimeNotation, keypad, placed
+from pipeline.subtitles.model import Cue, Parsed, TimeNotation, escaped, keypad, placed
 from pipeline.subtitles.ttml_layout import Layout, text_column
 from pipeline.subtitles.ttml_time import TIME_HINT, TimeParameters
 
@@ -258,7 +258,8 @@ class _Reader(TimeParameters, Layout):
 
         def add(piece: str | None) -> None:
             if piece:
-                out.append(piece if preserve else re.sub(r"[ \t\r\n]+", " ", piece))
+                # XML has decoded its references: a `<` here is text (model.escaped).
+                out.append(escaped(piece if preserve else re.sub(r"[ \t\r\n]+", " ", piece)))
 
         def visit(node, inherited: _Styles) -> None:
             add(node.text)

@@ -20,7 +20,7 @@ from webvtt.models import Region, Timestamp
 from pipeline.errors import error, note, warning
 from pipeline.messages import N_, Message, plural, say
 from pipeline.files import write_atomically
-from pipeline.subtitles.markup import unbalanced_tags
+from pipeline.subtitles.markup import styled_runs, unbalanced_tags
 from pipeline.subtitles.model import (
     Cue,
     SAFE_MARGIN,
@@ -29,7 +29,7 @@ from pipeline.subtitles.model import (
     alignment,
     format_time,
     place,
-    styled_runs,
+    escaped,
     placed,
 )
 from pipeline.subtitles.vtt_settings import CueSettingsReader
@@ -241,11 +241,13 @@ class _Reader(CueSettingsReader):
         for number, line in lines:
             pieces = []
             position = 0
+            # References are text, decoded after the tags are found (W3C WebVTT, "WebVTT cue
+            # text tokenizer"): `&lt;i&gt;` is the three characters <i>, never italics.
             for match in TAG.finditer(line):
-                pieces.append(html.unescape(line[position:match.start()]))
+                pieces.append(escaped(html.unescape(line[position:match.start()])))
                 position = match.end()
                 pieces.append(self._tag(match, number, index))
-            pieces.append(html.unescape(line[position:]))
+            pieces.append(escaped(html.unescape(line[position:])))
             out.append("".join(pieces).rstrip())
         self.parsed.diagnostics += unbalanced_tags(zip((n for n, _ in lines), out), index,
                                                    self.path)
