@@ -673,6 +673,20 @@ def test_srt_tags_subrip_has_not_are_warned_and_character_references_decoded(fil
     assert second.text.split("\n")[1] == "Tu\ua78cun\xa0& &nota"   # "&not" needs its ";"
 
 
+def test_spanish_quotes_typed_as_angle_brackets_are_told_how_to_type(files):
+    # A trial's translator wrote «» as << >>: the hint said to use <i>, <b> or <u>.
+    name = files("tzo.srt", """\
+        1
+        00:00:01,000 --> 00:00:04,000
+        Dijo: <<Kʼusi chaval>>
+        """)
+    (line,) = [line for line in invoke(name, "--duration", "10").stderr.splitlines()
+               if ": warning: " in line]
+    assert line.endswith("cue 1 has the tag <kʼusi>, which SubRip does not have (only <i>, <b>, "
+                         "<u> and <font>): burned subtitles show it as typed (hint: if they are "
+                         "quotation marks, type « and » (typed as << and >> they read as a tag))")
+
+
 # A pasted paragraph (burned on 5 lines at the small profile's frame), a cue holding only a
 # no-break space and one holding only empty italics: two reading errors and a layout error.
 PARAGRAPH = """\

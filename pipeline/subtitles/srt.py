@@ -114,9 +114,12 @@ class _Parser:
         after one warning for the tags SubRip has not (see `SUBRIP_TAGS`) and one for each
         <i>, <b> or <u> that does not pair up (`markup.unbalanced_tags`)."""
         for number, line in enumerate(text, first):
-            unknown = tuple(dict.fromkeys(f"<{match.group(1).lower()}>"
-                                          for match in ANY_TAG.finditer(line)
-                                          if not SUBRIP_TAGS.fullmatch(match.group())))
+            matches = [match for match in ANY_TAG.finditer(line)
+                       if not SUBRIP_TAGS.fullmatch(match.group())]
+            unknown = tuple(dict.fromkeys(f"<{match.group(1).lower()}>" for match in matches))
+            # Spanish quotes typed on a keyboard without them: <<Kʼusi chaval>> reads as a tag.
+            quotes = any(line[max(match.start() - 1, 0):match.start()] == "<"
+                         and line[match.end():match.end() + 1] == ">" for match in matches)
             if unknown:
                 self.warn(say_count(N_plural(
                     "cue %(cue)s has the tag %(tags)s, which SubRip does not have (only <i>, "
@@ -124,7 +127,8 @@ class _Parser:
                     "cue %(cue)s has the tags %(tags)s, which SubRip does not have (only <i>, "
                     "<b>, <u> and <font>): burned subtitles show them as typed"), len(unknown),
                     cue=index, tags=Items(unknown, ", ", " and ")), number,
-                    "remove the tags, or use <i>, <b> or <u>", "tags")
+                    "if they are quotation marks, type « and » (typed as << and >> they read "
+                    "as a tag)" if quotes else "remove the tags, or use <i>, <b> or <u>", "tags")
         decoded = [model_text(line) for line in text]
         self.diagnostics += unbalanced_tags(enumerate(decoded, first), index, self.path)
         return decoded
