@@ -162,3 +162,30 @@ def test_a_cue_no_frame_holds_is_one_error_naming_every_frame(campaign):
         "frame, more than twice the 2 a cue may take (qc: max_lines), over the picture (a pasted "
         "paragraph?) (hint: split it into cues of one or two lines each, timed with the speech)")
     assert said(check)[-1] == f"{path}: 1 cue, 1 error, 2 warnings", check.describe()
+
+
+def test_a_word_that_would_shrink_its_cue_past_half_is_an_error_a_little_is_a_warning(campaign):
+    # A pasted 520-letter "word" was burned 3 px high and the render exited 0 with a warning.
+    campaign.write([{"code": "nah", "treatment": "burn"}], profiles=["web"])
+    path = subtitle(campaign, "nah", f"""\
+        1
+        00:00:00,200 --> 00:00:01,400
+        {"Nemaktilistlahtolnamakaltikpakayotl" * 2}
+
+        2
+        00:00:01,600 --> 00:00:02,800
+        {"Tlamatiliztli" * 40}
+        """)
+    check, lines = checked_as_validate_checks(campaign, path)
+    assert check.status == 1, check.describe()
+    shrunk = [line for line in lines if "the whole cue" in line]
+    assert shrunk[0].startswith(f"{path}:1: warning: cue 1: the word "), lines
+    assert shrunk[0].endswith("the whole cue will be drawn smaller (hint: hyphenate or shorten "
+                              "the word)"), shrunk
+    assert shrunk[1].startswith(f"{path}:5: error: cue 2: the word 'TlamatiliztliTlamatiliztli"
+                                "TlamatiliztliT…' is "), shrunk
+    share = int(shrunk[1].split("drawn at ")[1].split(" %")[0])
+    assert 10 <= share < 50, shrunk[1]
+    render = run(campaign, "render", MANIFEST)
+    assert render.status == 1 and "1 blocked" in render.text, render.describe()
+    assert not list((campaign.root / "build").rglob("*.nah.web.mp4"))

@@ -27,6 +27,12 @@ from pipeline.subtitles.model import ALIGNMENT_TAG, SAFE_AREA, Cue
 from pipeline.subtitles.normalise import graphemes
 
 
+# A cue shrunk under this share of its size to fit a word is no longer read: a pasted 520-letter
+# "word" was burned 3 px high, and the render only warned. (Netflix TTSG sets one size for all
+# subtitles; half of it is already far from what viewers were given elsewhere.)
+LEAST_SHRINK = 0.5
+
+
 class BurnedFrame(NamedTuple):
     """A frame subtitles are burned into (pixels), and the width of a narrower picture centred
     in it between black bars (a pillarbox; None: the picture spans the frame), whose own
@@ -96,6 +102,16 @@ class Fitter:
         if em < layout.em_px:
             words = [word for line in lines for word in line.split()]
             widest = max(words, key=lambda word: text_width(word, measure, layout.em_px))
+            if em < layout.em_px * LEAST_SHRINK:
+                return [error(
+                    say(N_("cue %(cue)s: the word %(word)s is %(width)s px wide %(where)s, where "
+                           "%(safe)s px fit: the whole cue would be drawn at %(share)s %% of its "
+                           "size, too small to read"), cue=cue.index, word=repr(widest[:40] + (
+                               "…" if len(widest) > 40 else "")),
+                        width=Number(text_width(widest, measure, layout.em_px), ".0f"),
+                        safe=safe, where=where, share=Number(100 * em / layout.em_px, ".0f")),
+                    path, cue.line, "break the word with spaces or hyphens, or shorten it",
+                    "fit")]
             return [warning(
                 say(N_("cue %(cue)s: the word %(word)s is wider than the title-safe area "
                        "(%(frames)s); the whole cue will be drawn smaller"), cue=cue.index,
