@@ -33,6 +33,9 @@ def test_files_of_a_removed_language_are_reported_and_cleaned_only_when_asked(ca
     strays = sorted(tzo + ["spot.nah.small.loudness.html"])
     # The user's own files, and a link named like the pipeline's, are not its to report or delete.
     (out / "notes.txt").write_text("mine", encoding="utf-8")
+    # Named like a variant's files, but no file the pipeline writes ends in .txt or .docx.
+    (out / "spot.tzo.notes.txt").write_text("mine", encoding="utf-8")
+    (out / "spot.nah.guion.docx").write_bytes(b"mine")
     (out.parent / "README").write_text("mine", encoding="utf-8")
     elsewhere = tmp_path / "elsewhere.mp4"
     elsewhere.write_bytes(b"not in build")
@@ -63,6 +66,7 @@ def test_files_of_a_removed_language_are_reported_and_cleaned_only_when_asked(ca
     assert "7 files of no variant deleted" in result.output
     assert not any((out / name).exists() for name in strays)
     assert (out / "notes.txt").exists() and (out.parent / "README").exists()
+    assert (out / "spot.tzo.notes.txt").exists() and (out / "spot.nah.guion.docx").exists()
     assert (out / "spot.xyz.small.mp4").is_symlink() and elsewhere.read_bytes() == b"not in build"
     assert {p.name for p in out.iterdir() if p.name.startswith("spot.nah.small.")} == \
         {"spot.nah.small.mp4", "spot.nah.small.json", "spot.nah.small.jpg"}

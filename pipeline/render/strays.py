@@ -6,18 +6,20 @@ with `--delete`, deletes them.
 
 Only names the pipeline gives are considered, each in a folder directly under the campaign's
 (a spot's): `<spot>.<lang>.<...>` (variants, records, posters, certificates, sidecars,
-previews, the memos of failed renders), and the files a stray record names (a clock-numbered
-variant). Anything else there, hidden files, symbolic links and folders are left alone.
+previews, the memos of failed renders), ending as they do (`MADE_SUFFIXES`), and the files a
+stray record names (a clock-numbered variant). Anything else there, hidden files, symbolic
+links and folders are left alone.
 """
 
 from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Callable
+from typing import Callable, get_args
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import Manifest
+from pipeline.profiles import Container
 from pipeline.publish.catalog import CATALOG_NAME, expected_variants
 from pipeline.publish.page import PAGE_LINK_NAME
 from pipeline.render.certificate import certificate_paths, standard_of
@@ -25,6 +27,7 @@ from pipeline.render.ebutt_sidecar import ebutt_path
 from pipeline.render.preview import preview_paths
 from pipeline.render.record import names_beside, read_record
 from pipeline.render.variants import Variant
+from pipeline.subtitles.master_clock import SUFFIX as EBUTT_SUFFIX
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
 LISTED = 3   # names a warning shows; `pipeline clean` lists them all
@@ -51,10 +54,20 @@ def stray_files(manifest: Manifest) -> list[Path]:
     return strays
 
 
+# The endings of the files the pipeline writes: its containers, sidecars (an EBU-TT one is
+# .ebutt.xml), records and memos (.json), posters (.jpg), previews and loudness plots (.png,
+# .mp4, .m4a) and certificates (.html). A trial's notes kept beside a variant,
+# s1.nah.notes.txt, were listed for `clean --delete` to remove.
+MADE_SUFFIXES = frozenset(get_args(Container)) | set(SIDECAR_SUFFIXES) | {
+    EBUTT_SUFFIX.rpartition(".")[2], "json", "jpg", "png", "m4a", "html"}
+
+
 def _named_by_pipeline(spot: str, name: str) -> bool:
-    """`<spot>.<lang>.<suffix>` and longer: what the pipeline calls a spot's files."""
+    """`<spot>.<lang>.<suffix>` and longer, ending as a file the pipeline writes: what the
+    pipeline calls a spot's files."""
     parts = name.split(".")
-    return len(parts) >= 3 and parts[0] == spot and all(parts)
+    return len(parts) >= 3 and parts[0] == spot and all(parts) \
+        and parts[-1].lower() in MADE_SUFFIXES
 
 
 def _named_in(record_path: Path) -> set[str]:
