@@ -573,3 +573,17 @@ def test_validate_says_each_wrong_contact_value_at_its_line_and_exits_1(campaign
     for key in ("email", "phone", "url"):
         line = next(at for at, said in enumerate(lines, 1) if said.startswith(f"    {key}:"))
         assert f"{path}:{line}: error: publish.contact.{key} " in result.output, result.output
+
+
+def test_a_manifest_saved_as_windows_1252_is_said_at_its_line_and_utf16_is_read(campaign):
+    # "manifest is not UTF-8 (byte 184)": no line, no guess, where a subtitle file got both.
+    text = textwrap.dedent(GOOD).replace('title: "Blue Heart"', 'title: "Corazón Azul"')
+    campaign.manifest.write_bytes(text.encode("cp1252"))
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(campaign.manifest)
+    (problem,) = caught.value.diagnostics
+    assert problem.line == 2 and "in Windows-1252 it would be 'ó'" in problem.message, \
+        problem.format()
+    assert "iconv -f WINDOWS-1252 -t UTF-8" in problem.hint
+    campaign.manifest.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    assert load_manifest(campaign.manifest).title == "Corazón Azul"

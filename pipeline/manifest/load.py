@@ -11,6 +11,7 @@ from typing import get_args
 import yaml
 
 from pipeline.errors import Diagnostic, ManifestError, ValidationError
+from pipeline.manifest.contact import read_contact
 from pipeline.manifest.model import (
     PAGE_LANGUAGES,
     SLUG,
@@ -23,12 +24,12 @@ from pipeline.manifest.model import (
     SpotMedium,
     Style,
 )
-from pipeline.manifest.contact import read_contact
 from pipeline.manifest.nodes import NodeReader
 from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
 from pipeline.media.audio_layout import MIXES, AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.profiles import BUILTIN_PROFILES
+from pipeline.subtitles.encoding import decode_text
 
 TOP_KEYS = {"campaign": True, "title": True, "source_language": True, "spots": True,
             "languages": True, "profiles": False, "subtitles_dir": False, "audio_dir": False,
@@ -40,12 +41,14 @@ def load_manifest(path: str | Path) -> Manifest:
     """Read and validate a manifest; raises `ValidationError` listing every problem found."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ManifestError("manifest not found", path) from None
-    except UnicodeDecodeError as exc:
-        raise ManifestError(f"manifest is not UTF-8 (byte {exc.start})", path,
-                            hint="save the file as UTF-8") from None
+    # As a subtitle file is read: UTF-8 or BOM-marked UTF-16, and a byte of neither said at its
+    # line with what it is in Windows-1252 (it was "manifest is not UTF-8 (byte 184)").
+    text, _, problems = decode_text(data, path, "manifest")
+    if text is None:
+        raise ValidationError(problems)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

@@ -18,8 +18,10 @@ def _line_of_offset(data: bytes, offset: int) -> int:
     return prefix.count(b"\n") + 1
 
 
-def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[Diagnostic]]:
-    """(text, encoding, diagnostics); text is None when the bytes cannot be trusted.
+def decode_text(data: bytes, path: Path, kind: str = "subtitle file"
+                ) -> tuple[str | None, str, list[Diagnostic]]:
+    """(text, encoding, diagnostics) of the bytes of a `kind` (a subtitle file, a manifest);
+    text is None when the bytes cannot be trusted.
 
     Only UTF-8 and BOM-marked UTF-16 are accepted. We do not fall back to Windows-1252 or
     Latin-1: every byte sequence is "valid" in them, and so it is in Windows-1250, ISO-8859-15
@@ -39,7 +41,7 @@ def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[Diagnostic]]
     binary = _not_text(data)
     if binary is not None:
         return None, "unknown", [error(binary, path, None,
-                                       "a subtitle file is text: check that this is the right "
+                                       f"a {kind} is text: check that this is the right "
                                        "file (not a video, an image or a document)", "encoding")]
     if b"\x00" in data:
         offset = data.index(b"\x00")
@@ -111,7 +113,7 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
     """The file's text with `\\n` line ends (no BOM), its encoding, and what was wrong with its
-    bytes; the text is None when they cannot be trusted (see `_decode`) or there are none (a
+    bytes; the text is None when they cannot be trusted (see `decode_text`) or there are none (a
     file of 0 bytes: `files.empty_file`).
 
     Raises `SubtitleError` only when the file cannot be opened.
@@ -129,7 +131,7 @@ def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
     empty = None if data else empty_file(path)
     if empty is not None:
         return None, "utf-8", [empty]
-    text, encoding, diagnostics = _decode(data, path)
+    text, encoding, diagnostics = decode_text(data, path)
     if text is not None:   # CR-only files exist (old Mac editors): each CRLF, CR or LF is one
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, encoding, diagnostics
