@@ -110,6 +110,11 @@ def test_duplicate_language_and_missing_required_keys(campaign):
     assert any(":12: error: language 'nah' is listed twice (first on line 9)" in f for f in found)
 
 
+def test_an_empty_path_is_an_error_at_its_line(campaign):
+    found = errors_of(campaign, GOOD.replace("master: ", "master: '' #"))
+    assert any(":7: error: master is empty: give a file's path" in f for f in found), found
+
+
 def test_no_profiles_and_yaml_nested_too_deep_are_errors(campaign):
     # `profiles: {}` made no variant and passed; render then called every file of the output
     # folder one of no variant. 20,000 '[' was an internal RecursionError.

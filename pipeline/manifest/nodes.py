@@ -178,6 +178,11 @@ class NodeReader:
         value = self.text(node, what)
         if value is None:
             return None
+        if not value.strip():
+            # '' is the manifest's own folder: `master: ""` was said to be "a folder".
+            self.fail(node, f"{what} is empty: give a file's path",
+                      "relative paths start from the manifest's folder")
+            return None
         return (base / value).resolve()
 
     def language_code(self, node: yaml.Node, what: str) -> str | None:
