@@ -470,7 +470,8 @@ def test_a_symbol_the_font_lacks_is_a_warning_naming_the_font_libass_draws_it_fr
                           text=True, check=True).stdout == family, (drawn, family)
 
 
-def test_a_letter_the_font_lacks_stays_an_error_and_an_emoji_says_why(tmp_path, noto):
+def test_a_letter_the_font_lacks_stays_an_error_a_control_character_and_an_emoji_say_why(
+        tmp_path, noto):
     # A letter from another font breaks the word's look: the language is not burned. An emoji
     # had the hint to install fonts-noto-core, which was installed and has none.
     latin = tmp_path / "NotoSans-Latin.ttf"
@@ -478,6 +479,9 @@ def test_a_letter_the_font_lacks_stays_an_error_and_an_emoji_says_why(tmp_path, 
     (said,) = missing_glyphs([Cue(1, 0, 1, "tlen ẍ", 2)], resolve_font(str(latin)),
                              tmp_path / "x.srt")
     assert (said.severity, said.code) == ("error", "glyph")
+    (control,) = missing_glyphs([Cue(1, 0, 1, "tlen\x1b[0m", 2)], noto, tmp_path / "x.srt")
+    assert control.message == ("cue 1 holds control characters, which are no text and would be "
+                               "drawn as a box: U+001B ('\\x1b')"), control.message
     (emoji,) = missing_glyphs([Cue(1, 0, 1, "te quiero 💙", 2)], noto, tmp_path / "x.srt")
     if fonts_with("💙"):
         assert emoji.code == "glyph-fallback"    # an emoji font of outlines is installed

@@ -49,6 +49,14 @@ def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Di
     found = []
     for cue, text in texts if absent else ():
         missing = [char for char in dict.fromkeys(text) if char in absent]
+        controls = [char for char in missing if unicodedata.category(char) == "Cc"]
+        if controls:
+            # An ESC or a form feed is no letter any font has: a font's hint misled.
+            found.append(error(
+                f"cue {cue.index} holds control characters, which are no text and would be "
+                f"drawn as a box: {listed(controls)}", path, cue.line,
+                "delete them (they come in with text copied out of another program)", "glyph"))
+            missing = [char for char in missing if char not in controls]
         if missing:
             found.append(error(
                 f'cue {cue.index} uses characters that font "{font.family}" ({font.path}) '
