@@ -362,7 +362,9 @@ def test_to_on_the_command_line_is_relative_to_the_current_folder(campaign, tmp_
 def test_bad_targets_and_catalogs_are_errors_with_a_path(campaign, tmp_path):
     # On the command line, a URL of a kind nothing here writes to is the command line's mistake.
     for url, said in (("ftp://host/x", "cannot publish to ftp://host/x: unsupported scheme"),
-                      ("s3:///x", "no bucket in 's3:///x'")):
+                      ("s3:///x", "no bucket in 's3:///x'"),
+                      # It published into the folder the command ran in.
+                      ("file://", "no folder in 'file://'")):
         result = CliRunner().invoke(publish_command, [str(campaign.path), "--to", url])
         assert result.exit_code == 2, result.output
         assert "Error: Invalid value for '--to': " + said in result.stderr

@@ -148,6 +148,9 @@ def check_target_url(url: str) -> None:
     if url.startswith("s3://"):
         if not url[len("s3://"):].partition("/")[0]:
             raise StorageError(f"no bucket in {url!r}", hint="write s3://bucket/prefix")
+    elif url in ("file://", "file://localhost", "file://localhost/"):
+        # It published into whatever folder the command ran in.
+        raise StorageError(f"no folder in {url!r}", hint="write file://path, e.g. file://../dist")
     elif "://" in url and not url.startswith("file://"):
         raise StorageError(f"cannot publish to {redact_url(url)}: unsupported scheme",
                            hint="use s3://bucket/prefix for object storage or file://path for a folder")
