@@ -152,6 +152,15 @@ def test_missing_glyph_blocks_the_language_with_its_character(campaign):
     assert f"{path}:1: error:" in result.output and "U+E000" in result.output
 
 
+def test_a_symbol_drawn_from_a_fallback_font_is_validate_s_warning_not_a_block(campaign):
+    # The ♪ of SDH lyrics blocked the burn; check said it, validate and render now do too.
+    path = campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,800\n♪ fin ♪\n")
+    result = invoke("validate", campaign.write([{"code": "nah", "treatment": "burn"}]))
+    assert result.exit_code == 0, result.output
+    assert f"{path}:1: warning: font \"Noto Sans\" has no glyph for some symbols: libass " \
+           "draws U+266A ('♪') from " in result.output, result.output
+
+
 def test_plan_statuses_and_json(campaign):
     campaign.subtitle("nah")
     manifest = campaign.write([{"code": "nah", "treatment": "burn"},

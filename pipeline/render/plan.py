@@ -351,9 +351,9 @@ class _Planner(MasterFit):
             frame = burned_frame(variant.profile, plan.conform.geometry)  # picture's columns too
             plan.warnings += self._once(("fit", subtitles, frame, plan.font.path, language.line),
                                         lambda: self._fit(plan, subtitles, frame))
-            self._once(("glyphs", subtitles, plan.font.path),
-                       lambda: raise_if_errors(style_glyphs(plan.cues, plan.file_styles, plan.font,
-                                                            subtitles)))
+            # Its errors block the burn; a symbol drawn from a fallback font is a warning.
+            plan.warnings += self._once(("glyphs", subtitles, plan.font.path),
+                                        lambda: self._glyphs(plan, subtitles))
             self._add_input(plan, "font", plan.font.path)
             for name, chosen in sorted(plan.file_styles.items()):
                 self._add_input(plan, f"font:{name}", chosen.font.path)
@@ -385,6 +385,12 @@ class _Planner(MasterFit):
         self.diagnostics.extend(found)
         return (cues, [d for d in found if d.severity == "warning"], own_styles,
                 [d for d in found if d.severity == "note"])
+
+    def _glyphs(self, plan: VariantPlan, path: Path) -> list[Diagnostic]:
+        found = style_glyphs(plan.cues, plan.file_styles, plan.font, path)
+        raise_if_errors(found)
+        self.diagnostics.extend(found)
+        return found
 
     def _fit(self, plan: VariantPlan, path: Path, frame: BurnedFrame) -> list[Diagnostic]:
         found = fit_on_frame(plan.cues, path, plan.variant.language, plan.font, frame,
