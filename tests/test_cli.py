@@ -161,6 +161,19 @@ def test_a_symbol_drawn_from_a_fallback_font_is_validate_s_warning_not_a_block(c
            "draws U+266A ('♪') from " in result.output, result.output
 
 
+def test_a_manifest_s_errors_are_counted_as_said(campaign):
+    # An alias used 9 times repeats its error 9 times; said once, it was counted 9 times:
+    # "could not be planned because of its 17 errors; 9 errors".
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    text = manifest.read_text(encoding="utf-8").replace("languages:", "bad: &x [1, 2]\nlanguages:")
+    manifest.write_text(text.replace("- code: nah\n  treatment: burn", "- *x\n- *x\n- *x"),
+                        encoding="utf-8")
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    assert result.output.rstrip().endswith(
+        "could not be planned because of its 2 errors; 2 errors, 0 warnings"), result.output
+
+
 def test_plan_statuses_and_json(campaign):
     campaign.subtitle("nah")
     manifest = campaign.write([{"code": "nah", "treatment": "burn"},

@@ -69,8 +69,9 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
                 manifest = invalid.manifest
             else:
                 unreadable = True
-                unplanned[path] = sum(1 for d in exc.diagnostics
-                                      if d.severity == "error" and d not in aside)
+                # Counted as said: once each (an alias repeats its error once a use).
+                unplanned[path] = len({d for d in exc.diagnostics
+                                       if d.severity == "error" and d not in aside})
                 if invalid:     # the selected entries' files checked, as the selection's
                     valid_parts.append(checkable(selection.narrowed(invalid.manifest)
                                                  if selection else invalid.manifest))
