@@ -6,6 +6,7 @@ sound alone: radio masters, MP3s, voice notes). Its file's extension follows fro
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, fields, replace
 from typing import ClassVar, Literal
@@ -209,7 +210,7 @@ def encoder_problems(profile: Profile) -> list[tuple[str, str]]:
             found.append(("qscale", f"qscale {profile.qscale} is outside 1 to 31"))
         if profile.fps is not None and not 0 < profile.fps <= 300:
             found.append(("fps", f"fps {profile.fps:g} is not a frame rate (0 to 300)"))
-        found += _odd_frame(profile)
+        found += _odd_frame(profile) + _huge_frame(profile)
     for name in ("video_bitrate", "audio_bitrate"):
         value = getattr(profile, name)
         if value is not None and not BITRATE.fullmatch(str(value)):
@@ -251,6 +252,23 @@ def _odd_frame(profile: Profile) -> list[tuple[str, str]]:
               "height": "420" in profile.pix_fmt}
     return [(side, f"{side} must be even for {profile.pix_fmt}, not {getattr(profile, side)}")
             for side, needed in halved.items() if needed and getattr(profile, side) % 2]
+
+
+# H.264's largest level (6.2, ITU-T H.264 Table A-1): 139,264 macroblocks of 16x16 px a frame
+# (8192x4320), no side over sqrt(8 x that) macroblocks (A.3.1 f), 16,880 px. A trial's
+# 100000x100000 profile passed validate, to fail after the whole decode or exhaust memory.
+MAX_MACROBLOCKS = 139_264
+MAX_SIDE_PX = 16 * math.isqrt(8 * MAX_MACROBLOCKS)
+
+
+def _huge_frame(profile: Profile) -> list[tuple[str, str]]:
+    blocks = -(-profile.width // 16) * -(-profile.height // 16)
+    if blocks <= MAX_MACROBLOCKS and max(profile.width, profile.height) <= MAX_SIDE_PX:
+        return []
+    side = "width" if profile.width >= profile.height else "height"
+    return [(side, f"a {profile.width}x{profile.height} frame is larger than any H.264 level "
+                   f"allows (6.2: {MAX_MACROBLOCKS:,} macroblocks, 8192x4320; no side over "
+                   f"{MAX_SIDE_PX} px)")]
 
 
 def profile_problem(profile: Profile) -> tuple[tuple[str, ...], str] | None:

@@ -350,6 +350,9 @@ RANGED = """\
     ("web", "fps: nan", "fps must be a finite number, not nan"),
     ("web", "crf: -1", "crf must be at least 0, not -1"),
     ("web", "width: 1281", "width must be even for yuv420p, not 1281"),
+    # 100000x100000 and 40000x16 passed validate.
+    ("web", "width: 100000", "a 100000x1080 frame is larger than any H.264 level allows"),
+    ("web", "width: 17000", "a 17000x1080 frame is larger than any H.264 level allows"),
     ("web", "audio_bitrate: 0k", "audio_bitrate must be positive, not '0k'"),
     ("broadcast", "video_bitrate: 0M", "video_bitrate must be positive, not '0M'"),
 ])
