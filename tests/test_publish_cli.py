@@ -124,6 +124,8 @@ def test_a_refused_file_is_counted_as_failed(campaign):
                                "not attempted": LISTS_AND_PAGES}, summary
     assert summary.endswith("; 1 problem")
     assert "no longer matches its render record" in errors(result.stderr)[0]
+    # Not also "published as rendered before its inputs changed": it is not published.
+    assert f"{variant}: warning:" not in result.stderr, result.stderr
 
 
 @pytest.mark.e2e

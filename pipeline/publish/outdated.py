@@ -24,6 +24,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.publish.catalog import without_paths
 from pipeline.messages import N_plural
 from pipeline.publish.i18n import N_, Formats, translations
+from pipeline.render.status import output_problem
 from pipeline.render.variants import Plan, VariantPlan
 
 CHANGED, BLOCKED = "changed", "blocked"
@@ -190,10 +191,14 @@ def changed_since_rendered(records: list[dict], plan: Plan) -> tuple[list[Varian
         record = by_key.get((variant.spot.id, variant.language.code, variant.profile.name))
         if planned.status == "up-to-date" or record is None:
             continue
+        cache = plan.caches[variant.manifest.output_dir]
+        if output_problem(variant, record, cache):
+            # Its file is no longer the one rendered: publishing refuses it with its own
+            # error; "published as rendered before its inputs changed" beside it said both.
+            continue
         if planned.remake:
             incomplete.append(planned)
         else:
-            cache = plan.caches[variant.manifest.output_dir]
             old.append(Outdated(planned, record, cache))
     return incomplete, old
 

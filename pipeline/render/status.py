@@ -180,7 +180,7 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
     record = read_record(variant.record_path)
     if record is None:
         return "stale", [NOT_RENDERED]
-    replaced = _output_problem(variant, record, cache)
+    replaced = output_problem(variant, record, cache)
     if replaced:
         return "stale", [replaced]
     if record.get("fingerprint") != plan.fingerprint:
@@ -213,7 +213,7 @@ def _size(path: Path) -> int | None:
         return None
 
 
-def _output_problem(variant: Variant, record: dict, cache: HashCache) -> str | None:
+def output_problem(variant: Variant, record: dict, cache: HashCache) -> str | None:
     """Why the file under the variant's name is not the one its record describes: gone, or
     other bytes (a copy or an edit by hand, the same size or not). Its sha256 comes from
     the hash cache, which the render filled: an unchanged file is not read again."""
