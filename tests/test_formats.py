@@ -236,6 +236,21 @@ def test_vtt_karaoke_tags_are_one_warning_for_the_file_at_the_first_cue(tmp_path
     assert [cue.text for cue in result.cues] == ["sin", "taki", "taki", "taki"]
 
 
+def test_vtt_speakers_of_voice_tags_are_one_note_for_the_file(tmp_path):
+    # A subtitler's SDH file lost its <v Narrador> in every sidecar, unsaid.
+    path = tmp_path / "tzh.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nsin voz\n\n"
+                    "00:00:03.000 --> 00:00:04.000\n<v Narrador>Jaʼ jichuk</v>\n\n"
+                    "00:00:05.000 --> 00:00:06.000\n<v.loud Ana María>Ja</v> <v Narrador>ja\n",
+                    encoding="utf-8")
+    result = read_subtitles(path)
+    (said,) = [d for d in result.diagnostics if d.code == "voices"]
+    assert (said.severity, said.line) == ("note", 7), said.format()
+    assert said.message == ("the speakers of its <v> tags (Narrador, Ana María) are kept in no "
+                            "subtitle the pipeline makes: players do not show them either")
+    assert [cue.text for cue in result.cues] == ["sin voz", "Jaʼ jichuk", "Ja ja"]
+
+
 def test_youtube_s_lines_of_spaces_are_part_of_their_cue_and_left_out_of_its_text(tmp_path):
     # A line of spaces is no blank line to WebVTT: it was read as one, and the text after it
     # refused ("expected a timing line after 'Los seres...'"), a cue of spaces "has no text".

@@ -65,6 +65,7 @@ class _Reader(CueSettingsReader):
         self.unrendered: dict[str, list[tuple[int, str]]] = {}
         self.spaces: list[int] = []   # the lines of only spaces left out of the cues' text
         self.karaoke: list[tuple[int, int]] = []   # (cue, line) of each cue with timestamp tags
+        self.voices: dict[str, int] = {}   # the speakers of <v> tags, at their first line
 
     def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, line, hint, code))
@@ -260,6 +261,9 @@ class _Reader(CueSettingsReader):
                 self.parsed.styled_lines.append(number)
             return f"<{closing}{name}>"
         if name in SILENT_TAGS:
+            speaker = match.group(0)[1 + len(closing) + len(name) + len(classes):-1].strip()
+            if name == "v" and not closing and speaker:
+                self.voices.setdefault(speaker, number)
             if name == "c" and classes and not closing:
                 self.parsed.styled_lines.append(number)
             return ""
@@ -285,6 +289,16 @@ def parse_vtt(text: str, path: Path) -> Parsed:
     `<c.class>` spans and STYLE blocks are noted as styling the campaign's style replaces."""
     parsed = (reader := _Reader(text, path)).run()
     parsed.found = reader.cue_blocks
+    if reader.voices:
+        # A speaker's name is for a screen reader or a style: browsers do not draw it, nor does
+        # the burn, and the sidecars, written from the cues' text, leave it out (a trial's SDH
+        # file lost its <v Narrador> unsaid).
+        names = ", ".join(reader.voices)
+        parsed.diagnostics.append(note(
+            f"the speakers of its <v> tags ({names}) are kept in no subtitle the pipeline "
+            "makes: players do not show them either", path, min(reader.voices.values()),
+            "where viewers must read who speaks (SDH), write it in the text: NARRADOR: ...",
+            "voices"))
     return parsed
 
 
