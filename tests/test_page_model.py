@@ -71,6 +71,24 @@ def test_a_deliverable_is_known_by_its_profile_else_its_extension(profile, ext, 
     assert (kind.medium, kind.label) == (medium, label)
 
 
+def test_the_mp3_sends_stations_to_the_broadcast_wav_only_where_the_card_has_one():
+    # The demo's video campaign (web, proxy, radio-mp3) told stations "to air, use the
+    # Broadcast WAV" under every MP3, and had none.
+    sound = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.5, "poster_url": None, "width": None}
+    alone = page_catalog(variant("web", "mp4", **{**sound, "width": 640}),
+                         variant("radio-mp3", "mp3", **sound))
+    with_wav = page_catalog(variant("radio", "wav", **sound), variant("radio-mp3", "mp3", **sound))
+    uses = {}
+    for name, catalog in (("alone", alone), ("with_wav", with_wav)):
+        (spot,) = page_model(catalog)
+        uses[name] = [d.kind.use for d in spot.cards[0].deliverables if d.kind.label == "Radio, MP3"]
+    assert uses["with_wav"] == ["For streaming and web radio; to air, use the Broadcast WAV"]
+    assert uses["alone"] == ["For streaming and web radio, louder than broadcast loudness: to air "
+                             "it, level it as your other spots"]
+    html = render_page(alone, "es")
+    assert "use el Broadcast WAV" not in html and "nivélelo como sus otros spots" in html
+
+
 def test_a_profile_derived_from_a_built_in_is_known_as_it(tmp_path):
     # `whatsapp: {base: messaging}`: a messaging video, not "Video (MP4)" filed under web.
     kind = kind_of(variant("whatsapp", "mp4", profile_base="messaging"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from pipeline.manifest import PAGE_LANGUAGES
@@ -22,6 +22,7 @@ from pipeline.publish.deliverables import (
     Kind,
     attachment_role,
     extension,
+    for_card,
     kind_of,
     media_type,
     playable,
@@ -322,6 +323,8 @@ def page_model(catalog: dict) -> list[SpotCards]:
         # The language's bundle is its files on every spot: not offered where it has none.
         card.bundle = card.bundle if card.deliverables else None
         card.deliverables.sort(key=lambda d: d.kind.order)
+        kinds = for_card([d.kind for d in card.deliverables])
+        card.deliverables = [replace(d, kind=kind) for d, kind in zip(card.deliverables, kinds)]
         card.subtitles.sort(key=lambda s: list(SUBTITLE_LABELS).index(subtitle_kind(s["file"])))
         card.video, card.audio = _previews(card)
     return sorted(spots.values(), key=lambda spot: rank[spot.id])

@@ -12,7 +12,7 @@ certificates, plots) are known by their extension. New kinds of file slot in her
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -60,6 +60,20 @@ BY_PROFILE: dict[str, Kind] = {
                        N_("To send as a voice note through messaging apps")),
     "proxy": Kind(N_("Light preview video"), "web", 50, N_("To preview only, not to air")),
 }
+
+
+# The MP3's use names the Broadcast WAV: on a card without one (a video campaign's, without the
+# `radio` profile) a trial's station was sent to a file the page did not have.
+MP3_WITHOUT_WAV = replace(BY_PROFILE["radio-mp3"], use=N_(
+    "For streaming and web radio, louder than broadcast loudness: to air it, level it as "
+    "your other spots"))
+
+
+def for_card(kinds: list[Kind]) -> list[Kind]:
+    """The kinds of a card's files, each saying its use as the card's other files allow."""
+    if BY_PROFILE["radio"] in kinds:
+        return kinds
+    return [MP3_WITHOUT_WAV if kind == BY_PROFILE["radio-mp3"] else kind for kind in kinds]
 
 
 BY_EXTENSION: dict[str, Kind] = {
