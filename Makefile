@@ -111,6 +111,11 @@ translations: venv
 	  --project=pipeline -o $(LOCALE)/page.pot .
 	$(BIN)/pybabel update -D page -i $(LOCALE)/page.pot -d $(LOCALE) --no-fuzzy-matching \
 	  --ignore-obsolete --width 100
+	@# Nothing to translate changed: the new creation date alone is put back, so that the
+	@# catalogs are not left modified (a new user's checkout was, after a plain run).
+	@if git rev-parse --git-dir >/dev/null 2>&1 && \
+	  git diff --quiet -I 'POT-Creation-Date' -- $(LOCALE); then \
+	  git checkout -q -- $(LOCALE); fi
 
 bench: setup
 	$(BIN)/python bench/bench_render.py
