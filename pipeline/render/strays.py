@@ -8,25 +8,34 @@ Only names the pipeline gives are considered, each in a folder directly under th
 (a spot's): `<spot>.<lang>.<...>` (variants, records, posters, certificates, sidecars,
 previews, the memos of failed renders), and the files a stray record names (a clock-numbered
 variant). Anything else there, hidden files, symbolic links and folders are left alone.
+
+The same list guards the inputs (`WrittenFiles`): a master named at a variant's own output
+(`out/<campaign>/s1/s1.tzo.proxy.mp4`) was replaced by that variant's render, which exited 0;
+the studio's one copy was gone, and every later render re-encoded its own output. Planning
+refuses an input that resolves to a file the pipeline writes, and warns of one elsewhere under
+the output folder, which `clean --delete` or a later profile's file could reach.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import Diagnostic, error, warning
+from pipeline.fingerprint import CACHE_NAME
 from pipeline.manifest import Manifest
 from pipeline.publish.catalog import CATALOG_NAME, expected_variants
 from pipeline.publish.page import PAGE_LINK_NAME
 from pipeline.render.certificate import certificate_paths, standard_of
 from pipeline.render.ebutt_sidecar import ebutt_path
-from pipeline.render.preview import preview_paths
+from pipeline.render.lock import LOCK_NAME
 from pipeline.render.record import names_beside, read_record
-from pipeline.render.variants import Variant
+from pipeline.render.variants import Variant, preview_paths
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
+SPOT_INPUTS = ("master", "music_bed")     # input roles a spot names; the others a language's
 LISTED = 3   # names a warning shows; `pipeline clean` lists them all
 
 
@@ -36,7 +45,7 @@ def stray_files(manifest: Manifest) -> list[Path]:
     campaign = manifest.campaign_dir
     if not campaign.is_dir():
         return []
-    owned = _owned(manifest)
+    owned = owned_files(manifest)
     strays = []
     for folder in sorted(campaign.iterdir()):
         if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir():
@@ -69,7 +78,7 @@ def _named_in(record_path: Path) -> set[str]:
             and "\\" not in name and name not in ("", ".", "..")}
 
 
-def _owned(manifest: Manifest) -> set[Path]:
+def owned_files(manifest: Manifest) -> set[Path]:
     """Every file a variant of the manifest makes, or its record says it made."""
     owned: set[Path] = {manifest.campaign_dir / name for name in (CATALOG_NAME, PAGE_LINK_NAME)}
     for spot, language, profile in expected_variants(manifest):
@@ -130,3 +139,55 @@ def delete_files(paths: list[Path], inside: Callable[[Path], bool]
             continue
         deleted.append(path)
     return deleted, problems
+
+
+def _entry(path: Path) -> str:
+    """Where a write to `path` lands: its folder resolved, its own name kept. A render replaces
+    the name (os.replace), so a link there is replaced, not the file it points to."""
+    return os.path.join(os.path.realpath(path.parent), path.name)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+class WrittenFiles:
+    """The files a manifest's renders write, found once and only when an input lies under its
+    output folder (most inputs do not; listing every variant's files costs a stat each)."""
+
+    def __init__(self, manifest: Manifest):
+        self.manifest = manifest
+        self._output = os.path.realpath(manifest.output_dir)
+        self._campaign = os.path.realpath(manifest.campaign_dir)
+        self._written: set[str] | None = None
+
+    def _files(self) -> set[str]:
+        if self._written is None:
+            written = owned_files(self.manifest) | {self.manifest.output_dir / CACHE_NAME,
+                                                    self.manifest.campaign_dir / LOCK_NAME}
+            self._written = {_entry(path) for path in written}
+        return self._written
+
+    def problems(self, variant: Variant, role: str, path: Path) -> list[Diagnostic]:
+        """An error when the variant's input `role` (`render/plan.py`'s `_add_input`: "master",
+        "subtitles", ...) at `path`, links resolved, is a file a render writes; a warning when
+        it lies elsewhere in the campaign's folder (where `clean --delete` deletes); else none. Said at the spot's line for its
+        master and music bed, else at the language's."""
+        real = os.path.realpath(path)
+        if not _inside(real, self._output):
+            return []
+        spot, language = variant.spot, variant.language
+        line, what = ((spot.line, f"{role.replace('_', ' ')} of spot {spot.id!r}")
+                      if role in SPOT_INPUTS else
+                      (language.line, f"{role} of language {language.code!r}"))
+        if real in self._files():
+            return [error(f"{what} is a file the pipeline writes: {path}; rendering would "
+                          "replace it", self.manifest.path, line,
+                          "keep inputs outside the output folder (output_dir); move the file "
+                          "and name it there", "input-overwritten")]
+        if not _inside(real, self._campaign):     # `output_dir: .` beside the inputs is usual
+            return []
+        return [warning(f"{what} lies inside the campaign's output folder "
+                        f"({self.manifest.campaign_dir}): {path}", self.manifest.path, line,
+                        "keep inputs outside output_dir: 'pipeline clean --delete' or a later "
+                        "render may remove or replace files there", "input-in-output")]
