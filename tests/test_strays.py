@@ -294,3 +294,40 @@ def test_an_input_inside_the_campaign_folder_is_warned_of(campaign):
     assert result.exit_code == 0, result.output
     assert (f"{campaign.manifest}:5: warning: master of spot 'spot' lies inside the campaign's "
             f"output folder") in result.output, result.output
+
+
+def test_partial_files_of_a_killed_render_are_reported_and_cleaned(campaign):
+    # SIGKILL leaves no chance to clean up: its `.NAME.partial-PID-...` files stayed in the
+    # output folder, hidden, and no later render nor `clean` mentioned them.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"big": {"base": "web", "width": 1280, "height": 720,
+                                                "preset": "slow"}})
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "render", str(manifest)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not list(campaign.out.glob(".*partial*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)     # the render and its ffmpegs
+    process.wait(timeout=30)
+    partials = sorted(campaign.out.glob(".*.partial-*"))
+    assert partials, "the render never started writing"
+
+    result = invoke("plan", manifest)
+    assert result.exit_code == 0, result.output
+    assert (f"here belong{'s' if len(partials) == 1 else ''} to no variant of campaign.yaml "
+            f"(spot/{partials[0].name}") in result.output, result.output
+    assert "or partial files of a render that was killed" in result.output
+    result = invoke("clean", manifest)
+    assert result.exit_code == 0, result.output
+    assert all(str(path) in result.stdout.split() for path in partials), result.stdout
+    assert all(path.exists() for path in partials), "listing deleted something"
+    result = invoke("clean", manifest, "--delete")
+    assert result.exit_code == 0, result.output
+    assert not any(path.exists() for path in partials)

@@ -6,8 +6,10 @@ with `--delete`, deletes them.
 
 Only names the pipeline gives are considered, each in a folder directly under the campaign's
 (a spot's): `<spot>.<lang>.<...>` (variants, records, posters, certificates, sidecars,
-previews, the memos of failed renders), and the files a stray record names (a clock-numbered
-variant). Anything else there, hidden files, symbolic links and folders are left alone.
+previews, the memos of failed renders), the files a stray record names (a clock-numbered
+variant), and the hidden partial files (`.<name>.partial-<pid>-...`) of a render killed
+outright (SIGKILL), whose process no longer runs. Anything else there, other hidden files,
+symbolic links and folders are left alone.
 
 The same list guards the inputs (`WrittenFiles`): a master named at a variant's own output
 (`out/<campaign>/s1/s1.tzo.proxy.mp4`) was replaced by that variant's render, which exited 0;
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -57,7 +60,44 @@ def stray_files(manifest: Manifest) -> list[Path]:
             if name.endswith(".json") and folder / name not in owned:
                 made |= files & _named_in(folder / name)
         strays += sorted(folder / name for name in made if folder / name not in owned)
-    return strays
+    return strays + abandoned_partials(campaign)
+
+
+# `files.partial_path`'s names (`.<stem>.partial-<pid>-<thread><suffix>`) and a remote
+# worker's download (`.<name>.partial-<pid>`).
+PARTIAL = re.compile(r"^\..+\.partial-(\d+)(?:-\d+)?(?:\.[^.]*)?$")
+
+
+def abandoned_partials(campaign: Path) -> list[Path]:
+    """The partial files under `campaign` (in it, its spots' folders and their `.work/`) of
+    processes that no longer run: a render killed outright (SIGKILL, the machine's power)
+    before it could remove them. Those of a running process, a render or a preview, are its
+    own, and left alone."""
+    folders = [campaign] + [folder for folder in sorted(campaign.iterdir())
+                            if not folder.name.startswith(".") and folder.is_dir()
+                            and not folder.is_symlink()]
+    folders += [folder / ".work" for folder in folders[1:] if (folder / ".work").is_dir()]
+    found = []
+    for folder in folders:
+        for entry in folder.iterdir():
+            named = PARTIAL.match(entry.name)
+            if named and not entry.is_symlink() and entry.is_file() \
+                    and not _running(int(named.group(1))):
+                found.append(entry)
+    return sorted(found)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process `pid` runs (another user's counts, though it cannot be signalled)."""
+    if pid <= 0:          # 0 and below name process groups, not a process
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _named_by_pipeline(spot: str, name: str) -> bool:
@@ -104,9 +144,12 @@ def stray_warning(manifest: Manifest, strays: list[Path]) -> Diagnostic | None:
     names = [str(path.relative_to(manifest.campaign_dir)) for path in strays[:LISTED]]
     more = ", ..." if len(strays) > LISTED else ""
     count = f"{len(strays)} file{'s' if len(strays) != 1 else ''}"
+    killed = " or partial files of a render that was killed" \
+        if any(PARTIAL.match(path.name) for path in strays) else ""
     return warning(f"{count} here belong{'s' if len(strays) == 1 else ''} to no variant of "
                    f"{manifest.path.name} ({', '.join(names)}{more}): left from a spot, language "
-                   "or profile removed or renamed; never published", manifest.campaign_dir,
+                   f"or profile removed or renamed{killed}; never published",
+                   manifest.campaign_dir,
                    hint=f"'pipeline clean {manifest.path}' lists them, and deletes them with "
                         "--delete", code="stray-files")
 
@@ -117,7 +160,7 @@ def delete_strays(manifest: Manifest) -> tuple[list[Path], list[Diagnostic]]:
     campaign = manifest.campaign_dir.resolve()
     # Found by listing the campaign's own folders, not following links: this only guards the
     # one promise a delete must keep, nothing outside the output folder.
-    return delete_files(stray_files(manifest), lambda path: path.resolve().parent.parent == campaign)
+    return delete_files(stray_files(manifest), lambda path: campaign in path.resolve().parents)
 
 
 def delete_files(paths: list[Path], inside: Callable[[Path], bool]
