@@ -1042,3 +1042,23 @@ def test_a_failed_render_is_remembered_until_the_variant_renders(campaign, tmp_p
     assert not memo.exists()
     result = invoke("plan", manifest)
     assert "last render failed" not in result.output and "2 up to date" in result.output
+
+
+@pytest.mark.parametrize("in_the_way", ["spot.nah.small.mp4", "spot.nah.small.jpg"])
+def test_a_folder_in_the_way_fails_its_variant_alone(campaign, in_the_way):
+    # nah's burn and the others' shared picture are one ffmpeg run: the folder where nah's file
+    # or poster goes failed all four variants, naming nah's temporary file.
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    campaign.audio("yua")
+    manifest = campaign.write(LANGUAGES + [{"code": "yua", "treatment": "dub"}])
+    (campaign.out / in_the_way).mkdir(parents=True)
+    result = invoke("render", manifest)
+    assert result.exit_code == 1, result.output
+    assert (f"{campaign.out / in_the_way}: error: a folder is in the way of spot.nah.small's "
+            "file") in result.output, result.output
+    assert "partial" not in result.output
+    assert "0 up-to-date, 1 failed" in result.output, result.output
+    for code in ("tzo", "yua"):
+        assert (campaign.out / f"spot.{code}.small.mp4").is_file()
+    assert (campaign.out / in_the_way).is_dir()

@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from pipeline.errors import Diagnostic, error, warning
+from pipeline.errors import Diagnostic, RenderError, error, warning
 from pipeline.fingerprint import CACHE_NAME
 from pipeline.manifest import Manifest
 from pipeline.publish.catalog import CATALOG_NAME, expected_variants
@@ -125,16 +125,38 @@ def owned_files(manifest: Manifest) -> set[Path]:
         variant = Variant(manifest, spot, language, profile)
         # What its next render writes (its record may be gone, or not written yet), and what
         # its record names (a file of another extension until it is rendered again).
-        owned |= {variant.output, variant.record_path, variant.poster_path,
-                  variant.failure_path, *preview_paths(manifest, spot, language)}
-        if standard_of(profile) is not None:     # else a certificate is a stray's
-            owned |= set(certificate_paths(variant))
-        if language.treatment != "burn":         # a burned language has no sidecars
-            owned |= {variant.sidecar_path(suffix) for suffix in SIDECAR_SUFFIXES}
-            if profile.timecode is not None:     # a TV master's EBU-TT
-                owned.add(ebutt_path(variant))
+        owned |= variant_files(variant) | set(preview_paths(manifest, spot, language))
         owned |= {variant.folder / name for name in _named_in(variant.record_path)}
     return owned
+
+
+def variant_files(variant: Variant) -> set[Path]:
+    """The files a render of `variant` writes: its file, record, poster, failure memo,
+    certificates (of a profile with a loudness standard), sidecars (of a language not burned)
+    and EBU-TT (of a TV master's)."""
+    files = {variant.output, variant.record_path, variant.poster_path, variant.failure_path}
+    if standard_of(variant.profile) is not None:     # else a certificate is a stray's
+        files |= set(certificate_paths(variant))
+    if variant.language.treatment != "burn":         # a burned language has no sidecars
+        files |= {variant.sidecar_path(suffix) for suffix in SIDECAR_SUFFIXES}
+        if variant.profile.timecode is not None:     # a TV master's EBU-TT
+            files.add(ebutt_path(variant))
+    return files
+
+
+def in_the_way(variant: Variant) -> RenderError | None:
+    """The error of a variant one of whose files (`variant_files`) cannot be put in place: a
+    folder there (a rename cannot replace it), or a file where its folder goes. Found before
+    its render starts: the OSError came at the end of a shared picture group's ffmpeg run,
+    naming a temporary file, and failed every variant of the group."""
+    if variant.folder.exists() and not variant.folder.is_dir():
+        return RenderError(f"a file is in the way of {variant.stem}'s folder", variant.folder,
+                           hint="move or delete it: the variant's files go in a folder there")
+    for path in sorted(variant_files(variant)):
+        if path.is_dir() and not path.is_symlink():
+            return RenderError(f"a folder is in the way of {variant.stem}'s file", path,
+                               hint="move or delete the folder: a file goes there")
+    return None
 
 
 def stray_warning(manifest: Manifest, strays: list[Path]) -> Diagnostic | None:
