@@ -1062,3 +1062,33 @@ def test_a_folder_in_the_way_fails_its_variant_alone(campaign, in_the_way):
     for code in ("tzo", "yua"):
         assert (campaign.out / f"spot.{code}.small.mp4").is_file()
     assert (campaign.out / in_the_way).is_dir()
+
+
+@pytest.mark.parametrize("text", ["[]", '"str"', "7"])
+def test_a_record_of_another_shape_is_stale_as_broken_json_is(campaign, text):
+    # `[]` typed into a record: validate, render and clean said "internal error:
+    # AttributeError: 'list' object has no attribute 'get'".
+    manifest = rendered(campaign)
+    record = campaign.out / "spot.tzo.small.json"
+    record.write_text(text, encoding="utf-8")
+    for command in ("validate", "clean"):
+        result = invoke(command, manifest)
+        assert result.exit_code == 0 and "internal error" not in result.output, result.output
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert "1 rendered, 1 up-to-date" in result.output, result.output
+    assert isinstance(json.loads(record.read_text(encoding="utf-8")), dict)
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "null", '{"files": []}',
+                                  '{"files": {"x": 1}, "measures": []}'])
+def test_a_hash_cache_of_another_shape_is_rebuilt(campaign, text):
+    manifest = rendered(campaign)
+    cache = campaign.root / "build/.pipeline-cache.json"
+    cache.write_text(text, encoding="utf-8")
+    for command in ("validate", "plan", "clean"):
+        result = invoke(command, manifest)
+        assert result.exit_code == 0 and "internal error" not in result.output, result.output
+    result = invoke("render", manifest)
+    assert result.exit_code == 0 and "2 up-to-date" in result.output, result.output
+    assert isinstance(json.loads(cache.read_text(encoding="utf-8"))["files"], dict)
