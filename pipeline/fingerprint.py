@@ -36,6 +36,24 @@ def _stamp(stat: os.stat_result) -> dict:
             "inode": stat.st_ino, "device": stat.st_dev}
 
 
+def _read_tables(path: Path) -> tuple[dict, dict]:
+    """The cache file's tables (files, measures); what cannot be read, or is not of this shape
+    (`[1, 2]`, `null`, `{"files": []}` typed in by hand: an internal error of every command),
+    is left out, as a file of broken JSON is: those files are hashed and measured again."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    files, measures = data.get("files"), data.get("measures")
+    files = {key: entry for key, entry in files.items() if isinstance(entry, dict)
+             and isinstance(entry.get("sha256"), str)} if isinstance(files, dict) else {}
+    measures = {key: value for key, value in measures.items()
+                if isinstance(value, dict)} if isinstance(measures, dict) else {}
+    return files, measures
+
+
 class HashCache:
     """sha256 of files and loudness of audio sources, persisted in one JSON file. `fresh`
     (`render --force`): nothing saved before is trusted; every file is hashed and every source
@@ -46,11 +64,7 @@ class HashCache:
         self._lock = threading.Lock()
         self._computing: dict[str, threading.Lock] = {}
         self._dirty = False
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, ValueError):
-            data = {}
-        saved = (data.get("files", {}), data.get("measures", {}))
+        saved = _read_tables(path)
         self._saved: tuple[dict, dict] = saved if fresh else ({}, {})
         self._files, self._measures = ({}, {}) if fresh else saved
 

@@ -1042,3 +1042,53 @@ def test_a_failed_render_is_remembered_until_the_variant_renders(campaign, tmp_p
     assert not memo.exists()
     result = invoke("plan", manifest)
     assert "last render failed" not in result.output and "2 up to date" in result.output
+
+
+@pytest.mark.parametrize("in_the_way", ["spot.nah.small.mp4", "spot.nah.small.jpg"])
+def test_a_folder_in_the_way_fails_its_variant_alone(campaign, in_the_way):
+    # nah's burn and the others' shared picture are one ffmpeg run: the folder where nah's file
+    # or poster goes failed all four variants, naming nah's temporary file.
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    campaign.audio("yua")
+    manifest = campaign.write(LANGUAGES + [{"code": "yua", "treatment": "dub"}])
+    (campaign.out / in_the_way).mkdir(parents=True)
+    result = invoke("render", manifest)
+    assert result.exit_code == 1, result.output
+    assert (f"{campaign.out / in_the_way}: error: a folder is in the way of spot.nah.small's "
+            "file") in result.output, result.output
+    assert "partial" not in result.output
+    assert "0 up-to-date, 1 failed" in result.output, result.output
+    for code in ("tzo", "yua"):
+        assert (campaign.out / f"spot.{code}.small.mp4").is_file()
+    assert (campaign.out / in_the_way).is_dir()
+
+
+@pytest.mark.parametrize("text", ["[]", '"str"', "7"])
+def test_a_record_of_another_shape_is_stale_as_broken_json_is(campaign, text):
+    # `[]` typed into a record: validate, render and clean said "internal error:
+    # AttributeError: 'list' object has no attribute 'get'".
+    manifest = rendered(campaign)
+    record = campaign.out / "spot.tzo.small.json"
+    record.write_text(text, encoding="utf-8")
+    for command in ("validate", "clean"):
+        result = invoke(command, manifest)
+        assert result.exit_code == 0 and "internal error" not in result.output, result.output
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert "1 rendered, 1 up-to-date" in result.output, result.output
+    assert isinstance(json.loads(record.read_text(encoding="utf-8")), dict)
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "null", '{"files": []}',
+                                  '{"files": {"x": 1}, "measures": []}'])
+def test_a_hash_cache_of_another_shape_is_rebuilt(campaign, text):
+    manifest = rendered(campaign)
+    cache = campaign.root / "build/.pipeline-cache.json"
+    cache.write_text(text, encoding="utf-8")
+    for command in ("validate", "plan", "clean"):
+        result = invoke(command, manifest)
+        assert result.exit_code == 0 and "internal error" not in result.output, result.output
+    result = invoke("render", manifest)
+    assert result.exit_code == 0 and "2 up-to-date" in result.output, result.output
+    assert isinstance(json.loads(cache.read_text(encoding="utf-8"))["files"], dict)

@@ -1077,3 +1077,33 @@ def test_every_example_of_the_help_runs_on_a_fresh_demo(tmp_path):
                              text=True)
         assert ran.returncode == 0 and "Traceback" not in ran.stderr, (line, ran.stderr)
         assert ": error: " not in ran.stderr, (line, ran.stderr)
+
+
+def run_bounded(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`pipeline ARGS` in a process of at most 1 GiB of memory and 60 s: a read of /dev/zero
+    or of a FIFO, if the command tried one, fails the test instead of the machine."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+    try:
+        return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, text=True,
+                              capture_output=True, timeout=60, preexec_fn=limit)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"pipeline {shlex.join(args)} was still reading after 60 s")
+
+
+@pytest.mark.parametrize("name", ["zero.srt", "fifo.srt", "zero.wav", "fifo.vtt"])
+def test_a_pipe_or_a_device_is_refused_not_read(tmp_path, name):
+    # A link to /dev/zero took 1.2 GB of memory a second; a FIFO no one writes hung.
+    path = tmp_path / name
+    if name.startswith("zero"):
+        os.symlink("/dev/zero", path)
+    else:
+        os.mkfifo(path)
+    result = run_bounded("check", name, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    what = "recording" if name.endswith(".wav") else "subtitle file"
+    assert result.stderr.splitlines()[0] == (
+        f"{name}: error: the {what} is not a regular file (hint: name the file itself, not a "
+        "pipe or a device)"), result.stderr

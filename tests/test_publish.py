@@ -383,3 +383,26 @@ def test_bad_targets_and_catalogs_are_errors_with_a_path(campaign, tmp_path):
     result = CliRunner().invoke(verify_command, [str(tmp_path / "nothing-here")])
     assert result.exit_code == 1 and "error: no catalog at" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("special", ["variant", "catalog"])
+def test_verify_refuses_a_pipe_or_a_device_instead_of_reading_it(tmp_path, special):
+    # A variant linked to /dev/zero was hashed for ever; a catalog that is a FIFO hung.
+    import os
+
+    from tests.test_check_cli import run_bounded
+
+    catalog = tmp_path / "catalog.json"
+    if special == "catalog":
+        os.mkfifo(catalog)
+    else:
+        catalog.write_text(json.dumps({"campaign": "x", "variants": [
+            {"file": "s1/a.mp4", "bytes": 1, "sha256": "0" * 64}]}))
+        (tmp_path / "s1").mkdir()
+        os.symlink("/dev/zero", tmp_path / "s1/a.mp4")
+    result = run_bounded("verify", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    # Paths under the current folder are shown relative to it.
+    said = "catalog.json: error: catalog.json" if special == "catalog" else "s1/a.mp4: error: a.mp4"
+    assert f"{said} is not a regular file" in result.stderr, result.stderr

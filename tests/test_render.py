@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -423,3 +426,47 @@ def test_a_burned_cue_is_measured_on_each_variants_own_frame(campaign):
     # --strict judges each variant by its own warnings: the landscape one renders.
     strict = render(manifest, "--strict", "--force", "--profile", "small")
     assert strict.exit_code == 0, strict.output
+
+
+def _ffmpegs_writing(folder: Path) -> list[str]:
+    """The command lines of running ffmpeg processes that name a file under `folder`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:      # not a process, or ended meanwhile
+            continue
+        if words and words[0].endswith(b"ffmpeg") and any(str(folder).encode() in w for w in words):
+            found.append(b" ".join(words).decode(errors="replace"))
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_end_a_render_as_ctrl_c_does(campaign, tmp_path, signum):
+    # Sent to the pipeline alone (a service manager, a closed ssh session): its ffmpegs ran on
+    # ~10 s under PID 1, and its temporary folders and partial files stayed for good.
+    import subprocess
+    import sys
+    import time
+
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"big": {"base": "web", "width": 1280, "height": 720,
+                                                "preset": "slow"}})
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "render", str(manifest)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(scratch)}, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not list(campaign.out.glob(".*partial*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(campaign.out.glob(".*partial*")), "the render never started writing"
+    os.kill(process.pid, signum)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 128 + signum, err
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert f"stopped by {signal.Signals(signum).name}" in err, err
+    assert _ffmpegs_writing(campaign.root) == []
+    assert list(scratch.iterdir()) == []
+    assert [p.name for p in campaign.out.iterdir() if not p.name.startswith(".work")] == []

@@ -7,8 +7,10 @@ import json
 import os
 import re
 import shlex
+import shutil
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
@@ -239,3 +241,97 @@ def test_make_clean_leaves_the_masters_and_recorded_deliveries():
     recipe = re.search(r"^clean:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
     removed = {word for line in recipe.splitlines() for word in shlex.split(line)[2:]}
     assert removed and not removed & {"media", "audio", "manifests", "subtitles", "."}, removed
+
+
+def test_an_input_the_pipeline_would_write_is_refused_and_left_as_it_is(campaign, tmp_path):
+    # A master named at tzo's own output: render replaced it and exited 0, and every later
+    # render re-encoded its own output. A subtitle file linked to a sidecar the same.
+    out = campaign.out
+    out.mkdir(parents=True)
+    master = out / "spot.tzo.small.mp4"
+    shutil.copy(campaign.media["master.mp4"], master)
+    before = master.read_bytes()
+    sidecar = out / "spot.tzo.srt"
+    sidecar.write_text(SRT, encoding="utf-8")
+    os.symlink(sidecar, campaign.root / "subtitles/spot/nah.srt")
+    campaign.subtitle("tzo")
+    data = campaign.data(LANGUAGES)
+    data["spots"][0]["master"] = "../build/test-campaign/spot/spot.tzo.small.mp4"
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    spot = campaign.manifest.read_text(encoding="utf-8").splitlines().index("- id: spot") + 1
+    for command in ("validate", "render"):
+        result = invoke(command, campaign.manifest)
+        assert result.exit_code == 1, result.output
+        assert (f"{campaign.manifest}:{spot}: error: master of spot 'spot' is a file the pipeline "
+                f"writes: {master}; rendering would replace it") in result.output, result.output
+        assert "Traceback" not in result.output
+    assert master.read_bytes() == before
+    assert sidecar.read_text(encoding="utf-8") == SRT
+    assert not (out / "spot.nah.small.mp4").exists()
+
+    # The master moved out: nah's subtitles, a link to tzo's sidecar, are refused alone, at
+    # nah's line, and tzo renders (its sidecar written in place of the link's target).
+    data["spots"][0]["master"] = "../media/spot.mp4"
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = invoke("render", campaign.manifest)
+    assert result.exit_code == 1, result.output
+    line = campaign.manifest.read_text(encoding="utf-8").splitlines().index("- code: nah") + 1
+    assert (f"{campaign.manifest}:{line}: error: subtitles of language 'nah' is a file the "
+            f"pipeline writes: {campaign.root / 'subtitles/spot/nah.srt'}") in result.output, \
+        result.output
+    assert (out / "spot.tzo.small.mp4").read_bytes() != before
+    assert not (out / "spot.nah.small.mp4").exists()
+
+
+def test_an_input_inside_the_campaign_folder_is_warned_of(campaign):
+    # `clean --delete` and a later profile's files reach there: said, not refused.
+    kept = campaign.out.parent / "masters/spot.mp4"
+    kept.parent.mkdir(parents=True)
+    shutil.copy(campaign.media["master.mp4"], kept)
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    data = campaign.data(LANGUAGES)
+    data["spots"][0]["master"] = "../build/test-campaign/masters/spot.mp4"
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = invoke("validate", campaign.manifest)
+    assert result.exit_code == 0, result.output
+    assert (f"{campaign.manifest}:5: warning: master of spot 'spot' lies inside the campaign's "
+            f"output folder") in result.output, result.output
+
+
+def test_partial_files_of_a_killed_render_are_reported_and_cleaned(campaign):
+    # SIGKILL leaves no chance to clean up: its `.NAME.partial-PID-...` files stayed in the
+    # output folder, hidden, and no later render nor `clean` mentioned them.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"big": {"base": "web", "width": 1280, "height": 720,
+                                                "preset": "slow"}})
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "render", str(manifest)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not list(campaign.out.glob(".*partial*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)     # the render and its ffmpegs
+    process.wait(timeout=30)
+    partials = sorted(campaign.out.glob(".*.partial-*"))
+    assert partials, "the render never started writing"
+
+    result = invoke("plan", manifest)
+    assert result.exit_code == 0, result.output
+    assert (f"here belong{'s' if len(partials) == 1 else ''} to no variant of campaign.yaml "
+            f"(spot/{partials[0].name}") in result.output, result.output
+    assert "or partial files of a render that was killed" in result.output
+    result = invoke("clean", manifest)
+    assert result.exit_code == 0, result.output
+    assert all(str(path) in result.stdout.split() for path in partials), result.stdout
+    assert all(path.exists() for path in partials), "listing deleted something"
+    result = invoke("clean", manifest, "--delete")
+    assert result.exit_code == 0, result.output
+    assert not any(path.exists() for path in partials)

@@ -37,8 +37,9 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
     (a profile removed or renamed, settings changed); delete them with --delete.
 
     Only names the pipeline gives (<spot>.<lang>.<...> in a spot's folder, the files a stray
-    record names, and in .work/ <spot>.<profile>.<key>.picture.mp4, <spot>.<key>.audio.<ext>
-    and poster-<key>.jpg) are considered; anything else in the output folder is left alone.
+    record names, the .<name>.partial-<pid>-... files of a render that was killed, and in
+    .work/ <spot>.<profile>.<key>.picture.mp4, <spot>.<key>.audio.<ext> and
+    poster-<key>.jpg) are considered; anything else in the output folder is left alone.
     The manifests' inputs are planned (from the cache when unchanged) to know which
     intermediates are used; a spot with a blocked variant keeps its .work/ as it is. Stray
     files are never published, since publish goes by the catalog. Paths go to stdout, one a

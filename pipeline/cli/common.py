@@ -18,7 +18,7 @@ from typing import Callable
 
 import click
 
-from pipeline.cli import HeldInterrupt
+from pipeline.cli import STOP_SIGNALS, HeldInterrupt
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error
 from pipeline.manifest import load_manifest
 from pipeline.manifest.model import Concern
@@ -178,31 +178,57 @@ def emit(diagnostic: Diagnostic) -> None:
 INTERRUPTED = "interrupted: no partial files were left under final names"
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where Ctrl-C raises `KeyboardInterrupt`: every clean-up made
+    for Ctrl-C (ffmpegs killed, temporary folders and partial files removed, the catalog
+    finished) runs for them too, and `fails_cleanly` exits with 128 + `signum`."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop_signal(exc: KeyboardInterrupt) -> int:
+    """The signal that `exc` stands for (SIGINT unless it is a `Stopped`)."""
+    return exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+
+
+def interrupted_message(exc: KeyboardInterrupt) -> str:
+    signum = stop_signal(exc)
+    if signum == signal.SIGINT:
+        return INTERRUPTED
+    return f"stopped by {signal.Signals(signum).name}: no partial files were left under final names"
+
+
 @contextlib.contextmanager
 def interrupts_once():
-    """Within: the first Ctrl-C raises `KeyboardInterrupt`, and later ones are ignored from that
-    instant until the process ends, so none can cut the clean-up short (one landing between two
-    of its steps, say just after a lock was taken, would leave a traceback, partial files or a
-    thread waiting forever). A Ctrl-C held since the console script started (`HeldInterrupt`)
-    ends the command at once. Outside the main thread, where no handler can be set, a no-op."""
+    """Within: the first Ctrl-C raises `KeyboardInterrupt` (SIGTERM or SIGHUP: `Stopped`), and
+    later ones, of any of the three, are ignored from that instant until the process ends, so
+    none can cut the clean-up short (one landing between two of its steps, say just after a
+    lock was taken, would leave a traceback, partial files or a thread waiting forever). One
+    held since the console script started (`HeldInterrupt`) ends the command at once. Outside
+    the main thread, where no handler can be set, a no-op."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     interrupted = []
 
     def interrupt_once(signum, frame) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for each in STOP_SIGNALS:
+            signal.signal(each, signal.SIG_IGN)
         interrupted.append(True)
-        raise KeyboardInterrupt
+        raise KeyboardInterrupt if signum == signal.SIGINT else Stopped(signum)
 
-    previous = signal.signal(signal.SIGINT, interrupt_once)
+    previous = {signum: signal.signal(signum, interrupt_once) for signum in STOP_SIGNALS}
     try:
-        if isinstance(previous, HeldInterrupt) and previous.pressed:
-            interrupt_once(signal.SIGINT, None)      # pressed before the command started
+        held = previous[signal.SIGINT]
+        if isinstance(held, HeldInterrupt) and held.pressed:
+            interrupt_once(held.signum, None)      # received before the command started
         yield
     finally:
         if not interrupted:   # after an interrupt the process is on its way out: keep ignoring
-            signal.signal(signal.SIGINT, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 def environment_variable(ctx: click.Context | None, param: click.Parameter | None) -> str | None:
@@ -254,9 +280,9 @@ def fails_cleanly(command):
             where = f"{exc.filename}: " if exc.filename else ""
             echo(f"{where}error: {exc.strerror or exc}", err=True)
             sys.exit(1)
-        except KeyboardInterrupt:
-            echo(INTERRUPTED, err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:
+            echo(interrupted_message(exc), err=True)
+            sys.exit(128 + stop_signal(exc))
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - a bug: one line for users, details with -vv

@@ -17,7 +17,7 @@ import click
 import langcodes
 
 from pipeline.cli.common import (echo, emit, fails_cleanly, left_out_summary, say_waiting,
-                                 verbosity, with_selectors)
+                                 stop_signal, verbosity, with_selectors)
 from pipeline.cli.progress import make_reporter
 from pipeline.cli.watching import print_event
 from pipeline.errors import note
@@ -327,8 +327,9 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
     and --profile narrow it as they narrow `pipeline render`: only those files are watched,
     only those variants rendered. A file still being copied in is waited for (up to 10
     minutes) and checked once, whole; the other files are not held up by it. Stop with
-    Ctrl-C: exit code 0, or 130 if a render was running then (it is abandoned: nothing
-    partial is left, the previous render of those variants stays).
+    Ctrl-C, SIGTERM or SIGHUP: exit code 0, or 128 + the signal's number (130 for Ctrl-C)
+    if a render was running then (it is abandoned: nothing partial is left, the previous
+    render of those variants stays).
 
     \b
     Examples:
@@ -345,13 +346,13 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
         watch_manifest(manifest, on_event=print_event, debounce_ms=debounce, jobs=jobs,
                        reporter=progress_display, on_wait=say_waiting,
                        selection=Selection(spot, lang, profile) if spot or lang or profile else None)
-    except KeyboardInterrupt:     # later presses are ignored (fails_cleanly)
+    except KeyboardInterrupt as exc:     # later presses are ignored (fails_cleanly)
         running = sorted(displays[0].running) if displays else []
         if running:
             echo(f"stopped watching; the render of {', '.join(running)} was abandoned "
                  "(no partial file left; save again or run `pipeline render` to finish it)",
                  err=True)
-            sys.exit(130)
+            sys.exit(128 + stop_signal(exc))
         echo("stopped watching", err=True)
 
 

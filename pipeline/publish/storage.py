@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import StorageError
-from pipeline.files import atomic_output, write_atomically
+from pipeline.files import NOT_REGULAR, atomic_output, special_file, write_atomically
 from pipeline.publish.s3 import S3Target
 from pipeline.publish.target import READ_CHUNK, ObjectInfo, Target, _check_key, redact_url
 
@@ -34,6 +34,14 @@ class LocalTarget(Target):
     @staticmethod
     def _sidecar(path: Path) -> Path:
         return path.with_name(path.name + SIDECAR)
+
+    @staticmethod
+    def _refuse_special(path: Path) -> None:
+        """`StorageError` for a pipe or a device where a file is read: a variant linked to
+        /dev/zero was hashed without end by `verify`."""
+        if special_file(path):
+            raise StorageError(f"{path.name} {NOT_REGULAR}", path,
+                               hint="put the file itself there, not a pipe or a device")
 
     def head(self, key: str) -> ObjectInfo | None:
         path = self._path(key)
@@ -83,6 +91,7 @@ class LocalTarget(Target):
         return size
 
     def get_bytes(self, key: str) -> bytes | None:
+        self._refuse_special(self._path(key))
         try:
             return self._path(key).read_bytes()
         except FileNotFoundError:
@@ -92,6 +101,7 @@ class LocalTarget(Target):
 
     def read_chunks(self, key: str) -> Iterator[bytes]:
         path = self._path(key)
+        self._refuse_special(path)
         try:
             with open(path, "rb") as handle:
                 yield from iter(lambda: handle.read(READ_CHUNK), b"")

@@ -23,6 +23,7 @@ from pipeline.render.remake import remake_beside
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from pipeline.render.remuxes import render_remux_group
 from pipeline.render.schedule import Unit, build_units
+from pipeline.render.strays import in_the_way
 from pipeline.render.treatments import prepare_audio, render_variant
 
 log = logging.getLogger(__name__)
@@ -130,22 +131,22 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
     """
     outcomes: list[Outcome] = []
     todo, remakes = [], []
-    for variant in plan.variants:
-        if variant.status == "stale":
-            (remakes if variant.remake else todo).append(variant)
-        else:
-            outcome = (Outcome(variant, "blocked") if variant.status == "blocked" else
-                       Outcome(variant, "up-to-date", record=read_record(variant.variant.record_path)))
-            outcomes.append(outcome)
-            if reporter:
-                reporter.finished(outcome)
-    todo.sort(key=estimated_cost, reverse=True)
 
     def record(outcome: Outcome) -> None:
         _remember(outcome)
         outcomes.append(outcome)
         if reporter:
             reporter.finished(outcome)
+
+    for variant in plan.variants:
+        if variant.status == "stale" and (obstacle := in_the_way(variant.variant)):
+            record(Outcome(variant, "failed", error=obstacle))     # not its group's others
+        elif variant.status == "stale":
+            (remakes if variant.remake else todo).append(variant)
+        else:     # no memo to write or delete (`_remember`)
+            record(Outcome(variant, "blocked") if variant.status == "blocked" else
+                   Outcome(variant, "up-to-date", record=read_record(variant.variant.record_path)))
+    todo.sort(key=estimated_cost, reverse=True)
 
     try:
         # Here, whatever the executor: a frame or a sound read from a file on this disk.

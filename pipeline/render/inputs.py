@@ -33,6 +33,7 @@ from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.sound_warnings import (dead_air, defect_warnings, loudness_range,
                                             range_limits, short_term_excess,
                                             video_master_warnings)
+from pipeline.render.strays import WrittenFiles
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, loudest
 
@@ -55,6 +56,7 @@ class Inputs:
         self.cache = cache
         self.diagnostics: list[Diagnostic] = []
         self._memo: dict = {}
+        self._written = WrittenFiles(manifest)
 
     def _probe_all(self) -> None:
         """What each spot's files take an ffprobe or ffmpeg to learn, all at once, a few at a
@@ -173,6 +175,9 @@ class Inputs:
         return False
 
     def _add_input(self, plan: VariantPlan, role: str, path: Path) -> None:
+        """`path` as the variant's input `role`; `Blocked` if a render writes that file."""
+        self._once(("written", role, path), lambda: self._checked(
+            self._written.problems(plan.variant, role, path)))
         plan.inputs[role] = {"path": str(path), "sha256": self.cache.sha256(path)}
 
     def _probe_master(self, spot: Spot) -> MediaInfo:

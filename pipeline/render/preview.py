@@ -16,7 +16,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
 
 import ffmpeg
 
@@ -43,7 +42,7 @@ from pipeline.render.preview_sound import (SOUND_PROFILE, Recording, open_cache,
                                            recording_there, write_sound)
 from pipeline.render.specimen import label_font, write_specimen
 from pipeline.render.subtitle_input import as_rendered
-from pipeline.render.variants import UnknownSelection
+from pipeline.render.variants import UnknownSelection, preview_paths
 from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.file_styles import StyleFont, style_fonts, style_glyphs
 from pipeline.subtitles.file_times import in_file_syntax
@@ -88,22 +87,6 @@ class NotMade:
     language: str
     error: PipelineError
     removed: tuple[Path, ...] = ()
-
-
-class PreviewPaths(NamedTuple):
-    """Where a spot and language's preview files go: beside the spot's variants."""
-
-    sheet: Path
-    proxy: Path
-    specimen: Path
-    sound: Path
-
-
-def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> PreviewPaths:
-    folder = manifest.campaign_dir / spot.id
-    stem = f"{spot.id}.{language.code}"
-    return PreviewPaths(folder / f"{stem}.preview.png", folder / f"{stem}.preview.mp4",
-                        folder / f"{stem}.specimen.png", folder / f"{stem}.preview.m4a")
 
 
 def proxy_profile(profile: Profile) -> Profile:

@@ -32,8 +32,8 @@ from typing import Iterable
 
 import langcodes
 
-from pipeline.errors import Diagnostic, PipelineError, in_file_order, warning
-from pipeline.files import index_folder
+from pipeline.errors import Diagnostic, PipelineError, error, in_file_order, warning
+from pipeline.files import NOT_REGULAR, index_folder, special_file
 from pipeline.fingerprint import CACHE_NAME, HashCache
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
 from pipeline.manifest.input_names import (Unused, channel_code, channel_of, meant_for,
@@ -60,6 +60,9 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
     given ones, else its folder's and name's), else without its spot. An unreadable file is
     an error in the result, so the other files of a batch are still checked."""
     path = Path(path)
+    if special_file(path):     # ffprobe would wait on a pipe for ever
+        return SoundCheck(path, (error(f"the recording {NOT_REGULAR}", path,
+                                       hint="name the file itself, not a pipe or a device"),))
     try:
         info = probe_audio(path)
     except PipelineError as exc:

@@ -6,30 +6,41 @@ with `--delete`, deletes them.
 
 Only names the pipeline gives are considered, each in a folder directly under the campaign's
 (a spot's): `<spot>.<lang>.<...>` (variants, records, posters, certificates, sidecars,
-previews, the memos of failed renders), ending as they do (`MADE_SUFFIXES`), and the files a
-stray record names (a clock-numbered variant). Anything else there, hidden files, symbolic
-links and folders are left alone.
+previews, the memos of failed renders), ending as they do (`MADE_SUFFIXES`), the files a
+stray record names (a clock-numbered variant), and the hidden partial files
+(`.<name>.partial-<pid>-...`) of a render killed outright (SIGKILL), whose process no longer
+runs. Anything else there, other hidden files, symbolic links and folders are left alone.
+
+The same list guards the inputs (`WrittenFiles`): a master named at a variant's own output
+(`out/<campaign>/s1/s1.tzo.proxy.mp4`) was replaced by that variant's render, which exited 0;
+the studio's one copy was gone, and every later render re-encoded its own output. Planning
+refuses an input that resolves to a file the pipeline writes, and warns of one elsewhere under
+the output folder, which `clean --delete` or a later profile's file could reach.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 from pathlib import Path
 from typing import Callable, get_args
 
-from pipeline.errors import Diagnostic, error, warning
+from pipeline.errors import Diagnostic, RenderError, error, warning
+from pipeline.fingerprint import CACHE_NAME
 from pipeline.manifest import Manifest
 from pipeline.profiles import Container
 from pipeline.publish.catalog import CATALOG_NAME, expected_variants
 from pipeline.publish.page import PAGE_LINK_NAME
 from pipeline.render.certificate import certificate_paths, standard_of
 from pipeline.render.ebutt_sidecar import ebutt_path
-from pipeline.render.preview import preview_paths
+from pipeline.render.lock import LOCK_NAME
 from pipeline.render.record import names_beside, read_record
-from pipeline.render.variants import Variant
+from pipeline.render.variants import Variant, preview_paths
 from pipeline.subtitles.master_clock import SUFFIX as EBUTT_SUFFIX
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
+SPOT_INPUTS = ("master", "music_bed")     # input roles a spot names; the others a language's
 LISTED = 3   # names a warning shows; `pipeline clean` lists them all
 
 
@@ -39,7 +50,7 @@ def stray_files(manifest: Manifest) -> list[Path]:
     campaign = manifest.campaign_dir
     if not campaign.is_dir():
         return []
-    owned = _owned(manifest)
+    owned = owned_files(manifest)
     strays = []
     for folder in sorted(campaign.iterdir()):
         if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir():
@@ -51,7 +62,44 @@ def stray_files(manifest: Manifest) -> list[Path]:
             if name.endswith(".json") and folder / name not in owned:
                 made |= files & _named_in(folder / name)
         strays += sorted(folder / name for name in made if folder / name not in owned)
-    return strays
+    return strays + abandoned_partials(campaign)
+
+
+# `files.partial_path`'s names (`.<stem>.partial-<pid>-<thread><suffix>`) and a remote
+# worker's download (`.<name>.partial-<pid>`).
+PARTIAL = re.compile(r"^\..+\.partial-(\d+)(?:-\d+)?(?:\.[^.]*)?$")
+
+
+def abandoned_partials(campaign: Path) -> list[Path]:
+    """The partial files under `campaign` (in it, its spots' folders and their `.work/`) of
+    processes that no longer run: a render killed outright (SIGKILL, the machine's power)
+    before it could remove them. Those of a running process, a render or a preview, are its
+    own, and left alone."""
+    folders = [campaign] + [folder for folder in sorted(campaign.iterdir())
+                            if not folder.name.startswith(".") and folder.is_dir()
+                            and not folder.is_symlink()]
+    folders += [folder / ".work" for folder in folders[1:] if (folder / ".work").is_dir()]
+    found = []
+    for folder in folders:
+        for entry in folder.iterdir():
+            named = PARTIAL.match(entry.name)
+            if named and not entry.is_symlink() and entry.is_file() \
+                    and not _running(int(named.group(1))):
+                found.append(entry)
+    return sorted(found)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process `pid` runs (another user's counts, though it cannot be signalled)."""
+    if pid <= 0:          # 0 and below name process groups, not a process
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 # The endings of the files the pipeline writes: its containers, sidecars (an EBU-TT one is
@@ -82,23 +130,45 @@ def _named_in(record_path: Path) -> set[str]:
             and "\\" not in name and name not in ("", ".", "..")}
 
 
-def _owned(manifest: Manifest) -> set[Path]:
+def owned_files(manifest: Manifest) -> set[Path]:
     """Every file a variant of the manifest makes, or its record says it made."""
     owned: set[Path] = {manifest.campaign_dir / name for name in (CATALOG_NAME, PAGE_LINK_NAME)}
     for spot, language, profile in expected_variants(manifest):
         variant = Variant(manifest, spot, language, profile)
         # What its next render writes (its record may be gone, or not written yet), and what
         # its record names (a file of another extension until it is rendered again).
-        owned |= {variant.output, variant.record_path, variant.poster_path,
-                  variant.failure_path, *preview_paths(manifest, spot, language)}
-        if standard_of(profile) is not None:     # else a certificate is a stray's
-            owned |= set(certificate_paths(variant))
-        if language.treatment != "burn":         # a burned language has no sidecars
-            owned |= {variant.sidecar_path(suffix) for suffix in SIDECAR_SUFFIXES}
-            if profile.timecode is not None:     # a TV master's EBU-TT
-                owned.add(ebutt_path(variant))
+        owned |= variant_files(variant) | set(preview_paths(manifest, spot, language))
         owned |= {variant.folder / name for name in _named_in(variant.record_path)}
     return owned
+
+
+def variant_files(variant: Variant) -> set[Path]:
+    """The files a render of `variant` writes: its file, record, poster, failure memo,
+    certificates (of a profile with a loudness standard), sidecars (of a language not burned)
+    and EBU-TT (of a TV master's)."""
+    files = {variant.output, variant.record_path, variant.poster_path, variant.failure_path}
+    if standard_of(variant.profile) is not None:     # else a certificate is a stray's
+        files |= set(certificate_paths(variant))
+    if variant.language.treatment != "burn":         # a burned language has no sidecars
+        files |= {variant.sidecar_path(suffix) for suffix in SIDECAR_SUFFIXES}
+        if variant.profile.timecode is not None:     # a TV master's EBU-TT
+            files.add(ebutt_path(variant))
+    return files
+
+
+def in_the_way(variant: Variant) -> RenderError | None:
+    """The error of a variant one of whose files (`variant_files`) cannot be put in place: a
+    folder there (a rename cannot replace it), or a file where its folder goes. Found before
+    its render starts: the OSError came at the end of a shared picture group's ffmpeg run,
+    naming a temporary file, and failed every variant of the group."""
+    if variant.folder.exists() and not variant.folder.is_dir():
+        return RenderError(f"a file is in the way of {variant.stem}'s folder", variant.folder,
+                           hint="move or delete it: the variant's files go in a folder there")
+    for path in sorted(variant_files(variant)):
+        if path.is_dir() and not path.is_symlink():
+            return RenderError(f"a folder is in the way of {variant.stem}'s file", path,
+                               hint="move or delete the folder: a file goes there")
+    return None
 
 
 def stray_warning(manifest: Manifest, strays: list[Path]) -> Diagnostic | None:
@@ -108,9 +178,12 @@ def stray_warning(manifest: Manifest, strays: list[Path]) -> Diagnostic | None:
     names = [str(path.relative_to(manifest.campaign_dir)) for path in strays[:LISTED]]
     more = ", ..." if len(strays) > LISTED else ""
     count = f"{len(strays)} file{'s' if len(strays) != 1 else ''}"
+    killed = " or partial files of a render that was killed" \
+        if any(PARTIAL.match(path.name) for path in strays) else ""
     return warning(f"{count} here belong{'s' if len(strays) == 1 else ''} to no variant of "
                    f"{manifest.path.name} ({', '.join(names)}{more}): left from a spot, language "
-                   "or profile removed or renamed; never published", manifest.campaign_dir,
+                   f"or profile removed or renamed{killed}; never published",
+                   manifest.campaign_dir,
                    hint=f"'pipeline clean {manifest.path}' lists them, and deletes them with "
                         "--delete", code="stray-files")
 
@@ -121,7 +194,7 @@ def delete_strays(manifest: Manifest) -> tuple[list[Path], list[Diagnostic]]:
     campaign = manifest.campaign_dir.resolve()
     # Found by listing the campaign's own folders, not following links: this only guards the
     # one promise a delete must keep, nothing outside the output folder.
-    return delete_files(stray_files(manifest), lambda path: path.resolve().parent.parent == campaign)
+    return delete_files(stray_files(manifest), lambda path: campaign in path.resolve().parents)
 
 
 def delete_files(paths: list[Path], inside: Callable[[Path], bool]
@@ -143,3 +216,55 @@ def delete_files(paths: list[Path], inside: Callable[[Path], bool]
             continue
         deleted.append(path)
     return deleted, problems
+
+
+def _entry(path: Path) -> str:
+    """Where a write to `path` lands: its folder resolved, its own name kept. A render replaces
+    the name (os.replace), so a link there is replaced, not the file it points to."""
+    return os.path.join(os.path.realpath(path.parent), path.name)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+class WrittenFiles:
+    """The files a manifest's renders write, found once and only when an input lies under its
+    output folder (most inputs do not; listing every variant's files costs a stat each)."""
+
+    def __init__(self, manifest: Manifest):
+        self.manifest = manifest
+        self._output = os.path.realpath(manifest.output_dir)
+        self._campaign = os.path.realpath(manifest.campaign_dir)
+        self._written: set[str] | None = None
+
+    def _files(self) -> set[str]:
+        if self._written is None:
+            written = owned_files(self.manifest) | {self.manifest.output_dir / CACHE_NAME,
+                                                    self.manifest.campaign_dir / LOCK_NAME}
+            self._written = {_entry(path) for path in written}
+        return self._written
+
+    def problems(self, variant: Variant, role: str, path: Path) -> list[Diagnostic]:
+        """An error when the variant's input `role` (`render/plan.py`'s `_add_input`: "master",
+        "subtitles", ...) at `path`, links resolved, is a file a render writes; a warning when
+        it lies elsewhere in the campaign's folder (where `clean --delete` deletes); else none. Said at the spot's line for its
+        master and music bed, else at the language's."""
+        real = os.path.realpath(path)
+        if not _inside(real, self._output):
+            return []
+        spot, language = variant.spot, variant.language
+        line, what = ((spot.line, f"{role.replace('_', ' ')} of spot {spot.id!r}")
+                      if role in SPOT_INPUTS else
+                      (language.line, f"{role} of language {language.code!r}"))
+        if real in self._files():
+            return [error(f"{what} is a file the pipeline writes: {path}; rendering would "
+                          "replace it", self.manifest.path, line,
+                          "keep inputs outside the output folder (output_dir); move the file "
+                          "and name it there", "input-overwritten")]
+        if not _inside(real, self._campaign):     # `output_dir: .` beside the inputs is usual
+            return []
+        return [warning(f"{what} lies inside the campaign's output folder "
+                        f"({self.manifest.campaign_dir}): {path}", self.manifest.path, line,
+                        "keep inputs outside output_dir: 'pipeline clean --delete' or a later "
+                        "render may remove or replace files there", "input-in-output")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable, Literal, NamedTuple
 
 from pipeline.errors import CommandLineError, Diagnostic
 from pipeline.fingerprint import HashCache
@@ -69,6 +69,22 @@ class Variant:
 
     def sidecar_path(self, suffix: str) -> Path:
         return self.folder / f"{self.spot.id}.{self.language.code}.{suffix}"
+
+
+class PreviewPaths(NamedTuple):
+    """Where a spot and language's preview files go: beside the spot's variants."""
+
+    sheet: Path
+    proxy: Path
+    specimen: Path
+    sound: Path
+
+
+def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> PreviewPaths:
+    folder = manifest.campaign_dir / spot.id
+    stem = f"{spot.id}.{language.code}"
+    return PreviewPaths(folder / f"{stem}.preview.png", folder / f"{stem}.preview.mp4",
+                        folder / f"{stem}.specimen.png", folder / f"{stem}.preview.m4a")
 
 
 @dataclass

@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, SubtitleError, error
-from pipeline.files import empty_file
+from pipeline.files import NOT_REGULAR, empty_file, special_file
 
 UTF8_HINT = "save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8')"
 
@@ -116,8 +116,11 @@ def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
     bytes; the text is None when they cannot be trusted (see `decode_text`) or there are none (a
     file of 0 bytes: `files.empty_file`).
 
-    Raises `SubtitleError` only when the file cannot be opened.
+    Raises `SubtitleError` only when the file cannot be opened, or is a pipe or a device.
     """
+    if special_file(path):
+        raise SubtitleError(f"the subtitle file {NOT_REGULAR}", path,
+                            hint="name the file itself, not a pipe or a device") from None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
