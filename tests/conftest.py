@@ -234,6 +234,25 @@ class Campaign:
     def out(self) -> Path:
         return self.root / "build/test-campaign/spot"
 
+    def rendering(self, **popen) -> subprocess.Popen:
+        """`pipeline render` of a slow burn (x264 `slow` at 720p), in a process of its own
+        session started with `popen`'s arguments, returned once it writes its partial file:
+        a render to interrupt or kill in the middle."""
+        import sys
+        import time
+
+        self.subtitle("nah")
+        manifest = self.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"big": {"base": "web", "width": 1280, "height": 720,
+                                                "preset": "slow"}})
+        process = subprocess.Popen([sys.executable, "-m", "pipeline", "render", str(manifest)],
+                                   start_new_session=True, **popen)
+        deadline = time.monotonic() + 30
+        while not list(self.out.glob(".*partial*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(self.out.glob(".*partial*")), "the render never started writing"
+        return process
+
 
 @pytest.fixture
 def campaign(tmp_path, media) -> Campaign:

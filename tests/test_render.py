@@ -260,23 +260,10 @@ def test_profiles_frame_the_picture(campaign):
 def test_ctrl_c_leaves_no_partial_or_temporary_files(campaign):
     from tests.terminal import default_interrupt_signals
 
-    import os
-    import signal
     import subprocess
-    import sys
-    import time
 
-    campaign.subtitle("nah")
-    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
-                              profiles={"big": {"base": "web", "width": 1280, "height": 720,
-                                                "preset": "slow"}})
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "render", str(manifest)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True, preexec_fn=default_interrupt_signals)
-    deadline = time.monotonic() + 30
-    while not list(campaign.out.glob(".*partial*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list(campaign.out.glob(".*partial*")), "the render never started writing"
+    process = campaign.rendering(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 preexec_fn=default_interrupt_signals)
     os.killpg(process.pid, signal.SIGINT)       # what Ctrl-C in a terminal does
     _, err = process.communicate(timeout=30)
     assert process.returncode != 0
@@ -446,22 +433,11 @@ def test_sigterm_and_sighup_end_a_render_as_ctrl_c_does(campaign, tmp_path, sign
     # Sent to the pipeline alone (a service manager, a closed ssh session): its ffmpegs ran on
     # ~10 s under PID 1, and its temporary folders and partial files stayed for good.
     import subprocess
-    import sys
-    import time
 
-    campaign.subtitle("nah")
-    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
-                              profiles={"big": {"base": "web", "width": 1280, "height": 720,
-                                                "preset": "slow"}})
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "render", str(manifest)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "TMPDIR": str(scratch)}, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while not list(campaign.out.glob(".*partial*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list(campaign.out.glob(".*partial*")), "the render never started writing"
+    process = campaign.rendering(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env={**os.environ, "TMPDIR": str(scratch)})
     os.kill(process.pid, signum)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 128 + signum, err

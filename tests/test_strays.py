@@ -305,19 +305,9 @@ def test_partial_files_of_a_killed_render_are_reported_and_cleaned(campaign):
     # output folder, hidden, and no later render nor `clean` mentioned them.
     import signal
     import subprocess
-    import sys
-    import time
 
-    campaign.subtitle("nah")
-    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
-                              profiles={"big": {"base": "web", "width": 1280, "height": 720,
-                                                "preset": "slow"}})
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "render", str(manifest)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    deadline = time.monotonic() + 30
-    while not list(campaign.out.glob(".*partial*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    process = campaign.rendering(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = campaign.manifest
     os.killpg(process.pid, signal.SIGKILL)     # the render and its ffmpegs
     process.wait(timeout=30)
     partials = sorted(campaign.out.glob(".*.partial-*"))
