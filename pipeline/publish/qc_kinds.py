@@ -99,6 +99,7 @@ _CAMPAIGN = {
     "no-language": N_("Language not in the manifest"),
     "no-master": N_("The spot's master not found"),
     "unused-input": N_("Files no language uses in an input folder"),
+    "input-in-output": N_("Input file inside the output folder"),
     "still-growing": N_("File still being written when checked"),
 }
 
@@ -117,7 +118,8 @@ CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", 
 # The terminal, records and catalog keep it.
 # So are the file's own colours and fonts, left out (a trial's page told stations of an ASS
 # file's lines they never get), and a symbol drawn from a fallback font.
-TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback"})
+# Where the media team keeps an input is theirs to mend, nothing a station airs.
+TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback", "input-in-output"})
 
 
 def corrected_kinds() -> frozenset[str]:

@@ -29,6 +29,7 @@ from typing import Callable, get_args
 from pipeline.errors import Diagnostic, RenderError, error, warning
 from pipeline.fingerprint import CACHE_NAME
 from pipeline.manifest import Manifest
+from pipeline.messages import N_, say
 from pipeline.profiles import Container
 from pipeline.publish.catalog import CATALOG_NAME, expected_variants
 from pipeline.publish.page import PAGE_LINK_NAME
@@ -248,8 +249,8 @@ class WrittenFiles:
     def problems(self, variant: Variant, role: str, path: Path) -> list[Diagnostic]:
         """An error when the variant's input `role` (`render/plan.py`'s `_add_input`: "master",
         "subtitles", ...) at `path`, links resolved, is a file a render writes; a warning when
-        it lies elsewhere in the campaign's folder (where `clean --delete` deletes); else none. Said at the spot's line for its
-        master and music bed, else at the language's."""
+        it lies elsewhere in the campaign's folder (where `clean --delete` deletes); else none.
+        Said at the spot's line for its master and music bed, else at the language's."""
         real = os.path.realpath(path)
         if not _inside(real, self._output):
             return []
@@ -264,7 +265,8 @@ class WrittenFiles:
                           "and name it there", "input-overwritten")]
         if not _inside(real, self._campaign):     # `output_dir: .` beside the inputs is usual
             return []
-        return [warning(f"{what} lies inside the campaign's output folder "
-                        f"({self.manifest.campaign_dir}): {path}", self.manifest.path, line,
+        return [warning(say(N_("%(what)s lies inside the campaign's output folder (%(folder)s): "
+                               "%(path)s"), what=what, folder=str(self.manifest.campaign_dir),
+                            path=str(path)), self.manifest.path, line,
                         "keep inputs outside output_dir: 'pipeline clean --delete' or a later "
                         "render may remove or replace files there", "input-in-output")]
