@@ -257,7 +257,7 @@ def test_a_loud_short_burst_breaks_r128_s1_and_fails_with_its_figure(campaign):
     loud_burst_spot(campaign)
     manifest = campaign.write([{"code": "nah", "treatment": "soft"}], profiles={
         "tv": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}})
-    # Said from the master's analysis when planning (render/sound_warnings.short_term_excess),
+    # Said from the master's analysis when planning (render/loudness_limits.short_term_excess),
     # as validate says it: the variant is blocked, not encoded and then refused.
     for command in ("validate", "render"):
         result = CliRunner().invoke(cli, [command, str(manifest)], catch_exceptions=False)

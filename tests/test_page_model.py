@@ -701,6 +701,7 @@ def test_every_kind_of_qc_warning_is_named_for_the_page():
 # each by its code. Others' errors on it lose their code there (probe.py's "empty" becomes
 # recording-unreadable, inputs.py's `_recording`).
 RECORDING_MODULES = ["render/deliveries.py", "render/inputs.py", "render/sound_warnings.py",
+                     "render/loudness_limits.py",
                      "render/sound_input.py", "render/split_mono.py", "media/probe.py",
                      "media/audio_layout.py", "media/loudness.py", "media/defects.py"]
 ERRORS = {"error", "PipelineError", "MediaError", "RenderError"}

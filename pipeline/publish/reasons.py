@@ -38,7 +38,7 @@ PROBLEMS = {"centre-empty": N_("its channels arrived in another order"),
             "split-mono": N_("it arrived as one file per channel, yet to be joined into one"),
             "recordings-several": N_("more than one file arrived for it, and one must be "
                                      "chosen"),
-            # render/sound_warnings.short_term_excess
+            # render/loudness_limits.short_term_excess
             "short-term-loudness": N_("its loudest passage is louder than EBU R128 s1 allows "
                                       "in a spot, and must be evened out")}
 # Any other error (of a master, a music bed, a subtitle file, the manifest; of a recording, a

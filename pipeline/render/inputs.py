@@ -28,11 +28,11 @@ from pipeline.messages import N_, Message
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
+from pipeline.render.loudness_limits import loudness_range, range_limits, short_term_excess
 from pipeline.render.medium import MASTER_SOUND, carries, is_radio, not_applicable, radio_master
+from pipeline.render.memo import Blocked, Memo
 from pipeline.render.sound_input import low_sample_rate, misnamed
-from pipeline.render.sound_warnings import (dead_air, defect_warnings, loudness_range,
-                                            range_limits, short_term_excess,
-                                            video_master_warnings)
+from pipeline.render.sound_warnings import dead_air, defect_warnings, video_master_warnings
 from pipeline.render.strays import WrittenFiles
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, loudest
@@ -40,22 +40,13 @@ from pipeline.standards import input_unit, loudest
 PROBES_AT_ONCE = 4
 
 
-class Blocked(Exception):
-    """A variant cannot be planned: these diagnostics say why (reported once, where found)."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__()
-        self.diagnostics = diagnostics
-
-
-class Inputs:
+class Inputs(Memo):
     """A manifest's files as planning reads them; each probed, examined and analysed once."""
 
     def __init__(self, manifest: Manifest, cache: HashCache):
+        super().__init__()
         self.manifest = manifest
         self.cache = cache
-        self.diagnostics: list[Diagnostic] = []
-        self._memo: dict = {}
         self._written = WrittenFiles(manifest)
 
     def _probe_all(self) -> None:
@@ -129,37 +120,6 @@ class Inputs:
             return self._analyse(track, info[0], duration)
         return answers + self._chain((("sound", track, duration),
                                       (lambda: _recording(analyse)) if own else analyse))
-
-    def _chain(self, *steps) -> list[tuple]:
-        """(key, value, error) of each step, in order, up to the first that fails; a step may
-        read the answers of those before it from the memo."""
-        answers = []
-        for key, compute in steps:
-            if key in self._memo:
-                continue
-            try:
-                value = compute()
-            except PipelineError as exc:
-                answers.append((key, None, exc))
-                break
-            if value is None:     # not asked of this file (a radio spot's picture)
-                break
-            self._memo[key] = (value, None)
-            answers.append((key, value, None))
-        return answers
-
-    def _once(self, key, compute):
-        """Memoise `compute()`, remembering a PipelineError so it is reported once."""
-        if key not in self._memo:
-            try:
-                self._memo[key] = (compute(), None)
-            except PipelineError as exc:
-                self._memo[key] = (None, exc)
-                self.diagnostics.extend(exc.diagnostics)
-        value, failure = self._memo[key]
-        if failure is not None:
-            raise Blocked(failure.diagnostics)
-        return value
 
     def _has_video_spot(self) -> bool:
         """Whether a spot of the manifest has a picture (`medium.is_radio`'s rule; a spot whose
@@ -397,18 +357,6 @@ class Inputs:
                     profile.loudness, profile.loudness_tolerance),
                    lambda: self._checked(short_term_excess(source, loudness, profile, treatment,
                                                            seconds)))
-
-    def _warned(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-        """`diagnostics`' warnings reported; all of them returned, their errors for the caller
-        to raise (`raise_if_errors`) once the file's other checks are said."""
-        self.diagnostics.extend(d for d in diagnostics if d.severity != "error")
-        return diagnostics
-
-    def _checked(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-        """Errors raise (and block); warnings are reported and returned."""
-        raise_if_errors(diagnostics)
-        self.diagnostics.extend(diagnostics)
-        return diagnostics
 
     def _probe_recording(self, track: Path) -> MediaInfo:
         """`_probe` of a language's own recording (`_recording`)."""

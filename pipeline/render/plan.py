@@ -25,7 +25,7 @@ from pipeline.media.probe import MediaInfo
 from pipeline.publish.i18n import unnamed_languages
 from pipeline.render.deliveries import find_delivery
 from pipeline.render.ebutt_sidecar import ebutt_notes
-from pipeline.render.inputs import Blocked
+from pipeline.render.memo import Blocked
 from pipeline.render.master_fit import MasterFit
 from pipeline.render.medium import (MASTER_SOUND, is_radio, not_applicable, refuse_subtitles,
                                     sidecar_notes)

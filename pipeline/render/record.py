@@ -27,7 +27,7 @@ from pipeline.render.ebutt_sidecar import ebutt_name, write_ebutt_sidecar
 from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND, sound_source
-from pipeline.render.sound_warnings import LOUDNESS_RANGE, limit_profiles, loudness_range
+from pipeline.render.loudness_limits import LOUDNESS_RANGE, limit_profiles, loudness_range
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import loudness_unit
 from pipeline.subtitles.model import cue_middle
@@ -127,7 +127,7 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence
     nobody asked for (a spot's `audio: silent` asks for it) and no input's warning already
     said (a master's silent sound: sound_warnings.master_sound_warnings), a loudness range
-    wider than the profile's (`sound_warnings.loudness_range`) unless planning said it of the
+    wider than the profile's (`loudness_limits.loudness_range`) unless planning said it of the
     sound levelled here, and a limiter that takes more than HEAVY_LIMITING LU
     of loudness to reach the target (`Leveling.loudness_cut`)."""
     profile, loudness = plan.variant.profile, audio.loudness

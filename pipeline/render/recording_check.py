@@ -43,7 +43,8 @@ from pipeline.messages import N_
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.deliveries import (analyse_delivery, check_alone, find_delivery,
                                         find_recording)
-from pipeline.render.inputs import Blocked, Inputs
+from pipeline.render.inputs import Inputs
+from pipeline.render.memo import Blocked
 from pipeline.render.sound_input import SoundCheck, heading, probe_findings
 from pipeline.render.sound_warnings import dead_air
 from pipeline.render.unused_inputs import not_used, unused_inputs

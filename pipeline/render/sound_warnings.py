@@ -16,18 +16,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.manifest import Manifest, QcSettings
+from pipeline.manifest import QcSettings
 from pipeline.media.audio_layout import GAINS, SoundMap
 from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
                                     SILENCE_LEVEL, Defects, offset_dbfs)
-from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, Loudness, SoundAnalysis
+from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
-from pipeline.profiles import Profile
-from pipeline.render.leveling import aim, short_term_room
-from pipeline.render.medium import MASTER_SOUND, carries
 from pipeline.render.sound_sides import master_sides, one_sided, side_warnings, silent_side
 from pipeline.render.variants import VariantPlan
-from pipeline.standards import loudness_unit, short_term_limit, short_term_rule
 
 # A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
 # well under it (measured: espeak-ng's synthetic voice -62.5 dBFS, a mixed music-like signal
@@ -316,128 +312,6 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
                   f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
             code="trailing-silence"))
     return found
-
-
-# What to ask for, by where the range comes from: levelling is a plain gain, so the source's.
-# A trial's engineer was told to "master the mix" of a mix the pipeline had made.
-_LRA_SOURCE = {
-    **dict.fromkeys(MASTER_SOUND, "the master's sound has this range; ask for a master mixed "
-                                  "with less dynamics"),
-    "dub": "the dub recording has this range; even out its level (a compressor) before "
-           "delivering it",
-    "mix": "the mix made here of the voice-over over the music bed has this range; even out "
-           "the voice-over's level (a compressor), or give a music bed of steadier level",
-}
-LOUDNESS_RANGE = "loudness-range"     # the code of its warning
-
-
-def limit_profiles(manifest: Manifest, radio: bool, treatment: str,
-                   profile: Profile) -> tuple[str, ...]:
-    """The names of the manifest's profiles whose loudness-range limit is `profile`'s, of
-    those a `treatment` language's variants of a spot (`radio` or not) are made in
-    (medium.carries): whose limit a sound's range is said to pass, all in one warning."""
-    names = tuple(p.name for p in manifest.profiles if p.loudness_range == profile.loudness_range
-                  and carries(radio, treatment, p))
-    return names or (profile.name,)
-
-
-# Its words before the warning named its profiles: kept for the page, which says a record's
-# warning in Spanish from its template, in variants rendered before.
-_RANGE_BEFORE = N_("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
-                   "the profile's limit of %(limit)s LU")
-
-
-def range_limits(manifest: Manifest, radio: bool, treatment: str,
-                 lra: float) -> dict[float, tuple[str, ...]]:
-    """The loudness-range limits a range of `lra` LU passes, lowest first, each with the names
-    of its profiles, of those a `treatment` language's variants of a spot (`radio` or not)
-    are made in (medium.carries)."""
-    limits: dict[float, tuple[str, ...]] = {}
-    for p in sorted(manifest.profiles, key=lambda p: p.loudness_range):
-        if lra > p.loudness_range and carries(radio, treatment, p):
-            limits[p.loudness_range] = limits.get(p.loudness_range, ()) + (p.name,)
-    return limits
-
-
-def loudness_range(source: Path, lra: float, limits: dict[float, tuple[str, ...]],
-                   treatment: str) -> list[Diagnostic]:
-    """A warning, at `source`, for a loudness range (LRA in LU, as EBU Tech 3342 measures it)
-    wider than any of the `limits` (each a profile's `loudness_range`, with the names of the
-    profiles that set it: `limit_profiles`, `range_limits`); levelling is a plain gain:
-    nothing compresses a sound whose quiet passages would be lost on air. That limit is the
-    profile's own, not a standard's: neither EBU R128 nor ATSC A/85:2013 sets one, and the
-    warning says whose it is. A sound over two limits (7 LU and 11) is one warning naming
-    each with its profiles: a trial's every dub was said twice, once a profile, in validate
-    and check alike. Said at planning of a sound the render only levels (a dub, the
-    master's), from its analysis, so that validate tells a translator before a render; of a
-    mix made here, by the render, from the mix."""
-    over = {limit: names for limit, names in limits.items() if lra > limit}
-    if not over:
-        return []
-    forms = N_plural("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
-                     "the limit of %(limit)s LU of profile %(profiles)s",
-                     "loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
-                     "the limit of %(limit)s LU of profiles %(profiles)s")
-    # Every profile named, whatever its limit: the variants' settings keep them
-    # (status.variant_settings), so a variant goes stale when one joins or leaves.
-    figures = dict(range=Number(lra, ".1f"),
-                   profiles=Items(tuple(name for names in over.values() for name in names),
-                                  ", ", " and "))
-    if len(over) == 1:
-        ((limit, names),) = over.items()
-        said = say_count(forms, len(names), **figures, limit=Number(limit))
-    else:
-        each = N_plural("%(limit)s LU of profile %(names)s", "%(limit)s LU of profiles %(names)s")
-        said = say(N_("loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
-                      "the limits of %(limits)s"), **figures,
-                   limits=Items(tuple(say_count(each, len(names), limit=Number(limit),
-                                                names=Items(names, ", ", " and "))
-                                      for limit, names in over.items()), ", ", " and "))
-    return [warning(said, source, hint="quiet passages may be lost on air: "
-                                       + _LRA_SOURCE[treatment], code=LOUDNESS_RANGE)]
-
-
-SHORT_TERM = "short-term-loudness"     # the code of its error (publish/reasons.py)
-
-
-def short_term_excess(source: Path, loudness: Loudness, profile: Profile, treatment: str,
-                      seconds: float) -> list[Diagnostic]:
-    """An error, at `source`, for a sound (`loudness`: its levelled-from figures) whose loudest
-    3 s, levelled by a plain gain to the profile's target, would be over the maximum
-    short-term loudness of EBU R128 s1 (or the house rule after it) for a spot of `seconds`,
-    by more than lowering it inside the profile's tolerance can take back (leveling.aim): the
-    render refuses such a variant at its loudness check, after encoding it (a trial's dub,
-    5.4 LU from its average to its loudest 3 s, passed check, validate and preview, then its
-    Broadcast WAV failed at -17.6 LUFS against -18.0). None when the profile has no such limit
-    or levelling meets it."""
-    limit = short_term_limit(profile.loudness_standard, seconds)
-    if limit is None or not loudness.defined or loudness.max_short_term is None \
-            or aim(profile, loudness, limit) is not None:
-        return []
-    unit = loudness_unit(profile.loudness_standard)
-    above = loudness.max_short_term - loudness.integrated
-    reach, room = profile.loudness + above, short_term_room(profile, limit)
-    what = "master's sound" if treatment in MASTER_SOUND else "dub"
-    return [error(f"the loudest 3 s of the {what} are {above:.1f} LU above its loudness as a "
-                  f"whole (maximum short-term {loudness.max_short_term:.1f}, integrated "
-                  f"{loudness.integrated:.1f} {unit}): levelled to the {profile.loudness:g} "
-                  f"{unit} of profile {profile.name!r}, they would reach {reach:.1f} {unit}, "
-                  f"over the {limit:.1f} {unit} of {short_term_rule(profile.loudness_standard)} "
-                  "for spots, by more than the profile's tolerance of "
-                  f"{profile.loudness_tolerance:g} LU can lower it; its variants of that profile "
-                  "are not made", source,
-                  hint=_SHORT_TERM_HINT[what].format(allowed=room,
-                                                     less=max(above - room, 0.1)),
-                  code=SHORT_TERM)]
-
-
-# As the loudness range's hint: who can even the sound out, the recording's or the master's.
-_SHORT_TERM_HINT = {
-    "dub": "even out the recording's loudest passage (a compressor, or a lower level there) by "
-           "{less:.1f} dB or more: no 3 s may be more than {allowed:.2f} LU above the whole",
-    "master's sound": "ask for a master whose loudest passage is {less:.1f} dB or more lower: "
-                      "no 3 s may be more than {allowed:.2f} LU above the whole",
-}
 
 
 def use_analysis(plan: VariantPlan, role: str, analysis: SoundAnalysis) -> None:

@@ -24,7 +24,7 @@ from pipeline.render.mastering import deinterlaced_per_field, weaves_fields
 from pipeline.render.medium import MASTER_SOUND
 from pipeline.render.record import names_beside, read_record
 from pipeline.render.slate import slate_text
-from pipeline.render.sound_warnings import LOUDNESS_RANGE
+from pipeline.render.loudness_limits import LOUDNESS_RANGE
 from pipeline.render.sound_input import low_rates
 from pipeline.render.variants import Status, Variant, VariantPlan
 from pipeline.subtitles.linebreak import LAYOUT_VERSION
@@ -54,7 +54,7 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
     ranges = [w.detail.params["profiles"] for w in plan.warnings
               if w.code == LOUDNESS_RANGE and isinstance(w.detail, Message)]
     if ranges:
-        # The profiles its sound's loudness-range warning names (sound_warnings.range_limits):
+        # The profiles its sound's loudness-range warning names (loudness_limits.range_limits):
         # only such a variant goes stale, once, to get them in its record, which the catalog
         # and the page read, and again when another profile's limit joins or leaves its own.
         settings["loudness_range_of"] = list(ranges[0].items)
