@@ -423,3 +423,9 @@ def test_plan_says_each_master_s_timecode_and_where_each_profile_s_master_starts
     line = next(line for line in result.stderr.splitlines() if line.startswith("master "))
     assert line.endswith("; no start timecode"), line
     assert "  profile '" not in result.stderr, result.stderr
+    # -q: errors and the summary only; the variants' lines, on stdout, stay.
+    quiet = CliRunner().invoke(cli, ["-q", "plan", str(manifest)])
+    assert quiet.exit_code == 0, quiet.output
+    assert not any(line.startswith(("master ", "  profile '")) for line in
+                   quiet.stderr.splitlines()), quiet.stderr
+    assert quiet.stdout == CliRunner().invoke(cli, ["plan", str(manifest)]).stdout

@@ -239,8 +239,9 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
             echo(f"{v.status:<11} {v.variant.key:<{width}} {v.variant.language.treatment:<5}"
                  f"{reasons}")
         # How each master's picture will be read (scan, shape) and where its timecode and
-        # its masters' start, on stderr: stdout stays one line per variant for scripts.
-        for (campaign, spot), (master, starts) in masters.items():
+        # its masters' start, on stderr: stdout stays one line per variant for scripts. Not
+        # with -q (errors and the summary only).
+        for (campaign, spot), (master, starts) in ({} if verbosity().quiet else masters).items():
             echo(f"master {campaign}/{spot}: {master.summary()}", err=True)
             for name, (file, programme) in starts.items():
                 echo(f"  profile {name!r}: file from {file}, programme from {programme}",
