@@ -186,7 +186,7 @@ def write_record(folder: Path, spot: str, language: str, language_name: str, tre
         "loudness": {"integrated_lufs": -16.1 if profile == "web" else -23.0,
                      "true_peak_dbtp": -1.4, "lra_lu": 5.0},
         "inputs": {"master": {"path": f"../media/{spot}.mp4", "sha256": "0" * 64}},
-        "settings": {"profile": profile}, "qc": {"warnings": []},
+        "settings": {"profile": {"name": profile}}, "qc": {"warnings": []},
         "rendered_at": "2026-11-29T10:00:00Z",
     }
     path = folder / f"{spot}.{language}.{profile}.json"

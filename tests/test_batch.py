@@ -1080,6 +1080,32 @@ def test_a_record_of_another_shape_is_stale_as_broken_json_is(campaign, text):
     assert isinstance(json.loads(record.read_text(encoding="utf-8")), dict)
 
 
+@pytest.mark.parametrize("field, value", [
+    ("streams", "text"), ("streams", [1]), ("sidecars", 4), ("poster", 5), ("duration", "x"),
+    ("bytes", True), ("qc", {"warnings": 5}), ("qc", {"warnings": [5]}),
+    ("settings", {"profile": 5}), ("loudness", {"integrated_lufs": "a"}),
+    ("certificate", [1]), ("master", {"leader": 3})])
+def test_a_record_with_a_field_of_another_shape_is_stale_and_not_published(
+        campaign, tmp_path, field, value):
+    # A record edited by hand: plan, publish and clean said "internal error: TypeError"
+    # (`"poster": 5`, `"sidecars": 4`), or AttributeError, or decimal's InvalidOperation.
+    manifest = rendered(campaign)
+    path = campaign.out / "spot.tzo.small.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**record, field: value}), encoding="utf-8")
+    published = invoke("publish", manifest, "--to", f"file://{tmp_path / 'out'}")
+    assert published.exit_code == 1, published.output
+    assert f"{path}: error: render record has {field!r} of another kind (hint: render it " \
+           "again)" in published.stderr, published.output
+    for command in ("plan", "clean", "validate"):
+        result = invoke(command, manifest)
+        assert result.exit_code == 0 and "internal error" not in result.output, result.output
+    assert "its record spot.tzo.small.json cannot be read" in invoke("plan", manifest).stdout
+    result = invoke("render", manifest)
+    assert "1 rendered, 1 up-to-date" in result.output, result.output
+    assert json.loads(path.read_text(encoding="utf-8")).get(field) == record.get(field)
+
+
 @pytest.mark.parametrize("text", ["[1, 2]", "null", '{"files": []}',
                                   '{"files": {"x": 1}, "measures": []}'])
 def test_a_hash_cache_of_another_shape_is_rebuilt(campaign, text):

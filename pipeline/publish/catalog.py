@@ -21,6 +21,7 @@ from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import PAGE_LANGUAGES, Contact, Language, Manifest, Spot
 from pipeline.profiles import Profile, bits_per_second
+from pipeline.render.stored_record import shape_problem
 from pipeline.standards import record_unit
 
 CATALOG_NAME = "catalog.json"
@@ -76,8 +77,9 @@ def read_records(manifest: Manifest) -> tuple[list[dict], list[Diagnostic]]:
 
 
 def _record_problem(record, spot: Spot, language: Language, profile: Profile) -> str | None:
-    if not isinstance(record, dict):
-        return "is not a JSON object"
+    problem = shape_problem(record)
+    if problem:
+        return problem
     expected = {"spot": spot.id, "language": language.code, "profile": profile.name}
     for key, value in expected.items():
         if record.get(key) != value:

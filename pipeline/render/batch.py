@@ -17,7 +17,7 @@ from pipeline.media.ffmpeg import stop_jobs
 from pipeline.render import costs
 from pipeline.render.failures import forget_failure, remember_failure
 from pipeline.render.pictures import render_picture_group
-from pipeline.render.record import read_record
+from pipeline.render.stored_record import read_record
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.render.remake import remake_beside
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs

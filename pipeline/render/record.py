@@ -321,16 +321,3 @@ def write_sidecars(plan: VariantPlan) -> None:
 
 def write_json(path: Path, value: dict) -> None:
     write_atomically(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
-
-
-# --- reading a record back ------------------------------------------------------------------
-
-def read_record(path: Path) -> dict | None:
-    """A variant's record, or None when there is none, it cannot be read, or it is no JSON
-    object (`[]` or `"text"` typed in by hand: its callers' `.get` failed on it, an internal
-    error of validate, render and clean; now the variant is rendered again, as for broken JSON)."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None

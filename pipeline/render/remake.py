@@ -16,10 +16,10 @@ from pipeline.render.record import (
     extract_poster,
     files_beside,
     poster_time,
-    read_record,
     write_json,
     write_sidecars,
 )
+from pipeline.render.stored_record import read_record
 from pipeline.render.variants import VariantPlan
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 

@@ -22,7 +22,8 @@ from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
 from pipeline.render.mastering import deinterlaced_per_field, weaves_fields
 from pipeline.render.medium import MASTER_SOUND
-from pipeline.render.record import names_beside, read_record
+from pipeline.render.record import names_beside
+from pipeline.render.stored_record import read_record
 from pipeline.render.slate import slate_text
 from pipeline.render.loudness_limits import LOUDNESS_RANGE
 from pipeline.render.sound_input import low_rates
@@ -179,7 +180,10 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
         return "stale", ["--force"]
     record = read_record(variant.record_path)
     if record is None:
-        return "stale", [NOT_RENDERED]
+        # A record there but unreadable, or edited into another shape: rendered again.
+        there = variant.record_path.is_file()
+        return "stale", [f"its record {variant.record_path.name} cannot be read" if there
+                         else NOT_RENDERED]
     replaced = output_problem(variant, record, cache)
     if replaced:
         return "stale", [replaced]

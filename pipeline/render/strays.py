@@ -36,7 +36,8 @@ from pipeline.publish.page import PAGE_LINK_NAME
 from pipeline.render.certificate import certificate_paths, standard_of
 from pipeline.render.ebutt_sidecar import ebutt_path
 from pipeline.render.lock import LOCK_NAME
-from pipeline.render.record import names_beside, read_record
+from pipeline.render.record import names_beside
+from pipeline.render.stored_record import read_record
 from pipeline.render.variants import Variant, preview_paths
 from pipeline.subtitles.master_clock import SUFFIX as EBUTT_SUFFIX
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
