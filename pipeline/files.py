@@ -4,6 +4,7 @@ a new one."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -33,11 +34,37 @@ def atomic_output(final: Path) -> Iterator[Path]:
         partial.unlink(missing_ok=True)
 
 
+def process_running(pid: int) -> bool:
+    """Whether a process `pid` runs (another user's counts, though it cannot be signalled)."""
+    if pid <= 0:          # 0 and below name process groups, not a process
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def write_atomically(final: Path, data: bytes | str) -> None:
     """Bytes, or text as UTF-8 with `\\n` line ends, put in place whole (mode 0644 under the
     usual umask, like any file the user writes)."""
     with atomic_output(Path(final)) as partial:
         partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def remove_abandoned_partials(final: Path) -> None:
+    """Delete the partial files of `final` (`partial_path`'s names) whose process no longer
+    runs: a write cut short by SIGKILL or a power cut leaves one, hidden, under its name
+    for good. Those of a running process are its own, left alone."""
+    prefix = f".{final.stem}.partial-"
+    with contextlib.suppress(OSError):           # a folder not there or not readable
+        for entry in final.parent.iterdir():
+            pid = entry.name[len(prefix):].split("-")[0]
+            if entry.name.startswith(prefix) and entry.name.endswith(final.suffix) \
+                    and pid.isdigit() and not process_running(int(pid)):
+                entry.unlink(missing_ok=True)
 
 
 def link_atomically(source: Path, final: Path) -> None:

@@ -8,12 +8,13 @@ audio source so a master is analysed once, not once per variant.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import threading
 from pathlib import Path
+
+from pipeline.files import remove_abandoned_partials, write_atomically
 
 CACHE_NAME = ".pipeline-cache.json"
 CHUNK = 1 << 20
@@ -120,17 +121,14 @@ class HashCache:
         """Written atomically. An output folder that cannot be written is left without a
         cache (the next run hashes again): its variants fail, and say why, on their own."""
         with self._lock:
+            # A save killed before its rename left its partial file: nothing else reads it.
+            remove_abandoned_partials(self.path)
             if not self._dirty:
                 return
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             files, measures = self._saved
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                temporary.write_text(json.dumps({"files": files | self._files,
-                                                 "measures": measures | self._measures}))
-                os.replace(temporary, self.path)
+                write_atomically(self.path, json.dumps({"files": files | self._files,
+                                                        "measures": measures | self._measures}))
             except OSError:
-                with contextlib.suppress(OSError):
-                    temporary.unlink(missing_ok=True)
                 return
             self._dirty = False

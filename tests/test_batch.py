@@ -1118,3 +1118,22 @@ def test_a_hash_cache_of_another_shape_is_rebuilt(campaign, text):
     result = invoke("render", manifest)
     assert result.exit_code == 0 and "2 up-to-date" in result.output, result.output
     assert isinstance(json.loads(cache.read_text(encoding="utf-8"))["files"], dict)
+
+
+def test_a_hash_cache_save_killed_before_its_rename_leaves_nothing_after_the_next_run(campaign):
+    # A render SIGKILLed while saving the cache left `.pipeline-cache.<pid>.tmp` in the output
+    # folder for good: no sweep looked outside the campaign's folder.
+    manifest = rendered(campaign)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    build = campaign.root / "build"
+    left = build / f"..pipeline-cache.partial-{dead.pid}-1.json"
+    left.write_text('{"files": {', encoding="utf-8")
+    mine = build / f"..pipeline-cache.partial-{os.getpid()}-1.json"    # a running process's
+    mine.write_text("{}", encoding="utf-8")
+    try:
+        result = invoke("plan", manifest)
+        assert result.exit_code == 0, result.output
+        assert not left.exists() and mine.exists()
+    finally:
+        mine.unlink(missing_ok=True)

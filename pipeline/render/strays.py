@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable, get_args
 
 from pipeline.errors import Diagnostic, RenderError, error, warning
+from pipeline.files import process_running
 from pipeline.fingerprint import CACHE_NAME
 from pipeline.manifest import Manifest
 from pipeline.messages import N_, say
@@ -86,22 +87,9 @@ def abandoned_partials(campaign: Path) -> list[Path]:
         for entry in folder.iterdir():
             named = PARTIAL.match(entry.name)
             if named and not entry.is_symlink() and entry.is_file() \
-                    and not _running(int(named.group(1))):
+                    and not process_running(int(named.group(1))):
                 found.append(entry)
     return sorted(found)
-
-
-def _running(pid: int) -> bool:
-    """Whether a process `pid` runs (another user's counts, though it cannot be signalled)."""
-    if pid <= 0:          # 0 and below name process groups, not a process
-        return False
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # The endings of the files the pipeline writes: its containers, sidecars (an EBU-TT one is
