@@ -448,6 +448,40 @@ def test_a_card_with_tv_masters_only_gives_its_files_the_whole_width(context, pa
     assert page.evaluate(share, f"{VIDEO_SPOT}-tzo") < 0.8              # beside its preview
 
 
+
+def test_a_language_with_files_for_other_uses_only_is_said_to_be_there(context, page_campaign,
+                                                                      tmp_path):
+    # A trial's station ticked Radio and searched "zapoteco": "no language matches this
+    # search", of a language the page had with subtitles only; and the subtitle files of
+    # every card stayed listed under Radio.
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    catalog["variants"] = [v for v in catalog["variants"]
+                           if v["language"] != "ote" or v["profile"] in ("web", "proxy")]
+    (tmp_path / "index.html").write_text(render_pages(catalog)["index.html"], encoding="utf-8")
+    page = open_page(context, (tmp_path / "index.html").as_uri() + "#medium=radio&q=otomi")
+    assert visible_cards(page) == []
+    assert page.locator("#no-match").is_hidden()
+    assert page.locator("#no-match-medium").inner_text() == (
+        "1 lengua coincide con esta búsqueda, solo con archivos para otros usos: elija «Todo» "
+        "para ver sus archivos.")
+    page.get_by_label("Todo").check()
+    assert visible_cards(page) == [f"card-{VIDEO_SPOT}-ote"]
+    assert page.locator("#no-match-medium").is_hidden() and page.locator("#no-match").is_hidden()
+    page.get_by_label("Buscar una lengua").fill("zzz")
+    assert page.locator("#no-match").is_visible() and page.locator("#no-match-medium").is_hidden()
+    # Under Radio, a soft card lists no subtitle file; under TV it lists them.
+    page.get_by_label("Buscar una lengua").fill("tsotsil")
+    page.get_by_label("Radio", exact=True).check()
+    files = page.locator(f"#card-{VIDEO_SPOT}-tzo li.file:not([hidden]) .file-label")
+    assert not any(label.startswith("Subtítulos") for label in files.all_inner_texts())
+    page.get_by_label("Televisión").check()
+    assert sum(label.startswith("Subtítulos") for label in files.all_inner_texts()) == 3
+    # A subtitled card says whose its sound is; a dubbed one does not.
+    assert page.locator(f"#card-{VIDEO_SPOT}-tzo .sound-language").inner_text() == \
+        "El sonido es el original del spot, en español, no en esta lengua."
+    assert page.locator(f"#card-{VIDEO_SPOT}-yua .sound-language").count() == 0
+    assert page.problems == []
+
 # --- a large campaign ---------------------------------------------------------------------------
 
 def thousand_variants() -> dict:

@@ -228,7 +228,7 @@ def test_each_subtitle_file_says_what_a_station_does_with_it():
                            variant("broadcast-mxf", "mxf", sidecars=[ebutt], **figures,
                                    master={"programme_timecode": "10:00:00:00"}))
     html = render_page(catalog, "es")
-    rows = re.findall(r'<li class="file file-subtitles">.*?</li>', html, re.S)
+    rows = re.findall(r'<li class="file file-subtitles"[^>]*>.*?</li>', html, re.S)
     uses = {re.search(r'class="file-name">([^<]+)<', row)[1]:
             re.search(r'class="file-use">([^<]+)<', row)[1] for row in rows}
     assert uses == {

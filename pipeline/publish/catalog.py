@@ -151,6 +151,8 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     input now has an error), `what` (what changed: "subtitles", "dub recording", "voice-over
     recording", "master", "music bed", "font", "settings", "software" or "inputs"), `text` (an
     English sentence)}, which the page says on its row; a current variant has no such key.
+    `source_language`: the manifest's code of the spots' own language ("und" when not given),
+    which the page names as the sound of the subtitled variants.
     `contact` (the manifest's `publish.contact`, absent without it): whom a station asks, which
     the page names under the title and in its notes of earlier versions and missing files.
     """
@@ -164,6 +166,8 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
         "campaign": manifest.campaign,
         "title": manifest.title,
         "titles": dict(manifest.titles) or {language: manifest.title for language in PAGE_LANGUAGES},
+        # The spots' own language: the sound of every subtitled variant.
+        "source_language": manifest.source_language,
         "generated": generated or utc_now(),
         "pipeline_version": __version__,
         "variants": [_variant(r, spots, languages, kinds, url_for, hashes,

@@ -110,6 +110,9 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         missing=[f"{language_name(item['code'], language, item['name'])} ({item['code']})"
                  for item in catalog.get("languages_missing", [])],
         media=MEDIA, media_present=[medium for medium in MEDIA if medium in present],
+        # The spots' own language, a subtitled card's sound (None: not said in the catalog).
+        source_language=catalog.get("source_language") if catalog.get("source_language") != "und"
+        else None,
         treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS, subtitle_uses=SUBTITLE_USES,
         fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
         subtitle_kind=subtitle_kind,

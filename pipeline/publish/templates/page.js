@@ -42,15 +42,17 @@
     var words = fold(search.value).split(" ").filter(Boolean);
     var wanted = medium();
     var shown = 0;
+    var elsewhere = 0;     // cards the search finds whose files are all for other uses
     cards.forEach(function (card) {
       var media = card.getAttribute("data-media").split(" ");
       var key = card.getAttribute("data-search");
-      var visible = (!onlyLanguage || card.getAttribute("data-lang") === onlyLanguage) &&
-        (!wanted || media.indexOf(wanted) >= 0) &&
+      var found = (!onlyLanguage || card.getAttribute("data-lang") === onlyLanguage) &&
         words.every(function (word) { return key.indexOf(word) >= 0; });
+      var visible = found && (!wanted || media.indexOf(wanted) >= 0);
+      if (found && !visible) { elsewhere += 1; }
       card.hidden = !visible;
       Array.prototype.forEach.call(card.querySelectorAll("li.file[data-medium]"), function (file) {
-        file.hidden = Boolean(wanted) && file.getAttribute("data-medium") !== wanted;
+        file.hidden = Boolean(wanted) && file.getAttribute("data-medium").split(" ").indexOf(wanted) < 0;
       });
       // Every card shown is counted, a language's card of files not available yet too: a
       // trial's page counted only the cards with files and said "8 de 8" under 11 cards.
@@ -63,7 +65,13 @@
     count.textContent = count.getAttribute(shown === 1 ? "data-template-one" : "data-template")
       .replace("{shown}", shown.toLocaleString(figures))
       .replace("{total}", cards.length.toLocaleString(figures));
-    document.getElementById("no-match").hidden = shown > 0 || cards.length === 0;
+    // A trial's station, Radio ticked, read "no language matches" of a language the page has
+    // with subtitles only: it is said to be here, with files for other uses.
+    document.getElementById("no-match").hidden = shown > 0 || elsewhere > 0 || cards.length === 0;
+    var other = document.getElementById("no-match-medium");
+    other.hidden = shown > 0 || elsewhere === 0;
+    other.textContent = other.getAttribute(elsewhere === 1 ? "data-template-one" : "data-template")
+      .replace("{num}", elsewhere.toLocaleString(figures));
   }
 
   function remember() {
