@@ -7,6 +7,7 @@ test_conform_sound.py.
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -25,7 +26,7 @@ from pipeline.media.scan import FieldCounts, ScanDecision, decide
 from pipeline.media.timecode import constant_rate
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from tests.conformmedia import progressive_coded_interlaced_master
-from tests.mediacheck import field_counts
+from tests.mediacheck import FFMPEG, field_counts
 
 WEB = BUILTIN_PROFILES["web"]
 SMALL = Profile("small", 320, 180)
@@ -167,7 +168,11 @@ def test_scan_follows_a_clear_sample_and_the_flag_otherwise():
     assert decide(tt, FieldCounts(0, 0, 50, 0)).scan == "progressive"  # PsF flagged interlaced
     assert decide(tt, FieldCounts(1, 0, 1, 48)).scan == "tff"          # still picture: the flag
     assert decide(video(field_order=None), FieldCounts(1, 0, 1, 48)).scan == "progressive"
-    assert decide(video(field_order="bt"), FieldCounts(0, 0, 0, 50)).scan == "tff"
+    # TB and BT as ffmpeg's encoders and MOV write them, and as MXF's demuxer means them.
+    assert decide(video(field_order="bt"), FieldCounts(0, 0, 0, 50)).scan == "bff"
+    assert decide(video(field_order="tb"), FieldCounts(0, 0, 0, 50)).scan == "tff"
+    assert decide(video(field_order="bt"), FieldCounts(0, 0, 0, 50), "mxf").scan == "tff"
+    assert decide(video(field_order="tb"), FieldCounts(0, 0, 0, 50), "mxf").scan == "bff"
     # Both orders in one sample: no field order to trust but the flag's.
     assert decide(tt, FieldCounts(26, 37, 13, 0)) == ScanDecision(
         "tff", "idet unclear, flag", FieldCounts(26, 37, 13, 0))
@@ -228,6 +233,28 @@ def test_a_progressive_picture_coded_interlaced_keeps_its_flag_s_field_order(tmp
     assert master.info.video.field_order == "tt" and min(counts.tff, counts.bff) >= 10   # both orders
     # Before, the larger of the two won: bottom field first, against the flag.
     assert (master.scan.scan, master.scan.because) == ("tff", "idet unclear, flag")
+
+
+@pytest.mark.parametrize("name, order, size, encode", [
+    ("ntsc-dv.mov", "bff", "720x480", ["-r", "30000/1001", "-pix_fmt", "yuv411p", "-c:v",
+                                       "dvvideo", "-aspect", "16:9"]),
+    ("prores.mov", "tff", "1920x1080", ["-r", "25", "-c:v", "prores_ks"]),
+    ("prores.mkv", "bff", "1920x1080", ["-r", "25", "-c:v", "prores_ks"])])
+def test_a_still_interlaced_picture_takes_its_field_order_from_its_flag_as_written(
+        tmp_path, name, order, size, encode):
+    # A trial's NTSC DV master, bottom field first (ffprobe: field_order bt; mediainfo:
+    # "Interlaced BFF"), of little motion: idet could not tell, and the flag was read as top
+    # field first, the fields to be swapped in its 1080i master.
+    path = tmp_path / name
+    subprocess.run([FFMPEG, "-v", "error", "-f", "lavfi", "-i", f"smptebars=d=2:s={size}", "-vf",
+                    f"setfield={order}", *encode, str(path)], check=True)
+    told = subprocess.run(["mediainfo", "--Inform=Video;%ScanOrder%", str(path)],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert told == order.upper(), told          # the file is what it says, to another tool
+    master = examine(probe(path), AudioChoice())
+    assert master.info.video.field_order in ("tb", "bt"), master.info.video.field_order
+    assert master.scan.scan == order, master.summary()
+    assert master.scan.because in ("idet unclear, flag", "flag"), master.summary()   # its flag's
 
 
 def test_a_sample_that_reads_the_other_order_more_often_does_not_overrule_the_flag(tmp_path):

@@ -158,7 +158,7 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
         sound, warnings = choose_streams(info, choice)
     except PipelineError as exc:
         raise PipelineError(exc.message, None, exc.line or choice.line, exc.hint) from None
-    return Master(info, geometry_of(video, crop), decide(video, counts), sound, choice.silent,
+    return Master(info, geometry_of(video, crop), decide(video, counts, info.format_name), sound, choice.silent,
                   tuple(warnings))
 
 

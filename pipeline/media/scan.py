@@ -60,10 +60,19 @@ INTERLACED_HEIGHTS = (480, 486, 576, 1080, 1088)   # lines of the interlaced for
 SCAN_NAMES: dict[Scan, str] = {"progressive": "progressive", "tff": "interlaced, top field first",
                                "bff": "interlaced, bottom field first"}
 FLAG_NAMES: dict[Scan, str] = {"tff": "top-field-first", "bff": "bottom-field-first"}
-# ffprobe's field order -> the field displayed first (AVFieldOrder: TT top coded and shown first,
-# BB bottom, TB top coded first but bottom shown first, BT the reverse).
-FLAGS: dict[str, Scan] = {"progressive": "progressive", "tt": "tff", "bt": "tff", "bb": "bff",
-                          "tb": "bff"}
+# ffprobe's field order -> the field displayed first. TT and BB say it plainly. TB and BT are
+# read as the files' writers mean them: ffmpeg's own encoders tag top-field-first pictures TB and
+# bottom-field-first BT (fftools' ffmpeg_enc.c), and so MOV's `fiel` (its interleaved-field
+# details 9 and 14), Matroska's FieldOrder and the files ffmpeg writes carry them; mediainfo reads
+# them so (TB "Interlaced TFF"). Measured here: DV, ProRes and MPEG-2 in MOV and Matroska.
+# A trial's NTSC DV master, bottom field first, flagged BT, was taken as top field first
+# whenever `idet` could not tell. AVFieldOrder's documentation reads them the other way round
+# (TB: top coded first, bottom displayed first), as MXF's demuxer sets them from the
+# descriptor's field dominance (an MPEG-2 MXF of bottom-field-first pictures is TB):
+# `MXF_FLAGS`.
+FLAGS: dict[str, Scan] = {"progressive": "progressive", "tt": "tff", "tb": "tff", "bb": "bff",
+                          "bt": "bff"}
+MXF_FLAGS: dict[str, Scan] = {**FLAGS, "tb": "bff", "bt": "tff"}
 
 
 @dataclass(frozen=True)
@@ -136,9 +145,12 @@ class ScanDecision:
         return "; ".join([because] + ([read] if read else []))
 
 
-def flagged(video: Stream) -> Scan | None:
-    """What the stream's field order says; None when it says nothing usable."""
-    return FLAGS.get(video.field_order or "")
+def flagged(video: Stream, container: str = "") -> Scan | None:
+    """What the stream's field order says in a file of `container` (ffprobe's format name,
+    "mxf" or "mov,mp4,..."; TB and BT mean the opposite in MXF, `FLAGS`); None when it says
+    nothing usable. Progressive or not, the container does not change."""
+    flags = MXF_FLAGS if "mxf" in container.split(",") else FLAGS
+    return flags.get(video.field_order or "")
 
 
 _IDET = re.compile(r"Multi frame detection:\s*TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*"
@@ -174,9 +186,10 @@ def needs_sample(video: Stream) -> bool:
     return flagged(video) != "progressive" or video.height in INTERLACED_HEIGHTS
 
 
-def decide(video: Stream, counts: FieldCounts | None) -> ScanDecision:
-    """The scan of a picture from its flag and, when there is one, the `idet` sample."""
-    flag = flagged(video)
+def decide(video: Stream, counts: FieldCounts | None, container: str = "") -> ScanDecision:
+    """The scan of a picture in a file of `container` (`flagged`) from its flag and, when there
+    is one, the `idet` sample."""
+    flag = flagged(video, container)
     if counts is None:
         return ScanDecision(flag or "progressive", "flag" if flag else "no flag, no sample")
     if not counts.frames:
