@@ -7,6 +7,7 @@ test_conform_sound.py.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import replace
 from fractions import Fraction
@@ -449,6 +450,11 @@ def started_processes(monkeypatch) -> list[list[str]]:
     return started
 
 
+def idet_runs(started: list[list[str]]) -> list[list[str]]:
+    """The ffmpeg commands of `started` that sample a picture with idet (and cropdetect)."""
+    return [args for args in started if any(arg.startswith("idet") for arg in args)]
+
+
 def test_a_progressive_master_no_interlaced_format_could_be_costs_one_probe_and_others_idet_once(
         campaign, monkeypatch):
     from pipeline.render.plan import build_plan
@@ -460,18 +466,18 @@ def test_a_progressive_master_no_interlaced_format_could_be_costs_one_probe_and_
     plan = build_plan([manifest])      # 320x180, flagged progressive: no sample could overrule it
     assert (plan.variants[0].conform.scan.scan, plan.variants[0].conform.scan.because) == \
         ("progressive", "flag")
-    assert not [args for args in started if "idet" in args]
+    assert not idet_runs(started)
     plan.save_caches()
 
     interlaced_master(campaign.root / "media/spot.mp4")
     started.clear()
     plan = build_plan([manifest])
     assert plan.variants[0].conform.scan.scan == "tff"
-    assert len([args for args in started if "idet" in args]) == 1
+    assert len(idet_runs(started)) == 1
     plan.save_caches()
     started.clear()
     assert build_plan([manifest]).variants[0].conform.scan.scan == "tff"
-    assert not [args for args in started if "idet" in args]           # kept by content
+    assert not idet_runs(started)           # kept by content
 
 
 def test_probe_entries_of_an_older_model_are_not_read(campaign):
@@ -592,3 +598,49 @@ def test_a_variable_rate_master_is_made_constant_at_the_standard_rate_nearest_it
     steady = examine(info(video(fps=30.0), audio(1)))
     args = " ".join(ffmpeg.compile(master_picture("m.mp4", steady, SMALL).output("o.mp4")))
     assert "fps=" not in args and "trim" not in args and "constant_rate" not in steady.picture_settings
+
+
+def test_a_picture_letterboxed_in_the_master_s_own_frame_is_said_with_the_crop_to_give(campaign):
+    # A trial's PAL 4:3 master holding a 16:9 picture in its middle 432 lines came out as a
+    # small picture inside black on every side of the 1920x1080 frame, its burned subtitles
+    # in the black under it, and nothing said (a portrait master is told of its bars).
+    from click.testing import CliRunner
+
+    from pipeline.cli.main import cli
+    from tests.conformmedia import disc_master
+    from tests.conftest import ffmpeg as run
+
+    master = campaign.root / "media/spot.mp4"
+    run("-f", "lavfi", "-i", "testsrc2=size=720x432:rate=25:duration=4", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=48000:duration=4", "-vf",
+        "pad=720:576:0:72:black,setsar=16/15", "-c:v", "libx264", "-preset", "ultrafast",
+        "-pix_fmt", "yuv420p", "-c:a", "aac", "-y", str(master))
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}])
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert (f"{manifest}:5: warning: spot spot, profile 'small': the master's picture looks to be "
+            "720x432 inside black bars of its own 720x576 frame: it fills 56 % of the 320x180 "
+            "frame, inside black on every side (hint: if they are bars (look at a frame: a dark "
+            "scene reads as bars too), give the spot 'crop: {width: 720, height: 432, x: 0, "
+            "y: 72}')") in result.stderr, result.stderr
+    # Given that crop, the picture fills the frame: nothing to say.
+    data = campaign.data([{"code": "yua", "treatment": "dub"}])
+    data["spots"][0]["crop"] = {"width": 720, "height": 432, "x": 0, "y": 72}
+    manifest.write_text(json.dumps(data), encoding="utf-8")     # YAML is JSON's superset
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 0 and "bars" not in result.stderr, result.stderr
+    # A picture filling its own frame is not said either, sampled all the same (576 lines).
+    run("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25:duration=4", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=48000:duration=4", "-vf", "setsar=16/15", "-c:v",
+        "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(master))
+    result = CliRunner().invoke(cli, ["validate", str(campaign.write(
+        [{"code": "yua", "treatment": "dub"}]))])
+    assert result.exit_code == 0 and "bars" not in result.stderr, result.stderr
+    # Nor a white disc on black: black on four sides is no letterbox or pillarbox (3 s: burned
+    # subtitles, not the 3.5 s dub).
+    disc_master(master, 720, 576, (16, 15), 180)
+    campaign.subtitle("nah")
+    result = CliRunner().invoke(cli, ["validate", str(campaign.write(
+        [{"code": "nah", "treatment": "burn"}]))])
+    assert result.exit_code == 0 and "bars" not in result.stderr, result.stderr

@@ -54,6 +54,30 @@ class Master:
     warnings: tuple[Message, ...] = ()  # about the sound: streams left out, default choices made
 
     @property
+    def own_bars(self) -> Crop | None:
+        """The active picture inside black bars of the master's own, in its upright pixels: the
+        area `cropdetect` found not black in the scan's sample (media/scan.py), when it is
+        smaller than the frame, the spot gives no `crop:` and the picture is stored upright.
+        None otherwise, or when no sample was taken (a picture flagged progressive at a height
+        no interlaced format has). Only bars as a letterbox or a pillarbox are: of even height
+        above and below the picture, or of even width beside it, the other sides reaching the
+        frame's edges (give or take an SD capture's blanking, `EDGE`); a white disc on black or
+        a logo on a black end card is not taken for a picture in bars. A dark sample can
+        still look like bars: what says it asks to look at a frame."""
+        active = self.scan.counts.active if self.scan.counts else None
+        geometry = self.geometry
+        if not active or geometry.crop or geometry.rotation:
+            return None
+        crop = Crop(*active)
+        if not (0 < crop.width and 0 < crop.height and crop.x + crop.width <= geometry.width
+                and crop.y + crop.height <= geometry.height):
+            return None
+        return crop if _boxed(crop.y, geometry.height - crop.y - crop.height, geometry.height,
+                              crop.x, geometry.width - crop.x - crop.width, geometry.width) \
+            or _boxed(crop.x, geometry.width - crop.x - crop.width, geometry.width,
+                      crop.y, geometry.height - crop.y - crop.height, geometry.height) else None
+
+    @property
     def matrix(self) -> str:
         """The Y'CbCr matrix of the master's samples (media/colour.py)."""
         return source_matrix(self.info.video)
@@ -160,6 +184,21 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
         raise PipelineError(exc.message, None, exc.line or choice.line, exc.hint) from None
     return Master(info, geometry_of(video, crop), decide(video, counts, info.format_name), sound, choice.silent,
                   tuple(warnings))
+
+
+# What an SD capture leaves black at a frame's edges (720 samples to 702 of picture, and a line
+# or two of blanking), as a share of the frame's width or height: not bars.
+EDGE = 0.03
+
+
+def _boxed(before: int, after: int, size: int, side: int, other_side: int, across: int) -> bool:
+    """Whether black of `before` and `after` pixels (above and below, or left and right) of a
+    frame `size` long are a letterbox's or pillarbox's bars: more than an edge's blanking, even
+    (within an edge's), and the picture reaching the other two edges (`side`, `other_side` of
+    `across`)."""
+    edge, across_edge = EDGE * size, EDGE * across
+    return min(before, after) > edge and abs(before - after) <= edge \
+        and max(side, other_side) <= across_edge
 
 
 def conform_picture(video: Stream, master: Master, profile: Profile) -> Stream:

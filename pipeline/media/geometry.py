@@ -181,17 +181,19 @@ def same_frame(profile: Profile, profiles: Iterable[Profile], geometry: Geometry
 
 
 def bars_warning(geometry: Geometry, profile: Profile, spot: str, path, line: int | None,
-                 offered: Iterable[str] = (), profiles: Iterable[Profile] = ()
-                 ) -> Diagnostic | None:
+                 offered: Iterable[str] = (), profiles: Iterable[Profile] = (),
+                 own_bars: Crop | None = None) -> Diagnostic | None:
     """A warning (code `bars`) when the spot's picture leaves most of the profile's frame to
     black bars: how much of the frame it covers, figured from the geometry as `fit` places it
     ("the 1080x1920 portrait picture fills 32 % of the 1920x1080 frame, pillarboxed"), of
     every one of the manifest's `profiles` with that frame (`same_frame`), and, as its hint, the
     built-in profile whose frame the picture's shape fills: to add, or, when it is among the
-    manifest's (`offered`: their built-in kinds), to offer instead."""
+    manifest's (`offered`: their built-in kinds), to offer instead. A picture inside black
+    bars of the master's own (`own_bars`, conform.Master.own_bars) that leave it most of the
+    frame to bars is said too (`own_bars_warning`)."""
     place = mostly_bars(geometry, profile)
     if place is None:
-        return None
+        return own_bars_warning(geometry, profile, spot, path, line, profiles, own_bars)
     width, height = geometry.active
     aspect = geometry.display_aspect
     picture = shape(aspect)
@@ -221,6 +223,51 @@ def bars_warning(geometry: Geometry, profile: Profile, spot: str, path, line: in
                 f"profile 'fit: crop' (it keeps the centre {float(kept) * 100:.0f} % of the picture's "
                 "width)")
     return warning(message, path, line, hint, "bars")
+
+
+def inside_own_bars(geometry: Geometry, profile: Profile, own_bars: Crop | None
+                    ) -> float | None:
+    """The share of a video profile's frame (0-1) that the picture inside the master's own
+    bars (`own_bars`) covers when the master's whole frame is placed in it, if under
+    LEAST_FILL where the whole frame's is not (that one is `mostly_bars`); else None. Not of a
+    profile that crops (`fit: crop`)."""
+    if own_bars is None or profile.medium != "video" or profile.fit == "crop":
+        return None
+    whole = placement(geometry, profile).fill
+    if whole < LEAST_FILL:
+        return None
+    share = whole * own_bars.width * own_bars.height / (geometry.width * geometry.height)
+    return share if share < LEAST_FILL else None
+
+
+def own_bars_warning(geometry: Geometry, profile: Profile, spot: str, path, line: int | None,
+                     profiles: Iterable[Profile], own_bars: Crop | None) -> Diagnostic | None:
+    """A warning (code `bars`) when black bars of the master's own (`own_bars`: the active
+    picture `cropdetect` found, in upright pixels) leave its picture covering less than
+    LEAST_FILL of the profile's frame, where the frame as a whole would not: a 16:9 picture
+    letterboxed in a 4:3 master comes out inside black on every side (a trial's PAL master:
+    about 1440x810 of a 1920x1080 frame, its burned subtitles in the black under it); with the
+    `crop:` that takes the bars off as its hint. None otherwise (a 2.39:1 film letterboxed in
+    a 16:9 master fills 74 % of a 16:9 frame: as meant)."""
+    share = inside_own_bars(geometry, profile, own_bars)
+    if share is None or own_bars is None:
+        return None
+    names = same_frame(profile, profiles, geometry)
+    message = say_count(N_plural(
+        "spot %(spot)s, profile %(profiles)s: the master's picture looks to be %(size)s inside "
+        "black bars of its own %(frame_in)s frame: it fills %(fill)s %% of the %(frame)s frame, "
+        "inside black on every side",
+        "spot %(spot)s, profiles %(profiles)s: the master's picture looks to be %(size)s inside "
+        "black bars of its own %(frame_in)s frame: it fills %(fill)s %% of the %(frame)s frame, "
+        "inside black on every side"), len(names),
+        spot=spot, size=f"{own_bars.width}x{own_bars.height}",
+        frame_in=f"{geometry.width}x{geometry.height}", fill=Number(share * 100, ".0f"),
+        profiles=Items(tuple(map(repr, names)), ", ", " and "),
+        frame=f"{profile.width}x{profile.height}")
+    crop = (f"crop: {{width: {own_bars.width}, height: {own_bars.height}, x: {own_bars.x}, "
+            f"y: {own_bars.y}}}")
+    return warning(message, path, line, f"if they are bars (look at a frame: a dark scene reads "
+                                        f"as bars too), give the spot '{crop}'", "bars")
 
 
 def fit(video: Node, geometry: Geometry, profile: Profile, colour: dict | None = None) -> Node:

@@ -49,7 +49,7 @@ Node = ffmpeg.nodes.FilterableStream
 Scan = Literal["progressive", "tff", "bff"]
 
 # Moves when the detection or the decision changes: part of the cached analysis' key.
-SCAN_VERSION = 7
+SCAN_VERSION = 8
 SAMPLE_FRAMES = 75           # frames `idet` looks at: 3 s of 25 fps (1080p: ~0.6 CPU-s with the seek)
 SAMPLE_FROM = 0.25           # where the sample starts, as a fraction of the duration (past slates)
 CLEAR = 2.0                  # a verdict is clear when it outnumbers the other one this many times
@@ -77,12 +77,15 @@ MXF_FLAGS: dict[str, Scan] = {**FLAGS, "tb": "bff", "bt": "tff"}
 
 @dataclass(frozen=True)
 class FieldCounts:
-    """`idet`'s multi-frame detection over the sample."""
+    """`idet`'s multi-frame detection over the sample, and the picture's area that is not
+    black in any of its frames (`cropdetect`: [width, height, x, y] in decoded pixels; None
+    when not looked for, in counts cached before it was)."""
 
     tff: int
     bff: int
     progressive: int
     undetermined: int
+    active: tuple[int, int, int, int] | list[int] | None = None
 
     @property
     def frames(self) -> int:
@@ -155,13 +158,19 @@ def flagged(video: Stream, container: str = "") -> Scan | None:
 
 _IDET = re.compile(r"Multi frame detection:\s*TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*"
                    r"Progressive:\s*(\d+)\s*Undetermined:\s*(\d+)")
+_CROP = re.compile(r"crop=(\d+):(\d+):(\d+):(\d+)")
+# cropdetect's black: under a tenth of the samples' range (its default, 24 of 255 in 8 bits,
+# given as a fraction so that 10-bit pictures are judged alike); sizes kept even (4:2:0).
+CROPDETECT = "cropdetect=limit=0.1:round=2"
 
 
 def detect_fields(info: MediaInfo) -> FieldCounts:
     """Run `idet` on up to `SAMPLE_FRAMES` frames of the master's picture, from a quarter in
-    (past slates). A picture in a container without an index is sampled in a copy (see
-    media/seeking.py): a seek in MPEG-TS lands on a later keyframe, past the end of a file with
-    one, and the sample was of the end card or of nothing."""
+    (past slates), and `cropdetect` over the same frames, in the same decode (black bars of the
+    master's own: a 16:9 picture letterboxed in a 4:3 frame). A picture in a container without
+    an index is sampled in a copy (see media/seeking.py): a seek in MPEG-TS lands on a later
+    keyframe, past the end of a file with one, and the sample was of the end card or of
+    nothing."""
     start = info.duration * SAMPLE_FROM if info.duration > 4 else 0.0
     with tempfile.TemporaryDirectory(prefix="pipeline-idet-") as work:
         picture = seekable_picture(info, Path(work))
@@ -172,12 +181,14 @@ def detect_fields(info: MediaInfo) -> FieldCounts:
         seek = ["-ss", f"{start + picture.offset:.3f}"] if start else []
         stderr = run_ffmpeg(["-loglevel", "info", "-nostats", "-threads", "1", "-skip_loop_filter",
                              "all", *seek, "-i", str(picture.path), "-map", "0:v:0", "-an", "-sn",
-                             "-dn", "-frames:v", str(SAMPLE_FRAMES), "-vf", "idet", "-f", "null",
+                             "-dn", "-frames:v", str(SAMPLE_FRAMES), "-vf", f"idet,{CROPDETECT}", "-f", "null",
                              "-"], what="looking for interlaced fields", path=info.path)
-    found = _IDET.findall(stderr)
+    found, cropped = _IDET.findall(stderr), _CROP.findall(stderr)
     if not found:
         return FieldCounts(0, 0, 0, 0)
-    return FieldCounts(*map(int, found[-1]))
+    # cropdetect's last line spans every frame before it (it never resets by default).
+    return FieldCounts(*map(int, found[-1]),
+                       active=tuple(map(int, cropped[-1])) if cropped else None)
 
 
 def needs_sample(video: Stream) -> bool:

@@ -113,7 +113,7 @@ class MasterFit(Inputs):
         found = bars_warning(plan.conform.geometry, variant.profile, variant.spot.id,
                              self.manifest.path, variant.spot.line,
                              [profile.kind for profile in self.manifest.profiles],
-                             self.manifest.profiles)
+                             self.manifest.profiles, plan.conform.own_bars)
         if found is None:
             return []
         self.diagnostics.append(found)

@@ -17,7 +17,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
 from pipeline.messages import Message
 from pipeline.media.conform import fps_key
-from pipeline.media.geometry import mostly_bars
+from pipeline.media.geometry import inside_own_bars, mostly_bars
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
 from pipeline.render.mastering import deinterlaced_per_field, weaves_fields
@@ -88,6 +88,9 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         # before that was said go stale once and get the warning in their records, which the
         # catalog and the page read; every other variant keeps its fingerprint.
         settings["bars"] = {"kind": bars.bars, "fill": round(bars.fill, 3)}
+    elif inside_own_bars(plan.conform.geometry, variant.profile, plan.conform.own_bars):
+        # Likewise of a picture inside the master's own bars (conform.Master.own_bars).
+        settings["own_bars"] = plan.conform.own_bars.to_json()
     if language.treatment in MASTER_SOUND:
         settings["sound"] = plan.conform.sound_settings
     if fps_key(variant.profile) != variant.profile.fps:
