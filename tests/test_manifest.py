@@ -595,3 +595,49 @@ def test_a_manifest_saved_as_windows_1252_is_said_at_its_line_and_utf16_is_read(
     assert "iconv -f WINDOWS-1252 -t UTF-8" in problem.hint
     campaign.manifest.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
     assert load_manifest(campaign.manifest).title == "Corazón Azul"
+
+
+# --- publish.related: the pages the page links to ----------------------------------------------
+
+def test_related_campaigns_are_read_with_their_titles_from_their_catalogs(campaign):
+    # A trial's station, given the video campaign's page, never learnt of the radio campaign's
+    # Broadcast WAV in its language: no page linked to another.
+    import json
+
+    from pipeline.publish.catalog import build_catalog
+    from pipeline.publish.page import render_pages
+
+    manifest = load_manifest(campaign.write_text(
+        ONE_SPOT + "output_dir: out\npublish: {related: [c-radio, c-tv]}\n"))
+    assert manifest.related == ("c-radio", "c-tv")
+    radio = manifest.output_dir / "c-radio/catalog.json"
+    radio.parent.mkdir(parents=True)
+    radio.write_text(json.dumps({"title": "Radio", "titles": {"es": "En la radio",
+                                                             "en": "On the radio"}}))
+    catalog = build_catalog(manifest, [])
+    assert catalog["related"] == [
+        {"campaign": "c-radio", "titles": {"es": "En la radio", "en": "On the radio"}},
+        {"campaign": "c-tv", "titles": None}]      # not rendered here: named by its id
+    pages = render_pages(catalog)
+    assert ('<p>Otros spots de esta campaña, cada uno en su página:\n'
+            '<a href="../c-radio/index.html">En la radio</a> · '
+            '<a href="../c-tv/index.html">c-tv</a></p>') in pages["index.html"]
+    assert '<a href="../c-radio/index.html">On the radio</a>' in pages["index.en.html"]
+    # From a private bucket's presigned page a plain link would be refused: none.
+    assert 'id="related"' not in render_pages(catalog, link=lambda name: name + "?sig")[
+        "index.html"]
+    # Without the key: nothing, and the catalog as before.
+    assert "related" not in build_catalog(load_manifest(campaign.write_text(ONE_SPOT)), [])
+
+
+def test_a_related_campaign_written_wrong_is_an_error_at_its_line(campaign):
+    assert errors_of(campaign, ONE_SPOT + "publish:\n  related: [c-radio, c, Bad Id, c-radio]\n") == [
+        f"{campaign.manifest}:7: error: publish.related names this campaign itself ('c') (hint: "
+        "list the other campaigns whose pages stations should find from this one)",
+        f"{campaign.manifest}:7: error: publish.related 'Bad Id' is not a valid id (hint: use "
+        "lower-case letters, digits and '-', starting with a letter or digit (at most 63 "
+        "characters); ids become folder names and object keys)",
+        f"{campaign.manifest}:7: error: publish.related campaign 'c-radio' is listed twice (first "
+        "on line 7)"]
+    assert errors_of(campaign, ONE_SPOT + "publish: {related: []}\n") == [
+        f"{campaign.manifest}:6: error: publish.related must be a non-empty list"]

@@ -457,8 +457,16 @@ def test_a_language_with_files_for_other_uses_only_is_said_to_be_there(context, 
     catalog = build_catalog(page_campaign, load_records(page_campaign))
     catalog["variants"] = [v for v in catalog["variants"]
                            if v["language"] != "ote" or v["profile"] in ("web", "proxy")]
-    (tmp_path / "index.html").write_text(render_pages(catalog)["index.html"], encoding="utf-8")
-    page = open_page(context, (tmp_path / "index.html").as_uri() + "#medium=radio&q=otomi")
+    # And the page of the campaign's radio spots, beside this one (`publish.related`).
+    catalog["related"] = [{"campaign": "radio", "titles": {"es": "En la radio"}}]
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page/index.html").write_text(render_pages(catalog)["index.html"],
+                                              encoding="utf-8")
+    page = open_page(context, (tmp_path / "page/index.html").as_uri() + "#medium=radio&q=otomi")
+    related = page.get_by_role("link", name="En la radio")
+    assert related.is_visible()
+    assert page.evaluate("link => link.href", related.element_handle()) == \
+        (tmp_path / "radio/index.html").as_uri()
     assert visible_cards(page) == []
     assert page.locator("#no-match").is_hidden()
     assert page.locator("#no-match-medium").inner_text() == (

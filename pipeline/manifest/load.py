@@ -34,7 +34,7 @@ from pipeline.subtitles.encoding import decode_text
 TOP_KEYS = {"campaign": True, "title": True, "source_language": True, "spots": True,
             "languages": True, "profiles": False, "subtitles_dir": False, "audio_dir": False,
             "output_dir": False, "style": False, "qc": False, "publish": False, "clock": False}
-PUBLISH_KEYS = {"to": False, "page_language": False, "contact": False}
+PUBLISH_KEYS = {"to": False, "page_language": False, "contact": False, "related": False}
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -72,7 +72,7 @@ def load_manifest(path: str | Path) -> Manifest:
         return parse(top[key][1], key, *args) if key in top else default
 
     campaign = value("campaign", reader.slug)
-    publish_to, page_language, contact = "file://../dist", PAGE_LANGUAGES[0], None
+    publish_to, page_language, contact, related = "file://../dist", PAGE_LANGUAGES[0], None, ()
     if "publish" in top:
         publish = reader.mapping(top["publish"][1], "publish", PUBLISH_KEYS)
         if "to" in publish:
@@ -82,6 +82,8 @@ def load_manifest(path: str | Path) -> Manifest:
                                           PAGE_LANGUAGES) or page_language
         if "contact" in publish:
             contact = read_contact(reader, publish["contact"][1], page_language)
+        if "related" in publish:
+            related = _related(reader, publish["related"][1], campaign)
     titles = value("title", reader.localised_text, PAGE_LANGUAGES) or {}
     source_language = value("source_language", reader.language_code)
     style = _style(reader, top["style"][1], "style", Style()) if "style" in top else Style()
@@ -101,7 +103,7 @@ def load_manifest(path: str | Path) -> Manifest:
         audio_dir=value("audio_dir", reader.relative_path, base, default=(base / "../audio").resolve()),
         output_dir=value("output_dir", reader.relative_path, base, default=(base / "../build").resolve()),
         style=style, qc=qc, publish_to=publish_to, page_language=page_language, clock=clock,
-        contact=contact,
+        contact=contact, related=related,
         _lines={**{key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
                 **(_profile_lines(top["profiles"][1]) if "profiles" in top else {})},
     )
@@ -174,6 +176,21 @@ def in_default(titles: dict[str, str], default: str) -> str | None:
     """The title in the manifest's default page language; one given only in the other language
     stands for both."""
     return titles.get(default) or next(iter(titles.values()), None)
+
+
+def _related(reader: NodeReader, node: yaml.Node, campaign: str | None) -> tuple[str, ...]:
+    """`publish.related`: the ids of the campaigns whose pages this one's links to (published
+    beside it, each at `<prefix>/<campaign>/`), each once; not the campaign itself."""
+    seen: dict = {}
+    related = []
+    for item in reader.sequence(node, "publish.related"):
+        other = reader.slug(item, "publish.related")
+        if other is not None and other == campaign:
+            reader.fail(item, f"publish.related names this campaign itself ({other!r})",
+                        "list the other campaigns whose pages stations should find from this one")
+        elif reader.unique(seen, other, item, "publish.related campaign") and other:
+            related.append(other)
+    return tuple(related)
 
 
 def _spots(reader: NodeReader, node: yaml.Node, base: Path, page_language: str

@@ -181,6 +181,8 @@ class Manifest:
     clock: ClockPattern | None = None      # the clock number pattern of every variant
     titles: tuple[tuple[str, str], ...] = ()   # (page language, title); `title` is the default's
     contact: Contact | None = None         # whom the page says to ask (`publish.contact`)
+    # The campaigns whose pages the page links to (`publish.related`), by id.
+    related: tuple[str, ...] = ()
 
     def title_in(self, language: str) -> str:
         """The campaign's title for a page (and slate) in `language`."""

@@ -153,6 +153,8 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     English sentence)}, which the page says on its row; a current variant has no such key.
     `source_language`: the manifest's code of the spots' own language ("und" when not given),
     which the page names as the sound of the subtitled variants.
+    `related` (the manifest's `publish.related`, absent without it): the campaigns whose pages
+    this one links to (`related_entry`).
     `contact` (the manifest's `publish.contact`, absent without it): whom a station asks, which
     the page names under the title and in its notes of earlier versions and missing files.
     """
@@ -177,7 +179,23 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
                               for language in manifest.languages if language.code not in present],
         **({"variants_missing": missing} if missing is not None else {}),
         **({"contact": contact_entry(manifest.contact)} if manifest.contact else {}),
+        **({"related": [related_entry(manifest, other) for other in manifest.related]}
+           if manifest.related else {}),
     }
+
+
+def related_entry(manifest: Manifest, campaign: str) -> dict:
+    """The catalog's `related` entry of a campaign the manifest names (`publish.related`):
+    `campaign` (its id, the folder its page is in beside this one's) and `titles` (per page
+    language, from its catalog in the same output folder when it was rendered there; null
+    when not, and the page names it by its id)."""
+    try:
+        other = json.loads((manifest.output_dir / campaign / CATALOG_NAME).read_text(encoding="utf-8"))
+        titles = other.get("titles") or {language: other["title"] for language in PAGE_LANGUAGES}
+        titles = {str(k): str(v) for k, v in titles.items()}
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        titles = None
+    return {"campaign": campaign, "titles": titles}
 
 
 def contact_entry(contact: Contact) -> dict:

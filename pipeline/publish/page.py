@@ -110,6 +110,12 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         missing=[f"{language_name(item['code'], language, item['name'])} ({item['code']})"
                  for item in catalog.get("languages_missing", [])],
         media=MEDIA, media_present=[medium for medium in MEDIA if medium in present],
+        # The pages of the campaigns the manifest names (`publish.related`), beside this one's
+        # folder; not from a private bucket's presigned page, where a plain link is refused.
+        related=[] if link else [
+            {"url": f"../{entry['campaign']}/{PAGE_NAME}",
+             "title": (entry.get("titles") or {}).get(language) or entry["campaign"]}
+            for entry in catalog.get("related", [])],
         # The spots' own language, a subtitled card's sound (None: not said in the catalog).
         source_language=catalog.get("source_language") if catalog.get("source_language") != "und"
         else None,
