@@ -189,6 +189,11 @@ def test_search_finds_accented_names_typed_without_accents(context, published):
                             ("tar", [f"card-{VIDEO_SPOT}-tar", f"card-{RADIO_SPOT}-tar"])]:
         search.fill(typed)
         assert visible_cards(page) == expected, typed
+    # A word finds the names it begins, not those it is inside: "mara" is in Tarahumara.
+    search.fill("mara")
+    assert visible_cards(page) == []
+    search.fill("tarahu")
+    assert visible_cards(page) == [f"card-{VIDEO_SPOT}-tar", f"card-{RADIO_SPOT}-tar"]
     search.fill("zzz")
     assert visible_cards(page) == [] and page.locator("#no-match").is_visible()
     assert page.locator(f"#spot-{VIDEO_SPOT}").is_hidden()

@@ -3,6 +3,11 @@
   var STORED_LANGUAGE = "pipeline-page-language";
   var each = function (selector, action) { Array.prototype.forEach.call(document.querySelectorAll(selector), action); };
   var cards = Array.prototype.slice.call(document.querySelectorAll("li.card"));
+  // Each card's names as words: a typed word finds the names it begins ("chol" finds Chʼol,
+  // not Wixárika, whose Spanish name "huichol" merely holds it, as a trial's station saw).
+  var keys = cards.map(function (card) {
+    return card.getAttribute("data-search").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  });
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.spot"));
   var search = document.getElementById("search");
   var count = document.getElementById("count");
@@ -43,11 +48,13 @@
     var wanted = medium();
     var shown = 0;
     var elsewhere = 0;     // cards the search finds whose files are all for other uses
-    cards.forEach(function (card) {
+    cards.forEach(function (card, index) {
       var media = card.getAttribute("data-media").split(" ");
-      var key = card.getAttribute("data-search");
+      var key = keys[index];
       var found = (!onlyLanguage || card.getAttribute("data-lang") === onlyLanguage) &&
-        words.every(function (word) { return key.indexOf(word) >= 0; });
+        words.every(function (word) {
+          return key.some(function (name) { return name.indexOf(word) === 0; });
+        });
       var visible = found && (!wanted || media.indexOf(wanted) >= 0);
       if (found && !visible) { elsewhere += 1; }
       card.hidden = !visible;
