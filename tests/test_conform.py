@@ -621,7 +621,7 @@ def test_a_picture_letterboxed_in_the_master_s_own_frame_is_said_with_the_crop_t
     assert result.exit_code == 0, result.output
     assert (f"{manifest}:5: warning: spot spot, profile 'small': the master's picture looks to be "
             "720x432 inside black bars of its own 720x576 frame: it fills 56 % of the 320x180 "
-            "frame, inside black on every side (hint: if they are bars (look at a frame: a dark "
+            "frame (hint: if they are bars (look at a frame: a dark "
             "scene reads as bars too), give the spot 'crop: {width: 720, height: 432, x: 0, "
             "y: 72}')") in result.stderr, result.stderr
     # Given that crop, the picture fills the frame: nothing to say.

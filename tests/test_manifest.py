@@ -631,7 +631,8 @@ def test_related_campaigns_are_read_with_their_titles_from_their_catalogs(campai
 
 
 def test_a_related_campaign_written_wrong_is_an_error_at_its_line(campaign):
-    assert errors_of(campaign, ONE_SPOT + "publish:\n  related: [c-radio, c, Bad Id, c-radio]\n") == [
+    written = ONE_SPOT + "publish:\n  related: [c-radio, c, Bad Id, c-radio]\n"
+    assert errors_of(campaign, written) == [
         f"{campaign.manifest}:7: error: publish.related names this campaign itself ('c') (hint: "
         "list the other campaigns whose pages stations should find from this one)",
         f"{campaign.manifest}:7: error: publish.related 'Bad Id' is not a valid id (hint: use "

@@ -72,10 +72,11 @@ class Master:
         if not (0 < crop.width and 0 < crop.height and crop.x + crop.width <= geometry.width
                 and crop.y + crop.height <= geometry.height):
             return None
-        return crop if _boxed(crop.y, geometry.height - crop.y - crop.height, geometry.height,
-                              crop.x, geometry.width - crop.x - crop.width, geometry.width) \
-            or _boxed(crop.x, geometry.width - crop.x - crop.width, geometry.width,
-                      crop.y, geometry.height - crop.y - crop.height, geometry.height) else None
+        top, bottom = crop.y, geometry.height - crop.y - crop.height
+        left, right = crop.x, geometry.width - crop.x - crop.width
+        letterbox = _boxed(top, bottom, geometry.height, left, right, geometry.width)
+        pillarbox = _boxed(left, right, geometry.width, top, bottom, geometry.height)
+        return crop if letterbox or pillarbox else None
 
     @property
     def matrix(self) -> str:
@@ -182,8 +183,8 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
         sound, warnings = choose_streams(info, choice)
     except PipelineError as exc:
         raise PipelineError(exc.message, None, exc.line or choice.line, exc.hint) from None
-    return Master(info, geometry_of(video, crop), decide(video, counts, info.format_name), sound, choice.silent,
-                  tuple(warnings))
+    return Master(info, geometry_of(video, crop), decide(video, counts, info.format_name), sound,
+                  choice.silent, tuple(warnings))
 
 
 # What an SD capture leaves black at a frame's edges (720 samples to 702 of picture, and a line

@@ -255,11 +255,10 @@ def own_bars_warning(geometry: Geometry, profile: Profile, spot: str, path, line
     names = same_frame(profile, profiles, geometry)
     message = say_count(N_plural(
         "spot %(spot)s, profile %(profiles)s: the master's picture looks to be %(size)s inside "
-        "black bars of its own %(frame_in)s frame: it fills %(fill)s %% of the %(frame)s frame, "
-        "inside black on every side",
+        "black bars of its own %(frame_in)s frame: it fills %(fill)s %% of the %(frame)s frame",
         "spot %(spot)s, profiles %(profiles)s: the master's picture looks to be %(size)s inside "
-        "black bars of its own %(frame_in)s frame: it fills %(fill)s %% of the %(frame)s frame, "
-        "inside black on every side"), len(names),
+        "black bars of its own %(frame_in)s frame: it fills %(fill)s %% of the %(frame)s frame"),
+        len(names),
         spot=spot, size=f"{own_bars.width}x{own_bars.height}",
         frame_in=f"{geometry.width}x{geometry.height}", fill=Number(share * 100, ".0f"),
         profiles=Items(tuple(map(repr, names)), ", ", " and "),

@@ -159,8 +159,8 @@ def flagged(video: Stream, container: str = "") -> Scan | None:
 _IDET = re.compile(r"Multi frame detection:\s*TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*"
                    r"Progressive:\s*(\d+)\s*Undetermined:\s*(\d+)")
 _CROP = re.compile(r"crop=(\d+):(\d+):(\d+):(\d+)")
-# cropdetect's black: under a tenth of the samples' range (its default, 24 of 255 in 8 bits,
-# given as a fraction so that 10-bit pictures are judged alike); sizes kept even (4:2:0).
+# cropdetect's black: under a tenth of the samples' range (about its default, 24 of 255 in 8
+# bits, given as a fraction so that 10-bit pictures are judged alike); sizes even (4:2:0).
 CROPDETECT = "cropdetect=limit=0.1:round=2"
 
 
@@ -181,8 +181,9 @@ def detect_fields(info: MediaInfo) -> FieldCounts:
         seek = ["-ss", f"{start + picture.offset:.3f}"] if start else []
         stderr = run_ffmpeg(["-loglevel", "info", "-nostats", "-threads", "1", "-skip_loop_filter",
                              "all", *seek, "-i", str(picture.path), "-map", "0:v:0", "-an", "-sn",
-                             "-dn", "-frames:v", str(SAMPLE_FRAMES), "-vf", f"idet,{CROPDETECT}", "-f", "null",
-                             "-"], what="looking for interlaced fields", path=info.path)
+                             "-dn", "-frames:v", str(SAMPLE_FRAMES), "-vf", f"idet,{CROPDETECT}",
+                             "-f", "null", "-"], what="looking for interlaced fields",
+                            path=info.path)
     found, cropped = _IDET.findall(stderr), _CROP.findall(stderr)
     if not found:
         return FieldCounts(0, 0, 0, 0)

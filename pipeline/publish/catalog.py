@@ -190,7 +190,8 @@ def related_entry(manifest: Manifest, campaign: str) -> dict:
     language, from its catalog in the same output folder when it was rendered there; null
     when not, and the page names it by its id)."""
     try:
-        other = json.loads((manifest.output_dir / campaign / CATALOG_NAME).read_text(encoding="utf-8"))
+        path = manifest.output_dir / campaign / CATALOG_NAME
+        other = json.loads(path.read_text(encoding="utf-8"))
         titles = other.get("titles") or {language: other["title"] for language in PAGE_LANGUAGES}
         titles = {str(k): str(v) for k, v in titles.items()}
     except (OSError, ValueError, AttributeError, KeyError, TypeError):

@@ -59,7 +59,8 @@
       if (found && !visible) { elsewhere += 1; }
       card.hidden = !visible;
       Array.prototype.forEach.call(card.querySelectorAll("li.file[data-medium]"), function (file) {
-        file.hidden = Boolean(wanted) && file.getAttribute("data-medium").split(" ").indexOf(wanted) < 0;
+        var uses = file.getAttribute("data-medium").split(" ");
+        file.hidden = Boolean(wanted) && uses.indexOf(wanted) < 0;
       });
       // Every card shown is counted, a language's card of files not available yet too: a
       // trial's page counted only the cards with files and said "8 de 8" under 11 cards.
