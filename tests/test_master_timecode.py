@@ -191,9 +191,10 @@ def test_a_master_that_reaches_its_hour_seconds_in_is_said_to_carry_a_pre_roll(c
                     "(72 frames) before 01:00:00:00, where programmes start: if it carries "
                     "bars, a slate or black before its programme, every variant counts them in "
                     "its length, dubs and voice-overs recorded from the programme's start play "
-                    "that much early, and a profile's leader comes before them (hint: export "
-                    "the master from its programme's first frame (01:00:00:00), or ignore this "
-                    "if its picture starts there)"], result.stderr   # once for its 2 variants
+                    "that much early, and a profile's leader comes before them (hint: give the "
+                    "spot 'programme_start: \"01:00:00:00\"' to cut what comes before it (or "
+                    "export the master from that frame), or ignore this if its picture starts "
+                    "there)"], result.stderr   # once for its 2 variants
     # Starting on the hour, or with no hour in it: nothing said.
     for timecode in ("01:00:00:00", "00:59:50:00"):
         make_master(campaign.root / "media/spot.mp4", "24000/1001", timecode)

@@ -188,7 +188,7 @@ def _master_json(campaign: str, spot: str, master: Master, starts: Starts) -> di
     return {"campaign": campaign, "spot": spot, "path": str(master.info.path),
             "fps": video.fps if video else None,
             "field_order": video.field_order if video else None,
-            "timecode": master.info.timecode,
+            "timecode": master.info.timecode, "programme_start": master.info.programme_start,
             "profiles": [{"profile": name, "file_timecode": file, "programme_timecode": programme}
                          for name, (file, programme) in starts.items()]} | master.describe()
 

@@ -19,6 +19,7 @@ from pipeline.manifest.model import (
     Concern,
     Language,
     Manifest,
+    ProgrammeStart,
     QcSettings,
     Spot,
     SpotMedium,
@@ -28,6 +29,8 @@ from pipeline.manifest.nodes import NodeReader
 from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
 from pipeline.media.audio_layout import MIXES, AudioChoice
 from pipeline.media.geometry import Crop
+from pipeline.media.programme import HINT as PROGRAMME_START_HINT
+from pipeline.media.timecode import syntax_problem
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.subtitles.encoding import decode_text
 
@@ -167,7 +170,7 @@ def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | 
 
 
 SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "audio": False,
-             "crop": False, "medium": False}
+             "crop": False, "medium": False, "programme_start": False}
 CROP_KEYS = ("width", "height", "x", "y")
 AUDIO_KEYS = {"streams": True, "mix": False}     # or `audio: silent`
 
@@ -223,12 +226,34 @@ def _spot(reader: NodeReader, item: yaml.Node, base: Path, page_language: str, s
     crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
     medium = (reader.choice(keys["medium"][1], "spot medium", get_args(SpotMedium))
               if "medium" in keys else None)
+    start = _programme_start(reader, *keys["programme_start"]) if "programme_start" in keys \
+        else None
     # A spot with a wrong optional key (its audio, crop, medium) keeps its default there,
     # for its files to be checked all the same (InvalidManifest); its problem is reported.
     if not (spot_id and master and not twice):
         return spot_id, None
     return spot_id, Spot(spot_id, in_default(titles, page_language) or spot_id, master, bed,
-                         item.start_mark.line + 1, audio, crop, medium, tuple(titles.items()))
+                         item.start_mark.line + 1, audio, crop, medium, tuple(titles.items()),
+                         start)
+
+
+def _programme_start(reader: NodeReader, key: yaml.Node, node: yaml.Node
+                     ) -> ProgrammeStart | None:
+    """`programme_start: "10:00:00:00"` (a timecode on the master's clock; `;` before the
+    frames for drop-frame) or `programme_start: 12.5` (seconds from its first frame). Whether
+    the master has that frame is planning's to say (media/programme.py)."""
+    value = reader.text(node, "programme_start")
+    if value is None:
+        return None
+    line = key.start_mark.line + 1
+    if ":" in value or ";" in value:
+        problem = syntax_problem(value)
+        if problem:
+            reader.fail(node, f"programme_start: {problem}", PROGRAMME_START_HINT)
+            return None
+        return ProgrammeStart(value, line)
+    seconds = reader.number(node, "programme_start", minimum=0)
+    return ProgrammeStart(seconds, line) if seconds else None
 
 
 def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioChoice:

@@ -100,6 +100,16 @@ class QcSettings:
 
 
 @dataclass(frozen=True)
+class ProgrammeStart:
+    """A spot's `programme_start:`, the master's frame its programme starts on
+    (media/programme.py): a timecode on the master's own clock ("10:00:00:00", ";" drop-frame)
+    or seconds from its first frame."""
+
+    at: str | float
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Spot:
     id: str
     title: str
@@ -110,6 +120,7 @@ class Spot:
     crop: Crop | None = None               # the active picture, in the upright frame's pixels
     medium: SpotMedium | None = None       # None: radio when the master has no picture
     titles: tuple[tuple[str, str], ...] = ()   # (page language, title); `title` is the default's
+    programme_start: ProgrammeStart | None = None  # None: the master's first frame
 
     def title_in(self, language: str) -> str:
         return dict(self.titles).get(language, self.title)
@@ -180,6 +191,7 @@ class Manifest:
     page_language: str = PAGE_LANGUAGES[0]
     clock: ClockPattern | None = None      # the clock number pattern of every variant
     titles: tuple[tuple[str, str], ...] = ()   # (page language, title); `title` is the default's
+    programme_start: ProgrammeStart | None = None  # None: the master's first frame
     contact: Contact | None = None         # whom the page says to ask (`publish.contact`)
     # The campaigns whose pages the page links to (`publish.related`), by id.
     related: tuple[str, ...] = ()

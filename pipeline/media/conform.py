@@ -4,6 +4,8 @@ A master is examined once (`examine`: probe facts, plus an `idet` sample when it
 doubt, cached by content) into a `Master`; every treatment, the shared picture, burn groups and
 the preview then build their graphs from it:
 
+- from the programme's first frame: the master's own first, or the frame the spot's
+  `programme_start` names (media/programme.py: bars, tone and a slate before it are cut);
 - picture (`conform_picture`): deinterlaced when interlaced (media/scan.py), cropped to the active
   picture when the spot says so, scaled by its display shape (SAR, rotation: media/geometry.py)
   into the profile's frame, its samples converted to BT.709 (media/colour.py; an HDR or
@@ -31,6 +33,7 @@ from pipeline.media.colour import BT709, OUTPUT, Remap, conversion, remap, sourc
     unconverted
 from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
 from pipeline.media.probe import MediaInfo
+from pipeline.media.programme import from_programme
 from pipeline.media.scan import SCAN_VERSION, FieldCounts, ScanDecision, decide, deinterlace, \
     detect_fields, flagged, needs_sample
 from pipeline.media.timecode import NTSC_DENOMINATOR, exact_rate, rate_text
@@ -114,6 +117,8 @@ class Master:
         if self.constant_rate is not None:
             # Only here, as `colour`: the fingerprints of constant-rate masters stay as they were.
             settings["constant_rate"] = str(self.constant_rate)
+        if self.info.programme_start:
+            settings["programme_start"] = round(self.info.programme_start, 6)
         return settings
 
     @property
@@ -145,6 +150,9 @@ class Master:
         # An engineer lines the master up against its edit decision list or playout by it.
         timecode = (f"timecode {self.info.timecode} at its first frame" if self.info.timecode
                     else "no start timecode")
+        if self.info.programme_start:
+            timecode = (f"programme from {self.info.programme_start:.3f} s in (programme_start), "
+                        + timecode.replace("its first frame", "it"))
         return ", ".join(parts + [self.scan.describe()]) + f"; {timecode}"
 
 
@@ -183,6 +191,8 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
         sound, warnings = choose_streams(info, choice)
     except PipelineError as exc:
         raise PipelineError(exc.message, None, exc.line or choice.line, exc.hint) from None
+    if sound is not None and info.programme_start:
+        sound = from_programme(sound, info.programme_start)
     return Master(info, geometry_of(video, crop), decide(video, counts, info.format_name), sound,
                   choice.silent, tuple(warnings))
 
@@ -250,9 +260,23 @@ def framed(video: Stream, master: Master, profile: Profile) -> Stream:
 
 
 def master_picture(path: str, master: Master, profile: Profile) -> Stream:
-    """The master's picture from its first frame (time zero: the sound is placed against it),
-    conformed to the profile."""
-    return conform_picture(ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS"), master, profile)
+    """The master's picture from its programme's first frame (time zero: the sound is placed
+    against it), conformed to the profile."""
+    return conform_picture(decoded_picture(path, master), master, profile)
+
+
+def decoded_picture(path: str, master: Master) -> Stream:
+    """The master's picture as decoded, from its programme's first frame (its first, or the
+    spot's `programme_start`: media/programme.py), timestamps from zero."""
+    video = ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS")
+    start, fps = master.info.programme_start, master.info.video.fps
+    if not start:
+        return video
+    # Half a frame early: the programme's first frame, its time read back through the
+    # container's clock, can round to just under `start`; the frame before it is a whole
+    # frame earlier. Decoded from the master's start (no input seek): the frames of the
+    # pre-roll are cheap to decode, and the sound is cut at the same time (audio_layout.align).
+    return video.trim(start=f"{max(0.0, start - 0.5 / fps):.6f}").setpts("PTS-STARTPTS")
 
 
 def field_picture(path: str, master: Master, profile: Profile, woven: bool = True) -> Stream:
@@ -264,7 +288,7 @@ def field_picture(path: str, master: Master, profile: Profile, woven: bool = Tru
     `fps: 29.97` itself, a 480i master's 59.94 fields were cut to 29.97 moments, and the
     1080i master woven from them was progressive segmented frames: idet, 90 of 90 frames
     progressive)."""
-    video = ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS")
+    video = decoded_picture(path, master)
     fields = replace(profile, fps=2 * profile.fps) if profile.fps and woven else profile
     return framed(deinterlace(video, master.scan.scan, per_field=True), master, fields)
 
@@ -291,7 +315,7 @@ def master_fits(master: Master, profile: Profile) -> bool:
     encoder would make (H.264, profile, level, 4:2:0) at the profile's frame size and rate (a
     size-capped profile's bitrate is its own: never copied), with square pixels, upright,
     progressive and not flagged interlaced, in BT.709 SDR (media/colour.py), starting the file,
-    and nothing to crop."""
+    nothing to crop, and no `programme_start` to cut at."""
     video, info = master.info.video, master.info
     if video is None:
         return False
@@ -311,4 +335,4 @@ def master_fits(master: Master, profile: Profile) -> bool:
         and level_ok and video.level is not None
         and (profile.x264_profile is None or (video.profile or "").lower() == profile.x264_profile)
         and master.matrix == OUTPUT and master.colour_warning is None and master.remap is None
-        and starts_with_picture(info))
+        and starts_with_picture(info) and not info.programme_start)

@@ -76,6 +76,9 @@ class MediaInfo:
     streams: tuple[Stream, ...]
     start_time: float = 0.0            # seconds: where the earliest stream starts
     timecode: str | None = None        # SMPTE timecode of the first frame (MXF, MOV tmcd), if any
+    # Seconds from the picture's first frame to its programme's (a spot's `programme_start`):
+    # then `duration` and `timecode` are the programme's (media/programme.py).
+    programme_start: float = 0.0
 
     @property
     def video(self) -> Stream | None:
@@ -91,13 +94,14 @@ class MediaInfo:
     def to_json(self) -> dict:
         return {"path": str(self.path), "duration": self.duration, "format_name": self.format_name,
                 "streams": [s.to_json() for s in self.streams], "start_time": self.start_time,
-                "timecode": self.timecode}
+                "timecode": self.timecode} | (
+                    {"programme_start": self.programme_start} if self.programme_start else {})
 
     @classmethod
     def from_json(cls, data: dict) -> "MediaInfo":
         return cls(Path(data["path"]), data["duration"], data["format_name"],
                    tuple(Stream.from_json(s) for s in data["streams"]), data.get("start_time", 0.0),
-                   data.get("timecode"))
+                   data.get("timecode"), data.get("programme_start", 0.0))
 
 
 def _rate(text: str | None) -> float | None:

@@ -56,7 +56,8 @@ def ffmpeg_seconds(at: float) -> str:
 @dataclass(frozen=True)
 class SeekablePicture:
     """A file holding a master's picture where `-ss` lands on the frame asked, and `offset`:
-    seconds from that file's start (its earliest stream) to the picture's first frame."""
+    seconds from that file's start (its earliest stream) to the programme's first frame (the
+    picture's, or the spot's `programme_start`: media/programme.py)."""
 
     path: Path
     offset: float
@@ -71,9 +72,9 @@ def seekable_picture(info: MediaInfo, work: Path) -> SeekablePicture:
     if info.format_name in INDEXED:
         offset = (info.video.start_time if info.video and info.video.start_time is not None
                   else info.start_time) - info.start_time
-        return SeekablePicture(info.path, offset)
+        return SeekablePicture(info.path, offset + info.programme_start)
     copy = work / "picture.mov"
     run_ffmpeg(["-loglevel", "error", "-fflags", "+genpts", "-i", str(info.path), "-map", "0:v:0",
                 "-c", "copy", "-f", "mov", str(copy)],
                what="copying the master's picture to seek in it", path=info.path)
-    return SeekablePicture(copy, 0.0)
+    return SeekablePicture(copy, info.programme_start)

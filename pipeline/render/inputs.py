@@ -29,7 +29,8 @@ from pipeline.profiles import Profile
 from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
 from pipeline.render.loudness_limits import loudness_range, range_limits, short_term_excess
-from pipeline.render.medium import MASTER_SOUND, carries, is_radio, not_applicable, radio_master
+from pipeline.render.medium import (MASTER_SOUND, carries, is_radio, master_view,
+                                   not_applicable, programme_of, radio_master)
 from pipeline.render.memo import Blocked, Memo
 from pipeline.render.sound_input import low_sample_rate, misnamed
 from pipeline.render.sound_warnings import dead_air, defect_warnings, video_master_warnings
@@ -86,12 +87,12 @@ class Inputs(Memo):
 
     def _master_chain(self, spot: Spot, probed: threading.Event) -> list[tuple]:
         try:
-            answers = self._chain((("master", spot.master), lambda: self._probe_master(spot)))
+            answers = self._chain((("master", master_view(spot)), lambda: self._probe_master(spot)))
         finally:
             probed.set()
-        if ("master", spot.master) not in self._memo:
+        if ("master", master_view(spot)) not in self._memo:
             return answers
-        info = self._memo[("master", spot.master)][0]
+        info = self._memo[("master", master_view(spot))][0]
         if radio_master(spot, info):
             return answers + self._chain((("master-sound", spot.master),
                                           lambda: self._analyse(spot.master, info, None)))
@@ -101,7 +102,7 @@ class Inputs(Memo):
         if conform is None or conform.sound is None or not any(
                 language.treatment in MASTER_SOUND for language in self.manifest.languages):
             return answers
-        return answers + self._chain((("video-sound", spot.master),
+        return answers + self._chain((("video-sound", master_view(spot)),
                                       lambda: self._analyse_master(conform)))
 
     def _delivery_chain(self, spot: Spot, track: Path, probed: threading.Event,
@@ -111,7 +112,8 @@ class Inputs(Memo):
         own = prober is None     # a language's own recording (`_recording`)
         answers = self._chain((("audio", track), prober or (lambda: self._probe_recording(track))))
         probed.wait()
-        master, info = self._memo.get(("master", spot.master)), self._memo.get(("audio", track))
+        master = self._memo.get(("master", master_view(spot)))
+        info = self._memo.get(("audio", track))
         if master is None or info is None:
             return answers
         duration = master[0].duration
@@ -126,7 +128,7 @@ class Inputs(Memo):
         master cannot be read counts as none, its error said where it is planned)."""
         for spot in self.manifest.spots:
             try:
-                master = self._once(("master", spot.master), lambda: self._probe_master(spot))
+                master = self._once(("master", master_view(spot)), lambda: self._probe_master(spot))
                 if not self._once(("medium", spot.id),
                                   lambda: is_radio(self.manifest, spot, master)):
                     return True
@@ -141,7 +143,9 @@ class Inputs(Memo):
         plan.inputs[role] = {"path": str(path), "sha256": self.cache.sha256(path)}
 
     def _probe_master(self, spot: Spot) -> MediaInfo:
-        return self._probe_spot_file(spot, spot.master, "master", probe_master)
+        """The spot's master probed, seen from its programme's first frame (`programme_of`)."""
+        return programme_of(self.manifest, spot,
+                            self._probe_spot_file(spot, spot.master, "master", probe_master))
 
     def _probe_spot_file(self, spot: Spot, path: Path, what: str, prober) -> MediaInfo:
         """A file the spot names, probed; an error on the spot's line when it is missing or
@@ -155,7 +159,7 @@ class Inputs(Memo):
     def _examine_video(self, spot: Spot) -> Master | None:
         """`_examine` of a spot's probed master, or None for a radio spot (medium.is_radio
         decides, and reports a contradiction, when the spot is planned)."""
-        info = self._memo[("master", spot.master)][0]
+        info = self._memo[("master", master_view(spot))][0]
         return None if spot.medium == "radio" or info.video is None else self._examine(spot, info)
 
     def _examine(self, spot: Spot, info: MediaInfo) -> Master:
@@ -233,8 +237,9 @@ class Inputs(Memo):
         warnings on the master (sound_warnings.video_master_warnings), for the burned and
         subtitled variants that carry it; and, at the spot, two mono streams taken as left and
         right that look like stems (audio_layout.stems_warning)."""
-        analysis = self._once(("video-sound", spot.master), lambda: self._analyse_master(master))
-        warnings = self._once(("video-sound-check", spot.master), lambda: self._checked(
+        analysis = self._once(("video-sound", master_view(spot)),
+                              lambda: self._analyse_master(master))
+        warnings = self._once(("video-sound-check", master_view(spot)), lambda: self._checked(
             video_master_warnings(spot.master, analysis, master.sound, master.info.duration,
                                   input_unit(self.manifest.profiles))))
         stems = self._once(("stems", spot.id),
@@ -308,7 +313,7 @@ class Inputs(Memo):
         """What planning says of the file at `track`, wherever it is, as `language`'s recording
         for `spot` (`_recording` for each variant of them: `check --manifest`). The master is
         probed for its length: Blocked when it cannot be read or contradicts `medium:`."""
-        master = self._once(("master", spot.master), lambda: self._probe_master(spot))
+        master = self._once(("master", master_view(spot)), lambda: self._probe_master(spot))
         radio = self._once(("medium", spot.id), lambda: is_radio(self.manifest, spot, master))
         for profile in self.manifest.profiles:
             if not_applicable(self.manifest, radio, spot, language, profile) is None:

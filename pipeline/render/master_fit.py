@@ -163,7 +163,7 @@ class MasterFit(Inputs):
         black. Rendered as it is, each variant counts them in its programme (its length, what a
         station books), a dub recorded from the programme's start plays that much early, and a
         profile's leader comes before them. Said once a spot: only the media team can tell (and
-        trim the master)."""
+        give the spot's `programme_start`, media/programme.py)."""
         info, spot = plan.master, plan.variant.spot
         fps = info.video.fps if info.video else None
         if not info.timecode or not fps or rate_problem(info.timecode, exact_rate(fps)):
@@ -179,8 +179,9 @@ class MasterFit(Inputs):
             "before its programme, every variant counts them in its length, dubs and voice-overs "
             "recorded from the programme's start play that much early, and a profile's leader "
             "comes before them", self.manifest.path, spot.line, code="pre-roll",
-            hint=f"export the master from its programme's first frame ({hour}), or ignore this "
-                 "if its picture starts there")]))
+            hint=f"give the spot 'programme_start: \"{hour}\"' to cut what comes before it "
+                 "(or export the master from that frame), or ignore this if its picture "
+                 "starts there")]))
 
     def _raise(self, message: str, line: int | None):
         raise PipelineError(message, self.manifest.path, line)

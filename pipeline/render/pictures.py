@@ -25,7 +25,7 @@ import ffmpeg
 from pipeline.errors import PipelineError
 from pipeline.files import atomic_output, link_atomically, partial_path
 from pipeline.fingerprint import HashCache
-from pipeline.media.conform import Master, Stream, framed, progressive
+from pipeline.media.conform import Master, Stream, decoded_picture, framed, progressive
 from pipeline.profiles import Profile
 from pipeline.render.certificate import standard_of
 from pipeline.render.encoders import Progress, encode, two_pass
@@ -61,7 +61,7 @@ def _branches(path: str, master: Master, profiles: list[Profile]) -> dict[tuple,
     consumers: dict[tuple, list[Profile]] = {}
     for profile in profiles:
         consumers.setdefault(_frame(profile), []).append(profile)
-    video = progressive(ffmpeg.input(path)["v:0"].setpts("PTS-STARTPTS"), master)
+    video = progressive(decoded_picture(path, master), master)
     decoded = video.filter_multi_output("split", len(consumers)) if len(consumers) > 1 else None
     branches = {}
     for index, (frame, users) in enumerate(consumers.items()):

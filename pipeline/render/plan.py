@@ -27,8 +27,8 @@ from pipeline.render.deliveries import find_delivery
 from pipeline.render.ebutt_sidecar import ebutt_notes
 from pipeline.render.memo import Blocked
 from pipeline.render.master_fit import MasterFit
-from pipeline.render.medium import (MASTER_SOUND, is_radio, not_applicable, refuse_subtitles,
-                                    sidecar_notes)
+from pipeline.render.medium import (MASTER_SOUND, is_radio, master_view, not_applicable,
+                                    refuse_subtitles, sidecar_notes)
 from pipeline.render.sound_warnings import use_analysis
 from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import (fit_on_frame, language_font, master_settings,
@@ -270,7 +270,7 @@ class _Planner(MasterFit):
     def _gather_inputs(self, plan: VariantPlan) -> None:
         variant = plan.variant
         spot, language = variant.spot, variant.language
-        plan.master = self._once(("master", spot.master), lambda: self._probe_master(spot))
+        plan.master = self._once(("master", master_view(spot)), lambda: self._probe_master(spot))
         self._add_input(plan, "master", spot.master)
         plan.radio = self._once(("medium", spot.id),
                                 lambda: is_radio(self.manifest, spot, plan.master))

@@ -38,6 +38,7 @@ from pipeline.render.audio import audio_encoder_args
 from pipeline.render.contact_sheet import even, run_graph, write_sheet
 from pipeline.render.deliveries import find_delivery
 from pipeline.render.encoders import container_args, video_encoder_args
+from pipeline.render.medium import programme_of
 from pipeline.render.preview_sound import (SOUND_PROFILE, Recording, open_cache, plan_recordings,
                                            recording_there, write_sound)
 from pipeline.render.specimen import label_font, write_specimen
@@ -292,7 +293,8 @@ def _examined(manifest: Manifest, spot: Spot) -> Master:
         raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}", manifest.path,
                             spot.line)
     try:
-        return examine(probe_video(spot.master), spot.audio, spot.crop)
+        return examine(programme_of(manifest, spot, probe_video(spot.master)), spot.audio,
+                       spot.crop)
     except PipelineError as exc:
         if exc.path is not None:
             raise
