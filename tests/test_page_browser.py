@@ -414,9 +414,11 @@ def test_a_phone_never_scrolls_sideways(browser, published, name, language, mobi
         at_end = page.evaluate(widths)
         # The search and filter scrolled away with the top, not left over every card.
         tools_bottom = page.evaluate("document.querySelector('.tools').getBoundingClientRect().bottom")
-        # A figure broken over two lines ("17" and "kB") has two boxes.
-        broken = page.evaluate("[...document.querySelectorAll('.figure, .duration')]"
-                               ".filter(e => e.getClientRects().length > 1).map(e => e.textContent)")
+        # A figure broken over two lines ("17" and "kB") has boxes on two lines (a unit's <abbr>
+        # gives it two boxes on one).
+        broken = page.evaluate("[...document.querySelectorAll('.figure, .duration')].filter(e => "
+                               "new Set([...e.getClientRects()].map(r => Math.round(r.top))).size"
+                               " > 1).map(e => e.textContent)")
         # Nothing runs out of its file's box (a voice note's "mono measured as dual mono ..."
         # ran off the screen, under "Descargar", when it could not wrap).
         spilled = page.evaluate("[...document.querySelectorAll('.file-what *')].filter(e => "
@@ -494,6 +496,34 @@ def test_a_language_with_files_for_other_uses_only_is_said_to_be_there(context, 
         "El sonido es el original del spot, en español, no en esta lengua."
     assert page.locator(f"#card-{VIDEO_SPOT}-yua .sound-language").count() == 0
     assert page.problems == []
+
+# --- a station's own ways: the figures in words, a USB stick, the printed log -----------------
+
+def test_the_loudness_figures_are_said_in_plain_words(context, published):
+    # A trial's station read "-23.0 LUFS · -1.0 dBTP" and asked what the figures were.
+    page = open_page(context, (published / "index.html").as_uri())
+    units = page.locator(f"#card-{VIDEO_SPOT}-yua .file-meta abbr").evaluate_all(
+        "units => units.map(unit => [unit.textContent, unit.title])")
+    assert ["LUFS", "sonoridad integrada, en unidades de sonoridad relativas a la escala "
+                    "completa: cuanto más cerca de 0, más fuerte"] in units
+    assert ["dBTP", "pico real: el nivel más alto del sonido, en decibeles por debajo del "
+                    "máximo (0 dBTP)"] in units
+    figures = page.locator("#figures-help")
+    assert figures.locator("summary").inner_text() == "¿Qué significan estas cifras?"
+    assert figures.locator("dl").is_hidden()              # closed until asked
+    figures.locator("summary").click()
+    # LU too: the radio spot's loudness-range warning writes its range in LU.
+    assert figures.locator("dt").all_inner_texts() == ["LUFS", "dBTP", "LU"]
+    said = figures.inner_text()
+    assert "EBU R128 pide -23\u00a0LUFS y ATSC A/85, para televisión, -24\u00a0LKFS" in said
+    assert "EBU R128 admite como máximo -1\u00a0dBTP y ATSC A/85, -2\u00a0dBTP" in said
+    assert "sin las barras y el tono que lo preceden" in said     # the MXF master's leader
+    english = open_page(context, (published / "index.en.html").as_uri())
+    assert english.locator("#figures-help summary").inner_text() == "What do these figures mean?"
+    assert english.locator(f"#card-{VIDEO_SPOT}-yua abbr", has_text="dBTP").first.get_attribute(
+        "title") == "true peak: the sound's highest level, in decibels under the maximum (0 dBTP)"
+    assert page.problems == english.problems == []
+
 
 # --- a large campaign ---------------------------------------------------------------------------
 

@@ -561,7 +561,8 @@ def test_a_voice_note_s_dual_mono_figure_is_said_beside_its_single_channel_one(c
                        ("index.en.html", r"\(mono measured as dual mono; (-?[\d.]+) LUFS on one "
                                          r"channel, BS\.1770\)")):
         html = (dist / "test-campaign" / page).read_text()
-        shown = re.search(r'<span class="figure">(-?[\d.]+) LUFS</span> '
+        shown = re.search(r'<span class="figure">(-?[\d.]+) <abbr title="[^"]+">LUFS</abbr>'
+                          r'</span> '
                           r'<span class="measured-as">' + said, html)
         assert shown, (page, html[html.find("LUFS") - 200:html.find("LUFS") + 300])
         assert float(shown.group(1)) == pytest.approx(dual, abs=0.1), page

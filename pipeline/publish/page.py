@@ -27,6 +27,7 @@ from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.contact import page_contact
 from pipeline.publish.deliverables import (MEDIA, SUBTITLE_LABELS, SUBTITLE_USES, extension,
                                            subtitle_kind)
+from pipeline.publish.figures import WORDS, figures_shown, unit_title
 from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
 from pipeline.publish.reasons import GENERIC, OTHER
 from pipeline.publish.outdated import page_note
@@ -119,6 +120,8 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         # The spots' own language, a subtitled card's sound (None: not said in the catalog).
         source_language=catalog.get("source_language") if catalog.get("source_language") != "und"
         else None,
+        # What the loudness figures mean: each unit's <abbr>, and a section for those shown.
+        unit_title=unit_title, figures=figures_shown(catalog), figure_words=WORDS,
         treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS, subtitle_uses=SUBTITLE_USES,
         fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
         subtitle_kind=subtitle_kind,

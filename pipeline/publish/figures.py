@@ -1,0 +1,85 @@
+"""The page's loudness figures in plain words: what each unit a card writes means, in an
+`<abbr>` around it and in one short section a station opens when it asks.
+
+A trial's station read "-23.0 LUFS · -1.0 dBTP" on a card and asked what the figures were.
+What the section says of the standards is pipeline/standards.py's: EBU R128 -23 LUFS and at
+most -1 dBTP, ATSC A/85 -24 LKFS (the same BS.1770 measure) and at most -2 dBTP.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.publish.i18n import N_
+from pipeline.publish.qc_kinds import TRANSLATOR_ONLY
+from pipeline.standards import DEFAULT_UNIT
+
+# What each unit a card writes is, said where it is written (its <abbr>'s title).
+UNIT_TITLES = {
+    "LUFS": N_("integrated loudness, in loudness units relative to full scale: the nearer to 0, "
+               "the louder"),
+    "LKFS": N_("integrated loudness, in LKFS (ATSC A/85's name for LUFS): the nearer to 0, "
+               "the louder"),
+    "dBTP": N_("true peak: the sound's highest level, in decibels under the maximum (0 dBTP)"),
+}
+
+# What the section says of each, said once under its unit; a figure and its unit joined by a
+# no-break space, never split over two lines.
+WORDS = {
+    "LUFS": N_("Integrated loudness: how loud the whole spot sounds, on average, measured as "
+               "ITU-R BS.1770 says (LKFS, ATSC A/85's name for it, is the same measure). The "
+               "nearer to 0, the louder: -16 sounds louder than -23. To air, EBU R128 asks for "
+               "-23\u00a0LUFS and ATSC A/85, for TV, -24\u00a0LKFS; files for the web and "
+               "messaging apps are usually louder, near -16\u00a0LUFS."),
+    # A station measuring a master from its first frame reads its tone too (-18 dBFS).
+    "leader": N_("A TV master's figures are its programme's, without the bars and tone before "
+                 "it."),
+    "dBTP": N_("True peak: the sound's highest level, counting the peaks between samples that "
+               "appear when it is converted or coded again, in decibels under the maximum "
+               "(0\u00a0dBTP). EBU R128 allows at most -1\u00a0dBTP and ATSC A/85, -2\u00a0dBTP: "
+               "the margin keeps the sound from clipping (distorting) in a station's coders and "
+               "transmitter."),
+    "LU": N_("Loudness units: a difference of loudness (1\u00a0LU is 1\u00a0dB). The loudness "
+             "range (LRA) says how far the quiet passages are from the loud ones: too wide, the "
+             "quiet ones can be lost on air."),
+}
+
+# LU where a station reads it on the page: a QC warning's figures (a loudness range, what a
+# limiter took), in the warning's English text as in its translation.
+_LU = re.compile(r"\bLU\b")
+
+
+@dataclass(frozen=True)
+class FiguresShown:
+    """What the page's figures section explains: only what the page shows."""
+
+    loudness: bool        # an integrated loudness (LUFS or LKFS)
+    true_peak: bool       # a true peak (dBTP)
+    lu: bool              # a figure in LU, in a warning
+    leader: bool          # a master with bars and tone before its programme
+
+    def __bool__(self) -> bool:
+        return self.loudness or self.true_peak or self.lu
+
+
+def figures_shown(catalog: dict) -> FiguresShown:
+    variants = catalog["variants"]
+    return FiguresShown(
+        loudness=any(v.get("loudness_lufs") is not None for v in variants),
+        true_peak=any(v.get("true_peak_dbtp") is not None for v in variants),
+        lu=any(_LU.search(text) for v in variants for text in _warnings_shown(v)),
+        leader=any(v.get("leader_duration") and v.get("loudness_lufs") is not None
+                   for v in variants))
+
+
+def unit_title(unit: str) -> str | None:
+    """The message saying what `unit` is, None for a unit the page does not explain."""
+    return UNIT_TITLES.get(unit or DEFAULT_UNIT)
+
+
+def _warnings_shown(variant: dict) -> list[str]:
+    """The English texts of the variant's QC warnings the page shows (cards.Deliverable's)."""
+    codes = variant.get("warning_codes") or []
+    return [text for n, text in enumerate(variant.get("warnings", []))
+            if (codes[n] if n < len(codes) else None) not in TRANSLATOR_ONLY]
