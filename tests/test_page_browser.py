@@ -525,6 +525,22 @@ def test_the_loudness_figures_are_said_in_plain_words(context, published):
     assert page.problems == english.problems == []
 
 
+def test_opened_from_a_usb_stick_the_page_says_how_to_save_a_file(context, published, served):
+    # Browsers ignore `download` on a file:// page: a station's "Descargar" played the spot.
+    page = open_page(context, (published / "index.html").as_uri())
+    hint = page.locator("#file-hint")
+    assert hint.is_visible()
+    assert hint.inner_text() == (
+        "Esta página se abrió desde un archivo (una memoria USB, una carpeta): «Descargar» puede "
+        "reproducir el archivo en lugar de guardarlo. Para guardarlo, haga clic derecho en "
+        "«Descargar» y elija «Guardar enlace como…»; en un teléfono, manténgalo presionado.")
+    # Near the downloads: before the first card, not under the footer.
+    assert hint.bounding_box()["y"] < page.locator("a.download").first.bounding_box()["y"]
+    over_http = open_page(context, served + "index.html")
+    assert over_http.locator("#file-hint").is_hidden()
+    assert page.problems == over_http.problems == []
+
+
 # --- a large campaign ---------------------------------------------------------------------------
 
 def thousand_variants() -> dict:

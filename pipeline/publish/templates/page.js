@@ -154,6 +154,11 @@
     });
   }
 
+  // Opened from a file, "Download" plays a file rather than saving it (`download` is ignored
+  // there): the page says how to save one.
+  var fileHint = document.getElementById("file-hint");    // none on a page without files
+  if (fileHint && window.location.protocol === "file:") { fileHint.hidden = false; }
+
   each("a[data-page-language]", function (link) {
     link.addEventListener("click", function () {
       try { window.localStorage.setItem(STORED_LANGUAGE, link.getAttribute("data-page-language")); } catch (ignored) { /* private mode */ }
