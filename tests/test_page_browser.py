@@ -541,6 +541,36 @@ def test_opened_from_a_usb_stick_the_page_says_how_to_save_a_file(context, publi
     assert page.problems == over_http.problems == []
 
 
+def test_printed_for_the_station_s_log(context, published):
+    catalog = json.loads((published / "catalog.json").read_text(encoding="utf-8"))
+    page = open_page(context, (published / "index.html").as_uri())
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 700, "height": 1000})     # about an A4 page's width
+    controls = ["#tools", "#search", ".media-filter", "button", "a.download", "video", "audio",
+                ".page-languages", ".take-all", "#file-hint", "#figures-help", ".hint", ".skip"]
+    printed = page.evaluate("selectors => selectors.filter(selector => [...document"
+                            ".querySelectorAll(selector)].some(e => e.getClientRects().length))",
+                            controls)
+    assert printed == []
+    assert page.locator("h1").is_visible()
+    # Every file's checksum whole, in a monospace font, inside its card.
+    shas = page.eval_on_selector_all(".sha", """shas => shas.map(sha => {
+        const card = sha.closest('article').getBoundingClientRect();
+        const box = sha.getBoundingClientRect();
+        return [sha.textContent, sha.getClientRects().length > 0 && box.right <= card.right,
+                getComputedStyle(sha).fontFamily]; })""")
+    assert {v["sha256"] for v in catalog["variants"]} <= {sha for sha, _, _ in shas}
+    assert all(re.fullmatch("[0-9a-f]{64}", sha) and inside and "mono" in font.lower()
+               for sha, inside, font in shas), shas
+    names = page.locator(".file-name").evaluate_all("names => names.filter(n => "
+                                                    "n.getClientRects().length).length")
+    assert names == page.locator(".file-name").count()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 700
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-print-es.png"), full_page=True)
+    assert page.problems == []
+
+
 # --- a large campaign ---------------------------------------------------------------------------
 
 def thousand_variants() -> dict:
