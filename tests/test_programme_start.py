@@ -151,7 +151,7 @@ def test_without_the_key_the_pre_roll_is_said_with_the_key_to_give(masters, tmp_
                              "(09:59:57:00)"),
     ("timed", 7.5, "programme_start 7.5 s (188 frames) is not before the end of"),
     ("timed", "10:00:00;02", "programme_start: timecode '10:00:00;02' is drop-frame, which only "
-                             "29.97 and 59.94 fps have (the master's rate)"),
+                             "29.97 and 59.94 fps have; the master runs at 25 fps"),
     ("untimed", "10:00:00:00", "programme_start '10:00:00:00' is a timecode, and "),
 ])
 def test_an_in_point_the_master_has_not_is_an_error_at_its_line(masters, tmp_path, master,
@@ -173,10 +173,28 @@ def test_seconds_are_taken_to_the_nearest_frame_and_radio_spots_are_refused(mast
         radio.stderr, radio.stderr
 
 
-def test_a_timecode_out_of_range_is_an_error_when_the_manifest_is_read(masters, tmp_path):
-    manifest, result = validate(tmp_path, masters["timed"], "10:00:61:00")
+@pytest.mark.parametrize("start,said", [
+    ("10:00:61:00", "programme_start: timecode '10:00:61:00' has 61 seconds"),
+    # The master's first frame is where it starts anyway (a trial's 0 was taken, then told to
+    # give the key it had given).
+    (0, "programme_start '0' is neither a timecode of the master's clock nor seconds after its "
+        "first frame"),
+    ("ten o clock", "programme_start 'ten o clock' is neither a timecode"),
+])
+def test_a_value_of_no_frame_is_an_error_when_the_manifest_is_read(masters, tmp_path, start,
+                                                                    said):
+    manifest, result = validate(tmp_path, masters["timed"], start)
     assert result.exit_code == 1
-    assert "error: programme_start: timecode '10:00:61:00' has 61 seconds" in result.stderr
+    assert f"error: {said}" in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_counted_otherwise_than_the_master_the_hint_writes_it_as_the_master_does(tmp_path):
+    master = barred_master(tmp_path / "ntsc.mov", timecode="00:59:57;00", rate=30000 / 1001)
+    _, result = validate(tmp_path, master, "01:00:00:00")
+    assert result.exit_code == 1
+    assert "the master's is drop-frame (hint: write the programme's start as the master counts " \
+           "it: '01:00:00;00')" in result.stderr, result.stderr
 
 
 @pytest.mark.e2e
@@ -191,3 +209,10 @@ def test_the_translator_s_preview_shows_the_programme(cut):
     sheet = np.asarray(Image.open(folder / "barred.yua.preview.png").convert("HSV"))
     coloured = int(((sheet[..., 1] > 100) & (sheet[..., 2] > 100)).sum())
     assert coloured < 0.001 * sheet.shape[0] * sheet.shape[1], coloured
+
+
+def test_with_the_key_given_the_pre_roll_is_not_said_again(masters, tmp_path):
+    # The programme said to start a second before the hour: the media team's word stands.
+    _, result = validate(tmp_path, masters["timed"], "09:59:59:00")
+    assert result.exit_code == 0, result.stderr
+    assert "before 10:00:00:00" not in result.stderr, result.stderr

@@ -252,8 +252,15 @@ def _programme_start(reader: NodeReader, key: yaml.Node, node: yaml.Node
             reader.fail(node, f"programme_start: {problem}", PROGRAMME_START_HINT)
             return None
         return ProgrammeStart(value, line)
-    seconds = reader.number(node, "programme_start", minimum=0)
-    return ProgrammeStart(seconds, line) if seconds else None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = None
+    if seconds is None or seconds <= 0:
+        reader.fail(node, f"programme_start {value!r} is neither a timecode of the master's "
+                          "clock nor seconds after its first frame", PROGRAMME_START_HINT)
+        return None
+    return ProgrammeStart(seconds, line)
 
 
 def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioChoice:

@@ -21,7 +21,8 @@ from fractions import Fraction
 from pipeline.errors import PipelineError
 from pipeline.media.audio_layout import SoundMap
 from pipeline.media.probe import MediaInfo
-from pipeline.media.timecode import counted_on, exact_rate, rate_problem, seconds
+from pipeline.media.timecode import (counted_on, exact_rate, rate_problem, rate_text,
+                                     seconds)
 
 HINT = ("give the timecode of the programme's first frame on the master's clock, e.g. "
         "'programme_start: \"10:00:00:00\"', or its seconds from the master's first frame, e.g. "
@@ -72,12 +73,15 @@ def _frames(info: MediaInfo, at: str | float, rate: Fraction) -> int:
                             f"{problem}", hint=SECONDS)
     problem = rate_problem(at, rate)
     if problem:
-        raise PipelineError(f"programme_start: {problem} (the master's rate)", hint=HINT)
+        raise PipelineError(f"programme_start: {problem}; the master runs at "
+                            f"{rate_text(rate)} fps", hint=HINT)
     if (";" in at) != (";" in clock):
         kind = "drop-frame" if ";" in clock else "non-drop-frame"
+        written = f"{at[:8]}{';' if ';' in clock else ':'}{at[9:]}"
         raise PipelineError(f"programme_start {at!r} and the master's timecode {clock} are counted "
                             f"differently: the master's is {kind}",
-                            hint=f"write the programme's start as its timecode is ({clock})")
+                            hint=f"write the programme's start as the master counts it: "
+                                 f"'{written}'")
     return int((seconds(at, rate) - seconds(clock, rate)) * rate)
 
 

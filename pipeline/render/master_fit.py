@@ -166,6 +166,8 @@ class MasterFit(Inputs):
         give the spot's `programme_start`, media/programme.py)."""
         info, spot = plan.master, plan.variant.spot
         fps = info.video.fps if info.video else None
+        if spot.programme_start is not None:     # the media team said where the programme starts
+            return
         if not info.timecode or not fps or rate_problem(info.timecode, exact_rate(fps)):
             return
         rate = exact_rate(fps)
