@@ -325,6 +325,29 @@ def test_an_interlaced_master_for_a_progressive_master_profile_is_said_once(camp
                     "order, SMPTE ST 274))"], result.stderr
 
 
+def test_an_interlaced_profile_that_is_no_station_master_is_said_to_lose_the_fields(campaign):
+    # A trial's 'scan: tff' H.264 file of a 1080i master: flagged top field first, both fields
+    # of each frame one moment (idet: 0 TFF, 240 progressive), nothing said. A station master
+    # of the same master (a timecode) weaves them.
+    from tests.conformmedia import interlaced_master
+    interlaced_master(campaign.root / "media/spot.mp4")
+    campaign.subtitle("nah")
+    small = {"base": "broadcast", "width": 320, "height": 180, "scan": "tff"}
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}],
+                              profiles={"tff": small, "woven": small | {"timecode": "10:00:00:00"}})
+    result = CliRunner().invoke(cli, ["plan", str(manifest)])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if "no station master" in line]
+    lines = manifest.read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.strip() == "scan: tff")
+    assert said == [f"{manifest}:{line}: warning: profile 'tff' is interlaced ('scan: tff') but "
+                    "no station master: spot spot's interlaced master (interlaced, top field "
+                    "first) is deinterlaced into whole frames, each frame's two fields then show "
+                    "one moment, half of the master's motion (hint: to weave its fields from the "
+                    "master's, give the profile a 'timecode:' (a station master, "
+                    "render/mastering.py); else 'scan: progressive')"], result.stderr
+
+
 @pytest.mark.parametrize("rate, said", [("30", True), ("30000/1001", False), ("25", False)])
 def test_a_tv_master_at_a_whole_ntsc_rate_is_said_once(campaign, rate, said):
     # A trial's phone video became a 30.000 fps ProRes master with no word; its stations
