@@ -771,7 +771,9 @@ def test_a_radio_campaign_publishes_with_players_and_verifies(campaign, radio_ma
     page = (dist / "test-campaign/index.html").read_text(encoding="utf-8")
     assert '<audio controls preload="none"' in page
     assert 'src="spot/spot.yua.radio-mp3.mp3" type="audio/mpeg"' in page
-    assert "spot.yua.radio.wav" in page and re.search(r"[-\u2212]23\.0 LUFS", page)
+    # The unit in its <abbr> (publish/figures.py).
+    assert "spot.yua.radio.wav" in page and re.search(
+        r"[-\u2212]23\.0 <abbr title=\"[^\"]+\">LUFS</abbr>", page)
     result = invoke("verify", dist / "test-campaign")
     assert result.exit_code == 0, result.output
     assert "ok      spot/spot.yua.radio.wav" in result.stdout and "4.000 s, -23.0 LUFS" in result.stdout
