@@ -191,7 +191,6 @@ class Manifest:
     page_language: str = PAGE_LANGUAGES[0]
     clock: ClockPattern | None = None      # the clock number pattern of every variant
     titles: tuple[tuple[str, str], ...] = ()   # (page language, title); `title` is the default's
-    programme_start: ProgrammeStart | None = None  # None: the master's first frame
     contact: Contact | None = None         # whom the page says to ask (`publish.contact`)
     # The campaigns whose pages the page links to (`publish.related`), by id.
     related: tuple[str, ...] = ()

@@ -148,11 +148,10 @@ class Master:
         if self.remap is not None:
             parts.append(self.remap.describe())
         # An engineer lines the master up against its edit decision list or playout by it.
-        timecode = (f"timecode {self.info.timecode} at its first frame" if self.info.timecode
-                    else "no start timecode")
-        if self.info.programme_start:
-            timecode = (f"programme from {self.info.programme_start:.3f} s in (programme_start), "
-                        + timecode.replace("its first frame", "it"))
+        start = self.info.programme_start
+        at = f"programme from {start:.3f} s in (programme_start), " if start else ""
+        timecode = at + (f"timecode {self.info.timecode} at {'it' if start else 'its first frame'}"
+                         if self.info.timecode else "no start timecode")
         return ", ".join(parts + [self.scan.describe()]) + f"; {timecode}"
 
 
