@@ -118,9 +118,18 @@ class Profile:
         return self.medium == "audio"
 
     @property
-    def mastered(self) -> bool:
-        """Rendered as a master: leader, start timecode or discrete mono tracks (render/mastering.py)."""
+    def playout_parts(self) -> bool:
+        """A leader, a start timecode or discrete mono tracks: a station playout master's."""
         return bool(self.timecode or (self.leader and self.leader.seconds) or self.audio_tracks)
+
+    @property
+    def mastered(self) -> bool:
+        """Rendered as a master (render/mastering.py): with `playout_parts`, or interlaced. An
+        interlaced file is a station's (web and phone players show whole frames only), and a
+        master's picture is the one that weaves its fields from the master's; made as other
+        files are, from whole frames, both fields of a frame showed one moment (a trial's
+        1080i master: idet 0 TFF, 75 progressive, half its motion)."""
+        return self.playout_parts or (self.medium == "video" and self.scan != "progressive")
 
     def oriented(self, display_aspect: float) -> "Profile":
         """The profile for a master of `display_aspect` (width / height): with `orient`, a
@@ -283,6 +292,11 @@ def profile_problem(profile: Profile) -> tuple[tuple[str, ...], str] | None:
         if profile.width < 2 or profile.height < 2:
             return (("width", "height") if profile.width < 2 else ("height", "width"),
                     "a video profile needs a width and a height of at least 2 px")
+        if profile.mastered and profile.max_mb_per_minute:
+            # A master's picture is encoded in one pass at its own rate (render/mastering.py).
+            return (("max_mb_per_minute", "scan", "timecode", "leader", "audio_tracks"),
+                    "a size cap (max_mb_per_minute) is a web or messaging file's: a master (a "
+                    "leader, timecode, mono tracks or an interlaced scan) has its video_bitrate")
         return None
     if profile.container not in AUDIO_CODECS:
         return (("container", "medium"),
@@ -296,7 +310,7 @@ def profile_problem(profile: Profile) -> tuple[tuple[str, ...], str] | None:
         return ("channels",), "an audio profile is mono (channels: 1) or stereo (channels: 2)"
     if profile.bext and profile.container != "wav":
         return ("bext", "container"), "a bext chunk goes in a WAV file only"
-    if profile.mastered:
+    if profile.playout_parts:
         return (("timecode", "leader", "audio_tracks", "medium"),
                 "an audio profile has no leader, timecode or mono tracks (a video master's)")
     return None

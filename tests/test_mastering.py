@@ -397,6 +397,36 @@ def test_an_interlaced_master_keeps_its_fields_and_a_progressive_one_becomes_seg
     assert html.count("25 fps, entrelazado, campo superior primero") == 1, html
 
 
+def test_an_interlaced_profile_without_leader_or_timecode_weaves_the_fields_too(tmp_path, media):
+    # A trial's 'base: broadcast' + 'scan: tff' H.264 file of a 1080i master was made from
+    # whole frames and flagged top field first: idet 0 TFF, 75 progressive, half the master's
+    # motion. An interlaced file is a station's (players show whole frames): made as a master.
+    campaign = moving_master(tmp_path, media, "-filter:v", "interlace=scan=tff:lowpass=off",
+                             "-flags", "+ildct+ilme", "-top", "1")
+    campaign.subtitle("nah", SRT)
+    campaign.subtitle("tzo", SRT)
+    small = {"base": "broadcast", "width": 320, "height": 180, "scan": "tff"}
+    campaign.write([{"code": "nah", "treatment": "soft"}, {"code": "tzo", "treatment": "burn"}],
+                   profiles={"tff": small})
+    result = render(campaign.manifest)
+    assert result.exit_code == 0, result.output
+    for code in ("nah", "tzo"):
+        out = campaign.out / f"spot.{code}.tff.mov"
+        woven = field_counts(out)
+        assert woven["tff"] > 5 * (woven["progressive"] + woven["bff"]), (code, woven)
+        [video] = [s for s in probe(out)["streams"] if s["codec_type"] == "video"]
+        assert (video["codec_name"], video["field_order"], video["r_frame_rate"]) == \
+            ("h264", "tt", "25/1"), video
+        made = json.loads((campaign.out / f"spot.{code}.tff.json").read_text(encoding="utf-8"))
+        assert (made["master"]["scan"], made["master"]["woven_from_fields"]) == ("tff", True)
+        assert made["duration"] == pytest.approx(2.0, abs=0.05)
+    # The soft language's subtitles travel beside the file, as every master's do.
+    assert (campaign.out / "spot.nah.srt").is_file()
+    assert not [s for s in probe(campaign.out / "spot.nah.tff.mov")["streams"]
+                if s["codec_type"] == "subtitle"]
+    assert "no station master" not in result.output
+
+
 def test_a_50p_master_becomes_1080i25_with_each_frame_a_field(tmp_path, media):
     # Interlaced HD has no 50-frame form: each of the 50 frames a second becomes one field.
     campaign = moving_master(tmp_path, media)

@@ -325,10 +325,9 @@ def test_an_interlaced_master_for_a_progressive_master_profile_is_said_once(camp
                     "order, SMPTE ST 274))"], result.stderr
 
 
-def test_an_interlaced_profile_that_is_no_station_master_is_said_to_lose_the_fields(campaign):
-    # A trial's 'scan: tff' H.264 file of a 1080i master: flagged top field first, both fields
-    # of each frame one moment (idet: 0 TFF, 240 progressive), nothing said. A station master
-    # of the same master (a timecode) weaves them.
+def test_an_interlaced_profile_made_as_a_master_leaves_its_files_made_before_stale(campaign):
+    # Made from whole frames before (half the fields' motion), now woven as a master's: its
+    # files go stale once; a station master's, woven all along, keep their fingerprints.
     from tests.conformmedia import interlaced_master
     interlaced_master(campaign.root / "media/spot.mp4")
     campaign.subtitle("nah")
@@ -337,15 +336,9 @@ def test_an_interlaced_profile_that_is_no_station_master_is_said_to_lose_the_fie
                               profiles={"tff": small, "woven": small | {"timecode": "10:00:00:00"}})
     result = CliRunner().invoke(cli, ["plan", str(manifest)])
     assert result.exit_code == 0, result.output
-    said = [line for line in result.stderr.splitlines() if "no station master" in line]
-    lines = manifest.read_text().splitlines()
-    line = next(n for n, text in enumerate(lines, 1) if text.strip() == "scan: tff")
-    assert said == [f"{manifest}:{line}: warning: profile 'tff' is interlaced ('scan: tff') but "
-                    "no station master: spot spot's interlaced master (interlaced, top field "
-                    "first) is deinterlaced into whole frames, each frame's two fields then show "
-                    "one moment, half of the master's motion (hint: to weave its fields from the "
-                    "master's, give the profile a 'timecode:' (a station master, "
-                    "render/mastering.py); else 'scan: progressive')"], result.stderr
+    assert "deinterlaced" not in result.output
+    made = {plan.variant.profile.name: plan.settings for plan in build_plan([manifest]).variants}
+    assert made["tff"].get("made_as") == "master" and "made_as" not in made["woven"], made
 
 
 @pytest.mark.parametrize("rate, said", [("30", True), ("30000/1001", False), ("25", False)])

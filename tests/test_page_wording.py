@@ -30,7 +30,6 @@ TERMINAL_ONLY = {
     ("pipeline/render/intermediates.py", "unused_warning"),
     ("pipeline/render/intermediates.py", "unjudged_warning"),
     ("pipeline/render/master_fit.py", "_note_deinterlaced"),  # said once a spot and profile
-    ("pipeline/render/master_fit.py", "_note_unwoven"),      # said once a spot and profile
     ("pipeline/render/master_fit.py", "_note_pre_roll"),     # said once a spot
     ("pipeline/render/master_fit.py", "_note_whole_rate"),   # said once a spot and profile
     ("pipeline/render/master_fit.py", "_note_rate_converted"),   # once a spot and profile

@@ -42,6 +42,9 @@ STATION = """\
       flat:
         base: web
         height: 0                 # <- flat: a video profile needs a width and a height
+      capped-tff:
+        base: messaging
+        scan: tff                 # <- capped-tff: a size cap (max_mb_per_minute) is a web or
       radio-aac:
         base: radio-mp3
         audio_codec: aac          # <- radio-aac: audio codec 'aac' does not go in 'mp3'

@@ -127,13 +127,9 @@ class MasterFit(Inputs):
         all the other (web, phone) profiles, which players show as whole frames only."""
         variant, profile = plan.variant, plan.variant.profile
         scan = plan.conform.scan.scan
-        if scan == "progressive" or profile.audio_only:
-            return
+        if scan == "progressive" or profile.audio_only or profile.scan != "progressive":
+            return      # an interlaced profile's fields are woven from the master's
         interlaced = f"spot {variant.spot.id}'s interlaced master ({SCAN_NAMES[scan]})"
-        if profile.scan != "progressive":
-            if not profile.mastered:
-                self._note_unwoven(plan, interlaced)
-            return
         # Notes of the variants they are said for, which `--profile` leaves out with them; not
         # QC warnings of their files.
         if profile.mastered:
@@ -160,23 +156,6 @@ class MasterFit(Inputs):
                     "of its fields' motion", *where, code="deinterlaced",
                     hint="web and phone players show whole frames only: to keep the motion, "
                          "export the master progressive at its field rate (50p or 59.94p)")]))
-
-    def _note_unwoven(self, plan: VariantPlan, interlaced: str) -> None:
-        """An interlaced profile that is no station master (no timecode, leader or mono
-        tracks) has its picture made as every other file's is, from whole frames: a trial's
-        `scan: tff` file of a 1080i master measured 0 fields apart in idet (both fields of a
-        frame one moment), half the master's motion under an interlaced flag. A master
-        profile weaves its fields from the master's (render/mastering.py `weaves_fields`).
-        Said once a spot and profile, at its `scan` line."""
-        profile = plan.variant.profile
-        plan.notes += self._once(("unwoven", profile.name, plan.variant.spot.id),
-                                 lambda: self._checked([warning(
-            f"profile {profile.name!r} is interlaced ('scan: {profile.scan}') but no station "
-            f"master: {interlaced} is deinterlaced into whole frames, each frame's two fields "
-            "then show one moment, half of the master's motion", self.manifest.path,
-            self.manifest.profile_line(profile.name, "scan"), code="deinterlaced",
-            hint="to weave its fields from the master's, give the profile a 'timecode:' (a "
-                 "station master, render/mastering.py); else 'scan: progressive'")]))
 
     def _note_pre_roll(self, plan: VariantPlan) -> None:
         """A master whose timecode reaches a whole hour a few seconds in (00:59:57:00, the UK

@@ -99,6 +99,11 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         # A frame per field (mastering.deinterlaced_per_field): those made a frame per two
         # fields, each shown twice at 50p, go stale.
         settings["deinterlaced"] = "per field"
+    if variant.profile.mastered and not variant.profile.playout_parts:
+        # An interlaced profile without a leader, timecode or mono tracks is made as a master
+        # (Profile.mastered): its files made from whole frames, half the fields' motion, go
+        # stale once.
+        settings["made_as"] = "master"
     if variant.profile.mastered and variant.profile.fps and weaves_fields(plan):
         # Woven from fields at twice the profile's frame rate (conform.field_picture): masters
         # made at the frame rate itself, segmented frames of half the motion, go stale.
