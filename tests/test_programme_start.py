@@ -187,6 +187,8 @@ def test_a_value_of_no_frame_is_an_error_when_the_manifest_is_read(masters, tmp_
     assert result.exit_code == 1
     assert f"error: {said}" in result.stderr, result.stderr
     assert "Traceback" not in result.output
+    # The key was given: the pre-roll warning would ask for it again.
+    assert "before 10:00:00:00" not in result.stderr, result.stderr
 
 
 def test_counted_otherwise_than_the_master_the_hint_writes_it_as_the_master_does(tmp_path):
@@ -216,3 +218,23 @@ def test_with_the_key_given_the_pre_roll_is_not_said_again(masters, tmp_path):
     _, result = validate(tmp_path, masters["timed"], "09:59:59:00")
     assert result.exit_code == 0, result.stderr
     assert "before 10:00:00:00" not in result.stderr, result.stderr
+
+
+def test_a_dub_timed_to_the_whole_master_is_told_of_the_in_point(masters, tmp_path):
+    # A dub recorded against the master from its bars (7 s) for a spot cut at 3 s: "speech
+    # would be cut at 4.00 s" named no in-point, and the translator's recording was right
+    # for the file they had been sent.
+    dub = tmp_path / "whole.wav"
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=700:sample_rate=48000:duration={BARS + PROGRAMME}",
+           "-filter:a", "volume=-20dB", str(dub))
+    spots = Spots(tmp_path, {"barred": masters["timed"]}, dub=dub,
+                  spot_keys={"barred": {"programme_start": "10:00:00:00"}})
+    manifest = spots.write([{"code": "tzo", "treatment": "dub"}], {"small": SMALL})
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 1, result.output
+    said = [line for line in result.stderr.splitlines() if "speech would be cut" in line]
+    assert len(said) == 1 and said[0].endswith(
+        "error: sound continues past the spot's end: speech would be cut at 4.00 s, the end of "
+        "the programme from 3.00 s into the master (programme_start) (the dub has sound until "
+        "7.0 s) (hint: trim or re-time the recording to the spot's 4.00 s from the programme's "
+        "first frame, not the master's)"), said

@@ -237,20 +237,19 @@ def _spot(reader: NodeReader, item: yaml.Node, base: Path, page_language: str, s
                          start)
 
 
-def _programme_start(reader: NodeReader, key: yaml.Node, node: yaml.Node
-                     ) -> ProgrammeStart | None:
+def _programme_start(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> ProgrammeStart:
     """`programme_start: "10:00:00:00"` (a timecode on the master's clock; `;` before the
     frames for drop-frame) or `programme_start: 12.5` (seconds from its first frame). Whether
     the master has that frame is planning's to say (media/programme.py)."""
     value = reader.text(node, "programme_start")
-    if value is None:
-        return None
     line = key.start_mark.line + 1
+    if value is None:
+        return ProgrammeStart(None, line)
     if ":" in value or ";" in value:
         problem = syntax_problem(value)
         if problem:
             reader.fail(node, f"programme_start: {problem}", PROGRAMME_START_HINT)
-            return None
+            return ProgrammeStart(None, line)
         return ProgrammeStart(value, line)
     try:
         seconds = float(value)
@@ -259,7 +258,7 @@ def _programme_start(reader: NodeReader, key: yaml.Node, node: yaml.Node
     if seconds is None or seconds <= 0:
         reader.fail(node, f"programme_start {value!r} is neither a timecode of the master's "
                           "clock nor seconds after its first frame", PROGRAMME_START_HINT)
-        return None
+        return ProgrammeStart(None, line)
     return ProgrammeStart(seconds, line)
 
 

@@ -103,9 +103,10 @@ class QcSettings:
 class ProgrammeStart:
     """A spot's `programme_start:`, the master's frame its programme starts on
     (media/programme.py): a timecode on the master's own clock ("10:00:00:00", ";" drop-frame)
-    or seconds from its first frame."""
+    or seconds from its first frame; None: given, but neither (its error said when the manifest
+    was read), the master then taken from its first frame."""
 
-    at: str | float
+    at: str | float | None
     line: int | None = None
 
 

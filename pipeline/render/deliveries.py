@@ -233,10 +233,11 @@ def _undecodable(exc: RenderError, what: str, path: Path, hint: str) -> MediaErr
 
 def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
                    qc: QcSettings, what: str, loudest: tuple[Profile, ...],
-                   unit: str) -> list[Diagnostic]:
+                   unit: str, in_point: float = 0.0) -> list[Diagnostic]:
     """What is wrong with a delivered track of `duration` seconds for a spot of `spot_duration`,
     levelled to the target of the `loudest` profiles at the most (standards.loudest); loudness
-    figures said in `unit` (standards.input_unit).
+    figures said in `unit` (standards.input_unit); `in_point`: the seconds of the master before
+    its programme (a spot's `programme_start`), which the track is timed after.
 
     Errors: silence (undefined loudness, ITU-R BS.1770-4's absolute gate), near-silence (under
     NEAR_SILENT), sound in a block that starts at or after the spot's end (it would be cut; said
@@ -255,10 +256,16 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
         # Said first, with the file's other defects, not alone: a trial's dub 1.5 s too long
         # was trimmed and sent again, to be told then of the clipping it had had all along.
         # Its length warning would say the same as this error.
+        # A spot cut at an in-point: a track timed to the whole master, from its bars, is the
+        # likely slip (a trial's was told of 8.01 s with no word of the in-point).
+        programme = (f", the end of the programme from {in_point:.2f} s into the master "
+                     "(programme_start)" if in_point else "")
+        from_where = " from the programme's first frame, not the master's" if in_point else ""
         found.insert(0, error(f"sound continues past the spot's end: speech would be cut at "
-                              f"{spot_duration:.2f} s (the {what} has sound until {end:.1f} s)",
-                              path, hint=f"trim or re-time the recording to the spot's "
-                                         f"{spot_duration:.2f} s", code="sound-past-end"))
+                              f"{spot_duration:.2f} s{programme} (the {what} has sound until "
+                              f"{end:.1f} s)", path,
+                              hint=f"trim or re-time the recording to the spot's "
+                                   f"{spot_duration:.2f} s{from_where}", code="sound-past-end"))
     elif abs(difference) > qc.duration_tolerance:
         template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
                        "longer (tolerance %(tolerance)s s); its end is silence and will be cut")

@@ -292,9 +292,10 @@ class Inputs(Memo):
         top = loudest(p for p in self.manifest.profiles if carries(radio, language.treatment, p))
         unit = input_unit(self.manifest.profiles)
         checked = ("delivery-check", track, master.duration, language.qc.duration_tolerance,
-                   what, top, unit)
+                   what, top, unit, master.programme_start)
         found = self._once(checked, lambda: self._warned(check_delivery(
-            track, info.duration, analysis, master.duration, language.qc, what, top, unit)))
+            track, info.duration, analysis, master.duration, language.qc, what, top, unit,
+            master.programme_start)))
         warnings = low_rate + [d for d in found if d.severity == "warning"]
         if radio or profile.audio_only:
             warnings = warnings + self._once(

@@ -134,7 +134,7 @@ def programme_of(manifest: Manifest, spot: Spot, info: MediaInfo) -> MediaInfo:
     when it gives one; `PipelineError` at that key's line when the master has no such frame, or
     the spot is aired from the master's sound alone (`medium: radio`), which is not cut."""
     start = spot.programme_start
-    if start is None:
+    if start is None or start.at is None:
         return info
     try:
         if spot.medium == "radio":
