@@ -108,7 +108,10 @@ def test_a_radio_spot_s_preview_is_a_sound_file_of_the_spot_s_length(campaign):
 def test_a_recording_with_an_error_gets_it_and_no_preview(campaign):
     campaign.audio("yua")
     manifest = campaign.write([{"code": "yua", "treatment": "dub"}])
-    assert invoke(manifest, "--lang", "yua", "--no-video").exit_code == 0
+    heard = invoke(manifest, "--lang", "yua", "--no-video")
+    assert heard.exit_code == 0, heard.output
+    # A sound file alone: no frame to speak of.
+    assert "  sound:" in heard.stdout and "frame:" not in heard.stdout, heard.stdout
     old = campaign.out / "spot.yua.preview.m4a"
     assert old.exists()
     # 2 s longer than the spot, with sound to its end.

@@ -274,7 +274,7 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
         for diagnostic in item.warnings:
             emit(diagnostic)
         echo(f"{item.spot} {item.language}: {_previewed(item)} in {item.seconds:.1f} s")
-        if item.profile is not None:
+        if item.profile is not None and (item.sheet or item.proxy):   # a sound file has none
             echo(f"  frame:         {item.profile.width}x{item.profile.height} of profile "
                  f"{item.profile.name!r}" + ("" if profile else " (--profile NAME for another)"))
         if item.sheet:
