@@ -886,6 +886,25 @@ def test_check_with_a_manifest_says_a_name_no_variant_reads_as_validate_does(cam
     assert "not used" not in invoke(capitals, "--manifest", manifest, "--lang", "nah").stderr
 
 
+def test_check_with_a_manifest_says_the_language_has_two_files_as_validate_does(campaign):
+    # A translator's Aegisub mix.ass beside the older mix.srt: check said "0 errors", exit 0,
+    # where validate blocks the language, and preview removes its old preview.
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    old = campaign.subtitle("nah", textwrap.dedent(GOOD))
+    new = campaign.subtitle("nah", ASS, suffix=".ass")
+    line = manifest.read_text().splitlines().index("- code: nah") + 1
+    said = f"{manifest}:{line}: error: language 'nah' has 2 subtitle files for spot 'spot': "
+    for path in (new, old):
+        result = invoke(path, "--manifest", manifest)
+        assert result.exit_code == 1, result.output
+        assert said in result.stderr and "keep only the one to use" in result.stderr, \
+            result.stderr
+    validate = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert validate.exit_code == 1 and said in validate.stderr, validate.stderr
+    old.unlink()
+    assert invoke(new, "--manifest", manifest).exit_code == 0
+
+
 def test_a_font_no_style_can_have_is_one_error_naming_its_styles(campaign):
     # An Aegisub file, its styles in Arial (not installed), was one error a style: the same
     # words three to five times. Now one error a font, at its first style's line, naming the

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import Diagnostic, PipelineError, warning
+from pipeline.errors import Diagnostic, PipelineError, SubtitleError, warning
 from pipeline.files import index_folder
-from pipeline.manifest import SUBTITLE_SUFFIXES, Manifest, load_manifest
+from pipeline.manifest import SUBTITLE_SUFFIXES, Language, Manifest, Spot, load_manifest
 from pipeline.manifest.load import InvalidManifest
 from pipeline.manifest.model import Concern
 from pipeline.manifest.input_names import Unused, why_unused
@@ -75,6 +75,8 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
         notes = [_unused(path, unused)]
     else:
         notes = [] if lang else [no_language(manifest, path, code)]
+    if found is not None and lang is not None:
+        notes += _one_of_several(manifest, path, found, lang)
     if found is None:
         notes.append(_no_spot(manifest, path, folder))
     elif master is None:
@@ -100,6 +102,21 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
         settings["timecode"] = master.timecode
     settings["notes"] = tuple(notes)
     return settings
+
+
+def _one_of_several(manifest: Manifest, path: Path, spot: Spot, language: Language
+                    ) -> list[Diagnostic]:
+    """validate's error of a language with several subtitle files for the spot (a translator's
+    new mix.ass beside the old mix.srt) when `path` is one of them: which one is rendered
+    cannot be guessed, so neither is (Manifest.subtitle_path)."""
+    files = manifest.subtitle_files(spot, language)
+    if len(files) < 2 or path.resolve() not in {file.resolve() for file in files}:
+        return []
+    try:
+        manifest.subtitle_path(spot, language)
+    except SubtitleError as exc:
+        return list(exc.diagnostics)
+    return []
 
 
 def _unused(path: Path, unused: Unused) -> Diagnostic:
