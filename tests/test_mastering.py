@@ -406,10 +406,19 @@ def test_an_interlaced_profile_without_leader_or_timecode_weaves_the_fields_too(
     campaign.subtitle("nah", SRT)
     campaign.subtitle("tzo", SRT)
     small = {"base": "broadcast", "width": 320, "height": 180, "scan": "tff"}
+    # A web profile made interlaced, its sound in MP3: the master's checks named the encoder
+    # (libmp3lame, where ffprobe says mp3) and failed the file; its bit rate was ffmpeg's.
+    web = {"base": "web", "width": 320, "height": 180, "scan": "tff",
+           "audio_codec": "libmp3lame", "audio_bitrate": "96k"}
     campaign.write([{"code": "nah", "treatment": "soft"}, {"code": "tzo", "treatment": "burn"}],
-                   profiles={"tff": small})
+                   profiles={"tff": small, "webtff": web})
     result = render(campaign.manifest)
     assert result.exit_code == 0, result.output
+    [sound] = [s for s in probe(campaign.out / "spot.nah.webtff.mp4")["streams"]
+               if s["codec_type"] == "audio"]
+    assert (sound["codec_name"], sound["tags"]["language"]) == ("mp3", "spa"), sound
+    assert int(sound["bit_rate"]) == pytest.approx(96000, rel=0.05), sound   # not 128k
+    assert field_counts(campaign.out / "spot.nah.webtff.mp4")["tff"] > 40
     for code in ("nah", "tzo"):
         out = campaign.out / f"spot.{code}.tff.mov"
         woven = field_counts(out)
@@ -420,6 +429,18 @@ def test_an_interlaced_profile_without_leader_or_timecode_weaves_the_fields_too(
         made = json.loads((campaign.out / f"spot.{code}.tff.json").read_text(encoding="utf-8"))
         assert (made["master"]["scan"], made["master"]["woven_from_fields"]) == ("tff", True)
         assert made["duration"] == pytest.approx(2.0, abs=0.05)
+    # Its poster (40 % in, 0.8 s) from both fields, deinterlaced: the file's own frame there,
+    # shown as it is, combs where the picture moves.
+    def comb(image: bytes) -> float:
+        rows = np.frombuffer(image, np.uint8).reshape(-1, 480).astype(float)
+        return float(np.abs(rows[1:-1] - (rows[:-2] + rows[2:]) / 2).mean())
+
+    def gray(*args: str) -> bytes:
+        return subprocess.run([FFMPEG, "-v", "error", *args, "-frames:v", "1", "-f", "rawvideo",
+                               "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
+    poster = gray("-i", str(campaign.out / "spot.nah.tff.jpg"))
+    woven = gray("-ss", "0.8", "-i", str(campaign.out / "spot.nah.tff.mov"), "-vf", "scale=480:-2")
+    assert comb(poster) < 0.6 * comb(woven), (comb(poster), comb(woven))
     # The soft language's subtitles travel beside the file, as every master's do.
     assert (campaign.out / "spot.nah.srt").is_file()
     assert not [s for s in probe(campaign.out / "spot.nah.tff.mov")["streams"]

@@ -184,6 +184,16 @@ def test_one_card_per_spot_and_language_with_its_previews():
     assert spots[0].cards[1].audio is None
 
 
+def test_the_card_plays_a_progressive_video_before_a_lighter_interlaced_one():
+    # An interlaced H.264 file for a station (`scan: tff`) plays combed in a browser.
+    woven = {"master": {"scan": "tff", "woven_from_fields": True}}
+    both = page_model({"variants": [variant("tff", "mp4", size=1000, **woven),
+                                    variant("web", "mp4", size=9000)]})
+    assert both[0].cards[0].video.variant["profile"] == "web"
+    alone = page_model({"variants": [variant("tff", "mp4", size=1000, **woven)]})
+    assert alone[0].cards[0].video.variant["profile"] == "tff"      # combed beats none
+
+
 @pytest.mark.parametrize("upscaled_from, said", [
     ([720, 480], "escalada desde SD (720×480)"),
     ([1280, 720], "imagen ampliada desde 1280×720"),

@@ -391,13 +391,17 @@ def _add(card: Card, variant: dict) -> None:
 
 
 def _previews(card: Card) -> tuple[Preview | None, Preview | None]:
-    """The proxy (else the lightest playable video), of those whose picture fills their frame
-    when one does, and the lightest radio sound (else any)."""
+    """The proxy (else the lightest playable video), of the progressive ones when there are,
+    of those whose picture fills their frame when one does, and the lightest radio sound (else
+    any)."""
     videos = [d for d in card.deliverables if playable(d.variant) == "video"]
     sounds = [d for d in card.deliverables if playable(d.variant) == "audio"]
+    # An interlaced TV file combs wherever its picture moves: browsers show both fields at once.
     # A phone's portrait spot plays in its vertical video, not in the proxy's 16:9 frame where
     # it is a strip between black bars (the render's `bars` warning).
-    video = min(videos, key=lambda d: ("bars" in (d.variant.get("warning_codes") or ()),
+    video = min(videos, key=lambda d: ((d.variant.get("master") or {}).get("scan", "progressive")
+                                       != "progressive",
+                                       "bars" in (d.variant.get("warning_codes") or ()),
                                        d.variant["profile"] != "proxy", d.variant["bytes"]),
                 default=None)
     sound = min(sounds, key=lambda d: (d.kind.medium != "radio", d.variant["bytes"]), default=None)

@@ -30,6 +30,8 @@ from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import exact_rate, same_label
 from pipeline.profiles import Profile
 from pipeline.render import leader
+from pipeline.render.audio import audio_encoder_args
+from pipeline.render.audio_only import CODEC_NAMES
 from pipeline.render.encoders import container_args, video_encoder_args, xdcam_gop
 from pipeline.render.leader import LeaderTiming, RateChange, file_timecode, leader_timing, near, \
     rate_change
@@ -183,7 +185,12 @@ def output_args(plan: VariantPlan, threads: int = 0) -> dict:
     args = container_args(profile) | video_encoder_args(profile, threads)
     if profile.video_codec == "mpeg2video":
         args["g"] = xdcam_gop(timing.rate)
-    args |= {"c:a": profile.audio_codec, "ar": profile.sample_rate}
+    if profile.audio_tracks:
+        args |= {"c:a": profile.audio_codec, "ar": profile.sample_rate}
+    else:
+        # One track, the mix: the profile's encoder settings (its bit rate; ffmpeg's default
+        # made a 192k web profile's AAC 127 kb/s) and the spoken language, as other files have.
+        args |= audio_encoder_args(profile) | {"metadata:s:a:0": f"language={plan.spoken_tag}"}
     timecode = file_timecode(profile, timing)
     if timecode:
         args["timecode"] = timecode
@@ -218,15 +225,16 @@ def master_problems(plan: VariantPlan, info: MediaInfo) -> list[str]:
         problems.append(f"video is {video.codec} {video.profile}, not {codec} {codec_profile}")
     if video is not None and video.pix_fmt != profile.pix_fmt:
         problems.append(f"pixels are {video.pix_fmt}, not {profile.pix_fmt}")
-    if video is not None and codec and video.field_order != FIELD_ORDERS[profile.scan]:
+    if video is not None and video.field_order != FIELD_ORDERS[profile.scan]:
         problems.append(f"field order is {video.field_order}, not {FIELD_ORDERS[profile.scan]}")
     if video is not None and (video.color_space, video.color_transfer) != ("bt709", "bt709"):
         problems.append(f"colour is tagged {video.color_space}/{video.color_transfer}, not bt709")
     audio = info.of_kind("audio")
     wanted = profile.audio_tracks or 1
     channels = 1 if profile.audio_tracks else profile.channels
-    if len(audio) != wanted or any(s.channels != channels or s.codec != profile.audio_codec
-                                   for s in audio):
+    # ffprobe names the format, not the encoder: libmp3lame's is mp3.
+    encoded = CODEC_NAMES.get(profile.audio_codec, profile.audio_codec)
+    if len(audio) != wanted or any(s.channels != channels or s.codec != encoded for s in audio):
         problems.append(f"audio is {len(audio)} tracks of {[s.channels for s in audio]} channels, "
                         f"not {wanted} of {channels} ({profile.audio_codec})")
     expected = file_timecode(profile, timing_of(plan))

@@ -243,9 +243,12 @@ POSTER_SCALE = {"in_color_matrix": OUTPUT, "out_color_matrix": "bt601", "out_ran
 
 
 def extract_poster(video: Path, at: float, target: Path) -> None:
+    """The frame of `video` shown at `at` seconds as a JPEG at `target`: a frame flagged
+    interlaced (an interlaced master's, its two fields two moments) deinterlaced, else a
+    thumbnail combs wherever the picture moves; a progressive frame is passed as it is."""
     with atomic_output(target) as partial:
         run_ffmpeg(["-loglevel", "error", "-ss", ffmpeg_seconds(at), "-i", str(video),
-                    "-vf", f"scale={POSTER_WIDTH}:-2:"
+                    "-vf", f"bwdif=deint=interlaced,scale={POSTER_WIDTH}:-2:"
                            + ":".join(f"{key}={value}" for key, value in POSTER_SCALE.items()),
                     *(arg for key, value in POSTER_JPEG.items() for arg in (f"-{key}", str(value))),
                     str(partial)], what="extracting the poster frame", path=target)

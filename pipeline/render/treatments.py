@@ -180,9 +180,7 @@ def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None,
     # A copied picture (the master's own, or one encoded before) is tagged BT.709 like the rest.
     args.update(video_encoder_args(profile, threads, duration=plan.master.duration, passlog=passlog)
                 if encoded_here else {"c:v": "copy", "bsf:v": H264_BT709})
-    spoken = plan.settings["language_tag"] if treatment in ("dub", "mix") \
-        else plan.settings["source_language_tag"]
-    args["metadata:s:a:0"] = f"language={spoken}"
+    args["metadata:s:a:0"] = f"language={plan.spoken_tag}"
     if plan.subtitles is not None and treatment != "burn":
         args.update({"c:s": "mov_text", "metadata:s:s:0": f"language={plan.settings['language_tag']}",
                      "disposition:s:0": SUBTITLE_DISPOSITION[treatment]})

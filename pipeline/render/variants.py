@@ -127,6 +127,13 @@ class VariantPlan:
         return self.problems + self.warnings + self.notes
 
     @property
+    def spoken_tag(self) -> str:
+        """The ISO 639-2 tag of the language its sound speaks: the language's own for a dub or
+        a voice-over mix, the campaign's source language for the master's sound."""
+        return self.settings["language_tag"] if self.variant.language.treatment in ("dub", "mix") \
+            else self.settings["source_language_tag"]
+
+    @property
     def subtitles(self) -> Path | None:
         return Path(self.inputs["subtitles"]["path"]) if "subtitles" in self.inputs else None
 
