@@ -275,6 +275,22 @@ def test_a_file_with_errors_says_no_preview_was_made_and_leaves_no_old_one(campa
     assert "contact sheet:" not in result.stdout and "Traceback" not in result.output
 
 
+def test_a_preview_without_video_removes_the_older_video_and_says_so(campaign):
+    # A translator's --no-video preview of a corrected file left the earlier preview video,
+    # with the old text, under its name beside the new pictures.
+    campaign.subtitle("nah", SRT)
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    assert invoke(manifest, "--lang", "nah").exit_code == 0
+    video = campaign.out / "spot.nah.preview.mp4"
+    assert video.exists()
+    result = invoke(manifest, "--lang", "nah", "--no-video")
+    assert result.exit_code == 0, result.output
+    assert not video.exists()
+    assert f"  removed the previous preview: {video}" in result.stderr, result.stderr
+    assert sorted(p.name for p in campaign.out.iterdir()) == ["spot.nah.preview.png",
+                                                             "spot.nah.specimen.png"]
+
+
 def test_one_language_s_errors_keep_no_other_preview_from_being_made_and_shown(campaign):
     # The errors of the first file ended the command: the languages after it were never
     # previewed, and those before it were made but not shown.

@@ -288,6 +288,8 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
         if item.loudness is not None:
             echo(f"  loudness:      {_loudness(item.loudness)}, measured on the file (ebur128); "
                  f"the proxy's target: {SOUND_PROFILE.loudness:g} LUFS")
+        for path in item.removed:
+            echo(f"  removed the previous preview: {path}", err=True)
     if any(isinstance(item, NotMade) for item in previews):
         sys.exit(1)
 

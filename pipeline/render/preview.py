@@ -43,7 +43,7 @@ from pipeline.render.preview_sound import (SOUND_PROFILE, Recording, open_cache,
                                            recording_there, write_sound)
 from pipeline.render.specimen import label_font, write_specimen
 from pipeline.render.subtitle_input import as_rendered
-from pipeline.render.variants import UnknownSelection, preview_paths
+from pipeline.render.variants import PreviewPaths, UnknownSelection, preview_paths
 from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.file_styles import StyleFont, style_fonts, style_glyphs
 from pipeline.subtitles.file_times import in_file_syntax
@@ -76,6 +76,9 @@ class Preview:
     recording: Recording | None = None
     sound: Path | None = None
     loudness: Loudness | None = None
+    # An earlier preview's files this one does not make again (its video, before --no-video):
+    # removed, as they showed the file as it was.
+    removed: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
         loudness = write_sound(recording, SOUND_PROFILE, paths.sound)
         return Preview(spot.id, language.code, None, None, None, 0, time.monotonic() - started,
                        recording.diagnostics, recording=recording, sound=paths.sound,
-                       loudness=loudness)
+                       loudness=loudness, removed=_others(paths, paths.sound))
     master = _examined(manifest, spot)
     profile = preview_frame(manifest, master, named)
     # A recording's warnings (or the errors that keep its sound from being made), with the
@@ -280,11 +283,18 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
             except KeyboardInterrupt:
                 stop_jobs(futures)
                 raise
-    return Preview(spot.id, language.code, paths.sheet if burned else None,
+    made = Preview(spot.id, language.code, paths.sheet if burned else None,
                    paths.proxy if video else None, paths.specimen if burned else None,
                    len(burned.cues) if burned else 0, time.monotonic() - started, tuple(found),
                    profile, sound, None if video or sound is None else paths.sound,
                    next((loudness for loudness in measured if loudness is not None), None))
+    return replace(made, removed=_others(paths, made.sheet, made.proxy, made.specimen,
+                                         made.sound))
+
+
+def _others(paths: PreviewPaths, *made: Path | None) -> tuple[Path, ...]:
+    """The files of an earlier preview among `paths` that this one did not write, removed."""
+    return _remove(tuple(path for path in paths if path not in made))
 
 
 def _examined(manifest: Manifest, spot: Spot) -> Master:
