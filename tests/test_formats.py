@@ -77,6 +77,19 @@ def test_sniffing_needs_a_sure_sign():
     assert set(SUFFIXES) == {".srt", ".vtt", ".ass", ".ssa", ".ttml", ".xml", ".dfxp"}
 
 
+def test_dots_before_the_milliseconds_are_one_warning_a_file(tmp_path):
+    # A trial's Subtitle Edit export: 30 cues with '.', 30 identical warnings of 112 in all.
+    blocks = [f"{n}\n00:00:{n:02d}.200 --> 00:00:{n:02d}.900\nuno\n" for n in range(1, 31)]
+    result = read_subtitles(write(tmp_path, "nah.srt", "\n".join(blocks)))
+    (dots,) = [d for d in result.diagnostics if d.code == "timing-format"]
+    assert (dots.line, dots.message) == (2, "30 cues use '.' before the milliseconds (the "
+                                            "first: cue 1); SRT uses ','"), dots
+    assert len(cues_of(result)) == 30
+    one = SRT.replace("00:00:00,500", "00:00:00.500", 1)
+    (dot,) = [d for d in read_subtitles(write(tmp_path, "tzo.srt", one)).diagnostics]
+    assert dot.message == "cue 1 uses '.' before the milliseconds; SRT uses ','", dot
+
+
 def test_colours_and_fonts_are_one_warning_naming_the_lines(tmp_path):
     text = SRT.replace("Los seres humanos", '<font color="#ffff00">Los seres</font> humanos') \
         .replace("no están", '<font face="Arial">no</font> están')

@@ -54,6 +54,7 @@ class _Parser:
         self.cues: list[Cue] = []
         self.found = 0      # cue blocks (with a number or a timing line), read or not
         self.diagnostics: list[Diagnostic] = []
+        self.dotted: list[tuple[int, int]] = []   # (cue, line) of timing lines with '.'
         self.i = 0
 
     def fail(self, message: str, line: int, hint: str | None, code: str) -> None:
@@ -75,7 +76,21 @@ class _Parser:
                 self.i += 1
             else:
                 self.cue()
+        self._dots()
         return self.cues
+
+    def _dots(self) -> None:
+        """One warning a file for its timing lines with '.' before the milliseconds, at the
+        first: a tool that writes one writes every cue so (a trial's 30 identical warnings
+        buried the file's other findings)."""
+        if not self.dotted:
+            return
+        cue, line = self.dotted[0]
+        message = (say(N_("cue %(cue)s uses '.' before the milliseconds; SRT uses ','"), cue=cue)
+                   if len(self.dotted) == 1 else
+                   say(N_("%(count)s cues use '.' before the milliseconds (the first: cue "
+                          "%(cue)s); SRT uses ','"), count=len(self.dotted), cue=cue))
+        self.warn(message, line, TIMING_HINT, "timing-format")
 
     def cue(self) -> None:
         first = self.i + 1
@@ -148,9 +163,7 @@ class _Parser:
             return None
         self.i += 1
         if "." in (match.group(4), match.group(9)):
-            self.warn(say(N_("cue %(cue)s uses '.' before the milliseconds; SRT uses ','"),
-                          cue=index), number,
-                      TIMING_HINT, "timing-format")
+            self.dotted.append((index, number))
         return start, end
 
     def text(self, index: int) -> list[str]:
