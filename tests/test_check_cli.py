@@ -160,7 +160,11 @@ def test_json_for_tools(files):
     data = json.loads(result.stdout)
     assert (data["errors"], data["warnings"]) == (1, 2)
     first, second = data["files"]
-    assert first["path"] == "nah.srt" and first["language"] == "nah" and first["cues"] == 3
+    # Absolute, as README says of --json (it was the path as typed): the same file from any
+    # folder a tool reads the JSON in.
+    assert first["path"] == str(Path.cwd() / "nah.srt"), first["path"]
+    assert {d["path"] for d in first["diagnostics"]} == {first["path"]}
+    assert first["language"] == "nah" and first["cues"] == 3
     assert first["format"] == "srt"
     assert [(d["severity"], d["code"], d["line"]) for d in first["diagnostics"]] == [
         ("warning", "gap", 5), ("warning", "reading-speed", 9)]

@@ -6,9 +6,9 @@ function (`qc.check_file`, `preview.make_previews`, `watch.watch`) and prints.
 
 from __future__ import annotations
 
-import math
-
 import json
+import math
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -151,7 +151,9 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     if spot:
         Selection(spots=(spot,)).check([campaign])     # as `render --spot`: exit 2, the ids
     results: list[CheckResult | SoundCheck] = []
-    for path in subtitles:
+    # Absolute, as the manifest's are: --json names the same file from any folder (README),
+    # and the terminal shows a path under the current folder relative to it (`echo`).
+    for path in (Path(os.path.abspath(given)) for given in subtitles):
         if path.suffix.lower() in AUDIO_SUFFIXES:
             results.append(check_recording(path, campaign, spot, lang))
             continue
