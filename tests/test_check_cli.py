@@ -909,6 +909,24 @@ def test_check_with_a_manifest_says_the_language_has_two_files_as_validate_does(
     assert invoke(new, "--manifest", manifest).exit_code == 0
 
 
+def test_a_video_or_a_sound_given_as_subtitles_is_named_for_what_it_is(files, tmp_path):
+    # A dub recorded on a phone as a video: "this is not a text file: it has NUL bytes on both
+    # even and odd offsets (4323 in its first 65536 bytes)", of no help to a translator.
+    from tests.conftest import ffmpeg
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x64:duration=1", "-f", "lavfi", "-i",
+           "sine=duration=1", "-c:v", "libx264", "-c:a", "aac", str(tmp_path / "yua.mp4"))
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-f", "wav", str(tmp_path / "yua.srt"))
+    result = invoke("yua.mp4", "yua.srt")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == [
+        "yua.mp4: error: this is not a text file: it is a video (MP4) (hint: a dub or "
+        "voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A file (in a terminal: "
+        "ffmpeg -i yua.mp4 -vn yua.wav); subtitles are a text file)",
+        "yua.srt: error: this is not a text file: it is a sound recording (WAV) (hint: "
+        "a recording is checked as one by its name: rename it yua.wav)"], result.stderr
+
+
 def test_a_font_no_style_can_have_is_one_error_naming_its_styles(campaign):
     # An Aegisub file, its styles in Arial (not installed), was one error a style: the same
     # words three to five times. Now one error a font, at its first style's line, naming the

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import filetype
+
 from pipeline.errors import Diagnostic, SubtitleError, error
 from pipeline.files import NOT_REGULAR, empty_file, special_file
 
@@ -40,9 +42,10 @@ def decode_text(data: bytes, path: Path, kind: str = "subtitle file"
                                                       encoding.replace("-sig", ""), len(bom))]
     binary = _not_text(data)
     if binary is not None:
-        return None, "unknown", [error(binary, path, None,
-                                       f"a {kind} is text: check that this is the right "
-                                       "file (not a video, an image or a document)", "encoding")]
+        known = _media_kind(data, path)
+        message, hint = known or (binary, f"a {kind} is text: check that this is the right "
+                                          "file (not a video, an image or a document)")
+        return None, "unknown", [error(message, path, None, hint, "encoding")]
     if b"\x00" in data:
         offset = data.index(b"\x00")
         return None, "unknown", [error(
@@ -76,6 +79,29 @@ def _not_text(data: bytes) -> str | None:
     if controls * 20 > len(sample):
         return (f"this is not a text file: {controls * 100 // len(sample)} % of its first "
                 f"{len(sample)} bytes are control characters")
+    return None
+
+
+def _media_kind(data: bytes, path: Path) -> tuple[str, str] | None:
+    """(message, hint) of a video, a sound or an image given where text is read, named by its
+    content (the `filetype` library's signatures): a translator's dub recorded on a phone as a
+    video, a WAV saved under a subtitle's name. None for any other data."""
+    found = filetype.guess(data[:8192])
+    if found is None:
+        return None
+    media, name = found.mime.split("/")[0], found.extension.upper()
+    if media == "video":
+        return (f"this is not a text file: it is a video ({name})",
+                "a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A file "
+                f"(in a terminal: ffmpeg -i {shlex.quote(path.name)} -vn "
+                f"{shlex.quote(path.stem + '.wav')}); subtitles are a text file")
+    if media == "audio":
+        return (f"this is not a text file: it is a sound recording ({name})",
+                f"a recording is checked as one by its name: rename it "
+                f"{path.stem}.{found.extension}")
+    if media == "image":
+        return (f"this is not a text file: it is an image ({name})",
+                "subtitles are a text file: check that this is the right file")
     return None
 
 
