@@ -150,12 +150,14 @@ class Fitter:
         if count * line <= usable:
             if count <= 2 * qc.max_lines:
                 return []
+            # The verdict first, then each frame's figures: the frames said after it, apart
+            # (a trial's two frames, joined by "and" mid-sentence, read as one).
             return [error(
-                say(N_("cue %(cue)s would be burned on %(frames)s, more than twice the "
-                       "%(limit)s a cue may take (qc: max_lines), over the picture (a pasted "
-                       "paragraph?)"), cue=cue.index, limit=qc.max_lines,
+                say(N_("cue %(cue)s would be burned on more than twice the %(limit)s lines a "
+                       "cue may take (qc: max_lines), over the picture (a pasted paragraph?): "
+                       "%(frames)s"), cue=cue.index, limit=qc.max_lines,
                     frames=_frames(say(N_("%(lines)s lines %(where)s"), lines=count,
-                                       where=where), ", ")), path, cue.line,
+                                       where=where), "; ")), path, cue.line,
                 "split it into cues of one or two lines each, timed with the speech", "fit")]
         return [error(
             say(N_("cue %(cue)s cannot fit the frame: its text takes %(frames)s: the rest would "
