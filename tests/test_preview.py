@@ -312,6 +312,11 @@ def test_unknown_language_and_missing_selection(campaign):
     result = invoke(manifest, "--lang", "zzz")
     assert result.exit_code == 2 and "--lang zzz: no language of that name in" in result.stderr
     assert "languages there: nah" in result.stderr
+    # Typed as a file name on Windows shows it: the code it differs from in case alone.
+    result = invoke(manifest, "--lang", "NAH")
+    assert result.exit_code == 2 and "--lang NAH: no language of that name in" in result.stderr
+    assert "(languages there: nah; did you mean --lang nah?)" in result.stderr, \
+        result.stderr
     result = invoke(manifest, "--spot", "nope")
     assert result.exit_code == 2 and "--spot nope: no spot of that name in" in result.stderr
     result = invoke(manifest, "--lang", "nah", "--profile", "nope")

@@ -196,8 +196,8 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
         "nah.txt": ".txt is not a subtitle format read here (.srt, .vtt, .ass, .ssa, .ttml, "
                    ".xml, .dfxp) (hint: save it in one of those formats as nah.srt, ...)",
         # Notepad's "Text Documents" (Windows hides the .txt); never a backup.
-        "mix.srt.txt": "named as a text file (.txt after .srt) (hint: move it out, or put it "
-                       "in place of mix.srt as mix.srt)",
+        "mix.srt.txt": "named as a text file (.txt after .srt) (hint: move it out, or, to use "
+                       "it instead, move mix.srt out and rename this one mix.srt)",
     }
     for name, why in wanted.items():
         assert result.stderr.count(f"{folder / name}: warning: not used: {why}\n") == 1, name
@@ -215,8 +215,8 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
     campaign.subtitle("tzo", SRT, suffix=".vtt")
     result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
     assert f"{folder / 'TZO.SRT'}: warning: not used: the name must be lower-case, and tzo.vtt " \
-           "is the file read for 'tzo' (hint: move it out, or put it in place of tzo.vtt as " \
-           "tzo.srt)" in result.stderr, result.stderr
+           "is the file read for 'tzo' (hint: move it out, or, to use it instead, move tzo.vtt " \
+           "out and rename this one tzo.srt)" in result.stderr, result.stderr
 
 
 def test_split_mono_tracks_and_versions_are_said_to_be_parts_of_one_file():

@@ -98,8 +98,8 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
         read = next((f"{code}{known}" for known in suffixes if f"{code}{known}" in present), None)
         if read is not None:      # renamed, it would make two files of one language
             return Unused(code, f"the name must be lower-case, and {read} is the file read for "
-                                f"{code!r}", f"move it out, or put it in place of {read} as "
-                                             f"{code}{suffix}")
+                                f"{code!r}", f"move it out, or, to use it instead, move "
+                                             f"{read} out and rename this one {code}{suffix}")
         return Unused(code, "the name must be lower-case", f"rename it to {code}{suffix}")
     if code == stem.lower():
         typed = next((known for known in suffixes if suffix == known + ".txt"), None)
@@ -108,7 +108,8 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
             read = next((f"{code}{known}" for known in suffixes if f"{code}{known}" in present),
                         None)
             return Unused(code, f"named as a text file (.txt after {typed})",
-                          f"move it out, or put it in place of {read} as {code}{typed}"
+                          f"move it out, or, to use it instead, move {read} out and rename "
+                          f"this one {code}{typed}"
                           if read else f"rename it to {code}{typed}")
         if any(suffix.startswith(known + ".") for known in suffixes):
             return Unused(code, "a backup file name (only the name ending in the format's "

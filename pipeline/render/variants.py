@@ -231,9 +231,17 @@ class UnknownSelection(CommandLineError):
     def __init__(self, unknown: list[tuple[str, str, list[str], list[str]]], where: str):
         self.unknown = unknown    # (option, what, values not found, names the manifests have)
         lines = [f"{option} {', '.join(values)}: no {what} of that name in {where} "
-                 f"({what}s there: {', '.join(known) or 'none'})"
+                 f"({what}s there: {', '.join(known) or 'none'}{_cased(option, values, known)})"
                  for option, what, values, known in unknown]
         super().__init__("\n".join(lines), unknown[0][0])
+
+
+def _cased(option: str, values: list[str], known: list[str]) -> str:
+    """The names among `known` that `values` differ from in case alone (`--lang TZO`, as a
+    Windows folder shows the file), offered with the option to type."""
+    lower = {name.lower(): name for name in known}
+    meant = [f"{option} {lower[value.lower()]}" for value in values if value.lower() in lower]
+    return f"; did you mean {' '.join(meant)}?" if meant else ""
 
 
 @dataclass(frozen=True)
