@@ -508,7 +508,9 @@ def test_cues_past_the_end_are_one_error_and_an_hour_off_is_said_so(tmp_path):
 
 @pytest.mark.parametrize("content, message, line", [
     ("", "the file is empty (0 bytes)", 1),    # nothing written: copied or exported again
-    ("\n  \n\n", "the file is empty", None)])
+    # Blank lines, or a byte order mark alone: at line 1 too, as every other file error is.
+    ("\n  \n\n", "the file is empty: it has no text", 1),
+    ("\ufeff", "the file is empty: it has no text", 1)])
 def test_empty_file(tmp_path, content, message, line):
     (problem,) = read_subtitles(srt(tmp_path, content)).diagnostics
     assert (problem.severity, problem.code, problem.message, problem.line) == (

@@ -233,8 +233,10 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     # Said only when the reader said nothing wrong: its errors say why no cue was read (a
     # WebVTT file timed with SubRip's commas was told "no cues" besides each cue's error).
     if not parsed.cues and not any(d.severity == "error" for d in parsed.diagnostics):
-        message = "the file is empty" if not text.strip() else "the file contains no cues"
-        diagnostics.append(error(message, path, None, fmt.cue_hint, "empty"))
+        blank = not text.strip()
+        message = "the file is empty: it has no text" if blank \
+            else "the file contains no cues"
+        diagnostics.append(error(message, path, 1 if blank else None, fmt.cue_hint, "empty"))
     asked = style is not None and style.from_file
     kept = asked and fmt.name in ("ass", "ssa")
     # An ASS style in the campaign's font and colours loses nothing (Aegisub writes a style
