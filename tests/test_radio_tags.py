@@ -354,3 +354,40 @@ def test_the_cart_title_keeps_the_language_whole():
         assert len(title) <= 64 and title.isascii(), title
         assert title.endswith(f"... ({folded})") and title.startswith("Los seres humanos"), title
     assert len(cart_title(long, "x" * 80)) == 64       # a name longer than the field: cut
+
+
+def tone(path: Path, start: float, end: float, total: float, frequency: int = 440) -> Path:
+    """A tone from `start` to `end` seconds in `total` seconds of digital silence, 48 kHz."""
+    ffmpeg("-f", "lavfi", "-i", f"aevalsrc='if(between(t,{start},{end}),0.1*sin(2*PI*"
+                                f"{frequency}*t),0)':s=48000:d={total}", "-ac", "2", str(path))
+    return path
+
+
+@pytest.mark.e2e
+def test_dead_air_moves_the_cart_s_timers_and_a_voice_over_s_is_said(campaign):
+    # A trial's dub, its sound over at 11.1 s of 25, was told on the page to be cut there while
+    # its cart said 25 s (AUDe); its voice-overs, over a bed that stopped at 20 s of 25, aired
+    # 5 s of dead air with no word on their cards.
+    media, audio = campaign.root / "media", campaign.root / "audio/spot"
+    tone(media / "radio.wav", 0, 7, 10)
+    bed = tone(media / "bed.wav", 0, 7, 10, 220)
+    tone(audio / "yua.wav", 1.0, 6.0, 10)
+    tone(audio / "zai.wav", 2.0, 5.0, 10, 660)
+    spots = [{"id": "spot", "title": "Radio", "master": "../media/radio.wav",
+              "music_bed": "../media/bed.wav"}]
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "zai", "treatment": "mix"}], ["radio"], spots=spots)
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    for code, start, end in (("yua", 1.0, 6.0), ("zai", 0, 7.0)):
+        fields = cart_fields(chunks(campaign.out / f"spot.{code}.radio.wav")[b"cart"])
+        (AUDs, begins), (AUDe, ends) = fields["timers"][:2]
+        assert (AUDs, AUDe) == (b"AUDs", b"AUDe")
+        assert begins == pytest.approx(start * 48000, abs=0.02 * 48000), (code, begins)
+        assert ends == pytest.approx(end * 48000, abs=0.02 * 48000), (code, ends)
+    record = json.loads((campaign.out / "spot.zai.radio.json").read_text())
+    (dead,) = [w for w in record["qc"]["warnings"] if w["code"] == "trailing-silence"]
+    assert dead["path"] == str(bed) and dead["message"].startswith(
+        "the last 3.0 s of the spot would be silence: the voice-over mix's sound ends at 7.0 s")
+    assert "music bed" in dead["hint"]
+    assert "voice-over mix's sound ends at 7.0 s" in result.stderr, result.stderr

@@ -51,10 +51,12 @@ class Cart:
     title: str                    # the spot's title and language
     artist: str                   # the campaign's title
     cut_id: str                   # the clock number, or "" (the station gives its own)
-    samples: int                  # the spot's length: its end-of-audio timer
+    samples: int                  # its end-of-audio timer, in samples: the spot's length, or
+                                  # the end of its sound before dead air
     category: str = "PSA"         # a public service announcement, as the campaign's spots are
     producer_app_id: str = "pipeline"
     producer_app_version: str = __version__
+    start: int = 0                # its start-of-audio timer, in samples
 
     def data(self) -> bytes:
         """The chunk's data (without its 8-byte header)."""
@@ -64,9 +66,9 @@ class Cart:
         text = b"".join(ascii_text(values.get(key, ""), size).encode("ascii").ljust(size, b"\0")
                         for key, size in TEXT_FIELDS)
         # AUDs and AUDe, the start and end of the audio, are the timers automation systems
-        # read as a cut's cue-in and end (AudioVault, ENCO DAD); a spot is sound from its first
-        # sample to its last. The other six are unused: no usage, no value.
-        timers = struct.pack("<4sI4sI", b"AUDs", 0, b"AUDe", self.samples)
+        # read as a cut's cue-in and end (AudioVault, ENCO DAD). The other six are unused: no
+        # usage, no value.
+        timers = struct.pack("<4sI4sI", b"AUDs", self.start, b"AUDe", self.samples)
         timers += bytes(8 * (TIMERS - 2))
         return (text + struct.pack("<i", LEVEL_REFERENCE) + timers + bytes(RESERVED)
                 + bytes(URL))

@@ -21,7 +21,7 @@ from pipeline.errors import RenderError
 from pipeline.media.audio_layout import LAYOUTS, to_stereo
 from pipeline.media.astats import (Block, block_stats, channel_stats, lfe_band, near_full_scale,
                                    parse_blocks, parse_lfe_band, parse_sound_starts, sound_starts)
-from pipeline.media.defects import LOSSY, Defects, find_defects
+from pipeline.media.defects import LOSSY, SILENCE_LEVEL, Defects, find_defects
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.probe import cut_short
 
@@ -253,14 +253,42 @@ class Reading:
 
     loudness: Loudness
     samples: int
+    # Its silences, (start, end) in seconds: every channel under SILENCE_LEVEL for SILENT_FOR
+    # or longer (ffmpeg's `silencedetect`), where its sound starts and ends.
+    silences: tuple[tuple[float, float], ...] = ()
+
+    def sound_span(self, sample_rate: int) -> tuple[float, float] | None:
+        """Seconds from the start to its first sound, and to the end of its last: (0, its
+        length) when it starts and ends with sound; None when it is silence throughout."""
+        length = self.samples / sample_rate
+        first, last = 0.0, length
+        if self.silences and self.silences[0][0] <= 1e-3:
+            first = self.silences[0][1]
+        if self.silences and self.silences[-1][1] >= length - 1e-3:
+            last = self.silences[-1][0]
+        return (first, last) if first < last else None
 
 
 _SAMPLES = re.compile(r"Number of samples:\s*(\d+)")
+_SILENCE = re.compile(r"silence_(start|end): (-?[\d.]+)")
+SILENT_FOR = 0.1      # seconds: a pause between words is no silence to say
+
+
+def _silences(stderr: str) -> tuple[tuple[float, float], ...]:
+    """`silencedetect`'s spans: a start, then its end (printed at the end of the input too)."""
+    found, start = [], None
+    for kind, value in _SILENCE.findall(stderr):
+        if kind == "start":
+            start = max(0.0, float(value))
+        elif start is not None:
+            found.append((start, float(value)))
+            start = None
+    return tuple(found)
 
 
 def read_decoded(path: Path | str, *, dualmono: bool = False) -> Reading:
     """Decode a delivered file once (the bytes a listener's decoder gets: an MP3's decoded
-    overshoot included) and read its loudness and length in samples.
+    overshoot included) and read its loudness, its length in samples and its silences.
 
     `dualmono`: a mono file is measured as if played on both loudspeakers of a stereo system
     (ebur128's `dualmono`: +3 LU over BS.1770's single channel), so a mono voice note at -16 LUFS
@@ -269,13 +297,14 @@ def read_decoded(path: Path | str, *, dualmono: bool = False) -> Reading:
     """
     audio = (ffmpeg.input(str(path))["a:0"]
              .filter("astats", metadata=0, measure_overall="Number_of_samples",
-                     measure_perchannel="none"))
+                     measure_perchannel="none")
+             .filter("silencedetect", noise=f"{SILENCE_LEVEL:g}dB", d=SILENT_FOR))
     stderr = run_ffmpeg(_meter_args(audio, "info", dualmono), what="measuring the delivered sound",
                         path=path)
     samples = _SAMPLES.search(stderr)
     if samples is None:
         raise RenderError("astats printed no sample count", path, stderr_tail=stderr[-2000:])
-    return Reading(parse_ebur128(stderr), int(samples.group(1)))
+    return Reading(parse_ebur128(stderr), int(samples.group(1)), _silences(stderr))
 
 
 def analyse_sound(path: Path | str, sample_rate: int, layout: str,

@@ -43,6 +43,7 @@ from pipeline.render.certificate import certify
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import make_record, write_json
+from pipeline.render.sound_warnings import LEADING_SILENCE, TRAILING_SILENCE, mix_dead_air
 
 FORMATS = {"wav": "wav", "mp3": "mp3", "mp2": "mp2", "ogg": "ogg", "mp4": "mp4"}
 # What ffprobe calls the stream each encoder makes.
@@ -123,15 +124,27 @@ def sound_title(variant) -> str:
     return f"{variant.spot.title} ({variant.language.name})"
 
 
-def cart(plan: VariantPlan) -> Cart:
+def cart(plan: VariantPlan, span: tuple[float, float] | None) -> Cart:
     """A Broadcast WAV's AES46 `cart` chunk. Written with or without a clock number: without
     one its CutID is empty, and the station's importer gives the cut its own number as for
     any file without one (the render's fingerprint, the bext's stand-in, would read as a cut
-    number no log books); Title, Artist and Category still file it."""
-    variant = plan.variant
+    number no log books); Title, Artist and Category still file it.
+
+    Its start and end of audio (`span`: seconds to the file's first sound and to the end of its
+    last, `Reading.sound_span`) are where automation starts and ends the cut: at the sound
+    where the file has dead air there (sound_warnings.LEADING_SILENCE, TRAILING_SILENCE, the
+    limits its warnings say), else its first and last samples. A trial's dub, its sound over
+    at 11.1 s of 25, was told on the page to be cut there, while its cart said 25 s."""
+    variant, rate, samples = plan.variant, plan.variant.profile.sample_rate, plan.slot_samples
+    start, end = 0, samples
+    if span is not None:
+        if span[0] > LEADING_SILENCE:
+            start = round(span[0] * rate)
+        if samples / rate - span[1] > TRAILING_SILENCE:
+            end = round(span[1] * rate)
     return Cart(title=cart_title(variant.spot.title, variant.language.name),
                 artist=variant.manifest.title, cut_id=variant.clock or "",
-                samples=plan.slot_samples)
+                samples=end, start=start)
 
 
 def cart_title(spot: str, language: str, size: int = 64) -> str:
@@ -219,9 +232,10 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         if profile.container == "wav":
             write_plain_pcm_format(partial)
             write_info_latin1(partial)
+        span = reading.sound_span(profile.sample_rate)
         if profile.bext:
             write_bext_loudness(partial, reading)
-            write_cart(partial, cart(plan))
+            write_cart(partial, cart(plan, span))
         if profile.container in ID3_CONTAINERS:
             write_id3(partial, Id3(sound_title(variant), variant.manifest.title,
                                    variant.language.alpha3, when.year,
@@ -229,6 +243,9 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         info = check_sound(plan, partial, reading)
         track = SharedTrack(partial, loudness, leveling)
         record = make_record(plan, partial, info, track, time.monotonic() - started)
+        # A voice-over's dead air is its mix's, made here: read on the file.
+        record["qc"]["warnings"] += [w.to_json() for w in mix_dead_air(
+            plan, span, reading.samples / profile.sample_rate)]
         if profile.channels == 1:
             # The file's own channel by BS.1770, as any meter reads it unasked: said beside
             # the dual-mono figure wherever that is shown.

@@ -264,6 +264,11 @@ _OVER_A_BED = ("; if it is a voice-over, mixed over the spot's own sound, check 
                "--manifest: its silences are not aired alone")
 
 
+# Under a voice-over, the bed (or the master's sound) plays wherever the voice pauses.
+_BED_HINT = ("the music bed (or the master's sound) under the voice-over is silent there: ask "
+             "for one that fills the spot, or re-time the voice-over")
+
+
 def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
              what: str) -> list[Diagnostic]:
     """Warnings for a dub heard alone (on radio) that starts with more than LEADING_SILENCE of
@@ -278,22 +283,45 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
     A `recording` whose spot is not known (`check` without a manifest: `spot_duration` None)
     is held to a dub's limits, against its own length: its silences are the file's, and a
     translator sent two files back "0 warnings" that validate then said were dead air."""
-    defects, found = analysis.defects, []
+    defects = analysis.defects
     if what not in ("dub", "master", "recording") or defects is None \
             or defects.first_sound is None:
-        return found
+        return []
     alone = spot_duration is None
-    if alone:
-        spot_duration = defects.length
-    if defects.first_sound > LEADING_SILENCE:
+    return _silences(path, defects.first_sound, defects.last_sound,
+                     defects.length if alone else spot_duration, what, alone)
+
+
+def mix_dead_air(plan: VariantPlan, span: tuple[float, float] | None,
+                 length: float) -> list[Diagnostic]:
+    """`dead_air`'s warnings of a voice-over's variant heard alone (an audio-only profile),
+    from its rendered file (`span`: seconds to its first sound and to the end of its last,
+    `Reading.sound_span`; None: silence throughout, said as such elsewhere; `length`: its
+    seconds): the voice's silences are filled by the bed mixed under it, but a bed that ends
+    before the spot is dead air all the same (a trial's voice-overs aired 5 s of it, said of
+    the dub beside them only). At the bed's file, else the master's, whose sound it is."""
+    if plan.variant.language.treatment != "mix" or span is None:
+        return []
+    bed = Path(plan.inputs["music_bed" if "music_bed" in plan.inputs else "master"]["path"])
+    return _silences(bed, *span, length, N_("voice-over mix"), alone=False)
+
+
+def _silences(path: Path, first: float, last: float, spot_duration: float, what: str,
+              alone: bool) -> list[Diagnostic]:
+    """The warnings of `dead_air`: `first` and `last`, seconds to the first sound and to the
+    end of the last, of a spot of `spot_duration` seconds (the file's own length when `alone`,
+    its spot not known)."""
+    found = []
+    if first > LEADING_SILENCE:
         found.append(warning(
             say(N_("the %(what)s starts with %(silence)s s of silence (under %(level)s dBFS; more "
                    "than %(limit)s s is dead air on radio)"), what=say(what),
-                silence=Number(defects.first_sound, ".2f"), level=Number(SILENCE_LEVEL),
+                silence=Number(first, ".2f"), level=Number(SILENCE_LEVEL),
                 limit=Number(LEADING_SILENCE)),
-            path, hint="trim the silence before the first word" + _OVER_A_BED * alone,
+            path, hint=_BED_HINT if what == "voice-over mix" else
+            "trim the silence before the first word" + _OVER_A_BED * alone,
             code="leading-silence"))
-    end = min(defects.last_sound, spot_duration)
+    end = min(last, spot_duration)
     if spot_duration - end > TRAILING_SILENCE:
         # Without a spot, the silence is the file's own: "of the spot" named one not there.
         template = (N_("the last %(silence)s s of the %(what)s are silence: its sound ends at "
@@ -308,7 +336,7 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
                 limit=Number(TRAILING_SILENCE)), path,
             hint=("trim the silence after the last word" if what == "master" else
                   "re-time the recording to fill its spot" + _OVER_A_BED * alone
-                  if what == "recording" else
+                  if what == "recording" else _BED_HINT if what == "voice-over mix" else
                   f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
             code="trailing-silence"))
     return found
