@@ -376,6 +376,13 @@ def test_a_warning_of_what_the_pipeline_corrected_says_there_is_nothing_to_do():
     assert items[0].startswith("Grabación en un solo canal") and done in items[0]
     assert items[1].startswith("Grabación saturada") and done not in items[1]
     assert "Corrected in these files: nothing to do." in render_page(catalog, "en")
+    # A dub a second longer than the spot, its end silence: cut to the spot in every file (a
+    # radio trial's station read "se cortará" as a cut to make).
+    longer = {"code": "length", "message": "the dub is 26.00 s long, the spot 25.00 s"}
+    (item,) = re.findall(r"<li><span class=\"warning-kind\">(.*?)</li>", render_page(
+        page_catalog(variant("radio", "wav", width=None, loudness_lufs=-23.0,
+                             true_peak_dbtp=-2.0, **warned(longer))), "es"), re.S)
+    assert done in item, item
 
 
 def test_an_earlier_version_is_said_once_when_every_file_of_a_language_is_one():

@@ -108,9 +108,11 @@ QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES | _CAMPAIGN
 # What the pipeline corrected or read as meant, in every file it made: a station reading
 # "saldría al aire por un solo lado" asked whether it could air the file. The page says these
 # need nothing of it.
+# A recording not as long as its spot is cut or padded to it ("length"): its files are the spot's
+# length; dead air that padding leaves is a warning of its own.
 CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", "frame-grid",
                        "timing-format", "settings", "stems", "audio-streams", "format",
-                       "audio-format", "wav-not-pcm"})
+                       "audio-format", "wav-not-pcm", "length"})
 
 # Warnings for the translator alone: nothing a station sees or hears differs. A letter typed
 # composed in one cue and decomposed in another is burned alike and written composed (NFC) in
