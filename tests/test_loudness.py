@@ -293,6 +293,8 @@ def test_a_target_no_gain_and_limiter_can_reach_fails_the_variant(ident):
     # It stops as soon as more gain buys nothing under the limiter the ceiling needs, and says so.
     assert "after 1 correction (the nearest encode: gain +19.2 dB, limiter at -22.5 dBTP); " \
         "2 encodes, and more gain bought too little loudness: the limiter took it" in result.output
+    assert "(hint: the track's peaks are far above its loudness: clicks or clipped peaks" \
+        in result.output, result.output
     assert not (ident.out / "spot.yua.loud.mp4").exists()
     assert not list((ident.out / ".work").glob("*.audio.mka"))
 

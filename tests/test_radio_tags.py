@@ -391,3 +391,9 @@ def test_dead_air_moves_the_cart_s_timers_and_a_voice_over_s_is_said(campaign):
         "the last 3.0 s of the spot would be silence: the voice-over mix's sound ends at 7.0 s")
     assert "music bed" in dead["hint"]
     assert "voice-over mix's sound ends at 7.0 s" in result.stderr, result.stderr
+    # WAVs made before, their timers on the whole file, and voice-overs made before, their dead
+    # air unread, go stale once.
+    assert record["settings"]["cart_timers"] == "sound"
+    assert record["settings"]["dead_air"] == "read on the file"
+    dub = json.loads((campaign.out / "spot.yua.radio.json").read_text())
+    assert "dead_air" not in dub["settings"]

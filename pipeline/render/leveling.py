@@ -334,7 +334,11 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
         leveling = following
     stuck = (f"; {len(tries)} encodes, and more gain bought too little loudness: the limiter "
              "took it" if following is None else "")
-    hint = "the track's peaks are far above its loudness; master it with less dynamic range"
+    # A radio trial's phone dub failed here for three 4 ms clicks its clipping warning had
+    # placed; the hint named dynamics alone.
+    hint = ("the track's peaks are far above its loudness: clicks or clipped peaks (its clipping "
+            "warning, if it has one, says where), or a mix of wide dynamics; remove the clicks, "
+            "or master it with less dynamic range")
     edges = [e for e in (gate_edge(tries, c) for c in {l.ceiling for l, _ in tries}) if e]
     if edges:     # the cause is the gate, however the corrections ended
         (below, before), (above, after) = min(edges, key=lambda e: e[1][0] - e[0][0])

@@ -80,6 +80,13 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
             # Its `fmt ` chunk is WAVE_FORMAT_PCM (media/audio_tags.py): a WAV rendered with
             # ffmpeg's WAVE_FORMAT_EXTENSIBLE goes stale, and no other variant does.
             settings["wave_format"] = "pcm"
+        if variant.profile.bext:
+            # Its cart's AUDs and AUDe mark its sound where the file has dead air
+            # (audio_only.cart): Broadcast WAVs made before, timers on the whole file, go stale.
+            settings["cart_timers"] = "sound"
+        if language.treatment == "mix":
+            # Its dead air is read on the file (sound_warnings.mix_dead_air): once stale.
+            settings["dead_air"] = "read on the file"
         return settings
     settings["picture"] = plan.conform.picture_settings
     bars = mostly_bars(plan.conform.geometry, variant.profile)
