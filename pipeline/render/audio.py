@@ -55,6 +55,10 @@ Stream = ffmpeg.nodes.FilterableStream
 AAC_FAST_CODER_BELOW = 192_000
 
 
+# What ffprobe calls the stream each encoder makes.
+CODEC_NAMES = {"libmp3lame": "mp3", "libopus": "opus", "libvorbis": "vorbis", "mp2fixed": "mp2"}
+
+
 def audio_encoder_args(profile: Profile) -> dict:
     args: dict = {"c:a": profile.audio_codec, "ar": profile.sample_rate, "ac": profile.channels}
     if profile.audio_bitrate:

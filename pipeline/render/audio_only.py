@@ -37,8 +37,8 @@ from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.profiles import Profile
-from pipeline.render.audio import (audio_encoder_args, audio_source, measured_loudness,
-                                   programme_short_term_limit, track_name)
+from pipeline.render.audio import (CODEC_NAMES, audio_encoder_args, audio_source,
+                                   measured_loudness, programme_short_term_limit, track_name)
 from pipeline.render.certificate import certify
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.variants import VariantPlan
@@ -46,8 +46,6 @@ from pipeline.render.record import make_record, write_json
 from pipeline.render.sound_warnings import LEADING_SILENCE, TRAILING_SILENCE, mix_dead_air
 
 FORMATS = {"wav": "wav", "mp3": "mp3", "mp2": "mp2", "ogg": "ogg", "mp4": "mp4"}
-# What ffprobe calls the stream each encoder makes.
-CODEC_NAMES = {"libmp3lame": "mp3", "libopus": "opus", "libvorbis": "vorbis", "mp2fixed": "mp2"}
 # Containers whose tag is ID3v2.4, written by mutagen after ffmpeg (playout reads an MP2's ID3
 # as an MP3's: both are MPEG audio streams).
 ID3_CONTAINERS = ("mp3", "mp2")

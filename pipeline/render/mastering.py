@@ -30,8 +30,7 @@ from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import exact_rate, same_label
 from pipeline.profiles import Profile
 from pipeline.render import leader
-from pipeline.render.audio import audio_encoder_args
-from pipeline.render.audio_only import CODEC_NAMES
+from pipeline.render.audio import CODEC_NAMES, audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args, xdcam_gop
 from pipeline.render.leader import LeaderTiming, RateChange, file_timecode, leader_timing, near, \
     rate_change

@@ -288,7 +288,7 @@ def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
             or defects.first_sound is None:
         return []
     alone = spot_duration is None
-    return _silences(path, defects.first_sound, defects.last_sound,
+    return _dead_air_said(path, defects.first_sound, defects.last_sound,
                      defects.length if alone else spot_duration, what, alone)
 
 
@@ -303,10 +303,10 @@ def mix_dead_air(plan: VariantPlan, span: tuple[float, float] | None,
     if plan.variant.language.treatment != "mix" or span is None:
         return []
     bed = Path(plan.inputs["music_bed" if "music_bed" in plan.inputs else "master"]["path"])
-    return _silences(bed, *span, length, N_("voice-over mix"), alone=False)
+    return _dead_air_said(bed, *span, length, N_("voice-over mix"), alone=False)
 
 
-def _silences(path: Path, first: float, last: float, spot_duration: float, what: str,
+def _dead_air_said(path: Path, first: float, last: float, spot_duration: float, what: str,
               alone: bool) -> list[Diagnostic]:
     """The warnings of `dead_air`: `first` and `last`, seconds to the first sound and to the
     end of the last, of a spot of `spot_duration` seconds (the file's own length when `alone`,
