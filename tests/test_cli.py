@@ -6,6 +6,8 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 
 import click
 import pytest
@@ -47,6 +49,13 @@ def test_version_and_usage_errors_exit_2():
     assert result.exit_code == 2
     assert "Invalid value for '--store': cannot publish to ftp://host/x: unsupported scheme" \
         in result.output
+
+
+def test_the_command_module_run_with_python_m_is_the_command():
+    # `python -m pipeline.cli.main --version` printed nothing and exited 0.
+    run = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "--version"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout.startswith("pipeline, version"), run
 
 
 def test_missing_manifest_is_an_error_not_a_traceback(tmp_path):

@@ -348,3 +348,10 @@ def main() -> None:
 for _command in cli.commands.values():
     verbosity_options(_command)
 
+
+if __name__ == "__main__":
+    # `python -m pipeline.cli.main`, as a reader of this file may try: it ran the module and
+    # exited 0 with nothing said. The console script's own entry, which holds a Ctrl-C
+    # pressed while the commands are imported.
+    from pipeline.cli import main as console_script
+    console_script()
