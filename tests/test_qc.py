@@ -202,6 +202,37 @@ def test_more_than_two_lines_warns(tmp_path):
     assert "3 lines of text (at most 2)" in only(qc(tmp_path, text), "line-count").message
 
 
+def test_tabs_in_cues_are_one_warning_a_file_at_the_first(tmp_path):
+    # A TAB (text copied out of a spreadsheet) was drawn as one space with nothing said.
+    text = """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        Ni tlakatl
+
+        2
+        00:00:04,000 --> 00:00:06,000
+        Amo\ttitlanamakalo
+
+        3
+        00:00:07,000 --> 00:00:09,000
+        Tlakatl\tamo
+        """
+
+    def read(text, name="nah.srt"):
+        return read_subtitles(srt(tmp_path, text, name)).diagnostics
+
+    warning = only(read(text), "tab")
+    assert warning.line == 5
+    assert warning.message == ("2 cues have a TAB character in their text (the first: cue 2): "
+                               "burned-in subtitles draw it as one space")
+    assert "2 subtítulos tienen un tabulador" in localised(warning.detail.to_json(), "es")
+    one = only(read(text.replace("Tlakatl\tamo", "Tlakatl amo")), "tab")
+    assert one.message.startswith("1 cue has a TAB character in its text (cue 2): burned-in")
+    assert "tab" not in {d.code for d in read(text.replace("\t", " "))}
+    vtt = only(read("WEBVTT\n\n00:01.000 --> 00:03.000\nNi\ttlakatl\n", "nah.vtt"), "tab")
+    assert vtt.line == 3
+
+
 # --- durations and gaps --------------------------------------------------------------------------
 
 def test_too_short_and_too_long_cues_warn(tmp_path):

@@ -29,6 +29,7 @@ _READING = {
     "unrendered-settings": N_("Subtitle settings not rendered (vertical text, regions, "
                               "box widths)"),
     "tags": N_("Editing tags in the subtitles"),
+    "tab": N_("Tab characters in the subtitles (drawn as spaces)"),
     "unbalanced-tags": N_("Italic, bold or underline tags that do not pair up"),
     "style": N_("The subtitle file's colours and fonts are not used"),
     "glyph-fallback": N_("Symbols drawn from another font"),
