@@ -134,8 +134,9 @@ def test_check_without_a_manifest_says_the_defects_that_need_no_spot(campaign):
         f"warnings; {ALONE}"]
 
 
-OVER_A_BED = ("; if it is a voice-over, mixed over the spot's own sound, check it with "
-              "--manifest: its silences are not aired alone")
+OVER_A_BED = ("; if it is a voice-over, mixed over the spot's own sound, or a dub of a video "
+              "spot with no radio file, check it with --manifest: its silences are then not "
+              "aired alone")
 
 
 def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):

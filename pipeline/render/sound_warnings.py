@@ -260,8 +260,12 @@ def _where(defects) -> Message | str:
 
 # Without a manifest a recording is not known to be a dub: a voice-over's silences are filled
 # by the spot's sound mixed under it, which only the manifest says.
-_OVER_A_BED = ("; if it is a voice-over, mixed over the spot's own sound, check it with "
-               "--manifest: its silences are not aired alone")
+# A campaign knows whether the file is aired alone: a dub of a video spot with no radio file
+# plays under its picture, which its silences are timed to (a trial read check's warning and
+# check --manifest's silence as two answers).
+_OVER_A_BED = ("; if it is a voice-over, mixed over the spot's own sound, or a dub of a video "
+               "spot with no radio file, check it with --manifest: its silences are then not "
+               "aired alone")
 
 
 # Under a voice-over, the bed (or the master's sound) plays wherever the voice pauses.
