@@ -422,6 +422,28 @@ def test_a_master_being_checked_says_so_on_its_row(campaign, slow_master):
     assert all("check" in line for line in rows if tty.percentages(line) == [95.0]), rows
 
 
+@pytest.mark.e2e
+def test_shared_work_has_a_row_and_moves_the_total_before_any_variant_starts(campaign):
+    """A trial's soft and dub languages sat at "0.0%" with no row while their one shared
+    picture was encoded and their sound levelled: that work is a row of its own now."""
+    campaign.subtitle("tzo")
+    campaign.audio("yua")
+    # 640x360 from the 320x180 master: one picture for both, encoded before their copies.
+    campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}],
+                   profiles=SLOW_PROFILE)
+    result = run(campaign, "render", manifest(campaign), "-j", "1")
+    assert result.status == 0, result.describe()
+    before = tty.plain(result.output).split("spot.tzo.slow")[0]   # before a variant's row
+    lines = tty.drawn_lines(before)
+    picture = [value for line in lines if "spot.slow picture" in line
+               for value in tty.percentages(line)]
+    assert any(0 < value for value in picture), f"no picture row with its progress: {picture}"
+    assert any("test-campaign/spot.yua sound" in line for line in lines), lines
+    totals = [value for line in lines if line.startswith("2 variants")
+              for value in tty.percentages(line)]
+    assert any(0 < value < 100 for value in totals), f"the total did not move: {totals}"
+
+
 def test_the_total_rises_with_the_work_before_any_variant_is_done(slow):
     """With ~80 variants the running bars are cut, and the total is the line people read: it
     moved only when a variant ended (minutes at "28.6%"), and the bars of a burn group stayed

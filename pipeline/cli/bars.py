@@ -22,7 +22,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from pipeline.messages import plural
-from pipeline.render.batch import ENCODED_SHARE, Outcome
+from pipeline.render.batch import ENCODED_SHARE, Outcome, Shared
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.cli.common import shorten
 from pipeline.cli.progress import work_of
@@ -124,11 +124,13 @@ class Bars(Progress):
 
 
 class RichReporter:
-    """Overall work done with an ETA, and a bar with speed per running variant.
+    """Overall work done with an ETA, and a bar with speed per running variant and per running
+    piece of shared work (a levelled track, a picture soft, dub and mix variants share).
 
     The overall row is the work done, not the variants finished: each variant's fraction
-    weighted by its expected cost (progress.work_of), so that it moves while the long encodes
-    run; with ~80 variants the running bars do not all fit, and that row is what is read.
+    weighted by its expected cost (progress.work_of), and the shared work's
+    (`batch.shared_work`), so that it moves while the long encodes run; with ~80 variants the
+    running bars do not all fit, and that row is what is read.
 
     `transient`: the bars vanish when the batch ends and no line is printed per variant (for
     `watch`, which reports each change's outcomes itself).
@@ -140,12 +142,12 @@ class RichReporter:
         self.transient = transient
         self.running: set[str] = set()
         self._work = {v.variant.key: work_of(v) for v in stale}
-        self._done: dict[str, float] = {}   # key: fraction of its work done
+        self._done: dict[str | int, float] = {}   # key: fraction of its work done
         # highlight=False: numbers and paths in variant keys are not coloured as if they meant
         # something; NO_COLOR is honoured by rich itself.
         self._bars = Bars(console or Console(highlight=False), transient=transient)
         self._overall: TaskID | None = None
-        self._tasks: dict[str, tuple[TaskID, float]] = {}
+        self._tasks: dict[str | int, tuple[TaskID, float]] = {}
         self._lock = threading.Lock()
 
     def __enter__(self):
@@ -169,6 +171,31 @@ class RichReporter:
         if self._overall is not None:
             self._bars.update(self._overall, completed=done)
 
+    def expect(self, shared: list[Shared]) -> None:
+        """The overall row's total grows by the work variants share, before any of it runs."""
+        with self._lock:
+            self._work.update((item.key, item.work) for item in shared)
+            total = sum(self._work.values()) or 1.0
+        if self._overall is not None:
+            self._bars.update(self._overall, total=total)
+
+    def shared_started(self, shared: Shared) -> None:
+        with self._lock:
+            task = self._bars.add_task(shared.label, total=1.0, speed="")
+            self._tasks[shared.key] = (task, time.monotonic())
+            self.running.add(shared.label)
+
+    def shared_progress(self, shared: Shared, fraction: float) -> None:
+        self._moved(shared.key, fraction, shared.seconds)
+
+    def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None:
+        with self._lock:
+            task, _ = self._tasks.pop(shared.key, (None, 0.0))
+            self.running.discard(shared.label)
+        if task is not None:
+            self._bars.remove_task(task)
+        self._advance(shared.key, 1.0)
+
     def started(self, plan: VariantPlan) -> None:
         with self._lock:
             task = self._bars.add_task(plan.variant.key, total=1.0, speed="")
@@ -176,19 +203,24 @@ class RichReporter:
             self.running.add(plan.variant.key)
 
     def progress(self, plan: VariantPlan, fraction: float) -> None:
+        self._moved(plan.variant.key, fraction, plan.master.duration if plan.master else 0,
+                    checked=fraction >= ENCODED_SHARE)
+
+    def _moved(self, key, fraction: float, duration: float, checked: bool = False) -> None:
+        """The row of `key` (a variant's, or shared work's) at `fraction` of its work, with
+        its speed (media seconds of a `duration`-second spot a second), and the overall row."""
         with self._lock:
-            task, started = self._tasks.get(plan.variant.key, (None, 0.0))
+            task, started = self._tasks.get(key, (None, 0.0))
         if task is None:
             return
         elapsed = time.monotonic() - started
-        media_seconds = fraction * (plan.master.duration if plan.master else 0)
-        speed = f"{media_seconds / elapsed:4.1f}x" if elapsed > 0 else ""
-        if fraction >= ENCODED_SHARE:
+        speed = f"{fraction * duration / elapsed:4.1f}x" if elapsed > 0 else ""
+        if checked:
             # Encoded: the file is being checked (probed, metered, certified), which takes a
             # TV master seconds; a trial read the bar held still there as hung.
             speed = "check"
         self._bars.update(task, completed=fraction, speed=speed)
-        self._advance(plan.variant.key, fraction)
+        self._advance(key, fraction)
 
     def finished(self, outcome: Outcome) -> None:
         if outcome.status not in ("rendered", "remade", "failed"):

@@ -8,7 +8,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator, TextIO
 
-from pipeline.render.batch import Outcome, estimated_cost
+from pipeline.render.batch import Outcome, Shared, estimated_cost
 from pipeline.render.variants import Plan, VariantPlan
 
 
@@ -63,6 +63,25 @@ class PlainReporter:
             self.running.discard(outcome.plan.variant.key)
         self._line(f"[{self.done}/{self.total}] {outcome.status:<8} {outcome.plan.variant.key} "
                    f"{outcome.seconds:.1f}s")
+
+    def expect(self, shared: list[Shared]) -> None:
+        return None
+
+    # Shared work has lines of its own: a log silent for the minutes of a shared picture's
+    # encode read as a hung render.
+    def shared_started(self, shared: Shared) -> None:
+        with self._lock:
+            self.running.add(shared.label)
+        self._line(f"[{self.done}/{self.total}] start    {shared.label}")
+
+    def shared_progress(self, shared: Shared, fraction: float) -> None:
+        return None
+
+    def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None:
+        with self._lock:
+            self.running.discard(shared.label)
+        self._line(f"[{self.done}/{self.total}] {'failed' if failed else 'made':<8} "
+                   f"{shared.label} {seconds:.1f}s")
 
 
 def make_reporter(plan: Plan, quiet: bool = False, transient: bool = False):

@@ -70,10 +70,27 @@ def _held_back(plan: VariantPlan, error: PipelineError) -> Outcome:
     return Outcome(plan, "not started" if isinstance(error, NotStarted) else "failed", error=error)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """Work that decides no variant's outcome, as a progress display shows it: a levelled
+    track, the pictures shared by soft, dub and mix variants (a schedule `Unit` with no
+    `variants`). `work` is in `estimated_cost`'s units; `seconds`, the spot's length."""
+    key: int
+    label: str
+    work: float
+    seconds: float
+
+
 class Reporter(Protocol):
     def started(self, plan: VariantPlan) -> None: ...
     def progress(self, plan: VariantPlan, fraction: float) -> None: ...
     def finished(self, outcome: Outcome) -> None: ...
+    # Shared work: all of it announced before any starts, then each as it runs. A render of
+    # soft languages sat at 0 % with no row while their one picture was encoded (a trial's).
+    def expect(self, shared: list[Shared]) -> None: ...
+    def shared_started(self, shared: Shared) -> None: ...
+    def shared_progress(self, shared: Shared, fraction: float) -> None: ...
+    def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None: ...
 
 
 def default_jobs() -> int:
@@ -110,14 +127,28 @@ def memory_budget_mib() -> float:
 def estimated_cost(plan: VariantPlan) -> float:
     """Relative cost, to start the longest jobs first: a new picture costs ~100x a remux; a
     master encodes its whole picture, leader included, whatever its treatment (costs.MASTER)."""
-    seconds = plan.master.duration if plan.master else 0.0
     profile = plan.variant.profile
-    picture = seconds * profile.width * profile.height / 1e4
     if profile.mastered:
-        return picture * costs.MASTER
+        return _picture_cost(plan) * costs.MASTER
     if plan.variant.language.treatment == "burn" and not profile.audio_only:
-        return picture
-    return seconds
+        return _picture_cost(plan)
+    return plan.master.duration if plan.master else 0.0
+
+
+def _picture_cost(plan: VariantPlan) -> float:
+    seconds = plan.master.duration if plan.master else 0.0
+    return seconds * plan.variant.profile.width * plan.variant.profile.height / 1e4
+
+
+def shared_work(unit: Unit) -> Shared:
+    """`unit` (no `variants`) as a progress display shows it: a levelled track costs
+    costs.AUDIO over costs.REMUX times a copy, a shared picture as much as a burned one."""
+    seconds = unit.first.master.duration
+    if unit.kind == "audio":
+        work = seconds * costs.AUDIO / costs.REMUX
+    else:
+        work = sum(_picture_cost(plan) for plan in unit.shared)
+    return Shared(id(unit), unit.label, max(work, 0.1), seconds)
 
 
 def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
@@ -219,6 +250,9 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
     than cores while an encode still waits."""
     machine_cores, budget = cores(), memory_budget_mib()
     waiting = build_units(todo, cores=machine_cores, slots=jobs, memory_mib=budget)
+    shares = {id(unit): shared_work(unit) for unit in waiting if not unit.variants}
+    if reporter:
+        reporter.expect(list(shares.values()))
     running: dict[Future, Unit] = {}
     finished: set[int] = set()
     failed: dict[int, PipelineError] = {}
@@ -229,18 +263,23 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
         if stop.is_set():
             error = NotStarted("not started: an earlier variant failed and --fail-fast is on")
             return [_held_back(v, error) for v in variants], error
+        shared = shares.get(id(unit))
         if reporter:
             for variant in variants:
                 reporter.started(variant)
+            if shared:
+                reporter.shared_started(shared)
 
         def progress(fraction: float) -> None:
+            if shared:
+                reporter.shared_progress(shared, fraction)
             # ffmpeg's own fraction ends with its encode; the checks of the file (probe, meter
             # reading, certificate, record) follow: a trial's masters sat at 100 % for 4 s.
             for variant in variants:
                 reporter.progress(variant, fraction * ENCODED_SHARE)
 
         cache = plan.caches[unit.first.variant.manifest.output_dir]
-        report = progress if reporter and variants else None
+        report = progress if reporter else None
         started, error = time.monotonic(), None
         try:
             if unit.kind == "audio":
@@ -266,6 +305,8 @@ def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: b
             error = internal_error(exc, unit.first.variant.output)
             results = [error] * len(variants)
         seconds = time.monotonic() - started
+        if reporter and shared:
+            reporter.shared_finished(shared, seconds, failed=error is not None)
         # One ffmpeg made a group's pictures (or copies): its time is not any one variant's.
         outcomes = [Outcome(v, "failed", seconds, error=r, together=len(variants))
                     if isinstance(r, PipelineError) else

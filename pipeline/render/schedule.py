@@ -59,6 +59,21 @@ class Unit:
         """The variants whose outcome this unit decides."""
         return [] if self.kind == "audio" else self.plans
 
+    @property
+    def label(self) -> str:
+        """What a progress display calls a unit that decides no variant's outcome (`variants`
+        empty): `blue-heart/spot.yua sound` (a levelled track: the master's, `master`, or a
+        language's recording), `blue-heart/spot.web+proxy picture` (pictures shared by soft,
+        dub and mix variants)."""
+        variant = self.first.variant
+        spot = f"{variant.manifest.campaign}/{variant.spot.id}"
+        if self.kind == "audio":
+            language = variant.language
+            return f"{spot}.{language.code if language.treatment in ('dub', 'mix') else 'master'}" \
+                   " sound"
+        profiles = dict.fromkeys(plan.variant.profile.name for plan in self.shared)
+        return f"{spot}.{'+'.join(profiles)} picture"
+
 
 def _picture(item: tuple[str, VariantPlan]) -> costs.Picture:
     kind, plan = item
