@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from pipeline.cli.main import cli
 from pipeline.cli.translate import preview
 from pipeline.manifest import Style
 from pipeline.media.conform import examine
@@ -203,6 +204,20 @@ def test_a_soft_language_previews_burned_and_a_spot_selects_every_language(campa
     assert sorted(p.name for p in campaign.out.iterdir()) == [
         "spot.nah.preview.png", "spot.nah.specimen.png", "spot.tzo.preview.png",
         "spot.tzo.specimen.png"]
+
+
+def test_a_soft_language_s_file_styles_are_warned_in_validate_s_words(campaign):
+    # The colours of a soft language's WebVTT: validate said a player draws the track in its
+    # own style, preview "subtitles take the campaign's style", as if it were burned.
+    vtt = "WEBVTT\n\n00:00.500 --> 00:02.000\n<c.yellow>ta takʼin</c>\n"
+    path = campaign.subtitle("tzo", vtt, suffix=".vtt")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    result = invoke(manifest, "--lang", "tzo", "--no-video")
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if "colours and fonts" in line]
+    validate = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert said and said[0] in validate.output.splitlines(), (said, validate.output)
+    assert "a selectable subtitle track is drawn in the viewer's player's style" in said[0]
 
 
 def test_a_webvtt_or_ttml_file_previews_like_an_srt(campaign):
