@@ -239,12 +239,12 @@ def test_a_warning_names_files_not_the_rendering_machine_s_paths():
     a path of the machine that rendered, in a warning's text and its parameters."""
     from pipeline.errors import warning
     from pipeline.messages import N_, say
-    from pipeline.publish.catalog import _public_detail, _public_warning
+    from pipeline.publish.public_warnings import public_detail, public_warning
 
     found = warning(say(N_("audio streams of %(file)s look like stems (ATSC A/85, 24000/1001)"),
                         file="/tmp/t12/media/master.mov"),
                     "/tmp/t12/manifests/c.yaml", 6, code="stems").to_json()
-    assert _public_warning(found) == ("c.yaml:6: audio streams of master.mov look like stems "
-                                      "(ATSC A/85, 24000/1001)")
-    detail = _public_detail(found)
+    assert public_warning(found) == ("c.yaml:6: audio streams of master.mov look like stems "
+                                     "(ATSC A/85, 24000/1001)")
+    detail = public_detail(found)
     assert "/tmp" not in json.dumps(detail) and "master.mov" in json.dumps(detail), detail

@@ -21,6 +21,7 @@ from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import PAGE_LANGUAGES, Contact, Language, Manifest, Spot
 from pipeline.profiles import Profile, bits_per_second
+from pipeline.publish.public_warnings import public_detail, public_warning
 from pipeline.render.stored_record import shape_problem
 from pipeline.standards import record_unit
 
@@ -253,9 +254,9 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "poster": poster,
         "poster_url": url_for(poster) if poster else None,
         "sidecars": [_attachment(f"{folder}/{name}", url_for, hashes) for name in _attachments(record)],
-        "warnings": [_public_warning(w) for w in warnings],
+        "warnings": [public_warning(w) for w in warnings],
         "warning_codes": [diagnostic_from_json(w).code for w in warnings],
-        "warning_details": [_public_detail(w) for w in warnings],
+        "warning_details": [public_detail(w) for w in warnings],
         **({"medium": record["medium"]} if record.get("medium") else {}),
         **({"clock": record["clock"]} if record.get("clock") else {}),
         **({"master": _master_facts(record["master"])} if record.get("master") else {}),
@@ -322,49 +323,6 @@ def _attachment(file: str, url_for: UrlFor, hashes: Hashes) -> dict:
     size, sha256 = hashes.get(file, (None, None))
     return {"file": file, "url": url_for(file), "format": Path(file).suffix.lstrip(".").upper(),
             "bytes": size, "sha256": sha256}
-
-
-# An absolute path in a message's text (a master named in a warning about its streams): at
-# least one folder, then the name, not inside a word ("A/85", "24000/1001" are not paths).
-LOCAL_PATH = re.compile(r"(?<![\w.~])/(?:[^\s/:;,()'\"]+/)+([^\s/:;,()'\"]+)")
-
-
-def without_paths(value):
-    """`value` (a text, or a detail's parameters) with every absolute path written as its
-    file's name: the machine that rendered is nobody's business on a station's page."""
-    if isinstance(value, str):
-        return LOCAL_PATH.sub(r"\1", value)
-    if isinstance(value, list):
-        return [without_paths(item) for item in value]
-    if isinstance(value, dict):
-        return {key: without_paths(item) for key, item in value.items()}
-    return value
-
-
-def _public_warning(data) -> str:
-    """A QC warning as broadcasters read it: the file's name (never a path on the machine that
-    rendered, in its place or its text), the line, the message."""
-    found = diagnostic_from_json(data)
-    where = _public_place(found)
-    message = without_paths(found.message)
-    return f"{where}: {message}" if where else message
-
-
-def _public_detail(data) -> dict | None:
-    """A QC warning's template and parameters, with its place as `_public_warning` gives it;
-    None for a record written before warnings kept them."""
-    detail = data.get("detail") if isinstance(data, dict) else None
-    if not isinstance(detail, dict):
-        return None
-    where = _public_place(diagnostic_from_json(data))
-    return {**({"where": where} if where else {}), **without_paths(detail)}
-
-
-def _public_place(found: Diagnostic) -> str | None:
-    """The file's name (never a path on the machine that rendered) and the line."""
-    if found.path is None:
-        return None
-    return Path(str(found.path)).name + (f":{found.line}" if found.line else "")
 
 
 def utc_now() -> str:

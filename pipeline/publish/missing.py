@@ -16,7 +16,8 @@ from pipeline.errors import Diagnostic, error
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.messages import Message
 from pipeline.profiles import Profile
-from pipeline.publish.catalog import expected_variants, without_paths
+from pipeline.publish.catalog import expected_variants
+from pipeline.publish.public_warnings import without_paths
 from pipeline.publish.reasons import FAILED, NOT_RENDERED, blocked_message
 from pipeline.render.failures import Failure, read_failure
 from pipeline.render.medium import not_applicable

@@ -21,9 +21,9 @@ from functools import cached_property
 from pathlib import Path
 
 from pipeline.fingerprint import HashCache
-from pipeline.publish.catalog import without_paths
 from pipeline.messages import N_plural
 from pipeline.publish.i18n import N_, Formats, translations
+from pipeline.publish.public_warnings import without_paths
 from pipeline.render.status import output_problem
 from pipeline.render.variants import Plan, VariantPlan
 
