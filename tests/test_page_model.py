@@ -877,14 +877,15 @@ def test_each_built_in_file_says_what_a_station_does_with_it():
 
 def test_the_manifest_s_order_is_put_back_from_its_parts():
     """Cards of files and of missing files, each list in manifest order, interleave as the
-    manifest has them (cards._manifest_order); repeats and names with no order stay as met."""
-    from pipeline.publish.cards import _manifest_order
+    manifest has them (manifest_order.manifest_order); repeats and names with no order stay
+    as met."""
+    from pipeline.publish.manifest_order import manifest_order
 
-    rank = _manifest_order([["ote", "yua", "yua", "tar"], ["tzo", "tar"], ["ote", "tzo"],
-                            ["mto"]])
+    rank = manifest_order([["ote", "yua", "yua", "tar"], ["tzo", "tar"], ["ote", "tzo"],
+                           ["mto"]])
     assert sorted(rank, key=rank.get) == ["ote", "yua", "tzo", "tar", "mto"]
     many = [f"l{n:04d}" for n in range(2000)]
-    rank = _manifest_order([many[::2], many[1::2], many])     # linear, not quadratic, in names
+    rank = manifest_order([many[::2], many[1::2], many])     # linear, not quadratic, in names
     assert sorted(rank, key=rank.get) == many
 
 

@@ -9,7 +9,6 @@ the template translates labels and formats figures per locale.
 
 from __future__ import annotations
 
-import heapq
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -29,6 +28,7 @@ from pipeline.publish.deliverables import (
     subtitle_kind,
 )
 from pipeline.publish.i18n import N_, Formats, language_name
+from pipeline.publish.manifest_order import manifest_order
 from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, qc_kind
 from pipeline.standards import DEFAULT_UNIT
 
@@ -314,9 +314,9 @@ def page_model(catalog: dict) -> list[SpotCards]:
         else:
             _add(cards[key], variant)
     # Both lists are in manifest order, and a spot's missing language goes where it would be.
-    rank = _manifest_order([[v["spot"] for v in catalog["variants"]], [m["spot"] for m in missing]])
-    order = _manifest_order([[v["language"] for v in variants if v["spot"] == spot]
-                             for spot in spots for variants in (catalog["variants"], missing)])
+    rank = manifest_order([[v["spot"] for v in catalog["variants"]], [m["spot"] for m in missing]])
+    order = manifest_order([[v["language"] for v in variants if v["spot"] == spot]
+                            for spot in spots for variants in (catalog["variants"], missing)])
     for spot in spots.values():
         spot.cards.sort(key=lambda card: order[card.language])
     for card in cards.values():
@@ -328,36 +328,6 @@ def page_model(catalog: dict) -> list[SpotCards]:
         card.subtitles.sort(key=lambda s: list(SUBTITLE_LABELS).index(subtitle_kind(s["file"])))
         card.video, card.audio = _previews(card)
     return sorted(spots.values(), key=lambda spot: rank[spot.id])
-
-
-def _manifest_order(sequences: list[list[str]]) -> dict[str, int]:
-    """The rank of each name in the one order every sequence follows (each is a part of the
-    manifest's list, with repeats); names no sequence orders stay as first met."""
-    # Kahn's topological sort, the first met first among those ready: O(n log n) in names
-    # and pairs (each name's followers are walked once, when it is ranked).
-    waiting: dict[str, int] = {}            # name -> names still to rank before it
-    followers: dict[str, set[str]] = {}
-    for names in sequences:
-        unique = list(dict.fromkeys(names))
-        for name in unique:
-            waiting.setdefault(name, 0)
-            followers.setdefault(name, set())
-        for before, name in zip(unique, unique[1:]):
-            if name not in followers[before]:
-                followers[before].add(name)
-                waiting[name] += 1
-    seen = {name: at for at, name in enumerate(waiting)}
-    ready = [(seen[name], name) for name, count in waiting.items() if not count]
-    heapq.heapify(ready)
-    rank: dict[str, int] = {}
-    while ready:
-        _, name = heapq.heappop(ready)
-        rank[name] = len(rank)
-        for other in followers[name]:
-            waiting[other] -= 1
-            if not waiting[other]:
-                heapq.heappush(ready, (seen[other], other))
-    return rank
 
 
 def _add_unavailable(card: Card, entry: dict) -> None:
