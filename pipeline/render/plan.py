@@ -14,7 +14,6 @@ from typing import Iterable
 from pipeline import RENDER_VERSION
 from pipeline.errors import (Diagnostic, PipelineError, error, in_file_order, raise_if_errors,
                              warning)
-from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest, checkable
@@ -23,20 +22,18 @@ from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.geometry import Geometry
 from pipeline.media.probe import MediaInfo
 from pipeline.publish.i18n import unnamed_languages
-from pipeline.render.deliveries import find_delivery
 from pipeline.render.ebutt_sidecar import ebutt_notes
 from pipeline.render.memo import Blocked
 from pipeline.render.master_fit import MasterFit
 from pipeline.render.medium import (MASTER_SOUND, is_radio, master_view, not_applicable,
                                     refuse_subtitles, sidecar_notes)
+from pipeline.render.own_files import OwnFiles
 from pipeline.render.sound_warnings import use_analysis
 from pipeline.render.status import variant_settings, variant_status
-from pipeline.render.subtitle_input import (fit_on_frame, language_font, master_settings,
-                                            read_language_file)
+from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.file_styles import style_glyphs
-from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.title_safe import BurnedFrame, burned_frame, burned_frames, merged_frames
 
 
@@ -134,7 +131,7 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return list(dict.fromkeys(diagnostics))
 
 
-class _Planner(MasterFit):
+class _Planner(MasterFit, OwnFiles):
     """Plans one manifest; each input is probed, read and hashed once however many variants use
     it (render/inputs.py)."""
 
@@ -227,45 +224,6 @@ class _Planner(MasterFit):
             "settings": plan.settings, "render_version": RENDER_VERSION, "ffmpeg": self.ffmpeg})
         plan.status, plan.reasons = variant_status(plan, self.cache, self.ffmpeg, self.force)
         return plan
-
-    def _check_own_files(self, variant: Variant, master: MediaInfo | None) -> list[Diagnostic]:
-        """A blocked variant's language's own files, if planning stopped before them, checked
-        as far as they can be, with the `master` when it could be read (the QC of subtitles
-        needs its length and frame rate, and a file timed to its timecode is read from there):
-        a missing or broken file is said in the same run as the problem that blocked it (a
-        master that cannot be read, or has no sound), not once that is fixed. Returns their
-        problems, the variant's: `--spot` and `--lang` leave them out with it."""
-        spot, language = variant.spot, variant.language
-        checks = []
-        if language.needs_audio:
-            folder = self.manifest.audio_dir / spot.id
-
-            def delivery() -> None:
-                track = self._once(("delivery", spot.id, language.code), lambda: find_delivery(
-                    self.manifest, spot, language,
-                    self._once(("audio-folder", folder), lambda: index_folder(folder)),
-                    self._probe_recording))
-                # Probed with the master (_probe_all): the answer is in the memo.
-                self._once(("audio", track), lambda: self._probe_recording(track))
-            checks.append(delivery)
-        if language.treatment == "mix" and spot.music_bed is not None:
-            checks.append(lambda: self._once(("audio", spot.music_bed),
-                                             lambda: self._probe_bed(spot)))
-        if (language.needs_subtitles and not variant.profile.audio_only
-                and ("subtitle-file", spot.id, language.code) not in self._memo):
-            checks.append(lambda: self._once(("subtitles-alone", spot.id, language.code),
-                                             lambda: raise_if_errors(read_subtitles(
-                                                 self.manifest.subtitle_path(spot, language),
-                                                 style=language.style,
-                                                 burned=language.treatment == "burn",
-                                                 **master_settings(master)).diagnostics)))
-        found = []
-        for check in checks:
-            try:
-                check()
-            except Blocked as blocked:     # reported once, by _once
-                found += blocked.diagnostics
-        return found
 
     def _gather_inputs(self, plan: VariantPlan) -> None:
         variant = plan.variant
