@@ -21,9 +21,9 @@ from pipeline.errors import RenderError
 from pipeline.media.audio_layout import LAYOUTS, to_stereo
 from pipeline.media.astats import (Block, block_stats, channel_stats, lfe_band, near_full_scale,
                                    parse_blocks, parse_lfe_band, parse_sound_starts, sound_starts)
+from pipeline.media.cut_short import cut_short
 from pipeline.media.defects import LOSSY, SILENCE_LEVEL, Defects, find_defects
 from pipeline.media.ffmpeg import run_ffmpeg
-from pipeline.media.probe import cut_short
 
 Stream = ffmpeg.nodes.FilterableStream
 

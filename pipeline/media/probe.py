@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.errors import MediaError
 from pipeline.files import empty_file
+from pipeline.media.cut_short import check_wav_header, cut_short, riff_cut_short
 from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
 from pipeline.media.frame_times import fastest_rate, frame_times, unreliable_base
 from pipeline.media.timecode import STANDARD_RATES, constant_rate, measured_constant_rate
@@ -229,7 +230,7 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         [ffprobe_binary(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
          str(path)], capture_output=True, text=True, errors="replace", check=False)
     if result.returncode != 0:
-        short = _riff_cut_short(path)
+        short = riff_cut_short(path)
         if short is not None:
             raise short
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unreadable"
@@ -242,7 +243,7 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         listed_by = "index" if "mp4" in data["format"]["format_name"] else "header"
         raise cut_short(path, f"it holds {held:.0%} of the data its {listed_by} lists")
     if data.get("format", {}).get("format_name") == "wav":
-        _check_wav_header(path, _number(data["format"].get("duration")))
+        check_wav_header(path, _number(data["format"].get("duration")))
     streams = []
     for raw in data.get("streams", []):
         kind = raw.get("codec_type", "data")
@@ -262,12 +263,6 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
     if decode and info.format_name in DECODED_FOR_LENGTH and info.audio:
         return _as_decoded(info)
     return info
-
-
-def cut_short(path: Path | str | None, how: str) -> MediaError:
-    """The error for a file an interrupted copy or download cut short; `how` says how it shows."""
-    return MediaError(f"the file is cut short: {how} (an interrupted copy or download?)", path,
-                      hint="copy the file again from where it came from")
 
 
 # Containers whose streams' bit rates and lengths, as ffprobe gives them, come from an index
@@ -301,52 +296,6 @@ def _share_held(data: dict) -> float | None:
             return None
         listed += rate * seconds / 8
     return size / listed if listed else None
-
-
-# A WAV written while it records (a stream, a crashed recorder) leaves its data size unset
-# (an RF64's 64-bit sizes too).
-_UNSET_SIZES = (0, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF)
-
-
-def _riff_cut_short(path: Path) -> MediaError | None:
-    """The error for a WAV (RIFF, or RF64 over 4 GB) that holds fewer bytes than its first
-    chunk lists, when ffprobe cannot read it: one cut inside its header (a Broadcast WAV's
-    bext and iXML chunks run to kilobytes before its sound) was said to be unreadable, to be
-    exported again, when it only needs copying again."""
-    with open(path, "rb") as file:
-        head = file.read(28)
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        listed = int.from_bytes(head[4:8], "little")
-    elif head[:4] in (b"RF64", b"BW64") and head[12:16] == b"ds64" and len(head) == 28:
-        listed = int.from_bytes(head[20:28], "little")   # the ds64 chunk's RIFF size
-    else:
-        return None
-    size = path.stat().st_size
-    # The size a RIFF lists leaves out its first 8 bytes (the chunk's name and size).
-    if listed in _UNSET_SIZES or size >= listed + 8:
-        return None
-    return cut_short(path, f"it holds {size:,} of the {listed + 8:,} bytes its header lists")
-
-
-def _check_wav_header(path: Path, seconds: float | None) -> None:
-    """`MediaError` when a WAV holds less sound than its data chunk's size says: ffprobe takes a
-    PCM WAV's length from the file's size, so a WAV cut short by an interrupted copy reads as a
-    whole, shorter file (a dub half uploaded rendered as a spot with 10 s of dead air, a master
-    so cut as a shorter spot). The header is read by mutagen."""
-    from mutagen.wave import WAVE   # only for WAVs: planning an MP4 campaign need not load it
-
-    try:
-        header = WAVE(path).info
-    except Exception:   # noqa: BLE001 - mutagen's own errors: ffprobe read the file, so go on
-        return
-    bytes_per_frame = header.channels * header.bits_per_sample // 8
-    declared = round(header.length * header.sample_rate) * bytes_per_frame   # the data size
-    if not seconds or not header.length or declared in _UNSET_SIZES:
-        return
-    held = seconds / header.length
-    if seconds < header.length - max(0.1, 0.01 * header.length):
-        raise cut_short(path, f"it holds {held:.0%} of the sound its header lists "
-                              f"({seconds:.2f} s of {header.length:.2f} s)")
 
 
 def _as_decoded(info: MediaInfo) -> MediaInfo:

@@ -1,0 +1,67 @@
+"""A file an interrupted copy or download cut short, said as such (`cut_short`: copy it again,
+not export it again), and a WAV's header read against what the file holds: ffprobe takes a PCM
+WAV's length from its size, so a cut one reads as a whole, shorter file, and it cannot read one
+cut inside its header at all.
+
+The probe's other checks of a file cut short raise the same error (media/probe.py: a container
+whose index lists more data than the file holds, an MP3 or FLAC that decodes shorter than its
+header gives), and so does the loudness meter (media/loudness.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import MediaError
+
+
+def cut_short(path: Path | str | None, how: str) -> MediaError:
+    """The error for a file an interrupted copy or download cut short; `how` says how it shows."""
+    return MediaError(f"the file is cut short: {how} (an interrupted copy or download?)", path,
+                      hint="copy the file again from where it came from")
+
+
+# A WAV written while it records (a stream, a crashed recorder) leaves its data size unset
+# (an RF64's 64-bit sizes too).
+_UNSET_SIZES = (0, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF)
+
+
+def riff_cut_short(path: Path) -> MediaError | None:
+    """The error for a WAV (RIFF, or RF64 over 4 GB) that holds fewer bytes than its first
+    chunk lists, when ffprobe cannot read it: one cut inside its header (a Broadcast WAV's
+    bext and iXML chunks run to kilobytes before its sound) was said to be unreadable, to be
+    exported again, when it only needs copying again."""
+    with open(path, "rb") as file:
+        head = file.read(28)
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        listed = int.from_bytes(head[4:8], "little")
+    elif head[:4] in (b"RF64", b"BW64") and head[12:16] == b"ds64" and len(head) == 28:
+        listed = int.from_bytes(head[20:28], "little")   # the ds64 chunk's RIFF size
+    else:
+        return None
+    size = path.stat().st_size
+    # The size a RIFF lists leaves out its first 8 bytes (the chunk's name and size).
+    if listed in _UNSET_SIZES or size >= listed + 8:
+        return None
+    return cut_short(path, f"it holds {size:,} of the {listed + 8:,} bytes its header lists")
+
+
+def check_wav_header(path: Path, seconds: float | None) -> None:
+    """`MediaError` when a WAV holds less sound than its data chunk's size says: ffprobe takes a
+    PCM WAV's length from the file's size, so a WAV cut short by an interrupted copy reads as a
+    whole, shorter file (a dub half uploaded rendered as a spot with 10 s of dead air, a master
+    so cut as a shorter spot). The header is read by mutagen."""
+    from mutagen.wave import WAVE   # only for WAVs: planning an MP4 campaign need not load it
+
+    try:
+        header = WAVE(path).info
+    except Exception:   # noqa: BLE001 - mutagen's own errors: ffprobe read the file, so go on
+        return
+    bytes_per_frame = header.channels * header.bits_per_sample // 8
+    declared = round(header.length * header.sample_rate) * bytes_per_frame   # the data size
+    if not seconds or not header.length or declared in _UNSET_SIZES:
+        return
+    held = seconds / header.length
+    if seconds < header.length - max(0.1, 0.01 * header.length):
+        raise cut_short(path, f"it holds {held:.0%} of the sound its header lists "
+                              f"({seconds:.2f} s of {header.length:.2f} s)")
