@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.media import ffmpeg as ffmpeg_module
-from pipeline.render import batch, costs
+from pipeline.render import batch, costs, machine
 from pipeline.render.plan import build_plan
 from pipeline.render.schedule import build_units
 from tests.conftest import SMALL_PROFILES, SRT
@@ -286,5 +286,5 @@ def test_burns_a_loudness_standard_may_refuse_wait_for_their_audio_on_the_cores_
 
 
 def test_by_default_one_job_more_than_cores(monkeypatch):
-    monkeypatch.setattr(batch, "cores", lambda: 2)
-    assert batch.default_jobs() == 3
+    monkeypatch.setattr(machine, "cores", lambda: 2)
+    assert machine.default_jobs() == 3

@@ -33,10 +33,11 @@ from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
 from pipeline.messages import plural
 from pipeline.publish.catalog import write_catalog_through
-from pipeline.render.batch import default_jobs, render_plan
+from pipeline.render.batch import render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
 from pipeline.render.intermediates import unused_intermediates, unused_warning
 from pipeline.render.leader import start_timecodes
+from pipeline.render.machine import default_jobs
 from pipeline.render.plan import build_plan
 from pipeline.render.remote import Store
 from pipeline.render.strays import stray_files, stray_warning

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -16,6 +15,7 @@ from pipeline.errors import (Diagnostic, PipelineError, RenderError, ValidationE
 from pipeline.media.ffmpeg import stop_jobs
 from pipeline.render import costs
 from pipeline.render.failures import forget_failure, remember_failure
+from pipeline.render.machine import cores, memory_budget_mib
 from pipeline.render.pictures import render_picture_group
 from pipeline.render.stored_record import read_record
 from pipeline.render.variants import Plan, VariantPlan
@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 # "remade": an up-to-date variant whose poster, certificate or sidecars were made again.
 OutcomeStatus = Literal["rendered", "remade", "up-to-date", "failed", "blocked", "not started"]
 
-# Memory one 1080p x264 `medium` encode needs at most (MEASURED.md: 532 MiB peak RSS).
-MEMORY_PER_JOB = 600 * 1024 * 1024
 # Units that encode a picture: never more at once than cores (more would only share them).
 ENCODES = ("pictures", "master")
 # A variant's share of its work that ffmpeg's progress reports, the rest its checks: a TV
@@ -91,37 +89,6 @@ class Reporter(Protocol):
     def shared_started(self, shared: Shared) -> None: ...
     def shared_progress(self, shared: Shared, fraction: float) -> None: ...
     def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None: ...
-
-
-def default_jobs() -> int:
-    """One job more than cores: as many picture encodes as cores, and the audio and copies
-    beside them, so that they do not wait for an encode to end (_render_locally); fewer when
-    memory would not hold that many 1080p encoders."""
-    try:
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError):
-        return cores() + 1
-    return max(1, min(cores() + 1, memory // MEMORY_PER_JOB))
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def memory_budget_mib() -> float:
-    """What the render's processes may use together: the memory available now (Linux
-    MemAvailable), else half the machine's."""
-    try:
-        with open("/proc/meminfo") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 / 2**20
-    except (ValueError, OSError):
-        return float("inf")
 
 
 def estimated_cost(plan: VariantPlan) -> float:
