@@ -19,7 +19,8 @@ from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.frames import FrameGrid, frame_rate, snap_cues
 from pipeline.subtitles.model import Cue, format_time
 from pipeline.subtitles.off_grid import off_grid_times
-from pipeline.subtitles.qc import check_cues, check_file
+from pipeline.subtitles.file_check import check_file
+from pipeline.subtitles.qc import check_cues
 from tests.conftest import ASS, Campaign, ffmpeg
 from tests.mediacheck import FFMPEG, changed_fraction
 

@@ -14,7 +14,7 @@ from pipeline.cli.main import cli
 from pipeline.manifest import Style
 from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
-from pipeline.subtitles.qc import check_file
+from pipeline.subtitles.file_check import check_file
 from pipeline.subtitles.formats import read_subtitles
 from tests.mediacheck import FFMPEG
 

@@ -12,7 +12,8 @@ from pipeline.manifest import QcSettings, Style
 from pipeline.publish.wording import localised
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.normalise import graphemes
-from pipeline.subtitles.qc import check_cues, check_file, reading_speed
+from pipeline.subtitles.file_check import check_file
+from pipeline.subtitles.qc import check_cues, reading_speed
 from pipeline.subtitles.formats import read_subtitles
 
 QC = QcSettings()

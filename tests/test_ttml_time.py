@@ -278,7 +278,7 @@ def test_check_names_times_with_the_file_s_own_timecode_labels(tmp_path):
     """Before: an SMPTE-timed file's gap hint read 'end cue 1 at 00:00:59.907', a time of the
     programme the subtitler's tool does not show; now the frame label it writes, across a
     minute's dropped labels too (10:00:59;29 and 10:01:00;02 are neighbours)."""
-    from pipeline.subtitles.qc import check_file
+    from pipeline.subtitles.file_check import check_file
 
     path = tmp_path / "nah.ttml"
     path.write_text(document(NTSC_DROP, ("10:00:01:00", "10:00:59:29"),
@@ -294,7 +294,7 @@ def test_check_names_times_with_the_file_s_own_timecode_labels(tmp_path):
 def test_a_media_time_file_timed_in_frames_is_told_of_in_frames(tmp_path):
     """Before: a file written `00:00:03:13` was told to 'end cue 1 at 00:00:03.440', a time it
     does not contain; now its own notation."""
-    from pipeline.subtitles.qc import check_file
+    from pipeline.subtitles.file_check import check_file
 
     path = tmp_path / "nah.ttml"
     path.write_text(document('ttp:frameRate="25"', ("00:00:01:00", "00:00:03:12"),
@@ -318,7 +318,7 @@ def test_ticks_with_no_tick_rate_are_said_once_with_the_rate_tools_write(tmp_pat
     assert "starts at 2777:46:40.000, after the end of the video (00:00:15.000)" in late.message
     # Without the video's length, check's "an hour or more" warning writes it so too (it gave
     # 2777:46:40,000, SubRip's comma, beside 2777:46:40.000).
-    from pipeline.subtitles.qc import check_file
+    from pipeline.subtitles.file_check import check_file
     (late,) = [d for d in check_file(tmp_path / "nah.ttml").diagnostics if d.code == "late-start"]
     assert late.message.startswith("cue 1 starts at 2777:46:40.000, an hour or more into")
     # With the rate, read at it and nothing said.

@@ -1,7 +1,7 @@
 """`pipeline check`, `pipeline preview` and `pipeline watch`: the translators' commands.
 
 Plain Click commands that `cli/main.py` adds to its group. Each parses options, calls one core
-function (`qc.check_file`, `preview.make_previews`, `watch.watch`) and prints.
+function (`file_check.check_file`, `preview.make_previews`, `watch.watch`) and prints.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pipeline.render.variants import Selection
 from pipeline.render.watch import watch as watch_manifest
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.in_campaign import campaign_for, manifest_settings
-from pipeline.subtitles.qc import CheckResult, check_file
+from pipeline.subtitles.file_check import CheckResult, check_file
 
 MANIFEST = click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
 

@@ -37,7 +37,7 @@ from pipeline.render.variants import Plan, Selection, UnknownSelection, VariantP
 from pipeline.render.watch_inputs import (InputFilter, Pair, Watched, affected_pair, pairs_of,
                                           recently_written, watched_inputs, watched_roots)
 from pipeline.subtitles.in_campaign import manifest_settings
-from pipeline.subtitles.qc import CheckResult, check_file
+from pipeline.subtitles.file_check import CheckResult, check_file
 
 EventKind = Literal["ready", "copying", "checked", "changed", "error"]
 # Makes the progress display of one change's renders: entered before they start, left after.

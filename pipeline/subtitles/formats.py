@@ -179,8 +179,8 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     `duration` is the master's length in seconds: cues beyond it are reported; `fps` its frame
     rate: overlaps are judged on the frames the cues are shown on (`checks.py`), or on those of
     the rate the file says it is timed at (a TTML file's ttp:frameRate) when `fps` is not given
-    (`qc.check_file` counts gaps at it too). Colours and fonts in the file (those that differ
-    from the campaign's `style`, when given) are reported in one warning, unless
+    (`file_check.check_file` counts gaps at it too). Colours and fonts in the file (those that
+    differ from the campaign's `style`, when given) are reported in one warning, unless
     `style.from_file` (the language's `style: {from_file: true}`); `burned` false: the cues go
     to a selectable track, which the viewer's player draws in its own style. `timecode` is the
     master's own start timecode (`MediaInfo.timecode`, at `fps`): a file timed to it is read

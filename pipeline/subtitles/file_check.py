@@ -1,0 +1,119 @@
+"""One subtitle file checked as translators check it (`check`, `watch`): everything wrong with
+it in one result, the reader's errors and repairs, the glyphs its font lacks, the QC warnings
+(subtitles/qc.py) and the fit on each frame it is burned into, its times between the video's
+frames (subtitles/off_grid.py), a cue an hour late when the video's length is not known
+(`qc.late_start`), each said as the file writes times.
+
+A file that cannot be read, or whose font cannot be found, is a result with an error, not an
+exception: the other files of a batch are still checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from pipeline.errors import Diagnostic, Findings, PipelineError, error, in_file_order
+from pipeline.manifest import QcSettings, Style
+from pipeline.messages import plural
+from pipeline.subtitles.file_styles import style_fonts, style_glyphs
+from pipeline.subtitles.file_times import in_file_syntax
+from pipeline.subtitles.fonts import resolve_font
+from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
+from pipeline.subtitles.frames import FrameGrid
+from pipeline.subtitles.off_grid import off_grid_times
+from pipeline.subtitles.qc import DEFAULT_FPS, check_cues, check_fit, late_start
+
+
+@dataclass(frozen=True)
+class CheckResult(Findings):
+    path: Path
+    cues: int
+    diagnostics: tuple[Diagnostic, ...]
+    language: str | None = None
+    format: str | None = None       # the registry's name of the format found in the file
+    in_file: int | None = None      # cues in the file, read or not (None: `cues`)
+    # (frames a second, where that rate comes from): gaps were counted in its frames. From
+    # "video" (given), "ttp:frameRate" (the file's own, for want of the video's) or "assumed".
+    counted_at: tuple[float, str] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self, name: str | None = None) -> str:
+        # The format is named when the file's name does not already say it (`nah.srt` that
+        # holds WebVTT, or `notes.txt`).
+        named = format_of_name(self.path)
+        found = f" ({FORMATS[self.format].label})" \
+            if self.format and (named is None or named.name != self.format) else ""
+        # A cue rejected for an error is still one of the file's: "1 of 3 cues read".
+        cues = (f"{self.cues} of {plural(self.in_file, 'cue')} read"
+                if self.in_file and self.in_file > self.cues else plural(self.cues, 'cue'))
+        return (f"{name or self.path}{found}: {cues}, "
+                f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}")
+
+    def to_json(self) -> dict:
+        return {"path": str(self.path), "language": self.language, "format": self.format,
+                "cues": self.cues, "cues_in_file": self.in_file or self.cues,
+                "errors": len(self.errors), "warnings": len(self.warnings),
+                "frames_counted_at": {"fps": round(self.counted_at[0], 3),
+                                      "from": self.counted_at[1]} if self.counted_at else None,
+                "diagnostics": [d.to_json() for d in self.diagnostics]}
+
+
+def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: float | None = None,
+               fps: float | None = None, font_name: str | None = None, style: Style | None = None,
+               burned: bool = True, frames: Iterable[tuple[int, int]] = ((1920, 1080),),
+               language: str | None = None, notes: Iterable[Diagnostic] = (),
+               timecode: str | None = None) -> CheckResult:
+    """Everything wrong with one subtitle file: reader errors, missing glyphs, QC warnings.
+
+    The font is `font_name` (a family or a file), else the style's; the title-safe fit is
+    measured on each of `frames` (`title_safe.burned_frames`), as validate measures it. With
+    `burned` false (a track the viewer's player draws) glyphs and the fit are not checked.
+    An unreadable file or a font that cannot be found is an error in the result, so the other
+    files of a batch are still checked. `notes` are warnings about how it is checked (no spot
+    matched: `in_campaign.manifest_settings`), reported with the file's. `fps` is the video's
+    frame rate; without it, frames are counted at the rate the file says it is timed at (a TTML
+    file's ttp:frameRate times ttp:frameRateMultiplier, TTML1 §6.2.4-6.2.5), else at 25 fps
+    (`counted_at` says which). `timecode` is the master's own start timecode: a file timed to
+    it is read from there, with a note (`master_timecode.py`).
+    """
+    path = Path(path)
+    style = style or Style()
+    try:
+        subtitles = read_subtitles(path, duration=duration, fps=fps,
+                                   style=style, burned=burned, timecode=timecode)
+    except PipelineError as exc:
+        return CheckResult(path, 0, (*notes, *exc.diagnostics), language)
+    cues = list(subtitles.cues)
+    diagnostics = [*notes, *subtitles.diagnostics]
+    font, own_styles = None, {}
+    if burned:
+        try:
+            font = resolve_font(font_name or style.font)
+            own_styles = style_fonts(subtitles, font.family) if style.from_file else {}
+        except PipelineError as exc:   # reported on this file; the batch goes on
+            diagnostics += [error(found.message, path, found.line if found.path == path else None,
+                                  found.hint, "font") for found in exc.diagnostics]
+            font = None
+        else:
+            diagnostics += style_glyphs(cues, own_styles, font, path)
+    rate = fps or (float(subtitles.frame_rate) if subtitles.frame_rate else None)
+    counted_at = ((rate, "video" if fps else "ttp:frameRate") if rate
+                  else (DEFAULT_FPS, "assumed"))
+    diagnostics += in_file_syntax(
+        check_cues(cues, path, qc=qc, fps=rate, style=None, font=None, fmt=subtitles.format)
+        + ([] if font is None else check_fit(cues, path, qc=qc, style=style, font=font,
+                                             frames=frames, file_styles=own_styles))
+        # Timed to the video's frames or not: only its own rate can tell, not the file's.
+        + off_grid_times(cues, path, fps, fmt=subtitles.format, notation=subtitles.notation,
+                         qc=qc)
+        # Past its end when the video's length is known; its time as the file writes times.
+        + (late_start(cues, path) if duration is None else []),
+        subtitles.format, subtitles.origin, subtitles.notation,
+        FrameGrid.at(rate or DEFAULT_FPS, subtitles.format))
+    return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
+                       subtitles.format, subtitles.in_file, counted_at)
