@@ -210,7 +210,7 @@ def test_a_soft_language_s_file_styles_are_warned_in_validate_s_words(campaign):
     # The colours of a soft language's WebVTT: validate said a player draws the track in its
     # own style, preview "subtitles take the campaign's style", as if it were burned.
     vtt = "WEBVTT\n\n00:00.500 --> 00:02.000\n<c.yellow>ta takʼin</c>\n"
-    path = campaign.subtitle("tzo", vtt, suffix=".vtt")
+    campaign.subtitle("tzo", vtt, suffix=".vtt")
     manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
     result = invoke(manifest, "--lang", "tzo", "--no-video")
     assert result.exit_code == 0, result.output

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from pipeline.render.batch import ENCODED_SHARE
+from pipeline.render.reporting import ENCODED_SHARE
 from tests import mediacheck
 from tests import terminal as tty
 from tests.conftest import Campaign, ffmpeg

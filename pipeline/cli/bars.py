@@ -22,7 +22,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from pipeline.messages import plural
-from pipeline.render.batch import ENCODED_SHARE, Outcome, Shared
+from pipeline.render.reporting import ENCODED_SHARE, Outcome, Shared
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.cli.common import shorten
 from pipeline.cli.progress import work_of
@@ -129,7 +129,7 @@ class RichReporter:
 
     The overall row is the work done, not the variants finished: each variant's fraction
     weighted by its expected cost (progress.work_of), and the shared work's
-    (`batch.shared_work`), so that it moves while the long encodes run; with ~80 variants the
+    (`reporting.shared_work`), so that it moves while the long encodes run; with ~80 variants the
     running bars do not all fit, and that row is what is read.
 
     `transient`: the bars vanish when the batch ends and no line is printed per variant (for

@@ -19,7 +19,7 @@ from typing import Collection
 from pipeline.cli.common import echo, emit, shorten
 from pipeline.errors import Diagnostic
 from pipeline.messages import plural
-from pipeline.render.batch import Outcome
+from pipeline.render.reporting import Outcome
 from pipeline.render.record import LIMITED, limited_once
 from pipeline.standards import record_unit
 

@@ -8,7 +8,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator, TextIO
 
-from pipeline.render.batch import Outcome, Shared, estimated_cost
+from pipeline.render.reporting import Outcome, Shared, estimated_cost
 from pipeline.render.variants import Plan, VariantPlan
 
 
@@ -19,7 +19,7 @@ def can_redraw(stream: TextIO | None = None) -> bool:
 
 
 def work_of(plan: VariantPlan) -> float:
-    """A stale variant's share of a render's work, in batch.estimated_cost's units (a picture
+    """A stale variant's share of a render's work, in reporting.estimated_cost's units (a picture
     encoded ~100x a copy); a remake only makes the files beside its variant again: a copy's."""
     seconds = plan.master.duration if plan.master else 0.0
     return max(seconds, 0.1) if plan.remake else max(estimated_cost(plan), 0.1)

@@ -8,7 +8,7 @@ import os
 
 from pipeline.cli.common import echo, emit
 from pipeline.cli.outcomes import print_warnings
-from pipeline.render.batch import Outcome
+from pipeline.render.reporting import Outcome
 from pipeline.render.intermediates import size_text
 from pipeline.render.variants import Selection
 from pipeline.render.watch import WatchEvent

@@ -28,7 +28,8 @@ from pipeline.errors import CommandLineError, Diagnostic, PipelineError, raise_i
 from pipeline.manifest import AUDIO_SUFFIXES, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest
 from pipeline.publish.catalog import write_catalog_through
-from pipeline.render.batch import Outcome, Reporter, render_plan
+from pipeline.render.batch import render_plan
+from pipeline.render.reporting import Outcome, Reporter
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
 from pipeline.render.settling import Growing, Settled, Signature, Waits, signature

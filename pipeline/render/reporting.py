@@ -1,0 +1,91 @@
+"""What a render tells whoever shows its progress (`Reporter`: the terminal's bars, the plain
+lines of a log, `watch`): each variant's `Outcome`, the `Shared` work that decides no variant's
+outcome, and the relative cost both are weighed by (`estimated_cost`, `shared_work`), which also
+orders a Dask cluster's tasks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from pipeline.errors import Diagnostic, PipelineError, diagnostic_from_json
+from pipeline.render import costs
+from pipeline.render.schedule import Unit
+from pipeline.render.variants import VariantPlan
+
+# "not started": --fail-fast stopped the run before the variant's work began.
+# "remade": an up-to-date variant whose poster, certificate or sidecars were made again.
+OutcomeStatus = Literal["rendered", "remade", "up-to-date", "failed", "blocked", "not started"]
+
+# A variant's share of its work that ffmpeg's progress reports, the rest its checks: a TV
+# master's probe, meter reading and certificate took 4 s after 72 s of encoding (a trial's).
+ENCODED_SHARE = 0.95
+
+
+@dataclass
+class Outcome:
+    plan: VariantPlan
+    status: OutcomeStatus
+    seconds: float = 0.0
+    error: PipelineError | None = None
+    record: dict | None = None            # of a rendered or up-to-date variant
+    together: int = 1                     # variants its job made at once: `seconds` is the job's
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """QC warnings of the variant as rendered (its record: inputs and output), or of its
+        inputs when it failed."""
+        if self.record is not None:
+            return [diagnostic_from_json(w) for w in (self.record.get("qc") or {}).get("warnings", [])]
+        return list(self.plan.warnings) if self.status == "failed" else []
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Work that decides no variant's outcome, as a progress display shows it: a levelled
+    track, the pictures shared by soft, dub and mix variants (a schedule `Unit` with no
+    `variants`). `work` is in `estimated_cost`'s units; `seconds`, the spot's length."""
+    key: int
+    label: str
+    work: float
+    seconds: float
+
+
+class Reporter(Protocol):
+    def started(self, plan: VariantPlan) -> None: ...
+    def progress(self, plan: VariantPlan, fraction: float) -> None: ...
+    def finished(self, outcome: Outcome) -> None: ...
+    # Shared work: all of it announced before any starts, then each as it runs. A render of
+    # soft languages sat at 0 % with no row while their one picture was encoded (a trial's).
+    def expect(self, shared: list[Shared]) -> None: ...
+    def shared_started(self, shared: Shared) -> None: ...
+    def shared_progress(self, shared: Shared, fraction: float) -> None: ...
+    def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None: ...
+
+
+def estimated_cost(plan: VariantPlan) -> float:
+    """Relative cost, to start the longest jobs first: a new picture costs ~100x a remux; a
+    master encodes its whole picture, leader included, whatever its treatment (costs.MASTER)."""
+    profile = plan.variant.profile
+    if profile.mastered:
+        return _picture_cost(plan) * costs.MASTER
+    if plan.variant.language.treatment == "burn" and not profile.audio_only:
+        return _picture_cost(plan)
+    return plan.master.duration if plan.master else 0.0
+
+
+def _picture_cost(plan: VariantPlan) -> float:
+    seconds = plan.master.duration if plan.master else 0.0
+    return seconds * plan.variant.profile.width * plan.variant.profile.height / 1e4
+
+
+def shared_work(unit: Unit) -> Shared:
+    """`unit` (no `variants`) as a progress display shows it: a levelled track costs
+    costs.AUDIO over costs.REMUX times a copy, a shared picture as much as a burned one."""
+    seconds = unit.first.master.duration
+    if unit.kind == "audio":
+        work = seconds * costs.AUDIO / costs.REMUX
+    else:
+        work = sum(_picture_cost(plan) for plan in unit.shared)
+    return Shared(id(unit), unit.label, max(work, 0.1), seconds)
