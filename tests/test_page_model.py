@@ -209,6 +209,16 @@ def test_a_master_made_by_enlarging_its_picture_says_from_what(upscaled_from, sa
     assert expected in line and ("escalada" in line or "ampliada" in line) == bool(said), line
 
 
+def test_a_web_file_of_an_enlarged_picture_says_so_beside_its_size():
+    levelled = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.0, "poster_url": None}
+    catalog = page_catalog(variant("web", "mp4", width=1920, height=1080,
+                                   upscaled_from=[720, 576], **levelled),
+                           variant("proxy", "mp4", **levelled))
+    html = unescape(re.sub(r"<[^>]+>", "", render_page(catalog, "es")))
+    assert "1920×1080 · escalada desde SD (720×576)" in html, html
+    assert "640×360 ·" in html and html.count("escalada") == 1
+
+
 @pytest.mark.parametrize("converted, said", [
     ({"converted_from": "25/1", "pulldown": False},
      "convertida desde 25 fps sin compensación de movimiento: el movimiento da saltos"),

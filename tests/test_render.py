@@ -161,12 +161,30 @@ def test_records_and_catalog_describe_the_outputs(rendered):
     assert record["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert record["bytes"] == out.stat().st_size
     assert (record["width"], record["height"]) == (W, H)
+    assert "upscaled_from" not in record           # the master's own size: nothing enlarged
     assert set(record["inputs"]) == {"master", "subtitles", "font"}
     assert (rendered.out / record["poster"]).stat().st_size > 0
     catalog = json.loads((rendered.root / "build/test-campaign/catalog.json").read_text())
     assert {(v["language"], v["profile"]) for v in catalog["variants"]} == \
         {("nah", "small"), ("tzo", "small"), ("yua", "small"), ("mto", "small")}
     assert not list(rendered.out.glob(".*partial*"))
+
+
+def test_a_file_whose_frame_enlarges_the_master_s_picture_says_from_what_size(campaign):
+    # A web file of an SD master was "1920×1080" on the page, with nothing said of the picture
+    # enlarged into it (a TV master's line said it).
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    manifest = campaign.write(
+        [{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}],
+        profiles={"big": {"base": "web", "width": 640, "height": 360, "preset": "ultrafast"}})
+    assert render(manifest).exit_code == 0
+    catalog = json.loads((campaign.root / "build/test-campaign/catalog.json").read_text())
+    for code in ("nah", "tzo"):
+        record = json.loads((campaign.out / f"spot.{code}.big.json").read_text())
+        assert record["upscaled_from"] == [W, H], record
+    assert {v["language"]: v.get("upscaled_from") for v in catalog["variants"]} == {
+        "nah": [W, H], "tzo": [W, H]}
 
 
 def test_second_render_is_skipped_and_one_changed_file_rerenders_one_language(campaign):

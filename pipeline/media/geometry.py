@@ -123,6 +123,15 @@ class Placement:
         return "pillarbox" if narrower else "letterbox" if shorter else None
 
 
+def upscaled_from(geometry: Geometry, profile: Profile) -> list[int] | None:
+    """[width, height] of the master's active picture when the profile's frame shows it more
+    lines high than it has (its lines are what SD and HD are told apart by), else None: an
+    enlarged picture is softer than its frame size says, which a station's ingest (and anyone
+    choosing a file by its size) is told."""
+    width, height = geometry.active
+    return [width, height] if placement(geometry, profile).height > height else None
+
+
 def placement(geometry: Geometry, profile: Profile) -> Placement:
     """The profile's fit applied to the display shape: `crop` covers the frame, `pad` and
     `fit-width` keep the whole picture visible (bars fill the rest)."""

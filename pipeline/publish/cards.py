@@ -127,10 +127,12 @@ class Deliverable:
 
     @property
     def upscaled(self) -> tuple[str, dict] | None:
-        """A master's enlarged picture said, as a message and its parameters; else None."""
-        if not self.master.get("upscaled_from"):
+        """A file's enlarged picture (a master's, among its facts; any other video file's, in
+        its entry) said, as a message and its parameters; else None."""
+        enlarged = self.master.get("upscaled_from") or self.variant.get("upscaled_from")
+        if not enlarged:
             return None
-        width, height = self.master["upscaled_from"]
+        width, height = enlarged
         return (UPSCALED_SD if height <= SD_LINES else UPSCALED), {"size": f"{width}×{height}"}
 
     @property

@@ -242,6 +242,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         **({"leader_duration": leader} if (leader := _leader_duration(record)) else {}),
         "width": record.get("width"),
         "height": record.get("height"),
+        **({"upscaled_from": record["upscaled_from"]} if record.get("upscaled_from") else {}),
         "loudness_lufs": loudness.get("integrated_lufs"),
         # What the profile's standard calls the figure's unit ("LKFS" for ATSC A/85): the key
         # keeps its name, the page and a station's tools write the unit their standard does.

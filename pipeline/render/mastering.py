@@ -24,7 +24,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.media.colour import BT709
-from pipeline.media.geometry import placement
+from pipeline.media.geometry import upscaled_from
 from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import exact_rate, same_label
@@ -242,14 +242,6 @@ def master_problems(plan: VariantPlan, info: MediaInfo) -> list[str]:
     return problems
 
 
-def _upscaled_from(plan: VariantPlan) -> list[int] | None:
-    """[width, height] of the master's active picture when the profile's frame shows it more
-    lines high than it has (its lines are what SD and HD are told apart by), else None."""
-    geometry = plan.conform.geometry
-    width, height = geometry.active
-    return [width, height] if placement(geometry, plan.variant.profile).height > height else None
-
-
 def converted(plan: VariantPlan) -> RateChange | None:
     """The master's pictures repeated or dropped to make the profile's `fps`
     (leader.RateChange), or None."""
@@ -289,6 +281,6 @@ def master_record(plan: VariantPlan) -> dict:
         # A picture enlarged to the master's frame (an SD master upconverted to HD) is softer
         # than its frame size says: a station's ingest flags upconversions, and some air them
         # only when told. Its active size, in the upright picture's pixels.
-        "upscaled_from": _upscaled_from(plan),
+        "upscaled_from": upscaled_from(plan.conform.geometry, profile),
         **_converted_from(plan),
         "audio_tracks": layout if profile.audio_tracks else ["mix"]}}

@@ -20,6 +20,7 @@ from pipeline.fingerprint import sha256_file, sha256_json
 from pipeline.messages import N_, Items, Number, say
 from pipeline.media.colour import OUTPUT
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
+from pipeline.media.geometry import upscaled_from
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.media.seeking import ffmpeg_seconds, frame_start
 from pipeline.profiles import Profile
@@ -199,6 +200,10 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
     sidecars += filter(None, [ebutt_name(plan)])     # a TV master's, on its own timecode
     # A variant without a picture (a radio spot's, or an audio-only profile's) has no poster.
     warnings = list(plan.warnings) + output_warnings(plan, audio)
+    # A master says it among its facts (mastering.master_record); a web file of an SD master,
+    # 1920x1080 on the page, showed an HD picture it does not have.
+    enlarged = upscaled_from(plan.conform.geometry, variant.profile) \
+        if video and plan.conform and not variant.profile.mastered else None
     return {
         "render_version": RENDER_VERSION, "pipeline_version": __version__, "ffmpeg": ffmpeg_version(),
         "fingerprint": plan.fingerprint, "campaign": variant.manifest.campaign,
@@ -211,6 +216,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
         "sidecars": sidecars, "bytes": path.stat().st_size, "sha256": sha256_file(path),
         "duration": round(info.duration, 3), "width": video.width if video else None,
         "height": video.height if video else None,
+        **({"upscaled_from": enlarged} if enlarged else {}),
         "streams": [s.to_json() for s in info.streams],
         "loudness": audio.to_json(),
         "inputs": plan.inputs, "settings": plan.settings,
