@@ -32,6 +32,8 @@ LANGUAGES = [
     ("yua", "Maaya tʼaan", "dub", (VIDEO_SPOT, RADIO_SPOT)),
     ("tar", f"Rarámuri {HOSTILE}", "mix", (RADIO_SPOT,)),
 ]
+# Other names a language is known by (its card shows them, the search finds them).
+ALSO_CALLED = {"ote": ["Ñähñu"]}
 VIDEO_PROFILES = ["web", "proxy", "broadcast-mxf", "radio-mp3", "messaging"]
 RADIO_PROFILES = ["radio", "radio-mp3", "voice-note"]
 EXTENSIONS = {"web": "mp4", "proxy": "mp4", "messaging": "mp4", "broadcast-mxf": "mxf",
@@ -101,6 +103,8 @@ def _sha256(path: Path) -> str:
 def write_manifest(root: Path, page_language: str | None = None) -> Path:
     (root / "manifests").mkdir(parents=True, exist_ok=True)
     languages = "".join(f"  - code: {code}\n    name: {json.dumps(name)}\n    treatment: {treatment}\n"
+                        + (f"    also_called: {json.dumps(ALSO_CALLED[code])}\n"
+                           if code in ALSO_CALLED else "")
                         for code, name, treatment, _ in LANGUAGES)
     publish = f"publish:\n  page_language: {page_language}\n" if page_language else ""
     path = root / "manifests" / f"{CAMPAIGN}.yaml"

@@ -73,6 +73,20 @@ def test_good_manifest_resolves_paths_names_and_styles(campaign):
     assert manifest.languages[0].alpha3 == "nah" and manifest.languages[2].alpha3 == "nor"
 
 
+def test_a_language_s_other_names_are_read_and_checked_at_their_line(campaign):
+    names = '        also_called: [mexicano, "Macehualtlahtolli"]\n'
+    text = GOOD.replace('        name: "Náhuatl"\n', '        name: "Náhuatl"\n' + names)
+    manifest = load_manifest(campaign.write_text(text))
+    assert manifest.languages[0].also_called == ("mexicano", "Macehualtlahtolli")
+    assert manifest.languages[1].also_called == ()
+    path = campaign.manifest
+    wrong = errors_of(campaign, text.replace("[mexicano, \"Macehualtlahtolli\"]", "mexicano"))
+    assert wrong == [f"{path}:12: error: also_called must be a non-empty list"], wrong
+    blank = errors_of(campaign, text.replace("[mexicano, ", "[\"\", "))
+    assert len(blank) == 1 and blank[0].startswith(f"{path}:12: error: a name in also_called"), \
+        blank
+
+
 def test_unknown_and_duplicate_keys_are_reported_with_their_lines(campaign):
     text = GOOD.replace("    title: \"Blue Heart\"\n",
                         "    title: \"Blue Heart\"\n    colour: blue\n    title: again\n")

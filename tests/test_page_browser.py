@@ -194,6 +194,11 @@ def test_search_finds_accented_names_typed_without_accents(context, published):
     assert visible_cards(page) == []
     search.fill("tarahu")
     assert visible_cards(page) == [f"card-{VIDEO_SPOT}-tar", f"card-{RADIO_SPOT}-tar"]
+    # A name of the manifest's `also_called`: a station that writes Ñähñu finds Hñähñu.
+    search.fill("nahnu")
+    assert visible_cards(page) == ["card-not-for-sale-15-ote"]
+    names = page.locator("#card-not-for-sale-15-ote .names").inner_text()
+    assert "también llamado Ñähñu" in names, names
     search.fill("zzz")
     assert visible_cards(page) == [] and page.locator("#no-match").is_visible()
     assert page.locator(f"#spot-{VIDEO_SPOT}").is_hidden()

@@ -317,7 +317,7 @@ def _style(reader: NodeReader, node: yaml.Node, where: str, base: Style) -> Styl
 
 
 LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False,
-                 "clock": False}
+                 "clock": False, "also_called": False}
 
 
 def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings
@@ -331,6 +331,18 @@ def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings
         if language is not None:
             languages.append(language)
     return tuple(languages)
+
+
+def _also_called(reader: NodeReader, node: yaml.Node) -> tuple[str, ...]:
+    """A language's `also_called`: other names, each a text with a letter in it."""
+    names = []
+    for item in reader.sequence(node, "also_called"):
+        name = reader.display_text(item, "a name in also_called")
+        if name is not None and not name.strip():
+            reader.fail(item, "a name in also_called is blank")
+        elif name is not None:
+            names.append(name.strip())
+    return tuple(names)
 
 
 def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings, seen: dict
@@ -358,7 +370,8 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
     lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)
                if "qc" in keys else qc)
     clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
+    also = _also_called(reader, keys["also_called"][1]) if "also_called" in keys else ()
     if not (code and treatment and not twice):     # a wrong style or qc key keeps its default
         return code, None
     return code, Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1,
-                          clock)
+                          clock, also)

@@ -136,6 +136,9 @@ class Language:
     qc: QcSettings = QcSettings()
     line: int | None = None
     clock: ClockPattern | None = None      # this language's clock number (a pattern or a value)
+    # Other names its speakers and stations know it by ("mexicano" for Nahuatl), which the
+    # page's search finds it by and its card shows.
+    also_called: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

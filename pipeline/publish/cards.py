@@ -221,6 +221,7 @@ class Card:
     audio: Preview | None = None
     bundle: dict | None = None
     unavailable: list[Unavailable] = field(default_factory=list)
+    also_called: tuple[str, ...] = ()     # the manifest's other names of the language
     # Each subtitle file's `outdated` when every variant carrying it was rendered before its
     # subtitles changed (it is their old text), else None.
     subtitles_outdated: dict[str, dict | None] = field(default_factory=dict)
@@ -281,7 +282,7 @@ class Card:
 
     @property
     def search(self) -> str:
-        names = [self.community_name, self.language,
+        names = [self.community_name, self.language, *self.also_called,
                  *(language_name(self.language, page) for page in PAGE_LANGUAGES)]
         return fold(" ".join(names))
 
@@ -301,6 +302,7 @@ def page_model(catalog: dict) -> list[SpotCards]:
     spots: dict[str, SpotCards] = {}
     cards: dict[tuple[str, str], Card] = {}
     bundles = {bundle["language"]: bundle for bundle in catalog.get("bundles", [])}
+    also = catalog.get("also_called") or {}
     missing = catalog.get("variants_missing", [])
     for variant in catalog["variants"] + missing:
         spot = spots.setdefault(variant["spot"], SpotCards(
@@ -309,7 +311,8 @@ def page_model(catalog: dict) -> list[SpotCards]:
         if key not in cards:
             cards[key] = Card(variant["spot"], variant["spot_title"], variant["language"],
                               variant["language_name"], variant.get("treatment"),
-                              bundle=bundles.get(variant["language"]))
+                              bundle=bundles.get(variant["language"]),
+                              also_called=tuple(also.get(variant["language"], ())))
             spot.cards.append(cards[key])
         if "reason" in variant:
             _add_unavailable(cards[key], variant)

@@ -178,6 +178,9 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
                      for r in records],
         "languages_missing": [{"code": language.code, "name": language.name}
                               for language in manifest.languages if language.code not in present],
+        **({"also_called": also} if (also := {language.code: list(language.also_called)
+                                              for language in manifest.languages
+                                              if language.also_called}) else {}),
         **({"variants_missing": missing} if missing is not None else {}),
         **({"contact": contact_entry(manifest.contact)} if manifest.contact else {}),
         **({"related": [related_entry(manifest, other) for other in manifest.related]}
