@@ -325,7 +325,8 @@ def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, served
     assert again.returncode == 1 and f"{VIDEO_SPOT}.yua.web.mp4: FAILED" in again.stdout
 
 
-def test_from_a_bucket_with_presigned_links(context, page_campaign, s3_server, bucket, tmp_path):
+def test_from_a_bucket_with_presigned_links(context, browser, page_campaign, s3_server, bucket,
+                                            tmp_path):
     target = S3Target(bucket, "campaigns", endpoint_url=s3_server)
     report = publish(page_campaign, presign="1h", target=target)
     assert report.ok
@@ -343,6 +344,17 @@ def test_from_a_bucket_with_presigned_links(context, page_campaign, s3_server, b
     # A private bucket's catalog: the page's verify line is presigned (a trial: its plain
     # address answered 403, and the page gave no other).
     assert "X-Amz-Signature" in page.locator("#verify").text_content()
+    # On a phone, its 64-character signature, which has nowhere to break, made the page
+    # scroll sideways (573 px of a 390 px screen, a trial's).
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                has_touch=True)
+    try:
+        small = open_page(phone, report.page_link.read_text(encoding="utf-8").strip())
+        small.locator("#verify").scroll_into_view_if_needed()
+        widths = small.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    finally:
+        phone.close()
+    assert widths[0] <= widths[1] == 390, widths
     verified = verify_from_page(page, station)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     video = page.locator(f"#card-{VIDEO_SPOT}-tzo video")
