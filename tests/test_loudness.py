@@ -460,18 +460,34 @@ def test_loudness_range_warnings_of_two_limits_name_their_profiles(campaign):
     assert ("supera los límites de 1 LU de los perfiles «Video ligero de vista previa (narrow)» "
             "y «Video ligero de vista previa (tiny)» y 2 LU del perfil «Video ligero de vista "
             "previa (mid)»") in spanish, re.findall(r"el rango de sonoridad .{0,300}", spanish)
-    # The profiles named are in its fingerprint: the same again is up to date; a third profile
-    # at 1 LU makes the variants that name the others stale, no other.
-    assert record["settings"]["loudness_range_of"] == ["narrow", "tiny", "mid"]
+    # The profiles named are the words of its record, not of its fingerprint: the same again is
+    # up to date; a profile whose limit changes is made again, and the records of the others
+    # get the new words without their files encoded again (a trial's added profile re-encoded
+    # every burn of its spot for a warning's words).
+    assert "loudness_range_of" not in record["settings"]
     assert "0 rendered, 4 up-to-date" in invoke("render", manifest).output
+    files = {p.name: p.stat().st_mtime_ns for p in campaign.out.glob("spot.yua.*.mp4")}
     manifest = campaign.write([{"code": "yua", "treatment": "dub"}], profiles={
         "narrow": small | {"loudness_range": 1.0}, "tiny": small | {"loudness_range": 1.0},
         "mid": small | {"loudness_range": 1.0}, "wide": small | {"loudness_range": 20.0}})
+    planned = invoke("plan", manifest).output
+    assert re.search(r"spot\.yua\.tiny\b.*its QC warnings changed \(the inputs or the manifest "
+                     r"warn otherwise now\): its record is rewritten, spot\.yua\.tiny\.mp4 is not "
+                     r"rendered again", planned), planned
     again = invoke("render", manifest)
-    # The same three profiles named (their settings keep the names, not each one's limit):
-    # only mid, whose own limit changed, is made again.
-    assert "1 rendered, 3 up-to-date" in again.output, again.output
+    assert "1 rendered, 2 remade, 1 up-to-date" in again.output, again.output
     assert "is wider than the limit of 1 LU of profiles narrow, tiny and mid" in again.output
+    for profile in ("narrow", "tiny", "mid"):
+        record = json.loads((campaign.out / f"spot.yua.{profile}.json").read_text())
+        (warned,) = [w for w in record["qc"]["warnings"] if w["code"] == "loudness-range"]
+        assert warned["message"].endswith("the limit of 1 LU of profiles narrow, tiny and mid")
+    changed = [name for name, mtime in files.items()
+               if (campaign.out / name).stat().st_mtime_ns != mtime]
+    assert changed == ["spot.yua.mid.mp4"], changed
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
+    assert all("narrow, tiny and mid" in " ".join(v["warnings"]) for v in catalog["variants"]
+               if v["profile"] != "wide"), catalog["variants"]
+    assert "0 rendered, 4 up-to-date" in invoke("render", manifest).output
 
 
 @pytest.mark.parametrize("seconds,lra", [(3.2, 0.0), (10.0, 0.0)])

@@ -13,6 +13,7 @@ from pipeline.manifest import Manifest
 from pipeline.publish.missing import Missing, blocking_cause
 from pipeline.publish.outdated import changed_since_rendered
 from pipeline.render.plan import build_plan
+from pipeline.render.record import RECORD_WARNINGS
 from pipeline.render.variants import Plan, Variant, VariantPlan
 
 LISTED = 5   # variants named one by one; a half-rendered campaign gets one line
@@ -129,11 +130,20 @@ def outdated(manifest: Manifest, records: list[dict], plan: Plan | None = None
     incomplete, old = changed_since_rendered(records, plan)
     # A variant whose file is current but a poster, certificate or sidecar beside it is
     # missing or replaced: not "rendered before its inputs changed" (render/remake.py).
-    found = [warning(f"not as rendered beside it: {', '.join(v.remake)} (missing or replaced "
-                     "since)", v.variant.output,
+    found = [warning(_incomplete(v.remake), v.variant.output,
                      hint="'pipeline render' makes them again from the rendered file, without "
                           "encoding it again; then publish again") for v in incomplete]
     return found + _outdated(manifest, [o.plan for o in old])
+
+
+def _incomplete(remake: list[str]) -> str:
+    """What is not as rendered of a variant whose file is (`VariantPlan.remake`)."""
+    files = [name for name in remake if name != RECORD_WARNINGS]
+    said = [f"not as rendered beside it: {', '.join(files)} (missing or replaced since)"] * \
+        bool(files)
+    if RECORD_WARNINGS in remake:
+        said.append("its record's warnings are not those its inputs and manifest give now")
+    return "; ".join(said)
 
 
 def _outdated(manifest: Manifest, old: list[VariantPlan]) -> list[Diagnostic]:

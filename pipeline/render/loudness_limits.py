@@ -80,8 +80,9 @@ def loudness_range(source: Path, lra: float, limits: dict[float, tuple[str, ...]
                      "the limit of %(limit)s LU of profile %(profiles)s",
                      "loudness range %(range)s LU, measured per EBU Tech 3342, is wider than "
                      "the limit of %(limit)s LU of profiles %(profiles)s")
-    # Every profile named, whatever its limit: the variants' settings keep them
-    # (status.variant_settings), so a variant goes stale when one joins or leaves.
+    # Every profile named, whatever its limit: when one joins or leaves, the records of
+    # the variants already made get the new words (status.warnings_changed), nothing
+    # rendered again (a trial's added profile re-encoded every burn of the spot for them).
     figures = dict(range=Number(lra, ".1f"),
                    profiles=Items(tuple(name for names in over.values() for name in names),
                                   ", ", " and "))

@@ -92,6 +92,11 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     return info
 
 
+# What `VariantPlan.remake` names, beside the files it makes again, when the record's own
+# warnings of the inputs are to be rewritten (status.warnings_changed, remake.py).
+RECORD_WARNINGS = "its QC warnings"
+
+
 def names_beside(record: dict) -> list[str]:
     """The files a record names beside its variant, which the catalog and page link to: its
     poster, certificate and sidecars."""
@@ -221,7 +226,10 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
         "loudness": audio.to_json(),
         "inputs": plan.inputs, "settings": plan.settings,
         "conform": plan.conform.describe() if plan.conform else None,
-        "qc": {"warnings": [w.to_json() for w in warnings]},
+        # The first `from_inputs` warnings are the plan's, of its inputs and the manifest, which
+        # a later plan may word otherwise with the file unchanged (a profile added to those a
+        # warning names, a warning dealt with): remake.py rewrites them, nothing re-rendered.
+        "qc": {"warnings": [w.to_json() for w in warnings], "from_inputs": len(plan.warnings)},
         "render_seconds": round(seconds, 2),
         "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

@@ -1,6 +1,8 @@
 """The files beside an up-to-date variant (its poster, loudness certificate and plot, subtitle
 sidecars) made again, when one was deleted or replaced, from the variant's rendered file and
-its record: a poster is one frame decoded, a certificate the sound measured again, sidecars the
+its record, and its record's warnings of its inputs rewritten when the plan words them
+otherwise (a profile joins those a loudness-range warning names; a warning dealt with in the
+manifest): a poster is one frame decoded, a certificate the sound measured again, sidecars the
 planned cues written out (a TV master's EBU-TT sidecar too, also for a master rendered before
 it had one). The variant itself is not encoded again (a burn's x264 encode is
 ~100 times a poster's cost), and its record keeps every figure: only the sizes of what is
@@ -13,6 +15,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.render.certificate import certificate_paths, write_certificate_again
 from pipeline.render.ebutt_sidecar import ebutt_name, write_ebutt_sidecar
 from pipeline.render.record import (
+    RECORD_WARNINGS,
     extract_poster,
     files_beside,
     poster_time,
@@ -47,6 +50,12 @@ def remake_beside(plan: VariantPlan, cache: HashCache) -> dict:
         write_ebutt_sidecar(plan)
     if ebutt and ebutt not in record["sidecars"]:
         record["sidecars"].append(ebutt)   # a master rendered before it had one
+    if RECORD_WARNINGS in wanted:
+        # The plan's warnings of the inputs in place of those of the render's plan; the
+        # file's own (its loudness, its checks), read on it then, kept after them.
+        qc = record["qc"]
+        qc["warnings"] = [w.to_json() for w in plan.warnings] + qc["warnings"][qc["from_inputs"]:]
+        qc["from_inputs"] = len(plan.warnings)
     record["beside"] = files_beside(variant.folder, record)
     write_json(variant.record_path, record)
     return record

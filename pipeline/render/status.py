@@ -15,17 +15,15 @@ from pathlib import Path
 from pipeline import RENDER_VERSION
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
-from pipeline.messages import Message
 from pipeline.media.conform import fps_key
 from pipeline.media.geometry import inside_own_bars, mostly_bars
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
 from pipeline.render.mastering import deinterlaced_per_field, weaves_fields
 from pipeline.render.medium import MASTER_SOUND
-from pipeline.render.record import names_beside
+from pipeline.render.record import RECORD_WARNINGS, names_beside
 from pipeline.render.stored_record import read_record
 from pipeline.render.slate import slate_text
-from pipeline.render.loudness_limits import LOUDNESS_RANGE
 from pipeline.render.sound_input import low_rates
 from pipeline.render.variants import Status, Variant, VariantPlan
 from pipeline.subtitles.linebreak import LAYOUT_VERSION
@@ -52,13 +50,6 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         # The same: only a track with a silent side is rendered differently (that side taken
         # from the other), and says which.
         settings["one_sided"] = dict(sorted(plan.one_sided.items()))
-    ranges = [w.detail.params["profiles"] for w in plan.warnings
-              if w.code == LOUDNESS_RANGE and isinstance(w.detail, Message)]
-    if ranges:
-        # The profiles its sound's loudness-range warning names (loudness_limits.range_limits):
-        # only such a variant goes stale, once, to get them in its record, which the catalog
-        # and the page read, and again when another profile's limit joins or leaves its own.
-        settings["loudness_range_of"] = list(ranges[0].items)
     low = low_rates(plan.tracks, variant.profile.sample_rate)
     if low:
         # Only a variant that carries such a sound has it (render/sound_input.py): one rendered
@@ -216,13 +207,26 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
     # A name only the sizes list (a record edited by hand) and gone is made again, not a crash.
     replaced = [name for name, size in sizes.items()
                 if name not in missing and _size(variant.folder / name) != size]
-    if not missing and not replaced:
+    reworded = [RECORD_WARNINGS] if warnings_changed(plan, record) else []
+    if not missing and not replaced and not reworded:
         return "up-to-date", []
-    plan.remake = missing + replaced
+    plan.remake = missing + replaced + reworded
     reasons = [f"{', '.join(names)} {what}" for names, what in
-               ((missing, "missing"), (replaced, "replaced")) if names]
-    return "stale", [f"{'; '.join(reasons)}: made again from {variant.output.name}, "
-                     "which is not rendered again"]
+               ((missing, "missing"), (replaced, "replaced"),
+                (reworded, "changed (the inputs or the manifest warn otherwise now)")) if names]
+    done = (f"made again from {variant.output.name}" if missing or replaced else
+            "its record is rewritten")
+    return "stale", [f"{'; '.join(reasons)}: {done}, {variant.output.name} is not rendered again"]
+
+
+def warnings_changed(plan: VariantPlan, record: dict) -> bool:
+    """Whether the warnings the plan finds in the variant's inputs and manifest (`plan.warnings`)
+    are not those its record kept from its render (the first `from_inputs` of its QC warnings;
+    records made before they were counted are left as they are)."""
+    qc = record.get("qc") or {}
+    kept = qc.get("from_inputs")
+    return kept is not None and qc.get("warnings", [])[:kept] != [w.to_json()
+                                                                 for w in plan.warnings]
 
 
 def _size(path: Path) -> int | None:
