@@ -695,7 +695,7 @@ def test_plain_progress_lines_when_not_a_terminal(campaign):
     campaign.subtitle("tzo")
     result = invoke("render", campaign.write(LANGUAGES), "-j", "1")
     lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
-    variants = [line for line in lines if "test-campaign/spot.master sound" not in line]
+    variants = [line for line in lines if "test-campaign/spot.master.small sound" not in line]
     assert len(variants) == 4
     pattern = re.compile(r"^\[(\d)/2\] (start   |rendered) test-campaign/spot\.(nah|tzo)\.small( [\d.]+s)?$")
     assert all(pattern.match(line) for line in variants), lines
@@ -706,7 +706,76 @@ def test_plain_progress_lines_when_not_a_terminal(campaign):
     # while it was made.
     shared = [line for line in lines if line not in variants]
     assert [re.sub(r"^\[\d/2\] ", "", line).split(" sound")[0] for line in shared] == [
-        "start    test-campaign/spot.master", "made     test-campaign/spot.master"], lines
+        "start    test-campaign/spot.master.small", "made     test-campaign/spot.master.small"], \
+        lines
+    # A track made before is no work of this render: no line says it was "made" (in 0.0 s).
+    campaign.subtitle("tzo", "1\n00:00:00,500 --> 00:00:02,000\nOtra vez\n")
+    again = invoke("render", campaign.write(LANGUAGES), "-j", "1")
+    assert [line for line in again.stdout.splitlines() if line.startswith("[")] == [
+        "[0/1] start    test-campaign/spot.tzo.small", again.stdout.splitlines()[1]], again.stdout
+
+
+class Events:
+    """A progress display that keeps what it is told, in order, and the total it would show."""
+
+    def __init__(self, plan):
+        from pipeline.cli.progress import work_of
+        self.work = {v.variant.key: work_of(v) for v in plan.variants if v.status == "stale"}
+        self.done: dict = {}
+        self.said: list[tuple[str, str]] = []
+        self.totals: list[float] = []
+
+    def _moved(self, key, fraction):
+        self.done[key] = max(self.done.get(key, 0.0), fraction)
+        total = sum(self.work.values())
+        self.totals.append(sum(self.work.get(k, 0) * f for k, f in self.done.items()) / total)
+
+    def started(self, plan):
+        self.said.append(("started", plan.variant.key))
+
+    def progress(self, plan, fraction):
+        self._moved(plan.variant.key, fraction)
+
+    def finished(self, outcome):
+        self.said.append((outcome.status, outcome.plan.variant.key))
+        self._moved(outcome.plan.variant.key, 1.0)
+
+    def expect(self, shared):
+        self.said.append(("expect", ", ".join(item.label for item in shared)))
+        self.work.update((item.key, item.work) for item in shared)
+
+    def shared_started(self, shared):
+        self.said.append(("shared", shared.label))
+
+    def shared_progress(self, shared, fraction):
+        self._moved(shared.key, fraction)
+
+    def shared_finished(self, shared, seconds, failed):
+        self.said.append(("made", shared.label))
+        self._moved(shared.key, 1.0)
+
+
+@pytest.mark.e2e
+def test_shared_work_is_announced_before_any_outcome_and_the_total_never_falls(campaign):
+    # A remade poster was counted first, then the shared work joined the total: 33 % fell to 3 %.
+    campaign.subtitle("tzo")
+    campaign.audio("yua")
+    profiles = {"half": {"base": "web", "width": 160, "height": 90, "preset": "ultrafast"}}
+    languages = [{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}]
+    manifest = campaign.write(languages, profiles=profiles)
+    assert invoke("render", manifest, "-j", "1").exit_code == 0
+    (campaign.out / "spot.tzo.half.jpg").unlink()                       # remade
+    campaign.audio("yua", "voice.wav")                                  # a new track to level
+    for picture in (campaign.out / ".work").glob("*.picture.mp4"):      # the picture again
+        picture.unlink()
+    plan = build_plan([manifest])
+    events = Events(plan)
+    render_plan(plan, jobs=1, reporter=events)
+    # Not the master's track, made by the first render: no work of this one.
+    assert events.said[0] == ("expect", "test-campaign/spot.yua.half sound, "
+                                        "test-campaign/spot.half picture"), events.said
+    assert ("remade", "test-campaign/spot.tzo.half") in events.said
+    assert events.totals == sorted(events.totals) and events.totals[-1] == pytest.approx(1.0)
 
 
 @pytest.mark.e2e
@@ -1090,7 +1159,9 @@ def test_a_record_of_another_shape_is_stale_as_broken_json_is(campaign, text):
     ("streams", "text"), ("streams", [1]), ("sidecars", 4), ("poster", 5), ("duration", "x"),
     ("bytes", True), ("qc", {"warnings": 5}), ("qc", {"warnings": [5]}),
     ("settings", {"profile": 5}), ("loudness", {"integrated_lufs": "a"}),
-    ("certificate", [1]), ("master", {"leader": 3})])
+    ("certificate", [1]), ("master", {"leader": 3}), ("upscaled_from", 576),
+    ("upscaled_from", [720, "576"]), ("master", {"upscaled_from": [720]}),
+    ("qc", {"warnings": [], "from_inputs": "2"})])
 def test_a_record_with_a_field_of_another_shape_is_stale_and_not_published(
         campaign, tmp_path, field, value):
     # A record edited by hand: plan, publish and clean said "internal error: TypeError"

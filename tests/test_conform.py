@@ -21,7 +21,7 @@ from pipeline.manifest import load_manifest
 from pipeline.media.audio_layout import AudioChoice, choose_streams, pan_expression
 from pipeline.media.colour import Remap, conversion, remap, source_matrix, unconverted
 from pipeline.media.conform import Master, examine, master_fits, master_picture, master_sound
-from pipeline.media.geometry import Crop, geometry_of, placement
+from pipeline.media.geometry import Crop, Geometry, geometry_of, placement, upscaled_from
 from pipeline.media.probe import MediaInfo, Stream, _stream, probe
 from pipeline.media.scan import FieldCounts, ScanDecision, decide
 from pipeline.media.timecode import constant_rate
@@ -644,3 +644,19 @@ def test_a_picture_letterboxed_in_the_master_s_own_frame_is_said_with_the_crop_t
     result = CliRunner().invoke(cli, ["validate", str(campaign.write(
         [{"code": "nah", "treatment": "burn"}]))])
     assert result.exit_code == 0 and "bars" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("geometry, profile, fit, said", [
+    (Geometry(720, 576, Fraction(64, 45)), "web", None, [720, 576]),   # anamorphic SD in HD
+    (Geometry(1280, 720), "web", None, [1280, 720]),
+    # A crop profile enlarges the slice its frame shows, not the whole picture.
+    (Geometry(1920, 1080), "vertical", "crop", [607, 1080]),
+    (Geometry(640, 360), "square", None, [360, 360]),
+    # A few lines short of the frame, or a picture made smaller: nothing said.
+    (Geometry(1918, 1078), "web", None, None),
+    (Geometry(1920, 1080), "square", None, None),
+    (Geometry(1920, 1080), "vertical", None, None)])
+def test_an_enlarged_picture_is_said_with_the_part_of_the_master_it_shows(geometry, profile, fit,
+                                                                          said):
+    chosen = BUILTIN_PROFILES[profile]
+    assert upscaled_from(geometry, replace(chosen, fit=fit) if fit else chosen) == said

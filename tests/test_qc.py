@@ -225,10 +225,10 @@ def test_tabs_in_cues_are_one_warning_a_file_at_the_first(tmp_path):
     warning = only(read(text), "tab")
     assert warning.line == 5
     assert warning.message == ("2 cues have a TAB character in their text (the first: cue 2): "
-                               "burned-in subtitles draw it as one space")
+                               "it is shown as one space, not as the column an editor lines up")
     assert "2 subtítulos tienen un tabulador" in localised(warning.detail.to_json(), "es")
     one = only(read(text.replace("Tlakatl\tamo", "Tlakatl amo")), "tab")
-    assert one.message.startswith("1 cue has a TAB character in its text (cue 2): burned-in")
+    assert one.message.startswith("1 cue has a TAB character in its text (cue 2): it is shown")
     assert "tab" not in {d.code for d in read(text.replace("\t", " "))}
     vtt = only(read("WEBVTT\n\n00:01.000 --> 00:03.000\nNi\ttlakatl\n", "nah.vtt"), "tab")
     assert vtt.line == 3

@@ -438,7 +438,7 @@ def test_shared_work_has_a_row_and_moves_the_total_before_any_variant_starts(cam
     picture = [value for line in lines if "spot.slow picture" in line
                for value in tty.percentages(line)]
     assert any(0 < value for value in picture), f"no picture row with its progress: {picture}"
-    assert any("test-campaign/spot.yua sound" in line for line in lines), lines
+    assert any("test-campaign/spot.yua.slow sound" in line for line in lines), lines
     totals = [value for line in lines if line.startswith("2 variants")
               for value in tty.percentages(line)]
     assert any(0 < value < 100 for value in totals), f"the total did not move: {totals}"

@@ -180,8 +180,10 @@ class RichReporter:
             self._bars.update(self._overall, total=total)
 
     def shared_started(self, shared: Shared) -> None:
+        # A track's levelling reports no progress: its row says what it does meanwhile.
+        speed = "level" if shared.kind == "audio" else ""
         with self._lock:
-            task = self._bars.add_task(shared.label, total=1.0, speed="")
+            task = self._bars.add_task(shared.label, total=1.0, speed=speed)
             self._tasks[shared.key] = (task, time.monotonic())
             self.running.add(shared.label)
 
@@ -194,6 +196,9 @@ class RichReporter:
             self.running.discard(shared.label)
         if task is not None:
             self._bars.remove_task(task)
+        if failed and not self.transient:    # its variants' errors say why, under the table
+            self._bars.console.print(Text.assemble(("failed", "red"), f" {shared.label} "
+                                                   f"{seconds:.1f}s"))
         self._advance(shared.key, 1.0)
 
     def started(self, plan: VariantPlan) -> None:

@@ -352,7 +352,6 @@ for _command in cli.commands.values():
 
 if __name__ == "__main__":
     # `python -m pipeline.cli.main`, as a reader of this file may try: it ran the module and
-    # exited 0 with nothing said. The console script's own entry, which holds a Ctrl-C
-    # pressed while the commands are imported.
-    from pipeline.cli import main as console_script
-    console_script()
+    # exited 0 with nothing said. The commands are imported by then (this module, as
+    # `__main__`); `python -m pipeline` is the entry that holds an early Ctrl-C.
+    main()

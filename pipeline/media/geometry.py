@@ -123,13 +123,25 @@ class Placement:
         return "pillarbox" if narrower else "letterbox" if shorter else None
 
 
+# An enlargement said as one: more than a tenth (SD to HD is 1.9x, 720p to 1080p 1.5x); a
+# master a few lines short of its frame (1918x1078 in 1920x1080) is no upscaled picture.
+UPSCALED = 1.1
+
+
 def upscaled_from(geometry: Geometry, profile: Profile) -> list[int] | None:
-    """[width, height] of the master's active picture when the profile's frame shows it more
-    lines high than it has (its lines are what SD and HD are told apart by), else None: an
-    enlarged picture is softer than its frame size says, which a station's ingest (and anyone
-    choosing a file by its size) is told."""
+    """[width, height], in the master's stored pixels, of the part of its active picture the
+    profile's frame shows (all of it, or a `crop` profile's slice) when the frame shows it
+    more than UPSCALED times as many lines high (its lines are what SD and HD are told apart
+    by), else None: an enlarged picture is softer than its frame size says, which a station's
+    ingest (and anyone choosing a file by its size) is told."""
     width, height = geometry.active
-    return [width, height] if placement(geometry, profile).height > height else None
+    placed = placement(geometry, profile)
+    if placed.height <= height * UPSCALED:
+        return None
+    if profile.fit == "crop":    # the frame shows a slice of the placed picture
+        return [min(width, round(profile.width * width / placed.width)),
+                min(height, round(profile.height * height / placed.height))]
+    return [width, height]
 
 
 def placement(geometry: Geometry, profile: Profile) -> Placement:

@@ -17,8 +17,8 @@ from pipeline.render.pictures import render_picture_group
 from pipeline.render.stored_record import read_record
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.render.remake import remake_beside
-from pipeline.render.reporting import (ENCODED_SHARE, Outcome, Reporter, estimated_cost,
-                                       shared_work)
+from pipeline.render.reporting import (ENCODED_SHARE, Outcome, Reporter, Shared,
+                                       estimated_cost, shared_work)
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from pipeline.render.remuxes import render_remux_group
 from pipeline.render.schedule import Unit, build_units
@@ -60,15 +60,26 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
         if reporter:
             reporter.finished(outcome)
 
+    early: list[Outcome] = []
     for variant in plan.variants:
         if variant.status == "stale" and (obstacle := in_the_way(variant.variant)):
-            record(Outcome(variant, "failed", error=obstacle))     # not its group's others
+            early.append(Outcome(variant, "failed", error=obstacle))   # not its group's others
         elif variant.status == "stale":
             (remakes if variant.remake else todo).append(variant)
         else:     # no memo to write or delete (`_remember`)
-            record(Outcome(variant, "blocked") if variant.status == "blocked" else
-                   Outcome(variant, "up-to-date", record=read_record(variant.variant.record_path)))
+            early.append(Outcome(variant, "blocked") if variant.status == "blocked" else
+                         Outcome(variant, "up-to-date",
+                                 record=read_record(variant.variant.record_path)))
     todo.sort(key=estimated_cost, reverse=True)
+    units = None if scheduler else build_units(todo, cores=cores(), slots=jobs,
+                                               memory_mib=memory_budget_mib())
+    # The shared work announced before any outcome moves the display's total (which would
+    # fall back, else, when the work joins it).
+    shares = {id(unit): shared for unit in units or () if (shared := shared_work(unit))}
+    if reporter:
+        reporter.expect(list(shares.values()))
+    for outcome in early:
+        record(outcome)
 
     try:
         # Here, whatever the executor: a frame or a sound read from a file on this disk.
@@ -80,7 +91,7 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
         if scheduler:
             _render_on_dask(plan, todo, scheduler, fail_fast, reporter, record, store)
         else:
-            _render_locally(plan, todo, jobs, fail_fast, reporter, record)
+            _render_locally(plan, units, shares, jobs, fail_fast, reporter, record)
     finally:
         plan.save_caches()
     return outcomes
@@ -132,18 +143,15 @@ def _remake_locally(plan: Plan, remakes: list[VariantPlan], jobs: int,
     return ok
 
 
-def _render_locally(plan: Plan, todo: list[VariantPlan], jobs: int, fail_fast: bool,
-                    reporter: Reporter | None, record) -> None:
-    """Run the units of `schedule.build_units` on `jobs` threads: each as soon as what it needs
+def _render_locally(plan: Plan, waiting: list[Unit], shares: dict[int, Shared], jobs: int,
+                    fail_fast: bool, reporter: Reporter | None, record) -> None:
+    """Run the units of `schedule.build_units` (`waiting`; `shares`, the work of those that
+    make what variants share, by id) on `jobs` threads: each as soon as what it needs
     is made and the memory of the units running allows, the longest chain of work first. At
     most as many picture encodes as cores; the other units (audio, copies) run beside them in
     the slots left (default_jobs: one more than cores), not after them, but no more processes
     than cores while an encode still waits."""
     machine_cores, budget = cores(), memory_budget_mib()
-    waiting = build_units(todo, cores=machine_cores, slots=jobs, memory_mib=budget)
-    shares = {id(unit): shared_work(unit) for unit in waiting if not unit.variants}
-    if reporter:
-        reporter.expect(list(shares.values()))
     running: dict[Future, Unit] = {}
     finished: set[int] = set()
     failed: dict[int, PipelineError] = {}

@@ -11,7 +11,9 @@ from typing import Literal, Protocol
 
 from pipeline.errors import Diagnostic, PipelineError, diagnostic_from_json
 from pipeline.render import costs
+from pipeline.render.audio import shared_track_path, source_key
 from pipeline.render.schedule import Unit
+from pipeline.render.shared_picture import picture_identity
 from pipeline.render.variants import VariantPlan
 
 # "not started": --fail-fast stopped the run before the variant's work began.
@@ -45,11 +47,13 @@ class Outcome:
 class Shared:
     """Work that decides no variant's outcome, as a progress display shows it: a levelled
     track, the pictures shared by soft, dub and mix variants (a schedule `Unit` with no
-    `variants`). `work` is in `estimated_cost`'s units; `seconds`, the spot's length."""
+    `variants`). `work` is in `estimated_cost`'s units; `seconds`, the spot's length; `kind`,
+    the unit's (`audio` levels a track, `pictures` encodes)."""
     key: int
     label: str
     work: float
     seconds: float
+    kind: str
 
 
 class Reporter(Protocol):
@@ -80,12 +84,21 @@ def _picture_cost(plan: VariantPlan) -> float:
     return seconds * plan.variant.profile.width * plan.variant.profile.height / 1e4
 
 
-def shared_work(unit: Unit) -> Shared:
-    """`unit` (no `variants`) as a progress display shows it: a levelled track costs
-    costs.AUDIO over costs.REMUX times a copy, a shared picture as much as a burned one."""
+def shared_work(unit: Unit) -> Shared | None:
+    """The work of `unit` that decides no variant's outcome, as a progress display shows it:
+    a levelled track not made yet costs costs.AUDIO over costs.REMUX times a copy, the pictures
+    a pictures unit makes for soft, dub and mix variants (once each, however many profiles
+    carry one) as much as a burned one each. None for a unit with none (a track made before,
+    a remux, a master, a burn group alone)."""
     seconds = unit.first.master.duration
     if unit.kind == "audio":
+        plan = unit.plans[0]
+        if shared_track_path(plan, source_key(plan)).exists():
+            return None
         work = seconds * costs.AUDIO / costs.REMUX
+    elif unit.shared:
+        pictures = {picture_identity(plan): plan for plan in unit.shared}
+        work = sum(_picture_cost(plan) for plan in pictures.values())
     else:
-        work = sum(_picture_cost(plan) for plan in unit.shared)
-    return Shared(id(unit), unit.label, max(work, 0.1), seconds)
+        return None
+    return Shared(id(unit), unit.label, max(work, 0.1), seconds, unit.kind)

@@ -61,16 +61,17 @@ class Unit:
 
     @property
     def label(self) -> str:
-        """What a progress display calls a unit that decides no variant's outcome (`variants`
-        empty): `blue-heart/spot.yua sound` (a levelled track: the master's, `master`, or a
-        language's recording), `blue-heart/spot.web+proxy picture` (pictures shared by soft,
-        dub and mix variants)."""
+        """What a progress display calls the work of a unit that variants share:
+        `blue-heart/spot.yua.web sound` (a levelled track: the master's, `master`, or a
+        language's recording; for the profile it is first made for: two profiles at two
+        targets make two), `blue-heart/spot.web+proxy picture` (pictures shared by soft, dub
+        and mix variants)."""
         variant = self.first.variant
         spot = f"{variant.manifest.campaign}/{variant.spot.id}"
         if self.kind == "audio":
             language = variant.language
-            return f"{spot}.{language.code if language.treatment in ('dub', 'mix') else 'master'}" \
-                   " sound"
+            who = language.code if language.treatment in ("dub", "mix") else "master"
+            return f"{spot}.{who}.{variant.profile.name} sound"
         profiles = dict.fromkeys(plan.variant.profile.name for plan in self.shared)
         return f"{spot}.{'+'.join(profiles)} picture"
 

@@ -32,14 +32,14 @@ _FIELDS = {
     **dict.fromkeys(("poster", "certificate"), (str, _NULL)),
     **dict.fromkeys(("bytes", "samples"), int), **dict.fromkeys(("width", "height"), (int, _NULL)),
     **dict.fromkeys(("duration", "render_seconds"), _NUMBER),
-    **dict.fromkeys(("sidecars", "streams"), list),
+    **dict.fromkeys(("sidecars", "streams", "upscaled_from"), list),
     **dict.fromkeys(("loudness", "inputs", "settings", "qc", "slot", "master", "beside"), dict),
     **dict.fromkeys(("conform", "loudness_standard"), (dict, _NULL)),
 }
-_ITEMS = {"sidecars": str, "streams": dict}
+_ITEMS = {"sidecars": str, "streams": dict, "upscaled_from": int}
 # Fields of those fields the catalog and page read: (field, key) -> kind.
-_INNER = {("qc", "warnings"): list, ("settings", "profile"): dict, ("master", "leader"): dict,
-          ("loudness_standard", "checks"): list}
+_INNER = {("qc", "warnings"): list, ("qc", "from_inputs"): int, ("settings", "profile"): dict,
+          ("master", "leader"): dict, ("loudness_standard", "checks"): list}
 _LOUDNESS_WORDS = ("measured_as", "meter")     # its other fields are figures (LUFS, dB) or null
 
 
@@ -61,6 +61,12 @@ def shape_problem(record) -> str | None:
     for (key, inner), kind in _INNER.items():
         if not isinstance((record.get(key) or {}).get(inner, kind()), kind):
             return f"has {key!r} of another kind"
+    # A picture's [width, height] (geometry.upscaled_from), the page's "enlarged from W×H".
+    for field, size in (("upscaled_from", record.get("upscaled_from")),
+                        ("master", (record.get("master") or {}).get("upscaled_from"))):
+        if size is not None and not (isinstance(size, list) and len(size) == 2
+                                     and all(type(n) is int for n in size)):
+            return f"has {field!r} of another kind"
     # A warning is an object (Diagnostic.to_json), or its text in records before those.
     if not all(isinstance(w, (dict, str)) for w in record.get("qc", {}).get("warnings", [])):
         return "has 'qc' of another kind"

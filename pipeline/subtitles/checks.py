@@ -75,17 +75,18 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None,
 
 def _tabs(cues: list[Cue], path: Path) -> list[Diagnostic]:
     """One warning a file for its cues with a TAB in their text, at the first: burned-in
-    subtitles draw a TAB as one space (libass, and the line breaking, take it for one), so a
-    column lined up with tabs in the editor is not lined up on screen, and players show it as
-    they like. A TAB is mostly text copied out of a spreadsheet."""
+    subtitles draw a TAB as one space (libass, and the line breaking, take it for one), and
+    players of a subtitle track as they like, so a column lined up with tabs in the editor is
+    not lined up on screen. A TAB is mostly text copied out of a spreadsheet."""
     tabbed = [cue for cue in cues if "\t" in plain_text(cue)]
     if not tabbed:
         return []
     return [warning(
-        say_count(N_plural("%(count)s cue has a TAB character in its text (cue %(cue)s): "
-                           "burned-in subtitles draw it as one space",
+        say_count(N_plural("%(count)s cue has a TAB character in its text (cue %(cue)s): it is "
+                           "shown as one space, not as the column an editor lines up",
                            "%(count)s cues have a TAB character in their text (the first: cue "
-                           "%(cue)s): burned-in subtitles draw it as one space"), len(tabbed),
+                           "%(cue)s): it is shown as one space, not as the column an editor "
+                           "lines up"), len(tabbed),
                   cue=tabbed[0].index, count=len(tabbed)),
         path, tabbed[0].line, "replace each TAB with a space, or break the line where the "
                               "columns were meant", "tab")]
