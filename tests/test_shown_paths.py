@@ -173,3 +173,13 @@ def test_clean_lists_files_under_the_current_folder_relative_to_it(broken):
     assert str(root) not in run.stdout + run.stderr
     assert pipeline("clean", str(broken.manifest), cwd=root / "subtitles").stdout.splitlines() \
         == [str(stray)]
+
+
+def test_publish_names_a_folder_under_the_current_one_relative_to_it(broken):
+    # "119 uploaded ... to /tmp/h-mt27/dist/agua-limpia", in a trial's campaign folder.
+    root = broken.root
+    pipeline("render", "manifests/campaign.yaml", cwd=root)      # tzo's; nah and mix blocked
+    run = pipeline("publish", "manifests/campaign.yaml", "--to", f"file://{root}/dist", cwd=root)
+    summary = [line for line in run.stdout.splitlines() if line.startswith("test-campaign: ")]
+    assert summary and summary[0].endswith(", to dist/test-campaign"), run
+    assert f"file://{root}/dist/test-campaign/index.html" in run.stdout    # a URL is whole

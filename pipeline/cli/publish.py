@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import TARGET_URL, Checked, emit, fails_cleanly, verbosity
+from pipeline.cli.common import TARGET_URL, Checked, echo, emit, fails_cleanly, verbosity
 from pipeline.errors import PipelineError
 from pipeline.manifest import load_manifest
 from pipeline.messages import plural
@@ -26,7 +26,7 @@ def _object_line(result: ObjectResult) -> None:
     if result.action == "not attempted":
         return  # counted in the summary; the error above says why
     size = _size(result.bytes) if result.bytes else ""
-    click.echo(f"  {result.action:<14} {result.key}  {size}".rstrip())
+    echo(f"  {result.action:<14} {result.key}  {size}".rstrip())
 
 
 def _summary(report: PublishReport) -> str:
@@ -111,20 +111,20 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
             continue
         if not verbosity().quiet:
             for key in report.removed:
-                click.echo(f"  {'would remove' if dry_run else 'removed':<14} {key}")
-        click.echo(_summary(report))
+                echo(f"  {'would remove' if dry_run else 'removed':<14} {key}")
+        echo(_summary(report))
         if prune and (report.ok or report.removed):   # removed before a deletion failed too
-            click.echo(_pruned(report))
+            echo(_pruned(report))
         if report.catalog_updated and report.page_url:
             # A private bucket's plain address answers 403: where its presigned one is.
             link = (f" (private: its presigned address, valid as long as its links, is in "
                     f"{report.page_link}: send that to the stations)") if report.page_link else ""
-            click.echo(f"  page: {report.page_url}{link}")
+            echo(f"  page: {report.page_url}{link}")
         for diagnostic in report.diagnostics:
             emit(diagnostic)
         hidden = [d for d in report.diagnostics if d.severity == "warning"]
         if hidden and verbosity().quiet:   # said, if not shown: they may be why a page is stale
-            click.echo(f"{report.campaign}: {plural(len(hidden), 'warning')} not shown (-q)",
+            echo(f"{report.campaign}: {plural(len(hidden), 'warning')} not shown (-q)",
                        err=True)
         failed = failed or not report.ok
     if failed:
@@ -153,14 +153,14 @@ def verify(source: str, endpoint_url: str | None) -> None:
     for check in report.checks:
         status = "ok" if check.ok else "FAILED"
         size = _size(check.bytes) if check.bytes else ""
-        click.echo(f"  {status:<7} {check.file}  {size}  {check.describe()}".rstrip())
+        echo(f"  {status:<7} {check.file}  {size}  {check.describe()}".rstrip())
         if not check.ok:
             hint = f" (hint: {check.hint})" if check.hint else ""
-            click.echo(f"{check.file}: error: {check.message}{hint}", err=True)
+            echo(f"{check.file}: error: {check.message}{hint}", err=True)
     if not report.checks:
-        click.echo(f"{report.source}: error: the catalog lists no variants", err=True)
+        echo(f"{report.source}: error: the catalog lists no variants", err=True)
     passed = len(report.checks) - len(report.failures)
-    click.echo(f"{report.campaign or report.source}: {passed} of {len(report.checks)} variants "
+    echo(f"{report.campaign or report.source}: {passed} of {len(report.checks)} variants "
                f"verified at {report.source}")
     if not report.ok:
         raise click.exceptions.Exit(1)
