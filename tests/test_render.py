@@ -274,6 +274,11 @@ def test_profiles_frame_the_picture(campaign):
     # Fitted to the width: black bars above and below the 16:9 picture.
     frame = gray_frame(campaign.out / "spot.nah.tall.mp4", 2.2, 180, 320)
     assert max(frame[: 180 * 60]) < 30
+    # Its poster, 480 wide, of square pixels: 480x853.3 rounded to 854 kept the frame's shape
+    # in a pixel aspect of 1281:1280 (a trial's vertical poster), which viewers ignore.
+    (poster,) = streams(campaign.out / "spot.nah.tall.jpg")
+    assert (poster["width"], poster["height"], poster.get("sample_aspect_ratio", "1:1")) == \
+        (480, 854, "1:1"), poster
 
 
 def test_ctrl_c_leaves_no_partial_or_temporary_files(campaign):

@@ -249,7 +249,9 @@ def poster_time(plan: VariantPlan) -> float:
     return leader_offset(plan) + frame_start(at, rate, duration)
 
 
-POSTER_WIDTH = 480                               # pixels; the height in proportion
+# Pixels; the height in proportion, to an even number, in square pixels (setsar: the scaler
+# keeps the frame's shape in the pixel aspect, 1281:1280 for a 9:16 frame's 854 lines).
+POSTER_WIDTH = 480
 POSTER_JPEG = {"frames:v": 1, "q:v": 3, "f": "image2"}
 # JPEG (JFIF) samples are BT.601, full range, and every viewer reads them so: the pictures'
 # BT.709 samples are converted, or a 75 % green bar shows G' 224 instead of 191.
@@ -263,7 +265,8 @@ def extract_poster(video: Path, at: float, target: Path) -> None:
     with atomic_output(target) as partial:
         run_ffmpeg(["-loglevel", "error", "-ss", ffmpeg_seconds(at), "-i", str(video),
                     "-vf", f"bwdif=deint=interlaced,scale={POSTER_WIDTH}:-2:"
-                           + ":".join(f"{key}={value}" for key, value in POSTER_SCALE.items()),
+                           + ":".join(f"{key}={value}" for key, value in POSTER_SCALE.items())
+                           + ",setsar=1",
                     *(arg for key, value in POSTER_JPEG.items() for arg in (f"-{key}", str(value))),
                     str(partial)], what="extracting the poster frame", path=target)
         if not partial.exists():   # ffmpeg writes no image, and says nothing, past the last frame
@@ -286,7 +289,8 @@ def poster_output(picture: ffmpeg.nodes.FilterableStream, at: float, frames: Pat
     # times closer than the encoder's time base; the JPEG encoder refused the second
     # ("Invalid pts (0) <= last (0)"), now and then.
     both = ffmpeg.concat(first, poster, n=2, v=1, a=0).filter("setpts", "N/TB")
-    return ffmpeg.output(both.filter("scale", POSTER_WIDTH, -2, **POSTER_SCALE), str(frames),
+    return ffmpeg.output(both.filter("scale", POSTER_WIDTH, -2, **POSTER_SCALE)
+                         .filter("setsar", 1), str(frames),
                          # passthrough: image2 is a constant-rate muxer to ffmpeg, which would
                          # fill the gap between the two frames with copies of the first
                          **{**POSTER_JPEG, "frames:v": 2, "start_number": 0,
