@@ -129,6 +129,22 @@ def test_a_refused_file_is_counted_as_failed(campaign):
 
 
 @pytest.mark.e2e
+def test_a_page_a_browser_cannot_open_is_said_at_publish(campaign, s3_server, bucket, tmp_path):
+    # A trial's publish to a private bucket said the page's address and exit 0; the stations
+    # would have got "Access Denied", and only `verify` said why.
+    result = invoke("publish", campaign.path, "--to", f"s3://{bucket}/campaigns",
+                    "--endpoint-url", s3_server)
+    assert result.exit_code == 0, result.output
+    assert (f"warning: the page's address answers HTTP 403 to a browser: stations cannot open "
+            f"{s3_server}/{bucket}/campaigns/blue-heart/index.html") in result.stderr, result.stderr
+    assert "publish with --presign 7d" in result.stderr
+    presigned = invoke("publish", campaign.path, "--to", f"s3://{bucket}/campaigns",
+                       "--endpoint-url", s3_server, "--presign", "1h")
+    folder = invoke("publish", campaign.path, "--to", f"file://{tmp_path / 'out'}")
+    for other in (presigned, folder):
+        assert other.exit_code == 0 and "answers HTTP" not in other.output, other.output
+
+
 def test_verify_speaks_of_expired_links_only_where_links_were_presigned(campaign, s3_server, bucket):
     # A private bucket read over HTTP: its plain URLs are refused (403) because it is private,
     # not because a link expired; presigned links that expired are.

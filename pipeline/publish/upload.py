@@ -37,7 +37,8 @@ from pipeline.publish.outdated import changed_since_rendered
 from pipeline.publish.outdated import catalog_entries as outdated_entries
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_pages
 from pipeline.publish.storage import open_target
-from pipeline.publish.target import Target, TargetUnavailable
+from pipeline.publish.target import Target, TargetUnavailable, redact_url
+from pipeline.publish.verify import status_for_anyone
 from pipeline.publish.withdrawn import NOT_PRUNED, look_for_withdrawn, not_pruned
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Variant
@@ -318,6 +319,8 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
         report.page_url = target.url(f"{campaign}/{PAGE_NAME}")
         if presign_seconds and not dry_run:
             report.page_link = _keep_page_link(manifest, absolute(PAGE_NAME))
+        elif not dry_run:
+            report.diagnostics += _closed_page(report.page_url, manifest)
     except StorageError as exc:
         report.diagnostics.append(error(f"catalog: {exc.message}", manifest.path, hint=exc.hint))
         done = {o.key for o in report.objects}
@@ -326,6 +329,20 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
                 action = "failed" if name == putting else "not attempted"
                 _record(report, ObjectResult(f"{campaign}/{name}", None, action, 0,
                                              exc.message if action == "failed" else None), progress)
+
+
+def _closed_page(url: str, manifest: Manifest) -> list[Diagnostic]:
+    """A warning when the page's plain address, the one publish gives, answers a browser
+    without credentials 401 or 403: a private bucket's (a trial's publish said its page's
+    address and exit 0; stations got "Access Denied", and only `verify` told why)."""
+    status = status_for_anyone(url)
+    if status not in (401, 403):
+        return []
+    return [warning(f"the page's address answers HTTP {status} to a browser: stations cannot "
+                    f"open {redact_url(url)}", manifest.path,
+                    hint="the bucket is private: publish with --presign 7d and send the "
+                         f"stations the address it keeps in {PAGE_LINK_NAME}, or let anyone "
+                         "read the campaign's prefix (a bucket policy)", code="private-page")]
 
 
 def _keep_page_link(manifest: Manifest, url: str) -> Path:

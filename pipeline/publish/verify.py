@@ -139,6 +139,21 @@ def _refused_hint(url: str) -> str:
             "publish with --presign")
 
 
+def status_for_anyone(url: str, timeout: float = 10.0) -> int | None:
+    """The HTTP status `url` answers a browser with no credentials (a HEAD request), or None
+    where it cannot tell: not an http(s) address, no answer in `timeout` seconds."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"),  # noqa: S310
+                                    timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
 def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
     scheme = urlsplit(url_or_dir).scheme.lower()
     if scheme in ("http", "https"):
