@@ -386,6 +386,12 @@ def test_a_warning_of_what_the_pipeline_corrected_says_there_is_nothing_to_do():
     assert items[0].startswith("Grabación en un solo canal") and done in items[0]
     assert items[1].startswith("Grabación saturada") and done not in items[1]
     assert "Corrected in these files: nothing to do." in render_page(catalog, "en")
+    # The master's streams the pipeline chose: the media team's, with the manifest key that
+    # chooses them; nothing for a station (a trial's page showed it them).
+    streams = {"code": "audio-streams", "message": "master.mp4 has two mono audio streams"}
+    shown = render_page(page_catalog(variant("web", "mp4", loudness_lufs=-16.0, poster_url=None,
+                                             true_peak_dbtp=-1.0, **warned(streams))), "es")
+    assert "two mono audio streams" not in shown and 'class="warning-kind"' not in shown
     # A dub a second longer than the spot, its end silence: cut to the spot in every file (a
     # radio trial's station read "se cortará" as a cut to make).
     longer = {"code": "length", "message": "the dub is 26.00 s long, the spot 25.00 s"}

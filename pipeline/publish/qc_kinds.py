@@ -112,7 +112,7 @@ QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES | _CAMPAIGN
 # A recording not as long as its spot is cut or padded to it ("length"): its files are the spot's
 # length; dead air that padding leaves is a warning of its own.
 CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", "frame-grid",
-                       "timing-format", "settings", "stems", "audio-streams", "format",
+                       "timing-format", "settings", "stems", "format",
                        "audio-format", "wav-not-pcm", "length"})
 
 # Warnings for the translator alone: nothing a station sees or hears differs. A letter typed
@@ -121,8 +121,11 @@ CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", 
 # The terminal, records and catalog keep it.
 # So are the file's own colours and fonts, left out (a trial's page told stations of an ASS
 # file's lines they never get), and a symbol drawn from a fallback font.
-# Where the media team keeps an input is theirs to mend, nothing a station airs.
-TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback", "input-in-output"})
+# Where the media team keeps an input is theirs to mend, nothing a station airs; so are the
+# master's audio streams the pipeline chose, said with the manifest key that chooses them (a
+# trial's page told stations "a:0 (stream #1, aac mono) ... ponga 'audio: {streams: [...]}'").
+TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback", "input-in-output",
+                             "audio-streams"})
 
 
 def corrected_kinds() -> frozenset[str]:

@@ -342,7 +342,7 @@ def _closed_page(url: str, manifest: Manifest) -> list[Diagnostic]:
                     f"open {redact_url(url)}", manifest.path,
                     hint="the bucket is private: publish with --presign 7d and send the "
                          f"stations the address it keeps in {PAGE_LINK_NAME}, or let anyone "
-                         "read the campaign's prefix (a bucket policy)", code="private-page")]
+                         "read the campaign's prefix (a bucket policy)")]
 
 
 def _keep_page_link(manifest: Manifest, url: str) -> Path:
