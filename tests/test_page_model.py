@@ -15,10 +15,10 @@ from babel.messages.pofile import read_po
 from pipeline.errors import PipelineError
 from pipeline.manifest import PAGE_LANGUAGES, load_manifest
 from pipeline.publish.bundles import language_bundles
-from pipeline.publish.cards import fold, page_model
+from pipeline.publish.cards import page_model
 from pipeline.publish.deliverables import kind_of, playable
-from pipeline.publish.i18n import (LOCALE_DIR, SOURCE_LANGUAGE, Formats, language_name, translations,
-                                   unnamed_languages)
+from pipeline.publish.i18n import (LOCALE_DIR, SOURCE_LANGUAGE, Formats, fold, language_name,
+                                   misnamed_languages, translations, unnamed_languages)
 from pipeline.publish.page import render_page
 from pipeline.publish.qc_kinds import qc_kind
 
@@ -668,6 +668,25 @@ def test_validate_warns_of_a_language_the_pages_cannot_name(tmp_path, monkeypatc
     assert [(d.line, d.code) for d in found] == [(6, "language-name")]
     assert "the Spanish page has no name in Spanish for 'maa': it shows the manifest's name, " \
         "'Énná', alone" in found[0].format() and "languages.po" in found[0].format()
+
+
+def test_validate_warns_of_a_name_that_says_another_language_than_its_code(tmp_path):
+    # A trial's "(mazateco)" on `maz`, Mazahua's code: the page said "mazahua · maz" under it,
+    # and nothing before it did.
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("campaign: c\ntitle: C\nsource_language: spa\n"
+                        "spots: [{id: s, master: s.mp4}]\n"
+                        "languages:\n  - {code: maz, name: Ayuuk (mazateco), treatment: burn}\n"
+                        "  - {code: mxt, name: Mixteco Jamiltepec, treatment: burn}\n"
+                        "  - {code: tzo, name: Batsʼi kʼop (tsotsil), treatment: burn}\n"
+                        "  - {code: ote, name: Hñähñu, treatment: burn}\n"
+                        "  - {code: nah, name: Náhuatl (mexicano), treatment: burn}\n",
+                        encoding="utf-8")
+    found = misnamed_languages(load_manifest(manifest))
+    assert [(d.line, d.code) for d in found] == [(6, "language-name")], found
+    assert found[0].message == ("language 'maz' is named 'Ayuuk (mazateco)', which says mazateco; "
+                                "'maz' is mazahua")
+    assert found[0].hint.startswith("check the code: mazateco is maa, maj, maq, mau,")
 
 
 def test_the_families_of_mexico_have_spanish_names():

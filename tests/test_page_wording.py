@@ -41,6 +41,7 @@ TERMINAL_ONLY = {
     ("pipeline/publish/upload.py", None),
     ("pipeline/publish/withdrawn.py", None),               # publish: objects left at the target
     ("pipeline/publish/i18n.py", "unnamed_languages"),     # validate and plan, on the manifest
+    ("pipeline/publish/i18n.py", "misnamed_languages"),    # the same
     ("pipeline/render/settling.py", "warnings"),           # watch, of a file still copying
     ("pipeline/render/sound_input.py", "misnamed"),        # an input's name: validate, render
     ("pipeline/render/record.py", "limited_once"),         # the terminal's: records keep their own

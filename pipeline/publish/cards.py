@@ -9,8 +9,6 @@ the template translates labels and formats figures per locale.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
@@ -27,17 +25,10 @@ from pipeline.publish.deliverables import (
     playable,
     subtitle_kind,
 )
-from pipeline.publish.i18n import N_, Formats, language_name
+from pipeline.publish.i18n import N_, Formats, fold, language_name
 from pipeline.publish.manifest_order import manifest_order
 from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, qc_kind
 from pipeline.standards import DEFAULT_UNIT
-
-# Typed in place of what people write: apostrophes and glottal-stop letters are skipped, barred
-# vowels read as plain ones (ɨ, ʉ of Rarámuri, Mixtec, Mazahua), and every accent is dropped.
-IGNORED = "'\u2018\u2019\u02bc\ua78b\ua78c\u00b4`\u02bb\u02b9"
-FOLD_FROM, FOLD_TO = "\u0268\u0289\u00f8\u0142\u0111", "iuold"
-_IGNORED = re.compile(f"[{re.escape(IGNORED)}]")
-_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 
 # What a station's ingest checks of a TV master before it airs (render/mastering.py's record):
 # the picture's rate and scan, the mono tracks' layout. Messages, each taking its figure.
@@ -66,13 +57,6 @@ BIT_RATE = N_("%(rate)s kbit/s")
 SAMPLE_RATE = N_("%(rate)s kHz")
 TRACKS = {"silence": N_("%(num)s mono tracks: the mix on 1 and 2, silence on the others"),
           "copy": N_("%(num)s mono tracks: the mix on 1 and 2, and again on each next pair")}
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents or apostrophes ("Hñähñu" -> "hnahnu"); page.js does the same."""
-    text = unicodedata.normalize("NFKD", text.lower()).translate(_FOLD)
-    text = "".join(c for c in text if not unicodedata.category(c).startswith("M"))
-    return " ".join(_IGNORED.sub("", text).split())
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ as INALI's catalogue writes them, which CLDR lacks), else from CLDR through `lan
 from __future__ import annotations
 
 import gettext
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -45,6 +47,19 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 
 SOURCE_LANGUAGE = "en"  # the language msgids are written in
+
+# Typed in place of what people write: apostrophes and glottal-stop letters are skipped, barred
+# vowels read as plain ones (ɨ, ʉ of Rarámuri, Mixtec, Mazahua), and every accent is dropped.
+IGNORED = "'\u2018\u2019\u02bc\ua78b\ua78c\u00b4`\u02bb\u02b9"
+FOLD_FROM, FOLD_TO = "\u0268\u0289\u00f8\u0142\u0111", "iuold"
+_IGNORED = re.compile(f"[{re.escape(IGNORED)}]")
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+def fold(text: str) -> str:
+    """Lower case, no accents or apostrophes ("Hñähñu" -> "hnahnu"); page.js does the same."""
+    text = unicodedata.normalize("NFKD", text.lower()).translate(_FOLD)
+    text = "".join(c for c in text if not unicodedata.category(c).startswith("M"))
+    return " ".join(_IGNORED.sub("", text).split())
 
 
 @cache
@@ -134,6 +149,51 @@ def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[D
                     hint=f"if {language.code!r} is the code you meant, ask the pipeline's "
                          f"maintainers to name it in pipeline/publish/locale/{page}/"
                          "LC_MESSAGES/languages.po", code="language-name"))
+    return found
+
+
+# First words of the Spanish names (languages.po) that name no family of languages: a sign
+# language's "lengua", a creole, and names taken from a person or a place.
+_NOT_FAMILIES = frozenset({"lengua", "lenguas", "criollo", "garza", "solano"})
+
+
+@cache
+def _families() -> dict[str, frozenset[str]]:
+    """Each family of Mexico's languages by the word its Spanish names begin with ("mazateco",
+    "mazahua", "zapoteco"), folded, with the codes of the names that do (languages.po, INALI's
+    names)."""
+    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "languages.po", "rb") as handle:
+        catalog = read_po(handle, locale="es", domain="languages")
+    families: dict[str, set[str]] = {}
+    for message in catalog:
+        if message.id and message.string:
+            word = fold(message.string).split()[0]
+            if word not in _NOT_FAMILIES:
+                families.setdefault(word, set()).add(message.id)
+    return {word: frozenset(codes) for word, codes in families.items()}
+
+
+def misnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[Diagnostic]:
+    """A warning for each language of `manifest` (of `codes` only, when given) whose `name`
+    names another family of languages in Spanish and not the code's own: "Ayuuk (mazateco)"
+    for `maz`, which is Mazahua (a trial's manifest; the page then said "mazahua · maz" under
+    it, and the code decides the subtitles' and tracks' language tags)."""
+    families = _families()
+    found = []
+    for language in manifest.languages:
+        if (codes and language.code not in codes) or not language.given_name:
+            continue
+        own = {word for word, named in families.items() if language.code in named}
+        words = set(re.findall(r"\w+", fold(language.given_name)))
+        other = sorted(words & families.keys() - own)
+        if own and other and not words & own:
+            found.append(warning(
+                f"language {language.code!r} is named {language.given_name!r}, which says "
+                f"{', '.join(other)}; {language.code!r} is {named_in(language.code, 'es')}",
+                manifest.path, language.line,
+                hint=f"check the code: {other[0]} is "
+                     f"{', '.join(sorted(families[other[0]])[:6])}"
+                     f"{', ...' if len(families[other[0]]) > 6 else ''}", code="language-name"))
     return found
 
 

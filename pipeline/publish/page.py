@@ -22,13 +22,14 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from pipeline.manifest import PAGE_LANGUAGES
-from pipeline.publish.cards import FOLD_FROM, FOLD_TO, IGNORED, page_model
+from pipeline.publish.cards import page_model
 from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.contact import page_contact
 from pipeline.publish.deliverables import (MEDIA, SUBTITLE_LABELS, SUBTITLE_USES, extension,
                                            subtitle_kind)
 from pipeline.publish.figures import WORDS, figures_shown, unit_title
-from pipeline.publish.i18n import Formats, N_, language_name, native_name, template_environment
+from pipeline.publish.i18n import (FOLD_FROM, FOLD_TO, IGNORED, N_, Formats, language_name,
+                                   native_name, template_environment)
 from pipeline.publish.reasons import GENERIC, OTHER
 from pipeline.publish.outdated import page_note
 from pipeline.publish.qc_kinds import corrected_kinds

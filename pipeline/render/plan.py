@@ -21,7 +21,7 @@ from pipeline.manifest.model import Concern, autonym, autonym_table, known_auton
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.geometry import Geometry
 from pipeline.media.probe import MediaInfo
-from pipeline.publish.i18n import unnamed_languages
+from pipeline.publish.i18n import misnamed_languages, unnamed_languages
 from pipeline.render.ebutt_sidecar import ebutt_notes
 from pipeline.render.memo import Blocked
 from pipeline.render.master_fit import MasterFit
@@ -103,7 +103,9 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
         for planned in planned_variants:
             (skipped if planned.status == "skipped" else variants).append(planned)
         # Of the languages run only: `render --lang tzh` says nothing of oto's name.
-        diagnostics.extend(unnamed_languages(manifest, selection.languages if selection else ()))
+        chosen = selection.languages if selection else ()
+        diagnostics.extend(unnamed_languages(manifest, chosen)
+                           + misnamed_languages(manifest, chosen))
         diagnostics.extend(unused_inputs(manifest))
     # Each file's problems by line, as `check` prints them, though found check after check (its
     # reading, its QC, its fit on each frame); the manifests' own first.
