@@ -106,3 +106,21 @@ def test_the_page_names_whom_to_ask_under_the_title_and_in_its_notes(context, di
         "This version is not available yet. To find out when it will be available, ask Help "
         "desk."]
     assert page.problems == english.problems == []       # no CSP refusal, no script error
+
+
+def test_a_mistake_in_the_page_s_contact_holds_no_render_back_and_publish_refuses_it(campaign,
+                                                                                      tmp_path):
+    # A trial's phone number without its country code: "could not be planned because of its
+    # 1 error", and nothing rendered, for a line only the page shows.
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "tzo", "treatment": "burn"}], SMALL_PROFILES,
+                              publish={"contact": {**CONTACT, "phone": "5512345678"}})
+    said = "publish.contact.phone '5512345678' has no country code"
+    rendered = invoke("render", manifest)
+    assert rendered.exit_code == 1 and said in rendered.output, rendered.output
+    assert "2 rendered, 0 up-to-date, 0 failed, 0 blocked" in rendered.output
+    assert "could not be planned" not in rendered.output
+    assert (campaign.out / "spot.tzo.small.mp4").is_file()
+    published = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
+    assert published.exit_code == 1 and said in published.output, published.output
+    assert not (tmp_path / "dist").exists()

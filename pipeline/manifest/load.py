@@ -83,10 +83,14 @@ def load_manifest(path: str | Path) -> Manifest:
         if "page_language" in publish:
             page_language = reader.choice(publish["page_language"][1], "publish.page_language",
                                           PAGE_LANGUAGES) or page_language
+        # What only the page says: its mistakes hold no variant back (a trial's phone number
+        # without its country code stopped every render), and publish refuses the manifest.
+        problems = len(reader.diagnostics)
         if "contact" in publish:
             contact = read_contact(reader, publish["contact"][1], page_language)
         if "related" in publish:
             related = _related(reader, publish["related"][1], campaign)
+        reader.concern(problems, "publish", "page")
     titles = value("title", reader.localised_text, PAGE_LANGUAGES) or {}
     source_language = value("source_language", reader.language_code)
     style = _style(reader, top["style"][1], "style", Style()) if "style" in top else Style()

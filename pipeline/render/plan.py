@@ -62,7 +62,10 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
             aside = {d: concern for d, concern in (invalid.concerns if invalid else {}).items()
                      if selection is not None and selection.leaves_out_entry(*concern)}
             about.update(aside)
-            if invalid and aside.keys() >= set(invalid.diagnostics):
+            # The page's own keys' errors (publish.contact) are said and hold no variant back.
+            page = {d for d, concern in (invalid.concerns if invalid else {}).items()
+                    if concern[0] == "publish"}
+            if invalid and aside.keys() | page >= set(invalid.diagnostics):
                 manifest = invalid.manifest
             else:
                 unreadable = True

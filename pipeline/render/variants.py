@@ -281,8 +281,10 @@ class Selection:
                                       if not self.leaves_out_entry("profile", p.name)))
 
     def leaves_out_entry(self, what: str, name: str) -> bool:
-        """Whether the selection names values of `what` (spot, language, profile), not `name`."""
-        values = {"spot": self.spots, "language": self.languages, "profile": self.profiles}[what]
+        """Whether the selection names values of `what` (spot, language, profile), not `name`;
+        never of another entry (the page's `publish` keys)."""
+        values = {"spot": self.spots, "language": self.languages,
+                  "profile": self.profiles}.get(what, ())
         return bool(values) and name not in values
 
     def check(self, manifests: list[Manifest]) -> None:
