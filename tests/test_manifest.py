@@ -87,6 +87,18 @@ def test_a_language_s_other_names_are_read_and_checked_at_their_line(campaign):
         blank
 
 
+def test_a_language_s_spots_name_spots_of_the_manifest_once_each(campaign):
+    text = GOOD.replace("        treatment: dub\n", "        treatment: dub\n        spots: [spot]\n")
+    manifest = load_manifest(campaign.write_text(text))
+    assert manifest.languages[1].spots == ("spot",) and manifest.languages[0].spots == ()
+    assert manifest.languages[1].made_for("spot") and not manifest.languages[1].made_for("x")
+    path = campaign.manifest
+    assert errors_of(campaign, text.replace("spots: [spot]", "spots: [spot, otro]")) == [
+        f"{path}:15: error: language 'yua': no spot 'otro' in the manifest (hint: spots: spot)"]
+    assert errors_of(campaign, text.replace("spots: [spot]", "spots: [spot, spot]")) == [
+        f"{path}:15: error: language 'yua': spot 'spot' is named twice"]
+
+
 def test_unknown_and_duplicate_keys_are_reported_with_their_lines(campaign):
     text = GOOD.replace("    title: \"Blue Heart\"\n",
                         "    title: \"Blue Heart\"\n    colour: blue\n    title: again\n")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.manifest.contact import CONTACT_KEYS
-from pipeline.manifest.load import (AUDIO_KEYS, CROP_KEYS, LANGUAGE_KEYS, PUBLISH_KEYS, SPOT_KEYS,
-                                    TOP_KEYS, load_manifest)
+from pipeline.manifest.load import LANGUAGE_KEYS, PUBLISH_KEYS, TOP_KEYS, load_manifest
+from pipeline.manifest.spots import AUDIO_KEYS, CROP_KEYS, SPOT_KEYS
 from pipeline.manifest.model import QcSettings, Style
 from pipeline.manifest.nodes import LEADER_KEYS
 from pipeline.profiles import BUILTIN_PROFILES, Profile

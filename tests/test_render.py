@@ -10,6 +10,7 @@ import signal
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
@@ -185,6 +186,28 @@ def test_a_file_whose_frame_enlarges_the_master_s_picture_says_from_what_size(ca
         assert record["upscaled_from"] == [W, H], record
     assert {v["language"]: v.get("upscaled_from") for v in catalog["variants"]} == {
         "nah": [W, H], "tzo": [W, H]}
+
+
+def test_a_language_made_for_some_spots_is_skipped_on_the_others(campaign):
+    # A trial's voice-over failed on two spots without a music bed, and the only way out the
+    # hint gave ("use 'dub'") changed it on every spot.
+    campaign.subtitle("tzo")
+    campaign.audio("ote", "voice.wav")
+    data = campaign.data([{"code": "tzo", "treatment": "burn"},
+                          {"code": "ote", "treatment": "mix", "spots": ["spot"]}])
+    data["spots"].append({"id": "other", "master": "../media/spot.mp4"})      # no music bed
+    (campaign.root / "subtitles/other").mkdir()
+    (campaign.root / "subtitles/other/tzo.srt").write_text(SRT, encoding="utf-8")
+    campaign.manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    planned = CliRunner().invoke(cli, ["plan", str(campaign.manifest)])
+    assert planned.exit_code == 0, planned.output
+    assert ("skipped     test-campaign/other.ote.small mix    (language 'ote' is made for spot "
+            "spot only (its 'spots:'))") in planned.output, planned.output
+    assert render(campaign.manifest).exit_code == 0
+    catalog = json.loads((campaign.root / "build/test-campaign/catalog.json").read_text())
+    assert sorted((v["spot"], v["language"]) for v in catalog["variants"]) == [
+        ("other", "tzo"), ("spot", "ote"), ("spot", "tzo")]
+    assert catalog.get("variants_missing", []) == []
 
 
 def test_second_render_is_skipped_and_one_changed_file_rerenders_one_language(campaign):

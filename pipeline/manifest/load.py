@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import get_args
 
 import yaml
 
@@ -19,18 +18,12 @@ from pipeline.manifest.model import (
     Concern,
     Language,
     Manifest,
-    ProgrammeStart,
     QcSettings,
-    Spot,
-    SpotMedium,
     Style,
 )
 from pipeline.manifest.nodes import NodeReader
 from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
-from pipeline.media.audio_layout import MIXES, AudioChoice
-from pipeline.media.geometry import Crop
-from pipeline.media.programme import HINT as PROGRAMME_START_HINT
-from pipeline.media.timecode import syntax_problem
+from pipeline.manifest.spots import in_default, read_spots
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.subtitles.encoding import decode_text
 
@@ -95,8 +88,9 @@ def load_manifest(path: str | Path) -> Manifest:
     source_language = value("source_language", reader.language_code)
     style = _style(reader, top["style"][1], "style", Style()) if "style" in top else Style()
     qc = reader.dataclass_fields(top["qc"][1], "qc", QcSettings, QcSettings()) if "qc" in top else QcSettings()
-    spots = _spots(reader, top["spots"][1], base, page_language) if "spots" in top else ()
-    languages = _languages(reader, top["languages"][1], style, qc) if "languages" in top else ()
+    spots = read_spots(reader, top["spots"][1], base, page_language) if "spots" in top else ()
+    languages = (_languages(reader, top["languages"][1], style, qc,
+                            tuple(spot.id for spot in spots)) if "languages" in top else ())
     profiles = read_profiles(reader, top["profiles"][1]) if "profiles" in top else (BUILTIN_PROFILES["web"],)
     clock = read_clock(reader, *top["clock"]) if "clock" in top else None
 
@@ -173,18 +167,6 @@ def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | 
                                                        "write to, or change its permissions")
 
 
-SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "audio": False,
-             "crop": False, "medium": False, "programme_start": False}
-CROP_KEYS = ("width", "height", "x", "y")
-AUDIO_KEYS = {"streams": True, "mix": False}     # or `audio: silent`
-
-
-def in_default(titles: dict[str, str], default: str) -> str | None:
-    """The title in the manifest's default page language; one given only in the other language
-    stands for both."""
-    return titles.get(default) or next(iter(titles.values()), None)
-
-
 def _related(reader: NodeReader, node: yaml.Node, campaign: str | None) -> tuple[str, ...]:
     """`publish.related`: the ids of the campaigns whose pages this one's links to (published
     beside it, each at `<prefix>/<campaign>/`), each once; not the campaign itself."""
@@ -198,112 +180,6 @@ def _related(reader: NodeReader, node: yaml.Node, campaign: str | None) -> tuple
         elif reader.unique(seen, other, item, "publish.related campaign") and other:
             related.append(other)
     return tuple(related)
-
-
-def _spots(reader: NodeReader, node: yaml.Node, base: Path, page_language: str
-           ) -> tuple[Spot, ...]:
-    """The manifest's spots; each one's problems are its own (`NodeReader.concern`)."""
-    spots, seen = [], {}
-    for item in reader.sequence(node, "spots"):
-        problems = len(reader.diagnostics)
-        spot_id, spot = _spot(reader, item, base, page_language, seen)
-        reader.concern(problems, "spot", spot_id)
-        if spot is not None:
-            spots.append(spot)
-    return tuple(spots)
-
-
-def _spot(reader: NodeReader, item: yaml.Node, base: Path, page_language: str, seen: dict
-          ) -> tuple[str | None, Spot | None]:
-    """(its id, the spot) of an entry of `spots:`; no spot when it cannot be planned."""
-    keys = reader.mapping(item, "a spot", SPOT_KEYS)
-    spot_id = reader.slug(keys["id"][1], "spot id") if "id" in keys else None
-    if "id" not in keys or "master" not in keys:
-        return spot_id, None
-    twice = not reader.unique(seen, spot_id, keys["id"][1], "spot id")
-    master = reader.relative_path(keys["master"][1], "master", base)
-    bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
-           if "music_bed" in keys else None)
-    titles = (reader.localised_text(keys["title"][1], "spot title", PAGE_LANGUAGES) or {}
-              if "title" in keys else {})
-    audio = _spot_audio(reader, *keys["audio"]) if "audio" in keys else AudioChoice()
-    crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
-    medium = (reader.choice(keys["medium"][1], "spot medium", get_args(SpotMedium))
-              if "medium" in keys else None)
-    start = _programme_start(reader, *keys["programme_start"]) if "programme_start" in keys \
-        else None
-    # A spot with a wrong optional key (its audio, crop, medium) keeps its default there,
-    # for its files to be checked all the same (InvalidManifest); its problem is reported.
-    if not (spot_id and master and not twice):
-        return spot_id, None
-    return spot_id, Spot(spot_id, in_default(titles, page_language) or spot_id, master, bed,
-                         item.start_mark.line + 1, audio, crop, medium, tuple(titles.items()),
-                         start)
-
-
-def _programme_start(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> ProgrammeStart:
-    """`programme_start: "10:00:00:00"` (a timecode on the master's clock; `;` before the
-    frames for drop-frame) or `programme_start: 12.5` (seconds from its first frame). Whether
-    the master has that frame is planning's to say (media/programme.py)."""
-    value = reader.text(node, "programme_start")
-    line = key.start_mark.line + 1
-    if value is None:
-        return ProgrammeStart(None, line)
-    if ":" in value or ";" in value:
-        problem = syntax_problem(value)
-        if problem:
-            reader.fail(node, f"programme_start: {problem}", PROGRAMME_START_HINT)
-            return ProgrammeStart(None, line)
-        return ProgrammeStart(value, line)
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = None
-    if seconds is None or seconds <= 0:
-        reader.fail(node, f"programme_start {value!r} is neither a timecode of the master's "
-                          "clock nor seconds after its first frame", PROGRAMME_START_HINT)
-        return ProgrammeStart(None, line)
-    return ProgrammeStart(seconds, line)
-
-
-def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioChoice:
-    """`audio: silent`, or `audio: {streams: [N, ...]}` (the master's audio streams counted from
-    0, as ffmpeg's `0:a:N`), with `mix: sum` for mono streams summed into one mono sound."""
-    line = key.start_mark.line + 1
-    if isinstance(node, yaml.ScalarNode):
-        if node.value != "silent":
-            reader.fail(node, f"audio {node.value!r} is not 'silent' nor a mapping",
-                        "write 'audio: silent' or 'audio: {streams: [0, 1]}'")
-        return AudioChoice(silent=True, line=line)
-    keys = reader.mapping(node, "audio", AUDIO_KEYS)
-    mix, mix_line = None, None
-    if "mix" in keys:
-        mix = reader.choice(keys["mix"][1], "audio mix", MIXES)
-        mix_line = keys["mix"][0].start_mark.line + 1
-    if "streams" not in keys:
-        return AudioChoice(line=line)
-    items = keys["streams"][1]
-    numbers = [reader.number(item, "audio stream", int, minimum=0)
-               for item in reader.sequence(items, "audio.streams")]
-    if None in numbers:
-        return AudioChoice(line=line)
-    if len(set(numbers)) != len(numbers):
-        # Summed, a stream listed twice would be 6 dB louder than the others.
-        reader.fail(items, "audio.streams lists a stream twice")
-        return AudioChoice(line=line)
-    return AudioChoice(tuple(numbers), line=line, mix=mix, mix_line=mix_line)
-
-
-def _crop(reader: NodeReader, node: yaml.Node) -> Crop | None:
-    keys = reader.mapping(node, "crop", {key: True for key in CROP_KEYS})
-    values = {key: reader.number(keys[key][1], f"crop.{key}", int, minimum=0)
-              for key in CROP_KEYS if key in keys}
-    if len(values) != len(CROP_KEYS) or None in values.values():
-        return None
-    if values["width"] < 2 or values["height"] < 2:
-        reader.fail(node, "crop is smaller than 2x2 pixels")
-        return None
-    return Crop(**values)
 
 
 def _style(reader: NodeReader, node: yaml.Node, where: str, base: Style) -> Style:
@@ -321,16 +197,16 @@ def _style(reader: NodeReader, node: yaml.Node, where: str, base: Style) -> Styl
 
 
 LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False,
-                 "clock": False, "also_called": False}
+                 "clock": False, "also_called": False, "spots": False}
 
 
-def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings
-               ) -> tuple[Language, ...]:
+def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings,
+               spot_ids: tuple[str, ...]) -> tuple[Language, ...]:
     """The manifest's languages; each one's problems are its own (`NodeReader.concern`)."""
     languages, seen = [], {}
     for item in reader.sequence(node, "languages"):
         problems = len(reader.diagnostics)
-        code, language = _language(reader, item, style, qc, seen)
+        code, language = _language(reader, item, style, qc, seen, spot_ids)
         reader.concern(problems, "language", code)
         if language is not None:
             languages.append(language)
@@ -349,10 +225,26 @@ def _also_called(reader: NodeReader, node: yaml.Node) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings, seen: dict
-              ) -> tuple[str | None, Language | None]:
+def _spots_of(reader: NodeReader, node: yaml.Node, spot_ids: tuple[str, ...],
+              code: str | None) -> tuple[str, ...]:
+    """A language's `spots`: ids of the manifest's spots (`spot_ids`), each said once."""
+    chosen: list[str] = []
+    for item in reader.sequence(node, f"spots of {code}"):
+        spot = reader.slug(item, "a spot id")
+        if spot is not None and spot not in spot_ids:
+            reader.fail(item, f"language {code!r}: no spot {spot!r} in the manifest",
+                        f"spots: {', '.join(spot_ids)}" if spot_ids else None)
+        elif spot is not None and spot in chosen:
+            reader.fail(item, f"language {code!r}: spot {spot!r} is named twice")
+        elif spot is not None:
+            chosen.append(spot)
+    return tuple(chosen)
+
+
+def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings, seen: dict,
+              spot_ids: tuple[str, ...]) -> tuple[str | None, Language | None]:
     """(its code, the language) of an entry of `languages:`; no language when it cannot be
-    planned."""
+    planned. `spot_ids`: the manifest's spots, which its `spots:` names."""
     keys = reader.mapping(item, "a language", LANGUAGE_KEYS)
     code = reader.language_code(keys["code"][1], "language code") if "code" in keys else None
     if code is not None and not SLUG.match(code.lower()):
@@ -375,7 +267,8 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
                if "qc" in keys else qc)
     clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
     also = _also_called(reader, keys["also_called"][1]) if "also_called" in keys else ()
+    spots = _spots_of(reader, keys["spots"][1], spot_ids, code) if "spots" in keys else ()
     if not (code and treatment and not twice):     # a wrong style or qc key keeps its default
         return code, None
     return code, Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1,
-                          clock, also)
+                          clock, also, spots)

@@ -139,6 +139,8 @@ class Language:
     # Other names its speakers and stations know it by ("mexicano" for Nahuatl), which the
     # page's search finds it by and its card shows.
     also_called: tuple[str, ...] = ()
+    # The ids of the spots it is made for; empty: every spot (its `spots:`).
+    spots: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -148,6 +150,11 @@ class Language:
     @property
     def alpha3(self) -> str:
         return alpha3(self.code)
+
+    def made_for(self, spot: str) -> bool:
+        """Whether the language has variants of the spot whose id is `spot`: every spot, unless
+        its `spots:` names some (a voice-over on the spots that have a music bed)."""
+        return not self.spots or spot in self.spots
 
     @property
     def bcp47(self) -> str:

@@ -42,8 +42,11 @@ def record_path(manifest: Manifest, spot: Spot, language: Language, profile: Pro
 
 
 def expected_variants(manifest: Manifest) -> list[tuple[Spot, Language, Profile]]:
+    """Every (spot, language, profile) of the manifest, a language on the spots it is made for
+    (`Language.made_for`)."""
     return [(spot, language, profile) for spot in manifest.spots
-            for language in manifest.languages for profile in manifest.profiles]
+            for language in manifest.languages if language.made_for(spot.id)
+            for profile in manifest.profiles]
 
 
 def load_records(manifest: Manifest) -> list[dict]:

@@ -233,6 +233,10 @@ class _Planner(MasterFit, OwnFiles):
     def _gather_inputs(self, plan: VariantPlan) -> None:
         variant = plan.variant
         spot, language = variant.spot, variant.language
+        if not language.made_for(spot.id):
+            raise _Skipped(f"language {language.code!r} is made for spot"
+                           f"{'s' * (len(language.spots) > 1)} {', '.join(language.spots)} "
+                           "only (its 'spots:')")
         plan.master = self._once(("master", master_view(spot)), lambda: self._probe_master(spot))
         self._add_input(plan, "master", spot.master)
         plan.radio = self._once(("medium", spot.id),
