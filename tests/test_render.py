@@ -198,6 +198,12 @@ def test_a_language_made_for_some_spots_is_skipped_on_the_others(campaign):
     data["spots"].append({"id": "other", "master": "../media/spot.mp4"})      # no music bed
     (campaign.root / "subtitles/other").mkdir()
     (campaign.root / "subtitles/other/tzo.srt").write_text(SRT, encoding="utf-8")
+    everywhere = {**data, "languages": [data["languages"][0], {"code": "ote", "treatment": "mix"}]}
+    campaign.manifest.write_text(yaml.safe_dump(everywhere, allow_unicode=True), encoding="utf-8")
+    blocked = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert blocked.exit_code == 1 and "language 'ote' uses 'mix' but spot 'other' has no " \
+        "music_bed (hint: add 'music_bed:' to the spot, use 'dub', or list the spots it is made " \
+        "for in the language's 'spots:' (without 'other'))" in blocked.output, blocked.output
     campaign.manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     planned = CliRunner().invoke(cli, ["plan", str(campaign.manifest)])
     assert planned.exit_code == 0, planned.output

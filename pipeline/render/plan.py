@@ -286,7 +286,9 @@ class _Planner(MasterFit, OwnFiles):
         if language.treatment == "mix":
             if spot.music_bed is None:
                 self._block(f"language {language.code!r} uses 'mix' but spot {spot.id!r} has no "
-                            "music_bed", spot.line, "add 'music_bed:' to the spot, or use 'dub'")
+                            "music_bed", spot.line,
+                            f"add 'music_bed:' to the spot, use 'dub', or list the spots it is "
+                            f"made for in the language's 'spots:' (without {spot.id!r})")
             plan.tracks["music_bed"], analysis, warnings = self._music_bed(
                 spot, plan.master, variant.profile.sample_rate)
             use_analysis(plan, "music_bed", analysis)
