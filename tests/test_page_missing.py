@@ -9,9 +9,11 @@ the catalog read as JSON, the page in headless Chromium as tests/test_page_brows
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
@@ -103,6 +105,28 @@ def test_missing_versions_are_in_the_catalog_and_on_the_page_with_why(context, d
     assert [" ".join(t.split()) for t in english.locator("#card-spot-mto .unavailable-why")
             .all_inner_texts()] == ["Not available yet: the dub's recording is silent"]
     assert page.problems == linked.problems == english.problems == []
+
+
+def test_what_the_plan_skips_on_a_radio_spot_is_not_promised_on_the_page(campaign, tmp_path):
+    # A burned language on a radio spot is skipped by the plan ("'burn' subtitles go on the
+    # manifest's video spots"); publish listed its radio files as "not rendered yet", and a
+    # trial's page told stations to ask when they would come.
+    campaign.subtitle("nah")
+    (campaign.root / "audio/radio").mkdir()
+    shutil.copy(campaign.media["dub.wav"], campaign.root / "audio/radio/yua.wav")
+    campaign.audio("yua")
+    shutil.copy(campaign.media["bed.wav"], campaign.root / "media/radio.wav")
+    data = campaign.data([{"code": "nah", "treatment": "burn"},
+                          {"code": "yua", "treatment": "dub"}],
+                         {"small": SMALL_PROFILES["small"], "radio": {"base": "radio"}})
+    data["spots"].append({"id": "radio", "master": "../media/radio.wav"})
+    campaign.manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert invoke("render", campaign.manifest).exit_code == 0
+    published = invoke("publish", campaign.manifest, "--to", (tmp_path / "dist").as_uri())
+    assert published.exit_code == 0, published.output
+    assert "not rendered yet" not in published.output, published.output
+    catalog = json.loads((tmp_path / "dist/test-campaign/catalog.json").read_text())
+    assert catalog.get("variants_missing", []) == [], catalog["variants_missing"]
 
 
 def test_a_missing_recording_is_said_in_spanish_on_the_page(context, campaign, tmp_path):

@@ -73,11 +73,15 @@ def missing_variants(manifest: Manifest, records: list[dict], plan: Plan) -> lis
     radio = {r["spot"] for r in records if r.get("medium") == "radio"}
     blocked = {(v.variant.spot.id, v.variant.language.code, v.variant.profile.name): v
                for v in plan.variants if v.status == "blocked"}
+    # What the plan skips, by every rule it has (a radio spot's subtitled languages too: a
+    # trial's page promised their radio files, "aún no se ha generado").
+    skipped = {(v.variant.spot.id, v.variant.language.code, v.variant.profile.name)
+               for v in plan.skipped}
     found = []
     for spot, language, profile in expected_variants(manifest):
         key = (spot.id, language.code, profile.name)
-        if key in done or not_applicable(manifest, spot.medium == "radio" or spot.id in radio,
-                                         spot, language, profile):
+        if key in done or key in skipped or not_applicable(
+                manifest, spot.medium == "radio" or spot.id in radio, spot, language, profile):
             continue
         if key in blocked:
             found.append(Missing(spot, language, profile, "blocked", planned=blocked[key]))
