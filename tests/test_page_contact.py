@@ -120,6 +120,8 @@ def test_a_mistake_in_the_page_s_contact_holds_no_render_back_and_publish_refuse
     assert rendered.exit_code == 1 and said in rendered.output, rendered.output
     assert "2 rendered, 0 up-to-date, 0 failed, 0 blocked" in rendered.output
     assert "could not be planned" not in rendered.output
+    # Its summary clean, the render says why it exits 1.
+    assert rendered.output.rstrip().endswith("exit code 1: 1 error said above"), rendered.output
     assert (campaign.out / "spot.tzo.small.mp4").is_file()
     published = invoke("publish", manifest, "--to", (tmp_path / "dist").as_uri())
     assert published.exit_code == 1 and said in published.output, published.output

@@ -209,6 +209,15 @@ def test_a_master_made_by_enlarging_its_picture_says_from_what(upscaled_from, sa
     assert expected in line and ("escalada" in line or "ampliada" in line) == bool(said), line
 
 
+def test_a_language_s_other_names_are_shown_but_those_the_card_shows_already():
+    # "maya · también llamado maya": yua's Spanish name is maya.
+    catalog = page_catalog(variant("web", "mp4", language="yua", loudness_lufs=-16.0,
+                                   true_peak_dbtp=-1.0, poster_url=None))
+    catalog["also_called"] = {"yua": ["Maya", "maaya"]}
+    html = unescape(re.sub(r"<[^>]+>", "", render_page(catalog, "es")))
+    assert "también llamado maaya" in html and "también llamado Maya" not in html, html
+
+
 def test_a_web_file_of_an_enlarged_picture_says_so_beside_its_size():
     levelled = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.0, "poster_url": None}
     catalog = page_catalog(variant("web", "mp4", width=1920, height=1080,

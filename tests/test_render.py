@@ -197,6 +197,12 @@ def test_a_language_made_for_some_spots_is_skipped_on_the_others(campaign):
                           {"code": "ote", "treatment": "mix", "spots": ["spot"]}])
     data["spots"].append({"id": "other", "master": "../media/spot.mp4"})      # no music bed
     (campaign.root / "subtitles/other").mkdir()
+    campaign.manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    # A translation that covers some spots: the hint names the language's spots: too.
+    missing = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert "subtitles missing for language 'tzo' (burn)" in missing.output and "(hint: add the " \
+        "subtitle file there (SubRip, WebVTT, ASS/SSA or TTML), change the treatment, or leave " \
+        "'other' out of the language's 'spots:')" in missing.output, missing.output
     (campaign.root / "subtitles/other/tzo.srt").write_text(SRT, encoding="utf-8")
     everywhere = {**data, "languages": [data["languages"][0], {"code": "ote", "treatment": "mix"}]}
     campaign.manifest.write_text(yaml.safe_dump(everywhere, allow_unicode=True), encoding="utf-8")

@@ -135,7 +135,8 @@ def test_a_manifest_with_schema_errors_is_said_not_planned_not_empty(campaign):
                                    "2 errors, 0 warnings"
     result = invoke("plan", broken)
     assert result.exit_code == 1
-    assert lines_of(result)[-1] == f"{broken} could not be planned because of its 2 errors"
+    assert lines_of(result)[-1] == f"{broken} could not be planned because of its 2 errors; " \
+                                   "2 errors, 0 warnings"
     # Beside a manifest that could be: its variants counted, the other said.
     result = invoke("validate", good, broken)
     assert result.exit_code == 1

@@ -124,9 +124,16 @@ def plan_summary(plan: Plan) -> str:
     return "; ".join(([counts] if plan.manifests else []) + unplanned_summary(plan))
 
 
+def said_counts(plan: Plan) -> str:
+    """The errors and warnings said of the plan ("1 error, 4 warnings"; notes are neither)."""
+    warnings = sum(d.severity == "warning" for d in plan.diagnostics)
+    return f"{plural(len(plan.errors), 'error')}, {plural(warnings, 'warning')}"
+
+
 def report_summary(plan: Plan) -> None:
-    """The plan's summary line, then what the selection left out."""
-    echo(plan_summary(plan), err=True)
+    """The plan's summary line, with the errors and warnings said above it (a trial's `plan`
+    exited 1 under a summary that named none), then what the selection left out."""
+    echo(f"{plan_summary(plan)}; {said_counts(plan)}", err=True)
     left_out = left_out_summary(plan.left_out)
     if left_out:
         echo(left_out, err=True)
@@ -152,11 +159,8 @@ def validate(manifests: tuple[Path, ...]) -> None:
     """
     plan = build_plan(manifests)
     report_plan_diagnostics(plan)
-    errors = len(plan.errors)
-    warnings = sum(d.severity == "warning" for d in plan.diagnostics)    # notes are neither
-    echo(f"{plan_summary(plan)}; {plural(errors, 'error')}, {plural(warnings, 'warning')}",
-         err=True)
-    if errors:
+    echo(f"{plan_summary(plan)}; {said_counts(plan)}", err=True)
+    if plan.errors:
         sys.exit(1)
 
 
@@ -333,6 +337,11 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
     for sentence in unplanned_summary(plan) + [left_out_summary(plan.left_out)]:
         if sentence:
             echo(sentence, err=True)
+    if plan.errors and not (failed or plan.unplanned or plan.count("blocked")):
+        # A trial's "0 rendered, 12 up-to-date, 0 failed, 0 blocked" exited 1 for an error of
+        # the page's contact, said above the bars and gone from sight.
+        echo(f"exit code 1: {plural(len(dict.fromkeys(plan.errors)), 'error')} said above",
+             err=True)
     report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last
     warned = [o for o in outcomes
               if o.status in ("rendered", "remade", "up-to-date") and o.warnings]

@@ -224,6 +224,14 @@ class Manifest:
                 if Path(name).stem == language.code
                 and Path(name).suffix.lower() in SUBTITLE_SUFFIXES]
 
+    def ways_out(self, spot: Spot) -> str:
+        """How else a language's missing file for `spot` is mended, the end of a hint: its
+        treatment, and in a manifest of several spots, the language's `spots:` without it (a
+        trial's translation covered some spots, and the hint named the treatment alone)."""
+        if len(self.spots) > 1:
+            return f", change the treatment, or leave {spot.id!r} out of the language's 'spots:'"
+        return ", or change the treatment"
+
     def subtitle_path(self, spot: Spot, language: Language) -> Path:
         """The language's one subtitle file.
 
@@ -259,8 +267,8 @@ class Manifest:
             f"subtitles missing for language {language.code!r} ({language.treatment}): expected "
             f"{expected} (or {', '.join(SUBTITLE_SUFFIXES[1:])}){there}", self.path,
             language.line, "rename the file as said" if renamable else "export the subtitles "
-            "from the subtitle editor as SubRip (.srt), WebVTT or TTML" if others else "add the subtitle file there (SubRip, WebVTT, "
-            "ASS/SSA or TTML), or change the treatment")
+            "from the subtitle editor as SubRip (.srt), WebVTT or TTML" if others else
+            "add the subtitle file there (SubRip, WebVTT, ASS/SSA or TTML)" + self.ways_out(spot))
 
     @property
     def campaign_dir(self) -> Path:

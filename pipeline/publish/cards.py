@@ -214,6 +214,12 @@ class Card:
     def id(self) -> str:
         return f"{self.spot}-{self.language}"
 
+    def also_called_besides(self, *shown: str) -> list[str]:
+        """The manifest's other names of the language but those the card `shown` already
+        (a trial's "maya · también llamado maya"), as the search folds them."""
+        said = {fold(name) for name in shown}
+        return [name for name in self.also_called if fold(name) not in said]
+
     @property
     def media(self) -> list[str]:
         present = {d.kind.medium for d in self.deliverables} | {u.medium for u in self.unavailable}

@@ -73,19 +73,20 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
     one."""
     return find_recording(manifest.audio_dir / spot.id, language.code, index,
                           [known.code for known in manifest.languages], manifest.path,
-                          language.line, language.treatment, prober)
+                          language.line, language.treatment, prober, manifest.ways_out(spot))
 
 
 def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str],
                    path: Path | None, line: int | None, treatment: str | None = None,
-                   prober: Callable[[Path], MediaInfo] = probe_audio) -> Path:
+                   prober: Callable[[Path], MediaInfo] = probe_audio, ways_out: str = "") -> Path:
     """The one audio file of language `code` in `folder` (`index`: its names; `codes`: the
     languages whose files may be there, as `meant_for` takes them); `PipelineError` at
     `path`:`line` (a manifest's language, or the file `check` was given) when there is none
     (saying what is there instead) or more than one (listing them). Files that are every
     channel of one recording (split mono) are each probed with `prober` (planning's, which
     keeps the answer with the file's hash), for what the error says of them. `treatment`,
-    when a manifest gives one, is named beside the language."""
+    when a manifest gives one, is named beside the language, and `ways_out` ends the hint
+    (`Manifest.ways_out`: without a manifest, `check` of a file, there is none)."""
     names = index.get(code, [])
     accepted = [name for name in names if Path(name).stem == code and _accepted(name)]
     problem = input_problem(folder / accepted[0]) if len(accepted) == 1 else None
@@ -114,12 +115,10 @@ def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str]
                             f"{split.output}", path, line, split.hint(), SPLIT_MONO)
     present = [name for found in index.values() for name in found]
     there, hint = _what_is_there(folder, code, meant, codes, present, split)
-    # Without a manifest (`check` of a file), no treatment to change.
-    instead = ", or change the treatment" if treatment else ""
     raise PipelineError(f"audio track missing for {language}: expected {folder / code}"
                         f"{_formats()}; {there}", path, line,
                         hint or "add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, "
-                                f"Ogg or Opus{instead}", RECORDING_MISSING)
+                                f"Ogg or Opus{ways_out}", RECORDING_MISSING)
 
 
 def _measures(folder: Path, names: list[str], prober: Callable[[Path], MediaInfo]
