@@ -568,7 +568,12 @@ def test_a_contact_is_read_with_its_number_as_written_and_as_dialled(campaign):
     ('phone: "tel:+52 55 1234 5678"', "publish.contact.phone 'tel:+52 55 1234 5678' is written "
      "as a link (hint: write the number alone: +52 55 1234 5678)"),
     ("phone: +52 55 1234", "publish.contact.phone '+52 55 1234' is not a valid number of "
-     "country code +52: it has too few digits"),
+     "country code +52: it has too few digits (hint: check its digits as it is dialled from "
+     "another country, e.g. +52 55 1234 5678)"),
+    # Another country's number is shown one of that country (a trial's +1 got Mexico's).
+    ("phone: +1 951 123 4567", "publish.contact.phone '+1 951 123 4567' is not a valid number "
+     "of country code +1 (hint: check its digits as it is dialled from another country, e.g. "
+     "+1 201-555-0123)"),
     ("url: ftp://example.org/contacto", "publish.contact.url 'ftp://example.org/contacto' is "
      "not a web address (http:// or https://)"),
 ])

@@ -25,6 +25,19 @@ EXAMPLE = 'contact: {name: "Mesa de ayuda", email: dudas@example.org, phone: "+5
 PHONE_EXAMPLE = "+52 55 1234 5678"
 
 
+def _example(country_code: int) -> str:
+    """A number of the country with `country_code`, as it is dialled from another country
+    (phonenumbers' example fixed line: "+1 201-555-0123"); Mexico City's for a code it has
+    none of (a trial's +1 number was shown a +52 example)."""
+    import phonenumbers    # as _phone imports it: only a manifest with a phone loads it
+
+    region = phonenumbers.region_code_for_country_code(country_code)
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.FIXED_LINE)
+    if country_code == 52 or example is None:
+        return PHONE_EXAMPLE
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def read_contact(reader: NodeReader, node: yaml.Node, page_language: str) -> Contact | None:
     """The contact of `publish.contact` (`node`), or None when it has a problem (said at the
     line of the value that has it)."""
@@ -107,7 +120,7 @@ def _phone(reader: NodeReader, node: yaml.Node) -> tuple[str, str, str | None] |
         reader.fail(node, f"{what} is not a valid number of country code "
                           f"+{number.country_code}{reason}",
                     "check its digits as it is dialled from another country, e.g. "
-                    f"{PHONE_EXAMPLE}")
+                    f"{_example(number.country_code)}")
         return None
     formats = phonenumbers.PhoneNumberFormat
     return (phonenumbers.format_number(number, formats.INTERNATIONAL),
