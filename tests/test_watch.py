@@ -393,6 +393,21 @@ def test_a_file_broken_before_watch_started_is_reported_at_start(rendered, capsy
     assert "blocked     test-campaign/spot.nah.small (previous render kept; fix the errors above)" in out
 
 
+def test_watch_watches_past_a_mistake_of_the_page_s_contact(campaign):
+    # `render` renders past a phone number without its country code (the page's alone), and
+    # `watch` refused to start on it.
+    from pipeline.render.watch import load_selected
+
+    campaign.subtitle("nah")
+    path = campaign.write([{"code": "nah", "treatment": "soft"}],
+                          publish={"contact": {"phone": "5512345678"}})
+    assert [l.code for l in load_selected(path, None).languages] == ["nah"]
+    broken = campaign.write([{"code": "nah", "treatment": "sing"}],
+                            publish={"contact": {"phone": "5512345678"}})
+    with pytest.raises(ValidationError):     # an error of a language too: not the page's alone
+        load_selected(broken, None)
+
+
 def test_a_selection_watches_past_a_mistake_in_a_profile_it_leaves_out(campaign):
     """As `render --profile small` renders past the TV profile's mistake (a true peak over
     full scale), so does `watch --profile small`: before, the manifest's load stopped it."""

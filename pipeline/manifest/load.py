@@ -131,6 +131,11 @@ class InvalidManifest(ValidationError):
         self.manifest = manifest
         self.concerns = concerns
 
+    def page_only(self, diagnostic: Diagnostic) -> bool:
+        """Whether `diagnostic` is of the page's own keys (`publish.contact`, `publish.related`),
+        which hold no variant back: said, and every variant planned all the same."""
+        return self.concerns.get(diagnostic, ("", ""))[0] == "publish"
+
 
 def _profile_lines(node: yaml.Node) -> dict[str, int]:
     """The lines of a mapping of profiles' names and of their keys ("profiles.tv" and

@@ -62,10 +62,7 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
             aside = {d: concern for d, concern in (invalid.concerns if invalid else {}).items()
                      if selection is not None and selection.leaves_out_entry(*concern)}
             about.update(aside)
-            # The page's own keys' errors (publish.contact) are said and hold no variant back.
-            page = {d for d, concern in (invalid.concerns if invalid else {}).items()
-                    if concern[0] == "publish"}
-            if invalid and aside.keys() | page >= set(invalid.diagnostics):
+            if invalid and all(d in aside or invalid.page_only(d) for d in invalid.diagnostics):
                 manifest = invalid.manifest
             else:
                 unreadable = True

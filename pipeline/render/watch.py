@@ -183,15 +183,14 @@ def _first_looks(waits: Waits, stop_event: threading.Event | None,
 
 
 def load_selected(path: Path, selection: Selection | None) -> Manifest:
-    """The manifest; with a selection, also one whose only errors are of the spots, languages
-    or profiles it leaves out (`InvalidManifest.concerns`): its entries that have none, as
-    `render` with the same selection takes it. Raises `ValidationError` otherwise."""
+    """The manifest; also one whose only errors are of the page's own keys, or, with a
+    selection, of the spots, languages or profiles it leaves out (`InvalidManifest.concerns`):
+    its entries that have none, as `render` takes it. Raises `ValidationError` otherwise."""
     try:
         return load_manifest(path)
     except InvalidManifest as exc:
-        if selection is None or not all(
-                d in exc.concerns and selection.leaves_out_entry(*exc.concerns[d])
-                for d in exc.diagnostics):
+        if not all(exc.page_only(d) or selection is not None and d in exc.concerns
+                   and selection.leaves_out_entry(*exc.concerns[d]) for d in exc.diagnostics):
             raise
         return exc.manifest
 
