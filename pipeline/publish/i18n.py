@@ -29,6 +29,7 @@ import langcodes
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -63,6 +64,15 @@ def fold(text: str) -> str:
 
 
 @cache
+def _catalog(language: str, domain: str) -> Catalog:
+    """The `.po` of `domain` in `language`, read once a process (the translations compiled
+    from it, the families of languages named in it)."""
+    source = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+    with open(source, "rb") as handle:
+        return read_po(handle, locale=language, domain=domain, abort_invalid=True)
+
+
+@cache
 def translations(language: str, domain: str = "page") -> gettext.NullTranslations:
     """The compiled catalog of `domain` in `language`; the source language has none.
 
@@ -71,11 +81,8 @@ def translations(language: str, domain: str = "page") -> gettext.NullTranslation
     """
     if language == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
-    source = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
-    with open(source, "rb") as handle:
-        catalog = read_po(handle, locale=language, domain=domain, abort_invalid=True)
     compiled = BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
+    write_mo(compiled, _catalog(language, domain), use_fuzzy=False)
     compiled.seek(0)
     return Translations(compiled, domain=domain)
 
@@ -162,11 +169,9 @@ def _families() -> dict[str, frozenset[str]]:
     """Each family of Mexico's languages by the word its Spanish names begin with ("mazateco",
     "mazahua", "zapoteco"), folded, with the codes of the names that do (languages.po, INALI's
     names)."""
-    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "languages.po", "rb") as handle:
-        catalog = read_po(handle, locale="es", domain="languages")
     families: dict[str, set[str]] = {}
-    for message in catalog:
-        if message.id and message.string:
+    for message in _catalog("es", "languages"):
+        if message.id and message.string and not message.fuzzy:
             word = fold(message.string).split()[0]
             if word not in _NOT_FAMILIES:
                 families.setdefault(word, set()).add(message.id)
