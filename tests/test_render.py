@@ -44,7 +44,7 @@ def render_one_per_treatment(campaign: Campaign) -> Campaign:
     campaign.audio("mto", "voice.wav")
     manifest = campaign.write([
         {"code": "nah", "treatment": "burn"},
-        {"code": "tzo", "treatment": "soft"},
+        {"code": "tzo", "treatment": "soft", "name": "Bats'i k'op tzotzil"},
         {"code": "yua", "treatment": "dub"},
         {"code": "mto", "treatment": "mix"},
     ])
@@ -78,6 +78,8 @@ def test_soft_variant_carries_a_tagged_track_and_sidecars(rendered):
     kinds = {s["codec_type"]: s for s in streams(out)}
     assert kinds["subtitle"]["codec_name"] == "mov_text"
     assert kinds["subtitle"]["tags"]["language"] == "tzo"
+    # Listed by players by the language's name (the manifest's), not "SubtitleHandler".
+    assert kinds["subtitle"]["tags"]["handler_name"] == "Bats'i k'op tzotzil"
     assert kinds["audio"]["tags"]["language"] == "spa"
     # 0.5 s is half-way through frame 12 at 25 fps: snapped to the start of frame 13.
     assert (rendered.out / "spot.tzo.srt").read_text(encoding="utf-8").startswith("1\n00:00:00,520")
@@ -133,6 +135,8 @@ def test_dub_replaces_the_audio_with_the_language_track(rendered):
     kinds = {s["codec_type"]: s for s in streams(out)}
     assert kinds["audio"]["tags"]["language"] == "yua"
     assert kinds["subtitle"]["tags"]["language"] == "yua"
+    # The language's name where the manifest gives none: the page's.
+    assert kinds["subtitle"]["tags"]["handler_name"] == "Yucateco", kinds["subtitle"]["tags"]
     assert abs(duration(out) - 4.0) < 0.1     # the 3.5 s track was padded to the picture
 
 

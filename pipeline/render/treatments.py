@@ -182,7 +182,11 @@ def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None,
                 if encoded_here else {"c:v": "copy", "bsf:v": H264_BT709})
     args["metadata:s:a:0"] = f"language={plan.spoken_tag}"
     if plan.subtitles is not None and treatment != "burn":
+        # An MP4 track's name is its handler box's (`hdlr`) name: MediaInfo's "Title", VLC's and
+        # MPC-HC's track list, mpv's fallback (ffmpeg writes no `title` of an MP4 track). The
+        # language's name as the manifest gives it, not ffmpeg's "SubtitleHandler".
         args.update({"c:s": "mov_text", "metadata:s:s:0": f"language={plan.settings['language_tag']}",
+                     "metadata:s:s": f"handler_name={variant.language.name}",
                      "disposition:s:0": SUBTITLE_DISPOSITION[treatment]})
     args["t"] = f"{plan.master.duration:.3f}"
     args["metadata"] = f"title={variant.spot.title} ({variant.language.name})"
