@@ -180,7 +180,7 @@ def test_a_manifest_s_errors_are_counted_as_said(campaign):
     result = invoke("validate", manifest)
     assert result.exit_code == 1
     assert result.output.rstrip().endswith(
-        "could not be planned because of its 2 errors; 2 errors, 0 warnings"), result.output
+        "could not be planned because of its 2 errors; in all: 2 errors, 0 warnings"), result.output
 
 
 def test_plan_statuses_and_json(campaign):

@@ -131,8 +131,8 @@ def test_a_schema_error_of_a_profile_not_selected_does_not_stop_the_others(campa
     lines = stderr_lines(result)
     assert any(line.startswith(f"{manifest}:12: error: true_peak must be at most 0 dBTP")
                for line in lines), lines
-    assert lines[-2:] == [f"{manifest} could not be planned because of its 1 error; 1 error, "
-                          "1 warning",
+    assert lines[-2:] == [f"{manifest} could not be planned because of its 1 error; in all: 1 "
+                          "error, 1 warning",
                           "1 error in languages not selected (yua): run without --lang to see "
                           "them"], lines
     (manifest.parent / "shared.yaml").write_text(

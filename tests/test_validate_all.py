@@ -132,17 +132,17 @@ def test_a_manifest_with_schema_errors_is_said_not_planned_not_empty(campaign):
     result = invoke("validate", broken)
     assert result.exit_code == 1
     assert lines_of(result)[-1] == f"{broken} could not be planned because of its 2 errors; " \
-                                   "2 errors, 0 warnings"
+                                   "in all: 2 errors, 0 warnings"
     result = invoke("plan", broken)
     assert result.exit_code == 1
     assert lines_of(result)[-1] == f"{broken} could not be planned because of its 2 errors; " \
-                                   "2 errors, 0 warnings"
+                                   "in all: 2 errors, 0 warnings"
     # Beside a manifest that could be: its variants counted, the other said.
     result = invoke("validate", good, broken)
     assert result.exit_code == 1
     assert lines_of(result)[-1] == f"1 variant: 0 up to date, 1 to render, 0 blocked; {broken} " \
-                                   "could not be planned because of its 2 errors; 2 errors, " \
-                                   "1 warning"     # the good one's subtitles read too fast
+                                   "could not be planned because of its 2 errors; in all: 2 " \
+                                   "errors, 1 warning"     # the good one's subtitles read too fast
     result = invoke("render", broken)
     assert result.exit_code == 1
     assert lines_of(result)[-1] == f"{broken} could not be planned because of its 2 errors"

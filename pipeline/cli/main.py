@@ -125,9 +125,12 @@ def plan_summary(plan: Plan) -> str:
 
 
 def said_counts(plan: Plan) -> str:
-    """The errors and warnings said of the plan ("1 error, 4 warnings"; notes are neither)."""
+    """The errors and warnings said of the plan ("1 error, 4 warnings"; notes are neither);
+    "in all" after a manifest's own count ("its 2 errors; 2 errors, 0 warnings" read as a
+    repetition, and "its 2 errors; 3 errors" as a contradiction)."""
     warnings = sum(d.severity == "warning" for d in plan.diagnostics)
-    return f"{plural(len(plan.errors), 'error')}, {plural(warnings, 'warning')}"
+    counts = f"{plural(len(plan.errors), 'error')}, {plural(warnings, 'warning')}"
+    return f"in all: {counts}" if plan.unplanned else counts
 
 
 def report_summary(plan: Plan) -> None:
