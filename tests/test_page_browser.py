@@ -173,6 +173,28 @@ def test_a_warning_reads_in_the_page_s_language_and_an_older_one_in_english(cont
     assert page.problems == english.problems == []
 
 
+def test_times_are_read_in_the_station_s_own_zone(browser, published):
+    # The page said "4:23:34 a.m. UTC" to a station in Tijuana, eight hours behind.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    generated = json.loads((published / "catalog.json").read_text(encoding="utf-8"))["generated"]
+    there = datetime.strptime(generated, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("America/Tijuana"))
+    context = browser.new_context(locale="es-MX", timezone_id="America/Tijuana")
+    try:
+        page = open_page(context, (published / "index.html").as_uri())
+        time = page.locator("time[datetime]").first
+        # ICU writes "10:23 p.m." with a narrow no-break space in some versions.
+        text = re.sub(r"[\u202f\xa0]", " ", time.text_content())
+        title = time.get_attribute("title")
+    finally:
+        context.close()
+    hour = f"{(there.hour - 1) % 12 + 1}:{there.minute:02d} {'a' if there.hour < 12 else 'p'}.m."
+    assert f"{there.day} de " in text and hour in text and "Pacífico" in text, (text, there)
+    assert title.endswith("UTC"), title        # what the page was written with, kept
+
+
 def test_search_finds_accented_names_typed_without_accents(context, published):
     page = open_page(context, (published / "index.html").as_uri())
     search = page.get_by_label("Buscar una lengua")

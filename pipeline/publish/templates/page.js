@@ -154,6 +154,20 @@
     });
   }
 
+  // The page is written in UTC (it cannot know where it is read); a station reads its own
+  // clock: when it was published and until when presigned links work, in the reader's zone and
+  // named ("hora estándar central"), the UTC text kept as the element's title.
+  if (window.Intl && Intl.DateTimeFormat) {
+    var clock = new Intl.DateTimeFormat(figures, {year: "numeric", month: "long", day: "numeric",
+      hour: "numeric", minute: "2-digit", timeZoneName: "long"});
+    each("time[data-local]", function (time) {
+      var moment = new Date(time.getAttribute("datetime"));
+      if (isNaN(moment.getTime())) { return; }
+      time.title = time.textContent;
+      time.textContent = clock.format(moment);
+    });
+  }
+
   // Opened from a file, "Download" plays a file rather than saving it (`download` is ignored
   // there): the page says how to save one.
   var fileHint = document.getElementById("file-hint");    // none on a page without files
