@@ -13,6 +13,7 @@ import hashlib
 import http.server
 import io
 import json
+import os
 import re
 import shlex
 import shutil
@@ -80,11 +81,18 @@ class _RangeHandler(http.server.SimpleHTTPRequestHandler):
         data = path.read_bytes()
         start = int(wanted.group(1))
         end = min(int(wanted.group(2) or len(data) - 1), len(data) - 1)
+        if start >= len(data):        # RFC 9110 15.5.17, as wget -c meets a whole file
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{len(data)}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return io.BytesIO(b"")
         self.send_response(206)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
         self.send_header("Content-Length", str(end - start + 1))
         self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
         self.end_headers()
         return io.BytesIO(data[start:end + 1])
 
@@ -323,7 +331,8 @@ def verify_from_page(page: Page, folder: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, served, tmp_path):
+def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, published, served,
+                                                                 tmp_path):
     page = open_page(context, served + "index.html")
     station = tmp_path / "station"
     station.mkdir()
@@ -334,6 +343,12 @@ def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, served
     lines = checked.stdout.splitlines()
     assert len(lines) == 11 and all(line.endswith(": OK") for line in lines)
     assert f"{RADIO_SPOT}.yua.radio.wav: OK" in lines  # both spots of the language
+    # Its size said before the fetch (a trial's slow line: 404 MB, nowhere on the page).
+    catalog = json.loads((published / "catalog.json").read_text(encoding="utf-8"))
+    (bundle,) = [b for b in catalog["bundles"] if b["language"] == "yua"]
+    assert bundle["bytes"] == sum((station / line.split(": ")[0]).stat().st_size for line in lines)
+    summary = page.locator(f"#card-{VIDEO_SPOT}-yua details.take-all summary").text_content()
+    assert re.search(r"· 11 archivos, [\d.,]+ [kM]B$", " ".join(summary.split())), summary
     # Its verify line names the catalog's address too (a trial: the placeholder stayed).
     assert page.locator("#verify").text_content() == f"pipeline verify '{served}catalog.json'"
     verified = verify_from_page(page, station)
@@ -346,6 +361,27 @@ def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, served
     again = run_page_command(page, f"check-{VIDEO_SPOT}-yua", station)
     assert again.returncode == 1 and f"{VIDEO_SPOT}.yua.web.mp4: FAILED" in again.stdout
 
+    # A download cut short on a slow line, run again as the page says: a trial's station got
+    # the whole file as `.mxf.1` beside the cut one, and the check failed the cut one.
+    cut = station / f"{RADIO_SPOT}.yua.radio.wav"
+    cut.write_bytes(cut.read_bytes()[:cut.stat().st_size // 3])
+    damaged.unlink()      # as the page says of a file that fails
+    fetched = run_page_command(page, f"wget-{VIDEO_SPOT}-yua", station)
+    assert fetched.returncode == 0, fetched.stderr[-2000:]
+    assert not [path.name for path in station.iterdir() if re.search(r"\.\d+$", path.name)]
+    checked = run_page_command(page, f"check-{VIDEO_SPOT}-yua", station)
+    assert checked.returncode == 0 and len(checked.stdout.splitlines()) == 11, checked.stdout
+    # A file corrected on the server (same size, newer) is fetched again over the old one.
+    name = f"{RADIO_SPOT}.yua.voice-note.ogg"
+    corrected = published / RADIO_SPOT / name
+    corrected.write_bytes(corrected.read_bytes()[::-1])
+    later = time.time() + 60
+    os.utime(corrected, (later, later))
+    fetched = run_page_command(page, f"wget-{VIDEO_SPOT}-yua", station)
+    assert fetched.returncode == 0, fetched.stderr[-2000:]
+    assert (station / name).read_bytes() == corrected.read_bytes()
+    assert not [path.name for path in station.iterdir() if re.search(r"\.\d+$", path.name)]
+
 
 def test_from_a_bucket_with_presigned_links(context, browser, page_campaign, s3_server, bucket,
                                             tmp_path):
@@ -355,7 +391,8 @@ def test_from_a_bucket_with_presigned_links(context, browser, page_campaign, s3_
     # The page's presigned address, which publish keeps (its plain one answers 403 here).
     page = open_page(context, report.page_link.read_text(encoding="utf-8").strip())
     command = page.locator(f"#wget-{RADIO_SPOT}-tar").text_content()
-    assert command.startswith("wget --content-disposition -i 'http://127.0.0.1:") and "X-Amz-Signature" in command
+    assert command.startswith("wget --content-disposition -i 'http://127.0.0.1:") \
+        and "X-Amz-Signature" in command
     station = tmp_path / "station"
     station.mkdir()
     assert run_page_command(page, f"wget-{RADIO_SPOT}-tar", station).returncode == 0

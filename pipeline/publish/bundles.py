@@ -1,6 +1,8 @@
 """Everything of one language in two plain files: `<lang>.urls.txt` and `<lang>.SHA256SUMS`.
 
-A station fetches with `wget --content-disposition -i <lang>.urls.txt` and checks with
+A station fetches with `wget -N --no-if-modified-since -i <lang>.urls.txt` (run again, it fetches
+what is missing, cut short or changed, never a second copy; a presigned list's command is
+`--content-disposition` alone, card.html.j2 says why) and checks with
 `sha256sum -c <lang>.SHA256SUMS`. wget saves each URL under its last path segment in the
 current folder (presigned URLs name the file through Content-Disposition, hence the option), so
 the checksum lines name files by their basename (GNU coreutils' `sha256sum` format: hash, two
@@ -32,6 +34,8 @@ class Bundle:
     files: tuple[str, ...]          # campaign-relative, in the catalog's order
     sums: bytes                     # <lang>.SHA256SUMS
     urls: bytes                     # <lang>.urls.txt
+    size: int = 0                   # bytes of `files`, the lists left out
+
 
     @property
     def sums_name(self) -> str:
@@ -70,5 +74,6 @@ def language_bundles(records: list[dict], hashes: Hashes,
         sums_name = f"{language}{SUMS_SUFFIX}"
         urls = "".join(f"{url_for(relative)}\n" for relative in [*files.values(), sums_name])
         bundles.append(Bundle(language, tuple(files.values()), sums.encode("utf-8"),
-                              urls.encode("utf-8")))
+                              urls.encode("utf-8"),
+                              sum(hashes[relative][0] for relative in files.values())))
     return bundles

@@ -300,7 +300,7 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
                                    or relative_url(relative))
         catalog = build_catalog(manifest, records, url_for, hashes=hashes, missing=missing,
                                 outdated=outdated)
-        catalog["bundles"] = [{"language": b.language, "files": len(b.files),
+        catalog["bundles"] = [{"language": b.language, "files": len(b.files), "bytes": b.size,
                                "sha256sums": {"file": b.sums_name, "url": url_for(b.sums_name)},
                                "urls": {"file": b.urls_name, "url": url_for(b.urls_name),
                                         "absolute": absolute(b.urls_name, download=True)}}
