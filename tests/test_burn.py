@@ -316,6 +316,21 @@ def test_burned_text_is_inside_title_safe_and_as_tall_as_asked(tmp_path, noto):
     assert bottom - top > 1.5 * style.size * height  # wrapped: two lines
 
 
+def test_a_tilde_below_is_drawn_below(tmp_path, noto):
+    # A translator's trial: "ṵ" (U+1E75, a creaky vowel) was burned as "ũ", the font's glyph
+    # built from u and the tilde above; written apart (u + U+0330) HarfBuzz composed it back.
+    width, height, style = 640, 360, Style(size=0.15)
+    cues = [Cue(1, 0, 1000, "u", 1), Cue(2, 1000, 2000, "\u1e75", 5),
+            Cue(3, 2000, 3000, "U", 9), Cue(4, 3000, 4000, "\u1e74", 13)]
+    frames = burned_over(tmp_path, noto, cues, style, "black", width, height)
+    for plain, marked in ((frames[0], frames[1]), (frames[2], frames[3])):
+        _, top, _, bottom = lit_box(plain, width)
+        _, marked_top, _, marked_bottom = lit_box(marked, width)
+        tall = bottom - top
+        assert marked_bottom > bottom + 0.15 * tall, (bottom, marked_bottom)   # a mark below
+        assert marked_top >= top - 2, (top, marked_top)                        # none above
+
+
 def box_of(frame: bytes, width: int, test) -> tuple[int, int, int, int]:
     """(left, top, right, bottom) of the pixels whose level passes `test`."""
     rows = [y for y in range(len(frame) // width)

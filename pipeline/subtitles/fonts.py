@@ -181,6 +181,18 @@ def covers(font: Font, char: str) -> bool:
     return ord(char) in _cmap(font.path)
 
 
+# Letters whose precomposed glyph draws another letter, each with the sequence that draws it
+# right. Noto Sans 2.004 (Debian 12's fonts-noto-core 20201225, the campaign's default font)
+# builds U+1E74/U+1E75, U and u with a tilde *below* (a creaky vowel in some orthographies of
+# Mexico's languages), from U/u and the tilde *above*, as it builds Ũ/ũ: its glyf composites
+# say so, and a translator's trial saw "ṵ" burned as "ũ" with no warning. Written apart, u +
+# U+0330, HarfBuzz composes them back into that glyph; a combining grapheme joiner between
+# them (U+034F, default-ignorable: not drawn, and it stops the composition) leaves the mark
+# to the font's mark attachment (GPOS), which puts it below. Right in any font that places
+# U+0330, so applied whatever the font (tests/test_burn.py looks at the pixels).
+DRAWN_APART = {"\u1e74": "U\u034f\u0330", "\u1e75": "u\u034f\u0330"}
+
+
 # Unicode's default-ignorable characters (variation selectors, joiners, the soft hyphen, ...):
 # HarfBuzz, which libass shapes with, draws none of them, with or without a glyph (measured: an
 # emoji's U+FE0F after © in Noto Sans, which has no glyph for it, shapes to a zero-width space).

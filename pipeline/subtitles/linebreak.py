@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from pipeline.manifest import QcSettings, Style
-from pipeline.subtitles.fonts import Font, advance, bold_variant, covers, text_width, units_per_em
+from pipeline.subtitles.fonts import (DRAWN_APART, Font, advance, bold_variant, covers, text_width,
+                                      units_per_em)
 from pipeline.subtitles.model import FORMAT_TAG, SAFE_AREA, SAFE_MARGIN, Cue, literal
 from pipeline.subtitles.normalise import graphemes
 
@@ -193,7 +194,8 @@ def _plain(words: list[Word]) -> str:
 
 def escape_piece(piece: str, joiner: str) -> str:
     """A text piece as ASS dialogue text that libass draws as written (`{`, `\\N`, `\\h`
-    kept literal with `joiner`); an ASS override tag passes as it is."""
+    kept literal with `joiner`, a letter the font draws wrong apart: `fonts.DRAWN_APART`);
+    an ASS override tag passes as it is."""
     if isinstance(piece, _Tag):
         return piece
     out = []
@@ -205,7 +207,7 @@ def escape_piece(piece: str, joiner: str) -> str:
             # At the end of a piece the next output may be a tag's "{": guard that too.
             out.append("\\" + joiner if following in ("N", "n", "h", "") else "\\")
         else:
-            out.append(char)
+            out.append(DRAWN_APART.get(char, char))
     return "".join(out)
 
 
