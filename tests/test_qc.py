@@ -186,6 +186,26 @@ def test_42_characters_with_combining_marks_are_42(tmp_path):
         """) == []
 
 
+def test_invisible_characters_are_not_counted(tmp_path):
+    # A trial's cue of 42 letters with a zero-width space, a soft hyphen or a direction mark
+    # pasted from Word: "has 43 characters (at most 42)", and the translator found no 43rd.
+    assert graphemes("ña\u200b k\u00adǔu\u200e") == 6
+    assert graphemes("\u200b") == 0 and graphemes("👩\u200d🌾") == 1   # a joiner in a cluster
+    for invisible in ("\u200b", "\u00ad", "\u200e", "\u2060"):
+        line = "a" * 21 + invisible + "b" * 21
+        assert qc(tmp_path, f"""\
+            1
+            00:00:01,000 --> 00:00:04,000
+            {line}
+            """) == [], invisible
+    # Nor read: 16 letters shown for a second are 16 a second (under 17), not 19 (over).
+    assert qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000
+        Ñayiu\u00ad ña\u200b kǔu\u200b xík
+        """) == []
+
+
 def test_more_than_two_lines_warns(tmp_path):
     text = """\
         1

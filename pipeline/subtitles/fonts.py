@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import regex
-
 from pipeline.errors import FontNotInstalled, SubtitleError
+from pipeline.subtitles.normalise import IGNORABLE
 
 if TYPE_CHECKING:
     import uharfbuzz as hb
@@ -193,10 +192,6 @@ def covers(font: Font, char: str) -> bool:
 DRAWN_APART = {"\u1e74": "U\u034f\u0330", "\u1e75": "u\u034f\u0330"}
 
 
-# Unicode's default-ignorable characters (variation selectors, joiners, the soft hyphen, ...):
-# HarfBuzz, which libass shapes with, draws none of them, with or without a glyph (measured: an
-# emoji's U+FE0F after © in Noto Sans, which has no glyph for it, shapes to a zero-width space).
-IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
 
 
 def uncovered(text: str, font: Font) -> list[str]:
