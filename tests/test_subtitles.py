@@ -531,6 +531,10 @@ def test_file_without_any_cue(tmp_path):
     ("tar.stl", "850STL25.01\x001\x00\x00\x00                    Blue Heart\n",
      "an EBU STL file (EBU Tech 3264)"),
     ("tar.sub", "{25}{75}Kʉrí mó ʉ\n{80}{130}Nijé\n", "a MicroDVD file (times counted in frames)"),
+    ("tar.sbv", "0:00:01.000,0:00:03.000\nKʉrí mó ʉ\n\n0:00:03.500,0:00:05.000\nNijé\n",
+     "a YouTube SBV file (SubViewer)"),
+    ("tar.sub", "[INFORMATION]\n[TITLE]Blue Heart\n[END INFORMATION]\n[SUBTITLE]\n",
+     "a SubViewer 2.0 file"),
     ("tar.srt", "\ufeffScenarist_SCC V1.0\n\n00:59:50;15\t9420\n",
      "a Scenarist SCC file (CEA-608 closed captions)")])
 def test_a_format_not_read_here_is_named_once(tmp_path, name, content, said):

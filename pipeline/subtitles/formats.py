@@ -93,6 +93,11 @@ FOREIGN = (
     (re.compile(r"Scenarist_SCC"), "a Scenarist SCC file (CEA-608 closed captions)"),
     (re.compile(r"...STL\d\d\.01"), "an EBU STL file (EBU Tech 3264)"),
     (re.compile(r"\{\d+\}\{\d+\}"), "a MicroDVD file (times counted in frames)"),
+    # YouTube's other caption download (Studio's "Download" as .sbv): "0:00:01.000,0:00:03.000"
+    # then the text, no cue numbers. A trial's was read as SubRip and told to be renamed .srt.
+    (re.compile(r"\d{1,2}:\d\d:\d\d\.\d{3},\d{1,2}:\d\d:\d\d\.\d{3}\s*$", re.M),
+     "a YouTube SBV file (SubViewer)"),
+    (re.compile(r"\[INFORMATION\]"), "a SubViewer 2.0 file"),
 )
 
 
