@@ -367,14 +367,40 @@ def test_cues_out_of_time_order_are_used_sorted_and_are_no_overlap(tmp_path, nam
     assert [plain_text(cue) for cue in result.cues] == ["se", "ome", "eyi"]
     order = [d for d in result.warnings if d.code == "order"]
     if name.endswith((".srt", ".vtt")):
-        # Numbered and ordered formats: the translator hears of it once, at the first cue
-        # out of place, with the cue above it that starts later.
+        # Numbered and ordered formats: the translator hears of it once, at the cue out of
+        # line (a line added at the end of the file and moved to its top), with the one below.
         (warned,) = order
-        assert warned.line == (5 if name.endswith(".srt") else 6)
-        assert "before cue 1" in warned.message and "2 cues are out of time order" in warned.message
-        assert ("00:00:01,000" if name.endswith(".srt") else "00:00:01.000") in warned.message
+        assert warned.line == (1 if name.endswith(".srt") else 3)
+        assert "cue 1 starts at" in warned.message and "after cue 2 below it" in warned.message
+        assert ("00:00:07,000" if name.endswith(".srt") else "00:00:07.000") in warned.message
+        assert "out of place" in warned.message and "sort the cues" in warned.hint
     else:
         assert order == []
+
+
+def cues_at(tmp_path, *starts: str):
+    """A SubRip file of a one-second cue at each start (`H:MM:SS`), read."""
+    path = tmp_path / "mix.srt"
+    path.write_text("".join(f"{n}\n0{start},000 --> 0{start},900\nNdaꞌa\n\n"
+                            for n, start in enumerate(starts, 1)), encoding="utf-8")
+    return [d for d in read_subtitles(path).warnings if d.code == "order"]
+
+
+def test_a_cue_whose_time_jumps_ahead_is_the_one_named(tmp_path):
+    # A trial's typo, 00:40:04 for 00:00:04: "cue 3 starts before cue 2 ... sort the cues",
+    # which would have sent the typo to the end.
+    (warned,) = cues_at(tmp_path, "0:00:01", "0:40:04", "0:00:07")
+    assert warned.line == 5 and warned.message.startswith("cue 2 starts at 00:40:04,000, after "
+                                                          "cue 3 below it (00:00:07,000)")
+    assert warned.hint.startswith("check the times of cue 2 (the cue before it starts at "
+                                  "00:00:01,000)")
+    # At the top, and several cues after it: the typo alone, no "5 cues out of order".
+    (warned,) = cues_at(tmp_path, "0:50:00", "0:00:02", "0:00:04", "0:00:06", "0:00:08")
+    assert warned.line == 1 and "its time is mistyped" in warned.message
+    # A cue two apart could be either's slip: the file's order is said, as before.
+    (warned,) = cues_at(tmp_path, "0:00:01", "0:00:05", "0:00:03", "0:00:07")
+    assert "cue 3 starts at 00:00:03,000, before cue 2" in warned.message
+    assert "sort the cues" in warned.hint
 
 
 def test_an_overlap_between_cues_out_of_order_is_named_in_time_order(tmp_path):

@@ -12,9 +12,10 @@ to be on screen together.
 
 Cues are checked, and used everywhere, in the order of their start times: ASS/SSA events and
 TTML paragraphs carry no order (Aegisub keeps lines in the order they were added), and players
-sort SubRip and WebVTT cues by time. A SubRip or WebVTT file out of that order gets one warning
+sort SubRip and WebVTT cues by time. A SubRip or WebVTT file out of that order gets a warning
 (`in_time_order`): W3C WebVTT asks for cues in order of their start times, and a SubRip's
-numbers are its cues' order on screen.
+numbers are its cues' order on screen. A cue alone out of line among cues in order (a typo in
+its time, or a cue moved) is named itself, not the cue after it.
 """
 
 from __future__ import annotations
@@ -94,20 +95,38 @@ def _tabs(cues: list[Cue], path: Path) -> list[Diagnostic]:
 
 def in_time_order(cues: list[Cue], path: Path, fmt: str) -> tuple[list[Cue], list[Diagnostic]]:
     """`cues` sorted by start time (stable: cues starting together keep the file's order), and
-    for a SubRip or WebVTT file (`fmt`) not in that order, one warning at the first cue that
-    starts before a cue above it; see the module's docstring. O(n log n)."""
+    for a SubRip or WebVTT file (`fmt`) not in that order, a warning at each cue whose time
+    jumps ahead of the cues around it (`_jumps_ahead`: a typo, 00:40:04 for 00:00:04), then
+    one at the first other cue that starts before a cue above it; see the module's docstring.
+    O(n log n)."""
     ordered = sorted(cues, key=lambda cue: cue.start)
     if fmt not in ("srt", "vtt") or all(a is b for a, b in zip(ordered, cues)):
         return ordered, []
+    ahead = _jumps_ahead(cues)
+    found = [warning(
+        say(N_("cue %(cue)s starts at %(start)s, after cue %(next)s below it (%(next_start)s), "
+               "while the cues before and after it are in order: its time is mistyped, or the "
+               "cue is out of place"),
+            cue=cue.index, start=format_time(cue.start), next=following.index,
+            next_start=format_time(following.start)),
+        path, cue.line, f"check the times of cue {cue.index} (the cue before it starts at "
+                        f"{format_time(before.start) if before else '00:00:00,000'}); if they "
+                        "are right, sort the cues by start time in the subtitle editor",
+        "order") for before, cue, following in ahead]
+    skipped = {id(cue) for _, cue, _ in ahead}
     first, count, latest = None, 0, None
     for cue in cues:   # `latest`: the cue starting last so far, in the file's order
+        if id(cue) in skipped:
+            continue
         if latest is not None and cue.start < latest.start:
             count += 1
             first = first or (cue, latest)
         if latest is None or cue.start > latest.start:
             latest = cue
+    if first is None:
+        return ordered, found
     cue, above = first
-    return ordered, [warning(
+    return ordered, found + [warning(
         say_count(N_plural(
             "cue %(cue)s starts at %(start)s, before cue %(above)s (line %(line)s, starting "
             "%(above_start)s) above it in the file: %(count)s cue is out of time order; cues "
@@ -119,6 +138,24 @@ def in_time_order(cues: list[Cue], path: Path, fmt: str) -> tuple[list[Cue], lis
             above_start=format_time(above.start), count=count),
         path, cue.line, "sort the cues by start time in the subtitle editor, and number them "
                         "again", "order")]
+
+
+def _jumps_ahead(cues: list[Cue]) -> list[tuple[Cue | None, Cue, Cue]]:
+    """(the cue before, the cue, the cue after) for each cue, in the file's order, that starts
+    after the next one while the cue before it does not, and later than the one after the next
+    too: the cues around it are in order without it, and it is the one out of line. A trial's
+    typo, 00:40:04,000 between 00:00:01 and 00:00:07, was said as "cue 3 is before cue 2" with
+    the hint to sort the cues, which would have moved the typo to the end. O(n)."""
+    found = []
+    for at in range(len(cues) - 1):
+        before = cues[at - 1] if at else None
+        cue, following = cues[at], cues[at + 1]
+        after_next = cues[at + 2] if at + 2 < len(cues) else None
+        if cue.start > following.start \
+                and (before is None or before.start <= following.start) \
+                and (after_next is None or cue.start > after_next.start):
+            found.append((before, cue, following))
+    return found
 
 
 def _joined_in_srt(cue: Cue, path: Path, fmt: str | None) -> list[Diagnostic]:
