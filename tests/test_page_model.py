@@ -82,11 +82,23 @@ def test_the_mp3_sends_stations_to_the_broadcast_wav_only_where_the_card_has_one
     for name, catalog in (("alone", alone), ("with_wav", with_wav)):
         (spot,) = page_model(catalog)
         uses[name] = [d.kind.use for d in spot.cards[0].deliverables if d.kind.label == "Radio, MP3"]
-    assert uses["with_wav"] == ["For streaming and web radio; to air, use the Broadcast WAV"]
-    assert uses["alone"] == ["For streaming and web radio, louder than broadcast loudness: to air "
-                             "it, level it as your other spots"]
+    # Two trials' stations without loudness normalisation were not told which file is theirs.
+    assert uses["with_wav"] == ["For streaming, web radio and stations that air without loudness "
+                                "normalisation; where loudness is levelled, air the Broadcast WAV"]
+    assert uses["alone"] == ["For streaming, web radio and stations that air without loudness "
+                             "normalisation: louder than broadcast loudness (-23 LUFS), which a "
+                             "station's normalisation brings it to"]
     html = render_page(alone, "es")
-    assert "use el Broadcast WAV" not in html and "nivélelo como sus otros spots" in html
+    assert "emita el Broadcast WAV" not in html and "sin normalización de sonoridad" in html
+    # What such a station does with a file at broadcast loudness, said once, on a page that
+    # has one (the MP3s alone are near -16 LUFS: nothing to say).
+    assert "unlevelled" not in html
+    html = render_page(with_wav, "es")
+    assert html.count('class="unlevelled"') == 0
+    quiet = page_catalog(variant("radio", "wav", **{**sound, "loudness_lufs": -23.0}),
+                         variant("radio-mp3", "mp3", **sound))
+    html = render_page(quiet, "es")
+    assert html.count('class="unlevelled"') == 1 and "admite 7.3\u00a0dB más" in html
 
 
 def test_a_profile_derived_from_a_built_in_is_known_as_it(tmp_path):
@@ -908,8 +920,9 @@ def test_each_built_in_file_says_what_a_station_does_with_it():
     spanish, english = render_page(catalog, "es"), render_page(catalog, "en")
     uses = re.findall(r'<span class="file-use">([^<]*)</span>', spanish)
     assert uses == ["Para emitir en radio: para la consola o el sistema de automatización",
-                    "Para streaming y radio por internet; para emitir al aire, use el Broadcast "
-                    "WAV",
+                    "Para streaming, radio por internet y emisoras que transmiten sin "
+                    "normalización de sonoridad; donde se nivela la sonoridad, emita el "
+                    "Broadcast WAV",
                     "Solo para revisar; no para emitir"], uses
     assert "To air on radio: for the console or the automation system" in english
     # A kind known only by its file's extension (a manifest's own profile) claims no use.

@@ -32,6 +32,15 @@ WORDS = {
                "nearer to 0, the louder: -16 sounds louder than -23. To air, EBU R128 asks for "
                "-23\u00a0LUFS and ATSC A/85, for TV, -24\u00a0LKFS; files for the web and "
                "messaging apps are usually louder, near -16\u00a0LUFS."),
+    # Two trials' community stations, with no processor and an automation that plays files as
+    # they are, would have aired a -23 LUFS spot some 10 dB under their music: what to do.
+    "unlevelled": N_("A station that airs without loudness normalisation (no processor or "
+                     "automation that levels what it plays) hears a file at -23\u00a0LUFS about "
+                     "7\u00a0dB under one at -16\u00a0LUFS, and further under commercial music "
+                     "(-14 to -8\u00a0LUFS). Raise it at the console or in the automation by no "
+                     "more than keeps its true peak at -1\u00a0dBTP (a file at -8.3\u00a0dBTP "
+                     "takes 7.3\u00a0dB more), or air a louder file from this page where there "
+                     "is one, made for streaming (near -16\u00a0LUFS, its peaks already limited)."),
     # A station measuring a master from its first frame reads its tone too (-18 dBFS).
     "leader": N_("A TV master's figures are its programme's, without the bars and tone before "
                  "it."),
@@ -44,6 +53,10 @@ WORDS = {
              "range (LRA) says how far the quiet passages are from the loud ones: too wide, the "
              "quiet ones can be lost on air."),
 }
+
+# At or under it, a file is levelled to air where loudness is normalised (-23 or -24, with
+# R128's tolerance and more), well under what a station without normalisation plays.
+BROADCAST_LUFS = -20.0
 
 # LU where a station reads it on the page: a QC warning's figures (a loudness range, what a
 # limiter took), in the warning's English text as in its translation.
@@ -58,6 +71,7 @@ class FiguresShown:
     true_peak: bool       # a true peak (dBTP)
     lu: bool              # a figure in LU, in a warning
     leader: bool          # a master with bars and tone before its programme
+    broadcast: bool = False   # a file at a broadcast loudness (EBU R128's -23, A/85's -24)
 
     def __bool__(self) -> bool:
         return self.loudness or self.true_peak or self.lu
@@ -70,7 +84,9 @@ def figures_shown(catalog: dict) -> FiguresShown:
         true_peak=any(v.get("true_peak_dbtp") is not None for v in variants),
         lu=any(_LU.search(text) for v in variants for text in _warnings_shown(v)),
         leader=any(v.get("leader_duration") and v.get("loudness_lufs") is not None
-                   for v in variants))
+                   for v in variants),
+        broadcast=any(v.get("loudness_lufs") is not None and v["loudness_lufs"] <= BROADCAST_LUFS
+                      for v in variants))
 
 
 def unit_title(unit: str) -> str | None:
