@@ -196,6 +196,23 @@ def test_one_card_per_spot_and_language_with_its_previews():
     assert spots[0].cards[1].audio is None
 
 
+def test_subtitle_files_beside_a_master_with_a_leader_say_where_their_times_start():
+    # A trial's station would have loaded the SRT against the MXF: every cue 12 s early.
+    srt = {"file": "spot/spot.tzo.srt", "url": "spot/spot.tzo.srt", "format": "SRT", "bytes": 9,
+           "sha256": "0" * 64}
+    ebutt = {**srt, "file": "spot/spot.tzo.broadcast-mxf.ebutt.xml", "url": "e.xml"}
+    master = variant("broadcast-mxf", "mxf", leader_duration=12.0, programme_duration=30.0,
+                     sidecars=[ebutt], master={"programme_timecode": "10:00:00:00"})
+    plain = {"poster_url": None, "loudness_lufs": None, "true_peak_dbtp": None}
+    web = variant("web", "mp4", sidecars=[srt], **plain)
+    html = render_page(page_catalog(web, {**master, **plain}), "es")
+    rows = re.findall(r'<li class="file file-subtitles"[^>]*>(.*?)</li>', html, re.S)
+    said = "tiempos desde el inicio del programa, 12 s después del inicio del archivo del máster"
+    assert [said in row for row in rows] == [True, False], rows     # not on the EBU-TT's row
+    alone = render_page(page_catalog(web), "es")
+    assert "tiempos desde el inicio del programa" not in alone
+
+
 def test_the_card_plays_a_progressive_video_before_a_lighter_interlaced_one():
     # An interlaced H.264 file for a station (`scan: tff`) plays combed in a browser.
     woven = {"master": {"scan": "tff", "woven_from_fields": True}}

@@ -239,6 +239,15 @@ class Card:
                      if d.variant.get("duration") is not None), None)
 
     @property
+    def leader(self) -> float | None:
+        """Seconds of bars, slate and black before the programme in the card's TV master (the
+        longest, when its masters differ), None without one: the subtitle files other than a
+        master's EBU-TT are timed from the programme's start, that far into the master's file
+        (a trial's station would have loaded the SRT against the MXF, every cue 12 s early)."""
+        return max((d.variant["leader_duration"] for d in self.deliverables
+                    if d.variant.get("leader_duration")), default=None)
+
+    @property
     def shared_warnings(self) -> list[tuple[str | None, dict | None, str]]:
         """The QC warnings on every one of the card's files (two or more), as
         `Deliverable.warnings` gives them: said once for the language, not under each file. A
