@@ -4,6 +4,7 @@ used at all: a wrong secret key, an endpoint nobody listens on."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from tests.s3server import (  # noqa: F401
     campaign,
     free_port,
     media,
+    s3_client,
     s3_server,
     variant_cache,
 )
@@ -141,7 +143,15 @@ def test_a_page_a_browser_cannot_open_is_said_at_publish(campaign, s3_server, bu
     presigned = invoke("publish", campaign.path, "--to", f"s3://{bucket}/campaigns",
                        "--endpoint-url", s3_server, "--presign", "1h")
     folder = invoke("publish", campaign.path, "--to", f"file://{tmp_path / 'out'}")
-    for other in (presigned, folder):
+    # Made public by a bucket policy, as stations need it (a trial's warning stayed: the
+    # check's HEAD was refused where a browser's GET was not).
+    s3_client(s3_server).put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+                                                "Action": "s3:GetObject",
+                                                "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    public = invoke("publish", campaign.path, "--to", f"s3://{bucket}/campaigns",
+                    "--endpoint-url", s3_server)
+    for other in (presigned, folder, public):
         assert other.exit_code == 0 and "answers HTTP" not in other.output, other.output
 
 
