@@ -406,3 +406,30 @@ def test_verify_refuses_a_pipe_or_a_device_instead_of_reading_it(tmp_path, speci
     # Paths under the current folder are shown relative to it.
     said = "catalog.json: error: catalog.json" if special == "catalog" else "s1/a.mp4: error: a.mp4"
     assert f"{said} is not a regular file" in result.stderr, result.stderr
+
+
+def test_a_related_page_that_is_not_there_is_said(campaign, s3_server, bucket, tmp_path):
+    # A trial's station followed the radio page's link to the video campaign's: 404, for that
+    # campaign was never published to the bucket; and a presigned page, which leaves the links
+    # out, said nothing of them.
+    from dataclasses import replace
+
+    related = replace(campaign, related=("blue-heart-radio",))
+    out = tmp_path / "out"
+
+    def said(report) -> list[str]:
+        return [d.message for d in report.diagnostics if "publish.related" in d.message]
+
+    assert said(publish(related, to=f"file://{out}")) == [
+        f"publish.related names blue-heart-radio, whose page is not at {out}: the page's links "
+        "answer 404 until they are published there"]
+    # Published by the same command (`make publish`), or there already: nothing to say.
+    assert said(publish(related, to=f"file://{tmp_path / 'two'}", along={"blue-heart-radio"})) == []
+    (out / "blue-heart-radio").mkdir()
+    (out / "blue-heart-radio" / "index.html").write_text("<!doctype html>", encoding="utf-8")
+    assert said(publish(related, to=f"file://{out}")) == []
+    assert said(publish(campaign, to=f"file://{out}")) == []        # no publish.related
+    presigned = publish(related, presign="1h", target=target_for(s3_server, bucket))
+    assert said(presigned) == ["the page does not link the campaigns of publish.related "
+                               "(blue-heart-radio): a presigned page cannot link another "
+                               "campaign's page, which needs signed links of its own"]

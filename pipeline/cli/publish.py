@@ -60,6 +60,18 @@ def _pruned(report: PublishReport) -> str:
     return f"{report.campaign}: removed {count} from {report.target}"
 
 
+def _campaigns(manifests: tuple[Path, ...]) -> frozenset[str]:
+    """The campaigns of the manifests one command publishes (those that load; the others'
+    errors are said as each is published): each other's related pages, put by the same run."""
+    found = set()
+    for path in manifests:
+        try:
+            found.add(load_manifest(path).campaign)
+        except PipelineError:
+            continue
+    return frozenset(found)
+
+
 @click.command()
 @click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
                 type=click.Path(dir_okay=False, path_type=Path))
@@ -98,12 +110,13 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
       pipeline publish manifests/blue-heart.yaml --to s3://spots/campaigns --prune --dry-run
     """
     failed = False
+    along = _campaigns(manifests)
     for path in manifests:
         try:
             # -q: only errors, warnings and the summary, as `render -q`.
             report = publish_campaign(load_manifest(path), to, endpoint_url, presign, dry_run,
                                       progress=None if verbosity().quiet else _object_line,
-                                      prune=prune)
+                                      prune=prune, along=along)
         except PipelineError as exc:
             for diagnostic in exc.diagnostics:
                 emit(diagnostic)

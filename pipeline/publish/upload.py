@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 from pipeline.errors import Diagnostic, PipelineError, StorageError, error, warning
 from pipeline.files import atomic_output
@@ -36,6 +36,7 @@ from pipeline.publish.missing import catalog_entries, missing_variants
 from pipeline.publish.outdated import changed_since_rendered
 from pipeline.publish.outdated import catalog_entries as outdated_entries
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_pages
+from pipeline.publish.related import related_warnings
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable, redact_url
 from pipeline.publish.verify import status_for_anyone
@@ -151,13 +152,15 @@ Progress = Callable[[ObjectResult], None]
 
 def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None = None,
             presign: str | None = None, dry_run: bool = False, progress: Progress | None = None,
-            *, target: Target | None = None, prune: bool = False) -> PublishReport:
+            *, target: Target | None = None, prune: bool = False,
+            along: Collection[str] = ()) -> PublishReport:
     """Put every rendered variant, poster and sidecar, then the catalog and the page; then look
     for withdrawn objects (under the campaign, not put or kept by this publish) and, with
     `prune`, remove them, only when everything else arrived.
 
     Objects whose sha256 already matches are left alone. Raises `PipelineError` when nothing can
-    start (bad records, bad options); failures of single objects are in the report.
+    start (bad records, bad options); failures of single objects are in the report. `along`:
+    the campaigns the same command publishes (their pages are not said missing).
     """
     try:
         presign_seconds = parse_duration(presign) if presign else None
@@ -200,6 +203,8 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
     else:
         _put_catalog(target, manifest, records, (missing, outdated), files, presign_seconds,
                      report, dry_run, progress)
+    if report.catalog_updated:
+        report.diagnostics += related_warnings(manifest, target, bool(presign_seconds), along)
     if report.ok:
         sent = {(r["spot"], r["language"], r["profile"]) for r in records}
         unsent = [Variant(manifest, *made) for made in expected_variants(manifest)
