@@ -1,4 +1,4 @@
-"""What a sound file says about itself: the Broadcast Wave `bext` chunk and ID3v2.4 tags.
+"""What a sound file says about itself: the Broadcast Wave `bext` chunk and ID3v2.3 tags.
 
 Broadcast WAV (EBU Tech 3285): ffmpeg's wav muxer writes the `bext` chunk (`-write_bext 1`, its
 text fields from the output's metadata) as version 1, whose 190 reserved bytes after the UMID are
@@ -16,9 +16,12 @@ declared encoding: playout software and mediainfo read its bytes as Windows-1252
 ffmpeg writes showed "Línea" as "LÃ\u00adnea". `write_info_latin1` writes its texts again in
 place as ISO-8859-1 letters, which Windows-1252 reads alike.
 
-MP3s and MP2s (both MPEG audio streams, whose ID3v2 playout reads alike) carry ID3v2.4 tags
+MP3s and MP2s (both MPEG audio streams, whose ID3v2 playout reads alike) carry ID3v2.3 tags
 written by mutagen (title, album and artist for the campaign, TLAN with the
-ISO 639-3 code, recording year, and the clock number).
+ISO 639-3 code, recording year, and the clock number): v2.3, not v2.4, because Windows'
+Explorer before Windows 10 and older playout and tag tools read v2.3 alone (a trial's
+community station runs such a machine); its texts are ISO-8859-1 where they fit, else
+UTF-16 with a BOM, its year TYER.
 
 The clock number (`pipeline/clock.py`) is where a station's playout and traffic software read
 a spot's identity, in each format: the start of the bext Description and its
@@ -266,7 +269,7 @@ def write_info_latin1(path: Path) -> int:
 
 @dataclass(frozen=True)
 class Id3:
-    """The ID3v2.4 frames of a radio MP3 or MP2."""
+    """The ID3v2.3 frames of a radio MP3 or MP2."""
 
     title: str
     album: str                    # the campaign's title (TALB, and TPE1 the artist)
@@ -277,23 +280,35 @@ class Id3:
 
 
 def write_id3(path: Path, tags: Id3) -> None:
-    """Replace the file's ID3 tag with `tags`, as ID3v2.4 (mutagen)."""
+    """Replace the file's ID3 tag with `tags`, as ID3v2.3 (mutagen writes the frames given in
+    v2.4's terms as v2.3's: TDRC as TYER)."""
     # only radio MP3s and MP2s need it
     from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TXXX
 
     id3 = ID3()
-    id3.add(TIT2(encoding=3, text=tags.title))
-    id3.add(TALB(encoding=3, text=tags.album))
+
+    def text(frame, value: str, **keys):
+        # ISO-8859-1 where it holds the text (a clock number, a code: found by a byte search
+        # as ASCII, read by every v2.3 reader), else UTF-16, v2.3's other encoding.
+        try:
+            value.encode("latin-1")
+            encoding = 0
+        except UnicodeEncodeError:
+            encoding = 1
+        id3.add(frame(encoding=encoding, text=value, **keys))
+
+    text(TIT2, tags.title)
+    text(TALB, tags.album)
     # The campaign is the artist too, as in the Broadcast WAV's cart chunk: automation files
     # an imported MP3 by title and artist, and a trial's found it empty beside the WAV's.
-    id3.add(TPE1(encoding=3, text=tags.album))
-    id3.add(TLAN(encoding=3, text=tags.language))
-    id3.add(TDRC(encoding=3, text=str(tags.year)))
-    id3.add(TXXX(encoding=3, desc="CAMPAIGN", text=tags.campaign))
+    text(TPE1, tags.album)
+    text(TLAN, tags.language)
+    text(TDRC, str(tags.year))
+    text(TXXX, tags.campaign, desc="CAMPAIGN")
     if tags.clock:
         # No ID3 frame is a spot's clock (or cart) number: TIT1, the content group, is a
         # genre's; TSRC an ISRC. A user-defined TXXX is what tag editors and playout read and
         # write by name; the comment is what every player and log shows.
-        id3.add(TXXX(encoding=3, desc="CLOCK", text=tags.clock))
-        id3.add(COMM(encoding=3, lang="eng", desc="", text=clock_comment(tags.clock)))
-    id3.save(path, v2_version=4)
+        text(TXXX, tags.clock, desc="CLOCK")
+        text(COMM, clock_comment(tags.clock), lang="eng", desc="")
+    id3.save(path, v2_version=3)

@@ -7,7 +7,7 @@ profile's own target and encoded straight into the variant's file, exactly as lo
 to the sample (radio sells time by the second: a 20 s slot is 960,000 samples at 48 kHz). The
 file is then decoded and measured again (an MP3's decoder overshoot is heard by the meter, not
 assumed), corrected or refused as any shared track (`render/leveling.py`), and tagged: a `bext`
-chunk with its v2 loudness figures and an AES46 `cart` chunk in a Broadcast WAV, ID3v2.4 in an
+chunk with its v2 loudness figures and an AES46 `cart` chunk in a Broadcast WAV, ID3v2.3 in an
 MP3 or MP2, Vorbis comments in Ogg.
 
 An MP2 file alone cannot be exact to the sample: it is whole frames of 1152 samples, and a raw
@@ -46,7 +46,7 @@ from pipeline.render.record import make_record, write_json
 from pipeline.render.sound_warnings import LEADING_SILENCE, TRAILING_SILENCE, mix_dead_air
 
 FORMATS = {"wav": "wav", "mp3": "mp3", "mp2": "mp2", "ogg": "ogg", "mp4": "mp4"}
-# Containers whose tag is ID3v2.4, written by mutagen after ffmpeg (playout reads an MP2's ID3
+# Containers whose tag is ID3v2.3, written by mutagen after ffmpeg (playout reads an MP2's ID3
 # as an MP3's: both are MPEG audio streams).
 ID3_CONTAINERS = ("mp3", "mp2")
 # ffmpeg 5.1's MP4 muxer marks the AAC encoder's priming samples (an edit list) but not the
@@ -105,7 +105,7 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
         # LIST INFO's INAM, IART and ICMT: the artist is the campaign, as the cart's Artist.
         metadata |= {"title": title, "artist": manifest.title} | comment
     elif profile.container == "mp3":
-        args["id3v2_version"] = 0      # mutagen writes the whole ID3v2.4 tag
+        args["id3v2_version"] = 0      # mutagen writes the whole ID3v2.3 tag
         args["write_id3v1"] = 0
     elif profile.container != "mp2":   # a raw MP2 stream carries none: mutagen's ID3 after
         metadata = {"title": title, "album": manifest.title, "artist": manifest.title,
