@@ -280,8 +280,8 @@ class Id3:
 
 
 def write_id3(path: Path, tags: Id3) -> None:
-    """Replace the file's ID3 tag with `tags`, as ID3v2.3 (mutagen writes the frames given in
-    v2.4's terms as v2.3's: TDRC as TYER)."""
+    """Replace the file's ID3 tag with `tags`, as ID3v2.3 (the frames given in v2.4's terms,
+    made v2.3's by mutagen's `update_to_v23`)."""
     # only radio MP3s and MP2s need it
     from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TXXX
 
@@ -311,4 +311,5 @@ def write_id3(path: Path, tags: Id3) -> None:
         # write by name; the comment is what every player and log shows.
         text(TXXX, tags.clock, desc="CLOCK")
         text(COMM, clock_comment(tags.clock), lang="eng", desc="")
+    id3.update_to_v23()     # TDRC as TYER: save(v2_version=3) alone writes v2.4's frame
     id3.save(path, v2_version=3)
