@@ -669,3 +669,20 @@ def test_control_bytes_without_nul_are_not_a_text_file(tmp_path):
     problem = only(read_subtitles(path).errors, "encoding")
     assert problem.message.startswith("this is not a text file: ") and \
         "% of its first 400 bytes are control characters" in problem.message
+
+
+def test_a_question_mark_between_letters_is_a_letter_lost_to_an_ansi_save(tmp_path):
+    # A trial's "Tuꞌun savi", saved by Notepad as ANSI: "Tu?un savi", which the encoding
+    # error's iconv turned into a valid UTF-8 file that passed with no word.
+    path = tmp_path / "mix.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\n¿Ndaa? Tu?un savi\n\n"
+                    "2\n00:00:04,000 --> 00:00:06,000\n¿Qué? Ñu?u\n\n"
+                    "3\n00:00:07,000 --> 00:00:09,000\n¿Kuu? ¡Sí!\n", encoding="utf-8")
+    (warned,) = [d for d in read_subtitles(path).warnings if d.code == "lost-letter"]
+    assert (warned.line, warned.severity) == (1, "warning")
+    assert warned.message.startswith("2 cues have a '?' between letters (the first: cue 1, "
+                                     "'Tu?un')"), warned.message
+    assert "save the file as UTF-8" in warned.hint
+    # Questions are no lost letter: ¿...? around words, at a word's end.
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\n¿Ndaa? ¿Qué? ¿Sí?\n", encoding="utf-8")
+    assert not [d for d in read_subtitles(path).warnings if d.code == "lost-letter"]

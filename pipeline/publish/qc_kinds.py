@@ -30,6 +30,7 @@ _READING = {
                               "box widths)"),
     "tags": N_("Editing tags in the subtitles"),
     "tab": N_("Tab characters in the subtitles (drawn as spaces)"),
+    "lost-letter": N_("Letters lost as '?' when the subtitle file was saved"),
     "unbalanced-tags": N_("Italic, bold or underline tags that do not pair up"),
     "style": N_("The subtitle file's colours and fonts are not used"),
     "glyph-fallback": N_("Symbols drawn from another font"),

@@ -23,6 +23,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import regex
+
 from pipeline.errors import Diagnostic, error, note, warning
 from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.subtitles.srt import ANY_TAG, tag_like
@@ -71,7 +73,40 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None,
     if late:
         found.append(_starts_past_end(late, path, end_of_video))
     found.extend(_tabs(cues, path))
+    found.extend(_lost_letters(cues, path))
     return found
+
+
+# A '?' between two letters: where Notepad's "ANSI" (Windows-1252) save put each letter it
+# cannot hold (ꞌ, ɨ, ʉ, a̱'s macron below...). A trial's "Tuꞌun savi" came back "Tu?un savi",
+# and the file, converted to UTF-8 as the encoding error's hint says, passed with no word.
+LOST_LETTER = regex.compile(r"(?<=\p{L}\p{M}*)\?(?=\p{L})")
+
+
+def _lost_letters(cues: list[Cue], path: Path) -> list[Diagnostic]:
+    """One warning for the cues with a '?' between letters, at the first, with its word."""
+    marked = []
+    for cue in cues:
+        text = plain_text(cue)
+        found = LOST_LETTER.search(text)
+        if found:
+            marked.append((cue, text, found))
+    if not marked:
+        return []
+    cue, text, found = marked[0]
+    start = text.rfind(" ", 0, found.start()) + 1
+    end = text.find(" ", found.end())
+    word = text[start:end if end >= 0 else len(text)]
+    return [warning(
+        say_count(N_plural("%(count)s cue has a '?' between letters (cue %(cue)s: %(word)s): "
+                           "a letter the file could not hold when it was saved as ANSI "
+                           "(Windows-1252) is lost as '?'",
+                           "%(count)s cues have a '?' between letters (the first: cue %(cue)s, "
+                           "%(word)s): a letter the file could not hold when it was saved as "
+                           "ANSI (Windows-1252) is lost as '?'"), len(marked),
+                  count=len(marked), cue=cue.index, word=f"'{word}'"),
+        path, cue.line, "type the lost letters again (ꞌ, ɨ, ʉ, a̱...) and save the file as "
+                        "UTF-8 (in Notepad: Save as, Encoding: UTF-8)", "lost-letter")]
 
 
 def _tabs(cues: list[Cue], path: Path) -> list[Diagnostic]:
