@@ -686,3 +686,15 @@ def test_a_question_mark_between_letters_is_a_letter_lost_to_an_ansi_save(tmp_pa
     # Questions are no lost letter: ¿...? around words, at a word's end.
     path.write_text("1\n00:00:01,000 --> 00:00:03,000\n¿Ndaa? ¿Qué? ¿Sí?\n", encoding="utf-8")
     assert not [d for d in read_subtitles(path).warnings if d.code == "lost-letter"]
+
+
+def test_a_timing_line_in_frames_is_said_to_be_a_timecode(tmp_path):
+    # A trial's "00:00:03:12 --> ..." got "malformed timing line" alone.
+    for times, example in (("00:00:03:12 --> 00:00:05:00", "00:00:03:12 is 00:00:03,480"),
+                           ("00:00:03;29 --> 00:00:05;00", "at 30 fps, 00:00:03:29 is "
+                                                           "00:00:03,967")):
+        path = tmp_path / "mix.srt"
+        path.write_text(f"1\n{times}\nNdaꞌa\n", encoding="utf-8")
+        problem = only(read_subtitles(path).errors, "timing")
+        assert problem.line == 2 and "counts frames, a timecode" in problem.message
+        assert example in problem.hint, problem.hint

@@ -27,6 +27,8 @@ _TIME = r"(\d+):(\d{2}):(\d{2})([,.])(\d{3})"
 # Position coordinates after the times are an old SubRip extension that some tools still write.
 TIMING = re.compile(rf"^{_TIME}\s*-->\s*{_TIME}"
                     r"(?:\s+X1:-?\d+\s+X2:-?\d+\s+Y1:-?\d+\s+Y2:-?\d+)?$", re.IGNORECASE)
+# HH:MM:SS:FF (;FF drop-frame) on both sides: a timecode's frames where SubRip has milliseconds.
+FRAME_TIMING = re.compile(r"(\d{1,2}:\d\d:\d\d)[:;](\d\d)\s*-->\s*\d{1,2}:\d\d:\d\d[:;]\d\d\s*$")
 
 
 # Loose on purpose: a line resembling a timing line inside a cue's text means a lost blank line,
@@ -158,6 +160,16 @@ class _Parser:
         start = _parse_time(match, 0) if match else None
         end = _parse_time(match, 5) if match else None
         if start is None or end is None:
+            framed = FRAME_TIMING.match(raw)
+            if framed:
+                # A trial's "00:00:03:12": a caption tool's timecode, frames after the seconds.
+                fps = 25 if int(framed[2]) < 25 else 30
+                self.fail(f"the timing line of cue {index} counts frames, a timecode "
+                          f"({raw[:60]!r}), where SubRip writes milliseconds", number,
+                          f"export it as SubRip with milliseconds; at {fps} fps, {framed[1]}:"
+                          f"{framed[2]} is {framed[1]},{round(int(framed[2]) * 1000 / fps):03d}",
+                          "timing")
+                return None
             self.fail(f"malformed timing line in cue {index}: {raw[:60]!r}", number, TIMING_HINT,
                       "timing")
             return None
