@@ -927,6 +927,20 @@ def test_a_video_or_a_sound_given_as_subtitles_is_named_for_what_it_is(files, tm
         "a recording is checked as one by its name: rename it yua.wav)"], result.stderr
 
 
+def test_a_word_document_given_as_subtitles_is_named_for_what_it_is(files, tmp_path):
+    # A trial's .docx picked by mistake: "25 % of its first 8 bytes are control characters".
+    import zipfile
+    import zlib
+
+    with zipfile.ZipFile(tmp_path / "mix.docx", "w", zipfile.ZIP_DEFLATED) as document:
+        document.writestr("[Content_Types].xml", "<Types/>")
+        document.writestr("word/document.xml", zlib.compress(b"Tu\xea\x9e\x8cun savi" * 400))
+    result = invoke("mix.docx")
+    assert result.exit_code == 1
+    assert "mix.docx: error: this is not a text file: it is a Word document (DOCX) (hint: " \
+           "subtitles are a text file a subtitle editor saves" in result.stderr, result.stderr
+
+
 def test_a_font_no_style_can_have_is_one_error_naming_its_styles(campaign):
     # An Aegisub file, its styles in Arial (not installed), was one error a style: the same
     # words three to five times. Now one error a font, at its first style's line, naming the

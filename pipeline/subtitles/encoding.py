@@ -102,7 +102,19 @@ def _media_kind(data: bytes, path: Path) -> tuple[str, str] | None:
     if media == "image":
         return (f"this is not a text file: it is an image ({name})",
                 "subtitles are a text file: check that this is the right file")
+    document = DOCUMENTS.get(found.extension)
+    if document:
+        # A trial's .docx was "25 % of its first 8 bytes are control characters".
+        return (f"this is not a text file: it is {document} ({name})",
+                "subtitles are a text file a subtitle editor saves: paste the text into "
+                "Subtitle Edit or Aegisub, time it, and save it as SubRip (.srt)")
     return None
+
+
+# Documents a translator's text may be in (the `filetype` library's names for them).
+DOCUMENTS = {"docx": "a Word document", "doc": "a Word document", "odt": "an OpenDocument text",
+             "pdf": "a PDF document", "xlsx": "a spreadsheet", "xls": "a spreadsheet",
+             "ods": "a spreadsheet", "pptx": "a presentation", "zip": "a ZIP archive"}
 
 
 def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: str,
