@@ -152,6 +152,9 @@ def _render(manifest: Manifest, spot: str, code: str, name: str, treatment: str,
                [WIDE] if (code, spot, profile) == ("yua", RADIO_SPOT, "radio-mp3") else []},
         "rendered_at": "2026-11-29T10:00:00Z",
     }
+    if ext == "mp4":     # as ffprobe reads the render's file (media/probe.py's Stream)
+        record["streams"] = [{"index": 0, "kind": "video", "codec": "h264", "width": 320,
+                              "height": 180, "fps": 25.0, "field_order": "progressive"}]
     if spot == RADIO_SPOT:
         record["medium"] = "radio"
     if profile == "voice-note":      # mono: measured as dual mono, as render/audio_only.py says

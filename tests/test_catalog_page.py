@@ -95,6 +95,21 @@ def test_a_card_gives_the_programme_s_length_not_the_master_s_file_with_its_lead
         assert with_leader == ["tv"], name  # the master's own line, and no other
 
 
+def test_a_web_file_s_line_says_its_rate_and_scan_too(page_campaign):
+    # A trial's TV station could not tell from the page whether the web MP4 could air: its
+    # rate and scan were on the masters' lines alone.
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    by_name = {v["file"].rsplit("/", 1)[1]: v for v in catalog["variants"]}
+    web = by_name["not-for-sale-15.yua.web.mp4"]
+    assert web["picture"] == {"rate": "25", "scan": "progressive"}, web.get("picture")
+    assert "picture" not in by_name["not-for-sale-15.yua.broadcast-mxf.mxf"]   # its facts say it
+    assert "picture" not in by_name["radio-20.yua.radio.wav"]
+    card = render_pages(catalog)["index.html"].split('id="card-not-for-sale-15-yua"', 1)[1]
+    (line,) = [line for line in re.findall(r'<li class="file" data-medium="\w+">(.*?)</li>', card,
+                                           re.S) if "yua.web.mp4" in line]
+    assert '<span class="scan">25 fps, progresivo</span>' in line, line
+
+
 def test_a_tv_master_s_line_says_its_rate_scan_start_timecode_and_tracks(page_campaign):
     # What a station's ingest checks before the spot airs, on the master's line and no other.
     catalog = build_catalog(page_campaign, load_records(page_campaign))

@@ -172,6 +172,8 @@ def test_records_and_catalog_describe_the_outputs(rendered):
     catalog = json.loads((rendered.root / "build/test-campaign/catalog.json").read_text())
     assert {(v["language"], v["profile"]) for v in catalog["variants"]} == \
         {("nah", "small"), ("tzo", "small"), ("yua", "small"), ("mto", "small")}
+    # The picture's rate and scan as ffprobe read the file (the page's line says them).
+    assert all(v["picture"] == {"rate": "25", "scan": "progressive"} for v in catalog["variants"])
     assert not list(rendered.out.glob(".*partial*"))
 
 

@@ -93,10 +93,17 @@ class Deliverable:
 
     @property
     def scan(self) -> str | None:
-        """A master's picture rate and scan, a message taking `rate`; None for other files."""
-        if not self.master.get("rate"):
+        """A video file's picture rate and scan (a master's among its facts, any other's in the
+        catalog's `picture`), a message taking `rate` (`picture_rate`); None for a sound."""
+        facts = self.master or self.variant.get("picture") or {}
+        if not facts.get("rate"):
             return None
-        return SCANS.get(self.master.get("scan", "progressive"))
+        return SCANS.get(facts.get("scan", "progressive"))
+
+    @property
+    def picture_rate(self) -> str | None:
+        """The picture's rate, "N/D" or a decimal, frames a second (see `scan`)."""
+        return (self.master or self.variant.get("picture") or {}).get("rate")
 
     @property
     def fields(self) -> str | None:

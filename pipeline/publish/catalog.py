@@ -268,6 +268,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         **({"clock": record["clock"]} if record.get("clock") else {}),
         **({"master": _master_facts(record["master"])} if record.get("master") else {}),
         **({"sound": sound} if (sound := _sound_facts(record)) else {}),
+        **({"picture": picture} if (picture := _picture_facts(record)) else {}),
         "rendered_at": record.get("rendered_at"),
         **({"outdated": outdated} if outdated else {}),
     }
@@ -295,6 +296,25 @@ def _master_facts(master: dict) -> dict:
     where unevenly), the timecodes of the programme's and the
     file's first frames ("HH:MM:SS:FF"), and its audio tracks' layout ("mix L", "silence"...)."""
     return {key: master[key] for key in MASTER_FACTS if master.get(key) is not None}
+
+
+# ffprobe's field_order as the page's scan: what a station's ingest or editor is set to.
+SCAN_OF_FIELD_ORDER = {"progressive": "progressive", "tt": "tff", "tb": "tff", "bb": "bff",
+                       "bt": "bff"}
+
+
+def _picture_facts(record: dict) -> dict | None:
+    """A video file's picture rate (frames a second, a decimal as text) and scan, from its
+    record's streams, when it is no master (a master says them among its facts): a trial's
+    station could not tell whether the web MP4 could air (its 25p, from the page). None for a
+    file of sound, or a rate or field order ffprobe did not give."""
+    if record.get("master"):
+        return None
+    video = next((s for s in record.get("streams") or [] if s.get("kind") == "video"), None)
+    scan = SCAN_OF_FIELD_ORDER.get((video or {}).get("field_order") or "progressive")
+    if video is None or not video.get("fps") or scan is None:
+        return None
+    return {"rate": f"{video['fps']:.3f}".rstrip("0").rstrip("."), "scan": scan}
 
 
 # A PCM codec's sample size as ffprobe names it: pcm_s24le, pcm_u8, pcm_f32le (float).
