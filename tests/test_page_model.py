@@ -986,3 +986,14 @@ def test_whom_to_ask_is_said_by_the_ways_the_contact_gives():
     assert page_contact(None, "es") is None
     evil = page_contact({"email": 'a"><script>@x.org'}, "es")
     assert "<script>" not in evil.sentence and 'href="mailto:a%22%3E%3Cscript%3E@x.org"' in evil.ask
+
+
+def test_the_figures_say_where_a_clock_number_goes_on_a_page_that_has_one():
+    # A trial's station read "Clave del spot" with no word of what its automation does with it.
+    sound = {"loudness_lufs": -23.0, "true_peak_dbtp": -1.5, "poster_url": None, "width": None}
+    with_clock = render_page(page_catalog(variant("radio", "wav", clock="UNBH-15-nah", **sound)),
+                             "es")
+    help_box = with_clock.split('id="figures-help"', 1)[1].split("</details>", 1)[0]
+    assert "<dt>Clave del spot</dt>" in help_box and "chunk cart (CutID)" in help_box
+    without = render_page(page_catalog(variant("radio", "wav", **sound)), "es")
+    assert "<dt>Clave del spot</dt>" not in without

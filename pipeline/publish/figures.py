@@ -41,6 +41,12 @@ WORDS = {
                      "more than keeps its true peak at -1\u00a0dBTP (a file at -8.3\u00a0dBTP "
                      "takes 7.3\u00a0dB more), or air a louder file from this page where there "
                      "is one, made for streaming (near -16\u00a0LUFS, its peaks already limited)."),
+    # A trial's station read "Clave del spot" with no word of where it goes.
+    "clock": N_("The number a station's traffic and automation systems log and book the spot "
+                "by, the same at every station and in the campaign's reports. The files carry "
+                "it: a WAV's cart chunk (CutID) and bext chunk, an MP3's or MP2's ID3 tag "
+                "(TXXX CLOCK) and comment, a TV master's comment; copied from the page, it is "
+                "the number alone, as it is typed into a playout list."),
     # A station measuring a master from its first frame reads its tone too (-18 dBFS).
     "leader": N_("A TV master's figures are its programme's, without the bars and tone before "
                  "it."),
@@ -72,9 +78,10 @@ class FiguresShown:
     lu: bool              # a figure in LU, in a warning
     leader: bool          # a master with bars and tone before its programme
     broadcast: bool = False   # a file at a broadcast loudness (EBU R128's -23, A/85's -24)
+    clock: bool = False       # a file with a clock number
 
     def __bool__(self) -> bool:
-        return self.loudness or self.true_peak or self.lu
+        return self.loudness or self.true_peak or self.lu or self.clock
 
 
 def figures_shown(catalog: dict) -> FiguresShown:
@@ -86,7 +93,8 @@ def figures_shown(catalog: dict) -> FiguresShown:
         leader=any(v.get("leader_duration") and v.get("loudness_lufs") is not None
                    for v in variants),
         broadcast=any(v.get("loudness_lufs") is not None and v["loudness_lufs"] <= BROADCAST_LUFS
-                      for v in variants))
+                      for v in variants),
+        clock=any(v.get("clock") for v in variants))
 
 
 def unit_title(unit: str) -> str | None:
