@@ -546,7 +546,7 @@ def test_a_language_with_files_for_other_uses_only_is_said_to_be_there(context, 
     (tmp_path / "page/index.html").write_text(render_pages(catalog)["index.html"],
                                               encoding="utf-8")
     page = open_page(context, (tmp_path / "page/index.html").as_uri() + "#medium=radio&q=otomi")
-    related = page.get_by_role("link", name="En la radio")
+    related = page.locator("#related").get_by_role("link", name="En la radio")
     assert related.is_visible()
     assert page.evaluate("link => link.href", related.element_handle()) == \
         (tmp_path / "radio/index.html").as_uri()
@@ -555,9 +555,14 @@ def test_a_language_with_files_for_other_uses_only_is_said_to_be_there(context, 
     assert page.locator("#no-match-medium").inner_text() == (
         "1 lengua coincide con esta búsqueda, solo con archivos para otros usos: elija «Todo» "
         "para ver sus archivos.")
+    # Nothing shown: the campaign's other pages are offered where it is said (a trial's station
+    # found no Zapotec radio file on the video page, which the radio page had).
+    offered = page.locator("#no-match-related")
+    assert offered.is_visible() and offered.get_by_role("link", name="En la radio").is_visible()
     page.get_by_label("Todo").check()
     assert visible_cards(page) == [f"card-{VIDEO_SPOT}-ote"]
     assert page.locator("#no-match-medium").is_hidden() and page.locator("#no-match").is_hidden()
+    assert offered.is_hidden()
     page.get_by_label("Buscar una lengua").fill("zzz")
     assert page.locator("#no-match").is_visible() and page.locator("#no-match-medium").is_hidden()
     # Under Radio, a soft card lists no subtitle file; under TV it lists them.

@@ -80,6 +80,8 @@
     other.hidden = shown > 0 || elsewhere === 0;
     other.textContent = other.getAttribute(elsewhere === 1 ? "data-template-one" : "data-template")
       .replace("{num}", elsewhere.toLocaleString(figures));
+    var related = document.getElementById("no-match-related");   // none without related pages
+    if (related) { related.hidden = shown > 0 || cards.length === 0; }
   }
 
   function remember() {
