@@ -20,7 +20,14 @@ from pipeline.errors import Diagnostic, diagnostic_from_json, error, raise_if_er
 from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import PAGE_LANGUAGES, Contact, Language, Manifest, Spot
-from pipeline.profiles import Profile, bits_per_second
+from pipeline.profiles import Profile
+from pipeline.publish.file_facts import (
+    leader_duration,
+    master_facts,
+    picture_facts,
+    programme_duration,
+    sound_facts,
+)
 from pipeline.publish.public_warnings import public_detail, public_warning
 from pipeline.render.stored_record import shape_problem
 from pipeline.standards import record_unit
@@ -244,8 +251,8 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "bytes": record["bytes"],
         "sha256": record["sha256"],
         "duration": record.get("duration"),
-        "programme_duration": _programme_duration(record),
-        **({"leader_duration": leader} if (leader := _leader_duration(record)) else {}),
+        "programme_duration": programme_duration(record),
+        **({"leader_duration": leader} if (leader := leader_duration(record)) else {}),
         "width": record.get("width"),
         "height": record.get("height"),
         **({"upscaled_from": record["upscaled_from"]} if record.get("upscaled_from") else {}),
@@ -266,84 +273,12 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "warning_details": [public_detail(w) for w in warnings],
         **({"medium": record["medium"]} if record.get("medium") else {}),
         **({"clock": record["clock"]} if record.get("clock") else {}),
-        **({"master": _master_facts(record["master"])} if record.get("master") else {}),
-        **({"sound": sound} if (sound := _sound_facts(record)) else {}),
-        **({"picture": picture} if (picture := _picture_facts(record)) else {}),
+        **({"master": master_facts(record["master"])} if record.get("master") else {}),
+        **({"sound": sound} if (sound := sound_facts(record)) else {}),
+        **({"picture": picture} if (picture := picture_facts(record)) else {}),
         "rendered_at": record.get("rendered_at"),
         **({"outdated": outdated} if outdated else {}),
     }
-
-
-def _programme_duration(record: dict) -> float | None:
-    """The spot's length on air. A master's file holds its leader (bars, slate, black) before
-    the programme, and `duration` is the file's: a station reading it would book the spot for
-    the programme and the leader together."""
-    programme = (record.get("master") or {}).get("programme_seconds")
-    return round(programme, 3) if programme is not None else record.get("duration")
-
-
-# A TV master's record (render/mastering.py's `master_record`) as a station's ingest reads it.
-MASTER_FACTS = ("rate", "scan", "woven_from_fields", "deinterlaced", "upscaled_from",
-                "converted_from", "pulldown", "judders", "programme_timecode", "file_timecode",
-                "audio_tracks")
-
-
-def _master_facts(master: dict) -> dict:
-    """A master's picture rate ("N/D" frames a second), scan (progressive, tff, bff), whether
-    its fields were woven from the master's own, the [width, height] of a picture enlarged to
-    its frame (`upscaled_from`), the master's rate ("N/D") where pictures were repeated or
-    dropped to make another (`converted_from`, with `pulldown` for film's 2:3 and `judders`
-    where unevenly), the timecodes of the programme's and the
-    file's first frames ("HH:MM:SS:FF"), and its audio tracks' layout ("mix L", "silence"...)."""
-    return {key: master[key] for key in MASTER_FACTS if master.get(key) is not None}
-
-
-# ffprobe's field_order as the page's scan: what a station's ingest or editor is set to.
-SCAN_OF_FIELD_ORDER = {"progressive": "progressive", "tt": "tff", "tb": "tff", "bb": "bff",
-                       "bt": "bff"}
-
-
-def _picture_facts(record: dict) -> dict | None:
-    """A video file's picture rate (frames a second, a decimal as text) and scan, from its
-    record's streams, when it is no master (a master says them among its facts): a trial's
-    station could not tell whether the web MP4 could air (its 25p, from the page). None for a
-    file of sound, or a rate or field order ffprobe did not give."""
-    if record.get("master"):
-        return None
-    video = next((s for s in record.get("streams") or [] if s.get("kind") == "video"), None)
-    scan = SCAN_OF_FIELD_ORDER.get((video or {}).get("field_order") or "progressive")
-    if video is None or not video.get("fps") or scan is None:
-        return None
-    return {"rate": f"{video['fps']:.3f}".rstrip("0").rstrip("."), "scan": scan}
-
-
-# A PCM codec's sample size as ffprobe names it: pcm_s24le, pcm_u8, pcm_f32le (float).
-PCM = re.compile(r"pcm_([suf])(\d+)")
-
-
-def _sound_facts(record: dict) -> dict | None:
-    """A file of sound alone (no picture): its codec, sample rate and channels, from its
-    record's streams, and its bit rate (the encoder's, from the profile's settings: an Ogg
-    Opus file gives ffprobe none) or PCM's bits a sample. What tells two MP3 profiles apart
-    on the page (128 kb/s at 44.1 kHz beside 256 kb/s at 48 kHz); None for a video file."""
-    streams = record.get("streams") or []
-    audio = next((s for s in streams if s.get("kind") == "audio"), None)
-    if audio is None or any(s.get("kind") == "video" for s in streams):
-        return None
-    facts = {key: audio[key] for key in ("codec", "sample_rate", "channels") if audio.get(key)}
-    pcm = PCM.match(audio.get("codec", ""))
-    rate = ((record.get("settings") or {}).get("profile") or {}).get("audio_bitrate")
-    if pcm:
-        facts |= {"bits": int(pcm.group(2)), **({"float": True} if pcm.group(1) == "f" else {})}
-    elif rate and audio.get("codec") != "flac":     # lossless: a bit rate it was not set
-        facts["bit_rate"] = round(bits_per_second(str(rate)))
-    return facts
-
-
-def _leader_duration(record: dict) -> float | None:
-    """Seconds of leader before a master's programme; None for a file without one."""
-    seconds = ((record.get("master") or {}).get("leader") or {}).get("seconds")
-    return round(seconds, 3) if seconds else None
 
 
 def _attachment(file: str, url_for: UrlFor, hashes: Hashes) -> dict:
