@@ -25,8 +25,10 @@ from pipeline.subtitles.burn import (
 )
 from pipeline.subtitles.linebreak import Layout, _break_lines, box_padding_px, layout_cue
 from pipeline.subtitles.fonts import (
+    DRAWN_APART,
     Font,
     ass_font_size,
+    drawn_apart,
     em_from_ass_font_size,
     line_height_em,
     resolve_font,
@@ -329,6 +331,15 @@ def test_a_tilde_below_is_drawn_below(tmp_path, noto):
         tall = bottom - top
         assert marked_bottom > bottom + 0.15 * tall, (bottom, marked_bottom)   # a mark below
         assert marked_top >= top - 2, (top, marked_top)                        # none above
+
+
+def test_a_letter_is_written_apart_only_in_a_font_that_has_its_mark(tmp_path, noto):
+    # A font with ṵ but no U+0330 would draw the mark from another font, unsaid.
+    assert drawn_apart(noto) == DRAWN_APART
+    without = tmp_path / "NotoSans-NoMark.ttf"
+    subset.main([noto.path.as_posix(), f"--output-file={without}",
+                 "--unicodes=U+0020-007E,U+1E74,U+1E75"])
+    assert drawn_apart(resolve_font(str(without))) == {}
 
 
 def box_of(frame: bytes, width: int, test) -> tuple[int, int, int, int]:

@@ -939,6 +939,12 @@ def test_a_word_document_given_as_subtitles_is_named_for_what_it_is(files, tmp_p
     assert result.exit_code == 1
     assert "mix.docx: error: this is not a text file: it is a Word document (DOCX) (hint: " \
            "subtitles are a text file a subtitle editor saves" in result.stderr, result.stderr
+    # A ZIP is most likely the subtitle files sent together.
+    with zipfile.ZipFile(tmp_path / "mix.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mix.srt", zlib.compress(b"1\n00:00:01,000 --> 00:00:02,000\n" * 300))
+    result = invoke("mix.zip")
+    assert "mix.zip: error: this is not a text file: it is a ZIP archive (ZIP) (hint: unzip " \
+           "it and give the subtitle file it holds" in result.stderr, result.stderr
 
 
 def test_a_font_no_style_can_have_is_one_error_naming_its_styles(campaign):
@@ -1011,9 +1017,9 @@ def test_a_file_that_is_no_subtitles_is_said_to_be_so_once(files, tmp_path):
             "each text the times it is shown, as 00:00:01,500 --> 00:00:03,000: save them from "
             "a subtitle editor (Subtitle Edit, Aegisub) in one of those formats)\n")
     assert result.stderr == f"x_script.txt: {said}nah.srt: {said}guion.docx: error: this is " \
-        "not a text file: it has NUL bytes on both even and odd offsets (160 in its first 400 " \
-        "bytes) (hint: a subtitle file is text: check that this is the right file (not a " \
-        "video, an image or a document))\n", result.stderr   # no cue read: no length to miss
+        "not a text file: it is a Word document (DOCX) (hint: subtitles are a text file a " \
+        "subtitle editor saves: paste the text into Subtitle Edit or Aegisub, time it, and " \
+        "save it as SubRip (.srt))\n", result.stderr   # no cue read: no length to miss
     assert result.stdout == ("x_script.txt: 0 cues, 1 error, 0 warnings\n"
                              "nah.srt: 0 cues, 1 error, 0 warnings\n"
                              "guion.docx: 0 cues, 1 error, 0 warnings\n")

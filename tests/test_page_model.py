@@ -95,10 +95,15 @@ def test_the_mp3_sends_stations_to_the_broadcast_wav_only_where_the_card_has_one
     assert "unlevelled" not in html
     html = render_page(with_wav, "es")
     assert html.count('class="unlevelled"') == 0
-    quiet = page_catalog(variant("radio", "wav", **{**sound, "loudness_lufs": -23.0}),
+    quiet = page_catalog(variant("radio", "wav", medium="radio",
+                                 **{**sound, "loudness_lufs": -23.0}),
                          variant("radio-mp3", "mp3", **sound))
     html = render_page(quiet, "es")
     assert html.count('class="unlevelled"') == 1 and "admite 7.3\u00a0dB más" in html
+    # A TV page's -24 LKFS master is no radio file: no word of radio stations' music there.
+    tv = page_catalog(variant("broadcast-mxf", "mxf", **{**sound, "loudness_lufs": -24.0}),
+                      variant("web", "mp4", **{**sound, "width": 640}))
+    assert 'class="unlevelled"' not in render_page(tv, "es")
 
 
 def test_a_profile_derived_from_a_built_in_is_known_as_it(tmp_path):
@@ -207,10 +212,21 @@ def test_subtitle_files_beside_a_master_with_a_leader_say_where_their_times_star
     web = variant("web", "mp4", sidecars=[srt], **plain)
     html = render_page(page_catalog(web, {**master, **plain}), "es")
     rows = re.findall(r'<li class="file file-subtitles"[^>]*>(.*?)</li>', html, re.S)
-    said = "tiempos desde el inicio del programa, 12 s después del inicio del archivo del máster"
+    said = "tiempos contados desde el inicio del programa, que empieza a los 12 s del archivo"
     assert [said in row for row in rows] == [True, False], rows     # not on the EBU-TT's row
     alone = render_page(page_catalog(web), "es")
-    assert "tiempos desde el inicio del programa" not in alone
+    assert "tiempos contados desde" not in alone
+    # Two masters whose leaders differ: each said of its own master.
+    prores = variant("broadcast-prores", "mov", leader_duration=5.0, programme_duration=30.0,
+                     master={"programme_timecode": "10:00:00:00"})
+    html = render_page(page_catalog(web, {**master, **plain}, {**prores, **plain}), "es")
+    (srt_row,) = [row for row in re.findall(r'<li class="file file-subtitles"[^>]*>(.*?)</li>',
+                                            html, re.S) if "tzo.srt" in row]
+    timing = " ".join(re.search(r'<span class="timing">(.*?)</span>', srt_row, re.S)[1].split())
+    assert timing == ("tiempos contados desde el inicio del programa, que empieza a los 5 s del "
+                      "archivo de Máster para TV, ProRes 422 HQ; tiempos contados desde el inicio "
+                      "del programa, que empieza a los 12 s del archivo de Máster para TV, MXF "
+                      "XDCAM HD422"), timing
 
 
 def test_the_card_plays_a_progressive_video_before_a_lighter_interlaced_one():

@@ -153,6 +153,9 @@ def test_a_page_a_browser_cannot_open_is_said_at_publish(campaign, s3_server, bu
                     "--endpoint-url", s3_server)
     for other in (presigned, folder, public):
         assert other.exit_code == 0 and "answers HTTP" not in other.output, other.output
+    # But moto refuses HEAD there, and the page's wget -N asks with HEAD when run again.
+    assert "warning: the server answers HEAD with HTTP 403 where it lets anyone GET" \
+        in public.stderr, public.stderr
 
 
 def test_verify_speaks_of_expired_links_only_where_links_were_presigned(campaign, s3_server, bucket):

@@ -126,10 +126,12 @@ def test_prune_on_s3_says_what_it_would_remove_then_removes_exactly_that(campaig
         assert after == {key: etag for key, etag in before.items() if key not in withdrawn}
         assert {"campaigns/blue-heart/index.html", "campaigns/blue-heart/catalog.json"} \
             <= set(after)
-        # One listing; a HEAD for each object published, none for those removed, and one of the
-        # page as a browser asks for it (is it open to the stations?); a DELETE each.
+        # One listing; a HEAD for each object published, none for those removed, and a GET of
+        # the page's first byte as a browser asks for it (is it open to the stations?); a
+        # DELETE each.
         assert len(proxy.requests("GET", "list-type=2")) == 1
-        assert len(proxy.requests("HEAD")) == 13 + 1
+        assert len(proxy.requests("HEAD")) == 13
+        assert len(proxy.requests("GET", "blue-heart/index.html")) == 1
         assert sorted(e.path.split("?")[0] for e in proxy.requests("DELETE")) == \
             sorted(f"/{bucket}/{key}" for key in withdrawn)
 

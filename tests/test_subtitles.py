@@ -401,6 +401,13 @@ def test_a_cue_whose_time_jumps_ahead_is_the_one_named(tmp_path):
     (warned,) = cues_at(tmp_path, "0:00:01", "0:00:05", "0:00:03", "0:00:07")
     assert "cue 3 starts at 00:00:03,000, before cue 2" in warned.message
     assert "sort the cues" in warned.hint
+    # Cues in reverse order: no cue among others in order, the file's order said once.
+    (warned,) = cues_at(tmp_path, "0:00:05", "0:00:04", "0:00:03", "0:00:02", "0:00:01")
+    assert "4 cues are out of time order" in warned.message, warned.message
+    # Many typos: the first three named, the file's disorder said for the rest.
+    starts = [f"0:{'4' if n % 3 == 1 else '0'}0:{n:02d}" for n in range(12)]
+    named = cues_at(tmp_path, *starts)
+    assert [w.message.endswith("out of place") for w in named] == [True] * 3 + [False]
 
 
 def test_an_overlap_between_cues_out_of_order_is_named_in_time_order(tmp_path):
@@ -561,6 +568,8 @@ def test_file_without_any_cue(tmp_path):
      "a YouTube SBV file (SubViewer)"),
     ("tar.sub", "[INFORMATION]\n[TITLE]Blue Heart\n[END INFORMATION]\n[SUBTITLE]\n",
      "a SubViewer 2.0 file"),
+    ("tar.srt", "{\\rtf1\\ansi{\\fonttbl\\f0 Arial;}\\f0 1\\par 00:00:01,000 --> 00:00:02,000}",
+     "a rich-text document (RTF, from WordPad or Word)"),
     ("tar.srt", "\ufeffScenarist_SCC V1.0\n\n00:59:50;15\t9420\n",
      "a Scenarist SCC file (CEA-608 closed captions)")])
 def test_a_format_not_read_here_is_named_once(tmp_path, name, content, said):
@@ -683,18 +692,28 @@ def test_a_question_mark_between_letters_is_a_letter_lost_to_an_ansi_save(tmp_pa
     assert warned.message.startswith("2 cues have a '?' between letters (the first: cue 1, "
                                      "'Tu?un')"), warned.message
     assert "save the file as UTF-8" in warned.hint
-    # Questions are no lost letter: ¿...? around words, at a word's end.
-    path.write_text("1\n00:00:01,000 --> 00:00:03,000\n¿Ndaa? ¿Qué? ¿Sí?\n", encoding="utf-8")
+    # Questions are no lost letter: ¿...? around words, at a word's end; nor a web address.
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\n¿Ndaa? ¿Qué? ¿Sí?\n\n"
+                    "2\n00:00:04,000 --> 00:00:06,000\nVisita un.org/es?lang=mix\n",
+                    encoding="utf-8")
     assert not [d for d in read_subtitles(path).warnings if d.code == "lost-letter"]
+    # The word quoted is the word, not the next line's too.
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\nTu?un\nsavi ñuu\n", encoding="utf-8")
+    (warned,) = [d for d in read_subtitles(path).warnings if d.code == "lost-letter"]
+    assert "(cue 1: 'Tu?un')" in warned.message, warned.message
 
 
 def test_a_timing_line_in_frames_is_said_to_be_a_timecode(tmp_path):
     # A trial's "00:00:03:12 --> ..." got "malformed timing line" alone.
-    for times, example in (("00:00:03:12 --> 00:00:05:00", "00:00:03:12 is 00:00:03,480"),
-                           ("00:00:03;29 --> 00:00:05;00", "at 30 fps, 00:00:03:29 is "
-                                                           "00:00:03,967")):
+    for times, example in (
+            ("00:00:03:12 --> 00:00:05:00", "at 25 fps, 00:00:03:12 is 00:00:03,480 (at 29.97 "
+                                            "fps, 00:00:03,400)"),
+            # Drop-frame is NTSC's alone; a frame past 29 counts at 50 or 59.94.
+            ("00:00:03;12 --> 00:00:05;00", "at 29.97 fps, 00:00:03;12 is 00:00:03,400"),
+            ("00:00:03:45 --> 00:00:05:00", "at 50 fps, 00:00:03:45 is 00:00:03,900 (at 59.94 "
+                                            "fps, 00:00:03,751)")):
         path = tmp_path / "mix.srt"
         path.write_text(f"1\n{times}\nNdaꞌa\n", encoding="utf-8")
         problem = only(read_subtitles(path).errors, "timing")
         assert problem.line == 2 and "counts frames, a timecode" in problem.message
-        assert example in problem.hint, problem.hint
+        assert problem.hint.endswith(example), problem.hint

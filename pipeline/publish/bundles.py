@@ -34,8 +34,7 @@ class Bundle:
     files: tuple[str, ...]          # campaign-relative, in the catalog's order
     sums: bytes                     # <lang>.SHA256SUMS
     urls: bytes                     # <lang>.urls.txt
-    size: int = 0                   # bytes of `files`, the lists left out
-
+    size: int                       # bytes of `files`, the lists left out
 
     @property
     def sums_name(self) -> str:

@@ -246,13 +246,24 @@ class Card:
                      if d.variant.get("duration") is not None), None)
 
     @property
-    def leader(self) -> float | None:
-        """Seconds of bars, slate and black before the programme in the card's TV master (the
-        longest, when its masters differ), None without one: the subtitle files other than a
-        master's EBU-TT are timed from the programme's start, that far into the master's file
-        (a trial's station would have loaded the SRT against the MXF, every cue 12 s early)."""
-        return max((d.variant["leader_duration"] for d in self.deliverables
-                    if d.variant.get("leader_duration")), default=None)
+    def leaders(self) -> list[tuple[float, list[str]]]:
+        """Seconds of bars, slate and black before the programme in the card's TV masters, each
+        with the labels of the masters that have it; [] without a leader. The subtitle files
+        other than a master's EBU-TT are timed from the programme's start, that far into the
+        master's file (a trial's station would have loaded the SRT against the MXF, every cue
+        12 s early). One entry with every master: said of "the TV master" (`leader_of_all`)."""
+        by_seconds: dict[float, list[str]] = {}
+        for d in self.deliverables:
+            if d.variant.get("leader_duration"):
+                by_seconds.setdefault(d.variant["leader_duration"], []).append(d.kind.label)
+        return sorted(by_seconds.items())
+
+    @property
+    def leader_of_all(self) -> float | None:
+        """The one leader of every TV master of the card, else None (see `leaders`)."""
+        masters = [d for d in self.deliverables if d.kind.medium == "tv"]
+        seconds = {d.variant.get("leader_duration") for d in masters}
+        return seconds.pop() if len(seconds) == 1 and None not in seconds else None
 
     @property
     def shared_warnings(self) -> list[tuple[str | None, dict | None, str]]:

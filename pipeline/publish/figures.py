@@ -92,8 +92,10 @@ def figures_shown(catalog: dict) -> FiguresShown:
         lu=any(_LU.search(text) for v in variants for text in _warnings_shown(v)),
         leader=any(v.get("leader_duration") and v.get("loudness_lufs") is not None
                    for v in variants),
+        # Of sound files alone: a TV page's -24 LKFS master is no station's music neighbour,
+        # and its louder file is the web video.
         broadcast=any(v.get("loudness_lufs") is not None and v["loudness_lufs"] <= BROADCAST_LUFS
-                      for v in variants),
+                      and (v.get("medium") == "radio" or v.get("sound")) for v in variants),
         clock=any(v.get("clock") for v in variants))
 
 

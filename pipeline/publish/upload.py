@@ -203,7 +203,7 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
     else:
         _put_catalog(target, manifest, records, (missing, outdated), files, presign_seconds,
                      report, dry_run, progress)
-    if report.catalog_updated:
+    if report.catalog_updated or dry_run:     # a dry run is where a broken link is best said
         report.diagnostics += related_warnings(manifest, target, bool(presign_seconds), along)
     if report.ok:
         sent = {(r["spot"], r["language"], r["profile"]) for r in records}
@@ -342,12 +342,27 @@ def _closed_page(url: str, manifest: Manifest) -> list[Diagnostic]:
     address and exit 0; stations got "Access Denied", and only `verify` told why)."""
     status = status_for_anyone(url)
     if status not in (401, 403):
-        return []
+        return _head_refused(url, manifest) if status is not None and status < 400 else []
     return [warning(f"the page's address answers HTTP {status} to a browser: stations cannot "
                     f"open {redact_url(url)}", manifest.path,
                     hint="the bucket is private: publish with --presign 7d and send the "
                          f"stations the address it keeps in {PAGE_LINK_NAME}, or let anyone "
                          "read the campaign's prefix (a bucket policy)")]
+
+
+def _head_refused(url: str, manifest: Manifest) -> list[Diagnostic]:
+    """A warning when anyone may GET the page but not HEAD it: the page's download command,
+    run again after a cut (wget -N, which asks with HEAD for the files it has), fails there.
+    The local S3 server of the README's steps (moto) does so under a bucket policy; AWS S3
+    and MinIO allow HEAD wherever they allow GET."""
+    status = status_for_anyone(url, method="HEAD")
+    if status not in (401, 403):
+        return []
+    return [warning(f"the server answers HEAD with HTTP {status} where it lets anyone GET "
+                    f"{redact_url(url)}: the page's download command, run again where files "
+                    "are (after a cut), fails there", manifest.path,
+                    hint="serve the campaign from a server that allows HEAD where it allows GET "
+                         "(AWS S3, MinIO), or tell the stations to run it in an empty folder")]
 
 
 def _keep_page_link(manifest: Manifest, url: str) -> Path:

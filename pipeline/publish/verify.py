@@ -139,14 +139,14 @@ def _refused_hint(url: str) -> str:
             "publish with --presign")
 
 
-def status_for_anyone(url: str, timeout: float = 10.0) -> int | None:
+def status_for_anyone(url: str, timeout: float = 10.0, method: str = "GET") -> int | None:
     """The HTTP status `url` answers a browser with no credentials (a GET of its first byte, as
     a browser GETs: a HEAD was refused 403 by a bucket whose policy lets anyone GET, a trial's
-    local S3 server), or None where it cannot tell: not an http(s) address, no answer in
-    `timeout` seconds."""
+    local S3 server; `method` HEAD asks as wget -N does), or None where it cannot tell: not an
+    http(s) address, no answer in `timeout` seconds."""
     if urlsplit(url).scheme not in ("http", "https"):
         return None
-    asked = urllib.request.Request(url, headers={"Range": "bytes=0-0"})
+    asked = urllib.request.Request(url, headers={"Range": "bytes=0-0"}, method=method)
     try:
         with urllib.request.urlopen(asked, timeout=timeout) as response:  # noqa: S310
             return response.status

@@ -19,7 +19,7 @@ from pipeline.manifest import QcSettings, Style
 from pipeline.media.colour import FROM_BT601, TO_BT601
 from pipeline.media.conform import Stream
 from pipeline.subtitles.direction import RLM, cue_direction
-from pipeline.subtitles.fonts import Font, ass_font_size, covers, line_height_em
+from pipeline.subtitles.fonts import Font, ass_font_size, covers, drawn_apart, line_height_em
 from pipeline.subtitles.file_styles import FileStyles, StyleFont
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (
@@ -199,7 +199,7 @@ def cue_layout(layout: Layout, margins: tuple[int, int, int] | None, width: int,
 
 def escape_text(text: str, font: Font) -> str:
     """Plain `text` as ASS Dialogue text that libass shows as typed (no tags, no line breaks)."""
-    return escape_piece(text, font_joiner(font))
+    return escape_piece(text, font_joiner(font), drawn_apart(font))
 
 
 def kept_inside(cue: Cue, margins: tuple[int, int, int] | None, lines: int, em: float,

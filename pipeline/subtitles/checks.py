@@ -81,22 +81,21 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None,
 # cannot hold (ꞌ, ɨ, ʉ, a̱'s macron below...). A trial's "Tuꞌun savi" came back "Tu?un savi",
 # and the file, converted to UTF-8 as the encoding error's hint says, passed with no word.
 LOST_LETTER = regex.compile(r"(?<=\p{L}\p{M}*)\?(?=\p{L})")
+# A web address's query ("un.org/es?lang=mix") has its '?' between letters too.
+ADDRESS = regex.compile(r"://|www\.|[/=]|\.\p{L}")
 
 
 def _lost_letters(cues: list[Cue], path: Path) -> list[Diagnostic]:
     """One warning for the cues with a '?' between letters, at the first, with its word."""
     marked = []
     for cue in cues:
-        text = plain_text(cue)
-        found = LOST_LETTER.search(text)
-        if found:
-            marked.append((cue, text, found))
+        word = next((word for word in plain_text(cue).split()
+                     if LOST_LETTER.search(word) and not ADDRESS.search(word)), None)
+        if word:
+            marked.append((cue, word))
     if not marked:
         return []
-    cue, text, found = marked[0]
-    start = text.rfind(" ", 0, found.start()) + 1
-    end = text.find(" ", found.end())
-    word = text[start:end if end >= 0 else len(text)]
+    cue, word = marked[0]
     return [warning(
         say_count(N_plural("%(count)s cue has a '?' between letters (cue %(cue)s: %(word)s): "
                            "a letter the file could not hold when it was saved as ANSI "
@@ -175,10 +174,15 @@ def in_time_order(cues: list[Cue], path: Path, fmt: str) -> tuple[list[Cue], lis
                         "again", "order")]
 
 
+# Cues named one by one as out of line; a file with more is disordered, said as such.
+JUMPS_NAMED = 3
+
+
 def _jumps_ahead(cues: list[Cue]) -> list[tuple[Cue | None, Cue, Cue]]:
-    """(the cue before, the cue, the cue after) for each cue, in the file's order, that starts
-    after the next one while the cue before it does not, and later than the one after the next
-    too: the cues around it are in order without it, and it is the one out of line. A trial's
+    """(the cue before, the cue, the cue after) for the first `JUMPS_NAMED` cues, in the file's
+    order, that start after the next one while the cue before does not, and later than the one
+    after the next too, those two in order: the cues around it are in order without it, and it
+    is the one out of line. A trial's
     typo, 00:40:04,000 between 00:00:01 and 00:00:07, was said as "cue 3 is before cue 2" with
     the hint to sort the cues, which would have moved the typo to the end. O(n)."""
     found = []
@@ -188,9 +192,9 @@ def _jumps_ahead(cues: list[Cue]) -> list[tuple[Cue | None, Cue, Cue]]:
         after_next = cues[at + 2] if at + 2 < len(cues) else None
         if cue.start > following.start \
                 and (before is None or before.start <= following.start) \
-                and (after_next is None or cue.start > after_next.start):
+                and (after_next is None or following.start <= after_next.start < cue.start):
             found.append((before, cue, following))
-    return found
+    return found[:JUMPS_NAMED]
 
 
 def _joined_in_srt(cue: Cue, path: Path, fmt: str | None) -> list[Diagnostic]:

@@ -102,7 +102,15 @@ def _media_kind(data: bytes, path: Path) -> tuple[str, str] | None:
     if media == "image":
         return (f"this is not a text file: it is an image ({name})",
                 "subtitles are a text file: check that this is the right file")
-    document = DOCUMENTS.get(found.extension)
+    extension = found.extension
+    if extension == "zip" and path.suffix[1:].lower() in DOCUMENTS:
+        # An Office or OpenDocument file is a ZIP whose parts `filetype` may not reach.
+        extension = path.suffix[1:].lower()
+        name = extension.upper()
+    elif extension == "zip":
+        return (f"this is not a text file: it is a ZIP archive ({name})",
+                "unzip it and give the subtitle file it holds (.srt, .vtt, .ass or .ttml)")
+    document = DOCUMENTS.get(extension)
     if document:
         # A trial's .docx was "25 % of its first 8 bytes are control characters".
         return (f"this is not a text file: it is {document} ({name})",
@@ -113,8 +121,9 @@ def _media_kind(data: bytes, path: Path) -> tuple[str, str] | None:
 
 # Documents a translator's text may be in (the `filetype` library's names for them).
 DOCUMENTS = {"docx": "a Word document", "doc": "a Word document", "odt": "an OpenDocument text",
-             "pdf": "a PDF document", "xlsx": "a spreadsheet", "xls": "a spreadsheet",
-             "ods": "a spreadsheet", "pptx": "a presentation", "zip": "a ZIP archive"}
+             "pdf": "a PDF document", "xlsx": "a spreadsheet",
+             "xls": "a spreadsheet", "ods": "a spreadsheet", "pptx": "a presentation",
+             "ppt": "a presentation", "odp": "a presentation"}
 
 
 def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: str,

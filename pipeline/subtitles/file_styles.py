@@ -22,6 +22,7 @@ from pipeline.messages import N_plural, Items, say_count
 from pipeline.subtitles.fonts import (
     Font,
     bold_variant,
+    drawn_apart,
     em_from_ass_font_size,
     resolve_font,
     style_font_hint,
@@ -91,7 +92,8 @@ class FileStyles:
         # reach past it, never past title-safe (the margins are at least safe_h). Text is
         # wrapped unscaled, so the width it may take is divided by the style's ScaleX.
         layout = Layout(em_from_ass_font_size(chosen.font, fontsize),
-                        (width - left - right) / scale_x, measure, font_joiner(chosen.font))
+                        (width - left - right) / scale_x, measure, font_joiner(chosen.font),
+                        apart=drawn_apart(chosen.font))
         # Angle 0: turned text would leave the title-safe area.
         line = (f"Style: {name},{chosen.font.family},{fontsize:.2f},{_colour(style.primarycolor)},"
                 f"{_colour(style.secondarycolor)},{_colour(style.outlinecolor)},"

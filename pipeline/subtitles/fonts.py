@@ -192,6 +192,10 @@ def covers(font: Font, char: str) -> bool:
 DRAWN_APART = {"\u1e74": "U\u034f\u0330", "\u1e75": "u\u034f\u0330"}
 
 
+def drawn_apart(font: Font) -> dict[str, str]:
+    """`DRAWN_APART`'s letters whose parts `font` has: one without the mark would draw it
+    from another font, unsaid (its coverage is checked on the letter as written)."""
+    return {letter: parts for letter, parts in DRAWN_APART.items() if not uncovered(parts, font)}
 
 
 def uncovered(text: str, font: Font) -> list[str]:

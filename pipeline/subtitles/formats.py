@@ -98,6 +98,8 @@ FOREIGN = (
     (re.compile(r"\d{1,2}:\d\d:\d\d\.\d{3},\d{1,2}:\d\d:\d\d\.\d{3}\s*$", re.M),
      "a YouTube SBV file (SubViewer)"),
     (re.compile(r"\[INFORMATION\]"), "a SubViewer 2.0 file"),
+    # Text, so not told by the binary document check (encoding.py): WordPad's and Word's RTF.
+    (re.compile(r"\{\\rtf"), "a rich-text document (RTF, from WordPad or Word)"),
 )
 
 

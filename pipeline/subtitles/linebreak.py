@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
 
 from pipeline.manifest import QcSettings, Style
-from pipeline.subtitles.fonts import (DRAWN_APART, Font, advance, bold_variant, covers, text_width,
-                                      units_per_em)
+from pipeline.subtitles.fonts import (Font, advance, bold_variant, covers, drawn_apart,
+                                      text_width, units_per_em)
 from pipeline.subtitles.model import FORMAT_TAG, SAFE_AREA, SAFE_MARGIN, Cue, literal
 from pipeline.subtitles.normalise import graphemes
 
@@ -62,6 +62,8 @@ class Layout:
     joiner: str
     max_chars: int | None = None   # graphemes a line may hold (None: the width alone decides)
     max_lines: int = 2             # lines a cue may take when lines are broken for max_chars
+    # Letters the font draws wrong, written as their parts (`fonts.drawn_apart`).
+    apart: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def for_cues(cls, style: Style, font: Font, width: int, height: int,
@@ -76,7 +78,8 @@ class Layout:
         columns = picture_columns(width, picture_width)[1]
         return cls(em_px(style, width, height), columns * SAFE_AREA - 2 * edge,
                    bold_variant(font) if bold else font, font_joiner(font),
-                   qc.max_line_chars if qc else None, qc.max_lines if qc else 2)
+                   qc.max_line_chars if qc else None, qc.max_lines if qc else 2,
+                   drawn_apart(font))
 
 
 def em_px(style: Style, width: int, height: int) -> float:
@@ -192,10 +195,10 @@ def _plain(words: list[Word]) -> str:
                     for word in words)
 
 
-def escape_piece(piece: str, joiner: str) -> str:
+def escape_piece(piece: str, joiner: str, apart: Mapping[str, str]) -> str:
     """A text piece as ASS dialogue text that libass draws as written (`{`, `\\N`, `\\h`
-    kept literal with `joiner`, a letter the font draws wrong apart: `fonts.DRAWN_APART`);
-    an ASS override tag passes as it is."""
+    kept literal with `joiner`, a letter the font draws wrong written as its parts, `apart`:
+    `fonts.drawn_apart`); an ASS override tag passes as it is."""
     if isinstance(piece, _Tag):
         return piece
     out = []
@@ -207,12 +210,13 @@ def escape_piece(piece: str, joiner: str) -> str:
             # At the end of a piece the next output may be a tag's "{": guard that too.
             out.append("\\" + joiner if following in ("N", "n", "h", "") else "\\")
         else:
-            out.append(DRAWN_APART.get(char, char))
+            out.append(apart.get(char, char))
     return "".join(out)
 
 
-def _ass_line(words: list[Word], joiner: str) -> str:
-    return " ".join("".join(escape_piece(piece, joiner) for piece in word) for word in words)
+def _ass_line(words: list[Word], layout: Layout) -> str:
+    return " ".join("".join(escape_piece(piece, layout.joiner, layout.apart) for piece in word)
+                    for word in words)
 
 
 # --- wrapping ---------------------------------------------------------------------------------
@@ -293,7 +297,7 @@ def layout_cue(text: str, layout: Layout) -> tuple[list[str], float]:
     counts = [graphemes(_plain(words)) for words in lines]
     too_long = layout.max_chars is not None and max(counts, default=0) > layout.max_chars
     if not too_long and text_width("\n".join(map(_plain, lines)), font, em) <= layout.max_width:
-        return [_ass_line(words, layout.joiner) for words in lines], em  # fits as written
+        return [_ass_line(words, layout) for words in lines], em  # fits as written
     upem = units_per_em(font)
     widths = [[advance(_plain([word]), font) for word in words] for words in lines]
     widest_word = max((width for line in widths for width in line), default=0) * em / upem
@@ -311,7 +315,7 @@ def layout_cue(text: str, layout: Layout) -> tuple[list[str], float]:
         if len(firsts) == 2:
             firsts = [0, _natural_break(words, line, gap, firsts[1], limit, layout.max_chars)]
         wrapped += [words[a:b] for a, b in zip(firsts, firsts[1:] + [len(words)])]
-    return [_ass_line(words, layout.joiner) for words in wrapped], em
+    return [_ass_line(words, layout) for words in wrapped], em
 
 
 def _by_characters(breaks: list[list[int]], widths, gaps, counts: list[int], limit: float,

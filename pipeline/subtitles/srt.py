@@ -28,7 +28,30 @@ _TIME = r"(\d+):(\d{2}):(\d{2})([,.])(\d{3})"
 TIMING = re.compile(rf"^{_TIME}\s*-->\s*{_TIME}"
                     r"(?:\s+X1:-?\d+\s+X2:-?\d+\s+Y1:-?\d+\s+Y2:-?\d+)?$", re.IGNORECASE)
 # HH:MM:SS:FF (;FF drop-frame) on both sides: a timecode's frames where SubRip has milliseconds.
-FRAME_TIMING = re.compile(r"(\d{1,2}:\d\d:\d\d)[:;](\d\d)\s*-->\s*\d{1,2}:\d\d:\d\d[:;]\d\d\s*$")
+FRAME_TIMING = re.compile(r"(\d{1,2}:\d\d:\d\d)([:;])(\d\d)\s*-->"
+                          r"\s*\d{1,2}:\d\d:\d\d[:;]\d\d\s*$")
+
+# The rates a timecode's frame number may count at, by the highest it reaches: drop-frame (;)
+# is NTSC's alone, 29.97 or 59.94; below 25 either PAL's 25 or NTSC's 29.97 (Mexico's).
+NTSC, NTSC_DOUBLE = 30000 / 1001, 60000 / 1001
+
+
+def _in_milliseconds(seconds: str, separator: str, frames: str) -> str:
+    """"; at 25 fps, 00:00:03:12 is 00:00:03,480 (at 29.97 fps, 00:00:03,400)": the frame
+    number of a timecode said in milliseconds at the rates it may count at; "" past 59."""
+    frame = int(frames)
+    if separator == ";":
+        rates = [NTSC] if frame < 30 else [NTSC_DOUBLE]
+    else:
+        rates = next((rates for below, rates in ((25, [25, NTSC]), (30, [NTSC]),
+                                                 (50, [50, NTSC_DOUBLE]), (60, [NTSC_DOUBLE]))
+                      if frame < below), [])
+    said = [(f"{rate:.4g}", f"{seconds},{min(999, round(frame * 1000 / rate)):03d}")
+            for rate in rates]
+    if not said:
+        return ""
+    first = f"; at {said[0][0]} fps, {seconds}{separator}{frames} is {said[0][1]}"
+    return first + "".join(f" (at {rate} fps, {time})" for rate, time in said[1:])
 
 
 # Loose on purpose: a line resembling a timing line inside a cue's text means a lost blank line,
@@ -163,12 +186,10 @@ class _Parser:
             framed = FRAME_TIMING.match(raw)
             if framed:
                 # A trial's "00:00:03:12": a caption tool's timecode, frames after the seconds.
-                fps = 25 if int(framed[2]) < 25 else 30
                 self.fail(f"the timing line of cue {index} counts frames, a timecode "
                           f"({raw[:60]!r}), where SubRip writes milliseconds", number,
-                          f"export it as SubRip with milliseconds; at {fps} fps, {framed[1]}:"
-                          f"{framed[2]} is {framed[1]},{round(int(framed[2]) * 1000 / fps):03d}",
-                          "timing")
+                          "export it as SubRip with milliseconds"
+                          + _in_milliseconds(*framed.groups()), "timing")
                 return None
             self.fail(f"malformed timing line in cue {index}: {raw[:60]!r}", number, TIMING_HINT,
                       "timing")
