@@ -200,6 +200,7 @@ def test_times_are_read_in_the_station_s_own_zone(browser, published):
         context.close()
     hour = f"{(there.hour - 1) % 12 + 1}:{there.minute:02d} {'a' if there.hour < 12 else 'p'}.m."
     assert f"{there.day} de " in text and hour in text and "Pacífico" in text, (text, there)
+    assert text.endswith(f"(GMT{there.utcoffset().total_seconds() / 3600:+.0f})"), text
     assert title.endswith("UTC"), title        # what the page was written with, kept
 
 

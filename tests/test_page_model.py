@@ -83,23 +83,28 @@ def test_the_mp3_sends_stations_to_the_broadcast_wav_only_where_the_card_has_one
         (spot,) = page_model(catalog)
         uses[name] = [d.kind.use for d in spot.cards[0].deliverables if d.kind.label == "Radio, MP3"]
     # Two trials' stations without loudness normalisation were not told which file is theirs.
-    assert uses["with_wav"] == ["For streaming, web radio and stations that air without loudness "
-                                "normalisation; where loudness is levelled, air the Broadcast WAV"]
-    assert uses["alone"] == ["For streaming, web radio and stations that air without loudness "
-                             "normalisation: louder than broadcast loudness (-23 LUFS), which a "
-                             "station's normalisation brings it to"]
+    assert uses["with_wav"] == ["For streaming, and to air as it is at a station with no audio "
+                                "processor or automation that levels loudness; where one does, "
+                                "air the Broadcast WAV"]
+    assert uses["alone"] == ["For streaming, and to air as it is at a station with no audio "
+                             "processor or automation that levels loudness (it is louder than "
+                             "broadcast loudness, -23 LUFS)"]
     html = render_page(alone, "es")
-    assert "emita el Broadcast WAV" not in html and "sin normalización de sonoridad" in html
+    assert "emita el Broadcast WAV" not in html and "emitirlo tal como está" in html
     # What such a station does with a file at broadcast loudness, said once, on a page that
     # has one (the MP3s alone are near -16 LUFS: nothing to say).
     assert "unlevelled" not in html
     html = render_page(with_wav, "es")
     assert html.count('class="unlevelled"') == 0
     quiet = page_catalog(variant("radio", "wav", medium="radio",
-                                 **{**sound, "loudness_lufs": -23.0}),
+                                 **{**sound, "loudness_lufs": -23.0, "true_peak_dbtp": -7.8}),
                          variant("radio-mp3", "mp3", **sound))
     html = render_page(quiet, "es")
-    assert html.count('class="unlevelled"') == 1 and "admite 7.3\u00a0dB más" in html
+    assert html.count('class="unlevelled"') == 1
+    # How much its own file takes, on its line (a trial's station read the figure of another
+    # language's file, 0.5 dB more than its own took); none on the MP3's.
+    assert re.findall(r'<span class="headroom">([^<]*)</span>', html) == [
+        "admite 6.8 dB más antes de que su pico real llegue a -1 dBTP"]
     # A TV page's -24 LKFS master is no radio file: no word of radio stations' music there.
     tv = page_catalog(variant("broadcast-mxf", "mxf", **{**sound, "loudness_lufs": -24.0}),
                       variant("web", "mp4", **{**sound, "width": 640}))
@@ -952,12 +957,13 @@ def test_each_built_in_file_says_what_a_station_does_with_it():
                                                  ("proxy", "mp4"))]}
     spanish, english = render_page(catalog, "es"), render_page(catalog, "en")
     uses = re.findall(r'<span class="file-use">([^<]*)</span>', spanish)
-    assert uses == ["Para emitir en radio: para la consola o el sistema de automatización",
-                    "Para streaming, radio por internet y emisoras que transmiten sin "
-                    "normalización de sonoridad; donde se nivela la sonoridad, emita el "
+    assert uses == ["Para emitir en radio donde un procesador de audio o la automatización "
+                    "nivela el volumen; para la consola o el sistema de automatización",
+                    "Para streaming, y para emitirlo tal como está en una emisora sin procesador "
+                    "de audio ni automatización que nivele el volumen; donde lo hay, emita el "
                     "Broadcast WAV",
                     "Solo para revisar; no para emitir"], uses
-    assert "To air on radio: for the console or the automation system" in english
+    assert "To air on radio where an audio processor or the automation levels loudness" in english
     # A kind known only by its file's extension (a manifest's own profile) claims no use.
     catalog["variants"] = [variant("mine", "flac", width=None, poster_url=None,
                                    loudness_lufs=-23.0, true_peak_dbtp=-2.0, clock=None,

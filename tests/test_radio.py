@@ -471,7 +471,7 @@ def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_mas
 
     mp3 = out / "spot.yua.radio-mp3.mp3"
     tags = ID3(str(mp3))
-    # ID3v2.3, which older Windows tools and playout read (v2.4 they do not), UTF-16 texts.
+    # ID3v2.3, which older Windows tools and playout read (v2.4 they do not).
     head = mp3.read_bytes()[:4096]
     assert tags.version == (2, 3, 0) and head[:4] == b"ID3\x03" and b"TYER" in head
     assert str(tags["TIT2"]) == "Radio spot (Maaya tʼaan)"

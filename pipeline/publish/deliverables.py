@@ -44,12 +44,14 @@ BY_PROFILE: dict[str, Kind] = {
     "broadcast-prores": Kind(N_("TV master, ProRes 422 HQ"), "tv", 12,
                              N_("To air on TV: for playout or editing that takes ProRes")),
     "radio": Kind(N_("Radio master, Broadcast WAV"), "radio", 20,
-                  N_("To air on radio: for the console or the automation system")),
+                  N_("To air on radio where an audio processor or the automation levels loudness; "
+                     "for the console or the automation system")),
     "radio-mp2": Kind(N_("Radio, MP2"), "radio", 21,
                       N_("To air on radio: for automation systems that take MP2 (MPEG Layer II)")),
     "radio-mp3": Kind(N_("Radio, MP3"), "radio", 21,
-                      N_("For streaming, web radio and stations that air without loudness "
-                         "normalisation; where loudness is levelled, air the Broadcast WAV")),
+                      N_("For streaming, and to air as it is at a station with no audio "
+                         "processor or automation that levels loudness; where one does, air "
+                         "the Broadcast WAV")),
     "web": Kind(N_("Web video"), "web", 30, N_("For websites and social media")),
     "square": Kind(N_("Square video for social media"), "web", 31,
                    N_("For social media feeds")),
@@ -66,8 +68,8 @@ BY_PROFILE: dict[str, Kind] = {
 # The MP3's use names the Broadcast WAV: on a card without one (a video campaign's, without the
 # `radio` profile) a trial's station was sent to a file the page did not have.
 MP3_WITHOUT_WAV = replace(BY_PROFILE["radio-mp3"], use=N_(
-    "For streaming, web radio and stations that air without loudness normalisation: louder than "
-    "broadcast loudness (-23 LUFS), which a station's normalisation brings it to"))
+    "For streaming, and to air as it is at a station with no audio processor or automation that "
+    "levels loudness (it is louder than broadcast loudness, -23 LUFS)"))
 
 
 def for_card(kinds: list[Kind]) -> list[Kind]:

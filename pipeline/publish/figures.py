@@ -38,9 +38,9 @@ WORDS = {
                      "automation that levels what it plays) hears a file at -23\u00a0LUFS about "
                      "7\u00a0dB under one at -16\u00a0LUFS, and further under commercial music "
                      "(-14 to -8\u00a0LUFS). Raise it at the console or in the automation by no "
-                     "more than keeps its true peak at -1\u00a0dBTP (a file at -8.3\u00a0dBTP "
-                     "takes 7.3\u00a0dB more), or air a louder file from this page where there "
-                     "is one, made for streaming (near -16\u00a0LUFS, its peaks already limited)."),
+                     "more than keeps its true peak at -1\u00a0dBTP (each such file's line says "
+                     "how much it takes), or air a louder file from this page where there is "
+                     "one, made for streaming (near -16\u00a0LUFS, its peaks already limited)."),
     # A trial's station read "Clave del spot" with no word of where it goes.
     "clock": N_("The number a station's traffic and automation systems log and book the spot "
                 "by, the same at every station and in the campaign's reports. The files carry "
@@ -92,11 +92,21 @@ def figures_shown(catalog: dict) -> FiguresShown:
         lu=any(_LU.search(text) for v in variants for text in _warnings_shown(v)),
         leader=any(v.get("leader_duration") and v.get("loudness_lufs") is not None
                    for v in variants),
-        # Of sound files alone: a TV page's -24 LKFS master is no station's music neighbour,
-        # and its louder file is the web video.
-        broadcast=any(v.get("loudness_lufs") is not None and v["loudness_lufs"] <= BROADCAST_LUFS
-                      and (v.get("medium") == "radio" or v.get("sound")) for v in variants),
+        broadcast=any(headroom_db(v) is not None for v in variants),
         clock=any(v.get("clock") for v in variants))
+
+
+def headroom_db(variant: dict) -> float | None:
+    """How many dB a sound file at a broadcast loudness may be raised before its true peak
+    reaches EBU R128's -1 dBTP (at least 0), for a station without loudness normalisation;
+    None for any other file. Of sound files alone: a TV page's -24 LKFS master is no
+    station's music neighbour, and its louder file is the web video. A trial's station read
+    a figure of another language's file as its own (its peak 0.5 dB higher)."""
+    loudness, peak = variant.get("loudness_lufs"), variant.get("true_peak_dbtp")
+    sound = variant.get("medium") == "radio" or variant.get("sound")
+    if loudness is None or peak is None or loudness > BROADCAST_LUFS or not sound:
+        return None
+    return max(0.0, round(-1.0 - peak, 1))
 
 
 def unit_title(unit: str) -> str | None:

@@ -27,7 +27,7 @@ from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.contact import page_contact
 from pipeline.publish.deliverables import (MEDIA, SUBTITLE_LABELS, SUBTITLE_USES, extension,
                                            subtitle_kind)
-from pipeline.publish.figures import WORDS, figures_shown, unit_title
+from pipeline.publish.figures import WORDS, figures_shown, headroom_db, unit_title
 from pipeline.publish.i18n import (FOLD_FROM, FOLD_TO, IGNORED, N_, Formats, language_name,
                                    native_name, template_environment)
 from pipeline.publish.reasons import GENERIC, OTHER
@@ -123,6 +123,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         else None,
         # What the loudness figures mean: each unit's <abbr>, and a section for those shown.
         unit_title=unit_title, figures=figures_shown(catalog), figure_words=WORDS,
+        headroom_db=headroom_db,
         treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS, subtitle_uses=SUBTITLE_USES,
         fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
         subtitle_kind=subtitle_kind,

@@ -159,14 +159,20 @@
   // The page is written in UTC (it cannot know where it is read); a station reads its own
   // clock: when it was published and until when presigned links work, in the reader's zone and
   // named ("hora estándar central"), the UTC text kept as the element's title.
+  // ICU's zone names read as the USA's in Mexico ("hora estándar central", a trial's station):
+  // the offset from UTC follows, which no one misreads ("(GMT-6)").
   if (window.Intl && Intl.DateTimeFormat) {
     var clock = new Intl.DateTimeFormat(figures, {year: "numeric", month: "long", day: "numeric",
       hour: "numeric", minute: "2-digit", timeZoneName: "long"});
+    var offset = new Intl.DateTimeFormat(figures, {timeZoneName: "short"});
     each("time[data-local]", function (time) {
       var moment = new Date(time.getAttribute("datetime"));
       if (isNaN(moment.getTime())) { return; }
+      var zone = offset.formatToParts(moment).filter(function (part) {
+        return part.type === "timeZoneName";
+      }).map(function (part) { return part.value; })[0];
       time.title = time.textContent;
-      time.textContent = clock.format(moment);
+      time.textContent = clock.format(moment) + (zone && /\d/.test(zone) ? " (" + zone + ")" : "");
     });
   }
 
