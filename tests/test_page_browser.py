@@ -350,6 +350,10 @@ def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, publis
     assert bundle["bytes"] == sum((station / line.split(": ")[0]).stat().st_size for line in lines)
     summary = page.locator(f"#card-{VIDEO_SPOT}-yua details.take-all summary").text_content()
     assert re.search(r"· 11 archivos, [\d.,]+ [kM]B$", " ".join(summary.split())), summary
+    # What the check's lines look like, and what Windows, which has neither command, does.
+    bundle_text = page.locator(f"#card-{VIDEO_SPOT}-yua details.take-all").text_content()
+    assert "Cada archivo debe decir OK (o «La suma coincide»)" in bundle_text
+    assert "En Windows, que no tiene estos comandos" in bundle_text
     # Its verify line names the catalog's address too (a trial: the placeholder stayed).
     assert page.locator("#verify").text_content() == f"pipeline verify '{served}catalog.json'"
     verified = verify_from_page(page, station)
