@@ -40,7 +40,7 @@ TERMINAL_ONLY = {
     ("pipeline/publish/freshness.py", None),
     ("pipeline/publish/upload.py", None),
     ("pipeline/publish/withdrawn.py", None),               # publish: objects left at the target
-    ("pipeline/publish/related.py", None),                 # publish: the related pages
+    ("pipeline/publish/reach.py", None),                   # publish: the page, its links
     ("pipeline/publish/i18n.py", "unnamed_languages"),     # validate and plan, on the manifest
     ("pipeline/publish/i18n.py", "misnamed_languages"),    # the same
     ("pipeline/render/settling.py", "warnings"),           # watch, of a file still copying

@@ -14,8 +14,21 @@ from pathlib import PurePosixPath
 
 from pipeline.manifest import PAGE_LANGUAGES
 from pipeline.publish.deliverables import (
+    BIT_RATE,
+    CONVERTED,
+    DEINTERLACED,
+    EVEN,
     MEDIA,
+    PCM_BITS,
+    PULLDOWN,
+    SAMPLE_RATE,
+    SCANS,
+    SD_LINES,
+    SEGMENTED,
     SUBTITLE_LABELS,
+    TRACKS,
+    UPSCALED,
+    UPSCALED_SD,
     Kind,
     attachment_role,
     extension,
@@ -25,38 +38,10 @@ from pipeline.publish.deliverables import (
     playable,
     subtitle_kind,
 )
-from pipeline.publish.i18n import N_, Formats, fold, language_name
+from pipeline.publish.i18n import Formats, fold, language_name
 from pipeline.publish.manifest_order import manifest_order
 from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, qc_kind
 from pipeline.standards import DEFAULT_UNIT
-
-# What a station's ingest checks of a TV master before it airs (render/mastering.py's record):
-# the picture's rate and scan, the mono tracks' layout. Messages, each taking its figure.
-SCANS = {"progressive": N_("%(rate)s fps, progressive"),
-         "tff": N_("%(rate)s fps, interlaced, top field first"),
-         "bff": N_("%(rate)s fps, interlaced, bottom field first")}
-SEGMENTED = N_("each frame's two fields from one picture (PsF)")
-DEINTERLACED = N_("made from an interlaced picture, a frame for every two fields: half of its "
-                  "motion")
-# A master made by enlarging its picture: from SD (576 lines or fewer: PAL's and NTSC's), the
-# upconversion a station's ingest asks about; else the size it was enlarged from.
-UPSCALED_SD = N_("upconverted from SD (%(size)s)")
-UPSCALED = N_("picture enlarged from %(size)s")
-SD_LINES = 576
-# A master made at another rate than its master's (render/leader.py `RateChange`): film's 2:3
-# pulldown, which stations of the NTSC family air every day; else pictures repeated or dropped
-# with no motion compensation, which a station sees as judder and may refuse.
-PULLDOWN = N_("2:3 pulldown from %(rate)s fps")
-CONVERTED = N_("converted from %(rate)s fps without motion compensation: motion judders")
-# Every picture kept or repeated alike (50p to 25p, 25p to 50p): its motion stays even.
-EVEN = N_("converted from %(rate)s fps with even motion")
-# A sound file's coding and sample rate, on its line: two MP3 profiles (a station's 128 kb/s at
-# 44.1 kHz beside the built-in 256 kb/s at 48 kHz) showed the same "Radio, MP3" and use.
-PCM_BITS = {False: N_("PCM %(bits)s-bit"), True: N_("PCM %(bits)s-bit float")}
-BIT_RATE = N_("%(rate)s kbit/s")
-SAMPLE_RATE = N_("%(rate)s kHz")
-TRACKS = {"silence": N_("%(num)s mono tracks: the mix on 1 and 2, silence on the others"),
-          "copy": N_("%(num)s mono tracks: the mix on 1 and 2, and again on each next pair")}
 
 
 @dataclass(frozen=True)

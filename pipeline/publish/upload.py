@@ -20,6 +20,7 @@ from pipeline.files import atomic_output
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Manifest
 from pipeline.messages import plural
+from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
 from pipeline.publish.catalog import (
     CATALOG_NAME,
     build_catalog,
@@ -30,16 +31,14 @@ from pipeline.publish.catalog import (
     record_files,
     relative_url,
 )
-from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
 from pipeline.publish.freshness import publish_warnings
 from pipeline.publish.missing import catalog_entries, missing_variants
-from pipeline.publish.outdated import changed_since_rendered
 from pipeline.publish.outdated import catalog_entries as outdated_entries
+from pipeline.publish.outdated import changed_since_rendered
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_pages
-from pipeline.publish.related import related_warnings
+from pipeline.publish.reach import closed_page, related_warnings
 from pipeline.publish.storage import open_target
-from pipeline.publish.target import Target, TargetUnavailable, redact_url
-from pipeline.publish.verify import status_for_anyone
+from pipeline.publish.target import Target, TargetUnavailable
 from pipeline.publish.withdrawn import NOT_PRUNED, look_for_withdrawn, not_pruned
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Variant
@@ -325,7 +324,7 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
         if presign_seconds and not dry_run:
             report.page_link = _keep_page_link(manifest, absolute(PAGE_NAME))
         elif not dry_run:
-            report.diagnostics += _closed_page(report.page_url, manifest)
+            report.diagnostics += closed_page(report.page_url, manifest)
     except StorageError as exc:
         report.diagnostics.append(error(f"catalog: {exc.message}", manifest.path, hint=exc.hint))
         done = {o.key for o in report.objects}
@@ -334,35 +333,6 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
                 action = "failed" if name == putting else "not attempted"
                 _record(report, ObjectResult(f"{campaign}/{name}", None, action, 0,
                                              exc.message if action == "failed" else None), progress)
-
-
-def _closed_page(url: str, manifest: Manifest) -> list[Diagnostic]:
-    """A warning when the page's plain address, the one publish gives, answers a browser
-    without credentials 401 or 403: a private bucket's (a trial's publish said its page's
-    address and exit 0; stations got "Access Denied", and only `verify` told why)."""
-    status = status_for_anyone(url)
-    if status not in (401, 403):
-        return _head_refused(url, manifest) if status is not None and status < 400 else []
-    return [warning(f"the page's address answers HTTP {status} to a browser: stations cannot "
-                    f"open {redact_url(url)}", manifest.path,
-                    hint="the bucket is private: publish with --presign 7d and send the "
-                         f"stations the address it keeps in {PAGE_LINK_NAME}, or let anyone "
-                         "read the campaign's prefix (a bucket policy)")]
-
-
-def _head_refused(url: str, manifest: Manifest) -> list[Diagnostic]:
-    """A warning when anyone may GET the page but not HEAD it: the page's download command,
-    run again after a cut (wget -N, which asks with HEAD for the files it has), fails there.
-    The local S3 server of the README's steps (moto) does so under a bucket policy; AWS S3
-    and MinIO allow HEAD wherever they allow GET."""
-    status = status_for_anyone(url, method="HEAD")
-    if status not in (401, 403):
-        return []
-    return [warning(f"the server answers HEAD with HTTP {status} where it lets anyone GET "
-                    f"{redact_url(url)}: the page's download command, run again where files "
-                    "are (after a cut), fails there", manifest.path,
-                    hint="serve the campaign from a server that allows HEAD where it allows GET "
-                         "(AWS S3, MinIO), or tell the stations to run it in an empty folder")]
 
 
 def _keep_page_link(manifest: Manifest, url: str) -> Path:

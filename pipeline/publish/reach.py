@@ -1,4 +1,6 @@
-"""Whether the pages a campaign's page links to (the manifest's `publish.related`) are there.
+"""What a station meets at the page's address: whether it opens to anyone (a private bucket's
+does not), whether the page's download command works run again there (it asks with HEAD),
+and whether the pages it links to (the manifest's `publish.related`) are there.
 
 The page links each related campaign's page beside its own folder (`../<campaign>/index.html`).
 A trial's station, sent the radio campaign's page from a bucket the video campaign was never
@@ -12,8 +14,9 @@ from typing import Collection
 
 from pipeline.errors import Diagnostic, StorageError, warning
 from pipeline.manifest import Manifest
-from pipeline.publish.page import PAGE_NAME
-from pipeline.publish.target import Target
+from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME
+from pipeline.publish.target import Target, redact_url
+from pipeline.publish.verify import status_for_anyone
 
 
 def related_warnings(manifest: Manifest, target: Target, presigned: bool,
@@ -46,3 +49,32 @@ def related_warnings(manifest: Manifest, target: Target, presigned: bool,
                     f"{target.location()}: the page's links answer 404 until they are "
                     "published there", manifest.path,
                     hint="publish the related campaigns' manifests to the same place (--to)")]
+
+
+def closed_page(url: str, manifest: Manifest) -> list[Diagnostic]:
+    """A warning when the page's plain address, the one publish gives, answers a browser
+    without credentials 401 or 403: a private bucket's (a trial's publish said its page's
+    address and exit 0; stations got "Access Denied", and only `verify` told why)."""
+    status = status_for_anyone(url)
+    if status not in (401, 403):
+        return head_refused(url, manifest) if status is not None and status < 400 else []
+    return [warning(f"the page's address answers HTTP {status} to a browser: stations cannot "
+                    f"open {redact_url(url)}", manifest.path,
+                    hint="the bucket is private: publish with --presign 7d and send the "
+                         f"stations the address it keeps in {PAGE_LINK_NAME}, or let anyone "
+                         "read the campaign's prefix (a bucket policy)")]
+
+
+def head_refused(url: str, manifest: Manifest) -> list[Diagnostic]:
+    """A warning when anyone may GET the page but not HEAD it: the page's download command,
+    run again after a cut (wget -N, which asks with HEAD for the files it has), fails there.
+    The local S3 server of the README's steps (moto) does so under a bucket policy; AWS S3
+    and MinIO allow HEAD wherever they allow GET."""
+    status = status_for_anyone(url, method="HEAD")
+    if status not in (401, 403):
+        return []
+    return [warning(f"the server answers HEAD with HTTP {status} where it lets anyone GET "
+                    f"{redact_url(url)}: the page's download command, run again where files "
+                    "are (after a cut), fails there", manifest.path,
+                    hint="serve the campaign from a server that allows HEAD where it allows GET "
+                         "(AWS S3, MinIO), or tell the stations to run it in an empty folder")]
