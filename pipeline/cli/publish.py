@@ -12,7 +12,7 @@ import click
 
 from pipeline.cli.common import TARGET_URL, Checked, echo, emit, fails_cleanly, verbosity
 from pipeline.errors import PipelineError
-from pipeline.manifest import load_manifest
+from pipeline.manifest import Manifest, load_manifest
 from pipeline.messages import plural
 from pipeline.publish.i18n import Formats
 from pipeline.publish.upload import ObjectResult, PublishReport, parse_duration
@@ -60,16 +60,16 @@ def _pruned(report: PublishReport) -> str:
     return f"{report.campaign}: removed {count} from {report.target}"
 
 
-def _campaigns(manifests: tuple[Path, ...]) -> frozenset[str]:
-    """The campaigns of the manifests one command publishes (those that load; the others'
-    errors are said as each is published): each other's related pages, put by the same run."""
-    found = set()
+def _loaded(manifests: tuple[Path, ...]) -> dict[Path, Manifest | PipelineError]:
+    """Each manifest read once, or why it cannot be: the campaigns of those that load are each
+    other's related pages, put by the same run; the others' errors are said in their turn."""
+    found: dict[Path, Manifest | PipelineError] = {}
     for path in manifests:
         try:
-            found.add(load_manifest(path).campaign)
-        except PipelineError:
-            continue
-    return frozenset(found)
+            found[path] = load_manifest(path)
+        except PipelineError as exc:
+            found[path] = exc
+    return found
 
 
 @click.command()
@@ -110,11 +110,14 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
       pipeline publish manifests/blue-heart.yaml --to s3://spots/campaigns --prune --dry-run
     """
     failed = False
-    along = _campaigns(manifests)
-    for path in manifests:
+    loaded = _loaded(manifests)
+    along = frozenset(m.campaign for m in loaded.values() if isinstance(m, Manifest))
+    for manifest in loaded.values():
         try:
+            if isinstance(manifest, PipelineError):
+                raise manifest
             # -q: only errors, warnings and the summary, as `render -q`.
-            report = publish_campaign(load_manifest(path), to, endpoint_url, presign, dry_run,
+            report = publish_campaign(manifest, to, endpoint_url, presign, dry_run,
                                       progress=None if verbosity().quiet else _object_line,
                                       prune=prune, along=along)
         except PipelineError as exc:
