@@ -27,15 +27,20 @@ class Diagnostic:
     line: int | None = None
     hint: str | None = None
     code: str | None = None  # a short stable name for tools (`--json`), e.g. "overlap"
-    # `message` as a template and parameters, for the page to say in its language (a QC warning
-    # a variant's record keeps); None for what only the terminal shows.
+    # `message` and `hint` as templates and parameters, for the page and a Spanish terminal to
+    # say in their language (cli/language.py); None where they are English only.
     detail: Message | None = field(default=None, compare=False)
+    hint_detail: Message | None = field(default=None, compare=False)
+
+    @property
+    def where(self) -> str:
+        """"PATH:LINE: ", "PATH: " or nothing: how a line of `format` begins."""
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
 
     def format(self) -> str:
-        where = ""
-        if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        text = f"{where}{self.severity}: {self.message}"
+        text = f"{self.where}{self.severity}: {self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
         return text
@@ -60,20 +65,24 @@ def diagnostic_from_json(data) -> Diagnostic:
     return Diagnostic("warning", str(data))
 
 
+def _diagnostic(severity: Severity, message: str | Message, path, line,
+                hint: str | Message | None, code: str | None) -> Diagnostic:
+    """Given `Message`s, their English texts, and the messages kept to be said in Spanish."""
+    return Diagnostic(severity, str(message), path, line, None if hint is None else str(hint),
+                      code, message if isinstance(message, Message) else None,
+                      hint if isinstance(hint, Message) else None)
+
+
 def error(message: str | Message, path=None, line=None, hint=None, code=None) -> Diagnostic:
-    """An error; given a `Message`, its English text, and the message kept for the page."""
-    detail = message if isinstance(message, Message) else None
-    return Diagnostic("error", str(message), path, line, hint, code, detail)
+    return _diagnostic("error", message, path, line, hint, code)
 
 
 def warning(message: str | Message, path=None, line=None, hint=None, code=None) -> Diagnostic:
-    """A warning; given a `Message`, its English text, and the message kept for the page."""
-    detail = message if isinstance(message, Message) else None
-    return Diagnostic("warning", str(message), path, line, hint, code, detail)
+    return _diagnostic("warning", message, path, line, hint, code)
 
 
-def note(message: str, path=None, line=None, hint=None, code=None) -> Diagnostic:
-    return Diagnostic("note", message, path, line, hint, code)
+def note(message: str | Message, path=None, line=None, hint=None, code=None) -> Diagnostic:
+    return _diagnostic("note", message, path, line, hint, code)
 
 
 def in_file_order(diagnostics: Iterable[Diagnostic],
@@ -115,18 +124,21 @@ class PipelineError(Exception):
     """Base of every error a user can cause; carries where it happened, a hint and a code (a
     short stable name, as a `Diagnostic`'s, for what the page says of a variant it blocks)."""
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
-                 hint: str | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Message, path: Path | str | None = None,
+                 line: int | None = None, hint: str | Message | None = None,
+                 code: str | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
         self.path = path
         self.line = line
-        self.hint = hint
+        self.hint = None if hint is None else str(hint)
         self.code = code
+        # The messages themselves, to be said in Spanish (`Diagnostic.detail`).
+        self._said = (message, hint)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return [error(self.message, self.path, self.line, self.hint, self.code)]
+        return [error(self._said[0], self.path, self.line, self._said[1], self.code)]
 
     def __str__(self) -> str:
         return "\n".join(d.format() for d in self.diagnostics)

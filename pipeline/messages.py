@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Union
 
 
+SOURCE_LANGUAGE = "en"   # the language msgids are written in
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown."""
     return message

@@ -3,6 +3,7 @@ and a factory for small campaigns (manifest + subtitle and audio files) in tmp_p
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import textwrap
@@ -10,6 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+# The tests read what commands say in English, and a Spanish desktop's locale would have them
+# say it in Spanish (cli/language.py): English for every test and every command it runs; the
+# tests of the Spanish terminal set their locale themselves.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 FFMPEG = shutil.which("ffmpeg")
 DURATION = 4.0

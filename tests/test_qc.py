@@ -533,7 +533,7 @@ def test_check_file_gathers_reader_errors_glyphs_and_warnings(tmp_path):
         ("error", "glyph", 1), ("error", "overlap", 5), ("error", "past-end", 9),
         ("warning", "too-short", 9)]
     assert result.cues == 3 and not result.ok
-    assert result.summary("nah.srt") == "nah.srt: 3 cues, 3 errors, 1 warning"
+    assert str(result.summary("nah.srt")) == "nah.srt: 3 cues, 3 errors, 1 warning"
     data = result.to_json()
     assert data["errors"] == 3 and data["diagnostics"][0]["code"] == "glyph"
 

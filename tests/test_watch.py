@@ -153,7 +153,8 @@ def test_watch_notices_a_saved_file_and_renders_it_again(rendered):
         assert next_event(events).kind == "checked"
         event = next_event(events)
         assert [(o.plan.variant.language.code, o.status) for o in event.outcomes] == [("nah", "rendered")]
-        assert [c.summary("nah.srt") for c in event.checks] == ["nah.srt: 1 cue, 0 errors, 0 warnings"]
+        assert [str(c.summary("nah.srt")) for c in event.checks] == [
+            "nah.srt: 1 cue, 0 errors, 0 warnings"]
         after = outputs(rendered)
         assert after["spot.nah.small.mp4"] != before["spot.nah.small.mp4"]
         assert after["spot.tzo.small.mp4"] == before["spot.tzo.small.mp4"]

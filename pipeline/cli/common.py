@@ -19,6 +19,7 @@ from typing import Callable
 import click
 
 from pipeline.cli import STOP_SIGNALS, HeldInterrupt
+from pipeline.cli.language import diagnostic_line
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error
 from pipeline.manifest import load_manifest
 from pipeline.manifest.model import Concern
@@ -172,7 +173,7 @@ def shorten(text: str, width: int) -> str:
 def emit(diagnostic: Diagnostic) -> None:
     """A diagnostic on stderr; with -q, errors only."""
     if diagnostic.severity == "error" or not verbosity().quiet:
-        echo(diagnostic.format(), err=True)
+        echo(diagnostic_line(diagnostic), err=True)
 
 
 INTERRUPTED = "interrupted: no partial files were left under final names"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Collection
 
 from pipeline.cli.common import echo, emit, shorten
+from pipeline.cli.language import diagnostic_line
 from pipeline.errors import Diagnostic
 from pipeline.messages import plural
 from pipeline.render.reporting import Outcome
@@ -91,8 +92,8 @@ def print_warnings(outcomes: list[Outcome], shown: Collection[str] = ()) -> None
     limited = _limited_once(outcomes)
     on: dict[str, list[str]] = {}
     for o in outcomes:
-        for line in dict.fromkeys(limited.get(str(d.path), d).format() if d.code == LIMITED
-                                  else d.format() for d in o.warnings):
+        for line in dict.fromkeys(diagnostic_line(limited.get(str(d.path), d)) if d.code == LIMITED
+                                  else diagnostic_line(d) for d in o.warnings):
             if line not in shown:
                 on.setdefault(line, []).append(o.plan.variant.key)
     warned: dict[tuple[str, ...], list[str]] = {}

@@ -18,13 +18,14 @@ import langcodes
 
 from pipeline.cli.common import (echo, emit, fails_cleanly, left_out_summary, say_waiting,
                                  stop_signal, verbosity, with_selectors)
+from pipeline.cli.language import said
 from pipeline.cli.progress import make_reporter
 from pipeline.cli.watching import print_event
 from pipeline.errors import note
 from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.media.loudness import Loudness
 from pipeline.media.timecode import parse_rate
-from pipeline.messages import plural
+from pipeline.messages import N_, plural, say
 from pipeline.render.preview import NotMade, Preview, make_previews
 from pipeline.render.preview_sound import SOUND_PROFILE
 from pipeline.render.recording_check import check_recording
@@ -182,17 +183,18 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
         for result in subtitle_results:
             if result.counted_at and result.counted_at[1] == "ttp:frameRate":
                 # Not the video's, which may differ: said, as 25 fps assumed is.
-                emit(note(f"frames are counted at {FrameGrid.at(result.counted_at[0])}, the "
-                          "rate the file gives (ttp:frameRate); give --fps for the video's own",
-                          result.path))
+                emit(note(say(N_("frames are counted at %(rate)s, the rate the file gives "
+                                 "(ttp:frameRate); give --fps for the video's own"),
+                              rate=str(FrameGrid.at(result.counted_at[0]))), result.path))
             if not campaign and not duration and result.cues:
                 # Once a file, not per cue: a check without the video's length cannot find a
                 # cue past its end (`late_start` still warns of one an hour in). Not after a
                 # file of no cue read (an EBU STL file, a README): there was nothing to time.
-                emit(note("the video's length is not known, so cues after its end are not "
-                          "found", result.path, hint="give --duration SECONDS, or --manifest"))
+                emit(note(say(N_("the video's length is not known, so cues after its end are "
+                                 "not found")), result.path,
+                          hint=say(N_("give --duration SECONDS, or --manifest"))))
         for result in results:
-            echo(result.summary())
+            echo(said(result.summary()))
         # The manifest's errors of other spots and languages: the media team's to fix.
         elsewhere = left_out_summary(others, "that are not these files'",
                                      f"run pipeline validate {manifest}")

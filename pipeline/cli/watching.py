@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from pipeline.cli.common import echo, emit
+from pipeline.cli.language import diagnostic_line, said
 from pipeline.cli.outcomes import print_warnings
 from pipeline.render.reporting import Outcome
 from pipeline.render.intermediates import size_text
@@ -60,8 +61,8 @@ def print_event(event: WatchEvent) -> None:
         if not event.told:
             for diagnostic in check.diagnostics:
                 emit(diagnostic)
-            echo(check.summary())
-        shown.update(d.format() for d in check.diagnostics)
+            echo(said(check.summary()))
+        shown.update(diagnostic_line(d) for d in check.diagnostics)
     for diagnostic in event.notes if not event.told else ():
         emit(diagnostic)
     for diagnostic in event.diagnostics if not event.told else ():

@@ -39,15 +39,13 @@ from language_data.names import code_to_names
 
 from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import PAGE_LANGUAGES, Manifest
-from pipeline.messages import N_  # noqa: F401  (re-exported: the page's modules mark with it)
+# N_ re-exported: the page's modules mark with it.
+from pipeline.messages import N_, SOURCE_LANGUAGE  # noqa: F401
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
 LOCALE_DIR = Path(__file__).parent / "locale"
-
-
-SOURCE_LANGUAGE = "en"  # the language msgids are written in
 
 # Typed in place of what people write: apostrophes and glottal-stop letters are skipped, barred
 # vowels read as plain ones (ɨ, ʉ of Rarámuri, Mixtec, Mazahua), and every accent is dropped.
@@ -70,6 +68,16 @@ def _catalog(language: str, domain: str) -> Catalog:
     source = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
     with open(source, "rb") as handle:
         return read_po(handle, locale=language, domain=domain, abort_invalid=True)
+
+
+def translated(msgid: str, language: str, domain: str = "page") -> bool:
+    """Whether `msgid` (a plural message's singular) has a translation in `language` that is
+    not fuzzy: gettext gives the msgid back for one it has not, which a word the same in both
+    languages ("error", "%(count)s error") cannot be told from."""
+    message = _catalog(language, domain).get(msgid)
+    strings = (message.string if isinstance(message.string, tuple) else (message.string,)) \
+        if message is not None else ()
+    return message is not None and not message.fuzzy and all(strings) and bool(strings)
 
 
 @cache

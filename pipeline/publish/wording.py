@@ -18,7 +18,8 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from pipeline.publish.deliverables import kind_of
-from pipeline.publish.i18n import N_, SOURCE_LANGUAGE, formatting_locale, translations
+from pipeline.publish.i18n import (N_, SOURCE_LANGUAGE, formatting_locale, translated,
+                                   translations)
 
 # Python's format spec of a figure (messages.Number): sign, decimals, or "d" for a count.
 _SPEC = re.compile(r"^(?P<sign>\+?)(?:\.(?P<digits>\d+)f|(?P<kind>[dg]))$")
@@ -45,15 +46,12 @@ def localised(detail, language: str, source: bool = False) -> str | None:
 def _say(message: dict, language: str) -> str:
     catalog = translations(language)
     template, plural = message["template"], message.get("plural")
-    if plural is None:
-        text = catalog.gettext(template)
-        # "%(problem)s (%(lines)s)" is the same in every language: its words are its parameters'.
-        said = text != template or not any(c.isalpha() for c in _PLACEHOLDER.sub("", template))
-    else:
-        text = catalog.ngettext(template, plural, message["n"])
-        said = text not in (template, plural)
-    # gettext gives the msgid back when the catalog has no (or a fuzzy) msgstr
-    if not said and language != SOURCE_LANGUAGE:
+    text = catalog.gettext(template) if plural is None else \
+        catalog.ngettext(template, plural, message["n"])
+    # "%(problem)s (%(lines)s)" is the same in every language: its words are its parameters'.
+    said = language == SOURCE_LANGUAGE or translated(template, language) or \
+        (plural is None and not any(c.isalpha() for c in _PLACEHOLDER.sub("", template)))
+    if not said:
         raise _Unsaid(template)
     params = {name: _value(value, language) for name, value in message.get("params", {}).items()}
     return text % params

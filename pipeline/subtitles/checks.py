@@ -33,6 +33,14 @@ from pipeline.subtitles.model import (ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format
                                       plain_text, screen_row)
 
 ROUNDING_MS = 20   # one frame at 50 fps; see the module's docstring
+# An overlap, said of each row of the screen (`screen_row`) in its own words.
+ROW_OVERLAPS = {
+    "top": N_("cue %(cue)s (starts %(start)s) overlaps cue %(previous)s (line %(line)s, "
+              "%(previous_start)s --> %(end)s) at the top of the screen"),
+    "middle": N_("cue %(cue)s (starts %(start)s) overlaps cue %(previous)s (line %(line)s, "
+                 "%(previous_start)s --> %(end)s) in the middle of the screen"),
+    "bottom": N_("cue %(cue)s (starts %(start)s) overlaps cue %(previous)s (line %(line)s, "
+                 "%(previous_start)s --> %(end)s) at the bottom of the screen")}
 LATE_MS = 3_600_000   # a cue this far in is no spot's: an hour off, a tape's timecode
 TAPE_TIMECODE = ("a file timed to a tape's timecode starts at 01:00:00:00: subtract it in your "
                  "editor")
@@ -259,11 +267,12 @@ def _check_overlap(cue: Cue, latest: Cue, row: str, path: Path,
     if grid is not None and grid.frames(cue)[0] >= grid.frames(latest)[1]:
         return []   # gone once snapped: the gap warning says where, in frames
     # Cues come in time order (`in_time_order`): `latest` started no later than `cue`.
-    where = (f"cue {cue.index} (starts {format_time(cue.start)}) overlaps cue {latest.index} "
-             f"(line {latest.line}, {format_time(latest.start)} --> {format_time(latest.end)})"
-             f" at the {row} of the screen")
-    hint = (f"make cue {latest.index} end before cue {cue.index} starts; to show both at once, "
-            "place them in different rows of the screen (top, middle, bottom)")
+    where = say(ROW_OVERLAPS[row], cue=cue.index, start=format_time(cue.start),
+                previous=latest.index, line=latest.line, previous_start=format_time(latest.start),
+                end=format_time(latest.end))
+    hint = say(N_("make cue %(previous)s end before cue %(cue)s starts; to show both at once, "
+                  "place them in different rows of the screen (top, middle, bottom)"),
+               previous=latest.index, cue=cue.index)
     overlap = latest.end - cue.start
     if grid is None and overlap <= ROUNDING_MS:
         return [warning(say(N_("cue %(cue)s (starts %(start)s) overlaps cue %(previous)s (line "
@@ -272,7 +281,8 @@ def _check_overlap(cue: Cue, latest: Cue, row: str, path: Path,
                                "(--fps) to know whether it is still there on the video's frames"),
                             cue=cue.index, start=format_time(cue.start), previous=latest.index,
                             line=latest.line, end=format_time(latest.end), ms=overlap),
-                        path, cue.line, f"end cue {latest.index} at {format_time(cue.start)}",
+                        path, cue.line, say(N_("end cue %(previous)s at %(start)s"),
+                                            previous=latest.index, start=format_time(cue.start)),
                         "overlap")]
     return [error(where, path, cue.line, hint, "overlap")]
 

@@ -10,8 +10,9 @@ import filetype
 
 from pipeline.errors import Diagnostic, SubtitleError, error
 from pipeline.files import NOT_REGULAR, empty_file, special_file
+from pipeline.messages import N_, Message, say
 
-UTF8_HINT = "save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8')"
+UTF8_HINT = say(N_("save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8')"))
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
@@ -43,15 +44,16 @@ def decode_text(data: bytes, path: Path, kind: str = "subtitle file"
     binary = _not_text(data)
     if binary is not None:
         known = _media_kind(data, path)
-        message, hint = known or (binary, f"a {kind} is text: check that this is the right "
-                                          "file (not a video, an image or a document)")
+        message, hint = known or (binary, say(N_("a %(kind)s is text: check that this is the "
+                                                 "right file (not a video, an image or a "
+                                                 "document)"), kind=_KINDS.get(kind, kind)))
         return None, "unknown", [error(message, path, None, hint, "encoding")]
     if b"\x00" in data:
         offset = data.index(b"\x00")
         return None, "unknown", [error(
-            f"the file contains NUL bytes (first at byte {offset}); it looks like UTF-16 "
-            "without a byte order mark", path, _line_of_offset(data, offset),
-            UTF8_HINT, "encoding")]
+            say(N_("the file contains NUL bytes (first at byte %(offset)s); it looks like UTF-16 "
+                   "without a byte order mark"), offset=offset), path,
+            _line_of_offset(data, offset), UTF8_HINT, "encoding")]
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
@@ -63,7 +65,7 @@ def decode_text(data: bytes, path: Path, kind: str = "subtitle file"
 CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D} | {0x7F}
 
 
-def _not_text(data: bytes) -> str | None:
+def _not_text(data: bytes) -> Message | None:
     """Why `data` (without a BOM) is no text file, or None. UTF-16 without a BOM has its NUL
     bytes on one side only (every other byte, the high byte of Latin letters), so NULs spread
     over both sides (a few: stray ones in text), or more than 5 % control bytes (random data
@@ -73,16 +75,18 @@ def _not_text(data: bytes) -> str | None:
     sample = data[:65536]
     nuls = [sample[side::2].count(0) for side in (0, 1)]
     if sum(nuls) >= 4 and min(nuls) > max(nuls) // 20:   # not one side's high bytes
-        return (f"this is not a text file: it has NUL bytes on both even and odd offsets "
-                f"({sum(nuls)} in its first {len(sample)} bytes)")
+        return say(N_("this is not a text file: it has NUL bytes on both even and odd offsets "
+                      "(%(count)s in its first %(bytes)s bytes)"), count=sum(nuls),
+                   bytes=len(sample))
     controls = sum(1 for byte in sample if byte in CONTROL) - sum(nuls)
     if controls * 20 > len(sample):
-        return (f"this is not a text file: {controls * 100 // len(sample)} % of its first "
-                f"{len(sample)} bytes are control characters")
+        return say(N_("this is not a text file: %(percent)s %% of its first %(bytes)s bytes are "
+                      "control characters"), percent=controls * 100 // len(sample),
+                   bytes=len(sample))
     return None
 
 
-def _media_kind(data: bytes, path: Path) -> tuple[str, str] | None:
+def _media_kind(data: bytes, path: Path) -> tuple[Message, Message] | None:
     """(message, hint) of a video, a sound or an image given where text is read, named by its
     content (the `filetype` library's signatures): a translator's dub recorded on a phone as a
     video, a WAV saved under a subtitle's name. None for any other data."""
@@ -91,57 +95,72 @@ def _media_kind(data: bytes, path: Path) -> tuple[str, str] | None:
         return None
     media, name = found.mime.split("/")[0], found.extension.upper()
     if media == "video":
-        return (f"this is not a text file: it is a video ({name})",
-                "a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A file "
-                f"(in a terminal: ffmpeg -i {shlex.quote(path.name)} -vn "
-                f"{shlex.quote(path.stem + '.wav')}); subtitles are a text file")
+        return (say(N_("this is not a text file: it is a video (%(format)s)"), format=name),
+                say(N_("a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A "
+                       "file (in a terminal: %(command)s); subtitles are a text file"),
+                    command=f"ffmpeg -i {shlex.quote(path.name)} -vn "
+                            f"{shlex.quote(path.stem + '.wav')}"))
     if media == "audio":
-        return (f"this is not a text file: it is a sound recording ({name})",
-                f"a recording is checked as one by its name: rename it "
-                f"{path.stem}.{found.extension}")
+        return (say(N_("this is not a text file: it is a sound recording (%(format)s)"),
+                    format=name),
+                say(N_("a recording is checked as one by its name: rename it %(name)s"),
+                    name=f"{path.stem}.{found.extension}"))
     if media == "image":
-        return (f"this is not a text file: it is an image ({name})",
-                "subtitles are a text file: check that this is the right file")
+        return (say(N_("this is not a text file: it is an image (%(format)s)"), format=name),
+                say(N_("subtitles are a text file: check that this is the right file")))
     extension = found.extension
     if extension == "zip" and path.suffix[1:].lower() in DOCUMENTS:
         # An Office or OpenDocument file is a ZIP whose parts `filetype` may not reach.
         extension = path.suffix[1:].lower()
         name = extension.upper()
     elif extension == "zip":
-        return (f"this is not a text file: it is a ZIP archive ({name})",
-                "unzip it and give the subtitle file it holds (.srt, .vtt, .ass or .ttml)")
+        return (say(N_("this is not a text file: it is a ZIP archive (%(format)s)"),
+                    format=name),
+                say(N_("unzip it and give the subtitle file it holds (.srt, .vtt, .ass or "
+                       ".ttml)")))
     document = DOCUMENTS.get(extension)
     if document:
         # A trial's .docx was "25 % of its first 8 bytes are control characters".
-        return (f"this is not a text file: it is {document} ({name})",
-                "subtitles are a text file a subtitle editor saves: paste the text into "
-                "Subtitle Edit or Aegisub, time it, and save it as SubRip (.srt)")
+        return (say(N_("this is not a text file: it is %(document)s (%(format)s)"),
+                    document=document, format=name),
+                say(N_("subtitles are a text file a subtitle editor saves: paste the text into "
+                       "Subtitle Edit or Aegisub, time it, and save it as SubRip (.srt)")))
     return None
 
 
 # Documents a translator's text may be in (the `filetype` library's names for them).
-DOCUMENTS = {"docx": "a Word document", "doc": "a Word document", "odt": "an OpenDocument text",
-             "pdf": "a PDF document", "xlsx": "a spreadsheet",
-             "xls": "a spreadsheet", "ods": "a spreadsheet", "pptx": "a presentation",
-             "ppt": "a presentation", "odp": "a presentation"}
+_WORD, _SHEET, _SLIDES = (say(N_("a Word document")), say(N_("a spreadsheet")),
+                          say(N_("a presentation")))
+DOCUMENTS = {"docx": _WORD, "doc": _WORD, "odt": say(N_("an OpenDocument text")),
+             "pdf": say(N_("a PDF document")), "xlsx": _SHEET, "xls": _SHEET, "ods": _SHEET,
+             "pptx": _SLIDES, "ppt": _SLIDES, "odp": _SLIDES}
+# What `decode_text` reads, named in its messages.
+_KINDS = {"subtitle file": say(N_("subtitle file")), "manifest": say(N_("manifest"))}
 
 
 def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: str,
                   bom_length: int = 0) -> Diagnostic:
     value = data[exc.start]
-    message = (f"the file is not valid {encoding.upper()}: byte 0x{value:02X} at offset "
-               f"{exc.start + bom_length} cannot be decoded")
+    where = {"encoding": encoding.upper(), "byte": f"0x{value:02X}",
+             "offset": exc.start + bom_length}
+    message = say(N_("the file is not valid %(encoding)s: byte %(byte)s at offset %(offset)s "
+                     "cannot be decoded"), **where)
     hint = UTF8_HINT
     if encoding == "utf-8" and not bom_length:  # with a BOM it was saved as UTF-8 and damaged
         guess = bytes([value]).decode("cp1252", errors="replace")
         if guess != "\ufffd":
-            message += f" (in Windows-1252 it would be {guess!r}: it was probably saved as ANSI)"
+            message = say(N_("the file is not valid %(encoding)s: byte %(byte)s at offset "
+                             "%(offset)s cannot be decoded (in Windows-1252 it would be "
+                             "%(letter)s: it was probably saved as ANSI)"),
+                          **where, letter=repr(guess))
             if _decodes(data, "cp1252"):
                 # The whole file reads as Windows-1252: the command that converts it, for the
                 # media team's terminal (a translator's editor does it with 'Save as').
                 quoted, converted = shlex.quote(str(path)), shlex.quote(f"{path}.utf8")
-                hint += (f"; or, in a terminal: iconv -f WINDOWS-1252 -t UTF-8 {quoted} > "
-                         f"{converted} && mv {converted} {quoted}")
+                hint = say(N_("save the file as UTF-8 (in most editors: 'Save as', encoding "
+                              "'UTF-8'); or, in a terminal: %(command)s"),
+                           command=f"iconv -f WINDOWS-1252 -t UTF-8 {quoted} > {converted} "
+                                   f"&& mv {converted} {quoted}")
     if encoding.startswith("utf-16"):
         line = data[:exc.start].decode(encoding, errors="replace").replace("\r\n", "\n") \
             .replace("\r", "\n").count("\n") + 1
@@ -171,10 +190,10 @@ def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SubtitleError("subtitle file not found", path,
-                            hint="check the file name and folder") from None
+        raise SubtitleError(say(N_("subtitle file not found")), path,
+                            hint=say(N_("check the file name and folder"))) from None
     except IsADirectoryError:
-        raise SubtitleError("this is a folder, not a subtitle file", path) from None
+        raise SubtitleError(say(N_("this is a folder, not a subtitle file")), path) from None
     except OSError as exc:
         raise SubtitleError(f"cannot read the subtitle file: {exc.strerror}", path) from None
     # Nothing to read is said as that, once, not as what each format's reader makes of it.

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings, PipelineError, error, in_file_order
 from pipeline.manifest import QcSettings, Style
-from pipeline.messages import plural
+from pipeline.messages import N_, Message, N_plural, say, say_count
 from pipeline.subtitles.file_styles import style_fonts, style_glyphs
 from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.fonts import resolve_font
@@ -42,17 +42,26 @@ class CheckResult(Findings):
     def ok(self) -> bool:
         return not self.errors
 
-    def summary(self, name: str | None = None) -> str:
+    def summary(self, name: str | None = None) -> Message:
+        """"nah.srt: 12 cues, 0 errors, 1 warning", as a message a Spanish terminal says."""
         # The format is named when the file's name does not already say it (`nah.srt` that
         # holds WebVTT, or `notes.txt`).
         named = format_of_name(self.path)
         found = f" ({FORMATS[self.format].label})" \
             if self.format and (named is None or named.name != self.format) else ""
         # A cue rejected for an error is still one of the file's: "1 of 3 cues read".
-        cues = (f"{self.cues} of {plural(self.in_file, 'cue')} read"
-                if self.in_file and self.in_file > self.cues else plural(self.cues, 'cue'))
-        return (f"{name or self.path}{found}: {cues}, "
-                f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}")
+        cues = (say_count(N_plural("%(read)s of %(count)s cue read",
+                                   "%(read)s of %(count)s cues read"),
+                          self.in_file, read=self.cues, count=self.in_file)
+                if self.in_file and self.in_file > self.cues else
+                say_count(N_plural("%(count)s cue", "%(count)s cues"), self.cues,
+                          count=self.cues))
+        return say(N_("%(file)s%(format)s: %(cues)s, %(errors)s, %(warnings)s"),
+                   file=str(name or self.path), format=found, cues=cues,
+                   errors=say_count(N_plural("%(count)s error", "%(count)s errors"),
+                                    len(self.errors), count=len(self.errors)),
+                   warnings=say_count(N_plural("%(count)s warning", "%(count)s warnings"),
+                                      len(self.warnings), count=len(self.warnings)))
 
     def to_json(self) -> dict:
         return {"path": str(self.path), "language": self.language, "format": self.format,

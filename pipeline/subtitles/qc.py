@@ -137,7 +137,7 @@ def _reading_speed(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[D
             limit=Number(qc.max_cps)), path, cue.line, _slower(characters, qc), "reading-speed")]
 
 
-def _slower(characters: int, qc: QcSettings) -> str:
+def _slower(characters: int, qc: QcSettings) -> Message:
     """How to read `characters` at `qc.max_cps` at most, in a duration the same cue's other
     warnings allow: never under the shortest (written as the too-short warning writes it,
     0.833 s), nor over the longest."""
@@ -147,11 +147,14 @@ def _slower(characters: int, qc: QcSettings) -> str:
         # As many cues as the reading time needs: a pasted paragraph of 300 words needs 36,
         # not the "two cues" it was told.
         parts = math.ceil(needed / qc.max_duration)
-        return (f"shorten the text, or split it into {parts} cues or more: it needs "
-                f"{needed:.2f} s, and a cue stays on screen {qc.max_duration:g} s at most")
+        return say(N_("shorten the text, or split it into %(parts)s cues or more: it needs "
+                      "%(needed)s s, and a cue stays on screen %(longest)s s at most"),
+                   parts=parts, needed=Number(needed, ".2f"), longest=Number(qc.max_duration))
     if needed < shortest:
-        return f"shorten the text, or show it for at least {shortest:.3f} s"
-    return f"shorten the text, or show it for at least {needed:.2f} s"
+        return say(N_("shorten the text, or show it for at least %(seconds)s s"),
+                   seconds=Number(shortest, ".3f"))
+    return say(N_("shorten the text, or show it for at least %(seconds)s s"),
+               seconds=Number(needed, ".2f"))
 
 
 def _line_lengths(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[Diagnostic]:
@@ -162,11 +165,13 @@ def _line_lengths(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[Di
                 say(N_("cue %(cue)s, text line %(line)s, has %(characters)s characters (at most "
                        "%(limit)s)"), cue=cue.index, line=number, characters=length,
                     limit=qc.max_line_chars), path, cue.line,
-                "break the line in two at a natural pause, or shorten it", "line-length"))
+                say(N_("break the line in two at a natural pause, or shorten it")),
+                "line-length"))
     if len(lengths) > qc.max_lines:
         found.append(warning(
             say(N_("cue %(cue)s has %(lines)s lines of text (at most %(limit)s)"), cue=cue.index,
-                lines=len(lengths), limit=qc.max_lines), path, cue.line, "shorten the text, or split the cue into two cues", "line-count"))
+                lines=len(lengths), limit=qc.max_lines), path, cue.line,
+            say(N_("shorten the text, or split the cue into two cues")), "line-count"))
     return found
 
 
@@ -184,11 +189,11 @@ def _duration(cue: Cue, path, qc: QcSettings) -> list[Diagnostic]:
             say(N_("cue %(cue)s is on screen for only %(seconds)s s (%(start)s --> %(end)s; at "
                    "least %(minimum)s s)"), **times, minimum=Number(shortest / 1000, ".3f")),
             path, cue.line,
-            "show it longer, or join it with the cue before or after", "too-short")]
+            say(N_("show it longer, or join it with the cue before or after")), "too-short")]
     return [warning(
         say(N_("cue %(cue)s stays on screen for %(seconds)s s (%(start)s --> %(end)s; at most "
                "%(maximum)s s)"), **times, maximum=Number(longest / 1000)), path, cue.line,
-        "split it into two cues at a natural pause", "too-long")]
+        say(N_("split it into two cues at a natural pause")), "too-long")]
 
 
 def _no_frame(cue: Cue, path, grid: FrameGrid, fps: float | None) -> Diagnostic:
@@ -200,10 +205,11 @@ def _no_frame(cue: Cue, path, grid: FrameGrid, fps: float | None) -> Diagnostic:
         say(N_("cue %(cue)s (%(start)s --> %(end)s) falls between two frames at %(rate)s fps: "
                "it is never shown%(assumed)s"), cue=cue.index, start=format_time(cue.start),
             end=format_time(cue.end), rate=Number(round(grid.fps, 3)), assumed=_assumed(fps)),
-        path, cue.line, f"lengthen it to at least one frame, {round(1000 / grid.fps, 1):g} ms "
-        f"at {round(grid.fps, 3):g} fps: end it at {format_time(grid.player_ms(end))} or "
-        "later; or delete it (YouTube's rolling captions have such cues between two others)",
-        "no-frame")
+        path, cue.line,
+        say(N_("lengthen it to at least one frame, %(ms)s ms at %(rate)s fps: end it at %(end)s "
+               "or later; or delete it (YouTube's rolling captions have such cues between two "
+               "others)"), ms=Number(round(1000 / grid.fps, 1)), rate=Number(round(grid.fps, 3)),
+            end=format_time(grid.player_ms(end))), "no-frame")
 
 
 def _assumed(fps: float | None) -> Message | str:
@@ -245,8 +251,9 @@ def _gaps(cues: list[Cue], path, qc: QcSettings, fps: float | None,
                     minimum=_frames(qc.min_gap_frames),
                     minimum_ms=Number(qc.min_gap_frames * 1000 / grid.fps, ".0f"),
                     rate=Number(round(grid.fps, 3)), assumed=assumed), path, cue.line,
-                f"end cue {previous.index} at {format_time(latest)} or earlier, so the eye sees "
-                "the subtitle change", "gap"))
+                say(N_("end cue %(previous)s at %(end)s or earlier, so the eye sees the "
+                       "subtitle change"), previous=previous.index, end=format_time(latest)),
+                "gap"))
     return found
 
 

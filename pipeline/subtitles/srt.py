@@ -36,7 +36,7 @@ FRAME_TIMING = re.compile(r"(\d{1,2}:\d\d:\d\d)([:;])(\d\d)\s*-->"
 NTSC, NTSC_DOUBLE = 30000 / 1001, 60000 / 1001
 
 
-def _in_milliseconds(seconds: str, separator: str, frames: str) -> str:
+def _in_milliseconds(seconds: str, separator: str, frames: str) -> Message | str:
     """"; at 25 fps, 00:00:03:12 is 00:00:03,480 (at 29.97 fps, 00:00:03,400)": the frame
     number of a timecode said in milliseconds at the rates it may count at; "" past 59."""
     frame = int(frames)
@@ -50,8 +50,11 @@ def _in_milliseconds(seconds: str, separator: str, frames: str) -> str:
             for rate in rates]
     if not said:
         return ""
-    first = f"; at {said[0][0]} fps, {seconds}{separator}{frames} is {said[0][1]}"
-    return first + "".join(f" (at {rate} fps, {time})" for rate, time in said[1:])
+    # Two rates at most: the second in parentheses.
+    other = say(N_(" (at %(rate)s fps, %(time)s)"), rate=said[1][0], time=said[1][1]) \
+        if len(said) > 1 else ""
+    return say(N_("; at %(rate)s fps, %(timecode)s is %(time)s%(other)s"), rate=said[0][0],
+               timecode=f"{seconds}{separator}{frames}", time=said[0][1], other=other)
 
 
 # Loose on purpose: a line resembling a timing line inside a cue's text means a lost blank line,
@@ -60,7 +63,8 @@ def _in_milliseconds(seconds: str, separator: str, frames: str) -> str:
 TIMING_LIKE = re.compile(r"^\d+:\d+:\d+([,.:]\d+)?\s*(?:-->|[-–—=]+\s*>?\s*\d+:\d+)")
 
 
-TIMING_HINT = "write it as HH:MM:SS,mmm --> HH:MM:SS,mmm, e.g. 00:00:01,500 --> 00:00:03,000"
+TIMING_HINT = say(N_("write it as HH:MM:SS,mmm --> HH:MM:SS,mmm, e.g. 00:00:01,500 --> "
+                     "00:00:03,000"))
 
 
 def _parse_time(match: re.Match, first: int) -> int | None:
@@ -82,10 +86,12 @@ class _Parser:
         self.dotted: list[tuple[int, int]] = []   # (cue, line) of timing lines with '.'
         self.i = 0
 
-    def fail(self, message: str, line: int, hint: str | None, code: str) -> None:
+    def fail(self, message: str | Message, line: int, hint: str | Message | None,
+             code: str) -> None:
         self.diagnostics.append(error(message, self.path, line, hint, code))
 
-    def warn(self, message: str | Message, line: int, hint: str | None, code: str) -> None:
+    def warn(self, message: str | Message, line: int, hint: str | Message | None,
+             code: str) -> None:
         self.diagnostics.append(warning(message, self.path, line, hint, code))
 
     def blank(self, i: int) -> bool:
@@ -128,19 +134,22 @@ class _Parser:
             index = previous + 1
             self.warn(say(N_("cue has no number before its timing line (taken as cue %(cue)s)"),
                           cue=index), first,
-                      "put the cue number on the line above the times", "index")
+                      say(N_("put the cue number on the line above the times")), "index")
         else:
-            after = f" (is there a blank line inside cue {previous}'s text?)" if self.cues else ""
-            self.fail(f"expected a cue number, found {head[:40]!r}{after}", first,
-                      "each cue is: a number, a timing line, text lines, then a blank line",
-                      "structure")
+            found = repr(head[:40])
+            self.fail(say(N_("expected a cue number, found %(found)s (is there a blank line "
+                             "inside cue %(previous)s's text?)"), found=found, previous=previous)
+                      if self.cues else
+                      say(N_("expected a cue number, found %(found)s"), found=found), first,
+                      say(N_("each cue is: a number, a timing line, text lines, then a blank "
+                             "line")), "structure")
             self.skip_to_blank()
             return
         self.found += 1
         if self.cues and index <= previous:
             self.warn(say(N_("cue number %(cue)s does not increase (previous cue is %(previous)s)"),
                           cue=index, previous=previous),
-                      first, "number the cues 1, 2, 3, ... in order", "index")
+                      first, say(N_("number the cues 1, 2, 3, ... in order")), "index")
         times = self.timing(index)
         if times is None:
             self.skip_to_blank()
@@ -167,8 +176,9 @@ class _Parser:
                     "cue %(cue)s has the tags %(tags)s, which SubRip does not have (only <i>, "
                     "<b>, <u> and <font>): burned subtitles show them as typed"), len(unknown),
                     cue=index, tags=Items(unknown, ", ", " and ")), number,
-                    "if they are quotation marks, type « and » (typed as << and >> they read "
-                    "as a tag)" if quotes else "remove the tags, or use <i>, <b> or <u>", "tags")
+                    say(N_("if they are quotation marks, type « and » (typed as << and >> they "
+                           "read as a tag)")) if quotes else
+                    say(N_("remove the tags, or use <i>, <b> or <u>")), "tags")
         decoded = [model_text(line) for line in text]
         self.diagnostics += unbalanced_tags(enumerate(decoded, first), index, self.path)
         return decoded
@@ -176,7 +186,8 @@ class _Parser:
     def timing(self, index: int) -> tuple[int, int] | None:
         number = self.i + 1
         if self.blank(self.i):
-            self.fail(f"cue {index} has no timing line", number, TIMING_HINT, "timing")
+            self.fail(say(N_("cue %(cue)s has no timing line"), cue=index), number, TIMING_HINT,
+                      "timing")
             return None
         raw = self.lines[self.i].strip()
         match = TIMING.match(raw)
@@ -186,13 +197,14 @@ class _Parser:
             framed = FRAME_TIMING.match(raw)
             if framed:
                 # A trial's "00:00:03:12": a caption tool's timecode, frames after the seconds.
-                self.fail(f"the timing line of cue {index} counts frames, a timecode "
-                          f"({raw[:60]!r}), where SubRip writes milliseconds", number,
-                          "export it as SubRip with milliseconds"
-                          + _in_milliseconds(*framed.groups()), "timing")
+                self.fail(say(N_("the timing line of cue %(cue)s counts frames, a timecode "
+                                 "(%(line)s), where SubRip writes milliseconds"), cue=index,
+                              line=repr(raw[:60])), number,
+                          say(N_("export it as SubRip with milliseconds%(times)s"),
+                              times=_in_milliseconds(*framed.groups())), "timing")
                 return None
-            self.fail(f"malformed timing line in cue {index}: {raw[:60]!r}", number, TIMING_HINT,
-                      "timing")
+            self.fail(say(N_("malformed timing line in cue %(cue)s: %(line)s"), cue=index,
+                          line=repr(raw[:60])), number, TIMING_HINT, "timing")
             return None
         self.i += 1
         if "." in (match.group(4), match.group(9)):
@@ -209,10 +221,11 @@ class _Parser:
                     text.pop()
                     self.i -= 1
                 following = self.lines[self.i].strip()
-                label = f"cue {following}" if INDEX.match(following) else "the next timing line"
-                self.fail(f"missing blank line before {label}", self.i + 1,
-                          f"add an empty line between the text of cue {index} and the next cue",
-                          "missing-blank-line")
+                self.fail(say(N_("missing blank line before cue %(cue)s"), cue=following)
+                          if INDEX.match(following) else
+                          say(N_("missing blank line before the next timing line")), self.i + 1,
+                          say(N_("add an empty line between the text of cue %(cue)s and the next "
+                                 "cue"), cue=index), "missing-blank-line")
                 break
             text.append(line)
             self.i += 1

@@ -40,8 +40,8 @@ _TIMESTAMP = r"(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}"
 # end time (after a space) is the cue settings.
 TIMING = re.compile(rf"({_TIMESTAMP})[ \t]*-->[ \t]*({_TIMESTAMP})(?:[ \t]+(.*))?$")
 TIME_FIRST = re.compile(r"\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d")
-TIMING_HINT = ("write it as HH:MM:SS.mmm --> HH:MM:SS.mmm (a dot before the milliseconds), "
-               "e.g. 00:00:01.500 --> 00:00:03.000")
+TIMING_HINT = say(N_("write it as HH:MM:SS.mmm --> HH:MM:SS.mmm (a dot before the "
+                     "milliseconds), e.g. 00:00:01.500 --> 00:00:03.000"))
 TAG = re.compile(r"<(/?)([^\s.>/]*)((?:\.[^\s.>]+)*)(?:\s[^>]*)?>")
 KEPT_TAGS = {"i", "b", "u"}
 SILENT_TAGS = {"v", "lang", "c"}  # no look of their own: the speaker, the language, a class
@@ -67,23 +67,29 @@ class _Reader(CueSettingsReader):
         self.karaoke: list[tuple[int, int]] = []   # (cue, line) of each cue with timestamp tags
         self.voices: dict[str, int] = {}   # the speakers of <v> tags, at their first line
 
-    def fail(self, message: str, line: int, hint: str | None = None, code: str = "structure"):
+    def fail(self, message: str | Message, line: int, hint: str | Message | None = None,
+             code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, line, hint, code))
 
-    def warn(self, message: str | Message, line: int, hint: str | None = None, code: str = "structure"):
+    def warn(self, message: str | Message, line: int, hint: str | Message | None = None,
+             code: str = "structure"):
         self.parsed.diagnostics.append(warning(message, self.path, line, hint, code))
+
+    def _malformed(self, index: int, raw: str, line: int) -> None:
+        self.fail(say(N_("malformed WebVTT timing line in cue %(cue)s: %(line)s"), cue=index,
+                      line=repr(raw.strip()[:60])), line, TIMING_HINT, "timing")
 
     def run(self) -> Parsed:
         blocks = self._blocks()
         if not HEADER.match(self.lines[0] if self.lines else ""):
-            self.fail("a WebVTT file starts with the line WEBVTT", 1,
-                      "put WEBVTT alone on the first line, then a blank line", "syntax")
+            self.fail(say(N_("a WebVTT file starts with the line WEBVTT")), 1,
+                      say(N_("put WEBVTT alone on the first line, then a blank line")), "syntax")
         elif blocks:
             header = blocks.pop(0)
             arrow = next((i for i, (_, text) in enumerate(header) if "-->" in text), None)
             if arrow is not None:
-                self.fail("missing blank line after the WEBVTT line", header[arrow][0],
-                          "leave an empty line between the header and the first cue",
+                self.fail(say(N_("missing blank line after the WEBVTT line")), header[arrow][0],
+                          say(N_("leave an empty line between the header and the first cue")),
                           "missing-blank-line")
                 blocks.insert(0, header[arrow:])
         for block in blocks:
@@ -150,8 +156,9 @@ class _Reader(CueSettingsReader):
                       "delete the spaces, leaving the line empty", "structure")
             blocks.append(current[:-1])
             return [current[-1]]
-        self.fail(f"missing blank line before the timing line {text.strip()[:40]!r}",
-                  number, "add an empty line between one cue's text and the next cue",
+        self.fail(say(N_("missing blank line before the timing line %(line)s"),
+                      line=repr(text.strip()[:40])), number,
+                  say(N_("add an empty line between one cue's text and the next cue")),
                   "missing-blank-line")
         blocks.append(current)
         return []
@@ -199,29 +206,29 @@ class _Reader(CueSettingsReader):
             # cue's timing line mistyped, not an identifier followed by a missing timing line.
             typo = next(((n, text) for n, text in block[:2] if TIME_FIRST.match(text)), None)
             if typo:
-                self.fail(f"malformed WebVTT timing line in cue {index}: {typo[1].strip()[:60]!r}",
-                          typo[0], TIMING_HINT, "timing")
+                self._malformed(index, typo[1], typo[0])
                 return
-            after = (f" (is there a blank line inside cue {index - 1}'s text?)"
-                     if self.parsed.cues else "")
-            self.fail(f"expected a timing line after {block[0][1].strip()[:40]!r}{after}",
+            found = repr(block[0][1].strip()[:40])
+            self.fail(say(N_("expected a timing line after %(found)s (is there a blank line "
+                             "inside cue %(previous)s's text?)"), found=found, previous=index - 1)
+                      if self.parsed.cues else
+                      say(N_("expected a timing line after %(found)s"), found=found),
                       block[min(head, len(block) - 1)][0],
-                      "a WebVTT cue is an optional identifier line, a timing line "
-                      "(00:00:01.000 --> 00:00:02.500), text lines, then a blank line", "timing")
+                      say(N_("a WebVTT cue is an optional identifier line, a timing line "
+                             "(00:00:01.000 --> 00:00:02.500), text lines, then a blank line")),
+                      "timing")
             return
         self.seen_cue = True
         number, raw = block[head]
         match = TIMING.match(raw.strip())
         if not match:
-            self.fail(f"malformed WebVTT timing line in cue {index}: {raw.strip()[:60]!r}",
-                      number, TIMING_HINT, "timing")
+            self._malformed(index, raw, number)
             return
         try:
             start = Timestamp.from_string(match.group(1)).in_milliseconds()
             end = Timestamp.from_string(match.group(2)).in_milliseconds()
         except MalformedCaptionError:   # minutes or seconds over 59
-            self.fail(f"malformed WebVTT timing line in cue {index}: {raw.strip()[:60]!r}",
-                      number, TIMING_HINT, "timing")
+            self._malformed(index, raw, number)
             return
         lines = block[head + 1:]
         if lines and all(_spaces(text) for _, text in lines):
