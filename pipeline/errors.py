@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal
 
-from pipeline.messages import Message
+from pipeline.messages import N_, Message, say
 
 # A note is no problem: what the pipeline decided for the user (a file read from its master's
 # timecode), said where the user looks and counted neither as an error nor as a warning.
@@ -171,9 +171,10 @@ class FontNotInstalled(SubtitleError):
     `family` is the family asked for, `substitute` the one drawn instead and its file, as
     said (`"Noto Sans" (/usr/share/fonts/.../NotoSans-Regular.ttf)`)."""
 
-    def __init__(self, family: str, substitute: str, hint: str | None = None):
-        super().__init__(f'font "{family}" is not installed; fontconfig would substitute '
-                         f"{substitute}", hint=hint)
+    def __init__(self, family: str, substitute: str, hint: str | Message | None = None):
+        super().__init__(say(N_("font %(family)s is not installed; fontconfig would substitute "
+                                "%(substitute)s"), family=f'"{family}"', substitute=substitute),
+                         hint=hint)
         self.family = family
         self.substitute = substitute
 

@@ -57,13 +57,13 @@ def test_a_missing_font_s_hint_helps_with_that_font(monkeypatch):
     assert caught.value.hint.startswith("install it (its .ttf or .otf file in ~/.local/share/")
     # A style of the translator's file: the campaign's font is named when it is installed, and
     # what is installed only when that is short.
-    hint = style_font_hint("Arial", "Noto Sans")
+    hint = str(style_font_hint("Arial", "Noto Sans"))
     assert hint.startswith('install "Arial" (its .ttf or .otf file in ~/.local/share/fonts), or '
                            "change the style's font in the file to an installed one, such as "
                            'the campaign\'s "Noto Sans"')
     assert "installed:" not in hint     # this machine has Noto's many families
     monkeypatch.setattr(fonts, "installed_families", lambda: ("DejaVu Sans", "Noto Sans"))
-    assert style_font_hint("Arial", "No Such Font Sans").endswith(
+    assert str(style_font_hint("Arial", "No Such Font Sans")).endswith(
         "change the style's font in the file to an installed one (installed: DejaVu Sans, "
         "Noto Sans)")
 

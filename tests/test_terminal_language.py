@@ -4,6 +4,7 @@ pseudo-terminal whose locale is Mexican Spanish; the same file in English in the
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from pipeline.cli.language import diagnostic_line, language_of
 from pipeline.errors import warning
 from pipeline.messages import N_, say
+from pipeline.publish.wording import localised
+from pipeline.subtitles.file_check import check_file
 from tests import terminal as tty
 
 SPANISH = {"LANG": "es_MX.UTF-8", "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None}
@@ -76,3 +79,80 @@ def test_what_has_no_spanish_is_said_in_english(monkeypatch):
                                       "(sugerencia: a plain hint)")
     untranslated = warning(say(N_("a message the catalog has not")), "nah.srt", 3)
     assert diagnostic_line(untranslated) == "nah.srt:3: aviso: a message the catalog has not"
+
+
+# What a subtitle file is told and may stay English: a manifest's style colour (the media
+# team's, `validate`), and why a file of the folder is read by no variant (its reasons are the
+# manifest's input names', said by `validate` too).
+ENGLISH_ONLY = {("burn.py", "ass_colour"), ("in_campaign.py", "_unused")}
+# The diagnostics' makers, and where each takes its hint when given by position.
+MAKERS = {"error": 3, "warning": 3, "note": 3, "SubtitleError": 3, "fail": 2, "warn": 2}
+
+
+def _plain(node: ast.expr | None) -> bool:
+    """A text written in English where it is used: a literal, an f-string, a concatenation."""
+    return isinstance(node, (ast.JoinedStr, ast.BinOp)) or \
+        (isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def test_every_message_of_a_subtitle_file_can_be_said_in_spanish():
+    """Each diagnostic the subtitle checks make is a `Message` (its text and its hint), so a
+    Spanish terminal says it from the catalog; a text written in place would stay English."""
+    plain = []
+    for path in sorted(Path("pipeline/subtitles").glob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef) or \
+                    (path.name, function.name) in ENGLISH_ONLY:
+                continue
+            for call in ast.walk(function):
+                name = getattr(call, "func", None)
+                name = getattr(name, "id", None) or getattr(name, "attr", None)
+                if not isinstance(call, ast.Call) or name not in MAKERS:
+                    continue
+                at = MAKERS[name]
+                hint = next((k.value for k in call.keywords if k.arg == "hint"),
+                            call.args[at] if len(call.args) > at else None)
+                if (call.args and _plain(call.args[0])) or _plain(hint):
+                    plain.append(f"{path}:{call.lineno} ({function.name})")
+    assert sorted(set(plain)) == []
+
+
+# A translator's slips in each format read here, one file each (name: text).
+SLIPS = {
+    "timing.srt": "1\n00:00:01,000 -> 00:00:02,000\nTuꞌun\n\n2\n00:00:03.000 --> 00:00:02,000\n"
+                  "Ñuu\n\n3\n00:00:04,000 --> 00:00:05,000\n<s>Ndaꞌa</s> {\\pos(1,1)}\n"
+                  "00:00:06,000 --> 00:00:07,000\nkʼoa\n\n5\n00:00:07,500 --> 00:00:07,500\n\u200b\n",
+    "frames.srt": "1\n00:00:01:12 --> 00:00:03:00\nhola\n\nhola sin número\n",
+    "header.vtt": "WEBVTT\n00:00:01.000 --> 00:00:02.000\nhola\n\n00:00:03,000 --> 00:00:04,000"
+                  "\nkʼoa\n\nSTYLE\n::cue { color: red }\n\n00:00:05.000 --> 00:00:06.000 "
+                  "size:150% line:0 region:nadie\n<v Ana>tuꞌun\n",
+    "events.ass": "[Script Info]\nScriptType: v4.00+\n\n[V4+ Styles]\nFormat: Name, Fontname\n"
+                  "Style: One\n\n[Events]\nFormat: Layer, Start, End, Style, Text\n"
+                  "Dialogue: 0,0:00:01.5,0:00:03.00,Nadie,{\\p1}m 0 0 l 10 10{\\p0}hola\n",
+    "body.ttml": '<?xml version="1.0"?>\n<tt xmlns="http://www.w3.org/ns/ttml" '
+                 'xmlns:ttp="http://www.w3.org/ns/ttml#parameter" ttp:timeBase="smpte">\n<body>'
+                 '<div><p begin="00:00:01:40" end="00:00:02:00" region="r9">hola</p>'
+                 '<p begin="00:00:03.000">sin fin</p></div></body></tt>\n',
+    "broken.ttml": "<tt><body><p>\n",
+    "notes.srt": "Notas de la traducción\nsin tiempos\n",
+    "scc.srt": "Scenarist_SCC V1.0\n\n00:00:01:00\t9420 9420\n",
+    "nul.srt": "1\x00\n",
+}
+
+
+def test_a_translators_slips_in_every_format_are_said_in_spanish(tmp_path: Path):
+    """What `check` says of each slip, message and hint, has its Spanish: none of it would
+    fall back to English in a Spanish terminal (a template, or one of its parts, untranslated)."""
+    said = 0
+    for name, text in SLIPS.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        for d in check_file(path, fps=25).diagnostics:
+            for part, english in ((d.detail, d.message), (d.hint_detail, d.hint)):
+                if english is None:
+                    continue
+                assert part is not None, f"{name}: English only: {english}"
+                spanish = localised(part.to_json(), "es")
+                assert spanish is not None, f"{name}: no Spanish for: {english}"
+                said += 1
+    assert said >= 40

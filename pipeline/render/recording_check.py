@@ -39,7 +39,7 @@ from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
 from pipeline.manifest.input_names import (Unused, channel_code, channel_of, meant_for,
                                            why_unused)
 from pipeline.media.probe import MediaInfo, probe_audio
-from pipeline.messages import N_
+from pipeline.messages import N_, say
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.deliveries import (analyse_delivery, check_alone, find_delivery,
                                         find_recording)
@@ -157,7 +157,7 @@ def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str |
     notes = []
     if language is None:
         notes.append(no_language(manifest, path, code or path.name.partition(".")[0],
-                                 "checked without its spot", "nah.wav"))
+                                 say(N_("checked without its spot")), "nah.wav"))
     elif not language.needs_audio:
         notes.append(_not_voiced(manifest, path, language))
     if spot is None:

@@ -42,8 +42,8 @@ ROW_OVERLAPS = {
     "bottom": N_("cue %(cue)s (starts %(start)s) overlaps cue %(previous)s (line %(line)s, "
                  "%(previous_start)s --> %(end)s) at the bottom of the screen")}
 LATE_MS = 3_600_000   # a cue this far in is no spot's: an hour off, a tape's timecode
-TAPE_TIMECODE = ("a file timed to a tape's timecode starts at 01:00:00:00: subtract it in your "
-                 "editor")
+TAPE_TIMECODE = say(N_("a file timed to a tape's timecode starts at 01:00:00:00: subtract it in "
+                       "your editor"))
 # Characters that draw nothing: separators (Zs, Zl, Zp), controls (Cc: tabs, line breaks) and
 # format characters (Cf: U+200B zero width space, U+200C/U+200D joiners, U+2060, U+FEFF).
 INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
@@ -112,8 +112,9 @@ def _lost_letters(cues: list[Cue], path: Path) -> list[Diagnostic]:
                            "%(word)s): a letter the file could not hold when it was saved as "
                            "ANSI (Windows-1252) is lost as '?'"), len(marked),
                   count=len(marked), cue=cue.index, word=f"'{word}'"),
-        path, cue.line, "type the lost letters again (ꞌ, ɨ, ʉ, a̱...) and save the file as "
-                        "UTF-8 (in Notepad: Save as, Encoding: UTF-8)", "lost-letter")]
+        path, cue.line, say(N_("type the lost letters again (ꞌ, ɨ, ʉ, a̱...) and save the file "
+                               "as UTF-8 (in Notepad: Save as, Encoding: UTF-8)")),
+        "lost-letter")]
 
 
 def _tabs(cues: list[Cue], path: Path) -> list[Diagnostic]:
@@ -131,8 +132,8 @@ def _tabs(cues: list[Cue], path: Path) -> list[Diagnostic]:
                            "%(cue)s): it is shown as one space, not as the column an editor "
                            "lines up"), len(tabbed),
                   cue=tabbed[0].index, count=len(tabbed)),
-        path, tabbed[0].line, "replace each TAB with a space, or break the line where the "
-                              "columns were meant", "tab")]
+        path, tabbed[0].line, say(N_("replace each TAB with a space, or break the line where "
+                                     "the columns were meant")), "tab")]
 
 
 def in_time_order(cues: list[Cue], path: Path, fmt: str) -> tuple[list[Cue], list[Diagnostic]]:
@@ -151,9 +152,10 @@ def in_time_order(cues: list[Cue], path: Path, fmt: str) -> tuple[list[Cue], lis
                "cue is out of place"),
             cue=cue.index, start=format_time(cue.start), next=following.index,
             next_start=format_time(following.start)),
-        path, cue.line, f"check the times of cue {cue.index} (the cue before it starts at "
-                        f"{format_time(before.start) if before else '00:00:00,000'}); if they "
-                        "are right, sort the cues by start time in the subtitle editor",
+        path, cue.line,
+        say(N_("check the times of cue %(cue)s (the cue before it starts at %(before)s); if they "
+               "are right, sort the cues by start time in the subtitle editor"), cue=cue.index,
+            before=format_time(before.start) if before else "00:00:00,000"),
         "order") for before, cue, following in ahead]
     skipped = {id(cue) for _, cue, _ in ahead}
     first, count, latest = None, 0, None
@@ -178,8 +180,8 @@ def in_time_order(cues: list[Cue], path: Path, fmt: str) -> tuple[list[Cue], lis
             "are shown in the order of their times"), count,
             cue=cue.index, start=format_time(cue.start), above=above.index, line=above.line,
             above_start=format_time(above.start), count=count),
-        path, cue.line, "sort the cues by start time in the subtitle editor, and number them "
-                        "again", "order")]
+        path, cue.line, say(N_("sort the cues by start time in the subtitle editor, and number "
+                               "them again")), "order")]
 
 
 # Cues named one by one as out of line; a file with more is disordered, said as such.
@@ -215,10 +217,12 @@ def _joined_in_srt(cue: Cue, path: Path, fmt: str | None) -> list[Diagnostic]:
              if fmt != "srt" or not ANY_TAG.fullmatch(text)]
     if not shown:
         return []
-    return [note(f"cue {cue.index}: SubRip players may read {', '.join(shown)} as "
-                 f"{'a tag' if len(shown) == 1 else 'tags'}; a .srt sidecar or MP4 track of it "
-                 "has an invisible word joiner (U+2060) after the < so that it is shown as typed",
-                 path, cue.line, code="srt-text")]
+    return [note(say_count(N_plural(
+        "cue %(cue)s: SubRip players may read %(texts)s as a tag; a .srt sidecar or MP4 track of "
+        "it has an invisible word joiner (U+2060) after the < so that it is shown as typed",
+        "cue %(cue)s: SubRip players may read %(texts)s as tags; a .srt sidecar or MP4 track of "
+        "it has an invisible word joiner (U+2060) after the < so that it is shown as typed"),
+        len(shown), cue=cue.index, texts=", ".join(shown)), path, cue.line, code="srt-text")]
 
 
 def _check_text(cue: Cue, path: Path, fmt: str | None = None) -> list[Diagnostic]:
@@ -228,29 +232,29 @@ def _check_text(cue: Cue, path: Path, fmt: str | None = None) -> list[Diagnostic
         drawn_nothing = sorted({char for char in shown if not char.isspace()})
         only = ", ".join(f"U+{ord(char):04X} ({unicodedata.name(char, '?').lower()})"
                          for char in drawn_nothing)
-        found.append(error(f"cue {cue.index} has no visible text: only {only}" if only
-                           else f"cue {cue.index} has no text", path, cue.line,
-                           "write the subtitle text, or delete the cue", "empty"))
+        found.append(error(say(N_("cue %(cue)s has no visible text: only %(characters)s"),
+                               cue=cue.index, characters=only) if only
+                           else say(N_("cue %(cue)s has no text"), cue=cue.index), path, cue.line,
+                           say(N_("write the subtitle text, or delete the cue")), "empty"))
     for block in dict.fromkeys(OVERRIDE_BLOCK.findall(ALIGNMENT_TAG.sub("", cue.text))):
         # Quoted as typed: repr() would double its backslash (`'{\\pos(10,10)}'`).
         found.append(warning(say(N_("cue %(cue)s contains the editing tag %(tag)s; burned-in "
                                     "subtitles show it as typed"), cue=cue.index,
                                  tag=f"'{block}'"), path, cue.line,
-                             "remove editing tags from the text", "tags"))
+                             say(N_("remove editing tags from the text")), "tags"))
     found.extend(_joined_in_srt(cue, path, fmt))
     return found
 
 
 def _no_duration(cue: Cue, path: Path) -> Diagnostic:
+    later = say(N_("the second time is when the subtitle disappears: it must be later"))
     if cue.end == cue.start:
-        return error(f"cue {cue.index} has no duration: it starts and ends at "
-                     f"{format_time(cue.start)}", path, cue.line,
-                     "the second time is when the subtitle disappears: it must be later",
+        return error(say(N_("cue %(cue)s has no duration: it starts and ends at %(time)s"),
+                         cue=cue.index, time=format_time(cue.start)), path, cue.line, later,
                      "end-before-start")   # the code tools know it by, as before
-    return error(f"cue {cue.index} ends before it starts ({format_time(cue.start)} --> "
-                 f"{format_time(cue.end)})", path, cue.line,
-                 "the second time is when the subtitle disappears: it must be later",
-                 "end-before-start")
+    return error(say(N_("cue %(cue)s ends before it starts (%(start)s --> %(end)s)"),
+                     cue=cue.index, start=format_time(cue.start), end=format_time(cue.end)),
+                 path, cue.line, later, "end-before-start")
 
 
 def _end(cue: Cue, grid: FrameGrid | None) -> int:
@@ -292,13 +296,18 @@ def _starts_past_end(late: list[Cue], path: Path, end_of_video: int) -> Diagnost
     others' lines (a trial's 5,000-cue file timed an hour off gave 4,995 errors, one a cue);
     a first one an hour or more in is most likely a tape's timecode, and the hint says so."""
     first, others = late[0], [cue.line for cue in late[1:]]
-    message = (f"cue {first.index} starts at {format_time(first.start)}, after the end of the "
-               f"video ({format_time(end_of_video)})")
-    if others:
-        message += f"; so {'does' if len(others) == 1 else 'do'} {line_list(others, cues=True)}"
-    hint = (f"check the hours of the times ({TAPE_TIMECODE}), or that the file belongs to this "
-            "spot" if first.start >= LATE_MS else
-            "check the times, or that the file belongs to this spot")
+    times = {"cue": first.index, "start": format_time(first.start),
+             "video": format_time(end_of_video)}
+    message = say_count(N_plural(
+        "cue %(cue)s starts at %(start)s, after the end of the video (%(video)s); so does "
+        "%(others)s",
+        "cue %(cue)s starts at %(start)s, after the end of the video (%(video)s); so do "
+        "%(others)s"), len(others), **times, others=line_list(others, cues=True)) if others \
+        else say(N_("cue %(cue)s starts at %(start)s, after the end of the video (%(video)s)"),
+                 **times)
+    hint = say(N_("check the hours of the times (%(tape)s), or that the file belongs to this "
+                  "spot"), tape=TAPE_TIMECODE) if first.start >= LATE_MS else \
+        say(N_("check the times, or that the file belongs to this spot"))
     return error(message, path, first.line, hint, "past-end")
 
 
@@ -307,4 +316,4 @@ def _ends_past_end(cue: Cue, path: Path, end_of_video: int) -> Diagnostic:
     return warning(say(N_("cue %(cue)s ends at %(end)s, after the end of the video "
                           "(%(video)s); it will be cut"), cue=cue.index,
                        end=format_time(cue.end), video=video), path, cue.line,
-                   f"end it at {video} at the latest", "past-end")
+                   say(N_("end it at %(video)s at the latest"), video=video), "past-end")

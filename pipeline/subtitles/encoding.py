@@ -9,7 +9,7 @@ from pathlib import Path
 import filetype
 
 from pipeline.errors import Diagnostic, SubtitleError, error
-from pipeline.files import NOT_REGULAR, empty_file, special_file
+from pipeline.files import empty_file, special_file
 from pipeline.messages import N_, Message, say
 
 UTF8_HINT = say(N_("save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8')"))
@@ -185,8 +185,8 @@ def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
     Raises `SubtitleError` only when the file cannot be opened, or is a pipe or a device.
     """
     if special_file(path):
-        raise SubtitleError(f"the subtitle file {NOT_REGULAR}", path,
-                            hint="name the file itself, not a pipe or a device") from None
+        raise SubtitleError(say(N_("the subtitle file is not a regular file")), path,
+                            hint=say(N_("name the file itself, not a pipe or a device"))) from None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -195,7 +195,8 @@ def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
     except IsADirectoryError:
         raise SubtitleError(say(N_("this is a folder, not a subtitle file")), path) from None
     except OSError as exc:
-        raise SubtitleError(f"cannot read the subtitle file: {exc.strerror}", path) from None
+        raise SubtitleError(say(N_("cannot read the subtitle file: %(reason)s"),
+                                reason=exc.strerror), path) from None
     # Nothing to read is said as that, once, not as what each format's reader makes of it.
     empty = None if data else empty_file(path)
     if empty is not None:

@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import FontNotInstalled, SubtitleError
+from pipeline.messages import N_, Message, say
 from pipeline.subtitles.normalise import IGNORABLE
 
 if TYPE_CHECKING:
     import uharfbuzz as hb
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
-INSTALL_HINT = ("install it (Noto fonts: 'apt-get install fonts-noto-core'), or give the path "
-                "of a .ttf/.otf file as the font")
+INSTALL_HINT = say(N_("install it (Noto fonts: 'apt-get install fonts-noto-core'), or give the "
+                      "path of a .ttf/.otf file as the font"))
 # Where fontconfig finds a font the user installs, on every system it runs on.
 USER_FONTS = "~/.local/share/fonts"
 SHORT_LIST = 6      # installed families a hint names, when there are no more
@@ -50,29 +51,35 @@ def resolve_font(name_or_path: str) -> Font:
         if _normalise(family) == wanted:
             return Font(family, path)
     # fonts-noto-core helps a Noto family only: Arial is no package of it.
-    hint = INSTALL_HINT if wanted.startswith("noto") else (
-        f"install it (its .ttf or .otf file in {USER_FONTS}), or give the path of a .ttf/.otf "
-        "file as the font")
+    hint = INSTALL_HINT if wanted.startswith("noto") else say(
+        N_("install it (its .ttf or .otf file in %(folder)s), or give the path of a .ttf/.otf "
+           "file as the font"), folder=USER_FONTS)
     raise FontNotInstalled(name_or_path, f'"{families[0] if families else path.name}" ({path})',
                            hint=hint)
 
 
-def style_font_hint(family: str, campaign: str, styles: int = 1) -> str:
+def style_font_hint(family: str, campaign: str, styles: int = 1) -> Message:
     """What helps when the font `family` that `styles` ASS/SSA styles of the translator's file
     name is not installed: installing it, or naming an installed one in the styles: the
     campaign's font `campaign` when it is installed, and every installed family when they are
     few."""
-    instead = "an installed one"
+    such_as: Message | str = ""
     try:
-        instead += f', such as the campaign\'s "{resolve_font(campaign).family}"'
+        such_as = say(N_(", such as the campaign's %(font)s"),
+                      font=f'"{resolve_font(campaign).family}"')
     except SubtitleError:     # its own error says so
         pass
     families = installed_families()
+    installed: Message | str = ""
     if len(families) <= SHORT_LIST:
-        instead += f" (installed: {', '.join(families) or 'none'})"
-    whose = "the style's font" if styles == 1 else f"the font of these {styles} styles"
-    return (f'install "{family}" (its .ttf or .otf file in {USER_FONTS}), or change '
-            f"{whose} in the file to {instead}")
+        installed = say(N_(" (installed: %(families)s)"),
+                        families=", ".join(families) or say(N_("none")))
+    whose = say(N_("the style's font")) if styles == 1 else \
+        say(N_("the font of these %(count)s styles"), count=styles)
+    return say(N_("install %(font)s (its .ttf or .otf file in %(folder)s), or change %(whose)s "
+                  "in the file to an installed one%(such_as)s%(installed)s"),
+               font=f'"{family}"', folder=USER_FONTS, whose=whose, such_as=such_as,
+               installed=installed)
 
 
 @functools.cache
@@ -104,17 +111,17 @@ def _normalise(family: str) -> str:
 
 def _font_file(path: Path) -> Font:
     if not path.is_file():
-        raise SubtitleError("font file not found", path, hint=INSTALL_HINT)
+        raise SubtitleError(say(N_("font file not found")), path, hint=INSTALL_HINT)
     try:
         with _open_font(path) as font:
             names = font["name"]
             # libass and VSFilter match the legacy family name (ID 1), as GDI does.
             family = names.getName(1, 3, 1, 0x409) or names.getDebugName(1)
     except Exception as exc:  # fontTools raises many kinds of errors for a broken file
-        raise SubtitleError(f"cannot read the font file: {exc}", path,
-                            hint="use a TrueType or OpenType font file") from None
+        raise SubtitleError(say(N_("cannot read the font file: %(reason)s"), reason=str(exc)),
+                            path, hint=say(N_("use a TrueType or OpenType font file"))) from None
     if not family:
-        raise SubtitleError("the font file has no family name", path)
+        raise SubtitleError(say(N_("the font file has no family name")), path)
     return Font(str(family), path)
 
 
@@ -122,8 +129,8 @@ def _font_file(path: Path) -> Font:
 def _fc_match(pattern: str) -> tuple[Path, tuple[str, ...]]:
     binary = shutil.which("fc-match")
     if binary is None:
-        raise SubtitleError("fc-match (fontconfig) not found",
-                            hint="install it with 'apt-get install fontconfig'")
+        raise SubtitleError(say(N_("fc-match (fontconfig) not found")),
+                            hint=say(N_("install it with 'apt-get install fontconfig'")))
     # fontconfig's pattern syntax gives '-', ':' and ',' a meaning; family names need them literal.
     if ":" in pattern:
         family, _, properties = pattern.partition(":")
@@ -134,7 +141,8 @@ def _fc_match(pattern: str) -> tuple[Path, tuple[str, ...]]:
                             capture_output=True, text=True, check=False)
     lines = result.stdout.splitlines()
     if result.returncode != 0 or not lines or not lines[0]:
-        raise SubtitleError(f'fontconfig found no font for "{pattern}"', hint=INSTALL_HINT)
+        raise SubtitleError(say(N_("fontconfig found no font for %(pattern)s"),
+                                pattern=f'"{pattern}"'), hint=INSTALL_HINT)
     families = tuple(name for name in (lines[1] if len(lines) > 1 else "").split(",") if name)
     return Path(lines[0]), families
 

@@ -38,7 +38,7 @@ class Format:
     label: str                       # what messages call it
     suffixes: tuple[str, ...]        # the first is the one files of this format should have
     reader: str                      # "module:function" in pipeline.subtitles: (text, path)
-    cue_hint: str                    # what a cue looks like, for a file without any
+    cue_hint: Message                # what a cue looks like, for a file without any
     writer: str | None = None        # "module:function": (cues, path, **options), for sidecars.py
 
     # A format's module, and the library it reads with (pysubs2, webvtt-py, lxml), is imported
@@ -60,20 +60,23 @@ def _function(name: str) -> Callable:
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("srt", "SubRip", (".srt",), "srt:parse_srt",
-           "an SRT cue is a number, a timing line, text, then a blank line", "srt:write_srt"),
+           say(N_("an SRT cue is a number, a timing line, text, then a blank line")),
+           "srt:write_srt"),
     Format("vtt", "WebVTT", (".vtt",), "vtt:parse_vtt",
-           "a WebVTT file starts with WEBVTT; each cue is a timing line "
-           "(00:00:01.000 --> 00:00:02.500), text, then a blank line", "vtt:write_vtt"),
+           say(N_("a WebVTT file starts with WEBVTT; each cue is a timing line "
+                  "(00:00:01.000 --> 00:00:02.500), text, then a blank line")), "vtt:write_vtt"),
     Format("ass", "ASS", (".ass",), "ssa:parse_ass",
-           "each subtitle is a Dialogue: line in the [Events] section"),
+           say(N_("each subtitle is a Dialogue: line in the [Events] section"))),
     Format("ssa", "SSA", (".ssa",), "ssa:parse_ssa",
-           "each subtitle is a Dialogue: line in the [Events] section"),
+           say(N_("each subtitle is a Dialogue: line in the [Events] section"))),
     Format("ttml", "TTML", (".ttml", ".xml", ".dfxp"), "ttml:parse_ttml",
-           "each subtitle is a <p> element with begin and end times inside <body>",
+           say(N_("each subtitle is a <p> element with begin and end times inside <body>")),
            "imsc:write_ttml"),
 )}
 
 SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS.values() for s in f.suffixes)
+# The hint of a file whose name does not say its format (`renamed` gives the name).
+RENAME = N_("rename it to %(name)s")
 
 # Checked against the decoded text's first characters (and, for ASS, its section names).
 _WEBVTT = re.compile(r"WEBVTT(?:[ \t\n]|$)")
@@ -90,16 +93,16 @@ _CUE_LIKE = re.compile(r"^[ \t]*(?:\d+:\d{2}:\d{2}|\d+:\d{2}[.,]\d+|\d+[ \t]*$|D
 # sign each file starts with: named, so the translator or the station exports the right thing
 # (read as SubRip, an SCC file was "rename it to .srt", which converts nothing).
 FOREIGN = (
-    (re.compile(r"Scenarist_SCC"), "a Scenarist SCC file (CEA-608 closed captions)"),
-    (re.compile(r"...STL\d\d\.01"), "an EBU STL file (EBU Tech 3264)"),
-    (re.compile(r"\{\d+\}\{\d+\}"), "a MicroDVD file (times counted in frames)"),
+    (re.compile(r"Scenarist_SCC"), say(N_("a Scenarist SCC file (CEA-608 closed captions)"))),
+    (re.compile(r"...STL\d\d\.01"), say(N_("an EBU STL file (EBU Tech 3264)"))),
+    (re.compile(r"\{\d+\}\{\d+\}"), say(N_("a MicroDVD file (times counted in frames)"))),
     # YouTube's other caption download (Studio's "Download" as .sbv): "0:00:01.000,0:00:03.000"
     # then the text, no cue numbers. A trial's was read as SubRip and told to be renamed .srt.
     (re.compile(r"\d{1,2}:\d\d:\d\d\.\d{3},\d{1,2}:\d\d:\d\d\.\d{3}\s*$", re.M),
-     "a YouTube SBV file (SubViewer)"),
-    (re.compile(r"\[INFORMATION\]"), "a SubViewer 2.0 file"),
+     say(N_("a YouTube SBV file (SubViewer)"))),
+    (re.compile(r"\[INFORMATION\]"), say(N_("a SubViewer 2.0 file"))),
     # Text, so not told by the binary document check (encoding.py): WordPad's and Word's RTF.
-    (re.compile(r"\{\\rtf"), "a rich-text document (RTF, from WordPad or Word)"),
+    (re.compile(r"\{\\rtf"), say(N_("a rich-text document (RTF, from WordPad or Word)"))),
 )
 
 
@@ -114,7 +117,7 @@ def _head(path: Path) -> str:
         return file.read(64).decode("latin-1")
 
 
-def foreign_format_of(path: Path) -> str | None:
+def foreign_format_of(path: Path) -> Message | None:
     """What the file at `path` is when it is a subtitle format not read here, else None (also
     when it cannot be read: the reader says why)."""
     try:
@@ -145,7 +148,7 @@ def renamed(path: Path, fmt: Format) -> str:
     return f"{base}{fmt.suffixes[0]}"
 
 
-def foreign_format(text: str) -> str | None:
+def foreign_format(text: str) -> Message | None:
     """What `text` is when it starts as a subtitle format not read here (`FOREIGN`), or None."""
     head = text.lstrip(" \t\n\ufeff")[:64]
     return next((name for sign, name in FOREIGN if sign.match(head)), None)
@@ -204,9 +207,11 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
         diagnostics = [d for d in diagnostics if d.code != "encoding"]
         labels = _labels()
         return SubtitleFile(path, (), (*diagnostics, error(
-            f"this is {foreign}, a format not read here ({labels} are)", path, 1,
-            "export the subtitles from the subtitle editor (Subtitle Edit, Aegisub, the caption "
-            "software) as SubRip (.srt), WebVTT or TTML", "format")), encoding, None)
+            say(N_("this is %(format)s, a format not read here (%(formats)s are)"),
+                format=foreign, formats=labels), path, 1,
+            say(N_("export the subtitles from the subtitle editor (Subtitle Edit, Aegisub, the "
+                   "caption software) as SubRip (.srt), WebVTT or TTML")), "format")),
+            encoding, None)
     if text is None:     # a .docx or a video is no SubRip file for having no other name
         return SubtitleFile(path, (), tuple(diagnostics), encoding, named and named.name)
     found = sniff(text)
@@ -215,24 +220,25 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
         # format (or SubRip) would have read.
         labels = _labels()
         return SubtitleFile(path, (), (*diagnostics, error(
-            f"this is not a subtitle file: it is in none of the formats read here ({labels}); "
-            "no line of it gives a cue's times", path, None,
-            "subtitles give each text the times it is shown, as 00:00:01,500 --> "
-            "00:00:03,000: save them from a subtitle editor (Subtitle Edit, Aegisub) in one of "
-            "those formats", "not-subtitles")), encoding, None)
+            say(N_("this is not a subtitle file: it is in none of the formats read here "
+                   "(%(formats)s); no line of it gives a cue's times"), formats=labels),
+            path, None,
+            say(N_("subtitles give each text the times it is shown, as 00:00:01,500 --> "
+                   "00:00:03,000: save them from a subtitle editor (Subtitle Edit, Aegisub) in "
+                   "one of those formats")), "not-subtitles")), encoding, None)
     fmt = FORMATS[found] if found else named or FORMATS["srt"]
     if named is not None and fmt.name != named.name and not {fmt.name, named.name} <= {"ass", "ssa"}:
         diagnostics.append(warning(
             say(N_("this is a %(format)s file, but its name ends in %(suffix)s: it is read as "
                    "%(format)s"), format=fmt.label, suffix=path.suffix),
-            path, 1, f"rename it to {renamed(path, fmt)}", "format"))
+            path, 1, say(RENAME, name=renamed(path, fmt)), "format"))
     elif named is None:
         # `check` reads any name, but a campaign's subtitles folder is searched by extension
         # (`manifest.Manifest.subtitle_path`, `watch`): a translator's `nah.txt` is never used.
         diagnostics.append(warning(
             say(N_("the pipeline picks up only %(suffixes)s files from a subtitles folder, not "
                    "%(name)s"), suffixes=Items(SUFFIXES, ", ", " and "), name=path.name),
-            path, 1, f"rename it to {renamed(path, fmt)}", "format"))
+            path, 1, say(RENAME, name=renamed(path, fmt)), "format"))
     parsed = fmt.parse(text, path)
     # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
     parsed.cues, mixed_forms = composed_cues(parsed.cues, path)
@@ -241,8 +247,8 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     # WebVTT file timed with SubRip's commas was told "no cues" besides each cue's error).
     if not parsed.cues and not any(d.severity == "error" for d in parsed.diagnostics):
         blank = not text.strip()
-        message = "the file is empty: it has no text" if blank \
-            else "the file contains no cues"
+        message = say(N_("the file is empty: it has no text")) if blank \
+            else say(N_("the file contains no cues"))
         diagnostics.append(error(message, path, 1 if blank else None, fmt.cue_hint, "empty"))
     asked = style is not None and style.from_file
     kept = asked and fmt.name in ("ass", "ssa")
@@ -311,19 +317,21 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
                          "selectable subtitle track is drawn in the viewer's player's style"),
                       format=fmt.label)
         return warning(listing(message), path, min(lines),
-                       "only burned subtitles (treatment: burn) can keep a file's styles", "style")
+                       say(N_("only burned subtitles (treatment: burn) can keep a file's "
+                              "styles")), "style")
     if asked and fmt.name in ("ass", "ssa"):
         message = say(N_("the inline colour and font tags of this %(format)s file are not "
                          "used: only its styles are burned"), format=fmt.label)
         return warning(listing(message), path, min(lines),
-                       "set colours and fonts in the file's styles", "style")
+                       say(N_("set colours and fonts in the file's styles")), "style")
     if fmt.name in ("ass", "ssa"):
-        hint = ("to burn the file's own styles, set `style: {from_file: true}` for this "
-                "language in the manifest")
+        hint = say(N_("to burn the file's own styles, set `style: {from_file: true}` for this "
+                      "language in the manifest"))
     elif asked:
-        hint = "`style: {from_file: true}` keeps the styles of ASS/SSA files only"
+        hint = say(N_("`style: {from_file: true}` keeps the styles of ASS/SSA files only"))
     else:
-        hint = "colours and fonts come from the campaign's manifest; remove them from the file"
+        hint = say(N_("colours and fonts come from the campaign's manifest; remove them from "
+                      "the file"))
     message = say(N_("the colours and fonts of this %(format)s file are not used: subtitles "
                      "take the campaign's style"), format=fmt.label)
     return warning(listing(message), path, min(lines), hint, "style")

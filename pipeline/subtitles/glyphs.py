@@ -16,7 +16,7 @@ from typing import Iterable
 import regex
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.messages import N_, say
+from pipeline.messages import N_, Message, say
 from pipeline.subtitles.fonts import Font, fc_escape, uncovered
 from pipeline.subtitles.model import Cue, plain_text
 
@@ -53,16 +53,20 @@ def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Di
         if controls:
             # An ESC or a form feed is no letter any font has: a font's hint misled.
             found.append(error(
-                f"cue {cue.index} holds control characters, which are no text and would be "
-                f"drawn as a box: {listed(controls)}", path, cue.line,
-                "delete them (they come in with text copied out of another program)", "glyph"))
+                say(N_("cue %(cue)s holds control characters, which are no text and would be "
+                       "drawn as a box: %(characters)s"), cue=cue.index,
+                    characters=listed(controls)), path, cue.line,
+                say(N_("delete them (they come in with text copied out of another program)")),
+                "glyph"))
             missing = [char for char in missing if char not in controls]
         if missing:
             found.append(error(
-                f'cue {cue.index} uses characters that font "{font.family}" ({font.path}) '
-                f"does not have: {listed(missing)}", path, cue.line,
-                font_hint(frozenset(missing), "`style: {font: ...}` for the language in the "
-                          "manifest, `--font` for check", frozenset(used)), "glyph"))
+                say(N_("cue %(cue)s uses characters that font %(font)s (%(file)s) does not "
+                       "have: %(characters)s"), cue=cue.index, font=f'"{font.family}"',
+                    file=str(font.path), characters=listed(missing)), path, cue.line,
+                font_hint(frozenset(missing), say(N_("`style: {font: ...}` for the language in "
+                                                     "the manifest, `--font` for check")),
+                          frozenset(used)), "glyph"))
     if borrowed:
         first = next(cue for cue, text in texts if borrowed.keys() & set(text))
         drawn = "; ".join(f'{listed(sorted(chars))} from "{family}"' for family, chars
@@ -71,7 +75,8 @@ def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Di
             say(N_("font %(font)s has no glyph for some symbols: libass draws %(drawn)s, the "
                    "font fontconfig falls back to (first in cue %(cue)s)"),
                 font=f'"{font.family}"', drawn=drawn, cue=first.index), path, first.line,
-            hint="fine for a symbol; for the same look in every cue, use a font that has them",
+            hint=say(N_("fine for a symbol; for the same look in every cue, use a font that "
+                        "has them")),
             code="glyph-fallback"))
     return found
 
@@ -124,8 +129,8 @@ def _files_with(char: str) -> frozenset[str]:
                      if line.strip())
 
 
-@functools.cache
-def font_hint(chars: frozenset[str], setting: str, whole: frozenset[str] = frozenset()) -> str:
+def font_hint(chars: frozenset[str], setting: str | Message,
+              whole: frozenset[str] = frozenset()) -> Message:
     """The hint of a missing-glyph error: the installed fonts that have every one of `chars`,
     to be set where `setting` says, or that no installed font has them. With `whole` (every
     character of the file), fonts that have all of those come first: a font that has only
@@ -134,22 +139,24 @@ def font_hint(chars: frozenset[str], setting: str, whole: frozenset[str] = froze
     families = fonts_with(whole) if whole else []
     if families:
         named = ", ".join(f'"{family}"' for family in families)
-        return (f"use a font that has every character of the file ({named} installed): "
-                f"{setting}; or fix the character")
+        return say(N_("use a font that has every character of the file (%(fonts)s installed): "
+                      "%(setting)s; or fix the character"), fonts=named, setting=setting)
     families = fonts_with(chars)
     if not families and any(EMOJI.match(char) for char in chars):
-        return ("an emoji: libass, which burns subtitles, draws outline fonts, not colour emoji "
-                "fonts (Noto Color Emoji draws nothing): write it as a word, or install an "
-                "emoji font of outlines ('apt-get install fonts-symbola'), which it then falls "
-                "back to")
+        return say(N_("an emoji: libass, which burns subtitles, draws outline fonts, not colour "
+                      "emoji fonts (Noto Color Emoji draws nothing): write it as a word, or "
+                      "install an emoji font of outlines ('apt-get install fonts-symbola'), which "
+                      "it then falls back to"))
     if not families:
-        return ("no installed font has them: install one that covers the language (Noto fonts: "
-                "'apt-get install fonts-noto-core'), or fix the character")
+        return say(N_("no installed font has them: install one that covers the language (Noto "
+                      "fonts: 'apt-get install fonts-noto-core'), or fix the character"))
     named = ", ".join(f'"{family}"' for family in families)
-    return f"use a font that has them ({named} installed): {setting}; or fix the character"
+    return say(N_("use a font that has them (%(fonts)s installed): %(setting)s; or fix the "
+                  "character"), fonts=named, setting=setting)
 
 
-def fonts_with(chars: Iterable[str], limit: int = 3) -> list[str]:
+@functools.cache   # asked once a process for the same characters (each cue missing them)
+def fonts_with(chars: frozenset[str], limit: int = 3) -> list[str]:
     """Up to `limit` installed families (fontconfig) with a glyph for every one of `chars`,
     Noto Sans families first (the pipeline's default is one), monospaced ones last."""
     binary = shutil.which("fc-list")

@@ -18,6 +18,7 @@ from pipeline.manifest.model import Concern
 from pipeline.manifest.input_names import Unused, why_unused
 from pipeline.media.geometry import geometry_of
 from pipeline.media.probe import MediaInfo, probe_master
+from pipeline.messages import N_, Message, say
 from pipeline.subtitles.title_safe import burned_frames
 
 
@@ -83,12 +84,15 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
         try:
             master = probe_master(found.master) if found.master.exists() else None
         except PipelineError as exc:
-            notes.append(_no_length(path, f"the master of spot {found.id!r}, {found.master}, "
-                                          f"cannot be read ({exc.message})"))
+            notes.append(_no_length(path, say(N_("the master of spot %(spot)s, %(master)s, "
+                                                 "cannot be read (%(reason)s)"),
+                                              spot=repr(found.id), master=str(found.master),
+                                              reason=exc.message)))
         else:
             if master is None:
-                notes.append(_no_length(path, f"the master of spot {found.id!r}, "
-                                              f"{found.master}, is not there"))
+                notes.append(_no_length(path, say(N_("the master of spot %(spot)s, %(master)s, "
+                                                     "is not there"), spot=repr(found.id),
+                                                  master=str(found.master))))
     # Fitted on every frame the spot's variants burn it into, as validate fits it: the
     # phone's portrait master turns `messaging` to 720x1280, whose em is the width.
     # A 4:3 master's 16:9 frames give it the title-safe width of its picture between bars.
@@ -125,27 +129,32 @@ def _unused(path: Path, unused: Unused) -> Diagnostic:
 
 
 def no_language(manifest: Manifest, path: Path, code: str,
-                checked: str = "checked with the campaign's own settings",
+                checked: Message = say(N_("checked with the campaign's own settings")),
                 example: str = "nah.srt") -> Diagnostic:
     """The warning that `check --manifest` found no language `code` in the manifest for the
     file at `path`, and how it was `checked` instead (`example`: a file named as it should)."""
     codes = ", ".join(language.code for language in manifest.languages)
-    return warning(f"language {code!r} is not in {manifest.path.name} (languages: {codes}): no "
-                   f"variant uses this file; {checked}", path,
-                   hint="name the file after its language's code in the manifest, in lower "
-                        f"case ({example}), or give it with --lang", code="no-language")
+    return warning(say(N_("language %(code)s is not in %(manifest)s (languages: %(codes)s): no "
+                          "variant uses this file; %(checked)s"), code=repr(code),
+                       manifest=manifest.path.name, codes=codes, checked=checked), path,
+                   hint=say(N_("name the file after its language's code in the manifest, in "
+                               "lower case (%(example)s), or give it with --lang"),
+                            example=example), code="no-language")
 
 
 def _no_spot(manifest: Manifest, path: Path, folder: str) -> Diagnostic:
     ids = ", ".join(spot.id for spot in manifest.spots)
-    return _no_length(path, f"its folder, {folder!r}, is no spot of {manifest.path.name} "
-                            f"(spots: {ids})",
-                      "keep the file in the folder named after its spot's id, "
-                      f"{manifest.subtitles_dir}/<spot id>/, or name the spot with --spot ID "
-                      "(or give --duration SECONDS)")
+    return _no_length(path, say(N_("its folder, %(folder)s, is no spot of %(manifest)s (spots: "
+                                   "%(ids)s)"), folder=repr(folder),
+                                manifest=manifest.path.name, ids=ids),
+                      say(N_("keep the file in the folder named after its spot's id, "
+                             "%(folder)s/<spot id>/, or name the spot with --spot ID (or give "
+                             "--duration SECONDS)"), folder=str(manifest.subtitles_dir)))
 
 
-def _no_length(path: Path, why: str,
-               hint: str = "give the video's length with --duration SECONDS") -> Diagnostic:
-    return warning(f"{why}: the video's length and frame rate are not known, so cues after its "
-                   "end are not found", path, hint=hint, code="no-master")
+def _no_length(path: Path, why: Message,
+               hint: Message = say(N_("give the video's length with --duration SECONDS"))
+               ) -> Diagnostic:
+    return warning(say(N_("%(why)s: the video's length and frame rate are not known, so cues "
+                          "after its end are not found"), why=why), path, hint=hint,
+                   code="no-master")

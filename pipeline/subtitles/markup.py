@@ -56,7 +56,8 @@ def unbalanced_tags(lines: Iterable[tuple[int, str]], cue: int,
             found.append(warning(say(N_("cue %(cue)s: %(closing)s closes no %(opening)s and is "
                                         "ignored"), cue=cue, closing=f"</{name}>",
                                      opening=f"<{name}>"), path, number,
-                                 f"remove </{name}>, or add the <{name}> it closes",
+                                 say(N_("remove %(closing)s, or add the %(opening)s it "
+                                        "closes"), closing=f"</{name}>", opening=f"<{name}>"),
                                  "unbalanced-tags"))
             continue
         del left_on[opened]
@@ -64,12 +65,14 @@ def unbalanced_tags(lines: Iterable[tuple[int, str]], cue: int,
                                     "is ignored, so the rest of the cue is shown %(style)s"),
                                  cue=cue, opening=f"<{meant}>", closing=f"</{name}>",
                                  style=say(SHOWN[meant])), path, number,
-                             f"close <{meant}> with </{meant}>", "unbalanced-tags"))
+                             say(N_("close %(opening)s with %(closing)s"), opening=f"<{meant}>",
+                                 closing=f"</{meant}>"), "unbalanced-tags"))
     for name in left_on.values():
         found.append(warning(say(N_("cue %(cue)s: %(opening)s is not closed, so the rest of the "
                                     "cue is shown %(style)s"), cue=cue, opening=f"<{name}>",
                                  style=say(SHOWN[name])), path, on[name][1],
-                             f"add </{name}> where it should end", "unbalanced-tags"))
+                             say(N_("add %(closing)s where it should end"),
+                                 closing=f"</{name}>"), "unbalanced-tags"))
     return found
 
 

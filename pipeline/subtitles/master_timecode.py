@@ -34,6 +34,7 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, note
 from pipeline.media.timecode import clock_seconds, counted_on, exact_rate, rate_problem, seconds
+from pipeline.messages import N_, Message, say
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import Cue, Parsed, format_time
 
@@ -54,16 +55,20 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
     moved = first - parsed.counted_from * 1000
     cues = [replace(cue, start=round(cue.start - moved), end=round(cue.end - moved))
             for cue in parsed.cues]
-    more = (" (it gives no ebuttm:documentStartOfProgramme)"
-            if parsed.start_missing is not None else "")
+    unstarted = say(N_(" (it gives no ebuttm:documentStartOfProgramme)")) \
+        if parsed.start_missing is not None else ""
+    first_frame: Message | str = ""
     if parsed.notation is not None and not smpte:
         # A TTML file in media time (only TTML has a notation): its subtitler's editor shows
         # the programme's frames, where 10:00:01.000 may be no frame's label (29.97 fps).
         first = min(cues, key=lambda cue: cue.start)
-        label = counted_on(timecode, rate, FrameGrid(rate).nearest(first.start))
-        more += f"; its first cue (cue {first.index}) begins on frame {label}"
-    told = note(f"{path.name} is timed to the master's timecode, from {timecode}: its times "
-                f"are read from there{more}", path, code="master-timecode")
+        first_frame = say(N_("; its first cue (cue %(cue)s) begins on frame %(frame)s"),
+                          cue=first.index,
+                          frame=counted_on(timecode, rate, FrameGrid(rate).nearest(first.start)))
+    told = note(say(N_("%(file)s is timed to the master's timecode, from %(timecode)s: its times "
+                       "are read from there%(unstarted)s%(first_frame)s"), file=path.name,
+                    timecode=timecode, unstarted=unstarted, first_frame=first_frame),
+                path, code="master-timecode")
     return cues, moved / 1000, told
 
 

@@ -60,8 +60,9 @@ def double_decoded(cues: Iterable[Cue], path: Path | str) -> list[Diagnostic]:
             say(N_("cue %(cue)s looks decoded twice (mojibake): %(changes)s"), cue=cue.index,
                 changes=Items(changes, "; ")),
             path, cue.line,
-            "the text was converted to UTF-8 twice, read as Windows-1252 or Latin-1 and saved as "
-            "UTF-8 again: retype it, or go back to a copy from before the conversion",
+            say(N_("the text was converted to UTF-8 twice, read as Windows-1252 or Latin-1 and "
+                   "saved as UTF-8 again: retype it, or go back to a copy from before the "
+                   "conversion")),
             "mojibake"))
     return found
 

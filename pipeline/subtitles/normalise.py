@@ -106,6 +106,7 @@ def _mixed_forms(cues: list[Cue], path: Path | str) -> list[Diagnostic]:
         say(N_("the same letter is typed in two Unicode forms: %(letters)s"),
             letters=Items(tuple(map(describe, mixed)), "; ")),
         path, min(slips),
-        "they look alike and are burned alike (the pipeline writes text composed, Unicode NFC), "
-        "but search, spell-checkers and sorting treat them as different letters: retype them "
-        "one way, or convert the file to NFC in your editor", "unicode-forms")]
+        say(N_("they look alike and are burned alike (the pipeline writes text composed, "
+               "Unicode NFC), but search, spell-checkers and sorting treat them as different "
+               "letters: retype them one way, or convert the file to NFC in your editor")),
+        "unicode-forms")]

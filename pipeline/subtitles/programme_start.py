@@ -29,8 +29,8 @@ from pipeline.media.timecode import rate_text
 from pipeline.subtitles.ttml_time import CLOCK
 
 NAME = "ebuttm:documentStartOfProgramme"
-START_HINT = (f"write it as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. <{NAME}>"
-              f"10:00:00:00</{NAME}>), or as HH:MM:SS.mmm")
+START_HINT = say(N_("write it as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. "
+                    "%(example)s), or as HH:MM:SS.mmm"), example=f"<{NAME}>10:00:00:00</{NAME}>")
 
 
 def read_from_programme_start(parsed: Parsed, path: Path, fps: float | None,
@@ -54,9 +54,9 @@ def read_from_programme_start(parsed: Parsed, path: Path, fps: float | None,
         fraction or 0)
     if frames is not None and int(frames):     # frame 00 is the second's start at any rate
         if parsed.frame_rate:
-            rate, whose = parsed.frame_rate, "the file's ttp:frameRate"
+            rate, whose = parsed.frame_rate, say(N_("the file's ttp:frameRate"))
         elif fps:
-            rate, whose = exact_rate(fps), "the video's rate"
+            rate, whose = exact_rate(fps), say(N_("the video's rate"))
         elif duration is None:
             return None, []     # no rate to count at, and no video to read the file on
         else:
@@ -64,15 +64,15 @@ def read_from_programme_start(parsed: Parsed, path: Path, fps: float | None,
                 "%(element)s %(text)s counts frames, but neither the file (ttp:frameRate) nor "
                 "the video gives a frame rate: the file's times are not read from it"),
                 element=NAME, text=repr(text)), path, line,
-                                  'give the video\'s frame rate on <tt> (ttp:frameRate="25"), '
-                                  "or write the start as HH:MM:SS.mmm")]
+                say(N_('give the video\'s frame rate on <tt> (ttp:frameRate="25"), or write the '
+                       "start as HH:MM:SS.mmm")))]
         if int(frames) >= rate:
             last = -(-rate // 1) - 1     # the highest whole number below the rate
             return None, [_unread(say(N_(
                 "%(element)s %(text)s counts frame %(frame)s, but at %(rate)s fps a second has "
                 "frames 0 to %(last)s: the file's times are not read from it"), element=NAME,
                 text=repr(text), frame=int(frames), rate=rate_text(rate), last=last), path, line,
-                f"check the frame number (the rate is {whose})")]
+                say(N_("check the frame number (the rate is %(whose)s)"), whose=whose))]
         start += int(frames) / rate
     if not start or not parsed.cues or duration is None:
         return None, []
@@ -81,10 +81,11 @@ def read_from_programme_start(parsed: Parsed, path: Path, fps: float | None,
         return None, []
     cues = [replace(cue, start=round(cue.start - start * 1000), end=round(cue.end - start * 1000))
             for cue in parsed.cues]
-    told = note(f"{path.name} is timed from its start of programme, {text} ({NAME}): its times "
-                "are read from there", path, line, code="programme-start")
+    told = note(say(N_("%(file)s is timed from its start of programme, %(start)s (%(element)s): "
+                       "its times are read from there"), file=path.name, start=text,
+                    element=NAME), path, line, code="programme-start")
     return (cues, start, told), []
 
 
-def _unread(message: Message, path: Path, line: int, hint: str) -> Diagnostic:
+def _unread(message: Message, path: Path, line: int, hint: Message) -> Diagnostic:
     return warning(message, path, line, hint, "programme-start")

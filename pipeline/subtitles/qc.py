@@ -96,9 +96,10 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
     timed = [cue for cue in cues if cue.end > cue.start]    # the others are errors already
     if fps and timed and not any(grid.shown(cue) for cue in timed):
         # Rendered, its variants would carry an empty track and empty sidecars.
-        found.append(error(f"no cue of the file is on a frame at {round(grid.fps, 3):g} fps: "
-                           "none of it would be shown", path, cues[0].line,
-                           "lengthen its cues to a frame at least", "no-frame"))
+        found.append(error(say(N_("no cue of the file is on a frame at %(rate)s fps: none of "
+                                  "it would be shown"), rate=Number(round(grid.fps, 3))),
+                           path, cues[0].line, say(N_("lengthen its cues to a frame at least")),
+                           "no-frame"))
     found += _gaps(cues, path, qc, fps, fmt)
     found += _apostrophes(cues, path)
     if style is not None and font is not None:
@@ -269,11 +270,13 @@ def late_start(cues: list[Cue], path) -> list[Diagnostic]:
     late = next((cue for cue in cues if cue.start >= LATE_MS), None)
     if late is None:
         return []
-    return [warning(f"cue {late.index} starts at {format_time(late.start)}, an hour or more into "
-                    "the video: a spot is seconds to minutes long", path, late.line,
-                    f"check the hours of the times ({TAPE_TIMECODE}), or give --manifest (a "
-                    "file timed to its master's own timecode is read from there) or the "
-                    "video's length with --duration", "late-start")]
+    return [warning(say(N_("cue %(cue)s starts at %(start)s, an hour or more into the video: a "
+                           "spot is seconds to minutes long"), cue=late.index,
+                        start=format_time(late.start)), path, late.line,
+                    say(N_("check the hours of the times (%(tape)s), or give --manifest (a file "
+                           "timed to its master's own timecode is read from there) or the "
+                           "video's length with --duration"), tape=TAPE_TIMECODE),
+                    "late-start")]
 
 
 def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
@@ -299,12 +302,12 @@ def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
 
     first_slip = min(line for char in forms[1:] for line in where[char])
     if used[forms[0]] == used[forms[1]]:
-        hint = ("the language's spelling uses one of them (Mixtec writes the saltillo ꞌ, Tsotsil "
-                "and Tseltal ʼ): replace the others with it")
+        hint = say(N_("the language's spelling uses one of them (Mixtec writes the saltillo ꞌ, "
+                      "Tsotsil and Tseltal ʼ): replace the others with it"))
     else:
-        hint = (f"the language's spelling uses one of them; most of this file uses "
-                f"U+{ord(forms[0]):04X} {forms[0]}: replace the others with it (or all with the "
-                "right one)")
+        hint = say(N_("the language's spelling uses one of them; most of this file uses "
+                      "%(form)s: replace the others with it (or all with the right one)"),
+                   form=f"U+{ord(forms[0]):04X} {forms[0]}")
     return [warning(say(N_("look-alike apostrophes are mixed: %(forms)s"),
                         forms=Items(tuple(map(describe, forms)), "; ")),
                     path, first_slip, hint, "apostrophes")]

@@ -32,7 +32,7 @@ from pipeline.messages import N_, Items, Message, say
 from pipeline.subtitles.model import Cue, Margins, Parsed, column_at, escaped, keypad, place, placed
 
 TIME = re.compile(r"\d+:\d{2}:\d{2}\.\d{2}$")   # H:MM:SS.cc, as Aegisub and libass write it
-TIME_HINT = "times are H:MM:SS.cc (centiseconds, two digits), e.g. 0:00:01.50"
+TIME_HINT = say(N_("times are H:MM:SS.cc (centiseconds, two digits), e.g. 0:00:01.50"))
 OVERRIDE = re.compile(r"\{([^}]*)\}")
 OVERRIDE_TAG = re.compile(r"\\(\d?[a-zA-Z]+)(\([^)]*\)|[^\\]*)")
 HANDLED_TAGS = {"i", "b", "u", "r", "p", "an", "a", "pos"}
@@ -75,7 +75,8 @@ class _Walker:
         # are numbered by their place, kept or not.
         self.places: dict[int, int] = {}
 
-    def fail(self, message: str, number: int, hint: str | None = None, code: str = "structure"):
+    def fail(self, message: str | Message, number: int, hint: str | Message | None = None,
+             code: str = "structure"):
         self.parsed.diagnostics.append(error(message, self.path, number, hint, code))
         self.lines[number - 1] = ""            # pysubs2 never sees it
         self.dropped.add(number)
@@ -90,8 +91,9 @@ class _Walker:
             if not line or line.startswith(";") or line.startswith("!:"):
                 continue
             if section is None:
-                self.fail(f"{line[:40]!r} is outside any section of this {self.label} script",
-                          number, "a script starts with [Script Info]")
+                self.fail(say(N_("%(line)s is outside any section of this %(format)s script"),
+                              line=repr(line[:40]), format=self.label),
+                          number, say(N_("a script starts with [Script Info]")))
             elif section == "[script info]":
                 key, colon, value = line.partition(":")
                 if colon:
@@ -102,8 +104,11 @@ class _Walker:
                 self._event(line, number)
         for number, name in self.event_styles:
             if name not in self.style_lines and name.lstrip("*") not in self.style_lines:
-                self.fail(f"style {name!r} is not defined in the styles section", number,
-                          f"define it, or use one of: {', '.join(self.style_lines) or 'none'}",
+                self.fail(say(N_("style %(style)s is not defined in the styles section"),
+                              style=repr(name)), number,
+                          say(N_("define it, or use one of: %(styles)s"),
+                              styles=Items(tuple(self.style_lines))) if self.style_lines else
+                          say(N_("define it, or use one of: none")),
                           "style")
         return "\n".join(self.lines)
 
@@ -111,32 +116,38 @@ class _Walker:
         fields = [f.strip().lower() for f in line.partition(":")[2].split(",")]
         wanted = [f.strip().lower() for f in expected.partition(":")[2].split(",")]
         if fields != wanted:
-            self.fail(f"this {self.label} script's Format line lists other fields than the "
-                      f"standard ones", number, f"use {expected!r}", "format-line")
+            self.fail(say(N_("this %(format)s script's Format line lists other fields than the "
+                             "standard ones"), format=self.label), number,
+                      say(N_("use %(line)s"), line=repr(expected)), "format-line")
 
     def _style(self, line: str, number: int) -> None:
         if line.startswith("Format:"):
             self._format(line, number, STYLE_FORMAT_LINE[self.kind])
             return
         if not line.startswith("Style:"):
-            self.fail(f"expected a Style: line, found {line[:40]!r}", number)
+            self.fail(say(N_("expected a Style: line, found %(found)s"), found=repr(line[:40])),
+                      number)
             return
         values = line.partition(":")[2].strip().split(",")
         names = ["name", *STYLE_FIELDS[self.kind]]
         if len(values) != len(names):
-            self.fail(f"this style has {len(values)} fields; {self.label} styles have "
-                      f"{len(names)}", number, "check for a missing or extra comma", "style")
+            self.fail(say(N_("this style has %(count)s fields; %(format)s styles have "
+                             "%(expected)s"), count=len(values), format=self.label,
+                          expected=len(names)), number,
+                      say(N_("check for a missing or extra comma")), "style")
             return
         for name, value in zip(names, values):
             if name in NUMBER_FIELDS and not re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
-                self.fail(f"style {values[0]!r}: {name} must be a number, not {value!r}", number,
+                self.fail(say(N_("style %(style)s: %(field)s must be a number, not %(value)s"),
+                              style=repr(values[0]), field=name, value=repr(value)), number,
                           code="style")
                 return
         alignment = int(values[names.index("alignment")])
         valid = range(1, 10) if self.kind == "ass" else pysubs2.common.SSA_ALIGNMENT
         if alignment not in valid:
-            self.fail(f"style {values[0]!r}: alignment {alignment} is not a valid {self.label} "
-                      "alignment", number, code="style")
+            self.fail(say(N_("style %(style)s: alignment %(alignment)s is not a valid %(format)s "
+                             "alignment"), style=repr(values[0]), alignment=alignment,
+                          format=self.label), number, code="style")
             return
         self.style_lines[values[0]] = number
 
@@ -149,23 +160,26 @@ class _Walker:
             self.parsed.diagnostics.append(warning(
                 say(N_("%(kind)s events are not supported and are left out"), kind=kind),
                 self.path, number,
-                "remove the line", "event"))
+                say(N_("remove the line")), "event"))
             self.lines[number - 1] = ""
             return
         if kind not in EVENT_TYPES or not colon:
-            self.fail(f"expected a Dialogue: line, found {line[:40]!r}", number)
+            self.fail(say(N_("expected a Dialogue: line, found %(found)s"),
+                          found=repr(line[:40])), number)
             return
         if kind == "Dialogue":
             self.dialogues += 1
             self.places[number] = self.dialogues
         fields = rest.strip().split(",", 9)
         if len(fields) != 10:
-            self.fail(f"this {kind} line has {len(fields)} fields before its text; it needs 10",
-                      number, "check for a missing comma", "structure")
+            self.fail(say(N_("this %(kind)s line has %(count)s fields before its text; it needs "
+                             "10"), kind=kind, count=len(fields)),
+                      number, say(N_("check for a missing comma")), "structure")
             return
         start, end = fields[1].strip(), fields[2].strip()
         if not TIME.match(start) or not TIME.match(end):
-            self.fail(f"malformed time in this {kind} line: {start!r}, {end!r}", number,
+            self.fail(say(N_("malformed time in this %(kind)s line: %(start)s, %(end)s"),
+                          kind=kind, start=repr(start), end=repr(end)), number,
                       TIME_HINT, "timing")
             return
         self.event_lines.append(number)
@@ -204,7 +218,7 @@ class _Converter:
 
     def warn(self, message: str | Message, number: int, code: str = "tags") -> None:
         self.walker.parsed.diagnostics.append(warning(message, self.walker.path, number,
-                                                      "remove the tags", code))
+                                                      say(N_("remove the tags")), code))
 
     def cue(self, index: int, event: pysubs2.SSAEvent, number: int) -> Cue | None:
         """The event as a cue; None for a drawing (reported)."""
@@ -253,8 +267,9 @@ class _Converter:
         for fragment, computed in parse_tags(text, style, self.subs.styles):
             if computed.drawing:
                 self.walker.parsed.diagnostics.append(error(
-                    f"cue {index} draws a shape (\\p drawing mode): it cannot be burned as text",
-                    self.walker.path, number, "remove the drawing", "tags"))
+                    say(N_("cue %(cue)s draws a shape (\\p drawing mode): it cannot be burned as "
+                           "text"), cue=index),
+                    self.walker.path, number, say(N_("remove the drawing")), "tags"))
                 return None
             wanted = {tag for tag, on in (("i", computed.italic), ("b", computed.bold),
                                           ("u", computed.underline)) if on}

@@ -31,6 +31,8 @@ from pipeline.subtitles.normalise import graphemes
 # "word" was burned 3 px high, and the render only warned. (Netflix TTSG sets one size for all
 # subtitles; half of it is already far from what viewers were given elsewhere.)
 LEAST_SHRINK = 0.5
+# The hint of a cue too tall for the frame.
+SPLIT_IT = say(N_("split it into cues of one or two lines each, timed with the speech"))
 
 
 class BurnedFrame(NamedTuple):
@@ -110,8 +112,8 @@ class Fitter:
                                "…" if len(widest) > 40 else "")),
                         width=Number(text_width(widest, measure, layout.em_px), ".0f"),
                         safe=safe, where=where, share=Number(100 * em / layout.em_px, ".0f")),
-                    path, cue.line, "break the word with spaces or hyphens, or shorten it",
-                    "fit")]
+                    path, cue.line,
+                    say(N_("break the word with spaces or hyphens, or shorten it")), "fit")]
             return [warning(
                 say(N_("cue %(cue)s: the word %(word)s is wider than the title-safe area "
                        "(%(frames)s); the whole cue will be drawn smaller"), cue=cue.index,
@@ -119,7 +121,7 @@ class Fitter:
                         N_("%(width)s px of %(safe)s px %(where)s"),
                         width=Number(text_width(widest, measure, layout.em_px), ".0f"),
                         safe=safe, where=where), "; ")), path, cue.line,
-                "hyphenate or shorten the word", "fit")]
+                say(N_("hyphenate or shorten the word")), "fit")]
         too_tall = self._too_tall(cue, len(wrapped), em, measure, where, path, qc, edge)
         if too_tall:
             return too_tall
@@ -132,7 +134,7 @@ class Fitter:
                            "be drawn on %(lines)s lines"),
                         width=Number(text_width(widest, measure, layout.em_px), ".0f"),
                         safe=safe, where=where, lines=len(wrapped)), "; ")), path, cue.line,
-                "shorten the text, or split the cue into two cues", "fit")]
+                say(N_("shorten the text, or split the cue into two cues")), "fit")]
         return []
 
     def _too_tall(self, cue: Cue, count: int, em: float, measure: Font, where: Message,
@@ -158,14 +160,14 @@ class Fitter:
                        "%(frames)s"), cue=cue.index, limit=qc.max_lines,
                     frames=_frames(say(N_("%(lines)s lines %(where)s"), lines=count,
                                        where=where), "; ")), path, cue.line,
-                "split it into cues of one or two lines each, timed with the speech", "fit")]
+                SPLIT_IT, "fit")]
         return [error(
             say(N_("cue %(cue)s cannot fit the frame: its text takes %(frames)s: the rest would "
                    "be cut off"), cue=cue.index, frames=_frames(say(
                        N_("%(lines)s lines, %(height)s px, and %(fit)s fit the title-safe height "
                           "%(where)s"), lines=count, height=Number(count * line + 2 * edge, ".0f"),
                        fit=max(0, int(usable // line)), where=where), "; ")), path, cue.line,
-            "split it into cues of one or two lines each, timed with the speech", "fit")]
+            SPLIT_IT, "fit")]
 
 
 def _frames(said: Message, join: str) -> Items:

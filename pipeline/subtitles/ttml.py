@@ -71,13 +71,14 @@ class _Reader(TimeParameters, Layout):
 
     # --- problems ---------------------------------------------------------------------------
 
-    def fail(self, message: str, element, hint: str | None = None,
+    def fail(self, message: str | Message, element, hint: str | Message | None = None,
              code: str = "structure") -> Diagnostic:
         found = error(message, self.path, element.sourceline, hint, code)
         self.parsed.diagnostics.append(found)
         return found
 
-    def warn(self, message: str | Message, element, hint: str | None = None, code: str = "structure"):
+    def warn(self, message: str | Message, element, hint: str | Message | None = None,
+             code: str = "structure"):
         self.parsed.diagnostics.append(warning(message, self.path, element.sourceline, hint, code))
 
     # --- styles and regions -----------------------------------------------------------------
@@ -94,11 +95,12 @@ class _Reader(TimeParameters, Layout):
         result = _Styles()
         for reference in references:
             if reference in seen:
-                self.fail(f"style {reference!r} refers to itself", element)
+                self.fail(say(N_("style %(style)s refers to itself"), style=repr(reference)),
+                          element)
                 continue
             if reference not in self.styles:
-                self.fail(f"style {reference!r} is not defined", element,
-                          "define it in <head><styling>", "style")
+                self.fail(say(N_("style %(style)s is not defined"), style=repr(reference)),
+                          element, say(N_("define it in <head><styling>")), "style")
                 continue
             result = result.merged(self.resolve(element, self.styles[reference], seen + (reference,)))
         return result.merged(styles)
@@ -124,8 +126,8 @@ class _Reader(TimeParameters, Layout):
             self.warn(say(N_("%(element)s %(name)s is named with id=, which TTML does not read "
                              "(it reads xml:id); read as xml:id=\"%(id)s\""),
                           element=_local(element), name=repr(name), id=name), element,
-                      f'write xml:id="{name}": other TTML players do not find it by id=',
-                      "structure")
+                      say(N_('write xml:id="%(id)s": other TTML players do not find it by id='),
+                          id=name), "structure")
         return name or ""
 
     # --- content ----------------------------------------------------------------------------
@@ -134,7 +136,7 @@ class _Reader(TimeParameters, Layout):
         self.read_head()
         body = self.root.find(f"{{{self.ns}}}body")
         if body is None:
-            self.fail("this TTML file has no <body>", self.root, code="syntax")
+            self.fail(say(N_("this TTML file has no <body>")), self.root, code="syntax")
             return self.parsed
         # One time line counts from the timecode's 00:00:00:00, the programme from its start.
         self.walk(body, -self.origin if self.smpte and not self.labels else Fraction(0), None,
@@ -156,8 +158,8 @@ class _Reader(TimeParameters, Layout):
              inherited: _Styles, region: str | None, preserve: bool) -> None:
         begin, end = self.interval(element, parent_begin, parent_end)
         if element.get("timeContainer") == "seq":
-            self.fail("sequential timing (timeContainer=\"seq\") is not supported", element,
-                      "give each paragraph its own begin and end", "timing")
+            self.fail(say(N_("sequential timing (timeContainer=\"seq\") is not supported")),
+                      element, say(N_("give each paragraph its own begin and end")), "timing")
             return
         styles = inherited.merged(self.resolve(element, self.own_styles(element)))
         region = element.get("region") or region
@@ -201,8 +203,8 @@ class _Reader(TimeParameters, Layout):
         if end is None:
             if any(element.get(name) is not None for name in ("end", "dur")):
                 return   # malformed, and reported
-            self.fail(f"paragraph {index} has no end time (no end, dur, or timed parent)",
-                      element, TIME_HINT, "timing")
+            self.fail(say(N_("paragraph %(paragraph)s has no end time (no end, dur, or timed "
+                             "parent)"), paragraph=index), element, TIME_HINT, "timing")
             return
         if self.smpte and not self.placed(element, index, begin):
             return
@@ -215,7 +217,7 @@ class _Reader(TimeParameters, Layout):
             self.warn(say(N_("paragraph %(paragraph)s is in no region: TTML players may not show "
                              "it; it is placed where the campaign's style puts subtitles"),
                           paragraph=index), element,
-                      'add region="..." to it or to <body>', "region")
+                      say(N_('add region="..." to it or to <body>')), "region")
         styles = region_styles.merged(inherited).merged(self.resolve(element, self.own_styles(element)))
         # tts:textAlign applies to the paragraph: set on it (or its style), or from the region.
         column = text_column(styles.values.get("textAlign", ("center", 0))[0])
@@ -232,21 +234,26 @@ class _Reader(TimeParameters, Layout):
         or after the paragraph before, or the timecode ran back (an edit) somewhere unknown."""
         label = (element.get("begin") or "").strip()
         if begin < 0:
-            at = f" at {label}" if label else ""
-            self.fail(f"paragraph {index} begins{at}, before the programme starts at "
-                      f"{self.start}", element,
-                      "check the time, and the start of programme", "timing")
+            self.fail(say(N_("paragraph %(paragraph)s begins at %(label)s, before the programme "
+                             "starts at %(start)s"), paragraph=index, label=label,
+                          start=self.start) if label else
+                      say(N_("paragraph %(paragraph)s begins, before the programme starts at "
+                             "%(start)s"), paragraph=index, start=self.start), element,
+                      say(N_("check the time, and the start of programme")), "timing")
             return False
         if self.labels and label:
             before = self.last_label
             if before is not None and begin < before[0]:
-                self.fail(f"paragraph {index} begins at {label}, before paragraph {before[1]} "
-                          f"(line {before[2]}) at {before[3]}: with ttp:markerMode="
-                          "\"discontinuous\" the times are labels of the programme's timecode, "
-                          "which would run backwards here, so where the paragraph falls on the "
-                          "video cannot be known", element, "if the timecode runs on without a "
-                          "break, put the paragraphs in the order of their times; if it jumps "
-                          "back (an edit), time the file again on the edited video", "timing")
+                self.fail(say(N_("paragraph %(paragraph)s begins at %(label)s, before paragraph "
+                                 "%(previous)s (line %(line)s) at %(previous_label)s: with "
+                                 "ttp:markerMode=\"discontinuous\" the times are labels of the "
+                                 "programme's timecode, which would run backwards here, so where "
+                                 "the paragraph falls on the video cannot be known"),
+                              paragraph=index, label=label, previous=before[1], line=before[2],
+                              previous_label=before[3]), element,
+                          say(N_("if the timecode runs on without a break, put the paragraphs in "
+                                 "the order of their times; if it jumps back (an edit), time the "
+                                 "file again on the edited video")), "timing")
                 return False
             self.last_label = (begin, index, element.sourceline, label)
         return True
@@ -266,15 +273,15 @@ class _Reader(TimeParameters, Layout):
             for child in node:
                 name = _local(child)
                 if child.tag is etree.Entity:
-                    self.fail(f"entity {child.text} is not expanded: write the characters "
-                              "themselves", element, code="entity")
+                    self.fail(say(N_("entity %(entity)s is not expanded: write the characters "
+                                     "themselves"), entity=child.text), element, code="entity")
                 elif name == "br":
                     out.append("\n")
                 elif name == "span":
                     if any(child.get(n) is not None for n in ("begin", "end", "dur")):
-                        self.fail(f"paragraph {index} has a timed span (karaoke): this is not "
-                                  "supported", child, "split the paragraph into one per time",
-                                  "timing")
+                        self.fail(say(N_("paragraph %(paragraph)s has a timed span (karaoke): "
+                                         "this is not supported"), paragraph=index), child,
+                                  say(N_("split the paragraph into one per time")), "timing")
                     own = inherited.merged(self.resolve(child, self.own_styles(child)))
                     self._styled(own)
                     tags = _tags(own)
@@ -319,12 +326,19 @@ def parse_ttml(text: str, path: Path) -> Parsed:
     try:
         root = etree.fromstring(text.encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
-        return Parsed(diagnostics=[error(f"this file is not well-formed XML: {exc.msg}", path,
-                                         exc.lineno or None, "fix the XML (an editor with XML "
-                                         "checking shows where)", "syntax")])
-    if _local(root) != "tt" or etree.QName(root).namespace not in TT_NAMESPACES:
+        # lxml's (libxml2's) reason is English only: said as it is.
         return Parsed(diagnostics=[error(
-            f"this is an XML file, but not TTML: its root element is <{_local(root)}>"
-            f"{' in ' + etree.QName(root).namespace if etree.QName(root).namespace else ''}",
-            path, root.sourceline, f'TTML starts with <tt xmlns="{TT_NAMESPACES[0]}">', "syntax")])
+            say(N_("this file is not well-formed XML: %(reason)s"), reason=exc.msg), path,
+            exc.lineno or None, say(N_("fix the XML (an editor with XML checking shows where)")),
+            "syntax")])
+    namespace = etree.QName(root).namespace
+    if _local(root) != "tt" or namespace not in TT_NAMESPACES:
+        return Parsed(diagnostics=[error(
+            say(N_("this is an XML file, but not TTML: its root element is <%(element)s> in "
+                   "%(namespace)s"), element=_local(root), namespace=namespace) if namespace else
+            say(N_("this is an XML file, but not TTML: its root element is <%(element)s>"),
+                element=_local(root)),
+            path, root.sourceline,
+            say(N_('TTML starts with <tt xmlns="%(namespace)s">'), namespace=TT_NAMESPACES[0]),
+            "syntax")])
     return _Reader(root, path).run()

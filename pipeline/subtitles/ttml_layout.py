@@ -24,8 +24,9 @@ from pipeline.messages import N_, say
 from pipeline.subtitles.model import Margins, keypad, row_at
 
 LENGTH = re.compile(r"(-?\d+(?:\.\d+)?)(%|px|c)$")
-PIXELS_HINT = ("give the region's tts:origin and tts:extent in percentages, or set tts:extent on "
-               '<tt> to the size its pixels are counted in (e.g. tts:extent="640px 360px")')
+PIXELS_HINT = say(N_("give the region's tts:origin and tts:extent in percentages, or set "
+                     'tts:extent on <tt> to the size its pixels are counted in (e.g. '
+                     'tts:extent="640px 360px")'))
 
 
 class Layout:
@@ -42,7 +43,8 @@ class Layout:
             first, second = (float(v.rstrip("px")) for v in value.split()) if value else default
             return first, second
         except ValueError:
-            self.fail(f"expected two numbers, not {value!r}", self.root)
+            self.fail(say(N_("expected two numbers, not %(value)s"), value=repr(value)),
+                      self.root)
             return default
 
     def length(self, value: str, axis: int, element) -> float | None:
@@ -50,7 +52,8 @@ class Layout:
         with the root's extent in pixels: see `placement`)."""
         match = LENGTH.match(value)
         if not match:
-            self.fail(f"cannot read the length {value!r}", element, "use percentages, e.g. 10% 80%")
+            self.fail(say(N_("cannot read the length %(value)s"), value=repr(value)), element,
+                      say(N_("use percentages, e.g. 10%% 80%%")))
             return None
         number, unit = float(match.group(1)), match.group(2)
         if unit == "%":
@@ -62,8 +65,8 @@ class Layout:
     def placement(self, region_id: str, element, column: str) -> tuple[int | None, Margins | None]:
         """The keypad alignment and margins nearest to where the region puts its text."""
         if region_id not in self.regions:
-            self.fail(f"region {region_id!r} is not defined", element,
-                      "define it in <head><layout>", "region")
+            self.fail(say(N_("region %(region)s is not defined"), region=repr(region_id)),
+                      element, say(N_("define it in <head><layout>")), "region")
             return None, None
         own, references, line = self.regions[region_id]
         values = self.resolve(element, (own, references)).values
@@ -71,7 +74,8 @@ class Layout:
         for name, default in (("origin", "0% 0%"), ("extent", "100% 100%")):
             parts = values.get(name, (default, 0))[0].split()
             if len(parts) != 2:
-                self.fail(f"tts:{name} of region {region_id!r} needs two lengths", element)
+                self.fail(say(N_("tts:%(name)s of region %(region)s needs two lengths"),
+                              name=name, region=repr(region_id)), element)
                 return None, None
             written += parts
         if self.pixels is None and any(part.endswith("px") for part in written):

@@ -27,21 +27,23 @@ from collections import Counter
 from fractions import Fraction
 
 from pipeline.media.timecode import rate_text
-from pipeline.messages import N_, Number, say
+from pipeline.messages import N_, N_plural, Message, Number, say, say_count
 
 CLOCK = re.compile(r"(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
 OFFSET = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms|f|t)$")
-TIME_HINT = 'write times as HH:MM:SS.mmm (e.g. begin="00:00:01.500") or as 1.5s'
-SMPTE_HINT = ('write times as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. '
-              'begin="10:00:01:12")')
+TIME_HINT = say(N_('write times as HH:MM:SS.mmm (e.g. begin="00:00:01.500") or as 1.5s'))
+SMPTE_HINT = say(N_('write times as HH:MM:SS:FF, hours, minutes, seconds and frames (e.g. '
+                    'begin="10:00:01:12")'))
 # Drop-frame timecode as editors write it, `10:00:01;00` (or `.00`, `,00`): TTML's SMPTE times
 # take colons only, and the drop is the file's ttp:dropMode (TTML1 §6.2.3, Appendix N.3).
 DROP_WRITTEN = re.compile(r"(\d{2,})[:;](\d{2})[:;.,](\d{2})[;.,](\d{2})$")
 EBUTT_METADATA = "urn:ebu:tt:metadata"
+# A frame count (`12f`, `00:00:01:12`) in a file that does not say what a frame is.
+NO_FRAME_RATE = N_("%(name)s=%(value)s counts frames, but the file gives no ttp:frameRate")
 # ttp:dropMode: labels dropped at second 00 of a minute, and which minutes (TTML1 §6.2.3).
-DROPS = {"dropNTSC": (2, "frames 00 and 01 of every minute but each tenth",
+DROPS = {"dropNTSC": (2, say(N_("frames 00 and 01 of every minute but each tenth")),
                       lambda minute: minute % 10 != 0),
-         "dropPAL": (4, "frames 00 to 03 of every even minute but each twentieth",
+         "dropPAL": (4, say(N_("frames 00 to 03 of every even minute but each twentieth")),
                      lambda minute: minute % 2 == 0 and minute % 20 != 0)}
 DROP_RATE = 30   # the ttp:frameRate both drop modes are defined at
 # Of each drop mode: labels dropped a time, minutes between two such times, and minutes in a
@@ -88,7 +90,8 @@ class TimeParameters:
                       "f": 1 / Fraction(self.frame_rate or 1)}
         # The programme's start on the timecode, in seconds and as messages say it; and whether
         # times are labels each on its own rather than one time line.
-        self.origin, self.start, self.labels = Fraction(0), "", False
+        self.origin, self.labels = Fraction(0), False
+        self.start: str | Message = ""
         if self.smpte:
             self._read_smpte_parameters()
         elif (given := self._start_of_programme()) is not None:
@@ -101,13 +104,15 @@ class TimeParameters:
         if value is None or value in values:
             return value or default
         if name == "timeBase":
-            self.fail(f"ttp:timeBase {value!r} is not supported: times must be media times or "
-                      "SMPTE timecodes", self.root, 'use ttp:timeBase="media" (the default) or '
-                      '"smpte"', "timing")
+            self.fail(say(N_("ttp:timeBase %(value)s is not supported: times must be media times "
+                             "or SMPTE timecodes"), value=repr(value)), self.root,
+                      say(N_('use ttp:timeBase="media" (the default) or "smpte"')), "timing")
         else:
             quoted = [f'"{known}"' for known in values]
-            self.fail(f"ttp:{name} must be {', '.join(quoted[:-1])} or {quoted[-1]}, not "
-                      f"{value!r}", self.root, code="timing")
+            # The last value apart, not an `Items`: a list joined with "or" ("o" in Spanish).
+            self.fail(say(N_("ttp:%(name)s must be %(values)s or %(last)s, not %(value)s"),
+                          name=name, values=", ".join(quoted[:-1]), last=quoted[-1],
+                          value=repr(value)), self.root, code="timing")
         return default
 
     def _read_smpte_parameters(self) -> None:
@@ -116,17 +121,19 @@ class TimeParameters:
                                    "discontinuous") == "discontinuous"
         self.drop = self._choice("dropMode", ("nonDrop", "dropNTSC", "dropPAL"), "nonDrop")
         if not self.frame_rate:
-            self.fail('ttp:timeBase="smpte" counts time in frames, but the file gives no '
-                      "ttp:frameRate: its times are read here at 30 fps, TTML's default",
-                      self.root, 'give the video\'s frame rate on <tt>: ttp:frameRate="25", or '
-                      'ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001" for 29.97 fps',
-                      "timing")
+            self.fail(say(N_('ttp:timeBase="smpte" counts time in frames, but the file gives no '
+                             "ttp:frameRate: its times are read here at 30 fps, TTML's "
+                             "default")), self.root,
+                      say(N_('give the video\'s frame rate on <tt>: ttp:frameRate="25", or '
+                             'ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001" for 29.97 '
+                             'fps')), "timing")
             self.frame_rate = Fraction(DROP_RATE)
         if self.drop != "nonDrop" and self.counted_rate != DROP_RATE:
-            self.fail(f'ttp:dropMode="{self.drop}" drops labels of {DROP_RATE} fps timecode, but '
-                      f"ttp:frameRate is {self.counted_rate}: its times are read here without "
-                      "drops", self.root, f'leave ttp:dropMode out (or write "nonDrop") at '
-                      f"{self.counted_rate} fps", "timing")
+            self.fail(say(N_('ttp:dropMode="%(drop)s" drops labels of %(rate)s fps timecode, '
+                             "but ttp:frameRate is %(counted)s: its times are read here without "
+                             "drops"), drop=self.drop, rate=DROP_RATE, counted=self.counted_rate),
+                      self.root, say(N_('leave ttp:dropMode out (or write "nonDrop") at '
+                                        "%(rate)s fps"), rate=self.counted_rate), "timing")
             self.drop = "nonDrop"
         self.origin = self.parsed.counted_from = self._programme_start()
 
@@ -150,17 +157,22 @@ class TimeParameters:
             return Fraction(0)
         hours = int(clock.group(1))
         start = f"{hours:02d}:00:00:00"
-        self.start = f"{start} (as checked here)"
+        self.start = say(N_("%(timecode)s (as checked here)"), timecode=start)
         self.parsed.start_missing = self.fail(
-            f"begin={first.get('begin').strip()!r} is a SMPTE timecode "
-            f'(ttp:timeBase="smpte") {hours} hour{"s" if hours > 1 else ""} in, and the '
-            "file does not say the timecode its programme starts at, which is the video's "
-            f"first frame: its cues are checked here as if it were {start}", first,
-            "give it in <head>: <metadata><ebuttm:documentMetadata>"
-            f"<ebuttm:documentStartOfProgramme>{start}</ebuttm:documentStartOfProgramme>"
-            f'</ebuttm:documentMetadata></metadata>, with xmlns:ebuttm="{EBUTT_METADATA}" '
-            "on <tt> (EBU-TT Part 1); or export the file with the programme starting at "
-            "00:00:00:00", "timing")
+            say_count(N_plural(
+                'begin=%(value)s is a SMPTE timecode (ttp:timeBase="smpte") %(hours)s hour in, '
+                "and the file does not say the timecode its programme starts at, which is the "
+                "video's first frame: its cues are checked here as if it were %(start)s",
+                'begin=%(value)s is a SMPTE timecode (ttp:timeBase="smpte") %(hours)s hours in, '
+                "and the file does not say the timecode its programme starts at, which is the "
+                "video's first frame: its cues are checked here as if it were %(start)s"),
+                hours, value=repr(first.get("begin").strip()), hours=hours, start=start), first,
+            say(N_('give it in <head>: %(metadata)s, with xmlns:ebuttm="%(namespace)s" on <tt> '
+                   "(EBU-TT Part 1); or export the file with the programme starting at "
+                   "00:00:00:00"),
+                metadata="<metadata><ebuttm:documentMetadata><ebuttm:documentStartOfProgramme>"
+                         f"{start}</ebuttm:documentStartOfProgramme></ebuttm:documentMetadata>"
+                         "</metadata>", namespace=EBUTT_METADATA), "timing")
         return self._counted(hours, 0, 0, 0, 0)
 
     def _start_of_programme(self):
@@ -179,7 +191,8 @@ class TimeParameters:
         try:
             return float(value)
         except ValueError:
-            self.fail(f"ttp:{name} must be a number, not {value!r}", self.root)
+            self.fail(say(N_("ttp:%(name)s must be a number, not %(value)s"), name=name,
+                          value=repr(value)), self.root)
             return default
 
     def _frame_rate(self) -> Fraction | None:
@@ -194,8 +207,8 @@ class TimeParameters:
             try:
                 rate *= Fraction(int(numerator), int(denominator or 1))
             except (ValueError, ZeroDivisionError):
-                self.fail(f"ttp:frameRateMultiplier must be two whole numbers, not {multiplier!r}",
-                          self.root)
+                self.fail(say(N_("ttp:frameRateMultiplier must be two whole numbers, not "
+                                 "%(value)s"), value=repr(multiplier)), self.root)
         return rate
 
     def time(self, element, name: str) -> Fraction | None:
@@ -206,10 +219,11 @@ class TimeParameters:
         value = value.strip()
         if self.smpte:
             if name == "dur" and self.labels:
-                self.fail(f"dur={value!r} has no meaning with ttp:markerMode=\"discontinuous\": "
-                          "the times are labels of the programme's timecode, not a time line",
-                          element, 'give the paragraph an end time, or set ttp:markerMode='
-                          '"continuous" if the timecode runs without a break', "timing")
+                self.fail(say(N_("dur=%(value)s has no meaning with ttp:markerMode="
+                                 "\"discontinuous\": the times are labels of the programme's "
+                                 "timecode, not a time line"), value=repr(value)), element,
+                          say(N_('give the paragraph an end time, or set ttp:markerMode='
+                                 '"continuous" if the timecode runs without a break')), "timing")
                 return None
             return self._timecode(element, name, value)
         clock, offset = CLOCK.match(value), OFFSET.match(value)
@@ -231,8 +245,8 @@ class TimeParameters:
         if offset:
             count, unit = Fraction(offset.group(1)), offset.group(2)
             if unit == "f" and not self.frame_rate:
-                self.fail(f"{name}={value!r} counts frames, but the file gives no ttp:frameRate",
-                          element, TIME_HINT, "timing")
+                self.fail(say(NO_FRAME_RATE, name=name, value=repr(value)), element, TIME_HINT,
+                          "timing")
                 return None
             self.notations[unit] += 1
             if unit == "t" and self.seconds_ticks:
@@ -241,10 +255,11 @@ class TimeParameters:
                                  "ttp:tickRate (nor ttp:frameRate): TTML counts 1 tick a second, "
                                  "so this is %(seconds)s s"), name=name, value=f"'{value}'",
                               seconds=Number(float(count), ".0f")), element,
-                          'give the rate the file was written at on <tt>, most often '
-                          'ttp:tickRate="10000000"', "tick-rate")
+                          say(N_('give the rate the file was written at on <tt>, most often '
+                                 'ttp:tickRate="10000000"')), "tick-rate")
             return count * self.units[unit]
-        self.fail(f"malformed TTML time {name}={value!r}", element, TIME_HINT, "timing")
+        self.fail(say(N_("malformed TTML time %(name)s=%(value)s"), name=name, value=repr(value)),
+                  element, TIME_HINT, "timing")
         return None
 
     def _timecode(self, element, name: str, value: str) -> Fraction | None:
@@ -254,10 +269,11 @@ class TimeParameters:
         if clock is None or clock.group(4) or int(clock.group(2)) > 59 or \
                 int(clock.group(3)) > 59:
             drop = DROP_WRITTEN.match(value)
-            hint = (f"TTML writes drop-frame timecode with colons, {':'.join(drop.groups())}, "
-                    "and says it is drop-frame with ttp:dropMode") if drop else SMPTE_HINT
-            self.fail(f'{name}={value!r} is not a SMPTE timecode (ttp:timeBase="smpte")',
-                      element, hint, "timing")
+            hint = say(N_("TTML writes drop-frame timecode with colons, %(timecode)s, and says "
+                          "it is drop-frame with ttp:dropMode"),
+                       timecode=":".join(drop.groups())) if drop else SMPTE_HINT
+            self.fail(say(N_('%(name)s=%(value)s is not a SMPTE timecode (ttp:timeBase="smpte")'),
+                          name=name, value=repr(value)), element, hint, "timing")
             return None
         hours, minutes, seconds = (int(part) for part in clock.group(1, 2, 3))
         frames, subframes = int(clock.group(5) or 0), int(clock.group(6) or 0)
@@ -266,10 +282,11 @@ class TimeParameters:
         if self.drop != "nonDrop":
             dropped, which, drops_in = DROPS[self.drop]
             if seconds == 0 and frames < dropped and drops_in(minutes):
-                self.fail(f'{name}={value!r} names no frame: with ttp:dropMode="{self.drop}", '
-                          f"{which} are dropped (this minute's first is "
-                          f"{value[:-2]}{dropped:02d})", element, "check the frame number",
-                          "timing")
+                self.fail(say(N_('%(name)s=%(value)s names no frame: with ttp:dropMode='
+                                 '"%(drop)s", %(frames)s are dropped (this minute\'s first is '
+                                 "%(first)s)"), name=name, value=repr(value), drop=self.drop,
+                              frames=which, first=f"{value[:-2]}{dropped:02d}"), element,
+                          say(N_("check the frame number")), "timing")
                 return None
         self.notations["frames"] += 1
         return self._counted(hours, minutes, seconds, frames, subframes)
@@ -287,21 +304,26 @@ class TimeParameters:
                        subframes: int) -> bool:
         """Whether a clock time's frames and sub-frames name a frame (else reported)."""
         if not self.frame_rate:
-            self.fail(f"{name}={value!r} counts frames, but the file gives no ttp:frameRate",
-                      element, TIME_HINT, "timing")
+            self.fail(say(NO_FRAME_RATE, name=name, value=repr(value)), element, TIME_HINT,
+                      "timing")
             return False
         if frames >= self.frame_rate:
             last = -(-self.frame_rate // 1) - 1     # the highest whole number below the rate
-            self.fail(f"{name}={value!r} counts frame {frames}, but at "
-                      f"{rate_text(self.frame_rate)} fps (ttp:frameRate) a second has frames 0 "
-                      f"to {last}", element,
-                      "check the frame number and ttp:frameRate" + (
-                          "" if self.smpte else ", or write the time as HH:MM:SS.mmm"), "timing")
+            self.fail(say(N_("%(name)s=%(value)s counts frame %(frame)s, but at %(rate)s fps "
+                             "(ttp:frameRate) a second has frames 0 to %(last)s"), name=name,
+                          value=repr(value), frame=frames, rate=rate_text(self.frame_rate),
+                          last=int(last)), element,
+                      say(N_("check the frame number and ttp:frameRate")) if self.smpte else
+                      say(N_("check the frame number and ttp:frameRate, or write the time as "
+                             "HH:MM:SS.mmm")), "timing")
             return False
         if subframes >= self.sub_frame_rate:
-            self.fail(f"{name}={value!r} counts sub-frame {subframes}, but ttp:subFrameRate is "
-                      f"{self.sub_frame_rate} (sub-frames 0 to {self.sub_frame_rate - 1})",
-                      element, "check the sub-frame number and ttp:subFrameRate", "timing")
+            self.fail(say(N_("%(name)s=%(value)s counts sub-frame %(subframe)s, but "
+                             "ttp:subFrameRate is %(rate)s (sub-frames 0 to %(last)s)"),
+                          name=name, value=repr(value), subframe=subframes,
+                          rate=self.sub_frame_rate, last=self.sub_frame_rate - 1),
+                      element, say(N_("check the sub-frame number and ttp:subFrameRate")),
+                      "timing")
             return False
         return True
 

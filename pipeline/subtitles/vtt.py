@@ -18,7 +18,7 @@ from webvtt.errors import MalformedCaptionError
 from webvtt.models import Region, Timestamp
 
 from pipeline.errors import error, note, warning
-from pipeline.messages import N_, Message, plural, say
+from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.files import write_atomically
 from pipeline.subtitles.markup import styled_runs, unbalanced_tags
 from pipeline.subtitles.model import (
@@ -99,8 +99,11 @@ class _Reader(CueSettingsReader):
             self._karaoke_warning()
         if self.spaces:
             # Said once: YouTube's files have one in most cues, and they show nothing anyway.
+            count = len(self.spaces)
             self.parsed.diagnostics.append(note(
-                f"{plural(len(self.spaces), 'line')} of only spaces left out of cue text",
+                say_count(N_plural("%(count)s line of only spaces left out of cue text",
+                                   "%(count)s lines of only spaces left out of cue text"),
+                          count, count=count),
                 self.path, self.spaces[0]))
         return self.parsed
 
@@ -112,7 +115,7 @@ class _Reader(CueSettingsReader):
         message = say(N_("cue %(cue)s: %(problem)s"), cue=cue, problem=what) if count == 1 else \
             say(N_("%(count)s cues, from cue %(cue)s: %(problem)s"), count=count, cue=cue,
                 problem=what)
-        self.warn(message, line, "remove the tags", "tags")
+        self.warn(message, line, say(N_("remove the tags")), "tags")
 
     def _blocks(self) -> list[list[tuple[int, str]]]:
         """Runs of non-empty lines as (line number, text). Only an empty line ends a cue
@@ -153,7 +156,7 @@ class _Reader(CueSettingsReader):
                              "show %(identifier)s as the last line of the cue before; it is "
                              "read here as the next cue's identifier"),
                           identifier=repr(identifier)), current[-2][0],
-                      "delete the spaces, leaving the line empty", "structure")
+                      say(N_("delete the spaces, leaving the line empty")), "structure")
             blocks.append(current[:-1])
             return [current[-1]]
         self.fail(say(N_("missing blank line before the timing line %(line)s"),
@@ -170,8 +173,8 @@ class _Reader(CueSettingsReader):
             return
         if keyword == "STYLE" and first.strip() == "STYLE":
             if self.seen_cue:
-                self.fail("a STYLE block after the first cue is ignored by players", number,
-                          "move it before the first cue, or remove it")
+                self.fail(say(N_("a STYLE block after the first cue is ignored by players")),
+                          number, say(N_("move it before the first cue, or remove it")))
             styled = [n for n, text in block[1:] if STYLE_CSS.search(text)]
             self.parsed.styled_lines += styled or [number]
             return
@@ -183,14 +186,16 @@ class _Reader(CueSettingsReader):
     def _region(self, block: list[tuple[int, str]]) -> None:
         number = block[0][0]
         if self.seen_cue:
-            self.fail("a REGION block after the first cue is ignored by players", number,
-                      "move it before the first cue")
+            self.fail(say(N_("a REGION block after the first cue is ignored by players")), number,
+                      say(N_("move it before the first cue")))
             return
         try:
             region = Region.from_string(" ".join(text for _, text in block[1:]), strict=True)
         except MalformedCaptionError as exc:
-            self.fail(f"WebVTT region: {exc}", number, "region settings are id:, width:, lines:, "
-                      "regionanchor:, viewportanchor: and scroll:up")
+            # webvtt-py's own words, in English.
+            self.fail(say(N_("WebVTT region: %(problem)s"), problem=str(exc)), number,
+                      say(N_("region settings are id:, width:, lines:, regionanchor:, "
+                             "viewportanchor: and scroll:up")))
             return
         if region.id:
             self.regions[region.id] = region
@@ -234,7 +239,7 @@ class _Reader(CueSettingsReader):
         if lines and all(_spaces(text) for _, text in lines):
             # YouTube's files have them: a cue that shows nothing, not a subtitle to check.
             self.warn(say(N_("cue %(cue)s has only spaces for text: it shows nothing and is left "
-                             "out"), cue=index), first, "delete the cue", "blank-cue")
+                             "out"), cue=index), first, say(N_("delete the cue")), "blank-cue")
             return
         settings = self.settings(match.group(3) or "", number, index)
         text = self._text(lines, index)
@@ -287,7 +292,7 @@ class _Reader(CueSettingsReader):
         if (number, str(what)) not in self.tag_warnings:
             self.tag_warnings.add((number, str(what)))
             self.warn(say(N_("cue %(cue)s: %(problem)s"), cue=index, problem=what), number,
-                      "remove the tag", "tags")
+                      say(N_("remove the tag")), "tags")
         return ""
 
 
@@ -300,12 +305,12 @@ def parse_vtt(text: str, path: Path) -> Parsed:
         # A speaker's name is for a screen reader or a style: browsers do not draw it, nor does
         # the burn, and the sidecars, written from the cues' text, leave it out (a trial's SDH
         # file lost its <v Narrador> unsaid).
-        names = ", ".join(reader.voices)
         parsed.diagnostics.append(note(
-            f"the speakers of its <v> tags ({names}) are kept in no subtitle the pipeline "
-            "makes: players do not show them either", path, min(reader.voices.values()),
-            "where viewers must read who speaks (SDH), write it in the text: NARRADOR: ...",
-            "voices"))
+            say(N_("the speakers of its <v> tags (%(names)s) are kept in no subtitle the pipeline "
+                   "makes: players do not show them either"), names=Items(tuple(reader.voices))),
+            path, min(reader.voices.values()),
+            say(N_("where viewers must read who speaks (SDH), write it in the text: NARRADOR: "
+                   "...")), "voices"))
     return parsed
 
 

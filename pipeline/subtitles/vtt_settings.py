@@ -16,16 +16,18 @@ from pipeline.messages import N_, Items, N_plural, say, say_count
 from pipeline.subtitles.model import Margins, column_at, keypad, line_list, row_at
 
 OLD_ALIGN = re.compile(r"(?<!\S)align:middle(?!\S)")   # W3C WebVTT drafts before 2014
-SETTINGS_HINT = ("cue settings are line:, position:, size:, align: and region:, e.g. line:0 "
-                 "align:center")
+SETTINGS_HINT = say(N_("cue settings are line:, position:, size:, align: and region:, e.g. "
+                      "line:0 align:center"))
 # What each setting takes (W3C WebVTT, 6.3 "WebVTT cue settings"): the hint for a wrong value.
+# Templates: a percent sign is written `%%`.
 SETTING_HINTS = {
-    "line": "line: takes a line number (line:0 is the top, line:-1 the bottom) or a percentage "
-            "from 0% to 100% of the height, optionally followed by ,start ,center or ,end",
-    "position": "position: takes a percentage from 0% to 100% of the width, optionally followed "
-                "by ,line-left ,center or ,line-right",
-    "size": "size: takes a percentage from 0% to 100% of the width",
-    "align": "align: takes start, center, end, left or right",
+    "line": say(N_("line: takes a line number (line:0 is the top, line:-1 the bottom) or a "
+                   "percentage from 0%% to 100%% of the height, optionally followed by ,start "
+                   ",center or ,end")),
+    "position": say(N_("position: takes a percentage from 0%% to 100%% of the width, optionally "
+                       "followed by ,line-left ,center or ,line-right")),
+    "size": say(N_("size: takes a percentage from 0%% to 100%% of the width")),
+    "align": say(N_("align: takes start, center, end, left or right")),
 }
 
 
@@ -60,7 +62,7 @@ class CueSettingsReader:
             self.warn(say(N_("cue %(cue)s: align:middle is an old spelling that WebVTT no longer "
                              "has; it is read as align:center, where browsers show it too "
                              "(they ignore the setting)"), cue=index), number,
-                      "write align:center", "settings")
+                      say(N_("write align:center")), "settings")
             written = OLD_ALIGN.sub("align:center", written)
         try:
             return CueSettings.from_string(written, strict=True)
@@ -108,7 +110,7 @@ class CueSettingsReader:
                     "vertical text is not rendered: %(count)s cues ask for it (%(settings)s) and "
                     "are shown horizontal, placed by their line:, position: and align: as "
                     "horizontal text is"), count, count=count, settings=settings)
-                hint = "write these cues horizontal, without vertical:"
+                hint = say(N_("write these cues horizontal, without vertical:"))
             elif name == "size":
                 # The lines are named: a narrower box breaks lines elsewhere, cue by cue. One
                 # cue's is the warning's own (`PATH:LINE:`), not said again.
@@ -122,7 +124,8 @@ class CueSettingsReader:
                         "%(lines)s) and are laid out over the full title-safe width instead"),
                         count, count=count, settings=settings,
                         lines=line_list([line for line, _ in found]))
-                hint = "break the lines by hand where the narrower box would, and remove size:"
+                hint = say(N_("break the lines by hand where the narrower box would, and remove "
+                              "size:"))
             else:
                 message = say_count(N_plural(
                     "WebVTT regions are not rendered (their width, lines and scrolling): "
@@ -134,7 +137,8 @@ class CueSettingsReader:
                     "row nearest their region's viewportanchor, unless their own line: says "
                     "otherwise; their align: and position: put them left, centre or right"),
                     count, count=count, settings=settings)
-                hint = "place the cues with line:, position: and align: instead of a region"
+                hint = say(N_("place the cues with line:, position: and align: instead of a "
+                              "region"))
             self.warn(message, number, hint, "unrendered-settings")
 
     def placement(self, settings: CueSettings, number: int, index: int
@@ -147,8 +151,9 @@ class CueSettingsReader:
         row, column, vertical, left, right, lines = "bottom", "center", 0.0, 0.0, 0.0, 0
         region = self.regions.get(settings.region) if settings.region else None
         if settings.region and region is None:
-            self.fail(f"cue {index} names region {settings.region!r}, which no REGION block "
-                      "defines", number, "define the region before the first cue", "settings")
+            self.fail(say(N_("cue %(cue)s names region %(region)s, which no REGION block "
+                             "defines"), cue=index, region=repr(settings.region)), number,
+                      say(N_("define the region before the first cue")), "settings")
         if region is not None and region.viewportanchor:
             x, y = (float(v.rstrip("%")) / 100 for v in region.viewportanchor.split(","))
             row, vertical = row_at(y)
