@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import Diagnostic, error
+from pipeline.messages import N_, say
 
 
 def partial_path(final: Path) -> Path:
@@ -141,6 +142,6 @@ def empty_file(path: Path) -> Diagnostic | None:
             return None
     except OSError:
         return None
-    return error("the file is empty (0 bytes)", path, 1,
-                 "nothing was written to it: a copy or a download that stopped before its first "
-                 "byte, or an export that failed; copy or export it again", "empty")
+    return error(say(N_("the file is empty (0 bytes)")), path, 1,
+                 say(N_("nothing was written to it: a copy or a download that stopped before its "
+                        "first byte, or an export that failed; copy or export it again")), "empty")

@@ -11,10 +11,13 @@ import pytest
 
 from pipeline.cli.language import diagnostic_line, language_of
 from pipeline.errors import warning
+from pipeline.manifest import load_manifest
 from pipeline.messages import N_, say
 from pipeline.publish.wording import localised
+from pipeline.render.recording_check import check_recording
 from pipeline.subtitles.file_check import check_file
 from tests import terminal as tty
+from tests.conftest import ffmpeg
 
 SPANISH = {"LANG": "es_MX.UTF-8", "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None}
 
@@ -98,23 +101,29 @@ def _plain(node: ast.expr | None) -> bool:
 def test_every_message_of_a_subtitle_file_can_be_said_in_spanish():
     """Each diagnostic the subtitle checks make is a `Message` (its text and its hint), so a
     Spanish terminal says it from the catalog; a text written in place would stay English."""
+    plain = [where for path in sorted(Path("pipeline/subtitles").glob("*.py"))
+             for where in _plain_calls(path, MAKERS, ENGLISH_ONLY)]
+    assert plain == []
+
+
+def _plain_calls(path: Path, makers: dict[str, int], english_only: set) -> list[str]:
+    """Where a function of `path` (but those of `english_only`) makes a diagnostic with a text
+    written in place (`makers`: their names, and where each takes its hint by position)."""
     plain = []
-    for path in sorted(Path("pipeline/subtitles").glob("*.py")):
-        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(function, ast.FunctionDef) or \
-                    (path.name, function.name) in ENGLISH_ONLY:
+    for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(function, ast.FunctionDef) or (path.name, function.name) in english_only:
+            continue
+        for call in ast.walk(function):
+            name = getattr(call, "func", None)
+            name = getattr(name, "id", None) or getattr(name, "attr", None)
+            if not isinstance(call, ast.Call) or name not in makers:
                 continue
-            for call in ast.walk(function):
-                name = getattr(call, "func", None)
-                name = getattr(name, "id", None) or getattr(name, "attr", None)
-                if not isinstance(call, ast.Call) or name not in MAKERS:
-                    continue
-                at = MAKERS[name]
-                hint = next((k.value for k in call.keywords if k.arg == "hint"),
-                            call.args[at] if len(call.args) > at else None)
-                if (call.args and _plain(call.args[0])) or _plain(hint):
-                    plain.append(f"{path}:{call.lineno} ({function.name})")
-    assert sorted(set(plain)) == []
+            at = makers[name]
+            hint = next((k.value for k in call.keywords if k.arg == "hint"),
+                        call.args[at] if len(call.args) > at else None)
+            if (call.args and _plain(call.args[0])) or _plain(hint):
+                plain.append(f"{path}:{call.lineno} ({function.name})")
+    return sorted(set(plain))
 
 
 # A translator's slips in each format read here, one file each (name: text).
@@ -143,16 +152,95 @@ SLIPS = {
 def test_a_translators_slips_in_every_format_are_said_in_spanish(tmp_path: Path):
     """What `check` says of each slip, message and hint, has its Spanish: none of it would
     fall back to English in a Spanish terminal (a template, or one of its parts, untranslated)."""
-    said = 0
+    said = []
     for name, text in SLIPS.items():
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
-        for d in check_file(path, fps=25).diagnostics:
-            for part, english in ((d.detail, d.message), (d.hint_detail, d.hint)):
-                if english is None:
-                    continue
-                assert part is not None, f"{name}: English only: {english}"
-                spanish = localised(part.to_json(), "es")
-                assert spanish is not None, f"{name}: no Spanish for: {english}"
-                said += 1
-    assert said >= 40
+        said += _in_spanish(check_file(path, fps=25).diagnostics, name)
+    assert len(said) >= 40
+
+
+def _in_spanish(diagnostics, name: str) -> list[tuple[str | None, str]]:
+    """(code, Spanish text) of each message and hint of `diagnostics` (of the file `name`),
+    asserting each has its Spanish."""
+    said = []
+    for d in diagnostics:
+        for part, english in ((d.detail, d.message), (d.hint_detail, d.hint)):
+            if english is None:
+                continue
+            assert part is not None, f"{name}: English only: {english}"
+            spanish = localised(part.to_json(), "es")
+            assert spanish is not None, f"{name}: no Spanish for: {english}"
+            said.append((d.code, spanish))
+    return said
+
+
+# What a recording's check is told and may stay English: a master's own problems (the media
+# team's, `validate`), and a language's file that exists but cannot be opened (the manifest's
+# inputs' words, said of masters and beds too).
+RECORDING_ENGLISH_ONLY = {("deliveries.py", "find_recording"),
+                          ("sound_warnings.py", "master_sound_warnings"),
+                          ("probe.py", "probe_video"), ("probe.py", "probe_master")}
+# What `check` of a recording reaches: reading it, its name in the folder, its checks.
+RECORDING_CHECK = ("pipeline/render/recording_check.py", "pipeline/render/deliveries.py",
+                   "pipeline/render/sound_input.py", "pipeline/render/sound_warnings.py",
+                   "pipeline/render/sound_sides.py", "pipeline/render/split_mono.py",
+                   "pipeline/render/loudness_limits.py", "pipeline/render/unused_inputs.py",
+                   "pipeline/manifest/input_names.py", "pipeline/media/cut_short.py",
+                   "pipeline/media/probe.py", "pipeline/files.py")
+RECORDING_MAKERS = {**MAKERS, "PipelineError": 3, "MediaError": 3}
+
+
+def test_every_message_of_a_recording_can_be_said_in_spanish():
+    plain = [where for path in RECORDING_CHECK
+             for where in _plain_calls(Path(path), RECORDING_MAKERS, RECORDING_ENGLISH_ONLY)]
+    assert plain == []
+
+
+def _sound(path: Path, source: str, *args: str) -> Path:
+    ffmpeg("-f", "lavfi", "-i", source, *args, str(path))
+    return path
+
+
+TONE = "sine=frequency=700:sample_rate=48000:duration=4"
+
+
+def test_a_translators_recordings_slips_are_said_in_spanish(campaign):
+    """What `check` says of each slip of a recorded track (with the manifest and without),
+    message, hint and summary, has its Spanish."""
+    folder = campaign.root / "audio/spot"
+    campaign.write([{"code": "tar", "treatment": "dub"}, {"code": "maj", "treatment": "dub"},
+                    {"code": "nah", "treatment": "burn"}, {"code": "yua", "treatment": "dub"},
+                    {"code": "zai", "treatment": "mix"}])
+    manifest = load_manifest(campaign.manifest)
+    stereo = ("-ac", "2", "-c:a", "pcm_s24le")
+    slips = [
+        _sound(folder / "tar.wav", TONE, "-af", "aformat=channel_layouts=stereo,volume=30dB,"
+               "asoftclip=type=hard:threshold=0.9886", "-c:a", "pcm_s24le"),
+        _sound(folder / "maj.wav", TONE.replace("duration=4", "duration=6"), "-af",
+               "volume=-14dB,dcshift=0.02", *stereo),
+        _sound(folder / "zai.wav", "anullsrc=sample_rate=8000:channel_layout=mono", "-t", "4",
+               "-c:a", "pcm_s16le"),
+        _sound(folder / "nah.wav", TONE, "-af", "volume=-40dB,adelay=1500:all=1", "-c:a",
+               "libmp3lame"),
+        _sound(folder / "yua.L.wav", TONE, "-af", "volume=-14dB", "-c:a", "pcm_s24le"),
+        _sound(folder / "YUA.WAV", TONE, "-t", "5", "-af", "volume=-14dB", *stereo),
+        _sound(folder / "tar.wav.bak", TONE, "-af", "volume=-14dB", *stereo, "-f", "wav"),
+        _sound(folder / "ach.m4a", TONE, "-af", "pan=5.1|LFE=c0", "-c:a", "pcm_s16le",
+               "-f", "wav"),
+    ]
+    cut = folder / "ach.wav"
+    cut.write_bytes(slips[0].read_bytes()[:20000])
+    empty = folder / "mam.wav"
+    empty.write_bytes(b"")
+    said = set()
+    for path in [*slips, cut, empty]:
+        for result in (check_recording(path), check_recording(path, manifest)):
+            said.update(_in_spanish(result.diagnostics, path.name))
+            summary = result.summary()
+            assert localised(summary.to_json(), "es") is not None, str(summary)
+    codes = {code for code, _ in said}
+    for code in ("clipping", "dc-offset", "silent", "low-sample-rate", "sound-past-end",
+                 "wav-not-pcm", "lfe-content", "unused-input", "empty"):
+        assert code in codes, sorted(codes, key=str)
+    assert len(said) >= 25, sorted(said)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Collection
 
+from pipeline.messages import N_, Message, say
+
 
 # The channel a file of a recording split into a mono file per channel holds ("split mono", as
 # editors and post houses export a stereo or 5.1 mix: Pro Tools' "Multiple Mono", Audition's
@@ -19,9 +21,9 @@ from typing import Collection
 CHANNEL_NAMES = {"l": "FL", "left": "FL", "r": "FR", "right": "FR", "c": "FC", "center": "FC",
                  "centre": "FC", "lfe": "LFE", "ls": "SL", "rs": "SR"}
 CHANNEL_SEPARATORS = "._-"
-# How messages name them.
-CHANNEL_WORDS = {"FL": "left", "FR": "right", "FC": "centre", "LFE": "LFE",
-                 "SL": "left surround", "SR": "right surround"}
+# How messages name them (words the page's catalog translates).
+CHANNEL_WORDS = {"FL": N_("left"), "FR": N_("right"), "FC": N_("centre"), "LFE": N_("LFE"),
+                 "SL": N_("left surround"), "SR": N_("right surround")}
 
 
 def channel_of(name: str, code: str, suffixes: tuple[str, ...]) -> str | None:
@@ -52,11 +54,21 @@ def channel_code(name: str, suffixes: tuple[str, ...]) -> str | None:
 
 @dataclass(frozen=True)
 class Unused:
-    """Why no variant reads a file of a language of the manifest, and how to make it read."""
+    """Why no variant reads a file of a language of the manifest, and how to make it read:
+    messages a Spanish terminal says (`why`, `to_do`), and their English texts (`reason`,
+    `hint`) for what is said in English alone."""
 
     code: str       # the language it seems meant for
-    reason: str
-    hint: str
+    why: Message
+    to_do: Message
+
+    @property
+    def reason(self) -> str:
+        return str(self.why)
+
+    @property
+    def hint(self) -> str:
+        return str(self.to_do)
 
 
 def meant_for(name: str, codes: Collection[str]) -> str | None:
@@ -87,46 +99,69 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
     if channel is not None:
         # Named in the error of its language's missing recording while that has no file
         # (unused_inputs leaves it to that error); said here beside the file that is read.
-        return Unused(code, f"{name} looks like the {CHANNEL_WORDS[channel]} channel of a "
-                            "recording split into a mono file per channel: a language's "
-                            "recording is one file, all its channels in it",
-                      f"once its channels are joined into one file ({code}.wav), move the "
-                      "channels' files out of the folder")
+        return Unused(code, say(N_("%(name)s looks like the %(channel)s channel of a recording "
+                                   "split into a mono file per channel: a language's recording "
+                                   "is one file, all its channels in it"),
+                                name=name, channel=say(CHANNEL_WORDS[channel])),
+                      say(N_("once its channels are joined into one file (%(name)s), move the "
+                             "channels' files out of the folder"), name=f"{code}.wav"))
     if code == stem.lower() and suffix in suffixes:
         # Not taken whatever its case: tzo.srt and TZO.SRT may both be there (a case-sensitive
         # file system), and which one is meant could not be told.
         read = next((f"{code}{known}" for known in suffixes if f"{code}{known}" in present), None)
         if read is not None:      # renamed, it would make two files of one language
-            return Unused(code, f"the name must be lower-case, and {read} is the file read for "
-                                f"{code!r}", f"move it out, or, to use it instead, move "
-                                             f"{read} out and rename this one {code}{suffix}")
-        return Unused(code, "the name must be lower-case", f"rename it to {code}{suffix}")
+            return Unused(code, say(N_("the name must be lower-case, and %(read)s is the file "
+                                       "read for %(code)s"), read=read, code=repr(code)),
+                          _instead(read, f"{code}{suffix}"))
+        return Unused(code, say(N_("the name must be lower-case")), _rename(f"{code}{suffix}"))
     if code == stem.lower():
         typed = next((known for known in suffixes if suffix == known + ".txt"), None)
         if typed is not None:
             # Notepad's "Text Documents" adds .txt, and Windows hides it: nah.srt on screen.
             read = next((f"{code}{known}" for known in suffixes if f"{code}{known}" in present),
                         None)
-            return Unused(code, f"named as a text file (.txt after {typed})",
-                          f"move it out, or, to use it instead, move {read} out and rename "
-                          f"this one {code}{typed}"
-                          if read else f"rename it to {code}{typed}")
+            return Unused(code, say(N_("named as a text file (.txt after %(suffix)s)"),
+                                    suffix=typed),
+                          _instead(read, f"{code}{typed}") if read else
+                          _rename(f"{code}{typed}"))
         if any(suffix.startswith(known + ".") for known in suffixes):
-            return Unused(code, "a backup file name (only the name ending in the format's "
-                                "suffix is read)",
-                          "move it out of the folder, or rename it to use it instead")
+            return Unused(code, say(N_("a backup file name (only the name ending in the "
+                                       "format's suffix is read)")),
+                          say(N_("move it out of the folder, or rename it to use it instead")))
         known = next((known for known in suffixes if suffix.endswith(known)), None)
         if known is not None:
             # zap.1.wav ... zap.8.wav: a post house's split mono tracks; nah.final.srt.
-            return Unused(code, f"a language's {kind} file is {code}{known} alone: {name} "
-                                "names a part or a version of it",
-                          "split mono tracks are mixed into one file (mono, stereo or 5.1) "
-                          f"first; a version is renamed {code}{known}" if kind == "audio"
-                          else f"to use this version, rename it to {code}{known}")
-        article = "an" if kind[0] in "aeiou" else "a"
-        return Unused(code, f"{suffix} is not {article} {kind} format read here "
-                            f"({', '.join(suffixes)})",
-                      f"save it in one of those formats as {code}{suffixes[0]}, ...")
+            # Each kind its own words: "a language's audio file" is another phrase elsewhere.
+            part = (N_("a language's audio file is %(file)s alone: %(name)s names a part or a "
+                       "version of it") if kind == "audio" else
+                    N_("a language's subtitle file is %(file)s alone: %(name)s names a part or a "
+                       "version of it"))
+            return Unused(code, say(part, file=f"{code}{known}", name=name),
+                          say(N_("split mono tracks are mixed into one file (mono, stereo or "
+                                 "5.1) first; a version is renamed %(file)s"),
+                              file=f"{code}{known}") if kind == "audio"
+                          else _version(f"{code}{known}"))
+        return Unused(code, say(N_("%(suffix)s is not an audio format read here (%(formats)s)")
+                                if kind == "audio" else
+                                N_("%(suffix)s is not a subtitle format read here (%(formats)s)"),
+                                suffix=suffix, formats=", ".join(suffixes)),
+                      say(N_("save it in one of those formats as %(file)s, ..."),
+                          file=f"{code}{suffixes[0]}"))
     # mix-v2.srt, nah (1).srt, nah_old.srt
-    return Unused(code, f"language {code!r} is read from {code}.<format> only",
-                  f"to use this version, rename it to {code}{suffix}")
+    return Unused(code, say(N_("language %(code)s is read from %(stem)s.<format> only"),
+                            code=repr(code), stem=code),
+                  _version(f"{code}{suffix}"))
+
+
+def _rename(name: str) -> Message:
+    return say(N_("rename it to %(name)s"), name=name)
+
+
+def _version(name: str) -> Message:
+    return say(N_("to use this version, rename it to %(name)s"), name=name)
+
+
+def _instead(read: str, name: str) -> Message:
+    """The hint for a file named as another that is read: `read`."""
+    return say(N_("move it out, or, to use it instead, move %(read)s out and rename this one "
+                  "%(name)s"), read=read, name=name)

@@ -72,9 +72,12 @@ def layout_of(channels: int, name: str | None) -> str:
         return "mono"
     if (name is None or name == "unknown" or name.endswith("channels")) and channels in BY_COUNT:
         return BY_COUNT[channels]
-    raise PipelineError(f"the {name or f'{channels}-channel'} channel layout is not supported",
-                        hint="supported: mono, stereo, 5.1 and 7.1 (and the other ffmpeg layouts "
-                             f"{', '.join(sorted(LAYOUTS))})")
+    raise PipelineError(say(N_("the %(name)s channel layout is not supported"), name=name)
+                        if name else
+                        say(N_("the %(count)s-channel channel layout is not supported"),
+                            count=channels),
+                        hint=say(N_("supported: mono, stereo, 5.1 and 7.1 (and the other ffmpeg "
+                                    "layouts %(layouts)s)"), layouts=", ".join(sorted(LAYOUTS))))
 
 
 def pan_expression(layout: str, silent: str | None = None) -> str:

@@ -13,12 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import MediaError
+from pipeline.messages import N_, Message, Number, say
 
 
-def cut_short(path: Path | str | None, how: str) -> MediaError:
+def cut_short(path: Path | str | None, how: Message) -> MediaError:
     """The error for a file an interrupted copy or download cut short; `how` says how it shows."""
-    return MediaError(f"the file is cut short: {how} (an interrupted copy or download?)", path,
-                      hint="copy the file again from where it came from")
+    return MediaError(say(N_("the file is cut short: %(how)s (an interrupted copy or "
+                             "download?)"), how=how), path,
+                      hint=say(N_("copy the file again from where it came from")))
 
 
 # A WAV written while it records (a stream, a crashed recorder) leaves its data size unset
@@ -43,7 +45,9 @@ def riff_cut_short(path: Path) -> MediaError | None:
     # The size a RIFF lists leaves out its first 8 bytes (the chunk's name and size).
     if listed in _UNSET_SIZES or size >= listed + 8:
         return None
-    return cut_short(path, f"it holds {size:,} of the {listed + 8:,} bytes its header lists")
+    # Sizes with thousands commas, as Mexican Spanish writes them too.
+    return cut_short(path, say(N_("it holds %(size)s of the %(listed)s bytes its header lists"),
+                               size=f"{size:,}", listed=f"{listed + 8:,}"))
 
 
 def check_wav_header(path: Path, seconds: float | None) -> None:
@@ -63,5 +67,8 @@ def check_wav_header(path: Path, seconds: float | None) -> None:
         return
     held = seconds / header.length
     if seconds < header.length - max(0.1, 0.01 * header.length):
-        raise cut_short(path, f"it holds {held:.0%} of the sound its header lists "
-                              f"({seconds:.2f} s of {header.length:.2f} s)")
+        # `.0%` is `.0f` of a hundred times it, and the sign after.
+        raise cut_short(path, say(N_("it holds %(held)s%% of the sound its header lists "
+                                     "(%(seconds)s s of %(length)s s)"),
+                                  held=Number(held * 100, ".0f"), seconds=Number(seconds, ".2f"),
+                                  length=Number(header.length, ".2f")))

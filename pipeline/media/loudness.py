@@ -24,6 +24,7 @@ from pipeline.media.astats import (Block, block_stats, channel_stats, lfe_band, 
 from pipeline.media.cut_short import cut_short
 from pipeline.media.defects import LOSSY, SILENCE_LEVEL, Defects, find_defects
 from pipeline.media.ffmpeg import run_ffmpeg
+from pipeline.messages import N_, say
 
 Stream = ffmpeg.nodes.FilterableStream
 
@@ -226,7 +227,7 @@ def measure_with_frames(audio: Stream, *, what: str = "measuring loudness",
     short (`_CUT_SHORT`)."""
     stderr = run_ffmpeg(_meter_args(audio, "info", dualmono), what=what, path=path)
     if _CUT_SHORT.search(stderr):
-        raise cut_short(path, "its data ends before the end its index lists")
+        raise cut_short(path, say(N_("its data ends before the end its index lists")))
     return parse_ebur128(stderr), parse_frames(stderr[:stderr.rfind("Summary:")])
 
 
@@ -363,7 +364,7 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
                          *ffmpeg.compile(ffmpeg.merge_outputs(*outputs), cmd="ffmpeg")[1:]],
                         what="analysing the sound", path=path)
     if _CUT_SHORT.search(stderr):
-        raise cut_short(path, "its data ends before the end its index lists")
+        raise cut_short(path, say(N_("its data ends before the end its index lists")))
     if fitted is None:
         loudness, measured = parse_ebur128(stderr), None
     else:

@@ -17,6 +17,7 @@ from pipeline.media.cut_short import check_wav_header, cut_short, riff_cut_short
 from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
 from pipeline.media.frame_times import fastest_rate, frame_times, unreliable_base
 from pipeline.media.timecode import STANDARD_RATES, constant_rate, measured_constant_rate
+from pipeline.messages import N_, Number, say
 
 
 PROBE_VERSION = 11
@@ -222,10 +223,10 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
     file the caller decodes anyway (a sound-only variant, whose meter counts its samples)."""
     path = Path(path)
     if not path.exists():
-        raise MediaError("file not found", path)
+        raise MediaError(say(N_("file not found")), path)
     empty = empty_file(path)
     if empty is not None:
-        raise MediaError(empty.message, path, empty.line, empty.hint)
+        raise MediaError(empty.detail, path, empty.line, empty.hint_detail, empty.code)
     result = subprocess.run(
         [ffprobe_binary(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
          str(path)], capture_output=True, text=True, errors="replace", check=False)
@@ -235,13 +236,19 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
             raise short
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unreadable"
         reason = reason.removeprefix(f"{path}: ")   # the diagnostic names the file already
-        raise MediaError(f"ffprobe cannot read this file: {reason}", path,
-                         hint="export the file again as MP4/MOV (video) or PCM WAV/FLAC (audio)")
+        # ffprobe's reason in its own words (English).
+        raise MediaError(say(N_("ffprobe cannot read this file: %(reason)s"), reason=reason),
+                         path, hint=say(N_("export the file again as MP4/MOV (video) or PCM "
+                                           "WAV/FLAC (audio)")))
     data = json.loads(result.stdout or "{}")
     held = _share_held(data)
     if held is not None and held < 0.99:
         listed_by = "index" if "mp4" in data["format"]["format_name"] else "header"
-        raise cut_short(path, f"it holds {held:.0%} of the data its {listed_by} lists")
+        # `.0%` is `.0f` of a hundred times it, and the sign after.
+        raise cut_short(path, say(N_("it holds %(held)s%% of the data its index lists")
+                                  if listed_by == "index" else
+                                  N_("it holds %(held)s%% of the data its header lists"),
+                                  held=Number(held * 100, ".0f")))
     if data.get("format", {}).get("format_name") == "wav":
         check_wav_header(path, _number(data["format"].get("duration")))
     streams = []
@@ -312,13 +319,15 @@ def _as_decoded(info: MediaInfo) -> MediaInfo:
             if line.startswith("out_time_us=")]
     if result.returncode != 0 or not ends or not ends[-1].strip().isdigit():
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "no sound"
-        raise MediaError(f"ffmpeg cannot decode this file: {reason.removeprefix(f'{info.path}: ')}",
-                         info.path, hint="export the file again as PCM WAV or FLAC")
+        raise MediaError(say(N_("ffmpeg cannot decode this file: %(reason)s"),
+                             reason=reason.removeprefix(f"{info.path}: ")),
+                         info.path, hint=say(N_("export the file again as PCM WAV or FLAC")))
     decoded = int(ends[-1]) / 1e6
     # An encoder's delay and padding are up to two frames (0.05 s of MP3 at 44.1 kHz).
     if decoded < info.duration - max(0.1, 0.01 * info.duration):
-        raise cut_short(info.path, f"it decodes to {decoded:.2f} s of sound, its header gives "
-                                   f"{info.duration:.2f} s")
+        raise cut_short(info.path, say(N_("it decodes to %(decoded)s s of sound, its header "
+                                          "gives %(length)s s"), decoded=Number(decoded, ".2f"),
+                                       length=Number(info.duration, ".2f")))
     streams = tuple(replace(stream, duration=decoded) if stream is sound else stream
                     for stream in info.streams)
     return replace(info, duration=decoded, streams=streams)
@@ -347,6 +356,7 @@ def probe_master(path: Path | str) -> MediaInfo:
 def probe_audio(path: Path | str) -> MediaInfo:
     info = probe(path)
     if info.audio is None or info.duration <= 0:
-        raise MediaError("not an audio file: ffprobe finds no audio stream", path,
-                         hint="give a PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus file")
+        raise MediaError(say(N_("not an audio file: ffprobe finds no audio stream")), path,
+                         hint=say(N_("give a PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus "
+                                     "file")))
     return info

@@ -34,7 +34,7 @@ from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analys
 from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.render.sound_warnings import VOICE_ORDER_HINT, defect_warnings
 from pipeline.render.split_mono import SplitMono, split_mono
-from pipeline.messages import N_, Items, N_plural, Number, say, say_count
+from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 
 # Below this integrated loudness a track is noise floor, not a recording: levelling it to a
@@ -61,9 +61,28 @@ def _accepted(name: str) -> bool:
     return Path(name).suffix.lower() in AUDIO_SUFFIXES
 
 
-def _formats() -> str:
+def _formats(stem: Path) -> Message:
+    """"<stem>.wav, .flac, ... or .opus": the names a language's recording may have."""
     first, *rest = AUDIO_SUFFIXES
-    return f"{first}, " + ", ".join(rest[:-1]) + f" or {rest[-1]}"
+    return say(N_("%(items)s or %(last)s"), items=", ".join([f"{stem}{first}", *rest[:-1]]),
+               last=rest[-1])
+
+
+# What to do when nothing is there to mend: the formats read, and what else a manifest allows
+# (its `ways_out`, said in these whole sentences: a language's treatment, and in a manifest of
+# several spots, its `spots:`).
+_ADD = N_("add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus")
+_ADD_OR_TREAT = N_("add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus, "
+                   "or change the treatment")
+_ADD_OR_LEAVE = N_("add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus, "
+                   "change the treatment, or leave %(spot)s out of the language's 'spots:'")
+
+
+def _add(manifest: Manifest, spot: Spot) -> Message:
+    """`_ADD` and `Manifest.ways_out(spot)`, in one sentence."""
+    if len(manifest.spots) > 1:
+        return say(_ADD_OR_LEAVE, spot=repr(spot.id))
+    return say(_ADD_OR_TREAT)
 
 
 def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: FolderIndex,
@@ -73,20 +92,22 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
     one."""
     return find_recording(manifest.audio_dir / spot.id, language.code, index,
                           [known.code for known in manifest.languages], manifest.path,
-                          language.line, language.treatment, prober, manifest.ways_out(spot))
+                          language.line, language.treatment, prober, _add(manifest, spot))
 
 
 def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str],
                    path: Path | None, line: int | None, treatment: str | None = None,
-                   prober: Callable[[Path], MediaInfo] = probe_audio, ways_out: str = "") -> Path:
+                   prober: Callable[[Path], MediaInfo] = probe_audio,
+                   add: Message | None = None) -> Path:
     """The one audio file of language `code` in `folder` (`index`: its names; `codes`: the
     languages whose files may be there, as `meant_for` takes them); `PipelineError` at
     `path`:`line` (a manifest's language, or the file `check` was given) when there is none
     (saying what is there instead) or more than one (listing them). Files that are every
     channel of one recording (split mono) are each probed with `prober` (planning's, which
     keeps the answer with the file's hash), for what the error says of them. `treatment`,
-    when a manifest gives one, is named beside the language, and `ways_out` ends the hint
-    (`Manifest.ways_out`: without a manifest, `check` of a file, there is none)."""
+    when a manifest gives one, is named beside the language, and `add` is the hint when nothing
+    there is to be mended (`_add`: with the manifest's ways out; without a manifest, `check` of
+    a file, `_ADD`)."""
     names = index.get(code, [])
     accepted = [name for name in names if Path(name).stem == code and _accepted(name)]
     problem = input_problem(folder / accepted[0]) if len(accepted) == 1 else None
@@ -97,12 +118,15 @@ def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str]
                             else RECORDING_UNREADABLE)
     if len(accepted) == 1:
         return folder / accepted[0]
-    if accepted:
-        raise PipelineError(f"{len(accepted)} audio deliveries for language {code!r}: "
-                            f"{', '.join(accepted)}; exactly one is used", folder,
-                            hint="keep one of them: remove or rename the others",
+    if accepted:      # two or more: said in the plural alone
+        raise PipelineError(say(N_("%(count)s audio deliveries for language %(code)s: "
+                                   "%(files)s; exactly one is used"), count=len(accepted),
+                                code=repr(code), files=Items(tuple(accepted))), folder,
+                            hint=say(N_("keep one of them: remove or rename the others")),
                             code=RECORDINGS_SEVERAL)
-    language = f"language {code!r}" + (f" ({treatment})" if treatment else "")
+    # The treatment, a manifest's keyword, as the manifest writes it.
+    language = (say(N_("language %(code)s (%(treatment)s)"), code=repr(code), treatment=treatment)
+                if treatment else say(N_("language %(code)s"), code=repr(code)))
     meant = [name for found in index.values() for name in found
              if meant_for(name, codes) == code]
     split = split_mono(folder, code, meant, AUDIO_SUFFIXES)
@@ -110,15 +134,17 @@ def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str]
         # Every channel there: the one thing to do is join them (when they are one export),
         # said alone.
         split = split.measured(_measures(folder, split.names, prober))
-        raise PipelineError(f"recording of {language} in {len(split.parts)} files: "
-                            f"{split.reason()}; a language's recording is read from one file, "
-                            f"{split.output}", path, line, split.hint(), SPLIT_MONO)
+        raise PipelineError(say(N_("recording of %(language)s in %(count)s files: %(reason)s; "
+                                   "a language's recording is read from one file, %(output)s"),
+                                language=language, count=len(split.parts),
+                                reason=split.reason(), output=str(split.output)),
+                            path, line, split.hint(), SPLIT_MONO)
     present = [name for found in index.values() for name in found]
     there, hint = _what_is_there(folder, code, meant, codes, present, split)
-    raise PipelineError(f"audio track missing for {language}: expected {folder / code}"
-                        f"{_formats()}; {there}", path, line,
-                        hint or "add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, "
-                                f"Ogg or Opus{ways_out}", RECORDING_MISSING)
+    raise PipelineError(say(N_("audio track missing for %(language)s: expected %(expected)s; "
+                               "%(there)s"), language=language,
+                            expected=_formats(folder / code), there=there), path, line,
+                        hint or add or say(_ADD), RECORDING_MISSING)
 
 
 def _measures(folder: Path, names: list[str], prober: Callable[[Path], MediaInfo]
@@ -136,7 +162,8 @@ ORPHANS_SHOWN = 5      # files named in a missing recording's error, the others 
 
 
 def _what_is_there(folder: Path, code: str, meant: list[str], codes: list[str],
-                   present: list[str], split: SplitMono | None) -> tuple[str, str | None]:
+                   present: list[str], split: SplitMono | None
+                   ) -> tuple[Message | Items, Message | None]:
     """What the folder holds instead of language `code`'s recording, in words that follow its
     expected name, and the hint when one fits it better than adding the recording: the files
     `meant` for it (input_names.meant_for) that look like some of its channels (`split`),
@@ -144,19 +171,23 @@ def _what_is_there(folder: Path, code: str, meant: list[str], codes: list[str],
     format read here."""
     if not meant:
         if not folder.is_dir():
-            return "that folder does not exist", None
+            return say(N_("that folder does not exist")), None
         # A recording named by its language's name (tojolabal.wav for toj) is read by no
         # language: said here, where its own language's error is, with the name to give it.
         orphans = sorted(name for name in present if meant_for(name, codes) is None
                          and Path(name).suffix.lower() in AUDIO_SUFFIXES)
         if not orphans:
-            return f"nothing named {code}.* is there", None
-        shown = ", ".join(orphans[:ORPHANS_SHOWN]) + (
-            f" and {len(orphans) - ORPHANS_SHOWN} more" if len(orphans) > ORPHANS_SHOWN else "")
+            return say(N_("nothing named %(code)s.* is there"), code=code), None
+        shown = (say(N_("%(files)s and %(count)s more"),
+                     files=", ".join(orphans[:ORPHANS_SHOWN]),
+                     count=len(orphans) - ORPHANS_SHOWN) if len(orphans) > ORPHANS_SHOWN else
+                 Items(tuple(orphans)))
         suffix = Path(orphans[0]).suffix.lower() if len(orphans) == 1 else ".wav"
-        return (f"nothing named {code}.* is there, and the folder has sound no language reads: "
-                f"{shown}"), (f"if {'it' if len(orphans) == 1 else 'one of them'} is this "
-                              f"recording, rename it {code}{suffix}")
+        return (say(N_("nothing named %(code)s.* is there, and the folder has sound no language "
+                       "reads: %(files)s"), code=code, files=shown),
+                say(N_("if it is this recording, rename it %(name)s") if len(orphans) == 1 else
+                    N_("if one of them is this recording, rename it %(name)s"),
+                    name=f"{code}{suffix}"))
     parts, hints, unread = [], [], []
     if split is not None:
         parts.append(split.reason())
@@ -172,15 +203,17 @@ def _what_is_there(folder: Path, code: str, meant: list[str], codes: list[str],
         if stem.lower() == code and f".{ending}".lower() in AUDIO_SUFFIXES:
             # YUA.WAV, as Windows tools save it: read only in lower case (input_names.py says
             # why).
-            parts.append(f"the folder has {name}: the name must be lower-case, "
-                         f"{code}.{ending.lower()}")
+            parts.append(say(N_("the folder has %(name)s: the name must be lower-case, "
+                                "%(lower)s"), name=name, lower=f"{code}.{ending.lower()}"))
         else:
-            parts.append(f"{name} is misnamed: {unused.reason}")
-        hints.append(unused.hint)
+            parts.append(say(N_("%(name)s is misnamed: %(reason)s"), name=name,
+                             reason=unused.why))
+        hints.append(unused.to_do)
     if unread:
-        parts.append(f"the folder holds {', '.join(unread)}, not in an accepted format")
+        parts.append(say(N_("the folder holds %(files)s, not in an accepted format"),
+                         files=Items(tuple(unread))))
     # A hint of its own fits one misnamed file or split set; for more, each is said above.
-    return "; ".join(parts), hints[0] if len(hints) == 1 and not unread else None
+    return Items(tuple(parts), "; "), hints[0] if len(hints) == 1 and not unread else None
 
 
 def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
@@ -193,14 +226,17 @@ def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> Sou
     try:
         layout = layout_of(stream.channels or 0, stream.channel_layout)
     except PipelineError as exc:
-        raise MediaError(exc.message, path, hint=exc.hint) from None
+        said = exc.diagnostics[0]     # its messages, to be said in Spanish
+        raise MediaError(said.detail or said.message, path,
+                         hint=said.hint_detail or said.hint) from None
     try:
         return analyse_sound(path, stream.sample_rate or 48000, layout,
                              None if duration is None
                              else lambda audio: fit_length(audio, duration, fade=True),
                              stream.codec)
     except RenderError as exc:
-        raise _undecodable(exc, "this audio", path, "export it again as PCM WAV or FLAC") from None
+        raise _undecodable(exc, N_("ffmpeg cannot decode this audio: %(reason)s"), path,
+                           say(N_("export it again as PCM WAV or FLAC"))) from None
 
 
 def analyse_master_sound(master: Master) -> SoundAnalysis:
@@ -221,13 +257,15 @@ def analyse_master_sound(master: Master) -> SoundAnalysis:
                               lambda stereo: fitted_to_picture(stereo, sound, master.info.duration),
                               codec, sound.downmix)
     except RenderError as exc:
-        raise _undecodable(exc, "the master's sound", path, "export the master again") from None
+        raise _undecodable(exc, N_("ffmpeg cannot decode the master's sound: %(reason)s"), path,
+                           say(N_("export the master again"))) from None
 
 
-def _undecodable(exc: RenderError, what: str, path: Path, hint: str) -> MediaError:
-    """ffmpeg's last word on a file it could not decode, as an error on that file."""
+def _undecodable(exc: RenderError, template: str, path: Path, hint: Message) -> MediaError:
+    """ffmpeg's last word on a file it could not decode (ffmpeg's English, as it prints it), as
+    an error on that file."""
     said = exc.stderr_tail.strip().splitlines()[-1] if exc.stderr_tail.strip() else "unreadable"
-    return MediaError(f"ffmpeg cannot decode {what}: {said}", path, hint=hint)
+    return MediaError(say(template, reason=said), path, hint=hint)
 
 
 def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_duration: float,
@@ -257,14 +295,19 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
         # Its length warning would say the same as this error.
         # A spot cut at an in-point: a track timed to the whole master, from its bars, is the
         # likely slip (a trial's was told of 8.01 s with no word of the in-point).
-        programme = (f", the end of the programme from {in_point:.2f} s into the master "
-                     "(programme_start)" if in_point else "")
-        from_where = " from the programme's first frame, not the master's" if in_point else ""
-        found.insert(0, error(f"sound continues past the spot's end: speech would be cut at "
-                              f"{spot_duration:.2f} s{programme} (the {what} has sound until "
-                              f"{end:.1f} s)", path,
-                              hint=f"trim or re-time the recording to the spot's "
-                                   f"{spot_duration:.2f} s{from_where}", code="sound-past-end"))
+        figures = dict(spot=Number(spot_duration, ".2f"), what=say(what), end=Number(end, ".1f"))
+        said = (say(N_("sound continues past the spot's end: speech would be cut at %(spot)s s, "
+                       "the end of the programme from %(in_point)s s into the master "
+                       "(programme_start) (the %(what)s has sound until %(end)s s)"),
+                    in_point=Number(in_point, ".2f"), **figures) if in_point else
+                say(N_("sound continues past the spot's end: speech would be cut at %(spot)s s "
+                       "(the %(what)s has sound until %(end)s s)"), **figures))
+        hint = (say(N_("trim or re-time the recording to the spot's %(spot)s s from the "
+                       "programme's first frame, not the master's"), spot=figures["spot"])
+                if in_point else
+                say(N_("trim or re-time the recording to the spot's %(spot)s s"),
+                    spot=figures["spot"]))
+        found.insert(0, error(said, path, hint=hint, code="sound-past-end"))
     elif abs(difference) > qc.duration_tolerance:
         template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
                        "longer (tolerance %(tolerance)s s); its end is silence and will be cut")
@@ -275,7 +318,7 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
             say(template, what=say(what), length=Number(duration, ".2f"),
                 spot=Number(spot_duration, ".2f"), difference=Number(abs(difference), ".2f"),
                 tolerance=Number(qc.duration_tolerance)), path,
-            hint="check that this is the recording for this spot", code="length"))
+            hint=say(N_("check that this is the recording for this spot")), code="length"))
     return found + _defects(path, analysis, what)
 
 
@@ -289,6 +332,9 @@ def check_alone(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[P
         _quiet(path, analysis, what, loudest, unit) + _defects(path, analysis, what))
 
 
+_EXPORTED = say(N_("check that the right file, take and channels were exported"))
+
+
 def _unusable(path: Path, analysis: SoundAnalysis, what: str, unit: str) -> list[Diagnostic]:
     """The error of a track with nothing to level: its main channels silent and its sound in
     the LFE, silence, or near-silence; none for any other."""
@@ -297,20 +343,22 @@ def _unusable(path: Path, analysis: SoundAnalysis, what: str, unit: str) -> list
     if not loudness.defined and defects is not None and defects.lfe_band is not None \
             and defects.lfe_band > LFE_FLOOR:
         # Its main channels silent, its sound in the LFE: a wrong channel order, not silence.
-        return [error(f"the {what}'s main channels are silent: its sound is in the LFE channel "
-                      f"({defects.lfe_band:.1f} dBFS RMS above {LFE_BAND} Hz), which a stereo "
-                      "downmix leaves out (ITU-R BS.775-3): a wrong channel order?", path,
-                      hint=VOICE_ORDER_HINT, code="lfe-content")]
+        return [error(say(N_("the %(what)s's main channels are silent: its sound is in the LFE "
+                             "channel (%(level)s dBFS RMS above %(band)s Hz), which a stereo "
+                             "downmix leaves out (ITU-R BS.775-3): a wrong channel order?"),
+                          what=say(what), level=Number(defects.lfe_band, ".1f"), band=LFE_BAND),
+                      path, hint=VOICE_ORDER_HINT, code="lfe-content")]
     if not loudness.defined:
-        return [error(f"the {what} is silent: its loudness is undefined (no 400 ms block reaches "
-                      f"ITU-R BS.1770-4's absolute gate, {ABSOLUTE_GATE:g} {unit})", path,
-                      hint="check that the right file, take and channels were exported",
-                      code="silent")]
+        return [error(say(N_("the %(what)s is silent: its loudness is undefined (no 400 ms block "
+                             "reaches ITU-R BS.1770-4's absolute gate, %(gate)s %(unit)s)"),
+                          what=say(what), gate=Number(ABSOLUTE_GATE, "g"), unit=unit), path,
+                      hint=_EXPORTED, code="silent")]
     if loudness.integrated < NEAR_SILENT:
-        return [error(f"the {what} is nearly silent: {loudness.integrated:.1f} {unit} integrated, "
-                      f"under the {NEAR_SILENT:g} {unit} floor", path,
-                      hint="check that the right file, take and channels were exported",
-                      code="near-silent")]
+        return [error(say(N_("the %(what)s is nearly silent: %(level)s %(unit)s integrated, "
+                             "under the %(floor)s %(unit)s floor"), what=say(what),
+                          level=Number(loudness.integrated, ".1f"), unit=unit,
+                          floor=Number(NEAR_SILENT, "g")), path,
+                      hint=_EXPORTED, code="near-silent")]
     return []
 
 
@@ -333,7 +381,8 @@ def _quiet(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profil
         say_count(forms, len(loudest), what=say(what), level=Number(loudness.integrated, ".1f"),
                   unit=unit, lift=Number(lift, ".1f"), target=Number(target, "g"),
                   profiles=Items(tuple(profile.name for profile in loudest), ", ", " and ")),
-        path, hint=f"record or export it again at a working level (around {target:g} {unit})",
+        path, hint=say(N_("record or export it again at a working level (around %(target)s "
+                          "%(unit)s)"), target=Number(target, "g"), unit=unit),
         code="quiet")]
 
 

@@ -17,18 +17,18 @@ from pipeline.messages import N_, Items, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 from pipeline.render.leveling import aim, short_term_room
 from pipeline.render.medium import MASTER_SOUND, carries
-from pipeline.standards import loudness_unit, short_term_limit, short_term_rule
+from pipeline.standards import STANDARDS, loudness_unit, short_term_limit
 
 
 # What to ask for, by where the range comes from: levelling is a plain gain, so the source's.
 # A trial's engineer was told to "master the mix" of a mix the pipeline had made.
 _LRA_SOURCE = {
-    **dict.fromkeys(MASTER_SOUND, "the master's sound has this range; ask for a master mixed "
-                                  "with less dynamics"),
-    "dub": "the dub recording has this range; even out its level (a compressor) before "
-           "delivering it",
-    "mix": "the mix made here of the voice-over over the music bed has this range; even out "
-           "the voice-over's level (a compressor), or give a music bed of steadier level",
+    **dict.fromkeys(MASTER_SOUND, N_("the master's sound has this range; ask for a master mixed "
+                                     "with less dynamics")),
+    "dub": N_("the dub recording has this range; even out its level (a compressor) before "
+              "delivering it"),
+    "mix": N_("the mix made here of the voice-over over the music bed has this range; even out "
+              "the voice-over's level (a compressor), or give a music bed of steadier level"),
 }
 LOUDNESS_RANGE = "loudness-range"     # the code of its warning
 
@@ -96,8 +96,9 @@ def loudness_range(source: Path, lra: float, limits: dict[float, tuple[str, ...]
                    limits=Items(tuple(say_count(each, len(names), limit=Number(limit),
                                                 names=Items(names, ", ", " and "))
                                       for limit, names in over.items()), ", ", " and "))
-    return [warning(said, source, hint="quiet passages may be lost on air: "
-                                       + _LRA_SOURCE[treatment], code=LOUDNESS_RANGE)]
+    return [warning(said, source, hint=say(N_("quiet passages may be lost on air: %(source)s"),
+                                           source=say(_LRA_SOURCE[treatment])),
+                    code=LOUDNESS_RANGE)]
 
 
 SHORT_TERM = "short-term-loudness"     # the code of its error (publish/reasons.py)
@@ -120,24 +121,39 @@ def short_term_excess(source: Path, loudness: Loudness, profile: Profile, treatm
     unit = loudness_unit(profile.loudness_standard)
     above = loudness.max_short_term - loudness.integrated
     reach, room = profile.loudness + above, short_term_room(profile, limit)
-    what = "master's sound" if treatment in MASTER_SOUND else "dub"
-    return [error(f"the loudest 3 s of the {what} are {above:.1f} LU above its loudness as a "
-                  f"whole (maximum short-term {loudness.max_short_term:.1f}, integrated "
-                  f"{loudness.integrated:.1f} {unit}): levelled to the {profile.loudness:g} "
-                  f"{unit} of profile {profile.name!r}, they would reach {reach:.1f} {unit}, "
-                  f"over the {limit:.1f} {unit} of {short_term_rule(profile.loudness_standard)} "
-                  "for spots, by more than the profile's tolerance of "
-                  f"{profile.loudness_tolerance:g} LU can lower it; its variants of that profile "
-                  "are not made", source,
-                  hint=_SHORT_TERM_HINT[what].format(allowed=room,
-                                                     less=max(above - room, 0.1)),
+    what = N_("master's sound") if treatment in MASTER_SOUND else N_("dub")
+    # The rule's source, a house rule said with its article (standards.short_term_rule).
+    standard = STANDARDS[profile.loudness_standard]
+    template = (N_("the loudest 3 s of the %(what)s are %(above)s LU above its loudness as a "
+                   "whole (maximum short-term %(max)s, integrated %(integrated)s %(unit)s): "
+                   "levelled to the %(target)s %(unit)s of profile %(profile)s, they would "
+                   "reach %(reach)s %(unit)s, over the %(limit)s %(unit)s of the %(rule)s for "
+                   "spots, by more than the profile's tolerance of %(tolerance)s LU can lower "
+                   "it; its variants of that profile are not made")
+                if standard.short_form_house else
+                N_("the loudest 3 s of the %(what)s are %(above)s LU above its loudness as a "
+                   "whole (maximum short-term %(max)s, integrated %(integrated)s %(unit)s): "
+                   "levelled to the %(target)s %(unit)s of profile %(profile)s, they would "
+                   "reach %(reach)s %(unit)s, over the %(limit)s %(unit)s of %(rule)s for "
+                   "spots, by more than the profile's tolerance of %(tolerance)s LU can lower "
+                   "it; its variants of that profile are not made"))
+    said = say(template, what=say(what), above=Number(above, ".1f"),
+               max=Number(loudness.max_short_term, ".1f"),
+               integrated=Number(loudness.integrated, ".1f"), unit=unit,
+               target=Number(profile.loudness, "g"), profile=repr(profile.name),
+               reach=Number(reach, ".1f"), limit=Number(limit, ".1f"),
+               rule=say(standard.short_form_source),
+               tolerance=Number(profile.loudness_tolerance, "g"))
+    return [error(said, source,
+                  hint=say(_SHORT_TERM_HINT[what], allowed=Number(room, ".2f"),
+                           less=Number(max(above - room, 0.1), ".1f")),
                   code=SHORT_TERM)]
 
 
 # As the loudness range's hint: who can even the sound out, the recording's or the master's.
 _SHORT_TERM_HINT = {
-    "dub": "even out the recording's loudest passage (a compressor, or a lower level there) by "
-           "{less:.1f} dB or more: no 3 s may be more than {allowed:.2f} LU above the whole",
-    "master's sound": "ask for a master whose loudest passage is {less:.1f} dB or more lower: "
-                      "no 3 s may be more than {allowed:.2f} LU above the whole",
+    "dub": N_("even out the recording's loudest passage (a compressor, or a lower level there) "
+              "by %(less)s dB or more: no 3 s may be more than %(allowed)s LU above the whole"),
+    "master's sound": N_("ask for a master whose loudest passage is %(less)s dB or more lower: "
+                         "no 3 s may be more than %(allowed)s LU above the whole"),
 }

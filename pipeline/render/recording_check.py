@@ -33,13 +33,13 @@ from typing import Iterable
 import langcodes
 
 from pipeline.errors import Diagnostic, PipelineError, error, in_file_order, warning
-from pipeline.files import NOT_REGULAR, index_folder, special_file
+from pipeline.files import index_folder, special_file
 from pipeline.fingerprint import CACHE_NAME, HashCache
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
 from pipeline.manifest.input_names import (Unused, channel_code, channel_of, meant_for,
                                            why_unused)
 from pipeline.media.probe import MediaInfo, probe_audio
-from pipeline.messages import N_, say
+from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.deliveries import (analyse_delivery, check_alone, find_delivery,
                                         find_recording)
@@ -51,8 +51,11 @@ from pipeline.render.unused_inputs import not_used, unused_inputs
 from pipeline.standards import input_unit, loudest
 from pipeline.subtitles.in_campaign import no_language
 
-ALONE = "checked without its spot (its length against the spot's: by validate, or with --manifest)"
-CHANNEL = "checked as validate reads a language's recording from the files in its folder"
+# How the file was checked, the end of its summary.
+ALONE = say(N_("checked without its spot (its length against the spot's: by validate, or with "
+               "--manifest)"))
+CHANNEL = say(N_("checked as validate reads a language's recording from the files in its folder"))
+WITHOUT_SPOT = say(N_("checked without its spot"))
 
 
 def check_recording(path: Path | str, manifest: Manifest | None = None, spot: str | None = None,
@@ -62,8 +65,10 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
     an error in the result, so the other files of a batch are still checked."""
     path = Path(path)
     if special_file(path):     # ffprobe would wait on a pipe for ever
-        return SoundCheck(path, (error(f"the recording {NOT_REGULAR}", path,
-                                       hint="name the file itself, not a pipe or a device"),))
+        # files.NOT_REGULAR's words, in a sentence of their own.
+        return SoundCheck(path, (error(say(N_("the recording is not a regular file")), path,
+                                       hint=say(N_("name the file itself, not a pipe or a "
+                                                   "device"))),))
     try:
         info = probe_audio(path)
     except PipelineError as exc:
@@ -71,7 +76,8 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
     if manifest is None:
         found, checked = _as_channel(path, language), CHANNEL
         if found is None:
-            found, checked = _alone(path, info, "recording", BUILTIN_PROFILES.values()), ALONE
+            found, checked = _alone(path, info, N_("recording"),
+                                    BUILTIN_PROFILES.values()), ALONE
             if language is not None:
                 found = _named(path, language) + found
     else:
@@ -135,16 +141,18 @@ def _named(path: Path, language: str) -> list[Diagnostic]:
         if stem == code and f".{ending}".lower() in AUDIO_SUFFIXES:
             return []
         suffix = path.suffix.lower()
-        unused = Unused(code, "validate reads a language's recording from the file named "
-                              f"after its code in its spot's folder ({code}.wav, {code}.flac, "
-                              "...)",
-                        f"rename it to {code}{suffix if suffix in AUDIO_SUFFIXES else '.wav'}")
-    return [warning(f"not read as the recording of language {code!r}: {unused.reason}", path,
-                    hint=unused.hint, code="unused-input")]
+        unused = Unused(code, say(N_("validate reads a language's recording from the file named "
+                                     "after its code in its spot's folder (%(wav)s, %(flac)s, "
+                                     "...)"), wav=f"{code}.wav", flac=f"{code}.flac"),
+                        say(N_("rename it to %(name)s"),
+                            name=f"{code}{suffix if suffix in AUDIO_SUFFIXES else '.wav'}"))
+    return [warning(say(N_("not read as the recording of language %(code)s: %(reason)s"),
+                        code=repr(code), reason=unused.why), path,
+                    hint=unused.to_do, code="unused-input")]
 
 
 def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str | None,
-                 code: str | None) -> tuple[list[Diagnostic], str]:
+                 code: str | None) -> tuple[list[Diagnostic], Message]:
     """What validate says of the file as its language's recording for its spot, and how it
     was checked; without its spot (`_alone`) when the manifest has not its spot or language,
     or the spot's master cannot be read, with a warning saying so."""
@@ -157,16 +165,16 @@ def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str |
     notes = []
     if language is None:
         notes.append(no_language(manifest, path, code or path.name.partition(".")[0],
-                                 say(N_("checked without its spot")), "nah.wav"))
+                                 WITHOUT_SPOT, "nah.wav"))
     elif not language.needs_audio:
         notes.append(_not_voiced(manifest, path, language))
     if spot is None:
         notes.append(_no_spot(manifest, path, folder))
     if notes:
-        return notes + _alone(path, info, _what(language), manifest.profiles), \
-            "checked without its spot"
+        return notes + _alone(path, info, _what(language), manifest.profiles), WITHOUT_SPOT
     place = manifest.audio_dir / spot.id
-    checked = f"checked as validate checks {code}'s {_what(language)} for spot {spot.id!r}"
+    checked = say(N_("checked as validate checks %(code)s's %(what)s for spot %(spot)s"),
+                  code=code, what=say(_what(language)), spot=repr(spot.id))
     if given is None and path.resolve().parent == place.resolve():
         # Where validate looks: what it says of this file, or of the file it reads instead
         # (with --lang, the file is checked as that language's, whatever its name).
@@ -180,18 +188,20 @@ def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str |
         present = [name for names in index_folder(path.parent).values() for name in names]
         unused = why_unused(path.name, codes, AUDIO_SUFFIXES, "audio", present)
         if unused is not None:     # said as validate would say it there, and checked all the same
-            notes.append(warning(f"not used: {unused.reason} (checked as language {code!r})",
-                                 path, hint=unused.hint, code="unused-input"))
+            notes.append(warning(say(N_("not used: %(reason)s (checked as language %(code)s)"),
+                                     reason=unused.why, code=repr(code)),
+                                 path, hint=unused.to_do, code="unused-input"))
     else:       # --lang: checked as that language's, and told if validate would not read it
         notes.extend(_named(path, code))
     cache = HashCache(manifest.output_dir / CACHE_NAME)
     try:
         found = Inputs(manifest, cache).recording_diagnostics(spot, language, path)
     except Blocked as blocked:     # its master: the media team's, said as the reason
-        why = "; ".join(d.message for d in blocked.diagnostics if d.severity == "error")
+        # Each error said in Spanish where it can be (its detail), else in English.
+        why = Items(tuple(d.detail or d.message for d in blocked.diagnostics
+                          if d.severity == "error"), "; ")
         return [_no_master(path, spot, why)] + _alone(path, info, _what(language),
-                                                      manifest.profiles), \
-            "checked without its spot"
+                                                      manifest.profiles), WITHOUT_SPOT
     finally:
         cache.save()
     return notes + _of(path, found), checked
@@ -207,29 +217,35 @@ def _of(path: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def _what(language: Language | None) -> str:
     """The recording as validate names it: the language's dub or voice-over."""
     if language is None or not language.needs_audio:
-        return "recording"
+        return N_("recording")
     return N_("dub") if language.treatment == "dub" else N_("voice-over")
 
 
 def _not_voiced(manifest: Manifest, path: Path, language: Language) -> Diagnostic:
-    return warning(f"language {language.code!r} has treatment '{language.treatment}' in "
-                   f"{manifest.path.name}: its variants carry the master's sound, and no variant "
-                   "uses this recording; checked without its spot", path,
-                   hint="for a dubbed version, the language's treatment is 'dub' (or 'mix' for "
-                        "a voice-over on the music bed)", code="unused-input")
+    # The treatment, a manifest's keyword, as the manifest writes it.
+    return warning(say(N_("language %(code)s has treatment '%(treatment)s' in %(manifest)s: its "
+                          "variants carry the master's sound, and no variant uses this "
+                          "recording; checked without its spot"),
+                       code=repr(language.code), treatment=language.treatment,
+                       manifest=manifest.path.name), path,
+                   hint=say(N_("for a dubbed version, the language's treatment is 'dub' (or "
+                               "'mix' for a voice-over on the music bed)")), code="unused-input")
 
 
 def _no_spot(manifest: Manifest, path: Path, folder: str) -> Diagnostic:
     ids = ", ".join(known.id for known in manifest.spots)
-    return warning(f"its folder, {folder!r}, is no spot of {manifest.path.name} (spots: {ids}): "
-                   "its length is not checked against a spot's", path,
-                   hint="keep the file in the folder named after its spot's id, "
-                        f"{manifest.audio_dir}/<spot id>/, or name the spot with --spot ID",
+    return warning(say(N_("its folder, %(folder)s, is no spot of %(manifest)s (spots: %(ids)s): "
+                          "its length is not checked against a spot's"),
+                       folder=repr(folder), manifest=manifest.path.name, ids=ids), path,
+                   hint=say(N_("keep the file in the folder named after its spot's id, "
+                               "%(folder)s/<spot id>/, or name the spot with --spot ID"),
+                            folder=str(manifest.audio_dir)),
                    code="no-master")
 
 
-def _no_master(path: Path, spot: Spot, why: str) -> Diagnostic:
-    return warning(f"the master of spot {spot.id!r} cannot be read ({why}): its length is not "
-                   "known, so the recording's is not checked against it", path,
-                   hint="run pipeline validate on the manifest for the master's problem",
+def _no_master(path: Path, spot: Spot, why: Items) -> Diagnostic:
+    return warning(say(N_("the master of spot %(spot)s cannot be read (%(why)s): its length is "
+                          "not known, so the recording's is not checked against it"),
+                       spot=repr(spot.id), why=why), path,
+                   hint=say(N_("run pipeline validate on the manifest for the master's problem")),
                    code="no-master")

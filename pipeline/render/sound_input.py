@@ -32,7 +32,7 @@ from pipeline.errors import Diagnostic, Findings, PipelineError, warning
 from pipeline.media.audio_layout import LAYOUTS, layout_of
 from pipeline.media.defects import LOSSY
 from pipeline.media.probe import MediaInfo
-from pipeline.messages import N_, Number, plural, say
+from pipeline.messages import N_, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 
 NARROW_RATE = 32000        # Hz
@@ -55,10 +55,13 @@ NAMES = {
     ".ogg": ("ogg", None, "Ogg"),
 }
 
-# How a message names a container, with its article.
+# How a message names a container, with its English article (as it is said, "an MP4"): each
+# article has its own template, and other languages their own article.
 CONTAINERS = {"wav": "a WAV", "w64": "a Wave64", MP4: "an MP4", "ogg": "an Ogg",
               "matroska,webm": "a Matroska (WebM)", "aiff": "an AIFF", "caf": "a CAF",
               "asf": "an ASF (WMA)", "avi": "an AVI", "mpegts": "an MPEG-TS"}
+IN_CONTAINER = {"a": N_("%(codec)s audio in a %(container)s container"),
+                "an": N_("%(codec)s audio in an %(container)s container")}
 # Demuxers of a codec's own stream, no container around it: the codec says what the file is.
 OWN_STREAM = {"mp3", "flac", "amr", "ac3", "eac3", "wv", "ape", "tta"}
 LOSSLESS = {"flac": "FLAC", "alac": "ALAC", "wavpack": "WavPack", "tta": "TTA", "ape": "APE"}
@@ -82,19 +85,21 @@ def codec_name(codec: str) -> str:
     return LOSSY.get(codec) or LOSSLESS.get(codec) or ADPCM.get(codec) or codec.upper()
 
 
-def holds(info: MediaInfo, detailed: bool = False) -> str:
+def holds(info: MediaInfo, detailed: bool = False) -> Message:
     """What the file holds, in words: "AAC audio in an MP4 container", "AAC audio as a raw
     ADTS stream", "MP3 audio"; `detailed`, with the bits its samples keep ("PCM 24-bit audio
     in a WAV container", `encoding`)."""
     demuxer = info.format_name
-    said = f"{encoding(info.audio) if detailed else codec_name(info.audio.codec)} audio"
+    codec = encoding(info.audio) if detailed else codec_name(info.audio.codec)
     if demuxer == "aac":
-        return f"{said} as a raw ADTS stream"
+        return say(N_("%(codec)s audio as a raw ADTS stream"), codec=codec)
     if demuxer in OWN_STREAM:
-        return said
+        return say(N_("%(codec)s audio"), codec=codec)
     if demuxer in CONTAINERS:
-        return f"{said} in {CONTAINERS[demuxer]} container"
-    return f"{said} in a container ffprobe calls {demuxer!r}"
+        article, _, container = CONTAINERS[demuxer].partition(" ")
+        return say(IN_CONTAINER[article], codec=codec, container=container)
+    return say(N_("%(codec)s audio in a container ffprobe calls %(demuxer)s"), codec=codec,
+               demuxer=repr(demuxer))
 
 
 def fits(suffix: str, info: MediaInfo) -> bool:
@@ -115,20 +120,30 @@ def misnamed(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
     if info.audio is None:
         return []
     if suffix == ".wav" and info.format_name == "wav" and info.audio.codec in NOT_PCM_WAV:
-        return [warning(f"the {what} holds {holds(info)}, not PCM: broadcast playout expects "
-                        "PCM WAV and may refuse or mis-play a .wav of compressed sound; it is "
-                        "read as what it holds", path,
-                        hint="convert it to PCM WAV: other tools take a .wav for PCM",
+        return [warning(say(N_("the %(what)s holds %(holds)s, not PCM: broadcast playout "
+                               "expects PCM WAV and may refuse or mis-play a .wav of compressed "
+                               "sound; it is read as what it holds"),
+                            what=say(what), holds=holds(info)), path,
+                        hint=say(N_("convert it to PCM WAV: other tools take a .wav for PCM")),
                         code="wav-not-pcm")]
     if fits(suffix, info):
         return []
     better = next((known for known in NAMES if fits(known, info)), None)
-    hint = (f"rename it to {path.stem}{better}: other tools go by the name" if better else
-            "export it again as PCM WAV or FLAC: no name read here fits it, and other tools go "
-            "by the name")
-    return [warning(f"the {what} holds {holds(info)}, not {NAMES[suffix][2]} as its name "
-                    f"({path.suffix}) says: it is read as what it holds", path, hint=hint,
-                    code="audio-format")]
+    hint = (say(N_("rename it to %(name)s: other tools go by the name"),
+                name=f"{path.stem}{better}") if better else
+            say(N_("export it again as PCM WAV or FLAC: no name read here fits it, and other "
+                   "tools go by the name")))
+    # The format its name says is a technical name (WAV, MP4 (M4A)) but for "raw AAC (ADTS)".
+    return [warning(say(N_("the %(what)s holds %(holds)s, not %(named)s as its name "
+                           "(%(suffix)s) says: it is read as what it holds"),
+                        what=say(what), holds=holds(info), named=_named_format(suffix),
+                        suffix=path.suffix), path, hint=hint, code="audio-format")]
+
+
+def _named_format(suffix: str) -> Message | str:
+    """The format a name ending in `suffix` says, as a message names it (`NAMES`)."""
+    named = NAMES[suffix][2]
+    return say(N_("raw AAC (ADTS)")) if named == "raw AAC (ADTS)" else named
 
 
 def _narrow(info: MediaInfo, rate: int) -> int | None:
@@ -158,14 +173,16 @@ def low_sample_rate(path: Path, info: MediaInfo, what: str, rate: int) -> list[D
                "kHz, it gains nothing above %(band)s kHz"),
             what=say(what), own=Number(own / 1000, "g"), band=Number(own / 2000, ".1f"),
             rate=Number(rate / 1000, "g")),
-        path, hint="record or export it again at 48 kHz (on a phone, the recorder's "
-                   "high-quality setting): resampling cannot restore what was not recorded",
+        path, hint=say(N_("record or export it again at 48 kHz (on a phone, the recorder's "
+                          "high-quality setting): resampling cannot restore what was not "
+                          "recorded")),
         code="low-sample-rate")]
 
 
-def encoding(stream) -> str:
+def encoding(stream) -> Message | str:
     """How a stream stores its sound: "PCM 24-bit", "PCM 32-bit float", "FLAC 24-bit" (the
-    bits a lossless codec keeps), "AAC" (a lossy codec stores no samples)."""
+    bits a lossless codec keeps), "AAC" (a lossy codec stores no samples: its name alone, the
+    same in every language)."""
     said = codec_name(stream.codec)
     bits = stream.sample_bits
     if bits is None and stream.codec.startswith("pcm_"):
@@ -175,7 +192,8 @@ def encoding(stream) -> str:
         return said
     floating = stream.codec.startswith("pcm_f") or stream.sample_format in ("flt", "fltp",
                                                                             "dbl", "dblp")
-    return f"{said} {bits}-bit{' float' if floating else ''}"
+    return say(N_("%(codec)s %(bits)s-bit float") if floating else N_("%(codec)s %(bits)s-bit"),
+               codec=said, bits=bits)
 
 
 @dataclass(frozen=True)
@@ -187,22 +205,33 @@ class SoundCheck(Findings):
 
     path: Path
     diagnostics: tuple[Diagnostic, ...]
-    holds: str | None = None
+    # Messages, said in a Spanish terminal's summary; `to_json` keeps their English text.
+    holds: Message | str | None = None
     sample_rate: int | None = None
     duration: float | None = None
-    channels: str | None = None
-    checked: str | None = None
+    channels: Message | str | None = None
+    checked: Message | str | None = None
 
-    def summary(self) -> str:
-        counts = f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}"
+    def summary(self) -> Message:
+        """"yua.wav (PCM 24-bit audio in a WAV container, 48 kHz, stereo, 15.00 s): 0 errors,
+        1 warning; checked ...", as a message a Spanish terminal says."""
+        counts = dict(errors=say_count(N_plural("%(count)s error", "%(count)s errors"),
+                                       len(self.errors), count=len(self.errors)),
+                      warnings=say_count(N_plural("%(count)s warning", "%(count)s warnings"),
+                                         len(self.warnings), count=len(self.warnings)))
         if self.holds is None:
-            return f"{self.path}: {counts}"
-        return (f"{self.path} ({self.holds}, {self.sample_rate / 1000:g} kHz, {self.channels}, "
-                f"{self.duration:.2f} s): {counts}; {self.checked}")
+            return say(N_("%(file)s: %(errors)s, %(warnings)s"), file=str(self.path), **counts)
+        return say(N_("%(file)s (%(holds)s, %(rate)s kHz, %(channels)s, %(duration)s s): "
+                      "%(errors)s, %(warnings)s; %(checked)s"),
+                   file=str(self.path), holds=self.holds,
+                   rate=Number(self.sample_rate / 1000, "g"), channels=self.channels,
+                   duration=Number(self.duration, ".2f"), checked=self.checked, **counts)
 
     def to_json(self) -> dict:
-        return {"path": str(self.path), "format": self.holds, "sample_rate": self.sample_rate,
-                "channels": self.channels, "duration": self.duration, "checked": self.checked,
+        english = (lambda said: None if said is None else str(said))
+        return {"path": str(self.path), "format": english(self.holds),
+                "sample_rate": self.sample_rate, "channels": english(self.channels),
+                "duration": self.duration, "checked": english(self.checked),
                 "errors": len(self.errors), "warnings": len(self.warnings),
                 "diagnostics": [d.to_json() for d in self.diagnostics]}
 
@@ -230,16 +259,18 @@ SPOKEN = {"FL": "L", "FR": "R", "FC": "C", "LFE": "LFE", "SL": "Ls", "SR": "Rs",
           "FLC": "Lc", "FRC": "Rc"}
 
 
-def channels_said(channels: int | None, name: str | None) -> str:
+def channels_said(channels: int | None, name: str | None) -> Message:
     """A stream's channels as a heading says them: "mono", "stereo", "5.1 (L R C LFE Ls Rs)"
     (its channels in order, a 5.1(side)'s as a 5.1's), "3 channels" for a layout not read."""
     try:
         layout = layout_of(channels or 0, name)
     except PipelineError:
-        return f"{channels} channels" if channels else "no channels"
+        return (say_count(N_plural("%(count)s channel", "%(count)s channels"), channels,
+                          count=channels) if channels else say(N_("no channels")))
     if layout in ("mono", "stereo"):
-        return layout
+        return say(N_("mono") if layout == "mono" else N_("stereo"))
     names = LAYOUTS[layout]
     back = ({"BL": "Lrs", "BR": "Rrs"} if "SL" in names else {"BL": "Ls", "BR": "Rs"})
-    return (f"{layout.replace('(side)', '')} "
-            f"({' '.join(back.get(channel) or SPOKEN[channel] for channel in names)})")
+    # The layout and the channels' studio names, the same in every language.
+    return say(N_("%(layout)s (%(channels)s)"), layout=layout.replace("(side)", ""),
+               channels=" ".join(back.get(channel) or SPOKEN[channel] for channel in names))

@@ -25,8 +25,9 @@ from pipeline.messages import N_, Number, say
 SIDE_NAMES = {"stereo": {"FL": N_("left"), "FR": N_("right")}}
 FRONT_NAMES = {"FL": N_("front left"), "FR": N_("front right")}
 # What to do next time, by whose the sound is.
-_ONE_SIDED_HINT = "next time, export the recording as mono, or with its sound on both channels"
-_MASTER_HINT = "next time, export the master with its sound on both channels, or as mono"
+_ONE_SIDED_HINT = say(N_("next time, export the recording as mono, or with its sound on both "
+                        "channels"))
+_MASTER_HINT = say(N_("next time, export the master with its sound on both channels, or as mono"))
 
 
 def master_sides(sound: SoundMap | None) -> bool:
@@ -92,5 +93,6 @@ def _sides_apart(path: Path, defects: Defects, what: str) -> list[Diagnostic]:
                what=say(what), left_name=say(names["FL"]), right_name=say(names["FR"]),
                apart=Number(apart, ".1f"), left=Number(left, ".1f"), right=Number(right, ".1f"),
                side=say(names["FL" if left > right else "FR"]))
-    return [warning(said, path, hint="if it is not meant to be off the centre, export it "
-                                     "again balanced (or as mono)", code="sides-apart")]
+    return [warning(said, path, hint=say(N_("if it is not meant to be off the centre, export "
+                                            "it again balanced (or as mono)")),
+                    code="sides-apart")]

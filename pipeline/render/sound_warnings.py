@@ -40,11 +40,11 @@ LEADING_SILENCE = 0.5      # seconds
 TRAILING_SILENCE = 2.0     # seconds
 # What to do with a track whose channel order moved its voice (into the LFE, off the centre): a
 # language's own recording is exported again; a master's or a bed's streams may be chosen.
-VOICE_ORDER_HINT = ("export it again with the voice on the left and right channels (or the "
-                    "centre of a 5.1: L R C LFE Ls Rs)")
-ORDER_HINT = ("check the channel order of the export (L R C LFE Ls Rs: the order of a WAV's "
-              "channel mask and of ffmpeg's 5.1), or choose the master's streams with the spot's "
-              "audio: key")
+VOICE_ORDER_HINT = say(N_("export it again with the voice on the left and right channels (or "
+                         "the centre of a 5.1: L R C LFE Ls Rs)"))
+ORDER_HINT = say(N_("check the channel order of the export (L R C LFE Ls Rs: the order of a "
+                    "WAV's channel mask and of ffmpeg's 5.1), or choose the master's streams "
+                    "with the spot's audio: key"))
 # A 5.1's or 7.1's surrounds (a 6.1's back centre too): what the downmix takes 3 dB down.
 SURROUNDS = ("BL", "BR", "SL", "SR", "BC")
 
@@ -166,7 +166,7 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
             say(template, what=say(what), level=Number(offset_dbfs(dc), ".1f"),
                 channels=figures),
             path,
-            hint="check the recording chain (converter, plug-ins) and export it again",
+            hint=say(N_("check the recording chain (converter, plug-ins) and export it again")),
             code="dc-offset"))
     if defects.clipped_samples:
         said = _clipping(defects, what)
@@ -176,8 +176,9 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                           "have none, and nothing is subtracted"),
                        clipping=said, level=Number(defects.dc_dbfs, ".1f"))
         found.append(warning(said, path,
-                             hint="record or export it again with headroom (peaks under -1 "
-                                  "dBFS); levelling cannot restore what clipping cut off",
+                             hint=say(N_("record or export it again with headroom (peaks under "
+                                         "-1 dBFS); levelling cannot restore what clipping cut "
+                                         "off")),
                              code="clipping"))
     if defects.lfe_misrouted:
         said = say(N_("the %(what)s carries sound above %(band)s Hz in its LFE channel at "
@@ -187,14 +188,14 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                    what=say(what), band=LFE_BAND, level=Number(defects.lfe_band, ".1f"),
                    loudest=Number(defects.loudest_level, ".1f"), channel=defects.loudest)
         if voice:      # an error: its variants would go to air without the voice
-            found.append(error(str(said), path, hint=VOICE_ORDER_HINT, code="lfe-content"))
+            found.append(error(said, path, hint=VOICE_ORDER_HINT, code="lfe-content"))
         else:
             found.append(warning(said, path, hint=ORDER_HINT, code="lfe-content"))
     # Not of a music bed: an M&E has no voice, and its centre, where the dialogue was, may well
     # be empty.
     if defects.off_centre and what != "music bed":
         said = _off_centre(defects, what)
-        found.append(error(str(said), path, hint=VOICE_ORDER_HINT, code="centre-empty") if voice
+        found.append(error(said, path, hint=VOICE_ORDER_HINT, code="centre-empty") if voice
                      else warning(said, path, hint=ORDER_HINT, code="centre-empty"))
     if sides:
         found += side_warnings(path, defects, what, voice)
@@ -263,14 +264,21 @@ def _where(defects) -> Message | str:
 # A campaign knows whether the file is aired alone: a dub of a video spot with no radio file
 # plays under its picture, which its silences are timed to (a trial read check's warning and
 # check --manifest's silence as two answers).
-_OVER_A_BED = ("; if it is a voice-over, mixed over the spot's own sound, or a dub of a video "
-               "spot with no radio file, check it with --manifest: its silences are then not "
-               "aired alone")
+# `%(hint)s`: what to do of a dub, a whole phrase.
+_OVER_A_BED = N_("%(hint)s; if it is a voice-over, mixed over the spot's own sound, or a dub of "
+                 "a video spot with no radio file, check it with --manifest: its silences are "
+                 "then not aired alone")
 
 
 # Under a voice-over, the bed (or the master's sound) plays wherever the voice pauses.
-_BED_HINT = ("the music bed (or the master's sound) under the voice-over is silent there: ask "
-             "for one that fills the spot, or re-time the voice-over")
+_BED_HINT = say(N_("the music bed (or the master's sound) under the voice-over is silent there: "
+                   "ask for one that fills the spot, or re-time the voice-over"))
+
+
+def _alone(hint: Message, alone: bool) -> Message:
+    """`hint`, and when the file was checked without its spot, what a voice-over's or a video
+    dub's check is (`_OVER_A_BED`)."""
+    return say(_OVER_A_BED, hint=hint) if alone else hint
 
 
 def dead_air(path: Path, analysis: SoundAnalysis, spot_duration: float | None,
@@ -323,7 +331,7 @@ def _dead_air_said(path: Path, first: float, last: float, spot_duration: float, 
                 silence=Number(first, ".2f"), level=Number(SILENCE_LEVEL),
                 limit=Number(LEADING_SILENCE)),
             path, hint=_BED_HINT if what == "voice-over mix" else
-            "trim the silence before the first word" + _OVER_A_BED * alone,
+            _alone(say(N_("trim the silence before the first word")), alone),
             code="leading-silence"))
     end = min(last, spot_duration)
     if spot_duration - end > TRAILING_SILENCE:
@@ -338,10 +346,11 @@ def _dead_air_said(path: Path, first: float, last: float, spot_duration: float, 
             say(template, silence=Number(spot_duration - end, ".1f"),
                 what=say(what), end=Number(end, ".1f"), level=Number(SILENCE_LEVEL),
                 limit=Number(TRAILING_SILENCE)), path,
-            hint=("trim the silence after the last word" if what == "master" else
-                  "re-time the recording to fill its spot" + _OVER_A_BED * alone
+            hint=(say(N_("trim the silence after the last word")) if what == "master" else
+                  _alone(say(N_("re-time the recording to fill its spot")), alone)
                   if what == "recording" else _BED_HINT if what == "voice-over mix" else
-                  f"re-time the recording to fill the spot's {spot_duration:.2f} s"),
+                  say(N_("re-time the recording to fill the spot's %(length)s s"),
+                      length=Number(spot_duration, ".2f"))),
             code="trailing-silence"))
     return found
 

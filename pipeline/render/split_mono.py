@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.manifest.input_names import CHANNEL_WORDS, channel_of
+from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 
 # The channel sets joined, in their files' order: ffmpeg's `amerge` of 2 and 6 mono inputs
 # makes stereo (FL FR) and 5.1 (FL FR FC LFE and the surrounds), as a WAV's channel mask says.
@@ -77,65 +78,102 @@ class SplitMono:
         return ["ffmpeg", *inputs, "-filter_complex", f"amerge=inputs={len(self.parts)}",
                 "-c:a", "pcm_s24le", str(self.output)]
 
-    def reason(self) -> str:
+    def reason(self) -> Message:
         """What the files look like, in words that follow the recording's name."""
         listed = _listed(self.names)
-        if self.layout == "stereo":
-            return (f"{listed} look like the left and right channels of one recording, exported "
-                    f"as a mono file each (split mono){self._apart()}")
-        if self.layout == "5.1":
-            return (f"{listed} look like the 6 channels of one 5.1 recording (L R C LFE Ls Rs), "
-                    f"exported as a mono file each (split mono){self._apart()}")
+        if self.layout is not None:
+            apart = self._apart()
+            template = {
+                ("stereo", False): N_("%(files)s look like the left and right channels of one "
+                                      "recording, exported as a mono file each (split mono)"),
+                ("stereo", True): N_("%(files)s look like the left and right channels of one "
+                                     "recording, exported as a mono file each (split mono), but "
+                                     "not of one export: %(apart)s"),
+                ("5.1", False): N_("%(files)s look like the 6 channels of one 5.1 recording (L R "
+                                   "C LFE Ls Rs), exported as a mono file each (split mono)"),
+                ("5.1", True): N_("%(files)s look like the 6 channels of one 5.1 recording (L R "
+                                  "C LFE Ls Rs), exported as a mono file each (split mono), but "
+                                  "not of one export: %(apart)s"),
+            }[self.layout, apart is not None]
+            return say(template, files=listed, **({} if apart is None else {"apart": apart}))
         channels = [channel for channel, _ in self.parts]
         doubled = sorted({c for c in channels if channels.count(c) > 1}, key=channels.index)
         if doubled:
-            return (f"{listed} look like channels of one recording exported as a mono file "
-                    f"each (split mono), with more than one file for its "
-                    f"{_listed([CHANNEL_WORDS[c] for c in doubled])} "
-                    f"channel{'s' if len(doubled) > 1 else ''}")
+            return say_count(N_plural("%(files)s look like channels of one recording exported as "
+                                      "a mono file each (split mono), with more than one file "
+                                      "for its %(channels)s channel",
+                                      "%(files)s look like channels of one recording exported as "
+                                      "a mono file each (split mono), with more than one file "
+                                      "for its %(channels)s channels"), len(doubled),
+                             files=listed, channels=_listed([say(CHANNEL_WORDS[c])
+                                                             for c in doubled]))
         stereo = set(channels) <= set(LAYOUTS["stereo"])
         wanted = LAYOUTS["stereo" if stereo else "5.1"]
         lacking = [c for c in wanted if c not in channels]
-        what = (f"the {CHANNEL_WORDS[channels[0]]} channel" if len(channels) == 1 else
-                f"the {_listed([SHORT[c] for c in channels])} channels")
-        without = (f"its {CHANNEL_WORDS[lacking[0]]} channel" if len(lacking) == 1 and stereo
-                   else f"its {_listed([SHORT[c] for c in lacking])} "
-                        f"channel{'s' if len(lacking) > 1 else ''}")
-        whole = "L and R" if stereo else "L R C LFE Ls Rs"
-        return (f"{listed} {'looks' if len(channels) == 1 else 'look'} like {what} of a "
-                f"recording exported as a mono file per channel (split mono), without "
-                f"{without}: a {'stereo' if stereo else '5.1'} recording has {whole}")
+        what = (say(N_("the %(channel)s channel"), channel=say(CHANNEL_WORDS[channels[0]]))
+                if len(channels) == 1 else
+                say(N_("the %(channels)s channels"),
+                    channels=_listed([SHORT[c] for c in channels])))
+        without = (say(N_("its %(channel)s channel"), channel=say(CHANNEL_WORDS[lacking[0]]))
+                   if len(lacking) == 1 and stereo else
+                   say_count(N_plural("its %(channels)s channel", "its %(channels)s channels"),
+                             len(lacking), channels=_listed([SHORT[c] for c in lacking])))
+        # Said of each file ("yua.L.wav looks like"), and of the recording that lacks a channel.
+        forms = (N_plural("%(files)s looks like %(what)s of a recording exported as a mono file "
+                          "per channel (split mono), without %(without)s: a stereo recording has "
+                          "L and R",
+                          "%(files)s look like %(what)s of a recording exported as a mono file "
+                          "per channel (split mono), without %(without)s: a stereo recording has "
+                          "L and R") if stereo else
+                 N_plural("%(files)s looks like %(what)s of a recording exported as a mono file "
+                          "per channel (split mono), without %(without)s: a 5.1 recording has L R "
+                          "C LFE Ls Rs",
+                          "%(files)s look like %(what)s of a recording exported as a mono file "
+                          "per channel (split mono), without %(without)s: a 5.1 recording has L R "
+                          "C LFE Ls Rs"))
+        return say_count(forms, len(channels), files=listed, what=what, without=without)
 
-    def _apart(self) -> str:
+    def _apart(self) -> Message | None:
         """What shows the parts are not one export, each part's length (and rate, when they
-        differ); empty when they are."""
+        differ); None when they are."""
         if self.one_export:
-            return ""
+            return None
         rates = {rate for _, rate in self.measures}
-        said = [f"{name} {length:.2f} s" + (f" at {_khz(rate)}" if len(rates) > 1 else "")
+        said = [say(N_("%(name)s %(length)s s at %(rate)s"), name=name,
+                    length=Number(length, ".2f"), rate=_khz(rate)) if len(rates) > 1 else
+                say(N_("%(name)s %(length)s s"), name=name, length=Number(length, ".2f"))
                 for name, (length, rate) in zip(self.names, self.measures)]
         lengths = [length for length, _ in self.measures]
-        cut = (f": joined, they would end with the shortest, at {min(lengths):.2f} s"
-               if max(lengths) - min(lengths) > SAME_LENGTH else "")
-        what = " and sample rates" if len(rates) > 1 else ""
-        return (f", but not of one export: their lengths{what} differ "
-                f"({_listed(said)}){cut}")
+        cut = max(lengths) - min(lengths) > SAME_LENGTH
+        template = {
+            (False, False): N_("their lengths differ (%(each)s)"),
+            (False, True): N_("their lengths differ (%(each)s): joined, they would end with the "
+                              "shortest, at %(end)s s"),
+            (True, False): N_("their lengths and sample rates differ (%(each)s)"),
+            (True, True): N_("their lengths and sample rates differ (%(each)s): joined, they "
+                             "would end with the shortest, at %(end)s s"),
+        }[len(rates) > 1, cut]
+        return say(template, each=_listed(said),
+                   **({"end": Number(min(lengths), ".2f")} if cut else {}))
 
-    def hint(self) -> str:
+    def hint(self) -> Message:
         """How to make the one file read."""
         if self.layout is None:
-            return (f"deliver the recording as one file, {self.code}.wav (mono, stereo or 5.1), "
-                    "or a file for each of its channels, to be joined into it")
+            return say(N_("deliver the recording as one file, %(name)s (mono, stereo or 5.1), or "
+                          "a file for each of its channels, to be joined into it"),
+                       name=f"{self.code}.wav")
         if not self.one_export:
             # No command: the join would cut the longer parts, or resample some of them.
-            return (f"export the recording again as one file, {self.output.name} (mono, stereo "
-                    "or 5.1), or its channels again in one export, as long as each other and "
-                    "at one sample rate")
-        track = "stereo" if self.layout == "stereo" else "5.1"
-        return (f"join them into {self.output.name}, a 24-bit PCM WAV: "
-                f"{shlex.join(self.command())} (or, in an audio editor, make them one "
-                f"{track} track and export it there), then move the {len(self.parts)} "
-                "channels' files out of that folder")
+            return say(N_("export the recording again as one file, %(name)s (mono, stereo or "
+                          "5.1), or its channels again in one export, as long as each other and "
+                          "at one sample rate"), name=self.output.name)
+        # Its channels' files are always two or more: the plural alone.
+        return say(N_("join them into %(name)s, a 24-bit PCM WAV: %(command)s (or, in an audio "
+                      "editor, make them one %(track)s track and export it there), then move "
+                      "the %(count)s channels' files out of that folder"),
+                   name=self.output.name, command=shlex.join(self.command()),
+                   track=say(N_("stereo")) if self.layout == "stereo" else "5.1",
+                   count=len(self.parts))
 
 
 def split_mono(folder: Path, code: str, names: list[str],
@@ -150,9 +188,11 @@ def split_mono(folder: Path, code: str, names: list[str],
     return SplitMono(folder, code, tuple(sorted(parts, key=lambda part: order.index(part[0]))))
 
 
-def _khz(rate: int | None) -> str:
-    return "an unknown rate" if rate is None else f"{rate / 1000:g} kHz"
+def _khz(rate: int | None) -> Message:
+    return say(N_("an unknown rate")) if rate is None else \
+        say(N_("%(rate)s kHz"), rate=Number(rate / 1000, "g"))
 
 
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+def _listed(items: list) -> Items:
+    """"a, b and c", as the locale lists them."""
+    return Items(tuple(items), ", ", " and ")

@@ -21,6 +21,7 @@ from pipeline.errors import Diagnostic, warning
 from pipeline.files import index_folder
 from pipeline.manifest import AUDIO_SUFFIXES, SUBTITLE_SUFFIXES, Manifest
 from pipeline.manifest.input_names import Unused, why_unused
+from pipeline.messages import N_, say
 
 
 def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
@@ -56,4 +57,5 @@ def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
 
 def not_used(unused: Unused, path: Path) -> Diagnostic:
     """The warning that no variant uses the file at `path`, and why."""
-    return warning(f"not used: {unused.reason}", path, hint=unused.hint, code="unused-input")
+    return warning(say(N_("not used: %(reason)s"), reason=unused.why), path, hint=unused.to_do,
+                   code="unused-input")
