@@ -58,7 +58,7 @@ def test_a_check_in_a_spanish_terminal_is_said_in_spanish(tmp_path: Path):
             "(sugerencia: guarde el archivo como UTF-8 (en la mayoría de los editores: «Guardar "
             "como», codificación «UTF-8»); o, en una terminal: iconv -f WINDOWS-1252 -t UTF-8 "
             "mix.srt > mix.srt.utf8 && mv mix.srt.utf8 mix.srt)") in said
-    assert ("ncx.srt:5: error: el subtítulo 2 (empieza en 00:00:02,500) se encima con el "
+    assert ("ncx.srt:5: error: el subtítulo 2 (empieza en 00:00:02,500) se empalma con el "
             "subtítulo 1 (línea 1, 00:00:01,000 --> 00:00:03,000) en la parte de abajo de la "
             "pantalla (sugerencia: haga que el subtítulo 1 termine antes") in said
     assert "ncx.srt:5: aviso: el subtítulo 2 se lee demasiado rápido" in said
@@ -85,9 +85,8 @@ def test_what_has_no_spanish_is_said_in_english(monkeypatch):
 
 
 # What a subtitle file is told and may stay English: a manifest's style colour (the media
-# team's, `validate`), and why a file of the folder is read by no variant (its reasons are the
-# manifest's input names', said by `validate` too).
-ENGLISH_ONLY = {("burn.py", "ass_colour"), ("in_campaign.py", "_unused")}
+# team's, `validate`).
+ENGLISH_ONLY = {("burn.py", "ass_colour")}
 # The diagnostics' makers, and where each takes its hint when given by position.
 MAKERS = {"error": 3, "warning": 3, "note": 3, "SubtitleError": 3, "fail": 2, "warn": 2}
 
@@ -146,6 +145,10 @@ SLIPS = {
     "notes.srt": "Notas de la traducción\nsin tiempos\n",
     "scc.srt": "Scenarist_SCC V1.0\n\n00:00:01:00\t9420 9420\n",
     "nul.srt": "1\x00\n",
+    # Timed on a 29.97 fps video's frames, checked against a 25 fps one.
+    "ntsc.srt": "".join(f"{n}\n00:00:0{2 * n - 1},{a} --> 00:00:0{2 * n},{b}\nkʼoa\n\n"
+                        for n, (a, b) in enumerate((("034", "102"), ("170", "238"),
+                                                    ("305", "373")), 1)),
 }
 
 
@@ -158,6 +161,7 @@ def test_a_translators_slips_in_every_format_are_said_in_spanish(tmp_path: Path)
         path.write_text(text, encoding="utf-8")
         said += _in_spanish(check_file(path, fps=25).diagnostics, name)
     assert len(said) >= 40
+    assert "frame-grid" in {code for code, _ in said}
 
 
 def _in_spanish(diagnostics, name: str) -> list[tuple[str | None, str]]:

@@ -19,6 +19,7 @@ from pipeline.errors import SubtitleError
 from pipeline.files import index_folder, input_problem
 from pipeline.media.audio_layout import AudioChoice
 from pipeline.media.geometry import Crop
+from pipeline.messages import N_, Items, say
 from pipeline.profiles import Profile
 from pipeline.ranges import NOT_NEGATIVE, POSITIVE, Range
 from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
@@ -249,10 +250,13 @@ class Manifest:
         folder = self.subtitles_dir / spot.id
         expected = folder / f"{language.code}{SUBTITLE_SUFFIXES[0]}"
         if found:
+            # Said to a translator's check too (subtitles/in_campaign.py): in Spanish there.
             raise SubtitleError(
-                f"language {language.code!r} has {len(found)} subtitle files for spot "
-                f"{spot.id!r}: {', '.join(str(p) for p in found)}", self.path, language.line,
-                "keep only the one to use (move the others out of the folder)")
+                say(N_("language %(code)s has %(count)s subtitle files for spot %(spot)s: "
+                       "%(files)s"), code=repr(language.code), count=len(found),
+                    spot=repr(spot.id), files=Items(tuple(str(p) for p in found))),
+                self.path, language.line,
+                say(N_("keep only the one to use (move the others out of the folder)")))
         index = index_folder(folder)
         others = index.get(language.code, [])
         # TZO.SRT, as Windows tools save it: read only in lower case (input_names.py says why).

@@ -124,8 +124,9 @@ def _one_of_several(manifest: Manifest, path: Path, spot: Spot, language: Langua
 
 
 def _unused(path: Path, unused: Unused) -> Diagnostic:
-    return warning(f"not used: {unused.reason} (checked as language {unused.code!r})", path,
-                   hint=unused.hint, code="unused-input")
+    return warning(say(N_("not used: %(reason)s (checked as language %(code)s)"),
+                       reason=unused.why, code=repr(unused.code)), path, hint=unused.to_do,
+                   code="unused-input")
 
 
 def no_language(manifest: Manifest, path: Path, code: str,

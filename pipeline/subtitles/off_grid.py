@@ -38,6 +38,7 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import QcSettings
 from pipeline.media.timecode import STANDARD_RATES, exact_rate
+from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.subtitles.frames import ASS_FORMATS, FrameGrid
 from pipeline.subtitles.model import Cue, TimeNotation, format_time
 
@@ -77,17 +78,20 @@ def off_grid_times(cues: Iterable[Cue], path, fps: float | None, *, fmt: str | N
     if short:
         messages.append(_short_message(short, grid, qc))
         first, needed = short[0]
-        hints.append(f"end cue {first.index} at {format_time(grid.player_ms(needed))} or later "
-                     "(snapping its times to the video's frames in your subtitle editor shows "
-                     "how long it really is)")
+        hints.append(say(N_("end cue %(cue)s at %(time)s or later (snapping its times to the "
+                            "video's frames in your subtitle editor shows how long it really "
+                            "is)"), cue=first.index, time=format_time(grid.player_ms(needed))))
         lines.append(first.line)
-    return [warning("; and ".join(messages), path, min(lines), "; ".join(hints), "frame-grid")]
+    said = messages[0] if len(messages) == 1 else \
+        say(N_("%(timed)s; and %(short)s"), timed=messages[0], short=messages[1])
+    hint = hints[0] if len(hints) == 1 else Items(tuple(hints), "; ")
+    return [warning(said, path, min(lines), hint, "frame-grid")]
 
 
 # --- timed to another frame rate ------------------------------------------------------------
 
 def _other_rate(cues: list[Cue], grid: FrameGrid, fmt: str | None,
-                notation: TimeNotation | None) -> tuple[str, str, int] | None:
+                notation: TimeNotation | None) -> tuple[Message, Message, int] | None:
     """(message, hint, line) when the times seem timed to another frame rate, else None."""
     if fmt in ASS_FORMATS:
         return None
@@ -102,27 +106,41 @@ def _other_rate(cues: list[Cue], grid: FrameGrid, fmt: str | None,
         other = FrameGrid(exact_rate(float(counted)))
         if other.rate == grid.rate:
             return None   # the video's frames, in media time: each rounds to its own
-        how = (f"the file counts its frames at {other} (ttp:frameRate), not at the video's "
-               f"{grid}: {len(off)} of its {len(edges)} cue times fall between the video's frames")
+        how = say(N_("the file counts its frames at %(other)s (ttp:frameRate), not at the "
+                     "video's %(grid)s: %(off)s of its %(count)s cue times fall between the "
+                     "video's frames"), other=str(other), grid=str(grid), off=len(off),
+                  count=len(edges))
     else:
         fitted = _fitted_rates(edges, grid)
         if not fitted:
             return None
         on = sum(not fitted[0].off_grid(ms) for _, _, ms in edges)
         # Times every 5th frame of 29.97 fps are every 4th of 23.976: either may be the one.
-        named = " or ".join([str(rate).removesuffix(" fps") for rate in fitted[:-1]]
-                            + [str(fitted[-1])])
-        how = (f"the cue times seem timed to a {named} video, not to this {grid} one: "
-               f"{f'all {on}' if on == len(edges) else f'{on} of the {len(edges)}'} are on a "
-               f"{named} video's frames, {len(off)} between this video's frames")
-    listed = "; ".join(f"cue {cue.index} {edge} at {format_time(ms)}, {_between(grid, ms)}"
-                       for cue, edge, ms in off[:LISTED_TIMES])
-    more = f"; and {len(off) - LISTED_TIMES} more" if len(off) > LISTED_TIMES else ""
-    message = (f"{how}; each is moved to the nearest, which may be a frame off the shot change "
-               f"it was timed to: {listed}{more}")
-    hint = (f"time the file on this video: in your subtitle editor, open it, set the frame rate "
-            f"to {grid} and snap the times to its frames")
+        named = str(fitted[0]) if len(fitted) == 1 else \
+            say(N_("%(first)s or %(second)s"), second=str(fitted[-1]),
+                first=", ".join(str(rate).removesuffix(" fps") for rate in fitted[:-1]))
+        how = say(N_("the cue times seem timed to a %(named)s video, not to this %(grid)s one: "
+                     "all %(on)s are on a %(named)s video's frames, %(off)s between this video's "
+                     "frames") if on == len(edges) else
+                  N_("the cue times seem timed to a %(named)s video, not to this %(grid)s one: "
+                     "%(on)s of the %(count)s are on a %(named)s video's frames, %(off)s between "
+                     "this video's frames"),
+                  named=named, grid=str(grid), on=on, count=len(edges), off=len(off))
+    listed = Items(tuple(say(_EDGES[edge], cue=cue.index, time=format_time(ms),
+                             between=_between(grid, ms))
+                         for cue, edge, ms in off[:LISTED_TIMES]), "; ")
+    more = len(off) - LISTED_TIMES
+    message = say(N_("%(how)s; each is moved to the nearest, which may be a frame off the shot "
+                     "change it was timed to: %(listed)s; and %(more)s more") if more > 0 else
+                  N_("%(how)s; each is moved to the nearest, which may be a frame off the shot "
+                     "change it was timed to: %(listed)s"), how=how, listed=listed, more=more)
+    hint = say(N_("time the file on this video: in your subtitle editor, open it, set the frame "
+                  "rate to %(grid)s and snap the times to its frames"), grid=str(grid))
     return message, hint, off[0][0].line
+
+
+_EDGES = {"starts": N_("cue %(cue)s starts at %(time)s, %(between)s"),
+          "ends": N_("cue %(cue)s ends at %(time)s, %(between)s")}
 
 
 def _fitted_rates(edges: list[tuple[Cue, str, int]], grid: FrameGrid) -> list[FrameGrid]:
@@ -147,17 +165,18 @@ def _fitted_rates(edges: list[tuple[Cue, str, int]], grid: FrameGrid) -> list[Fr
     return fitted
 
 
-def _between(grid: FrameGrid, ms: int) -> str:
+def _between(grid: FrameGrid, ms: int) -> Message:
     """`between frames 44 (1.468 s) and 45 (1.502 s)`: the frames a time off the grid lies
     between, with their times to the millisecond (rounded), which the time is not."""
     before = math.floor(ms * grid.rate / 1000)
-    return (f"between frames {before} ({_seconds(grid.time_ms(before))}) and {before + 1} "
-            f"({_seconds(grid.time_ms(before + 1))})")
+    return say(N_("between frames %(before)s (%(start)s s) and %(after)s (%(end)s s)"),
+               before=before, start=_seconds(grid.time_ms(before)), after=before + 1,
+               end=_seconds(grid.time_ms(before + 1)))
 
 
-def _seconds(ms: Fraction) -> str:
-    rounded = math.floor(ms + Fraction(1, 2))
-    return f"{rounded // 1000}.{rounded % 1000:03d} s"
+def _seconds(ms: Fraction) -> Number:
+    """Exact milliseconds in seconds, rounded half up to the millisecond (as players show it)."""
+    return Number(math.floor(ms + Fraction(1, 2)) / 1000, ".3f")
 
 
 # --- a frame lost under the shortest duration ------------------------------------------------
@@ -174,17 +193,24 @@ def _too_short(cues: list[Cue], grid: FrameGrid, qc: QcSettings) -> list[tuple[C
     return found
 
 
-def _short_message(short: list[tuple[Cue, int]], grid: FrameGrid, qc: QcSettings) -> str:
-    def cue_and_frames(cue: Cue, shown: str) -> str:
+def _short_message(short: list[tuple[Cue, int]], grid: FrameGrid, qc: QcSettings) -> Message:
+    def figures(cue: Cue) -> dict:
         first, end = grid.frames(cue)
-        return (f"cue {cue.index} ({format_time(cue.start)} --> {format_time(cue.end)}, "
-                f"{(cue.end - cue.start) / 1000:.3f} s) {shown} {end - first} frames "
-                f"({_seconds(grid.time_ms(end) - grid.time_ms(first))})")
-    minimum = f"{round(qc.min_duration * 1000) / 1000:.3f} s"
+        return dict(cue=cue.index, start=format_time(cue.start), end=format_time(cue.end),
+                    length=Number((cue.end - cue.start) / 1000, ".3f"), frames=end - first,
+                    shown=_seconds(grid.time_ms(end) - grid.time_ms(first)))
+    minimum = Number(round(qc.min_duration * 1000) / 1000, ".3f")
     if len(short) == 1:
-        return (f"on the frames of the {grid} video, {cue_and_frames(short[0][0], 'is shown for')}"
-                f", under the {minimum} minimum")
-    listed = "; ".join(cue_and_frames(cue, "for") for cue, _ in short[:LISTED_TIMES])
-    more = f"; and {len(short) - LISTED_TIMES} more" if len(short) > LISTED_TIMES else ""
-    return (f"on the frames of the {grid} video, {len(short)} cues are shown for less than the "
-            f"{minimum} minimum: {listed}{more}")
+        return say(N_("on the frames of the %(grid)s video, cue %(cue)s (%(start)s --> %(end)s, "
+                      "%(length)s s) is shown for %(frames)s frames (%(shown)s s), under the "
+                      "%(minimum)s s minimum"), grid=str(grid), minimum=minimum,
+                   **figures(short[0][0]))
+    listed = Items(tuple(say(N_("cue %(cue)s (%(start)s --> %(end)s, %(length)s s) for "
+                                "%(frames)s frames (%(shown)s s)"), **figures(cue))
+                         for cue, _ in short[:LISTED_TIMES]), "; ")
+    more = len(short) - LISTED_TIMES
+    return say(N_("on the frames of the %(grid)s video, %(count)s cues are shown for less than "
+                  "the %(minimum)s s minimum: %(listed)s; and %(more)s more") if more > 0 else
+               N_("on the frames of the %(grid)s video, %(count)s cues are shown for less than "
+                  "the %(minimum)s s minimum: %(listed)s"), grid=str(grid), count=len(short),
+               minimum=minimum, listed=listed, more=more)
