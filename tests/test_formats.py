@@ -464,6 +464,8 @@ def test_an_ass_style_in_the_campaign_s_look_is_not_warned_of(tmp_path, style_li
 
 
 def test_ass_errors_carry_their_lines(tmp_path):
+    # A trial's translator was told her style (whose line lost its last fields) was "not
+    # defined", and of a Dialogue line with one bad time, both times, the right one first.
     broken_styles = ASS_STYLES + "Style: Broken,Noto Sans,big,&H00FFFFFF\n"
     result = read_subtitles(write(tmp_path, "nah.ass", ass(
         "Dialogue: 0,0:00:00.50,0:00:01.80,Default,,0,0,0,,bien\n"
@@ -471,12 +473,20 @@ def test_ass_errors_carry_their_lines(tmp_path):
         "Dialogue: 0,0:00:04.00,0:00:05.00,Nadie,,0,0,0,,estilo\n"
         "Dialogue: 0,0:00:05.00\n"
         "tres palabras sueltas\n"
-        "Dialogue: 0,0:00:06.00,0:00:07.00,Default,,0,0,0,,{\\p1}m 0 0 l 100 0 100 100\n",
+        "Dialogue: 0,0:00:06.00,0:00:07.00,Default,,0,0,0,,{\\p1}m 0 0 l 100 0 100 100\n"
+        "Dialogue: 0,0:00:07.00,0:00:08.00,Broken,,0,0,0,,roto\n"
+        "Dialogue: 0,0:00:08.00,0:00:9.5,Default,,0,0,0,,fin\n"
+        "Dialogue: 0,0:00:10.0,0:00:11,Default,,0,0,0,,fin\n",
         styles=broken_styles)))
     assert problems(result) == [(9, "style"), (15, "timing"), (16, "style"), (17, "structure"),
-                                (18, "structure"), (19, "tags")]
+                                (18, "structure"), (19, "tags"), (20, "style"), (21, "timing"),
+                                (22, "timing")]
     messages = {d.line: d.message for d in result.errors}
     assert "this style has 4 fields; ASS styles have 23" in messages[9]
+    assert messages[15] == "malformed start time in this Dialogue line: '0:00:02.5'"
+    assert messages[20] == "style 'Broken' cannot be read: its line, 9, has an error"
+    assert messages[21] == "malformed end time in this Dialogue line: '0:00:9.5'"
+    assert messages[22] == "malformed time in this Dialogue line: '0:00:10.0', '0:00:11'"
     assert "H:MM:SS.cc" in result.errors[1].hint
     assert "style 'Nadie' is not defined" in messages[16]
     assert "expected a Dialogue: line, found 'tres palabras sueltas'" in messages[18]

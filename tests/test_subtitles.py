@@ -717,3 +717,20 @@ def test_a_timing_line_in_frames_is_said_to_be_a_timecode(tmp_path):
         problem = only(read_subtitles(path).errors, "timing")
         assert problem.line == 2 and "counts frames, a timecode" in problem.message
         assert problem.hint.endswith(example), problem.hint
+
+
+@pytest.mark.parametrize("block, body", [("STYLE", "::cue { color: yellow }"),
+                                         ("REGION", "id:arriba")])
+def test_a_style_or_region_block_right_under_the_webvtt_line_is_said_lost(tmp_path, block, body):
+    # Without the blank line, the block is more of the header: browsers drop it silently, and
+    # the translator's yellow or region never shows.
+    path = tmp_path / "tse.vtt"
+    path.write_text(f"WEBVTT\n{block}\n{body}\n\n00:00:01.000 --> 00:00:02.000\nhola\n",
+                    encoding="utf-8")
+    result = read_subtitles(path)
+    problem = only(result.warnings, "missing-blank-line")
+    assert problem.line == 2 and f"the {block} block on this line" in problem.message
+    assert [cue.text for cue in result.cues] == ["hola"]
+    path.write_text(f"WEBVTT\n\n{block}\n{body}\n\n00:00:01.000 --> 00:00:02.000\nhola\n",
+                    encoding="utf-8")
+    assert [d for d in read_subtitles(path).diagnostics if d.code == "missing-blank-line"] == []

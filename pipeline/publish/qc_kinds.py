@@ -28,6 +28,8 @@ _READING = {
     "bad-setting": N_("Subtitle position setting misspelt (left out)"),
     "unrendered-settings": N_("Subtitle settings not rendered (vertical text, regions, "
                               "box widths)"),
+    # vtt.py: a STYLE or REGION block right under the WEBVTT line is more of the header.
+    "missing-blank-line": N_("Subtitle styles or regions lost (no blank line before them)"),
     "tags": N_("Editing tags in the subtitles"),
     "tab": N_("Tab characters in the subtitles (drawn as spaces)"),
     "lost-letter": N_("Letters lost as '?' when the subtitle file was saved"),

@@ -382,9 +382,12 @@ class Inputs(Memo):
 def _recording(compute):
     """`compute()` of a language's own recording (its probe, or its decode): an error of it
     (no sound ffprobe or ffmpeg can read there) carries RECORDING_UNREADABLE, which the page
-    says in its language (publish/reasons.py); a master's or a music bed's has no such code."""
+    says in its language (publish/reasons.py); a master's or a music bed's has no such code.
+    An empty file (files.empty_file's "empty", kept by probe for the terminal's words) is one
+    that cannot be read, to a station."""
     try:
         return compute()
     except PipelineError as exc:
-        exc.code = exc.code or RECORDING_UNREADABLE
+        if exc.code in (None, "empty"):
+            exc.code = RECORDING_UNREADABLE
         raise

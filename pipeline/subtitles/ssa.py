@@ -67,6 +67,7 @@ class _Walker:
         self.parsed = Parsed()
         self.info: dict[str, str] = {}
         self.style_lines: dict[str, int] = {}
+        self.damaged_styles: dict[str, int] = {}     # the lines of styles with an error
         self.event_lines: list[int] = []       # 1-based, in order, of the events pysubs2 reads
         self.dropped: set[int] = set()         # lines blanked after they were listed
         self.event_styles: list[tuple[int, str]] = []
@@ -103,13 +104,20 @@ class _Walker:
             elif section == "[events]":
                 self._event(line, number)
         for number, name in self.event_styles:
-            if name not in self.style_lines and name.lstrip("*") not in self.style_lines:
+            if name in self.style_lines or name.lstrip("*") in self.style_lines:
+                continue
+            damaged = self.damaged_styles.get(name, self.damaged_styles.get(name.lstrip("*")))
+            if damaged is not None:
+                # Defined, on a line with an error of its own: that line is what to fix.
+                self.fail(say(N_("style %(style)s cannot be read: its line, %(line)s, has an "
+                                 "error"), style=repr(name), line=damaged), number,
+                          say(N_("fix the style's line (its error says how)")), "style")
+            else:
                 self.fail(say(N_("style %(style)s is not defined in the styles section"),
                               style=repr(name)), number,
                           say(N_("define it, or use one of: %(styles)s"),
                               styles=Items(tuple(self.style_lines))) if self.style_lines else
-                          say(N_("define it, or use one of: none")),
-                          "style")
+                          say(N_("define it, or use one of: none")), "style")
         return "\n".join(self.lines)
 
     def _format(self, line: str, number: int, expected: str) -> None:
@@ -130,6 +138,8 @@ class _Walker:
             return
         values = line.partition(":")[2].strip().split(",")
         names = ["name", *STYLE_FIELDS[self.kind]]
+        if values[0].strip():
+            self.damaged_styles[values[0].strip()] = number     # until it is read whole
         if len(values) != len(names):
             self.fail(say(N_("this style has %(count)s fields; %(format)s styles have "
                              "%(expected)s"), count=len(values), format=self.label,
@@ -150,6 +160,7 @@ class _Walker:
                           format=self.label), number, code="style")
             return
         self.style_lines[values[0]] = number
+        self.damaged_styles.pop(values[0].strip(), None)
 
     def _event(self, line: str, number: int) -> None:
         kind, colon, rest = line.partition(":")
@@ -178,8 +189,13 @@ class _Walker:
             return
         start, end = fields[1].strip(), fields[2].strip()
         if not TIME.match(start) or not TIME.match(end):
-            self.fail(say(N_("malformed time in this %(kind)s line: %(start)s, %(end)s"),
-                          kind=kind, start=repr(start), end=repr(end)), number,
+            # The time to fix alone, when the other is right.
+            template = (N_("malformed start time in this %(kind)s line: %(start)s")
+                        if TIME.match(end) else
+                        N_("malformed end time in this %(kind)s line: %(end)s")
+                        if TIME.match(start) else
+                        N_("malformed time in this %(kind)s line: %(start)s, %(end)s"))
+            self.fail(say(template, kind=kind, start=repr(start), end=repr(end)), number,
                       TIME_HINT, "timing")
             return
         self.event_lines.append(number)

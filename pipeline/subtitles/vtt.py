@@ -92,6 +92,8 @@ class _Reader(CueSettingsReader):
                           say(N_("leave an empty line between the header and the first cue")),
                           "missing-blank-line")
                 blocks.insert(0, header[arrow:])
+            else:
+                self._block_in_header(header)
         for block in blocks:
             self._block(block)
         self.unrendered_warnings()
@@ -106,6 +108,19 @@ class _Reader(CueSettingsReader):
                           count, count=count),
                 self.path, self.spaces[0]))
         return self.parsed
+
+    def _block_in_header(self, header: list[tuple[int, str]]) -> None:
+        """A STYLE or REGION block written right under the WEBVTT line: without the blank line
+        between them, it is read as more of the header (W3C WebVTT, "collect a WebVTT block"),
+        and players drop its styles or regions without a word."""
+        line, name = next(((line, text.strip()) for line, text in header[1:]
+                           if text.strip() in ("STYLE", "REGION")), (None, None))
+        if line is not None:
+            self.warn(say(N_("missing blank line after the WEBVTT line: the %(block)s block on "
+                             "this line is read as part of the header, and players ignore it"),
+                          block=name), line,
+                      say(N_("leave an empty line between the WEBVTT line and the %(block)s "
+                             "block"), block=name), "missing-blank-line")
 
     def _karaoke_warning(self) -> None:
         """One warning for every cue with karaoke timestamp tags, at the first: a karaoke file
