@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import Diagnostic, error
-from pipeline.messages import N_, say
+from pipeline.messages import N_, Message, say
 
 
 def partial_path(final: Path) -> Path:
@@ -145,3 +145,14 @@ def empty_file(path: Path) -> Diagnostic | None:
     return error(say(N_("the file is empty (0 bytes)")), path, 1,
                  say(N_("nothing was written to it: a copy or a download that stopped before its "
                         "first byte, or an export that failed; copy or export it again")), "empty")
+
+
+def rename_hint(name: str) -> Message:
+    """The hint to give a file `name`, where no other file has it."""
+    return say(N_("rename it to %(name)s"), name=name)
+
+
+def instead_hint(read: str, name: str) -> Message:
+    """The hint for a file that would be read as `name` where `read`, beside it, is read."""
+    return say(N_("move it out, or, to use it instead, move %(read)s out and rename this one "
+                  "%(name)s"), read=read, name=name)

@@ -459,6 +459,12 @@ def test_a_file_of_a_name_the_pipeline_does_not_pick_up_says_so(files):
     # rename it to nah.srt.srt).
     result = invoke(files("nah.srt.txt", GOOD))
     assert "not nah.srt.txt (hint: rename it to nah.srt)" in result.stderr, result.stderr
+    # Beside the file read, renamed it would replace that one (a trial's tzh.srt.bak).
+    files("nah.srt", GOOD)
+    for name in ("nah.srt.txt", "nah.srt.bak"):
+        result = invoke(files(name, GOOD))
+        assert f"not {name} (hint: move it out, or, to use it instead, move nah.srt out and " \
+               "rename this one nah.srt)" in result.stderr, result.stderr
 
 
 def test_webvtt_align_middle_is_read_as_center_with_a_warning(files):

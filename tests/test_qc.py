@@ -254,6 +254,44 @@ def test_tabs_in_cues_are_one_warning_a_file_at_the_first(tmp_path):
     assert vtt.line == 3
 
 
+def test_invisible_characters_in_words_are_one_warning_naming_each_kind(tmp_path):
+    # A translator's text pasted from a web page had a zero width space inside a word, a soft
+    # hyphen and a byte order mark mid-line, and nothing was said: a player may break a line
+    # there or draw a box. An emoji's joiner is its sequence's, and a cue of them alone has its
+    # error.
+    text = """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        Ni tlaka\u200btl 👩\u200d👧
+
+        2
+        00:00:04,000 --> 00:00:06,000
+        Amo\u00adtitlanamakalo\ufeff ni\u200btlakatl
+
+        3
+        00:00:07,000 --> 00:00:09,000
+        \u200b
+        """
+    def read(text):
+        return read_subtitles(srt(tmp_path, text)).diagnostics
+
+    warning = only(read(text), "invisible-characters")
+    assert (warning.line, warning.severity) == (1, "warning")
+    assert warning.message == (
+        "4 invisible characters in the text, U+00AD (soft hyphen), U+200B (zero width space), "
+        "U+FEFF (zero width no-break space) (the first: cue 1, 'tlaka<U+200B>tl'): a player may "
+        "break the line there or draw them as boxes, and a search misses their words")
+    assert "4 caracteres invisibles en el texto" in localised(warning.detail.to_json(), "es")
+    cleaner = text.replace("tlaka\u200b", "tlaka").replace("\u00ad", "").replace(" ni\u200b",
+                                                                                  " ni")
+    assert only(read(cleaner), "invisible-characters").message.startswith(
+        "1 invisible character in the text, U+FEFF (zero width no-break space) (cue 2: "
+        "'Amotitlanamakalo<U+FEFF>'): a player may break the line there or draw it as a box")
+    clean = read(cleaner.replace("\ufeff", ""))
+    assert "invisible-characters" not in {d.code for d in clean}
+    assert [(d.code, d.line) for d in clean if d.severity == "error"] == [("empty", 9)]
+
+
 # --- durations and gaps --------------------------------------------------------------------------
 
 def test_too_short_and_too_long_cues_warn(tmp_path):

@@ -393,3 +393,28 @@ def test_lang_without_a_manifest_says_a_name_validate_would_not_read(campaign):
     assert said(result)[0] == lines[0], said(result)
     assert said(result)[-1].endswith("checked as validate checks tzo's dub for spot 'spot'"), \
         said(result)
+
+
+def test_a_backup_copy_of_a_recording_is_checked_as_one_and_said_not_read(campaign):
+    # A translator's tse.wav.bak was read as a subtitle file ("it is a sound recording: rename
+    # it tse.wav.wav"), and with --manifest, "not a subtitle format: save it as zai.srt".
+    folder = campaign.root / "audio/spot"
+    sound(folder / "tzo.wav", "volume=-14dB")
+    backups = [sound(folder / name, "volume=-14dB", "-c:a", "pcm_s24le", "-f", "wav")
+               for name in ("tzo.wav.bak", "yua.WAV.old")]
+    lines = said(run(campaign, "check", *backups))
+    backup = "a backup file name (only the name ending in the format's suffix is read)"
+    assert lines[:2] == [
+        f"{backups[0]}: warning: not read as the recording of language 'tzo': {backup} (hint: "
+        "move it out, or, to use it instead, move tzo.wav out and rename this one tzo.wav)",
+        f"{backups[1]}: warning: not read as the recording of language 'yua': {backup} (hint: "
+        "move it out of the folder, or, to use it, rename it to yua.wav)"], lines
+    assert [line.partition(" s): ")[2] for line in lines[2:]] == \
+        ["0 errors, 1 warning; " + ALONE] * 2, lines
+    # With the manifest: as validate says it, yua's as the error of its missing recording.
+    campaign.write([{"code": "tzo", "treatment": "dub"}, {"code": "yua", "treatment": "dub"}],
+                   profiles=PROFILES)
+    checked = said(run(campaign, "check", *backups, "--manifest", MANIFEST))
+    validate = said(run(campaign, "validate", MANIFEST))
+    assert len(validate) == 3 and all(backup in line for line in validate[:2]), validate
+    assert checked[:2] == validate[:2][::-1], (checked, validate)

@@ -189,7 +189,8 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
     folder = campaign.root / "subtitles/spot"
     wanted = {
         "nah.srt.bak": "a backup file name (only the name ending in the format's suffix is "
-                       "read) (hint: move it out of the folder, or rename it to use it instead)",
+                       "read) (hint: move it out, or, to use it instead, move nah.srt out and "
+                       "rename this one nah.srt)",
         "mix-v2.srt": "language 'mix' is read from mix.<format> only (hint: to use this "
                       "version, rename it to mix.srt)",
         "TZO.SRT": "the name must be lower-case (hint: rename it to tzo.srt)",

@@ -23,6 +23,7 @@ from pipeline.cli.progress import make_reporter
 from pipeline.cli.watching import print_event
 from pipeline.errors import note
 from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
+from pipeline.manifest.input_names import backup_of
 from pipeline.media.loudness import Loudness
 from pipeline.media.timecode import parse_rate
 from pipeline.messages import N_, plural, say
@@ -155,7 +156,7 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     # Absolute, as the manifest's are: --json names the same file from any folder (README),
     # and the terminal shows a path under the current folder relative to it (`echo`).
     for path in (Path(os.path.abspath(given)) for given in subtitles):
-        if path.suffix.lower() in AUDIO_SUFFIXES:
+        if path.suffix.lower() in AUDIO_SUFFIXES or backup_of(path.name, AUDIO_SUFFIXES):
             results.append(check_recording(path, campaign, spot, lang))
             continue
         settings = manifest_settings(campaign, path, lang, spot=spot) if campaign else {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Collection
 
+from pipeline.files import instead_hint, rename_hint
 from pipeline.messages import N_, Message, say
 
 
@@ -83,6 +84,13 @@ def meant_for(name: str, codes: Collection[str]) -> str | None:
                 and not code[len(known)].isalnum()), key=len, default=None)
 
 
+def backup_of(name: str, suffixes: tuple[str, ...]) -> str | None:
+    """The suffix of `suffixes` that `name` is a backup copy of a file of, in any case
+    (`.wav` for `tse.wav.bak`, `TSE.WAV.old`, `tse.wav.2024`), or None."""
+    ending = f".{name.partition('.')[2]}".lower()
+    return next((known for known in suffixes if ending.startswith(known + ".")), None)
+
+
 def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kind: str,
                present: Collection[str]) -> Unused | None:
     """Why `name` is read by no variant of a manifest of languages `codes`, whose `kind`
@@ -112,8 +120,8 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
         if read is not None:      # renamed, it would make two files of one language
             return Unused(code, say(N_("the name must be lower-case, and %(read)s is the file "
                                        "read for %(code)s"), read=read, code=repr(code)),
-                          _instead(read, f"{code}{suffix}"))
-        return Unused(code, say(N_("the name must be lower-case")), _rename(f"{code}{suffix}"))
+                          instead_hint(read, f"{code}{suffix}"))
+        return Unused(code, say(N_("the name must be lower-case")), rename_hint(f"{code}{suffix}"))
     if code == stem.lower():
         typed = next((known for known in suffixes if suffix == known + ".txt"), None)
         if typed is not None:
@@ -122,12 +130,18 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
                         None)
             return Unused(code, say(N_("named as a text file (.txt after %(suffix)s)"),
                                     suffix=typed),
-                          _instead(read, f"{code}{typed}") if read else
-                          _rename(f"{code}{typed}"))
-        if any(suffix.startswith(known + ".") for known in suffixes):
+                          instead_hint(read, f"{code}{typed}") if read else
+                          rename_hint(f"{code}{typed}"))
+        backed_up = backup_of(name, suffixes)
+        if backed_up is not None:
+            # A trial's tzh.srt.bak beside tzh.srt was told "rename it to tzh.srt", which
+            # would have replaced the file read.
+            read = f"{code}{backed_up}"
             return Unused(code, say(N_("a backup file name (only the name ending in the "
                                        "format's suffix is read)")),
-                          say(N_("move it out of the folder, or rename it to use it instead")))
+                          instead_hint(read, read) if read in present else
+                          say(N_("move it out of the folder, or, to use it, rename it to "
+                                 "%(name)s"), name=read))
         known = next((known for known in suffixes if suffix.endswith(known)), None)
         if known is not None:
             # zap.1.wav ... zap.8.wav: a post house's split mono tracks; nah.final.srt.
@@ -153,15 +167,5 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
                   _version(f"{code}{suffix}"))
 
 
-def _rename(name: str) -> Message:
-    return say(N_("rename it to %(name)s"), name=name)
-
-
 def _version(name: str) -> Message:
     return say(N_("to use this version, rename it to %(name)s"), name=name)
-
-
-def _instead(read: str, name: str) -> Message:
-    """The hint for a file named as another that is read: `read`."""
-    return say(N_("move it out, or, to use it instead, move %(read)s out and rename this one "
-                  "%(name)s"), read=read, name=name)

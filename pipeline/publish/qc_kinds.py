@@ -31,6 +31,8 @@ _READING = {
     # vtt.py: a STYLE or REGION block right under the WEBVTT line is more of the header.
     "missing-blank-line": N_("Subtitle styles or regions lost (no blank line before them)"),
     "tags": N_("Editing tags in the subtitles"),
+    "invisible-characters": N_("Invisible characters in the subtitles (zero width spaces, "
+                               "joiners)"),
     "tab": N_("Tab characters in the subtitles (drawn as spaces)"),
     "lost-letter": N_("Letters lost as '?' when the subtitle file was saved"),
     "unbalanced-tags": N_("Italic, bold or underline tags that do not pair up"),

@@ -36,7 +36,7 @@ from pipeline.errors import Diagnostic, PipelineError, error, in_file_order, war
 from pipeline.files import index_folder, special_file
 from pipeline.fingerprint import CACHE_NAME, HashCache
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
-from pipeline.manifest.input_names import (Unused, channel_code, channel_of, meant_for,
+from pipeline.manifest.input_names import (Unused, backup_of, channel_code, channel_of, meant_for,
                                            why_unused)
 from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.messages import N_, Items, Message, say
@@ -74,6 +74,10 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
     except PipelineError as exc:
         return SoundCheck(path, tuple(exc.diagnostics))
     if manifest is None:
+        stem = path.name.partition(".")[0].lower()
+        if language is None and backup_of(path.name, AUDIO_SUFFIXES) \
+                and langcodes.tag_is_valid(stem):
+            language = stem     # tse.wav.bak: said not to be read, as of any name with --lang
         found, checked = _as_channel(path, language), CHANNEL
         if found is None:
             found, checked = _alone(path, info, N_("recording"),

@@ -82,6 +82,7 @@ def _check_cues(cues: list[Cue], path: Path, duration: float | None,
         found.append(_starts_past_end(late, path, end_of_video))
     found.extend(_tabs(cues, path))
     found.extend(_lost_letters(cues, path))
+    found.extend(_stray_invisibles(cues, path))
     return found
 
 
@@ -115,6 +116,45 @@ def _lost_letters(cues: list[Cue], path: Path) -> list[Diagnostic]:
         path, cue.line, say(N_("type the lost letters again (ꞌ, ɨ, ʉ, a̱...) and save the file "
                                "as UTF-8 (in Notepad: Save as, Encoding: UTF-8)")),
         "lost-letter")]
+
+
+# Invisible characters that text copied from a web page, Word or a chat brings: the zero width
+# space, the soft hyphen, the word joiner, a byte order mark inside a line, and the zero width
+# joiners outside an emoji's sequence (where 👩‍👧 needs them). libass draws none of them, but a
+# player of a subtitle track may break a line at one, draw it as a box, or, the soft hyphen,
+# as a hyphen; and a search or a spelling check misses the word it is in.
+STRAY_INVISIBLE = regex.compile(
+    r"[\u00ad\u180e\u200b\u2060\ufeff]"
+    r"|(?<!\p{Extended_Pictographic}[\ufe0f\U0001F3FB-\U0001F3FF]*)[\u200c\u200d]")
+
+
+def _stray_invisibles(cues: list[Cue], path: Path) -> list[Diagnostic]:
+    """One warning for the `STRAY_INVISIBLE` characters of the cues, at the first cue with
+    one, naming each kind by its code point, and the first one's word with it made visible.
+    One search a cue, and all of them in the cues that have one: O(n)."""
+    # A cue of invisible characters alone has its error, which names them (`_check_text`).
+    marked = [(cue, found) for cue in cues
+              if (found := STRAY_INVISIBLE.search(cue.text)) and not invisible(cue.text)]
+    if not marked:
+        return []
+    chars = [char for cue, _ in marked for char in STRAY_INVISIBLE.findall(cue.text)]
+    cue, found = marked[0]
+    before = regex.search(r"\S*$", cue.text[:found.start()]).group()
+    after = regex.match(r"\S*", cue.text[found.end():]).group()
+    where = f"'{before}<U+{ord(found.group()):04X}>{after}'"
+    named = ", ".join(f"U+{ord(char):04X} ({unicodedata.name(char).lower()})"
+                      for char in sorted(set(chars)))
+    return [warning(
+        say_count(N_plural("%(count)s invisible character in the text, %(chars)s (cue %(cue)s: "
+                           "%(where)s): a player may break the line there or draw it as a box, "
+                           "and a search misses its word",
+                           "%(count)s invisible characters in the text, %(chars)s (the first: "
+                           "cue %(cue)s, %(where)s): a player may break the line there or draw "
+                           "them as boxes, and a search misses their words"),
+                  len(chars), count=len(chars), cue=cue.index, where=where, chars=named),
+        path, cue.line, say(N_("delete each one: such characters come with text copied from a "
+                               "web page, Word or a chat; an editor that shows hidden characters "
+                               "(Notepad++, Subtitle Edit) finds them")), "invisible-characters")]
 
 
 def _tabs(cues: list[Cue], path: Path) -> list[Diagnostic]:

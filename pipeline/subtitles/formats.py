@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from pipeline.errors import Diagnostic, error, warning
+from pipeline.files import instead_hint, rename_hint
 from pipeline.messages import N_, Items, Message, say
 from pipeline.subtitles.checks import _check_cues, in_time_order
 from pipeline.subtitles.encoding import load_text
@@ -76,7 +77,6 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 
 SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS.values() for s in f.suffixes)
 # The hint of a file whose name does not say its format (`renamed` gives the name).
-RENAME = N_("rename it to %(name)s")
 
 # Checked against the decoded text's first characters (and, for ASS, its section names).
 _WEBVTT = re.compile(r"WEBVTT(?:[ \t\n]|$)")
@@ -138,6 +138,15 @@ def content_format_of(path: Path) -> Format | None:
     text = head.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
     found = sniff(text)
     return FORMATS[found] if found not in (None, "ttml") else None
+
+
+def _rename(path: Path, fmt: Format) -> Message:
+    """The hint to name `path` `renamed(path, fmt)`; where a file of that name is beside it
+    (`nah.srt.txt` beside `nah.srt`, the file read), to move that one out first."""
+    name = renamed(path, fmt)
+    if name.lower() != path.name.lower() and (path.parent / name).exists():
+        return instead_hint(name, name)
+    return rename_hint(name)
 
 
 def renamed(path: Path, fmt: Format) -> str:
@@ -231,14 +240,14 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
         diagnostics.append(warning(
             say(N_("this is a %(format)s file, but its name ends in %(suffix)s: it is read as "
                    "%(format)s"), format=fmt.label, suffix=path.suffix),
-            path, 1, say(RENAME, name=renamed(path, fmt)), "format"))
+            path, 1, _rename(path, fmt), "format"))
     elif named is None:
         # `check` reads any name, but a campaign's subtitles folder is searched by extension
         # (`manifest.Manifest.subtitle_path`, `watch`): a translator's `nah.txt` is never used.
         diagnostics.append(warning(
             say(N_("the pipeline picks up only %(suffixes)s files from a subtitles folder, not "
                    "%(name)s"), suffixes=Items(SUFFIXES, ", ", " and "), name=path.name),
-            path, 1, say(RENAME, name=renamed(path, fmt)), "format"))
+            path, 1, _rename(path, fmt), "format"))
     parsed = fmt.parse(text, path)
     # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
     parsed.cues, mixed_forms = composed_cues(parsed.cues, path)
