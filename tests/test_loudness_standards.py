@@ -115,14 +115,14 @@ def test_a_loudness_range_over_the_profile_s_limit_is_said_as_the_profile_s(rend
             encoding="utf-8")))) for name in ("index.html", "index.en.html")}
         assert pages["index.html"].count(
             "Rango de sonoridad mayor que el límite del perfil: los pasajes suaves quedan muy por "
-            "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente, así "
-            f"que escúchelo antes de emitirlo (rango de sonoridad: {lra:.1f} LU; el límite de "
-            "«Máster para TV (MOV, audio PCM) (atsc)» y «Máster para TV (MOV, audio PCM) (tv)» es "
-            "7 LU)") == 1
+            "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente "
+            f"(rango de sonoridad: {lra:.1f} LU; el límite de «Máster para TV (MOV, audio PCM) "
+            "(atsc)» y «Máster para TV (MOV, audio PCM) (tv)» es 7 LU) Escúchelo antes de "
+            "emitirlo.") == 1
         assert pages["index.en.html"].count(
             "Loudness range wider than the profile's limit: loudness range "
             f"{lra:.1f} LU, measured per EBU Tech 3342, is wider than the limit of 7 LU of "
-            "profiles atsc and tv") == 1
+            "profiles atsc and tv Listen to it before airing.") == 1
         # The certificate a QC desk files alone says so too, without failing the standard.
         certificate = (campaign.out / FILES[profile].replace(".mov", ".loudness.html")).read_text(
             encoding="utf-8")

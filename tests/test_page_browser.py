@@ -166,18 +166,20 @@ def test_a_warning_reads_in_the_page_s_language_and_an_older_one_in_english(cont
         f"{card} .warnings li", "items => items.map(li => [li.textContent, "
         "[...li.querySelectorAll('span:not(.warning-kind)')].map(s => s.closest('[lang]').lang)])")
     assert said == [
+        # A record older than the templates: English, then what a station does, in Spanish.
         ["Grabación saturada (recortada): yua.wav: the recording is clipped: 12 samples held at "
-         "full scale (at 3.2 s)", ["en"]],     # a record older than the templates: English
+         "full scale (at 3.2 s) Escúchelo antes de emitirlo; si la distorsión molesta, pida a la "
+         "campaña una grabación limpia.", ["en", "es"]],
         # Without the file it was found in: the row's own, or a translator's nobody else has.
         ["Rango de sonoridad mayor que el límite del perfil: los pasajes suaves quedan muy por "
-         "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente, así "
-         "que escúchelo antes de emitirlo (rango de sonoridad: 12.3 LU; el límite del archivo es "
-         "20 LU)",
-         ["es"]]]
+         "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente (rango "
+         "de sonoridad: 12.3 LU; el límite del archivo es 20 LU) Escúchelo antes de emitirlo.",
+         ["es", "es"]]]
     english = open_page(context, (published / "index.en.html").as_uri())
     assert english.eval_on_selector_all(f"{card} .warnings li", "items => items.map(li => "
                                         "li.textContent)")[1] == (
-        "Loudness range wider than the profile's limit: loudness range 12.3 LU, measured per EBU Tech 3342, is wider than the profile's limit of 20 LU")
+        "Loudness range wider than the profile's limit: loudness range 12.3 LU, measured per EBU "
+        "Tech 3342, is wider than the profile's limit of 20 LU Listen to it before airing.")
     assert page.problems == english.problems == []
 
 

@@ -404,9 +404,9 @@ def test_a_warning_names_no_translator_s_file_and_profiles_as_the_page_labels_th
                        re.S)]
     assert said == [
         "Rango de sonoridad mayor que el límite del perfil: los pasajes suaves quedan muy por "
-        "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente, así "
-        "que escúchelo antes de emitirlo (rango de sonoridad: 13.4 LU; el límite de «Máster de "
-        "radio, Broadcast WAV» y «Radio, MP3» es 11 LU)",
+        "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente (rango "
+        "de sonoridad: 13.4 LU; el límite de «Máster de radio, Broadcast WAV» y «Radio, MP3» es "
+        "11 LU) Escúchelo antes de emitirlo.",     # what a station does of it (STATION_ACTIONS)
         # Said in English (no Spanish for it), without the file either.
         "Subtítulo demasiado rápido para leerlo: no Spanish for 2"]
     english = render_page(catalog, "en")

@@ -179,13 +179,11 @@ def test_dead_air_is_said_as_a_fact_with_what_a_station_does_about_it():
     # station reads what goes to air, then what to do, then the figures.
     assert localised(TRAILING, "es") == (
         "el spot termina con 13.8 s de silencio: el doblaje deja de sonar a los 6.2 s. Al aire "
-        "serían 13.8 s de aire muerto: corte el spot a los 6.2 s en su sistema de emisión o pida "
-        "a la campaña una versión corregida (silencio: por debajo de -60 dBFS; en radio, más de "
-        "2 s ya es aire muerto)")
+        "serían 13.8 s de aire muerto (silencio: por debajo de -60 dBFS; en radio, más de 2 s ya "
+        "es aire muerto)")
     assert localised(LEADING, "es") == (
         "el doblaje empieza con 2.02 s de silencio. Al aire serían 2.02 s de aire muerto antes "
-        "de que se oiga: recorte ese inicio en su sistema de emisión o pida a la campaña una "
-        "versión corregida (silencio: por debajo de -60 dBFS; en radio, más de 0.5 s ya es aire "
+        "de que se oiga (silencio: por debajo de -60 dBFS; en radio, más de 0.5 s ya es aire "
         "muerto)")
 
 
@@ -217,9 +215,8 @@ def test_the_radio_warnings_say_what_goes_to_air_before_their_figures():
     clipped = localised(CLIPPED, "es")
     assert clipped == (
         "la voz en off tiene saturación (recorte): se oye distorsionado entre 0.3 s y 6.9 s, y así "
-        "saldrá al aire. Escúchelo antes de emitirlo; si la distorsión molesta, pida a la campaña "
-        "una grabación limpia (30,908 muestras pegadas al máximo, en tramos de 3 o más a menos de "
-        "0.1 dB de él, repartidas en 55 fragmentos de 100 ms)")
+        "saldrá al aire (30,908 muestras pegadas al máximo, en tramos de 3 o más a menos de 0.1 dB "
+        "de él, repartidas en 55 fragmentos de 100 ms)")
     one_sided = localised(ONE_SIDED, "es")
     assert one_sided == (
         "el doblaje llegó con sonido solo en su canal izquierdo, y su canal derecho está en "
@@ -233,8 +230,8 @@ def test_the_radio_warnings_say_what_goes_to_air_before_their_figures():
                      range=Number(13.4, ".1f"), limit=Number(11.0), profiles=Items(("«Radio, MP3»",)))
     assert localised(wide.to_json(), "es") == (
         "los pasajes suaves quedan muy por debajo de los fuertes: al aire pueden perderse bajo el "
-        "ruido de fondo del oyente, así que escúchelo antes de emitirlo (rango de sonoridad: "
-        "13.4 LU; el límite de «Radio, MP3» es 11 LU)")
+        "ruido de fondo del oyente (rango de sonoridad: 13.4 LU; el límite de «Radio, MP3» es "
+        "11 LU)")
     for said in (clipped, one_sided, localised(wide.to_json(), "es")):
         for jargon in ("bloques de 100 ms", "dBFS RMS", "EBU Tech 3342"):
             assert jargon not in said, (jargon, said)
@@ -294,22 +291,25 @@ def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campa
     # the page labels its file ("Light preview video", which `narrow` derives from).
     assert by_code["loudness-range"] == (
         "Rango de sonoridad mayor que el límite del perfil: los pasajes suaves quedan muy por "
-        "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente, así que "
-        f"escúchelo antes de emitirlo (rango de sonoridad: {lra:.1f} LU; el límite de «Video "
-        "ligero de vista previa» es 1 LU)")
+        "debajo de los fuertes: al aire pueden perderse bajo el ruido de fondo del oyente (rango "
+        f"de sonoridad: {lra:.1f} LU; el límite de «Video ligero de vista previa» es 1 LU) "
+        "Escúchelo antes de emitirlo.")
     assert by_code["reading-speed"].startswith(
         "Subtítulo demasiado rápido para leerlo: el subtítulo 1 se lee demasiado "
         "rápido: 53 caracteres en 0.60 s son 88.3 caracteres por segundo (máximo ")
     clipped = by_code["clipping"]
     assert re.fullmatch(r"Grabación saturada \(recortada\): el doblaje tiene saturación "
                         r"\(recorte\): se oye distorsionado entre \d+\.\d s y \d+\.\d s, y así "
-                        r"saldrá al aire\. Escúchelo antes de emitirlo; si la distorsión molesta, "
-                        r"pida a la campaña una grabación limpia \(\d{1,3}(,\d{3})* muestras "
-                        r"pegadas al máximo, en tramos de \d+ o más a menos de [\d.]+ dB de él, "
-                        r"repartidas en \d+ fragmentos de 100 ms\)", clipped), clipped
+                        r"saldrá al aire \(\d{1,3}(,\d{3})* muestras pegadas al máximo, en tramos "
+                        r"de \d+ o más a menos de [\d.]+ dB de él, repartidas en \d+ fragmentos "
+                        r"de 100 ms\) Escúchelo antes de emitirlo; si la distorsión molesta, pida "
+                        r"a la campaña una grabación limpia\.", clipped), clipped
     # No English words of the checks' texts are left on the Spanish page's warnings.
     for word in ("characters", "samples", "wider", "the dub", "cue 1"):
         assert not any(word in text for text in said), (word, said)
-    # The English page shows each warning as the catalog has it, but for the file it was found in.
+    # The English page shows each warning as the catalog has it, but for the file it was found
+    # in, then what a station does of it.
+    from pipeline.publish.qc_kinds import STATION_ACTIONS
     assert [text.split(": ", 1)[1] for text in english] == [
-        text.split(": ", 1)[1] for text in variant["warnings"]]
+        " ".join((text.split(": ", 1)[1], *filter(None, [STATION_ACTIONS.get(code)])))
+        for text, code in zip(variant["warnings"], codes)]

@@ -248,3 +248,8 @@ def test_a_translators_recordings_slips_are_said_in_spanish(campaign):
                  "wav-not-pcm", "lfe-content", "unused-input", "empty"):
         assert code in codes, sorted(codes, key=str)
     assert len(said) >= 25, sorted(said)
+    # What a station does (the page's, qc_kinds.STATION_ACTIONS) is not said to who made the
+    # file: a trial's translator was told to "ask the campaign" for a clean recording.
+    for code, text in said:
+        for station in ("pida a la campaña", "su sistema de emisión", "antes de emitirlo"):
+            assert station not in text, (code, text)

@@ -40,8 +40,12 @@ from pipeline.publish.deliverables import (
 )
 from pipeline.publish.i18n import Formats, fold, language_name
 from pipeline.publish.manifest_order import manifest_order
-from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, qc_kind
+from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, qc_kind, station_action
 from pipeline.standards import DEFAULT_UNIT
+
+
+# A QC warning on the page: its kind, its detail, a station's action, its English text.
+PageWarning = tuple[str | None, dict | None, dict | None, str]
 
 
 @dataclass(frozen=True)
@@ -153,17 +157,19 @@ class Deliverable:
         return self.variant.get("outdated")
 
     @property
-    def warnings(self) -> list[tuple[str | None, dict | None, str]]:
+    def warnings(self) -> list[PageWarning]:
         """(the kind of problem, a message to translate or None; its template and parameters,
-        or None; the English text) of each QC warning a station has to know of (not those for
-        the translator alone: `qc_kinds.TRANSLATOR_ONLY`)."""
+        or None; what a station does of it, the same or None: `qc_kinds.station_action`; the
+        English text) of each QC warning a station has to know of (not those for the
+        translator alone: `qc_kinds.TRANSLATOR_ONLY`)."""
         codes = self.variant.get("warning_codes") or []
         details = self.variant.get("warning_details") or []
         said = []
         for n, text in enumerate(self.variant.get("warnings", [])):
             code = codes[n] if n < len(codes) else None
+            detail = details[n] if n < len(details) else None
             if code not in TRANSLATOR_ONLY:
-                said.append((qc_kind(code), details[n] if n < len(details) else None, text))
+                said.append((qc_kind(code), detail, station_action(code, detail), text))
         return said
 
 
@@ -251,7 +257,7 @@ class Card:
         return seconds.pop() if len(seconds) == 1 and None not in seconds else None
 
     @property
-    def shared_warnings(self) -> list[tuple[str | None, dict | None, str]]:
+    def shared_warnings(self) -> list[PageWarning]:
         """The QC warnings on every one of the card's files (two or more), as
         `Deliverable.warnings` gives them: said once for the language, not under each file. A
         dub's delivery problems (its length, its dead air, its DC offset) are the same in each
@@ -260,7 +266,7 @@ class Card:
         if len(self.deliverables) < 2:
             return []
         others = [{text for *_, text in d.warnings} for d in self.deliverables[1:]]
-        return [w for w in self.deliverables[0].warnings if all(w[2] in o for o in others)]
+        return [w for w in self.deliverables[0].warnings if all(w[-1] in o for o in others)]
 
     @property
     def shared_outdated(self) -> dict | None:
@@ -277,10 +283,10 @@ class Card:
         """A row's `outdated`, unless the card says it once for all (`shared_outdated`)."""
         return None if self.shared_outdated else outdated
 
-    def own_warnings(self, deliverable: Deliverable) -> list[tuple[str | None, dict | None, str]]:
+    def own_warnings(self, deliverable: Deliverable) -> list[PageWarning]:
         """`deliverable`'s QC warnings but those on every file of the card (`shared_warnings`)."""
         shared = {text for *_, text in self.shared_warnings}
-        return [w for w in deliverable.warnings if w[2] not in shared]
+        return [w for w in deliverable.warnings if w[-1] not in shared]
 
     @property
     def search(self) -> str:

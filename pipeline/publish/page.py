@@ -98,6 +98,9 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         # A QC warning in the page's language (None: its English text), and that English text,
         # each without the translator's file it was found in, and naming profiles by their files.
         warning_said=lambda detail: localised(for_station(detail, labels), language),
+        # What a station does of it (qc_kinds.station_action), in English too.
+        station_action=lambda action: localised(for_station(action, labels), language,
+                                                source=True),
         warning_text=without_place,
         corrected_kinds=corrected_kinds(),
         # Why a file is not available (a catalog's variants_missing entry), in the page's words.

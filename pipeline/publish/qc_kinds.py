@@ -133,6 +133,33 @@ TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback", "input-
                              "audio-streams"})
 
 
+# What a station does of a warning, said on the page after it, with the warning's own
+# parameters: the warning says what goes to air (the same words a translator reads in
+# `check`, where "ask the campaign for a clean recording" is nobody's to do), the page what the
+# station may do. A translator's trial read the station's words in its terminal.
+STATION_ACTIONS = {
+    "clipping": N_("Listen to it before airing; if the distortion is disturbing, ask the "
+                   "campaign for a clean recording."),
+    "leading-silence": N_("Trim that start in your playout system, or ask the campaign for a "
+                          "corrected version."),
+    "trailing-silence": N_("Cut the spot at %(end)s s in your playout system, or ask the "
+                           "campaign for a corrected version."),
+    "loudness-range": N_("Listen to it before airing."),
+    "limited": N_("Listen to it before airing."),
+}
+
+
+def station_action(code: str | None, detail: dict | None) -> dict | None:
+    """What a station does of a warning of `code` (`STATION_ACTIONS`), as a message's template
+    and parameters (those of the warning's `detail`, a `Message.to_json()`); None for a code
+    without one."""
+    action = STATION_ACTIONS.get(code) if code else None
+    if action is None:
+        return None
+    params = detail.get("params", {}) if isinstance(detail, dict) else {}
+    return {"template": action, "params": params}
+
+
 def corrected_kinds() -> frozenset[str]:
     """The labels (`qc_kind`) of the `CORRECTED` codes: what the page's warnings carry."""
     return frozenset(QC_KINDS[code] for code in CORRECTED)
