@@ -209,9 +209,11 @@ def test_an_input_s_loudness_is_said_in_lkfs_when_every_profile_s_standard_write
                      r"-6\d\.\d LKFS integrated, under the -60 LKFS floor", said, re.M), said
     assert f"{silent}: error: the dub is silent: its loudness is undefined (no 400 ms block " \
            "reaches ITU-R BS.1770-4's absolute gate, -70 LKFS)" in said, said
+    # A mono file: as it airs, dual mono, and its one channel's figure, each in LKFS.
     assert re.search(rf"^{re.escape(str(quiet))}: warning: the dub is very quiet: -4\d\.\d LKFS "
-                     r"integrated; levelling lifts it, and its noise floor with it, by [\d.]+ dB "
-                     r"to -24 LKFS", said, re.M), said
+                     r"integrated, measured as dual mono, heard from both loudspeakers \(its one "
+                     r"channel alone reads -5\d\.\d LKFS\); levelling lifts it, and its noise "
+                     r"floor with it, by [\d.]+ dB to -24 LKFS", said, re.M), said
     assert "LUFS" not in said
     # Beside an EBU R128 profile, the same measure is said in R128's name, LUFS.
     result = invoke("validate", campaign.write(languages, {"atsc": ATSC, "tv": {

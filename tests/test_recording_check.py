@@ -189,6 +189,36 @@ def test_a_recording_levelling_lifts_17_db_or_more_is_said_quiet_with_and_withou
                                    "and voice-note"), alone.describe()
 
 
+def test_a_quiet_mono_or_one_sided_recording_is_said_at_the_level_it_airs_and_as_delivered(
+        campaign):
+    # A trial's left-only stereo was said 3 dB quieter (and lifted 3 dB more) than the same
+    # voice as mono, which the render levels alike; and a mono file's figure was 3 dB over
+    # ebur128's with nothing said why (it is measured as dual mono, as it airs).
+    from tests.test_radio import ebur128
+    folder = campaign.root / "audio/spot"
+    mono = sound(folder / "tar.wav", "volume=-30dB", "-ac", "1", "-c:a", "pcm_s24le")
+    left = sound(folder / "maj.wav", "volume=-30dB,pan=stereo|c0=c0", "-c:a", "pcm_s24le")
+    lines = said(run(campaign, "check", mono, left))
+    figures = [re.search(r"very quiet: (-[\d.]+) LUFS integrated, (.*?) \((?:its one channel "
+                         r"alone reads|as delivered, on one side:) (-[\d.]+) LUFS\); levelling "
+                         r"lifts it, and its noise floor with it, by ([\d.]+) dB to -16 LUFS",
+                         line) for line in lines[:2]]
+    assert all(figures), lines
+    (mono_level, mono_how, mono_file, mono_lift), (left_level, left_how, left_file, left_lift) = \
+        [(float(f[1]), f[2], float(f[3]), float(f[4])) for f in figures]
+    assert (mono_how, left_how) == ("measured as dual mono, heard from both loudspeakers",
+                                    "with its sound on both sides, as it airs")
+    # Measured by another meter: the file as delivered, and as it airs (dual mono).
+    single, _ = ebur128(campaign.root / mono)
+    assert mono_file == pytest.approx(single, abs=0.1)
+    assert mono_level == pytest.approx(ebur128(campaign.root / mono, dualmono=True)[0], abs=0.1)
+    assert left_file == pytest.approx(ebur128(campaign.root / left)[0], abs=0.1)
+    # The same voice on air: the same level and lift, 3 dB over the one-channel figure.
+    assert left_level == pytest.approx(mono_level, abs=0.1) and left_lift == mono_lift
+    assert mono_level - mono_file == pytest.approx(3.0, abs=0.05)
+    assert mono_lift == pytest.approx(-16 - mono_level, abs=0.05)
+
+
 def test_a_loudness_range_over_two_profiles_limits_is_said_once_naming_both(campaign):
     # A trial's dubs over radio's 7 LU and radio-mp3's 11 got a warning for each, in check and
     # validate alike: the same range of the same file, twice.

@@ -32,6 +32,7 @@ from pipeline.media.defects import LFE_BAND, LFE_FLOOR, LOSSY
 from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analyse_sound,
                                      analyse_stream)
 from pipeline.media.probe import MediaInfo, probe_audio
+from pipeline.render.sound_sides import ONE_SIDED_GAIN, levelled_from
 from pipeline.render.sound_warnings import VOICE_ORDER_HINT, defect_warnings
 from pipeline.render.split_mono import SplitMono, split_mono
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
@@ -365,25 +366,54 @@ def _unusable(path: Path, analysis: SoundAnalysis, what: str, unit: str) -> list
 def _quiet(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profile, ...],
            unit: str) -> list[Diagnostic]:
     """A warning for a track that levelling to the `loudest` profiles' target lifts by
-    QUIET_LIFT or more, with the lift and those profiles."""
-    loudness = analysis.loudness
+    QUIET_LIFT or more, with the lift and those profiles. Its figure is the levelled track's
+    (`sound_sides.levelled_from`); of a mono file or a one-sided one, said as measured so,
+    with the figure another meter reads of the file (ffmpeg's ebur128 reads a mono file's one
+    channel: a trial found 3 dB between them, and nothing said why)."""
+    level = levelled_from(analysis)
     target = loudest[0].loudness
-    lift = target - loudness.integrated
+    lift = target - level
     if lift < QUIET_LIFT:
         return []
-    forms = N_plural("the %(what)s is very quiet: %(level)s %(unit)s integrated; levelling lifts "
-                     "it, and its noise floor with it, by %(lift)s dB to %(target)s %(unit)s, "
-                     "the target of profile %(profiles)s",
-                     "the %(what)s is very quiet: %(level)s %(unit)s integrated; levelling lifts "
-                     "it, and its noise floor with it, by %(lift)s dB to %(target)s %(unit)s, "
-                     "the target of profiles %(profiles)s")
+    figures = dict(what=say(what), level=Number(level, ".1f"), unit=unit,
+                   lift=Number(lift, ".1f"), target=Number(target, "g"),
+                   profiles=Items(tuple(profile.name for profile in loudest), ", ", " and "))
+    measured = _measured_as(analysis, unit)
+    if measured is None:
+        forms = N_plural("the %(what)s is very quiet: %(level)s %(unit)s integrated; levelling "
+                         "lifts it, and its noise floor with it, by %(lift)s dB to %(target)s "
+                         "%(unit)s, the target of profile %(profiles)s",
+                         "the %(what)s is very quiet: %(level)s %(unit)s integrated; levelling "
+                         "lifts it, and its noise floor with it, by %(lift)s dB to %(target)s "
+                         "%(unit)s, the target of profiles %(profiles)s")
+    else:
+        forms = N_plural("the %(what)s is very quiet: %(level)s %(unit)s integrated, %(measured)s; "
+                         "levelling lifts it, and its noise floor with it, by %(lift)s dB to "
+                         "%(target)s %(unit)s, the target of profile %(profiles)s",
+                         "the %(what)s is very quiet: %(level)s %(unit)s integrated, %(measured)s; "
+                         "levelling lifts it, and its noise floor with it, by %(lift)s dB to "
+                         "%(target)s %(unit)s, the target of profiles %(profiles)s")
+        figures["measured"] = measured
     return [warning(
-        say_count(forms, len(loudest), what=say(what), level=Number(loudness.integrated, ".1f"),
-                  unit=unit, lift=Number(lift, ".1f"), target=Number(target, "g"),
-                  profiles=Items(tuple(profile.name for profile in loudest), ", ", " and ")),
+        say_count(forms, len(loudest), **figures),
         path, hint=say(N_("record or export it again at a working level (around %(target)s "
                           "%(unit)s)"), target=Number(target, "g"), unit=unit),
         code="quiet")]
+
+
+def _measured_as(analysis: SoundAnalysis, unit: str) -> Message | None:
+    """How a mono or one-sided track's loudness is measured, as it airs, with the figure of
+    the file as delivered (BS.1770 of its own channels); None for any other track."""
+    defects = analysis.defects
+    single = analysis.loudness.integrated
+    if defects is not None and defects.silent_side is not None:
+        return say(N_("with its sound on both sides, as it airs (as delivered, on one side: "
+                      "%(single)s %(unit)s)"), single=Number(single, ".1f"), unit=unit)
+    if defects is not None and defects.layout == "mono":
+        return say(N_("measured as dual mono, heard from both loudspeakers (its one channel "
+                      "alone reads %(single)s %(unit)s)"),
+                   single=Number(single - ONE_SIDED_GAIN, ".1f"), unit=unit)
+    return None
 
 
 # Its words before the warning was measured to the highest target: kept for the page, which

@@ -12,6 +12,7 @@ not read so: they may be stems, audio_layout.stems_warning's.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, warning
@@ -44,6 +45,20 @@ def silent_side(analysis: SoundAnalysis) -> str | None:
     (defects.Defects.silent_side), whose place the other takes in every variant
     (audio_layout.pan_expression); None for a track without one."""
     return analysis.defects.silent_side if analysis.defects is not None else None
+
+
+# A silent side given the other's sound doubles the power BS.1770 sums over the two (each
+# weighted 1): the track levelling measures reads 10 log10(2) LU over the one delivered.
+ONE_SIDED_GAIN = 10 * math.log10(2)
+
+
+def levelled_from(analysis: SoundAnalysis) -> float:
+    """The integrated loudness (LUFS) of the track the variants level: the delivered one's
+    (of its stereo downmix: a mono file's as dual mono), and a one-sided one's with its sound
+    on both sides (`silent_side`); a trial's left-only stereo was said lifted 3 dB more than
+    the render lifts it."""
+    gain = ONE_SIDED_GAIN if silent_side(analysis) is not None else 0.0
+    return analysis.loudness.integrated + gain
 
 
 def side_warnings(path: Path, defects: Defects, what: str, voice: bool) -> list[Diagnostic]:
