@@ -115,10 +115,10 @@ def test_a_5_1_master_with_its_centre_silent_is_said_once_on_its_variants(campai
     assert result.exit_code == 0, result.output
     (said,) = centre_said(result, master)
     found = re.fullmatch(
-        rf"{re.escape(str(master))}: warning: the master's sound is loudest in its FL channel, at "
+        rf"{re.escape(str(master))}: warning: the master's sound is loudest in its L channel, at "
         r"(-[\d.]+) dBFS RMS \(gated\), and its centre channel is silent: film and TV mixes carry the "
         r"voice on the centre, so the voice is probably not there \(a wrong channel order\?\); "
-        r"the stereo downmix \(ITU-R BS.775-3\) takes FL as it is into its left channel only "
+        r"the stereo downmix \(ITU-R BS.775-3\) takes L as it is into its left channel only "
         r"\(hint: check the channel order of the export \(L R C LFE Ls Rs: .*\)", said)
     assert found, said
     assert abs(float(found.group(1)) - levels(master)[0]) < 0.5
@@ -135,9 +135,9 @@ def test_a_5_1_master_with_its_voice_in_a_surround_is_said_routed_to_the_surroun
     (said,) = centre_said(result, master)
     found = re.fullmatch(
         rf"{re.escape(str(master))}: warning: the master's sound is loudest in a surround, its "
-        r"BL channel, at (-[\d.]+) dBFS RMS \(gated\), and its centre channel is ([\d.]+) dB "
+        r"Ls channel, at (-[\d.]+) dBFS RMS \(gated\), and its centre channel is ([\d.]+) dB "
         r"under it \((-[\d.]+)\): its sound seems routed to the surrounds, not its voice to the "
-        r"centre \(a wrong channel order\?\); the stereo downmix \(ITU-R BS.775-3\) takes BL 3 dB "
+        r"centre \(a wrong channel order\?\); the stereo downmix \(ITU-R BS.775-3\) takes Ls 3 dB "
         r"down into its left channel only \(hint: .*\)", said)
     assert found, said
     read = levels(master)
@@ -163,9 +163,9 @@ def test_a_5_1_dub_with_its_voice_off_the_centre_is_an_error_and_a_bed_s_empty_c
     assert result.exit_code == 1, result.output
     (said,) = centre_said(result, path)
     found = re.fullmatch(
-        rf"{re.escape(str(path))}: error: the dub is loudest in its FR channel, at (-[\d.]+) dBFS "
+        rf"{re.escape(str(path))}: error: the dub is loudest in its R channel, at (-[\d.]+) dBFS "
         r"RMS \(gated\), and its centre channel is ([\d.]+) dB under it \((-[\d.]+)\): .* takes "
-        r"FR as it is into its right channel only \(hint: export it again with the voice on the "
+        r"R as it is into its right channel only \(hint: export it again with the voice on the "
         r"left and right channels \(or the centre of a 5.1: L R C LFE Ls Rs\)\)", said)
     assert found, said
     assert abs(float(found.group(1)) - read[1]) < 0.5 and abs(float(found.group(3)) - read[2]) < 0.5

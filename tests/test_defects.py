@@ -179,7 +179,7 @@ def test_a_clip_in_one_channel_of_a_5_1_dub_is_said_with_its_channel(campaign, r
     assert 30000 < at_rail < 33000 and np.abs(decoded[:, [0, 1, 3, 4, 5]]).max() < 0.11
     left = decoded[:, 0] + 0.7071 * (decoded[:, 2] + decoded[:, 4])      # BS.775's L0
     assert np.abs(left).max() < 0.9
-    found, _ = clipping_said(campaign, radio_master, path, r", in its FC channel \(of 5.1\)")
+    found, _ = clipping_said(campaign, radio_master, path, r", in its C channel \(of 5.1\)")
     assert abs(int(found.group(1)) - at_rail) <= at_rail * 0.02 and int(found.group(2)) in (10, 11)
 
 
@@ -315,7 +315,7 @@ def test_a_clip_in_the_centre_of_a_5_1_aac_dub_is_said_with_its_channel(campaign
     (said,) = warnings_of(result, path)
     assert re.match(rf"{re.escape(str(path))}: warning: the dub was clipped before it was "
                     r"encoded \(AAC\): 1\d of its 100 ms blocks, between 1.0 s and 2.\d s, in its "
-                    r"FC channel \(of 5.1\), have 6% or more", said), said
+                    r"C channel \(of 5.1\), have 6% or more", said), said
 
 
 def pauses(sound: np.ndarray) -> np.ndarray:
@@ -708,7 +708,7 @@ def test_a_clip_in_the_centre_of_a_5_1_video_master_is_said_with_its_channel(cam
     assert result.exit_code == 0, result.output
     (said,) = [w for w in warnings_of(result, master) if "clipped" in w]
     assert re.search(r"the master's sound is clipped: \d+ samples .* between 1.0 s and 2.\d s, in "
-                     r"its FC channel \(of 5.1\)", said), said
+                     r"its C channel \(of 5.1\)", said), said
 
 
 @pytest.mark.e2e

@@ -173,13 +173,13 @@ def test_a_recording_s_problem_and_any_other_error_are_said_in_spanish_on_the_pa
     assert published.exit_code == 0, published.output
     # The media team's terminal keeps the check's words, and so does the catalog.
     assert f"{hus}: warning: variant has no rendered file, not published (spot hus small): " \
-           "blocked: the dub is loudest in a surround, its BL channel" in published.output, \
+           "blocked: the dub is loudest in a surround, its Ls channel" in published.output, \
         published.output
     folder = tmp_path / "dist" / "test-campaign"
     catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
     missing = {m["language"]: m for m in catalog["variants_missing"]}
     assert missing["hus"]["reason_text"].startswith(
-        "blocked: the dub is loudest in a surround, its BL channel")
+        "blocked: the dub is loudest in a surround, its Ls channel")
     assert missing["hus"]["reason_detail"] == {
         "template": "the dub's recording has a problem the team is fixing: %(problem)s",
         "params": {"problem": {"template": "its channels arrived in another order",

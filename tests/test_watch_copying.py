@@ -408,8 +408,9 @@ def test_an_empty_file_is_said_to_be_empty_by_watch_check_validate_and_render(ca
                                {"code": "yua", "treatment": "dub"}])
     hint = (" (hint: nothing was written to it: a copy or a download that stopped before its "
             "first byte, or an export that failed; copy or export it again)")
-    said = {path: f"{path}:1: error: the file is empty (0 bytes){hint}"
-            for path in (subtitles, dub)}
+    # A text file's line 1; a recording has no lines.
+    said = {path: f"{path}{':1' if path == subtitles else ''}: error: the file is empty "
+                  f"(0 bytes){hint}" for path in (subtitles, dub)}
 
     def told(text: str, paths=(subtitles, dub)) -> None:
         for path in paths:     # nothing else of that file (render's summary repeats it)

@@ -57,6 +57,21 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "7.1(wide-side)": ("FL", "FR", "FC", "LFE", "FLC", "FRC", "SL", "SR"),
 }
 
+# How people name the channels (L R C LFE Ls Rs, as a 5.1 is listed in studios), by ffmpeg's:
+# a layout's back pair is its surrounds when it has no side pair (5.1), else its rear (7.1).
+SPOKEN = {"FL": "L", "FR": "R", "FC": "C", "LFE": "LFE", "SL": "Ls", "SR": "Rs", "BC": "Cs",
+          "FLC": "Lc", "FRC": "Rc"}
+
+
+def spoken(channel: str, layout: str | None) -> str:
+    """The studio name of ffmpeg's `channel` in a track of `layout` (`SPOKEN`): a 5.1's BL is
+    Ls, a 7.1's Lrs; ffmpeg's own name for a channel no studio name is known of."""
+    if channel in ("BL", "BR"):
+        rear = "SL" in LAYOUTS.get(layout or "", ())
+        return {"BL": "Lrs" if rear else "Ls", "BR": "Rrs" if rear else "Rs"}[channel]
+    return SPOKEN.get(channel, channel)
+
+
 # The layout assumed when a stream (or several merged) gives only a channel count.
 BY_COUNT = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
 

@@ -226,7 +226,8 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         raise MediaError(say(N_("file not found")), path)
     empty = empty_file(path)
     if empty is not None:
-        raise MediaError(empty.detail, path, empty.line, empty.hint_detail, empty.code)
+        # No line: a recording or a video has none (a text file's empty first line has).
+        raise MediaError(empty.detail, path, None, empty.hint_detail, empty.code)
     result = subprocess.run(
         [ffprobe_binary(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
          str(path)], capture_output=True, text=True, errors="replace", check=False)

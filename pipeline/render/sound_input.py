@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings, PipelineError, warning
-from pipeline.media.audio_layout import LAYOUTS, layout_of
+from pipeline.media.audio_layout import LAYOUTS, layout_of, spoken
 from pipeline.media.defects import LOSSY
 from pipeline.media.probe import MediaInfo
 from pipeline.messages import N_, Message, N_plural, Number, say, say_count
@@ -253,12 +253,6 @@ def heading(info: MediaInfo) -> dict:
             "channels": channels_said(stream.channels, stream.channel_layout)}
 
 
-# How people name the channels (L R C LFE Ls Rs, as a 5.1 is listed in studios), by ffmpeg's:
-# a layout's back pair is its surrounds when it has no side pair (5.1), else its rear (7.1).
-SPOKEN = {"FL": "L", "FR": "R", "FC": "C", "LFE": "LFE", "SL": "Ls", "SR": "Rs", "BC": "Cs",
-          "FLC": "Lc", "FRC": "Rc"}
-
-
 def channels_said(channels: int | None, name: str | None) -> Message:
     """A stream's channels as a heading says them: "mono", "stereo", "5.1 (L R C LFE Ls Rs)"
     (its channels in order, a 5.1(side)'s as a 5.1's), "3 channels" for a layout not read."""
@@ -269,8 +263,6 @@ def channels_said(channels: int | None, name: str | None) -> Message:
                           count=channels) if channels else say(N_("no channels")))
     if layout in ("mono", "stereo"):
         return say(N_("mono") if layout == "mono" else N_("stereo"))
-    names = LAYOUTS[layout]
-    back = ({"BL": "Lrs", "BR": "Rrs"} if "SL" in names else {"BL": "Ls", "BR": "Rs"})
     # The layout and the channels' studio names, the same in every language.
     return say(N_("%(layout)s (%(channels)s)"), layout=layout.replace("(side)", ""),
-               channels=" ".join(back.get(channel) or SPOKEN[channel] for channel in names))
+               channels=" ".join(spoken(channel, layout) for channel in LAYOUTS[layout]))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings
-from pipeline.media.audio_layout import GAINS, SoundMap
+from pipeline.media.audio_layout import GAINS, SoundMap, spoken
 from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
                                     SILENCE_LEVEL, Defects, offset_dbfs)
 from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
@@ -245,8 +245,8 @@ def _off_centre(defects: Defects, what: str) -> Message:
                    "voice on the centre, so the voice is probably not there (a wrong channel "
                    "order?); the stereo downmix (ITU-R BS.775-3) takes %(channel)s as it is into "
                    "%(side)s"))
-    return say(template, what=say(what), channel=channel, loudest=Number(loudest, ".1f"),
-               centre=level, side=side)
+    return say(template, what=say(what), channel=spoken(channel, defects.layout),
+               loudest=Number(loudest, ".1f"), centre=level, side=side)
 
 
 def _where(defects) -> Message | str:
@@ -256,7 +256,8 @@ def _where(defects) -> Message | str:
         return ""
     return say_count(N_plural(", in its %(names)s channel (of %(layout)s)",
                               ", in its %(names)s channels (of %(layout)s)"), len(names),
-                     names=Items(tuple(names), ", ", " and "), layout=defects.layout)
+                     names=Items(tuple(spoken(name, defects.layout) for name in names), ", ",
+                                 " and "), layout=defects.layout)
 
 
 # Without a manifest a recording is not known to be a dub: a voice-over's silences are filled

@@ -23,12 +23,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.manifest.input_names import CHANNEL_WORDS, channel_of
+from pipeline.media.audio_layout import spoken
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 
 # The channel sets joined, in their files' order: ffmpeg's `amerge` of 2 and 6 mono inputs
 # makes stereo (FL FR) and 5.1 (FL FR FC LFE and the surrounds), as a WAV's channel mask says.
 LAYOUTS = {"stereo": ("FL", "FR"), "5.1": ("FL", "FR", "FC", "LFE", "SL", "SR")}
-SHORT = {"FL": "L", "FR": "R", "FC": "C", "LFE": "LFE", "SL": "Ls", "SR": "Rs"}
 # Parts further apart in length are not one export: a join would cut the longer ones (a few
 # milliseconds is what a lossy codec's frames or an editor's rounding may leave between them).
 SAME_LENGTH = 0.005      # seconds
@@ -113,11 +113,11 @@ class SplitMono:
         what = (say(N_("the %(channel)s channel"), channel=say(CHANNEL_WORDS[channels[0]]))
                 if len(channels) == 1 else
                 say(N_("the %(channels)s channels"),
-                    channels=_listed([SHORT[c] for c in channels])))
+                    channels=_listed([spoken(c, '5.1') for c in channels])))
         without = (say(N_("its %(channel)s channel"), channel=say(CHANNEL_WORDS[lacking[0]]))
                    if len(lacking) == 1 and stereo else
                    say_count(N_plural("its %(channels)s channel", "its %(channels)s channels"),
-                             len(lacking), channels=_listed([SHORT[c] for c in lacking])))
+                             len(lacking), channels=_listed([spoken(c, '5.1') for c in lacking])))
         # Said of each file ("yua.L.wav looks like"), and of the recording that lacks a channel.
         forms = (N_plural("%(files)s looks like %(what)s of a recording exported as a mono file "
                           "per channel (split mono), without %(without)s: a stereo recording has "
@@ -184,7 +184,7 @@ def split_mono(folder: Path, code: str, names: list[str],
              if (channel := channel_of(name, code, suffixes)) is not None]
     if not parts:
         return None
-    order = list(SHORT)
+    order = LAYOUTS["5.1"]
     return SplitMono(folder, code, tuple(sorted(parts, key=lambda part: order.index(part[0]))))
 
 
