@@ -869,14 +869,19 @@ def test_check_without_the_videos_length_says_so_once_a_file_and_warns_of_an_hou
 
 def test_check_with_a_manifest_says_when_the_language_is_not_in_it(campaign):
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
-    path = campaign.subtitle("xyz", textwrap.dedent(GOOD))
+    path = campaign.subtitle("tzh", textwrap.dedent(GOOD))
     result = invoke(path, "--manifest", manifest)
     assert result.exit_code == 0
-    assert f"{path}: warning: language 'xyz' is not in campaign.yaml (languages: nah): no " \
+    assert f"{path}: warning: language 'tzh' is not in campaign.yaml (languages: nah): no " \
            "variant uses this file; checked with the campaign's own settings (hint: name the " \
            "file after its language's code in the manifest, in lower case (nah.srt), or give " \
            "it with --lang)\n" in result.stderr
     assert "not in" not in invoke(path, "--manifest", manifest, "--lang", "nah").stderr
+    # A name that is no language code is said as a name, not as "language 'subtitulos_final'".
+    named = campaign.subtitle("subtitulos_final", textwrap.dedent(GOOD))
+    assert f"{named}: warning: the file's name, subtitulos_final.srt, names no language of " \
+           "campaign.yaml (languages: nah): no variant uses this file" in \
+        invoke(named, "--manifest", manifest).stderr
 
 
 def test_check_with_a_manifest_says_a_name_no_variant_reads_as_validate_does(campaign):

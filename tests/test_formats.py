@@ -494,6 +494,23 @@ def test_ass_errors_carry_their_lines(tmp_path):
     assert [c.text for c in result.cues] == ["bien"]
 
 
+def test_a_script_whose_every_style_has_an_error_names_them_to_fix(tmp_path):
+    # A trial's two styles, each with an error, left a Dialogue line's style "not defined
+    # (the styles section has none)"; a size in words had no hint.
+    style = ASS_STYLES.splitlines()[1]
+    styles = (style.replace(",24,", ",sesenta,") + "\n"
+              + style.replace("Default", "Arriba").replace(",2,10,10,10,1", ",12,10,10,10,1"))
+    broken = ASS.replace(style, styles).replace("Default,,0,0,0,,Los", "Cursiva,,0,0,0,,Los")
+    result = read_subtitles(write(tmp_path, "amu.ass", broken))
+    said = {d.line: (d.message, d.hint) for d in result.errors}
+    assert said[8] == ("style 'Default': fontsize must be a number, not 'sesenta'",
+                       "write it in digits, as 48 or 1.5")
+    assert said[9] == ("style 'Arriba': alignment 12 is not a valid ASS alignment",
+                       "use one of 1, 2, 3, 4, 5, 6, 7, 8 or 9 (2: bottom centre)")
+    assert said[13] == ("style 'Cursiva' is not defined in the styles section", "define it, or "
+                        "fix one of the styles that cannot be read: Default, Arriba")
+
+
 def test_ass_cues_are_numbered_by_their_dialogue_line(tmp_path):
     # Numbered among the lines kept, two lines were both 'cue 1': a drawing after a line of
     # bad times, and the next line, whose warnings named it as the drawing's error had.

@@ -221,8 +221,8 @@ def test_the_radio_warnings_say_what_goes_to_air_before_their_figures():
     assert one_sided == (
         "el doblaje llegó con sonido solo en su canal izquierdo, y su canal derecho está en "
         "silencio (nunca pasa de -70 dBFS): al aire se habría oído por un solo lado (y 3 dB más "
-        "bajo que otros spots donde una estación suma a mono), así que estos archivos llevan su "
-        "canal izquierdo en ambos lados, centrado")
+        "bajo que otros spots donde una estación suma a mono), así que las versiones generadas "
+        "llevan su canal izquierdo en ambos lados, centrado")
     wide = say_count(N_plural("loudness range %(range)s LU, measured per EBU Tech 3342, is wider "
                               "than the limit of %(limit)s LU of profile %(profiles)s",
                               "loudness range %(range)s LU, measured per EBU Tech 3342, is wider "

@@ -259,7 +259,7 @@ def test_the_heading_says_the_encoding_rate_and_channels(campaign, name, chain, 
 
 def test_a_recording_of_no_spot_or_language_of_the_manifest_is_checked_without_its_spot(
         campaign):
-    clipped(campaign.root / "audio/spot/xyz.wav")
+    clipped(campaign.root / "audio/spot/tzh.wav")
     (campaign.root / "audio/other").mkdir()
     elsewhere = clipped(campaign.root / "audio/other/tar.wav")
     campaign.write([{"code": "tar", "treatment": "dub"}, {"code": "nah", "treatment": "burn"}],
@@ -267,7 +267,7 @@ def test_a_recording_of_no_spot_or_language_of_the_manifest_is_checked_without_i
     campaign.subtitle("nah")
     nah = clipped(campaign.root / "audio/spot/nah.wav")
     for path, why, what in (
-            ("audio/spot/xyz.wav", "warning: language 'xyz' is not in campaign.yaml (languages: "
+            ("audio/spot/tzh.wav", "warning: language 'tzh' is not in campaign.yaml (languages: "
                                    "tar, nah): no variant uses this file; checked without its "
                                    "spot", "recording"),
             (elsewhere, "warning: its folder, 'other', is no spot of campaign.yaml (spots: spot): "
@@ -399,8 +399,8 @@ def test_lang_without_a_manifest_says_a_name_validate_would_not_read(campaign):
         "validate reads a language's recording from the file named after its code in its "
         "spot's folder (tzo.wav, tzo.flac, ...) (hint: rename it to tzo.wav)",
         f"{named['tzo_final.wav']}: warning: not read as the recording of language 'tzo': "
-        "language 'tzo' is read from tzo.<format> only (hint: to use this version, rename it "
-        "to tzo.wav)",
+        "language 'tzo' is read from tzo.<format> only (hint: move it out, or, to use it "
+        "instead, move tzo.wav out and rename this one tzo.wav)",
         # A channel of no recording of tzo's: named as any other file.
         f"{named['grabacion.L.wav']}: warning: not read as the recording of language 'tzo': "
         "validate reads a language's recording from the file named after its code in its "

@@ -191,8 +191,9 @@ def test_files_in_a_spots_input_folders_that_no_language_uses_are_warned_of(camp
         "nah.srt.bak": "a backup file name (only the name ending in the format's suffix is "
                        "read) (hint: move it out, or, to use it instead, move nah.srt out and "
                        "rename this one nah.srt)",
-        "mix-v2.srt": "language 'mix' is read from mix.<format> only (hint: to use this "
-                      "version, rename it to mix.srt)",
+        # Beside mix.srt, the file read: never told to take its name (a trial's copy was).
+        "mix-v2.srt": "language 'mix' is read from mix.<format> only (hint: move it out, or, to "
+                      "use it instead, move mix.srt out and rename this one mix.srt)",
         "TZO.SRT": "the name must be lower-case (hint: rename it to tzo.srt)",
         "nah.txt": ".txt is not a subtitle format read here (.srt, .vtt, .ass, .ssa, .ttml, "
                    ".xml, .dfxp) (hint: save it in one of those formats as nah.srt, ...)",

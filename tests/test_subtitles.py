@@ -64,6 +64,21 @@ def test_byte_order_marks_are_honoured_and_stripped(tmp_path, encoding, bom, lab
     assert result.cues[1].text.endswith("ꞌẍʉ")
 
 
+def test_a_byte_order_mark_inside_the_file_is_said_skipped_and_every_cue_read(tmp_path):
+    # Two files pasted into one: the second's BOM before its cue's number was "expected a cue
+    # number, found '\ufeff2' (is there a blank line inside cue 1's text?)", and cue 2 lost.
+    path = srt(tmp_path, GOOD + "\n\ufeff3\n00:00:05,000 --> 00:00:06,000\ntres\n")
+    result = read_subtitles(path)
+    assert [cue.index for cue in result.cues] == [1, 2, 3] and result.errors == ()
+    repaired = only(result.diagnostics, "structure")
+    assert (repaired.severity, repaired.line) == ("warning", 10)
+    assert repaired.message.startswith("an invisible byte order mark (U+FEFF), which starts a "
+                                       "file, starts this line: two files pasted into one?")
+    # Any other character no one sees, before a number, is shown by its code point.
+    broken = read_subtitles(srt(tmp_path, GOOD + "\n\u200b3\n00:00:05,000 --> 00:00:06,000\n"))
+    assert "found '<U+200B>3'" in only(broken.diagnostics, "structure").message
+
+
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
 def test_crlf_and_cr_line_endings(tmp_path, newline):
     result = read_subtitles(srt(tmp_path, GOOD, newline=newline))

@@ -154,7 +154,7 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
                           say(N_("split mono tracks are mixed into one file (mono, stereo or "
                                  "5.1) first; a version is renamed %(file)s"),
                               file=f"{code}{known}") if kind == "audio"
-                          else _version(f"{code}{known}"))
+                          else _version(f"{code}{known}", present))
         return Unused(code, say(N_("%(suffix)s is not an audio format read here (%(formats)s)")
                                 if kind == "audio" else
                                 N_("%(suffix)s is not a subtitle format read here (%(formats)s)"),
@@ -164,8 +164,12 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
     # mix-v2.srt, nah (1).srt, nah_old.srt
     return Unused(code, say(N_("language %(code)s is read from %(stem)s.<format> only"),
                             code=repr(code), stem=code),
-                  _version(f"{code}{suffix}"))
+                  _version(f"{code}{suffix}", present))
 
 
-def _version(name: str) -> Message:
+def _version(name: str, present: Collection[str]) -> Message:
+    """The hint to use a version of the file `name`; where `name` is in the folder (`present`),
+    to move that one out first (a trial's "zai - copia.srt" was told to take zai.srt's name)."""
+    if name in present:
+        return instead_hint(name, name)
     return say(N_("to use this version, rename it to %(name)s"), name=name)

@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import Iterable
 
 import regex
 
 from pipeline.errors import Diagnostic, error, note, warning
-from pipeline.messages import N_, N_plural, say, say_count
+from pipeline.messages import N_, Items, N_plural, say, say_count
 from pipeline.subtitles.srt import ANY_TAG, tag_like
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import (ALIGNMENT_TAG, OVERRIDE_BLOCK, Cue, format_time, line_list,
-                                      plain_text, screen_row)
+                                      plain_text, screen_row, visible)
 
 ROUNDING_MS = 20   # one frame at 50 fps; see the module's docstring
 # An overlap, said of each row of the screen (`screen_row`) in its own words.
@@ -47,6 +48,27 @@ TAPE_TIMECODE = say(N_("a file timed to a tape's timecode starts at 01:00:00:00:
 # Characters that draw nothing: separators (Zs, Zl, Zp), controls (Cc: tabs, line breaks) and
 # format characters (Cf: U+200B zero width space, U+200C/U+200D joiners, U+2060, U+FEFF).
 INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+# The Unicode names of the invisible characters pasted text brings (messages: a Spanish
+# terminal says them in Spanish); others are said by their Unicode name.
+INVISIBLE_NAMES = {
+    "\u00ad": N_("soft hyphen"),
+    "\u180e": N_("mongolian vowel separator"),
+    "\u200b": N_("zero width space"),
+    "\u200c": N_("zero width non-joiner"),
+    "\u200d": N_("zero width joiner"),
+    "\u200e": N_("left-to-right mark"),
+    "\u200f": N_("right-to-left mark"),
+    "\u2060": N_("word joiner"),
+    "\ufeff": N_("zero width no-break space"),
+}
+
+
+def named_characters(chars: Iterable[str]) -> Items:
+    """`chars` as "U+200B (zero width space), ...", in code point order, each once."""
+    return Items(tuple(say(N_("%(code_point)s (%(name)s)"), code_point=f"U+{ord(char):04X}",
+                           name=say(INVISIBLE_NAMES[char]) if char in INVISIBLE_NAMES
+                           else unicodedata.name(char, "?").lower())
+                       for char in sorted(set(chars))), ", ")
 
 
 def invisible(text: str) -> bool:
@@ -141,9 +163,7 @@ def _stray_invisibles(cues: list[Cue], path: Path) -> list[Diagnostic]:
     cue, found = marked[0]
     before = regex.search(r"\S*$", cue.text[:found.start()]).group()
     after = regex.match(r"\S*", cue.text[found.end():]).group()
-    where = f"'{before}<U+{ord(found.group()):04X}>{after}'"
-    named = ", ".join(f"U+{ord(char):04X} ({unicodedata.name(char).lower()})"
-                      for char in sorted(set(chars)))
+    where = f"'{visible(before + found.group() + after)}'"
     return [warning(
         say_count(N_plural("%(count)s invisible character in the text, %(chars)s (cue %(cue)s: "
                            "%(where)s): a player may break the line there or draw it as a box, "
@@ -151,7 +171,8 @@ def _stray_invisibles(cues: list[Cue], path: Path) -> list[Diagnostic]:
                            "%(count)s invisible characters in the text, %(chars)s (the first: "
                            "cue %(cue)s, %(where)s): a player may break the line there or draw "
                            "them as boxes, and a search misses their words"),
-                  len(chars), count=len(chars), cue=cue.index, where=where, chars=named),
+                  len(chars), count=len(chars), cue=cue.index, where=where,
+                  chars=named_characters(chars)),
         path, cue.line, say(N_("delete each one: such characters come with text copied from a "
                                "web page, Word or a chat; an editor that shows hidden characters "
                                "(Notepad++, Subtitle Edit) finds them")), "invisible-characters")]
@@ -269,11 +290,10 @@ def _check_text(cue: Cue, path: Path, fmt: str | None = None) -> list[Diagnostic
     found = []
     shown = plain_text(cue)
     if invisible(shown):
-        drawn_nothing = sorted({char for char in shown if not char.isspace()})
-        only = ", ".join(f"U+{ord(char):04X} ({unicodedata.name(char, '?').lower()})"
-                         for char in drawn_nothing)
+        drawn_nothing = [char for char in shown if not char.isspace()]
         found.append(error(say(N_("cue %(cue)s has no visible text: only %(characters)s"),
-                               cue=cue.index, characters=only) if only
+                               cue=cue.index, characters=named_characters(drawn_nothing))
+                           if drawn_nothing
                            else say(N_("cue %(cue)s has no text"), cue=cue.index), path, cue.line,
                            say(N_("write the subtitle text, or delete the cue")), "empty"))
     for block in dict.fromkeys(OVERRIDE_BLOCK.findall(ALIGNMENT_TAG.sub("", cue.text))):

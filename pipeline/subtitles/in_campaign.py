@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+import langcodes
+
 from pipeline.errors import Diagnostic, PipelineError, SubtitleError, warning
 from pipeline.files import index_folder
 from pipeline.manifest import SUBTITLE_SUFFIXES, Language, Manifest, Spot, load_manifest
@@ -135,9 +137,16 @@ def no_language(manifest: Manifest, path: Path, code: str,
     """The warning that `check --manifest` found no language `code` in the manifest for the
     file at `path`, and how it was `checked` instead (`example`: a file named as it should)."""
     codes = ", ".join(language.code for language in manifest.languages)
-    return warning(say(N_("language %(code)s is not in %(manifest)s (languages: %(codes)s): no "
-                          "variant uses this file; %(checked)s"), code=repr(code),
-                       manifest=manifest.path.name, codes=codes, checked=checked), path,
+    figures = dict(manifest=manifest.path.name, codes=codes, checked=checked)
+    # A name that is no language code at all (a trial's grabacion_final.wav was "language
+    # 'grabacion_final'") is said as a name.
+    said = (say(N_("language %(code)s is not in %(manifest)s (languages: %(codes)s): no variant "
+                   "uses this file; %(checked)s"), code=repr(code), **figures)
+            if langcodes.tag_is_valid(code) else
+            say(N_("the file's name, %(name)s, names no language of %(manifest)s (languages: "
+                   "%(codes)s): no variant uses this file; %(checked)s"), name=path.name,
+                **figures))
+    return warning(said, path,
                    hint=say(N_("name the file after its language's code in the manifest, in "
                                "lower case (%(example)s), or give it with --lang"),
                             example=example), code="no-language")

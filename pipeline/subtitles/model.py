@@ -14,6 +14,7 @@ an `&` that would read as `&lt;` or `&amp;` as `&amp;` (`escaped`); no reader le
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -279,6 +280,13 @@ def file_time(ms: int, fmt: str) -> str:
         minutes, rest = divmod(rest, 6000)
         return f"{hours}:{minutes:02d}:{rest // 100:02d}.{rest % 100:02d}"
     return format_time(ms, "," if fmt == "srt" else ".")
+
+
+def visible(text: str) -> str:
+    """`text` with each control and format character (Cc, Cf: a BOM, a zero width space)
+    written as <U+FEFF>, as a message quotes what a line holds; a TAB stays a TAB."""
+    return "".join(f"<U+{ord(char):04X}>" if char != "\t" and
+                   unicodedata.category(char) in ("Cc", "Cf") else char for char in text)
 
 
 def line_list(lines: list[int], cues: bool = False) -> Message:

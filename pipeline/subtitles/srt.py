@@ -16,7 +16,8 @@ from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.files import write_atomically
 from pipeline.subtitles.markup import unbalanced_tags
-from pipeline.subtitles.model import Cue, Parsed, escaped, format_time, literal, plain_text
+from pipeline.subtitles.model import (Cue, Parsed, escaped, format_time, literal, plain_text,
+                                      visible)
 
 INDEX = re.compile(r"^\d+$")
 
@@ -127,6 +128,14 @@ class _Parser:
         first = self.i + 1
         head = self.lines[self.i].strip()
         previous = self.cues[-1].index if self.cues else 0
+        if head.startswith("\ufeff"):
+            # Where a file began: two files pasted into one. A trial's was "expected a cue
+            # number, found '\ufeff2' (is there a blank line inside cue 1's text?)".
+            head = head.lstrip("\ufeff").strip()
+            self.warn(say(N_("an invisible byte order mark (U+FEFF), which starts a file, starts "
+                             "this line: two files pasted into one? It is skipped")), first,
+                      say(N_("delete it (an editor that shows hidden characters, as Notepad++ "
+                             "or Subtitle Edit, finds it)")), "structure")
         if INDEX.match(head):
             index = int(head)
             self.i += 1
@@ -136,7 +145,7 @@ class _Parser:
                           cue=index), first,
                       say(N_("put the cue number on the line above the times")), "index")
         else:
-            found = repr(head[:40])
+            found = f"'{visible(head[:40])}'"
             self.fail(say(N_("expected a cue number, found %(found)s (is there a blank line "
                              "inside cue %(previous)s's text?)"), found=found, previous=previous)
                       if self.cues else

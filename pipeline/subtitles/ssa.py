@@ -117,6 +117,10 @@ class _Walker:
                               style=repr(name)), number,
                           say(N_("define it, or use one of: %(styles)s"),
                               styles=Items(tuple(self.style_lines))) if self.style_lines else
+                          # A trial's two styles, each with an error, were said "none".
+                          say(N_("define it, or fix one of the styles that cannot be read: "
+                                 "%(styles)s"), styles=Items(tuple(self.damaged_styles)))
+                          if self.damaged_styles else
                           say(N_("define it, or use one of: none")), "style")
         return "\n".join(self.lines)
 
@@ -150,14 +154,16 @@ class _Walker:
             if name in NUMBER_FIELDS and not re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
                 self.fail(say(N_("style %(style)s: %(field)s must be a number, not %(value)s"),
                               style=repr(values[0]), field=name, value=repr(value)), number,
-                          code="style")
+                          say(N_("write it in digits, as 48 or 1.5")), "style")
                 return
         alignment = int(values[names.index("alignment")])
         valid = range(1, 10) if self.kind == "ass" else pysubs2.common.SSA_ALIGNMENT
         if alignment not in valid:
             self.fail(say(N_("style %(style)s: alignment %(alignment)s is not a valid %(format)s "
                              "alignment"), style=repr(values[0]), alignment=alignment,
-                          format=self.label), number, code="style")
+                          format=self.label), number,
+                      say(N_("use one of %(values)s (2: bottom centre)"),
+                          values=Items(tuple(map(str, valid)), ", ", " or ")), "style")
             return
         self.style_lines[values[0]] = number
         self.damaged_styles.pop(values[0].strip(), None)
