@@ -538,6 +538,38 @@ def test_the_apostrophe_typed_most_is_the_one_recommended_and_a_tie_names_none(t
     assert "most of this file" not in tie.hint and "Tsotsil" in tie.hint
 
 
+def test_a_language_whose_letter_is_known_is_told_that_letter_not_the_most_typed(tmp_path):
+    # A trial's Tsotsil file, ꞌ 8 times and ʼ 6, was told "most of this file uses U+A78C ꞌ:
+    # replace the others with it", which Tsotsil's spelling (Batsʼi kʼop) is not written with.
+    text = textwrap.dedent("""\
+        1
+        00:00:01,000 --> 00:00:02,000
+        Batsʼi kʼop, chʼul
+
+        2
+        00:00:03,000 --> 00:00:04,000
+        maꞌuk, xaꞌox, ꞌa, ꞌi, taꞌ
+        """)
+    path = srt(tmp_path, text, "tzo.srt")
+    cues = read_subtitles(path).cues
+
+    def told(language):
+        return only(check_cues(cues, path, qc=QC, fps=25, style=None, font=None,
+                               language=language), "apostrophes")
+
+    tsotsil = told("tzo")
+    assert tsotsil.hint == "'tzo' is written with U+02BC ʼ (modifier letter apostrophe): " \
+                           "replace the others with it"
+    assert tsotsil.line == 5        # at the first of the others, however many
+    assert tsotsil.message.startswith("look-alike apostrophes are mixed: U+02BC ʼ (modifier "
+                                      "letter apostrophe) 3 times, in the cue at line 1; U+A78C")
+    assert "most of this file uses U+A78C ꞌ" in told(None).hint
+    assert "most of this file" in told("nah").hint     # no letter known for it
+    mixtec = told("mix")
+    assert mixtec.hint.startswith("'mix' is written with U+A78C ꞌ (Latin small letter saltillo)")
+    assert mixtec.line == 1
+
+
 def test_one_apostrophe_form_is_fine(tmp_path):
     assert qc(tmp_path, """\
         1

@@ -333,7 +333,8 @@ def _checked_subtitles(manifest: Manifest, spot: Spot, language: Language, maste
     found = [*subtitles.diagnostics, *style_glyphs(cues, own_styles, font, path),
              *in_file_syntax(sorted(check_cues(
                  cues, path, qc=language.qc, fps=master.info.video.fps, style=None, font=None,
-                 fmt=subtitles.format) + fit, key=lambda d: d.line or 0) +
+                 fmt=subtitles.format, language=language.code) + fit,
+                 key=lambda d: d.line or 0) +
                  off_grid_times(cues, path, master.info.video.fps, fmt=subtitles.format,
                                 notation=subtitles.notation, qc=language.qc), subtitles.format,
                  subtitles.origin)]

@@ -45,7 +45,8 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     # QC at the master's real frame rate; a burned language's fit on each frame it is burned
     # into, given to that frame's variants only (fit_on_frame).
     checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,
-                                        style=None, font=None, fmt=subtitles.format),
+                                        style=None, font=None, fmt=subtitles.format,
+                                        language=language.code),
                              subtitles.format, subtitles.origin)
     found = [*subtitles.diagnostics, *checked]
     if subtitles.errors and language.treatment == "burn":

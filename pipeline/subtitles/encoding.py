@@ -86,6 +86,23 @@ def _not_text(data: bytes) -> Message | None:
     return None
 
 
+def _sound_of_video(path: Path) -> Message:
+    """The hint for a video given where a subtitle file is read: a dub recorded on a phone.
+    Its command names the files by their paths (the terminal shortens them under the current
+    folder: a trial's bare names failed from another folder) and never overwrites one
+    (`-n`): beside a WAV of the same name, the sound is written under another, to choose."""
+    wav = path.with_suffix(".wav")
+    other = path.with_name(f"{path.stem}-video.wav") if wav.exists() else wav
+    command = f"ffmpeg -n -i {shlex.quote(str(path))} -vn {shlex.quote(str(other))}"
+    if other == wav:
+        return say(N_("a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A "
+                      "file (in a terminal: %(command)s); subtitles are a text file"),
+                   command=command)
+    return say(N_("a dub or voice-over is delivered as sound alone (in a terminal: %(command)s); "
+                  "%(wav)s, beside it, is already a recording: listen to both, and keep the one "
+                  "to use as %(wav)s"), command=command, wav=wav.name)
+
+
 def _media_kind(data: bytes, path: Path) -> tuple[Message, Message] | None:
     """(message, hint) of a video, a sound or an image given where text is read, named by its
     content (the `filetype` library's signatures): a translator's dub recorded on a phone as a
@@ -96,10 +113,7 @@ def _media_kind(data: bytes, path: Path) -> tuple[Message, Message] | None:
     media, name = found.mime.split("/")[0], found.extension.upper()
     if media == "video":
         return (say(N_("this is not a text file: it is a video (%(format)s)"), format=name),
-                say(N_("a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A "
-                       "file (in a terminal: %(command)s); subtitles are a text file"),
-                    command=f"ffmpeg -i {shlex.quote(path.name)} -vn "
-                            f"{shlex.quote(path.stem + '.wav')}"))
+                _sound_of_video(path))
     if media == "audio":
         return (say(N_("this is not a text file: it is a sound recording (%(format)s)"),
                     format=name),

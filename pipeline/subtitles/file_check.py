@@ -114,7 +114,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     counted_at = ((rate, "video" if fps else "ttp:frameRate") if rate
                   else (DEFAULT_FPS, "assumed"))
     diagnostics += in_file_syntax(
-        check_cues(cues, path, qc=qc, fps=rate, style=None, font=None, fmt=subtitles.format)
+        check_cues(cues, path, qc=qc, fps=rate, style=None, font=None, fmt=subtitles.format,
+                   language=language)
         + ([] if font is None else check_fit(cues, path, qc=qc, style=style, font=font,
                                              frames=frames, file_styles=own_styles))
         # Timed to the video's frames or not: only its own rate can tell, not the file's.

@@ -52,6 +52,11 @@ APOSTROPHES = {
 }
 
 
+# The letter a language's spelling writes its glottal stop with (INALI's norms): a trial's
+# Tsotsil file, ꞌ more often than ʼ, was told to make them all ꞌ.
+SPELLED_WITH = {"tzo": "\u02bc", "tzh": "\u02bc", "yua": "\u02bc", "mix": "\ua78c"}
+
+
 def _lines(cue: Cue) -> list[str]:
     """The cue's text lines as shown on screen (tags removed), without empty ones."""
     return [line.strip() for line in plain_text(cue).split("\n") if line.strip()]
@@ -72,7 +77,7 @@ def _per_second(characters: int, cue: Cue) -> float | None:
 def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: float | None,
                style: Style | None, font: Font | None, frame_width: int = 1920,
                frame_height: int = 1080, file_styles: dict | None = None,
-               fmt: str | None = None) -> list[Diagnostic]:
+               fmt: str | None = None, language: str | None = None) -> list[Diagnostic]:
     """Every QC warning for `cues`, each on the cue's first line with a short hint, and an
     error for a cue whose text the frame cannot hold (it would be burned cut off).
 
@@ -81,7 +86,8 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
     on the frames the times of a file of the registry's format `fmt` stand for (`frames.py`).
     The title-safe fit is measured only when both `style` and `font` are given, at the style's
     size on a `frame_width` x `frame_height` frame, wrapped exactly as the burner wraps it
-    (a cue of one of `file_styles`, `file_styles.style_fonts`, in that style).
+    (a cue of one of `file_styles`, `file_styles.style_fonts`, in that style). The file's
+    `language` code, when known, names its apostrophe letter (`SPELLED_WITH`).
     """
     cues = list(cues)
     found: list[Diagnostic] = []
@@ -101,7 +107,7 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
                            path, cues[0].line, say(N_("lengthen its cues to a frame at least")),
                            "no-frame"))
     found += _gaps(cues, path, qc, fps, fmt)
-    found += _apostrophes(cues, path)
+    found += _apostrophes(cues, path, language)
     if style is not None and font is not None:
         found += check_fit(cues, path, qc=qc, style=style, font=font,
                            frames=[(frame_width, frame_height)], file_styles=file_styles)
@@ -279,7 +285,7 @@ def late_start(cues: list[Cue], path) -> list[Diagnostic]:
                     "late-start")]
 
 
-def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
+def _apostrophes(cues: list[Cue], path, language: str | None = None) -> list[Diagnostic]:
     where: dict[str, list[int]] = {}
     used: Counter = Counter()
     for cue in cues:
@@ -300,8 +306,18 @@ def _apostrophes(cues: list[Cue], path) -> list[Diagnostic]:
                                    count=used[char]),
                    lines=line_list(where[char], cues=True))
 
+    letter = SPELLED_WITH.get(language or "")
+    if letter is not None and letter in where:
+        # The slips are the others, however many: said at the first of them.
+        forms = [letter, *(char for char in forms if char != letter)]
     first_slip = min(line for char in forms[1:] for line in where[char])
-    if used[forms[0]] == used[forms[1]]:
+    if letter is not None:
+        hint = say(N_("%(code)s is written with %(form)s (%(name)s): replace the others with it")
+                   if letter in where else
+                   N_("%(code)s is written with %(form)s (%(name)s): replace them all with it"),
+                   code=repr(language), form=f"U+{ord(letter):04X} {letter}",
+                   name=say(APOSTROPHES[letter]))
+    elif used[forms[0]] == used[forms[1]]:
         hint = say(N_("the language's spelling uses one of them (Mixtec writes the saltillo ꞌ, "
                       "Tsotsil and Tseltal ʼ): replace the others with it"))
     else:
