@@ -901,6 +901,12 @@ def test_check_with_a_manifest_says_a_name_no_variant_reads_as_validate_does(cam
            "(checked as language 'nah') (hint: to use this version, rename it to nah.srt)\n" \
         in result.stderr, result.stderr
     assert "not used" not in invoke(capitals, "--manifest", manifest, "--lang", "nah").stderr
+    # Notepad's nah.srt.txt: said once, as validate says it (a trial's had it twice, the
+    # second in general words, with the same hint).
+    typed = campaign.subtitle("nah", textwrap.dedent(GOOD), suffix=".srt.txt")
+    said = invoke(typed, "--manifest", manifest).stderr
+    assert f"{typed}: warning: not used: named as a text file (.txt after .srt)" in said, said
+    assert "picks up only" not in said and "picks up only" in invoke(typed).stderr
 
 
 def test_check_with_a_manifest_says_the_language_has_two_files_as_validate_does(campaign):

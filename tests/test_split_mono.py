@@ -85,8 +85,9 @@ def test_a_split_stereo_pair_is_one_error_saying_how_to_join_it(campaign, monkey
     # The parts left there are said not to be used, and why.
     assert (f"audio/spot/{left}: warning: not used: {left} looks like the left "
             "channel of a recording split into a mono file per channel: a language's recording "
-            "is one file, all its channels in it (hint: once its channels are joined into one "
-            "file (tzo.wav), move the channels' files out of the folder)") in result.stderr
+            "is one file, all its channels in it (hint: tzo.wav, beside it, is the recording "
+            "read: if it is not these channels joined, listen to both, keep the one to use as "
+            "tzo.wav, and move the channels' files out of the folder)") in result.stderr
 
 
 def test_the_six_files_of_a_split_5_1_are_joined_in_channel_order(campaign):

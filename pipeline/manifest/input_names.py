@@ -111,8 +111,7 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
                                    "split into a mono file per channel: a language's recording "
                                    "is one file, all its channels in it"),
                                 name=name, channel=say(CHANNEL_WORDS[channel])),
-                      say(N_("once its channels are joined into one file (%(name)s), move the "
-                             "channels' files out of the folder"), name=f"{code}.wav"))
+                      _joined_hint(code, suffixes, present))
     if code == stem.lower() and suffix in suffixes:
         # Not taken whatever its case: tzo.srt and TZO.SRT may both be there (a case-sensitive
         # file system), and which one is meant could not be told.
@@ -165,6 +164,19 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
     return Unused(code, say(N_("language %(code)s is read from %(stem)s.<format> only"),
                             code=repr(code), stem=code),
                   _version(f"{code}{suffix}", present))
+
+
+def _joined_hint(code: str, suffixes: tuple[str, ...], present: Collection[str]) -> Message:
+    """What to do of a channel's file of language `code`: join the channels into its one file;
+    where one is there already, the one read, which may be another take (a trial's was), to
+    choose."""
+    read = next((f"{code}{suffix}" for suffix in suffixes if f"{code}{suffix}" in present), None)
+    if read is None:
+        return say(N_("once its channels are joined into one file (%(name)s), move the "
+                      "channels' files out of the folder"), name=f"{code}.wav")
+    return say(N_("%(read)s, beside it, is the recording read: if it is not these channels "
+                  "joined, listen to both, keep the one to use as %(read)s, and move the "
+                  "channels' files out of the folder"), read=read)
 
 
 def _version(name: str, present: Collection[str]) -> Message:

@@ -24,6 +24,7 @@ from pipeline.manifest.model import (
 from pipeline.manifest.nodes import NodeReader
 from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
 from pipeline.manifest.spots import in_default, read_spots
+from pipeline.messages import N_, say
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.subtitles.encoding import decode_text
 
@@ -39,7 +40,9 @@ def load_manifest(path: str | Path) -> Manifest:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ManifestError("manifest not found", path) from None
+        # Said in a Spanish terminal too: a translator's `check --manifest` with a typo.
+        raise ManifestError(say(N_("manifest not found")), path,
+                            hint=say(N_("check the manifest's name and folder"))) from None
     # As a subtitle file is read: UTF-8 or BOM-marked UTF-16, and a byte of neither said at its
     # line with what it is in Windows-1252 (it was "manifest is not UTF-8 (byte 184)").
     text, _, problems = decode_text(data, path, "manifest")

@@ -20,7 +20,7 @@ from pipeline.messages import N_, Message, N_plural, say, say_count
 from pipeline.subtitles.file_styles import style_fonts, style_glyphs
 from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.fonts import resolve_font
-from pipeline.subtitles.formats import FORMATS, format_of_name, read_subtitles
+from pipeline.subtitles.formats import FORMATS, NOT_PICKED_UP, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.off_grid import off_grid_times
 from pipeline.subtitles.qc import DEFAULT_FPS, check_cues, check_fit, late_start
@@ -98,7 +98,12 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     except PipelineError as exc:
         return CheckResult(path, 0, (*notes, *exc.diagnostics), language)
     cues = list(subtitles.cues)
-    diagnostics = [*notes, *subtitles.diagnostics]
+    notes = tuple(notes)
+    # Said not used by the campaign, with why: its name is not said again in general words
+    # (a trial's nah.srt.txt had both, with the same hint).
+    unused = any(note.code == "unused-input" for note in notes)
+    diagnostics = [*notes, *(d for d in subtitles.diagnostics if not (
+        unused and d.detail is not None and d.detail.template == NOT_PICKED_UP))]
     font, own_styles = None, {}
     if burned:
         try:

@@ -78,6 +78,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS.values() for s in f.suffixes)
 # The hint of a file whose name does not say its format (`renamed` gives the name).
 
+# A name no subtitles folder is searched for (`watch`, `Manifest.subtitle_path`).
+NOT_PICKED_UP = N_("the pipeline picks up only %(suffixes)s files from a subtitles folder, not "
+                   "%(name)s")
+
 # Checked against the decoded text's first characters (and, for ASS, its section names).
 _WEBVTT = re.compile(r"WEBVTT(?:[ \t\n]|$)")
 _SRT_START = re.compile(r"\d+[ \t]*\n[ \t]*\d+:\d{2}:\d{2},\d{3}[ \t]*-->|\d+:\d{2}:\d{2},\d{3}[ \t]*-->")
@@ -245,8 +249,7 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
         # `check` reads any name, but a campaign's subtitles folder is searched by extension
         # (`manifest.Manifest.subtitle_path`, `watch`): a translator's `nah.txt` is never used.
         diagnostics.append(warning(
-            say(N_("the pipeline picks up only %(suffixes)s files from a subtitles folder, not "
-                   "%(name)s"), suffixes=Items(SUFFIXES, ", ", " and "), name=path.name),
+            say(NOT_PICKED_UP, suffixes=Items(SUFFIXES, ", ", " and "), name=path.name),
             path, 1, _rename(path, fmt), "format"))
     parsed = fmt.parse(text, path)
     # From here on, text is NFC: the one place it is normalised (see subtitles/normalise.py).
