@@ -139,6 +139,24 @@ OVER_A_BED = ("; if it is a voice-over, mixed over the spot's own sound, or a du
               "aired alone")
 
 
+def test_check_without_a_manifest_checks_a_recording_against_the_spot_s_duration(campaign):
+    # A trial's --duration 15 was left unread for a recording: "checked without its spot".
+    folder = campaign.root / "audio/spot"
+    long = sound(folder / "tar.wav", "anull", "-ac", "2", seconds=6.0)
+    short = sound(folder / "maj.wav", "apad=whole_dur=4", "-ac", "2", seconds=1.0)
+    lines = said(run(campaign, "check", long, short, "--duration", str(SPOT)))
+    assert lines[0] == (f"{long}: error: sound continues past the spot's end: speech would be "
+                        "cut at 4.00 s (the recording has sound until 6.0 s) (hint: trim or "
+                        "re-time the recording to the spot's 4.00 s)"), lines
+    assert any(line.startswith(f"{short}: warning: the last 3.0 s of the spot would be silence: "
+                               "the recording's sound ends at 1.0 s") for line in lines), lines
+    assert [line.partition(" s): ")[2] for line in lines[-2:]] == [
+        "1 error, 0 warnings; checked against a spot of 4 s (--duration)",
+        "0 errors, 1 warning; checked against a spot of 4 s (--duration)"], lines
+    # Without it, the same files have no spot to be measured against.
+    assert not any("spot's end" in line for line in said(run(campaign, "check", long)))
+
+
 def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):
     # A trial's maz.wav (2.02 s of silence first) and tee.wav (its last 13.8 s silent) were
     # "0 errors, 0 warnings" in check, the README's first command; validate said each.

@@ -82,7 +82,9 @@ class FrameRate(click.ParamType):
 @click.option("--lang", metavar="CODE", callback=_language,
               help="The files' language (default: the file name, e.g. nah.vtt is nah).")
 @click.option("--duration", type=Positive(), metavar="SECONDS",
-              help="Length of the video: cues after its end are reported.")
+              help="Length of the spot: cues after its end are reported, and a recording "
+                   "is checked against it (its length, sound past the end, dead air) as "
+                   "validate checks it.")
 @click.option("--fps", type=FrameRate(), metavar="N",
               help="Frame rate of the video (25, 23.976 or 23.98, 24000/1001, ...): gaps "
                    "between cues are counted in its frames (when not given: a TTML file's "
@@ -157,7 +159,8 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     # and the terminal shows a path under the current folder relative to it (`echo`).
     for path in (Path(os.path.abspath(given)) for given in subtitles):
         if path.suffix.lower() in AUDIO_SUFFIXES or backup_of(path.name, AUDIO_SUFFIXES):
-            results.append(check_recording(path, campaign, spot, lang))
+            results.append(check_recording(path, campaign, spot, lang,
+                                           None if campaign else duration))
             continue
         settings = manifest_settings(campaign, path, lang, spot=spot) if campaign else {
             "qc": QcSettings(), "style": Style(), "language": lang or _code_of(path)}

@@ -35,14 +35,14 @@ import langcodes
 from pipeline.errors import Diagnostic, PipelineError, error, in_file_order, warning
 from pipeline.files import index_folder, special_file
 from pipeline.fingerprint import CACHE_NAME, HashCache
-from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
+from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, QcSettings, Spot
 from pipeline.manifest.input_names import (Unused, backup_of, channel_code, channel_of, meant_for,
                                            why_unused)
 from pipeline.media.probe import MediaInfo, probe_audio
-from pipeline.messages import N_, Items, Message, say
+from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.profiles import BUILTIN_PROFILES, Profile
-from pipeline.render.deliveries import (analyse_delivery, check_alone, find_delivery,
-                                        find_recording)
+from pipeline.render.deliveries import (analyse_delivery, check_alone, check_delivery,
+                                        find_delivery, find_recording)
 from pipeline.render.inputs import Inputs
 from pipeline.render.memo import Blocked
 from pipeline.render.sound_input import SoundCheck, heading, probe_findings
@@ -59,10 +59,12 @@ WITHOUT_SPOT = say(N_("checked without its spot"))
 
 
 def check_recording(path: Path | str, manifest: Manifest | None = None, spot: str | None = None,
-                    language: str | None = None) -> SoundCheck:
+                    language: str | None = None, duration: float | None = None) -> SoundCheck:
     """A recording checked as validate checks it in `manifest` (`spot` and `language`: the
-    given ones, else its folder's and name's), else without its spot. An unreadable file is
-    an error in the result, so the other files of a batch are still checked."""
+    given ones, else its folder's and name's), else without its spot, or, given the spot's
+    `duration` (seconds, `check --duration`), against a spot of that length: its length, sound
+    past the end and dead air at the end, as validate says them. An unreadable file is an
+    error in the result, so the other files of a batch are still checked."""
     path = Path(path)
     if special_file(path):     # ffprobe would wait on a pipe for ever
         # files.NOT_REGULAR's words, in a sentence of their own.
@@ -80,8 +82,11 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
             language = stem     # tse.wav.bak: said not to be read, as of any name with --lang
         found, checked = _as_channel(path, language), CHANNEL
         if found is None:
-            found, checked = _alone(path, info, N_("recording"),
-                                    BUILTIN_PROFILES.values()), ALONE
+            found = _alone(path, info, N_("recording"), BUILTIN_PROFILES.values(), duration)
+            # A trial's --duration 15 was left unread, the summary "checked without its spot".
+            checked = ALONE if duration is None else say(
+                N_("checked against a spot of %(length)s s (--duration)"),
+                length=Number(duration, "g"))
             if language is not None:
                 found = _named(path, language) + found
     else:
@@ -89,23 +94,28 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
     return SoundCheck(path, tuple(found), checked=checked, **heading(info))
 
 
-def _alone(path: Path, info: MediaInfo, what: str,
-           profiles: Iterable[Profile]) -> list[Diagnostic]:
+def _alone(path: Path, info: MediaInfo, what: str, profiles: Iterable[Profile],
+           spot_duration: float | None = None) -> list[Diagnostic]:
     """The probe's findings and `check_alone`'s, against `profiles`' highest rate and highest
-    target, and, when one of them is sound alone (the built-in radio ones, without a
+    target (with a `spot_duration`, `check_delivery`'s against a spot of that length, as
+    validate's), and, when one of them is sound alone (the built-in radio ones, without a
     manifest), its dead air as validate says it of a dub aired alone (`dead_air`, against the
-    file's own length): one decode, not cached (no manifest names an output folder to keep it
-    in)."""
+    spot's length, else the file's own): one decode, not cached (no manifest names an output
+    folder to keep it in)."""
     profiles = tuple(profiles)
     found = probe_findings(path, info, what, profiles)
     try:
         analysis = analyse_delivery(path, info, None)
     except PipelineError as exc:
         return found + exc.diagnostics
-    found += check_alone(path, analysis, what, loudest(profiles), input_unit(profiles))
+    unit = input_unit(profiles)
+    found += (check_alone(path, analysis, what, loudest(profiles), unit)
+              if spot_duration is None else
+              check_delivery(path, info.duration, analysis, spot_duration, QcSettings(), what,
+                             loudest(profiles), unit))
     if any(profile.audio_only for profile in profiles) \
             and not any(d.severity == "error" for d in found):
-        found += dead_air(path, analysis, None, what)
+        found += dead_air(path, analysis, spot_duration, what)
     return found
 
 
