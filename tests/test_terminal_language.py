@@ -37,6 +37,38 @@ def test_the_language_is_the_one_gettext_would_choose(environ, language):
     assert language_of(environ) == language
 
 
+def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_path: Path):
+    # A trial's Spanish terminal read Click's "Usage: ... Error: Invalid value for 'FILE...':
+    # File 'loose' is a directory", and our own "'abc' is not a frame rate" in English.
+    (tmp_path / "sueltos").mkdir()
+    cases = {("check", "sueltos"): "Error: Valor no válido para 'FILE...': Archivo 'sueltos': es "
+                                   "una carpeta, no un archivo.",
+             ("check",): "Error: Falta el argumento 'FILE...'.",
+             ("check", "--fps", "abc", "x.srt"): "Error: Valor no válido para '--fps': 'abc' no es "
+                                                 "una frecuencia de cuadro: escriba un número como "
+                                                 "25 o 23.976, o una fracción como 24000/1001",
+             ("check", "--lang", "xyz", "x.srt"): "Error: Valor no válido para '--lang': 'xyz' no "
+                                                  "es un código ISO 639-3 ni una etiqueta BCP 47 "
+                                                  "(por ejemplo nah, yua)",
+             ("chek",): "Error: No existe el comando 'chek'."}
+    for args, error in cases.items():
+        result = tty.run(list(args), cwd=tmp_path, env=SPANISH, columns=400)
+        lines = tty.said(result)
+        assert result.status == 2 and lines[-1] == error, result.describe()
+        assert lines[0].startswith("Uso: pipeline") and "para ver la ayuda" in lines[1], lines
+        english = tty.run(list(args), cwd=tmp_path, env={**SPANISH, "LANG": "C.UTF-8"})
+        assert tty.said(english)[0].startswith("Usage: pipeline"), english.describe()
+    # The help's frame too; its text, the commands' own, stays English.
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    help_text = tty.said(tty.run(["check", "--help"], cwd=tmp_path, columns=400,
+                                 env={**SPANISH, "TMPDIR": str(temporary)}))
+    assert help_text[0] == "Uso: pipeline check [OPTIONS] FILE..."
+    assert "Opciones:" in help_text and any("Muestra este mensaje y termina." in line
+                                            for line in help_text), help_text
+    assert not list(temporary.iterdir())      # Click's words, written for it, removed at exit
+
+
 def test_a_check_in_a_spanish_terminal_is_said_in_spanish(tmp_path: Path):
     srt = tmp_path / "mix.srt"
     # Notepad's "ANSI" (Windows-1252): U+2019 saved as byte 0x92.

@@ -33,5 +33,7 @@ def main() -> None:
     held = HeldInterrupt()
     for signum in STOP_SIGNALS:
         signal.signal(signum, held)
+    from pipeline.cli.language import speak_click
+    speak_click()
     from pipeline.cli.main import main as run
     run()

@@ -18,10 +18,27 @@ from typing import Mapping
 
 from pipeline.errors import Diagnostic
 # Not publish/i18n.py's names at the top: Babel is loaded only for a Spanish terminal.
-from pipeline.messages import N_, SOURCE_LANGUAGE, Message
+from pipeline.messages import N_, N_plural, SOURCE_LANGUAGE, Message
 
 # The languages a terminal is spoken to in: the page's catalogs that have a translation.
 SPOKEN = ("es",)
+
+# Click's own words (its modules say them through gettext's default domain): the usage line,
+# its errors, the frame of `--help`. Their msgids are Click's, said from the same catalog
+# (`speak_click`); a trial's Spanish terminal read "Usage: ... Error: Missing argument".
+CLICK = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."),
+         N_("Error: {message}"), N_("Try '{command} {option}' for help."),
+         N_("Invalid value for {param_hint}: {message}"), N_("Missing argument"),
+         N_("Missing option"), N_("No such option {name!r}."), N_("No such command {name!r}."),
+         N_("Missing command."), N_("Aborted!"), N_("file"), N_("directory"), N_("path"),
+         N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a directory."),
+         N_("{name} {filename!r} is a file."), N_("{value!r} is not a valid {number_type}."),
+         N_("{value} is not in the range {range}."),
+         N_plural("Got unexpected extra argument ({args})",
+                  "Got unexpected extra arguments ({args})"),
+         N_plural("Option {name!r} requires an argument.",
+                  "Option {name!r} requires {nargs} arguments."),
+         N_plural("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"))
 
 # Severity and hint words, as `Diagnostic.format` writes them in English.
 WORDS = {"error": N_("error"), "warning": N_("warning"), "note": N_("note"),
@@ -74,3 +91,37 @@ def diagnostic_line(diagnostic: Diagnostic) -> str:
     if d.hint:
         text += f" ({word('hint')}: {said(d.hint_detail, d.hint)})"
     return text
+
+
+def speak_click() -> None:
+    """Click's own words (`CLICK`) in the terminal's language, from before its commands are
+    imported (a `click.Path` names its kind when it is made). Click asks gettext's default
+    domain, which reads a compiled catalog from a folder: one of those words alone is written
+    to a temporary one, removed at exit. Nothing in an English terminal."""
+    language = terminal_language()
+    if language == SOURCE_LANGUAGE:
+        return
+    import atexit
+    import gettext
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from pipeline.publish.i18n import read_catalog
+
+    page = read_catalog(language, "page")
+    words = Catalog(locale=language)
+    for msgid in CLICK:
+        message = page.get(msgid if isinstance(msgid, str) else msgid[0])
+        if message is not None and message.string:
+            words.add(msgid, message.string)
+    folder = Path(tempfile.mkdtemp(prefix="pipeline-words-"))
+    atexit.register(shutil.rmtree, folder, True)
+    compiled = folder / language / "LC_MESSAGES" / "messages.mo"
+    compiled.parent.mkdir(parents=True)
+    with open(compiled, "wb") as handle:
+        write_mo(handle, words)
+    gettext.bindtextdomain("messages", str(folder))

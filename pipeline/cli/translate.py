@@ -42,7 +42,8 @@ MANIFEST = click.argument("manifest", type=click.Path(dir_okay=False, path_type=
 
 def _language(ctx, param, value: str | None) -> str | None:
     if value is not None and not langcodes.tag_is_valid(value):
-        raise click.BadParameter(f"{value!r} is not an ISO 639-3 code or BCP 47 tag (e.g. nah, yua)")
+        raise click.BadParameter(said(say(N_("%(value)s is not an ISO 639-3 code or BCP 47 tag "
+                                             "(e.g. nah, yua)"), value=repr(value))))
     return value
 
 
@@ -56,7 +57,8 @@ class Positive(click.FloatRange):
     def convert(self, value, param, ctx) -> float:
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
+            self.fail(said(say(N_("%(value)s is not a finite number"), value=repr(value))),
+                      param, ctx)
         return number
 
 
@@ -71,7 +73,7 @@ class FrameRate(click.ParamType):
         try:
             return float(parse_rate(str(value)))
         except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+            self.fail(said(exc.args[0]), param, ctx)     # parse_rate's Message
 
 
 # --- check ------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from fractions import Fraction
 
 from timecode import Timecode
 
+from pipeline.messages import N_, say
+
 TIMECODE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)([:;])(\d\d)$")
 # Rates written as ffmpeg reports them, to the exact fractions NTSC uses.
 NTSC_DENOMINATOR = 1001
@@ -52,7 +54,8 @@ def rate_text(rate: Fraction | float) -> str:
 
 def parse_rate(text: str) -> Fraction:
     """A frame rate typed as a number (`25`, `23.98`) or a fraction (`24000/1001`), exact;
-    `ValueError` saying what is accepted when it is neither, or not above zero."""
+    `ValueError` saying what is accepted (a `Message`) when it is neither, or not above
+    zero."""
     numerator, _, denominator = text.strip().partition("/")
     try:
         rate = (Fraction(int(numerator), int(denominator)) if denominator
@@ -60,8 +63,8 @@ def parse_rate(text: str) -> Fraction:
     except (ValueError, ZeroDivisionError):
         rate = None
     if rate is None or rate <= 0:
-        raise ValueError(f"{text!r} is not a frame rate: give a number such as 25 or 23.976, "
-                         "or a fraction such as 24000/1001")
+        raise ValueError(say(N_("%(text)s is not a frame rate: give a number such as 25 or "
+                                "23.976, or a fraction such as 24000/1001"), text=repr(text)))
     return rate
 
 

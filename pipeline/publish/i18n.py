@@ -62,7 +62,7 @@ def fold(text: str) -> str:
 
 
 @cache
-def _catalog(language: str, domain: str) -> Catalog:
+def read_catalog(language: str, domain: str) -> Catalog:
     """The `.po` of `domain` in `language`, read once a process (the translations compiled
     from it, the families of languages named in it)."""
     source = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
@@ -74,7 +74,7 @@ def translated(msgid: str, language: str, domain: str = "page") -> bool:
     """Whether `msgid` (a plural message's singular) has a translation in `language` that is
     not fuzzy: gettext gives the msgid back for one it has not, which a word the same in both
     languages ("error", "%(count)s error") cannot be told from."""
-    message = _catalog(language, domain).get(msgid)
+    message = read_catalog(language, domain).get(msgid)
     strings = (message.string if isinstance(message.string, tuple) else (message.string,)) \
         if message is not None else ()
     return message is not None and not message.fuzzy and all(strings) and bool(strings)
@@ -90,7 +90,7 @@ def translations(language: str, domain: str = "page") -> gettext.NullTranslation
     if language == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
     compiled = BytesIO()
-    write_mo(compiled, _catalog(language, domain), use_fuzzy=False)
+    write_mo(compiled, read_catalog(language, domain), use_fuzzy=False)
     compiled.seek(0)
     return Translations(compiled, domain=domain)
 
@@ -178,7 +178,7 @@ def _families() -> dict[str, frozenset[str]]:
     "mazahua", "zapoteco"), folded, with the codes of the names that do (languages.po, INALI's
     names)."""
     families: dict[str, set[str]] = {}
-    for message in _catalog("es", "languages"):
+    for message in read_catalog("es", "languages"):
         if message.id and message.string and not message.fuzzy:
             word = fold(message.string).split()[0]
             if word not in _NOT_FAMILIES:
