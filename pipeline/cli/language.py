@@ -96,8 +96,9 @@ def diagnostic_line(diagnostic: Diagnostic) -> str:
 def speak_click() -> None:
     """Click's own words (`CLICK`) in the terminal's language, from before its commands are
     imported (a `click.Path` names its kind when it is made). Click asks gettext's default
-    domain, which reads a compiled catalog from a folder: one of those words alone is written
-    to a temporary one, removed at exit. Nothing in an English terminal."""
+    domain, which reads a compiled catalog from a folder: a catalog of those words alone is
+    written to a temporary folder, removed at exit. Nothing in an English terminal, nor where
+    no temporary folder can be made (Click's words then stay English)."""
     language = terminal_language()
     if language == SOURCE_LANGUAGE:
         return
@@ -118,10 +119,16 @@ def speak_click() -> None:
         message = page.get(msgid if isinstance(msgid, str) else msgid[0])
         if message is not None and message.string:
             words.add(msgid, message.string)
-    folder = Path(tempfile.mkdtemp(prefix="pipeline-words-"))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="pipeline-words-"))
+    except OSError:
+        return
     atexit.register(shutil.rmtree, folder, True)
     compiled = folder / language / "LC_MESSAGES" / "messages.mo"
-    compiled.parent.mkdir(parents=True)
-    with open(compiled, "wb") as handle:
-        write_mo(handle, words)
+    try:
+        compiled.parent.mkdir(parents=True)
+        with open(compiled, "wb") as handle:
+            write_mo(handle, words)
+    except OSError:         # a full disk: English, as without the folder
+        return
     gettext.bindtextdomain("messages", str(folder))
