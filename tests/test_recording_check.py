@@ -155,6 +155,30 @@ def test_check_without_a_manifest_checks_a_recording_against_the_spot_s_duration
         "0 errors, 1 warning; checked against a spot of 4 s (--duration)"], lines
     # Without it, the same files have no spot to be measured against.
     assert not any("spot's end" in line for line in said(run(campaign, "check", long)))
+    # Too long for its silence at the start: said with that silence, and that trimming it is
+    # enough (a trial's 17 s take had its 3.5 s lead-in said only without --duration).
+    late = sound(folder / "zai.wav", "adelay=2000:all=1", "-ac", "2", seconds=3.0)
+    lines = said(run(campaign, "check", late, "--duration", str(SPOT)))
+    assert lines[0] == (f"{late}: error: sound continues past the spot's end: speech would be "
+                        "cut at 4.00 s (the recording has sound until 5.0 s) (hint: trim the "
+                        "2.00 s of silence at its start: the recording then fits the spot's "
+                        "4.00 s)"), lines
+    assert lines[1].startswith(f"{late}: warning: the recording starts with 2.00 s of silence"), \
+        lines
+
+
+def test_an_8_bit_recording_is_said_to_hiss_with_and_without_the_manifest(campaign):
+    # A trial's 8-bit WAV passed with "0 warnings": 48 dB under full scale, its quantisation
+    # noise is a hiss that levelling lifts.
+    path = sound(campaign.root / "audio/spot/tar.wav", "anull", "-c:a", "pcm_u8")
+    campaign.write([{"code": "tar", "treatment": "dub"}], profiles=PROFILES)
+    hiss = (f"{path}: warning: the {{what}} stores 8 bits a sample: its quantisation noise is "
+            "only about 48 dB under full scale, a hiss that levelling lifts with the voice "
+            "(hint: export it again as 24-bit (or 16-bit) PCM WAV)")
+    assert hiss.format(what="recording") in said(run(campaign, "check", path))
+    assert hiss.format(what="dub") in said(run(campaign, "validate", MANIFEST))
+    fine = sound(campaign.root / "audio/spot/tar.wav", "anull", "-c:a", "pcm_s16le")
+    assert not any("bits a sample" in line for line in said(run(campaign, "check", fine)))
 
 
 def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):
@@ -394,11 +418,17 @@ def test_check_without_a_manifest_of_a_channel_beside_its_language_s_file(campai
     lines = said(result)
     assert lines[0] in validate and lines[0].startswith(
         f"{left}: warning: not used: YUA.L.WAV looks like the left channel"), (lines, validate)
-    assert lines[1:] == [
+    # Named after no language: said so (a trial's "Grabación final.wav" passed silently).
+    assert lines[1] == (f"{music}: warning: not read as any language's recording: validate "
+                        "reads a language's recording from the file named after its code "
+                        "(tzo.wav, yua.flac, ...), and 'music_L' is no language code (hint: "
+                        "rename it after its language's code in the manifest, or give the "
+                        "language with --lang)"), lines
+    assert lines[2:] == [
         f"{left} (PCM 24-bit audio in a WAV container, 48 kHz, mono, 4.00 s): 0 errors, 1 "
         "warning; checked as validate reads a language's recording from the files in its folder",
-        f"{music} (PCM 24-bit audio in a WAV container, 48 kHz, mono, 4.00 s): 0 errors, 0 "
-        f"warnings; {ALONE}"], lines
+        f"{music} (PCM 24-bit audio in a WAV container, 48 kHz, mono, 4.00 s): 0 errors, 1 "
+        f"warning; {ALONE}"], lines
 
 
 def test_lang_without_a_manifest_says_a_name_validate_would_not_read(campaign):

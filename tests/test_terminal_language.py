@@ -50,6 +50,9 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
              ("check", "--lang", "xyz", "x.srt"): "Error: Valor no válido para '--lang': 'xyz' no "
                                                   "es un código ISO 639-3 ni una etiqueta BCP 47 "
                                                   "(por ejemplo nah, yua)",
+             ("check", "x.srt", "--duration", "15s"): "Error: Valor no válido para "
+                                                      "'--duration': '15s' no es un número de "
+                                                      "segundos: escríbalo como 15 o 14.5",
              ("chek",): "Error: No existe el comando 'chek'."}
     for args, error in cases.items():
         result = tty.run(list(args), cwd=tmp_path, env=SPANISH, columns=400)
@@ -58,6 +61,8 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
         assert lines[0].startswith("Uso: pipeline") and "para ver la ayuda" in lines[1], lines
         english = tty.run(list(args), cwd=tmp_path, env={**SPANISH, "LANG": "C.UTF-8"})
         assert tty.said(english)[0].startswith("Usage: pipeline"), english.describe()
+    version = tty.said(tty.run(["--version"], cwd=tmp_path, env=SPANISH))
+    assert version[0].startswith("pipeline, versión "), version
     # The help's frame too; its text, the commands' own, stays English.
     temporary = tmp_path / "tmp"
     temporary.mkdir()

@@ -33,7 +33,7 @@ CLICK = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and 
          N_("Missing command."), N_("Aborted!"), N_("file"), N_("directory"), N_("path"),
          N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a directory."),
          N_("{name} {filename!r} is a file."), N_("{value!r} is not a valid {number_type}."),
-         N_("{value} is not in the range {range}."),
+         N_("{value} is not in the range {range}."), N_("%(prog)s, version %(version)s"),
          N_plural("Got unexpected extra argument ({args})",
                   "Got unexpected extra arguments ({args})"),
          N_plural("Option {name!r} requires an argument.",

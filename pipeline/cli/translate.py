@@ -55,6 +55,12 @@ class Positive(click.FloatRange):
         super().__init__(0, min_open=True)
 
     def convert(self, value, param, ctx) -> float:
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            # Click's "'15s' is not a valid float range." named its type, not what to type.
+            self.fail(said(say(N_("%(value)s is not a number of seconds: write it as 15 or "
+                                  "14.5"), value=repr(value))), param, ctx)
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
             self.fail(said(say(N_("%(value)s is not a finite number"), value=repr(value))),

@@ -303,9 +303,15 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                     in_point=Number(in_point, ".2f"), **figures) if in_point else
                 say(N_("sound continues past the spot's end: speech would be cut at %(spot)s s "
                        "(the %(what)s has sound until %(end)s s)"), **figures))
+        lead = analysis.defects.first_sound if analysis.defects is not None else None
         hint = (say(N_("trim or re-time the recording to the spot's %(spot)s s from the "
                        "programme's first frame, not the master's"), spot=figures["spot"])
                 if in_point else
+                # A trial's 17 s take for a 15 s spot began with 3.5 s of silence: trimming
+                # that alone makes it fit.
+                say(N_("trim the %(lead)s s of silence at its start: the recording then fits "
+                       "the spot's %(spot)s s"), lead=Number(lead, ".2f"), spot=figures["spot"])
+                if lead is not None and lead >= end - spot_duration + BLOCK else
                 say(N_("trim or re-time the recording to the spot's %(spot)s s"),
                     spot=figures["spot"]))
         found.insert(0, error(said, path, hint=hint, code="sound-past-end"))

@@ -89,6 +89,8 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
                 length=Number(duration, "g"))
             if language is not None:
                 found = _named(path, language) + found
+            elif not langcodes.tag_is_valid(stem):
+                found = [_no_code(path)] + found
     else:
         found, checked = _in_campaign(path, info, manifest, spot, language)
     return SoundCheck(path, tuple(found), checked=checked, **heading(info))
@@ -113,8 +115,10 @@ def _alone(path: Path, info: MediaInfo, what: str, profiles: Iterable[Profile],
               if spot_duration is None else
               check_delivery(path, info.duration, analysis, spot_duration, QcSettings(), what,
                              loudest(profiles), unit))
-    if any(profile.audio_only for profile in profiles) \
-            and not any(d.severity == "error" for d in found):
+    # Beside speech past the spot's end too, as validate says it: a silence at the start may
+    # be what makes it too long.
+    if any(profile.audio_only for profile in profiles) and not any(
+            d.severity == "error" and d.code != "sound-past-end" for d in found):
         found += dead_air(path, analysis, spot_duration, what)
     return found
 
@@ -140,6 +144,17 @@ def _as_channel(path: Path, language: str | None = None) -> list[Diagnostic] | N
         return exc.diagnostics
     present = [name for names in index.values() for name in names]
     return [not_used(why_unused(path.name, [code], AUDIO_SUFFIXES, "audio", present), path)]
+
+
+def _no_code(path: Path) -> Diagnostic:
+    """The warning that `path`, checked with no language given, is named after none: a
+    trial's "Grabación final.wav" passed as if validate would read it."""
+    return warning(say(N_("not read as any language's recording: validate reads a language's "
+                          "recording from the file named after its code (tzo.wav, yua.flac, "
+                          "...), and %(stem)s is no language code"),
+                       stem=repr(path.name.partition(".")[0])), path,
+                   hint=say(N_("rename it after its language's code in the manifest, or give "
+                               "the language with --lang")), code="unused-input")
 
 
 def _named(path: Path, language: str) -> list[Diagnostic]:

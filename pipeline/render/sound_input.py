@@ -179,6 +179,26 @@ def low_sample_rate(path: Path, info: MediaInfo, what: str, rate: int) -> list[D
         code="low-sample-rate")]
 
 
+# Fewer bits than this a sample leave the quantisation noise audible: 8 bits are about
+# 48 dB of dynamic range (6.02 dB a bit), which a quiet take's levelling lifts with it.
+COARSE_BITS = 8
+
+
+def coarse_samples(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
+    """A warning when the `what` at `path` stores COARSE_BITS bits a sample or fewer (PCM): a
+    trial's 8-bit WAV passed with nothing said."""
+    stream = info.audio
+    # PCM alone: an ADPCM file's 4-bit codes decode to 16-bit samples.
+    bits = stream.sample_bits if stream is not None and stream.codec.startswith("pcm_") else None
+    if bits is None or bits > COARSE_BITS:
+        return []
+    return [warning(
+        say(N_("the %(what)s stores %(bits)s bits a sample: its quantisation noise is only "
+               "about %(range)s dB under full scale, a hiss that levelling lifts with the "
+               "voice"), what=say(what), bits=bits, range=Number(6.02 * bits, ".0f")),
+        path, hint=say(N_("export it again as 24-bit (or 16-bit) PCM WAV")), code="low-bit-depth")]
+
+
 def encoding(stream) -> Message | str:
     """How a stream stores its sound: "PCM 24-bit", "PCM 32-bit float", "FLAC 24-bit" (the
     bits a lossless codec keeps), "AAC" (a lossy codec stores no samples: its name alone, the
@@ -238,10 +258,12 @@ class SoundCheck(Findings):
 
 def probe_findings(path: Path, info: MediaInfo, what: str, profiles: Iterable[Profile]
                    ) -> list[Diagnostic]:
-    """What a recording's probe alone says of it: its name against what it holds, and its
-    sample rate against the highest of `profiles` (validate judges each variant by its own)."""
+    """What a recording's probe alone says of it: its name against what it holds, its sample
+    rate against the highest of `profiles` (validate judges each variant by its own), and its
+    bits a sample."""
     rate = max(profile.sample_rate for profile in profiles)
-    return misnamed(path, info, what) + low_sample_rate(path, info, what, rate)
+    return (misnamed(path, info, what) + low_sample_rate(path, info, what, rate)
+            + coarse_samples(path, info, what))
 
 
 def heading(info: MediaInfo) -> dict:
