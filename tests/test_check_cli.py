@@ -939,9 +939,10 @@ def test_a_video_or_a_sound_given_as_subtitles_is_named_for_what_it_is(files, tm
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert errors == [
-        "yua.mp4: error: this is not a text file: it is a video (MP4) (hint: a dub or "
-        "voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A file (in a terminal: "
-        "ffmpeg -n -i yua.mp4 -vn yua.wav); subtitles are a text file)",
+        "yua.mp4: error: this is a video (MP4): neither a subtitle file (text) nor a recording "
+        "(sound alone) (hint: a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 "
+        "or M4A file: to take the video's sound, in a terminal: ffmpeg -n -i yua.mp4 -vn "
+        "yua.wav)",
         "yua.srt: error: this is not a text file: it is a sound recording (WAV) (hint: "
         "a recording is checked as one by its name: rename it yua.wav)"], result.stderr
     # Beside a recording of its name, never written over (a trial's command was), and from

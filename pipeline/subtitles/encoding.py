@@ -96,7 +96,7 @@ def _sound_of_video(path: Path) -> Message:
     command = f"ffmpeg -n -i {shlex.quote(str(path))} -vn {shlex.quote(str(other))}"
     if other == wav:
         return say(N_("a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A "
-                      "file (in a terminal: %(command)s); subtitles are a text file"),
+                      "file: to take the video's sound, in a terminal: %(command)s"),
                    command=command)
     return say(N_("a dub or voice-over is delivered as sound alone (in a terminal: %(command)s); "
                   "%(wav)s, beside it, is already a recording: listen to both, and keep the one "
@@ -112,8 +112,10 @@ def _media_kind(data: bytes, path: Path) -> tuple[Message, Message] | None:
         return None
     media, name = found.mime.split("/")[0], found.extension.upper()
     if media == "video":
-        return (say(N_("this is not a text file: it is a video (%(format)s)"), format=name),
-                _sound_of_video(path))
+        # A voice talent's phone video was told "this is not a text file", which they had
+        # never meant to send.
+        return (say(N_("this is a video (%(format)s): neither a subtitle file (text) nor a "
+                       "recording (sound alone)"), format=name), _sound_of_video(path))
     if media == "audio":
         return (say(N_("this is not a text file: it is a sound recording (%(format)s)"),
                     format=name),
