@@ -181,6 +181,24 @@ def test_an_8_bit_recording_is_said_to_hiss_with_and_without_the_manifest(campai
     assert not any("bits a sample" in line for line in said(run(campaign, "check", fine)))
 
 
+def test_a_recording_coded_too_thin_is_said_to_have_lost_its_treble(campaign):
+    # A trial's 64 kb/s stereo MP3 (nothing above 14 kHz) passed with "0 warnings".
+    folder = campaign.root / "audio/spot"
+    thin = sound(folder / "tar.mp3", "aformat=channel_layouts=stereo", "-c:a", "libmp3lame",
+                 "-b:a", "64k")
+    campaign.write([{"code": "tar", "treatment": "dub"}], profiles=PROFILES)
+    said_of = ("warning: the {what} is coded at 64 kb/s (MP3, stereo): so thin a lossy coding "
+               "has cut its treble and left artefacts, which every profile's coding makes worse "
+               "(hint: export it again as WAV or FLAC (or MP3 or AAC at 192 kb/s or more))")
+    assert f"{thin}: " + said_of.format(what="recording") in said(run(campaign, "check", thin))
+    assert f"{thin}: " + said_of.format(what="dub") in said(run(campaign, "validate", MANIFEST))
+    # At 192 kb/s, or a mono voice at 96, nothing is said.
+    for layout, rate in (("stereo", "192k"), ("mono", "96k")):
+        fine = sound(folder / "tar.mp3", f"aformat=channel_layouts={layout}", "-c:a",
+                     "libmp3lame", "-b:a", rate)
+        assert not any("kb/s" in line for line in said(run(campaign, "check", fine))), layout
+
+
 def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):
     # A trial's maz.wav (2.02 s of silence first) and tee.wav (its last 13.8 s silent) were
     # "0 errors, 0 warnings" in check, the README's first command; validate said each.

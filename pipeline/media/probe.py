@@ -20,7 +20,7 @@ from pipeline.media.timecode import STANDARD_RATES, constant_rate, measured_cons
 from pipeline.messages import N_, Number, say
 
 
-PROBE_VERSION = 11
+PROBE_VERSION = 12
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,9 @@ class Stream:
     # Bits per sample the file stores (ffprobe's bits_per_raw_sample, else bits_per_sample):
     # 24 of a 24-bit WAV or FLAC; None for a lossy codec, which stores no samples.
     sample_bits: int | None = None
+    # A sound stream's bits per second as ffprobe gives it (a lossy codec's coding rate: 64000
+    # of a 64 kb/s MP3); None where not given.
+    bit_rate: int | None = None
     color_space: str | None = None     # Y'CbCr matrix as ffprobe names it: bt709, smpte170m...
     color_transfer: str | None = None  # transfer curve: bt709, smpte2084 (PQ), arib-std-b67 (HLG)
     color_primaries: str | None = None  # bt709, bt2020 (a phone's HDR video), smpte170m...
@@ -185,6 +188,7 @@ def _stream(raw: dict, kind: str) -> Stream:
         channel_layout=raw.get("channel_layout") if kind == "audio" else None,
         sample_format=raw.get("sample_fmt") if kind == "audio" else None,
         sample_bits=_bits(raw) if kind == "audio" else None,
+        bit_rate=int(_number(raw.get("bit_rate")) or 0) or None if kind == "audio" else None,
         color_space=raw.get("color_space") if video else None,
         color_transfer=raw.get("color_transfer") if video else None,
         color_primaries=raw.get("color_primaries") if video else None,

@@ -67,6 +67,7 @@ _MEDIA = {
     "length": N_("Recording not as long as the spot"),
     "dc-offset": N_("DC offset in the recording (removed)"),
     "clipping": N_("Clipped recording"),
+    "thin-coding": N_("Recording coded at a low bit rate (treble lost)"),
     "low-bit-depth": N_("Recording at 8 bits a sample (audible hiss)"),
     "low-sample-rate": N_("Recording at a low sample rate (dull: no treble)"),
     "audio-format": N_("Recording with the wrong extension"),

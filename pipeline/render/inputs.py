@@ -32,7 +32,7 @@ from pipeline.render.loudness_limits import loudness_range, range_limits, short_
 from pipeline.render.medium import (MASTER_SOUND, carries, is_radio, master_view,
                                    not_applicable, programme_of, radio_master)
 from pipeline.render.memo import Blocked, Memo
-from pipeline.render.sound_input import coarse_samples, low_sample_rate, misnamed
+from pipeline.render.sound_input import coarse_samples, low_sample_rate, misnamed, thin_coding
 from pipeline.render.sound_warnings import dead_air, defect_warnings, video_master_warnings
 from pipeline.render.strays import WrittenFiles
 from pipeline.render.variants import VariantPlan
@@ -215,11 +215,12 @@ class Inputs(Memo):
 
     def _low_rate(self, path: Path, info: MediaInfo, what: str, rate: int) -> list[Diagnostic]:
         """`low_sample_rate`'s warning on a file a variant of `rate` Hz carries, and
-        `coarse_samples`'s, each said once."""
+        `coarse_samples`' and `thin_coding`'s, each said once."""
         return (self._once(("sample-rate", path, what, rate),
                            lambda: self._checked(low_sample_rate(path, info, what, rate)))
                 + self._once(("sample-bits", path, what),
-                             lambda: self._checked(coarse_samples(path, info, what))))
+                             lambda: self._checked(coarse_samples(path, info, what)
+                                                   + thin_coding(path, info, what))))
 
     def _master_sound(self, spot: Spot, master: MediaInfo) -> list[Diagnostic]:
         """A radio master's DC offset, clipping and dead air (sound_warnings.py's rules), as

@@ -199,6 +199,38 @@ def coarse_samples(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
         path, hint=say(N_("export it again as 24-bit (or 16-bit) PCM WAV")), code="low-bit-depth")]
 
 
+# Under these bits per second a channel, a lossy coding has cut the treble and left
+# artefacts, which each profile's coding makes worse (a trial's 64 kb/s stereo MP3: nothing
+# above 14 kHz). Opus keeps the band at half the rate of the older codecs.
+THIN_CODING = {"opus": 32_000}
+THIN_CODING_DEFAULT = 64_000      # MP3, MP2, AAC, Vorbis
+
+
+def thin_coding(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
+    """A warning when the `what` at `path` is coded lossily at fewer bits a second a channel
+    than `THIN_CODING` says, a surround's channels past the first two at half of it (PCM and
+    lossless codecs store every sample: never)."""
+    stream = info.audio
+    if stream is None or not stream.bit_rate or not stream.channels \
+            or stream.codec.startswith("pcm_") or stream.codec in LOSSLESS \
+            or stream.codec in ADPCM:
+        return []
+    per_channel = THIN_CODING.get(stream.codec, THIN_CODING_DEFAULT)
+    # A surround's other channels (an LFE, the surrounds) are coded in fewer bits: half each.
+    floor = per_channel * (min(stream.channels, 2) + max(stream.channels - 2, 0) / 2)
+    if stream.bit_rate >= floor:
+        return []
+    return [warning(
+        say(N_("the %(what)s is coded at %(rate)s kb/s (%(codec)s, %(channels)s): so thin a "
+               "lossy coding has cut its treble and left artefacts, which every profile's "
+               "coding makes worse"), what=say(what), rate=Number(stream.bit_rate / 1000, ".0f"),
+            codec=codec_name(stream.codec), channels=channels_said(stream.channels,
+                                                                   stream.channel_layout)),
+        path, hint=say(N_("export it again as WAV or FLAC (or MP3 or AAC at %(rate)s kb/s or "
+                          "more)"), rate=Number(1.5 * floor / 1000, ".0f")),
+        code="thin-coding")]
+
+
 def encoding(stream) -> Message | str:
     """How a stream stores its sound: "PCM 24-bit", "PCM 32-bit float", "FLAC 24-bit" (the
     bits a lossless codec keeps), "AAC" (a lossy codec stores no samples: its name alone, the
@@ -259,11 +291,11 @@ class SoundCheck(Findings):
 def probe_findings(path: Path, info: MediaInfo, what: str, profiles: Iterable[Profile]
                    ) -> list[Diagnostic]:
     """What a recording's probe alone says of it: its name against what it holds, its sample
-    rate against the highest of `profiles` (validate judges each variant by its own), and its
-    bits a sample."""
+    rate against the highest of `profiles` (validate judges each variant by its own), its
+    bits a sample and a lossy coding's rate."""
     rate = max(profile.sample_rate for profile in profiles)
     return (misnamed(path, info, what) + low_sample_rate(path, info, what, rate)
-            + coarse_samples(path, info, what))
+            + coarse_samples(path, info, what) + thin_coding(path, info, what))
 
 
 def heading(info: MediaInfo) -> dict:
