@@ -957,6 +957,34 @@ def test_a_video_or_a_sound_given_as_subtitles_is_named_for_what_it_is(files, tm
         result.stderr
 
 
+def test_a_phone_video_is_told_the_name_its_language_s_recording_is_read_under(files, tmp_path):
+    # A third trial's VID_0001.mp4, checked with --lang yua, was told to write VID_0001.wav,
+    # which validate never reads as yua's recording.
+    from tests.conftest import ffmpeg
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x64:duration=1", "-f", "lavfi", "-i",
+           "sine=duration=1", "-c:v", "libx264", "-c:a", "aac", str(tmp_path / "VID_0001.mp4"))
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-f", "wav", str(tmp_path / "final.srt"))
+    result = invoke("VID_0001.mp4", "final.srt", "--lang", "yua")
+    assert result.exit_code == 1
+    assert ("hint: a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A "
+            "file: to take the video's sound, in a terminal: ffmpeg -n -i VID_0001.mp4 -vn "
+            "yua.wav)") in result.stderr, result.stderr
+    assert "(hint: a recording is checked as one by its name: rename it yua.wav)" \
+        in result.stderr, result.stderr
+    # Without the language: its sound taken, and the WAV still to be named.
+    result = invoke("VID_0001.mp4")
+    assert ("M4A file named after its language's code (tzo.wav, yua.wav, ...): to take the "
+            "video's sound, in a terminal: ffmpeg -n -i VID_0001.mp4 -vn VID_0001.wav; then "
+            "rename VID_0001.wav after its language, or check the video again with --lang)"
+            ) in result.stderr, result.stderr
+    # The command does what it says: the WAV it writes is read as yua's recording.
+    subprocess.run(["ffmpeg", "-v", "error", "-n", "-i", str(tmp_path / "VID_0001.mp4"), "-vn",
+                    str(tmp_path / "yua.wav")], check=True)
+    result = invoke("yua.wav")
+    assert result.exit_code == 0 and "PCM 16-bit audio in a WAV container" in result.stdout \
+        and "not read" not in result.stderr, result.stderr
+
+
 def test_a_word_document_given_as_subtitles_is_named_for_what_it_is(files, tmp_path):
     # A trial's .docx picked by mistake: "25 % of its first 8 bytes are control characters".
     import zipfile

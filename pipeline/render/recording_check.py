@@ -76,10 +76,10 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
     except PipelineError as exc:
         return SoundCheck(path, tuple(exc.diagnostics))
     if manifest is None:
-        stem = path.name.partition(".")[0].lower()
+        stem = path.name.partition(".")[0]
         if language is None and backup_of(path.name, AUDIO_SUFFIXES) \
                 and langcodes.tag_is_valid(stem):
-            language = stem     # tse.wav.bak: said not to be read, as of any name with --lang
+            language = stem.lower()     # tse.wav.bak: said not read, as any name with --lang
         found, checked = _as_channel(path, language), CHANNEL
         if found is None:
             found = _alone(path, info, N_("recording"), BUILTIN_PROFILES.values(), duration)
@@ -90,7 +90,7 @@ def check_recording(path: Path | str, manifest: Manifest | None = None, spot: st
             if language is not None:
                 found = _named(path, language) + found
             elif not langcodes.tag_is_valid(stem):
-                found = [_no_code(path)] + found
+                found = [_no_code(path, stem)] + found
     else:
         found, checked = _in_campaign(path, info, manifest, spot, language)
     return SoundCheck(path, tuple(found), checked=checked, **heading(info))
@@ -146,13 +146,14 @@ def _as_channel(path: Path, language: str | None = None) -> list[Diagnostic] | N
     return [not_used(why_unused(path.name, [code], AUDIO_SUFFIXES, "audio", present), path)]
 
 
-def _no_code(path: Path) -> Diagnostic:
-    """The warning that `path`, checked with no language given, is named after none: a
-    trial's "Grabación final.wav" passed as if validate would read it."""
+def _no_code(path: Path, stem: str) -> Diagnostic:
+    """The warning that `path`, checked with no language given, is named after none (`stem`,
+    its name before the first dot): a trial's "Grabación final.wav" passed as if validate
+    would read it."""
     return warning(say(N_("not read as any language's recording: validate reads a language's "
                           "recording from the file named after its code (tzo.wav, yua.flac, "
                           "...), and %(stem)s is no language code"),
-                       stem=repr(path.name.partition(".")[0])), path,
+                       stem=repr(stem)), path,
                    hint=say(N_("rename it after its language's code in the manifest, or give "
                                "the language with --lang")), code="unused-input")
 

@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 
 import filetype
+import langcodes
 
 from pipeline.errors import Diagnostic, SubtitleError, error
 from pipeline.files import empty_file, special_file
@@ -21,10 +22,12 @@ def _line_of_offset(data: bytes, offset: int) -> int:
     return prefix.count(b"\n") + 1
 
 
-def decode_text(data: bytes, path: Path, kind: str = "subtitle file"
-                ) -> tuple[str | None, str, list[Diagnostic]]:
+def decode_text(data: bytes, path: Path, kind: str = "subtitle file",
+                language: str | None = None) -> tuple[str | None, str, list[Diagnostic]]:
     """(text, encoding, diagnostics) of the bytes of a `kind` (a subtitle file, a manifest);
-    text is None when the bytes cannot be trusted.
+    text is None when the bytes cannot be trusted. `language`: the file's, when known
+    otherwise than by its name (`check --lang`), for the name a recording given here is to
+    have.
 
     Only UTF-8 and BOM-marked UTF-16 are accepted. We do not fall back to Windows-1252 or
     Latin-1: every byte sequence is "valid" in them, and so it is in Windows-1250, ISO-8859-15
@@ -43,7 +46,7 @@ def decode_text(data: bytes, path: Path, kind: str = "subtitle file"
                                                       encoding.replace("-sig", ""), len(bom))]
     binary = _not_text(data)
     if binary is not None:
-        known = _media_kind(data, path)
+        known = _media_kind(data, path, language)
         message, hint = known or (binary, say(N_("a %(kind)s is text: check that this is the "
                                                  "right file (not a video, an image or a "
                                                  "document)"), kind=_KINDS.get(kind, kind)))
@@ -86,14 +89,33 @@ def _not_text(data: bytes) -> Message | None:
     return None
 
 
-def _sound_of_video(path: Path) -> Message:
+def _recording_name(path: Path, language: str | None) -> tuple[str, bool]:
+    """(stem, named): the name validate reads `language`'s recording under (`yua` for
+    `VID_0001.mp4` checked with `--lang yua`), else the file's own stem; `named` false when
+    that stem is no language code (a phone's `VID_0001`), so the file is still to be named."""
+    if language:
+        return language.lower(), True
+    stem = path.name.partition(".")[0]
+    return stem, langcodes.tag_is_valid(stem)
+
+
+def _sound_of_video(path: Path, language: str | None) -> Message:
     """The hint for a video given where a subtitle file is read: a dub recorded on a phone.
     Its command names the files by their paths (the terminal shortens them under the current
     folder: a trial's bare names failed from another folder) and never overwrites one
-    (`-n`): beside a WAV of the same name, the sound is written under another, to choose."""
-    wav = path.with_suffix(".wav")
-    other = path.with_name(f"{path.stem}-video.wav") if wav.exists() else wav
+    (`-n`): beside a WAV of the same name, the sound is written under another, to choose. The
+    WAV is named after the language (`--lang`), as validate reads it, not after the video."""
+    stem, named = _recording_name(path, language)
+    wav = path.with_name(f"{stem}.wav")
+    other = path.with_name(f"{stem}-video.wav") if wav.exists() else wav
     command = f"ffmpeg -n -i {shlex.quote(str(path))} -vn {shlex.quote(str(other))}"
+    if not named:
+        # A trial's VID_0001.mp4 was told to become VID_0001.wav, which validate never reads.
+        return say(N_("a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A "
+                      "file named after its language's code (tzo.wav, yua.wav, ...): to take "
+                      "the video's sound, in a terminal: %(command)s; then rename %(wav)s after "
+                      "its language, or check the video again with --lang"),
+                   command=command, wav=other.name)
     if other == wav:
         return say(N_("a dub or voice-over is delivered as sound alone, a WAV, FLAC, MP3 or M4A "
                       "file: to take the video's sound, in a terminal: %(command)s"),
@@ -103,10 +125,12 @@ def _sound_of_video(path: Path) -> Message:
                   "to use as %(wav)s"), command=command, wav=wav.name)
 
 
-def _media_kind(data: bytes, path: Path) -> tuple[Message, Message] | None:
+def _media_kind(data: bytes, path: Path, language: str | None
+                ) -> tuple[Message, Message] | None:
     """(message, hint) of a video, a sound or an image given where text is read, named by its
     content (the `filetype` library's signatures): a translator's dub recorded on a phone as a
-    video, a WAV saved under a subtitle's name. None for any other data."""
+    video, a WAV saved under a subtitle's name (the name to give it: `language`'s, when
+    given). None for any other data."""
     found = filetype.guess(data[:8192])
     if found is None:
         return None
@@ -115,12 +139,12 @@ def _media_kind(data: bytes, path: Path) -> tuple[Message, Message] | None:
         # A voice talent's phone video was told "this is not a text file", which they had
         # never meant to send.
         return (say(N_("this is a video (%(format)s): neither a subtitle file (text) nor a "
-                       "recording (sound alone)"), format=name), _sound_of_video(path))
+                       "recording (sound alone)"), format=name), _sound_of_video(path, language))
     if media == "audio":
         return (say(N_("this is not a text file: it is a sound recording (%(format)s)"),
                     format=name),
                 say(N_("a recording is checked as one by its name: rename it %(name)s"),
-                    name=f"{path.stem}.{found.extension}"))
+                    name=f"{_recording_name(path, language)[0]}.{found.extension}"))
     if media == "image":
         return (say(N_("this is not a text file: it is an image (%(format)s)"), format=name),
                 say(N_("subtitles are a text file: check that this is the right file")))
@@ -193,10 +217,11 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
+def load_text(path: Path, language: str | None = None
+              ) -> tuple[str | None, str, list[Diagnostic]]:
     """The file's text with `\\n` line ends (no BOM), its encoding, and what was wrong with its
-    bytes; the text is None when they cannot be trusted (see `decode_text`) or there are none (a
-    file of 0 bytes: `files.empty_file`).
+    bytes; the text is None when they cannot be trusted (see `decode_text`, and for
+    `language`) or there are none (a file of 0 bytes: `files.empty_file`).
 
     Raises `SubtitleError` only when the file cannot be opened, or is a pipe or a device.
     """
@@ -217,7 +242,7 @@ def load_text(path: Path) -> tuple[str | None, str, list[Diagnostic]]:
     empty = None if data else empty_file(path)
     if empty is not None:
         return None, "utf-8", [empty]
-    text, encoding, diagnostics = decode_text(data, path)
+    text, encoding, diagnostics = decode_text(data, path, language=language)
     if text is not None:   # CR-only files exist (old Mac editors): each CRLF, CR or LF is one
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, encoding, diagnostics

@@ -94,7 +94,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     style = style or Style()
     try:
         subtitles = read_subtitles(path, duration=duration, fps=fps,
-                                   style=style, burned=burned, timecode=timecode)
+                                   style=style, burned=burned, timecode=timecode,
+                                   language=language)
     except PipelineError as exc:
         return CheckResult(path, 0, (*notes, *exc.diagnostics), language)
     cues = list(subtitles.cues)

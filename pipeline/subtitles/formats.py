@@ -194,7 +194,7 @@ def format_of_name(path: Path) -> Format | None:
 
 def read_subtitles(path: str | Path, *, duration: float | None = None, fps: float | None = None,
                    style: Style | None = None, burned: bool = True,
-                   timecode: str | None = None) -> SubtitleFile:
+                   timecode: str | None = None, language: str | None = None) -> SubtitleFile:
     """Read and check a subtitle file of any known format; content problems become
     diagnostics (each with its line), never exceptions. The cues' text is in Unicode NFC
     whatever form the file uses; the file is only read.
@@ -208,11 +208,12 @@ def read_subtitles(path: str | Path, *, duration: float | None = None, fps: floa
     to a selectable track, which the viewer's player draws in its own style. `timecode` is the
     master's own start timecode (`MediaInfo.timecode`, at `fps`): a file timed to it is read
     from there, with a note (`master_timecode.py`); a TTML file in media time timed from the
-    start of programme it gives is read from that start (`programme_start.py`). Raises
-    `SubtitleError` only when the file cannot be opened.
+    start of programme it gives is read from that start (`programme_start.py`). `language`
+    is the file's, when given otherwise than by its name (`check --lang`): a recording given
+    here is told to take its name. Raises `SubtitleError` only when the file cannot be opened.
     """
     path = Path(path)
-    text, encoding, diagnostics = load_text(path)
+    text, encoding, diagnostics = load_text(path, language)
     named = format_of_name(path)
     # An EBU STL file is binary past its first bytes: its sign is read from them.
     foreign = foreign_format(text if text is not None else _head(path))
