@@ -147,12 +147,14 @@ def empty_file(path: Path) -> Diagnostic | None:
                         "first byte, or an export that failed; copy or export it again")), "empty")
 
 
-def rename_hint(name: str) -> Message:
-    """The hint to give a file `name`, where no other file has it."""
+def rename_hint(name: str, read: str | None = None, version: bool = False) -> Message:
+    """The hint to give a file `name`. Where `read`, beside it, is the file read (`name` itself
+    or another of its language's), to move that one out first: a trial's "zai - copia.srt"
+    was told to take zai.srt's name, and nah.srt.txt nah.srt's. `version`: the file is a
+    version of the one read (nah_old.srt), said so."""
+    if read is not None:
+        return say(N_("move it out, or, to use it instead, move %(read)s out and rename this "
+                      "one %(name)s"), read=read, name=name)
+    if version:
+        return say(N_("to use this version, rename it to %(name)s"), name=name)
     return say(N_("rename it to %(name)s"), name=name)
-
-
-def instead_hint(read: str, name: str) -> Message:
-    """The hint for a file that would be read as `name` where `read`, beside it, is read."""
-    return say(N_("move it out, or, to use it instead, move %(read)s out and rename this one "
-                  "%(name)s"), read=read, name=name)

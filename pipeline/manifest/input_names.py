@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Collection
 
-from pipeline.files import instead_hint, rename_hint
+from pipeline.files import rename_hint
 from pipeline.messages import N_, Message, say
 
 
@@ -119,7 +119,7 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
         if read is not None:      # renamed, it would make two files of one language
             return Unused(code, say(N_("the name must be lower-case, and %(read)s is the file "
                                        "read for %(code)s"), read=read, code=repr(code)),
-                          instead_hint(read, f"{code}{suffix}"))
+                          rename_hint(f"{code}{suffix}", read))
         return Unused(code, say(N_("the name must be lower-case")), rename_hint(f"{code}{suffix}"))
     if code == stem.lower():
         typed = next((known for known in suffixes if suffix == known + ".txt"), None)
@@ -129,8 +129,7 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
                         None)
             return Unused(code, say(N_("named as a text file (.txt after %(suffix)s)"),
                                     suffix=typed),
-                          instead_hint(read, f"{code}{typed}") if read else
-                          rename_hint(f"{code}{typed}"))
+                          rename_hint(f"{code}{typed}", read))
         backed_up = backup_of(name, suffixes)
         if backed_up is not None:
             # A trial's tzh.srt.bak beside tzh.srt was told "rename it to tzh.srt", which
@@ -138,7 +137,7 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
             read = f"{code}{backed_up}"
             return Unused(code, say(N_("a backup file name (only the name ending in the "
                                        "format's suffix is read)")),
-                          instead_hint(read, read) if read in present else
+                          rename_hint(read, read) if read in present else
                           say(N_("move it out of the folder, or, to use it, rename it to "
                                  "%(name)s"), name=read))
         known = next((known for known in suffixes if suffix.endswith(known)), None)
@@ -180,8 +179,6 @@ def _joined_hint(code: str, suffixes: tuple[str, ...], present: Collection[str])
 
 
 def _version(name: str, present: Collection[str]) -> Message:
-    """The hint to use a version of the file `name`; where `name` is in the folder (`present`),
-    to move that one out first (a trial's "zai - copia.srt" was told to take zai.srt's name)."""
-    if name in present:
-        return instead_hint(name, name)
-    return say(N_("to use this version, rename it to %(name)s"), name=name)
+    """The hint to use a version of the file `name`, or, where `name` is in the folder
+    (`present`), to move that one out first."""
+    return rename_hint(name, name if name in present else None, version=True)

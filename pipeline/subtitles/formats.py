@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.files import instead_hint, rename_hint
+from pipeline.files import rename_hint
 from pipeline.messages import N_, Items, Message, say
 from pipeline.subtitles.checks import _check_cues, in_time_order
 from pipeline.subtitles.encoding import load_text
@@ -145,12 +145,11 @@ def content_format_of(path: Path) -> Format | None:
 
 
 def _rename(path: Path, fmt: Format) -> Message:
-    """The hint to name `path` `renamed(path, fmt)`; where a file of that name is beside it
-    (`nah.srt.txt` beside `nah.srt`, the file read), to move that one out first."""
+    """The hint to name `path` `renamed(path, fmt)`, or to move out the file of that name
+    beside it first (`nah.srt.txt` beside `nah.srt`, the file read)."""
     name = renamed(path, fmt)
-    if name.lower() != path.name.lower() and (path.parent / name).exists():
-        return instead_hint(name, name)
-    return rename_hint(name)
+    taken = name.lower() != path.name.lower() and (path.parent / name).exists()
+    return rename_hint(name, name if taken else None)
 
 
 def renamed(path: Path, fmt: Format) -> str:
