@@ -21,7 +21,7 @@ from pipeline.cli.common import (echo, emit, fails_cleanly, left_out_summary, sa
 from pipeline.cli.language import said
 from pipeline.cli.progress import make_reporter
 from pipeline.cli.watching import print_event
-from pipeline.errors import note
+from pipeline.errors import Diagnostic, note
 from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.manifest.input_names import backup_of
 from pipeline.media.loudness import Loudness
@@ -140,8 +140,8 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     recording validate would not read as that language's under its name (grabacion.wav,
     tzo_final.wav) is said so, with the name to give it.
 
-    Prints PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem, then one summary
-    line per file. Errors stop the file from being rendered; warnings are worth fixing
+    Prints, file by file, PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem,
+    then the file's summary line. Errors stop the file from being rendered; warnings are worth fixing
     (reading speed, line length, durations, gaps, text that will not fit the screen,
     mixed apostrophes). Exit code 1 if any file has an error.
 
@@ -188,24 +188,14 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     if json:
         click.echo(_results_json(results, errors))
     else:
+        # File by file, each summary under its problems: a trial lost which file a problem
+        # of a long batch was of when every summary came after every problem.
         for result in results:
             for diagnostic in result.diagnostics:
                 emit(diagnostic)
-        subtitle_results = [r for r in results if isinstance(r, CheckResult)]
-        for result in subtitle_results:
-            if result.counted_at and result.counted_at[1] == "ttp:frameRate":
-                # Not the video's, which may differ: said, as 25 fps assumed is.
-                emit(note(say(N_("frames are counted at %(rate)s, the rate the file gives "
-                                 "(ttp:frameRate); give --fps for the video's own"),
-                              rate=str(FrameGrid.at(result.counted_at[0]))), result.path))
-            if not campaign and not duration and result.cues:
-                # Once a file, not per cue: a check without the video's length cannot find a
-                # cue past its end (`late_start` still warns of one an hour in). Not after a
-                # file of no cue read (an EBU STL file, a README): there was nothing to time.
-                emit(note(say(N_("the video's length is not known, so cues after its end are "
-                                 "not found")), result.path,
-                          hint=say(N_("give --duration SECONDS, or --manifest"))))
-        for result in results:
+            if isinstance(result, CheckResult):
+                for diagnostic in _how_checked(result, known_length=bool(campaign or duration)):
+                    emit(diagnostic)
             echo(said(result.summary()))
         # The manifest's errors of other spots and languages: the media team's to fix.
         elsewhere = left_out_summary(others, "that are not these files'",
@@ -214,6 +204,25 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
             echo(elsewhere, err=True)
     if errors:
         sys.exit(1)
+
+
+def _how_checked(result: CheckResult, known_length: bool) -> list[Diagnostic]:
+    """The notes of how a subtitle file was checked that its own diagnostics do not say: the
+    frame rate its gaps were counted at when it is the file's own, and, once a file (not per
+    cue), that cues after the video's end cannot be found without its length (`known_length`
+    false; `late_start` still warns of one an hour in). None after a file of no cue read (an
+    EBU STL file, a README): there was nothing to time."""
+    notes = []
+    if result.counted_at and result.counted_at[1] == "ttp:frameRate":
+        # Not the video's, which may differ: said, as 25 fps assumed is.
+        notes.append(note(say(N_("frames are counted at %(rate)s, the rate the file gives "
+                                 "(ttp:frameRate); give --fps for the video's own"),
+                              rate=str(FrameGrid.at(result.counted_at[0]))), result.path))
+    if not known_length and result.cues:
+        notes.append(note(say(N_("the video's length is not known, so cues after its end are "
+                                 "not found")), result.path,
+                          hint=say(N_("give --duration SECONDS, or --manifest"))))
+    return notes
 
 
 def _results_json(results: list[CheckResult | SoundCheck], errors: int) -> str:
