@@ -141,8 +141,8 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     tzo_final.wav) is said so, with the name to give it.
 
     Prints, file by file, PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem,
-    then the file's summary line. Errors stop the file from being rendered; warnings are worth fixing
-    (reading speed, line length, durations, gaps, text that will not fit the screen,
+    then the file's summary line. Errors stop the file from being rendered; warnings are worth
+    fixing (reading speed, line length, durations, gaps, text that will not fit the screen,
     mixed apostrophes). Exit code 1 if any file has an error.
 
     \b
