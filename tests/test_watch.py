@@ -4,6 +4,7 @@ keeps the previous render. Real files, a real watcher, bounded waits."""
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from pathlib import Path
@@ -582,3 +583,27 @@ def test_a_variant_whose_poster_is_made_again_is_said_remade_as_render_says(rend
     out, _ = capsys.readouterr()
     assert "  remade      test-campaign/spot.tzo.small (poster, sidecars or certificate made " \
         "again)" in out, out
+
+
+@pytest.mark.e2e
+def test_watch_in_a_spanish_terminal_says_its_own_lines_in_spanish(rendered):
+    # A translator's `watch` said every check in Spanish and its own lines (what it watches, a
+    # saved file, each variant's outcome, Ctrl-C) in English.
+    from tests import terminal as tty
+
+    saved = rendered.root / "subtitles/spot/nah.srt"
+    steps = [(lambda output: "Ctrl-C para detener" in output,
+              lambda child: saved.write_text(SRT_NEW, encoding="utf-8")),
+             (lambda output: "spot.nah.small en " in output, tty.ctrl_c)]
+    result = tty.run(["watch", "manifests/campaign.yaml", "--lang", "nah"], cwd=rendered.root,
+                     env={"LANG": "es_MX.UTF-8", "LC_ALL": None, "LANGUAGE": None},
+                     columns=300, timeout=WAIT * 4, steps=steps)
+    assert result.status == 0, result.describe()
+    lines = tty.said(result)
+    assert lines[0] == ("vigilando manifests/campaign.yaml y, de lengua nah, los archivos de "
+                        "subtítulos de subtitles/ y las grabaciones de audio/ (Ctrl-C para "
+                        "detener)"), lines
+    assert "cambió: subtitles/spot/nah.srt" in lines, lines
+    assert any(re.fullmatch(r"  generada   test-campaign/spot\.nah\.small en \d+\.\d s", line)
+               for line in lines), lines
+    assert lines[-1] == "se dejó de vigilar", lines

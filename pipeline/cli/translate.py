@@ -26,7 +26,7 @@ from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.manifest.input_names import backup_of
 from pipeline.media.loudness import Loudness
 from pipeline.media.timecode import parse_rate
-from pipeline.messages import N_, plural, say
+from pipeline.messages import N_, Items, plural, say
 from pipeline.render.preview import NotMade, Preview, make_previews
 from pipeline.render.preview_sound import SOUND_PROFILE
 from pipeline.render.recording_check import check_recording
@@ -376,11 +376,11 @@ def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None
     except KeyboardInterrupt as exc:     # later presses are ignored (fails_cleanly)
         running = sorted(displays[0].running) if displays else []
         if running:
-            echo(f"stopped watching; the render of {', '.join(running)} was abandoned "
-                 "(no partial file left; save again or run `pipeline render` to finish it)",
-                 err=True)
+            echo(said(say(N_("stopped watching; the render of %(variants)s was abandoned (no "
+                             "partial file left; save again or run `pipeline render` to finish "
+                             "it)"), variants=Items(tuple(running)))), err=True)
             sys.exit(128 + stop_signal(exc))
-        echo("stopped watching", err=True)
+        echo(said(say(N_("stopped watching"))), err=True)
 
 
 COMMANDS = (check, preview, watch)

@@ -9,6 +9,7 @@ import os
 from pipeline.cli.common import echo, emit
 from pipeline.cli.language import diagnostic_line, said
 from pipeline.cli.outcomes import print_warnings
+from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.render.reporting import Outcome
 from pipeline.render.intermediates import size_text
 from pipeline.render.variants import Selection
@@ -16,45 +17,58 @@ from pipeline.render.watch import WatchEvent
 from pipeline.render.watch_inputs import Watched
 
 
-def watching_text(watched: Watched) -> str:
+def watching_text(watched: Watched) -> Message | str:
     """What watch looks at: the manifest, not its whole folder (nothing else there starts
     anything), and in the subtitles and audio folders that are there (one not there is not
     watched) the subtitle files and recordings, of the selected spots and languages only."""
-    kinds = [f"the {kind} in {os.path.join(folder, '')}" for kind, folder in
-             (("subtitle files", watched.subtitles), ("recordings", watched.audio)) if folder]
+    manifest = str(watched.manifest)
+    kinds = tuple(say(template, folder=os.path.join(folder, "")) for template, folder in
+                  ((N_("the subtitle files in %(folder)s"), watched.subtitles),
+                   (N_("the recordings in %(folder)s"), watched.audio)) if folder)
     if not kinds:
-        return str(watched.manifest)
+        return manifest
     selection = watched.selection or Selection()
-    named = [f"{word}{'s' if len(names) > 1 else ''} {', '.join(names)}"
-             for word, names in (("spot", selection.spots), ("language", selection.languages))
-             if names]
-    files = " and ".join(kinds)
+    named = tuple(say_count(forms, len(names), names=Items(tuple(names)))
+                  for forms, names in ((N_plural("spot %(names)s", "spots %(names)s"),
+                                        selection.spots),
+                                       (N_plural("language %(names)s", "languages %(names)s"),
+                                        selection.languages)) if names)
+    files = Items(kinds, " and ")
     if named:
-        return f"{watched.manifest} and, of {' and '.join(named)}, {files}"
-    return f"{watched.manifest}{', ' if len(kinds) > 1 else ' and '}{files}"
+        return say(N_("%(manifest)s and, of %(named)s, %(files)s"), manifest=manifest,
+                   named=Items(named, " and "), files=files)
+    if len(kinds) > 1:
+        return say(N_("%(manifest)s, %(files)s"), manifest=manifest, files=files)
+    return say(N_("%(manifest)s and %(files)s"), manifest=manifest, files=files)
 
 
 def print_event(event: WatchEvent) -> None:
+    """Print `event` in the terminal's language (the plan's reasons and a render's error stay
+    in English: they are the media team's)."""
     if event.kind == "ready":
-        echo(f"watching {watching_text(event.watching)} (Ctrl-C to stop)", err=True)
+        echo(said(say(N_("watching %(what)s (Ctrl-C to stop)"),
+                      what=watching_text(event.watching))), err=True)
         return
     if event.kind == "copying":
         for path, size in event.growing:
-            echo(f"waiting for {path} to finish copying ({size_text(size)} so far)",
-                 err=True)
+            echo(said(say(N_("waiting for %(path)s to finish copying (%(size)s so far)"),
+                          path=str(path), size=size_text(size))), err=True)
         for diagnostic in event.diagnostics:
             emit(diagnostic)
         return
     # A "changed" event told before its renders (a "checked" one) adds only its outcomes.
     for path in event.paths if not event.told else ():
-        echo(f"{'removed' if path in event.removed else 'changed'}: {path}")
+        echo(said(say(N_("removed: %(path)s") if path in event.removed else
+                      N_("changed: %(path)s"), path=str(path))))
     # Rendered with no save of this session to explain it: edited before watch started.
     for plan in event.behind if not event.told else ():
-        echo(f"out of date: {plan.variant.key} ({'; '.join(plan.reasons)})")
+        echo(said(say(N_("out of date: %(variant)s (%(reasons)s)"), variant=plan.variant.key,
+                      reasons="; ".join(plan.reasons))))
     for diagnostic in event.diagnostics if event.kind == "error" else ():
         emit(diagnostic)
     if event.kind == "error":
-        echo("the manifest has errors: nothing rendered; fix it and save again", err=True)
+        echo(said(say(N_("the manifest has errors: nothing rendered; fix it and save again"))),
+             err=True)
         return
     shown = set()
     for check in event.checks:
@@ -75,18 +89,31 @@ def print_event(event: WatchEvent) -> None:
     # warning was said under each of its profiles' lines. Not again those its check showed.
     print_warnings([o for o in event.outcomes if o.status in ("rendered", "failed")], shown)
     if not event.outcomes:
-        echo("no variant uses this file")
+        echo(said(say(N_("no variant uses this file"))))
+
+
+# A variant's status, as `render` counts it, in a column of its own.
+STATUS = {"rendered": N_("rendered"), "failed": N_("failed"), "blocked": N_("blocked"),
+          "remade": N_("remade"), "up to date": N_("up to date")}
 
 
 def outcome_line(outcome: Outcome) -> str:
+    """`  <status>  <variant> <what>`, the status in a column as wide as the widest one in the
+    terminal's language."""
     variant = outcome.plan.variant
-    if outcome.status == "rendered":
-        return f"  rendered    {variant.key} in {outcome.seconds:.1f} s"
-    if outcome.status == "failed":
-        return f"  failed      {variant.key}: {outcome.error.message if outcome.error else ''}"
-    if outcome.status == "blocked":
-        kept = "previous render kept" if variant.output.exists() else "not rendered"
-        return f"  blocked     {variant.key} ({kept}; fix the errors above)"
-    if outcome.status == "remade":     # as render counts it: its file kept, what is beside it made
-        return f"  remade      {variant.key} (poster, sidecars or certificate made again)"
-    return f"  up to date  {variant.key}"
+    status = outcome.status if outcome.status in STATUS else "up to date"
+    if status == "rendered":
+        what = say(N_("in %(seconds)s s"), seconds=Number(outcome.seconds, ".1f"))
+    elif status == "failed":
+        what = outcome.error.message if outcome.error else ""
+    elif status == "blocked":
+        what = say(N_("(previous render kept; fix the errors above)")
+                   if variant.output.exists() else
+                   N_("(not rendered; fix the errors above)"))
+    elif status == "remade":     # as render counts it: its file kept, what is beside it made
+        what = say(N_("(poster, sidecars or certificate made again)"))
+    else:
+        what = ""
+    width = max(len(said(say(word))) for word in STATUS.values())
+    key = f"{variant.key}:" if status == "failed" else variant.key
+    return f"  {said(say(STATUS[status])):<{width}}  {key} {said(what)}".rstrip()
