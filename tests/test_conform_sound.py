@@ -189,6 +189,33 @@ def test_six_split_mono_streams_without_the_key_keep_tracks_1_and_2_as_stereo(tm
            "as right" in result.output
 
 
+def test_split_mono_that_starts_after_the_picture_is_rendered_in_place(tmp_path):
+    # An edit suite's MOV: L and R as two PCM mono streams (which name no layout), starting
+    # 0.5 s after the picture. ffmpeg's amerge could not choose a layout for the delayed
+    # streams: "ffmpeg cannot decode the master's sound", every variant blocked (a trial's).
+    media = tmp_path / "media"
+    media.mkdir()
+    tone = "sine=frequency={}:sample_rate=48000:duration=2.5,volume=-20dB"
+    made = sound_master(media / "made.mov", tone.format(440), tone.format(660),
+                        codec="pcm_s16le")
+    master = media / "late.mov"
+    ffmpeg("-i", str(made), "-itsoffset", "0.5", "-i", str(made), "-map", "0:v", "-map", "1:a:0",
+           "-map", "1:a:1", "-c", "copy", str(master))
+    assert [(s.get("channel_layout"), float(s["start_time"])) for s in streams(master)
+            if s["codec_type"] == "audio"] == [(None, 0.5), (None, 0.5)], streams(master)
+    spots = Spots(tmp_path, {"late": master})
+    result = render(spots.write([{"code": "tzo", "treatment": "soft"}], {"small": SMALL}))
+    assert result.exit_code == 0, result.output
+    out = spots.out("late", "tzo", "small")
+    assert channel_band_rms_db(out, 0, 440) - channel_band_rms_db(out, 0, 660) > 20   # a:0 left
+    assert channel_band_rms_db(out, 1, 660) - channel_band_rms_db(out, 1, 440) > 20   # a:1 right
+    # In place: silence for the first 0.5 s, then the tones (the AAC encoder's delay is
+    # trimmed by the decoder).
+    sound = decoded_samples(out)
+    assert np.abs(sound[:int(0.45 * 48000)]).max() < 1e-3
+    assert np.abs(sound[int(0.55 * 48000):int(0.65 * 48000)]).max() > 0.05
+
+
 def test_the_spot_chooses_streams_and_the_others_are_named(layouts):
     out = layouts.out("three", "tzo", "small")
     assert channel_band_rms_db(out, 0, 660) - channel_band_rms_db(out, 0, 440) > 20   # a:1 left
@@ -310,3 +337,36 @@ def test_a_spot_meant_to_be_silent_gets_no_word(unsounded):
     result = CliRunner().invoke(cli, ["validate", str(manifest)])
     assert result.exit_code == 0, result.output
     assert "meant.mp4: warning" not in result.stderr and "quiet.mp4: warning" in result.stderr
+
+
+def test_a_filter_graph_that_fails_is_said_the_pipeline_s_fault_not_the_file_s(tmp_path):
+    # The graph that failed on a late split mono, run by real ffmpeg on a file it decodes: its
+    # error was "cannot decode the master's sound: Conversion failed! (hint: export the master
+    # again)", sending the media team back to an edit suite for a fault of ours.
+    from pipeline.errors import MediaError, RenderError
+    from pipeline.media.ffmpeg import run_ffmpeg
+    from pipeline.render.deliveries import _undecodable
+    from pipeline.messages import say
+
+    made = sound_master(tmp_path / "made.mov", "sine=duration=1", "sine=duration=1",
+                        codec="pcm_s16le")
+    graph = ("[0:a:0]adelay=delays=4800S:all=1[a];[0:a:1]adelay=delays=4800S:all=1[b];"
+             "[a][b]amerge=inputs=2")
+    with pytest.raises(RenderError) as failed:
+        run_ffmpeg(["-i", str(made), "-filter_complex", graph, "-f", "null", "-"],
+                   what="merging", path=made)
+    said = _undecodable(failed.value, "ffmpeg cannot decode the master's sound: %(reason)s",
+                        made, say("export the master again"))
+    assert isinstance(said, RenderError) and not isinstance(said, MediaError)
+    line = said.diagnostics[0].format()
+    assert "the filter graph the pipeline built for this sound failed to run" in line, line
+    assert "could not choose their formats" in line and "a fault of the pipeline" in line, line
+    # A file ffmpeg cannot decode is still said to be the file's.
+    broken = tmp_path / "broken.mov"
+    broken.write_bytes(made.read_bytes()[:4000])
+    with pytest.raises(RenderError) as failed:
+        run_ffmpeg(["-i", str(broken), "-f", "null", "-"], what="decoding",
+                   path=broken)
+    said = _undecodable(failed.value, "ffmpeg cannot decode the master's sound: %(reason)s",
+                        broken, say("export the master again"))
+    assert isinstance(said, MediaError), said

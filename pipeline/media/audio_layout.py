@@ -169,6 +169,10 @@ class SoundMap:
     sample_rates: tuple[int, ...]
     ends: tuple[float | None, ...] = ()   # where each ends against the picture (None: unknown)
     mix: str | None = None                # "sum": mono streams summed, `layout` "mono"
+    # The layout to give each stream that names none ("" where it names one): a MOV's or an
+    # MKV's PCM mono names none, and ffmpeg's amerge cannot choose one for a stream adelay has
+    # moved ("could not choose their formats": a trial's split mono, 0.5 s late, failed).
+    unnamed: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         settings = {"streams": list(self.streams), "layout": self.layout,
@@ -265,7 +269,13 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     delays = tuple((s.start_time if s.start_time is not None else origin) - origin for s in streams)
     ends = tuple(delay + s.duration if s.duration else None for delay, s in zip(delays, streams))
     return SoundMap(chosen, layout, delays, tuple(s.sample_rate or 48000 for s in streams),
-                    ends, choice.mix), warnings
+                    ends, choice.mix, tuple(_unnamed(s) for s in streams)), warnings
+
+
+def _unnamed(stream: Stream) -> str:
+    """The usual layout of `stream`'s channel count where it names no layout, else ""."""
+    named = stream.channel_layout not in (None, "", "unknown")
+    return "" if named else BY_COUNT.get(stream.channels or 0, "")
 
 
 def _summable(info: MediaInfo, chosen: tuple[int, ...], described: list[str],
@@ -361,10 +371,15 @@ def stereo_sound(source, sound: SoundMap, duration: float,
 
 
 def merged_sound(source, sound: SoundMap) -> Node:
-    """The chosen streams, each aligned with the picture, as one stream of `sound.layout`."""
+    """The chosen streams, each aligned with the picture, as one stream of `sound.layout`;
+    merged, a stream that names no layout is given one (`SoundMap.unnamed`)."""
     parts = [align(source[f"a:{n}"], delay, rate)
              for n, delay, rate in zip(sound.streams, sound.delays, sound.sample_rates)]
-    return parts[0] if len(parts) == 1 else ffmpeg.filter(parts, "amerge", inputs=len(parts))
+    if len(parts) == 1:
+        return parts[0]
+    parts = [part.filter("aformat", channel_layouts=layout) if layout else part
+             for part, layout in zip(parts, sound.unnamed or ("",) * len(parts))]
+    return ffmpeg.filter(parts, "amerge", inputs=len(parts))
 
 
 def fitted_to_picture(stereo: Node, sound: SoundMap, duration: float) -> Node:

@@ -262,10 +262,26 @@ def analyse_master_sound(master: Master) -> SoundAnalysis:
                            say(N_("export the master again"))) from None
 
 
-def _undecodable(exc: RenderError, template: str, path: Path, hint: Message) -> MediaError:
+# What ffmpeg says when the filter graph the pipeline built cannot run: no fault of the file.
+GRAPH_FAILED = ("could not choose their formats", "Error reinitializing filters",
+                "Error initializing complex filters", "Failed to configure")
+
+
+def _undecodable(exc: RenderError, template: str, path: Path, hint: Message
+                 ) -> PipelineError:
     """ffmpeg's last word on a file it could not decode (ffmpeg's English, as it prints it), as
-    an error on that file."""
-    said = exc.stderr_tail.strip().splitlines()[-1] if exc.stderr_tail.strip() else "unreadable"
+    an error on that file; where its filter graph failed instead, the pipeline's error, said so
+    (a trial's late split mono was "cannot decode the master's sound: Conversion failed!",
+    "export the master again", while ffmpeg decoded it)."""
+    lines = exc.stderr_tail.strip().splitlines()
+    graph = next((line.strip() for line in lines if any(m in line for m in GRAPH_FAILED)), None)
+    if graph is not None:
+        return RenderError(f"the filter graph the pipeline built for this sound failed to run "
+                           f"({graph}): the file itself may well decode", path,
+                           hint="a fault of the pipeline, not of the file: report it with the "
+                                "output of the same command run with -vv",
+                           stderr_tail=exc.stderr_tail)
+    said = lines[-1] if lines else "unreadable"
     return MediaError(say(template, reason=said), path, hint=hint)
 
 
