@@ -221,9 +221,18 @@ def test_a_file_that_fits_only_partly_or_both_ways_is_read_as_it_is(tmp_path):
     past = [("error", "cue 1 starts at 10:00:01,000, after the end of the video (00:00:04,000); "
                       "so does the cue at line 5")]
     assert said(read_on(TIMED, tmp_path, None)) == past          # a master without timecode
-    # Its last cue past the master read from 10:00:00:00: nothing is moved, all said.
+    # Its last cue ending past the master read from 10:00:00:00: read from there all the same,
+    # that cue said to be cut as in any file (a trial's TTML, 12 frames over, was "10 hours in",
+    # an error on every variant).
     late = TIMED.replace("10:00:03,000 --> 10:00:03,880", "10:00:03,000 --> 10:00:04,200")
-    assert said(read_on(late, tmp_path, "10:00:00:00")) == past
+    assert said(read_on(late, tmp_path, "10:00:00:00")) == [
+        ("note", NOTE.format(name="nah.srt", timecode="10:00:00:00")),
+        ("warning", "cue 2 ends at 10:00:04,200, after the end of the video (10:00:04,000); it "
+                    "will be cut")]
+    assert times(read_on(late, tmp_path, "10:00:00:00")) == [(1000, 2480), (3000, 4200)]
+    # One that starts past it keeps the file as it is.
+    after = TIMED.replace("10:00:03,000 --> 10:00:03,880", "10:00:04,000 --> 10:00:04,200")
+    assert said(read_on(after, tmp_path, "10:00:00:00"))[0][0] == "error"
     early = TIMED.replace("10:00:01,000 --> 10:00:02,480", "09:59:59,000 --> 10:00:02,480")
     assert said(read_on(early, tmp_path, "10:00:00:00"))[1:] == past[1:]
     # A master from 00:00:01:00 and a file from 00:00:02,000: it fits both ways, read as it is.
@@ -247,7 +256,7 @@ def test_a_file_not_read_from_the_master_s_timecode_is_told_why_once(tmp_path):
     check = ("check the hours of the times (a file timed to a tape's timecode starts at "
              "01:00:00:00: subtract it in your editor), or that the file belongs to this spot")
     master = ("; the master's timecode starts at 01:00:00:00 (its 8.008 s end at 01:00:08:00): "
-              "a file timed to it is read from there when all its cues fall within that; ")
+              "a file timed to it is read from there when all its cues start within that; ")
     assert hints(TIMED, "01:00:00:00") == \
         [check + master + "cue 1 (10:00:01,000) starts after its end"]
     early = TIMED.replace("10:00:01,000", "00:59:59,000").replace("10:00:0", "01:00:0")
@@ -257,9 +266,10 @@ def test_a_file_not_read_from_the_master_s_timecode_is_told_why_once(tmp_path):
     assert hints(vtt, "01:00:00:00", "nah.vtt") == \
         [plain + master + "cue 1 (00:59:59.000) starts before it"]
     # The first cue that keeps it from being read so, said at the first cue past the end.
-    late = TIMED.replace("10:00:0", "01:00:0").replace("01:00:03,880", "01:00:08,500")
+    late = TIMED.replace("10:00:0", "01:00:0").replace("01:00:03,000 --> 01:00:03,880",
+                                                        "01:00:08,500 --> 01:00:08,900")
     assert hints(late, "01:00:00:00") == \
-        [check + master + "cue 2 (01:00:08,500) ends after its end"]
+        [check + master + "cue 2 (01:00:08,500) starts after its end"]
     # A master without timecode has none to say.
     assert hints(TIMED, None) == [check]
 

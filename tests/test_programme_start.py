@@ -238,3 +238,26 @@ def test_a_dub_timed_to_the_whole_master_is_told_of_the_in_point(masters, tmp_pa
         "the programme from 3.00 s into the master (programme_start) (the dub has sound until "
         "7.0 s) (hint: trim or re-time the recording to the spot's 4.00 s from the programme's "
         "first frame, not the master's)"), said
+
+
+def test_check_with_the_manifest_reads_a_file_from_the_programme_as_validate_does(masters,
+                                                                                 tmp_path):
+    # A trial's check --manifest read a file timed to the programme's timecode from the bars'
+    # first frame (09:59:57:00), where validate read it from programme_start (10:00:00:00): a
+    # cue in the bars passed the one and not the other. And its last cue, a few frames past
+    # the programme's end, made the file "10 hours in" (an error) where it is to be cut there.
+    manifest, result = validate(tmp_path, masters["timed"], "10:00:00:00")
+    assert result.exit_code == 0, result.stderr
+    srt = tmp_path / "subtitles/barred/nah.srt"
+    srt.write_text("1\n10:00:01,000 --> 10:00:02,000\nPiltzintli\n\n"
+                   "2\n10:00:03,000 --> 10:00:04,480\nAmo tlanamakalo\n", encoding="utf-8")
+    checked = CliRunner().invoke(cli, ["check", str(srt), "--manifest", str(manifest)])
+    validated = CliRunner().invoke(cli, ["validate", str(manifest)])
+    note = (f"{srt}: note: nah.srt is timed to the master's timecode, from 10:00:00:00: its "
+            "times are read from there")
+    cut = (f"{srt}:5: warning: cue 2 ends at 10:00:04,480, after the end of the video "
+           "(10:00:04,000); it will be cut")
+    for result in (checked, validated):
+        lines = result.stderr.splitlines()
+        assert result.exit_code == 0 and note in lines, result.stderr
+        assert any(line.startswith(cut) for line in lines), result.stderr

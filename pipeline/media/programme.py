@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from pipeline.errors import PipelineError
 from pipeline.media.audio_layout import SoundMap
@@ -24,11 +25,31 @@ from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import (counted_on, exact_rate, rate_problem, rate_text,
                                      seconds)
 
+if TYPE_CHECKING:       # read only: the manifest's model is no dependency of media's
+    from pipeline.manifest import Manifest, Spot
+
 HINT = ("give the timecode of the programme's first frame on the master's clock, e.g. "
         "'programme_start: \"10:00:00:00\"', or its seconds from the master's first frame, e.g. "
         "'programme_start: 30'")
 SECONDS = "give the programme's start in seconds from the master's first frame, e.g. " \
           "'programme_start: 30'"
+
+
+def programme_of(manifest: Manifest, spot: Spot, info: MediaInfo) -> MediaInfo:
+    """The spot's probed master `info` seen from its `programme_start` (media/programme.py)
+    when it gives one; `PipelineError` at that key's line when the master has no such frame, or
+    the spot is aired from the master's sound alone (`medium: radio`), which is not cut."""
+    start = spot.programme_start
+    if start is None or start.at is None:
+        return info
+    try:
+        if spot.medium == "radio":
+            raise PipelineError(f"spot {spot.id!r} is a radio spot, aired from its master's sound "
+                                "as delivered: programme_start cuts a video master's picture and "
+                                "sound", hint="export the radio master from its programme's start")
+        return programme_view(info, start.at)
+    except PipelineError as exc:
+        raise PipelineError(exc.message, manifest.path, start.line, exc.hint) from None
 
 
 def programme_view(info: MediaInfo, at: str | float) -> MediaInfo:

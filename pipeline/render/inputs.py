@@ -24,13 +24,14 @@ from pipeline.media.audio_layout import (DOWNMIX_VERSION, FADE, STEMS_HINT, TWO_
 from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
+from pipeline.media.programme import programme_of
 from pipeline.messages import N_, Message
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
                                        analyse_master_sound, check_delivery, find_delivery)
 from pipeline.render.loudness_limits import loudness_range, range_limits, short_term_excess
 from pipeline.render.medium import (MASTER_SOUND, carries, is_radio, master_view,
-                                   not_applicable, programme_of, radio_master)
+                                   not_applicable, radio_master)
 from pipeline.render.memo import Blocked, Memo
 from pipeline.render.sound_input import coarse_samples, low_sample_rate, misnamed, thin_coding
 from pipeline.render.sound_warnings import dead_air, defect_warnings, video_master_warnings

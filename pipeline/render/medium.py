@@ -7,7 +7,7 @@ A spot is a radio spot when the manifest says `medium: radio` or its master has 
 audio-only profile of a video spot serves the languages with a sound of their own (`dub`, `mix`):
 a `burn` or `soft` language's sound is the master's, in the source language, and a file named
 for the language would say otherwise. A video spot's master is seen from its programme's first
-frame (`programme_of`); a radio spot's is aired as delivered.
+frame (`media.programme.programme_of`); a radio spot's is aired as delivered.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, PipelineError, note
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.probe import MediaInfo
-from pipeline.media.programme import programme_view
 from pipeline.profiles import Profile
 from pipeline.subtitles.master_clock import SUFFIX as EBUTT_SUFFIX
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
@@ -127,20 +126,3 @@ def master_view(spot: Spot) -> tuple:
     """The master as `spot` sees it, for what is known of it once: its file and the spot's
     `programme_start` (two spots may cut one master at two in-points)."""
     return spot.master, spot.programme_start.at if spot.programme_start else None
-
-
-def programme_of(manifest: Manifest, spot: Spot, info: MediaInfo) -> MediaInfo:
-    """The spot's probed master `info` seen from its `programme_start` (media/programme.py)
-    when it gives one; `PipelineError` at that key's line when the master has no such frame, or
-    the spot is aired from the master's sound alone (`medium: radio`), which is not cut."""
-    start = spot.programme_start
-    if start is None or start.at is None:
-        return info
-    try:
-        if spot.medium == "radio":
-            raise PipelineError(f"spot {spot.id!r} is a radio spot, aired from its master's sound "
-                                "as delivered: programme_start cuts a video master's picture and "
-                                "sound", hint="export the radio master from its programme's start")
-        return programme_view(info, start.at)
-    except PipelineError as exc:
-        raise PipelineError(exc.message, manifest.path, start.line, exc.hint) from None

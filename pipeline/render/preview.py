@@ -38,7 +38,7 @@ from pipeline.render.audio import audio_encoder_args
 from pipeline.render.contact_sheet import even, run_graph, write_sheet
 from pipeline.render.deliveries import find_delivery
 from pipeline.render.encoders import container_args, video_encoder_args
-from pipeline.render.medium import programme_of
+from pipeline.media.programme import programme_of
 from pipeline.render.preview_sound import (SOUND_PROFILE, Recording, open_cache, plan_recordings,
                                            recording_there, write_sound)
 from pipeline.render.specimen import label_font, write_specimen

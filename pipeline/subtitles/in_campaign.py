@@ -20,6 +20,7 @@ from pipeline.manifest.model import Concern
 from pipeline.manifest.input_names import Unused, why_unused
 from pipeline.media.geometry import geometry_of
 from pipeline.media.probe import MediaInfo, probe_master
+from pipeline.media.programme import programme_of
 from pipeline.messages import N_, Message, say
 from pipeline.subtitles.title_safe import burned_frames
 
@@ -95,6 +96,8 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
                 notes.append(_no_length(path, say(N_("the master of spot %(spot)s, %(master)s, "
                                                      "is not there"), spot=repr(found.id),
                                                   master=str(found.master))))
+            else:
+                master = _programme(manifest, found, master, path, notes)
     # Fitted on every frame the spot's variants burn it into, as validate fits it: the
     # phone's portrait master turns `messaging` to 720x1280, whose em is the width.
     # A 4:3 master's 16:9 frames give it the title-safe width of its picture between bars.
@@ -160,6 +163,21 @@ def _no_spot(manifest: Manifest, path: Path, folder: str) -> Diagnostic:
                       say(N_("keep the file in the folder named after its spot's id, "
                              "%(folder)s/<spot id>/, or name the spot with --spot ID (or give "
                              "--duration SECONDS)"), folder=str(manifest.subtitles_dir)))
+
+
+def _programme(manifest: Manifest, spot: Spot, master: MediaInfo, path: Path,
+               notes: list[Diagnostic]) -> MediaInfo | None:
+    """The probed `master` seen from the spot's `programme_start`, as validate sees it (its
+    length and its first frame's timecode the programme's: a trial's check read a file timed
+    to the programme from the bars' first frame); None, with a note, when it has no such
+    frame (validate's error on the manifest)."""
+    try:
+        return programme_of(manifest, spot, master)
+    except PipelineError as exc:
+        notes.append(_no_length(path, say(N_("the programme_start of spot %(spot)s cannot be "
+                                             "used (%(reason)s)"), spot=repr(spot.id),
+                                          reason=exc.message)))
+        return None
 
 
 def _no_length(path: Path, why: Message,

@@ -5,8 +5,9 @@ video master carries in a MOV `tmcd` track or as an MXF timecode (`probe.MediaIn
 where the programme starts at 10:00:00:00 (the UK DPP's AS-11 delivery) or 01:00:00:00. Read
 from 00:00:00:00, every cue of such a file is hours past the end of a spot. So where a file is
 used with its master (render, validate, watch, preview, `check --manifest`), the master carries
-a start timecode, every cue of the file lies within the master read from that start, [start,
-start + length], and none would be on it read from zero, the file's times are read from the
+a start timecode, every cue of the file starts within the master read from that start, [start,
+start + length) (one that ends past its end is cut there, said as in any file), and none would
+be on it read from zero, the file's times are read from the
 master's start, and a note says so once. A TTML file timed in SMPTE timecode that does not give
 its programme's start (`ebuttm:documentStartOfProgramme`, EBU Tech 3350) takes the master's
 instead; one that gives it is read from it. A TTML file in media time read from the start of
@@ -90,16 +91,17 @@ def _master_span(parsed: Parsed, timecode: str | None, fps: float | None,
 
 def _off_master(cue: Cue, parsed: Parsed, first: Fraction, length: int) -> str | None:
     """Why `cue` keeps its file from being read from the master's start (`first`), if it does:
-    it lies outside the master read from there, or on it read as it is."""
+    it starts outside the master read from there, or on it read as it is."""
     # In milliseconds of the file's own time line: a SMPTE TTML file's cues count from the
     # start of programme it was checked as (`Parsed.counted_from`).
-    start, end = cue.start + parsed.counted_from * 1000, cue.end + parsed.counted_from * 1000
+    start = cue.start + parsed.counted_from * 1000
     if start < first:
         return f"cue {cue.index} ({format_time(cue.start)}) starts before it"
     if start >= first + length:
         return f"cue {cue.index} ({format_time(cue.start)}) starts after its end"
-    if end > first + length:
-        return f"cue {cue.index} ({format_time(cue.end)}) ends after its end"
+    # A cue that starts on the master and ends past it does not: its file is timed to it, and
+    # the cue is cut at the end, said as in any file (a trial's last cue, 12 frames over, made
+    # its file "10 hours in", an error).
     if start < length:
         return f"cue {cue.index} ({format_time(cue.start)}) is on the video read as it is"
     return None
@@ -122,6 +124,6 @@ def past_end_hint(diagnostics: list[Diagnostic], parsed: Parsed, timecode: str |
         return diagnostics
     end = counted_on(timecode, rate, FrameGrid(rate).nearest(length))
     said = (f"the master's timecode starts at {timecode} (its {length / 1000:g} s end at {end}):"
-            f" a file timed to it is read from there when all its cues fall within that; {why}")
+            f" a file timed to it is read from there when all its cues start within that; {why}")
     found = diagnostics[at]
     return [*diagnostics[:at], replace(found, hint=f"{found.hint}; {said}"), *diagnostics[at + 1:]]
