@@ -133,9 +133,13 @@ def test_an_interlaced_profile_offers_its_fps_for_any_rate_it_converts_evenly():
         problem = scan_problem(mxf, fps)
         assert problem.startswith(f"a {fps:.3f} fps master cannot be an interlaced (tff) master")
         assert f"give the profile {hint}" in problem, problem
-    # Film rates' pulldown is an editorial decision: no conversion offered.
-    for fps in (24.0, 24000 / 1001, 48.0):
-        assert "`fps:" not in scan_problem(mxf, fps), fps
+    # Film rates' pulldown is an editorial decision: offered as one, not as a conversion.
+    for fps in (24.0, 24000 / 1001):
+        problem = scan_problem(mxf, fps)
+        assert "give the profile `fps: 29.97` for a 2:3 pulldown where the station airs film so " \
+               "(its frames held for 2 and 3 fields in turn" in problem, problem
+        assert "to convert it" not in problem and ("cadence breaks" in problem) == (fps == 24)
+    assert "`fps:" not in scan_problem(mxf, 48.0)
     assert scan_problem(mxf, 50.0) is None and scan_problem(mxf, 30000 / 1001) is None
 
 

@@ -73,12 +73,13 @@ def output_rate(profile: Profile, master_fps: float | None) -> Fraction:
 # station's. SMPTE ST 274 also lists 1080i30, but no broadcast chain runs at 60.00 fields a
 # second: a 30 fps phone master is converted to 29.97 (`fps: 29.97`) or refused, not aired off.
 INTERLACED_RATES = (Fraction(25), Fraction(30000, 1001))
+FILM_RATES = (Fraction(24000, 1001), Fraction(24))      # what a 2:3 pulldown makes 29.97 of
 
 
 def scan_problem(profile: Profile, master_fps: float | None) -> str | None:
     """Why the master cannot go into an interlaced profile: a rate no interlaced format has
     (23.976 and 24 fps film rates need a 2:3 pulldown, which is an editorial decision, not
-    something to do silently)."""
+    something to do silently: offered as the profile's `fps: 29.97`)."""
     if profile.scan == "progressive":
         return None
     rate = output_rate(profile, master_fps)
@@ -90,6 +91,13 @@ def scan_problem(profile: Profile, master_fps: float | None) -> str | None:
         f"a {float(given):.3f} fps master"
     convert = "" if profile.fps else next(filter(None, (_conversion(given, r)
                                                        for r in INTERLACED_RATES)), "")
+    if not profile.fps and given in FILM_RATES:
+        # Offered, not done: the pulldown is the station's choice (a trial's engineer found the
+        # refusal silent on the `fps: 29.97` the README gives).
+        convert = (", give the profile `fps: 29.97` for a 2:3 pulldown where the station airs "
+                   "film so (its frames held for 2 and 3 fields in turn, as film is on NTSC "
+                   "television" + ("; at 24 fps exactly, its cadence breaks every few seconds"
+                                   if given == 24 else "") + ")")
     # The profile's own fps is what to change; a master's rate, the master (a trial's profile
     # at `fps: 30` over a 25 fps master was told to ask for a 25 fps master).
     instead = "give the profile `fps: 25` or `fps: 29.97`" if profile.fps else \
