@@ -39,14 +39,14 @@ def ffmpeg(*args: str) -> None:
 
 @pytest.fixture(scope="session")
 def media(tmp_path_factory) -> dict[str, Path]:
-    """A 4 s 320x180 25 fps master (moving test picture, 440 Hz tone at about -30 LUFS), a music
+    """A 4 s 320x180 25 fps master (moving test picture, 440 Hz tone at about -32 LUFS), a music
     bed, a dubbed track and a voice-over at other loudnesses, all generated here."""
     folder = tmp_path_factory.mktemp("media")
     files = {name: folder / name for name in
              ("master.mp4", "bed.wav", "dub.wav", "voice.wav", "silent.mp4", "audio-only.m4a")}
     ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=25:duration={DURATION}",
            "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
-           "-filter:a", "volume=-24dB,aformat=channel_layouts=stereo",
+           "-filter:a", "volume=-10dB,aformat=channel_layouts=stereo",
            "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p",
            "-g", "25", "-c:a", "aac", "-b:a", "96k", str(files["master.mp4"]))
     ffmpeg("-f", "lavfi", "-i", f"sine=frequency=220:sample_rate=48000:duration={DURATION}",

@@ -6,6 +6,7 @@ its two channels (band levels per channel), masters without sound."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -370,3 +371,37 @@ def test_a_filter_graph_that_fails_is_said_the_pipeline_s_fault_not_the_file_s(t
     said = _undecodable(failed.value, "ffmpeg cannot decode the master's sound: %(reason)s",
                         broken, say("export the master again"))
     assert isinstance(said, MediaError), said
+
+
+def test_a_very_quiet_master_is_said_with_the_lift_levelling_gives_it(tmp_path):
+    # A trial's 1080i master took tracks 1-2, its mix at -36 LUFS: every web variant was lifted
+    # 20 dB, its noise floor with it, without a word (a dub so quiet is warned of).
+    media = tmp_path / "media"
+    media.mkdir()
+    tone = "sine=frequency={}:sample_rate=48000:duration=3,volume=-20dB"   # about -39 LUFS
+    master = sound_master(media / "quiet.mov", tone.format(440), tone.format(660),
+                          codec="pcm_s24le")
+    spots = Spots(tmp_path, {"quiet": master})
+    manifest = spots.write([{"code": "tzo", "treatment": "soft"}],
+                           {"small": SMALL, "bc": BROADCAST})
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if "very quiet" in line]
+    assert len(said) == 1, result.stderr
+    found = re.search(r"^media/quiet\.mov: warning: the master's sound is very quiet: "
+                      r"(-[\d.]+) LUFS integrated; levelling lifts it, and its noise floor with "
+                      r"it, by ([\d.]+) dB to -16 LUFS, the target of profile small \(hint: check "
+                      r"that the streams the spot takes are its mix", said[0].replace(
+                          f"{tmp_path}/", ""))
+    assert found, said
+    # Measured apart from the pipeline: the stereo of its two mono tracks, as the variants
+    # carry it.
+    stereo = tmp_path / "stereo.wav"
+    ffmpeg("-i", str(master), "-filter_complex", "[0:a:0][0:a:1]amerge=inputs=2", str(stereo))
+    lufs, _ = integrated_loudness(stereo)
+    assert float(found[1]) == pytest.approx(lufs, abs=0.2)
+    assert float(found[2]) == pytest.approx(-16 - lufs, abs=0.2)
+    # At a working level, nothing said.
+    sound_master(media / "quiet.mov", tone.format(440).replace("-20dB", "0dB"),
+                 tone.format(660).replace("-20dB", "0dB"), codec="pcm_s24le")
+    assert "very quiet" not in CliRunner().invoke(cli, ["validate", str(manifest)]).stderr

@@ -49,7 +49,7 @@ TIMED = textwrap.dedent("""\
 def make_master(path, rate: str, timecode: str, sound: bool = True) -> None:
     """A 4 s master (with a tone unless not `sound`), its tmcd track starting at `timecode`."""
     tone = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
-            "-filter:a", "volume=-24dB,aformat=channel_layouts=stereo", "-c:a", "aac"]
+            "-filter:a", "volume=-10dB,aformat=channel_layouts=stereo", "-c:a", "aac"]
     ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={W}x{H}:rate={rate}:duration=4",
            *(tone if sound else []), "-c:v", "libx264", "-preset", "ultrafast",
            "-pix_fmt", "yuv420p", "-g", "25", "-timecode", timecode, str(path))

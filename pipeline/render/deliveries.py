@@ -304,7 +304,7 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
         return unusable
     # The last block may run past the decoded samples (a file's length is rarely whole blocks).
     end = None if analysis.sound_end is None else min(analysis.sound_end, duration)
-    found = _quiet(path, analysis, what, loudest, unit)
+    found = quiet(path, analysis, what, loudest, unit)
     difference = duration - spot_duration
     if end is not None and end - BLOCK >= spot_duration - 1e-3:
         # Said first, with the file's other defects, not alone: a trial's dub 1.5 s too long
@@ -352,7 +352,7 @@ def check_alone(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[P
     (an error), a track levelling lifts by QUIET_LIFT or more and the defects of
     `defect_warnings`; not its length nor where its sound ends."""
     return _unusable(path, analysis, what, unit) or (
-        _quiet(path, analysis, what, loudest, unit) + _defects(path, analysis, what))
+        quiet(path, analysis, what, loudest, unit) + _defects(path, analysis, what))
 
 
 _EXPORTED = say(N_("check that the right file, take and channels were exported"))
@@ -385,13 +385,16 @@ def _unusable(path: Path, analysis: SoundAnalysis, what: str, unit: str) -> list
     return []
 
 
-def _quiet(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profile, ...],
-           unit: str) -> list[Diagnostic]:
-    """A warning for a track that levelling to the `loudest` profiles' target lifts by
-    QUIET_LIFT or more, with the lift and those profiles. Its figure is the levelled track's
+def quiet(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profile, ...],
+          unit: str, hint: Message | None = None) -> list[Diagnostic]:
+    """A warning for a track of defined loudness that levelling to the `loudest` profiles'
+    target lifts by QUIET_LIFT or more, with the lift and those profiles (`hint`, else to
+    record or export it again). Its figure is the levelled track's
     (`sound_sides.levelled_from`); of a mono file or a one-sided one, said as measured so,
     with the figure another meter reads of the file (ffmpeg's ebur128 reads a mono file's one
     channel: a trial found 3 dB between them, and nothing said why)."""
+    if not analysis.loudness.defined or not loudest:
+        return []
     level = levelled_from(analysis)
     target = loudest[0].loudness
     lift = target - level
@@ -418,8 +421,9 @@ def _quiet(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profil
         figures["measured"] = measured
     return [warning(
         say_count(forms, len(loudest), **figures),
-        path, hint=say(N_("record or export it again at a working level (around %(target)s "
-                          "%(unit)s)"), target=Number(target, "g"), unit=unit),
+        path, hint=hint or say(N_("record or export it again at a working level (around "
+                                  "%(target)s %(unit)s)"), target=Number(target, "g"),
+                               unit=unit),
         code="quiet")]
 
 

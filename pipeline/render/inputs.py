@@ -25,10 +25,11 @@ from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
 from pipeline.media.programme import programme_of
-from pipeline.messages import N_, Message
+from pipeline.messages import N_, Message, say
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
-                                       analyse_master_sound, check_delivery, find_delivery)
+                                       analyse_master_sound, check_delivery, find_delivery,
+                                       quiet)
 from pipeline.render.loudness_limits import loudness_range, range_limits, short_term_excess
 from pipeline.render.medium import (MASTER_SOUND, carries, is_radio, master_view,
                                    not_applicable, radio_master)
@@ -40,6 +41,11 @@ from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, loudest
 
 PROBES_AT_ONCE = 4
+# A video master's sound as quiet as a badly recorded dub is most often the wrong tracks taken
+# (a trial's mix at -36 LUFS was lifted 20 dB without a word).
+MASTER_QUIET = say(N_("check that the streams the spot takes are its mix (validate names them; "
+                      "the spot's 'audio: {streams: [...]}' chooses others), or export the "
+                      "master again with its mix at a working level"))
 
 
 class Inputs(Memo):
@@ -244,9 +250,14 @@ class Inputs(Memo):
         right that look like stems (audio_layout.stems_warning)."""
         analysis = self._once(("video-sound", master_view(spot)),
                               lambda: self._analyse_master(master))
+        unit = input_unit(self.manifest.profiles)
+        # Levelled up to the highest target of the profiles that carry it (not audio-only ones).
+        carrying = [p for p in self.manifest.profiles if carries(False, "burn", p)]
+        top = loudest(carrying) if carrying else ()
         warnings = self._once(("video-sound-check", master_view(spot)), lambda: self._checked(
             video_master_warnings(spot.master, analysis, master.sound, master.info.duration,
-                                  input_unit(self.manifest.profiles))))
+                                  unit)
+            + quiet(spot.master, analysis, N_("master's sound"), top, unit, MASTER_QUIET)))
         stems = self._once(("stems", spot.id),
                            lambda: self._checked(self._stems(spot, master, analysis)))
         return analysis, warnings + stems
