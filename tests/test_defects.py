@@ -267,6 +267,48 @@ def test_clipped_speech_in_a_lossy_delivery_is_said_and_clean_or_limited_speech_
 
 
 @pytest.mark.e2e
+def test_a_take_clipped_then_lowered_is_said_clipped_at_its_peak_and_clean_ones_are_not(
+        campaign, tmp_path):
+    # A voice talent's take clipped at the microphone, then normalised to -1 dBFS (an audio
+    # editor's default) keeps its flat tops under full scale: the rule of samples within 0.1 dB
+    # of full scale passed it without a word.
+    voice = espeak(tmp_path / "voice.wav")
+    master = quiet_radio_master(tmp_path)
+    lowered = take(campaign, "yua", "wav", voice, "volume=12dB,asoftclip=type=hard,volume=-1dB")
+    deeper = campaign.root / "audio/spot/zap.wav"          # 24 bits, lowered by 3 dB
+    ffmpeg("-i", str(voice), "-filter:a", "aresample=48000,volume=12dB,asoftclip=type=hard,"
+           "aformat=sample_fmts=s16,volume=-3dB", "-ac", "1", "-c:a", "pcm_s24le", str(deeper))
+    # Clean, normalised to -1 dBFS; limited over a bed at -1 dBFS; a steady 60 Hz tone in 16
+    # bits, whose top samples repeat at one level in every block.
+    peak = 20 * np.log10(np.abs(samples(voice)).max())
+    clean = take(campaign, "maz", "wav", voice, f"volume={-1 - peak:.2f}dB")
+    limited = take(campaign, "tzo", "wav", voice, "volume=12dB,alimiter=limit=0.891:level=false")
+    hum = campaign.root / "audio/spot/nah.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=f=60:sample_rate=48000:d=7.3", "-filter:a", "volume=3",
+           "-c:a", "pcm_s16le", str(hum))
+    manifest = radio_campaign(campaign, master, [{"code": code, "treatment": "dub"} for code in
+                                                 ("yua", "zap", "maz", "tzo", "nah")], ["radio"])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    for path in (lowered, deeper):
+        said = warnings_of(result, path)
+        found = [re.fullmatch(
+            rf"{re.escape(str(path))}: warning: the dub was clipped, then lowered: (\d+) samples "
+            r"held at its peak, (-\d+\.\d) dBFS \(runs of 3 or more, its flat tops\), in \d+ of "
+            r"its 100 ms blocks, between \d+\.\d s and \d+\.\d s \(hint: record or export it "
+            r"again with headroom.*", line) for line in said]
+        assert len(found) == 1 and found[0], said
+        # numpy's reading of the file: its peak, and the samples held at its two extremes.
+        sound = samples(path)
+        top = np.abs(sound).max()
+        assert float(found[0][2]) == pytest.approx(20 * np.log10(top), abs=0.05)
+        held = int(np.count_nonzero(sound == sound.max()) + np.count_nonzero(sound == sound.min()))
+        assert abs(int(found[0][1]) - held) <= held * 0.01, (found[0][1], held)
+    for path in (clean, limited, hum):
+        assert not [w for w in warnings_of(result, path) if "clipped" in w], result.output
+
+
+@pytest.mark.e2e
 def test_a_phone_recording_clipped_by_24_db_is_said_clipped_on_render_its_record_and_catalog(
         campaign, tmp_path):
     # The trial's take: espeak-ng's voice pushed 24 dB and clipped, sent as AAC mono 48 kHz, as

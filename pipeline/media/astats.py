@@ -49,6 +49,9 @@ class Block:
     high: tuple[float, ...]
     clipped: tuple[int, ...]
     power: tuple[float, ...] = ()   # mean square per channel (of the source, when it was read)
+    # Per channel as `clipped`: samples at the block's own extreme in runs (CLIP_RUN), at any
+    # level (defects.plateau: flat tops a recording was clipped into, then lowered).
+    flat: tuple[int, ...] = ()
 
     @property
     def swing(self) -> float:
@@ -137,16 +140,19 @@ def parse_blocks(stderr: str) -> list[Block]:
     found = []
     for i, (time, overall, ordered) in enumerate(downmix):
         samples = int(overall.get("Number_of_samples") or 0)
+        flat = ()
         if i < len(near):
             clipped = tuple(_near(c, samples) for c in near[i][2])
         else:
-            clipped = tuple(_clipped(c) for c in (source[i][2] if i < len(source) else ordered))
+            read = source[i][2] if i < len(source) else ordered
+            clipped = tuple(_clipped(c) for c in read)
+            flat = tuple(_flat(c) for c in read)
         found.append(Block(
             time=time, samples=samples, peak=overall.get("Peak_level"),
             dc=tuple(c.get("DC_offset") or 0.0 for c in ordered),
             low=tuple(c.get("Min_level") or 0.0 for c in ordered),
             high=tuple(c.get("Max_level") or 0.0 for c in ordered),
-            clipped=clipped,
+            clipped=clipped, flat=flat,
             power=tuple(_power(c) for c in (source[i][2] if i < len(source) else ordered))))
     return found
 
@@ -186,8 +192,14 @@ def _read_blocks(text: str) -> list[tuple[float, dict, list[dict]]]:
 def _clipped(channel: dict[str, float | None]) -> int:
     """Samples at full scale in runs (`CLIP_LEVEL`, `CLIP_RUN`) in one channel of a block."""
     extreme = max(abs(channel.get("Min_level") or 0.0), abs(channel.get("Max_level") or 0.0))
+    return _flat(channel) if extreme >= 10 ** (CLIP_LEVEL / 20) else 0
+
+
+def _flat(channel: dict[str, float | None]) -> int:
+    """Samples at a block's extreme in runs of CLIP_RUN on average (astats' flat factor), at
+    whatever level that extreme is, in one channel of it."""
     flat = channel.get("Flat_factor")
-    if extreme < 10 ** (CLIP_LEVEL / 20) or flat is None or 10 ** (flat / 20) < CLIP_RUN:
+    if flat is None or 10 ** (flat / 20) < CLIP_RUN:
         return 0
     return int(channel.get("Peak_count") or 0)
 

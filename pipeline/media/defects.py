@@ -65,6 +65,18 @@ LOSSY = {"aac": "AAC", "mp3": "MP3", "mp2": "MP2", "opus": "Opus", "vorbis": "Vo
 # samples at its peak and a flat factor of 0 dB (espeak-ng's voice: -0.05 dBFS, 2 samples).
 CLIP_LEVEL = -0.1              # dBFS
 CLIP_RUN = 3                   # samples
+# A recording clipped, then lowered (normalised to -1 dBFS, as an audio editor's Normalize does
+# by default) keeps its flat tops under full scale, all at one level: its own peak. A mono or
+# stereo track is clipped there when PLATEAU_BLOCKS blocks or more of one channel have runs
+# (CLIP_RUN) at exactly that channel's peak, and their levels (RMS) spread over PLATEAU_SPREAD
+# dB or more: a steady tone's blocks (a 60 Hz tone in 16 bits repeats its top samples) peak
+# at one level too, at one RMS. Measured on espeak-ng speech clipped by +14 dB (16 bits), then
+# lowered by 1 dB (16 bits) and 3 dB (24 bits): 67 of its 104 blocks, all at its peak; the
+# same speech clean, normalised or brickwall-limited to -1 dBFS: no block with runs; 60 Hz and
+# 40 Hz tones in 16 bits: every block, at one RMS; speech over a 55 Hz tone: 14 blocks, at
+# one RMS and under the track's peak.
+PLATEAU_BLOCKS = 3
+PLATEAU_SPREAD = 3.0           # dB
 # Decoded from a lossy codec, a block is clipped when LOSSY_SHARE or more of one channel's
 # samples are at or above LOSSY_LEVEL (either polarity), and a track when LOSSY_BLOCKS blocks
 # or more are. Measured on espeak-ng speech (3 voices), speech over a music-like bed and two
@@ -182,6 +194,7 @@ class Defects:
     clipped_channels: tuple[str, ...] = ()
     layout: str | None = None
     codec: str | None = None
+    clip_level: float | None = None      # dBFS of flat tops under full scale (`plateau`)
     pause_dc: tuple[float, ...] | None = None
     lfe_band: float | None = None        # dBFS RMS of the LFE above LFE_BAND, when it has one
     loudest: str | None = None           # the loudest main channel (not the LFE), by RMS
@@ -292,6 +305,11 @@ def find_defects(blocks: list[Block], sample_rate: int,
     if lossy and len(clipped) < LOSSY_BLOCKS:
         clipped = []
     pauses = [b for b in blocks if b.swing < 10 ** (PAUSE_LEVEL / 20)]
+    samples = sum(max(b.clipped) for b in clipped)
+    clip_level = None
+    if not clipped and not lossy and not channels:
+        clipped, clip_level = plateau(blocks)
+        samples = sum(max(b.flat) for b in clipped)
 
     def end(block: Block) -> float:
         return round(block.time + block.samples / sample_rate, 3)
@@ -313,7 +331,7 @@ def find_defects(blocks: list[Block], sample_rate: int,
         # taken as left and right are told from stems by them (audio_layout.stems_warning).
         gated = {name: _gated_level(blocks, c) for c, name in enumerate(("FL", "FR"))}
     return Defects(
-        dc=_mean_dc(blocks), clipped_samples=sum(max(b.clipped) for b in clipped),
+        dc=_mean_dc(blocks), clipped_samples=samples, clip_level=clip_level,
         clipped_blocks=len(clipped), clipped_channels=named, layout=layout, codec=lossy,
         pause_dc=_mean_dc(pauses) if len(pauses) >= PAUSES else None,
         clipped_from=clipped[0].time if clipped else None,
@@ -322,6 +340,25 @@ def find_defects(blocks: list[Block], sample_rate: int,
         last_sound=end(sound[-1]) if sound else None,
         length=round(total / sample_rate, 6), lfe_band=lfe if channels else None,
         loudest=loudest, loudest_level=loudest_level, gated=gated)
+
+
+def plateau(blocks: list[Block]) -> tuple[list[Block], float | None]:
+    """The blocks of a mono or stereo track (its downmix's channels) whose tops are flat at
+    its own peak under full scale, and that peak (dBFS): a recording clipped, then lowered
+    (PLATEAU_BLOCKS, PLATEAU_SPREAD); ([], None) when none is. One pass over the blocks a
+    channel."""
+    for c in range(max((len(b.flat) for b in blocks), default=0)):
+        extremes = [max(abs(b.low[c]), abs(b.high[c])) if c < len(b.high) else 0.0
+                    for b in blocks]
+        peak = max(extremes, default=0.0)
+        # ffmpeg prints levels to 6 decimals: one sample value reads the same in every block.
+        at = [b for b, extreme in zip(blocks, extremes)
+              if c < len(b.flat) and b.flat[c] and peak - extreme < 1e-6]
+        powers = [10 * math.log10(b.power[c]) for b in at if c < len(b.power) and b.power[c]]
+        if (len(at) >= PLATEAU_BLOCKS and peak > 0
+                and max(powers, default=0) - min(powers, default=0) >= PLATEAU_SPREAD):
+            return at, 20 * math.log10(peak)
+    return [], None
 
 
 def _onset(start: float, end: float, starts: list[float]) -> float:

@@ -52,7 +52,8 @@ SOUND_FLOOR = -70.0            # dBFS
 # track's sides' gated levels (Defects.gated), which tell stems taken as left and right.
 # 10: each channel's level read without its DC offset (astats._power): a side holding an
 # offset alone is silent. 11: where the sound starts, to the sample (astats.sound_starts).
-ANALYSIS_VERSION = 11
+# 12: flat tops under full scale (defects.plateau): a recording clipped, then lowered.
+ANALYSIS_VERSION = 12
 # EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
 # range runs from their 10th to their 95th percentile.
 LRA_GATE = 20.0                # LU

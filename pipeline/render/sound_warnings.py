@@ -203,13 +203,20 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
 
 
 def _clipping(defects: Defects, what: str) -> Message:
-    """How much of a track is clipped, and where: samples held at full scale, or in a lossy
-    delivery, whose codec rounded its flat tops off, its blocks crowded near full scale
-    (media/defects.py's two rules)."""
+    """How much of a track is clipped, and where: samples held at full scale, or at its peak
+    under it (clipped, then lowered: `defects.plateau`), or in a lossy delivery, whose codec
+    rounded its flat tops off, its blocks crowded near full scale (media/defects.py's rules)."""
     figures = dict(what=say(what), samples=Number(defects.clipped_samples, "d"),
                    blocks=Number(defects.clipped_blocks, "d"), block=Number(BLOCK * 1000, ".0f"),
                    start=Number(defects.clipped_from, ".1f"), end=Number(defects.clipped_to, ".1f"),
                    channels=_where(defects))
+    if defects.clip_level is not None:
+        # Normalised after it was clipped: its level is fine, its distortion is not.
+        return say(N_("the %(what)s was clipped, then lowered: %(samples)s samples held at its "
+                      "peak, %(level)s dBFS (runs of %(run)s or more, its flat tops), in "
+                      "%(blocks)s of its %(block)s ms blocks, between %(start)s s and %(end)s "
+                      "s%(channels)s"),
+                   run=CLIP_RUN, level=Number(defects.clip_level, ".1f"), **figures)
     if defects.codec is None:
         return say(N_("the %(what)s is clipped: %(samples)s samples held at full scale (runs of "
                       "%(run)s or more within %(level)s dB of it) in %(blocks)s of its %(block)s "
