@@ -116,7 +116,8 @@ def test_times_an_hour_in_without_a_start_of_programme_are_an_error(tmp_path):
         "give it in <head>: <metadata><ebuttm:documentMetadata><ebuttm:documentStartOfProgramme>"
         "10:00:00:00</ebuttm:documentStartOfProgramme></ebuttm:documentMetadata></metadata>, "
         'with xmlns:ebuttm="urn:ebu:tt:metadata" on <tt> (EBU-TT Part 1); or export the file '
-        "with the programme starting at 00:00:00:00")]
+        "with the programme starting at 00:00:00:00; a master whose own timecode starts the "
+        "programme there places it without either (check it with --manifest, as validate does)")]
     assert times(result) == [(1480, 3000), (4960, 6200)]
     result = read(tmp_path, document(PAL, ("10:00:01:12", "10:00:03:00"),
                                      ("09:59:59:00", "10:00:00:00")))

@@ -167,9 +167,11 @@ class TimeParameters:
                 "and the file does not say the timecode its programme starts at, which is the "
                 "video's first frame: its cues are checked here as if it were %(start)s"),
                 hours, value=repr(first.get("begin").strip()), hours=hours, start=start), first,
+            # A trial's translator was told this of a file its master's timecode places: said.
             say(N_('give it in <head>: %(metadata)s, with xmlns:ebuttm="%(namespace)s" on <tt> '
                    "(EBU-TT Part 1); or export the file with the programme starting at "
-                   "00:00:00:00"),
+                   "00:00:00:00; a master whose own timecode starts the programme there places "
+                   "it without either (check it with --manifest, as validate does)"),
                 metadata="<metadata><ebuttm:documentMetadata><ebuttm:documentStartOfProgramme>"
                          f"{start}</ebuttm:documentStartOfProgramme></ebuttm:documentMetadata>"
                          "</metadata>", namespace=EBUTT_METADATA), "timing")
