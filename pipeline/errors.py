@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal
 
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Message, message_from_json, say
 
 # A note is no problem: what the pipeline decided for the user (a file read from its master's
 # timecode), said where the user looks and counted neither as an error nor as a warning.
@@ -54,14 +54,20 @@ class Diagnostic:
             "hint": self.hint,
             "code": self.code,
             **({"detail": self.detail.to_json()} if self.detail is not None else {}),
+            **({"hint_detail": self.hint_detail.to_json()} if self.hint_detail is not None
+               else {}),
         }
 
 
 def diagnostic_from_json(data) -> Diagnostic:
-    """A diagnostic written by `Diagnostic.to_json` (in a record); other text as a warning."""
+    """A diagnostic written by `Diagnostic.to_json` (in a record), its messages kept to be said
+    in the terminal's language (a trial's render and watch said a variant's warnings in
+    English under Spanish labels); other text as a warning."""
     if isinstance(data, dict):
         return Diagnostic(data.get("severity", "warning"), str(data.get("message", "")),
-                          data.get("path"), data.get("line"), data.get("hint"), data.get("code"))
+                          data.get("path"), data.get("line"), data.get("hint"), data.get("code"),
+                          message_from_json(data.get("detail")),
+                          message_from_json(data.get("hint_detail")))
     return Diagnostic("warning", str(data))
 
 

@@ -109,6 +109,27 @@ def say_count(forms: tuple[str, str], count: int, /, **params) -> Message:
     return Message(forms[0], params, forms[1], count)
 
 
+def message_from_json(data) -> Message | None:
+    """The `Message` a record keeps (`Message.to_json()`), so that a diagnostic read back from
+    a record is said in the terminal's language as when it was found (its English text is the
+    diagnostic's own); None for anything else. `to_json()` of the result is `data`."""
+    if not isinstance(data, dict) or not isinstance(data.get("template"), str):
+        return None
+    params = {name: _from_json(value) for name, value in (data.get("params") or {}).items()}
+    return Message(data["template"], params, data.get("plural"), data.get("n"))
+
+
+def _from_json(value):
+    if isinstance(value, dict) and "template" in value:
+        return message_from_json(value)
+    if isinstance(value, dict) and "number" in value:
+        return Number(value["number"], value.get("format", "g"))
+    if isinstance(value, dict) and "list" in value:
+        return Items(tuple(_from_json(item) for item in value["list"]),
+                     "; " if value.get("join") == "; " else ", ")
+    return value
+
+
 def _json(value):
     return value.to_json() if hasattr(value, "to_json") else value
 

@@ -290,3 +290,33 @@ def test_a_translators_recordings_slips_are_said_in_spanish(campaign):
     for code, text in said:
         for station in ("pida a la campaña", "su sistema de emisión", "antes de emitirlo"):
             assert station not in text, (code, text)
+
+
+def test_a_variants_warnings_read_back_from_its_record_are_said_in_spanish(campaign):
+    # A trial's `render` (and `watch`, after a save) said a rendered variant's warnings in
+    # English under Spanish labels ("aviso: cue 4 reads too fast ... (sugerencia: shorten the
+    # text ...)"): read back from the variant's record, they had lost their messages; watch
+    # then said each twice, once in Spanish from its check.
+    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,100\nTlaneltokilistli ika "
+                             "tlakamej amo tlanamakalo\n")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = tty.run(["render", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
+    assert result.status == 0, result.describe()
+    lines = [line.strip() for line in tty.said(result) if "demasiado rápido" in line]
+    assert len(lines) == 1, result.describe()
+    assert lines[0].startswith("subtitles/spot/nah.srt:1: aviso: el subtítulo 1 se lee "
+                               "demasiado rápido: "), lines
+    assert "(sugerencia: acorte el texto" in lines[0], lines
+    assert "reads too fast" not in result.text and "hint:" not in result.text, result.describe()
+
+
+def test_a_diagnostic_keeps_its_messages_through_a_record():
+    from pipeline.errors import diagnostic_from_json
+    from pipeline.messages import N_plural, Items, Number, say_count
+    found = warning(say(N_("%(clipping)s; its mean, %(level)s dBFS, is the clipping's"),
+                        clipping=say_count(N_plural("%(n)s cue", "%(n)s cues"), 3, n=3),
+                        level=Number(-47.9, ".1f")), "yua.wav", None,
+                    say(N_("rename it to %(name)s"), name=Items(("a", "b"), "; ")), "clipping")
+    back = diagnostic_from_json(found.to_json())
+    assert back.to_json() == found.to_json() and "hint_detail" in found.to_json()
+    assert diagnostic_line(back) == diagnostic_line(found)
