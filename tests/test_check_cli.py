@@ -851,7 +851,8 @@ def test_check_with_a_manifest_says_when_the_spots_master_is_missing(campaign):
     master = campaign.root / "media/spot.mp4"
     assert f"{path}: warning: the master of spot 'spot', {master}, is not there: the video's " \
            "length and frame rate are not known, so cues after its end are not found (hint: " \
-           "give the video's length with --duration SECONDS)\n" in result.stderr
+           "put the master there (every variant of the spot needs it); until then, `pipeline " \
+           "check` takes the video's length as --duration SECONDS)\n" in result.stderr
     given = invoke(path, "--manifest", manifest, "--duration", "4")
     assert f"{path}:5: error: {PAST_END}" in given.stderr
     assert "master" not in given.stderr

@@ -600,10 +600,34 @@ def test_watch_in_a_spanish_terminal_says_its_own_lines_in_spanish(rendered):
                      columns=300, timeout=WAIT * 4, steps=steps)
     assert result.status == 0, result.describe()
     lines = tty.said(result)
-    assert lines[0] == ("vigilando manifests/campaign.yaml y, de lengua nah, los archivos de "
-                        "subtítulos de subtitles/ y las grabaciones de audio/ (Ctrl-C para "
-                        "detener)"), lines
+    assert lines[0] == ("vigilando manifests/campaign.yaml y los archivos de subtítulos de "
+                        "subtitles/ y las grabaciones de audio/, solo para la lengua nah "
+                        "(Ctrl-C para detener)"), lines
     assert "cambió: subtitles/spot/nah.srt" in lines, lines
     assert any(re.fullmatch(r"  generada   test-campaign/spot\.nah\.small en \d+\.\d s", line)
                for line in lines), lines
     assert lines[-1] == "se dejó de vigilar", lines
+
+
+def test_a_recording_saved_for_a_language_that_takes_none_is_said_unused(rendered, capsys):
+    # A trial's translator saved tzo.wav while watching; tzo is `soft` (subtitles on the
+    # master's sound), and watch said "changed" and "up to date", as if it had been taken.
+    manifest = load_manifest(rendered.manifest)
+    saved = rendered.root / "audio/spot/tzo.wav"
+    saved.write_bytes((rendered.root / "media/spot.bed.wav").read_bytes())
+    told: list = []
+
+    def on_checked(event):
+        told.append(event)
+        print_event(event)
+
+    event, _ = handle_changes(manifest, {saved}, on_checked=on_checked)
+    (checked,) = told
+    assert [(Path(d.path), d.code) for d in checked.notes] == [(saved, "unused-input")]
+    assert {o.status for o in event.outcomes} == {"up-to-date"}
+    print_event(event)
+    _, err = capsys.readouterr()
+    assert err.count(f"{saved}: warning: language 'tzo' has treatment 'soft' in campaign.yaml: "
+                     "its variants carry the master's sound, and no variant uses this "
+                     "recording (hint: for a dubbed version, the language's treatment is 'dub' "
+                     "(or 'mix' for a voice-over on the music bed))") == 1, err

@@ -94,14 +94,14 @@ def print_event(event: WatchEvent) -> None:
 
 # A variant's status, as `render` counts it, in a column of its own.
 STATUS = {"rendered": N_("rendered"), "failed": N_("failed"), "blocked": N_("blocked"),
-          "remade": N_("remade"), "up to date": N_("up to date")}
+          "remade": N_("remade"), "up-to-date": N_("up to date")}
 
 
 def outcome_line(outcome: Outcome) -> str:
     """`  <status>  <variant> <what>`, the status in a column as wide as the widest one in the
     terminal's language."""
     variant = outcome.plan.variant
-    status = outcome.status if outcome.status in STATUS else "up to date"
+    status = outcome.status if outcome.status in STATUS else "up-to-date"
     if status == "rendered":
         what = say(N_("in %(seconds)s s"), seconds=Number(outcome.seconds, ".1f"))
     elif status == "failed":

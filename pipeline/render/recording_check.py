@@ -197,7 +197,7 @@ def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str |
         notes.append(no_language(manifest, path, code or path.name.partition(".")[0],
                                  WITHOUT_SPOT, "nah.wav"))
     elif not language.needs_audio:
-        notes.append(_not_voiced(manifest, path, language))
+        notes.append(not_voiced(manifest, path, language))
     if spot is None:
         notes.append(_no_spot(manifest, path, folder))
     if notes:
@@ -251,12 +251,18 @@ def _what(language: Language | None) -> str:
     return N_("dub") if language.treatment == "dub" else N_("voice-over")
 
 
-def _not_voiced(manifest: Manifest, path: Path, language: Language) -> Diagnostic:
+def not_voiced(manifest: Manifest, path: Path, language: Language, alone: bool = True
+               ) -> Diagnostic:
+    """The warning that `language` takes no recording in `manifest`, of its recording `path`;
+    `alone`: said with check's "checked without its spot" (else as watch says it of a
+    recording just saved: a trial's was followed by "up to date" and nothing else)."""
     # The treatment, a manifest's keyword, as the manifest writes it.
-    return warning(say(N_("language %(code)s has treatment '%(treatment)s' in %(manifest)s: its "
-                          "variants carry the master's sound, and no variant uses this "
-                          "recording; checked without its spot"),
-                       code=repr(language.code), treatment=language.treatment,
+    template = (N_("language %(code)s has treatment '%(treatment)s' in %(manifest)s: its "
+                   "variants carry the master's sound, and no variant uses this recording; "
+                   "checked without its spot") if alone else
+                N_("language %(code)s has treatment '%(treatment)s' in %(manifest)s: its "
+                   "variants carry the master's sound, and no variant uses this recording"))
+    return warning(say(template, code=repr(language.code), treatment=language.treatment,
                        manifest=manifest.path.name), path,
                    hint=say(N_("for a dubbed version, the language's treatment is 'dub' (or "
                                "'mix' for a voice-over on the music bed)")), code="unused-input")

@@ -32,6 +32,7 @@ from pipeline.render.batch import render_plan
 from pipeline.render.reporting import Outcome, Reporter
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.plan import build_plan
+from pipeline.render.recording_check import not_voiced
 from pipeline.render.settling import Growing, Settled, Signature, Waits, signature
 from pipeline.render.sound_input import MISNAMED
 from pipeline.render.variants import Plan, Selection, UnknownSelection, VariantPlan
@@ -310,7 +311,7 @@ def _check_and_render(manifest: Manifest, plan: Plan, selected: list[VariantPlan
                    and path.suffix.lower() not in AUDIO_SUFFIXES)
     checked = {check.path.resolve() for check in checks}
     blocking = _blocking(plan, selected, checked)
-    notes = _sound_notes(plan, files)
+    notes = _sound_notes(manifest, plan, files)
     named = tuple(v for v in behind if v.status == "stale")  # blocked ones: their outcome says
     if on_checked is not None:
         on_checked(WatchEvent("checked", changed, checks, blocking, notes, removed=removed,
@@ -346,14 +347,23 @@ def _check(manifest: Manifest, plan: Plan, path: Path) -> CheckResult:
     return check_file(path, **manifest_settings(manifest, path, master=master))
 
 
-def _sound_notes(plan: Plan, files: set[Path]) -> tuple[Diagnostic, ...]:
+def _sound_notes(manifest: Manifest, plan: Plan, files: set[Path]) -> tuple[Diagnostic, ...]:
     """What planning found the sound files among `files` to hold against their names (a phone's
-    AAC named .mp3, a .wav of ADPCM: sound_input.misnamed), as validate and render say it. Not
-    a QC warning of any variant, so no rendered outcome carries it: told with the checks, or a
-    translator watching her dub would never hear it."""
+    AAC named .mp3, a .wav of ADPCM: sound_input.misnamed), as validate and render say it; and
+    a recording of a language that takes none (a `soft` or `burn` one), which its variants,
+    "up to date", do not use. Not a QC warning of any variant, so no rendered outcome carries
+    it: told with the checks, or a translator watching her dub would never hear it."""
     sounds = {path.resolve() for path in files if path.suffix.lower() in AUDIO_SUFFIXES}
+    languages = {language.code: language for language in manifest.languages}
+    unvoiced = []
+    for path in sorted(files):
+        pair = affected_pair(manifest, path) if path.resolve() in sounds and path.exists() \
+            else None
+        language = languages.get(pair[1]) if pair else None
+        if language is not None and not language.needs_audio:
+            unvoiced.append(not_voiced(manifest, path, language, alone=False))
     return tuple(d for d in plan.diagnostics if d.code in MISNAMED and d.path is not None
-                 and Path(d.path).resolve() in sounds)
+                 and Path(d.path).resolve() in sounds) + tuple(unvoiced)
 
 
 def _blocking(plan: Plan, selected: list[VariantPlan], checked: set[Path]) -> tuple[Diagnostic, ...]:

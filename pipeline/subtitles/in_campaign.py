@@ -93,9 +93,14 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
                                               reason=exc.message)))
         else:
             if master is None:
+                # Said by watch too, which has no --duration (a trial's fresh clone).
                 notes.append(_no_length(path, say(N_("the master of spot %(spot)s, %(master)s, "
                                                      "is not there"), spot=repr(found.id),
-                                                  master=str(found.master))))
+                                                  master=str(found.master)),
+                                        say(N_("put the master there (every variant of the "
+                                               "spot needs it); until then, `pipeline check` "
+                                               "takes the video's length as --duration "
+                                               "SECONDS"))))
             else:
                 master = _programme(manifest, found, master, path, notes)
     # Fitted on every frame the spot's variants burn it into, as validate fits it: the
