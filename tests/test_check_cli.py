@@ -372,8 +372,8 @@ def test_every_apostrophe_look_alike_is_named_when_mixed(files):
     assert ("mix.srt:5: warning: look-alike apostrophes are mixed: U+A78C ꞌ (Latin small letter "
             "saltillo) 1 time, in the cue at line 1; U+0060 ` (grave accent) 1 time, in the cue at "
             "line 13; U+00B4 ´ (acute accent) 1 time, in the cue at line 5; U+02BB ʻ (modifier "
-            "letter turned comma) 1 time, in the cue at line 9 (hint: 'mix' is written with "
-            "U+A78C ꞌ (Latin small letter saltillo): replace the others with it)"
+            "letter turned comma) 1 time, in the cue at line 9 (hint: Mixtec ('mix') is written "
+            "with U+A78C ꞌ (Latin small letter saltillo): replace the others with it)"
             ) in result.stderr, result.stderr
 
 

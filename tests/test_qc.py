@@ -558,15 +558,16 @@ def test_a_language_whose_letter_is_known_is_told_that_letter_not_the_most_typed
                                language=language), "apostrophes")
 
     tsotsil = told("tzo")
-    assert tsotsil.hint == "'tzo' is written with U+02BC ʼ (modifier letter apostrophe): " \
-                           "replace the others with it"
+    assert tsotsil.hint == "Tsotsil ('tzo') is written with U+02BC ʼ (modifier letter " \
+                           "apostrophe): replace the others with it"
     assert tsotsil.line == 5        # at the first of the others, however many
     assert tsotsil.message.startswith("look-alike apostrophes are mixed: U+02BC ʼ (modifier "
                                       "letter apostrophe) 3 times, in the cue at line 1; U+A78C")
     assert "most of this file uses U+A78C ꞌ" in told(None).hint
     assert "most of this file" in told("nah").hint     # no letter known for it
     mixtec = told("mix")
-    assert mixtec.hint.startswith("'mix' is written with U+A78C ꞌ (Latin small letter saltillo)")
+    assert mixtec.hint.startswith("Mixtec ('mix') is written with U+A78C ꞌ (Latin small letter "
+                                  "saltillo)")
     assert mixtec.line == 1
 
 

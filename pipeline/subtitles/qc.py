@@ -55,6 +55,9 @@ APOSTROPHES = {
 # The letter a language's spelling writes its glottal stop with (INALI's norms): a trial's
 # Tsotsil file, ꞌ more often than ʼ, was told to make them all ꞌ.
 SPELLED_WITH = {"tzo": "\u02bc", "tzh": "\u02bc", "yua": "\u02bc", "mix": "\ua78c"}
+# Their names, as the hint says them (a trial's translator read "'tzo' se escribe con ...").
+SPELLED_NAMES = {"tzo": N_("Tsotsil"), "tzh": N_("Tseltal"), "yua": N_("Yucatec Maya"),
+                 "mix": N_("Mixtec")}
 
 
 def _lines(cue: Cue) -> list[str]:
@@ -312,11 +315,12 @@ def _apostrophes(cues: list[Cue], path, language: str | None = None) -> list[Dia
         forms = [letter, *(char for char in forms if char != letter)]
     first_slip = min(line for char in forms[1:] for line in where[char])
     if letter is not None:
-        hint = say(N_("%(code)s is written with %(form)s (%(name)s): replace the others with it")
-                   if letter in where else
-                   N_("%(code)s is written with %(form)s (%(name)s): replace them all with it"),
-                   code=repr(language), form=f"U+{ord(letter):04X} {letter}",
-                   name=say(APOSTROPHES[letter]))
+        hint = say(N_("%(language)s (%(code)s) is written with %(form)s (%(name)s): replace the "
+                      "others with it") if letter in where else
+                   N_("%(language)s (%(code)s) is written with %(form)s (%(name)s): replace them "
+                      "all with it"),
+                   language=say(SPELLED_NAMES[language]), code=repr(language),
+                   form=f"U+{ord(letter):04X} {letter}", name=say(APOSTROPHES[letter]))
     elif used[forms[0]] == used[forms[1]]:
         hint = say(N_("the language's spelling uses one of them (Mixtec writes the saltillo ꞌ, "
                       "Tsotsil and Tseltal ʼ): replace the others with it"))
