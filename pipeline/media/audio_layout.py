@@ -76,6 +76,11 @@ def spoken(channel: str, layout: str | None) -> str:
 BY_COUNT = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
 
 
+def _names_none(name: str | None) -> bool:
+    """Whether ffprobe's `channel_layout` names no layout: absent, "unknown", "2 channels"."""
+    return not name or name == "unknown" or name.endswith("channels")
+
+
 def layout_of(channels: int, name: str | None) -> str:
     """The layout a stream's channels are read as: its own name, else the usual one for its
     channel count; `PipelineError` when neither is known."""
@@ -85,7 +90,7 @@ def layout_of(channels: int, name: str | None) -> str:
         # One channel whatever its position: a mono file that an editor (or ffmpeg's `pan`)
         # placed on the left, "1 channels (FL)", is heard in both sides as any mono one.
         return "mono"
-    if (name is None or name == "unknown" or name.endswith("channels")) and channels in BY_COUNT:
+    if _names_none(name) and channels in BY_COUNT:
         return BY_COUNT[channels]
     raise PipelineError(say(N_("the %(name)s channel layout is not supported"), name=name)
                         if name else
@@ -274,8 +279,7 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
 
 def _unnamed(stream: Stream) -> str:
     """The usual layout of `stream`'s channel count where it names no layout, else ""."""
-    named = stream.channel_layout not in (None, "", "unknown")
-    return "" if named else BY_COUNT.get(stream.channels or 0, "")
+    return BY_COUNT.get(stream.channels or 0, "") if _names_none(stream.channel_layout) else ""
 
 
 def _summable(info: MediaInfo, chosen: tuple[int, ...], described: list[str],

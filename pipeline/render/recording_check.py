@@ -257,13 +257,12 @@ def not_voiced(manifest: Manifest, path: Path, language: Language, alone: bool =
     `alone`: said with check's "checked without its spot" (else as watch says it of a
     recording just saved: a trial's was followed by "up to date" and nothing else)."""
     # The treatment, a manifest's keyword, as the manifest writes it.
-    template = (N_("language %(code)s has treatment '%(treatment)s' in %(manifest)s: its "
-                   "variants carry the master's sound, and no variant uses this recording; "
-                   "checked without its spot") if alone else
-                N_("language %(code)s has treatment '%(treatment)s' in %(manifest)s: its "
-                   "variants carry the master's sound, and no variant uses this recording"))
-    return warning(say(template, code=repr(language.code), treatment=language.treatment,
-                       manifest=manifest.path.name), path,
+    said = say(N_("language %(code)s has treatment '%(treatment)s' in %(manifest)s: its "
+                  "variants carry the master's sound, and no variant uses this recording"),
+               code=repr(language.code), treatment=language.treatment,
+               manifest=manifest.path.name)
+    return warning(say(N_("%(said)s; %(checked)s"), said=said, checked=WITHOUT_SPOT)
+                   if alone else said, path,
                    hint=say(N_("for a dubbed version, the language's treatment is 'dub' (or "
                                "'mix' for a voice-over on the music bed)")), code="unused-input")
 

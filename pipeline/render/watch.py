@@ -356,9 +356,8 @@ def _sound_notes(manifest: Manifest, plan: Plan, files: set[Path]) -> tuple[Diag
     sounds = {path.resolve() for path in files if path.suffix.lower() in AUDIO_SUFFIXES}
     languages = {language.code: language for language in manifest.languages}
     unvoiced = []
-    for path in sorted(files):
-        pair = affected_pair(manifest, path) if path.resolve() in sounds and path.exists() \
-            else None
+    for path in sorted(p for p in files if p.resolve() in sounds and p.exists()):
+        pair = affected_pair(manifest, path)
         language = languages.get(pair[1]) if pair else None
         if language is not None and not language.needs_audio:
             unvoiced.append(not_voiced(manifest, path, language, alone=False))

@@ -54,10 +54,9 @@ APOSTROPHES = {
 
 # The letter a language's spelling writes its glottal stop with (INALI's norms): a trial's
 # Tsotsil file, ꞌ more often than ʼ, was told to make them all ꞌ.
-SPELLED_WITH = {"tzo": "\u02bc", "tzh": "\u02bc", "yua": "\u02bc", "mix": "\ua78c"}
-# Their names, as the hint says them (a trial's translator read "'tzo' se escribe con ...").
-SPELLED_NAMES = {"tzo": N_("Tsotsil"), "tzh": N_("Tseltal"), "yua": N_("Yucatec Maya"),
-                 "mix": N_("Mixtec")}
+# With the language's name, as the hint says it (a trial's translator read "'tzo' se escribe").
+SPELLED_WITH = {"tzo": ("\u02bc", N_("Tsotsil")), "tzh": ("\u02bc", N_("Tseltal")),
+                "yua": ("\u02bc", N_("Yucatec Maya")), "mix": ("\ua78c", N_("Mixtec"))}
 
 
 def _lines(cue: Cue) -> list[str]:
@@ -309,7 +308,7 @@ def _apostrophes(cues: list[Cue], path, language: str | None = None) -> list[Dia
                                    count=used[char]),
                    lines=line_list(where[char], cues=True))
 
-    letter = SPELLED_WITH.get(language or "")
+    letter, named = SPELLED_WITH.get(language or "", (None, None))
     if letter is not None and letter in where:
         # The slips are the others, however many: said at the first of them.
         forms = [letter, *(char for char in forms if char != letter)]
@@ -319,7 +318,7 @@ def _apostrophes(cues: list[Cue], path, language: str | None = None) -> list[Dia
                       "others with it") if letter in where else
                    N_("%(language)s (%(code)s) is written with %(form)s (%(name)s): replace them "
                       "all with it"),
-                   language=say(SPELLED_NAMES[language]), code=repr(language),
+                   language=say(named), code=repr(language),
                    form=f"U+{ord(letter):04X} {letter}", name=say(APOSTROPHES[letter]))
     elif used[forms[0]] == used[forms[1]]:
         hint = say(N_("the language's spelling uses one of them (Mixtec writes the saltillo ꞌ, "
