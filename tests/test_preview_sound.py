@@ -164,6 +164,38 @@ def test_a_subtitle_language_and_a_dub_are_previewed_in_one_run(campaign):
         assert shown > 0.01, (proxy, shown)
 
 
+@pytest.mark.e2e
+def test_a_preview_is_said_in_spanish_in_a_spanish_terminal(campaign, monkeypatch):
+    # Its lines were English in a translator's Spanish terminal, under Spanish warnings.
+    monkeypatch.setattr("pipeline.cli.language.terminal_language", lambda: "es")
+    campaign.audio("yua")
+    campaign.subtitle("yua", SRT)
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}])
+    result = invoke(manifest, "--lang", "yua")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"spot yua: 2 subtítulos y el doblaje yua\.wav en [\d.]+ s", lines[0])
+    proxy = campaign.out / "spot.yua.preview.mp4"
+    labels = {line.split(":")[0].strip(): line for line in lines[1:]}
+    assert set(labels) == {"cuadro", "hoja de contactos", "muestra de caracteres", "video",
+                           "sonoridad"}, lines
+    assert labels["video"] == f"  video:                 {proxy}"
+    assert labels["cuadro"].endswith(f"{W}x{H} del perfil 'small' (--profile NAME para otro)")
+    # The values in one column: each starts at the same place.
+    assert len({len(line) - len(line.split(":", 1)[1].lstrip()) for line in lines[1:]}) == 1
+    lufs, _ = integrated_loudness(proxy)
+    said = re.search(r"sonoridad: +(-[\d.]+) LUFS integrados, pico real -[\d.]+ dBTP, medidos "
+                     r"en el archivo \(ebur128\); el objetivo del proxy: -16 LUFS$",
+                     labels["sonoridad"])
+    assert said and abs(float(said.group(1)) - lufs) <= 0.1, (lines, lufs)
+    campaign.subtitle("yua", SRT + "\n3\n00:00:03,900 --> 00:00:03,700\nal revés\n")
+    result = invoke(manifest, "--lang", "yua")
+    assert result.exit_code == 1
+    assert ": error: el subtítulo 3 termina antes de empezar" in result.stderr, result.stderr
+    assert "spot yua: no se hizo la vista previa, por el error de arriba" in result.stderr
+    assert f"  se borró la vista previa anterior: {proxy}" in result.stderr, result.stderr
+
+
 def test_a_voice_over_whose_spot_has_no_bed_is_told_so_and_not_previewed(campaign):
     campaign.audio("mto", "voice.wav")
     data = campaign.data([{"code": "mto", "treatment": "mix"}])

@@ -7,13 +7,16 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import click
 import pytest
 
 from pipeline.cli.language import diagnostic_line, language_of
+from pipeline.cli.main import cli
 from pipeline.errors import warning
 from pipeline.manifest import load_manifest
 from pipeline.messages import N_, say
 from pipeline.publish.wording import localised
+from pipeline.render.inputs import PROBES_AT_ONCE
 from pipeline.render.recording_check import check_recording
 from pipeline.subtitles.file_check import check_file
 from tests import terminal as tty
@@ -63,7 +66,7 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
         assert tty.said(english)[0].startswith("Usage: pipeline"), english.describe()
     version = tty.said(tty.run(["--version"], cwd=tmp_path, env=SPANISH))
     assert version[0].startswith("pipeline, versión "), version
-    # The help's frame too; its text, the commands' own, stays English.
+    # The help's frame too.
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     help_text = tty.said(tty.run(["check", "--help"], cwd=tmp_path, columns=400,
@@ -72,6 +75,52 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
     assert "Opciones:" in help_text and any("Muestra este mensaje y termina." in line
                                             for line in help_text), help_text
     assert not list(temporary.iterdir())      # Click's words, written for it, removed at exit
+
+
+def test_every_command_s_help_is_said_in_spanish_in_a_spanish_terminal(tmp_path: Path):
+    # A translator's `check --help` was English under Spanish headings ("Uso:", "Opciones:").
+    listing = tty.said(tty.run(["--help"], cwd=tmp_path, env=SPANISH, columns=200))
+    assert "  Genera cada variante por lengua de una campaña a partir de su manifiesto." in listing
+    commands = listing[listing.index("Comandos:") + 1:]
+    assert [line.split()[0] for line in commands] == sorted(cli.list_commands(None))
+    for line in commands:
+        assert line.split(maxsplit=1)[1].split()[0] in SPANISH_VERBS, commands
+    check = tty.said(tty.run(["check", "--help"], cwd=tmp_path, env=SPANISH, columns=200))
+    assert check[1].startswith("  Revisa archivos de subtítulos y grabaciones antes de "
+                               "entregarlos"), check
+    assert "pipeline check audio/not-for-sale-15/yua.wav" in map(str.strip, check)  # as typed
+    assert any(line.split() == ["--max-lines", "N", "Máximo", "de", "líneas", "por",
+                                "subtítulo", "(por", "omisión", "2).", "[x>=1]"]
+               for line in check), check
+    assert any("-q, --quiet" in line and "Solo los errores y el resumen final." in line
+               for line in check), check
+    # A help written with a figure (`help_text`) has it in Spanish too.
+    render = " ".join(tty.run(["render", "--help"], cwd=tmp_path, env=SPANISH).text.split())
+    assert f"La planificación analiza hasta {PROBES_AT_ONCE} entradas a la vez" in render
+    english = tty.said(tty.run(["check", "--help"], cwd=tmp_path, columns=200,
+                               env={**SPANISH, "LANG": "C.UTF-8"}))
+    assert english[1].startswith("  Check subtitle files and recordings"), english
+
+
+# The first word of each command's Spanish help, in the listing of `pipeline --help`.
+SPANISH_VERBS = {"Revisa", "Lista", "Muestra", "Sube", "Genera", "Comprueba"}
+
+
+def test_every_help_a_command_shows_has_its_spanish():
+    """Each command's help and each of its options' (the lazily imported ones too) is in the
+    catalog: an option added in English alone would be English in a Spanish `--help`."""
+    from pipeline.cli.language import _TEMPLATES
+    from pipeline.publish.i18n import translated
+    ctx = click.Context(cli)
+    seen = 0
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        for part in (command, *command.params):
+            text = getattr(part, "help", None)
+            if text:
+                seen += 1
+                assert translated(_TEMPLATES.get(text, (text,))[0], "es"), (name, text[:60])
+    assert seen >= 60, seen
 
 
 def test_a_check_in_a_spanish_terminal_is_said_in_spanish(tmp_path: Path):

@@ -12,7 +12,7 @@ import click
 from pipeline.cli.common import echo, emit, fails_cleanly, say_waiting, verbosity
 from pipeline.errors import PipelineError, ValidationError
 from pipeline.manifest import Manifest, load_manifest
-from pipeline.messages import plural
+from pipeline.messages import N_, plural
 from pipeline.render.intermediates import (
     delete_unused,
     size_text,
@@ -24,32 +24,31 @@ from pipeline.render.plan import build_plan
 from pipeline.render.strays import delete_strays, stray_files
 
 
-@click.command()
+@click.command(help=N_("""List files under each campaign's output folder that belong to no
+variant of its manifest (a spot, language or profile removed or renamed), and the
+intermediates under its spots' .work/ folders (shared pictures, levelled audio tracks,
+posters) that no variant uses now (a profile removed or renamed, settings changed); delete
+them with --delete.
+
+Only names the pipeline gives (<spot>.<lang>.<...> in a spot's folder, the files a stray
+record names, the .<name>.partial-<pid>-... files of a render that was killed, and in
+.work/ <spot>.<profile>.<key>.picture.mp4, <spot>.<key>.audio.<ext> and
+poster-<key>.jpg) are considered; anything else in the output folder is left alone.
+The manifests' inputs are planned (from the cache when unchanged) to know which
+intermediates are used; a spot with a blocked variant keeps its .work/ as it is. Stray
+files are never published, since publish goes by the catalog. Paths go to stdout, one a
+line, relative to the current folder when under it (as `git ls-files` gives them).
+
+\b
+Examples:
+  pipeline clean manifests/blue-heart.yaml
+  pipeline clean manifests/*.yaml --delete"""))
 @click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--delete", is_flag=True,
-              help="Delete the files listed (without it, only list them).")
+              help=N_("Delete the files listed (without it, only list them)."))
 @fails_cleanly
 def clean(manifests: tuple[Path, ...], delete: bool) -> None:
-    """List files under each campaign's output folder that belong to no variant of its manifest
-    (a spot, language or profile removed or renamed), and the intermediates under its spots'
-    .work/ folders (shared pictures, levelled audio tracks, posters) that no variant uses now
-    (a profile removed or renamed, settings changed); delete them with --delete.
-
-    Only names the pipeline gives (<spot>.<lang>.<...> in a spot's folder, the files a stray
-    record names, the .<name>.partial-<pid>-... files of a render that was killed, and in
-    .work/ <spot>.<profile>.<key>.picture.mp4, <spot>.<key>.audio.<ext> and
-    poster-<key>.jpg) are considered; anything else in the output folder is left alone.
-    The manifests' inputs are planned (from the cache when unchanged) to know which
-    intermediates are used; a spot with a blocked variant keeps its .work/ as it is. Stray
-    files are never published, since publish goes by the catalog. Paths go to stdout, one a
-    line, relative to the current folder when under it (as `git ls-files` gives them).
-
-    \b
-    Examples:
-      pipeline clean manifests/blue-heart.yaml
-      pipeline clean manifests/*.yaml --delete
-    """
     loaded, problems = [], []
     for path in manifests:       # every manifest read first: none is cleaned if one is wrong
         try:

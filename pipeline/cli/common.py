@@ -23,7 +23,7 @@ from pipeline.cli.language import diagnostic_line
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error
 from pipeline.manifest import load_manifest
 from pipeline.manifest.model import Concern
-from pipeline.messages import plural
+from pipeline.messages import N_, plural
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.variants import FILTERS
 
@@ -77,19 +77,22 @@ def verbosity_options(command):
     """`-v/--verbose` and `-q/--quiet`, accepted by the group and by every subcommand."""
     command = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True,
                            callback=_set_verbosity,
-                           help="Only errors and the final summary.")(command)
+                           help=N_("Only errors and the final summary."))(command)
     return click.option("-v", "--verbose", count=True, expose_value=False, is_eager=True,
                         callback=_set_verbosity,
-                        help="Show more: -v the ffmpeg commands, -vv debug details.")(command)
+                        help=N_("Show more: -v the ffmpeg commands, -vv debug details."))(command)
 
 
 # Each parameter is named after its option, so that Click's auto_envvar_prefix reads
 # PIPELINE_RENDER_LANG for --lang (PIPELINE_WATCH_LANG for watch's), as the contract's
 # PIPELINE_<OPTION> promises.
 SELECTORS = [
-    click.option("--spot", multiple=True, metavar="ID", help="Only this spot (repeatable)."),
-    click.option("--lang", multiple=True, metavar="CODE", help="Only this language (repeatable)."),
-    click.option("--profile", multiple=True, metavar="NAME", help="Only this profile (repeatable)."),
+    click.option("--spot", multiple=True, metavar="ID",
+                 help=N_("Only this spot (repeatable).")),
+    click.option("--lang", multiple=True, metavar="CODE",
+                 help=N_("Only this language (repeatable).")),
+    click.option("--profile", multiple=True, metavar="NAME",
+                 help=N_("Only this profile (repeatable).")),
 ]
 
 

@@ -34,6 +34,7 @@ CLICK = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and 
          N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a directory."),
          N_("{name} {filename!r} is a file."), N_("{value!r} is not a valid {number_type}."),
          N_("{value} is not in the range {range}."), N_("%(prog)s, version %(version)s"),
+         N_("Show the version and exit."),
          N_plural("Got unexpected extra argument ({args})",
                   "Got unexpected extra arguments ({args})"),
          N_plural("Option {name!r} requires an argument.",
@@ -73,7 +74,7 @@ def said(message: Message | str | None, english: str | None = None) -> str:
 
 
 def word(english: str) -> str:
-    """One of `WORDS` in the terminal's language."""
+    """A msgid with no parameters (one of `WORDS`, a label) in the terminal's language."""
     language = terminal_language()
     if language == SOURCE_LANGUAGE:
         return english
@@ -91,6 +92,39 @@ def diagnostic_line(diagnostic: Diagnostic) -> str:
     if d.hint:
         text += f" ({word('hint')}: {said(d.hint_detail, d.hint)})"
     return text
+
+
+# The templates of help texts written with values (`help_text`), by their English text.
+_TEMPLATES: dict[str, tuple[str, dict]] = {}
+
+
+def help_text(template: str, **values) -> str:
+    """An option's help written as a template and its values, `help_text(N_("up to
+    %(probes)s inputs"), probes=4)`: its English text, by which `speak_help` finds the
+    template to translate (Click keeps a help as a plain string)."""
+    text = template % values
+    _TEMPLATES[text] = (template, values)
+    return text
+
+
+def speak_help(command):
+    """`command` (a Click command or group) with its help and its options' said in the
+    terminal's language where the catalog has them: each is written as a msgid (`N_`), and
+    Click formats what it is given, at `--help`. A translator's `check --help` was English
+    under Spanish headings. Nothing in an English terminal; returns `command`."""
+    language = terminal_language()
+    if language == SOURCE_LANGUAGE:
+        return command
+    from pipeline.publish.i18n import translations
+    gettext = translations(language).gettext
+    for part in (command, *command.params):
+        text = getattr(part, "help", None)
+        if text in _TEMPLATES:
+            template, values = _TEMPLATES[text]
+            part.help = gettext(template) % values
+        elif text:
+            part.help = gettext(text)
+    return command
 
 
 def speak_click() -> None:

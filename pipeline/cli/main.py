@@ -28,10 +28,11 @@ from pipeline.cli.common import (
     verbosity_options,
     with_selectors,
 )
+from pipeline.cli.language import help_text, speak_help
 from pipeline.cli.outcomes import report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
-from pipeline.messages import plural
+from pipeline.messages import N_, plural
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
@@ -74,23 +75,26 @@ class LazyGroup(click.Group):
 
 @functools.cache   # options are added once, however often a command is looked up (tests do)
 def _imported_command(module: str, name: str) -> click.Command:
-    return verbosity_options(getattr(importlib.import_module(module), name))
+    return speak_help(verbosity_options(getattr(importlib.import_module(module), name)))
 
 
-@click.group(cls=LazyGroup, context_settings={"auto_envvar_prefix": "PIPELINE", "help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"auto_envvar_prefix": "PIPELINE",
+                                               "help_option_names": ["-h", "--help"]},
+             help=N_("""Render every language variant of a campaign from its manifest.
+
+\b
+Examples:
+  pipeline validate manifests/blue-heart.yaml
+  pipeline plan manifests/*.yaml
+  pipeline render manifests/blue-heart.yaml --lang nah -j 2
+
+-v and -q go before or after the command's name."""))
 @verbosity_options
 @click.version_option(__version__, "--version", prog_name="pipeline")
 def cli() -> None:
-    """Render every language variant of a campaign from its manifest.
-
-    \b
-    Examples:
-      pipeline validate manifests/blue-heart.yaml
-      pipeline plan manifests/*.yaml
-      pipeline render manifests/blue-heart.yaml --lang nah -j 2
-
-    -v and -q go before or after the command's name.
-    """
+    # The help is Click's `help=`, not this function's docstring: a msgid said in the
+    # terminal's language (`speak_help`), as every command's.
+    pass
 
 
 def report_plan_diagnostics(plan: Plan) -> None:
@@ -148,18 +152,16 @@ def unplanned_summary(plan: Plan) -> list[str]:
             for path, count in plan.unplanned.items()]
 
 
-@cli.command()
+@cli.command(help=N_("""Check manifests, media, subtitles and fonts; render nothing.
+
+Every problem is reported in one run as PATH:LINE: error: MESSAGE.
+
+\b
+Example:
+  pipeline validate manifests/blue-heart.yaml"""))
 @MANIFESTS
 @fails_cleanly
 def validate(manifests: tuple[Path, ...]) -> None:
-    """Check manifests, media, subtitles and fonts; render nothing.
-
-    Every problem is reported in one run as PATH:LINE: error: MESSAGE.
-
-    \b
-    Example:
-      pipeline validate manifests/blue-heart.yaml
-    """
     plan = build_plan(manifests)
     report_plan_diagnostics(plan)
     echo(f"{plan_summary(plan)}; {said_counts(plan)}", err=True)
@@ -219,19 +221,18 @@ def _plan_json(plan: Plan, masters: dict[tuple[str, str], tuple[Master, Starts]]
                       indent=2, ensure_ascii=False)
 
 
-@cli.command("plan")
+@cli.command("plan", help=N_("""Show every variant (spot x language x profile) and whether it
+must be rendered.
+
+\b
+Example:
+  pipeline plan manifests/blue-heart.yaml --lang nah
+  pipeline plan manifests/blue-heart.yaml --json | jq '.variants[] | select(.status=="stale")'"""))
 @MANIFESTS
 @with_selectors
-@click.option("--json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--json", is_flag=True, help=N_("Print the plan as JSON."))
 @fails_cleanly
 def plan_command(manifests, spot, lang, profile, json: bool) -> None:
-    """Show every variant (spot x language x profile) and whether it must be rendered.
-
-    \b
-    Example:
-      pipeline plan manifests/blue-heart.yaml --lang nah
-      pipeline plan manifests/blue-heart.yaml --json | jq '.variants[] | select(.status=="stale")'
-    """
     plan = build_plan(manifests, selection=Selection(spot, lang, profile))
     plan.save_caches()
     masters = _masters(plan)
@@ -260,41 +261,43 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(help=N_("""Render every stale variant; keep going past failures and report them
+all at the end.
+
+\b
+Examples:
+  pipeline render manifests/blue-heart.yaml
+  pipeline render manifests/blue-heart.yaml --lang nah --profile web --force
+  pipeline render manifests/blue-heart.yaml --strict
+  pipeline render manifests/*.yaml -j 2 --dry-run
+  pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786
+  pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786 \\
+      --store s3://render-cache/blue-heart"""))
 @MANIFESTS
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Render jobs at once, never more picture encodes than cores (default: one "
-                   "more than cores, fewer if memory is short). Planning probes up to "
-                   f"{PROBES_AT_ONCE} inputs at once whatever -j says.")
+              help=help_text(N_("Render jobs at once, never more picture encodes than cores "
+                                "(default: one more than cores, fewer if memory is short). "
+                                "Planning probes up to %(probes)s inputs at once whatever -j "
+                                "says."), probes=PROBES_AT_ONCE))
 @with_selectors
-@click.option("--force", is_flag=True, help="Render even what is up to date.")
-@click.option("--dry-run", is_flag=True, help="Print what would be rendered, and why; run nothing.")
-@click.option("--fail-fast", is_flag=True, help="Stop at the first failed variant.")
+@click.option("--force", is_flag=True, help=N_("Render even what is up to date."))
+@click.option("--dry-run", is_flag=True,
+              help=N_("Print what would be rendered, and why; run nothing."))
+@click.option("--fail-fast", is_flag=True, help=N_("Stop at the first failed variant."))
 @click.option("--strict", is_flag=True,
-              help="Exit 1 when a selected variant carries QC warnings (loudness, subtitles, lengths).")
+              help=N_("Exit 1 when a selected variant carries QC warnings (loudness, subtitles, "
+                      "lengths)."))
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Where renders run: local processes, or the workers of a Dask cluster.")
+              help=N_("Where renders run: local processes, or the workers of a Dask cluster."))
 @click.option("--scheduler", metavar="ADDRESS",
-              help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask).")
+              help=N_("The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)."))
 @click.option("--store", metavar="URL", type=TARGET_URL,
-              help="With --executor dask: move inputs and outputs through this object store "
-                   "(s3://bucket/prefix) for workers that share no disk with this machine.")
-@click.option("--endpoint-url", metavar="URL", help="S3-compatible endpoint of --store.")
+              help=N_("With --executor dask: move inputs and outputs through this object store "
+                      "(s3://bucket/prefix) for workers that share no disk with this machine."))
+@click.option("--endpoint-url", metavar="URL", help=N_("S3-compatible endpoint of --store."))
 @fails_cleanly
 def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, strict,
            executor, scheduler, store, endpoint_url) -> None:
-    """Render every stale variant; keep going past failures and report them all at the end.
-
-    \b
-    Examples:
-      pipeline render manifests/blue-heart.yaml
-      pipeline render manifests/blue-heart.yaml --lang nah --profile web --force
-      pipeline render manifests/blue-heart.yaml --strict
-      pipeline render manifests/*.yaml -j 2 --dry-run
-      pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786
-      pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786 \\
-          --store s3://render-cache/blue-heart
-    """
     if executor == "dask" and not scheduler:
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     if store and executor != "dask":
@@ -359,7 +362,8 @@ def main() -> None:
 
 
 for _command in cli.commands.values():
-    verbosity_options(_command)
+    speak_help(verbosity_options(_command))
+speak_help(cli)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import click
 from pipeline.cli.common import TARGET_URL, Checked, echo, emit, fails_cleanly, verbosity
 from pipeline.errors import PipelineError
 from pipeline.manifest import Manifest, load_manifest
-from pipeline.messages import plural
+from pipeline.messages import N_, plural
 from pipeline.publish.i18n import Formats
 from pipeline.publish.upload import ObjectResult, PublishReport, parse_duration
 from pipeline.publish.upload import publish as publish_campaign
@@ -72,43 +72,44 @@ def _loaded(manifests: tuple[Path, ...]) -> dict[Path, Manifest | PipelineError]
     return found
 
 
-@click.command()
+@click.command(help=N_("""Upload rendered variants, posters and sidecars, then catalog.json and
+index.html.
+
+Each file goes to <prefix>/<campaign>/<spot>/<file> with its sha256 in the object's
+metadata; a file whose sha256 already matches is not uploaded again, so publishing
+twice is safe. The catalog goes last, and only if everything else arrived.
+Credentials come from the standard AWS chain (environment, profile, instance role).
+
+Objects under <prefix>/<campaign>/ that the new catalog no longer lists (a language,
+profile or spot withdrawn from the manifest) can still be downloaded by a station with
+their address: a warning names them, and --prune removes them.
+
+\b
+Examples:
+  pipeline publish manifests/blue-heart.yaml
+  pipeline publish manifests/*.yaml --to s3://spots/campaigns
+  pipeline publish manifests/blue-heart.yaml --to s3://private-spots --presign 7d
+  pipeline publish manifests/blue-heart.yaml --to s3://spots --endpoint-url http://127.0.0.1:9000
+  pipeline publish manifests/blue-heart.yaml --to s3://spots/campaigns --prune --dry-run"""))
 @click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--to", metavar="URL", type=TARGET_URL,
-              help="s3://bucket/prefix, or file://path relative to the current folder "
-                   "(default: the manifest's publish.to, file://../dist from the manifest's folder).")
+              help=N_("s3://bucket/prefix, or file://path relative to the current folder "
+                      "(default: the manifest's publish.to, file://../dist from the "
+                      "manifest's folder)."))
 @click.option("--endpoint-url", metavar="URL",
-              help="An S3-compatible store (MinIO, Ceph, R2); default: $AWS_ENDPOINT_URL, else AWS.")
+              help=N_("An S3-compatible store (MinIO, Ceph, R2); default: $AWS_ENDPOINT_URL, "
+                      "else AWS."))
 @click.option("--presign", metavar="DURATION", type=Checked("duration", parse_duration),
-              help="Put presigned links valid this long (90m, 12h, 7d; at most 7d) in the "
-                   "catalog, for a private bucket.")
+              help=N_("Put presigned links valid this long (90m, 12h, 7d; at most 7d) in the "
+                      "catalog, for a private bucket."))
 @click.option("--prune", is_flag=True,
-              help="Remove the withdrawn objects under the campaign (not in this publish's "
-                   "catalog), once everything else arrived; with --dry-run, say which.")
-@click.option("--dry-run", is_flag=True, help="Show what would be uploaded; upload nothing.")
+              help=N_("Remove the withdrawn objects under the campaign (not in this publish's "
+                      "catalog), once everything else arrived; with --dry-run, say which."))
+@click.option("--dry-run", is_flag=True, help=N_("Show what would be uploaded; upload nothing."))
 @fails_cleanly
 def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | None,
             presign: str | None, prune: bool, dry_run: bool) -> None:
-    """Upload rendered variants, posters and sidecars, then catalog.json and index.html.
-
-    Each file goes to <prefix>/<campaign>/<spot>/<file> with its sha256 in the object's
-    metadata; a file whose sha256 already matches is not uploaded again, so publishing
-    twice is safe. The catalog goes last, and only if everything else arrived.
-    Credentials come from the standard AWS chain (environment, profile, instance role).
-
-    Objects under <prefix>/<campaign>/ that the new catalog no longer lists (a language,
-    profile or spot withdrawn from the manifest) can still be downloaded by a station with
-    their address: a warning names them, and --prune removes them.
-
-    \b
-    Examples:
-      pipeline publish manifests/blue-heart.yaml
-      pipeline publish manifests/*.yaml --to s3://spots/campaigns
-      pipeline publish manifests/blue-heart.yaml --to s3://private-spots --presign 7d
-      pipeline publish manifests/blue-heart.yaml --to s3://spots --endpoint-url http://127.0.0.1:9000
-      pipeline publish manifests/blue-heart.yaml --to s3://spots/campaigns --prune --dry-run
-    """
     failed = False
     loaded = _loaded(manifests)
     along = frozenset(m.campaign for m in loaded.values() if isinstance(m, Manifest))
@@ -147,24 +148,23 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
         raise click.exceptions.Exit(1)
 
 
-@click.command()
+@click.command(help=N_("""Check that every published variant is byte for byte what was rendered.
+
+Reads catalog.json from a folder, a file:// or http(s):// URL, or
+s3://bucket/prefix/campaign, fetches every variant it lists and compares its
+size and sha256 with the catalog. Exit code 1 if any differs or is missing.
+
+\b
+Examples:
+  pipeline verify dist/blue-heart
+  pipeline verify https://spots.example.org/campaigns/blue-heart/catalog.json
+  pipeline verify s3://spots/campaigns/blue-heart"""))
 @click.argument("source", metavar="URL_OR_DIR")
 @click.option("--endpoint-url", metavar="URL",
-              help="An S3-compatible store, for s3:// sources; default: $AWS_ENDPOINT_URL, else AWS.")
+              help=N_("An S3-compatible store, for s3:// sources; default: $AWS_ENDPOINT_URL, "
+                      "else AWS."))
 @fails_cleanly
 def verify(source: str, endpoint_url: str | None) -> None:
-    """Check that every published variant is byte for byte what was rendered.
-
-    Reads catalog.json from a folder, a file:// or http(s):// URL, or
-    s3://bucket/prefix/campaign, fetches every variant it lists and compares its
-    size and sha256 with the catalog. Exit code 1 if any differs or is missing.
-
-    \b
-    Examples:
-      pipeline verify dist/blue-heart
-      pipeline verify https://spots.example.org/campaigns/blue-heart/catalog.json
-      pipeline verify s3://spots/campaigns/blue-heart
-    """
     report = verify_catalog(source, endpoint_url)
     for check in report.checks:
         status = "ok" if check.ok else "FAILED"

@@ -18,7 +18,7 @@ import langcodes
 
 from pipeline.cli.common import (echo, emit, fails_cleanly, left_out_summary, say_waiting,
                                  stop_signal, verbosity, with_selectors)
-from pipeline.cli.language import said
+from pipeline.cli.language import said, word
 from pipeline.cli.progress import make_reporter
 from pipeline.cli.watching import print_event
 from pipeline.errors import Diagnostic, note
@@ -26,7 +26,7 @@ from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.manifest.input_names import backup_of
 from pipeline.media.loudness import Loudness
 from pipeline.media.timecode import parse_rate
-from pipeline.messages import N_, Items, plural, say
+from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.render.preview import NotMade, Preview, make_previews
 from pipeline.render.preview_sound import SOUND_PROFILE
 from pipeline.render.recording_check import check_recording
@@ -84,81 +84,80 @@ class FrameRate(click.ParamType):
 
 # --- check ------------------------------------------------------------------------------------
 
-@click.command()
+@click.command(help=N_("""Check subtitle files and recordings before they are delivered: the
+problems that would stop them from being rendered, and what professional subtitlers would fix.
+
+Two ways. On its own, a file is checked against the usual thresholds (or --max-cps,
+--max-line-chars, --max-lines), with the video's length and frame rate given by --duration
+and --fps when known, and burned text fitted on a 1920x1080 frame in --font. With
+--manifest, it is checked as `pipeline validate` checks it for its campaign: its language's
+thresholds and style, the length, frame rate and timecode of its spot's master (the spot is
+the folder the file is in, subtitles/<spot id>/, or --spot), and burned text fitted on every
+frame the spot's variants burn it into.
+
+SubRip (.srt), WebVTT (.vtt), ASS/SSA (.ass, .ssa) and TTML (.ttml, .xml, .dfxp) files
+are read, each by what its content is. A recording (.wav, .flac, .mp3, .mp2, .m4a, .aac,
+.ogg, .opus) is read for what it holds against its name (a .wav of compressed sound is
+said to be converted to PCM WAV), its sample rate, and its defects: silence, clipping, a
+DC offset, a voice in the wrong channel; with --manifest, all that validate checks of it
+against its spot (its length, sound past the spot's end), or what validate says of it
+instead (a file it does not use). A file named as one channel of a recording exported as
+a mono file per channel (yua.L.wav beside yua.R.wav) gets validate's error for it, with
+or without --manifest: the files to join, or the channels missing. With --lang, a
+recording validate would not read as that language's under its name (grabacion.wav,
+tzo_final.wav) is said so, with the name to give it.
+
+Prints, file by file, PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem,
+then the file's summary line. Errors stop the file from being rendered; warnings are worth
+fixing (reading speed, line length, durations, gaps, text that will not fit the screen,
+mixed apostrophes). Exit code 1 if any file has an error.
+
+\b
+Examples (in the demo's folder):
+  pipeline check subtitles/not-for-sale-15/nah.srt
+  pipeline check subtitles/not-for-sale-15/*.srt --duration 15 --fps 25
+  pipeline check subtitles/not-for-sale-15/tzo.vtt subtitles/not-for-sale-15/amu.ass
+  pipeline check subtitles/not-for-sale-15/tzh.srt --font "Noto Sans" --max-cps 15 --json
+  pipeline check subtitles/not-for-sale-15/tzh.srt --manifest manifests/blue-heart.yaml
+  pipeline check subtitles/not-for-sale-15/mix.srt --manifest manifests/blue-heart.yaml \\
+      --spot not-for-sale-15
+  pipeline check audio/not-for-sale-15/yua.wav
+  pipeline check audio/not-for-sale-15/yua.wav --manifest manifests/blue-heart.yaml"""))
 @click.argument("subtitles", nargs=-1, required=True, metavar="FILE...",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", metavar="CODE", callback=_language,
-              help="The files' language (default: the file name, e.g. nah.vtt is nah).")
+              help=N_("The files' language (default: the file name, e.g. nah.vtt is nah)."))
 @click.option("--duration", type=Positive(), metavar="SECONDS",
-              help="Length of the spot: cues after its end are reported, and a recording "
-                   "is checked against it (its length, sound past the end, dead air) as "
-                   "validate checks it.")
+              help=N_("Length of the spot: cues after its end are reported, and a recording "
+                      "is checked against it (its length, sound past the end, dead air) as "
+                      "validate checks it."))
 @click.option("--fps", type=FrameRate(), metavar="N",
-              help="Frame rate of the video (25, 23.976 or 23.98, 24000/1001, ...): gaps "
-                   "between cues are counted in its frames (when not given: a TTML file's "
-                   "own ttp:frameRate, else 25), and times "
-                   "that seem timed to another frame rate, or a cue its frames make shorter "
-                   "than the minimum, are reported (only when given).")
+              help=N_("Frame rate of the video (25, 23.976 or 23.98, 24000/1001, ...): gaps "
+                      "between cues are counted in its frames (when not given: a TTML file's "
+                      "own ttp:frameRate, else 25), and times "
+                      "that seem timed to another frame rate, or a cue its frames make shorter "
+                      "than the minimum, are reported (only when given)."))
 @click.option("--font", metavar="NAME_OR_PATH",
-              help='Font of the burned subtitles, a family or a file (default "Noto Sans").')
+              help=N_('Font of the burned subtitles, a family or a file (default "Noto Sans").'))
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
-              help="Take thresholds, font, duration and frame rate from this campaign manifest, "
-                   "and fit burned text on every frame its variants are burned on.")
+              help=N_("Take thresholds, font, duration and frame rate from this campaign manifest, "
+                      "and fit burned text on every frame its variants are burned on."))
 @click.option("--spot", metavar="ID",
-              help="With --manifest: the files' spot (default: the folder they are in, "
-                   "subtitles/<spot id>/).")
+              help=N_("With --manifest: the files' spot (default: the folder they are in, "
+                      "subtitles/<spot id>/)."))
 @click.option("--max-cps", type=Positive(), metavar="N",
-              help="Most characters per second (default 17).")
+              help=N_("Most characters per second (default 17)."))
 @click.option("--max-line-chars", type=click.IntRange(1), metavar="N",
-              help="Most characters in a line (default 42).")
+              help=N_("Most characters in a line (default 42)."))
 @click.option("--max-lines", type=click.IntRange(1), metavar="N",
-              help="Most lines in a subtitle (default 2).")
-@click.option("--json", is_flag=True, help="Print the results as JSON (for tools).")
+              help=N_("Most lines in a subtitle (default 2)."))
+@click.option("--json", is_flag=True, help=N_("Print the results as JSON (for tools)."))
 @fails_cleanly
 def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot, max_cps,
           max_line_chars, max_lines, json: bool) -> None:
-    """Check subtitle files and recordings before they are delivered: the problems that would
-    stop them from being rendered, and what professional subtitlers would fix.
-
-    Two ways. On its own, a file is checked against the usual thresholds (or --max-cps,
-    --max-line-chars, --max-lines), with the video's length and frame rate given by --duration
-    and --fps when known, and burned text fitted on a 1920x1080 frame in --font. With
-    --manifest, it is checked as `pipeline validate` checks it for its campaign: its language's
-    thresholds and style, the length, frame rate and timecode of its spot's master (the spot is
-    the folder the file is in, subtitles/<spot id>/, or --spot), and burned text fitted on every
-    frame the spot's variants burn it into.
-
-    SubRip (.srt), WebVTT (.vtt), ASS/SSA (.ass, .ssa) and TTML (.ttml, .xml, .dfxp) files
-    are read, each by what its content is. A recording (.wav, .flac, .mp3, .mp2, .m4a, .aac,
-    .ogg, .opus) is read for what it holds against its name (a .wav of compressed sound is
-    said to be converted to PCM WAV), its sample rate, and its defects: silence, clipping, a
-    DC offset, a voice in the wrong channel; with --manifest, all that validate checks of it
-    against its spot (its length, sound past the spot's end), or what validate says of it
-    instead (a file it does not use). A file named as one channel of a recording exported as
-    a mono file per channel (yua.L.wav beside yua.R.wav) gets validate's error for it, with
-    or without --manifest: the files to join, or the channels missing. With --lang, a
-    recording validate would not read as that language's under its name (grabacion.wav,
-    tzo_final.wav) is said so, with the name to give it.
-
-    Prints, file by file, PATH:LINE: error|warning: MESSAGE (hint: ...) for every problem,
-    then the file's summary line. Errors stop the file from being rendered; warnings are worth
-    fixing (reading speed, line length, durations, gaps, text that will not fit the screen,
-    mixed apostrophes). Exit code 1 if any file has an error.
-
-    \b
-    Examples (in the demo's folder):
-      pipeline check subtitles/not-for-sale-15/nah.srt
-      pipeline check subtitles/not-for-sale-15/*.srt --duration 15 --fps 25
-      pipeline check subtitles/not-for-sale-15/tzo.vtt subtitles/not-for-sale-15/amu.ass
-      pipeline check subtitles/not-for-sale-15/tzh.srt --font "Noto Sans" --max-cps 15 --json
-      pipeline check subtitles/not-for-sale-15/tzh.srt --manifest manifests/blue-heart.yaml
-      pipeline check subtitles/not-for-sale-15/mix.srt --manifest manifests/blue-heart.yaml \\
-          --spot not-for-sale-15
-      pipeline check audio/not-for-sale-15/yua.wav
-      pipeline check audio/not-for-sale-15/yua.wav --manifest manifests/blue-heart.yaml
-    """
     if spot and not manifest:
-        raise click.UsageError("--spot names a spot of the manifest: give --manifest too")
+        raise click.UsageError(said(say(N_("--spot names a spot of the manifest: give "
+                                           "--manifest too"))))
     campaign, others = campaign_for(manifest, subtitles, lang, spot) if manifest else (None, {})
     if spot:
         Selection(spots=(spot,)).check([campaign])     # as `render --spot`: exit 2, the ids
@@ -237,52 +236,51 @@ def _code_of(path: Path) -> str | None:
 
 # --- preview ----------------------------------------------------------------------------------
 
-@click.command()
+@click.command(help=N_("""Show how a language's subtitles will look, and let its dub or
+voice-over be heard as it will air, without a full render.
+
+Writes, next to the variants, a contact sheet (the first frame of every cue, subtitles
+burned as they will air; a cue on no frame, never shown, says so), a specimen of every
+character of the file (drawn as it will air, with its code points, for a native-speaker
+reviewer) and a small 360p video with the subtitles burned:
+<output_dir>/<campaign>/<spot>/<spot>.<lang>.preview.png, <spot>.<lang>.specimen.png and
+<spot>.<lang>.preview.mp4. The frame is a portrait one
+when the manifest makes any for the spot (a line wraps soonest there), else its first
+profile's; --profile chooses another. A file with errors gets no preview: its errors are
+listed, and an earlier preview of it is removed (it showed the file as it was), saying so.
+
+A dub's or voice-over's video carries its sound as the render makes it (the dub fitted to
+the spot; the voice-over mixed over the music bed, the bed ducked under it), levelled to
+the proxy's -16 LUFS; a radio spot's (or with --no-video) is a sound file,
+<spot>.<lang>.preview.m4a. The recording is checked as validate checks it, and the
+loudness measured on the file is printed.
+
+\b
+Examples:
+  pipeline preview manifests/blue-heart.yaml --lang nah
+  pipeline preview manifests/blue-heart.yaml --lang yua          # a dub: hear it
+  pipeline preview manifests/blue-heart.yaml --spot not-for-sale-15 --no-video
+  pipeline preview manifests/blue-heart.yaml --lang tzh --profile vertical"""))
 @MANIFEST
 # Parameters are named after their options: PIPELINE_PREVIEW_LANG is read for --lang.
 @click.option("--lang", multiple=True, metavar="CODE",
-              help="The language to preview (repeatable; with --spot alone: every one with "
-                   "subtitles or a recording).")
+              help=N_("The language to preview (repeatable; with --spot alone: every one with "
+                      "subtitles or a recording)."))
 @click.option("--spot", multiple=True, metavar="ID",
-              help="Only this spot (repeatable; default: every spot).")
+              help=N_("Only this spot (repeatable; default: every spot)."))
 @click.option("--profile", metavar="NAME",
-              help="Lay the picture and subtitles out on this profile's frame, turned for a "
-                   "portrait master as its variants are (default: the manifest's first portrait "
-                   "frame, such as vertical, or messaging on a portrait master; else its first "
-                   "video profile).")
+              help=N_("Lay the picture and subtitles out on this profile's frame, turned for a "
+                      "portrait master as its variants are (default: the manifest's first portrait "
+                      "frame, such as vertical, or messaging on a portrait master; else its first "
+                      "video profile)."))
 @click.option("--no-video", is_flag=True,
-              help="No 360p video: the pictures (sheet, specimen) and a dub's or voice-over's "
-                   "sound file.")
+              help=N_("No 360p video: the pictures (sheet, specimen) and a dub's or voice-over's "
+                      "sound file."))
 @fails_cleanly
 def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
-    """Show how a language's subtitles will look, and let its dub or voice-over be heard as it
-    will air, without a full render.
-
-    Writes, next to the variants, a contact sheet (the first frame of every cue, subtitles
-    burned as they will air; a cue on no frame, never shown, says so), a specimen of every
-    character of the file (drawn as it will air, with its code points, for a native-speaker
-    reviewer) and a small 360p video with the subtitles burned:
-    <output_dir>/<campaign>/<spot>/<spot>.<lang>.preview.png, <spot>.<lang>.specimen.png and
-    <spot>.<lang>.preview.mp4. The frame is a portrait one
-    when the manifest makes any for the spot (a line wraps soonest there), else its first
-    profile's; --profile chooses another. A file with errors gets no preview: its errors are
-    listed, and an earlier preview of it is removed (it showed the file as it was), saying so.
-
-    A dub's or voice-over's video carries its sound as the render makes it (the dub fitted to
-    the spot; the voice-over mixed over the music bed, the bed ducked under it), levelled to
-    the proxy's -16 LUFS; a radio spot's (or with --no-video) is a sound file,
-    <spot>.<lang>.preview.m4a. The recording is checked as validate checks it, and the
-    loudness measured on the file is printed.
-
-    \b
-    Examples:
-      pipeline preview manifests/blue-heart.yaml --lang nah
-      pipeline preview manifests/blue-heart.yaml --lang yua          # a dub: hear it
-      pipeline preview manifests/blue-heart.yaml --spot not-for-sale-15 --no-video
-      pipeline preview manifests/blue-heart.yaml --lang tzh --profile vertical
-    """
     if not lang and not spot:
-        raise click.UsageError("say which language (--lang CODE) or spot (--spot ID) to preview")
+        raise click.UsageError(said(say(N_("say which language (--lang CODE) or spot (--spot "
+                                           "ID) to preview"))))
     previews = make_previews(manifest, languages=lang, spots=spot, profile=profile,
                              video=not no_video)
     for item in previews:
@@ -290,79 +288,104 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
             for diagnostic in item.error.diagnostics:
                 emit(diagnostic)
             errors = sum(d.severity == "error" for d in item.error.diagnostics)
-            echo(f"{item.spot} {item.language}: no preview made, because of the "
-                 f"{'errors' if errors > 1 else 'error'} above", err=True)
-            # Said, so that nobody looks for them, nor at a copy of them, as this file's.
-            for path in item.removed:
-                echo(f"  removed the previous preview: {path}", err=True)
+            echo(said(say_count(N_plural("%(spot)s %(language)s: no preview made, because of "
+                                         "the error above",
+                                         "%(spot)s %(language)s: no preview made, because of "
+                                         "the errors above"), errors,
+                                spot=item.spot, language=item.language)), err=True)
+            _say_removed(item.removed)
             continue
         for diagnostic in item.warnings:
             emit(diagnostic)
-        echo(f"{item.spot} {item.language}: {_previewed(item)} in {item.seconds:.1f} s")
-        if item.profile is not None and (item.sheet or item.proxy):   # a sound file has none
-            echo(f"  frame:         {item.profile.width}x{item.profile.height} of profile "
-                 f"{item.profile.name!r}" + ("" if profile else " (--profile NAME for another)"))
-        if item.sheet:
-            echo(f"  contact sheet: {item.sheet}")
-        if item.specimen:
-            echo(f"  specimen:      {item.specimen}")
-        if item.proxy:
-            echo(f"  video:         {item.proxy}")
-        if item.sound:
-            echo(f"  sound:         {item.sound}")
-        if item.loudness is not None:
-            echo(f"  loudness:      {_loudness(item.loudness)}, measured on the file (ebur128); "
-                 f"the proxy's target: {SOUND_PROFILE.loudness:g} LUFS")
-        for path in item.removed:
-            echo(f"  removed the previous preview: {path}", err=True)
+        echo(said(say(N_("%(spot)s %(language)s: %(previewed)s in %(seconds)s s"),
+                      spot=item.spot, language=item.language, previewed=_previewed(item),
+                      seconds=Number(item.seconds, ".1f"))))
+        _say_made(item, profile_given=bool(profile))
+        _say_removed(item.removed)
     if any(isinstance(item, NotMade) for item in previews):
         sys.exit(1)
 
 
-def _previewed(item: Preview) -> str:
+# What a preview made, a line each under its spot and language, the values in one column.
+MADE = {"frame": N_("frame:"), "sheet": N_("contact sheet:"), "specimen": N_("specimen:"),
+        "proxy": N_("video:"), "sound": N_("sound:"), "loudness": N_("loudness:")}
+
+
+def _say_made(item: Preview, profile_given: bool) -> None:
+    lines = {}
+    if item.profile is not None and (item.sheet or item.proxy):   # a sound file has none
+        frame = say(N_("%(width)sx%(height)s of profile %(profile)s"), width=item.profile.width,
+                    height=item.profile.height, profile=repr(item.profile.name))
+        lines["frame"] = said(frame) + ("" if profile_given else
+                                        " " + word(N_("(--profile NAME for another)")))
+    lines.update({key: str(path) for key in ("sheet", "specimen", "proxy", "sound")
+                  if (path := getattr(item, key))})
+    if item.loudness is not None:
+        lines["loudness"] = said(_loudness(item.loudness))
+    labels = {key: word(label) for key, label in MADE.items()}
+    width = max(map(len, labels.values())) + 1      # one column whatever a preview made
+    for key, text in lines.items():
+        echo(f"  {labels[key]:<{width}}{text}")
+
+
+def _say_removed(paths) -> None:
+    # Said, so that nobody looks for them, nor at a copy of them, as this file's.
+    for path in paths:
+        echo(said(say(N_("  removed the previous preview: %(path)s"), path=str(path))), err=True)
+
+
+def _previewed(item: Preview) -> Items:
     """What a preview was made of: its cues, its recording (`the dub yua.wav`), or both."""
-    parts = [plural(item.cues, "cue")] if item.sheet else []
+    parts = [say_count(N_plural("%(count)s cue", "%(count)s cues"), item.cues,
+                       count=item.cues)] if item.sheet else []
     if item.recording is not None:
-        parts.append(f"the {item.recording.what} {item.recording.path.name}")
-    return " and ".join(parts)
+        parts.append(say(N_("the %(what)s %(file)s"), what=say(item.recording.what),
+                         file=item.recording.path.name))
+    return Items(tuple(parts), last=" and ")
 
 
-def _loudness(loudness: Loudness) -> str:
+def _loudness(loudness: Loudness) -> Message:
+    """A preview's loudness as measured on its file, and what it is measured against."""
+    target = Number(SOUND_PROFILE.loudness, "g")
     if not loudness.defined:
-        return "silent (loudness undefined)"
-    peak = "" if loudness.true_peak is None else f", true peak {loudness.true_peak:.1f} dBTP"
-    return f"{loudness.integrated:.1f} LUFS integrated{peak}"
+        return say(N_("silent (loudness undefined)"))
+    if loudness.true_peak is None:
+        return say(N_("%(integrated)s LUFS integrated, measured on the file (ebur128); the "
+                      "proxy's target: %(target)s LUFS"),
+                   integrated=Number(loudness.integrated, ".1f"), target=target)
+    return say(N_("%(integrated)s LUFS integrated, true peak %(peak)s dBTP, measured on the "
+                  "file (ebur128); the proxy's target: %(target)s LUFS"),
+               integrated=Number(loudness.integrated, ".1f"),
+               peak=Number(loudness.true_peak, ".1f"), target=target)
 
 
 # --- watch ------------------------------------------------------------------------------------
 
-@click.command()
+@click.command(help=N_("""Check and re-render as soon as a subtitle or audio file changes.
+
+Watches the manifest and its subtitles and audio folders. A new or saved file is checked
+at once; the variants of its spot and language are rendered again. On starting, the
+variants already out of date (a file edited before) are checked and rendered the same
+way. A file with errors is reported and the previous good render is kept. --spot, --lang
+and --profile narrow it as they narrow `pipeline render`: only those files are watched,
+only those variants rendered. A file still being copied in is waited for (up to 10
+minutes) and checked once, whole; the other files are not held up by it. Stop with
+Ctrl-C, SIGTERM or SIGHUP: exit code 0, or 128 + the signal's number (130 for Ctrl-C)
+if a render was running then (it is abandoned: nothing partial is left, the previous
+render of those variants stays).
+
+\b
+Examples:
+  pipeline watch manifests/blue-heart.yaml
+  pipeline watch manifests/blue-heart.yaml --lang nah --profile proxy"""))
 @MANIFEST
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Variants rendered at once after a change.")
+              help=N_("Variants rendered at once after a change."))
 @click.option("--debounce", type=click.IntRange(50, 60_000), default=800, show_default=True,
-              metavar="MS", help="Wait this long for more changes before starting.")
+              metavar="MS", help=N_("Wait this long for more changes before starting."))
 @with_selectors
 @fails_cleanly
 def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None:
-    """Check and re-render as soon as a subtitle or audio file changes.
-
-    Watches the manifest and its subtitles and audio folders. A new or saved file is checked
-    at once; the variants of its spot and language are rendered again. On starting, the
-    variants already out of date (a file edited before) are checked and rendered the same
-    way. A file with errors is reported and the previous good render is kept. --spot, --lang
-    and --profile narrow it as they narrow `pipeline render`: only those files are watched,
-    only those variants rendered. A file still being copied in is waited for (up to 10
-    minutes) and checked once, whole; the other files are not held up by it. Stop with
-    Ctrl-C, SIGTERM or SIGHUP: exit code 0, or 128 + the signal's number (130 for Ctrl-C)
-    if a render was running then (it is abandoned: nothing partial is left, the previous
-    render of those variants stays).
-
-    \b
-    Examples:
-      pipeline watch manifests/blue-heart.yaml
-      pipeline watch manifests/blue-heart.yaml --lang nah --profile proxy
-    """
     displays = []   # the progress display of the latest change (it knows what is running)
 
     def progress_display(plan):
