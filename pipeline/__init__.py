@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bumped whenever a change to the render code changes output bytes, so old variants go stale.
-RENDER_VERSION = "30"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
+RENDER_VERSION = "31"  # 3: conform step; 4: complex shaping, NFC, base direction, frame-exact cue times;
                        # 5: masters, loudness standards; 6: dub and voice-over tracks fade where
                        # padded or cut; 7: shared decodes and x264 threads from the cost model,
                        # title-safe VTT top cues, no <font> in SRT sidecars, 50p into 1080i25,
@@ -65,3 +65,5 @@ RENDER_VERSION = "30"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # centred, and sides 10 dB or more apart said (defects.Defects.sides)
                        # 30: a left or right cue of a WebVTT sidecar given position: and size:,
                        # inside title-safe where the TTML region is (vtt.cue_settings)
+                       # 31: a levelled track's frames timed by their samples after resampling
+                       # (leveling.level): a 44.1 kHz dub's AAC track stepped 1023/1025

@@ -405,3 +405,36 @@ def test_a_very_quiet_master_is_said_with_the_lift_levelling_gives_it(tmp_path):
     sound_master(media / "quiet.mov", tone.format(440).replace("-20dB", "0dB"),
                  tone.format(660).replace("-20dB", "0dB"), codec="pcm_s24le")
     assert "very quiet" not in CliRunner().invoke(cli, ["validate", str(manifest)]).stderr
+
+
+def test_a_44_1_khz_dub_s_track_is_timed_sample_by_sample(campaign):
+    # A trial's 44.1 kHz MP3 dub: the AAC track's packets stepped by 1023 and 1025 samples,
+    # three of them one sample apart at its end; the track lasted 9.912 s under a 10 s picture
+    # and its voice came 21 ms early on the file's clock (silencedetect). Resampled to 48 kHz,
+    # its frames had kept their rounded times. A 44.1 kHz WAV's stepped unevenly too.
+    folder = campaign.root / "audio/spot"
+    tone = ("-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100:duration=2.5",
+            "-af", "adelay=1000:all=1,volume=-12dB")
+    ffmpeg(*tone, "-c:a", "libmp3lame", "-b:a", "128k", str(folder / "yua.mp3"))
+    ffmpeg(*tone, "-c:a", "pcm_s16le", str(folder / "mto.wav"))
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "mto", "treatment": "dub"}])
+    result = render(manifest)
+    assert result.exit_code == 0, result.output
+    for code in ("yua", "mto"):
+        output = campaign.out / f"spot.{code}.small.mp4"
+        packets = json.loads(subprocess.run(
+            ["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
+             "packet=pts:stream=time_base,duration", "-of", "json", str(output)],
+            capture_output=True, text=True, check=True).stdout)
+        assert packets["streams"][0]["time_base"] == "1/48000"
+        times = [p["pts"] for p in packets["packets"]]
+        assert {b - a for a, b in zip(times, times[1:])} == {1024}, (code, times)
+        video = next(s for s in streams(output) if s["codec_type"] == "video")
+        assert abs(float(packets["streams"][0]["duration"]) - float(video["duration"])) < 0.001
+        # The voice on the file's own clock, as a player times it (frames' times).
+        said = subprocess.run([FFMPEG, "-nostats", "-i", str(output), "-map", "0:a:0", "-af",
+                               "silencedetect=noise=-40dB:d=0.2", "-f", "null", "-"],
+                              capture_output=True, text=True).stderr
+        onset = float(re.search(r"silence_end: ([\d.]+)", said).group(1))
+        assert abs(onset - 1.0) < 0.003, (code, onset)

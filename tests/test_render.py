@@ -127,6 +127,24 @@ def test_the_output_check_refuses_a_stream_running_past_the_spot(campaign, tmp_p
         check_output(plan, made)
 
 
+def test_the_output_check_refuses_a_sound_stream_that_stops_short(campaign, tmp_path):
+    # A trial's 44.1 kHz dub made a track 88 ms shorter than its picture, unsaid.
+    from pipeline.errors import RenderError
+    from pipeline.render.plan import build_plan
+    from pipeline.render.record import check_output
+
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}])
+    (plan,) = build_plan([manifest]).variants
+    made = tmp_path / "made.mp4"
+    ffmpeg("-i", str(campaign.root / "media/spot.mp4"), "-map", "0:v", "-map", "0:a",
+           "-c:v", "copy", "-c:a", "aac", "-ar", "48000", "-af", "atrim=end=3.9", str(made))
+    assert abs(duration(made) - 4.0) < 0.05           # the picture's
+    with pytest.raises(RenderError, match=r"its sound stream ends at 3\.9\d\d s, \d+ ms before "
+                                          r"the expected 4\.000 s"):
+        check_output(plan, made)
+
+
 def test_dub_replaces_the_audio_with_the_language_track(rendered):
     out = rendered.out / "spot.yua.small.mp4"
     assert band_rms_db(out, 1000) - band_rms_db(out, 440) > 15

@@ -293,7 +293,8 @@ def level(audio: Stream, profile: Profile, leveling: Leveling) -> Stream:
                  .filter("alimiter", limit=10 ** (leveling.ceiling / 20), level=0, latency=1))
     return (audio.filter("aresample", profile.sample_rate)
             .filter("aformat", sample_fmts="s32p" if profile.audio_codec.startswith("pcm") else "fltp",
-                    channel_layouts="stereo" if profile.channels == 2 else "mono"))
+                    channel_layouts="stereo" if profile.channels == 2 else "mono")
+            .filter("asetpts", "N/SR/TB"))
 
 
 def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Leveling], None],

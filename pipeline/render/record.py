@@ -71,6 +71,15 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     if longest is not None and longest.duration - expected > max(2 * frame, 0.1):
         problems.append(f"its {longest.kind} stream runs to {longest.duration:.3f} s, past the "
                         f"expected {expected:.3f} s: the file plays that long")
+    # Every track's sound is made as long as the spot: a track that stops short ends in
+    # silence before the picture (a trial's 44.1 kHz dub stopped 88 ms short, its frames'
+    # times rounded). Two AAC frames' tolerance: an encoder's last frame.
+    sound = info.audio
+    if sound is not None and sound.duration and \
+            expected - sound.duration > max(frame, 2 * 1024 / profile.sample_rate):
+        problems.append(f"its sound stream ends at {sound.duration:.3f} s, "
+                        f"{1000 * (expected - sound.duration):.0f} ms before the expected "
+                        f"{expected:.3f} s")
     if plan.subtitles is not None and variant.language.treatment != "burn" and not profile.mastered:
         shown = [track.default for track in info.of_kind("subtitle")]
         # soft: the track is the language, shown unasked; dub, mix: the sound speaks it already.
