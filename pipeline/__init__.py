@@ -66,4 +66,5 @@ RENDER_VERSION = "31"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # 30: a left or right cue of a WebVTT sidecar given position: and size:,
                        # inside title-safe where the TTML region is (vtt.cue_settings)
                        # 31: a levelled track's frames timed by their samples after resampling
-                       # (leveling.level): a 44.1 kHz dub's AAC track stepped 1023/1025
+                       # (leveling.level): a 44.1 kHz dub's AAC track stepped 1023/1025; a
+                       # line's leading combining marks put back on the letter before its break

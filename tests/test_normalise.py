@@ -102,3 +102,45 @@ def test_sidecars_track_and_catalog_are_written_nfc(campaign):
     catalog = json.loads((campaign.root / "build/test-campaign/catalog.json").read_text())
     assert catalog["variants"][0]["language_name"] == "Jñatrjo"
     assert (campaign.root / "subtitles/spot/maz.srt").read_bytes() == source
+
+
+# A trial's Wixárika cue: the line break typed between a letter and its combining macron below.
+STRANDED = "1\n00:00:00,000 --> 00:00:00,900\nniukieya pa\n\u0331di ʼiyari\n"
+
+
+def test_a_mark_that_starts_a_line_goes_back_on_the_letter_before_the_break(tmp_path):
+    path = _write(tmp_path / "hch.srt", STRANDED + "\n2\n00:00:01,000 --> 00:00:01,900\n"
+                                                   "\u0331\u0301di\n")
+    before = path.read_bytes()
+    subtitles = read_subtitles(path)
+    assert [cue.text for cue in subtitles.cues] == ["niukieya pa\u0331\ndi ʼiyari",
+                                                    "\u0331\u0301di"]
+    mended, alone = [d for d in subtitles.warnings if "mark" in d.code]
+    assert (mended.code, alone.code) == ("stranded-mark", "mark-without-letter")
+    assert mended.line == 1 and mended.message == (
+        "cue 1: a line starts with U+0331 (combining macron below), a mark of the letter before "
+        "the line break: it is drawn there, 'a̱' at the end of the line above")
+    # A cue's first letter has no letter before it: said, left as typed (nothing to move to).
+    assert alone.line == 6 and alone.message.startswith(
+        "cue 2 starts with U+0301 (combining acute accent), U+0331 (combining macron below), "
+        "marks with no letter before them")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.e2e
+def test_a_mark_that_starts_a_line_is_burned_on_its_letter(tmp_path):
+    # libass drew the stranded macron on nothing: the frame was the one of "pa" / "di".
+    from pipeline.subtitles.burn import ass_fontsdir
+    from tests.mediacheck import burned_frames
+
+    noto = resolve_font("Noto Sans")
+    frames = {}
+    for name, text in {"stranded": STRANDED, "typed": STRANDED.replace("pa\n\u0331", "pa\u0331\n"),
+                       "without": STRANDED.replace("\u0331", "")}.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        write_ass(read_subtitles(_write(folder / "hch.srt", text)).cues, folder / "a.ass",
+                  style=Style(), width=640, height=360, font=noto)
+        (frames[name],) = burned_frames(folder / "a.ass", ass_fontsdir(noto, folder), 640, 360, 1)
+    assert frames["typed"] != frames["without"]        # the macron shows
+    assert frames["stranded"] == frames["typed"]

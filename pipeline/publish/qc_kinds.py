@@ -43,6 +43,8 @@ _READING = {
     "blank-cue": N_("Part of the subtitle file left out"),
     "region": N_("Subtitle without a place on screen"),
     "unicode-forms": N_("A letter typed in two different ways"),
+    "stranded-mark": N_("An accent or mark typed after a line break, put back on its letter"),
+    "mark-without-letter": N_("An accent or mark with no letter, not shown"),
     "mojibake": N_("Text decoded twice (mojibake)"),
     "apostrophes": N_("Look-alike apostrophes mixed"),
 }
@@ -119,7 +121,7 @@ QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES | _CAMPAIGN
 # A recording not as long as its spot is cut or padded to it ("length"): its files are the spot's
 # length; dead air that padding leaves is a warning of its own.
 CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", "frame-grid",
-                       "timing-format", "settings", "stems", "format",
+                       "timing-format", "settings", "stems", "format", "stranded-mark",
                        "audio-format", "wav-not-pcm", "length"})
 
 # Warnings for the translator alone: nothing a station sees or hears differs. A letter typed

@@ -19,7 +19,8 @@ from typing import Iterable
 import regex
 
 from pipeline.errors import Diagnostic, warning
-from pipeline.messages import N_, Items, Message, say
+from pipeline.messages import N_, Items, Message, N_plural, say, say_count
+from pipeline.subtitles.checks import named_characters
 from pipeline.subtitles.model import Cue, line_list
 
 GRAPHEME = regex.compile(r"\X")   # a user-perceived character (extended grapheme cluster)
@@ -49,10 +50,58 @@ def nfc(text: str) -> str:
 
 
 def composed_cues(cues: Iterable[Cue], path: Path | str) -> tuple[list[Cue], list[Diagnostic]]:
-    """The cues with their text in NFC, and one warning if the file mixes the composed and the
-    decomposed form of a letter (each form's lines listed)."""
-    cues = list(cues)
-    return [replace(cue, text=nfc(cue.text)) for cue in cues], _mixed_forms(cues, path)
+    """The cues with their text in NFC, a line's leading combining marks first put back on
+    the letter before its line break (`rejoined_marks`); one warning if the file mixes the
+    composed and the decomposed form of a letter (each form's lines listed), and those of
+    the marks."""
+    cues, stranded = rejoined_marks(list(cues), path)
+    return [replace(cue, text=nfc(cue.text)) for cue in cues], _mixed_forms(cues, path) + stranded
+
+
+# Combining marks at the start of a line: typed after a line break set between a letter and
+# its mark (editors move their cursor by code points), they have no letter, and libass draws
+# them on none: a trial's Wixárika cue "pa" / "̱di" was burned "pa" / "di", its macron lost.
+STRANDED = regex.compile(r"(?<=[^\n])\n(\p{M}+)")
+LEADING = regex.compile(r"^\p{M}+")
+
+
+def rejoined_marks(cues: list[Cue], path: Path | str) -> tuple[list[Cue], list[Diagnostic]]:
+    """The cues with the combining marks (Unicode category M) that start a line moved before
+    its line break, onto the letter ending the line above, where they were typed, and a
+    warning for each cue mended; a cue whose text starts with marks, which have no letter to
+    go on, is warned of and left as it is."""
+    mended, found = [], []
+    for cue in cues:
+        text = cue.text
+        if "\n" in text and STRANDED.search(text):
+            first = STRANDED.search(text)
+            letter = GRAPHEME.findall(text[:first.start()])[-1] + first.group(1)
+            text = STRANDED.sub(lambda match: match.group(1) + "\n", text)
+            found.append(warning(
+                say_count(N_plural("cue %(cue)s: a line starts with %(marks)s, a mark of the "
+                                   "letter before the line break: it is drawn there, "
+                                   "%(letter)s at the end of the line above",
+                                   "cue %(cue)s: a line starts with %(marks)s, marks of the "
+                                   "letter before the line break: they are drawn there, "
+                                   "%(letter)s at the end of the line above"),
+                          len(first.group(1)), cue=cue.index,
+                          marks=named_characters(first.group(1)), letter=repr(nfc(letter))),
+                path, cue.line, say(N_("put the line break after the mark: delete it, and type "
+                                       "it again after %(letter)s"), letter=repr(nfc(letter))),
+                "stranded-mark"))
+        leading = LEADING.match(text)
+        if leading:
+            found.append(warning(
+                say_count(N_plural("cue %(cue)s starts with %(marks)s, a mark with no letter "
+                                   "before it: it is drawn on none",
+                                   "cue %(cue)s starts with %(marks)s, marks with no letter "
+                                   "before them: they are drawn on none"),
+                          len(leading.group()), cue=cue.index,
+                          marks=named_characters(leading.group())),
+                path, cue.line, say(N_("type the mark after its letter, or delete it")),
+                "mark-without-letter"))
+        mended.append(replace(cue, text=text) if text != cue.text else cue)
+    return mended, found
 
 
 def _code_points(text: str) -> str:
