@@ -83,12 +83,14 @@ def test_the_mp3_sends_stations_to_the_broadcast_wav_only_where_the_card_has_one
         (spot,) = page_model(catalog)
         uses[name] = [d.kind.use for d in spot.cards[0].deliverables if d.kind.label == "Radio, MP3"]
     # Two trials' stations without loudness normalisation were not told which file is theirs.
-    assert uses["with_wav"] == ["For streaming, and to air as it is at a station with no audio "
-                                "processor or automation that levels loudness; where one does, "
-                                "air the Broadcast WAV"]
-    assert uses["alone"] == ["For streaming, and to air as it is at a station with no audio "
-                             "processor or automation that levels loudness (it is louder than "
-                             "broadcast loudness, -23 LUFS)"]
+    # A third took "no audio processor" as not its case (most FM stations have one on air).
+    assert uses["with_wav"] == ["For streaming, and to air as it is at a station whose "
+                                "automation does not level each file's loudness, with or "
+                                "without an audio processor on air; where it does, air the "
+                                "Broadcast WAV"]
+    assert uses["alone"] == ["For streaming, and to air as it is at a station whose automation "
+                             "does not level each file's loudness, with or without an audio "
+                             "processor on air (it is louder than broadcast loudness, -23 LUFS)"]
     html = render_page(alone, "es")
     assert "emita el Broadcast WAV" not in html and "emitirlo tal como está" in html
     # What such a station does with a file at broadcast loudness, said once, on a page that
@@ -957,13 +959,15 @@ def test_each_built_in_file_says_what_a_station_does_with_it():
                                                  ("proxy", "mp4"))]}
     spanish, english = render_page(catalog, "es"), render_page(catalog, "en")
     uses = re.findall(r'<span class="file-use">([^<]*)</span>', spanish)
-    assert uses == ["Para emitir en radio donde un procesador de audio o la automatización "
-                    "nivela el volumen; para la consola o el sistema de automatización",
-                    "Para streaming, y para emitirlo tal como está en una emisora sin procesador "
-                    "de audio ni automatización que nivele el volumen; donde lo hay, emita el "
-                    "Broadcast WAV",
+    assert uses == ["Para emitir en radio donde la automatización nivela la sonoridad de cada "
+                    "archivo (EBU R128, -23 LUFS): para la consola o el sistema de "
+                    "automatización; reproducido tal como está, suena más bajo que casi todo lo "
+                    "que se emite",
+                    "Para streaming, y para emitirlo tal como está en una emisora cuya "
+                    "automatización no nivela la sonoridad de cada archivo, tenga o no "
+                    "procesador de audio al aire; donde sí la nivela, emita el Broadcast WAV",
                     "Solo para revisar; no para emitir"], uses
-    assert "To air on radio where an audio processor or the automation levels loudness" in english
+    assert "To air on radio where the automation levels each file's loudness" in english
     # A kind known only by its file's extension (a manifest's own profile) claims no use.
     catalog["variants"] = [variant("mine", "flac", width=None, poster_url=None,
                                    loudness_lufs=-23.0, true_peak_dbtp=-2.0, clock=None,

@@ -45,15 +45,18 @@ BY_PROFILE: dict[str, Kind] = {
                           N_("To air on TV: for playout servers that take MXF (XDCAM)")),
     "broadcast-prores": Kind(N_("TV master, ProRes 422 HQ"), "tv", 12,
                              N_("To air on TV: for playout or editing that takes ProRes")),
+    # A trial's community station read "where an audio processor levels loudness" as its own
+    # (most FM stations have one on air) and took the -23 LUFS file, 7 dB under the MP3.
     "radio": Kind(N_("Radio master, Broadcast WAV"), "radio", 20,
-                  N_("To air on radio where an audio processor or the automation levels loudness; "
-                     "for the console or the automation system")),
+                  N_("To air on radio where the automation levels each file's loudness (EBU "
+                     "R128, -23 LUFS): for the console or the automation system; played as it "
+                     "is, it sounds quieter than most of what a station airs")),
     "radio-mp2": Kind(N_("Radio, MP2"), "radio", 21,
                       N_("To air on radio: for automation systems that take MP2 (MPEG Layer II)")),
     "radio-mp3": Kind(N_("Radio, MP3"), "radio", 21,
-                      N_("For streaming, and to air as it is at a station with no audio "
-                         "processor or automation that levels loudness; where one does, air "
-                         "the Broadcast WAV")),
+                      N_("For streaming, and to air as it is at a station whose automation "
+                         "does not level each file's loudness, with or without an audio "
+                         "processor on air; where it does, air the Broadcast WAV")),
     "web": Kind(N_("Web video"), "web", 30, N_("For websites and social media")),
     "square": Kind(N_("Square video for social media"), "web", 31,
                    N_("For social media feeds")),
@@ -70,8 +73,9 @@ BY_PROFILE: dict[str, Kind] = {
 # The MP3's use names the Broadcast WAV: on a card without one (a video campaign's, without the
 # `radio` profile) a trial's station was sent to a file the page did not have.
 MP3_WITHOUT_WAV = replace(BY_PROFILE["radio-mp3"], use=N_(
-    "For streaming, and to air as it is at a station with no audio processor or automation that "
-    "levels loudness (it is louder than broadcast loudness, -23 LUFS)"))
+    "For streaming, and to air as it is at a station whose automation does not level each file's "
+    "loudness, with or without an audio processor on air (it is louder than broadcast loudness, "
+    "-23 LUFS)"))
 
 
 def for_card(kinds: list[Kind]) -> list[Kind]:

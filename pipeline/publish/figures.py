@@ -34,8 +34,10 @@ WORDS = {
                "messaging apps are usually louder, near -16\u00a0LUFS."),
     # Two trials' community stations, with no processor and an automation that plays files as
     # they are, would have aired a -23 LUFS spot some 10 dB under their music: what to do.
-    "unlevelled": N_("A station that airs without loudness normalisation (no processor or "
-                     "automation that levels what it plays) hears a file at -23\u00a0LUFS about "
+    # A third read "no processor" as not theirs: most FM stations have an on-air processor.
+    "unlevelled": N_("A station that airs without loudness normalisation (no automation that "
+                     "levels each file's loudness, with or without an audio processor on air) "
+                     "hears a file at -23\u00a0LUFS about "
                      "7\u00a0dB under one at -16\u00a0LUFS, and further under commercial music "
                      "(-14 to -8\u00a0LUFS). Raise it at the console or in the automation by no "
                      "more than keeps its true peak at -1\u00a0dBTP (each such file's line says "
