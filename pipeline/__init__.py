@@ -67,4 +67,5 @@ RENDER_VERSION = "31"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # inside title-safe where the TTML region is (vtt.cue_settings)
                        # 31: a levelled track's frames timed by their samples after resampling
                        # (leveling.level): a 44.1 kHz dub's AAC track stepped 1023/1025; a
-                       # line's leading combining marks put back on the letter before its break
+                       # line's leading combining marks put back on the letter before its break;
+                       # the slate's rows "Title" and "Date (UTC)", Spanish "Doblaje"

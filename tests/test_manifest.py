@@ -346,11 +346,11 @@ def test_each_page_and_the_slate_show_the_title_in_their_language(campaign):
     assert '<h1 id="campaign-title">Blue Heart</h1>' in pages["index.en.html"]
     text = slate_text(Variant(manifest, manifest.spots[0], manifest.languages[0],
                               BUILTIN_PROFILES["broadcast-mxf"]))
-    assert text.splitlines()[:2] == ["Corazón Azul", "Anuncio Anuncio"], text
+    assert text.splitlines()[:2] == ["Corazón Azul", "Título Anuncio"], text
     english = load_manifest(campaign.write_text(TITLED + "    publish: {page_language: en}\n"))
     text = slate_text(Variant(english, english.spots[0], english.languages[0],
                               BUILTIN_PROFILES["broadcast-mxf"]))
-    assert text.splitlines()[:2] == ["Blue Heart", "Spot Spot"], text
+    assert text.splitlines()[:2] == ["Blue Heart", "Title Spot"], text
 
 
 # --- every numeric setting has its range, checked at its line ---------------------------------

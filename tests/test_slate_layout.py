@@ -47,7 +47,7 @@ def test_a_value_shrunk_to_fit_keeps_its_baseline_on_the_rows_grid(tmp_path, med
     ink = picture.min(axis=2) > 120                     # text: brighter than the blue backdrop
     value_left, step = int(slate.VALUE * W), slate.ROW_STEP * H
     rows_top = int(slate.ROWS_TOP * H)
-    # Row 0: the label "Anuncio" (full size, no descenders) and the shrunk spot title.
+    # Row 0: the label "Título" (full size, no descenders) and the shrunk spot title.
     band = slice(rows_top - int(0.3 * step), rows_top + int(step))
     label = _ink_rows(ink[band, : value_left - 10]) + band.start
     value = _ink_rows(ink[band, value_left - 10:]) + band.start

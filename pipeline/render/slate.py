@@ -59,7 +59,7 @@ class SlateFacts:
     clock: str | None
     loudness: Loudness | None      # of the programme, by the meter
     timecode: str | None           # of the programme's first frame
-    date: str                      # ISO date of the render
+    date: str                      # ISO date of the render, in UTC
 
 
 def duration_text(frames: int, rate: Fraction, gettext) -> str:
@@ -77,7 +77,9 @@ def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]
     names = language.name if spanish.casefold() == language.name.casefold() \
         else f"{language.name} · {spanish}"
     table = [
-        (t(N_("Spot")), variant.spot.title_in(variant.manifest.page_language)),
+        # "Title", not the page's "spot": a trial's Spanish slate said "Anuncio" where every
+        # page and file says "spot".
+        (t(N_("Title")), variant.spot.title_in(variant.manifest.page_language)),
         (t(N_("Language")), names),
         (t(N_("Language code")), language.code),
         (t(N_("Treatment")), t(TREATMENTS[language.treatment])),
@@ -85,7 +87,9 @@ def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]
         (t(N_("Clock number")), facts.clock or "—"),
         (t(N_("Loudness")), _loudness(variant, facts.loudness)),
         (t(N_("Programme starts")), facts.timecode or "—"),
-        (t(N_("Date")), facts.date),
+        # The render's date in UTC, said so: a trial's master control read it against the
+        # page's publication time in Mexico's zone, a day earlier.
+        (t(N_("Date (UTC)")), facts.date),
     ]
     return variant.manifest.title_in(variant.manifest.page_language), table
 
