@@ -178,8 +178,10 @@
 
   // Opened from a file, "Download" plays a file rather than saving it (`download` is ignored
   // there): the page says how to save one.
-  var fileHint = document.getElementById("file-hint");    // none on a page without files
-  if (fileHint && window.location.protocol === "file:") { fileHint.hidden = false; }
+  // A preview's subtitles too, which Chromium refuses to such a page.
+  if (window.location.protocol === "file:") {
+    each("#file-hint, [data-from-file]", function (hint) { hint.hidden = false; });
+  }
 
   each("a[data-page-language]", function (link) {
     link.addEventListener("click", function () {
