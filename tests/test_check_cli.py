@@ -1029,6 +1029,20 @@ def test_a_font_no_style_can_have_is_one_error_naming_its_styles(campaign):
     assert "fonts-noto-core" not in result.stderr
 
 
+def test_a_font_s_error_is_said_in_a_spanish_terminal(campaign, monkeypatch):
+    # A trial's Spanish check said it in English but for "sugerencia": check rebuilt the error
+    # from its English text, its messages lost.
+    monkeypatch.setattr("pipeline.cli.language.terminal_language", lambda: "es")
+    manifest = campaign.write([{"code": "amu", "treatment": "burn",
+                                "style": {"from_file": True}}])
+    path = campaign.subtitle("amu", AEGISUB_ASS, suffix=".ass")
+    result = invoke(path, "--manifest", manifest)
+    (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert line.startswith(f'{path}:22: error: la tipografía "Arial" no está instalada y 3 '
+                           "estilos del archivo la usan: 'Default' (2 líneas)"), line
+    assert '(sugerencia: instale "Arial"' in line, line
+
+
 def test_two_missing_fonts_are_an_error_each_and_one_style_says_style(campaign):
     manifest = campaign.write([{"code": "amu", "treatment": "burn",
                                 "style": {"from_file": True}}])

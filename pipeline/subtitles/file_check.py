@@ -10,7 +10,7 @@ exception: the other files of a batch are still checked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -111,8 +111,11 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
             font = resolve_font(font_name or style.font)
             own_styles = style_fonts(subtitles, font.family) if style.from_file else {}
         except PipelineError as exc:   # reported on this file; the batch goes on
-            diagnostics += [error(found.message, path, found.line if found.path == path else None,
-                                  found.hint, "font") for found in exc.diagnostics]
+            # Each keeps its messages, said in the terminal's language (a trial's Spanish check
+            # said the font's error in English).
+            diagnostics += [replace(found, severity="error", path=path, code="font",
+                                    line=found.line if found.path == path else None)
+                            for found in exc.diagnostics]
             font = None
         else:
             diagnostics += style_glyphs(cues, own_styles, font, path)
