@@ -644,16 +644,26 @@ def test_related_campaigns_are_read_with_their_titles_from_their_catalogs(campai
     radio = manifest.output_dir / "c-radio/catalog.json"
     radio.parent.mkdir(parents=True)
     radio.write_text(json.dumps({"title": "Radio", "titles": {"es": "En la radio",
-                                                             "en": "On the radio"}}))
+                                                             "en": "On the radio"},
+                                 "variants": [{"language": "tzh", "language_name": "Bats'il k'op"},
+                                              {"language": "tzh", "language_name": "Bats'il k'op"}],
+                                 "also_called": {"tzh": ["tzeltal de Oxchuc"]}}))
     catalog = build_catalog(manifest, [])
     assert catalog["related"] == [
-        {"campaign": "c-radio", "titles": {"es": "En la radio", "en": "On the radio"}},
-        {"campaign": "c-tv", "titles": None}]      # not rendered here: named by its id
+        {"campaign": "c-radio", "titles": {"es": "En la radio", "en": "On the radio"},
+         "languages": [{"code": "tzh", "name": "Bats'il k'op",
+                        "also_called": ["tzeltal de Oxchuc"]}]},
+        {"campaign": "c-tv", "titles": None, "languages": None}]   # not rendered here: its id
     pages = render_pages(catalog)
     assert ('<p>Otros spots de esta campaña, cada uno en su página:\n'
             '<a href="../c-radio/index.html">En la radio</a> · '
             '<a href="../c-tv/index.html">c-tv</a></p>') in pages["index.html"]
     assert '<a href="../c-radio/index.html">On the radio</a>' in pages["index.en.html"]
+    # What the page's search finds on each (a language's names, folded): c-tv's, not known.
+    assert ('<span class="related-page" data-search="batsil kop tzh tzeltal de oxchuc tseltal '
+            'tzeltal"><a href="../c-radio/index.html">En la radio</a></span><span '
+            'class="related-page"><a href="../c-tv/index.html">c-tv</a></span>') in pages[
+        "index.html"]
     # From a private bucket's presigned page a plain link would be refused: none.
     assert 'id="related"' not in render_pages(catalog, link=lambda name: name + "?sig")[
         "index.html"]

@@ -585,6 +585,38 @@ def test_a_language_with_files_for_other_uses_only_is_said_to_be_there(context, 
     assert page.locator(f"#card-{VIDEO_SPOT}-yua .sound-language").count() == 0
     assert page.problems == []
 
+def test_another_page_is_offered_only_for_the_languages_it_has(context, page_campaign, tmp_path):
+    # A trial's station searched Tseltal on the radio page: sent to the video page, whose Radio
+    # filter sent it back ("may have files in this language"), neither with Tseltal sound.
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    catalog["variants"] = [v for v in catalog["variants"]
+                           if v["language"] != "ote" or v["profile"] in ("web", "proxy")]
+    catalog["related"] = [{"campaign": "radio", "titles": {"es": "En la radio"},
+                           "languages": [{"code": "tzh", "name": "Batsʼil kʼop",
+                                          "also_called": []}]},
+                          {"campaign": "tv", "titles": {"es": "En la tele"},
+                           "languages": [{"code": "yua", "name": "Maaya tʼaan",
+                                          "also_called": []}]}]
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page/index.html").write_text(render_pages(catalog)["index.html"],
+                                              encoding="utf-8")
+    page = open_page(context, (tmp_path / "page/index.html").as_uri() + "#q=tseltal")
+    offered = page.locator("#no-match-related")
+    assert visible_cards(page) == [] and page.locator("#no-match").is_visible()
+    assert offered.inner_text() == ("Otros spots de esta campaña, cada uno en su página, tienen "
+                                    "archivos de esta lengua: En la radio")
+    assert offered.get_by_role("link", name="En la tele").is_hidden()
+    # Otomí is here with files for other uses only, and on no other page: none offered.
+    page.get_by_label("Buscar una lengua").fill("otomi")
+    page.get_by_label("Radio", exact=True).check()
+    assert page.locator("#no-match-medium").is_visible() and offered.is_hidden()
+    # A word no page's language has: nothing offered, "no language matches" said alone.
+    page.get_by_label("Todo").check()
+    page.get_by_label("Buscar una lengua").fill("zzz")
+    assert page.locator("#no-match").is_visible() and offered.is_hidden()
+    assert page.problems == []
+
+
 # --- a station's own ways: the figures in words, a USB stick, the printed log -----------------
 
 def test_the_loudness_figures_are_said_in_plain_words(context, published):

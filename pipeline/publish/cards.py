@@ -290,9 +290,15 @@ class Card:
 
     @property
     def search(self) -> str:
-        names = [self.community_name, self.language, *self.also_called,
-                 *(language_name(self.language, page) for page in PAGE_LANGUAGES)]
-        return fold(" ".join(names))
+        return search_names(self.language, self.community_name, self.also_called)
+
+
+def search_names(code: str, community_name: str, also_called=()) -> str:
+    """What the page's search finds a language by, folded (`fold`): its community's name, its
+    code, its other names and its name in each page language."""
+    names = [community_name, code, *also_called,
+             *(language_name(code, page) for page in PAGE_LANGUAGES)]
+    return fold(" ".join(names))
 
 
 @dataclass

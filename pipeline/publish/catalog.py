@@ -200,17 +200,24 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
 
 def related_entry(manifest: Manifest, campaign: str) -> dict:
     """The catalog's `related` entry of a campaign the manifest names (`publish.related`):
-    `campaign` (its id, the folder its page is in beside this one's) and `titles` (per page
-    language, from its catalog in the same output folder when it was rendered there; null
-    when not, and the page names it by its id)."""
+    `campaign` (its id, the folder its page is in beside this one's), `titles` (per page
+    language) and `languages` (those it has files of: `code`, `name`, `also_called`), from its
+    catalog in the same output folder when it was rendered there; both null when not, and the
+    page names it by its id and offers it for any language."""
+    titles = languages = None
     try:
         path = manifest.output_dir / campaign / CATALOG_NAME
         other = json.loads(path.read_text(encoding="utf-8"))
         titles = other.get("titles") or {language: other["title"] for language in PAGE_LANGUAGES}
         titles = {str(k): str(v) for k, v in titles.items()}
+        also = other.get("also_called") or {}
+        names = {str(v["language"]): str(v["language_name"]) for v in other["variants"]}
+        languages = [{"code": code, "name": name,
+                      "also_called": [str(other_name) for other_name in also.get(code, [])]}
+                     for code, name in names.items()]
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        titles = None
-    return {"campaign": campaign, "titles": titles}
+        pass     # what was read is kept: a catalog without variants still has its titles
+    return {"campaign": campaign, "titles": titles, "languages": languages}
 
 
 def contact_entry(contact: Contact) -> dict:

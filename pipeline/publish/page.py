@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from pipeline.manifest import PAGE_LANGUAGES
-from pipeline.publish.cards import page_model
+from pipeline.publish.cards import page_model, search_names
 from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.contact import page_contact
 from pipeline.publish.deliverables import (MEDIA, SUBTITLE_LABELS, SUBTITLE_USES, extension,
@@ -117,9 +117,15 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         media=MEDIA, media_present=[medium for medium in MEDIA if medium in present],
         # The pages of the campaigns the manifest names (`publish.related`), beside this one's
         # folder; not from a private bucket's presigned page, where a plain link is refused.
+        # Each with what its search finds there, a language's names apart from the next's
+        # ("|"; None: not known, offered for any): a trial's station searching Tseltal was sent
+        # from the radio page to the video page and back, neither with a Tseltal sound file.
         related=[] if link else [
             {"url": f"../{entry['campaign']}/{PAGE_NAME}",
-             "title": (entry.get("titles") or {}).get(language) or entry["campaign"]}
+             "title": (entry.get("titles") or {}).get(language) or entry["campaign"],
+             "search": None if entry.get("languages") is None else "|".join(
+                 search_names(item["code"], item["name"], item.get("also_called", ()))
+                 for item in entry["languages"])}
             for entry in catalog.get("related", [])],
         # The spots' own language, a subtitled card's sound (None: not said in the catalog).
         source_language=catalog.get("source_language") if catalog.get("source_language") != "und"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import Diagnostic, Findings, PipelineError, error, in_file_order
+from pipeline.errors import Diagnostic, Findings, PipelineError, in_file_order
 from pipeline.manifest import QcSettings, Style
 from pipeline.messages import N_, Message, N_plural, say, say_count
 from pipeline.subtitles.file_styles import style_fonts, style_glyphs

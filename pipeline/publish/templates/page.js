@@ -81,7 +81,22 @@
     other.textContent = other.getAttribute(elsewhere === 1 ? "data-template-one" : "data-template")
       .replace("{num}", elsewhere.toLocaleString(figures));
     var related = document.getElementById("no-match-related");   // none without related pages
-    if (related) { related.hidden = shown > 0 || cards.length === 0; }
+    if (related) {
+      var offered = 0;
+      Array.prototype.forEach.call(related.querySelectorAll(".related-page"), function (page) {
+        // A page whose languages are known is offered where one of them has every word.
+        var names = page.getAttribute("data-search");
+        var has = names === null || names.split("|").some(function (language) {
+          var known = language.split(/[^\p{L}\p{N}]+/u);   // as a card's names
+          return words.every(function (word) {
+            return known.some(function (name) { return name.indexOf(word) === 0; });
+          });
+        });
+        page.hidden = !has;
+        if (has) { offered += 1; }
+      });
+      related.hidden = shown > 0 || cards.length === 0 || offered === 0;
+    }
   }
 
   function remember() {
