@@ -117,15 +117,20 @@ def test_a_tv_master_s_line_says_its_rate_scan_start_timecode_and_tracks(page_ca
     assert by_name["not-for-sale-15.yua.broadcast-mxf.mxf"]["master"] == {
         "rate": "25/1", "scan": "tff", "woven_from_fields": False,
         "programme_timecode": "10:00:00:00", "file_timecode": "09:59:58:00",
+        # Its 25 frames' last: where a playout list books it to (a trial's master control
+        # found it on the slate alone).
+        "programme_last_timecode": "10:00:00:24",
         "audio_tracks": ["mix L", "mix R"] + ["silence"] * 6}
     assert "master" not in by_name["not-for-sale-15.yua.web.mp4"]
     pages = render_pages(catalog)
     for name, facts in (
             ("index.html", ["25 fps, entrelazado, campo superior primero; los dos campos de cada "
-                            "cuadro de una misma imagen (PsF)", "programa desde 10:00:00:00",
+                            "cuadro de una misma imagen (PsF)",
+                            "programa de 10:00:00:00 a 10:00:00:24",
                             "8 pistas mono: la mezcla en la 1 y la 2, silencio en las demás"]),
             ("index.en.html", ["25 fps, interlaced, top field first; each frame's two fields from "
-                               "one picture (PsF)", "programme from 10:00:00:00",
+                               "one picture (PsF)",
+                               "programme from 10:00:00:00 to 10:00:00:24",
                                "8 mono tracks: the mix on 1 and 2, silence on the others"])):
         card = pages[name].split('id="card-not-for-sale-15-yua"', 1)[1].split('<li class="card"', 1)[0]
         lines = re.findall(r'<li class="file" data-medium="(\w+)">(.*?)</li>', card, re.S)

@@ -341,12 +341,24 @@ def test_the_page_says_what_ffprobe_reads_of_each_master(masters):
         assert master["scan"] == scan
         timecode = info["format"]["tags"].get("timecode") or video["tags"]["timecode"]
         assert master["file_timecode"] == timecode
+        # The programme's last frame (its end of message): the file's last, counted by ffprobe
+        # from the file's first timecode, at 25 fps.
+        counted = subprocess.run(["ffprobe", "-v", "error", "-count_packets", "-select_streams",
+                                  "v:0", "-show_entries", "stream=nb_read_packets", "-of",
+                                  "csv=p=0", str(path)], capture_output=True, text=True,
+                                 check=True).stdout.strip().split(",")[0]
+        h, m, s, f = map(int, re.split("[:;]", timecode))
+        last = ((h * 60 + m) * 60 + s) * 25 + f + int(counted) - 1
+        label = (f"{last // 90000:02d}:{last // 1500 % 60:02d}:{last // 25 % 60:02d}:"
+                 f"{last % 25:02d}")
+        assert master["programme_last_timecode"] == label
+        assert f"programa de 10:00:00:00 a {label}" in html
         assert len(master["audio_tracks"]) == len(audio) and {a["channels"] for a in audio} == {1}
         words = {"tff": "entrelazado, campo superior primero", "progressive": "progresivo"}[scan]
         assert f"25 fps, {words}" in html
     # The progressive master woven into MXF's 1080i: its fields show one moment each frame.
     assert html.count("los dos campos de cada cuadro de una misma imagen (PsF)") == 1
-    assert html.count("programa desde 10:00:00:00") == 2
+    assert html.count("programa de 10:00:00:00 a ") == 2
     assert "8 pistas mono: la mezcla en la 1 y la 2, silencio en las demás" in html
     assert "4 pistas mono: la mezcla en la 1 y la 2, y otra vez en cada par siguiente" in html
     # Both made from the 320x180 master, as ffprobe reads it, enlarged to 1920x1080.

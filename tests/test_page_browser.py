@@ -519,14 +519,16 @@ def test_a_phone_never_scrolls_sideways(browser, published, name, language, mobi
     assert spilled == []
 
 
-def test_a_card_with_tv_masters_only_gives_its_files_the_whole_width(context, page_campaign, tmp_path):
-    # A station's TV-only campaign: nothing a browser plays, so no preview beside the files,
-    # which took the preview's narrow column and left the card's right side empty.
+def test_a_card_with_tv_masters_only_shows_its_master_s_poster(context, page_campaign, tmp_path):
+    # A station's TV-only campaign: nothing a browser plays. With no preview, the files took
+    # the preview's narrow column and left the card's right side empty; then a trial's master
+    # control saw no picture of what it was to air: its master's poster stands for it.
     catalog = build_catalog(page_campaign, load_records(page_campaign))
     catalog["variants"] = [v for v in catalog["variants"]
                            if v["language"] != "yua" or v["profile"] == "broadcast-mxf"]
-    (tmp_path / "index.html").write_text(render_pages(catalog)["index.html"], encoding="utf-8")
-    page = open_page(context, (tmp_path / "index.html").as_uri())
+    written = page_campaign.campaign_dir / "tv-only.html"     # beside the files it links to
+    written.write_text(render_pages(catalog)["index.html"], encoding="utf-8")
+    page = open_page(context, written.as_uri())
     share = ("id => { const card = document.querySelector(`#card-${id} article`);"
              " const style = getComputedStyle(card);"
              " const inner = card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);"
@@ -534,8 +536,15 @@ def test_a_card_with_tv_masters_only_gives_its_files_the_whole_width(context, pa
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator(f"#card-{VIDEO_SPOT}-yua").screenshot(path=str(ARTIFACTS / "card-tv-only-es.png"))
     assert page.problems == []
-    assert page.evaluate(share, f"{VIDEO_SPOT}-yua") > 0.99             # the master alone
-    assert page.evaluate(share, f"{VIDEO_SPOT}-tzo") < 0.8              # beside its preview
+    still = page.locator(f"#card-{VIDEO_SPOT}-yua img.still")
+    still.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=still.element_handle(), timeout=5_000)
+    assert still.get_attribute("src").endswith("not-for-sale-15.yua.broadcast-mxf.jpg")
+    assert still.get_attribute("alt").startswith("Un cuadro de ")
+    assert page.locator(f"#card-{VIDEO_SPOT}-yua video").count() == 0
+    for card in ("yua", "tzo"):      # beside its poster, as beside a preview
+        assert page.evaluate(share, f"{VIDEO_SPOT}-{card}") < 0.8
 
 
 

@@ -289,6 +289,15 @@ class Card:
         return [w for w in deliverable.warnings if w[-1] not in shared]
 
     @property
+    def still(self) -> dict | None:
+        """Of a card with no video to preview (a TV campaign's masters alone), the variant
+        whose poster the page shows instead: a trial's master control saw no picture of what
+        it was to air, the poster published beside it."""
+        if self.video is not None:
+            return None
+        return next((d.variant for d in self.deliverables if d.variant.get("poster_url")), None)
+
+    @property
     def search(self) -> str:
         return search_names(self.language, self.community_name, self.also_called)
 

@@ -6,7 +6,9 @@ rate, and the programme's length without a master's leader.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
+from pipeline.media.timecode import counted_on
 from pipeline.profiles import bits_per_second
 
 
@@ -30,8 +32,14 @@ def master_facts(master: dict) -> dict:
     its frame (`upscaled_from`), the master's rate ("N/D") where pictures were repeated or
     dropped to make another (`converted_from`, with `pulldown` for film's 2:3 and `judders`
     where unevenly), the timecodes of the programme's and the
-    file's first frames ("HH:MM:SS:FF"), and its audio tracks' layout ("mix L", "silence"...)."""
-    return {key: master[key] for key in MASTER_FACTS if master.get(key) is not None}
+    file's first frames ("HH:MM:SS:FF") and of the programme's last (`programme_last_timecode`,
+    its end of message, which a station's playout list books it to), and its audio tracks'
+    layout ("mix L", "silence"...)."""
+    facts = {key: master[key] for key in MASTER_FACTS if master.get(key) is not None}
+    start, frames = master.get("programme_timecode"), master.get("programme_frames")
+    if start and frames and master.get("rate"):
+        facts["programme_last_timecode"] = counted_on(start, Fraction(master["rate"]), frames - 1)
+    return facts
 
 
 # ffprobe's field_order as the page's scan: what a station's ingest or editor is set to.
