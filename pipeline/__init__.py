@@ -68,4 +68,5 @@ RENDER_VERSION = "31"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # 31: a levelled track's frames timed by their samples after resampling
                        # (leveling.level): a 44.1 kHz dub's AAC track stepped 1023/1025; a
                        # line's leading combining marks put back on the letter before its break;
-                       # the slate's rows "Title" and "Date (UTC)", Spanish "Doblaje"
+                       # the slate's rows "Title" and "Date (UTC)", Spanish "Doblaje"; a
+                       # file's clock number comment in the page's language

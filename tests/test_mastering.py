@@ -163,7 +163,7 @@ def test_prores_is_422_hq_with_four_mono_tracks_and_a_timecode_track(masters):
     assert video["field_order"] == "progressive"
     assert [(a["codec_name"], a["channels"]) for a in audio] == [("pcm_s24le", 1)] * 4
     assert data[0]["codec_tag_string"] == "tmcd" and data[0]["tags"]["timecode"] == "09:59:57:00"
-    assert info["format"]["tags"]["comment"] == "clock number BH-spot-nah-broadcast-prores"
+    assert info["format"]["tags"]["comment"] == "clave del spot BH-spot-nah-broadcast-prores"
     wrapper = mediainfo(mov(masters))
     assert re.search(r"Format profile\s*: 422 HQ", wrapper)
     assert re.search(r"Time code of first frame\s*: 09:59:57:00", wrapper)

@@ -97,7 +97,7 @@ def test_a_radio_mp2_is_layer_ii_at_r128_with_its_clock_number(
         # The clock number in mutagen's ID3v2.3, read by ffprobe.
         tags = format_tags(path)
         assert tags["clock"] == f"RRC-spot-tzh-{name}"
-        assert tags["comment"] == f"clock number RRC-spot-tzh-{name}"
+        assert tags["comment"] == f"clave del spot RRC-spot-tzh-{name}"
         assert tags["title"] == "Línea contra la trata, niñas (Batsꞌil kꞌop ɨ a̱)"
         assert ID3(str(path)).version == (2, 3, 0)
     assert decoded_samples(campaign.out / "spot.tzh.radio-mp2.mp2", 2) == 192384

@@ -125,25 +125,28 @@ def test_every_radio_file_carries_its_clock_number(campaign, radio_master):  # n
     assert description.startswith("RRC-spot-tzh-radio | Test campaign | spot spot: ")
     assert bext[288:320].split(b"\0", 1)[0] == clock            # OriginatorReference
     texts = info(found[b"LIST"])
-    assert texts["ICMT"] == b"clock number " + clock
+    # In the page's language (Spanish by default), as automation shows it to the operator.
+    assert texts["ICMT"] == b"clave del spot " + clock
     # The title's bytes, as playout software reads an INFO text: Windows-1252.
     assert texts["INAM"].decode("cp1252") == SHOWN
     assert texts["INAM"].decode("latin-1") == SHOWN
-    assert format_tags(wav)["comment"] == "clock number RRC-spot-tzh-radio"
+    assert format_tags(wav)["comment"] == "clave del spot RRC-spot-tzh-radio"
 
     mp3 = out / "spot.tzh.radio-mp3.mp3"
     tags = format_tags(mp3)                                      # mutagen wrote them
     assert tags["clock"] == "RRC-spot-tzh-radio-mp3"
-    assert tags["comment"] == "clock number RRC-spot-tzh-radio-mp3"
+    assert tags["comment"] == "clave del spot RRC-spot-tzh-radio-mp3"
+    from mutagen.id3 import ID3
+    assert [frame.lang for frame in ID3(str(mp3)).getall("COMM")] == ["spa"]
 
     note = OggOpus(str(out / "spot.tzh.voice-note.ogg"))         # ffmpeg wrote them
     assert note["clock"] == ["RRC-spot-tzh-voice-note"]
     # ffmpeg writes its comment as Xiph's DESCRIPTION (the field the Vorbis comment spec
     # lists; COMMENT is not one), which players show as the comment.
-    assert note["description"] == ["clock number RRC-spot-tzh-voice-note"]
+    assert note["description"] == ["clave del spot RRC-spot-tzh-voice-note"]
 
     aac = MP4(str(out / "spot.tzh.radio-aac.m4a"))
-    assert aac["\xa9cmt"] == ["clock number RRC-spot-tzh-radio-aac"]
+    assert aac["\xa9cmt"] == ["clave del spot RRC-spot-tzh-radio-aac"]
 
     for path in (wav, mp3, out / "spot.tzh.voice-note.ogg", out / "spot.tzh.radio-aac.m4a"):
         assert path.read_bytes().count(b"RRC-spot-tzh-") >= 1, path.name

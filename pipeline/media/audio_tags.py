@@ -112,11 +112,6 @@ class Bext:
                          "coding_history": ascii_text(self.coding_history, 1024) + "\r\n"}
 
 
-def clock_comment(clock: str) -> str:
-    """The comment a file carries its clock number in (as the masters' MOV/MXF comment)."""
-    return f"clock number {clock}"
-
-
 def originator_reference(clock: str | None, fingerprint: str) -> str:
     """The bext OriginatorReference: the clock number when it fits the field's 32 characters,
     else the first 32 of the render's fingerprint.
@@ -276,7 +271,9 @@ class Id3:
     language: str                 # ISO 639-3 (TLAN)
     year: int
     campaign: str                 # the campaign's id, for machines (TXXX:CAMPAIGN)
-    clock: str | None = None      # the clock number (TXXX:CLOCK, and the comment)
+    clock: str | None = None      # the clock number (TXXX:CLOCK)
+    # The comment that says it, and the comment's language (ISO 639-2): Variant.clock_comment.
+    comment: tuple[str, str] | None = None
 
 
 def write_id3(path: Path, tags: Id3) -> None:
@@ -310,6 +307,7 @@ def write_id3(path: Path, tags: Id3) -> None:
         # genre's; TSRC an ISRC. A user-defined TXXX is what tag editors and playout read and
         # write by name; the comment is what every player and log shows.
         text(TXXX, tags.clock, desc="CLOCK")
-        text(COMM, clock_comment(tags.clock), lang="eng", desc="")
+    if tags.comment:
+        text(COMM, tags.comment[0], lang=tags.comment[1], desc="")
     id3.update_to_v23()     # TDRC as TYER: save(v2_version=3) alone writes v2.4's frame
     id3.save(path, v2_version=3)

@@ -29,7 +29,7 @@ from pipeline import __version__
 from pipeline.errors import RenderError
 from pipeline.files import partial_path
 from pipeline.fingerprint import HashCache
-from pipeline.media.audio_tags import (Bext, Id3, ascii_text, clock_comment, coding_history,
+from pipeline.media.audio_tags import (Bext, Id3, ascii_text, coding_history,
                                        originator_reference, write_bext_loudness, write_id3,
                                        write_info_latin1, write_plain_pcm_format)
 from pipeline.media.cart_chunk import Cart, write_cart
@@ -83,7 +83,7 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
     title, clock = sound_title(variant), variant.clock
     # What every container's comment says (INFO's ICMT, MP4's ©cmt, and Ogg's DESCRIPTION,
     # the field Xiph's Vorbis comment spec lists, ffmpeg's name for `comment`).
-    comment = {"comment": clock_comment(clock)} if clock else {}
+    comment = {"comment": variant.clock_comment()[0]} if clock else {}
     args = audio_encoder_args(profile) | {"f": FORMATS[profile.container], "map_metadata": "-1"}
     if profile.opus_application:
         args["application"] = profile.opus_application
@@ -237,7 +237,8 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         if profile.container in ID3_CONTAINERS:
             write_id3(partial, Id3(sound_title(variant), variant.manifest.title,
                                    variant.language.alpha3, when.year,
-                                   variant.manifest.campaign, variant.clock))
+                                   variant.manifest.campaign, variant.clock,
+                                   variant.clock_comment()))
         info = check_sound(plan, partial, reading)
         track = SharedTrack(partial, loudness, leveling)
         record = make_record(plan, partial, info, track, time.monotonic() - started)

@@ -194,7 +194,8 @@ def output_args(plan: VariantPlan, threads: int = 0) -> dict:
     if timecode:
         args["timecode"] = timecode
     title = f"{variant.spot.title} ({variant.language.name})"
-    metadata = {"title": title, "comment": f"clock number {variant.clock}" if variant.clock else title,
+    metadata = {"title": title,
+                "comment": variant.clock_comment()[0] if variant.clock else title,
                 "creation_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     if profile.container == "mxf" and variant.clock:
         # MXF's material package name and the source's reel name (mediainfo: "Package name").

@@ -48,6 +48,20 @@ class Variant:
         """The variant's clock number, when the manifest gives one."""
         return self.manifest.clock_for(self.spot, self.language, self.profile)
 
+    def clock_comment(self) -> tuple[str, str] | None:
+        """The comment its file carries its clock number in ("clave del spot BH-..."), in the
+        page's language, which a station's automation shows its operators (a trial's read
+        "clock number ..." in English), and that language's ISO 639-2 code (an ID3 comment's);
+        None without a clock number."""
+        if self.clock is None:
+            return None
+        import langcodes
+
+        from pipeline.publish.i18n import N_, translations   # Babel's: only for a clock number
+        language = self.manifest.page_language
+        text = translations(language).gettext(N_("clock number %(clock)s")) % {"clock": self.clock}
+        return text, langcodes.Language.get(language).to_alpha3()
+
     @property
     def output(self) -> Path:
         """`<spot>.<lang>.<profile>.<ext>`, or `<clock>.<ext>` where the profile asks for it."""
