@@ -235,6 +235,22 @@ def test_search_finds_accented_names_typed_without_accents(context, published):
     search.fill("zzz")
     assert visible_cards(page) == [] and page.locator("#no-match").is_visible()
     assert page.locator(f"#spot-{VIDEO_SPOT}").is_hidden()
+    assert page.locator("#near-match").is_hidden()
+    # A slip in a word of five letters or more still finds its language, said to be the
+    # nearest: a trial's station typed "tsotzil", "tsosil", "zotzil" and found nothing.
+    for typed in ("tsotzil", "tsosil", "zotzil", "tsotisl"):
+        search.fill(typed)
+        assert visible_cards(page) == ["card-not-for-sale-15-tzo"], typed
+        assert page.locator("#near-match").inner_text() == (
+            "Ninguna lengua tiene todas las palabras tal como se escribieron: se muestran las "
+            "más parecidas.")
+    # Two languages' names: either's cards (a station of both languages typed both).
+    search.fill("tsotsil raramuri")
+    assert visible_cards(page) == ["card-not-for-sale-15-tzo", f"card-{VIDEO_SPOT}-tar",
+                                   f"card-{RADIO_SPOT}-tar"]
+    assert page.locator("#near-match").is_visible() and page.locator("#no-match").is_hidden()
+    search.fill("tsotsil")
+    assert page.locator("#near-match").is_hidden()      # as typed: nothing to say
 
 
 def test_filter_by_medium_keeps_the_files_for_it(context, published):

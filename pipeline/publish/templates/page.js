@@ -43,18 +43,74 @@
 
   var onlyLanguage = requested().get("lang") || "";
 
+  // Letters typed wrong, left out, added or swapped between `a` and `b` (the optimal string
+  // alignment distance), up to `most`: more is said as most + 1.
+  function distance(a, b, most) {
+    if (Math.abs(a.length - b.length) > most) { return most + 1; }
+    var rows = [];
+    for (var i = 0; i <= a.length; i += 1) {
+      rows.push([i]);
+      for (var j = 1; j <= b.length; j += 1) {
+        rows[i].push(i === 0 ? j : Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1,
+          rows[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return rows[a.length][b.length];
+  }
+
+  // A word of five letters or more finds a name whose start is one slip away from it: a
+  // trial's station typed "tsotzil" and "tsosil" and found nothing. Shorter words are too
+  // near too many names ("mara" would find Maya).
+  function near(word, name) {
+    if (word.length < 5) { return false; }
+    for (var length = word.length - 1; length <= word.length + 1; length += 1) {
+      if (distance(word, name.slice(0, length), 1) <= 1) { return true; }
+    }
+    return false;
+  }
+
+  function finds(key, word, slips) {
+    return key.some(function (name) {
+      return name.indexOf(word) === 0 || (slips && near(word, name));
+    });
+  }
+
+  // The cards a search finds: those with every word as typed; else, with every word or a
+  // slip of it; else, of several words, those with any of them ("tsotsil tseltal", a
+  // station's two languages). Returns [found by card, whether it was not every word as typed].
+  function searched(words) {
+    var allowed = cards.map(function (card) {
+      return !onlyLanguage || card.getAttribute("data-lang") === onlyLanguage;
+    });
+    var ways = [
+      function (key) { return words.every(function (word) { return finds(key, word, false); }); },
+      function (key) { return words.every(function (word) { return finds(key, word, true); }); },
+      function (key) {
+        return words.length > 1 && words.some(function (word) {
+          return word.length >= 3 && finds(key, word, false);
+        });
+      }];
+    for (var way = 0; way < ways.length; way += 1) {
+      var result = keys.map(function (key, index) { return allowed[index] && ways[way](key); });
+      if (way === ways.length - 1 || result.some(Boolean)) {
+        return [result, way > 0 && result.some(Boolean)];
+      }
+    }
+  }
+
   function apply() {
     var words = fold(search.value).split(" ").filter(Boolean);
     var wanted = medium();
     var shown = 0;
     var elsewhere = 0;     // cards the search finds whose files are all for other uses
+    var hits = searched(words);
+    document.getElementById("near-match").hidden = !hits[1];
     cards.forEach(function (card, index) {
       var media = card.getAttribute("data-media").split(" ");
-      var key = keys[index];
-      var found = (!onlyLanguage || card.getAttribute("data-lang") === onlyLanguage) &&
-        words.every(function (word) {
-          return key.some(function (name) { return name.indexOf(word) === 0; });
-        });
+      var found = hits[0][index];
       var visible = found && (!wanted || media.indexOf(wanted) >= 0);
       if (found && !visible) { elsewhere += 1; }
       card.hidden = !visible;
