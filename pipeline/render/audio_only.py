@@ -37,6 +37,7 @@ from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.profiles import Profile
+from pipeline.publish.i18n import N_, translations
 from pipeline.render.audio import (CODEC_NAMES, audio_encoder_args, audio_source,
                                    measured_loudness, programme_short_term_limit, track_name)
 from pipeline.render.certificate import certify
@@ -92,9 +93,14 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
         args["rf64"] = "auto"          # past 4 GiB a WAV needs RF64 (EBU Tech 3306)
         if profile.bext:
             args["write_bext"] = 1
-            # Playout lists a WAV by its Description's first characters: the clock number.
-            described = (f"{manifest.title} | spot {variant.spot.id}: {variant.spot.title} | "
-                         f"language {language.code} ({language.name})")
+            # Playout lists a WAV by its Description's first characters: the clock number; the
+            # rest in the page's language, which its operators read (as the comment).
+            page = manifest.page_language
+            described = translations(page).gettext(N_(
+                "%(campaign)s | spot %(spot)s: %(title)s | language %(code)s (%(name)s)")) % {
+                "campaign": manifest.title_in(page), "spot": variant.spot.id,
+                "title": variant.spot.title_in(page), "code": language.code,
+                "name": language.name}
             metadata = Bext(
                 description=f"{clock} | {described}" if clock else described,
                 originator=manifest.campaign,
