@@ -204,6 +204,16 @@ def test_times_are_read_in_the_station_s_own_zone(browser, published):
     assert f"{there.day} de " in text and hour in text and "Pacífico" in text, (text, there)
     assert text.endswith(f"(GMT{there.utcoffset().total_seconds() / 3600:+.0f})"), text
     assert title.endswith("UTC"), title        # what the page was written with, kept
+    # Mexico City's zone as Mexico names it, not ICU's calque of the USA's ("hora estándar
+    # central", which a trial's station read).
+    context = browser.new_context(locale="es-MX", timezone_id="America/Mexico_City")
+    try:
+        page = open_page(context, (published / "index.html").as_uri())
+        text = re.sub(r"[\u202f\xa0]", " ", page.locator("time[datetime]").first.text_content())
+    finally:
+        context.close()
+    assert re.search(r"\d\d? [ap]\.m\. hora del centro \(GMT-6\)$", text), text
+    assert "estándar" not in text
 
 
 def test_search_finds_accented_names_typed_without_accents(context, published):

@@ -232,9 +232,17 @@
   // named ("hora estándar central"), the UTC text kept as the element's title.
   // ICU's zone names read as the USA's in Mexico ("hora estándar central", a trial's station):
   // the offset from UTC follows, which no one misreads ("(GMT-6)").
+  // Where the Spanish page knows the reader's zone as Mexico names it (its Ley del Sistema de
+  // Horario's zones), it says that name: a trial's station read ICU's "hora estándar central".
+  var MEXICAN_ZONES = {"America/Mexico_City": "hora del centro", "America/Monterrey":
+    "hora del centro", "America/Merida": "hora del centro", "America/Bahia_Banderas":
+    "hora del centro", "America/Chihuahua": "hora del centro", "America/Cancun":
+    "hora del sureste"};
   if (window.Intl && Intl.DateTimeFormat) {
+    var zoneName = language === "es" &&
+      MEXICAN_ZONES[Intl.DateTimeFormat().resolvedOptions().timeZone];
     var clock = new Intl.DateTimeFormat(figures, {year: "numeric", month: "long", day: "numeric",
-      hour: "numeric", minute: "2-digit", timeZoneName: "long"});
+      hour: "numeric", minute: "2-digit", timeZoneName: zoneName ? undefined : "long"});
     var offset = new Intl.DateTimeFormat(figures, {timeZoneName: "short"});
     each("time[data-local]", function (time) {
       var moment = new Date(time.getAttribute("datetime"));
@@ -243,7 +251,8 @@
         return part.type === "timeZoneName";
       }).map(function (part) { return part.value; })[0];
       time.title = time.textContent;
-      time.textContent = clock.format(moment) + (zone && /\d/.test(zone) ? " (" + zone + ")" : "");
+      time.textContent = clock.format(moment) + (zoneName ? " " + zoneName : "") +
+        (zone && /\d/.test(zone) ? " (" + zone + ")" : "");
     });
   }
 
