@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
-from pipeline.cli.outcomes import SHARED_NOTE
+from pipeline.cli.outcomes import SHARED, SHARED_NOTE
 from pipeline.render import plan as plan_module
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import render_plan
@@ -581,7 +581,7 @@ def test_a_shared_decode_burns_the_same_pictures_as_one_render_per_language(camp
     marked = re.findall(r"^\S+/spot\.(nah|mix)\.small +rendered +(\d+\.\d)\* -", result.output,
                         re.MULTILINE)
     assert sorted(code for code, _ in marked) == ["mix", "nah"], result.output
-    assert marked[0][1] == marked[1][1] and SHARED_NOTE in result.output
+    assert marked[0][1] == marked[1][1] and SHARED_NOTE % {"mark": SHARED} in result.output
     manifest = single.write(languages)
     for code in ("nah", "mix"):                 # one ffmpeg per language
         assert invoke("render", manifest, "--lang", code, "-j", "1").exit_code == 0

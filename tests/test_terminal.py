@@ -307,7 +307,7 @@ def test_a_table_too_wide_for_the_terminal_is_fitted_to_it():
 
 @pytest.mark.e2e
 def test_a_job_s_seconds_are_marked_on_each_of_its_rows():
-    from pipeline.cli.outcomes import SHARED_NOTE, Row, table_lines
+    from pipeline.cli.outcomes import SHARED, SHARED_NOTE, Row, table_lines
 
     rows = [Row("blue-heart", "not-for-sale-15.nah.web", "rendered", 12.2, "-16.1 LUFS -1.2 dBTP", 2),
             Row("blue-heart", "not-for-sale-15.yua.web", "rendered", 3.1, "-16.0 LUFS -1.5 dBTP")]
@@ -319,7 +319,7 @@ def test_a_job_s_seconds_are_marked_on_each_of_its_rows():
     # The loudness column starts at the same cell on both rows: the mark takes a space.
     whole = table_lines(rows, None)
     assert whole[1].index("-16.1") == whole[2].index("-16.0") == whole[0].index("loudness")
-    assert SHARED_NOTE.startswith("*")
+    assert SHARED == "*" and SHARED_NOTE.startswith("%(mark)s made at once")
 
 
 def test_a_long_list_of_variants_is_broken_at_spaces_to_the_terminal_s_width():

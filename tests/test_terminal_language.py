@@ -5,6 +5,7 @@ pseudo-terminal whose locale is Mexican Spanish; the same file in English in the
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import click
@@ -349,6 +350,9 @@ def test_a_variants_warnings_read_back_from_its_record_are_said_in_spanish(campa
     campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,100\nTlaneltokilistli ika "
                              "tlakamej amo tlanamakalo\n")
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    checked = tty.run(["validate", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
+    assert "1 variante: al día 0, por generar 1, bloqueadas 0; 0 errores, 3 avisos" in \
+        tty.said(checked), checked.describe()
     result = tty.run(["render", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
     assert result.status == 0, result.describe()
     lines = [line.strip() for line in tty.said(result) if "demasiado rápido" in line]
@@ -357,6 +361,13 @@ def test_a_variants_warnings_read_back_from_its_record_are_said_in_spanish(campa
                                "demasiado rápido: "), lines
     assert "(sugerencia: acorte el texto" in lines[0], lines
     assert "reads too fast" not in result.text and "hint:" not in result.text, result.describe()
+    # Its table and counts too (a Spanish help above English output read as half done).
+    said = tty.said(result)
+    assert re.match(r"variante +estado +segundos  sonoridad$", said[said.index("") + 1]
+                    if "" in said else next(line for line in said if line.startswith("variante")))
+    assert re.search(r"test-campaign/spot\.nah\.small +generada +\d+\.\d  -1\d\.\d LUFS", result.text)
+    assert "1 generada, 0 al día, 0 fallidas, 0 bloqueadas" in said, said
+    assert "rendered" not in result.text, result.describe()
 
 
 def test_a_diagnostic_keeps_its_messages_through_a_record():

@@ -21,7 +21,9 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
-from pipeline.messages import plural
+from pipeline.cli.language import said, word
+from pipeline.cli.outcomes import STATUS
+from pipeline.messages import N_, N_plural, say_count
 from pipeline.render.reporting import ENCODED_SHARE, Outcome, Shared
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.cli.common import shorten
@@ -153,7 +155,9 @@ class RichReporter:
     def __enter__(self):
         if self.total:   # nothing to render (all up to date): no display at all
             self._bars.__enter__()
-            self._overall = self._bars.add_task(plural(self.total, "variant"),
+            self._overall = self._bars.add_task(said(say_count(
+                N_plural("%(count)s variant", "%(count)s variants"), self.total,
+                count=self.total)),
                                                 total=sum(self._work.values()) or 1.0,
                                                 speed="", overall=True)
         return self
@@ -181,7 +185,7 @@ class RichReporter:
 
     def shared_started(self, shared: Shared) -> None:
         # A track's levelling reports no progress: its row says what it does meanwhile.
-        speed = "level" if shared.kind == "audio" else ""
+        speed = word(N_("level")) if shared.kind == "audio" else ""
         with self._lock:
             task = self._bars.add_task(shared.label, total=1.0, speed=speed)
             self._tasks[shared.key] = (task, time.monotonic())
@@ -197,8 +201,8 @@ class RichReporter:
         if task is not None:
             self._bars.remove_task(task)
         if failed and not self.transient:    # its variants' errors say why, under the table
-            self._bars.console.print(Text.assemble(("failed", "red"), f" {shared.label} "
-                                                   f"{seconds:.1f}s"))
+            self._bars.console.print(Text.assemble((word(STATUS["failed"]), "red"),
+                                                   f" {shared.label} {seconds:.1f}s"))
         self._advance(shared.key, 1.0)
 
     def started(self, plan: VariantPlan) -> None:
@@ -223,7 +227,7 @@ class RichReporter:
         if checked:
             # Encoded: the file is being checked (probed, metered, certified), which takes a
             # TV master seconds; a trial read the bar held still there as hung.
-            speed = "check"
+            speed = word(N_("check"))
         self._bars.update(task, completed=fraction, speed=speed)
         self._advance(key, fraction)
 
@@ -238,6 +242,6 @@ class RichReporter:
         if not self.transient:
             style = "red" if outcome.status == "failed" else "green"
             self._bars.console.print(
-                Text.assemble((outcome.status, style),
+                Text.assemble((word(STATUS[outcome.status]), style),
                               f" {outcome.plan.variant.key} {outcome.seconds:.1f}s"))
         self._advance(outcome.plan.variant.key, 1.0)   # a failed variant's work is over too

@@ -32,7 +32,8 @@ from pipeline.cli.language import help_text, speak_help
 from pipeline.cli.outcomes import report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
-from pipeline.messages import N_, plural
+from pipeline.cli.language import said
+from pipeline.messages import N_, N_plural, plural, say, say_count
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
@@ -117,13 +118,21 @@ def report_strays(plan: Plan, whole: bool) -> None:
 
 
 def plan_summary(plan: Plan) -> str:
+    """The plan's counts ("63 variants: 0 up to date, 63 to render, 0 blocked") and the
+    manifests that could not be planned, in the terminal's language."""
     # Not among the counted variants: "56 blocked (42 not applicable)" read as 42 of the 56.
-    skipped = f"; {len(plan.skipped)} more not applicable (skipped)" if plan.skipped else ""
+    skipped = say_count(N_plural("; %(count)s more not applicable (skipped)",
+                                 "; %(count)s more not applicable (skipped)"),
+                        len(plan.skipped), count=len(plan.skipped)) if plan.skipped else ""
     remakes = sum(1 for v in plan.variants if v.status == "stale" and v.remake)
-    remade = f", {remakes} to complete from their rendered files" if remakes else ""
-    counts = (f"{plural(len(plan.variants), 'variant')}: {plan.count('up-to-date')} up to date, "
-              f"{plan.count('stale') - remakes} to render{remade}, {plan.count('blocked')} "
-              f"blocked{skipped}")
+    remade = say(N_(", %(count)s to complete from their rendered files"),
+                 count=remakes) if remakes else ""
+    counts = said(say(N_("%(variants)s: %(current)s up to date, %(stale)s to render%(remade)s, "
+                         "%(blocked)s blocked%(skipped)s"),
+                      variants=say_count(N_plural("%(count)s variant", "%(count)s variants"),
+                                         len(plan.variants), count=len(plan.variants)),
+                      current=plan.count("up-to-date"), stale=plan.count("stale") - remakes,
+                      remade=remade, blocked=plan.count("blocked"), skipped=skipped))
     # Alone after a manifest's errors, "0 variants" read as a valid manifest with none in it.
     return "; ".join(([counts] if plan.manifests else []) + unplanned_summary(plan))
 
@@ -133,8 +142,12 @@ def said_counts(plan: Plan) -> str:
     "in all" after a manifest's own count ("its 2 errors; 2 errors, 0 warnings" read as a
     repetition, and "its 2 errors; 3 errors" as a contradiction)."""
     warnings = sum(d.severity == "warning" for d in plan.diagnostics)
-    counts = f"{plural(len(plan.errors), 'error')}, {plural(warnings, 'warning')}"
-    return f"in all: {counts}" if plan.unplanned else counts
+    counts = say(N_("%(errors)s, %(warnings)s"),
+                 errors=say_count(N_plural("%(count)s error", "%(count)s errors"),
+                                  len(plan.errors), count=len(plan.errors)),
+                 warnings=say_count(N_plural("%(count)s warning", "%(count)s warnings"),
+                                    warnings, count=warnings))
+    return said(say(N_("in all: %(counts)s"), counts=counts) if plan.unplanned else counts)
 
 
 def report_summary(plan: Plan) -> None:
@@ -148,7 +161,10 @@ def report_summary(plan: Plan) -> None:
 
 def unplanned_summary(plan: Plan) -> list[str]:
     """A sentence for each manifest that could not be planned."""
-    return [f"{path} could not be planned because of its {plural(count, 'error')}"
+    return [said(say(N_("%(path)s could not be planned because of its %(errors)s"),
+                     path=str(path), errors=say_count(N_plural("%(count)s error",
+                                                               "%(count)s errors"),
+                                                      count, count=count)))
             for path, count in plan.unplanned.items()]
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Collection
 
 from pipeline.cli.common import echo, emit, shorten
-from pipeline.cli.language import diagnostic_line
+from pipeline.cli.language import diagnostic_line, said, word
 from pipeline.errors import Diagnostic
-from pipeline.messages import plural
+from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.render.reporting import Outcome
 from pipeline.render.record import LIMITED, limited_once
 from pipeline.standards import record_unit
@@ -39,30 +39,37 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
         print_warnings(rendered)
         kept = [o for o in outcomes if o.status == "up-to-date" and o.warnings]
         if kept:
-            echo(f"QC warnings on {plural(len(kept), 'up-to-date variant')} "
-                 "(listed in catalog.json; --force renders them again)", err=True)
+            echo(said(say_count(N_plural(
+                "QC warnings on %(count)s up-to-date variant (listed in catalog.json; --force "
+                "renders it again)", "QC warnings on %(count)s up-to-date variants (listed in "
+                "catalog.json; --force renders them again)"), len(kept), count=len(kept))),
+                err=True)
         # Their errors were printed before the render, far above by now: named again here,
         # once for the variants one cause blocks (a master cut short blocks all of its spot's).
         blocked_by: dict[str, list[str]] = {}
         for o in outcomes:
             if o.status == "blocked":
                 blocked_by.setdefault("; ".join(o.plan.reasons), []).append(o.plan.variant.key)
+        # The reasons are the errors' own lines (the media team's, English).
         for reasons, keys in sorted(blocked_by.items(), key=lambda item: min(item[1])):
             if len(keys) == 1:
-                say_list(f"blocked {keys[0]}: {reasons}")
+                say_list(said(say(N_("blocked %(variant)s: %(reasons)s"), variant=keys[0],
+                                  reasons=reasons)))
             else:
-                say_list(f"blocked {len(keys)} variants: {reasons}")
+                say_list(said(say(N_("blocked %(count)s variants: %(reasons)s"),
+                                  count=len(keys), reasons=reasons)))
                 say_list(f"  {', '.join(sorted(keys))}")
-    counts = {status: sum(1 for o in outcomes if o.status == status)
-              for status in ("rendered", "remade", "up-to-date", "failed", "blocked",
-                             "not started")}
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in COUNTED}
     # Only --fail-fast leaves variants not started, and only a deleted poster, certificate or
     # sidecar variants remade: their counts are there when they say something.
-    echo(", ".join(f"{n} {status}" for status, n in counts.items()
+    echo(", ".join(said(say_count(COUNTED[status], n, count=n)) for status, n in counts.items()
                    if n or status not in ("remade", "not started")), err=True)
     held = sorted(o.plan.variant.key for o in outcomes if o.status == "not started")
     if held and not quiet:
-        say_list(f"not started (--fail-fast): {plural(len(held), 'variant')}: {', '.join(held)}")
+        say_list(said(say_count(N_plural("not started (--fail-fast): %(count)s variant: "
+                                         "%(variants)s", "not started (--fail-fast): %(count)s "
+                                         "variants: %(variants)s"), len(held), count=len(held),
+                                variants=", ".join(held))))
     # One error may fail several variants (their shared audio track, the one ffmpeg run that
     # made a group's pictures), or one cause each of them the same way (a truncated master):
     # said once, with the variants it failed.
@@ -78,9 +85,23 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
             emit(diagnostic)
         if len(members) > 1:
             same = all(o.error.diagnostics == members[0].error.diagnostics for o in members)
-            say_list(f"  {len(members)} variants failed {'with it' if same else 'the same way'}: "
-                     + ", ".join(sorted(o.plan.variant.key for o in members)))
+            say_list(said(say(N_("  %(count)s variants failed with it: %(variants)s") if same
+                              else N_("  %(count)s variants failed the same way: %(variants)s"),
+                              count=len(members),
+                              variants=", ".join(sorted(o.plan.variant.key for o in members)))))
     return len(failures) + counts["blocked"] + counts["not started"]
+
+
+# How many variants ended each way, as the summary line counts them ("3 rendered, 0 up-to-date").
+COUNTED = {"rendered": N_plural("%(count)s rendered", "%(count)s rendered"),
+           "remade": N_plural("%(count)s remade", "%(count)s remade"),
+           "up-to-date": N_plural("%(count)s up-to-date", "%(count)s up-to-date"),
+           "failed": N_plural("%(count)s failed", "%(count)s failed"),
+           "blocked": N_plural("%(count)s blocked", "%(count)s blocked"),
+           "not started": N_plural("%(count)s not started", "%(count)s not started")}
+# A variant's status, in a column of its own (the table's, watch's lines).
+STATUS = {"rendered": N_("rendered"), "failed": N_("failed"), "blocked": N_("blocked"),
+          "remade": N_("remade"), "up-to-date": N_("up to date")}
 
 
 def print_warnings(outcomes: list[Outcome], shown: Collection[str] = ()) -> None:
@@ -100,7 +121,9 @@ def print_warnings(outcomes: list[Outcome], shown: Collection[str] = ()) -> None
     for line, keys in on.items():
         warned.setdefault(tuple(keys), []).append(line)
     for keys, lines in warned.items():
-        say_list(f"{', '.join(keys)}: {plural(len(lines), 'warning')}")
+        say_list(f"{', '.join(keys)}: " + said(say_count(N_plural("%(count)s warning",
+                                                                  "%(count)s warnings"),
+                                                         len(lines), count=len(lines))))
         for line in lines:
             echo(f"  {line}", err=True)
 
@@ -159,7 +182,9 @@ class Row:
     def cells(self, key: str) -> str:
         """The row's status and seconds after `key`, without its loudness; a job's seconds
         marked `SHARED`: summed, the column would count a job of 4 burns 4 times."""
-        return f"{key} {self.status:<9} {self.seconds:>7.1f}{SHARED if self.together > 1 else ''}"
+        status, seconds = _widths()
+        return (f"{key} {word(STATUS[self.status]):<{status}} {self.seconds:>{seconds}.1f}"
+                f"{SHARED if self.together > 1 else ''}")
 
     def with_loudness(self, cells: str) -> str:
         """`cells` and the loudness, two cells apart (a shared job's mark takes the first)."""
@@ -167,9 +192,23 @@ class Row:
 
 
 SHARED = "*"
-SHARED_NOTE = f"{SHARED} made at once with other variants by one job: its seconds are the job's"
-HEADER = f"{'status':<9} {'seconds':>7}"
+SHARED_NOTE = N_("%(mark)s made at once with other variants by one job: its seconds are the "
+                 "job's")
 KEY_LEAST = 12          # a key is shortened no further (the progress bars' least key column)
+
+
+def _widths() -> tuple[int, int]:
+    """The status and seconds columns' widths in the terminal's language: their words' (a
+    table's statuses: rendered, remade, failed), at least 9 and 7 cells."""
+    status = max(9, len(word(N_("status"))),
+                 *(len(word(STATUS[s])) for s in ("rendered", "remade", "failed")))
+    return status, max(7, len(word(N_("seconds"))))
+
+
+def _header(key_width: int) -> str:
+    status, seconds = _widths()
+    return (f"{word(N_('variant')):<{key_width}} {word(N_('status')):<{status}} "
+            f"{word(N_('seconds')):>{seconds}}")
 
 
 def print_table(rendered: list[Outcome]) -> None:
@@ -183,7 +222,7 @@ def print_table(rendered: list[Outcome]) -> None:
     for line in table_lines(rows, width):
         echo(line)
     if any(row.together > 1 for row in rows):
-        for line in wrapped(SHARED_NOTE, width):
+        for line in wrapped(said(say(SHARED_NOTE, mark=SHARED)), width):
             echo(line)
 
 
@@ -195,18 +234,20 @@ def table_lines(rows: list[Row], width: int | None) -> list[str]:
     its row goes under it. Each variant's status stays on its row. `width` None (piped
     output: tools and logs read it) keeps every row whole."""
     keys = [f"{row.campaign}/{row.stem}" for row in rows]
-    key_width = max(len("variant"), *map(len, keys))
-    whole = [f"{'variant':<{key_width}} {HEADER}  loudness"] + [
+    variant, loudness = word(N_("variant")), "  " + word(N_("loudness"))
+    key_width = max(len(variant), *map(len, keys))
+    whole = [_header(key_width) + loudness] + [
         row.with_loudness(row.cells(f"{key:<{key_width}}"))
         for key, row in zip(keys, rows)]
     if width is None or max(map(len, whole)) <= width:
         return whole
     indent = "  "           # a variant under its campaign's line
-    key_width = max(len("variant"), *(len(indent + row.stem) for row in rows))
+    key_width = max(len(variant), *(len(indent + row.stem) for row in rows))
     marked = any(row.together > 1 for row in rows)
-    key_width = min(key_width, max(KEY_LEAST, width - len(HEADER) - 1 - marked))
-    header = f"{'variant':<{key_width}} {HEADER}"
-    lines = [header + ("  loudness" if len(header) + len("  loudness") <= width else "")]
+    columns = len(_header(0)) - len(variant)     # the status and seconds, with their spaces
+    key_width = min(key_width, max(KEY_LEAST, width - columns - marked))
+    header = _header(key_width)
+    lines = [header + (loudness if len(header) + len(loudness) <= width else "")]
     campaign = None
     for row in rows:
         if row.campaign != campaign:
@@ -232,12 +273,14 @@ def loudness_text(loudness: dict, unit: str) -> str:
     """The meter's figures in `unit` (the profile's standard's: LKFS for ATSC A/85), or what
     they are when undefined (silence)."""
     if loudness.get("integrated_lufs") is None:
-        return "silent (loudness undefined)"
+        return said(say(N_("silent (loudness undefined)")))
     text = f"{loudness['integrated_lufs']:.1f} {unit} {loudness['true_peak_dbtp']:.1f} dBTP"
     if loudness.get("measured_as") == "dual-mono":
         # Any meter reads a mono file's one channel 3 LU lower: say which figure this is.
         single = loudness.get("single_channel_lufs")
-        text += (" (mono measured as dual mono; "
-                 + (f"{single:.1f} {unit}" if single is not None else "undefined")
-                 + " on one channel, BS.1770)")
+        text += " (" + said(say(N_("mono measured as dual mono; %(level)s %(unit)s on one "
+                                   "channel, BS.1770"), level=f"{single:.1f}", unit=unit)
+                            if single is not None else
+                            say(N_("mono measured as dual mono; undefined on one channel, "
+                                   "BS.1770"))) + ")"
     return text

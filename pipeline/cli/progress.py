@@ -8,6 +8,9 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator, TextIO
 
+from pipeline.cli.language import said, word
+from pipeline.cli.outcomes import STATUS
+from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.render.reporting import Outcome, Shared, estimated_cost
 from pipeline.render.variants import Plan, VariantPlan
 
@@ -50,7 +53,7 @@ class PlainReporter:
     def started(self, plan: VariantPlan) -> None:
         with self._lock:
             self.running.add(plan.variant.key)
-        self._line(f"[{self.done}/{self.total}] start    {plan.variant.key}")
+        self._line(f"[{self.done}/{self.total}] {_word(START)} {plan.variant.key}")
 
     def progress(self, plan: VariantPlan, fraction: float) -> None:
         return None
@@ -61,8 +64,8 @@ class PlainReporter:
         with self._lock:
             self.done += 1
             self.running.discard(outcome.plan.variant.key)
-        self._line(f"[{self.done}/{self.total}] {outcome.status:<8} {outcome.plan.variant.key} "
-                   f"{outcome.seconds:.1f}s")
+        self._line(f"[{self.done}/{self.total}] {_word(STATUS[outcome.status])} "
+                   f"{outcome.plan.variant.key} {outcome.seconds:.1f}s")
 
     def expect(self, shared: list[Shared]) -> None:
         return None
@@ -72,7 +75,7 @@ class PlainReporter:
     def shared_started(self, shared: Shared) -> None:
         with self._lock:
             self.running.add(shared.label)
-        self._line(f"[{self.done}/{self.total}] start    {shared.label}")
+        self._line(f"[{self.done}/{self.total}] {_word(START)} {shared.label}")
 
     def shared_progress(self, shared: Shared, fraction: float) -> None:
         return None
@@ -80,8 +83,20 @@ class PlainReporter:
     def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None:
         with self._lock:
             self.running.discard(shared.label)
-        self._line(f"[{self.done}/{self.total}] {'failed' if failed else 'made':<8} "
+        self._line(f"[{self.done}/{self.total}] {_word(STATUS['failed'] if failed else MADE)} "
                    f"{shared.label} {seconds:.1f}s")
+
+
+# A plain line's words: what starts, and what shared work made.
+START, MADE = N_("start"), N_("made")
+
+
+def _word(english: str) -> str:
+    """`english` in the terminal's language, padded to the widest of a line's words (8 cells in
+    English: "start   ", "rendered")."""
+    shown = (START, MADE, *(STATUS[status] for status in ("rendered", "remade", "failed")))
+    width = max(8, *(len(word(w)) for w in shown))
+    return f"{word(english):<{width}}"
 
 
 def make_reporter(plan: Plan, quiet: bool = False, transient: bool = False):
@@ -97,10 +112,13 @@ def planning_text(count: int, width: int) -> str:
     """What the planning spinner says of `count` manifests, the longest telling that fits a
     terminal `width` cells wide beside the spinner: wrapped, the 80-column terminal of a trial
     kept its first line behind on each redraw."""
-    what = f"{count} manifests" if count != 1 else "the manifest"
-    said = [f"planning: reading {what}, probing the masters, hashing and checking the inputs...",
-            f"planning: reading {what}, probing and hashing...", "planning..."]
-    return next((text for text in said if len(text) + 2 < width), said[-1])
+    what = (say_count(N_plural("%(count)s manifest", "%(count)s manifests"), count, count=count)
+            if count != 1 else say(N_("the manifest")))
+    tellings = [said(say(N_("planning: reading %(what)s, probing the masters, hashing and "
+                            "checking the inputs..."), what=what)),
+                said(say(N_("planning: reading %(what)s, probing and hashing..."), what=what)),
+                said(say(N_("planning...")))]
+    return next((text for text in tellings if len(text) + 2 < width), tellings[-1])
 
 
 @contextmanager

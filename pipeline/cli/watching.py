@@ -8,7 +8,7 @@ import os
 
 from pipeline.cli.common import echo, emit
 from pipeline.cli.language import diagnostic_line, said
-from pipeline.cli.outcomes import print_warnings
+from pipeline.cli.outcomes import STATUS, print_warnings
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.render.reporting import Outcome
 from pipeline.render.intermediates import size_text
@@ -90,11 +90,6 @@ def print_event(event: WatchEvent) -> None:
     print_warnings([o for o in event.outcomes if o.status in ("rendered", "failed")], shown)
     if not event.outcomes:
         echo(said(say(N_("no variant uses this file"))))
-
-
-# A variant's status, as `render` counts it, in a column of its own.
-STATUS = {"rendered": N_("rendered"), "failed": N_("failed"), "blocked": N_("blocked"),
-          "remade": N_("remade"), "up-to-date": N_("up to date")}
 
 
 def outcome_line(outcome: Outcome) -> str:
