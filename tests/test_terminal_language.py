@@ -365,7 +365,8 @@ def test_a_variants_warnings_read_back_from_its_record_are_said_in_spanish(campa
     said = tty.said(result)
     assert re.match(r"variante +estado +segundos  sonoridad$", said[said.index("") + 1]
                     if "" in said else next(line for line in said if line.startswith("variante")))
-    assert re.search(r"test-campaign/spot\.nah\.small +generada +\d+\.\d  -1\d\.\d LUFS", result.text)
+    assert re.search(r"test-campaign/spot\.nah\.small +generada +\d+\.\d  -1\d\.\d LUFS",
+                     result.text)
     assert "1 generada, 0 al día, 0 fallidas, 0 bloqueadas" in said, said
     assert "rendered" not in result.text, result.describe()
 
