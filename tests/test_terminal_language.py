@@ -381,3 +381,15 @@ def test_a_diagnostic_keeps_its_messages_through_a_record():
     back = diagnostic_from_json(found.to_json())
     assert back.to_json() == found.to_json() and "hint_detail" in found.to_json()
     assert diagnostic_line(back) == diagnostic_line(found)
+
+
+def test_a_time_in_a_spanish_hint_is_written_as_the_file_writes_times(tmp_path, monkeypatch):
+    # A trial's WebVTT file was told in Spanish to end a cue "a más tardar en 00:00:06,006",
+    # SubRip's comma, which a .vtt does not read (its English hint said 00:00:06.006).
+    monkeypatch.setattr("pipeline.cli.language.terminal_language", lambda: "es")
+    vtt = tmp_path / "ctu.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:09.000\nJtabil\n", encoding="utf-8")
+    (past,) = [d for d in check_file(vtt, duration=6.006).diagnostics if d.code == "past-end"]
+    line = diagnostic_line(past)
+    assert "termina en 00:00:09.000" in line and "00:00:06.006" in line, line
+    assert "00:00:06,006" not in line, line

@@ -91,8 +91,11 @@ def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str,
     def change(text: str) -> str:
         return _QUOTED_TIME.sub(syntax, text)
 
+    # The messages too, said in a Spanish terminal: a trial's hint of a WebVTT file gave
+    # SubRip's 00:00:06,006 there (its English said 00:00:06.006).
     return [replace(d, message=change(d.message), hint=change(d.hint) if d.hint else d.hint,
-                    detail=d.detail.map_text(change) if d.detail else None)
+                    detail=d.detail.map_text(change) if d.detail else None,
+                    hint_detail=d.hint_detail.map_text(change) if d.hint_detail else None)
             for d in diagnostics]
 
 
