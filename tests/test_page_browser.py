@@ -255,6 +255,9 @@ def test_search_finds_accented_names_typed_without_accents(context, published):
             "Ninguna lengua tiene todas las palabras tal como se escribieron: se muestran las "
             "más parecidas.")
     # Two languages' names: either's cards (a station of both languages typed both).
+    search.fill("raramuri tsotzil")      # one of them typed with a slip
+    assert visible_cards(page) == ["card-not-for-sale-15-tzo", f"card-{VIDEO_SPOT}-tar",
+                                   f"card-{RADIO_SPOT}-tar"]
     search.fill("tsotsil raramuri")
     assert visible_cards(page) == ["card-not-for-sale-15-tzo", f"card-{VIDEO_SPOT}-tar",
                                    f"card-{RADIO_SPOT}-tar"]
@@ -645,6 +648,16 @@ def test_another_page_is_offered_only_for_the_languages_it_has(context, page_cam
     page.get_by_label("Buscar una lengua").fill("otomi")
     page.get_by_label("Radio", exact=True).check()
     assert page.locator("#no-match-medium").is_visible() and offered.is_hidden()
+    # A language here and one elsewhere, the one here typed with a slip: both said, the other
+    # page offered for the word no card here finds (a trial's "tseltal tsotzil" showed one).
+    page.get_by_label("Todo").check()
+    page.get_by_label("Buscar una lengua").fill("tseltal tsotzil")
+    assert visible_cards(page) == ["card-not-for-sale-15-tzo"]
+    assert page.locator("#near-match").is_visible()
+    assert offered.is_visible() and offered.get_by_role("link", name="En la radio").is_visible()
+    assert offered.get_by_role("link", name="En la tele").is_hidden()
+    page.get_by_label("Buscar una lengua").fill("tsotsil")
+    assert offered.is_hidden()                 # all found here: nothing to offer
     # A word no page's language has: nothing offered, "no language matches" said alone.
     page.get_by_label("Todo").check()
     page.get_by_label("Buscar una lengua").fill("zzz")

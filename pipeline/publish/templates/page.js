@@ -79,24 +79,28 @@
   }
 
   // The cards a search finds: those with every word as typed; else, with every word or a
-  // slip of it; else, of several words, those with any of them ("tsotsil tseltal", a
-  // station's two languages). Returns [found by card, whether it was not every word as typed].
+  // slip of it; else, of several words, those with any of them or a slip of it ("tsotsil
+  // tseltal", a station's two languages). Returns {found: by card, near: whether not every
+  // word was found as typed, missing: the words no card here finds, which another page may}.
   function searched(words) {
     var allowed = cards.map(function (card) {
       return !onlyLanguage || card.getAttribute("data-lang") === onlyLanguage;
     });
-    var ways = [
-      function (key) { return words.every(function (word) { return finds(key, word, false); }); },
-      function (key) { return words.every(function (word) { return finds(key, word, true); }); },
-      function (key) {
-        return words.length > 1 && words.some(function (word) {
-          return word.length >= 3 && finds(key, word, false);
-        });
-      }];
+    var every = function (slips) {
+      return function (key) { return words.every(function (word) { return finds(key, word, slips); }); };
+    };
+    var ways = [every(false), every(true), function (key) {
+      return words.length > 1 && words.some(function (word) {
+        return word.length >= 3 && finds(key, word, true);
+      });
+    }];
+    var missing = words.filter(function (word) {
+      return !keys.some(function (key, index) { return allowed[index] && finds(key, word, true); });
+    });
     for (var way = 0; way < ways.length; way += 1) {
       var result = keys.map(function (key, index) { return allowed[index] && ways[way](key); });
       if (way === ways.length - 1 || result.some(Boolean)) {
-        return [result, way > 0 && result.some(Boolean)];
+        return {found: result, near: way > 0 && result.some(Boolean), missing: missing};
       }
     }
   }
@@ -107,10 +111,10 @@
     var shown = 0;
     var elsewhere = 0;     // cards the search finds whose files are all for other uses
     var hits = searched(words);
-    document.getElementById("near-match").hidden = !hits[1];
+    document.getElementById("near-match").hidden = !hits.near;
     cards.forEach(function (card, index) {
       var media = card.getAttribute("data-media").split(" ");
-      var found = hits[0][index];
+      var found = hits.found[index];
       var visible = found && (!wanted || media.indexOf(wanted) >= 0);
       if (found && !visible) { elsewhere += 1; }
       card.hidden = !visible;
@@ -138,20 +142,22 @@
       .replace("{num}", elsewhere.toLocaleString(figures));
     var related = document.getElementById("no-match-related");   // none without related pages
     if (related) {
+      // Nothing shown here: the pages with a language of every word. Some shown: those with a
+      // language of a word no card here finds (a trial's "tseltal tsotsil" on the TV page
+      // showed Tsotsil, never saying that the radio page had Tseltal).
+      var sought = shown > 0 ? hits.missing : words;
       var offered = 0;
       Array.prototype.forEach.call(related.querySelectorAll(".related-page"), function (page) {
-        // A page whose languages are known is offered where one of them has every word.
-        var names = page.getAttribute("data-search");
-        var has = names === null || names.split("|").some(function (language) {
+        var names = page.getAttribute("data-search");    // none: its languages are not known
+        var has = names === null ? shown === 0 : names.split("|").some(function (language) {
           var known = language.split(/[^\p{L}\p{N}]+/u);   // as a card's names
-          return words.every(function (word) {
-            return known.some(function (name) { return name.indexOf(word) === 0; });
-          });
+          var finding = function (word) { return finds(known, word, true); };
+          return shown > 0 ? sought.some(finding) : sought.every(finding);
         });
         page.hidden = !has;
         if (has) { offered += 1; }
       });
-      related.hidden = shown > 0 || cards.length === 0 || offered === 0;
+      related.hidden = cards.length === 0 || offered === 0;
     }
   }
 
