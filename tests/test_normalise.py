@@ -135,8 +135,10 @@ def test_a_mark_that_starts_a_line_is_burned_on_its_letter(tmp_path):
 
     noto = resolve_font("Noto Sans")
     frames = {}
+    alone = "1\n00:00:00,000 --> 00:00:00,900\n\u0331di ʼiyari\n"
     for name, text in {"stranded": STRANDED, "typed": STRANDED.replace("pa\n\u0331", "pa\u0331\n"),
-                       "without": STRANDED.replace("\u0331", "")}.items():
+                       "without": STRANDED.replace("\u0331", ""), "alone": alone,
+                       "alone without": alone.replace("\u0331", "")}.items():
         folder = tmp_path / name
         folder.mkdir()
         write_ass(read_subtitles(_write(folder / "hch.srt", text)).cues, folder / "a.ass",
@@ -144,3 +146,5 @@ def test_a_mark_that_starts_a_line_is_burned_on_its_letter(tmp_path):
         (frames[name],) = burned_frames(folder / "a.ass", ass_fontsdir(noto, folder), 640, 360, 1)
     assert frames["typed"] != frames["without"]        # the macron shows
     assert frames["stranded"] == frames["typed"]
+    # One that starts a cue is drawn alone, as its warning says (a stray mark, not nothing).
+    assert frames["alone"] != frames["alone without"]

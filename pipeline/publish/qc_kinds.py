@@ -44,7 +44,7 @@ _READING = {
     "region": N_("Subtitle without a place on screen"),
     "unicode-forms": N_("A letter typed in two different ways"),
     "stranded-mark": N_("An accent or mark typed after a line break, put back on its letter"),
-    "mark-without-letter": N_("An accent or mark with no letter, not shown"),
+    "mark-without-letter": N_("An accent or mark with no letter, drawn alone"),
     "mojibake": N_("Text decoded twice (mojibake)"),
     "apostrophes": N_("Look-alike apostrophes mixed"),
 }

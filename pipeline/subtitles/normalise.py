@@ -69,7 +69,8 @@ def rejoined_marks(cues: list[Cue], path: Path | str) -> tuple[list[Cue], list[D
     """The cues with the combining marks (Unicode category M) that start a line moved before
     its line break, onto the letter ending the line above, where they were typed, and a
     warning for each cue mended; a cue whose text starts with marks, which have no letter to
-    go on, is warned of and left as it is."""
+    go on, is warned of and left as it is (libass draws it alone: a trial's macron below
+    was burned as a stray underscore)."""
     mended, found = [], []
     for cue in cues:
         text = cue.text
@@ -93,9 +94,9 @@ def rejoined_marks(cues: list[Cue], path: Path | str) -> tuple[list[Cue], list[D
         if leading:
             found.append(warning(
                 say_count(N_plural("cue %(cue)s starts with %(marks)s, a mark with no letter "
-                                   "before it: it is drawn on none",
+                                   "before it: it is drawn alone, on no letter",
                                    "cue %(cue)s starts with %(marks)s, marks with no letter "
-                                   "before them: they are drawn on none"),
+                                   "before them: they are drawn alone, on no letter"),
                           len(leading.group()), cue=cue.index,
                           marks=named_characters(leading.group())),
                 path, cue.line, say(N_("type the mark after its letter, or delete it")),
