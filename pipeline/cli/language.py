@@ -34,7 +34,7 @@ CLICK = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and 
          N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a directory."),
          N_("{name} {filename!r} is a file."), N_("{value!r} is not a valid {number_type}."),
          N_("{value} is not in the range {range}."), N_("%(prog)s, version %(version)s"),
-         N_("Show the version and exit."),
+         N_("Show the version and exit."), N_("default: {default}"),
          N_plural("Got unexpected extra argument ({args})",
                   "Got unexpected extra arguments ({args})"),
          N_plural("Option {name!r} requires an argument.",

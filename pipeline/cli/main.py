@@ -290,7 +290,7 @@ Examples:
   pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786 \\
       --store s3://render-cache/blue-heart"""))
 @MANIFESTS
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help=help_text(N_("Render jobs at once, never more picture encodes than cores "
                                 "(default: one more than cores, fewer if memory is short). "
                                 "Planning probes up to %(probes)s inputs at once whatever -j "

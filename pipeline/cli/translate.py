@@ -379,7 +379,7 @@ Examples:
   pipeline watch manifests/blue-heart.yaml
   pipeline watch manifests/blue-heart.yaml --lang nah --profile proxy"""))
 @MANIFEST
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
               help=N_("Variants rendered at once after a change."))
 @click.option("--debounce", type=click.IntRange(50, 60_000), default=800, show_default=True,
               metavar="MS", help=N_("Wait this long for more changes before starting."))
