@@ -214,6 +214,15 @@ def test_times_are_read_in_the_station_s_own_zone(browser, published):
         context.close()
     assert re.search(r"\d\d? [ap]\.m\. hora del centro \(GMT-6\)$", text), text
     assert "estándar" not in text
+    for zone, name in (("America/Matamoros", "hora del centro"),
+                       ("America/Hermosillo", "hora del Pacífico")):
+        context = browser.new_context(locale="es-MX", timezone_id=zone)
+        try:
+            page = open_page(context, (published / "index.html").as_uri())
+            text = page.locator("time[datetime]").first.text_content()
+        finally:
+            context.close()
+        assert name in text and "estándar" not in text, (zone, text)
 
 
 def test_search_finds_accented_names_typed_without_accents(context, published):

@@ -242,8 +242,10 @@
   // Horario's zones), it says that name: a trial's station read ICU's "hora estándar central".
   var MEXICAN_ZONES = {"America/Mexico_City": "hora del centro", "America/Monterrey":
     "hora del centro", "America/Merida": "hora del centro", "America/Bahia_Banderas":
-    "hora del centro", "America/Chihuahua": "hora del centro", "America/Cancun":
-    "hora del sureste"};
+    "hora del centro", "America/Chihuahua": "hora del centro", "America/Matamoros":
+    "hora del centro", "America/Ojinaga": "hora del centro", "America/Cancun":
+    "hora del sureste", "America/Mazatlan": "hora del Pacífico", "America/Hermosillo":
+    "hora del Pacífico", "America/Tijuana": "hora del Pacífico"};
   if (window.Intl && Intl.DateTimeFormat) {
     var zoneName = language === "es" &&
       MEXICAN_ZONES[Intl.DateTimeFormat().resolvedOptions().timeZone];
