@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
 
@@ -208,6 +209,27 @@ def test_a_recording_coded_too_thin_is_said_to_have_lost_its_treble(campaign):
         fine = sound(folder / "tar.mp3", f"aformat=channel_layouts={layout}", "-c:a",
                      "libmp3lame", "-b:a", rate)
         assert not any("kb/s" in line for line in said(run(campaign, "check", fine))), layout
+
+
+def test_a_coding_thin_on_average_over_its_silences_is_not_said_thin(campaign, tmp_path):
+    # A trial's dub, AAC at 128 kb/s with seconds of silence, averaged 63 kb/s (ffprobe): it
+    # was said to have lost its treble, and the page told stations so.
+    folder = campaign.root / "audio/spot"
+    noise = ("anoisesrc=color=pink:sample_rate=48000:duration=1.5,"
+             "aformat=channel_layouts=stereo,apad=pad_dur=4.5")
+    spoken = sound(folder / "yua.m4a", "volume=-12dB", "-c:a", "aac", "-b:a", "128k",
+                   "-f", "mp4", source=noise)
+    average = float(subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0",
+                                    "-show_entries", "stream=bit_rate", "-of", "csv=p=0",
+                                    str(campaign.root / spoken)], capture_output=True,
+                                   text=True, check=True).stdout.strip().strip(","))
+    assert average < 128_000, average              # what the warning went by
+    assert not any("kb/s" in line for line in said(run(campaign, "check", spoken)))
+    # Thin where it codes sound, it is still said: 64 kb/s stereo with the same silences.
+    thin = sound(folder / "yua.m4a", "volume=-12dB", "-c:a", "aac", "-b:a", "64k", "-f", "mp4",
+                 source=noise)
+    assert any("kb/s (AAC, stereo): so thin" in line for line in said(run(campaign, "check",
+                                                                            thin)))
 
 
 def test_check_without_a_manifest_says_dead_air_as_validate_does(campaign):

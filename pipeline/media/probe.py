@@ -365,3 +365,25 @@ def probe_audio(path: Path | str) -> MediaInfo:
                          hint=say(N_("give a PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus "
                                      "file")))
     return info
+
+
+def busiest_second_bits(path: Path | str) -> int | None:
+    """Bits the first audio stream's packets hold in its busiest whole second (by their
+    times): what a lossy coding spends on sound, where its average, over silences a coder
+    spends nothing on, reads thin (a trial's 128 kb/s AAC dub averaged 63 kb/s). None without
+    a whole second of packets, or when ffprobe cannot list them."""
+    result = subprocess.run(
+        [ffprobe_binary(), "-v", "error", "-select_streams", "a:0", "-show_entries",
+         "packet=pts_time,size", "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, errors="replace", check=False)
+    seconds: dict[int, int] = {}
+    for line in result.stdout.splitlines():
+        try:
+            time, size = line.split(",")[:2]
+            second = int(float(time))
+            seconds[second] = seconds.get(second, 0) + 8 * int(size)
+        except ValueError:
+            continue        # a packet without a time ("N/A"), a blank line
+    whole = sorted(seconds)[:-1]            # the last second is partial
+    return max((seconds[second] for second in whole), default=None) \
+        if result.returncode == 0 else None

@@ -31,7 +31,7 @@ from typing import Iterable
 from pipeline.errors import Diagnostic, Findings, PipelineError, warning
 from pipeline.media.audio_layout import LAYOUTS, layout_of, spoken
 from pipeline.media.defects import LOSSY
-from pipeline.media.probe import MediaInfo
+from pipeline.media.probe import MediaInfo, busiest_second_bits
 from pipeline.messages import N_, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 
@@ -219,6 +219,10 @@ def thin_coding(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
     # A surround's other channels (an LFE, the surrounds) are coded in fewer bits: half each.
     floor = per_channel * (min(stream.channels, 2) + max(stream.channels - 2, 0) / 2)
     if stream.bit_rate >= floor:
+        return []
+    # Under it on average: the coding's rate where it codes sound, not over its silences.
+    busiest = busiest_second_bits(path)
+    if busiest is not None and busiest >= floor:
         return []
     return [warning(
         say(N_("the %(what)s is coded at %(rate)s kb/s (%(codec)s, %(channels)s): so thin a "
