@@ -69,4 +69,5 @@ RENDER_VERSION = "31"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # (leveling.level): a 44.1 kHz dub's AAC track stepped 1023/1025; a
                        # line's leading combining marks put back on the letter before its break;
                        # the slate's rows "Title" and "Date (UTC)", Spanish "Doblaje"; a
-                       # file's clock number comment and bext Description in the page's language
+                       # file's clock number comment and bext Description in the page's language;
+                       # a title whose language's name holds parentheses after a dot (titled)

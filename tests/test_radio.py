@@ -450,7 +450,7 @@ def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_mas
     bext = WavInfoReader(str(wav)).bext
     assert bext.version == 2
     # In the page's language (Spanish by default), as the station's operators read it.
-    assert bext.description == ("Test campaign | spot spot: Radio spot | lengua yua (Maaya t'aan)")
+    assert bext.description == ("Test campaign | spot spot: Radio spot | lengua yua: Maaya t'aan")
     assert bext.originator == "test-campaign" and len(bext.originator_ref) == 32
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", bext.originator_date)
     assert re.fullmatch(r"\d\d:\d\d:\d\d", bext.originator_time)

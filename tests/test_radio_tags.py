@@ -347,16 +347,22 @@ def test_a_broadcast_wav_carries_an_aes46_cart_chunk(campaign, radio_master):  #
 def test_the_cart_title_keeps_the_language_whole():
     # A trial's cart Titles were cut at 64 characters mid-name: "... (radio, 20 s) (Bats'i k'op".
     from pipeline.render.audio_only import cart_title
+    from pipeline.render.variants import titled
 
     long = "Los seres humanos no están a la venta (radio, 20 s)"
     assert cart_title(long, "Náhuatl") == \
         "Los seres humanos no estan a la venta (radio, 20 s) (Nahuatl)"
-    for language, folded in (("Batsʼi kʼop", "Bats'i k'op"),
-                             ("Diidxazá (zapoteco del Istmo)", "Diidxaza (zapoteco del Istmo)")):
+    for language, ending in (("Batsʼi kʼop", "... (Bats'i k'op)"),
+                             # Its own parentheses: after a dash, not in nested ones (a trial
+                             # read "(Batsʼi kʼop (tsotsil))").
+                             ("Diidxazá (zapoteco del Istmo)",
+                              "... - Diidxaza (zapoteco del Istmo)")):
         title = cart_title(long, language)
         assert len(title) <= 64 and title.isascii(), title
-        assert title.endswith(f"... ({folded})") and title.startswith("Los seres humanos"), title
+        assert title.endswith(ending) and title.startswith("Los seres humanos"), title
     assert len(cart_title(long, "x" * 80)) == 64       # a name longer than the field: cut
+    assert titled("Spot", "Batsʼi kʼop (tsotsil)") == "Spot · Batsʼi kʼop (tsotsil)"
+    assert titled("Spot", "Maaya tʼaan") == "Spot (Maaya tʼaan)"
 
 
 def tone(path: Path, start: float, end: float, total: float, frequency: int = 440) -> Path:

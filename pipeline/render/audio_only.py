@@ -42,7 +42,7 @@ from pipeline.render.audio import (CODEC_NAMES, audio_encoder_args, audio_source
                                    measured_loudness, programme_short_term_limit, track_name)
 from pipeline.render.certificate import certify
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
-from pipeline.render.variants import VariantPlan
+from pipeline.render.variants import VariantPlan, titled
 from pipeline.render.record import make_record, write_json
 from pipeline.render.sound_warnings import LEADING_SILENCE, TRAILING_SILENCE, mix_dead_air
 
@@ -81,7 +81,7 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
     written after, as an MP2's)."""
     variant, profile = plan.variant, plan.variant.profile
     manifest, language = variant.manifest, variant.language
-    title, clock = sound_title(variant), variant.clock
+    title, clock = variant.title, variant.clock
     # What every container's comment says (INFO's ICMT, MP4's ©cmt, and Ogg's DESCRIPTION,
     # the field Xiph's Vorbis comment spec lists, ffmpeg's name for `comment`).
     comment = {"comment": variant.clock_comment()[0]} if clock else {}
@@ -97,7 +97,7 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
             # rest in the page's language, which its operators read (as the comment).
             page = manifest.page_language
             described = translations(page).gettext(N_(
-                "%(campaign)s | spot %(spot)s: %(title)s | language %(code)s (%(name)s)")) % {
+                "%(campaign)s | spot %(spot)s: %(title)s | language %(code)s: %(name)s")) % {
                 "campaign": manifest.title_in(page), "spot": variant.spot.id,
                 "title": variant.spot.title_in(page), "code": language.code,
                 "name": language.name}
@@ -121,11 +121,6 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
         if profile.container == "mp4":
             args["metadata:s:a:0"] = f"language={language.alpha3}"
     return args, metadata
-
-
-def sound_title(variant) -> str:
-    """What a sound file calls itself: the spot's title and its language's name."""
-    return f"{variant.spot.title} ({variant.language.name})"
 
 
 def cart(plan: VariantPlan, span: tuple[float, float] | None) -> Cart:
@@ -152,15 +147,16 @@ def cart(plan: VariantPlan, span: tuple[float, float] | None) -> Cart:
 
 
 def cart_title(spot: str, language: str, size: int = 64) -> str:
-    """`sound_title` in the cart's Title, `size` ASCII characters, the spot's title shortened
-    ("...") where both do not fit, so that the language stays whole: a playout log tells a
-    campaign's cuts apart by it, and a trial's read "... (radio, 20 s) (Bats'i k'op"."""
+    """A variant's title (`titled`) in the cart's Title, `size` ASCII characters, the spot's
+    title shortened ("...") where both do not fit, so that the language stays whole: a playout
+    log tells a campaign's cuts apart by it, and a trial's read "... (radio, 20 s) (Bats'i
+    k'op"."""
     spot, language = ascii_text(spot, size), ascii_text(language, size)
-    whole = f"{spot} ({language})"
+    whole = titled(spot, language, " - ")
     if len(whole) <= size:
         return whole
-    room = size - len(language) - len(" ()") - len("...")
-    return f"{spot[:max(room, 0)].rstrip()}... ({language})"[:size]
+    room = size - len(titled("", language, " - ")) - len("...")
+    return titled(f"{spot[:max(room, 0)].rstrip()}...", language, " - ")[:size]
 
 
 def encode_args(audio, destination: Path, plan: VariantPlan, when: datetime) -> list[str]:
@@ -241,7 +237,7 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
             write_bext_loudness(partial, reading)
             write_cart(partial, cart(plan, span))
         if profile.container in ID3_CONTAINERS:
-            write_id3(partial, Id3(sound_title(variant), variant.manifest.title,
+            write_id3(partial, Id3(variant.title, variant.manifest.title,
                                    variant.language.alpha3, when.year,
                                    variant.manifest.campaign, variant.clock,
                                    variant.clock_comment()))

@@ -193,7 +193,7 @@ def output_args(plan: VariantPlan, threads: int = 0) -> dict:
     timecode = file_timecode(profile, timing)
     if timecode:
         args["timecode"] = timecode
-    title = f"{variant.spot.title} ({variant.language.name})"
+    title = variant.title
     metadata = {"title": title,
                 "comment": variant.clock_comment()[0] if variant.clock else title,
                 "creation_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}

@@ -21,7 +21,7 @@ import ffmpeg
 from pipeline.errors import Diagnostic, error
 from pipeline.files import write_atomically
 from pipeline.media.loudness import Loudness
-from pipeline.media.timecode import rate_text
+from pipeline.media.timecode import counted_on, rate_text
 from pipeline.publish.i18n import N_, language_name, translations
 from pipeline.render.variants import Variant
 from pipeline.standards import STANDARDS, loudness_unit
@@ -86,7 +86,11 @@ def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]
         (t(N_("Duration")), duration_text(facts.frames, facts.rate, t)),
         (t(N_("Clock number")), facts.clock or "—"),
         (t(N_("Loudness")), _loudness(variant, facts.loudness)),
-        (t(N_("Programme starts")), facts.timecode or "—"),
+        # Its first and last frames: a station books it to the last (a trial's master control
+        # read the start alone here).
+        (t(N_("Programme")), f"{facts.timecode} – "
+                             f"{counted_on(facts.timecode, facts.rate, facts.frames - 1)}"
+         if facts.timecode and facts.frames else facts.timecode or "—"),
         # The render's date in UTC, said so: a trial's master control read it against the
         # page's publication time in Mexico's zone, a day earlier.
         (t(N_("Date (UTC)")), facts.date),
@@ -109,7 +113,7 @@ def slate_text(variant: Variant) -> str:
     title, table = rows(variant, SlateFacts(0, Fraction(25), variant.manifest.clock_for(
         variant.spot, variant.language, variant.profile), Loudness(-23.0, -1.0, 0.0), None,
         "2026-01-01"))
-    return "\n".join([title, *(f"{label} {value}" for label, value in table), "0123456789:·×—"])
+    return "\n".join([title, *(f"{label} {value}" for label, value in table), "0123456789:;·×—–"])
 
 
 def slate_problems(variant: Variant, font: Font) -> list[Diagnostic]:

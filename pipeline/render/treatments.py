@@ -189,7 +189,7 @@ def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None,
                      "metadata:s:s": f"handler_name={variant.language.name}",
                      "disposition:s:0": SUBTITLE_DISPOSITION[treatment]})
     args["t"] = f"{plan.master.duration:.3f}"
-    args["metadata"] = f"title={variant.spot.title} ({variant.language.name})"
+    args["metadata"] = f"title={variant.title}"
     return args
 
 

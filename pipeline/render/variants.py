@@ -24,6 +24,13 @@ from pipeline.subtitles.model import Cue
 Status = Literal["up-to-date", "stale", "blocked", "skipped"]
 
 
+def titled(spot: str, language: str, apart: str = " · ") -> str:
+    """A file's title: "No estamos a la venta (Maaya tʼaan)"; a language's name that holds
+    parentheses itself after `apart` instead ("... · Batsʼi kʼop (tsotsil)"): a trial read
+    "(Batsʼi kʼop (tsotsil))" in a title and a Broadcast WAV's Description."""
+    return f"{spot}{apart}{language}" if "(" in language else f"{spot} ({language})"
+
+
 @dataclass(frozen=True)
 class Variant:
     manifest: Manifest
@@ -47,6 +54,11 @@ class Variant:
     def clock(self) -> str | None:
         """The variant's clock number, when the manifest gives one."""
         return self.manifest.clock_for(self.spot, self.language, self.profile)
+
+    @property
+    def title(self) -> str:
+        """What its file's title tag says (`titled`): the spot's title and the language's name."""
+        return titled(self.spot.title, self.language.name)
 
     def clock_comment(self) -> tuple[str, str] | None:
         """The comment its file carries its clock number in ("clave del spot BH-..."), in the
