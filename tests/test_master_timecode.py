@@ -272,6 +272,18 @@ def test_a_file_not_read_from_the_master_s_timecode_is_told_why_once(tmp_path):
         [check + master + "cue 2 (01:00:08,500) starts after its end"]
     # A master without timecode has none to say.
     assert hints(TIMED, None) == [check]
+    # Said whole in a Spanish terminal, the WebVTT file's time as it writes times (its hint
+    # was said without the master's part).
+    from pipeline.cli.language import diagnostic_line
+    from pipeline.publish.wording import localised
+    (past,) = read_on(vtt, tmp_path, "01:00:00:00", 24000 / 1001, "nah.vtt",
+                      duration=8.008).diagnostics
+    spanish = localised(past.hint_detail.to_json(), "es")
+    assert spanish.endswith("el código de tiempo del máster empieza en 01:00:00:00 (sus 8.008 s "
+                            "terminan en 01:00:08:00): un archivo ajustado a él se lee desde "
+                            "ahí cuando todos sus subtítulos empiezan dentro de ese intervalo; "
+                            "el subtítulo 1 (00:59:59.000) empieza antes"), spanish
+    assert diagnostic_line(past).endswith("starts before it)")        # English as before
 
 
 def test_messages_give_times_as_the_file_writes_them(tmp_path):

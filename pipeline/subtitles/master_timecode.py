@@ -35,7 +35,7 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, note
 from pipeline.media.timecode import clock_seconds, counted_on, exact_rate, rate_problem, seconds
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Message, Number, say
 from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.model import Cue, Parsed, format_time
 
@@ -89,21 +89,24 @@ def _master_span(parsed: Parsed, timecode: str | None, fps: float | None,
     return (smpte, rate, start * 1000, round(duration * 1000)) if start else None
 
 
-def _off_master(cue: Cue, parsed: Parsed, first: Fraction, length: int) -> str | None:
+def _off_master(cue: Cue, parsed: Parsed, first: Fraction, length: int) -> Message | None:
     """Why `cue` keeps its file from being read from the master's start (`first`), if it does:
     it starts outside the master read from there, or on it read as it is."""
     # In milliseconds of the file's own time line: a SMPTE TTML file's cues count from the
     # start of programme it was checked as (`Parsed.counted_from`).
     start = cue.start + parsed.counted_from * 1000
     if start < first:
-        return f"cue {cue.index} ({format_time(cue.start)}) starts before it"
+        return say(N_("cue %(cue)s (%(start)s) starts before it"), cue=cue.index,
+                   start=format_time(cue.start))
     if start >= first + length:
-        return f"cue {cue.index} ({format_time(cue.start)}) starts after its end"
+        return say(N_("cue %(cue)s (%(start)s) starts after its end"), cue=cue.index,
+                   start=format_time(cue.start))
     # A cue that starts on the master and ends past it does not: its file is timed to it, and
     # the cue is cut at the end, said as in any file (a trial's last cue, 12 frames over, made
     # its file "10 hours in", an error).
     if start < length:
-        return f"cue {cue.index} ({format_time(cue.start)}) is on the video read as it is"
+        return say(N_("cue %(cue)s (%(start)s) is on the video read as it is"), cue=cue.index,
+                   start=format_time(cue.start))
     return None
 
 
@@ -123,7 +126,12 @@ def past_end_hint(diagnostics: list[Diagnostic], parsed: Parsed, timecode: str |
     if why is None:     # it would have been read from there (`read_from_master`)
         return diagnostics
     end = counted_on(timecode, rate, FrameGrid(rate).nearest(length))
-    said = (f"the master's timecode starts at {timecode} (its {length / 1000:g} s end at {end}):"
-            f" a file timed to it is read from there when all its cues start within that; {why}")
+    said = say(N_("the master's timecode starts at %(timecode)s (its %(length)s s end at "
+                  "%(end)s): a file timed to it is read from there when all its cues start "
+                  "within that; %(why)s"), timecode=timecode, length=Number(length / 1000, "g"),
+               end=end, why=why)
     found = diagnostics[at]
-    return [*diagnostics[:at], replace(found, hint=f"{found.hint}; {said}"), *diagnostics[at + 1:]]
+    # Its messages too: a Spanish terminal said the hint without it.
+    hint = say(N_("%(hint)s; %(said)s"), hint=found.hint_detail or found.hint, said=said)
+    return [*diagnostics[:at], replace(found, hint=str(hint), hint_detail=hint),
+            *diagnostics[at + 1:]]
