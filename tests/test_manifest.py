@@ -664,6 +664,16 @@ def test_related_campaigns_are_read_with_their_titles_from_their_catalogs(campai
             'tzeltal"><a href="../c-radio/index.html">En la radio</a></span><span '
             'class="related-page"><a href="../c-tv/index.html">c-tv</a></span>') in pages[
         "index.html"]
+    # A catalog of another shape (an older one, one edited by hand) is named by its id.
+    radio.write_text(json.dumps({"titles": ["Radio"], "variants": [{"language": "tzh"}],
+                                 "also_called": {"tzh": "tzeltal"}}))
+    assert build_catalog(manifest, [])["related"][0] == {"campaign": "c-radio", "titles": None,
+                                                        "languages": None}
+    radio.write_text(json.dumps({"title": "Radio", "also_called": {"tzh": "tzeltal"},
+                                 "variants": [{"language": "tzh", "language_name": "Tseltal"}]}))
+    assert build_catalog(manifest, [])["related"][0]["languages"] == [
+        {"code": "tzh", "name": "Tseltal", "also_called": []}]     # not split into letters
+    assert render_pages(build_catalog(manifest, []))["index.html"]
     # From a private bucket's presigned page a plain link would be refused: none.
     assert 'id="related"' not in render_pages(catalog, link=lambda name: name + "?sig")[
         "index.html"]

@@ -204,20 +204,39 @@ def related_entry(manifest: Manifest, campaign: str) -> dict:
     language) and `languages` (those it has files of: `code`, `name`, `also_called`), from its
     catalog in the same output folder when it was rendered there; both null when not, and the
     page names it by its id and offers it for any language."""
-    titles = languages = None
     try:
-        path = manifest.output_dir / campaign / CATALOG_NAME
-        other = json.loads(path.read_text(encoding="utf-8"))
+        other = json.loads((manifest.output_dir / campaign / CATALOG_NAME).read_text(
+            encoding="utf-8"))
+    except (OSError, ValueError):
+        other = None
+    return {"campaign": campaign, "titles": _related_titles(other),
+            "languages": _related_languages(other)}
+
+
+# What a related campaign's catalog is read for: anything else in it (an older or edited one,
+# a key of another shape) gives null, never a publish that stops.
+_READ_WRONG = (AttributeError, KeyError, TypeError, ValueError)
+
+
+def _related_titles(other) -> dict[str, str] | None:
+    try:
         titles = other.get("titles") or {language: other["title"] for language in PAGE_LANGUAGES}
-        titles = {str(k): str(v) for k, v in titles.items()}
+        return {str(k): str(v) for k, v in titles.items()}
+    except _READ_WRONG:
+        return None
+
+
+def _related_languages(other) -> list[dict] | None:
+    try:
         also = other.get("also_called") or {}
         names = {str(v["language"]): str(v["language_name"]) for v in other["variants"]}
-        languages = [{"code": code, "name": name,
-                      "also_called": [str(other_name) for other_name in also.get(code, [])]}
-                     for code, name in names.items()]
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        pass     # what was read is kept: a catalog without variants still has its titles
-    return {"campaign": campaign, "titles": titles, "languages": languages}
+        listed = {code: also.get(code) for code in names}
+        return [{"code": code, "name": name,
+                 "also_called": [str(n) for n in listed[code]]
+                 if isinstance(listed[code], list) else []}
+                for code, name in names.items()]
+    except _READ_WRONG:
+        return None
 
 
 def contact_entry(contact: Contact) -> dict:
