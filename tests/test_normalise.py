@@ -16,6 +16,8 @@ from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.file_check import check_file
 from pipeline.subtitles.formats import read_subtitles
+from pipeline.subtitles.model import Cue
+from pipeline.subtitles.normalise import composed_cues
 from tests.mediacheck import FFMPEG
 
 NFC_SRT = ("1\n00:00:00,500 --> 00:00:01,800\nHñähñu: ä ë ö é\n\n"
@@ -25,6 +27,10 @@ NFD_SRT = unicodedata.normalize("NFD", NFC_SRT)
 
 def nfc(text: str) -> bool:
     return unicodedata.is_normalized("NFC", text)
+
+
+def nfc_text(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def test_fixture_really_differs():
@@ -120,11 +126,31 @@ def test_a_mark_that_starts_a_line_goes_back_on_the_letter_before_the_break(tmp_
     assert mended.line == 1 and mended.message == (
         "cue 1: a line starts with U+0331 (combining macron below), a mark of the letter before "
         "the line break: it is drawn there, 'a̱' at the end of the line above")
-    # A cue's first letter has no letter before it: said, left as typed (nothing to move to).
+    # A cue's first letter has no letter before it: said, left as typed (nothing to move to),
+    # its marks named in the order typed.
     assert alone.line == 6 and alone.message.startswith(
-        "cue 2 starts with U+0301 (combining acute accent), U+0331 (combining macron below), "
-        "marks with no letter before them")
+        "cue 2: a line starts with U+0331 (combining macron below), U+0301 (combining acute "
+        "accent), marks with no letter before them")
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("typed, mended", [
+    # Each line in italics, as subtitle editors write them; the mark before the closing tag.
+    ("<i>niukieya pa</i>\n<i>\u0331di</i>", "<i>niukieya pa\u0331</i>\n<i>di</i>"),
+    ("<i>pa</i>\n\u0331di", "<i>pa\u0331</i>\ndi"),
+    ("pa\n\u0331", "pa\u0331"),                   # a line of the mark alone is gone with it
+    ("pa\n\u0301\u0331di", "pá\u0331\ndi"),       # marks in the order typed, composed
+])
+def test_a_stranded_mark_goes_back_on_its_letter_through_the_line_s_tags(typed, mended):
+    (cue,), (found,) = composed_cues([Cue(1, 0, 900, typed, 1)], "hch.srt")
+    assert cue.text == nfc_text(mended) and found.code == "stranded-mark", found
+
+
+@pytest.mark.parametrize("typed", ["{\\an8}\u0331di", "pa \n\u0331di", "a\n\n\u0331b"])
+def test_a_mark_with_no_letter_before_it_is_said_and_left(typed):
+    # After a cue's tags, after a space, after an empty line: no letter to take it.
+    (cue,), (found,) = composed_cues([Cue(1, 0, 900, typed, 1)], "hch.srt")
+    assert cue.text == typed and found.code == "mark-without-letter", found
 
 
 @pytest.mark.e2e

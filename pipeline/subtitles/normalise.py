@@ -20,8 +20,7 @@ import regex
 
 from pipeline.errors import Diagnostic, warning
 from pipeline.messages import N_, Items, Message, N_plural, say, say_count
-from pipeline.subtitles.checks import named_characters
-from pipeline.subtitles.model import Cue, line_list
+from pipeline.subtitles.model import FORMAT_TAG, OVERRIDE_BLOCK, Cue, line_list
 
 GRAPHEME = regex.compile(r"\X")   # a user-perceived character (extended grapheme cluster)
 # A character that can join a neighbour into one grapheme (a combining mark, a joiner, Hangul
@@ -61,23 +60,25 @@ def composed_cues(cues: Iterable[Cue], path: Path | str) -> tuple[list[Cue], lis
 # Combining marks at the start of a line: typed after a line break set between a letter and
 # its mark (editors move their cursor by code points), they have no letter, and libass draws
 # them on none: a trial's Wixárika cue "pa" / "̱di" was burned "pa" / "di", its macron lost.
-STRANDED = regex.compile(r"(?<=[^\n])\n(\p{M}+)")
-LEADING = regex.compile(r"^\p{M}+")
+# A line's tags come before them (each line in italics, as editors write it), and a line's
+# closing tags after its letter.
+TAGS = f"(?:{FORMAT_TAG.pattern}|{OVERRIDE_BLOCK.pattern})"
+LEADING = regex.compile(f"^(?P<tags>{TAGS}*)(?P<marks>\\p{{M}}+)", regex.IGNORECASE)
+CLOSING = regex.compile(r"(?:</[^>\n]*>)*$")
+TAG = regex.compile(TAGS, regex.IGNORECASE)
 
 
 def rejoined_marks(cues: list[Cue], path: Path | str) -> tuple[list[Cue], list[Diagnostic]]:
-    """The cues with the combining marks (Unicode category M) that start a line moved before
-    its line break, onto the letter ending the line above, where they were typed, and a
-    warning for each cue mended; a cue whose text starts with marks, which have no letter to
-    go on, is warned of and left as it is (libass draws it alone: a trial's macron below
-    was burned as a stray underscore)."""
+    """The cues with the combining marks (Unicode category M) that start a line (after its
+    tags) moved onto the letter ending the line above, where they were typed, a line left
+    with no text dropped, and a warning for each cue mended; marks with no letter before them
+    (a cue's first line, a line after an empty one) are warned of and left as they are
+    (libass draws them alone: a trial's macron below was burned as a stray underscore)."""
     mended, found = [], []
     for cue in cues:
-        text = cue.text
-        if "\n" in text and STRANDED.search(text):
-            first = STRANDED.search(text)
-            letter = GRAPHEME.findall(text[:first.start()])[-1] + first.group(1)
-            text = STRANDED.sub(lambda match: match.group(1) + "\n", text)
+        text, moved = _rejoined(cue.text)
+        if moved:
+            letter, marks = moved
             found.append(warning(
                 say_count(N_plural("cue %(cue)s: a line starts with %(marks)s, a mark of the "
                                    "letter before the line break: it is drawn there, "
@@ -85,24 +86,53 @@ def rejoined_marks(cues: list[Cue], path: Path | str) -> tuple[list[Cue], list[D
                                    "cue %(cue)s: a line starts with %(marks)s, marks of the "
                                    "letter before the line break: they are drawn there, "
                                    "%(letter)s at the end of the line above"),
-                          len(first.group(1)), cue=cue.index,
-                          marks=named_characters(first.group(1)), letter=repr(nfc(letter))),
+                          len(marks), cue=cue.index, marks=_named(marks), letter=repr(letter)),
                 path, cue.line, say(N_("put the line break after the mark: delete it, and type "
-                                       "it again after %(letter)s"), letter=repr(nfc(letter))),
+                                       "it again after %(letter)s"), letter=repr(letter)),
                 "stranded-mark"))
-        leading = LEADING.match(text)
-        if leading:
+        alone = next((leading["marks"] for line in text.split("\n")
+                      if (leading := LEADING.match(line))), None)
+        if alone:
             found.append(warning(
-                say_count(N_plural("cue %(cue)s starts with %(marks)s, a mark with no letter "
-                                   "before it: it is drawn alone, on no letter",
-                                   "cue %(cue)s starts with %(marks)s, marks with no letter "
-                                   "before them: they are drawn alone, on no letter"),
-                          len(leading.group()), cue=cue.index,
-                          marks=named_characters(leading.group())),
+                say_count(N_plural("cue %(cue)s: a line starts with %(marks)s, a mark with no "
+                                   "letter before it: it is drawn alone, on no letter",
+                                   "cue %(cue)s: a line starts with %(marks)s, marks with no "
+                                   "letter before them: they are drawn alone, on no letter"),
+                          len(alone), cue=cue.index, marks=_named(alone)),
                 path, cue.line, say(N_("type the mark after its letter, or delete it")),
                 "mark-without-letter"))
         mended.append(replace(cue, text=text) if text != cue.text else cue)
     return mended, found
+
+
+def _rejoined(text: str) -> tuple[str, tuple[str, str] | None]:
+    """`text` with each line's leading marks put on the letter ending the line before (before
+    its closing tags), and (that letter with the first marks moved, in NFC; the marks), or
+    None when none moved."""
+    if "\n" not in text:
+        return text, None
+    lines = text.split("\n")
+    kept, moved = [lines[0]], None
+    for line in lines[1:]:
+        leading = LEADING.match(line)
+        before = TAG.sub("", kept[-1])
+        if leading is None or not before or before[-1].isspace():
+            kept.append(line)       # no mark, or no letter to take it: said, left
+            continue
+        marks = leading["marks"]
+        cut = CLOSING.search(kept[-1]).start()
+        kept[-1] = kept[-1][:cut] + marks + kept[-1][cut:]
+        moved = moved or (nfc(GRAPHEME.findall(before)[-1] + marks), marks)
+        rest = leading["tags"] + line[leading.end():]
+        if TAG.sub("", rest).strip():
+            kept.append(rest)        # a line of the marks alone is gone with them
+    return "\n".join(kept), moved
+
+
+def _named(marks: str) -> Items:
+    """`marks` as "U+0331 (combining macron below), ...", in the order typed."""
+    return Items(tuple(say(N_("%(code_point)s (%(name)s)"), code_point=f"U+{ord(mark):04X}",
+                           name=unicodedata.name(mark, "?").lower()) for mark in marks), ", ")
 
 
 def _code_points(text: str) -> str:
