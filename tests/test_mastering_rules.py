@@ -78,13 +78,14 @@ def test_leader_is_whole_frames_and_the_standard_sets_the_tone(campaign):
         "-24.0 LKFS · -3.0 dBTP · ATSC A/85:2013"
     assert _loudness(Variant(manifest, spot, nah, mxf), measured).startswith("-24.0 LUFS")
     # The programme's first and last frames' labels (a station books the spot to the last),
-    # drop-frame at 29.97: 180 frames from 00:59:50;00 end on 00:59:55;29.
+    # drop-frame at 29.97 across a minute: 180 frames from 00:00:55;00 are 1650-1829, and
+    # frame 1800 is labelled 00:01:00;02 (;00 and ;01 skipped), so 1829 is 00:01:01;01.
     from fractions import Fraction
 
     from pipeline.render.slate import SlateFacts, rows
-    facts = SlateFacts(180, Fraction(30000, 1001), None, measured, "00:59:50;00", "2026-12-07")
+    facts = SlateFacts(180, Fraction(30000, 1001), None, measured, "00:00:55;00", "2026-12-07")
     assert dict(rows(Variant(manifest, spot, nah, atsc), facts)[1])["Programa"] == \
-        "00:59:50;00 – 00:59:55;29"
+        "00:00:55;00 – 00:01:01;01"
 
 
 def test_a_standard_and_figures_that_contradict_it_are_an_error(campaign):

@@ -351,7 +351,7 @@ def test_a_variants_warnings_read_back_from_its_record_are_said_in_spanish(campa
                              "tlakamej amo tlanamakalo\n")
     manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
     checked = tty.run(["validate", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
-    assert "1 variante: al día 0, por generar 1, bloqueadas 0; 0 errores, 3 avisos" in \
+    assert "1 variante: 0 al día, 1 por generar, 0 bloqueadas; 0 errores, 3 avisos" in \
         tty.said(checked), checked.describe()
     result = tty.run(["render", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
     assert result.status == 0, result.describe()

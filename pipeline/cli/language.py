@@ -82,6 +82,12 @@ def word(english: str) -> str:
     return translations(language).gettext(english)
 
 
+def widest(msgids, least: int = 0) -> int:
+    """Cells of the widest of `msgids` in the terminal's language, at least `least`: a column
+    of words (a status, a label) as wide in Spanish as its longest word."""
+    return max(least, *(len(word(msgid)) for msgid in msgids))
+
+
 def diagnostic_line(diagnostic: Diagnostic) -> str:
     """`Diagnostic.format()` in the terminal's language: `PATH:LINE: aviso: ... (sugerencia:
     ...)`, each part said in Spanish where it has a translation."""

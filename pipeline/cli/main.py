@@ -28,11 +28,10 @@ from pipeline.cli.common import (
     verbosity_options,
     with_selectors,
 )
-from pipeline.cli.language import help_text, speak_help
-from pipeline.cli.outcomes import report_outcomes
+from pipeline.cli.language import help_text, said, speak_help
+from pipeline.cli.outcomes import COUNTED, report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
-from pipeline.cli.language import said
 from pipeline.messages import N_, N_plural, plural, say, say_count
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import render_plan
@@ -127,12 +126,17 @@ def plan_summary(plan: Plan) -> str:
     remakes = sum(1 for v in plan.variants if v.status == "stale" and v.remake)
     remade = say(N_(", %(count)s to complete from their rendered files"),
                  count=remakes) if remakes else ""
-    counts = said(say(N_("%(variants)s: %(current)s up to date, %(stale)s to render%(remade)s, "
-                         "%(blocked)s blocked%(skipped)s"),
+    stale = plan.count("stale") - remakes
+    counts = said(say(N_("%(variants)s: %(current)s, %(stale)s%(remade)s, %(blocked)s%(skipped)s"),
                       variants=say_count(N_plural("%(count)s variant", "%(count)s variants"),
                                          len(plan.variants), count=len(plan.variants)),
-                      current=plan.count("up-to-date"), stale=plan.count("stale") - remakes,
-                      remade=remade, blocked=plan.count("blocked"), skipped=skipped))
+                      current=say_count(N_plural("%(count)s up to date", "%(count)s up to date"),
+                                        plan.count("up-to-date"), count=plan.count("up-to-date")),
+                      stale=say_count(N_plural("%(count)s to render", "%(count)s to render"),
+                                      stale, count=stale),
+                      remade=remade, skipped=skipped,
+                      blocked=say_count(COUNTED["blocked"], plan.count("blocked"),
+                                        count=plan.count("blocked"))))
     # Alone after a manifest's errors, "0 variants" read as a valid manifest with none in it.
     return "; ".join(([counts] if plan.manifests else []) + unplanned_summary(plan))
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Collection
 
 from pipeline.cli.common import echo, emit, shorten
-from pipeline.cli.language import diagnostic_line, said, word
+from pipeline.cli.language import diagnostic_line, said, widest, word
 from pipeline.errors import Diagnostic
 from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.render.reporting import Outcome
@@ -200,9 +200,8 @@ KEY_LEAST = 12          # a key is shortened no further (the progress bars' leas
 def _widths() -> tuple[int, int]:
     """The status and seconds columns' widths in the terminal's language: their words' (a
     table's statuses: rendered, remade, failed), at least 9 and 7 cells."""
-    status = max(9, len(word(N_("status"))),
-                 *(len(word(STATUS[s])) for s in ("rendered", "remade", "failed")))
-    return status, max(7, len(word(N_("seconds"))))
+    status = widest((N_("status"), *(STATUS[s] for s in ("rendered", "remade", "failed"))), 9)
+    return status, widest((N_("seconds"),), 7)
 
 
 def _header(key_width: int) -> str:

@@ -8,7 +8,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator, TextIO
 
-from pipeline.cli.language import said, word
+from pipeline.cli.language import said, widest, word
 from pipeline.cli.outcomes import STATUS
 from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.render.reporting import Outcome, Shared, estimated_cost
@@ -94,8 +94,8 @@ START, MADE = N_("start"), N_("made")
 def _word(english: str) -> str:
     """`english` in the terminal's language, padded to the widest of a line's words (8 cells in
     English: "start   ", "rendered")."""
-    shown = (START, MADE, *(STATUS[status] for status in ("rendered", "remade", "failed")))
-    width = max(8, *(len(word(w)) for w in shown))
+    width = widest((START, MADE, *(STATUS[status] for status in ("rendered", "remade", "failed"))),
+                   8)
     return f"{word(english):<{width}}"
 
 

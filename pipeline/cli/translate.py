@@ -307,7 +307,7 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
 
 
 # What a preview made, a line each under its spot and language, the values in one column.
-MADE = {"frame": N_("frame:"), "sheet": N_("contact sheet:"), "specimen": N_("specimen:"),
+PREVIEW_LABELS = {"frame": N_("frame:"), "sheet": N_("contact sheet:"), "specimen": N_("specimen:"),
         "proxy": N_("video:"), "sound": N_("sound:"), "loudness": N_("loudness:")}
 
 
@@ -322,7 +322,7 @@ def _say_made(item: Preview, profile_given: bool) -> None:
                   if (path := getattr(item, key))})
     if item.loudness is not None:
         lines["loudness"] = said(_loudness(item.loudness))
-    labels = {key: word(label) for key, label in MADE.items()}
+    labels = {key: word(label) for key, label in PREVIEW_LABELS.items()}
     width = max(map(len, labels.values())) + 1      # one column whatever a preview made
     for key, text in lines.items():
         echo(f"  {labels[key]:<{width}}{text}")

@@ -376,6 +376,8 @@ def busiest_second_bits(path: Path | str) -> int | None:
         [ffprobe_binary(), "-v", "error", "-select_streams", "a:0", "-show_entries",
          "packet=pts_time,size", "-of", "csv=p=0", str(path)],
         capture_output=True, text=True, errors="replace", check=False)
+    if result.returncode != 0:
+        return None
     seconds: dict[int, int] = {}
     for line in result.stdout.splitlines():
         try:
@@ -385,5 +387,4 @@ def busiest_second_bits(path: Path | str) -> int | None:
         except ValueError:
             continue        # a packet without a time ("N/A"), a blank line
     whole = sorted(seconds)[:-1]            # the last second is partial
-    return max((seconds[second] for second in whole), default=None) \
-        if result.returncode == 0 else None
+    return max((seconds[second] for second in whole), default=None)

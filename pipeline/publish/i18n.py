@@ -304,3 +304,16 @@ def _parse_utc(iso: str | None) -> datetime | None:
         return datetime.strptime(iso or "", "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     except ValueError:
         return None
+
+
+def clock_comment(clock: str, language: str) -> tuple[str, str]:
+    """The comment a file carries its clock number in, in the page's `language` ("clave del
+    spot BH-..."), which a station's automation shows its operators (a trial's read "clock
+    number ..." in English), and that language's ISO 639-2 code, an ID3 comment's ("und"
+    for one without)."""
+    text = translations(language).gettext(N_("clock number %(clock)s")) % {"clock": clock}
+    try:
+        code = langcodes.Language.get(language).to_alpha3()
+    except LookupError:
+        code = "und"
+    return text, code

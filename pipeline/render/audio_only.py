@@ -37,7 +37,7 @@ from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.profiles import Profile
-from pipeline.publish.i18n import N_, translations
+from pipeline.publish.i18n import N_, clock_comment, translations
 from pipeline.render.audio import (CODEC_NAMES, audio_encoder_args, audio_source,
                                    measured_loudness, programme_short_term_limit, track_name)
 from pipeline.render.certificate import certify
@@ -84,7 +84,8 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
     title, clock = variant.title, variant.clock
     # What every container's comment says (INFO's ICMT, MP4's ©cmt, and Ogg's DESCRIPTION,
     # the field Xiph's Vorbis comment spec lists, ffmpeg's name for `comment`).
-    comment = {"comment": variant.clock_comment()[0]} if clock else {}
+    said = clock_comment(clock, manifest.page_language) if clock else None
+    comment = {"comment": said[0]} if said else {}
     args = audio_encoder_args(profile) | {"f": FORMATS[profile.container], "map_metadata": "-1"}
     if profile.opus_application:
         args["application"] = profile.opus_application
@@ -240,7 +241,8 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
             write_id3(partial, Id3(variant.title, variant.manifest.title,
                                    variant.language.alpha3, when.year,
                                    variant.manifest.campaign, variant.clock,
-                                   variant.clock_comment()))
+                                   clock_comment(variant.clock, variant.manifest.page_language)
+                                   if variant.clock else None))
         info = check_sound(plan, partial, reading)
         track = SharedTrack(partial, loudness, leveling)
         record = make_record(plan, partial, info, track, time.monotonic() - started)

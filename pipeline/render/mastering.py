@@ -29,6 +29,7 @@ from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import exact_rate, same_label
 from pipeline.profiles import Profile
+from pipeline.publish.i18n import clock_comment
 from pipeline.render import leader
 from pipeline.render.audio import CODEC_NAMES, audio_encoder_args
 from pipeline.render.encoders import container_args, video_encoder_args, xdcam_gop
@@ -195,7 +196,8 @@ def output_args(plan: VariantPlan, threads: int = 0) -> dict:
         args["timecode"] = timecode
     title = variant.title
     metadata = {"title": title,
-                "comment": variant.clock_comment()[0] if variant.clock else title,
+                "comment": clock_comment(variant.clock, variant.manifest.page_language)[0]
+                if variant.clock else title,
                 "creation_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     if profile.container == "mxf" and variant.clock:
         # MXF's material package name and the source's reel name (mediainfo: "Package name").

@@ -60,20 +60,6 @@ class Variant:
         """What its file's title tag says (`titled`): the spot's title and the language's name."""
         return titled(self.spot.title, self.language.name)
 
-    def clock_comment(self) -> tuple[str, str] | None:
-        """The comment its file carries its clock number in ("clave del spot BH-..."), in the
-        page's language, which a station's automation shows its operators (a trial's read
-        "clock number ..." in English), and that language's ISO 639-2 code (an ID3 comment's);
-        None without a clock number."""
-        if self.clock is None:
-            return None
-        import langcodes
-
-        from pipeline.publish.i18n import N_, translations   # Babel's: only for a clock number
-        language = self.manifest.page_language
-        text = translations(language).gettext(N_("clock number %(clock)s")) % {"clock": self.clock}
-        return text, langcodes.Language.get(language).to_alpha3()
-
     @property
     def output(self) -> Path:
         """`<spot>.<lang>.<profile>.<ext>`, or `<clock>.<ext>` where the profile asks for it."""

@@ -5,9 +5,8 @@
   var cards = Array.prototype.slice.call(document.querySelectorAll("li.card"));
   // Each card's names as words: a typed word finds the names it begins ("chol" finds Chʼol,
   // not Wixárika, whose Spanish name "huichol" merely holds it, as a trial's station saw).
-  var keys = cards.map(function (card) {
-    return card.getAttribute("data-search").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  });
+  function nameWords(names) { return names.split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
+  var keys = cards.map(function (card) { return nameWords(card.getAttribute("data-search")); });
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.spot"));
   var search = document.getElementById("search");
   var count = document.getElementById("count");
@@ -150,7 +149,7 @@
       Array.prototype.forEach.call(related.querySelectorAll(".related-page"), function (page) {
         var names = page.getAttribute("data-search");    // none: its languages are not known
         var has = names === null ? shown === 0 : names.split("|").some(function (language) {
-          var known = language.split(/[^\p{L}\p{N}]+/u);   // as a card's names
+          var known = nameWords(language);
           var finding = function (word) { return finds(known, word, true); };
           return shown > 0 ? sought.some(finding) : sought.every(finding);
         });
@@ -238,14 +237,16 @@
   // named ("hora estándar central"), the UTC text kept as the element's title.
   // ICU's zone names read as the USA's in Mexico ("hora estándar central", a trial's station):
   // the offset from UTC follows, which no one misreads ("(GMT-6)").
-  // Where the Spanish page knows the reader's zone as Mexico names it (its Ley del Sistema de
-  // Horario's zones), it says that name: a trial's station read ICU's "hora estándar central".
+  // Where the Spanish page knows the reader's zone by the name Mexicans give it (what they
+  // say, not the law's zone: Baja California's "Noroeste" is said "del Pacífico"), it says
+  // that name: a trial's station read ICU's "hora estándar central".
   var MEXICAN_ZONES = {"America/Mexico_City": "hora del centro", "America/Monterrey":
     "hora del centro", "America/Merida": "hora del centro", "America/Bahia_Banderas":
     "hora del centro", "America/Chihuahua": "hora del centro", "America/Matamoros":
     "hora del centro", "America/Ojinaga": "hora del centro", "America/Cancun":
     "hora del sureste", "America/Mazatlan": "hora del Pacífico", "America/Hermosillo":
-    "hora del Pacífico", "America/Tijuana": "hora del Pacífico"};
+    "hora del Pacífico", "America/Tijuana": "hora del Pacífico", "America/Ensenada":
+    "hora del Pacífico", "America/Santa_Isabel": "hora del Pacífico"};
   if (window.Intl && Intl.DateTimeFormat) {
     var zoneName = language === "es" &&
       MEXICAN_ZONES[Intl.DateTimeFormat().resolvedOptions().timeZone];
