@@ -1029,6 +1029,21 @@ def test_a_font_no_style_can_have_is_one_error_naming_its_styles(campaign):
     assert "fonts-noto-core" not in result.stderr
 
 
+def test_without_its_campaign_a_file_s_uninstalled_style_font_is_noted(campaign):
+    # A trial's Aegisub file (its styles in Arial) passed a plain check; its language was then
+    # blocked in the campaign that took its styles (`from_file`).
+    path = campaign.subtitle("amu", AEGISUB_ASS, suffix=".ass")
+    result = invoke(path)
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.stderr.splitlines() if "Arial" in line]
+    assert line.startswith(f"{path}:22: note: where a campaign takes this file's own styles (a "
+                           "language's style: {from_file: true}): the font \"Arial\" is not "
+                           "installed, and 3 styles of the file use it"), line
+    # Checked for a campaign that does not take them: not said (its styles are not used).
+    manifest = campaign.write([{"code": "amu", "treatment": "burn"}])
+    assert "Arial" not in invoke(path, "--manifest", manifest).stderr
+
+
 def test_a_font_s_error_is_said_in_a_spanish_terminal(campaign, monkeypatch):
     # A trial's Spanish check said it in English but for "sugerencia": check rebuilt the error
     # from its English text, its messages lost.

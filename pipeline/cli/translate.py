@@ -182,7 +182,9 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
                                       if note.code != "no-master")
         if font:
             settings["burned"] = True
-        results.append(check_file(path, font_name=font, **settings))
+        # Without its campaign, whether the file's own styles are used is not known: their
+        # fonts are noted if not installed.
+        results.append(check_file(path, font_name=font, own_fonts=campaign is None, **settings))
     errors = sum(len(r.errors) for r in results)
     if json:
         click.echo(_results_json(results, errors))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import Diagnostic, Findings, PipelineError, in_file_order
+from pipeline.errors import Diagnostic, Findings, PipelineError, in_file_order, note
 from pipeline.manifest import QcSettings, Style
 from pipeline.messages import N_, Message, N_plural, say, say_count
 from pipeline.subtitles.file_styles import style_fonts, style_glyphs
@@ -76,7 +76,7 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                fps: float | None = None, font_name: str | None = None, style: Style | None = None,
                burned: bool = True, frames: Iterable[tuple[int, int]] = ((1920, 1080),),
                language: str | None = None, notes: Iterable[Diagnostic] = (),
-               timecode: str | None = None) -> CheckResult:
+               timecode: str | None = None, own_fonts: bool = False) -> CheckResult:
     """Everything wrong with one subtitle file: reader errors, missing glyphs, QC warnings.
 
     The font is `font_name` (a family or a file), else the style's; the title-safe fit is
@@ -88,7 +88,9 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     frame rate; without it, frames are counted at the rate the file says it is timed at (a TTML
     file's ttp:frameRate times ttp:frameRateMultiplier, TTML1 §6.2.4-6.2.5), else at 25 fps
     (`counted_at` says which). `timecode` is the master's own start timecode: a file timed to
-    it is read from there, with a note (`master_timecode.py`).
+    it is read from there, with a note (`master_timecode.py`). With `own_fonts` (a file
+    checked without its campaign, which may take its styles or not), the fonts its own styles
+    name that are not installed are noted (`_uninstalled_style_fonts`).
     """
     path = Path(path)
     style = style or Style()
@@ -119,6 +121,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
             font = None
         else:
             diagnostics += style_glyphs(cues, own_styles, font, path)
+            if own_fonts and not style.from_file:
+                diagnostics += _uninstalled_style_fonts(subtitles, font.family, path)
     rate = fps or (float(subtitles.frame_rate) if subtitles.frame_rate else None)
     counted_at = ((rate, "video" if fps else "ttp:frameRate") if rate
                   else (DEFAULT_FPS, "assumed"))
@@ -136,3 +140,19 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
         FrameGrid.at(rate or DEFAULT_FPS, subtitles.format))
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,
                        subtitles.format, subtitles.in_file, counted_at)
+
+
+def _uninstalled_style_fonts(subtitles, campaign_font: str, path: Path) -> list[Diagnostic]:
+    """A note for each font the file's own styles name that is not installed, said as what it
+    would be where a campaign takes the file's styles (`style: {from_file: true}`): a trial's
+    Aegisub file (every style in Arial) passed `check`, and its language was blocked in the
+    campaign that took its styles."""
+    try:
+        style_fonts(subtitles, campaign_font)
+    except PipelineError as exc:
+        return [note(say(N_("where a campaign takes this file's own styles (a language's "
+                            "style: {from_file: true}): %(problem)s"),
+                         problem=found.detail or found.message),
+                     path, found.line, found.hint_detail or found.hint, "font")
+                for found in exc.diagnostics]
+    return []
