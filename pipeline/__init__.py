@@ -70,4 +70,5 @@ RENDER_VERSION = "31"  # 3: conform step; 4: complex shaping, NFC, base directio
                        # line's leading combining marks put back on the letter before its break;
                        # the slate's rows "Title" and "Date (UTC)", Spanish "Doblaje"; a
                        # file's clock number comment and bext Description in the page's language;
-                       # a title whose language's name holds parentheses after a dot (titled)
+                       # a title whose language's name holds parentheses after a dot (titled);
+                       # an SRT sidecar's {\anN} the third its cue shows in (srt.as_placed)

@@ -16,6 +16,7 @@ from pipeline.manifest import Box, Style
 from pipeline.subtitles.burn import ass_fontsdir, write_ass
 from pipeline.subtitles.fonts import line_height_em, resolve_font
 from pipeline.subtitles.linebreak import edge_px
+from pipeline.subtitles.srt import write_srt
 from pipeline.subtitles.vtt import cue_settings, parse_vtt, write_vtt
 from tests.mediacheck import burned_frames
 from tests.test_page_browser import browser  # noqa: F401
@@ -119,6 +120,25 @@ def test_the_sidecar_says_what_the_burn_draws(tmp_path):
     write_vtt(parsed.cues, tmp_path / "es.vtt")
     again = parse_vtt((tmp_path / "es.vtt").read_text("utf-8"), tmp_path / "es.vtt")
     assert [cue.margins for cue in again.cues] == [cue.margins for cue in parsed.cues]
+
+
+def test_the_srt_sidecar_puts_each_cue_in_the_third_the_burn_draws_it(tmp_path, burned):
+    # SubRip carries a keypad row alone: a trial's line:50% cue, a top box from mid-height,
+    # came out {\an8}, at the top, where the burn, the WebVTT and the TTML had it mid-screen.
+    import re
+
+    parsed = parse_vtt(vtt_text(), Path("es.vtt"))
+    write_srt(parsed.cues, tmp_path / "es.srt")
+    blocks = (tmp_path / "es.srt").read_text("utf-8").strip().split("\n\n")
+    rows = {"7": "top", "8": "top", "9": "top", "4": "middle", "5": "middle", "6": "middle"}
+    # The percentage lines, placed exactly (a line number counts lines of this 0.1-em text,
+    # which its row, top or bottom, says as SubRip can).
+    for n, (block, (top, bottom)) in enumerate(zip(blocks[:6], burned)):
+        tag = re.search(r"\{\\an(\d)\}", block)
+        said = rows.get(tag.group(1), "bottom") if tag else "bottom"
+        centre = (top + bottom) / 2 / HEIGHT
+        drawn = "top" if centre < 1 / 3 else "middle" if centre < 2 / 3 else "bottom"
+        assert said == drawn, (n, CUES[n], block, centre)
 
 
 def _served(folder: Path):

@@ -16,8 +16,9 @@ from pipeline.errors import Diagnostic, error, warning
 from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.files import write_atomically
 from pipeline.subtitles.markup import unbalanced_tags
-from pipeline.subtitles.model import (Cue, Parsed, escaped, format_time, literal, plain_text,
-                                      visible)
+from pipeline.subtitles.model import (ALIGNMENT_TAG, Cue, Parsed, alignment, escaped,
+                                      format_time, keypad, literal, place, plain_text,
+                                      screen_row, visible, with_alignment)
 
 INDEX = re.compile(r"^\d+$")
 
@@ -310,7 +311,22 @@ def subrip_text(text: str) -> str:
 
 def write_srt(cues: Iterable[Cue], path: str | Path) -> None:
     """Write cues as SRT, numbered 1, 2, 3, ... (the numbers in the source may have gaps),
-    their text as `subrip_text` writes it."""
+    their text as `subrip_text` writes it, placed by `{\\anN}` alone (`as_placed`)."""
     blocks = [f"{number}\n{format_time(cue.start)} --> {format_time(cue.end)}\n"
-              f"{subrip_text(cue.text)}\n" for number, cue in enumerate(cues, 1)]
+              f"{subrip_text(as_placed(cue))}\n" for number, cue in enumerate(cues, 1)]
     write_atomically(Path(path), "\n".join(blocks))
+
+
+def as_placed(cue: Cue) -> str:
+    """`cue`'s text with the `{\\anN}` of the third of the screen it shows in: SubRip carries
+    no margins, so a cue its margins move into another third (a WebVTT `line:50%` is a top
+    box from mid-height, a TTML region at mid-height) takes that third's row, its column kept
+    (a trial's middle cue came out `{\\an8}`, at the top)."""
+    if cue.margins is None:
+        return cue.text
+    row, column = place(alignment(cue) or 2)
+    shown = screen_row(cue)
+    if shown == row:
+        return cue.text
+    align = keypad(shown, column)
+    return with_alignment(ALIGNMENT_TAG.sub("", cue.text), align if align != 2 else None)
