@@ -87,6 +87,21 @@ def test_a_language_s_other_names_are_read_and_checked_at_their_line(campaign):
         blank
 
 
+def test_a_dub_s_subtitles_may_be_forced_narratives_and_nothing_else_s(campaign):
+    # A trial's dub had its spot's on-screen text translated in a subtitle file, and no way
+    # to deliver it as forced narratives: its track stayed off.
+    text = GOOD.replace("        treatment: dub\n", "        treatment: dub\n"
+                                                   "        forced_subtitles: true\n")
+    manifest = load_manifest(campaign.write_text(text))
+    assert [language.forced_subtitles for language in manifest.languages] == [False, True, False]
+    soft = GOOD.replace("        treatment: soft\n", "        treatment: soft\n"
+                                                   "        forced_subtitles: true\n")
+    (wrong,) = errors_of(campaign, soft)
+    assert "error: language" in wrong and "forced_subtitles is for a dub or mix language's " \
+        "subtitle file (a soft language's subtitles are shown already)" in wrong, wrong
+    assert errors_of(campaign, text.replace("forced_subtitles: true", "forced_subtitles: yes"))
+
+
 def test_a_language_s_spots_name_spots_of_the_manifest_once_each(campaign):
     text = GOOD.replace("        treatment: dub\n", "        treatment: dub\n        spots: [spot]\n")
     manifest = load_manifest(campaign.write_text(text))

@@ -27,7 +27,9 @@ TRACK_ENABLED = 0x1       # ISO/IEC 14496-12 8.3.2, tkhd flags
 PROFILES = {"small": SMALL_PROFILES["small"],
             # The broadcast profile's MOV (PCM sound) at the test's size.
             "small-mov": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}}
-SHOWN = {"tzo": True, "yua": False, "mto": False}     # soft, dub, mix
+SHOWN = {"tzo": True, "yua": False, "mto": False,     # soft, dub, mix
+         "maj": True}    # a dub's forced narratives (the spot's on-screen text): shown, forced
+FORCED = {"maj"}
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +40,13 @@ def rendered(tmp_path_factory, media):
     for code in SHOWN:
         campaign.subtitle(code)
     campaign.audio("yua", "dub.wav")
+    campaign.audio("maj", "dub.wav")
     campaign.audio("mto", "voice.wav")
     manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
                                {"code": "yua", "treatment": "dub"},
-                               {"code": "mto", "treatment": "mix"}], PROFILES)
+                               {"code": "mto", "treatment": "mix"},
+                               {"code": "maj", "treatment": "dub", "forced_subtitles": True}],
+                              PROFILES)
     result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return campaign
@@ -53,7 +58,9 @@ def test_only_a_soft_variants_subtitle_track_is_on(rendered, code, profile, exte
     out = rendered.out / f"spot.{code}.{profile}.{extension}"
     (track,) = [s for s in streams(out) if s["codec_type"] == "subtitle"]
     assert track["disposition"]["default"] == SHOWN[code], track["disposition"]
-    assert track["disposition"]["forced"] == 0
+    # Flagged forced in MP4 (a MOV's text track has no flag ffmpeg writes for it: shown).
+    assert track["disposition"]["forced"] == (code in FORCED and extension == "mp4"), \
+        track["disposition"]
     flags = track_header_flags(out)
     assert [handler for handler, _ in flags] == \
         ["vide", "soun", "sbtl" if extension == "mp4" else "text"], flags

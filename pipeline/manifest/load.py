@@ -205,7 +205,7 @@ def _style(reader: NodeReader, node: yaml.Node, where: str, base: Style) -> Styl
 
 
 LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False,
-                 "clock": False, "also_called": False, "spots": False}
+                 "clock": False, "also_called": False, "spots": False, "forced_subtitles": False}
 
 
 def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings,
@@ -276,7 +276,15 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
     clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
     also = _also_called(reader, keys["also_called"][1]) if "also_called" in keys else ()
     spots = _spots_of(reader, keys["spots"][1], spot_ids, code) if "spots" in keys else ()
+    forced = False
+    if "forced_subtitles" in keys:
+        forced = bool(reader.boolean(keys["forced_subtitles"][1], "forced_subtitles"))
+        if forced and treatment in ("burn", "soft"):
+            reader.fail(keys["forced_subtitles"][1],
+                        f"language {code!r}: forced_subtitles is for a dub or mix language's "
+                        f"subtitle file (a {treatment} language's subtitles are shown already)",
+                        "leave it out, or make the language dub or mix")
     if not (code and treatment and not twice):     # a wrong style or qc key keeps its default
         return code, None
     return code, Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1,
-                          clock, also, spots)
+                          clock, also, spots, forced)

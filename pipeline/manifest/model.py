@@ -142,6 +142,10 @@ class Language:
     also_called: tuple[str, ...] = ()
     # The ids of the spots it is made for; empty: every spot (its `spots:`).
     spots: tuple[str, ...] = ()
+    # A `dub` or `mix` language's subtitle file holds only what every viewer must read (the
+    # spot's on-screen text, a sign, a line its voice does not say: Netflix TTSG's forced
+    # narratives), not a transcript: its track is shown unasked and flagged forced.
+    forced_subtitles: bool = False
 
     @property
     def name(self) -> str:

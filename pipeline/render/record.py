@@ -83,7 +83,7 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     if plan.subtitles is not None and variant.language.treatment != "burn" and not profile.mastered:
         shown = [track.default for track in info.of_kind("subtitle")]
         # soft: the track is the language, shown unasked; dub, mix: the sound speaks it already.
-        wanted = variant.language.treatment == "soft"
+        wanted = variant.language.treatment == "soft" or variant.language.forced_subtitles
         if not shown:
             problems.append("the subtitle track is missing")
         elif shown != [wanted]:

@@ -42,6 +42,9 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
                 "language_tag": language.alpha3,
                 "source_language_tag": alpha3(manifest.source_language),
                 "qc": _qc_limits(plan)}
+    if language.forced_subtitles:
+        # Only such a language's variants are rendered differently (their track's flags).
+        settings["forced_subtitles"] = True
     if plan.dc:
         # Only a track with an offset is rendered differently: a clean one keeps its bytes
         # and its fingerprint, one rendered before the offset was removed goes stale.

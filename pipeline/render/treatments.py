@@ -159,13 +159,26 @@ TREATMENTS: dict[str, Callable[[Job], tuple[Stream, ...]]] = {
 # sign or a foreign line, Netflix TTSG "forced narratives"; a full transcript is not that).
 # ffmpeg's MP4/MOV muxer enables a lone text track all the same: `finish` switches it off
 # (media/track_header.py).
+# A dub's or mix's file of forced narratives alone (`Language.forced_subtitles`) is text every
+# viewer must read: shown unasked, and flagged forced, which players that hide subtitles still
+# show.
 SUBTITLE_DISPOSITION = {"soft": "default", "dub": "0", "mix": "0"}
+FORCED_DISPOSITION = "default+forced"
+
+
+def subtitle_disposition(plan: VariantPlan) -> str:
+    """The MP4/MOV subtitle track's disposition of the variant (`SUBTITLE_DISPOSITION`)."""
+    language = plan.variant.language
+    return FORCED_DISPOSITION if language.forced_subtitles else \
+        SUBTITLE_DISPOSITION[language.treatment]
 
 
 def carries_hidden_text_track(plan: VariantPlan) -> bool:
-    """The variant's file carries a subtitle track that must not show unasked (`dub`, `mix`)."""
+    """The variant's file carries a subtitle track that must not show unasked (`dub`, `mix`
+    of a transcript)."""
     return (plan.subtitles is not None and not plan.variant.profile.mastered
-            and SUBTITLE_DISPOSITION.get(plan.variant.language.treatment) == "0")
+            and plan.variant.language.treatment in SUBTITLE_DISPOSITION
+            and subtitle_disposition(plan) == "0")
 
 
 def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None, *,
@@ -187,7 +200,7 @@ def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None,
         # language's name as the manifest gives it, not ffmpeg's "SubtitleHandler".
         args.update({"c:s": "mov_text", "metadata:s:s:0": f"language={plan.settings['language_tag']}",
                      "metadata:s:s": f"handler_name={variant.language.name}",
-                     "disposition:s:0": SUBTITLE_DISPOSITION[treatment]})
+                     "disposition:s:0": subtitle_disposition(plan)})
     args["t"] = f"{plan.master.duration:.3f}"
     args["metadata"] = f"title={variant.title}"
     return args
