@@ -1029,6 +1029,32 @@ def test_a_font_no_style_can_have_is_one_error_naming_its_styles(campaign):
     assert "fonts-noto-core" not in result.stderr
 
 
+def test_without_fps_a_file_timed_to_29_97_fps_frames_is_counted_on_them(tmp_path):
+    # A trial's correct 29.97 fps file, its 2-frame gaps (67 ms) counted at an assumed 25 fps,
+    # was told three times of 1-frame gaps of 40 ms, and given times off its frames.
+    def frame(n):      # frame n's start at 30000/1001 fps, as editors write it (ms, rounded)
+        return round(n * 1001 / 30)
+
+    def srt_time(ms):
+        return f"00:00:{ms // 1000:02d},{ms % 1000:03d}"
+
+    spans = [(15, 74), (76, 136), (138, 200), (202, 262), (264, 329)]     # 2-frame gaps
+    text = "".join(f"{n}\n{srt_time(frame(a))} --> {srt_time(frame(b))}\nLínea {n}\n\n"
+                   for n, (a, b) in enumerate(spans, 1))
+    path = tmp_path / "eng.srt"
+    path.write_text(text, encoding="utf-8")
+    said = invoke(path).stderr
+    assert "frames are counted at 29.97 fps, the rate all the file's times are on" in said, said
+    assert "gap" not in said and "after cue" not in said, said
+    # With the video's rate given, that one: its gaps are 2 frames at 29.97 too.
+    assert "after cue" not in invoke(path, "--fps", "29.97").stderr
+    # Times on 25 fps's frames are counted there, as assumed, with no such note.
+    plain = tmp_path / "nah.srt"
+    plain.write_text("".join(f"{n}\n{srt_time(a * 40)} --> {srt_time(b * 40)}\nLínea {n}\n\n"
+                             for n, (a, b) in enumerate(spans, 1)), encoding="utf-8")
+    assert "frames are counted at" not in invoke(plain).stderr
+
+
 def test_without_its_campaign_a_file_s_uninstalled_style_font_is_noted(campaign):
     # A trial's Aegisub file (its styles in Arial) passed a plain check; its language was then
     # blocked in the campaign that took its styles (`from_file`).

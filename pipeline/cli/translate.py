@@ -134,7 +134,8 @@ Examples (in the demo's folder):
 @click.option("--fps", type=FrameRate(), metavar="N",
               help=N_("Frame rate of the video (25, 23.976 or 23.98, 24000/1001, ...): gaps "
                       "between cues are counted in its frames (when not given: a TTML file's "
-                      "own ttp:frameRate, else 25), and times "
+                      "own ttp:frameRate, else the one rate all the file's times are on, else "
+                      "25), and times "
                       "that seem timed to another frame rate, or a cue its frames make shorter "
                       "than the minimum, are reported (only when given)."))
 @click.option("--font", metavar="NAME_OR_PATH",
@@ -214,10 +215,13 @@ def _how_checked(result: CheckResult, known_length: bool) -> list[Diagnostic]:
     false; `late_start` still warns of one an hour in). None after a file of no cue read (an
     EBU STL file, a README): there was nothing to time."""
     notes = []
-    if result.counted_at and result.counted_at[1] == "ttp:frameRate":
+    if result.counted_at and result.counted_at[1] in ("ttp:frameRate", "times"):
         # Not the video's, which may differ: said, as 25 fps assumed is.
         notes.append(note(say(N_("frames are counted at %(rate)s, the rate the file gives "
-                                 "(ttp:frameRate); give --fps for the video's own"),
+                                 "(ttp:frameRate); give --fps for the video's own")
+                              if result.counted_at[1] == "ttp:frameRate" else
+                              N_("frames are counted at %(rate)s, the rate all the file's times "
+                                 "are on; give --fps for the video's own"),
                               rate=str(FrameGrid.at(result.counted_at[0]))), result.path))
     if not known_length and result.cues:
         notes.append(note(say(N_("the video's length is not known, so cues after its end are "

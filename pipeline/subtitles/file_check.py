@@ -22,7 +22,7 @@ from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.formats import FORMATS, NOT_PICKED_UP, format_of_name, read_subtitles
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.off_grid import off_grid_times
+from pipeline.subtitles.off_grid import off_grid_times, timed_rate
 from pipeline.subtitles.qc import DEFAULT_FPS, check_cues, check_fit, late_start
 
 
@@ -35,7 +35,8 @@ class CheckResult(Findings):
     format: str | None = None       # the registry's name of the format found in the file
     in_file: int | None = None      # cues in the file, read or not (None: `cues`)
     # (frames a second, where that rate comes from): gaps were counted in its frames. From
-    # "video" (given), "ttp:frameRate" (the file's own, for want of the video's) or "assumed".
+    # "video" (given), "ttp:frameRate" (the file's own, for want of the video's), "times" (the
+    # one rate its times are on, for want of both: `off_grid.timed_rate`) or "assumed".
     counted_at: tuple[float, str] | None = None
 
     @property
@@ -86,8 +87,9 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     files of a batch are still checked. `notes` are warnings about how it is checked (no spot
     matched: `in_campaign.manifest_settings`), reported with the file's. `fps` is the video's
     frame rate; without it, frames are counted at the rate the file says it is timed at (a TTML
-    file's ttp:frameRate times ttp:frameRateMultiplier, TTML1 §6.2.4-6.2.5), else at 25 fps
-    (`counted_at` says which). `timecode` is the master's own start timecode: a file timed to
+    file's ttp:frameRate times ttp:frameRateMultiplier, TTML1 §6.2.4-6.2.5), else at the one
+    rate its times are on when they are not on 25 fps's frames, else at 25 fps (`counted_at`
+    says which). `timecode` is the master's own start timecode: a file timed to
     it is read from there, with a note (`master_timecode.py`). With `own_fonts` (a file
     checked without its campaign, which may take its styles or not), the fonts its own styles
     name that are not installed are noted (`_uninstalled_style_fonts`).
@@ -126,6 +128,9 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     rate = fps or (float(subtitles.frame_rate) if subtitles.frame_rate else None)
     counted_at = ((rate, "video" if fps else "ttp:frameRate") if rate
                   else (DEFAULT_FPS, "assumed"))
+    timed = timed_rate(cues, subtitles.format, DEFAULT_FPS) if rate is None else None
+    if timed is not None:      # its gaps counted on the frames its times are on, not 25's
+        rate, counted_at = float(timed), (float(timed), "times")
     diagnostics += in_file_syntax(
         check_cues(cues, path, qc=qc, fps=rate, style=None, font=None, fmt=subtitles.format,
                    language=language)

@@ -143,6 +143,24 @@ _EDGES = {"starts": N_("cue %(cue)s starts at %(time)s, %(between)s"),
           "ends": N_("cue %(cue)s ends at %(time)s, %(between)s")}
 
 
+def timed_rate(cues: list[Cue], fmt: str | None, assumed: float) -> Fraction | None:
+    """The one editor frame rate (`EDITOR_RATES`) a file's times are on when they are not on
+    the frames of the `assumed` rate (a check without the video's), as `_other_rate` finds it
+    for a given video: a trial's correct 29.97 fps file, its gaps counted at 25, was told of
+    40 ms gaps that were 67. None: on the assumed rate's frames, an ASS/SSA file (its
+    centiseconds fit any rate), or several rates or none fit."""
+    if fmt in ASS_FORMATS:
+        return None
+    grid = FrameGrid.at(assumed)
+    edges = [(cue, edge, ms) for cue in cues
+             for edge, ms in (("starts", cue.start), ("ends", cue.end))]
+    off = sum(1 for _, _, ms in edges if grid.off_grid(ms))
+    if off < MIN_TIMES or 4 * off < len(edges):
+        return None
+    fitted = _fitted_rates(edges, grid)
+    return fitted[0].rate if len(fitted) == 1 else None
+
+
 def _fitted_rates(edges: list[tuple[Cue, str, int]], grid: FrameGrid) -> list[FrameGrid]:
     """The editor's frame rates, other than the video's, whose frames nearly all of the times
     are on and not by being round numbers: those most are on, slowest first, less those on
