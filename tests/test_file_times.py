@@ -72,3 +72,22 @@ def test_a_gap_hint_in_frame_labels_is_the_latest_label_that_leaves_the_gap(
     # Written into the file, the hinted end leaves the gap; the label after it does not.
     assert gap_hints(tmp_path, document(parameters, hinted, begin), fps) == []
     assert gap_hints(tmp_path, document(parameters, after, begin), fps) != []
+
+
+@pytest.mark.e2e
+def test_validate_says_a_ttml_file_s_times_as_check_does(campaign):
+    # A trial's TTML counting 25 fps frames was told 00:00:04:14 --> 00:00:04:15 by check and
+    # 00:00:04.560 by validate and render, for one cue of one frame.
+    from pipeline.cli.main import cli
+
+    text = document(MEDIA_25, "00:00:01:10", "00:00:02:00").replace(
+        'end="00:01:05:00"', 'end="00:00:02:01"')
+    path = campaign.subtitle("tzo", text, suffix=".ttml")
+    manifest = campaign.write([{"code": "tzo", "treatment": "burn"}])
+    validated = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    checked = CliRunner().invoke(check, [str(path), "--manifest", str(manifest)],
+                                 catch_exceptions=False)
+    short = [[line.split(": warning: ", 1)[1] for line in result.stderr.splitlines()
+              if "on screen for only" in line] for result in (validated, checked)]
+    assert short[0] == short[1] and len(short[0]) == 2, short
+    assert "(00:00:02:00 --> 00:00:02:01;" in short[0][1], short

@@ -47,6 +47,7 @@ from pipeline.render.variants import PreviewPaths, UnknownSelection, preview_pat
 from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
 from pipeline.subtitles.file_styles import StyleFont, style_fonts, style_glyphs
 from pipeline.subtitles.file_times import in_file_syntax
+from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.model import Cue, SubtitleFile
@@ -337,7 +338,8 @@ def _checked_subtitles(manifest: Manifest, spot: Spot, language: Language, maste
                  key=lambda d: d.line or 0) +
                  off_grid_times(cues, path, master.info.video.fps, fmt=subtitles.format,
                                 notation=subtitles.notation, qc=language.qc), subtitles.format,
-                 subtitles.origin)]
+                 subtitles.origin, subtitles.notation,
+                 FrameGrid.at(master.info.video.fps, subtitles.format))]
     # Burned as the render burns them: on the master's frames, a cue on no frame left out (an
     # Aegisub file at 29.97 fps was burned here by the nearest frames, one frame early).
     shown = list(as_rendered(cues, subtitles.format, master.info))

@@ -18,7 +18,7 @@ from pipeline.media.probe import MediaInfo
 from pipeline.subtitles.file_styles import style_fonts, style_glyphs
 from pipeline.subtitles.fonts import Font, resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.frames import snap_cues
+from pipeline.subtitles.frames import FrameGrid, snap_cues
 from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.qc import check_cues, check_fit
@@ -47,7 +47,11 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,
                                         style=None, font=None, fmt=subtitles.format,
                                         language=language.code),
-                             subtitles.format, subtitles.origin)
+                             # Its times as the file writes them, as `check` says them: a
+                             # trial's SMPTE TTML was told 00:00:04.638 by validate, 01:00:04:19
+                             # by check.
+                             subtitles.format, subtitles.origin, subtitles.notation,
+                             FrameGrid.at(fps, subtitles.format) if fps else None)
     found = [*subtitles.diagnostics, *checked]
     if subtitles.errors and language.treatment == "burn":
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
