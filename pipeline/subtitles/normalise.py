@@ -115,8 +115,8 @@ def _rejoined(text: str) -> tuple[str, tuple[str, str] | None]:
     kept, moved = [lines[0]], None
     for line in lines[1:]:
         leading = LEADING.match(line)
-        before = TAG.sub("", kept[-1])
-        if leading is None or not before or before[-1].isspace():
+        before = TAG.sub("", kept[-1]) if leading else ""
+        if not before or before[-1].isspace():
             kept.append(line)       # no mark, or no letter to take it: said, left
             continue
         marks = leading["marks"]

@@ -93,13 +93,10 @@ def off_grid_times(cues: Iterable[Cue], path, fps: float | None, *, fmt: str | N
 def _other_rate(cues: list[Cue], grid: FrameGrid, fmt: str | None,
                 notation: TimeNotation | None) -> tuple[Message, Message, int] | None:
     """(message, hint, line) when the times seem timed to another frame rate, else None."""
-    if fmt in ASS_FORMATS:
+    found = _edges_off(cues, grid, fmt)
+    if found is None:
         return None
-    edges = [(cue, edge, ms) for cue in cues
-             for edge, ms in (("starts", cue.start), ("ends", cue.end))]
-    off = [(cue, edge, ms) for cue, edge, ms in edges if grid.off_grid(ms)]
-    if len(off) < MIN_TIMES or 4 * len(off) < len(edges):
-        return None
+    edges, off = found
     counted = notation.rate if notation and notation.unit in ("frames", "f") else None
     if counted:
         # A TTML file counting frames: its own rate says what it was timed to.
@@ -149,16 +146,26 @@ def timed_rate(cues: list[Cue], fmt: str | None, assumed: float) -> Fraction | N
     for a given video: a trial's correct 29.97 fps file, its gaps counted at 25, was told of
     40 ms gaps that were 67. None: on the assumed rate's frames, an ASS/SSA file (its
     centiseconds fit any rate), or several rates or none fit."""
+    grid = FrameGrid.at(assumed)
+    found = _edges_off(cues, grid, fmt)
+    fitted = _fitted_rates(found[0], grid) if found else []
+    return fitted[0].rate if len(fitted) == 1 else None
+
+
+def _edges_off(cues: list[Cue], grid: FrameGrid, fmt: str | None
+               ) -> tuple[list[tuple[Cue, str, int]], list[tuple[Cue, str, int]]] | None:
+    """(every cue's start and end as (cue, "starts" or "ends", ms), those between `grid`'s
+    frames) when enough are between them to be timed to another rate (`MIN_TIMES`, and a
+    quarter of them); None otherwise, and for an ASS/SSA file (its centiseconds fit any
+    rate)."""
     if fmt in ASS_FORMATS:
         return None
-    grid = FrameGrid.at(assumed)
     edges = [(cue, edge, ms) for cue in cues
              for edge, ms in (("starts", cue.start), ("ends", cue.end))]
-    off = sum(1 for _, _, ms in edges if grid.off_grid(ms))
-    if off < MIN_TIMES or 4 * off < len(edges):
+    off = [(cue, edge, ms) for cue, edge, ms in edges if grid.off_grid(ms)]
+    if len(off) < MIN_TIMES or 4 * len(off) < len(edges):
         return None
-    fitted = _fitted_rates(edges, grid)
-    return fitted[0].rate if len(fitted) == 1 else None
+    return edges, off
 
 
 def _fitted_rates(edges: list[tuple[Cue, str, int]], grid: FrameGrid) -> list[FrameGrid]:
