@@ -91,6 +91,22 @@ def note(message: str | Message, path=None, line=None, hint=None, code=None) -> 
     return _diagnostic("note", message, path, line, hint, code)
 
 
+class Reason(str):
+    """Why a variant is as planned (stale, blocked, skipped): its English text, which `plan
+    --json`, the catalog, the page's English words and every sentence joining reasons read,
+    and the message or diagnostic it was made from (`source`), for a terminal to say it in its
+    language (cli/language.py `said_reason`): a Spanish terminal's `plan` said every reason in
+    English. A str as markupsafe's `Markup` is one, so that each of those readers is unchanged."""
+
+    source: Message | Diagnostic
+
+    def __new__(cls, source: Message | Diagnostic) -> Reason:
+        made = super().__new__(cls, source.format() if isinstance(source, Diagnostic)
+                               else str(source))
+        made.source = source
+        return made
+
+
 def in_file_order(diagnostics: Iterable[Diagnostic],
                   first: Iterable[Path | str] = ()) -> list[Diagnostic]:
     """`diagnostics` as a reader goes through the files: those of no file, then those of the

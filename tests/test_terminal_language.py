@@ -21,7 +21,7 @@ from pipeline.render.inputs import PROBES_AT_ONCE
 from pipeline.render.recording_check import check_recording
 from pipeline.subtitles.file_check import check_file
 from tests import terminal as tty
-from tests.conftest import ffmpeg
+from tests.conftest import SMALL_PROFILES, SRT, ffmpeg
 
 SPANISH = {"LANG": "es_MX.UTF-8", "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None}
 
@@ -393,3 +393,44 @@ def test_a_time_in_a_spanish_hint_is_written_as_the_file_writes_times(tmp_path, 
     line = diagnostic_line(past)
     assert "termina en 00:00:09.000" in line and "00:00:06.006" in line, line
     assert "00:00:06,006" not in line, line
+
+
+def test_a_plans_reasons_are_said_in_spanish(campaign):
+    # A trial's Mexican media team read `plan` in a Spanish terminal: its counts in Spanish,
+    # every variant's reason in English ("not rendered yet", "subtitles changed (...)", the
+    # blocking error's own line): errors.Reason keeps the message each was said from.
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "burn"},
+                               {"code": "yua", "treatment": "dub"}],
+                              profiles={"small": SMALL_PROFILES["small"],
+                                        "mp3": {"base": "radio-mp3"}})
+    campaign.audio("yua")
+    first = tty.run(["plan", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
+    assert re.search(r"stale +test-campaign/spot\.nah\.small +burn +\(sin generar aún\)",
+                     first.text), first.describe()
+    blocked = next(line for line in tty.said(first) if line.startswith("blocked")
+                   and ".tzo.small" in line)
+    assert ": error: " in blocked and "sugerencia:" in blocked, blocked
+    skipped = next(line for line in tty.said(first) if ".nah.mp3" in line)
+    assert "conserva el sonido propio del máster (spa): el perfil solo de audio 'mp3'" \
+        in skipped, skipped
+    dry = tty.run(["render", str(manifest), "--dry-run"], cwd=campaign.root, env=SPANISH,
+                  columns=300)
+    assert re.search(r"se generaría +test-campaign/spot\.nah\.small +\(sin generar aún\)",
+                     dry.text), dry.describe()
+    rendered = tty.run(["render", str(manifest), "--lang", "nah"], cwd=campaign.root,
+                       env=SPANISH, columns=300)
+    assert rendered.status == 0, rendered.describe()
+    campaign.subtitle("nah", SRT.replace("\n\n", " ya\n\n", 1))
+    again = tty.run(["plan", str(manifest), "--lang", "nah"], cwd=campaign.root, env=SPANISH,
+                    columns=300)
+    assert re.search(r"stale +test-campaign/spot\.nah\.small +burn +\(cambió subtitles "
+                     r"\(\S*nah\.srt\)\)", again.text), again.describe()
+    english = tty.run(["plan", str(manifest), "--lang", "nah"], cwd=campaign.root,
+                      env={"LANG": "C.UTF-8"}, columns=300)
+    assert re.search(r"\(subtitles changed \(\S*nah\.srt\)\)", english.text), english.describe()
+    for result in (first, dry, again):
+        for english_reason in ("not rendered yet", "changed (", "keeps the master's own sound",
+                               "hint:"):
+            assert english_reason not in result.text, (english_reason, result.describe())

@@ -16,7 +16,7 @@ import os
 from functools import cache
 from typing import Mapping
 
-from pipeline.errors import Diagnostic
+from pipeline.errors import Diagnostic, Reason
 # Not publish/i18n.py's names at the top: Babel is loaded only for a Spanish terminal.
 from pipeline.messages import N_, N_plural, SOURCE_LANGUAGE, Message
 
@@ -98,6 +98,18 @@ def diagnostic_line(diagnostic: Diagnostic) -> str:
     if d.hint:
         text += f" ({word('hint')}: {said(d.hint_detail, d.hint)})"
     return text
+
+
+def said_reason(reason: str) -> str:
+    """A variant's reason (`Reason`: a message or a diagnostic) in the terminal's language;
+    plain text as it is."""
+    source = reason.source if isinstance(reason, Reason) else None
+    return diagnostic_line(source) if isinstance(source, Diagnostic) else said(source, reason)
+
+
+def said_reasons(reasons) -> str:
+    """Reasons joined as `plan` and `render` show them, in the terminal's language."""
+    return "; ".join(said_reason(reason) for reason in reasons)
 
 
 # The templates of help texts written with values (`help_text`), by their English text.

@@ -28,7 +28,7 @@ from pipeline.cli.common import (
     verbosity_options,
     with_selectors,
 )
-from pipeline.cli.language import help_text, said, speak_help
+from pipeline.cli.language import help_text, said, said_reasons, speak_help, widest, word
 from pipeline.cli.outcomes import COUNTED, report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
@@ -264,7 +264,7 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         listed = plan.variants + plan.skipped
         width = max((len(v.variant.key) for v in listed), default=0)   # columns line up
         for v in listed:
-            reasons = f"  ({'; '.join(v.reasons)})" if v.reasons else ""
+            reasons = f"  ({said_reasons(v.reasons)})" if v.reasons else ""
             echo(f"{v.status:<11} {v.variant.key:<{width}} {v.variant.language.treatment:<5}"
                  f"{reasons}")
         # How each master's picture will be read (scan, shape) and where its timecode and
@@ -329,12 +329,13 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
             plan = build_plan(manifests, force=force, selection=Selection(spot, lang, profile))
         if dry_run:
             report_plan_diagnostics(plan)
+            actions = [N_("blocked"), N_("would remake"), N_("would render")]
+            width = widest(actions)
             for v in plan.variants:
                 if v.status != "up-to-date":
-                    action = "blocked" if v.status == "blocked" else \
-                        "would remake" if v.remake else "would render"
-                    echo(f"{action:<12} "
-                         f"{v.variant.key}  ({'; '.join(v.reasons)})")
+                    action = actions[0 if v.status == "blocked" else 1 if v.remake else 2]
+                    echo(f"{word(action):<{width}} "
+                         f"{v.variant.key}  ({said_reasons(v.reasons)})")
             report_strays(plan, whole=not (spot or lang or profile))
             report_summary(plan)
             plan.save_caches()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Collection
 
 from pipeline.cli.common import echo, emit, shorten
-from pipeline.cli.language import diagnostic_line, said, widest, word
+from pipeline.cli.language import diagnostic_line, said, said_reasons, widest, word
 from pipeline.errors import Diagnostic
 from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.render.reporting import Outcome
@@ -49,8 +49,7 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
         blocked_by: dict[str, list[str]] = {}
         for o in outcomes:
             if o.status == "blocked":
-                blocked_by.setdefault("; ".join(o.plan.reasons), []).append(o.plan.variant.key)
-        # The reasons are the errors' own lines (the media team's, English).
+                blocked_by.setdefault(said_reasons(o.plan.reasons), []).append(o.plan.variant.key)
         for reasons, keys in sorted(blocked_by.items(), key=lambda item: min(item[1])):
             if len(keys) == 1:
                 say_list(said(say(N_("blocked %(variant)s: %(reasons)s"), variant=keys[0],

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from pipeline.cli.common import echo, emit
-from pipeline.cli.language import diagnostic_line, said
+from pipeline.cli.language import diagnostic_line, said, said_reasons
 from pipeline.cli.outcomes import STATUS, print_warnings
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.render.reporting import Outcome
@@ -43,8 +43,8 @@ def watching_text(watched: Watched) -> Message | str:
 
 
 def print_event(event: WatchEvent) -> None:
-    """Print `event` in the terminal's language (the plan's reasons and a render's error stay
-    in English: they are the media team's)."""
+    """Print `event` in the terminal's language (a render's error from ffmpeg stays in
+    English)."""
     if event.kind == "ready":
         echo(said(say(N_("watching %(what)s (Ctrl-C to stop)"),
                       what=watching_text(event.watching))), err=True)
@@ -63,7 +63,7 @@ def print_event(event: WatchEvent) -> None:
     # Rendered with no save of this session to explain it: edited before watch started.
     for plan in event.behind if not event.told else ():
         echo(said(say(N_("out of date: %(variant)s (%(reasons)s)"), variant=plan.variant.key,
-                      reasons="; ".join(plan.reasons))))
+                      reasons=said_reasons(plan.reasons))))
     for diagnostic in event.diagnostics if event.kind == "error" else ():
         emit(diagnostic)
     if event.kind == "error":

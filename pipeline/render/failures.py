@@ -16,8 +16,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, Reason
 from pipeline.files import write_atomically
+from pipeline.messages import N_, say
 
 if TYPE_CHECKING:     # variants.py holds a Failure in each plan
     from pipeline.render.variants import Variant, VariantPlan
@@ -38,15 +39,16 @@ class Failure:
             return None
         return f"{self.path}:{self.line}" if self.line else self.path
 
-    def describe(self, fingerprint: str | None = None) -> str:
+    def describe(self, fingerprint: str | None = None) -> Reason:
         """`its last render failed (WHEN): MESSAGE, at PATH:LINE`, and, given the fingerprint
-        planned now, whether the inputs or settings changed since (the fix may be in)."""
-        text = f"its last render failed ({self.when}): {self.message}"
-        if self.where:
-            text += f", at {self.where}"
-        if fingerprint and self.fingerprint and fingerprint != self.fingerprint:
-            text += "; its inputs or settings changed since"
-        return text
+        planned now, whether the inputs or settings changed since (the fix may be in). The
+        error's own words stay as the render said them (English)."""
+        changed = fingerprint and self.fingerprint and fingerprint != self.fingerprint
+        return Reason(say(N_("its last render failed (%(when)s): %(message)s%(at)s%(since)s"),
+                          when=self.when, message=self.message,
+                          at=say(N_(", at %(where)s"), where=self.where) if self.where else "",
+                          since=say(N_("; its inputs or settings changed since")) if changed
+                          else ""))
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, PipelineError, note
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.probe import MediaInfo
+from pipeline.messages import N_, Message, say
 from pipeline.profiles import Profile
 from pipeline.subtitles.master_clock import SUFFIX as EBUTT_SUFFIX
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
@@ -69,15 +70,18 @@ def carries(radio: bool, treatment: str, profile: Profile) -> bool:
 
 
 def not_applicable(manifest: Manifest, radio: bool, spot: Spot, language: Language,
-                   profile: Profile) -> str | None:
+                   profile: Profile) -> Message | None:
     """Why this spot, language and profile make no variant (the plan lists it as skipped), or
     None when they do (`carries`)."""
     if carries(radio, language.treatment, profile):
         return None
     if radio:
-        return f"spot {spot.id!r} is a radio spot: video profile {profile.name!r} does not apply"
-    return (f"'{language.treatment}' keeps the master's own sound ({manifest.source_language}):"
-            f" audio-only profile {profile.name!r} serves dub and mix languages")
+        return say(N_("spot %(spot)s is a radio spot: video profile %(profile)s does not apply"),
+                   spot=repr(spot.id), profile=repr(profile.name))
+    return say(N_("'%(treatment)s' keeps the master's own sound (%(source)s): audio-only "
+                  "profile %(profile)s serves dub and mix languages"),
+               treatment=language.treatment, source=manifest.source_language,
+               profile=repr(profile.name))
 
 
 def _in_timecode(profile: Profile) -> str:

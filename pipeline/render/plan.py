@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline import RENDER_VERSION
-from pipeline.errors import (Diagnostic, PipelineError, error, in_file_order, raise_if_errors,
-                             warning)
+from pipeline.errors import (Diagnostic, PipelineError, Reason, error, in_file_order,
+                             raise_if_errors, warning)
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest, checkable
@@ -21,6 +21,7 @@ from pipeline.manifest.model import Concern, autonym, autonym_table, known_auton
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.geometry import Geometry
 from pipeline.media.probe import MediaInfo
+from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.publish.i18n import misnamed_languages, unnamed_languages
 from pipeline.render.ebutt_sidecar import ebutt_notes
 from pipeline.render.memo import Blocked
@@ -192,14 +193,14 @@ class _Planner(MasterFit, OwnFiles):
                 if plan.status != "blocked":
                     plan.status, plan.reasons = "blocked", []
                 plan.problems = plan.problems + [diagnostic]
-                plan.reasons = plan.reasons + [diagnostic.format()]
+                plan.reasons = plan.reasons + [Reason(diagnostic)]
 
     def _plan_variant(self, variant: Variant) -> VariantPlan:
         plan = VariantPlan(variant, ffmpeg=self.ffmpeg)
         try:
             self._gather_inputs(plan)
         except _Skipped as skipped:
-            plan.status, plan.reasons = "skipped", [str(skipped)]
+            plan.status, plan.reasons = "skipped", [Reason(skipped.reason)]
             return plan
         except Blocked as blocked:
             if not plan.radio:     # a radio spot's subtitled languages are refused as such
@@ -213,7 +214,7 @@ class _Planner(MasterFit, OwnFiles):
                         plan.notes += found.diagnostics
             plan.status = "blocked"
             plan.problems = list(blocked.diagnostics)
-            plan.reasons = [d.format() for d in blocked.diagnostics if d.severity == "error"]
+            plan.reasons = [Reason(d) for d in blocked.diagnostics if d.severity == "error"]
             return plan
         finally:
             plan.notes += self._misnamed_notes(plan)
@@ -231,9 +232,12 @@ class _Planner(MasterFit, OwnFiles):
         variant = plan.variant
         spot, language = variant.spot, variant.language
         if not language.made_for(spot.id):
-            raise _Skipped(f"language {language.code!r} is made for spot"
-                           f"{'s' * (len(language.spots) > 1)} {', '.join(language.spots)} "
-                           "only (its 'spots:')")
+            raise _Skipped(say_count(N_plural("language %(code)s is made for spot %(spots)s "
+                                              "only (its 'spots:')",
+                                              "language %(code)s is made for spots %(spots)s "
+                                              "only (its 'spots:')"),
+                                     len(language.spots), code=repr(language.code),
+                                     spots=Items(tuple(language.spots))))
         plan.master = self._once(("master", master_view(spot)), lambda: self._probe_master(spot))
         self._add_input(plan, "master", spot.master)
         plan.radio = self._once(("medium", spot.id),
@@ -242,8 +246,9 @@ class _Planner(MasterFit, OwnFiles):
             if self._once(("video-spot",), self._has_video_spot):
                 # A campaign of radio and video spots subtitles its video spots; the radio one
                 # is not for that language, as a video profile is not for a radio spot.
-                raise _Skipped(f"spot {spot.id!r} is a radio spot: '{language.treatment}' "
-                               "subtitles go on the manifest's video spots")
+                raise _Skipped(say(N_("spot %(spot)s is a radio spot: '%(treatment)s' "
+                                      "subtitles go on the manifest's video spots"),
+                                   spot=repr(spot.id), treatment=language.treatment))
             self._once(("radio-treatment", spot.id, language.code),
                        lambda: refuse_subtitles(self.manifest, spot, language))
         reason = not_applicable(self.manifest, plan.radio, spot, language, variant.profile)
@@ -367,4 +372,8 @@ class _Planner(MasterFit, OwnFiles):
 
 
 class _Skipped(Exception):
-    """A variant the manifest does not make; its reason is the message."""
+    """A variant the manifest does not make, and why."""
+
+    def __init__(self, reason: Message):
+        super().__init__(str(reason))
+        self.reason = reason

@@ -13,10 +13,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline import RENDER_VERSION
+from pipeline.errors import Reason
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
 from pipeline.media.conform import fps_key
 from pipeline.media.geometry import inside_own_bars, mostly_bars
+from pipeline.messages import N_, Items, say
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
 from pipeline.render.mastering import deinterlaced_per_field, weaves_fields
@@ -30,7 +32,7 @@ from pipeline.subtitles.linebreak import LAYOUT_VERSION
 from pipeline.subtitles.title_safe import burned_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
-NOT_RENDERED = "not rendered yet"
+NOT_RENDERED = Reason(say(N_("not rendered yet")))
 
 
 def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
@@ -191,7 +193,8 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
     if record is None:
         # A record there but unreadable, or edited into another shape: rendered again.
         there = variant.record_path.is_file()
-        return "stale", [f"its record {variant.record_path.name} cannot be read" if there
+        return "stale", [Reason(say(N_("its record %(record)s cannot be read"),
+                                    record=variant.record_path.name)) if there
                          else NOT_RENDERED]
     replaced = output_problem(variant, record, cache)
     if replaced:
@@ -214,12 +217,15 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
     if not missing and not replaced and not reworded:
         return "up-to-date", []
     plan.remake = missing + replaced + reworded
-    reasons = [f"{', '.join(names)} {what}" for names, what in
-               ((missing, "missing"), (replaced, "replaced"),
-                (reworded, "changed (the inputs or the manifest warn otherwise now)")) if names]
-    done = (f"made again from {variant.output.name}" if missing or replaced else
-            "its record is rewritten")
-    return "stale", [f"{'; '.join(reasons)}: {done}, {variant.output.name} is not rendered again"]
+    reasons = [say(what, names=Items(tuple(names))) for names, what in
+               ((missing, N_("%(names)s missing")), (replaced, N_("%(names)s replaced")),
+                (reworded, N_("%(names)s changed (the inputs or the manifest warn otherwise "
+                              "now)"))) if names]
+    done = (say(N_("made again from %(output)s"), output=variant.output.name)
+            if missing or replaced else say(N_("its record is rewritten")))
+    return "stale", [Reason(say(N_("%(reasons)s: %(done)s, %(output)s is not rendered again"),
+                                reasons=Items(tuple(reasons), "; "), done=done,
+                                output=variant.output.name))]
 
 
 def warnings_changed(plan: VariantPlan, record: dict) -> bool:
@@ -239,20 +245,22 @@ def _size(path: Path) -> int | None:
         return None
 
 
-def output_problem(variant: Variant, record: dict, cache: HashCache) -> str | None:
+def output_problem(variant: Variant, record: dict, cache: HashCache) -> Reason | None:
     """Why the file under the variant's name is not the one its record describes: gone, or
     other bytes (a copy or an edit by hand, the same size or not). Its sha256 comes from
     the hash cache, which the render filled: an unchanged file is not read again."""
     name = variant.output.name
     if not variant.output.is_file():
-        return f"{name} missing (its record is there: rendered again)"
+        return Reason(say(N_("%(output)s missing (its record is there: rendered again)"),
+                          output=name))
     if variant.output.stat().st_size != record.get("bytes") \
             or cache.sha256(variant.output) != record.get("sha256"):
-        return f"{name} replaced (not the file rendered: its bytes differ from its record's)"
+        return Reason(say(N_("%(output)s replaced (not the file rendered: its bytes differ "
+                             "from its record's)"), output=name))
     return None
 
 
-def what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[str]:
+def what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[Reason]:
     """Why a variant's record no longer matches its plan: inputs, settings, render version or
     ffmpeg changed (what `plan` shows as a stale variant's reasons)."""
     reasons = []
@@ -260,17 +268,19 @@ def what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[str]:
     for role, item in plan.inputs.items():
         old = old_inputs.get(role, {}).get("sha256")
         if old != item["sha256"]:
-            reasons.append(f"{role} changed ({item['path']})" if old else f"new input: {role}")
+            reasons.append(say(N_("%(role)s changed (%(path)s)"), role=role, path=item["path"])
+                           if old else say(N_("new input: %(role)s"), role=role))
     for role in old_inputs.keys() - plan.inputs.keys():
-        reasons.append(f"input dropped: {role}")
+        reasons.append(say(N_("input dropped: %(role)s"), role=role))
     if record.get("settings") != plan.settings:
-        reasons.append("settings changed: " + ", ".join(_changed_keys(record.get("settings", {}),
-                                                                       plan.settings)))
+        reasons.append(say(N_("settings changed: %(keys)s"), keys=Items(tuple(
+            _changed_keys(record.get("settings", {}), plan.settings)))))
     if record.get("render_version") != RENDER_VERSION:
-        reasons.append(f"render version {record.get('render_version')} -> {RENDER_VERSION}")
+        reasons.append(say(N_("render version %(old)s -> %(new)s"),
+                           old=str(record.get("render_version")), new=RENDER_VERSION))
     if record.get("ffmpeg") != ffmpeg:
-        reasons.append("ffmpeg version changed")
-    return reasons or ["fingerprint changed"]
+        reasons.append(say(N_("ffmpeg version changed")))
+    return [Reason(reason) for reason in reasons or [say(N_("fingerprint changed"))]]
 
 
 def _changed_keys(old: dict, new: dict, prefix: str = "") -> list[str]:

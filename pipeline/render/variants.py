@@ -103,7 +103,7 @@ def preview_paths(manifest: Manifest, spot: Spot, language: Language) -> Preview
 class VariantPlan:
     variant: Variant
     status: Status = "stale"
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)   # each a `Reason` where it is said
     fingerprint: str = ""
     inputs: dict[str, dict] = field(default_factory=dict)   # role -> {"path", "sha256"}
     settings: dict = field(default_factory=dict)
