@@ -268,3 +268,15 @@ def test_a_warning_names_files_not_the_rendering_machine_s_paths():
                                      "(ATSC A/85, 24000/1001)")
     detail = public_detail(found)
     assert "/tmp" not in json.dumps(detail) and "master.mov" in json.dumps(detail), detail
+
+
+def test_a_subtitled_card_in_the_spots_own_language_says_its_sound_is_in_it(page_campaign):
+    # A trial's Spanish SDH card (a soft language that is the spot's own) read "the sound is
+    # the spot's own, in Spanish, not in this language".
+    for source, said in (("tzo", "El sonido es el original del spot, en esta lengua."),
+                         ("spa", "El sonido es el original del spot, en español, no en esta "
+                                 "lengua.")):
+        card = pages_for(page_campaign, source_language=source)["index.html"].split(
+            'id="card-not-for-sale-15-tzo"', 1)[1]
+        sound = re.search(r'<span class="sound-language">(.*?)</span>', card, re.S).group(1)
+        assert sound.strip() == said, sound

@@ -416,10 +416,16 @@ def test_inline_colours_and_fonts_are_one_warning_naming_their_lines(tmp_path):
     assert [d for d in result.warnings if d.code == "tags"] == []
     (style,) = [d for d in result.warnings if d.code == "style"]
     assert "lines 8, 13, 15" in style.message and "from_file: true" in style.hint
-    # For a selectable track (soft, dub, mix) the player draws the text: from_file cannot help.
+    # For a selectable track (soft, dub, mix) the player draws the text: only burning the file
+    # with its own styles keeps them; a trial's SDH subtitler was told that any burn would
+    # (a burned WebVTT's colours are dropped too), and not what to do where colour says who
+    # speaks.
     (track,) = [d for d in read_subtitles(path, burned=False).warnings if d.code == "style"]
     assert "a selectable subtitle track is drawn in the viewer's player's style" in track.message
-    assert "lines 8, 13, 15" in track.message and "from_file" not in track.hint
+    assert "lines 8, 13, 15" in track.message
+    assert track.hint.startswith("only an ASS or SSA file burned with `style: {from_file: "
+                                 "true}` keeps its styles; where a colour says who speaks, "
+                                 "write the speaker's name"), track.hint
     # Burned with the file's own styles, the styles are used but the inline tags still are not.
     (kept,) = [d for d in read_subtitles(path, style=Style(from_file=True)).warnings if d.code == "style"]
     assert "inline colour and font tags" in kept.message and "lines 13, 15" in kept.message

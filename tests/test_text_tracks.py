@@ -152,3 +152,32 @@ def test_a_dub_whose_track_cannot_be_switched_off_fails_alone_and_says_why(campa
     assert f"{out}: error: spot.yua.small: it has no text track" in result.output, result.output
     assert not out.exists() and not list(campaign.out.glob(".*partial*"))
     assert (campaign.out / "spot.mto.small.mp4").exists()      # its group's other variant went on
+
+
+def test_a_forced_narrative_is_said_forced_beyond_the_mp4(rendered, tmp_path):
+    # A trial's SDH subtitler: a dub's forced narrative (the translated hotline number on a
+    # lower third) was flagged in the MP4 only; the page's player left it off, the catalog and
+    # the sidecars said nothing, and a station loading the SRT as optional captions hid it.
+    from lxml import etree
+
+    from pipeline.subtitles.imsc import ITTS
+    for code in ("maj", "tzo"):
+        body = etree.parse(str(rendered.out / f"spot.{code}.ttml")).getroot().find(
+            "{http://www.w3.org/ns/ttml}body")
+        assert body.get(f"{{{ITTS}}}forcedDisplay") == ("true" if code in FORCED else None)
+    result = CliRunner().invoke(cli, ["publish", str(rendered.manifest), "--to",
+                                      (tmp_path / "dist").as_uri()], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "dist/test-campaign"
+    catalog = json.loads((site / "catalog.json").read_text())
+    assert {(v["language"], v.get("forced_subtitles", False)) for v in catalog["variants"]} == \
+        {(code, code in FORCED) for code in SHOWN}
+    page = etree.HTML((site / "index.html").read_bytes())
+    for code in SHOWN:
+        (card,) = page.xpath(f"//li[@id='card-spot-{code}']")
+        (video,) = card.xpath(".//video")
+        assert (video.get("data-show-subtitles") is not None) == (code in ("tzo", *FORCED))
+        said = " ".join(card.itertext())
+        # The page is Spanish by default.
+        assert ("muéstrelos siempre" in said) == (code in FORCED), said
+        assert ("solo los textos en pantalla: mostrar siempre" in said) == (code in FORCED), said

@@ -219,6 +219,12 @@ class Card:
         return [name for name in self.also_called if fold(name) not in said]
 
     @property
+    def forced(self) -> bool:
+        """Whether the language's subtitles are a forced narrative (catalog
+        `forced_subtitles`): the spot's on-screen text, for every viewer to read."""
+        return any(d.variant.get("forced_subtitles") for d in self.deliverables)
+
+    @property
     def media(self) -> list[str]:
         present = {d.kind.medium for d in self.deliverables} | {u.medium for u in self.unavailable}
         return [medium for medium in MEDIA if medium in present]

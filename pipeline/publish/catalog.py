@@ -267,6 +267,11 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "language": record["language"],
         "language_name": language.name if language else record.get("language_name", record["language"]),
         "treatment": record.get("treatment"),
+        # A dub's subtitles of the on-screen text alone (`forced_subtitles`): shown always, on
+        # the page's player too, and said so beside its files (a trial's deaf viewer never saw
+        # the translated hotline number, the track flagged forced in the MP4 only).
+        **({"forced_subtitles": True} if (record.get("settings") or {}).get("forced_subtitles")
+           else {}),
         "profile": record["profile"],
         # The built-in profile it derives from (`base:`): what the page calls the file; null
         # when it writes another file or codec than that one's (profiles.Profile.file_kind).

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from pipeline.manifest import PAGE_LANGUAGES
+from pipeline.manifest import PAGE_LANGUAGES, alpha3
 from pipeline.publish.cards import page_model, search_names
 from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.contact import page_contact
@@ -135,7 +135,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         headroom_db=headroom_db,
         treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS, subtitle_uses=SUBTITLE_USES,
         fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
-        subtitle_kind=subtitle_kind,
+        subtitle_kind=subtitle_kind, alpha3=alpha3,
         css=Markup(css), head_js=Markup(head_js), js=Markup(js), csp=csp)
 
 

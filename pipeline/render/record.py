@@ -345,7 +345,9 @@ def write_poster(plan: VariantPlan, video: Path, shared_picture: Path | None = N
 def write_sidecars(plan: VariantPlan) -> None:
     if plan.subtitles is None or plan.variant.language.treatment == "burn":
         return
-    write_subtitle_sidecars(plan.cues, plan.variant.sidecar_path, plan.variant.language.bcp47)
+    language = plan.variant.language
+    write_subtitle_sidecars(plan.cues, plan.variant.sidecar_path, language.bcp47,
+                            language.forced_subtitles)
     write_ebutt_sidecar(plan)
 
 

@@ -329,8 +329,9 @@ def style_warning(path: Path, lines: list[int], fmt: Format, asked: bool = False
                          "selectable subtitle track is drawn in the viewer's player's style"),
                       format=fmt.label)
         return warning(listing(message), path, min(lines),
-                       say(N_("only burned subtitles (treatment: burn) can keep a file's "
-                              "styles")), "style")
+                       say(N_("only an ASS or SSA file burned with `style: {from_file: "
+                              "true}` keeps its styles; where a colour says who speaks, "
+                              "write the speaker's name in the text")), "style")
     if asked and fmt.name in ("ass", "ssa"):
         message = say(N_("the inline colour and font tags of this %(format)s file are not "
                          "used: only its styles are burned"), format=fmt.label)

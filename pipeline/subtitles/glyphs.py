@@ -16,7 +16,7 @@ from typing import Iterable
 import regex
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Items, Message, say
 from pipeline.subtitles.fonts import Font, fc_escape, uncovered
 from pipeline.subtitles.model import Cue, plain_text
 
@@ -69,8 +69,9 @@ def missing_glyphs(cues: Iterable[Cue], font: Font, path: Path | str) -> list[Di
                           frozenset(used)), "glyph"))
     if borrowed:
         first = next(cue for cue, text in texts if borrowed.keys() & set(text))
-        drawn = "; ".join(f'{listed(sorted(chars))} from "{family}"' for family, chars
-                          in _by_family(borrowed).items())
+        drawn = Items(tuple(say(N_("%(characters)s from %(family)s"),
+                                characters=listed(sorted(chars)), family=f'"{family}"')
+                            for family, chars in _by_family(borrowed).items()), "; ")
         found.append(warning(
             say(N_("font %(font)s has no glyph for some symbols: libass draws %(drawn)s, the "
                    "font fontconfig falls back to (first in cue %(cue)s)"),

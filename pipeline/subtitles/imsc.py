@@ -26,6 +26,7 @@ from pipeline.subtitles.ttml import IMSC1_TEXT, TT_NAMESPACES, XML
 TT = "{%s}" % TT_NAMESPACES[0]
 TTS = "{%s#styling}" % TT_NAMESPACES[0]
 TTP = "{%s#parameter}" % TT_NAMESPACES[0]
+ITTS = "http://www.w3.org/ns/ttml/profile/imsc1#styling"
 NSMAP = {None: TT_NAMESPACES[0], "tts": TT_NAMESPACES[0] + "#styling",
          "ttp": TT_NAMESPACES[0] + "#parameter"}
 TEXT_ALIGN = {"left": "left", "center": "center", "right": "right"}
@@ -89,10 +90,12 @@ def _clock(ms: int) -> str:
     return format_time(ms, ".")
 
 
-def ttml_document(cues: Iterable[Cue], language: str) -> bytes:
-    """An IMSC1 text profile document of `cues`, `xml:lang` the BCP 47 tag `language`."""
+def ttml_document(cues: Iterable[Cue], language: str, forced: bool = False) -> bytes:
+    """An IMSC1 text profile document of `cues`, `xml:lang` the BCP 47 tag `language`; with
+    `forced`, its body `itts:forcedDisplay="true"` (IMSC 1.0.1 section 8.4.6: shown even
+    where a viewer turned subtitles off: a forced narrative, `forced_subtitles`)."""
     cues = list(cues)
-    root = etree.Element(f"{TT}tt", nsmap=NSMAP)
+    root = etree.Element(f"{TT}tt", nsmap={**NSMAP, "itts": ITTS} if forced else NSMAP)
     root.set(f"{{{XML}}}lang", language)
     root.set(f"{TTP}profile", IMSC1_TEXT)
     root.set(f"{TTP}timeBase", "media")
@@ -106,7 +109,8 @@ def ttml_document(cues: Iterable[Cue], language: str) -> bytes:
     for name, box in named.values():
         etree.SubElement(layout, f"{TT}region", {f"{{{XML}}}id": name, **{
             f"{TTS}{k}": v for k, v in box.items()}})
-    body = etree.SubElement(root, f"{TT}body", {"style": "base"})
+    body = etree.SubElement(root, f"{TT}body", {"style": "base", **(
+        {f"{{{ITTS}}}forcedDisplay": "true"} if forced else {})})
     div = etree.SubElement(body, f"{TT}div")
     for number, cue in enumerate(cues, 1):
         paragraph = etree.SubElement(div, f"{TT}p", {
@@ -184,6 +188,8 @@ def _append(parent, text: str) -> None:
         parent.text = (parent.text or "") + text
 
 
-def write_ttml(cues: Iterable[Cue], path: str | Path, *, language: str = "und") -> None:
-    """Write cues as an IMSC1 text profile TTML document (UTF-8), positions as regions."""
-    write_atomically(Path(path), ttml_document(cues, language))
+def write_ttml(cues: Iterable[Cue], path: str | Path, *, language: str = "und",
+               forced: bool = False) -> None:
+    """Write cues as an IMSC1 text profile TTML document (UTF-8), positions as regions; with
+    `forced`, a forced narrative's (`ttml_document`)."""
+    write_atomically(Path(path), ttml_document(cues, language, forced))

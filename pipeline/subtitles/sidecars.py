@@ -164,11 +164,13 @@ def write_ebutt(cues: Iterable[Cue], target: Path, language: str, clock: MasterC
     return target
 
 
-def write_sidecars(cues: Iterable[Cue], path_for: Callable[[str], Path], language: str
-                   ) -> list[Path]:
-    """The `.srt`, `.vtt` and `.ttml` (IMSC1 text, `xml:lang` the BCP 47 tag `language`)
-    sidecars at `path_for(suffix)`, each written by the registry's writer of its format and
-    put in place only once its independent reader agrees. Raises `RenderError` otherwise."""
+def write_sidecars(cues: Iterable[Cue], path_for: Callable[[str], Path], language: str,
+                   forced: bool = False) -> list[Path]:
+    """The `.srt`, `.vtt` and `.ttml` (IMSC1 text, `xml:lang` the BCP 47 tag `language`;
+    `forced`: a forced narrative's, `itts:forcedDisplay`, which SubRip and WebVTT have no way
+    to say) sidecars at `path_for(suffix)`, each written by the registry's writer of its
+    format and put in place only once its independent reader agrees. Raises `RenderError`
+    otherwise."""
     cues = list(cues)
     wrote = [shown(cue) for cue in cues]
     written = []
@@ -176,7 +178,7 @@ def write_sidecars(cues: Iterable[Cue], path_for: Callable[[str], Path], languag
         fmt, target = FORMATS[suffix], path_for(suffix)
         with atomic_output(target) as partial:
             if suffix == "ttml":
-                fmt.write(cues, partial, language=language)
+                fmt.write(cues, partial, language=language, forced=forced)
                 read, lang = read_back_ttml(partial)
                 if lang != language:
                     raise RenderError(f"the TTML sidecar's language reads back as {lang!r}, "

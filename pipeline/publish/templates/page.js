@@ -216,7 +216,8 @@
     each("video[data-poster]", showPoster);
   }
 
-  // A soft language's subtitles come on with its video; a `default` track would load with the page.
+  // A soft language's subtitles, and a forced narrative's, come on with its video; a `default`
+  // track would load with the page.
   each("video[data-show-subtitles]", function (video) {
     video.addEventListener("play", function () {
       if (video.textTracks.length) { video.textTracks[0].mode = "showing"; }
