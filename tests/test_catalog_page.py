@@ -280,3 +280,32 @@ def test_a_subtitled_card_in_the_spots_own_language_says_its_sound_is_in_it(page
             'id="card-not-for-sale-15-tzo"', 1)[1]
         sound = re.search(r'<span class="sound-language">(.*?)</span>', card, re.S).group(1)
         assert sound.strip() == said, sound
+
+
+def test_a_screen_reader_hears_which_file_and_language_each_control_is_for(page_campaign):
+    # A trial's blind producer: eight "Copy the SHA-256 checksum" buttons of one name, the
+    # 64 digits read with no label, and on the English page a Spanish spot title read as
+    # English (WCAG 2.4.6, 1.3.1, 3.1.2).
+    from lxml import etree
+
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    for variant in catalog["variants"]:      # the titles in the spots' language alone
+        variant.pop("spot_titles", None)
+    pages = render_pages(catalog)
+    for name, language in (("index.html", "es"), ("index.en.html", "en")):
+        page = etree.HTML(pages[name])
+        buttons = page.xpath("//button[contains(@class, 'copy')]")
+        assert len(buttons) > 8
+        for card in page.xpath("//li[contains(@class, 'card')]"):    # a spot's card
+            names = ["".join(button.itertext()).strip()
+                     for button in card.xpath(".//button[contains(@class, 'copy')]")]
+            assert len(set(names)) == len(names), sorted(n for n in names if names.count(n) > 1)
+        for button in buttons:
+            assert button.xpath(".//span[@lang]"), etree.tostring(button)     # the language
+        assert page.xpath("//*[@aria-hidden='true'][contains(@class, 'sha-label')]") == []
+        titles = page.xpath("//section[@class='spot']/h2")
+        assert titles
+        for title in titles:
+            marked = title.xpath("./span[@lang]")
+            assert [span.get("lang") for span in marked] == (["es"] if language == "en"
+                                                              else []), etree.tostring(title)

@@ -35,6 +35,8 @@ class _Text(HTMLParser):
         super().__init__()
         self.rows: list[str] = []
         self.tables: dict[str, list[list[str]]] = {}
+        self.heads: dict[str, list[list[str]]] = {}     # a table's header row, by its id
+        self._id: str | None = None
         self.blocks: list[str] = []          # h1, h2, p
         self._skip = False
         self._table: list[list[str]] | None = None
@@ -43,7 +45,10 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self._skip = tag in ("style", "title")
         if tag == "table":
-            self._table = self.tables.setdefault(dict(attrs).get("id"), [])
+            self._id = dict(attrs).get("id")
+            self._table = self.tables.setdefault(self._id, [])
+        elif tag == "thead":     # the columns' names, apart from the rows
+            self._table = self.heads.setdefault(self._id, [])
         elif tag == "tr":
             self.rows.append("")
             self._table.append([])
@@ -57,6 +62,8 @@ class _Text(HTMLParser):
         self._skip = False
         if tag == "table":
             self._table = None
+        elif tag == "thead":
+            self._table = self.tables[self._id]
         elif tag in ("h1", "h2", "p"):
             self._block = False
 
@@ -233,6 +240,10 @@ def test_an_atsc_a85_certificate_lists_a85_s_rules_and_the_house_rule_apart(
     text, wanted = read_certificate(a85, language, tmp_path), A85_RULES[language]
     assert _measured_cells(text.tables["rules"]) == wanted["rules"]
     assert _measured_cells(text.tables["house-rules"]) == wanted["house"]
+    # Each column named (a trial's screen reader read five cells with nothing saying which).
+    columns = {"en": ["Rule", "Measured", "Limit", "Source", "Result"],
+               "es": ["Regla", "Medición", "Límite", "Fuente", "Resultado"]}[language]
+    assert text.heads["rules"] == text.heads["house-rules"] == [columns], text.heads
     assert [block for block in text.blocks if block.startswith(wanted["heading"][:6])] == [
         wanted["heading"]]
     assert wanted["measured"] in text.blocks and wanted["house heading"] in text.blocks

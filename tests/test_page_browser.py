@@ -632,6 +632,64 @@ def test_a_language_with_files_for_other_uses_only_is_said_to_be_there(context, 
     assert page.locator(f"#card-{VIDEO_SPOT}-yua .sound-language").count() == 0
     assert page.problems == []
 
+def test_what_a_search_shows_is_said_to_a_screen_reader_once_typing_stops(context,
+                                                                          page_campaign,
+                                                                          tmp_path):
+    # A trial's blind producer heard only "Se muestran 0 de 2" (the one live region) where the
+    # page wrote that the language had files for other uses, or was on another page; and the
+    # count once a keystroke.
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    catalog["variants"] = [v for v in catalog["variants"]
+                           if v["language"] != "ote" or v["profile"] in ("web", "proxy")]
+    catalog["related"] = [{"campaign": "radio", "titles": {"es": "En la radio"}}]
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page/index.html").write_text(render_pages(catalog)["index.html"],
+                                              encoding="utf-8")
+    page = open_page(context, (tmp_path / "page/index.html").as_uri())
+    said = page.locator("#search-said")
+    assert said.get_attribute("role") == "status" and said.inner_text() == ""   # not on load
+    assert page.locator("#count").get_attribute("role") is None and \
+        page.locator("[role=status], [aria-live]").count() == 2      # this and "Copied"
+    page.evaluate("""() => { window.changes = 0;
+        new MutationObserver(() => { window.changes += 1; }).observe(
+            document.getElementById("search-said"), {childList: true, characterData: true,
+                                                     subtree: true}); }""")
+    page.get_by_label("Radio", exact=True).check()
+    page.get_by_label("Buscar una lengua").press_sequentially("otomi", delay=60)
+    page.wait_for_function("() => document.getElementById('search-said').textContent !== ''",
+                           timeout=5_000)
+    page.wait_for_timeout(800)
+    assert said.inner_text() == (
+        "Se muestran 0 de 5. 1 lengua coincide con esta búsqueda, solo con archivos para otros "
+        "usos: elija «Todo» para ver sus archivos. Los otros spots de esta campaña, cada uno en "
+        "su página, pueden tener archivos de esta lengua: En la radio."), said.inner_text()
+    assert page.evaluate("window.changes") == 1      # once, not once a keystroke
+    page.get_by_label("Buscar una lengua").fill("tsotzil")
+    page.wait_for_function("() => /más parecidas/.test("
+                           "document.getElementById('search-said').textContent)", timeout=5_000)
+    assert page.problems == []
+
+
+def test_a_control_focused_by_tabbing_back_is_not_under_the_sticky_search_bar(context,
+                                                                             published):
+    # A trial's keyboard user, tabbing back up the page, had 2-4 controls scrolled under the
+    # sticky search bar (WCAG 2.4.11 Focus Not Obscured).
+    page = open_page(context, (published / "index.html").as_uri())
+    page.locator("footer a").last.focus()
+    covered = []
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        box = page.evaluate("""() => { const f = document.activeElement.getBoundingClientRect();
+            const t = document.getElementById("tools").getBoundingClientRect();
+            return [document.activeElement.outerHTML.slice(0, 80), f.top, f.bottom, t.bottom,
+                    getComputedStyle(document.getElementById("tools")).position]; }""")
+        html, top, bottom, tools_bottom, position = box
+        inside = html.startswith(("<input", '<a class="skip')) or "tools" in html
+        if position == "sticky" and top < tools_bottom and not inside:
+            covered.append(box)
+    assert covered == [], covered
+
+
 def test_another_page_is_offered_only_for_the_languages_it_has(context, page_campaign, tmp_path):
     # A trial's station searched Tseltal on the radio page: sent to the video page, whose Radio
     # filter sent it back ("may have files in this language"), neither with Tseltal sound.

@@ -159,7 +159,7 @@ def test_a_profile_that_changes_its_built_in_s_file_is_known_by_its_own(tmp_path
     catalog["variants"] = [v for v in catalog["variants"] if v["profile"] == "podcast-m4a"]
     page = render_page(catalog, "es")
     assert "Radio, MP3" not in page and "Para streaming y radio por internet" not in page
-    assert '<span class="sr-only">: Radio, AAC, Náhuatl</span>' in page
+    assert '<span class="sr-only">: Radio, AAC, <span lang="nah">Náhuatl</span></span>' in page
     # A variant not generated yet is filed so too, by the extension its file would have.
     from pipeline.publish.missing import Missing, catalog_entries
     manifest_ = load_manifest(manifest)
@@ -206,6 +206,26 @@ def test_one_card_per_spot_and_language_with_its_previews():
     assert card.deliverables[0].certificate["url"] == "c.html"
     assert card.bundle == {"language": "tzo"} and spots[0].cards[1].bundle is None
     assert spots[0].cards[1].audio is None
+
+
+def test_a_radio_spot_s_preview_is_a_coded_file_not_its_broadcast_wav():
+    # A trial's community station on a 400 kbit/s line waited 30 s, stalling four times, to
+    # hear a 5 s spot from its Broadcast WAV (2,304 kbit/s), beside a 16 kB voice note.
+    sound = {"loudness_lufs": -23.0, "true_peak_dbtp": -3.0, "poster_url": None, "width": None,
+             "duration": 5.0}
+    wav = variant("radio", "wav", size=1_440_000, **sound)   # 2,304 kbit/s
+    note = variant("voice-note", "ogg", size=15_600, **sound)
+    mp3 = variant("radio-mp3", "mp3", size=160_000, **sound)
+    flac = variant("radio", "flac", size=600_000, language="ote", **sound)
+    (card,) = page_model({"variants": [wav, note]})[0].cards
+    assert card.audio.variant["profile"] == "voice-note", card.audio
+    (card,) = page_model({"variants": [wav, note, mp3]})[0].cards
+    assert card.audio.variant["profile"] == "radio-mp3", card.audio     # the radio's, coded
+    (card,) = page_model({"variants": [flac]})[0].cards
+    assert card.audio.variant["file"].endswith(".flac")                  # the only one
+    html = render_page(page_catalog(wav, note), "es")
+    assert re.search(r'<p class="listen" [^>]*>Escuchar: Nota de voz[^<]* · 15[.,]6 kB</p>',
+                     html), re.findall(r'<p class="listen".*?</p>', html)
 
 
 def test_subtitle_files_beside_a_master_with_a_leader_say_where_their_times_start():

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
+import langcodes
 from markupsafe import Markup, escape
 
 from pipeline.manifest import PAGE_LANGUAGES, alpha3
@@ -88,6 +89,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
     spots = page_model(catalog) if spots is None else spots
     present = {medium for spot in spots for card in spot.cards for medium in card.media}
     labels = profile_labels(catalog, language)
+    source = catalog.get("source_language") if catalog.get("source_language") != "und" else None
     return _environment(language).get_template("index.html.j2").render(
         catalog=catalog, spots=spots, page_language=language, pages=pages,
         catalog_link=link(CATALOG_NAME) if link else None,
@@ -128,8 +130,11 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
                  for item in entry["languages"])}
             for entry in catalog.get("related", [])],
         # The spots' own language, a subtitled card's sound (None: not said in the catalog).
-        source_language=catalog.get("source_language") if catalog.get("source_language") != "und"
-        else None,
+        source_language=source,
+        # A spot's title with none of its own in the page's language is the spots' language's:
+        # marked so (WCAG 3.1.2), a trial's English screen reader mispronounced it.
+        title_language=langcodes.standardize_tag(source) if source and
+        alpha3(source) != alpha3(language) else None,
         # What the loudness figures mean: each unit's <abbr>, and a section for those shown.
         unit_title=unit_title, figures=figures_shown(catalog), figure_words=WORDS,
         headroom_db=headroom_db,

@@ -160,6 +160,32 @@
     }
   }
 
+  // What the search now shows, said once to a screen reader when the typing stops (WCAG 4.1.3):
+  // a trial's blind producer heard only the count ("Se muestran 0 de 2") where the page wrote
+  // that the language was on another page, or had files for other uses only; and the count
+  // once a keystroke.
+  var said = document.getElementById("search-said");
+  var saying = 0;
+  function shownText(node) {
+    if (node.hidden) { return ""; }
+    return Array.prototype.map.call(node.childNodes, function (child) {
+      return child.nodeType === 3 ? child.nodeValue : child.nodeType === 1 ? " " + shownText(child) : "";
+    }).join("");
+  }
+  function sayFound() {
+    window.clearTimeout(saying);
+    saying = window.setTimeout(function () {
+      var text = [count, "near-match", "no-match", "no-match-medium", "no-match-related"]
+        .map(function (node) { return typeof node === "string" ? document.getElementById(node) : node; })
+        .filter(Boolean).map(function (node) {
+          // A full stop after the count: a screen reader pauses there.
+          var text = shownText(node).replace(/\s+/g, " ").trim();
+          return !text || /[.:!?]$/.test(text) ? text : text + ".";
+        }).filter(Boolean).join(" ");
+      if (said.textContent !== text) { said.textContent = text; }
+    }, 600);
+  }
+
   function remember() {
     var state = new URLSearchParams();
     if (search.value) { state.set("q", search.value); }
@@ -284,10 +310,10 @@
   search.value = wanted.get("q") || "";
   each('input[name="medium"]', function (radio) {
     radio.checked = radio.value === (wanted.get("medium") || "");
-    radio.addEventListener("change", function () { apply(); remember(); });
+    radio.addEventListener("change", function () { apply(); remember(); sayFound(); });
   });
   if (!medium()) { document.querySelector('input[name="medium"]').checked = true; }
-  search.addEventListener("input", function () { onlyLanguage = ""; apply(); remember(); });
+  search.addEventListener("input", function () { onlyLanguage = ""; apply(); remember(); sayFound(); });
   // A clock number's soft hyphens (where it may break, page.css) are not part of it: a copy
   // gives the number as a station types it into its playout system.
   document.addEventListener("copy", function (event) {
@@ -299,7 +325,16 @@
   each("button.copy", function (button) {
     button.addEventListener("click", function () { copy(button); });
   });
-  document.getElementById("tools").hidden = false;
+  var tools = document.getElementById("tools");
+  tools.hidden = false;
+  // A control focused by tabbing back up was scrolled under the sticky search bar (a trial's
+  // keyboard user lost 2-4 of them: WCAG 2.4.11): the page scrolls to below the bar.
+  var padUnderTools = function () {
+    var sticky = window.getComputedStyle(tools).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = sticky ? tools.offsetHeight + 8 + "px" : "";
+  };
+  window.addEventListener("resize", padUnderTools);
+  padUnderTools();
   apply();
   document.documentElement.setAttribute("data-ready", "true");
 }());
