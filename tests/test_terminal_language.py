@@ -434,3 +434,32 @@ def test_a_plans_reasons_are_said_in_spanish(campaign):
         for english_reason in ("not rendered yet", "changed (", "keeps the master's own sound",
                                "hint:"):
             assert english_reason not in result.text, (english_reason, result.describe())
+
+
+def test_publish_and_verify_are_said_in_spanish(campaign, tmp_path):
+    # After a Spanish render, publish said "31 uploaded (26.7 MB), 0 unchanged" and "page:".
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    rendered = tty.run(["render", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
+    assert rendered.status == 0, rendered.describe()
+    target = (tmp_path / "dist").as_uri()
+    first = tty.run(["publish", str(manifest), "--to", target], cwd=campaign.root, env=SPANISH,
+                    columns=300)
+    assert first.status == 0, first.describe()
+    said = tty.said(first)
+    assert any(re.match(r"  subido +test-campaign/index\.html  \d", line) for line in said), said
+    assert any(re.match(r"test-campaign: \d+ subidos \(\d+(\.\d)? kB\) y 0 sin cambios, a ", line)
+               for line in said), said
+    assert f"  página: {target}/test-campaign/index.html" in said, said
+    again = tty.run(["publish", str(manifest), "--to", target], cwd=campaign.root, env=SPANISH,
+                    columns=300)
+    assert any(re.match(r"test-campaign: nada que subir, los \d+ objetos ya están al día en ",
+                        line) for line in tty.said(again)), again.describe()
+    checked = tty.run(["verify", str(tmp_path / "dist/test-campaign")], cwd=campaign.root,
+                      env=SPANISH, columns=300)
+    assert checked.status == 0 and any(
+        line.startswith("test-campaign: 1 de 1 variante verificada en ")
+        for line in tty.said(checked)), checked.describe()
+    for result in (first, again, checked):
+        for english in ("uploaded", "unchanged", "page:", "verified at"):
+            assert english not in result.text, (english, result.describe())

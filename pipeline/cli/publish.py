@@ -11,53 +11,88 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import TARGET_URL, Checked, echo, emit, fails_cleanly, verbosity
+from pipeline.cli.language import said, terminal_language, widest, word
 from pipeline.errors import PipelineError
 from pipeline.manifest import Manifest, load_manifest
-from pipeline.messages import N_, plural
+from pipeline.messages import N_, Items, N_plural, say, say_count
 from pipeline.publish.i18n import Formats
 from pipeline.publish.upload import ObjectResult, PublishReport, parse_duration
 from pipeline.publish.upload import publish as publish_campaign
 from pipeline.publish.verify import verify as verify_catalog
 
-_size = Formats("en").size  # the terminal speaks English, like every diagnostic
+# What is done to each object (ObjectResult.action), as its line says it.
+ACTIONS = {"uploaded": N_("uploaded"), "unchanged": N_("unchanged"),
+           "would upload": N_("would upload"), "failed": N_("failed"),
+           "removed": N_("removed"), "would remove": N_("would remove")}
+
+
+def _size(size: int) -> str:
+    """Bytes as the terminal's language writes them ("26.7 MB")."""
+    return Formats(terminal_language()).size(size)
 
 
 def _object_line(result: ObjectResult) -> None:
     if result.action == "not attempted":
         return  # counted in the summary; the error above says why
-    size = _size(result.bytes) if result.bytes else ""
-    echo(f"  {result.action:<14} {result.key}  {size}".rstrip())
+    _action_line(result.action, result.key, _size(result.bytes) if result.bytes else "")
+
+
+def _action_line(action: str, key: str, size: str = "") -> None:
+    width = widest(ACTIONS.values(), 14)
+    echo(f"  {word(ACTIONS.get(action, action)):<{width}} {key}  {size}".rstrip())
 
 
 def _summary(report: PublishReport) -> str:
-    """One line; when something went wrong, every object is in exactly one of its counts (they
-    add up to the total it gives) and the problems are counted as the errors below show them."""
+    """One line, in the terminal's language; when something went wrong, every object is in
+    exactly one of its counts (they add up to the total it gives) and the problems are counted
+    as the errors below show them."""
     unchanged = len(report.skipped)
     if report.ok and report.dry_run:
-        return (f"{report.campaign}: dry run: {len(report.uploaded)} object(s) would be uploaded "
-                f"({_size(report.bytes_uploaded)}), {unchanged} unchanged, to {report.target}")
+        return said(say_count(N_plural(
+            "%(campaign)s: dry run: %(count)s object would be uploaded (%(size)s), %(unchanged)s "
+            "unchanged, to %(target)s", "%(campaign)s: dry run: %(count)s objects would be "
+            "uploaded (%(size)s), %(unchanged)s unchanged, to %(target)s"), len(report.uploaded),
+            campaign=report.campaign, count=len(report.uploaded),
+            size=_size(report.bytes_uploaded), unchanged=unchanged, target=report.target))
     if report.ok and not report.uploaded:
-        return (f"{report.campaign}: nothing to upload, all {unchanged} objects already up to "
-                f"date at {report.target}")
-    parts = [f"{len(report.uploaded)} {'would be uploaded' if report.dry_run else 'uploaded'} "
-             f"({_size(report.bytes_uploaded)})", f"{unchanged} unchanged"]
-    parts += [f"{count} {action}" for action in ("failed", "not attempted")
-              if (count := report.count(action))]
-    summary = f"{report.campaign}: {'dry run: ' if report.dry_run else ''}{', '.join(parts)}"
+        return said(say(N_("%(campaign)s: nothing to upload, all %(count)s objects already up "
+                           "to date at %(target)s"), campaign=report.campaign, count=unchanged,
+                        target=report.target))
+    # Each count with its plural forms: Spanish agrees ("1 subido", "3 subidos").
+    parts = [say_count(N_plural("%(count)s would be uploaded (%(size)s)",
+                                "%(count)s would be uploaded (%(size)s)") if report.dry_run else
+                       N_plural("%(count)s uploaded (%(size)s)", "%(count)s uploaded (%(size)s)"),
+                       len(report.uploaded), count=len(report.uploaded),
+                       size=_size(report.bytes_uploaded)),
+             say_count(N_plural("%(count)s unchanged", "%(count)s unchanged"), unchanged,
+                       count=unchanged)]
+    parts += [say(template, count=count) for action, template in (
+        ("failed", N_("%(count)s failed")), ("not attempted", N_("%(count)s not attempted")))
+        if (count := report.count(action))]
+    summary = say(N_("%(campaign)s: dry run: %(counts)s") if report.dry_run else
+                  N_("%(campaign)s: %(counts)s"), campaign=report.campaign,
+                  counts=Items(tuple(parts)))
     if report.ok:
-        return f"{summary}, to {report.target}"
-    return (f"{summary} of {len(report.objects)} objects, to {report.target}; "
-            + plural(len(report.problems), "problem"))
+        return said(say(N_("%(summary)s, to %(target)s"), summary=summary,
+                        target=report.target))
+    return said(say(N_("%(summary)s of %(total)s objects, to %(target)s; %(problems)s"),
+                    summary=summary, total=len(report.objects), target=report.target,
+                    problems=say_count(N_plural("%(count)s problem", "%(count)s problems"),
+                                       len(report.problems), count=len(report.problems))))
 
 
 def _pruned(report: PublishReport) -> str:
     """One line after the summary: what --prune removed, or would."""
     if not report.removed:
-        return f"{report.campaign}: no withdrawn object to remove at {report.target}"
-    count = plural(len(report.removed), "withdrawn object")
-    if report.dry_run:
-        return f"{report.campaign}: dry run: {count} would be removed from {report.target}"
-    return f"{report.campaign}: removed {count} from {report.target}"
+        return said(say(N_("%(campaign)s: no withdrawn object to remove at %(target)s"),
+                        campaign=report.campaign, target=report.target))
+    forms = (N_plural("%(campaign)s: dry run: %(count)s withdrawn object would be removed from "
+                      "%(target)s", "%(campaign)s: dry run: %(count)s withdrawn objects would "
+                      "be removed from %(target)s") if report.dry_run else
+             N_plural("%(campaign)s: removed %(count)s withdrawn object from %(target)s",
+                      "%(campaign)s: removed %(count)s withdrawn objects from %(target)s"))
+    return said(say_count(forms, len(report.removed), campaign=report.campaign,
+                          count=len(report.removed), target=report.target))
 
 
 def _loaded(manifests: tuple[Path, ...]) -> dict[Path, Manifest | PipelineError]:
@@ -128,21 +163,24 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
             continue
         if not verbosity().quiet:
             for key in report.removed:
-                echo(f"  {'would remove' if dry_run else 'removed':<14} {key}")
+                _action_line("would remove" if dry_run else "removed", key)
         echo(_summary(report))
         if prune and (report.ok or report.removed):   # removed before a deletion failed too
             echo(_pruned(report))
         if report.catalog_updated and report.page_url:
             # A private bucket's plain address answers 403: where its presigned one is.
-            link = (f" (private: its presigned address, valid as long as its links, is in "
-                    f"{report.page_link}: send that to the stations)") if report.page_link else ""
-            echo(f"  page: {report.page_url}{link}")
+            link = say(N_(" (private: its presigned address, valid as long as its links, is "
+                          "in %(file)s: send that to the stations)"),
+                       file=str(report.page_link)) if report.page_link else ""
+            echo("  " + said(say(N_("page: %(url)s%(link)s"), url=report.page_url, link=link)))
         for diagnostic in report.diagnostics:
             emit(diagnostic)
         hidden = [d for d in report.diagnostics if d.severity == "warning"]
         if hidden and verbosity().quiet:   # said, if not shown: they may be why a page is stale
-            echo(f"{report.campaign}: {plural(len(hidden), 'warning')} not shown (-q)",
-                       err=True)
+            echo(said(say_count(N_plural("%(campaign)s: %(count)s warning not shown (-q)",
+                                         "%(campaign)s: %(count)s warnings not shown (-q)"),
+                                len(hidden), campaign=report.campaign, count=len(hidden))),
+                 err=True)
         failed = failed or not report.ok
     if failed:
         raise click.exceptions.Exit(1)
@@ -174,9 +212,13 @@ def verify(source: str, endpoint_url: str | None) -> None:
             hint = f" (hint: {check.hint})" if check.hint else ""
             echo(f"{check.file}: error: {check.message}{hint}", err=True)
     if not report.checks:
-        echo(f"{report.source}: error: the catalog lists no variants", err=True)
+        echo(f"{report.source}: {word('error')}: "
+             + said(say(N_("the catalog lists no variants"))), err=True)
     passed = len(report.checks) - len(report.failures)
-    echo(f"{report.campaign or report.source}: {passed} of {len(report.checks)} variants "
-               f"verified at {report.source}")
+    echo(said(say_count(N_plural("%(what)s: %(passed)s of %(count)s variant verified at "
+                                 "%(source)s", "%(what)s: %(passed)s of %(count)s variants "
+                                 "verified at %(source)s"), len(report.checks),
+                        what=report.campaign or report.source, passed=passed,
+                        count=len(report.checks), source=report.source)))
     if not report.ok:
         raise click.exceptions.Exit(1)
