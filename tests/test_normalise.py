@@ -148,9 +148,27 @@ def test_a_stranded_mark_goes_back_on_its_letter_through_the_line_s_tags(typed, 
 
 @pytest.mark.parametrize("typed", ["{\\an8}\u0331di", "pa \n\u0331di", "a\n\n\u0331b"])
 def test_a_mark_with_no_letter_before_it_is_said_and_left(typed):
-    # After a cue's tags, after a space, after an empty line: no letter to take it.
-    (cue,), (found,) = composed_cues([Cue(1, 0, 900, typed, 1)], "hch.srt")
-    assert cue.text == typed and found.code == "mark-without-letter", found
+    # After a cue's tags, after a space, after an empty line: no letter to take it (the space
+    # at the line's end is left out after, and said: `tidied_spaces`).
+    (cue,), found = composed_cues([Cue(1, 0, 900, typed, 1)], "hch.srt")
+    assert cue.text == typed.replace(" \n", "\n")
+    assert [d.code for d in found] == ["mark-without-letter"] + ["spaces"] * (" \n" in typed)
+
+
+@pytest.mark.parametrize("typed, tidied", [
+    ("Tlaneltokilistli  ika tlakamej ", "Tlaneltokilistli ika tlakamej"),
+    (" <i>amo</i>\n<i> tlanamakalo </i> ", "<i>amo</i>\n<i>tlanamakalo</i>"),
+    ("{\\an8} LÍNEA   800\n- Sí.", "{\\an8}LÍNEA 800\n- Sí."),
+    ("oui\u00a0!", None),                # a no-break space is typed on purpose: kept
+    ("a\n \nb", None),                   # a line of spaces alone is no edge of a text
+])
+def test_spaces_at_a_line_s_edges_or_two_in_a_row_are_left_out_and_said(typed, tidied):
+    # A subtitler's checker flags each; libass draws them: a centred line with a space at its
+    # end stands off centre, and a double space is a wider gap between two words.
+    (cue,), found = composed_cues([Cue(7, 0, 900, typed, 31)], "nah.srt")
+    assert cue.text == (typed if tidied is None else tidied)
+    assert [(d.code, d.line, d.severity) for d in found] == \
+        ([] if tidied is None else [("spaces", 31, "warning")])
 
 
 @pytest.mark.e2e

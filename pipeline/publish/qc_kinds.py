@@ -45,6 +45,7 @@ _READING = {
     "unicode-forms": N_("A letter typed in two different ways"),
     "stranded-mark": N_("An accent or mark typed after a line break, put back on its letter"),
     "mark-without-letter": N_("An accent or mark with no letter, drawn alone"),
+    "spaces": N_("Spaces at a line's edge or two in a row, left out"),
     "mojibake": N_("Text decoded twice (mojibake)"),
     "apostrophes": N_("Look-alike apostrophes mixed"),
 }
@@ -134,7 +135,7 @@ CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", 
 # master's audio streams the pipeline chose, said with the manifest key that chooses them (a
 # trial's page told stations "a:0 (stream #1, aac mono) ... ponga 'audio: {streams: [...]}'").
 TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback", "input-in-output",
-                             "audio-streams"})
+                             "audio-streams", "spaces"})
 
 
 # What a station does of a warning, said on the page after it, with the warning's own

@@ -50,11 +50,13 @@ def nfc(text: str) -> str:
 
 def composed_cues(cues: Iterable[Cue], path: Path | str) -> tuple[list[Cue], list[Diagnostic]]:
     """The cues with their text in NFC, a line's leading combining marks first put back on
-    the letter before its line break (`rejoined_marks`); one warning if the file mixes the
-    composed and the decomposed form of a letter (each form's lines listed), and those of
-    the marks."""
+    the letter before its line break (`rejoined_marks`), and spaces at a line's edges or two in
+    a row left out (`tidied_spaces`); one warning if the file mixes the composed and the
+    decomposed form of a letter (each form's lines listed), and those of the marks and spaces."""
     cues, stranded = rejoined_marks(list(cues), path)
-    return [replace(cue, text=nfc(cue.text)) for cue in cues], _mixed_forms(cues, path) + stranded
+    cues, spaced = tidied_spaces(cues, path)
+    return ([replace(cue, text=nfc(cue.text)) for cue in cues],
+            _mixed_forms(cues, path) + stranded + spaced)
 
 
 # Combining marks at the start of a line: typed after a line break set between a letter and
@@ -103,6 +105,42 @@ def rejoined_marks(cues: list[Cue], path: Path | str) -> tuple[list[Cue], list[D
                 "mark-without-letter"))
         mended.append(replace(cue, text=text) if text != cue.text else cue)
     return mended, found
+
+
+# Spaces (U+0020; a no-break space is typed on purpose) at a line's start or end, after or
+# before its tags, and two or more in a row: a subtitler's checker flags each (Netflix TTSG
+# spacing), libass draws them, a centred line with a space at its end stands off centre.
+EDGE = regex.compile(f"^(?:{TAGS}| )+|(?:{TAGS}| )+$", regex.IGNORECASE)   # tags, spaces
+DOUBLE_SPACE = regex.compile(r"(?<=\S) {2,}(?=\S)")
+_SPACE_SIGNS = ("  ", " \n", "\n ", "> ", " <", "} ", " {")   # where one of them may be
+
+
+def tidied_spaces(cues: list[Cue], path: Path | str) -> tuple[list[Cue], list[Diagnostic]]:
+    """The cues with the spaces at each line's edges left out and two or more in a row made
+    one, and one warning naming the cues that had them (what is rendered is corrected; the
+    translator's file is not)."""
+    tidied, lines = [], []
+    for cue in cues:
+        if not cue.text.startswith(" ") and not cue.text.endswith(" ") and \
+                not any(sign in cue.text for sign in _SPACE_SIGNS):
+            tidied.append(cue)      # most cues: no space where one may be too many
+            continue
+        text = "\n".join(line if not line.strip() else DOUBLE_SPACE.sub(" ", EDGE.sub(
+            lambda edge: "".join(TAG.findall(edge[0])), line)) for line in cue.text.split("\n"))
+        if text != cue.text:
+            lines.append(cue.line)
+            cue = replace(cue, text=text)
+        tidied.append(cue)
+    if not lines:
+        return tidied, []
+    return tidied, [warning(
+        say_count(N_plural("%(cues)s has a line that starts or ends with a space, or two spaces "
+                           "in a row: rendered without them",
+                           "%(cues)s have lines that start or end with a space, or two spaces "
+                           "in a row: rendered without them"), len(lines),
+                  cues=line_list(lines, True)),
+        path, lines[0], say(N_("delete them in the file: a space at a line's end moves a "
+                               "centred line off centre")), "spaces")]
 
 
 def _rejoined(text: str) -> tuple[str, tuple[str, str] | None]:
