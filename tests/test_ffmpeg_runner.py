@@ -92,3 +92,16 @@ def test_stopping_ends_a_running_encode_at_once_instead_of_finishing_its_file(tm
         with pytest.raises(RenderError):
             future.result()
     assert took < 1.0, f"stopping took {took:.1f} s"
+
+
+def test_a_full_disk_is_said_to_be_one_though_ffmpeg_exits_0(tmp_path):
+    # ffmpeg exits 0 when the disk fills as it writes its trailer: a trial's full output disk
+    # was said to be a bad master ("ffprobe cannot read this file: export the file again").
+    # /dev/full refuses every write with ENOSPC, as a full disk does.
+    with pytest.raises(RenderError) as raised:
+        run_ffmpeg(["-f", "lavfi", "-i", "sine=d=1", "-f", "wav", "/dev/full"],
+                   what="writing a tone", path=tmp_path / "tone.wav")
+    (said,) = raised.value.diagnostics
+    assert said.message.startswith("the disk is full: ffmpeg could not write while writing a "
+                                   "tone (") and "No space left on device" in said.message
+    assert said.hint.startswith(f"free space on the disk of {tmp_path} (df -h shows it)")

@@ -172,6 +172,9 @@ def test_ctrl_c_during_a_render_leaves_nothing_partial(slow):
     assert_cursor_shown(result)
     assert_complete_or_absent(slow, SLOW_SECONDS)
     assert not (slow.out / "spot.nah.slow.mp4").exists()   # the longest job was still running
+    # The jobs Ctrl-C killed are said stopped, not failed (a trial's log grep for "failed"
+    # would have paged someone).
+    assert "failed" not in result.text and "stopped" in result.text, result.describe()
 
 
 @pytest.mark.e2e

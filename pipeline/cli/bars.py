@@ -22,12 +22,11 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from pipeline.cli.language import said, word
-from pipeline.cli.outcomes import STATUS
 from pipeline.messages import N_, N_plural, say_count
 from pipeline.render.reporting import ENCODED_SHARE, Outcome, Shared
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.cli.common import shorten
-from pipeline.cli.progress import work_of
+from pipeline.cli.progress import ended, work_of
 
 
 class KeyColumn(ProgressColumn):
@@ -201,7 +200,7 @@ class RichReporter:
         if task is not None:
             self._bars.remove_task(task)
         if failed and not self.transient:    # its variants' errors say why, under the table
-            self._bars.console.print(Text.assemble((word(STATUS["failed"]), "red"),
+            self._bars.console.print(Text.assemble((word(ended("failed")), "red"),
                                                    f" {shared.label} {seconds:.1f}s"))
         self._advance(shared.key, 1.0)
 
@@ -242,6 +241,6 @@ class RichReporter:
         if not self.transient:
             style = "red" if outcome.status == "failed" else "green"
             self._bars.console.print(
-                Text.assemble((word(STATUS[outcome.status]), style),
+                Text.assemble((word(ended(outcome.status)), style),
                               f" {outcome.plan.variant.key} {outcome.seconds:.1f}s"))
         self._advance(outcome.plan.variant.key, 1.0)   # a failed variant's work is over too

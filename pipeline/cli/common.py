@@ -20,11 +20,12 @@ import click
 
 from pipeline.cli import STOP_SIGNALS, HeldInterrupt
 from pipeline.cli.language import diagnostic_line
-from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error
+from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error, note
 from pipeline.manifest import load_manifest
 from pipeline.manifest.model import Concern
-from pipeline.messages import N_, plural
+from pipeline.messages import N_, Items, N_plural, plural, say_count
 from pipeline.render.lock import Holder, campaign_lock
+from pipeline.render.strays import remove_abandoned
 from pipeline.render.variants import FILTERS
 
 
@@ -346,4 +347,13 @@ def campaign_locked(manifest_paths, command: str):
         except PipelineError:
             continue
     with campaign_lock(folders, command, on_wait=say_waiting):
+        for folder in folders:
+            removed = remove_abandoned(folder)
+            if removed:
+                emit(note(say_count(N_plural(
+                    "removed %(count)s partial file of a render that was killed (%(names)s)",
+                    "removed %(count)s partial files of a render that was killed (%(names)s)"),
+                    len(removed), count=len(removed),
+                    names=Items(tuple(str(path.relative_to(folder)) for path in removed))),
+                    folder))
         yield

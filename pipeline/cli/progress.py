@@ -10,6 +10,7 @@ from typing import Iterator, TextIO
 
 from pipeline.cli.language import said, widest, word
 from pipeline.cli.outcomes import STATUS
+from pipeline.media.ffmpeg import stopping
 from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.render.reporting import Outcome, Shared, estimated_cost
 from pipeline.render.variants import Plan, VariantPlan
@@ -64,7 +65,7 @@ class PlainReporter:
         with self._lock:
             self.done += 1
             self.running.discard(outcome.plan.variant.key)
-        self._line(f"[{self.done}/{self.total}] {_word(STATUS[outcome.status])} "
+        self._line(f"[{self.done}/{self.total}] {_word(ended(outcome.status))} "
                    f"{outcome.plan.variant.key} {outcome.seconds:.1f}s")
 
     def expect(self, shared: list[Shared]) -> None:
@@ -83,19 +84,26 @@ class PlainReporter:
     def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None:
         with self._lock:
             self.running.discard(shared.label)
-        self._line(f"[{self.done}/{self.total}] {_word(STATUS['failed'] if failed else MADE)} "
+        self._line(f"[{self.done}/{self.total}] {_word(ended('failed') if failed else MADE)} "
                    f"{shared.label} {seconds:.1f}s")
 
 
-# A plain line's words: what starts, and what shared work made.
-START, MADE = N_("start"), N_("made")
+# A plain line's words: what starts, what shared work made, and a job Ctrl-C ended.
+START, MADE, STOPPED = N_("start"), N_("made"), N_("stopped")
+
+
+def ended(status: str) -> str:
+    """The word of a job's end: its status's, but "stopped" for one that failed because Ctrl-C
+    killed its ffmpeg (a trial's log of an interrupted render said "failed" of two, and a
+    grep for failures would have paged someone)."""
+    return STOPPED if status == "failed" and stopping() else STATUS[status]
 
 
 def _word(english: str) -> str:
     """`english` in the terminal's language, padded to the widest of a line's words (8 cells in
     English: "start   ", "rendered")."""
-    width = widest((START, MADE, *(STATUS[status] for status in ("rendered", "remade", "failed"))),
-                   8)
+    width = widest((START, MADE, STOPPED,
+                    *(STATUS[status] for status in ("rendered", "remade", "failed"))), 8)
     return f"{word(english):<{width}}"
 
 

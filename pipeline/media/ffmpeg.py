@@ -72,6 +72,12 @@ _running_lock = threading.Lock()
 _stopping = threading.Event()
 
 
+def stopping() -> bool:
+    """Whether a batch is being wound down after Ctrl-C (`stop_jobs`): a job failing now was
+    killed, not failed."""
+    return _stopping.is_set()
+
+
 def stop_jobs(futures: Iterable[Future]) -> None:
     """After Ctrl-C, wind a batch of jobs down: those not started are cancelled; the ffmpeg
     processes of those running are killed and no new one starts; returns once every running
@@ -121,11 +127,25 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
     finally:
         with _running_lock:
             _running.discard(process)
+    full = next((line for line in stderr.splitlines() if any(
+        sign in line for sign in DISK_FULL)), None)
+    if full is not None:
+        # ffmpeg exits 0 when the disk fills as it writes the trailer: a trial's full disk was
+        # said to be a master to export again ("ffprobe cannot read this file").
+        folder = Path(path).parent if path is not None else Path.cwd()
+        raise RenderError(f"the disk is full: ffmpeg could not write while {what} "
+                          f"({full.strip()})", path,
+                          hint=f"free space on the disk of {folder} (df -h shows it), then run "
+                               "the command again: what was made before is kept")
     if returncode != 0:
         tail = [line for line in stderr.splitlines() if line.strip()][-15:]
         raise RenderError(f"ffmpeg failed while {what} (exit {returncode})", path,
                           stderr_tail="\n".join(tail))
     return stderr
+
+
+# ffmpeg's words (strerror's) when a file system refuses a write for want of room.
+DISK_FULL = ("No space left on device", "Disk quota exceeded")
 
 
 def _wait(process: subprocess.Popen, progress: Progress | None) -> tuple[str, int]:

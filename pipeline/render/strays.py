@@ -92,6 +92,23 @@ def abandoned_partials(campaign: Path) -> list[Path]:
     return sorted(found)
 
 
+def remove_abandoned(campaign: Path) -> list[Path]:
+    """Delete `abandoned_partials(campaign)`, those that can be, and return them: called by a
+    render holding the campaign's lock, no other render of it is running. A trial's render
+    killed outright left one in `.work/`, and every later `plan` and `render` (a cron's mail)
+    warned of it until someone ran `clean --delete`."""
+    if not campaign.is_dir():
+        return []
+    removed = []
+    for path in abandoned_partials(campaign):
+        try:
+            path.unlink()
+        except OSError:
+            continue        # still a stray, said as one
+        removed.append(path)
+    return removed
+
+
 # The endings of the files the pipeline writes: its containers, sidecars (an EBU-TT one is
 # .ebutt.xml), records and memos (.json), posters (.jpg), previews and loudness plots (.png,
 # .mp4, .m4a) and certificates (.html). A trial's notes kept beside a variant,
