@@ -708,3 +708,24 @@ def test_a_related_campaign_written_wrong_is_an_error_at_its_line(campaign):
         "on line 7)"]
     assert errors_of(campaign, ONE_SPOT + "publish: {related: []}\n") == [
         f"{campaign.manifest}:6: error: publish.related must be a non-empty list"]
+
+
+def test_an_output_folder_on_a_read_only_disk_is_said_to_be_one(campaign, tmp_path):
+    # A trial's read-only mount was said "not writable by this user ... change its
+    # permissions", to a user who was root. Mounting needs root (and a kernel that lets it).
+    import os
+    import subprocess
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs",
+                                            str(mount)], capture_output=True).returncode != 0:
+        pytest.skip("mounting a read-only file system needs root")
+    try:
+        found = errors_of(campaign, ONE_SPOT + f"output_dir: {mount / 'build'}\n")
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+    assert [line for line in found if "output_dir" in line] == [
+        f"{campaign.manifest}:6: error: output_dir {mount / 'build'} cannot be written: {mount} "
+        "is on a read-only file system (hint: point output_dir at a folder on a writable disk, "
+        "or mount it read-write)"], found

@@ -78,8 +78,12 @@ def test_a_dubs_file_with_its_track_on_fails_its_check(rendered):
     is refused as the dub's."""
     plans = {(p.variant.language.code, p.variant.profile.name): p
              for p in build_plan([rendered.manifest]).variants}
-    with pytest.raises(RenderError, match="subtitle track is shown by default"):
+    with pytest.raises(RenderError, match="subtitle track is shown by default") as raised:
         check_output(plans["yua", "small"], rendered.out / "spot.tzo.small.mp4")
+    # Said of the new file, not of the one under the variant's name (a trial read it so).
+    assert raised.value.message.startswith(
+        "spot.yua.small: the file just rendered failed its checks and was not put in place; "
+        "the file under this name is the previous render, kept: "), raised.value.message
 
 
 @pytest.fixture(scope="module")

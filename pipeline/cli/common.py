@@ -59,7 +59,10 @@ def _set_verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
     elif value:
         state.quiet = True
     logging.basicConfig(format="%(message)s", stream=_CurrentStderr())
-    logging.getLogger().setLevel(state.level)
+    # -v and -vv are the pipeline's own lines (its ffmpeg commands); the libraries' stay at
+    # warnings: a trial's `publish -vv` had fontTools' "Decompiling 'maxp' table" among them.
+    logging.getLogger().setLevel(max(state.level, logging.WARNING))
+    logging.getLogger("pipeline").setLevel(state.level)
 
 
 class _CurrentStderr:

@@ -66,8 +66,9 @@ def _summary(report: PublishReport) -> str:
                        size=_size(report.bytes_uploaded)),
              say_count(N_plural("%(count)s unchanged", "%(count)s unchanged"), unchanged,
                        count=unchanged)]
-    parts += [say(template, count=count) for action, template in (
-        ("failed", N_("%(count)s failed")), ("not attempted", N_("%(count)s not attempted")))
+    parts += [say_count(forms, count, count=count) for action, forms in (
+        ("failed", N_plural("%(count)s failed", "%(count)s failed")),
+        ("not attempted", N_plural("%(count)s not attempted", "%(count)s not attempted")))
         if (count := report.count(action))]
     summary = say(N_("%(campaign)s: dry run: %(counts)s") if report.dry_run else
                   N_("%(campaign)s: %(counts)s"), campaign=report.campaign,

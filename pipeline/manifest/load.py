@@ -169,10 +169,24 @@ def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | 
     if not folder.is_dir():
         reader.fail(node, f"output_dir {manifest.output_dir} cannot be a folder: {folder} is a "
                           "file", "point output_dir at a folder")
+    elif _read_only(folder):
+        # Even root cannot write there: a trial's read-only mount was said to be a permission
+        # problem, to a user who was root.
+        reader.fail(node, f"output_dir {manifest.output_dir} cannot be written: {folder} is on "
+                          "a read-only file system", "point output_dir at a folder on a "
+                                                     "writable disk, or mount it read-write")
     elif not os.access(folder, os.W_OK | os.X_OK):
         reader.fail(node, f"output_dir {manifest.output_dir} cannot be written: {folder} is "
                           "not writable by this user", "point output_dir at a folder you can "
                                                        "write to, or change its permissions")
+
+
+def _read_only(folder: Path) -> bool:
+    """Whether `folder` is on a file system mounted read-only (statvfs's ST_RDONLY)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _related(reader: NodeReader, node: yaml.Node, campaign: str | None) -> tuple[str, ...]:

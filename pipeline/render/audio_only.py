@@ -43,7 +43,7 @@ from pipeline.render.audio import (CODEC_NAMES, audio_encoder_args, audio_source
 from pipeline.render.certificate import certify
 from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
 from pipeline.render.variants import VariantPlan, titled
-from pipeline.render.record import make_record, write_json
+from pipeline.render.record import failed_checks, make_record, write_json
 from pipeline.render.sound_warnings import LEADING_SILENCE, TRAILING_SILENCE, mix_dead_air
 
 FORMATS = {"wav": "wav", "mp3": "mp3", "mp2": "mp2", "ogg": "ogg", "mp4": "mp4"}
@@ -194,8 +194,7 @@ def check_sound(plan: VariantPlan, path: Path, reading: Reading) -> MediaInfo:
         problems.append(f"it decodes to {reading.samples} samples, the spot's slot is {slot} "
                         f"({slot / profile.sample_rate:.3f} s at {profile.sample_rate} Hz)")
     if problems:
-        raise RenderError(f"{variant.stem}: the rendered file failed its checks: "
-                          + "; ".join(problems), variant.output)
+        raise failed_checks(variant, problems)
     return info
 
 

@@ -29,7 +29,7 @@ from pipeline.render.leader import leader_seconds, output_rate
 from pipeline.render.leveling import SharedTrack
 from pipeline.render.medium import MASTER_SOUND, sound_source
 from pipeline.render.loudness_limits import LOUDNESS_RANGE, limit_profiles, loudness_range
-from pipeline.render.variants import VariantPlan
+from pipeline.render.variants import Variant, VariantPlan
 from pipeline.standards import loudness_unit
 from pipeline.subtitles.model import cue_middle
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES, write_sidecars as write_subtitle_sidecars
@@ -45,6 +45,16 @@ def made_once(target: Path) -> Iterator[bool]:
         lock = _locks.setdefault(str(target), threading.Lock())
     with lock:
         yield not target.exists()
+
+
+def failed_checks(variant: Variant, problems: list[str]) -> RenderError:
+    """The error of a file just rendered that failed its checks, said of that file, never put
+    in place: a trial read it, at the variant's name, as its file broken, where the previous
+    render was, whole."""
+    kept = "; the file under this name is the previous render, kept" \
+        if variant.output.exists() else ""
+    return RenderError(f"{variant.stem}: the file just rendered failed its checks and was not "
+                       f"put in place{kept}: " + "; ".join(problems), variant.output)
 
 
 def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
@@ -96,8 +106,7 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
             problems.append(f"it is {size / 1e6:.2f} MB, over the profile's cap of {cap / 1e6:.2f} MB "
                             f"({profile.max_mb_per_minute:g} MB a minute)")
     if problems:
-        raise RenderError(f"{variant.stem}: the rendered file failed its checks: " + "; ".join(problems),
-                          variant.output)
+        raise failed_checks(variant, problems)
     return info
 
 
