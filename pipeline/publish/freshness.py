@@ -65,12 +65,13 @@ def _blocked(stopped: list) -> list[Diagnostic]:
         # Names, and "..." where there are more: kept as one text in every language.
         which = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
         found.append(warning(
-            say_count(N_plural("variant has no rendered file, not published (%(variants)s): "
-                               "blocked: %(problem)s; %(on_page)s",
-                               "%(count)s variants have no rendered file, not published "
-                               "(%(variants)s): blocked: %(problem)s; %(on_page)s"),
-                      len(names), count=len(names), variants=which, problem=_said(cause),
-                      on_page=ON_PAGE), cause.path, cause.line,
+            # Not a plural: the English singular says no number.
+            say(N_("variant has no rendered file, not published (%(variants)s): blocked: "
+                   "%(problem)s; %(on_page)s") if len(names) == 1 else
+                N_("%(count)s variants have no rendered file, not published (%(variants)s): "
+                   "blocked: %(problem)s; %(on_page)s"),
+                count=len(names), variants=which, problem=_said(cause), on_page=ON_PAGE),
+            cause.path, cause.line,
             hint=(cause.hint_detail or cause.hint) if cause.hint
             else say(N_("'pipeline validate' shows the problem"))))
     return found
@@ -214,9 +215,9 @@ def _blocked_old(blocked: list[VariantPlan]) -> list[Diagnostic]:
             count=len(names) - LISTED)
         more = max(sum(d.severity == "error" for d in v.problems) for v in plans) - 1
         found.append(warning(
-            say_count(N_plural("1 variant is published as rendered before its inputs changed "
-                               "(%(variants)s; %(on_page)s), and cannot be rendered again until "
-                               "this is fixed: %(problem)s%(more)s",
+            say_count(N_plural("%(count)s variant is published as rendered before its inputs "
+                               "changed (%(variants)s; %(on_page)s), and cannot be rendered again "
+                               "until this is fixed: %(problem)s%(more)s",
                                "%(count)s variants are published as rendered before their inputs "
                                "changed (%(variants)s; %(on_page)s), and cannot be rendered "
                                "again until this is fixed: %(problem)s%(more)s"),
