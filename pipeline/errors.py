@@ -107,6 +107,13 @@ class Reason(str):
         return made
 
 
+def reason_message(reason: str) -> Message | str:
+    """A reason (a `Reason`, or plain text) as a message to say inside another: the message it
+    was made from, else its text (a diagnostic's whole line stays as `Reason` wrote it)."""
+    source = getattr(reason, "source", None)
+    return source if isinstance(source, Message) else str(reason)
+
+
 def in_file_order(diagnostics: Iterable[Diagnostic],
                   first: Iterable[Path | str] = ()) -> list[Diagnostic]:
     """`diagnostics` as a reader goes through the files: those of no file, then those of the
@@ -161,6 +168,16 @@ class PipelineError(Exception):
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [error(self._said[0], self.path, self.line, self._said[1], self.code)]
+
+    @property
+    def said_message(self) -> str | Message:
+        """The message as it was given (a `Message` keeps its Spanish), for a diagnostic that
+        says this error elsewhere: `error(exc.said_message, path, hint=exc.said_hint)`."""
+        return self._said[0]
+
+    @property
+    def said_hint(self) -> str | Message | None:
+        return self._said[1]
 
     def __str__(self) -> str:
         return "\n".join(d.format() for d in self.diagnostics)

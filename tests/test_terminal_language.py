@@ -463,3 +463,81 @@ def test_publish_and_verify_are_said_in_spanish(campaign, tmp_path):
     for result in (first, again, checked):
         for english in ("uploaded", "unchanged", "page:", "verified at"):
             assert english not in result.text, (english, result.describe())
+
+
+# What publish says of a campaign (publish/*.py): its warnings and errors, and the storage
+# errors they carry. `verify`'s own (verify.py) and a key the code itself refuses (target.py)
+# are not publish's.
+PUBLISH = ("reach.py", "freshness.py", "withdrawn.py", "upload.py", "s3.py", "s3_errors.py",
+           "catalog.py", "outdated.py", "missing.py", "i18n.py", "page.py", "public_warnings.py",
+           "qc_kinds.py", "storage.py")
+PUBLISH_MAKERS = {**MAKERS, "PipelineError": 3, "StorageError": 3, "TargetUnavailable": 3,
+                  "_not_looked_for": 3}
+# Lines of the log (`-v`), not diagnostics: `log.warning` of what the target does instead.
+PUBLISH_ENGLISH_ONLY = {("s3.py", "_upload"), ("s3.py", "_abort_leftovers"), ("s3.py", "_delete")}
+
+
+def test_every_message_of_a_publish_can_be_said_in_spanish():
+    """Each diagnostic publish makes is a `Message` (its text and its hint), and every template
+    of those modules has its Spanish: a trial's Spanish terminal read publish's warnings in
+    English under "aviso" and "sugerencia"."""
+    paths = [Path("pipeline/publish") / name for name in PUBLISH]
+    plain = [where for path in paths
+             for where in _plain_calls(path, PUBLISH_MAKERS, PUBLISH_ENGLISH_ONLY)]
+    assert plain == []
+    from pipeline.publish.i18n import translated
+    templates = [node.args[0].value for path in paths
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) in
+                 ("N_", "N_plural") and isinstance(node.args[0], ast.Constant)]
+    assert len(templates) >= 100
+    assert [t for t in templates if not translated(t, "es")] == []
+
+
+def test_a_publishs_diagnostics_are_said_in_spanish(tmp_path):
+    """A sample of what publish says, each made as publish makes it, said in Spanish."""
+    from pipeline.errors import StorageError
+    from pipeline.publish.storage import check_target_url
+    from pipeline.publish.upload import parse_duration
+    from pipeline.render.stored_record import shape_problem
+
+    said = []
+    for bad in ("1 week", "0m", "8d"):
+        with pytest.raises(StorageError) as caught:
+            parse_duration(bad)
+        said += _in_spanish(caught.value.diagnostics, bad)
+    for url in ("s3://", "file://", "ftp://user:secret@host/x"):
+        with pytest.raises(StorageError) as caught:
+            check_target_url(url)
+        said += _in_spanish(caught.value.diagnostics, url)
+    assert all("secret" not in text for _, text in said), said
+    said += _in_spanish([warning(say(N_("render record %(problem)s"), problem=shape_problem(
+        {"bytes": "12"})))], "record")
+    assert ("'bytes'" in said[-1][1] and "registro" in said[-1][1]), said
+
+
+def test_a_publishs_warnings_are_said_in_spanish(campaign, tmp_path):
+    # A trial's Spanish terminal: "aviso: publish.related names blue-heart, blue-heart-tv, whose
+    # pages are not at /tmp/pubes: the page's links answer 404 until they are published there
+    # (sugerencia: publish the related campaigns' manifests to the same place (--to))".
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "burn"}],
+                              publish={"related": ["otra-campana", "tercera"]})
+    rendered = tty.run(["render", str(manifest), "--lang", "nah"], cwd=campaign.root,
+                       env=SPANISH, columns=300)
+    assert rendered.status == 0, rendered.describe()
+    target = (tmp_path / "dist").as_uri()
+    published = tty.run(["publish", str(manifest), "--to", target], cwd=campaign.root,
+                        env=SPANISH, columns=900)
+    said = tty.said(published)
+    related = next((line for line in said if "publish.related" in line), None)
+    assert related is not None, published.describe()
+    assert re.search(r": aviso: publish\.related nombra otra-campana y tercera, cuyas páginas "
+                     r"no están en .*dist.*\(sugerencia: publique .*\(--to\)\)$",
+                     related), related
+    blocked = next((line for line in said if " tzo" in line and "aviso:" in line), None)
+    assert blocked is not None and "no se publica" in blocked, published.describe()
+    for english in ("whose page", "publish the related", "no rendered file", "not published",
+                    "hint:", "warning:"):
+        assert english not in published.text, (english, published.describe())

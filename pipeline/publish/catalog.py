@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from pipeline import __version__
 from pipeline.errors import Diagnostic, diagnostic_from_json, error, raise_if_errors
+from pipeline.messages import N_, Message, say
 from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import PAGE_LANGUAGES, Contact, Language, Manifest, Spot
@@ -77,30 +78,34 @@ def read_records(manifest: Manifest) -> tuple[list[dict], list[Diagnostic]]:
         except (FileNotFoundError, NotADirectoryError):   # not rendered (or no folder for it)
             continue
         except (OSError, ValueError) as exc:
-            problems.append(error(f"render record unreadable: {exc}", path, hint="render it again"))
+            problems.append(error(say(N_("render record unreadable: %(reason)s"), reason=str(exc)),
+                                  path, hint=say(N_("render it again"))))
             continue
         problem = _record_problem(record, spot, language, profile)
         if problem:
-            problems.append(error(f"render record {problem}", path, hint="render it again"))
+            problems.append(error(say(N_("render record %(problem)s"), problem=problem), path,
+                                  hint=say(N_("render it again"))))
         else:
             records.append(record)
     return records, problems
 
 
-def _record_problem(record, spot: Spot, language: Language, profile: Profile) -> str | None:
+def _record_problem(record, spot: Spot, language: Language, profile: Profile
+                    ) -> Message | None:
     problem = shape_problem(record)
     if problem:
         return problem
     expected = {"spot": spot.id, "language": language.code, "profile": profile.name}
     for key, value in expected.items():
         if record.get(key) != value:
-            return f"says {key} {record.get(key)!r}, expected {value!r}"
+            return say(N_("says %(field)s %(found)s, expected %(expected)s"), field=key,
+                       found=repr(record.get(key)), expected=repr(value))
     names = [record.get("file"), *([record["poster"]] if record.get("poster") else []),
              *_attachments(record)]
     if not all(isinstance(n, str) and _PLAIN_NAME.match(n) and n not in (".", "..") for n in names):
-        return "names a file outside its folder"
+        return say(N_("names a file outside its folder"))
     if not _SHA256.match(str(record.get("sha256", ""))) or not isinstance(record.get("bytes"), int):
-        return "has no valid sha256 and bytes"
+        return say(N_("has no valid sha256 and bytes"))
     return None
 
 
@@ -353,9 +358,10 @@ def write_catalog(manifest: Manifest) -> list[Diagnostic]:
         catalog = keep_generated(build_catalog(manifest, records), previous)
         write_atomically(path, catalog_bytes(catalog))
     except OSError as exc:   # an output folder that cannot be written: the other manifests' go on
-        return problems + [error(f"the catalog cannot be written: {exc.strerror or exc}", path,
-                                 hint="check that the manifest's output_dir is a folder you can "
-                                      "write to")]
+        return problems + [error(say(N_("the catalog cannot be written: %(reason)s"),
+                                     reason=str(exc.strerror or exc)), path,
+                                 hint=say(N_("check that the manifest's %(key)s is a folder you "
+                                             "can write to"), key="output_dir"))]
     return problems
 
 

@@ -8,8 +8,9 @@ outdated goes out without a word.
 
 from __future__ import annotations
 
-from pipeline.errors import Diagnostic, warning
+from pipeline.errors import Diagnostic, reason_message, warning
 from pipeline.manifest import Manifest
+from pipeline.messages import N_, N_plural, Items, Message, say, say_count
 from pipeline.publish.missing import Missing, blocking_cause
 from pipeline.publish.outdated import changed_since_rendered
 from pipeline.render.plan import build_plan
@@ -19,10 +20,15 @@ from pipeline.render.variants import Plan, Variant, VariantPlan
 LISTED = 5   # variants named one by one; a half-rendered campaign gets one line
 # Said after each: the page's card for the language says so too (missing.py), and a trial's
 # operator missed the warning after 443 "uploaded" lines.
-ON_PAGE = "shown on the page as not available yet"
+ON_PAGE = say(N_("shown on the page as not available yet"))
 # Said of a variant published as it was rendered before its inputs changed: its row on the
 # page says so too (outdated.py), as catalog.json's `outdated` does.
-ON_PAGE_OLD = "marked on the page as an earlier version"
+ON_PAGE_OLD = say(N_("marked on the page as an earlier version"))
+
+
+def _said(diagnostic: Diagnostic) -> Message | str:
+    """A diagnostic's message, said inside another: its template where it has one."""
+    return diagnostic.detail or diagnostic.message
 
 
 def publish_warnings(manifest: Manifest, records: list[dict], plan: Plan,
@@ -56,11 +62,18 @@ def _blocked(stopped: list) -> list[Diagnostic]:
         by_cause.setdefault(blocking_cause(planned), []).append(name)
     found = []
     for cause, names in by_cause.items():
+        # Names, and "..." where there are more: kept as one text in every language.
         which = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-        count = f"{len(names)} variants have" if len(names) > 1 else "variant has"
-        found.append(warning(f"{count} no rendered file, not published ({which}): blocked: "
-                             f"{cause.message}; {ON_PAGE}", cause.path, cause.line,
-                             hint=cause.hint or "'pipeline validate' shows the problem"))
+        found.append(warning(
+            # Not a plural: the English singular says no number.
+            say(N_("variant has no rendered file, not published (%(variants)s): blocked: "
+                   "%(problem)s; %(on_page)s") if len(names) == 1 else
+                N_("%(count)s variants have no rendered file, not published (%(variants)s): "
+                   "blocked: %(problem)s; %(on_page)s"),
+                count=len(names), variants=which, problem=_said(cause), on_page=ON_PAGE),
+            cause.path, cause.line,
+            hint=(cause.hint_detail or cause.hint) if cause.hint
+            else say(N_("'pipeline validate' shows the problem"))))
     return found
 
 
@@ -71,32 +84,42 @@ def unpublished_languages(manifest: Manifest, records: list[dict], stopped: list
     rendered = {r["language"] for r in records}
     why = {}
     for _, language, _, planned in stopped:
-        why.setdefault(language.code, f"blocked: {blocking_cause(planned).message}")
+        why.setdefault(language.code, say(N_("blocked: %(problem)s"),
+                                          problem=_said(blocking_cause(planned))))
     absent = [language for language in manifest.languages if language.code not in rendered]
     if not absent:
         return []
-    said = "; ".join(f"{language.code} ({why.get(language.code, 'not rendered yet')})"
-                     for language in absent)
-    has = "has" if len(absent) == 1 else "have"
+    said = Items(tuple(say(N_("%(code)s (%(why)s)"), code=language.code,
+                           why=why.get(language.code) or say(N_("not rendered yet")))
+                       for language in absent), join="; ")
     # The page's cards say each of them is not available yet (publish/missing.py): a trial's
     # operator read "not on the page" above a page that showed them so.
-    return [warning(f"{len(absent)} of the manifest's {len(manifest.languages)} languages {has} "
-                    f"no published variant yet, {ON_PAGE}: {said}", manifest.path,
+    return [warning(say_count(N_plural("%(count)s of the manifest's %(total)s languages has no "
+                                       "published variant yet, %(on_page)s: %(languages)s",
+                                       "%(count)s of the manifest's %(total)s languages have no "
+                                       "published variant yet, %(on_page)s: %(languages)s"),
+                              len(absent), count=len(absent), total=len(manifest.languages),
+                              on_page=ON_PAGE, languages=said), manifest.path,
                     absent[0].line,
-                    hint="tell the stations which languages are still to come")]
+                    hint=say(N_("tell the stations which languages are still to come")))]
 
 
 def _failed(manifest: Manifest, failed: list) -> list[Diagnostic]:
     """One warning per variant, with its own error, at its failure memo (render/failures.py):
     the file that says it, which a record path (none yet) did not."""
-    hint = "fix what its error says, then 'pipeline render' (or 'pipeline plan' to see it again)"
+    hint = say(N_("fix what its error says, then 'pipeline render' (or 'pipeline plan' to see "
+                  "it again)"))
     if len(failed) > LISTED:
         names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p, _ in failed[:3])
-        return [warning(f"{len(failed)} variants have no rendered file, not published: their "
-                        f"last render failed ({names}, ...); {ON_PAGE}", manifest.campaign_dir,
-                        hint="'pipeline plan' says when and with what error each failed")]
-    return [warning(f"no rendered file, not published: {spot.id} {language.code} "
-                    f"{profile.name}: {failure.describe()}; {ON_PAGE}",
+        return [warning(say(N_("%(count)s variants have no rendered file, not published: their "
+                               "last render failed (%(variants)s, ...); %(on_page)s"),
+                            count=len(failed), variants=names, on_page=ON_PAGE),
+                        manifest.campaign_dir,
+                        hint=say(N_("'pipeline plan' says when and with what error each "
+                                    "failed")))]
+    return [warning(say(N_("no rendered file, not published: %(variant)s: %(failure)s; "
+                           "%(on_page)s"), variant=f"{spot.id} {language.code} {profile.name}",
+                        failure=reason_message(failure.describe()), on_page=ON_PAGE),
                     Variant(manifest, spot, language, profile).failure_path, hint=hint)
             for spot, language, profile, failure in failed]
 
@@ -110,12 +133,18 @@ def _never_rendered(manifest: Manifest, never: list) -> list[Diagnostic]:
         profiles.setdefault((spot, language), []).append(profile.name)
     if len(profiles) > LISTED:
         names = ", ".join(f"{s.id} {lang.code} {p.name}" for s, lang, p in never[:3])
-        return [warning(f"{len(never)} variants have no rendered file, not published: not "
-                        f"rendered yet ({names}, ...); {ON_PAGE}", manifest.campaign_dir,
-                        hint="'pipeline plan' lists them; 'pipeline render' renders them")]
-    return [warning(f"no rendered file, not published: {spot.id} {language.code}: not "
-                    f"rendered yet in {', '.join(names)}; {ON_PAGE}", manifest.path, language.line,
-                    hint="'pipeline render' renders " + ("it" if len(names) == 1 else "them"))
+        return [warning(say(N_("%(count)s variants have no rendered file, not published: not "
+                               "rendered yet (%(variants)s, ...); %(on_page)s"),
+                            count=len(never), variants=names, on_page=ON_PAGE),
+                        manifest.campaign_dir,
+                        hint=say(N_("'pipeline plan' lists them; 'pipeline render' renders "
+                                    "them")))]
+    return [warning(say(N_("no rendered file, not published: %(variant)s: not rendered yet in "
+                           "%(profiles)s; %(on_page)s"), variant=f"{spot.id} {language.code}",
+                        profiles=Items(tuple(names)), on_page=ON_PAGE),
+                    manifest.path, language.line,
+                    hint=say_count(N_plural("'pipeline render' renders it",
+                                            "'pipeline render' renders them"), len(names)))
             for (spot, language), names in profiles.items()]
 
 
@@ -131,19 +160,22 @@ def outdated(manifest: Manifest, records: list[dict], plan: Plan | None = None
     # A variant whose file is current but a poster, certificate or sidecar beside it is
     # missing or replaced: not "rendered before its inputs changed" (render/remake.py).
     found = [warning(_incomplete(v.remake), v.variant.output,
-                     hint="'pipeline render' makes them again from the rendered file, without "
-                          "encoding it again; then publish again") for v in incomplete]
+                     hint=say(N_("'pipeline render' makes them again from the rendered file, "
+                                 "without encoding it again; then publish again")))
+             for v in incomplete]
     return found + _outdated(manifest, [o.plan for o in old])
 
 
-def _incomplete(remake: list[str]) -> str:
+def _incomplete(remake: list[str]) -> Message:
     """What is not as rendered of a variant whose file is (`VariantPlan.remake`)."""
     files = [name for name in remake if name != RECORD_WARNINGS]
-    said = [f"not as rendered beside it: {', '.join(files)} (missing or replaced since)"] * \
-        bool(files)
+    said = [say(N_("not as rendered beside it: %(files)s (missing or replaced since)"),
+                files=Items(tuple(files)))] * bool(files)
     if RECORD_WARNINGS in remake:
-        said.append("its record's warnings are not those its inputs and manifest give now")
-    return "; ".join(said)
+        said.append(say(N_("its record's warnings are not those its inputs and manifest give "
+                           "now")))
+    return said[0] if len(said) == 1 else say(N_("%(first)s; %(second)s"), first=said[0],
+                                              second=said[1])
 
 
 def _outdated(manifest: Manifest, old: list[VariantPlan]) -> list[Diagnostic]:
@@ -151,15 +183,19 @@ def _outdated(manifest: Manifest, old: list[VariantPlan]) -> list[Diagnostic]:
     again, each with what changed (past LISTED, one line); those an input's error blocks,
     once for each error, at the error's place, with the variants it holds back."""
     changed = [v for v in old if v.status != "blocked"]
-    hint = "render them ('pipeline render'), then publish again"
+    hint = say(N_("render them ('pipeline render'), then publish again"))
     if len(changed) > LISTED:
         names = ", ".join(v.variant.stem for v in changed[:3])
-        found = [warning(f"{len(changed)} variants are published as rendered before their "
-                         f"inputs or settings changed ({names}, ...; {ON_PAGE_OLD})",
-                         manifest.campaign_dir, hint="'pipeline plan' says what changed; " + hint)]
+        found = [warning(say(N_("%(count)s variants are published as rendered before their "
+                                "inputs or settings changed (%(variants)s, ...; %(on_page)s)"),
+                             count=len(changed), variants=names, on_page=ON_PAGE_OLD),
+                         manifest.campaign_dir,
+                         hint=say(N_("'pipeline plan' says what changed; %(hint)s"), hint=hint))]
     else:
-        found = [warning("published as rendered before its inputs or settings changed "
-                         f"({ON_PAGE_OLD}): " + "; ".join(v.reasons), v.variant.output, hint=hint)
+        found = [warning(say(N_("published as rendered before its inputs or settings changed "
+                                "(%(on_page)s): %(reasons)s"), on_page=ON_PAGE_OLD,
+                             reasons=Items(tuple(reason_message(r) for r in v.reasons), join="; ")),
+                         v.variant.output, hint=hint)
                  for v in changed]
     return found + _blocked_old([v for v in old if v.status == "blocked"])
 
@@ -174,16 +210,22 @@ def _blocked_old(blocked: list[VariantPlan]) -> list[Diagnostic]:
     found = []
     for cause, plans in by_cause.items():
         names = [v.variant.stem for v in plans]
-        which = ", ".join(names[:LISTED]) + (
-            f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
-        one = len(plans) == 1
+        which = Items(tuple(names)) if len(names) <= LISTED else say(
+            N_("%(files)s and %(count)s more"), files=", ".join(names[:LISTED]),
+            count=len(names) - LISTED)
         more = max(sum(d.severity == "error" for d in v.problems) for v in plans) - 1
         found.append(warning(
-            f"{'1 variant is' if one else f'{len(plans)} variants are'} published as rendered "
-            f"before {'its' if one else 'their'} inputs changed ({which}; {ON_PAGE_OLD}), and "
-            f"cannot be rendered again until this is fixed: {cause.message}"
-            + (" (and more: 'pipeline validate' shows them)" if more > 0 else ""),
+            say_count(N_plural("%(count)s variant is published as rendered before its inputs "
+                               "changed (%(variants)s; %(on_page)s), and cannot be rendered again "
+                               "until this is fixed: %(problem)s%(more)s",
+                               "%(count)s variants are published as rendered before their inputs "
+                               "changed (%(variants)s; %(on_page)s), and cannot be rendered "
+                               "again until this is fixed: %(problem)s%(more)s"),
+                      len(plans), count=len(plans), variants=which, on_page=ON_PAGE_OLD,
+                      problem=_said(cause),
+                      more=say(N_(" (and more: 'pipeline validate' shows them)")) if more > 0
+                      else ""),
             cause.path, cause.line,
-            hint="fix it (the rendered files stay published until then), then render and "
-                 "publish again"))
+            hint=say(N_("fix it (the rendered files stay published until then), then render and "
+                        "publish again"))))
     return found

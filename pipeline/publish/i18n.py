@@ -40,7 +40,7 @@ from language_data.names import code_to_names
 from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import PAGE_LANGUAGES, Manifest
 # N_ re-exported: the page's modules mark with it.
-from pipeline.messages import N_, SOURCE_LANGUAGE  # noqa: F401
+from pipeline.messages import N_, SOURCE_LANGUAGE, Items, Message, say  # noqa: F401
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -142,6 +142,16 @@ def language_name(code: str, language: str, own: str | None = None) -> str:
     return named_in(code, language) or own or code
 
 
+# A page's language as a warning names it ("the Spanish page"), said in the terminal's language.
+_PAGE_LANGUAGE_NAMES = {"es": N_("Spanish"), "en": N_("English")}
+
+
+def _page_language(page: str) -> Message | str:
+    if page in _PAGE_LANGUAGE_NAMES:
+        return say(_PAGE_LANGUAGE_NAMES[page])
+    return Locale(page).get_display_name("en")    # a terminal's line: English
+
+
 def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[Diagnostic]:
     """A warning for each language of `manifest` (of `codes` only, when given) that a page
     cannot name in its own language (`named_in`): that page shows the manifest's name alone, as
@@ -154,16 +164,17 @@ def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[D
         # asking would load CLDR's whole names table (0.17 s) on every plan, a no-op's too.
         for page in (page for page in PAGE_LANGUAGES if page != "en"):
             if named_in(language.code, page) is None:
-                said = Locale(page).get_display_name("en")    # a terminal's line: English
                 found.append(warning(
-                    f"the {said} page has no name in {said} for {language.code!r}: it shows "
-                    f"the manifest's name, {language.name!r}, alone",
+                    say(N_("the %(page)s page has no name in %(page)s for %(code)s: it shows "
+                           "the manifest's name, %(name)s, alone"), page=_page_language(page),
+                        code=repr(language.code), name=repr(language.name)),
                     manifest.path, language.line,
                     # Who runs the campaign cannot do it in the manifest: the pipeline's
                     # maintainers add the name, as INALI writes it, to the package.
-                    hint=f"if {language.code!r} is the code you meant, ask the pipeline's "
-                         f"maintainers to name it in pipeline/publish/locale/{page}/"
-                         "LC_MESSAGES/languages.po", code="language-name"))
+                    hint=say(N_("if %(code)s is the code you meant, ask the pipeline's "
+                                "maintainers to name it in %(file)s"), code=repr(language.code),
+                             file=f"pipeline/publish/locale/{page}/LC_MESSAGES/languages.po"),
+                    code="language-name"))
     return found
 
 
@@ -200,13 +211,16 @@ def misnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[
         words = set(re.findall(r"\w+", fold(language.given_name)))
         other = sorted(words & families.keys() - own)
         if own and other and not words & own:
+            codes = sorted(families[other[0]])
             found.append(warning(
-                f"language {language.code!r} is named {language.given_name!r}, which says "
-                f"{', '.join(other)}; {language.code!r} is {named_in(language.code, 'es')}",
+                say(N_("language %(code)s is named %(name)s, which says %(families)s; %(code)s "
+                       "is %(own)s"), code=repr(language.code), name=repr(language.given_name),
+                    families=Items(tuple(other)), own=str(named_in(language.code, "es"))),
                 manifest.path, language.line,
-                hint=f"check the code: {other[0]} is "
-                     f"{', '.join(sorted(families[other[0]])[:6])}"
-                     f"{', ...' if len(families[other[0]]) > 6 else ''}", code="language-name"))
+                # The codes are names, and "..." where there are more: one text in every language.
+                hint=say(N_("check the code: %(family)s is %(codes)s"), family=other[0],
+                         codes=", ".join(codes[:6]) + (", ..." if len(codes) > 6 else "")),
+                code="language-name"))
     return found
 
 

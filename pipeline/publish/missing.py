@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.errors import Diagnostic, error
+from pipeline.errors import Diagnostic, error, reason_message
 from pipeline.manifest import Language, Manifest, Spot
-from pipeline.messages import Message
+from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import Profile
 from pipeline.publish.catalog import expected_variants
 from pipeline.publish.public_warnings import without_paths
@@ -62,8 +62,10 @@ class Missing:
 
 def blocking_cause(planned: VariantPlan) -> Diagnostic:
     """The problem that blocks a variant, as the plan found it (its words, place and hint)."""
+    reasons = Items(tuple(reason_message(r) for r in planned.reasons), join="; ")
     return next((d for d in planned.problems if d.severity == "error"),
-                error("; ".join(planned.reasons) or "blocked", planned.variant.output))
+                error(say(N_("%(reasons)s"), reasons=reasons) if planned.reasons
+                      else say(N_("blocked")), planned.variant.output))
 
 
 def missing_variants(manifest: Manifest, records: list[dict], plan: Plan) -> list[Missing]:

@@ -14,6 +14,7 @@ from typing import Collection
 
 from pipeline.errors import Diagnostic, StorageError, warning
 from pipeline.manifest import Manifest
+from pipeline.messages import N_, N_plural, Items, say, say_count
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME
 from pipeline.publish.target import Target, redact_url
 from pipeline.publish.verify import status_for_anyone
@@ -28,13 +29,13 @@ def related_warnings(manifest: Manifest, target: Target, presigned: bool,
     said as not knowing."""
     if not manifest.related:
         return []
-    names = ", ".join(manifest.related)
     if presigned:
-        return [warning(f"the page does not link the campaigns of publish.related ({names}): a "
-                        "presigned page cannot link another campaign's page, which needs signed "
-                        "links of its own", manifest.path,
-                        hint="send the stations each campaign's presigned page too (its "
-                             "page-link.txt)")]
+        return [warning(say(N_("the page does not link the campaigns of publish.related "
+                               "(%(campaigns)s): a presigned page cannot link another campaign's "
+                               "page, which needs signed links of its own"),
+                            campaigns=Items(tuple(manifest.related))), manifest.path,
+                        hint=say(N_("send the stations each campaign's presigned page too (its "
+                                    "%(file)s)"), file=PAGE_LINK_NAME))]
     absent = []
     for campaign in (c for c in manifest.related if c not in along):
         try:
@@ -44,11 +45,16 @@ def related_warnings(manifest: Manifest, target: Target, presigned: bool,
             continue    # a link not checked is no broken link said
     if not absent:
         return []
-    pages = "whose page is" if len(absent) == 1 else "whose pages are"
-    return [warning(f"publish.related names {', '.join(absent)}, {pages} not at "
-                    f"{target.location()}: the page's links answer 404 until they are "
-                    "published there", manifest.path,
-                    hint="publish the related campaigns' manifests to the same place (--to)")]
+    return [warning(say_count(N_plural("publish.related names %(campaigns)s, whose page is not "
+                                       "at %(target)s: the page's links answer 404 until they "
+                                       "are published there",
+                                       "publish.related names %(campaigns)s, whose pages are not "
+                                       "at %(target)s: the page's links answer 404 until they "
+                                       "are published there"),
+                              len(absent), campaigns=Items(tuple(absent)),
+                              target=target.location()), manifest.path,
+                    hint=say(N_("publish the related campaigns' manifests to the same place "
+                                "(%(option)s)"), option="--to"))]
 
 
 def closed_page(url: str, manifest: Manifest) -> list[Diagnostic]:
@@ -58,11 +64,12 @@ def closed_page(url: str, manifest: Manifest) -> list[Diagnostic]:
     status = status_for_anyone(url)
     if status not in (401, 403):
         return head_refused(url, manifest) if status is not None and status < 400 else []
-    return [warning(f"the page's address answers HTTP {status} to a browser: stations cannot "
-                    f"open {redact_url(url)}", manifest.path,
-                    hint="the bucket is private: publish with --presign 7d and send the "
-                         f"stations the address it keeps in {PAGE_LINK_NAME}, or let anyone "
-                         "read the campaign's prefix (a bucket policy)")]
+    return [warning(say(N_("the page's address answers HTTP %(status)s to a browser: stations "
+                           "cannot open %(url)s"), status=status, url=redact_url(url)),
+                    manifest.path,
+                    hint=say(N_("the bucket is private: publish with --presign 7d and send the "
+                                "stations the address it keeps in %(file)s, or let anyone read "
+                                "the campaign's prefix (a bucket policy)"), file=PAGE_LINK_NAME))]
 
 
 def head_refused(url: str, manifest: Manifest) -> list[Diagnostic]:
@@ -73,8 +80,10 @@ def head_refused(url: str, manifest: Manifest) -> list[Diagnostic]:
     status = status_for_anyone(url, method="HEAD")
     if status not in (401, 403):
         return []
-    return [warning(f"the server answers HEAD with HTTP {status} where it lets anyone GET "
-                    f"{redact_url(url)}: the page's download command, run again where files "
-                    "are (after a cut), fails there", manifest.path,
-                    hint="serve the campaign from a server that allows HEAD where it allows GET "
-                         "(AWS S3, MinIO), or tell the stations to run it in an empty folder")]
+    return [warning(say(N_("the server answers HEAD with HTTP %(status)s where it lets anyone "
+                           "GET %(url)s: the page's download command, run again where files are "
+                           "(after a cut), fails there"), status=status, url=redact_url(url)),
+                    manifest.path,
+                    hint=say(N_("serve the campaign from a server that allows HEAD where it "
+                                "allows GET (AWS S3, MinIO), or tell the stations to run it in an "
+                                "empty folder")))]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import StorageError
+from pipeline.messages import N_, Items, say
 from pipeline.publish.s3_errors import (
     CHECKSUM_REJECTIONS,
     DENIED,
@@ -203,7 +204,8 @@ class S3Target(Target):
 
         body = self._get(key)
         if body is None:
-            raise StorageError(f"{self.location(key)} does not exist at {self.endpoint}")
+            raise StorageError(say(N_("%(object)s does not exist at %(endpoint)s"),
+                                   object=self.location(key), endpoint=self.endpoint))
         try:
             yield from body.iter_chunks(READ_CHUNK)
         except BotoCoreError as exc:
@@ -253,8 +255,9 @@ class S3Target(Target):
         size = Path(local_path).stat().st_size
         expected = _expected(Path(local_path), size, self.multipart_threshold, self.multipart_chunksize)
         if expected.sha256 != sha256:
-            raise StorageError(f"{local_path} changed since it was hashed; not uploaded",
-                               hint="publish again once nothing writes to it")
+            raise StorageError(say(N_("%(path)s changed since it was hashed; not uploaded"),
+                                   path=str(local_path)),
+                               hint=say(N_("publish again once nothing writes to it")))
         extra = {"Metadata": {"sha256": sha256}, "ContentType": content_type}
         if cache_control:
             extra["CacheControl"] = cache_control
@@ -318,27 +321,31 @@ class S3Target(Target):
     def _confirm(self, key: str, size: int, sha256: str, expected: _Expected) -> ObjectInfo:
         info = self.head(key)
         if info is None:
-            raise StorageError(f"{self.location(key)} is missing right after its upload "
-                               f"to {self.endpoint}", hint="publish again")
+            raise StorageError(say(N_("%(object)s is missing right after its upload to "
+                                      "%(endpoint)s"), object=self.location(key),
+                                   endpoint=self.endpoint), hint=say(N_("publish again")))
         problems = []
         if info.size != size:
-            problems.append(f"the store holds {info.size} bytes instead of {size}")
+            problems.append(say(N_("the store holds %(stored)s bytes instead of %(size)s"),
+                                stored=info.size, size=size))
         if info.sha256 != sha256:
-            problems.append("its sha256 metadata is missing or different")
+            problems.append(say(N_("its sha256 metadata is missing or different")))
         stored_checksum = (info.checksum_sha256 or "").split("-")[0]
         if stored_checksum and stored_checksum != self._checksum_for(info, expected):
-            problems.append("the SHA-256 the store computed differs from the local file's")
+            problems.append(say(N_("the SHA-256 the store computed differs from the local "
+                                   "file's")))
         etag = _ETAG.match(info.etag or "")
         if etag and not info.encrypted and int(etag.group(1) or 1) == expected.parts \
                 and info.etag != expected.etag:
-            problems.append("the store's MD5 (ETag) differs from the local file's")
+            problems.append(say(N_("the store's MD5 (ETag) differs from the local file's")))
         if problems:
             self._delete(key)
             raise StorageError(
-                f"upload of {self.location(key)} to {self.endpoint} arrived corrupted: "
-                f"{'; '.join(problems)}; the object was deleted",
-                hint="publish again; if it repeats, something between here and the store "
-                     "alters data (a proxy, a faulty network card)")
+                say(N_("upload of %(object)s to %(endpoint)s arrived corrupted: %(problems)s; "
+                       "the object was deleted"), object=self.location(key),
+                    endpoint=self.endpoint, problems=Items(tuple(problems), join="; ")),
+                hint=say(N_("publish again; if it repeats, something between here and the store "
+                            "alters data (a proxy, a faulty network card)")))
         return info
 
     @staticmethod

@@ -14,6 +14,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from pipeline.errors import StorageError
+from pipeline.messages import N_, Message, Number, say
 from pipeline.publish.target import TargetUnavailable
 
 if TYPE_CHECKING:   # the target is only read here: s3.py imports this module
@@ -29,6 +30,13 @@ THROTTLED = {"SlowDown", "503", "ServiceUnavailable", "Throttling", "RequestLimi
 # are common for publishing: a denied listing or deletion names what it lacked.
 PERMISSIONS = {"listing": "s3:ListBucket", "deleting": "s3:DeleteObject"}
 UPLOADING = "s3:GetObject, s3:PutObject and s3:AbortMultipartUpload"
+# What was being done, as the messages below say it ("while reading <bucket>/<key>").
+ACTIONS = {"reading": N_("reading"), "listing": N_("listing"), "uploading": N_("uploading"),
+           "deleting": N_("deleting"), "presigning": N_("presigning")}
+
+
+def _doing(action: str) -> Message | str:
+    return say(ACTIONS[action]) if action in ACTIONS else action
 
 
 def quiet_sdk_loggers() -> None:
@@ -52,44 +60,65 @@ def explain(target: S3Target, exc: Exception, action: str, key: str | None) -> S
     )
 
     where, endpoint = target.location(key or ""), target.endpoint
+    doing = _doing(action)
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
         return TargetUnavailable(
-            f"no AWS credentials found for {action} {where} ({endpoint})",
-            hint="set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
-                 "or run where an instance role is available")
+            say(N_("no AWS credentials found for %(action)s %(where)s (%(endpoint)s)"),
+                action=doing, where=where, endpoint=endpoint),
+            hint=say(N_("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run "
+                        "where an instance role is available")))
     if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError)):
         return TargetUnavailable(
-            f"cannot reach the object store at {endpoint} while {action} {where} "
-            f"(tried {target.max_attempts} times)",
-            hint="check --endpoint-url / AWS_ENDPOINT_URL and that the store is running")
+            say(N_("cannot reach the object store at %(endpoint)s while %(action)s %(where)s "
+                   "(tried %(attempts)s times)"), endpoint=endpoint, action=doing, where=where,
+                attempts=target.max_attempts),
+            hint=say(N_("check --endpoint-url / AWS_ENDPOINT_URL and that the store is "
+                        "running")))
     if isinstance(exc, ReadTimeoutError):
-        return StorageError(f"{endpoint} did not answer within {target.read_timeout:g} s while "
-                            f"{action} {where}", hint="try again; check the network")
+        return StorageError(say(N_("%(endpoint)s did not answer within %(seconds)s s while "
+                                   "%(action)s %(where)s"), endpoint=endpoint,
+                                seconds=Number(target.read_timeout, "g"), action=doing,
+                                where=where), hint=say(N_("try again; check the network")))
     if isinstance(exc, ConnectionClosedError):
-        return StorageError(f"{endpoint} kept closing the connection while {action} {where} "
-                            f"(tried {target.max_attempts} times)", hint="try again later")
+        return StorageError(say(N_("%(endpoint)s kept closing the connection while %(action)s "
+                                   "%(where)s (tried %(attempts)s times)"), endpoint=endpoint,
+                                action=doing, where=where, attempts=target.max_attempts),
+                            hint=say(N_("try again later")))
     if not isinstance(exc, ClientError):
-        return StorageError(f"{action} {where} at {endpoint} failed: {type(exc).__name__}")
+        return StorageError(say(N_("%(action)s %(where)s at %(endpoint)s failed: %(error)s"),
+                                action=doing, where=where, endpoint=endpoint,
+                                error=type(exc).__name__))
     code, message = error_code(exc), exc.response.get("Error", {}).get("Message", "")
     if code == "NoSuchBucket":
-        return TargetUnavailable(f"bucket {target.bucket!r} does not exist at {endpoint}",
-                            hint=f"create it first (aws s3 mb s3://{target.bucket}), "
-                                 "or fix the bucket in --to / publish.to")
+        return TargetUnavailable(say(N_("bucket %(bucket)s does not exist at %(endpoint)s"),
+                                     bucket=repr(target.bucket), endpoint=endpoint),
+                                 hint=say(N_("create it first (%(command)s), or fix the bucket "
+                                             "in --to / publish.to"),
+                                          command=f"aws s3 mb s3://{target.bucket}"))
     if code == "RequestTimeTooSkewed":
         return TargetUnavailable(
-            f"{endpoint} refused {action} {where}: this machine's clock differs too much "
-            "from the store's (RequestTimeTooSkewed)",
-            hint="synchronise the clock (e.g. 'timedatectl set-ntp true' or chrony)")
+            say(N_("%(endpoint)s refused %(action)s %(where)s: this machine's clock differs too "
+                   "much from the store's (%(code)s)"), endpoint=endpoint, action=doing,
+                where=where, code=code),
+            hint=say(N_("synchronise the clock (e.g. %(command)s or chrony)"),
+                     command="'timedatectl set-ntp true'"))
     if code in DENIED:
-        return TargetUnavailable(f"access denied {action} {where} at {endpoint} ({code})",
-                            hint="check the credentials in use and that their policy allows "
-                                 f"{PERMISSIONS.get(action, UPLOADING)} here")
+        return TargetUnavailable(say(N_("access denied %(action)s %(where)s at %(endpoint)s "
+                                        "(%(code)s)"), action=doing, where=where,
+                                     endpoint=endpoint, code=code),
+                                 hint=say(N_("check the credentials in use and that their policy "
+                                             "allows %(permissions)s here"),
+                                          permissions=PERMISSIONS.get(action, UPLOADING)))
     if code in THROTTLED:
-        return StorageError(f"{endpoint} is still throttling ({code}) after "
-                            f"{target.max_attempts} attempts at {action} {where}",
-                            hint="publish again later; objects already up are not re-sent")
+        return StorageError(say(N_("%(endpoint)s is still throttling (%(code)s) after "
+                                   "%(attempts)s attempts at %(action)s %(where)s"),
+                                endpoint=endpoint, code=code, attempts=target.max_attempts,
+                                action=doing, where=where),
+                            hint=say(N_("publish again later; objects already up are not "
+                                        "re-sent")))
     detail = f"{code}: {message}" if message else code
-    return StorageError(f"{action} {where} at {endpoint} failed ({detail})")
+    return StorageError(say(N_("%(action)s %(where)s at %(endpoint)s failed (%(detail)s)"),
+                            action=doing, where=where, endpoint=endpoint, detail=detail))
 
 
 def error_code(exc) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import StorageError
-from pipeline.files import NOT_REGULAR, atomic_output, special_file, write_atomically
+from pipeline.files import atomic_output, special_file, write_atomically
+from pipeline.messages import N_, say
 from pipeline.publish.s3 import S3Target
 from pipeline.publish.target import READ_CHUNK, ObjectInfo, Target, _check_key, redact_url
 
@@ -40,8 +41,9 @@ class LocalTarget(Target):
         """`StorageError` for a pipe or a device where a file is read: a variant linked to
         /dev/zero was hashed without end by `verify`."""
         if special_file(path):
-            raise StorageError(f"{path.name} {NOT_REGULAR}", path,
-                               hint="put the file itself there, not a pipe or a device")
+            # files.NOT_REGULAR's words, after the file's name.
+            raise StorageError(say(N_("%(name)s is not a regular file"), name=path.name), path,
+                               hint=say(N_("put the file itself there, not a pipe or a device")))
 
     def head(self, key: str) -> ObjectInfo | None:
         path = self._path(key)
@@ -69,8 +71,10 @@ class LocalTarget(Target):
             size = self._copy_atomically(local_path, dest, sha256)
             write_atomically(self._sidecar(dest), f"{sha256}  {dest.name}\n")
         except OSError as exc:
-            raise StorageError(f"cannot write {dest}: {exc.strerror or exc}",
-                               hint="check that the folder is writable and the disk has room") from None
+            raise StorageError(say(N_("cannot write %(path)s: %(reason)s"), path=str(dest),
+                                   reason=str(exc.strerror or exc)),
+                               hint=say(N_("check that the folder is writable and the disk has "
+                                           "room"))) from None
         return ObjectInfo(key, size, sha256)
 
     @staticmethod
@@ -86,8 +90,9 @@ class LocalTarget(Target):
                 out.flush()
                 os.fsync(out.fileno())
             if digest.hexdigest() != sha256:
-                raise StorageError(f"{source} changed while it was being published",
-                                   hint="publish again once nothing writes to it")
+                raise StorageError(say(N_("%(path)s changed while it was being published"),
+                                       path=str(source)),
+                                   hint=say(N_("publish again once nothing writes to it")))
         return size
 
     def get_bytes(self, key: str) -> bytes | None:
@@ -97,7 +102,9 @@ class LocalTarget(Target):
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StorageError(f"cannot read {self._path(key)}: {exc.strerror or exc}") from None
+            raise StorageError(say(N_("cannot read %(path)s: %(reason)s"),
+                                   path=str(self._path(key)), reason=str(exc.strerror or exc))
+                               ) from None
 
     def read_chunks(self, key: str) -> Iterator[bytes]:
         path = self._path(key)
@@ -106,7 +113,8 @@ class LocalTarget(Target):
             with open(path, "rb") as handle:
                 yield from iter(lambda: handle.read(READ_CHUNK), b"")
         except OSError as exc:
-            raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
+            raise StorageError(say(N_("cannot read %(path)s: %(reason)s"), path=str(path),
+                                   reason=str(exc.strerror or exc))) from None
 
     def list_keys(self, folder: str) -> list[str]:
         top, keys = self._path(folder), []
@@ -123,8 +131,9 @@ class LocalTarget(Target):
                         continue
                     keys.append("/".join(Path(where, name).relative_to(self.root).parts))
         except OSError as exc:
-            raise StorageError(f"cannot list {top}: {exc.strerror or exc}",
-                               hint="check that the folder is readable") from None
+            raise StorageError(say(N_("cannot list %(path)s: %(reason)s"), path=str(top),
+                                   reason=str(exc.strerror or exc)),
+                               hint=say(N_("check that the folder is readable"))) from None
         return sorted(keys)
 
     def delete(self, key: str) -> None:
@@ -133,8 +142,9 @@ class LocalTarget(Target):
             path.unlink(missing_ok=True)
             self._sidecar(path).unlink(missing_ok=True)
         except OSError as exc:
-            raise StorageError(f"cannot delete {path}: {exc.strerror or exc}",
-                               hint="check that the folder is writable") from None
+            raise StorageError(say(N_("cannot delete %(path)s: %(reason)s"), path=str(path),
+                                   reason=str(exc.strerror or exc)),
+                               hint=say(N_("check that the folder is writable"))) from None
         # A dropped spot's folder would be left empty, and a served folder's index still shows it.
         for folder in path.parents:
             if folder == self.root:
@@ -157,13 +167,18 @@ def check_target_url(url: str) -> None:
     manifest is read, so that a wrong value is said to be the command line's (exit 2)."""
     if url.startswith("s3://"):
         if not url[len("s3://"):].partition("/")[0]:
-            raise StorageError(f"no bucket in {url!r}", hint="write s3://bucket/prefix")
+            raise StorageError(say(N_("no bucket in %(url)s"), url=repr(url)),
+                               hint=say(N_("write %(form)s"), form="s3://bucket/prefix"))
     elif url in ("file://", "file://localhost", "file://localhost/"):
         # It published into whatever folder the command ran in.
-        raise StorageError(f"no folder in {url!r}", hint="write file://path, e.g. file://../dist")
+        raise StorageError(say(N_("no folder in %(url)s"), url=repr(url)),
+                           hint=say(N_("write %(form)s, e.g. %(example)s"), form="file://path",
+                                    example="file://../dist"))
     elif "://" in url and not url.startswith("file://"):
-        raise StorageError(f"cannot publish to {redact_url(url)}: unsupported scheme",
-                           hint="use s3://bucket/prefix for object storage or file://path for a folder")
+        raise StorageError(say(N_("cannot publish to %(url)s: unsupported scheme"),
+                               url=redact_url(url)),
+                           hint=say(N_("use %(s3)s for object storage or %(folder)s for a folder"),
+                                    s3="s3://bucket/prefix", folder="file://path"))
 
 
 def open_target(url: str, base_dir: Path, endpoint_url: str | None = None, **s3_options) -> Target:

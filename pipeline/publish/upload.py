@@ -19,7 +19,7 @@ from pipeline.errors import Diagnostic, PipelineError, StorageError, error, warn
 from pipeline.files import atomic_output
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Manifest
-from pipeline.messages import plural
+from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
 from pipeline.publish.catalog import (
     CATALOG_NAME,
@@ -73,15 +73,17 @@ def parse_duration(text: str) -> int:
     """`90m`, `12h`, `7d`, `1h30m` or plain seconds; at most 7 days."""
     compact = re.sub(r"\s+", "", text.lower())
     if not _DURATION.match(compact):
-        raise StorageError(f"presign duration {text!r} is not like 90m, 12h or 7d",
-                           hint="a number followed by s, m, h or d")
+        raise StorageError(say(N_("presign duration %(text)s is not like 90m, 12h or 7d"),
+                               text=repr(text)),
+                           hint=say(N_("a number followed by s, m, h or d")))
     seconds = int(compact) if compact.isdigit() else sum(
         int(number) * _UNITS[unit] for number, unit in re.findall(r"(\d+)([smhd])", compact))
     if seconds <= 0:
-        raise StorageError(f"presign duration {text!r} is zero")
+        raise StorageError(say(N_("presign duration %(text)s is zero"), text=repr(text)))
     if seconds > PRESIGN_MAX_SECONDS:
-        raise StorageError(f"presign duration {text!r} is longer than 7 days, the most a SigV4 "
-                           "presigned URL can last", hint="use --presign 7d or less")
+        raise StorageError(say(N_("presign duration %(text)s is longer than 7 days, the most a "
+                                  "SigV4 presigned URL can last"), text=repr(text)),
+                           hint=say(N_("use --presign 7d or less")))
     return seconds
 
 
@@ -171,8 +173,9 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
         raise
     records = load_records(manifest)
     if not records:
-        raise PipelineError("nothing to publish: no variant of this campaign has been rendered",
-                            manifest.path, hint="run 'pipeline render' first")
+        raise PipelineError(say(N_("nothing to publish: no variant of this campaign has been "
+                                   "rendered")),
+                            manifest.path, hint=say(N_("run 'pipeline render' first")))
     report = PublishReport(manifest.campaign, target.location(manifest.campaign), dry_run)
     # One plan, and one look for what is missing, for the warnings and the catalog's
     # variants_missing (planning probes every input; each missing one's failure memo is read).
@@ -183,7 +186,7 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
     # The files published as rendered before their inputs changed, marked on the page too.
     outdated = outdated_entries(changed_since_rendered(records, plan)[1])
     if presign_seconds and not target.supports_presign:
-        report.diagnostics.append(warning("--presign has no effect on a folder target",
+        report.diagnostics.append(warning(say(N_("--presign has no effect on a folder target")),
                                           manifest.path))
         presign_seconds = None
     files = _local_files(manifest, records, report, progress)
@@ -195,9 +198,11 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
                     progress)
         problems = len(report.problems)
         report.diagnostics.append(error(
-            f"catalog not updated at {report.target}: {plural(problems, 'problem')} "
-            "above; broadcasters still see the previous catalog", manifest.path,
-            hint="fix them and publish again; objects already up are not sent twice",
+            say(N_("catalog not updated at %(target)s: %(problems)s above; broadcasters still "
+                   "see the previous catalog"), target=report.target,
+                problems=say_count(N_plural("%(count)s problem", "%(count)s problems"), problems,
+                                   count=problems)), manifest.path,
+            hint=say(N_("fix them and publish again; objects already up are not sent twice")),
             code=HELD_BACK))
     else:
         _put_catalog(target, manifest, records, (missing, outdated), files, presign_seconds,
@@ -232,12 +237,12 @@ def _local_files(manifest: Manifest, records: list[dict], report: PublishReport,
             try:
                 size, sha256 = path.stat().st_size, sha256_file(path)
             except OSError as exc:
-                problem = error(f"cannot read: {exc.strerror or exc}", path,
-                                hint="render the variant again")
+                problem = error(say(N_("cannot read: %(reason)s"), reason=str(exc.strerror or exc)),
+                                path, hint=say(N_("render the variant again")))
             if not problem and index == 0 and (size, sha256) != (record["bytes"], record["sha256"]):
-                problem = error("the file no longer matches its render record (size or sha256 "
-                                "changed since it was rendered)", path,
-                                hint="render it again; it is not published")
+                problem = error(say(N_("the file no longer matches its render record (size or "
+                                       "sha256 changed since it was rendered)")), path,
+                                hint=say(N_("render it again; it is not published")))
             key = f"{manifest.campaign}/{relative}"
             if problem:
                 refused.add(relative)
@@ -254,13 +259,13 @@ def _put_all(target: Target, files: list[_LocalFile], report: PublishReport, dry
         try:
             result = _put_one(target, item, dry_run)
         except TargetUnavailable as exc:
-            report.diagnostics.append(error(exc.message, item.path, hint=exc.hint))
+            report.diagnostics.append(error(exc.said_message, item.path, hint=exc.said_hint))
             _record(report, ObjectResult(item.key, item.path, "failed", 0, exc.message), progress)
             for rest in files[position + 1:]:
                 _record(report, ObjectResult(rest.key, rest.path, "not attempted"), progress)
             return
         except StorageError as exc:
-            report.diagnostics.append(error(exc.message, item.path, hint=exc.hint))
+            report.diagnostics.append(error(exc.said_message, item.path, hint=exc.said_hint))
             result = ObjectResult(item.key, item.path, "failed", 0, exc.message)
         _record(report, result, progress)
 
@@ -326,7 +331,8 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
         elif not dry_run:
             report.diagnostics += closed_page(report.page_url, manifest)
     except StorageError as exc:
-        report.diagnostics.append(error(f"catalog: {exc.message}", manifest.path, hint=exc.hint))
+        report.diagnostics.append(error(say(N_("catalog: %(problem)s"), problem=exc.said_message),
+                                        manifest.path, hint=exc.said_hint))
         done = {o.key for o in report.objects}
         for name in _catalog_names(manifest, records):
             if f"{campaign}/{name}" not in done:

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from pipeline.errors import Diagnostic, StorageError, error, warning
 from pipeline.manifest import Manifest
-from pipeline.messages import plural
+from pipeline.messages import N_, N_plural, Items, Message, say, say_count
 from pipeline.publish.storage import LocalTarget
 from pipeline.publish.target import Target, TargetUnavailable
 from pipeline.render.variants import Variant
@@ -24,7 +24,8 @@ SHOWN = 10                  # withdrawn files named in the warning; the rest are
 
 NOT_PRUNED = "not-pruned"   # the code of the error that says --prune removed nothing, and why
 
-PRUNE_HINT = "'pipeline publish --prune' removes them; '--prune --dry-run' says which it would"
+PRUNE_HINT = say(N_("'pipeline publish --prune' removes them; '--prune --dry-run' says which it "
+                    "would"))
 
 
 @dataclass
@@ -58,14 +59,16 @@ def look_for_withdrawn(target: Target, manifest: Manifest, kept: set[str], prune
     where = target.location(campaign)
     if isinstance(target, LocalTarget) and _overlaps(target, manifest):
         found.diagnostics.append(_not_looked_for(
-            f"{where} holds the rendered campaign itself: its records and caches are not "
-            "published objects", manifest, prune,
-            hint="publish to a folder of its own (publish.to, --to)"))
+            say(N_("%(target)s holds the rendered campaign itself: its records and caches are "
+                   "not published objects"), target=where), manifest, prune,
+            hint=say(N_("publish to a folder of its own (%(key)s, %(option)s)"),
+                     key="publish.to", option="--to")))
         return found
     try:
         listed = target.list_keys(campaign)
     except StorageError as exc:
-        found.diagnostics.append(_not_looked_for(exc.message, manifest, prune, exc.hint))
+        found.diagnostics.append(_not_looked_for(exc.said_message, manifest, prune,
+                                                 exc.said_hint))
         return found
     # A store is trusted to list what is there, not to have honoured the prefix: nothing
     # outside the campaign's folder is ever named, let alone deleted.
@@ -75,17 +78,24 @@ def look_for_withdrawn(target: Target, manifest: Manifest, kept: set[str], prune
     found.keys = [key for key in left if not _owner(key, campaign) & owners]
     if found.spared and prune:
         found.diagnostics.append(warning(
-            f"{plural(len(found.spared), 'object')} at {where} of "
-            "variants the manifest still makes, not sent by this publish (said above), left in "
-            f"place: {_names(found.spared, campaign)}", manifest.path,
-            hint="render them, or take them out of the manifest to withdraw them"))
+            say_count(N_plural("%(count)s object at %(target)s of variants the manifest still "
+                               "makes, not sent by this publish (said above), left in place: "
+                               "%(names)s",
+                               "%(count)s objects at %(target)s of variants the manifest still "
+                               "makes, not sent by this publish (said above), left in place: "
+                               "%(names)s"),
+                      len(found.spared), count=len(found.spared), target=where,
+                      names=_names(found.spared, campaign)), manifest.path,
+            hint=say(N_("render them, or take them out of the manifest to withdraw them"))))
     if not found.keys:
         return found
     if not prune:
         found.diagnostics.append(warning(
-            f"{_still_there(found.keys, where, dry_run)}: {_names(found.keys, campaign)}; a "
-            "station with their address (a saved link, an earlier <lang>.urls.txt) can still "
-            "download them and air them", manifest.path, hint=PRUNE_HINT))
+            say(N_("%(objects)s: %(names)s; a station with their address (a saved link, an "
+                   "earlier %(lists)s) can still download them and air them"),
+                objects=_still_there(found.keys, where, dry_run),
+                names=_names(found.keys, campaign), lists="<lang>.urls.txt"),
+            manifest.path, hint=PRUNE_HINT))
         return found
     if dry_run:
         found.removed = list(found.keys)
@@ -120,10 +130,12 @@ def _owner(key: str, campaign: str) -> set[str]:
 def not_pruned(manifest: Manifest, problems: int) -> Diagnostic:
     """Why `--prune` removed nothing after a publish that did not fully arrive: the previous
     catalog is still the page, and it links files this publish would have called withdrawn."""
-    return error(f"--prune removed nothing: {plural(problems, 'problem')} "
-                 "above; withdrawn objects are removed only after a publish in which everything "
-                 "arrived, as the previous catalog may still link them", manifest.path,
-                 hint="fix them and publish again with --prune", code=NOT_PRUNED)
+    return error(say(N_("--prune removed nothing: %(problems)s above; withdrawn objects are "
+                        "removed only after a publish in which everything arrived, as the "
+                        "previous catalog may still link them"),
+                     problems=say_count(N_plural("%(count)s problem", "%(count)s problems"),
+                                        problems, count=problems)), manifest.path,
+                 hint=say(N_("fix them and publish again with --prune")), code=NOT_PRUNED)
 
 
 def _remove(target: Target, found: Withdrawal, manifest: Manifest) -> None:
@@ -132,22 +144,32 @@ def _remove(target: Target, found: Withdrawal, manifest: Manifest) -> None:
             target.delete(key)
         except TargetUnavailable as exc:   # every other deletion would fail the same way
             rest = found.keys[position + 1:]
-            found.diagnostics.append(error(
-                exc.message + (f"; {_count(rest)} not attempted" if rest else ""),
-                manifest.path, hint=exc.hint))
+            message, hint = _said(exc)
+            if rest:
+                message = say(N_("%(problem)s; %(objects)s not attempted"), problem=message,
+                              objects=_count(rest))
+            found.diagnostics.append(error(message, manifest.path, hint=hint))
             return
         except StorageError as exc:
-            found.diagnostics.append(error(exc.message, manifest.path, hint=exc.hint))
+            message, hint = _said(exc)
+            found.diagnostics.append(error(message, manifest.path, hint=hint))
             continue
         found.removed.append(key)
 
 
-def _not_looked_for(reason: str, manifest: Manifest, prune: bool, hint: str | None) -> Diagnostic:
-    message = f"withdrawn objects not looked for: {reason}"
+def _said(exc: StorageError) -> tuple[Message | str, Message | str | None]:
+    """An error's message and hint, as the messages they were said from where they were."""
+    return exc.said_message, exc.said_hint
+
+
+def _not_looked_for(reason: Message | str, manifest: Manifest, prune: bool,
+                    hint: Message | str | None) -> Diagnostic:
+    message = say(N_("withdrawn objects not looked for: %(reason)s"), reason=reason)
     if prune:
-        return error(f"--prune removed nothing: {message}", manifest.path, hint=hint)
-    return warning(f"{message}; one still there can be downloaded by a station with its address",
-                   manifest.path, hint=hint)
+        return error(say(N_("--prune removed nothing: %(problem)s"), problem=message),
+                     manifest.path, hint=hint)
+    return warning(say(N_("%(problem)s; one still there can be downloaded by a station with its "
+                          "address"), problem=message), manifest.path, hint=hint)
 
 
 def _overlaps(target: LocalTarget, manifest: Manifest) -> bool:
@@ -156,19 +178,26 @@ def _overlaps(target: LocalTarget, manifest: Manifest) -> bool:
     return published.is_relative_to(rendered) or rendered.is_relative_to(published)
 
 
-def _count(keys: list[str]) -> str:
-    return plural(len(keys), "withdrawn object")
+def _count(keys: list[str]) -> Message:
+    return say_count(N_plural("%(count)s withdrawn object", "%(count)s withdrawn objects"),
+                     len(keys), count=len(keys))
 
 
-def _still_there(keys: list[str], where: str, dry_run: bool) -> str:
+def _still_there(keys: list[str], where: str, dry_run: bool) -> Message:
     if dry_run:
-        return (f"{plural(len(keys), 'object')} at {where} would be "
-                "withdrawn, not in the catalog this publish would write")
-    return f"{_count(keys)} still at {where}, no longer in its catalog"
+        return say_count(N_plural("%(count)s object at %(target)s would be withdrawn, not in the "
+                                  "catalog this publish would write",
+                                  "%(count)s objects at %(target)s would be withdrawn, not in "
+                                  "the catalog this publish would write"),
+                         len(keys), count=len(keys), target=where)
+    return say(N_("%(objects)s still at %(target)s, no longer in its catalog"),
+               objects=_count(keys), target=where)
 
 
-def _names(keys: list[str], campaign: str) -> str:
+def _names(keys: list[str], campaign: str) -> Items | Message:
     """The first `SHOWN` keys below the campaign, then how many more."""
     names = [key.removeprefix(f"{campaign}/") for key in keys]
     more = len(names) - SHOWN
-    return ", ".join(names[:SHOWN]) + (f" and {more} more" if more > 0 else "")
+    if more > 0:
+        return say(N_("%(files)s and %(count)s more"), files=", ".join(names[:SHOWN]), count=more)
+    return Items(tuple(names))

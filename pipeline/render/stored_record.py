@@ -7,6 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.messages import N_, Message, say
+
+# How a field of the wrong kind is said: its name, quoted as Python writes it.
+_OTHER_KIND = N_("has %(field)s of another kind")
+
 
 def read_record(path: Path) -> dict | None:
     """A variant's record, or None when there is none, it cannot be read, or it is not of the
@@ -43,36 +48,36 @@ _INNER = {("qc", "warnings"): list, ("qc", "from_inputs"): int, ("settings", "pr
 _LOUDNESS_WORDS = ("measured_as", "meter")     # its other fields are figures (LUFS, dB) or null
 
 
-def shape_problem(record) -> str | None:
+def shape_problem(record) -> Message | None:
     """What makes `record` (a record's JSON) not one a render writes, said for its error
     ("is not a JSON object", "has 'streams' of another kind"); None when it is. Its fields,
     a list's items, and the fields of those the catalog and page read (`_INNER`, the
     loudness figures); not every level below: a record is the pipeline's own file, written
     whole (files.write_atomically), and these are what a hand's edit of it was seen to break."""
     if not isinstance(record, dict):
-        return "is not a JSON object"
+        return say(N_("is not a JSON object"))
     for key, kind in _FIELDS.items():
         if key not in record:
             continue
         value = record[key]
         wrong = not isinstance(value, kind) or isinstance(value, bool)   # bool is an int
         if wrong or (key in _ITEMS and not all(isinstance(i, _ITEMS[key]) for i in value)):
-            return f"has {key!r} of another kind"
+            return say(_OTHER_KIND, field=repr(key))
     for (key, inner), kind in _INNER.items():
         if not isinstance((record.get(key) or {}).get(inner, kind()), kind):
-            return f"has {key!r} of another kind"
+            return say(_OTHER_KIND, field=repr(key))
     # A picture's [width, height] (geometry.upscaled_from), the page's "enlarged from W×H".
     for field, size in (("upscaled_from", record.get("upscaled_from")),
                         ("master", (record.get("master") or {}).get("upscaled_from"))):
         if size is not None and not (isinstance(size, list) and len(size) == 2
                                      and all(type(n) is int for n in size)):
-            return f"has {field!r} of another kind"
+            return say(_OTHER_KIND, field=repr(field))
     # A warning is an object (Diagnostic.to_json), or its text in records before those.
     if not all(isinstance(w, (dict, str)) for w in record.get("qc", {}).get("warnings", [])):
-        return "has 'qc' of another kind"
+        return say(_OTHER_KIND, field=repr("qc"))
     loudness = record.get("loudness", {})
     if not all(isinstance(value, str) if key in _LOUDNESS_WORDS
                else isinstance(value, (*_NUMBER, _NULL)) and not isinstance(value, bool)
                for key, value in loudness.items()):
-        return "has 'loudness' of another kind"
+        return say(_OTHER_KIND, field=repr("loudness"))
     return None
