@@ -309,10 +309,14 @@ def test_a_failed_publish_leaves_the_previous_catalog(campaign, s3_server, bucke
     client = s3_client(s3_server)
     before = client.get_object(Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read()
 
-    # A new variant to publish, whose upload keeps failing.
+    # A new variant to publish, whose upload keeps failing; and one uploaded before it, which
+    # replaces its previous render under the previous catalog.
     variant = campaign.campaign_dir / "not-for-sale-30" / "not-for-sale-30.nah.web.mp4"
     flip_a_byte_keeping_the_size(variant)
     rerecord(campaign, variant)
+    replaced = campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.nah.web.mp4"
+    flip_a_byte_keeping_the_size(replaced)
+    rerecord(campaign, replaced)
     with FaultProxy(s3_server) as proxy:
         proxy.add(Fault("reset", method="PUT", contains="not-for-sale-30.nah.web.mp4", times=None))
         report = publish(campaign, target=target_for(proxy.url, bucket, max_attempts=2))
@@ -324,6 +328,14 @@ def test_a_failed_publish_leaves_the_previous_catalog(campaign, s3_server, bucke
     after = client.get_object(Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read()
     assert after == before
     assert any("catalog not updated" in d.message for d in report.failures)
+    # The file replaced under the previous catalog is named: a trial's station would have
+    # downloaded a file the page's checksum refuses, told that it "still sees the previous
+    # catalog".
+    replaced_key = "blue-heart/not-for-sale-15/not-for-sale-15.nah.web.mp4"
+    assert [o.replaced for o in report.objects if o.key == replaced_key] == [True]
+    (said,) = [d for d in report.failures if "does not describe" in d.message]
+    assert said.message.endswith(f"the previous one's size and sha256): {replaced_key}"), said
+    assert said.hint.startswith("publish again as soon as it can complete")
 
 
 def test_records_are_read_for_current_variants_only(campaign):

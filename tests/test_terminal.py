@@ -589,6 +589,11 @@ def test_ctrl_c_during_a_publish_leaves_no_catalog_and_no_partial_upload(rendere
     assert result.steps, "Ctrl-C was never pressed"
     assert result.status == 130, result.describe()
     assert result.text.count(INTERRUPTED) == 1, result.describe()
+    # What was left said as publish's (a trial was told only of partial files).
+    assert any(line.endswith(
+        f"error: publish interrupted: the catalog at s3://{bucket}/spots/test-campaign was not "
+        "updated (hint: publish again; objects already up are not sent twice)")
+        for line in tty.said(result)), result.describe()
     client = s3_client(s3_server)
     keys = [o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])]
     assert keys and not any(k.endswith(("catalog.json", "index.html")) for k in keys), keys

@@ -19,7 +19,7 @@ from pipeline.errors import Diagnostic, PipelineError, StorageError, error, warn
 from pipeline.files import atomic_output
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Manifest
-from pipeline.messages import N_, N_plural, say, say_count
+from pipeline.messages import N_, Items, N_plural, say, say_count
 from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
 from pipeline.publish.catalog import (
     CATALOG_NAME,
@@ -94,6 +94,7 @@ class ObjectResult:
     action: str              # uploaded | unchanged | would upload | failed | not attempted
     bytes: int = 0
     message: str | None = None
+    replaced: bool = False   # uploaded over another version: the previous catalog's
 
 
 @dataclass
@@ -204,6 +205,7 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
                                    count=problems)), manifest.path,
             hint=say(N_("fix them and publish again; objects already up are not sent twice")),
             code=HELD_BACK))
+        report.diagnostics += replaced_unlisted(manifest, report.target, report.objects)
     else:
         _put_catalog(target, manifest, records, (missing, outdated), files, presign_seconds,
                      report, dry_run, progress)
@@ -221,6 +223,32 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
         # Not looked for either: the previous catalog, still the page, may link any of them.
         report.diagnostics.append(not_pruned(manifest, len(report.problems)))
     return report
+
+
+def replaced_unlisted(manifest: Manifest, target: str,
+                      objects: list[ObjectResult]) -> list[Diagnostic]:
+    """An error naming the objects a publish cut short (by a failure, or Ctrl-C) replaced with
+    their new render under the previous catalog, which still gives their old sizes and
+    checksums: a trial's station would have downloaded files its page's checksums refuse,
+    told only that broadcasters "still see the previous catalog"."""
+    replaced = [o.key for o in objects if o.replaced]
+    if not replaced:
+        return []
+    listed = Items(tuple(replaced[:LISTED_REPLACED]) + (
+        (say_count(N_plural("%(count)s more", "%(count)s more"), len(replaced) - LISTED_REPLACED,
+                   count=len(replaced) - LISTED_REPLACED),)
+        if len(replaced) > LISTED_REPLACED else ()), ", ")
+    return [error(say_count(N_plural(
+        "%(count)s file at %(target)s is its new render, which the catalog there does not "
+        "describe (it gives the previous one's size and sha256): %(keys)s",
+        "%(count)s files at %(target)s are their new render, which the catalog there does not "
+        "describe (it gives the previous ones' sizes and sha256s): %(keys)s"), len(replaced),
+        count=len(replaced), target=target, keys=listed), manifest.path,
+        hint=say(N_("publish again as soon as it can complete: until then a station's checksum "
+                    "check of these files fails")), code=HELD_BACK)]
+
+
+LISTED_REPLACED = 5
 
 
 def _local_files(manifest: Manifest, records: list[dict], report: PublishReport,
@@ -277,7 +305,7 @@ def _put_one(target: Target, item: _LocalFile, dry_run: bool) -> ObjectResult:
     if dry_run:
         return ObjectResult(item.key, item.path, "would upload", item.size)
     target.put(item.key, item.path, item.sha256, content_type(item.path.name))
-    return ObjectResult(item.key, item.path, "uploaded", item.size)
+    return ObjectResult(item.key, item.path, "uploaded", item.size, replaced=existing is not None)
 
 
 def _record(report: PublishReport, result: ObjectResult, progress: Progress | None) -> None:
