@@ -518,3 +518,43 @@ def test_a_code_naming_no_language_is_an_error_at_its_line_and_the_other_manifes
         assert f"{bad}:3: error: source_language {code!r} " in result.output, result.output
         assert f"{third}:10: error: language code {code!r} " in result.output, result.output
     assert "1 to render" in invoke("plan", good, bad).output   # the good one, planned
+
+
+def test_a_master_still_being_copied_is_said_to_be_and_its_skipped_variants_stay_skipped(
+        campaign, media):
+    # A trial's cron render of a master being copied was told to export it again, and counted
+    # 8 blocked variants for 5 (the subtitled languages' audio-only ones, made by no spot).
+    import threading
+    import time
+
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"small": SMALL_PROFILES["small"],
+                                        "mp3": {"base": "radio-mp3"}})
+    data = media["master.mp4"].read_bytes()
+    master = campaign.root / "media/spot.mp4"
+    master.write_bytes(data[:4096])
+    copied = threading.Event()
+
+    def copy() -> None:      # as a slow network copy writes it: a few kB at a time
+        with master.open("ab") as out:
+            for start in range(4096, len(data), 2048):
+                out.write(data[start:start + 2048])
+                out.flush()
+                time.sleep(0.02)
+                if copied.is_set():
+                    return
+
+    writer = threading.Thread(target=copy)
+    writer.start()
+    try:
+        result = invoke("plan", manifest)
+    finally:
+        copied.set()
+        writer.join()
+    assert result.exit_code == 1
+    (said,) = [line for line in result.stderr.splitlines() if "ffprobe cannot read" in line]
+    assert said.endswith("(hint: it is still being written (it grew as it was read): wait for "
+                         "its copy to end, then run the command again)"), said
+    assert "1 variant: 0 up to date, 0 to render, 1 blocked; 1 more not applicable" in \
+        result.stderr, result.stderr

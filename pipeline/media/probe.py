@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -220,6 +221,20 @@ def _measured(path: Path, raw: dict, stream: Stream) -> Stream:
     return replace(stream, fps=float(measured_constant_rate(peak)), peak_fps=round(peak, 3))
 
 
+GROWING_POLL = 0.25   # seconds: a copy writes many times a second (render/settling.py)
+
+
+def _growing(path: Path) -> bool:
+    """Whether the file's size changes within `GROWING_POLL`: a copy still under way. A
+    trial's cron render of a master being copied told the media team to export it again."""
+    try:
+        before = path.stat().st_size
+        time.sleep(GROWING_POLL)
+        return path.stat().st_size != before
+    except OSError:
+        return False
+
+
 def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
     """Streams and duration of a media file; `MediaError` naming the file when unreadable
     (of 0 bytes: said so, `files.empty_file`).
@@ -243,8 +258,11 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         reason = reason.removeprefix(f"{path}: ")   # the diagnostic names the file already
         # ffprobe's reason in its own words (English).
         raise MediaError(say(N_("ffprobe cannot read this file: %(reason)s"), reason=reason),
-                         path, hint=say(N_("export the file again as MP4/MOV (video) or PCM "
-                                           "WAV/FLAC (audio)")))
+                         path, hint=say(N_("it is still being written (it grew as it was read): "
+                                           "wait for its copy to end, then run the command "
+                                           "again")) if _growing(path) else
+                         say(N_("export the file again as MP4/MOV (video) or PCM WAV/FLAC "
+                                "(audio)")))
     data = json.loads(result.stdout or "{}")
     held = _share_held(data)
     if held is not None and held < 0.99:

@@ -203,6 +203,14 @@ class _Planner(MasterFit, OwnFiles):
             plan.status, plan.reasons = "skipped", [Reason(skipped.reason)]
             return plan
         except Blocked as blocked:
+            variant = plan.variant
+            if plan.master is None and variant.profile.audio_only and \
+                    variant.language.treatment in MASTER_SOUND:
+                # Made by no spot, radio or video, whatever its unreadable master holds: a
+                # trial's master still being copied counted 8 blocked variants for 5.
+                plan.status, plan.reasons = "skipped", [Reason(not_applicable(
+                    self.manifest, False, variant.spot, variant.language, variant.profile))]
+                return plan
             if not plan.radio:     # a radio spot's subtitled languages are refused as such
                 plan.notes += self._check_own_files(plan.variant, plan.master)
                 # A profile's own mistakes (a timecode its rate cannot have) said in the same
