@@ -541,3 +541,13 @@ def test_a_publishs_warnings_are_said_in_spanish(campaign, tmp_path):
     for english in ("whose page", "publish the related", "no rendered file", "not published",
                     "hint:", "warning:"):
         assert english not in published.text, (english, published.describe())
+
+
+def test_waiting_for_another_render_is_said_in_spanish(monkeypatch, capsys):
+    # A Spanish render behind another said "waiting for another render of this campaign".
+    from pipeline.cli.common import say_waiting
+    from pipeline.render.lock import Holder
+    monkeypatch.setattr("pipeline.cli.language.terminal_language", lambda: "es")
+    say_waiting(Holder(Path("build/blue-heart"), pid=4242, started=None, command="render"))
+    assert capsys.readouterr().err == ("build/blue-heart: esperando a que termine otro render "
+                                       "de esta campaña (pid 4242)...\n")

@@ -19,11 +19,11 @@ from typing import Callable
 import click
 
 from pipeline.cli import STOP_SIGNALS, HeldInterrupt
-from pipeline.cli.language import diagnostic_line
+from pipeline.cli.language import diagnostic_line, said
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error, note
 from pipeline.manifest import load_manifest
 from pipeline.manifest.model import Concern
-from pipeline.messages import N_, Items, N_plural, plural, say_count
+from pipeline.messages import N_, Items, N_plural, plural, say, say_count
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.strays import remove_abandoned
 from pipeline.render.variants import FILTERS
@@ -330,12 +330,14 @@ def _and(words) -> str:
 
 def say_waiting(holder: Holder) -> None:
     """What a command that waits for another's lock on its campaign says, once, on stderr."""
-    who = f"pid {holder.pid}" if holder.pid else "another process"
-    if holder.started:
-        who += f", started {datetime.fromtimestamp(holder.started).strftime('%H:%M')}"
-    what = holder.command or "render"
-    echo(f"{holder.folder}: waiting for another {what} of this campaign ({who}) to "
-         "finish...", err=True)
+    started = datetime.fromtimestamp(holder.started).strftime("%H:%M") if holder.started else None
+    who = (say(N_("pid %(pid)s, started %(time)s"), pid=holder.pid, time=started)
+           if holder.pid and started else say(N_("pid %(pid)s"), pid=holder.pid) if holder.pid
+           else say(N_("another process")))
+    # The command's name as it is typed ("render", "clean --delete").
+    echo(said(say(N_("%(folder)s: waiting for another %(command)s of this campaign (%(who)s) to "
+                     "finish..."), folder=str(holder.folder), command=holder.command or "render",
+                  who=who)), err=True)
 
 
 @contextlib.contextmanager
