@@ -814,6 +814,15 @@ def test_printed_for_the_station_s_log(context, published):
     assert page.evaluate("document.documentElement.scrollWidth") <= 700
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page-print-es.png"), full_page=True)
+    # Not searched: nothing said of a search. Searched: the printout says so (a trial's print
+    # after a search showed one language under the campaign's counts, nothing else said).
+    assert page.locator("#print-filter").is_hidden()
+    page.emulate_media(media="screen")
+    page.get_by_label("Buscar una lengua").fill("tsotsil")
+    page.emulate_media(media="print")
+    assert page.locator("#print-filter").inner_text() == (
+        "Impreso como se buscó en la página: Se muestra 1 de 6; búsqueda: «tsotsil»; archivos "
+        "para: Todo")
     assert page.problems == []
 
 

@@ -139,6 +139,12 @@
     other.hidden = shown > 0 || elsewhere === 0;
     other.textContent = other.getAttribute(elsewhere === 1 ? "data-template-one" : "data-template")
       .replace("{num}", elsewhere.toLocaleString(figures));
+    var printed = document.getElementById("print-filter");
+    var chosen = document.querySelector('input[name="medium"]:checked');
+    printed.hidden = !search.value.trim() && !wanted;
+    printed.textContent = printed.getAttribute("data-template")
+      .replace("{shown}", count.textContent).replace("{query}", search.value.trim())
+      .replace("{medium}", chosen ? chosen.parentNode.textContent.trim() : "");
     var related = document.getElementById("no-match-related");   // none without related pages
     if (related) {
       // Nothing shown here: the pages with a language of every word. Some shown: those with a
