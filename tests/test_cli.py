@@ -558,3 +558,26 @@ def test_a_master_still_being_copied_is_said_to_be_and_its_skipped_variants_stay
                          "its copy to end, then run the command again)"), said
     assert "1 variant: 0 up to date, 0 to render, 1 blocked; 1 more not applicable" in \
         result.stderr, result.stderr
+
+
+def test_render_waits_for_another_render_at_most_as_long_as_it_is_told(campaign):
+    # An operations trial: a cron's render behind a hung one would queue for ever.
+    import os
+    import time
+
+    from pipeline.render.lock import campaign_lock
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    with campaign_lock([campaign.root / "build/test-campaign"], "render"):
+        started = time.monotonic()
+        result = invoke("render", manifest, "--wait", "0.5")
+        waited = time.monotonic() - started
+    assert result.exit_code == 1, result.output
+    assert 0.5 <= waited < 5, waited
+    assert f"waiting for another render of this campaign (pid {os.getpid()}, started " in \
+        result.stderr, result.stderr
+    assert (f"build/test-campaign/.pipeline.lock: error: another render of this campaign (pid "
+            f"{os.getpid()}) still holds it after 0.5 s: nothing was done (hint: let it finish "
+            "or stop it, then run the command again; --wait sets how long to wait)") in \
+        result.stderr, result.stderr
+    assert not list((campaign.root / "build/test-campaign").glob("spot/*.mp4"))

@@ -341,17 +341,17 @@ def say_waiting(holder: Holder) -> None:
 
 
 @contextlib.contextmanager
-def campaign_locked(manifest_paths, command: str):
+def campaign_locked(manifest_paths, command: str, wait: float | None = None):
     """Within: the lock of every campaign the manifests name (render/lock.py), waiting for a
-    command holding one, and saying so. A manifest that cannot be read locks nothing: the
-    command reports it as it would have."""
+    command holding one (at most `wait` seconds), and saying so. A manifest that cannot be
+    read locks nothing: the command reports it as it would have."""
     folders = []
     for path in manifest_paths:
         try:
             folders.append(load_manifest(path).campaign_dir)
         except PipelineError:
             continue
-    with campaign_lock(folders, command, on_wait=say_waiting):
+    with campaign_lock(folders, command, on_wait=say_waiting, wait=wait):
         for folder in folders:
             removed = remove_abandoned(folder)
             if removed:

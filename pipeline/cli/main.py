@@ -304,6 +304,9 @@ Examples:
 @click.option("--dry-run", is_flag=True,
               help=N_("Print what would be rendered, and why; run nothing."))
 @click.option("--fail-fast", is_flag=True, help=N_("Stop at the first failed variant."))
+@click.option("--wait", type=click.FloatRange(0), default=None, metavar="SECONDS",
+              help=N_("Wait at most this long for another render of the campaign to finish, "
+                      "then fail (default: as long as it takes)."))
 @click.option("--strict", is_flag=True,
               help=N_("Exit 1 when a selected variant carries QC warnings (loudness, subtitles, "
                       "lengths)."))
@@ -316,7 +319,7 @@ Examples:
                       "(s3://bucket/prefix) for workers that share no disk with this machine."))
 @click.option("--endpoint-url", metavar="URL", help=N_("S3-compatible endpoint of --store."))
 @fails_cleanly
-def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, strict,
+def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, wait, strict,
            executor, scheduler, store, endpoint_url) -> None:
     if executor == "dask" and not scheduler:
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
@@ -324,7 +327,7 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, stri
         raise click.UsageError("--store goes with --executor dask")
     # Planning too: a render waiting for another of its campaign plans from what that one
     # left (render/lock.py). A dry run writes nothing a render does: no lock.
-    with nullcontext() if dry_run else campaign_locked(manifests, "render"):
+    with nullcontext() if dry_run else campaign_locked(manifests, "render", wait):
         with planning(len(manifests), quiet=verbosity().quiet or dry_run):
             plan = build_plan(manifests, force=force, selection=Selection(spot, lang, profile))
         if dry_run:

@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from pipeline.errors import PipelineError
+from pipeline.messages import N_, Number, say
+
 LOCK_NAME = ".pipeline.lock"
 
 
@@ -53,17 +56,29 @@ def _read_holder(folder: Path, handle) -> Holder:
     return Holder(folder, pid, started, fields.get("command", ""))
 
 
+class StillLocked(PipelineError):
+    """Another command held the campaign's lock for longer than the wait allowed."""
+
+
+WAIT_POLL = 0.2     # seconds between two tries of a lock waited for with a limit
+
+
 @contextmanager
-def _locked(folder: Path, command: str, on_wait: Callable[[Holder], None] | None) -> Iterator[None]:
+def _locked(folder: Path, command: str, on_wait: Callable[[Holder], None] | None,
+            wait: float | None) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     # "a+": the holder's details are not truncated away by a command that only waits.
     with open(folder / LOCK_NAME, "a+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            holder = _read_holder(folder, handle)
             if on_wait is not None:
-                on_wait(_read_holder(folder, handle))
-            fcntl.flock(handle, fcntl.LOCK_EX)    # Ctrl-C while waiting: KeyboardInterrupt
+                on_wait(holder)
+            if wait is None:
+                fcntl.flock(handle, fcntl.LOCK_EX)    # Ctrl-C while waiting: KeyboardInterrupt
+            else:
+                _wait_for(handle, holder, wait)
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid={os.getpid()}\nstarted={time.time():.0f}\ncommand={command}\n")
@@ -71,13 +86,36 @@ def _locked(folder: Path, command: str, on_wait: Callable[[Holder], None] | None
         yield
 
 
+def _wait_for(handle, holder: Holder, wait: float) -> None:
+    """Take the lock within `wait` seconds, else raise `StillLocked`: a cron's render behind a
+    hung one queued for ever (an operations trial)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(WAIT_POLL)
+    who = say(N_("pid %(pid)s"), pid=holder.pid) if holder.pid else say(N_("another process"))
+    raise StillLocked(say(N_("another %(command)s of this campaign (%(who)s) still holds it "
+                             "after %(seconds)s s: nothing was done"),
+                          command=holder.command or "render", who=who,
+                          seconds=Number(wait, "g")), holder.folder / LOCK_NAME,
+                      hint=say(N_("let it finish or stop it, then run the command again; "
+                                  "--wait sets how long to wait")))
+
+
 @contextmanager
 def campaign_lock(folders: Iterable[Path], command: str,
-                  on_wait: Callable[[Holder], None] | None = None) -> Iterator[None]:
+                  on_wait: Callable[[Holder], None] | None = None,
+                  wait: float | None = None) -> Iterator[None]:
     """Hold the lock of every campaign folder in `folders` within; `on_wait(holder)` is called
-    before waiting for one another process holds. Taken in one order (sorted), so that two
-    commands over several campaigns cannot each hold one and wait for the other's."""
+    before waiting for one another process holds; with `wait`, for at most that many seconds
+    (`StillLocked` after). Taken in one order (sorted), so that two commands over several
+    campaigns cannot each hold one and wait for the other's."""
     with ExitStack() as stack:
         for folder in sorted({Path(f).resolve() for f in folders}):
-            stack.enter_context(_locked(folder, command, on_wait))
+            stack.enter_context(_locked(folder, command, on_wait, wait))
         yield
