@@ -228,6 +228,16 @@ def test_a_radio_spot_s_preview_is_a_coded_file_not_its_broadcast_wav():
                      html), re.findall(r'<p class="listen".*?</p>', html)
 
 
+def test_a_video_preview_says_what_it_downloads():
+    # What play downloads, said beside the player: a 15-30 s spot's web file is megabytes, a
+    # trial's station was on a 400 kbit/s line.
+    sound = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.5, "poster_url": None}
+    html = render_page(page_catalog(variant("web", "mp4", size=2_400_000, **sound),
+                                    variant("proxy", "mp4", size=830_000, **sound)), "es")
+    assert re.findall(r'<p class="preview-size">(.*?)</p>', html) == [
+        "Vista previa: Video ligero de vista previa · 830 kB"]
+
+
 def test_subtitle_files_beside_a_master_with_a_leader_say_where_their_times_start():
     # A trial's station would have loaded the SRT against the MXF: every cue 12 s early.
     srt = {"file": "spot/spot.tzo.srt", "url": "spot/spot.tzo.srt", "format": "SRT", "bytes": 9,
