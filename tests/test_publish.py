@@ -446,3 +446,24 @@ def test_a_related_page_that_is_not_there_is_said(campaign, s3_server, bucket, t
     assert said(presigned) == ["the page does not link the campaigns of publish.related "
                                "(blue-heart-radio): a presigned page cannot link another "
                                "campaign's page, which needs signed links of its own"]
+
+
+def test_what_a_publish_stopped_by_ctrl_c_left_is_said_by_whether_its_catalog_was_put(campaign):
+    # A reviewer: a Ctrl-C after catalog.json was put was said to have left the catalog as it
+    # was, and the files it replaced not described by it.
+    from pipeline.manifest import load_manifest
+    from pipeline.publish.held_back import interrupted
+    from pipeline.publish.upload import ObjectResult, PublishReport
+
+    manifest = load_manifest(campaign.path)
+    replaced = ObjectResult("blue-heart/s/s.nah.web.mp4", None, "uploaded", 9, replaced=True)
+    before = PublishReport("blue-heart", "s3://spots/blue-heart", objects=[replaced])
+    (stopped, named) = interrupted(manifest, before)
+    assert stopped.message == "publish interrupted: the catalog at s3://spots/blue-heart was " \
+        "not updated" and named.message.endswith(": blue-heart/s/s.nah.web.mp4")
+    after = PublishReport("blue-heart", "s3://spots/blue-heart", objects=[
+        replaced, ObjectResult("blue-heart/catalog.json", None, "uploaded", 2)])
+    (stopped,) = interrupted(manifest, after)
+    assert stopped.message == "publish interrupted after the catalog at s3://spots/blue-heart " \
+        "was updated"
+    assert interrupted(manifest, None) == []       # before its target was open: nothing done

@@ -12,12 +12,12 @@ import click
 
 from pipeline.cli.common import TARGET_URL, Checked, echo, emit, fails_cleanly, verbosity
 from pipeline.cli.language import said, terminal_language, widest, word
-from pipeline.errors import PipelineError, error
+from pipeline.errors import PipelineError
 from pipeline.manifest import Manifest, load_manifest
 from pipeline.messages import N_, Items, N_plural, say, say_count
 from pipeline.publish.i18n import Formats
-from pipeline.publish.upload import (ObjectResult, PublishReport, parse_duration,
-                                     replaced_unlisted)
+from pipeline.publish.held_back import interrupted
+from pipeline.publish.upload import ObjectResult, PublishReport, parse_duration
 from pipeline.publish.upload import publish as publish_campaign
 from pipeline.publish.verify import verify as verify_catalog
 
@@ -30,13 +30,6 @@ ACTIONS = {"uploaded": N_("uploaded"), "unchanged": N_("unchanged"),
 def _size(size: int) -> str:
     """Bytes as the terminal's language writes them ("26.7 MB")."""
     return Formats(terminal_language()).size(size)
-
-
-def _done(result: ObjectResult, done: list[ObjectResult]) -> None:
-    """An object's outcome, kept and (but with -q) said."""
-    done.append(result)
-    if not verbosity().quiet:
-        _object_line(result)
 
 
 def _object_line(result: ObjectResult) -> None:
@@ -162,20 +155,12 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
             if isinstance(manifest, PipelineError):
                 raise manifest
             # -q: only errors, warnings and the summary, as `render -q`.
-            done: list[ObjectResult] = []
             try:
                 report = publish_campaign(manifest, to, endpoint_url, presign, dry_run,
-                                          progress=lambda result: _done(result, done),
+                                          progress=None if verbosity().quiet else _object_line,
                                           prune=prune, along=along)
-            except KeyboardInterrupt:
-                # What a cut-short publish left, as a failure's report says it (a trial's
-                # Ctrl-C was told only that no partial files were left).
-                where = f"{(to or manifest.publish_to).rstrip('/')}/{manifest.campaign}"
-                emit(error(say(N_("publish interrupted: the catalog at %(target)s was not "
-                                  "updated"), target=where), manifest.path,
-                           hint=say(N_("publish again; objects already up are not sent "
-                                       "twice"))))
-                for diagnostic in replaced_unlisted(manifest, where, done):
+            except KeyboardInterrupt as stop:
+                for diagnostic in interrupted(manifest, getattr(stop, "report", None)):
                     emit(diagnostic)
                 raise
         except PipelineError as exc:

@@ -211,7 +211,7 @@ def misnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[
         words = set(re.findall(r"\w+", fold(language.given_name)))
         other = sorted(words & families.keys() - own)
         if own and other and not words & own:
-            codes = sorted(families[other[0]])
+            family_codes = sorted(families[other[0]])
             found.append(warning(
                 say(N_("language %(code)s is named %(name)s, which says %(families)s; %(code)s "
                        "is %(own)s"), code=repr(language.code), name=repr(language.given_name),
@@ -219,7 +219,8 @@ def misnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[
                 manifest.path, language.line,
                 # The codes are names, and "..." where there are more: one text in every language.
                 hint=say(N_("check the code: %(family)s is %(codes)s"), family=other[0],
-                         codes=", ".join(codes[:6]) + (", ..." if len(codes) > 6 else "")),
+                         codes=", ".join(family_codes[:6])
+                         + (", ..." if len(family_codes) > 6 else "")),
                 code="language-name"))
     return found
 

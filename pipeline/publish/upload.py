@@ -19,7 +19,7 @@ from pipeline.errors import Diagnostic, PipelineError, StorageError, error, warn
 from pipeline.files import atomic_output
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Manifest
-from pipeline.messages import N_, Items, N_plural, say, say_count
+from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
 from pipeline.publish.catalog import (
     CATALOG_NAME,
@@ -39,6 +39,7 @@ from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_
 from pipeline.publish.reach import closed_page, related_warnings
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target, TargetUnavailable
+from pipeline.publish.held_back import HELD_BACK, replaced_unlisted
 from pipeline.publish.withdrawn import NOT_PRUNED, look_for_withdrawn, not_pruned
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Variant
@@ -64,7 +65,6 @@ CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mxf": "applic
 
 
 
-HELD_BACK = "catalog-not-updated"   # the code of the error that says so
 
 NO_CACHE = "no-cache"  # the catalog and page change in place; variants never change under a name
 
@@ -104,7 +104,7 @@ class PublishReport:
     dry_run: bool = False
     objects: list[ObjectResult] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    catalog_updated: bool = False
+    catalog_updated: bool = False     # the catalog and the page
     page_url: str | None = None
     # The file beside the rendered campaign that holds the page's presigned address (--presign).
     page_link: Path | None = None
@@ -128,6 +128,13 @@ class PublishReport:
         """The errors that went wrong, without those that only say what was held back because
         of them (the catalog, --prune): what "N problems" counts."""
         return [d for d in self.failures if d.code not in (HELD_BACK, NOT_PRUNED)]
+
+    @property
+    def catalog_written(self) -> bool:
+        """Whether `catalog.json` is this publish's (put, or the same already there)."""
+        return any(o.key == f"{self.campaign}/{CATALOG_NAME}" and o.action in ("uploaded",
+                                                                              "unchanged")
+                   for o in self.objects)
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.objects if o.action == action)
@@ -178,6 +185,19 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
                                    "rendered")),
                             manifest.path, hint=say(N_("run 'pipeline render' first")))
     report = PublishReport(manifest.campaign, target.location(manifest.campaign), dry_run)
+    try:
+        _publish_to(target, manifest, records, report, presign_seconds, progress, prune, along)
+    except KeyboardInterrupt as stop:
+        stop.report = report      # what was done before Ctrl-C, for the command to say
+        raise
+    return report
+
+
+def _publish_to(target: Target, manifest: Manifest, records: list[dict], report: PublishReport,
+                presign_seconds: int | None, progress: Progress | None, prune: bool,
+                along: Collection[str]) -> None:
+    """`publish`'s work once its target is open, into `report`."""
+    dry_run = report.dry_run
     # One plan, and one look for what is missing, for the warnings and the catalog's
     # variants_missing (planning probes every input; each missing one's failure memo is read).
     plan = build_plan([manifest.path])
@@ -205,10 +225,11 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
                                    count=problems)), manifest.path,
             hint=say(N_("fix them and publish again; objects already up are not sent twice")),
             code=HELD_BACK))
-        report.diagnostics += replaced_unlisted(manifest, report.target, report.objects)
     else:
         _put_catalog(target, manifest, records, (missing, outdated), files, presign_seconds,
                      report, dry_run, progress)
+    if not dry_run and not report.catalog_written:     # a failure held it back, or its put
+        report.diagnostics += replaced_unlisted(manifest, report.target, report.objects)
     if report.catalog_updated or dry_run:     # a dry run is where a broken link is best said
         report.diagnostics += related_warnings(manifest, target, bool(presign_seconds), along)
     if report.ok:
@@ -222,33 +243,6 @@ def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None 
     elif prune:
         # Not looked for either: the previous catalog, still the page, may link any of them.
         report.diagnostics.append(not_pruned(manifest, len(report.problems)))
-    return report
-
-
-def replaced_unlisted(manifest: Manifest, target: str,
-                      objects: list[ObjectResult]) -> list[Diagnostic]:
-    """An error naming the objects a publish cut short (by a failure, or Ctrl-C) replaced with
-    their new render under the previous catalog, which still gives their old sizes and
-    checksums: a trial's station would have downloaded files its page's checksums refuse,
-    told only that broadcasters "still see the previous catalog"."""
-    replaced = [o.key for o in objects if o.replaced]
-    if not replaced:
-        return []
-    listed = Items(tuple(replaced[:LISTED_REPLACED]) + (
-        (say_count(N_plural("%(count)s more", "%(count)s more"), len(replaced) - LISTED_REPLACED,
-                   count=len(replaced) - LISTED_REPLACED),)
-        if len(replaced) > LISTED_REPLACED else ()), ", ")
-    return [error(say_count(N_plural(
-        "%(count)s file at %(target)s is its new render, which the catalog there does not "
-        "describe (it gives the previous one's size and sha256): %(keys)s",
-        "%(count)s files at %(target)s are their new render, which the catalog there does not "
-        "describe (it gives the previous ones' sizes and sha256s): %(keys)s"), len(replaced),
-        count=len(replaced), target=target, keys=listed), manifest.path,
-        hint=say(N_("publish again as soon as it can complete: until then a station's checksum "
-                    "check of these files fails")), code=HELD_BACK)]
-
-
-LISTED_REPLACED = 5
 
 
 def _local_files(manifest: Manifest, records: list[dict], report: PublishReport,

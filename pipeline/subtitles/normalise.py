@@ -49,12 +49,14 @@ def nfc(text: str) -> str:
 
 
 def composed_cues(cues: Iterable[Cue], path: Path | str) -> tuple[list[Cue], list[Diagnostic]]:
-    """The cues with their text in NFC, a line's leading combining marks first put back on
-    the letter before its line break (`rejoined_marks`), and spaces at a line's edges or two in
-    a row left out (`tidied_spaces`); one warning if the file mixes the composed and the
+    """The cues with their text in NFC, spaces at a line's edges or two in a row left out
+    (`tidied_spaces`), then a line's leading combining marks put back on the letter before its
+    line break (`rejoined_marks`); one warning if the file mixes the composed and the
     decomposed form of a letter (each form's lines listed), and those of the marks and spaces."""
-    cues, stranded = rejoined_marks(list(cues), path)
-    cues, spaced = tidied_spaces(cues, path)
+    # Spaces first: a mark after a line's leading space (" ̱di") is a line-starting mark once
+    # the space goes, put back on its letter and said, not left stranded unsaid (a reviewer).
+    cues, spaced = tidied_spaces(list(cues), path)
+    cues, stranded = rejoined_marks(cues, path)
     return ([replace(cue, text=nfc(cue.text)) for cue in cues],
             _mixed_forms(cues, path) + stranded + spaced)
 
