@@ -13,14 +13,16 @@ import re
 import string
 from dataclasses import dataclass
 
+from pipeline.messages import N_, Message, say
+
 FIELDS = ("campaign", "spot", "lang", "profile")
 CLOCK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
-HINT = ("use letters, digits and '-' with the placeholders {campaign}, {spot}, {lang} and "
-        "{profile}, e.g. \"BH-{spot}-{lang}\"")
+HINT = say(N_("use letters, digits and '-' with the placeholders {campaign}, {spot}, {lang} "
+              "and {profile}, e.g. \"BH-{spot}-{lang}\""))
 # A station files each spot and language under its own number (a pattern without {spot} or
 # {lang} gives one number to several).
-DUPLICATE_HINT = ("one number per spot and language: put {spot} and {lang} in the pattern, or "
-                  "give the language its own 'clock:' value")
+DUPLICATE_HINT = say(N_("one number per spot and language: put {spot} and {lang} in the "
+                        "pattern, or give the language its own 'clock:' value"))
 
 
 @dataclass(frozen=True)
@@ -32,25 +34,30 @@ class ClockPattern:
         return self.pattern.format(campaign=campaign, spot=spot, lang=lang, profile=profile)
 
 
-def pattern_problem(pattern: str) -> str | None:
+def pattern_problem(pattern: str) -> Message | None:
     """Why `pattern` cannot be expanded (unbalanced braces, an unknown placeholder, a format
     spec), or None."""
     try:
         parts = list(string.Formatter().parse(pattern))
     except ValueError as exc:
-        return f"clock pattern {pattern!r} is malformed: {exc}"
+        # Python's own words for what is wrong (as the OS's): a parameter, in English.
+        return say(N_("clock pattern %(pattern)s is malformed: %(problem)s"),
+                   pattern=repr(pattern), problem=str(exc))
     for _, name, spec, conversion in parts:
         if name is None:
             continue
         if name not in FIELDS:
-            return f"clock pattern {pattern!r} uses an unknown placeholder {{{name}}}"
+            return say(N_("clock pattern %(pattern)s uses an unknown placeholder %(name)s"),
+                       pattern=repr(pattern), name=f"{{{name}}}")
         if spec or conversion:
-            return f"clock pattern {pattern!r} formats {{{name}}}: write the placeholder alone"
+            return say(N_("clock pattern %(pattern)s formats %(name)s: write the placeholder "
+                          "alone"), pattern=repr(pattern), name=f"{{{name}}}")
     return None
 
 
-def clock_problem(value: str) -> str | None:
+def clock_problem(value: str) -> Message | None:
     """Why an expanded clock number is not usable, or None."""
     if CLOCK.match(value):
         return None
-    return f"clock number {value!r} is not usable in file names and metadata"
+    return say(N_("clock number %(value)s is not usable in file names and metadata"),
+               value=repr(value))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pipeline.messages import N_, Message, Number, say
+
 
 @dataclass(frozen=True)
 class Range:
@@ -19,26 +21,30 @@ class Range:
     above: bool = False        # the low end itself is out (a size or a rate must be positive)
     unit: str = ""             # said after the figures, e.g. " LUFS"
 
-    def problem(self, name: str, value: float) -> str | None:
+    def problem(self, name: str | Message, value: float) -> Message | None:
         """`name must be ..., not VALUE`, or None when `value` is in range."""
         below = self.low is not None and (value <= self.low if self.above else value < self.low)
         if math.isfinite(value) and not below and (self.high is None or value <= self.high):
             return None
-        return f"{name} must be {self.words()}, not {value:g}{self.unit}"
+        return say(N_("%(name)s must be %(range)s, not %(value)s%(unit)s"), name=name,
+                   range=self.words(), value=Number(value, "g"), unit=self.unit)
 
-    def words(self) -> str:
+    def words(self) -> Message:
         if self.low == 0 and self.above and self.high is None:
-            return "positive"
+            return say(N_("positive"))
         if self.low is None and self.high is None:
-            return "a finite number"
+            return say(N_("a finite number"))
         if self.low is None:
-            return f"at most {self.high:g}{self.unit}"
-        low = f"{'more than' if self.above else 'at least'} {self.low:g}{self.unit}"
+            return say(N_("at most %(high)s%(unit)s"), high=Number(self.high, "g"), unit=self.unit)
+        low = say(N_("more than %(low)s%(unit)s") if self.above else
+                  N_("at least %(low)s%(unit)s"), low=Number(self.low, "g"), unit=self.unit)
         if self.high is None:
             return low
         if self.above:
-            return f"{low} and at most {self.high:g}{self.unit}"
-        return f"between {self.low:g} and {self.high:g}{self.unit}"
+            return say(N_("%(low)s and at most %(high)s%(unit)s"), low=low,
+                       high=Number(self.high, "g"), unit=self.unit)
+        return say(N_("between %(low)s and %(high)s%(unit)s"), low=Number(self.low, "g"),
+                   high=Number(self.high, "g"), unit=self.unit)
 
 
 POSITIVE = Range(0, above=True)

@@ -551,3 +551,127 @@ def test_waiting_for_another_render_is_said_in_spanish(monkeypatch, capsys):
     say_waiting(Holder(Path("build/blue-heart"), pid=4242, started=None, command="render"))
     assert capsys.readouterr().err == ("build/blue-heart: esperando a que termine otro render "
                                        "de esta campaña (pid 4242)...\n")
+
+
+# A media team's manifest with a slip in each part: a key mistyped, a code in capitals, a
+# colour by name, a crop too small, a profile's CRF out of x264's range and an audio profile's
+# codec, a phone without its country code, a clock pattern's unknown placeholder, and a burned
+# language's missing subtitle file.
+SLIPPED_MANIFEST = """\
+    campaign: corazon-azul
+    title: Corazón Azul
+    source_language: spa
+    spots:
+      - id: spot
+        master: ../media/spot.mp4
+        crop: {width: 1, height: 1, x: 0, y: 0}
+    languages:
+      - code: nah
+        treatmnt: burn
+      - code: Zai
+        treatment: dub
+      - code: yua
+        treatment: burn
+        style: {color: red}
+    profiles:
+      tv:
+        base: web
+        crf: 60
+      radio:
+        base: radio-mp2
+        loudness: -16
+        sample_rate: 22050
+    publish:
+      contact: {name: Mesa, phone: "55 1234 5678"}
+    clock: "BH-{spot}-{idioma}"
+    """
+
+
+def test_a_manifests_errors_are_said_in_spanish(campaign):
+    # A trial's Spanish terminal: "manifests/x.yaml:10: error: unknown key 'treatmnt' in a
+    # language (sugerencia: allowed keys: ...)": the manifest's errors were English under
+    # Spanish labels.
+    manifest = campaign.write_text(SLIPPED_MANIFEST)
+    spanish = tty.run(["validate", str(manifest)], cwd=campaign.root, env=SPANISH, columns=900)
+    english = tty.run(["validate", str(manifest)], cwd=campaign.root,
+                      env={**SPANISH, "LANG": "C.UTF-8"}, columns=900)
+    assert spanish.status == english.status == 1, spanish.describe()
+    said = [line for line in tty.said(spanish) if ": error: " in line]
+    assert len(said) == len([line for line in tty.said(english) if ": error: " in line]) >= 10
+    expected = [
+        ":7: error: crop es más pequeño que 2x2 píxeles",
+        ":9: error: falta la clave obligatoria 'treatment' en una lengua",
+        ":10: error: clave desconocida 'treatmnt' en una lengua (sugerencia: claves permitidas: "
+        "also_called, clock, code",
+        ":11: error: el código de lengua 'Zai' debe escribirse en minúsculas, 'zai'",
+        ":13: error: faltan los subtítulos de la lengua 'yua' (burn): se esperaba ",
+        ":15: error: style de yua.color 'red' no es un color de la forma #RRGGBB (sugerencia: "
+        "escriba los colores como en HTML",
+        ":19: error: perfil 'tv': crf 60 está fuera del rango de x264, de 0 a 51",
+        "error: perfil 'radio': loudness -16 LUFS contradice ",
+        "error: perfil 'radio': audio_bitrate 384k no es una tasa de MP2 a 22050 Hz",
+        ":25: error: publish.contact.phone '55 1234 5678' no tiene código de país (sugerencia: "
+        "escríbalo con + y su código de país",
+        ":26: error: el patrón de clave 'BH-{spot}-{idioma}' usa un marcador desconocido "
+        "{idioma} (sugerencia: use letras, dígitos y '-'",
+    ]
+    for text in expected:
+        assert any(text in line for line in said), (text, spanish.describe())
+    subtitles = next(line for line in said if "faltan los subtítulos" in line)
+    assert "(sugerencia: ponga ahí el archivo de subtítulos" in subtitles, subtitles
+    for english_word in ("hint:", "unknown key", "must be", "is not", "missing", "contradicts",
+                         "has no", "e.g.", "profile '", "language code"):
+        assert english_word not in spanish.text, (english_word, spanish.describe())
+    # The same lines in English, word for word as ever.
+    assert "error: unknown key 'treatmnt' in a language (hint: allowed keys: also_called, " \
+        "clock, code, forced_subtitles, name, qc, spots, style, treatment)" in english.text
+    assert "error: profile 'tv': crf 60 is outside x264's 0 to 51" in english.text
+
+
+# What a manifest is told (pipeline/manifest/, and the checks it reads profiles, ranges and
+# clock numbers with): every diagnostic, error and message a Message.
+MANIFEST_FILES = (*sorted(Path("pipeline/manifest").glob("*.py")), Path("pipeline/profiles.py"),
+                  Path("pipeline/ranges.py"), Path("pipeline/clock.py"))
+MANIFEST_MAKERS = {**MAKERS, "PipelineError": 3, "ManifestError": 3, "MediaError": 3,
+                   "RenderError": 3, "Reason": 1}
+
+
+def test_every_message_of_a_manifest_can_be_said_in_spanish():
+    """Each diagnostic reading a manifest makes is a `Message` (its text and its hint), and
+    every template of those modules has its Spanish: a trial's Spanish terminal read the
+    manifest's errors in English under "error" and "sugerencia"."""
+    plain = [where for path in MANIFEST_FILES
+             for where in _plain_calls(path, MANIFEST_MAKERS, set())]
+    assert plain == []
+    from pipeline.publish.i18n import translated
+    templates = [node.args[0].value for path in MANIFEST_FILES
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) in
+                 ("N_", "N_plural") and isinstance(node.args[0], ast.Constant)]
+    assert len(templates) >= 150
+    assert [t for t in templates if not translated(t, "es")] == []
+
+
+def test_a_profiles_problems_keep_their_messages():
+    """profiles.py's problems (said inside a manifest's errors) are each their English text
+    and the message it was said from, which has its Spanish; none is written in English alone."""
+    from dataclasses import replace
+
+    from pipeline.profiles import BUILTIN_PROFILES, Profile, encoder_problems, profile_problem
+    web, mp2 = BUILTIN_PROFILES["web"], BUILTIN_PROFILES["radio-mp2"]
+    wrong = [replace(web, video_codec="h265"), replace(web, preset="fastest"),
+             replace(web, x264_profile="ultra"), replace(web, crf=60, qscale=40, fps=400.0),
+             replace(web, x264_profile="baseline", pix_fmt="yuv422p"),
+             replace(web, width=1919, audio_bitrate="fast", video_bitrate="0"),
+             replace(web, width=100000, height=100000), replace(web, sample_rate=100),
+             replace(mp2, sample_rate=24000), replace(mp2, audio_bitrate="250k"),
+             replace(BUILTIN_PROFILES["voice-note"], opus_application="music"),
+             Profile("x", 1920, 1080, container="wav"), Profile("x", 1, 1),
+             Profile("x", 0, 0, medium="audio", container="mp3"),
+             Profile("x", 0, 0, medium="audio", container="ogg", channels=6),
+             Profile("x", 0, 0, medium="audio", container="webm")]
+    problems = [why for profile in wrong for _, why in encoder_problems(profile)]
+    problems += [found[1] for profile in wrong if (found := profile_problem(profile))]
+    assert len(problems) >= 18
+    for why in problems:
+        assert localised(why.source.to_json(), "es") is not None, str(why)

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from pipeline.manifest.model import PAGE_LANGUAGES, Contact
-from pipeline.manifest.nodes import NodeReader, is_null
+from pipeline.manifest.nodes import NodeReader, is_null, key_of
+from pipeline.messages import N_, say
 
 CONTACT_KEYS = {"name": False, "email": False, "phone": False, "url": False}
 WAYS = ("email", "phone", "url")    # at least one: a name alone reaches no one
@@ -43,17 +44,20 @@ def read_contact(reader: NodeReader, node: yaml.Node, page_language: str) -> Con
     line of the value that has it)."""
     what = "publish.contact"
     if is_null(node) or isinstance(node, yaml.MappingNode) and not node.value:
-        reader.fail(node, f"{what} is empty", f"give an email, phone or url, and a name: {EXAMPLE}")
+        reader.fail(node, say(N_("%(what)s is empty"), what=what),
+                    say(N_("give an email, phone or url, and a name: %(example)s"),
+                        example=EXAMPLE))
         return None
     keys = reader.mapping(node, what, CONTACT_KEYS)
     if not keys:
         return None
     if not any(way in keys for way in WAYS):
-        reader.fail(node, f"{what} has no email, phone or url: a name alone says no one how to "
-                          "reach them", f"e.g. {EXAMPLE}")
+        reader.fail(node, say(N_("%(what)s has no email, phone or url: a name alone says no one "
+                                 "how to reach them"), what=what),
+                    say(N_("e.g. %(example)s"), example=EXAMPLE))
         return None
     problems = len(reader.diagnostics)
-    names = (reader.localised_text(keys["name"][1], f"{what}.name", PAGE_LANGUAGES) or {}
+    names = (reader.localised_text(keys["name"][1], key_of(what, "name"), PAGE_LANGUAGES) or {}
              if "name" in keys else {})
     email = _email(reader, keys["email"][1]) if "email" in keys else None
     phone = _phone(reader, keys["phone"][1]) if "phone" in keys else None
@@ -74,9 +78,11 @@ def _email(reader: NodeReader, node: yaml.Node) -> str | None:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
         said = str(exc).rstrip(".")       # "The part after the @-sign is not valid. ..."
-        reader.fail(node, f"publish.contact.email {value!r} is not an email address: "
-                          f"{said[:1].lower()}{said[1:]}",
-                    "write the address alone, as name@example.org")
+        # email-validator's own words for what is wrong: a parameter, in English.
+        reader.fail(node, say(N_("publish.contact.email %(value)s is not an email address: "
+                                 "%(problem)s"), value=repr(value),
+                              problem=f"{said[:1].lower()}{said[1:]}"),
+                    say(N_("write the address alone, as name@example.org")))
         return None
 
 
@@ -86,41 +92,49 @@ def _phone(reader: NodeReader, node: yaml.Node) -> tuple[str, str, str | None] |
     if value is None:
         return None
     what = f"publish.contact.phone {value!r}"
-    with_code = (f"write it with + and its country code, as it is dialled from another "
-                 f"country: {PHONE_EXAMPLE} for a number in Mexico City")
+    with_code = say(N_("write it with + and its country code, as it is dialled from another "
+                       "country: %(example)s for a number in Mexico City"), example=PHONE_EXAMPLE)
     written = value.strip()
     if not written.startswith("+"):
         # Read in no country's way: a station abroad dials what the page says. A number with
         # the international prefix (0052...) or a link's tel: has its code, written otherwise.
         digits = written.removeprefix("tel:").lstrip()
         if written.lower().startswith("tel:") and digits.startswith("+"):
-            reader.fail(node, f"{what} is written as a link", f"write the number alone: {digits}")
+            reader.fail(node, say(N_("%(what)s is written as a link"), what=what),
+                        say(N_("write the number alone: %(number)s"), number=digits))
         elif written.startswith("00"):
-            reader.fail(node, f"{what} starts with the international prefix 00",
-                        f"write + in its place: +{written[2:].lstrip()}")
+            reader.fail(node, say(N_("%(what)s starts with the international prefix 00"),
+                                  what=what),
+                        say(N_("write + in its place: %(number)s"),
+                            number=f"+{written[2:].lstrip()}"))
         else:
-            reader.fail(node, f"{what} has no country code", with_code)
+            reader.fail(node, say(N_("%(what)s has no country code"), what=what), with_code)
         return None
     import phonenumbers
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
-        reason = ("no country has that code" if exc.error_type == exc.INVALID_COUNTRY_CODE
-                  else "it has too few digits" if exc.error_type in (exc.TOO_SHORT_NSN,
-                                                                     exc.TOO_SHORT_AFTER_IDD)
-                  else "it has too many digits" if exc.error_type == exc.TOO_LONG
-                  else "it is not a number")
-        reader.fail(node, f"{what} is not a phone number: {reason}", with_code)
+        reason = (N_("no country has that code") if exc.error_type == exc.INVALID_COUNTRY_CODE
+                  else N_("it has too few digits") if exc.error_type in (exc.TOO_SHORT_NSN,
+                                                                         exc.TOO_SHORT_AFTER_IDD)
+                  else N_("it has too many digits") if exc.error_type == exc.TOO_LONG
+                  else N_("it is not a number"))
+        reader.fail(node, say(N_("%(what)s is not a phone number: %(reason)s"), what=what,
+                              reason=say(reason)), with_code)
         return None
     if not phonenumbers.is_valid_number(number):
         length = phonenumbers.is_possible_number_with_reason(number)
         results = phonenumbers.ValidationResult
-        reason = {results.TOO_SHORT: ": it has too few digits",
-                  results.TOO_LONG: ": it has too many digits"}.get(length, "")
-        reader.fail(node, f"{what} is not a valid number of country code "
-                          f"+{number.country_code}{reason}",
-                    "check its digits as it is dialled from another country, e.g. "
-                    f"{_example(number.country_code)}")
+        reason = {results.TOO_SHORT: N_("it has too few digits"),
+                  results.TOO_LONG: N_("it has too many digits")}.get(length)
+        country = f"+{number.country_code}"
+        reader.fail(node, say(N_("%(what)s is not a valid number of country code %(code)s: "
+                                 "%(reason)s"), what=what, code=country, reason=say(reason))
+                    if reason else
+                    say(N_("%(what)s is not a valid number of country code %(code)s"), what=what,
+                        code=country),
+                    say(N_("check its digits as it is dialled from another country, e.g. "
+                           "%(example)s"), example=_example(number.country_code)))
         return None
     formats = phonenumbers.PhoneNumberFormat
     return (phonenumbers.format_number(number, formats.INTERNATIONAL),
@@ -134,8 +148,9 @@ def _url(reader: NodeReader, node: yaml.Node) -> str | None:
     parts = urlsplit(value.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname \
             or any(c.isspace() for c in value.strip()):
-        reader.fail(node, f"publish.contact.url {value!r} is not a web address (http:// or "
-                          "https://)", "a page stations can open, e.g. "
-                                       "https://example.org/contacto")
+        reader.fail(node, say(N_("publish.contact.url %(value)s is not a web address (http:// "
+                                 "or https://)"), value=repr(value)),
+                    say(N_("a page stations can open, e.g. %(url)s"),
+                        url="https://example.org/contacto"))
         return None
     return value.strip()

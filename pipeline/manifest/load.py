@@ -21,10 +21,10 @@ from pipeline.manifest.model import (
     QcSettings,
     Style,
 )
-from pipeline.manifest.nodes import NodeReader
+from pipeline.manifest.nodes import NodeReader, What
 from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
 from pipeline.manifest.spots import in_default, read_spots
-from pipeline.messages import N_, say
+from pipeline.messages import N_, Items, say
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.subtitles.encoding import decode_text
 
@@ -53,19 +53,20 @@ def load_manifest(path: str | Path) -> Manifest:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ManifestError(f"invalid YAML: {problem}", path,
+        # PyYAML's own words for what is wrong: a parameter, in English.
+        raise ManifestError(say(N_("invalid YAML: %(problem)s"), problem=problem), path,
                             mark.line + 1 if mark else None) from None
     except RecursionError:
         # PyYAML's composer recurses once a nesting level: 20,000 '[' was an internal error.
-        raise ManifestError("invalid YAML: lists or mappings nested too deep to read", path,
-                            hint="a manifest nests a few levels; look for a run of '[' or '{'"
-                            ) from None
+        raise ManifestError(say(N_("invalid YAML: lists or mappings nested too deep to read")),
+                            path, hint=say(N_("a manifest nests a few levels; look for a run of "
+                                              "'[' or '{'"))) from None
     if root is None:
-        raise ManifestError("manifest is empty", path)
+        raise ManifestError(say(N_("manifest is empty")), path)
 
     reader = NodeReader(path)
     base = path.parent.resolve()
-    top = reader.mapping(root, "the manifest", TOP_KEYS)
+    top = reader.mapping(root, say(N_("the manifest")), TOP_KEYS)
 
     def value(key, parse, *args, default=None):
         return parse(top[key][1], key, *args) if key in top else default
@@ -167,18 +168,23 @@ def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | 
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
-        reader.fail(node, f"output_dir {manifest.output_dir} cannot be a folder: {folder} is a "
-                          "file", "point output_dir at a folder")
+        reader.fail(node, say(N_("output_dir %(output_dir)s cannot be a folder: %(folder)s is a "
+                                 "file"), output_dir=str(manifest.output_dir), folder=str(folder)),
+                    say(N_("point output_dir at a folder")))
     elif _read_only(folder):
         # Even root cannot write there: a trial's read-only mount was said to be a permission
         # problem, to a user who was root.
-        reader.fail(node, f"output_dir {manifest.output_dir} cannot be written: {folder} is on "
-                          "a read-only file system", "point output_dir at a folder on a "
-                                                     "writable disk, or mount it read-write")
+        reader.fail(node, say(N_("output_dir %(output_dir)s cannot be written: %(folder)s is on "
+                                 "a read-only file system"), output_dir=str(manifest.output_dir),
+                              folder=str(folder)),
+                    say(N_("point output_dir at a folder on a writable disk, or mount it "
+                           "read-write")))
     elif not os.access(folder, os.W_OK | os.X_OK):
-        reader.fail(node, f"output_dir {manifest.output_dir} cannot be written: {folder} is "
-                          "not writable by this user", "point output_dir at a folder you can "
-                                                       "write to, or change its permissions")
+        reader.fail(node, say(N_("output_dir %(output_dir)s cannot be written: %(folder)s is "
+                                 "not writable by this user"),
+                              output_dir=str(manifest.output_dir), folder=str(folder)),
+                    say(N_("point output_dir at a folder you can write to, or change its "
+                           "permissions")))
 
 
 def _read_only(folder: Path) -> bool:
@@ -197,14 +203,16 @@ def _related(reader: NodeReader, node: yaml.Node, campaign: str | None) -> tuple
     for item in reader.sequence(node, "publish.related"):
         other = reader.slug(item, "publish.related")
         if other is not None and other == campaign:
-            reader.fail(item, f"publish.related names this campaign itself ({other!r})",
-                        "list the other campaigns whose pages stations should find from this one")
-        elif reader.unique(seen, other, item, "publish.related campaign") and other:
+            reader.fail(item, say(N_("publish.related names this campaign itself (%(campaign)s)"),
+                                  campaign=repr(other)),
+                        say(N_("list the other campaigns whose pages stations should find from "
+                               "this one")))
+        elif reader.unique(seen, other, item, say(N_("publish.related campaign"))) and other:
             related.append(other)
     return tuple(related)
 
 
-def _style(reader: NodeReader, node: yaml.Node, where: str, base: Style) -> Style:
+def _style(reader: NodeReader, node: yaml.Node, where: What, base: Style) -> Style:
     """`base` with the keys of the style at `node`. A shadow asked for beside a box, which
     libass draws in its place (BorderStyle 4), is an error at the shadow's line: a trial's
     `{box: true, shadow: 3}` drew no shadow, unsaid."""
@@ -212,9 +220,9 @@ def _style(reader: NodeReader, node: yaml.Node, where: str, base: Style) -> Styl
     keys = {key.value: value for key, value in node.value} if isinstance(node, yaml.MappingNode) \
         else {}
     if "shadow" in keys and style.box is not None:     # its own box, or the campaign's
-        reader.fail(keys["shadow"], f"{where}: a shadow is not drawn with a box (the box is "
-                                    "drawn in its place)",
-                    "leave out 'shadow', or give 'box: false'")
+        reader.fail(keys["shadow"], say(N_("%(where)s: a shadow is not drawn with a box (the box "
+                                           "is drawn in its place)"), where=where),
+                    say(N_("leave out 'shadow', or give 'box: false'")))
     return style
 
 
@@ -239,9 +247,9 @@ def _also_called(reader: NodeReader, node: yaml.Node) -> tuple[str, ...]:
     """A language's `also_called`: other names, each a text with a letter in it."""
     names = []
     for item in reader.sequence(node, "also_called"):
-        name = reader.display_text(item, "a name in also_called")
+        name = reader.display_text(item, say(N_("a name in also_called")))
         if name is not None and not name.strip():
-            reader.fail(item, "a name in also_called is blank")
+            reader.fail(item, say(N_("a name in also_called is blank")))
         elif name is not None:
             names.append(name.strip())
     return tuple(names)
@@ -251,13 +259,15 @@ def _spots_of(reader: NodeReader, node: yaml.Node, spot_ids: tuple[str, ...],
               code: str | None) -> tuple[str, ...]:
     """A language's `spots`: ids of the manifest's spots (`spot_ids`), each said once."""
     chosen: list[str] = []
-    for item in reader.sequence(node, f"spots of {code}"):
-        spot = reader.slug(item, "a spot id")
+    for item in reader.sequence(node, say(N_("spots of %(code)s"), code=str(code))):
+        spot = reader.slug(item, say(N_("a spot id")))
         if spot is not None and spot not in spot_ids:
-            reader.fail(item, f"language {code!r}: no spot {spot!r} in the manifest",
-                        f"spots: {', '.join(spot_ids)}" if spot_ids else None)
+            reader.fail(item, say(N_("language %(code)s: no spot %(spot)s in the manifest"),
+                                  code=repr(code), spot=repr(spot)),
+                        say(N_("spots: %(spots)s"), spots=Items(spot_ids)) if spot_ids else None)
         elif spot is not None and spot in chosen:
-            reader.fail(item, f"language {code!r}: spot {spot!r} is named twice")
+            reader.fail(item, say(N_("language %(code)s: spot %(spot)s is named twice"),
+                                  code=repr(code), spot=repr(spot)))
         elif spot is not None:
             chosen.append(spot)
     return tuple(chosen)
@@ -267,26 +277,30 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
               spot_ids: tuple[str, ...]) -> tuple[str | None, Language | None]:
     """(its code, the language) of an entry of `languages:`; no language when it cannot be
     planned. `spot_ids`: the manifest's spots, which its `spots:` names."""
-    keys = reader.mapping(item, "a language", LANGUAGE_KEYS)
-    code = reader.language_code(keys["code"][1], "language code") if "code" in keys else None
+    keys = reader.mapping(item, say(N_("a language")), LANGUAGE_KEYS)
+    code = (reader.language_code(keys["code"][1], say(N_("language code"))) if "code" in keys
+            else None)
     if code is not None and not SLUG.match(code.lower()):
-        reader.fail(keys["code"][1], f"language code {code!r} cannot be used in file names")
+        reader.fail(keys["code"][1], say(N_("language code %(code)s cannot be used in file names"),
+                                         code=repr(code)))
         code = None
     elif code is not None and code != code.lower():
         # Files are named by the code in lower case (translators' guide), and codes are
         # case-insensitive (BCP 47): 'Zai' wanted a Zai.srt, and 'Nah' beside 'nah' passed.
-        reader.fail(keys["code"][1], f"language code {code!r} must be written in lower case, "
-                                     f"{code.lower()!r}")
+        reader.fail(keys["code"][1], say(N_("language code %(code)s must be written in lower "
+                                            "case, %(lower)s"), code=repr(code),
+                                         lower=repr(code.lower())))
         code = None
     if "code" not in keys or "treatment" not in keys:
         return code, None
-    twice = not reader.unique(seen, code, keys["code"][1], "language")
+    twice = not reader.unique(seen, code, keys["code"][1], say(N_("language")))
     treatment = reader.choice(keys["treatment"][1], "treatment", TREATMENTS)
-    name = reader.display_text(keys["name"][1], "language name") if "name" in keys else None
-    lang_style = (_style(reader, keys["style"][1], f"style of {code}", style)
-                  if "style" in keys else style)
-    lang_qc = (reader.dataclass_fields(keys["qc"][1], f"qc of {code}", QcSettings, qc)
-               if "qc" in keys else qc)
+    name = (reader.display_text(keys["name"][1], say(N_("language name"))) if "name" in keys
+            else None)
+    lang_style = (_style(reader, keys["style"][1], say(N_("style of %(code)s"), code=str(code)),
+                         style) if "style" in keys else style)
+    lang_qc = (reader.dataclass_fields(keys["qc"][1], say(N_("qc of %(code)s"), code=str(code)),
+                                       QcSettings, qc) if "qc" in keys else qc)
     clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
     also = _also_called(reader, keys["also_called"][1]) if "also_called" in keys else ()
     spots = _spots_of(reader, keys["spots"][1], spot_ids, code) if "spots" in keys else ()
@@ -295,9 +309,10 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
         forced = bool(reader.boolean(keys["forced_subtitles"][1], "forced_subtitles"))
         if forced and treatment in ("burn", "soft"):
             reader.fail(keys["forced_subtitles"][1],
-                        f"language {code!r}: forced_subtitles is for a dub or mix language's "
-                        f"subtitle file (a {treatment} language's subtitles are shown already)",
-                        "leave it out, or make the language dub or mix")
+                        say(N_("language %(code)s: forced_subtitles is for a dub or mix "
+                               "language's subtitle file (a %(treatment)s language's subtitles "
+                               "are shown already)"), code=repr(code), treatment=treatment),
+                        say(N_("leave it out, or make the language dub or mix")))
     if not (code and treatment and not twice):     # a wrong style or qc key keeps its default
         return code, None
     return code, Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1,

@@ -19,7 +19,7 @@ from pipeline.errors import SubtitleError
 from pipeline.files import index_folder, input_problem
 from pipeline.media.audio_layout import AudioChoice
 from pipeline.media.geometry import Crop
-from pipeline.messages import N_, Items, say
+from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import Profile
 from pipeline.ranges import NOT_NEGATIVE, POSITIVE, Range
 from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
@@ -229,13 +229,17 @@ class Manifest:
                 if Path(name).stem == language.code
                 and Path(name).suffix.lower() in SUBTITLE_SUFFIXES]
 
-    def ways_out(self, spot: Spot) -> str:
-        """How else a language's missing file for `spot` is mended, the end of a hint: its
-        treatment, and in a manifest of several spots, the language's `spots:` without it (a
-        trial's translation covered some spots, and the hint named the treatment alone)."""
+    def add_subtitles(self, spot: Spot) -> Message:
+        """The hint for a language's missing subtitle file for `spot`: add it, or else change
+        its treatment, and in a manifest of several spots, leave the spot out of the language's
+        `spots:` (a trial's translation covered some spots, and the hint named the treatment
+        alone). Whole sentences, as render/deliveries.py's for a recording."""
         if len(self.spots) > 1:
-            return f", change the treatment, or leave {spot.id!r} out of the language's 'spots:'"
-        return ", or change the treatment"
+            return say(N_("add the subtitle file there (SubRip, WebVTT, ASS/SSA or TTML), change "
+                          "the treatment, or leave %(spot)s out of the language's 'spots:'"),
+                       spot=repr(spot.id))
+        return say(N_("add the subtitle file there (SubRip, WebVTT, ASS/SSA or TTML), or change "
+                      "the treatment"))
 
     def subtitle_path(self, spot: Spot, language: Language) -> Path:
         """The language's one subtitle file.
@@ -247,8 +251,11 @@ class Manifest:
         found = self.subtitle_files(spot, language)
         problem = input_problem(found[0]) if len(found) == 1 else None
         if problem:     # read later by a worker, whose OSError would have no line
-            raise SubtitleError(f"subtitle file of language {language.code!r} {problem[0]}: "
-                                f"{found[0]}", self.path, language.line, problem[1])
+            # files.py's words for what is wrong with it, as it says them of every input.
+            raise SubtitleError(say(N_("subtitle file of language %(code)s %(problem)s: "
+                                       "%(file)s"), code=repr(language.code),
+                                    problem=problem[0], file=str(found[0])),
+                                self.path, language.line, problem[1])
         if len(found) == 1:
             return found[0]
         folder = self.subtitles_dir / spot.id
@@ -267,16 +274,26 @@ class Manifest:
         cased = [name for stem, names in index.items() if stem != language.code
                  and stem.lower() == language.code for name in names]
         unread, renamable = _unread([folder / name for name in others], language.code)
-        there = (f"; the folder has {unread}"
-                 if others else f"; the folder has {', '.join(cased)}: the name must be "
-                                f"lower-case, {expected.name}" if cased
-                 else f"; there is no file for {language.code!r} in {folder}")
+        said = dict(code=repr(language.code), treatment=language.treatment,
+                    expected=str(expected), suffixes=", ".join(SUBTITLE_SUFFIXES[1:]))
+        if others:
+            missing = say(N_("subtitles missing for language %(code)s (%(treatment)s): expected "
+                             "%(expected)s (or %(suffixes)s); the folder has %(files)s"),
+                          files=unread, **said)
+        elif cased:
+            missing = say(N_("subtitles missing for language %(code)s (%(treatment)s): expected "
+                             "%(expected)s (or %(suffixes)s); the folder has %(files)s: the name "
+                             "must be lower-case, %(name)s"),
+                          files=Items(tuple(cased)), name=expected.name, **said)
+        else:
+            missing = say(N_("subtitles missing for language %(code)s (%(treatment)s): expected "
+                             "%(expected)s (or %(suffixes)s); there is no file for %(code)s in "
+                             "%(folder)s"), folder=str(folder), **said)
         raise SubtitleError(
-            f"subtitles missing for language {language.code!r} ({language.treatment}): expected "
-            f"{expected} (or {', '.join(SUBTITLE_SUFFIXES[1:])}){there}", self.path,
-            language.line, "rename the file as said" if renamable else "export the subtitles "
-            "from the subtitle editor as SubRip (.srt), WebVTT or TTML" if others else
-            "add the subtitle file there (SubRip, WebVTT, ASS/SSA or TTML)" + self.ways_out(spot))
+            missing, self.path, language.line,
+            say(N_("rename the file as said")) if renamable else
+            say(N_("export the subtitles from the subtitle editor as SubRip (.srt), WebVTT or "
+                   "TTML")) if others else self.add_subtitles(spot))
 
     @property
     def campaign_dir(self) -> Path:
@@ -297,7 +314,7 @@ class Manifest:
 _AUTONYMS: dict[str, str] = {}    # looked up, or known already (render/plan.py's cache)
 
 
-def _unread(paths: list[Path], code: str) -> tuple[str, bool]:
+def _unread(paths: list[Path], code: str) -> tuple[Items, bool]:
     """The files of a language's name that are not read, as the missing-subtitles error names
     them, and whether one of them needs only a new name. Each is named by its content:
     `nah.stl (an EBU STL file (EBU Tech 3264), a format not read here)`, `nah.srt.txt (SubRip under another name: rename it to nah.srt)`, then the rest
@@ -306,16 +323,19 @@ def _unread(paths: list[Path], code: str) -> tuple[str, bool]:
     for path in paths:
         foreign, content = foreign_format_of(path), content_format_of(path)
         if foreign:
-            named.append(f"{path.name} ({foreign}, a format not read here)")
+            named.append(say(N_("%(name)s (%(format)s, a format not read here)"),
+                             name=path.name, format=foreign))
         elif content:
             renamable = True
-            named.append(f"{path.name} ({content.label} under another name: rename it to "
-                         f"{code}{content.suffixes[0]})")
+            named.append(say(N_("%(name)s (%(format)s under another name: rename it to "
+                                "%(file)s)"), name=path.name, format=content.label,
+                             file=f"{code}{content.suffixes[0]}"))
         else:
             rest.append(path.name)
     if rest:
-        named.append(f"{', '.join(rest)} (not a subtitle format read here)")
-    return ", ".join(named), renamable
+        named.append(say(N_("%(names)s (not a subtitle format read here)"),
+                         names=Items(tuple(rest))))
+    return Items(tuple(named)), renamable
 
 
 def autonym(code: str) -> str:

@@ -18,6 +18,7 @@ import yaml
 
 from pipeline.errors import Diagnostic, error
 from pipeline.manifest.model import HTML_COLOUR, SLUG, Box, Concern, alpha3
+from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import Container, Fit, Leader, Medium, Scan
 from pipeline.ranges import Range
 from pipeline.subtitles.normalise import nfc
@@ -27,6 +28,17 @@ NAMED_CHOICES = {"Fit": get_args(Fit), "Scan": get_args(Scan), "Medium": get_arg
                  "Container": get_args(Container)}
 # A profile's `leader:` keys (profiles.Leader's fields).
 LEADER_KEYS = tuple(field.name for field in fields(Leader))
+
+# What a value is, as messages name it: a key as written (`publish.to`, `crop.width`), or words
+# (`the manifest`, `a language`) as a `Message`, said in the terminal's language.
+What = str | Message
+
+
+def key_of(where: What, key: str) -> What:
+    """`where.key`, the key `key` of the mapping `where`; a message where `where` is one."""
+    if isinstance(where, str):
+        return f"{where}.{key}"
+    return say(N_("%(where)s.%(key)s"), where=where, key=key)
 
 
 class NodeReader:
@@ -40,7 +52,8 @@ class NodeReader:
         # at the base's: a later check of that entry does not judge a value nobody wrote.
         self.refused: dict[str, set[str]] = {}
 
-    def fail(self, node: yaml.Node | None, message: str, hint: str | None = None) -> None:
+    def fail(self, node: yaml.Node | None, message: Message,
+             hint: Message | str | None = None) -> None:
         line = node.start_mark.line + 1 if node is not None else None
         self.diagnostics.append(error(message, self.path, line, hint))
 
@@ -61,45 +74,50 @@ class NodeReader:
         `allowed` maps each key to whether it is required.
         """
         if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"{where} must be a mapping of keys to values")
+            self.fail(node, say(N_("%(where)s must be a mapping of keys to values"), where=where))
             return {}
         items: dict[str, tuple] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key is None or key not in allowed:
-                self.fail(key_node, f"unknown key {key!r} in {where}",
-                          f"allowed keys: {', '.join(sorted(allowed))}")
+                self.fail(key_node, say(N_("unknown key %(key)s in %(where)s"), key=repr(key),
+                                        where=where),
+                          say(N_("allowed keys: %(keys)s"), keys=Items(tuple(sorted(allowed)))))
             elif key in items:
                 first = items[key][0].start_mark.line + 1
-                self.fail(key_node, f"duplicate key {key!r} in {where} (first given on line {first})",
-                          "keep one of them")
+                self.fail(key_node, say(N_("duplicate key %(key)s in %(where)s (first given on "
+                                           "line %(line)s)"), key=repr(key), where=where,
+                                        line=first),
+                          say(N_("keep one of them")))
             else:
                 items[key] = (key_node, value_node)
         for key, required in allowed.items():
             if required and key not in items:
-                self.fail(node, f"missing required key {key!r} in {where}")
+                self.fail(node, say(N_("missing required key %(key)s in %(where)s"),
+                                    key=repr(key), where=where))
         return items
 
-    def scalar(self, node: yaml.Node, what: str) -> str | None:
+    def scalar(self, node: yaml.Node, what: What) -> str | None:
         if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, f"{what} must be a single value, not a list or mapping")
+            self.fail(node, say(N_("%(what)s must be a single value, not a list or mapping"),
+                                what=what))
             return None
         return node.value
 
-    def text(self, node: yaml.Node, what: str) -> str | None:
+    def text(self, node: yaml.Node, what: What) -> str | None:
         value = self.scalar(node, what)
         if value is not None and is_null(node):
-            self.fail(node, f"{what} is empty")
+            self.fail(node, say(N_("%(what)s is empty"), what=what))
             return None
         return value
 
-    def display_text(self, node: yaml.Node, what: str) -> str | None:
+    def display_text(self, node: yaml.Node, what: What) -> str | None:
         """A title or name: it reaches the catalog, records and file metadata in Unicode NFC,
         like subtitle text (paths and codes are left exactly as typed)."""
         value = self.text(node, what)
         return nfc(value) if value is not None else None
 
-    def localised_text(self, node: yaml.Node, what: str, languages: tuple[str, ...]
+    def localised_text(self, node: yaml.Node, what: What, languages: tuple[str, ...]
                        ) -> dict[str, str] | None:
         """A title given plainly (every language's) or per language, `{es: ..., en: ...}`
         with codes from `languages`: each language's text, as `display_text`; None when wrong."""
@@ -107,42 +125,47 @@ class NodeReader:
             value = self.display_text(node, what)
             return None if value is None else {language: value for language in languages}
         if not isinstance(node, yaml.MappingNode) or not node.value:
-            self.fail(node, f"{what} must be text, or a mapping of a language code to text "
-                            f"({', '.join(languages)})", f"e.g. {what}: {{es: \"...\", en: \"...\"}}")
+            self.fail(node, say(N_("%(what)s must be text, or a mapping of a language code to "
+                                   "text (%(languages)s)"), what=what, languages=Items(languages)),
+                      say(N_("e.g. %(what)s: {es: \"...\", en: \"...\"}"), what=what))
             return None
         titles: dict[str, str] = {}
         for key_node, value_node in node.value:
-            code = self.scalar(key_node, f"a language of {what}")
+            code = self.scalar(key_node, say(N_("a language of %(what)s"), what=what))
             if code is None:
                 continue
             if code not in languages:
-                self.fail(key_node, f"{what} has an unknown language {code!r}",
-                          f"the page's languages are {', '.join(languages)}")
+                self.fail(key_node, say(N_("%(what)s has an unknown language %(code)s"),
+                                        what=what, code=repr(code)),
+                          say(N_("the page's languages are %(languages)s"),
+                              languages=Items(languages)))
                 continue
             if code in titles:
-                self.fail(key_node, f"{what} gives language {code!r} twice")
+                self.fail(key_node, say(N_("%(what)s gives language %(code)s twice"), what=what,
+                                        code=repr(code)))
                 continue
-            value = self.display_text(value_node, f"{what}.{code}")
+            value = self.display_text(value_node, key_of(what, code))
             if value is not None:
                 titles[code] = value
         return titles or None
 
-    def slug(self, node: yaml.Node, what: str) -> str | None:
-        return self._written(node, what, SLUG, "is not a valid id",
-                             "use lower-case letters, digits and '-', starting with a letter or "
-                             "digit (at most 63 characters); ids become folder names and object "
-                             "keys")
+    def slug(self, node: yaml.Node, what: What) -> str | None:
+        return self._written(node, what, SLUG, N_("%(what)s %(value)s is not a valid id"),
+                             say(N_("use lower-case letters, digits and '-', starting with a "
+                                    "letter or digit (at most 63 characters); ids become folder "
+                                    "names and object keys")))
 
-    def _written(self, node: yaml.Node, what: str, pattern: re.Pattern, problem: str,
-                 hint: str) -> str | None:
-        """The text of `node` when `pattern` matches all of it; else None, and `problem` said."""
+    def _written(self, node: yaml.Node, what: What, pattern: re.Pattern, problem: str,
+                 hint: Message) -> str | None:
+        """The text of `node` when `pattern` matches all of it; else None, and `problem` (a
+        template of `what` and `value`) said."""
         value = self.text(node, what)
         if value is not None and not pattern.fullmatch(value):
-            self.fail(node, f"{what} {value!r} {problem}", hint)
+            self.fail(node, say(problem, what=what, value=repr(value)), hint)
             return None
         return value
 
-    def number(self, node: yaml.Node, what: str, kind: Callable = float,
+    def number(self, node: yaml.Node, what: What, kind: Callable = float,
                minimum: float | None = None, maximum: float | None = None):
         value = self.scalar(node, what)
         if value is None:
@@ -150,7 +173,8 @@ class NodeReader:
         try:
             number = kind(value)
         except ValueError:
-            self.fail(node, f"{what} must be a number, got {value!r}")
+            self.fail(node, say(N_("%(what)s must be a number, got %(value)s"), what=what,
+                                value=repr(value)))
             return None
         problem = Range(minimum, maximum).problem(what, number)
         if problem:
@@ -158,38 +182,41 @@ class NodeReader:
             return None
         return number
 
-    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+    def boolean(self, node: yaml.Node, what: What) -> bool | None:
         value = self.scalar(node, what)
         if value in ("true", "false"):
             return value == "true"
         if value is not None:
-            self.fail(node, f"{what} must be true or false, got {value!r}")
+            self.fail(node, say(N_("%(what)s must be true or false, got %(value)s"), what=what,
+                                value=repr(value)))
         return None
 
-    def choice(self, node: yaml.Node, what: str, choices: tuple[str, ...]) -> str | None:
+    def choice(self, node: yaml.Node, what: What, choices: tuple[str, ...]) -> str | None:
         value = self.text(node, what)
         if value is not None and value not in choices:
-            self.fail(node, f"{what} {value!r} is not one of: {', '.join(choices)}")
+            self.fail(node, say(N_("%(what)s %(value)s is not one of: %(choices)s"), what=what,
+                                value=repr(value), choices=Items(tuple(choices))))
             return None
         return value
 
-    def relative_path(self, node: yaml.Node, what: str, base: Path) -> Path | None:
+    def relative_path(self, node: yaml.Node, what: What, base: Path) -> Path | None:
         """A path relative to the manifest's folder; existence is checked per variant by the plan."""
         value = self.text(node, what)
         if value is None:
             return None
         if not value.strip():
             # '' is the manifest's own folder: `master: ""` was said to be "a folder".
-            self.fail(node, f"{what} is empty: give a file's path",
-                      "relative paths start from the manifest's folder")
+            self.fail(node, say(N_("%(what)s is empty: give a file's path"), what=what),
+                      say(N_("relative paths start from the manifest's folder")))
             return None
         return (base / value).resolve()
 
-    def language_code(self, node: yaml.Node, what: str) -> str | None:
+    def language_code(self, node: yaml.Node, what: What) -> str | None:
         value = self.text(node, what)
+        use = say(N_("use the language's ISO 639-3 code, e.g. 'nah' or 'yua'"))
         if value is not None and not langcodes.tag_is_valid(value):
-            self.fail(node, f"{what} {value!r} is not a valid ISO 639-3 code or BCP 47 tag",
-                      "use the language's ISO 639-3 code, e.g. 'nah' or 'yua'")
+            self.fail(node, say(N_("%(what)s %(value)s is not a valid ISO 639-3 code or BCP 47 "
+                                   "tag"), what=what, value=repr(value)), use)
             return None
         if value is not None:
             try:
@@ -198,13 +225,13 @@ class NodeReader:
                 # Well-formed but naming no language (private use 'x-foo', unassigned 'zz',
                 # 'xyzzy'): every file's language tag (MP4, MXF, WAV) is ISO 639-2/3's three
                 # letters, which it has none of; the render failed on it as an internal error.
-                self.fail(node, f"{what} {value!r} names no language ISO 639 has a code for, "
-                                "which every file's language tag needs",
-                          "use the language's ISO 639-3 code, e.g. 'nah' or 'yua'")
+                self.fail(node, say(N_("%(what)s %(value)s names no language ISO 639 has a code "
+                                       "for, which every file's language tag needs"), what=what,
+                                    value=repr(value)), use)
                 return None
         return value
 
-    def dataclass_fields(self, node: yaml.Node, where: str, cls, base,
+    def dataclass_fields(self, node: yaml.Node, where: What, cls, base,
                          ranges: dict[str, Range] | None = None):
         """A copy of `base` (a dataclass instance) with the keys in `node` replaced, typed by `cls`
         and each checked against its range in `ranges` (default: `cls.RANGES`)."""
@@ -221,23 +248,25 @@ class NodeReader:
                 if "None" in annotation:
                     values[key] = None
                 else:
-                    self.fail(value_node, f"{where}.{key} cannot be null: give a value, or leave "
-                                          "the key out for the default")
+                    self.fail(value_node, say(N_("%(what)s cannot be null: give a value, or leave "
+                                                 "the key out for the default"),
+                                              what=key_of(where, key)))
                 continue
             said = len(self.diagnostics)
-            value = self.typed(value_node, f"{where}.{key}", annotation)
+            value = self.typed(value_node, key_of(where, key), annotation)
             problem = ranges[key].problem(key, value) if key in ranges and value is not None \
                 else None
             if problem:
-                self.fail(value_node, f"{problem} ({where})")
+                self.fail(value_node, say(N_("%(problem)s (%(where)s)"), problem=problem,
+                                          where=where))
             # A value read wrong is said; None read right (`box: false`) is a value.
             if problem or len(self.diagnostics) > said:
-                self.refused.setdefault(where, set()).add(key)
+                self.refused.setdefault(str(where), set()).add(key)
             else:
                 values[key] = value
         return replace(base, **values)
 
-    def typed(self, node: yaml.Node, what: str, annotation: str):
+    def typed(self, node: yaml.Node, what: What, annotation: str):
         annotation = str(annotation)
         if annotation.startswith("Literal["):
             choices = tuple(re.findall(r"'([^']*)'", annotation))
@@ -258,25 +287,27 @@ class NodeReader:
             return self.colour(node, what)
         return self.text(node, what)
 
-    def colour(self, node: yaml.Node, what: str) -> str | None:
+    def colour(self, node: yaml.Node, what: What) -> str | None:
         """`#RRGGBB`, as HTML writes colours (before: `color: red` passed validate and failed
         the render)."""
-        return self._written(node, what, HTML_COLOUR, "is not a colour of the form #RRGGBB",
-                             "write colours as in HTML, e.g. \"#FFFFFF\" for white (quoted: "
-                             "YAML reads # as a comment)")
+        return self._written(node, what, HTML_COLOUR,
+                             N_("%(what)s %(value)s is not a colour of the form #RRGGBB"),
+                             say(N_("write colours as in HTML, e.g. \"#FFFFFF\" for white "
+                                    "(quoted: YAML reads # as a comment)")))
 
-    def box(self, node: yaml.Node, what: str) -> Box | None:
+    def box(self, node: yaml.Node, what: What) -> Box | None:
         """`true` (a box of `Box`'s defaults), `false` (none), or `{color: "#RRGGBB", opacity:
         0 to 1}`: keys left out keep `Box`'s defaults."""
         if isinstance(node, yaml.ScalarNode):
             if node.value not in ("true", "false"):
-                self.fail(node, f"{what} must be true, false or a mapping of color and opacity, "
-                                f"got {node.value!r}",
-                          'e.g. box: true, or box: {color: "#000000", opacity: 0.6}')
+                self.fail(node, say(N_("%(what)s must be true, false or a mapping of color and "
+                                       "opacity, got %(value)s"), what=what,
+                                    value=repr(node.value)),
+                          say(N_('e.g. box: true, or box: {color: "#000000", opacity: 0.6}')))
             return Box() if node.value == "true" else None
         return self.dataclass_fields(node, what, Box, Box())
 
-    def leader(self, node: yaml.Node, what: str) -> Leader | None:
+    def leader(self, node: yaml.Node, what: What) -> Leader | None:
         """`{bars: S, slate: S, black: S, tone: dBFS}`: parts left out are not in the leader;
         `null` (or `none`) is no leader."""
         if isinstance(node, yaml.ScalarNode) and node.value in ("null", "~", "", "none"):
@@ -285,27 +316,30 @@ class NodeReader:
         values = {}
         for key, (_, value_node) in keys.items():
             if key == "tone":
-                number = self.number(value_node, f"{what}.tone", float, minimum=-60.0, maximum=0.0)
+                number = self.number(value_node, key_of(what, "tone"), float, minimum=-60.0,
+                                     maximum=0.0)
             else:
-                number = self.number(value_node, f"{what}.{key}", float, minimum=0.0, maximum=60.0)
+                number = self.number(value_node, key_of(what, key), float, minimum=0.0,
+                                     maximum=60.0)
             if number is not None:
                 values[key] = number
         return Leader(**values)
 
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+    def sequence(self, node: yaml.Node, what: What) -> list[yaml.Node]:
         """The items of a non-empty YAML list (an empty or missing one is reported)."""
         if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.fail(node, f"{what} must be a non-empty list")
+            self.fail(node, say(N_("%(what)s must be a non-empty list"), what=what))
             return []
         return node.value
 
-    def unique(self, seen: dict, key: str | None, node: yaml.Node, what: str) -> bool:
+    def unique(self, seen: dict, key: str | None, node: yaml.Node, what: What) -> bool:
         """Whether `key` is new (None counts as new); one given twice is reported. `seen` maps
         the keys met so far to their line."""
         if key is None:
             return True
         if key in seen:
-            self.fail(node, f"{what} {key!r} is listed twice (first on line {seen[key]})")
+            self.fail(node, say(N_("%(what)s %(key)s is listed twice (first on line %(line)s)"),
+                                what=what, key=repr(key), line=seen[key]))
             return False
         seen[key] = node.start_mark.line + 1
         return True

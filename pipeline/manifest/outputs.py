@@ -10,10 +10,11 @@ import yaml
 
 from pipeline.clock import HINT as CLOCK_HINT
 from pipeline.clock import DUPLICATE_HINT, ClockPattern, clock_problem, pattern_problem
-from pipeline.errors import error
+from pipeline.errors import error, reason_message
 from pipeline.manifest.model import Manifest
 from pipeline.manifest.nodes import NodeReader
 from pipeline.media.timecode import syntax_problem
+from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.profiles import BUILTIN_PROFILES, Profile, encoder_problems, profile_problem
 from pipeline.standards import STANDARDS, loudness_unit
 
@@ -25,32 +26,36 @@ def read_profiles(reader: NodeReader, node: yaml.Node) -> tuple[Profile, ...]:
         profiles = []
         for item in reader.sequence(node, "profiles"):
             problems = len(reader.diagnostics)
-            name = reader.choice(item, "profile", tuple(BUILTIN_PROFILES))
+            name = reader.choice(item, say(N_("profile")), tuple(BUILTIN_PROFILES))
             if name:
                 profiles.append(BUILTIN_PROFILES[name])
             reader.concern(problems, "profile",
                            item.value if isinstance(item, yaml.ScalarNode) else None)
         return tuple(profiles)
     if not isinstance(node, yaml.MappingNode):
-        reader.fail(node, "profiles must be a list of built-in names or a mapping of profiles",
-                    f"built-in profiles: {', '.join(BUILTIN_PROFILES)}")
+        reader.fail(node, say(N_("profiles must be a list of built-in names or a mapping of "
+                                 "profiles")), _built_in())
         return ()
     if not node.value:
         # `{}` made no variant and passed; render then called every file of the output
         # folder one of no variant, for `clean --delete` to remove.
-        reader.fail(node, "profiles must not be empty: give a list of built-in names or a "
-                          "mapping of profiles", f"built-in profiles: {', '.join(BUILTIN_PROFILES)}")
+        reader.fail(node, say(N_("profiles must not be empty: give a list of built-in names or "
+                                 "a mapping of profiles")), _built_in())
         return ()
     profiles, seen = [], {}
     for key_node, value_node in node.value:
         problems = len(reader.diagnostics)   # a profile with problems is left out
-        name = reader.slug(key_node, "profile name")
-        reader.unique(seen, name, key_node, "profile")
+        name = reader.slug(key_node, say(N_("profile name")))
+        reader.unique(seen, name, key_node, say(N_("profile")))
         profile = _profile(reader, name, key_node, value_node) if name is not None else None
         reader.concern(problems, "profile", name)
         if profile is not None and len(reader.diagnostics) == problems:
             profiles.append(profile)
     return tuple(profiles)
+
+
+def _built_in():
+    return say(N_("built-in profiles: %(profiles)s"), profiles=Items(tuple(BUILTIN_PROFILES)))
 
 
 def _profile(reader: NodeReader, name: str, key_node: yaml.Node, value_node: yaml.Node
@@ -61,14 +66,17 @@ def _profile(reader: NodeReader, name: str, key_node: yaml.Node, value_node: yam
     if isinstance(value_node, yaml.MappingNode):
         base_key = next((v for k, v in value_node.value if k.value == "base"), None)
         if base_key is not None:
-            base_name = reader.choice(base_key, f"base of profile {name}", tuple(BUILTIN_PROFILES))
+            base_name = reader.choice(base_key, say(N_("base of profile %(name)s"), name=name),
+                                      tuple(BUILTIN_PROFILES))
             base = BUILTIN_PROFILES.get(base_name or "")
             overrides = yaml.MappingNode(value_node.tag, [(k, v) for k, v in value_node.value
                                                           if k.value != "base"],
                                          value_node.start_mark, value_node.end_mark)
     if base is None:
-        reader.fail(key_node, f"profile {name!r} is not built in and names no base",
-                    f"add 'base: web' (or one of {', '.join(BUILTIN_PROFILES)})")
+        reader.fail(key_node, say(N_("profile %(name)s is not built in and names no base"),
+                                  name=repr(name)),
+                    say(N_("add 'base: web' (or one of %(profiles)s)"),
+                        profiles=Items(tuple(BUILTIN_PROFILES))))
         return None
     # A problem is said at the line of the field to change when this manifest sets it,
     # else at the profile's name: a station with several profiles is not left to look.
@@ -82,16 +90,22 @@ def _profile(reader: NodeReader, name: str, key_node: yaml.Node, value_node: yam
         profile = replace(base, name=name, base=_kind(base, name))
     else:
         ranges = Profile.ranges(loudness_unit(_standard_named(overrides, base)))
-        profile = replace(reader.dataclass_fields(overrides, f"profile {name}", Profile, base,
-                                                  ranges),
+        where = say(N_("profile %(name)s"), name=name)
+        profile = replace(reader.dataclass_fields(overrides, where, Profile, base, ranges),
                           name=name, base=_kind(base, name))
         profile = _with_standard(reader, at, profile,
-                                 set(given_at) - reader.refused.get(f"profile {name}", set()))
+                                 set(given_at) - reader.refused.get(str(where), set()))
     for fields, problem in _profile_problems(profile):
-        reader.fail(at(*fields), f"profile {name!r}: {problem}")
+        reader.fail(at(*fields), _of_profile(name, problem))
     for field, problem in encoder_problems(profile):
-        reader.fail(at(field), f"profile {name!r}: {problem}")
+        reader.fail(at(field), _of_profile(name, problem))
     return profile
+
+
+def _of_profile(name: str, problem) -> Message:
+    """`problem` (a message, a `Reason` of profiles.py, or English text) of profile `name`."""
+    return say(N_("profile %(name)s: %(problem)s"), name=repr(name),
+               problem=problem if isinstance(problem, Message) else reason_message(problem))
 
 
 def _standard_named(overrides: yaml.Node, base: Profile) -> str | None:
@@ -123,33 +137,40 @@ def _with_standard(reader: NodeReader, at: Callable[..., yaml.Node], profile: Pr
         return profile
     standard = STANDARDS[profile.loudness_standard]
     figures = {field: getattr(standard, name) for field, name in STANDARD_FIGURES.items()}
-    held = ("" if "loudness_standard" in given
-            else f", which built-in profile {profile.kind!r} is held to")
+    held = "loudness_standard" in given
     units = Profile.ranges(standard.unit)
     for field in given & figures.keys():
         value, fixed = getattr(profile, field), figures[field]
         stricter = field != "loudness" and value <= fixed
         if value != fixed and not stricter:
             unit = units[field].unit
-            reader.fail(at(field), f"profile {profile.name!r}: {field} {value:g}{unit} "
-                                   f"contradicts {standard.title} ({fixed:g}{unit}){held}",
-                        f"leave {field} out: the standard sets it")
+            figures_said = dict(field=field, value=Number(value, "g"), unit=unit,
+                                standard=standard.title, fixed=Number(fixed, "g"))
+            reader.fail(at(field), _of_profile(profile.name, say(
+                N_("%(field)s %(value)s%(unit)s contradicts %(standard)s (%(fixed)s%(unit)s)"),
+                **figures_said) if held else say(
+                N_("%(field)s %(value)s%(unit)s contradicts %(standard)s (%(fixed)s%(unit)s), "
+                   "which built-in profile %(kind)s is held to"),
+                kind=repr(profile.kind), **figures_said)),
+                        say(N_("leave %(field)s out: the standard sets it"), field=field))
         figures[field] = value
     return replace(profile, **figures)
 
 
-def _profile_problems(profile: Profile) -> list[tuple[tuple[str, ...], str]]:
+def _profile_problems(profile: Profile) -> list[tuple[tuple[str, ...], Message | str]]:
     """(the fields to change, why) for each reason the profile cannot be rendered."""
     problems = [problem] if (problem := profile_problem(profile)) else []
     if profile.timecode is not None and syntax_problem(profile.timecode):
+        # media/timecode.py's words for the timecode (a message, or English text).
         problems.append((("timecode",), syntax_problem(profile.timecode)))
     if profile.audio_tracks and not 2 <= profile.audio_tracks <= 16:
-        problems.append((("audio_tracks",), f"audio_tracks {profile.audio_tracks} must be 0 (one "
-                                            "track) or 2 to 16 (mono tracks, the stereo mix on "
-                                            "the first two)"))
+        problems.append((("audio_tracks",), say(N_("audio_tracks %(tracks)s must be 0 (one "
+                                                   "track) or 2 to 16 (mono tracks, the stereo "
+                                                   "mix on the first two)"),
+                                                tracks=profile.audio_tracks)))
     if profile.audio_tracks and profile.channels != 2:
         problems.append((("channels", "audio_tracks"),
-                         "audio_tracks carries a stereo mix: channels must be 2"))
+                         say(N_("audio_tracks carries a stereo mix: channels must be 2"))))
     return problems
 
 
@@ -179,9 +200,11 @@ def check_clocks(reader: NodeReader, manifest: Manifest) -> None:
                 problem, hint = clock_problem(value), CLOCK_HINT
                 owner = owners.setdefault(value, (spot.id, language.code))
                 if owner != (spot.id, language.code):
-                    problem = (f"clock number {value!r} is given to {owner[0]} in {owner[1]!r} and "
-                               f"to {spot.id} in {language.code!r}")
+                    problem = say(N_("clock number %(value)s is given to %(spot)s in %(code)s "
+                                     "and to %(other)s in %(other_code)s"), value=repr(value),
+                                  spot=owner[0], code=repr(owner[1]), other=spot.id,
+                                  other_code=repr(language.code))
                     hint = DUPLICATE_HINT
-                if problem and (pattern.line, problem) not in reported:
-                    reported.add((pattern.line, problem))
+                if problem and (pattern.line, str(problem)) not in reported:
+                    reported.add((pattern.line, str(problem)))
                     reader.diagnostics.append(error(problem, reader.path, pattern.line, hint))

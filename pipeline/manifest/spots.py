@@ -15,6 +15,7 @@ from pipeline.media.audio_layout import MIXES, AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.media.programme import HINT as PROGRAMME_START_HINT
 from pipeline.media.timecode import syntax_problem
+from pipeline.messages import N_, say
 
 SPOT_KEYS = {"id": True, "title": False, "master": True, "music_bed": False, "audio": False,
              "crop": False, "medium": False, "programme_start": False}
@@ -44,19 +45,20 @@ def read_spots(reader: NodeReader, node: yaml.Node, base: Path, page_language: s
 def _spot(reader: NodeReader, item: yaml.Node, base: Path, page_language: str, seen: dict
           ) -> tuple[str | None, Spot | None]:
     """(its id, the spot) of an entry of `spots:`; no spot when it cannot be planned."""
-    keys = reader.mapping(item, "a spot", SPOT_KEYS)
-    spot_id = reader.slug(keys["id"][1], "spot id") if "id" in keys else None
+    keys = reader.mapping(item, say(N_("a spot")), SPOT_KEYS)
+    spot_id = reader.slug(keys["id"][1], say(N_("spot id"))) if "id" in keys else None
     if "id" not in keys or "master" not in keys:
         return spot_id, None
-    twice = not reader.unique(seen, spot_id, keys["id"][1], "spot id")
+    twice = not reader.unique(seen, spot_id, keys["id"][1], say(N_("spot id")))
     master = reader.relative_path(keys["master"][1], "master", base)
     bed = (reader.relative_path(keys["music_bed"][1], "music_bed", base)
            if "music_bed" in keys else None)
-    titles = (reader.localised_text(keys["title"][1], "spot title", PAGE_LANGUAGES) or {}
+    titles = (reader.localised_text(keys["title"][1], say(N_("spot title")), PAGE_LANGUAGES)
+              or {}
               if "title" in keys else {})
     audio = _spot_audio(reader, *keys["audio"]) if "audio" in keys else AudioChoice()
     crop = _crop(reader, keys["crop"][1]) if "crop" in keys else None
-    medium = (reader.choice(keys["medium"][1], "spot medium", get_args(SpotMedium))
+    medium = (reader.choice(keys["medium"][1], say(N_("spot medium")), get_args(SpotMedium))
               if "medium" in keys else None)
     start = _programme_start(reader, *keys["programme_start"]) if "programme_start" in keys \
         else None
@@ -80,7 +82,9 @@ def _programme_start(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> Pro
     if ":" in value or ";" in value:
         problem = syntax_problem(value)
         if problem:
-            reader.fail(node, f"programme_start: {problem}", PROGRAMME_START_HINT)
+            # media/timecode.py's words for the timecode (a message, or English text).
+            reader.fail(node, say(N_("programme_start: %(problem)s"), problem=problem),
+                        PROGRAMME_START_HINT)
             return ProgrammeStart(None, line)
         return ProgrammeStart(value, line)
     try:
@@ -88,8 +92,9 @@ def _programme_start(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> Pro
     except ValueError:
         seconds = None
     if seconds is None or seconds <= 0:
-        reader.fail(node, f"programme_start {value!r} is neither a timecode of the master's "
-                          "clock nor seconds after its first frame", PROGRAMME_START_HINT)
+        reader.fail(node, say(N_("programme_start %(value)s is neither a timecode of the "
+                                 "master's clock nor seconds after its first frame"),
+                              value=repr(value)), PROGRAMME_START_HINT)
         return ProgrammeStart(None, line)
     return ProgrammeStart(seconds, line)
 
@@ -100,24 +105,25 @@ def _spot_audio(reader: NodeReader, key: yaml.Node, node: yaml.Node) -> AudioCho
     line = key.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         if node.value != "silent":
-            reader.fail(node, f"audio {node.value!r} is not 'silent' nor a mapping",
-                        "write 'audio: silent' or 'audio: {streams: [0, 1]}'")
+            reader.fail(node, say(N_("audio %(value)s is not 'silent' nor a mapping"),
+                                  value=repr(node.value)),
+                        say(N_("write 'audio: silent' or 'audio: {streams: [0, 1]}'")))
         return AudioChoice(silent=True, line=line)
     keys = reader.mapping(node, "audio", AUDIO_KEYS)
     mix, mix_line = None, None
     if "mix" in keys:
-        mix = reader.choice(keys["mix"][1], "audio mix", MIXES)
+        mix = reader.choice(keys["mix"][1], say(N_("audio mix")), MIXES)
         mix_line = keys["mix"][0].start_mark.line + 1
     if "streams" not in keys:
         return AudioChoice(line=line)
     items = keys["streams"][1]
-    numbers = [reader.number(item, "audio stream", int, minimum=0)
+    numbers = [reader.number(item, say(N_("audio stream")), int, minimum=0)
                for item in reader.sequence(items, "audio.streams")]
     if None in numbers:
         return AudioChoice(line=line)
     if len(set(numbers)) != len(numbers):
         # Summed, a stream listed twice would be 6 dB louder than the others.
-        reader.fail(items, "audio.streams lists a stream twice")
+        reader.fail(items, say(N_("audio.streams lists a stream twice")))
         return AudioChoice(line=line)
     return AudioChoice(tuple(numbers), line=line, mix=mix, mix_line=mix_line)
 
@@ -129,6 +135,6 @@ def _crop(reader: NodeReader, node: yaml.Node) -> Crop | None:
     if len(values) != len(CROP_KEYS) or None in values.values():
         return None
     if values["width"] < 2 or values["height"] < 2:
-        reader.fail(node, "crop is smaller than 2x2 pixels")
+        reader.fail(node, say(N_("crop is smaller than 2x2 pixels")))
         return None
     return Crop(**values)
