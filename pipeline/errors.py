@@ -33,6 +33,11 @@ class Diagnostic:
     hint_detail: Message | None = field(default=None, compare=False)
 
     @property
+    def said_message(self) -> Message | str:
+        """The message to say inside another: its template where it has one (its Spanish)."""
+        return self.detail or self.message
+
+    @property
     def where(self) -> str:
         """"PATH:LINE: ", "PATH: " or nothing: how a line of `format` begins."""
         if self.path is None:

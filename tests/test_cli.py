@@ -533,17 +533,18 @@ def test_a_master_still_being_copied_is_said_to_be_and_its_skipped_variants_stay
                                         "mp3": {"base": "radio-mp3"}})
     data = media["master.mp4"].read_bytes()
     master = campaign.root / "media/spot.mp4"
-    master.write_bytes(data[:4096])
+    master.write_bytes(data[:len(data) // 2])
     copied = threading.Event()
 
-    def copy() -> None:      # as a slow network copy writes it: a few kB at a time
+    def copy() -> None:
+        # As a slow network copy writes it, a few kB at a time, and never done while the
+        # command looks at it (however slow the machine is to start it): its index, at its
+        # end, never written.
         with master.open("ab") as out:
-            for start in range(4096, len(data), 2048):
-                out.write(data[start:start + 2048])
+            while not copied.is_set():
+                out.write(bytes(2048))
                 out.flush()
                 time.sleep(0.02)
-                if copied.is_set():
-                    return
 
     writer = threading.Thread(target=copy)
     writer.start()
@@ -577,7 +578,7 @@ def test_render_waits_for_another_render_at_most_as_long_as_it_is_told(campaign)
     assert f"waiting for another render of this campaign (pid {os.getpid()}, started " in \
         result.stderr, result.stderr
     assert (f"build/test-campaign/.pipeline.lock: error: another render of this campaign (pid "
-            f"{os.getpid()}) still holds it after 0.5 s: nothing was done (hint: let it finish "
-            "or stop it, then run the command again; --wait sets how long to wait)") in \
+            f"{os.getpid()}) still holds its lock after 0.5 s: nothing was done (hint: let it "
+            "finish or stop it, then run the command again; --wait sets how long to wait)") in \
         result.stderr, result.stderr
     assert not list((campaign.root / "build/test-campaign").glob("spot/*.mp4"))

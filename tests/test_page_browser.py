@@ -823,6 +823,16 @@ def test_printed_for_the_station_s_log(context, published):
     assert page.locator("#print-filter").inner_text() == (
         "Impreso como se buscó en la página: Se muestra 1 de 6; búsqueda: «tsotsil»; archivos "
         "para: Todo")
+    page.emulate_media(media="screen")
+    page.get_by_label("Buscar una lengua").fill("$& {medium}")     # text, not a pattern
+    page.emulate_media(media="print")
+    assert "búsqueda: «$& {medium}»;" in page.locator("#print-filter").inner_text()
+    page.emulate_media(media="screen")
+    page.get_by_label("Buscar una lengua").fill("")
+    page.get_by_label("Radio", exact=True).check()
+    page.emulate_media(media="print")
+    assert re.fullmatch(r"Impreso como se filtró en la página: Se muestran? \d+ de 6; archivos "
+                        r"para: Radio", page.locator("#print-filter").inner_text())
     assert page.problems == []
 
 

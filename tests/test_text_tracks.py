@@ -184,4 +184,4 @@ def test_a_forced_narrative_is_said_forced_beyond_the_mp4(rendered, tmp_path):
         said = " ".join(card.itertext())
         # The page is Spanish by default.
         assert ("muéstrelos siempre" in said) == (code in FORCED), said
-        assert ("solo los textos en pantalla: mostrar siempre" in said) == (code in FORCED), said
+        assert ("solo los textos en pantalla: muéstrelos siempre" in said) == (code in FORCED), said

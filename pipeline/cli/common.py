@@ -333,6 +333,7 @@ def say_waiting(holder: Holder) -> None:
     started = datetime.fromtimestamp(holder.started).strftime("%H:%M") if holder.started else None
     who = (say(N_("pid %(pid)s, started %(time)s"), pid=holder.pid, time=started)
            if holder.pid and started else say(N_("pid %(pid)s"), pid=holder.pid) if holder.pid
+           else say(N_("another process, started %(time)s"), time=started) if started
            else say(N_("another process")))
     # The command's name as it is typed ("render", "clean --delete").
     echo(said(say(N_("%(folder)s: waiting for another %(command)s of this campaign (%(who)s) to "

@@ -26,11 +26,6 @@ ON_PAGE = say(N_("shown on the page as not available yet"))
 ON_PAGE_OLD = say(N_("marked on the page as an earlier version"))
 
 
-def _said(diagnostic: Diagnostic) -> Message | str:
-    """A diagnostic's message, said inside another: its template where it has one."""
-    return diagnostic.detail or diagnostic.message
-
-
 def publish_warnings(manifest: Manifest, records: list[dict], plan: Plan,
                      missing: list[Missing]) -> list[Diagnostic]:
     """What publish says of the manifest's variants against their records, from one plan (the
@@ -70,7 +65,7 @@ def _blocked(stopped: list) -> list[Diagnostic]:
                    "%(problem)s; %(on_page)s") if len(names) == 1 else
                 N_("%(count)s variants have no rendered file, not published (%(variants)s): "
                    "blocked: %(problem)s; %(on_page)s"),
-                count=len(names), variants=which, problem=_said(cause), on_page=ON_PAGE),
+                count=len(names), variants=which, problem=cause.said_message, on_page=ON_PAGE),
             cause.path, cause.line,
             hint=(cause.hint_detail or cause.hint) if cause.hint
             else say(N_("'pipeline validate' shows the problem"))))
@@ -85,7 +80,7 @@ def unpublished_languages(manifest: Manifest, records: list[dict], stopped: list
     why = {}
     for _, language, _, planned in stopped:
         why.setdefault(language.code, say(N_("blocked: %(problem)s"),
-                                          problem=_said(blocking_cause(planned))))
+                                          problem=blocking_cause(planned).said_message))
     absent = [language for language in manifest.languages if language.code not in rendered]
     if not absent:
         return []
@@ -222,7 +217,7 @@ def _blocked_old(blocked: list[VariantPlan]) -> list[Diagnostic]:
                                "changed (%(variants)s; %(on_page)s), and cannot be rendered "
                                "again until this is fixed: %(problem)s%(more)s"),
                       len(plans), count=len(plans), variants=which, on_page=ON_PAGE_OLD,
-                      problem=_said(cause),
+                      problem=cause.said_message,
                       more=say(N_(" (and more: 'pipeline validate' shows them)")) if more > 0
                       else ""),
             cause.path, cause.line,

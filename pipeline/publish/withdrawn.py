@@ -144,22 +144,17 @@ def _remove(target: Target, found: Withdrawal, manifest: Manifest) -> None:
             target.delete(key)
         except TargetUnavailable as exc:   # every other deletion would fail the same way
             rest = found.keys[position + 1:]
-            message, hint = _said(exc)
+            message, hint = exc.said_message, exc.said_hint
             if rest:
                 message = say(N_("%(problem)s; %(objects)s not attempted"), problem=message,
                               objects=_count(rest))
             found.diagnostics.append(error(message, manifest.path, hint=hint))
             return
         except StorageError as exc:
-            message, hint = _said(exc)
+            message, hint = exc.said_message, exc.said_hint
             found.diagnostics.append(error(message, manifest.path, hint=hint))
             continue
         found.removed.append(key)
-
-
-def _said(exc: StorageError) -> tuple[Message | str, Message | str | None]:
-    """An error's message and hint, as the messages they were said from where they were."""
-    return exc.said_message, exc.said_hint
 
 
 def _not_looked_for(reason: Message | str, manifest: Manifest, prune: bool,

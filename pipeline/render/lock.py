@@ -65,7 +65,7 @@ WAIT_POLL = 0.2     # seconds between two tries of a lock waited for with a limi
 
 @contextmanager
 def _locked(folder: Path, command: str, on_wait: Callable[[Holder], None] | None,
-            wait: float | None) -> Iterator[None]:
+            until: tuple[float, float] | None) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     # "a+": the holder's details are not truncated away by a command that only waits.
     with open(folder / LOCK_NAME, "a+", encoding="utf-8") as handle:
@@ -75,10 +75,10 @@ def _locked(folder: Path, command: str, on_wait: Callable[[Holder], None] | None
             holder = _read_holder(folder, handle)
             if on_wait is not None:
                 on_wait(holder)
-            if wait is None:
+            if until is None:
                 fcntl.flock(handle, fcntl.LOCK_EX)    # Ctrl-C while waiting: KeyboardInterrupt
             else:
-                _wait_for(handle, holder, wait)
+                _wait_for(handle, folder, *until)
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid={os.getpid()}\nstarted={time.time():.0f}\ncommand={command}\n")
@@ -86,10 +86,10 @@ def _locked(folder: Path, command: str, on_wait: Callable[[Holder], None] | None
         yield
 
 
-def _wait_for(handle, holder: Holder, wait: float) -> None:
-    """Take the lock within `wait` seconds, else raise `StillLocked`: a cron's render behind a
-    hung one queued for ever (an operations trial)."""
-    deadline = time.monotonic() + wait
+def _wait_for(handle, folder: Path, deadline: float, wait: float) -> None:
+    """Take the lock by `deadline` (time.monotonic(); `wait` seconds from the command's start),
+    else raise `StillLocked` naming who holds it then: a cron's render behind a hung one
+    queued for ever (an operations trial)."""
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -98,9 +98,10 @@ def _wait_for(handle, holder: Holder, wait: float) -> None:
             if time.monotonic() >= deadline:
                 break
             time.sleep(WAIT_POLL)
+    holder = _read_holder(folder, handle)
     who = say(N_("pid %(pid)s"), pid=holder.pid) if holder.pid else say(N_("another process"))
-    raise StillLocked(say(N_("another %(command)s of this campaign (%(who)s) still holds it "
-                             "after %(seconds)s s: nothing was done"),
+    raise StillLocked(say(N_("another %(command)s of this campaign (%(who)s) still holds its "
+                             "lock after %(seconds)s s: nothing was done"),
                           command=holder.command or "render", who=who,
                           seconds=Number(wait, "g")), holder.folder / LOCK_NAME,
                       hint=say(N_("let it finish or stop it, then run the command again; "
@@ -113,9 +114,10 @@ def campaign_lock(folders: Iterable[Path], command: str,
                   wait: float | None = None) -> Iterator[None]:
     """Hold the lock of every campaign folder in `folders` within; `on_wait(holder)` is called
     before waiting for one another process holds; with `wait`, for at most that many seconds
-    (`StillLocked` after). Taken in one order (sorted), so that two commands over several
-    campaigns cannot each hold one and wait for the other's."""
+    in all (`StillLocked` after). Taken in one order (sorted), so that two commands over
+    several campaigns cannot each hold one and wait for the other's."""
+    until = None if wait is None else (time.monotonic() + wait, wait)
     with ExitStack() as stack:
         for folder in sorted({Path(f).resolve() for f in folders}):
-            stack.enter_context(_locked(folder, command, on_wait, wait))
+            stack.enter_context(_locked(folder, command, on_wait, until))
         yield

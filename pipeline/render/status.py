@@ -18,7 +18,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
 from pipeline.media.conform import fps_key
 from pipeline.media.geometry import inside_own_bars, mostly_bars
-from pipeline.messages import N_, Items, say
+from pipeline.messages import N_, Items, N_plural, say, say_count
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
 from pipeline.render.mastering import deinterlaced_per_field, weaves_fields
@@ -217,10 +217,13 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
     if not missing and not replaced and not reworded:
         return "up-to-date", []
     plan.remake = missing + replaced + reworded
-    reasons = [say(what, names=Items(tuple(names))) for names, what in
-               ((missing, N_("%(names)s missing")), (replaced, N_("%(names)s replaced")),
-                (reworded, N_("%(names)s changed (the inputs or the manifest warn otherwise "
-                              "now)"))) if names]
+    # Plural forms, the same in English: Spanish agrees ("falta X", "faltan X e Y").
+    reasons = [say_count(what, len(names), names=Items(tuple(names))) for names, what in
+               ((missing, N_plural("%(names)s missing", "%(names)s missing")),
+                (replaced, N_plural("%(names)s replaced", "%(names)s replaced")),
+                (reworded, N_plural("%(names)s changed (the inputs or the manifest warn "
+                                    "otherwise now)", "%(names)s changed (the inputs or the "
+                                    "manifest warn otherwise now)"))) if names]
     done = (say(N_("made again from %(output)s"), output=variant.output.name)
             if missing or replaced else say(N_("its record is rewritten")))
     return "stale", [Reason(say(N_("%(reasons)s: %(done)s, %(output)s is not rendered again"),

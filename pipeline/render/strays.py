@@ -2,7 +2,8 @@
 spot, language or profile since removed or renamed, or a certificate left when a profile lost
 its loudness standard. They are never published (publish goes by the catalog) and never
 deleted unasked: `plan` and `render` say how many there are, `pipeline clean` lists them and,
-with `--delete`, deletes them.
+with `--delete`, deletes them. The one exception is the hidden partial files of a render
+killed outright, which the next render deletes (`remove_abandoned`), saying so.
 
 Only names the pipeline gives are considered, each in a folder directly under the campaign's
 (a spot's): `<spot>.<lang>.<...>` (variants, records, posters, certificates, sidecars,
@@ -23,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from pathlib import Path
 from typing import Callable, get_args
 
@@ -92,16 +94,24 @@ def abandoned_partials(campaign: Path) -> list[Path]:
     return sorted(found)
 
 
+# A partial file written this long ago or more is no other machine's running write: a process
+# of another host or PID namespace writing to a shared folder (its `process_running` cannot be
+# seen from here) writes its file many times a second.
+ABANDONED_AFTER = 120     # seconds since its last write
+
+
 def remove_abandoned(campaign: Path) -> list[Path]:
-    """Delete `abandoned_partials(campaign)`, those that can be, and return them: called by a
-    render holding the campaign's lock, no other render of it is running. A trial's render
-    killed outright left one in `.work/`, and every later `plan` and `render` (a cron's mail)
-    warned of it until someone ran `clean --delete`."""
+    """Delete `abandoned_partials(campaign)` not written for `ABANDONED_AFTER` seconds, those
+    that can be, and return them: called by a render holding the campaign's lock, no other
+    render of it is running. A trial's render killed outright left one in `.work/`, and every
+    later `plan` and `render` (a cron's mail) warned of it until someone ran `clean --delete`."""
     if not campaign.is_dir():
         return []
-    removed = []
+    removed, now = [], time.time()
     for path in abandoned_partials(campaign):
         try:
+            if now - path.stat().st_mtime < ABANDONED_AFTER:
+                continue    # said as a stray until it is old enough
             path.unlink()
         except OSError:
             continue        # still a stray, said as one

@@ -139,12 +139,17 @@
     other.hidden = shown > 0 || elsewhere === 0;
     other.textContent = other.getAttribute(elsewhere === 1 ? "data-template-one" : "data-template")
       .replace("{num}", elsewhere.toLocaleString(figures));
+    // Function replacers: a query's "$&" or "{medium}" is text, not a pattern.
     var printed = document.getElementById("print-filter");
     var chosen = document.querySelector('input[name="medium"]:checked');
-    printed.hidden = !search.value.trim() && !wanted;
-    printed.textContent = printed.getAttribute("data-template")
-      .replace("{shown}", count.textContent).replace("{query}", search.value.trim())
-      .replace("{medium}", chosen ? chosen.parentNode.textContent.trim() : "");
+    var query = search.value.trim() || onlyLanguage;
+    printed.hidden = !query && !wanted;
+    printed.textContent = printed.getAttribute(query ? "data-template" : "data-template-medium")
+      .replace(/\{(shown|query|medium)\}/g,
+      function (all, name) {
+        return name === "shown" ? count.textContent : name === "query" ? query
+          : chosen ? chosen.parentNode.textContent.trim() : "";
+      });
     var related = document.getElementById("no-match-related");   // none without related pages
     if (related) {
       // Nothing shown here: the pages with a language of every word. Some shown: those with a
@@ -339,8 +344,14 @@
     var sticky = window.getComputedStyle(tools).position === "sticky";
     document.documentElement.style.scrollPaddingTop = sticky ? tools.offsetHeight + 8 + "px" : "";
   };
-  window.addEventListener("resize", padUnderTools);
-  padUnderTools();
   apply();
+  // Measured once its count is written, and again whenever the bar's height changes (its
+  // count wrapping, a text zoom), not only when the window is resized.
+  padUnderTools();
+  if ("ResizeObserver" in window) {
+    new ResizeObserver(padUnderTools).observe(tools);
+  } else {
+    window.addEventListener("resize", padUnderTools);
+  }
   document.documentElement.setAttribute("data-ready", "true");
 }());
