@@ -128,7 +128,8 @@ def test_a_loudness_range_over_the_profile_s_limit_is_said_as_the_profile_s(rend
             encoding="utf-8")
         assert 'id="verdict" data-passed="true"' in certificate
         house = certificate[certificate.index('<table id="house-rules"'):]
-        assert re.search(rf'<tr data-passed="false"><th>rango de sonoridad</th><td>{lra:.1f} LU'
+        assert re.search(rf'<tr data-passed="false"><th scope="row">rango de sonoridad</th>'
+                         rf'<td>{lra:.1f} LU'
                          r'</td><td>≤ 7 LU</td><td class="source">límite propio del perfil '
                          r'\(aviso del control de calidad\)</td>'
                          r'<td class="fail">no cumple</td></tr>',

@@ -299,8 +299,9 @@ def test_certificate_says_what_the_record_says(masters, profile):
         assert figures.values[key] == str(loudness[key]), key     # None: under 3 s, no S
     assert figures.verdict == "true"
     # The rules' names in the page's language (Spanish by default), as the rest of the page.
-    assert "<th>sonoridad integrada</th>" in html and "<th>pico real</th>" in html
-    assert "<th>integrated loudness</th>" not in html
+    assert '<th scope="row">sonoridad integrada</th>' in html and \
+        '<th scope="row">pico real</th>' in html
+    assert "integrated loudness</th>" not in html
     assert "data:image/png;base64," in html and "<script" not in html
     png = masters.out / f"spot.nah.{profile}.loudness.png"
     assert png.name in data["sidecars"] and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
