@@ -140,11 +140,18 @@ def first_leveling(profile: Profile, measured: Loudness,
 
 
 def miss(profile: Profile, result: Loudness, slack: float = 1.0,
-         short_term_limit: float | None = None) -> Items | None:
+         short_term_limit: float | None = None) -> str | None:
     """Why `result` misses the profile, or None: integrated loudness more than `slack` times the
     profile's tolerance from its target (EBU R128: broadcast +-0.5 LU), true peak over the
     ceiling, or (given a limit) maximum short-term loudness over it. Undefined loudness
     (silence) misses nothing here; the record flags it."""
+    missed = misses(profile, result, slack, short_term_limit)
+    return None if missed is None else str(missed)
+
+
+def misses(profile: Profile, result: Loudness, slack: float = 1.0,
+           short_term_limit: float | None = None) -> Items | None:
+    """`miss` as messages, for an error to say in the terminal's language."""
     problems, unit = [], loudness_unit(profile.loudness_standard)
     if result.defined and abs(result.integrated - profile.loudness) > profile.loudness_tolerance * slack:
         problems.append(say(N_("integrated loudness %(loudness)s %(unit)s is more than "
@@ -362,12 +369,12 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
         if best is not tries[-1][0]:
             encode(best)             # the file on disk is the last encode's: make the best again
             result = meter()
-        problem = miss(profile, result)
+        problem = misses(profile, result)
         if problem is None:
             return result, best.cutting(measured, result)
     else:
         best, result = min(tries, key=lambda t: _badness(profile, t[1]))
-        problem = miss(profile, result)
+        problem = misses(profile, result)
     count = leveling.corrections
     limiter = (say(N_(", limiter at %(ceiling)s dBTP"), ceiling=Number(best.ceiling, ".1f"))
                if best.ceiling is not None else "")
