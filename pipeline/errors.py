@@ -230,16 +230,20 @@ class MediaError(PipelineError):
 class RenderError(PipelineError):
     """ffmpeg failed or produced something that did not pass the checks."""
 
-    def __init__(self, message: str, path=None, line=None, hint=None, stderr_tail: str = ""):
+    def __init__(self, message: str | Message, path=None, line=None, hint=None,
+                 stderr_tail: str = ""):
         super().__init__(message, path, line, hint)
         self.stderr_tail = stderr_tail
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        message = self.message
+        """Its message and hint as given (a `Message` is said in Spanish), ffmpeg's own last
+        lines below it as ffmpeg wrote them."""
+        message = self.said_message
         if self.stderr_tail:
-            message += "\n  ffmpeg said:\n    " + "\n    ".join(self.stderr_tail.splitlines())
-        return [error(message, self.path, self.line, self.hint, self.code)]
+            message = say(N_("%(message)s\n  ffmpeg said:\n    %(lines)s"), message=message,
+                          lines="\n    ".join(self.stderr_tail.splitlines()))
+        return [error(message, self.path, self.line, self.said_hint, self.code)]
 
 
 class StorageError(PipelineError):
@@ -251,7 +255,7 @@ class CommandLineError(PipelineError):
     have, or a kind of URL nothing here writes to. Raised by the core, which knows what exists;
     the CLI reports it as a usage error (exit code 2), since no file is wrong."""
 
-    def __init__(self, message: str, option: str, hint: str | None = None):
+    def __init__(self, message: str | Message, option: str, hint: str | Message | None = None):
         super().__init__(message, hint=hint)
         self.option = option
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 import pytest
+import yaml
 
 from pipeline.cli.language import diagnostic_line, language_of
 from pipeline.cli.main import cli
@@ -267,10 +268,8 @@ def _in_spanish(diagnostics, name: str) -> list[tuple[str | None, str]]:
 
 
 # What a recording's check is told and may stay English: a master's own problems (the media
-# team's, `validate`), and a language's file that exists but cannot be opened (the manifest's
-# inputs' words, said of masters and beds too).
-RECORDING_ENGLISH_ONLY = {("deliveries.py", "find_recording"),
-                          ("sound_warnings.py", "master_sound_warnings"),
+# team's, `validate`).
+RECORDING_ENGLISH_ONLY = {("sound_warnings.py", "master_sound_warnings"),
                           ("probe.py", "probe_video"), ("probe.py", "probe_master")}
 # What `check` of a recording reaches: reading it, its name in the folder, its checks.
 RECORDING_CHECK = ("pipeline/render/recording_check.py", "pipeline/render/deliveries.py",
@@ -652,6 +651,43 @@ def test_every_message_of_a_manifest_can_be_said_in_spanish():
     assert [t for t in templates if not translated(t, "es")] == []
 
 
+# What render/ and media/ say of a campaign's masters, profiles, variants and files, and the
+# errors of ffmpeg and of the files it writes. Lines of the log (`log.warning`) are not
+# diagnostics: a progress display that failed, a failure's memo not written.
+RENDER = ("pipeline/render/medium.py", "pipeline/render/remake.py", "pipeline/render/strays.py",
+          "pipeline/render/preview.py", "pipeline/render/leveling.py",
+          "pipeline/render/preview_sound.py", "pipeline/render/certificate.py",
+          "pipeline/render/record.py", "pipeline/render/inputs.py",
+          "pipeline/render/ebutt_sidecar.py", "pipeline/render/batch.py",
+          "pipeline/render/deliveries.py", "pipeline/render/intermediates.py",
+          "pipeline/render/remote.py", "pipeline/render/plan.py", "pipeline/render/treatments.py",
+          "pipeline/render/master_fit.py", "pipeline/media/audio_layout.py",
+          "pipeline/media/programme.py", "pipeline/media/geometry.py",
+          "pipeline/media/conform.py", "pipeline/media/audio_tags.py", "pipeline/media/ffmpeg.py",
+          "pipeline/media/frame_times.py", "pipeline/media/track_header.py")
+RENDER_MAKERS = {**MAKERS, "PipelineError": 3, "MediaError": 3, "RenderError": 3,
+                 "StorageError": 3, "CommandLineError": 3}
+RENDER_ENGLISH_ONLY = {("ffmpeg.py", "_follow_progress"), ("batch.py", "_remember")}
+
+
+def test_every_message_of_a_render_can_be_said_in_spanish():
+    """Each diagnostic and error render/ and media/ make is a `Message` (its text and its
+    hint), and every template of those modules has its Spanish: a trial's Spanish terminal read
+    a radio spot's, a stray file's and a master's errors in English under "error" and
+    "sugerencia"."""
+    paths = [Path(path) for path in RENDER]
+    plain = [where for path in paths
+             for where in _plain_calls(path, RENDER_MAKERS, RENDER_ENGLISH_ONLY)]
+    assert plain == []
+    from pipeline.publish.i18n import translated
+    templates = [node.args[0].value for path in paths
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) in
+                 ("N_", "N_plural") and isinstance(node.args[0], ast.Constant)]
+    assert len(templates) >= 150
+    assert [t for t in templates if not translated(t, "es")] == []
+
+
 def test_a_profiles_problems_keep_their_messages():
     """profiles.py's problems (said inside a manifest's errors) are each their English text
     and the message it was said from, which has its Spanish; none is written in English alone."""
@@ -675,3 +711,53 @@ def test_a_profiles_problems_keep_their_messages():
     assert len(problems) >= 18
     for why in problems:
         assert localised(why.source.to_json(), "es") is not None, str(why)
+
+
+def test_a_plans_errors_of_masters_and_files_are_said_in_spanish(campaign):
+    # A trial's Spanish `plan` of a campaign with a radio spot given a subtitled language, a
+    # programme_start timecode on a master that has none, and a file left in the output
+    # folder: "error: language 'nah' uses 'burn', but spot 'radio' is a radio spot ...
+    # (sugerencia: give the language a recorded track ...)".
+    campaign.subtitle("nah")
+    (campaign.root / "subtitles/radio").mkdir()
+    (campaign.root / "subtitles/radio/nah.srt").write_text(SRT, encoding="utf-8")
+    data = campaign.data([{"code": "nah", "treatment": "burn"}])
+    data["spots"][0]["programme_start"] = "10:00:00:00"
+    data["spots"].append({"id": "radio", "title": "Radio", "master": "../media/spot.mp4",
+                          "medium": "radio"})
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    stray = campaign.out / "spot.tzo.small.mp4"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"left")
+    spanish = tty.run(["plan", str(campaign.manifest)], cwd=campaign.root, env=SPANISH,
+                      columns=900)
+    said = spanish.text
+    assert "Traceback" not in said, spanish.describe()
+    assert re.search(r"error: la lengua 'nah' usa 'burn', pero el spot 'radio' es un spot de "
+                     r"radio \(solo sonido\): sus lenguas usan 'dub' o 'mix' \(sugerencia: dé a "
+                     r"la lengua una pista grabada", said), spanish.describe()
+    assert re.search(r"error: programme_start '10:00:00:00' es un código de tiempo, y \S+ no "
+                     r"lleva ninguno en el cual contarlo \(sugerencia: dé el inicio del programa "
+                     r"en segundos", said), spanish.describe()
+    assert re.search(r"aviso: 1 archivo aquí no es de ninguna variante de campaign\.yaml "
+                     r"\(spot/spot\.tzo\.small\.mp4\): quedó de un spot, .*\(sugerencia: "
+                     r"'pipeline clean \S+' los lista", said), spanish.describe()
+    for english in ("uses 'burn'", "is a timecode", "belongs to no variant", "hint:",
+                    "give the", "lists them"):
+        assert english not in said, (english, spanish.describe())
+    english = tty.run(["plan", str(campaign.manifest)], cwd=campaign.root,
+                      env={"LANG": "C.UTF-8"}, columns=900)
+    assert "error: language 'nah' uses 'burn', but spot 'radio' is a radio spot" in english.text
+    assert "1 file here belongs to no variant of campaign.yaml" in english.text
+
+
+def test_a_preview_of_a_profile_that_is_not_there_is_said_in_spanish(campaign):
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    result = tty.run(["preview", str(manifest), "--lang", "nah", "--profile", "nadie"],
+                     cwd=campaign.root,
+                     env=SPANISH, columns=900)
+    line = tty.said(result)[-1]
+    assert result.status == 2, result.describe()
+    assert re.match(r"Error: --profile nadie: no hay un perfil con ese nombre en \S+campaign\.yaml,"
+                    r" ni integrado \(sugerencia: perfiles ahí: small\)$", line), line

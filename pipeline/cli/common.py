@@ -19,7 +19,7 @@ from typing import Callable
 import click
 
 from pipeline.cli import STOP_SIGNALS, HeldInterrupt
-from pipeline.cli.language import diagnostic_line, said
+from pipeline.cli.language import diagnostic_line, said, word
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error, note
 from pipeline.manifest import load_manifest
 from pipeline.manifest.model import Concern
@@ -253,12 +253,13 @@ def usage_error(exc: CommandLineError) -> click.UsageError:
     which environment variable gave it when none was typed (`PIPELINE_RENDER_LANG=nahh` read as
     `--lang nahh`)."""
     ctx = click.get_current_context(silent=True)
-    hint = f" (hint: {exc.hint})" if exc.hint else ""
+    hint = f" ({word('hint')}: {said(exc.said_hint, exc.hint)})" if exc.hint else ""
     param = next((p for p in ctx.command.params if exc.option in getattr(p, "opts", ())),
                  None) if ctx is not None else None
     name = environment_variable(ctx, param)
-    source = f" (from the environment variable {name})" if name else ""
-    return click.UsageError(exc.message + source + hint, ctx)
+    source = " (" + said(say(N_("from the environment variable %(name)s"), name=name)) + ")" \
+        if name else ""
+    return click.UsageError(said(exc.said_message, exc.message) + source + hint, ctx)
 
 
 def name_the_environment_variable(exc: click.BadParameter) -> None:

@@ -222,9 +222,10 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     elif choice.streams is not None:
         missing = [n for n in choice.streams if n >= len(audio)]
         if missing:
-            have = "; ".join(described) if described else "none"
-            raise PipelineError(f"audio stream a:{missing[0]} does not exist in {info.path} "
-                                f"(its audio streams: {have})")
+            have = Items(tuple(described), "; ") if described else say(N_("none"))
+            raise PipelineError(say(N_("audio stream %(stream)s does not exist in %(file)s (its "
+                                       "audio streams: %(streams)s)"), stream=f"a:{missing[0]}",
+                                    file=str(info.path), streams=have))
         chosen = choice.streams
     elif len(audio) == 2 and all(s.channels == 1 for s in audio):
         chosen = (0, 1)
@@ -264,10 +265,13 @@ def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | Non
     else:
         total = sum(s.channels or 0 for s in streams)
         if total not in BY_COUNT:
-            raise PipelineError(f"audio streams {', '.join(f'a:{n}' for n in chosen)} of "
-                                f"{info.path} give {total} channels together",
-                                hint="list streams that make mono, stereo (2 channels), 5.1 (6) "
-                                     "or 7.1 (8), e.g. 'audio: {streams: [0]}'")
+            raise PipelineError(say(N_("audio streams %(streams)s of %(file)s give %(total)s "
+                                       "channels together"),
+                                    streams=Items(tuple(f"a:{n}" for n in chosen)),
+                                    file=str(info.path), total=total),
+                                hint=say(N_("list streams that make mono, stereo (2 channels), "
+                                            "5.1 (6) or 7.1 (8), e.g. %(example)s"),
+                                         example="'audio: {streams: [0]}'"))
         layout = BY_COUNT[total]
     picture = info.video
     origin = picture.start_time if picture and picture.start_time is not None else info.start_time
@@ -291,11 +295,14 @@ def _summable(info: MediaInfo, chosen: tuple[int, ...], described: list[str],
     audio = info.of_kind("audio")
     others = [described[n] for n in chosen if audio[n].channels != 1]
     if others:
-        raise PipelineError(f"'mix: sum' adds mono streams into one mono sound, and "
-                            f"{'; '.join(others)} of {info.path} "
-                            f"{'is' if len(others) == 1 else 'are'} not mono", None, line,
-                            "leave 'mix' out to take its channels as they are (a 5.1 or 7.1 "
-                            "downmixed to stereo by ITU-R BS.775), or list only mono streams")
+        raise PipelineError(say_count(N_plural(
+            "%(mix)s adds mono streams into one mono sound, and %(streams)s of %(file)s is not "
+            "mono",
+            "%(mix)s adds mono streams into one mono sound, and %(streams)s of %(file)s are not "
+            "mono"), len(others), mix="'mix: sum'", streams=Items(tuple(others), "; "),
+            file=str(info.path)), None, line,
+            say(N_("leave %(mix)s out to take its channels as they are (a 5.1 or 7.1 downmixed to "
+                   "stereo by ITU-R BS.775), or list only mono streams"), mix="'mix'"))
     return "mono"
 
 

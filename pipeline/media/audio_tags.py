@@ -40,6 +40,7 @@ from pathlib import Path
 
 
 from pipeline.errors import RenderError
+from pipeline.messages import N_, say
 from pipeline.media.loudness import Reading
 
 # EBU Tech 3285 v2, offsets within the chunk's data: Description[256] Originator[32]
@@ -155,18 +156,19 @@ def chunk_before_data(path: Path, wanted: bytes, what: str) -> tuple[int, int]:
     with open(path, "rb") as handle:
         header = handle.read(12)
         if len(header) < 12 or header[:4] not in (b"RIFF", b"RF64") or header[8:12] != b"WAVE":
-            raise RenderError(f"not a WAVE file: no {what}", path)
+            raise RenderError(say(N_("not a WAVE file: no %(what)s"), what=what), path)
         position = 12
         while True:
             handle.seek(position)
             chunk = handle.read(8)
             if len(chunk) < 8:
-                raise RenderError(f"the WAVE file has no {what}", path)
+                raise RenderError(say(N_("the WAVE file has no %(what)s"), what=what), path)
             name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
             if name == wanted:
                 return position + 8, size
             if name == b"data":
-                raise RenderError(f"the WAVE file has no {what} before its data", path)
+                raise RenderError(say(N_("the WAVE file has no %(what)s before its data"),
+                                      what=what), path)
             position += 8 + size + (size & 1)
 
 
@@ -174,8 +176,8 @@ def _bext_offset(path: Path) -> int:
     """Where the `bext` chunk's data starts in a RIFF/RF64 WAVE file; `RenderError` if none."""
     start, size = chunk_before_data(path, b"bext", "bext chunk")
     if size < CODING_HISTORY_AT:
-        raise RenderError(f"the bext chunk is {size} bytes, shorter than EBU Tech 3285's "
-                          f"{CODING_HISTORY_AT}", path)
+        raise RenderError(say(N_("the bext chunk is %(size)s bytes, shorter than EBU Tech "
+                                 "3285's %(least)s"), size=size, least=CODING_HISTORY_AT), path)
     return start
 
 

@@ -27,7 +27,7 @@ import ffmpeg
 
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import HashCache
-from pipeline.messages import Message
+from pipeline.messages import N_, Message, say
 from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams, stereo_sound
 from pipeline.media.colour import BT709, OUTPUT, Remap, conversion, remap, source_matrix, \
     unconverted
@@ -181,7 +181,7 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
     """
     video = info.video
     if video is None:
-        raise PipelineError(f"{info.path} has no picture")
+        raise PipelineError(say(N_("%(file)s has no picture"), file=str(info.path)))
     counts = None
     if needs_sample(video):
         counts = detect_fields(info) if cache is None else FieldCounts(**cache.remembered(
@@ -299,7 +299,7 @@ def master_sound(path: str, master: Master, dc: tuple[float, ...] | None = None,
     front (FL or FR) replaced by the other when given; `PipelineError` when the master has
     none."""
     if master.sound is None:
-        raise PipelineError(f"{master.info.path} has no sound to use")
+        raise PipelineError(say(N_("%(file)s has no sound to use"), file=str(master.info.path)))
     return stereo_sound(ffmpeg.input(path), master.sound, master.info.duration, dc, silent)
 
 

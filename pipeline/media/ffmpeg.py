@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from pipeline.errors import MediaError, RenderError
+from pipeline.messages import N_, say
 
 log = logging.getLogger(__name__)
 
 
-INSTALL_HINT = ("install it with 'apt-get install ffmpeg' (or 'make setup'), "
-                "or point $FFMPEG and $FFPROBE at the binaries")
+INSTALL_HINT = say(N_("install it with %(apt)s (or %(make)s), or point $FFMPEG and $FFPROBE at "
+                     "the binaries"), apt="'apt-get install ffmpeg'", make="'make setup'")
 
 
 @functools.cache
@@ -37,8 +38,10 @@ def _locate(variable: str, name: str) -> str:
     configured = os.environ.get(variable)
     found = shutil.which(configured or name)
     if not found:
-        where = f"${variable}={configured!r}" if configured else f"{name!r} on PATH"
-        raise MediaError(f"{name} not found ({where})", hint=INSTALL_HINT)
+        where = f"${variable}={configured!r}" if configured else \
+            say(N_("%(name)s on PATH"), name=repr(name))
+        raise MediaError(say(N_("%(name)s not found (%(where)s)"), name=name, where=where),
+                         hint=INSTALL_HINT)
     return found
 
 
@@ -118,7 +121,8 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
     log.info("%s", shlex.join(command))
     with _running_lock:
         if _stopping.is_set():
-            raise RenderError(f"ffmpeg not started for {what}: interrupted", path)
+            raise RenderError(say(N_("ffmpeg not started for %(what)s: interrupted"), what=what),
+                              path)
         process = subprocess.Popen(command, stdout=subprocess.PIPE if progress else subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, text=True, errors="replace")
         _running.add(process)
@@ -133,13 +137,15 @@ def run_ffmpeg(args: Sequence[str], *, what: str, path: Path | str | None = None
         # ffmpeg exits 0 when the disk fills as it writes the trailer: a trial's full disk was
         # said to be a master to export again ("ffprobe cannot read this file").
         folder = Path(path).parent if path is not None else Path.cwd()
-        raise RenderError(f"the disk is full: ffmpeg could not write while {what} "
-                          f"({full.strip()})", path,
-                          hint=f"free space on the disk of {folder} (df -h shows it), then run "
-                               "the command again: what was made before is kept")
+        raise RenderError(say(N_("the disk is full: ffmpeg could not write while %(what)s "
+                                 "(%(said)s)"), what=what, said=full.strip()), path,
+                          hint=say(N_("free space on the disk of %(folder)s (df -h shows it), "
+                                      "then run the command again: what was made before is "
+                                      "kept"), folder=str(folder)))
     if returncode != 0:
         tail = [line for line in stderr.splitlines() if line.strip()][-15:]
-        raise RenderError(f"ffmpeg failed while {what} (exit {returncode})", path,
+        raise RenderError(say(N_("ffmpeg failed while %(what)s (exit %(code)s)"), what=what,
+                              code=returncode), path,
                           stderr_tail="\n".join(tail))
     return stderr
 

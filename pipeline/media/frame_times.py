@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline.errors import MediaError
+from pipeline.messages import N_, say
 from pipeline.media.ffmpeg import ffprobe_binary
 
 # The fastest rate a camera records at (STANDARD_RATES' highest): a base above it is a timescale.
@@ -57,8 +58,10 @@ def frame_times(path: Path, index: int, time_base: str) -> list[Fraction]:
          "packet=pts", "-of", "csv=p=0", str(path)],
         capture_output=True, text=True, errors="replace", check=False)
     if result.returncode != 0:
-        reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unreadable"
-        raise MediaError(f"ffprobe cannot read this file's frame times: {reason}", path)
+        reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() \
+            else say(N_("unreadable"))
+        raise MediaError(say(N_("ffprobe cannot read this file's frame times: %(reason)s"),
+                             reason=reason), path)
     unit = Fraction(time_base)
     ticks = {int(line.strip().strip(",")) for line in result.stdout.split()
              if line.strip().strip(",").lstrip("-").isdigit()}

@@ -82,8 +82,9 @@ def geometry_of(video: Stream, crop: Crop | None = None) -> Geometry:
         width, height, sar = height, width, 1 / sar
     if crop and (crop.width <= 0 or crop.height <= 0 or crop.x < 0 or crop.y < 0
                  or crop.x + crop.width > width or crop.y + crop.height > height):
-        raise PipelineError(f"crop {crop.width}x{crop.height} at {crop.x},{crop.y} does not fit "
-                            f"in the {width}x{height} picture")
+        raise PipelineError(say(N_("crop %(crop)s at %(at)s does not fit in the %(size)s "
+                                   "picture"), crop=f"{crop.width}x{crop.height}",
+                                at=f"{crop.x},{crop.y}", size=f"{width}x{height}"))
     return Geometry(width, height, sar, rotation, crop)
 
 
@@ -286,8 +287,9 @@ def own_bars_warning(geometry: Geometry, profile: Profile, spot: str, path, line
         frame=f"{profile.width}x{profile.height}")
     crop = (f"crop: {{width: {own_bars.width}, height: {own_bars.height}, x: {own_bars.x}, "
             f"y: {own_bars.y}}}")
-    return warning(message, path, line, f"if they are bars (look at a frame: a dark scene reads "
-                                        f"as bars too), give the spot '{crop}'", "bars")
+    return warning(message, path, line, say(N_("if they are bars (look at a frame: a dark scene "
+                                               "reads as bars too), give the spot %(crop)s"),
+                                            crop=f"'{crop}'"), "bars")
 
 
 def fit(video: Node, geometry: Geometry, profile: Profile, colour: dict | None = None) -> Node:

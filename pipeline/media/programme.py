@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from pipeline.errors import PipelineError
+from pipeline.messages import N_, Number, say
 from pipeline.media.audio_layout import SoundMap
 from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import (counted_on, exact_rate, rate_problem, rate_text,
@@ -28,11 +29,12 @@ from pipeline.media.timecode import (counted_on, exact_rate, rate_problem, rate_
 if TYPE_CHECKING:       # read only: the manifest's model is no dependency of media's
     from pipeline.manifest import Manifest, Spot
 
-HINT = ("give the timecode of the programme's first frame on the master's clock, e.g. "
-        "'programme_start: \"10:00:00:00\"', or its seconds from the master's first frame, e.g. "
-        "'programme_start: 30'")
-SECONDS = "give the programme's start in seconds from the master's first frame, e.g. " \
-          "'programme_start: 30'"
+HINT = say(N_("give the timecode of the programme's first frame on the master's clock, e.g. "
+              "%(timecode)s, or its seconds from the master's first frame, e.g. %(seconds)s"),
+           timecode="'programme_start: \"10:00:00:00\"'", seconds="'programme_start: 30'")
+SECONDS = say(N_("give the programme's start in seconds from the master's first frame, e.g. "
+                 "%(seconds)s"), seconds="'programme_start: 30'")
+RADIO_HINT = say(N_("export the radio master from its programme's start"))
 
 
 def programme_of(manifest: Manifest, spot: Spot, info: MediaInfo) -> MediaInfo:
@@ -44,12 +46,14 @@ def programme_of(manifest: Manifest, spot: Spot, info: MediaInfo) -> MediaInfo:
         return info
     try:
         if spot.medium == "radio":
-            raise PipelineError(f"spot {spot.id!r} is a radio spot, aired from its master's sound "
-                                "as delivered: programme_start cuts a video master's picture and "
-                                "sound", hint="export the radio master from its programme's start")
+            raise PipelineError(say(N_("spot %(spot)s is a radio spot, aired from its master's "
+                                       "sound as delivered: programme_start cuts a video "
+                                       "master's picture and sound"), spot=repr(spot.id)),
+                                hint=RADIO_HINT)
         return programme_view(info, start.at)
     except PipelineError as exc:
-        raise PipelineError(exc.message, manifest.path, start.line, exc.hint) from None
+        raise PipelineError(exc.said_message, manifest.path, start.line,
+                            exc.said_hint) from None
 
 
 def programme_view(info: MediaInfo, at: str | float) -> MediaInfo:
@@ -62,19 +66,25 @@ def programme_view(info: MediaInfo, at: str | float) -> MediaInfo:
     before the master's first or at or after its end."""
     video = info.video
     if video is None or not video.fps:
-        raise PipelineError(f"programme_start is a frame of the master's picture, and {info.path} "
-                            "has none: a radio master is aired as it is delivered",
-                            hint="export the radio master from its programme's start")
+        raise PipelineError(say(N_("programme_start is a frame of the master's picture, and "
+                                   "%(file)s has none: a radio master is aired as it is "
+                                   "delivered"), file=str(info.path)), hint=RADIO_HINT)
     rate = exact_rate(video.fps)
     frames = _frames(info, at, rate)
     end = round(Fraction(info.duration) * rate)
-    where = f"{at!r}" if isinstance(at, str) else f"{at:g} s ({frames} frames)"
+    where = repr(at) if isinstance(at, str) else say(N_("%(seconds)s s (%(frames)s frames)"),
+                                                      seconds=Number(at, "g"), frames=frames)
     if frames <= 0:
-        raise PipelineError(f"programme_start {where} is not after the master's first frame"
-                            + (f" ({info.timecode})" if info.timecode else ""), hint=HINT)
+        raise PipelineError(say(N_("programme_start %(start)s is not after the master's first "
+                                   "frame (%(timecode)s)"), start=where, timecode=info.timecode)
+                            if info.timecode else
+                            say(N_("programme_start %(start)s is not after the master's first "
+                                   "frame"), start=where), hint=HINT)
     if frames >= end:
-        raise PipelineError(f"programme_start {where} is not before the end of {info.path} "
-                            f"({end} frames, {info.duration:.3f} s)", hint=HINT)
+        raise PipelineError(say(N_("programme_start %(start)s is not before the end of %(file)s "
+                                   "(%(frames)s frames, %(seconds)s s)"), start=where,
+                                file=str(info.path), frames=end,
+                                seconds=Number(info.duration, ".3f")), hint=HINT)
     start = float(frames / rate)
     timecode = counted_on(info.timecode, rate, frames) if info.timecode else None
     return replace(info, duration=info.duration - start, timecode=timecode, programme_start=start)
@@ -86,23 +96,26 @@ def _frames(info: MediaInfo, at: str | float, rate: Fraction) -> int:
         return round(Fraction(at) * rate)
     clock = info.timecode
     if clock is None:
-        raise PipelineError(f"programme_start {at!r} is a timecode, and {info.path} carries none "
-                            "to count it on", hint=SECONDS)
+        raise PipelineError(say(N_("programme_start %(start)s is a timecode, and %(file)s "
+                                   "carries none to count it on"), start=repr(at),
+                                file=str(info.path)), hint=SECONDS)
     problem = rate_problem(clock, rate)
     if problem:
-        raise PipelineError(f"programme_start {at!r} cannot be counted on the master's clock: "
-                            f"{problem}", hint=SECONDS)
+        raise PipelineError(say(N_("programme_start %(start)s cannot be counted on the master's "
+                                   "clock: %(problem)s"), start=repr(at), problem=problem),
+                            hint=SECONDS)
     problem = rate_problem(at, rate)
     if problem:
-        raise PipelineError(f"programme_start: {problem}; the master runs at "
-                            f"{rate_text(rate)} fps", hint=HINT)
+        raise PipelineError(say(N_("programme_start: %(problem)s; the master runs at %(rate)s "
+                                   "fps"), problem=problem, rate=rate_text(rate)), hint=HINT)
     if (";" in at) != (";" in clock):
-        kind = "drop-frame" if ";" in clock else "non-drop-frame"
+        kind = N_("drop-frame") if ";" in clock else N_("non-drop-frame")
         written = f"{at[:8]}{';' if ';' in clock else ':'}{at[9:]}"
-        raise PipelineError(f"programme_start {at!r} and the master's timecode {clock} are counted "
-                            f"differently: the master's is {kind}",
-                            hint=f"write the programme's start as the master counts it: "
-                                 f"'{written}'")
+        raise PipelineError(say(N_("programme_start %(start)s and the master's timecode %(clock)s "
+                                   "are counted differently: the master's is %(kind)s"),
+                                start=repr(at), clock=clock, kind=say(kind)),
+                            hint=say(N_("write the programme's start as the master counts it: "
+                                        "%(written)s"), written=f"'{written}'"))
     return int((seconds(at, rate) - seconds(clock, rate)) * rate)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import RenderError
+from pipeline.messages import N_, say
 
 TRACK_ENABLED = 0x000001
 
@@ -49,11 +50,11 @@ def switch_off_text_tracks(path: Path) -> int:
             flags = [_payload(handle, tkhd)[1:4] for tkhd in headers]
         except (AtomError, KeyError, ValueError) as exc:
             reason = exc.args[0] if exc.args else type(exc).__name__   # a KeyError's str() quotes it
-            raise RenderError(f"its MP4 boxes cannot be read to switch its subtitle track off: "
-                              f"{reason}", path) from exc
+            raise RenderError(say(N_("its MP4 boxes cannot be read to switch its subtitle track "
+                                     "off: %(reason)s"), reason=reason), path) from exc
         if not texts:
-            raise RenderError("it has no text track (hdlr "
-                              f"{'/'.join(h.decode() for h in TEXT_HANDLERS)}) to switch off", path)
+            raise RenderError(say(N_("it has no text track (hdlr %(handlers)s) to switch off"),
+                                  handlers="/".join(h.decode() for h in TEXT_HANDLERS)), path)
         for tkhd, value in zip(headers, flags):
             # The flags are bytes 1-3 of the box's payload, after its one-byte version.
             handle.seek(tkhd.offset + tkhd.length - tkhd.datalength + 1)
@@ -65,6 +66,6 @@ def _payload(handle, atom) -> bytes:
     """The box's payload; `ValueError` when the file ends before it does (cut short)."""
     whole, data = atom.read(handle)
     if not whole or len(data) < 12:
-        raise ValueError(f"the {atom.name.decode(errors='replace')} box at byte {atom.offset} "
-                         f"is cut short")
+        raise ValueError(say(N_("the %(box)s box at byte %(offset)s is cut short"),
+                             box=atom.name.decode(errors="replace"), offset=atom.offset))
     return data

@@ -9,6 +9,11 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from pipeline.errors import PipelineError, RenderError, ValidationError, internal_error
+from pipeline.messages import N_, say
+
+# What to look at when the machine refused a render's file (a full disk, a folder not writable).
+FOLDERS_HINT = say(N_("check free space, permissions, and that its folders are folders"))
+DASK_INSTALL = "pip install '.[dask]'"      # a command, said as it is typed
 from pipeline.media.ffmpeg import stop_jobs
 from pipeline.render import costs
 from pipeline.render.failures import forget_failure, remember_failure
@@ -129,9 +134,9 @@ def _remake_locally(plan: Plan, remakes: list[VariantPlan], jobs: int,
             return Outcome(variant, "failed", time.monotonic() - started, error=exc)
         except OSError as exc:
             return Outcome(variant, "failed", time.monotonic() - started, error=RenderError(
-                f"the files beside it could not be made again: {exc.strerror or exc}",
-                exc.filename or variant.variant.output,
-                hint="check free space, permissions, and that its folders are folders"))
+                say(N_("the files beside it could not be made again: %(reason)s"),
+                    reason=exc.strerror or str(exc)),
+                exc.filename or variant.variant.output, hint=FOLDERS_HINT))
         return Outcome(variant, "remade", time.monotonic() - started, record=made)
 
     ok = True
@@ -194,10 +199,9 @@ def _render_locally(plan: Plan, waiting: list[Unit], shares: dict[int, Shared], 
         except PipelineError as exc:
             error, results = exc, [exc] * len(variants)
         except OSError as exc:   # the machine's (a full disk, an output folder not writable)
-            error = RenderError(f"the render could not use this path: {exc.strerror or exc}",
-                                exc.filename or unit.first.variant.output,
-                                hint="check free space, permissions, and that its folders are "
-                                     "folders")
+            error = RenderError(say(N_("the render could not use this path: %(reason)s"),
+                                    reason=exc.strerror or str(exc)),
+                                exc.filename or unit.first.variant.output, hint=FOLDERS_HINT)
             results = [error] * len(variants)
         except Exception as exc:  # noqa: BLE001 - a bug fails its variants, not the batch
             log.debug("internal error in %s", unit.first.variant.key, exc_info=True)
@@ -296,16 +300,19 @@ def _render_on_dask(plan: Plan, todo: list[VariantPlan], scheduler: str, fail_fa
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise PipelineError("the Dask executor needs the 'distributed' package",
-                            hint="pip install '.[dask]'") from None
+        raise PipelineError(say(N_("the Dask executor needs the %(package)s package"),
+                                package="'distributed'"),
+                            hint=DASK_INSTALL) from None
     target = store.open() if store else None
     if target is not None:
         upload_inputs(todo, target)
     try:
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
-        raise PipelineError(f"cannot reach the Dask scheduler at {scheduler}: {exc}",
-                            hint="start one with 'dask scheduler' and point --scheduler at it") from None
+        raise PipelineError(say(N_("cannot reach the Dask scheduler at %(scheduler)s: %(reason)s"),
+                                scheduler=scheduler, reason=str(exc)),
+                            hint=say(N_("start one with %(command)s and point --scheduler at it"),
+                                     command="'dask scheduler'")) from None
     with client:
         futures = {}
         for variant in todo:

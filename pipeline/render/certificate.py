@@ -22,6 +22,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.errors import RenderError
+from pipeline.messages import N_, say
 from pipeline.files import write_atomically
 from pipeline.media.ffmpeg import ffmpeg_release
 from pipeline.media.loudness import Frame, Loudness, measure_with_frames
@@ -56,11 +57,12 @@ def check_programme(profile: Profile, loudness: Loudness, seconds: float, what: 
     problem = breaches(standard, checks)
     if problem:
         loud = any(c.rule == SHORT_TERM and not c.passed for c in checks)
-        raise RenderError(f"{what} breaks {problem}", path,
-                          hint="the loudest 3 s are too loud for the spot's level: remix them "
-                               "quieter (short-form spots are held to target + 5 LU: "
-                               f"{short_term_rule(standard.name)})"
-                          if loud else "master the mix with less dynamic range")
+        raise RenderError(say(N_("%(what)s breaks %(problem)s"), what=what, problem=problem),
+                          path,
+                          hint=say(N_("the loudest 3 s are too loud for the spot's level: remix "
+                                      "them quieter (short-form spots are held to target + 5 LU: "
+                                      "%(rule)s)"), rule=short_term_rule(standard.name))
+                          if loud else say(N_("master the mix with less dynamic range")))
     return checks
 
 

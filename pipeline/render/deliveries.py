@@ -113,8 +113,9 @@ def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str]
     accepted = [name for name in names if Path(name).stem == code and _accepted(name)]
     problem = input_problem(folder / accepted[0]) if len(accepted) == 1 else None
     if problem:     # probed and hashed later, where the OSError would have no line
-        raise PipelineError(f"audio track of language {code!r} {problem[0]}: "
-                            f"{folder / accepted[0]}", path, line, problem[1],
+        raise PipelineError(say(N_("audio track of language %(language)s %(problem)s: "
+                                   "%(path)s"), language=repr(code), problem=problem[0],
+                                path=str(folder / accepted[0])), path, line, problem[1],
                             RECORDING_MISSING if problem[0] == NOT_FOUND
                             else RECORDING_UNREADABLE)
     if len(accepted) == 1:
@@ -276,12 +277,13 @@ def _undecodable(exc: RenderError, template: str, path: Path, hint: Message
     lines = exc.stderr_tail.strip().splitlines()
     graph = next((line.strip() for line in lines if any(m in line for m in GRAPH_FAILED)), None)
     if graph is not None:
-        return RenderError(f"the filter graph the pipeline built for this sound failed to run "
-                           f"({graph}): the file itself may well decode", path,
-                           hint="a fault of the pipeline, not of the file: report it with the "
-                                "output of the same command run with -vv",
+        return RenderError(say(N_("the filter graph the pipeline built for this sound failed to "
+                                  "run (%(said)s): the file itself may well decode"), said=graph),
+                           path,
+                           hint=say(N_("a fault of the pipeline, not of the file: report it with "
+                                       "the output of the same command run with -vv")),
                            stderr_tail=exc.stderr_tail)
-    said = lines[-1] if lines else "unreadable"
+    said = lines[-1] if lines else say(N_("unreadable"))
     return MediaError(say(template, reason=said), path, hint=hint)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, note
+from pipeline.messages import N_, Items, say
 from pipeline.manifest import Manifest
 from pipeline.media.timecode import rate_problem
 from pipeline.render.leader import output_rate
@@ -78,11 +79,14 @@ def ebutt_notes(manifest: Manifest, plans: list[VariantPlan]) -> list[Diagnostic
     for (name, problem), plans_of in found.items():
         which = sorted({f"{plan.variant.spot.id} {plan.variant.language.code}"
                         for plan in plans_of})
-        told = note(f"profile {name!r}: {problem}, so its masters of {', '.join(which)} have "
-                    f"no .{SUFFIX} sidecar (EBU-TT in the master's timecode); their .srt, .vtt "
-                    "and .ttml are timed from the programme's first frame", manifest.path,
-                    manifest.profile_line(name), "a non-drop-frame timecode (HH:MM:SS:FF) "
-                    "from a whole hour has one", CODE)
+        told = note(say(N_("profile %(profile)s: %(problem)s, so its masters of %(which)s have "
+                           "no %(suffix)s sidecar (EBU-TT in the master's timecode); their .srt, "
+                           ".vtt and .ttml are timed from the programme's first frame"),
+                        profile=repr(name), problem=problem, which=Items(tuple(which)),
+                        suffix=f".{SUFFIX}"), manifest.path,
+                    manifest.profile_line(name),
+                    say(N_("a non-drop-frame timecode (HH:MM:SS:FF) from a whole hour has one")),
+                    CODE)
         notes.append(told)
         for plan in plans_of:
             plan.notes.append(told)

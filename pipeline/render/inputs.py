@@ -159,7 +159,9 @@ class Inputs(Memo):
         cannot be read."""
         problem = input_problem(path)
         if problem:
-            raise PipelineError(f"{what} of spot {spot.id!r} {problem[0]}: {path}",
+            raise PipelineError(say(N_("%(what)s of spot %(spot)s %(problem)s: %(path)s"),
+                                    what=what, spot=repr(spot.id), problem=problem[0],
+                                    path=str(path)),
                                 self.manifest.path, spot.line, problem[1])
         return self._probe(path, prober)
 

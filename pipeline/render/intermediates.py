@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, warning
 from pipeline.manifest import Manifest
-from pipeline.messages import plural
+from pipeline.messages import N_, Items, N_plural, plural, say, say_count
 from pipeline.render.audio import shared_track_path, source_key
 from pipeline.render.record import shared_poster_path
 from pipeline.render.strays import delete_files
@@ -146,24 +146,29 @@ def unused_warning(manifest: Manifest, unused: Unused) -> Diagnostic | None:
     names = [str(path.relative_to(manifest.campaign_dir)) for path in unused.paths[:LISTED]]
     more = ", ..." if len(unused.paths) > LISTED else ""
     count = len(unused.paths)
-    return warning(f"{count} intermediate file{'s' if count != 1 else ''}, "
-                   f"{size_text(unused.size)}, under .work/ {'are' if count != 1 else 'is'} "
-                   f"used by no variant of {manifest.path.name} ({', '.join(names)}{more}): "
-                   "left from a profile removed or renamed, or settings since changed",
-                   manifest.campaign_dir,
-                   hint=f"'pipeline clean {manifest.path}' lists them, and deletes them with "
-                        "--delete", code="unused-intermediates")
+    return warning(say_count(N_plural(
+        "%(n)s intermediate file, %(size)s, under .work/ is used by no variant of %(manifest)s "
+        "(%(files)s%(more)s): left from a profile removed or renamed, or settings since changed",
+        "%(n)s intermediate files, %(size)s, under .work/ are used by no variant of %(manifest)s "
+        "(%(files)s%(more)s): left from a profile removed or renamed, or settings since changed"),
+        count, n=count, size=size_text(unused.size), manifest=manifest.path.name,
+        files=Items(tuple(names)), more=more), manifest.campaign_dir,
+        hint=say(N_("%(command)s lists them, and deletes them with --delete"),
+                 command=f"'pipeline clean {manifest.path}'"), code="unused-intermediates")
 
 
 def unjudged_warning(manifest: Manifest, unused: Unused) -> Diagnostic | None:
     """What `clean` says of the spots whose `.work/` it did not judge."""
     if not unused.unjudged:
         return None
-    return warning(f".work/ of {', '.join(unused.unjudged)} not examined: "
-                   f"{'its' if len(unused.unjudged) == 1 else 'their'} blocked variants would "
-                   "use intermediates nobody can name until their inputs are fixed",
-                   manifest.campaign_dir, hint=f"'pipeline validate {manifest.path}' says why "
-                                               "they are blocked")
+    return warning(say_count(N_plural(
+        ".work/ of %(spots)s not examined: its blocked variants would use intermediates nobody "
+        "can name until their inputs are fixed",
+        ".work/ of %(spots)s not examined: their blocked variants would use intermediates "
+        "nobody can name until their inputs are fixed"), len(unused.unjudged),
+        spots=Items(tuple(unused.unjudged))), manifest.campaign_dir,
+        hint=say(N_("%(command)s says why they are blocked"),
+                 command=f"'pipeline validate {manifest.path}'"))
 
 
 def delete_unused(manifest: Manifest, unused: Unused) -> tuple[list[Path], list[Diagnostic]]:

@@ -21,7 +21,7 @@ import ffmpeg
 
 from pipeline.errors import RenderError
 from pipeline.media.loudness import Loudness
-from pipeline.messages import plural
+from pipeline.messages import N_, Items, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 from pipeline.standards import loudness_unit, short_term_rule
 
@@ -145,20 +145,32 @@ def miss(profile: Profile, result: Loudness, slack: float = 1.0,
     profile's tolerance from its target (EBU R128: broadcast +-0.5 LU), true peak over the
     ceiling, or (given a limit) maximum short-term loudness over it. Undefined loudness
     (silence) misses nothing here; the record flags it."""
+    missed = misses(profile, result, slack, short_term_limit)
+    return None if missed is None else str(missed)
+
+
+def misses(profile: Profile, result: Loudness, slack: float = 1.0,
+           short_term_limit: float | None = None) -> Items | None:
+    """`miss` as messages, for an error to say in the terminal's language."""
     problems, unit = [], loudness_unit(profile.loudness_standard)
     if result.defined and abs(result.integrated - profile.loudness) > profile.loudness_tolerance * slack:
-        problems.append(f"integrated loudness {result.integrated:.1f} {unit} is more than "
-                        f"{profile.loudness_tolerance * slack:g} LU from the target "
-                        f"{profile.loudness:g} {unit}")
+        problems.append(say(N_("integrated loudness %(loudness)s %(unit)s is more than "
+                               "%(tolerance)s LU from the target %(target)s %(unit)s"),
+                            loudness=Number(result.integrated, ".1f"), unit=unit,
+                            tolerance=Number(profile.loudness_tolerance * slack, "g"),
+                            target=Number(profile.loudness, "g")))
     if result.true_peak is not None and result.true_peak > profile.true_peak:
-        problems.append(f"true peak {result.true_peak:.1f} dBTP is above the ceiling "
-                        f"{profile.true_peak:g} dBTP")
+        problems.append(say(N_("true peak %(peak)s dBTP is above the ceiling %(ceiling)s dBTP"),
+                            peak=Number(result.true_peak, ".1f"),
+                            ceiling=Number(profile.true_peak, "g")))
     if (short_term_limit is not None and result.max_short_term is not None
             and result.max_short_term > short_term_limit):
-        problems.append(f"maximum short-term loudness {result.max_short_term:.1f} {unit} is above "
-                        f"{short_term_limit:.1f} {unit} "
-                        f"({short_term_rule(profile.loudness_standard)})")
-    return "; ".join(problems) or None
+        problems.append(say(N_("maximum short-term loudness %(loudness)s %(unit)s is above "
+                               "%(limit)s %(unit)s (%(rule)s)"),
+                            loudness=Number(result.max_short_term, ".1f"), unit=unit,
+                            limit=Number(short_term_limit, ".1f"),
+                            rule=short_term_rule(profile.loudness_standard)))
+    return Items(tuple(problems), "; ") if problems else None
 
 
 Try = tuple[Leveling, Loudness]
@@ -333,39 +345,45 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
         if following is None:
             break
         leveling = following
-    stuck = (f"; {len(tries)} encodes, and more gain bought too little loudness: the limiter "
-             "took it" if following is None else "")
+    stuck = (say(N_("; %(n)s encodes, and more gain bought too little loudness: the limiter "
+                    "took it"), n=len(tries)) if following is None else "")
     # A radio trial's phone dub failed here for three 4 ms clicks its clipping warning had
     # placed; the hint named dynamics alone.
-    hint = ("the track's peaks are far above its loudness: clicks or clipped peaks (its clipping "
-            "warning, if it has one, says where), or a mix of wide dynamics; remove the clicks, "
-            "or master it with less dynamic range")
+    hint = say(N_("the track's peaks are far above its loudness: clicks or clipped peaks (its "
+                  "clipping warning, if it has one, says where), or a mix of wide dynamics; "
+                  "remove the clicks, or master it with less dynamic range"))
     edges = [e for e in (gate_edge(tries, c) for c in {l.ceiling for l, _ in tries}) if e]
     if edges:     # the cause is the gate, however the corrections ended
         (below, before), (above, after) = min(edges, key=lambda e: e[1][0] - e[0][0])
-        stuck = (f"; {len(tries)} encodes, and a quiet passage sits on the edge of ITU-R "
-                 f"BS.1770-4's relative gate (10 LU under the loudness): from {below:+.2f} to "
-                 f"{above:+.2f} dB of gain the loudness fell by {before - after:.1f} LU as the "
-                 "gate took it in")
-        hint = ("lift the quiet passage (a music bed, room tone) a few dB, or set it clearly under "
-                "the voice (3 dB lower or more), so the gate counts it, or leaves it out, at any gain")
+        stuck = say(N_("; %(n)s encodes, and a quiet passage sits on the edge of ITU-R "
+                       "BS.1770-4's relative gate (10 LU under the loudness): from %(below)s to "
+                       "%(above)s dB of gain the loudness fell by %(fall)s LU as the gate took "
+                       "it in"), n=len(tries), below=Number(below, "+.2f"),
+                    above=Number(above, "+.2f"), fall=Number(before - after, ".1f"))
+        hint = say(N_("lift the quiet passage (a music bed, room tone) a few dB, or set it "
+                      "clearly under the voice (3 dB lower or more), so the gate counts it, or "
+                      "leaves it out, at any gain"))
     kept = [(l, r) for l, r in tries if miss(profile, r) is None]
     if kept:
         best, result = min(kept, key=lambda t: abs(t[1].integrated - target) if t[1].defined else 0)
         if best is not tries[-1][0]:
             encode(best)             # the file on disk is the last encode's: make the best again
             result = meter()
-        problem = miss(profile, result)
+        problem = misses(profile, result)
         if problem is None:
             return result, best.cutting(measured, result)
     else:
         best, result = min(tries, key=lambda t: _badness(profile, t[1]))
-        problem = miss(profile, result)
+        problem = misses(profile, result)
     count = leveling.corrections
-    raise RenderError(f"{what}: {problem} after {plural(count, 'correction')} "
-                      f"(the nearest encode: gain {best.gain:+.1f} dB"
-                      + (f", limiter at {best.ceiling:.1f} dBTP)" if best.ceiling is not None
-                         else ")") + stuck, hint=hint)
+    limiter = (say(N_(", limiter at %(ceiling)s dBTP"), ceiling=Number(best.ceiling, ".1f"))
+               if best.ceiling is not None else "")
+    raise RenderError(say_count(N_plural(
+        "%(what)s: %(problem)s after %(n)s correction (the nearest encode: gain %(gain)s "
+        "dB%(limiter)s)%(stuck)s",
+        "%(what)s: %(problem)s after %(n)s corrections (the nearest encode: gain %(gain)s "
+        "dB%(limiter)s)%(stuck)s"), count, what=what, problem=problem, n=count,
+        gain=Number(best.gain, "+.1f"), limiter=limiter, stuck=stuck), hint=hint)
 
 
 def _accepted(profile: Profile, result: Loudness, target: float, limit: float | None) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
+from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.media.geometry import bars_warning
 from pipeline.media.scan import SCAN_NAMES
 from pipeline.media.timecode import counted_on, exact_rate, pre_roll, rate_problem, rate_text
@@ -43,7 +44,8 @@ class MasterFit(Inputs):
             line = self.manifest.profile_line(profile.name, *(("fps", "scan") if scan
                                                               else ("timecode",)))
             self._once(("timecode", profile.name, variant.spot.id), lambda: self._raise(
-                f"profile {profile.name!r}: {problem} (spot {variant.spot.id})", line))
+                say(N_("profile %(profile)s: %(problem)s (spot %(spot)s)"),
+                    profile=repr(profile.name), problem=problem, spot=variant.spot.id), line))
         if profile.leader and profile.leader.slate:
             font = self._once(("font", self.manifest.style.font, None),
                               lambda: self._resolve_slate_font())
@@ -66,12 +68,15 @@ class MasterFit(Inputs):
         ntsc = {24: "23.976", 30: "29.97", 60: "59.94"}[int(rate)]
         line = self.manifest.profile_line(profile.name)
         plan.notes += self._once(("whole-rate", profile.name, spot.id), lambda: self._checked([
-            warning(f"profile {profile.name!r} makes spot {spot.id}'s master at {rate} fps, its "
-                    f"own rate: NTSC stations run at {ntsc} fps and convert it, dropping a frame "
-                    f"every {1000 / int(rate):.0f} s", self.manifest.path, line,
+            warning(say(N_("profile %(profile)s makes spot %(spot)s's master at %(rate)s fps, "
+                           "its own rate: NTSC stations run at %(ntsc)s fps and convert it, "
+                           "dropping a frame every %(every)s s"), profile=repr(profile.name),
+                        spot=spot.id, rate=str(rate), ntsc=ntsc,
+                        every=Number(1000 / int(rate), ".0f")), self.manifest.path, line,
                     code="whole-rate",
-                    hint=f"give the profile 'fps: {ntsc}' to make it at their rate, or ignore "
-                         "this for a station that takes it as it is")]))
+                    hint=say(N_("give the profile %(fps)s to make it at their rate, or ignore "
+                                "this for a station that takes it as it is"),
+                             fps=f"'fps: {ntsc}'"))]))
 
     def _note_rate_converted(self, plan: VariantPlan) -> None:
         """A TV master made at a profile's frame rate other than its master's (25 to 29.97,
@@ -84,24 +89,28 @@ class MasterFit(Inputs):
         if change is None:
             return
         source, made = rate_text(change.source), rate_text(exact_rate(profile.fps))
-        how = change.said() + (" (no motion-compensated conversion), so motion judders"
-                               if change.judders else "")
-        keep = f"leave the profile's fps unset to keep {source} fps"
+        how: str | Message = change.said()
+        if change.judders:
+            how = say(N_("%(how)s (no motion-compensated conversion), so motion judders"), how=how)
+        keep = say(N_("leave the profile's fps unset to keep %(rate)s fps"), rate=source)
         if change.pulldown:
-            hint = (f"a station that takes {source} fps masters gets the film's frames as they "
-                    "are: give the profile 'scan: progressive' and leave its fps unset")
+            hint = say(N_("a station that takes %(rate)s fps masters gets the film's frames as "
+                          "they are: give the profile %(scan)s and leave its fps unset"),
+                       rate=source, scan="'scan: progressive'")
         elif change.near_pulldown:
-            hint = f"ask for the master made at {rate_text(change.made * 2 / 5)} fps, or {keep}"
+            hint = say(N_("ask for the master made at %(rate)s fps, or %(keep)s"),
+                       rate=rate_text(change.made * 2 / 5), keep=keep)
         elif change.judders:
-            hint = (f"ask for the master made at {made} fps (a standards converter does it far "
-                    f"better), or {keep}")
+            hint = say(N_("ask for the master made at %(rate)s fps (a standards converter does it "
+                          "far better), or %(keep)s"), rate=made, keep=keep)
         else:
             hint = keep
         line = self.manifest.profile_line(profile.name, "fps")
         plan.notes += self._once(("rate-converted", profile.name, spot.id), lambda: self._checked([
-            warning(f"profile {profile.name!r} makes spot {spot.id}'s {source} fps master at "
-                    f"{made} fps: {how}", self.manifest.path, line, code="rate-converted",
-                    hint=hint)]))
+            warning(say(N_("profile %(profile)s makes spot %(spot)s's %(source)s fps master at "
+                           "%(made)s fps: %(how)s"), profile=repr(profile.name), spot=spot.id,
+                        source=source, made=made, how=how), self.manifest.path, line,
+                    code="rate-converted", hint=hint)]))
 
     def _bars(self, plan: VariantPlan) -> list[Diagnostic]:
         """A picture that leaves most of the profile's frame to black bars (a phone's portrait
@@ -129,7 +138,8 @@ class MasterFit(Inputs):
         scan = plan.conform.scan.scan
         if scan == "progressive" or profile.audio_only or profile.scan != "progressive":
             return      # an interlaced profile's fields are woven from the master's
-        interlaced = f"spot {variant.spot.id}'s interlaced master ({SCAN_NAMES[scan]})"
+        interlaced = say(N_("spot %(spot)s's interlaced master (%(scan)s)"),
+                         spot=variant.spot.id, scan=SCAN_NAMES[scan])
         # Notes of the variants they are said for, which `--profile` leaves out with them; not
         # QC warnings of their files.
         if profile.mastered:
@@ -137,25 +147,31 @@ class MasterFit(Inputs):
                 return      # a frame per field: no motion lost (its rate change is said)
             key = ("woven", profile.name, variant.spot.id)
             plan.notes += self._once(key, lambda: self._checked([
-                warning(f"profile {profile.name!r} is progressive: {interlaced} is deinterlaced "
-                        "into whole frames, half of its fields' motion", self.manifest.path,
+                warning(say(N_("profile %(profile)s is progressive: %(master)s is deinterlaced "
+                               "into whole frames, half of its fields' motion"),
+                            profile=repr(profile.name), master=interlaced), self.manifest.path,
                         self.manifest.profile_line(profile.name, "scan"),
-                        code="deinterlaced", hint="to keep the fields, give the profile 'scan: "
-                                                  "tff' (HD's field order, SMPTE ST 274)")]))
+                        code="deinterlaced",
+                        hint=say(N_("to keep the fields, give the profile %(scan)s (HD's field "
+                                    "order, SMPTE ST 274)"), scan="'scan: tff'"))]))
             return
         named = [p.name for p in self.manifest.profiles
                  if not (p.audio_only or p.mastered) and p.scan == "progressive"]
-        names = list(map(repr, named))
-        which = (f"profile {names[0]} is" if len(names) == 1
-                 else f"profiles {', '.join(names[:-1])} and {names[-1]} are")
+        names = tuple(map(repr, named))
+        which = (say(N_("profile %(profile)s is progressive"), profile=names[0])
+                 if len(names) == 1 else
+                 say(N_("profiles %(profiles)s are progressive"),
+                     profiles=Items(names, ", ", " and ")))
         # At the one profile's line; of several, at `profiles:`, which they share.
         where = (self.manifest.path, self.manifest.profile_line(named[0]) if len(named) == 1
                  else self.manifest.line_of("profiles"))
         plan.notes += self._once(("woven", variant.spot.id), lambda: self._checked([
-            warning(f"{which} progressive: {interlaced} is deinterlaced into whole frames, half "
-                    "of its fields' motion", *where, code="deinterlaced",
-                    hint="web and phone players show whole frames only: to keep the motion, "
-                         "export the master progressive at its field rate (50p or 59.94p)")]))
+            warning(say(N_("%(which)s: %(master)s is deinterlaced into whole frames, half of its "
+                           "fields' motion"), which=which, master=interlaced), *where,
+                    code="deinterlaced",
+                    hint=say(N_("web and phone players show whole frames only: to keep the "
+                                "motion, export the master progressive at its field rate (50p or "
+                                "59.94p)")))]))
 
     def _note_pre_roll(self, plan: VariantPlan) -> None:
         """A master whose timecode reaches a whole hour a few seconds in (00:59:57:00, the UK
@@ -176,21 +192,24 @@ class MasterFit(Inputs):
             return
         hour, seconds = counted_on(info.timecode, rate, frames), float(frames / rate)
         plan.notes += self._once(("pre-roll", spot.id), lambda: self._checked([warning(
-            f"spot {spot.id}'s master starts at {info.timecode}, {seconds:.2f} s ({frames} "
-            f"frames) before {hour}, where programmes start: if it carries bars, a slate or black "
-            "before its programme, every variant counts them in its length, dubs and voice-overs "
-            "recorded from the programme's start play that much early, and a profile's leader "
-            "comes before them", self.manifest.path, spot.line, code="pre-roll",
-            hint=f"give the spot 'programme_start: \"{hour}\"' to cut what comes before it "
-                 "(or export the master from that frame), or ignore this if its picture "
-                 "starts there")]))
+            say(N_("spot %(spot)s's master starts at %(timecode)s, %(seconds)s s (%(frames)s "
+                   "frames) before %(hour)s, where programmes start: if it carries bars, a slate "
+                   "or black before its programme, every variant counts them in its length, dubs "
+                   "and voice-overs recorded from the programme's start play that much early, and "
+                   "a profile's leader comes before them"), spot=spot.id, timecode=info.timecode,
+                seconds=Number(seconds, ".2f"), frames=frames, hour=hour),
+            self.manifest.path, spot.line, code="pre-roll",
+            hint=say(N_("give the spot %(start)s to cut what comes before it (or export the master "
+                        "from that frame), or ignore this if its picture starts there"),
+                     start=f"'programme_start: \"{hour}\"'"))]))
 
-    def _raise(self, message: str, line: int | None):
+    def _raise(self, message: str | Message, line: int | None):
         raise PipelineError(message, self.manifest.path, line)
 
     def _resolve_slate_font(self) -> Font:
         try:
             return resolve_font(self.manifest.style.font)
         except PipelineError as exc:
-            raise PipelineError(f"the slate's font: {exc.message}", self.manifest.path,
-                                self.manifest.line_of("style"), exc.hint) from None
+            raise PipelineError(say(N_("the slate's font: %(message)s"),
+                                    message=exc.said_message), self.manifest.path,
+                                self.manifest.line_of("style"), exc.said_hint) from None

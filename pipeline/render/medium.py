@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, PipelineError, note
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.probe import MediaInfo
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.profiles import Profile
 from pipeline.subtitles.master_clock import SUFFIX as EBUTT_SUFFIX
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
@@ -44,22 +44,26 @@ def is_radio(manifest: Manifest, spot: Spot, master: MediaInfo) -> bool:
     """Whether the spot is sound alone; `PipelineError` on the spot's line when its `medium:`
     contradicts its master, or a radio spot's master has no sound."""
     if spot.medium == "video" and master.video is None:
-        raise PipelineError(f"spot {spot.id!r} says 'medium: video' but its master "
-                            f"{spot.master.name} has no picture", manifest.path, spot.line,
-                            "give a video master, or write 'medium: radio'")
+        raise PipelineError(say(N_("spot %(spot)s says %(medium)s but its master %(master)s has "
+                                   "no picture"), spot=repr(spot.id), medium="'medium: video'",
+                                master=spot.master.name), manifest.path, spot.line,
+                            say(N_("give a video master, or write %(medium)s"),
+                                medium="'medium: radio'"))
     radio = spot.medium == "radio" or master.video is None
     if radio and master.audio is None:
-        raise PipelineError(f"the master of radio spot {spot.id!r} has no sound", manifest.path,
-                            spot.line)
+        raise PipelineError(say(N_("the master of radio spot %(spot)s has no sound"),
+                                spot=repr(spot.id)), manifest.path, spot.line)
     return radio
 
 
 def refuse_subtitles(manifest: Manifest, spot: Spot, language: Language) -> None:
     """`burn` or `soft` on a radio spot: a `PipelineError` on the language's line."""
-    raise PipelineError(f"language {language.code!r} uses '{language.treatment}', but spot "
-                        f"{spot.id!r} is a radio spot (sound alone): its languages use 'dub' or "
-                        "'mix'", manifest.path, language.line,
-                        "give the language a recorded track (dub) or a voice-over (mix)")
+    raise PipelineError(say(N_("language %(language)s uses %(treatment)s, but spot %(spot)s is a "
+                               "radio spot (sound alone): its languages use %(dub)s or %(mix)s"),
+                            language=repr(language.code), treatment=f"'{language.treatment}'",
+                            spot=repr(spot.id), dub="'dub'", mix="'mix'"),
+                        manifest.path, language.line,
+                        say(N_("give the language a recorded track (dub) or a voice-over (mix)")))
 
 
 def carries(radio: bool, treatment: str, profile: Profile) -> bool:
@@ -84,12 +88,12 @@ def not_applicable(manifest: Manifest, radio: bool, spot: Spot, language: Langua
                profile=repr(profile.name))
 
 
-def _in_timecode(profile: Profile) -> str:
+def _in_timecode(profile: Profile) -> str | Message:
     """What the note says of a master's EBU-TT sidecar (render/ebutt_sidecar.py)."""
     if profile.timecode is None:
         return ""
-    return (f"; and as <spot>.<lang>.{profile.name}.{EBUTT_SUFFIX} (EBU-TT), in the master's own "
-            f"timecode, from {profile.timecode}")
+    return say(N_("; and as %(name)s (EBU-TT), in the master's own timecode, from %(timecode)s"),
+               name=f"<spot>.<lang>.{profile.name}.{EBUTT_SUFFIX}", timecode=profile.timecode)
 
 
 def sidecar_notes(manifest: Manifest, plans: list) -> list[Diagnostic]:
@@ -110,15 +114,20 @@ def sidecar_notes(manifest: Manifest, plans: list) -> list[Diagnostic]:
         profile = plans_of[0].variant.profile
         codes = sorted({plan.variant.language.code for plan in plans_of})
         leader = profile.leader
-        after = (f", not from the file's, which starts with a {leader.seconds:g} s leader"
+        after = (say(N_(", not from the file's, which starts with a %(seconds)s s leader"),
+                     seconds=Number(leader.seconds, "g"))
                  if leader is not None and leader.seconds else "")
-        told = note(f"profile {name!r} makes {profile.container.upper()} masters, which carry "
-                    f"no subtitle track: the subtitles of {', '.join(codes)} (treatment 'soft') "
-                    f"reach stations only as the files beside each master "
-                    f"(.{', .'.join(SIDECAR_SUFFIXES)}), timed from the programme's first "
-                    f"frame{after}{_in_timecode(profile)}", manifest.path,
+        told = note(say(N_("profile %(profile)s makes %(container)s masters, which carry no "
+                           "subtitle track: the subtitles of %(languages)s (treatment %(soft)s) "
+                           "reach stations only as the files beside each master (%(suffixes)s), "
+                           "timed from the programme's first frame%(after)s%(timecode)s"),
+                        profile=repr(name), container=profile.container.upper(),
+                        languages=Items(tuple(codes)), soft="'soft'",
+                        suffixes=Items(tuple(f".{suffix}" for suffix in SIDECAR_SUFFIXES)),
+                        after=after, timecode=_in_timecode(profile)), manifest.path,
                     manifest.profile_line(name),
-                    "for subtitles in the master's picture, burn them (treatment: burn)",
+                    say(N_("for subtitles in the master's picture, burn them (treatment: "
+                           "burn)")),
                     "sidecars-only")
         notes.append(told)
         for plan in plans_of:

@@ -81,10 +81,12 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
             # One catalog per campaign folder: each manifest's render would list its own
             # variants only, and the last one written would hide the other's from publishing.
             diagnostics.append(error(
-                f"campaign {manifest.campaign!r} is also {other.path}'s, with the same output "
-                f"folder ({manifest.campaign_dir}): its variants are not planned", manifest.path,
-                manifest.line_of("campaign"), "give this manifest a campaign name of its own, or "
-                "merge the two manifests into one"))
+                say(N_("campaign %(campaign)s is also %(other)s's, with the same output folder "
+                       "(%(folder)s): its variants are not planned"),
+                    campaign=repr(manifest.campaign), other=str(other.path),
+                    folder=str(manifest.campaign_dir)), manifest.path,
+                manifest.line_of("campaign"), say(N_("give this manifest a campaign name of its "
+                                                     "own, or merge the two manifests into one"))))
             unplanned[path] = 1
             continue
         manifests.append(manifest)
@@ -183,11 +185,13 @@ class _Planner(MasterFit, OwnFiles):
         for output, sharing in by_output.items():
             if len(sharing) < 2:
                 continue
-            diagnostic = error(f"{', '.join(p.variant.stem for p in sharing)} would all be written "
-                               f"to {output.name}", self.manifest.path,
+            diagnostic = error(say(N_("%(variants)s would all be written to %(file)s"),
+                                   variants=Items(tuple(p.variant.stem for p in sharing)),
+                                   file=output.name), self.manifest.path,
                                self.manifest.line_of("clock") or self.manifest.line_of("profiles"),
-                               "put {profile} in the clock pattern, or name files by clock number "
-                               "in one profile per extension")
+                               say(N_("put %(field)s in the clock pattern, or name files by clock "
+                                      "number in one profile per extension"),
+                                   field="{profile}"))
             self.diagnostics.append(diagnostic)
             for plan in sharing:
                 if plan.status != "blocked":
@@ -344,7 +348,7 @@ class _Planner(MasterFit, OwnFiles):
         if plan.conform is not None and plan.conform.colour_warning:
             colour = warning(plan.conform.colour_warning, self.manifest.path, spot.line,
                              code="picture-colour",
-                             hint="export the master in SDR, BT.709 (BT.601 for SD)")
+                             hint=say(N_("export the master in SDR, BT.709 (BT.601 for SD)")))
             self.diagnostics.append(colour)
             plan.warnings.append(colour)
         if variant.profile.mastered:

@@ -28,6 +28,7 @@ from pipeline.errors import (
     raise_if_errors,
 )
 from pipeline.files import atomic_output, index_folder
+from pipeline.messages import N_, Items, say
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
 from pipeline.media.conform import Master, examine, master_picture, master_sound
 from pipeline.media.ffmpeg import stop_jobs
@@ -131,9 +132,10 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
         # folder instead (`nah.srt.txt (SubRip under another name: ...)`), at its manifest line.
         raise_if_errors(d for spot, language in combinations
                         for d in _missing(manifest, spot, language))
-        raise PipelineError("no language chosen has subtitles or a recording: preview shows a "
-                            "burn or soft language's subtitles, a dub or a voice-over",
-                            manifest.path, hint="choose a language with --lang")
+        raise PipelineError(say(N_("no language chosen has subtitles or a recording: preview "
+                                   "shows a burn or soft language's subtitles, a dub or a "
+                                   "voice-over")),
+                            manifest.path, hint=say(N_("choose a language with --lang")))
     cache = open_cache(manifest)
     try:
         recordings = plan_recordings(manifest, [(spot, language) for spot, language in pairs
@@ -187,14 +189,18 @@ def _profile(manifest: Manifest, name: str) -> Profile:
     """The profile `--profile` names: the manifest's, or a built-in one."""
     found = next((p for p in manifest.profiles if p.name == name), BUILTIN_PROFILES.get(name))
     if found is not None and found.medium != "video":
-        raise CommandLineError(f"--profile {name}: an audio-only profile; subtitles are laid out "
-                               "on a video profile's frame", "--profile",
-                               hint=f"name a video profile, e.g. {BUILTIN_PROFILES['web'].name}")
+        raise CommandLineError(say(N_("%(option)s: an audio-only profile; subtitles are laid "
+                                      "out on a video profile's frame"),
+                                   option=f"--profile {name}"), "--profile",
+                               hint=say(N_("name a video profile, e.g. %(profile)s"),
+                                        profile=BUILTIN_PROFILES["web"].name))
     if found is not None:
         return found
-    raise CommandLineError(f"--profile {name}: no profile of that name in {manifest.path}, nor "
-                           "built in", "--profile",
-                           hint=f"profiles there: {', '.join(p.name for p in manifest.profiles)}")
+    raise CommandLineError(say(N_("%(option)s: no profile of that name in %(manifest)s, nor "
+                                  "built in"), option=f"--profile {name}",
+                               manifest=str(manifest.path)), "--profile",
+                           hint=say(N_("profiles there: %(profiles)s"),
+                                    profiles=Items(tuple(p.name for p in manifest.profiles))))
 
 
 def preview_frame(manifest: Manifest, master: Master, named: Profile | None = None) -> Profile:
@@ -301,7 +307,8 @@ def _others(paths: PreviewPaths, *made: Path | None) -> tuple[Path, ...]:
 def _examined(manifest: Manifest, spot: Spot) -> Master:
     """The spot's master as the conform step sees it; its error at the spot's line."""
     if not spot.master.exists():
-        raise PipelineError(f"master of spot {spot.id!r} not found: {spot.master}", manifest.path,
+        raise PipelineError(say(N_("master of spot %(spot)s not found: %(master)s"),
+                                spot=repr(spot.id), master=str(spot.master)), manifest.path,
                             spot.line)
     try:
         return examine(programme_of(manifest, spot, probe_video(spot.master)), spot.audio,
@@ -309,7 +316,8 @@ def _examined(manifest: Manifest, spot: Spot) -> Master:
     except PipelineError as exc:
         if exc.path is not None:
             raise
-        raise PipelineError(exc.message, manifest.path, exc.line or spot.line, exc.hint) from None
+        raise PipelineError(exc.said_message, manifest.path, exc.line or spot.line,
+                            exc.said_hint) from None
 
 
 def _checked_subtitles(manifest: Manifest, spot: Spot, language: Language, master: Master,
@@ -389,7 +397,8 @@ def write_proxy(master: Master, profile: Profile, work: Path, target: Path, lang
                   f"encoding the preview video {target.name}", target)
         info = probe(partial)
         if info.video is None or (info.video.width, info.video.height) != (small.width, small.height):
-            raise RenderError(f"the preview video is not {small.width}x{small.height}", target)
+            raise RenderError(say(N_("the preview video is not %(size)s"),
+                                  size=f"{small.width}x{small.height}"), target)
         # As the render's own checks: the file as written, decoded and metered (ebur128).
         loudness = measure_file(partial) if sound is not None else None
     return loudness

@@ -17,13 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.errors import Diagnostic, PipelineError, ValidationError, error, in_file_order
+from pipeline.errors import (Diagnostic, PipelineError, ValidationError, error, in_file_order,
+                             reason_message)
 from pipeline.files import index_folder
 from pipeline.fingerprint import CACHE_NAME, HashCache
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.manifest.input_names import meant_for
 from pipeline.media.loudness import Loudness
-from pipeline.messages import N_
+from pipeline.messages import N_, Items, say
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_source, level_into
 from pipeline.render.plan import plan_manifest
@@ -84,9 +85,12 @@ def _recording(manifest: Manifest, spot: Spot, language: Language, plans: list[V
                cache: HashCache) -> Recording:
     planned = [plan for plan in plans if plan.status != "skipped"]
     if not planned:
-        reasons = "; ".join(dict.fromkeys(reason for plan in plans for reason in plan.reasons))
-        raise PipelineError(f"no variant of spot {spot.id!r} is made in {language.code!r}: "
-                            f"{reasons}", manifest.path, language.line)
+        reasons = Items(tuple(reason_message(reason) for reason in dict.fromkeys(
+            reason for plan in plans for reason in plan.reasons)), "; ")
+        raise PipelineError(say(N_("no variant of spot %(spot)s is made in %(language)s: "
+                                   "%(reasons)s"), spot=repr(spot.id),
+                                language=repr(language.code), reasons=reasons),
+                            manifest.path, language.line)
     # The files this sound is made from: what validate says of them is the preview's to say.
     # (A subtitle file's problems are found by the preview's own check of it, on its frame.)
     sources = {Path(item["path"]) for plan in planned for role, item in plan.inputs.items()
@@ -105,9 +109,11 @@ def _recording(manifest: Manifest, spot: Spot, language: Language, plans: list[V
                 if d.severity == "error" and (d.path is None or Path(d.path) not in subtitles)]
     said = in_file_order(dict.fromkeys(blocking + own), [manifest.path])
     if not any(d.severity == "error" for d in said):     # not expected: every plan stopped
-        said.append(error(f"the {language.code} recording of spot {spot.id!r} could not be "
-                          "planned", manifest.path, language.line,
-                          "run pipeline validate on the manifest"))
+        said.append(error(say(N_("the %(language)s recording of spot %(spot)s could not be "
+                                 "planned"), language=language.code, spot=repr(spot.id)),
+                          manifest.path, language.line,
+                          say(N_("run %(command)s on the manifest"),
+                              command="pipeline validate")))
     raise ValidationError(said)
 
 

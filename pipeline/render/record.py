@@ -17,7 +17,7 @@ from pipeline import RENDER_VERSION, __version__
 from pipeline.errors import Diagnostic, RenderError, warning
 from pipeline.files import atomic_output, write_atomically
 from pipeline.fingerprint import sha256_file, sha256_json
-from pipeline.messages import N_, Items, Number, say
+from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.media.colour import OUTPUT
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.geometry import upscaled_from
@@ -47,14 +47,15 @@ def made_once(target: Path) -> Iterator[bool]:
         yield not target.exists()
 
 
-def failed_checks(variant: Variant, problems: list[str]) -> RenderError:
+def failed_checks(variant: Variant, problems: list[str | Message]) -> RenderError:
     """The error of a file just rendered that failed its checks, said of that file, never put
     in place: a trial read it, at the variant's name, as its file broken, where the previous
     render was, whole."""
-    kept = "; the file under this name is the previous render, kept" \
+    kept = say(N_("; the file under this name is the previous render, kept")) \
         if variant.output.exists() else ""
-    return RenderError(f"{variant.stem}: the file just rendered failed its checks and was not "
-                       f"put in place{kept}: " + "; ".join(problems), variant.output)
+    return RenderError(say(N_("%(variant)s: the file just rendered failed its checks and was not "
+                              "put in place%(kept)s: %(problems)s"), variant=variant.stem,
+                           kept=kept, problems=Items(tuple(problems), "; ")), variant.output)
 
 
 def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
@@ -66,45 +67,56 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
     problems = []
     video = info.video
     if video is None or (video.width, video.height) != (profile.width, profile.height):
-        size = f"{video.width}x{video.height}" if video else "no picture"
-        problems.append(f"picture is {size}, the profile wants {profile.width}x{profile.height}")
+        size = f"{video.width}x{video.height}" if video else say(N_("no picture"))
+        problems.append(say(N_("picture is %(size)s, the profile wants %(wanted)s"), size=size,
+                            wanted=f"{profile.width}x{profile.height}"))
     if info.audio is None or info.audio.sample_rate != profile.sample_rate:
-        problems.append(f"audio is not {profile.sample_rate} Hz")
+        problems.append(say(N_("audio is not %(rate)s Hz"), rate=profile.sample_rate))
     frame = 1 / (video.fps or 25) if video else 0.04
     if abs(info.duration - expected) > max(2 * frame, 0.1):
-        problems.append(f"duration {info.duration:.3f} s differs from the expected {expected:.3f} s "
-                        f"(the master's {plan.master.duration:.3f} s after any leader)")
+        problems.append(say(N_("duration %(duration)s s differs from the expected %(expected)s s "
+                               "(the master's %(master)s s after any leader)"),
+                            duration=Number(info.duration, ".3f"),
+                            expected=Number(expected, ".3f"),
+                            master=Number(plan.master.duration, ".3f")))
     # The picture's length is the file's to ffprobe's `info.duration`; a player shows the
     # longest stream's (a text track past the end made a 15.0 s spot a 15.4 s file).
     longest = max((stream for stream in info.streams if stream.duration),
                   key=lambda stream: stream.duration, default=None)
     if longest is not None and longest.duration - expected > max(2 * frame, 0.1):
-        problems.append(f"its {longest.kind} stream runs to {longest.duration:.3f} s, past the "
-                        f"expected {expected:.3f} s: the file plays that long")
+        problems.append(say(N_("its %(kind)s stream runs to %(end)s s, past the expected "
+                               "%(expected)s s: the file plays that long"), kind=longest.kind,
+                            end=Number(longest.duration, ".3f"),
+                            expected=Number(expected, ".3f")))
     # Every track's sound is made as long as the spot: a track that stops short ends in
     # silence before the picture (a trial's 44.1 kHz dub stopped 88 ms short, its frames'
     # times rounded). Two AAC frames' tolerance: an encoder's last frame.
     sound = info.audio
     if sound is not None and sound.duration and \
             expected - sound.duration > max(frame, 2 * 1024 / profile.sample_rate):
-        problems.append(f"its sound stream ends at {sound.duration:.3f} s, "
-                        f"{1000 * (expected - sound.duration):.0f} ms before the expected "
-                        f"{expected:.3f} s")
+        problems.append(say(N_("its sound stream ends at %(end)s s, %(short)s ms before the "
+                               "expected %(expected)s s"), end=Number(sound.duration, ".3f"),
+                            short=Number(1000 * (expected - sound.duration), ".0f"),
+                            expected=Number(expected, ".3f")))
     if plan.subtitles is not None and variant.language.treatment != "burn" and not profile.mastered:
         shown = [track.default for track in info.of_kind("subtitle")]
         # soft: the track is the language, shown unasked; dub, mix: the sound speaks it already.
         wanted = variant.language.treatment == "soft" or variant.language.forced_subtitles
         if not shown:
-            problems.append("the subtitle track is missing")
+            problems.append(say(N_("the subtitle track is missing")))
         elif shown != [wanted]:
-            problems.append(f"its subtitle track is {'hidden' if wanted else 'shown'} by default "
-                            f"(a {variant.language.treatment} variant's is "
-                            f"{'shown' if wanted else 'hidden'})")
+            problems.append(say(N_("its subtitle track is hidden by default (a %(treatment)s "
+                                   "variant's is shown)") if wanted else
+                                N_("its subtitle track is shown by default (a %(treatment)s "
+                                   "variant's is hidden)"),
+                                treatment=variant.language.treatment))
     if profile.max_mb_per_minute:
         cap, size = profile.max_mb_per_minute * 1e6 * plan.master.duration / 60, path.stat().st_size
         if size > cap:
-            problems.append(f"it is {size / 1e6:.2f} MB, over the profile's cap of {cap / 1e6:.2f} MB "
-                            f"({profile.max_mb_per_minute:g} MB a minute)")
+            problems.append(say(N_("it is %(size)s MB, over the profile's cap of %(cap)s MB "
+                                   "(%(rate)s MB a minute)"), size=Number(size / 1e6, ".2f"),
+                                cap=Number(cap / 1e6, ".2f"),
+                                rate=Number(profile.max_mb_per_minute, "g")))
     if problems:
         raise failed_checks(variant, problems)
     return info
@@ -140,10 +152,12 @@ def leader_offset(plan: VariantPlan) -> float:
 HEAVY_LIMITING = 2.0
 LIMITED = "limited"         # the code of its warning
 _PEAKS_SOURCE = {
-    **dict.fromkeys(MASTER_SOUND, "ask for a master mixed with less dynamics (its peaks closer "
-                                  "to its loudness)"),
-    "dub": "even out the dub recording's peaks (a compressor or limiter) before delivering it",
-    "mix": "even out the voice-over's peaks (a compressor or limiter), or lower the music bed's",
+    **dict.fromkeys(MASTER_SOUND, say(N_("listen to it; ask for a master mixed with less "
+                                         "dynamics (its peaks closer to its loudness)"))),
+    "dub": say(N_("listen to it; even out the dub recording's peaks (a compressor or limiter) "
+                  "before delivering it")),
+    "mix": say(N_("listen to it; even out the voice-over's peaks (a compressor or limiter), or "
+                  "lower the music bed's")),
 }
 
 
@@ -163,7 +177,7 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
         return [warning(say(N_("the audio is silent: its loudness is undefined (no 400 ms block "
                                "reaches ITU-R BS.1770-4's absolute gate, -70 %(unit)s)"),
                             unit=loudness_unit(profile.loudness_standard)), plan.variant.output,
-                        hint="check the source's audio", code="silent-audio")]
+                        hint=say(N_("check the source's audio")), code="silent-audio")]
     found, treatment = [], plan.variant.language.treatment
     # At the file to fix, as the sound's errors are (`audio.track_name`): said once for all
     # the variants that carry the track (a trial's master sound was said 20 times, at each).
@@ -185,7 +199,7 @@ def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
                                  target=Number(profile.loudness), unit=unit,
                                  ceiling=Number(profile.true_peak)),
                              source,
-                             hint="listen to it; " + _PEAKS_SOURCE[treatment],
+                             hint=_PEAKS_SOURCE[treatment],
                              code=LIMITED))
     return found
 
@@ -196,7 +210,7 @@ def limited_once(said: list[tuple[Diagnostic, Profile, dict]]) -> Diagnostic:
     profile levels its own track, so a source too loud for its limiters got a warning at its
     file per profile, with other figures (2.6 and 2.9 LU). Profiles of the same figures are
     named together; each record keeps its own warning."""
-    named: dict[tuple[str, ...], list[str]] = {}
+    named: dict[tuple, list[str]] = {}
     for _, profile, loudness in said:
         figures = (f"{loudness['limiter_loudness_cut_lu']:.1f}",
                    f"{loudness['limiter_peak_cut_db']:.1f}", f"{profile.loudness:g}",
@@ -204,13 +218,19 @@ def limited_once(said: list[tuple[Diagnostic, Profile, dict]]) -> Diagnostic:
         names = named.setdefault(figures, [])
         if profile.name not in names:
             names.append(profile.name)
-    whose = " of the sound's loudness"      # after the first figure only
-    parts = [f"{loss} LU{'' if at else whose} in {' and '.join(names)} "
-             f"(up to {cut} dB off its peaks to bring it to {target} {unit} under {ceiling} dBTP)"
+    # "of the sound's loudness" after the first figure only.
+    parts = [say(N_("%(loss)s LU in %(profiles)s (up to %(cut)s dB off its peaks to bring it to "
+                    "%(target)s %(unit)s under %(ceiling)s dBTP)") if at else
+                 N_("%(loss)s LU of the sound's loudness in %(profiles)s (up to %(cut)s dB off its "
+                    "peaks to bring it to %(target)s %(unit)s under %(ceiling)s dBTP)"),
+                 loss=Number(float(loss), ".1f"), profiles=Items(tuple(names), " and "),
+                 cut=Number(float(cut), ".1f"), target=Number(float(target), "g"), unit=unit,
+                 ceiling=Number(float(ceiling), "g"))
              for at, ((loss, cut, target, unit, ceiling), names) in enumerate(named.items())]
     first = said[0][0]
-    return warning(f"the limiter takes {Items(tuple(parts), ', ', ' and ')}: voices and music "
-                   "may sound squashed", first.path, first.line, first.hint, first.code)
+    return warning(say(N_("the limiter takes %(parts)s: voices and music may sound squashed"),
+                       parts=Items(tuple(parts), ", ", " and ")), first.path, first.line,
+                   first.hint_detail or first.hint, first.code)
 
 
 def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTrack,
@@ -288,7 +308,8 @@ def extract_poster(video: Path, at: float, target: Path) -> None:
                     *(arg for key, value in POSTER_JPEG.items() for arg in (f"-{key}", str(value))),
                     str(partial)], what="extracting the poster frame", path=target)
         if not partial.exists():   # ffmpeg writes no image, and says nothing, past the last frame
-            raise RenderError(f"no frame at {at:.3f} s to make the poster from", video)
+            raise RenderError(say(N_("no frame at %(at)s s to make the poster from"),
+                                  at=Number(at, ".3f")), video)
 
 
 def poster_output(picture: ffmpeg.nodes.FilterableStream, at: float, frames: Path):

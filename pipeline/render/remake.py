@@ -11,6 +11,7 @@ beside it change (`beside`, what the next plan compares)."""
 from __future__ import annotations
 
 from pipeline.errors import RenderError
+from pipeline.messages import N_, Items, say
 from pipeline.fingerprint import HashCache
 from pipeline.render.certificate import certificate_paths, write_certificate_again
 from pipeline.render.ebutt_sidecar import ebutt_name, write_ebutt_sidecar
@@ -35,9 +36,10 @@ def remake_beside(plan: VariantPlan, cache: HashCache) -> dict:
     record = read_record(variant.record_path)
     if record is None or record.get("fingerprint") != plan.fingerprint \
             or not variant.output.is_file() or cache.sha256(variant.output) != record.get("sha256"):
-        raise RenderError(f"{variant.stem}: its file or record changed while it was planned: "
-                          f"{', '.join(plan.remake)} not made again", variant.output,
-                          hint="run 'pipeline render' again")
+        raise RenderError(say(N_("%(variant)s: its file or record changed while it was planned: "
+                                 "%(files)s not made again"), variant=variant.stem,
+                              files=Items(tuple(plan.remake))), variant.output,
+                          hint=say(N_("run %(command)s again"), command="'pipeline render'"))
     wanted = set(plan.remake)
     if record.get("poster") in wanted:
         extract_poster(variant.output, poster_time(plan), variant.poster_path)

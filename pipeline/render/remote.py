@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import PipelineError, StorageError, internal_error
+from pipeline.messages import N_, say
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_file
 from pipeline.publish.storage import open_target
 from pipeline.publish.target import Target
@@ -70,8 +71,9 @@ def download(target: Target, key: str, destination: Path, sha256: str) -> Path:
             for chunk in target.read_chunks(key):
                 handle.write(chunk)
         if sha256_file(partial) != sha256:
-            raise StorageError(f"{target.location(key)} does not match its sha256 after download",
-                               hint="the object was changed or corrupted; render again")
+            raise StorageError(say(N_("%(location)s does not match its sha256 after download"),
+                                   location=target.location(key)),
+                               hint=say(N_("the object was changed or corrupted; render again")))
         os.replace(partial, destination)
     finally:
         partial.unlink(missing_ok=True)
@@ -148,5 +150,6 @@ def fetch_outputs(variant: VariantPlan, record: dict, target: Target) -> None:
     for name in outputs_of(variant, record):
         info = target.head(output_key(variant, name))
         if info is None or info.sha256 is None:
-            raise StorageError(f"{target.location(output_key(variant, name))} is missing after the render")
+            raise StorageError(say(N_("%(location)s is missing after the render"),
+                                   location=target.location(output_key(variant, name))))
         download(target, output_key(variant, name), variant.variant.folder / name, info.sha256)

@@ -32,7 +32,7 @@ from pipeline.errors import Diagnostic, RenderError, error, warning
 from pipeline.files import process_running
 from pipeline.fingerprint import CACHE_NAME
 from pipeline.manifest import Manifest
-from pipeline.messages import N_, say
+from pipeline.messages import N_, Items, N_plural, say, say_count
 from pipeline.profiles import Container
 from pipeline.publish.catalog import CATALOG_NAME, expected_variants
 from pipeline.publish.page import PAGE_LINK_NAME
@@ -179,12 +179,15 @@ def in_the_way(variant: Variant) -> RenderError | None:
     its render starts: the OSError came at the end of a shared picture group's ffmpeg run,
     naming a temporary file, and failed every variant of the group."""
     if variant.folder.exists() and not variant.folder.is_dir():
-        return RenderError(f"a file is in the way of {variant.stem}'s folder", variant.folder,
-                           hint="move or delete it: the variant's files go in a folder there")
+        return RenderError(say(N_("a file is in the way of %(variant)s's folder"),
+                               variant=variant.stem), variant.folder,
+                           hint=say(N_("move or delete it: the variant's files go in a folder "
+                                       "there")))
     for path in sorted(variant_files(variant)):
         if path.is_dir() and not path.is_symlink():
-            return RenderError(f"a folder is in the way of {variant.stem}'s file", path,
-                               hint="move or delete the folder: a file goes there")
+            return RenderError(say(N_("a folder is in the way of %(variant)s's file"),
+                                   variant=variant.stem), path,
+                               hint=say(N_("move or delete the folder: a file goes there")))
     return None
 
 
@@ -194,15 +197,17 @@ def stray_warning(manifest: Manifest, strays: list[Path]) -> Diagnostic | None:
         return None
     names = [str(path.relative_to(manifest.campaign_dir)) for path in strays[:LISTED]]
     more = ", ..." if len(strays) > LISTED else ""
-    count = f"{len(strays)} file{'s' if len(strays) != 1 else ''}"
-    killed = " or partial files of a render that was killed" \
+    killed = say(N_(" or partial files of a render that was killed")) \
         if any(PARTIAL.match(path.name) for path in strays) else ""
-    return warning(f"{count} here belong{'s' if len(strays) == 1 else ''} to no variant of "
-                   f"{manifest.path.name} ({', '.join(names)}{more}): left from a spot, language "
-                   f"or profile removed or renamed{killed}; never published",
-                   manifest.campaign_dir,
-                   hint=f"'pipeline clean {manifest.path}' lists them, and deletes them with "
-                        "--delete", code="stray-files")
+    return warning(say_count(N_plural(
+        "%(n)s file here belongs to no variant of %(manifest)s (%(files)s%(more)s): left from a "
+        "spot, language or profile removed or renamed%(killed)s; never published",
+        "%(n)s files here belong to no variant of %(manifest)s (%(files)s%(more)s): left from a "
+        "spot, language or profile removed or renamed%(killed)s; never published"),
+        len(strays), n=len(strays), manifest=manifest.path.name, files=Items(tuple(names)),
+        more=more, killed=killed), manifest.campaign_dir,
+        hint=say(N_("%(command)s lists them, and deletes them with --delete"),
+                 command=f"'pipeline clean {manifest.path}'"), code="stray-files")
 
 
 def delete_strays(manifest: Manifest) -> tuple[list[Path], list[Diagnostic]]:
@@ -221,15 +226,17 @@ def delete_files(paths: list[Path], inside: Callable[[Path], bool]
     deleted, problems = [], []
     for path in paths:
         if not inside(path):
-            problems.append(error("not deleted: outside the campaign's output folder", path))
+            problems.append(error(say(N_("not deleted: outside the campaign's output folder")),
+                                  path))
             continue
         try:
             path.unlink()
         except FileNotFoundError:      # gone meanwhile: nothing to delete
             continue
         except OSError as exc:
-            problems.append(error(f"not deleted: {exc.strerror or exc}", path,
-                                  hint="check the folder's permissions"))
+            problems.append(error(say(N_("not deleted: %(reason)s"),
+                                      reason=exc.strerror or str(exc)), path,
+                                  hint=say(N_("check the folder's permissions"))))
             continue
         deleted.append(path)
     return deleted, problems
@@ -271,18 +278,22 @@ class WrittenFiles:
         if not _inside(real, self._output):
             return []
         spot, language = variant.spot, variant.language
-        line, what = ((spot.line, f"{role.replace('_', ' ')} of spot {spot.id!r}")
+        line, what = ((spot.line, say(N_("%(role)s of spot %(spot)s"),
+                                      role=role.replace("_", " "), spot=repr(spot.id)))
                       if role in SPOT_INPUTS else
-                      (language.line, f"{role} of language {language.code!r}"))
+                      (language.line, say(N_("%(role)s of language %(language)s"), role=role,
+                                          language=repr(language.code))))
         if real in self._files():
-            return [error(f"{what} is a file the pipeline writes: {path}; rendering would "
-                          "replace it", self.manifest.path, line,
-                          "keep inputs outside the output folder (output_dir); move the file "
-                          "and name it there", "input-overwritten")]
+            return [error(say(N_("%(what)s is a file the pipeline writes: %(path)s; rendering "
+                                 "would replace it"), what=what, path=str(path)),
+                          self.manifest.path, line,
+                          say(N_("keep inputs outside the output folder (output_dir); move the "
+                                 "file and name it there")), "input-overwritten")]
         if not _inside(real, self._campaign):     # `output_dir: .` beside the inputs is usual
             return []
         return [warning(say(N_("%(what)s lies inside the campaign's output folder (%(folder)s): "
                                "%(path)s"), what=what, folder=str(self.manifest.campaign_dir),
                             path=str(path)), self.manifest.path, line,
-                        "keep inputs outside output_dir: 'pipeline clean --delete' or a later "
-                        "render may remove or replace files there", "input-in-output")]
+                        say(N_("keep inputs outside output_dir: %(command)s or a later render "
+                               "may remove or replace files there"),
+                            command="'pipeline clean --delete'"), "input-in-output")]

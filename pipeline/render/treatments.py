@@ -17,6 +17,7 @@ from typing import Callable
 import ffmpeg
 
 from pipeline.errors import PipelineError, RenderError
+from pipeline.messages import N_, Items, say
 from pipeline.files import partial_path
 from pipeline.fingerprint import HashCache
 from pipeline.media.colour import H264_BT709
@@ -310,13 +311,15 @@ def finish(job: Job, partial: Path, started: float) -> dict:
         try:
             switch_off_text_tracks(partial)
         except RenderError as exc:   # named by the partial file, which is gone when it is told
-            raise RenderError(f"{plan.variant.stem}: {exc.message}", plan.variant.output) from exc
+            raise RenderError(say(N_("%(variant)s: %(message)s"), variant=plan.variant.stem,
+                                  message=exc.said_message), plan.variant.output) from exc
     info = check_output(plan, partial)
     if plan.variant.profile.mastered:
         problems = master_problems(plan, info)
         if problems:
-            raise RenderError(f"{plan.variant.stem}: the rendered master failed its checks: "
-                              + "; ".join(problems), plan.variant.output)
+            raise RenderError(say(N_("%(variant)s: the rendered master failed its checks: "
+                                     "%(problems)s"), variant=plan.variant.stem,
+                                  problems=Items(tuple(problems), "; ")), plan.variant.output)
     record = make_record(plan, partial, info, job.audio, time.monotonic() - started)
     if plan.variant.profile.mastered:
         record |= master_record(plan)
