@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 import threading
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,6 +67,29 @@ def remove_abandoned_partials(final: Path) -> None:
             if entry.name.startswith(prefix) and entry.name.endswith(final.suffix) \
                     and pid.isdigit() and not process_running(int(pid)):
                 entry.unlink(missing_ok=True)
+
+
+GROWING_POLL = 0.25   # seconds: a copy writes many times a second (render/settling.py)
+_STEADY: set[tuple[str, int, int]] = set()   # (path, size, mtime_ns) seen not growing
+
+
+def still_growing(path: Path) -> bool:
+    """Whether the file's size changes within `GROWING_POLL`: a copy still under way (a
+    trial's cron render of a master being copied told the media team to export it again).
+    A file seen steady is not waited on again while its size and time stay (a `check` of many
+    subtitle files beside one unreadable master asks of it once per file)."""
+    try:
+        stat = path.stat()
+        seen = (str(path), stat.st_size, stat.st_mtime_ns)
+        if seen in _STEADY:
+            return False
+        time.sleep(GROWING_POLL)
+        if path.stat().st_size != stat.st_size:
+            return True
+    except OSError:
+        return False
+    _STEADY.add(seen)
+    return False
 
 
 def link_atomically(source: Path, final: Path) -> None:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import MediaError
-from pipeline.files import empty_file
+from pipeline.files import empty_file, still_growing
 from pipeline.media.cut_short import check_wav_header, cut_short, riff_cut_short
 from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
 from pipeline.media.frame_times import fastest_rate, frame_times, unreliable_base
@@ -221,20 +220,6 @@ def _measured(path: Path, raw: dict, stream: Stream) -> Stream:
     return replace(stream, fps=float(measured_constant_rate(peak)), peak_fps=round(peak, 3))
 
 
-GROWING_POLL = 0.25   # seconds: a copy writes many times a second (render/settling.py)
-
-
-def _growing(path: Path) -> bool:
-    """Whether the file's size changes within `GROWING_POLL`: a copy still under way. A
-    trial's cron render of a master being copied told the media team to export it again."""
-    try:
-        before = path.stat().st_size
-        time.sleep(GROWING_POLL)
-        return path.stat().st_size != before
-    except OSError:
-        return False
-
-
 def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
     """Streams and duration of a media file; `MediaError` naming the file when unreadable
     (of 0 bytes: said so, `files.empty_file`).
@@ -260,7 +245,7 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         raise MediaError(say(N_("ffprobe cannot read this file: %(reason)s"), reason=reason),
                          path, hint=say(N_("it is still being written (it grew as it was read): "
                                            "wait for its copy to end, then run the command "
-                                           "again")) if _growing(path) else
+                                           "again")) if still_growing(path) else
                          say(N_("export the file again as MP4/MOV (video) or PCM WAV/FLAC "
                                 "(audio)")))
     data = json.loads(result.stdout or "{}")

@@ -34,12 +34,11 @@ from pipeline.publish.deliverables import (
     extension,
     for_card,
     kind_of,
-    media_type,
-    playable,
     subtitle_kind,
 )
 from pipeline.publish.i18n import Formats, fold, language_name
 from pipeline.publish.manifest_order import manifest_order
+from pipeline.publish.previews import Preview, previews
 from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, qc_kind, station_action
 from pipeline.standards import DEFAULT_UNIT
 
@@ -171,14 +170,6 @@ class Deliverable:
             if code not in TRANSLATOR_ONLY:
                 said.append((qc_kind(code), detail, station_action(code, detail), text))
         return said
-
-
-@dataclass(frozen=True)
-class Preview:
-    variant: dict
-    label: str                      # the deliverable's kind, a message
-    type: str                       # MIME type for <source type=...>
-    tracks: tuple[dict, ...] = ()   # WebVTT subtitle files
 
 
 @dataclass(frozen=True)
@@ -360,7 +351,7 @@ def page_model(catalog: dict) -> list[SpotCards]:
         kinds = for_card([d.kind for d in card.deliverables])
         card.deliverables = [replace(d, kind=kind) for d, kind in zip(card.deliverables, kinds)]
         card.subtitles.sort(key=lambda s: list(SUBTITLE_LABELS).index(subtitle_kind(s["file"])))
-        card.video, card.audio = _previews(card)
+        card.video, card.audio = previews(card.deliverables, card.subtitles)
     return sorted(spots.values(), key=lambda spot: rank[spot.id])
 
 
@@ -392,39 +383,3 @@ def _add(card: Card, variant: dict) -> None:
     card.deliverables.append(Deliverable(variant, kind_of(variant),
                                          next(iter(by_role.get("certificate", [])), None),
                                          next(iter(by_role.get("plot", [])), None)))
-
-
-def _previews(card: Card) -> tuple[Preview | None, Preview | None]:
-    """The proxy (else the lightest playable video), of the progressive ones when there are,
-    of those whose picture fills their frame when one does, and the lightest coded sound (not
-    PCM: `_heavy`), a radio file's when there is one."""
-    videos = [d for d in card.deliverables if playable(d.variant) == "video"]
-    sounds = [d for d in card.deliverables if playable(d.variant) == "audio"]
-    # An interlaced TV file combs wherever its picture moves: browsers show both fields at once.
-    # A phone's portrait spot plays in its vertical video, not in the proxy's 16:9 frame where
-    # it is a strip between black bars (the render's `bars` warning).
-    video = min(videos, key=lambda d: ((d.variant.get("master") or {}).get("scan", "progressive")
-                                       != "progressive",
-                                       "bars" in (d.variant.get("warning_codes") or ()),
-                                       d.variant["profile"] != "proxy", d.variant["bytes"]),
-                default=None)
-    # A coded file first: a trial's station on a 400 kbit/s line waited 30 s, stalling four
-    # times, to hear a 5 s spot from its 2,304 kbit/s Broadcast WAV, beside a 16 kB voice note.
-    sound = min(sounds, key=lambda d: (_heavy(d.variant), d.kind.medium != "radio",
-                                       d.variant["bytes"]), default=None)
-    tracks = tuple(s for s in card.subtitles if extension(s["file"]) == "vtt")
-    return (_preview(video, tracks) if video else None, _preview(sound) if sound else None)
-
-
-HEAVY_BITS_PER_SECOND = 400_000   # over MP3's and AAC's highest rates: PCM, FLAC
-
-
-def _heavy(variant: dict) -> bool:
-    """Whether the file takes more than `HEAVY_BITS_PER_SECOND` to play as it downloads."""
-    duration = variant.get("duration") or 0
-    return duration > 0 and variant["bytes"] * 8 / duration > HEAVY_BITS_PER_SECOND
-
-
-def _preview(deliverable: Deliverable, tracks: tuple[dict, ...] = ()) -> Preview:
-    variant = deliverable.variant
-    return Preview(variant, deliverable.kind.label, media_type(variant["file"]), tracks)
