@@ -116,8 +116,8 @@ def index_folder(folder: Path) -> FolderIndex:
     return dict(index)
 
 
-NOT_FOUND = "not found"     # input_problem's words for a path with nothing there
-NOT_REGULAR = "is not a regular file"     # theirs for a pipe or a device (`special_file`)
+NOT_FOUND = N_("not found")     # input_problem's words for a path with nothing there
+NOT_REGULAR = N_("is not a regular file")     # theirs for a pipe or a device (`special_file`)
 
 
 def special_file(path: Path) -> bool:
@@ -131,26 +131,29 @@ def special_file(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def input_problem(path: Path) -> tuple[str, str] | None:
+def input_problem(path: Path) -> tuple[Message, Message] | None:
     """Why an input the manifest names cannot be read, in words that follow its name (`master
     of spot 'x' is a folder, not a file`), and what to do; None when it can be read (the
     manifest's paths are resolved: a link to nothing is its missing target). Checked
     before the file is hashed or probed, where the OSError would name the file without the
     manifest's line, and stop the whole run."""
     if not path.exists():
-        return NOT_FOUND, "check the path; relative paths start from the manifest's folder"
+        return say(NOT_FOUND), say(N_("check the path; relative paths start from the "
+                                      "manifest's folder"))
     if path.is_dir():
-        return ("is a folder, not a file", "name the file in that folder; relative paths start "
-                                           "from the manifest's folder")
+        return (say(N_("is a folder, not a file")),
+                say(N_("name the file in that folder; relative paths start from the "
+                       "manifest's folder")))
     if special_file(path):
-        return NOT_REGULAR, "name a media file"
+        return say(NOT_REGULAR), say(N_("name a media file"))
     try:
         with open(path, "rb"):
             pass
     except OSError as exc:
-        return (f"cannot be read ({exc.strerror or exc})",
-                "give this user permission to read it (chmod a+r), or copy it where it can "
-                "be read")
+        # The system's reason in its own words.
+        return (say(N_("cannot be read (%(reason)s)"), reason=str(exc.strerror or exc)),
+                say(N_("give this user permission to read it (chmod a+r), or copy it where it "
+                       "can be read")))
     return None
 
 

@@ -54,6 +54,9 @@ class Items:
     items: tuple
     join: str = ", "
     last: str | None = None
+    # One of them, not all: the locale's "or" list ("burn, soft, dub o mix"; a trial's Spanish
+    # read "no es uno de: burn, soft, dub y mix").
+    choice: bool = False
 
     def __str__(self) -> str:
         texts = [str(item) for item in self.items]
@@ -63,7 +66,8 @@ class Items:
 
     def to_json(self) -> dict:
         return {"list": [_json(item) for item in self.items],
-                **({"join": "; "} if self.join == "; " else {})}
+                **({"join": "; "} if self.join == "; " else {}),
+                **({"style": "or"} if self.choice else {})}
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def _from_json(value):
         return Number(value["number"], value.get("format", "g"))
     if isinstance(value, dict) and "list" in value:
         return Items(tuple(_from_json(item) for item in value["list"]),
-                     "; " if value.get("join") == "; " else ", ")
+                     "; " if value.get("join") == "; " else ", ", choice=value.get("style") == "or")
     return value
 
 
@@ -140,5 +144,6 @@ def _map(value, change: Callable[[str], str]):
     if isinstance(value, Message):
         return value.map_text(change)
     if isinstance(value, Items):
-        return Items(tuple(_map(item, change) for item in value.items), value.join, value.last)
+        return Items(tuple(_map(item, change) for item in value.items), value.join, value.last,
+                     value.choice)
     return value

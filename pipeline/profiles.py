@@ -205,7 +205,8 @@ def _encoder_problems(profile: Profile) -> list[tuple[str, Message]]:
     if profile.medium == "video":
         if profile.video_codec not in VIDEO_CODECS:
             found.append(("video_codec", say(N_("video_codec is one of %(codecs)s, not "
-                                                "%(codec)s"), codecs=Items(VIDEO_CODECS),
+                                                "%(codec)s"),
+                                             codecs=Items(VIDEO_CODECS, choice=True),
                                              codec=repr(profile.video_codec))))
         elif profile.video_codec == "libx264":
             if profile.preset not in X264_PRESETS:
@@ -248,7 +249,7 @@ def _encoder_problems(profile: Profile) -> list[tuple[str, Message]]:
     if profile.opus_application is not None and profile.opus_application not in OPUS_APPLICATIONS:
         found.append(("opus_application", say(N_("opus_application is one of %(choices)s, "
                                                  "not %(value)s"),
-                                              choices=Items(OPUS_APPLICATIONS),
+                                              choices=Items(OPUS_APPLICATIONS, choice=True),
                                               value=repr(profile.opus_application))))
     if not 8000 <= profile.sample_rate <= 192000:
         found.append(("sample_rate", say(N_("sample_rate %(rate)s is not an audio rate (8000 to "
@@ -318,7 +319,8 @@ def _profile_problem(profile: Profile) -> tuple[tuple[str, ...], Message] | None
             return (("container", "medium"),
                     say(N_("a video profile's container is one of %(containers)s, not "
                            "%(container)s (set 'medium: audio' for sound alone)"),
-                        containers=Items(VIDEO_CONTAINERS), container=repr(profile.container)))
+                        containers=Items(VIDEO_CONTAINERS, choice=True),
+                        container=repr(profile.container)))
         if profile.width < 2 or profile.height < 2:
             return (("width", "height") if profile.width < 2 else ("height", "width"),
                     say(N_("a video profile needs a width and a height of at least 2 px")))
@@ -332,7 +334,7 @@ def _profile_problem(profile: Profile) -> tuple[tuple[str, ...], Message] | None
     if profile.container not in AUDIO_CODECS:
         return (("container", "medium"),
                 say(N_("an audio profile's container is one of %(containers)s, not "
-                       "%(container)s"), containers=Items(tuple(AUDIO_CODECS)),
+                       "%(container)s"), containers=Items(tuple(AUDIO_CODECS), choice=True),
                     container=repr(profile.container)))
     if profile.audio_codec not in AUDIO_CODECS[profile.container]:
         return (("audio_codec", "container"),

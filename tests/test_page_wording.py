@@ -214,7 +214,7 @@ def test_the_radio_warnings_say_what_goes_to_air_before_their_figures():
     # and could not tell whether to air it.
     clipped = localised(CLIPPED, "es")
     assert clipped == (
-        "la voz en off tiene saturación (recorte): se oye distorsionado entre 0.3 s y 6.9 s, y así "
+        "la voz en off tiene saturación (recorte): la distorsión se oye entre 0.3 s y 6.9 s, y así "
         "saldrá al aire (30,908 muestras pegadas al máximo, en tramos de 3 o más a menos de 0.1 dB "
         "de él, repartidas en 55 fragmentos de 100 ms)")
     one_sided = localised(ONE_SIDED, "es")
@@ -299,7 +299,7 @@ def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campa
         "rápido: 53 caracteres en 0.60 s son 88.3 caracteres por segundo (máximo ")
     clipped = by_code["clipping"]
     assert re.fullmatch(r"Grabación saturada \(recortada\): el doblaje tiene saturación "
-                        r"\(recorte\): se oye distorsionado entre \d+\.\d s y \d+\.\d s, y así "
+                        r"\(recorte\): la distorsión se oye entre \d+\.\d s y \d+\.\d s, y así "
                         r"saldrá al aire \(\d{1,3}(,\d{3})* muestras pegadas al máximo, en tramos "
                         r"de \d+ o más a menos de [\d.]+ dB de él, repartidas en \d+ fragmentos "
                         r"de 100 ms\) Escúchelo antes de emitirlo; si la distorsión molesta, pida "

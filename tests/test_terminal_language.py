@@ -406,9 +406,9 @@ def test_a_plans_reasons_are_said_in_spanish(campaign):
                                         "mp3": {"base": "radio-mp3"}})
     campaign.audio("yua")
     first = tty.run(["plan", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
-    assert re.search(r"stale +test-campaign/spot\.nah\.small +burn +\(sin generar aún\)",
+    assert re.search(r"por generar +test-campaign/spot\.nah\.small +burn +\(sin generar aún\)",
                      first.text), first.describe()
-    blocked = next(line for line in tty.said(first) if line.startswith("blocked")
+    blocked = next(line for line in tty.said(first) if line.startswith("bloqueada")
                    and ".tzo.small" in line)
     assert ": error: " in blocked and "sugerencia:" in blocked, blocked
     skipped = next(line for line in tty.said(first) if ".nah.mp3" in line)
@@ -424,11 +424,12 @@ def test_a_plans_reasons_are_said_in_spanish(campaign):
     campaign.subtitle("nah", SRT.replace("\n\n", " ya\n\n", 1))
     again = tty.run(["plan", str(manifest), "--lang", "nah"], cwd=campaign.root, env=SPANISH,
                     columns=300)
-    assert re.search(r"stale +test-campaign/spot\.nah\.small +burn +\(cambió subtitles "
-                     r"\(\S*nah\.srt\)\)", again.text), again.describe()
+    assert re.search(r"por generar +test-campaign/spot\.nah\.small +burn +\(cambio en los "
+                     r"subtítulos \(\S*nah\.srt\)\)", again.text), again.describe()
     english = tty.run(["plan", str(manifest), "--lang", "nah"], cwd=campaign.root,
                       env={"LANG": "C.UTF-8"}, columns=300)
-    assert re.search(r"\(subtitles changed \(\S*nah\.srt\)\)", english.text), english.describe()
+    assert re.search(r"stale +test-campaign/spot\.nah\.small +burn +\(subtitles changed "
+                     r"\(\S*nah\.srt\)\)", english.text), english.describe()
     for result in (first, dry, again):
         for english_reason in ("not rendered yet", "changed (", "keeps the master's own sound",
                                "hint:"):
@@ -548,8 +549,8 @@ def test_waiting_for_another_render_is_said_in_spanish(monkeypatch, capsys):
     from pipeline.render.lock import Holder
     monkeypatch.setattr("pipeline.cli.language.terminal_language", lambda: "es")
     say_waiting(Holder(Path("build/blue-heart"), pid=4242, started=None, command="render"))
-    assert capsys.readouterr().err == ("build/blue-heart: esperando a que termine otro render "
-                                       "de esta campaña (pid 4242)...\n")
+    assert capsys.readouterr().err == ("build/blue-heart: esperando a que termine otra "
+                                       "ejecución de render en esta campaña (pid 4242)...\n")
 
 
 # A media team's manifest with a slip in each part: a key mistyped, a code in capitals, a

@@ -183,7 +183,7 @@ def emit(diagnostic: Diagnostic) -> None:
         echo(diagnostic_line(diagnostic), err=True)
 
 
-INTERRUPTED = "interrupted: no partial files were left under final names"
+INTERRUPTED = N_("interrupted: no partial files were left under final names")
 
 
 class Stopped(KeyboardInterrupt):
@@ -202,10 +202,12 @@ def stop_signal(exc: KeyboardInterrupt) -> int:
 
 
 def interrupted_message(exc: KeyboardInterrupt) -> str:
+    """What Ctrl-C (or SIGTERM, SIGHUP) left, in the terminal's language."""
     signum = stop_signal(exc)
     if signum == signal.SIGINT:
-        return INTERRUPTED
-    return f"stopped by {signal.Signals(signum).name}: no partial files were left under final names"
+        return said(say(INTERRUPTED))
+    return said(say(N_("stopped by %(signal)s: no partial files were left under final names"),
+                    signal=signal.Signals(signum).name))
 
 
 @contextlib.contextmanager

@@ -116,6 +116,13 @@ def report_strays(plan: Plan, whole: bool) -> None:
                 emit(diagnostic)
 
 
+# A variant's status as `plan` lists it: the contract's words in English (scripts read
+# `--json`), the terminal's in another language (a trial's Spanish `plan` read "stale ...
+# (sin generar aún)" where `render --dry-run` said "se generaría").
+PLAN_STATUS = {"up-to-date": N_("up-to-date"), "stale": N_("stale"), "blocked": N_("blocked"),
+               "skipped": N_("skipped")}
+
+
 def plan_summary(plan: Plan) -> str:
     """The plan's counts ("63 variants: 0 up to date, 63 to render, 0 blocked") and the
     manifests that could not be planned, in the terminal's language."""
@@ -263,10 +270,11 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         report_plan_diagnostics(plan)
         listed = plan.variants + plan.skipped
         width = max((len(v.variant.key) for v in listed), default=0)   # columns line up
+        said_width = widest(PLAN_STATUS.values(), 11)
         for v in listed:
             reasons = f"  ({said_reasons(v.reasons)})" if v.reasons else ""
-            echo(f"{v.status:<11} {v.variant.key:<{width}} {v.variant.language.treatment:<5}"
-                 f"{reasons}")
+            echo(f"{word(PLAN_STATUS[v.status]):<{said_width}} {v.variant.key:<{width}} "
+                 f"{v.variant.language.treatment:<5}{reasons}")
         # How each master's picture will be read (scan, shape) and where its timecode and
         # its masters' start, on stderr: stdout stays one line per variant for scripts. Not
         # with -q (errors and the summary only).

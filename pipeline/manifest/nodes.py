@@ -195,7 +195,7 @@ class NodeReader:
         value = self.text(node, what)
         if value is not None and value not in choices:
             self.fail(node, say(N_("%(what)s %(value)s is not one of: %(choices)s"), what=what,
-                                value=repr(value), choices=Items(tuple(choices))))
+                                value=repr(value), choices=Items(tuple(choices), choice=True)))
             return None
         return value
 

@@ -76,7 +76,7 @@ def _profile(reader: NodeReader, name: str, key_node: yaml.Node, value_node: yam
         reader.fail(key_node, say(N_("profile %(name)s is not built in and names no base"),
                                   name=repr(name)),
                     say(N_("add 'base: web' (or one of %(profiles)s)"),
-                        profiles=Items(tuple(BUILTIN_PROFILES))))
+                        profiles=Items(tuple(BUILTIN_PROFILES), choice=True)))
         return None
     # A problem is said at the line of the field to change when this manifest sets it,
     # else at the profile's name: a station with several profiles is not left to look.

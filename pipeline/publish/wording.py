@@ -73,7 +73,8 @@ def _value(value, language: str) -> str:
         # Items that hold commas of their own are kept apart by semicolons, as in English.
         if value.get("join") == "; ":
             return "; ".join(items)
-        return format_list(items, locale=formatting_locale(language))
+        return format_list(items, style=value.get("style", "standard"),
+                           locale=formatting_locale(language))
     return _figure(value["number"], value["format"], language)
 
 

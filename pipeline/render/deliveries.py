@@ -116,7 +116,7 @@ def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str]
         raise PipelineError(say(N_("audio track of language %(language)s %(problem)s: "
                                    "%(path)s"), language=repr(code), problem=problem[0],
                                 path=str(folder / accepted[0])), path, line, problem[1],
-                            RECORDING_MISSING if problem[0] == NOT_FOUND
+                            RECORDING_MISSING if problem[0].template == NOT_FOUND
                             else RECORDING_UNREADABLE)
     if len(accepted) == 1:
         return folder / accepted[0]

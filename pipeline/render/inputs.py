@@ -152,9 +152,10 @@ class Inputs(Memo):
     def _probe_master(self, spot: Spot) -> MediaInfo:
         """The spot's master probed, seen from its programme's first frame (`programme_of`)."""
         return programme_of(self.manifest, spot,
-                            self._probe_spot_file(spot, spot.master, "master", probe_master))
+                            self._probe_spot_file(spot, spot.master, say(N_("master")),
+                                                  probe_master))
 
-    def _probe_spot_file(self, spot: Spot, path: Path, what: str, prober) -> MediaInfo:
+    def _probe_spot_file(self, spot: Spot, path: Path, what: Message, prober) -> MediaInfo:
         """A file the spot names, probed; an error on the spot's line when it is missing or
         cannot be read."""
         problem = input_problem(path)
@@ -192,7 +193,7 @@ class Inputs(Memo):
                 if not (stems and isinstance(text, Message) and text.template == TWO_MONO)]
 
     def _probe_bed(self, spot: Spot) -> MediaInfo:
-        return self._probe_spot_file(spot, spot.music_bed, "music bed", probe_audio)
+        return self._probe_spot_file(spot, spot.music_bed, say(N_("music bed")), probe_audio)
 
     def _music_bed(self, spot: Spot, master: MediaInfo, rate: int
                    ) -> tuple[MediaInfo, SoundAnalysis, list[Diagnostic]]:

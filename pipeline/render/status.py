@@ -18,7 +18,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.manifest import Manifest, alpha3
 from pipeline.media.conform import fps_key
 from pipeline.media.geometry import inside_own_bars, mostly_bars
-from pipeline.messages import N_, Items, N_plural, say, say_count
+from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.render.ebutt_sidecar import ebutt_name
 from pipeline.render.failures import read_failure
 from pipeline.render.mastering import deinterlaced_per_field, weaves_fields
@@ -271,10 +271,11 @@ def what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[Reason]:
     for role, item in plan.inputs.items():
         old = old_inputs.get(role, {}).get("sha256")
         if old != item["sha256"]:
-            reasons.append(say(N_("%(role)s changed (%(path)s)"), role=role, path=item["path"])
-                           if old else say(N_("new input: %(role)s"), role=role))
+            reasons.append(say(N_("%(role)s changed (%(path)s)"), role=_role(role),
+                               path=item["path"]) if old else
+                           say(N_("new input: %(role)s"), role=_role(role)))
     for role in old_inputs.keys() - plan.inputs.keys():
-        reasons.append(say(N_("input dropped: %(role)s"), role=role))
+        reasons.append(say(N_("input dropped: %(role)s"), role=_role(role)))
     if record.get("settings") != plan.settings:
         reasons.append(say(N_("settings changed: %(keys)s"), keys=Items(tuple(
             _changed_keys(record.get("settings", {}), plan.settings)))))
@@ -284,6 +285,19 @@ def what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[Reason]:
     if record.get("ffmpeg") != ffmpeg:
         reasons.append(say(N_("ffmpeg version changed")))
     return [Reason(reason) for reason in reasons or [say(N_("fingerprint changed"))]]
+
+
+# An input's role (`VariantPlan.inputs`) as a reason names it: its key in English, as `plan
+# --json` and publish read it; in words in another language ("cambio en los subtítulos", not
+# "cambió subtitles", a trial's Spanish terminal).
+ROLE_WORDS = {"master": N_("master"), "music_bed": N_("music_bed"), "audio": N_("audio"),
+              "subtitles": N_("subtitles"), "font": N_("font"), "slate_font": N_("slate_font")}
+
+
+def _role(role: str) -> Message | str:
+    if role.startswith("font:"):     # a style of the file's own (`style: {from_file: true}`)
+        return say(N_("font:%(style)s"), style=role.removeprefix("font:"))
+    return say(ROLE_WORDS[role]) if role in ROLE_WORDS else role
 
 
 def _changed_keys(old: dict, new: dict, prefix: str = "") -> list[str]:

@@ -116,7 +116,8 @@ class _Walker:
                 self.fail(say(N_("style %(style)s is not defined in the styles section"),
                               style=repr(name)), number,
                           say(N_("define it, or use one of: %(styles)s"),
-                              styles=Items(tuple(self.style_lines))) if self.style_lines else
+                              styles=Items(tuple(self.style_lines), choice=True))
+                          if self.style_lines else
                           # A trial's two styles, each with an error, were said "none".
                           say(N_("define it, or fix one of the styles that cannot be read: "
                                  "%(styles)s"), styles=Items(tuple(self.damaged_styles)))
@@ -163,7 +164,7 @@ class _Walker:
                              "alignment"), style=repr(values[0]), alignment=alignment,
                           format=self.label), number,
                       say(N_("use one of %(values)s (2: bottom centre)"),
-                          values=Items(tuple(map(str, valid)), ", ", " or ")), "style")
+                          values=Items(tuple(map(str, valid)), ", ", " or ", choice=True)), "style")
             return
         self.style_lines[values[0]] = number
         self.damaged_styles.pop(values[0].strip(), None)
