@@ -762,3 +762,32 @@ def test_a_preview_of_a_profile_that_is_not_there_is_said_in_spanish(campaign):
     assert result.status == 2, result.describe()
     assert re.match(r"Error: --profile nadie: no hay un perfil con ese nombre en \S+campaign\.yaml,"
                     r" ni integrado \(sugerencia: perfiles ahí: small\)$", line), line
+
+
+def test_clean_is_said_in_spanish_and_says_which_intermediates_it_examined(campaign):
+    # A Spanish-terminal trial: clean's lines were English, and "every intermediate under
+    # .work/ is used by a variant" followed the warning that a spot's .work/ was not examined.
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    rendered = tty.run(["render", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
+    assert rendered.status == 0, rendered.describe()
+    stray = campaign.out / "spot.xyz.small.mp4"
+    stray.write_bytes(b"an old variant")
+    listed = tty.run(["clean", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
+    said = tty.said(listed)
+    assert any(line.endswith(": 1 archivo de ninguna variante (14 bytes), sin borrar: --delete "
+                             "lo borra") for line in said), said
+    assert any(line.endswith(": cada archivo intermedio de .work/ lo usa alguna variante")
+               for line in said), said
+    # A language blocked (its subtitle file gone): its spot's .work/ is not examined, and the
+    # line says of the folders it examined only.
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "tzo", "treatment": "burn"}])
+    blocked = tty.run(["clean", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
+    said = tty.said(blocked)
+    assert any("no se examinó" in line or "no examinad" in line for line in said), said
+    assert any(line.endswith(": cada archivo intermedio de las carpetas .work/ examinadas lo "
+                             "usa alguna variante") for line in said), said
+    for result in (listed, blocked):
+        for english in ("of no variant", "every intermediate", "deletes them"):
+            assert english not in result.text, (english, result.describe())

@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import echo, emit, fails_cleanly, say_waiting, verbosity
+from pipeline.cli.language import said
 from pipeline.errors import PipelineError, ValidationError
 from pipeline.manifest import Manifest, load_manifest
-from pipeline.messages import N_, plural
+from pipeline.messages import N_, Message, N_plural, say, say_count
 from pipeline.render.intermediates import (
     delete_unused,
     size_text,
@@ -74,15 +75,20 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
             failed = failed or bool(errors)
             size = sum(path.stat().st_size for path in strays if path.exists())
             if delete:
-                said = f"{plural(len(strays), 'file')} of no variant deleted" \
-                    + (f", {len(errors)} could not be" if errors else "")
+                told = say_count(N_plural("%(count)s file of no variant deleted%(failed)s",
+                                          "%(count)s files of no variant deleted%(failed)s"),
+                                 len(strays), count=len(strays), failed=_not_deleted(errors))
             elif strays:
-                said = f"{plural(len(strays), 'file')} of no variant ({size_text(size)}), " \
-                       "not deleted: --delete deletes them"
+                # "them" in both: the English as it always was.
+                told = say_count(N_plural("%(count)s file of no variant (%(size)s), not "
+                                          "deleted: --delete deletes them",
+                                          "%(count)s files of no variant (%(size)s), not "
+                                          "deleted: --delete deletes them"),
+                                 len(strays), count=len(strays), size=size_text(size))
             else:
-                said = "every file belongs to a variant"
+                told = say(N_("every file belongs to a variant"))
             if strays or errors or not verbosity().quiet:
-                echo(f"{manifest.campaign_dir}: {said}", err=True)
+                echo(f"{manifest.campaign_dir}: {said(told)}", err=True)
             failed = _clean_intermediates(manifest, delete) or failed
     if failed:
         raise click.exceptions.Exit(1)
@@ -94,28 +100,44 @@ def _clean_intermediates(manifest: Manifest, delete: bool) -> bool:
     plan = build_plan([manifest.path])
     plan.save_caches()          # what planning hashed and probed, as `plan` keeps it
     unused = unused_intermediates(manifest, plan.variants)
-    said = unjudged_warning(manifest, unused)
-    if said is not None:
-        emit(said)
+    unjudged = unjudged_warning(manifest, unused)
+    if unjudged is not None:
+        emit(unjudged)
     size, freed = unused.size, unused.freed     # before anything is deleted
     paths, errors = delete_unused(manifest, unused) if delete else (unused.paths, [])
     for path in paths:
         echo(str(path))
     for diagnostic in errors:
         emit(diagnostic)
-    count = plural(len(paths), "intermediate file")
     # Hard links (a renamed profile's picture, linked under its new name) free nothing.
-    linked = f" ({size_text(freed)} of it freed by deleting them: the rest is hard-linked " \
-             "to files in use)" if freed != size else ""
+    linked = say(N_(" (%(freed)s of it freed by deleting them: the rest is hard-linked to "
+                    "files in use)"), freed=size_text(freed)) if freed != size else ""
     if delete:
-        text = f"{count} under .work/ of no variant deleted, {size_text(freed)} freed" \
-            + (f", {len(errors)} could not be" if errors else "")
+        told = say_count(N_plural("%(count)s intermediate file under .work/ of no variant "
+                                  "deleted, %(freed)s freed%(failed)s",
+                                  "%(count)s intermediate files under .work/ of no variant "
+                                  "deleted, %(freed)s freed%(failed)s"), len(paths),
+                         count=len(paths), freed=size_text(freed), failed=_not_deleted(errors))
     elif paths:
-        text = f"{count}, {size_text(size)}{linked}, under .work/ " \
-               f"{'are' if len(paths) != 1 else 'is'} used by no variant, not deleted: " \
-               "--delete deletes them"
+        told = say_count(N_plural("%(count)s intermediate file, %(size)s%(linked)s, under "
+                                  ".work/ is used by no variant, not deleted: --delete "
+                                  "deletes them",
+                                  "%(count)s intermediate files, %(size)s%(linked)s, under "
+                                  ".work/ are used by no variant, not deleted: --delete "
+                                  "deletes them"), len(paths), count=len(paths),
+                         size=size_text(size), linked=linked)
+    elif unused.unjudged:
+        # Not "every intermediate": the warning above says some spots' were not examined (a
+        # trial read the two lines as a contradiction).
+        told = say(N_("every intermediate under the .work/ folders examined is used by a "
+                      "variant"))
     else:
-        text = "every intermediate under .work/ is used by a variant"
+        told = say(N_("every intermediate under .work/ is used by a variant"))
     if paths or errors or not verbosity().quiet:
-        echo(f"{manifest.campaign_dir}: {text}", err=True)
+        echo(f"{manifest.campaign_dir}: {said(told)}", err=True)
     return bool(errors)
+
+
+def _not_deleted(errors: list) -> Message | str:
+    """", 2 could not be": the files a deletion left, said after its count."""
+    return say(N_(", %(count)s could not be"), count=len(errors)) if errors else ""
