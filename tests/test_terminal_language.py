@@ -460,8 +460,16 @@ def test_publish_and_verify_are_said_in_spanish(campaign, tmp_path):
     assert checked.status == 0 and any(
         line.startswith("test-campaign: 1 de 1 variante verificada en ")
         for line in tty.said(checked)), checked.describe()
-    for result in (first, again, checked):
-        for english in ("uploaded", "unchanged", "page:", "verified at"):
+    published = next((tmp_path / "dist/test-campaign/spot").glob("*.mp4"))
+    published.write_bytes(published.read_bytes() + b"\0")
+    broken = tty.run(["verify", str(tmp_path / "dist/test-campaign")], cwd=campaign.root,
+                     env=SPANISH, columns=300)
+    said = tty.said(broken)
+    assert broken.status == 1 and any(line.startswith("  FALLA   spot/") for line in said), said
+    assert any(": error: el tamaño es de " in line and "y el catálogo dice" in line
+               for line in said), said
+    for result in (first, again, checked, broken):
+        for english in ("uploaded", "unchanged", "page:", "verified at", "FAILED", "size is"):
             assert english not in result.text, (english, result.describe())
 
 

@@ -193,6 +193,9 @@ def publish(manifests: tuple[Path, ...], to: str | None, endpoint_url: str | Non
         raise click.exceptions.Exit(1)
 
 
+VERIFIED = (N_("ok"), N_("FAILED"))     # a file's line: as it was rendered, or not
+
+
 @click.command(help=N_("""Check that every published variant is byte for byte what was rendered.
 
 Reads catalog.json from a folder, a file:// or http(s):// URL, or
@@ -211,13 +214,13 @@ Examples:
 @fails_cleanly
 def verify(source: str, endpoint_url: str | None) -> None:
     report = verify_catalog(source, endpoint_url)
+    width = widest(VERIFIED, 7)
     for check in report.checks:
-        status = "ok" if check.ok else "FAILED"
+        status = word(VERIFIED[0] if check.ok else VERIFIED[1])
         size = _size(check.bytes) if check.bytes else ""
-        echo(f"  {status:<7} {check.file}  {size}  {check.describe()}".rstrip())
-        if not check.ok:
-            hint = f" (hint: {check.hint})" if check.hint else ""
-            echo(f"{check.file}: error: {check.message}{hint}", err=True)
+        echo(f"  {status:<{width}} {check.file}  {size}  {check.describe()}".rstrip())
+        if check.problem is not None:
+            emit(check.problem)
     if not report.checks:
         echo(f"{report.source}: {word('error')}: "
              + said(say(N_("the catalog lists no variants"))), err=True)

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-from pipeline.errors import PipelineError, StorageError
+from pipeline.errors import Diagnostic, PipelineError, StorageError, error
+from pipeline.messages import N_, Message, say
 from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.s3 import S3Target
 from pipeline.publish.storage import LocalTarget, open_target
@@ -32,11 +33,18 @@ class VariantCheck:
     profile: str
     ok: bool
     bytes: int | None = None
-    message: str = ""
-    hint: str | None = None
+    problem: Diagnostic | None = None  # why it is not as rendered, at the file
     duration: float | None = None      # seconds, as the catalog says
     loudness: float | None = None      # integrated, as the catalog says
     loudness_unit: str = DEFAULT_UNIT  # its unit, the profile's standard's (LKFS for ATSC A/85)
+
+    @property
+    def message(self) -> str:
+        return self.problem.message if self.problem else ""
+
+    @property
+    def hint(self) -> str | None:
+        return self.problem.hint if self.problem else None
 
     def describe(self) -> str:
         """The catalog's duration and loudness, as a station reads them: "20.000 s, -23.0 LUFS"
@@ -86,9 +94,9 @@ class _TargetSource(_Source):
     def catalog(self) -> bytes:
         data = self.target.get_bytes(self.catalog_key)
         if data is None:
-            raise StorageError(f"no catalog at {self.location}",
-                               hint="give the folder or s3://bucket/prefix/campaign that holds "
-                                    "catalog.json")
+            raise StorageError(say(N_("no catalog at %(location)s"), location=self.location),
+                               hint=say(N_("give the folder or s3://bucket/prefix/campaign that "
+                                           "holds catalog.json")))
         return data
 
     def chunks(self, variant: dict) -> Iterator[bytes]:
@@ -112,31 +120,35 @@ class _HttpSource(_Source):
     def chunks(self, variant: dict) -> Iterator[bytes]:
         url = urljoin(self.url, variant.get("url") or quote(variant["file"], safe="/"))
         if urlsplit(url).scheme not in ("http", "https"):
-            raise StorageError(f"refusing to follow a non-HTTP link for {variant['file']}")
+            raise StorageError(say(N_("refusing to follow a non-HTTP link for %(file)s"),
+                                   file=variant["file"]))
         with self._open(url) as response:
             try:
                 yield from iter(lambda: response.read(1 << 20), b"")
             except OSError as exc:
-                raise StorageError(f"download of {redact_url(url)} broke off: {exc}") from None
+                raise StorageError(say(N_("download of %(url)s broke off: %(reason)s"),
+                                       url=redact_url(url), reason=str(exc))) from None
 
     def _open(self, url: str):
         try:
             return urllib.request.urlopen(url, timeout=self.TIMEOUT)  # noqa: S310 (http(s) only)
         except urllib.error.HTTPError as exc:
             hint = _refused_hint(url) if exc.code == 403 else None
-            raise StorageError(f"{redact_url(url)} answered HTTP {exc.code}", hint=hint) from None
+            raise StorageError(say(N_("%(url)s answered HTTP %(code)s"), url=redact_url(url),
+                                   code=exc.code), hint=hint) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise StorageError(f"cannot download {redact_url(url)}: {reason}") from None
+            raise StorageError(say(N_("cannot download %(url)s: %(reason)s"), url=redact_url(url),
+                                   reason=str(reason))) from None
 
 
-def _refused_hint(url: str) -> str:
+def _refused_hint(url: str) -> Message:
     """Why a store refuses a URL: a presigned one has most likely expired; a plain one is of a
     private bucket (the catalog was published without --presign), which no link can open."""
     if {name.lower() for name in parse_qs(urlsplit(url).query)} & PRESIGNED_QUERY:
-        return "the presigned links may have expired"
-    return ("the bucket may be private: verify s3://bucket/prefix/campaign with credentials, or "
-            "publish with --presign")
+        return say(N_("the presigned links may have expired"))
+    return say(N_("the bucket may be private: verify s3://bucket/prefix/campaign with "
+                  "credentials, or publish with --presign"))
 
 
 def status_for_anyone(url: str, timeout: float = 10.0, method: str = "GET") -> int | None:
@@ -170,7 +182,8 @@ def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
         else:
             name = CATALOG_NAME
         if not bucket:
-            raise StorageError(f"no bucket in {url_or_dir!r}", hint="write s3://bucket/prefix/campaign")
+            raise StorageError(say(N_("no bucket in %(url)s"), url=repr(url_or_dir)),
+                               hint=say(N_("write s3://bucket/prefix/campaign")))
         return _TargetSource(S3Target(bucket, prefix, endpoint_url=endpoint_url), name)
     target = open_target(url_or_dir, Path.cwd())
     assert isinstance(target, LocalTarget)
@@ -191,23 +204,23 @@ def verify(url_or_dir: str, endpoint_url: str | None = None) -> VerifyReport:
         exc.path = exc.path or url_or_dir
         raise
     except (ValueError, KeyError, TypeError):
-        raise StorageError("not a pipeline catalog", url_or_dir) from None
+        raise StorageError(say(N_("not a pipeline catalog")), url_or_dir) from None
     report = VerifyReport(source.location, str(catalog.get("campaign", "")))
     for variant in variants:
         report.checks.append(_check(source, variant))
     return report
 
 
-def _entry_problem(variant: dict) -> str | None:
+def _entry_problem(variant: dict) -> Message | None:
     """What makes a catalog entry unusable (a hand-edited or foreign catalog), if anything."""
     if not isinstance(variant.get("file"), str) or not variant["file"]:
-        return "no file"
+        return say(N_("no file"))
     if variant.get("url") is not None and not isinstance(variant["url"], str):
-        return "url is not text"
+        return say(N_("url is not text"))
     if not isinstance(variant.get("bytes"), int) or isinstance(variant.get("bytes"), bool):
-        return "bytes is not a whole number"
+        return say(N_("bytes is not a whole number"))
     if not isinstance(variant.get("sha256"), str):
-        return "sha256 is not text"
+        return say(N_("sha256 is not text"))
     return None
 
 
@@ -223,7 +236,8 @@ def _check(source: _Source, variant: dict) -> VariantCheck:
                          loudness_unit=str(variant.get("loudness_unit", DEFAULT_UNIT)))
     problem = _entry_problem(variant)
     if problem:
-        check.message = f"catalog entry is malformed: {problem}"
+        check.problem = error(say(N_("catalog entry is malformed: %(problem)s"),
+                                  problem=problem), check.file)
         return check
     digest, size = hashlib.sha256(), 0
     try:
@@ -231,14 +245,17 @@ def _check(source: _Source, variant: dict) -> VariantCheck:
             digest.update(chunk)
             size += len(chunk)
     except StorageError as exc:
-        check.message, check.hint = exc.message, exc.hint
+        check.problem = error(exc.said_message, check.file, hint=exc.said_hint)
         return check
     check.bytes = size
     if size != variant.get("bytes"):
-        check.message = f"size is {size} bytes, the catalog says {variant.get('bytes')}"
+        check.problem = error(say(N_("size is %(size)s bytes, the catalog says %(listed)s"),
+                                  size=size, listed=str(variant.get("bytes"))), check.file)
     elif digest.hexdigest() != variant.get("sha256"):
-        check.message = (f"sha256 is {digest.hexdigest()}, the catalog says {variant.get('sha256')}: "
-                         "the file is not what was rendered")
+        check.problem = error(say(N_("sha256 is %(sha256)s, the catalog says %(listed)s: the "
+                                     "file is not what was rendered"),
+                                  sha256=digest.hexdigest(), listed=str(variant.get("sha256"))),
+                              check.file)
     else:
         check.ok = True
     return check
