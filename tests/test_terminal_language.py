@@ -426,6 +426,10 @@ def test_a_plans_reasons_are_said_in_spanish(campaign):
                     columns=300)
     assert re.search(r"por generar +test-campaign/spot\.nah\.small +burn +\(cambio en los "
                      r"subtítulos \(\S*nah\.srt\)\)", again.text), again.describe()
+    # What the selection left out (tzo's missing file), said as a trial asked.
+    assert any(re.fullmatch(r"1 error(?: y \d+ avisos?)? en lenguas que no se seleccionaron "
+                            r"\(tzo(?:, yua| y yua)?\): ejecute sin --lang para verlos", line)
+               for line in tty.said(again)), again.describe()
     english = tty.run(["plan", str(manifest), "--lang", "nah"], cwd=campaign.root,
                       env={"LANG": "C.UTF-8"}, columns=300)
     assert re.search(r"stale +test-campaign/spot\.nah\.small +burn +\(subtitles changed "

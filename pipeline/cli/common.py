@@ -23,7 +23,7 @@ from pipeline.cli.language import diagnostic_line, said, word
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error, note
 from pipeline.manifest import load_manifest
 from pipeline.manifest.model import Concern
-from pipeline.messages import N_, Items, N_plural, plural, say, say_count
+from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.strays import remove_abandoned
 from pipeline.render.variants import FILTERS
@@ -305,30 +305,43 @@ def fails_cleanly(command):
     return wrapper
 
 
-def left_out_summary(left_out: dict[Diagnostic, set[Concern]],
-                     which: str = "not selected", see: str | None = None) -> str | None:
-    """One line for the diagnostics of the spots, languages and profiles a command left out
-    (`Plan.left_out`): an engineer rendering one profile is not shown, nor failed by,
-    another's problems, and is told they are there (`1 error and 2 warnings in profiles not
-    selected (tv): run without --profile to see them`)."""
+# What a selection leaves out, by FILTERS' kind: their plural, and one of them named.
+_KINDS = {"spot": N_("spots"), "language": N_("languages"), "profile": N_("profiles")}
+_NAMED = {"spot": N_plural("spot %(names)s", "spots %(names)s"),
+          "language": N_plural("language %(names)s", "languages %(names)s"),
+          "profile": N_plural("profile %(names)s", "profiles %(names)s")}
+_COUNTED = {"error": N_plural("%(count)s error", "%(count)s errors"),
+            "warning": N_plural("%(count)s warning", "%(count)s warnings"),
+            "note": N_plural("%(count)s note", "%(count)s notes")}
+NOT_SELECTED = N_("not selected")
+
+
+def left_out_summary(left_out: dict[Diagnostic, set[Concern]], which: str = NOT_SELECTED,
+                     see: Message | None = None) -> str | None:
+    """One line, in the terminal's language, for the diagnostics of the spots, languages and
+    profiles a command left out (`Plan.left_out`): an engineer rendering one profile is not
+    shown, nor failed by, another's problems, and is told they are there (`1 error and 2
+    warnings in profiles not selected (tv): run without --profile to see them`). `which` is
+    a msgid; `see`, what to run instead."""
     if not left_out:
         return None
-    counts = _and(plural(n, severity) for severity in ("error", "warning", "note")
-                  if (n := sum(1 for d in left_out if d.severity == severity)))
+    counts = Items(tuple(say_count(_COUNTED[severity], n, count=n)
+                         for severity in ("error", "warning", "note")
+                         if (n := sum(1 for d in left_out if d.severity == severity))),
+                   ", ", " and ")
     names = {what: sorted({name for concerns in left_out.values()
                            for kind, name in concerns if kind == what})
              for _, what, _ in FILTERS}
     kinds = [(option, what) for option, what, _ in FILTERS if names[what]]
-    listed = "; ".join(f"{what} {', '.join(names[what])}" if len(kinds) > 1
-                       else ", ".join(names[what]) for _, what in kinds)
-    see = see or f"run without {_and(option for option, _ in kinds)}"
-    return f"{counts} in {_and(f'{what}s' for _, what in kinds)} {which} ({listed}): {see} " \
-           "to see them"
-
-
-def _and(words) -> str:
-    words = list(words)
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+    listed = Items(tuple(say_count(_NAMED[what], len(names[what]),
+                                   names=Items(tuple(names[what]))) if len(kinds) > 1
+                         else Items(tuple(names[what])) for _, what in kinds), "; ")
+    see = see or say(N_("run without %(options)s"),
+                     options=Items(tuple(option for option, _ in kinds), ", ", " and "))
+    return said(say(N_("%(counts)s in %(kinds)s %(which)s (%(listed)s): %(see)s to see them"),
+                    counts=counts, kinds=Items(tuple(say(_KINDS[what]) for _, what in kinds),
+                                               ", ", " and "),
+                    which=say(which), listed=listed, see=see))
 
 
 def say_waiting(holder: Holder) -> None:

@@ -200,8 +200,9 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
                     emit(diagnostic)
             echo(said(result.summary()))
         # The manifest's errors of other spots and languages: the media team's to fix.
-        elsewhere = left_out_summary(others, "that are not these files'",
-                                     f"run pipeline validate {manifest}")
+        elsewhere = left_out_summary(others, N_("that are not these files'"),
+                                     say(N_("run %(command)s"),
+                                         command=f"pipeline validate {manifest}"))
         if elsewhere:
             echo(elsewhere, err=True)
     if errors:
