@@ -586,20 +586,25 @@ def test_a_card_with_tv_masters_only_shows_its_master_s_poster(context, page_cam
 
 
 
+def otomi_web_only(page_campaign, tmp_path) -> str:
+    """The address of the campaign's Spanish page with Otomí's web files alone, beside the
+    page of the campaign's radio spots (`publish.related`)."""
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    catalog["variants"] = [v for v in catalog["variants"]
+                           if v["language"] != "ote" or v["profile"] in ("web", "proxy")]
+    catalog["related"] = [{"campaign": "radio", "titles": {"es": "En la radio"}}]
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page/index.html").write_text(render_pages(catalog)["index.html"],
+                                              encoding="utf-8")
+    return (tmp_path / "page/index.html").as_uri()
+
+
 def test_a_language_with_files_for_other_uses_only_is_said_to_be_there(context, page_campaign,
                                                                       tmp_path):
     # A trial's station ticked Radio and searched "zapoteco": "no language matches this
     # search", of a language the page had with subtitles only; and the subtitle files of
     # every card stayed listed under Radio.
-    catalog = build_catalog(page_campaign, load_records(page_campaign))
-    catalog["variants"] = [v for v in catalog["variants"]
-                           if v["language"] != "ote" or v["profile"] in ("web", "proxy")]
-    # And the page of the campaign's radio spots, beside this one (`publish.related`).
-    catalog["related"] = [{"campaign": "radio", "titles": {"es": "En la radio"}}]
-    (tmp_path / "page").mkdir()
-    (tmp_path / "page/index.html").write_text(render_pages(catalog)["index.html"],
-                                              encoding="utf-8")
-    page = open_page(context, (tmp_path / "page/index.html").as_uri() + "#medium=radio&q=otomi")
+    page = open_page(context, otomi_web_only(page_campaign, tmp_path) + "#medium=radio&q=otomi")
     related = page.locator("#related").get_by_role("link", name="En la radio")
     assert related.is_visible()
     assert page.evaluate("link => link.href", related.element_handle()) == \
@@ -638,14 +643,7 @@ def test_what_a_search_shows_is_said_to_a_screen_reader_once_typing_stops(contex
     # A trial's blind producer heard only "Se muestran 0 de 2" (the one live region) where the
     # page wrote that the language had files for other uses, or was on another page; and the
     # count once a keystroke.
-    catalog = build_catalog(page_campaign, load_records(page_campaign))
-    catalog["variants"] = [v for v in catalog["variants"]
-                           if v["language"] != "ote" or v["profile"] in ("web", "proxy")]
-    catalog["related"] = [{"campaign": "radio", "titles": {"es": "En la radio"}}]
-    (tmp_path / "page").mkdir()
-    (tmp_path / "page/index.html").write_text(render_pages(catalog)["index.html"],
-                                              encoding="utf-8")
-    page = open_page(context, (tmp_path / "page/index.html").as_uri())
+    page = open_page(context, otomi_web_only(page_campaign, tmp_path))
     said = page.locator("#search-said")
     assert said.get_attribute("role") == "status" and said.inner_text() == ""   # not on load
     assert page.locator("#count").get_attribute("role") is None and \

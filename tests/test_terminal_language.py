@@ -493,16 +493,22 @@ def test_every_message_of_a_publish_can_be_said_in_spanish():
     """Each diagnostic publish makes is a `Message` (its text and its hint), and every template
     of those modules has its Spanish: a trial's Spanish terminal read publish's warnings in
     English under "aviso" and "sugerencia"."""
-    paths = [Path("pipeline/publish") / name for name in PUBLISH]
-    plain = [where for path in paths
-             for where in _plain_calls(path, PUBLISH_MAKERS, PUBLISH_ENGLISH_ONLY)]
+    _assert_said_in_spanish([Path("pipeline/publish") / name for name in PUBLISH],
+                            PUBLISH_MAKERS, PUBLISH_ENGLISH_ONLY, least=100)
+
+
+def _assert_said_in_spanish(paths: list[Path], makers: dict, english_only: set,
+                            least: int) -> None:
+    """Every diagnostic `paths` make is a `Message` (`_plain_calls`), and every template they
+    mark (at least `least` of them) has its Spanish."""
+    plain = [where for path in paths for where in _plain_calls(path, makers, english_only)]
     assert plain == []
     from pipeline.publish.i18n import translated
     templates = [node.args[0].value for path in paths
                  for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                  if isinstance(node, ast.Call) and getattr(node.func, "id", None) in
                  ("N_", "N_plural") and isinstance(node.args[0], ast.Constant)]
-    assert len(templates) >= 100
+    assert len(templates) >= least
     assert [t for t in templates if not translated(t, "es")] == []
 
 
@@ -652,16 +658,7 @@ def test_every_message_of_a_manifest_can_be_said_in_spanish():
     """Each diagnostic reading a manifest makes is a `Message` (its text and its hint), and
     every template of those modules has its Spanish: a trial's Spanish terminal read the
     manifest's errors in English under "error" and "sugerencia"."""
-    plain = [where for path in MANIFEST_FILES
-             for where in _plain_calls(path, MANIFEST_MAKERS, set())]
-    assert plain == []
-    from pipeline.publish.i18n import translated
-    templates = [node.args[0].value for path in MANIFEST_FILES
-                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) in
-                 ("N_", "N_plural") and isinstance(node.args[0], ast.Constant)]
-    assert len(templates) >= 150
-    assert [t for t in templates if not translated(t, "es")] == []
+    _assert_said_in_spanish(list(MANIFEST_FILES), MANIFEST_MAKERS, set(), least=150)
 
 
 # What render/ and media/ say of a campaign's masters, profiles, variants and files, and the
@@ -688,17 +685,8 @@ def test_every_message_of_a_render_can_be_said_in_spanish():
     hint), and every template of those modules has its Spanish: a trial's Spanish terminal read
     a radio spot's, a stray file's and a master's errors in English under "error" and
     "sugerencia"."""
-    paths = [Path(path) for path in RENDER]
-    plain = [where for path in paths
-             for where in _plain_calls(path, RENDER_MAKERS, RENDER_ENGLISH_ONLY)]
-    assert plain == []
-    from pipeline.publish.i18n import translated
-    templates = [node.args[0].value for path in paths
-                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) in
-                 ("N_", "N_plural") and isinstance(node.args[0], ast.Constant)]
-    assert len(templates) >= 150
-    assert [t for t in templates if not translated(t, "es")] == []
+    _assert_said_in_spanish([Path(path) for path in RENDER], RENDER_MAKERS,
+                            RENDER_ENGLISH_ONLY, least=150)
 
 
 def test_a_profiles_problems_keep_their_messages():
