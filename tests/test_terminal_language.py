@@ -515,7 +515,7 @@ def _assert_said_in_spanish(paths: list[Path], makers: dict, english_only: set,
 def test_a_publishs_diagnostics_are_said_in_spanish(tmp_path):
     """A sample of what publish says, each made as publish makes it, said in Spanish."""
     from pipeline.errors import StorageError
-    from pipeline.publish.storage import check_target_url
+    from pipeline.publish.target import check_target_url
     from pipeline.publish.upload import parse_duration
     from pipeline.render.stored_record import shape_problem
 

@@ -12,7 +12,7 @@ from pipeline.errors import StorageError
 from pipeline.files import atomic_output, special_file, write_atomically
 from pipeline.messages import N_, say
 from pipeline.publish.s3 import S3Target
-from pipeline.publish.target import READ_CHUNK, ObjectInfo, Target, _check_key, redact_url
+from pipeline.publish.target import READ_CHUNK, ObjectInfo, Target, _check_key, check_target_url
 
 
 SIDECAR = ".sha256"
@@ -159,26 +159,6 @@ class LocalTarget(Target):
 
     def location(self, key: str = "") -> str:
         return str(self._path(key)) if key else str(self.root)
-
-
-def check_target_url(url: str) -> None:
-    """Raise `StorageError` for a URL no target here writes to: an `s3://` without a bucket, or
-    another scheme than `s3://` and `file://`. Called for `--to` and `--store` before any
-    manifest is read, so that a wrong value is said to be the command line's (exit 2)."""
-    if url.startswith("s3://"):
-        if not url[len("s3://"):].partition("/")[0]:
-            raise StorageError(say(N_("no bucket in %(url)s"), url=repr(url)),
-                               hint=say(N_("write %(form)s"), form="s3://bucket/prefix"))
-    elif url in ("file://", "file://localhost", "file://localhost/"):
-        # It published into whatever folder the command ran in.
-        raise StorageError(say(N_("no folder in %(url)s"), url=repr(url)),
-                           hint=say(N_("write %(form)s, e.g. %(example)s"), form="file://path",
-                                    example="file://../dist"))
-    elif "://" in url and not url.startswith("file://"):
-        raise StorageError(say(N_("cannot publish to %(url)s: unsupported scheme"),
-                               url=redact_url(url)),
-                           hint=say(N_("use %(s3)s for object storage or %(folder)s for a folder"),
-                                    s3="s3://bucket/prefix", folder="file://path"))
 
 
 def open_target(url: str, base_dir: Path, endpoint_url: str | None = None, **s3_options) -> Target:

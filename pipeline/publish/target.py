@@ -23,6 +23,7 @@ from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from pipeline.errors import StorageError
+from pipeline.messages import N_, say
 
 MiB = 1024 * 1024
 
@@ -113,3 +114,23 @@ def redact_url(url: str | None) -> str:
     if parts.port:
         host += f":{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def check_target_url(url: str) -> None:
+    """Raise `StorageError` for a URL no target here writes to: an `s3://` without a bucket, or
+    another scheme than `s3://` and `file://`. Called for `--to` and `--store` before any
+    manifest is read, so that a wrong value is said to be the command line's (exit 2)."""
+    if url.startswith("s3://"):
+        if not url[len("s3://"):].partition("/")[0]:
+            raise StorageError(say(N_("no bucket in %(url)s"), url=repr(url)),
+                               hint=say(N_("write %(form)s"), form="s3://bucket/prefix"))
+    elif url in ("file://", "file://localhost", "file://localhost/"):
+        # It published into whatever folder the command ran in.
+        raise StorageError(say(N_("no folder in %(url)s"), url=repr(url)),
+                           hint=say(N_("write %(form)s, e.g. %(example)s"), form="file://path",
+                                    example="file://../dist"))
+    elif "://" in url and not url.startswith("file://"):
+        raise StorageError(say(N_("cannot publish to %(url)s: unsupported scheme"),
+                               url=redact_url(url)),
+                           hint=say(N_("use %(s3)s for object storage or %(folder)s for a folder"),
+                                    s3="s3://bucket/prefix", folder="file://path"))
