@@ -17,7 +17,8 @@ from pipeline.manifest import Manifest, load_manifest
 from pipeline.messages import N_, Items, N_plural, say, say_count
 from pipeline.publish.i18n import Formats
 from pipeline.publish.held_back import interrupted
-from pipeline.publish.upload import ObjectResult, PublishReport, parse_duration
+from pipeline.publish.report import ObjectResult, PublishReport
+from pipeline.publish.upload import parse_duration
 from pipeline.publish.upload import publish as publish_campaign
 from pipeline.publish.verify import verify as verify_catalog
 

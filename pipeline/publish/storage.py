@@ -77,6 +77,20 @@ class LocalTarget(Target):
                                            "room"))) from None
         return ObjectInfo(key, size, sha256)
 
+    def move(self, source: str, key: str, size: int, sha256: str) -> ObjectInfo:
+        """A rename, then its sidecar's (newer than the file, so read: `_recorded_sha256`)."""
+        staged, dest = self._path(source), self._path(key)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, dest)
+            os.replace(self._sidecar(staged), self._sidecar(dest))
+        except OSError as exc:
+            raise StorageError(say(N_("cannot write %(path)s: %(reason)s"), path=str(dest),
+                                   reason=str(exc.strerror or exc)),
+                               hint=say(N_("check that the folder is writable"))) from None
+        self._remove_empty_folders(staged)
+        return ObjectInfo(key, size, sha256)
+
     @staticmethod
     def _copy_atomically(source: Path, dest: Path, sha256: str) -> int:
         """Copy, hashing on the way: the bytes put in place are the bytes that were checked."""
@@ -145,6 +159,9 @@ class LocalTarget(Target):
             raise StorageError(say(N_("cannot delete %(path)s: %(reason)s"), path=str(path),
                                    reason=str(exc.strerror or exc)),
                                hint=say(N_("check that the folder is writable"))) from None
+        self._remove_empty_folders(path)
+
+    def _remove_empty_folders(self, path: Path) -> None:
         # A dropped spot's folder would be left empty, and a served folder's index still shows it.
         for folder in path.parents:
             if folder == self.root:

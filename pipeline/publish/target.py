@@ -15,6 +15,7 @@ Messages name the bucket, endpoint and key, never a credential, signature or pre
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import tempfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -29,6 +30,21 @@ MiB = 1024 * 1024
 
 
 READ_CHUNK = MiB
+
+CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mxf": "application/mxf",
+                 ".jpg": "image/jpeg", ".png": "image/png", ".wav": "audio/wav",
+                 ".mp3": "audio/mpeg", ".mp2": "audio/mpeg", ".ogg": "audio/ogg",
+                 ".opus": "audio/ogg",
+                 ".srt": "application/x-subrip", ".vtt": "text/vtt; charset=utf-8",
+                 ".ttml": "application/ttml+xml; charset=utf-8",
+                 ".xml": "application/ttml+xml; charset=utf-8",   # EBU-TT, the only XML put
+                 ".txt": "text/plain; charset=utf-8", ".sha256sums": "text/plain; charset=utf-8",
+                 ".json": "application/json; charset=utf-8", ".html": "text/html; charset=utf-8"}
+
+
+# Below a campaign's folder: where a file that replaces a previous render waits until every
+# file of its publish is up (publish/staging.py). Never an object of the campaign.
+STAGING = ".staging"
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,11 @@ class Target(ABC):
     def put(self, key: str, local_path: Path, sha256: str, content_type: str,
             cache_control: str | None = None) -> ObjectInfo:
         """Store `local_path` under `key` and confirm it arrived intact; raise `StorageError`."""
+
+    @abstractmethod
+    def move(self, source: str, key: str, size: int, sha256: str) -> ObjectInfo:
+        """Put the object at `source` at `key` instead, within the target (no byte sent again),
+        and check that it is the `size` bytes of `sha256`; raises `StorageError`."""
 
     @abstractmethod
     def get_bytes(self, key: str) -> bytes | None:
@@ -103,6 +124,18 @@ def _check_key(key: str) -> list[str]:
     if not key or key.startswith("/") or "\\" in key or any(p in ("", ".", "..") for p in parts):
         raise StorageError(f"refusing object key {key!r}: keys are relative paths without '..'")
     return parts
+
+
+def content_type(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def staged_key(key: str) -> str:
+    """Where `<campaign>/<file>` waits before it replaces the object at `key`:
+    `<campaign>/.staging/<file>`."""
+    campaign, _, rest = key.partition("/")
+    return f"{campaign}/{STAGING}/{rest}"
 
 
 def redact_url(url: str | None) -> str:
