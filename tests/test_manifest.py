@@ -103,6 +103,18 @@ def test_a_dub_s_subtitles_may_be_forced_narratives_and_nothing_else_s(campaign)
     assert errors_of(campaign, text.replace("forced_subtitles: true", "forced_subtitles: yes"))
 
 
+def test_sdh_marks_a_subtitled_language_and_is_an_error_on_a_dub(campaign):
+    text = GOOD.replace("        treatment: soft\n", "        treatment: soft\n        sdh: true\n")
+    manifest = load_manifest(campaign.write_text(text))
+    assert [(l.treatment, l.sdh) for l in manifest.languages] == [
+        ("burn", False), ("dub", False), ("soft", True)]
+    dub = GOOD.replace("        treatment: dub\n", "        treatment: dub\n        sdh: true\n")
+    (wrong,) = errors_of(campaign, dub)
+    assert wrong.endswith("error: language 'yua': sdh marks a burn or soft language's subtitles "
+                          "(a dub language's track is there to be asked for) (hint: leave it "
+                          "out, or make the language burn or soft)"), wrong
+
+
 def test_a_language_s_spots_name_spots_of_the_manifest_once_each(campaign):
     text = GOOD.replace("        treatment: dub\n", "        treatment: dub\n        spots: [spot]\n")
     manifest = load_manifest(campaign.write_text(text))

@@ -642,7 +642,7 @@ def test_a_manifests_errors_are_said_in_spanish(campaign):
         assert english_word not in spanish.text, (english_word, spanish.describe())
     # The same lines in English, word for word as ever.
     assert "error: unknown key 'treatmnt' in a language (hint: allowed keys: also_called, " \
-        "clock, code, forced_subtitles, name, qc, spots, style, treatment)" in english.text
+        "clock, code, forced_subtitles, name, qc, sdh, spots, style, treatment)" in english.text
     assert "error: profile 'tv': crf 60 is outside x264's 0 to 51" in english.text
 
 

@@ -251,7 +251,8 @@ def _style(reader: NodeReader, node: yaml.Node, where: What, base: Style) -> Sty
 
 
 LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False,
-                 "clock": False, "also_called": False, "spots": False, "forced_subtitles": False}
+                 "clock": False, "also_called": False, "spots": False, "forced_subtitles": False,
+                 "sdh": False}
 
 
 def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings,
@@ -337,7 +338,16 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
                                "language's subtitle file (a %(treatment)s language's subtitles "
                                "are shown already)"), code=repr(code), treatment=treatment),
                         say(N_("leave it out, or make the language dub or mix")))
+    sdh = False
+    if "sdh" in keys:
+        sdh = bool(reader.boolean(keys["sdh"][1], "sdh"))
+        if sdh and treatment in ("dub", "mix"):
+            reader.fail(keys["sdh"][1],
+                        say(N_("language %(code)s: sdh marks a burn or soft language's subtitles "
+                               "(a %(treatment)s language's track is there to be asked for)"),
+                            code=repr(code), treatment=treatment),
+                        say(N_("leave it out, or make the language burn or soft")))
     if not (code and treatment and not twice):     # a wrong style or qc key keeps its default
         return code, None
     return code, Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1,
-                          clock, also, spots, forced)
+                          clock, also, spots, forced, sdh)
