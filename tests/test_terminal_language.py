@@ -791,3 +791,21 @@ def test_clean_is_said_in_spanish_and_says_which_intermediates_it_examined(campa
     for result in (listed, blocked):
         for english in ("of no variant", "every intermediate", "deletes them"):
             assert english not in result.text, (english, result.describe())
+
+
+def test_a_diagnostic_s_line_said_inside_another_message_is_said_whole_in_spanish(monkeypatch):
+    # A reason made from a diagnostic (an error of another file blocking a variant) went into
+    # a Spanish sentence as its English line: "... error: ... (hint: ...)".
+    from pipeline.cli.language import diagnostic_line, said
+    from pipeline.errors import Reason, error, reason_message
+    from pipeline.messages import N_, say
+
+    found = error(say(N_("no bucket in %(url)s"), url="'s3:///x'"), "m.yaml", 3,
+                  say(N_("write %(form)s"), form="s3://bucket/prefix"))
+    inside = say(N_("%(reasons)s"), reasons=reason_message(Reason(found)))
+    assert str(inside) == found.format()           # the English line, as ever
+    from pipeline.cli import language
+
+    monkeypatch.setattr(language, "terminal_language", lambda: "es")   # cached per process
+    assert said(inside) == diagnostic_line(found) == (
+        "m.yaml:3: error: no hay bucket en 's3:///x' (sugerencia: escriba s3://bucket/prefix)")
