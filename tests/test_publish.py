@@ -125,6 +125,37 @@ def test_a_new_render_published_to_a_folder_replaces_its_file_with_its_sidecar(c
     assert verify(str(dist)).ok
 
 
+def test_verify_checks_each_subtitle_file_and_each_language_s_checksum_list(campaign):
+    # A trial's station: an SRT edited after publishing and a checksum list with a wrong
+    # line were "364 of 364 variants verified", exit 0; its own `sha256sum -c` said FAILED.
+    from click.testing import CliRunner
+
+    assert publish(campaign).ok
+    dist = campaign.path.parent.parent / "dist" / "blue-heart"
+    report = verify(str(dist))
+    assert report.ok and report.files
+    assert {check.file for check in report.files} >= {"nah.SHA256SUMS"}
+    assert any(check.file.endswith(".srt") for check in report.files)
+    sidecar = next(dist.glob("*/*.srt"))
+    language = sidecar.name.split(".")[-2]
+    sums = dist / f"{language}.SHA256SUMS"
+    with open(sidecar, "a", encoding="utf-8") as edited:
+        edited.write("\n")
+    lines = sums.read_text(encoding="utf-8").splitlines()
+    lines[0] = ("0" if lines[0][0] != "0" else "1") + lines[0][1:]
+    sums.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = verify(str(dist))
+    assert not report.ok and all(check.ok for check in report.checks)
+    failed = {check.file: check.problem for check in report.files if not check.ok}
+    assert set(failed) == {str(sidecar.relative_to(dist)), sums.name}, failed
+    assert failed[sums.name].line == 1 and "is listed with sha256" in failed[sums.name].message
+    result = CliRunner().invoke(verify_command, [str(dist)])
+    assert result.exit_code == 1, result.output
+    assert f"of {len(report.checks)} variants verified" in result.output
+    assert f"{len(report.files) - 2} of {len(report.files)} subtitle files and checksum " \
+        "lists verified" in result.output
+
+
 def test_publish_refuses_a_variant_changed_since_its_record(campaign):
     variant = campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.nah.web.mp4"
     flip_a_byte_keeping_the_size(variant)
