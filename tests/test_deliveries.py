@@ -44,7 +44,7 @@ def lines(result) -> list[str]:
 FORMATS = {"wav": [], "flac": [], "mp3": ["-c:a", "libmp3lame"], "mp2": ["-c:a", "mp2"],
            "m4a": ["-c:a", "aac"], "aac": ["-c:a", "aac", "-f", "adts"],
            "ogg": ["-c:a", "libvorbis"], "opus": ["-c:a", "libopus"]}
-CODES = ["yua", "mto", "tzh", "ote", "maz", "zap", "cho", "tzo"]
+CODES = ["yua", "mto", "tzh", "ote", "maz", "zai", "cho", "tzo"]
 
 
 def test_every_accepted_format_is_found_and_decoded(campaign):

@@ -784,6 +784,35 @@ def test_validate_warns_of_a_name_that_says_another_language_than_its_code(tmp_p
     assert found[0].hint.startswith("check the code: mazateco is maa, maj, maq, mau,")
 
 
+def test_validate_warns_of_a_code_of_a_group_of_languages_left_without_a_name(tmp_path):
+    # A trial's Spanish page headed cards "Zapotec" and "Otomian languages" (a macrolanguage
+    # and a collective code, whose English names CLDR gives as their own), and validate said
+    # nothing. Nahuatl's collective code has a name of its own; Tzotzil is one language.
+    from click.testing import CliRunner
+
+    from pipeline.cli.main import cli
+
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("campaign: c\ntitle: C\nsource_language: spa\n"
+                        "spots: [{id: s, master: s.mp4}]\n"
+                        "languages:\n  - {code: zap, treatment: burn}\n"
+                        "  - {code: oto, treatment: burn}\n"
+                        "  - {code: myn, name: Maaya t'aan, treatment: soft}\n"
+                        "  - {code: nah, treatment: burn}\n  - {code: tzo, treatment: burn}\n",
+                        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    said = [line for line in result.output.splitlines() if "group of languages" in line]
+    assert said == [
+        f"{manifest}:6: warning: language 'zap' has no name: and its code names a group of "
+        "languages ('Zapotec', the page's heading for it): stations cannot tell which one it is "
+        "(hint: use the code of the language the files are in (ISO 639-3) and give it a name: "
+        "as its speakers write it)",
+        f"{manifest}:7: warning: language 'oto' has no name: and its code names a group of "
+        "languages ('Otomian languages', the page's heading for it): stations cannot tell which "
+        "one it is (hint: use the code of the language the files are in (ISO 639-3) and give "
+        "it a name: as its speakers write it)"], result.output
+
+
 def test_the_families_of_mexico_have_spanish_names():
     # A trial's campaign gave "oto" (Otomian, ISO 639-5) for Otomí: validate asked the media
     # team to edit the package's catalog.

@@ -350,6 +350,26 @@ def autonym(code: str) -> str:
     return _AUTONYMS[code]
 
 
+def own_name_known(code: str) -> bool:
+    """Whether CLDR writes the language's name in the language itself: else `autonym` is its
+    English name ("Zapotec", "Otomian languages"), which a Spanish page shows as the
+    community's (a trial's page). Loads the names' table, as `autonym`."""
+    from language_data.names import code_to_names
+
+    language = langcodes.Language.get(code).language
+    return any(written == language or written.startswith(language + "-")
+               for written in code_to_names(language))
+
+
+def group_of_languages(code: str) -> bool:
+    """Whether `code` names several languages: an ISO 639-3 macrolanguage (`zap`, 58 Zapotec
+    languages) or an ISO 639-5 collective code (`oto`, "Otomian languages")."""
+    from langcodes.data_dicts import MACROLANGUAGES
+
+    return code in set(MACROLANGUAGES.values()) or \
+        langcodes.Language.get(code).display_name("en").endswith(" languages")
+
+
 def known_autonyms(names: dict[str, str]) -> None:
     """Autonyms found earlier (kept in a render cache, see `autonym_table`): `autonym` answers
     them without loading the table."""

@@ -38,7 +38,7 @@ from babel.units import format_unit
 from language_data.names import code_to_names
 
 from pipeline.errors import Diagnostic, warning
-from pipeline.manifest import PAGE_LANGUAGES, Manifest
+from pipeline.manifest import PAGE_LANGUAGES, Language, Manifest
 # N_ re-exported: the page's modules mark with it.
 from pipeline.messages import N_, SOURCE_LANGUAGE, Items, Message, say  # noqa: F401
 
@@ -176,6 +176,20 @@ def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[D
                              file=f"pipeline/publish/locale/{page}/LC_MESSAGES/languages.po"),
                     code="language-name"))
     return found
+
+
+def nameless_language(manifest: Manifest, language: Language, name: str) -> Diagnostic:
+    """A warning for a language the manifest does not name whose code names a group of
+    languages (`model.group_of_languages`) with no name of its own in CLDR: the page would head
+    its cards with the group's English name (a trial's Spanish page: "Zapotec", "Otomian
+    languages"), and validate said nothing. (A single language without a name of its own is
+    headed with its English name and named in Spanish under it: the test campaigns' way.)"""
+    return warning(say(N_("language %(code)s has no name: and its code names a group of "
+                          "languages (%(name)s, the page's heading for it): stations cannot tell "
+                          "which one it is"), code=repr(language.code), name=repr(name)),
+                   manifest.path, language.line,
+                   say(N_("use the code of the language the files are in (ISO 639-3) and give "
+                          "it a name: as its speakers write it")), "language-name")
 
 
 # First words of the Spanish names (languages.po) that name no family of languages: a sign

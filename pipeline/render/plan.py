@@ -17,12 +17,13 @@ from pipeline.errors import (Diagnostic, PipelineError, Reason, error, in_file_o
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest, checkable
-from pipeline.manifest.model import Concern, autonym, autonym_table, known_autonyms
+from pipeline.manifest.model import (Concern, autonym, autonym_table, group_of_languages,
+                                     known_autonyms, own_name_known)
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.geometry import Geometry
 from pipeline.media.probe import MediaInfo
 from pipeline.messages import N_, Items, Message, N_plural, say, say_count
-from pipeline.publish.i18n import misnamed_languages, unnamed_languages
+from pipeline.publish.i18n import misnamed_languages, nameless_language, unnamed_languages
 from pipeline.render.ebutt_sidecar import ebutt_notes
 from pipeline.render.memo import Blocked
 from pipeline.render.master_fit import MasterFit
@@ -155,7 +156,7 @@ class _Planner(MasterFit, OwnFiles):
             names = pool.submit(self._remember_autonyms)
             self._probe_all()
         self.ffmpeg = version.result()["version"]
-        names.result()
+        self.diagnostics += names.result()
         plans = []
         for spot in self.manifest.spots:
             for language in self.manifest.languages:
@@ -166,16 +167,23 @@ class _Planner(MasterFit, OwnFiles):
         self.diagnostics += sidecar_notes(self.manifest, plans) + ebutt_notes(self.manifest, plans)
         return plans
 
-    def _remember_autonyms(self) -> None:
+    def _remember_autonyms(self) -> list[Diagnostic]:
         """The names of the languages the manifest does not name, kept in the cache: a later
-        run (the catalog it writes, an up-to-date campaign) does not load CLDR's table."""
-        table, found = autonym_table(), {}
+        run (the catalog it writes, an up-to-date campaign) does not load CLDR's table; a
+        warning for each whose name would be no name of its own (`nameless_language`)."""
+        table, found, nameless = autonym_table(), {}, []
         for language in self.manifest.languages:
             if language.given_name is None:
-                found[language.code] = self.cache.remembered(
-                    f"autonym:{table}:{language.code}",
-                    lambda code=language.code: {"name": autonym(code)})["name"]
+                known = self.cache.remembered(
+                    f"names:{table}:{language.code}",
+                    lambda code=language.code: {"name": autonym(code),
+                                                "own": own_name_known(code),
+                                                "group": group_of_languages(code)})
+                found[language.code] = known["name"]
+                if known["group"] and not known["own"]:
+                    nameless.append(nameless_language(self.manifest, language, known["name"]))
         known_autonyms(found)
+        return nameless
 
     def _block_shared_names(self, plans: list[VariantPlan]) -> None:
         """Variants that would write the same file (clock numbers in names, the same extension)."""
