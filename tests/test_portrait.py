@@ -137,7 +137,7 @@ def test_only_the_landscape_variant_carries_the_bars_warning_to_the_catalog(rend
         assert min(frame[y * W + x] for y in range(0, H, 8) for x in (0, W - 1)) > 60, profile
 
 
-def test_the_bars_warning_says_the_fill_of_each_shape_and_which_profile_fits_it():
+def test_the_bars_warning_says_the_fill_of_each_shape_and_which_profile_fits_it(monkeypatch):
     web, vertical = BUILTIN_PROFILES["web"], BUILTIN_PROFILES["vertical"]
     landscape, square = Geometry(1920, 1080), Geometry(1080, 1080)
     found = bars_warning(landscape, vertical, "s", "m.yaml", 3)
@@ -146,6 +146,27 @@ def test_the_bars_warning_says_the_fill_of_each_shape_and_which_profile_fits_it(
     found = bars_warning(square, web, "s", "m.yaml", 3)
     assert "fills 56 % of the 1920x1080 frame, pillarboxed" in found.message
     assert found.hint.startswith("add the 'square' profile")
+    # Each hint is said in Spanish too (a trial's Spanish terminal read "(sugerencia: a portrait
+    # frame needs a picture framed for it: ...)").
+    from pipeline.cli import language
+
+    landscape_in_portrait = bars_warning(landscape, vertical, "s", "m.yaml", 3)
+    square_in_web = bars_warning(square, web, "s", "m.yaml", 3)
+    portrait_in_web = bars_warning(Geometry(1080, 1920), web, "s", "m.yaml", 3, ["web"])
+    assert portrait_in_web.hint == ("add the 'vertical' profile to the manifest's profiles: a "
+                                    "portrait picture fills its 1080x1920 frame ('messaging' "
+                                    "turns its frame for one too)")
+    monkeypatch.setattr(language, "terminal_language", lambda: "es")
+    said = [language.diagnostic_line(d)
+            for d in (landscape_in_portrait, square_in_web, portrait_in_web)]
+    assert "(sugerencia: una salida vertical necesita una imagen encuadrada para ella: edite " \
+        "esa versión del spot como un spot aparte, o dele al perfil 'fit: crop' (conserva el " \
+        "32 % central del ancho de la imagen))" in said[0], said[0]
+    assert "(sugerencia: agregue el perfil 'square' a los perfiles del manifiesto: una imagen " \
+        "cuadrada llena su cuadro de 1080x1080)" in said[1], said[1]
+    assert "(sugerencia: agregue el perfil 'vertical' a los perfiles del manifiesto: una imagen " \
+        "vertical llena su cuadro de 1080x1920 ('messaging' también pone su cuadro en vertical " \
+        "para una imagen así))" in said[2], said[2]
     # An anamorphic 4:3 SD picture pillarboxed in 16:9 covers 75 %: the bars viewers know.
     assert bars_warning(Geometry(720, 576, Fraction(16, 15)), web, "s", "m.yaml", 3) is None
     assert bars_warning(Geometry(1080, 1920), BUILTIN_PROFILES["square"], "s", "m", 3) is None

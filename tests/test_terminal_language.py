@@ -809,3 +809,21 @@ def test_a_diagnostic_s_line_said_inside_another_message_is_said_whole_in_spanis
     monkeypatch.setattr(language, "terminal_language", lambda: "es")   # cached per process
     assert said(inside) == diagnostic_line(found) == (
         "m.yaml:3: error: no hay bucket en 's3:///x' (sugerencia: escriba s3://bucket/prefix)")
+
+
+@pytest.mark.parametrize("codec, level", [(None, None), (None, -3.0), ("MP3", None)])
+def test_a_clipped_take_in_one_block_is_said_in_one_fragment(monkeypatch, codec, level):
+    # A trial's Spanish terminal: "repartidas en 1 fragmentos".
+    from pipeline.cli import language
+    from pipeline.cli.language import said
+    from pipeline.media.defects import Defects
+    from pipeline.render.sound_warnings import _clipping
+
+    monkeypatch.setattr(language, "terminal_language", lambda: "es")
+    for blocks, spanish in ((1, "un fragmento de 100 ms"), (3, "3 fragmentos de 100 ms")):
+        defects = Defects(dc=(0.0,), clipped_samples=40, clipped_blocks=blocks, clipped_from=1.0,
+                          clipped_to=1.1, codec=codec, clip_level=level)
+        english = str(_clipping(defects, N_("dub")))
+        assert ("one 100 ms block" if blocks == 1 and codec is None else "one of its 100 ms blocks"
+                if blocks == 1 else "3 of its 100 ms blocks") in english, english
+        assert spanish in said(_clipping(defects, N_("dub"))), said(_clipping(defects, "dub"))

@@ -232,18 +232,22 @@ def bars_warning(geometry: Geometry, profile: Profile, spot: str, path, line: in
     fitting = {"portrait": ("vertical", "1080x1920"), "square": ("square", "1080x1080")}
     if picture in fitting:
         name, frame = fitting[picture]
-        hint = (f"the manifest's '{name}' variants are made for this picture: its {frame} frame "
-                "holds it whole" if name in set(offered) else
-                f"add the '{name}' profile to the manifest's profiles: a {picture} picture fills "
-                f"its {frame} frame")
+        hint = (say(N_("the manifest's %(name)s variants are made for this picture: its "
+                       "%(frame)s frame holds it whole"), name=f"'{name}'", frame=frame)
+                if name in set(offered) else
+                say(N_("add the %(name)s profile to the manifest's profiles: a %(shape)s picture "
+                       "fills its %(frame)s frame"), name=f"'{name}'",
+                    shape=say(_SHAPES[picture]), frame=frame))
         if picture == "portrait" and "messaging" not in set(offered):
-            hint += " ('messaging' turns its frame for one too)"
+            hint = say(N_("%(hint)s (%(profile)s turns its frame for one too)"), hint=hint,
+                       profile="'messaging'")
     else:
         kept = Fraction(profile.width, profile.height) / aspect
-        hint = (f"a {shape(Fraction(profile.width, profile.height))} frame needs a picture framed "
-                "for it: edit such a version of the spot as a spot of its own, or give the "
-                f"profile 'fit: crop' (it keeps the centre {float(kept) * 100:.0f} % of the picture's "
-                "width)")
+        hint = say(N_("a %(shape)s frame needs a picture framed for it: edit such a version of "
+                      "the spot as a spot of its own, or give the profile %(fit)s (it keeps the "
+                      "centre %(kept)s %% of the picture's width)"),
+                   shape=say(_SHAPES[shape(Fraction(profile.width, profile.height))]),
+                   fit="'fit: crop'", kept=Number(float(kept) * 100, ".0f"))
     return warning(message, path, line, hint, "bars")
 
 

@@ -212,22 +212,35 @@ def _clipping(defects: Defects, what: str) -> Message:
                    channels=_where(defects))
     if defects.clip_level is not None:
         # Normalised after it was clipped: its level is fine, its distortion is not.
-        return say(N_("the %(what)s was clipped, then lowered: %(samples)s samples held at its "
-                      "peak, %(level)s dBFS (runs of %(run)s or more, its flat tops), in "
-                      "%(blocks)s of its %(block)s ms blocks, between %(start)s s and %(end)s "
-                      "s%(channels)s"),
-                   run=CLIP_RUN, level=Number(defects.clip_level, ".1f"), **figures)
+        return say_count(N_plural(
+            "the %(what)s was clipped, then lowered: %(samples)s samples held at its peak, "
+            "%(level)s dBFS (runs of %(run)s or more, its flat tops), in one %(block)s ms block, "
+            "between %(start)s s and %(end)s s%(channels)s",
+            "the %(what)s was clipped, then lowered: %(samples)s samples held at its peak, "
+            "%(level)s dBFS (runs of %(run)s or more, its flat tops), in %(blocks)s of its "
+            "%(block)s ms blocks, between %(start)s s and %(end)s s%(channels)s"),
+            defects.clipped_blocks, run=CLIP_RUN, level=Number(defects.clip_level, ".1f"),
+            **figures)
     if defects.codec is None:
-        return say(N_("the %(what)s is clipped: %(samples)s samples held at full scale (runs of "
-                      "%(run)s or more within %(level)s dB of it) in %(blocks)s of its %(block)s "
-                      "ms blocks, between %(start)s s and %(end)s s%(channels)s"),
-                   run=CLIP_RUN, level=Number(-CLIP_LEVEL), **figures)
-    return say(N_("the %(what)s was clipped before it was encoded (%(codec)s): %(blocks)s of its "
-                  "%(block)s ms blocks, between %(start)s s and %(end)s s%(channels)s, have "
-                  "%(share)s%% or more of their samples within %(level)s dB of full scale "
-                  "(%(samples)s samples), which a clean recording reaches only at its peaks"),
-               codec=defects.codec, share=Number(round(LOSSY_SHARE * 100, 2), "g"),
-               level=Number(-LOSSY_LEVEL), **figures)
+        return say_count(N_plural(
+            "the %(what)s is clipped: %(samples)s samples held at full scale (runs of %(run)s or "
+            "more within %(level)s dB of it) in one %(block)s ms block, between %(start)s s and "
+            "%(end)s s%(channels)s",
+            "the %(what)s is clipped: %(samples)s samples held at full scale (runs of %(run)s or "
+            "more within %(level)s dB of it) in %(blocks)s of its %(block)s ms blocks, between "
+            "%(start)s s and %(end)s s%(channels)s"),
+            defects.clipped_blocks, run=CLIP_RUN, level=Number(-CLIP_LEVEL), **figures)
+    return say_count(N_plural(
+        "the %(what)s was clipped before it was encoded (%(codec)s): one of its %(block)s ms "
+        "blocks, between %(start)s s and %(end)s s%(channels)s, has %(share)s%% or more of its "
+        "samples within %(level)s dB of full scale (%(samples)s samples), which a clean "
+        "recording reaches only at its peaks",
+        "the %(what)s was clipped before it was encoded (%(codec)s): %(blocks)s of its "
+        "%(block)s ms blocks, between %(start)s s and %(end)s s%(channels)s, have %(share)s%% "
+        "or more of their samples within %(level)s dB of full scale (%(samples)s samples), "
+        "which a clean recording reaches only at its peaks"),
+        defects.clipped_blocks, codec=defects.codec,
+        share=Number(round(LOSSY_SHARE * 100, 2), "g"), level=Number(-LOSSY_LEVEL), **figures)
 
 
 def _off_centre(defects: Defects, what: str) -> Message:
