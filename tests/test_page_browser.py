@@ -234,7 +234,11 @@ def test_search_finds_accented_names_typed_without_accents(context, published):
     search.press_sequentially("hnahnu")
     assert visible_cards(page) == ["card-not-for-sale-15-ote"]
     # Every card counted, tar's without files too ("1 de 5" counted only those with files).
-    assert page.locator("#count").inner_text() == "Se muestra 1 de 6"     # one: singular
+    # Languages counted, not cards (a trial's count of 56 under a header of 21 languages).
+    assert page.locator("#count").inner_text() == "Se muestra 1 de 4 lenguas"     # one: singular
+    search.fill("maaya taan")
+    assert len(visible_cards(page)) == 2           # its video spot's card and its radio spot's
+    assert page.locator("#count").inner_text() == "Se muestra 1 de 4 lenguas"
     for typed, expected in [("TZOTZIL", ["card-not-for-sale-15-tzo"]),  # the English name, too
                             ("maaya taan", ["card-not-for-sale-15-yua", f"card-{RADIO_SPOT}-yua"]),
                             ("raramuri", [f"card-{VIDEO_SPOT}-tar", f"card-{RADIO_SPOT}-tar"]),
@@ -658,9 +662,10 @@ def test_what_a_search_shows_is_said_to_a_screen_reader_once_typing_stops(contex
                            timeout=5_000)
     page.wait_for_timeout(800)
     assert said.inner_text() == (
-        "Se muestran 0 de 5. 1 lengua coincide con esta búsqueda, solo con archivos para otros "
-        "usos: elija «Todo» para ver sus archivos. Los otros spots de esta campaña, cada uno en "
-        "su página, pueden tener archivos de esta lengua: En la radio."), said.inner_text()
+        "Se muestran 0 de 4 lenguas. 1 lengua coincide con esta búsqueda, solo con archivos "
+        "para otros usos: elija «Todo» para ver sus archivos. Los otros spots de esta campaña, "
+        "cada uno en su página, pueden tener archivos de esta lengua: En la radio."), \
+        said.inner_text()
     assert page.evaluate("window.changes") == 1      # once, not once a keystroke
     page.get_by_label("Buscar una lengua").fill("tsotzil")
     page.wait_for_function("() => /más parecidas/.test("
@@ -819,8 +824,8 @@ def test_printed_for_the_station_s_log(context, published):
     page.get_by_label("Buscar una lengua").fill("tsotsil")
     page.emulate_media(media="print")
     assert page.locator("#print-filter").inner_text() == (
-        "Impreso como se buscó en la página: Se muestra 1 de 6; búsqueda: «tsotsil»; archivos "
-        "para: Todo")
+        "Impreso como se buscó en la página: Se muestra 1 de 4 lenguas; búsqueda: «tsotsil»; "
+        "archivos para: Todo")
     page.emulate_media(media="screen")
     page.get_by_label("Buscar una lengua").fill("$& {medium}")     # text, not a pattern
     page.emulate_media(media="print")
@@ -829,8 +834,8 @@ def test_printed_for_the_station_s_log(context, published):
     page.get_by_label("Buscar una lengua").fill("")
     page.get_by_label("Radio", exact=True).check()
     page.emulate_media(media="print")
-    assert re.fullmatch(r"Impreso como se filtró en la página: Se muestran? \d+ de 6; archivos "
-                        r"para: Radio", page.locator("#print-filter").inner_text())
+    assert re.fullmatch(r"Impreso como se filtró en la página: Se muestran? \d+ de 4 lenguas; "
+                        r"archivos para: Radio", page.locator("#print-filter").inner_text())
     assert page.problems == []
 
 

@@ -90,14 +90,14 @@ def test_missing_versions_are_in_the_catalog_and_on_the_page_with_why(context, d
     assert mto.locator("a, video, audio").count() == 0 and nah.locator("a").count() == 0
     # The count is of the cards shown, those without files too: a trial's page said "8 de 8"
     # under 11 cards, counting those with files alone (here it said "1 de 1").
-    assert page.locator("#count").inner_text() == "Se muestran 3 de 3"
+    assert page.locator("#count").inner_text() == "Se muestran 3 de 3 lenguas"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page-missing-es.png"), full_page=True)
 
     # Picking the language finds its card, in the search and by a shared link.
     page.get_by_label("Buscar una lengua").fill("mto")
     assert visible_cards(page) == ["card-spot-mto"] and page.locator("#no-match").is_hidden()
-    assert page.locator("#count").inner_text() == "Se muestra 1 de 3"
+    assert page.locator("#count").inner_text() == "Se muestra 1 de 3 lenguas"
     linked = open_page(context, (folder / "index.html").as_uri() + "#lang=nah")
     assert visible_cards(linked) == ["card-spot-nah"]
 

@@ -3,6 +3,10 @@
   var STORED_LANGUAGE = "pipeline-page-language";
   var each = function (selector, action) { Array.prototype.forEach.call(document.querySelectorAll(selector), action); };
   var cards = Array.prototype.slice.call(document.querySelectorAll("li.card"));
+  var languages = Object.keys(cards.reduce(function (codes, card) {
+    codes[card.getAttribute("data-lang")] = true;
+    return codes;
+  }, {})).length;
   // Each card's names as words: a typed word finds the names it begins ("chol" finds Chʼol,
   // not Wixárika, whose Spanish name "huichol" merely holds it, as a trial's station saw).
   function nameWords(names) { return names.split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
@@ -107,15 +111,17 @@
   function apply() {
     var words = fold(search.value).split(" ").filter(Boolean);
     var wanted = medium();
-    var shown = 0;
-    var elsewhere = 0;     // cards the search finds whose files are all for other uses
+    // Languages, not cards (one a spot and language): the header's "21 lenguas" and the count
+    // said the same campaign as 21 and 56 (a trial's page at the campaign's real size).
+    var shownLanguages = {};
+    var elsewhereLanguages = {};   // found, but with files for other uses only
     var hits = searched(words);
     document.getElementById("near-match").hidden = !hits.near;
     cards.forEach(function (card, index) {
       var media = card.getAttribute("data-media").split(" ");
       var found = hits.found[index];
       var visible = found && (!wanted || media.indexOf(wanted) >= 0);
-      if (found && !visible) { elsewhere += 1; }
+      if (found && !visible) { elsewhereLanguages[card.getAttribute("data-lang")] = true; }
       card.hidden = !visible;
       Array.prototype.forEach.call(card.querySelectorAll("li.file[data-medium]"), function (file) {
         var uses = file.getAttribute("data-medium").split(" ");
@@ -123,15 +129,19 @@
       });
       // Every card shown is counted, a language's card of files not available yet too: a
       // trial's page counted only the cards with files and said "8 de 8" under 11 cards.
-      if (visible) { shown += 1; }
+      if (visible) { shownLanguages[card.getAttribute("data-lang")] = true; }
     });
+    var shown = Object.keys(shownLanguages).length;
+    var elsewhere = Object.keys(elsewhereLanguages).filter(function (code) {
+      return !shownLanguages[code];
+    }).length;
     sections.forEach(function (section) {
       section.hidden = !section.querySelector("li.card:not([hidden])");
     });
     // "Se muestra 1 de 8", "Se muestran 3 de 8": the template in the count's plural form.
     count.textContent = count.getAttribute(shown === 1 ? "data-template-one" : "data-template")
       .replace("{shown}", shown.toLocaleString(figures))
-      .replace("{total}", cards.length.toLocaleString(figures));
+      .replace("{total}", languages.toLocaleString(figures));
     // A trial's station, Radio ticked, read "no language matches" of a language the page has
     // with subtitles only: it is said to be here, with files for other uses.
     document.getElementById("no-match").hidden = shown > 0 || elsewhere > 0 || cards.length === 0;
