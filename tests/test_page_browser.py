@@ -279,6 +279,37 @@ def test_search_finds_accented_names_typed_without_accents(context, published):
     assert page.locator("#near-match").is_hidden()      # as typed: nothing to say
 
 
+def test_with_radio_chosen_a_language_s_commands_fetch_its_radio_files_alone(context, served,
+                                                                           tmp_path):
+    # A trial's community radio, Radio ticked, was offered its language's 48 files and 12 MB,
+    # TV masters and web videos included, to get its 3.
+    page = open_page(context, served + "index.html#medium=radio")
+    shown = page.locator(f"#card-{RADIO_SPOT}-yua details.take-all:not([hidden])")
+    assert shown.count() == 1 and shown.get_attribute("data-bundle-medium") == "radio"
+    assert "Todo lo de Radio en" in shown.locator("summary").text_content()
+    # What the page lists under Radio for the language, on each of its spots' cards.
+    listed = sorted(name.rpartition("/")[2] for name in page.eval_on_selector_all(
+        ".card[data-lang=yua] li.file:not([hidden]) a.download",
+        "links => links.map(a => a.getAttribute('href'))"))
+    station = tmp_path / "station"
+    station.mkdir()
+    fetched = run_page_command(page, f"wget-{RADIO_SPOT}-yua-radio", station)
+    assert fetched.returncode == 0, fetched.stderr[-2000:]
+    checked = run_page_command(page, f"check-{RADIO_SPOT}-yua-radio", station)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    got = sorted(line.split(": ")[0] for line in checked.stdout.splitlines())
+    # With the Broadcast WAV's loudness certificate, which its line links, as the whole
+    # bundle has it.
+    certificate = f"{RADIO_SPOT}.yua.radio.loudness.html"
+    assert got == sorted([*listed, certificate]) and len(got) < 11, (got, listed)
+    assert sorted(p.name for p in station.iterdir()) == sorted(
+        [*got, "yua.radio.SHA256SUMS", "yua.radio.urls.txt"])
+    # Everything again: the language's whole bundle.
+    page.get_by_label("Todo", exact=True).check()
+    shown = page.locator(f"#card-{RADIO_SPOT}-yua details.take-all:not([hidden])")
+    assert shown.count() == 1 and shown.get_attribute("data-bundle-medium") == ""
+
+
 def test_filter_by_medium_keeps_the_files_for_it(context, published):
     page = open_page(context, (published / "index.html").as_uri() + "#medium=tv")
     assert page.get_by_label("Televisión").is_checked()
@@ -392,10 +423,11 @@ def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, publis
     catalog = json.loads((published / "catalog.json").read_text(encoding="utf-8"))
     (bundle,) = [b for b in catalog["bundles"] if b["language"] == "yua"]
     assert bundle["bytes"] == sum((station / line.split(": ")[0]).stat().st_size for line in lines)
-    summary = page.locator(f"#card-{VIDEO_SPOT}-yua details.take-all summary").text_content()
+    everything = f"#card-{VIDEO_SPOT}-yua details.take-all[data-bundle-medium='']"
+    summary = page.locator(f"{everything} summary").text_content()
     assert re.search(r"· 11 archivos, [\d.,]+ [kM]B$", " ".join(summary.split())), summary
     # What the check's lines look like, and what Windows, which has neither command, does.
-    bundle_text = page.locator(f"#card-{VIDEO_SPOT}-yua details.take-all").text_content()
+    bundle_text = page.locator(everything).text_content()
     assert "Cada archivo debe decir OK (o «La suma coincide»)" in bundle_text
     assert "En Windows, que no tiene estos comandos" in bundle_text
     # Its verify line names the catalog's address too (a trial: the placeholder stayed).

@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 
 from pipeline.errors import PipelineError
 from pipeline.manifest import PAGE_LANGUAGES, load_manifest
-from pipeline.publish.bundles import language_bundles
+from pipeline.publish.bundles import bundle_stems, language_bundles
 from pipeline.publish.cards import page_model
 from pipeline.publish.deliverables import kind_of, playable
 from pipeline.publish.i18n import (LOCALE_DIR, SOURCE_LANGUAGE, Formats, fold, language_name,
@@ -577,6 +577,29 @@ def test_language_lists_name_files_as_wget_saves_them():
     assert urls[0] == "https://cdn.example/c/a/a.tzo.web.mp4"
     assert urls[-1] == "https://cdn.example/c/tzo.SHA256SUMS" and len(urls) == len(lines) + 1
     assert (tzo.sums_name, tzo.urls_name) == ("tzo.SHA256SUMS", "tzo.urls.txt")
+
+
+def test_a_language_serving_several_media_has_a_bundle_for_each():
+    """A community radio ticking Radio was offered a language's TV masters and web videos too."""
+    hashes = {f"{r['spot']}/{name}": (1, name[:1] * 64) for r in records()
+              for name in (r["file"], r["poster"], *r["sidecars"],
+                           *([r["certificate"]] if r["certificate"] else []))}
+    media = {"web.mp4": "web", "tv.mp4": "tv"}
+    bundles = language_bundles(records(), hashes, str,
+                               lambda relative: media[relative.split(".", 2)[-1]])
+    assert [(b.language, b.medium) for b in bundles] == [
+        ("tzo", None), ("tzo", "tv"), ("tzo", "web"), ("yua", None), ("yua", "tv"), ("yua", "web")]
+    names = {b.stem: [line.split("  ")[1] for line in b.sums.decode().splitlines()] for b in bundles}
+    # The WebVTT goes with both; the loudness certificate with the TV master it measures.
+    assert names["tzo.tv"] == ["a.tzo.vtt", "a.tzo.tv.mp4", "a.tzo.tv.loudness.html",
+                               "b.tzo.vtt", "b.tzo.tv.mp4", "b.tzo.tv.loudness.html"]
+    assert names["tzo.web"] == ["a.tzo.web.mp4", "a.tzo.vtt", "b.tzo.web.mp4", "b.tzo.vtt"]
+    assert bundles[1].urls.decode().splitlines()[-1] == "tzo.tv.SHA256SUMS"
+    assert bundle_stems(records(), lambda relative: media[relative.split(".", 2)[-1]]) == [
+        "tzo", "tzo.tv", "tzo.web", "yua", "yua.tv", "yua.web"]
+    # A language made for one medium has its one bundle: its subtitle files add none.
+    web_only = [r for r in records() if r["profile"] == "web"]
+    assert bundle_stems(web_only, lambda relative: "web") == ["tzo", "yua"]
 
 
 def test_two_files_of_a_language_on_one_basename_are_refused():

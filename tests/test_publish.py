@@ -33,7 +33,9 @@ from tests.s3server import (  # noqa: F401
 )
 
 OBJECTS = 12 + 12 + 4  # variants, posters, sidecars (srt + vtt of one soft language x 2 spots)
-LISTS_AND_PAGES = 3 * 2 + 3  # urls.txt and SHA256SUMS of 3 languages; catalog.json, index.html, index.en.html
+# urls.txt and SHA256SUMS of 3 languages, and of each one's web and TV files (`web` and
+# `broadcast`: bundles.py); catalog.json, index.html, index.en.html
+LISTS_AND_PAGES = 3 * 2 + 3 * 2 * 2 + 3
 
 
 def target_for(endpoint: str, bucket: str, **options) -> S3Target:
@@ -152,8 +154,8 @@ def test_verify_checks_each_subtitle_file_and_each_language_s_checksum_list(camp
     result = CliRunner().invoke(verify_command, [str(dist)])
     assert result.exit_code == 1, result.output
     assert f"of {len(report.checks)} variants verified" in result.output
-    assert f"{len(report.files) - 2} of {len(report.files)} subtitle files and checksum " \
-        "lists verified" in result.output
+    assert f"{len(report.files) - 2} of {len(report.files)} attached files (subtitles, " \
+        "certificates) and checksum lists verified" in result.output
 
 
 def test_publish_refuses_a_variant_changed_since_its_record(campaign):
@@ -276,7 +278,8 @@ def test_changed_content_of_the_same_size_is_uploaded(campaign, s3_server, bucke
     report = publish(campaign, target=target_for(s3_server, bucket))
     assert report.ok
     assert [o.key for o in report.uploaded] == ["blue-heart/not-for-sale-15/not-for-sale-15.yua.web.mp4",
-                                                "blue-heart/yua.SHA256SUMS", "blue-heart/index.en.html",
+                                                "blue-heart/yua.SHA256SUMS", "blue-heart/yua.web.SHA256SUMS",
+                                                    "blue-heart/index.en.html",
                                                 "blue-heart/catalog.json", "blue-heart/index.html"]
     assert verify(f"s3://{bucket}/campaigns/blue-heart", endpoint_url=s3_server).ok
 

@@ -26,7 +26,8 @@ SPOTS = ("not-for-sale-15", "not-for-sale-30")
 # What tzo (soft: subtitle sidecars shared by its profiles) publishes, below the campaign.
 TZO = sorted([f"{spot}/{spot}.tzo.{name}" for spot in SPOTS for name in
               ("web.mp4", "web.jpg", "broadcast.mov", "broadcast.jpg", "srt", "vtt")]
-             + ["tzo.urls.txt", "tzo.SHA256SUMS"])
+             + [f"tzo{medium}.{kind}" for medium in ("", ".tv", ".web")
+                for kind in ("urls.txt", "SHA256SUMS")])
 
 
 def keep(manifest, languages=None, spots=None) -> None:
@@ -73,8 +74,8 @@ def test_a_withdrawn_language_is_named_with_a_hint_and_left_in_place(campaign):
     dist = campaign.path.parent.parent / "dist" / "blue-heart"
     (warning,) = [line for line in said(second.stderr, "warning") if "withdrawn object" in line]
     assert warning == (
-        f"{campaign.path}: warning: 14 withdrawn objects still at {dist}, no longer in its "
-        f"catalog: {', '.join(TZO[:10])} and 4 more; a station with their address (a saved "
+        f"{campaign.path}: warning: 18 withdrawn objects still at {dist}, no longer in its "
+        f"catalog: {', '.join(TZO[:10])} and 8 more; a station with their address (a saved "
         "link, an earlier <lang>.urls.txt) can still download them and air them (hint: "
         "'pipeline publish --prune' removes them; '--prune --dry-run' says which it would)")
     assert all((dist / name).is_file() for name in TZO)
@@ -83,7 +84,7 @@ def test_a_withdrawn_language_is_named_with_a_hint_and_left_in_place(campaign):
 
     dry = invoke("publish", campaign.path, "--dry-run")     # said as what would happen
     assert dry.exit_code == 0, dry.output
-    assert f"{campaign.path}: warning: 14 objects at {dist} would be withdrawn, not in the " \
+    assert f"{campaign.path}: warning: 18 objects at {dist} would be withdrawn, not in the " \
         f"catalog this publish would write: {TZO[0]}, " in dry.stderr
 
 
@@ -98,7 +99,7 @@ def test_prune_on_s3_says_what_it_would_remove_then_removes_exactly_that(campaig
         keep(campaign, languages=["nah"])
         warned = invoke("publish", campaign.path, *to)
         assert warned.exit_code == 0, warned.output
-        assert f"14 withdrawn objects still at s3://{bucket}/campaigns/blue-heart" in warned.stderr
+        assert f"18 withdrawn objects still at s3://{bucket}/campaigns/blue-heart" in warned.stderr
         before = bucket_keys(s3_server, bucket)
         withdrawn = {f"campaigns/blue-heart/{name}" for name in TZO}
         assert withdrawn <= set(before)
@@ -107,7 +108,7 @@ def test_prune_on_s3_says_what_it_would_remove_then_removes_exactly_that(campaig
         assert dry.exit_code == 0, dry.output
         assert [line.split()[-1] for line in dry.stdout.splitlines()
                 if line.startswith("  would remove ")] == [f"blue-heart/{name}" for name in TZO]
-        assert f"blue-heart: dry run: 14 withdrawn objects would be removed from " \
+        assert f"blue-heart: dry run: 18 withdrawn objects would be removed from " \
             f"s3://{bucket}/campaigns/blue-heart" in dry.stdout.splitlines()
         assert "withdrawn object" not in dry.stderr
         assert bucket_keys(s3_server, bucket) == before
@@ -118,9 +119,9 @@ def test_prune_on_s3_says_what_it_would_remove_then_removes_exactly_that(campaig
         assert [line.split()[-1] for line in pruned.stdout.splitlines()
                 if line.startswith("  removed ")] == [f"blue-heart/{name}" for name in TZO]
         assert [line for line in pruned.stdout.splitlines() if line.startswith("blue-heart:")] == [
-            f"blue-heart: nothing to upload, all 13 objects already up to date at "
+            f"blue-heart: nothing to upload, all 17 objects already up to date at "
             f"s3://{bucket}/campaigns/blue-heart",
-            f"blue-heart: removed 14 withdrawn objects from s3://{bucket}/campaigns/blue-heart"]
+            f"blue-heart: removed 18 withdrawn objects from s3://{bucket}/campaigns/blue-heart"]
         after = bucket_keys(s3_server, bucket)
         # Exactly the withdrawn ones gone; the page, catalog and nah's files as they were.
         assert after == {key: etag for key, etag in before.items() if key not in withdrawn}
@@ -130,7 +131,7 @@ def test_prune_on_s3_says_what_it_would_remove_then_removes_exactly_that(campaig
         # the page's first byte as a browser asks for it (is it open to the stations?); a
         # DELETE each.
         assert len(proxy.requests("GET", "list-type=2")) == 1
-        assert len(proxy.requests("HEAD")) == 13
+        assert len(proxy.requests("HEAD")) == 17
         assert len(proxy.requests("GET", "blue-heart/index.html")) == 1
         assert sorted(e.path.split("?")[0] for e in proxy.requests("DELETE")) == \
             sorted(f"/{bucket}/{key}" for key in withdrawn)
@@ -194,7 +195,7 @@ def test_nothing_outside_the_campaign_is_ever_removed(campaign, s3_server, bucke
     keep(campaign, languages=["nah"])
     pruned = invoke("publish", campaign.path, *to_s3(s3_server, bucket), "--prune")
     assert pruned.exit_code == 0, pruned.output
-    assert "removed 14 withdrawn objects" in pruned.stdout
+    assert "removed 18 withdrawn objects" in pruned.stdout
     assert set(outside) <= set(bucket_keys(s3_server, bucket))
 
     # A folder: beside the campaign, and behind a link inside it.
@@ -211,7 +212,7 @@ def test_nothing_outside_the_campaign_is_ever_removed(campaign, s3_server, bucke
     keep(campaign, languages=["nah"])
     local = invoke("publish", campaign.path, "--prune")
     assert local.exit_code == 0, local.output
-    assert "removed 14 withdrawn objects" in local.stdout
+    assert "removed 18 withdrawn objects" in local.stdout
     assert (elsewhere / "old.tzo.web.mp4").read_bytes() == b"archived"
     assert (dist / "blue-heart-tv" / "spot.nah.web.mp4").is_file()
     assert (dist / "notes.txt").is_file()
@@ -269,6 +270,7 @@ def test_prune_leaves_the_files_of_a_variant_the_manifest_still_makes(campaign):
     assert spared.startswith(f"{campaign.path}: warning: 4 objects at {dist} of variants the "
                              "manifest still makes, not sent by this publish (said above), left "
                              f"in place: {', '.join(unsent)} (hint: ")
-    # nah, withdrawn, is removed: its 8 files (burned: no sidecars) and its 2 lists.
+    # nah, withdrawn, is removed: its 8 files (burned: no sidecars) and its 6 lists (all, TV,
+    # web); so are tzo's TV and web lists, superseded: this publish sends its TV files alone.
     assert not [name for name in folder_files(dist) if ".nah." in name or name.startswith("nah.")]
-    assert f"blue-heart: removed 10 withdrawn objects from {dist}" in pruned.stdout, pruned.stdout
+    assert f"blue-heart: removed 18 withdrawn objects from {dist}" in pruned.stdout, pruned.stdout

@@ -233,10 +233,11 @@ def verify(source: str, endpoint_url: str | None) -> None:
                         count=len(report.checks), source=report.source)))
     if report.files:
         passed = sum(1 for check in report.files if check.ok)
-        echo(said(say_count(N_plural("%(what)s: %(passed)s of %(count)s subtitle file and "
-                                     "checksum list verified",
-                                     "%(what)s: %(passed)s of %(count)s subtitle files and "
-                                     "checksum lists verified"), len(report.files),
+        echo(said(say_count(N_plural("%(what)s: %(passed)s of %(count)s attached file "
+                                     "(subtitles, certificates) and checksum list verified",
+                                     "%(what)s: %(passed)s of %(count)s attached files "
+                                     "(subtitles, certificates) and checksum lists verified"),
+                            len(report.files),
                             what=report.campaign or report.source, passed=passed,
                             count=len(report.files))))
     if not report.ok:

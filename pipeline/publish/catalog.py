@@ -22,6 +22,7 @@ from pipeline.files import write_atomically
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import PAGE_LANGUAGES, Contact, Language, Manifest, Spot
 from pipeline.profiles import Profile
+from pipeline.publish.deliverables import kind_of
 from pipeline.publish.file_facts import (
     leader_duration,
     master_facts,
@@ -283,8 +284,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "profile": record["profile"],
         # The built-in profile it derives from (`base:`): what the page calls the file; null
         # when it writes another file or codec than that one's (profiles.Profile.file_kind).
-        **({"profile_base": kinds[record["profile"]]}
-           if kinds.get(record["profile"], record["profile"]) != record["profile"] else {}),
+        **_profile_base(record, kinds),
         "file": file,
         "url": url_for(file),
         "bytes": record["bytes"],
@@ -318,6 +318,20 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "rendered_at": record.get("rendered_at"),
         **({"outdated": outdated} if outdated else {}),
     }
+
+
+def _profile_base(record: dict, kinds: dict) -> dict:
+    return ({"profile_base": kinds[record["profile"]]}
+            if kinds.get(record["profile"], record["profile"]) != record["profile"] else {})
+
+
+def file_media(manifest: Manifest, records: list[dict]) -> dict[str, str]:
+    """The medium each record's file serves (deliverables.Medium: tv, radio, web, messaging),
+    by its campaign-relative name: the kind the page files it under."""
+    kinds = {profile.name: profile.file_kind for profile in manifest.profiles}
+    return {f"{r['spot']}/{r['file']}": kind_of({"file": r["file"], "profile": r["profile"],
+                                                **_profile_base(r, kinds)}).medium
+            for r in records}
 
 
 def _attachment(file: str, url_for: UrlFor, hashes: Hashes) -> dict:

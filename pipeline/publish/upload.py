@@ -19,12 +19,19 @@ from pipeline.files import atomic_output
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Manifest
 from pipeline.messages import N_, N_plural, say, say_count
-from pipeline.publish.bundles import SUMS_SUFFIX, URLS_SUFFIX, language_bundles
+from pipeline.publish.bundles import (
+    SUMS_SUFFIX,
+    URLS_SUFFIX,
+    Bundle,
+    bundle_stems,
+    language_bundles,
+)
 from pipeline.publish.catalog import (
     CATALOG_NAME,
     build_catalog,
     catalog_bytes,
     expected_variants,
+    file_media,
     keep_generated,
     load_records,
     record_files,
@@ -216,15 +223,13 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
     url_for = absolute if presign_seconds else relative_url
     putting = None
     try:
-        bundles = language_bundles(records, hashes, lambda relative: absolute(relative, download=True)
-                                   or relative_url(relative))
         catalog = build_catalog(manifest, records, url_for, hashes=hashes, missing=missing,
                                 outdated=outdated)
-        catalog["bundles"] = [{"language": b.language, "files": len(b.files), "bytes": b.size,
-                               "sha256sums": {"file": b.sums_name, "url": url_for(b.sums_name)},
-                               "urls": {"file": b.urls_name, "url": url_for(b.urls_name),
-                                        "absolute": absolute(b.urls_name, download=True)}}
-                              for b in bundles]
+        bundles = language_bundles(
+            records, hashes, lambda relative: absolute(relative, download=True)
+            or relative_url(relative), file_media(manifest, records).get)
+        catalog["bundles"] = _bundle_entries(bundles, url_for,
+                                             lambda name: absolute(name, download=True))
         if presign_seconds:
             expires = datetime.now(timezone.utc) + timedelta(seconds=presign_seconds)
             catalog["expires"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -252,6 +257,22 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
                                              exc.message if action == "failed" else None), progress)
 
 
+def _bundle_entries(bundles: list[Bundle], url_for, absolute) -> list[dict]:
+    """The catalog's `bundles`: one a language (its files, bytes and two lists), with a
+    language's bundles by medium under its `media` (`bundles.language_bundles`)."""
+    entries: dict[str, dict] = {}
+    for bundle in bundles:
+        entry = {"files": len(bundle.files), "bytes": bundle.size,
+                 "sha256sums": {"file": bundle.sums_name, "url": url_for(bundle.sums_name)},
+                 "urls": {"file": bundle.urls_name, "url": url_for(bundle.urls_name),
+                          "absolute": absolute(bundle.urls_name)}}
+        if bundle.medium is None:
+            entries[bundle.language] = {"language": bundle.language, **entry}
+        else:
+            entries[bundle.language].setdefault("media", {})[bundle.medium] = entry
+    return list(entries.values())
+
+
 def _keep_page_link(manifest: Manifest, url: str) -> Path:
     """The page's presigned address, in `PAGE_LINK_NAME` beside the rendered campaign, readable
     by its owner alone. A private bucket answers 403 at the page's plain address; the presigned
@@ -267,9 +288,8 @@ def _keep_page_link(manifest: Manifest, url: str) -> Path:
 def _catalog_names(manifest: Manifest, records: list[dict]) -> list[str]:
     """What `_put_catalog` puts beside the files, in its order: each language's lists, the
     pages in the other languages, `catalog.json`, then `index.html`."""
-    languages = dict.fromkeys(record["language"] for record in records)
-    lists = [name for language in languages
-             for name in (f"{language}{URLS_SUFFIX}", f"{language}{SUMS_SUFFIX}")]
+    lists = [name for stem in bundle_stems(records, file_media(manifest, records).get)
+             for name in (f"{stem}{URLS_SUFFIX}", f"{stem}{SUMS_SUFFIX}")]
     pages = [name for name in page_names(manifest.page_language).values() if name != PAGE_NAME]
     return [*lists, *pages, CATALOG_NAME, PAGE_NAME]
 

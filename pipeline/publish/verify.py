@@ -62,9 +62,10 @@ class VerifyReport:
     source: str
     campaign: str = ""
     checks: list[VariantCheck] = field(default_factory=list)
-    # The other files a station takes with a variant: each subtitle file (once), and each
-    # language's checksum list, read against the catalog (a trial's edited SRT and a list
-    # with a wrong line were "364 of 364 variants verified"). Their `profile` is "".
+    # The other files a station takes with a variant: each attached file (subtitles, a
+    # loudness certificate) once, and each language's checksum lists, read against the
+    # catalog (a trial's edited SRT and a list with a wrong line were "364 of 364 variants
+    # verified"). Their `profile` is "".
     files: list[VariantCheck] = field(default_factory=list)
 
     @property
@@ -218,7 +219,8 @@ def verify(url_or_dir: str, endpoint_url: str | None = None) -> VerifyReport:
 
 
 def _sidecar_checks(source: _Source, variants: list[dict]) -> list[VariantCheck]:
-    """Each subtitle file the variants list, checked once (a language's profiles share it)."""
+    """Each file attached to the variants (subtitles, certificates), checked once (a language's
+    profiles share its subtitles)."""
     checks, seen = [], set()
     for variant in variants:
         sidecars = variant.get("sidecars")
@@ -232,9 +234,9 @@ def _sidecar_checks(source: _Source, variants: list[dict]) -> list[VariantCheck]
 
 
 def _list_checks(source: _Source, bundles, variants: list[dict]) -> list[VariantCheck]:
-    """Each language's `<lang>.SHA256SUMS` read line by line against the catalog: every file it
-    names is one the catalog lists for that language, with the catalog's sha256 (the list is
-    what a station's `sha256sum -c` trusts)."""
+    """Each language's `<lang>.SHA256SUMS` (and `<lang>.<medium>.SHA256SUMS`) read line by line
+    against the catalog: every file it names is one the catalog lists for that language, with
+    the catalog's sha256 (the list is what a station's `sha256sum -c` trusts)."""
     listed: dict[tuple[str, str], str] = {}
     for variant in variants:
         for entry in [variant, *(s for s in variant.get("sidecars") or () if isinstance(s, dict))]:
@@ -242,11 +244,15 @@ def _list_checks(source: _Source, bundles, variants: list[dict]) -> list[Variant
                 listed[str(variant.get("language")), entry["file"].rpartition("/")[2]] = \
                     str(entry.get("sha256"))
     checks = []
-    for bundle in bundles if isinstance(bundles, list) else ():
-        sums = bundle.get("sha256sums") if isinstance(bundle, dict) else None
+    entries = [(bundle.get("language"), entry) for bundle in bundles
+               if isinstance(bundle, dict) for entry in (bundle, *(
+                   bundle.get("media").values() if isinstance(bundle.get("media"), dict) else ()))
+               ] if isinstance(bundles, list) else []
+    for language, entry in entries:     # a language's list, then those of its media
+        sums = entry.get("sha256sums") if isinstance(entry, dict) else None
         if not isinstance(sums, dict) or not isinstance(sums.get("file"), str):
             continue
-        language = str(bundle.get("language"))
+        language = str(language)
         check = VariantCheck(sums["file"], "", language, "", ok=False)
         try:
             data = b"".join(source.chunks({"file": sums["file"], "url": sums.get("url")}))

@@ -78,7 +78,11 @@ def look_for_withdrawn(target: Target, manifest: Manifest, kept: set[str], prune
     left = sorted(key for key in set(listed) - kept if key.startswith(f"{campaign}/"))
     found.staged = [key for key in left if key.startswith(f"{campaign}/{STAGING}/")]
     left = [key for key in left if not key.startswith(f"{campaign}/{STAGING}/")]
-    owners = _names_of(unsent)
+    # A language's lists at the top are rewritten whenever any of its files is published: its
+    # lists this publish did not write (of a medium it no longer serves) are superseded, not
+    # spared with its unsent variants.
+    owners = _names_of(unsent) - {owner for key in kept if key.count("/") == 1
+                                  for owner in _owner(key, campaign)}
     found.spared = [key for key in left if _owner(key, campaign) & owners]
     found.keys = [key for key in left if not _owner(key, campaign) & owners]
     if found.spared and prune:

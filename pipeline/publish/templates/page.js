@@ -127,6 +127,11 @@
         var uses = file.getAttribute("data-medium").split(" ");
         file.hidden = Boolean(wanted) && uses.indexOf(wanted) < 0;
       });
+      // The language's files of the medium chosen, where they are not all its files.
+      var own = wanted && card.querySelector('details.take-all[data-bundle-medium="' + wanted + '"]');
+      Array.prototype.forEach.call(card.querySelectorAll("details.take-all"), function (bundle) {
+        bundle.hidden = own ? bundle !== own : bundle.getAttribute("data-bundle-medium") !== "";
+      });
       // Every card shown is counted, a language's card of files not available yet too: a
       // trial's page counted only the cards with files and said "8 de 8" under 11 cards.
       if (visible) { shownLanguages[card.getAttribute("data-lang")] = true; }
