@@ -791,3 +791,71 @@ def test_clean_is_said_in_spanish_and_says_which_intermediates_it_examined(campa
     for result in (listed, blocked):
         for english in ("of no variant", "every intermediate", "deletes them"):
             assert english not in result.text, (english, result.describe())
+
+
+def test_plans_line_of_each_master_is_said_in_spanish(campaign):
+    # A Spanish-terminal trial: plan's line of how each master's picture is read was English
+    # ("master .../spot: 320x180, ..., progressive (from the stream's flag); no start
+    # timecode") among Spanish lines.
+    campaign.subtitle("nah")
+    data = campaign.data([{"code": "nah", "treatment": "burn"}])
+    data["spots"][0] |= {"crop": {"width": 320, "height": 160, "x": 0, "y": 10},
+                         "programme_start": 0.48}
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    spanish = tty.run(["plan", str(campaign.manifest)], cwd=campaign.root, env=SPANISH,
+                      columns=900)
+    english = tty.run(["plan", str(campaign.manifest)], cwd=campaign.root,
+                      env={"LANG": "C.UTF-8"}, columns=900)
+    assert "máster test-campaign/spot: 320x180, SAR 1:1 (2:1), 25 fps, recortado a 320x160 en " \
+        "0,10, progresivo (según el indicador del flujo); programa desde 0.480 s " \
+        "(programme_start), sin código de tiempo de inicio" in tty.said(spanish), \
+        spanish.describe()
+    # Its English as ever: scripts and people read it.
+    assert "master test-campaign/spot: 320x180, SAR 1:1 (2:1), 25 fps, cropped to 320x160 at " \
+        "0,10, progressive (from the stream's flag); programme from 0.480 s in " \
+        "(programme_start), no start timecode" in tty.said(english), english.describe()
+
+
+def test_every_reading_of_a_masters_picture_has_its_spanish():
+    """plan's line of a master in each of its shapes (a rate made constant, a display matrix, a
+    crop, HDR, each way the scan was decided, a programme start and timecode) has its Spanish,
+    and its English is the summary's."""
+    from pipeline.media.conform import Master
+    from pipeline.media.geometry import Crop, geometry_of
+    from pipeline.media.probe import MediaInfo, Stream
+    from pipeline.media.scan import FieldCounts, ScanDecision
+
+    base = dict(index=0, kind="video", codec="h264", width=1920, height=1080, fps=25.0,
+                sar="1:1", field_order="tt")
+    videos = [Stream(**base),
+              Stream(**base | dict(fps=30000 / 1001, rotation=90, variable_rate=True,
+                                   average_fps=29.5, peak_fps=30.2)),
+              Stream(**base | dict(variable_rate=True, average_fps=24.2, sar="4:3")),
+              Stream(**base | dict(color_transfer="smpte2084", color_primaries="bt2020")),
+              Stream(**base | dict(color_primaries="bt2020"))]
+    some = FieldCounts(32, 30, 59, 0)
+    decisions = [("flag", None), ("flag", FieldCounts(0, 0, 0, 76)), ("flag", some),
+                 ("idet", some), ("idet unclear, flag", some),
+                 ("idet overrules the progressive flag", some),
+                 ("idet overrules the top-field-first flag (field_order tt)", some),
+                 ("idet read no frame, flag", FieldCounts(0, 0, 0, 0)),
+                 ("idet read no frame, no flag", FieldCounts(0, 0, 0, 0)),
+                 ("no flag, no sample", None)]
+    starts = [(None, 0.0), ("01:00:00:00", 0.0), ("10:00:00:00", 12.0), (None, 2.5)]
+    said = []
+    for n, (because, counts) in enumerate(decisions):
+        video = videos[n % len(videos)]
+        timecode, start = starts[n % len(starts)]
+        crop = Crop(1920, 800, 0, 140) if n % 3 == 0 and not video.rotation else None
+        info = MediaInfo(Path("m.mov"), 4.0, "mov", (video,), timecode=timecode,
+                         programme_start=start)
+        for scan in ("progressive", "tff", "bff"):
+            master = Master(info, geometry_of(video, crop), ScanDecision(scan, because, counts),
+                            None)
+            assert str(master.summary_message()) == master.summary()
+            said.append(localised(master.summary_message().to_json(), "es"))
+    assert None not in said
+    for english in ("from the", "frames", "progressive", "interlaced", "timecode",
+                    "programme from", "stored", "cropped", "tone-mapped", "made constant", "flag",
+                    "assumed"):
+        assert not [line for line in said if english in line], english

@@ -279,10 +279,12 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         # its masters' start, on stderr: stdout stays one line per variant for scripts. Not
         # with -q (errors and the summary only).
         for (campaign, spot), (master, starts) in ({} if verbosity().quiet else masters).items():
-            echo(f"master {campaign}/{spot}: {master.summary()}", err=True)
+            echo(said(say(N_("master %(spot)s: %(summary)s"), spot=f"{campaign}/{spot}",
+                          summary=master.summary_message())), err=True)
             for name, (file, programme) in starts.items():
-                echo(f"  profile {name!r}: file from {file}, programme from {programme}",
-                     err=True)
+                echo("  " + said(say(N_("profile %(profile)s: file from %(file)s, programme "
+                                        "from %(programme)s"), profile=repr(name), file=file,
+                                     programme=programme)), err=True)
         report_strays(plan, whole)
         report_summary(plan)
     if plan.errors:
