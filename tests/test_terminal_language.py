@@ -859,3 +859,25 @@ def test_every_reading_of_a_masters_picture_has_its_spanish():
                     "programme from", "stored", "cropped", "tone-mapped", "made constant", "flag",
                     "assumed"):
         assert not [line for line in said if english in line], english
+
+
+def test_renders_bars_name_shared_work_and_its_state_in_spanish(campaign):
+    # A Spanish-terminal trial: the rows of work variants share read "... picture" and
+    # "... sound", and the levelling row's state was cut to "nivel…" in a 6-cell column.
+    campaign.subtitle("tzo")
+    campaign.audio("yua")
+    # 640x360 from the 320x180 master: one picture for both, encoded before their copies; the
+    # dub's track levelled first.
+    campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}],
+                   profiles={"big": {"base": "web", "width": 640, "height": 360,
+                                     "preset": "medium", "crf": 30}})
+    result = tty.run(["render", str(campaign.manifest), "-j", "1"], cwd=campaign.root,
+                     env=SPANISH, columns=100)
+    assert result.status == 0, result.describe()
+    lines = tty.drawn_lines(result.output)
+    assert any("test-campaign/spot.big (imagen)" in line for line in lines), lines
+    assert any("test-campaign/spot.yua.big (sonido)" in line for line in lines), lines
+    assert any(line.rstrip().endswith("nivelación") or " nivelación " in line
+               for line in lines if "(sonido)" in line), lines
+    for english in (" picture", " sound", "nivel…", "revis…"):
+        assert not [line for line in lines if english in line], (english, lines)
