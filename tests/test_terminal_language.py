@@ -881,3 +881,34 @@ def test_renders_bars_name_shared_work_and_its_state_in_spanish(campaign):
                for line in lines if "(sonido)" in line), lines
     for english in (" picture", " sound", "nivel…", "revis…"):
         assert not [line for line in lines if english in line], (english, lines)
+
+
+def test_a_missing_font_and_audio_stream_are_said_in_spanish(campaign):
+    # A Spanish-terminal trial: validate said "font "Nadie Sans" is not installed; fontconfig
+    # would substitute ..." (its hint in English too) and "audio stream a:3 does not exist in
+    # ..." in English under "error" and "sugerencia": the messages were lost on the way to
+    # the manifest's line.
+    campaign.subtitle("nah")
+    (campaign.root / "subtitles/other").mkdir()
+    (campaign.root / "subtitles/other/nah.srt").write_text(SRT, encoding="utf-8")
+    data = campaign.data([{"code": "nah", "treatment": "burn", "style": {"font": "Nadie Sans"}}])
+    data["spots"].append({"id": "other", "title": "Other", "master": "../media/spot.mp4",
+                          "audio": {"streams": [3]}})
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    spanish = tty.run(["validate", str(campaign.manifest)], cwd=campaign.root, env=SPANISH,
+                      columns=900)
+    english = tty.run(["validate", str(campaign.manifest)], cwd=campaign.root,
+                      env={"LANG": "C.UTF-8"}, columns=900)
+    assert spanish.status == english.status == 1, spanish.describe()
+    assert re.search(r'error: la fuente "Nadie Sans" no está instalada; fontconfig la '
+                     r'sustituiría por "[^"]+" \(\S+\) \(sugerencia: instálela', spanish.text), \
+        spanish.describe()
+    assert re.search(r"error: el flujo de audio a:3 no existe en \S+spot\.mp4 \(sus flujos de "
+                     r"audio: a:0 \(flujo #1, aac stereo\)\)", spanish.text), spanish.describe()
+    for english_words in ("is not installed", "does not exist", "install it", "stream #"):
+        assert english_words not in spanish.text, (english_words, spanish.describe())
+    assert 'error: font "Nadie Sans" is not installed; fontconfig would substitute' \
+        in english.text, english.describe()
+    assert re.search(r"error: audio stream a:3 does not exist in \S+spot\.mp4 \(its audio "
+                     r"streams: a:0 \(stream #1, aac stereo\)\)", english.text), \
+        english.describe()

@@ -218,7 +218,8 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
     try:
         sound, warnings = choose_streams(info, choice)
     except PipelineError as exc:
-        raise PipelineError(exc.message, None, exc.line or choice.line, exc.hint) from None
+        raise PipelineError(exc.said_message, None, exc.line or choice.line,
+                            exc.said_hint) from None
     if sound is not None and info.programme_start:
         sound = from_programme(sound, info.programme_start)
     return Master(info, geometry_of(video, crop), decide(video, counts, info.format_name), sound,
