@@ -58,7 +58,15 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
              ("check", "x.srt", "--duration", "15s"): "Error: Valor no válido para "
                                                       "'--duration': '15s' no es un número de "
                                                       "segundos: escríbalo como 15 o 14.5",
-             ("chek",): "Error: No existe el comando 'chek'."}
+             ("chek",): "Error: No existe el comando 'chek'.",
+             # A value the core refuses (`Checked`): its words were English after Click's.
+             ("render", "x.yaml", "--store", "ftp://host/x"):
+                 "Error: Valor no válido para '--store': no se puede publicar en ftp://host/x: "
+                 "esquema no compatible (sugerencia: use s3://bucket/prefix para almacenamiento "
+                 "de objetos o file://path para una carpeta)",
+             ("publish", "x.yaml", "--presign", "1 week"):
+                 "Error: Valor no válido para '--presign': la duración de prefirmado '1 week' no "
+                 "es como 90m, 12h o 7d (sugerencia: un número seguido de s, m, h o d)"}
     for args, error in cases.items():
         result = tty.run(list(args), cwd=tmp_path, env=SPANISH, columns=400)
         lines = tty.said(result)

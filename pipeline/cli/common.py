@@ -119,7 +119,10 @@ class Checked(click.ParamType):
         try:
             self._check(value)
         except PipelineError as exc:
-            self.fail(exc.message + (f" (hint: {exc.hint})" if exc.hint else ""), param, ctx)
+            # In the terminal's language, as `usage_error` says the core's (a Spanish terminal
+            # read "Valor inválido para '--store': cannot publish to ...").
+            hint = f" ({word('hint')}: {said(exc.said_hint, exc.hint)})" if exc.hint else ""
+            self.fail(said(exc.said_message, exc.message) + hint, param, ctx)
         return value
 
 
