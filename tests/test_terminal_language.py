@@ -920,3 +920,29 @@ def test_a_missing_font_and_audio_stream_are_said_in_spanish(campaign):
     assert re.search(r"error: audio stream a:3 does not exist in \S+spot\.mp4 \(its audio "
                      r"streams: a:0 \(stream #1, aac stereo\)\)", english.text), \
         english.describe()
+
+
+def test_renders_last_lines_and_its_usage_errors_are_said_in_spanish(campaign):
+    # A Spanish-terminal trial: "--strict: QC warnings on 1 variant", "exit code 1: 1 error
+    # said above" and "--executor dask needs --scheduler ADDRESS" were English.
+    campaign.subtitle("nah")     # the sample's last cue runs past the master's end: a warning
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              publish={"contact": {"name": "Mesa", "phone": "55 1234 5678"}})
+    strict = tty.run(["render", str(manifest), "--strict"], cwd=campaign.root, env=SPANISH,
+                     columns=300)
+    assert strict.status == 1, strict.describe()
+    said = tty.said(strict)
+    assert "código de salida 1: 1 error, señalado arriba" in said, strict.describe()
+    assert "--strict: avisos de control de calidad en 1 variante" in said, strict.describe()
+    dask = tty.run(["render", str(manifest), "--executor", "dask"], cwd=campaign.root,
+                   env=SPANISH, columns=300)
+    assert dask.status == 2 and tty.said(dask)[-1] == \
+        "Error: --executor dask necesita --scheduler ADDRESS", dask.describe()
+    store = tty.run(["render", str(manifest), "--store", "s3://b/p"], cwd=campaign.root,
+                    env=SPANISH, columns=300)
+    assert store.status == 2 and tty.said(store)[-1] == "Error: --store va con --executor dask", \
+        store.describe()
+    english = tty.run(["render", str(manifest), "--strict"], cwd=campaign.root,
+                      env={"LANG": "C.UTF-8"}, columns=300)
+    assert "exit code 1: 1 error said above" in tty.said(english), english.describe()
+    assert "--strict: QC warnings on 1 variant" in tty.said(english), english.describe()

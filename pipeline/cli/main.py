@@ -32,7 +32,7 @@ from pipeline.cli.language import help_text, said, said_reasons, speak_help, wid
 from pipeline.cli.outcomes import COUNTED, report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
-from pipeline.messages import N_, N_plural, plural, say, say_count
+from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
@@ -332,9 +332,9 @@ Examples:
 def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, wait, strict,
            executor, scheduler, store, endpoint_url) -> None:
     if executor == "dask" and not scheduler:
-        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+        raise click.UsageError(said(say(N_("--executor dask needs --scheduler ADDRESS"))))
     if store and executor != "dask":
-        raise click.UsageError("--store goes with --executor dask")
+        raise click.UsageError(said(say(N_("--store goes with --executor dask"))))
     # Planning too: a render waiting for another of its campaign plans from what that one
     # left (render/lock.py). A dry run writes nothing a render does: no lock.
     with nullcontext() if dry_run else campaign_locked(manifests, "render", wait):
@@ -380,13 +380,17 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, wait
     if plan.errors and not (failed or plan.unplanned or plan.count("blocked")):
         # A trial's "0 rendered, 12 up-to-date, 0 failed, 0 blocked" exited 1 for an error of
         # the page's contact, said above the bars and gone from sight.
-        echo(f"exit code 1: {plural(len(dict.fromkeys(plan.errors)), 'error')} said above",
-             err=True)
+        errors = len(dict.fromkeys(plan.errors))
+        echo(said(say_count(N_plural("exit code 1: %(count)s error said above",
+                                     "exit code 1: %(count)s errors said above"),
+                            errors, count=errors)), err=True)
     report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last
     warned = [o for o in outcomes
               if o.status in ("rendered", "remade", "up-to-date") and o.warnings]
     if strict and warned:
-        echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)
+        echo(said(say_count(N_plural("--strict: QC warnings on %(count)s variant",
+                                     "--strict: QC warnings on %(count)s variants"),
+                            len(warned), count=len(warned))), err=True)
     if failed or plan.errors or unlisted or (strict and warned):
         sys.exit(1)
 
