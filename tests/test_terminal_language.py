@@ -946,3 +946,24 @@ def test_renders_last_lines_and_its_usage_errors_are_said_in_spanish(campaign):
                       env={"LANG": "C.UTF-8"}, columns=300)
     assert "exit code 1: 1 error said above" in tty.said(english), english.describe()
     assert "--strict: QC warnings on 1 variant" in tty.said(english), english.describe()
+
+
+def test_the_specimens_titles_are_in_the_terminals_language(campaign, monkeypatch):
+    # A translator's preview in a Spanish terminal: every line said in Spanish, and the
+    # specimen's titles drawn in English ("nah · Náhuatl · Noto Sans, 13 px em as on ...").
+    from click.testing import CliRunner
+
+    import pipeline.render.specimen as specimen
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "name": "Náhuatl", "treatment": "burn"}])
+    scripts = []
+    write = specimen.write_atomically
+    monkeypatch.setattr(specimen, "write_atomically",
+                        lambda path, text: (scripts.append(text), write(path, text))[1])
+    monkeypatch.setattr("pipeline.cli.language.terminal_language", lambda: "es")
+    result = CliRunner().invoke(cli, ["preview", str(manifest), "--lang", "nah", "--no-video"])
+    assert result.exit_code == 0, result.output
+    [script] = scripts
+    assert re.search(r"nah · Náhuatl · [^,\n]+, em de \d+ px como en 320x180 \(small\)",
+                     script), script
+    assert "as on" not in script and "px em" not in script, script

@@ -288,8 +288,9 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
     if not lang and not spot:
         raise click.UsageError(said(say(N_("say which language (--lang CODE) or spot (--spot "
                                            "ID) to preview"))))
+    # The specimen's titles in the terminal's language: the reviewer's.
     previews = make_previews(manifest, languages=lang, spots=spot, profile=profile,
-                             video=not no_video)
+                             video=not no_video, words=said)
     for item in previews:
         if isinstance(item, NotMade):
             for diagnostic in item.error.diagnostics:
