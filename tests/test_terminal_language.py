@@ -46,9 +46,9 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
     # A trial's Spanish terminal read Click's "Usage: ... Error: Invalid value for 'FILE...':
     # File 'loose' is a directory", and our own "'abc' is not a frame rate" in English.
     (tmp_path / "sueltos").mkdir()
-    cases = {("check", "sueltos"): "Error: Valor no válido para 'FILE...': Archivo 'sueltos': es "
-                                   "una carpeta, no un archivo.",
-             ("check",): "Error: Falta el argumento 'FILE...'.",
+    cases = {("check", "sueltos"): "Error: Valor no válido para 'ARCHIVO...': Archivo 'sueltos': "
+                                   "es una carpeta, no un archivo.",
+             ("check",): "Error: Falta el argumento 'ARCHIVO...'.",
              ("check", "--fps", "abc", "x.srt"): "Error: Valor no válido para '--fps': 'abc' no es "
                                                  "una frecuencia de cuadro: escriba un número como "
                                                  "25 o 23.976, o una fracción como 24000/1001",
@@ -81,7 +81,7 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
     temporary.mkdir()
     help_text = tty.said(tty.run(["check", "--help"], cwd=tmp_path, columns=400,
                                  env={**SPANISH, "TMPDIR": str(temporary)}))
-    assert help_text[0] == "Uso: pipeline check [OPTIONS] FILE..."
+    assert help_text[0] == "Uso: pipeline check [OPCIONES] ARCHIVO..."
     assert "Opciones:" in help_text and any("Muestra este mensaje y termina." in line
                                             for line in help_text), help_text
     assert not list(temporary.iterdir())      # Click's words, written for it, removed at exit
@@ -99,9 +99,15 @@ def test_every_command_s_help_is_said_in_spanish_in_a_spanish_terminal(tmp_path:
     assert check[1].startswith("  Revisa archivos de subtítulos y grabaciones antes de "
                                "entregarlos"), check
     assert "pipeline check audio/not-for-sale-15/yua.wav" in map(str.strip, check)  # as typed
-    assert any(line.split() == ["--max-lines", "N", "Máximo", "de", "líneas", "por",
-                                "subtítulo", "(por", "omisión", "2).", "[x>=1]"]
+    # Its range ("[x>=1]") on the line or the next, as the metavars' column leaves room.
+    assert any(line.split()[:10] == ["--max-lines", "N", "Máximo", "de", "líneas", "por",
+                                     "subtítulo", "(por", "omisión", "2)."]
                for line in check), check
+    # The usage line's and options' metavars too ("[OPTIONS] FILE...", "--duration SECONDS"
+    # where the messages say "--duration SEGUNDOS").
+    assert check[0] == "Uso: pipeline check [OPCIONES] ARCHIVO...", check
+    assert any(line.split()[:2] == ["--duration", "SEGUNDOS"] for line in check), check
+    assert listing[0] == "Uso: pipeline [OPCIONES] COMANDO [ARGUMENTOS]...", listing
     assert any("-q, --quiet" in line and "Solo los errores y el resumen final." in line
                for line in check), check
     # A help written with a figure (`help_text`) has it in Spanish too.
@@ -130,6 +136,14 @@ def test_every_help_a_command_shows_has_its_spanish():
             if text:
                 seen += 1
                 assert translated(_TEMPLATES.get(text, (text,))[0], "es"), (name, text[:60])
+        # Its metavars: each given as a msgid, that Click would otherwise write in English
+        # (an argument's name, a type's: TEXT, INTEGER); Click's own Path says its kind in
+        # its own words, choices are typed as they are.
+        for param in command.params:
+            if isinstance(param, click.Option) and (param.is_flag or param.count or isinstance(
+                    param.type, (click.Choice, click.Path))):
+                continue
+            assert param.metavar and translated(param.metavar, "es"), (name, param.name)
     assert seen >= 60, seen
 
 
@@ -937,7 +951,7 @@ def test_renders_last_lines_and_its_usage_errors_are_said_in_spanish(campaign):
     dask = tty.run(["render", str(manifest), "--executor", "dask"], cwd=campaign.root,
                    env=SPANISH, columns=300)
     assert dask.status == 2 and tty.said(dask)[-1] == \
-        "Error: --executor dask necesita --scheduler ADDRESS", dask.describe()
+        "Error: --executor dask necesita --scheduler DIRECCIÓN", dask.describe()
     store = tty.run(["render", str(manifest), "--store", "s3://b/p"], cwd=campaign.root,
                     env=SPANISH, columns=300)
     assert store.status == 2 and tty.said(store)[-1] == "Error: --store va con --executor dask", \

@@ -91,11 +91,11 @@ def verbosity_options(command):
 # PIPELINE_RENDER_LANG for --lang (PIPELINE_WATCH_LANG for watch's), as the contract's
 # PIPELINE_<OPTION> promises.
 SELECTORS = [
-    click.option("--spot", multiple=True, metavar="ID",
+    click.option("--spot", multiple=True, metavar=N_("ID"),
                  help=N_("Only this spot (repeatable).")),
-    click.option("--lang", multiple=True, metavar="CODE",
+    click.option("--lang", multiple=True, metavar=N_("CODE"),
                  help=N_("Only this language (repeatable).")),
-    click.option("--profile", multiple=True, metavar="NAME",
+    click.option("--profile", multiple=True, metavar=N_("NAME"),
                  help=N_("Only this profile (repeatable).")),
 ]
 

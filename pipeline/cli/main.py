@@ -44,7 +44,8 @@ from pipeline.render.remote import Store
 from pipeline.render.strays import stray_files, stray_warning
 from pipeline.render.variants import Plan, Selection
 
-MANIFESTS = click.argument("manifests", nargs=-1, required=True,
+# The metavar Click would write ("MANIFESTS..."), as a msgid: said in the terminal's language.
+MANIFESTS = click.argument("manifests", nargs=-1, required=True, metavar=N_("MANIFESTS..."),
                            type=click.Path(dir_okay=False, path_type=Path))
 
 
@@ -304,7 +305,7 @@ Examples:
   pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786 \\
       --store s3://render-cache/blue-heart"""))
 @MANIFESTS
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar=N_("N"),
               help=help_text(N_("Render jobs at once, never more picture encodes than cores "
                                 "(default: one more than cores, fewer if memory is short). "
                                 "Planning probes up to %(probes)s inputs at once whatever -j "
@@ -314,7 +315,7 @@ Examples:
 @click.option("--dry-run", is_flag=True,
               help=N_("Print what would be rendered, and why; run nothing."))
 @click.option("--fail-fast", is_flag=True, help=N_("Stop at the first failed variant."))
-@click.option("--wait", type=click.FloatRange(0), default=None, metavar="SECONDS",
+@click.option("--wait", type=click.FloatRange(0), default=None, metavar=N_("SECONDS"),
               help=N_("Wait at most this long for another render of the campaign to finish, "
                       "then fail (default: as long as it takes)."))
 @click.option("--strict", is_flag=True,
@@ -322,12 +323,12 @@ Examples:
                       "lengths)."))
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help=N_("Where renders run: local processes, or the workers of a Dask cluster."))
-@click.option("--scheduler", metavar="ADDRESS",
+@click.option("--scheduler", metavar=N_("ADDRESS"),
               help=N_("The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)."))
-@click.option("--store", metavar="URL", type=TARGET_URL,
+@click.option("--store", metavar=N_("URL"), type=TARGET_URL,
               help=N_("With --executor dask: move inputs and outputs through this object store "
                       "(s3://bucket/prefix) for workers that share no disk with this machine."))
-@click.option("--endpoint-url", metavar="URL", help=N_("S3-compatible endpoint of --store."))
+@click.option("--endpoint-url", metavar=N_("URL"), help=N_("S3-compatible endpoint of --store."))
 @fails_cleanly
 def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, wait, strict,
            executor, scheduler, store, endpoint_url) -> None:
