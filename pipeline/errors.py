@@ -15,6 +15,7 @@ from pipeline.messages import N_, Message, message_from_json, say
 # A note is no problem: what the pipeline decided for the user (a file read from its master's
 # timecode), said where the user looks and counted neither as an error nor as a warning.
 Severity = Literal["error", "warning", "note"]
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "note": N_("note")}
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,17 @@ class Diagnostic:
         if self.path is None:
             return ""
         return f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+
+    @property
+    def said_line(self) -> Message:
+        """`format()`'s line as a message to say inside another: its severity, text and hint in
+        the reader's language (a Spanish terminal's reasons read "error: ... (hint: ...)" in
+        English inside Spanish)."""
+        line = say(N_("%(where)s%(severity)s: %(message)s"), where=self.where,
+                   severity=say(SEVERITY_WORDS[self.severity]), message=self.said_message)
+        if not self.hint:
+            return line
+        return say(N_("%(line)s (hint: %(hint)s)"), line=line, hint=self.hint_detail or self.hint)
 
     def format(self) -> str:
         text = f"{self.where}{self.severity}: {self.message}"
@@ -113,9 +125,11 @@ class Reason(str):
 
 
 def reason_message(reason: str) -> Message | str:
-    """A reason (a `Reason`, or plain text) as a message to say inside another: the message it
-    was made from, else its text (a diagnostic's whole line stays as `Reason` wrote it)."""
+    """A reason (a `Reason`, or plain text) as a message to say inside another: the message or
+    the diagnostic's line it was made from, else its text."""
     source = getattr(reason, "source", None)
+    if isinstance(source, Diagnostic):
+        return source.said_line
     return source if isinstance(source, Message) else str(reason)
 
 

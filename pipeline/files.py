@@ -70,6 +70,7 @@ def remove_abandoned_partials(final: Path) -> None:
 
 
 GROWING_POLL = 0.25   # seconds: a copy writes many times a second (render/settling.py)
+QUIET_SECONDS = 2.0   # a copy under way wrote its file in the last instants
 _STEADY: set[tuple[str, int, int]] = set()   # (path, size, mtime_ns) seen not growing
 
 
@@ -77,11 +78,13 @@ def still_growing(path: Path) -> bool:
     """Whether the file's size changes within `GROWING_POLL`: a copy still under way (a
     trial's cron render of a master being copied told the media team to export it again).
     A file seen steady is not waited on again while its size and time stay (a `check` of many
-    subtitle files beside one unreadable master asks of it once per file)."""
+    subtitle files beside one unreadable master asks of it once per file). A file last
+    written `QUIET_SECONDS` ago or more is not waited on at all (a `check` of many broken files
+    paid the wait for each)."""
     try:
         stat = path.stat()
         seen = (str(path), stat.st_size, stat.st_mtime_ns)
-        if seen in _STEADY:
+        if seen in _STEADY or time.time() - stat.st_mtime_ns / 1e9 >= QUIET_SECONDS:
             return False
         time.sleep(GROWING_POLL)
         if path.stat().st_size != stat.st_size:

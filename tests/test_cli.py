@@ -561,6 +561,25 @@ def test_a_master_still_being_copied_is_said_to_be_and_its_skipped_variants_stay
         result.stderr, result.stderr
 
 
+def test_a_broken_file_not_written_for_a_while_is_not_waited_on(tmp_path, monkeypatch):
+    # The reviewer: `check *.wav` of many broken files waited 0.25 s on each to see whether it
+    # grew; a copy under way wrote its file in the last instants.
+    import os
+    import time
+
+    from pipeline import files
+
+    old, fresh = tmp_path / "old.wav", tmp_path / "fresh.wav"
+    for path in (old, fresh):
+        path.write_bytes(b"RIFF broken")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    waits = []
+    monkeypatch.setattr(files.time, "sleep", waits.append)
+    assert not files.still_growing(old) and waits == []
+    assert not files.still_growing(fresh) and waits == [files.GROWING_POLL]
+
+
 def test_render_waits_for_another_render_at_most_as_long_as_it_is_told(campaign):
     # An operations trial: a cron's render behind a hung one would queue for ever.
     import os

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.errors import ManifestError, SubtitleError, ValidationError
 from pipeline.manifest import load_manifest
+from pipeline.manifest.load import InvalidManifest
 from pipeline.profiles import BUILTIN_PROFILES
 from tests.conftest import SRT
 
@@ -100,6 +101,18 @@ def test_a_dub_s_subtitles_may_be_forced_narratives_and_nothing_else_s(campaign)
     assert "error: language" in wrong and "forced_subtitles is for a dub or mix language's " \
         "subtitle file (a soft language's subtitles are shown already)" in wrong, wrong
     assert errors_of(campaign, text.replace("forced_subtitles: true", "forced_subtitles: yes"))
+
+
+def test_sdh_marks_a_subtitled_language_and_is_an_error_on_a_dub(campaign):
+    text = GOOD.replace("        treatment: soft\n", "        treatment: soft\n        sdh: true\n")
+    manifest = load_manifest(campaign.write_text(text))
+    assert [(l.treatment, l.sdh) for l in manifest.languages] == [
+        ("burn", False), ("dub", False), ("soft", True)]
+    dub = GOOD.replace("        treatment: dub\n", "        treatment: dub\n        sdh: true\n")
+    (wrong,) = errors_of(campaign, dub)
+    assert wrong.endswith("error: language 'yua': sdh marks a burn or soft language's subtitles "
+                          "(a dub language's track is there to be asked for) (hint: leave it "
+                          "out, or make the language burn or soft)"), wrong
 
 
 def test_a_language_s_spots_name_spots_of_the_manifest_once_each(campaign):
@@ -733,3 +746,33 @@ def test_an_output_folder_on_a_read_only_disk_is_said_to_be_one(campaign, tmp_pa
         f"{campaign.manifest}:6: error: output_dir {folder / 'build'} cannot be written: "
         f"{folder} is on a read-only file system (hint: point output_dir at a folder on a "
         "writable disk, or mount it read-write)"], found
+
+
+def test_a_publish_url_no_target_writes_to_is_said_by_validate_and_holds_no_render_back(
+        campaign):
+    # Only `publish` refused `publish.to: ftp://...`: validate and plan said nothing of it.
+    with pytest.raises(InvalidManifest) as caught:
+        load_manifest(campaign.write_text(ONE_SPOT + "publish:\n  to: ftp://example.org/spots\n"))
+    (found,) = caught.value.diagnostics
+    assert found.format() == (
+        f"{campaign.manifest}:7: error: cannot publish to ftp://example.org/spots: unsupported "
+        "scheme (hint: use s3://bucket/prefix for object storage or file://path for a folder)")
+    assert caught.value.page_only(found)
+    assert errors_of(campaign, ONE_SPOT + "publish:\n  to: s3:///spots\n") == [
+        f"{campaign.manifest}:7: error: no bucket in 's3:///spots' (hint: write "
+        "s3://bucket/prefix)"]
+    for good in ("s3://bucket/spots", "file://../dist", "../dist"):
+        assert load_manifest(campaign.write_text(ONE_SPOT + f"publish:\n  to: {good}\n"))
+
+
+def test_an_output_folder_the_system_will_not_make_is_said_before_any_render(campaign):
+    # As root every permission allows it, yet /proc takes no new folder: validate said
+    # nothing and every render then failed with the system's words alone.
+    found = errors_of(campaign, ONE_SPOT + "output_dir: /proc/no-such/build\n")
+    assert [line for line in found if "output_dir" in line] == [
+        f"{campaign.manifest}:6: error: output_dir /proc/no-such/build cannot be made: /proc "
+        "takes no new folder (No such file or directory) (hint: point output_dir at a folder "
+        "on a disk you can write to)"], found
+    # Where it can be made, nothing is left of the look: no folder made, none left behind.
+    assert load_manifest(campaign.write_text(ONE_SPOT + "output_dir: out/build\n"))
+    assert list(campaign.manifest.parent.iterdir()) == [campaign.manifest]

@@ -97,6 +97,65 @@ def test_publish_to_the_default_folder_then_verify(campaign):
     assert again.ok and again.uploaded == [] and len(again.skipped) == OBJECTS + LISTS_AND_PAGES
 
 
+def test_a_new_render_published_to_a_folder_replaces_its_file_with_its_sidecar(campaign):
+    # Staged under .staging/ and renamed into place with its sidecar; a file a publish cut
+    # short left staged, unused since, is removed once one completes.
+    import subprocess
+
+    publish(campaign)
+    dist = campaign.path.parent.parent / "dist" / "blue-heart"
+    leftover = dist / ".staging" / "not-for-sale-30" / "not-for-sale-30.yua.web.mp4"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"a render since replaced")
+    replaced = campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.nah.web.mp4"
+    flip_a_byte_keeping_the_size(replaced)
+    rerecord(campaign, replaced)
+    report = publish(campaign)
+    assert report.ok, [d.format() for d in report.diagnostics]
+    assert [(o.action, o.replaced) for o in report.uploaded if o.path == replaced] == [
+        ("uploaded", True)]
+    published = dist / "not-for-sale-15" / replaced.name
+    assert published.read_bytes() == replaced.read_bytes()
+    checked = subprocess.run(["sha256sum", "-c", published.name + ".sha256"],
+                             cwd=published.parent, capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stdout.strip().endswith(": OK"), checked
+    assert not (dist / ".staging").exists()
+    assert not report.removed and "withdrawn" not in " ".join(
+        d.message for d in report.diagnostics)
+    assert verify(str(dist)).ok
+
+
+def test_verify_checks_each_subtitle_file_and_each_language_s_checksum_list(campaign):
+    # A trial's station: an SRT edited after publishing and a checksum list with a wrong
+    # line were "364 of 364 variants verified", exit 0; its own `sha256sum -c` said FAILED.
+    from click.testing import CliRunner
+
+    assert publish(campaign).ok
+    dist = campaign.path.parent.parent / "dist" / "blue-heart"
+    report = verify(str(dist))
+    assert report.ok and report.files
+    assert {check.file for check in report.files} >= {"nah.SHA256SUMS"}
+    assert any(check.file.endswith(".srt") for check in report.files)
+    sidecar = next(dist.glob("*/*.srt"))
+    language = sidecar.name.split(".")[-2]
+    sums = dist / f"{language}.SHA256SUMS"
+    with open(sidecar, "a", encoding="utf-8") as edited:
+        edited.write("\n")
+    lines = sums.read_text(encoding="utf-8").splitlines()
+    lines[0] = ("0" if lines[0][0] != "0" else "1") + lines[0][1:]
+    sums.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = verify(str(dist))
+    assert not report.ok and all(check.ok for check in report.checks)
+    failed = {check.file: check.problem for check in report.files if not check.ok}
+    assert set(failed) == {str(sidecar.relative_to(dist)), sums.name}, failed
+    assert failed[sums.name].line == 1 and "is listed with sha256" in failed[sums.name].message
+    result = CliRunner().invoke(verify_command, [str(dist)])
+    assert result.exit_code == 1, result.output
+    assert f"of {len(report.checks)} variants verified" in result.output
+    assert f"{len(report.files) - 2} of {len(report.files)} subtitle files and checksum " \
+        "lists verified" in result.output
+
+
 def test_publish_refuses_a_variant_changed_since_its_record(campaign):
     variant = campaign.campaign_dir / "not-for-sale-15" / "not-for-sale-15.nah.web.mp4"
     flip_a_byte_keeping_the_size(variant)
@@ -304,13 +363,17 @@ def test_cli_no_credentials(campaign, s3_server, bucket, monkeypatch):
     assert "no AWS credentials found" in result.stderr
 
 
-def test_a_failed_publish_leaves_the_previous_catalog(campaign, s3_server, bucket):
+def test_a_failed_publish_leaves_the_previous_catalog_and_every_file_it_describes(
+        campaign, s3_server, bucket):
     publish(campaign, target=target_for(s3_server, bucket))
     client = s3_client(s3_server)
     before = client.get_object(Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read()
+    replaced_key = "blue-heart/not-for-sale-15/not-for-sale-15.nah.web.mp4"
+    previous = client.get_object(Bucket=bucket, Key=f"campaigns/{replaced_key}")["Body"].read()
 
-    # A new variant to publish, whose upload keeps failing; and one uploaded before it, which
-    # replaces its previous render under the previous catalog.
+    # Two new renders to publish, one of which keeps failing its upload; the other, uploaded
+    # in place, replaced its previous render under the previous catalog (an operations
+    # trial's station would have downloaded a file its page's checksum refuses).
     variant = campaign.campaign_dir / "not-for-sale-30" / "not-for-sale-30.nah.web.mp4"
     flip_a_byte_keeping_the_size(variant)
     rerecord(campaign, variant)
@@ -328,14 +391,56 @@ def test_a_failed_publish_leaves_the_previous_catalog(campaign, s3_server, bucke
     after = client.get_object(Bucket=bucket, Key="campaigns/blue-heart/catalog.json")["Body"].read()
     assert after == before
     assert any("catalog not updated" in d.message for d in report.failures)
-    # The file replaced under the previous catalog is named: a trial's station would have
-    # downloaded a file the page's checksum refuses, told that it "still sees the previous
-    # catalog".
-    replaced_key = "blue-heart/not-for-sale-15/not-for-sale-15.nah.web.mp4"
-    assert [o.replaced for o in report.objects if o.key == replaced_key] == [True]
+    # What stations download is what the previous catalog describes: a station's check passes.
+    assert client.get_object(Bucket=bucket, Key=f"campaigns/{replaced_key}")["Body"].read() \
+        == previous
+    assert verify(f"s3://{bucket}/campaigns/blue-heart", endpoint_url=s3_server).ok
+    assert not [d for d in report.failures if "does not describe" in d.message]
+
+    # Published again: the file staged then is not sent again, both are moved into place, and
+    # nothing is left waiting.
+    with FaultProxy(s3_server) as proxy:
+        report = publish(campaign, target=target_for(proxy.url, bucket))
+        assert report.ok, [d.format() for d in report.diagnostics]
+        assert proxy.requests("PUT", "/.staging/not-for-sale-15/") == []
+        assert len(proxy.requests("PUT", "/.staging/not-for-sale-30/")) == 1
+    for key, path in ((replaced_key, replaced), (failed_key, variant)):
+        assert client.get_object(Bucket=bucket, Key=f"campaigns/{key}")["Body"].read() \
+            == path.read_bytes()
+    assert client.list_objects_v2(Bucket=bucket, Prefix="campaigns/blue-heart/.staging/")[
+        "KeyCount"] == 0
+    assert verify(f"s3://{bucket}/campaigns/blue-heart", endpoint_url=s3_server).ok
+
+
+def test_a_publish_failing_while_it_moves_files_into_place_names_those_it_moved(
+        campaign, s3_server, bucket):
+    # The moves are server-side copies, a fraction of a second each: a failure there still
+    # leaves the files moved before it new under the previous catalog, and says which.
+    publish(campaign, target=target_for(s3_server, bucket))
+    client = s3_client(s3_server)
+    for spot in ("not-for-sale-15", "not-for-sale-30"):
+        path = campaign.campaign_dir / spot / f"{spot}.nah.web.mp4"
+        flip_a_byte_keeping_the_size(path)
+        rerecord(campaign, path)
+    with FaultProxy(s3_server) as proxy:
+        proxy.add(Fault("status", method="PUT", contains="not-for-sale-30.nah.web.mp4",
+                        header_prefix="x-amz-copy-source", times=None, status=403,
+                        code="AccessDenied", message="Access Denied"))
+        report = publish(campaign, target=target_for(proxy.url, bucket, max_attempts=1))
+    moved, stopped = ("blue-heart/{0}/{0}.nah.web.mp4".format(spot)
+                      for spot in ("not-for-sale-15", "not-for-sale-30"))
+    assert [(o.action, o.replaced) for o in report.objects if o.key == moved] == [
+        ("uploaded", True)]
+    assert [o.action for o in report.objects if o.key == stopped] == ["failed"]
     (said,) = [d for d in report.failures if "does not describe" in d.message]
-    assert said.message.endswith(f"the previous one's size and sha256): {replaced_key}"), said
-    assert said.hint.startswith("publish again as soon as it can complete")
+    assert said.message.endswith(f"the previous one's size and sha256): {moved}"), said
+    # The one not moved is as the previous catalog says; it waits, staged, for the next publish.
+    stopped_object = client.head_object(Bucket=bucket, Key=f"campaigns/{stopped}")
+    assert stopped_object["Metadata"]["sha256"] != hashlib.sha256(
+        (campaign.campaign_dir / "not-for-sale-30/not-for-sale-30.nah.web.mp4").read_bytes()
+    ).hexdigest()
+    assert publish(campaign, target=target_for(s3_server, bucket)).ok
+    assert verify(f"s3://{bucket}/campaigns/blue-heart", endpoint_url=s3_server).ok
 
 
 def test_records_are_read_for_current_variants_only(campaign):
@@ -386,7 +491,10 @@ def test_bad_targets_and_catalogs_are_errors_with_a_path(campaign, tmp_path):
         manifest.write("publish:\n  to: ftp://host/x\n")
     result = CliRunner().invoke(publish_command, [str(campaign.path)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{campaign.path}: error: cannot publish to ftp://host/x")
+    # At its line (validate says it too, since the manifest is read).
+    line = len(campaign.path.read_text(encoding="utf-8").splitlines())
+    assert result.stderr.startswith(
+        f"{campaign.path}:{line}: error: cannot publish to ftp://host/x"), result.stderr
     (tmp_path / "bogus").mkdir()
     (tmp_path / "bogus" / "catalog.json").write_text('{"variants": 3}')
     result = CliRunner().invoke(verify_command, [str(tmp_path / "bogus")])
@@ -453,7 +561,7 @@ def test_what_a_publish_stopped_by_ctrl_c_left_is_said_by_whether_its_catalog_wa
     # was, and the files it replaced not described by it.
     from pipeline.manifest import load_manifest
     from pipeline.publish.held_back import interrupted
-    from pipeline.publish.upload import ObjectResult, PublishReport
+    from pipeline.publish.report import ObjectResult, PublishReport
 
     manifest = load_manifest(campaign.path)
     replaced = ObjectResult("blue-heart/s/s.nah.web.mp4", None, "uploaded", 9, replaced=True)

@@ -295,6 +295,22 @@ def test_a_subtitled_language_of_a_campaign_with_video_spots_skips_its_radio_spo
                            ["radio"])
     result = invoke("validate", alone)
     assert result.exit_code == 1 and "but spot 'spot' is a radio spot" in result.stderr
+    # As does a language whose `spots:` names the radio spot alone: it was skipped there and
+    # made for no other spot, so nothing of it was rendered, and nothing said.
+    manifest = campaign.write(
+        [{"code": "yua", "treatment": "dub"},
+         {"code": "nah", "treatment": "burn", "spots": ["radio"]}], ["radio", "proxy"],
+        spots=[{"id": "spot", "master": "../media/spot.mp4"},
+               {"id": "radio", "master": "../media/radio.wav",
+                "music_bed": "../media/spot.bed.wav"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1, result.output
+    line = next(at for at, text in enumerate(manifest.read_text().splitlines(), 1)
+                if "nah" in text)
+    assert f"{manifest}:{line}: error: language 'nah' uses 'burn', but spot 'radio' is a radio " \
+        "spot (sound alone): its languages use 'dub' or 'mix' (hint: name a video spot in the " \
+        "language's 'spots:', or give it a recorded track (dub) or a voice-over (mix))" \
+        in result.stderr, result.stderr
 
 
 def test_medium_in_the_manifest_decides_over_the_streams(campaign, radio_master):

@@ -299,6 +299,23 @@ def test_overlap_names_both_cues_at_the_later_one(tmp_path):
     assert "00:00:03,000" in problem.message
 
 
+def test_an_overlap_of_two_cues_numbered_alike_tells_them_apart_by_line(tmp_path):
+    # "make cue 1 end before cue 1 starts": a translator's copied cue kept its number.
+    result = read_subtitles(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        uno
+
+        1
+        00:00:02,500 --> 00:00:04,000
+        ome
+        """))
+    problem = only(result.errors, "overlap")
+    assert problem.hint == ("make the cue 1 at line 1 end before the one at line 5 starts; to "
+                            "show both at once, place them in different rows of the screen "
+                            "(top, middle, bottom)")
+
+
 def test_overlap_with_a_long_cue_further_back(tmp_path):
     result = read_subtitles(srt(tmp_path, """\
         1

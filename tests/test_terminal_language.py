@@ -537,7 +537,7 @@ def _assert_said_in_spanish(paths: list[Path], makers: dict, english_only: set,
 def test_a_publishs_diagnostics_are_said_in_spanish(tmp_path):
     """A sample of what publish says, each made as publish makes it, said in Spanish."""
     from pipeline.errors import StorageError
-    from pipeline.publish.storage import check_target_url
+    from pipeline.publish.target import check_target_url
     from pipeline.publish.upload import parse_duration
     from pipeline.render.stored_record import shape_problem
 
@@ -664,7 +664,7 @@ def test_a_manifests_errors_are_said_in_spanish(campaign):
         assert english_word not in spanish.text, (english_word, spanish.describe())
     # The same lines in English, word for word as ever.
     assert "error: unknown key 'treatmnt' in a language (hint: allowed keys: also_called, " \
-        "clock, code, forced_subtitles, name, qc, spots, style, treatment)" in english.text
+        "clock, code, forced_subtitles, name, qc, sdh, spots, style, treatment)" in english.text
     assert "error: profile 'tv': crf 60 is outside x264's 0 to 51" in english.text
 
 
@@ -813,6 +813,24 @@ def test_clean_is_said_in_spanish_and_says_which_intermediates_it_examined(campa
     for result in (listed, blocked):
         for english in ("of no variant", "every intermediate", "deletes them"):
             assert english not in result.text, (english, result.describe())
+
+
+def test_a_diagnostic_s_line_said_inside_another_message_is_said_whole_in_spanish(monkeypatch):
+    # A reason made from a diagnostic (an error of another file blocking a variant) went into
+    # a Spanish sentence as its English line: "... error: ... (hint: ...)".
+    from pipeline.cli.language import diagnostic_line, said
+    from pipeline.errors import Reason, error, reason_message
+    from pipeline.messages import N_, say
+
+    found = error(say(N_("no bucket in %(url)s"), url="'s3:///x'"), "m.yaml", 3,
+                  say(N_("write %(form)s"), form="s3://bucket/prefix"))
+    inside = say(N_("%(reasons)s"), reasons=reason_message(Reason(found)))
+    assert str(inside) == found.format()           # the English line, as ever
+    from pipeline.cli import language
+
+    monkeypatch.setattr(language, "terminal_language", lambda: "es")   # cached per process
+    assert said(inside) == diagnostic_line(found) == (
+        "m.yaml:3: error: no hay bucket en 's3:///x' (sugerencia: escriba s3://bucket/prefix)")
 
 
 def test_plans_line_of_each_master_is_said_in_spanish(campaign):

@@ -28,8 +28,10 @@ PROFILES = {"small": SMALL_PROFILES["small"],
             # The broadcast profile's MOV (PCM sound) at the test's size.
             "small-mov": {"base": "broadcast", "width": 320, "height": 180, "preset": "ultrafast"}}
 SHOWN = {"tzo": True, "yua": False, "mto": False,     # soft, dub, mix
-         "maj": True}    # a dub's forced narratives (the spot's on-screen text): shown, forced
+         "maj": True,    # a dub's forced narratives (the spot's on-screen text): shown, forced
+         "tzh": True}    # soft subtitles for the deaf and hard of hearing: shown, captions
 FORCED = {"maj"}
+SDH = {"tzh"}
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,8 @@ def rendered(tmp_path_factory, media):
     manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
                                {"code": "yua", "treatment": "dub"},
                                {"code": "mto", "treatment": "mix"},
-                               {"code": "maj", "treatment": "dub", "forced_subtitles": True}],
+                               {"code": "maj", "treatment": "dub", "forced_subtitles": True},
+                               {"code": "tzh", "treatment": "soft", "sdh": True}],
                               PROFILES)
     result = CliRunner().invoke(cli, ["render", str(manifest), "-j", "2"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -60,6 +63,12 @@ def test_only_a_soft_variants_subtitle_track_is_on(rendered, code, profile, exte
     assert track["disposition"]["default"] == SHOWN[code], track["disposition"]
     # Flagged forced in MP4 (a MOV's text track has no flag ffmpeg writes for it: shown).
     assert track["disposition"]["forced"] == (code in FORCED and extension == "mp4"), \
+        track["disposition"]
+    # SDH flagged captions in MP4: the DASH role "caption" of its track's kind box, read here
+    # as the bytes of the box's scheme and value (ISO/IEC 14496-12 8.10.4).
+    assert (b"urn:mpeg:dash:role:2011\x00caption\x00" in out.read_bytes()) == (
+        code in SDH and extension == "mp4")
+    assert track["disposition"]["captions"] == (code in SDH and extension == "mp4"), \
         track["disposition"]
     flags = track_header_flags(out)
     assert [handler for handler, _ in flags] == \
@@ -180,8 +189,33 @@ def test_a_forced_narrative_is_said_forced_beyond_the_mp4(rendered, tmp_path):
     for code in SHOWN:
         (card,) = page.xpath(f"//li[@id='card-spot-{code}']")
         (video,) = card.xpath(".//video")
-        assert (video.get("data-show-subtitles") is not None) == (code in ("tzo", *FORCED))
+        assert (video.get("data-show-subtitles") is not None) == (code in ("tzo", *SDH, *FORCED))
         said = " ".join(card.itertext())
         # The page is Spanish by default.
         assert ("muéstrelos siempre" in said) == (code in FORCED), said
         assert ("solo los textos en pantalla: muéstrelos siempre" in said) == (code in FORCED), said
+
+
+def test_sdh_subtitles_are_said_so_in_the_catalog_the_player_and_beside_their_files(rendered,
+                                                                                    tmp_path):
+    # A trial's SDH subtitler: nothing marked a track as for the deaf and hard of hearing, so
+    # a station could not route it to its closed captions.
+    from lxml import etree
+
+    result = CliRunner().invoke(cli, ["publish", str(rendered.manifest), "--to",
+                                      (tmp_path / "dist").as_uri()], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "dist/test-campaign"
+    catalog = json.loads((site / "catalog.json").read_text())
+    assert {(v["language"], v.get("sdh", False)) for v in catalog["variants"]} == \
+        {(code, code in SDH) for code in SHOWN}
+    page = etree.HTML((site / "index.html").read_bytes())
+    for code in ("tzh", "tzo"):
+        (card,) = page.xpath(f"//li[@id='card-spot-{code}']")
+        assert card.xpath(".//track/@kind") == ["captions" if code in SDH else "subtitles"]
+        said = " ".join(card.itertext())
+        assert ("para personas sordas o con discapacidad auditiva (SDH)" in said) == \
+            (code in SDH), said
+        assert said.count("SDH: sonidos y quién habla") == (
+            len(card.xpath(".//li[contains(@class, 'file-subtitles')]")) if code in SDH else 0)
+

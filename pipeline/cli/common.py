@@ -23,6 +23,7 @@ from pipeline.cli.language import diagnostic_line, said, word
 from pipeline.errors import CommandLineError, Diagnostic, PipelineError, internal_error, note
 from pipeline.manifest import load_manifest
 from pipeline.manifest.model import Concern
+from pipeline.publish.target import check_target_url
 from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.render.lock import Holder, campaign_lock
 from pipeline.render.strays import remove_abandoned
@@ -126,14 +127,7 @@ class Checked(click.ParamType):
         return value
 
 
-def _check_target_url(value: str) -> None:
-    # Imported when a URL is given: the translators' commands never load the storage stack.
-    from pipeline.publish.storage import check_target_url
-
-    check_target_url(value)
-
-
-TARGET_URL = Checked("url", _check_target_url)
+TARGET_URL = Checked("url", check_target_url)
 
 
 def shorten_paths(text: str) -> str:

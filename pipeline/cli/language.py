@@ -16,7 +16,7 @@ import os
 from functools import cache
 from typing import Mapping
 
-from pipeline.errors import Diagnostic, Reason
+from pipeline.errors import SEVERITY_WORDS, Diagnostic, Reason
 # Not publish/i18n.py's names at the top: Babel is loaded only for a Spanish terminal.
 from pipeline.messages import N_, N_plural, SOURCE_LANGUAGE, Message
 
@@ -48,8 +48,7 @@ CLICK = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and 
 METAVARS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
 
 # Severity and hint words, as `Diagnostic.format` writes them in English.
-WORDS = {"error": N_("error"), "warning": N_("warning"), "note": N_("note"),
-         "hint": N_("hint")}
+WORDS = {**SEVERITY_WORDS, "hint": N_("hint")}
 
 
 def language_of(environ: Mapping[str, str]) -> str:

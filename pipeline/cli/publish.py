@@ -17,7 +17,8 @@ from pipeline.manifest import Manifest, load_manifest
 from pipeline.messages import N_, Items, N_plural, say, say_count
 from pipeline.publish.i18n import Formats
 from pipeline.publish.held_back import interrupted
-from pipeline.publish.upload import ObjectResult, PublishReport, parse_duration
+from pipeline.publish.report import ObjectResult, PublishReport
+from pipeline.publish.upload import parse_duration
 from pipeline.publish.upload import publish as publish_campaign
 from pipeline.publish.verify import verify as verify_catalog
 
@@ -215,7 +216,7 @@ Examples:
 def verify(source: str, endpoint_url: str | None) -> None:
     report = verify_catalog(source, endpoint_url)
     width = widest(VERIFIED, 7)
-    for check in report.checks:
+    for check in report.checks + report.files:
         status = word(VERIFIED[0] if check.ok else VERIFIED[1])
         size = _size(check.bytes) if check.bytes else ""
         echo(f"  {status:<{width}} {check.file}  {size}  {check.describe()}".rstrip())
@@ -224,11 +225,19 @@ def verify(source: str, endpoint_url: str | None) -> None:
     if not report.checks:
         echo(f"{report.source}: {word('error')}: "
              + said(say(N_("the catalog lists no variants"))), err=True)
-    passed = len(report.checks) - len(report.failures)
+    passed = sum(1 for check in report.checks if check.ok)
     echo(said(say_count(N_plural("%(what)s: %(passed)s of %(count)s variant verified at "
                                  "%(source)s", "%(what)s: %(passed)s of %(count)s variants "
                                  "verified at %(source)s"), len(report.checks),
                         what=report.campaign or report.source, passed=passed,
                         count=len(report.checks), source=report.source)))
+    if report.files:
+        passed = sum(1 for check in report.files if check.ok)
+        echo(said(say_count(N_plural("%(what)s: %(passed)s of %(count)s subtitle file and "
+                                     "checksum list verified",
+                                     "%(what)s: %(passed)s of %(count)s subtitle files and "
+                                     "checksum lists verified"), len(report.files),
+                            what=report.campaign or report.source, passed=passed,
+                            count=len(report.files))))
     if not report.ok:
         raise click.exceptions.Exit(1)

@@ -4,12 +4,13 @@ found with the line of the offending key, all in one run."""
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
-from pipeline.errors import Diagnostic, ManifestError, ValidationError
+from pipeline.errors import Diagnostic, ManifestError, StorageError, ValidationError
 from pipeline.manifest.contact import read_contact
 from pipeline.manifest.model import (
     PAGE_LANGUAGES,
@@ -26,6 +27,7 @@ from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
 from pipeline.manifest.spots import in_default, read_spots
 from pipeline.messages import N_, Items, say
 from pipeline.profiles import BUILTIN_PROFILES
+from pipeline.publish.target import check_target_url
 from pipeline.subtitles.encoding import decode_text
 
 TOP_KEYS = {"campaign": True, "title": True, "source_language": True, "spots": True,
@@ -83,6 +85,8 @@ def load_manifest(path: str | Path) -> Manifest:
         # What only the page says: its mistakes hold no variant back (a trial's phone number
         # without its country code stopped every render), and publish refuses the manifest.
         problems = len(reader.diagnostics)
+        if "to" in publish:
+            _check_publish_to(reader, publish["to"][1], publish_to)
         if "contact" in publish:
             contact = read_contact(reader, publish["contact"][1], page_language)
         if "related" in publish:
@@ -185,6 +189,26 @@ def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | 
                               output_dir=str(manifest.output_dir), folder=str(folder)),
                     say(N_("point output_dir at a folder you can write to, or change its "
                            "permissions")))
+    elif folder != manifest.output_dir:
+        # Permissions let root make anything anywhere, yet /proc or /sys refuse a folder: make
+        # one there and take it away, or every render fails with the system's words alone.
+        try:
+            os.rmdir(tempfile.mkdtemp(prefix=".pipeline-", dir=folder))
+        except OSError as exc:
+            reader.fail(node, say(N_("output_dir %(output_dir)s cannot be made: %(folder)s "
+                                     "takes no new folder (%(reason)s)"),
+                                  output_dir=str(manifest.output_dir), folder=str(folder),
+                                  reason=exc.strerror or str(exc)),
+                        say(N_("point output_dir at a folder on a disk you can write to")))
+
+
+def _check_publish_to(reader: NodeReader, node: yaml.Node, url: str) -> None:
+    """`publish.to` must be a URL `publish` writes to: said by `validate` and `plan` (only
+    `publish` refused an `ftp://` one), holding no variant back."""
+    try:
+        check_target_url(url)
+    except StorageError as exc:
+        reader.fail(node, exc.said_message, exc.said_hint)
 
 
 def _read_only(folder: Path) -> bool:
@@ -227,7 +251,8 @@ def _style(reader: NodeReader, node: yaml.Node, where: What, base: Style) -> Sty
 
 
 LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False, "qc": False,
-                 "clock": False, "also_called": False, "spots": False, "forced_subtitles": False}
+                 "clock": False, "also_called": False, "spots": False, "forced_subtitles": False,
+                 "sdh": False}
 
 
 def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings,
@@ -313,7 +338,16 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
                                "language's subtitle file (a %(treatment)s language's subtitles "
                                "are shown already)"), code=repr(code), treatment=treatment),
                         say(N_("leave it out, or make the language dub or mix")))
+    sdh = False
+    if "sdh" in keys:
+        sdh = bool(reader.boolean(keys["sdh"][1], "sdh"))
+        if sdh and treatment in ("dub", "mix"):
+            reader.fail(keys["sdh"][1],
+                        say(N_("language %(code)s: sdh marks a burn or soft language's subtitles "
+                               "(a %(treatment)s language's track is there to be asked for)"),
+                            code=repr(code), treatment=treatment),
+                        say(N_("leave it out, or make the language burn or soft")))
     if not (code and treatment and not twice):     # a wrong style or qc key keeps its default
         return code, None
     return code, Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1,
-                          clock, also, spots, forced)
+                          clock, also, spots, forced, sdh)

@@ -146,6 +146,10 @@ class Language:
     # spot's on-screen text, a sign, a line its voice does not say: Netflix TTSG's forced
     # narratives), not a transcript: its track is shown unasked and flagged forced.
     forced_subtitles: bool = False
+    # A `burn` or `soft` language's subtitles are for the deaf and hard of hearing (SDH,
+    # closed captions): they say the sounds and who speaks. Its MP4 track is flagged captions
+    # (a player's "CC"), its page card and files say so (`sdh:`).
+    sdh: bool = False
 
     @property
     def name(self) -> str:

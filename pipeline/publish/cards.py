@@ -216,6 +216,12 @@ class Card:
         return any(d.variant.get("forced_subtitles") for d in self.deliverables)
 
     @property
+    def sdh(self) -> bool:
+        """Whether the language's subtitles are for the deaf and hard of hearing (catalog
+        `sdh`): they say the sounds and who speaks."""
+        return any(d.variant.get("sdh") for d in self.deliverables)
+
+    @property
     def media(self) -> list[str]:
         present = {d.kind.medium for d in self.deliverables} | {u.medium for u in self.unavailable}
         return [medium for medium in MEDIA if medium in present]

@@ -277,6 +277,9 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         # the translated hotline number, the track flagged forced in the MP4 only).
         **({"forced_subtitles": True} if (record.get("settings") or {}).get("forced_subtitles")
            else {}),
+        # Subtitles for the deaf and hard of hearing (the language's `sdh:`): the sounds and
+        # who speaks, in the picture or as its captions track.
+        **({"sdh": True} if (record.get("settings") or {}).get("sdh") else {}),
         "profile": record["profile"],
         # The built-in profile it derives from (`base:`): what the page calls the file; null
         # when it writes another file or codec than that one's (profiles.Profile.file_kind).

@@ -2,9 +2,11 @@
 holds the catalog back (the previous one stays the page's), and objects already put replaced
 their previous render under it; Ctrl-C may stop it before or after the catalog.
 
-Only versioned addresses would keep a replaced file from being served under the previous
-catalog's checksum, and the contract fixes each file's address: what was replaced is named, and
-publishing again mends it.
+A file that replaces a previous render waits under the staging folder until every file is up
+(`publish/staging.py`): a publish cut short while uploading replaced nothing. Cut short while
+those files are moved into place, or before the catalog is put, it leaves the ones moved new
+under the previous catalog (only versioned addresses would avoid it, and the contract fixes each
+file's address): they are named, and publishing again mends it.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from pipeline.errors import Diagnostic, error
 from pipeline.manifest import Manifest
 from pipeline.messages import N_, Items, N_plural, say, say_count
 
-if TYPE_CHECKING:     # upload.py imports this module
-    from pipeline.publish.upload import ObjectResult, PublishReport
+if TYPE_CHECKING:     # report.py imports this module
+    from pipeline.publish.report import ObjectResult, PublishReport
 
 HELD_BACK = "catalog-not-updated"   # the code of the errors that say so
 LISTED_REPLACED = 5

@@ -32,7 +32,7 @@ PERMISSIONS = {"listing": "s3:ListBucket", "deleting": "s3:DeleteObject"}
 UPLOADING = "s3:GetObject, s3:PutObject and s3:AbortMultipartUpload"
 # What was being done, as the messages below say it ("while reading <bucket>/<key>").
 ACTIONS = {"reading": N_("reading"), "listing": N_("listing"), "uploading": N_("uploading"),
-           "deleting": N_("deleting"), "presigning": N_("presigning")}
+           "deleting": N_("deleting"), "presigning": N_("presigning"), "copying": N_("copying")}
 
 
 def _doing(action: str) -> Message | str:

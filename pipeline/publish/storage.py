@@ -12,7 +12,7 @@ from pipeline.errors import StorageError
 from pipeline.files import atomic_output, special_file, write_atomically
 from pipeline.messages import N_, say
 from pipeline.publish.s3 import S3Target
-from pipeline.publish.target import READ_CHUNK, ObjectInfo, Target, _check_key, redact_url
+from pipeline.publish.target import READ_CHUNK, ObjectInfo, Target, _check_key, check_target_url
 
 
 SIDECAR = ".sha256"
@@ -75,6 +75,20 @@ class LocalTarget(Target):
                                    reason=str(exc.strerror or exc)),
                                hint=say(N_("check that the folder is writable and the disk has "
                                            "room"))) from None
+        return ObjectInfo(key, size, sha256)
+
+    def move(self, source: str, key: str, size: int, sha256: str) -> ObjectInfo:
+        """A rename, then its sidecar's (newer than the file, so read: `_recorded_sha256`)."""
+        staged, dest = self._path(source), self._path(key)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, dest)
+            os.replace(self._sidecar(staged), self._sidecar(dest))
+        except OSError as exc:
+            raise StorageError(say(N_("cannot write %(path)s: %(reason)s"), path=str(dest),
+                                   reason=str(exc.strerror or exc)),
+                               hint=say(N_("check that the folder is writable"))) from None
+        self._remove_empty_folders(staged)
         return ObjectInfo(key, size, sha256)
 
     @staticmethod
@@ -145,6 +159,9 @@ class LocalTarget(Target):
             raise StorageError(say(N_("cannot delete %(path)s: %(reason)s"), path=str(path),
                                    reason=str(exc.strerror or exc)),
                                hint=say(N_("check that the folder is writable"))) from None
+        self._remove_empty_folders(path)
+
+    def _remove_empty_folders(self, path: Path) -> None:
         # A dropped spot's folder would be left empty, and a served folder's index still shows it.
         for folder in path.parents:
             if folder == self.root:
@@ -159,26 +176,6 @@ class LocalTarget(Target):
 
     def location(self, key: str = "") -> str:
         return str(self._path(key)) if key else str(self.root)
-
-
-def check_target_url(url: str) -> None:
-    """Raise `StorageError` for a URL no target here writes to: an `s3://` without a bucket, or
-    another scheme than `s3://` and `file://`. Called for `--to` and `--store` before any
-    manifest is read, so that a wrong value is said to be the command line's (exit 2)."""
-    if url.startswith("s3://"):
-        if not url[len("s3://"):].partition("/")[0]:
-            raise StorageError(say(N_("no bucket in %(url)s"), url=repr(url)),
-                               hint=say(N_("write %(form)s"), form="s3://bucket/prefix"))
-    elif url in ("file://", "file://localhost", "file://localhost/"):
-        # It published into whatever folder the command ran in.
-        raise StorageError(say(N_("no folder in %(url)s"), url=repr(url)),
-                           hint=say(N_("write %(form)s, e.g. %(example)s"), form="file://path",
-                                    example="file://../dist"))
-    elif "://" in url and not url.startswith("file://"):
-        raise StorageError(say(N_("cannot publish to %(url)s: unsupported scheme"),
-                               url=redact_url(url)),
-                           hint=say(N_("use %(s3)s for object storage or %(folder)s for a folder"),
-                                    s3="s3://bucket/prefix", folder="file://path"))
 
 
 def open_target(url: str, base_dir: Path, endpoint_url: str | None = None, **s3_options) -> Target:

@@ -15,6 +15,7 @@ Messages name the bucket, endpoint and key, never a credential, signature or pre
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import tempfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -23,11 +24,27 @@ from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from pipeline.errors import StorageError
+from pipeline.messages import N_, say
 
 MiB = 1024 * 1024
 
 
 READ_CHUNK = MiB
+
+CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mxf": "application/mxf",
+                 ".jpg": "image/jpeg", ".png": "image/png", ".wav": "audio/wav",
+                 ".mp3": "audio/mpeg", ".mp2": "audio/mpeg", ".ogg": "audio/ogg",
+                 ".opus": "audio/ogg",
+                 ".srt": "application/x-subrip", ".vtt": "text/vtt; charset=utf-8",
+                 ".ttml": "application/ttml+xml; charset=utf-8",
+                 ".xml": "application/ttml+xml; charset=utf-8",   # EBU-TT, the only XML put
+                 ".txt": "text/plain; charset=utf-8", ".sha256sums": "text/plain; charset=utf-8",
+                 ".json": "application/json; charset=utf-8", ".html": "text/html; charset=utf-8"}
+
+
+# Below a campaign's folder: where a file that replaces a previous render waits until every
+# file of its publish is up (publish/staging.py). Never an object of the campaign.
+STAGING = ".staging"
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,11 @@ class Target(ABC):
     def put(self, key: str, local_path: Path, sha256: str, content_type: str,
             cache_control: str | None = None) -> ObjectInfo:
         """Store `local_path` under `key` and confirm it arrived intact; raise `StorageError`."""
+
+    @abstractmethod
+    def move(self, source: str, key: str, size: int, sha256: str) -> ObjectInfo:
+        """Put the object at `source` at `key` instead, within the target (no byte sent again),
+        and check that it is the `size` bytes of `sha256`; raises `StorageError`."""
 
     @abstractmethod
     def get_bytes(self, key: str) -> bytes | None:
@@ -104,6 +126,18 @@ def _check_key(key: str) -> list[str]:
     return parts
 
 
+def content_type(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def staged_key(key: str) -> str:
+    """Where `<campaign>/<file>` waits before it replaces the object at `key`:
+    `<campaign>/.staging/<file>`."""
+    campaign, _, rest = key.partition("/")
+    return f"{campaign}/{STAGING}/{rest}"
+
+
 def redact_url(url: str | None) -> str:
     """An endpoint or URL fit for a message: no user info, no query (signatures live there)."""
     if not url:
@@ -113,3 +147,23 @@ def redact_url(url: str | None) -> str:
     if parts.port:
         host += f":{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def check_target_url(url: str) -> None:
+    """Raise `StorageError` for a URL no target here writes to: an `s3://` without a bucket, or
+    another scheme than `s3://` and `file://`. Called for `--to` and `--store` before any
+    manifest is read, so that a wrong value is said to be the command line's (exit 2)."""
+    if url.startswith("s3://"):
+        if not url[len("s3://"):].partition("/")[0]:
+            raise StorageError(say(N_("no bucket in %(url)s"), url=repr(url)),
+                               hint=say(N_("write %(form)s"), form="s3://bucket/prefix"))
+    elif url in ("file://", "file://localhost", "file://localhost/"):
+        # It published into whatever folder the command ran in.
+        raise StorageError(say(N_("no folder in %(url)s"), url=repr(url)),
+                           hint=say(N_("write %(form)s, e.g. %(example)s"), form="file://path",
+                                    example="file://../dist"))
+    elif "://" in url and not url.startswith("file://"):
+        raise StorageError(say(N_("cannot publish to %(url)s: unsupported scheme"),
+                               url=redact_url(url)),
+                           hint=say(N_("use %(s3)s for object storage or %(folder)s for a folder"),
+                                    s3="s3://bucket/prefix", folder="file://path"))

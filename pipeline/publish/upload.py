@@ -2,20 +2,19 @@
 
 Order matters to broadcasters: variants, posters and sidecars go up first, `catalog.json` and
 `index.html` last, and only when everything else arrived, so a catalog never lists an object that
-is not there and a failed publish leaves the previous catalog in place.
+is not there and a failed publish leaves the previous catalog in place; a file that replaces a
+previous render is staged, and moved to its address just before the catalog (`staging.py`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Collection
 
-from pipeline.errors import Diagnostic, PipelineError, StorageError, error, warning
+from pipeline.errors import PipelineError, StorageError, error, warning
 from pipeline.files import atomic_output
 from pipeline.fingerprint import sha256_file
 from pipeline.manifest import Manifest
@@ -38,9 +37,11 @@ from pipeline.publish.outdated import changed_since_rendered
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME, page_names, render_pages
 from pipeline.publish.reach import closed_page, related_warnings
 from pipeline.publish.storage import open_target
-from pipeline.publish.target import Target, TargetUnavailable
+from pipeline.publish.report import LocalFile, ObjectResult, Progress, PublishReport
+from pipeline.publish.staging import clear_staged, move_into_place, put_files
+from pipeline.publish.target import Target, content_type
 from pipeline.publish.held_back import HELD_BACK, replaced_unlisted
-from pipeline.publish.withdrawn import NOT_PRUNED, look_for_withdrawn, not_pruned
+from pipeline.publish.withdrawn import look_for_withdrawn, not_pruned
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Variant
 
@@ -51,19 +52,6 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 _DURATION = re.compile(r"^(?:\d+[smhd])+$|^\d+$")
-
-
-CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".mxf": "application/mxf",
-                 ".jpg": "image/jpeg", ".png": "image/png", ".wav": "audio/wav",
-                 ".mp3": "audio/mpeg", ".mp2": "audio/mpeg", ".ogg": "audio/ogg",
-                 ".opus": "audio/ogg",
-                 ".srt": "application/x-subrip", ".vtt": "text/vtt; charset=utf-8",
-                 ".ttml": "application/ttml+xml; charset=utf-8",
-                 ".xml": "application/ttml+xml; charset=utf-8",   # EBU-TT, the only XML put
-                 ".txt": "text/plain; charset=utf-8", ".sha256sums": "text/plain; charset=utf-8",
-                 ".json": "application/json; charset=utf-8", ".html": "text/html; charset=utf-8"}
-
-
 
 
 NO_CACHE = "no-cache"  # the catalog and page change in place; variants never change under a name
@@ -87,76 +75,6 @@ def parse_duration(text: str) -> int:
     return seconds
 
 
-@dataclass
-class ObjectResult:
-    key: str                 # below the target's root: <campaign>/<spot>/<file>
-    path: Path | None        # the local file; None for the catalog and the page
-    action: str              # uploaded | unchanged | would upload | failed | not attempted
-    bytes: int = 0
-    message: str | None = None
-    replaced: bool = False   # uploaded over another version: the previous catalog's
-
-
-@dataclass
-class PublishReport:
-    campaign: str
-    target: str
-    dry_run: bool = False
-    objects: list[ObjectResult] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    catalog_updated: bool = False     # the catalog and the page
-    page_url: str | None = None
-    # The file beside the rendered campaign that holds the page's presigned address (--presign).
-    page_link: Path | None = None
-    # Withdrawn objects (publish/withdrawn.py) that --prune removed; in a dry run, would.
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def uploaded(self) -> list[ObjectResult]:
-        return [o for o in self.objects if o.action in ("uploaded", "would upload")]
-
-    @property
-    def skipped(self) -> list[ObjectResult]:
-        return [o for o in self.objects if o.action == "unchanged"]
-
-    @property
-    def failures(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
-
-    @property
-    def problems(self) -> list[Diagnostic]:
-        """The errors that went wrong, without those that only say what was held back because
-        of them (the catalog, --prune): what "N problems" counts."""
-        return [d for d in self.failures if d.code not in (HELD_BACK, NOT_PRUNED)]
-
-    @property
-    def catalog_written(self) -> bool:
-        """Whether `catalog.json` is this publish's (put, or the same already there)."""
-        return any(o.key == f"{self.campaign}/{CATALOG_NAME}" and o.action in ("uploaded",
-                                                                              "unchanged")
-                   for o in self.objects)
-
-    def count(self, action: str) -> int:
-        return sum(1 for o in self.objects if o.action == action)
-
-    @property
-    def bytes_uploaded(self) -> int:
-        return sum(o.bytes for o in self.uploaded)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-
-@dataclass(frozen=True)
-class _LocalFile:
-    key: str
-    path: Path
-    sha256: str
-    size: int
-
-
-Progress = Callable[[ObjectResult], None]
 
 
 def publish(manifest: Manifest, to: str | None = None, endpoint_url: str | None = None,
@@ -211,11 +129,13 @@ def _publish_to(target: Target, manifest: Manifest, records: list[dict], report:
                                           manifest.path))
         presign_seconds = None
     files = _local_files(manifest, records, report, progress)
-    _put_all(target, files, report, dry_run, progress)
+    staged = put_files(target, files, report, dry_run, progress)
+    if not report.failures:
+        move_into_place(target, staged, report)
     if report.failures:
         # Counted as objects too, so that the summary's counts add up to every object.
         for name in _catalog_names(manifest, records):
-            _record(report, ObjectResult(f"{manifest.campaign}/{name}", None, "not attempted"),
+            report.add(ObjectResult(f"{manifest.campaign}/{name}", None, "not attempted"),
                     progress)
         problems = len(report.problems)
         report.diagnostics.append(error(
@@ -240,16 +160,18 @@ def _publish_to(target: Target, manifest: Manifest, records: list[dict], report:
                                    dry_run, unsent)
         report.removed = found.removed
         report.diagnostics += found.diagnostics
+        if not dry_run:
+            report.diagnostics += clear_staged(target, found.staged)
     elif prune:
         # Not looked for either: the previous catalog, still the page, may link any of them.
         report.diagnostics.append(not_pruned(manifest, len(report.problems)))
 
 
 def _local_files(manifest: Manifest, records: list[dict], report: PublishReport,
-                 progress: Progress | None) -> list[_LocalFile]:
+                 progress: Progress | None) -> list[LocalFile]:
     """Every file to publish, hashed; a variant that no longer matches its record is refused
     (an object that failed)."""
-    files: dict[str, _LocalFile] = {}
+    files: dict[str, LocalFile] = {}
     refused: set[str] = set()
     for record in records:
         for index, relative in enumerate(record_files(record)):
@@ -269,47 +191,14 @@ def _local_files(manifest: Manifest, records: list[dict], report: PublishReport,
             if problem:
                 refused.add(relative)
                 report.diagnostics.append(problem)
-                _record(report, ObjectResult(key, path, "failed", 0, problem.message), progress)
+                report.add(ObjectResult(key, path, "failed", 0, problem.message), progress)
                 continue
-            files[relative] = _LocalFile(key, path, sha256, size)
+            files[relative] = LocalFile(key, path, sha256, size)
     return list(files.values())
 
 
-def _put_all(target: Target, files: list[_LocalFile], report: PublishReport, dry_run: bool,
-             progress: Progress | None) -> None:
-    for position, item in enumerate(files):
-        try:
-            result = _put_one(target, item, dry_run)
-        except TargetUnavailable as exc:
-            report.diagnostics.append(error(exc.said_message, item.path, hint=exc.said_hint))
-            _record(report, ObjectResult(item.key, item.path, "failed", 0, exc.message), progress)
-            for rest in files[position + 1:]:
-                _record(report, ObjectResult(rest.key, rest.path, "not attempted"), progress)
-            return
-        except StorageError as exc:
-            report.diagnostics.append(error(exc.said_message, item.path, hint=exc.said_hint))
-            result = ObjectResult(item.key, item.path, "failed", 0, exc.message)
-        _record(report, result, progress)
-
-
-def _put_one(target: Target, item: _LocalFile, dry_run: bool) -> ObjectResult:
-    existing = target.head(item.key)
-    if existing and existing.sha256 == item.sha256 and existing.size == item.size:
-        return ObjectResult(item.key, item.path, "unchanged", item.size)
-    if dry_run:
-        return ObjectResult(item.key, item.path, "would upload", item.size)
-    target.put(item.key, item.path, item.sha256, content_type(item.path.name))
-    return ObjectResult(item.key, item.path, "uploaded", item.size, replaced=existing is not None)
-
-
-def _record(report: PublishReport, result: ObjectResult, progress: Progress | None) -> None:
-    report.objects.append(result)
-    if progress:
-        progress(result)
-
-
 def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
-                 planned: tuple[list[dict], dict], files: list[_LocalFile],
+                 planned: tuple[list[dict], dict], files: list[LocalFile],
                  presign_seconds: int | None, report: PublishReport, dry_run: bool,
                  progress: Progress | None) -> None:
     """The language lists, the other languages' pages, then `catalog.json` and `index.html`.
@@ -345,7 +234,7 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
         small += [(name, html.encode("utf-8")) for name, html in pages.items() if name != PAGE_NAME]
         small += [(CATALOG_NAME, catalog_bytes(catalog)), (PAGE_NAME, pages[PAGE_NAME].encode("utf-8"))]
         for putting, data in small:
-            _record(report, _put_small(target, f"{campaign}/{putting}", data, dry_run), progress)
+            report.add(_put_small(target, f"{campaign}/{putting}", data, dry_run), progress)
         report.catalog_updated = not dry_run
         report.page_url = target.url(f"{campaign}/{PAGE_NAME}")
         if presign_seconds and not dry_run:
@@ -359,7 +248,7 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
         for name in _catalog_names(manifest, records):
             if f"{campaign}/{name}" not in done:
                 action = "failed" if name == putting else "not attempted"
-                _record(report, ObjectResult(f"{campaign}/{name}", None, action, 0,
+                report.add(ObjectResult(f"{campaign}/{name}", None, action, 0,
                                              exc.message if action == "failed" else None), progress)
 
 
@@ -394,8 +283,3 @@ def _put_small(target: Target, key: str, data: bytes, dry_run: bool) -> ObjectRe
         return ObjectResult(key, None, "would upload", len(data))
     target.put_bytes(key, data, content_type(key), cache_control=NO_CACHE)
     return ObjectResult(key, None, "uploaded", len(data))
-
-
-def content_type(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"

@@ -17,7 +17,7 @@ from pipeline.errors import Diagnostic, StorageError, error, warning
 from pipeline.manifest import Manifest
 from pipeline.messages import N_, N_plural, Items, Message, say, say_count
 from pipeline.publish.storage import LocalTarget
-from pipeline.publish.target import Target, TargetUnavailable
+from pipeline.publish.target import STAGING, Target, TargetUnavailable
 from pipeline.render.variants import Variant
 
 SHOWN = 10                  # withdrawn files named in the warning; the rest are counted
@@ -37,6 +37,9 @@ class Withdrawal:
     # rendered here): left in place, as the variant is not withdrawn.
     spared: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # of those, removed (in a dry run: would be)
+    # Under the campaign's staging folder: a publish's own waiting files, never withdrawn
+    # objects (publish/staging.py); those found once a publish completed are no one's.
+    staged: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -73,6 +76,8 @@ def look_for_withdrawn(target: Target, manifest: Manifest, kept: set[str], prune
     # A store is trusted to list what is there, not to have honoured the prefix: nothing
     # outside the campaign's folder is ever named, let alone deleted.
     left = sorted(key for key in set(listed) - kept if key.startswith(f"{campaign}/"))
+    found.staged = [key for key in left if key.startswith(f"{campaign}/{STAGING}/")]
+    left = [key for key in left if not key.startswith(f"{campaign}/{STAGING}/")]
     owners = _names_of(unsent)
     found.spared = [key for key in left if _owner(key, campaign) & owners]
     found.keys = [key for key in left if not _owner(key, campaign) & owners]

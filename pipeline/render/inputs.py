@@ -130,10 +130,13 @@ class Inputs(Memo):
         return answers + self._chain((("sound", track, duration),
                                       (lambda: _recording(analyse)) if own else analyse))
 
-    def _has_video_spot(self) -> bool:
-        """Whether a spot of the manifest has a picture (`medium.is_radio`'s rule; a spot whose
-        master cannot be read counts as none, its error said where it is planned)."""
+    def _has_video_spot(self, language: Language) -> bool:
+        """Whether a spot `language` is made for (its `spots:`) has a picture
+        (`medium.is_radio`'s rule; a spot whose master cannot be read counts as none, its error
+        said where it is planned)."""
         for spot in self.manifest.spots:
+            if not language.made_for(spot.id):
+                continue
             try:
                 master = self._once(("master", master_view(spot)), lambda: self._probe_master(spot))
                 if not self._once(("medium", spot.id),

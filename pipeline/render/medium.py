@@ -63,7 +63,10 @@ def refuse_subtitles(manifest: Manifest, spot: Spot, language: Language) -> None
                             language=repr(language.code), treatment=f"'{language.treatment}'",
                             spot=repr(spot.id), dub="'dub'", mix="'mix'"),
                         manifest.path, language.line,
-                        say(N_("give the language a recorded track (dub) or a voice-over (mix)")))
+                        say(N_("name a video spot in the language's 'spots:', or give it a "
+                               "recorded track (dub) or a voice-over (mix)")) if language.spots
+                        else say(N_("give the language a recorded track (dub) or a voice-over "
+                                    "(mix)")))
 
 
 def carries(radio: bool, treatment: str, profile: Profile) -> bool:

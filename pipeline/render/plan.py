@@ -255,9 +255,11 @@ class _Planner(MasterFit, OwnFiles):
         plan.radio = self._once(("medium", spot.id),
                                 lambda: is_radio(self.manifest, spot, plan.master))
         if plan.radio and language.needs_subtitles:
-            if self._once(("video-spot",), self._has_video_spot):
+            if self._once(("video-spot", language.spots),
+                          lambda: self._has_video_spot(language)):
                 # A campaign of radio and video spots subtitles its video spots; the radio one
-                # is not for that language, as a video profile is not for a radio spot.
+                # is not for that language, as a video profile is not for a radio spot. A
+                # language whose `spots:` names radio spots alone has no picture to go on.
                 raise _Skipped(say(N_("spot %(spot)s is a radio spot: '%(treatment)s' "
                                       "subtitles go on the manifest's video spots"),
                                    spot=repr(spot.id), treatment=language.treatment))

@@ -47,6 +47,9 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
     if language.forced_subtitles:
         # Only such a language's variants are rendered differently (their track's flags).
         settings["forced_subtitles"] = True
+    if language.sdh:
+        # The same: its track's flags, and what its record says of its subtitles.
+        settings["sdh"] = True
     if plan.dc:
         # Only a track with an offset is rendered differently: a clean one keeps its bytes
         # and its fingerprint, one rendered before the offset was removed goes stale.

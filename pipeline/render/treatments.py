@@ -163,15 +163,19 @@ TREATMENTS: dict[str, Callable[[Job], tuple[Stream, ...]]] = {
 # A dub's or mix's file of forced narratives alone (`Language.forced_subtitles`) is text every
 # viewer must read: shown unasked, and flagged forced, which players that hide subtitles still
 # show.
+# SDH subtitles (`Language.sdh`) are flagged captions: MP4's track kind "caption" of the DASH
+# role scheme (ISO/IEC 14496-12 8.10.4, ISO/IEC 23009-1), which players list as "CC".
 SUBTITLE_DISPOSITION = {"soft": "default", "dub": "0", "mix": "0"}
 FORCED_DISPOSITION = "default+forced"
+SDH_DISPOSITION = "default+captions"
 
 
 def subtitle_disposition(plan: VariantPlan) -> str:
     """The MP4/MOV subtitle track's disposition of the variant (`SUBTITLE_DISPOSITION`)."""
     language = plan.variant.language
-    return FORCED_DISPOSITION if language.forced_subtitles else \
-        SUBTITLE_DISPOSITION[language.treatment]
+    if language.forced_subtitles:
+        return FORCED_DISPOSITION
+    return SDH_DISPOSITION if language.sdh else SUBTITLE_DISPOSITION[language.treatment]
 
 
 def carries_hidden_text_track(plan: VariantPlan) -> bool:

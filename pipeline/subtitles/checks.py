@@ -337,6 +337,12 @@ def _check_overlap(cue: Cue, latest: Cue, row: str, path: Path,
     hint = say(N_("make cue %(previous)s end before cue %(cue)s starts; to show both at once, "
                   "place them in different rows of the screen (top, middle, bottom)"),
                previous=latest.index, cue=cue.index)
+    if latest.index == cue.index:
+        # Two cues numbered alike ("make cue 1 end before cue 1 starts"): told apart by line.
+        hint = say(N_("make the cue %(cue)s at line %(previous_line)s end before the one at line "
+                      "%(line)s starts; to show both at once, place them in different rows of "
+                      "the screen (top, middle, bottom)"),
+                   cue=cue.index, previous_line=latest.line, line=cue.line)
     overlap = latest.end - cue.start
     if grid is None and overlap <= ROUNDING_MS:
         return [warning(say(N_("cue %(cue)s (starts %(start)s) overlaps cue %(previous)s (line "
