@@ -46,9 +46,9 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
     # A trial's Spanish terminal read Click's "Usage: ... Error: Invalid value for 'FILE...':
     # File 'loose' is a directory", and our own "'abc' is not a frame rate" in English.
     (tmp_path / "sueltos").mkdir()
-    cases = {("check", "sueltos"): "Error: Valor no válido para 'FILE...': Archivo 'sueltos': es "
-                                   "una carpeta, no un archivo.",
-             ("check",): "Error: Falta el argumento 'FILE...'.",
+    cases = {("check", "sueltos"): "Error: Valor no válido para 'ARCHIVO...': Archivo 'sueltos': "
+                                   "es una carpeta, no un archivo.",
+             ("check",): "Error: Falta el argumento 'ARCHIVO...'.",
              ("check", "--fps", "abc", "x.srt"): "Error: Valor no válido para '--fps': 'abc' no es "
                                                  "una frecuencia de cuadro: escriba un número como "
                                                  "25 o 23.976, o una fracción como 24000/1001",
@@ -58,7 +58,15 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
              ("check", "x.srt", "--duration", "15s"): "Error: Valor no válido para "
                                                       "'--duration': '15s' no es un número de "
                                                       "segundos: escríbalo como 15 o 14.5",
-             ("chek",): "Error: No existe el comando 'chek'."}
+             ("chek",): "Error: No existe el comando 'chek'.",
+             # A value the core refuses (`Checked`): its words were English after Click's.
+             ("render", "x.yaml", "--store", "ftp://host/x"):
+                 "Error: Valor no válido para '--store': no se puede publicar en ftp://host/x: "
+                 "esquema no compatible (sugerencia: use s3://bucket/prefix para almacenamiento "
+                 "de objetos o file://path para una carpeta)",
+             ("publish", "x.yaml", "--presign", "1 week"):
+                 "Error: Valor no válido para '--presign': la duración de prefirmado '1 week' no "
+                 "es como 90m, 12h o 7d (sugerencia: un número seguido de s, m, h o d)"}
     for args, error in cases.items():
         result = tty.run(list(args), cwd=tmp_path, env=SPANISH, columns=400)
         lines = tty.said(result)
@@ -73,7 +81,7 @@ def test_a_mistyped_command_line_is_said_in_spanish_in_a_spanish_terminal(tmp_pa
     temporary.mkdir()
     help_text = tty.said(tty.run(["check", "--help"], cwd=tmp_path, columns=400,
                                  env={**SPANISH, "TMPDIR": str(temporary)}))
-    assert help_text[0] == "Uso: pipeline check [OPTIONS] FILE..."
+    assert help_text[0] == "Uso: pipeline check [OPCIONES] ARCHIVO..."
     assert "Opciones:" in help_text and any("Muestra este mensaje y termina." in line
                                             for line in help_text), help_text
     assert not list(temporary.iterdir())      # Click's words, written for it, removed at exit
@@ -91,9 +99,15 @@ def test_every_command_s_help_is_said_in_spanish_in_a_spanish_terminal(tmp_path:
     assert check[1].startswith("  Revisa archivos de subtítulos y grabaciones antes de "
                                "entregarlos"), check
     assert "pipeline check audio/not-for-sale-15/yua.wav" in map(str.strip, check)  # as typed
-    assert any(line.split() == ["--max-lines", "N", "Máximo", "de", "líneas", "por",
-                                "subtítulo", "(por", "omisión", "2).", "[x>=1]"]
+    # Its range ("[x>=1]") on the line or the next, as the metavars' column leaves room.
+    assert any(line.split()[:10] == ["--max-lines", "N", "Máximo", "de", "líneas", "por",
+                                     "subtítulo", "(por", "omisión", "2)."]
                for line in check), check
+    # The usage line's and options' metavars too ("[OPTIONS] FILE...", "--duration SECONDS"
+    # where the messages say "--duration SEGUNDOS").
+    assert check[0] == "Uso: pipeline check [OPCIONES] ARCHIVO...", check
+    assert any(line.split()[:2] == ["--duration", "SEGUNDOS"] for line in check), check
+    assert listing[0] == "Uso: pipeline [OPCIONES] COMANDO [ARGUMENTOS]...", listing
     assert any("-q, --quiet" in line and "Solo los errores y el resumen final." in line
                for line in check), check
     # A help written with a figure (`help_text`) has it in Spanish too.
@@ -122,6 +136,14 @@ def test_every_help_a_command_shows_has_its_spanish():
             if text:
                 seen += 1
                 assert translated(_TEMPLATES.get(text, (text,))[0], "es"), (name, text[:60])
+        # Its metavars: each given as a msgid, that Click would otherwise write in English
+        # (an argument's name, a type's: TEXT, INTEGER); Click's own Path says its kind in
+        # its own words, choices are typed as they are.
+        for param in command.params:
+            if isinstance(param, click.Option) and (param.is_flag or param.count or isinstance(
+                    param.type, (click.Choice, click.Path))):
+                continue
+            assert param.metavar and translated(param.metavar, "es"), (name, param.name)
     assert seen >= 60, seen
 
 
@@ -827,3 +849,171 @@ def test_a_clipped_take_in_one_block_is_said_in_one_fragment(monkeypatch, codec,
         assert ("one 100 ms block" if blocks == 1 and codec is None else "one of its 100 ms blocks"
                 if blocks == 1 else "3 of its 100 ms blocks") in english, english
         assert spanish in said(_clipping(defects, N_("dub"))), said(_clipping(defects, "dub"))
+
+
+def test_plans_line_of_each_master_is_said_in_spanish(campaign):
+    # A Spanish-terminal trial: plan's line of how each master's picture is read was English
+    # ("master .../spot: 320x180, ..., progressive (from the stream's flag); no start
+    # timecode") among Spanish lines.
+    campaign.subtitle("nah")
+    data = campaign.data([{"code": "nah", "treatment": "burn"}])
+    data["spots"][0] |= {"crop": {"width": 320, "height": 160, "x": 0, "y": 10},
+                         "programme_start": 0.48}
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    spanish = tty.run(["plan", str(campaign.manifest)], cwd=campaign.root, env=SPANISH,
+                      columns=900)
+    english = tty.run(["plan", str(campaign.manifest)], cwd=campaign.root,
+                      env={"LANG": "C.UTF-8"}, columns=900)
+    assert "máster test-campaign/spot: 320x180, SAR 1:1 (2:1), 25 fps, recortado a 320x160 en " \
+        "0,10, progresivo (según el indicador del flujo); programa desde 0.480 s " \
+        "(programme_start), sin código de tiempo de inicio" in tty.said(spanish), \
+        spanish.describe()
+    # Its English as ever: scripts and people read it.
+    assert "master test-campaign/spot: 320x180, SAR 1:1 (2:1), 25 fps, cropped to 320x160 at " \
+        "0,10, progressive (from the stream's flag); programme from 0.480 s in " \
+        "(programme_start), no start timecode" in tty.said(english), english.describe()
+
+
+def test_every_reading_of_a_masters_picture_has_its_spanish():
+    """plan's line of a master in each of its shapes (a rate made constant, a display matrix, a
+    crop, HDR, each way the scan was decided, a programme start and timecode) has its Spanish,
+    and its English is the summary's."""
+    from pipeline.media.conform import Master
+    from pipeline.media.geometry import Crop, geometry_of
+    from pipeline.media.probe import MediaInfo, Stream
+    from pipeline.media.scan import FieldCounts, ScanDecision
+
+    base = dict(index=0, kind="video", codec="h264", width=1920, height=1080, fps=25.0,
+                sar="1:1", field_order="tt")
+    videos = [Stream(**base),
+              Stream(**base | dict(fps=30000 / 1001, rotation=90, variable_rate=True,
+                                   average_fps=29.5, peak_fps=30.2)),
+              Stream(**base | dict(variable_rate=True, average_fps=24.2, sar="4:3")),
+              Stream(**base | dict(color_transfer="smpte2084", color_primaries="bt2020")),
+              Stream(**base | dict(color_primaries="bt2020"))]
+    some = FieldCounts(32, 30, 59, 0)
+    decisions = [("flag", None), ("flag", FieldCounts(0, 0, 0, 76)), ("flag", some),
+                 ("idet", some), ("idet unclear, flag", some),
+                 ("idet overrules the progressive flag", some),
+                 ("idet overrules the top-field-first flag (field_order tt)", some),
+                 ("idet read no frame, flag", FieldCounts(0, 0, 0, 0)),
+                 ("idet read no frame, no flag", FieldCounts(0, 0, 0, 0)),
+                 ("no flag, no sample", None)]
+    starts = [(None, 0.0), ("01:00:00:00", 0.0), ("10:00:00:00", 12.0), (None, 2.5)]
+    said = []
+    for n, (because, counts) in enumerate(decisions):
+        video = videos[n % len(videos)]
+        timecode, start = starts[n % len(starts)]
+        crop = Crop(1920, 800, 0, 140) if n % 3 == 0 and not video.rotation else None
+        info = MediaInfo(Path("m.mov"), 4.0, "mov", (video,), timecode=timecode,
+                         programme_start=start)
+        for scan in ("progressive", "tff", "bff"):
+            master = Master(info, geometry_of(video, crop), ScanDecision(scan, because, counts),
+                            None)
+            assert str(master.summary_message()) == master.summary()
+            said.append(localised(master.summary_message().to_json(), "es"))
+    assert None not in said
+    for english in ("from the", "frames", "progressive", "interlaced", "timecode",
+                    "programme from", "stored", "cropped", "tone-mapped", "made constant", "flag",
+                    "assumed"):
+        assert not [line for line in said if english in line], english
+
+
+def test_renders_bars_name_shared_work_and_its_state_in_spanish(campaign):
+    # A Spanish-terminal trial: the rows of work variants share read "... picture" and
+    # "... sound", and the levelling row's state was cut to "nivel…" in a 6-cell column.
+    campaign.subtitle("tzo")
+    campaign.audio("yua")
+    # 640x360 from the 320x180 master: one picture for both, encoded before their copies; the
+    # dub's track levelled first.
+    campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}],
+                   profiles={"big": {"base": "web", "width": 640, "height": 360,
+                                     "preset": "medium", "crf": 30}})
+    result = tty.run(["render", str(campaign.manifest), "-j", "1"], cwd=campaign.root,
+                     env=SPANISH, columns=100)
+    assert result.status == 0, result.describe()
+    lines = tty.drawn_lines(result.output)
+    assert any("test-campaign/spot.big (imagen)" in line for line in lines), lines
+    assert any("test-campaign/spot.yua.big (sonido)" in line for line in lines), lines
+    assert any(line.rstrip().endswith("nivelación") or " nivelación " in line
+               for line in lines if "(sonido)" in line), lines
+    for english in (" picture", " sound", "nivel…", "revis…"):
+        assert not [line for line in lines if english in line], (english, lines)
+
+
+def test_a_missing_font_and_audio_stream_are_said_in_spanish(campaign):
+    # A Spanish-terminal trial: validate said "font "Nadie Sans" is not installed; fontconfig
+    # would substitute ..." (its hint in English too) and "audio stream a:3 does not exist in
+    # ..." in English under "error" and "sugerencia": the messages were lost on the way to
+    # the manifest's line.
+    campaign.subtitle("nah")
+    (campaign.root / "subtitles/other").mkdir()
+    (campaign.root / "subtitles/other/nah.srt").write_text(SRT, encoding="utf-8")
+    data = campaign.data([{"code": "nah", "treatment": "burn", "style": {"font": "Nadie Sans"}}])
+    data["spots"].append({"id": "other", "title": "Other", "master": "../media/spot.mp4",
+                          "audio": {"streams": [3]}})
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    spanish = tty.run(["validate", str(campaign.manifest)], cwd=campaign.root, env=SPANISH,
+                      columns=900)
+    english = tty.run(["validate", str(campaign.manifest)], cwd=campaign.root,
+                      env={"LANG": "C.UTF-8"}, columns=900)
+    assert spanish.status == english.status == 1, spanish.describe()
+    assert re.search(r'error: la fuente "Nadie Sans" no está instalada; fontconfig la '
+                     r'sustituiría por "[^"]+" \(\S+\) \(sugerencia: instálela', spanish.text), \
+        spanish.describe()
+    assert re.search(r"error: el flujo de audio a:3 no existe en \S+spot\.mp4 \(sus flujos de "
+                     r"audio: a:0 \(flujo #1, aac stereo\)\)", spanish.text), spanish.describe()
+    for english_words in ("is not installed", "does not exist", "install it", "stream #"):
+        assert english_words not in spanish.text, (english_words, spanish.describe())
+    assert 'error: font "Nadie Sans" is not installed; fontconfig would substitute' \
+        in english.text, english.describe()
+    assert re.search(r"error: audio stream a:3 does not exist in \S+spot\.mp4 \(its audio "
+                     r"streams: a:0 \(stream #1, aac stereo\)\)", english.text), \
+        english.describe()
+
+
+def test_renders_last_lines_and_its_usage_errors_are_said_in_spanish(campaign):
+    # A Spanish-terminal trial: "--strict: QC warnings on 1 variant", "exit code 1: 1 error
+    # said above" and "--executor dask needs --scheduler ADDRESS" were English.
+    campaign.subtitle("nah")     # the sample's last cue runs past the master's end: a warning
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              publish={"contact": {"name": "Mesa", "phone": "55 1234 5678"}})
+    strict = tty.run(["render", str(manifest), "--strict"], cwd=campaign.root, env=SPANISH,
+                     columns=300)
+    assert strict.status == 1, strict.describe()
+    said = tty.said(strict)
+    assert "código de salida 1: 1 error, señalado arriba" in said, strict.describe()
+    assert "--strict: avisos de control de calidad en 1 variante" in said, strict.describe()
+    dask = tty.run(["render", str(manifest), "--executor", "dask"], cwd=campaign.root,
+                   env=SPANISH, columns=300)
+    assert dask.status == 2 and tty.said(dask)[-1] == \
+        "Error: --executor dask necesita --scheduler DIRECCIÓN", dask.describe()
+    store = tty.run(["render", str(manifest), "--store", "s3://b/p"], cwd=campaign.root,
+                    env=SPANISH, columns=300)
+    assert store.status == 2 and tty.said(store)[-1] == "Error: --store va con --executor dask", \
+        store.describe()
+    english = tty.run(["render", str(manifest), "--strict"], cwd=campaign.root,
+                      env={"LANG": "C.UTF-8"}, columns=300)
+    assert "exit code 1: 1 error said above" in tty.said(english), english.describe()
+    assert "--strict: QC warnings on 1 variant" in tty.said(english), english.describe()
+
+
+def test_the_specimens_titles_are_in_the_terminals_language(campaign, monkeypatch):
+    # A translator's preview in a Spanish terminal: every line said in Spanish, and the
+    # specimen's titles drawn in English ("nah · Náhuatl · Noto Sans, 13 px em as on ...").
+    from click.testing import CliRunner
+
+    import pipeline.render.specimen as specimen
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "name": "Náhuatl", "treatment": "burn"}])
+    scripts = []
+    write = specimen.write_atomically
+    monkeypatch.setattr(specimen, "write_atomically",
+                        lambda path, text: (scripts.append(text), write(path, text))[1])
+    monkeypatch.setattr("pipeline.cli.language.terminal_language", lambda: "es")
+    result = CliRunner().invoke(cli, ["preview", str(manifest), "--lang", "nah", "--no-video"])
+    assert result.exit_code == 0, result.output
+    [script] = scripts
+    assert re.search(r"nah · Náhuatl · [^,\n]+, em de \d+ px como en 320x180 \(small\)",
+                     script), script
+    assert "as on" not in script and "px em" not in script, script

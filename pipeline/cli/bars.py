@@ -21,12 +21,12 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
-from pipeline.cli.language import said, word
+from pipeline.cli.language import said, widest, word
 from pipeline.messages import N_, N_plural, say_count
 from pipeline.render.reporting import ENCODED_SHARE, Outcome, Shared
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.cli.common import shorten
-from pipeline.cli.progress import ended, work_of
+from pipeline.cli.progress import ended, named, work_of
 
 
 class KeyColumn(ProgressColumn):
@@ -46,19 +46,31 @@ class KeyColumn(ProgressColumn):
 # remaining time first), each with the cells it needs; the percentage is never given up.
 PERCENT_CELLS = 6          # "100.0%"
 OPTIONAL_CELLS = {"speed": 6, "elapsed": 7, "remaining": 7}
+# What the speed column says of work that reports no speed: a track being levelled, a file
+# being checked after its encode. The column is as wide as the longest in the terminal's
+# language (a Spanish terminal's read "nivel…" and "revis…" in 6 cells).
+LEVEL, CHECK = N_("level"), N_("check")
 DROP_ORDER = ("remaining", "elapsed", "speed")
 KEY_CELLS = (12, 45)       # the key column's least and most width
 BAR_CELLS = (10, 40)       # the bar's least and most width
 
 
-def layout(width: int, key_cells: int) -> tuple[int, int, tuple[str, ...]]:
+def optional_cells() -> dict[str, int]:
+    """The optional columns' cells, the speed column's as wide as its words (`LEVEL`, `CHECK`)
+    in the terminal's language."""
+    return OPTIONAL_CELLS | {"speed": widest((LEVEL, CHECK), OPTIONAL_CELLS["speed"])}
+
+
+def layout(width: int, key_cells: int, optional: dict[str, int] = OPTIONAL_CELLS
+           ) -> tuple[int, int, tuple[str, ...]]:
     """(key width, bar width or 0 for no bar, optional columns kept) for a terminal `width`
-    cells wide whose longest key is `key_cells` wide; every line fits in `width`."""
-    kept = [name for name in OPTIONAL_CELLS]
+    cells wide whose longest key is `key_cells` wide and whose optional columns take
+    `optional` cells each; every line fits in `width`."""
+    kept = [name for name in optional]
     key_wanted = max(KEY_CELLS[0], min(key_cells, KEY_CELLS[1]))
 
     def room(columns: list[str], bar: bool) -> int:
-        cells = [PERCENT_CELLS] + [OPTIONAL_CELLS[c] for c in columns]
+        cells = [PERCENT_CELLS] + [optional[c] for c in columns]
         separators = len(cells) + (1 if bar else 0)   # one space between two columns
         return width - sum(cells) - separators
 
@@ -100,12 +112,13 @@ class Bars(Progress):
         self._layouts: dict[tuple, tuple[ProgressColumn, ...]] = {}
         self._width_of = console   # rich renders once while building, before `self.console` exists
         self._longest = 0          # the widest key so far: columns do not jump as variants end
+        self._optional = optional_cells()
         super().__init__(console=console, transient=transient)
 
     def make_tasks_table(self, tasks) -> Table:
         tasks = [task for task in tasks if task.visible]
         self._longest = max([self._longest, *(cell_len(task.description) for task in tasks)])
-        self.columns = self._columns(layout(self._width_of.width, self._longest))
+        self.columns = self._columns(layout(self._width_of.width, self._longest, self._optional))
         return super().make_tasks_table(tasks)
 
     def _columns(self, plan: tuple[int, int, tuple[str, ...]]) -> tuple[ProgressColumn, ...]:
@@ -116,10 +129,11 @@ class Bars(Progress):
                 columns.append(BarColumn(bar_width=bar))
             columns.append(TextColumn("{task.percentage:>5.1f}%", markup=False,
                                       table_column=Column(width=PERCENT_CELLS, no_wrap=True)))
-            optional = {"speed": TextColumn("{task.fields[speed]:>6}", markup=False,
-                                            table_column=Column(width=6, no_wrap=True)),
+            speed = self._optional["speed"]
+            optional = {"speed": TextColumn(f"{{task.fields[speed]:>{speed}}}", markup=False,
+                                            table_column=Column(width=speed, no_wrap=True)),
                         "elapsed": TimeElapsedColumn(), "remaining": RemainingColumn()}
-            columns += [optional[name] for name in OPTIONAL_CELLS if name in kept]
+            columns += [optional[name] for name in self._optional if name in kept]
             self._layouts[plan] = tuple(columns)
         return self._layouts[plan]
 
@@ -184,11 +198,11 @@ class RichReporter:
 
     def shared_started(self, shared: Shared) -> None:
         # A track's levelling reports no progress: its row says what it does meanwhile.
-        speed = word(N_("level")) if shared.kind == "audio" else ""
+        speed = word(LEVEL) if shared.kind == "audio" else ""
         with self._lock:
-            task = self._bars.add_task(shared.label, total=1.0, speed=speed)
+            task = self._bars.add_task(named(shared), total=1.0, speed=speed)
             self._tasks[shared.key] = (task, time.monotonic())
-            self.running.add(shared.label)
+            self.running.add(named(shared))
 
     def shared_progress(self, shared: Shared, fraction: float) -> None:
         self._moved(shared.key, fraction, shared.seconds)
@@ -196,12 +210,12 @@ class RichReporter:
     def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None:
         with self._lock:
             task, _ = self._tasks.pop(shared.key, (None, 0.0))
-            self.running.discard(shared.label)
+            self.running.discard(named(shared))
         if task is not None:
             self._bars.remove_task(task)
         if failed and not self.transient:    # its variants' errors say why, under the table
             self._bars.console.print(Text.assemble((word(ended("failed")), "red"),
-                                                   f" {shared.label} {seconds:.1f}s"))
+                                                   f" {named(shared)} {seconds:.1f}s"))
         self._advance(shared.key, 1.0)
 
     def started(self, plan: VariantPlan) -> None:
@@ -226,7 +240,7 @@ class RichReporter:
         if checked:
             # Encoded: the file is being checked (probed, metered, certified), which takes a
             # TV master seconds; a trial read the bar held still there as hung.
-            speed = word(N_("check"))
+            speed = word(CHECK)
         self._bars.update(task, completed=fraction, speed=speed)
         self._advance(key, fraction)
 

@@ -44,7 +44,7 @@ line, relative to the current folder when under it (as `git ls-files` gives them
 Examples:
   pipeline clean manifests/blue-heart.yaml
   pipeline clean manifests/*.yaml --delete"""))
-@click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
+@click.argument("manifests", nargs=-1, required=True, metavar=N_("MANIFEST..."),
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--delete", is_flag=True,
               help=N_("Delete the files listed (without it, only list them)."))

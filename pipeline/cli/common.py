@@ -92,11 +92,11 @@ def verbosity_options(command):
 # PIPELINE_RENDER_LANG for --lang (PIPELINE_WATCH_LANG for watch's), as the contract's
 # PIPELINE_<OPTION> promises.
 SELECTORS = [
-    click.option("--spot", multiple=True, metavar="ID",
+    click.option("--spot", multiple=True, metavar=N_("ID"),
                  help=N_("Only this spot (repeatable).")),
-    click.option("--lang", multiple=True, metavar="CODE",
+    click.option("--lang", multiple=True, metavar=N_("CODE"),
                  help=N_("Only this language (repeatable).")),
-    click.option("--profile", multiple=True, metavar="NAME",
+    click.option("--profile", multiple=True, metavar=N_("NAME"),
                  help=N_("Only this profile (repeatable).")),
 ]
 
@@ -120,7 +120,10 @@ class Checked(click.ParamType):
         try:
             self._check(value)
         except PipelineError as exc:
-            self.fail(exc.message + (f" (hint: {exc.hint})" if exc.hint else ""), param, ctx)
+            # In the terminal's language, as `usage_error` says the core's (a Spanish terminal
+            # read "Valor inválido para '--store': cannot publish to ...").
+            hint = f" ({word('hint')}: {said(exc.said_hint, exc.hint)})" if exc.hint else ""
+            self.fail(said(exc.said_message, exc.message) + hint, param, ctx)
         return value
 
 

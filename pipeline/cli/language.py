@@ -41,6 +41,12 @@ CLICK = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and 
                   "Option {name!r} requires {nargs} arguments."),
          N_plural("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"))
 
+# Click's metavars of a command's usage line ("Usage: pipeline [OPTIONS] COMMAND [ARGS]..."),
+# which Click does not ask gettext for; the commands' own are marked where they are given
+# (`metavar=N_("SECONDS")`). A trial's Spanish help read "Uso: pipeline check [OPTIONS] FILE..."
+# and "--duration SECONDS" where the messages said "--duration SEGUNDOS".
+METAVARS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
+
 # Severity and hint words, as `Diagnostic.format` writes them in English.
 WORDS = {**SEVERITY_WORDS, "hint": N_("hint")}
 
@@ -125,10 +131,11 @@ def help_text(template: str, **values) -> str:
 
 
 def speak_help(command):
-    """`command` (a Click command or group) with its help and its options' said in the
-    terminal's language where the catalog has them: each is written as a msgid (`N_`), and
-    Click formats what it is given, at `--help`. A translator's `check --help` was English
-    under Spanish headings. Nothing in an English terminal; returns `command`."""
+    """`command` (a Click command or group) with its help and its options', and the metavars
+    of its usage line and options (`METAVARS`, the commands' own), said in the terminal's
+    language where the catalog has them: each is written as a msgid (`N_`), and Click formats
+    what it is given, at `--help` and in its usage errors. A translator's `check --help` was
+    English under Spanish headings. Nothing in an English terminal; returns `command`."""
     language = terminal_language()
     if language == SOURCE_LANGUAGE:
         return command
@@ -141,6 +148,11 @@ def speak_help(command):
             part.help = gettext(template) % values
         elif text:
             part.help = gettext(text)
+        if isinstance(getattr(part, "metavar", None), str):
+            part.metavar = gettext(part.metavar)
+    for name in ("options_metavar", "subcommand_metavar"):
+        if isinstance(getattr(command, name, None), str):
+            setattr(command, name, gettext(getattr(command, name)))
     return command
 
 

@@ -32,7 +32,7 @@ from pipeline.cli.language import help_text, said, said_reasons, speak_help, wid
 from pipeline.cli.outcomes import COUNTED, report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
-from pipeline.messages import N_, N_plural, plural, say, say_count
+from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.publish.catalog import write_catalog_through
 from pipeline.render.batch import render_plan
 from pipeline.render.inputs import PROBES_AT_ONCE
@@ -44,7 +44,8 @@ from pipeline.render.remote import Store
 from pipeline.render.strays import stray_files, stray_warning
 from pipeline.render.variants import Plan, Selection
 
-MANIFESTS = click.argument("manifests", nargs=-1, required=True,
+# The metavar Click would write ("MANIFESTS..."), as a msgid: said in the terminal's language.
+MANIFESTS = click.argument("manifests", nargs=-1, required=True, metavar=N_("MANIFESTS..."),
                            type=click.Path(dir_okay=False, path_type=Path))
 
 
@@ -279,10 +280,12 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         # its masters' start, on stderr: stdout stays one line per variant for scripts. Not
         # with -q (errors and the summary only).
         for (campaign, spot), (master, starts) in ({} if verbosity().quiet else masters).items():
-            echo(f"master {campaign}/{spot}: {master.summary()}", err=True)
+            echo(said(say(N_("master %(spot)s: %(summary)s"), spot=f"{campaign}/{spot}",
+                          summary=master.summary_message())), err=True)
             for name, (file, programme) in starts.items():
-                echo(f"  profile {name!r}: file from {file}, programme from {programme}",
-                     err=True)
+                echo("  " + said(say(N_("profile %(profile)s: file from %(file)s, programme "
+                                        "from %(programme)s"), profile=repr(name), file=file,
+                                     programme=programme)), err=True)
         report_strays(plan, whole)
         report_summary(plan)
     if plan.errors:
@@ -302,7 +305,7 @@ Examples:
   pipeline render manifests/*.yaml --executor dask --scheduler tcp://10.0.0.5:8786 \\
       --store s3://render-cache/blue-heart"""))
 @MANIFESTS
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar=N_("N"),
               help=help_text(N_("Render jobs at once, never more picture encodes than cores "
                                 "(default: one more than cores, fewer if memory is short). "
                                 "Planning probes up to %(probes)s inputs at once whatever -j "
@@ -312,7 +315,7 @@ Examples:
 @click.option("--dry-run", is_flag=True,
               help=N_("Print what would be rendered, and why; run nothing."))
 @click.option("--fail-fast", is_flag=True, help=N_("Stop at the first failed variant."))
-@click.option("--wait", type=click.FloatRange(0), default=None, metavar="SECONDS",
+@click.option("--wait", type=click.FloatRange(0), default=None, metavar=N_("SECONDS"),
               help=N_("Wait at most this long for another render of the campaign to finish, "
                       "then fail (default: as long as it takes)."))
 @click.option("--strict", is_flag=True,
@@ -320,19 +323,19 @@ Examples:
                       "lengths)."))
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help=N_("Where renders run: local processes, or the workers of a Dask cluster."))
-@click.option("--scheduler", metavar="ADDRESS",
+@click.option("--scheduler", metavar=N_("ADDRESS"),
               help=N_("The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)."))
-@click.option("--store", metavar="URL", type=TARGET_URL,
+@click.option("--store", metavar=N_("URL"), type=TARGET_URL,
               help=N_("With --executor dask: move inputs and outputs through this object store "
                       "(s3://bucket/prefix) for workers that share no disk with this machine."))
-@click.option("--endpoint-url", metavar="URL", help=N_("S3-compatible endpoint of --store."))
+@click.option("--endpoint-url", metavar=N_("URL"), help=N_("S3-compatible endpoint of --store."))
 @fails_cleanly
 def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, wait, strict,
            executor, scheduler, store, endpoint_url) -> None:
     if executor == "dask" and not scheduler:
-        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+        raise click.UsageError(said(say(N_("--executor dask needs --scheduler ADDRESS"))))
     if store and executor != "dask":
-        raise click.UsageError("--store goes with --executor dask")
+        raise click.UsageError(said(say(N_("--store goes with --executor dask"))))
     # Planning too: a render waiting for another of its campaign plans from what that one
     # left (render/lock.py). A dry run writes nothing a render does: no lock.
     with nullcontext() if dry_run else campaign_locked(manifests, "render", wait):
@@ -378,13 +381,17 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, wait
     if plan.errors and not (failed or plan.unplanned or plan.count("blocked")):
         # A trial's "0 rendered, 12 up-to-date, 0 failed, 0 blocked" exited 1 for an error of
         # the page's contact, said above the bars and gone from sight.
-        echo(f"exit code 1: {plural(len(dict.fromkeys(plan.errors)), 'error')} said above",
-             err=True)
+        errors = len(dict.fromkeys(plan.errors))
+        echo(said(say_count(N_plural("exit code 1: %(count)s error said above",
+                                     "exit code 1: %(count)s errors said above"),
+                            errors, count=errors)), err=True)
     report_strays(plan, whole=not (spot or lang or profile))   # after the counts: read last
     warned = [o for o in outcomes
               if o.status in ("rendered", "remade", "up-to-date") and o.warnings]
     if strict and warned:
-        echo(f"--strict: QC warnings on {plural(len(warned), 'variant')}", err=True)
+        echo(said(say_count(N_plural("--strict: QC warnings on %(count)s variant",
+                                     "--strict: QC warnings on %(count)s variants"),
+                            len(warned), count=len(warned))), err=True)
     if failed or plan.errors or unlisted or (strict and warned):
         sys.exit(1)
 

@@ -75,21 +75,27 @@ class PlainReporter:
     # encode read as a hung render.
     def shared_started(self, shared: Shared) -> None:
         with self._lock:
-            self.running.add(shared.label)
-        self._line(f"[{self.done}/{self.total}] {_word(START)} {shared.label}")
+            self.running.add(named(shared))
+        self._line(f"[{self.done}/{self.total}] {_word(START)} {named(shared)}")
 
     def shared_progress(self, shared: Shared, fraction: float) -> None:
         return None
 
     def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None:
         with self._lock:
-            self.running.discard(shared.label)
+            self.running.discard(named(shared))
         self._line(f"[{self.done}/{self.total}] {_word(ended('failed') if failed else MADE)} "
-                   f"{shared.label} {seconds:.1f}s")
+                   f"{named(shared)} {seconds:.1f}s")
 
 
 # A plain line's words: what starts, what shared work made, and a job Ctrl-C ended.
 START, MADE, STOPPED = N_("start"), N_("made"), N_("stopped")
+
+
+def named(shared: Shared) -> str:
+    """What a display calls shared work, in the terminal's language ("... picture" was English
+    in a Spanish terminal's bars and lines)."""
+    return said(shared.detail, shared.label)
 
 
 def ended(status: str) -> str:

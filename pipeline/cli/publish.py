@@ -129,16 +129,16 @@ Examples:
   pipeline publish manifests/blue-heart.yaml --to s3://private-spots --presign 7d
   pipeline publish manifests/blue-heart.yaml --to s3://spots --endpoint-url http://127.0.0.1:9000
   pipeline publish manifests/blue-heart.yaml --to s3://spots/campaigns --prune --dry-run"""))
-@click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...",
+@click.argument("manifests", nargs=-1, required=True, metavar=N_("MANIFEST..."),
                 type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--to", metavar="URL", type=TARGET_URL,
+@click.option("--to", metavar=N_("URL"), type=TARGET_URL,
               help=N_("s3://bucket/prefix, or file://path relative to the current folder "
                       "(default: the manifest's publish.to, file://../dist from the "
                       "manifest's folder)."))
-@click.option("--endpoint-url", metavar="URL",
+@click.option("--endpoint-url", metavar=N_("URL"),
               help=N_("An S3-compatible store (MinIO, Ceph, R2); default: $AWS_ENDPOINT_URL, "
                       "else AWS."))
-@click.option("--presign", metavar="DURATION", type=Checked("duration", parse_duration),
+@click.option("--presign", metavar=N_("DURATION"), type=Checked("duration", parse_duration),
               help=N_("Put presigned links valid this long (90m, 12h, 7d; at most 7d) in the "
                       "catalog, for a private bucket."))
 @click.option("--prune", is_flag=True,
@@ -208,8 +208,8 @@ Examples:
   pipeline verify dist/blue-heart
   pipeline verify https://spots.example.org/campaigns/blue-heart/catalog.json
   pipeline verify s3://spots/campaigns/blue-heart"""))
-@click.argument("source", metavar="URL_OR_DIR")
-@click.option("--endpoint-url", metavar="URL",
+@click.argument("source", metavar=N_("URL_OR_DIR"))
+@click.option("--endpoint-url", metavar=N_("URL"),
               help=N_("An S3-compatible store, for s3:// sources; default: $AWS_ENDPOINT_URL, "
                       "else AWS."))
 @fails_cleanly

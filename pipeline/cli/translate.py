@@ -37,7 +37,8 @@ from pipeline.subtitles.frames import FrameGrid
 from pipeline.subtitles.in_campaign import campaign_for, manifest_settings
 from pipeline.subtitles.file_check import CheckResult, check_file
 
-MANIFEST = click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+MANIFEST = click.argument("manifest", metavar=N_("MANIFEST"),
+                          type=click.Path(dir_okay=False, path_type=Path))
 
 
 def _language(ctx, param, value: str | None) -> str | None:
@@ -123,34 +124,34 @@ Examples (in the demo's folder):
       --spot not-for-sale-15
   pipeline check audio/not-for-sale-15/yua.wav
   pipeline check audio/not-for-sale-15/yua.wav --manifest manifests/blue-heart.yaml"""))
-@click.argument("subtitles", nargs=-1, required=True, metavar="FILE...",
+@click.argument("subtitles", nargs=-1, required=True, metavar=N_("FILE..."),
                 type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", metavar="CODE", callback=_language,
+@click.option("--lang", metavar=N_("CODE"), callback=_language,
               help=N_("The files' language (default: the file name, e.g. nah.vtt is nah)."))
-@click.option("--duration", type=Positive(), metavar="SECONDS",
+@click.option("--duration", type=Positive(), metavar=N_("SECONDS"),
               help=N_("Length of the spot: cues after its end are reported, and a recording "
                       "is checked against it (its length, sound past the end, dead air) as "
                       "validate checks it."))
-@click.option("--fps", type=FrameRate(), metavar="N",
+@click.option("--fps", type=FrameRate(), metavar=N_("N"),
               help=N_("Frame rate of the video (25, 23.976 or 23.98, 24000/1001, ...): gaps "
                       "between cues are counted in its frames (when not given: a TTML file's "
                       "own ttp:frameRate, else the one rate all the file's times are on, else "
                       "25), and times "
                       "that seem timed to another frame rate, or a cue its frames make shorter "
                       "than the minimum, are reported (only when given)."))
-@click.option("--font", metavar="NAME_OR_PATH",
+@click.option("--font", metavar=N_("NAME_OR_PATH"),
               help=N_('Font of the burned subtitles, a family or a file (default "Noto Sans").'))
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
               help=N_("Take thresholds, font, duration and frame rate from this campaign manifest, "
                       "and fit burned text on every frame its variants are burned on."))
-@click.option("--spot", metavar="ID",
+@click.option("--spot", metavar=N_("ID"),
               help=N_("With --manifest: the files' spot (default: the folder they are in, "
                       "subtitles/<spot id>/)."))
-@click.option("--max-cps", type=Positive(), metavar="N",
+@click.option("--max-cps", type=Positive(), metavar=N_("N"),
               help=N_("Most characters per second (default 17)."))
-@click.option("--max-line-chars", type=click.IntRange(1), metavar="N",
+@click.option("--max-line-chars", type=click.IntRange(1), metavar=N_("N"),
               help=N_("Most characters in a line (default 42)."))
-@click.option("--max-lines", type=click.IntRange(1), metavar="N",
+@click.option("--max-lines", type=click.IntRange(1), metavar=N_("N"),
               help=N_("Most lines in a subtitle (default 2)."))
 @click.option("--json", is_flag=True, help=N_("Print the results as JSON (for tools)."))
 @fails_cleanly
@@ -270,12 +271,12 @@ Examples:
   pipeline preview manifests/blue-heart.yaml --lang tzh --profile vertical"""))
 @MANIFEST
 # Parameters are named after their options: PIPELINE_PREVIEW_LANG is read for --lang.
-@click.option("--lang", multiple=True, metavar="CODE",
+@click.option("--lang", multiple=True, metavar=N_("CODE"),
               help=N_("The language to preview (repeatable; with --spot alone: every one with "
                       "subtitles or a recording)."))
-@click.option("--spot", multiple=True, metavar="ID",
+@click.option("--spot", multiple=True, metavar=N_("ID"),
               help=N_("Only this spot (repeatable; default: every spot)."))
-@click.option("--profile", metavar="NAME",
+@click.option("--profile", metavar=N_("NAME"),
               help=N_("Lay the picture and subtitles out on this profile's frame, turned for a "
                       "portrait master as its variants are (default: the manifest's first portrait "
                       "frame, such as vertical, or messaging on a portrait master; else its first "
@@ -288,8 +289,9 @@ def preview(manifest: Path, lang, spot, profile, no_video: bool) -> None:
     if not lang and not spot:
         raise click.UsageError(said(say(N_("say which language (--lang CODE) or spot (--spot "
                                            "ID) to preview"))))
+    # The specimen's titles in the terminal's language: the reviewer's.
     previews = make_previews(manifest, languages=lang, spots=spot, profile=profile,
-                             video=not no_video)
+                             video=not no_video, words=said)
     for item in previews:
         if isinstance(item, NotMade):
             for diagnostic in item.error.diagnostics:
@@ -386,10 +388,11 @@ Examples:
   pipeline watch manifests/blue-heart.yaml
   pipeline watch manifests/blue-heart.yaml --lang nah --profile proxy"""))
 @MANIFEST
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              metavar=N_("N"),
               help=N_("Variants rendered at once after a change."))
 @click.option("--debounce", type=click.IntRange(50, 60_000), default=800, show_default=True,
-              metavar="MS", help=N_("Wait this long for more changes before starting."))
+              metavar=N_("MS"), help=N_("Wait this long for more changes before starting."))
 @with_selectors
 @fails_cleanly
 def watch(manifest: Path, jobs: int, debounce: int, spot, lang, profile) -> None:

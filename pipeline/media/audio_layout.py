@@ -193,16 +193,19 @@ class SoundMap:
         return to_stereo(merged, self.layout, silent)
 
 
-def describe_stream(number: int, stream: Stream) -> str:
+def describe_stream(number: int, stream: Stream) -> Message:
     """`a:N (stream #I, codec layout)`: how ffmpeg and ffprobe users find the stream."""
     try:
-        layout = layout_of(stream.channels or 0, stream.channel_layout)
+        layout: Message | str = layout_of(stream.channels or 0, stream.channel_layout)
     except PipelineError:
-        layout = stream.channel_layout or f"{stream.channels} channels"
-    return f"a:{number} (stream #{stream.index}, {stream.codec} {layout})"
+        layout = stream.channel_layout or say_count(N_plural("%(count)s channel",
+                                                             "%(count)s channels"),
+                                                    stream.channels, count=stream.channels)
+    return say(N_("a:%(number)s (stream #%(index)s, %(codec)s %(layout)s)"), number=number,
+               index=stream.index, codec=stream.codec, layout=layout)
 
 
-def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | None, list[str]]:
+def choose_streams(info: MediaInfo, choice: AudioChoice) -> tuple[SoundMap | None, list[Message]]:
     """The master's sound under the spot's `audio:` key, and warnings to give the user.
 
     Default without the key: the only audio stream; two mono streams as left and right, and of
@@ -286,7 +289,7 @@ def _unnamed(stream: Stream) -> str:
     return BY_COUNT.get(stream.channels or 0, "") if _names_none(stream.channel_layout) else ""
 
 
-def _summable(info: MediaInfo, chosen: tuple[int, ...], described: list[str],
+def _summable(info: MediaInfo, chosen: tuple[int, ...], described: list[Message],
               line: int | None) -> str:
     """The layout of `chosen` streams summed: mono; `PipelineError` at `line` (the `mix` key's)
     when one is not. A stereo, 5.1 or 7.1 stream's channels added as mono streams are would

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pipeline.media.probe import Stream
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Message, Number, say
 
 Matrix = Literal["bt601", "bt709", "bt2020"]
 Curve = Literal["hlg", "pq"]
@@ -118,11 +118,17 @@ class Remap:
                 "peak": PEAK}
 
     def describe(self) -> str:
+        return str(self.description)
+
+    @property
+    def description(self) -> Message:
+        """How the master is brought into BT.709 SDR, said in the terminal's language."""
         if self.curve is None:
-            return "BT.2020 SDR, converted to BT.709"
-        name = "HLG" if self.curve == "hlg" else "PQ"
-        return (f"HDR {name} (BT.2020), tone-mapped to BT.709 SDR: reference white "
-                f"{REFERENCE_WHITE:.0f} cd/m2 at 90 %, up to {PEAK:.0f} cd/m2 kept below 100 %")
+            return say(N_("BT.2020 SDR, converted to BT.709"))
+        return say(N_("HDR %(curve)s (BT.2020), tone-mapped to BT.709 SDR: reference white "
+                      "%(white)s cd/m2 at 90 %%, up to %(peak)s cd/m2 kept below 100 %%"),
+                   curve="HLG" if self.curve == "hlg" else "PQ",
+                   white=Number(REFERENCE_WHITE, ".0f"), peak=Number(PEAK, ".0f"))
 
     def apply(self, video):
         """`video` (any Y'CbCr, as decoded) into BT.709 SDR, limited range, in float until the

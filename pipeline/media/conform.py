@@ -27,7 +27,7 @@ import ffmpeg
 
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import HashCache
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Message, Number, say
 from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams, stereo_sound
 from pipeline.media.colour import BT709, OUTPUT, Remap, conversion, remap, source_matrix, \
     unconverted
@@ -133,39 +133,68 @@ class Master:
         """One line on how the picture will be read: `1920x1080, SAR 1:1 (16:9), 25 fps,
         progressive (from the stream's flag); timecode 01:00:00:00 at its first frame`; a crop
         and a rotation when there are."""
+        return str(self.summary_message())
+
+    def summary_message(self) -> Message:
+        """`summary()` as a message, said in the terminal's language (`plan`'s line of each
+        master was English in a Spanish terminal)."""
         geometry, video = self.geometry, self.info.video
         aspect = geometry.display_aspect.limit_denominator(1000)
-        parts = [f"{geometry.width}x{geometry.height}, SAR {geometry.sar.numerator}:"
-                 f"{geometry.sar.denominator} ({aspect.numerator}:{aspect.denominator})"]
+        # Figures and a standard's abbreviation: the same in every language.
+        parts: list[Message | str] = [
+            f"{geometry.width}x{geometry.height}, SAR {geometry.sar.numerator}:"
+            f"{geometry.sar.denominator} ({aspect.numerator}:{aspect.denominator})"]
         if video and video.fps:
             parts.append(_rate_text(video))
         if geometry.rotation and video:
-            parts.append(f"upright from the stored {video.width}x{video.height} "
-                         f"(display matrix: {geometry.rotation} degrees)")
+            parts.append(say(N_("upright from the stored %(size)s (display matrix: %(degrees)s "
+                                "degrees)"), size=f"{video.width}x{video.height}",
+                             degrees=geometry.rotation))
         if geometry.crop:
             crop = geometry.crop
-            parts.append(f"cropped to {crop.width}x{crop.height} at {crop.x},{crop.y}")
+            parts.append(say(N_("cropped to %(size)s at %(x)s,%(y)s"),
+                             size=f"{crop.width}x{crop.height}", x=crop.x, y=crop.y))
         if self.remap is not None:
-            parts.append(self.remap.describe())
-        # An engineer lines the master up against its edit decision list or playout by it.
-        start = self.info.programme_start
-        at = f"programme from {start:.3f} s in (programme_start), " if start else ""
-        timecode = at + (f"timecode {self.info.timecode} at {'it' if start else 'its first frame'}"
-                         if self.info.timecode else "no start timecode")
-        return ", ".join(parts + [self.scan.describe()]) + f"; {timecode}"
+            parts.append(self.remap.description)
+        parts.append(self.scan.description)
+        return say(N_("%(first)s; %(second)s"), first=_listed(parts), second=self._timecode())
+
+    def _timecode(self) -> Message:
+        """Where the programme starts and its timecode there: an engineer lines the master up
+        against its edit decision list or playout by it."""
+        start, timecode = self.info.programme_start, self.info.timecode
+        if not start:
+            return (say(N_("timecode %(timecode)s at its first frame"), timecode=timecode)
+                    if timecode else say(N_("no start timecode")))
+        at = Number(start, ".3f")
+        return (say(N_("programme from %(start)s s in (programme_start), timecode %(timecode)s "
+                       "at it"), start=at, timecode=timecode) if timecode else
+                say(N_("programme from %(start)s s in (programme_start), no start timecode"),
+                    start=at))
 
 
-def _rate_text(video) -> str:
+def _listed(parts: list[Message | str]) -> Message | str:
+    """`parts` joined by commas, as one message (not a list: a Spanish list would put "y"
+    before the last)."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = say(N_("%(first)s, %(second)s"), first=joined, second=part)
+    return joined
+
+
+def _rate_text(video) -> Message:
     """`30 fps`, `29.97 fps (30000/1001)`; a variable rate's average and, where it was measured
     from the frames' times (media/frame_times.py), its fastest stretch's rate."""
     rate = exact_rate(video.fps)
-    text = rate_text(video.fps) + " fps"
-    if rate.denominator > 1:
-        text += f" ({rate.numerator}/{rate.denominator})"
+    text = say(N_("%(rate)s fps"), rate=rate_text(video.fps)) if rate.denominator == 1 else \
+        say(N_("%(rate)s fps (%(fraction)s)"), rate=rate_text(video.fps),
+            fraction=f"{rate.numerator}/{rate.denominator}")
     if video.variable_rate and video.average_fps:
-        peak = f", up to {video.peak_fps:.1f} in its fastest stretch" if video.peak_fps else ""
-        text += (f", made constant from a variable rate ({video.average_fps:.3f} fps on "
-                 f"average{peak})")
+        peak = say(N_(", up to %(peak)s in its fastest stretch"),
+                   peak=Number(video.peak_fps, ".1f")) if video.peak_fps else ""
+        text = say(N_("%(rate)s, made constant from a variable rate (%(average)s fps on "
+                      "average%(peak)s)"), rate=text, average=Number(video.average_fps, ".3f"),
+                   peak=peak)
     return text
 
 
@@ -189,7 +218,8 @@ def examine(info: MediaInfo, choice: AudioChoice = AudioChoice(), crop: Crop | N
     try:
         sound, warnings = choose_streams(info, choice)
     except PipelineError as exc:
-        raise PipelineError(exc.message, None, exc.line or choice.line, exc.hint) from None
+        raise PipelineError(exc.said_message, None, exc.line or choice.line,
+                            exc.said_hint) from None
     if sound is not None and info.programme_start:
         sound = from_programme(sound, info.programme_start)
     return Master(info, geometry_of(video, crop), decide(video, counts, info.format_name), sound,

@@ -43,6 +43,7 @@ import ffmpeg
 
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.probe import MediaInfo, Stream
+from pipeline.messages import N_, N_plural, Message, say, say_count
 from pipeline.media.seeking import seekable_picture
 
 Node = ffmpeg.nodes.FilterableStream
@@ -57,9 +58,11 @@ MINIMUM = 10                 # ... and counts at least this many frames
 OVERRULE = 4.0               # a flag falls to one field order outnumbering the rest 4:1
 INTERLACED_HEIGHTS = (480, 486, 576, 1080, 1088)   # lines of the interlaced formats (1088: coded)
 
-SCAN_NAMES: dict[Scan, str] = {"progressive": "progressive", "tff": "interlaced, top field first",
-                               "bff": "interlaced, bottom field first"}
-FLAG_NAMES: dict[Scan, str] = {"tff": "top-field-first", "bff": "bottom-field-first"}
+# Msgids: said in the terminal's language where they are shown (`say(SCAN_NAMES[scan])`).
+SCAN_NAMES: dict[Scan, str] = {"progressive": N_("progressive"),
+                               "tff": N_("interlaced, top field first"),
+                               "bff": N_("interlaced, bottom field first")}
+FLAG_NAMES: dict[Scan, str] = {"tff": N_("top-field-first"), "bff": N_("bottom-field-first")}
 # ffprobe's field order -> the field displayed first. TT and BB say it plainly. TB and BT are
 # read as the files' writers mean them: ffmpeg's own encoders tag top-field-first pictures TB and
 # bottom-field-first BT (fftools' ffmpeg_enc.c), and so MOV's `fiel` (its interleaved-field
@@ -98,10 +101,20 @@ class FieldCounts:
     def describe(self) -> str:
         """`of 75 frames, 70 top field first, 0 bottom field first, 3 progressive, 2
         undetermined`; `all 76 frames undetermined` when the sample read nothing else."""
+        return str(self.description)
+
+    @property
+    def description(self) -> Message:
+        """`describe()` as a message, said in the terminal's language."""
         if not self.determined:
-            return f"all {self.undetermined} frames undetermined"
-        return (f"of {self.frames} frames, {self.tff} top field first, {self.bff} bottom field "
-                f"first, {self.progressive} progressive, {self.undetermined} undetermined")
+            # The same English for one frame ("all 1 frames"), as it was ever written.
+            return say_count(N_plural("all %(count)s frames undetermined",
+                                      "all %(count)s frames undetermined"),
+                             self.undetermined, count=self.undetermined)
+        return say(N_("of %(frames)s frames, %(tff)s top field first, %(bff)s bottom field "
+                      "first, %(progressive)s progressive, %(undetermined)s undetermined"),
+                   frames=self.frames, tff=self.tff, bff=self.bff, progressive=self.progressive,
+                   undetermined=self.undetermined)
 
     def to_json(self) -> dict:
         return self.__dict__.copy()
@@ -121,31 +134,65 @@ class ScanDecision:
         """The decision as the media team reads it: what it was taken from, and what the
         sample's frames read, e.g. `interlaced, top field first (from the stream's flag; the idet
         picture analysis could not tell: all 76 frames undetermined)`."""
-        return f"{SCAN_NAMES[self.scan]} ({self._why()})"
+        return str(self.description)
 
-    def _why(self) -> str:
+    @property
+    def description(self) -> Message:
+        """`describe()` as a message, said in the terminal's language (a Spanish terminal's
+        `plan` read its master's line in English)."""
+        return say(N_("%(scan)s (%(why)s)"), scan=say(SCAN_NAMES[self.scan]), why=self._why())
+
+    def _why(self) -> Message | str:
         counts, because = self.counts, self.because
-        read = counts.describe() if counts else ""
+        read = counts.description if counts else ""
         if because == "flag":
             if counts is None:
-                return "from the stream's flag"
-            verdict = "could not tell" if counts.determined == 0 else "did not overrule it"
-            return f"from the stream's flag; the idet picture analysis {verdict}: {read}"
+                return say(N_("from the stream's flag"))
+            if counts.determined == 0:
+                return _could_not_tell(read)
+            return say(N_("from the stream's flag; the idet picture analysis did not overrule "
+                          "it: %(read)s"), read=read)
         if because == "idet" and counts:
-            return f"from the idet picture analysis: {read}"
+            return say(N_("from the idet picture analysis: %(read)s"), read=read)
         if because == "idet unclear, flag" and counts:
-            return f"from the stream's flag; the idet picture analysis could not tell: {read}"
+            return _could_not_tell(read)
         if because.startswith("idet overrules the ") and counts:
-            flag = because.removeprefix("idet overrules the ")
-            return f"from the idet picture analysis, against the stream's {flag}: {read}"
+            return say(N_("from the idet picture analysis, against the stream's %(flag)s: "
+                          "%(read)s"), flag=_flag(because.removeprefix("idet overrules the ")),
+                       read=read)
         if because == "idet read no frame, flag":
-            return "from the stream's flag; the idet picture analysis read no frame"
+            return say(N_("from the stream's flag; the idet picture analysis read no frame"))
         if because == "idet read no frame, no flag":
-            return ("assumed: the stream has no field-order flag, and the idet picture analysis "
-                    "read no frame")
+            return say(N_("assumed: the stream has no field-order flag, and the idet picture "
+                          "analysis read no frame"))
         if because == "no flag, no sample":
-            return "assumed: the stream has no field-order flag, and the picture was not analysed"
-        return "; ".join([because] + ([read] if read else []))
+            return say(N_("assumed: the stream has no field-order flag, and the picture was not "
+                          "analysed"))
+        # A code of no known shape (none is made): said as it is, with what the sample read.
+        return say(N_("%(first)s; %(second)s"), first=because, second=read) if read else because
+
+
+def _could_not_tell(read: Message) -> Message:
+    return say(N_("from the stream's flag; the idet picture analysis could not tell: %(read)s"),
+               read=read)
+
+
+# The flag a sample overruled, as `decide` names it: "progressive flag", "top-field-first flag
+# (field_order tb)".
+_FLAG = re.compile(r"(?P<name>\S+) flag(?: \(field_order (?P<field_order>[^)]*)\))?")
+
+
+def _flag(text: str) -> Message | str:
+    """The flag of `text` (`_FLAG`) as a message; any other text as it is."""
+    found = _FLAG.fullmatch(text)
+    if found is None:
+        return text
+    if found["name"] == "progressive" and found["field_order"] is None:
+        return say(N_("progressive flag"))
+    if found["name"] in FLAG_NAMES.values() and found["field_order"] is not None:
+        return say(N_("%(order)s flag (field_order %(field_order)s)"), order=say(found["name"]),
+                   field_order=found["field_order"])
+    return text
 
 
 def flagged(video: Stream, container: str = "") -> Scan | None:

@@ -183,8 +183,8 @@ class Inputs(Memo):
         except PipelineError as exc:
             if exc.path is not None:      # ffmpeg could not read the master: its own error
                 raise
-            raise PipelineError(exc.message, self.manifest.path, exc.line or spot.line,
-                                exc.hint) from None
+            raise PipelineError(exc.said_message, self.manifest.path, exc.line or spot.line,
+                                exc.said_hint) from None
 
     def _sound_warnings(self, spot: Spot, master: Master) -> list[Diagnostic]:
         """The conform step's choices about the master's sound (streams left out, a default

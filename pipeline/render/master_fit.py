@@ -139,7 +139,7 @@ class MasterFit(Inputs):
         if scan == "progressive" or profile.audio_only or profile.scan != "progressive":
             return      # an interlaced profile's fields are woven from the master's
         interlaced = say(N_("spot %(spot)s's interlaced master (%(scan)s)"),
-                         spot=variant.spot.id, scan=SCAN_NAMES[scan])
+                         spot=variant.spot.id, scan=say(SCAN_NAMES[scan]))
         # Notes of the variants they are said for, which `--profile` leaves out with them; not
         # QC warnings of their files.
         if profile.mastered:

@@ -16,6 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import ffmpeg
 
@@ -28,7 +29,7 @@ from pipeline.errors import (
     raise_if_errors,
 )
 from pipeline.files import atomic_output, index_folder
-from pipeline.messages import N_, Items, say
+from pipeline.messages import N_, Items, Message, say
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
 from pipeline.media.conform import Master, examine, master_picture, master_sound
 from pipeline.media.ffmpeg import stop_jobs
@@ -109,14 +110,16 @@ def proxy_profile(profile: Profile) -> Profile:
 
 def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
                   spots: tuple[str, ...] = (), profile: str | None = None,
-                  video: bool = True) -> list[Preview | NotMade]:
+                  video: bool = True, words: Callable[[Message], str] = str
+                  ) -> list[Preview | NotMade]:
     """Previews of every selected spot and language that has a subtitle file or a recording (a
     dub, a voice-over), in order: each a `Preview`, or `NotMade` (one file's error never keeps
     the others' previews from being made and shown). A preview not made leaves no earlier one
     of its spot and language: that showed an older file, or settings since changed, and under
     the usual names a translator would take it for the file as it is now.
 
-    Languages and spots not named are all taken; at least one of them should be named.
+    Languages and spots not named are all taken; at least one of them should be named. `words`
+    says what the pictures write in words (the specimen's titles) in the reviewer's language.
     Raises `PipelineError` when nothing can be previewed (a name not in the manifest, no file).
     """
     manifest = load_manifest(manifest_path)
@@ -144,7 +147,8 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
         for spot, language in pairs:
             try:
                 made.append(preview(manifest, spot, language, named, video=video,
-                                    recording=recordings.get((spot.id, language.code))))
+                                    recording=recordings.get((spot.id, language.code)),
+                                    words=words))
             except PipelineError as exc:
                 made.append(NotMade(spot.id, language.code, exc,
                                     _remove(preview_paths(manifest, spot, language))))
@@ -234,7 +238,8 @@ class Burned:
 
 
 def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile | None = None, *,
-            video: bool = True, recording: Recording | PipelineError | None = None) -> Preview:
+            video: bool = True, recording: Recording | PipelineError | None = None,
+            words: Callable[[Message], str] = str) -> Preview:
     """Write the sheet and specimen of a language's subtitles (if it has a file), and the proxy,
     on the frame of the `named` profile or the one `preview_frame` chooses, carrying the sound
     of its `recording` (a dub's or voice-over's, planned by `plan_recordings`: the error that
@@ -275,7 +280,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
                                          burned.subtitles.format, burned.subtitles.notation,
                                          burned.subtitles.origin),
                      lambda: write_specimen(burned.cues, language, burned.font, profile, work,
-                                            fontsdir, paths.specimen, burned.own_styles)]
+                                            fontsdir, paths.specimen, burned.own_styles, words)]
         if video:
             jobs.append(lambda: measured.append(write_proxy(
                 master, profile, work, paths.proxy, language, burned, fontsdir, sound)))

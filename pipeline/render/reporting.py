@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from pipeline.errors import Diagnostic, PipelineError, diagnostic_from_json
+from pipeline.messages import Message
 from pipeline.render import costs
 from pipeline.render.audio import shared_track_path, source_key
 from pipeline.render.schedule import Unit
@@ -48,12 +49,14 @@ class Shared:
     """Work that decides no variant's outcome, as a progress display shows it: a levelled
     track, the pictures shared by soft, dub and mix variants (a schedule `Unit` with no
     `variants`). `work` is in `estimated_cost`'s units; `seconds`, the spot's length; `kind`,
-    the unit's (`audio` levels a track, `pictures` encodes)."""
+    the unit's (`audio` levels a track, `pictures` encodes); `detail`, the label as a message,
+    for a display to say it in the terminal's language (`label` is its English)."""
     key: int
     label: str
     work: float
     seconds: float
     kind: str
+    detail: Message | None = None
 
 
 class Reporter(Protocol):
@@ -101,4 +104,5 @@ def shared_work(unit: Unit) -> Shared | None:
         work = sum(_picture_cost(plan) for plan in pictures.values())
     else:
         return None
-    return Shared(id(unit), unit.label, max(work, 0.1), seconds, unit.kind)
+    return Shared(id(unit), unit.label, max(work, 0.1), seconds, unit.kind,
+                  unit.label_message)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline.messages import N_, Message, say
 from pipeline.render import costs
 from pipeline.render.certificate import standard_of
 from pipeline.render.encoders import two_pass
@@ -61,6 +62,11 @@ class Unit:
 
     @property
     def label(self) -> str:
+        """`label_message`'s English text."""
+        return str(self.label_message)
+
+    @property
+    def label_message(self) -> Message:
         """What a progress display calls the work of a unit that variants share:
         `blue-heart/spot.yua.web sound` (a levelled track: the master's, `master`, or a
         language's recording; for the profile it is first made for: two profiles at two
@@ -71,9 +77,9 @@ class Unit:
         if self.kind == "audio":
             language = variant.language
             who = language.code if language.treatment in ("dub", "mix") else "master"
-            return f"{spot}.{who}.{variant.profile.name} sound"
+            return say(N_("%(work)s sound"), work=f"{spot}.{who}.{variant.profile.name}")
         profiles = dict.fromkeys(plan.variant.profile.name for plan in self.shared)
-        return f"{spot}.{'+'.join(profiles)} picture"
+        return say(N_("%(work)s picture"), work=f"{spot}.{'+'.join(profiles)}")
 
 
 def _picture(item: tuple[str, VariantPlan]) -> costs.Picture:

@@ -16,13 +16,14 @@ import math
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import ffmpeg
 
 from pipeline.files import atomic_output, write_atomically
 from pipeline.manifest import Language
 from pipeline.media.ffmpeg import run_ffmpeg
+from pipeline.messages import N_, Message, Number, say
 from pipeline.profiles import Profile
 from pipeline.subtitles.burn import burn_in, escape_text, script_header
 from pipeline.subtitles.file_styles import FileStyles, StyleFont
@@ -81,7 +82,7 @@ class _Section:
     graphemes: list[str]
     font: Font            # the face the text is drawn and measured in
     em: float             # px, as on the profile's frame
-    heading: str          # what the section's title says of the style
+    heading: Message      # what the section's title says of the style
 
 
 def _sections(cues: list[Cue], language: Language, font: Font, profile: Profile,
@@ -96,21 +97,26 @@ def _sections(cues: list[Cue], language: Language, font: Font, profile: Profile,
         if name is None:
             em = em_px(language.style, profile.width, profile.height)
             sections.append(_Section("Default", graphemes, font, em,
-                                     f"{font.family}, {em:.0f} px em"))
+                                     say(N_("%(family)s, %(em)s px em"), family=font.family,
+                                         em=Number(em, ".0f"))))
             continue
         own = styles.scaled[name]
         sections.append(_Section(styles.names[name], graphemes,
                                  own.layout.measure_font, own.layout.em_px,
-                                 f"style {name}: {own.font.family}, {own.layout.em_px:.0f} px em"))
+                                 say(N_("style %(style)s: %(family)s, %(em)s px em"), style=name,
+                                     family=own.font.family,
+                                     em=Number(own.layout.em_px, ".0f"))))
     return sections
 
 
 def specimen_script(cues: list[Cue], language: Language, font: Font, profile: Profile,
-                    file_styles: dict[str, StyleFont] | None = None) -> tuple[str, int, int]:
+                    file_styles: dict[str, StyleFont] | None = None,
+                    words: Callable[[Message], str] = str) -> tuple[str, int, int]:
     """(ASS script, width, height) of the specimen: for each style the cues are drawn in (the
     campaign's; with `file_styles`, each of the translator's file's as the render scales it to
     the profile's frame), a title, then a grid of cells, one per grapheme; the labels in
-    `label_font(font)`, which the caller puts in the `ass` filter's fontsdir."""
+    `label_font(font)`, which the caller puts in the `ass` filter's fontsdir. `words` says the
+    titles' messages (in English by default; `preview` gives the terminal's language)."""
     styles = FileStyles(file_styles or {}, profile.width, profile.height)
     sections = _sections(cues, language, font, profile, styles)
     labels = label_font(font)
@@ -140,8 +146,11 @@ def specimen_script(cues: list[Cue], language: Language, font: Font, profile: Pr
         # drawn from BackColour, whatever the outline).
         label_style = rf"\fs{ass_font_size(labels, label_em):.2f}\bord0\shad0\4a&HFF&" + \
             ("" if labels == font else rf"\fn{labels.family}")
-        title = escape_text(f"{language.code} · {language.name} · {section.heading} as on "
-                            f"{profile.width}x{profile.height} ({profile.name})", labels)
+        title = escape_text(words(say(N_("%(code)s · %(name)s · %(style)s as on %(size)s "
+                                         "(%(profile)s)"), code=language.code, name=language.name,
+                                      style=section.heading,
+                                      size=f"{profile.width}x{profile.height}",
+                                      profile=profile.name)), labels)
         at = rf"\an7\pos({label_em:.0f},{top + label_em * 0.6:.0f})"
         events.append(_event(f"{{{at}{label_style}}}{title}"))
         top += math.ceil(label_em * 2.5)
@@ -168,10 +177,13 @@ def _event(text: str, style: str = "Default") -> str:
 
 def write_specimen(cues: Iterable[Cue], language: Language, font: Font, profile: Profile,
                    work: Path, fontsdir: Path, target: Path,
-                   file_styles: dict[str, StyleFont] | None = None) -> Path:
+                   file_styles: dict[str, StyleFont] | None = None,
+                   words: Callable[[Message], str] = str) -> Path:
     """Write the specimen PNG of the cues' characters (see the module's docstring), each in
-    the style it is drawn in (`file_styles`: the translator's, with `style: {from_file: true}`)."""
-    script, width, height = specimen_script(list(cues), language, font, profile, file_styles)
+    the style it is drawn in (`file_styles`: the translator's, with `style: {from_file: true}`),
+    its titles said by `words` (`specimen_script`)."""
+    script, width, height = specimen_script(list(cues), language, font, profile, file_styles,
+                                            words)
     ass = work / "specimen.ass"
     write_atomically(ass, script)
     with atomic_output(target) as partial:

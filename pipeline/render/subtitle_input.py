@@ -110,4 +110,5 @@ def language_font(language: Language, manifest_path: Path) -> Font:
     try:
         return resolve_font(language.style.font)
     except PipelineError as exc:
-        raise PipelineError(exc.message, manifest_path, language.line, exc.hint) from None
+        raise PipelineError(exc.said_message, manifest_path, language.line,
+                            exc.said_hint) from None

@@ -144,8 +144,8 @@ def _font_error(exc: SubtitleError, names: list[str], used: Counter, subtitles: 
     if not isinstance(exc, FontNotInstalled):   # a font file that is missing or unreadable
         message = say_count(N_plural("style %(styles)s: %(problem)s",
                                      "styles %(styles)s: %(problem)s"), len(names),
-                            styles=styles, problem=exc.message)
-        return error(message, subtitles.path, line, exc.hint, "font")
+                            styles=styles, problem=exc.said_message)
+        return error(message, subtitles.path, line, exc.said_hint, "font")
     message = say_count(N_plural(
         "the font %(font)s is not installed, and %(count)s style of the file uses it: "
         "%(styles)s; fontconfig would draw %(substitute)s in its place, so these subtitles are "

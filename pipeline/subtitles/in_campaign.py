@@ -90,7 +90,7 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
             notes.append(_no_length(path, say(N_("the master of spot %(spot)s, %(master)s, "
                                                  "cannot be read (%(reason)s)"),
                                               spot=repr(found.id), master=str(found.master),
-                                              reason=exc.message)))
+                                              reason=exc.said_message)))
         else:
             if master is None:
                 # Said by watch too, which has no --duration (a trial's fresh clone).
@@ -181,7 +181,7 @@ def _programme(manifest: Manifest, spot: Spot, master: MediaInfo, path: Path,
     except PipelineError as exc:
         notes.append(_no_length(path, say(N_("the programme_start of spot %(spot)s cannot be "
                                              "used (%(reason)s)"), spot=repr(spot.id),
-                                          reason=exc.message)))
+                                          reason=exc.said_message)))
         return None
 
 
