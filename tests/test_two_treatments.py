@@ -131,3 +131,74 @@ def test_a_language_burned_on_the_tv_spot_and_dubbed_on_the_radio_spot(campaign,
                           ("card-radio-yua", "yua")]
     html = (dist / "test-campaign/index.html").read_text(encoding="utf-8")
     assert "2 lenguas" in html, "the page counts tzh once"
+
+
+# A pasted paragraph: five lines burned, an error; as a dub's subtitle track, a warning.
+PARAGRAPH = """\
+1
+00:00:00,200 --> 00:00:03,800
+Los seres humanos no están a la venta. La trata de personas es un delito que afecta a millones de mujeres, niñas, niños y hombres en todo el mundo; si sabes de un caso o necesitas ayuda, llama a la línea nacional contra la trata, gratuita y confidencial, las 24 horas del día, todos los días del año.
+"""
+
+
+def test_check_with_the_manifest_takes_the_entry_of_the_file_s_spot(campaign, radio_master):
+    # The radio entry (dub) came last: looked up by code alone, the TV spot's subtitles were
+    # checked as a dub's track (not laid out), its recording as a burned language's.
+    manifest = two_spots(campaign, radio_master, TWO[:2])
+    subtitles = campaign.subtitle("tzh", PARAGRAPH)
+    burned = invoke("check", subtitles, "--manifest", manifest)
+    assert burned.exit_code == 1, burned.output
+    assert f"{subtitles}:1: error: cue 1 would be burned on more than twice the 2 lines" \
+        in burned.stderr
+    recording = campaign.root / "audio/radio/tzh.wav"
+    shutil.copy(campaign.media["dub.wav"], recording)
+    voiced = invoke("check", recording, "--manifest", manifest)
+    assert "checked as validate checks tzh's dub for spot 'radio'" in voiced.output, voiced.output
+    assert "has treatment 'burn'" not in voiced.output
+    # The TV spot's entry takes no recording: one there is said to be of no variant.
+    (campaign.root / "audio/spot").mkdir(exist_ok=True)
+    shutil.copy(campaign.media["dub.wav"], campaign.root / "audio/spot/tzh.wav")
+    unused = invoke("check", campaign.root / "audio/spot/tzh.wav", "--manifest", manifest)
+    assert "language 'tzh' has treatment 'burn' in campaign.yaml" in unused.output, unused.output
+
+
+def test_a_language_listed_twice_is_one_language_where_languages_are_counted(campaign,
+                                                                          radio_master):
+    from pipeline.manifest import load_manifest
+    from pipeline.publish.catalog import build_catalog
+    from pipeline.publish.freshness import unpublished_languages
+
+    manifest = load_manifest(two_spots(campaign, radio_master, TWO[:2]))
+    assert build_catalog(manifest, [])["languages_missing"] == [
+        {"code": "tzh", "name": "Bats'il k'op"}]
+    (said,) = unpublished_languages(manifest, [], [])
+    assert said.message.startswith("1 of the manifest's 1 languages has no published variant "
+                                   "yet"), said.message
+    assert str(said.message).endswith(": tzh (not rendered yet)"), said.message
+
+
+def test_each_entry_of_a_language_has_its_own_clock_number(campaign, radio_master):
+    from pipeline.manifest import load_manifest
+    from pipeline.render.plan import build_plan
+
+    manifest = two_spots(campaign, radio_master, [
+        {**TWO[0], "clock": "BH-TZH-TV"}, {**TWO[1], "clock": "BH-TZH-RADIO"}])
+    load_manifest(manifest)      # no number given to two spots
+    plan = build_plan([manifest])
+    assert {(v.variant.spot.id, v.variant.clock) for v in plan.variants} == {
+        ("spot", "BH-TZH-TV"), ("radio", "BH-TZH-RADIO")}
+
+
+@pytest.mark.e2e
+def test_preview_of_a_language_listed_twice_previews_each_spot_as_its_entry_makes_it(
+        campaign, radio_master):
+    from pipeline.render.preview import make_previews
+
+    campaign.subtitle("tzh")
+    (campaign.root / "audio/radio").mkdir()
+    shutil.copy(campaign.media["dub.wav"], campaign.root / "audio/radio/tzh.wav")
+    manifest = two_spots(campaign, radio_master, TWO[:2])
+    made = {(p.spot, p.language): p for p in make_previews(manifest, languages=("tzh",))}
+    assert set(made) == {("spot", "tzh"), ("radio", "tzh")}
+    assert made["spot", "tzh"].sheet is not None          # burned: its contact sheet
+    assert made["radio", "tzh"].sheet is None             # its recording, heard
