@@ -776,3 +776,84 @@ def test_an_output_folder_the_system_will_not_make_is_said_before_any_render(cam
     # Where it can be made, nothing is left of the look: no folder made, none left behind.
     assert load_manifest(campaign.write_text(ONE_SPOT + "output_dir: out/build\n"))
     assert list(campaign.manifest.parent.iterdir()) == [campaign.manifest]
+
+
+# --- a language listed more than once, each entry for its own spots ---------------------------
+
+TWO_SPOTS = """\
+    campaign: c
+    title: t
+    source_language: spa
+    spots:
+      - {id: tv-15, master: spot.mp4}
+      - {id: tv-30, master: spot.mp4}
+      - {id: radio-20, master: radio.wav}
+    languages:
+"""
+
+
+def test_a_language_listed_again_for_other_spots_is_two_entries_of_one_language(campaign):
+    manifest = load_manifest(campaign.write_text(TWO_SPOTS + """\
+          - {code: tzh, name: "Batsʼil kʼop", treatment: burn, spots: [tv-15, tv-30]}
+          - {code: tzh, treatment: dub, spots: [radio-20], also_called: [tseltal]}
+    """))
+    first, second = manifest.languages
+    assert (first.treatment, first.spots, second.treatment, second.spots) == (
+        "burn", ("tv-15", "tv-30"), "dub", ("radio-20",))
+    # One language, one name: given in one entry, it is every entry's.
+    assert first.name == second.name == "Batsʼil kʼop"
+    assert first.also_called == second.also_called == ("tseltal",)
+    assert manifest.language_for("radio-20", "tzh") is second
+    assert manifest.language_for("tv-30", "tzh") is first
+    assert manifest.language_codes() == ("tzh",)
+
+
+def test_a_language_listed_twice_without_spots_is_an_error_at_the_second_entry(campaign):
+    found = errors_of(campaign, TWO_SPOTS + """\
+          - {code: tzh, treatment: burn, spots: [tv-15]}
+          - {code: yua, treatment: dub}
+          - {code: tzh, treatment: dub}
+    """)
+    assert found == [f"{campaign.manifest}:11: error: language 'tzh' is listed twice (first on "
+                     "line 9) (hint: to give a language one treatment on some spots and another "
+                     "on others, give each of its entries a 'spots:' with different spots)"]
+    # Neither entry with its spots: the same error, the same hint.
+    found = errors_of(campaign, TWO_SPOTS + """\
+          - code: tzh
+            treatment: burn
+          - code: tzh
+            treatment: dub
+    """)
+    assert found == [f"{campaign.manifest}:11: error: language 'tzh' is listed twice (first on "
+                     "line 9) (hint: to give a language one treatment on some spots and another "
+                     "on others, give each of its entries a 'spots:' with different spots)"]
+
+
+def test_a_spot_in_two_entries_of_a_language_is_an_error_naming_it(campaign):
+    found = errors_of(campaign, TWO_SPOTS + """\
+          - {code: tzh, treatment: burn, spots: [tv-15, tv-30]}
+          - {code: tzh, treatment: dub, spots: [radio-20, tv-30]}
+    """)
+    assert found == [f"{campaign.manifest}:10: error: language 'tzh' is listed twice for spot "
+                     "'tv-30' (first on line 9) (hint: a spot takes one entry of a language: "
+                     "leave 'tv-30' out of the 'spots:' of one of them)"]
+    found = errors_of(campaign, TWO_SPOTS + """\
+          - {code: tzh, treatment: burn, spots: [tv-15, tv-30]}
+          - {code: tzh, treatment: soft, spots: [tv-30, tv-15]}
+    """)
+    assert found == [f"{campaign.manifest}:10: error: language 'tzh' is listed twice for spots "
+                     "'tv-30' and 'tv-15' (first on line 9) (hint: a spot takes one entry of a "
+                     "language: leave 'tv-30' and 'tv-15' out of the 'spots:' of one of them)"]
+
+
+def test_two_entries_of_a_language_with_different_names_is_an_error_at_the_second(campaign):
+    found = errors_of(campaign, TWO_SPOTS + """\
+          - {code: tzh, name: "Batsʼil kʼop", treatment: burn, spots: [tv-15]}
+          - code: tzh
+            name: "Tseltal"
+            treatment: dub
+            spots: [radio-20]
+    """)
+    assert found == [f"{campaign.manifest}:11: error: language 'tzh': name 'Tseltal' differs from "
+                     "the one on line 9 ('Batsʼil kʼop') (hint: a language has one name on every "
+                     "spot: give it in one of its entries, or the same in each)"]

@@ -219,6 +219,41 @@ class Manifest:
         """The campaign's title for a page (and slate) in `language`."""
         return dict(self.titles).get(language, self.title)
 
+    # A language code may be listed more than once, each entry with its own spots (`spots:`,
+    # no spot in two): subtitled on the TV spots, recorded on the radio spot. A variant is of
+    # a spot, one entry of a language, and a profile; what is keyed by code alone asks these.
+
+    def language_for(self, spot: str, code: str) -> Language | None:
+        """The entry of language `code` made for the spot whose id is `spot`; None when the
+        language is not made for it (or the manifest has no such code)."""
+        return next((language for language in self.languages
+                     if language.code == code and language.made_for(spot)), None)
+
+    def entries_of(self, code: str) -> tuple[Language, ...]:
+        """Every entry of language `code`, in manifest order (one, unless it is listed again
+        for other spots)."""
+        return tuple(language for language in self.languages if language.code == code)
+
+    def language_codes(self) -> tuple[str, ...]:
+        """The manifest's language codes, each once, in manifest order."""
+        return tuple(dict.fromkeys(language.code for language in self.languages))
+
+    def languages_of(self, spot: str) -> tuple[Language, ...]:
+        """What a spot's variants are planned with: each code's entry made for `spot`, and the
+        first entry of a code that has none for it (its variants skipped as not made for it),
+        in manifest order."""
+        return tuple(language for language in self.languages
+                     if language.made_for(spot) or (
+                         self.language_for(spot, language.code) is None
+                         and language is self.entries_of(language.code)[0]))
+
+    def spots_of(self, code: str) -> tuple[str, ...]:
+        """The spots language `code` is made for, over its entries; empty: every spot."""
+        entries = self.entries_of(code)
+        if any(not language.spots for language in entries):
+            return ()
+        return tuple(spot for language in entries for spot in language.spots)
+
     def clock_for(self, spot: Spot, language: Language, profile: Profile) -> str | None:
         """The variant's clock number: its language's pattern, else the manifest's; None
         when neither gives one."""

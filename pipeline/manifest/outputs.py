@@ -193,7 +193,9 @@ def check_clocks(reader: NodeReader, manifest: Manifest) -> None:
     for spot in manifest.spots:
         for language in manifest.languages:
             pattern = language.clock or manifest.clock
-            if pattern is None:
+            # A language's variants of the spots it is made for only: a language listed twice,
+            # each entry with its own spots and clock, shares no number with itself.
+            if pattern is None or not language.made_for(spot.id):
                 continue
             for profile in manifest.profiles:
                 value = manifest.clock_for(spot, language, profile)

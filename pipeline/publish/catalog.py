@@ -178,7 +178,10 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     url_for = url_for or relative_url
     hashes = attachment_hashes(manifest, records) if hashes is None else hashes
     spots = {spot.id: spot for spot in manifest.spots}
-    languages = {language.code: language for language in manifest.languages}
+    # Each variant's own entry of its language: a language listed twice has one for the TV
+    # spots and one for the radio spot (their name is one, `treatment` is the record's).
+    languages = {(spot.id, language.code): language for spot in manifest.spots
+                 for language in manifest.languages if language.made_for(spot.id)}
     kinds = {profile.name: profile.file_kind for profile in manifest.profiles}
     present = {record["language"] for record in records}
     return {
@@ -192,8 +195,8 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
         "variants": [_variant(r, spots, languages, kinds, url_for, hashes,
                               (outdated or {}).get((r["spot"], r["language"], r["profile"])))
                      for r in records],
-        "languages_missing": [{"code": language.code, "name": language.name}
-                              for language in manifest.languages if language.code not in present],
+        "languages_missing": [{"code": code, "name": manifest.entries_of(code)[0].name}
+                              for code in manifest.language_codes() if code not in present],
         **({"also_called": also} if (also := {language.code: list(language.also_called)
                                               for language in manifest.languages
                                               if language.also_called}) else {}),
@@ -263,7 +266,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
     folder = record["spot"]
     file = f"{folder}/{record['file']}"
     loudness = record.get("loudness") or {}
-    spot, language = spots.get(record["spot"]), languages.get(record["language"])
+    spot, language = spots.get(record["spot"]), languages.get((record["spot"], record["language"]))
     poster = f"{folder}/{record['poster']}" if record.get("poster") else None
     warnings = (record.get("qc") or {}).get("warnings", [])
     return {

@@ -81,7 +81,9 @@ def unpublished_languages(manifest: Manifest, records: list[dict], stopped: list
     for _, language, _, planned in stopped:
         why.setdefault(language.code, say(N_("blocked: %(problem)s"),
                                           problem=blocking_cause(planned).said_message))
-    absent = [language for language in manifest.languages if language.code not in rendered]
+    # Each language once, a language listed twice (each entry for its own spots) too.
+    absent = [manifest.entries_of(code)[0] for code in manifest.language_codes()
+              if code not in rendered]
     if not absent:
         return []
     said = Items(tuple(say(N_("%(code)s (%(why)s)"), code=language.code,
@@ -93,7 +95,7 @@ def unpublished_languages(manifest: Manifest, records: list[dict], stopped: list
                                        "published variant yet, %(on_page)s: %(languages)s",
                                        "%(count)s of the manifest's %(total)s languages have no "
                                        "published variant yet, %(on_page)s: %(languages)s"),
-                              len(absent), count=len(absent), total=len(manifest.languages),
+                              len(absent), count=len(absent), total=len(manifest.language_codes()),
                               on_page=ON_PAGE, languages=said), manifest.path,
                     absent[0].line,
                     hint=say(N_("tell the stations which languages are still to come")))]

@@ -152,12 +152,18 @@ def _page_language(page: str) -> Message | str:
     return Locale(page).get_display_name("en")    # a terminal's line: English
 
 
+def _each_once(manifest: Manifest) -> list:
+    """The manifest's languages, each once: the first entry of a language listed twice (each
+    entry for its own spots, with one name)."""
+    return [manifest.entries_of(code)[0] for code in manifest.language_codes()]
+
+
 def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[Diagnostic]:
     """A warning for each language of `manifest` (of `codes` only, when given) that a page
     cannot name in its own language (`named_in`): that page shows the manifest's name alone, as
     `language_name` says why."""
     found = []
-    for language in manifest.languages:
+    for language in _each_once(manifest):
         if codes and language.code not in codes:
             continue
         # English names are the IANA registry's, which names every code a manifest accepts;
@@ -218,7 +224,7 @@ def misnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[
     it, and the code decides the subtitles' and tracks' language tags)."""
     families = _families()
     found = []
-    for language in manifest.languages:
+    for language in _each_once(manifest):
         if (codes and language.code not in codes) or not language.given_name:
             continue
         own = {word for word, named in families.items() if language.code in named}

@@ -73,7 +73,7 @@ class Inputs(Memo):
                     spot, spot.music_bed, probed, lambda spot=spot: self._probe_bed(spot)))
             folder = self.manifest.audio_dir / spot.id
             for language in self.manifest.languages:
-                if not language.needs_audio:
+                if not language.needs_audio or not language.made_for(spot.id):
                     continue
                 try:
                     track = find_delivery(self.manifest, spot, language, index_folder(folder),

@@ -159,7 +159,7 @@ class _Planner(MasterFit, OwnFiles):
         self.diagnostics += names.result()
         plans = []
         for spot in self.manifest.spots:
-            for language in self.manifest.languages:
+            for language in self.manifest.languages_of(spot.id):
                 for profile in self.manifest.profiles:
                     variant = Variant(self.manifest, spot, language, profile)
                     plans.append(self._plan_variant(variant))
@@ -252,12 +252,13 @@ class _Planner(MasterFit, OwnFiles):
         variant = plan.variant
         spot, language = variant.spot, variant.language
         if not language.made_for(spot.id):
+            made_for = self.manifest.spots_of(language.code)     # over the code's entries
             raise _Skipped(say_count(N_plural("language %(code)s is made for spot %(spots)s "
                                               "only (its 'spots:')",
                                               "language %(code)s is made for spots %(spots)s "
                                               "only (its 'spots:')"),
-                                     len(language.spots), code=repr(language.code),
-                                     spots=Items(tuple(language.spots))))
+                                     len(made_for), code=repr(language.code),
+                                     spots=Items(made_for)))
         plan.master = self._once(("master", master_view(spot)), lambda: self._probe_master(spot))
         self._add_input(plan, "master", spot.master)
         plan.radio = self._once(("medium", spot.id),

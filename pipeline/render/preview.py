@@ -126,7 +126,10 @@ def make_previews(manifest_path: Path | str, *, languages: tuple[str, ...] = (),
     chosen_languages = _select(manifest, manifest.languages, languages, "--lang", "language", "code")
     chosen_spots = _select(manifest, manifest.spots, spots, "--spot", "spot", "id")
     named = _profile(manifest, profile) if profile else None     # a usage error before any work
-    combinations = [(spot, language) for spot in chosen_spots for language in chosen_languages]
+    # Of a language listed twice (burned on the TV spots, dubbed on the radio one), each
+    # spot's own entry.
+    combinations = [(spot, language) for spot in chosen_spots
+                    for language in manifest.languages_of(spot.id) if language in chosen_languages]
     pairs = [(spot, language) for spot, language in combinations
              if manifest.subtitle_files(spot, language)
              or (language.needs_audio and recording_there(manifest, spot, language))]
@@ -186,7 +189,9 @@ def _select(manifest: Manifest, items, wanted: tuple[str, ...], option: str, wha
     unknown = [name for name in wanted if name not in known]
     if unknown:
         raise UnknownSelection([(option, what, unknown, list(known))], str(manifest.path))
-    return [known[name] for name in wanted] if wanted else list(items)
+    # Every entry of a name: a language listed twice is one language of two entries.
+    return ([item for name in dict.fromkeys(wanted) for item in items
+             if getattr(item, key) == name] if wanted else list(items))
 
 
 def _profile(manifest: Manifest, name: str) -> Profile:

@@ -186,12 +186,17 @@ def _in_campaign(path: Path, info: MediaInfo, manifest: Manifest, spot_id: str |
     """What validate says of the file as its language's recording for its spot, and how it
     was checked; without its spot (`_alone`) when the manifest has not its spot or language,
     or the spot's master cannot be read, with a warning saying so."""
-    codes = [known.code for known in manifest.languages]
+    codes = list(manifest.language_codes())
     given = code
     code = code or meant_for(path.name, codes)
-    language = next((known for known in manifest.languages if known.code == code), None)
     folder = path.resolve().parent.name
     spot = next((known for known in manifest.spots if known.id == (spot_id or folder)), None)
+    # The language's entry for the spot (a language listed twice, burned on the TV spots and
+    # dubbed on the radio one); without the spot, the entry that is recorded, if one is.
+    entries = manifest.entries_of(code) if code else ()
+    language = ((spot and manifest.language_for(spot.id, code))
+                or next((known for known in entries if known.needs_audio), None)
+                or next(iter(entries), None))
     notes = []
     if language is None:
         notes.append(no_language(manifest, path, code or path.name.partition(".")[0],

@@ -30,13 +30,17 @@ def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
     or voiced-over language's misnamed files when it has no recording: the error that its
     subtitles (`Manifest.subtitle_path`) or recording (`deliveries.find_delivery`) are missing
     names those files, once, with what to do (`tzo.L.wav` and `tzo.R.wav`: join them)."""
-    codes = {language.code for language in manifest.languages}
-    voiced = {language.code for language in manifest.languages if language.needs_audio}
+    codes = set(manifest.language_codes())
     pictured = any(not profile.audio_only for profile in manifest.profiles)
-    subtitled = {language.code for language in manifest.languages
-                 if language.needs_subtitles and pictured}
     found = []
     for spot in manifest.spots:
+        # A language listed twice is its spot's entry here: voiced on the radio spot,
+        # subtitled on the TV spots.
+        entries = [language for language in manifest.languages if language.made_for(spot.id)
+                   or manifest.language_for(spot.id, language.code) is None]
+        voiced = {language.code for language in entries if language.needs_audio}
+        subtitled = {language.code for language in entries
+                     if language.needs_subtitles and pictured}
         for folder, suffixes, kind in ((manifest.subtitles_dir / spot.id, SUBTITLE_SUFFIXES,
                                         "subtitle"),
                                        (manifest.audio_dir / spot.id, AUDIO_SUFFIXES, "audio")):

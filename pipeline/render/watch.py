@@ -354,11 +354,12 @@ def _sound_notes(manifest: Manifest, plan: Plan, files: set[Path]) -> tuple[Diag
     "up to date", do not use. Not a QC warning of any variant, so no rendered outcome carries
     it: told with the checks, or a translator watching her dub would never hear it."""
     sounds = {path.resolve() for path in files if path.suffix.lower() in AUDIO_SUFFIXES}
-    languages = {language.code: language for language in manifest.languages}
     unvoiced = []
     for path in sorted(p for p in files if p.resolve() in sounds and p.exists()):
         pair = affected_pair(manifest, path)
-        language = languages.get(pair[1]) if pair else None
+        # The language's entry for that spot: a language listed twice is voiced on some only.
+        language = (manifest.language_for(*pair) or next(iter(manifest.entries_of(pair[1])), None)
+                    if pair else None)
         if language is not None and not language.needs_audio:
             unvoiced.append(not_voiced(manifest, path, language, alone=False))
     return tuple(d for d in plan.diagnostics if d.code in MISNAMED and d.path is not None

@@ -60,7 +60,11 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
     from there).
     """
     path = Path(path)
-    languages = {known.code: known for known in manifest.languages}
+    folder = path.resolve().parent.name
+    found = next((s for s in manifest.spots if s.id == (spot or folder)), None)
+    # The entry of the language for this spot: a language listed twice is burned on the TV
+    # spots and dubbed on the radio one, each entry with its `spots:`.
+    languages = {code: _entry_for(manifest, found, code) for code in manifest.language_codes()}
     code = language or path.stem
     lang = languages.get(code)
     # `TZO.SRT`, `mix-v2.srt`: said as `validate` says it, not as a language the manifest
@@ -70,8 +74,6 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
         [name for names in index_folder(path.parent).values() for name in names])
     if unused is not None:
         code, lang = unused.code, languages[unused.code]
-    folder = path.resolve().parent.name
-    found = next((s for s in manifest.spots if s.id == (spot or folder)), None)
     settings: dict = {"qc": lang.qc if lang else manifest.qc,
                       "style": lang.style if lang else manifest.style,
                       "burned": lang.treatment == "burn" if lang else True, "language": code}
@@ -118,6 +120,12 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
     return settings
 
 
+def _entry_for(manifest: Manifest, spot: Spot | None, code: str) -> Language:
+    """The entry of language `code` made for `spot`, else (no spot, or one it is not made for)
+    its first entry."""
+    return (spot and manifest.language_for(spot.id, code)) or manifest.entries_of(code)[0]
+
+
 def _one_of_several(manifest: Manifest, path: Path, spot: Spot, language: Language
                     ) -> list[Diagnostic]:
     """validate's error of a language with several subtitle files for the spot (a translator's
@@ -144,7 +152,7 @@ def no_language(manifest: Manifest, path: Path, code: str,
                 example: str = "nah.srt") -> Diagnostic:
     """The warning that `check --manifest` found no language `code` in the manifest for the
     file at `path`, and how it was `checked` instead (`example`: a file named as it should)."""
-    codes = ", ".join(language.code for language in manifest.languages)
+    codes = ", ".join(manifest.language_codes())
     figures = dict(manifest=manifest.path.name, codes=codes, checked=checked)
     # A name that is no language code at all (a trial's grabacion_final.wav was "language
     # 'grabacion_final'") is said as a name.
