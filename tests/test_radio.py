@@ -251,7 +251,7 @@ def test_a_sound_master_is_a_radio_spot_and_burn_on_it_is_refused_on_the_languag
     assert by_key["yua", "web"].status == "skipped"
     assert by_key["yua", "web"].reasons == ["spot 'spot' is a radio spot: video profile 'web' "
                                             "does not apply"]
-    shown = invoke("plan", manifest)
+    shown = invoke("plan", "-v", manifest)
     assert re.search(r"skipped\s+test-campaign/spot\.yua\.web\s+dub\s+\(spot 'spot' is a radio", shown.stdout)
     # The skipped are not among the blocked: "4 blocked (1 not applicable, skipped)" read as
     # one of the four.

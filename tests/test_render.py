@@ -235,10 +235,17 @@ def test_a_language_made_for_some_spots_is_skipped_on_the_others(campaign):
         "music_bed (hint: add 'music_bed:' to the spot, use 'dub', or list the spots it is made " \
         "for in the language's 'spots:' (without 'other'))" in blocked.output, blocked.output
     campaign.manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    planned = CliRunner().invoke(cli, ["plan", str(campaign.manifest)])
+    planned = CliRunner().invoke(cli, ["plan", "-v", str(campaign.manifest)])
     assert planned.exit_code == 0, planned.output
     assert ("skipped     test-campaign/other.ote.small mix    (language 'ote' is made for spot "
             "spot only (its 'spots:'))") in planned.output, planned.output
+    # Without -v, counted in one line: a 21-language campaign listed 476 of them.
+    counted = CliRunner().invoke(cli, ["plan", str(campaign.manifest)])
+    assert "test-campaign/other.ote" not in counted.output and "1 variant no spot makes (not " \
+        "applicable, skipped) is not listed: 'plan -v' lists it with its reason" \
+        in counted.output, counted.output
+    assert "skipped     test-campaign/other.ote.small" in CliRunner().invoke(
+        cli, ["plan", str(campaign.manifest), "--lang", "ote"]).output
     assert render(campaign.manifest).exit_code == 0
     catalog = json.loads((campaign.root / "build/test-campaign/catalog.json").read_text())
     assert sorted((v["spot"], v["language"]) for v in catalog["variants"]) == [

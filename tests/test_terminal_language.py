@@ -427,7 +427,7 @@ def test_a_plans_reasons_are_said_in_spanish(campaign):
                               profiles={"small": SMALL_PROFILES["small"],
                                         "mp3": {"base": "radio-mp3"}})
     campaign.audio("yua")
-    first = tty.run(["plan", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
+    first = tty.run(["plan", "-v", str(manifest)], cwd=campaign.root, env=SPANISH, columns=300)
     assert re.search(r"por generar +test-campaign/spot\.nah\.small +burn +\(sin generar aún\)",
                      first.text), first.describe()
     blocked = next(line for line in tty.said(first) if line.startswith("bloqueada")

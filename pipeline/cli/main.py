@@ -269,7 +269,11 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         click.echo(_plan_json(plan, masters, whole))
     else:
         report_plan_diagnostics(plan)
-        listed = plan.variants + plan.skipped
+        # What no spot makes (a radio spot's subtitled languages, a video spot's radio
+        # profiles) is listed when asked for: a trial's 21-language campaign printed 476 such
+        # lines among its 364 variants. The summary counts them; --json lists them.
+        shown = verbosity().verbose or not whole
+        listed = plan.variants + (plan.skipped if shown else [])
         width = max((len(v.variant.key) for v in listed), default=0)   # columns line up
         said_width = widest(PLAN_STATUS.values(), 11)
         for v in listed:
@@ -287,6 +291,13 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
                                         "from %(programme)s"), profile=repr(name), file=file,
                                      programme=programme)), err=True)
         report_strays(plan, whole)
+        if plan.skipped and not shown:
+            echo(said(say_count(N_plural(
+                "%(count)s variant no spot makes (not applicable, skipped) is not listed: "
+                "'plan -v' lists it with its reason",
+                "%(count)s variants no spot makes (not applicable, skipped) are not listed: "
+                "'plan -v' lists them with their reasons"), len(plan.skipped),
+                count=len(plan.skipped))), err=True)
         report_summary(plan)
     if plan.errors:
         sys.exit(1)

@@ -118,7 +118,8 @@ def _partition(plans: list[VariantPlan], test) -> tuple[list[VariantPlan], list[
 
 def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: float) -> list[Unit]:
     """The units that render `todo` (stale variants) with `slots` jobs at a time on `cores`,
-    picture groups sized so that `slots` of them fit in `memory_mib` together."""
+    picture groups each fitting in `memory_mib` (the batch's scheduler starts a unit only
+    while the estimates of those running and its own fit in it together)."""
     alone, todo = _partition(todo, lambda p: p.variant.profile.mastered or p.variant.profile.audio_only)
     audio: dict[tuple, Unit] = {}
     # Every video variant copies one shared audio track (an audio-only variant levels its own).
