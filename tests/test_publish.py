@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -258,6 +259,18 @@ def test_publish_to_s3_verify_and_republish_uploads_nothing(campaign, s3_server,
     assert len(report.uploaded) == OBJECTS + LISTS_AND_PAGES
     keys = [o.key for o in report.objects]
     assert keys[-2:] == ["blue-heart/catalog.json", "blue-heart/index.html"]  # last, always
+    # The pages go gzip-compressed, said by their Content-Encoding; the catalog as it is, for
+    # the scripts that read it.
+    for name in ("index.html", "index.en.html", "catalog.json"):
+        stored = s3_client(s3_server).get_object(Bucket=bucket, Key=f"campaigns/blue-heart/{name}")
+        body = stored["Body"].read()
+        if name == "catalog.json":
+            assert "ContentEncoding" not in stored and json.loads(body)["campaign"] == "blue-heart"
+            continue
+        assert stored["ContentEncoding"] == "gzip" and stored["ContentType"].startswith("text/html")
+        page = gzip.decompress(body).decode("utf-8")
+        assert page.lower().startswith("<!doctype html>") and "</html>" in page
+        assert len(body) * 3 < len(page.encode("utf-8")), (len(body), len(page))
 
     checked = verify(f"s3://{bucket}/campaigns/blue-heart", endpoint_url=s3_server)
     assert checked.ok and len(checked.checks) == 12

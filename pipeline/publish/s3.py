@@ -110,6 +110,7 @@ class S3Target(Target):
     _clients: dict = field(default_factory=dict, repr=False)
     supports_presign = True
     public_urls = True
+    stores_encoding = True
 
     def __post_init__(self) -> None:
         self.prefix = self.prefix.strip("/")
@@ -249,7 +250,7 @@ class S3Target(Target):
     # writing ----------------------------------------------------------------------------
 
     def put(self, key: str, local_path: Path, sha256: str, content_type: str,
-            cache_control: str | None = None) -> ObjectInfo:
+            cache_control: str | None = None, content_encoding: str | None = None) -> ObjectInfo:
         from botocore.exceptions import BotoCoreError, ClientError
 
         size = Path(local_path).stat().st_size
@@ -261,6 +262,8 @@ class S3Target(Target):
         extra = {"Metadata": {"sha256": sha256}, "ContentType": content_type}
         if cache_control:
             extra["CacheControl"] = cache_control
+        if content_encoding:
+            extra["ContentEncoding"] = content_encoding
         try:
             self._upload(Path(local_path), key, extra)
         except BaseException as exc:  # Ctrl-C included: no orphaned parts billed forever

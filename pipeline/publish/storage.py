@@ -64,7 +64,7 @@ class LocalTarget(Target):
         return text[0] if text and re.fullmatch(r"[0-9a-f]{64}", text[0]) else None
 
     def put(self, key: str, local_path: Path, sha256: str, content_type: str,
-            cache_control: str | None = None) -> ObjectInfo:
+            cache_control: str | None = None, content_encoding: str | None = None) -> ObjectInfo:
         dest = self._path(key)
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -67,6 +67,9 @@ class Target(ABC):
 
     supports_presign = False
     public_urls = False  # url() is an address other machines can fetch (a bucket's, not file://)
+    # Serves an object's bytes as stored, with the Content-Encoding it was put with: a page is
+    # put gzip-compressed (a bucket); a folder's web server compresses on its own, or not.
+    stores_encoding = False
 
     @abstractmethod
     def head(self, key: str) -> ObjectInfo | None:
@@ -74,8 +77,9 @@ class Target(ABC):
 
     @abstractmethod
     def put(self, key: str, local_path: Path, sha256: str, content_type: str,
-            cache_control: str | None = None) -> ObjectInfo:
-        """Store `local_path` under `key` and confirm it arrived intact; raise `StorageError`."""
+            cache_control: str | None = None, content_encoding: str | None = None) -> ObjectInfo:
+        """Store `local_path` under `key` and confirm it arrived intact; raise `StorageError`.
+        `content_encoding` (`gzip`) is said with it where `stores_encoding`."""
 
     @abstractmethod
     def move(self, source: str, key: str, size: int, sha256: str) -> ObjectInfo:
@@ -109,11 +113,13 @@ class Target(ABC):
         """A display name for messages: never carries credentials or signatures."""
 
     def put_bytes(self, key: str, data: bytes, content_type: str,
-                  cache_control: str | None = None) -> ObjectInfo:
+                  cache_control: str | None = None, content_encoding: str | None = None
+                  ) -> ObjectInfo:
         with tempfile.TemporaryDirectory(prefix="pipeline-put-") as folder:
             path = Path(folder) / Path(key).name
             path.write_bytes(data)
-            return self.put(key, path, hashlib.sha256(data).hexdigest(), content_type, cache_control)
+            return self.put(key, path, hashlib.sha256(data).hexdigest(), content_type,
+                            cache_control, content_encoding)
 
     def __str__(self) -> str:
         return self.location()

@@ -8,6 +8,7 @@ previous render is staged, and moved to its address just before the catalog (`st
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 from datetime import datetime, timedelta, timezone
@@ -295,11 +296,18 @@ def _catalog_names(manifest: Manifest, records: list[dict]) -> list[str]:
 
 
 def _put_small(target: Target, key: str, data: bytes, dry_run: bool) -> ObjectResult:
+    # A page to a bucket goes gzip-compressed, said by its Content-Encoding, which every browser
+    # reads: a 21-language page is 1.0 MB, 20 s over a community radio's 400 kbit/s line, and
+    # under a tenth of it compressed. mtime=0: the same page is the same bytes, found unchanged.
+    encoding = "gzip" if target.stores_encoding and key.endswith(".html") else None
+    if encoding:
+        data = gzip.compress(data, compresslevel=9, mtime=0)
     sha256 = hashlib.sha256(data).hexdigest()
     existing = target.head(key)
     if existing and existing.sha256 == sha256 and existing.size == len(data):
         return ObjectResult(key, None, "unchanged", len(data))
     if dry_run:
         return ObjectResult(key, None, "would upload", len(data))
-    target.put_bytes(key, data, content_type(key), cache_control=NO_CACHE)
+    target.put_bytes(key, data, content_type(key), cache_control=NO_CACHE,
+                     content_encoding=encoding)
     return ObjectResult(key, None, "uploaded", len(data))
