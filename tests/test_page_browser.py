@@ -310,6 +310,41 @@ def test_with_radio_chosen_a_language_s_commands_fetch_its_radio_files_alone(con
     assert shown.count() == 1 and shown.get_attribute("data-bundle-medium") == ""
 
 
+def test_every_language_is_a_link_away_without_a_script_too(browser, context, published):
+    """A trial's 21-language page was 38,923 px tall on a phone; without JavaScript it has no
+    search. The list goes to each language's card on each spot."""
+    uri = (published / "index.html").as_uri()
+    plain = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-MX",
+                                java_script_enabled=False)
+    page = plain.new_page()
+    page.goto(uri)
+    assert page.locator("#tools").is_hidden()          # the search needs the script
+    jump = page.locator("#jump")
+    assert jump.locator("summary").inner_text() == "Ir a una lengua (4)"
+    jump.locator("summary").click()
+    # Under each spot, a link to each of its cards (Otomí and Tsotsil on the video spot only).
+    assert [jump.locator(f'p[data-spot="{spot}"] a').evaluate_all(
+        "links => links.map(a => a.dataset.lang)") for spot in (VIDEO_SPOT, RADIO_SPOT)] == [
+        ["ote", "tzo", "yua", "tar"], ["yua", "tar"]], jump.inner_text()
+    yua = jump.locator(f'p[data-spot="{RADIO_SPOT}"]')
+    yua.locator(f'a[href="#card-{RADIO_SPOT}-yua"]').click()
+    card = page.locator(f"#card-{RADIO_SPOT}-yua").bounding_box()
+    assert page.url.endswith(f"#card-{RADIO_SPOT}-yua") and -1 < card["y"] < 844, card
+    plain.close()
+
+    # With the script, a language the search hides is shown when gone to.
+    page = open_page(context, uri)
+    search = page.get_by_label("Buscar una lengua")
+    search.fill("hnahnu")
+    assert visible_cards(page) == ["card-not-for-sale-15-ote"]
+    page.locator("#jump summary").click()
+    page.locator(f'#jump a[href="#card-{RADIO_SPOT}-yua"]').click()
+    assert search.input_value() == "" and len(visible_cards(page)) == 6
+    card = page.locator(f"#card-{RADIO_SPOT}-yua").bounding_box()
+    assert -1 < card["y"] < 900, card
+    assert not page.problems, page.problems
+
+
 def test_filter_by_medium_keeps_the_files_for_it(context, published):
     page = open_page(context, (published / "index.html").as_uri() + "#medium=tv")
     assert page.get_by_label("Televisión").is_checked()

@@ -113,6 +113,9 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         # end of the notes of an earlier version and of a file not available yet.
         contact=page_contact(catalog.get("contact"), language),
         languages={variant["language"] for variant in catalog["variants"]},
+        # The languages of the cards, the list of those to go to counts (a card's language may
+        # have no file yet: said on its card).
+        card_languages=len({card.language for spot in spots for card in spot.cards}),
         # The manifest's languages with no variant here (none in a catalog older than the key).
         missing=[f"{language_name(item['code'], language, item['name'])} ({item['code']})"
                  for item in catalog.get("languages_missing", [])],
@@ -191,3 +194,4 @@ def safe_url(url: str | None) -> str:
         return "#"
     scheme = urlsplit(url).scheme.lower()
     return url if scheme in ("", "http", "https", "file") else "#"
+

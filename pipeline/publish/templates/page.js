@@ -351,6 +351,19 @@
   each("button.copy", function (button) {
     button.addEventListener("click", function () { copy(button); });
   });
+  // A language gone to from the list, hidden by the search or the medium chosen, is shown:
+  // the search and the filter are cleared first.
+  each(".jump a", function (link) {
+    link.addEventListener("click", function () {
+      var card = document.getElementById(link.getAttribute("href").slice(1));
+      if (card && card.hidden) {
+        search.value = "";
+        onlyLanguage = "";
+        document.querySelector('input[name="medium"]').checked = true;
+        apply(); remember(); sayFound();
+      }
+    });
+  });
   var tools = document.getElementById("tools");
   tools.hidden = false;
   // A control focused by tabbing back up was scrolled under the sticky search bar (a trial's
