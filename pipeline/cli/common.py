@@ -284,6 +284,11 @@ def fails_cleanly(command):
             for diagnostic in exc.diagnostics:
                 emit(diagnostic)
             sys.exit(1)
+        except BrokenPipeError:
+            # Whoever read the output stopped (`| head`): nothing is wrong to say. The output
+            # goes nowhere from now on, so that the interpreter's last flush says nothing too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             echo(f"{where}error: {exc.strerror or exc}", err=True)

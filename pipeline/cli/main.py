@@ -56,7 +56,8 @@ class LazyGroup(click.Group):
 
     LAZY = {"clean": "pipeline.cli.clean", "check": "pipeline.cli.translate",
             "preview": "pipeline.cli.translate", "watch": "pipeline.cli.translate",
-            "publish": "pipeline.cli.publish", "verify": "pipeline.cli.publish"}
+            "publish": "pipeline.cli.publish", "verify": "pipeline.cli.publish",
+            "profiles": "pipeline.cli.profiles"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])

@@ -1,0 +1,105 @@
+"""What each output profile makes, in a line a media team reads before naming it in a manifest:
+its file, picture, video coding, sound and loudness (`pipeline profiles`).
+
+A trial's media team, writing a 21-language manifest, had no way to list the profiles it could
+name, nor to see what a manifest's override of one had become, but the README's table. Each
+column is a message (`pipeline/messages.py`), said in the terminal's language; the figures are
+the profile's own, in the units the field writes them (px, fps, kb/s, kHz, LUFS or LKFS, dBTP).
+"""
+
+from __future__ import annotations
+
+from pipeline.messages import N_, Message, say
+from pipeline.profiles import Profile
+from pipeline.standards import STANDARDS, loudness_unit
+
+# The labels of `describe`'s lines, in order.
+LABELS = {"picture": N_("picture"), "video": N_("video"), "sound": N_("sound"),
+          "loudness": N_("loudness")}
+
+# Encoder names (ffmpeg's) as the field calls the codings.
+CODINGS = {"libx264": "H.264", "mpeg2video": "MPEG-2 (XDCAM HD422)", "prores_ks": "ProRes 422 HQ",
+           "aac": "AAC", "libmp3lame": "MP3", "mp2": "MPEG-1 Layer II", "libopus": "Opus",
+           "pcm_s16le": "PCM 16-bit", "pcm_s24le": "PCM 24-bit", "pcm_s32le": "PCM 32-bit"}
+
+FITS = {"pad": N_("letterboxed"), "crop": N_("cropped to fill"),
+        "fit-width": N_("scaled to its width")}
+
+SCANS = {"progressive": N_("progressive"), "tff": N_("interlaced, top field first"),
+         "bff": N_("interlaced, bottom field first")}
+
+
+def describe(profile: Profile) -> dict[str, Message]:
+    """`LABELS`' lines of `profile` (an audio profile's `sound` and `loudness` alone): `picture`
+    (size in px, how a master's picture is fitted, frame rate, scan), `video`
+    (coding, rate control, pixel format, a playout master's leader and timecode), `sound` (coding, bit rate, sample rate, channels or mono
+    tracks) and `loudness` (target and tolerance in its standard's unit, true-peak ceiling in
+    dBTP, the standard, after EBU R128 and ATSC A/85)."""
+    sound = {"sound": _sound(profile), "loudness": _loudness(profile)}
+    if profile.audio_only:
+        return sound
+    return {"picture": _picture(profile), "video": _video(profile), **sound}
+
+
+def bit_rate(rate: str) -> str:
+    """ffmpeg's `192k`, `20M` as the field writes them: `192 kb/s`, `20 Mb/s`."""
+    return f"{rate[:-1]} {rate[-1].lower() if rate[-1] == 'k' else rate[-1]}b/s" \
+        if rate[-1:] in ("k", "M") else f"{rate} b/s"
+
+
+def _picture(profile: Profile) -> Message:
+    rate = (say(N_("%(fps)s fps"), fps=f"{profile.fps:g}") if profile.fps
+            else say(N_("the master's frame rate")))
+    turned = say(N_(", turned for a portrait master")) if profile.orient else ""
+    return say(N_("%(width)sx%(height)s %(fit)s%(turned)s, %(rate)s, %(scan)s"),
+               width=profile.width, height=profile.height, fit=say(FITS[profile.fit]),
+               turned=turned, rate=rate, scan=say(SCANS[profile.scan]))
+
+
+def _video(profile: Profile) -> Message:
+    coding = CODINGS.get(profile.video_codec, profile.video_codec)
+    if profile.x264_profile:
+        coding += f" {profile.x264_profile.capitalize()}"
+    if profile.max_mb_per_minute:
+        rate = say(N_("two passes to at most %(size)s MB a minute"),
+                   size=f"{profile.max_mb_per_minute:g}")
+    elif profile.video_bitrate:
+        rate = say(N_("%(rate)s constant"), rate=bit_rate(profile.video_bitrate))
+    elif profile.crf is not None:
+        rate = f"CRF {profile.crf}"
+    elif profile.qscale is not None:
+        rate = f"q {profile.qscale}"
+    else:
+        rate = ""
+    preset = say(N_(", preset %(preset)s"), preset=profile.preset) \
+        if profile.video_codec == "libx264" else ""
+    leader = profile.leader.seconds if profile.leader else 0
+    playout = (say(N_(", a leader of %(seconds)s s"), seconds=f"{leader:g}") if leader else "",
+               say(N_(", timecode from %(timecode)s"), timecode=profile.timecode)
+               if profile.timecode else "")
+    return say(N_("%(coding)s, %(rate)s%(preset)s, %(pixels)s%(leader)s%(timecode)s"),
+               coding=coding, rate=rate, preset=preset, pixels=profile.pix_fmt,
+               leader=playout[0], timecode=playout[1])
+
+
+def _sound(profile: Profile) -> Message:
+    coding = CODINGS.get(profile.audio_codec, profile.audio_codec)
+    if profile.audio_bitrate:
+        coding += f" {bit_rate(profile.audio_bitrate)}"
+    layout = (say(N_("%(tracks)s mono tracks"), tracks=profile.audio_tracks)
+              if profile.audio_tracks else
+              say(N_("mono")) if profile.channels == 1 else
+              say(N_("stereo")) if profile.channels == 2 else
+              say(N_("%(channels)s channels"), channels=profile.channels))
+    # A station's playout reads the Broadcast WAV's description and origination (EBU Tech 3285).
+    bext = say(N_(", Broadcast WAV (bext chunk)")) if profile.bext else ""
+    return say(N_("%(coding)s, %(rate)s kHz, %(layout)s%(bext)s"), coding=coding,
+               rate=f"{profile.sample_rate / 1000:g}", layout=layout, bext=bext)
+
+
+def _loudness(profile: Profile) -> Message:
+    standard = STANDARDS.get(profile.loudness_standard or "")
+    return say(N_("%(target)s %(unit)s ±%(tolerance)s LU, true peak %(peak)s dBTP%(standard)s"),
+               target=f"{profile.loudness:g}", unit=loudness_unit(profile.loudness_standard),
+               tolerance=f"{profile.loudness_tolerance:g}", peak=f"{profile.true_peak:g}",
+               standard=f", {standard.title}" if standard else "")
