@@ -356,6 +356,26 @@ def test_filter_by_medium_keeps_the_files_for_it(context, published):
     assert len(visible_cards(page)) == 6 and page.url.endswith("#medium=radio")
 
 
+def test_the_medium_chosen_keeps_its_player(context, served):
+    # A trial's radio station, Radio ticked, scrolled past each card's video to its sound.
+    page = open_page(context, served + "index.html")
+    card = page.locator(f"#card-{VIDEO_SPOT}-tzo")
+    video, audio = card.locator("video"), card.locator("audio")
+    assert video.is_visible() and audio.is_visible()             # everything: both
+    video.evaluate("player => { player.muted = true; return player.play(); }")
+    page.wait_for_function(f"document.querySelector('#card-{VIDEO_SPOT}-tzo video').currentTime > 0")
+    page.get_by_label("Radio", exact=True).check()
+    assert audio.is_visible() and video.is_hidden()
+    assert video.evaluate("player => player.paused")              # not heard, hidden
+    page.get_by_label("Televisión").check()
+    assert video.is_visible() and audio.is_hidden()
+    # A radio spot's card has its sound alone: kept whatever is chosen.
+    assert page.locator(f"#card-{RADIO_SPOT}-yua audio").count() == 1
+    page.get_by_label("Todo").check()
+    assert video.is_visible() and audio.is_visible()
+    assert not page.problems, page.problems
+
+
 def test_keyboard_reaches_search_and_filters(context, published):
     page = open_page(context, (published / "index.html").as_uri())
     page.keyboard.press("Tab")

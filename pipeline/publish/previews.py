@@ -18,6 +18,9 @@ class Preview:
     label: str                      # the deliverable's kind, a message
     type: str                       # MIME type for <source type=...>
     tracks: tuple[dict, ...] = ()   # WebVTT subtitle files
+    # The media whose files it previews, which the page's filter keeps it for: a video's
+    # picture those of every medium with one, a sound its own file's (deliverables.Medium).
+    media: tuple[str, ...] = ()
 
 
 def previews(deliverables: list[Deliverable], subtitles: list[dict]
@@ -41,7 +44,11 @@ def previews(deliverables: list[Deliverable], subtitles: list[dict]
     sound = min(sounds, key=lambda d: (_heavy(d.variant), d.kind.medium != "radio",
                                        d.variant["bytes"]), default=None)
     tracks = tuple(s for s in subtitles if extension(s["file"]) == "vtt")
-    return (_preview(video, tracks) if video else None, _preview(sound) if sound else None)
+    return (_preview(video, tracks, PICTURE_MEDIA) if video else None,
+            _preview(sound, media=(sound.kind.medium,)) if sound else None)
+
+
+PICTURE_MEDIA = ("tv", "web", "messaging")
 
 
 HEAVY_BITS_PER_SECOND = 400_000   # over MP3's and AAC's highest rates: PCM, FLAC
@@ -53,6 +60,7 @@ def _heavy(variant: dict) -> bool:
     return duration > 0 and variant["bytes"] * 8 / duration > HEAVY_BITS_PER_SECOND
 
 
-def _preview(deliverable: Deliverable, tracks: tuple[dict, ...] = ()) -> Preview:
+def _preview(deliverable: Deliverable, tracks: tuple[dict, ...] = (),
+             media: tuple[str, ...] = ()) -> Preview:
     variant = deliverable.variant
-    return Preview(variant, deliverable.kind.label, media_type(variant["file"]), tracks)
+    return Preview(variant, deliverable.kind.label, media_type(variant["file"]), tracks, media)

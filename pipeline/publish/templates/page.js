@@ -127,6 +127,17 @@
         var uses = file.getAttribute("data-medium").split(" ");
         file.hidden = Boolean(wanted) && uses.indexOf(wanted) < 0;
       });
+      // The players of the medium chosen, where the card has one (else every player).
+      var parts = card.querySelectorAll(".preview-part[data-preview-medium]");
+      var serves = function (part) {
+        return part.getAttribute("data-preview-medium").split(" ").indexOf(wanted) >= 0;
+      };
+      var kept = wanted && Array.prototype.some.call(parts, serves);
+      Array.prototype.forEach.call(parts, function (part) {
+        part.hidden = kept && !serves(part);
+        // A hidden player is not heard: a video played, then Radio chosen, went on playing.
+        if (part.hidden) { Array.prototype.forEach.call(part.querySelectorAll("video, audio"), function (player) { player.pause(); }); }
+      });
       // The language's files of the medium chosen, where they are not all its files.
       var own = wanted && card.querySelector('details.take-all[data-bundle-medium="' + wanted + '"]');
       Array.prototype.forEach.call(card.querySelectorAll("details.take-all"), function (bundle) {
