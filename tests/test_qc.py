@@ -148,6 +148,39 @@ def test_reading_speed_counts_graphemes_not_code_points(tmp_path):
     assert "18 characters in 1.00 s" in only(found, "reading-speed").message
 
 
+def test_tone_numbers_count_in_a_line_s_length_not_in_its_reading_speed(tmp_path):
+    # Chinantec writes a syllable's tone as superscript numbers ("ja¹³"): read with it, as a
+    # combining tone accent is: 22 characters, 7 of them tone numbers, in 1 s read at 15 a
+    # second (17 at most), not 22.
+    cue = "Ja¹³ hmɨ³ la³ ñi²³ ja¹"
+    assert graphemes(cue) == 22
+    assert qc(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:02,000
+        {cue}
+        """) == []
+    found = qc(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:02,000
+        {cue} ¹²
+        """)
+    # A number that follows no letter is no tone: counted, as is "10²".
+    said = only(found, "reading-speed").message
+    assert said.startswith("cue 1 reads too fast: 18 characters (and 7 tone numbers, not "
+                           "counted) in 1.00 s is 18.0 characters per second"), said
+    spanish = localised(only(found, "reading-speed").said_message.to_json(), "es")
+    assert "18 caracteres (y 7 números de tono, que no se cuentan)" in spanish, spanish
+    long = "Ja¹³ hmɨ³ la³ ñi²³ ja¹ kia³ hna³ ñi²³ ja¹³ tsa³"
+    assert graphemes(long) > 42 >= graphemes(long) - 14
+    found = qc(tmp_path, f"""\
+        1
+        00:00:01,000 --> 00:00:06,000
+        {long}
+        """)
+    assert only(found, "line-length").message == \
+        "cue 1, text line 1, has 47 characters (at most 42)"
+
+
 def test_reading_speed_threshold_is_configurable(tmp_path):
     text = """\
         1
