@@ -42,8 +42,8 @@ from pipeline.subtitles.title_safe import BurnedFrame, Fitter, merged_frames
 
 DEFAULT_FPS = 25.0
 # Superscript digits right after a letter: a syllable's tone (INALI's norms for Chinantec and
-# Triqui write "ja¹³", "a³²"). A trial's Chinantec file, a third of its characters tone
-# numbers, was told every cue read too fast.
+# Triqui write "ja¹³", "a³²"). A trial's Chinantec file was said to read too fast for its
+# tone numbers.
 SUPERSCRIPT_DIGITS = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
 TONE_NUMBERS = re.compile(f"(?<=[^\\W\\d_{SUPERSCRIPT_DIGITS}])[{SUPERSCRIPT_DIGITS}]+")
 # Characters typed for the glottal stop or an apostrophe, with their Unicode names (messages:
