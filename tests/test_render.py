@@ -544,3 +544,33 @@ def test_sigterm_and_sighup_end_a_render_as_ctrl_c_does(campaign, tmp_path, sign
         record = json.loads((campaign.out / "spot.nah.big.json").read_text(encoding="utf-8"))
         assert record["sha256"] == hashlib.sha256(
             (campaign.out / "spot.nah.big.mp4").read_bytes()).hexdigest()
+
+
+def test_a_soft_language_s_file_for_messaging_apps_is_said_to_show_no_subtitles(campaign):
+    # A trial's Tsotsil messaging file: Spanish sound, a subtitle track WhatsApp never shows.
+    from pipeline.render.plan import build_plan
+
+    campaign.subtitle("tzo")
+    campaign.subtitle("nah")
+    small = {"width": 320, "height": 180, "preset": "ultrafast"}
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
+                               {"code": "nah", "treatment": "burn"}],
+                              profiles={"small": {"base": "web", **small},
+                                        "chat": {"base": "messaging", **small},
+                                        "reel": {"base": "vertical", "width": 180,
+                                                 "height": 320}})
+    plan = build_plan([manifest])
+    by_key = {(v.variant.language.code, v.variant.profile.name): v for v in plan.variants}
+    unseen = [d for d in plan.diagnostics if d.code == "track-unseen"]
+    assert [d.message for d in unseen] == [
+        f"language 'tzo' is 'soft', but profile '{name}' makes a file for messaging apps and "
+        "social feeds, whose players show no subtitle track: its viewers will see no subtitles"
+        for name in ("chat", "reel")]
+    line = next(n for n, text in enumerate(manifest.read_text().splitlines(), 1)
+                if "code: tzo" in text)
+    assert {(d.path, d.line) for d in unseen} == {(manifest, line)}
+    # A QC warning of those files, which the page says beside them; not of the web file, nor
+    # of a burned language's.
+    assert [d.code for d in by_key["tzo", "chat"].warnings].count("track-unseen") == 1
+    assert "track-unseen" not in [d.code for d in by_key["tzo", "small"].warnings]
+    assert "track-unseen" not in [d.code for d in by_key["nah", "chat"].warnings]

@@ -91,6 +91,7 @@ _MEDIA = {
     "limited": N_("Peaks limited hard to reach the loudness (may sound squashed)"),
     "picture-colour": N_("Picture colours not as in the master"),
     "bars": N_("Picture mostly black bars (made for another shape of screen)"),
+    "track-unseen": N_("Subtitles as a track, which messaging apps and social feeds do not show"),
     "stray-files": N_("Files of no variant in the output folder"),
     "unused-intermediates": N_("Intermediate files no variant uses"),
     "deinterlaced": N_("Interlaced master made progressive"),
@@ -151,6 +152,8 @@ STATION_ACTIONS = {
                            "campaign for a corrected version."),
     "loudness-range": N_("Listen to it before airing."),
     "limited": N_("Listen to it before airing."),
+    "track-unseen": N_("To send it by messaging apps or post it, ask the campaign for a "
+                       "version with the subtitles in the picture."),
 }
 
 

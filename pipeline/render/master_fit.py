@@ -20,6 +20,10 @@ from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.mastering import converted, deinterlaced_per_field
 from pipeline.render.slate import slate_problems
 from pipeline.render.variants import VariantPlan
+
+# The built-in profiles whose files play where no subtitle track is shown: WhatsApp, Telegram,
+# and the feeds of stories and reels play an MP4's picture and sound alone.
+TRACKLESS = ("messaging", "vertical", "square")
 from pipeline.subtitles.fonts import Font, resolve_font
 
 # Whole rates of the NTSC family's: what phones and screen recorders make (media/timecode.py's
@@ -125,6 +129,24 @@ class MasterFit(Inputs):
                              self.manifest.profiles, plan.conform.own_bars)
         if found is None:
             return []
+        self.diagnostics.append(found)
+        return [found]
+
+    def _track_unseen(self, plan: VariantPlan) -> list[Diagnostic]:
+        """A `soft` language's file for messaging apps or social feeds (`TRACKLESS`): their
+        players show no subtitle track, so its viewers see no subtitles. Said once a language
+        and profile, at the language; a QC warning of each such variant, said on the page
+        beside the file (a trial's Tsotsil messaging file: Spanish sound, no Tsotsil at all)."""
+        variant = plan.variant
+        found = warning(
+            say(N_("language %(code)s is 'soft', but profile %(profile)s makes a file for "
+                   "messaging apps and social feeds, whose players show no subtitle track: "
+                   "its viewers will see no subtitles"), code=repr(variant.language.code),
+                profile=repr(variant.profile.name)),
+            self.manifest.path, variant.language.line,
+            say(N_("give the language 'treatment: burn' to put them in the picture, or leave "
+                   "%(profile)s out of the profiles it is made in"),
+                profile=repr(variant.profile.name)), "track-unseen")
         self.diagnostics.append(found)
         return [found]
 

@@ -26,7 +26,7 @@ from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.publish.i18n import misnamed_languages, nameless_language, unnamed_languages
 from pipeline.render.ebutt_sidecar import ebutt_notes
 from pipeline.render.memo import Blocked
-from pipeline.render.master_fit import MasterFit
+from pipeline.render.master_fit import TRACKLESS, MasterFit
 from pipeline.render.medium import (MASTER_SOUND, is_radio, master_view, not_applicable,
                                     refuse_subtitles, sidecar_notes)
 from pipeline.render.own_files import OwnFiles
@@ -295,6 +295,9 @@ class _Planner(MasterFit, OwnFiles):
                 plan.warnings += self._once(
                     ("bars", spot.id, profile.width, profile.height, profile.fit),
                     lambda: self._bars(plan))
+            if language.treatment == "soft" and profile.kind in TRACKLESS:
+                plan.warnings += self._once(("track-unseen", language.code, profile.name),
+                                            lambda: self._track_unseen(plan))
             if language.treatment in MASTER_SOUND and plan.conform.sound is not None:
                 analysis, warnings = self._video_master_sound(spot, plan.conform)
                 use_analysis(plan, "master", analysis)
