@@ -143,9 +143,10 @@ class RichReporter:
     piece of shared work (a levelled track, a picture soft, dub and mix variants share).
 
     The overall row is the work done, not the variants finished: each variant's fraction
-    weighted by its expected cost (progress.work_of), and the shared work's
-    (`reporting.shared_work`), so that it moves while the long encodes run; with ~80 variants the
-    running bars do not all fit, and that row is what is read.
+    weighted by its expected cost in estimated CPU seconds (progress.work_of, then its unit's
+    share, `reporting.variant_work`), and the shared work's (`reporting.shared_work`), so that it
+    moves while the long encodes run and its share of the work is about its share of the time;
+    with ~80 variants the running bars do not all fit, and that row is what is read.
 
     `transient`: the bars vanish when the batch ends and no line is printed per variant (for
     `watch`, which reports each change's outcomes itself).
@@ -188,9 +189,12 @@ class RichReporter:
         if self._overall is not None:
             self._bars.update(self._overall, completed=done)
 
-    def expect(self, shared: list[Shared]) -> None:
-        """The overall row's total grows by the work variants share, before any of it runs."""
+    def expect(self, shared: list[Shared], work: dict[str, float] | None = None) -> None:
+        """The overall row's total grows by the work variants share, before any of it runs, and
+        the variants are weighed by the costs of the units that make them (`work`)."""
         with self._lock:
+            self._work.update((key, weight) for key, weight in (work or {}).items()
+                              if key in self._work)
             self._work.update((item.key, item.work) for item in shared)
             total = sum(self._work.values()) or 1.0
         if self._overall is not None:
