@@ -150,10 +150,10 @@ def test_render_on_a_terminal_shows_live_progress_and_the_summary(slow):
     for key in ("nah", "tzo", "yua"):
         assert f"rendered test-campaign/spot.{key}.slow" in result.text
     assert "3 rendered, 0 up-to-date, 0 failed, 0 blocked" in result.screen
-    assert [row for row in result.all_rows if row.startswith("3 variants")] == [
-        next(row for row in result.all_rows if row.startswith("3 variants"))], \
+    assert [row for row in result.all_rows if row.startswith("3/3 variants")] == [
+        next(row for row in result.all_rows if row.startswith("3/3 variants"))], \
         "the overall bar was drawn more than once: a redraw went wrong"
-    assert "100.0%" in next(row for row in result.all_rows if row.startswith("3 variants"))
+    assert "100.0%" in next(row for row in result.all_rows if row.startswith("3/3 variants"))
     assert_cursor_shown(result)
     assert leftovers(slow) == [], result.describe()
     again = run(slow, "render", manifest(slow))
@@ -218,7 +218,7 @@ def test_a_narrow_terminal_gets_bars_that_fit(slow):
     drawn = [line for line in tty.drawn_lines(result.output) if "%" in line]
     assert drawn and all(len(line) <= 40 for line in drawn), [l for l in drawn if len(l) > 40]
     assert any(0 < value < 100 for value in variant_percentages(result, "nah.slow"))
-    overall = [row for row in result.all_rows if row.startswith("3 variants")]
+    overall = [row for row in result.all_rows if row.startswith("3/3 variants")]
     assert len(overall) == 1, result.describe()
     assert "3 rendered, 0 up-to-date, 0 failed, 0" in result.text
     # The summary's rows would not fit: the campaign said once above its variants, each
@@ -309,6 +309,17 @@ def test_a_table_too_wide_for_the_terminal_is_fitted_to_it():
 
 
 @pytest.mark.e2e
+def test_the_overall_count_that_does_not_fit_is_its_figures_alone():
+    from rich.progress import Progress
+
+    from pipeline.cli.bars import KeyColumn
+    progress = Progress()
+    task = progress.add_task("84/364 variants", short="84/364", overall=True)
+    (row,) = [each for each in progress.tasks if each.id == task]
+    assert KeyColumn(15).render(row).plain == "84/364 variants"
+    assert KeyColumn(12).render(row).plain == "84/364"
+
+
 def test_a_job_s_seconds_are_marked_on_each_of_its_rows():
     from pipeline.cli.outcomes import SHARED, SHARED_NOTE, Row, table_lines
 
@@ -403,7 +414,7 @@ def test_verbose_logging_goes_above_the_live_display(fast):
     result = run(fast, "render", manifest(fast), "-v", "-j", "1")
     assert result.status == 0, result.describe()
     assert "ffmpeg -hide_banner" in result.text
-    overall = [row for row in result.all_rows if row.startswith("3 variants")]
+    overall = [row for row in result.all_rows if row.startswith("3/3 variants")]
     assert len(overall) == 1, result.describe()
 
 
@@ -444,7 +455,7 @@ def test_shared_work_has_a_row_and_moves_the_total_before_any_variant_starts(cam
                for value in tty.percentages(line)]
     assert any(0 < value for value in picture), f"no picture row with its progress: {picture}"
     assert any("test-campaign/spot.yua.slow sound" in line for line in lines), lines
-    totals = [value for line in lines if line.startswith("2 variants")
+    totals = [value for line in lines if line.startswith("0/2 variants")
               for value in tty.percentages(line)]
     assert any(0 < value < 100 for value in totals), f"the total did not move: {totals}"
 
@@ -458,7 +469,7 @@ def test_the_total_rises_with_the_work_before_any_variant_is_done(slow):
     result = run(slow, "render", manifest(slow), "-j", "1")
     assert result.status == 0, result.describe()
     before = tty.plain(result.output).split("rendered ")[0]
-    totals = [value for line in tty.drawn_lines(before) if line.startswith("3 variants")
+    totals = [value for line in tty.drawn_lines(before) if line.startswith("0/3 variants")
               for value in tty.percentages(line)]
     assert any(0 < value < 100 for value in totals), f"the total did not move: {totals}"
     burned = [value for line in tty.drawn_lines(before) if "spot.nah.slow" in line
