@@ -740,8 +740,9 @@ class Events:
         self.said.append((outcome.status, outcome.plan.variant.key))
         self._moved(outcome.plan.variant.key, 1.0)
 
-    def expect(self, shared):
+    def expect(self, shared, work=None):
         self.said.append(("expect", ", ".join(item.label for item in shared)))
+        self.work.update((key, weight) for key, weight in (work or {}).items() if key in self.work)
         self.work.update((item.key, item.work) for item in shared)
 
     def shared_started(self, shared):

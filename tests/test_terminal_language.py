@@ -934,6 +934,9 @@ def test_renders_bars_name_shared_work_and_its_state_in_spanish(campaign):
     assert result.status == 0, result.describe()
     lines = tty.drawn_lines(result.output)
     assert any("test-campaign/spot.big (imagen)" in line for line in lines), lines
+    # The overall row counts the variants done ("84/364 variants") in Spanish too.
+    assert any(line.startswith("0/2 variantes ") for line in lines), lines
+    assert any(line.startswith("2/2 variantes ") for line in lines), lines
     assert any("test-campaign/spot.yua.big (sonido)" in line for line in lines), lines
     assert any(line.rstrip().endswith("nivelación") or " nivelación " in line
                for line in lines if "(sonido)" in line), lines

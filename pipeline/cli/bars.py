@@ -31,15 +31,19 @@ from pipeline.cli.progress import ended, named, work_of
 
 class KeyColumn(ProgressColumn):
     """A variant's key (or the overall count) in `width` cells, shortened from the left when it
-    does not fit: the end (language and profile) is what tells variants apart. Shown as plain
-    text: no markup, no highlighting of its numbers."""
+    does not fit: the end (language and profile) is what tells variants apart; the overall
+    row's count that does not fit is its figures alone ("84/364"). Shown as plain text: no
+    markup, no highlighting of its numbers."""
 
     def __init__(self, width: int):
         self.width = width
         super().__init__(table_column=Column(width=width, no_wrap=True))
 
     def render(self, task: Task) -> Text:
-        return Text(shorten(task.description, self.width), no_wrap=True, overflow="crop")
+        text = task.description
+        if cell_len(text) > self.width and task.fields.get("short"):
+            text = task.fields["short"]
+        return Text(shorten(text, self.width), no_wrap=True, overflow="crop")
 
 
 # Columns after the key, in the order they are given up when the terminal is narrow (the
@@ -142,10 +146,12 @@ class RichReporter:
     """Overall work done with an ETA, and a bar with speed per running variant and per running
     piece of shared work (a levelled track, a picture soft, dub and mix variants share).
 
-    The overall row is the work done, not the variants finished: each variant's fraction
-    weighted by its expected cost (progress.work_of), and the shared work's
-    (`reporting.shared_work`), so that it moves while the long encodes run; with ~80 variants the
-    running bars do not all fit, and that row is what is read.
+    The overall row says the variants done of those to render ("84/364 variants") and the work
+    done, not the variants finished: each variant's fraction weighted by its expected cost in
+    estimated CPU seconds (progress.work_of, then its unit's share, `reporting.variant_work`),
+    and the shared work's (`reporting.shared_work`), so that it moves while the long encodes
+    run and its share of the work is about its share of the time; with ~80 variants the running
+    bars do not all fit, and that row is what is read.
 
     `transient`: the bars vanish when the batch ends and no line is printed per variant (for
     `watch`, which reports each change's outcomes itself).
@@ -154,6 +160,7 @@ class RichReporter:
     def __init__(self, plan: Plan, transient: bool = False, console: Console | None = None):
         stale = [v for v in plan.variants if v.status == "stale"]
         self.total = len(stale)
+        self.done = 0                             # variants whose work is over
         self.transient = transient
         self.running: set[str] = set()
         self._work = {v.variant.key: work_of(v) for v in stale}
@@ -168,12 +175,16 @@ class RichReporter:
     def __enter__(self):
         if self.total:   # nothing to render (all up to date): no display at all
             self._bars.__enter__()
-            self._overall = self._bars.add_task(said(say_count(
-                N_plural("%(count)s variant", "%(count)s variants"), self.total,
-                count=self.total)),
-                                                total=sum(self._work.values()) or 1.0,
-                                                speed="", overall=True)
+            self._overall = self._bars.add_task(
+                self._count(), short=f"{self.done}/{self.total}",
+                total=sum(self._work.values()) or 1.0, speed="", overall=True)
         return self
+
+    def _count(self) -> str:
+        """The overall row's key: the variants done of those to render ("84/364 variants"; the
+        row said "364 variants" until the end)."""
+        return said(say_count(N_plural("%(done)s/%(count)s variant", "%(done)s/%(count)s variants"),
+                              self.total, done=self.done, count=self.total))
 
     def __exit__(self, *exc) -> None:
         if self.total:
@@ -188,9 +199,12 @@ class RichReporter:
         if self._overall is not None:
             self._bars.update(self._overall, completed=done)
 
-    def expect(self, shared: list[Shared]) -> None:
-        """The overall row's total grows by the work variants share, before any of it runs."""
+    def expect(self, shared: list[Shared], work: dict[str, float] | None = None) -> None:
+        """The overall row's total grows by the work variants share, before any of it runs, and
+        the variants are weighed by the costs of the units that make them (`work`)."""
         with self._lock:
+            self._work.update((key, weight) for key, weight in (work or {}).items()
+                              if key in self._work)
             self._work.update((item.key, item.work) for item in shared)
             total = sum(self._work.values()) or 1.0
         if self._overall is not None:
@@ -250,8 +264,12 @@ class RichReporter:
         with self._lock:
             task, _ = self._tasks.pop(outcome.plan.variant.key, (None, 0.0))
             self.running.discard(outcome.plan.variant.key)
+            self.done += 1
+            count, short = self._count(), f"{self.done}/{self.total}"
         if task is not None:
             self._bars.remove_task(task)
+        if self._overall is not None:
+            self._bars.update(self._overall, description=count, short=short)
         if not self.transient:
             style = "red" if outcome.status == "failed" else "green"
             self._bars.console.print(

@@ -12,7 +12,9 @@ from pipeline.cli.language import said, widest, word
 from pipeline.cli.outcomes import STATUS
 from pipeline.media.ffmpeg import stopping
 from pipeline.messages import N_, N_plural, say, say_count
-from pipeline.render.reporting import Outcome, Shared, estimated_cost
+from pipeline.render import costs
+from pipeline.render.reporting import Outcome, Shared
+from pipeline.render.schedule import own_cost
 from pipeline.render.variants import Plan, VariantPlan
 
 
@@ -23,10 +25,12 @@ def can_redraw(stream: TextIO | None = None) -> bool:
 
 
 def work_of(plan: VariantPlan) -> float:
-    """A stale variant's share of a render's work, in reporting.estimated_cost's units (a picture
-    encoded ~100x a copy); a remake only makes the files beside its variant again: a copy's."""
-    seconds = plan.master.duration if plan.master else 0.0
-    return max(seconds, 0.1) if plan.remake else max(estimated_cost(plan), 0.1)
+    """A stale variant's share of a render's work, in estimated CPU seconds (the schedule's
+    `Unit.cost`, which `Reporter.expect` may give instead once the units are built); a remake
+    only makes the files beside its variant again: a copy's checks, poster and records."""
+    if plan.remake:
+        return costs.FINISH
+    return max(own_cost(plan), 0.01)
 
 
 class PlainReporter:
@@ -68,7 +72,7 @@ class PlainReporter:
         self._line(f"[{self.done}/{self.total}] {_word(ended(outcome.status))} "
                    f"{outcome.plan.variant.key} {outcome.seconds:.1f}s")
 
-    def expect(self, shared: list[Shared]) -> None:
+    def expect(self, shared: list[Shared], work: dict[str, float] | None = None) -> None:
         return None
 
     # Shared work has lines of its own: a log silent for the minutes of a shared picture's

@@ -23,7 +23,7 @@ from pipeline.render.stored_record import read_record
 from pipeline.render.variants import Plan, VariantPlan
 from pipeline.render.remake import remake_beside
 from pipeline.render.reporting import (ENCODED_SHARE, Outcome, Reporter, Shared,
-                                       estimated_cost, shared_work)
+                                       estimated_cost, shared_work, variant_work)
 from pipeline.render.remote import Store, fetch_outputs, render_on_worker, upload_inputs
 from pipeline.render.remuxes import render_remux_group
 from pipeline.render.schedule import Unit, build_units
@@ -79,10 +79,11 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
     units = None if scheduler else build_units(todo, cores=cores(), slots=jobs,
                                                memory_mib=memory_budget_mib())
     # The shared work announced before any outcome moves the display's total (which would
-    # fall back, else, when the work joins it).
+    # fall back, else, when the work joins it), and the variants weighed by their units' costs.
     shares = {id(unit): shared for unit in units or () if (shared := shared_work(unit))}
     if reporter:
-        reporter.expect(list(shares.values()))
+        weights = {key: work for unit in units or () for key, work in variant_work(unit).items()}
+        reporter.expect(list(shares.values()), weights)
     for outcome in early:
         record(outcome)
 

@@ -1,7 +1,7 @@
 """What a render tells whoever shows its progress (`Reporter`: the terminal's bars, the plain
 lines of a log, `watch`): each variant's `Outcome`, the `Shared` work that decides no variant's
-outcome, and the relative cost both are weighed by (`estimated_cost`, `shared_work`), which also
-orders a Dask cluster's tasks.
+outcome, and the estimated CPU seconds both are weighed by (`shared_work`, `variant_work`; the
+schedule's `Unit.cost`); and the relative cost that orders the jobs (`estimated_cost`).
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ class Reporter(Protocol):
     def finished(self, outcome: Outcome) -> None: ...
     # Shared work: all of it announced before any starts, then each as it runs. A render of
     # soft languages sat at 0 % with no row while their one picture was encoded (a trial's).
-    def expect(self, shared: list[Shared]) -> None: ...
+    # `work`: the variants' weights by key once the units are known (`variant_work`).
+    def expect(self, shared: list[Shared], work: dict[str, float] | None = None) -> None: ...
     def shared_started(self, shared: Shared) -> None: ...
     def shared_progress(self, shared: Shared, fraction: float) -> None: ...
     def shared_finished(self, shared: Shared, seconds: float, failed: bool) -> None: ...
@@ -88,21 +89,46 @@ def _picture_cost(plan: VariantPlan) -> float:
 
 
 def shared_work(unit: Unit) -> Shared | None:
-    """The work of `unit` that decides no variant's outcome, as a progress display shows it:
-    a levelled track not made yet costs costs.AUDIO over costs.REMUX times a copy, the pictures
-    a pictures unit makes for soft, dub and mix variants (once each, however many profiles
-    carry one) as much as a burned one each. None for a unit with none (a track made before,
-    a remux, a master, a burn group alone)."""
+    """The work of `unit` that decides no variant's outcome, as a progress display shows it, in
+    `Unit.cost`'s units (estimated CPU seconds): a levelled track not made yet, its unit's cost;
+    the pictures a pictures unit makes for soft, dub and mix variants (once each, however many
+    profiles carry one), their share of their unit's (`_split`). None for a unit with none (a
+    track made before, a remux, a master, a burn group alone)."""
     seconds = unit.first.master.duration
     if unit.kind == "audio":
         plan = unit.plans[0]
         if shared_track_path(plan, source_key(plan)).exists():
             return None
-        work = seconds * costs.AUDIO / costs.REMUX
+        work = unit.cost
     elif unit.shared:
-        pictures = {picture_identity(plan): plan for plan in unit.shared}
-        work = sum(_picture_cost(plan) for plan in pictures.values())
+        work = _split(unit)[1]
     else:
         return None
-    return Shared(id(unit), unit.label, max(work, 0.1), seconds, unit.kind,
+    return Shared(id(unit), unit.label, max(work, 0.01), seconds, unit.kind,
                   unit.label_message)
+
+
+def variant_work(unit: Unit) -> dict[str, float]:
+    """Each variant's share of `unit`'s cost by key, in `Unit.cost`'s units: what a progress
+    display weighs the variants by once the units are known. The weights were the pictures'
+    pixels times seconds and a copy's seconds (`estimated_cost`): the audio-only variants and the
+    copies, which run last, weighed a twentieth of their time, and a trial's total said 90 %
+    with 84 of 364 variants done."""
+    return dict(zip((plan.variant.key for plan in unit.variants), _split(unit)[0]))
+
+
+def _split(unit: Unit) -> tuple[list[float], float]:
+    """(each of `unit.variants`' share of its cost, the share of its shared pictures): a pictures
+    unit's by what each picture costs alone (`_picture_cost`; a burn's checks, costs.FINISH,
+    its own), any other unit's evenly."""
+    variants = unit.variants
+    if unit.kind != "pictures":
+        return [unit.cost / max(1, len(variants))] * len(variants), 0.0
+    pictures = {picture_identity(plan): plan for plan in unit.shared}
+    shared = sum(_picture_cost(plan) for plan in pictures.values())
+    burns = [_picture_cost(plan) for plan in variants]
+    encode = unit.cost - costs.FINISH * len(variants)
+    whole = shared + sum(burns)
+    if whole <= 0:
+        return [unit.cost / max(1, len(variants))] * len(variants), 0.0 if variants else unit.cost
+    return ([encode * burn / whole + costs.FINISH for burn in burns], encode * shared / whole)

@@ -97,15 +97,41 @@ def _master_size(plan: VariantPlan) -> tuple[float, float]:
             master.duration * (master.video.fps or 25))
 
 
+def _master(plan: VariantPlan) -> costs.Estimate:
+    return costs.master_estimate(_picture(("burn" if plan.variant.language.treatment == "burn"
+                                           else "master", plan)), *_master_size(plan))
+
+
+def own_cost(plan: VariantPlan) -> float:
+    """Estimated CPU seconds of a stale variant's own work, in `Unit.cost`'s units, what a
+    progress display weighs it by before the units are built (and where none are: a Dask
+    render): a master's or an audio-only variant's unit; a burn's encode alone (in a group it
+    shares the decode); a soft, dub or mix variant's copy, its picture and track being work
+    shared with others. Its checks, poster and records (costs.FINISH) in each case."""
+    seconds = plan.master.duration if plan.master else 0.0
+    profile = plan.variant.profile
+    if plan.master is None:
+        work = 0.0
+    elif profile.audio_only:
+        work = costs.AUDIO * seconds
+    elif plan.master.video is None:   # no picture to encode (a render that will fail)
+        work = costs.REMUX * seconds
+    elif profile.mastered:
+        work = _master(plan).cpu
+    elif plan.variant.language.treatment == "burn":
+        work = costs.estimate([_picture(("burn", plan))], *_master_size(plan)).cpu
+    else:
+        work = costs.REMUX * seconds
+    return work + costs.FINISH
+
+
 def _alone(plan: VariantPlan, audio: dict[tuple, "Unit"]) -> "Unit":
     """A unit for a variant rendered in a process of its own: a master or an audio-only one."""
     if plan.variant.profile.audio_only:
-        return Unit("sound", [plan], memory=costs.PROCESS_MIB,
-                    cost=costs.AUDIO * plan.master.duration + costs.FINISH)
-    estimate = costs.master_estimate(_picture(("burn" if plan.variant.language.treatment == "burn"
-                                               else "master", plan)), *_master_size(plan))
+        return Unit("sound", [plan], memory=costs.PROCESS_MIB, cost=own_cost(plan))
+    estimate = _master(plan)
     return Unit("master", [plan], needs=[audio[audio_identity(plan)]],
-                cost=estimate.cpu + costs.FINISH, memory=estimate.memory, encoders=1)
+                cost=own_cost(plan), memory=estimate.memory, encoders=1)
 
 
 def _partition(plans: list[VariantPlan], test) -> tuple[list[VariantPlan], list[VariantPlan]]:
