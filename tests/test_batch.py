@@ -1215,3 +1215,22 @@ def test_a_hash_cache_save_killed_before_its_rename_leaves_nothing_after_the_nex
         assert not left.exists() and mine.exists()
     finally:
         mine.unlink(missing_ok=True)
+
+
+@pytest.mark.e2e
+def test_a_project_copied_elsewhere_is_up_to_date_there(campaign, tmp_path):
+    # A trial's `cp -a` of the project made 248 of 364 variants "to complete": each record's
+    # QC warnings named their files by the old absolute paths.
+    import shutil
+
+    campaign.subtitle("nah", "1\n00:00:00,500 --> 00:00:01,100\nLos seres humanos no están a "
+                             "la venta en ningún lugar\n")     # a cue read too fast: a warning
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}])
+    assert invoke("render", manifest).exit_code == 0
+    record = json.loads((campaign.out / "spot.nah.small.json").read_text(encoding="utf-8"))
+    assert any(str(campaign.root) in (w["path"] or "") for w in record["qc"]["warnings"])
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(campaign.root, copy, symlinks=True)
+    planned = invoke("plan", copy / manifest.relative_to(campaign.root))
+    assert planned.exit_code == 0, planned.output
+    assert "1 variant: 1 up to date, 0 to render" in planned.output, planned.output
