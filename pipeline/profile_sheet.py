@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pipeline.messages import N_, Message, say
 from pipeline.profiles import Profile
+from pipeline.publish.deliverables import TRACKS
 from pipeline.standards import STANDARDS, loudness_unit
 
 # The labels of `describe`'s lines, in order.
@@ -22,8 +23,11 @@ CODINGS = {"libx264": "H.264", "mpeg2video": "MPEG-2 (XDCAM HD422)", "prores_ks"
            "aac": "AAC", "libmp3lame": "MP3", "mp2": "MPEG-1 Layer II", "libopus": "Opus",
            "pcm_s16le": "PCM 16-bit", "pcm_s24le": "PCM 24-bit", "pcm_s32le": "PCM 32-bit"}
 
-FITS = {"pad": N_("letterboxed"), "crop": N_("cropped to fill"),
-        "fit-width": N_("scaled to its width")}
+# How a master's picture of another shape goes into the frame (a trial read "letterboxed" of a
+# 16:9 master in a 16:9 frame, which has no bars).
+FITS = {"pad": N_("the picture whole, bars where its shape differs"),
+        "crop": N_("the picture cropped to fill it"),
+        "fit-width": N_("the picture scaled to its width")}
 
 SCANS = {"progressive": N_("progressive"), "tff": N_("interlaced, top field first"),
          "bff": N_("interlaced, bottom field first")}
@@ -51,7 +55,7 @@ def _picture(profile: Profile) -> Message:
     rate = (say(N_("%(fps)s fps"), fps=f"{profile.fps:g}") if profile.fps
             else say(N_("the master's frame rate")))
     turned = say(N_(", turned for a portrait master")) if profile.orient else ""
-    return say(N_("%(width)sx%(height)s %(fit)s%(turned)s, %(rate)s, %(scan)s"),
+    return say(N_("%(width)sx%(height)s (%(fit)s%(turned)s), %(rate)s, %(scan)s"),
                width=profile.width, height=profile.height, fit=say(FITS[profile.fit]),
                turned=turned, rate=rate, scan=say(SCANS[profile.scan]))
 
@@ -64,11 +68,12 @@ def _video(profile: Profile) -> Message:
         rate = say(N_("two passes to at most %(size)s MB a minute"),
                    size=f"{profile.max_mb_per_minute:g}")
     elif profile.video_bitrate:
-        rate = say(N_("%(rate)s constant"), rate=bit_rate(profile.video_bitrate))
+        # A bit rate x264 codes up to (no filler): easy pictures take far less.
+        rate = bit_rate(profile.video_bitrate)
     elif profile.crf is not None:
         rate = f"CRF {profile.crf}"
     elif profile.qscale is not None:
-        rate = f"q {profile.qscale}"
+        rate = say(N_("quantiser %(q)s"), q=profile.qscale)
     else:
         rate = ""
     preset = say(N_(", preset %(preset)s"), preset=profile.preset) \
@@ -86,7 +91,7 @@ def _sound(profile: Profile) -> Message:
     coding = CODINGS.get(profile.audio_codec, profile.audio_codec)
     if profile.audio_bitrate:
         coding += f" {bit_rate(profile.audio_bitrate)}"
-    layout = (say(N_("%(tracks)s mono tracks"), tracks=profile.audio_tracks)
+    layout = (say(TRACKS[profile.audio_fill], num=profile.audio_tracks)
               if profile.audio_tracks else
               say(N_("mono")) if profile.channels == 1 else
               say(N_("stereo")) if profile.channels == 2 else
@@ -99,7 +104,15 @@ def _sound(profile: Profile) -> Message:
 
 def _loudness(profile: Profile) -> Message:
     standard = STANDARDS.get(profile.loudness_standard or "")
-    return say(N_("%(target)s %(unit)s ±%(tolerance)s LU, true peak %(peak)s dBTP%(standard)s"),
-               target=f"{profile.loudness:g}", unit=loudness_unit(profile.loudness_standard),
+    unit = loudness_unit(profile.loudness_standard)
+    # A mono file's figure is dual mono's (render/audio_only.py): a meter reading its one
+    # channel by BS.1770 finds 3 LU less, as the page and the certificate say.
+    mono = say(N_(" (mono measured as dual mono: %(single)s %(unit)s on its one channel)"),
+               single=f"{profile.loudness - 3:g}", unit=unit) \
+        if profile.channels == 1 and not profile.audio_tracks else ""
+    return say(N_("%(target)s %(unit)s ±%(tolerance)s LU%(mono)s, true peak %(peak)s dBTP, "
+                  "loudness range at most %(range)s LU%(standard)s"),
+               target=f"{profile.loudness:g}", unit=unit, mono=mono,
                tolerance=f"{profile.loudness_tolerance:g}", peak=f"{profile.true_peak:g}",
+               range=f"{profile.loudness_range:g}",
                standard=f", {standard.title}" if standard else "")
