@@ -332,16 +332,24 @@ def test_every_language_is_a_link_away_without_a_script_too(browser, context, pu
     assert page.url.endswith(f"#card-{RADIO_SPOT}-yua") and -1 < card["y"] < 844, card
     plain.close()
 
-    # With the script, a language the search hides is shown when gone to.
+    # With the script, the list offers the cards the search and the filter show.
     page = open_page(context, uri)
-    search = page.get_by_label("Buscar una lengua")
-    search.fill("hnahnu")
-    assert visible_cards(page) == ["card-not-for-sale-15-ote"]
     page.locator("#jump summary").click()
-    page.locator(f'#jump a[href="#card-{RADIO_SPOT}-yua"]').click()
-    assert search.input_value() == "" and len(visible_cards(page)) == 6
-    card = page.locator(f"#card-{RADIO_SPOT}-yua").bounding_box()
-    assert -1 < card["y"] < 900, card
+    shown = "#jump .jump-item:not([hidden]) a"
+    assert page.locator(shown).count() == 6
+    page.get_by_label("Buscar una lengua").fill("hnahnu")
+    assert page.locator(shown).evaluate_all("links => links.map(a => a.dataset.lang)") == ["ote"]
+    assert page.locator(f'#jump p[data-spot="{RADIO_SPOT}"]').is_hidden()
+    dots = ("items => items.map(item => getComputedStyle(item, '::before').content)")
+    # A dot between two languages shown, none before the first (nor one left alone).
+    assert page.locator("#jump .jump-item:not([hidden])").evaluate_all(dots) == ["none"]
+    page.get_by_label("Buscar una lengua").fill("")
+    page.get_by_label("Radio", exact=True).check()
+    assert page.locator(shown).evaluate_all("links => links.map(a => a.getAttribute('href'))") \
+        == [f"#card-{VIDEO_SPOT}-{code}" for code in ("ote", "tzo", "yua", "tar")] + \
+        [f"#card-{RADIO_SPOT}-{code}" for code in ("yua", "tar")]
+    assert page.locator(f'#jump p[data-spot="{VIDEO_SPOT}"] .jump-item').evaluate_all(dots) == \
+        ["none", '" · "', '" · "', '" · "']
     assert not page.problems, page.problems
 
 

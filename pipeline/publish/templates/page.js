@@ -195,6 +195,17 @@
       });
       related.hidden = cards.length === 0 || offered === 0;
     }
+    // The list of languages to go to offers the cards shown: a trial's, Radio chosen, still
+    // offered the TV spots' 21 languages, which led to no file for radio.
+    Array.prototype.forEach.call(document.querySelectorAll("#jump p[data-spot]"), function (line) {
+      var any = false;
+      Array.prototype.forEach.call(line.querySelectorAll(".jump-item"), function (item) {
+        var card = document.getElementById(item.firstChild.getAttribute("href").slice(1));
+        item.hidden = Boolean(card && card.hidden);
+        any = any || !item.hidden;
+      });
+      line.hidden = !any;
+    });
   }
 
   // What the search now shows, said once to a screen reader when the typing stops (WCAG 4.1.3):
@@ -362,19 +373,7 @@
   each("button.copy", function (button) {
     button.addEventListener("click", function () { copy(button); });
   });
-  // A language gone to from the list, hidden by the search or the medium chosen, is shown:
-  // the search and the filter are cleared first.
-  each(".jump a", function (link) {
-    link.addEventListener("click", function () {
-      var card = document.getElementById(link.getAttribute("href").slice(1));
-      if (card && card.hidden) {
-        search.value = "";
-        onlyLanguage = "";
-        document.querySelector('input[name="medium"]').checked = true;
-        apply(); remember(); sayFound();
-      }
-    });
-  });
+
   var tools = document.getElementById("tools");
   tools.hidden = false;
   // A control focused by tabbing back up was scrolled under the sticky search bar (a trial's
