@@ -476,6 +476,10 @@ def test_verify_over_http_resolves_relative_urls_against_the_catalog(campaign, s
                                                 "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
     checked = verify(f"{s3_server}/{bucket}/campaigns/blue-heart/")
     assert checked.ok and len(checked.checks) == 12
+    # The page's address, which a station's technician has: its catalog, beside it.
+    for page in ("index.html", "index.en.html#medium=radio"):
+        assert verify(f"{s3_server}/{bucket}/campaigns/blue-heart/{page}").ok, page
+    assert verify(f"s3://{bucket}/campaigns/blue-heart/index.html", endpoint_url=s3_server).ok
     s3_client(s3_server).delete_object(
         Bucket=bucket, Key="campaigns/blue-heart/not-for-sale-15/not-for-sale-15.nah.web.mp4")
     checked = verify(f"{s3_server}/{bucket}/campaigns/blue-heart/catalog.json")
@@ -489,6 +493,8 @@ def test_to_on_the_command_line_is_relative_to_the_current_folder(campaign, tmp_
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "blue-heart" / "catalog.json").is_file()
     result = CliRunner().invoke(verify_command, ["out/blue-heart"])
+    assert result.exit_code == 0 and "12 of 12 variants verified" in result.stdout
+    result = CliRunner().invoke(verify_command, ["out/blue-heart/index.html"])
     assert result.exit_code == 0 and "12 of 12 variants verified" in result.stdout
 
 

@@ -10,7 +10,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import parse_qs, quote, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, urljoin, urlsplit, urlunsplit
 
 from pipeline.errors import Diagnostic, PipelineError, StorageError, error
 from pipeline.messages import N_, Message, say
@@ -174,10 +174,17 @@ def status_for_anyone(url: str, timeout: float = 10.0, method: str = "GET") -> i
 
 
 def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
-    scheme = urlsplit(url_or_dir).scheme.lower()
+    """The catalog `url_or_dir` names: its own address, its folder's, or its page's (a trial
+    gave the page's address and was told `.../index.html/catalog.json` answered 404)."""
+    parts = urlsplit(url_or_dir)
+    scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
-        url = url_or_dir if urlsplit(url_or_dir).path.endswith(".json") else \
-            url_or_dir.rstrip("/") + "/" + CATALOG_NAME
+        if parts.path.endswith(".html"):     # a page: the catalog beside it
+            url = urlunsplit(parts._replace(path=parts.path.rpartition("/")[0] + "/" +
+                                            CATALOG_NAME, query="", fragment=""))
+        else:
+            url = url_or_dir if parts.path.endswith(".json") else \
+                url_or_dir.rstrip("/") + "/" + CATALOG_NAME
         return _HttpSource(url)
     if scheme == "s3":
         bucket, _, prefix = url_or_dir[len("s3://"):].partition("/")
@@ -185,6 +192,7 @@ def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
         if prefix.endswith(".json"):
             prefix, _, name = prefix.rpartition("/")
         else:
+            prefix = prefix.rpartition("/")[0] if prefix.endswith(".html") else prefix
             name = CATALOG_NAME
         if not bucket:
             raise StorageError(say(N_("no bucket in %(url)s"), url=repr(url_or_dir)),
@@ -194,6 +202,8 @@ def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
     assert isinstance(target, LocalTarget)
     if target.root.suffix == ".json" and target.root.is_file():
         return _TargetSource(LocalTarget(target.root.parent), target.root.name)
+    if target.root.suffix == ".html" and target.root.is_file():
+        return _TargetSource(LocalTarget(target.root.parent), CATALOG_NAME)
     return _TargetSource(target, CATALOG_NAME)
 
 
