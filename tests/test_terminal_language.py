@@ -19,6 +19,7 @@ from pipeline.manifest import load_manifest
 from pipeline.messages import N_, say
 from pipeline.publish.wording import localised
 from pipeline.render.inputs import PROBES_AT_ONCE
+from pipeline.render.record import RECORD_WARNINGS
 from pipeline.render.recording_check import check_recording
 from pipeline.subtitles.file_check import check_file
 from tests import terminal as tty
@@ -443,6 +444,19 @@ def test_a_plans_reasons_are_said_in_spanish(campaign):
     rendered = tty.run(["render", str(manifest), "--lang", "nah"], cwd=campaign.root,
                        env=SPANISH, columns=300)
     assert rendered.status == 0, rendered.describe()
+    # A variant completed from its file: said as the summary counts it (a trial's plan listed
+    # "por generar" lines under "0 por generar, 248 por completar").
+    (campaign.out / "spot.nah.small.jpg").unlink()
+    remade = tty.run(["plan", str(manifest), "--lang", "nah"], cwd=campaign.root, env=SPANISH,
+                     columns=300)
+    assert re.search(r"por completar +test-campaign/spot\.nah\.small +burn +\(falta "
+                     r"spot\.nah\.small\.jpg", remade.text), remade.describe()
+    assert "0 por generar, 1 por completar" in remade.text, remade.describe()
+    assert re.search(r"stale +test-campaign/spot\.nah\.small +burn", tty.run(
+        ["plan", str(manifest), "--lang", "nah"], cwd=campaign.root, env={"LANG": "C.UTF-8"},
+        columns=300).text)                                  # the contract's word in English
+    assert localised(say(RECORD_WARNINGS).to_json(), "es") == \
+        "su lista de avisos de control de calidad"
     campaign.subtitle("nah", SRT.replace("\n\n", " ya\n\n", 1))
     again = tty.run(["plan", str(manifest), "--lang", "nah"], cwd=campaign.root, env=SPANISH,
                     columns=300)

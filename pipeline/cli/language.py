@@ -87,6 +87,12 @@ def word(english: str) -> str:
     return translations(language).gettext(english)
 
 
+def word_or(english: str, msgid: str) -> str:
+    """`english` in an English terminal (a word scripts read: the contract's), else `msgid`
+    in the terminal's language."""
+    return english if terminal_language() == SOURCE_LANGUAGE else word(msgid)
+
+
 def widest(msgids, least: int = 0) -> int:
     """Cells of the widest of `msgids` in the terminal's language, at least `least`: a column
     of words (a status, a label) as wide in Spanish as its longest word."""

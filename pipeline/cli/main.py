@@ -28,7 +28,15 @@ from pipeline.cli.common import (
     verbosity_options,
     with_selectors,
 )
-from pipeline.cli.language import help_text, said, said_reasons, speak_help, widest, word
+from pipeline.cli.language import (
+    help_text,
+    said,
+    said_reasons,
+    speak_help,
+    widest,
+    word,
+    word_or,
+)
 from pipeline.cli.outcomes import COUNTED, report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.media.conform import Master
@@ -123,6 +131,10 @@ def report_strays(plan: Plan, whole: bool) -> None:
 # (sin generar aún)" where `render --dry-run` said "se generaría").
 PLAN_STATUS = {"up-to-date": N_("up-to-date"), "stale": N_("stale"), "blocked": N_("blocked"),
                "skipped": N_("skipped")}
+# A stale variant completed from its rendered file (`VariantPlan.remake`): "stale" in English,
+# else what the summary counts it as (a trial's Spanish plan listed "por generar" lines under
+# "0 por generar, 248 por completar").
+TO_COMPLETE = N_("to complete")
 
 
 def plan_summary(plan: Plan) -> str:
@@ -276,10 +288,12 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         shown = verbosity().verbose or not whole
         listed = plan.variants + (plan.skipped if shown else [])
         width = max((len(v.variant.key) for v in listed), default=0)   # columns line up
-        said_width = widest(PLAN_STATUS.values(), 11)
+        said_width = widest([*PLAN_STATUS.values(), TO_COMPLETE], 11)
         for v in listed:
             reasons = f"  ({said_reasons(v.reasons)})" if v.reasons else ""
-            echo(f"{word(PLAN_STATUS[v.status]):<{said_width}} {v.variant.key:<{width}} "
+            status = word_or(PLAN_STATUS[v.status], TO_COMPLETE) if v.remake \
+                else word(PLAN_STATUS[v.status])
+            echo(f"{status:<{said_width}} {v.variant.key:<{width}} "
                  f"{v.variant.language.treatment:<5}{reasons}")
         # How each master's picture will be read (scan, shape) and where its timecode and
         # its masters' start, on stderr: stdout stays one line per variant for scripts. Not

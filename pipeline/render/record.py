@@ -123,8 +123,10 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
 
 
 # What `VariantPlan.remake` names, beside the files it makes again, when the record's own
-# warnings of the inputs are to be rewritten (status.warnings_changed, remake.py).
-RECORD_WARNINGS = "its QC warnings"
+# warnings of the inputs are to be rewritten (status.warnings_changed, remake.py); a msgid,
+# said in the reader's language where a reason names it (a trial's Spanish plan read "its QC
+# warnings cambió").
+RECORD_WARNINGS = N_("its QC warnings")
 
 
 def names_beside(record: dict) -> list[str]:

@@ -216,10 +216,10 @@ def _record_status(plan: VariantPlan, cache: HashCache, ffmpeg: str,
     # A name only the sizes list (a record edited by hand) and gone is made again, not a crash.
     replaced = [name for name, size in sizes.items()
                 if name not in missing and _size(variant.folder / name) != size]
-    reworded = [RECORD_WARNINGS] if warnings_changed(plan, record) else []
+    reworded = [say(RECORD_WARNINGS)] if warnings_changed(plan, record) else []
     if not missing and not replaced and not reworded:
         return "up-to-date", []
-    plan.remake = missing + replaced + reworded
+    plan.remake = missing + replaced + ([RECORD_WARNINGS] if reworded else [])
     # Plural forms, the same in English: Spanish agrees ("falta X", "faltan X e Y").
     reasons = [say_count(what, len(names), names=Items(tuple(names))) for names, what in
                ((missing, N_plural("%(names)s missing", "%(names)s missing")),
