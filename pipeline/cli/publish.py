@@ -36,6 +36,8 @@ def _size(size: int) -> str:
 def _object_line(result: ObjectResult) -> None:
     if result.action == "not attempted":
         return  # counted in the summary; the error above says why
+    if result.action == "unchanged" and not verbosity().verbose:
+        return  # counted in the summary: a trial's re-publish printed 1,048 such lines
     _action_line(result.action, result.key, _size(result.bytes) if result.bytes else "")
 
 
