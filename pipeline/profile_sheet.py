@@ -9,6 +9,8 @@ the profile's own, in the units the field writes them (px, fps, kb/s, kHz, LUFS 
 
 from __future__ import annotations
 
+import re
+
 from pipeline.messages import N_, Message, say
 from pipeline.profiles import Profile
 from pipeline.publish.deliverables import TRACKS
@@ -20,8 +22,8 @@ LABELS = {"picture": N_("picture"), "video": N_("video"), "sound": N_("sound"),
 
 # Encoder names (ffmpeg's) as the field calls the codings.
 CODINGS = {"libx264": "H.264", "mpeg2video": "MPEG-2 (XDCAM HD422)", "prores_ks": "ProRes 422 HQ",
-           "aac": "AAC", "libmp3lame": "MP3", "mp2": "MPEG-1 Layer II", "libopus": "Opus",
-           "pcm_s16le": "PCM 16-bit", "pcm_s24le": "PCM 24-bit", "pcm_s32le": "PCM 32-bit"}
+           "aac": "AAC", "libmp3lame": "MP3", "mp2": "MPEG-1 Layer II", "libopus": "Opus"}
+PCM = re.compile(r"pcm_s(\d+)[lb]e")
 
 # How a master's picture of another shape goes into the frame (a trial read "letterboxed" of a
 # 16:9 master in a 16:9 frame, which has no bars).
@@ -88,9 +90,12 @@ def _video(profile: Profile) -> Message:
 
 
 def _sound(profile: Profile) -> Message:
-    coding = CODINGS.get(profile.audio_codec, profile.audio_codec)
+    pcm = PCM.fullmatch(profile.audio_codec)
+    # As the page writes it ("PCM de 24 bits" in Spanish).
+    coding = say(N_("PCM %(bits)s-bit"), bits=pcm.group(1)) if pcm else \
+        CODINGS.get(profile.audio_codec, profile.audio_codec)
     if profile.audio_bitrate:
-        coding += f" {bit_rate(profile.audio_bitrate)}"
+        coding = f"{coding} {bit_rate(profile.audio_bitrate)}"
     layout = (say(TRACKS[profile.audio_fill], num=profile.audio_tracks)
               if profile.audio_tracks else
               say(N_("mono")) if profile.channels == 1 else

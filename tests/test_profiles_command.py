@@ -99,7 +99,7 @@ def test_a_manifest_with_a_wrong_profile_is_said_at_its_line(campaign):
 def test_the_profiles_are_said_in_spanish_in_a_spanish_terminal(tmp_path):
     shown = blocks(tty.said(tty.run(["profiles"], cwd=tmp_path, env=SPANISH, columns=120)))
     assert shown["radio (.wav)"] == [
-        "sonido     PCM 24-bit, 48 kHz, estéreo, Broadcast WAV (bloque bext)",
+        "sonido     PCM de 24 bits, 48 kHz, estéreo, Broadcast WAV (bloque bext)",
         "sonoridad  -23 LUFS ±0.5 LU, pico real -1 dBTP, rango de sonoridad de 7 LU a lo más, "
         "EBU R128 (2023)"]
     assert shown["vertical (.mp4)"][0] == "imagen     1080x1920 (la imagen escalada a su ancho), " \
