@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -24,8 +24,9 @@ from pipeline.manifest.model import (
 )
 from pipeline.manifest.nodes import NodeReader, What
 from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
+from pipeline.manifest.repeated import Entry, listed_again, shared_names
 from pipeline.manifest.spots import in_default, read_spots
-from pipeline.messages import N_, Items, N_plural, say, say_count
+from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.publish.target import check_target_url
 from pipeline.subtitles.encoding import decode_text
@@ -258,110 +259,34 @@ LANGUAGE_KEYS = {"code": True, "name": False, "treatment": True, "style": False,
 def _languages(reader: NodeReader, node: yaml.Node, style: Style, qc: QcSettings,
                spot_ids: tuple[str, ...]) -> tuple[Language, ...]:
     """The manifest's languages; each one's problems are its own (`NodeReader.concern`). A code
-    may be listed again for other spots (`_again`): subtitled on the TV spots, recorded on the
+    may be listed again for other spots (`repeated.listed_again`): subtitled on the TV spots, recorded on the
     radio spot of one campaign."""
     languages: list[Language] = []
-    entries: dict[str, list[_Entry]] = {}     # by code, in manifest order
+    entries: dict[str, list[Entry]] = {}     # by code, in manifest order
     for item in reader.sequence(node, "languages"):
         problems = len(reader.diagnostics)
         code, language, keys = _language(reader, item, style, qc, spot_ids)
         if code is not None and keys is not None and "code" in keys:
-            entry = _Entry(keys, language, item.start_mark.line + 1)
-            if code in entries and not _again(reader, code, entry, entries[code]):
+            entry = Entry(keys, language, item.start_mark.line + 1)
+            if code in entries and not listed_again(reader, code, entry, entries[code]):
                 language = None
             entries.setdefault(code, []).append(entry)
         reader.concern(problems, "language", code)
         if language is not None:
             languages.append(language)
-    return _share_names(languages, entries)
+    return shared_names(languages, entries)
 
 
-@dataclass
-class _Entry:
-    """An entry of `languages:` as read, for the checks of a code listed more than once."""
-
-    keys: dict                      # its keys' (key node, value node)
-    language: Language | None       # None: it cannot be planned
-    line: int
-
-
-def _again(reader: NodeReader, code: str, entry: _Entry, before: list[_Entry]) -> bool:
-    """Whether `entry`, of a code listed before (`before`), may be: when it and every earlier
-    entry of the code name their spots (`spots:`) and no spot twice, each spot taking one entry
-    of the language; else an error at its line. Names given in two entries must agree."""
-    first = before[0]
-    spots_of = {id(e): _listed_spots(e) for e in (*before, entry)}
-    if not all(spots_of.values()):
-        reader.fail(entry.keys["code"][1],
-                    say(N_("language %(code)s is listed twice (first on line %(line)s)"),
-                        code=repr(code), line=first.line),
-                    say(N_("to give a language one treatment on some spots and another on "
-                           "others, give each of its entries a 'spots:' with different spots")))
+def _treatment_flag(reader: NodeReader, keys: dict, key: str, refused: bool, message: Message,
+                    hint: Message) -> bool:
+    """A language's yes/no `key` (false when absent), an error (`message`, `hint`) at its line
+    when true of a treatment that does not take it (`refused`)."""
+    if key not in keys:
         return False
-    for other in before:
-        shared = tuple(s for s in spots_of[id(entry)] if s in spots_of[id(other)])
-        if shared:
-            named = Items(tuple(map(repr, shared)), last=" and ")
-            reader.fail(entry.keys["code"][1],
-                        say_count(N_plural("language %(code)s is listed twice for spot "
-                                           "%(spots)s (first on line %(line)s)",
-                                           "language %(code)s is listed twice for spots "
-                                           "%(spots)s (first on line %(line)s)"), len(shared),
-                                  code=repr(code), spots=named, line=other.line),
-                        say(N_("a spot takes one entry of a language: leave %(spots)s out of "
-                               "the 'spots:' of one of them"), spots=named))
-            return False
-    agree = True
-    for key in ("name", "also_called"):
-        given = next((e for e in before if key in e.keys), None)
-        if given is None or key not in entry.keys:
-            continue
-        mine, theirs = _given(entry, key), _given(given, key)
-        if mine is not None and theirs is not None and mine != theirs:
-            reader.fail(entry.keys[key][0],
-                        say(N_("language %(code)s: %(key)s %(value)s differs from the one on "
-                               "line %(line)s (%(other)s)"), code=repr(code), key=key,
-                            value=_shown(mine), line=given.keys[key][0].start_mark.line + 1,
-                            other=_shown(theirs)),
-                        say(N_("a language has one %(key)s on every spot: give it in one of its "
-                               "entries, or the same in each"), key=key))
-            agree = False
-    return agree
-
-
-def _listed_spots(entry: _Entry) -> tuple[str, ...]:
-    """The spots an entry's `spots:` names (read, or as written when it could not be read)."""
-    if entry.language is not None:
-        return entry.language.spots
-    node = entry.keys.get("spots", (None, None))[1]
-    if not isinstance(node, yaml.SequenceNode):
-        return ()
-    return tuple(str(item.value) for item in node.value if isinstance(item, yaml.ScalarNode))
-
-
-def _given(entry: _Entry, key: str):
-    """A `name` or `also_called` an entry gives, as read; None when it could not be read."""
-    if entry.language is None:
-        return None
-    return entry.language.given_name if key == "name" else entry.language.also_called
-
-
-def _shown(value) -> str:
-    return repr(value) if isinstance(value, str) else ", ".join(map(repr, value))
-
-
-def _share_names(languages: list[Language], entries: dict[str, list[_Entry]]
-                 ) -> tuple[Language, ...]:
-    """The languages, each entry of a code listed more than once with the `name` and
-    `also_called` one of them gives: one language, one name, on every spot and the page."""
-    shared = {}
-    for code, listed in entries.items():
-        read = [e.language for e in listed if e.language is not None]
-        if len(listed) > 1 and read:
-            shared[code] = (next((l.given_name for l in read if l.given_name), None),
-                            next((l.also_called for l in read if l.also_called), ()))
-    return tuple(replace(l, given_name=shared[l.code][0], also_called=shared[l.code][1])
-                 if l.code in shared else l for l in languages)
+    value = bool(reader.boolean(keys[key][1], key))
+    if value and refused:
+        reader.fail(keys[key][1], message, hint)
+    return value
 
 
 def _also_called(reader: NodeReader, node: yaml.Node) -> tuple[str, ...]:
@@ -424,24 +349,18 @@ def _language(reader: NodeReader, item: yaml.Node, style: Style, qc: QcSettings,
     clock = read_clock(reader, *keys["clock"]) if "clock" in keys else None
     also = _also_called(reader, keys["also_called"][1]) if "also_called" in keys else ()
     spots = _spots_of(reader, keys["spots"][1], spot_ids, code) if "spots" in keys else ()
-    forced = False
-    if "forced_subtitles" in keys:
-        forced = bool(reader.boolean(keys["forced_subtitles"][1], "forced_subtitles"))
-        if forced and treatment in ("burn", "soft"):
-            reader.fail(keys["forced_subtitles"][1],
-                        say(N_("language %(code)s: forced_subtitles is for a dub or mix "
-                               "language's subtitle file (a %(treatment)s language's subtitles "
-                               "are shown already)"), code=repr(code), treatment=treatment),
-                        say(N_("leave it out, or make the language dub or mix")))
-    sdh = False
-    if "sdh" in keys:
-        sdh = bool(reader.boolean(keys["sdh"][1], "sdh"))
-        if sdh and treatment in ("dub", "mix"):
-            reader.fail(keys["sdh"][1],
-                        say(N_("language %(code)s: sdh marks a burn or soft language's subtitles "
-                               "(a %(treatment)s language's track is there to be asked for)"),
-                            code=repr(code), treatment=treatment),
-                        say(N_("leave it out, or make the language burn or soft")))
+    forced = _treatment_flag(
+        reader, keys, "forced_subtitles", treatment in ("burn", "soft"),
+        say(N_("language %(code)s: forced_subtitles is for a dub or mix language's subtitle "
+               "file (a %(treatment)s language's subtitles are shown already)"),
+            code=repr(code), treatment=treatment),
+        say(N_("leave it out, or make the language dub or mix")))
+    sdh = _treatment_flag(
+        reader, keys, "sdh", treatment in ("dub", "mix"),
+        say(N_("language %(code)s: sdh marks a burn or soft language's subtitles (a "
+               "%(treatment)s language's track is there to be asked for)"),
+            code=repr(code), treatment=treatment),
+        say(N_("leave it out, or make the language burn or soft")))
     if not (code and treatment):     # a wrong style or qc key keeps its default
         return code, None, keys
     return code, Language(code, name, treatment, lang_style, lang_qc, item.start_mark.line + 1,
