@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline.messages import N_, Message, say
+from pipeline.media.scan import SCAN_NAMES
 from pipeline.profiles import Profile
 from pipeline.publish.deliverables import TRACKS
 from pipeline.standards import STANDARDS, loudness_unit
@@ -31,26 +32,27 @@ FITS = {"pad": N_("the picture whole, bars where its shape differs"),
         "crop": N_("the picture cropped to fill it"),
         "fit-width": N_("the picture scaled to its width")}
 
-SCANS = {"progressive": N_("progressive"), "tff": N_("interlaced, top field first"),
-         "bff": N_("interlaced, bottom field first")}
-
 
 def describe(profile: Profile) -> dict[str, Message]:
     """`LABELS`' lines of `profile` (an audio profile's `sound` and `loudness` alone): `picture`
-    (size in px, how a master's picture is fitted, frame rate, scan), `video`
-    (coding, rate control, pixel format, a playout master's leader and timecode), `sound` (coding, bit rate, sample rate, channels or mono
-    tracks) and `loudness` (target and tolerance in its standard's unit, true-peak ceiling in
-    dBTP, the standard, after EBU R128 and ATSC A/85)."""
+    (size in px, how a master's picture is fitted, frame rate, scan), `video` (coding, rate
+    control, pixel format, a playout master's leader and timecode), `sound` (coding, bit rate,
+    sample rate, channels or which mono tracks carry the mix) and `loudness` (target and
+    tolerance in its standard's unit, true-peak ceiling in dBTP, loudness range limit in LU,
+    the standard, after EBU R128 and ATSC A/85; a mono file's figure as dual mono's)."""
     sound = {"sound": _sound(profile), "loudness": _loudness(profile)}
     if profile.audio_only:
         return sound
     return {"picture": _picture(profile), "video": _video(profile), **sound}
 
 
+RATE_UNITS = {"k": "kb/s", "M": "Mb/s"}
+
+
 def bit_rate(rate: str) -> str:
     """ffmpeg's `192k`, `20M` as the field writes them: `192 kb/s`, `20 Mb/s`."""
-    return f"{rate[:-1]} {rate[-1].lower() if rate[-1] == 'k' else rate[-1]}b/s" \
-        if rate[-1:] in ("k", "M") else f"{rate} b/s"
+    unit = RATE_UNITS.get(rate[-1:])
+    return f"{rate[:-1]} {unit}" if unit else f"{rate} b/s"
 
 
 def _picture(profile: Profile) -> Message:
@@ -59,7 +61,7 @@ def _picture(profile: Profile) -> Message:
     turned = say(N_(", turned for a portrait master")) if profile.orient else ""
     return say(N_("%(width)sx%(height)s (%(fit)s%(turned)s), %(rate)s, %(scan)s"),
                width=profile.width, height=profile.height, fit=say(FITS[profile.fit]),
-               turned=turned, rate=rate, scan=say(SCANS[profile.scan]))
+               turned=turned, rate=rate, scan=say(SCAN_NAMES[profile.scan]))
 
 
 def _video(profile: Profile) -> Message:

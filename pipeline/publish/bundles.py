@@ -20,7 +20,7 @@ with `wget -B <address of that folder>`, since only whoever serves the folder kn
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Callable
 
@@ -50,7 +50,7 @@ class Bundle:
 
     @property
     def stem(self) -> str:
-        return f"{self.language}.{self.medium}" if self.medium else self.language
+        return _stem(self.language, self.medium)
 
     @property
     def sums_name(self) -> str:
@@ -83,8 +83,12 @@ def language_bundles(records: list[dict], hashes: Hashes, url_for: Callable[[str
 def bundle_stems(records: list[dict], medium_of: MediumOf) -> list[str]:
     """The stems (`tzo`, `tzo.radio`) of `language_bundles`' lists, in their order, without
     reading a file: what a publish cut short counts as not attempted."""
-    return [f"{language}.{medium}" if medium else language
-            for language, medium, _ in _groups(records, medium_of)]
+    return [_stem(language, medium) for language, medium, _ in _groups(records, medium_of)]
+
+
+def _stem(language: str, medium: str | None) -> str:
+    """`tzo` for a language's every file, `tzo.radio` for its files of one medium."""
+    return f"{language}.{medium}" if medium else language
 
 
 def _groups(records: list[dict], medium_of: MediumOf
@@ -129,7 +133,7 @@ def _bundle(language: str, files: dict[str, str], hashes: Hashes,
             url_for: Callable[[str], str], medium: str | None = None) -> Bundle:
     """`files` (basename -> campaign-relative) as a bundle: their checksums and addresses."""
     sums = "".join(f"{hashes[relative][1]}  {name}\n" for name, relative in files.items())
-    bundle = Bundle(language, tuple(files.values()), sums.encode("utf-8"), b"",
-                    sum(hashes[relative][0] for relative in files.values()), medium)
-    urls = "".join(f"{url_for(relative)}\n" for relative in [*files.values(), bundle.sums_name])
-    return replace(bundle, urls=urls.encode("utf-8"))
+    sums_name = f"{_stem(language, medium)}{SUMS_SUFFIX}"
+    urls = "".join(f"{url_for(relative)}\n" for relative in [*files.values(), sums_name])
+    return Bundle(language, tuple(files.values()), sums.encode("utf-8"), urls.encode("utf-8"),
+                  sum(hashes[relative][0] for relative in files.values()), medium)

@@ -4,9 +4,9 @@ frame) and sound (coded, not PCM, a radio file's first), with the WebVTT tracks 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
-from pipeline.publish.deliverables import extension, media_type, playable
+from pipeline.publish.deliverables import Medium, extension, media_type, playable
 
 if TYPE_CHECKING:     # cards.py imports this module
     from pipeline.publish.cards import Deliverable
@@ -48,7 +48,7 @@ def previews(deliverables: list[Deliverable], subtitles: list[dict]
             _preview(sound, media=(sound.kind.medium,)) if sound else None)
 
 
-PICTURE_MEDIA = ("tv", "web", "messaging")
+PICTURE_MEDIA = tuple(medium for medium in get_args(Medium) if medium != "radio")
 
 
 HEAVY_BITS_PER_SECOND = 400_000   # over MP3's and AAC's highest rates: PCM, FLAC

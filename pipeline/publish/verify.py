@@ -254,11 +254,13 @@ def _list_checks(source: _Source, bundles, variants: list[dict]) -> list[Variant
                 listed[str(variant.get("language")), entry["file"].rpartition("/")[2]] = \
                     str(entry.get("sha256"))
     checks = []
-    entries = [(bundle.get("language"), entry) for bundle in bundles
-               if isinstance(bundle, dict) for entry in (bundle, *(
-                   bundle.get("media").values() if isinstance(bundle.get("media"), dict) else ()))
-               ] if isinstance(bundles, list) else []
-    for language, entry in entries:     # a language's list, then those of its media
+    entries = []     # a language's list, then those of its media
+    for bundle in bundles if isinstance(bundles, list) else ():
+        if isinstance(bundle, dict):
+            media = bundle.get("media")
+            entries += [(bundle.get("language"), entry) for entry in
+                        (bundle, *(media.values() if isinstance(media, dict) else ()))]
+    for language, entry in entries:
         sums = entry.get("sha256sums") if isinstance(entry, dict) else None
         if not isinstance(sums, dict) or not isinstance(sums.get("file"), str):
             continue

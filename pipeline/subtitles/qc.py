@@ -111,10 +111,11 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
     found: list[Diagnostic] = []
     grid = FrameGrid.at(fps or DEFAULT_FPS, fmt)
     for cue in cues:
-        lengths = [graphemes(line) for line in _lines(cue)]
+        lines = _lines(cue)
+        lengths = [graphemes(line) for line in lines]
         # A cue never shown: how fast it reads and how short it is are beside the point.
         unseen = cue.end > cue.start and not grid.shown(cue)
-        found += [] if unseen else _reading_speed(cue, lengths, path, qc)
+        found += [] if unseen else _reading_speed(cue, lines, lengths, path, qc)
         found += _line_lengths(cue, lengths, path, qc)
         found += [_no_frame(cue, path, grid, fps)] if unseen else _duration(cue, path, qc)
     timed = [cue for cue in cues if cue.end > cue.start]    # the others are errors already
@@ -147,8 +148,9 @@ def check_fit(cues: list[Cue], path: Path | str, *, qc: QcSettings, style: Style
     return merged_frames(found)
 
 
-def _reading_speed(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[Diagnostic]:
-    tones = _tone_numbers(_lines(cue))
+def _reading_speed(cue: Cue, lines: list[str], lengths: list[int], path,
+                   qc: QcSettings) -> list[Diagnostic]:
+    tones = _tone_numbers(lines)
     characters = sum(lengths) - tones
     cps = _per_second(characters, cue)
     if cps is None or cps <= qc.max_cps:
