@@ -18,6 +18,7 @@ from pipeline.ranges import POSITIVE, Range
 Fit = Literal["pad", "crop", "fit-width"]
 Scan = Literal["progressive", "tff", "bff"]
 Medium = Literal["video", "audio"]
+SoftSubtitles = Literal["track", "burn"]
 Container = Literal["mp4", "mov", "mxf", "wav", "mp3", "mp2", "ogg"]
 
 # Which containers serve which medium, and the audio codecs each audio container takes.
@@ -90,6 +91,9 @@ class Profile:
     timecode: str | None = None        # "HH:MM:SS:FF" (";FF" drop-frame) of the programme's first frame
     leader: Leader | None = None       # bars, tone, slate and black before the programme
     clock_in_name: bool = False        # the file is named `<clock number>.<ext>`
+    # What the file does with a `soft` language's subtitles: a selectable track, or burned
+    # into the picture where its players show no track (messaging apps, social feeds).
+    soft_subtitles: SoftSubtitles = "track"
     # The built-in profile a manifest's own derives from (`base:`, or the built-in it
     # overrides), None for a built-in itself: what the file is for a broadcaster (its kind on
     # the published page); not a setting of the render.
@@ -141,8 +145,21 @@ class Profile:
         return self
 
     def settings(self) -> dict:
-        """Every field, for records and fingerprints."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != "base"}
+        """Every field, for records and fingerprints, but `base` (what the file is for, not how
+        it is made) and `soft_subtitles`, whose effect is the variant's treatment
+        (`treatment_of`), in its settings already: a variant it does not change keeps its
+        fingerprint."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)
+                if f.name not in ("base", "soft_subtitles")}
+
+    def treatment_of(self, treatment: str) -> str:
+        """What a language's `treatment` is in this profile's files: `soft` is `burn` in a
+        video profile whose `soft_subtitles` is `burn` (WhatsApp, Telegram, stories and reels
+        show no subtitle track: a trial's Tsotsil messaging file had Spanish sound and no
+        Tsotsil at all); else the treatment itself."""
+        if treatment == "soft" and self.medium == "video" and self.soft_subtitles == "burn":
+            return "burn"
+        return treatment
 
     @property
     def kind(self) -> str:
@@ -377,14 +394,18 @@ BUILTIN_PROFILES: dict[str, Profile] = {
     "broadcast-prores": Profile("broadcast-prores", container="mov", video_codec="prores_ks",
                                 qscale=2, pix_fmt="yuv422p10le", audio_tracks=4, audio_fill="copy",
                                 **_MASTER),
-    "square": Profile("square", 1080, 1080, fit="crop", crf=21, audio_bitrate="128k"),
-    "vertical": Profile("vertical", 1080, 1920, fit="fit-width", crf=21, audio_bitrate="128k"),
+    # Social feeds (stories, reels, posts) show no subtitle track: a soft language's subtitles
+    # are burned into these, as into `messaging`'s.
+    "square": Profile("square", 1080, 1080, fit="crop", crf=21, audio_bitrate="128k",
+                      soft_subtitles="burn"),
+    "vertical": Profile("vertical", 1080, 1920, fit="fit-width", crf=21, audio_bitrate="128k",
+                        soft_subtitles="burn"),
     "proxy": Profile("proxy", 640, 360, x264_profile=None, preset="veryfast", crf=28,
                      audio_bitrate="96k"),
     # Messaging apps refuse or recompress videos over ~16 MB; H.264 Main plays on older phones;
     # 720p, or 720x1280 for a portrait spot.
     "messaging": Profile("messaging", 1280, 720, orient=True, x264_profile="main", crf=None,
-                         max_mb_per_minute=16.0, audio_bitrate="128k"),
+                         max_mb_per_minute=16.0, audio_bitrate="128k", soft_subtitles="burn"),
     # A station's playout: Broadcast WAV at EBU R128's -23 LUFS (true peak -1 dBTP), with its
     # loudness certificate.
     "radio": Profile("radio", 0, 0, medium="audio", container="wav", x264_profile=None, crf=None,

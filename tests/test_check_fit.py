@@ -115,8 +115,23 @@ def test_a_file_that_fits_every_frame_has_no_fit_problem(phone):
     assert said(check)[-1].startswith(f"{path}: 2 cues, 0 errors, "), check.describe()
 
 
-def test_a_soft_language_s_file_is_not_fitted_nothing_of_it_is_burned(phone):
-    # Its subtitles reach viewers as a track and sidecar files, drawn by their player.
+def test_a_soft_language_s_file_is_fitted_on_the_frames_that_burn_it_only(phone):
+    # Its web file carries a track its player draws; its messaging file has it burned (no
+    # messaging app shows a track), on the 720x1280 frame of the phone's spot.
+    path = subtitle(phone, "tzo", PASTED)
+    check, lines = checked_as_validate_checks(phone, path)
+    assert check.status == 1, check.describe()
+    blocked = [line for line in lines if ": error: " in line]
+    assert len(blocked) == 1 and blocked[0].startswith(
+        f"{path}:1: error: cue 1 would be burned on more than twice"), lines
+    assert "on a 720x1280 frame" in blocked[0], blocked[0]
+    assert not any("1920x1080" in line for line in lines), lines
+
+
+def test_a_soft_language_kept_a_track_everywhere_is_not_fitted(phone):
+    # Nothing of it is burned: its subtitles reach viewers as a track and sidecar files.
+    phone.write([{"code": "tzo", "treatment": "soft"}],
+                profiles={"web": {"crf": 20}, "messaging": {"soft_subtitles": "track"}})
     path = subtitle(phone, "tzo", PASTED)
     check, lines = checked_as_validate_checks(phone, path)
     assert check.status == 0, check.describe()

@@ -167,7 +167,8 @@ def test_a_size_capped_picture_shares_a_decode_with_other_profiles(campaign):
         campaign.subtitle(code)
     manifest = campaign.write([{"code": "nah", "treatment": "burn"},
                                {"code": "tzo", "treatment": "soft"}],
-                              {"small": SMALL_PROFILES["small"], "messaging": {"preset": "veryfast"}})
+                              {"small": SMALL_PROFILES["small"],
+                               "messaging": {"preset": "veryfast", "soft_subtitles": "track"}})
     units = build_units(build_plan([manifest]).variants, cores=2, slots=2, memory_mib=8000)
     (pictures,) = [u for u in units if u.kind == "pictures"]
     assert sorted(p.variant.stem for p in pictures.plans) == ["spot.nah.messaging", "spot.nah.small"]

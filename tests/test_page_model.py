@@ -208,6 +208,32 @@ def test_one_card_per_spot_and_language_with_its_previews():
     assert spots[0].cards[1].audio is None
 
 
+def test_a_soft_language_s_burned_social_files_say_so_and_play_without_its_track():
+    # Messaging apps and social feeds show no track: such a file of a soft language has its
+    # subtitles burned (its catalog variant's treatment), which its row says; its card is the
+    # soft language's whichever file comes first.
+    vtt = [{"file": "spot/spot.tzo.vtt", "url": "spot/spot.tzo.vtt", "format": "VTT",
+            "bytes": 900, "sha256": "1" * 64}]
+    figures = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.5, "poster_url": None}
+    chat = variant("messaging", "mp4", size=1000, treatment="burn", sidecars=vtt, **figures)
+    web = variant("web", "mp4", size=9000, sidecars=vtt, **figures)
+    for order in ((chat, web), (web, chat)):
+        (card,) = page_model({"variants": list(order)})[0].cards
+        assert card.treatment == "soft"
+        assert card.video.variant["profile"] == "messaging"     # the lighter
+        assert card.video.tracks == ()                           # burned: no second text
+    (card,) = page_model({"variants": [web]})[0].cards
+    assert [t["file"] for t in card.video.tracks] == ["spot/spot.tzo.vtt"]
+    html = render_page(page_catalog(chat, web), "es")
+    rows = dict(re.findall(r'<li class="file" data-medium="(\w+)">(.*?)</li>', html, re.S))
+    assert '<span class="burned">subtítulos en la imagen</span>' in rows["messaging"]
+    assert 'class="burned"' not in rows["web"]
+    assert html.count('class="treatment treatment-soft"') == 1, html
+    # A burn language's files say nothing more: its card says it once.
+    burn = variant("messaging", "mp4", language="nah", treatment="burn", **figures)
+    assert 'class="burned"' not in render_page(page_catalog(burn), "es")
+
+
 def test_a_radio_spot_s_preview_is_a_coded_file_not_its_broadcast_wav():
     # A trial's community station on a 400 kbit/s line waited 30 s, stalling four times, to
     # hear a 5 s spot from its Broadcast WAV (2,304 kbit/s), beside a 16 kB voice note.

@@ -33,31 +33,38 @@ def test_every_built_in_profile_is_listed_with_what_it_makes(tmp_path):
     assert list(shown) == [f"{name} (.{profile.extension})"
                            for name, profile in BUILTIN_PROFILES.items()]
     assert shown["radio (.wav)"] == [
-        "sound     PCM 24-bit, 48 kHz, stereo, Broadcast WAV (bext chunk)",
-        "loudness  -23 LUFS ±0.5 LU, true peak -1 dBTP, loudness range at most 7 LU, "
+        "sound           PCM 24-bit, 48 kHz, stereo, Broadcast WAV (bext chunk)",
+        "loudness        -23 LUFS ±0.5 LU, true peak -1 dBTP, loudness range at most 7 LU, "
         "EBU R128 (2023)"]
     assert shown["broadcast-mxf (.mxf)"] == [
-        "picture   1920x1080 (the picture whole, bars where its shape differs), the master's "
+        "picture         1920x1080 (the picture whole, bars where its shape differs), the master's "
         "frame rate, interlaced, top field first",
-        "video     MPEG-2 (XDCAM HD422), 50 Mb/s, yuv422p, a leader of 12 s, timecode "
+        "video           MPEG-2 (XDCAM HD422), 50 Mb/s, yuv422p, a leader of 12 s, timecode "
         "from 10:00:00:00",
-        "sound     PCM 24-bit, 48 kHz, 8 mono tracks: the mix on 1 and 2, silence on the others",
-        "loudness  -23 LUFS ±0.5 LU, true peak -1 dBTP, loudness range at most 7 LU, "
+        "soft subtitles  in files beside it (a master carries no track)",
+        "sound           PCM 24-bit, 48 kHz, 8 mono tracks: the mix on 1 and 2, silence on the "
+        "others",
+        "loudness        -23 LUFS ±0.5 LU, true peak -1 dBTP, loudness range at most 7 LU, "
         "EBU R128 (2023)"]
-    assert shown["messaging (.mp4)"][:2] == [
-        "picture   1280x720 (the picture whole, bars where its shape differs, turned for a "
+    assert shown["messaging (.mp4)"][:3] == [
+        "picture         1280x720 (the picture whole, bars where its shape differs, turned for a "
         "portrait master), the master's frame rate, progressive",
-        "video     H.264 Main, two passes to at most 16 MB a minute, preset medium, yuv420p"]
+        "video           H.264 Main, two passes to at most 16 MB a minute, preset medium, yuv420p",
+        # Messaging apps show no subtitle track.
+        "soft subtitles  burned into the picture (its players show no track)"]
+    assert shown["web (.mp4)"][2] == "soft subtitles  a selectable track"
     # A mono file's figure is dual mono's: a meter on its one channel reads 3 LU less.
     assert shown["voice-note (.ogg)"] == [
-        "sound     Opus 32 kb/s, 48 kHz, mono",
-        "loudness  -16 LUFS ±1 LU (mono measured as dual mono: -19 LUFS on its one channel), "
+        "sound           Opus 32 kb/s, 48 kHz, mono",
+        "loudness        -16 LUFS ±1 LU (mono measured as dual mono: -19 LUFS on its one channel), "
         "true peak -1 dBTP, loudness range at most 11 LU"]
     listed = json.loads(CliRunner().invoke(cli, ["profiles", "--json"]).output)
     assert [p["name"] for p in listed] == list(BUILTIN_PROFILES)
     radio = next(p for p in listed if p["name"] == "radio")
     assert (radio["base"], radio["bext"], radio["loudness"], radio["medium"]) == \
         (None, True, -23.0, "audio")
+    assert {p["name"]: p["soft_subtitles"] for p in listed if p["soft_subtitles"] == "burn"} == \
+        {"square": "burn", "vertical": "burn", "messaging": "burn"}
 
 
 def test_a_manifest_s_profiles_are_listed_with_its_overrides(campaign):
@@ -71,13 +78,13 @@ def test_a_manifest_s_profiles_are_listed_with_its_overrides(campaign):
     assert list(shown) == ["web (.mp4)", "whatsapp (.mp4, from messaging)",
                            "atsc (.mov, from broadcast)"]
     assert shown["web (.mp4)"][:2] == [
-        "picture   1920x1080 (the picture whole, bars where its shape differs), 25 fps, "
+        "picture         1920x1080 (the picture whole, bars where its shape differs), 25 fps, "
         "progressive",
-        "video     H.264 High, CRF 23, preset medium, yuv420p"]
+        "video           H.264 High, CRF 23, preset medium, yuv420p"]
     assert "two passes to at most 12 MB a minute" in shown["whatsapp (.mp4, from messaging)"][1]
     # ATSC A/85's unit and figures, as its standard sets them.
     assert shown["atsc (.mov, from broadcast)"][-1] == \
-        "loudness  -24 LKFS ±2 LU, true peak -2 dBTP, loudness range at most 7 LU, " \
+        "loudness        -24 LKFS ±2 LU, true peak -2 dBTP, loudness range at most 7 LU, " \
         "ATSC A/85:2013"
     listed = json.loads(CliRunner().invoke(cli, ["profiles", str(manifest), "--json"]).output)
     assert [(p["name"], p["base"], p["crf"]) for p in listed][:2] == [
@@ -99,11 +106,14 @@ def test_a_manifest_with_a_wrong_profile_is_said_at_its_line(campaign):
 def test_the_profiles_are_said_in_spanish_in_a_spanish_terminal(tmp_path):
     shown = blocks(tty.said(tty.run(["profiles"], cwd=tmp_path, env=SPANISH, columns=120)))
     assert shown["radio (.wav)"] == [
-        "sonido     PCM de 24 bits, 48 kHz, estéreo, Broadcast WAV (bloque bext)",
-        "sonoridad  -23 LUFS ±0.5 LU, pico real -1 dBTP, rango de sonoridad de 7 LU a lo más, "
-        "EBU R128 (2023)"]
-    assert shown["vertical (.mp4)"][0] == "imagen     1080x1920 (la imagen escalada a su ancho), " \
-        "la frecuencia de cuadro del máster, progresivo"
+        "sonido           PCM de 24 bits, 48 kHz, estéreo, Broadcast WAV (bloque bext)",
+        "sonoridad        -23 LUFS ±0.5 LU, pico real -1 dBTP, rango de sonoridad de 7 LU a lo "
+        "más, EBU R128 (2023)"]
+    assert shown["vertical (.mp4)"][:3] == [
+        "imagen           1080x1920 (la imagen escalada a su ancho), la frecuencia de cuadro del "
+        "máster, progresivo",
+        "video            H.264 High, CRF 21, preset medium, yuv420p",
+        "subtítulos soft  en la imagen (sus reproductores no muestran pistas)"]
 
 
 def test_a_reader_that_stops_early_gets_no_error(tmp_path):

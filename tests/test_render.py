@@ -453,7 +453,8 @@ def test_a_copied_picture_gets_no_first_pass_of_its_own(campaign, monkeypatch):
     campaign.audio("yua", "dub.wav")
     manifest = campaign.write([{"code": "tzo", "treatment": "soft"}, {"code": "yua", "treatment": "dub"}],
                               profiles={"capped": {"base": "messaging", "width": W, "height": H,
-                                                   "preset": "ultrafast"}})
+                                                   "preset": "ultrafast",
+                                                   "soft_subtitles": "track"}})
     commands: list[list[str]] = []
     real = encoders.run_ffmpeg
 
@@ -546,8 +547,9 @@ def test_sigterm_and_sighup_end_a_render_as_ctrl_c_does(campaign, tmp_path, sign
             (campaign.out / "spot.nah.big.mp4").read_bytes()).hexdigest()
 
 
-def test_a_soft_language_s_file_for_messaging_apps_is_said_to_show_no_subtitles(campaign):
+def test_a_soft_language_kept_a_track_in_a_messaging_file_is_said_to_show_no_subtitles(campaign):
     # A trial's Tsotsil messaging file: Spanish sound, a subtitle track WhatsApp never shows.
+    # Such profiles burn a soft language's subtitles; one told to keep the track is warned of.
     from pipeline.render.plan import build_plan
 
     campaign.subtitle("tzo")
@@ -556,21 +558,61 @@ def test_a_soft_language_s_file_for_messaging_apps_is_said_to_show_no_subtitles(
     manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
                                {"code": "nah", "treatment": "burn"}],
                               profiles={"small": {"base": "web", **small},
-                                        "chat": {"base": "messaging", **small},
+                                        "chat": {"base": "messaging", **small,
+                                                 "soft_subtitles": "track"},
                                         "reel": {"base": "vertical", "width": 180,
                                                  "height": 320}})
     plan = build_plan([manifest])
     by_key = {(v.variant.language.code, v.variant.profile.name): v for v in plan.variants}
     unseen = [d for d in plan.diagnostics if d.code == "track-unseen"]
     assert [d.message for d in unseen] == [
-        f"language 'tzo' is 'soft', but profile '{name}' makes a file for messaging apps and "
-        "social feeds, whose players show no subtitle track: its viewers will see no subtitles"
-        for name in ("chat", "reel")]
+        "language 'tzo' is 'soft', but profile 'chat' makes a file for messaging apps and "
+        "social feeds, whose players show no subtitle track: its viewers will see no subtitles"]
+    assert unseen[0].hint == ("leave out the profile's 'soft_subtitles: track' to burn them into "
+                              "the picture, or leave 'chat' out of the profiles the language "
+                              "is made in")
     line = next(n for n, text in enumerate(manifest.read_text().splitlines(), 1)
                 if "code: tzo" in text)
     assert {(d.path, d.line) for d in unseen} == {(manifest, line)}
     # A QC warning of those files, which the page says beside them; not of the web file, nor
-    # of a burned language's.
+    # of a burned language's, nor of the reel, which burns them.
     assert [d.code for d in by_key["tzo", "chat"].warnings].count("track-unseen") == 1
-    assert "track-unseen" not in [d.code for d in by_key["tzo", "small"].warnings]
-    assert "track-unseen" not in [d.code for d in by_key["nah", "chat"].warnings]
+    for key in (("tzo", "small"), ("nah", "chat"), ("tzo", "reel")):
+        assert "track-unseen" not in [d.code for d in by_key[key].warnings], key
+    assert [by_key["tzo", name].variant.treatment for name in ("small", "chat", "reel")] == \
+        ["soft", "soft", "burn"]
+
+
+def test_a_soft_language_s_messaging_file_has_its_subtitles_burned(campaign):
+    # Messaging apps show no subtitle track: the file carries them in its picture, its web
+    # sibling as a track, and the language's sidecars are made as for any soft language.
+    campaign.subtitle("tzo")
+    small = {"width": W, "height": H, "preset": "ultrafast"}
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}],
+                              profiles={"small": {"base": "web", **small},
+                                        "chat": {"base": "messaging", **small}})
+    result = render(manifest, "-j", "2")
+    assert result.exit_code == 0, result.output
+    assert "track-unseen" not in result.output
+    chat, web = campaign.out / "spot.tzo.chat.mp4", campaign.out / "spot.tzo.small.mp4"
+    assert [s["codec_type"] for s in streams(chat)] == ["video", "audio"]
+    assert [s["codec_type"] for s in streams(web)] == ["video", "audio", "subtitle"]
+    master = campaign.root / "media/spot.mp4"
+    bottom = range(int(H * 0.7), int(H * 0.95))
+    in_cue = changed_fraction(gray_frame(chat, 1.2, W, H), gray_frame(master, 1.2, W, H), W,
+                              bottom)
+    between = changed_fraction(gray_frame(chat, 2.2, W, H), gray_frame(master, 2.2, W, H), W,
+                               bottom)
+    assert in_cue > 0.01 and between < in_cue / 10, (in_cue, between)
+    assert {path.name for path in campaign.out.glob("spot.tzo.*")} >= {
+        "spot.tzo.srt", "spot.tzo.vtt", "spot.tzo.ttml"}
+    records = {name: json.loads((campaign.out / f"spot.tzo.{name}.json").read_text())
+               for name in ("chat", "small")}
+    assert [records[name]["treatment"] for name in ("chat", "small")] == ["burn", "soft"]
+    assert "spot.tzo.vtt" in records["chat"]["sidecars"]
+    catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
+    assert {v["profile"]: v["treatment"] for v in catalog["variants"]} == \
+        {"chat": "burn", "small": "soft"}
+    # Up to date where it stands: a second render starts no ffmpeg.
+    again = render(manifest)
+    assert again.exit_code == 0 and "0 rendered, 2 up-to-date" in again.output, again.output

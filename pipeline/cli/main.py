@@ -294,7 +294,7 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
             status = word_or(PLAN_STATUS[v.status], TO_COMPLETE) if v.remake \
                 else word(PLAN_STATUS[v.status])
             echo(f"{status:<{said_width}} {v.variant.key:<{width}} "
-                 f"{v.variant.language.treatment:<5}{reasons}")
+                 f"{v.variant.treatment:<5}{reasons}")
         # How each master's picture will be read (scan, shape) and where its timecode and
         # its masters' start, on stderr: stdout stays one line per variant for scripts. Not
         # with -q (errors and the summary only).

@@ -32,8 +32,8 @@ def profiles(manifest: Path | None, json: bool) -> None:
     chosen = (load_manifest(manifest).profiles if manifest is not None
               else tuple(BUILTIN_PROFILES.values()))
     if json:
-        echo(json_module.dumps([{"name": p.name, "base": p.base, **p.settings()}
-                                for p in chosen], indent=2))
+        echo(json_module.dumps([{"name": p.name, "base": p.base, **p.settings(),
+                                 "soft_subtitles": p.soft_subtitles} for p in chosen], indent=2))
         return
     width = widest(LABELS.values())
     for profile in chosen:

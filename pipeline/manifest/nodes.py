@@ -19,13 +19,13 @@ import yaml
 from pipeline.errors import Diagnostic, error
 from pipeline.manifest.model import HTML_COLOUR, SLUG, Box, Concern, alpha3
 from pipeline.messages import N_, Items, Message, say
-from pipeline.profiles import Container, Fit, Leader, Medium, Scan
+from pipeline.profiles import Container, Fit, Leader, Medium, Scan, SoftSubtitles
 from pipeline.ranges import Range
 from pipeline.subtitles.normalise import nfc
 
 # Profile fields typed by a named Literal: their choices.
 NAMED_CHOICES = {"Fit": get_args(Fit), "Scan": get_args(Scan), "Medium": get_args(Medium),
-                 "Container": get_args(Container)}
+                 "Container": get_args(Container), "SoftSubtitles": get_args(SoftSubtitles)}
 # A profile's `leader:` keys (profiles.Leader's fields).
 LEADER_KEYS = tuple(field.name for field in fields(Leader))
 

@@ -344,6 +344,11 @@ def page_model(catalog: dict) -> list[SpotCards]:
             _add_unavailable(cards[key], variant)
         else:
             _add(cards[key], variant)
+        if variant.get("treatment") == "soft":
+            # A soft language's files for messaging apps and social feeds have its subtitles
+            # burned (profiles.Profile.treatment_of): its card is a soft language's, and
+            # those files' rows say so.
+            cards[key].treatment = "soft"
     # Both lists are in manifest order, and a spot's missing language goes where it would be.
     rank = manifest_order([[v["spot"] for v in catalog["variants"]], [m["spot"] for m in missing]])
     order = manifest_order([[v["language"] for v in variants if v["spot"] == spot]

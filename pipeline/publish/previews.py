@@ -43,7 +43,10 @@ def previews(deliverables: list[Deliverable], subtitles: list[dict]
     # times, to hear a 5 s spot from its 2,304 kbit/s Broadcast WAV, beside a 16 kB voice note.
     sound = min(sounds, key=lambda d: (_heavy(d.variant), d.kind.medium != "radio",
                                        d.variant["bytes"]), default=None)
-    tracks = tuple(s for s in subtitles if extension(s["file"]) == "vtt")
+    # A soft language's file with its subtitles burned (messaging, social feeds) is shown
+    # without its track: both would be on screen.
+    tracks = tuple(s for s in subtitles if extension(s["file"]) == "vtt") \
+        if video is None or video.variant.get("treatment") != "burn" else ()
     return (_preview(video, tracks, PICTURE_MEDIA) if video else None,
             _preview(sound, media=(sound.kind.medium,)) if sound else None)
 

@@ -95,7 +95,7 @@ def used_intermediates(plan: VariantPlan) -> set[Path]:
     if plan.conform is None or variant.profile.audio_only:
         return set()
     used = {shared_track_path(plan, source_key(plan))}
-    if variant.language.treatment == "burn" or variant.profile.mastered:
+    if variant.treatment == "burn" or variant.profile.mastered:
         return used    # their pictures are made from the master in their own ffmpeg
     target = shared_picture_target(plan)
     picture = target if target is not None else Path(plan.inputs["master"]["path"])

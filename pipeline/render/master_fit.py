@@ -133,10 +133,12 @@ class MasterFit(Inputs):
         return [found]
 
     def _track_unseen(self, plan: VariantPlan) -> list[Diagnostic]:
-        """A `soft` language's file for messaging apps or social feeds (`TRACKLESS`): their
-        players show no subtitle track, so its viewers see no subtitles. Said once a language
-        and profile, at the language; a QC warning of each such variant, said on the page
-        beside the file (a trial's Tsotsil messaging file: Spanish sound, no Tsotsil at all)."""
+        """A `soft` language's file for messaging apps or social feeds (`TRACKLESS`) whose
+        profile keeps its subtitles a track (`soft_subtitles: track`; these burn them unless
+        told): their players show no subtitle track, so its viewers see no subtitles. Said
+        once a language and profile, at the language; a QC warning of each such variant, said
+        on the page beside the file (a trial's Tsotsil messaging file: Spanish sound, no
+        Tsotsil at all)."""
         variant = plan.variant
         found = warning(
             say(N_("language %(code)s is 'soft', but profile %(profile)s makes a file for "
@@ -144,8 +146,8 @@ class MasterFit(Inputs):
                    "its viewers will see no subtitles"), code=repr(variant.language.code),
                 profile=repr(variant.profile.name)),
             self.manifest.path, variant.language.line,
-            say(N_("give the language 'treatment: burn' to put them in the picture, or leave "
-                   "%(profile)s out of the profiles it is made in"),
+            say(N_("leave out the profile's 'soft_subtitles: track' to burn them into the "
+                   "picture, or leave %(profile)s out of the profiles the language is made in"),
                 profile=repr(variant.profile.name)), "track-unseen")
         self.diagnostics.append(found)
         return [found]

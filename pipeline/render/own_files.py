@@ -51,7 +51,7 @@ class OwnFiles(Inputs):
                                              lambda: raise_if_errors(read_subtitles(
                                                  self.manifest.subtitle_path(spot, language),
                                                  style=language.style,
-                                                 burned=language.treatment == "burn",
+                                                 burned=self.manifest.burns(language),
                                                  **master_settings(master)).diagnostics)))
         found = []
         for check in checks:

@@ -295,7 +295,7 @@ class _Planner(MasterFit, OwnFiles):
                 plan.warnings += self._once(
                     ("bars", spot.id, profile.width, profile.height, profile.fit),
                     lambda: self._bars(plan))
-            if language.treatment == "soft" and profile.kind in TRACKLESS:
+            if variant.treatment == "soft" and profile.kind in TRACKLESS:
                 plan.warnings += self._once(("track-unseen", language.code, profile.name),
                                             lambda: self._track_unseen(plan))
             if language.treatment in MASTER_SOUND and plan.conform.sound is not None:
@@ -343,7 +343,7 @@ class _Planner(MasterFit, OwnFiles):
             plan.warnings += warnings
             plan.notes += notes
             self._add_input(plan, "subtitles", subtitles)
-        if language.treatment == "burn":
+        if variant.treatment == "burn":
             plan.font = self._once(("font", language.style.font, language.line),
                                    lambda: language_font(language, self.manifest.path))
             frame = burned_frame(variant.profile, plan.conform.geometry)  # picture's columns too
@@ -376,8 +376,9 @@ class _Planner(MasterFit, OwnFiles):
     def _read_subtitles(self, path: Path, language: Language, master: MediaInfo,
                         geometry: Geometry | None):
         # A file with reading errors fitted on its variants' frames, turned as theirs are.
-        frames = burned_frames(self.manifest.profiles, geometry)
-        cues, found, own_styles = read_language_file(path, language, master, frames)
+        frames = burned_frames(self.manifest.profiles, geometry, language.treatment)
+        cues, found, own_styles = read_language_file(path, language, master, frames,
+                                                     self.manifest.burns(language))
         # A note (a file read from the master's timecode) is said once, with the plan's
         # diagnostics; it is no QC warning of the variants, but a note of theirs.
         self.diagnostics.extend(found)

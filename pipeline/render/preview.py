@@ -338,7 +338,7 @@ def _checked_subtitles(manifest: Manifest, spot: Spot, language: Language, maste
     subtitles = read_subtitles(path, duration=master.info.duration,
                                fps=master.info.video.fps,
                                style=language.style,
-                               burned=language.treatment == "burn",
+                               burned=manifest.burns(language),
                                timecode=master.info.timecode)
     font = resolve_font(language.style.font)
     own_styles = style_fonts(subtitles, font.family) if language.style.from_file else {}

@@ -98,7 +98,7 @@ def check_output(plan: VariantPlan, path: Path) -> MediaInfo:
                                "expected %(expected)s s"), end=Number(sound.duration, ".3f"),
                             short=Number(1000 * (expected - sound.duration), ".0f"),
                             expected=Number(expected, ".3f")))
-    if plan.subtitles is not None and variant.language.treatment != "burn" and not profile.mastered:
+    if plan.subtitles is not None and variant.treatment != "burn" and not profile.mastered:
         shown = [track.default for track in info.of_kind("subtitle")]
         # soft: the track is the language, shown unasked; dub, mix: the sound speaks it already.
         wanted = variant.language.treatment == "soft" or variant.language.forced_subtitles
@@ -254,7 +254,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
         "fingerprint": plan.fingerprint, "campaign": variant.manifest.campaign,
         "spot": variant.spot.id, "spot_title": variant.spot.title,
         "language": variant.language.code, "language_name": variant.language.name,
-        "treatment": variant.language.treatment, "profile": variant.profile.name,
+        "treatment": variant.treatment, "profile": variant.profile.name,
         **({"clock": variant.clock} if variant.clock else {}),
         "medium": "radio" if plan.radio else "video",
         "file": variant.output.name, "poster": variant.poster_path.name if video else None,
@@ -283,7 +283,7 @@ def poster_time(plan: VariantPlan) -> float:
     the last frame's."""
     duration = plan.master.duration
     at = duration * 0.4
-    if plan.variant.language.treatment == "burn" and plan.cues:
+    if plan.variant.treatment == "burn" and plan.cues:
         at = cue_middle(plan.cues[0], duration)
     rate = output_rate(plan.variant.profile, plan.master.video.fps if plan.master.video else None)
     return leader_offset(plan) + frame_start(at, rate, duration)

@@ -78,7 +78,7 @@ def estimated_cost(plan: VariantPlan) -> float:
     profile = plan.variant.profile
     if profile.mastered:
         return _picture_cost(plan) * costs.MASTER
-    if plan.variant.language.treatment == "burn" and not profile.audio_only:
+    if plan.variant.treatment == "burn" and not profile.audio_only:
         return _picture_cost(plan)
     return plan.master.duration if plan.master else 0.0
 

@@ -98,8 +98,8 @@ def _master_size(plan: VariantPlan) -> tuple[float, float]:
 
 
 def _master(plan: VariantPlan) -> costs.Estimate:
-    return costs.master_estimate(_picture(("burn" if plan.variant.language.treatment == "burn"
-                                           else "master", plan)), *_master_size(plan))
+    return costs.master_estimate(_picture(("burn" if plan.variant.treatment == "burn" else "master",
+                                          plan)), *_master_size(plan))
 
 
 def own_cost(plan: VariantPlan) -> float:
@@ -118,7 +118,7 @@ def own_cost(plan: VariantPlan) -> float:
         work = costs.REMUX * seconds
     elif profile.mastered:
         work = _master(plan).cpu
-    elif plan.variant.language.treatment == "burn":
+    elif plan.variant.treatment == "burn":
         work = costs.estimate([_picture(("burn", plan))], *_master_size(plan)).cpu
     else:
         work = costs.REMUX * seconds
@@ -164,7 +164,7 @@ def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: 
         variant = plan.variant
         items = masters.setdefault((variant.manifest.output_dir, variant.manifest.campaign,
                                     variant.spot.id), [])
-        burn = variant.language.treatment == "burn"
+        burn = variant.treatment == "burn"
         if not burn:
             target = shared_picture_target(plan)
             if target is None or target in shared_targets or target.exists() \
@@ -204,7 +204,7 @@ def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: 
     needed: dict[tuple, set[int]] = {}
     for plan in todo:
         variant = plan.variant
-        if variant.language.treatment == "burn":
+        if variant.treatment == "burn":
             continue
         target = shared_picture_target(plan)
         needs = [audio[audio_identity(plan)]] + ([maker[target]] if target in maker else [])
@@ -212,7 +212,7 @@ def build_units(todo: list[VariantPlan], *, cores: int, slots: int, memory_mib: 
         # last of which may be made much later: two copying units, so that the soft copies
         # (and their checks) run beside the levelling of the recordings, not after it.
         key = (variant.manifest.output_dir, variant.manifest.campaign, variant.spot.id,
-               variant.profile.name, variant.language.treatment == "soft")
+               variant.profile.name, variant.treatment == "soft")
         if key not in remuxes:
             remuxes[key], needed[key] = Unit("remux", [], memory=costs.PROCESS_MIB), set()
             units.append(remuxes[key])

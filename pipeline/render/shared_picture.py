@@ -52,7 +52,7 @@ def picture_identity(plan: VariantPlan) -> tuple:
     burned_in = (variant.language.code, variant.language.style,
                  *(plan.inputs[role]["sha256"] for role in sorted(plan.inputs)
                    if role == "subtitles" or role.startswith("font"))) \
-        if variant.language.treatment == "burn" else ()
+        if variant.treatment == "burn" else ()
     return (str(variant.folder), _picture_key(plan), *burned_in)
 
 

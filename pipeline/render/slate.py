@@ -82,7 +82,7 @@ def rows(variant: Variant, facts: SlateFacts) -> tuple[str, list[tuple[str, str]
         (t(N_("Title")), variant.spot.title_in(variant.manifest.page_language)),
         (t(N_("Language")), names),
         (t(N_("Language code")), language.code),
-        (t(N_("Treatment")), t(TREATMENTS[language.treatment])),
+        (t(N_("Treatment")), t(TREATMENTS[variant.treatment])),
         (t(N_("Duration")), duration_text(facts.frames, facts.rate, t)),
         (t(N_("Clock number")), facts.clock or "—"),
         (t(N_("Loudness")), _loudness(variant, facts.loudness)),

@@ -40,7 +40,7 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
     makes the variant stale, and `what_changed` names the keys that changed."""
     variant = plan.variant
     language = variant.language
-    settings = {"treatment": language.treatment, "profile": variant.profile.settings(),
+    settings = {"treatment": variant.treatment, "profile": variant.profile.settings(),
                 "language_tag": language.alpha3,
                 "source_language_tag": alpha3(manifest.source_language),
                 "qc": _qc_limits(plan)}
@@ -114,7 +114,7 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
         # Woven from fields at twice the profile's frame rate (conform.field_picture): masters
         # made at the frame rate itself, segmented frames of half the motion, go stale.
         settings["field_rate"] = 2 * variant.profile.fps
-    if language.treatment == "burn":
+    if variant.treatment == "burn":
         style = asdict(language.style)
         if language.style.box is not None:
             # A box is drawn in the shadow's place (libass's BorderStyle 4): its variants keep

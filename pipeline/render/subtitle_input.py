@@ -26,21 +26,21 @@ from pipeline.subtitles.title_safe import BurnedFrame
 
 
 def read_language_file(path: Path, language: Language, master: MediaInfo,
-                       frames: Iterable[BurnedFrame]
+                       frames: Iterable[BurnedFrame], burned: bool
                        ) -> tuple[tuple[Cue, ...], list[Diagnostic], dict]:
     """(cues on the master's frames and within its length, the file's warnings and notes,
-    its own styles' fonts (ASS/SSA, for a burned language that takes them)) of `path`. A file
-    timed to the master's own timecode is read from the master's start (`master_timecode.py`),
-    here, so that every output of it (burned, track, sidecars, poster) has the same times;
-    its note says so. `frames` are the pictures a burned language is burned into, whose fit is
-    said with the file's reading errors. Raises `ValidationError` with every problem found
-    when any is an error."""
+    its own styles' fonts (ASS/SSA, for a language that takes them and is `burned` into some
+    of its variants, `Manifest.burns`)) of `path`. A file timed to the master's own timecode is
+    read from the master's start (`master_timecode.py`), here, so that every output of it
+    (burned, track, sidecars, poster) has the same times; its note says so. `frames` are the
+    pictures the language is burned into, whose fit is said with the file's reading errors.
+    Raises `ValidationError` with every problem found when any is an error."""
     fps = master.video.fps if master.video else None
     subtitles = read_subtitles(path, duration=master.duration, fps=fps,
                                style=language.style,
-                               burned=language.treatment == "burn", timecode=master.timecode)
+                               burned=burned, timecode=master.timecode)
     own_styles = {}
-    if language.treatment == "burn" and language.style.from_file:
+    if burned and language.style.from_file:
         own_styles = style_fonts(subtitles, language.style.font)   # empty unless ASS/SSA
     # QC at the master's real frame rate; a burned language's fit on each frame it is burned
     # into, given to that frame's variants only (fit_on_frame).
@@ -53,7 +53,7 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
                              subtitles.format, subtitles.origin, subtitles.notation,
                              FrameGrid.at(fps, subtitles.format) if fps else None)
     found = [*subtitles.diagnostics, *checked]
-    if subtitles.errors and language.treatment == "burn":
+    if subtitles.errors and burned:
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
     raise_if_errors(in_file_order(found))
     return (as_rendered(subtitles.cues, subtitles.format, master),

@@ -182,7 +182,7 @@ def carries_hidden_text_track(plan: VariantPlan) -> bool:
     """The variant's file carries a subtitle track that must not show unasked (`dub`, `mix`
     of a transcript)."""
     return (plan.subtitles is not None and not plan.variant.profile.mastered
-            and plan.variant.language.treatment in SUBTITLE_DISPOSITION
+            and plan.variant.treatment in SUBTITLE_DISPOSITION
             and subtitle_disposition(plan) == "0")
 
 
@@ -192,7 +192,7 @@ def output_args(plan: VariantPlan, threads: int = 0, passlog: str | None = None,
     second pass of a size-capped burn; `copy_picture`: a burn whose picture was encoded
     before, see `render/pictures.py`)."""
     variant, profile = plan.variant, plan.variant.profile
-    treatment = variant.language.treatment
+    treatment = variant.treatment
     args = container_args(profile) | {"c:a": "copy"}
     encoded_here = treatment == "burn" and not copy_picture
     # A copied picture (the master's own, or one encoded before) is tagged BT.709 like the rest.
@@ -220,7 +220,7 @@ def build_master(job: Job, destination: Path):
     woven = weaves_fields(plan)
     picture = field_picture(path, plan.conform, profile, woven=woven) \
         if woven or deinterlaced_per_field(plan) else master_picture(path, plan.conform, profile)
-    if plan.variant.language.treatment == "burn":
+    if plan.variant.treatment == "burn":
         picture = burned(picture, job)
     audio = audio_track(job)
     return master_graph(plan, picture, audio, job.audio.loudness, destination, job.workdir,
@@ -246,7 +246,7 @@ def build_graph(job: Job, destination: Path):
     if job.plan.variant.profile.mastered:
         master = build_master(job, destination)
         return lambda pass_number: master
-    streams = TREATMENTS[job.plan.variant.language.treatment](job)
+    streams = TREATMENTS[job.plan.variant.treatment](job)
 
     def graph(pass_number: int | None):
         if pass_number == 1:
@@ -261,7 +261,7 @@ def encodes_picture(plan: VariantPlan) -> bool:
     """The variant's own ffmpeg run encodes its picture: a burn, or a master (render/mastering.py).
     soft, dub and mix copy the shared picture, encoded (in two passes, if size-capped) before:
     a first pass over it ran x264 for statistics nothing read (2.9 s where the remux takes 0.8)."""
-    return plan.variant.profile.mastered or plan.variant.language.treatment == "burn"
+    return plan.variant.profile.mastered or plan.variant.treatment == "burn"
 
 
 def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,

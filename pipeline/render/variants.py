@@ -43,6 +43,13 @@ class Variant:
         return f"{self.spot.id}.{self.language.code}.{self.profile.name}"
 
     @property
+    def treatment(self) -> str:
+        """What its file does with the language (`Profile.treatment_of`): the language's
+        treatment, but `burn` for a `soft` language in a profile that burns its subtitles.
+        The language's own (`language.treatment`) says what it has besides: its sidecars."""
+        return self.profile.treatment_of(self.language.treatment)
+
+    @property
     def key(self) -> str:
         return f"{self.manifest.campaign}/{self.stem}"
 
@@ -161,7 +168,7 @@ class VariantPlan:
     def to_json(self) -> dict:
         v = self.variant
         return {"campaign": v.manifest.campaign, "spot": v.spot.id, "language": v.language.code,
-                "treatment": v.language.treatment, "profile": v.profile.name,
+                "treatment": v.treatment, "profile": v.profile.name,
                 "medium": v.profile.medium,
                 "status": self.status, "reasons": self.reasons, "output": str(v.output),
                 "inputs": self.inputs, "fingerprint": self.fingerprint, "remake": self.remake,

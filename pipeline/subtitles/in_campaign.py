@@ -76,7 +76,7 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
         code, lang = unused.code, languages[unused.code]
     settings: dict = {"qc": lang.qc if lang else manifest.qc,
                       "style": lang.style if lang else manifest.style,
-                      "burned": lang.treatment == "burn" if lang else True, "language": code}
+                      "burned": manifest.burns(lang) if lang else True, "language": code}
     if unused is not None:
         notes = [_unused(path, unused)]
     else:
@@ -111,7 +111,8 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
     geometry = None
     if master is not None and master.video is not None:
         geometry = geometry_of(master.video, found.crop if found else None)
-    settings["frames"] = burned_frames(manifest.profiles, geometry)
+    settings["frames"] = burned_frames(manifest.profiles, geometry,
+                                       lang.treatment if lang else "burn")
     if master is not None:
         settings["duration"] = master.duration
         settings["fps"] = master.video.fps if master.video else None

@@ -200,8 +200,11 @@ def merged_frames(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return list(merged.values())
 
 
-def burned_frames(profiles: Iterable, geometry: Geometry | None) -> list[BurnedFrame]:
-    """Each frame a burned language's subtitles are burned into by `profiles` (`burned_frame`:
+def burned_frames(profiles: Iterable, geometry: Geometry | None,
+                  treatment: str = "burn") -> list[BurnedFrame]:
+    """Each frame a `treatment` language's subtitles are burned into by `profiles` (a `burn`
+    language's by every video profile, a `soft` one's by those that burn them,
+    `Profile.treatment_of`) (`burned_frame`:
     with the columns a pillarboxed picture covers), once each, in the manifest's order: every
     video profile's, turned as the render turns it for a master of `geometry`
     (`Profile.oriented`: `messaging` is 720x1280 for a phone's portrait video); None, the
@@ -210,5 +213,5 @@ def burned_frames(profiles: Iterable, geometry: Geometry | None) -> list[BurnedF
     `watch` on them all."""
     aspect = None if geometry is None else float(geometry.display_aspect)
     frames = (burned_frame(p if aspect is None else p.oriented(aspect), geometry)
-              for p in profiles if p.medium == "video")
+              for p in profiles if p.medium == "video" and p.treatment_of(treatment) == "burn")
     return list(dict.fromkeys(frames))
