@@ -131,3 +131,24 @@ def test_a_reader_that_stops_early_gets_no_error(tmp_path):
     finally:
         os.close(write)
     assert shown.returncode == 1 and shown.stderr == b"", shown.stderr
+
+
+def test_profiles_named_are_listed_alone_and_an_unknown_name_says_those_there_are(campaign):
+    # A trial typed `pipeline profiles web`, which was read as a manifest named "web".
+    named = tty.run(["profiles", "messaging", "vertical"], cwd=campaign.root, env=ENGLISH,
+                    columns=120)
+    assert named.status == 0, named.describe()
+    assert list(blocks(tty.said(named))) == ["messaging (.mp4)", "vertical (.mp4)"]
+    unknown = CliRunner().invoke(cli, ["profiles", "webb", "web"])
+    assert unknown.exit_code == 2
+    assert "Error: webb: no built-in profile of that name (they are: web, broadcast, " \
+        in unknown.output, unknown.output
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"web": {"crf": 23}, "chat": {"base": "messaging"}})
+    ours = CliRunner().invoke(cli, ["profiles", str(manifest), "chat", "--json"])
+    assert ours.exit_code == 0, ours.output
+    assert [(p["name"], p["base"]) for p in json.loads(ours.output)] == [("chat", "messaging")]
+    theirs = CliRunner().invoke(cli, ["profiles", str(manifest), "square"])
+    assert theirs.exit_code == 2
+    assert f"Error: square: no profile of that name in {manifest} (its profiles: web, chat)" \
+        in theirs.output, theirs.output
