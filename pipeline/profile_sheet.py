@@ -21,11 +21,6 @@ from pipeline.standards import STANDARDS, loudness_unit
 LABELS = {"picture": N_("picture"), "video": N_("video"), "subtitles": N_("soft subtitles"),
           "sound": N_("sound"), "loudness": N_("loudness")}
 
-# What a video profile does with a `soft` language's subtitles (Profile.soft_subtitles).
-# A master carries none (render/treatments.py build_master): its sidecar files go with it.
-SOFT_SUBTITLES = {"track": N_("a selectable track"),
-                  "burn": N_("burned into the picture (its players show no track)"),
-                  "master": N_("in files beside it (a master carries no track)")}
 
 # Encoder names (ffmpeg's) as the field calls the codings.
 CODINGS = {"libx264": "H.264", "mpeg2video": "MPEG-2 (XDCAM HD422)", "prores_ks": "ProRes 422 HQ",
@@ -43,7 +38,7 @@ def describe(profile: Profile) -> dict[str, Message]:
     """`LABELS`' lines of `profile` (an audio profile's `sound` and `loudness` alone): `picture`
     (size in px, how a master's picture is fitted, frame rate, scan), `video` (coding, rate
     control, pixel format, a playout master's leader and timecode), `subtitles` (a soft
-    language's: `SOFT_SUBTITLES`), `sound` (coding, bit rate,
+    language's: `_soft_subtitles`), `sound` (coding, bit rate,
     sample rate, channels or which mono tracks carry the mix) and `loudness` (target and
     tolerance in its standard's unit, true-peak ceiling in dBTP, loudness range limit in LU,
     the standard, after EBU R128 and ATSC A/85; a mono file's figure as dual mono's)."""
@@ -51,9 +46,21 @@ def describe(profile: Profile) -> dict[str, Message]:
     if profile.audio_only:
         return sound
     return {"picture": _picture(profile), "video": _video(profile),
-            "subtitles": say(SOFT_SUBTITLES["master" if profile.mastered
-                                            and profile.soft_subtitles == "track"
-                                            else profile.soft_subtitles]), **sound}
+            "subtitles": _soft_subtitles(profile), **sound}
+
+
+def _soft_subtitles(profile: Profile) -> Message:
+    """What the video profile does with a `soft` language's subtitles (`soft_subtitles`), and
+    why where the file's players show no track (`plays_without_tracks`). A master carries none
+    (render/treatments.py build_master): its sidecar files go with it."""
+    unseen = profile.plays_without_tracks
+    if profile.soft_subtitles == "burn":
+        return say(N_("burned into the picture (messaging apps and social feeds show no "
+                      "track)") if unseen else N_("burned into the picture"))
+    if profile.mastered:
+        return say(N_("in files beside it (a master carries no track)"))
+    return say(N_("a selectable track, which messaging apps and social feeds do not show")
+               if unseen else N_("a selectable track"))
 
 
 RATE_UNITS = {"k": "kb/s", "M": "Mb/s"}

@@ -19,6 +19,10 @@ Fit = Literal["pad", "crop", "fit-width"]
 Scan = Literal["progressive", "tff", "bff"]
 Medium = Literal["video", "audio"]
 SoftSubtitles = Literal["track", "burn"]
+
+# The built-in profiles whose files play where no subtitle track is shown: WhatsApp, Telegram,
+# and the feeds of stories and reels play an MP4's picture and sound alone.
+TRACKLESS = ("messaging", "vertical", "square")
 Container = Literal["mp4", "mov", "mxf", "wav", "mp3", "mp2", "ogg"]
 
 # Which containers serve which medium, and the audio codecs each audio container takes.
@@ -151,6 +155,11 @@ class Profile:
         fingerprint."""
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)
                 if f.name not in ("base", "soft_subtitles")}
+
+    @property
+    def plays_without_tracks(self) -> bool:
+        """Its files play where no subtitle track is shown (`TRACKLESS`)."""
+        return self.kind in TRACKLESS
 
     def treatment_of(self, treatment: str) -> str:
         """What a language's `treatment` is in this profile's files: `soft` is `burn` in a

@@ -51,7 +51,8 @@ def test_every_built_in_profile_is_listed_with_what_it_makes(tmp_path):
         "portrait master), the master's frame rate, progressive",
         "video           H.264 Main, two passes to at most 16 MB a minute, preset medium, yuv420p",
         # Messaging apps show no subtitle track.
-        "soft subtitles  burned into the picture (its players show no track)"]
+        "soft subtitles  burned into the picture (messaging apps and social feeds show no "
+        "track)"]
     assert shown["web (.mp4)"][2] == "soft subtitles  a selectable track"
     # A mono file's figure is dual mono's: a meter on its one channel reads 3 LU less.
     assert shown["voice-note (.ogg)"] == [
@@ -75,15 +76,22 @@ def test_a_manifest_s_profiles_are_listed_with_its_overrides(campaign):
     result = CliRunner().invoke(cli, ["profiles", str(manifest)])
     assert result.exit_code == 0, result.output
     shown = blocks(result.output.splitlines())
-    assert list(shown) == ["web (.mp4)", "whatsapp (.mp4, from messaging)",
-                           "atsc (.mov, from broadcast)"]
+    assert list(shown) == ["web (.mp4)", "whatsapp (.mp4, based on messaging)",
+                           "atsc (.mov, based on broadcast)"]
     assert shown["web (.mp4)"][:2] == [
         "picture         1920x1080 (the picture whole, bars where its shape differs), 25 fps, "
         "progressive",
         "video           H.264 High, CRF 23, preset medium, yuv420p"]
-    assert "two passes to at most 12 MB a minute" in shown["whatsapp (.mp4, from messaging)"][1]
+    assert "two passes to at most 12 MB a minute" in \
+        shown["whatsapp (.mp4, based on messaging)"][1]
+    # A profile of its own that burns them is told so, without the messaging apps' reason.
+    profiles["burned"] = {"base": "web", "soft_subtitles": "burn"}
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}], profiles=profiles)
+    burned = blocks(CliRunner().invoke(cli, ["profiles", str(manifest), "burned"]).output
+                    .splitlines())
+    assert burned["burned (.mp4, based on web)"][2] == "soft subtitles  burned into the picture"
     # ATSC A/85's unit and figures, as its standard sets them.
-    assert shown["atsc (.mov, from broadcast)"][-1] == \
+    assert shown["atsc (.mov, based on broadcast)"][-1] == \
         "loudness        -24 LKFS ±2 LU, true peak -2 dBTP, loudness range at most 7 LU, " \
         "ATSC A/85:2013"
     listed = json.loads(CliRunner().invoke(cli, ["profiles", str(manifest), "--json"]).output)
@@ -106,14 +114,15 @@ def test_a_manifest_with_a_wrong_profile_is_said_at_its_line(campaign):
 def test_the_profiles_are_said_in_spanish_in_a_spanish_terminal(tmp_path):
     shown = blocks(tty.said(tty.run(["profiles"], cwd=tmp_path, env=SPANISH, columns=120)))
     assert shown["radio (.wav)"] == [
-        "sonido           PCM de 24 bits, 48 kHz, estéreo, Broadcast WAV (bloque bext)",
-        "sonoridad        -23 LUFS ±0.5 LU, pico real -1 dBTP, rango de sonoridad de 7 LU a lo "
+        "sonido             PCM de 24 bits, 48 kHz, estéreo, Broadcast WAV (bloque bext)",
+        "sonoridad          -23 LUFS ±0.5 LU, pico real -1 dBTP, rango de sonoridad de 7 LU a lo "
         "más, EBU R128 (2023)"]
     assert shown["vertical (.mp4)"][:3] == [
-        "imagen           1080x1920 (la imagen escalada a su ancho), la frecuencia de cuadro del "
+        "imagen             1080x1920 (la imagen escalada a su ancho), la frecuencia de cuadro del "
         "máster, progresivo",
-        "video            H.264 High, CRF 21, preset medium, yuv420p",
-        "subtítulos soft  en la imagen (sus reproductores no muestran pistas)"]
+        "video              H.264 High, CRF 21, preset medium, yuv420p",
+        "subtítulos 'soft'  en la imagen (las apps de mensajería y las redes sociales no "
+        "muestran pistas)"]
 
 
 def test_a_reader_that_stops_early_gets_no_error(tmp_path):

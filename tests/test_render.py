@@ -610,6 +610,7 @@ def test_a_soft_language_s_messaging_file_has_its_subtitles_burned(campaign):
                for name in ("chat", "small")}
     assert [records[name]["treatment"] for name in ("chat", "small")] == ["burn", "soft"]
     assert "spot.tzo.vtt" in records["chat"]["sidecars"]
+    assert records["chat"]["settings"]["sidecars"] == records["small"]["settings"]["sidecars"]
     catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
     assert {v["profile"]: v["treatment"] for v in catalog["variants"]} == \
         {"chat": "burn", "small": "soft"}

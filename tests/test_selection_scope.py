@@ -202,3 +202,29 @@ def test_another_language_s_file_read_from_the_master_s_timecode_is_counted_not_
     result = invoke("plan", manifest, "--lang", "nah")
     assert "nah.srt is timed to the master's timecode, from 10:00:00:00" in result.output, \
         result.output
+
+
+def test_a_cue_too_long_for_two_frames_of_a_language_not_selected_is_counted(campaign):
+    # A soft language's pasted paragraph blocks its vertical and square files: the error said
+    # once naming both frames was of no variant, and failed `render --lang tzo`.
+    from tests.test_check_fit import PASTED
+
+    campaign.subtitle("nah", textwrap.dedent(PASTED))
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"},
+                               {"code": "tzo", "treatment": "soft"}],
+                              profiles={"tall": {"base": "vertical", "width": 180, "height": 320},
+                                        "sq": {"base": "square", "width": 180, "height": 180}})
+    whole = invoke("plan", manifest)
+    assert whole.exit_code == 1
+    (error,) = [line for line in stderr_lines(whole) if ": error: " in line]
+    assert "on a 180x320 frame; " in error and "on a 180x180 frame" in error, error
+    result = invoke("plan", manifest, "--lang", "tzo")
+    assert result.exit_code == 0, result.output
+    lines = stderr_lines(result)
+    assert not [line for line in lines if ": error: " in line], lines
+    assert lines[-1].startswith("1 error and "), lines
+    assert lines[-1].endswith(" in languages not selected (nah): run without --lang to see them")
+    # Selected, its variant of one frame is told of that frame; the error is said whole.
+    one = invoke("plan", manifest, "--lang", "nah", "--profile", "sq")
+    assert one.exit_code == 1 and error in stderr_lines(one), one.output

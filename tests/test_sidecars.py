@@ -287,7 +287,16 @@ def test_a_master_profile_says_its_soft_languages_travel_as_sidecars_only(campai
         "each master (.srt, .vtt, .ttml), timed from the programme's first frame, not from the "
         "file's, which starts with a 3 s leader; and as <spot>.<lang>.tv.ebutt.xml (EBU-TT), "
         "in the master's own timecode, from 10:00:00:00 (hint: for subtitles in the master's "
-        "picture, "
-        "burn them (treatment: burn))"], result.stderr
+        "picture, give the profile 'soft_subtitles: burn', or the language 'treatment: "
+        "burn')"], result.stderr
     # Not of the web profile, whose files carry the track; and not with --profile small.
     assert "sidecars-only" not in invoke("plan", manifest, "--profile", "small").stderr
+    # Nor of a master that burns them, as it says.
+    manifest.write_text(manifest.read_text().replace(
+        "leader: {bars: 2, black: 1}}", "leader: {bars: 2, black: 1}, soft_subtitles: burn}"))
+    burned = invoke("plan", manifest, "--profile", "tv")
+    assert burned.exit_code == 0, burned.output
+    assert "sidecars-only" not in burned.stderr and "note: profile 'tv'" not in burned.stderr
+    assert [line.split()[1:3] for line in burned.output.splitlines() if ".tv " in line] == \
+        [[f"c/spot.{code}.tv", "burn"] for code in ("nah", "tzo", "yua")], burned.output
+

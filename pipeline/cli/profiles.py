@@ -44,7 +44,8 @@ def profiles(names: tuple[str, ...], json: bool) -> None:
         return
     width = widest(LABELS.values())
     for profile in chosen:
-        based = f", {word(N_('from'))} {profile.base}" if profile.base else ""
+        # Not in the f-string, where the catalog's extraction does not see it.
+        based = ", " + word(N_("based on")) + f" {profile.base}" if profile.base else ""
         echo(f"{profile.name} (.{profile.extension}{based})")
         for key, line in describe(profile).items():
             echo(f"  {word(LABELS[key]):<{width}}  {said(line)}")

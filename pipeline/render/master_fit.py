@@ -20,10 +20,6 @@ from pipeline.render.leader import output_rate, scan_problem
 from pipeline.render.mastering import converted, deinterlaced_per_field
 from pipeline.render.slate import slate_problems
 from pipeline.render.variants import VariantPlan
-
-# The built-in profiles whose files play where no subtitle track is shown: WhatsApp, Telegram,
-# and the feeds of stories and reels play an MP4's picture and sound alone.
-TRACKLESS = ("messaging", "vertical", "square")
 from pipeline.subtitles.fonts import Font, resolve_font
 
 # Whole rates of the NTSC family's: what phones and screen recorders make (media/timecode.py's

@@ -109,7 +109,7 @@ def sidecar_notes(manifest: Manifest, plans: list) -> list[Diagnostic]:
     soft: dict[str, list] = {}
     for plan in plans:
         variant = plan.variant
-        if (variant.profile.mastered and variant.language.treatment == "soft"
+        if (variant.profile.mastered and variant.treatment == "soft"
                 and plan.status != "skipped"):
             soft.setdefault(variant.profile.name, []).append(plan)
     notes = []
@@ -129,8 +129,8 @@ def sidecar_notes(manifest: Manifest, plans: list) -> list[Diagnostic]:
                         suffixes=Items(tuple(f".{suffix}" for suffix in SIDECAR_SUFFIXES)),
                         after=after, timecode=_in_timecode(profile)), manifest.path,
                     manifest.profile_line(name),
-                    say(N_("for subtitles in the master's picture, burn them (treatment: "
-                           "burn)")),
+                    say(N_("for subtitles in the master's picture, give the profile "
+                           "'soft_subtitles: burn', or the language 'treatment: burn'")),
                     "sidecars-only")
         notes.append(told)
         for plan in plans_of:

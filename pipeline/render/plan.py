@@ -26,7 +26,7 @@ from pipeline.messages import N_, Items, Message, N_plural, say, say_count
 from pipeline.publish.i18n import misnamed_languages, nameless_language, unnamed_languages
 from pipeline.render.ebutt_sidecar import ebutt_notes
 from pipeline.render.memo import Blocked
-from pipeline.render.master_fit import TRACKLESS, MasterFit
+from pipeline.render.master_fit import MasterFit
 from pipeline.render.medium import (MASTER_SOUND, is_radio, master_view, not_applicable,
                                     refuse_subtitles, sidecar_notes)
 from pipeline.render.own_files import OwnFiles
@@ -36,7 +36,7 @@ from pipeline.render.subtitle_input import fit_on_frame, language_font, read_lan
 from pipeline.render.unused_inputs import unused_inputs
 from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
 from pipeline.subtitles.file_styles import style_glyphs
-from pipeline.subtitles.title_safe import BurnedFrame, burned_frame, burned_frames, merged_frames
+from pipeline.subtitles.title_safe import BurnedFrame, burned_frame, burned_frames, frame_merges
 
 
 def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
@@ -114,9 +114,10 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
     # Each file's problems by line, as `check` prints them, though found check after check (its
     # reading, its QC, its fit on each frame); the manifests' own first.
     # A cue's fit on each frame, found variant by variant, is said once naming the frames.
-    plan = Plan(manifests, variants,
-                in_file_order(merged_frames(_unique(diagnostics)), manifest_paths),
-                caches, skipped, unplanned, about=about)
+    merges = frame_merges(_unique(diagnostics))
+    plan = Plan(manifests, variants, in_file_order(list(merges), manifest_paths),
+                caches, skipped, unplanned, about=about,
+                parts={merged: parts for merged, parts in merges.items() if parts != (merged,)})
     if selection is None:
         return plan
     selected = plan.select(selection)
@@ -295,7 +296,7 @@ class _Planner(MasterFit, OwnFiles):
                 plan.warnings += self._once(
                     ("bars", spot.id, profile.width, profile.height, profile.fit),
                     lambda: self._bars(plan))
-            if variant.treatment == "soft" and profile.kind in TRACKLESS:
+            if variant.treatment == "soft" and profile.plays_without_tracks:
                 plan.warnings += self._once(("track-unseen", language.code, profile.name),
                                             lambda: self._track_unseen(plan))
             if language.treatment in MASTER_SOUND and plan.conform.sound is not None:

@@ -137,7 +137,8 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
             # masters burned before, a cue's text from the field before its frame or from a
             # frame's second field, go stale; the others keep theirs.
             settings["drawn_on"] = "frames' fields"
-    elif plan.subtitles is not None:
+    if plan.subtitles is not None and language.treatment != "burn":
+        # Those of a soft language burned in a profile too (Profile.treatment_of).
         # A variant rendered before a sidecar format was added is stale: it lacks that file.
         settings["sidecars"] = list(SIDECAR_SUFFIXES)
         # Its cues end with the master (render/subtitle_input.py): a track rendered before,

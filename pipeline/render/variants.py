@@ -191,6 +191,9 @@ class Plan:
     # The errors of one spot, language or profile entry of a manifest that a selection leaves
     # out (manifest/load.py's InvalidManifest): no variant carries them.
     about: dict[Diagnostic, Concern] = field(default_factory=dict)
+    # A cue's fit problem on several frames said once (title_safe.frame_merges): the problems
+    # its variants were told of their own frames.
+    parts: dict[Diagnostic, tuple[Diagnostic, ...]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -211,12 +214,14 @@ class Plan:
         concerning = {d for v in variants for d in v.diagnostics}
         diagnostics, left_out = [], {}
         for d in self.diagnostics:
-            if d in concerning or d not in attached:
+            parts = self.parts.get(d, (d,))
+            if any(part in concerning or part not in attached for part in parts):
                 diagnostics.append(d)
             else:
-                left_out[d] = attached[d]
+                left_out[d] = set().union(*(attached[part] for part in parts))
         return Plan(self.manifests, variants, diagnostics, self.caches,
-                    [v for v in self.skipped if selection.wants(v)], self.unplanned, left_out)
+                    [v for v in self.skipped if selection.wants(v)], self.unplanned, left_out,
+                    parts=self.parts)
 
     def count(self, status: Status) -> int:
         return sum(1 for v in self.variants if v.status == status)

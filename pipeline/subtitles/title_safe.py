@@ -181,23 +181,31 @@ def merged_frames(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     naming each frame (`Fitter.check`'s `frames`): a pasted paragraph checked on a campaign of
     a 1920x1080 and a 640x360 frame was one error twice, once a frame. Problems of different
     kinds (too tall for one frame, too many lines on another) stay apart."""
+    return list(frame_merges(diagnostics))
+
+
+def frame_merges(diagnostics: Iterable[Diagnostic]) -> dict[Diagnostic, tuple[Diagnostic, ...]]:
+    """Each of `merged_frames(diagnostics)`, with the diagnostics it says (itself alone when
+    it merges none): what a variant was told of its own frame is part of what is said of all."""
     merged: dict = {}
+    parts: dict = {}
     for diagnostic in diagnostics:
         detail = diagnostic.detail
         if diagnostic.code != "fit" or detail is None or "frames" not in detail.params:
-            merged[id(diagnostic)] = diagnostic
+            merged[id(diagnostic)], parts[id(diagnostic)] = diagnostic, [diagnostic]
             continue
         others = tuple(sorted((k, str(v)) for k, v in detail.params.items() if k != "frames"))
         key = (diagnostic.severity, str(diagnostic.path), diagnostic.line, diagnostic.hint,
                detail.template, others)
+        parts.setdefault(key, []).append(diagnostic)
         first = merged.setdefault(key, diagnostic)
         if first is diagnostic:
             continue
         said, new = first.detail.params["frames"], detail.params["frames"]
-        parts = tuple({str(part): part for part in said.items + new.items}.values())
-        message = Message(detail.template, {**detail.params, "frames": replace(said, items=parts)})
+        items = tuple({str(part): part for part in said.items + new.items}.values())
+        message = Message(detail.template, {**detail.params, "frames": replace(said, items=items)})
         merged[key] = replace(first, message=str(message), detail=message)
-    return list(merged.values())
+    return {diagnostic: tuple(parts[key]) for key, diagnostic in merged.items()}
 
 
 def burned_frames(profiles: Iterable, geometry: Geometry | None,
