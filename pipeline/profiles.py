@@ -161,6 +161,11 @@ class Profile:
         """Its files play where no subtitle track is shown (`TRACKLESS`)."""
         return self.kind in TRACKLESS
 
+    def burns(self, treatment: str) -> bool:
+        """Whether its files have a `treatment` language's subtitles in the picture: a video
+        profile's, of a burn language or of a soft one it burns (`treatment_of`)."""
+        return self.medium == "video" and self.treatment_of(treatment) == "burn"
+
     def treatment_of(self, treatment: str) -> str:
         """What a language's `treatment` is in this profile's files: `soft` is `burn` in a
         video profile whose `soft_subtitles` is `burn` (WhatsApp, Telegram, stories and reels

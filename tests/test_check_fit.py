@@ -136,6 +136,11 @@ def test_a_soft_language_kept_a_track_everywhere_is_not_fitted(phone):
     check, lines = checked_as_validate_checks(phone, path)
     assert check.status == 0, check.describe()
     assert not any(word in line for line in lines for word in FIT_WORDS), lines
+    # Asked to check it as burned (`--font`), it is fitted on every frame of the campaign.
+    burned = run(phone, "check", path, "--manifest", MANIFEST, "--font", "Noto Sans")
+    assert burned.status == 1, burned.describe()
+    assert "cue 1 would be burned on more than twice" in burned.text, burned.describe()
+    assert "on a 720x1280 frame" in burned.text, burned.describe()
 
 
 def test_a_file_with_a_reading_error_is_fitted_on_the_turned_frame_too(phone):

@@ -210,12 +210,13 @@ def test_one_card_per_spot_and_language_with_its_previews():
 
 def test_a_soft_language_s_burned_social_files_say_so_and_play_without_its_track():
     # Messaging apps and social feeds show no track: such a file of a soft language has its
-    # subtitles burned (its catalog variant's treatment), which its row says; its card is the
-    # soft language's whichever file comes first.
+    # subtitles burned (its catalog variant's treatment, the language's `language_treatment`),
+    # which its row says; its card is the soft language's.
     vtt = [{"file": "spot/spot.tzo.vtt", "url": "spot/spot.tzo.vtt", "format": "VTT",
             "bytes": 900, "sha256": "1" * 64}]
     figures = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.5, "poster_url": None}
-    chat = variant("messaging", "mp4", size=1000, treatment="burn", sidecars=vtt, **figures)
+    chat = variant("messaging", "mp4", size=1000, treatment="burn", language_treatment="soft",
+                   sidecars=vtt, **figures)
     web = variant("web", "mp4", size=9000, sidecars=vtt, **figures)
     for order in ((chat, web), (web, chat)):
         (card,) = page_model({"variants": list(order)})[0].cards
@@ -224,6 +225,10 @@ def test_a_soft_language_s_burned_social_files_say_so_and_play_without_its_track
         assert card.video.tracks == ()                           # burned: no second text
     (card,) = page_model({"variants": [web]})[0].cards
     assert [t["file"] for t in card.video.tracks] == ["spot/spot.tzo.vtt"]
+    # Its files all burned (a campaign for phones alone): a soft language's card still.
+    (card,) = page_model({"variants": [chat]})[0].cards
+    assert card.treatment == "soft"
+    assert '<span class="burned">' in render_page(page_catalog(chat), "es")
     html = render_page(page_catalog(chat, web), "es")
     rows = dict(re.findall(r'<li class="file" data-medium="(\w+)">(.*?)</li>', html, re.S))
     assert '<span class="burned">subtítulos en la imagen</span>' in rows["messaging"]

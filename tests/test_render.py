@@ -612,8 +612,26 @@ def test_a_soft_language_s_messaging_file_has_its_subtitles_burned(campaign):
     assert "spot.tzo.vtt" in records["chat"]["sidecars"]
     assert records["chat"]["settings"]["sidecars"] == records["small"]["settings"]["sidecars"]
     catalog = json.loads((campaign.out.parent / "catalog.json").read_text())
-    assert {v["profile"]: v["treatment"] for v in catalog["variants"]} == \
-        {"chat": "burn", "small": "soft"}
+    assert {v["profile"]: (v["treatment"], v.get("language_treatment"))
+            for v in catalog["variants"]} == {"chat": ("burn", "soft"), "small": ("soft", None)}
     # Up to date where it stands: a second render starts no ffmpeg.
     again = render(manifest)
     assert again.exit_code == 0 and "0 rendered, 2 up-to-date" in again.output, again.output
+
+
+def test_a_soft_language_s_own_styles_are_its_burned_files_alone(campaign):
+    # `style: {from_file: true}`: the ASS file's styles (and their fonts, among the inputs) are
+    # the messaging file's burn; its web file carries a track, with no font of them.
+    from pipeline.render.plan import build_plan
+    from tests.conftest import ASS
+
+    campaign.subtitle("tzo", ASS, suffix=".ass")
+    small = {"width": W, "height": H, "preset": "ultrafast"}
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft", "style": {"from_file": True}}],
+                              profiles={"small": {"base": "web", **small},
+                                        "chat": {"base": "messaging", **small}})
+    plans = {v.variant.profile.name: v for v in build_plan([manifest]).variants}
+    assert set(plans["chat"].file_styles) == {"Default"}
+    assert any(role.startswith("font:") for role in plans["chat"].inputs)
+    assert plans["small"].file_styles == {}
+    assert not any(role.startswith("font:") for role in plans["small"].inputs)

@@ -299,4 +299,15 @@ def test_a_master_profile_says_its_soft_languages_travel_as_sidecars_only(campai
     assert "sidecars-only" not in burned.stderr and "note: profile 'tv'" not in burned.stderr
     assert [line.split()[1:3] for line in burned.output.splitlines() if ".tv " in line] == \
         [[f"c/spot.{code}.tv", "burn"] for code in ("nah", "tzo", "yua")], burned.output
+    # Its subtitles in the picture, it gets no EBU-TT to air over them; the language's SubRip,
+    # WebVTT and TTML are made still, as the web file's.
+    from pipeline.render.ebutt_sidecar import ebutt_name
+    from pipeline.render.plan import build_plan
+    from pipeline.render.strays import variant_files
+
+    plans = {v.variant.stem: v for v in build_plan([manifest]).variants}
+    tv = plans["spot.nah.tv"]
+    assert ebutt_name(tv) is None
+    assert {path.name for path in variant_files(tv.variant)} >= {"spot.nah.srt", "spot.nah.vtt"}
+    assert not any(path.name.endswith(".ebutt.xml") for path in variant_files(tv.variant))
 

@@ -171,7 +171,8 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
             results.append(check_recording(path, campaign, spot, lang,
                                            None if campaign else duration))
             continue
-        settings = manifest_settings(campaign, path, lang, spot=spot) if campaign else {
+        settings = manifest_settings(campaign, path, lang, spot=spot,
+                                     burned=bool(font)) if campaign else {
             "qc": QcSettings(), "style": Style(), "language": lang or _code_of(path)}
         overrides = {key: value for key, value in (("max_cps", max_cps),
                                                    ("max_line_chars", max_line_chars),

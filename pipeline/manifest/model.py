@@ -258,8 +258,7 @@ class Manifest:
         """Whether a profile of the manifest burns `language`'s subtitles into the picture:
         every video profile a `burn` language's, those whose `soft_subtitles` is `burn` a
         `soft` one's (`Profile.treatment_of`)."""
-        return any(profile.medium == "video" and profile.treatment_of(language.treatment) == "burn"
-                   for profile in self.profiles)
+        return any(profile.burns(language.treatment) for profile in self.profiles)
 
     def clock_for(self, spot: Spot, language: Language, profile: Profile) -> str | None:
         """The variant's clock number: its language's pattern, else the manifest's; None

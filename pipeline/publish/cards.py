@@ -336,7 +336,8 @@ def page_model(catalog: dict) -> list[SpotCards]:
         key = (variant["spot"], variant["language"])
         if key not in cards:
             cards[key] = Card(variant["spot"], variant["spot_title"], variant["language"],
-                              variant["language_name"], variant.get("treatment"),
+                              variant["language_name"],
+                              variant.get("language_treatment", variant.get("treatment")),
                               bundle=bundles.get(variant["language"]),
                               also_called=tuple(also.get(variant["language"], ())))
             spot.cards.append(cards[key])
@@ -344,11 +345,6 @@ def page_model(catalog: dict) -> list[SpotCards]:
             _add_unavailable(cards[key], variant)
         else:
             _add(cards[key], variant)
-        if variant.get("treatment") == "soft":
-            # A soft language's files for messaging apps and social feeds have its subtitles
-            # burned (profiles.Profile.treatment_of): its card is a soft language's, and
-            # those files' rows say so.
-            cards[key].treatment = "soft"
     # Both lists are in manifest order, and a spot's missing language goes where it would be.
     rank = manifest_order([[v["spot"] for v in catalog["variants"]], [m["spot"] for m in missing]])
     order = manifest_order([[v["language"] for v in variants if v["spot"] == spot]

@@ -276,6 +276,10 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         "language": record["language"],
         "language_name": language.name if language else record.get("language_name", record["language"]),
         "treatment": record.get("treatment"),
+        # A soft language's file that burns its subtitles (messaging, social feeds: its
+        # profile's soft_subtitles) is `burn`; the language is `soft` still.
+        **({"language_treatment": language.treatment}
+           if language and language.treatment != record.get("treatment") else {}),
         # A dub's subtitles of the on-screen text alone (`forced_subtitles`): shown always, on
         # the page's player too, and said so beside its files (a trial's deaf viewer never saw
         # the translated hotline number, the track flagged forced in the MP4 only).

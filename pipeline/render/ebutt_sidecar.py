@@ -33,7 +33,7 @@ def _clock(plan: VariantPlan) -> tuple[MasterClock | None, str | None]:
     one; (None, None) for the others."""
     variant, master = plan.variant, plan.master
     timecode = variant.profile.timecode
-    if (timecode is None or plan.subtitles is None or variant.language.treatment == "burn"
+    if (timecode is None or plan.subtitles is None or variant.treatment == "burn"
             or master is None or master.video is None):
         return None, None
     rate = output_rate(variant.profile, master.video.fps)

@@ -337,10 +337,13 @@ class _Planner(MasterFit, OwnFiles):
             subtitles = self._once(("subtitle-file", spot.id, language.code),
                                    lambda: self.manifest.subtitle_path(spot, language))
             geometry = plan.conform.geometry if plan.conform else None
-            plan.cues, warnings, plan.file_styles, notes = self._once(
+            plan.cues, warnings, file_styles, notes = self._once(
                 ("subtitles", subtitles, plan.master.duration, plan.master.timecode,
                  language.style.from_file, geometry),
                 lambda: self._read_subtitles(subtitles, language, plan.master, geometry))
+            # A file's own styles are a burn's (its fonts among its inputs), not a track's: a
+            # soft language burned in its messaging file is a track in its web file.
+            plan.file_styles = file_styles if variant.treatment == "burn" else {}
             plan.warnings += warnings
             plan.notes += notes
             self._add_input(plan, "subtitles", subtitles)
@@ -378,8 +381,7 @@ class _Planner(MasterFit, OwnFiles):
                         geometry: Geometry | None):
         # A file with reading errors fitted on its variants' frames, turned as theirs are.
         frames = burned_frames(self.manifest.profiles, geometry, language.treatment)
-        cues, found, own_styles = read_language_file(path, language, master, frames,
-                                                     self.manifest.burns(language))
+        cues, found, own_styles = read_language_file(path, language, master, frames)
         # A note (a file read from the master's timecode) is said once, with the plan's
         # diagnostics; it is no QC warning of the variants, but a note of theirs.
         self.diagnostics.extend(found)

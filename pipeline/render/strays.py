@@ -168,8 +168,8 @@ def variant_files(variant: Variant) -> set[Path]:
         files |= set(certificate_paths(variant))
     if variant.language.treatment != "burn":         # a burned language has no sidecars
         files |= {variant.sidecar_path(suffix) for suffix in SIDECAR_SUFFIXES}
-        if variant.profile.timecode is not None:     # a TV master's EBU-TT
-            files.add(ebutt_path(variant))
+    if variant.treatment != "burn" and variant.profile.timecode is not None:
+        files.add(ebutt_path(variant))                # a TV master's EBU-TT, if not burned
     return files
 
 

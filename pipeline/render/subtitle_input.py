@@ -26,16 +26,18 @@ from pipeline.subtitles.title_safe import BurnedFrame
 
 
 def read_language_file(path: Path, language: Language, master: MediaInfo,
-                       frames: Iterable[BurnedFrame], burned: bool
+                       frames: list[BurnedFrame]
                        ) -> tuple[tuple[Cue, ...], list[Diagnostic], dict]:
     """(cues on the master's frames and within its length, the file's warnings and notes,
-    its own styles' fonts (ASS/SSA, for a language that takes them and is `burned` into some
-    of its variants, `Manifest.burns`)) of `path`. A file timed to the master's own timecode is
+    its own styles' fonts (ASS/SSA, for a language that takes them and is burned into some of
+    its variants)) of `path`. A file timed to the master's own timecode is
     read from the master's start (`master_timecode.py`), here, so that every output of it
     (burned, track, sidecars, poster) has the same times; its note says so. `frames` are the
-    pictures the language is burned into, whose fit is said with the file's reading errors.
+    pictures the language is burned into (none: it is burned into none, `Manifest.burns`),
+    whose fit is said with the file's reading errors.
     Raises `ValidationError` with every problem found when any is an error."""
     fps = master.video.fps if master.video else None
+    burned = bool(frames)
     subtitles = read_subtitles(path, duration=master.duration, fps=fps,
                                style=language.style,
                                burned=burned, timecode=master.timecode)

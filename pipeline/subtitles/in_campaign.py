@@ -48,9 +48,11 @@ def campaign_for(manifest_path: Path, paths: Iterable[Path], language: str | Non
 
 
 def manifest_settings(manifest: Manifest, path: Path, language: str | None = None,
-                      master: MediaInfo | None = None, spot: str | None = None) -> dict:
+                      master: MediaInfo | None = None, spot: str | None = None,
+                      burned: bool = False) -> dict:
     """`check_file`'s keyword arguments for `path` as `manifest` would render it, with `notes`,
-    the warnings of what could not be matched.
+    the warnings of what could not be matched; `burned`: as if its language were burned
+    (`check --font`), on every video profile's frame.
 
     The language is `language`, else the file's name (`nah.vtt`; a name no variant reads but
     meant for a language of the manifest, `NAH.SRT` or `nah-v2.srt`, that language, with a
@@ -76,7 +78,8 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
         code, lang = unused.code, languages[unused.code]
     settings: dict = {"qc": lang.qc if lang else manifest.qc,
                       "style": lang.style if lang else manifest.style,
-                      "burned": manifest.burns(lang) if lang else True, "language": code}
+                      "burned": burned or lang is None or manifest.burns(lang),
+                      "language": code}
     if unused is not None:
         notes = [_unused(path, unused)]
     else:
@@ -112,7 +115,7 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
     if master is not None and master.video is not None:
         geometry = geometry_of(master.video, found.crop if found else None)
     settings["frames"] = burned_frames(manifest.profiles, geometry,
-                                       lang.treatment if lang else "burn")
+                                       lang.treatment if lang and not burned else "burn")
     if master is not None:
         settings["duration"] = master.duration
         settings["fps"] = master.video.fps if master.video else None

@@ -210,16 +210,15 @@ def frame_merges(diagnostics: Iterable[Diagnostic]) -> dict[Diagnostic, tuple[Di
 
 def burned_frames(profiles: Iterable, geometry: Geometry | None,
                   treatment: str = "burn") -> list[BurnedFrame]:
-    """Each frame a `treatment` language's subtitles are burned into by `profiles` (a `burn`
-    language's by every video profile, a `soft` one's by those that burn them,
-    `Profile.treatment_of`) (`burned_frame`:
-    with the columns a pillarboxed picture covers), once each, in the manifest's order: every
-    video profile's, turned as the render turns it for a master of `geometry`
+    """Each frame a `treatment` language's subtitles are burned into by `profiles`
+    (`Profile.burns`: a `burn` language's by every video profile, a `soft` one's by those that
+    burn them; `burned_frame`: with the columns a pillarboxed picture covers), once each, in
+    the manifest's order, turned as the render turns it for a master of `geometry`
     (`Profile.oriented`: `messaging` is 720x1280 for a phone's portrait video); None, the
     master not known: as the manifest writes them. Audio profiles have no frame. Validate fits
     a file on each (its variants of that frame are told, or blocked); `check --manifest` and
     `watch` on them all."""
     aspect = None if geometry is None else float(geometry.display_aspect)
     frames = (burned_frame(p if aspect is None else p.oriented(aspect), geometry)
-              for p in profiles if p.medium == "video" and p.treatment_of(treatment) == "burn")
+              for p in profiles if p.burns(treatment))
     return list(dict.fromkeys(frames))
