@@ -26,7 +26,8 @@ from pipeline.manifest import load_manifest
 from pipeline.media.audio_tags import (Bext, NOT_MEASURED, loudness_fields, write_bext_loudness,
                                        write_plain_pcm_format)
 from pipeline.media.loudness import Loudness, Reading
-from pipeline.profiles import BUILTIN_PROFILES, Profile, profile_problem
+from pipeline.profile_checks import profile_problem
+from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.encoders import capped_video_bitrate
 from pipeline.fingerprint import CACHE_NAME
 from pipeline.render.plan import build_plan

@@ -14,7 +14,8 @@ from mutagen.id3 import ID3
 
 from pipeline.errors import ValidationError
 from pipeline.manifest import load_manifest
-from pipeline.profiles import BUILTIN_PROFILES, encoder_problems, profile_problem
+from pipeline.profile_checks import encoder_problems, profile_problem
+from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.render.audio_only import MP2_SLACK
 from tests.mediacheck import streams
 from tests.test_radio import (RADIO_SECONDS, RATE, decoded_samples, ebur128, invoke,

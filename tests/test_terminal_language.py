@@ -730,7 +730,8 @@ def test_a_profiles_problems_keep_their_messages():
     and the message it was said from, which has its Spanish; none is written in English alone."""
     from dataclasses import replace
 
-    from pipeline.profiles import BUILTIN_PROFILES, Profile, encoder_problems, profile_problem
+    from pipeline.profile_checks import encoder_problems, profile_problem
+    from pipeline.profiles import BUILTIN_PROFILES, Profile
     web, mp2 = BUILTIN_PROFILES["web"], BUILTIN_PROFILES["radio-mp2"]
     wrong = [replace(web, video_codec="h265"), replace(web, preset="fastest"),
              replace(web, x264_profile="ultra"), replace(web, crf=60, qscale=40, fps=400.0),

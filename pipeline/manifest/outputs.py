@@ -15,7 +15,8 @@ from pipeline.manifest.model import Manifest
 from pipeline.manifest.nodes import NodeReader
 from pipeline.media.timecode import syntax_problem
 from pipeline.messages import N_, Items, Message, Number, say
-from pipeline.profiles import BUILTIN_PROFILES, Profile, encoder_problems, profile_problem
+from pipeline.profile_checks import encoder_problems, profile_problem
+from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.standards import STANDARDS, loudness_unit
 
 
