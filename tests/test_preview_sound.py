@@ -180,7 +180,7 @@ def test_a_preview_is_said_in_spanish_in_a_spanish_terminal(campaign, monkeypatc
     assert set(labels) == {"cuadro", "hoja de contactos", "muestra de caracteres", "video",
                            "sonoridad"}, lines
     assert labels["video"] == f"  video:                 {proxy}"
-    assert labels["cuadro"].endswith(f"{W}x{H} del perfil 'small' (--profile NAME para otro)")
+    assert labels["cuadro"].endswith(f"{W}x{H} del perfil 'small' (--profile NOMBRE para otro)")
     # The values in one column: each starts at the same place.
     assert len({len(line) - len(line.split(":", 1)[1].lstrip()) for line in lines[1:]}) == 1
     lufs, _ = integrated_loudness(proxy)
