@@ -153,7 +153,7 @@ def test_plan_s_masters_and_their_timecodes_grow_linearly_with_spots():
     # profile, conform), two profiles a spot; the broadcast profile sets a timecode.
     from types import SimpleNamespace
 
-    from pipeline.cli.main import _masters
+    from pipeline.cli.plan_report import plan_masters
     from pipeline.profiles import BUILTIN_PROFILES
 
     manifest = SimpleNamespace(campaign="c")
@@ -169,6 +169,6 @@ def test_plan_s_masters_and_their_timecodes_grow_linearly_with_spots():
                 SimpleNamespace(conform=master, variant=SimpleNamespace(
                     manifest=manifest, spot=spot, profile=profile))
                 for spot in spots for profile in profiles])
-        return lambda: _masters(plans[size])
+        return lambda: plan_masters(plans[size])
 
     assert_scales(prepare, 30000)
