@@ -225,6 +225,12 @@ def test_a_cue_too_long_for_two_frames_of_a_language_not_selected_is_counted(cam
     assert not [line for line in lines if ": error: " in line], lines
     assert lines[-1].startswith("1 error and "), lines
     assert lines[-1].endswith(" in languages not selected (nah): run without --lang to see them")
-    # Selected, its variant of one frame is told of that frame; the error is said whole.
+    # Selected on one frame, it is said of that frame, and counted apart of the other.
     one = invoke("plan", manifest, "--lang", "nah", "--profile", "sq")
-    assert one.exit_code == 1 and error in stderr_lines(one), one.output
+    assert one.exit_code == 1, one.output
+    lines = stderr_lines(one)
+    (error,) = [line for line in lines if ": error: " in line]
+    assert "on a 180x180 frame" in error and "180x320" not in error, error
+    assert lines[-1] == ("1 error and 2 warnings in languages and profiles not selected "
+                         "(language tzo; profile tall): run without --lang and --profile to see "
+                         "them"), lines

@@ -20,6 +20,7 @@ from pipeline.render.failures import Failure
 from pipeline.subtitles.file_styles import StyleFont
 from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.model import Cue
+from pipeline.subtitles.title_safe import merged_frames
 
 Status = Literal["up-to-date", "stale", "blocked", "skipped"]
 
@@ -215,10 +216,16 @@ class Plan:
         diagnostics, left_out = [], {}
         for d in self.diagnostics:
             parts = self.parts.get(d, (d,))
-            if any(part in concerning or part not in attached for part in parts):
+            kept = [part for part in parts if part in concerning or part not in attached]
+            if len(kept) == len(parts):
                 diagnostics.append(d)
-            else:
-                left_out[d] = set().union(*(attached[part] for part in parts))
+                continue
+            # A cue's fit said over several frames: said of the selected variants' frames,
+            # counted apart of the others'.
+            diagnostics += merged_frames(kept)
+            rest = [part for part in parts if part not in kept]
+            left_out.update((said, set().union(*(attached[part] for part in rest)))
+                            for said in merged_frames(rest))
         return Plan(self.manifests, variants, diagnostics, self.caches,
                     [v for v in self.skipped if selection.wants(v)], self.unplanned, left_out,
                     parts=self.parts)
