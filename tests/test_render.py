@@ -581,6 +581,9 @@ def test_a_soft_language_kept_a_track_in_a_messaging_file_is_said_to_show_no_sub
         assert "track-unseen" not in [d.code for d in by_key[key].warnings], key
     assert [by_key["tzo", name].variant.treatment for name in ("small", "chat", "reel")] == \
         ["soft", "soft", "burn"]
+    assert [(j["treatment"], j.get("language_treatment")) for j in
+            (by_key["tzo", name].to_json() for name in ("small", "reel"))] == \
+        [("soft", None), ("burn", "soft")]
 
 
 def test_a_soft_language_s_messaging_file_has_its_subtitles_burned(campaign):

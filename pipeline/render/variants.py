@@ -170,6 +170,10 @@ class VariantPlan:
         v = self.variant
         return {"campaign": v.manifest.campaign, "spot": v.spot.id, "language": v.language.code,
                 "treatment": v.treatment, "profile": v.profile.name,
+                # A soft language burned in this profile (Profile.treatment_of), as the
+                # catalog says it.
+                **({"language_treatment": v.language.treatment}
+                   if v.treatment != v.language.treatment else {}),
                 "medium": v.profile.medium,
                 "status": self.status, "reasons": self.reasons, "output": str(v.output),
                 "inputs": self.inputs, "fingerprint": self.fingerprint, "remake": self.remake,
