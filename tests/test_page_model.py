@@ -930,8 +930,8 @@ def test_every_kind_of_qc_warning_is_named_for_the_page():
 # `_recording`, `find_delivery`): the errors they give it block its variants, and the page says
 # each by its code. Others' errors on it lose their code there (probe.py's "empty" becomes
 # recording-unreadable, inputs.py's `_recording`).
-RECORDING_MODULES = ["render/deliveries.py", "render/inputs.py", "render/sound_warnings.py",
-                     "render/loudness_limits.py",
+RECORDING_MODULES = ["render/deliveries.py", "render/delivery_files.py", "render/inputs.py",
+                     "render/sound_warnings.py", "render/loudness_limits.py",
                      "render/sound_input.py", "render/split_mono.py", "media/probe.py",
                      "media/audio_layout.py", "media/loudness.py", "media/defects.py"]
 ERRORS = {"error", "PipelineError", "MediaError", "RenderError"}

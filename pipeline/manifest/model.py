@@ -278,7 +278,7 @@ class Manifest:
         """The hint for a language's missing subtitle file for `spot`: add it, or else change
         its treatment, and in a manifest of several spots, leave the spot out of the language's
         `spots:` (a trial's translation covered some spots, and the hint named the treatment
-        alone). Whole sentences, as render/deliveries.py's for a recording."""
+        alone). Whole sentences, as render/delivery_files.py's for a recording."""
         if len(self.spots) > 1:
             return say(N_("add the subtitle file there (SubRip, WebVTT, ASS/SSA or TTML), change "
                           "the treatment, or leave %(spot)s out of the language's 'spots:'"),

@@ -27,9 +27,9 @@ from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_ma
 from pipeline.media.programme import programme_of
 from pipeline.messages import N_, Message, say
 from pipeline.profiles import Profile
-from pipeline.render.deliveries import (RECORDING_UNREADABLE, analyse_delivery,
-                                       analyse_master_sound, check_delivery, find_delivery,
+from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_delivery,
                                        quiet)
+from pipeline.render.delivery_files import RECORDING_UNREADABLE, find_delivery
 from pipeline.render.loudness_limits import loudness_range, range_limits, short_term_excess
 from pipeline.render.medium import (MASTER_SOUND, carries, is_radio, master_view,
                                    not_applicable, radio_master)

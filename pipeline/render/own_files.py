@@ -11,7 +11,7 @@ from __future__ import annotations
 from pipeline.errors import Diagnostic, raise_if_errors
 from pipeline.files import index_folder
 from pipeline.media.probe import MediaInfo
-from pipeline.render.deliveries import find_delivery
+from pipeline.render.delivery_files import find_delivery
 from pipeline.render.inputs import Inputs
 from pipeline.render.memo import Blocked
 from pipeline.render.subtitle_input import master_settings

@@ -38,7 +38,7 @@ from pipeline.media.probe import probe, probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.audio import audio_encoder_args
 from pipeline.render.contact_sheet import even, run_graph, write_sheet
-from pipeline.render.deliveries import find_delivery
+from pipeline.render.delivery_files import find_delivery
 from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.media.programme import programme_of
 from pipeline.render.preview_sound import (SOUND_PROFILE, Recording, open_cache, plan_recordings,

@@ -41,8 +41,8 @@ from pipeline.manifest.input_names import (Unused, backup_of, channel_code, chan
 from pipeline.media.probe import MediaInfo, probe_audio
 from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.profiles import BUILTIN_PROFILES, Profile
-from pipeline.render.deliveries import (analyse_delivery, check_alone, check_delivery,
-                                        find_delivery, find_recording)
+from pipeline.render.deliveries import analyse_delivery, check_alone, check_delivery
+from pipeline.render.delivery_files import find_delivery, find_recording
 from pipeline.render.inputs import Inputs
 from pipeline.render.memo import Blocked
 from pipeline.render.sound_input import SoundCheck, heading, probe_findings

@@ -1,7 +1,7 @@
 """A language's recording delivered as a mono file per channel (split mono: `tzo.L.wav` and
 `tzo.R.wav`, or the six files of a 5.1), as editors and post houses export a mix. Each is a
 format read here, but a language's recording is one file (`<code>.<format>`, its channels in
-it), so the missing recording's error (render/deliveries.py) says that these files look like
+it), so the missing recording's error (render/delivery_files.py) says that these files look like
 the channels of one, and how to join them: an ffmpeg command that works as printed, writing a
 24-bit PCM WAV, or an audio editor. `amerge` puts its inputs' channels in the order they are
 given and takes no channel map (`join`'s is written with `|`), so the command holds no
