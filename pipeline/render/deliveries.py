@@ -2,16 +2,17 @@
 
 A language's track is `<audio_dir>/<spot>/<code>.<ext>`, exactly one per language, in any format
 ffmpeg decodes that recording studios and phones send: WAV, FLAC, MP3, MP2, M4A/AAC, Ogg, Opus
-(found by `delivery_files.py`). Each file is analysed once (cached by its content's hash and the spot's length): its loudness by
-the EBU R128 meter and where its sound ends (`media/loudness.py`), so that a track which would be
-cut, padded or published silent is reported to the translator in `validate`, `render` and
-`watch` alike; and, from the same decode, the loudness of the track fitted to the spot, which
-levelling starts from (no second decode of it at render time), and the defects a loudness
-meter does not see (`media/defects.py`): a DC offset (removed from the rendered sound, and
-said), clipping, a voice routed off the centre or into the LFE by a wrong channel order, one
-side silent (the other put in its place, and said) or the sides far apart, and dead air at the
-start or end of a dub (said). A video master's sound,
-which its burned and subtitled variants carry, is analysed the same way (`analyse_master_sound`).
+(found by `delivery_files.py`). Each file is analysed once (cached by its content's hash and the
+spot's length): its loudness by the EBU R128 meter and where its sound ends
+(`media/loudness.py`), so that a track which would be cut, padded or published silent is
+reported to the translator in `validate`, `render` and `watch` alike; and, from the same decode,
+the loudness of the track fitted to the spot, which levelling starts from (no second decode of
+it at render time), and the defects a loudness meter does not see (`media/defects.py`): a DC
+offset (removed from the rendered sound, and said), clipping, a voice routed off the centre or
+into the LFE by a wrong channel order, one side silent (the other put in its place, and said) or
+the sides far apart, and dead air at the start or end of a dub (said). A video master's sound,
+which its burned and subtitled variants carry, is analysed the same way
+(`analyse_master_sound`).
 """
 
 from __future__ import annotations
