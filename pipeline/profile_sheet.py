@@ -21,7 +21,6 @@ from pipeline.standards import STANDARDS, loudness_unit
 LABELS = {"picture": N_("picture"), "video": N_("video"), "subtitles": N_("soft subtitles"),
           "sound": N_("sound"), "loudness": N_("loudness")}
 
-
 # Encoder names (ffmpeg's) as the field calls the codings.
 CODINGS = {"libx264": "H.264", "mpeg2video": "MPEG-2 (XDCAM HD422)", "prores_ks": "ProRes 422 HQ",
            "aac": "AAC", "libmp3lame": "MP3", "mp2": "MPEG-1 Layer II", "libopus": "Opus"}
@@ -38,10 +37,10 @@ def describe(profile: Profile) -> dict[str, Message]:
     """`LABELS`' lines of `profile` (an audio profile's `sound` and `loudness` alone): `picture`
     (size in px, how a master's picture is fitted, frame rate, scan), `video` (coding, rate
     control, pixel format, a playout master's leader and timecode), `subtitles` (a soft
-    language's: `_soft_subtitles`), `sound` (coding, bit rate,
-    sample rate, channels or which mono tracks carry the mix) and `loudness` (target and
-    tolerance in its standard's unit, true-peak ceiling in dBTP, loudness range limit in LU,
-    the standard, after EBU R128 and ATSC A/85; a mono file's figure as dual mono's)."""
+    language's: `_soft_subtitles`), `sound` (coding, bit rate, sample rate, channels or which
+    mono tracks carry the mix) and `loudness` (target and tolerance in its standard's unit,
+    true-peak ceiling in dBTP, loudness range limit in LU, the standard, after EBU R128 and
+    ATSC A/85; a mono file's figure as dual mono's)."""
     sound = {"sound": _sound(profile), "loudness": _loudness(profile)}
     if profile.audio_only:
         return sound
