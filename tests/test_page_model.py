@@ -550,6 +550,36 @@ def test_an_earlier_version_is_said_once_when_every_file_of_a_language_is_one():
     assert ote_html.index('class="files"') < ote_html.index('class="earlier ')
 
 
+def test_a_file_showing_no_subtitles_sends_stations_to_the_card_s_burned_one_if_it_has_one():
+    # A messaging file told to keep a soft language's track: its page told stations to ask the
+    # campaign for a version with the subtitles in the picture, the vertical file beside it.
+    unseen = {"warnings": ["language 'tzo' is 'soft', but profile 'chat' makes a file for "
+                           "messaging apps and social feeds, whose players show no subtitle "
+                           "track: its viewers will see no subtitles"],
+              "warning_codes": ["track-unseen"]}
+    figures = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.5, "poster_url": None}
+    burned = {"treatment": "burn", "language_treatment": "soft", **figures}
+    chat = variant("chat", "mp4", profile_base="messaging", **unseen, **figures)
+    reel, square, web = (variant(name, "mp4", **burned) for name in ("vertical", "square", "web"))
+
+    def action(*variants: dict, language: str = "es") -> str:
+        html = unescape(re.sub(r"<[^>]+>", "", render_page(page_catalog(*variants), language)))
+        return re.sub(r"\s+", " ", html.split("its viewers will see no subtitles", 1)[-1]
+                      if language == "en" else html)
+
+    assert "pida a la campaña una versión con los subtítulos en la imagen" in \
+        action(chat, web).lower()     # a burned web file is no file for phones
+    for variants, offered in (((chat, reel), "spot.tzo.vertical.mp4"),
+                              ((chat, square, reel), "spot.tzo.square.mp4")):
+        said = action(*variants)
+        assert "use spot.tzo" in said.lower() and offered in said.split("subtítulos", 1)[1], said
+        assert "pida a la campaña" not in said.lower(), said
+        assert f"use {offered}, whose subtitles are in the picture" in action(
+            *variants, language="en")
+    (card,) = page_model({"variants": [chat, reel]})[0].cards
+    assert [d.burned for d in card.deliverables] == ["spot.tzo.vertical.mp4"] * 2
+
+
 def test_a_portrait_spot_previews_in_the_video_its_picture_fills():
     # The trial's phone spot played on the page in its proxy: a 640x360 strip, 68 % black bars.
     bars = {"warnings": ["the 1080x1920 portrait picture fills 32 % of the frame"],

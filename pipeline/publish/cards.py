@@ -31,6 +31,7 @@ from pipeline.publish.deliverables import (
     UPSCALED_SD,
     Kind,
     attachment_role,
+    burned_for_phones,
     extension,
     for_card,
     kind_of,
@@ -53,6 +54,7 @@ class Deliverable:
     kind: Kind
     certificate: dict | None = None
     plot: dict | None = None
+    burned: str | None = None   # the card's file to send instead (`burned_for_phones`)
 
     @property
     def name(self) -> str:
@@ -168,7 +170,8 @@ class Deliverable:
             code = codes[n] if n < len(codes) else None
             detail = details[n] if n < len(details) else None
             if code not in TRANSLATOR_ONLY:
-                said.append((qc_kind(code), detail, station_action(code, detail), text))
+                said.append((qc_kind(code), detail, station_action(code, detail, self.burned),
+                             text))
         return said
 
 
@@ -356,7 +359,9 @@ def page_model(catalog: dict) -> list[SpotCards]:
         card.bundle = card.bundle if card.deliverables else None
         card.deliverables.sort(key=lambda d: d.kind.order)
         kinds = for_card([d.kind for d in card.deliverables])
-        card.deliverables = [replace(d, kind=kind) for d, kind in zip(card.deliverables, kinds)]
+        files = [(kind, d.variant) for d, kind in zip(card.deliverables, kinds)]
+        card.deliverables = [replace(d, kind=kind, burned=burned_for_phones(files, kind.medium))
+                             for d, kind in zip(card.deliverables, kinds)]
         card.subtitles.sort(key=lambda s: list(SUBTITLE_LABELS).index(subtitle_kind(s["file"])))
         card.video, card.audio = previews(card.deliverables, card.subtitles)
     return sorted(spots.values(), key=lambda spot: rank[spot.id])

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Literal
 
+from pipeline.profiles import TRACKLESS
 from pipeline.publish.i18n import N_
 
 Medium = Literal["tv", "radio", "web", "messaging"]
@@ -70,6 +71,9 @@ BY_PROFILE: dict[str, Kind] = {
 }
 
 
+_TRACKLESS = frozenset(BY_PROFILE[name] for name in TRACKLESS)
+
+
 # The MP3's use names the Broadcast WAV: on a card without one (a video campaign's, without the
 # `radio` profile) a trial's station was sent to a file the page did not have.
 MP3_WITHOUT_WAV = replace(BY_PROFILE["radio-mp3"], use=N_(
@@ -83,6 +87,17 @@ def for_card(kinds: list[Kind]) -> list[Kind]:
     if BY_PROFILE["radio"] in kinds:
         return kinds
     return [MP3_WITHOUT_WAV if kind == BY_PROFILE["radio-mp3"] else kind for kind in kinds]
+
+
+def burned_for_phones(files: list[tuple[Kind, dict]], medium: str) -> str | None:
+    """Of a card's files (each its kind and catalog variant), the name of one for players that
+    show no subtitle track (`profiles.TRACKLESS`: messaging apps, social feeds) whose
+    subtitles are in its picture (its variant's `treatment` is `burn`), one of `medium` first;
+    None without one."""
+    burned = [(kind.medium != medium, kind.order, PurePosixPath(variant["file"]).name)
+              for kind, variant in files
+              if kind in _TRACKLESS and variant.get("treatment") == "burn"]
+    return min(burned)[2] if burned else None
 
 
 BY_EXTENSION: dict[str, Kind] = {

@@ -156,11 +156,21 @@ STATION_ACTIONS = {
                        "version with the subtitles in the picture."),
 }
 
+# What a station does of `track-unseen` where the card has such a version (another profile's
+# file with the subtitles in its picture): a trial's card sent stations to ask the campaign for
+# the vertical file beside it.
+SEND_BURNED = N_("To send it by messaging apps or post it, use %(file)s, whose subtitles are in "
+                 "the picture.")
 
-def station_action(code: str | None, detail: dict | None) -> dict | None:
+
+def station_action(code: str | None, detail: dict | None,
+                   burned: str | None = None) -> dict | None:
     """What a station does of a warning of `code` (`STATION_ACTIONS`), as a message's template
     and parameters (those of the warning's `detail`, a `Message.to_json()`); None for a code
-    without one."""
+    without one. `burned` names the card's file for phones with the subtitles in its picture,
+    which `track-unseen`'s action offers (`SEND_BURNED`)."""
+    if code == "track-unseen" and burned:
+        return {"template": SEND_BURNED, "params": {"file": burned}}
     action = STATION_ACTIONS.get(code) if code else None
     if action is None:
         return None
