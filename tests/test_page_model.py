@@ -580,6 +580,25 @@ def test_a_file_showing_no_subtitles_sends_stations_to_the_card_s_burned_one_if_
     assert [d.burned for d in card.deliverables] == ["spot.tzo.vertical.mp4"] * 2
 
 
+def test_files_of_two_profiles_sharing_a_label_are_told_apart_by_their_profiles():
+    # A profile of the campaign's own made from `web` and `web` itself: two rows "Video web",
+    # two "Descargar: Video web" for a screen reader, and a preview of either.
+    figures = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.5, "poster_url": None}
+    web = variant("web", "mp4", size=9000, **figures)
+    small = variant("web-sd", "mp4", profile_base="web", size=3000, **figures)
+    radio = variant("radio-mp3", "mp3", width=None, **figures)
+    html = render_page(page_catalog(web, small, radio), "es")
+    labels = re.findall(r'<span class="file-label" id="[^"]+">([^<]*)</span>', html)
+    assert labels == ["Radio, MP3", "Video web (web)", "Video web (web-sd)"], labels
+    assert [unescape(said) for said in re.findall(r'Descargar<span class="sr-only">: (.*?), <span lang',
+                                                  html)] == labels
+    assert "Vista previa: Video web (web-sd)" in unescape(html)
+    # Alone, each says its label as before.
+    html = render_page(page_catalog(small), "es")
+    assert re.findall(r'<span class="file-label" id="[^"]+">([^<]*)</span>', html) == \
+        ["Video web"]
+
+
 def test_a_portrait_spot_previews_in_the_video_its_picture_fills():
     # The trial's phone spot played on the page in its proxy: a 640x360 strip, 68 % black bars.
     bars = {"warnings": ["the 1080x1920 portrait picture fills 32 % of the frame"],

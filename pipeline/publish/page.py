@@ -104,6 +104,9 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         station_action=lambda action: localised(for_station(action, labels), language,
                                                 source=True),
         warning_text=without_place,
+        # A file's label, followed by its profile's id where two profiles share it (a trial's
+        # "Video web" twice, a profile of the campaign's own made from `web`).
+        profile_label=labels.__getitem__,
         corrected_kinds=corrected_kinds(),
         # Why a file is not available (a catalog's variants_missing entry), in the page's words.
         unavailable_reason=lambda entry: unavailable_reason(entry, language),

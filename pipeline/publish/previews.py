@@ -15,7 +15,6 @@ if TYPE_CHECKING:     # cards.py imports this module
 @dataclass(frozen=True)
 class Preview:
     variant: dict
-    label: str                      # the deliverable's kind, a message
     type: str                       # MIME type for <source type=...>
     tracks: tuple[dict, ...] = ()   # WebVTT subtitle files
     # The media whose files it previews, which the page's filter keeps it for: a video's
@@ -66,4 +65,4 @@ def _heavy(variant: dict) -> bool:
 def _preview(deliverable: Deliverable, tracks: tuple[dict, ...] = (),
              media: tuple[str, ...] = ()) -> Preview:
     variant = deliverable.variant
-    return Preview(variant, deliverable.kind.label, media_type(variant["file"]), tracks, media)
+    return Preview(variant, media_type(variant["file"]), tracks, media)
