@@ -18,7 +18,8 @@ import pytest
 
 from pipeline.errors import PipelineError, ValidationError
 from pipeline.manifest import load_manifest
-from pipeline.media.audio_layout import AudioChoice, choose_streams, pan_expression
+from pipeline.media.audio_layout import pan_expression
+from pipeline.media.audio_streams import AudioChoice, choose_streams
 from pipeline.media.colour import Remap, conversion, remap, source_matrix, unconverted
 from pipeline.media.conform import Master, examine, master_fits, master_picture, master_sound
 from pipeline.media.geometry import Crop, Geometry, geometry_of, placement, upscaled_from

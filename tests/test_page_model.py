@@ -982,7 +982,8 @@ def test_every_kind_of_qc_warning_is_named_for_the_page():
 RECORDING_MODULES = ["render/deliveries.py", "render/delivery_files.py", "render/inputs.py",
                      "render/sound_warnings.py", "render/loudness_limits.py",
                      "render/sound_input.py", "render/split_mono.py", "media/probe.py",
-                     "media/audio_layout.py", "media/loudness.py", "media/defects.py"]
+                     "media/audio_layout.py", "media/audio_streams.py", "media/loudness.py",
+                     "media/defects.py"]
 ERRORS = {"error", "PipelineError", "MediaError", "RenderError"}
 
 

@@ -708,6 +708,7 @@ RENDER = ("pipeline/render/medium.py", "pipeline/render/remake.py", "pipeline/re
           "pipeline/render/deliveries.py", "pipeline/render/intermediates.py",
           "pipeline/render/remote.py", "pipeline/render/plan.py", "pipeline/render/treatments.py",
           "pipeline/render/master_fit.py", "pipeline/media/audio_layout.py",
+          "pipeline/media/audio_streams.py",
           "pipeline/media/programme.py", "pipeline/media/geometry.py",
           "pipeline/media/conform.py", "pipeline/media/audio_tags.py", "pipeline/media/ffmpeg.py",
           "pipeline/media/frame_times.py", "pipeline/media/track_header.py")

@@ -17,7 +17,7 @@ import langcodes
 from pipeline.clock import ClockPattern
 from pipeline.errors import SubtitleError
 from pipeline.files import index_folder, input_problem
-from pipeline.media.audio_layout import AudioChoice
+from pipeline.media.audio_streams import AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import Profile

@@ -11,7 +11,7 @@ import yaml
 
 from pipeline.manifest.model import PAGE_LANGUAGES, ProgrammeStart, Spot, SpotMedium
 from pipeline.manifest.nodes import NodeReader
-from pipeline.media.audio_layout import MIXES, AudioChoice
+from pipeline.media.audio_streams import MIXES, AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.media.programme import HINT as PROGRAMME_START_HINT
 from pipeline.media.timecode import syntax_problem

@@ -10,7 +10,7 @@ the preview then build their graphs from it:
   picture when the spot says so, scaled by its display shape (SAR, rotation: media/geometry.py)
   into the profile's frame, its samples converted to BT.709 (media/colour.py; an HDR or
   BT.2020 master tone-mapped or converted into BT.709 SDR), square pixels and progressive out;
-- sound (`master_sound`): the streams the spot names (media/audio_layout.py), each at its place
+- sound (`master_sound`): the streams the spot names (media/audio_streams.py), each at its place
   against the first frame of the picture (start offsets and edit lists kept), downmixed to
   stereo by one documented matrix, exactly as long as the picture;
 - the copy path (`master_fits`): the master's own video stream goes into a variant unchanged
@@ -28,7 +28,7 @@ import ffmpeg
 from pipeline.errors import PipelineError
 from pipeline.fingerprint import HashCache
 from pipeline.messages import N_, Message, Number, say
-from pipeline.media.audio_layout import AudioChoice, SoundMap, choose_streams, stereo_sound
+from pipeline.media.audio_streams import AudioChoice, SoundMap, choose_streams, stereo_sound
 from pipeline.media.colour import BT709, OUTPUT, Remap, conversion, remap, source_matrix, \
     unconverted
 from pipeline.media.geometry import Crop, Geometry, fit, geometry_of
@@ -325,7 +325,7 @@ def field_picture(path: str, master: Master, profile: Profile, woven: bool = Tru
 def master_sound(path: str, master: Master, dc: tuple[float, ...] | None = None,
                  silent: str | None = None) -> Stream:
     """The master's sound, stereo, placed against its picture and as long as it (see
-    media/audio_layout.py), less the DC offset `dc` of each channel when given, its `silent`
+    media/audio_streams.py), less the DC offset `dc` of each channel when given, its `silent`
     front (FL or FR) replaced by the other when given; `PipelineError` when the master has
     none."""
     if master.sound is None:

@@ -154,7 +154,7 @@ PHANTOM_CENTRE = 3.0           # dB
 # the hiss of an input nobody plugged in, or a far microphone's bleed, never part of the
 # programme, and a stereo mix never puts its whole sound so far to one side. Its other side
 # is used on both (`Defects.silent_side`). Both sides sounding but SIDES_APART or
-# more apart (audio_layout.STEMS_APART's figure, for the same reason: a stereo mix's balance
+# more apart (audio_streams.STEMS_APART's figure, for the same reason: a stereo mix's balance
 # stays near the centre) may be a pan someone wanted: said, not changed. Not when a channel
 # the downmix shares between the sides (a centre) carries sound within ONE_SIDED of the louder
 # front: the downmix has it in the middle, where a 5.1 keeps its voice, whatever its fronts.
@@ -328,7 +328,7 @@ def find_defects(blocks: list[Block], sample_rate: int,
                  if name != "LFE"}
     elif layout == "stereo":
         # Its sides as the downmix's blocks read them (the same channels): two mono streams
-        # taken as left and right are told from stems by them (audio_layout.stems_warning).
+        # taken as left and right are told from stems by them (audio_streams.stems_warning).
         gated = {name: _gated_level(blocks, c) for c, name in enumerate(("FL", "FR"))}
     return Defects(
         dc=_mean_dc(blocks), clipped_samples=samples, clip_level=clip_level,

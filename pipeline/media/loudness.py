@@ -333,9 +333,9 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
                    codec: str | None = None,
                    downmix: Callable[[Stream], Stream] | None = None) -> SoundAnalysis:
     """`analyse_sound` of a stream of `layout` built from the file at `path` (a video master's
-    chosen sound streams, aligned with its picture and merged: audio_layout.merged_sound).
+    chosen sound streams, aligned with its picture and merged: audio_streams.merged_sound).
     `downmix`: what makes the stereo sound of `source` when its channels are not `layout`'s
-    (mono streams summed into a sound of layout mono: audio_layout.SoundMap.downmix); a lossy
+    (mono streams summed into a sound of layout mono: audio_streams.SoundMap.downmix); a lossy
     source's clipping is read in its own channels, before that."""
     samples = max(1, round(sample_rate * BLOCK))
     # Mono and stereo reach the downmix unmixed (each channel as it is, in float): read there.

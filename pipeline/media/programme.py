@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import PipelineError
 from pipeline.messages import N_, Number, say
-from pipeline.media.audio_layout import SoundMap
+from pipeline.media.audio_streams import SoundMap
 from pipeline.media.probe import MediaInfo
 from pipeline.media.timecode import (counted_on, exact_rate, rate_problem, rate_text,
                                      seconds)

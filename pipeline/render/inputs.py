@@ -19,8 +19,8 @@ from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
 from pipeline.files import index_folder, input_problem
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot
-from pipeline.media.audio_layout import (DOWNMIX_VERSION, FADE, STEMS_HINT, TWO_MONO,
-                                          stems_warning)
+from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
+from pipeline.media.audio_streams import STEMS_HINT, TWO_MONO, stems_warning
 from pipeline.media.conform import Master, examine
 from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master

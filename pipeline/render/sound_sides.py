@@ -16,7 +16,7 @@ import math
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, warning
-from pipeline.media.audio_layout import SoundMap
+from pipeline.media.audio_streams import SoundMap
 from pipeline.media.defects import GATE_ABSOLUTE, OTHER_SIDE, Defects
 from pipeline.media.loudness import SoundAnalysis
 from pipeline.messages import N_, Number, say

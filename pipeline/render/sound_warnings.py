@@ -17,7 +17,8 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings
-from pipeline.media.audio_layout import GAINS, SoundMap, spoken
+from pipeline.media.audio_layout import GAINS, spoken
+from pipeline.media.audio_streams import SoundMap
 from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
                                     SILENCE_LEVEL, Defects, offset_dbfs)
 from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
