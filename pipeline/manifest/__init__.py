@@ -2,9 +2,11 @@
 
 `model` holds the dataclasses, `load` reads and checks the YAML (`nodes` types its values, every
 problem on its line), `outputs` reads the profiles and clock numbers, `contact` whom the page
-says to ask, `input_names` tells why a file in a spot's folder is read by no variant.
+says to ask, `input_names` tells why a file in a spot's folder is read by no variant,
+`language_names` a language's names and codes (CLDR, ISO 639).
 """
 
+from pipeline.manifest.language_names import alpha3
 from pipeline.manifest.load import load_manifest
 from pipeline.manifest.model import (
                                      AUDIO_SUFFIXES,
@@ -21,7 +23,6 @@ from pipeline.manifest.model import (
                                      SpotMedium,
                                      Style,
                                      Treatment,
-                                     alpha3,
 )
 
 __all__ = ["AUDIO_SUFFIXES", "PAGE_LANGUAGES", "SLUG", "SUBTITLE_SUFFIXES", "TREATMENTS", "Box",

@@ -5,18 +5,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
 
-import langcodes
-
 from pipeline.clock import ClockPattern
 from pipeline.errors import SubtitleError
 from pipeline.files import index_folder, input_problem
+from pipeline.manifest.language_names import alpha3, autonym, bcp47
 from pipeline.media.audio_streams import AudioChoice
 from pipeline.media.geometry import Crop
 from pipeline.messages import N_, Items, Message, say
@@ -168,7 +165,7 @@ class Language:
     @property
     def bcp47(self) -> str:
         """The code as a BCP 47 tag in its shortest form (`spa` is `es`), for `xml:lang`."""
-        return langcodes.standardize_tag(self.code)
+        return bcp47(self.code)
 
     @property
     def needs_subtitles(self) -> bool:
@@ -356,9 +353,6 @@ class Manifest:
     _lines: dict = field(default_factory=dict, repr=False, compare=False)
 
 
-_AUTONYMS: dict[str, str] = {}    # looked up, or known already (render/plan.py's cache)
-
-
 def _unread(paths: list[Path], code: str) -> tuple[Items, bool]:
     """The files of a language's name that are not read, as the missing-subtitles error names
     them, and whether one of them needs only a new name. Each is named by its content:
@@ -381,50 +375,3 @@ def _unread(paths: list[Path], code: str) -> tuple[Items, bool]:
         named.append(say(N_("%(names)s (not a subtitle format read here)"),
                          names=Items(tuple(rest))))
     return Items(tuple(named)), renamable
-
-
-def autonym(code: str) -> str:
-    """A language's name for itself, from CLDR through langcodes. Asked only when a name is
-    needed: the names' table takes 0.13 s to load, more than the rest of a no-op run's planning."""
-    if code not in _AUTONYMS:
-        _AUTONYMS[code] = langcodes.Language.get(code).autonym()
-    return _AUTONYMS[code]
-
-
-def own_name_known(code: str) -> bool:
-    """Whether CLDR writes the language's name in the language itself: else `autonym` is its
-    English name ("Zapotec", "Otomian languages"), which a Spanish page shows as the
-    community's (a trial's page). Loads the names' table, as `autonym`."""
-    from language_data.names import code_to_names
-
-    language = langcodes.Language.get(code).language
-    return any(written == language or written.startswith(language + "-")
-               for written in code_to_names(language))
-
-
-def group_of_languages(code: str) -> bool:
-    """Whether `code` names several languages: an ISO 639-3 macrolanguage (`zap`, 58 Zapotec
-    languages) or an ISO 639-5 collective code (`oto`, "Otomian languages")."""
-    from langcodes.data_dicts import MACROLANGUAGES
-
-    return code in set(MACROLANGUAGES.values()) or \
-        langcodes.Language.get(code).display_name("en").endswith(" languages")
-
-
-def known_autonyms(names: dict[str, str]) -> None:
-    """Autonyms found earlier (kept in a render cache, see `autonym_table`): `autonym` answers
-    them without loading the table."""
-    _AUTONYMS.update(names)
-
-
-def autonym_table() -> str:
-    """What changes when langcodes' table of names does (the `language_data` module it reads),
-    without loading it: part of the key of a remembered autonym."""
-    origin = importlib.util.find_spec("language_data.name_data").origin
-    stat = os.stat(origin)
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def alpha3(code: str) -> str:
-    """ISO 639-2/3 code for container language tags (MP4/MOV carry three letters)."""
-    return langcodes.Language.get(code).to_alpha3()

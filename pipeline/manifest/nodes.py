@@ -17,7 +17,8 @@ import langcodes
 import yaml
 
 from pipeline.errors import Diagnostic, error
-from pipeline.manifest.model import HTML_COLOUR, SLUG, Box, Concern, alpha3
+from pipeline.manifest.language_names import alpha3
+from pipeline.manifest.model import HTML_COLOUR, SLUG, Box, Concern
 from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import Container, Fit, Leader, Medium, Scan, SoftSubtitles
 from pipeline.ranges import Range

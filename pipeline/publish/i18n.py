@@ -186,7 +186,7 @@ def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[D
 
 def nameless_language(manifest: Manifest, language: Language, name: str) -> Diagnostic:
     """A warning for a language the manifest does not name whose code names a group of
-    languages (`model.group_of_languages`) with no name of its own in CLDR: the page would head
+    languages (`language_names.group_of_languages`) with no name of its own in CLDR: the page would head
     its cards with the group's English name (a trial's Spanish page: "Zapotec", "Otomian
     languages"), and validate said nothing. (A single language without a name of its own is
     headed with its English name and named in Spanish under it: the test campaigns' way.)"""

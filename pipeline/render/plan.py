@@ -17,8 +17,9 @@ from pipeline.errors import (Diagnostic, PipelineError, Reason, error, in_file_o
 from pipeline.fingerprint import CACHE_NAME, HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, load_manifest
 from pipeline.manifest.load import InvalidManifest, checkable
-from pipeline.manifest.model import (Concern, autonym, autonym_table, group_of_languages,
-                                     known_autonyms, own_name_known)
+from pipeline.manifest.language_names import (autonym, autonym_table, group_of_languages,
+                                              known_autonyms, own_name_known)
+from pipeline.manifest.model import Concern
 from pipeline.media.ffmpeg import ffmpeg_identity, ffmpeg_version
 from pipeline.media.geometry import Geometry
 from pipeline.media.probe import MediaInfo
