@@ -188,7 +188,7 @@ def test_a_clip_in_one_channel_of_a_5_1_dub_is_said_with_its_channel(campaign, r
 # What phones and recorder apps send: mono 48 kHz, AAC (M4A) or MP3, at 64 kbit/s.
 PHONE = {"m4a": ("-c:a", "aac", "-b:a", "64k"), "mp3": ("-c:a", "libmp3lame", "-b:a", "64k"),
          "wav": ("-c:a", "pcm_s16le")}
-NEAR = 10 ** (-1 / 20)      # defects.LOSSY_LEVEL, -1 dBFS
+NEAR = 10 ** (-1 / 20)      # defect_levels.LOSSY_LEVEL, -1 dBFS
 
 
 def take(campaign, code: str, ext: str, voice: Path, chain: str) -> Path:
@@ -202,7 +202,7 @@ def take(campaign, code: str, ext: str, voice: Path, chain: str) -> Path:
 
 def crowded_blocks(path: Path) -> tuple[int, int]:
     """The 100 ms blocks of the decoded file with 6 % or more of their samples at or above -1
-    dBFS, and those samples: numpy's reading of defects.LOSSY_SHARE's rule."""
+    dBFS, and those samples: numpy's reading of defect_levels.LOSSY_SHARE's rule."""
     sound = samples(path)
     blocks = [sound[i:i + 4800] for i in range(0, len(sound), 4800)]
     counts = [int(np.count_nonzero(np.abs(block) >= NEAR)) for block in blocks]
@@ -362,7 +362,7 @@ def test_a_clip_in_the_centre_of_a_5_1_aac_dub_is_said_with_its_channel(campaign
 
 def pauses(sound: np.ndarray) -> np.ndarray:
     """The 100 ms blocks (at 48 kHz) of `sound` whose swing is under -40 dBFS
-    (defects.PAUSE_LEVEL), as a mask of its samples."""
+    (defect_levels.PAUSE_LEVEL), as a mask of its samples."""
     mask = np.zeros(len(sound), bool)
     for start in range(0, len(sound) - 4799, 4800):
         block = sound[start:start + 4800]

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 VOICE = "aevalsrc=0.25*sin(2*PI*440*t):c=mono:s=48000:d=3"     # -15 dBFS RMS, at 440 Hz
 EFFECTS = "anoisesrc=color=white:amplitude=0.01:sample_rate=48000:duration=3"   # -45 dBFS RMS
 LOUD_MIX = "aevalsrc=0.9*sin(2*PI*440*t):c=mono:s=48000:d=3"   # two copies sum to +5 dBFS
-# Each copy peaks under defects.LOSSY_LEVEL (-1 dBFS), their sum at +4 dBFS.
+# Each copy peaks under defect_levels.LOSSY_LEVEL (-1 dBFS), their sum at +4 dBFS.
 LOSSY_MIX = "aevalsrc=0.8*sin(2*PI*440*t):c=mono:s=48000:d=3"
 SILENCE = "anullsrc=channel_layout=mono:sample_rate=48000:duration=3"
 RIGHT = "aevalsrc=0.2*sin(2*PI*660*t):c=mono:s=48000:d=3"      # 2 dB under the voice: stereo

@@ -3,7 +3,7 @@ block's figures (`block_stats` on the stereo downmix, `channel_stats` on the sou
 `near_full_scale` on a lossy source's, `lfe_band` on the LFE), and the parsing of ffmpeg's log
 into `Block`s; and, in the same decode, where its sound starts to the sample (`sound_starts`).
 What the blocks say about a track (its DC offset, clipping, dead air, channel order) is
-`defects.py`'s, whose thresholds these graphs and counts apply.
+`defects.py`'s; the thresholds these graphs and counts apply are defect_levels.py's.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import ffmpeg
 
-from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
-                                    SILENCE_LEVEL)
+from pipeline.media.defect_levels import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL,
+                                          LOSSY_SHARE, SILENCE_LEVEL)
 
 Stream = ffmpeg.nodes.FilterableStream
 

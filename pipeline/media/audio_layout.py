@@ -19,7 +19,7 @@ from __future__ import annotations
 import ffmpeg
 
 from pipeline.errors import PipelineError
-from pipeline.media.defects import OTHER_SIDE
+from pipeline.media.defect_levels import OTHER_SIDE
 from pipeline.messages import N_, say
 
 Node = ffmpeg.nodes.FilterableStream

@@ -12,7 +12,8 @@ import ffmpeg
 from pipeline.errors import PipelineError
 from pipeline.media.audio_layout import (BY_COUNT, FADE, Node, align, fit_length, layout_of,
                                          names_no_layout, summed, to_stereo)
-from pipeline.media.defects import GATE_ABSOLUTE, remove_dc
+from pipeline.media.defect_levels import GATE_ABSOLUTE
+from pipeline.media.defects import remove_dc
 from pipeline.media.probe import MediaInfo, Stream
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 
@@ -187,7 +188,7 @@ def _summable(info: MediaInfo, chosen: tuple[int, ...], described: list[Message]
 
 
 # Two mono streams taken as left and right by default (no `audio:` key chose them) are said to
-# look like stems when one is silent (under defects.GATE_ABSOLUTE throughout) or their levels
+# look like stems when one is silent (under defect_levels.GATE_ABSOLUTE throughout) or their levels
 # where each sounds (defects.Defects.gated) are STEMS_APART or more apart. The sides of a
 # stereo mix carry one programme, its balance near the centre; stems do not: a voice and its
 # music and effects, or a mono programme as EBU R 48 lays its tracks (the complete mix on

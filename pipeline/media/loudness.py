@@ -22,7 +22,8 @@ from pipeline.media.audio_layout import LAYOUTS, to_stereo
 from pipeline.media.astats import (Block, block_stats, channel_stats, lfe_band, near_full_scale,
                                    parse_blocks, parse_lfe_band, parse_sound_starts, sound_starts)
 from pipeline.media.cut_short import cut_short
-from pipeline.media.defects import LOSSY, SILENCE_LEVEL, Defects, find_defects
+from pipeline.media.defect_levels import LOSSY, SILENCE_LEVEL
+from pipeline.media.defects import Defects, find_defects
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.messages import N_, say
 
@@ -317,7 +318,7 @@ def analyse_sound(path: Path | str, sample_rate: int, layout: str,
     The track is read as `layout` and measured as its stereo downmix (audio_layout.to_stereo);
     a layout of more than two channels is also read per channel for clipping and level
     (astats.channel_stats), and its LFE above the LFE's band (astats.lfe_band); a track in a
-    lossy `codec` (the probe's name, defects.LOSSY) is read per channel for its samples near
+    lossy `codec` (the probe's name, defect_levels.LOSSY) is read per channel for its samples near
     full scale, where its clipping shows (astats.near_full_scale). `sample_rate` (Hz, from
     the probe) cuts the signal into blocks of BLOCK seconds. With `fitted` (what makes the
     downmix the signal levelling starts from: cut or padded to the spot), that signal is

@@ -26,7 +26,7 @@ from pipeline.manifest import QcSettings
 from pipeline.media.audio_layout import fit_length, layout_of
 from pipeline.media.audio_streams import fitted_to_picture, merged_sound
 from pipeline.media.conform import Master
-from pipeline.media.defects import LFE_BAND, LFE_FLOOR, LOSSY
+from pipeline.media.defect_levels import LFE_BAND, LFE_FLOOR, LOSSY
 from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analyse_sound,
                                      analyse_stream)
 from pipeline.media.probe import MediaInfo

@@ -30,7 +30,7 @@ from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings, PipelineError, warning
 from pipeline.media.audio_layout import LAYOUTS, layout_of, spoken
-from pipeline.media.defects import LOSSY
+from pipeline.media.defect_levels import LOSSY
 from pipeline.media.probe import MediaInfo, busiest_second_bits
 from pipeline.messages import N_, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
@@ -79,7 +79,7 @@ MISNAMED = ("audio-format", "wav-not-pcm")
 
 
 def codec_name(codec: str) -> str:
-    """A codec as messages name it: AAC, MP3, Opus (`defects.LOSSY`), FLAC, ALAC, PCM..."""
+    """A codec as messages name it: AAC, MP3, Opus (`defect_levels.LOSSY`), FLAC, ALAC, PCM..."""
     if codec.startswith("pcm_"):
         return "PCM"
     return LOSSY.get(codec) or LOSSLESS.get(codec) or ADPCM.get(codec) or codec.upper()

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, warning
 from pipeline.media.audio_streams import SoundMap
-from pipeline.media.defects import GATE_ABSOLUTE, OTHER_SIDE, Defects
+from pipeline.media.defect_levels import GATE_ABSOLUTE, OTHER_SIDE
+from pipeline.media.defects import Defects
 from pipeline.media.loudness import SoundAnalysis
 from pipeline.messages import N_, Number, say
 

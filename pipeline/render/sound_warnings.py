@@ -19,8 +19,9 @@ from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings
 from pipeline.media.audio_layout import GAINS, spoken
 from pipeline.media.audio_streams import SoundMap
-from pipeline.media.defects import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL, LOSSY_SHARE,
-                                    SILENCE_LEVEL, Defects, offset_dbfs)
+from pipeline.media.defect_levels import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL,
+                                          LOSSY_SHARE, SILENCE_LEVEL)
+from pipeline.media.defects import Defects, offset_dbfs
 from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.render.sound_sides import master_sides, one_sided, side_warnings, silent_side
@@ -115,7 +116,7 @@ def dc_correction(analysis: SoundAnalysis, sides: bool = False) -> tuple[float, 
 
 def dc_offset(defects: Defects) -> tuple[float, ...]:
     """A track's DC offset per channel of its downmix (full scale = 1.0): its mean (AES17); a
-    clipped track's read in its pauses when it has them (defects.PAUSE_LEVEL), as its clipping
+    clipped track's read in its pauses when it has them (defect_levels.PAUSE_LEVEL), as its clipping
     moves the mean of its loud blocks (`lopsided`)."""
     return defects.pause_dc if defects.clipped_samples and defects.pause_dc is not None \
         else defects.dc
