@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli.main import cli
-from pipeline.cli.translate import preview
+from pipeline.cli.preview import preview
 from pipeline.manifest import Style
 from pipeline.media.conform import examine
 from pipeline.media.probe import probe_video

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pipeline.cli.translate import preview
+from pipeline.cli.preview import preview
 from pipeline.media.conform import examine
 from pipeline.media.probe import probe_video
 from pipeline.profiles import Profile

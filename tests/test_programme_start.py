@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli.main import cli
-from pipeline.cli.translate import preview
+from pipeline.cli.preview import preview
 from tests.conformmedia import SRT, X264, Spots
 from tests.conftest import ffmpeg
 from tests.mediacheck import (beep_time, duration, flash_time, gray_frame, integrated_loudness,

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from pipeline.cli.translate import preview
+from pipeline.cli.preview import preview
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.render.specimen import (code_points, distinct_graphemes, label_font,
                                       specimen_script, write_specimen)

@@ -14,6 +14,7 @@ import threading
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Callable
 
 import click
@@ -86,6 +87,11 @@ def verbosity_options(command):
     return click.option("-v", "--verbose", count=True, expose_value=False, is_eager=True,
                         callback=_set_verbosity,
                         help=N_("Show more: -v the ffmpeg commands, -vv debug details."))(command)
+
+
+# The one manifest a translator's command (preview, watch) reads.
+MANIFEST = click.argument("manifest", metavar=N_("MANIFEST"),
+                          type=click.Path(dir_okay=False, path_type=Path))
 
 
 # Each parameter is named after its option, so that Click's auto_envvar_prefix reads

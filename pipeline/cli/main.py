@@ -70,7 +70,7 @@ class LazyGroup(click.Group):
     file watcher's): ~0.1 s a start. Click's documented "lazily loading subcommands" pattern."""
 
     LAZY = {"clean": "pipeline.cli.clean", "check": "pipeline.cli.translate",
-            "preview": "pipeline.cli.translate", "watch": "pipeline.cli.translate",
+            "preview": "pipeline.cli.preview", "watch": "pipeline.cli.translate",
             "publish": "pipeline.cli.publish", "verify": "pipeline.cli.publish",
             "profiles": "pipeline.cli.profiles"}
 

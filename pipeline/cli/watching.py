@@ -1,6 +1,6 @@
 """What `pipeline watch` prints of each event of `render/watch.py`: what it watches, the files
 that changed or are still being copied, their checks, and each variant's outcome, as `render`
-says them. Apart from `cli/translate.py`, which parses the commands and calls the core."""
+says them. Apart from `cli/translate.py`, which parses the command and calls the core."""
 
 from __future__ import annotations
 
