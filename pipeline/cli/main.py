@@ -6,6 +6,7 @@ errors stay exit code 2.
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
 import sys
@@ -90,9 +91,15 @@ class LazyGroup(click.Group):
             raise
 
 
-@functools.cache   # options are added once, however often a command is looked up (tests do)
 def _imported_command(module: str, name: str) -> click.Command:
-    return speak_help(verbosity_options(getattr(importlib.import_module(module), name)))
+    # Said in the terminal's language of the moment on a copy: the module's own command keeps
+    # its English (a test's Spanish `preview` left the next test's `preview --help` Spanish).
+    return speak_help(copy.deepcopy(_with_options(module, name)))
+
+
+@functools.cache   # options are added once, however often a command is looked up (tests do)
+def _with_options(module: str, name: str) -> click.Command:
+    return verbosity_options(getattr(importlib.import_module(module), name))
 
 
 @click.group(cls=LazyGroup, context_settings={"auto_envvar_prefix": "PIPELINE",
