@@ -614,6 +614,53 @@ def test_a_music_beds_offset_is_said_and_gone_from_the_mix(campaign, radio_maste
     assert record["settings"]["dc_removed"] == {"music_bed": [0.1, 0.1]}
 
 
+def test_a_music_bed_that_ends_before_the_spot_or_after_it_is_said_for_every_profile(campaign):
+    # A trial's 6 s bed under a 12 s spot: its video files closed on 4.5 s of silence, said
+    # of its radio file alone, after rendering; a 15 s bed under a 10 s cut passed unsaid.
+    bed = campaign.root / "media/spot.bed.wav"
+    campaign.audio("maj", "voice.wav")                      # speaks 2.6 s of the 4 s spot
+    manifest = campaign.write([{"code": "maj", "treatment": "mix"}],
+                              profiles={"small": {"base": "proxy", "width": 320, "height": 180},
+                                        "radio-mp3": {}})
+    assert invoke("validate", manifest).exit_code == 0
+    assert warnings_of(invoke("validate", manifest), bed) == []     # the fixture's 4 s bed
+    for seconds, said in (
+            (1.5, f"{bed}: warning: the music bed's sound ends at 1.5 s, the spot at 4.00 s (the "
+                  "bed is 1.50 s long): its voice-overs have no music in their last 2.5 s"),
+            (6.0, f"{bed}: warning: the music bed is 6.00 s long, the spot 4.00 s: its music is "
+                  "cut off at the spot's end")):
+        ffmpeg("-f", "lavfi", "-i", f"sine=frequency=220:sample_rate=48000:duration={seconds}",
+               "-filter:a", "volume=-18dB", "-ac", "2", str(bed))
+        result = invoke("validate", manifest)
+        assert result.exit_code == 0, result.output
+        assert [w.split(" (hint")[0] for w in warnings_of(result, bed)] == [said], result.output
+        assert "(hint: check that this is the music bed of this cut of the spot)" in result.output
+    # A bed whose music fades out a little before the end is a bed that ends with the spot.
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=2.5",
+           "-filter:a", "volume=-18dB,apad=whole_dur=4", "-ac", "2", str(bed))
+    assert warnings_of(invoke("validate", manifest), bed) == []
+
+
+@pytest.mark.e2e
+def test_a_short_music_bed_is_a_qc_warning_of_its_video_and_radio_files(campaign):
+    bed = campaign.root / "media/spot.bed.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=1.5",
+           "-filter:a", "volume=-18dB", "-ac", "2", str(bed))
+    campaign.audio("maj", "voice.wav")
+    manifest = campaign.write([{"code": "maj", "treatment": "mix"}],
+                              profiles={"small": {"base": "proxy", "width": 320, "height": 180},
+                                        "radio-mp3": {}})
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    for name in ("spot.maj.small", "spot.maj.radio-mp3"):
+        record = json.loads((campaign.out / f"{name}.json").read_text())
+        assert "bed-short" in [w["code"] for w in record["qc"]["warnings"]], record["qc"]
+    # What the warning says, measured on the video file: no sound in its last 1.4 s (the voice
+    # speaks 2.6 s, the bed 1.5 s).
+    quiet = samples(campaign.out / "spot.maj.small.mp4", 2)[int(2.65 * 48000):]
+    assert np.abs(quiet).max() < 1e-3, np.abs(quiet).max()
+
+
 # --- no false alarms --------------------------------------------------------------------------
 
 def espeak(path: Path) -> Path:

@@ -82,6 +82,8 @@ _MEDIA = {
     "sides-apart": N_("Recording much louder on one side"),
     "leading-silence": N_("Silence at the start"),
     "trailing-silence": N_("Silence at the end"),
+    "bed-short": N_("Music bed ends before the spot"),
+    "bed-cut": N_("Music bed cut off at the spot's end"),
     "audio-streams": N_("Master's audio streams chosen"),
     "stems": N_("Master's stems taken as left and right"),
     "master-silent": N_("Master's sound silent"),
@@ -151,6 +153,8 @@ STATION_ACTIONS = {
     "trailing-silence": N_("Cut the spot at %(end)s s in your playout system, or ask the "
                            "campaign for a corrected version."),
     "loudness-range": N_("Listen to it before airing."),
+    "bed-short": N_("Listen to it before airing."),
+    "bed-cut": N_("Listen to it before airing."),
     "limited": N_("Listen to it before airing."),
     "track-unseen": N_("To send it by messaging apps or post it, ask the campaign for a "
                        "version with the subtitles in the picture."),

@@ -31,7 +31,7 @@ from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analys
                                      analyse_stream)
 from pipeline.media.probe import MediaInfo
 from pipeline.render.sound_sides import ONE_SIDED_GAIN, levelled_from
-from pipeline.render.sound_warnings import VOICE_ORDER_HINT, defect_warnings
+from pipeline.render.sound_warnings import TRAILING_SILENCE, VOICE_ORDER_HINT, defect_warnings
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 
@@ -172,6 +172,32 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
                 tolerance=Number(qc.duration_tolerance)), path,
             hint=say(N_("check that this is the recording for this spot")), code="length"))
     return found + _defects(path, analysis, what)
+
+
+def check_bed(path: Path, duration: float, analysis: SoundAnalysis,
+              spot_duration: float) -> list[Diagnostic]:
+    """Warnings on a spot's music bed of `duration` seconds against the spot's `spot_duration`:
+    its music (`analysis.sound_end`) ending more than TRAILING_SILENCE seconds before the
+    spot's end, where every voice-over over it then has no music (a trial's 6 s bed under a
+    12 s spot: 4.5 s of silence closing each video file, said of its radio file alone), or
+    going on past it, cut there mid-phrase (a bed made for another cut of the spot). Nothing
+    of a bed without sound (its defects say so)."""
+    if analysis.sound_end is None:
+        return []
+    end = min(analysis.sound_end, duration)
+    figures = dict(length=Number(duration, ".2f"), spot=Number(spot_duration, ".2f"))
+    hint = say(N_("check that this is the music bed of this cut of the spot"))
+    if end - BLOCK >= spot_duration - 1e-3:
+        return [warning(say(N_("the music bed is %(length)s s long, the spot %(spot)s s: its "
+                               "music is cut off at the spot's end"), **figures),
+                        path, hint=hint, code="bed-cut")]
+    if spot_duration - end > TRAILING_SILENCE:
+        return [warning(say(N_("the music bed's sound ends at %(end)s s, the spot at %(spot)s s "
+                               "(the bed is %(length)s s long): its voice-overs have no music in "
+                               "their last %(missing)s s"), end=Number(end, ".1f"),
+                            missing=Number(spot_duration - end, ".1f"), **figures),
+                        path, hint=hint, code="bed-short")]
+    return []
 
 
 def check_alone(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profile, ...],

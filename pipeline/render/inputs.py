@@ -27,8 +27,8 @@ from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_ma
 from pipeline.media.programme import programme_of
 from pipeline.messages import N_, Message, say
 from pipeline.profiles import Profile
-from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_delivery,
-                                       quiet)
+from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_bed,
+                                       check_delivery, quiet)
 from pipeline.render.delivery_files import RECORDING_UNREADABLE, find_delivery
 from pipeline.render.loudness_limits import loudness_range, range_limits, short_term_excess
 from pipeline.render.medium import (MASTER_SOUND, carries, is_radio, master_view,
@@ -202,17 +202,19 @@ class Inputs(Memo):
                    ) -> tuple[MediaInfo, SoundAnalysis, list[Diagnostic]]:
         """The spot's music bed probed and analysed as a delivery is (fitted to the spot: the
         loudness its levelling starts from), and its DC offset, clipping, a silent side (the
-        other put in its place), sides far apart, and a sample rate under the variant's `rate`
-        that leaves out part of the band as warnings on it: stations
-        air it under every voice-over. No word on its silences: the voice fills them."""
+        other put in its place), sides far apart, a sample rate under the variant's `rate`
+        that leaves out part of the band, and music that ends well before the spot or past it
+        (`check_bed`) as warnings on it: stations air it under every voice-over. No word on
+        its pauses: the voice fills them."""
         bed = spot.music_bed
         info = self._once(("audio", bed), lambda: self._probe_bed(spot))
         self._misnamed(bed, info, N_("music bed"))
         analysis = self._once(("sound", bed, master.duration),
                               lambda: self._analyse(bed, info, master.duration))
         warnings = self._once(("bed-check", bed, master.duration), lambda: self._checked(
-            defect_warnings(bed, analysis, N_("music bed"), sides=True)
-            if analysis.defects else []))
+            (defect_warnings(bed, analysis, N_("music bed"), sides=True)
+             if analysis.defects else []) + check_bed(bed, info.duration, analysis,
+                                                      master.duration)))
         return info, analysis, warnings + self._low_rate(bed, info, N_("music bed"), rate)
 
     def _misnamed(self, path: Path, info: MediaInfo, what: str) -> None:
