@@ -550,6 +550,26 @@ def test_an_earlier_version_is_said_once_when_every_file_of_a_language_is_one():
     assert ote_html.index('class="files"') < ote_html.index('class="earlier ')
 
 
+@pytest.mark.parametrize("what, marked", [
+    (["master"], True), (["software"], True), (["subtitles", "settings"], True),
+    (["settings"], False), (["dub recording"], False), (["music bed"], False)])
+def test_subtitle_files_are_earlier_versions_with_the_files_made_from_their_sources(what, marked):
+    # A trial's master re-cut, its soft language blocked by a cue now past the end: its MP4s
+    # were said earlier versions, the old cut's subtitle files beside them were not.
+    old = {"reason": "blocked", "what": what, "text": "Earlier version: ..."}
+    srt = {"file": "spot/spot.tzo.srt", "url": "spot/spot.tzo.srt", "format": "SRT", "bytes": 10,
+           "sha256": "1" * 64}
+    shown = {"poster_url": None, "loudness_lufs": -16.0, "true_peak_dbtp": -1.0}
+    both = [variant(name, "mp4", outdated=old, sidecars=[srt], **shown)
+            for name in ("small", "tall")]
+    (card,) = page_model({"variants": both})[0].cards
+    assert card.subtitles_outdated == {"spot/spot.tzo.srt": old if marked else None}
+    # One of them rendered since: the file is the current one.
+    (card,) = page_model({"variants": [both[0], variant("tall", "mp4", sidecars=[srt],
+                                                        **shown)]})[0].cards
+    assert card.subtitles_outdated == {"spot/spot.tzo.srt": None}
+
+
 def test_a_file_showing_no_subtitles_sends_stations_to_the_card_s_burned_one_if_it_has_one():
     # A messaging file told to keep a soft language's track: its page told stations to ask the
     # campaign for a version with the subtitles in the picture, the vertical file beside it.

@@ -42,6 +42,11 @@ WHAT = {
     "software": N_("the software that generates the files"),
     INPUTS: N_("the files it is made from"),
 }
+# What a language's subtitle files are made from: its subtitles, timed to the master (its
+# frames, its programme's start) by the software. Every file carrying them an earlier version
+# by one of these, they are earlier versions too (cards.py): a trial's re-cut master had its
+# MP4s said earlier and, beside them, the old cut's subtitle files said nothing.
+SIDECAR_SOURCES = frozenset({"subtitles", "master", "software", INPUTS})
 # The label before the sentence, and the sentence for each reason, taking `what` (a list).
 LABEL = N_("Earlier version")
 # An input removed: the files are the last made, and none newer comes until it is delivered
