@@ -79,6 +79,30 @@ def test_files_of_a_removed_language_are_reported_and_cleaned_only_when_asked(ca
     assert invoke("clean", manifest).stdout == ""
 
 
+def test_a_renamed_spot_s_folder_is_gone_once_cleaned(campaign):
+    # A trial renamed a spot: `clean --delete` deleted its old files and left its folder and
+    # `.work/`, empty. A folder holding anything else of the user's stays.
+    manifest = rendered(campaign)
+    old = campaign.out
+    assert (old / ".work").is_dir() and any((old / ".work").iterdir())
+    shutil.copytree(campaign.root / "subtitles/spot", campaign.root / "subtitles/spot-b")
+    data = campaign.data(LANGUAGES)
+    data["spots"][0]["id"] = "spot-b"
+    manifest.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = invoke("clean", manifest, "--delete")
+    assert result.exit_code == 0, result.output
+    assert not old.exists(), sorted(p.name for p in old.rglob("*"))
+    assert old.parent.is_dir()                                  # the campaign's folder stays
+    # Rendered under its new name, then renamed back with a file of the user's in its folder.
+    assert invoke("render", manifest).exit_code == 0
+    renamed = old.parent / "spot-b"
+    (renamed / "notes.txt").write_text("mine", encoding="utf-8")
+    campaign.write(LANGUAGES)
+    result = invoke("clean", manifest, "--delete")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in renamed.iterdir()) == ["notes.txt"]
+
+
 def test_clean_reads_every_manifest_before_deleting_anything(campaign):
     manifest = rendered(campaign)
     campaign.write(LANGUAGES[:1])

@@ -177,4 +177,5 @@ def delete_unused(manifest: Manifest, unused: Unused) -> tuple[list[Path], list[
     # Found by listing the spots' own `.work/` folders, links not followed: this only guards
     # the one promise a delete must keep, nothing outside the output folder.
     return delete_files(unused.paths, lambda path: path.parent.name == WORK
-                        and path.resolve().parent.parent.parent == campaign)
+                        and path.resolve().parent.parent.parent == campaign,
+                        manifest.campaign_dir)

@@ -216,13 +216,16 @@ def delete_strays(manifest: Manifest) -> tuple[list[Path], list[Diagnostic]]:
     campaign = manifest.campaign_dir.resolve()
     # Found by listing the campaign's own folders, not following links: this only guards the
     # one promise a delete must keep, nothing outside the output folder.
-    return delete_files(stray_files(manifest), lambda path: campaign in path.resolve().parents)
+    return delete_files(stray_files(manifest), lambda path: campaign in path.resolve().parents,
+                        manifest.campaign_dir)
 
 
-def delete_files(paths: list[Path], inside: Callable[[Path], bool]
+def delete_files(paths: list[Path], inside: Callable[[Path], bool], root: Path
                  ) -> tuple[list[Path], list[Diagnostic]]:
     """Delete each of `paths` that `inside` accepts (the output folder's own): (deleted, an
-    error for each that could not be, or was outside)."""
+    error for each that could not be, or was outside). The folders under `root` (the
+    campaign's) this leaves empty are removed too: a renamed spot's folder and its `.work/`
+    were left behind, empty (a trial's `clean --delete`)."""
     deleted, problems = [], []
     for path in paths:
         if not inside(path):
@@ -239,7 +242,19 @@ def delete_files(paths: list[Path], inside: Callable[[Path], bool]
                                   hint=say(N_("check the folder's permissions"))))
             continue
         deleted.append(path)
+    _remove_emptied({path.parent for path in deleted}, root)
     return deleted, problems
+
+
+def _remove_emptied(folders: set[Path], root: Path) -> None:
+    """Each of `folders` strictly under `root`, and then its parents, removed while empty."""
+    for folder in sorted(folders, key=lambda folder: len(folder.parts), reverse=True):
+        while root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:         # not empty (a file kept, or written meanwhile): kept
+                break
+            folder = folder.parent
 
 
 def _entry(path: Path) -> str:
