@@ -103,6 +103,31 @@ def test_a_renamed_spot_s_folder_is_gone_once_cleaned(campaign):
     assert sorted(p.name for p in renamed.iterdir()) == ["notes.txt"]
 
 
+def test_a_spot_renamed_in_the_manifest_alone_is_told_where_its_files_are(campaign):
+    # A trial renamed a spot's id: validate said its four files missing, with no word of the
+    # folders that had them; the subtitles' error said "no file in" a folder that was not there.
+    campaign.subtitle("nah")
+    campaign.audio("yua")
+    data = campaign.data([{"code": "nah", "treatment": "burn"}, {"code": "yua", "treatment": "dub"}])
+    data["spots"][0]["id"] = "spot-b"
+    manifest = campaign.write_text(yaml.safe_dump(data))
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1, result.output
+    subtitles, audio = campaign.root / "subtitles", campaign.root / "audio"
+    for folder in (subtitles, audio):
+        code = "'nah'" if folder == subtitles else "'yua'"
+        assert (f"(hint: {folder / 'spot'} holds a file of {code} and is the folder of no spot "
+                "of the manifest: if spot spot-b was renamed, rename that folder spot-b too)") \
+            in result.output, result.output
+    assert f"the folder {subtitles / 'spot-b'} does not exist" in result.output
+    # A second folder of no spot: which one it was cannot be told, the usual hint.
+    shutil.copytree(subtitles / "spot", subtitles / "spot-old")
+    result = invoke("validate", manifest)
+    assert "holds a file of 'nah'" not in result.output
+    assert "holds a file of 'yua'" in result.output
+    assert "add the subtitle file there" in result.output
+
+
 def test_clean_reads_every_manifest_before_deleting_anything(campaign):
     manifest = rendered(campaign)
     campaign.write(LANGUAGES[:1])

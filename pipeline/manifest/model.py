@@ -283,6 +283,23 @@ class Manifest:
         return say(N_("add the subtitle file there (SubRip, WebVTT, ASS/SSA or TTML), or change "
                       "the treatment"))
 
+    def renamed_folder(self, root: Path, spot: Spot, code: str) -> Message | None:
+        """The hint for `spot`'s missing folder under `root` when one folder there has a file of
+        language `code` and is no spot's: a spot renamed in the manifest only (a trial's
+        `validate` said four files missing, not the old folder that had them); else None."""
+        if (root / spot.id).exists():
+            return None
+        try:
+            left = [folder for folder in root.iterdir() if folder.is_dir() and index_folder(
+                folder).get(code) and folder.name not in {known.id for known in self.spots}]
+        except OSError:
+            return None
+        if len(left) != 1:
+            return None
+        return say(N_("%(folder)s holds a file of %(code)s and is the folder of no spot of the "
+                      "manifest: if spot %(spot)s was renamed, rename that folder %(spot)s too"),
+                   folder=str(left[0]), code=repr(code), spot=spot.id)
+
     def subtitle_path(self, spot: Spot, language: Language) -> Path:
         """The language's one subtitle file.
 
@@ -327,15 +344,21 @@ class Manifest:
                              "%(expected)s (or %(suffixes)s); the folder has %(files)s: the name "
                              "must be lower-case, %(name)s"),
                           files=Items(tuple(cased)), name=expected.name, **said)
-        else:
+        elif folder.is_dir():
             missing = say(N_("subtitles missing for language %(code)s (%(treatment)s): expected "
                              "%(expected)s (or %(suffixes)s); there is no file for %(code)s in "
                              "%(folder)s"), folder=str(folder), **said)
+        else:
+            missing = say(N_("subtitles missing for language %(code)s (%(treatment)s): expected "
+                             "%(expected)s (or %(suffixes)s); the folder %(folder)s does not "
+                             "exist"), folder=str(folder), **said)
         raise SubtitleError(
             missing, self.path, language.line,
             say(N_("rename the file as said")) if renamable else
             say(N_("export the subtitles from the subtitle editor as SubRip (.srt), WebVTT or "
-                   "TTML")) if others else self.add_subtitles(spot))
+                   "TTML")) if others else
+            self.renamed_folder(self.subtitles_dir, spot, language.code) or
+            self.add_subtitles(spot))
 
     @property
     def campaign_dir(self) -> Path:

@@ -63,7 +63,9 @@ def find_delivery(manifest: Manifest, spot: Spot, language: Language, index: Fol
     one."""
     return find_recording(manifest.audio_dir / spot.id, language.code, index,
                           [known.code for known in manifest.languages], manifest.path,
-                          language.line, language.treatment, prober, _add(manifest, spot))
+                          language.line, language.treatment, prober,
+                          manifest.renamed_folder(manifest.audio_dir, spot, language.code)
+                          or _add(manifest, spot))
 
 
 def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str],
