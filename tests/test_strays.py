@@ -108,7 +108,8 @@ def test_a_spot_renamed_in_the_manifest_alone_is_told_where_its_files_are(campai
     # folders that had them; the subtitles' error said "no file in" a folder that was not there.
     campaign.subtitle("nah")
     campaign.audio("yua")
-    data = campaign.data([{"code": "nah", "treatment": "burn"}, {"code": "yua", "treatment": "dub"}])
+    data = campaign.data([{"code": "nah", "treatment": "burn"},
+                          {"code": "yua", "treatment": "dub"}])
     data["spots"][0]["id"] = "spot-b"
     manifest = campaign.write_text(yaml.safe_dump(data))
     result = invoke("validate", manifest)
