@@ -313,6 +313,15 @@ def test_presigned_catalog_urls_download_the_right_bytes(campaign, s3_server, bu
     checked = verify(catalog_url)
     assert checked.ok and len(checked.checks) == 12
     assert "X-Amz" not in checked.source  # never shown to anyone
+    # The page's presigned address, which publish tells to send to stations: a trial's verify
+    # of it fetched the catalog beside it unsigned, refused 403. Its own link is followed.
+    page_url = target_for(s3_server, bucket).url("blue-heart/index.html", presign_seconds=600)
+    checked = verify(page_url)
+    assert checked.ok and len(checked.checks) == 12 and "X-Amz" not in checked.source
+    with pytest.raises(StorageError) as refused:      # its error said without the signature
+        verify(page_url.replace("index.html", "gone.html"))
+    assert "HTTP 404" in refused.value.message, refused.value.message
+    assert "X-Amz" not in str(refused.value.path) + refused.value.message, refused.value
 
 
 @pytest.mark.e2e

@@ -3,11 +3,13 @@ bucket or any HTTP(S) URL."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qs, quote, urljoin, urlsplit, urlunsplit
@@ -150,10 +152,20 @@ class _HttpSource(_Source):
 def _refused_hint(url: str) -> Message:
     """Why a store refuses a URL: a presigned one has most likely expired; a plain one is of a
     private bucket (the catalog was published without --presign), which no link can open."""
-    if {name.lower() for name in parse_qs(urlsplit(url).query)} & PRESIGNED_QUERY:
+    if _presigned(url):
         return say(N_("the presigned links may have expired"))
     return say(N_("the bucket may be private: verify s3://bucket/prefix/campaign with "
                   "credentials, or publish with --presign"))
+
+
+def _shown(url_or_dir: str) -> str:
+    """An address as errors say it: an HTTP(S) one without its query (`redact_url`)."""
+    return redact_url(url_or_dir) if urlsplit(url_or_dir).scheme.lower() in ("http", "https") \
+        else url_or_dir
+
+
+def _presigned(url: str) -> bool:
+    return bool({name.lower() for name in parse_qs(urlsplit(url).query)} & PRESIGNED_QUERY)
 
 
 def status_for_anyone(url: str, timeout: float = 10.0, method: str = "GET") -> int | None:
@@ -173,12 +185,53 @@ def status_for_anyone(url: str, timeout: float = 10.0, method: str = "GET") -> i
         return None
 
 
+class _CatalogLink(HTMLParser):
+    """The address of a page's link named `catalog.json` (its footer's, beside the `pipeline
+    verify` line), as written: relative to the page, or presigned."""
+
+    def __init__(self):
+        super().__init__()
+        self.href: str | None = None
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._open = dict(attrs).get("href")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open and self.href is None and data.strip() == CATALOG_NAME:
+            self.href = self._open
+
+
+def _page_catalog(url: str) -> str:
+    """The catalog address a presigned page links to: only the page's own signature is in its
+    address, and the catalog beside it, unsigned, is refused (a trial's `verify` of the page
+    address `publish --presign` gives). `StorageError` when the page links none."""
+    page = _HttpSource(url).catalog()
+    if page[:2] == b"\x1f\x8b":          # published compressed (Content-Encoding: gzip)
+        page = gzip.decompress(page)
+    parser = _CatalogLink()
+    parser.feed(page.decode("utf-8", "replace"))
+    if parser.href is None:
+        raise StorageError(say(N_("%(url)s links to no catalog.json"), url=redact_url(url)),
+                           hint=say(N_("give the catalog's address, from the page's "
+                                       "'pipeline verify' line")))
+    return urljoin(url, parser.href)
+
+
 def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
     """The catalog `url_or_dir` names: its own address, its folder's, or its page's (a trial
-    gave the page's address and was told `.../index.html/catalog.json` answered 404)."""
+    gave the page's address and was told `.../index.html/catalog.json` answered 404); a
+    presigned page's, the one it links to (`_page_catalog`)."""
     parts = urlsplit(url_or_dir)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
+        if parts.path.endswith(".html") and _presigned(url_or_dir):
+            return _HttpSource(_page_catalog(url_or_dir))
         if parts.path.endswith(".html"):     # a page: the catalog beside it
             url = urlunsplit(parts._replace(path=parts.path.rpartition("/")[0] + "/" +
                                             CATALOG_NAME, query="", fragment=""))
@@ -215,11 +268,11 @@ def verify(url_or_dir: str, endpoint_url: str | None = None) -> VerifyReport:
         variants = catalog["variants"]
         if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
             raise TypeError
-    except PipelineError as exc:
-        exc.path = exc.path or url_or_dir
+    except PipelineError as exc:      # a presigned address said without its signature
+        exc.path = exc.path or _shown(url_or_dir)
         raise
     except (ValueError, KeyError, TypeError):
-        raise StorageError(say(N_("not a pipeline catalog")), url_or_dir) from None
+        raise StorageError(say(N_("not a pipeline catalog")), _shown(url_or_dir)) from None
     report = VerifyReport(source.location, str(catalog.get("campaign", "")))
     for variant in variants:
         report.checks.append(_check(source, variant))
