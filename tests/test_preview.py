@@ -27,7 +27,7 @@ from pipeline.render.contact_sheet import (
     tile_size,
     tiles_graph,
 )
-from pipeline.render.preview import proxy_profile
+from pipeline.render.preview_video import proxy_profile
 from pipeline.subtitles.burn import write_ass
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.frames import FrameGrid

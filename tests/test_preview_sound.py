@@ -16,7 +16,7 @@ from pipeline.cli.preview import preview
 from pipeline.media.conform import examine
 from pipeline.media.probe import probe_video
 from pipeline.profiles import Profile
-from pipeline.render.preview import proxy_graph, proxy_profile
+from pipeline.render.preview_video import proxy_graph, proxy_profile
 from tests.conftest import SMALL_PROFILES, SRT, ffmpeg
 from tests.mediacheck import (band_rms_db, changed_fraction, duration, gray_frame,
                               integrated_loudness, streams)

@@ -5,8 +5,8 @@ cues on the master's frames as the render has them (`subtitle_input.as_rendered`
 dub's or a voice-over's sound as the render makes it (`render/preview_sound.py`); of a radio
 spot's dub or voice-over, that sound alone, in a small file every player plays.
 
-The proxy is one decode, scaled to 360 lines and encoded with x264 `veryfast`, while the sheet
-is made beside it.
+The proxy (render/preview_video.py) is one decode, scaled to 360 lines and encoded with x264
+`veryfast`, while the sheet is made beside it.
 """
 
 from __future__ import annotations
@@ -18,46 +18,42 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-import ffmpeg
 
 from pipeline.errors import (
     CommandLineError,
     Diagnostic,
     PipelineError,
-    RenderError,
     in_file_order,
     raise_if_errors,
 )
-from pipeline.files import atomic_output, index_folder
+from pipeline.files import index_folder
 from pipeline.messages import N_, Items, Message, say
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
-from pipeline.media.conform import Master, examine, master_picture, master_sound
+from pipeline.media.conform import Master, examine
 from pipeline.media.ffmpeg import stop_jobs
-from pipeline.media.loudness import Loudness, measure_file
-from pipeline.media.probe import probe, probe_video
+from pipeline.media.loudness import Loudness
+from pipeline.media.probe import probe_video
 from pipeline.profiles import BUILTIN_PROFILES, Profile
-from pipeline.render.audio import audio_encoder_args
-from pipeline.render.contact_sheet import even, run_graph, write_sheet
+from pipeline.render.contact_sheet import write_sheet
 from pipeline.render.delivery_files import find_delivery
-from pipeline.render.encoders import container_args, video_encoder_args
 from pipeline.media.programme import programme_of
 from pipeline.render.preview_sound import (SOUND_PROFILE, Recording, open_cache, plan_recordings,
                                            recording_there, write_sound)
+from pipeline.render.preview_video import Burned, write_proxy
 from pipeline.render.specimen import label_font, write_specimen
 from pipeline.render.subtitle_input import as_rendered
 from pipeline.render.variants import PreviewPaths, UnknownSelection, preview_paths
-from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
-from pipeline.subtitles.file_styles import StyleFont, style_fonts, style_glyphs
+from pipeline.subtitles.burn import ass_fontsdir
+from pipeline.subtitles.file_styles import style_fonts, style_glyphs
 from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.fonts import Font, resolve_font
+from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.formats import read_subtitles
-from pipeline.subtitles.model import Cue, SubtitleFile
 from pipeline.subtitles.off_grid import off_grid_times
 from pipeline.subtitles.qc import check_cues, check_fit
 from pipeline.subtitles.title_safe import burned_frame
 
-PROXY_LINES = 360     # the proxy's shorter side
+
 
 
 @dataclass(frozen=True)
@@ -94,16 +90,6 @@ class NotMade:
     language: str
     error: PipelineError
     removed: tuple[Path, ...] = ()
-
-
-def proxy_profile(profile: Profile) -> Profile:
-    """The built-in `proxy` settings on a frame of the profile's shape, 360 lines on its short side."""
-    if profile.width >= profile.height:
-        width, height = even(PROXY_LINES * profile.width / profile.height), PROXY_LINES
-    else:
-        width, height = PROXY_LINES, even(PROXY_LINES * profile.height / profile.width)
-    return replace(BUILTIN_PROFILES["proxy"], name="preview", width=width, height=height,
-                   fit=profile.fit, fps=None)
 
 
 # --- choosing what to preview ---------------------------------------------------------------
@@ -230,18 +216,6 @@ def preview_frame(manifest: Manifest, master: Master, named: Profile | None = No
 
 # --- one preview ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Burned:
-    """A language's subtitle file as the preview burns it: read and checked, its `cues` as
-    read and as `shown` on the master's frames (a cue on no frame left out), and its fonts."""
-
-    subtitles: SubtitleFile
-    cues: list[Cue]
-    shown: list[Cue]
-    font: Font
-    own_styles: dict[str, StyleFont]
-
-
 def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile | None = None, *,
             video: bool = True, recording: Recording | PipelineError | None = None,
             words: Callable[[Message], str] = str) -> Preview:
@@ -362,53 +336,3 @@ def _checked_subtitles(manifest: Manifest, spot: Spot, language: Language, maste
     # Aegisub file at 29.97 fps was burned here by the nearest frames, one frame early).
     shown = list(as_rendered(cues, subtitles.format, master.info))
     return Burned(subtitles, cues, shown, font, own_styles), found
-
-
-def proxy_graph(master: Master, profile: Profile, output: Path, ass: Path | None = None,
-                fontsdir: Path | None = None, sound: Path | None = None):
-    """The whole master at 360 lines, with the subtitles of `ass` burned when given, and the
-    levelled track `sound` (copied, as a variant copies its shared track) or else the master's
-    sound."""
-    path = str(master.info.path)
-    picture = master_picture(path, master, profile)
-    if ass is not None:
-        picture = burn_in(picture, ass, fontsdir)
-    streams = [picture]
-    args = video_encoder_args(profile) | container_args(profile)
-    if sound is not None:
-        streams.append(ffmpeg.input(str(sound))["a:0"])
-        args["c:a"] = "copy"
-    elif master.sound:
-        streams.append(master_sound(path, master))
-        args |= audio_encoder_args(profile)
-    return ffmpeg.output(*streams, str(output), t=f"{master.info.duration:.3f}", **args)
-
-
-def write_proxy(master: Master, profile: Profile, work: Path, target: Path, language: Language,
-                burned: Burned | None = None, fontsdir: Path | None = None,
-                recording: Recording | None = None) -> Loudness | None:
-    """The proxy at `target`: `burned`'s cues burned, and `recording`'s sound levelled to the
-    proxy's target; that sound's loudness, measured on the written file (None: the master's
-    sound, as it is)."""
-    small = proxy_profile(profile)
-    ass = None
-    if burned is not None:
-        ass = work / "proxy.ass"
-        write_ass(burned.shown, ass, style=language.style, width=small.width,
-                  height=small.height, font=burned.font, language=language.code,
-                  fps=master.info.video.fps, file_styles=burned.own_styles, qc=language.qc,
-                  picture_width=burned_frame(small, master.geometry).picture_width)
-    sound = None
-    if recording is not None:
-        sound = work / "sound.m4a"
-        write_sound(recording, small, sound)
-    with atomic_output(target) as partial:
-        run_graph(proxy_graph(master, small, partial, ass, fontsdir, sound),
-                  f"encoding the preview video {target.name}", target)
-        info = probe(partial)
-        if info.video is None or (info.video.width, info.video.height) != (small.width, small.height):
-            raise RenderError(say(N_("the preview video is not %(size)s"),
-                                  size=f"{small.width}x{small.height}"), target)
-        # As the render's own checks: the file as written, decoded and metered (ebur128).
-        loudness = measure_file(partial) if sound is not None else None
-    return loudness
