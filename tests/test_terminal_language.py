@@ -708,6 +708,7 @@ RENDER = ("pipeline/render/medium.py", "pipeline/render/remake.py", "pipeline/re
           "pipeline/render/ebutt_sidecar.py", "pipeline/render/batch.py",
           "pipeline/render/deliveries.py", "pipeline/render/intermediates.py",
           "pipeline/render/remote.py", "pipeline/render/plan.py", "pipeline/render/treatments.py",
+          "pipeline/render/variants.py",
           "pipeline/render/master_fit.py", "pipeline/media/audio_layout.py",
           "pipeline/media/audio_streams.py",
           "pipeline/media/programme.py", "pipeline/media/geometry.py",
@@ -789,6 +790,22 @@ def test_a_plans_errors_of_masters_and_files_are_said_in_spanish(campaign):
                       env={"LANG": "C.UTF-8"}, columns=900)
     assert "error: language 'nah' uses 'burn', but spot 'radio' is a radio spot" in english.text
     assert "1 file here belongs to no variant of campaign.yaml" in english.text
+
+
+def test_selectors_that_select_nothing_together_are_said_in_spanish(campaign):
+    # `--lang nah --profile radio-mp3` of a subtitled language: said in English, its reasons
+    # too, to a Spanish terminal.
+    campaign.subtitle("nah")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"small": {"base": "web", "width": 320, "height": 180},
+                                        "radio-mp3": None})
+    result = tty.run(["plan", str(manifest), "--lang", "nah", "--profile", "radio-mp3"],
+                     cwd=campaign.root, env=SPANISH, columns=900)
+    assert result.status == 2, result.describe()
+    assert tty.said(result)[-1] == (
+        "Error: --lang nah --profile radio-mp3: no se hace ninguna variante con todo esto a la "
+        "vez (spot.nah.radio-mp3: 'burn' conserva el sonido propio del máster (spa): el perfil "
+        "solo de audio 'radio-mp3' es para las lenguas dub y mix)"), result.describe()
 
 
 def test_a_preview_of_a_profile_that_is_not_there_is_said_in_spanish(campaign):

@@ -35,7 +35,7 @@ from pipeline.render.sound_warnings import use_analysis
 from pipeline.render.status import variant_settings, variant_status
 from pipeline.render.subtitle_input import fit_on_frame, language_font, read_language_file
 from pipeline.render.unused_inputs import unused_inputs
-from pipeline.render.variants import Plan, Selection, Variant, VariantPlan
+from pipeline.render.variants import Plan, Selection, Variant, VariantPlan, block_shared_names
 from pipeline.subtitles.file_styles import style_glyphs
 from pipeline.subtitles.title_safe import BurnedFrame, burned_frame, burned_frames, frame_merges
 
@@ -165,7 +165,7 @@ class _Planner(MasterFit, OwnFiles):
                 for profile in self.manifest.profiles:
                     variant = Variant(self.manifest, spot, language, profile)
                     plans.append(self._plan_variant(variant))
-        self._block_shared_names(plans)
+        self.diagnostics += block_shared_names(self.manifest, plans)
         self.diagnostics += sidecar_notes(self.manifest, plans) + ebutt_notes(self.manifest, plans)
         return plans
 
@@ -186,28 +186,6 @@ class _Planner(MasterFit, OwnFiles):
                     nameless.append(nameless_language(self.manifest, language, known["name"]))
         known_autonyms(found)
         return nameless
-
-    def _block_shared_names(self, plans: list[VariantPlan]) -> None:
-        """Variants that would write the same file (clock numbers in names, the same extension)."""
-        by_output: dict[Path, list[VariantPlan]] = {}
-        for plan in plans:
-            by_output.setdefault(plan.variant.output, []).append(plan)
-        for output, sharing in by_output.items():
-            if len(sharing) < 2:
-                continue
-            diagnostic = error(say(N_("%(variants)s would all be written to %(file)s"),
-                                   variants=Items(tuple(p.variant.stem for p in sharing)),
-                                   file=output.name), self.manifest.path,
-                               self.manifest.line_of("clock") or self.manifest.line_of("profiles"),
-                               say(N_("put %(field)s in the clock pattern, or name files by clock "
-                                      "number in one profile per extension"),
-                                   field="{profile}"))
-            self.diagnostics.append(diagnostic)
-            for plan in sharing:
-                if plan.status != "blocked":
-                    plan.status, plan.reasons = "blocked", []
-                plan.problems = plan.problems + [diagnostic]
-                plan.reasons = plan.reasons + [Reason(diagnostic)]
 
     def _plan_variant(self, variant: Variant) -> VariantPlan:
         plan = VariantPlan(variant, ffmpeg=self.ffmpeg)

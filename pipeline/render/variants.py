@@ -8,13 +8,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Literal, NamedTuple
 
-from pipeline.errors import CommandLineError, Diagnostic
+from pipeline.errors import CommandLineError, Diagnostic, Reason, error, reason_message
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.manifest.model import Concern
 from pipeline.media.conform import Master
 from pipeline.media.loudness import Loudness
 from pipeline.media.probe import MediaInfo
+from pipeline.messages import N_, Items, say
 from pipeline.profiles import Profile
 from pipeline.render.failures import Failure
 from pipeline.subtitles.file_styles import StyleFont
@@ -180,6 +181,32 @@ class VariantPlan:
                 "last_failure": self.failure.to_json() if self.failure else None}
 
 
+def block_shared_names(manifest: Manifest, plans: list[VariantPlan]) -> list[Diagnostic]:
+    """Variants of `manifest` that would write the same file (clock numbers in names, the same
+    extension), each blocked by one error, at the manifest's `clock` (else `profiles`) line;
+    the errors."""
+    by_output: dict[Path, list[VariantPlan]] = {}
+    for plan in plans:
+        by_output.setdefault(plan.variant.output, []).append(plan)
+    found = []
+    for output, sharing in by_output.items():
+        if len(sharing) < 2:
+            continue
+        diagnostic = error(say(N_("%(variants)s would all be written to %(file)s"),
+                               variants=Items(tuple(p.variant.stem for p in sharing)),
+                               file=output.name), manifest.path,
+                           manifest.line_of("clock") or manifest.line_of("profiles"),
+                           say(N_("put %(field)s in the clock pattern, or name files by clock "
+                                  "number in one profile per extension"), field="{profile}"))
+        found.append(diagnostic)
+        for plan in sharing:
+            if plan.status != "blocked":
+                plan.status, plan.reasons = "blocked", []
+            plan.problems = plan.problems + [diagnostic]
+            plan.reasons = plan.reasons + [Reason(diagnostic)]
+    return found
+
+
 @dataclass
 class Plan:
     manifests: list[Manifest]
@@ -343,13 +370,19 @@ class Selection:
                  in zip(FILTERS, (self.spots, self.languages, self.profiles)) for value in values]
         if selected.variants or not given:
             return
-        why = "; ".join(dict.fromkeys(f"{v.variant.stem}: {'; '.join(v.reasons)}"
-                                      for v in selected.skipped[:LISTED_SKIPPED]))
-        # No combination to explain: the values are in different manifests.
-        raise CommandLineError(" ".join(f"{option} {value}" for option, value in given)
-                               + ": no variant is made with all of these"
-                               + (f" ({why})" if why else ": no manifest has them all"),
-                               given[0][0])
+        # Each reason as the message it was said from: a Spanish terminal says them in Spanish.
+        said = {f"{v.variant.stem}: {'; '.join(v.reasons)}": say(
+            "%(stem)s: %(reasons)s", stem=v.variant.stem,
+            reasons=Items(tuple(reason_message(r) for r in v.reasons), "; "))
+            for v in selected.skipped[:LISTED_SKIPPED]}
+        why = Items(tuple(said.values()), "; ") if said else None
+        named = " ".join(f"{option} {value}" for option, value in given)
+        raise CommandLineError(
+            say(N_("%(given)s: no variant is made with all of these (%(why)s)"), given=named,
+                why=why) if why else
+            # No combination to explain: the values are in different manifests.
+            say(N_("%(given)s: no variant is made with all of these: no manifest has them all"),
+                given=named), given[0][0])
 
 
 def _where(manifests: list[Manifest]) -> str:
