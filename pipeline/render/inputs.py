@@ -30,10 +30,10 @@ from pipeline.profiles import Profile
 from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_bed,
                                        check_delivery, quiet)
 from pipeline.render.delivery_files import RECORDING_UNREADABLE, find_delivery
-from pipeline.render.loudness_limits import loudness_range, range_limits, short_term_excess
+from pipeline.render.loudness_limits import LoudnessChecks
 from pipeline.render.medium import (MASTER_SOUND, carries, is_radio, master_view,
                                    not_applicable, radio_master)
-from pipeline.render.memo import Blocked, Memo
+from pipeline.render.memo import Blocked
 from pipeline.render.sound_input import coarse_samples, low_sample_rate, misnamed, thin_coding
 from pipeline.render.sound_warnings import dead_air, defect_warnings, video_master_warnings
 from pipeline.render.strays import WrittenFiles
@@ -48,7 +48,7 @@ MASTER_QUIET = say(N_("check that the streams the spot takes are its mix (valida
                       "master again with its mix at a working level"))
 
 
-class Inputs(Memo):
+class Inputs(LoudnessChecks):
     """A manifest's files as planning reads them; each probed, examined and analysed once."""
 
     def __init__(self, manifest: Manifest, cache: HashCache):
@@ -357,36 +357,6 @@ class Inputs(Memo):
                f"stereo{DOWNMIX_VERSION}:fit{duration}:fade{FADE}:{self.cache.sha256(path)}")
         return SoundAnalysis.from_cache(self.cache.remembered(
             key, lambda: analyse_delivery(path, info, duration).to_cache()))
-
-    def _range(self, source: Path, analysis: SoundAnalysis, profile: Profile,
-               treatment: str, radio: bool) -> list[Diagnostic]:
-        """The loudness-range warning of a sound the render only levels (a dub, the master's),
-        from its analysis, said once a file, naming every limit it passes of the profiles of
-        a spot (`radio` or not) with those profiles (`range_limits`), and carried by their
-        variants alone; not of a voice-over, mixed by the render."""
-        if treatment == "mix":
-            return []
-        lra = (analysis.fitted or analysis.loudness).lra
-        limits = range_limits(self.manifest, radio, treatment, lra)
-        if not any(profile.name in names for names in limits.values()):
-            return []
-        return self._once(("loudness-range", source, lra, tuple(limits.items())),
-                          lambda: self._checked(loudness_range(source, lra, limits, treatment)))
-
-    def _short_term(self, source: Path, analysis: SoundAnalysis, profile: Profile,
-                    treatment: str, seconds: float) -> None:
-        """The error of a sound the render only levels (a dub, the master's) whose loudest 3 s
-        are over EBU R128 s1's limit for a spot of `seconds` by more than levelling can take
-        back (`short_term_excess`), from its analysis: once a file and loudness rule, Blocked
-        for the variants of the profiles of that rule alone. Not of a voice-over, mixed by
-        the render (its mix is checked when made)."""
-        if treatment == "mix":
-            return
-        loudness = analysis.fitted or analysis.loudness
-        self._once(("short-term", source, loudness, seconds, profile.loudness_standard,
-                    profile.loudness, profile.loudness_tolerance),
-                   lambda: self._checked(short_term_excess(source, loudness, profile, treatment,
-                                                           seconds)))
 
     def _probe_recording(self, track: Path) -> MediaInfo:
         """`_probe` of a language's own recording (`_recording`)."""

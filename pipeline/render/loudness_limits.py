@@ -2,8 +2,8 @@
 planning, from its analysis, so that `validate` and `check` tell a translator before a render:
 a loudness range (EBU Tech 3342) wider than a profile's own limit, a warning; loudest 3 s over
 EBU R128 s1's maximum short-term loudness by more than levelling can take back, an error that
-blocks that profile's variants. A mix made here is judged by the render, from the mix
-(render/record.py).
+blocks that profile's variants (`LoudnessChecks`, a part of the planner). A mix made here is
+judged by the render, from the mix (render/record.py).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import Manifest
-from pipeline.media.loudness import Loudness
+from pipeline.media.loudness import Loudness, SoundAnalysis
 from pipeline.messages import N_, Items, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 from pipeline.render.leveling import aim, short_term_room
 from pipeline.render.medium import MASTER_SOUND, carries
+from pipeline.render.memo import Memo
 from pipeline.standards import STANDARDS, loudness_unit, short_term_limit
 
 
@@ -157,3 +158,40 @@ _SHORT_TERM_HINT = {
     "master's sound": N_("ask for a master whose loudest passage is %(less)s dB or more lower: "
                          "no 3 s may be more than %(allowed)s LU above the whole"),
 }
+
+
+class LoudnessChecks(Memo):
+    """The planner's loudness limits of a sound it reads (render/inputs.py `Inputs`, whose
+    `manifest` they read), each said once a file and rule."""
+
+    manifest: Manifest
+
+    def _range(self, source: Path, analysis: SoundAnalysis, profile: Profile,
+               treatment: str, radio: bool) -> list[Diagnostic]:
+        """The loudness-range warning of a sound the render only levels (a dub, the master's),
+        from its analysis, said once a file, naming every limit it passes of the profiles of
+        a spot (`radio` or not) with those profiles (`range_limits`), and carried by their
+        variants alone; not of a voice-over, mixed by the render."""
+        if treatment == "mix":
+            return []
+        lra = (analysis.fitted or analysis.loudness).lra
+        limits = range_limits(self.manifest, radio, treatment, lra)
+        if not any(profile.name in names for names in limits.values()):
+            return []
+        return self._once(("loudness-range", source, lra, tuple(limits.items())),
+                          lambda: self._checked(loudness_range(source, lra, limits, treatment)))
+
+    def _short_term(self, source: Path, analysis: SoundAnalysis, profile: Profile,
+                    treatment: str, seconds: float) -> None:
+        """The error of a sound the render only levels (a dub, the master's) whose loudest 3 s
+        are over EBU R128 s1's limit for a spot of `seconds` by more than levelling can take
+        back (`short_term_excess`), from its analysis: once a file and loudness rule, Blocked
+        for the variants of the profiles of that rule alone. Not of a voice-over, mixed by
+        the render (its mix is checked when made)."""
+        if treatment == "mix":
+            return
+        loudness = analysis.fitted or analysis.loudness
+        self._once(("short-term", source, loudness, seconds, profile.loudness_standard,
+                    profile.loudness, profile.loudness_tolerance),
+                   lambda: self._checked(short_term_excess(source, loudness, profile, treatment,
+                                                           seconds)))
