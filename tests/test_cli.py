@@ -36,6 +36,20 @@ def test_every_command_has_help_with_an_example():
     assert invoke("check", "--help").output.startswith("Usage: cli check [OPTIONS] FILE...\n")
 
 
+def test_a_command_said_in_spanish_once_is_said_in_english_after(monkeypatch):
+    # A test's Spanish `preview` translated the module's own command: the next test's
+    # `preview --help` read Spanish (the lazily loaded commands are said on a copy).
+    from pipeline.cli.preview import preview
+
+    english = preview.help
+    with cli.make_context("pipeline", ["--help"], resilient_parsing=True) as ctx:
+        with monkeypatch.context() as spanish:
+            spanish.setattr("pipeline.cli.language.terminal_language", lambda: "es")
+            assert cli.get_command(ctx, "preview").help.startswith("Muestra cómo se verán")
+        assert cli.get_command(ctx, "preview").help == english == preview.help
+    assert invoke("preview", "--help").output.startswith("Usage: cli preview [OPTIONS] MANIFEST")
+
+
 def test_version_and_usage_errors_exit_2():
     assert invoke("--version").output.startswith("pipeline, version")
     # `check --duration nan` (or inf) passed click's range and failed as an internal error.

@@ -627,17 +627,23 @@ def test_a_music_bed_that_ends_before_the_spot_or_after_it_is_said_for_every_pro
     for seconds, said in (
             (1.5, f"{bed}: warning: the music bed's sound ends at 1.5 s, the spot at 4.00 s (the "
                   "bed is 1.50 s long): its voice-overs have no music in their last 2.5 s"),
-            (6.0, f"{bed}: warning: the music bed is 6.00 s long, the spot 4.00 s: its music is "
-                  "cut off at the spot's end")):
+            (7.0, f"{bed}: warning: the music bed is 7.00 s long, the spot 4.00 s: its music "
+                  "goes on to 7.0 s and is cut off at the spot's end")):
         ffmpeg("-f", "lavfi", "-i", f"sine=frequency=220:sample_rate=48000:duration={seconds}",
                "-filter:a", "volume=-18dB", "-ac", "2", str(bed))
         result = invoke("validate", manifest)
         assert result.exit_code == 0, result.output
         assert [w.split(" (hint")[0] for w in warnings_of(result, bed)] == [said], result.output
         assert "(hint: check that this is the music bed of this cut of the spot)" in result.output
-    # A bed whose music fades out a little before the end is a bed that ends with the spot.
+    # A bed whose music ends a little before the spot's end, or rings out past it (a reverb
+    # tail 30 dB down for a second), is a bed that ends with the spot.
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=2.5",
            "-filter:a", "volume=-18dB,apad=whole_dur=4", "-ac", "2", str(bed))
+    assert warnings_of(invoke("validate", manifest), bed) == []
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=4",
+           "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=1.5",
+           "-filter_complex", "[0]volume=-18dB[a];[1]volume=-48dB,afade=t=out:d=1.5[b];"
+           "[a][b]concat=n=2:v=0:a=1", "-ac", "2", str(bed))
     assert warnings_of(invoke("validate", manifest), bed) == []
 
 

@@ -563,7 +563,20 @@ def test_subtitle_files_are_earlier_versions_with_the_files_made_from_their_sour
     both = [variant(name, "mp4", outdated=old, sidecars=[srt], **shown)
             for name in ("small", "tall")]
     (card,) = page_model({"variants": both})[0].cards
-    assert card.subtitles_outdated == {"spot/spot.tzo.srt": old if marked else None}
+    subtitles = {"reason": "blocked", "what": [w for w in what if w != "settings"]}
+    assert card.subtitles_outdated == {
+        "spot/spot.tzo.srt": (old if subtitles["what"] == what else subtitles) if marked else None}
+    # Said of what they are made from alone: not "the music bed was removed" (its files are
+    # the last for now), which changed nothing of theirs.
+    old = {"reason": "blocked", "what": ["master", "music bed"], "removed": ["music bed"],
+           "text": "Last version for now: ..."}
+    both = [variant(name, "mp4", outdated=old, sidecars=[srt], **shown)
+            for name in ("small", "tall")]
+    (card,) = page_model({"variants": both})[0].cards
+    assert card.subtitles_outdated == {"spot/spot.tzo.srt": {"reason": "blocked",
+                                                             "what": ["master"]}}
+    html = unescape(render_page(page_catalog(*both), "en"))
+    assert "the master changed after this file was generated" in html
     # One of them rendered since: the file is the current one.
     (card,) = page_model({"variants": [both[0], variant("tall", "mp4", sidecars=[srt],
                                                         **shown)]})[0].cards

@@ -324,6 +324,37 @@ def test_presigned_catalog_urls_download_the_right_bytes(campaign, s3_server, bu
     assert "X-Amz" not in str(refused.value.path) + refused.value.message, refused.value
 
 
+def test_a_page_s_catalog_link_is_followed_only_on_its_own_host_over_http(tmp_path):
+    # verify of a page's address takes the catalog the page links (a presigned page's is
+    # signed), never a link elsewhere or of another scheme (file:, data:).
+    import functools
+    import gzip
+    import http.server
+    import threading
+
+    from pipeline.publish.verify import _page_catalog
+    pages = {"signed.html": '<a href="catalog.json?X-Amz-Signature=1&amp;b=2">catalog.json</a>',
+             "away.html": '<a href="http://elsewhere.example/catalog.json">catalog.json</a>',
+             "file.html": '<a href="file:///etc/passwd">catalog.json</a>',
+             "none.html": '<a href="catalog.json">the catalog</a>'}
+    for name, html in pages.items():
+        (tmp_path / name).write_text(html, encoding="utf-8")
+    (tmp_path / "packed.html").write_bytes(gzip.compress(pages["signed.html"].encode()))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/"
+        for name in ("signed.html", "packed.html"):
+            assert _page_catalog(base + name) == base + "catalog.json?X-Amz-Signature=1&b=2"
+        for name in ("away.html", "file.html", "none.html"):
+            assert _page_catalog(base + name) is None, name
+        with pytest.raises(StorageError, match="gone.html answered HTTP 404"):
+            _page_catalog(base + "gone.html")
+    finally:
+        server.shutdown()
+
+
 @pytest.mark.e2e
 def test_cli_publish_and_verify_against_s3(campaign, s3_server, bucket, caplog):
     caplog.set_level(logging.DEBUG)

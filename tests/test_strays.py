@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.manifest.input_names import why_unused
 from pipeline.render.intermediates import size_text
+from pipeline.render.strays import delete_files
 from tests.conftest import SRT
 from tests.test_batch import LANGUAGES, rendered
 
@@ -92,7 +93,14 @@ def test_a_renamed_spot_s_folder_is_gone_once_cleaned(campaign):
     result = invoke("clean", manifest, "--delete")
     assert result.exit_code == 0, result.output
     assert not old.exists(), sorted(p.name for p in old.rglob("*"))
-    assert old.parent.is_dir()                                  # the campaign's folder stays
+    # Never the campaign's folder itself, even left empty; nor a folder outside it.
+    root = campaign.root / "alone"
+    (root / "sub").mkdir(parents=True)
+    for name in ("x.mp4", "sub/y.mp4"):
+        (root / name).write_bytes(b"")
+    deleted, errors = delete_files([root / "x.mp4", root / "sub/y.mp4"], lambda path: True, root)
+    assert len(deleted) == 2 and not errors
+    assert root.is_dir() and not any(root.iterdir())        # sub/ removed, root kept, empty
     # Rendered under its new name, then renamed back with a file of the user's in its folder.
     assert invoke("render", manifest).exit_code == 0
     renamed = old.parent / "spot-b"
@@ -118,7 +126,7 @@ def test_a_spot_renamed_in_the_manifest_alone_is_told_where_its_files_are(campai
     for folder in (subtitles, audio):
         code = "'nah'" if folder == subtitles else "'yua'"
         assert (f"(hint: {folder / 'spot'} holds a file of {code} and is the folder of no spot "
-                "of the manifest: if spot spot-b was renamed, rename that folder spot-b too)") \
+                "of the manifest: if spot spot-b was renamed, rename that folder to spot-b)") \
             in result.output, result.output
     assert f"the folder {subtitles / 'spot-b'} does not exist" in result.output
     # A second folder of no spot: which one it was cannot be told, the usual hint.

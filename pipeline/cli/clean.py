@@ -34,7 +34,8 @@ them with --delete.
 Only names the pipeline gives (<spot>.<lang>.<...> in a spot's folder, the files a stray
 record names, the .<name>.partial-<pid>-... files of a render that was killed, and in
 .work/ <spot>.<profile>.<key>.picture.mp4, <spot>.<key>.audio.<ext> and
-poster-<key>.jpg) are considered; anything else in the output folder is left alone.
+poster-<key>.jpg) are considered; anything else in the output folder is left alone, and
+a folder deleting them leaves empty (a renamed spot's, its .work/) is removed.
 The manifests' inputs are planned (from the cache when unchanged) to know which
 intermediates are used; a spot with a blocked variant keeps its .work/ as it is. Stray
 files are never published, since publish goes by the catalog. Paths go to stdout, one a

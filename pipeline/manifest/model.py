@@ -297,7 +297,7 @@ class Manifest:
         if len(left) != 1:
             return None
         return say(N_("%(folder)s holds a file of %(code)s and is the folder of no spot of the "
-                      "manifest: if spot %(spot)s was renamed, rename that folder %(spot)s too"),
+                      "manifest: if spot %(spot)s was renamed, rename that folder to %(spot)s"),
                    folder=str(left[0]), code=repr(code), spot=spot.id)
 
     def subtitle_path(self, spot: Spot, language: Language) -> Path:

@@ -39,7 +39,7 @@ from pipeline.publish.deliverables import (
 )
 from pipeline.publish.i18n import Formats, fold, language_name
 from pipeline.publish.manifest_order import manifest_order
-from pipeline.publish.outdated import SIDECAR_SOURCES
+from pipeline.publish.outdated import of_subtitles
 from pipeline.publish.previews import Preview, previews
 from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, qc_kind, station_action
 from pipeline.standards import DEFAULT_UNIT
@@ -387,8 +387,7 @@ def _add(card: Card, variant: dict) -> None:
         by_role.setdefault(attachment_role(attachment["file"]), []).append(attachment)
     known = {s["file"] for s in card.subtitles}
     card.subtitles += [s for s in by_role.get("subtitles", []) if s["file"] not in known]
-    outdated = variant.get("outdated")
-    old = outdated if outdated and SIDECAR_SOURCES & set(outdated.get("what", ())) else None
+    old = of_subtitles(variant.get("outdated"))
     for subtitles in by_role.get("subtitles", []):
         # One variant rendered since wrote the file anew: it is no longer the old text.
         earlier = card.subtitles_outdated.get(subtitles["file"], old)

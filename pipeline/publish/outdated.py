@@ -157,6 +157,20 @@ class Outdated:
         return {**self.entry, "text": self.text}
 
 
+def of_subtitles(entry: dict | None) -> dict | None:
+    """A variant's `outdated` as its subtitle files have it: what changed kept to what they are
+    made from (`SIDECAR_SOURCES`; a removed recording is none of theirs); None when nothing
+    of theirs changed."""
+    what = [word for word in (entry or {}).get("what", ()) if word in SIDECAR_SOURCES]
+    if not what:
+        return None
+    removed = [word for word in entry.get("removed", ()) if word in SIDECAR_SOURCES]
+    if what == list(entry["what"]) and removed == list(entry.get("removed", ())):
+        return entry        # the variant's own note, said once for all its files alike
+    kept = {key: value for key, value in entry.items() if key not in ("removed", "text")}
+    return {**kept, "what": what} | ({"removed": removed} if removed else {})
+
+
 def page_note(entry: dict | None, language: str, files: int = 1) -> tuple[str, str] | None:
     """The page's label and sentence, in `language`, for a file whose catalog entry has
     `outdated` (`entry`), or for all the `files` of a language that have it alike; None for a

@@ -10,14 +10,33 @@ plain link into a private bucket is refused), said nothing of them. Publish says
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from typing import Collection
+from urllib.parse import urlsplit
 
 from pipeline.errors import Diagnostic, StorageError, warning
 from pipeline.manifest import Manifest
 from pipeline.messages import N_, N_plural, Items, say, say_count
 from pipeline.publish.page import PAGE_LINK_NAME, PAGE_NAME
 from pipeline.publish.target import Target, redact_url
-from pipeline.publish.verify import status_for_anyone
+
+
+def status_for_anyone(url: str, timeout: float = 10.0, method: str = "GET") -> int | None:
+    """The HTTP status `url` answers a browser with no credentials (a GET of its first byte, as
+    a browser GETs: a HEAD was refused 403 by a bucket whose policy lets anyone GET, a trial's
+    local S3 server; `method` HEAD asks as wget -N does), or None where it cannot tell: not an
+    http(s) address, no answer in `timeout` seconds."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None
+    asked = urllib.request.Request(url, headers={"Range": "bytes=0-0"}, method=method)
+    try:
+        with urllib.request.urlopen(asked, timeout=timeout) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError):
+        return None
 
 
 def related_warnings(manifest: Manifest, target: Target, presigned: bool,

@@ -168,23 +168,6 @@ def _presigned(url: str) -> bool:
     return bool({name.lower() for name in parse_qs(urlsplit(url).query)} & PRESIGNED_QUERY)
 
 
-def status_for_anyone(url: str, timeout: float = 10.0, method: str = "GET") -> int | None:
-    """The HTTP status `url` answers a browser with no credentials (a GET of its first byte, as
-    a browser GETs: a HEAD was refused 403 by a bucket whose policy lets anyone GET, a trial's
-    local S3 server; `method` HEAD asks as wget -N does), or None where it cannot tell: not an
-    http(s) address, no answer in `timeout` seconds."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        return None
-    asked = urllib.request.Request(url, headers={"Range": "bytes=0-0"}, method=method)
-    try:
-        with urllib.request.urlopen(asked, timeout=timeout) as response:  # noqa: S310
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except (urllib.error.URLError, OSError):
-        return None
-
-
 class _CatalogLink(HTMLParser):
     """The address of a page's link named `catalog.json` (its footer's, beside the `pipeline
     verify` line), as written: relative to the page, or presigned."""
@@ -207,34 +190,35 @@ class _CatalogLink(HTMLParser):
             self.href = self._open
 
 
-def _page_catalog(url: str) -> str:
-    """The catalog address a presigned page links to: only the page's own signature is in its
-    address, and the catalog beside it, unsigned, is refused (a trial's `verify` of the page
-    address `publish --presign` gives). `StorageError` when the page links none."""
+def _page_catalog(url: str) -> str | None:
+    """The catalog address the page at `url` links to, when it links one on its own host over
+    HTTP(S): a presigned page's is signed, and the catalog beside it, unsigned, is refused (a
+    trial's `verify` of the page address `publish --presign` gives). None when it links none;
+    `StorageError` when the page cannot be read (said of the page, not of a catalog beside it
+    that was never asked for)."""
     page = _HttpSource(url).catalog()
     if page[:2] == b"\x1f\x8b":          # published compressed (Content-Encoding: gzip)
         page = gzip.decompress(page)
     parser = _CatalogLink()
     parser.feed(page.decode("utf-8", "replace"))
     if parser.href is None:
-        raise StorageError(say(N_("%(url)s links to no catalog.json"), url=redact_url(url)),
-                           hint=say(N_("give the catalog's address, from the page's "
-                                       "'pipeline verify' line")))
-    return urljoin(url, parser.href)
+        return None
+    linked = urljoin(url, parser.href)
+    parts, page_parts = urlsplit(linked), urlsplit(url)
+    ours = parts.scheme in ("http", "https") and parts.netloc == page_parts.netloc
+    return linked if ours else None
 
 
 def _open_source(url_or_dir: str, endpoint_url: str | None) -> _Source:
     """The catalog `url_or_dir` names: its own address, its folder's, or its page's (a trial
-    gave the page's address and was told `.../index.html/catalog.json` answered 404); a
-    presigned page's, the one it links to (`_page_catalog`)."""
+    gave the page's address and was told `.../index.html/catalog.json` answered 404): the one
+    the page links to (`_page_catalog`), else the one beside it."""
     parts = urlsplit(url_or_dir)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
-        if parts.path.endswith(".html") and _presigned(url_or_dir):
-            return _HttpSource(_page_catalog(url_or_dir))
-        if parts.path.endswith(".html"):     # a page: the catalog beside it
-            url = urlunsplit(parts._replace(path=parts.path.rpartition("/")[0] + "/" +
-                                            CATALOG_NAME, query="", fragment=""))
+        if parts.path.endswith(".html"):     # a page: the catalog it links, else beside it
+            url = _page_catalog(url_or_dir) or urlunsplit(parts._replace(
+                path=parts.path.rpartition("/")[0] + "/" + CATALOG_NAME, query="", fragment=""))
         else:
             url = url_or_dir if parts.path.endswith(".json") else \
                 url_or_dir.rstrip("/") + "/" + CATALOG_NAME

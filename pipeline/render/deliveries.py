@@ -70,7 +70,7 @@ def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> Sou
 
 def analyse_master_sound(master: Master) -> SoundAnalysis:
     """A video master's sound as its variants carry it (the streams the conform step chose,
-    aligned with the picture, merged and downmixed: audio_layout.stereo_sound), analysed as a
+    aligned with the picture, merged and downmixed: audio_streams.stereo_sound), analysed as a
     delivery is, in one decode: DC offset and clipping (per channel too when the layout has
     more than two, a split-mono pair's included, and of summed streams in a lossy codec), and
     the loudness levelling starts from (`fitted`: the downmix made as long as the picture).
@@ -176,20 +176,25 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
 
 def check_bed(path: Path, duration: float, analysis: SoundAnalysis,
               spot_duration: float) -> list[Diagnostic]:
-    """Warnings on a spot's music bed of `duration` seconds against the spot's `spot_duration`:
-    its music (`analysis.sound_end`) ending more than TRAILING_SILENCE seconds before the
-    spot's end, where every voice-over over it then has no music (a trial's 6 s bed under a
-    12 s spot: 4.5 s of silence closing each video file, said of its radio file alone), or
-    going on past it, cut there mid-phrase (a bed made for another cut of the spot). Nothing
-    of a bed without sound (its defects say so)."""
+    """Warnings on a spot's music bed against the spot's `spot_duration` (seconds): its music
+    (`analysis.sound_end`) ending more than TRAILING_SILENCE before the spot's end, where every
+    voice-over over it then has no music (a trial's 6 s bed under a 12 s spot: 4.5 s of
+    silence closing each video file, said of its radio file alone), or going on more than
+    TRAILING_SILENCE past it, cut there (a bed made for a longer cut of the spot; a ring-out
+    past the end, 40 dB under the peak within about a second, is no cut music). `duration`:
+    the file's length as probed, said when its decode gives none. Nothing of a bed without
+    sound (its defects say so)."""
     if analysis.sound_end is None:
         return []
-    end = min(analysis.sound_end, duration)
-    figures = dict(length=Number(duration, ".2f"), spot=Number(spot_duration, ".2f"))
+    # The decoded length: ffprobe only estimates an ADTS AAC's or a header-less MP3's.
+    length = analysis.defects.length if analysis.defects is not None else duration
+    end = min(analysis.sound_end, length)
+    figures = dict(length=Number(length, ".2f"), spot=Number(spot_duration, ".2f"))
     hint = say(N_("check that this is the music bed of this cut of the spot"))
-    if end - BLOCK >= spot_duration - 1e-3:
+    if end - spot_duration > TRAILING_SILENCE:
         return [warning(say(N_("the music bed is %(length)s s long, the spot %(spot)s s: its "
-                               "music is cut off at the spot's end"), **figures),
+                               "music goes on to %(end)s s and is cut off at the spot's end"),
+                            end=Number(end, ".1f"), **figures),
                         path, hint=hint, code="bed-cut")]
     if spot_duration - end > TRAILING_SILENCE:
         return [warning(say(N_("the music bed's sound ends at %(end)s s, the spot at %(spot)s s "

@@ -255,7 +255,7 @@ class Inputs(LoudnessChecks):
         offset subtracted when it has one), and what it holds that nobody asked for as
         warnings on the master (sound_warnings.video_master_warnings), for the burned and
         subtitled variants that carry it; and, at the spot, two mono streams taken as left and
-        right that look like stems (audio_layout.stems_warning)."""
+        right that look like stems (audio_streams.stems_warning)."""
         analysis = self._once(("video-sound", master_view(spot)),
                               lambda: self._analyse_master(master))
         unit = input_unit(self.manifest.profiles)

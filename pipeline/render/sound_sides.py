@@ -7,7 +7,7 @@ decode of each file's analysis. These are the rules for whose sound they are: a 
 voice-over's or a music bed's (`side_warnings`), and a video master's whose sound is one stereo
 stream (`master_sides`): a mono microphone on track 1 of a stereo edit went to air on one side
 of every burned and subtitled variant. Two mono streams taken as a master's left and right are
-not read so: they may be stems, audio_layout.stems_warning's.
+not read so: they may be stems, audio_streams.stems_warning's.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _MASTER_HINT = say(N_("next time, export the master with its sound on both chann
 def master_sides(sound: SoundMap | None) -> bool:
     """Whether a video master's sound is read for a silent side: one stereo stream (whatever
     chose it). Not two mono streams taken as left and right (stems, or a mono programme on
-    track 1 as EBU R 48 lays its tracks: audio_layout.stems_warning says which keys to write),
+    track 1 as EBU R 48 lays its tracks: audio_streams.stems_warning says which keys to write),
     nor summed streams (mono), nor a 5.1 (its empty centre is the centre-empty warning)."""
     return (sound is not None and len(sound.streams) == 1 and sound.layout == "stereo"
             and sound.mix is None)
