@@ -632,6 +632,19 @@ def test_files_of_two_profiles_sharing_a_label_are_told_apart_by_their_profiles(
         ["Video web"]
 
 
+def test_a_language_named_in_english_is_marked_english_for_screen_readers():
+    # A trial's Mixtepec Mixtec, unnamed in its manifest and with no name of its own in CLDR:
+    # its heading and every file's name for screen readers said "Mixtepec Mixtec" in lang="mix".
+    shown = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.5, "poster_url": None}
+    catalog = page_catalog(variant("web", "mp4", language="mix", language_name="Mixtepec Mixtec",
+                                   **shown),
+                           variant("web", "mp4", language="tzo", **shown))
+    html = render_page(catalog, "es")
+    assert set(re.findall(r' lang="(\w+)">Mixtepec Mixtec', html)) == {"en"}, html
+    assert html.count(' lang="en">Mixtepec Mixtec') >= 3      # heading, jump list, download
+    assert set(re.findall(r' lang="(\w+)">Batsʼi kʼop', html)) == {"tzo"}
+
+
 def test_a_portrait_spot_previews_in_the_video_its_picture_fills():
     # The trial's phone spot played on the page in its proxy: a 640x360 strip, 68 % black bars.
     bars = {"warnings": ["the 1080x1920 portrait picture fills 32 % of the frame"],

@@ -142,6 +142,14 @@ def language_name(code: str, language: str, own: str | None = None) -> str:
     return named_in(code, language) or own or code
 
 
+def name_language(code: str, name: str) -> str:
+    """The language a language's `name` on the page is written in, for `lang=`: `code`, else
+    English where the name is CLDR's English one (a language the manifest does not name and
+    CLDR knows no name of its own of: "Mixtepec Mixtec", which a screen reader read out in
+    a Mixtec voice, as a trial's heading marked it)."""
+    return "en" if fold(named_in(code, "en") or "") == fold(name) else code
+
+
 # A page's language as a warning names it ("the Spanish page"), said in the terminal's language.
 _PAGE_LANGUAGE_NAMES = {"es": N_("Spanish"), "en": N_("English")}
 

@@ -30,7 +30,7 @@ from pipeline.publish.deliverables import (MEDIA, SUBTITLE_LABELS, SUBTITLE_USES
                                            subtitle_kind)
 from pipeline.publish.figures import WORDS, figures_shown, headroom_db, unit_title
 from pipeline.publish.i18n import (FOLD_FROM, FOLD_TO, IGNORED, N_, Formats, language_name,
-                                   native_name, template_environment)
+                                   name_language, native_name, template_environment)
 from pipeline.publish.reasons import GENERIC, OTHER
 from pipeline.publish.outdated import page_note
 from pipeline.publish.qc_kinds import corrected_kinds
@@ -97,6 +97,7 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         campaign_title=(catalog.get("titles") or {}).get(language, catalog.get("title")),
         is_default=names[language] == PAGE_NAME, fmt=Formats(language),
         language_name=lambda code, own=None: language_name(code, language, own),
+        name_language=name_language,
         # A QC warning in the page's language (None: its English text), and that English text,
         # each without the translator's file it was found in, and naming profiles by their files.
         warning_said=lambda detail: localised(for_station(detail, labels), language),
