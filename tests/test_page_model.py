@@ -623,8 +623,8 @@ def test_files_of_two_profiles_sharing_a_label_are_told_apart_by_their_profiles(
     html = render_page(page_catalog(web, small, radio), "es")
     labels = re.findall(r'<span class="file-label" id="[^"]+">([^<]*)</span>', html)
     assert labels == ["Radio, MP3", "Video web (web)", "Video web (web-sd)"], labels
-    assert [unescape(said) for said in re.findall(r'Descargar<span class="sr-only">: (.*?), <span lang',
-                                                  html)] == labels
+    downloads = re.findall(r'Descargar<span class="sr-only">: (.*?), <span lang', html)
+    assert [unescape(said) for said in downloads] == labels
     assert "Vista previa: Video web (web-sd)" in unescape(html)
     # Alone, each says its label as before.
     html = render_page(page_catalog(small), "es")

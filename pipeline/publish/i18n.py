@@ -194,9 +194,9 @@ def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[D
 
 def nameless_language(manifest: Manifest, language: Language, name: str) -> Diagnostic:
     """A warning for a language the manifest does not name whose code names a group of
-    languages (`language_names.group_of_languages`) with no name of its own in CLDR: the page would head
-    its cards with the group's English name (a trial's Spanish page: "Zapotec", "Otomian
-    languages"), and validate said nothing. (A single language without a name of its own is
+    languages (`language_names.group_of_languages`) with no name of its own in CLDR: the page
+    would head its cards with the group's English name (a trial's Spanish page: "Zapotec",
+    "Otomian languages"), and validate said nothing. (A single language without a name of its own is
     headed with its English name and named in Spanish under it: the test campaigns' way.)"""
     return warning(say(N_("language %(code)s has no name: and its code names a group of "
                           "languages (%(name)s, the page's heading for it): stations cannot tell "

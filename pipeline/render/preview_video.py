@@ -45,7 +45,8 @@ class Burned:
 
 
 def proxy_profile(profile: Profile) -> Profile:
-    """The built-in `proxy` settings on a frame of the profile's shape, 360 lines on its short side."""
+    """The built-in `proxy` settings on a frame of the profile's shape, 360 lines on its short
+    side."""
     if profile.width >= profile.height:
         width, height = even(PROXY_LINES * profile.width / profile.height), PROXY_LINES
     else:
@@ -96,7 +97,8 @@ def write_proxy(master: Master, profile: Profile, work: Path, target: Path, lang
         run_graph(proxy_graph(master, small, partial, ass, fontsdir, sound),
                   f"encoding the preview video {target.name}", target)
         info = probe(partial)
-        if info.video is None or (info.video.width, info.video.height) != (small.width, small.height):
+        size = (small.width, small.height)
+        if info.video is None or (info.video.width, info.video.height) != size:
             raise RenderError(say(N_("the preview video is not %(size)s"),
                                   size=f"{small.width}x{small.height}"), target)
         # As the render's own checks: the file as written, decoded and metered (ebur128).
