@@ -82,7 +82,12 @@ def _picture(profile: Profile) -> Message:
 
 def _video(profile: Profile) -> Message:
     coding = CODINGS.get(profile.video_codec, profile.video_codec)
-    if profile.x264_profile:
+    if profile.x264_profile in ("main", "high") and profile.preset == "ultrafast":
+        # ultrafast turns off CABAC, B-frames and the 8x8 transform, and x264 then writes the
+        # stream as Constrained Baseline whatever profile is asked (measured with ffprobe, Main
+        # and High asked): the sheet said Main of a file that is not.
+        coding += " Constrained Baseline"
+    elif profile.x264_profile:
         coding += f" {profile.x264_profile.capitalize()}"
     if profile.max_mb_per_minute:
         rate = say(N_("two passes to at most %(size)s MB a minute"),

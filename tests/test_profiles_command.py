@@ -4,6 +4,7 @@ overrides, in a terminal (a pseudo-terminal, English and Spanish) and as JSON.""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import yaml
 from click.testing import CliRunner
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from pipeline.cli.main import cli
 from pipeline.profiles import BUILTIN_PROFILES
 from tests import terminal as tty
+from tests.mediacheck import FFMPEG, FFPROBE
 from tests.test_terminal_language import SPANISH
 
 ENGLISH = {"LANG": "C.UTF-8", "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None}
@@ -97,6 +99,25 @@ def test_a_manifest_s_profiles_are_listed_with_its_overrides(campaign):
     listed = json.loads(CliRunner().invoke(cli, ["profiles", str(manifest), "--json"]).output)
     assert [(p["name"], p["base"], p["crf"]) for p in listed][:2] == [
         ("web", None, 23), ("whatsapp", "messaging", None)]
+
+
+def test_an_ultrafast_profile_is_said_to_make_what_x264_writes(campaign, tmp_path):
+    # preset ultrafast turns off what Main and High add: `profiles` said "H.264 Main" of a
+    # file ffprobe reads as Constrained Baseline.
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"}],
+                              profiles={"quick": {"base": "messaging", "preset": "ultrafast"}})
+    shown = blocks(CliRunner().invoke(cli, ["profiles", str(manifest)]).output.splitlines())
+    video = shown["quick (.mp4, based on messaging)"][1]
+    assert video.startswith("video           H.264 Constrained Baseline, "), video
+    made = tmp_path / "quick.mp4"
+    subprocess.run([FFMPEG, "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:d=1",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-profile:v",
+                    BUILTIN_PROFILES["messaging"].x264_profile, "-pix_fmt", "yuv420p",
+                    str(made)], check=True)
+    probed = subprocess.run([FFPROBE, "-v", "error", "-show_entries", "stream=profile",
+                             "-of", "csv=p=0", str(made)], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert video.startswith(f"video           H.264 {probed}, "), (video, probed)
 
 
 def test_a_manifest_with_a_wrong_profile_is_said_at_its_line(campaign):
