@@ -172,3 +172,36 @@ def test_plan_s_masters_and_their_timecodes_grow_linearly_with_spots():
         return lambda: plan_masters(plans[size])
 
     assert_scales(prepare, 30000)
+
+
+def test_plan_lists_each_input_folder_once_whatever_its_languages(campaign, monkeypatch):
+    # A trial's plan of 168 languages listed a spot's subtitle folder for each lookup of each
+    # language (85,000 stat calls, a time that grew with the square of the languages).
+    import pipeline.files
+    import pipeline.manifest.model
+    from pipeline.render.plan import build_plan
+    from tests.conftest import SRT
+
+    codes = ["nah", "nhe", "nch", "yua", "tzo", "tzh", "zai", "mix", "ote", "maz", "tar", "mto",
+             "huv", "cux", "toj", "chd", "hch", "tee", "mxt", "ncj", "poi", "mam", "lac", "cso"]
+    for code in codes[:12]:
+        campaign.subtitle(code, SRT)
+    for code in codes[12:]:
+        campaign.audio(code)
+    manifest = campaign.write([{"code": code, "name": code, "treatment": "burn"}
+                               for code in codes[:12]] +
+                              [{"code": code, "name": code, "treatment": "dub"}
+                               for code in codes[12:]])
+    listed: list[Path] = []
+    real = pipeline.files.index_folder
+
+    def counted(folder: Path):
+        listed.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(pipeline.manifest.model, "index_folder", counted)
+    plan = build_plan([manifest])
+    assert len(plan.variants) == 24 and not [v for v in plan.variants if v.status == "blocked"], \
+        [(v.variant.stem, v.reasons) for v in plan.variants]
+    assert sorted(map(str, listed)) == sorted({str(folder) for folder in listed}), listed
+    assert len(listed) == 2, listed     # the spot's subtitles and audio folders

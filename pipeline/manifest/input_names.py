@@ -8,10 +8,12 @@ per channel). `validate` warns of them (render/unused_inputs.py); `check --manif
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Collection
 
 from pipeline.files import rename_hint
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Items, Message, say
+from pipeline.subtitles.formats import content_format_of, foreign_format_of
 
 
 # The channel a file of a recording split into a mono file per channel holds ("split mono", as
@@ -182,3 +184,27 @@ def _version(name: str, present: Collection[str]) -> Message:
     """The hint to use a version of the file `name`, or, where `name` is in the folder
     (`present`), to move that one out first."""
     return rename_hint(name, name if name in present else None, version=True)
+
+
+def unread_names(paths: list[Path], code: str) -> tuple[Items, bool]:
+    """The files of a language's name that are not read, as the missing-subtitles error names
+    them, and whether one of them needs only a new name. Each is named by its content:
+    `nah.stl (an EBU STL file (EBU Tech 3264), a format not read here)`, `nah.srt.txt (SubRip under another name: rename it to nah.srt)`, then the rest
+    together: `nah.sub, nah.doc (not a subtitle format read here)`."""
+    named, rest, renamable = [], [], False
+    for path in paths:
+        foreign, content = foreign_format_of(path), content_format_of(path)
+        if foreign:
+            named.append(say(N_("%(name)s (%(format)s, a format not read here)"),
+                             name=path.name, format=foreign))
+        elif content:
+            renamable = True
+            named.append(say(N_("%(name)s (%(format)s under another name: rename it to "
+                                "%(file)s)"), name=path.name, format=content.label,
+                             file=f"{code}{content.suffixes[0]}"))
+        else:
+            rest.append(path.name)
+    if rest:
+        named.append(say(N_("%(names)s (not a subtitle format read here)"),
+                         names=Items(tuple(rest))))
+    return Items(tuple(named)), renamable

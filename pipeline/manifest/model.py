@@ -6,13 +6,15 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
 
 from pipeline.clock import ClockPattern
 from pipeline.errors import SubtitleError
-from pipeline.files import index_folder, input_problem
+from pipeline.files import FolderIndex, index_folder, input_problem
+from pipeline.manifest.input_names import unread_names
 from pipeline.manifest.language_names import alpha3, autonym, bcp47
 from pipeline.media.audio_streams import AudioChoice
 from pipeline.media.geometry import Crop
@@ -20,7 +22,6 @@ from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import Profile
 from pipeline.ranges import NOT_NEGATIVE, POSITIVE, Range
 from pipeline.subtitles.formats import SUFFIXES as SUBTITLE_SUFFIXES
-from pipeline.subtitles.formats import content_format_of, foreign_format_of
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TREATMENTS = ("burn", "soft", "dub", "mix")
@@ -263,11 +264,31 @@ class Manifest:
         pattern = language.clock or self.clock
         return pattern.expand(self.campaign, spot.id, language.code, profile.name) if pattern else None
 
+    @contextmanager
+    def listed_once(self):
+        """Each input folder listed once inside (`folder_index`), as planning needs: a spot's
+        folder was listed for each of its languages' lookups (a trial's plan of 168 languages
+        made 85,000 stat calls); anew outside, where files may have come since."""
+        self._indexes["run"] = {}
+        try:
+            yield
+        finally:
+            self._indexes.pop("run", None)
+
+    def folder_index(self, folder: Path) -> FolderIndex:
+        """`index_folder(folder)`, once inside `listed_once`."""
+        run = self._indexes.get("run")
+        if run is None:
+            return index_folder(folder)
+        if folder not in run:
+            run[folder] = index_folder(folder)
+        return run[folder]
+
     def subtitle_files(self, spot: Spot, language: Language) -> list[Path]:
         """The language's subtitle files in the spot's folder: `<code>.srt`, `.vtt`, `.ass`,
         `.ssa`, `.ttml`, `.xml` or `.dfxp` (the suffix in any case). One is expected."""
         folder = self.subtitles_dir / spot.id
-        return [folder / name for name in index_folder(folder).get(language.code, [])
+        return [folder / name for name in self.folder_index(folder).get(language.code, [])
                 if Path(name).stem == language.code
                 and Path(name).suffix.lower() in SUBTITLE_SUFFIXES]
 
@@ -327,12 +348,12 @@ class Manifest:
                     spot=repr(spot.id), files=Items(tuple(str(p) for p in found))),
                 self.path, language.line,
                 say(N_("keep only the one to use (move the others out of the folder)")))
-        index = index_folder(folder)
+        index = self.folder_index(folder)
         others = index.get(language.code, [])
         # TZO.SRT, as Windows tools save it: read only in lower case (input_names.py says why).
         cased = [name for stem, names in index.items() if stem != language.code
                  and stem.lower() == language.code for name in names]
-        unread, renamable = _unread([folder / name for name in others], language.code)
+        unread, renamable = unread_names([folder / name for name in others], language.code)
         said = dict(code=repr(language.code), treatment=language.treatment,
                     expected=str(expected), suffixes=", ".join(SUBTITLE_SUFFIXES[1:]))
         if others:
@@ -374,27 +395,4 @@ class Manifest:
                     None) or self.line_of(f"profiles.{profile}") or self.line_of("profiles")
 
     _lines: dict = field(default_factory=dict, repr=False, compare=False)
-
-
-def _unread(paths: list[Path], code: str) -> tuple[Items, bool]:
-    """The files of a language's name that are not read, as the missing-subtitles error names
-    them, and whether one of them needs only a new name. Each is named by its content:
-    `nah.stl (an EBU STL file (EBU Tech 3264), a format not read here)`, `nah.srt.txt (SubRip under another name: rename it to nah.srt)`, then the rest
-    together: `nah.sub, nah.doc (not a subtitle format read here)`."""
-    named, rest, renamable = [], [], False
-    for path in paths:
-        foreign, content = foreign_format_of(path), content_format_of(path)
-        if foreign:
-            named.append(say(N_("%(name)s (%(format)s, a format not read here)"),
-                             name=path.name, format=foreign))
-        elif content:
-            renamable = True
-            named.append(say(N_("%(name)s (%(format)s under another name: rename it to "
-                                "%(file)s)"), name=path.name, format=content.label,
-                             file=f"{code}{content.suffixes[0]}"))
-        else:
-            rest.append(path.name)
-    if rest:
-        named.append(say(N_("%(names)s (not a subtitle format read here)"),
-                         names=Items(tuple(rest))))
-    return Items(tuple(named)), renamable
+    _indexes: dict = field(default_factory=dict, repr=False, compare=False)

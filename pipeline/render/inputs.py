@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
-from pipeline.files import index_folder, input_problem
+from pipeline.files import input_problem
 from pipeline.fingerprint import HashCache, sha256_json
 from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
@@ -76,7 +76,8 @@ class Inputs(LoudnessChecks):
                 if not language.needs_audio or not language.made_for(spot.id):
                     continue
                 try:
-                    track = find_delivery(self.manifest, spot, language, index_folder(folder),
+                    track = find_delivery(self.manifest, spot, language,
+                                          self.manifest.folder_index(folder),
                                           self._probe_recording)
                 except PipelineError:
                     continue  # reported when its variants are planned
@@ -289,7 +290,7 @@ class Inputs(LoudnessChecks):
         and a variant of `profile` (`_recording`); its path, probe, analysis and warnings. The
         folder listed and the file found once per folder and language."""
         folder = self.manifest.audio_dir / spot.id
-        index = self._once(("audio-folder", folder), lambda: index_folder(folder))
+        index = self.manifest.folder_index(folder)
         track = self._once(("delivery", spot.id, language.code),
                            lambda: find_delivery(self.manifest, spot, language, index,
                                                  self._probe_recording))

@@ -9,7 +9,6 @@ planner's gathering of a variant's inputs (`_gather_inputs`) stopped before them
 from __future__ import annotations
 
 from pipeline.errors import Diagnostic, raise_if_errors
-from pipeline.files import index_folder
 from pipeline.media.probe import MediaInfo
 from pipeline.render.delivery_files import find_delivery
 from pipeline.render.inputs import Inputs
@@ -37,7 +36,7 @@ class OwnFiles(Inputs):
             def delivery() -> None:
                 track = self._once(("delivery", spot.id, language.code), lambda: find_delivery(
                     self.manifest, spot, language,
-                    self._once(("audio-folder", folder), lambda: index_folder(folder)),
+                    self.manifest.folder_index(folder),
                     self._probe_recording))
                 # Probed with the master (_probe_all): the answer is in the memo.
                 self._once(("audio", track), lambda: self._probe_recording(track))

@@ -150,6 +150,10 @@ class _Planner(MasterFit, OwnFiles):
         self.ffmpeg = ""
 
     def plan(self) -> list[VariantPlan]:
+        with self.manifest.listed_once():       # each input folder listed once a plan
+            return self._plan_all()
+
+    def _plan_all(self) -> list[VariantPlan]:
         # Remembered per binary, so planning an up-to-date campaign starts no ffmpeg process;
         # else asked while the inputs are probed, not before (one ffmpeg start, ~0.06 s).
         with ThreadPoolExecutor(max_workers=1) as pool:
