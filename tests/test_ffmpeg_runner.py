@@ -105,3 +105,19 @@ def test_a_full_disk_is_said_to_be_one_though_ffmpeg_exits_0(tmp_path):
     assert said.message.startswith("the disk is full: ffmpeg could not write while writing a "
                                    "tone (") and "No space left on device" in said.message
     assert said.hint.startswith(f"free space on the disk of {tmp_path} (df -h shows it)")
+
+
+def test_a_run_of_many_outputs_reports_its_progress_in_frames(tmp_path):
+    # A spot's 31 burned languages in one ffmpeg: its `-progress` reports, cut at about 1,000
+    # bytes, never reached `out_time_us`, and a trial's render showed 41.4 % for five minutes.
+    # Counted in frames of the first output, at its rate, the display follows it to the end.
+    args = ["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=3", "-filter_complex",
+            "split=40" + "".join(f"[v{n}]" for n in range(40))]
+    for n in range(40):
+        args += ["-map", f"[v{n}]", "-c:v", "libx264", "-preset", "ultrafast",
+                 str(tmp_path / f"{n}.mp4")]
+    seen: list[float] = []
+    run_ffmpeg(args, what="forty outputs", progress=seen.append, frame_rate=25.0)
+    assert seen and seen == sorted(seen), seen
+    assert seen[-1] >= 2.8, seen                 # its 3 s, to the last report
+    assert all((tmp_path / f"{n}.mp4").stat().st_size > 0 for n in range(40))

@@ -132,19 +132,23 @@ def container_args(profile: Profile) -> dict:
 
 
 def encode(graph: Callable[[int | None], object], passes: bool, path: Path, what: str,
-           duration: float, progress: Progress | None) -> None:
+           duration: float, progress: Progress | None, frame_rate: float | None = None) -> None:
     """One ffmpeg run of `graph(None)`, or, with `passes` (a size-capped picture in it,
-    encoders.two_pass), `graph(1)` then `graph(2)`, each reporting half of the progress."""
+    encoders.two_pass), `graph(1)` then `graph(2)`, each reporting half of the progress;
+    `frame_rate`: its first picture output's (run_ffmpeg)."""
     if not passes:
-        run_graph(graph(None), path, what, duration, progress)
+        run_graph(graph(None), path, what, duration, progress, frame_rate)
         return
     for number in (1, 2):
         half = (lambda done, n=number: progress((n - 1 + done) / 2)) if progress else None
-        run_graph(graph(number), path, f"{what} (pass {number} of 2)", duration, half)
+        run_graph(graph(number), path, f"{what} (pass {number} of 2)", duration, half,
+                  frame_rate)
 
 
-def run_graph(graph, path: Path, what: str, duration: float, progress: Progress | None) -> None:
+def run_graph(graph, path: Path, what: str, duration: float, progress: Progress | None,
+              frame_rate: float | None = None) -> None:
     args = ffmpeg.compile(graph, cmd="ffmpeg")[1:]
     report = (lambda seconds: progress(min(1.0, seconds / duration))) \
         if progress and duration else None
-    run_ffmpeg(["-loglevel", "error", *args], what=what, path=path, progress=report)
+    run_ffmpeg(["-loglevel", "error", *args], what=what, path=path, progress=report,
+               frame_rate=frame_rate)

@@ -29,6 +29,7 @@ from pipeline.media.conform import Master, Stream, decoded_picture, framed, prog
 from pipeline.profiles import Profile
 from pipeline.render.certificate import standard_of
 from pipeline.render.encoders import Progress, encode, two_pass
+from pipeline.render.leader import output_rate
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import made_once, poster_output, poster_time
 from pipeline.render.shared_picture import (
@@ -198,7 +199,11 @@ def _encode(jobs: list[Job], silent: list[Path], made: list[tuple[VariantPlan, P
     what = ", ".join([job.plan.variant.stem for job in jobs] + [
         f"the shared picture of {p.variant.spot.id} for {p.variant.profile.name}" for p, _, _ in made])
     passes = any(two_pass(p.variant.profile) for p in [job.plan for job in jobs] + [m[0] for m in made])
-    encode(graph, passes, first.variant.output, f"rendering {what}", duration, progress)
+    # Progress counted in frames of the first output (ffmpeg's `frame`): a run of many outputs
+    # leaves out its output time (media/ffmpeg.py `_follow_progress`).
+    lead = (jobs[0].plan if jobs else made[0][0]).variant.profile
+    encode(graph, passes, first.variant.output, f"rendering {what}", duration, progress,
+           float(output_rate(lead, first.master.video.fps if first.master.video else None)))
 
 
 def _with_sound(jobs: list[Job], silent: list[Path], started: float) -> list[dict | PipelineError]:
