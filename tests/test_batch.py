@@ -285,6 +285,27 @@ def test_an_up_to_date_run_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
     assert started == []
 
 
+def test_validate_run_again_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
+    # A trial's translators ran validate again and again: each run decoded all 49 inputs
+    # (9-12 s); plan kept what it learnt, validate did not.
+    campaign.subtitle("nah")
+    campaign.audio("yua")
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "yua", "treatment": "dub"}])
+    assert invoke("validate", manifest).exit_code == 0
+    started = []
+    real_popen = subprocess.Popen.__init__
+
+    def spy(self, args, *rest, **kwargs):          # records, then runs the real process
+        started.append(args)
+        real_popen(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0 and "0 errors" in result.output, result.output
+    assert started == []
+
+
 def normalised(args: list[str]) -> tuple[str, ...]:
     """A command with the names that differ between two runs of the same work made equal:
     temporary folders, the partial names of outputs (per process and thread), and an ffmpeg's

@@ -132,6 +132,9 @@ Example:
 @fails_cleanly
 def validate(manifests: tuple[Path, ...]) -> None:
     plan = build_plan(manifests)
+    # What planning hashed, probed and analysed, kept as `plan` keeps it: a translator's
+    # validate run again decoded every input again (a trial's 49: 9-12 s a run, 0.7 s now).
+    plan.save_caches()
     report_plan_diagnostics(plan)
     echo(f"{plan_summary(plan)}; {said_counts(plan)}", err=True)
     if plan.errors:
