@@ -269,17 +269,23 @@ def test_every_picture_is_tagged_bt709_copied_or_encoded(campaign):
             assert (video["nb_frames"], video["bit_rate"]) == (master["nb_frames"], master["bit_rate"])
 
 
-@pytest.mark.e2e
-def test_an_up_to_date_run_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
-    manifest = rendered(campaign)
+def processes_started(monkeypatch) -> list:
+    """The arguments of every process started from now on, each recorded then run."""
     started = []
     real_popen = subprocess.Popen.__init__
 
-    def spy(self, args, *rest, **kwargs):          # records, then runs the real process
+    def spy(self, args, *rest, **kwargs):
         started.append(args)
         real_popen(self, args, *rest, **kwargs)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    return started
+
+
+@pytest.mark.e2e
+def test_an_up_to_date_run_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
+    manifest = rendered(campaign)
+    started = processes_started(monkeypatch)
     result = invoke("render", manifest)
     assert "0 rendered, 2 up-to-date" in result.output
     assert started == []
@@ -293,14 +299,7 @@ def test_validate_run_again_starts_no_ffmpeg_or_ffprobe(campaign, monkeypatch):
     manifest = campaign.write([{"code": "nah", "treatment": "burn"},
                                {"code": "yua", "treatment": "dub"}])
     assert invoke("validate", manifest).exit_code == 0
-    started = []
-    real_popen = subprocess.Popen.__init__
-
-    def spy(self, args, *rest, **kwargs):          # records, then runs the real process
-        started.append(args)
-        real_popen(self, args, *rest, **kwargs)
-
-    monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    started = processes_started(monkeypatch)
     result = invoke("validate", manifest)
     assert result.exit_code == 0 and "0 errors" in result.output, result.output
     assert started == []

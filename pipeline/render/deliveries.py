@@ -187,7 +187,7 @@ def check_bed(path: Path, duration: float, analysis: SoundAnalysis,
     if analysis.sound_end is None:
         return []
     # The decoded length: ffprobe only estimates an ADTS AAC's or a header-less MP3's.
-    length = analysis.defects.length if analysis.defects is not None else duration
+    length = (analysis.defects.length if analysis.defects is not None else 0.0) or duration
     end = min(analysis.sound_end, length)
     figures = dict(length=Number(length, ".2f"), spot=Number(spot_duration, ".2f"))
     hint = say(N_("check that this is the music bed of this cut of the spot"))
