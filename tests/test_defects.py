@@ -665,6 +665,17 @@ def test_a_short_music_bed_is_a_qc_warning_of_its_video_and_radio_files(campaign
     # speaks 2.6 s, the bed 1.5 s).
     quiet = samples(campaign.out / "spot.maj.small.mp4", 2)[int(2.65 * 48000):]
     assert np.abs(quiet).max() < 1e-3, np.abs(quiet).max()
+    # A voice that ends with the bed leaves the radio file's last 2.5 s silent: said once, as
+    # the dead air a station cuts (where to cut it), not again as the bed's shortness.
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1.5",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(campaign.root / "audio/spot/maj.wav"))
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    codes = {name: [w["code"] for w in json.loads((campaign.out / f"{name}.json").read_text())[
+        "qc"]["warnings"]] for name in ("spot.maj.small", "spot.maj.radio-mp3")}
+    assert "bed-short" in codes["spot.maj.small"], codes
+    assert "trailing-silence" in codes["spot.maj.radio-mp3"], codes
+    assert "bed-short" not in codes["spot.maj.radio-mp3"], codes
 
 
 # --- no false alarms --------------------------------------------------------------------------

@@ -245,9 +245,14 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         info = check_sound(plan, partial, reading)
         track = SharedTrack(partial, loudness, leveling)
         record = make_record(plan, partial, info, track, time.monotonic() - started)
-        # A voice-over's dead air is its mix's, made here: read on the file.
-        record["qc"]["warnings"] += [w.to_json() for w in mix_dead_air(
-            plan, span, reading.samples / profile.sample_rate)]
+        # A voice-over's dead air is its mix's, made here: read on the file. A bed that ends
+        # before the spot is that silence: said once, as the dead air a station can cut.
+        dead = [w.to_json() for w in mix_dead_air(plan, span,
+                                                  reading.samples / profile.sample_rate)]
+        if any(w["code"] == "trailing-silence" for w in dead):
+            record["qc"]["warnings"] = [w for w in record["qc"]["warnings"]
+                                        if w["code"] != "bed-short"]
+        record["qc"]["warnings"] += dead
         if profile.channels == 1:
             # The file's own channel by BS.1770, as any meter reads it unasked: said beside
             # the dual-mono figure wherever that is shown.
