@@ -90,16 +90,22 @@ def test_a_renamed_spot_s_folder_is_gone_once_cleaned(campaign):
     data = campaign.data(LANGUAGES)
     data["spots"][0]["id"] = "spot-b"
     manifest.write_text(yaml.safe_dump(data), encoding="utf-8")
+    # What a file browser leaves in a folder it showed is no file of the user's.
+    (old / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (old / ".work" / "Thumbs.db").write_bytes(b"\xd0\xcf")
     result = invoke("clean", manifest, "--delete")
     assert result.exit_code == 0, result.output
     assert not old.exists(), sorted(p.name for p in old.rglob("*"))
+    # Each folder removed is listed after the files, marked as a folder.
+    assert result.stdout.splitlines()[-2:] == [f"{old / '.work'}/", f"{old}/"], result.stdout
     # Never the campaign's folder itself, even left empty; nor a folder outside it.
     root = campaign.root / "alone"
     (root / "sub").mkdir(parents=True)
     for name in ("x.mp4", "sub/y.mp4"):
         (root / name).write_bytes(b"")
-    deleted, errors = delete_files([root / "x.mp4", root / "sub/y.mp4"], lambda path: True, root)
-    assert len(deleted) == 2 and not errors
+    deleted, folders, errors = delete_files([root / "x.mp4", root / "sub/y.mp4"],
+                                            lambda path: True, root)
+    assert len(deleted) == 2 and folders == [root / "sub"] and not errors
     assert root.is_dir() and not any(root.iterdir())        # sub/ removed, root kept, empty
     # Rendered under its new name, then renamed back with a file of the user's in its folder.
     assert invoke("render", manifest).exit_code == 0

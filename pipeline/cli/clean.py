@@ -4,6 +4,7 @@ uses (render/intermediates.py), listed, and deleted only when asked."""
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -66,11 +67,10 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
     with campaign_lock(folders, "clean --delete", on_wait=say_waiting) if delete else nullcontext():
         for manifest in loaded:
             if delete:
-                strays, errors = delete_strays(manifest)
+                strays, folders, errors = delete_strays(manifest)
             else:
-                strays, errors = stray_files(manifest), []
-            for path in strays:
-                echo(str(path))
+                strays, folders, errors = stray_files(manifest), [], []
+            _list(strays, folders)
             for diagnostic in errors:
                 emit(diagnostic)
             failed = failed or bool(errors)
@@ -95,6 +95,15 @@ def clean(manifests: tuple[Path, ...], delete: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+def _list(files: list[Path], folders: list[Path]) -> None:
+    """The files listed or deleted, then the folders deleting them left empty and removed,
+    each with a closing slash (as `ls -p` marks a folder)."""
+    for path in files:
+        echo(str(path))
+    for folder in folders:
+        echo(os.path.join(folder, ""))
+
+
 def _clean_intermediates(manifest: Manifest, delete: bool) -> bool:
     """List (or delete) the campaign's intermediates that no variant uses, with their size;
     whether any could not be deleted."""
@@ -105,9 +114,8 @@ def _clean_intermediates(manifest: Manifest, delete: bool) -> bool:
     if unjudged is not None:
         emit(unjudged)
     size, freed = unused.size, unused.freed     # before anything is deleted
-    paths, errors = delete_unused(manifest, unused) if delete else (unused.paths, [])
-    for path in paths:
-        echo(str(path))
+    paths, folders, errors = delete_unused(manifest, unused) if delete else (unused.paths, [], [])
+    _list(paths, folders)
     for diagnostic in errors:
         emit(diagnostic)
     # Hard links (a renamed profile's picture, linked under its new name) free nothing.

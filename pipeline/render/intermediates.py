@@ -171,8 +171,10 @@ def unjudged_warning(manifest: Manifest, unused: Unused) -> Diagnostic | None:
                  command=f"'pipeline validate {manifest.path}'"))
 
 
-def delete_unused(manifest: Manifest, unused: Unused) -> tuple[list[Path], list[Diagnostic]]:
-    """Delete the files `unused` lists: (deleted, an error for each that could not be)."""
+def delete_unused(manifest: Manifest, unused: Unused
+                  ) -> tuple[list[Path], list[Path], list[Diagnostic]]:
+    """Delete the files `unused` lists: (deleted, the folders this left empty and removed, an
+    error for each that could not be)."""
     campaign = manifest.campaign_dir.resolve()
     # Found by listing the spots' own `.work/` folders, links not followed: this only guards
     # the one promise a delete must keep, nothing outside the output folder.

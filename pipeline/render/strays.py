@@ -210,9 +210,9 @@ def stray_warning(manifest: Manifest, strays: list[Path]) -> Diagnostic | None:
                  command=f"'pipeline clean {manifest.path}'"), code="stray-files")
 
 
-def delete_strays(manifest: Manifest) -> tuple[list[Path], list[Diagnostic]]:
-    """Delete the campaign's stray files, as `stray_files` finds them now: (deleted, an error
-    for each that could not be)."""
+def delete_strays(manifest: Manifest) -> tuple[list[Path], list[Path], list[Diagnostic]]:
+    """Delete the campaign's stray files, as `stray_files` finds them now: (deleted, the
+    folders this left empty and removed, an error for each that could not be)."""
     campaign = manifest.campaign_dir.resolve()
     # Found by listing the campaign's own folders, not following links: this only guards the
     # one promise a delete must keep, nothing outside the output folder.
@@ -220,12 +220,19 @@ def delete_strays(manifest: Manifest) -> tuple[list[Path], list[Diagnostic]]:
                         manifest.campaign_dir)
 
 
+# What a file browser leaves in a folder it showed (Finder's, Windows Explorer's, and macOS's
+# AppleDouble `._NAME` beside a file copied to a foreign disk): a folder holding nothing else
+# is empty to its owner (a trial's emptied spot folder stayed, kept by its `.DS_Store`).
+BROWSER_LEFTOVERS = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
 def delete_files(paths: list[Path], inside: Callable[[Path], bool], root: Path
-                 ) -> tuple[list[Path], list[Diagnostic]]:
-    """Delete each of `paths` that `inside` accepts (the output folder's own): (deleted, an
-    error for each that could not be, or was outside). The folders under `root` (the
-    campaign's) this leaves empty are removed too: a renamed spot's folder and its `.work/`
-    were left behind, empty (a trial's `clean --delete`)."""
+                 ) -> tuple[list[Path], list[Path], list[Diagnostic]]:
+    """Delete each of `paths` that `inside` accepts (the output folder's own): (deleted, the
+    folders removed, an error for each that could not be, or was outside). The folders under
+    `root` (the campaign's) this leaves empty, or holding only a file browser's leftovers
+    (BROWSER_LEFTOVERS), are removed too: a renamed spot's folder and its `.work/` were left
+    behind, empty (a trial's `clean --delete`)."""
     deleted, problems = [], []
     for path in paths:
         if not inside(path):
@@ -242,19 +249,28 @@ def delete_files(paths: list[Path], inside: Callable[[Path], bool], root: Path
                                   hint=say(N_("check the folder's permissions"))))
             continue
         deleted.append(path)
-    _remove_emptied({path.parent for path in deleted}, root)
-    return deleted, problems
+    return deleted, _remove_emptied({path.parent for path in deleted}, root), problems
 
 
-def _remove_emptied(folders: set[Path], root: Path) -> None:
-    """Each of `folders` strictly under `root`, and then its parents, removed while empty."""
+def _remove_emptied(folders: set[Path], root: Path) -> list[Path]:
+    """Each of `folders` strictly under `root`, and then its parents, removed while empty but
+    for a file browser's leftovers: the folders removed, deepest first."""
+    removed = []
     for folder in sorted(folders, key=lambda folder: len(folder.parts), reverse=True):
         while root in folder.parents:
             try:
+                leftovers = [entry for entry in folder.iterdir()
+                             if entry.name in BROWSER_LEFTOVERS or entry.name.startswith("._")]
+                if len(leftovers) < sum(1 for _ in folder.iterdir()):
+                    break               # a file kept, or written meanwhile: the folder stays
+                for entry in leftovers:
+                    entry.unlink()
                 folder.rmdir()
-            except OSError:         # not empty (a file kept, or written meanwhile): kept
+            except OSError:             # gone, not empty after all, or not ours to remove
                 break
+            removed.append(folder)
             folder = folder.parent
+    return removed
 
 
 def _entry(path: Path) -> str:
