@@ -552,7 +552,8 @@ def test_an_earlier_version_is_said_once_when_every_file_of_a_language_is_one():
 
 @pytest.mark.parametrize("what, marked", [
     (["master"], True), (["software"], True), (["subtitles", "settings"], True),
-    (["settings"], False), (["dub recording"], False), (["music bed"], False)])
+    (["settings"], False), (["dub recording"], False), (["music bed"], False),
+    (["settings", "subtitle settings"], True)])
 def test_subtitle_files_are_earlier_versions_with_the_files_made_from_their_sources(what, marked):
     # A trial's master re-cut, its soft language blocked by a cue now past the end: its MP4s
     # were said earlier versions, the old cut's subtitle files beside them were not.

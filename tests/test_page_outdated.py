@@ -20,7 +20,7 @@ import pytest
 
 from pipeline.fingerprint import HashCache
 from pipeline.manifest import load_manifest
-from pipeline.publish.outdated import Outdated, page_note
+from pipeline.publish.outdated import Outdated, of_subtitles, page_note
 from pipeline import RENDER_VERSION
 from pipeline.render.status import what_changed
 from pipeline.render.variants import Variant, VariantPlan
@@ -122,6 +122,35 @@ def test_what_changed_reads_the_reasons_as_the_plan_writes_them(campaign, tmp_pa
     what = Outdated(plan, record, HashCache(tmp_path / "cache.json")).to_json()["what"]
     assert what == ["master", "voice-over recording", "font", "subtitles", "settings",
                     "software"], plan.reasons
+
+
+def test_a_change_of_the_settings_subtitle_files_are_written_by_is_said_of_them(campaign,
+                                                                                 tmp_path):
+    # A soft language's subtitle files are written by three settings keys (a newer version
+    # ending its cues with the master): a change of one made its MP4 an earlier version, and
+    # its SRT, VTT and TTML beside it, the same cues as the new ones would not be, were not.
+    manifest = load_manifest(campaign.write([{"code": "tzo", "treatment": "soft"}]))
+    now = {"loudness": {"target": -16}, "sidecars": [".srt", ".vtt", ".ttml"],
+           "cues_within_master": True, "subtitle_language_tag": "tzo"}
+    plan = VariantPlan(Variant(manifest, manifest.spots[0], manifest.languages[0],
+                               manifest.profiles[0]), status="stale", settings=now)
+    record = {"spot": "spot", "language": "tzo", "profile": "small", "ffmpeg": "5.1",
+              "render_version": RENDER_VERSION, "inputs": {}}
+    for before, what in (({**now, "cues_within_master": False}, ["subtitle settings"]),
+                         ({**now, "loudness": {"target": -23}}, ["settings"]),
+                         ({"loudness": {"target": -23}, "sidecars": [".srt"]},
+                          ["settings", "subtitle settings"])):
+        plan.reasons = what_changed(record | {"settings": before}, plan, "5.1")
+        entry = Outdated(plan, record | {"settings": before},
+                         HashCache(tmp_path / "cache.json")).to_json()
+        assert entry["what"] == what, plan.reasons
+        said = of_subtitles(entry)
+        assert (said and {key: said[key] for key in ("reason", "what")}) == (
+            {"reason": "changed", "what": ["subtitle settings"]} if "subtitle settings" in what
+            else None)
+    assert page_note({"reason": "changed", "what": ["subtitle settings"]}, "es")[1] == (
+        "hubo cambios en la configuración de los subtítulos después de generar este archivo; la "
+        "versión nueva aún no está disponible.")
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from pipeline.fingerprint import HashCache
 from pipeline.messages import N_plural
 from pipeline.publish.i18n import N_, Formats, translations
 from pipeline.publish.public_warnings import without_paths
-from pipeline.render.status import output_problem
+from pipeline.render.status import changed_keys, output_problem
 from pipeline.render.variants import Plan, VariantPlan
 
 CHANGED, BLOCKED = "changed", "blocked"
@@ -39,6 +39,7 @@ WHAT = {
     "music bed": N_("the music bed"),
     "font": N_("the font"),   # the subtitles' or the TV slate's
     "settings": N_("the settings"),
+    "subtitle settings": N_("the subtitle settings"),
     "software": N_("the software that generates the files"),
     INPUTS: N_("the files it is made from"),
 }
@@ -46,7 +47,10 @@ WHAT = {
 # frames, its programme's start) by the software. Every file carrying them an earlier version
 # by one of these, they are earlier versions too (cards.py): a trial's re-cut master had its
 # MP4s said earlier and, beside them, the old cut's subtitle files said nothing.
-SIDECAR_SOURCES = frozenset({"subtitles", "master", "software", INPUTS})
+SIDECAR_SOURCES = frozenset({"subtitles", "master", "software", "subtitle settings", INPUTS})
+# The settings their files are written by (render/status.py's): a change of one is said as
+# "subtitle settings", on them and on the files carrying them, the others' as "settings".
+SIDECAR_SETTINGS = frozenset({"sidecars", "cues_within_master", "subtitle_language_tag"})
 # The label before the sentence, and the sentence for each reason, taking `what` (a list).
 LABEL = N_("Earlier version")
 # An input removed: the files are the last made, and none newer comes until it is delivered
@@ -81,8 +85,7 @@ ROLES = {"subtitles": "subtitles", "master": "master", "music_bed": "music bed",
          "font": "font", "slate_font": "font"}
 # A stale variant's reasons as render/status.py's `what_changed` writes them.
 _ROLE_REASON = re.compile(r"^(?:(\S+) changed \(|new input: (\S+)$|input dropped: (\S+)$)")
-_OTHER_REASONS = (("settings changed", "settings"), ("render version ", "software"),
-                  ("ffmpeg version changed", "software"))
+_OTHER_REASONS = (("render version ", "software"), ("ffmpeg version changed", "software"))
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,18 @@ class Outdated:
             if role:
                 found.append(self._word(next(name for name in role.groups() if name)))
             found += [word for start, word in _OTHER_REASONS if reason.startswith(start)]
+            if reason.startswith("settings changed"):
+                found += self._settings_what()
         return found
+
+    def _settings_what(self) -> list[str]:
+        """"subtitle settings" when a key of SIDECAR_SETTINGS changed, "settings" when
+        another did."""
+        keys = {key.split(".")[0] for key in changed_keys(self.record.get("settings") or {},
+                                                          self.plan.settings)}
+        sidecar = keys & SIDECAR_SETTINGS
+        return ((["settings"] if keys - sidecar or not sidecar else []) +
+                (["subtitle settings"] if sidecar else []))
 
     @cached_property
     def removed(self) -> list[str]:

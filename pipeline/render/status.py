@@ -288,7 +288,7 @@ def what_changed(record: dict, plan: VariantPlan, ffmpeg: str) -> list[Reason]:
         reasons.append(say(N_("input dropped: %(role)s"), role=_role(role)))
     if record.get("settings") != plan.settings:
         reasons.append(say(N_("settings changed: %(keys)s"), keys=Items(tuple(
-            _changed_keys(record.get("settings", {}), plan.settings)))))
+            changed_keys(record.get("settings", {}), plan.settings)))))
     if record.get("render_version") != RENDER_VERSION:
         reasons.append(say(N_("render version %(old)s -> %(new)s"),
                            old=str(record.get("render_version")), new=RENDER_VERSION))
@@ -310,12 +310,14 @@ def _role(role: str) -> Message | str:
     return say(ROLE_WORDS[role]) if role in ROLE_WORDS else role
 
 
-def _changed_keys(old: dict, new: dict, prefix: str = "") -> list[str]:
+def changed_keys(old: dict, new: dict, prefix: str = "") -> list[str]:
+    """The keys whose values differ between two settings, nested ones dotted
+    ("picture.colour"), sorted."""
     keys = []
     for key in sorted(old.keys() | new.keys()):
         a, b = old.get(key), new.get(key)
         if isinstance(a, dict) and isinstance(b, dict):
-            keys += _changed_keys(a, b, f"{prefix}{key}.")
+            keys += changed_keys(a, b, f"{prefix}{key}.")
         elif a != b:
             keys.append(f"{prefix}{key}")
     return keys
