@@ -166,9 +166,8 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
     language and profile): a variant published as rendered before its inputs or settings
     changed has `outdated`, {`reason` "changed" (rendering makes it again) or "blocked" (an
     input now has an error), `what` (what changed: "subtitles", "dub recording", "voice-over
-    recording", "master", "music bed", "font", "settings", "subtitle settings", "software" or
-    "inputs"), `text` (an English sentence)}, which the page says on its row; a current
-    variant has no such key.
+    recording", "master", "music bed", "font", "settings", "subtitle settings", "software",
+    "inputs"), `text` (in English)}, which the page says on its row; a current one has none.
     `source_language`: the manifest's code of the spots' own language ("und" when not given),
     which the page names as the sound of the subtitled variants.
     `related` (the manifest's `publish.related`, absent without it): the campaigns whose pages
