@@ -16,6 +16,8 @@ from PIL import Image
 
 from pipeline.cli.main import cli
 from pipeline.media.geometry import Geometry, bars_warning
+from pipeline.publish.cards import page_model
+from pipeline.publish.page import render_page
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 from pipeline.render.contact_sheet import sheet_size
 from tests.conformmedia import portrait_phone_master
@@ -25,6 +27,7 @@ W, H = 360, 640           # the phone's upright picture
 WIDE = {"base": "web", "width": 640, "height": 360, "preset": "ultrafast"}
 TALL = {"base": "vertical", "width": 360, "height": 640, "preset": "ultrafast"}
 CHAT = {"base": "messaging", "width": 640, "height": 360, "preset": "ultrafast"}
+BOX = {"base": "square", "width": 360, "height": 360, "preset": "ultrafast"}
 # The trial's cue: its first line (29 characters) took two lines of the 720x1280 `messaging`
 # frame at 0.05 of the height, so the cue was burned on three.
 CUE = "1\n00:00:00,500 --> 00:00:01,600\n¿Sabes de alguien en peligro?\nLlama: 800 553 3000\n"
@@ -47,7 +50,7 @@ def phone(tmp_path_factory):
         "campaign": "portrait", "title": "Phone video", "source_language": "spa",
         "spots": [{"id": "phone", "master": str(portrait_phone_master(root / "media/phone.mp4"))}],
         "languages": [{"code": "nah", "treatment": "burn"}],
-        "profiles": {"wide": WIDE, "tall": TALL, "chat": CHAT}}, sort_keys=False),
+        "profiles": {"wide": WIDE, "tall": TALL, "chat": CHAT, "box": BOX}}, sort_keys=False),
         encoding="utf-8")
     return manifest
 
@@ -135,6 +138,25 @@ def test_only_the_landscape_variant_carries_the_bars_warning_to_the_catalog(rend
     for profile in ("tall", "chat"):
         frame = gray_frame(out(rendered, profile), CLEAR, W, H)
         assert min(frame[y * W + x] for y in range(0, H, 8) for x in (0, W - 1)) > 60, profile
+
+
+@pytest.mark.e2e
+def test_a_square_file_s_crop_is_said_and_the_card_plays_the_whole_picture(rendered):
+    # A trial's portrait spot played its square file on the page, the top and bottom of every
+    # shot cut, beside the vertical one showing it whole.
+    catalog = json.loads((rendered.parent.parent / "build/portrait/catalog.json").read_text())
+    shown = {v["profile"]: v.get("picture_shown") for v in catalog["variants"]}
+    assert shown == {"wide": None, "tall": None, "chat": None, "box": 0.562}, shown
+    # Measured on the pixels: the marker at the top of the upright picture is in the tall
+    # file's frame, and cut from the square one's, which shows its middle 360 of 640 rows.
+    tall, box = gray_frame(out(rendered, "tall"), CLEAR, W, H), \
+        gray_frame(out(rendered, "box"), CLEAR, W, W)
+    assert min(tall[y * W + x] for y in range(14, 30) for x in range(14, 30)) > 200
+    assert max(box[y * W + x] for y in range(14, 30) for x in range(14, 30)) < 200
+    (card,) = page_model(catalog)[0].cards
+    assert card.video.variant["profile"] == "tall"
+    page = render_page(catalog, "es")
+    assert page.count("recortado: se ve el 56 % de la imagen del máster") == 1, page
 
 
 def test_the_bars_warning_says_the_fill_of_each_shape_and_which_profile_fits_it(monkeypatch):

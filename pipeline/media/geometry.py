@@ -145,6 +145,24 @@ def upscaled_from(geometry: Geometry, profile: Profile) -> list[int] | None:
     return [width, height]
 
 
+# A crop said as one where it cuts more than this share of the picture: a frame of the
+# picture's own shape is cut a line or two by even sizes.
+CROP_SAID = 0.02
+
+
+def shown_share(geometry: Geometry, profile: Profile) -> float | None:
+    """The share (0-1, by area) of the master's active picture a `crop` profile's frame shows,
+    when it cuts more than CROP_SAID of it, else None: a 16:9 picture in `square` shows 56 %
+    of itself, a phone's 9:16 one 56 % too, and all of itself in `vertical`. The page names
+    it, and plays a file showing the whole picture first (a trial's portrait spot played its
+    square file, the top and bottom of every shot cut, beside its vertical one)."""
+    if profile.fit != "crop":
+        return None
+    placed = placement(geometry, profile)
+    share = profile.width * profile.height / (placed.width * placed.height)
+    return round(share, 3) if share < 1 - CROP_SAID else None
+
+
 def placement(geometry: Geometry, profile: Profile) -> Placement:
     """The profile's fit applied to the display shape: `crop` covers the frame, `pad` and
     `fit-width` keep the whole picture visible (bars fill the rest)."""

@@ -301,7 +301,7 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         **({"leader_duration": leader} if (leader := leader_duration(record)) else {}),
         "width": record.get("width"),
         "height": record.get("height"),
-        **({"upscaled_from": record["upscaled_from"]} if record.get("upscaled_from") else {}),
+        **({key: record[key] for key in ("upscaled_from", "picture_shown") if record.get(key)}),
         "loudness_lufs": loudness.get("integrated_lufs"),
         # What the profile's standard calls the figure's unit ("LKFS" for ATSC A/85): the key
         # keeps its name, the page and a station's tools write the unit their standard does.

@@ -214,6 +214,8 @@ DEINTERLACED = N_("made from an interlaced picture, a frame for every two fields
 UPSCALED_SD = N_("upconverted from SD (%(size)s)")
 UPSCALED = N_("picture enlarged from %(size)s")
 SD_LINES = 576
+# A file whose frame shows part of the master's picture (geometry.shown_share).
+CROPPED = N_("cropped: %(share)s %% of the master's picture shown")
 # A master made at another rate than its master's (render/leader.py `RateChange`): film's 2:3
 # pulldown, which stations of the NTSC family air every day; else pictures repeated or dropped
 # with no motion compensation, which a station sees as judder and may refuse.

@@ -26,8 +26,8 @@ from pipeline.manifest import PAGE_LANGUAGES, alpha3
 from pipeline.publish.cards import page_model, search_names
 from pipeline.publish.catalog import CATALOG_NAME
 from pipeline.publish.contact import page_contact
-from pipeline.publish.deliverables import (MEDIA, SUBTITLE_LABELS, SUBTITLE_USES, extension,
-                                           subtitle_kind)
+from pipeline.publish.deliverables import (CROPPED, MEDIA, SUBTITLE_LABELS, SUBTITLE_USES,
+                                           extension, subtitle_kind)
 from pipeline.publish.figures import WORDS, figures_shown, headroom_db, unit_title
 from pipeline.publish.i18n import (FOLD_FROM, FOLD_TO, IGNORED, N_, Formats, language_name,
                                    name_language, native_name, template_environment)
@@ -145,7 +145,8 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         # What the loudness figures mean: each unit's <abbr>, and a section for those shown.
         unit_title=unit_title, figures=figures_shown(catalog), figure_words=WORDS,
         headroom_db=headroom_db,
-        treatments=TREATMENTS, subtitle_labels=SUBTITLE_LABELS, subtitle_uses=SUBTITLE_USES,
+        treatments=TREATMENTS, cropped=CROPPED, subtitle_labels=SUBTITLE_LABELS,
+        subtitle_uses=SUBTITLE_USES,
         fold={"ignore": IGNORED, "from": FOLD_FROM, "to": FOLD_TO}, extension=extension,
         subtitle_kind=subtitle_kind, alpha3=alpha3,
         css=Markup(css), head_js=Markup(head_js), js=Markup(js), csp=csp)

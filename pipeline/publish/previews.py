@@ -25,9 +25,10 @@ class Preview:
 def previews(deliverables: list[Deliverable], subtitles: list[dict]
              ) -> tuple[Preview | None, Preview | None]:
     """Of a card's `deliverables` (and its `subtitles`, the WebVTT ones the video's tracks),
-    what its players play: the proxy (else the lightest playable video), of the progressive ones when there are,
-    of those whose picture fills their frame when one does, and the lightest coded sound (not
-    PCM: `_heavy`), a radio file's when there is one."""
+    what its players play: the proxy (else the lightest playable video), of the progressive
+    ones when there are, of those whose picture fills their frame when one does, of those
+    showing all of the master's picture (no crop: `picture_shown`) when one does; and the
+    lightest coded sound (not PCM: `_heavy`), a radio file's when there is one."""
     videos = [d for d in deliverables if playable(d.variant) == "video"]
     sounds = [d for d in deliverables if playable(d.variant) == "audio"]
     # An interlaced TV file combs wherever its picture moves: browsers show both fields at once.
@@ -36,6 +37,8 @@ def previews(deliverables: list[Deliverable], subtitles: list[dict]
     video = min(videos, key=lambda d: ((d.variant.get("master") or {}).get("scan", "progressive")
                                        != "progressive",
                                        "bars" in (d.variant.get("warning_codes") or ()),
+                                       # ... nor in its square file's crop beside the vertical.
+                                       (d.variant.get("picture_shown") or 1) < 1,
                                        d.variant["profile"] != "proxy", d.variant["bytes"]),
                 default=None)
     # A coded file first: a trial's station on a 400 kbit/s line waited 30 s, stalling four

@@ -20,7 +20,7 @@ from pipeline.fingerprint import sha256_file, sha256_json
 from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.media.colour import OUTPUT
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
-from pipeline.media.geometry import upscaled_from
+from pipeline.media.geometry import shown_share, upscaled_from
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.media.seeking import ffmpeg_seconds, frame_start
 from pipeline.profiles import Profile
@@ -249,6 +249,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
     # 1920x1080 on the page, showed an HD picture it does not have.
     enlarged = upscaled_from(plan.conform.geometry, variant.profile) \
         if video and plan.conform and not variant.profile.mastered else None
+    shown = shown_share(plan.conform.geometry, variant.profile) if video and plan.conform else None
     return {
         "render_version": RENDER_VERSION, "pipeline_version": __version__, "ffmpeg": ffmpeg_version(),
         "fingerprint": plan.fingerprint, "campaign": variant.manifest.campaign,
@@ -262,6 +263,7 @@ def make_record(plan: VariantPlan, path: Path, info: MediaInfo, audio: SharedTra
         "duration": round(info.duration, 3), "width": video.width if video else None,
         "height": video.height if video else None,
         **({"upscaled_from": enlarged} if enlarged else {}),
+        **({"picture_shown": shown} if shown else {}),
         "streams": [s.to_json() for s in info.streams],
         "loudness": audio.to_json(),
         "inputs": plan.inputs, "settings": plan.settings,

@@ -36,7 +36,7 @@ _FIELDS = {
                      "clock", "medium", "file", "sha256", "rendered_at"), str),
     **dict.fromkeys(("poster", "certificate"), (str, _NULL)),
     **dict.fromkeys(("bytes", "samples"), int), **dict.fromkeys(("width", "height"), (int, _NULL)),
-    **dict.fromkeys(("duration", "render_seconds"), _NUMBER),
+    **dict.fromkeys(("duration", "render_seconds", "picture_shown"), _NUMBER),
     **dict.fromkeys(("sidecars", "streams", "upscaled_from"), list),
     **dict.fromkeys(("loudness", "inputs", "settings", "qc", "slot", "master", "beside"), dict),
     **dict.fromkeys(("conform", "loudness_standard"), (dict, _NULL)),
