@@ -1073,7 +1073,7 @@ def test_every_error_a_recording_can_carry_is_said_in_the_page_s_words():
     from pipeline.publish.wording import localised
     codes = error_codes_in(RECORDING_MODULES)
     assert {"recording-missing", "recording-unreadable", "recordings-several", "split-mono",
-            "sound-past-end", "silent", "near-silent", "centre-empty",
+            "sound-past-end", "silent", "near-silent", "mostly-silent", "centre-empty",
             "lfe-content", "short-term-loudness"} <= set(codes), codes
     for treatment in ("dub", "mix"):
         said = {code: localised(blocked_message(code, treatment).to_json(), "es")

@@ -24,7 +24,10 @@ BLOCKED = {("recording-missing", "dub"): N_("the dub's recording is missing"),
            ("silent", "dub"): N_("the dub's recording is silent"),
            ("silent", "mix"): N_("the voice-over's recording is silent"),
            ("near-silent", "dub"): N_("the dub's recording is nearly silent"),
-           ("near-silent", "mix"): N_("the voice-over's recording is nearly silent")}
+           ("near-silent", "mix"): N_("the voice-over's recording is nearly silent"),
+           # A beep in hiss, a failed take (render/deliveries.py's LEAST_SOUND): nearly silent.
+           ("mostly-silent", "dub"): N_("the dub's recording is nearly silent"),
+           ("mostly-silent", "mix"): N_("the voice-over's recording is nearly silent")}
 # Any other error of a language's recording: that it has one, being fixed, and what it is in a
 # station's words, by its code. A trial's Spanish page said a dub's wrong channel order in the
 # check's English ("blocked: the dub is loudest in a surround, its BL channel, ..."), marked

@@ -26,7 +26,7 @@ from pipeline.manifest import QcSettings
 from pipeline.media.audio_layout import fit_length, layout_of
 from pipeline.media.audio_streams import fitted_to_picture, merged_sound
 from pipeline.media.conform import Master
-from pipeline.media.defect_levels import LFE_BAND, LFE_FLOOR, LOSSY
+from pipeline.media.defect_levels import LFE_BAND, LFE_FLOOR, LOSSY, SILENCE_LEVEL
 from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analyse_sound,
                                      analyse_stream)
 from pipeline.media.probe import MediaInfo
@@ -45,6 +45,11 @@ NEAR_SILENT = -60.0        # LUFS
 # highest target it is made into: a fixed -40 LUFS floor (17 dB under EBU R128's -23) let a
 # trial's -35 LUFS voice-over through, lifted 19 dB to radio-mp3's -16.
 QUIET_LIFT = 17.0          # dB
+# A dub whose sound, first to last, spans less than this share of its spot is no recording of
+# it but a failed take or export: a trial's had a 0.3 s beep in 30 s of hiss, levelled up 28 dB
+# and published, its page telling stations to cut both ends off. A dub is aired alone; a
+# voice-over's short tag line over its bed is no such slip.
+LEAST_SOUND = 0.1
 def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
     """`analyse_sound` of the file's first audio stream (`info`: its probe), and in the same
     decode the loudness of the track as levelling takes it, fitted to a spot of `duration`
@@ -128,7 +133,8 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     `qc.duration_tolerance` seconds from the spot's (cut or padded with silence), a track
     levelling lifts by QUIET_LIFT or more (`_quiet`), and the defects of `defect_warnings`.
     """
-    unusable = _unusable(path, analysis, what, unit)
+    unusable = _unusable(path, analysis, what, unit) or _mostly_silent(path, analysis, what,
+                                                                       spot_duration)
     if unusable:
         return unusable
     # The last block may run past the decoded samples (a file's length is rarely whole blocks).
@@ -208,11 +214,14 @@ def check_bed(path: Path, duration: float, analysis: SoundAnalysis,
 def check_alone(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profile, ...],
                 unit: str) -> list[Diagnostic]:
     """`check_delivery`'s rules that need no spot, for a recording whose spot is not known
-    (`check` without a manifest): silence and near-silence (errors), a voice in the LFE alone
-    (an error), a track levelling lifts by QUIET_LIFT or more and the defects of
-    `defect_warnings`; not its length nor where its sound ends."""
-    return _unusable(path, analysis, what, unit) or (
-        quiet(path, analysis, what, loudest, unit) + _defects(path, analysis, what))
+    (`check` without a manifest): silence and near-silence (errors, a dub's sound spanning
+    little of the file's own length too), a voice in the LFE alone (an error), a track
+    levelling lifts by QUIET_LIFT or more and the defects of `defect_warnings`; not its length
+    nor where its sound ends."""
+    length = analysis.defects.length if analysis.defects is not None else 0.0
+    return _unusable(path, analysis, what, unit) or \
+        _mostly_silent(path, analysis, what, length) or (
+            quiet(path, analysis, what, loudest, unit) + _defects(path, analysis, what))
 
 
 _EXPORTED = say(N_("check that the right file, take and channels were exported"))
@@ -243,6 +252,27 @@ def _unusable(path: Path, analysis: SoundAnalysis, what: str, unit: str) -> list
                           floor=Number(NEAR_SILENT, "g")), path,
                       hint=_EXPORTED, code="near-silent")]
     return []
+
+
+def _mostly_silent(path: Path, analysis: SoundAnalysis, what: str,
+                   spot_duration: float) -> list[Diagnostic]:
+    """The error of a dub (or a recording checked alone) whose sound, from its first block
+    over SILENCE_LEVEL to the end of its last, spans less than LEAST_SOUND of `spot_duration`
+    (seconds: its spot's, else the file's own); none for any other."""
+    defects = analysis.defects
+    if what not in ("dub", "recording") or defects is None or defects.first_sound is None \
+            or spot_duration <= 0:
+        return []
+    span = defects.last_sound - defects.first_sound
+    if span >= LEAST_SOUND * spot_duration:
+        return []
+    return [error(say(N_("the %(what)s has sound only from %(first)s s to %(last)s s, %(span)s s "
+                         "of %(spot)s s (under %(level)s dBFS elsewhere): no recording of the "
+                         "spot, a failed take or export?"), what=say(what),
+                      first=Number(defects.first_sound, ".1f"),
+                      last=Number(defects.last_sound, ".1f"), span=Number(span, ".1f"),
+                      spot=Number(spot_duration, ".2f"), level=Number(SILENCE_LEVEL, "g")),
+                  path, hint=_EXPORTED, code="mostly-silent")]
 
 
 def quiet(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profile, ...],
