@@ -234,3 +234,27 @@ def test_a_cue_too_long_for_two_frames_of_a_language_not_selected_is_counted(cam
     assert lines[-1] == ("1 error and 2 warnings in languages and profiles not selected "
                          "(language tzo; profile tall): run without --lang and --profile to see "
                          "them"), lines
+
+
+def test_a_blocked_language_s_warnings_are_counted_with_its_errors(campaign):
+    # A trial's `render --lang ctu` said two blocked dubs' loudness range warnings, as of no
+    # variant, and then counted their errors apart as of languages not selected.
+    campaign.subtitle("nah")
+    long = campaign.root / "audio/spot/yua.wav"
+    # 1.5 s of silence, then a tone past the 4 s spot's end: dead air on radio, cut speech.
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=4",
+           "-filter:a", "volume=-12dB,adelay=1500:all=1", str(long))
+    manifest = campaign.write([{"code": "nah", "treatment": "burn"},
+                               {"code": "yua", "treatment": "dub"}],
+                              {"small": {"base": "web", "width": 320, "height": 180},
+                               "radio-mp3": None})
+    result = invoke("plan", manifest)
+    said = [line for line in stderr_lines(result) if line.startswith(f"{long}: ")]
+    assert any(": error: sound continues past the spot's end" in line for line in said), said
+    assert any(": warning: the dub starts with 1.50 s of silence" in line for line in said), said
+    result = invoke("plan", manifest, "--lang", "nah")
+    assert result.exit_code == 0, result.output
+    lines = stderr_lines(result)
+    assert not [line for line in lines if str(long) in line], lines
+    assert lines[-1] == ("1 error and 1 warning in languages not selected (yua): run without "
+                         "--lang to see them"), lines

@@ -329,9 +329,14 @@ class Inputs(LoudnessChecks):
         warnings = warnings + self._range(track, analysis, profile, language.treatment, radio)
         # Its errors (speech past the spot's end) raised once the file's every warning is said:
         # a trial's dub too long was told of its dead air and loudness range only once trimmed.
-        self._once(("delivery-errors", *checked[1:]), lambda: raise_if_errors(
-            [d for d in found if d.severity == "error"]))
-        self._short_term(track, analysis, profile, language.treatment, master.duration)
+        # Those warnings stay the blocked variant's: `render --lang ctu` said another
+        # language's, blocked, as of no variant.
+        try:
+            self._once(("delivery-errors", *checked[1:]), lambda: raise_if_errors(
+                [d for d in found if d.severity == "error"]))
+            self._short_term(track, analysis, profile, language.treatment, master.duration)
+        except Blocked as blocked:
+            raise Blocked(blocked.diagnostics, warnings) from None
         return info, analysis, warnings
 
     def recording_diagnostics(self, spot: Spot, language: Language,

@@ -9,11 +9,13 @@ from pipeline.errors import Diagnostic, PipelineError, raise_if_errors
 
 
 class Blocked(Exception):
-    """A variant cannot be planned: these diagnostics say why (reported once, where found)."""
+    """A variant cannot be planned: these diagnostics say why (reported once, where found);
+    `warnings`: those found of its files before (its own, as a planned variant's are)."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], warnings: list[Diagnostic] = ()):
         super().__init__()
         self.diagnostics = diagnostics
+        self.warnings = list(warnings)
 
 
 class Memo:

@@ -217,6 +217,7 @@ class _Planner(MasterFit, OwnFiles):
                     except Blocked as found:     # reported once, by _once; its variant's
                         plan.notes += found.diagnostics
             plan.status = "blocked"
+            plan.warnings += blocked.warnings
             plan.problems = list(blocked.diagnostics)
             plan.reasons = [Reason(d) for d in blocked.diagnostics if d.severity == "error"]
             return plan
