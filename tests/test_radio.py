@@ -804,3 +804,10 @@ def test_a_radio_campaign_publishes_with_players_and_verifies(campaign, radio_ma
     wav.write_bytes(bytes(data))
     result = invoke("verify", dist / "test-campaign")
     assert result.exit_code == 1 and "1 of 2 variants verified" in result.stdout
+    # The file's line names it alone: the catalog's figures would read as measured on it.
+    assert "FAILED  spot/spot.yua.radio.wav\n" in result.stdout, result.stdout
+    # -q (a station's script): the file that failed, its error and the summaries alone.
+    quiet = invoke("verify", dist / "test-campaign", "-q")
+    assert quiet.exit_code == 1 and "ok " not in quiet.stdout, quiet.stdout
+    assert [line.split()[0] for line in quiet.stdout.splitlines()] == [
+        "FAILED", "test-campaign:", "test-campaign:"], quiet.stdout

@@ -219,9 +219,14 @@ def verify(source: str, endpoint_url: str | None) -> None:
     report = verify_catalog(source, endpoint_url)
     width = widest(VERIFIED, 7)
     for check in report.checks + report.files:
+        if check.ok and verbosity().quiet:
+            continue          # -q: the files that failed and the summary (a station's script)
         status = word(VERIFIED[0] if check.ok else VERIFIED[1])
-        size = _size(check.bytes) if check.bytes else ""
-        echo(f"  {status:<{width}} {check.file}  {size}  {check.describe()}".rstrip())
+        # The catalog's size and figures, of a file found to be its bytes; of one that is not
+        # (missing, other bytes), they would read as measured on it: its error says what it is.
+        size = _size(check.bytes) if check.bytes and check.ok else ""
+        echo(f"  {status:<{width}} {check.file}  {size}  "
+             f"{check.describe() if check.ok else ''}".rstrip())
         if check.problem is not None:
             emit(check.problem)
     if not report.checks:
