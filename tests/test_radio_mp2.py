@@ -74,6 +74,28 @@ def test_an_mp2_rate_layer_ii_does_not_have_is_refused_at_its_line(campaign):
             for d in caught.value.diagnostics] == [(7, True)]
 
 
+@pytest.mark.parametrize("sample_rate, bitrate, said", [
+    # A trial's: LAME wrote 160 kb/s, Layer III's most at 22.05 kHz; the page said 500.
+    (22050, "500k", "audio_bitrate 500k is not an MP3 rate at 22050 Hz (8k, 16k, 24k, 32k, 40k, "
+                    "48k, 56k, 64k, 80k, 96k, 112k, 128k, 144k, 160k)"),
+    (44100, "250k", "audio_bitrate 250k is not an MP3 rate at 44100 Hz"),
+    (44100, "500k", "audio_bitrate 500k is not an MP3 rate at 44100 Hz"),
+    (96000, "128k", "sample_rate 96000 is not an MP3 rate"),
+    (24000, "144k", None), (48000, "320k", None), (8000, "32k", None)])
+def test_an_mp3_rate_layer_iii_does_not_have_is_refused_at_its_line(campaign, sample_rate,
+                                                                    bitrate, said):
+    manifest = campaign.write_text(MANIFEST.replace(
+        "radio-mp2-256: {base: radio-mp2, audio_bitrate: 256k}",
+        f"stream: {{base: radio-mp3, sample_rate: {sample_rate}, audio_bitrate: {bitrate}}}"))
+    if said is None:
+        assert load_manifest(manifest)
+        return
+    with pytest.raises(ValidationError) as caught:
+        load_manifest(manifest)
+    assert [(d.line, said in d.message) for d in caught.value.diagnostics] == [(7, True)], \
+        [d.message for d in caught.value.diagnostics]
+
+
 @pytest.mark.e2e
 def test_a_radio_mp2_is_layer_ii_at_r128_with_its_clock_number(
         campaign, radio_master):  # noqa: F811
