@@ -185,6 +185,30 @@ def test_vtt_errors_carry_their_lines(tmp_path):
     assert [c.text for c in result.cues] == ["{\\an8}ajuste", "uno", "pegado", "al revés"]
 
 
+def test_webvtt_hours_are_read_as_the_webvtt_parser_reads_them(tmp_path):
+    # A trial's "0:00:07.000" was refused as malformed, which browsers play: hours are any
+    # run of digits but two under 60 (WebVTT's "collect a WebVTT timestamp"); minutes and
+    # seconds are two digits each.
+    result = read_subtitles(write(tmp_path, "nah.vtt", """\
+        WEBVTT
+
+        0:00:01.000 --> 0:00:02.500
+        una cifra
+
+        100:00:03.000 --> 100:00:04.000
+        tres
+
+        00:05.000 --> 00:06.000
+        sin horas
+
+        1:07.000 --> 1:08.000
+        minutos de una cifra
+        """))
+    assert sorted(cues_of(result)) == [(1000, 2500, "una cifra"), (5000, 6000, "sin horas"),
+                                       (360_003_000, 360_004_000, "tres")]
+    assert problems(result) == [(12, "timing")]
+
+
 def test_a_file_whose_every_cue_is_refused_is_told_why_not_also_that_it_has_none(tmp_path):
     # A WebVTT file timed with SubRip's commas: "the file contains no cues", with no line,
     # besides the error at each cue's timing line.

@@ -35,7 +35,7 @@ from pipeline.subtitles.model import (
 from pipeline.subtitles.vtt_settings import CueSettingsReader
 
 HEADER = re.compile(r"WEBVTT(?:[ \t].*)?$")
-_TIMESTAMP = r"(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}"
+_TIMESTAMP = r"(?:\d+:)?\d{2}:\d{2}\.\d{3}"
 # As the WebVTT parser collects timings: spaces are optional around the arrow; what follows the
 # end time (after a space) is the cue settings.
 TIMING = re.compile(rf"({_TIMESTAMP})[ \t]*-->[ \t]*({_TIMESTAMP})(?:[ \t]+(.*))?$")
