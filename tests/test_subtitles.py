@@ -152,6 +152,17 @@ def test_utf16_without_bom_is_refused(tmp_path):
     assert "NUL" in problem.message and "UTF-16" in problem.message
 
 
+def test_a_stray_nul_in_utf8_text_is_said_where_it_is_not_taken_for_utf16(tmp_path):
+    # A trial's one NUL byte in a UTF-8 WebVTT file: "it looks like UTF-16 without a byte
+    # order mark", and a hint to save as UTF-8, which it was.
+    path = srt(tmp_path, GOOD.replace("Ni tlakatl", "Ni tla\0katl"))
+    problem = only(read_subtitles(path).errors, "encoding")
+    assert problem.line == 3 and "UTF-16" not in problem.message, problem.message
+    assert problem.message == "the file contains a NUL character (line 3, column 7), which no " \
+                              "text holds", problem.message
+    assert problem.hint.startswith("delete it")
+
+
 def test_missing_blank_line_is_an_error_and_never_merges(tmp_path):
     result = read_subtitles(srt(tmp_path, """\
         1

@@ -11,7 +11,7 @@ import langcodes
 
 from pipeline.errors import Diagnostic, SubtitleError, error
 from pipeline.files import empty_file, special_file
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Message, N_plural, say, say_count
 
 UTF8_HINT = say(N_("save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8')"))
 
@@ -52,7 +52,21 @@ def decode_text(data: bytes, path: Path, kind: str = "subtitle file",
                                                  "document)"), kind=_KINDS.get(kind, kind)))
         return None, "unknown", [error(message, path, None, hint, "encoding")]
     if b"\x00" in data:
-        offset = data.index(b"\x00")
+        offset, count = data.index(b"\x00"), data.count(b"\x00")
+        if count * 10 < len(data):
+            # UTF-16's Latin text is half NUL bytes; a few in text are stray characters (a
+            # trial's one NUL in a UTF-8 file was said to look like UTF-16).
+            line = _line_of_offset(data, offset)
+            column = len(data[:offset].replace(b"\r", b"\n").rsplit(b"\n", 1)[-1]
+                         .decode("utf-8", "replace")) + 1
+            return None, "unknown", [error(
+                say_count(N_plural("the file contains a NUL character (line %(line)s, column "
+                                   "%(column)s), which no text holds",
+                                   "the file contains %(count)s NUL characters (the first at "
+                                   "line %(line)s, column %(column)s), which no text holds"),
+                          count, count=count, line=line, column=column), path, line,
+                say(N_("delete it: most editors show it as NUL or ^@; then save the file as "
+                       "UTF-8")), "encoding")]
         return None, "unknown", [error(
             say(N_("the file contains NUL bytes (first at byte %(offset)s); it looks like UTF-16 "
                    "without a byte order mark"), offset=offset), path,
