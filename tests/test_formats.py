@@ -55,6 +55,24 @@ def test_the_encoding_rule_is_the_same_for_every_format(tmp_path, encoding, bom)
     assert problem.code == "encoding" and problem.line == 6 and "0xE1" in problem.message
 
 
+def test_an_xml_document_is_read_in_the_encoding_it_declares(tmp_path):
+    # A trial's DFXP declared ISO-8859-1, as older exports write: refused, and the hint's iconv
+    # left UTF-8 bytes under that declaration, read since as mojibake by every XML tool.
+    declared = TTML.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+    latin = tmp_path / "tzo.ttml"
+    latin.write_bytes(declared.encode("latin-1"))
+    result = read_subtitles(latin)
+    assert cues_of(result) == TWO_CUES and result.diagnostics == (), result.diagnostics
+    converted = tmp_path / "yua.ttml"
+    converted.write_bytes(declared.encode("utf-8"))
+    result = read_subtitles(converted)
+    assert cues_of(result) == TWO_CUES
+    (said,) = result.warnings
+    assert (said.code, said.line) == ("encoding", 1) and said.message.startswith(
+        'the file declares encoding="ISO-8859-1", but its bytes are UTF-8: read as UTF-8'), said
+    assert said.hint == 'change the first line\'s encoding="ISO-8859-1" to encoding="UTF-8"'
+
+
 def test_content_decides_the_format_and_the_name_is_reported(tmp_path):
     result = read_subtitles(write(tmp_path, "nah.srt", VTT))
     assert result.format == "vtt" and cues_of(result) == TWO_CUES

@@ -3,13 +3,15 @@ nothing guessed."""
 
 from __future__ import annotations
 
+import codecs
+import re
 import shlex
 from pathlib import Path
 
 import filetype
 import langcodes
 
-from pipeline.errors import Diagnostic, SubtitleError, error
+from pipeline.errors import Diagnostic, SubtitleError, error, warning
 from pipeline.files import empty_file, special_file
 from pipeline.messages import N_, Message, N_plural, say, say_count
 
@@ -29,7 +31,9 @@ def decode_text(data: bytes, path: Path, kind: str = "subtitle file",
     otherwise than by its name (`check --lang`), for the name a recording given here is to
     have.
 
-    Only UTF-8 and BOM-marked UTF-16 are accepted. We do not fall back to Windows-1252 or
+    Only UTF-8 and BOM-marked UTF-16 are accepted, and an XML document's (a TTML file's)
+    declared encoding (`_declared`), which leaves nothing to guess. We do not fall back to
+    Windows-1252 or
     Latin-1: every byte sequence is "valid" in them, and so it is in Windows-1250, ISO-8859-15
     or MacRoman, so a guess cannot be told apart from mojibake, and mojibake burned into a
     broadcast cannot be recalled. The languages this pipeline serves (saltillo, ẍ, ʉ, combining
@@ -71,10 +75,48 @@ def decode_text(data: bytes, path: Path, kind: str = "subtitle file",
             say(N_("the file contains NUL bytes (first at byte %(offset)s); it looks like UTF-16 "
                    "without a byte order mark"), offset=offset), path,
             _line_of_offset(data, offset), UTF8_HINT, "encoding")]
+    declared = _declared(data, path)
+    if declared is not None:
+        return declared
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
         return None, "unknown", [_decode_error(data, exc, path, "utf-8")]
+
+
+# An XML declaration's encoding (XML 1.0 section 4.3.3), which a TTML file's first line gives.
+_XML_DECLARATION = re.compile(rb'<\?xml[^>]*?\sencoding\s*=\s*["\']([A-Za-z][\w.:-]*)["\']')
+
+
+def _declared(data: bytes, path: Path) -> tuple[str | None, str, list[Diagnostic]] | None:
+    """An XML document declaring an encoding other than UTF-8 that Python knows, read as
+    declared: older DFXP exports write ISO-8859-1, well-formed and unambiguous (a trial's was
+    refused, and the hint's `iconv` left its bytes UTF-8 under the old declaration, which every
+    XML tool then read as mojibake). Its bytes UTF-8 all the same: read as UTF-8, with a
+    warning to mend the declaration. None for any other file."""
+    found = _XML_DECLARATION.match(data.lstrip()[:200])
+    if found is None:
+        return None
+    name = found.group(1).decode("ascii")
+    try:
+        encoding = codecs.lookup(name).name
+    except LookupError:
+        return None                    # an unknown name: read as UTF-8, or refused so
+    if encoding in ("utf-8", "utf-16", "utf-16-le", "utf-16-be") or data.isascii():
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode(encoding), encoding, []
+        except UnicodeDecodeError as exc:
+            return None, "unknown", [_decode_error(data, exc, path, encoding)]
+    return text, "utf-8", [warning(
+        say(N_("the file declares encoding=\"%(declared)s\", but its bytes are UTF-8: read as "
+               "UTF-8; XML tools read it as declared, each accented letter as two others"),
+            declared=name), path, 1,
+        say(N_("change the first line's encoding=\"%(declared)s\" to encoding=\"UTF-8\""),
+            declared=name), "encoding")]
 
 
 # Control bytes no text file has (all below 0x20 but tab, line feed, form feed and carriage
