@@ -278,6 +278,19 @@ def test_vtt_unsupported_tags_are_warned_about_on_their_line(tmp_path):
     assert result.cues[0].text == "primero\nkaraoke rojo"
 
 
+def test_ttml_timed_spans_are_one_warning_as_other_formats_karaoke_is(tmp_path):
+    # A trial's IMSC file with a timed span was blocked ("not supported", an error), where
+    # WebVTT's timestamp tags and ASS's \\k are warnings and the text is shown.
+    karaoke = TTML.replace('<p begin="2.5s" end="3.6s">no están a la venta</p>',
+                           '<p begin="2.5s" end="3.6s"><span begin="0.5s">no están</span> '
+                           '<span begin="0.8s">a la venta</span></p>')
+    result = read_subtitles(write(tmp_path, "nah.ttml", karaoke), duration=4.0)
+    assert cues_of(result) == TWO_CUES and result.errors == ()
+    assert [(d.line, d.message) for d in result.warnings] == [
+        (6, "paragraph 2: timed spans (karaoke) are not supported: the whole paragraph is "
+            "shown at once")]
+
+
 def test_vtt_karaoke_tags_are_one_warning_for_the_file_at_the_first_cue(tmp_path):
     # A karaoke export has timestamp tags in every cue: a warning a cue buried the others.
     cues = "".join(f"00:00:0{n}.000 --> 00:00:0{n}.900\n<00:00:0{n}.100>ta<00:00:0{n}.400>ki\n\n"

@@ -62,6 +62,7 @@ class _Reader(TimeParameters, Layout):
         self.ttp = sorted(PARAMETER_NAMESPACES, key=lambda ns: ns != self.ns + "#parameter")
         self.parsed = Parsed()
         self.paragraphs = 0      # paragraphs met, kept or not: each is named by its place
+        self.karaoke: list[tuple[int, object]] = []   # (paragraph, span) with a timed span
         # (seconds, paragraph, line, label) of the latest begin label read (SMPTE labels)
         self.last_label: tuple[Fraction, int, int, str] | None = None
         self.styles: dict[str, tuple[_Styles, list[str]]] = {}
@@ -80,6 +81,20 @@ class _Reader(TimeParameters, Layout):
     def warn(self, message: str | Message, element, hint: str | Message | None = None,
              code: str = "structure"):
         self.parsed.diagnostics.append(warning(message, self.path, element.sourceline, hint, code))
+
+    def _karaoke_warning(self) -> None:
+        """One warning for every paragraph with a timed span (karaoke), at the first, as
+        WebVTT's timestamp tags and ASS's \\k are: its whole text is shown for the paragraph's
+        time (it blocked the file, where those were warnings)."""
+        (paragraph, span), count = self.karaoke[0], len(self.karaoke)
+        what = say(N_("timed spans (karaoke) are not supported: the whole paragraph is shown "
+                      "at once"))
+        message = say(N_("paragraph %(paragraph)s: %(problem)s"), paragraph=paragraph,
+                      problem=what) if count == 1 else \
+            say(N_("%(count)s paragraphs, from paragraph %(paragraph)s: %(problem)s"),
+                count=count, paragraph=paragraph, problem=what)
+        self.warn(message, span, say(N_("remove the spans' times, or split the paragraph into "
+                                        "one per time")), "tags")
 
     # --- styles and regions -----------------------------------------------------------------
 
@@ -141,6 +156,8 @@ class _Reader(TimeParameters, Layout):
         # One time line counts from the timecode's 00:00:00:00, the programme from its start.
         self.walk(body, -self.origin if self.smpte and not self.labels else Fraction(0), None,
                   _Styles(), body.get("region"), False)
+        if self.karaoke:
+            self._karaoke_warning()
         self.parsed.found = self.paragraphs
         self.parsed.notation = TimeNotation.most_used(self.notations, self.frame_rate,
                                                       self.tick_rate)
@@ -278,10 +295,9 @@ class _Reader(TimeParameters, Layout):
                 elif name == "br":
                     out.append("\n")
                 elif name == "span":
-                    if any(child.get(n) is not None for n in ("begin", "end", "dur")):
-                        self.fail(say(N_("paragraph %(paragraph)s has a timed span (karaoke): "
-                                         "this is not supported"), paragraph=index), child,
-                                  say(N_("split the paragraph into one per time")), "timing")
+                    if any(child.get(n) is not None for n in ("begin", "end", "dur")) and \
+                            (not self.karaoke or self.karaoke[-1][0] != index):
+                        self.karaoke.append((index, child))
                     own = inherited.merged(self.resolve(child, self.own_styles(child)))
                     self._styled(own)
                     tags = _tags(own)
