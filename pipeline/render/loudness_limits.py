@@ -122,27 +122,32 @@ def short_term_excess(source: Path, loudness: Loudness, profile: Profile, treatm
     unit = loudness_unit(profile.loudness_standard)
     above = loudness.max_short_term - loudness.integrated
     reach, room = profile.loudness + above, short_term_room(profile, limit)
+    can = room - (limit - profile.loudness)   # what `aim` may lower it by, past s1's 5 LU
     what = N_("master's sound") if treatment in MASTER_SOUND else N_("dub")
     # The rule's source, a house rule said with its article (standards.short_term_rule).
     standard = STANDARDS[profile.loudness_standard]
     template = (N_("the loudest 3 s of the %(what)s are %(above)s LU above its loudness as a "
                    "whole (maximum short-term %(max)s, integrated %(integrated)s %(unit)s): "
                    "levelled to the %(target)s %(unit)s of profile %(profile)s, they would "
-                   "reach %(reach)s %(unit)s, over the %(limit)s %(unit)s of the %(rule)s for "
-                   "spots, by more than the profile's tolerance of %(tolerance)s LU can lower "
-                   "it; its variants of that profile are not made")
+                   "reach %(reach)s %(unit)s, %(over)s LU over the %(limit)s %(unit)s of the "
+                   "%(rule)s for spots; lowering it within the profile's tolerance of "
+                   "%(tolerance)s LU takes back %(can)s LU at most, a margin of %(margin)s LU "
+                   "kept from both limits; its variants of that profile are not made")
                 if standard.short_form_house else
                 N_("the loudest 3 s of the %(what)s are %(above)s LU above its loudness as a "
                    "whole (maximum short-term %(max)s, integrated %(integrated)s %(unit)s): "
                    "levelled to the %(target)s %(unit)s of profile %(profile)s, they would "
-                   "reach %(reach)s %(unit)s, over the %(limit)s %(unit)s of %(rule)s for "
-                   "spots, by more than the profile's tolerance of %(tolerance)s LU can lower "
-                   "it; its variants of that profile are not made"))
+                   "reach %(reach)s %(unit)s, %(over)s LU over the %(limit)s %(unit)s of "
+                   "%(rule)s for spots; lowering it within the profile's tolerance of "
+                   "%(tolerance)s LU takes back %(can)s LU at most, a margin of %(margin)s LU "
+                   "kept from both limits; its variants of that profile are not made"))
     said = say(template, what=say(what), above=Number(above, ".1f"),
                max=Number(loudness.max_short_term, ".1f"),
                integrated=Number(loudness.integrated, ".1f"), unit=unit,
                target=Number(profile.loudness, "g"), profile=repr(profile.name),
                reach=Number(reach, ".1f"), limit=Number(limit, ".1f"),
+               over=Number(reach - limit, ".1f"), can=Number(can, ".2f"),
+               margin=Number(profile.loudness_tolerance - can, ".2f"),
                rule=say(standard.short_form_source),
                tolerance=Number(profile.loudness_tolerance, "g"))
     return [error(said, source,
