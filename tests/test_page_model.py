@@ -907,8 +907,11 @@ def test_validate_warns_of_a_language_the_pages_cannot_name(tmp_path, monkeypatc
     monkeypatch.setattr(spanish, "gettext", lambda code: code)
     found = unnamed_languages(loaded)
     assert [(d.line, d.code) for d in found] == [(6, "language-name")]
-    assert "the Spanish page has no name in Spanish for 'maa': it shows the manifest's name, " \
-        "'Énná', alone" in found[0].format() and "languages.po" in found[0].format()
+    assert "the Spanish page has no name in Spanish for 'maa', San Jerónimo Tecóatl Mazatec in " \
+        "ISO 639: it shows the manifest's name, 'Énná', alone" in found[0].format()
+    assert "(hint: if 'maa', San Jerónimo Tecóatl Mazatec, is the language you meant, ask the " \
+        "pipeline's maintainers to name it in " in found[0].format()
+    assert "languages.po" in found[0].format()
 
 
 def test_validate_warns_of_a_name_that_says_another_language_than_its_code(tmp_path):

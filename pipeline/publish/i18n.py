@@ -178,15 +178,21 @@ def unnamed_languages(manifest: Manifest, codes: Collection[str] = ()) -> list[D
         # asking would load CLDR's whole names table (0.17 s) on every plan, a no-op's too.
         for page in (page for page in PAGE_LANGUAGES if page != "en"):
             if named_in(language.code, page) is None:
+                # What the code names, in the registry's English: a mistyped code shows here
+                # (a trial's 'mxe', Mele-Fila of Vanuatu, named "Ayuujk", Mixe, was told to have
+                # its Spanish name added).
+                english = langcodes.Language.get(language.code).display_name("en")
                 found.append(warning(
-                    say(N_("the %(page)s page has no name in %(page)s for %(code)s: it shows "
-                           "the manifest's name, %(name)s, alone"), page=_page_language(page),
-                        code=repr(language.code), name=repr(language.name)),
+                    say(N_("the %(page)s page has no name in %(page)s for %(code)s, %(english)s "
+                           "in ISO 639: it shows the manifest's name, %(name)s, alone"),
+                        page=_page_language(page), code=repr(language.code), english=english,
+                        name=repr(language.name)),
                     manifest.path, language.line,
                     # Who runs the campaign cannot do it in the manifest: the pipeline's
                     # maintainers add the name, as INALI writes it, to the package.
-                    hint=say(N_("if %(code)s is the code you meant, ask the pipeline's "
-                                "maintainers to name it in %(file)s"), code=repr(language.code),
+                    hint=say(N_("if %(code)s, %(english)s, is the language you meant, ask the "
+                                "pipeline's maintainers to name it in %(file)s"),
+                             code=repr(language.code), english=english,
                              file=f"pipeline/publish/locale/{page}/LC_MESSAGES/languages.po"),
                     code="language-name"))
     return found

@@ -18,6 +18,8 @@ from pipeline.publish.i18n import N_
 # Subtitle files as read (the readers' repairs and what they leave out).
 _READING = {
     "format": N_("Subtitle file with the wrong extension"),
+    # encoding.py: an XML file's bytes in UTF-8 under another declaration, read as UTF-8.
+    "encoding": N_("Subtitle file's encoding declared wrongly (read as UTF-8)"),
     "structure": N_("Subtitle file repaired when read"),
     "index": N_("Subtitle numbering repaired when read"),
     "order": N_("Subtitles not in time order (used sorted by time)"),
@@ -138,7 +140,7 @@ CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", 
 # master's audio streams the pipeline chose, said with the manifest key that chooses them (a
 # trial's page told stations "a:0 (stream #1, aac mono) ... ponga 'audio: {streams: [...]}'").
 TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback", "input-in-output",
-                             "audio-streams", "spaces"})
+                             "audio-streams", "spaces", "encoding"})
 
 
 # What a station does of a warning, said on the page after it, with the warning's own
