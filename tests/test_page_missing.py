@@ -236,7 +236,8 @@ def test_a_variant_whose_render_failed_is_said_so_on_the_page(context, campaign,
     page = open_page(context, (folder / "index.html").as_uri())
     card = page.locator("#card-spot-tzo")
     assert [" ".join(t.split()) for t in card.locator(".file-unavailable").all_inner_texts()] == [
-        "Video web No disponible todavía: su último intento de generarla falló"]
+        # Its profile shares its label with 'ok': told apart by its id, as its rows are.
+        "Video web (small) No disponible todavía: su último intento de generarla falló"]
     assert english_but_its_name(card, "tzo") == []
     assert page.problems == []
 

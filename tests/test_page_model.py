@@ -633,6 +633,23 @@ def test_files_of_two_profiles_sharing_a_label_are_told_apart_by_their_profiles(
         ["Video web"]
 
 
+def test_files_not_available_of_two_profiles_sharing_a_label_are_told_apart():
+    # A trial's blocked card listed "Radio, MP3 · Radio, MP2 · Radio, MP3": its radio-mp3 and
+    # its own MP3 profile made from it, told apart everywhere else on the page.
+    figures = {"loudness_lufs": -16.0, "true_peak_dbtp": -1.5, "poster_url": None}
+    catalog = page_catalog(variant("radio-mp3", "mp3", language="nah", width=None, **figures))
+    catalog["variants_missing"] = [
+        {"spot": "spot", "spot_title": "Spot", "language": "tzo", "language_name": "Batsʼi kʼop",
+         "treatment": "dub", "profile": profile, "extension": "mp3",
+         **({"profile_base": "radio-mp3"} if profile == "stream" else {}), "reason": "blocked",
+         "reason_text": "blocked", "reason_detail": None}
+        for profile in ("radio-mp3", "stream")]
+    html = render_page(catalog, "en")
+    (labels,) = re.findall(r'<li class="file file-unavailable"[^>]*>\s*<div class="file-what">'
+                           r'\s*<span class="file-label">([^<]*)</span>', html)
+    assert labels == "Radio, MP3 (radio-mp3) · Radio, MP3 (stream)", labels
+
+
 def test_a_language_named_in_english_is_marked_english_for_screen_readers():
     # A trial's Mixtepec Mixtec, unnamed in its manifest and with no name of its own in CLDR:
     # its heading and every file's name for screen readers said "Mixtepec Mixtec" in lang="mix".

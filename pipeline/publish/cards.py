@@ -179,8 +179,9 @@ class Deliverable:
 @dataclass(frozen=True)
 class Unavailable:
     """Files of a card's language the manifest makes and the catalog does not have (its
-    `variants_missing`), for one reason and one medium: said, with why, where they would be."""
-    kinds: tuple[Kind, ...]
+    `variants_missing`), for one reason and one medium: said, with why, where they would be;
+    named by their profiles' labels on the page (two sharing one, by their ids too)."""
+    profiles: tuple[str, ...]
     medium: str
     entry: dict     # the first's variants_missing entry: reason, reason_text, reason_detail
 
@@ -372,9 +373,10 @@ def _add_unavailable(card: Card, entry: dict) -> None:
     kind = kind_of({"file": "", **entry})
     for at, group in enumerate(card.unavailable):
         if (group.medium, group.entry["reason_text"]) == (kind.medium, entry["reason_text"]):
-            card.unavailable[at] = Unavailable((*group.kinds, kind), kind.medium, group.entry)
+            card.unavailable[at] = Unavailable((*group.profiles, entry["profile"]), kind.medium,
+                                               group.entry)
             return
-    card.unavailable.append(Unavailable((kind,), kind.medium, entry))
+    card.unavailable.append(Unavailable((entry["profile"],), kind.medium, entry))
 
 
 def _add(card: Card, variant: dict) -> None:
