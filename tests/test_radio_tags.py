@@ -373,6 +373,32 @@ def tone(path: Path, start: float, end: float, total: float, frequency: int = 44
 
 
 @pytest.mark.e2e
+def test_the_cart_s_timers_read_dead_air_as_the_page_says_it_after_a_lift(campaign):
+    # A trial's quiet dub: its hiss under the dead-air floor, lifted 28 dB by levelling, was
+    # sound to the rendered file's reading (the cart's start at 0) and silence to the page's
+    # warning ("trim that start in your playout system").
+    media, audio = campaign.root / "media", campaign.root / "audio/spot"
+    tone(media / "radio.wav", 0, 10, 10)
+    ffmpeg("-f", "lavfi", "-i", "anoisesrc=color=white:amplitude=0.0002:duration=10:"
+           "sample_rate=48000:seed=3", "-f", "lavfi", "-i", "aevalsrc='if(between(t,2,9),"
+           "0.006*sin(2*PI*440*t),0)':s=48000:d=10", "-filter_complex",
+           "[0][1]amix=inputs=2:normalize=0", "-ac", "2", str(audio / "yua.wav"))
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], ["radio"],
+                              spots=[{"id": "spot", "title": "Radio",
+                                      "master": "../media/radio.wav"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    record = json.loads((campaign.out / "spot.yua.radio.json").read_text())
+    (dead,) = [w for w in record["qc"]["warnings"] if w["code"] == "leading-silence"]
+    assert dead["message"].startswith("the dub starts with 2.00 s of silence"), dead
+    assert record["loudness"]["gain_db"] > 20, record["loudness"]
+    fields = cart_fields(chunks(campaign.out / "spot.yua.radio.wav")[b"cart"])
+    (AUDs, begins), (AUDe, ends) = fields["timers"][:2]
+    assert begins == pytest.approx(2.0 * 48000, abs=0.02 * 48000), begins
+    assert ends == pytest.approx(10 * 48000, abs=1), ends           # no dead air at its end
+
+
+@pytest.mark.e2e
 def test_dead_air_moves_the_cart_s_timers_and_a_voice_over_s_is_said(campaign):
     # A trial's dub, its sound over at 11.1 s of 25, was told on the page to be cut there while
     # its cart said 25 s (AUDe); its voice-overs, over a bed that stopped at 20 s of 25, aired

@@ -289,19 +289,23 @@ def _silences(stderr: str) -> tuple[tuple[float, float], ...]:
     return tuple(found)
 
 
-def read_decoded(path: Path | str, *, dualmono: bool = False) -> Reading:
+def read_decoded(path: Path | str, *, dualmono: bool = False,
+                 silence_level: float = SILENCE_LEVEL) -> Reading:
     """Decode a delivered file once (the bytes a listener's decoder gets: an MP3's decoded
     overshoot included) and read its loudness, its length in samples and its silences.
 
     `dualmono`: a mono file is measured as if played on both loudspeakers of a stereo system
     (ebur128's `dualmono`: +3 LU over BS.1770's single channel), so a mono voice note at -16 LUFS
     sounds as loud as stereo at -16 (AES TD1004's -16 stereo / -19 mono, the other way round).
+    `silence_level` (dBFS): the level under which its silences are read; a levelled file's is
+    SILENCE_LEVEL moved by the gain it was levelled by, so that its silences are those its
+    source's analysis found (hiss under the floor lifted 20 dB stays silence).
     Raises `RenderError` when ffmpeg cannot decode the file.
     """
     audio = (ffmpeg.input(str(path))["a:0"]
              .filter("astats", metadata=0, measure_overall="Number_of_samples",
                      measure_perchannel="none")
-             .filter("silencedetect", noise=f"{SILENCE_LEVEL:g}dB", d=SILENT_FOR))
+             .filter("silencedetect", noise=f"{silence_level:.2f}dB", d=SILENT_FOR))
     stderr = run_ffmpeg(_meter_args(audio, "info", dualmono), what="measuring the delivered sound",
                         path=path)
     samples = _SAMPLES.search(stderr)

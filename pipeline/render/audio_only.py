@@ -33,6 +33,7 @@ from pipeline.media.audio_tags import (Bext, Id3, ascii_text, coding_history,
                                        originator_reference, write_bext_loudness, write_id3,
                                        write_info_latin1, write_plain_pcm_format)
 from pipeline.media.cart_chunk import Cart, write_cart
+from pipeline.media.defect_levels import SILENCE_LEVEL
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
 from pipeline.media.probe import MediaInfo, probe
@@ -208,15 +209,21 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
     source = audio_source(plan, cache)
     partial = partial_path(variant.output)
     readings: list[Reading] = []
+    gains: list[float] = []
 
     def encode(leveling: Leveling) -> None:
+        gains.append(leveling.gain)
         audio = exact_length(level(source.build(), profile, leveling), plan.slot_samples,
                              profile.sample_rate)
         run_ffmpeg(["-loglevel", "error", *encode_args(audio, partial, plan, when)],
                    what=f"rendering {variant.stem}", path=variant.output)
 
     def meter():
-        readings.append(read_decoded(partial, dualmono=profile.channels == 1))
+        # Its silences read as its source's were, before the gain (the page's dead air and the
+        # cart's timers agree: a trial's hiss lifted 28 dB was dead air on the page, sound in
+        # the cart).
+        readings.append(read_decoded(partial, dualmono=profile.channels == 1,
+                                     silence_level=SILENCE_LEVEL + gains[-1]))
         return readings[-1].loudness
 
     try:
