@@ -55,8 +55,7 @@ SOUND_FLOOR = -70.0            # dBFS
 # offset alone is silent. 11: where the sound starts, to the sample (astats.sound_starts).
 # 12: flat tops under full scale (defects.plateau): a recording clipped, then lowered.
 ANALYSIS_VERSION = 12
-# EBU Tech 3342: LRA's short-term readings are gated 20 LU under their own power mean, and the
-# range runs from their 10th to their 95th percentile.
+# EBU Tech 3342: LRA's short-term readings are gated 20 LU under their power mean; 10th-95th.
 LRA_GATE = 20.0                # LU
 # ffmpeg's ebur128 rounds 10 % of the gated readings to a count, and with fewer than 5 of them
 # (a programme of 3.0 to 3.5 s) that count is 0: it reports the relative gate itself, 20 LU, as
@@ -294,14 +293,11 @@ def read_decoded(path: Path | str, *, dualmono: bool = False,
     """Decode a delivered file once (the bytes a listener's decoder gets: an MP3's decoded
     overshoot included) and read its loudness, its length in samples and its silences.
 
-    `dualmono`: a mono file is measured as if played on both loudspeakers of a stereo system
-    (ebur128's `dualmono`: +3 LU over BS.1770's single channel), so a mono voice note at -16 LUFS
-    sounds as loud as stereo at -16 (AES TD1004's -16 stereo / -19 mono, the other way round).
-    `silence_level` (dBFS): the level under which its silences are read; a levelled file's is
-    SILENCE_LEVEL moved by the gain it was levelled by, so that its silences are those its
-    source's analysis found (hiss under the floor lifted 20 dB stays silence).
-    Raises `RenderError` when ffmpeg cannot decode the file.
-    """
+    `dualmono`: a mono file measured as played on both loudspeakers (ebur128's `dualmono`, +3 LU
+    over BS.1770's one channel): a mono voice note at -16 LUFS sounds as loud as stereo at -16.
+    `silence_level`: dBFS under which its silences are read (a levelled file's floor moved by its
+    gain: hiss under it, lifted 20 dB, stays silence). Raises `RenderError` when ffmpeg cannot
+    decode the file."""
     audio = (ffmpeg.input(str(path))["a:0"]
              .filter("astats", metadata=0, measure_overall="Number_of_samples",
                      measure_perchannel="none")
