@@ -270,8 +270,13 @@ def test_a_file_not_read_from_the_master_s_timecode_is_told_why_once(tmp_path):
                                                         "01:00:08,500 --> 01:00:08,900")
     assert hints(late, "01:00:00:00") == \
         [check + master + "cue 2 (01:00:08,500) starts after its end"]
-    # A master without timecode has none to say.
+    # A master without timecode has none to say; nor one a file plainly timed from zero
+    # (its cues in its first hour) was not read from.
     assert hints(TIMED, None) == [check]
+    zero = TIMED.replace("10:00:0", "00:00:0").replace("00:00:03,000 --> 00:00:03,880",
+                                                       "00:00:09,000 --> 00:00:09,500")
+    (hint,) = hints(zero, "10:00:00:00")
+    assert "timecode" not in hint, hint
     # Said whole in a Spanish terminal, the WebVTT file's time as it writes times (its hint
     # was said without the master's part).
     from pipeline.cli.language import diagnostic_line

@@ -110,6 +110,9 @@ def _off_master(cue: Cue, parsed: Parsed, first: Fraction, length: int) -> Messa
     return None
 
 
+HOUR = 3_600_000       # milliseconds
+
+
 def past_end_hint(diagnostics: list[Diagnostic], parsed: Parsed, timecode: str | None,
                   fps: float | None, duration: float | None) -> list[Diagnostic]:
     """`diagnostics` of a file not read from its master's timecode (`read_from_master` gave
@@ -121,6 +124,11 @@ def past_end_hint(diagnostics: list[Diagnostic], parsed: Parsed, timecode: str |
     if span is None:
         return diagnostics
     _, rate, first, length = span
+    # A file whose cues all start in its first hour and before the master's timecode is timed
+    # from zero, plainly: the timecode is nothing to it (a trial's hint told a file timed from
+    # 0 to 14 s of a master from 10:00:00:00 when such files are read from there).
+    if all(cue.start + parsed.counted_from * 1000 < min(first, HOUR) for cue in parsed.cues):
+        return diagnostics
     why = next((why for cue in parsed.cues if (why := _off_master(cue, parsed, first, length))),
                None)
     if why is None:     # it would have been read from there (`read_from_master`)
