@@ -4,10 +4,10 @@ pass the ceiling, and a check of the encoded result by the meter, corrected or r
 Why not `loudnorm`: its second pass is linear only when the input is 3 s or longer, its loudness
 range is within the target's and the gain leaves the true peak under the ceiling; otherwise it
 silently switches to dynamic mode and misses its target (MEASURED.md lists the 3 s trap; with
-it, a 4 s ident dubbed with one word landed at -21.6 LUFS on the broadcast chain by ebur128 while
-the record, loudnorm measuring itself, said -23.0). A gain has no such conditions, at any length; the limiter (run at 4x the sample
-rate, where sample peaks approach true peaks as ITU-R BS.1770-4 measures them) handles the peaks;
-and the encoded file is measured by `ebur128` (EBU R128), the figure records and catalogs carry.
+it, a 4 s ident dubbed with one word landed at -21.6 LUFS by ebur128, loudnorm saying -23.0). A
+gain has no such conditions, at any length; the limiter (run at 4x the sample rate, where sample
+peaks approach true peaks as BS.1770-4 measures them) handles the peaks; and the encoded file is
+measured by `ebur128` (EBU R128), the figure records and catalogs carry.
 """
 
 from __future__ import annotations
@@ -30,20 +30,18 @@ log = logging.getLogger(__name__)
 
 OVERSAMPLE = 4                 # the limiter runs at 4x the output rate (BS.1770-4's true-peak rate)
 LIMITER_HEADROOM = 0.5         # dB kept under the ceiling: resampling and lossy encoders overshoot
-# libopus at a voice note's 32 kb/s overshot a limited speech-over-music track by 0.6 to 1.5 dB
-# (decoded and measured by ebur128, 9 encodes of one dub): its first limiter sits lower, so
-# the first encode usually passes.
+# libopus at 32 kb/s overshot a limited speech-over-music track by 0.6-1.5 dB (ebur128 on 9
+# encodes of one dub): its first limiter sits lower, so the first encode usually passes.
 CODEC_HEADROOM = {"libopus": 1.5}
 LIMITER_FLOOR = -24.0          # dBFS: the lowest limit alimiter takes (0.0625)
 CORRECTIONS = 4                # encodes after the first, before a track that still misses fails
 MARGIN = 0.1                   # LU: how far a correction aims inside a loudness limit
-# dB a lowered limiter is set under what the last encode needed: a lossy encoder's overshoot
-# moved by up to 0.5 dB between encodes of nearly the same signal (libopus 32 kb/s, AAC 192 kb/s)
+# dB a lowered limiter is set under what the last encode needed: a lossy encoder's overshoot moved
+# by up to 0.5 dB between encodes of nearly the same signal (libopus 32 kb/s, AAC 192 kb/s)
 PEAK_MARGIN = 0.5
 MIN_SLOPE = 1 / 3              # LU per dB of gain: a correction's step is at most 3x the miss
-# dB: corrections stay this close to the first gain, whatever the slope says (a runaway went
-# 20 dB past it); a 0.35 s word of plosives needed 7.7 dB more than its first gain, its limiter
-# taking 5 LU of it.
+# dB: corrections stay this close to the first gain, whatever the slope says (a runaway went 20
+# dB past it); a 0.35 s word of plosives needed 7.7 dB more, its limiter taking 5 LU of it.
 MAX_CORRECTION = 10.0
 SAME_CEILING = 0.05            # dB: limiters this close are the same limiter
 # LU: more gain under one limiter that measured this much less loudness crossed EBU R128's
@@ -60,18 +58,19 @@ class Leveling:
     gain: float = 0.0                  # dB
     ceiling: float | None = None       # dBTP the limiter holds peaks under; None: no limiter
     corrections: int = 0               # encodes that followed a measured miss
-    # How hard the limiter works, set once an encode is kept (`level_and_verify`): dB it takes
-    # off the source's loudest true peak (that peak after the gain, less the ceiling), and LU it
-    # takes from the integrated loudness (the source's after the gain, less the result's). Plosives
-    # shaved cost no loudness; a film mix's dialogue held under the ceiling costs several LU.
+    # How hard the limiter works, set once an encode is kept (`level_and_verify`): dB off the
+    # source's loudest true peak (it after the gain, less the ceiling), and LU off the integrated
+    # loudness (the source's after the gain, less the result's): plosives shaved cost none.
     peak_cut: float = 0.0
     loudness_cut: float = 0.0
+    aimed: float | None = None         # LUFS aimed at under the target for EBU R128 s1 (`aim`)
 
     def to_json(self) -> dict:
         return {"gain_db": round(self.gain, 2),
                 "limiter_dbtp": None if self.ceiling is None else round(self.ceiling, 2),
                 "corrections": self.corrections, "limiter_peak_cut_db": round(self.peak_cut, 1),
-                "limiter_loudness_cut_lu": round(self.loudness_cut, 1)}
+                "limiter_loudness_cut_lu": round(self.loudness_cut, 1),
+                **({} if self.aimed is None else {"aimed_lufs": round(self.aimed, 2)})}
 
     def cutting(self, source: Loudness, result: Loudness) -> "Leveling":
         """This leveling with what its limiter took from the `source` track (`peak_cut`,
@@ -338,7 +337,8 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
             limit = None if lowered is None else limit
             target = profile.loudness if lowered is None else min(target, lowered)
         if _accepted(profile, result, target, limit):
-            return result, leveling.cutting(measured, result)
+            return result, replace(leveling.cutting(measured, result),
+                                   aimed=target if target < profile.loudness else None)
         if leveling.corrections >= CORRECTIONS:
             break
         following = corrected(profile, tries, target)
