@@ -676,6 +676,16 @@ def test_a_short_music_bed_is_a_qc_warning_of_its_video_and_radio_files(campaign
     assert "bed-short" in codes["spot.maj.small"], codes
     assert "trailing-silence" in codes["spot.maj.radio-mp3"], codes
     assert "bed-short" not in codes["spot.maj.radio-mp3"], codes
+    # A voice that goes on over a second past the bed's end: both said, the music missing
+    # under its last words too.
+    ffmpeg("-y", "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=0.5",
+           "-filter:a", "volume=-18dB", "-ac", "2", str(bed))
+    ffmpeg("-y", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1.9",
+           "-filter:a", "volume=-20dB", "-ac", "2", str(campaign.root / "audio/spot/maj.wav"))
+    assert invoke("render", manifest).exit_code == 0
+    record = json.loads((campaign.out / "spot.maj.radio-mp3.json").read_text())
+    codes = [w["code"] for w in record["qc"]["warnings"]]
+    assert "bed-short" in codes and "trailing-silence" in codes, codes
 
 
 # --- no false alarms --------------------------------------------------------------------------

@@ -71,6 +71,13 @@ def test_an_xml_document_is_read_in_the_encoding_it_declares(tmp_path):
     assert (said.code, said.line) == ("encoding", 1) and said.message.startswith(
         'the file declares encoding="ISO-8859-1", but its bytes are UTF-8: read as UTF-8'), said
     assert said.hint == 'change the first line\'s encoding="ISO-8859-1" to encoding="UTF-8"'
+    # Declared UTF-16 (no NUL byte: it is not), or a codec of bytes, not of text.
+    utf16 = tmp_path / "tzh.ttml"
+    utf16.write_bytes(TTML.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-8"))
+    assert [(d.code, d.line) for d in read_subtitles(utf16).warnings] == [("encoding", 1)]
+    rot13 = tmp_path / "mix.ttml"
+    rot13.write_bytes(declared.replace("ISO-8859-1", "rot13").encode("latin-1"))
+    assert [d.code for d in read_subtitles(rot13).errors] == ["encoding"]
 
 
 def test_content_decides_the_format_and_the_name_is_reported(tmp_path):

@@ -284,7 +284,6 @@ def loudness_text(loudness: dict, unit: str) -> str:
     if loudness.get("aimed_lufs") is not None:
         # Under its target on purpose: a radio trial read -23.4 LUFS with no word as a miss.
         text += " (" + said(say(N_("levelled to %(aim)s %(unit)s, under its target, so that its "
-                                   "loudest 3 s stay under the short-term limit for spots "
-                                   "(EBU R128 s1)"), aim=f"{loudness['aimed_lufs']:.1f}",
-                                unit=unit)) + ")"
+                                   "loudest 3 s stay under the short-term limit for spots"),
+                                aim=f"{loudness['aimed_lufs']:.2f}", unit=unit)) + ")"
     return text

@@ -125,6 +125,15 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
     return args, metadata
 
 
+def _bed_ends_silence(warning: dict, span: tuple[float, float] | None) -> bool:
+    """Whether `warning` is the bed's `bed-short` and the file's closing silence starts where
+    its music ends (within a second: the voice over by then), the same silence."""
+    if warning["code"] != "bed-short":
+        return False
+    end = (((warning.get("detail") or {}).get("params") or {}).get("end") or {}).get("number")
+    return span is None or end is None or span[1] <= end + 1.0
+
+
 def cart(plan: VariantPlan, span: tuple[float, float] | None) -> Cart:
     """A Broadcast WAV's AES46 `cart` chunk. Written with or without a clock number: without
     one its CutID is empty, and the station's importer gives the cut its own number as for
@@ -219,11 +228,12 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
                    what=f"rendering {variant.stem}", path=variant.output)
 
     def meter():
-        # Its silences read as its source's were, before the gain (the page's dead air and the
-        # cart's timers agree: a trial's hiss lifted 28 dB was dead air on the page, sound in
-        # the cart).
+        # A dub's or master's silences read as its source's analysis read them, before the gain
+        # (the page's dead air and the cart's timers agree: a trial's hiss lifted 28 dB was dead
+        # air on the page, sound in the cart); a voice-over's mix, made here, is said as it airs.
+        moved = gains[-1] if variant.language.treatment != "mix" else 0.0
         readings.append(read_decoded(partial, dualmono=profile.channels == 1,
-                                     silence_level=SILENCE_LEVEL + gains[-1]))
+                                     silence_level=SILENCE_LEVEL + moved))
         return readings[-1].loudness
 
     try:
@@ -258,7 +268,7 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
                                                   reading.samples / profile.sample_rate)]
         if any(w["code"] == "trailing-silence" for w in dead):
             record["qc"]["warnings"] = [w for w in record["qc"]["warnings"]
-                                        if w["code"] != "bed-short"]
+                                        if not _bed_ends_silence(w, span)]
         record["qc"]["warnings"] += dead
         if profile.channels == 1:
             # The file's own channel by BS.1770, as any meter reads it unasked: said beside

@@ -48,8 +48,10 @@ QUIET_LIFT = 17.0          # dB
 # A dub whose sound, first to last, spans less than this share of its spot is no recording of
 # it but a failed take or export: a trial's had a 0.3 s beep in 30 s of hiss, levelled up 28 dB
 # and published, its page telling stations to cut both ends off. A dub is aired alone; a
-# voice-over's short tag line over its bed is no such slip.
+# voice-over's short tag line over its bed is no such slip, nor a 4 s ident's one word (under
+# LEAST_SOUND_FROM: their dead air is warned of).
 LEAST_SOUND = 0.1
+LEAST_SOUND_FROM = 10.0    # seconds of spot
 def analyse_delivery(path: Path, info: MediaInfo, duration: float | None) -> SoundAnalysis:
     """`analyse_sound` of the file's first audio stream (`info`: its probe), and in the same
     decode the loudness of the track as levelling takes it, fitted to a spot of `duration`
@@ -214,14 +216,11 @@ def check_bed(path: Path, duration: float, analysis: SoundAnalysis,
 def check_alone(path: Path, analysis: SoundAnalysis, what: str, loudest: tuple[Profile, ...],
                 unit: str) -> list[Diagnostic]:
     """`check_delivery`'s rules that need no spot, for a recording whose spot is not known
-    (`check` without a manifest): silence and near-silence (errors, a dub's sound spanning
-    little of the file's own length too), a voice in the LFE alone (an error), a track
-    levelling lifts by QUIET_LIFT or more and the defects of `defect_warnings`; not its length
-    nor where its sound ends."""
-    length = analysis.defects.length if analysis.defects is not None else 0.0
-    return _unusable(path, analysis, what, unit) or \
-        _mostly_silent(path, analysis, what, length) or (
-            quiet(path, analysis, what, loudest, unit) + _defects(path, analysis, what))
+    (`check` without a manifest): silence and near-silence (errors), a voice in the LFE alone
+    (an error), a track levelling lifts by QUIET_LIFT or more and the defects of
+    `defect_warnings`; not its length nor where its sound ends."""
+    return _unusable(path, analysis, what, unit) or (
+        quiet(path, analysis, what, loudest, unit) + _defects(path, analysis, what))
 
 
 _EXPORTED = say(N_("check that the right file, take and channels were exported"))
@@ -256,12 +255,12 @@ def _unusable(path: Path, analysis: SoundAnalysis, what: str, unit: str) -> list
 
 def _mostly_silent(path: Path, analysis: SoundAnalysis, what: str,
                    spot_duration: float) -> list[Diagnostic]:
-    """The error of a dub (or a recording checked alone) whose sound, from its first block
-    over SILENCE_LEVEL to the end of its last, spans less than LEAST_SOUND of `spot_duration`
-    (seconds: its spot's, else the file's own); none for any other."""
+    """The error of a dub whose sound, from its first block over SILENCE_LEVEL to the end of
+    its last, spans less than LEAST_SOUND of its spot of `spot_duration` seconds (of
+    LEAST_SOUND_FROM or more); none for any other."""
     defects = analysis.defects
-    if what not in ("dub", "recording") or defects is None or defects.first_sound is None \
-            or spot_duration <= 0:
+    if what != "dub" or defects is None or defects.first_sound is None \
+            or spot_duration < LEAST_SOUND_FROM:
         return []
     span = defects.last_sound - defects.first_sound
     if span >= LEAST_SOUND * spot_duration:

@@ -94,6 +94,11 @@ class SharedTrack:
         return self.loudness.to_json() | self.leveling.to_json()
 
 
+def _aimed(leveling: Leveling, profile: Profile, target: float) -> Leveling:
+    """`leveling` with the loudness aimed at, where 0.05 LU or more under the target (`aim`)."""
+    return replace(leveling, aimed=target if profile.loudness - target >= 0.05 else None)
+
+
 def headroom(profile: Profile) -> float:
     """dB under the profile's true-peak ceiling at which the first limiter is set."""
     return CODEC_HEADROOM.get(profile.audio_codec, LIMITER_HEADROOM)
@@ -141,9 +146,8 @@ def first_leveling(profile: Profile, measured: Loudness,
 def miss(profile: Profile, result: Loudness, slack: float = 1.0,
          short_term_limit: float | None = None) -> str | None:
     """Why `result` misses the profile, or None: integrated loudness more than `slack` times the
-    profile's tolerance from its target (EBU R128: broadcast +-0.5 LU), true peak over the
-    ceiling, or (given a limit) maximum short-term loudness over it. Undefined loudness
-    (silence) misses nothing here; the record flags it."""
+    tolerance from the target (EBU R128: +-0.5 LU), true peak over the ceiling, or (given a
+    limit) maximum short-term loudness over it. Silence misses nothing here; the record says it."""
     missed = misses(profile, result, slack, short_term_limit)
     return None if missed is None else str(missed)
 
@@ -180,10 +184,9 @@ def _same(a: float | None, b: float | None) -> bool:
 
 
 def next_ceiling(profile: Profile, applied: Leveling, result: Loudness, gain: float) -> float | None:
-    """The limiter of the next encode. One that let the encoded peak past the profile's ceiling
-    is lowered by the excess plus PEAK_MARGIN (the encoder's overshoot is not the same twice);
-    a track without one gets one when the new gain would take its measured peak within the
-    codec's headroom of the ceiling."""
+    """The limiter of the next encode. One that let the encoded peak past the ceiling is lowered
+    by the excess plus PEAK_MARGIN (an encoder's overshoot differs each time); a track without
+    one gets one when the new gain takes its peak within the codec's headroom of the ceiling."""
     ceiling = applied.ceiling
     if result.true_peak is None:
         return ceiling
@@ -216,13 +219,11 @@ def gate_edge(tries: list[Try], ceiling: float | None) -> Edge | None:
     to each other in gain, where more gain measured at least GATE_FALL less loudness; None when
     loudness rose with gain, as it does unless a gate moves.
 
-    Integrated loudness leaves out the 400 ms blocks more than 10 LU under the loudness of the
-    blocks above -70 LUFS (EBU R128, by ITU-R BS.1770-4 Annex 1's relative gate). A gain moves
-    every block alike, except where the limiter holds the loud ones: then the gate, set by them,
-    rises less than a quiet passage (a music bed, room tone, a pause) does, which crosses it and
-    is counted, and the loudness falls by up to several LU. Measured: a 5.1 spot's voice under
-    a -4 dBTP limiter gave -18.0 LUFS at +6.8 dB and -21.4 LUFS at +7.0 dB (the bed at
-    -31.6 LUFS, the gate at -31.5)."""
+    Integrated loudness leaves out the 400 ms blocks 10 LU under the loudness of those above -70
+    LUFS (BS.1770-4's relative gate). A gain moves every block alike, but where the limiter holds
+    the loud ones the gate rises less than a quiet passage (a bed, room tone), which crosses it:
+    the loudness falls by up to several LU (a 5.1 spot's voice under a -4 dBTP limiter: -18.0
+    LUFS at +6.8 dB, -21.4 at +7.0 dB; the bed at -31.6 LUFS, the gate at -31.5)."""
     under = sorted((l.gain, r.integrated) for l, r in tries
                    if _same(l.ceiling, ceiling) and r.defined)
     return next(((a, b) for a, b in zip(under, under[1:])
@@ -337,8 +338,7 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
             limit = None if lowered is None else limit
             target = profile.loudness if lowered is None else min(target, lowered)
         if _accepted(profile, result, target, limit):
-            return result, replace(leveling.cutting(measured, result),
-                                   aimed=target if target < profile.loudness else None)
+            return result, _aimed(leveling.cutting(measured, result), profile, target)
         if leveling.corrections >= CORRECTIONS:
             break
         following = corrected(profile, tries, target)
@@ -371,7 +371,7 @@ def level_and_verify(profile: Profile, measured: Loudness, encode: Callable[[Lev
             result = meter()
         problem = misses(profile, result)
         if problem is None:
-            return result, best.cutting(measured, result)
+            return result, _aimed(best.cutting(measured, result), profile, target)
     else:
         best, result = min(tries, key=lambda t: _badness(profile, t[1]))
         problem = misses(profile, result)

@@ -131,16 +131,16 @@ def short_term_excess(source: Path, loudness: Loudness, profile: Profile, treatm
                    "levelled to the %(target)s %(unit)s of profile %(profile)s, they would "
                    "reach %(reach)s %(unit)s, %(over)s LU over the %(limit)s %(unit)s of the "
                    "%(rule)s for spots; lowering it within the profile's tolerance of "
-                   "%(tolerance)s LU takes back %(can)s LU at most, a margin of %(margin)s LU "
-                   "kept from both limits; its variants of that profile are not made")
+                   "%(tolerance)s LU takes back %(can)s LU at most, %(margin)s LU in all kept "
+                   "clear of the two limits; its variants of that profile are not made")
                 if standard.short_form_house else
                 N_("the loudest 3 s of the %(what)s are %(above)s LU above its loudness as a "
                    "whole (maximum short-term %(max)s, integrated %(integrated)s %(unit)s): "
                    "levelled to the %(target)s %(unit)s of profile %(profile)s, they would "
                    "reach %(reach)s %(unit)s, %(over)s LU over the %(limit)s %(unit)s of "
                    "%(rule)s for spots; lowering it within the profile's tolerance of "
-                   "%(tolerance)s LU takes back %(can)s LU at most, a margin of %(margin)s LU "
-                   "kept from both limits; its variants of that profile are not made"))
+                   "%(tolerance)s LU takes back %(can)s LU at most, %(margin)s LU in all kept "
+                   "clear of the two limits; its variants of that profile are not made"))
     said = say(template, what=say(what), above=Number(above, ".1f"),
                max=Number(loudness.max_short_term, ".1f"),
                integrated=Number(loudness.integrated, ".1f"), unit=unit,

@@ -102,18 +102,24 @@ def _declared(data: bytes, path: Path) -> tuple[str | None, str, list[Diagnostic
         encoding = codecs.lookup(name).name
     except LookupError:
         return None                    # an unknown name: read as UTF-8, or refused so
-    if encoding in ("utf-8", "utf-16", "utf-16-le", "utf-16-be") or data.isascii():
+    # UTF-16 without its byte order mark has NUL bytes, refused before: so declared, it is not.
+    utf16 = encoding.startswith("utf-16")
+    if encoding == "utf-8" or (data.isascii() and not utf16):
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        if utf16:
+            return None
         try:
             return data.decode(encoding), encoding, []
         except UnicodeDecodeError as exc:
             return None, "unknown", [_decode_error(data, exc, path, encoding)]
+        except LookupError:            # a codec of bytes, not of text ("rot13", "base64")
+            return None
     return text, "utf-8", [warning(
         say(N_("the file declares encoding=\"%(declared)s\", but its bytes are UTF-8: read as "
-               "UTF-8; XML tools read it as declared, each accented letter as two others"),
+               "UTF-8; XML tools read it as declared, garbled"),
             declared=name), path, 1,
         say(N_("change the first line's encoding=\"%(declared)s\" to encoding=\"UTF-8\""),
             declared=name), "encoding")]
