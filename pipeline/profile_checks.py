@@ -17,20 +17,20 @@ VIDEO_CONTAINERS = ("mp4", "mov", "mxf")
 AUDIO_CODECS = {"wav": ("pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le"),
                 "mp3": ("libmp3lame",), "mp2": ("mp2", "mp2fixed"),
                 "ogg": ("libopus", "libvorbis", "flac"), "mp4": ("aac",)}
-# MPEG audio Layer II's bit rates in kb/s (ISO/IEC 11172-3 at 32, 44.1 and 48 kHz; its low
-# sampling frequencies, ISO/IEC 13818-3, at 16, 22.05 and 24 kHz): ffmpeg's encoders refuse
-# any other only once encoding ("bitrate 250 is not allowed in mp2").
-MP2_BITRATES = {True: (32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
-                False: (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}
-MP2_SAMPLE_RATES = (32000, 44100, 48000, 16000, 22050, 24000)
-# Layer III's, by sample rate (ISO/IEC 11172-3, 13818-3, and LAME's MPEG 2.5 at 8-12 kHz):
-# LAME takes any other and writes the nearest it can (a trial's 500k at 22.05 kHz came out at
-# 160 kb/s, its page saying 500).
-MP3_BITRATES = {**dict.fromkeys((32000, 44100, 48000), (32, 40, 48, 56, 64, 80, 96, 112, 128,
-                                                        160, 192, 224, 256, 320)),
-                **dict.fromkeys((16000, 22050, 24000), (8, 16, 24, 32, 40, 48, 56, 64, 80, 96,
-                                                        112, 128, 144, 160)),
-                **dict.fromkeys((8000, 11025, 12000), (8, 16, 24, 32, 40, 48, 56, 64))}
+# MPEG audio's bit rates in kb/s by sample rate, of each layer a container holds: ISO/IEC
+# 11172-3 at 32, 44.1 and 48 kHz, its low sampling frequencies (ISO/IEC 13818-3) at 16, 22.05
+# and 24 kHz, and LAME's MPEG 2.5 at 8-12 kHz for Layer III. ffmpeg's MP2 encoders refuse any
+# other only once encoding ("bitrate 250 is not allowed in mp2"); LAME takes it and writes the
+# nearest it can (a trial's 500k at 22.05 kHz came out at 160 kb/s, its page saying 500).
+_LOW = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+MPEG_AUDIO_BITRATES = {
+    "mp2": {**dict.fromkeys((32000, 44100, 48000), (32, 48, 56, 64, 80, 96, 112, 128, 160, 192,
+                                                     224, 256, 320, 384)),
+            **dict.fromkeys((16000, 22050, 24000), _LOW)},
+    "mp3": {**dict.fromkeys((32000, 44100, 48000), (32, 40, 48, 56, 64, 80, 96, 112, 128, 160,
+                                                     192, 224, 256, 320)),
+            **dict.fromkeys((16000, 22050, 24000), _LOW),
+            **dict.fromkeys((8000, 11025, 12000), _LOW[:8])}}
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
                 "slower", "veryslow", "placebo")
@@ -116,24 +116,18 @@ def _encoder_problems(profile: Profile) -> list[tuple[str, Message]]:
 
 def _mpeg_audio_problems(profile: Profile) -> list[tuple[str, Message]]:
     """An MPEG Layer II or III file's sample rate and bit rate, which its standards fix."""
-    mp2 = profile.container == "mp2"
-    tables = {rate: MP2_BITRATES[rate >= 32000] for rate in MP2_SAMPLE_RATES} if mp2 \
-        else MP3_BITRATES
+    tables, layer = MPEG_AUDIO_BITRATES[profile.container], profile.container.upper()
     if profile.sample_rate not in tables:
-        return [("sample_rate", say(N_("sample_rate %(rate)s is not an MP2 rate (%(rates)s)")
-                                    if mp2 else
-                                    N_("sample_rate %(rate)s is not an MP3 rate (%(rates)s)"),
-                                    rate=profile.sample_rate,
+        return [("sample_rate", say(N_("sample_rate %(rate)s is not an %(layer)s rate "
+                                       "(%(rates)s)"), rate=profile.sample_rate, layer=layer,
                                     rates=Items(tuple(str(rate) for rate in tables))))]
     rate, allowed = profile.audio_bitrate, tables[profile.sample_rate]
     if rate is None or not BITRATE.fullmatch(str(rate)):
         return []                      # no rate is ffmpeg's default; a bad one is said above
     if round(bits_per_second(str(rate)) / 1000, 3) not in allowed:
-        return [("audio_bitrate", say(N_("audio_bitrate %(rate)s is not an MP2 rate at "
-                                         "%(sample_rate)s Hz (%(rates)s)") if mp2 else
-                                      N_("audio_bitrate %(rate)s is not an MP3 rate at "
+        return [("audio_bitrate", say(N_("audio_bitrate %(rate)s is not an %(layer)s rate at "
                                          "%(sample_rate)s Hz (%(rates)s)"), rate=str(rate),
-                                      sample_rate=profile.sample_rate,
+                                      layer=layer, sample_rate=profile.sample_rate,
                                       rates=Items(tuple(f"{k}k" for k in allowed))))]
     return []
 

@@ -259,9 +259,10 @@ def _remove_emptied(folders: set[Path], root: Path) -> list[Path]:
     for folder in sorted(folders, key=lambda folder: len(folder.parts), reverse=True):
         while root in folder.parents:
             try:
-                leftovers = [entry for entry in folder.iterdir()
+                entries = list(folder.iterdir())
+                leftovers = [entry for entry in entries
                              if entry.name in BROWSER_LEFTOVERS or entry.name.startswith("._")]
-                if len(leftovers) < sum(1 for _ in folder.iterdir()):
+                if len(leftovers) < len(entries):
                     break               # a file kept, or written meanwhile: the folder stays
                 for entry in leftovers:
                     entry.unlink()

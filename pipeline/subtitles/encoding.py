@@ -33,11 +33,11 @@ def decode_text(data: bytes, path: Path, kind: str = "subtitle file",
 
     Only UTF-8 and BOM-marked UTF-16 are accepted, and an XML document's (a TTML file's)
     declared encoding (`_declared`), which leaves nothing to guess. We do not fall back to
-    Windows-1252 or
-    Latin-1: every byte sequence is "valid" in them, and so it is in Windows-1250, ISO-8859-15
-    or MacRoman, so a guess cannot be told apart from mojibake, and mojibake burned into a
-    broadcast cannot be recalled. The languages this pipeline serves (saltillo, ẍ, ʉ, combining
-    macron below) are not even representable in those code pages. Asking for UTF-8 is cheap.
+    Windows-1252 or Latin-1: every byte sequence is "valid" in them, and so it is in
+    Windows-1250, ISO-8859-15 or MacRoman, so a guess cannot be told apart from mojibake, and
+    mojibake burned into a broadcast cannot be recalled. The languages this pipeline serves
+    (saltillo, ẍ, ʉ, combining macron below) are not even representable in those code pages.
+    Asking for UTF-8 is cheap.
     """
     boms = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
     for bom, encoding in boms:
