@@ -316,6 +316,25 @@ def test_render_names_each_blocked_variant_again_at_the_end(campaign):
     assert lines.index(named) < lines.index("1 rendered, 0 up-to-date, 0 failed, 1 blocked")
 
 
+def test_a_variant_blocked_by_several_errors_has_them_one_a_line_at_the_end(campaign):
+    # A subtitle file with six errors made, for each of its variants, one closing line of 900
+    # characters (and as long a line in `plan`): said one a line, the first three, the rest
+    # counted; `plan` says the first and counts the rest.
+    times = "".join(f"{n}\n00:00:0{n},000 --> 00:00:0{n - 1},500\nuno\n\n" for n in range(1, 6))
+    campaign.subtitle("nah", times)
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    at = lines.index("blocked test-campaign/spot.nah.small by 6 errors:")   # and cue 5 past the end
+    assert [re.match(r"  - /\S+/nah\.srt:(\d+): error: cue ", line)[1]
+            for line in lines[at + 1:at + 4]] == ["1", "5", "9"], lines[at:]
+    assert lines[at + 4] == "  - and 3 more, said above", lines[at:]
+    planned = invoke("plan", manifest)
+    (line,) = [line for line in planned.output.splitlines() if line.startswith("blocked ")]
+    assert line.count(": error: ") == 1 and line.endswith("; and 5 more errors)"), line
+
+
 # --- which variants: --spot, --lang, --profile ------------------------------------------------
 
 TWO_LANGUAGES = [{"code": "nah", "treatment": "burn"}, {"code": "tzo", "treatment": "soft"}]

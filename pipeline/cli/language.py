@@ -18,7 +18,7 @@ from typing import Mapping
 
 from pipeline.errors import SEVERITY_WORDS, Diagnostic, Reason
 # Not publish/i18n.py's names at the top: Babel is loaded only for a Spanish terminal.
-from pipeline.messages import N_, N_plural, SOURCE_LANGUAGE, Message
+from pipeline.messages import N_, N_plural, SOURCE_LANGUAGE, Message, say_count
 
 # The languages a terminal is spoken to in: the page's catalogs that have a translation.
 SPOKEN = ("es",)
@@ -118,9 +118,16 @@ def said_reason(reason: str) -> str:
     return diagnostic_line(source) if isinstance(source, Diagnostic) else said(source, reason)
 
 
-def said_reasons(reasons) -> str:
-    """Reasons joined as `plan` and `render` show them, in the terminal's language."""
-    return "; ".join(said_reason(reason) for reason in reasons)
+def said_reasons(reasons, most: int | None = None) -> str:
+    """Reasons joined as `plan` and `render` show them on a variant's line, in the terminal's
+    language; past `most`, the rest counted ("...; and 4 more errors"): a subtitle file's five
+    errors, already said one a line, made a line of 900 characters for each of its variants."""
+    shown = [said_reason(reason) for reason in reasons[:most]]
+    if most is not None and len(reasons) > most:
+        left = len(reasons) - most
+        shown.append(said(say_count(N_plural("and %(count)s more error", "and %(count)s more "
+                                             "errors"), left, count=left)))
+    return "; ".join(shown)
 
 
 # The templates of help texts written with values (`help_text`), by their English text.

@@ -64,6 +64,10 @@ from pipeline.render.variants import Selection
 MANIFESTS = click.argument("manifests", nargs=-1, required=True, metavar=N_("MANIFESTS..."),
                            type=click.Path(dir_okay=False, path_type=Path))
 
+# How many of a variant's reasons its one line in `plan` (and `render --dry-run`) says: a
+# blocked one's errors are said in full above it, one a line, and counted past its first.
+ERRORS_ON_A_LINE = {"blocked": 1}
+
 
 class LazyGroup(click.Group):
     """Commands defined in other modules are imported when run (or listed by --help), so that
@@ -169,7 +173,8 @@ def plan_command(manifests, spot, lang, profile, json: bool) -> None:
         width = max((len(v.variant.key) for v in listed), default=0)   # columns line up
         said_width = widest([*PLAN_STATUS.values(), TO_COMPLETE], 11)
         for v in listed:
-            reasons = f"  ({said_reasons(v.reasons)})" if v.reasons else ""
+            reasons = f"  ({said_reasons(v.reasons, ERRORS_ON_A_LINE.get(v.status))})" \
+                if v.reasons else ""
             status = word_or(PLAN_STATUS[v.status], TO_COMPLETE) if v.remake \
                 else word(PLAN_STATUS[v.status])
             echo(f"{status:<{said_width}} {v.variant.key:<{width}} "
@@ -254,7 +259,8 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, wait
                 if v.status != "up-to-date":
                     action = actions[0 if v.status == "blocked" else 1 if v.remake else 2]
                     echo(f"{word(action):<{width}} "
-                         f"{v.variant.key}  ({said_reasons(v.reasons)})")
+                         f"{v.variant.key}  "
+                         f"({said_reasons(v.reasons, ERRORS_ON_A_LINE.get(v.status))})")
             report_strays(plan, whole=not (spot or lang or profile))
             report_summary(plan)
             plan.save_caches()

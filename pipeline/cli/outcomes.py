@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Collection
 
 from pipeline.cli.common import echo, emit, shorten
-from pipeline.cli.language import diagnostic_line, said, said_reasons, widest, word
+from pipeline.cli.language import diagnostic_line, said, said_reason, widest, word
 from pipeline.errors import Diagnostic
 from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.render.reporting import Outcome
@@ -46,18 +46,13 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
                 err=True)
         # Their errors were printed before the render, far above by now: named again here,
         # once for the variants one cause blocks (a master cut short blocks all of its spot's).
-        blocked_by: dict[str, list[str]] = {}
+        blocked_by: dict[tuple[str, ...], list[str]] = {}
         for o in outcomes:
             if o.status == "blocked":
-                blocked_by.setdefault(said_reasons(o.plan.reasons), []).append(o.plan.variant.key)
+                blocked_by.setdefault(tuple(said_reason(reason) for reason in o.plan.reasons),
+                                      []).append(o.plan.variant.key)
         for reasons, keys in sorted(blocked_by.items(), key=lambda item: min(item[1])):
-            if len(keys) == 1:
-                say_list(said(say(N_("blocked %(variant)s: %(reasons)s"), variant=keys[0],
-                                  reasons=reasons)))
-            else:
-                say_list(said(say(N_("blocked %(count)s variants: %(reasons)s"),
-                                  count=len(keys), reasons=reasons)))
-                say_list(f"  {', '.join(sorted(keys))}")
+            say_blocked(reasons, sorted(keys))
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in COUNTED}
     # Only --fail-fast leaves variants not started, and only a deleted poster, certificate or
     # sidecar variants remade: their counts are there when they say something.
@@ -89,6 +84,40 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
                               count=len(members),
                               variants=", ".join(sorted(o.plan.variant.key for o in members)))))
     return len(failures) + counts["blocked"] + counts["not started"]
+
+
+# How many of a blocked variant's errors the closing summary says again: all of them were said
+# before the render, one a line; a subtitle file's 30 made a wall of text here.
+SAID_AGAIN = 3
+
+
+def say_blocked(reasons: tuple[str, ...], keys: list[str]) -> None:
+    """The closing summary's lines for the variants `keys` blocked by the same `reasons` (said
+    in the terminal's language): one error on the line that names them, several one a line
+    under it, the first `SAID_AGAIN` and a count of the rest."""
+    if len(reasons) <= 1:
+        reason = reasons[0] if reasons else ""
+        say_list(said(say(N_("blocked %(variant)s: %(reasons)s"), variant=keys[0],
+                          reasons=reason)) if len(keys) == 1 else
+                 said(say(N_("blocked %(count)s variants: %(reasons)s"), count=len(keys),
+                          reasons=reason)))
+    else:
+        say_list(said(say_count(N_plural("blocked %(variant)s by %(count)s error:",
+                                         "blocked %(variant)s by %(count)s errors:"),
+                                len(reasons), variant=keys[0], count=len(reasons)))
+                 if len(keys) == 1 else
+                 said(say_count(N_plural("blocked %(variants)s variants by %(count)s error:",
+                                         "blocked %(variants)s variants by %(count)s errors:"),
+                                len(reasons), variants=len(keys), count=len(reasons))))
+        for reason in reasons[:SAID_AGAIN]:
+            say_list(f"  - {reason}")
+        left = len(reasons) - SAID_AGAIN
+        if left > 0:
+            say_list(said(say_count(N_plural("  - and %(count)s more, said above",
+                                             "  - and %(count)s more, said above"),
+                                    left, count=left)))
+    if len(keys) > 1:
+        say_list(f"  {', '.join(keys)}")
 
 
 # How many variants ended each way, as the summary line counts them ("3 rendered, 0 up-to-date").
