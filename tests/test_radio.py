@@ -624,7 +624,8 @@ def burst_dub(campaign, louder: float) -> Path:
 
 
 @pytest.mark.e2e
-def test_a_spot_a_little_over_r128_s1_is_levelled_under_it_inside_the_tolerance(campaign):
+def test_a_spot_a_little_over_r128_s1_is_levelled_under_it_inside_the_tolerance(campaign,
+                                                                                 tmp_path):
     # Levelled to -23.0 LUFS, its loudest 3 s read -17.9 LUFS, 0.1 LU over EBU R128 s1's -18.0:
     # it was refused, though 0.2 dB less gain keeps it inside -23 +-0.5.
     manifest = burst_dub(campaign, 7.4)
@@ -641,6 +642,18 @@ def test_a_spot_a_little_over_r128_s1_is_levelled_under_it_inside_the_tolerance(
     assert -23.5 <= aimed < -23.0 and abs(aimed - lufs) < 0.3, (aimed, lufs)
     assert f"levelled to {aimed:.2f} LUFS, under its target, so that its loudest 3 s stay " \
            "under the short-term limit for spots" in result.output, result.output
+    # And where a station reads it: the certificate, the catalog and the page (in Spanish).
+    said_es = f"(nivelado a {aimed:.2f} LUFS, por debajo de su objetivo, para que sus 3 s más "
+    certificate = (campaign.out / "spot.yua.radio.loudness.html").read_text()
+    assert f'<span class="aimed">{said_es}' in certificate, certificate
+    dist = tmp_path / "dist"
+    assert invoke("publish", manifest, "--to", dist.as_uri()).exit_code == 0
+    entry = json.loads((dist / "test-campaign/catalog.json").read_text())["variants"][0]
+    assert entry["loudness_aimed_lufs"] == aimed
+    html = (dist / "test-campaign/index.html").read_text()
+    assert re.search(r'<span class="figure">' + re.escape(f"{lufs:.1f}")
+                     + r' <abbr title="[^"]+">LUFS</abbr></span> <span class="aimed">'
+                     + re.escape(said_es), html), html[html.find("LUFS") - 200:][:800]
 
 
 @pytest.mark.e2e

@@ -36,12 +36,9 @@ from pipeline.standards import record_unit
 
 CATALOG_NAME = "catalog.json"
 
-
 UrlFor = Callable[[str], str]  # campaign-relative file -> URL
 
-
 _PLAIN_NAME = re.compile(r"^[^/\\]+$")
-
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -311,6 +308,8 @@ def _variant(record: dict, spots: dict, languages: dict, kinds: dict, url_for: U
         **({"loudness_measured_as": loudness["measured_as"],
             "loudness_single_channel_lufs": loudness.get("single_channel_lufs")}
            if loudness.get("measured_as") else {}),
+        # Levelled under its target to keep its loudest 3 s under EBU R128 s1 (on purpose).
+        **({"loudness_aimed_lufs": loudness["aimed_lufs"]} if loudness.get("aimed_lufs") else {}),
         "poster": poster,
         "poster_url": url_for(poster) if poster else None,
         "sidecars": [_attachment(f"{folder}/{name}", url_for, hashes) for name in _attachments(record)],
