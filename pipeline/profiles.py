@@ -150,6 +150,12 @@ class Profile:
         profile's, of a burn language or of a soft one it burns (`treatment_of`)."""
         return self.medium == "video" and self.treatment_of(treatment) == "burn"
 
+    def tracks(self, treatment: str) -> bool:
+        """Whether its files carry a `treatment` language's subtitles as a selectable track (an
+        MP4's `mov_text`, subtitles/mp4_track.py): a video profile's that does not burn them,
+        but a master's (its subtitles are sidecar files, render/mastering.py)."""
+        return self.medium == "video" and not self.mastered and not self.burns(treatment)
+
     def treatment_of(self, treatment: str) -> str:
         """What a language's `treatment` is in this profile's files: `soft` is `burn` in a
         video profile whose `soft_subtitles` is `burn` (WhatsApp, Telegram, stories and reels

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import SubtitleError
-from pipeline.subtitles.model import Cue, file_time, one_at_a_time, plain_text
+from pipeline.subtitles.model import Cue, file_time, plain_text
+from pipeline.subtitles.mp4_track import one_at_a_time, shown_together
 from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.srt import write_srt
 from pipeline.subtitles.vtt import write_vtt
@@ -531,6 +532,22 @@ def test_one_at_a_time_merges_what_shares_a_time_top_row_first():
         (5, 4000, 4500, "ome", 13)]
     alone = [Cue(1, 0, 1000, "uno", 1), Cue(2, 1000, 2000, "ome", 5)]
     assert one_at_a_time(alone) == alone
+
+
+def test_cues_shown_one_over_another_are_noted_once_for_the_track(tmp_path):
+    # The track shows them as one subtitle at the bottom: said once, the first pair named
+    # (the upper cue's line), each pair counted; cues one after another are no pair.
+    cues = [Cue(1, 1000, 2000, "uno", 1), Cue(2, 500, 3000, "{\\an8}LETRERO", 5),
+            Cue(3, 2000, 2500, "{\\an5}medio", 9), Cue(4, 4000, 4500, "ome", 13)]
+    (said,) = shown_together(cues, tmp_path / "nah.srt")
+    assert (said.severity, said.line, said.code) == ("note", 5, "track-position")
+    assert said.message.startswith("2 times cues are shown one over another, the first cue 2 "
+                                   "over cue 1 from 00:00:01,000: the subtitle track of the MP4 "
+                                   "files holds no position"), said.message
+    assert shown_together(cues[:2], tmp_path / "nah.srt")[0].message.startswith(
+        "cue 2 is shown over cue 1 from 00:00:01,000: ")
+    assert shown_together([Cue(1, 0, 1000, "uno", 1), Cue(2, 1000, 2000, "{\\an8}DOS", 5)],
+                          tmp_path / "nah.srt") == []
 
 
 def test_touching_cues_do_not_overlap(tmp_path):

@@ -219,3 +219,26 @@ def test_sdh_subtitles_are_said_so_in_the_catalog_the_player_and_beside_their_fi
         assert said.count("SDH: sonidos y quién habla") == (
             len(card.xpath(".//li[contains(@class, 'file-subtitles')]")) if code in SDH else 0)
 
+
+
+def test_a_sign_over_the_dialogue_is_noted_where_a_track_shows_them_as_one(campaign):
+    # An MP4 track holds no position: a soft language's top sign and the line under it become
+    # one subtitle at the bottom (mp4_track.one_at_a_time). `check --manifest` and `validate`
+    # note it, at the sign's line and in the file's own time syntax; a burned language, whose
+    # pictures keep both places, is told nothing.
+    vtt = ("WEBVTT\n\n00:00:00.500 --> 00:00:03.000 line:0\nLETRERO\n\n"
+           "00:00:01.000 --> 00:00:02.000\nuno\n")
+    soft, burned = campaign.subtitle("nah", vtt, suffix=".vtt"), campaign.subtitle("tzo", vtt,
+                                                                                   suffix=".vtt")
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"},
+                               {"code": "tzo", "treatment": "burn"}])
+    said = (": note: cue 1 is shown over cue 2 from 00:00:01.000: the subtitle track of the MP4 "
+            "files holds no position, so players show the two as one subtitle at the bottom")
+    for path, noted in ((soft, True), (burned, False)):
+        checked = CliRunner().invoke(cli, ["check", str(path), "--manifest", str(manifest)])
+        assert checked.exit_code == 0, checked.output
+        assert (f"{path}:3{said}" in checked.output) is noted, checked.output
+    validated = CliRunner().invoke(cli, ["validate", str(manifest)])
+    assert validated.exit_code == 0, validated.output
+    assert validated.output.count(said) == 1 and f"{soft}:3{said}" in validated.output, \
+        validated.output

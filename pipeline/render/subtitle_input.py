@@ -21,12 +21,13 @@ from pipeline.subtitles.formats import read_subtitles
 from pipeline.subtitles.frames import FrameGrid, snap_cues
 from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.model import Cue
+from pipeline.subtitles.mp4_track import shown_together
 from pipeline.subtitles.qc import check_cues, check_fit
 from pipeline.subtitles.title_safe import BurnedFrame
 
 
 def read_language_file(path: Path, language: Language, master: MediaInfo,
-                       frames: list[BurnedFrame]
+                       frames: list[BurnedFrame], tracked: bool = False
                        ) -> tuple[tuple[Cue, ...], list[Diagnostic], dict]:
     """(cues on the master's frames and within its length, the file's warnings and notes,
     its own styles' fonts (ASS/SSA, for a language that takes them and is burned into some of
@@ -34,7 +35,8 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     read from the master's start (`master_timecode.py`), here, so that every output of it
     (burned, track, sidecars, poster) has the same times; its note says so. `frames` are the
     pictures the language is burned into (none: it is burned into none, `Manifest.burns`),
-    whose fit is said with the file's reading errors.
+    whose fit is said with the file's reading errors. `tracked`: some of its variants carry
+    it as an MP4 track, which shows cues placed one over another as one (`shown_together`).
     Raises `ValidationError` with every problem found when any is an error."""
     fps = master.video.fps if master.video else None
     burned = bool(frames)
@@ -58,8 +60,11 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     if subtitles.errors and burned:
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
     raise_if_errors(in_file_order(found))
-    return (as_rendered(subtitles.cues, subtitles.format, master),
-            [*subtitles.notes, *subtitles.warnings, *checked], own_styles)
+    cues = as_rendered(subtitles.cues, subtitles.format, master)
+    track = in_file_syntax(shown_together(cues, path), subtitles.format, subtitles.origin,
+                           subtitles.notation, FrameGrid.at(fps, subtitles.format) if fps
+                           else None) if tracked else []
+    return cues, [*subtitles.notes, *track, *subtitles.warnings, *checked], own_styles
 
 
 def as_rendered(cues: Iterable[Cue], fmt: str, master: MediaInfo) -> tuple[Cue, ...]:

@@ -54,7 +54,7 @@ from pipeline.render.record import (
     write_sidecars,
 )
 from pipeline.subtitles.burn import ass_fontsdir, burn_in, write_ass
-from pipeline.subtitles.model import one_at_a_time
+from pipeline.subtitles.mp4_track import one_at_a_time
 from pipeline.subtitles.srt import write_srt
 from pipeline.subtitles.title_safe import burned_frame
 

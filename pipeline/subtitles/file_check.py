@@ -21,7 +21,8 @@ from pipeline.subtitles.file_styles import style_fonts, style_glyphs
 from pipeline.subtitles.file_times import in_file_syntax
 from pipeline.subtitles.fonts import resolve_font
 from pipeline.subtitles.formats import FORMATS, NOT_PICKED_UP, format_of_name, read_subtitles
-from pipeline.subtitles.frames import FrameGrid
+from pipeline.subtitles.frames import FrameGrid, snap_cues
+from pipeline.subtitles.mp4_track import shown_together
 from pipeline.subtitles.off_grid import off_grid_times, timed_rate
 from pipeline.subtitles.qc import DEFAULT_FPS, check_cues, check_fit, late_start
 
@@ -77,7 +78,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                fps: float | None = None, font_name: str | None = None, style: Style | None = None,
                burned: bool = True, frames: Iterable[tuple[int, int]] = ((1920, 1080),),
                language: str | None = None, notes: Iterable[Diagnostic] = (),
-               timecode: str | None = None, own_fonts: bool = False) -> CheckResult:
+               timecode: str | None = None, own_fonts: bool = False,
+               tracked: bool = False) -> CheckResult:
     """Everything wrong with one subtitle file: reader errors, missing glyphs, QC warnings.
 
     The font is `font_name` (a family or a file), else the style's; the title-safe fit is
@@ -92,7 +94,9 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     says which). `timecode` is the master's own start timecode: a file timed to
     it is read from there, with a note (`master_timecode.py`). With `own_fonts` (a file
     checked without its campaign, which may take its styles or not), the fonts its own styles
-    name that are not installed are noted (`_uninstalled_style_fonts`).
+    name that are not installed are noted (`_uninstalled_style_fonts`). `tracked`: its
+    campaign carries it as an MP4 track too (`Profile.tracks`), which shows cues placed one
+    over another as one subtitle (`mp4_track.shown_together`).
     """
     path = Path(path)
     style = style or Style()
@@ -140,7 +144,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
         + off_grid_times(cues, path, fps, fmt=subtitles.format, notation=subtitles.notation,
                          qc=qc)
         # Past its end when the video's length is known; its time as the file writes times.
-        + (late_start(cues, path) if duration is None else []),
+        + (late_start(cues, path) if duration is None else [])
+        + (shown_together(snap_cues(cues, fps, subtitles.format), path) if tracked else []),
         subtitles.format, subtitles.origin, subtitles.notation,
         FrameGrid.at(rate or DEFAULT_FPS, subtitles.format))
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,

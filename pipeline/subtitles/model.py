@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable
 
 from pipeline.errors import Diagnostic, Findings
 from pipeline.messages import N_plural, Items, Message, say_count
@@ -226,43 +225,6 @@ def anchored_at(row: str, vertical: float, lines: int) -> float:
         return vertical if row == "top" else 1 - vertical
     edge = max(SAFE_MARGIN, vertical)
     return edge + lines * LINE_STEP if row == "top" else 1 - edge - (lines - 1) * LINE_STEP
-
-
-def one_at_a_time(cues: Iterable[Cue]) -> list[Cue]:
-    """`cues` as a track that shows one cue at a time, for tracks whose samples cannot overlap
-    (MP4's `mov_text`: a sample ends where the next starts, so a sign at the top would vanish
-    when the dialogue under it starts). Where cues of different rows share a time, that time
-    becomes a cue of its own holding their texts, top row first, without their positions;
-    elsewhere the cues are as they were. Numbered from 1; each keeps the line of its first cue.
-
-    Time O(n log n + s) for n cues and s (text, segment) pairs; s is n when no cues overlap."""
-    cues = list(cues)
-    edges = sorted({ms for cue in cues for ms in (cue.start, cue.end)})
-    rank = {row: order for order, row in enumerate(reversed(ROWS))}  # top, middle, bottom
-    opening = sorted(cues, key=lambda cue: cue.start)
-    showing: list[Cue] = []
-    merged: list[Cue] = []
-    next_cue = 0
-    for start, end in zip(edges, edges[1:]):
-        showing = [cue for cue in showing if cue.end > start]
-        while next_cue < len(opening) and opening[next_cue].start <= start:
-            if opening[next_cue].end > start:
-                showing.append(opening[next_cue])
-            next_cue += 1
-        if not showing:
-            continue
-        if len(showing) == 1:
-            text = showing[0].text
-        else:
-            ordered = sorted(showing, key=lambda cue: (rank[screen_row(cue)], cue.start))
-            text = "\n".join(ALIGNMENT_TAG.sub("", cue.text) for cue in ordered)
-        first = min(showing, key=lambda cue: cue.line)
-        if merged and merged[-1].end == start and merged[-1].text == text:
-            merged[-1] = replace(merged[-1], end=end)   # the same cue across an edge of another
-        else:
-            merged.append(replace(first, index=len(merged) + 1, start=start, end=end, text=text,
-                                  margins=first.margins if len(showing) == 1 else None))
-    return merged
 
 
 def format_time(ms: int, separator: str = ",") -> str:
