@@ -86,6 +86,18 @@ def test_one_character_is_said_in_the_singular(tmp_path):
         localised(warning.detail.to_json(), "es")
 
 
+def test_a_cue_s_length_is_said_alike_in_its_reading_speed_and_too_short_warnings(tmp_path):
+    # '1 character in 0.03 s' beside 'on screen for only 0.025 s'.
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:01,025
+        ¡
+        """)
+    assert "1 character in 0.025 s is 40.0 characters per second" in \
+        only(found, "reading-speed").message
+    assert "on screen for only 0.025 s" in only(found, "too-short").message
+
+
 def test_the_reading_speed_hint_agrees_with_the_cue_s_duration_warnings(tmp_path):
     # 'show it for at least 0.06 s' beside 'is on screen for only 0.040 s (...; at least
     # 0.833 s)' on the same cue.
