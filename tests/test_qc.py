@@ -529,6 +529,23 @@ def test_fit_is_measured_with_real_advances_not_character_counts(tmp_path, noto)
 
 # --- apostrophes -------------------------------------------------------------------------------
 
+def test_a_closing_single_quote_is_no_apostrophe(tmp_path):
+    # Word's ‘…’ around a quotation: its ’ was counted against the language's saltillo, and the
+    # hint would have made it ‘Hmɨɨ¹ jáa²ꞌ. An apostrophe inside a quoted word still counts.
+    assert not [d for d in qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        El letrero dice ‘Hmɨɨ¹ jáa²’
+        ꞌmo² dsa³
+        """) if d.code == "apostrophes"]
+    found = only(qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:03,000
+        ‘Tu’un savi’, ꞌmo
+        """), "apostrophes")
+    assert "U+2019 ’ (right single quotation mark) 1 time" in found.message, found.message
+
+
 def test_mixed_look_alike_apostrophes_warn_once_naming_both(tmp_path):
     found = qc(tmp_path, """\
         1

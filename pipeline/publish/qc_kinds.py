@@ -139,8 +139,10 @@ CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", 
 # Where the media team keeps an input is theirs to mend, nothing a station airs; so are the
 # master's audio streams the pipeline chose, said with the manifest key that chooses them (a
 # trial's page told stations "a:0 (stream #1, aac mono) ... ponga 'audio: {streams: [...]}'").
+# So is a spelling's mix of look-alike apostrophes: a station's trial read it, with the line
+# numbers of a file it never gets, and could not tell whether to air the file.
 TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback", "input-in-output",
-                             "audio-streams", "spaces", "encoding"})
+                             "audio-streams", "spaces", "encoding", "apostrophes"})
 
 
 # What a station does of a warning, said on the page after it, with the warning's own

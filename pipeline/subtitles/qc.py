@@ -314,11 +314,18 @@ def late_start(cues: list[Cue], path) -> list[Diagnostic]:
                     "late-start")]
 
 
+# A quotation in single quotes, ‘…’ (Word's autocorrect types them): its closing ’, the first
+# after ‘ that no letter follows, is a quotation mark, not a slip for the language's
+# apostrophe (a trial's ‘Hmɨɨ¹ jáa²’ was told to change it to ꞌ). An apostrophe inside a
+# quoted word (‘Tu’un savi’) is still counted.
+QUOTED = re.compile(r"‘(?:[^‘’]|’(?=[^\W\d_]))*’(?![^\W\d_])")
+
+
 def _apostrophes(cues: list[Cue], path, language: str | None = None) -> list[Diagnostic]:
     where: dict[str, list[int]] = {}
     used: Counter = Counter()
     for cue in cues:
-        text = plain_text(cue)
+        text = QUOTED.sub(lambda quoted: quoted[0][:-1], plain_text(cue))
         for char in set(text) & APOSTROPHES.keys():
             where.setdefault(char, []).append(cue.line)
             used[char] += text.count(char)
