@@ -527,6 +527,46 @@ def test_the_two_commands_on_the_page_fetch_and_check_a_language(context, publis
     assert not [path.name for path in station.iterdir() if re.search(r"\.\d+$", path.name)]
 
 
+def test_a_page_opened_from_a_copy_of_its_folder_checks_the_files_where_they_are(
+        context, published, tmp_path):
+    # A trial's station opened the page from a USB stick: the flat download's check found no
+    # file ("no file was verified": each is in its spot's folder), and wget took no file://
+    # address. Such a page hides them and checks the copy in place, both spots' folders.
+    copy = tmp_path / "usb" / "blue-heart"
+    shutil.copytree(published, copy)
+    page = open_page(context, (copy / "index.html").as_uri())
+    everything = f"#card-{VIDEO_SPOT}-yua details.take-all[data-bundle-medium='']"
+    assert page.locator(f"{everything} [data-served]").get_attribute("hidden") is not None
+    assert page.locator(f"{everything} [data-from-file]").get_attribute("hidden") is None
+    command = page.locator(f"#check-here-{VIDEO_SPOT}-yua").text_content()
+    checked = subprocess.run(["bash", "-c", command], cwd=copy, capture_output=True, text=True,
+                             timeout=60)
+    lines = checked.stdout.splitlines()
+    assert checked.returncode == 0 and len(lines) == 11, (command, checked.stdout,
+                                                         checked.stderr)
+    assert all(line.endswith(": OK") for line in lines), lines
+    assert {f"{RADIO_SPOT}.yua.radio.wav: OK", f"{VIDEO_SPOT}.yua.web.mp4: OK"} <= set(lines)
+    damaged = copy / VIDEO_SPOT / f"{VIDEO_SPOT}.yua.web.mp4"
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    again = subprocess.run(["bash", "-c", command], cwd=copy, capture_output=True, text=True,
+                           timeout=60)
+    assert again.returncode != 0 and f"{VIDEO_SPOT}.yua.web.mp4: FAILED" in again.stdout
+    # Radio ticked: its medium's list (the video spot's radio MP3 in the other folder).
+    radio = subprocess.run(["bash", "-c", page.locator(
+        f"#check-here-{RADIO_SPOT}-yua-radio").text_content()], cwd=copy, capture_output=True,
+        text=True, timeout=60)
+    assert radio.returncode == 0 and f"{RADIO_SPOT}.yua.radio.wav: OK" in radio.stdout, \
+        radio.stdout + radio.stderr
+    # A language of one spot: no loop.
+    alone = page.locator(f"#check-here-{VIDEO_SPOT}-ote").text_content()
+    assert alone == f"(cd {VIDEO_SPOT} && sha256sum -c --ignore-missing ../ote.SHA256SUMS)"
+    checked = subprocess.run(["bash", "-c", alone], cwd=copy, capture_output=True, text=True,
+                             timeout=60)
+    assert checked.returncode == 0 and checked.stdout.endswith(": OK\n"), checked.stdout
+
+
 def test_from_a_bucket_with_presigned_links(context, browser, page_campaign, s3_server, bucket,
                                             tmp_path):
     target = S3Target(bucket, "campaigns", endpoint_url=s3_server)
@@ -871,7 +911,7 @@ def test_opened_from_a_usb_stick_the_page_says_how_to_save_a_file(context, publi
     assert hint.bounding_box()["y"] < page.locator("a.download").first.bounding_box()["y"]
     # A preview with subtitles says they may not show: Chromium refuses a file:// page its
     # tracks, and a trial's station took the Tsotsil subtitles for missing.
-    soft, burned = (page.locator(f"#card-not-for-sale-15-{code} [data-from-file]")
+    soft, burned = (page.locator(f"#card-not-for-sale-15-{code} p.file-hint[data-from-file]")
                     for code in ("tzo", "tzh"))
     assert soft.is_visible() and burned.count() == 0
     assert soft.inner_text().startswith("Abierta desde un archivo, la vista previa de esta "
@@ -880,7 +920,7 @@ def test_opened_from_a_usb_stick_the_page_says_how_to_save_a_file(context, publi
     context.on("request", lambda request: requested.append(request.url))
     over_http = open_page(context, served + "index.html")
     assert over_http.locator("#file-hint").is_hidden()
-    assert over_http.locator("#card-not-for-sale-15-tzo [data-from-file]").is_hidden()
+    assert over_http.locator("#card-not-for-sale-15-tzo p.file-hint[data-from-file]").is_hidden()
     assert not [url for url in requested if "favicon" in url], requested
     assert page.problems == over_http.problems == []
 

@@ -343,8 +343,10 @@
   // Opened from a file, "Download" plays a file rather than saving it (`download` is ignored
   // there): the page says how to save one.
   // A preview's subtitles too, which Chromium refuses to such a page.
+  // A bundle's download and check are a served page's; from a file, its files are there.
   if (window.location.protocol === "file:") {
     each("#file-hint, [data-from-file]", function (hint) { hint.hidden = false; });
+    each("[data-served]", function (served) { served.hidden = true; });
   }
 
   each("a[data-page-language]", function (link) {
