@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import textwrap
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from pipeline.cli.language import terminal_language
 from pipeline.cli.main import cli
 from pipeline.cli.preview import preview
 from pipeline.manifest import Style
@@ -595,7 +597,8 @@ def gray_frames(path: Path) -> list[bytes]:
     return [raw[i:i + W * H] for i in range(0, len(raw), W * H)]
 
 
-def test_a_cue_on_no_frame_has_a_tile_saying_so_and_is_not_burned(campaign):
+def test_a_cue_on_no_frame_has_a_tile_saying_so_and_is_not_burned(campaign, monkeypatch,
+                                                                    caplog):
     # Cue 2 is half of frame 25 (1000-1040 ms) at 25 fps: the render leaves it out. Before, the
     # preview burned it on frame 25 and its tile showed that frame, a subtitle no variant has.
     campaign.subtitle("nah", "1\n00:00:00,100 --> 00:00:00,980\nLos seres humanos\n\n"
@@ -625,6 +628,20 @@ def test_a_cue_on_no_frame_has_a_tile_saying_so_and_is_not_burned(campaign):
     proxy, original = gray_frames(campaign.out / "spot.nah.preview.mp4"), gray_frames(master)
     assert changed_fraction(proxy[25], original[25], W, bottom) < 0.003
     assert changed_fraction(proxy[3], original[3], W, bottom) > 0.01
+    # The tile's words in the terminal's language, as the rest of a preview (a Spanish
+    # translator's tile said "not shown (no frame)").
+    monkeypatch.setenv("LANGUAGE", "es")
+    monkeypatch.setenv("LANG", "es_MX.UTF-8")
+    terminal_language.cache_clear()
+    try:
+        with caplog.at_level(logging.INFO, logger="pipeline.media.ffmpeg"):
+            again = invoke(campaign.manifest, "--lang", "nah", "--no-video")
+    finally:
+        terminal_language.cache_clear()
+    assert again.exit_code == 0, again.output
+    tiles = [r.getMessage() for r in caplog.records if "drawtext" in r.getMessage()]
+    assert tiles and "no se muestra (en ningún cuadro)" in tiles[0] and \
+        "not shown" not in tiles[0], tiles
 
 
 def test_an_aegisub_file_at_29_97_is_previewed_on_the_frames_it_is_rendered_on(campaign):

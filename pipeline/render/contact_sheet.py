@@ -19,12 +19,14 @@ import math
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable
 
 import ffmpeg
 
 from pipeline.errors import RenderError
 from pipeline.files import atomic_output
 from pipeline.manifest import Language
+from pipeline.messages import N_, Message, say
 from pipeline.media.colour import OUTPUT
 from pipeline.media.conform import Master, framed, progressive
 from pipeline.media.ffmpeg import run_ffmpeg
@@ -43,7 +45,7 @@ TILE = 480            # longest side of a tile, in pixels (tiles are never enlar
 COLUMNS = 4
 GAP = 8               # pixels between tiles and around the sheet
 BACKGROUND = "0x202020"
-NOT_SHOWN = "not shown (no frame)"   # a tile's text for a cue on no frame
+NOT_SHOWN = N_("not shown (no frame)")   # a tile's text for a cue on no frame
 SEEK_WINDOW = 0.5     # seconds read after each seek: enough for one frame at any frame rate
 TILES_PER_RUN = 16    # inputs (seeks) per ffmpeg process
 TILE_NAME = "tile-%04d.png"
@@ -100,14 +102,15 @@ def tile_time(cue: Cue, master: Master, fmt: str | None = None) -> float | None:
 
 def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, ass: Path,
                 fontsdir: Path, folder: Path, first: int, picture: SeekablePicture, fmt: str,
-                notation: TimeNotation | None = None, origin: Fraction = Fraction(0)):
+                notation: TimeNotation | None = None, origin: Fraction = Fraction(0),
+                not_shown: str = NOT_SHOWN):
     """One input per cue's first frame (`tile_time`), read from
     `picture` (`seekable_picture`) from `OPEN_GOP_LEAD` before and trimmed there; conformed
     (deinterlaced with its neighbours), subtitled, scaled, labelled above with the cue's number and
     the time of the frame shown as the file writes it (`label_time`; `origin` seconds later for
     a file read from its master's timecode, `SubtitleFile.origin`), and
     written as `folder/tile-NNNN.png`, numbered from `first`. A cue on no frame gets a tile of
-    no picture saying `NOT_SHOWN` (`not_shown_tiles`)."""
+    no picture saying `not_shown` (`NOT_SHOWN` in the terminal's language, `not_shown_tiles`)."""
     width, height = tile_size(profile)
     label_font, strip = label_size(profile)
     frame = replace(profile, fps=None)  # one frame per tile: no frame-rate conversion
@@ -115,7 +118,7 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
     for number, cue in enumerate(cues, first):
         shown_at.setdefault(tile_time(cue, master, fmt), []).append((number, cue))
     outputs = not_shown_tiles(shown_at.pop(None, []), font, profile, folder, fmt, notation,
-                              origin)
+                              origin, not_shown)
     for at, sharing in shown_at.items():
         seek = max(0.0, at - OPEN_GOP_LEAD)
         # One decoder thread per input: tiles decode one after another anyway, and each
@@ -148,15 +151,16 @@ def tiles_graph(master: Master, cues: list[Cue], font: Font, profile: Profile, a
 
 
 def not_shown_tiles(cues: list[tuple[int, Cue]], font: Font, profile: Profile, folder: Path,
-                    fmt: str, notation: TimeNotation | None, origin: Fraction) -> list:
-    """The tiles of (number, cue) of cues on no frame: black, `NOT_SHOWN` across the middle,
+                    fmt: str, notation: TimeNotation | None, origin: Fraction,
+                    not_shown: str = NOT_SHOWN) -> list:
+    """The tiles of (number, cue) of cues on no frame: black, `not_shown` across the middle,
     labelled with the cue's number and its start as the file writes it."""
     if not cues:
         return []
     width, height = tile_size(profile)
     label_font, strip = label_size(profile)
     blank = (ffmpeg.input(f"color=c=black:s={width}x{height}:r=25:d=0.04", f="lavfi")
-             .drawtext(text=NOT_SHOWN, fontfile=str(font.path), fontsize=label_font,
+             .drawtext(text=not_shown, fontfile=str(font.path), fontsize=label_font,
                        fontcolor="white", x="(w-tw)/2", y="(h-th)/2")
              .filter("pad", width, height + strip, 0, strip, color=BACKGROUND))
     # One source split, as for cues sharing a frame: ffmpeg-python merges equal inputs.
@@ -199,9 +203,11 @@ def sheet_graph(folder: Path, count: int, output: Path):
 def write_sheet(master: Master, cues: list[Cue], shown: list[Cue], language: Language,
                 font: Font, profile: Profile, work: Path, fontsdir: Path, target: Path,
                 file_styles: dict[str, StyleFont] | None, fmt: str,
-                notation: TimeNotation | None = None, origin: Fraction = Fraction(0)) -> Path:
+                notation: TimeNotation | None = None, origin: Fraction = Fraction(0),
+                words: Callable[[Message], str] = str) -> Path:
     """The sheet of a file's `cues` as read, a tile each, with `shown` (the same cues as the
-    render has them, `subtitle_input.as_rendered`) burned."""
+    render has them, `subtitle_input.as_rendered`) burned; its words said by `words` (the
+    terminal's language: a Spanish preview's tile said "not shown (no frame)")."""
     ass = work / "sheet.ass"
     write_ass(shown, ass, style=language.style, width=profile.width, height=profile.height,
               font=font, language=language.code, fps=master.info.video.fps,
@@ -213,7 +219,8 @@ def write_sheet(master: Master, cues: list[Cue], shown: list[Cue], language: Lan
     # A bounded number of inputs per process: every open input holds a decoder's frames.
     for first in range(0, len(cues), TILES_PER_RUN):
         run_graph(tiles_graph(master, cues[first:first + TILES_PER_RUN], font, profile, ass,
-                              fontsdir, folder, first, picture, fmt, notation, origin),
+                              fontsdir, folder, first, picture, fmt, notation, origin,
+                              words(say(NOT_SHOWN))),
                   f"taking the frames of {target.name}", target)
     missing = [cue for number, cue in enumerate(cues) if not (folder / (TILE_NAME % number)).exists()]
     if missing:     # ffmpeg writes no image, and says nothing, where a seek finds no frame

@@ -257,7 +257,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
             jobs += [lambda: write_sheet(master, burned.cues, burned.shown, language, burned.font,
                                          profile, work, fontsdir, paths.sheet, burned.own_styles,
                                          burned.subtitles.format, burned.subtitles.notation,
-                                         burned.subtitles.origin),
+                                         burned.subtitles.origin, words),
                      lambda: write_specimen(burned.cues, language, burned.font, profile, work,
                                             fontsdir, paths.specimen, burned.own_styles, words)]
         if video:
