@@ -725,6 +725,28 @@ def test_a_card_with_tv_masters_only_shows_its_master_s_poster(context, page_cam
 
 
 
+def test_a_page_of_one_language_counts_it_in_the_singular(context, page_campaign):
+    # A TV campaign's page of one language said "Se muestra 1 de 1 lenguas".
+    catalog = build_catalog(page_campaign, load_records(page_campaign))
+    catalog["variants"] = [v for v in catalog["variants"] if v["language"] == "yua"]
+    catalog["languages_missing"] = []
+    written = page_campaign.campaign_dir / "one-language.html"
+    written.write_text(render_pages(catalog)["index.html"], encoding="utf-8")
+    page = open_page(context, written.as_uri())
+    assert page.locator("#count").inner_text() == "Se muestra 1 de 1 lengua"
+    page.get_by_label("Buscar una lengua").fill("tsotsil")
+    assert page.locator("#count").inner_text() == "Se muestran 0 de 1 lengua"
+    assert page.problems == []
+
+
+def test_a_bundle_of_one_file_says_so_in_the_singular(published):
+    # A trial's "Descargue el archivo de esta lengua (1), con su lista...".
+    html = (published / "index.html").read_text(encoding="utf-8")
+    said = [" ".join(text.split()) for text in re.findall(r"<p>\s*(Descargue [^<]*)</p>", html)]
+    assert "Descargue el único archivo de esta lengua, con su lista de sumas de verificación, " \
+        "en la carpeta actual:" in said and not [text for text in said if "(1)" in text], said
+
+
 def otomi_web_only(page_campaign, tmp_path) -> str:
     """The address of the campaign's Spanish page with Otomí's web files alone, beside the
     page of the campaign's radio spots (`publish.related`)."""

@@ -154,8 +154,10 @@
     sections.forEach(function (section) {
       section.hidden = !section.querySelector("li.card:not([hidden])");
     });
-    // "Se muestra 1 de 8", "Se muestran 3 de 8": the template in the count's plural form.
-    count.textContent = count.getAttribute(shown === 1 ? "data-template-one" : "data-template")
+    // "Se muestra 1 de 8", "Se muestran 3 de 8": the template in the count's plural form, and
+    // the language's in the total's ("Se muestra 1 de 1 lengua": a TV page said "lenguas").
+    count.textContent = count.getAttribute("data-template" + (shown === 1 ? "-one" : "") +
+                                           (languages === 1 ? "-of-one" : ""))
       .replace("{shown}", shown.toLocaleString(figures))
       .replace("{total}", languages.toLocaleString(figures));
     // A trial's station, Radio ticked, read "no language matches" of a language the page has
