@@ -147,10 +147,19 @@ def test_bad_byte_after_a_bom_counts_the_bom_in_the_offset(tmp_path):
     assert problem.line == 3 and "UTF-8: byte 0xE1 at offset 36" in problem.message
 
 
-def test_utf16_without_bom_is_refused(tmp_path):
-    result = read_subtitles(srt(tmp_path, GOOD, encoding="utf-16-le"))
-    problem = only(result.errors, "encoding")
+@pytest.mark.parametrize("encoding, order", [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
+def test_utf16_without_bom_is_refused_with_the_command_that_converts_it(tmp_path, encoding,
+                                                                        order):
+    # A trial's hint said "save it as UTF-8", no command (a Windows-1252 file gets one).
+    path = srt(tmp_path, GOOD.rstrip(" ") + "    ꞌa̱ ẍ\n", encoding=encoding)
+    problem = only(read_subtitles(path).errors, "encoding")
     assert "NUL" in problem.message and "UTF-16" in problem.message
+    assert problem.hint.endswith(f"in a terminal: iconv -f {order} -t UTF-8 {path} > "
+                                 f"{path}.utf8 && mv {path}.utf8 {path}"), problem.hint
+    command = problem.hint.split("in a terminal: ")[1]
+    subprocess.run(["bash", "-c", command], check=True)
+    assert path.read_text(encoding="utf-8").endswith("\ntlen monamaka\nꞌa̱ ẍ\n")
+    assert not read_subtitles(path).errors
 
 
 def test_a_stray_nul_in_utf8_text_is_said_where_it_is_not_taken_for_utf16(tmp_path):

@@ -71,10 +71,13 @@ def decode_text(data: bytes, path: Path, kind: str = "subtitle file",
                           count, count=count, line=line, column=column), path, line,
                 say(N_("delete it: most editors show it as NUL or ^@; then save the file as "
                        "UTF-8")), "encoding")]
+        # Latin text's NULs are its high bytes: after each letter in little-endian order.
+        order = "UTF-16LE" if data[1::2].count(0) >= data[0::2].count(0) else "UTF-16BE"
         return None, "unknown", [error(
             say(N_("the file contains NUL bytes (first at byte %(offset)s); it looks like UTF-16 "
                    "without a byte order mark"), offset=offset), path,
-            _line_of_offset(data, offset), UTF8_HINT, "encoding")]
+            _line_of_offset(data, offset),
+            _conversion_hint(path, order) if _decodes(data, order) else UTF8_HINT, "encoding")]
     declared = _declared(data, path)
     if declared is not None:
         return declared
@@ -256,19 +259,24 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: st
                              "%(letter)s: it was probably saved as ANSI)"),
                           **where, letter=repr(guess))
             if _decodes(data, "cp1252"):
-                # The whole file reads as Windows-1252: the command that converts it, for the
-                # media team's terminal (a translator's editor does it with 'Save as').
-                quoted, converted = shlex.quote(str(path)), shlex.quote(f"{path}.utf8")
-                hint = say(N_("save the file as UTF-8 (in most editors: 'Save as', encoding "
-                              "'UTF-8'); or, in a terminal: %(command)s"),
-                           command=f"iconv -f WINDOWS-1252 -t UTF-8 {quoted} > {converted} "
-                                   f"&& mv {converted} {quoted}")
+                hint = _conversion_hint(path, "WINDOWS-1252")
     if encoding.startswith("utf-16"):
         line = data[:exc.start].decode(encoding, errors="replace").replace("\r\n", "\n") \
             .replace("\r", "\n").count("\n") + 1
     else:
         line = _line_of_offset(data, exc.start)
     return error(message, path, line, hint, "encoding")
+
+
+def _conversion_hint(path: Path, encoding: str) -> Message:
+    """How to save a file that reads whole as `encoding` (iconv's name) as UTF-8: in an editor,
+    and the command that converts it, for the media team's terminal (a trial's UTF-16 file
+    without a byte order mark was told to save it as UTF-8, no command)."""
+    quoted, converted = shlex.quote(str(path)), shlex.quote(f"{path}.utf8")
+    return say(N_("save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8'); or, "
+                  "in a terminal: %(command)s"),
+               command=f"iconv -f {encoding} -t UTF-8 {quoted} > {converted} "
+                       f"&& mv {converted} {quoted}")
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
