@@ -559,6 +559,29 @@ def test_cues_shown_one_over_another_are_noted_once_for_the_track(tmp_path):
                           tmp_path / "nah.srt") == []
 
 
+def test_a_box_in_pixels_after_the_times_is_said_not_used_once_a_file(tmp_path):
+    # SubRip's old X1..Y2 box was dropped without a word: a trial's subtitler took it for kept.
+    result = read_subtitles(srt(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:02,000 X1:100 X2:500 Y1:10 Y2:50
+        arriba
+
+        2
+        00:00:03,000 --> 00:00:04,000
+        abajo
+
+        3
+        00:00:05,000 --> 00:00:06,000  x1:0 x2:9 y1:0 y2:9
+        otra
+        """))
+    assert [c.text for c in result.cues] == ["arriba", "abajo", "otra"]
+    said = only(result.warnings, "style")
+    assert said.line == 2 and said.message.startswith(
+        "2 cues are placed by a box in pixels after their times (X1: X2: Y1: Y2:; the first: "
+        "cue 1), which is not used"), said.message
+    assert "{\\an8}" in said.hint
+
+
 def test_touching_cues_do_not_overlap(tmp_path):
     result = read_subtitles(srt(tmp_path, """\
         1

@@ -28,7 +28,7 @@ _TIME = r"(\d+):(\d{2}):(\d{2})([,.])(\d{3})"
 
 # Position coordinates after the times are an old SubRip extension that some tools still write.
 TIMING = re.compile(rf"^{_TIME}\s*-->\s*{_TIME}"
-                    r"(?:\s+X1:-?\d+\s+X2:-?\d+\s+Y1:-?\d+\s+Y2:-?\d+)?$", re.IGNORECASE)
+                    r"(?P<box>\s+X1:-?\d+\s+X2:-?\d+\s+Y1:-?\d+\s+Y2:-?\d+)?$", re.IGNORECASE)
 # HH:MM:SS:FF (;FF drop-frame) on both sides: a timecode's frames where SubRip has milliseconds.
 FRAME_TIMING = re.compile(r"(\d{1,2}:\d\d:\d\d)([:;])(\d\d)\s*-->"
                           r"\s*\d{1,2}:\d\d:\d\d[:;]\d\d\s*$")
@@ -86,6 +86,7 @@ class _Parser:
         self.found = 0      # cue blocks (with a number or a timing line), read or not
         self.diagnostics: list[Diagnostic] = []
         self.dotted: list[tuple[int, int]] = []   # (cue, line) of timing lines with '.'
+        self.boxed: list[tuple[int, int]] = []    # (cue, line) of timing lines with X1..Y2
         self.i = 0
 
     def fail(self, message: str | Message, line: int, hint: str | Message | None,
@@ -110,7 +111,24 @@ class _Parser:
             else:
                 self.cue()
         self._dots()
+        self._boxes()
         return self.cues
+
+    def _boxes(self) -> None:
+        """One warning a file for its cues placed by a box in pixels after the times (`X1:100
+        X2:500 Y1:10 Y2:50`, an old SubRip extension few players read): left out without a
+        word, a trial's subtitler took them for kept."""
+        if not self.boxed:
+            return
+        cue, line = self.boxed[0]
+        self.warn(say_count(N_plural(
+            "cue %(cue)s is placed by a box in pixels after its times (X1: X2: Y1: Y2:), which "
+            "is not used: it is shown where the campaign's style puts subtitles",
+            "%(count)s cues are placed by a box in pixels after their times (X1: X2: Y1: Y2:; "
+            "the first: cue %(cue)s), which is not used: they are shown where the campaign's "
+            "style puts subtitles"), len(self.boxed), count=len(self.boxed), cue=cue), line,
+            say(N_("to place a cue at the top, start its text with {\\an8}; else delete the "
+                   "box")), "style")
 
     def _dots(self) -> None:
         """One warning a file for its timing lines with '.' before the milliseconds, at the
@@ -219,6 +237,8 @@ class _Parser:
         self.i += 1
         if "." in (match.group(4), match.group(9)):
             self.dotted.append((index, number))
+        if match.group("box"):
+            self.boxed.append((index, number))
         return start, end
 
     def text(self, index: int) -> list[str]:
