@@ -62,9 +62,15 @@ def test_two_deliveries_for_one_language_are_an_error_listing_both(campaign):
     tone(track(campaign, "yua.mp3"), SPOT)
     result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"}]))
     assert result.exit_code == 1
+    # At the language's line, as two subtitle files are.
+    folder = campaign.root / "audio/spot"
+    at = campaign.manifest.read_text().splitlines().index("- code: yua") + 1
     assert lines(result)[0] == (
-        f"{campaign.root / 'audio/spot'}: error: 2 audio deliveries for language 'yua': yua.mp3, "
-        "yua.wav; exactly one is used (hint: keep one of them: remove or rename the others)")
+        f"{campaign.manifest}:{at}: error: 2 audio "
+        f"deliveries for language 'yua': {folder}/yua.mp3, {folder}/yua.wav; exactly one is "
+        "used (hint: keep one of them: remove or rename the others)")
+    checked = invoke("check", folder / "yua.wav", "--manifest", campaign.manifest)
+    assert lines(checked)[0] == lines(result)[0], checked.output
 
 
 def test_a_missing_delivery_says_what_is_there_instead(campaign):

@@ -93,9 +93,15 @@ def find_recording(folder: Path, code: str, index: FolderIndex, codes: list[str]
     if len(accepted) == 1:
         return folder / accepted[0]
     if accepted:      # two or more: said in the plural alone
+        # At the manifest's language, as two subtitle files are (a trial read both errors
+        # side by side, one with a line, one without); `check` of a file: at its folder.
+        at_manifest = line is not None
         raise PipelineError(say(N_("%(count)s audio deliveries for language %(code)s: "
                                    "%(files)s; exactly one is used"), count=len(accepted),
-                                code=repr(code), files=Items(tuple(accepted))), folder,
+                                code=repr(code), files=Items(tuple(
+                                    str(folder / name) if at_manifest else name
+                                    for name in accepted))),
+                            path if at_manifest else folder, line if at_manifest else None,
                             hint=say(N_("keep one of them: remove or rename the others")),
                             code=RECORDINGS_SEVERAL)
     # The treatment, a manifest's keyword, as the manifest writes it.
