@@ -154,8 +154,9 @@ def test_utf16_without_bom_is_refused_with_the_command_that_converts_it(tmp_path
     path = srt(tmp_path, GOOD.rstrip(" ") + "    ꞌa̱ ẍ\n", encoding=encoding)
     problem = only(read_subtitles(path).errors, "encoding")
     assert "NUL" in problem.message and "UTF-16" in problem.message
+    hidden = path.with_name(".nah.srt.utf8")    # a name watch ignores
     assert problem.hint.endswith(f"in a terminal: iconv -f {order} -t UTF-8 {path} > "
-                                 f"{path}.utf8 && mv {path}.utf8 {path}"), problem.hint
+                                 f"{hidden} && mv {hidden} {path}"), problem.hint
     command = problem.hint.split("in a terminal: ")[1]
     subprocess.run(["bash", "-c", command], check=True)
     assert path.read_text(encoding="utf-8").endswith("\ntlen monamaka\nꞌa̱ ẍ\n")

@@ -168,7 +168,7 @@ def test_a_check_in_a_spanish_terminal_is_said_in_spanish(tmp_path: Path):
             "se puede decodificar (en Windows-1252 sería '’': seguramente se guardó como ANSI) "
             "(sugerencia: guarde el archivo como UTF-8 (en la mayoría de los editores: «Guardar "
             "como», codificación «UTF-8»); o, en una terminal: iconv -f WINDOWS-1252 -t UTF-8 "
-            "mix.srt > mix.srt.utf8 && mv mix.srt.utf8 mix.srt)") in said
+            "mix.srt > .mix.srt.utf8 && mv .mix.srt.utf8 mix.srt)") in said
     assert ("ncx.srt:5: error: el subtítulo 2 (empieza en 00:00:02,500) se empalma con el "
             "subtítulo 1 (línea 1, 00:00:01,000 --> 00:00:03,000) en la parte de abajo de la "
             "pantalla (sugerencia: haga que el subtítulo 1 termine antes") in said

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import queue
 import re
+import shlex
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from pipeline.manifest import load_manifest
 from pipeline.render.plan import build_plan
 from pipeline.render.variants import Selection
 from pipeline.render.watch_inputs import InputFilter, affected_pair
+from pipeline.subtitles.formats import read_subtitles
 from pipeline.render.watch import (
     WatchEvent,
     catch_up,
@@ -26,7 +28,7 @@ from pipeline.render.watch import (
     watch,
     watched_roots,
 )
-from tests.conftest import SMALL_PROFILES
+from tests.conftest import SMALL_PROFILES, SRT
 
 SRT_NEW = "1\n00:00:00,520 --> 00:00:01,800\nYancuic tlahtolli\n"
 SRT_BAD = "1\n00:00:01,000 --> 00:00:00,500\nal revés\n"
@@ -79,6 +81,13 @@ def test_only_the_manifests_files_are_watched(campaign):
         assert keep(None, str(root / f"audio/spot/yua.{suffix}"))
         assert affected_pair(manifest, root / f"audio/spot/yua.{suffix}") == ("spot", "yua")
     assert affected_pair(manifest, root / "subtitles/nah.srt") is None
+    # The copy an encoding error's command converts into: a trial's watch checked it, said it
+    # used by no variant, then removed, while the command ran.
+    ansi = campaign.subtitle("nah", SRT.replace("a", "á"), encoding="cp1252")
+    (problem,) = read_subtitles(ansi).errors
+    command = shlex.split(problem.hint.split("in a terminal: ")[1])
+    converted = command[command.index(">") + 1]
+    assert Path(converted).parent == ansi.parent and not keep(None, converted), command
     assert watched_roots(manifest) == tuple(p.resolve() for p in
                                             (root / "manifests", root / "subtitles", root / "audio"))
 

@@ -271,8 +271,11 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: st
 def _conversion_hint(path: Path, encoding: str) -> Message:
     """How to save a file that reads whole as `encoding` (iconv's name) as UTF-8: in an editor,
     and the command that converts it, for the media team's terminal (a trial's UTF-16 file
-    without a byte order mark was told to save it as UTF-8, no command)."""
-    quoted, converted = shlex.quote(str(path)), shlex.quote(f"{path}.utf8")
+    without a byte order mark was told to save it as UTF-8, no command). The converted copy is
+    written under a hidden name, which `watch` ignores: a trial's watch, running, checked the
+    copy and said it used by no variant, then removed."""
+    quoted = shlex.quote(str(path))
+    converted = shlex.quote(str(path.with_name(f".{path.name}.utf8")))
     return say(N_("save the file as UTF-8 (in most editors: 'Save as', encoding 'UTF-8'); or, "
                   "in a terminal: %(command)s"),
                command=f"iconv -f {encoding} -t UTF-8 {quoted} > {converted} "
