@@ -116,7 +116,7 @@ def check_cues(cues: Iterable[Cue], path: Path | str, *, qc: QcSettings, fps: fl
         # A cue never shown: how fast it reads and how short it is are beside the point.
         unseen = cue.end > cue.start and not grid.shown(cue)
         found += [] if unseen else _reading_speed(cue, lines, lengths, path, qc)
-        found += _line_lengths(cue, lengths, path, qc)
+        found += _line_lengths(cue, lines, lengths, path, qc)
         found += [_no_frame(cue, path, grid, fps)] if unseen else _duration(cue, path, qc)
     timed = [cue for cue in cues if cue.end > cue.start]    # the others are errors already
     if fps and timed and not any(grid.shown(cue) for cue in timed):
@@ -193,11 +193,21 @@ def _slower(characters: int, qc: QcSettings) -> Message:
                seconds=Number(needed, ".2f"))
 
 
-def _line_lengths(cue: Cue, lengths: list[int], path, qc: QcSettings) -> list[Diagnostic]:
+def _line_lengths(cue: Cue, lines: list[str], lengths: list[int], path,
+                  qc: QcSettings) -> list[Diagnostic]:
     found = []
-    for number, length in enumerate(lengths, 1):
+    for number, (line, length) in enumerate(zip(lines, lengths), 1):
         if length > qc.max_line_chars:
+            # Tone numbers take room on the line, not reading time: said, or a translator reads
+            # two counts of one line (its reading speed's leaves them out).
+            tones = _tone_numbers([line])
             found.append(warning(
+                say_count(N_plural("cue %(cue)s, text line %(line)s, has %(characters)s "
+                                   "characters, %(count)s of them a tone number (at most "
+                                   "%(limit)s)", "cue %(cue)s, text line %(line)s, has "
+                                   "%(characters)s characters, %(count)s of them tone numbers "
+                                   "(at most %(limit)s)"), tones, count=tones, cue=cue.index,
+                          line=number, characters=length, limit=qc.max_line_chars) if tones else
                 say(N_("cue %(cue)s, text line %(line)s, has %(characters)s characters (at most "
                        "%(limit)s)"), cue=cue.index, line=number, characters=length,
                     limit=qc.max_line_chars), path, cue.line,
