@@ -11,6 +11,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
@@ -454,3 +455,44 @@ def test_plan_says_each_master_s_timecode_and_where_each_profile_s_master_starts
     assert not any(line.startswith(("master ", "  profile '")) for line in
                    quiet.stderr.splitlines()), quiet.stderr
     assert quiet.stdout == CliRunner().invoke(cli, ["plan", str(manifest)]).stdout
+
+
+@pytest.mark.e2e
+def test_a_silent_spot_in_a_profile_held_to_r128_is_blocked_at_planning_with_a_way_out(campaign):
+    # A trial's spot declared 'audio: silent' passed validate and failed its TV master at
+    # render, told to "master the mix with less dynamic range": silence meets no integrated
+    # rule. Said at planning, at the spot's audio line, naming the way out; the profile with
+    # no standard renders, with its silent track.
+    campaign.subtitle("nah")
+    small = {"base": "web", "width": 320, "height": 180, "preset": "ultrafast"}
+    data = campaign.data([{"code": "nah", "treatment": "soft"}], profiles={
+        "strict": {**small, "loudness_standard": "ebu-r128"}, "loose": small})
+    data["spots"][0]["audio"] = "silent"
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    line = campaign.manifest.read_text().splitlines().index("  audio: silent") + 1
+    said = (f"{campaign.manifest}:{line}: error: spot 'spot' is silent ('audio: silent'): profile "
+            "'strict' holds its files to EBU R128 (2023), whose integrated loudness no silence "
+            "meets; its variants of that profile are not made (hint: give the spot its sound; "
+            "or, to deliver it silent, give it a profile of its own without a loudness standard "
+            "(loudness_standard: null))")
+    validated = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert validated.exit_code == 1 and said in validated.output.splitlines(), validated.output
+    rendered = CliRunner().invoke(cli, ["render", str(campaign.manifest)])
+    assert rendered.exit_code == 1 and "1 rendered, 0 up-to-date, 0 failed, 1 blocked" in \
+        rendered.output, rendered.output
+    assert "less dynamic range" not in rendered.output
+    assert not list(campaign.root.rglob("spot.nah.strict*"))
+    made = campaign.out / "spot.nah.loose.mp4"
+    assert [s["codec_type"] for s in mediacheck.streams(made)] == ["video", "audio", "subtitle"]
+    # Undeclared, a master whose sound is digital silence: said at the master.
+    quiet = campaign.root / "media/quiet.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=4", "-f", "lavfi",
+           "-i", "anullsrc=r=48000:cl=stereo", "-t", "4", "-c:v", "libx264", "-preset",
+           "ultrafast", "-c:a", "aac", "-shortest", str(quiet))
+    del data["spots"][0]["audio"]
+    data["spots"][0]["master"] = "../media/quiet.mp4"
+    campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    validated = CliRunner().invoke(cli, ["validate", str(campaign.manifest)])
+    assert validated.exit_code == 1 and f"{quiet}: error: spot 'spot' is silent (its master's " \
+        "sound is below -70 LUFS throughout): profile 'strict'" in validated.output, \
+        validated.output

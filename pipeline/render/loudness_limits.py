@@ -200,3 +200,27 @@ class LoudnessChecks(Memo):
                     profile.loudness, profile.loudness_tolerance),
                    lambda: self._checked(short_term_excess(source, loudness, profile, treatment,
                                                            seconds)))
+
+    def _silent_held(self, spot, profile: Profile, declared: bool) -> None:
+        """The error of a spot whose master's sound is silence (`declared`: the spot's `audio:
+        silent`; else its analysis found no sound) in a profile held to a loudness standard,
+        whose integrated rule no silence meets (standards.py `verdict`): once a spot and
+        profile, Blocked for that profile's variants of the master's sound before anything is
+        made. A trial's silent spot passed validate and failed its TV master at render, told
+        to "master the mix with less dynamic range"."""
+        standard = STANDARDS.get(profile.loudness_standard or "")
+        if standard is None:
+            return
+        where, line = (self.manifest.path, spot.audio.line) if declared else (spot.master, None)
+        self._once(("silent-held", spot.id, profile.name), lambda: self._checked([error(
+            say(N_("spot %(spot)s is silent (%(why)s): profile %(profile)s holds its files to "
+                   "%(standard)s, whose integrated loudness no silence meets; its variants of "
+                   "that profile are not made"), spot=repr(spot.id),
+                why=say(N_("'audio: silent'")) if declared else
+                say(N_("its master's sound is below -70 %(unit)s throughout"),
+                    unit=standard.unit),
+                profile=repr(profile.name), standard=standard.title), where, line,
+            say(N_("give the spot its sound; or, to deliver it silent, give it a profile of its "
+                   "own without a loudness standard (%(key)s)"),
+                key="loudness_standard: null"), code="master-silent")]))
+

@@ -290,12 +290,16 @@ class _Planner(MasterFit, OwnFiles):
                                                         language.treatment, plan.radio)
                 self._short_term(spot.master, analysis, variant.profile, language.treatment,
                                  plan.master.duration)
+                if not analysis.loudness.defined:
+                    self._silent_held(spot, variant.profile, declared=False)
         if language.treatment in MASTER_SOUND:
             if plan.conform.sound is None and not plan.conform.silent:
                 self._block(f"master {spot.master} of spot {spot.id!r} has no audio stream: its "
                             f"{' and '.join(MASTER_SOUND)} languages would have no sound",
                             spot.line, "add 'audio: silent' to the spot for a silent track, or "
                                        "export the master with its sound")
+            if plan.conform.silent:
+                self._silent_held(spot, variant.profile, declared=True)
         if language.treatment == "mix":
             if spot.music_bed is None:
                 self._block(f"language {language.code!r} uses 'mix' but spot {spot.id!r} has no "
