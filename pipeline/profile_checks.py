@@ -179,6 +179,15 @@ def _profile_problem(profile: Profile) -> tuple[tuple[str, ...], Message] | None
         if profile.width < 2 or profile.height < 2:
             return (("width", "height") if profile.width < 2 else ("height", "width"),
                     say(N_("a video profile needs a width and a height of at least 2 px")))
+        if profile.mastered and abs(profile.width / profile.height / (16 / 9) - 1) > 0.005:
+            # Square pixels: no profile key sets another shape. A trial's 720x576 XDCAM
+            # master came out 5:4, labelled HD422; its 720x480 one failed in the encoder.
+            return (("width", "height"), say(
+                N_("a TV master (a leader, timecode, mono tracks or an interlaced scan) is 16:9 "
+                   "with square pixels, as HD's 1920x1080 and 1280x720 (SMPTE ST 274, ST 296), "
+                   "not %(size)s: an SD frame's pixels are not square, and no profile key sets "
+                   "them; an SD master is upscaled into an HD frame"),
+                size=f"{profile.width}x{profile.height}"))
         if profile.mastered and profile.max_mb_per_minute:
             # A master's picture is encoded in one pass at its own rate (render/mastering.py).
             return (("max_mb_per_minute", "scan", "timecode", "leader", "audio_tracks"),

@@ -57,6 +57,15 @@ STATION = """\
       radio-tc:
         base: radio
         timecode: "10:00:00:00"   # <- radio-tc: an audio profile has no leader, timecode
+      sd-pal:                     # (a trial's: 720x576 square pixels, 5:4, "XDCAM HD422")
+        base: broadcast-mxf
+        width: 720                # <- sd-pal: a TV master (a leader, timecode, mono tracks or
+        height: 576
+      sd-ntsc:
+        base: broadcast-prores
+        scan: progressive
+        height: 480
+        width: 720                # <- sd-ntsc: a TV master (a leader, timecode, mono tracks or
     """
 
 
