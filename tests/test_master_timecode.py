@@ -243,6 +243,25 @@ def test_a_file_that_fits_only_partly_or_both_ways_is_read_as_it_is(tmp_path):
     assert said(read_on(TIMED, tmp_path, "10:00:00;00")) == past
 
 
+def test_a_file_timed_to_a_master_that_passes_midnight_is_read_from_its_start(tmp_path):
+    # Timecode starts again at midnight: a master from 23:59:57:00 for 6 s ends at 00:00:03:00,
+    # and a trial's file timed so was refused, its cue at 00:00:00,000 "before" the master.
+    midnight = ("1\n23:59:57,500 --> 23:59:59,000\nuno\n\n"
+                "2\n00:00:00,000 --> 00:00:01,500\ndos\n")
+    result = read_on(midnight, tmp_path, "23:59:57:00", duration=6.0)
+    assert said(result) == [("note", NOTE.format(name="nah.srt", timecode="23:59:57:00"))]
+    assert times(result) == [(500, 2000), (3000, 4500)]
+    # Its cues all after midnight fit the master read from zero too: read as it is.
+    after = "1\n00:00:00,500 --> 00:00:01,500\ndos\n"
+    result = read_on(after, tmp_path, "23:59:57:00", duration=6.0)
+    assert said(result) == [] and times(result) == [(500, 1500)]
+    # Past the master's end after midnight: not read from there, and said why.
+    late = midnight.replace("00:00:00,000 --> 00:00:01,500", "00:00:03,500 --> 00:00:04,000")
+    result = read_on(late, tmp_path, "23:59:57:00", duration=6.0)
+    assert ("error", "cue 1 starts at 23:59:57,500, after the end of the video (00:00:06,000)") \
+        in said(result), said(result)
+
+
 def test_a_file_not_read_from_the_master_s_timecode_is_told_why_once(tmp_path):
     # A trial's SRT timed from 10:00:01,000 to a master from 01:00:00:00 was told, cue by cue,
     # only to check its times, or that the file belongs to this spot.

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pipeline.cli.translate import check
 from pipeline.media.timecode import _timecode
 from pipeline.subtitles.formats import read_subtitles
+from pipeline.subtitles.ttml_time import smpte_label
 
 PAL = 'ttp:timeBase="smpte" ttp:frameRate="25" ttp:markerMode="discontinuous"'
 NTSC = 'ttp:timeBase="smpte" ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001"'
@@ -421,3 +422,9 @@ def test_a_start_of_programme_not_read_is_a_warning_at_its_line(tmp_path, parame
                           duration=None)
     assert len([d for d in alone.diagnostics if d.code == "programme-start"]) == (
         0 if message.startswith("counts frames,") else 1)
+
+
+def test_a_label_past_midnight_starts_again_at_zero():
+    # A master from 23:59:57:00 runs on to 00:00:03:00; a message said "24:00:01:12".
+    assert smpte_label((24 * 3600 + 1) * 25 + 12, 25, "") == "00:00:01:12"
+    assert smpte_label((23 * 3600 + 59 * 60 + 59) * 25 + 24, 25, "") == "23:59:59:24"

@@ -51,10 +51,14 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
     if span is None:
         return None
     smpte, rate, first, length = span
-    if any(_off_master(cue, parsed, first, length) for cue in parsed.cues):
+    wraps = _wraps(parsed, first, length)
+    if any(_off_master(cue, parsed, first, length, wraps) for cue in parsed.cues):
         return None
     moved = first - parsed.counted_from * 1000
-    cues = [replace(cue, start=round(cue.start - moved), end=round(cue.end - moved))
+
+    def after(cue: Cue) -> Fraction:     # past midnight on the master: a day later
+        return moved - (DAY if wraps and cue.start - moved < 0 else 0)
+    cues = [replace(cue, start=round(cue.start - after(cue)), end=round(cue.end - after(cue)))
             for cue in parsed.cues]
     unstarted = say(N_(" (it gives no ebuttm:documentStartOfProgramme)")) \
         if parsed.start_missing is not None else ""
@@ -89,12 +93,28 @@ def _master_span(parsed: Parsed, timecode: str | None, fps: float | None,
     return (smpte, rate, start * 1000, round(duration * 1000)) if start else None
 
 
-def _off_master(cue: Cue, parsed: Parsed, first: Fraction, length: int) -> Message | None:
+DAY = 86_400_000       # milliseconds: a timecode's day, after which its labels start again
+
+
+def _wraps(parsed: Parsed, first: Fraction, length: int) -> bool:
+    """Whether the master's timecode passes midnight (23:59:57:00 for 6 s ends at 00:00:03:00)
+    and the file has a cue before it: its cues from 00:00:00 on are then the master's last
+    seconds (a trial's file timed so was refused, its second cue "before" the master). A file
+    whose cues are all after midnight fits the master read from zero as well: read as it is."""
+    return first + length > DAY and any(
+        cue.start + parsed.counted_from * 1000 >= first for cue in parsed.cues)
+
+
+def _off_master(cue: Cue, parsed: Parsed, first: Fraction, length: int,
+                wraps: bool = False) -> Message | None:
     """Why `cue` keeps its file from being read from the master's start (`first`), if it does:
-    it starts outside the master read from there, or on it read as it is."""
+    it starts outside the master read from there, or on it read as it is. `wraps`: the master
+    passes midnight (`_wraps`), a cue before its start being after midnight."""
     # In milliseconds of the file's own time line: a SMPTE TTML file's cues count from the
     # start of programme it was checked as (`Parsed.counted_from`).
     start = cue.start + parsed.counted_from * 1000
+    if wraps and start < first:
+        start += DAY
     if start < first:
         return say(N_("cue %(cue)s (%(start)s) starts before it"), cue=cue.index,
                    start=format_time(cue.start))
@@ -129,8 +149,9 @@ def past_end_hint(diagnostics: list[Diagnostic], parsed: Parsed, timecode: str |
     # 0 to 14 s of a master from 10:00:00:00 when such files are read from there).
     if all(cue.start + parsed.counted_from * 1000 < min(first, HOUR) for cue in parsed.cues):
         return diagnostics
-    why = next((why for cue in parsed.cues if (why := _off_master(cue, parsed, first, length))),
-               None)
+    wraps = _wraps(parsed, first, length)
+    why = next((why for cue in parsed.cues
+                if (why := _off_master(cue, parsed, first, length, wraps))), None)
     if why is None:     # it would have been read from there (`read_from_master`)
         return diagnostics
     end = counted_on(timecode, rate, FrameGrid(rate).nearest(length))

@@ -55,7 +55,8 @@ DROP_CYCLES = {"dropNTSC": (2, 1, 10), "dropPAL": (4, 2, 20)}
 def smpte_label(frames: int, counted_rate: int, drop: str) -> str:
     """The SMPTE timecode label `HH:MM:SS:FF` of the frame `frames` after 00:00:00:00, at
     `counted_rate` frames a timecode second, skipping the labels `drop` drops (ttp:dropMode,
-    TTML1 §6.2.3): the inverse of the count TTML1 Appendix N.3 makes of a label."""
+    TTML1 §6.2.3), from 00:00:00:00 again past midnight: the inverse of the count TTML1
+    Appendix N.3 makes of a label."""
     nominal = frames
     if drop in DROP_CYCLES:
         dropped, every, cycle = DROP_CYCLES[drop]
@@ -66,7 +67,8 @@ def smpte_label(frames: int, counted_rate: int, drop: str) -> str:
         if into >= group:     # past the cycle's first group, which drops nothing
             nominal += dropped * ((into - group) // (group - dropped) + 1)
     seconds, frame = divmod(nominal, counted_rate)
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}:{frame:02d}"
+    # Labels start again at midnight (a master from 23:59:57:00 runs on to 00:00:03:00).
+    return f"{seconds // 3600 % 24:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}:{frame:02d}"
 
 
 class TimeParameters:
