@@ -286,8 +286,13 @@ def unsounded(tmp_path_factory):
            "-f", "lavfi", "-i", "anullsrc=sample_rate=48000:channel_layout=stereo", "-t", "4",
            *X264, "-c:a", "aac", str(media / "quiet.mp4"))
     shutil.copy(media / "quiet.mp4", media / "meant.mp4")
+    # And one whose sound (5.5 s) runs past its picture (4 s).
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=4",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=5.5",
+           *X264, "-c:a", "aac", str(media / "long.mp4"))
     return Spots(root, {"short": media / "short.mp4", "quiet": media / "quiet.mp4",
-                        "meant": media / "meant.mp4"}, spot_keys={"meant": {"audio": "silent"}})
+                        "meant": media / "meant.mp4", "long": media / "long.mp4"},
+                 spot_keys={"meant": {"audio": "silent"}})
 
 
 def test_a_short_or_silent_master_sound_is_said_once_before_rendering(unsounded):
@@ -308,6 +313,13 @@ def test_a_short_or_silent_master_sound_is_said_once_before_rendering(unsounded)
         assert len(silent) == 1 and silent[0].startswith(
             f"{unsounded.masters['quiet']}: warning: the master's sound is silent"), result.stderr
         assert "goes to air silent" in silent[0] and "'audio: silent'" in silent[0]
+        # Past the picture: cut, and said (a trial's film master lost its last second unsaid).
+        long = [line for line in result.stderr.splitlines() if "past its picture" in line]
+        assert long == [f"{unsounded.masters['long']}: warning: the master's sound runs 1.5 s "
+                        "past its picture (cut at the picture's end, faded): its sound ends at "
+                        "5.5 s of 4.0 s (hint: check that the sound is the spot's own mix, or "
+                        "export the master with its sound ending with the picture)"], \
+            result.stderr
 
 
 def test_the_warnings_are_the_variants_and_the_silence_is_said_once(unsounded):

@@ -271,7 +271,7 @@ def test_an_input_s_loudness_is_said_in_lkfs_when_every_profile_s_standard_write
 
 def test_a_silent_master_is_said_in_spanish_with_its_unit():
     from pipeline.publish.wording import localised
-    from pipeline.render.sound_warnings import master_sound_warnings
+    from pipeline.render.master_sound import master_sound_warnings
 
     silence = loudness.SoundAnalysis(loudness.Loudness(None, None, 0.0), None)
     (said,) = master_sound_warnings(Path("spot.mp4"), silence, 4.0, "LKFS")

@@ -292,11 +292,12 @@ def _in_spanish(diagnostics, name: str) -> list[tuple[str | None, str]]:
 
 # What a recording's check is told and may stay English: a master's own problems (the media
 # team's, `validate`).
-RECORDING_ENGLISH_ONLY = {("sound_warnings.py", "master_sound_warnings"),
+RECORDING_ENGLISH_ONLY = {("master_sound.py", "master_sound_warnings"),
                           ("probe.py", "probe_video"), ("probe.py", "probe_master")}
 # What `check` of a recording reaches: reading it, its name in the folder, its checks.
 RECORDING_CHECK = ("pipeline/render/recording_check.py", "pipeline/render/deliveries.py",
                    "pipeline/render/sound_input.py", "pipeline/render/sound_warnings.py",
+                   "pipeline/render/master_sound.py",
                    "pipeline/render/sound_sides.py", "pipeline/render/split_mono.py",
                    "pipeline/render/loudness_limits.py", "pipeline/render/unused_inputs.py",
                    "pipeline/manifest/input_names.py", "pipeline/media/cut_short.py",

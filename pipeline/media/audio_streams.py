@@ -206,7 +206,7 @@ def stems_warning(choice: AudioChoice, sound: SoundMap, gated: dict[str, float |
     """What two mono streams of the master `file` taken as left and right by default seem to
     be instead, from the levels of the two sides where each sounds (`gated`, dBFS RMS:
     defects.Defects.gated), or None: they may be left and right, were chosen so, or are both
-    silent (sound_warnings.master_sound_warnings says that)."""
+    silent (render/master_sound.py says that)."""
     if (choice.streams is not None or len(sound.streams) != 2 or sound.layout != "stereo"
             or set(gated) != {"FL", "FR"}):
         return None

@@ -90,6 +90,7 @@ _MEDIA = {
     "stems": N_("Master's stems taken as left and right"),
     "master-silent": N_("Master's sound silent"),
     "master-sound-short": N_("Master's sound shorter than its picture"),
+    "master-sound-long": N_("Master's sound longer than its picture, cut"),
     "silent-audio": N_("Silent audio"),
     "loudness-range": N_("Loudness range wider than the profile's limit"),
     "limited": N_("Peaks limited hard to reach the loudness (may sound squashed)"),
@@ -128,7 +129,7 @@ QC_KINDS: dict[str, str] = _READING | _SUBTITLES | _MEDIA | _NAMES | _CAMPAIGN
 # length; dead air that padding leaves is a warning of its own.
 CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", "frame-grid",
                        "timing-format", "settings", "stems", "format", "stranded-mark",
-                       "audio-format", "wav-not-pcm", "length"})
+                       "audio-format", "wav-not-pcm", "length", "master-sound-long"})
 
 # Warnings for the translator alone: nothing a station sees or hears differs. A letter typed
 # composed in one cue and decomposed in another is burned alike and written composed (NFC) in

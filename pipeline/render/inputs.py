@@ -33,9 +33,10 @@ from pipeline.render.delivery_files import RECORDING_UNREADABLE, find_delivery
 from pipeline.render.loudness_limits import LoudnessChecks
 from pipeline.render.medium import (MASTER_SOUND, carries, is_radio, master_view,
                                    not_applicable, radio_master)
+from pipeline.render.master_sound import video_master_warnings
 from pipeline.render.memo import Blocked
 from pipeline.render.sound_input import coarse_samples, low_sample_rate, misnamed, thin_coding
-from pipeline.render.sound_warnings import dead_air, defect_warnings, video_master_warnings
+from pipeline.render.sound_warnings import dead_air, defect_warnings
 from pipeline.render.strays import WrittenFiles
 from pipeline.render.variants import VariantPlan
 from pipeline.standards import input_unit, loudest
@@ -254,7 +255,7 @@ class Inputs(LoudnessChecks):
                             ) -> tuple[SoundAnalysis, list[Diagnostic]]:
         """A video master's sound analysed (the loudness its levelling starts from, its DC
         offset subtracted when it has one), and what it holds that nobody asked for as
-        warnings on the master (sound_warnings.video_master_warnings), for the burned and
+        warnings on the master (master_sound.video_master_warnings), for the burned and
         subtitled variants that carry it; and, at the spot, two mono streams taken as left and
         right that look like stems (audio_streams.stems_warning)."""
         analysis = self._once(("video-sound", master_view(spot)),

@@ -16,9 +16,10 @@ from pipeline.media.loudness import Loudness, SoundAnalysis
 from pipeline.messages import N_, Items, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 from pipeline.render.leveling import aim, short_term_room
+from pipeline.render.master_sound import silent_held
 from pipeline.render.medium import MASTER_SOUND, carries
 from pipeline.render.memo import Memo
-from pipeline.standards import STANDARDS, loudness_unit, short_term_limit
+from pipeline.standards import STANDARDS, input_unit, loudness_unit, short_term_limit
 
 
 # What to ask for, by where the range comes from: levelling is a plain gain, so the source's.
@@ -202,25 +203,7 @@ class LoudnessChecks(Memo):
                                                            seconds)))
 
     def _silent_held(self, spot, profile: Profile, declared: bool) -> None:
-        """The error of a spot whose master's sound is silence (`declared`: the spot's `audio:
-        silent`; else its analysis found no sound) in a profile held to a loudness standard,
-        whose integrated rule no silence meets (standards.py `verdict`): once a spot and
-        profile, Blocked for that profile's variants of the master's sound before anything is
-        made. A trial's silent spot passed validate and failed its TV master at render, told
-        to "master the mix with less dynamic range"."""
-        standard = STANDARDS.get(profile.loudness_standard or "")
-        if standard is None:
-            return
-        where, line = (self.manifest.path, spot.audio.line) if declared else (spot.master, None)
-        self._once(("silent-held", spot.id, profile.name), lambda: self._checked([error(
-            say(N_("spot %(spot)s is silent (%(why)s): profile %(profile)s holds its files to "
-                   "%(standard)s, whose integrated loudness no silence meets; its variants of "
-                   "that profile are not made"), spot=repr(spot.id),
-                why=say(N_("'audio: silent'")) if declared else
-                say(N_("its master's sound is below -70 %(unit)s throughout"),
-                    unit=standard.unit),
-                profile=repr(profile.name), standard=standard.title), where, line,
-            say(N_("give the spot its sound; or, to deliver it silent, give it a profile of its "
-                   "own without a loudness standard (%(key)s)"),
-                key="loudness_standard: null"), code="master-silent")]))
-
+        """`master_sound.silent_held`'s error, once a spot and profile: Blocked for that
+        profile's variants of the master's sound before anything is made."""
+        self._once(("silent-held", spot.id, profile.name), lambda: self._checked(silent_held(
+            self.manifest.path, spot, profile, declared, input_unit(self.manifest.profiles))))

@@ -166,7 +166,7 @@ _PEAKS_SOURCE = {
 def output_warnings(plan: VariantPlan, audio: SharedTrack) -> list[Diagnostic]:
     """What QC finds on the rendered file itself (its inputs' warnings are in the plan): silence
     nobody asked for (a spot's `audio: silent` asks for it) and no input's warning already
-    said (a master's silent sound: sound_warnings.master_sound_warnings), a loudness range
+    said (a master's silent sound: master_sound.master_sound_warnings), a loudness range
     wider than the profile's (`loudness_limits.loudness_range`) unless planning said it of the
     sound levelled here, and a limiter that takes more than HEAVY_LIMITING LU
     of loudness to reach the target (`Leveling.loudness_cut`)."""

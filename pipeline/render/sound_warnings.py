@@ -2,8 +2,8 @@
 offset (and the correction subtracted from the rendered sound), clipping, a voice routed off
 the centre or into the LFE by a wrong channel order, a delivery's, a bed's or a video
 master's one silent side (the other put in its place; render/sound_sides.py) or a delivery's
-or bed's sides far apart, dead air at the start or end of a sound aired alone, and a video
-master's silent or short sound.
+or bed's sides far apart, and dead air at the start or end of a sound aired alone (a video
+master's silent, short or long sound: render/master_sound.py).
 
 The analysis is `deliveries.py`'s (one decode of each file, `media/defects.py`'s readings);
 these are the rules read off it, for dubs and voice-overs, music beds and masters alike, and
@@ -16,15 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
-from pipeline.manifest import QcSettings
 from pipeline.media.audio_layout import GAINS, spoken
-from pipeline.media.audio_streams import SoundMap
 from pipeline.media.defect_levels import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL,
                                           LOSSY_SHARE, SILENCE_LEVEL)
 from pipeline.media.defects import Defects, offset_dbfs
-from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK, SoundAnalysis
+from pipeline.media.loudness import BLOCK, SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
-from pipeline.render.sound_sides import master_sides, one_sided, side_warnings, silent_side
+from pipeline.render.sound_sides import master_sides, side_warnings, silent_side
 from pipeline.render.variants import VariantPlan
 
 # A DC offset over DC_LIMIT is said and subtracted from the rendered sound. Clean material sits
@@ -49,51 +47,6 @@ ORDER_HINT = say(N_("check the channel order of the export (L R C LFE Ls Rs: the
                     "with the spot's audio: key"))
 # A 5.1's or 7.1's surrounds (a 6.1's back centre too): what the downmix takes 3 dB down.
 SURROUNDS = ("BL", "BR", "SL", "SR", "BC")
-
-
-def master_sound_warnings(path: Path, analysis: SoundAnalysis, picture: float,
-                          unit: str) -> list[Diagnostic]:
-    """What the burned and subtitled variants of a video master of `picture` seconds carry from
-    its sound (`analyse_master_sound`'s analysis) that nobody asked for: silence (undefined
-    loudness: no 400 ms block reaches ITU-R BS.1770-4's absolute gate), or sound that ends more than
-    a delivery's default `duration_tolerance` (0.5 s) before the picture, the rest padded with
-    silence. Warnings, not errors: the dubs' variants are unaffected and a spot's `audio:
-    silent` says silence is meant; `--strict` refuses them. Neither for a spot with `audio:
-    silent`, which has no sound analysed. The gate is said in `unit` (standards.input_unit)."""
-    if not analysis.loudness.defined:
-        return [warning(say(N_("the master's sound is silent (its loudness is undefined: no 400 "
-                               "ms block reaches ITU-R BS.1770-4's absolute gate, %(gate)s "
-                               "%(unit)s): every burned and subtitled variant goes to air "
-                               "silent"), gate=Number(ABSOLUTE_GATE, "g"), unit=unit), path,
-                        hint="export the master again with its sound, or choose its streams "
-                             "with the spot's 'audio:' key; 'audio: silent' on the spot says "
-                             "the spot is meant to be silent", code="master-silent")]
-    # The decoded sound, aligned with the picture: where it ends on the picture's clock.
-    ends = analysis.defects.length if analysis.defects is not None else None
-    if ends is None or picture - ends <= QcSettings().duration_tolerance:
-        return []
-    return [warning(say(N_("the master's sound ends %(short)s s before its picture (padded with "
-                           "silence): its sound stops at %(end)s s of %(length)s s"),
-                        short=Number(picture - ends, ".1f"), end=Number(ends, ".1f"),
-                        length=Number(picture, ".1f")), path,
-                    hint="export the master again with its sound running to the picture's end",
-                    code="master-sound-short")]
-
-
-
-def video_master_warnings(path: Path, analysis: SoundAnalysis, sound: SoundMap, picture: float,
-                          unit: str) -> list[Diagnostic]:
-    """What the burned and subtitled variants of a video master carry from its `sound`
-    (`analyse_master_sound`'s analysis) that nobody asked for: its silence or its end before
-    the `picture`'s (`master_sound_warnings`, in `unit`), its DC offset and clipping
-    (`defect_warnings`) and, of one stereo stream (sound_sides.master_sides), a silent side,
-    put on both sides as a dub's is (`use_analysis`)."""
-    found = master_sound_warnings(path, analysis, picture, unit)
-    if analysis.defects is None:
-        return found
-    sides = master_sides(sound)
-    return (found + defect_warnings(path, analysis, N_("master's sound"), replaced=sides)
-            + (one_sided(path, analysis.defects, N_("master")) if sides else []))
 
 
 def dc_correction(analysis: SoundAnalysis, sides: bool = False) -> tuple[float, ...] | None:
