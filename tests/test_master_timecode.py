@@ -479,3 +479,23 @@ def test_a_preview_labels_its_tiles_with_the_files_own_times(timecoded, tmp_path
     assert result.exit_code == 0, result.output
     assert notes(result.stderr) == [
         f"{path}: note: {NOTE.format(name='nah.srt', timecode='10:00:00:00')}"]
+
+
+def test_a_drop_frame_master_made_a_non_drop_tv_master_is_noted_with_the_key(campaign, masters):
+    # A trial's 29.97 master from 09:59:58;00 came out 09:59:48:00 (the profile's default,
+    # non-drop) without a word; an NTSC station labelling in drop-frame reads it 3.6 s an hour
+    # apart. Noted at the profile, with the timecode to write; a drop-frame profile is not.
+    shutil.copy(masters["29.97"], campaign.root / "media/spot.mp4")
+    campaign.audio("yua")
+    tv = {"base": "broadcast-prores", "width": 320, "height": 180,
+          "leader": {"bars": 1, "black": 1}}
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], profiles={
+        "tv": tv, "tv-df": tv | {"timecode": "09:59:58;00"}})
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if "non-drop-frame" in line]
+    line = manifest.read_text().splitlines().index("  tv:") + 1
+    assert said == [f"{manifest}:{line}: note: profile 'tv' writes spot spot's master in "
+                    "non-drop-frame timecode (10:00:00:00), where its master's own is "
+                    "drop-frame (10:00:00;00) (hint: for drop-frame, give the profile timecode: "
+                    "\"10:00:00;00\")"], result.stderr

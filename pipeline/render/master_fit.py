@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
+from pipeline.errors import Diagnostic, PipelineError, note, raise_if_errors, warning
 from pipeline.messages import N_, Items, Message, Number, say
 from pipeline.media.geometry import bars_warning
 from pipeline.media.scan import SCAN_NAMES
@@ -54,6 +54,29 @@ class MasterFit(Inputs):
             self._add_input(plan, "slate_font", font.path)
         self._note_whole_rate(plan, master_fps)
         self._note_rate_converted(plan)
+        self._note_drop_mode(plan, master_fps)
+
+    def _note_drop_mode(self, plan: VariantPlan, master_fps: float | None) -> None:
+        """A TV master written in non-drop-frame timecode (the profile's default) at 29.97 or
+        59.94 fps, of a master whose own timecode is drop-frame, is noted once a spot and
+        profile: a trial's 09:59:58;00 master came out 09:59:48:00 without a word, and an NTSC
+        station labelling in drop-frame reads non-drop times 3.6 s an hour apart (SMPTE
+        ST 12-1)."""
+        profile, spot, own = plan.variant.profile, plan.variant.spot, plan.master.timecode
+        if not (profile.mastered and profile.timecode and ";" not in profile.timecode
+                and own and ";" in own
+                and output_rate(profile, master_fps) in (Fraction(30000, 1001),
+                                                         Fraction(60000, 1001))):
+            return
+        drop = profile.timecode[:8] + ";" + profile.timecode[9:]
+        line = self.manifest.profile_line(profile.name, "timecode")
+        plan.notes += self._once(("drop-mode", profile.name, spot.id), lambda: self._checked([
+            note(say(N_("profile %(profile)s writes spot %(spot)s's master in non-drop-frame "
+                        "timecode (%(timecode)s), where its master's own is drop-frame "
+                        "(%(own)s)"), profile=repr(profile.name), spot=spot.id,
+                     timecode=profile.timecode, own=own), self.manifest.path, line,
+                 say(N_("for drop-frame, give the profile %(key)s"),
+                     key=f"timecode: \"{drop}\""), "drop-mode")]))
 
     def _note_whole_rate(self, plan: VariantPlan, master_fps: float | None) -> None:
         """A TV master made at 24, 30 or 60 fps exactly (a phone's or a screen recording's
