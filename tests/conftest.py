@@ -3,6 +3,7 @@ and a factory for small campaigns (manifest + subtitle and audio files) in tmp_p
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -35,6 +36,18 @@ def made_after_failing(folder: Path, stem: str) -> list[Path]:
 def ffmpeg(*args: str) -> None:
     assert FFMPEG, "ffmpeg is not installed: run `make setup` (apt-get install ffmpeg)"
     subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args], check=True)
+
+
+@pytest.fixture(autouse=True)
+def logger_levels():
+    """The root's and the pipeline's logger levels as they were before each test: a command
+    run with -q (cli/common.py sets them, once a process in real use) left the pipeline's at
+    ERROR for every later test in its worker, whose warnings then never reached caplog."""
+    loggers = [logging.getLogger(), logging.getLogger("pipeline")]
+    levels = [logger.level for logger in loggers]
+    yield
+    for logger, level in zip(loggers, levels):
+        logger.setLevel(level)
 
 
 @pytest.fixture(scope="session")
