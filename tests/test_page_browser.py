@@ -531,40 +531,42 @@ def test_a_page_opened_from_a_copy_of_its_folder_checks_the_files_where_they_are
         context, published, tmp_path):
     # A trial's station opened the page from a USB stick: the flat download's check found no
     # file ("no file was verified": each is in its spot's folder), and wget took no file://
-    # address. Such a page hides them and checks the copy in place, both spots' folders.
+    # address. Such a page hides them and checks the copy in place, both spots' folders, in
+    # POSIX sh; a file changed or missing in the copy fails it (a review: --ignore-missing
+    # passed a copy cut short).
     copy = tmp_path / "usb" / "blue-heart"
     shutil.copytree(published, copy)
     page = open_page(context, (copy / "index.html").as_uri())
     everything = f"#card-{VIDEO_SPOT}-yua details.take-all[data-bundle-medium='']"
     assert page.locator(f"{everything} [data-served]").get_attribute("hidden") is not None
     assert page.locator(f"{everything} [data-from-file]").get_attribute("hidden") is None
-    command = page.locator(f"#check-here-{VIDEO_SPOT}-yua").text_content()
-    checked = subprocess.run(["bash", "-c", command], cwd=copy, capture_output=True, text=True,
-                             timeout=60)
+
+    def check(element_id: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["sh", "-c", page.locator(f"#{element_id}").text_content()],
+                              cwd=copy, capture_output=True, text=True, timeout=60)
+
+    checked = check(f"check-here-{VIDEO_SPOT}-yua")
     lines = checked.stdout.splitlines()
-    assert checked.returncode == 0 and len(lines) == 11, (command, checked.stdout,
-                                                         checked.stderr)
+    assert checked.returncode == 0 and len(lines) == 11, (checked.stdout, checked.stderr)
     assert all(line.endswith(": OK") for line in lines), lines
-    assert {f"{RADIO_SPOT}.yua.radio.wav: OK", f"{VIDEO_SPOT}.yua.web.mp4: OK"} <= set(lines)
+    assert {f"./{RADIO_SPOT}/{RADIO_SPOT}.yua.radio.wav: OK",
+            f"./{VIDEO_SPOT}/{VIDEO_SPOT}.yua.web.mp4: OK"} <= set(lines), lines
+    # Radio ticked: its medium's list (the video spot's radio MP3 in the other folder).
+    radio = check(f"check-here-{RADIO_SPOT}-yua-radio")
+    assert radio.returncode == 0 and f"{RADIO_SPOT}.yua.radio.wav: OK" in radio.stdout, \
+        radio.stdout + radio.stderr
     damaged = copy / VIDEO_SPOT / f"{VIDEO_SPOT}.yua.web.mp4"
     data = bytearray(damaged.read_bytes())
     data[len(data) // 2] ^= 0xFF
     damaged.write_bytes(bytes(data))
-    again = subprocess.run(["bash", "-c", command], cwd=copy, capture_output=True, text=True,
-                           timeout=60)
-    assert again.returncode != 0 and f"{VIDEO_SPOT}.yua.web.mp4: FAILED" in again.stdout
-    # Radio ticked: its medium's list (the video spot's radio MP3 in the other folder).
-    radio = subprocess.run(["bash", "-c", page.locator(
-        f"#check-here-{RADIO_SPOT}-yua-radio").text_content()], cwd=copy, capture_output=True,
-        text=True, timeout=60)
-    assert radio.returncode == 0 and f"{RADIO_SPOT}.yua.radio.wav: OK" in radio.stdout, \
-        radio.stdout + radio.stderr
-    # A language of one spot: no loop.
-    alone = page.locator(f"#check-here-{VIDEO_SPOT}-ote").text_content()
-    assert alone == f"(cd {VIDEO_SPOT} && sha256sum -c --ignore-missing ../ote.SHA256SUMS)"
-    checked = subprocess.run(["bash", "-c", alone], cwd=copy, capture_output=True, text=True,
-                             timeout=60)
-    assert checked.returncode == 0 and checked.stdout.endswith(": OK\n"), checked.stdout
+    again = check(f"check-here-{VIDEO_SPOT}-yua")
+    assert again.returncode == 1 and f"{VIDEO_SPOT}.yua.web.mp4: FAILED" in again.stdout
+    (copy / RADIO_SPOT / f"{RADIO_SPOT}.yua.radio.wav").unlink()      # a copy cut short
+    ote = check(f"check-here-{VIDEO_SPOT}-ote")
+    assert ote.returncode == 0 and ote.stdout.endswith(": OK\n"), ote.stdout
+    radio = check(f"check-here-{RADIO_SPOT}-yua-radio")
+    assert radio.returncode == 1 and f"{RADIO_SPOT}.yua.radio.wav: FAILED open or read" in \
+        radio.stdout, radio.stdout + radio.stderr
 
 
 def test_from_a_bucket_with_presigned_links(context, browser, page_campaign, s3_server, bucket,

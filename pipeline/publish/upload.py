@@ -12,7 +12,7 @@ import gzip
 import hashlib
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Collection
 
 from pipeline.errors import PipelineError, StorageError, error, warning
@@ -264,8 +264,6 @@ def _bundle_entries(bundles: list[Bundle], url_for, absolute) -> list[dict]:
     entries: dict[str, dict] = {}
     for bundle in bundles:
         entry = {"files": len(bundle.files), "bytes": bundle.size,
-                 # Where its files are in a copy of the campaign's folder (card.html.j2).
-                 "folders": sorted({str(PurePosixPath(file).parent) for file in bundle.files}),
                  "sha256sums": {"file": bundle.sums_name, "url": url_for(bundle.sums_name)},
                  "urls": {"file": bundle.urls_name, "url": url_for(bundle.urls_name),
                           "absolute": absolute(bundle.urls_name)}}
