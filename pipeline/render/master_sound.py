@@ -99,8 +99,10 @@ def silent_held(manifest: Path, spot, profile: Profile, declared: bool,
                "%(standard)s, whose integrated loudness no silence meets; its variants of that "
                "profile are not made"), spot=repr(spot.id),
             why=say(N_("'audio: silent'")) if declared else
-            say(N_("its master's sound is below -70 %(unit)s throughout"), unit=unit),
+            say(N_("its master's sound is below %(gate)s %(unit)s throughout"),
+                gate=Number(ABSOLUTE_GATE, "g"), unit=unit),
             profile=repr(profile.name), standard=standard.title), where, line,
-        say(N_("give the spot its sound; or, to deliver it silent, give it a profile of its own "
-               "without a loudness standard (%(key)s)"), key="loudness_standard: null"),
+        # A spot takes every profile of its manifest: the way out is a manifest of its own.
+        say(N_("give the spot its sound; or, to deliver it silent, render it from a manifest "
+               "of its own whose profiles set %(key)s"), key="loudness_standard: null"),
         code="master-silent")]
