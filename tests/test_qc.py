@@ -80,9 +80,9 @@ def test_one_character_is_said_in_the_singular(tmp_path):
         ¡
         """)
     warning = only(found, "reading-speed")
-    assert "reads too fast: 1 character in 0.04 s is 25.0 characters per second" in \
+    assert "reads too fast: 1 character in 0.040 s is 25.0 characters per second" in \
         warning.message
-    assert "rápido: 1 carácter en 0.04 s son 25.0 caracteres por segundo" in \
+    assert "rápido: 1 carácter en 0.040 s son 25.0 caracteres por segundo" in \
         localised(warning.detail.to_json(), "es")
 
 
@@ -96,6 +96,13 @@ def test_a_cue_s_length_is_said_alike_in_its_reading_speed_and_too_short_warning
     assert "1 character in 0.025 s is 40.0 characters per second" in \
         only(found, "reading-speed").message
     assert "on screen for only 0.025 s" in only(found, "too-short").message
+    found = qc(tmp_path, """\
+        1
+        00:00:01,000 --> 00:00:01,040
+        ¡
+        """)
+    assert "1 character in 0.040 s" in only(found, "reading-speed").message
+    assert "on screen for only 0.040 s" in only(found, "too-short").message
 
 
 def test_the_reading_speed_hint_agrees_with_the_cue_s_duration_warnings(tmp_path):

@@ -166,10 +166,10 @@ def _reading_speed(cue: Cue, lines: list[str], lengths: list[int], path,
     return [warning(
         say(N_("cue %(cue)s reads too fast: %(characters)s in %(seconds)s s is %(rate)s "
                "characters per second (at most %(limit)s)"), cue=cue.index,
-            # To the ms where the cue's length needs it, as the too-short warning says it: a
-            # 25 ms cue read "0.03 s" here and "0.025 s" there.
-            characters=counted, seconds=Number(seconds, ".2f" if (cue.end - cue.start) % 10 == 0
-                                               else ".3f"), rate=Number(cps, ".1f"),
+            # To the ms where the too-short warning says it too: a 25 ms cue read "0.03 s" here
+            # and "0.025 s" there.
+            characters=counted, seconds=Number(seconds, ".3f" if seconds < qc.min_duration
+                                               else ".2f"), rate=Number(cps, ".1f"),
             limit=Number(qc.max_cps)), path, cue.line, _slower(characters, qc), "reading-speed")]
 
 
