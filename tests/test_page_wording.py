@@ -276,7 +276,7 @@ def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campa
     lra = record["loudness"]["lra_lu"]
     assert (f"warning: loudness range {lra:.1f} LU, measured per EBU Tech 3342, is wider than "
             "the limit of 1 LU of profile narrow") in rendered.output
-    assert re.search(r"yua\.srt:1: warning: cue 1 reads too fast: 53 characters in 0\.60 s is "
+    assert re.search(r"yua\.srt:1: warning: cue 1 reads too fast: 53 characters in 0\.600 s is "
                      r"88\.3 characters per second \(at most \d+\)", rendered.output), rendered.output
 
     published = invoke("publish", manifest, "--to", f"file://{tmp_path / 'dist'}")
@@ -303,7 +303,7 @@ def test_a_rendered_variant_s_warnings_read_in_spanish_on_the_spanish_page(campa
         "Escúchelo antes de emitirlo.")
     assert by_code["reading-speed"].startswith(
         "Subtítulo demasiado rápido para leerlo: el subtítulo 1 se lee demasiado "
-        "rápido: 53 caracteres en 0.60 s son 88.3 caracteres por segundo (máximo ")
+        "rápido: 53 caracteres en 0.600 s son 88.3 caracteres por segundo (máximo ")
     clipped = by_code["clipping"]
     assert re.fullmatch(r"Grabación saturada \(recortada\): el doblaje tiene saturación "
                         r"\(recorte\): la distorsión se oye entre \d+\.\d s y \d+\.\d s, y así "
