@@ -499,3 +499,8 @@ def test_a_drop_frame_master_made_a_non_drop_tv_master_is_noted_with_the_key(cam
                     "non-drop-frame timecode (10:00:00:00), where its master's own is "
                     "drop-frame (10:00:00;00) (hint: for drop-frame, give the profile timecode: "
                     "\"10:00:00;00\")"], result.stderr
+    # A minute whose first two labels drop-frame skips: the first label it has.
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}], profiles={
+        "tv": tv | {"timecode": "10:01:00:00"}})
+    result = CliRunner().invoke(cli, ["validate", str(manifest)], catch_exceptions=False)
+    assert 'give the profile timecode: "10:01:00;02")' in result.stderr, result.stderr

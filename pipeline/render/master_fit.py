@@ -25,6 +25,8 @@ from pipeline.subtitles.fonts import Font, resolve_font
 # Whole rates of the NTSC family's: what phones and screen recorders make (media/timecode.py's
 # `measured_constant_rate`), not what its stations air.
 WHOLE_NTSC_RATES = (Fraction(24), Fraction(30), Fraction(60))
+# The rates drop-frame timecode counts (SMPTE ST 12-1): 29.97 and 59.94.
+DROP_RATES = (Fraction(30000, 1001), Fraction(60000, 1001))
 
 
 class MasterFit(Inputs):
@@ -64,11 +66,14 @@ class MasterFit(Inputs):
         ST 12-1)."""
         profile, spot, own = plan.variant.profile, plan.variant.spot, plan.master.timecode
         if not (profile.mastered and profile.timecode and ";" not in profile.timecode
-                and own and ";" in own
-                and output_rate(profile, master_fps) in (Fraction(30000, 1001),
-                                                         Fraction(60000, 1001))):
+                and own and ";" in own and output_rate(profile, master_fps) in DROP_RATES):
             return
-        drop = profile.timecode[:8] + ";" + profile.timecode[9:]
+        rate = output_rate(profile, master_fps)
+        # A label drop-frame skips (10:01:00;00: the first of that minute is 10:01:00;02) is
+        # no timecode to give: the first one after it (the review).
+        labels = (profile.timecode[:8] + ";" + profile.timecode[9:],
+                  profile.timecode[:8] + (";02" if rate < 40 else ";04"))
+        drop = next((label for label in labels if not rate_problem(label, rate)), "HH:MM:SS;FF")
         line = self.manifest.profile_line(profile.name, "timecode")
         plan.notes += self._once(("drop-mode", profile.name, spot.id), lambda: self._checked([
             note(say(N_("profile %(profile)s writes spot %(spot)s's master in non-drop-frame "
