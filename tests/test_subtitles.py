@@ -13,6 +13,7 @@ from pipeline.errors import SubtitleError
 from pipeline.subtitles.model import Cue, file_time, plain_text
 from pipeline.subtitles.mp4_track import one_at_a_time, shown_together
 from pipeline.subtitles.formats import read_subtitles
+from pipeline.subtitles.frames import snap_cues
 from pipeline.subtitles.srt import write_srt
 from pipeline.subtitles.vtt import write_vtt
 
@@ -558,6 +559,12 @@ def test_cues_shown_one_over_another_are_noted_once_for_the_track(tmp_path):
         "cue 2 is shown over cue 1 from 00:00:01,000: ")
     assert shown_together([Cue(1, 0, 1000, "uno", 1), Cue(2, 1000, 2000, "{\\an8}DOS", 5)],
                           tmp_path / "nah.srt") == []
+    # Judged on the frames they are shown on, said at the time the file writes (at 29.97 fps
+    # 00:00:01,000 is shown from 00:00:01,001, in no file: the review).
+    snapped = snap_cues(cues[:2], 30000 / 1001, "srt")
+    assert {cue.start for cue in snapped} == {500, 1001}
+    (said,) = shown_together(snapped, tmp_path / "nah.srt", cues[:2])
+    assert " from 00:00:01,000: " in said.message, said.message
 
 
 def test_a_box_in_pixels_after_the_times_is_said_not_used_once_a_file(tmp_path):

@@ -61,7 +61,8 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
     raise_if_errors(in_file_order(found))
     cues = as_rendered(subtitles.cues, subtitles.format, master)
-    track = in_file_syntax(shown_together(cues, path), subtitles.format, subtitles.origin,
+    track = in_file_syntax(shown_together(cues, path, subtitles.cues), subtitles.format,
+                           subtitles.origin,
                            subtitles.notation, FrameGrid.at(fps, subtitles.format) if fps
                            else None) if tracked else []
     return cues, [*subtitles.notes, *track, *subtitles.warnings, *checked], own_styles

@@ -145,7 +145,8 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
                          qc=qc)
         # Past its end when the video's length is known; its time as the file writes times.
         + (late_start(cues, path) if duration is None else [])
-        + (shown_together(snap_cues(cues, fps, subtitles.format), path) if tracked else []),
+        + (shown_together(snap_cues(cues, fps, subtitles.format), path, cues) if tracked
+           else []),
         subtitles.format, subtitles.origin, subtitles.notation,
         FrameGrid.at(rate or DEFAULT_FPS, subtitles.format))
     return CheckResult(path, len(cues), tuple(in_file_order(diagnostics)), language,

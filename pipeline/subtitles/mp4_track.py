@@ -60,11 +60,13 @@ def one_at_a_time(cues: Iterable[Cue]) -> list[Cue]:
     return merged
 
 
-def shown_together(cues: Iterable[Cue], path: Path) -> list[Diagnostic]:
+def shown_together(cues: Iterable[Cue], path: Path,
+                   written: Iterable[Cue] = ()) -> list[Diagnostic]:
     """A note where cues of different rows of the screen are on screen at once, naming the
     first such pair (the upper cue's line) and counting them: the MP4 files' track shows each
-    pair as one subtitle at the bottom. `cues` on the frames they are shown on (`snap_cues`);
-    its time written as SubRip writes times, as the checks write them (`in_file_syntax`). Time
+    pair as one subtitle at the bottom. `cues` on the frames they are shown on (`snap_cues`),
+    `written` the same cues as the file writes them, whose times the note quotes (a snapped
+    00:00:01.001 is in no file), as SubRip writes times, as the checks do (`in_file_syntax`). Time
     O(n log n) for n cues: each is compared with the cue ending last in each other row."""
     pairs: list[tuple[Cue, Cue]] = []
     latest_in: dict[str, Cue] = {}
@@ -77,6 +79,8 @@ def shown_together(cues: Iterable[Cue], path: Path) -> list[Diagnostic]:
     if not pairs:
         return []
     upper, lower = sorted(pairs[0], key=lambda cue: RANK[screen_row(cue)])
+    typed = {(cue.index, cue.line): cue.start for cue in written}
+    start = max(typed.get((cue.index, cue.line), cue.start) for cue in (upper, lower))
     return [note(say_count(N_plural(
         "cue %(upper)s is shown over cue %(lower)s from %(time)s: the subtitle track of the MP4 "
         "files holds no position, so players show the two as one subtitle at the bottom, the "
@@ -85,7 +89,7 @@ def shown_together(cues: Iterable[Cue], path: Path) -> list[Diagnostic]:
         "%(lower)s from %(time)s: the subtitle track of the MP4 files holds no position, so "
         "players show each pair as one subtitle at the bottom, the upper cue's lines first"),
         len(pairs), count=len(pairs), upper=upper.index, lower=lower.index,
-        time=format_time(max(upper.start, lower.start))), path, upper.line,
+        time=format_time(start)), path, upper.line,
         say(N_("the burned pictures and the subtitle files beside the video (.srt, .vtt, .ttml) "
                "keep both places; to keep them apart on the track too, time the upper cue where "
                "no other is shown")), code="track-position")]
