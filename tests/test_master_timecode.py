@@ -25,6 +25,7 @@ from pipeline.media.seeking import seekable_picture
 from pipeline.profiles import Profile
 from pipeline.render.contact_sheet import tiles_graph
 from pipeline.subtitles.fonts import resolve_font
+from pipeline.subtitles.file_check import check_file
 from pipeline.subtitles.formats import read_subtitles
 from tests.conftest import FFMPEG, SMALL_PROFILES, SRT, ffmpeg
 from tests.mediacheck import changed_fraction, gray_frame
@@ -251,6 +252,12 @@ def test_a_file_timed_to_a_master_that_passes_midnight_is_read_from_its_start(tm
     result = read_on(midnight, tmp_path, "23:59:57:00", duration=6.0)
     assert said(result) == [("note", NOTE.format(name="nah.srt", timecode="23:59:57:00"))]
     assert times(result) == [(500, 2000), (3000, 4500)]
+    # Its messages quote its own times (they said 24:00:00,000 of cue 2, in no file).
+    short = midnight.replace("00:00:00,000 --> 00:00:01,500", "00:00:00,000 --> 00:00:00,100")
+    (tmp_path / "nah.srt").write_text(short, encoding="utf-8")
+    found = check_file(tmp_path / "nah.srt", duration=6.0, fps=25.0, timecode="23:59:57:00")
+    (warned,) = [d for d in found.diagnostics if d.code == "too-short"]
+    assert "(00:00:00,000 --> 00:00:00,100;" in warned.message, warned.message
     # Its cues all after midnight fit the master read from zero too: read as it is.
     after = "1\n00:00:00,500 --> 00:00:01,500\ndos\n"
     result = read_on(after, tmp_path, "23:59:57:00", duration=6.0)

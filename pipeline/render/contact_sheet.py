@@ -39,7 +39,7 @@ from pipeline.subtitles.file_styles import StyleFont
 from pipeline.subtitles.fonts import Font
 from pipeline.subtitles.file_times import written_time
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import Cue, TimeNotation, file_time
+from pipeline.subtitles.model import DAY_MS, Cue, TimeNotation, file_time
 
 TILE = 480            # longest side of a tile, in pixels (tiles are never enlarged)
 COLUMNS = 4
@@ -186,7 +186,8 @@ def label_time(at: float, fmt: str, notation: TimeNotation | None = None) -> str
     25 fps a cue typed to start at 1.230 s is first shown on the frame at 1.240 s)."""
     if fmt == "ttml" and notation is not None:
         return written_time(at, notation)
-    microseconds = round(at * 1_000_000)    # whole microseconds: 1.24 is not 1.2400000000000002
+    # Whole microseconds (1.24 is not 1.2400000000000002), from 00:00:00 again past midnight.
+    microseconds = round(at * 1_000_000) % (DAY_MS * 1000)
     step = 10_000 if fmt in ("ass", "ssa") else 1_000
     return file_time(-(-microseconds // step) * step // 1_000, fmt)
 

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from pipeline.errors import Diagnostic
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import TimeNotation, file_time, format_time
+from pipeline.subtitles.model import DAY_MS, TimeNotation, file_time, format_time
 from pipeline.subtitles.ttml_time import smpte_label
 
 
@@ -86,7 +86,8 @@ def in_file_syntax(diagnostics: Iterable[Diagnostic], fmt: str,
             # At a whole rate only: at 29.97 a label (seconds + frames / rate) is no frame's
             # start, and a hint's "or earlier" would fall in the next frame.
             return written_time(ms / 1000 + float(origin), notation)
-        return file_time(round(ms + origin * 1000), fmt)
+        # On the file's time line, past midnight from 00:00:00 again (a master from 23:59:57:00).
+        return file_time(round(ms + origin * 1000) % DAY_MS if origin else ms, fmt)
 
     def change(text: str) -> str:
         return _QUOTED_TIME.sub(syntax, text)

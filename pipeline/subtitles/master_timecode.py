@@ -37,7 +37,7 @@ from pipeline.errors import Diagnostic, note
 from pipeline.media.timecode import clock_seconds, counted_on, exact_rate, rate_problem, seconds
 from pipeline.messages import N_, Message, Number, say
 from pipeline.subtitles.frames import FrameGrid
-from pipeline.subtitles.model import Cue, Parsed, format_time
+from pipeline.subtitles.model import DAY_MS, Cue, Parsed, format_time
 
 
 def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: float | None,
@@ -51,13 +51,13 @@ def read_from_master(parsed: Parsed, path: Path, timecode: str | None, fps: floa
     if span is None:
         return None
     smpte, rate, first, length = span
-    wraps = _wraps(parsed, first, length)
+    wraps = _wraps(parsed, smpte, first, length)
     if any(_off_master(cue, parsed, first, length, wraps) for cue in parsed.cues):
         return None
     moved = first - parsed.counted_from * 1000
 
     def after(cue: Cue) -> Fraction:     # past midnight on the master: a day later
-        return moved - (DAY if wraps and cue.start - moved < 0 else 0)
+        return moved - (DAY_MS if wraps and cue.start - moved < 0 else 0)
     cues = [replace(cue, start=round(cue.start - after(cue)), end=round(cue.end - after(cue)))
             for cue in parsed.cues]
     unstarted = say(N_(" (it gives no ebuttm:documentStartOfProgramme)")) \
@@ -93,15 +93,14 @@ def _master_span(parsed: Parsed, timecode: str | None, fps: float | None,
     return (smpte, rate, start * 1000, round(duration * 1000)) if start else None
 
 
-DAY = 86_400_000       # milliseconds: a timecode's day, after which its labels start again
-
-
-def _wraps(parsed: Parsed, first: Fraction, length: int) -> bool:
+def _wraps(parsed: Parsed, smpte: bool, first: Fraction, length: int) -> bool:
     """Whether the master's timecode passes midnight (23:59:57:00 for 6 s ends at 00:00:03:00)
     and the file has a cue before it: its cues from 00:00:00 on are then the master's last
     seconds (a trial's file timed so was refused, its second cue "before" the master). A file
-    whose cues are all after midnight fits the master read from zero as well: read as it is."""
-    return first + length > DAY and any(
+    whose cues are all after midnight fits the master read from zero as well: read as it is.
+    Clock times only (SubRip, WebVTT, TTML in media time): a day of a TTML file's SMPTE labels
+    is not 86,400 s at the NTSC rates, and its start of programme is checked before."""
+    return not smpte and first + length > DAY_MS and any(
         cue.start + parsed.counted_from * 1000 >= first for cue in parsed.cues)
 
 
@@ -114,7 +113,7 @@ def _off_master(cue: Cue, parsed: Parsed, first: Fraction, length: int,
     # start of programme it was checked as (`Parsed.counted_from`).
     start = cue.start + parsed.counted_from * 1000
     if wraps and start < first:
-        start += DAY
+        start += DAY_MS
     if start < first:
         return say(N_("cue %(cue)s (%(start)s) starts before it"), cue=cue.index,
                    start=format_time(cue.start))
@@ -143,13 +142,13 @@ def past_end_hint(diagnostics: list[Diagnostic], parsed: Parsed, timecode: str |
     span = _master_span(parsed, timecode, fps, duration) if at is not None else None
     if span is None:
         return diagnostics
-    _, rate, first, length = span
+    smpte, rate, first, length = span
     # A file whose cues all start in its first hour and before the master's timecode is timed
     # from zero, plainly: the timecode is nothing to it (a trial's hint told a file timed from
     # 0 to 14 s of a master from 10:00:00:00 when such files are read from there).
     if all(cue.start + parsed.counted_from * 1000 < min(first, HOUR) for cue in parsed.cues):
         return diagnostics
-    wraps = _wraps(parsed, first, length)
+    wraps = _wraps(parsed, smpte, first, length)
     why = next((why for cue in parsed.cues
                 if (why := _off_master(cue, parsed, first, length, wraps))), None)
     if why is None:     # it would have been read from there (`read_from_master`)

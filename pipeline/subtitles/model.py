@@ -227,6 +227,11 @@ def anchored_at(row: str, vertical: float, lines: int) -> float:
     return edge + lines * LINE_STEP if row == "top" else 1 - edge - (lines - 1) * LINE_STEP
 
 
+# A timecode's day, in milliseconds: its labels start again at midnight (SMPTE ST 12-1), so a
+# file read from a master's timecode writes its times past it from 00:00:00 again.
+DAY_MS = 86_400_000
+
+
 def format_time(ms: int, separator: str = ",") -> str:
     hours, rest = divmod(ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
