@@ -333,6 +333,14 @@ def test_a_variant_blocked_by_several_errors_has_them_one_a_line_at_the_end(camp
     planned = invoke("plan", manifest)
     (line,) = [line for line in planned.output.splitlines() if line.startswith("blocked ")]
     assert line.count(": error: ") == 1 and line.endswith("; and 5 more errors)"), line
+    # Two variants by the same errors: named under the line that counts them, then the errors.
+    manifest = campaign.write([{"code": "nah", "treatment": "soft"}],
+                              profiles={"small": SMALL_PROFILES["small"],
+                                        "other": SMALL_PROFILES["small"] | {"crf": 35}})
+    lines = invoke("render", manifest).output.splitlines()
+    at = lines.index("blocked 2 variants by 6 errors:")
+    assert lines[at + 1] == "  test-campaign/spot.nah.other, test-campaign/spot.nah.small"
+    assert lines[at + 2].startswith("  - /") and lines[at + 5] == "  - and 3 more, said above"
 
 
 # --- which variants: --spot, --lang, --profile ------------------------------------------------

@@ -87,20 +87,23 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
 
 
 # How many of a blocked variant's errors the closing summary says again: all of them were said
-# before the render, one a line; a subtitle file's 30 made a wall of text here.
+# before the render, one a line; a subtitle file's six made a line of 900 characters here.
 SAID_AGAIN = 3
 
 
 def say_blocked(reasons: tuple[str, ...], keys: list[str]) -> None:
     """The closing summary's lines for the variants `keys` blocked by the same `reasons` (said
-    in the terminal's language): one error on the line that names them, several one a line
-    under it, the first `SAID_AGAIN` and a count of the rest."""
+    in the terminal's language): one error on the line that names them, the variants under it;
+    several errors one a line under the variants, the first `SAID_AGAIN` and a count of the
+    rest."""
     if len(reasons) <= 1:
         reason = reasons[0] if reasons else ""
         say_list(said(say(N_("blocked %(variant)s: %(reasons)s"), variant=keys[0],
                           reasons=reason)) if len(keys) == 1 else
                  said(say(N_("blocked %(count)s variants: %(reasons)s"), count=len(keys),
                           reasons=reason)))
+        if len(keys) > 1:
+            say_list(f"  {', '.join(keys)}")
     else:
         say_list(said(say_count(N_plural("blocked %(variant)s by %(count)s error:",
                                          "blocked %(variant)s by %(count)s errors:"),
@@ -109,6 +112,8 @@ def say_blocked(reasons: tuple[str, ...], keys: list[str]) -> None:
                  said(say_count(N_plural("blocked %(variants)s variants by %(count)s error:",
                                          "blocked %(variants)s variants by %(count)s errors:"),
                                 len(reasons), variants=len(keys), count=len(reasons))))
+        if len(keys) > 1:     # under the line that counts them, apart from the errors
+            say_list(f"  {', '.join(keys)}")
         for reason in reasons[:SAID_AGAIN]:
             say_list(f"  - {reason}")
         left = len(reasons) - SAID_AGAIN
@@ -116,8 +121,6 @@ def say_blocked(reasons: tuple[str, ...], keys: list[str]) -> None:
             say_list(said(say_count(N_plural("  - and %(count)s more, said above",
                                              "  - and %(count)s more, said above"),
                                     left, count=left)))
-    if len(keys) > 1:
-        say_list(f"  {', '.join(keys)}")
 
 
 # How many variants ended each way, as the summary line counts them ("3 rendered, 0 up-to-date").
