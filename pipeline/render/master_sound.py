@@ -99,8 +99,8 @@ def silent_held(manifest: Path, spot, profile: Profile, declared: bool,
                "%(standard)s, whose integrated loudness no silence meets; its variants of that "
                "profile are not made"), spot=repr(spot.id),
             why=say(N_("'audio: silent'")) if declared else
-            say(N_("its master's sound is below %(gate)s %(unit)s throughout"),
-                gate=Number(ABSOLUTE_GATE, "g"), unit=unit),
+            say(N_("its master's sound is below %(level)s %(unit)s throughout"),
+                level=Number(ABSOLUTE_GATE, "g"), unit=unit),
             profile=repr(profile.name), standard=standard.title), where, line,
         # A spot takes every profile of its manifest: the way out is a manifest of its own.
         say(N_("give the spot its sound; or, to deliver it silent, render it from a manifest "
