@@ -102,8 +102,6 @@ def say_blocked(reasons: tuple[str, ...], keys: list[str]) -> None:
                           reasons=reason)) if len(keys) == 1 else
                  said(say(N_("blocked %(count)s variants: %(reasons)s"), count=len(keys),
                           reasons=reason)))
-        if len(keys) > 1:
-            say_list(f"  {', '.join(keys)}")
     else:
         say_list(said(say_count(N_plural("blocked %(variant)s by %(count)s error:",
                                          "blocked %(variant)s by %(count)s errors:"),
@@ -112,8 +110,9 @@ def say_blocked(reasons: tuple[str, ...], keys: list[str]) -> None:
                  said(say_count(N_plural("blocked %(variants)s variants by %(count)s error:",
                                          "blocked %(variants)s variants by %(count)s errors:"),
                                 len(reasons), variants=len(keys), count=len(reasons))))
-        if len(keys) > 1:     # under the line that counts them, apart from the errors
-            say_list(f"  {', '.join(keys)}")
+    if len(keys) > 1:     # under the line that counts them, apart from the errors
+        say_list(f"  {', '.join(keys)}")
+    if len(reasons) > 1:
         for reason in reasons[:SAID_AGAIN]:
             say_list(f"  - {reason}")
         left = len(reasons) - SAID_AGAIN

@@ -65,10 +65,10 @@ class MasterFit(Inputs):
         station labelling in drop-frame reads non-drop times 3.6 s an hour apart (SMPTE
         ST 12-1)."""
         profile, spot, own = plan.variant.profile, plan.variant.spot, plan.master.timecode
-        if not (profile.mastered and profile.timecode and ";" not in profile.timecode
-                and own and ";" in own and output_rate(profile, master_fps) in DROP_RATES):
-            return
         rate = output_rate(profile, master_fps)
+        if not (profile.mastered and profile.timecode and ";" not in profile.timecode
+                and own and ";" in own and rate in DROP_RATES):
+            return
         # A label drop-frame skips (10:01:00;00: the first of that minute is 10:01:00;02) is
         # no timecode to give: the first one after it (the review).
         labels = (profile.timecode[:8] + ";" + profile.timecode[9:],

@@ -46,11 +46,13 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     own_styles = {}
     if burned and language.style.from_file:
         own_styles = style_fonts(subtitles, language.style.font)   # empty unless ASS/SSA
+    cues = as_rendered(subtitles.cues, subtitles.format, master)
     # QC at the master's real frame rate; a burned language's fit on each frame it is burned
     # into, given to that frame's variants only (fit_on_frame).
     checked = in_file_syntax(check_cues(subtitles.cues, path, qc=language.qc, fps=fps,
                                         style=None, font=None, fmt=subtitles.format,
-                                        language=language.code),
+                                        language=language.code)
+                             + (shown_together(cues, path, subtitles.cues) if tracked else []),
                              # Its times as the file writes them, as `check` says them: a
                              # trial's SMPTE TTML was told 00:00:04.638 by validate, 01:00:04:19
                              # by check.
@@ -60,12 +62,7 @@ def read_language_file(path: Path, language: Language, master: MediaInfo,
     if subtitles.errors and burned:
         found += _unreached_burn_checks(subtitles, language, own_styles, path, frames)
     raise_if_errors(in_file_order(found))
-    cues = as_rendered(subtitles.cues, subtitles.format, master)
-    track = in_file_syntax(shown_together(cues, path, subtitles.cues), subtitles.format,
-                           subtitles.origin,
-                           subtitles.notation, FrameGrid.at(fps, subtitles.format) if fps
-                           else None) if tracked else []
-    return cues, [*subtitles.notes, *track, *subtitles.warnings, *checked], own_styles
+    return cues, [*subtitles.notes, *subtitles.warnings, *checked], own_styles
 
 
 def as_rendered(cues: Iterable[Cue], fmt: str, master: MediaInfo) -> tuple[Cue, ...]:
