@@ -341,6 +341,15 @@ def test_a_variant_blocked_by_several_errors_has_them_one_a_line_at_the_end(camp
     at = lines.index("blocked 2 variants by 6 errors:")
     assert lines[at + 1] == "  test-campaign/spot.nah.other, test-campaign/spot.nah.small"
     assert lines[at + 2].startswith("  - /") and lines[at + 5] == "  - and 3 more, said above"
+    # In a terminal, from the campaign's folder: each error broken at the width its shortened
+    # path leaves (broken at its absolute path's length, a line ended half-way across).
+    from tests import terminal as tty
+
+    run = tty.run(["render", "manifests/campaign.yaml"], cwd=campaign.root, columns=100)
+    said = tty.said(run)
+    assert "  - subtitles/spot/nah.srt:1: error: cue 1 ends before it starts (00:00:01,000 --> " \
+        "00:00:00,500)" in said, run.describe()
+    assert max(map(len, said[said.index("blocked 2 variants by 6 errors:"):])) <= 100
 
 
 # --- which variants: --spot, --lang, --profile ------------------------------------------------

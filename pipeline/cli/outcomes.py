@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Collection
 
-from pipeline.cli.common import echo, emit, shorten
+from pipeline.cli.common import echo, emit, shorten, shorten_paths
 from pipeline.cli.language import diagnostic_line, said, said_reason, widest, word
 from pipeline.errors import Diagnostic
 from pipeline.messages import N_, N_plural, say, say_count
@@ -182,8 +182,10 @@ def _shape(outcome: Outcome) -> tuple:
 def say_list(text: str) -> None:
     """A line that lists variants or their reasons, on stderr, broken to a terminal's width
     (`wrapped`): 21 languages in 6 profiles made one line of 3,000 characters, wrapped by the
-    terminal mid-key."""
-    for line in wrapped(text, shutil.get_terminal_size().columns if sys.stderr.isatty() else None):
+    terminal mid-key. Its paths are shortened first (`shorten_paths`, as `echo` would): broken
+    at an absolute path's length, a blocked variant's error line ended half-way across."""
+    for line in wrapped(shorten_paths(text),
+                        shutil.get_terminal_size().columns if sys.stderr.isatty() else None):
         echo(line, err=True)
 
 
