@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.manifest.model import Style
+from pipeline.manifest.settings import Style
 from pipeline.subtitles.formats import SUFFIXES, read_subtitles, sniff
 from pipeline.subtitles.model import Margins, TimeNotation, alignment
 from tests.conftest import AMARA_DFXP, ASS, ASS_STYLES, SRT, TTML, VTT, YOUTUBE_VTT

@@ -12,9 +12,9 @@ import pytest
 
 from pipeline.manifest.contact import CONTACT_KEYS
 from pipeline.manifest.load import LANGUAGE_KEYS, PUBLISH_KEYS, TOP_KEYS, load_manifest
-from pipeline.manifest.spots import AUDIO_KEYS, CROP_KEYS, SPOT_KEYS
-from pipeline.manifest.model import QcSettings, Style
 from pipeline.manifest.nodes import LEADER_KEYS
+from pipeline.manifest.settings import QcSettings, Style
+from pipeline.manifest.spots import AUDIO_KEYS, CROP_KEYS, SPOT_KEYS
 from pipeline.profiles import BUILTIN_PROFILES, Profile
 
 ROOT = Path(__file__).parent.parent

@@ -19,12 +19,11 @@ from pipeline.manifest.model import (
     Concern,
     Language,
     Manifest,
-    QcSettings,
-    Style,
 )
 from pipeline.manifest.nodes import NodeReader, What
 from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
 from pipeline.manifest.repeated import Entry, listed_again, shared_names
+from pipeline.manifest.settings import QcSettings, Style
 from pipeline.manifest.spots import in_default, read_spots
 from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import BUILTIN_PROFILES

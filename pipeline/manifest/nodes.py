@@ -18,7 +18,8 @@ import yaml
 
 from pipeline.errors import Diagnostic, error
 from pipeline.manifest.language_names import alpha3
-from pipeline.manifest.model import HTML_COLOUR, SLUG, Box, Concern
+from pipeline.manifest.model import SLUG, Concern
+from pipeline.manifest.settings import HTML_COLOUR, Box
 from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import Container, Fit, Leader, Medium, Scan, SoftSubtitles
 from pipeline.ranges import Range

@@ -369,8 +369,8 @@ class _Planner(MasterFit, OwnFiles):
                         geometry: Geometry | None):
         # A file with reading errors fitted on its variants' frames, turned as theirs are.
         frames = burned_frames(self.manifest.profiles, geometry, language.treatment)
-        tracked = any(profile.tracks(language.treatment) for profile in self.manifest.profiles)
-        cues, found, own_styles = read_language_file(path, language, master, frames, tracked)
+        cues, found, own_styles = read_language_file(path, language, master, frames,
+                                                     self.manifest.tracks(language))
         # A note (a file read from the master's timecode) is said once, with the plan's
         # diagnostics; it is no QC warning of the variants, but a note of theirs.
         self.diagnostics.extend(found)

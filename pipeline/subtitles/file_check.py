@@ -95,7 +95,7 @@ def check_file(path: str | Path, *, qc: QcSettings = QcSettings(), duration: flo
     it is read from there, with a note (`master_timecode.py`). With `own_fonts` (a file
     checked without its campaign, which may take its styles or not), the fonts its own styles
     name that are not installed are noted (`_uninstalled_style_fonts`). `tracked`: its
-    campaign carries it as an MP4 track too (`Profile.tracks`), which shows cues placed one
+    campaign carries it as an MP4 track too (`Manifest.tracks`), which shows cues placed one
     over another as one subtitle (`mp4_track.shown_together`).
     """
     path = Path(path)

@@ -30,7 +30,7 @@ from pipeline.subtitles.normalise import composed_cues
 from pipeline.subtitles.programme_start import read_from_programme_start
 
 if TYPE_CHECKING:     # the manifest's model reads this module's SUFFIXES
-    from pipeline.manifest.model import Style
+    from pipeline.manifest.settings import Style
 
 
 @dataclass(frozen=True)

@@ -116,8 +116,7 @@ def manifest_settings(manifest: Manifest, path: Path, language: str | None = Non
         geometry = geometry_of(master.video, found.crop if found else None)
     settings["frames"] = burned_frames(manifest.profiles, geometry,
                                        lang.treatment if lang and not burned else "burn")
-    settings["tracked"] = bool(lang) and any(profile.tracks(lang.treatment)
-                                             for profile in manifest.profiles)
+    settings["tracked"] = bool(lang) and manifest.tracks(lang)
     if master is not None:
         settings["duration"] = master.duration
         settings["fps"] = master.video.fps if master.video else None
