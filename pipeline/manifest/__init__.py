@@ -2,8 +2,8 @@
 
 `model` holds the dataclasses (`settings` those of `style:` and `qc:`), `load` reads and checks
 the YAML (`nodes` types its values, every problem on its line), `outputs` reads the profiles and
-clock numbers, `contact` whom the page says to ask, `input_names` tells why a file in a spot's folder is read by no variant,
-`language_names` a language's names and codes (CLDR, ISO 639).
+clock numbers, `contact` whom the page says to ask, `input_names` tells why a file in a spot's
+folder is read by no variant, `language_names` a language's names and codes (CLDR, ISO 639).
 """
 
 from pipeline.manifest.language_names import alpha3
