@@ -433,7 +433,7 @@ def test_a_picture_that_two_profiles_carry_is_encoded_once(campaign, monkeypatch
 
 @pytest.mark.e2e
 def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
-    from pipeline.media import loudness
+    from pipeline.media import loudness, sound_analysis
     from pipeline.render import audio, encoders, record
 
     languages = []
@@ -458,7 +458,7 @@ def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
                     running[0] -= 1
         return run
 
-    for module in (encoders, audio, record, loudness):   # every caller of the runner
+    for module in (encoders, audio, record, loudness, sound_analysis):   # every caller of the runner
         monkeypatch.setattr(module, "run_ffmpeg", counting(module.run_ffmpeg))
     assert invoke("render", manifest, "-j", "2").exit_code == 0
     assert peak[0] == 2

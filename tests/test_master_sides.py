@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.media.defects import Defects
-from pipeline.media.loudness import Loudness, SoundAnalysis
+from pipeline.media.loudness import Loudness
+from pipeline.media.sound_analysis import SoundAnalysis
 from pipeline.publish.page import render_pages
 from pipeline.render.sound_warnings import defect_warnings
 from tests.conformmedia import Spots, sound_master

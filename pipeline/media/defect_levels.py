@@ -1,7 +1,7 @@
 """The levels, lengths and bands at which a delivered track's defects are found (defects.py), each
 with its source: DC offset, clipping and dead air, which a meter of loudness does not see.
 
-They are read from the 100 ms blocks that `loudness.analyse_sound` already cuts a delivered
+They are read from the 100 ms blocks that `sound_analysis.analyse_sound` already cuts a delivered
 track into (`astats`, reset every block: astats.py's graphs and parsing), so finding them
 costs no decode and no process of its own: per channel of the stereo downmix, each block's
 mean (DC), lowest and highest sample,

@@ -3,7 +3,7 @@ offset, clipping (and clipping under a lossy codec), dead air, sound in the LFE 
 an empty centre, one side silent. What each is, and the levels that find it, with their
 sources: defect_levels.py.
 
-The blocks are those `loudness.analyse_sound` already cuts a delivered track into (`astats`,
+The blocks are those `sound_analysis.analyse_sound` already cuts a delivered track into (`astats`,
 reset every block: astats.py), so finding them costs no decode and no process of its own.
 """
 

@@ -4,7 +4,7 @@ A language's track is `<audio_dir>/<spot>/<code>.<ext>`, exactly one per languag
 ffmpeg decodes that recording studios and phones send: WAV, FLAC, MP3, MP2, M4A/AAC, Ogg, Opus
 (found by `delivery_files.py`). Each file is analysed once (cached by its content's hash and the
 spot's length): its loudness by the EBU R128 meter and where its sound ends
-(`media/loudness.py`), so that a track which would be cut, padded or published silent is
+(`media/sound_analysis.py`), so that a track which would be cut, padded or published silent is
 reported to the translator in `validate`, `render` and `watch` alike; and, from the same decode,
 the loudness of the track fitted to the spot, which levelling starts from (no second decode of
 it at render time), and the defects a loudness meter does not see (`media/defects.py`): a DC
@@ -27,9 +27,9 @@ from pipeline.media.audio_layout import fit_length, layout_of
 from pipeline.media.audio_streams import fitted_to_picture, merged_sound
 from pipeline.media.conform import Master
 from pipeline.media.defect_levels import LFE_BAND, LFE_FLOOR, LOSSY, SILENCE_LEVEL
-from pipeline.media.loudness import (ABSOLUTE_GATE, BLOCK, SoundAnalysis, analyse_sound,
-                                     analyse_stream)
+from pipeline.media.loudness import ABSOLUTE_GATE, BLOCK
 from pipeline.media.probe import MediaInfo
+from pipeline.media.sound_analysis import SoundAnalysis, analyse_sound, analyse_stream
 from pipeline.render.sound_sides import ONE_SIDED_GAIN, levelled_from
 from pipeline.render.sound_warnings import TRAILING_SILENCE, VOICE_ORDER_HINT, defect_warnings
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count

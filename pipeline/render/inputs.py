@@ -22,9 +22,10 @@ from pipeline.manifest import Language, Manifest, Spot
 from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
 from pipeline.media.audio_streams import STEMS_HINT, TWO_MONO, stems_warning
 from pipeline.media.conform import Master, examine
-from pipeline.media.loudness import ANALYSIS_VERSION, BLOCK, SOUND_FLOOR, SOUND_RANGE, SoundAnalysis
+from pipeline.media.loudness import BLOCK, SOUND_FLOOR, SOUND_RANGE
 from pipeline.media.probe import PROBE_VERSION, MediaInfo, probe_audio, probe_master
 from pipeline.media.programme import programme_of
+from pipeline.media.sound_analysis import ANALYSIS_VERSION, SoundAnalysis
 from pipeline.messages import N_, Message, say
 from pipeline.profiles import Profile
 from pipeline.render.deliveries import (analyse_delivery, analyse_master_sound, check_bed,

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import Manifest
-from pipeline.media.loudness import Loudness, SoundAnalysis
+from pipeline.media.loudness import Loudness
+from pipeline.media.sound_analysis import SoundAnalysis
 from pipeline.messages import N_, Items, N_plural, Number, say, say_count
 from pipeline.profiles import Profile
 from pipeline.render.leveling import aim, short_term_room

@@ -11,7 +11,8 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, error, warning
 from pipeline.manifest import QcSettings
 from pipeline.media.audio_streams import SoundMap
-from pipeline.media.loudness import ABSOLUTE_GATE, SoundAnalysis
+from pipeline.media.loudness import ABSOLUTE_GATE
+from pipeline.media.sound_analysis import SoundAnalysis
 from pipeline.messages import N_, Number, say
 from pipeline.profiles import Profile
 from pipeline.render.sound_sides import master_sides, one_sided

@@ -19,7 +19,7 @@ from pipeline.errors import Diagnostic, warning
 from pipeline.media.audio_streams import SoundMap
 from pipeline.media.defect_levels import GATE_ABSOLUTE, OTHER_SIDE
 from pipeline.media.defects import Defects
-from pipeline.media.loudness import SoundAnalysis
+from pipeline.media.sound_analysis import SoundAnalysis
 from pipeline.messages import N_, Number, say
 
 # What a side that is silent, or far under the other, is called: a stereo track's, or the

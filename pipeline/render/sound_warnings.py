@@ -20,7 +20,8 @@ from pipeline.media.audio_layout import GAINS, spoken
 from pipeline.media.defect_levels import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL,
                                           LOSSY_SHARE, SILENCE_LEVEL)
 from pipeline.media.defects import Defects, offset_dbfs
-from pipeline.media.loudness import BLOCK, SoundAnalysis
+from pipeline.media.loudness import BLOCK
+from pipeline.media.sound_analysis import SoundAnalysis
 from pipeline.messages import N_, Items, Message, N_plural, Number, say, say_count
 from pipeline.render.sound_sides import master_sides, side_warnings, silent_side
 from pipeline.render.variants import VariantPlan
