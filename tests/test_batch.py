@@ -458,7 +458,8 @@ def test_the_scheduler_never_runs_more_than_n_jobs(campaign, monkeypatch):
                     running[0] -= 1
         return run
 
-    for module in (encoders, audio, record, loudness, sound_analysis):   # every caller of the runner
+    # every caller of the runner
+    for module in (encoders, audio, record, loudness, sound_analysis):
         monkeypatch.setattr(module, "run_ffmpeg", counting(module.run_ffmpeg))
     assert invoke("render", manifest, "-j", "2").exit_code == 0
     assert peak[0] == 2

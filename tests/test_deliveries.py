@@ -165,13 +165,15 @@ def test_a_quiet_last_word_is_sound_and_room_tone_is_not(tmp_path):
            "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000:duration=1",
            "-filter_complex", "[0]volume=-6dB[a];[1]volume=-36dB[b];[a][b]concat=n=2:v=0:a=1,"
                               "apad=whole_dur=4", str(quiet_end))
-    assert sound_analysis.analyse_sound(quiet_end, 48000, "mono").sound_end == pytest.approx(3.0, abs=0.01)
+    analysis = sound_analysis.analyse_sound(quiet_end, 48000, "mono")
+    assert analysis.sound_end == pytest.approx(3.0, abs=0.01)
     room_tone = tmp_path / "room-tone.wav"
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=700:sample_rate=48000:duration=2",
            "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.001:sample_rate=48000:duration=4",
            "-filter_complex", "[0]volume=15dB,apad=whole_dur=4[a];[a][1]amix=inputs=2:normalize=0",
            str(room_tone))
-    assert sound_analysis.analyse_sound(room_tone, 48000, "mono").sound_end == pytest.approx(2.0, abs=0.01)
+    analysis = sound_analysis.analyse_sound(room_tone, 48000, "mono")
+    assert analysis.sound_end == pytest.approx(2.0, abs=0.01)
 
 
 def test_a_silent_or_nearly_silent_track_is_an_error(campaign):
