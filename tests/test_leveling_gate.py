@@ -1,5 +1,5 @@
 """Levelling across EBU R128's relative gate: where a quiet passage sits just under the gate,
-more gain under a limiter can lower the integrated loudness (render/leveling.py `gate_edge`)."""
+more gain under a limiter can lower the integrated loudness (render/corrections.py `gate_edge`)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pipeline.errors import RenderError
 from pipeline.media.ffmpeg import run_ffmpeg
 from pipeline.media.loudness import Loudness, measure_file
 from pipeline.profiles import BUILTIN_PROFILES
-from pipeline.render.leveling import (CORRECTIONS, Leveling, corrected, first_leveling, level,
-                                      level_and_verify)
+from pipeline.render.corrections import CORRECTIONS, corrected, level_and_verify
+from pipeline.render.leveling import Leveling, first_leveling, level
 from tests.conftest import FFMPEG, ffmpeg
 from tests.mediacheck import integrated_loudness
 

@@ -16,8 +16,9 @@ from pipeline.media.loudness import Loudness, measure_file
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.publish.page import render_pages
 from pipeline.render import audio
-from pipeline.render.leveling import (CORRECTIONS, LIMITER_HEADROOM, MAX_CORRECTION, PEAK_MARGIN,
-                                      Leveling, corrected, first_leveling, level_and_verify, miss)
+from pipeline.render.corrections import (CORRECTIONS, MAX_CORRECTION, PEAK_MARGIN, corrected,
+                                         level_and_verify)
+from pipeline.render.leveling import LIMITER_HEADROOM, Leveling, first_leveling, miss
 from tests.conftest import FFMPEG, ffmpeg, made_after_failing
 from tests.mediacheck import integrated_loudness
 

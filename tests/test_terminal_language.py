@@ -703,7 +703,7 @@ def test_every_message_of_a_manifest_can_be_said_in_spanish():
 # diagnostics: a progress display that failed, a failure's memo not written.
 RENDER = ("pipeline/render/medium.py", "pipeline/render/remake.py", "pipeline/render/strays.py",
           "pipeline/render/preview.py", "pipeline/render/preview_video.py",
-          "pipeline/render/leveling.py",
+          "pipeline/render/leveling.py", "pipeline/render/corrections.py",
           "pipeline/render/preview_sound.py", "pipeline/render/certificate.py",
           "pipeline/render/record.py", "pipeline/render/inputs.py",
           "pipeline/render/ebutt_sidecar.py", "pipeline/render/batch.py",

@@ -2,10 +2,11 @@
 
 Each source is measured once by the EBU R128 meter (kept in the cache), brought to the profile's
 target by `render/leveling.py` (a gain, a true-peak limiter where needed), encoded into a shared
-file (like the shared picture) and measured again there, corrected if it missed. Every variant
-of a spot and profile that carries this source stream-copies that file's audio packets, so the
-figure measured once on the shared file is the loudness of each of those variants: the same
-bytes, decoded by the same decoder, without decoding every variant again.
+file (like the shared picture) and measured again there, corrected if it missed
+(`render/corrections.py`). Every variant of a spot and profile that carries this source
+stream-copies that file's audio packets, so the figure measured once on the shared file is the
+loudness of each of those variants: the same bytes, decoded by the same decoder, without
+decoding every variant again.
 
 Every source is stereo before anything measures it (media/audio_layout.py's one downmix), and
 the measurement and the levelling are built from the same graph, so they hear the same signal.
@@ -35,7 +36,8 @@ from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Loudness, measure, measure_file
 from pipeline.media.probe import MediaInfo
 from pipeline.profiles import Profile, bits_per_second
-from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
+from pipeline.render.corrections import level_and_verify
+from pipeline.render.leveling import Leveling, SharedTrack, level
 from pipeline.render.medium import MASTER_SOUND, sound_source
 from pipeline.render.variants import VariantPlan
 from pipeline.render.record import made_once
@@ -51,7 +53,7 @@ Stream = ffmpeg.nodes.FilterableStream
 # 2.5 dB at 96k, 2.4 at 128k, 1.2 at 160k, 0.5 at 192k, and the loudness by 0.7 LU at 96k;
 # fast's error was 24 dB under it at 96k (30 at 128k) and its peak rose 0 to 0.3 dB. A
 # limiter lowered to make room for twoloop's overshoot took so much of the voice that a quiet
-# bed passed EBU R128's relative gate and the track could not be levelled (leveling.py).
+# bed passed EBU R128's relative gate and the track could not be levelled (corrections.py).
 AAC_FAST_CODER_BELOW = 192_000
 
 
@@ -290,8 +292,8 @@ def level_into(plan: VariantPlan, source: AudioSource, cache: HashCache,
                track: Path) -> tuple[Loudness, Leveling]:
     """`source` levelled to the plan's profile and encoded into `track` (`track_container`'s
     format), measured there by the EBU R128 meter and corrected or refused
-    (`leveling.level_and_verify`): a shared track, or a preview's sound (render/preview_sound.py).
-    An error is at the file the sound is made from (`track_name`), the track removed."""
+    (`corrections.level_and_verify`): a shared track, or a preview's sound
+    (render/preview_sound.py). An error is at the file the sound is made from (`track_name`), the track removed."""
     profile = plan.variant.profile
     container = track_container(profile)[1]
     name, origin = track_name(plan)

@@ -6,7 +6,7 @@ the EBU R128 meter is the one already made (cached by source). It is levelled to
 profile's own target and encoded straight into the variant's file, exactly as long as the spot
 to the sample (radio sells time by the second: a 20 s slot is 960,000 samples at 48 kHz). The
 file is then decoded and measured again (an MP3's decoder overshoot is heard by the meter, not
-assumed), corrected or refused as any shared track (`render/leveling.py`), and tagged: a `bext`
+assumed), corrected or refused as any shared track (`render/corrections.py`), and tagged: a `bext`
 chunk with its v2 loudness figures and an AES46 `cart` chunk in a Broadcast WAV, ID3v2.3 in an
 MP3 or MP2, Vorbis comments in Ogg.
 
@@ -42,7 +42,8 @@ from pipeline.publish.i18n import N_, clock_comment, translations
 from pipeline.render.audio import (CODEC_NAMES, audio_encoder_args, audio_source,
                                    measured_loudness, programme_short_term_limit, track_name)
 from pipeline.render.certificate import certify
-from pipeline.render.leveling import Leveling, SharedTrack, level, level_and_verify
+from pipeline.render.corrections import level_and_verify
+from pipeline.render.leveling import Leveling, SharedTrack, level
 from pipeline.render.variants import VariantPlan, titled
 from pipeline.render.record import failed_checks, make_record, write_json
 from pipeline.render.sound_warnings import LEADING_SILENCE, TRAILING_SILENCE, mix_dead_air
