@@ -31,6 +31,7 @@ from pipeline.publish.file_facts import (
     sound_facts,
 )
 from pipeline.publish.public_warnings import public_detail, public_warning
+from pipeline.publish.related import related_entry
 from pipeline.render.stored_record import shape_problem
 from pipeline.standards import record_unit
 
@@ -199,50 +200,10 @@ def build_catalog(manifest: Manifest, records: list[dict], url_for: UrlFor | Non
                                               if language.also_called}) else {}),
         **({"variants_missing": missing} if missing is not None else {}),
         **({"contact": contact_entry(manifest.contact)} if manifest.contact else {}),
-        **({"related": [related_entry(manifest, other) for other in manifest.related]}
+        **({"related": [related_entry(other, manifest.output_dir / other / CATALOG_NAME)
+                        for other in manifest.related]}
            if manifest.related else {}),
     }
-
-
-def related_entry(manifest: Manifest, campaign: str) -> dict:
-    """The catalog's `related` entry of a campaign the manifest names (`publish.related`):
-    `campaign` (its id, the folder its page is in beside this one's), `titles` (per page
-    language) and `languages` (those it has files of: `code`, `name`, `also_called`), from its
-    catalog in the same output folder when it was rendered there; both null when not, and the
-    page names it by its id and offers it for any language."""
-    try:
-        other = json.loads((manifest.output_dir / campaign / CATALOG_NAME).read_text(
-            encoding="utf-8"))
-    except (OSError, ValueError):
-        other = None
-    return {"campaign": campaign, "titles": _related_titles(other),
-            "languages": _related_languages(other)}
-
-
-# What a related campaign's catalog is read for: anything else in it (an older or edited one,
-# a key of another shape) gives null, never a publish that stops.
-_READ_WRONG = (AttributeError, KeyError, TypeError, ValueError)
-
-
-def _related_titles(other) -> dict[str, str] | None:
-    try:
-        titles = other.get("titles") or {language: other["title"] for language in PAGE_LANGUAGES}
-        return {str(k): str(v) for k, v in titles.items()}
-    except _READ_WRONG:
-        return None
-
-
-def _related_languages(other) -> list[dict] | None:
-    try:
-        also = other.get("also_called") or {}
-        names = {str(v["language"]): str(v["language_name"]) for v in other["variants"]}
-        listed = {code: also.get(code) for code in names}
-        return [{"code": code, "name": name,
-                 "also_called": [str(n) for n in listed[code]]
-                 if isinstance(listed[code], list) else []}
-                for code, name in names.items()]
-    except _READ_WRONG:
-        return None
 
 
 def contact_entry(contact: Contact) -> dict:
