@@ -117,7 +117,7 @@ def unit_title(unit: str) -> str | None:
 
 
 def _warnings_shown(variant: dict) -> list[str]:
-    """The English texts of the variant's QC warnings the page shows (cards.Deliverable's)."""
+    """The English texts of the variant's QC warnings the page shows (file_row.Deliverable's)."""
     codes = variant.get("warning_codes") or []
     return [text for n, text in enumerate(variant.get("warnings", []))
             if (codes[n] if n < len(codes) else None) not in TRANSLATOR_ONLY]

@@ -4,12 +4,10 @@ frame) and sound (coded, not PCM, a radio file's first), with the WebVTT tracks 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, get_args
+from typing import get_args
 
 from pipeline.publish.deliverables import Medium, extension, media_type, playable
-
-if TYPE_CHECKING:     # cards.py imports this module
-    from pipeline.publish.cards import Deliverable
+from pipeline.publish.file_row import Deliverable
 
 
 @dataclass(frozen=True)
