@@ -294,18 +294,22 @@ class _Planner(MasterFit, OwnFiles):
                     self._silent_held(spot, variant.profile, declared=False)
         if language.treatment in MASTER_SOUND:
             if plan.conform.sound is None and not plan.conform.silent:
-                self._block(f"master {spot.master} of spot {spot.id!r} has no audio stream: its "
-                            f"{' and '.join(MASTER_SOUND)} languages would have no sound",
-                            spot.line, "add 'audio: silent' to the spot for a silent track, or "
-                                       "export the master with its sound")
+                self._block(say(N_("master %(master)s of spot %(spot)s has no audio stream: its "
+                                   "%(treatments)s languages would have no sound"),
+                                master=str(spot.master), spot=repr(spot.id),
+                                treatments=Items(MASTER_SOUND, last=" and ")), spot.line,
+                            say(N_("add 'audio: silent' to the spot for a silent track, or "
+                                   "export the master with its sound")))
             if plan.conform.silent:
                 self._silent_held(spot, variant.profile, declared=True)
         if language.treatment == "mix":
             if spot.music_bed is None:
-                self._block(f"language {language.code!r} uses 'mix' but spot {spot.id!r} has no "
-                            "music_bed", spot.line,
-                            f"add 'music_bed:' to the spot, use 'dub', or list the spots it is "
-                            f"made for in the language's 'spots:' (without {spot.id!r})")
+                self._block(say(N_("language %(code)s uses 'mix' but spot %(spot)s has no "
+                                   "music_bed"), code=repr(language.code), spot=repr(spot.id)),
+                            spot.line,
+                            say(N_("add 'music_bed:' to the spot, use 'dub', or list the spots "
+                                   "it is made for in the language's 'spots:' (without "
+                                   "%(spot)s)"), spot=repr(spot.id)))
             plan.tracks["music_bed"], analysis, warnings = self._music_bed(
                 spot, plan.master, variant.profile.sample_rate)
             use_analysis(plan, "music_bed", analysis)
