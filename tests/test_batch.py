@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import cli
 from pipeline.cli.outcomes import SHARED, SHARED_NOTE
-from pipeline.render import plan as plan_module
+from pipeline.render import planner as planner_module
 from pipeline.publish.catalog import write_catalog
 from pipeline.render.batch import render_plan
 from pipeline.render.plan import build_plan
@@ -81,7 +81,7 @@ def test_fingerprint_changes_exactly_with_inputs_settings_and_ffmpeg(campaign, m
     assert all(reprofiled[code] != styled[code] for code in styled)
     # Another ffmpeg build changes everything.
     (campaign.root / "build/.pipeline-cache.json").unlink(missing_ok=True)
-    monkeypatch.setattr(plan_module, "ffmpeg_version", lambda: "ffmpeg version 99")
+    monkeypatch.setattr(planner_module, "ffmpeg_version", lambda: "ffmpeg version 99")
     assert all(fingerprints(manifest)[code] != reprofiled[code] for code in styled)
 
 

@@ -708,14 +708,15 @@ RENDER = ("pipeline/render/medium.py", "pipeline/render/remake.py", "pipeline/re
           "pipeline/render/record.py", "pipeline/render/inputs.py",
           "pipeline/render/ebutt_sidecar.py", "pipeline/render/batch.py",
           "pipeline/render/deliveries.py", "pipeline/render/intermediates.py",
-          "pipeline/render/remote.py", "pipeline/render/plan.py", "pipeline/render/treatments.py",
+          "pipeline/render/remote.py", "pipeline/render/planner.py",
+          "pipeline/render/treatments.py",
           "pipeline/render/variants.py",
           "pipeline/render/master_fit.py", "pipeline/media/audio_layout.py",
           "pipeline/media/audio_streams.py",
           "pipeline/media/programme.py", "pipeline/media/geometry.py",
           "pipeline/media/conform.py", "pipeline/media/audio_tags.py", "pipeline/media/ffmpeg.py",
           "pipeline/media/frame_times.py", "pipeline/media/track_header.py")
-# Planning's `_block` (render/plan.py) makes an error of its text and hint: two of its calls
+# Planning's `_block` (render/planner.py) makes an error of its text and hint: two of its calls
 # said a mix without a bed and a master without sound in English in a Spanish terminal.
 RENDER_MAKERS = {**MAKERS, "PipelineError": 3, "MediaError": 3, "RenderError": 3,
                  "StorageError": 3, "CommandLineError": 3, "_block": 2}

@@ -10,7 +10,7 @@ import os
 
 import langcodes
 
-_AUTONYMS: dict[str, str] = {}    # looked up, or known already (render/plan.py's cache)
+_AUTONYMS: dict[str, str] = {}    # looked up, or known already (render/planner.py's cache)
 
 
 def autonym(code: str) -> str:

@@ -178,7 +178,7 @@ def placement(geometry: Geometry, profile: Profile) -> Placement:
     return Placement(width, height, profile.width, profile.height)
 
 
-# A picture covering less of a frame than this is said (render/plan.py): a 4:3 picture in a
+# A picture covering less of a frame than this is said (render/planner.py): a 4:3 picture in a
 # 16:9 frame covers 75 % and a 2.39:1 film 74 %, the pillarbox and letterbox viewers know; a
 # square picture in 16:9 covers 56 %, a phone's 9:16 picture 32 %, and a 16:9 picture in a
 # 9:16 frame 32 %: mostly black bars, which nothing else in the plan or the page would say.

@@ -79,7 +79,7 @@ REMOVED_ALL = N_plural("the file of %(what)s was removed after these files were 
                        "the files of %(what)s were removed after these files were generated; "
                        "new versions can be generated only when they are delivered again.")
 
-# A plan's input roles (render/plan.py `_add_input`) in those words; "audio" is the dub's or
+# A plan's input roles (render/planner.py `_add_input`) in those words; "audio" is the dub's or
 # the voice-over's recording, by the language's treatment.
 ROLES = {"subtitles": "subtitles", "master": "master", "music_bed": "music bed",
          "font": "font", "slate_font": "font"}

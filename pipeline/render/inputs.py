@@ -3,7 +3,7 @@ examination and their sound's analysis, the music beds' probes and analyses, and
 audio delivery's probe, analysis and checks.
 
 `_probe_all` starts every ffprobe and ffmpeg these take at once, a few at a time, before any
-variant is planned; the planner (`render/plan.py`) then finds each answer, or error, in the memo
+variant is planned; the planner (`render/planner.py`) then finds each answer, or error, in the memo
 as if it had computed it (`_once`). Answers that cost a process are kept in the hash cache, keyed
 by the files' content.
 """

@@ -2,7 +2,7 @@
 with no interlaced form for an interlaced profile, a timecode that does not fit the output
 rate, a slate's text the font lacks (errors); a picture that leaves most of the frame to black
 bars and an interlaced master made progressive (warnings). A part of the planner
-(render/plan.py), apart because it is a concern of its own: the master's fit to the frame, where
+(render/planner.py), apart because it is a concern of its own: the master's fit to the frame, where
 the planner gathers each variant's inputs.
 """
 

@@ -1,5 +1,5 @@
 """Answers computed once and errors reported once, for planning (`render/inputs.py`,
-`render/plan.py`): a memo keyed by what was asked, which keeps a PipelineError as an answer
+`render/planner.py`): a memo keyed by what was asked, which keeps a PipelineError as an answer
 so that each variant needing it is blocked while the error is said only the first time.
 """
 

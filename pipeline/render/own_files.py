@@ -2,7 +2,7 @@
 voice-over's recording, its music bed, its subtitle file), as far as they can be checked, so
 that a missing or broken one is said in the same run as what blocked the variant (a master
 that cannot be read, or has no sound), not once that is fixed. A part of the planner
-(render/plan.py), apart because it is a concern of its own: checks that run only where the
+(render/planner.py), apart because it is a concern of its own: checks that run only where the
 planner's gathering of a variant's inputs (`_gather_inputs`) stopped before them.
 """
 

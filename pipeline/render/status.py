@@ -2,7 +2,7 @@
 status: up to date, or stale and why, judged from what its last render left (its file, its
 record, the files beside it) and from its last failed render.
 
-It is separate from planning (render/plan.py), which probes, reads and checks a variant's
+It is separate from planning (render/planner.py), which probes, reads and checks a variant's
 inputs, and from writing the record (render/record.py): this module says what a render depends
 on, reads back what a render left, and compares the two.
 """

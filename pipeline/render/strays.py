@@ -302,7 +302,7 @@ class WrittenFiles:
         return self._written
 
     def problems(self, variant: Variant, role: str, path: Path) -> list[Diagnostic]:
-        """An error when the variant's input `role` (`render/plan.py`'s `_add_input`: "master",
+        """An error when the variant's input `role` (`render/planner.py`'s `_add_input`: "master",
         "subtitles", ...) at `path`, links resolved, is a file a render writes; a warning when
         it lies elsewhere in the campaign's folder (where `clean --delete` deletes); else none.
         Said at the spot's line for its master and music bed, else at the language's."""
