@@ -10,9 +10,11 @@ assumed), corrected or refused as any shared track (`render/corrections.py`), an
 chunk with its v2 loudness figures and an AES46 `cart` chunk in a Broadcast WAV, ID3v2.3 in an
 MP3 or MP2, Vorbis comments in Ogg.
 
-An MP2 file alone cannot be exact to the sample: it is whole frames of 1152 samples, and a raw
-MPEG audio stream has no header to declare the encoder's delay (an MP3's LAME header does), so
-it decodes with the delay's silence first and up to a frame's padding after (`MP2_SLACK`).
+An MP3 is exact by its LAME tag's delay and padding, which a gapless decoder drops (written
+again where ffmpeg's leaves a frame out: media/mp3_gapless.py). An MP2 file alone cannot be
+exact to the sample: it is whole frames of 1152 samples, and a raw MPEG audio stream has no
+header to declare the encoder's delay (an MP3's LAME header does), so it decodes with the
+delay's silence first and up to a frame's padding after (`MP2_SLACK`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from pipeline.media.cart_chunk import Cart, write_cart
 from pipeline.media.defect_levels import SILENCE_LEVEL
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
 from pipeline.media.loudness import Reading, dual_mono_json, measure_file, read_decoded
+from pipeline.media.mp3_gapless import declare_length
 from pipeline.media.probe import MediaInfo, probe
 from pipeline.profiles import Profile
 from pipeline.publish.i18n import N_, clock_comment, translations
@@ -227,6 +230,8 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
                              profile.sample_rate)
         run_ffmpeg(["-loglevel", "error", *encode_args(audio, partial, plan, when)],
                    what=f"rendering {variant.stem}", path=variant.output)
+        if profile.container == "mp3":     # ffmpeg's LAME tag may leave a frame's padding out
+            declare_length(partial, plan.slot_samples)
 
     def meter():
         # A dub's or master's silences read as its source's analysis read them, before the gain
