@@ -209,25 +209,28 @@ THIN_CODING_DEFAULT = 64_000      # MP3, MP2, AAC, Vorbis
 def thin_coding(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
     """A warning when the `what` at `path` is coded lossily at fewer bits a second a channel
     than `THIN_CODING` says, a surround's channels past the first two at half of it (PCM and
-    lossless codecs store every sample: never)."""
+    lossless codecs store every sample: never). A stream whose header gives no rate (Opus in
+    Ogg, as WhatsApp sends voice notes) is measured by its packets alone."""
     stream = info.audio
-    if stream is None or not stream.bit_rate or not stream.channels \
+    if stream is None or not stream.channels \
             or stream.codec.startswith("pcm_") or stream.codec in LOSSLESS \
             or stream.codec in ADPCM:
         return []
     per_channel = THIN_CODING.get(stream.codec, THIN_CODING_DEFAULT)
     # A surround's other channels (an LFE, the surrounds) are coded in fewer bits: half each.
     floor = per_channel * (min(stream.channels, 2) + max(stream.channels - 2, 0) / 2)
-    if stream.bit_rate >= floor:
+    if stream.bit_rate is not None and stream.bit_rate >= floor:
         return []
-    # Under it on average: the coding's rate where it codes sound, not over its silences.
+    # Under it on average (or not said): the coding's rate where it codes sound, not over its
+    # silences. A trial's 16 kb/s WhatsApp note, its header silent, passed with none said.
     busiest = busiest_second_bits(path)
-    if busiest is not None and busiest >= floor:
+    if busiest is None and stream.bit_rate is None or busiest is not None and busiest >= floor:
         return []
+    rate = stream.bit_rate or busiest
     return [warning(
         say(N_("the %(what)s is coded at %(rate)s kb/s (%(codec)s, %(channels)s): so thin a "
                "lossy coding has cut its treble and left artefacts, which every profile's "
-               "coding makes worse"), what=say(what), rate=Number(stream.bit_rate / 1000, ".0f"),
+               "coding makes worse"), what=say(what), rate=Number(rate / 1000, ".0f"),
             codec=codec_name(stream.codec), channels=channels_said(stream.channels,
                                                                    stream.channel_layout)),
         path, hint=say(N_("export it again as WAV or FLAC (or MP3 or AAC at %(rate)s kb/s or "
