@@ -70,6 +70,21 @@ ONE_SIDED = "has sound on its left channel only, its right channel is silent"
 
 # --- the rule, on the levels the analysis reads -----------------------------------------------
 
+@pytest.mark.parametrize("gated, silent, apart, steady", [
+    # An interface's second input, its hiss steady 30 dB under a voice (a radio trial's, which
+    # went to air on one side): one-sided; not when the voice's side is steady too (two
+    # tones), nor 19 dB under, nor when the quiet side's level moves (a pan, a bleed).
+    ({"FL": -25.0, "FR": -55.0}, "FR", None, ("FR",)),
+    ({"FL": -25.0, "FR": -55.0}, None, 30.0, ("FL", "FR")),
+    ({"FL": -25.0, "FR": -44.0}, None, 19.0, ("FR",)),
+    ({"FL": -25.0, "FR": -55.0}, None, 30.0, ()),
+    ({"FL": -55.0, "FR": -24.0}, "FL", None, ("FL",)),
+])
+def test_a_steady_noise_far_under_a_moving_side_is_no_side(gated, silent, apart, steady):
+    defects = Defects(dc=(0.0, 0.0), gated=gated, steady=steady)
+    assert (defects.silent_side, defects.sides_apart) == (silent, apart)
+
+
 @pytest.mark.parametrize("gated, silent, apart", [
     ({"FL": -25.0, "FR": None}, "FR", None),            # the trial's: right all zeros
     ({"FL": None, "FR": -22.0}, "FL", None),
@@ -199,6 +214,30 @@ def test_a_dub_with_its_sides_14_db_apart_is_said_and_left_as_it_is(campaign, ra
     record = json.loads(out.with_suffix(".json").read_text())
     assert "one_sided" not in record["settings"]
     assert [w["code"] for w in record["qc"]["warnings"]] == ["sides-apart"]
+
+
+@pytest.mark.e2e
+def test_a_voice_on_the_left_beside_an_inputs_hiss_goes_to_air_centred(campaign, radio_master):
+    # A radio trial's interface: the voice on input 1, input 2's hiss at -55 dBFS RMS on the
+    # right. Said "29.7 dB apart" and aired so: the voice on the left, -29 LUFS summed to mono.
+    # The voice's level moves (26 dB every half second), as speech's does; the hiss's holds.
+    hiss = recording(campaign, "yua", None, chain="anull", source=(
+        f"{TONE},volume='if(lt(mod(t\\,1)\\,0.5)\\,0.4\\,0.02)':eval=frame[v];"
+        "anoisesrc=color=white:amplitude=0.0031:sample_rate=48000:duration=3.8[n];"
+        "[v][n]join=inputs=2:channel_layout=stereo[out0]"))
+    manifest = radio_campaign(campaign, radio_master, [{"code": "yua", "treatment": "dub"}],
+                              ["radio"])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    (warned,) = warnings_of(result, hiss)
+    assert (f"{hiss}: warning: the dub has sound on its left channel only, its right channel "
+            "is a steady noise ") in warned and "an unplugged input's hiss or a hum" in warned
+    out = campaign.out / "spot.yua.radio.wav"
+    left, right = channel_levels(out)
+    assert left == pytest.approx(right, abs=0.01), (left, right)
+    assert loudness(out) == pytest.approx(TARGETS["radio"], abs=0.5)
+    assert json.loads(out.with_suffix(".json").read_text())["settings"]["one_sided"] == {
+        "audio": "FR"}
 
 
 def test_a_5_1_voice_on_its_centre_and_a_mono_or_balanced_dub_are_not_said(campaign,

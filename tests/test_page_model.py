@@ -795,12 +795,12 @@ def test_the_loudness_gate_is_said_as_spanish_broadcast_engineers_say_it():
         catalog = read_po(handle, locale="es")
     gated = {message.id: message.string for message in catalog if message.id
              and re.search(r"\bgat(e|ed|ing)\b", str(message.id))}
-    assert len(gated) == 11, sorted(gated)
+    assert len(gated) == 12, sorted(gated)
     for english, spanish in gated.items():
         assert "compuerta" not in spanish and "umbral" in spanish, (english, spanish)
     gated_rms = [spanish for english, spanish in gated.items() if "RMS, gated)" in english
                  or "RMS (gated)" in english]
-    assert len(gated_rms) == 5 and all("con umbral relativo)" in s for s in gated_rms), gated_rms
+    assert len(gated_rms) == 6 and all("con umbral relativo)" in s for s in gated_rms), gated_rms
 
 
 def test_translations_are_compiled_from_the_po():

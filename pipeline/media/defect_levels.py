@@ -36,8 +36,9 @@ fronts peaked at 0.78 of it) and were missed.
   surround leaves the centre silent or holding another stem, and the downmix puts the voice on
   one side (a surround's 3 dB down). Read from the same blocks' per-channel RMS, gated (`gated`).
 - One side silent: a mono recording stored on one track of a stereo file (or on one front of a
-  5.1 whose centre is empty), which the downmix carries on one side only; or both sides
-  sounding but far apart. Read from the same gated levels (ONE_SIDED, SIDES_APART).
+  5.1 whose centre is empty), which the downmix carries on one side only, or beside a side
+  holding only a steady noise (STEADY_UNDER); or both sides sounding but far apart. Read from
+  the same gated levels (ONE_SIDED, SIDES_APART) and their blocks' spread (STEADY_SPREAD).
 """
 
 # Codecs whose decode has no flat tops to find (ffmpeg's decoder names, as the probe gives
@@ -148,6 +149,17 @@ PHANTOM_CENTRE = 3.0           # dB
 # front: the downmix has it in the middle, where a 5.1 keeps its voice, whatever its fronts.
 ONE_SIDED = 40.0               # dB
 SIDES_APART = 10.0             # dB
+# A side whose level holds steady where it sounds (its 100 ms blocks' RMS within STEADY_SPREAD
+# dB, 10th to 90th percentile, over STEADY_BLOCKS blocks or more) beside a side whose level
+# moves is no part of the programme: an unplugged input's hiss or a hum. White noise's blocks
+# at 48 kHz spread 0.3 dB, pink noise's 1-2 dB, a hum or a tone's none; speech spreads 15-30
+# dB, a spot's music 6 dB or more. STEADY_UNDER or more under the other, such a side is
+# one-sided as a silent one is (a radio trial's interface, its second input's hiss at -55
+# dBFS beside a voice at -25 gated: the variants carried the hiss on one side and the voice
+# on the other, -29 LUFS summed to mono). Nearer, it may be a bed someone panned: said apart.
+STEADY_SPREAD = 6.0            # dB
+STEADY_BLOCKS = 10             # one second
+STEADY_UNDER = 20.0            # dB
 # The channel the downmix shares between its sides, and each front's other side.
 SHARED = ("FC", "BC")
 OTHER_SIDE = {"FL": "FR", "FR": "FL"}

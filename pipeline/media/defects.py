@@ -18,7 +18,8 @@ from pipeline.media.astats import Block
 from pipeline.media.defect_levels import (CENTRE_MARGIN, GATE_ABSOLUTE, GATE_RELATIVE, LFE_FLOOR,
                                           LFE_MARGIN, LOSSY, LOSSY_BLOCKS, ONE_SIDED, OTHER_SIDE,
                                           PAUSES, PAUSE_LEVEL, PHANTOM_CENTRE, PLATEAU_BLOCKS,
-                                          PLATEAU_SPREAD, SHARED, SIDES_APART, SILENCE_LEVEL)
+                                          PLATEAU_SPREAD, SHARED, SIDES_APART, SILENCE_LEVEL,
+                                          STEADY_BLOCKS, STEADY_SPREAD, STEADY_UNDER)
 
 Stream = ffmpeg.nodes.FilterableStream
 
@@ -60,6 +61,9 @@ class Defects:
     # Each main channel's level where it sounds (`_gated_level`, dBFS; None: no block over
     # GATE_ABSOLUTE), when the source was read per channel; a stereo track's FL and FR.
     gated: dict[str, float | None] = field(default_factory=dict)
+    # The main channels whose level holds steady where they sound (`_steady`): noise, hum or a
+    # tone, no programme.
+    steady: tuple[str, ...] = ()
 
     @property
     def lfe_misrouted(self) -> bool:
@@ -106,19 +110,32 @@ class Defects:
 
     @property
     def silent_side(self) -> str | None:
-        """The front (FL or FR) that is silent beside the other (ONE_SIDED), or None."""
+        """The front (FL or FR) that is silent beside the other (ONE_SIDED), or holds only a
+        steady noise STEADY_UNDER or more under it where the other's sound moves (`steady`);
+        None otherwise."""
         sides = self.sides
         if sides is None:
             return None
         louder, level, other = sides
-        return OTHER_SIDE[louder] if other is None or level - other >= ONE_SIDED else None
+        quiet = OTHER_SIDE[louder]
+        if other is None or level - other >= ONE_SIDED:
+            return quiet
+        return quiet if self.noise_side and level - other >= STEADY_UNDER else None
+
+    @property
+    def noise_side(self) -> bool:
+        """Whether the quieter front holds a steady level and the louder does not (`steady`):
+        a noise (an input's hiss, a hum) beside the programme."""
+        sides = self.sides
+        return (sides is not None and OTHER_SIDE[sides[0]] in self.steady
+                and sides[0] not in self.steady)
 
     @property
     def sides_apart(self) -> float | None:
         """How far apart (dB) the two fronts are where each sounds, when SIDES_APART or more
         and the quieter is not silent (`silent_side`); None otherwise."""
         sides = self.sides
-        if sides is None or sides[2] is None:
+        if sides is None or sides[2] is None or self.silent_side is not None:
             return None
         gap = sides[1] - sides[2]
         return gap if SIDES_APART <= gap < ONE_SIDED else None
@@ -137,6 +154,7 @@ class Defects:
         pauses = data.get("pause_dc")
         return cls(**{**data, "dc": tuple(data["dc"]),
                       "clipped_channels": tuple(data.get("clipped_channels", ())),
+                      "steady": tuple(data.get("steady", ())),
                       "pause_dc": tuple(pauses) if pauses is not None else None})
 
 
@@ -174,7 +192,6 @@ def find_defects(blocks: list[Block], sample_rate: int,
 
     named = ()
     loudest = loudest_level = None
-    gated = {}
     if channels:
         named = tuple(name for c, name in enumerate(channels)
                       if any(c < len(b.clipped) and b.clipped[c] for b in clipped))
@@ -182,12 +199,15 @@ def find_defects(blocks: list[Block], sample_rate: int,
                   if name != "LFE"}
         loudest = max(levels, key=lambda name: levels[name] or -math.inf)
         loudest_level = levels[loudest]
-        gated = {name: _gated_level(blocks, c) for c, name in enumerate(channels)
-                 if name != "LFE"}
+        named_channels = tuple(enumerate(channels))
     elif layout == "stereo":
         # Its sides as the downmix's blocks read them (the same channels): two mono streams
         # taken as left and right are told from stems by them (audio_streams.stems_warning).
-        gated = {name: _gated_level(blocks, c) for c, name in enumerate(("FL", "FR"))}
+        named_channels = tuple(enumerate(("FL", "FR")))
+    else:
+        named_channels = ()
+    gated = {name: _gated_level(blocks, c) for c, name in named_channels if name != "LFE"}
+    steady = tuple(name for c, name in named_channels if name in OTHER_SIDE and _steady(blocks, c))
     return Defects(
         dc=_mean_dc(blocks), clipped_samples=samples, clip_level=clip_level,
         clipped_blocks=len(clipped), clipped_channels=named, layout=layout, codec=lossy,
@@ -197,7 +217,7 @@ def find_defects(blocks: list[Block], sample_rate: int,
         first_sound=_onset(sound[0].time, end(sound[0]), starts) if sound else None,
         last_sound=end(sound[-1]) if sound else None,
         length=round(total / sample_rate, 6), lfe_band=lfe if channels else None,
-        loudest=loudest, loudest_level=loudest_level, gated=gated)
+        loudest=loudest, loudest_level=loudest_level, gated=gated, steady=steady)
 
 
 def plateau(blocks: list[Block]) -> tuple[list[Block], float | None]:
@@ -258,6 +278,17 @@ def _gated_level(blocks: list[Block], channel: int) -> float | None:
         return None
     floor = mean(sounding) * 10 ** (GATE_RELATIVE / 10)
     return round(10 * math.log10(mean([b for b in sounding if b.power[channel] > floor])), 2)
+
+
+def _steady(blocks: list[Block], channel: int) -> bool:
+    """Whether a source channel's level holds within STEADY_SPREAD dB (its 10th to 90th
+    percentile) over its STEADY_BLOCKS or more blocks over GATE_ABSOLUTE: a noise, a hum or a
+    tone. Sorted once: O(n log n) in blocks."""
+    levels = sorted(10 * math.log10(b.power[channel]) for b in blocks
+                    if channel < len(b.power) and b.power[channel] > 10 ** (GATE_ABSOLUTE / 10))
+    if len(levels) < STEADY_BLOCKS:
+        return False
+    return levels[(9 * (len(levels) - 1)) // 10] - levels[(len(levels) - 1) // 10] <= STEADY_SPREAD
 
 
 def remove_dc(audio: Stream, dc: tuple[float, float]) -> Stream:

@@ -36,7 +36,8 @@ from pipeline.messages import N_, say
 # 10: each channel's level read without its DC offset (astats._power): a side holding an
 # offset alone is silent. 11: where the sound starts, to the sample (astats.sound_starts).
 # 12: flat tops under full scale (defects.plateau): a recording clipped, then lowered.
-ANALYSIS_VERSION = 12
+# 13: the sides whose level holds steady (Defects.steady): a hiss beside a voice is one-sided.
+ANALYSIS_VERSION = 13
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.errors import Diagnostic, warning
 from pipeline.media.audio_streams import SoundMap
-from pipeline.media.defect_levels import GATE_ABSOLUTE, OTHER_SIDE
+from pipeline.media.defect_levels import GATE_ABSOLUTE, ONE_SIDED, OTHER_SIDE
 from pipeline.media.defects import Defects
 from pipeline.media.sound_analysis import SoundAnalysis
 from pipeline.messages import N_, Number, say
@@ -82,11 +82,15 @@ def one_sided(path: Path, defects: Defects, what: str) -> list[Diagnostic]:
     names = SIDE_NAMES.get(defects.layout or "", FRONT_NAMES)
     _, level, other = defects.sides
     live = OTHER_SIDE[silent]
+    figures = dict(under=Number(level - other, ".1f"), level=Number(level, ".1f"),
+                   other=Number(other, ".1f")) if other is not None else {}
     quiet = (say(N_("silent (no 100 ms block over %(floor)s dBFS RMS)"),
                  floor=Number(GATE_ABSOLUTE, "g")) if other is None else
              say(N_("%(under)s dB under it where each sounds (%(level)s and %(other)s dBFS "
-                    "RMS, gated)"), under=Number(level - other, ".1f"),
-                 level=Number(level, ".1f"), other=Number(other, ".1f")))
+                    "RMS, gated)"), **figures) if level - other >= ONE_SIDED else
+             # Defects.noise_side: a steady level beside the programme's moving one.
+             say(N_("a steady noise %(under)s dB under it (%(level)s and %(other)s dBFS RMS, "
+                    "gated), an unplugged input's hiss or a hum, no programme"), **figures))
     said = say(N_("the %(what)s has sound on its %(side)s channel only, its %(silent)s "
                   "channel is %(quiet)s: a mono recording stored on one track, which would "
                   "go to air on one side (and 3 dB under other spots where a station sums "
