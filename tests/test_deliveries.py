@@ -142,6 +142,14 @@ def test_a_length_off_by_more_than_the_tolerance_is_a_warning_with_both_duration
     assert "0 errors, 1 warning" in result.output and f"{shorter}: warning:" in result.output
 
 
+def test_a_length_off_by_the_tolerance_at_the_precision_said_is_not_said(campaign):
+    # A radio trial's dub, 0.500042 s shorter than its 60.000042 s spot, read "0.50 s shorter
+    # (tolerance 0.5 s)". Two samples past the tolerance at 48 kHz are within it as said.
+    tone(track(campaign, "yua.wav"), 3.5 - 2 / 48000)
+    result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"}]))
+    assert "0 errors, 0 warnings" in result.output, result.output
+
+
 def test_sound_past_the_spots_end_is_an_error_naming_where_speech_is_cut(campaign):
     path = tone(track(campaign, "yua.wav"), 6.3, pad_to=7.0)
     result = invoke("validate", campaign.write([{"code": "yua", "treatment": "dub"}]))

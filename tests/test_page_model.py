@@ -512,6 +512,17 @@ def test_a_warning_of_what_the_pipeline_corrected_says_there_is_nothing_to_do():
     assert items[0].startswith("Grabación en un solo canal") and done in items[0]
     assert items[1].startswith("Grabación saturada") and done not in items[1]
     assert "Corrected in these files: nothing to do." in render_page(catalog, "en")
+    # A dub padded to its spot is corrected, but not when the padding is dead air to cut (a
+    # radio trial's 8 s dub of a 30 s spot read "nothing to do" above "22.0 s of dead air").
+    short = {"code": "length", "message": "the dub is 3.00 s long, the spot 4.00 s"}
+    dead = {"code": "trailing-silence", "message": "the dub's last 1.0 s is silence"}
+    for warnings, corrected in (((short,), True), ((short, dead), False)):
+        html = render_page(page_catalog(variant("radio", "wav", width=None, loudness_lufs=-23.0,
+                                                true_peak_dbtp=-2.0, **warned(*warnings))), "es")
+        items = re.findall(r"<li><span class=\"warning-kind\">(.*?)</li>", html, re.S)
+        assert (done in items[0]) == corrected, items
+        assert items[0].startswith("Grabación más corta que el spot, rellenada con silencio"
+                                   if not corrected else "Grabación de duración distinta"), items
     # The master's streams the pipeline chose: the media team's, with the manifest key that
     # chooses them; nothing for a station (a trial's page showed it them).
     streams = {"code": "audio-streams", "message": "master.mp4 has two mono audio streams"}

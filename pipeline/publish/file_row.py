@@ -13,7 +13,7 @@ from pipeline.publish.deliverables import (BIT_RATE, CONVERTED, DEINTERLACED, EV
                                            PULLDOWN, SAMPLE_RATE, SCANS, SD_LINES, SEGMENTED,
                                            TRACKS, UPSCALED, UPSCALED_SD, Kind, extension)
 from pipeline.publish.i18n import Formats
-from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, qc_kind, station_action
+from pipeline.publish.qc_kinds import TRANSLATOR_ONLY, kind_beside, station_action
 from pipeline.standards import DEFAULT_UNIT
 
 
@@ -143,6 +143,6 @@ class Deliverable:
             code = codes[n] if n < len(codes) else None
             detail = details[n] if n < len(details) else None
             if code not in TRANSLATOR_ONLY:
-                said.append((qc_kind(code), detail, station_action(code, detail, self.burned),
-                             text))
+                said.append((kind_beside(code, codes), detail,
+                             station_action(code, detail, self.burned), text))
         return said

@@ -195,3 +195,17 @@ def corrected_kinds() -> frozenset[str]:
 def qc_kind(code: str | None) -> str | None:
     """The English label (a message to translate) of a warning's code, or None."""
     return QC_KINDS.get(code) if code else None
+
+
+# A recording padded to its spot is corrected, but not where the padding is dead air a station
+# has to cut (its `trailing-silence` warning beside it): a radio trial's 8 s dub of a 30 s spot
+# read "corrected in these files: nothing to do" above "22.0 s of dead air".
+PADDED_INTO_DEAD_AIR = N_("Recording shorter than the spot, padded with silence")
+
+
+def kind_beside(code: str | None, codes: list) -> str | None:
+    """`qc_kind(code)` of a warning among a file's warnings of `codes`: a `length` beside a
+    `trailing-silence` is PADDED_INTO_DEAD_AIR, which is no correction (`CORRECTED`)."""
+    if code == "length" and "trailing-silence" in codes:
+        return PADDED_INTO_DEAD_AIR
+    return qc_kind(code)
