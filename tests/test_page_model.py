@@ -1190,6 +1190,8 @@ def test_the_languages_a_campaign_has_but_the_page_does_not_are_named(tmp_path):
     # Each named as the page names languages (language_name), with its code.
     assert ('id="languages-missing">Aún no disponibles: maya (yua) y tarahumara (tar)<'
             in spanish)
+    # Counted among the campaign's languages, as the filter counts their cards.
+    assert re.search(r"· 3 lenguas\s+·", spanish), spanish[:3000]
     assert (f'id="languages-missing">Not available yet: {language_name("yua", "en")} (yua) '
             f'and {language_name("tar", "en", "Rarámuri")} (tar)<' in english)
     # A catalog without missing languages, or older than the key, says nothing.
