@@ -195,6 +195,15 @@ def test_an_8_bit_recording_is_said_to_hiss_with_and_without_the_manifest(campai
     assert hiss.format(what="dub") in said(run(campaign, "validate", MANIFEST))
     fine = sound(campaign.root / "audio/spot/tar.wav", "anull", "-c:a", "pcm_s16le")
     assert not any("bits a sample" in line for line in said(run(campaign, "check", fine)))
+    # G.711 µ-law is no linear 8-bit PCM: its noise follows the voice (a radio trial's was said
+    # "PCM 8-bit" with a 48 dB hiss).
+    ulaw = sound(campaign.root / "audio/spot/tar.wav", "anull", "-c:a", "pcm_mulaw")
+    lines = said(run(campaign, "check", ulaw))
+    assert (f"{ulaw}: warning: the recording is coded in G.711 µ-law, a telephone coding of 8 "
+            "bits a sample whose noise follows the voice about 38 dB under it (ITU-T G.711): a "
+            "grain on every word, which levelling lifts with it (hint: export it again as "
+            "24-bit (or 16-bit) PCM WAV)") in lines, lines
+    assert not any("PCM 8-bit" in line or "48 dB" in line for line in lines), lines
 
 
 def test_a_recording_coded_too_thin_is_said_to_have_lost_its_treble(campaign):

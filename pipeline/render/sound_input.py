@@ -78,8 +78,16 @@ NOT_PCM_WAV = ("adpcm_ms", "adpcm_ima_wav", "mp3", "mp2")
 MISNAMED = ("audio-format", "wav-not-pcm")
 
 
+# Telephone codings that store 8 bits a sample on a logarithmic scale (ITU-T G.711): no linear
+# PCM, and named so (a radio trial's µ-law WAV was "PCM 8-bit" with a 48 dB hiss).
+COMPANDED = {"pcm_mulaw": "G.711 µ-law", "pcm_alaw": "G.711 A-law"}
+
+
 def codec_name(codec: str) -> str:
-    """A codec as messages name it: AAC, MP3, Opus (`defect_levels.LOSSY`), FLAC, ALAC, PCM..."""
+    """A codec as messages name it: AAC, MP3, Opus (`defect_levels.LOSSY`), FLAC, ALAC, G.711
+    µ-law, PCM..."""
+    if codec in COMPANDED:
+        return COMPANDED[codec]
     if codec.startswith("pcm_"):
         return "PCM"
     return LOSSY.get(codec) or LOSSLESS.get(codec) or ADPCM.get(codec) or codec.upper()
@@ -182,6 +190,10 @@ def low_sample_rate(path: Path, info: MediaInfo, what: str, rate: int) -> list[D
 # Fewer bits than this a sample leave the quantisation noise audible: 8 bits are about
 # 48 dB of dynamic range (6.02 dB a bit), which a quiet take's levelling lifts with it.
 COARSE_BITS = 8
+# G.711's 8 bits on a logarithmic scale keep the noise about 38 dB under the signal at any
+# level (its signal-to-quantisation-noise ratio over most of its range): no hiss in the
+# pauses, a grain on every word.
+COMPANDED_SNR = 38
 
 
 def coarse_samples(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
@@ -192,6 +204,14 @@ def coarse_samples(path: Path, info: MediaInfo, what: str) -> list[Diagnostic]:
     bits = stream.sample_bits if stream is not None and stream.codec.startswith("pcm_") else None
     if bits is None or bits > COARSE_BITS:
         return []
+    if stream.codec in COMPANDED:
+        return [warning(
+            say(N_("the %(what)s is coded in %(codec)s, a telephone coding of 8 bits a sample "
+                   "whose noise follows the voice about %(snr)s dB under it (ITU-T G.711): a "
+                   "grain on every word, which levelling lifts with it"), what=say(what),
+                codec=COMPANDED[stream.codec], snr=COMPANDED_SNR),
+            path, hint=say(N_("export it again as 24-bit (or 16-bit) PCM WAV")),
+            code="low-bit-depth")]
     return [warning(
         say(N_("the %(what)s stores %(bits)s bits a sample: its quantisation noise is only "
                "about %(range)s dB under full scale, a hiss that levelling lifts with the "
@@ -247,7 +267,8 @@ def encoding(stream) -> Message | str:
     if bits is None and stream.codec.startswith("pcm_"):
         digits = "".join(c for c in stream.codec.split("_")[1] if c.isdigit())
         bits = int(digits) if digits else None
-    if bits is None or not (stream.codec.startswith("pcm_") or stream.codec in LOSSLESS):
+    if bits is None or stream.codec in COMPANDED or not (stream.codec.startswith("pcm_")
+                                                         or stream.codec in LOSSLESS):
         return said
     floating = stream.codec.startswith("pcm_f") or stream.sample_format in ("flt", "fltp",
                                                                             "dbl", "dblp")
