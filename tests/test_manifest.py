@@ -136,6 +136,19 @@ def test_unknown_and_duplicate_keys_are_reported_with_their_lines(campaign):
     assert f"{path}:4: error: duplicate key 'title' in the manifest (first given on line 2)" in found[1]
 
 
+def test_a_slip_of_a_name_is_offered_the_name_meant(campaign):
+    # A radio trial's 'dubb' and a profile typed with an underscore were "not one of" a list.
+    text = (GOOD.replace("treatment: burn", "treatment: dubb")
+            .replace("profiles: [web, proxy]", "profiles: [web, radio_mp3, podcast]"))
+    found = errors_of(campaign, text)
+    assert any("treatment 'dubb' is not one of: burn, soft, dub, mix (hint: did you mean "
+               "'dub'?)" in f for f in found), found
+    assert any(f.endswith("(hint: did you mean 'radio-mp3'?)") and "'radio_mp3'" in f
+               for f in found), found
+    # Another name altogether is not offered one ('broadcast' is as near as 0.75).
+    assert any(f.endswith("radio-mp2, voice-note") and "'podcast'" in f for f in found), found
+
+
 def test_every_problem_is_reported_in_one_run(campaign):
     text = (GOOD.replace("campaign: blue-heart", "campaign: ../escape")
             .replace("code: yua", "code: xx")
@@ -145,6 +158,7 @@ def test_every_problem_is_reported_in_one_run(campaign):
     path = campaign.manifest
     assert any(f"{path}:1: error: campaign '../escape' is not a valid id" in f for f in found)
     assert any(f"{path}:12: error: treatment 'shout' is not one of: burn, soft, dub, mix" in f for f in found)
+    assert not any("did you mean" in f for f in found if "'shout'" in f)
     assert any(f"{path}:13: error: language code 'xx' is not a valid ISO 639-3" in f for f in found)
     # YAML 1.1 reads 1:30 as 90; here it is simply not a number.
     assert any(f"{path}:21: error: style.size must be a number, got '1:30'" in f for f in found)
@@ -529,8 +543,11 @@ def test_a_shadow_asked_for_beside_a_box_is_an_error_at_its_line(campaign, top, 
 @pytest.mark.parametrize("style, message", [
     ("{box: yes}", "style.box must be true, false or a mapping of color and opacity, got 'yes' "
                    '(hint: e.g. box: true, or box: {color: "#000000", opacity: 0.6})'),
-    ("{box: {colour: \"#000000\"}}", "unknown key 'colour' in style.box (hint: allowed keys: "
-                                      "color, opacity)"),
+    # A slip of a key offered as the key meant (a radio trial's 'dubb' was "not one of").
+    ("{box: {colour: \"#000000\"}}", "unknown key 'colour' in style.box (hint: did you mean "
+                                      "'color'? allowed keys: color, opacity)"),
+    ("{box: {shade: 0.5}}", "unknown key 'shade' in style.box (hint: allowed keys: color, "
+                            "opacity)"),
     ("{box: {color: black}}", "style.box.color 'black' is not a colour of the form #RRGGBB "
                               '(hint: write colours as in HTML, e.g. "#FFFFFF" for white '
                               "(quoted: YAML reads # as a comment))"),

@@ -656,8 +656,8 @@ def test_a_manifests_errors_are_said_in_spanish(campaign):
     expected = [
         ":7: error: crop es más pequeño que 2x2 píxeles",
         ":9: error: falta la clave obligatoria 'treatment' en una lengua",
-        ":10: error: clave desconocida 'treatmnt' en una lengua (sugerencia: claves permitidas: "
-        "also_called, clock, code",
+        ":10: error: clave desconocida 'treatmnt' en una lengua (sugerencia: ¿quiso decir "
+        "'treatment'? claves permitidas: also_called, clock, code",
         ":11: error: el código de lengua 'Zai' debe escribirse en minúsculas, 'zai'",
         ":13: error: faltan los subtítulos de la lengua 'yua' (burn): se esperaba ",
         ":15: error: style de yua.color 'red' no es un color de la forma #RRGGBB (sugerencia: "
@@ -678,8 +678,9 @@ def test_a_manifests_errors_are_said_in_spanish(campaign):
                          "has no", "e.g.", "profile '", "language code"):
         assert english_word not in spanish.text, (english_word, spanish.describe())
     # The same lines in English, word for word as ever.
-    assert "error: unknown key 'treatmnt' in a language (hint: allowed keys: also_called, " \
-        "clock, code, forced_subtitles, name, qc, sdh, spots, style, treatment)" in english.text
+    assert "error: unknown key 'treatmnt' in a language (hint: did you mean 'treatment'? " \
+        "allowed keys: also_called, clock, code, forced_subtitles, name, qc, sdh, spots, style, " \
+        "treatment)" in english.text
     assert "error: profile 'tv': crf 60 is outside x264's 0 to 51" in english.text
 
 

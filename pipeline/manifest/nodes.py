@@ -7,6 +7,7 @@ resolver.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import fields, replace
@@ -24,6 +25,22 @@ from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import Container, Fit, Leader, Medium, Scan, SoftSubtitles
 from pipeline.ranges import Range
 from pipeline.subtitles.normalise import nfc
+
+# How near a name must be to one of the names allowed to be offered as the one meant (difflib's
+# ratio): one slip of a short name ('dubb' 0.86, 'treatement' 0.95, 'radio_mp3' 0.89), not
+# another name ('podcast' and 'broadcast' 0.75, a radio trial's profile of its own).
+MEANT = 0.8
+
+
+def meant(value: str | None, allowed) -> str | None:
+    """The one of `allowed` that `value` is a slip of (its case, or a letter more, less or
+    changed: MEANT), or None."""
+    if not isinstance(value, str):
+        return None
+    cased = [name for name in allowed if name.lower() == value.lower()]
+    return (cased or difflib.get_close_matches(value, list(allowed), n=1, cutoff=MEANT) or
+            [None])[0]
+
 
 # Profile fields typed by a named Literal: their choices.
 NAMED_CHOICES = {"Fit": get_args(Fit), "Scan": get_args(Scan), "Medium": get_args(Medium),
@@ -82,9 +99,12 @@ class NodeReader:
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key is None or key not in allowed:
+                keys, near = Items(tuple(sorted(allowed))), meant(key, allowed)
                 self.fail(key_node, say(N_("unknown key %(key)s in %(where)s"), key=repr(key),
                                         where=where),
-                          say(N_("allowed keys: %(keys)s"), keys=Items(tuple(sorted(allowed)))))
+                          say(N_("did you mean %(key)s? allowed keys: %(keys)s"),
+                              key=repr(near), keys=keys) if near else
+                          say(N_("allowed keys: %(keys)s"), keys=keys))
             elif key in items:
                 first = items[key][0].start_mark.line + 1
                 self.fail(key_node, say(N_("duplicate key %(key)s in %(where)s (first given on "
@@ -196,8 +216,10 @@ class NodeReader:
     def choice(self, node: yaml.Node, what: What, choices: tuple[str, ...]) -> str | None:
         value = self.text(node, what)
         if value is not None and value not in choices:
+            near = meant(value, choices)
             self.fail(node, say(N_("%(what)s %(value)s is not one of: %(choices)s"), what=what,
-                                value=repr(value), choices=Items(tuple(choices), choice=True)))
+                                value=repr(value), choices=Items(tuple(choices), choice=True)),
+                      say(N_("did you mean %(choice)s?"), choice=repr(near)) if near else None)
             return None
         return value
 
