@@ -241,6 +241,56 @@ def test_unknown_profile_and_field(campaign):
     assert any(":20: error: profile 'custom' is not built in and names no base" in f for f in found)
 
 
+# An operator's slips in YAML, each at the line to fix and with its fix (a media team's trial
+# read PyYAML's words alone: "expected <block end>, but found '<block mapping start>'").
+YAML_SLIPS = [
+    ("campaign: x\nspots:\n  - id: a\n\tmaster: a.mp4\n", 4,
+     "invalid YAML: a tab: YAML indents with spaces only (hint: replace the tab with spaces)"),
+    ("campaign: x\nspots:\n  - id: a\n    title: A\n   master: a.mp4\n", 5,
+     "invalid YAML: this line is not in step with the lines above it (its column 4) (hint: "
+     "start each key of a mapping, and each '- ' of a list, in the same column as the others "
+     "of it)"),
+    ("campaign: x\nspots:\n  - id: a\n    master: a.mp4\n      music_bed: b.wav\n", 5,
+     "invalid YAML: a ': ' where no key can start: this line is indented more than the key "
+     "above it, or a value holds ': ' unquoted (hint: line the key up with the keys above it, "
+     "or put the value in quotes)"),
+    # Noticed at the next key, two lines on; said where the key starts.
+    ("campaign: x\noutput_dir:../build\n\ntitle: T\n", 2,
+     "invalid YAML: a key without ': ' after it (a colon, then a space) (hint: write 'key: "
+     "value', with a space after the colon)"),
+    ("languages:\n  - {code: tzo, name: Batsʼi kʼop: tsotsil, treatment: soft}\n", 2,
+     "invalid YAML: a ':' or '{' inside a value of a list or mapping written in brackets (hint: "
+     "put the value in quotes: name: \"...\")"),
+    ("campaign: x\ntitle: \"Alerta\nspots: []\n", 2,
+     "invalid YAML: a quote, '[' or '{' opened on this line is never closed (hint: close it on "
+     "the line it opens)"),
+    ("campaign: x\ntitle: \"C:\\Spots\\nuevo\"\n", 2,
+     "invalid YAML: a backslash in a value in double quotes, which YAML reads as an escape "
+     "(hint: write the value in single quotes, or the backslash twice)"),
+    ("campaign: *x\n", 1,
+     "invalid YAML: found undefined alias 'x' (hint: check the indentation (spaces only, each "
+     "key of a mapping and each '- ' of a list in the column of the others) and put in quotes "
+     "a value that holds ': ', ' #', '{' or '[')"),
+]
+
+
+@pytest.mark.parametrize("text, line, said", YAML_SLIPS)
+def test_a_yaml_slip_is_said_at_its_line_with_its_fix(campaign, text, line, said):
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(campaign.write_text(text))
+    assert caught.value.diagnostics[0].format() == f"{campaign.manifest}:{line}: error: {said}"
+
+
+def test_a_yaml_slip_is_said_in_spanish(campaign):
+    from pipeline.publish.wording import localised
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(campaign.write_text("campaign: x\nspots:\n  - id: a\n\tmaster: a.mp4\n"))
+    found = caught.value.diagnostics[0]
+    assert localised(found.detail.to_json(), "es") == ("YAML no válido: un tabulador: YAML "
+                                                       "sangra solo con espacios")
+    assert localised(found.hint_detail.to_json(), "es") == "cambie el tabulador por espacios"
+
+
 def test_yaml_syntax_error_names_the_line(campaign):
     with pytest.raises(ManifestError) as caught:
         load_manifest(campaign.write_text("campaign: x\nspots: [\n  - a\n"))

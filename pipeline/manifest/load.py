@@ -25,6 +25,7 @@ from pipeline.manifest.outputs import check_clocks, read_clock, read_profiles
 from pipeline.manifest.repeated import Entry, listed_again, shared_names
 from pipeline.manifest.settings import QcSettings, Style
 from pipeline.manifest.spots import in_default, read_spots
+from pipeline.manifest.yaml_errors import yaml_problem
 from pipeline.messages import N_, Items, Message, say
 from pipeline.profiles import BUILTIN_PROFILES
 from pipeline.publish.target import check_target_url
@@ -53,11 +54,8 @@ def load_manifest(path: str | Path) -> Manifest:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        # PyYAML's own words for what is wrong: a parameter, in English.
-        raise ManifestError(say(N_("invalid YAML: %(problem)s"), problem=problem), path,
-                            mark.line + 1 if mark else None) from None
+        problem, line, hint = yaml_problem(exc)
+        raise ManifestError(problem, path, line, hint) from None
     except RecursionError:
         # PyYAML's composer recurses once a nesting level: 20,000 '[' was an internal error.
         raise ManifestError(say(N_("invalid YAML: lists or mappings nested too deep to read")),
