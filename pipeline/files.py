@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import Diagnostic, error
-from pipeline.messages import N_, Message, say
+from pipeline.messages import N_, Message, meant, say
 
 
 def partial_path(final: Path) -> Path:
@@ -141,6 +141,12 @@ def input_problem(path: Path) -> tuple[Message, Message] | None:
     before the file is hashed or probed, where the OSError would name the file without the
     manifest's line, and stop the whole run."""
     if not path.exists():
+        near = _near_name(path)
+        if near:      # a media team's trial's Alerta-20.mp4 for the alerta-20.mp4 beside it
+            return say(NOT_FOUND), (
+                say(N_("the folder has %(name)s: names are case-sensitive"), name=near)
+                if near.lower() == path.name.lower() else
+                say(N_("the folder has %(name)s: did you mean it?"), name=near))
         return say(NOT_FOUND), say(N_("check the path; relative paths start from the "
                                       "manifest's folder"))
     if path.is_dir():
@@ -158,6 +164,16 @@ def input_problem(path: Path) -> tuple[Message, Message] | None:
                 say(N_("give this user permission to read it (chmod a+r), or copy it where it "
                        "can be read")))
     return None
+
+
+def _near_name(path: Path) -> str | None:
+    """The name in `path`'s folder that `path`'s is a slip of (`messages.meant`), or None (and
+    when the folder cannot be listed)."""
+    try:
+        names = [entry.name for entry in os.scandir(path.parent)]
+    except OSError:
+        return None
+    return meant(path.name, names)
 
 
 def empty_file(path: Path) -> Diagnostic | None:

@@ -12,6 +12,7 @@ locale's numbers ("63,840" in Mexico), lists ("3, 7 y 9") and plural forms (nget
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
@@ -147,3 +148,19 @@ def _map(value, change: Callable[[str], str]):
         return Items(tuple(_map(item, change) for item in value.items), value.join, value.last,
                      value.choice)
     return value
+
+
+# How near a name must be to one of the names allowed to be offered as the one meant (difflib's
+# ratio): one slip of a short name ('dubb' 0.86, 'treatement' 0.95, 'radio_mp3' 0.89), not
+# another name ('podcast' and 'broadcast' 0.75, a radio trial's profile of its own).
+MEANT = 0.8
+
+
+def meant(value: str | None, allowed) -> str | None:
+    """The one of `allowed` that `value` is a slip of (its case, or a letter more, less or
+    changed: MEANT), or None."""
+    if not isinstance(value, str):
+        return None
+    cased = [name for name in allowed if name.lower() == value.lower()]
+    return (cased or difflib.get_close_matches(value, list(allowed), n=1, cutoff=MEANT) or
+            [None])[0]

@@ -103,6 +103,20 @@ def test_a_master_linked_to_nothing_is_said_at_its_line(campaign):
     assert lines_of(result)[-1].endswith("1 error, 0 warnings")
 
 
+def test_a_master_named_with_a_slip_is_told_the_name_beside_it(campaign):
+    # A media team's trial's Alerta-20.mp4 for the alerta-20.mp4 in the folder: "check the
+    # path", as a wrong-case subtitle file was told its name.
+    campaign.subtitle("tzo")
+    for written, hint in (("Spot.mp4", "the folder has spot.mp4: names are case-sensitive"),
+                          ("spots.mp4", "the folder has spot.mp4: did you mean it?")):
+        manifest = campaign.write([{"code": "tzo", "treatment": "soft"}],
+                                  spots=[{"id": "spot", "title": "S",
+                                          "master": f"../media/{written}"}])
+        result = invoke("validate", manifest)
+        assert f"error: master of spot 'spot' not found: {campaign.root / 'media' / written} " \
+               f"(hint: {hint})" in result.output, result.output
+
+
 def test_a_blocked_dub_does_not_hide_its_profile_s_timecode(campaign):
     # A community channel's one language, its dub missing, in a master profile whose timecode a
     # 25 fps picture cannot have: the timecode was said only once the dub was delivered.

@@ -7,7 +7,6 @@ resolver.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import fields, replace
@@ -21,26 +20,10 @@ from pipeline.errors import Diagnostic, error
 from pipeline.manifest.language_names import alpha3
 from pipeline.manifest.model import SLUG, Concern
 from pipeline.manifest.settings import HTML_COLOUR, Box
-from pipeline.messages import N_, Items, Message, say
+from pipeline.messages import N_, Items, Message, meant, say
 from pipeline.profiles import Container, Fit, Leader, Medium, Scan, SoftSubtitles
 from pipeline.ranges import Range
 from pipeline.subtitles.normalise import nfc
-
-# How near a name must be to one of the names allowed to be offered as the one meant (difflib's
-# ratio): one slip of a short name ('dubb' 0.86, 'treatement' 0.95, 'radio_mp3' 0.89), not
-# another name ('podcast' and 'broadcast' 0.75, a radio trial's profile of its own).
-MEANT = 0.8
-
-
-def meant(value: str | None, allowed) -> str | None:
-    """The one of `allowed` that `value` is a slip of (its case, or a letter more, less or
-    changed: MEANT), or None."""
-    if not isinstance(value, str):
-        return None
-    cased = [name for name in allowed if name.lower() == value.lower()]
-    return (cased or difflib.get_close_matches(value, list(allowed), n=1, cutoff=MEANT) or
-            [None])[0]
-
 
 # Profile fields typed by a named Literal: their choices.
 NAMED_CHOICES = {"Fit": get_args(Fit), "Scan": get_args(Scan), "Medium": get_args(Medium),
