@@ -97,7 +97,8 @@ def assert_truthful(result, target: str, problem: str) -> None:
     said = errors(result.stderr)
     assert len(said) == 2 and problem in said[0], said
     assert said[1].endswith(f"error: catalog not updated at {target}: 1 problem above; "
-                            "broadcasters still see the previous catalog (hint: fix them and "
+                            "broadcasters still see what was published there before, if "
+                            "anything (hint: fix them and "
                             "publish again; objects already up are not sent twice)"), said
     assert "Traceback" not in result.output
 

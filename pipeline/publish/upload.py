@@ -147,8 +147,9 @@ def _publish_to(target: Target, manifest: Manifest, records: list[dict], report:
                     progress)
         problems = len(report.problems)
         report.diagnostics.append(error(
+            # A first publish has no previous catalog (a media team's trial's new bucket).
             say(N_("catalog not updated at %(target)s: %(problems)s above; broadcasters still "
-                   "see the previous catalog"), target=report.target,
+                   "see what was published there before, if anything"), target=report.target,
                 problems=say_count(N_plural("%(count)s problem", "%(count)s problems"), problems,
                                    count=problems)), manifest.path,
             hint=say(N_("fix them and publish again; objects already up are not sent twice")),
