@@ -37,7 +37,7 @@ from pipeline.cli.language import (
     word,
     word_or,
 )
-from pipeline.cli.outcomes import report_outcomes
+from pipeline.cli.outcomes import kept_when_stopped, report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.cli.plan_report import (
     PLAN_STATUS,
@@ -277,6 +277,9 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, wait
                 outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter,
                                        scheduler=scheduler if executor == "dask" else None,
                                        store=Store(store, endpoint_url) if store else None)
+        except KeyboardInterrupt:
+            echo(kept_when_stopped(plan), err=True)
+            raise
         finally:
             # Interrupted too: the catalog lists the files in place, those made before the Ctrl-C.
             # A record it cannot list is reported, and the others are listed all the same.

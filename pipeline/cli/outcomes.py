@@ -21,6 +21,8 @@ from pipeline.cli.language import diagnostic_line, said, said_reason, widest, wo
 from pipeline.errors import Diagnostic
 from pipeline.messages import N_, N_plural, say, say_count
 from pipeline.render.reporting import Outcome
+from pipeline.render.stored_record import read_record
+from pipeline.render.variants import Plan
 from pipeline.render.record import LIMITED, limited_once
 from pipeline.standards import record_unit
 
@@ -89,6 +91,22 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
 # How many of a blocked variant's errors the closing summary says again: all of them were said
 # before the render, one a line; a subtitle file's six made a line of 900 characters here.
 SAID_AGAIN = 3
+
+
+def kept_when_stopped(plan: Plan) -> str:
+    """What a render stopped by Ctrl-C kept, in the terminal's language: the variants to render
+    whose record now carries their fingerprint, of all of them. A media team's trial stopped
+    at "49.9 %" and was told only that no partial file was left: the 5 kept were radio MP3s,
+    and 6 minutes of shared burns started over."""
+    todo = [v for v in plan.variants if v.status == "stale"]
+    kept = sum(1 for v in todo
+               if (read_record(v.variant.record_path) or {}).get("fingerprint") == v.fingerprint)
+    return said(say_count(N_plural(
+        "%(kept)s of %(count)s variant to render was made and kept before the stop; render "
+        "again for the rest (%(left)s), from its start: work in progress is not kept",
+        "%(kept)s of %(count)s variants to render were made and kept before the stop; render "
+        "again for the rest (%(left)s), from their start: work in progress is not kept"),
+        len(todo), kept=kept, count=len(todo), left=len(todo) - kept))
 
 
 def say_blocked(reasons: tuple[str, ...], keys: list[str]) -> None:
