@@ -1,6 +1,7 @@
 """A sound's 100 ms blocks as ffmpeg's `astats` reads them: the filter graphs that print each
 block's figures (`block_stats` on the stereo downmix, `channel_stats` on the source's channels,
-`near_full_scale` on a lossy source's, `lfe_band` on the LFE), and the parsing of ffmpeg's log
+`near_full_scale` on a lossy source's, `lfe_band` on the LFE, `mains_bands` at the mains
+frequencies), and the parsing of ffmpeg's log
 into `Block`s; and, in the same decode, where its sound starts to the sample (`sound_starts`).
 What the blocks say about a track (its DC offset, clipping, dead air, channel order) is
 `defects.py`'s; the thresholds these graphs and counts apply are defect_levels.py's.
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 import ffmpeg
 
 from pipeline.media.defect_levels import (CLIP_LEVEL, CLIP_RUN, LFE_BAND, LOSSY_LEVEL,
-                                          LOSSY_SHARE, SILENCE_LEVEL)
+                                          LOSSY_SHARE, MAINS, MAINS_BLOCK, MAINS_Q,
+                                          SILENCE_LEVEL)
 
 Stream = ffmpeg.nodes.FilterableStream
 
@@ -123,9 +125,7 @@ def parse_blocks(stderr: str) -> list[Block]:
     """The blocks `block_stats` printed, in order; with their clipped samples per channel of
     the source when `channel_stats` printed too (its blocks are the same samples), or when
     `near_full_scale` did (a lossy source), by its count of samples near full scale."""
-    printed: dict[str, list[str]] = {}
-    for match in _LINE.finditer(stderr):
-        printed.setdefault(match.group(1), []).append(match.group(2))
+    printed = _printed(stderr)
     downmix, source, near = [], [], []
     for lines in printed.values():
         blocks = _read_blocks("\n".join(lines))
@@ -154,6 +154,50 @@ def parse_blocks(stderr: str) -> list[Block]:
             high=tuple(c.get("Max_level") or 0.0 for c in ordered),
             clipped=clipped, flat=flat,
             power=tuple(_power(c) for c in (source[i][2] if i < len(source) else ordered))))
+    return found
+
+
+def _printed(stderr: str, mains: bool = False) -> dict[str, list[str]]:
+    """The lines each `ametadata` printed, by its name in the graph: `mains_bands`'s alone, or
+    (`mains` false) all but theirs."""
+    printed: dict[str, list[str]] = {}
+    for match in _LINE.finditer(stderr):
+        printed.setdefault(match.group(1), []).append(match.group(2))
+    return {name: lines for name, lines in printed.items()
+            if any(line.startswith(_MAINS_KEY) for line in lines) == mains}
+
+
+_MAINS_KEY = "mains="
+_MAINS_LEVEL = re.compile(r"^lavfi\.astats\.Overall\.RMS_level=(\S+)", re.M)
+
+
+def mains_bands(audio: Stream, samples: int) -> list:
+    """The outputs that read `audio` (the stereo downmix) through narrow band-passes at each of
+    MAINS, in blocks of MAINS_BLOCK (`samples` a 100 ms block: ten of them), each block's RMS
+    printed with its frequency for `parse_mains`."""
+    split = audio.filter_multi_output("asplit", len(MAINS))
+    outputs = []
+    for n, frequency in enumerate(MAINS):
+        band = split[n].filter("pan", args="mono|c0=0.5*c0+0.5*c1")
+        for _ in range(2):
+            band = band.filter("bandpass", f=frequency, width_type="q", width=MAINS_Q)
+        outputs.append(band.filter("asetnsamples", n=round(samples * MAINS_BLOCK / 0.1), p=0)
+                       .filter("astats", metadata=1, reset=1, measure_perchannel="none",
+                               measure_overall="RMS_level")
+                       .filter("ametadata", mode="add", key=_MAINS_KEY[:-1],
+                               value=str(frequency))
+                       .filter("ametadata", mode="print").output("-", f="null"))
+    return outputs
+
+
+def parse_mains(stderr: str) -> dict[int, list[float]]:
+    """{frequency (Hz): each block's RMS level in its band (dBFS; digital silence left out)}
+    as `mains_bands` printed them; empty when it printed none."""
+    found: dict[int, list[float]] = {}
+    for lines in _printed(stderr, mains=True).values():
+        mark = next(line for line in lines if line.startswith(_MAINS_KEY))
+        levels = (_number(m.group(1)) for m in _MAINS_LEVEL.finditer("\n".join(lines)))
+        found[int(mark[len(_MAINS_KEY):])] = [v for v in levels if v is not None]
     return found
 
 

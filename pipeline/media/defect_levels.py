@@ -35,6 +35,10 @@ fronts peaked at 0.78 of it) and were missed.
   (ITU-R BS.775-3's L R C LFE Ls Rs). A wrong channel order that moves the voice to a front or a
   surround leaves the centre silent or holding another stem, and the downmix puts the voice on
   one side (a surround's 3 dB down). Read from the same blocks' per-channel RMS, gated (`gated`).
+- Mains hum: a steady tone at the mains frequency (50 Hz, or 60 Hz as in Mexico) that a
+  recording picks up from power cables, dimmers or a ground loop; a meter of loudness hardly
+  weighs it (K-weighting), and it sounds in every pause. Read on the downmix through narrow
+  band-passes at both frequencies (MAINS, MAINS_Q), second by second (`mains_bands`).
 - One side silent: a mono recording stored on one track of a stereo file (or on one front of a
   5.1 whose centre is empty), which the downmix carries on one side only, or beside a side
   holding only a steady noise (STEADY_UNDER); or both sides sounding but far apart. Read from
@@ -147,6 +151,22 @@ PHANTOM_CENTRE = 3.0           # dB
 # stays near the centre) may be a pan someone wanted: said, not changed. Not when a channel
 # the downmix shares between the sides (a centre) carries sound within ONE_SIDED of the louder
 # front: the downmix has it in the middle, where a 5.1 keeps its voice, whatever its fronts.
+# Mains hum: each mains frequency's band (two band-passes of Q MAINS_Q: 6 Hz wide, the other
+# frequency 18 dB or more down each) read in blocks of MAINS_BLOCK; its floor, the 10th
+# percentile of its blocks not digitally silent (MAINS_SILENT), is where it sounds in every
+# second, pauses too. Speech has next to nothing there (a man's voice starts near 85 Hz): a
+# clean recording's floor sits 60 dB or more under its loudness; a music bed's bass moves, and
+# its floor falls with its notes. Hum is said when its floor is within HUM_UNDER of the
+# track's integrated loudness and MAINS_TONAL over the other frequency's (a tone, not a
+# rumble): 40 dB under a voice levelled to -23 LUFS, a 60 Hz hum at -63 dBFS is at the edge of
+# hearing on monitors; a radio trial's dub carried one 20 dB under its voice, certified
+# "Cumple EBU R128" and unsaid.
+MAINS = (50, 60)               # Hz
+MAINS_Q = 10
+MAINS_BLOCK = 1.0              # seconds
+MAINS_SILENT = -100.0          # dBFS
+MAINS_TONAL = 10.0             # dB
+HUM_UNDER = 40.0               # dB
 ONE_SIDED = 40.0               # dB
 SIDES_APART = 10.0             # dB
 # A side whose level holds steady where it sounds (its 100 ms blocks' RMS within STEADY_SPREAD

@@ -19,7 +19,8 @@ from pipeline.media.defect_levels import (CENTRE_MARGIN, GATE_ABSOLUTE, GATE_REL
                                           LFE_MARGIN, LOSSY, LOSSY_BLOCKS, ONE_SIDED, OTHER_SIDE,
                                           PAUSES, PAUSE_LEVEL, PHANTOM_CENTRE, PLATEAU_BLOCKS,
                                           PLATEAU_SPREAD, SHARED, SIDES_APART, SILENCE_LEVEL,
-                                          STEADY_BLOCKS, STEADY_SPREAD, STEADY_UNDER)
+                                          STEADY_BLOCKS, STEADY_SPREAD, STEADY_UNDER, HUM_UNDER,
+                                          MAINS_SILENT, MAINS_TONAL)
 
 Stream = ffmpeg.nodes.FilterableStream
 
@@ -64,6 +65,8 @@ class Defects:
     # The main channels whose level holds steady where they sound (`_steady`): noise, hum or a
     # tone, no programme.
     steady: tuple[str, ...] = ()
+    # A mains hum (`_hum`): its frequency (Hz) and its floor (dBFS RMS in its band).
+    hum: tuple[int, float] | None = None
 
     @property
     def lfe_misrouted(self) -> bool:
@@ -155,13 +158,15 @@ class Defects:
         return cls(**{**data, "dc": tuple(data["dc"]),
                       "clipped_channels": tuple(data.get("clipped_channels", ())),
                       "steady": tuple(data.get("steady", ())),
+                      "hum": tuple(data["hum"]) if data.get("hum") else None,
                       "pause_dc": tuple(pauses) if pauses is not None else None})
 
 
 def find_defects(blocks: list[Block], sample_rate: int,
                  channels: tuple[str, ...] | None = None, layout: str | None = None,
                  lfe: float | None = None, codec: str | None = None,
-                 starts: list[float] = ()) -> Defects:
+                 starts: list[float] = (), mains: dict[int, list[float]] | None = None,
+                 loudness: float | None = None) -> Defects:
     """The DC offset, clipping and sound span of a track of `layout` from its blocks
     (`sample_rate`: Hz). `channels`: the names of the source's channels, in order, when its
     blocks' clipped samples and levels were read per channel of the source (`channel_stats`);
@@ -170,7 +175,9 @@ def find_defects(blocks: list[Block], sample_rate: int,
     the source's (the probe's name); from a lossy one (`LOSSY`), whose blocks were read by
     `near_full_scale`, a track is clipped only in LOSSY_BLOCKS blocks or more. `starts`: where
     sound starts after silence, to the sample (astats.sound_starts), which puts the first
-    block's sound where it starts (`_onset`)."""
+    block's sound where it starts (`_onset`). `mains`: each mains frequency's levels, second by
+    second (astats.parse_mains), read for a hum against the track's integrated `loudness`
+    (LUFS)."""
     total = sum(block.samples for block in blocks)
     if not total:
         return Defects(dc=())
@@ -217,7 +224,8 @@ def find_defects(blocks: list[Block], sample_rate: int,
         first_sound=_onset(sound[0].time, end(sound[0]), starts) if sound else None,
         last_sound=end(sound[-1]) if sound else None,
         length=round(total / sample_rate, 6), lfe_band=lfe if channels else None,
-        loudest=loudest, loudest_level=loudest_level, gated=gated, steady=steady)
+        loudest=loudest, loudest_level=loudest_level, gated=gated, steady=steady,
+        hum=_hum(mains or {}, loudness))
 
 
 def plateau(blocks: list[Block]) -> tuple[list[Block], float | None]:
@@ -278,6 +286,26 @@ def _gated_level(blocks: list[Block], channel: int) -> float | None:
         return None
     floor = mean(sounding) * 10 ** (GATE_RELATIVE / 10)
     return round(10 * math.log10(mean([b for b in sounding if b.power[channel] > floor])), 2)
+
+
+def _hum(mains: dict[int, list[float]], loudness: float | None) -> tuple[int, float] | None:
+    """(frequency, floor) of the mains frequency whose band's floor (the 10th percentile of its
+    seconds over MAINS_SILENT) is within HUM_UNDER of `loudness` and MAINS_TONAL over the other
+    frequency's: a steady tone in every second; None when there is none (or no loudness)."""
+    def floor(levels: list[float]) -> float | None:
+        heard = sorted(level for level in levels if level > MAINS_SILENT)
+        return heard[(len(heard) - 1) // 10] if len(heard) >= 3 else None
+
+    floors = {frequency: floor(levels) for frequency, levels in mains.items()}
+    if loudness is None or len(floors) < 2:
+        return None
+    frequency = max(floors, key=lambda f: floors[f] if floors[f] is not None else -math.inf)
+    level = floors[frequency]
+    others = [value for f, value in floors.items() if f != frequency]
+    if level is None or level < loudness - HUM_UNDER or any(
+            other is not None and level - other < MAINS_TONAL for other in others):
+        return None
+    return frequency, round(level, 1)
 
 
 def _steady(blocks: list[Block], channel: int) -> bool:

@@ -13,8 +13,9 @@ from typing import Callable
 import ffmpeg
 
 from pipeline.errors import RenderError
-from pipeline.media.astats import (block_stats, channel_stats, lfe_band, near_full_scale,
-                                   parse_blocks, parse_lfe_band, parse_sound_starts, sound_starts)
+from pipeline.media.astats import (block_stats, channel_stats, lfe_band, mains_bands,
+                                   near_full_scale, parse_blocks, parse_lfe_band, parse_mains,
+                                   parse_sound_starts, sound_starts)
 from pipeline.media.audio_layout import LAYOUTS, to_stereo
 from pipeline.media.cut_short import cut_short
 from pipeline.media.defect_levels import LOSSY
@@ -37,7 +38,8 @@ from pipeline.messages import N_, say
 # offset alone is silent. 11: where the sound starts, to the sample (astats.sound_starts).
 # 12: flat tops under full scale (defects.plateau): a recording clipped, then lowered.
 # 13: the sides whose level holds steady (Defects.steady): a hiss beside a voice is one-sided.
-ANALYSIS_VERSION = 13
+# 14: a mains hum (Defects.hum, astats.mains_bands).
+ANALYSIS_VERSION = 14
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,13 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
             split = source.filter_multi_output("asplit", 2)
             source, lfe = split[0], [lfe_band(split[1], channels.index("LFE"))]
     decoded = downmix(source) if downmix else to_stereo(source, layout)
-    split = decoded.filter_multi_output("asplit", 2 if fitted is None else 3)
+    split = decoded.filter_multi_output("asplit", 3 if fitted is None else 4)
     decoded, starts = split[0], sound_starts(split[1])
     blocks = block_stats(decoded, samples)
     # The whole track's meter keeps its frame log hidden; the fitted signal's prints its own,
     # which tells the two meters' summaries apart (_meter_logs).
-    outputs = [metered(blocks, "verbose"), starts, *lfe, *near]
+    hum = mains_bands(split[2 if fitted is None else 3], samples)
+    outputs = [metered(blocks, "verbose"), starts, *lfe, *near, *hum]
     if fitted is not None:
         outputs.append(metered(fitted(split[2]), "info"))
     stderr = run_ffmpeg(["-loglevel", "info", "-nostats",
@@ -131,7 +134,7 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
     read = parse_blocks(stderr)
     defects = find_defects(read, sample_rate, channels, layout,
                            parse_lfe_band(stderr) if lfe else None, codec,
-                           parse_sound_starts(stderr))
+                           parse_sound_starts(stderr), parse_mains(stderr), loudness.integrated)
     return SoundAnalysis(loudness, sound_end(read, loudness.true_peak, samples / sample_rate,
                                              defects.dc), measured, defects)
 

@@ -81,6 +81,7 @@ _MEDIA = {
     "lfe-content": N_("Sound in the LFE channel above its band"),
     "centre-empty": N_("Voice not on the centre channel"),
     "one-sided": N_("Recording on one channel only (put on both)"),
+    "hum": N_("Mains hum"),
     "sides-apart": N_("Recording much louder on one side"),
     "leading-silence": N_("Silence at the start"),
     "trailing-silence": N_("Silence at the end"),
@@ -158,6 +159,7 @@ STATION_ACTIONS = {
     "trailing-silence": N_("Cut the spot at %(end)s s in your playout system, or ask the "
                            "campaign for a corrected version."),
     "loudness-range": N_("Listen to it before airing."),
+    "hum": N_("Listen to it before airing."),
     "bed-short": N_("Listen to it before airing."),
     "bed-cut": N_("Listen to it before airing."),
     "limited": N_("Listen to it before airing."),

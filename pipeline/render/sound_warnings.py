@@ -93,7 +93,7 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
                     sides: bool = False, replaced: bool = False) -> list[Diagnostic]:
     """Warnings for a DC offset over DC_LIMIT (one that is its clipping's, `lopsided`, is said
     with the clipping), for clipped samples, for sound in the LFE above its band at about a
-    main channel's level, and for a centre far under the other main channels
+    main channel's level, for a mains hum, and for a centre far under the other main channels
     (media/defects.py's rules). `removed`: the offset is subtracted from the rendered
     sound; not so for a radio master, which stations air as delivered and no variant carries.
     `voice`: the track is a language's own recording (a dub, a voice-over), whose voice in the
@@ -147,6 +147,20 @@ def defect_warnings(path: Path, analysis: SoundAnalysis, what: str,
             found.append(error(said, path, hint=VOICE_ORDER_HINT, code="lfe-content"))
         else:
             found.append(warning(said, path, hint=ORDER_HINT, code="lfe-content"))
+    # Not of a music bed, whose bass may dwell near the mains frequencies.
+    if defects.hum and what != "music bed":
+        frequency, level = defects.hum
+        found.append(warning(
+            say(N_("the %(what)s carries a mains hum at %(frequency)s Hz, %(under)s dB under its "
+                   "loudness (%(level)s dBFS RMS in every second, its pauses too): power "
+                   "cables, a dimmer or a ground loop, heard between the words and lifted with "
+                   "them by levelling"), what=say(what), frequency=frequency,
+                under=Number(analysis.loudness.integrated - level, ".0f"),
+                level=Number(level, ".1f")),
+            path, hint=say(N_("record it again away from power cables and dimmers (a phone or "
+                              "laptop on its battery), or run it through a hum filter (a notch "
+                              "at %(frequency)s Hz and its harmonics)"), frequency=frequency),
+            code="hum"))
     # Not of a music bed: an M&E has no voice, and its centre, where the dialogue was, may well
     # be empty.
     if defects.off_centre and what != "music bed":
