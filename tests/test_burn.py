@@ -318,6 +318,32 @@ def test_burned_text_is_inside_title_safe_and_as_tall_as_asked(tmp_path, noto):
     assert bottom - top > 1.5 * style.size * height  # wrapped: two lines
 
 
+@pytest.mark.parametrize("position, align", [("bottom", ""), ("top", ""), ("bottom", "{\\an8}"),
+                                             ("bottom", "{\\an5}")])
+def test_a_portrait_frame_s_text_keeps_clear_of_its_apps_overlays(tmp_path, noto, position,
+                                                                   align):
+    # A media team's trial: the vertical profile's text burned 105 px from the bottom of 1920,
+    # under the caption and buttons Reels and TikTok lay there (Meta's Reels safe zone keeps
+    # the top 14 % and the bottom 35 % clear). Read in the drawn pixels of a 9:32 scale frame.
+    width, height = 270, 480
+    ass = tmp_path / "sub.ass"
+    write_ass([Cue(1, 0, 1000, align + "Hxgy Hxgy\nHxgy", 1)], ass, style=Style(size=0.06,
+              position=position), width=width, height=height, font=noto)
+    (frame,) = burned_frames(ass, ass_fontsdir(noto, tmp_path), width, height, 0.5, rate=2)
+    _, top, _, bottom = lit_box(frame, width)
+    assert 0.14 * height <= top and bottom < 0.65 * height, (top, bottom)
+    # Where it is drawn: at the band's edge the row asks for, or its middle.
+    row = "top" if position == "top" or "an8" in align else "middle" if "an5" in align else "bottom"
+    edge = {"top": top - 0.14 * height, "bottom": 0.65 * height - bottom,
+            "middle": abs((top + bottom) / 2 - height / 2)}[row]
+    assert edge < 0.05 * height, (row, top, bottom)
+    # A landscape frame's keeps to title-safe's 5 %, as before.
+    write_ass([Cue(1, 0, 1000, "Hxgy", 1)], ass, style=Style(size=0.1), width=480, height=270,
+              font=noto)
+    (wide,) = burned_frames(ass, ass_fontsdir(noto, tmp_path), 480, 270, 0.5, rate=2)
+    assert 0.90 * 270 <= lit_box(wide, 480)[3] < 0.95 * 270
+
+
 def test_a_tilde_below_is_drawn_below(tmp_path, noto):
     # A translator's trial: "ṵ" (U+1E75, a creaky vowel) was burned as "ũ", the font's glyph
     # built from u and the tilde above; written apart (u + U+0330) HarfBuzz composed it back.

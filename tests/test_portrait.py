@@ -223,9 +223,13 @@ def test_a_normal_line_is_burned_on_one_line_of_a_portrait_frame(rendered, profi
     assert len(bands) == 2, bands
     # Each line about the em of 0.05 of the width, 18 px (ascenders to descenders: ~1.3 em).
     assert all(bottom - top + 1 <= 28 for top, bottom in bands), bands
+    # Clear of the bottom 35 % and the top 14 %, where Reels and TikTok lay their caption and
+    # buttons (a media team's trial's text was 105 px from the bottom of 1920).
+    assert 0.14 * H <= bands[0][0] and bands[-1][1] < 0.65 * H, bands
     record = json.loads(out(rendered, profile, "json").read_text())
     assert not [w for w in record["qc"]["warnings"] if w["code"] == "fit"], record["qc"]
     assert record["settings"]["em_of"] == "width"
+    assert record["settings"]["clear_rows"] == [0.14, 0.35]
 
 
 @pytest.mark.e2e

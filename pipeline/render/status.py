@@ -29,6 +29,7 @@ from pipeline.render.slate import slate_text
 from pipeline.render.sound_input import low_rates
 from pipeline.render.variants import Status, Variant, VariantPlan
 from pipeline.subtitles.linebreak import LAYOUT_VERSION
+from pipeline.subtitles.model import SAFE_MARGIN, clear_rows
 from pipeline.subtitles.title_safe import burned_frame
 from pipeline.subtitles.sidecars import SIDECAR_SUFFIXES
 
@@ -127,6 +128,11 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
             # Text on a portrait frame is sized by its width (linebreak.em_px): those burned
             # by its height, 1.8 times larger, go stale; landscape burns keep their fingerprints.
             settings["em_of"] = "width"
+        clear = clear_rows(variant.profile.width, variant.profile.height)
+        if clear != (SAFE_MARGIN, SAFE_MARGIN):
+            # Kept clear of a portrait frame's apps' overlays (model.clear_rows): those burned
+            # at the bottom's title-safe margin, under Reels' caption, go stale; others keep.
+            settings["clear_rows"] = list(clear)
         picture_width = burned_frame(variant.profile, plan.conform.geometry).picture_width
         if picture_width is not None:
             # Laid out on the picture's own title-safe width between bars (a 4:3 master in

@@ -141,7 +141,7 @@ def write_ass(cues: Iterable[Cue], path: str | Path, *, style: Style, width: int
         events.append(_dialogue(cue, cue_layout(own.layout if own else layout, margins, width,
                                                 reach, picture_width),
                                 own.font if own else font, language, grid, margins, name,
-                                (height, reach)))
+                                (width, height, reach)))
     write_atomically(Path(path), header + "".join(events))
 
 
@@ -163,14 +163,15 @@ def script_header(style: Style, font: Font, width: int, height: int,
     else:
         back, border_style = ass_colour(style.outline_color), 1
         shadow = shadow_px(style, width, height)
-    safe_h, safe_v = safe_margins(width, height, edge, picture_width)
+    safe_h, safe_top, safe_bottom = safe_margins(width, height, edge, picture_width)
     return HEADER.format(
         width=width, height=height, family=font.family,
         fontsize=ass_font_size(font, em_px(style, width, height)),
         colour=ass_colour(style.color), outline_colour=ass_colour(style.outline_color),
         back_colour=back, bold=-1 if style.bold else 0, border_style=border_style,
         outline=outline_px(style, width, height), shadow=shadow,
-        alignment=ALIGNMENT[style.position], margin_h=safe_h, margin_v=safe_v)
+        alignment=ALIGNMENT[style.position], margin_h=safe_h,
+        margin_v=safe_top if style.position == "top" else safe_bottom)
 
 
 def cue_margins(cue: Cue, width: int, height: int, edge: float,
@@ -178,14 +179,20 @@ def cue_margins(cue: Cue, width: int, height: int, edge: float,
     """The Dialogue's MarginL, MarginR, MarginV in frame pixels for a cue with margins of its
     own, each at least the title-safe margin (the style's); None for a cue without. Its
     left and right margins are shares of the picture's width (the file was timed and placed
-    on the master's picture), from the picture's edges (`picture_width`: between bars)."""
+    on the master's picture), from the picture's edges (`picture_width`: between bars). A
+    cue's alignment alone (`{\\an8}`) takes its row's margin where the top's and the bottom's
+    differ (a portrait frame's, `model.clear_rows`): the style has one MarginV, of its own row."""
+    safe_h, safe_top, safe_bottom = safe_margins(width, height, edge, picture_width)
+    row, _ = place(alignment(cue) or 2)
     if cue.margins is None:
-        return None
-    safe_h, safe_v = safe_margins(width, height, edge, picture_width)
+        if safe_top == safe_bottom or row == "middle" or alignment(cue) is None:
+            return None
+        return safe_h, safe_h, safe_top if row == "top" else safe_bottom
     bar, columns = picture_columns(width, picture_width)
     return (max(safe_h, bar + math.ceil(cue.margins.left * columns)),
             max(safe_h, bar + math.ceil(cue.margins.right * columns)),
-            max(safe_v, math.ceil(cue.margins.vertical * height + edge)))
+            max(safe_top if row == "top" else safe_bottom,
+                math.ceil(cue.margins.vertical * height + edge)))
 
 
 def cue_layout(layout: Layout, margins: tuple[int, int, int] | None, width: int,
@@ -193,7 +200,7 @@ def cue_layout(layout: Layout, margins: tuple[int, int, int] | None, width: int,
     """`layout` narrowed to what a cue's own left and right margins leave of the width."""
     if margins is None:
         return layout
-    extra = margins[0] + margins[1] - 2 * safe_margins(width, 0, edge, picture_width)[0]
+    extra = margins[0] + margins[1] - 2 * safe_margins(width, 1, edge, picture_width)[0]
     return replace(layout, max_width=layout.max_width - extra)
 
 
@@ -203,10 +210,10 @@ def escape_text(text: str, font: Font) -> str:
 
 
 def kept_inside(cue: Cue, margins: tuple[int, int, int] | None, lines: int, em: float,
-                font: Font, frame: tuple[int, float]) -> tuple[int | None, tuple | None]:
+                font: Font, frame: tuple[int, int, float]) -> tuple[int | None, tuple | None]:
     """The cue's keypad alignment and Dialogue margins with its `lines` lines at `em` px
-    (`frame`: the frame's height and the text's `edge_px`) placed where its margins say and
-    kept inside title-safe: a block the margin would push past the far edge is moved back
+    (`frame`: the frame's width and height and the text's `edge_px`) placed where its margins
+    say and kept inside title-safe: a block the margin would push past the far edge is moved back
     until it fits (WebVTT's `line:90%` puts the box's top at 90 %, and browsers move a box
     back inside the video: W3C WebVTT, "apply WebVTT cue settings"). A middle cue with an
     offset (`line:40%,center`) is set from the top, its centre where the offset says: libass
@@ -219,25 +226,28 @@ def kept_inside(cue: Cue, margins: tuple[int, int, int] | None, lines: int, em: 
     align = alignment(cue)
     if margins is None or cue.margins is None:
         return align, margins
-    height, edge = frame
+    width, height, edge = frame
     row, _ = place(align or 2)
     step = em * line_height_em(font)
     block = lines * step
-    safe_v = safe_margins(0, height, edge)[1]
+    _, safe_top, safe_bottom = safe_margins(width, height, edge)
     left, right, vertical = margins
     if row == "middle":
         if not cue.margins.vertical:
             return align, margins
         align, vertical = align + 3, round((0.5 + cue.margins.vertical) * height - block / 2)
+        row = "top"
     elif cue.margins.lines:
         moved = cue.margins.lines if row == "top" else max(0, cue.margins.lines - lines)
         vertical += round(moved * step)
-    return align, (left, right, max(safe_v, min(vertical, math.floor(height - safe_v - block))))
+    # MarginV counts from the row's own edge; the block stays clear of the other edge's too.
+    near, far = (safe_top, safe_bottom) if row == "top" else (safe_bottom, safe_top)
+    return align, (left, right, max(near, min(vertical, math.floor(height - far - block))))
 
 
 def _dialogue(cue: Cue, layout: Layout, font: Font, language: str | None,
               grid: FrameGrid | None, margins: tuple[int, int, int] | None, style_name: str,
-              frame: tuple[int, float]) -> str:
+              frame: tuple[int, int, float]) -> str:
     lines, em = layout_cue(ALIGNMENT_TAG.sub("", cue.text), layout)
     align, margins = kept_inside(cue, margins, len(lines), em, font, frame)
     prefix = with_alignment("", align)  # the SRT convention {\an8}: kept

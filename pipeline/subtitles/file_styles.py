@@ -82,10 +82,12 @@ class FileStyles:
         fontsize, outline, shadow = style.fontsize * text, style.outline * text, style.shadow * text
         # The shadow (or BorderStyle 3's box's, or 4's padding) reaches past the outline.
         edge = outline + shadow
-        safe_h, safe_v = safe_margins(width, height, edge, picture_width)
+        safe_h, safe_top, safe_bottom = safe_margins(width, height, edge, picture_width)
         left = max(safe_h, bar + math.ceil(style.marginl * x))
         right = max(safe_h, bar + math.ceil(style.marginr * x))
-        vertical = max(safe_v, math.ceil(style.marginv * y))
+        # ASS's alignments are a keypad's: 7 to 9 at the top, from which MarginV counts.
+        vertical = max(safe_top if int(style.alignment) >= 7 else safe_bottom,
+                       math.ceil(style.marginv * y))
         scale_x = max(style.scalex, 1) / 100
         measure = bold_variant(chosen.font) if style.bold else chosen.font
         # Glyphs fill the width between the margins, as libass places them; outline and shadow

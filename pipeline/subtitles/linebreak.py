@@ -24,7 +24,7 @@ from typing import Iterable, Mapping, Sequence
 from pipeline.manifest import QcSettings, Style
 from pipeline.subtitles.fonts import (Font, advance, bold_variant, covers, drawn_apart,
                                       text_width, units_per_em)
-from pipeline.subtitles.model import FORMAT_TAG, SAFE_AREA, SAFE_MARGIN, Cue, literal
+from pipeline.subtitles.model import FORMAT_TAG, SAFE_AREA, SAFE_MARGIN, Cue, clear_rows, literal
 from pipeline.subtitles.normalise import graphemes
 
 SHRINK_SLACK = 0.98            # a shrunk word is set a little under the limit, for rounding
@@ -136,15 +136,18 @@ def picture_columns(width: int, picture_width: int | None) -> tuple[int, int]:
 
 
 def safe_margins(width: int, height: int, edge: float,
-                 picture_width: int | None = None) -> tuple[int, int]:
-    """The least MarginL/MarginR and MarginV, in frame pixels, that keep text drawn `edge`
-    pixels past its glyphs (`linebreak.edge_px`) inside title-safe: of the picture's columns
-    when a narrower picture is centred between black bars (`picture_width`, a pillarbox:
-    EBU R 95's areas are of the picture, and text over a bar is cut off when a station cuts
-    the 4:3 centre out of a 16:9 frame), on the frame's rows (a letterboxed picture's
-    subtitles may sit in the bar below it, as cinema's are)."""
+                 picture_width: int | None = None) -> tuple[int, int, int]:
+    """The least MarginL/MarginR, and MarginV at the top and at the bottom, in frame pixels,
+    that keep text drawn `edge` pixels past its glyphs (`linebreak.edge_px`) inside title-safe:
+    of the picture's columns when a narrower picture is centred between black bars
+    (`picture_width`, a pillarbox: EBU R 95's areas are of the picture, and text over a bar is
+    cut off when a station cuts the 4:3 centre out of a 16:9 frame), on the frame's rows (a
+    letterboxed picture's subtitles may sit in the bar below it, as cinema's are), clear of
+    what the apps of a portrait frame lay over it (`model.clear_rows`)."""
     bar, columns = picture_columns(width, picture_width)
-    return bar + math.ceil(columns * SAFE_MARGIN + edge), math.ceil(height * SAFE_MARGIN + edge)
+    top, bottom = clear_rows(width, height)
+    return (bar + math.ceil(columns * SAFE_MARGIN + edge), math.ceil(height * top + edge),
+            math.ceil(height * bottom + edge))
 
 
 # --- text to words ----------------------------------------------------------------------------

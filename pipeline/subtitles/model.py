@@ -24,6 +24,20 @@ from pipeline.messages import N_plural, Items, Message, say_count
 
 SAFE_AREA = 0.90               # title-safe: the central 90 % of width and height (EBU R 95)
 SAFE_MARGIN = (1 - SAFE_AREA) / 2
+# A portrait frame of 9:16 (or taller) goes to Stories, Reels and TikTok, whose name, caption,
+# buttons and reply bar lie over its top and bottom: burned text keeps to the band Meta's
+# Reels safe zone leaves, its top 14 % and bottom 35 % kept clear (TikTok's lower 20 % is
+# inside it). A media team's trial found the `vertical` profile's text 105 px from the bottom
+# of 1920, under those apps' own caption.
+PORTRAIT_CLEAR = (0.14, 0.35)  # (top, bottom) shares of the height
+
+
+def clear_rows(width: int, height: int) -> tuple[float, float]:
+    """(top, bottom) shares of a `width` x `height` frame's height that burned text keeps clear
+    of: PORTRAIT_CLEAR on a 9:16 portrait frame or a taller one, else title-safe's margin."""
+    if width and height * 9 >= width * 16 * 0.99:
+        return PORTRAIT_CLEAR
+    return SAFE_MARGIN, SAFE_MARGIN
 # A line of text as a fraction of the height where a line number is placed without a font (a
 # row of the screen, a sidecar's region): IMSC's cell row at tts:lineHeight 125 % (imsc.py).
 LINE_STEP = 1.25 / 15

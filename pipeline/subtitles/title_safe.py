@@ -23,7 +23,7 @@ from pipeline.subtitles.burn import cue_layout, cue_margins
 from pipeline.subtitles.file_styles import FileStyles
 from pipeline.subtitles.fonts import Font, line_height_em, text_width
 from pipeline.subtitles.linebreak import Layout, edge_px, layout_cue, picture_columns
-from pipeline.subtitles.model import ALIGNMENT_TAG, SAFE_AREA, Cue
+from pipeline.subtitles.model import ALIGNMENT_TAG, Cue, clear_rows
 from pipeline.subtitles.normalise import graphemes
 
 
@@ -140,15 +140,16 @@ class Fitter:
     def _too_tall(self, cue: Cue, count: int, em: float, measure: Font, where: Message,
                   path, qc: QcSettings, edge: float = 0.0) -> list[Diagnostic]:
         """An error when `count` lines at `em` px are taller than the title-safe height (EBU
-        R 95's 90 %): lines would be cut off the frame (a pasted paragraph burned 21 lines into
-        a 360-line frame, its first line above the top edge); or when they are more than twice
+        R 95's 90 %; a portrait frame's band between its apps' overlays, `model.clear_rows`):
+        lines would be cut off the frame (a pasted paragraph burned 21 lines into a 360-line
+        frame, its first line above the top edge); or when they are more than twice
         `qc.max_lines`: a burned block no viewer can turn off, over the picture (a pasted
         paragraph of 800 characters took 12 lines of a 1080-line frame, over the spot's
         title). Up to twice the limit is a warning (`check`): a song's verse, a sign. The
         outline and shadow or box (`edge`, linebreak.edge_px) are drawn above the first line and
         below the last."""
         line = em * line_height_em(measure)
-        usable = self.height * SAFE_AREA - 2 * edge
+        usable = self.height * (1 - sum(clear_rows(self.width, self.height))) - 2 * edge
         if count * line <= usable:
             if count <= 2 * qc.max_lines:
                 return []
