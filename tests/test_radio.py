@@ -158,6 +158,25 @@ def bwf(tmp_path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("codec, args, line", [
+    ("ogg", ["-ar", "16000", "-ac", "1", "-c:a", "libopus", "-b:a", "16k"],
+     "A=OPUS,F=48000,M=mono,T=dub nah.ogg"),     # a WhatsApp note (its header says no rate)
+    ("mp3", ["-ar", "44100", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k"],
+     "A=MPEG1L3,F=44100,B=128,M=stereo,T=dub nah.mp3"),
+    ("mp3", ["-ar", "22050", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k"],
+     "A=MPEG2L3,F=22050,B=32,M=mono,T=dub nah.mp3"),
+    ("wav", ["-ar", "48000", "-ac", "2", "-c:a", "pcm_s24le"],
+     "A=PCM,F=48000,W=24,M=stereo,T=dub nah.wav")])
+def test_the_coding_history_says_how_the_delivered_sound_was_coded(tmp_path, codec, args, line):
+    # EBU R98: a line a stage. A radio trial's Broadcast WAV made from a WhatsApp note said
+    # only its own PCM.
+    from pipeline.media.audio_tags import source_history
+    from pipeline.media.probe import probe
+    path = tmp_path / f"nah.{codec}"
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=2", *args, str(path))
+    assert source_history(probe(path, decode=False).audio, f"dub {path.name}") == line
+
+
 def test_bext_loudness_fields_are_written_in_place_and_read_back_by_wavinfo(bwf):
     before = bwf.read_bytes()
     assert WavInfoReader(str(bwf)).bext.version == 1
@@ -471,7 +490,13 @@ def test_a_radio_spot_renders_slot_exact_station_ready_files(campaign, radio_mas
     assert bext.originator == "test-campaign" and len(bext.originator_ref) == 32
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", bext.originator_date)
     assert re.fullmatch(r"\d\d:\d\d:\d\d", bext.originator_time)
-    assert bext.coding_history.startswith("A=PCM,F=48000,W=24,M=stereo,T=pipeline ")
+    # EBU R98: how the dub it is made from was coded (44.1 kHz 16-bit PCM), then its own.
+    history = bext.coding_history.splitlines()
+    assert history[0] == "A=PCM,F=44100,W=16,M=mono,T=dub yua.wav", history
+    assert history[1].startswith("A=PCM,F=48000,W=24,M=stereo,T=pipeline "), history
+    mixed = WavInfoReader(str(out / "spot.maj.radio.wav")).bext.coding_history.splitlines()
+    assert [line.split(",T=")[1] for line in mixed[:2]] == ["voice-over maj.wav",
+                                                            "music bed spot.bed.wav"], mixed
     assert WavInfoReader(str(wav)).data.frame_count == slot
     with wave.open(str(wav)) as plain:        # a reader of WAVE_FORMAT_PCM only (Tech 3285's)
         assert (plain.getnchannels(), plain.getsampwidth(), plain.getframerate(),

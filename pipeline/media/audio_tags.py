@@ -110,7 +110,8 @@ class Bext:
         values = {key: ascii_text(getattr(self, key), size) for key, size in BEXT_FIELDS.items()}
         return values | {"origination_date": self.origination.strftime("%Y-%m-%d"),
                          "origination_time": self.origination.strftime("%H:%M:%S"),
-                         "coding_history": ascii_text(self.coding_history, 1024) + "\r\n"}
+                         "coding_history": "".join(ascii_text(line, 256) + "\r\n" for line
+                                                   in self.coding_history.splitlines())[:1024]}
 
 
 def originator_reference(clock: str | None, fingerprint: str) -> str:
@@ -127,10 +128,35 @@ def originator_reference(clock: str | None, fingerprint: str) -> str:
     return fingerprint[:BEXT_FIELDS["originator_reference"]]
 
 
-def coding_history(sample_rate: int, bits: int, channels: int, tool: str) -> str:
-    """One EBU R98 coding history line of a PCM file made by `tool`."""
+def coding_history(sample_rate: int, bits: int, channels: int, tool: str,
+                   sources: tuple[str, ...] = ()) -> str:
+    """The EBU R98 coding history of a PCM file made by `tool`: the `sources`' lines (how what
+    it is made from was coded, `source_history`), then its own, one a line."""
     mode = "mono" if channels == 1 else "stereo"
-    return f"A=PCM,F={sample_rate},W={bits},M={mode},T={tool}"
+    return "\n".join((*sources, f"A=PCM,F={sample_rate},W={bits},M={mode},T={tool}"))
+
+
+# EBU R98's names of codings (its A= field) for PCM and MPEG audio, by the probe's codec name
+# (MPEG-2's under 32 kHz); another coding, which R98 (2001) does not name, goes by its own name:
+# A=AAC, A=OPUS.
+R98_CODINGS = {"mp3": ("MPEG1L3", "MPEG2L3"), "mp2": ("MPEG1L2", "MPEG2L2")}
+
+
+def source_history(stream, what: str) -> str:
+    """The EBU R98 coding history line of a delivered sound a file is made from: `stream` (the
+    probe's audio stream) and `what` it is ("dub nah.ogg"). A radio trial's Broadcast WAV, made
+    from a WhatsApp voice note, said only its own PCM."""
+    codec = stream.codec
+    mpeg = R98_CODINGS.get(codec)
+    coding = ("PCM" if codec.startswith("pcm_") else
+              mpeg[stream.sample_rate < 32000] if mpeg and stream.sample_rate else codec.upper())
+    fields = [f"A={coding}", f"F={stream.sample_rate}" if stream.sample_rate else None,
+              f"B={round(stream.bit_rate / 1000)}" if stream.bit_rate and not
+              codec.startswith("pcm_") else None,
+              f"W={stream.sample_bits}" if stream.sample_bits else None,
+              f"M={'mono' if stream.channels == 1 else 'stereo'}"
+              if stream.channels in (1, 2) else None, f"T={what}"]
+    return ",".join(field for field in fields if field)
 
 
 def _centi(value: float | None) -> int:

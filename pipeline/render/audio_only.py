@@ -32,8 +32,9 @@ from pipeline.errors import RenderError
 from pipeline.files import partial_path
 from pipeline.fingerprint import HashCache
 from pipeline.media.audio_tags import (Bext, Id3, ascii_text, coding_history,
-                                       originator_reference, write_bext_loudness, write_id3,
-                                       write_info_latin1, write_plain_pcm_format)
+                                       originator_reference, source_history,
+                                       write_bext_loudness, write_id3, write_info_latin1,
+                                       write_plain_pcm_format)
 from pipeline.media.cart_chunk import Cart, write_cart
 from pipeline.media.defect_levels import SILENCE_LEVEL
 from pipeline.media.ffmpeg import ffmpeg_version, run_ffmpeg
@@ -81,6 +82,16 @@ def tool() -> str:
     return f"pipeline {__version__}, ffmpeg {version}"
 
 
+def sources(plan: VariantPlan) -> tuple[str, ...]:
+    """The coding history lines of the delivered sounds a variant is made from (its dub or
+    voice-over, and a voice-over's music bed), as their probes read them."""
+    names = {"audio": "voice-over" if plan.variant.language.treatment == "mix" else "dub",
+             "music_bed": "music bed"}
+    return tuple(source_history(info.audio, f"{names.get(role, role)} {info.path.name}")
+                 for role, info in sorted(plan.tracks.items())
+                 if info is not None and info.audio is not None)
+
+
 def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]]:
     """Encoder and container options, and the container's own tags (the ID3 tag of an MP3 is
     written after, as an MP2's)."""
@@ -113,7 +124,7 @@ def output_args(plan: VariantPlan, when: datetime) -> tuple[dict, dict[str, str]
                 originator_reference=originator_reference(clock, plan.fingerprint),
                 origination=when,
                 coding_history=coding_history(profile.sample_rate, _bits(profile),
-                                              profile.channels, tool())).metadata()
+                                              profile.channels, tool(), sources(plan))).metadata()
         # LIST INFO's INAM, IART and ICMT: the artist is the campaign, as the cart's Artist.
         metadata |= {"title": title, "artist": manifest.title} | comment
     elif profile.container == "mp3":
