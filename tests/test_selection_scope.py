@@ -69,6 +69,22 @@ def test_another_spot_s_and_language_s_problems_are_counted_not_said(campaign):
     assert "not selected" not in result.output
 
 
+def test_another_spot_s_stray_file_is_counted_not_said(campaign):
+    # A media team's trial rendered one spot and was shown the other's NAH.srt ("not used"),
+    # under a line counting the other spot's warnings apart.
+    campaign.subtitle("nah")
+    (campaign.root / "subtitles/later").mkdir()
+    stray = campaign.root / "subtitles/later/NAH.srt"
+    stray.write_text("1\n00:00:01,000 --> 00:00:02,000\nhola\n", encoding="utf-8")
+    manifest = campaign.write_text(textwrap.dedent(TWO_SPOTS))
+    result = invoke("plan", manifest, "--spot", "spot", "--lang", "nah")
+    lines = stderr_lines(result)
+    assert not [line for line in lines if str(stray) in line], lines
+    assert "warning" in lines[-1] and "spot later" in lines[-1], lines
+    result = invoke("plan", manifest, "--lang", "nah")
+    assert any(line.startswith(f"{stray}: warning: not used: ") for line in stderr_lines(result))
+
+
 def test_another_profile_s_note_on_the_master_is_counted_not_said(campaign):
     interlaced_master(campaign.root / "media/spot.mp4")
     campaign.subtitle("nah")

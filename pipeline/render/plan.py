@@ -17,7 +17,7 @@ from pipeline.manifest.model import Concern
 from pipeline.messages import N_, say
 from pipeline.publish.i18n import misnamed_languages, unnamed_languages
 from pipeline.render.planner import Planner
-from pipeline.render.unused_inputs import unused_inputs
+from pipeline.render.unused_inputs import unused_by_spot
 from pipeline.render.variants import Plan, Selection, VariantPlan
 from pipeline.subtitles.title_safe import frame_merges
 
@@ -93,7 +93,10 @@ def build_plan(manifest_paths: Iterable[Path | str], *, force: bool = False,
         chosen = selection.languages if selection else ()
         diagnostics.extend(unnamed_languages(manifest, chosen)
                            + misnamed_languages(manifest, chosen))
-        diagnostics.extend(unused_inputs(manifest))
+        # A spot's own files: a --spot of another leaves them out, as its variants.
+        for spot, unused in unused_by_spot(manifest).items():
+            diagnostics.extend(unused)
+            about.update((found, ("spot", spot)) for found in unused)
     # Each file's problems by line, as `check` prints them, though found check after check (its
     # reading, its QC, its fit on each frame); the manifests' own first.
     # A cue's fit on each frame, found variant by variant, is said once naming the frames.

@@ -25,15 +25,23 @@ from pipeline.messages import N_, say
 
 
 def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
-    """A warning for each file in a spot's subtitles or audio folder that no variant uses, but
-    for a subtitled language's file in a format not read when it has no other, and for a dubbed
-    or voiced-over language's misnamed files when it has no recording: the error that its
-    subtitles (`Manifest.subtitle_path`) or recording (`deliveries.find_delivery`) are missing
-    names those files, once, with what to do (`tzo.L.wav` and `tzo.R.wav`: join them)."""
+    """`unused_by_spot`'s warnings, every spot's."""
+    return [found for said in unused_by_spot(manifest).values() for found in said]
+
+
+def unused_by_spot(manifest: Manifest) -> dict[str, list[Diagnostic]]:
+    """{spot id: a warning for each file in the spot's subtitles or audio folder that no
+    variant uses}, but for a subtitled language's file in a format not read when it has no
+    other, and for a dubbed or voiced-over language's misnamed files when it has no recording:
+    the error that its subtitles (`Manifest.subtitle_path`) or recording
+    (`deliveries.find_delivery`) are missing names those files, once, with what to do
+    (`tzo.L.wav` and `tzo.R.wav`: join them). A command given other spots (`--spot`) leaves a
+    spot's out with it."""
     codes = set(manifest.language_codes())
     pictured = any(not profile.audio_only for profile in manifest.profiles)
-    found = []
+    by_spot: dict[str, list[Diagnostic]] = {}
     for spot in manifest.spots:
+        found = by_spot.setdefault(spot.id, [])
         # A language listed twice is its spot's entry here: voiced on the radio spot,
         # subtitled on the TV spots.
         entries = [language for language in manifest.languages if language.made_for(spot.id)
@@ -56,7 +64,7 @@ def unused_inputs(manifest: Manifest) -> list[Diagnostic]:
                     continue
                 if unused is not None:
                     found.append(not_used(unused, folder / name))
-    return found
+    return by_spot
 
 
 def not_used(unused: Unused, path: Path) -> Diagnostic:
