@@ -157,8 +157,8 @@ MEANT = 0.8
 
 
 def meant(value: str | None, allowed) -> str | None:
-    """The one of `allowed` that `value` is a slip of (its case, or a letter more, less or
-    changed: MEANT), or None."""
+    """The one of `allowed` that `value` is a slip of (its case; a letter more, less or changed
+    in a name of five letters or more: MEANT), or None."""
     if not isinstance(value, str):
         return None
     cased = [name for name in allowed if name.lower() == value.lower()]

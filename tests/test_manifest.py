@@ -261,6 +261,13 @@ YAML_SLIPS = [
     ("languages:\n  - {code: tzo, name: Batsʼi kʼop: tsotsil, treatment: soft}\n", 2,
      "invalid YAML: a ':' or '{' inside a value of a list or mapping written in brackets (hint: "
      "put the value in quotes: name: \"...\")"),
+    # A '[' left open: the next line's key read as its item (a review's: "a ':' inside").
+    ("campaign: x\nlanguages: [nah, tzo\nspots: []\n", 2,
+     "invalid YAML: a '[' or '{' opened on this line is never closed (hint: close it on the "
+     "line it opens)"),
+    ("campaign: x\ntitle: \"Alerta\" 20\n", 2,
+     "invalid YAML: text where none can go: after a value's closing quote, or on a line without "
+     "'key: ' (hint: put the whole value in the quotes, or write 'key: value')"),
     ("campaign: x\ntitle: \"Alerta\nspots: []\n", 2,
      "invalid YAML: a quote, '[' or '{' opened on this line is never closed (hint: close it on "
      "the line it opens)"),

@@ -36,18 +36,13 @@ def mp3_of(path: Path, samples: int, rate: int = 48000, channels: int = 2,
 def test_an_mp3_decodes_to_the_samples_its_programme_has(tmp_path, samples, rate, channels,
                                                           bitrate):
     path = mp3_of(tmp_path / "spot.mp3", samples, rate, channels, bitrate)
-    per_frame = 1152 if rate > 24000 else 576
-    past = samples % per_frame
-    assert decoded_samples(path, channels) == (samples - past + 47 if 1 <= past <= 46 else samples)
     declare_length(path, samples)
     assert decoded_samples(path, channels) == samples
-    # The tag's CRC written again as ffmpeg wrote it: the CRC of an untouched file is the one
-    # ffmpeg stored.
-    untouched = mp3_of(tmp_path / "untouched.mp3", samples, rate, channels, bitrate)
-    for mp3 in (untouched, path):
-        frame = mp3.read_bytes()[:FIRST_BYTES]
-        lame = _layout(frame)[2]
-        assert tag_crc(frame, lame) == frame[lame + TAG_CRC_AT:lame + TAG_CRC_AT + 2]
+    # The tag's CRC written again as ffmpeg writes it: the CRC of an untouched file, made by
+    # this function, is the one ffmpeg stored.
+    frame = mp3_of(tmp_path / "untouched.mp3", samples, rate, channels, bitrate).read_bytes()
+    lame = _layout(frame[:FIRST_BYTES])[2]
+    assert tag_crc(frame, lame) == frame[lame + TAG_CRC_AT:lame + TAG_CRC_AT + 2]
 
 
 def test_the_tone_is_whole_to_its_last_sample(tmp_path):

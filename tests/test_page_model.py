@@ -514,11 +514,27 @@ def test_a_warning_of_what_the_pipeline_corrected_says_there_is_nothing_to_do():
     assert "Corrected in these files: nothing to do." in render_page(catalog, "en")
     # A dub padded to its spot is corrected, but not when the padding is dead air to cut (a
     # radio trial's 8 s dub of a 30 s spot read "nothing to do" above "22.0 s of dead air").
-    short = {"code": "length", "message": "the dub is 3.00 s long, the spot 4.00 s"}
-    dead = {"code": "trailing-silence", "message": "the dub's last 1.0 s is silence"}
-    for warnings, corrected in (((short,), True), ((short, dead), False)):
+    from pipeline.messages import N_, Number, say
+
+    def length(seconds: float) -> dict:
+        """A `length` warning as render/deliveries.py makes it, of a dub of `seconds` for a 4 s
+        spot."""
+        said = say(N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s "
+                      "s shorter (tolerance %(tolerance)s s); it will be padded with silence")
+                   if seconds < 4 else
+                   N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s "
+                      "s longer (tolerance %(tolerance)s s); its end is silence and will be cut"),
+                   what="dub", length=Number(seconds, ".2f"), spot=Number(4.0, ".2f"),
+                   difference=Number(abs(4.0 - seconds), ".2f"), tolerance=Number(0.5))
+        return {"code": "length", "message": str(said), "detail": said.to_json()}
+
+    short, longer = length(3.0), length(6.0)      # a longer one is cut: corrected
+    dead = {"code": "trailing-silence", "message": "the dub's last 1.0 s is silence",
+            "detail": None}
+    for warnings, corrected in (((short,), True), ((short, dead), False), ((longer, dead), True)):
+        figures = warned(*warnings) | {"warning_details": [w["detail"] for w in warnings]}
         html = render_page(page_catalog(variant("radio", "wav", width=None, loudness_lufs=-23.0,
-                                                true_peak_dbtp=-2.0, **warned(*warnings))), "es")
+                                                true_peak_dbtp=-2.0, **figures)), "es")
         items = re.findall(r"<li><span class=\"warning-kind\">(.*?)</li>", html, re.S)
         assert (done in items[0]) == corrected, items
         assert items[0].startswith("Grabación más corta que el spot, rellenada con silencio"
@@ -1190,8 +1206,17 @@ def test_the_languages_a_campaign_has_but_the_page_does_not_are_named(tmp_path):
     # Each named as the page names languages (language_name), with its code.
     assert ('id="languages-missing">Aún no disponibles: maya (yua) y tarahumara (tar)<'
             in spanish)
-    # Counted among the campaign's languages, as the filter counts their cards.
-    assert re.search(r"· 3 lenguas\s+·", spanish), spanish[:3000]
+    # The header counts the languages of the cards, as the filter does: these have none here.
+    assert re.search(r"· 1 lengua\s+·", spanish), spanish[:3000]
+    # Blocked ones have their cards (a radio trial's page said "11 lenguas" above "Se muestran
+    # 13 de 13 lenguas"): counted there.
+    catalog["variants_missing"] = [
+        {"spot": "s", "spot_title": "S", "language": code, "language_name": code,
+         "treatment": "dub", "profile": "web", "extension": "mp4", "reason": "blocked",
+         "reason_text": "blocked", "reason_detail": None} for code in ("yua", "tar")]
+    blocked = render_page(catalog, "es")
+    assert re.search(r"· 3 lenguas\s+·", blocked), blocked[:3000]
+    assert "Ir a una lengua (3)" in blocked
     assert (f'id="languages-missing">Not available yet: {language_name("yua", "en")} (yua) '
             f'and {language_name("tar", "en", "Rarámuri")} (tar)<' in english)
     # A catalog without missing languages, or older than the key, says nothing.

@@ -162,7 +162,7 @@ def bwf(tmp_path) -> Path:
     ("ogg", ["-ar", "16000", "-ac", "1", "-c:a", "libopus", "-b:a", "16k"],
      "A=OPUS,F=48000,M=mono,T=dub nah.ogg"),     # a WhatsApp note (its header says no rate)
     ("mp3", ["-ar", "44100", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k"],
-     "A=MPEG1L3,F=44100,B=128,M=stereo,T=dub nah.mp3"),
+     "A=MPEG1L3,F=44100,B=64,M=stereo,T=dub nah.mp3"),      # R98's B= is a channel's
     ("mp3", ["-ar", "22050", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k"],
      "A=MPEG2L3,F=22050,B=32,M=mono,T=dub nah.mp3"),
     ("wav", ["-ar", "48000", "-ac", "2", "-c:a", "pcm_s24le"],

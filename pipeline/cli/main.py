@@ -37,7 +37,7 @@ from pipeline.cli.language import (
     word,
     word_or,
 )
-from pipeline.cli.outcomes import kept_when_stopped, report_outcomes
+from pipeline.cli.outcomes import kept_when_stopped, record_times, report_outcomes
 from pipeline.cli.progress import make_reporter, planning
 from pipeline.cli.plan_report import (
     PLAN_STATUS,
@@ -272,13 +272,14 @@ def render(manifests, jobs, spot, lang, profile, force, dry_run, fail_fast, wait
                 emit(diagnostic)
         jobs = jobs or default_jobs()
         reporter = make_reporter(plan, quiet=verbosity().quiet)
+        before = record_times(plan)
         try:
             with reporter:
                 outcomes = render_plan(plan, jobs=jobs, fail_fast=fail_fast, reporter=reporter,
                                        scheduler=scheduler if executor == "dask" else None,
                                        store=Store(store, endpoint_url) if store else None)
         except KeyboardInterrupt:
-            echo(kept_when_stopped(plan), err=True)
+            echo(kept_when_stopped(plan, before), err=True)
             raise
         finally:
             # Interrupted too: the catalog lists the files in place, those made before the Ctrl-C.

@@ -93,14 +93,28 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> int:
 SAID_AGAIN = 3
 
 
-def kept_when_stopped(plan: Plan) -> str:
+def record_times(plan: Plan) -> dict[str, int | None]:
+    """Each variant to render's record's modification time (ns; None: none), before the render:
+    a record there already may carry the planned fingerprint (`--force`, a file missing beside
+    it) before anything is made."""
+    def written(path) -> int | None:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return None
+    return {v.variant.key: written(v.variant.record_path)
+            for v in plan.variants if v.status == "stale"}
+
+
+def kept_when_stopped(plan: Plan, before: dict[str, int | None]) -> str:
     """What a render stopped by Ctrl-C kept, in the terminal's language: the variants to render
-    whose record now carries their fingerprint, of all of them. A media team's trial stopped
-    at "49.9 %" and was told only that no partial file was left: the 5 kept were radio MP3s,
-    and 6 minutes of shared burns started over."""
+    whose record was written since `before` (`record_times`) with their fingerprint, of all of
+    them. A media team's trial stopped at "49.9 %" and was told only that no partial file was
+    left: the 5 kept were radio MP3s, and 6 minutes of shared burns started over."""
     todo = [v for v in plan.variants if v.status == "stale"]
-    kept = sum(1 for v in todo
-               if (read_record(v.variant.record_path) or {}).get("fingerprint") == v.fingerprint)
+    now = record_times(plan)
+    kept = sum(1 for v in todo if now.get(v.variant.key) != before.get(v.variant.key)
+               and (read_record(v.variant.record_path) or {}).get("fingerprint") == v.fingerprint)
     return said(say_count(N_plural(
         "%(kept)s of %(count)s variant to render was made and kept before the stop; render "
         "again for the rest (%(left)s), from its start: work in progress is not kept",

@@ -21,31 +21,41 @@ from pipeline.messages import N_, Message, say
 _ANY = say(N_("check the indentation (spaces only, each key of a mapping and each '- ' of a "
               "list in the column of the others) and put in quotes a value that holds ': ', "
               "' #', '{' or '['"))
-# (PyYAML's problem, what it is, the fix, whether the line is the context's), first match wins.
+# (PyYAML's problem, what it is, the fix, whether the line is the context's, and whether the
+# context's line must differ from the problem's (True), be it (False) or either (None)): the
+# first that matches wins.
 _SLIPS = (
     (re.compile(r"found character '\\t'"),
      N_("invalid YAML: a tab: YAML indents with spaces only"),
-     N_("replace the tab with spaces"), False),
+     N_("replace the tab with spaces"), False, None),
+    # A '[' or '{' left open reads the next line's key as its next item.
+    (re.compile(r"^expected ',' or '[}\]]', but got"),
+     N_("invalid YAML: a '[' or '{' opened on this line is never closed"),
+     N_("close it on the line it opens"), True, True),
+    (re.compile(r"^expected ',' or '[}\]]', but got '[^<]"),
+     N_("invalid YAML: a ':' or '{' inside a value of a list or mapping written in brackets"),
+     N_("put the value in quotes: name: \"...\""), False, False),
+    (re.compile(r"^expected <block end>, but found '<scalar>'"),
+     N_("invalid YAML: text where none can go: after a value's closing quote, or on a line "
+        "without 'key: '"),
+     N_("put the whole value in the quotes, or write 'key: value'"), False, None),
     (re.compile(r"^expected <block end>"),
      N_("invalid YAML: this line is not in step with the lines above it (its column %(column)s)"),
      N_("start each key of a mapping, and each '- ' of a list, in the same column as the "
-        "others of it"), False),
+        "others of it"), False, None),
     (re.compile(r"^mapping values are not allowed here"),
-     N_("invalid YAML: a ': ' where no key can start: this line is indented more than the key above it, or "
-        "a value holds ': ' unquoted"),
-     N_("line the key up with the keys above it, or put the value in quotes"), False),
+     N_("invalid YAML: a ': ' where no key can start: this line is indented more than the key "
+        "above it, or a value holds ': ' unquoted"),
+     N_("line the key up with the keys above it, or put the value in quotes"), False, None),
     (re.compile(r"^could not find expected ':'"),
      N_("invalid YAML: a key without ': ' after it (a colon, then a space)"),
-     N_("write 'key: value', with a space after the colon"), True),
-    (re.compile(r"^expected ',' or '[}\]]', but got '[^<]"),
-     N_("invalid YAML: a ':' or '{' inside a value of a list or mapping written in brackets"),
-     N_("put the value in quotes: name: \"...\""), False),
+     N_("write 'key: value', with a space after the colon"), True, None),
     (re.compile(r"end of stream|<stream end>"),
      N_("invalid YAML: a quote, '[' or '{' opened on this line is never closed"),
-     N_("close it on the line it opens"), True),
+     N_("close it on the line it opens"), True, None),
     (re.compile(r"^found unknown escape character"),
      N_("invalid YAML: a backslash in a value in double quotes, which YAML reads as an escape"),
-     N_("write the value in single quotes, or the backslash twice"), False),
+     N_("write the value in single quotes, or the backslash twice"), False, None),
 )
 
 
@@ -55,8 +65,9 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[Message, int | None, Message]:
     problem = getattr(exc, "problem", None) or str(exc)
     mark = getattr(exc, "problem_mark", None)
     context = getattr(exc, "context_mark", None)
-    for pattern, said, fix, at_context in _SLIPS:
-        if pattern.search(problem):
+    apart = context is not None and mark is not None and context.line != mark.line
+    for pattern, said, fix, at_context, lines_apart in _SLIPS:
+        if pattern.search(problem) and lines_apart in (None, apart):
             where = context if at_context and context is not None else mark
             return (say(said, column=mark.column + 1 if mark else "?"),
                     where.line + 1 if where else None, say(fix))

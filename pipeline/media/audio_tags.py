@@ -138,7 +138,7 @@ def coding_history(sample_rate: int, bits: int, channels: int, tool: str,
 
 # EBU R98's names of codings (its A= field) for PCM and MPEG audio, by the probe's codec name
 # (MPEG-2's under 32 kHz); another coding, which R98 (2001) does not name, goes by its own name:
-# A=AAC, A=OPUS.
+# A=AAC, A=OPUS, A=PCM_MULAW (G.711, no linear PCM). Its B= is kbit/s a channel.
 R98_CODINGS = {"mp3": ("MPEG1L3", "MPEG2L3"), "mp2": ("MPEG1L2", "MPEG2L2")}
 
 
@@ -148,14 +148,17 @@ def source_history(stream, what: str) -> str:
     from a WhatsApp voice note, said only its own PCM."""
     codec = stream.codec
     mpeg = R98_CODINGS.get(codec)
-    coding = ("PCM" if codec.startswith("pcm_") else
+    linear = codec.startswith("pcm_") and codec not in ("pcm_mulaw", "pcm_alaw")
+    coding = ("PCM" if linear else
               mpeg[stream.sample_rate < 32000] if mpeg and stream.sample_rate else codec.upper())
+    per_channel = (round(stream.bit_rate / 1000 / stream.channels)
+                   if stream.bit_rate and stream.channels and not linear else None)
     fields = [f"A={coding}", f"F={stream.sample_rate}" if stream.sample_rate else None,
-              f"B={round(stream.bit_rate / 1000)}" if stream.bit_rate and not
-              codec.startswith("pcm_") else None,
+              f"B={per_channel}" if per_channel else None,
               f"W={stream.sample_bits}" if stream.sample_bits else None,
               f"M={'mono' if stream.channels == 1 else 'stereo'}"
-              if stream.channels in (1, 2) else None, f"T={what}"]
+              if stream.channels in (1, 2) else None,
+              f"T={what.replace(',', ' ')}"]     # R98's fields are parted by commas
     return ",".join(field for field in fields if field)
 
 

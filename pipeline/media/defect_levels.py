@@ -151,8 +151,9 @@ PHANTOM_CENTRE = 3.0           # dB
 # stays near the centre) may be a pan someone wanted: said, not changed. Not when a channel
 # the downmix shares between the sides (a centre) carries sound within ONE_SIDED of the louder
 # front: the downmix has it in the middle, where a 5.1 keeps its voice, whatever its fronts.
-# Mains hum: each mains frequency's band (two band-passes of Q MAINS_Q: 6 Hz wide, the other
-# frequency 18 dB or more down each) read in blocks of MAINS_BLOCK; its floor, the 10th
+# Mains hum: each mains frequency's band (two band-passes of Q MAINS_Q, 6 Hz wide each, some 4
+# Hz together; the other mains frequency 11.6 dB down through each, 23 dB through both) read in
+# blocks of MAINS_BLOCK; its floor, the 10th
 # percentile of its blocks not digitally silent (MAINS_SILENT), is where it sounds in every
 # second, pauses too. Speech has next to nothing there (a man's voice starts near 85 Hz): a
 # clean recording's floor sits 60 dB or more under its loudness; a music bed's bass moves, and

@@ -1,10 +1,11 @@
 """Delivery defects a meter of loudness does not see, found in a track's 100 ms blocks: DC
 offset, clipping (and clipping under a lossy codec), dead air, sound in the LFE above its band,
-an empty centre, one side silent. What each is, and the levels that find it, with their
-sources: defect_levels.py.
+an empty centre, one side silent; and, in its seconds at the mains frequencies, a hum. What
+each is, and the levels that find it, with their sources: defect_levels.py.
 
-The blocks are those `sound_analysis.analyse_sound` already cuts a delivered track into (`astats`,
-reset every block: astats.py), so finding them costs no decode and no process of its own.
+The blocks (and the mains bands' seconds, astats.mains_bands) are read in the one decode
+`sound_analysis.analyse_sound` already makes of a delivered track (`astats`, reset every block:
+astats.py), so finding them costs no decode and no process of its own.
 """
 
 from __future__ import annotations

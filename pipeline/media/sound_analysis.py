@@ -129,7 +129,8 @@ def analyse_stream(source: Stream, path: Path | str, sample_rate: int, layout: s
     else:
         logs = sorted(_meter_logs(stderr).values(), key=lambda log: bool(FRAME_LINE.search(log)))
         if len(logs) != 2:
-            raise RenderError("the ebur128 meters printed no summary", path, stderr_tail=stderr[-2000:])
+            raise RenderError("the ebur128 meters printed no summary", path,
+                              stderr_tail=stderr[-2000:])
         loudness, measured = parse_ebur128(logs[0]), parse_ebur128(logs[1])
     read = parse_blocks(stderr)
     defects = find_defects(read, sample_rate, channels, layout,

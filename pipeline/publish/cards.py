@@ -3,8 +3,8 @@
 A card holds the language's names, its treatment, its deliverables (one per variant, ordered
 masters first, with each variant's QC warnings and loudness certificate: publish/file_row.py),
 the language's subtitle files, what a browser can preview in place (a video and a sound), the
-media it serves (TV, radio, web, messaging) and a search key. Nothing here depends on the page's language:
-the template translates labels and formats figures per locale.
+media it serves (TV, radio, web, messaging) and a search key. Nothing here depends on the page's
+language: the template translates labels and formats figures per locale.
 """
 
 from __future__ import annotations

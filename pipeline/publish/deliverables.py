@@ -9,7 +9,7 @@ built-in's file or codecs, AAC in `.m4a` from `radio-mp3`: its `profile_base` is
 the spot's `medium` telling an audio-only file from a video. Attachments (sidecars,
 certificates, plots) are known by their extension. New kinds of file slot in here, as one line of a table.
 At the end, the words a file's line says of its picture and sound (rate and scan, how it was
-made, its coding), as messages the card fills in (`cards.py`).
+made, its coding), as messages the card fills in (`file_row.py`).
 """
 
 from __future__ import annotations

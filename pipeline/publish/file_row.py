@@ -143,6 +143,6 @@ class Deliverable:
             code = codes[n] if n < len(codes) else None
             detail = details[n] if n < len(details) else None
             if code not in TRANSLATOR_ONLY:
-                said.append((kind_beside(code, codes), detail,
+                said.append((kind_beside(code, codes, detail), detail,
                              station_action(code, detail, self.burned), text))
         return said

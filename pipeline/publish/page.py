@@ -116,10 +116,9 @@ def render_page(catalog: dict, language: str, names: dict[str, str] | None = Non
         # Whom to ask (the catalog's `contact`; None without it): under the title, and at the
         # end of the notes of an earlier version and of a file not available yet.
         contact=page_contact(catalog.get("contact"), language),
-        # The campaign's languages, those not available yet too: the filter's count of cards
-        # holds them (a radio trial's page said "11 lenguas" above "13 de 13 lenguas").
-        languages={variant["language"] for variant in catalog["variants"]}
-        | {item["code"] for item in catalog.get("languages_missing", [])},
+        # The languages of the cards, those with no file yet too, as the filter counts them (a
+        # radio trial's page said "11 lenguas" above "Se muestran 13 de 13 lenguas").
+        languages={card.language for spot in spots for card in spot.cards},
         # The languages of the cards, the list of those to go to counts (a card's language may
         # have no file yet: said on its card).
         card_languages=len({card.language for spot in spots for card in spot.cards}),

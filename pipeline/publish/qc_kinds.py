@@ -205,9 +205,20 @@ def qc_kind(code: str | None) -> str | None:
 PADDED_INTO_DEAD_AIR = N_("Recording shorter than the spot, padded with silence")
 
 
-def kind_beside(code: str | None, codes: list) -> str | None:
-    """`qc_kind(code)` of a warning among a file's warnings of `codes`: a `length` beside a
-    `trailing-silence` is PADDED_INTO_DEAD_AIR, which is no correction (`CORRECTED`)."""
-    if code == "length" and "trailing-silence" in codes:
+def kind_beside(code: str | None, codes: list, detail: dict | None = None) -> str | None:
+    """`qc_kind(code)` of a warning (its `detail`, a `Message.to_json()`) among a file's
+    warnings of `codes`: a `length` of a recording shorter than its spot beside a
+    `trailing-silence` is PADDED_INTO_DEAD_AIR, which is no correction (`CORRECTED`); a longer
+    one, cut to the spot, is."""
+    if code == "length" and "trailing-silence" in codes and _shorter(detail):
         return PADDED_INTO_DEAD_AIR
     return qc_kind(code)
+
+
+def _shorter(detail: dict | None) -> bool:
+    """Whether a `length` warning's figures (its `length` and `spot`, seconds) say shorter."""
+    params = detail.get("params", {}) if isinstance(detail, dict) else {}
+    try:
+        return float(params["length"]["number"]) < float(params["spot"]["number"])
+    except (KeyError, TypeError, ValueError):
+        return False

@@ -293,7 +293,8 @@ def level_into(plan: VariantPlan, source: AudioSource, cache: HashCache,
     """`source` levelled to the plan's profile and encoded into `track` (`track_container`'s
     format), measured there by the EBU R128 meter and corrected or refused
     (`corrections.level_and_verify`): a shared track, or a preview's sound
-    (render/preview_sound.py). An error is at the file the sound is made from (`track_name`), the track removed."""
+    (render/preview_sound.py). An error is at the file the sound is made from (`track_name`),
+    the track removed."""
     profile = plan.variant.profile
     container = track_container(profile)[1]
     name, origin = track_name(plan)

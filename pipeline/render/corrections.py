@@ -43,10 +43,12 @@ Try = tuple[Leveling, Loudness]
 
 
 def _same(a: float | None, b: float | None) -> bool:
-    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < SAME_CEILING)
+    return (a is None and b is None) or (a is not None and b is not None
+                                         and abs(a - b) < SAME_CEILING)
 
 
-def next_ceiling(profile: Profile, applied: Leveling, result: Loudness, gain: float) -> float | None:
+def next_ceiling(profile: Profile, applied: Leveling, result: Loudness,
+                 gain: float) -> float | None:
     """The limiter of the next encode. One that let the encoded peak past the ceiling is lowered
     by the excess plus PEAK_MARGIN (an encoder's overshoot differs each time); a track without
     one gets one when the new gain takes its peak within the codec's headroom of the ceiling."""
@@ -247,6 +249,7 @@ def _accepted(profile: Profile, result: Loudness, target: float, limit: float | 
 
 def _badness(profile: Profile, result: Loudness) -> float:
     """How far (dB or LU) a result is outside the profile's tolerance and ceiling."""
-    off = abs(result.integrated - profile.loudness) - profile.loudness_tolerance if result.defined else 0
+    off = (abs(result.integrated - profile.loudness) - profile.loudness_tolerance
+           if result.defined else 0)
     over = result.true_peak - profile.true_peak if result.true_peak is not None else 0
     return max(0.0, off) + max(0.0, over)

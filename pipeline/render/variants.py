@@ -221,7 +221,8 @@ class Plan:
     # what left them out, ("profile", "tv"), for the summary to count.
     left_out: dict[Diagnostic, set[Concern]] = field(default_factory=dict)
     # The errors of one spot, language or profile entry of a manifest that a selection leaves
-    # out (manifest/load.py's InvalidManifest): no variant carries them.
+    # out (manifest/load.py's InvalidManifest), and the warnings of a spot's files no variant
+    # uses (render/unused_inputs.py): no variant carries them.
     about: dict[Diagnostic, Concern] = field(default_factory=dict)
     # A cue's fit problem on several frames said once (title_safe.frame_merges): the problems
     # its variants were told of their own frames.
