@@ -9,9 +9,9 @@ samples exactly.
 ffmpeg 5.1's MP3 muxer writes a padding that counts the last frame alone: a programme whose
 length is 1 to 46 samples past a multiple of its frame's samples (1152; 576 in MPEG-2) takes
 one more frame of padding, which the tag leaves out, and decodes to the multiple plus 47, at
-any rate, bit rate and channel count (a 60.000042 s spot at 48 kHz, 2,880,002 samples, decoded to 2,880,047: a radio trial's DAW
-export; 1,440,001, 1,440,002 and 1,440,010 all to 1,440,047). `declare_length` writes the
-padding the programme's length gives, and the tag's CRC-16 again as ffmpeg computes it: of the
+any rate, bit rate and channel count (a 60.000042 s spot at 48 kHz, 2,880,002 samples,
+decoded to 2,880,047: a radio trial's DAW export; 1,440,001, 1,440,002 and 1,440,010 all to
+1,440,047). `declare_length` writes the padding the programme's length gives, and the tag's CRC-16 again as ffmpeg computes it: of the
 frame's first 190 bytes, the CRC's own bytes zero (LAME's tag format, rev. 1, where a stereo
 MPEG-1 frame's tag ends at byte 190; a mono or MPEG-2 frame's ends before, so its CRC bytes
 are among the 190).
