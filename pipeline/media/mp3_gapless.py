@@ -11,10 +11,10 @@ length is 1 to 46 samples past a multiple of its frame's samples (1152; 576 in M
 one more frame of padding, which the tag leaves out, and decodes to the multiple plus 47, at
 any rate, bit rate and channel count (a 60.000042 s spot at 48 kHz, 2,880,002 samples,
 decoded to 2,880,047: a radio trial's DAW export; 1,440,001, 1,440,002 and 1,440,010 all to
-1,440,047). `declare_length` writes the padding the programme's length gives, and the tag's CRC-16 again as ffmpeg computes it: of the
-frame's first 190 bytes, the CRC's own bytes zero (LAME's tag format, rev. 1, where a stereo
-MPEG-1 frame's tag ends at byte 190; a mono or MPEG-2 frame's ends before, so its CRC bytes
-are among the 190).
+1,440,047). `declare_length` writes the padding the programme's length gives, and the tag's
+CRC-16 again as ffmpeg computes it: of the frame's first 190 bytes, the CRC's own bytes zero
+(LAME's tag format, rev. 1, where a stereo MPEG-1 frame's tag ends at byte 190; a mono or
+MPEG-2 frame's ends before, so its CRC bytes are among the 190).
 """
 
 from __future__ import annotations
