@@ -10,6 +10,7 @@ import shutil
 import stat
 import threading
 import time
+import unicodedata
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
@@ -174,6 +175,30 @@ def _near_name(path: Path) -> str | None:
     except OSError:
         return None
     return meant(path.name, names)
+
+
+def spelt_on_disk(path: Path) -> Path:
+    """`path` as its folders and file are spelt on disk where only their Unicode normal form
+    differs (NFC typed, NFD stored: macOS writes accented names decomposed, and a zip or a synced
+    folder from a Mac keeps them so), else `path` itself. Linux compares names byte for byte: a
+    manifest's typed `Campaña.mp4` was "not found" beside the decomposed one, and the hint
+    offered a name that looks the same. Folders are listed only from the first name not there."""
+    if os.path.lexists(path):
+        return path
+    found = Path(path.anchor)
+    for part in path.parts[1:]:
+        if not os.path.lexists(found / part):
+            try:
+                twins = [entry.name for entry in os.scandir(found)
+                         if unicodedata.normalize("NFC", entry.name)
+                         == unicodedata.normalize("NFC", part)]
+            except OSError:
+                return path
+            if len(twins) != 1:       # none, or two spellings side by side: neither is chosen
+                return path
+            part = twins[0]
+        found = found / part
+    return found
 
 
 def empty_file(path: Path) -> Diagnostic | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import unicodedata
 
 
 from tests.test_cli import invoke
@@ -115,6 +116,33 @@ def test_a_master_named_with_a_slip_is_told_the_name_beside_it(campaign):
         result = invoke("validate", manifest)
         assert f"error: master of spot 'spot' not found: {campaign.root / 'media' / written} " \
                f"(hint: {hint})" in result.output, result.output
+
+
+def test_a_master_typed_composed_is_found_stored_decomposed(campaign):
+    # A Mac writes accented names decomposed (NFD), and a zip of its folder keeps them so: the
+    # manifest's typed "Campaña/Alerta señal.mp4" (NFC) was "not found" on Linux, and the hint
+    # offered a name that looks the same.
+    campaign.subtitle("tzo")
+    folder = campaign.root / unicodedata.normalize("NFD", "Campaña")
+    folder.mkdir()
+    stored = folder / unicodedata.normalize("NFD", "Alerta señal.mp4")
+    shutil.copy(campaign.root / "media/spot.mp4", stored)
+    typed = unicodedata.normalize("NFC", "../Campaña/Alerta señal.mp4")
+    assert typed != unicodedata.normalize("NFD", typed)
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}],
+                              spots=[{"id": "spot", "title": "S", "master": typed}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 0, result.output
+    assert "not found" not in result.output, result.output
+    # Two other spellings side by side (one all decomposed, one half) are two files: neither
+    # is taken for the one typed, which is said not found.
+    shutil.copy(stored, folder / "Canci\u00f3n sen\u0303al.mp4")
+    shutil.copy(stored, folder / unicodedata.normalize("NFD", "Canción señal.mp4"))
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}],
+                              spots=[{"id": "spot", "title": "S",
+                                      "master": "../Campaña/Canción señal.mp4"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1 and "not found" in result.output, result.output
 
 
 def test_a_blocked_dub_does_not_hide_its_profile_s_timecode(campaign):
