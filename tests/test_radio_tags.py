@@ -399,6 +399,31 @@ def test_the_cart_s_timers_read_dead_air_as_the_page_says_it_after_a_lift(campai
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("master_end, dub_end, said", [
+    (7.95, 7.95, False), (7.9, 7.9, True), (7.0, 10, False)])
+def test_the_cart_ends_early_only_where_the_dead_air_is_said(campaign, master_end, dub_end,
+                                                              said):
+    # A radio trial's master, copied as its source language's dub, its last 2.017 s silent:
+    # unsaid (under the 2 s limit to its analysis's tenth of a second), while its cart ended
+    # 2.017 s early. A master's dead air is its own, not a dub's beside it.
+    media, audio = campaign.root / "media", campaign.root / "audio/spot"
+    tone(media / "radio.wav", 0, master_end, 10)
+    tone(audio / "spa.wav", 0, dub_end, 10)
+    manifest = campaign.write([{"code": "spa", "treatment": "dub"}], ["radio"],
+                              spots=[{"id": "spot", "title": "Radio",
+                                      "master": "../media/radio.wav"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    record = json.loads((campaign.out / "spot.spa.radio.json").read_text())
+    dead = [w for w in record["qc"]["warnings"] if w["code"] == "trailing-silence"]
+    assert bool(dead) == said, record["qc"]["warnings"]
+    fields = cart_fields(chunks(campaign.out / "spot.spa.radio.wav")[b"cart"])
+    (AUDs, begins), (AUDe, ends) = fields["timers"][:2]
+    assert begins == 0
+    assert ends == (pytest.approx(dub_end * 48000, abs=0.02 * 48000) if said else 480000), ends
+
+
+@pytest.mark.e2e
 def test_dead_air_moves_the_cart_s_timers_and_a_voice_over_s_is_said(campaign):
     # A trial's dub, its sound over at 11.1 s of 25, was told on the page to be cut there while
     # its cart said 25 s (AUDe); its voice-overs, over a bed that stopped at 20 s of 25, aired
@@ -428,7 +453,7 @@ def test_dead_air_moves_the_cart_s_timers_and_a_voice_over_s_is_said(campaign):
     assert "voice-over mix's sound ends at 7.0 s" in result.stderr, result.stderr
     # WAVs made before, their timers on the whole file, and voice-overs made before, their dead
     # air unread, go stale once.
-    assert record["settings"]["cart_timers"] == "sound"
+    assert record["settings"]["cart_timers"] == "said"
     assert record["settings"]["dead_air"] == "read on the file"
     dub = json.loads((campaign.out / "spot.yua.radio.json").read_text())
     assert "dead_air" not in dub["settings"]

@@ -50,7 +50,7 @@ from pipeline.render.corrections import level_and_verify
 from pipeline.render.leveling import Leveling, SharedTrack, level
 from pipeline.render.variants import VariantPlan, titled
 from pipeline.render.record import failed_checks, make_record, write_json
-from pipeline.render.sound_warnings import LEADING_SILENCE, TRAILING_SILENCE, mix_dead_air
+from pipeline.render.sound_warnings import mix_dead_air
 
 FORMATS = {"wav": "wav", "mp3": "mp3", "mp2": "mp2", "ogg": "ogg", "mp4": "mp4"}
 # Containers whose tag is ID3v2.3, written by mutagen after ffmpeg (playout reads an MP2's ID3
@@ -149,7 +149,7 @@ def _bed_ends_silence(warning: dict, span: tuple[float, float] | None) -> bool:
     return span is None or end is None or span[1] <= end + 1.0
 
 
-def cart(plan: VariantPlan, span: tuple[float, float] | None) -> Cart:
+def cart(plan: VariantPlan, span: tuple[float, float] | None, said: set[str]) -> Cart:
     """A Broadcast WAV's AES46 `cart` chunk. Written with or without a clock number: without
     one its CutID is empty, and the station's importer gives the cut its own number as for
     any file without one (the render's fingerprint, the bext's stand-in, would read as a cut
@@ -157,15 +157,17 @@ def cart(plan: VariantPlan, span: tuple[float, float] | None) -> Cart:
 
     Its start and end of audio (`span`: seconds to the file's first sound and to the end of its
     last, `Reading.sound_span`) are where automation starts and ends the cut: at the sound
-    where the file has dead air there (sound_warnings.LEADING_SILENCE, TRAILING_SILENCE, the
-    limits its warnings say), else its first and last samples. A trial's dub, its sound over
-    at 11.1 s of 25, was told on the page to be cut there, while its cart said 25 s."""
+    where the file's dead air is said there (`said`: the variant's warnings' codes,
+    leading-silence and trailing-silence, sound_warnings.dead_air), else its first and last
+    samples. A trial's dub, its sound over at 11.1 s of 25, was told on the page to be cut
+    there while its cart said 25 s; a radio master's 2.05 s of closing silence, under the
+    limit to its analysis's tenth of a second and unsaid, ended its cart 2.05 s early."""
     variant, rate, samples = plan.variant, plan.variant.profile.sample_rate, plan.slot_samples
     start, end = 0, samples
     if span is not None:
-        if span[0] > LEADING_SILENCE:
+        if "leading-silence" in said:
             start = round(span[0] * rate)
-        if samples / rate - span[1] > TRAILING_SILENCE:
+        if "trailing-silence" in said:
             end = round(span[1] * rate)
     return Cart(title=cart_title(variant.spot.title, variant.language.name),
                 artist=variant.manifest.title, cut_id=variant.clock or "",
@@ -267,9 +269,12 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
             write_plain_pcm_format(partial)
             write_info_latin1(partial)
         span = reading.sound_span(profile.sample_rate)
+        # A voice-over's dead air is its mix's, made here: read on the file. A bed that ends
+        # before the spot is that silence: said once, as the dead air a station can cut.
+        dead = mix_dead_air(plan, span, reading.samples / profile.sample_rate)
         if profile.bext:
             write_bext_loudness(partial, reading)
-            write_cart(partial, cart(plan, span))
+            write_cart(partial, cart(plan, span, {w.code for w in plan.warnings + dead}))
         if profile.container in ID3_CONTAINERS:
             write_id3(partial, Id3(variant.title, variant.manifest.title,
                                    variant.language.alpha3, when.year,
@@ -279,14 +284,10 @@ def render_sound(plan: VariantPlan, cache: HashCache, *,
         info = check_sound(plan, partial, reading)
         track = SharedTrack(partial, loudness, leveling)
         record = make_record(plan, partial, info, track, time.monotonic() - started)
-        # A voice-over's dead air is its mix's, made here: read on the file. A bed that ends
-        # before the spot is that silence: said once, as the dead air a station can cut.
-        dead = [w.to_json() for w in mix_dead_air(plan, span,
-                                                  reading.samples / profile.sample_rate)]
-        if any(w["code"] == "trailing-silence" for w in dead):
+        if any(w.code == "trailing-silence" for w in dead):
             record["qc"]["warnings"] = [w for w in record["qc"]["warnings"]
                                         if not _bed_ends_silence(w, span)]
-        record["qc"]["warnings"] += dead
+        record["qc"]["warnings"] += [w.to_json() for w in dead]
         if profile.channels == 1:
             # The file's own channel by BS.1770, as any meter reads it unasked: said beside
             # the dual-mono figure wherever that is shown.

@@ -81,9 +81,10 @@ def variant_settings(plan: VariantPlan, manifest: Manifest) -> dict:
             # ffmpeg's WAVE_FORMAT_EXTENSIBLE goes stale, and no other variant does.
             settings["wave_format"] = "pcm"
         if variant.profile.bext:
-            # Its cart's AUDs and AUDe mark its sound where the file has dead air
-            # (audio_only.cart): Broadcast WAVs made before, timers on the whole file, go stale.
-            settings["cart_timers"] = "sound"
+            # Its cart's AUDs and AUDe mark its sound where its dead air is said
+            # (audio_only.cart): Broadcast WAVs made before, timers on the whole file or moved
+            # by dead air under the limit said, go stale.
+            settings["cart_timers"] = "said"
         if language.treatment == "mix":
             # Its dead air is read on the file (sound_warnings.mix_dead_air): once stale.
             settings["dead_air"] = "read on the file"
