@@ -160,13 +160,13 @@ def bwf(tmp_path) -> Path:
 
 @pytest.mark.parametrize("codec, args, line", [
     ("ogg", ["-ar", "16000", "-ac", "1", "-c:a", "libopus", "-b:a", "16k"],
-     "A=OPUS,F=48000,M=mono,T=dub nah.ogg"),     # a WhatsApp note (its header says no rate)
+     r"A=OPUS,F=48000,B=1[6-8],M=mono,T=dub nah\.ogg"),   # a WhatsApp note: its packets' rate
     ("mp3", ["-ar", "44100", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k"],
-     "A=MPEG1L3,F=44100,B=64,M=stereo,T=dub nah.mp3"),      # R98's B= is a channel's
+     r"A=MPEG1L3,F=44100,B=64,M=stereo,T=dub nah\.mp3"),      # R98's B= is a channel's
     ("mp3", ["-ar", "22050", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k"],
-     "A=MPEG2L3,F=22050,B=32,M=mono,T=dub nah.mp3"),
+     r"A=MPEG2L3,F=22050,B=32,M=mono,T=dub nah\.mp3"),
     ("wav", ["-ar", "48000", "-ac", "2", "-c:a", "pcm_s24le"],
-     "A=PCM,F=48000,W=24,M=stereo,T=dub nah.wav")])
+     r"A=PCM,F=48000,W=24,M=stereo,T=dub nah\.wav")])
 def test_the_coding_history_says_how_the_delivered_sound_was_coded(tmp_path, codec, args, line):
     # EBU R98: a line a stage. A radio trial's Broadcast WAV made from a WhatsApp note said
     # only its own PCM.
@@ -174,7 +174,8 @@ def test_the_coding_history_says_how_the_delivered_sound_was_coded(tmp_path, cod
     from pipeline.media.probe import probe
     path = tmp_path / f"nah.{codec}"
     ffmpeg("-f", "lavfi", "-i", "sine=duration=2", *args, str(path))
-    assert source_history(probe(path, decode=False).audio, f"dub {path.name}") == line
+    said = source_history(probe(path, decode=False), f"dub {path.name}")
+    assert re.fullmatch(line, said), said
 
 
 def test_bext_loudness_fields_are_written_in_place_and_read_back_by_wavinfo(bwf):

@@ -41,7 +41,9 @@ from pathlib import Path
 
 from pipeline.errors import RenderError
 from pipeline.messages import N_, say
+from pipeline.media.defect_levels import LOSSY
 from pipeline.media.loudness import Reading
+from pipeline.media.probe import busiest_second_bits
 
 # EBU Tech 3285 v2, offsets within the chunk's data: Description[256] Originator[32]
 # OriginatorReference[32] OriginationDate[10] OriginationTime[8] TimeReferenceLow/High[4+4]
@@ -142,17 +144,21 @@ def coding_history(sample_rate: int, bits: int, channels: int, tool: str,
 R98_CODINGS = {"mp3": ("MPEG1L3", "MPEG2L3"), "mp2": ("MPEG1L2", "MPEG2L2")}
 
 
-def source_history(stream, what: str) -> str:
-    """The EBU R98 coding history line of a delivered sound a file is made from: `stream` (the
-    probe's audio stream) and `what` it is ("dub nah.ogg"). A radio trial's Broadcast WAV, made
-    from a WhatsApp voice note, said only its own PCM."""
+def source_history(info, what: str) -> str:
+    """The EBU R98 coding history line of a delivered sound a file is made from: `info` (the
+    probe of the file, `MediaInfo`) and `what` it is ("dub nah.ogg"). A lossy stream whose
+    header gives no bit rate (Opus in Ogg) is given the bits a second its packets hold in its
+    busiest second (`probe.busiest_second_bits`, the rate the thin-coding warning says). A radio
+    trial's Broadcast WAV, made from a WhatsApp voice note, said only its own PCM."""
+    stream = info.audio
     codec = stream.codec
     mpeg = R98_CODINGS.get(codec)
     linear = codec.startswith("pcm_") and codec not in ("pcm_mulaw", "pcm_alaw")
     coding = ("PCM" if linear else
               mpeg[stream.sample_rate < 32000] if mpeg and stream.sample_rate else codec.upper())
-    per_channel = (round(stream.bit_rate / 1000 / stream.channels)
-                   if stream.bit_rate and stream.channels and not linear else None)
+    rate = stream.bit_rate or (busiest_second_bits(info.path) if codec in LOSSY else None)
+    per_channel = (round(rate / 1000 / stream.channels)
+                   if rate and stream.channels and not linear else None)
     fields = [f"A={coding}", f"F={stream.sample_rate}" if stream.sample_rate else None,
               f"B={per_channel}" if per_channel else None,
               f"W={stream.sample_bits}" if stream.sample_bits else None,

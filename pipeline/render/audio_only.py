@@ -87,7 +87,7 @@ def sources(plan: VariantPlan) -> tuple[str, ...]:
     voice-over, and a voice-over's music bed), as their probes read them."""
     names = {"audio": "voice-over" if plan.variant.language.treatment == "mix" else "dub",
              "music_bed": "music bed"}
-    return tuple(source_history(info.audio, f"{names.get(role, role)} {info.path.name}")
+    return tuple(source_history(info, f"{names.get(role, role)} {info.path.name}")
                  for role, info in sorted(plan.tracks.items())
                  if info is not None and info.audio is not None)
 
