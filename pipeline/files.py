@@ -135,12 +135,36 @@ def special_file(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def name_not_utf8(path: Path) -> str | None:
+    """The first of `path`'s names that is not UTF-8 text, its other bytes shown as `\\xf1`
+    (`Campa\\xf1a win`), or None. Such a name (a Windows zip's Latin-1 or CP850 names, unpacked
+    as they are) cannot be written into a filter graph, a record or the page, all UTF-8: a
+    trial's render stopped with an internal error on every variant while `validate` passed."""
+    for part in path.parts:
+        try:
+            part.encode("utf-8")
+        except UnicodeEncodeError:
+            return part.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None
+
+
+NOT_UTF8 = N_("the name %(name)s is not UTF-8 text (a zip made on Windows, unpacked with its "
+              "names as they were)")
+NOT_UTF8_SAID = N_("is under a name that is not UTF-8 text, %(name)s (a zip made on Windows, "
+                   "unpacked with its names as they were)")     # input_problem's words
+NOT_UTF8_HINT = N_("rename it, typing its name anew (mv), or unpack the zip again with its "
+                   "names converted: unzip -O CP850")
+
+
 def input_problem(path: Path) -> tuple[Message, Message] | None:
     """Why an input the manifest names cannot be read, in words that follow its name (`master
     of spot 'x' is a folder, not a file`), and what to do; None when it can be read (the
     manifest's paths are resolved: a link to nothing is its missing target). Checked
     before the file is hashed or probed, where the OSError would name the file without the
     manifest's line, and stop the whole run."""
+    odd = name_not_utf8(path)
+    if odd:
+        return say(NOT_UTF8_SAID, name=odd), say(NOT_UTF8_HINT)
     if not path.exists():
         near = _near_name(path)
         if near:      # a media team's trial's Alerta-20.mp4 for the alerta-20.mp4 beside it

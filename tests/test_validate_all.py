@@ -5,6 +5,7 @@ that stops the run."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 import unicodedata
@@ -143,6 +144,34 @@ def test_a_master_typed_composed_is_found_stored_decomposed(campaign):
                                       "master": "../Campaña/Canción señal.mp4"}])
     result = invoke("validate", manifest)
     assert result.exit_code == 1 and "not found" in result.output, result.output
+
+
+def test_a_name_not_in_utf8_is_refused_before_it_stops_a_render(campaign, tmp_path):
+    # A Windows zip's Latin-1 folder name, unpacked as it was: validate passed, and render
+    # stopped every variant with an internal error (UnicodeEncodeError) and no word of why.
+    (campaign.root / "subtitles/other").mkdir()
+    shutil.copy(campaign.subtitle("tzo"), campaign.root / "subtitles/other/tzo.srt")
+    odd = os.fsdecode(b"Campa\xf1a win")
+    (campaign.root / odd).mkdir()
+    shutil.copy(campaign.root / "media/spot.mp4", campaign.root / odd / "spot.mp4")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}],
+                              spots=[{"id": "spot", "title": "S", "master": f"../{odd}/spot.mp4"},
+                                     {"id": "other", "title": "O", "master": "../media/spot.mp4"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 1, result.output
+    line = manifest.read_text().splitlines().index("- id: spot") + 1       # as not found
+    assert f"{manifest}:{line}: error: master of spot 'spot' is under a name that is not UTF-8 " \
+        "text, Campa\\xf1a win" in result.output, result.output
+    assert "unzip -O CP850" in result.output and "Traceback" not in result.output
+    assert (campaign.out.parent / "other/other.tzo.small.mp4").exists(), result.output
+    # A manifest in such a folder is refused at once, its name shown as ls shows it.
+    folder = tmp_path / odd / "manifests"
+    folder.mkdir(parents=True)
+    copy = folder / "campaign.yaml"
+    copy.write_text("campaign: x\n")
+    result = invoke("validate", copy)
+    assert result.exit_code == 1 and "Campa\\xf1a win/manifests/campaign.yaml: error: the " \
+        "name Campa\\xf1a win is not UTF-8 text" in result.output, result.output
 
 
 def test_a_blocked_dub_does_not_hide_its_profile_s_timecode(campaign):

@@ -161,8 +161,10 @@ def shorten_paths(text: str) -> str:
 
 def echo(text: str = "", err: bool = False) -> None:
     """A line for a person, on stdout or (`err`) stderr, its paths shortened (`shorten_paths`);
-    what tools read (`--json`) goes out through `click.echo` as it is."""
-    click.echo(shorten_paths(text), err=err)
+    what tools read (`--json`) goes out through `click.echo` as it is. A name's bytes that are
+    no UTF-8 (`files.name_not_utf8`) are shown as `\\xf1`, as `ls` and Python show them."""
+    shown = shorten_paths(text).encode("utf-8", "surrogateescape")
+    click.echo(shown.decode("utf-8", "backslashreplace"), err=err)
 
 
 def shorten(text: str, width: int) -> str:

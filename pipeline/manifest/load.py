@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import Diagnostic, ManifestError, StorageError, ValidationError
+from pipeline.files import NOT_UTF8, NOT_UTF8_HINT, name_not_utf8
 from pipeline.manifest.contact import read_contact
 from pipeline.manifest.model import (
     PAGE_LANGUAGES,
@@ -40,6 +41,9 @@ PUBLISH_KEYS = {"to": False, "page_language": False, "contact": False, "related"
 def load_manifest(path: str | Path) -> Manifest:
     """Read and validate a manifest; raises `ValidationError` listing every problem found."""
     path = Path(path)
+    odd = name_not_utf8(path.resolve())
+    if odd:
+        raise ManifestError(say(NOT_UTF8, name=odd), path, hint=say(NOT_UTF8_HINT))
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -114,6 +118,10 @@ def load_manifest(path: str | Path) -> Manifest:
         _lines={**{key: key_node.start_mark.line + 1 for key, (key_node, _) in top.items()},
                 **(_profile_lines(top["profiles"][1]) if "profiles" in top else {})},
     )
+    for key in ("subtitles_dir", "audio_dir", "output_dir"):
+        odd = name_not_utf8(getattr(manifest, key))      # an input's is said at its variants
+        if key in top and odd:
+            reader.fail(top[key][1], say(NOT_UTF8, name=odd), say(NOT_UTF8_HINT))
     # Errors of single spots, languages or profiles leave the rest to check: a selection of
     # the others renders it (InvalidManifest.concerns).
     if not reader.shared:
