@@ -133,6 +133,25 @@ def test_a_windows_1252_file_gets_the_command_that_converts_it(tmp_path):
     assert "iconv" not in problem.hint
 
 
+@pytest.mark.parametrize("text, encoding, iconv", [
+    # A trial's Diidxazá file saved on a Mac as "Western (Mac OS Roman)": told to convert it
+    # from Windows-1252, it became "Diidxaz‡: gœdxi –ee" and passed its check.
+    ("Diidxazá: gúdxi ñee “Ñgun”\nBinni qué zanda", "mac_roman", "MACINTOSH"),
+    ("¿Canción de la señal? Él pasó", "mac_roman", "MACINTOSH"),
+    ("¿Canción de la señal? Él pasó", "cp1252", "WINDOWS-1252"),
+    ("SEÑAL — “Bats’il k’op”", "cp1252", "WINDOWS-1252"),
+    # Windows' apostrophe inside a word is the Mac's í: it tells neither.
+    ("Bats’il k’op, mu xa’ k’ux", "cp1252", "WINDOWS-1252")])
+def test_an_8_bit_file_is_told_the_code_page_it_was_saved_in(tmp_path, text, encoding, iconv):
+    path = tmp_path / "zai.srt"
+    path.write_bytes(f"1\n00:00:01,000 --> 00:00:04,000\n{text}\n".encode(encoding))
+    (problem,) = read_subtitles(path).diagnostics
+    command = problem.hint.partition("in a terminal: ")[2]
+    assert command.startswith(f"iconv -f {iconv} -t UTF-8 "), problem.hint
+    subprocess.run(["sh", "-c", command], check=True)
+    assert [cue.text for cue in read_subtitles(path).cues] == [text], path.read_text()
+
+
 def test_garbage_byte_line_with_crlf(tmp_path):
     path = tmp_path / "nah.srt"
     path.write_bytes(b"1\r\n00:00:01,000 --> 00:00:02,000\r\nok\r\n\r\n2\r\n"

@@ -252,20 +252,58 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, encoding: st
                      "cannot be decoded"), **where)
     hint = UTF8_HINT
     if encoding == "utf-8" and not bom_length:  # with a BOM it was saved as UTF-8 and damaged
-        guess = bytes([value]).decode("cp1252", errors="replace")
+        legacy = _legacy_encoding(data)
+        guess = bytes([value]).decode(legacy, errors="replace")
         if guess != "\ufffd":
             message = say(N_("the file is not valid %(encoding)s: byte %(byte)s at offset "
+                             "%(offset)s cannot be decoded (in Mac OS Roman it would be "
+                             "%(letter)s: it was probably saved on a Mac as 'Western (Mac OS "
+                             "Roman)')") if legacy == "mac_roman" else
+                          N_("the file is not valid %(encoding)s: byte %(byte)s at offset "
                              "%(offset)s cannot be decoded (in Windows-1252 it would be "
                              "%(letter)s: it was probably saved as ANSI)"),
                           **where, letter=repr(guess))
-            if _decodes(data, "cp1252"):
-                hint = _conversion_hint(path, "WINDOWS-1252")
+            if _decodes(data, legacy):
+                hint = _conversion_hint(path, ICONV_NAMES[legacy])
     if encoding.startswith("utf-16"):
         line = data[:exc.start].decode(encoding, errors="replace").replace("\r\n", "\n") \
             .replace("\r", "\n").count("\n") + 1
     else:
         line = _line_of_offset(data, exc.start)
     return error(message, path, line, hint, "encoding")
+
+
+# The two 8-bit code pages a translator's editor saves in, by iconv's names: Windows' "ANSI"
+# and a Mac's "Western (Mac OS Roman)". Nothing is read in them (decode_text): they name the
+# command that converts a file. Their accented letters lie in each other's punctuation: Mac OS
+# Roman's á é ñ ó ú (0x87 0x8E 0x96 0x97 0x9C) are Windows-1252's ‡ Ž – — œ, and Windows' á é
+# ñ ó (0xE1 0xE9 0xF1 0xF3) are the Mac's · È Ò Û. A trial's Mac file, told to convert from
+# Windows-1252, became "Diidxaz‡: gœdxi –ee" and then passed its check.
+ICONV_NAMES = {"cp1252": "WINDOWS-1252", "mac_roman": "MACINTOSH"}
+# Bytes either reading takes for an apostrophe or a quote (Windows' ‘ ’ “ ”, the Mac's ë í ì
+# î): in a word (k’op, Bats’il) both read as plausibly; they count for neither.
+_EITHER = frozenset(b"\x91\x92\x93\x94")
+
+
+def _legacy_encoding(data: bytes) -> str:
+    """"mac_roman" when more of `data`'s bytes over 0x7F read as a small letter inside a word
+    of small letters (one side an ASCII small letter, the other no capital) in Mac OS Roman
+    than in Windows-1252; else "cp1252", the commoner. Each reading's letters for the same
+    byte (both single-byte) are told apart by that: `chardet` and `charset_normalizer`, tried
+    on the trial's two-cue file, named MacLatin2 and mac_iceland at 4 % confidence."""
+    readings = {name: data.decode(name, errors="replace") for name in ICONV_NAMES}
+    scores = dict.fromkeys(ICONV_NAMES, 0)
+    for index, value in enumerate(data):
+        if value < 0x80 or value in _EITHER:
+            continue
+        before = chr(data[index - 1]) if index else " "
+        after = chr(data[index + 1]) if index + 1 < len(data) else " "
+        if not ((before.isascii() and before.islower() and not after.isupper()) or
+                (after.isascii() and after.islower() and not before.isupper())):
+            continue
+        for name, text in readings.items():
+            scores[name] += text[index].isalpha() and text[index].islower()
+    return "mac_roman" if scores["mac_roman"] > scores["cp1252"] else "cp1252"
 
 
 def _conversion_hint(path: Path, encoding: str) -> Message:
