@@ -6,7 +6,9 @@ import gzip
 import hashlib
 import json
 import logging
+import shutil
 import time
+import unicodedata
 import urllib.request
 
 import pytest
@@ -230,6 +232,20 @@ def test_verify_finds_a_tampered_download(campaign):
     assert result.exit_code == 1
     assert "11 of 12 variants verified" in result.stdout
     assert "not-for-sale-30/not-for-sale-30.tzo.broadcast.mov: error: sha256 is" in result.stderr
+
+
+def test_verify_takes_the_page_address_publish_prints(campaign, tmp_path):
+    # A trial's campaign folder, "Campaña trata 2027": verify of the address publish printed
+    # (file:///.../Campan%CC%83a%20trata%202027/.../index.html) looked for the folder by its
+    # escapes, and for the catalog under index.html.
+    publish(campaign)
+    folder = tmp_path / unicodedata.normalize("NFD", "Campaña trata 2027")
+    shutil.copytree(campaign.path.parent.parent / "dist" / "blue-heart", folder)
+    for address in ((folder / "index.html").as_uri(), (folder / "catalog.json").as_uri()):
+        assert "%20" in address and "%CC%83" in address
+        result = CliRunner().invoke(verify_command, [address])
+        assert result.exit_code == 0, result.output
+        assert "12 of 12 variants verified" in result.stdout, result.output
 
 
 def test_verify_reports_malformed_catalog_entries_without_a_traceback(tmp_path):

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import unquote
 
 from pipeline.errors import StorageError
 from pipeline.files import atomic_output, special_file, write_atomically
@@ -179,7 +180,10 @@ class LocalTarget(Target):
 
 
 def open_target(url: str, base_dir: Path, endpoint_url: str | None = None, **s3_options) -> Target:
-    """`file://path` (relative to `base_dir`), a plain path, or `s3://bucket/prefix`."""
+    """`file://path` (relative to `base_dir`), a plain path, or `s3://bucket/prefix`. An
+    absolute `file:///...` is a URI (RFC 8089), its `%20` and `%CC%83` decoded: the page address
+    `publish` prints (`Path.as_uri`) and browsers show; a trial's `verify` of it, its folder's
+    name with a space, looked for `.../Campan%CC%83a%20trata/...`."""
     check_target_url(url)
     if url.startswith("s3://"):
         bucket, _, prefix = url[len("s3://"):].partition("/")
@@ -188,5 +192,7 @@ def open_target(url: str, base_dir: Path, endpoint_url: str | None = None, **s3_
         rest = url[len("file://"):]
         if rest.startswith("localhost/"):
             rest = rest[len("localhost"):]
+        if rest.startswith("/"):
+            rest = unquote(rest)
         return LocalTarget((base_dir / rest).resolve() if rest else base_dir.resolve())
     return LocalTarget((base_dir / url).resolve())
