@@ -74,20 +74,37 @@ def test_two_deliveries_for_one_language_are_an_error_listing_both(campaign):
 
 
 def test_a_missing_delivery_says_what_is_there_instead(campaign):
-    (track(campaign, "yua.aiff")).write_bytes(b"FORM")
+    (track(campaign, "yua.wma")).write_bytes(b"0&\xb2u")
     (track(campaign, "yua.txt")).write_text("notes")
     manifest = campaign.write([{"code": "yua", "treatment": "dub"}, {"code": "mto", "treatment": "mix"}])
     result = invoke("validate", manifest)
     assert result.exit_code == 1
     expected = (f"expected {campaign.root / 'audio/spot'}/%s.wav, .flac, .mp3, .mp2, .m4a, .aac, "
-                ".ogg or .opus")
+                ".ogg, .opus, .aif, .aiff or .caf")
     assert lines(result)[:2] == [
         f"{manifest}:10: error: audio track missing for language 'yua' (dub): {expected % 'yua'}; "
-        "the folder holds yua.aiff, yua.txt, not in an accepted format (hint: add the recording "
-        "there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus, or change the treatment)",
+        "the folder holds yua.txt, yua.wma, not in an accepted format (hint: add the recording "
+        "there as PCM WAV or AIFF, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus, or change the "
+        "treatment)",
         f"{manifest}:12: error: audio track missing for language 'mto' (mix): {expected % 'mto'}; "
-        "nothing named mto.* is there (hint: add the recording there as PCM WAV, FLAC, MP3, MP2, "
-        "M4A/AAC, Ogg or Opus, or change the treatment)"]
+        "nothing named mto.* is there (hint: add the recording there as PCM WAV or AIFF, FLAC, "
+        "MP3, MP2, M4A/AAC, Ogg or Opus, or change the treatment)"]
+
+
+@pytest.mark.parametrize("name, codec", [("yua.aiff", "pcm_s16be"), ("yua.AIF", "pcm_s24be"),
+                                         ("yua.caf", "pcm_s24le")])
+def test_a_mac_s_recording_is_a_delivery(campaign, name, codec):
+    # A trial's dub from a Mac, yua.aiff: "not in an accepted format", while the same file named
+    # yua.wav rendered with a word on its name; check of it said "rename it yua.aiff".
+    path = tone(track(campaign, name), SPOT, codec=["-c:a", codec])
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert "format" not in result.output, result.output
+    record = json.loads((campaign.out / "spot.yua.small.json").read_text())
+    assert record["inputs"]["audio"]["path"] == str(path), record["inputs"]
+    checked = invoke("check", path)
+    assert checked.exit_code == 0 and "rename" not in checked.output, checked.output
 
 
 def test_a_missing_delivery_names_the_sound_no_language_reads(campaign):
@@ -117,7 +134,7 @@ def test_a_delivery_named_in_capitals_is_named_in_the_missing_track_s_error(camp
     assert said.startswith(f"{manifest}:10: error: audio track missing for language 'yua' "
                            "(dub): expected "), result.output
     assert said.endswith(
-        ".ogg or .opus; the folder has YUA.WAV: the name must be lower-case, yua.wav (hint: "
+        ".aif, .aiff or .caf; the folder has YUA.WAV: the name must be lower-case, yua.wav (hint: "
         "rename it to yua.wav)")
 
 

@@ -28,7 +28,10 @@ TREATMENTS = ("burn", "soft", "dub", "mix")
 Treatment = Literal["burn", "soft", "dub", "mix"]
 SpotMedium = Literal["video", "radio"]
 # Audio deliveries, in the formats studios and phones send (CONTRACT.md "Next"); ffmpeg decodes them.
-AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".mp2", ".m4a", ".aac", ".ogg", ".opus")
+# A Mac's own (AIFF, and CAF from Logic or GarageBand): a trial's yua.aiff was refused while the
+# same file named yua.wav rendered.
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".mp2", ".m4a", ".aac", ".ogg", ".opus", ".aif", ".aiff",
+                  ".caf")
 PAGE_LANGUAGES = ("es", "en")  # languages of the broadcasters' page; the first is the default
 # An entry of a manifest, ("spot", id), ("language", code) or ("profile", name): what a problem
 # may be of alone, and what --spot, --lang and --profile name.

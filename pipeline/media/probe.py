@@ -365,8 +365,8 @@ def probe_audio(path: Path | str) -> MediaInfo:
     info = probe(path)
     if info.audio is None or info.duration <= 0:
         raise MediaError(say(N_("not an audio file: ffprobe finds no audio stream")), path,
-                         hint=say(N_("give a PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus "
-                                     "file")))
+                         hint=say(N_("give a PCM WAV or AIFF, FLAC, MP3, MP2, M4A/AAC, Ogg or "
+                                     "Opus file")))
     return info
 
 

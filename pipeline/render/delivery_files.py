@@ -42,11 +42,13 @@ def _formats(stem: Path) -> Message:
 # What to do when nothing is there to mend: the formats read, and what else a manifest allows
 # (its `ways_out`, said in these whole sentences: a language's treatment, and in a manifest of
 # several spots, its `spots:`).
-_ADD = N_("add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus")
-_ADD_OR_TREAT = N_("add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus, "
-                   "or change the treatment")
-_ADD_OR_LEAVE = N_("add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg or Opus, "
-                   "change the treatment, or leave %(spot)s out of the language's 'spots:'")
+_ADD = N_("add the recording there as PCM WAV or AIFF, FLAC, MP3, MP2, M4A/AAC, Ogg or "
+          "Opus")
+_ADD_OR_TREAT = N_("add the recording there as PCM WAV or AIFF, FLAC, MP3, MP2, M4A/AAC, Ogg "
+                   "or Opus, or change the treatment")
+_ADD_OR_LEAVE = N_("add the recording there as PCM WAV or AIFF, FLAC, MP3, MP2, M4A/AAC, Ogg "
+                   "or Opus, change the treatment, or leave %(spot)s out of the language's "
+                   "'spots:'")
 
 
 def _add(manifest: Manifest, spot: Spot) -> Message:

@@ -53,6 +53,9 @@ NAMES = {
     ".aac": ("aac", None, "raw AAC (ADTS)"),
     ".opus": ("ogg", "opus", "Ogg Opus"),
     ".ogg": ("ogg", None, "Ogg"),
+    ".aif": ("aiff", None, "AIFF"),
+    ".aiff": ("aiff", None, "AIFF"),
+    ".caf": ("caf", None, "CAF"),
 }
 
 # How a message names a container, with its English article (as it is said, "an MP4"): each
