@@ -172,6 +172,12 @@ def input_problem(path: Path) -> tuple[Message, Message] | None:
                 say(N_("the folder has %(name)s: names are case-sensitive"), name=near)
                 if near.lower() == path.name.lower() else
                 say(N_("the folder has %(name)s: did you mean it?"), name=near))
+        if "\\" in str(path) or any(ord(char) < 0x20 for char in str(path)):
+            # A Windows path: its '\\' is a letter of a name here, and in double quotes YAML
+            # reads "\\a" as a control character (a trial's "Másters\\alto-trata-10.MP4").
+            return say(NOT_FOUND), say(N_("write '/' between folders, not '\\' (in double "
+                                          "quotes YAML reads '\\a' or '\\t' as a control "
+                                          "character)"))
         return say(NOT_FOUND), say(N_("check the path; relative paths start from the "
                                       "manifest's folder"))
     if path.is_dir():

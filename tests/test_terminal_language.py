@@ -763,16 +763,19 @@ def test_a_plans_errors_of_masters_and_files_are_said_in_spanish(campaign):
     # A trial's Spanish `plan` of a campaign with a radio spot given a subtitled language, a
     # programme_start timecode on a master that has none, and a file left in the output
     # folder: "error: language 'nah' uses 'burn', but spot 'radio' is a radio spot ...
-    # (sugerencia: give the language a recorded track ...)".
+    # (sugerencia: give the language a recorded track ...)". The video spot, blocked by its
+    # timecode, is still a video spot: nah is refused on the radio spot its 'spots:' names.
     campaign.subtitle("nah")
+    campaign.subtitle("tzo")
     (campaign.root / "subtitles/radio").mkdir()
     (campaign.root / "subtitles/radio/nah.srt").write_text(SRT, encoding="utf-8")
-    data = campaign.data([{"code": "nah", "treatment": "burn"}])
+    data = campaign.data([{"code": "nah", "treatment": "burn", "spots": ["radio"]},
+                          {"code": "tzo", "treatment": "soft"}])
     data["spots"][0]["programme_start"] = "10:00:00:00"
     data["spots"].append({"id": "radio", "title": "Radio", "master": "../media/spot.mp4",
                           "medium": "radio"})
     campaign.manifest.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    stray = campaign.out / "spot.tzo.small.mp4"
+    stray = campaign.out / "spot.yua.small.mp4"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"left")
     spanish = tty.run(["plan", str(campaign.manifest)], cwd=campaign.root, env=SPANISH,
@@ -780,13 +783,14 @@ def test_a_plans_errors_of_masters_and_files_are_said_in_spanish(campaign):
     said = spanish.text
     assert "Traceback" not in said, spanish.describe()
     assert re.search(r"error: la lengua 'nah' usa 'burn', pero el spot 'radio' es un spot de "
-                     r"radio \(solo sonido\): sus lenguas usan 'dub' o 'mix' \(sugerencia: dé a "
-                     r"la lengua una pista grabada", said), spanish.describe()
+                     r"radio \(solo sonido\): sus lenguas usan 'dub' o 'mix' \(sugerencia: "
+                     r"nombre un spot de video en los 'spots:' de la lengua", said), \
+        spanish.describe()
     assert re.search(r"error: programme_start '10:00:00:00' es un código de tiempo, y \S+ no "
                      r"lleva ninguno en el cual contarlo \(sugerencia: dé el inicio del programa "
                      r"en segundos", said), spanish.describe()
     assert re.search(r"aviso: 1 archivo aquí no es de ninguna variante de campaign\.yaml "
-                     r"\(spot/spot\.tzo\.small\.mp4\): quedó de un spot, .*\(sugerencia: "
+                     r"\(spot/spot\.yua\.small\.mp4\): quedó de un spot, .*\(sugerencia: "
                      r"'pipeline clean \S+' los lista", said), spanish.describe()
     for english in ("uses 'burn'", "is a timecode", "belongs to no variant", "hint:",
                     "give the", "lists them"):

@@ -10,6 +10,7 @@ import shutil
 import textwrap
 import unicodedata
 
+import pytest
 
 from tests.test_cli import invoke
 
@@ -144,6 +145,34 @@ def test_a_master_typed_composed_is_found_stored_decomposed(campaign):
                                       "master": "../Campaña/Canción señal.mp4"}])
     result = invoke("validate", manifest)
     assert result.exit_code == 1 and "not found" in result.output, result.output
+
+
+@pytest.mark.parametrize("written, shown", [
+    ('"..\\avisos\\alerta.mp4"', "..\\x07visos\\x07lerta.mp4"),     # "\a": a bell
+    ("..\\media\\spot.mp4", "..\\media\\spot.mp4")])
+def test_a_windows_path_is_told_its_separator_and_blocks_its_spot_alone(campaign, written,
+                                                                         shown):
+    # A trial's master: "Másters\alto-trata-10.MP4" in double quotes, whose "\a" YAML reads
+    # as a bell: "not found: Másterslto-trata-10.MP4", the bell rung, no word of the '\'; and
+    # its subtitled languages were refused on the radio spot beside it, the video spot unread.
+    campaign.subtitle("tzo")
+    manifest = campaign.write_text(f"""
+        campaign: test-campaign
+        title: T
+        source_language: spa
+        spots:
+          - {{id: spot, title: S, master: {written}}}
+          - {{id: radio, title: R, master: ../media/spot.bed.wav, medium: radio}}
+        languages:
+          - {{code: tzo, treatment: soft}}
+        """)
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    (said,) = [line for line in result.output.splitlines() if ": error: " in line]
+    assert said.endswith(f"not found: {campaign.root / 'manifests'}/{shown} (hint: write '/' "
+                         "between folders, not '\\' (in double quotes YAML reads '\\a' or "
+                         "'\\t' as a control character))"), said
+    assert "\a" not in result.output
 
 
 def test_a_name_not_in_utf8_is_refused_before_it_stops_a_render(campaign, tmp_path):

@@ -159,12 +159,19 @@ def shorten_paths(text: str) -> str:
     return re.sub(rf"(?<![\w.~/-]){re.escape(os.path.join(here, ''))}", "", text)
 
 
+# Control characters a person's line shows as `\x07` (a name's BEL, from YAML's "\a", rang the
+# terminal's bell and was printed as nothing); new lines and tabs are the line's own.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def echo(text: str = "", err: bool = False) -> None:
     """A line for a person, on stdout or (`err`) stderr, its paths shortened (`shorten_paths`);
     what tools read (`--json`) goes out through `click.echo` as it is. A name's bytes that are
-    no UTF-8 (`files.name_not_utf8`) are shown as `\\xf1`, as `ls` and Python show them."""
+    no UTF-8 (`files.name_not_utf8`) are shown as `\\xf1`, as `ls` and Python show them, and
+    control characters (`CONTROL`) likewise."""
     shown = shorten_paths(text).encode("utf-8", "surrogateescape")
-    click.echo(shown.decode("utf-8", "backslashreplace"), err=err)
+    click.echo(CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}",
+                           shown.decode("utf-8", "backslashreplace")), err=err)
 
 
 def shorten(text: str, width: int) -> str:

@@ -135,8 +135,10 @@ class Inputs(LoudnessChecks):
 
     def _has_video_spot(self, language: Language) -> bool:
         """Whether a spot `language` is made for (its `spots:`) has a picture
-        (`medium.is_radio`'s rule; a spot whose master cannot be read counts as none, its error
-        said where it is planned)."""
+        (`medium.is_radio`'s rule). A spot whose master cannot be read counts as one unless it
+        says `medium: radio`: its error is said where it is planned, and a trial's video master
+        typed with a Windows '\\' (not found) had each subtitled language refused on the radio
+        spot beside it too."""
         for spot in self.manifest.spots:
             if not language.made_for(spot.id):
                 continue
@@ -146,7 +148,8 @@ class Inputs(LoudnessChecks):
                                   lambda: is_radio(self.manifest, spot, master)):
                     return True
             except Blocked:
-                continue
+                if spot.medium != "radio":
+                    return True
         return False
 
     def _add_input(self, plan: VariantPlan, role: str, path: Path) -> None:
