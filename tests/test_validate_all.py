@@ -147,6 +147,21 @@ def test_a_master_typed_composed_is_found_stored_decomposed(campaign):
     assert result.exit_code == 1 and "not found" in result.output, result.output
 
 
+def test_a_path_typed_composed_on_the_command_line_finds_a_mac_s_folder(campaign, tmp_path):
+    # A trial's `validate "Campaña trata 2027/alto-trata.yaml"` and `check "subtítulos/.../
+    # nah.srt"`, the folders stored decomposed: "manifest not found", "subtitle file not found".
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    folder = tmp_path / unicodedata.normalize("NFD", "Campaña")
+    shutil.copytree(campaign.root, folder)
+    typed = tmp_path / unicodedata.normalize("NFC", "Campaña")
+    assert not typed.exists()
+    result = invoke("validate", typed / manifest.relative_to(campaign.root))
+    assert result.exit_code == 0 and "not found" not in result.output, result.output
+    result = invoke("check", typed / "subtitles/spot/tzo.srt")
+    assert result.exit_code == 0 and "tzo.srt: 2 cues, 0 errors" in result.output, result.output
+
+
 @pytest.mark.parametrize("written, shown", [
     ('"..\\avisos\\alerta.mp4"', "..\\x07visos\\x07lerta.mp4"),     # "\a": a bell
     ("..\\media\\spot.mp4", "..\\media\\spot.mp4")])

@@ -23,6 +23,7 @@ from pipeline.cli.language import said
 from pipeline.cli.progress import make_reporter
 from pipeline.cli.watching import print_event
 from pipeline.errors import Diagnostic, note
+from pipeline.files import spelt_on_disk
 from pipeline.manifest import AUDIO_SUFFIXES, QcSettings, Style
 from pipeline.manifest.input_names import backup_of
 from pipeline.media.timecode import parse_rate
@@ -160,7 +161,8 @@ def check(subtitles: tuple[Path, ...], lang, duration, fps, font, manifest, spot
     results: list[CheckResult | SoundCheck] = []
     # Absolute, as the manifest's are: --json names the same file from any folder (README),
     # and the terminal shows a path under the current folder relative to it (`echo`).
-    for path in (Path(os.path.abspath(given)) for given in subtitles):
+    # As the manifest's paths: a name typed composed finds the file a Mac stored decomposed.
+    for path in (spelt_on_disk(Path(os.path.abspath(given))) for given in subtitles):
         if path.suffix.lower() in AUDIO_SUFFIXES or backup_of(path.name, AUDIO_SUFFIXES):
             results.append(check_recording(path, campaign, spot, lang,
                                            None if campaign else duration))

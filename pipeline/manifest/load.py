@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import Diagnostic, ManifestError, StorageError, ValidationError
-from pipeline.files import NOT_UTF8, NOT_UTF8_HINT, name_not_utf8
+from pipeline.files import NOT_UTF8, NOT_UTF8_HINT, name_not_utf8, spelt_on_disk
 from pipeline.manifest.contact import read_contact
 from pipeline.manifest.model import (
     PAGE_LANGUAGES,
@@ -41,6 +41,9 @@ PUBLISH_KEYS = {"to": False, "page_language": False, "contact": False, "related"
 def load_manifest(path: str | Path) -> Manifest:
     """Read and validate a manifest; raises `ValidationError` listing every problem found."""
     path = Path(path)
+    if not path.exists():       # typed composed, stored decomposed by a Mac (spelt_on_disk)
+        twin = spelt_on_disk(path.absolute())
+        path = twin if twin.exists() else path
     odd = name_not_utf8(path.resolve())
     if odd:
         raise ManifestError(say(NOT_UTF8, name=odd), path, hint=say(NOT_UTF8_HINT))
