@@ -120,6 +120,25 @@ def index_folder(folder: Path) -> FolderIndex:
     return dict(index)
 
 
+def nested_file(folder: Path, stem: str, suffixes: tuple[str, ...]) -> Path | None:
+    """The one file named `stem` with one of `suffixes` in a folder inside `folder` (hidden
+    ones and a Mac zip's `__MACOSX` left out), or None: a zip unpacked into the spot's folder
+    keeps its own folder, and a trial's `Traducción náhuatl/nah.srt` was "no file for 'nah'",
+    its folder unnamed. Listed only where the file is missing."""
+    try:
+        inside = sorted(entry for entry in os.scandir(folder) if entry.is_dir()
+                        and not entry.name.startswith(".") and entry.name != "__MACOSX")
+    except OSError:
+        return None
+    found = [Path(entry.path) / name for entry in inside
+             for name in index_folder(Path(entry.path)).get(stem, ())
+             if Path(name).suffix.lower() in suffixes and name.partition(".")[0] == stem]
+    return found[0] if len(found) == 1 else None
+
+
+NESTED_HINT = N_("move it up into %(folder)s (a zip unpacked there keeps its own folder)")
+
+
 NOT_FOUND = N_("not found")     # input_problem's words for a path with nothing there
 NOT_REGULAR = N_("is not a regular file")     # theirs for a pipe or a device (`special_file`)
 

@@ -23,6 +23,9 @@ def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
+SRT_TEXT = "1\n00:00:01,000 --> 00:00:02,500\nXochitl\n"
+
+
 def tone(path: Path, seconds: float, *, level_db: float = -12.0, pad_to: float | None = None,
          codec: list[str] = ()) -> Path:
     """A 700 Hz tone of `seconds`, then silence up to `pad_to` seconds."""
@@ -105,6 +108,27 @@ def test_a_mac_s_recording_is_a_delivery(campaign, name, codec):
     assert record["inputs"]["audio"]["path"] == str(path), record["inputs"]
     checked = invoke("check", path)
     assert checked.exit_code == 0 and "rename" not in checked.output, checked.output
+
+
+def test_a_delivery_one_folder_down_is_named_with_the_way_up(campaign):
+    # A Mac's zip unpacked into the spot's folder keeps its own folder (and its __MACOSX): a
+    # trial's "Traducción náhuatl/nah.srt" was "there is no file for 'nah'", the folder unnamed.
+    audio = campaign.root / "audio/spot"
+    (audio / "Grabación maya").mkdir()
+    tone(audio / "Grabación maya" / "yua.wav", SPOT)
+    (audio / "__MACOSX/Grabación maya").mkdir(parents=True)
+    (audio / "__MACOSX/Grabación maya/._yua.wav").write_bytes(b"\x00\x05\x16\x07")
+    subtitles = campaign.root / "subtitles/spot"
+    (subtitles / "Traducción náhuatl").mkdir()
+    (subtitles / "Traducción náhuatl/nah.srt").write_text(SRT_TEXT, encoding="utf-8")
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"},
+                               {"code": "nah", "treatment": "burn"}])
+    said = lines(invoke("validate", manifest))
+    assert said[0].endswith(f"; a folder in it holds {audio}/Grabación maya/yua.wav (hint: move "
+                            f"it up into {audio} (a zip unpacked there keeps its own folder))")
+    assert said[1].endswith(f"; a folder in it holds {subtitles}/Traducción náhuatl/nah.srt "
+                            f"(hint: move it up into {subtitles} (a zip unpacked there keeps its "
+                            "own folder))"), said
 
 
 def test_a_missing_delivery_names_the_sound_no_language_reads(campaign):

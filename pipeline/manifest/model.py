@@ -13,7 +13,7 @@ from typing import Literal
 
 from pipeline.clock import ClockPattern
 from pipeline.errors import SubtitleError
-from pipeline.files import FolderIndex, index_folder, input_problem
+from pipeline.files import NESTED_HINT, FolderIndex, index_folder, input_problem, nested_file
 from pipeline.manifest.input_names import unread_names
 from pipeline.manifest.language_names import alpha3, autonym, bcp47
 from pipeline.manifest.settings import QcSettings, Style
@@ -310,6 +310,12 @@ class Manifest:
                              "%(expected)s (or %(suffixes)s); the folder has %(files)s: the name "
                              "must be lower-case, %(name)s"),
                           files=Items(tuple(cased)), name=expected.name, **said)
+        elif nested := nested_file(folder, language.code, SUBTITLE_SUFFIXES):
+            raise SubtitleError(
+                say(N_("subtitles missing for language %(code)s (%(treatment)s): expected "
+                       "%(expected)s (or %(suffixes)s); a folder in it holds %(found)s"),
+                    found=str(nested), **said), self.path, language.line,
+                say(NESTED_HINT, folder=str(folder)))
         elif folder.is_dir():
             missing = say(N_("subtitles missing for language %(code)s (%(treatment)s): expected "
                              "%(expected)s (or %(suffixes)s); there is no file for %(code)s in "

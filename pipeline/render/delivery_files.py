@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import PipelineError
-from pipeline.files import NOT_FOUND, FolderIndex, input_problem
+from pipeline.files import NESTED_HINT, NOT_FOUND, FolderIndex, input_problem, nested_file
 from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
 from pipeline.manifest.input_names import meant_for, why_unused
 from pipeline.media.probe import MediaInfo, probe_audio
@@ -158,6 +158,10 @@ def _what_is_there(folder: Path, code: str, meant: list[str], codes: list[str],
         # language: said here, where its own language's error is, with the name to give it.
         orphans = sorted(name for name in present if meant_for(name, codes) is None
                          and Path(name).suffix.lower() in AUDIO_SUFFIXES)
+        nested = not orphans and nested_file(folder, code, AUDIO_SUFFIXES)
+        if nested:
+            return (say(N_("a folder in it holds %(found)s"), found=str(nested)),
+                    say(NESTED_HINT, folder=str(folder)))
         if not orphans:
             return say(N_("nothing named %(code)s.* is there"), code=code), None
         shown = (say(N_("%(files)s and %(count)s more"),
