@@ -152,6 +152,17 @@ def test_an_8_bit_file_is_told_the_code_page_it_was_saved_in(tmp_path, text, enc
     assert [cue.text for cue in read_subtitles(path).cues] == [text], path.read_text()
 
 
+def test_a_macs_metadata_file_is_told_to_be_deleted(tmp_path):
+    # A trial's check of the ._nah.srt a Mac's zip carried: "it has NUL bytes ... check that
+    # this is the right file", then named after its language.
+    path = tmp_path / "._nah.srt"
+    path.write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(60))
+    (problem,) = read_subtitles(path).diagnostics
+    assert problem.message == "this is not a text file: it is a Mac's metadata for nah.srt (an " \
+        "AppleDouble '._' file, copied beside it from a Mac)", problem.message
+    assert problem.hint == "delete it: the subtitles are in nah.srt"
+
+
 def test_garbage_byte_line_with_crlf(tmp_path):
     path = tmp_path / "nah.srt"
     path.write_bytes(b"1\r\n00:00:01,000 --> 00:00:02,000\r\nok\r\n\r\n2\r\n"

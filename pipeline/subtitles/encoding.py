@@ -190,12 +190,23 @@ def _sound_of_video(path: Path, language: str | None) -> Message:
                   "to use as %(wav)s"), command=command, wav=wav.name)
 
 
+APPLE_DOUBLE = b"\x00\x05\x16\x07"      # AppleDouble's magic number (RFC 1740)
+
+
 def _media_kind(data: bytes, path: Path, language: str | None
                 ) -> tuple[Message, Message] | None:
     """(message, hint) of a video, a sound or an image given where text is read, named by its
     content (the `filetype` library's signatures): a translator's dub recorded on a phone as a
     video, a WAV saved under a subtitle's name (the name to give it: `language`'s, when
     given). None for any other data."""
+    if data.startswith(APPLE_DOUBLE):
+        # A Mac writes one beside each file it copies to a disk or zip that has no place for
+        # its metadata: a trial's check of ._nah.srt was told to name it after its language.
+        return (say(N_("this is not a text file: it is a Mac's metadata for %(name)s (an "
+                       "AppleDouble '._' file, copied beside it from a Mac)"),
+                    name=path.name.removeprefix("._")),
+                say(N_("delete it: the subtitles are in %(name)s"),
+                    name=path.name.removeprefix("._")))
     found = filetype.guess(data[:8192])
     if found is None:
         return None
