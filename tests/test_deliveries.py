@@ -169,9 +169,10 @@ def test_a_length_off_by_more_than_the_tolerance_is_a_warning_with_both_duration
     result = invoke("validate", manifest)
     assert result.exit_code == 0, result.output
     assert lines(result)[:2] == [      # by file: mto.flac, then yua.wav
-        f"{shorter}: warning: the voice-over is 2.00 s long, the spot 4.00 s: 2.00 s shorter "
-        "(tolerance 0.5 s); it will be padded with silence (hint: check that this is the "
-        "recording for this spot)",
+        # A voice-over's bed plays on after it: no "length" of the page's, the translator's.
+        f"{shorter}: warning: the voice-over is 2.00 s long, the spot 4.00 s: the sound under "
+        "it plays alone for its last 2.00 s (hint: if the voice is to end there, nothing to do; "
+        "else check that this is the recording for this spot)",
         f"{longer}: warning: the dub is 6.00 s long, the spot 4.00 s: 2.00 s longer (tolerance "
         "0.5 s); its end is silence and will be cut (hint: check that this is the recording for "
         "this spot)"]

@@ -433,19 +433,25 @@ def test_a_warning_for_the_translator_alone_stays_off_the_page_and_in_the_catalo
     # Nor a spelling's mix of apostrophes, with lines of a file the station never gets.
     marks = {"code": "apostrophes", "message": "look-alike apostrophes are mixed: U+0027 ' 2 "
              "times, in the cues of lines 1 and 11"}
+    # Nor a voice-over that ends before its spot, its bed playing on (a trial's page said
+    # "Grabación de duración distinta a la del spot" of a 5 s voice-over in a 20 s spot).
+    short = {"code": "voice-over-short", "message": "the voice-over is 5.26 s long, the spot "
+             "20.00 s: the sound under it plays alone for its last 14.74 s"}
     fast = {"code": "reading-speed", "message": "cue 2 reads at 25.0 characters per second"}
     catalog = page_catalog(variant("web", "mp4", poster_url=None, loudness_lufs=-23.0,
                                    true_peak_dbtp=-2.0, **warned(forms, style, glyph, marks,
-                                                                 fast)))
+                                                                 short, fast)))
     (spot,) = page_model(catalog)
     (deliverable,) = spot.cards[0].deliverables
     assert [text for *_, text in deliverable.warnings] == [fast["message"]]
     for language in ("es", "en"):
         html = render_page(catalog, language)
         assert fast["message"] in html
-        assert not any(alone["message"] in html for alone in (forms, style, glyph, marks))
+        assert not any(alone["message"] in html for alone in (forms, style, glyph, marks,
+                                                              short))
     assert catalog["variants"][0]["warning_codes"] == [
-        "unicode-forms", "style", "glyph-fallback", "apostrophes", "reading-speed"]
+        "unicode-forms", "style", "glyph-fallback", "apostrophes", "voice-over-short",
+        "reading-speed"]
 
 
 def test_a_warning_names_no_translator_s_file_and_profiles_as_the_page_labels_their_files():

@@ -70,6 +70,7 @@ _SUBTITLES = {
 # The sound and picture of the inputs and of the rendered file.
 _MEDIA = {
     "length": N_("Recording not as long as the spot"),
+    "voice-over-short": N_("Voice-over shorter than the spot"),
     "dc-offset": N_("DC offset in the recording (removed)"),
     "clipping": N_("Clipped recording"),
     "thin-coding": N_("Recording coded at a low bit rate (treble lost)"),
@@ -142,9 +143,11 @@ CORRECTED = frozenset({"dc-offset", "one-sided", "order", "index", "structure", 
 # master's audio streams the pipeline chose, said with the manifest key that chooses them (a
 # trial's page told stations "a:0 (stream #1, aac mono) ... ponga 'audio: {streams: [...]}'").
 # So is a spelling's mix of look-alike apostrophes: a station's trial read it, with the line
-# numbers of a file it never gets, and could not tell whether to air the file.
+# numbers of a file it never gets, and could not tell whether to air the file. So is a
+# voice-over shorter than its spot: its bed plays on, and the file is the spot's length.
 TRANSLATOR_ONLY = frozenset({"unicode-forms", "style", "glyph-fallback", "input-in-output",
-                             "audio-streams", "spaces", "encoding", "apostrophes"})
+                             "audio-streams", "spaces", "encoding", "apostrophes",
+                             "voice-over-short"})
 
 
 # What a station does of a warning, said on the page after it, with the warning's own

@@ -132,7 +132,8 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
     Errors: silence (undefined loudness, ITU-R BS.1770-4's absolute gate), near-silence (under
     NEAR_SILENT), sound in a block that starts at or after the spot's end (it would be cut; said
     with the warnings below but the length's). Warnings: a length more than
-    `qc.duration_tolerance` seconds from the spot's (cut or padded with silence), a track
+    `qc.duration_tolerance` seconds from the spot's (cut or padded with silence; a voice-over
+    shorter than its spot, whose bed plays on, is the translator's to see alone), a track
     levelling lifts by QUIET_LIFT or more (`_quiet`), and the defects of `defect_warnings`.
     """
     unusable = _unusable(path, analysis, what, unit) or _mostly_silent(path, analysis, what,
@@ -170,6 +171,16 @@ def check_delivery(path: Path, duration: float, analysis: SoundAnalysis, spot_du
         found.insert(0, error(said, path, hint=hint, code="sound-past-end"))
     # At the precision said (10 ms): a 60.000042 s spot's dub 0.500042 s short read "0.50 s
     # shorter (tolerance 0.5 s)" in a radio trial.
+    elif round(abs(difference), 2) > qc.duration_tolerance and difference < 0 \
+            and what == "voice-over":
+        # Its music bed plays on after it: a voice-over ending early is how many are written.
+        # A trial's page told stations of a 5 s voice-over's "length" in a 20 s spot.
+        found.append(warning(
+            say(N_("the voice-over is %(length)s s long, the spot %(spot)s s: the sound under "
+                   "it plays alone for its last %(difference)s s"), length=Number(duration, ".2f"),
+                spot=Number(spot_duration, ".2f"), difference=Number(-difference, ".2f")),
+            path, hint=say(N_("if the voice is to end there, nothing to do; else check that "
+                              "this is the recording for this spot")), code="voice-over-short"))
     elif round(abs(difference), 2) > qc.duration_tolerance:
         template = (N_("the %(what)s is %(length)s s long, the spot %(spot)s s: %(difference)s s "
                        "longer (tolerance %(tolerance)s s); its end is silence and will be cut")
