@@ -64,12 +64,15 @@ MISNAMED = [
     ("yua.opus", ("-c:a", "libvorbis", "-f", "ogg"),
      "the dub holds Vorbis audio in an Ogg container, not Ogg Opus as its name (.opus) says: it "
      "is read as what it holds (hint: rename it to yua.ogg: other tools go by the name)"),
-    # No name read here fits an AIFF: it is exported again.
+    # A Mac's AIFF is read by its own name too.
     ("yua.wav", ("-c:a", "pcm_s16be", "-f", "aiff"),
      "the dub holds PCM audio in an AIFF container, not WAV as its name (.wav) says: it is read "
-     "as what it holds (hint: export it again as PCM WAV or FLAC: no name read here fits it, "
-     "and "
-     "other tools go by the name)"),
+     "as what it holds (hint: rename it to yua.aif: other tools go by the name)"),
+    # No name read here fits a Wave64: it is exported again.
+    ("yua.wav", ("-c:a", "pcm_s16le", "-f", "w64"),
+     "the dub holds PCM audio in a Wave64 container, not WAV as its name (.wav) says: it is "
+     "read as what it holds (hint: export it again as PCM WAV or FLAC: no name read here fits "
+     "it, and other tools go by the name)"),
 ]
 
 

@@ -207,7 +207,7 @@ def test_a_channel_without_its_other_and_misnamed_files_are_said_to_be_so(campai
     mono(folder / "tzo.L.wav", 500)
     mono(folder / "nah.final.wav", 500).with_name("NAH.wav.bak").write_bytes(
         (folder / "nah.final.wav").read_bytes())
-    (folder / "nah.aiff").write_bytes(b"FORM")
+    (folder / "nah.wma").write_bytes(b"0&\xb2u")
     manifest = campaign.write([{"code": "tzo", "treatment": "dub"},
                                {"code": "nah", "treatment": "mix"}])
     result = invoke("validate", manifest)
@@ -224,9 +224,9 @@ def test_a_channel_without_its_other_and_misnamed_files_are_said_to_be_so(campai
     assert errors[1].endswith(
         "; NAH.wav.bak is misnamed: a backup file name (only the name ending in the format's "
         "suffix is read); nah.final.wav is misnamed: a language's audio file is nah.wav alone: "
-        "nah.final.wav names a part or a version of it; the folder holds nah.aiff, not in an "
-        "accepted format (hint: add the recording there as PCM WAV, FLAC, MP3, MP2, M4A/AAC, Ogg "
-        "or Opus, or change the treatment)"), errors[1]
+        "nah.final.wav names a part or a version of it; the folder holds nah.wma, not in an "
+        "accepted format (hint: add the recording there as PCM WAV or AIFF, FLAC, MP3, MP2, "
+        "M4A/AAC, Ogg or Opus, or change the treatment)"), errors[1]
     assert "not used" not in result.stderr      # named in the errors, once
 
 
