@@ -426,6 +426,23 @@ def test_cli_unreachable_endpoint_is_bounded_and_clear(campaign, aws_env, monkey
     assert f"cannot reach the object store at {endpoint}" in result.stderr
 
 
+def test_a_store_that_stops_answering_stops_the_publish_at_its_first_object(
+        campaign, s3_server, bucket):
+    # A trial's store paused (kill -STOP): each object failed alone after its 5 tries of 60 s,
+    # and the publish ran 12 minutes in silence, 150 objects to go.
+    with FaultProxy(s3_server) as proxy:
+        proxy.add(Fault("delay", seconds=3, times=None))
+        started = time.monotonic()
+        report = publish(campaign, target=target_for(proxy.url, bucket, read_timeout=1,
+                                                     max_attempts=2))
+    assert time.monotonic() - started < 30
+    assert not report.ok
+    actions = [o.action for o in report.objects]
+    assert actions.count("failed") == 1 and actions.count("not attempted") == len(actions) - 1
+    (said,) = [d for d in report.failures if "did not answer" in d.message]
+    assert said.message.endswith("(tried 2 times)") and "publish again" in said.hint
+
+
 def test_cli_no_credentials(campaign, s3_server, bucket, monkeypatch):
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
