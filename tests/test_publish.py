@@ -443,6 +443,24 @@ def test_a_store_that_stops_answering_stops_the_publish_at_its_first_object(
     assert said.message.endswith("(tried 2 times)") and "publish again" in said.hint
 
 
+@pytest.mark.parametrize("given", ["option", "environment"])
+def test_an_endpoint_with_a_password_is_refused_unsaid(campaign, s3_server, bucket, monkeypatch,
+                                                      given):
+    # A trial's --endpoint-url http://minioadmin:S3cretPassw0rd@...: published, its password
+    # in the terminal's page line, and 12 times in catalog.json and index.html for stations.
+    endpoint = s3_server.replace("://", "://minioadmin:S3cretPassw0rd@")
+    args = [str(campaign.path), "--to", f"s3://{bucket}/campaigns"]
+    if given == "option":
+        args += ["--endpoint-url", endpoint]
+    else:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    result = CliRunner().invoke(publish_command, args)
+    assert result.exit_code == 1, result.output
+    assert "S3cretPassw0rd" not in result.output and "minioadmin" not in result.output
+    assert "carries a user name or password" in result.stderr
+    assert "AWS_SECRET_ACCESS_KEY" in result.stderr
+
+
 def test_cli_no_credentials(campaign, s3_server, bucket, monkeypatch):
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
