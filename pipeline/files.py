@@ -184,6 +184,9 @@ def input_problem(path: Path) -> tuple[Message, Message] | None:
     odd = name_not_utf8(path)
     if odd:
         return say(NOT_UTF8_SAID, name=odd), say(NOT_UTF8_HINT)
+    if os.path.islink(path) and not path.exists():     # resolved: a loop (`resolved`)
+        return (say(N_("is a symbolic link that leads nowhere (a loop of links)")),
+                say(N_("make the link point to the file, or name the file itself")))
     if not path.exists():
         near = _near_name(path)
         if near:      # a media team's trial's Alerta-20.mp4 for the alerta-20.mp4 beside it
@@ -224,6 +227,16 @@ def _near_name(path: Path) -> str | None:
     except OSError:
         return None
     return meant(path.name, names)
+
+
+def resolved(path: Path) -> Path:
+    """`path.resolve()`, or, where a symbolic link loop stops it (Python raises RuntimeError),
+    `path` made absolute: the loop is said where the file is read (`input_problem`). A trial's
+    master linked to itself stopped the whole render with an internal error."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
 
 
 def spelt_on_disk(path: Path) -> Path:

@@ -190,6 +190,28 @@ def test_a_windows_path_is_told_its_separator_and_blocks_its_spot_alone(campaign
     assert "\a" not in result.output
 
 
+def test_a_loop_of_links_blocks_what_it_names_alone(campaign):
+    # A trial's master linked to itself, and an output_dir likewise: "internal error:
+    # RuntimeError: Symlink loop", nothing rendered, the good spot neither.
+    (campaign.root / "subtitles/other").mkdir()
+    shutil.copy(campaign.subtitle("tzo"), campaign.root / "subtitles/other/tzo.srt")
+    (campaign.root / "media/loop.mp4").symlink_to("loop.mp4")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}],
+                              spots=[{"id": "spot", "title": "S", "master": "../media/loop.mp4"},
+                                     {"id": "other", "title": "O", "master": "../media/spot.mp4"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    assert f"error: master of spot 'spot' is a symbolic link that leads nowhere (a loop of " \
+        f"links): {campaign.root / 'media/loop.mp4'}" in result.output, result.output
+    assert (campaign.out.parent / "other/other.tzo.small.mp4").exists(), result.output
+    (campaign.root / "looped").symlink_to("looped")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}], output_dir="../looped")
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    assert f"error: output_dir {campaign.root / 'looped'} cannot be a folder: " \
+        f"{campaign.root / 'looped'} is a symbolic link that leads nowhere" in result.output
+
+
 def test_a_name_not_in_utf8_is_refused_before_it_stops_a_render(campaign, tmp_path):
     # A Windows zip's Latin-1 folder name, unpacked as it was: validate passed, and render
     # stopped every variant with an internal error (UnicodeEncodeError) and no word of why.

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import Diagnostic, ManifestError, StorageError, ValidationError
-from pipeline.files import NOT_UTF8, NOT_UTF8_HINT, name_not_utf8, spelt_on_disk
+from pipeline.files import NOT_UTF8, NOT_UTF8_HINT, name_not_utf8, resolved, spelt_on_disk
 from pipeline.manifest.contact import read_contact
 from pipeline.manifest.model import (
     PAGE_LANGUAGES,
@@ -44,7 +44,7 @@ def load_manifest(path: str | Path) -> Manifest:
     if not path.exists():       # typed composed, stored decomposed by a Mac (spelt_on_disk)
         twin = spelt_on_disk(path.absolute())
         path = twin if twin.exists() else path
-    odd = name_not_utf8(path.resolve())
+    odd = name_not_utf8(resolved(path))
     if odd:
         raise ManifestError(say(NOT_UTF8, name=odd), path, hint=say(NOT_UTF8_HINT))
     try:
@@ -72,7 +72,7 @@ def load_manifest(path: str | Path) -> Manifest:
         raise ManifestError(say(N_("manifest is empty")), path)
 
     reader = NodeReader(path)
-    base = path.parent.resolve()
+    base = resolved(path.parent)
     top = reader.mapping(root, say(N_("the manifest")), TOP_KEYS)
 
     def value(key, parse, *args, default=None):
@@ -180,7 +180,14 @@ def _check_output_dir(reader: NodeReader, manifest: Manifest, node: yaml.Node | 
     folder = manifest.output_dir
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
-    if not folder.is_dir():
+    looped = next((link for link in (manifest.output_dir, *manifest.output_dir.parents)
+                   if os.path.islink(link) and not link.exists()), None)
+    if looped is not None:          # `resolved` left it: a loop of links
+        reader.fail(node, say(N_("output_dir %(output_dir)s cannot be a folder: %(folder)s is a "
+                                 "symbolic link that leads nowhere (a loop of links)"),
+                              output_dir=str(manifest.output_dir), folder=str(looped)),
+                    say(N_("point output_dir at a folder")))
+    elif not folder.is_dir():
         reader.fail(node, say(N_("output_dir %(output_dir)s cannot be a folder: %(folder)s is a "
                                  "file"), output_dir=str(manifest.output_dir), folder=str(folder)),
                     say(N_("point output_dir at a folder")))

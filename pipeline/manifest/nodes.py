@@ -17,7 +17,7 @@ import langcodes
 import yaml
 
 from pipeline.errors import Diagnostic, error
-from pipeline.files import spelt_on_disk
+from pipeline.files import resolved, spelt_on_disk
 from pipeline.manifest.language_names import alpha3
 from pipeline.manifest.model import SLUG, Concern
 from pipeline.manifest.settings import HTML_COLOUR, Box
@@ -217,7 +217,7 @@ class NodeReader:
             self.fail(node, say(N_("%(what)s is empty: give a file's path"), what=what),
                       say(N_("relative paths start from the manifest's folder")))
             return None
-        return spelt_on_disk((base / value).resolve())
+        return spelt_on_disk(resolved(base / value))
 
     def language_code(self, node: yaml.Node, what: What) -> str | None:
         value = self.text(node, what)

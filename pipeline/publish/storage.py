@@ -10,7 +10,7 @@ from typing import Iterator
 from urllib.parse import unquote
 
 from pipeline.errors import StorageError
-from pipeline.files import atomic_output, special_file, write_atomically
+from pipeline.files import atomic_output, resolved, special_file, write_atomically
 from pipeline.messages import N_, say
 from pipeline.publish.s3 import S3Target
 from pipeline.publish.target import READ_CHUNK, ObjectInfo, Target, _check_key, check_target_url
@@ -194,5 +194,5 @@ def open_target(url: str, base_dir: Path, endpoint_url: str | None = None, **s3_
             rest = rest[len("localhost"):]
         if rest.startswith("/"):
             rest = unquote(rest)
-        return LocalTarget((base_dir / rest).resolve() if rest else base_dir.resolve())
-    return LocalTarget((base_dir / url).resolve())
+        return LocalTarget(resolved(base_dir / rest) if rest else resolved(base_dir))
+    return LocalTarget(resolved(base_dir / url))
