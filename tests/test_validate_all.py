@@ -212,6 +212,15 @@ def test_a_loop_of_links_blocks_what_it_names_alone(campaign):
         f"{campaign.root / 'looped'} is a symbolic link that leads nowhere" in result.output
 
 
+def test_a_pipe_named_as_a_manifest_is_refused_not_waited_on(campaign):
+    # A trial's `render manifests/small.yaml manifests/fifo.yaml` waited for ever on the FIFO.
+    fifo = campaign.root / "manifests/fifo.yaml"
+    os.mkfifo(fifo)
+    result = invoke("validate", fifo)
+    assert result.exit_code == 1
+    assert f"{fifo}: error: the manifest is not a regular file" in result.output, result.output
+
+
 def test_a_name_not_in_utf8_is_refused_before_it_stops_a_render(campaign, tmp_path):
     # A Windows zip's Latin-1 folder name, unpacked as it was: validate passed, and render
     # stopped every variant with an internal error (UnicodeEncodeError) and no word of why.

@@ -11,7 +11,8 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import Diagnostic, ManifestError, StorageError, ValidationError
-from pipeline.files import NOT_UTF8, NOT_UTF8_HINT, name_not_utf8, resolved, spelt_on_disk
+from pipeline.files import (NOT_UTF8, NOT_UTF8_HINT, name_not_utf8, resolved, special_file,
+                            spelt_on_disk)
 from pipeline.manifest.contact import read_contact
 from pipeline.manifest.model import (
     PAGE_LANGUAGES,
@@ -47,6 +48,9 @@ def load_manifest(path: str | Path) -> Manifest:
     odd = name_not_utf8(resolved(path))
     if odd:
         raise ManifestError(say(NOT_UTF8, name=odd), path, hint=say(NOT_UTF8_HINT))
+    if special_file(path):      # a FIFO read waits for ever: a trial's render hung on one
+        raise ManifestError(say(N_("the manifest is not a regular file")), path,
+                            hint=say(N_("name the file itself, not a pipe or a device")))
     try:
         data = path.read_bytes()
     except FileNotFoundError:
