@@ -110,12 +110,14 @@ FolderIndex = dict[str, list[str]]     # file stem -> names in the folder with t
 
 
 def index_folder(folder: Path) -> FolderIndex:
-    """The names in `folder` by stem (up to the first dot), hidden files left out: where a
-    language's delivery (`<code>.<ext>`) and any misnamed copies of it are found."""
+    """The names in `folder` by stem (up to the first dot), hidden files and folders left out:
+    where a language's delivery (`<code>.<ext>`) and any misnamed copies of it are found. A
+    pipe or a link to nothing is listed, to be said what it is where it is read (a trial's
+    FIFO named tzh.srt was "no file for 'tzh'")."""
     index: FolderIndex = defaultdict(list)
     if folder.is_dir():
         for entry in sorted(folder.iterdir()):
-            if entry.is_file() and not entry.name.startswith("."):
+            if not entry.is_dir() and not entry.name.startswith("."):
                 index[entry.name.split(".", 1)[0]].append(entry.name)
     return dict(index)
 
@@ -207,7 +209,7 @@ def input_problem(path: Path) -> tuple[Message, Message] | None:
                 say(N_("name the file in that folder; relative paths start from the "
                        "manifest's folder")))
     if special_file(path):
-        return say(NOT_REGULAR), say(N_("name a media file"))
+        return say(NOT_REGULAR), say(N_("name the file itself, not a pipe or a device"))
     try:
         with open(path, "rb"):
             pass

@@ -221,6 +221,25 @@ def test_a_pipe_named_as_a_manifest_is_refused_not_waited_on(campaign):
     assert f"{fifo}: error: the manifest is not a regular file" in result.output, result.output
 
 
+def test_a_pipe_or_a_loop_named_as_a_language_s_file_is_said_what_it_is(campaign):
+    # A trial's FIFO named tzh.srt and yua.wav linked to itself: "there is no file for 'tzh'",
+    # "nothing named yua.* is there".
+    os.mkfifo(campaign.root / "subtitles/spot/tzo.srt")
+    (campaign.root / "audio/spot/yua.wav").symlink_to("yua.wav")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"},
+                               {"code": "yua", "treatment": "dub"}])
+    result = invoke("validate", manifest)
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert errors[0].endswith("error: subtitle file of language 'tzo' is not a regular file: "
+                              f"{campaign.root / 'subtitles/spot/tzo.srt'} (hint: name the file "
+                              "itself, not a pipe or a device)"), errors
+    assert errors[1].endswith("error: audio track of language 'yua' is a symbolic link that "
+                              f"leads nowhere (a loop of links): {campaign.root}/audio/spot/"
+                              "yua.wav (hint: make the link point to the file, or name the file "
+                              "itself)"), errors
+
+
 def test_a_name_not_in_utf8_is_refused_before_it_stops_a_render(campaign, tmp_path):
     # A Windows zip's Latin-1 folder name, unpacked as it was: validate passed, and render
     # stopped every variant with an internal error (UnicodeEncodeError) and no word of why.
