@@ -240,12 +240,27 @@ def test_failed_multipart_upload_is_aborted(s3_server, bucket, proxy, big_file):
         fast_target(proxy.url, bucket, max_attempts=3).put("c/big.mov", path, sha, "video/quicktime")
     assert len(proxy.requests("PUT", "partNumber=2")) == 3
     assert len(proxy.log) <= 20 and time.monotonic() - started < 20
-    # The transfer manager aborts on its own; our listing afterwards is the backstop.
+    # The transfer manager aborts on its own; our listing afterwards is the backstop (and one
+    # before, for a killed publish's leftovers).
     order = [(e.method, "uploadId=" in e.path or "uploads&" in e.path) for e in proxy.log]
     assert ("DELETE", True) in order and ("GET", True) in order, proxy.log
-    assert order.index(("DELETE", True)) < order.index(("GET", True))
+    assert order.index(("DELETE", True)) < len(order) - 1 - order[::-1].index(("GET", True))
     assert no_uploads_in_progress(s3_server, bucket)
     assert fast_target(s3_server, bucket).head("c/big.mov") is None
+
+
+def test_a_killed_publish_s_unfinished_upload_is_aborted_by_the_next(s3_server, bucket, big_file):
+    # A trial's publish killed (kill -9) in a ProRes file's upload: its parts stayed, billed
+    # and never listed, through a successful publish and a --prune after it.
+    path, sha = big_file
+    client = s3_client(s3_server)
+    left = client.create_multipart_upload(Bucket=bucket, Key="campaigns/c/big.mov")
+    client.upload_part(Bucket=bucket, Key="campaigns/c/big.mov", UploadId=left["UploadId"],
+                       PartNumber=1, Body=os.urandom(5 * MiB))
+    assert not no_uploads_in_progress(s3_server, bucket)
+    fast_target(s3_server, bucket).put("c/big.mov", path, sha, "video/quicktime")
+    assert no_uploads_in_progress(s3_server, bucket)
+    assert fast_target(s3_server, bucket).head("c/big.mov").sha256 == sha
 
 
 @pytest.mark.parametrize("which", ["multipart", "single"])

@@ -276,6 +276,10 @@ class S3Target(Target):
             extra["CacheControl"] = cache_control
         if content_encoding:
             extra["ContentEncoding"] = content_encoding
+        if expected.parts > 1:
+            # A publish killed (kill -9, a power cut) could not abort its upload of this key:
+            # its parts, billed and never listed, go before this one starts.
+            self._abort_leftovers(key)
         try:
             self._upload(Path(local_path), key, extra)
         except BaseException as exc:  # Ctrl-C included: no orphaned parts billed forever
