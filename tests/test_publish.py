@@ -234,6 +234,32 @@ def test_verify_finds_a_tampered_download(campaign):
     assert "not-for-sale-30/not-for-sale-30.tzo.broadcast.mov: error: sha256 is" in result.stderr
 
 
+def test_a_stop_among_the_moves_into_place_lets_the_catalog_follow(campaign, monkeypatch):
+    # An operations trial's Ctrl-C 2 s into a publish of a re-render: the replaced files were
+    # moved into place, the catalog not, and verify said 4 of 12 variants verified.
+    from pipeline.publish.storage import LocalTarget
+
+    assert publish(campaign).ok
+    dist = campaign.path.parent.parent / "dist" / "blue-heart"
+    for name in ("not-for-sale-15/not-for-sale-15.nah.web.mp4",
+                 "not-for-sale-30/not-for-sale-30.nah.web.mp4"):
+        flip_a_byte_keeping_the_size(campaign.campaign_dir / name)
+        rerecord(campaign, campaign.campaign_dir / name)
+    moves, move = [], LocalTarget.move
+
+    def stopped_at_the_first(self, *args):
+        moves.append(args[0])
+        if len(moves) == 1:
+            raise KeyboardInterrupt
+        return move(self, *args)
+
+    monkeypatch.setattr(LocalTarget, "move", stopped_at_the_first)
+    with pytest.raises(KeyboardInterrupt):
+        publish(campaign)
+    assert len(moves) == 3, moves           # the one stopped, again, and the other
+    assert verify(str(dist)).ok
+
+
 def test_verify_takes_the_page_address_publish_prints(campaign, tmp_path):
     # A trial's campaign folder, "Campaña trata 2027": verify of the address publish printed
     # (file:///.../Campan%CC%83a%20trata%202027/.../index.html) looked for the folder by its

@@ -5,7 +5,8 @@ A file new at its address is put there (no catalog lists it yet). A file that re
 previous render, which the live catalog still describes by size and sha256, is put under
 `<campaign>/.staging/` first (`target.staged_key`), and moved to its address only once every
 file is up, just before the catalog that describes it: server-side (S3's CopyObject, a rename
-in a folder), a fraction of a second a file. Uploading in place, an operations trial's publish
+in a folder), a fraction of a second a file; a stop among the moves lets them and the catalog
+end first (`upload._put_catalog`). Uploading in place, an operations trial's publish
 over a slow line left replaced files at the stations' addresses for minutes, and for good when
 it was stopped, while the page gave the previous ones' checksums. A staged file a publish cut
 short left is not sent again by the next one; what no publish uses any more is removed once a

@@ -8,6 +8,7 @@ previous render is staged, and moved to its address just before the catalog (`st
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import re
@@ -138,9 +139,10 @@ def _publish_to(target: Target, manifest: Manifest, records: list[dict], report:
         presign_seconds = None
     files = _local_files(manifest, records, report, progress)
     staged = put_files(target, files, report, dry_run, progress)
-    if not report.failures:
-        move_into_place(target, staged, report)
-    if report.failures:
+    held_back = bool(report.failures) or not _put_catalog(
+        target, manifest, records, (missing, outdated), files, staged, presign_seconds, report,
+        dry_run, progress)
+    if held_back:
         # Counted as objects too, so that the summary's counts add up to every object.
         for name in _catalog_names(manifest, records):
             report.add(ObjectResult(f"{manifest.campaign}/{name}", None, "not attempted"),
@@ -154,9 +156,6 @@ def _publish_to(target: Target, manifest: Manifest, records: list[dict], report:
                                    count=problems)), manifest.path,
             hint=say(N_("fix them and publish again; objects already up are not sent twice")),
             code=HELD_BACK))
-    else:
-        _put_catalog(target, manifest, records, (missing, outdated), files, presign_seconds,
-                     report, dry_run, progress)
     if not dry_run and not report.catalog_written:     # a failure held it back, or its put
         report.diagnostics += replaced_unlisted(manifest, report.target, report.objects)
     if report.catalog_updated or dry_run:     # a dry run is where a broken link is best said
@@ -208,10 +207,16 @@ def _local_files(manifest: Manifest, records: list[dict], report: PublishReport,
 
 def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
                  planned: tuple[list[dict], dict], files: list[LocalFile],
-                 presign_seconds: int | None, report: PublishReport, dry_run: bool,
-                 progress: Progress | None) -> None:
-    """The language lists, the other languages' pages, then `catalog.json` and `index.html`.
-    `planned`: the catalog's `variants_missing` and each outdated variant's `outdated`."""
+                 staged: list[tuple[LocalFile, ObjectResult]], presign_seconds: int | None,
+                 report: PublishReport, dry_run: bool, progress: Progress | None) -> bool:
+    """The `staged` files moved into place, then the language lists, the other languages'
+    pages, `catalog.json` and `index.html`, all made first: from the first move to the catalog
+    only transfers pass, and a Ctrl-C (SIGTERM, SIGHUP) among them lets them end before it
+    stops the command, as render finishes its catalog (later ones are ignored:
+    `cli.common.interrupts_once`). An operations trial's Ctrl-C there left replaced files
+    under the previous catalog, its checksum lists failing. False when a move failed (the
+    catalog held back); a failure of the catalog's own objects is said here. `planned`: the
+    catalog's `variants_missing` and each outdated variant's `outdated`."""
     missing, outdated = planned
     campaign = manifest.campaign
     hashes = {item.key.removeprefix(f"{campaign}/"): (item.size, item.sha256) for item in files}
@@ -240,8 +245,26 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
         small = [item for b in bundles for item in ((b.urls_name, b.urls), (b.sums_name, b.sums))]
         small += [(name, html.encode("utf-8")) for name, html in pages.items() if name != PAGE_NAME]
         small += [(CATALOG_NAME, catalog_bytes(catalog)), (PAGE_NAME, pages[PAGE_NAME].encode("utf-8"))]
-        for putting, data in small:
-            report.add(_put_small(target, f"{campaign}/{putting}", data, dry_run), progress)
+
+        def to_the_catalog() -> bool:
+            nonlocal putting
+            move_into_place(target, [pair for pair in staged if not pair[1].replaced], report)
+            if report.failures:
+                return False
+            while small:
+                putting, data = small[0]
+                result = _put_small(target, f"{campaign}/{putting}", data, dry_run)
+                small.pop(0)        # put: not again if a stop comes now
+                report.add(result, progress)
+            return True
+
+        try:
+            if not to_the_catalog():
+                return False
+        except KeyboardInterrupt:
+            with contextlib.suppress(StorageError):     # the stop is what is said then
+                to_the_catalog()
+            raise
         report.catalog_updated = not dry_run
         report.page_url = target.url(f"{campaign}/{PAGE_NAME}")
         if presign_seconds and not dry_run:
@@ -257,6 +280,7 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
                 action = "failed" if name == putting else "not attempted"
                 report.add(ObjectResult(f"{campaign}/{name}", None, action, 0,
                                              exc.message if action == "failed" else None), progress)
+    return True
 
 
 def _bundle_entries(bundles: list[Bundle], url_for, absolute) -> list[dict]:
