@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -1255,3 +1256,29 @@ def test_a_project_copied_elsewhere_is_up_to_date_there(campaign, tmp_path):
     planned = invoke("plan", copy / manifest.relative_to(campaign.root))
     assert planned.exit_code == 0, planned.output
     assert "1 variant: 1 up to date, 0 to render" in planned.output, planned.output
+
+
+def test_a_killed_render_s_work_folder_is_removed_by_the_next(campaign, tmp_path, monkeypatch):
+    # An operations trial's render killed by SIGKILL left its $TMPDIR/pipeline-* folder, two
+    # partial encodes in it, for good; later renders cleaned their partial files but not it.
+    import tempfile
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = tmp_path / f"pipeline-burn-{dead.pid}-abc123"
+    left.mkdir()
+    (left / "burn-0.mp4").write_bytes(b"partial")
+    running = tmp_path / f"pipeline-burn-{os.getpid()}-def456"
+    running.mkdir()
+    fresh = tmp_path / f"pipeline-burn-{dead.pid}-ghi789"      # written in a minute ago
+    fresh.mkdir()
+    old = time.time() - 600
+    for path in (left / "burn-0.mp4", left, running):
+        os.utime(path, (old, old))
+    campaign.subtitle("tzo")
+    manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
+    result = invoke("render", manifest)
+    assert result.exit_code == 0, result.output
+    assert not left.exists() and running.exists() and fresh.exists()

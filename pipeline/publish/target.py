@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import tempfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from pipeline.errors import StorageError
+from pipeline.files import work_folder
 from pipeline.messages import N_, say
 
 MiB = 1024 * 1024
@@ -115,7 +115,7 @@ class Target(ABC):
     def put_bytes(self, key: str, data: bytes, content_type: str,
                   cache_control: str | None = None, content_encoding: str | None = None
                   ) -> ObjectInfo:
-        with tempfile.TemporaryDirectory(prefix="pipeline-put-") as folder:
+        with work_folder("put") as folder:
             path = Path(folder) / Path(key).name
             path.write_bytes(data)
             return self.put(key, path, hashlib.sha256(data).hexdigest(), content_type,

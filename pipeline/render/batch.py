@@ -9,6 +9,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from pipeline.errors import PipelineError, RenderError, ValidationError, internal_error
+from pipeline.files import remove_abandoned_work_folders
 from pipeline.messages import N_, say
 
 # What to look at when the machine refused a render's file (a full disk, a folder not writable).
@@ -56,6 +57,7 @@ def render_plan(plan: Plan, *, jobs: int = 1, fail_fast: bool = False,
     workers instead of local threads; with `store` too, inputs and outputs travel through that
     object store instead of a shared file system.
     """
+    remove_abandoned_work_folders()     # a render killed before: its encodes in /tmp
     outcomes: list[Outcome] = []
     todo, remakes = [], []
 

@@ -15,7 +15,6 @@ about 0.2 s at its end.
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.errors import PipelineError
-from pipeline.files import atomic_output, link_atomically, partial_path
+from pipeline.files import atomic_output, link_atomically, partial_path, work_folder
 from pipeline.fingerprint import HashCache
 from pipeline.media.conform import Master, Stream, decoded_picture, framed, progressive
 from pipeline.profiles import Profile
@@ -88,7 +87,7 @@ def render_picture_group(burns: list[VariantPlan], shared: list[VariantPlan], ca
     """
     started = time.monotonic()
     refused: dict[int, PipelineError] = {}
-    with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
+    with work_folder("burn") as workdir:
         # Each burn's poster is taken from the frames its encoder gets: no decode of its file.
         jobs = [Job(plan, Path(workdir), cache, threads, progress,
                     poster=partial_path(plan.variant.poster_path)) for plan in burns]

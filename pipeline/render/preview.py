@@ -11,7 +11,6 @@ The proxy (render/preview_video.py) is one decode, scaled to 360 lines and encod
 
 from __future__ import annotations
 
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -26,7 +25,7 @@ from pipeline.errors import (
     in_file_order,
     raise_if_errors,
 )
-from pipeline.files import index_folder
+from pipeline.files import index_folder, work_folder
 from pipeline.messages import N_, Items, Message, say
 from pipeline.manifest import Language, Manifest, Spot, load_manifest
 from pipeline.media.conform import Master, examine
@@ -247,7 +246,7 @@ def preview(manifest: Manifest, spot: Spot, language: Language, named: Profile |
     raise_if_errors(found)
     sound = recording if isinstance(recording, Recording) else None
     measured: list[Loudness] = []
-    with tempfile.TemporaryDirectory(prefix="pipeline-preview-") as workdir:
+    with work_folder("preview") as workdir:
         work = Path(workdir)
         jobs = []
         fontsdir = None

@@ -10,7 +10,6 @@ The burns' sound is copied in the same way (`copy_group`, render/pictures.py).
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 from typing import Iterable
@@ -18,7 +17,7 @@ from typing import Iterable
 import ffmpeg
 
 from pipeline.errors import PipelineError, RenderError
-from pipeline.files import partial_path
+from pipeline.files import partial_path, work_folder
 from pipeline.fingerprint import HashCache
 from pipeline.render.encoders import Progress, run_graph
 from pipeline.render.treatments import (
@@ -45,7 +44,7 @@ def render_remux_group(plans: list[VariantPlan], cache: HashCache, *, threads: i
         return [render_variant(plans[0], cache, threads=threads, progress=progress)]
     started = time.monotonic()
     failed: dict[int, PipelineError] = {}
-    with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
+    with work_folder("remux") as workdir:
         jobs, outputs = [], []
         for index, plan in enumerate(plans):
             folder = Path(workdir) / str(index)   # each variant's subtitle track has its own

@@ -11,13 +11,12 @@ variants and kept between renders in the spot's `.work/` folder: the scheduler
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import ffmpeg
 
 from pipeline import RENDER_VERSION
-from pipeline.files import atomic_output, link_atomically
+from pipeline.files import atomic_output, link_atomically, work_folder
 from pipeline.fingerprint import sha256_json
 from pipeline.media.conform import Stream, fps_key, master_fits, master_picture
 from pipeline.media.ffmpeg import ffmpeg_version
@@ -107,7 +106,7 @@ def _encode_shared_picture(plan: VariantPlan, target: Path, threads: int,
                            progress: Progress | None) -> None:
     variant, master = plan.variant, plan.inputs["master"]
     with atomic_output(target) as partial, \
-            tempfile.TemporaryDirectory(prefix="pipeline-pass-") as passes:
+            work_folder("pass") as passes:
         picture = master_picture(master["path"], plan.conform, variant.profile)
         passlog = str(Path(passes) / "x264")
 

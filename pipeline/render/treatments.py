@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ import ffmpeg
 
 from pipeline.errors import PipelineError, RenderError
 from pipeline.messages import N_, Items, say
-from pipeline.files import partial_path
+from pipeline.files import partial_path, work_folder
 from pipeline.fingerprint import HashCache
 from pipeline.media.colour import H264_BT709
 from pipeline.media.conform import Stream, field_picture, master_picture
@@ -271,7 +270,7 @@ def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
     if variant.profile.audio_only:
         return render_sound(plan, cache, progress=progress)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="pipeline-") as workdir:
+    with work_folder("audio") as workdir:
         job = Job(plan, Path(workdir), cache, threads, progress)
         partial = partial_path(variant.output)
         try:
