@@ -59,6 +59,18 @@ def write_atomically(final: Path, data: bytes | str) -> None:
         partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
+_PARTIAL = re.compile(r"\..+\.partial-(\d+)-\d+")
+
+
+def written_now(name: str) -> bool:
+    """Whether `name` is a partial file (`partial_path`) of a process that runs: another
+    command's write under way, no file of the folder's (a trial's two publishes to one folder:
+    one told of the other's `.index.html.partial-31061-....sha256` as withdrawn, for --prune to
+    delete)."""
+    found = _PARTIAL.match(name)
+    return bool(found) and process_running(int(found[1]))
+
+
 def remove_abandoned_partials(final: Path) -> None:
     """Delete the partial files of `final` (`partial_path`'s names) whose process no longer
     runs: a write cut short by SIGKILL or a power cut leaves one, hidden, under its name

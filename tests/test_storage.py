@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -314,8 +315,17 @@ def test_local_listing_leaves_out_sidecars_and_a_deletion_takes_the_sidecar_and_
     for key in ("c/a/one.mp4", "c/a/two.mp4", "c/b/three.mp4", "c-tv/four.mp4"):
         target.put(key, path, sha, "video/mp4")
     (tmp_path / "dist/c/b/gone.mp4.sha256").write_text(f"{sha}  gone.mp4\n")  # its file deleted
-    assert target.list_keys("c") == ["c/a/one.mp4", "c/a/two.mp4", "c/b/gone.mp4.sha256",
-                                     "c/b/three.mp4"]
+    # Another publish's write under way is not an object; a killed one's is left over.
+    writing = tmp_path / f"dist/c/b/.index.html.partial-{os.getpid()}-1.sha256"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = tmp_path / f"dist/c/b/.old.mp4.partial-{dead.pid}-1.mp4"
+    for partial in (writing, left):
+        partial.write_text("")
+    assert target.list_keys("c") == ["c/a/one.mp4", "c/a/two.mp4", f"c/b/{left.name}",
+                                     "c/b/gone.mp4.sha256", "c/b/three.mp4"]
+    for partial in (writing, left):
+        partial.unlink()
     assert target.list_keys("nothing-here") == []
 
     target.delete("c/a/one.mp4")

@@ -10,7 +10,7 @@ from typing import Iterator
 from urllib.parse import unquote
 
 from pipeline.errors import StorageError
-from pipeline.files import atomic_output, resolved, special_file, write_atomically
+from pipeline.files import atomic_output, resolved, special_file, write_atomically, written_now
 from pipeline.messages import N_, say
 from pipeline.publish.s3 import S3Target
 from pipeline.publish.target import READ_CHUNK, ObjectInfo, Target, _check_key, check_target_url
@@ -142,7 +142,8 @@ class LocalTarget(Target):
                 for name in names:
                     # A sidecar is this target's own record of its file's sha256, not an object;
                     # one whose file is gone is left over, and listed so that it can be removed.
-                    if name.endswith(SIDECAR) and name[:-len(SIDECAR)] in present:
+                    if name.endswith(SIDECAR) and name[:-len(SIDECAR)] in present \
+                            or written_now(name):
                         continue
                     keys.append("/".join(Path(where, name).relative_to(self.root).parts))
         except OSError as exc:
