@@ -162,6 +162,19 @@ def test_a_delivery_named_in_capitals_is_named_in_the_missing_track_s_error(camp
         "rename it to yua.wav)")
 
 
+def test_a_third_copy_in_capitals_is_not_told_one_of_two_is_read(campaign):
+    # A trial's yua.WAV, yua.wav and YUA.wav: "yua.wav is the file read for 'yua'" beside the
+    # error "2 audio deliveries for language 'yua': yua.WAV, yua.wav; exactly one is used".
+    for name in ("yua.WAV", "yua.wav", "YUA.wav"):
+        tone(track(campaign, name), SPOT)
+    manifest = campaign.write([{"code": "yua", "treatment": "dub"}])
+    said = lines(invoke("validate", manifest))
+    assert any("2 audio deliveries for language 'yua'" in line for line in said), said
+    (unused,) = [line for line in said if "YUA.wav" in line]
+    assert unused.endswith("YUA.wav: warning: not used: the name must be lower-case, and 'yua' "
+                           "has several files already: yua.WAV, yua.wav (hint: move it out)")
+
+
 def test_a_length_off_by_more_than_the_tolerance_is_a_warning_with_both_durations(campaign):
     longer = tone(track(campaign, "yua.wav"), 3.5, pad_to=6.0)      # speech ends in time, then silence
     shorter = tone(track(campaign, "mto.flac"), 2.0)

@@ -117,11 +117,19 @@ def why_unused(name: str, codes: Collection[str], suffixes: tuple[str, ...], kin
     if code == stem.lower() and suffix in suffixes:
         # Not taken whatever its case: tzo.srt and TZO.SRT may both be there (a case-sensitive
         # file system), and which one is meant could not be told.
-        read = next((f"{code}{known}" for known in suffixes if f"{code}{known}" in present), None)
-        if read is not None:      # renamed, it would make two files of one language
+        # yua.WAV is read as yua.wav is (its suffix in any case): both there are two files of
+        # one language, said at the manifest's line, and neither is "the file read".
+        readable = [other for other in present if other.partition(".")[0] == code
+                    and f".{other.partition('.')[2]}".lower() in suffixes]
+        if len(readable) > 1:
+            return Unused(code, say(N_("the name must be lower-case, and %(code)s has several "
+                                       "files already: %(files)s"), code=repr(code),
+                                    files=Items(tuple(sorted(readable)))),
+                          say(N_("move it out")))
+        if readable:      # renamed, it would make two files of one language
             return Unused(code, say(N_("the name must be lower-case, and %(read)s is the file "
-                                       "read for %(code)s"), read=read, code=repr(code)),
-                          rename_hint(f"{code}{suffix}", read))
+                                       "read for %(code)s"), read=readable[0], code=repr(code)),
+                          rename_hint(f"{code}{suffix}", readable[0]))
         return Unused(code, say(N_("the name must be lower-case")), rename_hint(f"{code}{suffix}"))
     if code == stem.lower():
         typed = next((known for known in suffixes if suffix == known + ".txt"), None)
