@@ -271,6 +271,10 @@ YAML_SLIPS = [
     ("campaign: x\ntitle: \"Alerta\nspots: []\n", 2,
      "invalid YAML: a quote, '[' or '{' opened on this line is never closed (hint: close it on "
      "the line it opens)"),
+    # Left open on the last line: said there, not on the line after it (an operations trial's).
+    ("campaign: [\n\n", 1,
+     "invalid YAML: a quote, '[' or '{' opened on this line is never closed (hint: close it on "
+     "the line it opens)"),
     ("campaign: x\ntitle: \"C:\\Spots\\nuevo\"\n", 2,
      "invalid YAML: a backslash in a value in double quotes, which YAML reads as an escape "
      "(hint: write the value in single quotes, or the backslash twice)"),

@@ -70,7 +70,16 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[Message, int | None, Message]:
         if pattern.search(problem) and lines_apart in (None, apart):
             where = context if at_context and context is not None else mark
             return (say(said, column=mark.column + 1 if mark else "?"),
-                    where.line + 1 if where else None, say(fix))
+                    _text_line(where) if where else None, say(fix))
     # PyYAML's own words for anything else: a parameter, in English.
     return (say(N_("invalid YAML: %(problem)s"), problem=problem),
             mark.line + 1 if mark else None, _ANY)
+
+
+def _text_line(mark) -> int:
+    """The 1-based line of `mark`, or, at the end of the file, of the last line with text: what
+    is left open at the end is on it (a trial's one-line `campaign: [` was said at line 2)."""
+    buffer, pointer = getattr(mark, "buffer", None), getattr(mark, "pointer", None)
+    if not isinstance(buffer, str) or pointer is None or buffer[pointer:].strip("\0 \t\r\n"):
+        return mark.line + 1
+    return buffer[:len(buffer[:pointer].rstrip("\0 \t\r\n"))].count("\n") + 1
