@@ -514,6 +514,26 @@ def test_a_master_cut_short_is_found_before_anything_is_rendered(campaign):
     assert "  test-campaign/spot.nah.small, test-campaign/spot.tzo.small" in result.output
 
 
+def test_a_master_cut_before_its_index_is_said_to_be_cut_short(campaign):
+    # Not faststart, an MP4 writes its index (moov) last: a copy cut short has none, and an
+    # operations trial's was told "ffprobe cannot read this file: Invalid data found when
+    # processing input (hint: export the file again ...)", no word of the copy.
+    full, master = campaign.root / "media/full.mp4", campaign.root / "media/cut.mp4"
+    subprocess.run([FFMPEG, "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=4",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(full)],
+                   check=True)
+    data = full.read_bytes()
+    master.write_bytes(data[:data.rindex(b"moov") - 4])
+    manifest = two_soft_languages(campaign, master, silent=True)
+    campaign.subtitle("nah")
+    campaign.subtitle("tzo")
+    validated = invoke("validate", manifest)
+    assert validated.exit_code == 1
+    assert f"{master}: error: the file is cut short: it has no index (an MP4's or MOV's moov, " \
+        "written at its end) (an interrupted copy or download?) (hint: copy the file again " \
+        "from where it came from)" in validated.output, validated.output
+
+
 @pytest.mark.e2e
 def test_a_master_cut_in_its_last_bytes_is_found_before_anything_is_rendered(campaign):
     # Cut in its last 0.3 %, it still holds 99 % of what its index lists; the demuxer finds

@@ -239,6 +239,12 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         short = riff_cut_short(path)
         if short is not None:
             raise short
+        if "moov atom not found" in result.stderr and not still_growing(path):
+            # An MP4 or MOV writes its index (moov) last, unless made for streaming: a copy or
+            # an export cut short has none (a trial's was told to export it again, no word
+            # of the copy).
+            raise cut_short(path, say(N_("it has no index (an MP4's or MOV's moov, written at "
+                                         "its end)")))
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unreadable"
         reason = reason.removeprefix(f"{path}: ")   # the diagnostic names the file already
         # ffprobe's reason in its own words (English).
