@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlsplit
 
 from pipeline.errors import StorageError
 from pipeline.messages import N_, Items, say
@@ -33,8 +32,8 @@ from pipeline.publish.target import (
     MiB,
     ObjectInfo,
     Target,
-    TargetUnavailable,
     _check_key,
+    check_endpoint,
     redact_url,
 )
 
@@ -118,16 +117,7 @@ class S3Target(Target):
         self.prefix = self.prefix.strip("/")
         self.endpoint_url = (self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3")
                              or os.environ.get("AWS_ENDPOINT_URL") or None)
-        if self.endpoint_url and "@" in urlsplit(self.endpoint_url).netloc:
-            # Its user and password would go wherever the endpoint goes: the terminal, and the
-            # page's links and wget lines that stations get (a trial's were in catalog.json,
-            # index.html and urls.txt). boto3 signs with the AWS keys, not with them.
-            raise TargetUnavailable(
-                say(N_("the endpoint address %(endpoint)s carries a user name or password: it "
-                       "would be printed and published in the page's links"),
-                    endpoint=redact_url(self.endpoint_url).replace("://", "://…@", 1)),
-                hint=say(N_("give the endpoint without them, and the credentials as "
-                            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")))
+        check_endpoint(self.endpoint_url)
         if self.max_attempts is None:
             env = os.environ.get("AWS_MAX_ATTEMPTS", "")
             self.max_attempts = int(env) if env.isdigit() and int(env) > 0 else MAX_ATTEMPTS

@@ -155,6 +155,20 @@ def redact_url(url: str | None) -> str:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
+def check_endpoint(endpoint: str | None) -> None:
+    """`TargetUnavailable` for an endpoint address carrying a user name or password: they would
+    go wherever the endpoint goes, the terminal and the page's links and wget lines that
+    stations get (a trial's minio password was in catalog.json, index.html and urls.txt).
+    boto3 signs with the AWS keys, not with them. The message shows neither."""
+    if endpoint and "@" in urlsplit(endpoint).netloc:
+        raise TargetUnavailable(
+            say(N_("the endpoint address %(endpoint)s carries a user name or password: it "
+                   "would be printed and published in the page's links"),
+                endpoint=redact_url(endpoint).replace("://", "://…@", 1)),
+            hint=say(N_("give the endpoint without them, and the credentials as "
+                        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")))
+
+
 def check_target_url(url: str) -> None:
     """Raise `StorageError` for a URL no target here writes to: an `s3://` without a bucket, or
     another scheme than `s3://` and `file://`. Called for `--to` and `--store` before any
