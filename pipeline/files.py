@@ -5,6 +5,7 @@ a new one."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -88,23 +89,26 @@ def work_folder(kind: str) -> tempfile.TemporaryDirectory:
     """A temporary folder for one step's work (`with work_folder("burn") as folder:`), removed
     when it ends, Ctrl-C included; named with this process's id, for
     `remove_abandoned_work_folders` to take away what a SIGKILL left."""
-    return tempfile.TemporaryDirectory(prefix=f"pipeline-{kind}-{os.getpid()}-")
+    return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{kind}-{os.getpid()}-")
 
 
-ABANDONED_AFTER = 120.0     # seconds: a folder this old whose process is gone is abandoned
-_WORK_FOLDER = re.compile(r"pipeline-[a-z]+-(\d+)-")
+WORK_PREFIX = "pipeline-work-"
+ABANDONED_AFTER = 6 * 3600.0     # seconds: a folder so long untouched whose process is gone
+# The whole name: WORK_PREFIX, a kind, the process id, tempfile's 8 random characters.
+_WORK_FOLDER = re.compile(rf"{WORK_PREFIX}[a-z]+-(\d+)-[a-z0-9_]{{8}}")
 
 
 def remove_abandoned_work_folders() -> None:
-    """Remove the work folders (`work_folder`) in the temporary folder whose process no longer
-    runs and in which nothing was written for ABANDONED_AFTER (a process of another container
-    sharing the folder is not seen running, but its encode writes): a render killed by SIGKILL
-    or the OOM killer leaves its encodes there for good (an operations trial's 15 s of 1080p
-    left two 524 KB files, fonts and subtitles a render)."""
+    """Remove the work folders (`work_folder`, their whole name matched) in the temporary
+    folder whose process no longer runs and in which nothing was written for ABANDONED_AFTER
+    (the process of another container sharing the folder is not seen here: hours leave any
+    render of it time to end): a render killed by SIGKILL or the OOM killer leaves its encodes
+    there for good (an operations trial's 15 s of 1080p left two 524 KB files, fonts and
+    subtitles a render)."""
     now = time.time()
     with contextlib.suppress(OSError):
         for entry in os.scandir(tempfile.gettempdir()):
-            found = _WORK_FOLDER.match(entry.name)
+            found = _WORK_FOLDER.fullmatch(entry.name)
             with contextlib.suppress(OSError):
                 if found and entry.is_dir(follow_symlinks=False) \
                         and not process_running(int(found[1])) \
@@ -178,8 +182,9 @@ def nested_file(folder: Path, stem: str, suffixes: tuple[str, ...]) -> Path | No
     keeps its own folder, and a trial's `Traducción náhuatl/nah.srt` was "no file for 'nah'",
     its folder unnamed. Listed only where the file is missing."""
     try:
-        inside = sorted(entry for entry in os.scandir(folder) if entry.is_dir()
-                        and not entry.name.startswith(".") and entry.name != "__MACOSX")
+        inside = sorted((entry for entry in os.scandir(folder) if entry.is_dir()
+                         and not entry.name.startswith(".") and entry.name != "__MACOSX"),
+                        key=lambda entry: entry.name)
     except OSError:
         return None
     found = [Path(entry.path) / name for entry in inside
@@ -236,9 +241,13 @@ def input_problem(path: Path) -> tuple[Message, Message] | None:
     odd = name_not_utf8(path)
     if odd:
         return say(NOT_UTF8_SAID, name=odd), say(NOT_UTF8_HINT)
-    if os.path.islink(path) and not path.exists():     # resolved: a loop (`resolved`)
-        return (say(N_("is a symbolic link that leads nowhere (a loop of links)")),
-                say(N_("make the link point to the file, or name the file itself")))
+    if os.path.islink(path) and not path.exists():   # unresolved (`resolved`), or in a folder
+        if _looped(path):
+            return (say(N_("is a symbolic link that leads nowhere (a loop of links)")),
+                    say(N_("make the link point to the file, or name the file itself")))
+        return (say(N_("is a symbolic link to %(target)s, which is not there"),
+                    target=os.readlink(path)),
+                say(N_("connect the drive it is on, or put the file itself there")))
     if not path.exists():
         near = _near_name(path)
         if near:      # a media team's trial's Alerta-20.mp4 for the alerta-20.mp4 beside it
@@ -269,6 +278,15 @@ def input_problem(path: Path) -> tuple[Message, Message] | None:
                 say(N_("give this user permission to read it (chmod a+r), or copy it where it "
                        "can be read")))
     return None
+
+
+def _looped(path: Path) -> bool:
+    """Whether `path`'s links go round in a loop (ELOOP), not to a target that is not there."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _near_name(path: Path) -> str | None:

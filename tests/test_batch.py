@@ -1287,18 +1287,21 @@ def test_a_killed_render_s_work_folder_is_removed_by_the_next(campaign, tmp_path
     monkeypatch.setattr(tempfile, "tempdir", None)
     dead = subprocess.Popen(["true"])
     dead.wait()
-    left = tmp_path / f"pipeline-burn-{dead.pid}-abc123"
+    left = tmp_path / f"pipeline-work-burn-{dead.pid}-abc12345"
     left.mkdir()
     (left / "burn-0.mp4").write_bytes(b"partial")
-    running = tmp_path / f"pipeline-burn-{os.getpid()}-def456"
+    running = tmp_path / f"pipeline-work-burn-{os.getpid()}-def45678"
     running.mkdir()
-    fresh = tmp_path / f"pipeline-burn-{dead.pid}-ghi789"      # written in a minute ago
+    fresh = tmp_path / f"pipeline-work-burn-{dead.pid}-ghi78901"      # written in lately
     fresh.mkdir()
-    old = time.time() - 600
-    for path in (left / "burn-0.mp4", left, running):
+    # Not ours, though its name starts alike (a CI job's, its number no process id).
+    other = tmp_path / f"pipeline-job-{dead.pid}-x"
+    other.mkdir()
+    old = time.time() - 7 * 3600
+    for path in (left / "burn-0.mp4", left, running, other):
         os.utime(path, (old, old))
     campaign.subtitle("tzo")
     manifest = campaign.write([{"code": "tzo", "treatment": "soft"}])
     result = invoke("render", manifest)
     assert result.exit_code == 0, result.output
-    assert not left.exists() and running.exists() and fresh.exists()
+    assert not left.exists() and running.exists() and fresh.exists() and other.exists()

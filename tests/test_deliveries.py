@@ -120,6 +120,7 @@ def test_a_delivery_one_folder_down_is_named_with_the_way_up(campaign):
     (audio / "__MACOSX/Grabación maya/._yua.wav").write_bytes(b"\x00\x05\x16\x07")
     subtitles = campaign.root / "subtitles/spot"
     (subtitles / "Traducción náhuatl").mkdir()
+    (subtitles / "otros").mkdir()          # a second folder (a review's: sorting them failed)
     (subtitles / "Traducción náhuatl/nah.srt").write_text(SRT_TEXT, encoding="utf-8")
     manifest = campaign.write([{"code": "yua", "treatment": "dub"},
                                {"code": "nah", "treatment": "burn"}])

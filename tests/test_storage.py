@@ -252,7 +252,8 @@ def test_failed_multipart_upload_is_aborted(s3_server, bucket, proxy, big_file):
 
 def test_a_killed_publish_s_unfinished_upload_is_aborted_by_the_next(s3_server, bucket, big_file):
     # A trial's publish killed (kill -9) in a ProRes file's upload: its parts stayed, billed
-    # and never listed, through a successful publish and a --prune after it.
+    # and never listed, through a successful publish and a --prune after it. (moto dates every
+    # upload 2010: past STALE_UPLOAD, as a killed publish's of an hour ago.)
     path, sha = big_file
     client = s3_client(s3_server)
     left = client.create_multipart_upload(Bucket=bucket, Key="campaigns/c/big.mov")

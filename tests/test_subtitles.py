@@ -139,6 +139,10 @@ def test_a_windows_1252_file_gets_the_command_that_converts_it(tmp_path):
     ("Diidxazá: gúdxi ñee “Ñgun”\nBinni qué zanda", "mac_roman", "MACINTOSH"),
     ("¿Canción de la señal? Él pasó", "mac_roman", "MACINTOSH"),
     ("¿Canción de la señal? Él pasó", "cp1252", "WINDOWS-1252"),
+    # A review's: ú and í alone (the Mac's ú is Windows' œ), and a word in capitals.
+    ("Algún día aquí, Mixtú", "mac_roman", "MACINTOSH"),
+    ("ÑUU SAVI", "mac_roman", "MACINTOSH"),
+    ("ÑUU SAVI", "cp1252", "WINDOWS-1252"),
     ("SEÑAL — “Bats’il k’op”", "cp1252", "WINDOWS-1252"),
     # Windows' apostrophe inside a word is the Mac's í: it tells neither.
     ("Bats’il k’op, mu xa’ k’ux", "cp1252", "WINDOWS-1252")])

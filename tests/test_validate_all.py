@@ -238,6 +238,12 @@ def test_a_pipe_or_a_loop_named_as_a_language_s_file_is_said_what_it_is(campaign
                               f"leads nowhere (a loop of links): {campaign.root}/audio/spot/"
                               "yua.wav (hint: make the link point to the file, or name the file "
                               "itself)"), errors
+    # A link to a drive not mounted is no loop: its target is not found.
+    (campaign.root / "audio/spot/yua.wav").unlink()
+    (campaign.root / "audio/spot/yua.wav").symlink_to("/Volumes/USB/yua.wav")
+    said = invoke("validate", manifest).output
+    assert "error: audio track of language 'yua' is a symbolic link to /Volumes/USB/yua.wav, " \
+        "which is not there" in said and "(a loop of links)" not in said, said
 
 
 def test_a_name_not_in_utf8_is_refused_before_it_stops_a_render(campaign, tmp_path):

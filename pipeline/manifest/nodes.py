@@ -217,7 +217,7 @@ class NodeReader:
             self.fail(node, say(N_("%(what)s is empty: give a file's path"), what=what),
                       say(N_("relative paths start from the manifest's folder")))
             return None
-        return spelt_on_disk(resolved(base / value))
+        return resolved(spelt_on_disk(resolved(base / value)))     # its links, once found
 
     def language_code(self, node: yaml.Node, what: What) -> str | None:
         value = self.text(node, what)

@@ -9,16 +9,17 @@ Messages name the bucket, endpoint and key, never a credential, signature or pre
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import StorageError
 from pipeline.messages import N_, Items, say
+from pipeline.publish.s3_checksums import Expected, expected_checksums
 from pipeline.publish.s3_errors import (
     CHECKSUM_REJECTIONS,
     DENIED,
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 # checks as a whole; a 20 Mb/s broadcast MOV (~80 MB) goes in 16 MiB parts, four at a time:
 # parts of 8-16 MiB are what AWS recommends, a reset connection resends at most 16 MiB, and 4 x 16
 # MiB of buffers stays small on a 2-core machine whose uplink, not its CPU, is the limit.
+STALE_UPLOAD = 3600.0      # seconds: an unfinished multipart upload older is a killed one's
 MULTIPART_THRESHOLD = 32 * MiB
 MULTIPART_CHUNKSIZE = 16 * MiB
 MAX_CONCURRENCY = 4
@@ -52,37 +54,6 @@ CONNECT_TIMEOUT = 10.0     # seconds
 READ_TIMEOUT = 60.0        # seconds without a byte from the store
 
 _ETAG = re.compile(r"^[0-9a-f]{32}(?:-(\d+))?$")
-
-
-@dataclass(frozen=True)
-class _Expected:
-    """What the store should report for a file uploaded in `parts` parts."""
-
-    sha256: str            # hex, of the whole file as read now
-    parts: int
-    checksum_sha256: str   # base64; composite (checksum of part checksums) when multipart
-    etag: str              # MD5, or MD5 of part MD5s with "-N"
-
-
-def _expected(path: Path, size: int, threshold: int, chunksize: int) -> _Expected:
-    """One pass over the file; parts cut as the transfer manager cuts them (it grows them
-    past 10,000 parts)."""
-    from s3transfer.utils import ChunksizeAdjuster
-
-    multipart = size >= threshold
-    part_size = ChunksizeAdjuster().adjust_chunksize(chunksize, size) if multipart else max(size, 1)
-    whole, shas, md5s, parts = hashlib.sha256(), bytearray(), bytearray(), 0
-    with open(path, "rb") as handle:
-        for part in iter(lambda: handle.read(part_size), b""):
-            whole.update(part)
-            shas += hashlib.sha256(part).digest()
-            md5s += hashlib.md5(part).digest()
-            parts += 1
-    if not multipart:
-        return _Expected(whole.hexdigest(), 1, base64.b64encode(whole.digest()).decode(),
-                         md5s.hex() or hashlib.md5(b"").hexdigest())
-    return _Expected(whole.hexdigest(), parts, base64.b64encode(hashlib.sha256(shas).digest()).decode(),
-                     f"{hashlib.md5(md5s).hexdigest()}-{parts}")
 
 
 @dataclass
@@ -256,7 +227,7 @@ class S3Target(Target):
         from botocore.exceptions import BotoCoreError, ClientError
 
         size = Path(local_path).stat().st_size
-        expected = _expected(Path(local_path), size, self.multipart_threshold, self.multipart_chunksize)
+        expected = expected_checksums(Path(local_path), size, self.multipart_threshold, self.multipart_chunksize)
         if expected.sha256 != sha256:
             raise StorageError(say(N_("%(path)s changed since it was hashed; not uploaded"),
                                    path=str(local_path)),
@@ -268,8 +239,10 @@ class S3Target(Target):
             extra["ContentEncoding"] = content_encoding
         if expected.parts > 1:
             # A publish killed (kill -9, a power cut) could not abort its upload of this key:
-            # its parts, billed and never listed, go before this one starts.
-            self._abort_leftovers(key)
+            # its parts, billed and never listed, go before this one starts; those begun in
+            # the last STALE_UPLOAD may be another command's under way (a watch and a render
+            # --store sending one master), kept.
+            self._abort_leftovers(key, older_than=STALE_UPLOAD)
         try:
             self._upload(Path(local_path), key, extra)
         except BaseException as exc:  # Ctrl-C included: no orphaned parts billed forever
@@ -308,26 +281,39 @@ class S3Target(Target):
         with create_transfer_manager(self._client(kind), config) as manager:
             manager.upload(str(path), self.bucket, self._key(key), extra_args=extra).result()
 
-    def _abort_leftovers(self, key: str) -> None:
-        """Abort unfinished multipart uploads of this key (the transfer manager tries too).
+    def _abort_leftovers(self, key: str, older_than: float = 0.0) -> None:
+        """Abort unfinished multipart uploads of this key begun `older_than` seconds ago or
+        more (the transfer manager tries too). A store that does not answer stops the command
+        (`explain`'s TargetUnavailable): each upload would wait its retries again.
 
         Another publisher of the very same key at the same moment would lose its upload; two
         publishers of one campaign at once is already a conflict.
         """
+        from botocore.exceptions import (
+            ConnectTimeoutError,
+            EndpointConnectionError,
+            ReadTimeoutError,
+        )
+
         client, full_key = self._client("plain"), self._key(key)
+        now = datetime.now(timezone.utc)
         try:
             listing = client.list_multipart_uploads(Bucket=self.bucket, Prefix=full_key)
             for upload in listing.get("Uploads", []):
-                if upload["Key"] == full_key:
+                begun = upload.get("Initiated")
+                if upload["Key"] == full_key and (not older_than or begun is None or (
+                        now - begun).total_seconds() >= older_than):
                     client.abort_multipart_upload(Bucket=self.bucket, Key=full_key,
                                                   UploadId=upload["UploadId"])
+        except (ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError) as exc:
+            raise explain(self, exc, "uploading", key) from None
         except Exception as exc:  # best effort: the upload's own error is what the user needs
             if error_code(exc) in ("NoSuchBucket", *DENIED):
                 return  # nothing can have been started there, or we may not look
             log.warning("could not abort unfinished uploads of %s at %s (%s)",
                         self.location(key), self.endpoint, type(exc).__name__)
 
-    def _confirm(self, key: str, size: int, sha256: str, expected: _Expected) -> ObjectInfo:
+    def _confirm(self, key: str, size: int, sha256: str, expected: Expected) -> ObjectInfo:
         info = self.head(key)
         if info is None:
             raise StorageError(say(N_("%(object)s is missing right after its upload to "
@@ -377,7 +363,7 @@ class S3Target(Target):
         return info
 
     @staticmethod
-    def _checksum_for(info: ObjectInfo, expected: _Expected) -> str:
+    def _checksum_for(info: ObjectInfo, expected: Expected) -> str:
         if info.checksum_type == "FULL_OBJECT":
             return base64.b64encode(bytes.fromhex(expected.sha256)).decode()
         return expected.checksum_sha256

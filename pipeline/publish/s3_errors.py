@@ -79,10 +79,10 @@ def explain(target: S3Target, exc: Exception, action: str, key: str | None) -> S
         # stopped as one refused is. Said per object, a trial's publish to a paused store ran
         # 12 minutes in silence, each of its 150 objects to wait its 5 tries of 60 s.
         return TargetUnavailable(
-            say(N_("%(endpoint)s did not answer within %(seconds)s s while %(action)s %(where)s "
-                   "(tried %(attempts)s times)"), endpoint=endpoint,
-                seconds=Number(target.read_timeout, "g"), action=doing, where=where,
-                attempts=target.max_attempts),
+            # Without a count of tries: botocore retries a request's, not a body's, stall.
+            say(N_("%(endpoint)s did not answer within %(seconds)s s while %(action)s "
+                   "%(where)s"), endpoint=endpoint, seconds=Number(target.read_timeout, "g"),
+                action=doing, where=where),
             hint=say(N_("check that the store is running and answering; publish again then: "
                         "objects already up are not re-sent")))
     if isinstance(exc, ConnectionClosedError):

@@ -194,6 +194,6 @@ def open_target(url: str, base_dir: Path, endpoint_url: str | None = None, **s3_
         if rest.startswith("localhost/"):
             rest = rest[len("localhost"):]
         if rest.startswith("/"):
-            rest = unquote(rest)
+            rest = unquote(rest, errors="surrogateescape")     # %F1: a name's own byte
         return LocalTarget(resolved(base_dir / rest) if rest else resolved(base_dir))
     return LocalTarget(resolved(base_dir / url))

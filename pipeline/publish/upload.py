@@ -246,9 +246,17 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
         small += [(name, html.encode("utf-8")) for name, html in pages.items() if name != PAGE_NAME]
         small += [(CATALOG_NAME, catalog_bytes(catalog)), (PAGE_NAME, pages[PAGE_NAME].encode("utf-8"))]
 
-        def to_the_catalog() -> bool:
+        def to_the_catalog(again: bool = False) -> bool:
             nonlocal putting
-            move_into_place(target, [pair for pair in staged if not pair[1].replaced], report)
+            left = [pair for pair in staged if not pair[1].replaced]
+            if again:       # a move the stop cut may have ended: its file is in place
+                for item, result in left:
+                    there = target.head(item.key)
+                    if there is not None and (there.size, there.sha256) == (item.size,
+                                                                            item.sha256):
+                        result.staged, result.replaced = False, True
+                left = [pair for pair in left if not pair[1].replaced]
+            move_into_place(target, left, report)
             if report.failures:
                 return False
             while small:
@@ -263,7 +271,7 @@ def _put_catalog(target: Target, manifest: Manifest, records: list[dict],
                 return False
         except KeyboardInterrupt:
             with contextlib.suppress(StorageError):     # the stop is what is said then
-                to_the_catalog()
+                to_the_catalog(again=True)
             raise
         report.catalog_updated = not dry_run
         report.page_url = target.url(f"{campaign}/{PAGE_NAME}")

@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline.errors import Diagnostic, PipelineError, raise_if_errors, warning
 from pipeline.files import input_problem
 from pipeline.fingerprint import HashCache, sha256_json
-from pipeline.manifest import Language, Manifest, Spot
+from pipeline.manifest import AUDIO_SUFFIXES, Language, Manifest, Spot
 from pipeline.media.audio_layout import DOWNMIX_VERSION, FADE
 from pipeline.media.audio_streams import STEMS_HINT, TWO_MONO, stems_warning
 from pipeline.media.conform import Master, examine
@@ -136,9 +136,9 @@ class Inputs(LoudnessChecks):
     def _has_video_spot(self, language: Language) -> bool:
         """Whether a spot `language` is made for (its `spots:`) has a picture
         (`medium.is_radio`'s rule). A spot whose master cannot be read counts as one unless it
-        says `medium: radio`: its error is said where it is planned, and a trial's video master
-        typed with a Windows '\\' (not found) had each subtitled language refused on the radio
-        spot beside it too."""
+        says `medium: radio` or its master's name is a sound's (`.wav`): its error is said where
+        it is planned (a trial's video master typed with a Windows '\\' had each subtitled
+        language refused on the radio spot beside it too)."""
         for spot in self.manifest.spots:
             if not language.made_for(spot.id):
                 continue
@@ -148,7 +148,7 @@ class Inputs(LoudnessChecks):
                                   lambda: is_radio(self.manifest, spot, master)):
                     return True
             except Blocked:
-                if spot.medium != "radio":
+                if spot.medium != "radio" and spot.master.suffix.lower() not in AUDIO_SUFFIXES:
                     return True
         return False
 

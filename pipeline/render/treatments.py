@@ -270,7 +270,7 @@ def render_variant(plan: VariantPlan, cache: HashCache, *, threads: int = 0,
     if variant.profile.audio_only:
         return render_sound(plan, cache, progress=progress)
     started = time.monotonic()
-    with work_folder("audio") as workdir:
+    with work_folder("variant") as workdir:
         job = Job(plan, Path(workdir), cache, threads, progress)
         partial = partial_path(variant.output)
         try:

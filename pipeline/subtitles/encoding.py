@@ -297,11 +297,12 @@ _EITHER = frozenset(b"\x91\x92\x93\x94")
 
 
 def _legacy_encoding(data: bytes) -> str:
-    """"mac_roman" when more of `data`'s bytes over 0x7F read as a small letter inside a word
-    of small letters (one side an ASCII small letter, the other no capital) in Mac OS Roman
-    than in Windows-1252; else "cp1252", the commoner. Each reading's letters for the same
-    byte (both single-byte) are told apart by that: `chardet` and `charset_normalizer`, tried
-    on the trial's two-cue file, named MacLatin2 and mac_iceland at 4 % confidence."""
+    """"mac_roman" when more of `data`'s bytes over 0x7F read as a letter of their word's case
+    (beside an ASCII letter of it, the other side no letter of the other case) in Mac OS Roman
+    than in Windows-1252; else "cp1252", the commoner. Windows-1252's letters under 0xA0 (š œ
+    ž ƒ) are left out: no orthography of these languages has them, and they are the Mac's ú ö
+    û of the same bytes. `chardet` and `charset_normalizer`, tried on the trial's two-cue
+    file, named MacLatin2 and mac_iceland at 4 % confidence."""
     readings = {name: data.decode(name, errors="replace") for name in ICONV_NAMES}
     scores = dict.fromkeys(ICONV_NAMES, 0)
     for index, value in enumerate(data):
@@ -309,11 +310,14 @@ def _legacy_encoding(data: bytes) -> str:
             continue
         before = chr(data[index - 1]) if index else " "
         after = chr(data[index + 1]) if index + 1 < len(data) else " "
-        if not ((before.isascii() and before.islower() and not after.isupper()) or
-                (after.isascii() and after.islower() and not before.isupper())):
-            continue
         for name, text in readings.items():
-            scores[name] += text[index].isalpha() and text[index].islower()
+            letter = text[index]
+            if name == "cp1252" and value < 0xA0 or not letter.isalpha():
+                continue
+            fits = str.islower if letter.islower() else str.isupper
+            scores[name] += any(side.isascii() and fits(side) and not (
+                other.isascii() and other.isalpha() and not fits(other))
+                for side, other in ((before, after), (after, before)))
     return "mac_roman" if scores["mac_roman"] > scores["cp1252"] else "cp1252"
 
 
