@@ -72,3 +72,20 @@ def check_wav_header(path: Path, seconds: float | None) -> None:
                                      "(%(seconds)s s of %(length)s s)"),
                                   held=Number(held * 100, ".0f"), seconds=Number(seconds, ".2f"),
                                   length=Number(header.length, ".2f")))
+
+
+def mp4_cut_short(path: Path, stderr: str) -> MediaError | None:
+    """The error for an MP4 or MOV an interrupted copy cut before its index (moov, written at
+    its end unless made for streaming), from ffprobe's `stderr`; None for anything else, such
+    as a file named .mp4 that is none (ffprobe says "moov atom not found" of both): a cut one
+    starts with its boxes (ISO/IEC 14496-12: a size, then `ftyp`, or a MOV's `wide`, `free`,
+    `skip` or `mdat`). A trial's was told to export the file again, no word of the copy."""
+    if "moov atom not found" not in stderr:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            boxes = handle.read(8)[4:8] in (b"ftyp", b"wide", b"free", b"skip", b"mdat")
+    except OSError:
+        return None
+    return cut_short(path, say(N_("it has no index (an MP4's or MOV's moov, written at its "
+                                  "end)"))) if boxes else None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.errors import MediaError
 from pipeline.files import empty_file, still_growing
-from pipeline.media.cut_short import check_wav_header, cut_short, riff_cut_short
+from pipeline.media.cut_short import check_wav_header, cut_short, mp4_cut_short, riff_cut_short
 from pipeline.media.ffmpeg import ffmpeg_binary, ffprobe_binary
 from pipeline.media.frame_times import fastest_rate, frame_times, unreliable_base
 from pipeline.media.timecode import STANDARD_RATES, constant_rate, measured_constant_rate
@@ -236,15 +236,10 @@ def probe(path: Path | str, *, decode: bool = True) -> MediaInfo:
         [ffprobe_binary(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
          str(path)], capture_output=True, text=True, errors="replace", check=False)
     if result.returncode != 0:
-        short = riff_cut_short(path)
+        short = riff_cut_short(path) or (mp4_cut_short(path, result.stderr)
+                                         if not still_growing(path) else None)
         if short is not None:
             raise short
-        if "moov atom not found" in result.stderr and not still_growing(path):
-            # An MP4 or MOV writes its index (moov) last, unless made for streaming: a copy or
-            # an export cut short has none (a trial's was told to export it again, no word
-            # of the copy).
-            raise cut_short(path, say(N_("it has no index (an MP4's or MOV's moov, written at "
-                                         "its end)")))
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unreadable"
         reason = reason.removeprefix(f"{path}: ")   # the diagnostic names the file already
         # ffprobe's reason in its own words (English).
