@@ -232,6 +232,7 @@ def test_verify_finds_a_tampered_download(campaign):
     assert result.exit_code == 1
     assert "11 of 12 variants verified" in result.stdout
     assert "not-for-sale-30/not-for-sale-30.tzo.broadcast.mov: error: sha256 is" in result.stderr
+    assert "(hint: download it again from the page, and do not air this copy" in result.stderr
 
 
 def test_a_stop_among_the_moves_into_place_lets_the_catalog_follow(campaign, monkeypatch):

@@ -374,14 +374,18 @@ def _check(source: _Source, variant: dict) -> VariantCheck:
         check.problem = error(exc.said_message, check.file, hint=exc.said_hint)
         return check
     check.bytes = size
+    # What a station does of it (an operations trial's size mismatch came with no hint).
+    again = say(N_("download it again from the page, and do not air this copy: a download cut "
+                   "short or a file changed since it was published is not what was rendered"))
     if size != variant.get("bytes"):
         check.problem = error(say(N_("size is %(size)s bytes, the catalog says %(listed)s"),
-                                  size=size, listed=str(variant.get("bytes"))), check.file)
+                                  size=size, listed=str(variant.get("bytes"))), check.file,
+                              hint=again)
     elif digest.hexdigest() != variant.get("sha256"):
         check.problem = error(say(N_("sha256 is %(sha256)s, the catalog says %(listed)s: the "
                                      "file is not what was rendered"),
                                   sha256=digest.hexdigest(), listed=str(variant.get("sha256"))),
-                              check.file)
+                              check.file, hint=again)
     else:
         check.ok = True
     return check
