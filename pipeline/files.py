@@ -188,8 +188,8 @@ def nested_file(folder: Path, stem: str, suffixes: tuple[str, ...]) -> Path | No
     except OSError:
         return None
     found = [Path(entry.path) / name for entry in inside
-             for name in index_folder(Path(entry.path)).get(stem, ())
-             if Path(name).suffix.lower() in suffixes and name.partition(".")[0] == stem]
+             for name in index_folder(Path(entry.path)).get(stem, ())     # by stem already
+             if Path(name).suffix.lower() in suffixes]
     return found[0] if len(found) == 1 else None
 
 
